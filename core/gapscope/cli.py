@@ -1,0 +1,30 @@
+"""The `gapscope` command line: every user-facing operation, over the same core API as the app."""
+
+from __future__ import annotations
+
+import click
+
+from . import __version__
+from .commands.common import LibraryRef
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(dir_okay=False),
+              help="Library file (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+@click.version_option(__version__, prog_name="gapscope")
+@click.pass_context
+def main(ctx: click.Context, library: str | None) -> None:
+    """GapScope: collect papers, map what is known, and find what is missing."""
+    ctx.obj = LibraryRef(library)
+
+
+def _register() -> None:
+    from .commands import library as library_cmds
+
+    library_cmds.register(main)
+
+
+_register()
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The `gapscope` CLI subcommands, one module per area; ``gapscope.cli`` registers them."""

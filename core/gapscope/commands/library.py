@@ -1,0 +1,223 @@
+"""`gapscope init | import | papers list/search/show | tag | stats`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail,
+                     pass_library, progress_bar)
+
+
+def _paper_row(p) -> dict:
+    return {
+        "id": p.id, "arxiv_id": p.arxiv_id_versioned, "doi": p.doi, "title": p.title,
+        "authors": p.authors, "year": p.year, "published": p.published,
+        "categories": p.categories, "venue": p.venue,
+    }
+
+
+@click.command()
+@pass_library
+def init(ref) -> None:
+    """Create an empty library (or upgrade an old one) at --library."""
+    existed = ref.path.exists()
+    lib = ref.open(create=True)
+    click.echo(f"{'Opened' if existed else 'Created'} library {lib.path} ({lib.count_papers()} papers)")
+
+
+@click.command("import")
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.option("--format", "fmt", type=click.Choice(["auto", "arxiv", "bibtex", "ris", "csv"]), default="auto",
+              help="File format (default: from the extension and contents).")
+@click.option("--collection", help="Also put the imported papers in this collection.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_library
+def import_(ref, files, fmt, collection, as_json, quiet) -> None:
+    """Import papers from arXiv snapshot lines (.jsonl/.json/.gz), BibTeX, RIS or CSV files.
+
+    Bad records are skipped and listed with their file and line; the good ones are imported.
+    Re-importing a file adds nothing. Exit code 3 when some records were bad."""
+    from ..ingest import ImportFailed, import_file
+
+    lib = ref.open(create=True)
+    reports, code = [], 0
+    for path in files:
+        try:
+            with progress_bar(f"import {click.format_filename(path)}", enabled=not quiet and not as_json) as (progress, cancel):
+                report = import_file(lib, path, fmt=fmt, collection=collection, progress=progress, cancel=cancel)
+        except ImportFailed as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            code = max(code, EXIT_NOT_FOUND if isinstance(exc.__cause__, FileNotFoundError) else EXIT_ERROR)
+            reports.append({"file": path, "error": str(exc)})
+            continue
+        reports.append({"file": path, **report.to_dict()})
+        if not as_json:
+            click.echo(f"{path}: read {report.read}, added {report.added}, merged {report.merged}, "
+                       f"already there {report.unchanged}, bad {len(report.errors)}"
+                       + (" (cancelled: committed batches kept)" if report.cancelled else ""))
+            for err in report.errors[:20]:
+                click.secho(f"  {err}", fg="yellow", err=True)
+            if len(report.errors) > 20:
+                click.secho(f"  ... and {len(report.errors) - 20} more (see `gapscope imports`)", fg="yellow", err=True)
+        if report.cancelled:
+            code = EXIT_CANCELLED
+            break
+        if report.errors:
+            code = max(code, EXIT_PARTIAL)
+    if as_json:
+        emit_json(reports)
+    sys.exit(code)
+
+
+@click.command()
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def imports(ref, limit, as_json) -> None:
+    """The import and collect log: what came in, when, and what was bad."""
+    log = ref.open().imports_log(limit)
+    if as_json:
+        emit_json(log)
+        return
+    for e in log:
+        click.echo(f"#{e['id']} {e['started_at']} {e['kind']} {e['source']} {e['target']}: {e['status']}, "
+                   f"read {e['read']}, added {e['added']}, merged {e['merged']}, bad {len(e['errors'])}")
+
+
+@click.group()
+def papers() -> None:
+    """List, search and show papers."""
+
+
+@papers.command("list")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--offset", default=0)
+@click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category"]))
+@click.option("--desc", is_flag=True, help="Descending order.")
+@click.option("--tag", help="Only papers with this tag.")
+@click.option("--collection", help="Only papers in this collection.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> None:
+    """List papers."""
+    lib = ref.open()
+    ids = lib.list_paper_ids(order=order, descending=desc, tag=tag, collection=collection)
+    rows = [_paper_row(p) for p in lib.get_papers(ids[offset:offset + limit])]
+    if as_json:
+        emit_json({"total": len(ids), "papers": rows})
+        return
+    for r in rows:
+        click.echo(f"{r['id']:>6}  {r['arxiv_id'] or r['doi'] or '':<18} {r['year'] or '':<5} {r['title'][:90]}")
+    click.echo(f"({len(rows)} of {len(ids)})", err=True)
+
+
+@papers.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def papers_search(ref, query, limit, as_json) -> None:
+    """Full-text search over title, abstract and authors (FTS5 syntax allowed: "exact phrase", OR, title:word)."""
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        hits = lib.search(" ".join(query), limit=limit)
+    except LibraryError as exc:
+        fail(str(exc))
+    found = {p.id: p for p in lib.get_papers([h[0] for h in hits])}
+    rows = [dict(_paper_row(found[i]), score=round(-rank, 3)) for i, rank in hits]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['id']:>6}  {r['arxiv_id'] or r['doi'] or '':<18} {r['year'] or '':<5} {r['title'][:90]}")
+    if not rows:
+        click.echo("no match", err=True)
+
+
+@papers.command("show")
+@click.argument("paper")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def papers_show(ref, paper, as_json) -> None:
+    """Show one paper (library id, arXiv id or DOI) with its sources, tags and notes."""
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        p = lib.get_paper(lib.resolve(paper))
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    data = dict(_paper_row(p), abstract=p.abstract, abstract_truncated=p.abstract_truncated, url=p.url,
+                versions=lib.versions(p.id), tags=lib.tags_of(p.id), notes=lib.notes_of(p.id),
+                sources=[{k: v for k, v in s.items() if k != "data"} for s in lib.source_records(p.id)])
+    if as_json:
+        emit_json(data)
+        return
+    click.secho(p.title, bold=True)
+    click.echo("; ".join(p.authors))
+    bits = [b for b in (p.arxiv_id_versioned and f"arXiv:{p.arxiv_id_versioned}", p.doi and f"doi:{p.doi}",
+                        p.published, " ".join(p.categories), p.venue) if b]
+    click.echo(" | ".join(bits))
+    click.echo()
+    click.echo(click.wrap_text(p.abstract or "(no abstract)", 100) + (" [truncated]" if p.abstract_truncated else ""))
+    click.echo()
+    if data["tags"]:
+        click.echo("tags: " + ", ".join(data["tags"]))
+    for n in data["notes"]:
+        click.echo(f"note ({n['updated_at']}): {n['body']}")
+    for s in data["sources"]:
+        click.echo(f"source: {s['source']} {s['source_key']} (seen {s['seen_at']})")
+
+
+@click.command()
+@click.argument("name")
+@click.argument("papers_", metavar="PAPER...", nargs=-1)
+@click.option("--query", help="Tag every paper matching this full-text search.")
+@click.option("--remove", is_flag=True, help="Remove the tag instead.")
+@pass_library
+def tag(ref, name, papers_, query, remove) -> None:
+    """Tag papers (library ids, arXiv ids or DOIs, or --query), or list tags when no paper is given."""
+    from ..store import LibraryError
+
+    lib = ref.open()
+    if not papers_ and not query:
+        for t, n in lib.list_tags():
+            click.echo(f"{t}\t{n}")
+        return
+    try:
+        ids = [lib.resolve(p) for p in papers_]
+        if query:
+            ids += lib.list_paper_ids(query=query)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    n = lib.remove_tag(ids, name) if remove else lib.add_tag(ids, name)
+    click.echo(f"{'untagged' if remove else 'tagged'} {n} paper(s) {name!r}")
+
+
+@click.command()
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def stats(ref, as_json) -> None:
+    """Counts: papers, sources, authors, years, categories."""
+    s = ref.open().stats()
+    if as_json:
+        emit_json(s)
+        return
+    click.echo(f"library: {s['path']}")
+    click.echo(f"papers: {s['papers']} ({s['with_abstract']} with abstract, {s['arxiv']} on arXiv, {s['doi']} with DOI)")
+    click.echo(f"authors: {s['authors']}  source records: {s['source_records']}  imports/collects: {s['imports']}")
+    click.echo(f"tags: {s['tags']}  collections: {s['collections']}  notes: {s['notes']}")
+    if s["years"]:
+        click.echo("years: " + ", ".join(f"{y}: {n}" for y, n in s["years"].items()))
+    if s["top_categories"]:
+        click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s["top_categories"].items()))
+
+
+def register(main: click.Group) -> None:
+    for cmd in (init, import_, imports, papers, tag, stats):
+        main.add_command(cmd)

@@ -1,0 +1,124 @@
+"""Plain data records shared by the core, the CLI and the desktop app."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+# New-style arXiv ids (0704.0001, 2501.01234) and old-style ones (hep-th/9901001, math.AG/0601001),
+# each with an optional version suffix.
+_ARXIV_RE = re.compile(
+    r"^(?:arxiv:)?(?P<id>(?:\d{4}\.\d{4,5})|(?:[a-z\-]+(?:\.[A-Z]{2})?/\d{7}))(?:v(?P<v>\d+))?$",
+    re.IGNORECASE,
+)
+
+
+def split_arxiv_id(raw: str) -> tuple[str, Optional[int]]:
+    """``'2501.01234v3'`` -> ``('2501.01234', 3)``; also accepts URLs and the ``arXiv:`` prefix.
+
+    Raises ValueError when ``raw`` is not an arXiv id.
+    """
+    s = raw.strip()
+    for prefix in ("https://arxiv.org/abs/", "http://arxiv.org/abs/", "https://arxiv.org/pdf/",
+                   "http://arxiv.org/pdf/", "http://export.arxiv.org/abs/", "https://export.arxiv.org/abs/"):
+        if s.lower().startswith(prefix):
+            s = s[len(prefix):]
+    s = s.removesuffix(".pdf")
+    m = _ARXIV_RE.match(s)
+    if not m:
+        raise ValueError(f"not an arXiv id: {raw!r}")
+    ident = m.group("id")
+    # old-style archive names are lower case, subject class upper case (math.AG/0601001)
+    v = m.group("v")
+    return ident, (int(v) if v else None)
+
+
+def normalize_doi(raw: Optional[str]) -> Optional[str]:
+    """Lower-case DOI without resolver prefix, or None."""
+    if not raw:
+        return None
+    s = raw.strip()
+    s = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", s, flags=re.IGNORECASE)
+    s = s.strip().rstrip(".").lower()
+    return s if s.startswith("10.") and "/" in s else None
+
+
+@dataclass
+class Paper:
+    """One paper as a source reports it (before or after it is merged into the library).
+
+    ``id`` is the library's row id once stored. ``source``/``source_key`` say who reported this
+    record (``arxiv-snapshot``/``2501.01234``, ``bibtex``/``smith2020``, ``scholar``/cluster id ...).
+    """
+
+    title: str
+    abstract: str = ""
+    authors: list[str] = field(default_factory=list)
+    year: Optional[int] = None
+    published: Optional[str] = None  # ISO date (YYYY-MM-DD or YYYY) of first appearance
+    updated: Optional[str] = None
+    arxiv_id: Optional[str] = None  # without version
+    arxiv_version: Optional[int] = None  # highest version the source knows
+    versions: list[tuple[int, str]] = field(default_factory=list)  # (version, ISO date)
+    doi: Optional[str] = None
+    categories: list[str] = field(default_factory=list)  # first = primary
+    venue: Optional[str] = None
+    url: Optional[str] = None
+    abstract_truncated: bool = False
+    source: str = ""
+    source_key: Optional[str] = None
+    raw: dict[str, Any] = field(default_factory=dict)  # the source's own record, kept verbatim
+    id: Optional[int] = None
+
+    @property
+    def primary_category(self) -> Optional[str]:
+        return self.categories[0] if self.categories else None
+
+    @property
+    def arxiv_id_versioned(self) -> Optional[str]:
+        if not self.arxiv_id:
+            return None
+        return f"{self.arxiv_id}v{self.arxiv_version}" if self.arxiv_version else self.arxiv_id
+
+
+@dataclass
+class RecordError:
+    """A record an importer or collector could not read: where it is and why."""
+
+    location: str  # "file.bib:120" or "arxiv page 3"
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.location}: {self.message}"
+
+
+@dataclass
+class ImportReport:
+    """What an import or collect did. ``errors`` name the file and line of each bad record."""
+
+    source: str
+    added: int = 0
+    merged: int = 0  # matched an existing paper: source record kept, nothing doubled
+    unchanged: int = 0  # this very source record was imported before (a re-import)
+    read: int = 0
+    errors: list[RecordError] = field(default_factory=list)
+    cancelled: bool = False
+    import_id: Optional[int] = None
+    added_ids: list[int] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors and not self.cancelled
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "source": self.source,
+            "read": self.read,
+            "added": self.added,
+            "merged": self.merged,
+            "unchanged": self.unchanged,
+            "errors": [str(e) for e in self.errors],
+            "cancelled": self.cancelled,
+            "import_id": self.import_id,
+        }

@@ -1,0 +1,182 @@
+"""Versioned migrations of the library schema.
+
+Each migration has a unique name and is applied once, in list order, inside one transaction; the
+``migrations`` table records which ran. Append new migrations at the end, never edit a released one.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[str, str]] = [
+    (
+        "0001_papers",
+        """
+        CREATE TABLE papers (
+            id INTEGER PRIMARY KEY,
+            title TEXT NOT NULL,
+            abstract TEXT NOT NULL DEFAULT '',
+            abstract_truncated INTEGER NOT NULL DEFAULT 0,
+            authors TEXT NOT NULL DEFAULT '',       -- display string, '; '-joined (also in paper_authors)
+            year INTEGER,
+            published TEXT,                          -- ISO date of first appearance (arXiv v1 date)
+            updated TEXT,
+            arxiv_id TEXT,                           -- bare id, no version: 2501.01234, hep-th/9901001
+            arxiv_version INTEGER,                   -- highest version seen
+            doi TEXT,                                -- lower case, no resolver prefix
+            primary_category TEXT,
+            categories TEXT NOT NULL DEFAULT '',     -- space-separated, primary first
+            venue TEXT,
+            url TEXT,
+            norm_title TEXT NOT NULL,
+            added_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX papers_arxiv_id ON papers(arxiv_id) WHERE arxiv_id IS NOT NULL;
+        CREATE UNIQUE INDEX papers_doi ON papers(doi) WHERE doi IS NOT NULL;
+        CREATE INDEX papers_norm_title ON papers(norm_title);
+        CREATE INDEX papers_published ON papers(published);
+        CREATE INDEX papers_primary_category ON papers(primary_category);
+
+        CREATE TABLE authors (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE);
+        CREATE TABLE paper_authors (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            author_id INTEGER NOT NULL REFERENCES authors(id),
+            PRIMARY KEY (paper_id, position)
+        );
+        CREATE INDEX paper_authors_author ON paper_authors(author_id);
+
+        CREATE TABLE paper_categories (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            category TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            PRIMARY KEY (paper_id, category)
+        );
+        CREATE INDEX paper_categories_category ON paper_categories(category);
+
+        CREATE TABLE paper_versions (                -- every arXiv version seen: v1 date, v2 date ...
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            version INTEGER NOT NULL,
+            date TEXT,
+            PRIMARY KEY (paper_id, version)
+        );
+
+        CREATE TABLE imports (                       -- one row per import or collect: the log
+            id INTEGER PRIMARY KEY,
+            kind TEXT NOT NULL,                      -- 'import' | 'collect'
+            source TEXT NOT NULL,                    -- 'arxiv-snapshot', 'bibtex', 'arxiv', 'scholar' ...
+            target TEXT NOT NULL,                    -- file path or query
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            status TEXT NOT NULL DEFAULT 'running',  -- running | done | failed | cancelled | interrupted
+            read INTEGER NOT NULL DEFAULT 0,
+            added INTEGER NOT NULL DEFAULT 0,
+            merged INTEGER NOT NULL DEFAULT 0,
+            unchanged INTEGER NOT NULL DEFAULT 0,
+            errors TEXT NOT NULL DEFAULT '[]',       -- JSON list of "file:line: message"
+            message TEXT
+        );
+
+        CREATE TABLE source_records (                -- which source said what, kept on every merge
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,
+            source_key TEXT NOT NULL,
+            import_id INTEGER REFERENCES imports(id),
+            seen_at TEXT NOT NULL,
+            data TEXT NOT NULL,                      -- the source's record, JSON
+            UNIQUE (source, source_key)
+        );
+        CREATE INDEX source_records_paper ON source_records(paper_id);
+
+        CREATE VIRTUAL TABLE papers_fts USING fts5(
+            title, abstract, authors,
+            content='papers', content_rowid='id',
+            tokenize='porter unicode61 remove_diacritics 2'
+        );
+        CREATE TRIGGER papers_fts_ai AFTER INSERT ON papers BEGIN
+            INSERT INTO papers_fts(rowid, title, abstract, authors)
+            VALUES (new.id, new.title, new.abstract, new.authors);
+        END;
+        CREATE TRIGGER papers_fts_ad AFTER DELETE ON papers BEGIN
+            INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors)
+            VALUES ('delete', old.id, old.title, old.abstract, old.authors);
+        END;
+        CREATE TRIGGER papers_fts_au AFTER UPDATE OF title, abstract, authors ON papers BEGIN
+            INSERT INTO papers_fts(papers_fts, rowid, title, abstract, authors)
+            VALUES ('delete', old.id, old.title, old.abstract, old.authors);
+            INSERT INTO papers_fts(rowid, title, abstract, authors)
+            VALUES (new.id, new.title, new.abstract, new.authors);
+        END;
+        """,
+    ),
+    (
+        "0002_organize",
+        """
+        CREATE TABLE tags (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, color TEXT);
+        CREATE TABLE paper_tags (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            tag_id INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, tag_id)
+        );
+        CREATE INDEX paper_tags_tag ON paper_tags(tag_id);
+
+        CREATE TABLE collections (
+            id INTEGER PRIMARY KEY,
+            name TEXT NOT NULL UNIQUE,
+            description TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE TABLE collection_papers (
+            collection_id INTEGER NOT NULL REFERENCES collections(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            added_at TEXT NOT NULL,
+            PRIMARY KEY (collection_id, paper_id)
+        );
+        CREATE INDEX collection_papers_paper ON collection_papers(paper_id);
+
+        CREATE TABLE saved_searches (id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, query TEXT NOT NULL);
+
+        -- Triage decisions are an append-only log: the current decision of a paper in a collection
+        -- is its latest row that was not undone. Each decision is committed on its own.
+        CREATE TABLE decisions (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            collection_id INTEGER REFERENCES collections(id) ON DELETE CASCADE,  -- NULL: whole library
+            decision TEXT NOT NULL CHECK (decision IN ('include', 'exclude', 'maybe', 'postpone')),
+            reason TEXT,
+            origin TEXT NOT NULL DEFAULT 'user',     -- user | seed | import
+            decided_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX decisions_paper ON decisions(paper_id, collection_id);
+
+        CREATE TABLE exclusion_reasons (name TEXT PRIMARY KEY, position INTEGER NOT NULL);
+        INSERT INTO exclusion_reasons (name, position) VALUES
+            ('wrong population', 1), ('wrong intervention / method', 2), ('wrong outcome', 3),
+            ('wrong study design', 4), ('not peer reviewed / preprint only', 5), ('duplicate', 6),
+            ('off topic', 7);
+
+        CREATE TABLE notes (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            body TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL
+        );
+        CREATE INDEX notes_paper ON notes(paper_id);
+
+        CREATE TABLE highlights (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,                  -- character offsets into the abstract
+            end INTEGER NOT NULL,
+            color TEXT NOT NULL DEFAULT 'yellow',
+            comment TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX highlights_paper ON highlights(paper_id);
+
+        CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);  -- JSON values
+        """,
+    ),
+]
