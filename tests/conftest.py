@@ -1,0 +1,31 @@
+"""Shared test fixtures: a fresh library per test and the real data in ../shared/data."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED_DATA = Path(os.environ.get("GAPSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> Path:
+    if not SHARED_DATA.is_dir():
+        pytest.fail(f"the shared data folder is missing: {SHARED_DATA} (set GAPSCOPE_SHARED_DATA)")
+    return SHARED_DATA
+
+
+@pytest.fixture
+def library(tmp_path):
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "library.sqlite")
+    yield lib
+    lib.close()
