@@ -179,4 +179,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL);  -- JSON values
         """,
     ),
+    (
+        "0003_annotations",
+        """
+        -- A user's correction of a sentence's facet label, keyed by the sentence's character span in the
+        -- abstract so that it survives re-splitting. The facet pipeline and the maps use it over the
+        -- classifier's label.
+        CREATE TABLE facet_corrections (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT NOT NULL CHECK (label IN ('background', 'objective', 'method', 'result', 'limitation', 'other')),
+            corrected_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, start, end)
+        );
+        """,
+    ),
 ]
