@@ -22,6 +22,7 @@ def _register() -> None:
     from .commands import library as library_cmds
 
     library_cmds.register(main)
+    from .commands import triage as triage_cmds; triage_cmds.register(main)
 
 
 _register()

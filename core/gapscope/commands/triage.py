@@ -1,0 +1,435 @@
+"""`gapscope triage next | decide | undo | seed | stats | export | reasons | simulate` and
+`gapscope annotate note | show | highlight | unhighlight | terms | correct-facet`."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+
+from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+
+_collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
+
+
+def _resolve(lib, paper: str) -> int:
+    from ..store import LibraryError
+
+    try:
+        return lib.resolve(paper)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+
+
+def _check_collection(lib, collection):
+    from ..store import LibraryError
+
+    if collection is not None:
+        try:
+            lib.collection_id(collection)
+        except LibraryError as exc:
+            fail(str(exc), EXIT_NOT_FOUND)
+
+
+@click.group()
+def triage() -> None:
+    """Screen papers with active learning: the next paper is the one most likely relevant."""
+
+
+@triage.command("next")
+@_collection_opt
+@click.option("--n", "n", default=1, show_default=True, help="How many papers to show.")
+@click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
+              help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
+@click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
+    """The next paper(s) to screen."""
+    from ..triage import TriageSession
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    queue = TriageSession(lib, collection).queue(n, explore)
+    papers = {p.id: p for p in lib.get_papers([q["paper_id"] for q in queue])}
+    rows = [dict(q, title=papers[q["paper_id"]].title, year=papers[q["paper_id"]].year,
+                 arxiv_id=papers[q["paper_id"]].arxiv_id, doi=papers[q["paper_id"]].doi,
+                 abstract=papers[q["paper_id"]].abstract) for q in queue]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("nothing left to screen", err=True)
+        return
+    for r in rows:
+        click.secho(f"[{r['paper_id']}] {r['title']}", bold=True)
+        click.echo(f"    p(relevant) {r['probability']:.2f}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
+        if abstract and r["abstract"]:
+            click.echo(click.wrap_text(r["abstract"], 100, initial_indent="    ", subsequent_indent="    "))
+        click.echo()
+
+
+@triage.command("decide")
+@click.argument("paper")
+@click.argument("decision", type=click.Choice(["include", "exclude", "maybe", "postpone"]))
+@click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
+@_collection_opt
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_decide(ref, paper, decision, reason, collection, as_json) -> None:
+    """Record a decision on PAPER (library id, arXiv id or DOI); it is saved at once."""
+    from ..store import LibraryError
+    from ..triage import decide
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    pid = _resolve(lib, paper)
+    try:
+        did = decide(lib, pid, decision, reason=reason, collection=collection)
+    except LibraryError as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json({"id": did, "paper_id": pid, "decision": decision, "reason": reason, "collection": collection})
+    else:
+        click.echo(f"{decision} {pid}" + (f" ({reason})" if reason else ""))
+
+
+@triage.command("undo")
+@_collection_opt
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_undo(ref, collection, as_json) -> None:
+    """Undo the latest decision (the one before it, if any, becomes current again)."""
+    from ..triage import undo
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    undone = undo(lib, collection)
+    if as_json:
+        emit_json(undone)
+    elif undone is None:
+        click.echo("nothing to undo", err=True)
+    else:
+        click.echo(f"undid {undone['decision']} of paper {undone['paper_id']} ({undone['decided_at']})")
+
+
+@triage.command("seed")
+@click.argument("papers", nargs=-1, required=True)
+@_collection_opt
+@pass_library
+def triage_seed(ref, papers, collection) -> None:
+    """Mark known relevant papers (any time, also mid-way); the model learns from them at once."""
+    from ..triage import seed
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    ids = [_resolve(lib, p) for p in papers]
+    seed(lib, ids, collection)
+    click.echo(f"seeded {len(ids)} relevant paper(s)")
+
+
+@triage.command("stats")
+@_collection_opt
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_stats_cmd(ref, collection, as_json) -> None:
+    """Progress and the stopping estimate (with the rule it uses)."""
+    from ..triage import triage_stats
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    s = triage_stats(lib, collection)
+    if as_json:
+        emit_json(s)
+        return
+    st = s["stopping"]
+    click.echo(f"{s['screened']} of {s['total']} screened: {s['include']} included ({s['seeds']} seeds), "
+               f"{s['exclude']} excluded, {s['maybe']} maybe; {s['postpone']} postponed; {s['unseen']} unseen")
+    for r, k in sorted(s["exclusion_reasons"].items(), key=lambda x: -x[1]):
+        click.echo(f"  excluded: {r}: {k}")
+    if st["estimated_relevant_unseen"] is None:
+        click.echo("stopping estimate: needs at least one include and one exclude")
+    else:
+        click.echo(f"estimated relevant still unseen: {st['estimated_relevant_unseen']:.1f} "
+                   f"(estimated recall so far {st['estimated_recall']:.0%})")
+    click.echo(f"not-relevant decisions in a row: {st['irrelevant_in_a_row']} (threshold {st['streak_threshold']})")
+    click.echo(("suggestion: you can stop screening" if st["suggest_stop"] else "suggestion: keep screening"))
+    click.echo(click.wrap_text("rule: " + st["rule"], 100, subsequent_indent="  "))
+
+
+@triage.command("export")
+@_collection_opt
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--log", "full_log", is_flag=True, help="Every decision ever made (with undone ones), not just current ones.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@pass_library
+def triage_export(ref, collection, fmt, full_log, output) -> None:
+    """Export decisions with paper ids, titles, reasons and times."""
+    import csv
+    import io
+    import json
+
+    from ..triage import current_decisions, decision_log
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    if full_log:
+        rows = decision_log(lib, collection)
+    else:
+        rows = [dict(paper_id=pid, **d) for pid, d in current_decisions(lib, collection).items()]
+    papers = {p.id: p for p in lib.get_papers(sorted({r["paper_id"] for r in rows}))}
+    cols = ["paper_id", "arxiv_id", "doi", "title", "year", "decision", "reason", "origin", "decided_at"] + \
+           (["undone_at"] if full_log else [])
+    out_rows = []
+    for r in rows:
+        p = papers.get(r["paper_id"])
+        out_rows.append({"paper_id": r["paper_id"], "arxiv_id": p and p.arxiv_id, "doi": p and p.doi,
+                         "title": p and p.title, "year": p and p.year, "decision": r["decision"], "reason": r["reason"],
+                         "origin": r["origin"], "decided_at": r["decided_at"],
+                         **({"undone_at": r["undone_at"]} if full_log else {})})
+    if fmt == "json":
+        text = json.dumps(out_rows, ensure_ascii=False, indent=1) + "\n"
+    else:
+        buf = io.StringIO()
+        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
+        w.writeheader()
+        w.writerows(out_rows)
+        text = buf.getvalue()
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {len(out_rows)} decision(s) to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+@triage.group("reasons", invoke_without_command=True)
+@pass_library
+@click.pass_context
+def triage_reasons(ctx, ref) -> None:
+    """List the exclusion reasons (add / remove to edit the list)."""
+    if ctx.invoked_subcommand is None:
+        from ..triage import list_reasons
+
+        for r in list_reasons(ref.open()):
+            click.echo(r)
+
+
+@triage_reasons.command("add")
+@click.argument("name")
+@pass_library
+def reasons_add(ref, name) -> None:
+    from ..store import LibraryError
+    from ..triage import add_reason
+
+    try:
+        added = add_reason(ref.open(), name)
+    except LibraryError as exc:
+        fail(str(exc))
+    click.echo(f"added {name!r}" if added else f"{name!r} is already in the list")
+
+
+@triage_reasons.command("remove")
+@click.argument("name")
+@pass_library
+def reasons_remove(ref, name) -> None:
+    from ..triage import remove_reason
+
+    if not remove_reason(ref.open(), name):
+        fail(f"no exclusion reason {name!r}", EXIT_NOT_FOUND)
+    click.echo(f"removed {name!r} (earlier decisions keep it)")
+
+
+@triage.command("simulate")
+@click.argument("dataset", type=click.Path(dir_okay=False))
+@click.option("--runs", default=5, show_default=True, help="Seeded runs (seeds S, S+1, ...).")
+@click.option("--seed", default=1, show_default=True, help="First seed.")
+@click.option("--embeddings/--no-embeddings", default=True, show_default=True,
+              help="Add MiniLM sentence embeddings to the TF-IDF features.")
+@click.option("--retrain-every", default=1, show_default=True, help="Retrain after this many decisions (1 = every decision).")
+@click.option("--plot", "plot", type=click.Path(dir_okay=False), help="Recall curve PNG (default: <dataset>-recall.png here).")
+@click.option("--no-plot", is_flag=True, help="Do not write the PNG.")
+@click.option("--json", "as_json", is_flag=True, help='Print {"wss95": MEAN, "recall_at_10": MEAN, "runs": [...]}.')
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plot, as_json, quiet) -> None:
+    """Replay a labelled review (CSV: title, abstract, label_included) and measure the work saved:
+    WSS@95, recall at 10 % screened, and the recall curve."""
+    from ..jobs import Cancelled
+    from ..triage.dataset import DatasetError, read_labelled_csv
+    from ..triage.features import build_features
+    from ..triage.simulate import plot_curves, simulate, summary
+
+    try:
+        ds = read_labelled_csv(dataset)
+    except DatasetError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no such file" in str(exc) else EXIT_ERROR)
+    if runs < 1:
+        fail("--runs must be at least 1")
+    seeds = list(range(seed, seed + runs))
+    with progress_bar(f"simulate {Path(dataset).name}", enabled=not quiet and not as_json) as (progress, cancel):
+        emb = None
+        if embeddings:
+            from ..triage.vectors import embed_texts
+
+            emb = embed_texts(ds.texts)
+        feats = build_features(ds.texts, emb)
+        try:
+            results = simulate(feats.matrix, ds.labels, seeds, retrain_every=retrain_every, progress=progress, cancel=cancel)
+        except Cancelled:
+            fail("cancelled", 130)
+    out = summary(results)
+    out.update({"dataset": str(dataset), "records": len(ds), "included": int(ds.labels.sum()),
+                "features": "tfidf+minilm" if emb is not None else "tfidf", "seeds": seeds})
+    png = None if no_plot else (plot or f"{Path(dataset).stem}-recall.png")
+    if png:
+        plot_curves(results, png, title=f"{Path(dataset).name}: {len(ds)} records, {int(ds.labels.sum())} relevant")
+        out["plot"] = png
+    if as_json:
+        emit_json(out)
+        return
+    click.echo(f"{dataset}: {len(ds)} records, {int(ds.labels.sum())} relevant; features {out['features']}; "
+               "priors: 1 included + 1 excluded per seed (ASReview's protocol)")
+    click.echo(f"{'seed':>5} {'WSS@95':>8} {'recall@10%':>11} {'screened to 95%':>16}")
+    for r in out["runs"]:
+        click.echo(f"{r['seed']:>5} {r['wss95']:>8.3f} {r['recall_at_10']:>11.3f} {r['screened_to_95']:>10} of {r['n']}")
+    click.echo(f"{'mean':>5} {out['wss95']:>8.3f} {out['recall_at_10']:>11.3f}")
+    import numpy as np
+
+    marks = [0.05, 0.1, 0.2, 0.3, 0.4, 0.5, 0.75, 1.0]
+    curve = np.mean([r.curve for r in results], axis=0)
+    n = len(curve) - 1
+    click.echo("recall curve (mean): " + "  ".join(f"{int(m * 100)}%: {curve[int(m * n)]:.2f}" for m in marks))
+    if png:
+        click.echo(f"plot: {png}")
+
+
+# --- annotations ---------------------------------------------------------------------------------
+@click.group()
+def annotate() -> None:
+    """Notes, highlights and facet-label corrections on papers (saved at once)."""
+
+
+@annotate.command("note")
+@click.argument("paper")
+@click.argument("text", nargs=-1, required=True)
+@pass_library
+def annotate_note(ref, paper, text) -> None:
+    """Add a note to PAPER."""
+    from ..store import LibraryError
+    from ..triage import add_note
+
+    lib = ref.open()
+    pid = _resolve(lib, paper)
+    try:
+        nid = add_note(lib, pid, " ".join(text))
+    except LibraryError as exc:
+        fail(str(exc))
+    click.echo(f"note {nid} on paper {pid}")
+
+
+@annotate.command("highlight")
+@click.argument("paper")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.option("--color", default="yellow", show_default=True)
+@click.option("--comment", default="")
+@pass_library
+def annotate_highlight(ref, paper, start, end, color, comment) -> None:
+    """Highlight abstract characters START..END of PAPER."""
+    from ..store import LibraryError
+    from ..triage import add_highlight
+
+    lib = ref.open()
+    pid = _resolve(lib, paper)
+    try:
+        hid = add_highlight(lib, pid, start, end, color=color, comment=comment)
+    except LibraryError as exc:
+        fail(str(exc))
+    text = lib.get_paper(pid).abstract[start:end]
+    click.echo(f"highlight {hid}: {text!r}")
+
+
+@annotate.command("unhighlight")
+@click.argument("highlight_id", type=int)
+@pass_library
+def annotate_unhighlight(ref, highlight_id) -> None:
+    """Remove a highlight by its id."""
+    from ..store import LibraryError
+    from ..triage import remove_highlight
+
+    try:
+        remove_highlight(ref.open(), highlight_id)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"removed highlight {highlight_id}")
+
+
+@annotate.command("correct-facet")
+@click.argument("paper")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.argument("label", type=click.Choice(["background", "objective", "method", "result", "limitation", "other"]))
+@pass_library
+def annotate_correct(ref, paper, start, end, label) -> None:
+    """Set the facet label of the abstract sentence START..END of PAPER (the maps use it)."""
+    from ..store import LibraryError
+    from ..triage import correct_facet
+
+    lib = ref.open()
+    pid = _resolve(lib, paper)
+    try:
+        correct_facet(lib, pid, start, end, label)
+    except LibraryError as exc:
+        fail(str(exc))
+    click.echo(f"paper {pid} {start}..{end}: {label}")
+
+
+@annotate.command("terms")
+@click.argument("paper")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def annotate_terms(ref, paper, query, as_json) -> None:
+    """Show where the words of QUERY occur in PAPER's abstract (marked [[like this]])."""
+    from ..triage import query_spans
+
+    lib = ref.open()
+    p = lib.get_paper(_resolve(lib, paper))
+    spans = query_spans(p.abstract, " ".join(query))
+    if as_json:
+        emit_json([{"start": s, "end": e, "text": p.abstract[s:e]} for s, e in spans])
+        return
+    out, last = [], 0
+    for s, e in spans:
+        out += [p.abstract[last:s], "[[", p.abstract[s:e], "]]"]
+        last = e
+    out.append(p.abstract[last:])
+    click.echo(click.wrap_text("".join(out), 100))
+
+
+@annotate.command("show")
+@click.argument("paper")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def annotate_show(ref, paper, as_json) -> None:
+    """Notes, tags, highlights and facet corrections of PAPER."""
+    from ..triage import annotations_of
+
+    lib = ref.open()
+    a = annotations_of(lib, _resolve(lib, paper))
+    if as_json:
+        emit_json(a)
+        return
+    for n in a["notes"]:
+        click.echo(f"note {n['id']} ({n['updated_at']}): {n['body']}")
+    if a["tags"]:
+        click.echo("tags: " + ", ".join(a["tags"]))
+    for h in a["highlights"]:
+        click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
+    for c in a["facet_corrections"]:
+        click.echo(f"facet {c['start']}..{c['end']}: {c['label']} ({c['corrected_at']})")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(triage)
+    main.add_command(annotate)

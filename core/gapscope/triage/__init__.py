@@ -1,0 +1,20 @@
+"""Screening with active learning, and annotations that are never lost.
+
+Public API (sklearn/scipy are imported lazily inside the functions that need them):
+``decide``, ``undo``, ``seed``, ``next_papers``, ``triage_stats``, ``TriageSession``, exclusion reasons,
+annotations (``add_note``, ``add_highlight``, ``correct_facet``, ``query_spans``) and the simulation.
+"""
+
+from .annotate import (FACET_LABELS, add_highlight, add_note, annotations_of, correct_facet, delete_note,
+                       facet_corrections_of, highlight_query, highlights_of, query_spans, remove_facet_correction,
+                       remove_highlight, update_note)
+from .decisions import (DECISIONS, add_reason, current_decisions, decide, decision_log, list_reasons,
+                        remove_reason, seed, undo)
+from .queue import STOP_RULE, TriageSession, next_papers, triage_stats
+
+__all__ = [
+    "FACET_LABELS", "add_highlight", "add_note", "annotations_of", "correct_facet", "delete_note",
+    "facet_corrections_of", "highlight_query", "highlights_of", "query_spans", "remove_facet_correction",
+    "remove_highlight", "update_note", "DECISIONS", "add_reason", "current_decisions", "decide", "decision_log",
+    "list_reasons", "remove_reason", "seed", "undo", "STOP_RULE", "TriageSession", "next_papers", "triage_stats",
+]

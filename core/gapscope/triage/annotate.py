@@ -1,0 +1,152 @@
+"""Annotations: notes, highlights on the abstract, facet-label corrections, and query-term spans.
+
+Each write is its own transaction, committed before the function returns.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Optional
+
+from ..store.library import LibraryError, now_iso
+
+FACET_LABELS = ("background", "objective", "method", "result", "limitation", "other")
+
+
+def _abstract(lib, paper_id: int) -> str:
+    row = lib.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()
+    if row is None:
+        raise LibraryError(f"no paper with id {paper_id}")
+    return row[0] or ""
+
+
+def _check_span(lib, paper_id: int, start: int, end: int) -> str:
+    text = _abstract(lib, paper_id)
+    if not (0 <= start < end <= len(text)):
+        raise LibraryError(f"span {start}..{end} is outside paper {paper_id}'s abstract (0..{len(text)})")
+    return text
+
+
+# --- notes ---------------------------------------------------------------------------------------
+def add_note(lib, paper_id: int, body: str) -> int:
+    if not body.strip():
+        raise LibraryError("an empty note")
+    _abstract(lib, paper_id)
+    return lib.add_note(paper_id, body)
+
+
+def update_note(lib, note_id: int, body: str) -> None:
+    with lib.transaction() as conn:
+        if conn.execute("UPDATE notes SET body = ?, updated_at = ? WHERE id = ?", (body, now_iso(), note_id)).rowcount != 1:
+            raise LibraryError(f"no note with id {note_id}")
+
+
+def delete_note(lib, note_id: int) -> None:
+    with lib.transaction() as conn:
+        if conn.execute("DELETE FROM notes WHERE id = ?", (note_id,)).rowcount != 1:
+            raise LibraryError(f"no note with id {note_id}")
+
+
+# --- highlights ----------------------------------------------------------------------------------
+def add_highlight(lib, paper_id: int, start: int, end: int, color: str = "yellow", comment: str = "") -> int:
+    """Highlight abstract characters ``start:end`` of a paper; returns the highlight id."""
+    _check_span(lib, paper_id, start, end)
+    with lib.transaction() as conn:
+        return conn.execute(
+            "INSERT INTO highlights (paper_id, start, end, color, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (paper_id, start, end, color, comment, now_iso())).lastrowid
+
+
+def remove_highlight(lib, highlight_id: int) -> None:
+    with lib.transaction() as conn:
+        if conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,)).rowcount != 1:
+            raise LibraryError(f"no highlight with id {highlight_id}")
+
+
+def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
+    text = _abstract(lib, paper_id)
+    cols = ("id", "start", "end", "color", "comment", "created_at")
+    return [dict(zip(cols, r), text=text[r[1]:r[2]]) for r in lib.conn.execute(
+        "SELECT id, start, end, color, comment, created_at FROM highlights WHERE paper_id = ? ORDER BY start, id",
+        (paper_id,))]
+
+
+# --- facet corrections ---------------------------------------------------------------------------
+def correct_facet(lib, paper_id: int, start: int, end: int, label: str) -> None:
+    """Set the facet label of the abstract sentence at ``start:end``; the maps use it over the
+    classifier's label. When the facet pipeline has split this paper, the span must be one of its
+    sentences."""
+    if label not in FACET_LABELS:
+        raise LibraryError(f"unknown facet label {label!r}; choose one of {', '.join(FACET_LABELS)}")
+    _check_span(lib, paper_id, start, end)
+    tables = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    if "sentences" in tables:
+        spans = [(s, e) for s, e in lib.conn.execute(
+            'SELECT start, "end" FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
+        if spans and (start, end) not in spans:
+            listed = ", ".join(f"{s}..{e}" for s, e in spans[:12])
+            raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
+    with lib.transaction() as conn:
+        conn.execute(
+            "INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(paper_id, start, end) DO UPDATE SET label = excluded.label, corrected_at = excluded.corrected_at",
+            (paper_id, start, end, label, now_iso()))
+
+
+def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
+    with lib.transaction() as conn:
+        return conn.execute('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
+                            (paper_id, start, end)).rowcount == 1
+
+
+def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:
+    cols = ("start", "end", "label", "corrected_at")
+    return [dict(zip(cols, r)) for r in lib.conn.execute(
+        'SELECT start, "end", label, corrected_at FROM facet_corrections WHERE paper_id = ? ORDER BY start', (paper_id,))]
+
+
+def annotations_of(lib, paper_id: int) -> dict[str, Any]:
+    return {"paper_id": paper_id, "notes": lib.notes_of(paper_id), "tags": lib.tags_of(paper_id),
+            "highlights": highlights_of(lib, paper_id), "facet_corrections": facet_corrections_of(lib, paper_id)}
+
+
+# --- query terms ---------------------------------------------------------------------------------
+_PHRASE = re.compile(r'"([^"]+)"')
+_TERM = re.compile(r"[\w][\w\-']*", re.UNICODE)
+_OPERATORS = {"AND", "OR", "NOT", "NEAR"}
+
+
+def query_spans(text: str, query: str, *, prefix: bool = True) -> list[tuple[int, int]]:
+    """Character spans of ``text`` that match the words and "quoted phrases" of ``query``
+    (case-insensitive, whole words; a word also matches as a prefix, so 'model' marks 'models'),
+    sorted and merged where they overlap. FTS operators (AND, OR, NOT, NEAR, field:) are skipped."""
+    if not text or not query or not query.strip():
+        return []
+    patterns = []
+    for phrase in _PHRASE.findall(query):
+        words = _TERM.findall(phrase)
+        if words:
+            patterns.append(r"\b" + r"\W+".join(re.escape(w) for w in words) + (r"\w*" if prefix else r"\b"))
+    rest = _PHRASE.sub(" ", query)
+    for raw in rest.split():
+        raw = raw.split(":", 1)[1] if re.match(r"^\w+:", raw) else raw
+        if raw in _OPERATORS:
+            continue
+        for w in _TERM.findall(raw.rstrip("*")):
+            patterns.append(r"\b" + re.escape(w) + (r"\w*" if prefix else r"\b"))
+    if not patterns:
+        return []
+    spans = sorted((m.start(), m.end()) for p in patterns for m in re.finditer(p, text, flags=re.IGNORECASE)
+                   if m.end() > m.start())
+    merged: list[tuple[int, int]] = []
+    for s, e in spans:
+        if merged and s <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], e))
+        else:
+            merged.append((s, e))
+    return merged
+
+
+def highlight_query(lib, paper_id: int, query: str) -> list[tuple[int, int]]:
+    """Spans of a paper's abstract matching ``query`` (for the desktop's term highlighting)."""
+    return query_spans(_abstract(lib, paper_id), query)

@@ -1,0 +1,55 @@
+"""The relevance model: a class-balanced linear classifier over precomputed features.
+
+Class balance matters: a review has a few relevant papers among hundreds of irrelevant ones, and an
+unweighted model would rank by "looks like the excluded ones" only.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+import numpy as np
+
+DEFAULT_C = 1.0
+
+
+@dataclass
+class Fitted:
+    scores: np.ndarray        # decision value for every row (higher = more likely relevant)
+    prob: np.ndarray          # prevalence-corrected probability of relevance for every row
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    return 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+
+
+def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_C,
+                  rows: Optional[np.ndarray] = None) -> Fitted:
+    """Fit on rows ``labelled`` (labels ``y`` in {0,1}) and score ``rows`` (default: all rows).
+
+    With only one class labelled there is nothing to learn yet: every row scores by its mean
+    cosine similarity to the labelled relevant papers (or 0 when there are none).
+    """
+    from sklearn.linear_model import LogisticRegression
+
+    labelled = np.asarray(labelled, dtype=np.int64)
+    y = np.asarray(y, dtype=np.int64)
+    Xs = X if rows is None else X[rows]
+    n_pos, n_neg = int(y.sum()), int(len(y) - y.sum())
+    if n_pos == 0 or n_neg == 0:
+        if n_pos:
+            centroid = np.asarray(X[labelled[y == 1]].mean(axis=0)).ravel()
+            scores = np.asarray(Xs @ centroid).ravel()
+        else:
+            scores = np.zeros(Xs.shape[0])
+        return Fitted(scores, np.full(Xs.shape[0], 0.5 if n_pos else 0.0))
+    # dual liblinear: fast when papers labelled << features (milliseconds, vs ~0.3 s for the primal)
+    clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000)
+    clf.fit(X[labelled], y)
+    scores = np.asarray(clf.decision_function(Xs)).ravel()
+    # Balanced weights shift the log-odds by about log(n_neg / n_pos); undo that so the
+    # probabilities reflect the labelled prevalence (still an over-estimate of the unseen pool's
+    # prevalence, since screening picks likely-relevant papers first: a conservative estimate).
+    prob = _sigmoid(scores + np.log(n_pos / n_neg))
+    return Fitted(scores, prob)

@@ -1,0 +1,192 @@
+"""The screening queue: which paper to show next, and the stopping estimate.
+
+A :class:`TriageSession` holds a scope's features in memory (built once, cached on disk by content
+hash) and refits the model after each decision; the desktop keeps one per open collection, the CLI
+builds one per command. Every decision goes straight to the library (see decisions.py).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from typing import Any, Optional
+
+import numpy as np
+
+from . import decisions as dec
+from .features import build_features
+from .model import DEFAULT_C, fit_and_score
+from .vectors import cache_dir, library_vectors
+
+# Stopping rule, stated in the CLI, the app and the docs.
+STOP_RULE = ("estimated relevant still unseen = sum over the unscreened papers of the model's probability "
+             "of relevance, corrected from the class-balanced training back to the labelled prevalence "
+             "(conservative: the labelled set is richer in relevant papers than what is left). "
+             "Suggest stopping when that estimate is below 1 and the last max(50, 5% of the collection) "
+             "screening decisions in a row were not includes.")
+
+
+def _texts(lib, paper_ids: list[int]) -> list[str]:
+    out: dict[int, str] = {}
+    for start in range(0, len(paper_ids), 900):
+        chunk = paper_ids[start:start + 900]
+        marks = ",".join("?" * len(chunk))
+        for pid, title, abstract in lib.conn.execute(
+                f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk):
+            out[pid] = f"{title}. {abstract}" if abstract else title
+    return [out.get(p, "") for p in paper_ids]
+
+
+def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
+    from scipy import sparse
+
+    texts = _texts(lib, paper_ids)
+    emb = library_vectors(lib, paper_ids) if use_embeddings else None
+    h = hashlib.sha256()
+    for pid, t in zip(paper_ids, texts):
+        h.update(f"{pid}\x1f{t}\x1e".encode("utf-8"))
+    h.update(b"emb" if emb is not None else b"tfidf")
+    path = cache_dir() / f"features-{h.hexdigest()[:24]}.npz"
+    if path.exists():
+        try:
+            return sparse.load_npz(path).tocsr(), emb is not None
+        except (OSError, ValueError):
+            pass
+    feats = build_features(texts, emb)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
+        sparse.save_npz(tmp, feats.matrix, compressed=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache only
+    return feats.matrix, feats.has_embeddings
+
+
+class TriageSession:
+    def __init__(self, lib, collection: Optional[str] = None, *, use_embeddings: bool = True, C: float = DEFAULT_C):
+        self.lib = lib
+        self.collection = collection
+        self.C = C
+        self.paper_ids = dec.scope_paper_ids(lib, collection)
+        self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
+        self.X, self.has_embeddings = (_load_or_build(lib, self.paper_ids, use_embeddings)
+                                       if self.paper_ids else (None, False))
+        self._fitted = None
+        self._fitted_key = None
+
+    # --- state from the library -------------------------------------------------------------------
+    def current(self) -> dict[int, dict[str, Any]]:
+        return dec.current_decisions(self.lib, self.collection)
+
+    def _fit(self, current: dict[int, dict[str, Any]]):
+        key = tuple((pid, d["decision"]) for pid, d in current.items())
+        if self._fitted is not None and self._fitted_key == key:
+            return self._fitted
+        lab = [(self.row_of[pid], 1 if d["decision"] == "include" else 0)
+               for pid, d in current.items() if d["decision"] in ("include", "exclude") and pid in self.row_of]
+        idx = np.array([r for r, _ in lab], dtype=np.int64)
+        y = np.array([v for _, v in lab], dtype=np.int64)
+        if len(idx) == 0:
+            n = len(self.paper_ids)
+            from .model import Fitted
+
+            self._fitted = Fitted(np.zeros(n), np.zeros(n))
+        else:
+            self._fitted = fit_and_score(self.X, idx, y, C=self.C)
+        self._fitted_key = key
+        return self._fitted
+
+    # --- the queue --------------------------------------------------------------------------------
+    def queue(self, n: int = 1, explore: float = 0.0) -> list[dict[str, Any]]:
+        """The next ``n`` papers: most likely relevant first; with ``explore`` > 0 each slot is, with
+        that probability, a random unscreened paper instead, so the model meets other subtopics.
+        Postponed papers come after every unscreened one."""
+        if not 0.0 <= explore <= 1.0:
+            raise ValueError("explore must be between 0 and 1")
+        if not self.paper_ids:
+            return []
+        current = self.current()
+        fitted = self._fit(current)
+        fresh = np.array([k for k, pid in enumerate(self.paper_ids) if pid not in current], dtype=np.int64)
+        ranked = fresh[np.argsort(-fitted.scores[fresh], kind="stable")] if len(fresh) else fresh
+        # Seeded by the number of decisions so the same state shows the same queue.
+        rng = np.random.default_rng(len(current) * 7919 + len(self.paper_ids))
+        out, taken, top = [], set(), 0
+        while len(out) < n and len(taken) < len(ranked):
+            if explore > 0 and rng.random() < explore:
+                pick = int(rng.choice(ranked))
+                while pick in taken:
+                    pick = int(rng.choice(ranked))
+                why = "explore"
+            else:
+                while int(ranked[top]) in taken:
+                    top += 1
+                pick, why = int(ranked[top]), "top"
+            taken.add(pick)
+            out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.scores[pick]),
+                        "probability": float(fitted.prob[pick]), "why": why})
+        if len(out) < n:
+            postponed = [pid for pid, d in current.items() if d["decision"] == "postpone"]
+            for pid in postponed[: n - len(out)]:
+                k = self.row_of.get(pid)
+                if k is not None:
+                    out.append({"paper_id": pid, "score": float(fitted.scores[k]),
+                                "probability": float(fitted.prob[k]), "why": "postponed"})
+        return out
+
+    def decide(self, paper_id: int, decision: str, reason: Optional[str] = None) -> int:
+        return dec.decide(self.lib, paper_id, decision, reason=reason, collection=self.collection)
+
+    def undo(self):
+        return dec.undo(self.lib, self.collection)
+
+    # --- progress and stopping --------------------------------------------------------------------
+    def stats(self) -> dict[str, Any]:
+        current = self.current()
+        counts = {d: 0 for d in dec.DECISIONS}
+        reasons: dict[str, int] = {}
+        for d in current.values():
+            counts[d["decision"]] += 1
+            if d["decision"] == "exclude":
+                key = d["reason"] or "(no reason)"
+                reasons[key] = reasons.get(key, 0) + 1
+        total = len(self.paper_ids)
+        unseen_rows = [k for k, pid in enumerate(self.paper_ids)
+                       if pid not in current or current[pid]["decision"] == "postpone"]
+        labelled = counts["include"] + counts["exclude"]
+        if counts["include"] and counts["exclude"]:
+            fitted = self._fit(current)
+            est = float(fitted.prob[unseen_rows].sum()) if unseen_rows else 0.0
+        else:
+            est = None
+        # consecutive screening decisions (user, include/exclude/maybe) since the last include
+        streak = 0
+        for d in reversed(list(current.values())):
+            if d["decision"] == "include":
+                break
+            if d["decision"] in ("exclude", "maybe"):
+                streak += 1
+        threshold = max(50, int(0.05 * total))
+        found = counts["include"]
+        return {
+            "collection": self.collection, "total": total, "screened": counts["include"] + counts["exclude"] + counts["maybe"],
+            "unseen": len(unseen_rows), "include": found, "exclude": counts["exclude"], "maybe": counts["maybe"],
+            "postpone": counts["postpone"], "seeds": sum(1 for d in current.values() if d["origin"] == "seed"),
+            "exclusion_reasons": reasons, "labelled_for_model": labelled, "uses_embeddings": bool(self.has_embeddings),
+            "stopping": {
+                "estimated_relevant_unseen": None if est is None else round(est, 2),
+                "estimated_recall": None if est is None else round(found / (found + est), 3) if found + est > 0 else 1.0,
+                "irrelevant_in_a_row": streak, "streak_threshold": threshold,
+                "suggest_stop": bool(est is not None and est < 1.0 and streak >= threshold) or not unseen_rows,
+                "rule": STOP_RULE,
+            },
+        }
+
+
+def next_papers(lib, collection: Optional[str] = None, n: int = 1, explore: float = 0.0) -> list[tuple[int, float]]:
+    return [(q["paper_id"], q["score"]) for q in TriageSession(lib, collection).queue(n, explore)]
+
+
+def triage_stats(lib, collection: Optional[str] = None) -> dict[str, Any]:
+    return TriageSession(lib, collection).stats()
