@@ -274,7 +274,8 @@ def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plo
             emb = embed_texts(ds.texts)
         feats = build_features(ds.texts, emb)
         try:
-            results = simulate(feats.matrix, ds.labels, seeds, retrain_every=retrain_every, progress=progress, cancel=cancel)
+            results = simulate(feats.matrix, ds.labels, seeds, retrain_every=retrain_every, no_text=ds.no_text,
+                               progress=progress, cancel=cancel)
         except Cancelled:
             fail("cancelled", 130)
     out = summary(results)

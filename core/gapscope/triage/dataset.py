@@ -25,6 +25,11 @@ class LabelledSet:
         # The same text the library embeds for a paper: title + ". " + abstract.
         return [f"{t}. {a}" if a else t for t, a in zip(self.titles, self.abstracts)]
 
+    @property
+    def no_text(self) -> np.ndarray:
+        """Records with neither title nor abstract (nothing for a model to judge)."""
+        return np.array([not (t.strip() or a.strip()) for t, a in zip(self.titles, self.abstracts)])
+
     def __len__(self) -> int:
         return len(self.titles)
 

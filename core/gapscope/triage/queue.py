@@ -47,9 +47,10 @@ def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
         h.update(f"{pid}\x1f{t}\x1e".encode("utf-8"))
     h.update(b"emb" if emb is not None else b"tfidf")
     path = cache_dir() / f"features-{h.hexdigest()[:24]}.npz"
+    no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
     if path.exists():
         try:
-            return sparse.load_npz(path).tocsr(), emb is not None
+            return sparse.load_npz(path).tocsr(), emb is not None, no_text
         except (OSError, ValueError):
             pass
     feats = build_features(texts, emb)
@@ -60,7 +61,7 @@ def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
         os.replace(tmp, path)
     except OSError:
         pass  # a cache only
-    return feats.matrix, feats.has_embeddings
+    return feats.matrix, feats.has_embeddings, no_text
 
 
 class TriageSession:
@@ -70,8 +71,8 @@ class TriageSession:
         self.C = C
         self.paper_ids = dec.scope_paper_ids(lib, collection)
         self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
-        self.X, self.has_embeddings = (_load_or_build(lib, self.paper_ids, use_embeddings)
-                                       if self.paper_ids else (None, False))
+        self.X, self.has_embeddings, self.no_text = (_load_or_build(lib, self.paper_ids, use_embeddings)
+                                                     if self.paper_ids else (None, False, np.zeros(0, bool)))
         self._fitted = None
         self._fitted_key = None
 
@@ -101,7 +102,8 @@ class TriageSession:
     def queue(self, n: int = 1, explore: float = 0.0) -> list[dict[str, Any]]:
         """The next ``n`` papers: most likely relevant first; with ``explore`` > 0 each slot is, with
         that probability, a random unscreened paper instead, so the model meets other subtopics.
-        Postponed papers come after every unscreened one."""
+        Papers with neither title nor abstract come first (the model cannot judge them, and ranking
+        an empty vector would bury them at an arbitrary place); postponed papers come last."""
         if not 0.0 <= explore <= 1.0:
             raise ValueError("explore must be between 0 and 1")
         if not self.paper_ids:
@@ -110,9 +112,14 @@ class TriageSession:
         fitted = self._fit(current)
         fresh = np.array([k for k, pid in enumerate(self.paper_ids) if pid not in current], dtype=np.int64)
         ranked = fresh[np.argsort(-fitted.scores[fresh], kind="stable")] if len(fresh) else fresh
+        blank = [int(k) for k in ranked if self.no_text[k]]
+        ranked = np.array([k for k in ranked if not self.no_text[k]], dtype=np.int64)
         # Seeded by the number of decisions so the same state shows the same queue.
         rng = np.random.default_rng(len(current) * 7919 + len(self.paper_ids))
         out, taken, top = [], set(), 0
+        for k in blank[:n]:
+            out.append({"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
+                        "probability": float(fitted.prob[k]), "why": "no text"})
         while len(out) < n and len(taken) < len(ranked):
             if explore > 0 and rng.random() < explore:
                 pick = int(rng.choice(ranked))

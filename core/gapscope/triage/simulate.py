@@ -6,8 +6,10 @@ known priors; then the model repeatedly picks the unscreened record it finds mos
 true label, and retrains. Metrics leave the two priors out, as asreview-insights does:
 
 - recall curve: fraction of the (non-prior) relevant records found after k of N non-prior records
-- WSS@95 = 0.95 - (records screened to reach 95 % recall) / N  (Cohen et al. 2006)
-- recall@10% = recall after screening 10 % of the N records
+- WSS@95 (Cohen et al. 2006, computed as asreview-insights does): for the smallest number T of
+  relevant records that is >= 95 % of them, (records a random order needs to find T) minus
+  (records the model needed), over N
+- recall@10% = recall after screening the first ceil(10 % of N) records
 """
 
 from __future__ import annotations
@@ -32,28 +34,43 @@ def pick_priors(labels: np.ndarray, seed: int, n_included: int = 1, n_excluded: 
     return [int(i) for i in inc] + [int(i) for i in exc]
 
 
-def recall_curve(order: Sequence[int], labels: np.ndarray, priors: Sequence[int]) -> np.ndarray:
-    """recall[k] after screening k non-prior records in ``order`` (k = 0..N); records never reached are
-    screened last in any order (the curve only needs them for its tail)."""
+def screening_labels(order: Sequence[int], labels: np.ndarray, priors: Sequence[int]) -> np.ndarray:
+    """The labels of the non-prior records in screening order; records never reached come last
+    (they are all irrelevant when a run stops at the last relevant record)."""
     labels = np.asarray(labels)
     prior_set = set(int(p) for p in priors)
     seen = [i for i in order if i not in prior_set]
-    rest = [i for i in range(len(labels)) if i not in prior_set and i not in set(seen)]
-    full = seen + rest
-    total = int(labels[full].sum())
-    hits = np.concatenate([[0], np.cumsum(labels[full])])
-    return hits / max(total, 1)
+    seen_set = set(seen)
+    rest = [i for i in range(len(labels)) if i not in prior_set and i not in seen_set]
+    return labels[seen + rest].astype(np.int64)
 
 
-def wss(curve: np.ndarray, level: float = 0.95) -> float:
-    n = len(curve) - 1
-    k = int(np.argmax(curve >= level - 1e-12))
-    return float(level - k / n)
+def recall_curve(seq: np.ndarray) -> np.ndarray:
+    """recall[k] after screening the first k records of ``seq`` (k = 0..N)."""
+    return np.concatenate([[0], np.cumsum(seq)]) / max(int(seq.sum()), 1)
 
 
-def recall_at(curve: np.ndarray, fraction: float = 0.10) -> float:
-    n = len(curve) - 1
-    return float(curve[int(math.floor(fraction * n))])
+def wss(seq: np.ndarray, level: float = 0.95) -> float:
+    """Work saved over sampling at ``level`` recall, as asreview-insights computes it: for the
+    smallest count T of relevant records with T / R >= level, (records a random order needs to find
+    T) minus (records the model needed), over N; the random order is asreview-insights' rounded line."""
+    n, r = len(seq), int(seq.sum())
+    t = int(math.ceil(level * r - 1e-9))
+    when = int(np.searchsorted(np.cumsum(seq), t))
+    when_random = int(np.searchsorted(np.round(np.linspace(0, r, n)), t))
+    return float((when_random - when) / n)
+
+
+def screened_to(seq: np.ndarray, level: float = 0.95) -> int:
+    """Records screened until ``level`` recall."""
+    t = int(math.ceil(level * int(seq.sum()) - 1e-9))
+    return int(np.searchsorted(np.cumsum(seq), t)) + 1
+
+
+def recall_at(seq: np.ndarray, fraction: float = 0.10) -> float:
+    """Recall after the first ceil(fraction * N) records (asreview-insights' recall at 10 %)."""
+    n = len(seq)
+    return float(recall_curve(seq)[int(math.ceil(fraction * n - 1e-9))])
 
 
 @dataclass
@@ -63,20 +80,26 @@ class RunResult:
     order: list[int]
     wss95: float
     recall_at_10: float
-    curve: np.ndarray = field(repr=False)
+    seq: np.ndarray = field(repr=False)   # labels in screening order (priors left out)
+
+    @property
+    def curve(self) -> np.ndarray:
+        return recall_curve(self.seq)
 
     def to_dict(self, with_curve: bool = False) -> dict:
         d = {"seed": self.seed, "priors": self.priors, "wss95": round(self.wss95, 4),
-             "recall_at_10": round(self.recall_at_10, 4), "screened_to_95": int(np.argmax(self.curve >= 0.95 - 1e-12)),
-             "n": len(self.curve) - 1}
+             "recall_at_10": round(self.recall_at_10, 4), "screened_to_95": screened_to(self.seq), "n": len(self.seq)}
         if with_curve:
             d["curve"] = [round(float(x), 4) for x in self.curve]
         return d
 
 
 def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retrain_every: int = 1,
-                 priors: Optional[list[int]] = None, cancel=None) -> RunResult:
-    """One replay: screen by the model's top pick until every relevant record has been found."""
+                 priors: Optional[list[int]] = None, no_text: Optional[np.ndarray] = None, cancel=None) -> RunResult:
+    """One replay: screen by the model's top pick until every relevant record has been found.
+
+    ``no_text`` marks records with neither title nor abstract: the model cannot judge them, so (as
+    in the app's queue) they are shown first rather than left wherever their empty vector lands."""
     labels = np.asarray(labels, dtype=np.int64)
     n = len(labels)
     priors = pick_priors(labels, seed) if priors is None else list(priors)
@@ -85,7 +108,7 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
     unlabelled[priors] = False
     order: list[int] = []
     remaining_pos = int(labels[unlabelled].sum())
-    queue: list[int] = []
+    queue: list[int] = [] if no_text is None else [int(i) for i in np.flatnonzero(no_text) if unlabelled[i]]
     while remaining_pos > 0 and unlabelled.any():
         check(cancel)
         if not queue:
@@ -99,16 +122,16 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
         labelled.append(i)
         unlabelled[i] = False
         remaining_pos -= int(labels[i])
-    curve = recall_curve(order, labels, priors)
-    return RunResult(seed, priors, order, wss(curve), recall_at(curve), curve)
+    seq = screening_labels(order, labels, priors)
+    return RunResult(seed, priors, order, wss(seq), recall_at(seq), seq)
 
 
 def simulate(X, labels: np.ndarray, seeds: Sequence[int], *, C: float = DEFAULT_C, retrain_every: int = 1,
-             progress: Optional[Callable] = None, cancel=None) -> list[RunResult]:
+             no_text: Optional[np.ndarray] = None, progress: Optional[Callable] = None, cancel=None) -> list[RunResult]:
     out = []
     for k, s in enumerate(seeds):
         report(progress, k, len(seeds), f"seed {s}")
-        out.append(simulate_run(X, labels, s, C=C, retrain_every=retrain_every, cancel=cancel))
+        out.append(simulate_run(X, labels, s, C=C, retrain_every=retrain_every, no_text=no_text, cancel=cancel))
     report(progress, len(seeds), len(seeds), "done")
     return out
 

@@ -1,0 +1,110 @@
+"""Notes, highlights, facet corrections and query-term spans."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.store import Library, LibraryError
+from gapscope.store.library import now_iso
+from gapscope.triage import (add_highlight, add_note, annotations_of, correct_facet, delete_note,
+                             facet_corrections_of, highlight_query, highlights_of, query_spans,
+                             remove_facet_correction, remove_highlight, update_note)
+
+ABSTRACT = ("We propose a graph neural network for molecule property prediction. Our models beat "
+            "strong baselines on three benchmarks. A limitation is the small training set.")
+
+
+@pytest.fixture
+def paper(library):
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                           ("Graph networks for molecules", ABSTRACT, "graph networks for molecules", now_iso())).lastrowid
+    return library, pid
+
+
+def test_notes_highlights_and_corrections_round_trip(paper):
+    lib, pid = paper
+    nid = add_note(lib, pid, "check the benchmark split")
+    update_note(lib, nid, "check the benchmark split (table 2)")
+    assert [n["body"] for n in lib.notes_of(pid)] == ["check the benchmark split (table 2)"]
+    start = ABSTRACT.index("A limitation")
+    hid = add_highlight(lib, pid, start, len(ABSTRACT), color="red", comment="key weakness")
+    assert highlights_of(lib, pid)[0]["text"] == "A limitation is the small training set."
+    correct_facet(lib, pid, start, len(ABSTRACT), "limitation")
+    correct_facet(lib, pid, start, len(ABSTRACT), "result")  # a second correction replaces the first
+    assert [c["label"] for c in facet_corrections_of(lib, pid)] == ["result"]
+    lib.add_tag([pid], "to-read")
+    a = annotations_of(lib, pid)
+    assert a["tags"] == ["to-read"] and len(a["notes"]) == 1 and a["highlights"][0]["id"] == hid
+    remove_highlight(lib, hid)
+    assert highlights_of(lib, pid) == []
+    assert remove_facet_correction(lib, pid, start, len(ABSTRACT))
+    delete_note(lib, nid)
+    assert lib.notes_of(pid) == []
+
+
+def test_bad_annotations_are_refused(paper):
+    lib, pid = paper
+    with pytest.raises(LibraryError, match="outside"):
+        add_highlight(lib, pid, 10, len(ABSTRACT) + 5)
+    with pytest.raises(LibraryError, match="outside"):
+        add_highlight(lib, pid, 20, 10)
+    with pytest.raises(LibraryError, match="facet label"):
+        correct_facet(lib, pid, 0, 10, "conclusion")
+    with pytest.raises(LibraryError):
+        add_note(lib, pid, "   ")
+    with pytest.raises(LibraryError):
+        add_note(lib, 999, "no such paper")
+    assert annotations_of(lib, pid)["highlights"] == [] and facet_corrections_of(lib, pid) == []
+
+
+def test_correction_must_match_a_split_sentence_when_sentences_exist(paper):
+    lib, pid = paper
+    first_end = ABSTRACT.index(".") + 1
+    with lib.transaction() as conn:  # the facet pipeline's table, as the interface defines it
+        conn.execute('CREATE TABLE IF NOT EXISTS sentences (paper_id INTEGER, idx INTEGER, start INTEGER, "end" INTEGER,'
+                     ' text TEXT, label TEXT, confidence REAL)')
+        conn.execute("INSERT INTO sentences VALUES (?, 0, 0, ?, ?, 'objective', 0.9)", (pid, first_end, ABSTRACT[:first_end]))
+    correct_facet(lib, pid, 0, first_end, "method")
+    with pytest.raises(LibraryError, match="not a sentence"):
+        correct_facet(lib, pid, 0, first_end - 3, "method")
+
+
+def test_query_spans_mark_words_prefixes_and_phrases():
+    text = "Graph Neural Networks and graph-based models; neural nets."
+    spans = query_spans(text, 'graph "neural networks" model')
+    marked = [text[s:e] for s, e in spans]
+    assert marked == ["Graph", "Neural Networks", "graph", "models"]
+    k = text.index("neural nets")
+    assert query_spans(text, "NOT title:neural") == [(6, 12), (k, k + 6)]
+    assert query_spans(text, "") == [] and query_spans("", "graph") == []
+    assert query_spans(text, "zebra") == []
+
+
+def test_highlight_query_reads_the_abstract(paper):
+    lib, pid = paper
+    spans = highlight_query(lib, pid, "benchmark limitation")
+    assert [ABSTRACT[s:e] for s, e in spans] == ["benchmarks", "limitation"]
+
+
+def test_annotate_cli(tmp_path, paper):
+    lib, pid = paper
+    path = str(lib.path)
+    r = CliRunner()
+    assert r.invoke(main, ["-L", path, "annotate", "note", str(pid), "compare", "with", "GIN"]).exit_code == 0
+    assert r.invoke(main, ["-L", path, "annotate", "highlight", str(pid), "0", "10"]).exit_code == 0
+    assert r.invoke(main, ["-L", path, "annotate", "correct-facet", str(pid), "0", "10", "method"]).exit_code == 0
+    res = r.invoke(main, ["-L", path, "annotate", "highlight", str(pid), "0", "100000"])
+    assert res.exit_code == 1 and "outside" in res.output
+    res = r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"])
+    data = json.loads(res.output)
+    assert data["notes"][0]["body"] == "compare with GIN"
+    assert data["highlights"][0]["text"] == ABSTRACT[:10]
+    assert data["facet_corrections"][0]["label"] == "method"
+    res = r.invoke(main, ["-L", path, "annotate", "terms", str(pid), "graph", "neural"])
+    assert "[[graph]] [[neural]]" in res.output
+    assert r.invoke(main, ["-L", path, "annotate", "note", "4242", "x"]).exit_code == 4
