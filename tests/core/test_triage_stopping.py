@@ -1,0 +1,41 @@
+"""The stopping estimate on a replayed review (a slice of the real ADHD screening set)."""
+
+from __future__ import annotations
+
+from gapscope.triage import STOP_RULE, TriageSession, seed
+
+from .triage_helpers import load_screening_slice
+
+
+def test_stopping_estimate_is_sane_over_a_replayed_review(library, shared_data, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+    truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=200)
+    n_rel = sum(truth.values())
+    session = TriageSession(library, use_embeddings=False)
+    assert session.stats()["stopping"]["estimated_relevant_unseen"] is None  # nothing learnt yet
+    first = next(p for p, y in truth.items() if y)
+    seed(library, [first])
+    found, trace = 1, []
+    while True:
+        batch = session.queue(1)
+        if not batch:
+            break
+        pid = batch[0]["paper_id"]
+        session.decide(pid, "include" if truth[pid] else "exclude")
+        found += truth[pid]
+        st = session.stats()
+        stop = st["stopping"]
+        if stop["estimated_relevant_unseen"] is not None:
+            trace.append((st["screened"], n_rel - found, stop["estimated_relevant_unseen"], stop["suggest_stop"]))
+            assert 0.0 <= stop["estimated_relevant_unseen"] <= st["unseen"]
+            assert 0.0 <= stop["estimated_recall"] <= 1.0
+    assert found == n_rel
+    final = session.stats()
+    assert final["unseen"] == 0 and final["stopping"]["estimated_relevant_unseen"] == 0.0
+    assert final["stopping"]["suggest_stop"] and final["stopping"]["rule"] == STOP_RULE
+    # conservative: never below the relevant papers truly left while some are left
+    assert all(est >= left for _, left, est, _ in trace if left > 0)
+    # it falls as screening goes on, and it never says stop while it expects one or more relevant
+    half = len(trace) // 2
+    assert trace[-2][2] < trace[half][2] < max(e for _, _, e, _ in trace[:half])
+    assert not any(stop and est >= 1.0 for _, _, est, stop in trace[:-1])
