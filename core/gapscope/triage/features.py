@@ -23,7 +23,7 @@ class Features:
 
 
 def build_features(texts: Sequence[str], embeddings: Optional[np.ndarray] = None, *,
-                   embedding_weight: float = EMBEDDING_WEIGHT, min_df: int = 1,
+                   embedding_weight: float = EMBEDDING_WEIGHT, min_df: Optional[int] = None,
                    max_features: Optional[int] = None) -> Features:
     """TF-IDF over ``texts`` (word 1-2 grams, sublinear tf, English stop words), stacked with
     ``embeddings`` (rows aligned with texts) scaled by ``embedding_weight``."""
@@ -31,6 +31,10 @@ def build_features(texts: Sequence[str], embeddings: Optional[np.ndarray] = None
     from sklearn.feature_extraction.text import TfidfVectorizer
 
     texts = [t or "" for t in texts]
+    if min_df is None:
+        # Large collections: drop n-grams seen once (mostly one-off bigrams); it shrinks the model
+        # several-fold and keeps each refit fast. Small reviews keep every n-gram.
+        min_df = 1 if len(texts) < 3000 else 2
     vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=min_df,
                           max_df=0.95 if len(texts) > 50 else 1.0, max_features=max_features,
                           dtype=np.float32, strip_accents="unicode")

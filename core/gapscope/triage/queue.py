@@ -15,7 +15,7 @@ import numpy as np
 
 from . import decisions as dec
 from .features import build_features
-from .model import DEFAULT_C, fit_and_score
+from .model import DEFAULT_C, blank_records_due, fit_and_score
 from .vectors import cache_dir, library_vectors
 
 # Stopping rule, stated in the CLI, the app and the docs.
@@ -24,6 +24,10 @@ STOP_RULE = ("estimated relevant still unseen = sum over the unscreened papers o
              "(conservative: the labelled set is richer in relevant papers than what is left). "
              "Suggest stopping when that estimate is below 1 and the last max(50, 5% of the collection) "
              "screening decisions in a row were not includes.")
+
+
+# Part of the feature-cache key: change it whenever build_features changes.
+FEATURES_VERSION = "2"
 
 
 def _texts(lib, paper_ids: list[int]) -> list[str]:
@@ -45,7 +49,7 @@ def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
     h = hashlib.sha256()
     for pid, t in zip(paper_ids, texts):
         h.update(f"{pid}\x1f{t}\x1e".encode("utf-8"))
-    h.update(b"emb" if emb is not None else b"tfidf")
+    h.update(FEATURES_VERSION.encode() + (b"emb" if emb is not None else b"tfidf"))
     path = cache_dir() / f"features-{h.hexdigest()[:24]}.npz"
     no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
     if path.exists():
@@ -102,22 +106,28 @@ class TriageSession:
     def queue(self, n: int = 1, explore: float = 0.0) -> list[dict[str, Any]]:
         """The next ``n`` papers: most likely relevant first; with ``explore`` > 0 each slot is, with
         that probability, a random unscreened paper instead, so the model meets other subtopics.
-        Papers with neither title nor abstract come first (the model cannot judge them, and ranking
-        an empty vector would bury them at an arbitrary place); postponed papers come last."""
+        Papers with neither title nor abstract are shown once no paper with text is more likely
+        relevant than the review's base rate (the model cannot judge them, and ranking an empty
+        vector would put them at an arbitrary place); postponed papers come last."""
         if not 0.0 <= explore <= 1.0:
             raise ValueError("explore must be between 0 and 1")
         if not self.paper_ids:
             return []
         current = self.current()
         fitted = self._fit(current)
-        fresh = np.array([k for k, pid in enumerate(self.paper_ids) if pid not in current], dtype=np.int64)
+        decided = np.zeros(len(self.paper_ids), dtype=bool)
+        decided[[self.row_of[p] for p in current if p in self.row_of]] = True
+        fresh = np.flatnonzero(~decided)
         ranked = fresh[np.argsort(-fitted.scores[fresh], kind="stable")] if len(fresh) else fresh
-        blank = [int(k) for k in ranked if self.no_text[k]]
-        ranked = np.array([k for k in ranked if not self.no_text[k]], dtype=np.int64)
+        blank = ranked[self.no_text[ranked]]
+        ranked = ranked[~self.no_text[ranked]]
+        n_found = sum(1 for d in current.values() if d["decision"] == "include")
+        if not (len(blank) and (not len(ranked) or blank_records_due(fitted.prob[ranked], n_found, len(self.paper_ids)))):
+            blank = blank[:0]
         # Seeded by the number of decisions so the same state shows the same queue.
         rng = np.random.default_rng(len(current) * 7919 + len(self.paper_ids))
         out, taken, top = [], set(), 0
-        for k in blank[:n]:
+        for k in (int(b) for b in blank[:n]):
             out.append({"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
                         "probability": float(fitted.prob[k]), "why": "no text"})
         while len(out) < n and len(taken) < len(ranked):

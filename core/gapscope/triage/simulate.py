@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from ..jobs import check, report
-from .model import DEFAULT_C, fit_and_score
+from .model import DEFAULT_C, blank_records_due, fit_and_score
 
 
 def pick_priors(labels: np.ndarray, seed: int, n_included: int = 1, n_excluded: int = 1) -> list[int]:
@@ -99,7 +99,8 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
     """One replay: screen by the model's top pick until every relevant record has been found.
 
     ``no_text`` marks records with neither title nor abstract: the model cannot judge them, so (as
-    in the app's queue) they are shown first rather than left wherever their empty vector lands."""
+    in the app's queue) they are screened at their base-rate chance of relevance (see
+    ``blank_records_due``) rather than wherever their empty vector happens to land."""
     labels = np.asarray(labels, dtype=np.int64)
     n = len(labels)
     priors = pick_priors(labels, seed) if priors is None else list(priors)
@@ -108,15 +109,21 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
     unlabelled[priors] = False
     order: list[int] = []
     remaining_pos = int(labels[unlabelled].sum())
-    queue: list[int] = [] if no_text is None else [int(i) for i in np.flatnonzero(no_text) if unlabelled[i]]
+    no_text = np.zeros(n, dtype=bool) if no_text is None else np.asarray(no_text, dtype=bool)
+    queue: list[int] = []
     while remaining_pos > 0 and unlabelled.any():
         check(cancel)
         if not queue:
             idx = np.asarray(labelled)
-            pool = np.flatnonzero(unlabelled)
-            fitted = fit_and_score(X, idx, labels[idx], C=C, rows=pool)
-            best = np.argsort(-fitted.scores, kind="stable")[:retrain_every]
-            queue = [int(pool[b]) for b in best]
+            pool = np.flatnonzero(unlabelled & ~no_text)
+            blanks = np.flatnonzero(unlabelled & no_text)
+            if len(pool):
+                fitted = fit_and_score(X, idx, labels[idx], C=C, rows=pool)
+            if len(blanks) and (not len(pool) or blank_records_due(fitted.prob, int(labels[idx].sum()), n)):
+                queue = [int(b) for b in blanks]
+            else:
+                best = np.argsort(-fitted.scores, kind="stable")[:retrain_every]
+                queue = [int(pool[b]) for b in best]
         i = queue.pop(0)
         order.append(i)
         labelled.append(i)
