@@ -142,3 +142,26 @@ def test_collections_are_screened_separately(library, shared_data):
         decide(library, pid, "include", collection="empty")
     with pytest.raises(LibraryError):
         decide(library, 10 ** 9, "include")
+
+
+def test_papers_without_text_are_shown_at_the_base_rate_and_never_lost(adhd):
+    from gapscope.store.library import now_iso
+    from gapscope.triage.model import blank_records_due
+
+    lib, truth = adhd
+    with lib.transaction() as conn:
+        blank = conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES ('', '', '', ?)",
+                             (now_iso(),)).lastrowid
+    decide(lib, _rel(truth)[0], "include")
+    decide(lib, _irr(truth)[0], "exclude")
+    queue = TriageSession(lib).queue(n=len(truth) + 1)
+    ids = [q["paper_id"] for q in queue]
+    assert blank in ids and len(ids) == len(truth) - 1   # every unscreened paper is still in the queue
+    assert ids.index(blank) > 10                          # not before the model's likely-relevant picks
+    assert queue[ids.index(blank)]["why"] == "no text"
+    # due exactly when no paper with text beats the estimated base rate
+    import numpy as np
+
+    assert blank_records_due(np.array([0.01, 0.02]), 5, 100)       # base rate ~0.05 > 0.02
+    assert not blank_records_due(np.array([0.01, 0.9]), 5, 100)
+    assert blank_records_due(np.array([]), 0, 100)

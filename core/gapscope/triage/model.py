@@ -25,7 +25,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_C,
-                  rows: Optional[np.ndarray] = None) -> Fitted:
+                  rows: Optional[np.ndarray] = None, pos_weight: float = 1.0) -> Fitted:
     """Fit on rows ``labelled`` (labels ``y`` in {0,1}) and score ``rows`` (default: all rows).
 
     With only one class labelled there is nothing to learn yet: every row scores by its mean
@@ -45,7 +45,9 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
             scores = np.zeros(Xs.shape[0])
         return Fitted(scores, np.full(Xs.shape[0], 0.5 if n_pos else 0.0))
     # dual liblinear: fast when papers labelled << features (milliseconds, vs ~0.3 s for the primal)
-    clf = LogisticRegression(C=C, class_weight="balanced", solver="liblinear", dual=True, max_iter=1000)
+    # class weights: "balanced", times pos_weight for the relevant class
+    cw = {0: len(y) / (2.0 * n_neg), 1: pos_weight * len(y) / (2.0 * n_pos)}
+    clf = LogisticRegression(C=C, class_weight=cw, solver="liblinear", dual=True, max_iter=1000)
     clf.fit(X[labelled], y)
     # Score with a float32 copy of the weights: a float64 vector would make scipy upcast (copy) the
     # whole float32 feature matrix on every call, which dominates the latency on 10k papers.
@@ -54,7 +56,7 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
     # Balanced weights shift the log-odds by about log(n_neg / n_pos); undo that so the
     # probabilities reflect the labelled prevalence (still an over-estimate of the unseen pool's
     # prevalence, since screening picks likely-relevant papers first: a conservative estimate).
-    prob = _sigmoid(scores + np.log(n_pos / n_neg))
+    prob = _sigmoid(scores + np.log(n_pos / (n_neg * pos_weight)))
     return Fitted(scores, prob)
 
 

@@ -122,14 +122,19 @@ class TriageSession:
         blank = ranked[self.no_text[ranked]]
         ranked = ranked[~self.no_text[ranked]]
         n_found = sum(1 for d in current.values() if d["decision"] == "include")
-        if not (len(blank) and (not len(ranked) or blank_records_due(fitted.prob[ranked], n_found, len(self.paper_ids)))):
-            blank = blank[:0]
+        due = bool(len(blank)) and (not len(ranked) or
+                                    blank_records_due(fitted.prob[ranked], n_found, len(self.paper_ids)))
         # Seeded by the number of decisions so the same state shows the same queue.
         rng = np.random.default_rng(len(current) * 7919 + len(self.paper_ids))
         out, taken, top = [], set(), 0
-        for k in (int(b) for b in blank[:n]):
-            out.append({"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
-                        "probability": float(fitted.prob[k]), "why": "no text"})
+
+        def add_blanks() -> None:
+            for k in (int(b) for b in blank[: max(n - len(out), 0)]):
+                out.append({"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
+                            "probability": float(fitted.prob[k]), "why": "no text"})
+
+        if due:
+            add_blanks()
         while len(out) < n and len(taken) < len(ranked):
             if explore > 0 and rng.random() < explore:
                 pick = int(rng.choice(ranked))
@@ -143,6 +148,8 @@ class TriageSession:
             taken.add(pick)
             out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.scores[pick]),
                         "probability": float(fitted.prob[pick]), "why": why})
+        if not due:
+            add_blanks()
         if len(out) < n:
             postponed = [pid for pid, d in current.items() if d["decision"] == "postpone"]
             for pid in postponed[: n - len(out)]:

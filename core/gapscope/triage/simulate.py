@@ -95,7 +95,8 @@ class RunResult:
 
 
 def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retrain_every: int = 1,
-                 priors: Optional[list[int]] = None, no_text: Optional[np.ndarray] = None, cancel=None) -> RunResult:
+                 priors: Optional[list[int]] = None, no_text: Optional[np.ndarray] = None, pos_weight: float = 1.0,
+                 cancel=None) -> RunResult:
     """One replay: screen by the model's top pick until every relevant record has been found.
 
     ``no_text`` marks records with neither title nor abstract: the model cannot judge them, so (as
@@ -118,7 +119,7 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
             pool = np.flatnonzero(unlabelled & ~no_text)
             blanks = np.flatnonzero(unlabelled & no_text)
             if len(pool):
-                fitted = fit_and_score(X, idx, labels[idx], C=C, rows=pool)
+                fitted = fit_and_score(X, idx, labels[idx], C=C, rows=pool, pos_weight=pos_weight)
             if len(blanks) and (not len(pool) or blank_records_due(fitted.prob, int(labels[idx].sum()), n)):
                 queue = [int(b) for b in blanks]
             else:
@@ -134,11 +135,13 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
 
 
 def simulate(X, labels: np.ndarray, seeds: Sequence[int], *, C: float = DEFAULT_C, retrain_every: int = 1,
-             no_text: Optional[np.ndarray] = None, progress: Optional[Callable] = None, cancel=None) -> list[RunResult]:
+             no_text: Optional[np.ndarray] = None, pos_weight: float = 1.0, progress: Optional[Callable] = None,
+             cancel=None) -> list[RunResult]:
     out = []
     for k, s in enumerate(seeds):
         report(progress, k, len(seeds), f"seed {s}")
-        out.append(simulate_run(X, labels, s, C=C, retrain_every=retrain_every, no_text=no_text, cancel=cancel))
+        out.append(simulate_run(X, labels, s, C=C, retrain_every=retrain_every, no_text=no_text,
+                                pos_weight=pos_weight, cancel=cancel))
     report(progress, len(seeds), len(seeds), "done")
     return out
 
