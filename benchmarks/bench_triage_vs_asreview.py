@@ -58,6 +58,7 @@ def main() -> None:
     ap.add_argument("--asreview-python", default="/work/benchenv/bin/python")
     ap.add_argument("--reuse-asreview", action="store_true")
     ap.add_argument("--no-embeddings", action="store_true")
+    ap.add_argument("--pos-weight", type=float, default=1.0, help="Extra weight of the relevant class (model option).")
     ap.add_argument("--plot", help="Folder for recall-curve PNGs (both tools, per dataset).")
     args = ap.parse_args()
     command = "nice -n 10 " + shlex.join([sys.executable] + sys.argv)
@@ -77,7 +78,7 @@ def main() -> None:
         t = time.perf_counter()
         emb = None if args.no_embeddings else embed_texts(ds.texts)
         feats = build_features(ds.texts, emb)
-        ours = simulate(feats.matrix, ds.labels, args.seeds, no_text=ds.no_text)
+        ours = simulate(feats.matrix, ds.labels, args.seeds, no_text=ds.no_text, pos_weight=args.pos_weight)
         t_ours = time.perf_counter() - t
         t = time.perf_counter()
         theirs = run_asreview(args.asreview_python, data / fname, args.seeds, cache_dir(), args.reuse_asreview)
@@ -86,13 +87,17 @@ def main() -> None:
         for r in theirs:
             assert r["n"] == len(ds) and r["labels_sum"] == int(ds.labels.sum()), "ASReview read the file differently"
             seq = screening_labels(r["order"], ds.labels, r["priors"])
+            full = screening_labels(r["order"], ds.labels, [])
             asr.append({"seed": r["seed"], "priors": r["priors"], "wss95": wss(seq), "recall_at_10": recall_at(seq),
-                        "curve": recall_curve(seq)})
+                        "curve": recall_curve(seq), "wss95_with_priors": wss(full), "recall_at_10_with_priors": recall_at(full)})
         for o, a in zip(ours, asr):
             assert o.priors == a["priors"], f"priors differ for seed {o.seed}: {o.priors} vs {a['priors']}"
+        ours_full = [screening_labels(o.order, ds.labels, []) for o in ours]
+        alt = (np.mean([wss(f) for f in ours_full]), np.mean([a["wss95_with_priors"] for a in asr]),
+               np.mean([recall_at(f) for f in ours_full]), np.mean([a["recall_at_10_with_priors"] for a in asr]))
         g_w, g_r = np.mean([o.wss95 for o in ours]), np.mean([o.recall_at_10 for o in ours])
         a_w, a_r = np.mean([a["wss95"] for a in asr]), np.mean([a["recall_at_10"] for a in asr])
-        rows.append((name, fname, g_w, a_w, g_r, a_r, ours, asr, t_ours, t_theirs))
+        rows.append((name, fname, g_w, a_w, g_r, a_r, ours, asr, t_ours, t_theirs, alt))
         curves[fname] = (np.mean([o.curve for o in ours], axis=0), np.mean([a["curve"] for a in asr], axis=0))
 
     print(f"command: {command}")
@@ -105,7 +110,11 @@ def main() -> None:
     for name, fname, g_w, a_w, g_r, a_r, *_ in rows:
         print(f"| {name:<18} | {g_w:>15.3f} | {a_w:>15.3f} | {g_w / a_w:>5.2f} | {g_r:>14.3f} | {a_r:>14.3f} | {g_r / a_r:>5.2f} |")
     print()
-    for name, fname, g_w, a_w, g_r, a_r, ours, asr, t_ours, t_theirs in rows:
+    print("the same orders scored with the two priors counted as the first two screened records:")
+    for name, fname, *_, alt in rows:
+        print(f"| {name:<18} | {alt[0]:>15.3f} | {alt[1]:>15.3f} | {alt[0] / alt[1]:>5.2f} | {alt[2]:>14.3f} | {alt[3]:>14.3f} | {alt[2] / alt[3]:>5.2f} |")
+    print()
+    for name, fname, g_w, a_w, g_r, a_r, ours, asr, t_ours, t_theirs, _ in rows:
         ref = REFERENCE[fname]
         print(f"{name}: per seed WSS@95 GapScope {[round(o.wss95, 3) for o in ours]} ASReview {[round(a['wss95'], 3) for a in asr]}; "
               f"R@10% GapScope {[round(o.recall_at_10, 3) for o in ours]} ASReview {[round(a['recall_at_10'], 3) for a in asr]}; "
