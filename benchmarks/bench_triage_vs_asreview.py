@@ -58,7 +58,7 @@ def main() -> None:
     ap.add_argument("--asreview-python", default="/work/benchenv/bin/python")
     ap.add_argument("--reuse-asreview", action="store_true")
     ap.add_argument("--no-embeddings", action="store_true")
-    ap.add_argument("--pos-weight", type=float, default=1.0, help="Extra weight of the relevant class (model option).")
+    ap.add_argument("--pos-weight", type=float, default=10.0, help="Extra weight of the relevant class (model option).")
     ap.add_argument("--plot", help="Folder for recall-curve PNGs (both tools, per dataset).")
     args = ap.parse_args()
     command = "nice -n 10 " + shlex.join([sys.executable] + sys.argv)
@@ -102,7 +102,7 @@ def main() -> None:
 
     print(f"command: {command}")
     print(f"seeds {args.seeds}; priors: 1 included + 1 excluded per seed (ASReview CLI protocol, identical for both);"
-          f" GapScope features: {'TF-IDF 1-2 gram' if args.no_embeddings else 'TF-IDF 1-2 gram + MiniLM'}; ASReview 2.2 elas_u4")
+          f" GapScope features: {'TF-IDF 1-2 gram' if args.no_embeddings else 'TF-IDF 1-2 gram + 0.15 x MiniLM; logistic regression C=0.1, relevant class 10x balanced'}; ASReview 2.2 elas_u4")
     print()
     hdr = f"| {'dataset':<18} | {'WSS@95 GapScope':>15} | {'WSS@95 ASReview':>15} | {'ratio':>5} | {'R@10% GapScope':>14} | {'R@10% ASReview':>14} | {'ratio':>5} |"
     print(hdr)

@@ -152,7 +152,8 @@ def triage_stats_cmd(ref, collection, as_json) -> None:
         click.echo("stopping estimate: needs at least one include and one exclude")
     else:
         click.echo(f"estimated relevant still unseen: {st['estimated_relevant_unseen']:.1f} "
-                   f"(estimated recall so far {st['estimated_recall']:.0%})")
+                   f"(estimated recall so far {st['estimated_recall']:.0%})"
+                   + (" - rough: fewer than 20 includes/excludes so far" if st["rough"] else ""))
     click.echo(f"not-relevant decisions in a row: {st['irrelevant_in_a_row']} (threshold {st['streak_threshold']})")
     click.echo(("suggestion: you can stop screening" if st["suggest_stop"] else "suggestion: keep screening"))
     click.echo(click.wrap_text("rule: " + st["rule"], 100, subsequent_indent="  "))

@@ -12,7 +12,10 @@ from typing import Optional, Sequence
 import numpy as np
 
 # Relative weight of the (L2-normalised) embedding block against the (L2-normalised) TF-IDF block.
-EMBEDDING_WEIGHT = 1.0
+# Small: the embeddings carry the topic, and most papers in a review share it; TF-IDF n-grams carry
+# what separates includes from excludes (study design words). Chosen on the two shared reviews
+# (seeds 1..5, see benchmarks/bench_triage_vs_asreview.py): 0.15 helps both, 0.3+ hurts Kitchenham.
+EMBEDDING_WEIGHT = 0.15
 
 
 @dataclass
@@ -24,8 +27,9 @@ class Features:
 
 def build_features(texts: Sequence[str], embeddings: Optional[np.ndarray] = None, *,
                    embedding_weight: float = EMBEDDING_WEIGHT, min_df: Optional[int] = None,
-                   max_features: Optional[int] = None) -> Features:
-    """TF-IDF over ``texts`` (word 1-2 grams, sublinear tf, English stop words), stacked with
+                   max_features: Optional[int] = None, stop_words: Optional[str] = None) -> Features:
+    """TF-IDF over ``texts`` (word 1-2 grams, sublinear tf; stop words kept: bigrams such as "review
+    of" or "we surveyed" mark study designs), stacked with
     ``embeddings`` (rows aligned with texts) scaled by ``embedding_weight``."""
     from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -35,7 +39,7 @@ def build_features(texts: Sequence[str], embeddings: Optional[np.ndarray] = None
         # Large collections: drop n-grams seen once (mostly one-off bigrams); it shrinks the model
         # several-fold and keeps each refit fast. Small reviews keep every n-gram.
         min_df = 1 if len(texts) < 3000 else 2
-    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words="english", min_df=min_df,
+    vec = TfidfVectorizer(ngram_range=(1, 2), sublinear_tf=True, stop_words=stop_words, min_df=min_df,
                           max_df=0.95 if len(texts) > 50 else 1.0, max_features=max_features,
                           dtype=np.float32, strip_accents="unicode")
     try:

@@ -11,7 +11,10 @@ from typing import Optional
 
 import numpy as np
 
-DEFAULT_C = 1.0
+# Strong regularisation and a relevant class weighted 10x over "balanced": few labelled relevant
+# papers must pull the ranking (ASReview's elas_u4 uses a similar 9.8 ratio with a linear SVM).
+DEFAULT_C = 0.1
+DEFAULT_POS_WEIGHT = 10.0
 
 
 @dataclass
@@ -25,7 +28,7 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_C,
-                  rows: Optional[np.ndarray] = None, pos_weight: float = 1.0) -> Fitted:
+                  rows: Optional[np.ndarray] = None, pos_weight: float = DEFAULT_POS_WEIGHT) -> Fitted:
     """Fit on rows ``labelled`` (labels ``y`` in {0,1}) and score ``rows`` (default: all rows).
 
     With only one class labelled there is nothing to learn yet: every row scores by its mean

@@ -18,16 +18,20 @@ from .features import build_features
 from .model import DEFAULT_C, blank_records_due, fit_and_score
 from .vectors import cache_dir, library_vectors
 
+ESTIMATE_C = 1.0
+
 # Stopping rule, stated in the CLI, the app and the docs.
-STOP_RULE = ("estimated relevant still unseen = sum over the unscreened papers of the model's probability "
-             "of relevance, corrected from the class-balanced training back to the labelled prevalence "
-             "(conservative: the labelled set is richer in relevant papers than what is left). "
+STOP_RULE = ("estimated relevant still unseen = sum over the unscreened papers of the probability of "
+             "relevance from a class-balanced logistic regression (C=1) on the screened papers, corrected back "
+             "to the labelled prevalence "
+             "(usually too high rather than too low, since the labelled set is richer in relevant papers than "
+             "what is left; a relevant paper unlike every other can still be missed). "
              "Suggest stopping when that estimate is below 1 and the last max(50, 5% of the collection) "
              "screening decisions in a row were not includes.")
 
 
 # Part of the feature-cache key: change it whenever build_features changes.
-FEATURES_VERSION = "2"
+FEATURES_VERSION = "3"
 
 
 def _texts(lib, paper_ids: list[int]) -> list[str]:
@@ -179,9 +183,17 @@ class TriageSession:
         unseen_rows = [k for k, pid in enumerate(self.paper_ids)
                        if pid not in current or current[pid]["decision"] == "postpone"]
         labelled = counts["include"] + counts["exclude"]
-        if counts["include"] and counts["exclude"]:
-            fitted = self._fit(current)
-            est = float(fitted.prob[unseen_rows].sum()) if unseen_rows else 0.0
+        if counts["include"] and counts["exclude"] and unseen_rows:
+            # A separate, plainly balanced and lightly regularised fit: the ranking model's strong
+            # regularisation and extra relevant weight serve the order, not calibrated probabilities.
+            lab = [(self.row_of[pid], 1 if d["decision"] == "include" else 0)
+                   for pid, d in current.items() if d["decision"] in ("include", "exclude") and pid in self.row_of]
+            idx = np.array([r for r, _ in lab], dtype=np.int64)
+            y = np.array([v for _, v in lab], dtype=np.int64)
+            fitted = fit_and_score(self.X, idx, y, C=ESTIMATE_C, pos_weight=1.0, rows=np.asarray(unseen_rows))
+            est = float(fitted.prob.sum())
+        elif counts["include"] and counts["exclude"]:
+            est = 0.0
         else:
             est = None
         # consecutive screening decisions (user, include/exclude/maybe) since the last include
@@ -201,6 +213,7 @@ class TriageSession:
             "stopping": {
                 "estimated_relevant_unseen": None if est is None else round(est, 2),
                 "estimated_recall": None if est is None else round(found / (found + est), 3) if found + est > 0 else 1.0,
+                "rough": labelled < 20,  # too few includes/excludes for the probabilities to mean much
                 "irrelevant_in_a_row": streak, "streak_threshold": threshold,
                 "suggest_stop": bool(est is not None and est < 1.0 and streak >= threshold) or not unseen_rows,
                 "rule": STOP_RULE,

@@ -21,7 +21,7 @@ from typing import Callable, Optional, Sequence
 import numpy as np
 
 from ..jobs import check, report
-from .model import DEFAULT_C, blank_records_due, fit_and_score
+from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
 
 
 def pick_priors(labels: np.ndarray, seed: int, n_included: int = 1, n_excluded: int = 1) -> list[int]:
@@ -95,7 +95,7 @@ class RunResult:
 
 
 def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retrain_every: int = 1,
-                 priors: Optional[list[int]] = None, no_text: Optional[np.ndarray] = None, pos_weight: float = 1.0,
+                 priors: Optional[list[int]] = None, no_text: Optional[np.ndarray] = None, pos_weight: float = DEFAULT_POS_WEIGHT,
                  cancel=None) -> RunResult:
     """One replay: screen by the model's top pick until every relevant record has been found.
 
@@ -135,7 +135,7 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
 
 
 def simulate(X, labels: np.ndarray, seeds: Sequence[int], *, C: float = DEFAULT_C, retrain_every: int = 1,
-             no_text: Optional[np.ndarray] = None, pos_weight: float = 1.0, progress: Optional[Callable] = None,
+             no_text: Optional[np.ndarray] = None, pos_weight: float = DEFAULT_POS_WEIGHT, progress: Optional[Callable] = None,
              cancel=None) -> list[RunResult]:
     out = []
     for k, s in enumerate(seeds):
