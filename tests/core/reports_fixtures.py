@@ -21,6 +21,7 @@ class Built:
     lib: Library
     arxiv_ids: list[int]
     csv_ids: list[int]
+    kaggle_ids: list[int] = field(default_factory=list)
     included: list[int] = field(default_factory=list)
     excluded: dict[int, str] = field(default_factory=dict)
     maybe: list[int] = field(default_factory=list)
@@ -59,11 +60,12 @@ def decide(lib: Library, pid: int, decision: str, reason: str | None = None, und
 def build(tmp: Path, shared_data: Path) -> Built:
     lib = Library(tmp / "library.sqlite")
     reps = [import_file(lib, arxiv_slice(shared_data, tmp / "arxiv300.jsonl")),
-            import_file(lib, csv_slice(shared_data, tmp / "kitchenham200.csv"), collection="se-review")]
+            import_file(lib, csv_slice(shared_data, tmp / "kitchenham200.csv"), collection="se-review"),
+            # 2007 papers: DOIs, old LaTeX titles ({braces}, \"o accents, $math$)
+            import_file(lib, shared_data / "arxiv/kaggle-snapshot-head200.jsonl")]
     reps.append(import_file(lib, tmp / "arxiv300.jsonl"))  # a re-import: 300 duplicates removed
-    arxiv = lib.list_paper_ids()[:300]
-    csv_ids = [i for i in lib.list_paper_ids() if i not in set(arxiv)]
-    b = Built(lib, arxiv, csv_ids, imports=reps)
+    arxiv = reps[0].added_ids
+    b = Built(lib, arxiv, reps[1].added_ids, kaggle_ids=reps[2].added_ids, imports=reps)
     for i, pid in enumerate(arxiv[:40]):
         if i % 4 == 0:
             decide(lib, pid, "include")
