@@ -295,6 +295,7 @@ def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
     for c in m.clusters:
         clusters.append({"id": c.id, "label": c.label, "keywords": list(c.keywords or []), "size": c.size,
                          "stability": c.stability, "sizes_by_year": dict(c.sizes_by_year or {}),
+                         "sizes_by_month": dict(getattr(c, "sizes_by_month", None) or {}),
                          "representative": c.representative})
     points = [(float(xy[0]), float(xy[1]), m.assignments.get(pid, -1)) for pid, xy in m.coords.items()
               if xy and xy[0] is not None and xy[1] is not None]

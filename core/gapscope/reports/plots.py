@@ -56,7 +56,7 @@ def prisma_flow_png(p: PrismaSection) -> bytes:
         for (y0, _), (y1, _) in zip(main, main[1:]):
             ax.annotate("", xy=(3.2, y1 + 0.55), xytext=(3.2, y0 - 0.55),
                         arrowprops=dict(arrowstyle="->", color="#3b5b92"))
-        reasons = "\n".join(f"{_short(r, 32)}: {n}" for r, n in list(p.excluded_by_reason.items())[:6])
+        reasons = "\n".join(f"– {_short(r, 32)}: {n}" for r, n in list(p.excluded_by_reason.items())[:6])
         sides = [
             (8.1, f"Duplicates removed: {p.duplicates_removed}" + (f"\nUnreadable: {p.unreadable}" if p.unreadable else "")),
             (5.9, f"Not screened yet: {p.not_screened}"),
@@ -65,7 +65,7 @@ def prisma_flow_png(p: PrismaSection) -> bytes:
         ]
         for y, text in sides:
             ax.text(7.3, y, text, ha="center", va="center", fontsize=9, bbox=side)
-            ax.annotate("", xy=(5.4, y), xytext=(3.2, y), arrowprops=dict(arrowstyle="-", color="#92453b"))
+            ax.annotate("", xy=(5.9, y), xytext=(3.2, y), arrowprops=dict(arrowstyle="->", color="#92453b"))
         return _png(fig)
 
 
@@ -103,19 +103,28 @@ def map_scatter_png(m: MapData, max_labels: int = 20) -> bytes:
 
 
 def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
-    """Papers per year for the biggest clusters; None when the map has no dated clusters."""
-    clusters = [c for c in sorted(m.clusters, key=lambda c: -c["size"]) if c.get("sizes_by_year")][:top]
+    """Papers per year (per month when the map spans fewer than 4 years) for the biggest clusters;
+    None when the map has no dated clusters."""
+    biggest = sorted(m.clusters, key=lambda c: -c["size"])[:top]
+    years = {y for c in biggest for y in c.get("sizes_by_year") or {}}
+    months = {mo for c in biggest for mo in c.get("sizes_by_month") or {}}
+    key, unit = ("sizes_by_month", "month") if len(years) < 4 and len(months) >= 3 else ("sizes_by_year", "year")
+    clusters = [c for c in biggest if c.get(key)]
     if not clusters:
         return None
-    years = sorted({y for c in clusters for y in c["sizes_by_year"]})
+    steps = sorted({s for c in clusters for s in c[key]})
     with _rc():
         fig = _figure(7.5, 4.0)
         ax = fig.add_subplot(1, 1, 1)
+        xs = list(range(len(steps)))
         for c, color in zip(clusters, _palette(len(clusters))):
-            ax.plot(years, [c["sizes_by_year"].get(y, 0) for y in years], marker="o", color=color,
+            ax.plot(xs, [c[key].get(s, 0) for s in steps], marker="o", markersize=3, color=color,
                     label=_short(c["label"], 30))
-        ax.set_xlabel("year")
+        every = max(1, len(steps) // 10)
+        ax.set_xticks(xs[::every], [str(s) for s in steps[::every]], rotation=45 if unit == "month" else 0,
+                      fontsize=7)
+        ax.set_xlabel(unit)
         ax.set_ylabel("papers")
-        ax.set_title(f"{m.facet} clusters over time", fontsize=10)
+        ax.set_title(f"{m.facet} clusters over time (papers per {unit})", fontsize=10)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         return _png(fig)

@@ -37,19 +37,23 @@ def paper_link(arxiv_id: Optional[str], doi: Optional[str]) -> Optional[str]:
     return None
 
 
-# CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that can start or
-# change markup (emphasis, links, HTML, tables, headings, lists, math in some renderers, entities).
-_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>&~$^\"'=:])")
+# CommonMark lets any ASCII punctuation be backslash-escaped. Escaped anywhere: what can open inline
+# markup (emphasis, code, links and images via [ ], raw HTML and autolinks via < >, entities via &,
+# tables via |, strike/sub/superscript and math in common extensions via ~ ^ $, headings' closing #).
+_MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~^$#])")
+# Escaped at the start of the text only: what would open a block (list, quote, rule, setext heading).
+_MD_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=>])")
 
 
 def md(s: Optional[str]) -> str:
     """Untrusted text as literal Markdown on one line."""
-    return _MD_SPECIAL.sub(r"\\\1", one_line(s))
+    text = _MD_INLINE.sub(r"\\\1", one_line(s))
+    return _MD_BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else "\\" + m.group(3), text)
 
 
 def md_unescape(s: str) -> str:
     """Inverse of :func:`md` (for tests and round trips)."""
-    return re.sub(r"\\([\\`*_{}\[\]()#+\-.!|<>&~$^\"'=:])", r"\1", s)
+    return re.sub(r"\\([!-/:-@\[-`{-~])", r"\1", s)
 
 
 def figure_file(key: str) -> str:
