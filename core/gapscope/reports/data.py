@@ -409,10 +409,41 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
                     run.comparison = cmp_
                     break
         sec.runs.append(run)
+    _compare_runs(sec.runs)
     if not sec.runs:
         sec.missing = ("No experiments have been run from this library: draft one from a gap "
                        "(`gapscope experiment draft GAP`) and run it with `gapscope run SPEC`.")
     return sec
+
+
+def _compare_runs(runs: list[RunData]) -> None:
+    """Within each gap, every later finished run against the first one (its baseline), paired by
+    (seed, fold), through gapscope.experiments when it is installed. A comparison file already in a
+    run folder is kept as it is."""
+    try:
+        from ..experiments.compare import CompareError, compare_runs  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    by_gap: dict[Any, list[RunData]] = {}
+    for r in runs:
+        if r.status == "done" and r.folder:
+            by_gap.setdefault(r.gap_id, []).append(r)
+    for group in by_gap.values():
+        if len(group) < 2:
+            continue
+        status = {r.id: _read_json(Path(r.folder) / "status.json") for r in group}
+        base = group[0]
+        for r in group[1:]:
+            if r.comparison is not None or not isinstance(status[r.id], dict) or not isinstance(status[base.id], dict):
+                continue
+            try:
+                res = compare_runs({"run_id": r.id, "folds": status[r.id].get("folds", [])},
+                                   {"run_id": base.id, "folds": status[base.id].get("folds", [])})
+            except (CompareError, KeyError, ValueError, TypeError):
+                continue
+            keep = ("metric", "variant", "baseline", "n", "mean_variant", "mean_baseline", "mean_diff", "ci",
+                    "t_p", "wilcoxon_p", "cohen_dz", "rank_biserial", "wins", "losses", "ties", "warnings", "summary")
+            r.comparison = {k: res[k] for k in keep if k in res}
 
 
 def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -> IncludedSection:
