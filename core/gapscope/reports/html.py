@@ -209,7 +209,9 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
 def _fmt(v: Any) -> str:
     if isinstance(v, float):
         return f"{v:.4g}"
-    if isinstance(v, (dict, list)):
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    if isinstance(v, dict):
         return json.dumps(v, default=str)
     return "" if v is None else str(v)
 

@@ -42,7 +42,7 @@ def paper_link(arxiv_id: Optional[str], doi: Optional[str]) -> Optional[str]:
 # tables via |, strike/sub/superscript and math in common extensions via ~ ^ $, headings' closing #).
 _MD_INLINE = re.compile(r"([\\`*_\[\]<>&|~^$#])")
 # Escaped at the start of the text only: what would open a block (list, quote, rule, setext heading).
-_MD_BLOCK_START = re.compile(r"^(\d{1,9})([.)])|^([-+=>])")
+_MD_BLOCK_START = re.compile(r"^(\d{1,9})([.)])(?=\s|$)|^(>|[-+=](?=\s|$|[-+=]))")
 
 
 def md(s: Optional[str]) -> str:
