@@ -126,3 +126,22 @@ def test_cli_export(built, tmp_path):
     res = CliRunner().invoke(main, ["--library", str(built.lib.path), "export", "bibtex", "-o", "-", "--ids",
                                     "9999999"])
     assert res.exit_code == 4
+
+
+def test_the_calls_the_desktop_export_action_makes(built, tmp_path):
+    """dialogs/export_dialog.py calls gapscope.reports.export_report(lib, path, fmt=..., progress=, cancel=)
+    and export_bibliography(lib, path, fmt=..., paper_ids=..., progress=, cancel=)."""
+    from gapscope.jobs import CancelToken
+    from gapscope.reports import export_bibliography, export_report
+
+    seen = []
+    progress = lambda done, total, msg="": seen.append((done, total))  # noqa: E731
+    d = export_report(built.lib, tmp_path / "r.md", fmt="markdown", progress=progress, cancel=CancelToken())
+    assert (tmp_path / "r.md").read_text(encoding="utf-8").startswith("# Gap report")
+    assert d.prisma.included == len(built.included) and seen and seen[-1][0] == seen[-1][1]
+    n = export_bibliography(built.lib, tmp_path / "sel.bib", fmt="bibtex", paper_ids=built.included,
+                            progress=progress, cancel=CancelToken())
+    assert n == len(built.included)
+    assert (tmp_path / "sel.bib").read_text(encoding="utf-8").count("@misc{") == len(built.included)
+    with pytest.raises(ValueError):
+        export_report(built.lib, tmp_path / "x.doc", fmt="doc")
