@@ -26,6 +26,7 @@ class Built:
     excluded: dict[int, str] = field(default_factory=dict)
     maybe: list[int] = field(default_factory=list)
     undone: list[int] = field(default_factory=list)       # papers whose only decision was undone
+    postponed: list[int] = field(default_factory=list)
     imports: list = field(default_factory=list)
 
 
@@ -84,6 +85,8 @@ def build(tmp: Path, shared_data: Path) -> Built:
     # an undone decision leaves the paper unscreened
     decide(lib, arxiv[42], "exclude", "off topic", undone=True)
     b.undone.append(arxiv[42])
+    decide(lib, arxiv[43], "postpone")  # put off: not screened yet
+    b.postponed.append(arxiv[43])
     lib.add_tag(arxiv[:5], "seed")
     lib.add_to_collection("picked", arxiv[:10])
     for pid in b.included[:3]:

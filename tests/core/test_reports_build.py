@@ -73,10 +73,18 @@ def test_prisma_counts_come_from_the_import_log_and_the_decisions(built):
     assert p.excluded_by_reason == dict(Counter(built.excluded.values()))
     assert p.maybe == len(built.maybe)
     assert p.screened == len(built.included) + len(built.excluded) + len(built.maybe)
+    assert p.postponed == len(built.postponed)  # postponed is not screened
     assert p.not_screened == p.after_dedup - p.screened
     assert d.corpus.papers == built.lib.count_papers() and len(d.corpus.imports) == len(built.imports)
     assert [i["source"] for i in d.corpus.imports] == ["arxiv-snapshot", "csv", "arxiv-snapshot", "arxiv-snapshot"]
     assert {r.id for r in d.included.papers} == set(built.included)
+    try:  # the triage module, once merged, counts the same way
+        from gapscope.triage import triage_stats
+    except ImportError:
+        return
+    t = triage_stats(built.lib)
+    assert (t["include"], t["exclude"], t["maybe"], t["screened"]) == (p.included, p.excluded, p.maybe, p.screened)
+    assert p.triage_stats and "stopping.estimated_recall" in p.triage_stats
 
 
 def test_html_report_is_self_contained_with_every_section_and_evidence_links(built, tmp_path):

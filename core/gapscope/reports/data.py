@@ -256,7 +256,8 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
                           AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
             GROUP BY 1, 2""", dargs + args).fetchall()
     for decision, reason, n in current:
-        sec.screened += n
+        if decision != "postpone":  # postponed: put off, not screened (as gapscope.triage counts it)
+            sec.screened += n
         if decision == "include":
             sec.included += n
         elif decision == "exclude":
@@ -268,13 +269,21 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             sec.postponed += n
     sec.excluded_by_reason = dict(sorted(sec.excluded_by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
     sec.not_screened = max(0, sec.after_dedup - sec.screened)
-    sec.how_counted.append("Screened = papers with a current decision (the latest one not undone); "
-                           "'maybe' and 'postponed' count as screened but neither included nor excluded.")
+    sec.how_counted.append("Screened = papers with a current decision (the latest one not undone) of include, "
+                           "exclude or maybe; 'maybe' is screened but neither included nor excluded; 'postponed' "
+                           "papers count as not screened yet.")
     try:
         from .. import triage  # type: ignore[attr-defined]
 
         stats = triage.triage_stats(lib, collection=collection)
-        sec.triage_stats = stats if isinstance(stats, dict) else getattr(stats, "__dict__", {"value": str(stats)})
+        stats = stats if isinstance(stats, dict) else dict(getattr(stats, "__dict__", {}))
+        flat: dict[str, Any] = {}
+        for k, v in stats.items():  # one level of nesting flattened: stopping.estimated_recall ...
+            if isinstance(v, dict) and k != "exclusion_reasons":
+                flat.update({f"{k}.{k2}": v2 for k2, v2 in v.items()})
+            elif k != "exclusion_reasons":
+                flat[k] = v
+        sec.triage_stats = flat
     except (ImportError, AttributeError):
         pass
     except LibraryError:

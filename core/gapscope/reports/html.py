@@ -109,7 +109,7 @@ def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
             ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
             ("Records screened", p.screened), ("Excluded", p.excluded)]
     rows += [(f"  excluded: {r}", n) for r, n in p.excluded_by_reason.items()]
-    rows += [("Maybe", p.maybe), ("Postponed", p.postponed), ("Not screened yet", p.not_screened),
+    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
              ("Included", p.included)]
     out.append(_table(["step", "records"], rows, numeric=(1,)))
     if "prisma" in figures:

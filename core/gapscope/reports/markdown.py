@@ -65,7 +65,7 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
             ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
             ("Records screened", p.screened), ("Excluded", p.excluded)]
     rows += [(f"excluded: {r}", n) for r, n in p.excluded_by_reason.items()]
-    rows += [("Maybe", p.maybe), ("Postponed", p.postponed), ("Not screened yet", p.not_screened),
+    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
              ("Included", p.included)]
     L += _table(["step", "records"], rows)
     L += img("prisma", "PRISMA flow diagram")

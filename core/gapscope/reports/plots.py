@@ -59,9 +59,9 @@ def prisma_flow_png(p: PrismaSection) -> bytes:
         reasons = "\n".join(f"– {_short(r, 32)}: {n}" for r, n in list(p.excluded_by_reason.items())[:6])
         sides = [
             (8.1, f"Duplicates removed: {p.duplicates_removed}" + (f"\nUnreadable: {p.unreadable}" if p.unreadable else "")),
-            (5.9, f"Not screened yet: {p.not_screened}"),
+            (5.9, f"Not screened yet: {p.not_screened}" + (f"\n(postponed: {p.postponed})" if p.postponed else "")),
             (3.7, f"Excluded: {p.excluded}" + (f"\n{reasons}" if reasons else "")
-             + (f"\nMaybe: {p.maybe}" if p.maybe else "") + (f"\nPostponed: {p.postponed}" if p.postponed else "")),
+             + (f"\nMaybe (screened, undecided): {p.maybe}" if p.maybe else "")),
         ]
         for y, text in sides:
             ax.text(7.3, y, text, ha="center", va="center", fontsize=9, bbox=side)
