@@ -519,12 +519,11 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
             models.add(str(model))
         out["maps"].append({"facet": m.facet, "map_id": m.map_id, "created_at": m.created_at,
                             "params": m.params, "scope": m.scope, "papers": m.n_papers})
-    if _has_table(lib, "embeddings") or _has_table(lib, "vectors"):
-        for table in ("embeddings", "vectors"):
-            if _has_table(lib, table):
-                cols = [r[1] for r in lib.conn.execute(f"PRAGMA table_info({table})")]
-                if "model_id" in cols:
-                    models.update(r[0] for r in lib.conn.execute(f"SELECT DISTINCT model_id FROM {table}") if r[0])
+    # Model ids recorded by the embedding and facet areas (tables present once those areas are merged).
+    for table, column in (("paper_texts", "model"), ("embeddings", "model"), ("paper_facets", "facet_model"),
+                          ("sentences", "model"), ("embeddings", "model_id")):
+        if _has_table(lib, table) and column in [r[1] for r in lib.conn.execute(f"PRAGMA table_info({table})")]:
+            models.update(str(r[0]) for r in lib.conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
     out["models"] = sorted(models)
     out["gaps"] = sorted({json.dumps(g.details.get("params"), sort_keys=True) for g in gaps.gaps
                           if isinstance(g.details, dict) and g.details.get("params")})

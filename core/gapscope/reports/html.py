@@ -170,6 +170,8 @@ def _gaps(d: ReportData) -> list[str]:
             out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")
         if g.problem:
             out.append(f"<p>Problem: {_cluster_ref(g.problem)}</p>")
+        if g.details:
+            out.append(f'<p class="kw">Behind the score: {esc(_details(g.details))}</p>')
         if g.evidence:
             out.append('<p>Evidence:</p><ol class="evidence">' +
                        "".join(f"<li>{paper_html(p)}</li>" for p in g.evidence) + "</ol>")
@@ -204,6 +206,12 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     for c in s.comparisons:
         out.append(f"<p>Comparison: {esc(c.get('summary', ''))}</p>")
     return out
+
+
+def _details(d: dict, limit: int = 600) -> str:
+    """The numbers behind a gap's score, on one line."""
+    text = "; ".join(f"{k} = {_fmt(v)}" for k, v in d.items())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _fmt(v: Any) -> str:

@@ -8,7 +8,7 @@ import json
 from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData
-from .html import SECTIONS, _fmt
+from .html import SECTIONS, _details, _fmt
 from .text import figure_file, md
 
 
@@ -99,6 +99,8 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
                 L += [f"{name}: {md(ref.get('label'))} ({md(', '.join(ref.get('keywords', [])[:6]))})", ""]
+        if gap.details:
+            L += [f"Behind the score: {md(_details(gap.details))}", ""]
         if gap.evidence:
             L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
 

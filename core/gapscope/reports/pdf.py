@@ -11,7 +11,7 @@ import os
 from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData
-from .html import SECTIONS, _fmt
+from .html import SECTIONS, _details, _fmt
 from .text import one_line, visible
 
 
@@ -172,6 +172,8 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
                 doc.text(f"{name}: {ref.get('label')} ({', '.join(ref.get('keywords', [])[:6])})", size=9)
+        if gap.details:
+            doc.text(f"Behind the score: {_details(gap.details)}", size=7.5, color=(90, 100, 114))
         for i, pr in enumerate(gap.evidence, 1):
             doc.paper(pr, f"{i}. ")
         doc.gap()
