@@ -138,7 +138,8 @@ class ExperimentsSection(Section):
 
 @dataclass
 class IncludedSection(Section):
-    papers: list[PaperRef] = field(default_factory=list)
+    papers: list[PaperRef] = field(default_factory=list)   # the first `limit`, in library order
+    total: int = 0
 
 
 @dataclass
@@ -461,6 +462,7 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
 
     ids = included_ids(lib, collection)
     sec.papers = paper_refs(lib, ids[:limit])
+    sec.total = len(ids)
     if not ids:
         sec.missing = "No paper has been included yet: screen papers with `gapscope triage`."
     return sec

@@ -228,7 +228,8 @@ def _included(d: ReportData) -> list[str]:
     s = d.included
     if s.missing:
         return [_missing(s.missing)]
-    return [f"<p>{len(s.papers)} papers included.</p>",
+    return [f"<p>{s.total} papers included" + (f" (the first {len(s.papers)} listed; `gapscope export bibtex "
+                                                 f"--included` gives all)" if s.total > len(s.papers) else "") + ".</p>",
             "<ol>" + "".join(f"<li>{paper_html(p)}</li>" for p in s.papers) + "</ol>"]
 
 

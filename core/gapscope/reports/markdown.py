@@ -128,7 +128,8 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     if inc.missing:
         L += _missing(inc.missing)
     else:
-        L += [f"{len(inc.papers)} papers included.", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
+        L += [f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
+                                                f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
 
     n = d.notes
     L += [f"## {titles['notes']}", ""]

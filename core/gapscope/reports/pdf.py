@@ -204,7 +204,8 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     if inc.missing:
         doc.missing(inc.missing)
     else:
-        doc.text(f"{len(inc.papers)} papers included.")
+        doc.text(f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
+                                                 f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".")
         for i, pr in enumerate(inc.papers, 1):
             doc.paper(pr, f"{i}. ")
 
