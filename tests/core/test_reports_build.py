@@ -172,3 +172,16 @@ def test_cli_report_and_bad_collection(built, tmp_path):
                                "--collection", "no such thing"])
     assert res.exit_code == 4 and "no such thing" in res.output
     assert not (tmp_path / "x.html").exists()
+
+
+def test_empty_library_and_papers_added_outside_the_import_log(library, tmp_path):
+    for fmt in ("html", "md", "pdf"):  # an empty library still gives a report that says what to do
+        write_report(library, fmt, tmp_path / f"empty.{fmt}")
+    body = "".join(parse((tmp_path / "empty.html").read_text(encoding="utf-8")).text)
+    assert "The library holds no papers yet" in body and "No paper has been included yet" in body
+    with library.transaction() as conn:
+        for t in ("One", "Two", "Three"):
+            conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES (?, ?, '2026')", (t, t.lower()))
+    p = build_report_data(library).prisma
+    assert (p.identified, p.duplicates_removed, p.after_dedup, p.not_screened) == (3, 0, 3, 3)
+    assert any("added directly" in h for h in p.how_counted)

@@ -233,6 +233,15 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             "Identified = records read by every import and collect in the log, minus unreadable records. "
             "Duplicates removed = records matched to a paper already in the library (same arXiv id, DOI or "
             "near-identical title: 'merged') plus records re-read from a source seen before ('unchanged').")
+        # Papers that reached the library without an import or collect (an older library, a tool writing
+        # directly) are counted as identified once each, so the flow adds up.
+        direct = lib.conn.execute(
+            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM source_records sr"
+            " JOIN imports i ON i.id = sr.import_id)").fetchone()[0]
+        if direct:
+            sec.identified += direct
+            sec.how_counted.append(f"{direct} papers have no import or collect in the log (added directly); "
+                                   "each counts as one identified record.")
         decision_scope, dargs = "d.collection_id IS NULL", []
         sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
     else:
