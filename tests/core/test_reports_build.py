@@ -148,6 +148,7 @@ def test_pdf_report_pages_and_text(built, tmp_path):
     assert "Records identified" in text
     first_included = built.lib.get_paper(built.included[0])
     assert first_included.title.split()[0] in text
+    assert [o.title for o in reader.outline if not isinstance(o, list)] == [t for _, t in SECTIONS]
     links = [a.get_object()["/A"].get("/URI") for page in reader.pages for a in page.get("/Annots") or []
              if a.get_object().get("/A")]
     assert f"https://arxiv.org/abs/{first_included.arxiv_id}" in links

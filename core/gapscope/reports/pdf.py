@@ -56,6 +56,8 @@ class _Doc:
         if level == 2 and self.pdf.get_y() > self.pdf.h - 60:
             self.pdf.add_page()
         self.gap(4 if level == 2 else 2)
+        if level in (2, 3):  # the PDF outline (bookmarks) lists the sections and their parts
+            self.pdf.start_section(one_line(s)[:120], level=level - 2)
         self.text(one_line(s), size={1: 18, 2: 14, 3: 11.5}[level], bold=True)
         self.gap(1.5)
 
