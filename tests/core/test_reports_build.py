@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from gapscope.cli import main
 from gapscope.reports import build_report_data, write_report
 from gapscope.reports.html import SECTIONS
-from gapscope.reports.text import md
+from gapscope.exports.text import md
 
 from .reports_fixtures import build
 

@@ -13,7 +13,7 @@ from gapscope.exports.bibtex import plain
 from gapscope.ingest import import_file, ingest_papers
 from gapscope.models import Paper
 from gapscope.reports import write_report
-from gapscope.reports.text import md, md_unescape, visible
+from gapscope.exports.text import md, md_unescape, visible
 from gapscope.store import Library
 from gapscope.store.library import now_iso
 

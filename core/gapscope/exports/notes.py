@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ..reports.text import md, paper_link
+from .text import md, paper_link
 from ..store.library import Library
 
 

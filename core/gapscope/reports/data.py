@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
-from .text import paper_link
+from ..exports.text import paper_link
 
 MAP_FACETS = ("topic", "method", "result", "limitation")
 

@@ -14,7 +14,7 @@ import json
 from typing import Any, Iterable, Optional
 
 from .data import MapData, PaperRef, ReportData
-from .text import visible
+from ..exports.text import visible
 
 CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;

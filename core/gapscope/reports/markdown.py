@@ -9,7 +9,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData
 from .html import SECTIONS, _details, _fmt
-from .text import figure_file, md
+from ..exports.text import figure_file, md
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:

@@ -12,7 +12,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData
 from .html import SECTIONS, _details, _fmt
-from .text import one_line, visible
+from ..exports.text import one_line, visible
 
 
 def _font_dir() -> str:

@@ -7,7 +7,7 @@ import io
 from typing import Any
 
 from .data import MapData, PrismaSection
-from .text import one_line
+from ..exports.text import one_line
 
 
 def _figure(w: float, h: float):

@@ -1,4 +1,5 @@
-"""Making untrusted text safe to show: control characters, links, Markdown specials."""
+"""Making untrusted text safe to show: control characters, links, Markdown specials (used by the
+exports and by the reports, which sit above them)."""
 
 from __future__ import annotations
 
