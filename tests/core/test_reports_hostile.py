@@ -55,7 +55,7 @@ def hostile(tmp_path):
             conn.execute("INSERT INTO decisions (paper_id, decision, reason, decided_at) VALUES (?, 'include', NULL, ?)",
                          (pid, now_iso()))
         conn.execute("INSERT INTO decisions (paper_id, decision, reason, decided_at) VALUES (?, 'exclude', ?, ?)",
-                     (extra, "<script>alert('reason')</script>", now_iso()))
+                     (extra, "<script>alert('reason')</script> $\\frac{1 $x^2$", now_iso()))
     lib.add_note(ids[1], "note with <script>alert(3)</script> and **markdown**")
     yield lib
     lib.close()
@@ -78,7 +78,7 @@ def test_html_shows_hostile_text_as_text(hostile, tmp_path):
     text = "".join(doc.text)
     for t in TITLES:
         assert visible(t) in text, t
-    assert "<script>alert('reason')</script>" in text  # the exclusion reason, as text
+    assert "<script>alert('reason')</script> $\\frac{1 $x^2$" in text  # the exclusion reason, as text (and drawn in the figure)
     assert "note with <script>alert(3)</script>" in text
     for raw in ("\x00", "\x07", "\x1b", "\x7f", "\x85"):
         assert raw not in html_text
