@@ -42,7 +42,8 @@ AUTHORS = [["<b>Eve</b> Hacker", "Ludwig van Beethoven", "Jean {\\'E}cole"],
 def hostile(tmp_path):
     lib = Library(tmp_path / "hostile.sqlite")
     papers = [Paper(title=t, abstract=ABSTRACTS[i % 3], authors=AUTHORS[i % 3], year=2020 + i,
-                    published=f"{2020 + i}-01-0{i + 1}", doi=f"10.1234/hostile.{i}" if i % 2 else None,
+                    published=f"{2020 + i}-01-0{i + 1}",
+                    doi=(f"10.1234/hostile.{i}" if i != 5 else "10.1002/(sici)x>[y](javascript:alert(1))<") if i % 2 else None,
                     arxiv_id=f"2001.0000{i}" if i % 2 == 0 else None, categories=["cs.LG"],
                     source="scraped", source_key=str(i)) for i, t in enumerate(TITLES)]
     rep = ingest_papers(lib, papers, kind="import", source="scraped", target="hostile test")
@@ -91,6 +92,7 @@ def test_markdown_escapes_every_special(hostile, tmp_path):
     text = out.read_text(encoding="utf-8")
     # every < is escaped (or opens a link destination `](<...>)`): no HTML reaches a renderer
     assert not re.search(r"(?<!\\)(?<!\]\()<", text)
+    assert "https://doi.org/10.1002/(sici)x%3E%5By%5D(javascript:alert(1))%3C" in text  # < > [ ] encoded in links
     assert "\\](http://evil" in text and not re.search(r"(?<!\\)\]\(http://evil", text)
     for t in TITLES:
         assert md(t) in text

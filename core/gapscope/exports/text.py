@@ -34,7 +34,7 @@ def paper_link(arxiv_id: Optional[str], doi: Optional[str]) -> Optional[str]:
     if arxiv_id:
         return "https://arxiv.org/abs/" + quote(arxiv_id, safe="./-")
     if doi:
-        return "https://doi.org/" + quote(doi, safe="./-_;()<>:")
+        return "https://doi.org/" + quote(doi, safe="./-_;():")  # < > and spaces percent-encoded
     return None
 
 

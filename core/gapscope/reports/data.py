@@ -93,6 +93,7 @@ class MapData:
 @dataclass
 class MapsSection(Section):
     maps: list[MapData] = field(default_factory=list)
+    note: Optional[str] = None
     not_built: list[str] = field(default_factory=list)  # facets without a map
 
 
@@ -556,6 +557,9 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
     check(cancel)
     report(progress, 2, steps, "maps")
     maps = gather_maps(lib)
+    if collection is not None and maps.maps:
+        maps.note = ("Maps and gaps cover the scope they were built over (see each map's parameters), "
+                     f"not only collection {collection!r}.")
     check(cancel)
     report(progress, 3, steps, "gaps")
     gaps = gather_gaps(lib)

@@ -144,6 +144,8 @@ def _maps(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     out = []
     if s.missing:
         out.append(_missing(s.missing))
+    if s.note:
+        out.append(f'<p class="meta">{esc(s.note)}</p>')
     for m in s.maps:
         out += _map(m, figures)
     if s.maps and s.not_built:

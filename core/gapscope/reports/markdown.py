@@ -78,6 +78,8 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     L += [f"## {titles['maps']}", ""]
     if s.missing:
         L += _missing(s.missing)
+    if s.note:
+        L += [md(s.note), ""]
     for m in s.maps:
         L += [f"### {md(m.facet.capitalize())} map", "",
               f"map \\#{m.map_id}, built {md(m.created_at)}, {m.n_papers} papers, {len(m.clusters)} clusters", ""]

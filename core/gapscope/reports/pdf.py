@@ -151,6 +151,8 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     doc.heading(titles["maps"])
     if s.missing:
         doc.missing(s.missing)
+    if s.note:
+        doc.text(s.note, size=9, color=(90, 100, 114))
     for m in s.maps:
         doc.heading(f"{m.facet.capitalize()} map", 3)
         doc.text(f"map #{m.map_id}, built {m.created_at}, {m.n_papers} papers, {len(m.clusters)} clusters", size=9)
