@@ -35,3 +35,18 @@ def test_names_split_for_bibliographies():
     assert split_name("Robert Tables Jr.") == ("Robert", "Tables", "Jr.")
     assert split_name("Plato") == ("", "Plato", "")
     assert split_name("Maria de la Cruz") == ("Maria", "de la Cruz", "")
+
+
+def test_keep_math_writes_math_spans_for_latex_and_escapes_the_rest():
+    from gapscope.exports.bibtex import to_bibtex
+    from gapscope.models import Paper
+
+    title = r"Bounds of $\mathcal{O}(n^2)$ for {k}-means & $\frac{1$ broken"
+    assert tex_escape(title, keep_math=True) == (
+        r"Bounds of $\mathcal{O}(n^2)$ for \textbraceleft{}k\textbraceright{}-means \& "
+        r"\$\textbackslash{}frac\textbraceleft{}1\$ broken")
+    import bibtexparser
+
+    text = to_bibtex([Paper(title=title, authors=["Ada Lovelace"], year=1843)], keep_math=True)
+    entry = bibtexparser.loads(text).entries[0]
+    assert entry["title"].startswith(r"Bounds of $\mathcal{O}(n^2)$")

@@ -67,8 +67,10 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
 @click.option("--query", help="Only papers matching this full-text search.")
 @click.option("--ids", help="Only these papers: library ids, arXiv ids or DOIs, separated by commas.")
 @click.option("--included", is_flag=True, help="Only papers whose current triage decision is include.")
+@click.option("--keep-math", is_flag=True,
+              help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
 @pass_library
-def export(ref, fmt, output, collection, tag, query, ids, included) -> None:
+def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
     three), or its notes and highlights as Markdown or JSON. Filters combine (AND)."""
     from ..exports import export_text, select_ids
@@ -81,7 +83,7 @@ def export(ref, fmt, output, collection, tag, query, ids, included) -> None:
                             included=included)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    text = export_text(lib, fmt, chosen)
+    text = export_text(lib, fmt, chosen, keep_math=keep_math)
     if output == "-":
         click.echo(text, nl=False)
         return

@@ -12,15 +12,16 @@ from .selection import included_ids, select_ids
 EXPORT_FORMATS = ("bibtex", "ris", "csljson", "notes-md", "notes-json")
 
 
-def export_text(lib, fmt: str, paper_ids: list[int]) -> str:
-    """The export of ``paper_ids`` (in that order) as text in ``fmt`` (one of EXPORT_FORMATS)."""
+def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False) -> str:
+    """The export of ``paper_ids`` (in that order) as text in ``fmt`` (one of EXPORT_FORMATS).
+    ``keep_math``: BibTeX only, write ``$...$`` spans as LaTeX math (see bibtex.tex_escape)."""
     if fmt == "notes-md":
         return notes_markdown(lib, paper_ids)
     if fmt == "notes-json":
         return notes_json(lib, paper_ids)
     papers = lib.get_papers(paper_ids)
     if fmt == "bibtex":
-        return to_bibtex(papers)
+        return to_bibtex(papers, keep_math=keep_math)
     if fmt == "ris":
         return to_ris(papers)
     if fmt == "csljson":

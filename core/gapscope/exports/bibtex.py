@@ -33,8 +33,36 @@ def plain(s: Optional[str]) -> str:
     return re.sub(r"\s+", " ", s).strip()
 
 
-def tex_escape(s: Optional[str]) -> str:
-    return "".join(_ESCAPES.get(ch, ch) for ch in plain(s))
+def tex_escape(s: Optional[str], keep_math: bool = False) -> str:
+    """Text as BibTeX that means exactly this text. With ``keep_math``, ``$...$`` spans with balanced
+    braces are written as they are, for LaTeX to typeset (arXiv titles are written that way); such a
+    span reads back through an importer as LaTeX, not as the same text."""
+    text = plain(s)
+    if not keep_math:
+        return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    out, pos = [], 0
+    for m in _MATH.finditer(text):
+        if not _balanced(m.group()):
+            continue
+        out.append("".join(_ESCAPES.get(ch, ch) for ch in text[pos:m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append("".join(_ESCAPES.get(ch, ch) for ch in text[pos:]))
+    return "".join(out)
+
+
+_MATH = re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$")
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(s):
+        if ch in "{}" and i and s[i - 1] == "\\":
+            continue
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
 
 
 def _verbatim(s: Optional[str]) -> str:
@@ -98,8 +126,8 @@ def _suffix(n: int) -> str:
     return s
 
 
-def entry(p: Paper, key: str) -> str:
-    fields: list[tuple[str, str]] = [("title", tex_escape(p.title))]
+def entry(p: Paper, key: str, keep_math: bool = False) -> str:
+    fields: list[tuple[str, str]] = [("title", tex_escape(p.title, keep_math))]
     if p.authors:
         fields.append(("author", " and ".join(_name_field(a) for a in p.authors if plain(a))))
     if p.year:
@@ -118,12 +146,12 @@ def entry(p: Paper, key: str) -> str:
     if url:
         fields.append(("url", _verbatim(url)))
     if p.abstract:
-        fields.append(("abstract", tex_escape(p.abstract)))
+        fields.append(("abstract", tex_escape(p.abstract, keep_math)))
     kind = "article" if p.venue else "misc"
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
-def to_bibtex(papers: list[Paper]) -> str:
+def to_bibtex(papers: list[Paper], keep_math: bool = False) -> str:
     keys = unique_keys(papers)
-    return "\n".join(entry(p, k) for p, k in zip(papers, keys))
+    return "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))
