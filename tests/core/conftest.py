@@ -1,0 +1,23 @@
+"""Fixtures for the network tests: a loopback server replaying recorded responses (no internet)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.replay_server import ReplayServer
+
+
+@pytest.fixture
+def replay_server():
+    """A started :class:`tests.replay_server.ReplayServer` (empty: add routes), closed afterwards."""
+    server = ReplayServer(slow_s=1.0)
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def arxiv_server(replay_server, shared_data, monkeypatch):
+    """The replay server loaded with the recorded arXiv API responses, set as $GAPSCOPE_ARXIV_URL."""
+    replay_server.add_arxiv_fixtures(shared_data / "fixtures" / "arxiv-api-atom" / "arxivpy_fixtures_json")
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", replay_server.url + "/api/query")
+    return replay_server
