@@ -35,7 +35,7 @@ ARXIV_KEYS = ("search_query", "id_list", "start", "max_results")
 @dataclass
 class Route:
     path: str
-    match: dict  # param -> value; None means "present with any value"
+    match: dict  # param -> value; None: present with any value; a callable: value -> bool
     status: int
     body: bytes
     headers: dict = field(default_factory=dict)
@@ -44,7 +44,7 @@ class Route:
         if path != self.path:
             return False
         for k, v in self.match.items():
-            if k not in params or (v is not None and params[k] != v):
+            if k not in params or (v is not None and not (v(params[k]) if callable(v) else params[k] == v)):
                 return False
         return True
 

@@ -31,17 +31,23 @@ _ARXIV_LINK = re.compile(r"arxiv\.org/(?:abs|pdf)/([^\s?#]+?)(?:\.pdf)?(?:[?#]|$
 
 
 def decode_html(resp: Response) -> str:
-    """Text of a page in its declared charset (Scholar still serves ISO-8859-1 pages)."""
+    """Text of a page. Bytes that are valid UTF-8 are UTF-8 whatever the page declares (saved or
+    proxied Scholar pages often keep the ISO-8859-1 label on UTF-8 bytes; real Latin-1 text with
+    accents is almost never valid UTF-8); otherwise the declared charset, else Windows-1252."""
+    try:
+        return resp.content.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
     ctype = resp.headers.get("Content-Type", "")
     m = re.search(r"charset=([A-Za-z0-9_\-]+)", ctype)
     charset = m.group(1) if m else None
     if not charset:
         m2 = _META_CHARSET.search(resp.content[:4096])
-        charset = m2.group(1).decode("ascii") if m2 else "utf-8"
+        charset = m2.group(1).decode("ascii") if m2 else "cp1252"
     try:
         return resp.content.decode(charset, errors="replace")
     except LookupError:
-        return resp.content.decode("utf-8", errors="replace")
+        return resp.content.decode("cp1252", errors="replace")
 
 
 def block_reason(resp: Response) -> Optional[str]:
