@@ -38,7 +38,7 @@ COLLECT_SETTINGS: dict[str, Any] = {
     "collect.arxiv_url": ax.DEFAULT_ARXIV_URL,
     "collect.scholar_url": DEFAULT_SCHOLAR_URL,
     "collect.proxy": None,
-    "collect.timeout_s": 30.0,
+    "collect.timeout_s": 60.0,  # a 2,000-entry arXiv page can take tens of seconds to come
     "collect.max_retries": 5,
     "collect.arxiv_interval_s": ax.MIN_INTERVAL_S,
     "collect.arxiv_page_size": ax.MAX_PAGE_SIZE,
@@ -145,6 +145,7 @@ class _Run:
         self.error: Optional[BaseException] = None
         self.cancelled = False
         self.state: Optional[dict] = None
+        self.limit: Optional[int] = None  # max_results, for the progress total
 
     def records(self, pages: Iterator[tuple[list[Union[Paper, RecordError]], dict]]) -> Iterator:
         try:
@@ -168,7 +169,10 @@ class _Run:
         if state is not None:
             self.state = state
             save_cursor(self.lib, self.key, self.source, self.query, state)
-        report(self.progress, done, self.rep.total or 0, message)
+        total = self.rep.total or 0
+        if self.limit is not None:
+            total = min(total, self.limit) if total else self.limit
+        report(self.progress, done, total, message)
 
     def run(self, pages, batch_size: int, fetcher: PoliteFetcher, final_state: Callable[[Optional[dict]], dict]) -> CollectReport:
         rep = self.rep
@@ -343,7 +347,9 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
             done["last_submitted"] = latest
         return done
 
-    return _Run(lib, rep, key, "arxiv", label, progress, cancel).run(pages(), size, fetcher, final)
+    run = _Run(lib, rep, key, "arxiv", label, progress, cancel)
+    run.limit = max_results
+    return run.run(pages(), size, fetcher, final)
 
 
 def _resumable(saved: Optional[dict], params: dict) -> Optional[dict]:
@@ -357,15 +363,16 @@ def _resumable(saved: Optional[dict], params: dict) -> Optional[dict]:
 
 # --- Google Scholar -------------------------------------------------------------------------------
 def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 100, year_low: Optional[int] = None,
-                    year_high: Optional[int] = None, fill_from_arxiv: bool = True, restart: bool = False,
-                    progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                    year_high: Optional[int] = None, fill_from_arxiv: bool = True, arxiv_title_lookups: int = 20,
+                    restart: bool = False, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                     sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
                     arxiv_fetcher: Optional[PoliteFetcher] = None) -> CollectReport:
-    """Collect a Google Scholar search (result snippets: abstracts marked truncated). Results that
-    link to arXiv are then looked up there, so their full abstracts replace the snippets.
+    """Collect a Google Scholar search (result snippets: abstracts marked truncated), then replace
+    snippets with full arXiv abstracts where the paper is on arXiv: by the arXiv link Scholar shows,
+    else by an exact-title search on arXiv (at most ``arxiv_title_lookups`` of them, 3 s each).
 
-    A block (403, a "not a robot" page, too many tries) raises CollectBlocked after committing
-    everything read before it; the cursor lets the next run continue from the blocked page."""
+    A block (403, a "not a robot" page) raises CollectBlocked after committing everything read
+    before it; the cursor lets the next run continue from the blocked page."""
     from .sources import scholar as sch
 
     fetcher = fetcher or make_fetcher(lib, "scholar", sleep)
@@ -380,7 +387,6 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
         state = {"params": params, "next": sch.search_path(query, year_low, year_high), "collected": 0,
                  "done": False}
     client = sch.ScholarClient(endpoint(lib, "scholar"), fetcher)
-    arxiv_ids: dict[str, str] = {}
 
     def pages() -> Iterator[tuple[list, dict]]:
         while state["next"] and (max_results is None or state["collected"] < max_results):
@@ -389,26 +395,71 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
                 rep.total = total
             if max_results is not None:
                 papers = papers[:max_results - state["collected"]]
-            for p in papers:
-                if p.arxiv_id:
-                    arxiv_ids[p.arxiv_id] = p.source_key or ""
             state["collected"] += len(papers)
             state["next"] = nxt
             yield list(papers), json.loads(json.dumps(state))
 
     run = _Run(lib, rep, key, "scholar", query, progress, cancel)
+    run.limit = max_results
     try:
         run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))
     finally:
-        if fill_from_arxiv and arxiv_ids and not rep.cancelled:
-            _fill_from_arxiv(lib, rep, list(arxiv_ids), sleep, arxiv_fetcher)
+        if fill_from_arxiv and rep.import_id is not None and not rep.cancelled:
+            _fill_from_arxiv(lib, rep, arxiv_title_lookups, sleep, arxiv_fetcher)
     return rep
 
 
-def _fill_from_arxiv(lib: Library, rep: CollectReport, ids: list[str], sleep, fetcher) -> None:
-    """Full abstracts for the Scholar results that are on arXiv (merged by arXiv id)."""
+def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep, fetcher) -> None:
+    """Full abstracts for this collect's Scholar snippets whose paper is on arXiv."""
+    rows = lib.conn.execute(
+        "SELECT DISTINCT p.id, p.title, p.arxiv_id, p.authors FROM source_records s JOIN papers p ON p.id = s.paper_id"
+        " WHERE s.source = 'scholar' AND s.import_id = ? AND (p.abstract_truncated = 1 OR p.abstract = '')"
+        " ORDER BY p.id", (rep.import_id,)).fetchall()
+    ids = [ax_id for _, _, ax_id, _ in rows if ax_id]
+    fetcher = fetcher or make_fetcher(lib, "arxiv", sleep)
+    if ids:
+        try:
+            sub = collect_arxiv(lib, ids=ids, sleep=sleep, fetcher=fetcher, restart=True)
+            rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(ids)} papers (by their arXiv links)")
+        except CollectError as exc:
+            rep.events.append(f"could not fill abstracts from arXiv: {exc}")
+            return
+    by_title = [(pid, t, a) for pid, t, ax_id, a in rows if not ax_id][:max(0, title_lookups)]
+    if not by_title:
+        return
+    found: list[Paper] = []
     try:
-        sub = collect_arxiv(lib, ids=ids, sleep=sleep, fetcher=fetcher, restart=True)
-        rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(ids)} papers")
-    except CollectError as exc:
-        rep.events.append(f"could not fill abstracts from arXiv: {exc}")
+        for pid, title, authors in by_title:
+            hit = _arxiv_title_match(fetcher, endpoint(lib, "arxiv"), title, authors)
+            if hit is not None:
+                found.append(hit)
+                # Same title and first author: the same paper. Say so, so that the arXiv record
+                # merges into it even where Scholar's year or venue differ.
+                with lib.transaction() as conn:
+                    if not conn.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (hit.arxiv_id,)).fetchone():
+                        conn.execute("UPDATE papers SET arxiv_id = ? WHERE id = ? AND arxiv_id IS NULL", (hit.arxiv_id, pid))
+    except FetchError as exc:
+        rep.events.append(f"arXiv title lookups stopped: {exc}")
+    if found:
+        sub = ingest_papers(lib, found, kind="collect", source="arxiv", target=f"arXiv abstracts for Scholar: {rep.query}")
+        rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(by_title)} papers (by exact title)")
+    else:
+        rep.events.append(f"filled from arXiv: 0 of {len(by_title)} papers (by exact title)")
+
+
+def _arxiv_title_match(fetcher: PoliteFetcher, url: str, title: str, authors: str) -> Optional[Paper]:
+    import re
+
+    from .sources.dedup import first_author_key, normalize_title
+
+    words = re.sub(r"[^\w\s\-]", " ", title).split()
+    if len(words) < 3 or title.startswith("\u2026"):
+        return None  # too short to be sure, or Scholar cut the title
+    page = ax.fetch_page(fetcher, url, ax.make_search(f'ti:"{" ".join(words)}"'), 0, 5)
+    want = normalize_title(title)
+    author = first_author_key([a for a in authors.split("; ") if a])
+    for r in page.results:
+        p = ax.result_to_paper(r)
+        if normalize_title(p.title) == want and (author is None or first_author_key(p.authors) == author):
+            return p
+    return None

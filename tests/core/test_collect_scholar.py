@@ -67,7 +67,7 @@ def test_a_block_page_ends_the_collect_keeping_what_came_before_and_resumes(lib,
     scholar.add("/scholar", html, match={"q": None}, content_type="text/html; charset=ISO-8859-1")
     scholar.inject("block", match={"start": "10"}, body=page(shared_data, "scholar_search_results2.html"))
     with pytest.raises(CollectBlocked) as err:
-        collect_scholar(lib, "Geology of the Olympus Range", max_results=50, sleep=no_sleep)
+        collect_scholar(lib, "Geology of the Olympus Range", max_results=50, sleep=no_sleep, fill_from_arxiv=False)
     msg = str(err.value)
     assert "not a robot" in msg and "proxy" in msg and "Wait" in msg
     assert err.value.report.added == result_titles(html) == lib.count_papers()
@@ -76,7 +76,7 @@ def test_a_block_page_ends_the_collect_keeping_what_came_before_and_resumes(lib,
 
     # The block is over: the same collect continues at the blocked page, not at the first.
     before = len(scholar.log)
-    rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=50, sleep=no_sleep)
+    rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=50, sleep=no_sleep, fill_from_arxiv=False)
     assert rep.resumed_from is not None and rep.requests == len(scholar.log) - before
     second_run = scholar.log[before:]
     assert second_run[0][1].get("start") == "10"
@@ -94,9 +94,16 @@ def test_a_403_page_is_a_block_with_a_clear_message(lib, scholar, shared_data, n
     assert len(scholar.log) == 1, "a block must not be hammered with retries"
 
 
+def serve_arxiv(server, shared_data) -> None:
+    """The recorded arXiv answers; a title search finds nothing (the recorded empty feed)."""
+    folder = shared_data / "fixtures" / "arxiv-api-atom"
+    server.add_arxiv_fixtures(folder / "arxivpy_fixtures_json")
+    empty = next((folder / "arxivpy_xml").glob("id_0000.0000_*.xml"))
+    server.add_arxiv_feed(empty, {"search_query": lambda q: q.startswith("ti:")})
+
+
 def test_snippets_are_filled_from_arxiv_when_the_paper_is_there(lib, scholar, shared_data):
-    arxiv_dir = shared_data / "fixtures" / "arxiv-api-atom" / "arxivpy_fixtures_json"
-    scholar.add_arxiv_fixtures(arxiv_dir)
+    serve_arxiv(scholar, shared_data)
     html = page(shared_data).decode("utf-8")
     # One recorded result as Scholar shows a paper that is on arXiv: its link goes to the abstract page.
     first_link = re.search(r'<h3 class="gs_rt"[^>]*><a[^>]*href="(http[^"]+)"', html).group(1)
@@ -110,3 +117,28 @@ def test_snippets_are_filled_from_arxiv_when_the_paper_is_there(lib, scholar, sh
     assert {s["source"] for s in lib.source_records(pid)} == {"scholar", "arxiv"}
     truncated = lib.conn.execute("SELECT count(*) FROM papers WHERE abstract_truncated = 1").fetchone()[0]
     assert truncated >= 1  # the others are not on arXiv: still marked as snippets
+
+
+def test_a_snippet_is_filled_by_an_exact_title_match_on_arxiv(lib, scholar, shared_data):
+    folder = shared_data / "fixtures" / "arxiv-api-atom"
+    # The recorded arXiv entry 1605.08386 answers a title search for it; any other title finds nothing.
+    scholar.add_arxiv_feed(next((folder / "arxivpy_xml").glob("id_1605.08386_*.xml")),
+                           {"search_query": lambda q: q.startswith("ti:") and "Markov bases" in q})
+    serve_arxiv(scholar, shared_data)
+    html = page(shared_data).decode("utf-8")
+    # One recorded result rewritten as Scholar would list that paper (no arXiv link, a snippet).
+    html = html.replace("The <b>Southern </b>Hemisphere glacial record-<b>Antarctica </b>and New Zealand",
+                        "Heat-bath random walks with <b>Markov bases</b>", 1)
+    html = re.sub(r'<div class="gs_a"><b>TJ Chinn</b>(\W+Papers)', r'<div class="gs_a">C Stanley\1', html, count=1)
+    assert "C Stanley" in html
+    scholar.add("/scholar", html.encode(), match={"q": None})
+    rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep)
+    assert any("1 of" in e and "exact title" in e for e in rep.events), rep.events
+    [(pid, trunc, abstract)] = lib.conn.execute(
+        "SELECT id, abstract_truncated, abstract FROM papers WHERE title LIKE 'Heat-bath%'").fetchall()
+    assert trunc == 0 and abstract.startswith("Graphs on lattice points")
+    assert lib.get_paper(pid).arxiv_id == "1605.08386"
+    title_queries = [h for h in scholar.log if h[1].get("search_query", "").startswith("ti:")]
+    queried = [h[1]["search_query"] for h in title_queries]
+    assert queried and len(queried) == len(set(queried))  # each snippet looked up once
+    assert lib.count_papers() == result_titles(html.encode())  # the arXiv record merged, nothing added
