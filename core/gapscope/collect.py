@@ -23,7 +23,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 from .ingest import ingest_papers
-from .jobs import CancelToken, ProgressFn, report
+from .jobs import Cancelled, CancelToken, ProgressFn, check, report
 from .models import ImportReport, Paper, RecordError
 from .sources import arxiv_api as ax
 from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
@@ -100,6 +100,25 @@ def setting(lib: Library, key: str) -> Any:
     return lib.get_setting(key, COLLECT_SETTINGS[key])
 
 
+def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -> Callable[[float], None]:
+    """``sleep`` that stops with Cancelled when the user cancels (a backoff can last minutes)."""
+    if cancel is None:
+        return sleep
+
+    def wait(seconds: float) -> None:
+        check(cancel)
+        if sleep is not time.sleep:  # an injected sleep (tests): no real waiting to cut short
+            sleep(seconds)
+            check(cancel)
+            return
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
+            check(cancel)
+
+    return wait
+
+
 def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep) -> PoliteFetcher:
     interval = float(setting(lib, "collect.arxiv_interval_s" if source == "arxiv" else "collect.scholar_interval_s"))
     return PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "collect.timeout_s")),
@@ -160,6 +179,8 @@ class _Run:
         except FetchError as exc:
             # End the stream normally so ingest commits what was read; the caller raises afterwards.
             self.error = exc
+        except Cancelled:  # cancelled while waiting between requests
+            self.cancelled = True
 
     def on_progress(self, done: int, total: int, message: str = "") -> None:
         # Called by ingest right after a batch commits: `done` records are in the library.
@@ -184,6 +205,7 @@ class _Run:
             rep.requests, rep.retries, rep.waited_s, rep.events = st.requests, st.retries, st.waited_s, list(st.events)
         if self.pending:  # records committed by the last flush
             self.on_progress(rep.read, rep.total or 0)
+        self.cancelled = self.cancelled or rep.cancelled
         if self.error is None and not self.cancelled:
             save_cursor(self.lib, self.key, self.source, self.query, final_state(self.state))
             return rep
@@ -234,7 +256,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     since_dt, until_dt = _as_dt(since), _as_dt(until, end=True)
     size = int(page_size or setting(lib, "collect.arxiv_page_size"))
     size = max(1, min(size, ax.MAX_PAGE_SIZE, max_results or ax.MAX_PAGE_SIZE))
-    fetcher = fetcher or make_fetcher(lib, "arxiv", sleep)
+    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel))
     url = endpoint(lib, "arxiv")
 
     bad_ids: list[RecordError] = []
@@ -375,7 +397,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
     before it; the cursor lets the next run continue from the blocked page."""
     from .sources import scholar as sch
 
-    fetcher = fetcher or make_fetcher(lib, "scholar", sleep)
+    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel))
     params = {"query": query, "year_low": year_low, "year_high": year_high, "max": max_results}
     key = cursor_key("scholar", params)
     rep = CollectReport(source="scholar", query=query)

@@ -7,6 +7,14 @@ import pytest
 from tests.replay_server import ReplayServer
 
 
+@pytest.fixture(autouse=True)
+def no_real_endpoints(monkeypatch):
+    """No test reaches the internet: unless a test points them at a replay server, both sources
+    point at a closed local port (connection refused at once)."""
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", "http://127.0.0.1:9")
+
+
 @pytest.fixture
 def replay_server():
     """A started :class:`tests.replay_server.ReplayServer` (empty: add routes), closed afterwards."""

@@ -105,6 +105,20 @@ def test_cancel_then_resume_continues_from_the_cursor(lib, arxiv_server, shared_
     assert list_cursors(lib)[0]["state"]["done"]
 
 
+def test_cancel_during_a_backoff_wait_stops_at_once_and_keeps_what_was_read(lib, arxiv_server):
+    arxiv_server.inject("503", times=1, match={"start": "10"})
+    cancel = CancelToken()
+
+    def user_cancels_while_waiting(seconds):
+        cancel.cancel()
+
+    rep = collect_arxiv(lib, "testing", max_results=60, page_size=10, sleep=user_cancels_while_waiting, cancel=cancel)
+    assert rep.cancelled and rep.added == 10 and lib.count_papers() == 10
+    assert len(arxiv_server.hits(start="10")) == 1, "no request after the cancel"
+    [cur] = list_cursors(lib)
+    assert cur["state"]["start"] == 10 and not cur["state"]["done"]
+
+
 def test_a_failure_keeps_the_pages_read_and_the_next_run_resumes(lib, arxiv_server, shared_data):
     arxiv_server.inject("503", times=4, match={"start": "30"})  # max_retries 3: four tries, all 503
     with pytest.raises(CollectError) as err:

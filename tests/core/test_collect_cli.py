@@ -42,7 +42,7 @@ def test_collect_arxiv_from_the_env_url_twice_adds_nothing_the_second_time(run, 
 
 
 def test_collect_arxiv_from_the_setting_url(run, arxiv_server, monkeypatch):
-    monkeypatch.delenv("GAPSCOPE_ARXIV_URL")
+    monkeypatch.delenv("GAPSCOPE_ARXIV_URL")  # the setting decides now
     assert run("settings", "set", "collect.arxiv_url", arxiv_server.url + "/api/query").exit_code == 0
     res = run("collect", "arxiv", "--ids", "1605.08386,0808.05394", "--page-size", "1", "--json")
     assert res.exit_code == EXIT_PARTIAL  # one id arXiv does not know: named in the report
@@ -56,7 +56,7 @@ def test_collect_scholar_block_exits_5_with_a_message_and_keeps_papers(run, repl
     replay_server.add_file("/scholar", geo / "scholar_search_results.html", match={"q": None}, charset="ISO-8859-1")
     replay_server.inject("block", match={"start": "10"}, status=403, body=(geo / "citation.html").read_bytes())
     monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", replay_server.url)
-    res = run("collect", "scholar", "Olympus Range geology", "--max", "30")
+    res = run("collect", "scholar", "Olympus Range geology", "--max", "30", "--no-arxiv-fill")
     assert res.exit_code == EXIT_BLOCKED
     assert "403" in res.stderr and "proxy" in res.stderr and "kept: added 10" in res.stderr
     stats = json.loads(run("stats", "--json").stdout)
