@@ -219,7 +219,10 @@ class _Run:
             rep.message = str(exc)
             self._log("blocked", rep.message)
             raise CollectBlocked(rep.message, rep) from exc
-        rep.message = str(exc)
+        if isinstance(exc, ax.ArxivQueryError):
+            rep.message = f"{exc} (check the query syntax or the ids; nothing to retry)"
+        else:
+            rep.message = f"{exc}. What was read is kept; run the same collect again to continue from there."
         self._log("failed", rep.message)
         raise CollectError(rep.message, rep) from exc
 
