@@ -37,7 +37,7 @@ class Route:
     path: str
     match: dict  # param -> value; None: present with any value; a callable: value -> bool
     status: int
-    body: bytes
+    body: object  # bytes, or a callable params -> (status, bytes) for a computed answer
     headers: dict = field(default_factory=dict)
 
     def matches(self, path: str, params: dict) -> bool:
@@ -92,7 +92,7 @@ class ReplayServer:
         self.thread.join(timeout=5)
 
     # --- content ---------------------------------------------------------------------------------
-    def add(self, path: str, body: bytes, status: int = 200, match: Optional[dict] = None,
+    def add(self, path: str, body, status: int = 200, match: Optional[dict] = None,
             content_type: str = "text/html; charset=utf-8") -> None:
         self.routes.append(Route(path, dict(match or {}), status, body, {"Content-Type": content_type}))
 
@@ -150,6 +150,9 @@ class ReplayServer:
             if inj is None:
                 if route is None:
                     self._send(h, 404, f"no recorded response for {h.path}".encode(), {"Content-Type": "text/plain"})
+                elif callable(route.body):
+                    status, body = route.body(params)
+                    self._send(h, status, body, route.headers)
                 else:
                     self._send(h, route.status, route.body, route.headers)
             elif inj.kind in ("429", "503"):

@@ -286,6 +286,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
         params = {"query": query, "since": since_dt, "until": until_dt}
     sort = sort or "relevance"
     params.update(max=max_results, sort=sort, size=size)
+    params = json.loads(json.dumps(params, default=str))  # dates as text: the cursor is JSON
     key = new_key or cursor_key("arxiv", params)
     rep = CollectReport(source="arxiv", query=label)
 
@@ -314,7 +315,8 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
             if total <= ax.MAX_PER_QUERY:
                 return [{"query": query}]
             nonlocal_sort[0] = "oldest"
-        windows = ax.plan_windows(lambda w: ax.count_results(fetcher, url, ax.windowed_query(query, w)), lo, hi)
+        windows = ax.plan_windows(lambda w: ax.count_results(fetcher, url, ax.windowed_query(query, w)), lo, hi,
+                                  limit=ax.MAX_PER_QUERY)
         return [{"query": ax.windowed_query(query, w)} for w in windows]
 
     nonlocal_sort = [sort]

@@ -208,3 +208,36 @@ def test_new_in_categories_remembers_the_last_submission_date(lib, replay_server
     q2 = replay_server.log[-2][1]["search_query"]
     since = (datetime.fromisoformat(latest) - timedelta(days=1)).strftime("%Y%m%d")
     assert f"submittedDate:[{since}" in q2 and q2.endswith("TO 202009080000]")
+
+
+def test_a_query_over_the_per_query_cap_is_collected_in_date_windows(lib, replay_server, shared_data, monkeypatch):
+    """A small arXiv built from the recorded 100-entry page: entry k 'submitted' on day 3k of 2020.
+    With the cap lowered to 25, the collect must split the year into windows of at most 25 and
+    bring every entry exactly once."""
+    body = next(shared_data.joinpath(*FIXTURES, "arxivpy_xml").glob("q_testing_s0_m100_*.xml")).read_bytes()
+    head = body[:body.index(b"<entry>")]
+    entries = re.findall(rb"<entry>.*?</entry>", body, flags=re.S)
+    day0 = datetime(2020, 1, 1, tzinfo=timezone.utc)
+    dated = [(day0 + timedelta(days=3 * k, hours=12), e) for k, e in enumerate(entries)]
+
+    def answer(params):
+        m = re.search(r"submittedDate:\[(\d{12}) TO (\d{12})\]", params["search_query"])
+        lo, hi = (datetime.strptime(x, "%Y%m%d%H%M").replace(tzinfo=timezone.utc) for x in m.groups())
+        hits = [e for d, e in dated if lo <= d <= hi + timedelta(seconds=59)]
+        start, n = int(params["start"]), int(params["max_results"])
+        page = re.sub(rb"<opensearch:totalResults>\d+", b"<opensearch:totalResults>%d" % len(hits), head)
+        return 200, page + b"".join(hits[start:start + n]) + b"\n</feed>\n"
+
+    replay_server.add("/api/query", answer, match={"search_query": lambda q: "submittedDate" in q},
+                      content_type="application/atom+xml; charset=utf-8")
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", replay_server.url + "/api/query")
+    monkeypatch.setattr(ax, "MAX_PER_QUERY", 25)
+    rep = collect_arxiv(lib, "testing", since="2020-01-01", until="2020-12-31", page_size=10, sleep=Sleeps())
+
+    expected = {ax.split_arxiv_id(m.decode())[0] for m in re.findall(rb"<id>https?://arxiv.org/abs/([^<]+)</id>", b"".join(entries))}
+    assert rep.added == len(expected) and rep.unchanged == 0 and not rep.errors
+    assert {r[0] for r in lib.conn.execute("SELECT arxiv_id FROM papers")} == expected
+    windows = {re.search(r"submittedDate:\[[^\]]+\]", q).group(0) for _, p, _ in replay_server.log
+               if p.get("max_results") != "1" for q in [p["search_query"]]}
+    assert len(windows) >= 4  # 100 entries, at most 25 per window
+    assert all(p["sortBy"] == "submittedDate" for _, p, _ in replay_server.log)
