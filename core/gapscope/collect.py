@@ -205,6 +205,7 @@ class _Run:
             rep.requests, rep.retries, rep.waited_s, rep.events = st.requests, st.retries, st.waited_s, list(st.events)
         if self.pending:  # records committed by the last flush
             self.on_progress(rep.read, rep.total or 0)
+        self._mark_interrupted()
         self.cancelled = self.cancelled or rep.cancelled
         if self.error is None and not self.cancelled:
             save_cursor(self.lib, self.key, self.source, self.query, final_state(self.state))
@@ -225,6 +226,16 @@ class _Run:
             rep.message = f"{exc}. What was read is kept; run the same collect again to continue from there."
         self._log("failed", rep.message)
         raise CollectError(rep.message, rep) from exc
+
+    def _mark_interrupted(self) -> None:
+        """Earlier runs of this collect still 'running' in the log died without a word (killed,
+        crashed, power cut): say so, and which run continued them."""
+        with self.lib.transaction() as conn:
+            conn.execute(
+                "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
+                " message = ? WHERE kind = 'collect' AND source = ? AND target = ? AND status = 'running' AND id < ?",
+                (now_iso(), f"stopped without finishing (killed or crashed); collect #{self.rep.import_id} continued it",
+                 self.source, self.query, self.rep.import_id))
 
     def _log(self, status: str, message: str) -> None:
         kept = f" ({self.rep.added} new and {self.rep.merged} merged papers kept)"

@@ -68,3 +68,49 @@ def test_settings_list_shows_defaults_and_set_values(run):
     out = json.loads(run("settings", "list", "--json").stdout)
     assert out["collect.proxy"] == "http://127.0.0.1:3128"
     assert out["collect.arxiv_url"] == "https://export.arxiv.org/api/query"
+
+
+def test_sigkill_mid_collect_then_the_same_command_resumes_from_the_cursor(tmp_path, arxiv_server):
+    """Kill the CLI while it waits for page 4: pages 1-3 are in the library and the cursor; the
+    same command again fetches only the pages after them."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from pathlib import Path
+
+    from gapscope.store import Library
+
+    root = Path(__file__).resolve().parents[2]
+    lib_path = tmp_path / "lib.sqlite"
+    lib = Library(lib_path)
+    lib.set_setting("collect.arxiv_interval_s", 0)
+    lib.close()
+    arxiv_server.slow_s = 30  # page 4 hangs until we kill the client
+    arxiv_server.inject("timeout", match={"start": "30"})
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(root / "core"), os.environ.get("PYTHONPATH", "")]))
+    cmd = [sys.executable, "-m", "gapscope", "--library", str(lib_path), "collect", "arxiv", "testing",
+           "--max", "60", "--page-size", "10", "--quiet"]
+    proc = subprocess.Popen(cmd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.time() + 60
+    while time.time() < deadline and not arxiv_server.hits(start="30"):
+        time.sleep(0.05)
+    assert arxiv_server.hits(start="30"), "the collect never reached page 4"
+    time.sleep(0.2)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+
+    lib = Library(lib_path)
+    assert lib.count_papers() == 30
+    lib.close()
+    done = subprocess.run(cmd + ["--json"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rep = json.loads(done.stdout.strip().splitlines()[-1])
+    assert rep["resumed"] and rep["added"] == 30 and rep["pages"] == 3
+    for start in ("0", "10", "20"):
+        assert len(arxiv_server.hits(start=start)) == 1, f"page start={start} fetched again"
+    lib = Library(lib_path)
+    killed = lib.imports_log()[1]
+    assert lib.count_papers() == 60 and killed["status"] == "interrupted" and killed["added"] == 30
+    lib.close()
