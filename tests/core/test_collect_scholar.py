@@ -142,3 +142,14 @@ def test_a_snippet_is_filled_by_an_exact_title_match_on_arxiv(lib, scholar, shar
     queried = [h[1]["search_query"] for h in title_queries]
     assert queried and len(queried) == len(set(queried))  # each snippet looked up once
     assert lib.count_papers() == result_titles(html.encode())  # the arXiv record merged, nothing added
+
+
+def test_the_proxy_setting_carries_the_requests(lib, replay_server, shared_data, monkeypatch):
+    """With collect.proxy set, requests for the (unreachable) Scholar host go through the proxy:
+    here the replay server, which sees the absolute URL a proxy receives."""
+    monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", "http://scholar.example.invalid")
+    lib.set_setting("collect.proxy", replay_server.url)
+    replay_server.add("/scholar", page(shared_data), match={"q": None})
+    rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep, fill_from_arxiv=False)
+    assert rep.added == result_titles(page(shared_data))
+    assert replay_server.log and all(p == "/scholar" for p, _, _ in replay_server.log)
