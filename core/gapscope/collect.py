@@ -121,6 +121,8 @@ def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -
 
 def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep) -> PoliteFetcher:
     interval = float(setting(lib, "collect.arxiv_interval_s" if source == "arxiv" else "collect.scholar_interval_s"))
+    if source == "arxiv" and "arxiv.org" in endpoint(lib, "arxiv"):
+        interval = max(interval, ax.MIN_INTERVAL_S)  # the API's terms; a shorter interval is for mirrors and tests
     return PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "collect.timeout_s")),
                          max_retries=int(setting(lib, "collect.max_retries")), proxies=proxies(lib),
                          backoff_base=max(interval, 1.0), sleep=sleep)
@@ -328,7 +330,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
             nonlocal_sort[0] = "oldest"
         windows = ax.plan_windows(lambda w: ax.count_results(fetcher, url, ax.windowed_query(query, w)), lo, hi,
                                   limit=ax.MAX_PER_QUERY)
-        return [{"query": ax.windowed_query(query, w)} for w in windows]
+        return [{"query": ax.windowed_query(query, w), "count": w.count} for w in windows]
 
     nonlocal_sort = [sort]
 
@@ -349,7 +351,8 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
                 if unit.get("ids"):
                     want = len(unit["ids"])
                 page = ax.fetch_page(fetcher, url, search, state["start"], want)
-                rep.total = page.total if len(state["units"]) == 1 else None
+                units = state["units"]
+                rep.total = page.total if len(units) == 1 else (sum(u.get("count", 0) for u in units) or None)
                 papers, bad = [], []
                 for r in page.results:
                     try:

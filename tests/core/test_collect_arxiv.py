@@ -240,4 +240,14 @@ def test_a_query_over_the_per_query_cap_is_collected_in_date_windows(lib, replay
     windows = {re.search(r"submittedDate:\[[^\]]+\]", q).group(0) for _, p, _ in replay_server.log
                if p.get("max_results") != "1" for q in [p["search_query"]]}
     assert len(windows) >= 4  # 100 entries, at most 25 per window
+    assert rep.total == len(entries)  # the windows' counts add up
     assert all(p["sortBy"] == "submittedDate" for _, p, _ in replay_server.log)
+
+
+def test_the_real_arxiv_endpoint_always_gets_three_seconds(lib, monkeypatch):
+    from gapscope.collect import make_fetcher
+
+    monkeypatch.delenv("GAPSCOPE_ARXIV_URL")
+    assert make_fetcher(lib, "arxiv").min_interval == 3.0  # the setting says 0
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    assert make_fetcher(lib, "arxiv").min_interval == 0

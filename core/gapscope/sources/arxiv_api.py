@@ -51,6 +51,7 @@ class Window:
 
     lo: datetime
     hi: datetime
+    count: int = 0  # results in it, when planned
 
     def clause(self) -> str:
         return f"submittedDate:[{self.lo:%Y%m%d%H%M} TO {self.hi:%Y%m%d%H%M}]"
@@ -163,6 +164,7 @@ def plan_windows(count: Callable[[Window], int], lo: datetime, hi: datetime,
         n = count(w)
         if n <= limit or w.hi - w.lo <= min_span:
             if n:
+                w.count = n
                 out.append(w)
             continue
         mid = w.lo + (w.hi - w.lo) / 2
