@@ -434,6 +434,8 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
             papers, nxt, total = client.search_page(state["next"])
             if total is not None:
                 rep.total = total
+            if not papers:
+                rep.events.append(f"no results readable on {state['next']}: nothing found, or Scholar changed its layout")
             if max_results is not None:
                 papers = papers[:max_results - state["collected"]]
             state["collected"] += len(papers)

@@ -153,3 +153,14 @@ def test_the_proxy_setting_carries_the_requests(lib, replay_server, shared_data,
     rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep, fill_from_arxiv=False)
     assert rep.added == result_titles(page(shared_data))
     assert replay_server.log and all(p == "/scholar" for p, _, _ in replay_server.log)
+
+
+@pytest.mark.parametrize("name", ["parse_test_case1.html", "parse_test_case2.html", "fetch_test.html"])
+def test_the_2016_markup_is_read_too(lib, scholar, shared_data, name):
+    html = shared_data.joinpath("fixtures", "google-scholar-html", "goscholar_2016", name).read_bytes()
+    scholar.add("/scholar", html, match={"q": None})
+    rep = collect_scholar(lib, "deep learning", max_results=1, sleep=no_sleep, fill_from_arxiv=False)
+    assert rep.added == 1
+    [(title, authors)] = lib.conn.execute("SELECT title, authors FROM papers").fetchall()
+    h3 = re.search(rb'<h3 class="gs_rt">(.*?)</h3>', html, flags=re.S).group(1)
+    assert title.split(":")[0].encode() in re.sub(rb"<[^>]+>", b"", h3) and authors

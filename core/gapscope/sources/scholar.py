@@ -115,13 +115,20 @@ class ScholarClient:
 
         soup = self.nav._get_soup(path)
         rows = soup.find_all("div", class_="gs_r gs_or gs_scl")
+        if not rows:  # older markup (2016): div.gs_r > div.gs_ri, no data-cid / data-rp on the row
+            rows = [r for r in soup.find_all("div", class_="gs_r") if r.find("div", class_="gs_ri")]
+            for i, row in enumerate(rows):
+                related = row.find("a", href=re.compile(r"related:[\w-]+:"))
+                m = re.search(r"related:([\w-]+):", related["href"]) if related else None
+                row["data-cid"] = row.get("data-cid") or (m.group(1) if m else "")
+                row["data-rp"] = row.get("data-rp") or str(i)
         parser = PublicationParser(self.nav)
         papers = []
         for row in rows:
             if not row.find("div", class_="gs_ri"):
                 continue
             pub = parser.get_publication(row, PublicationSource.PUBLICATION_SEARCH_SNIPPET)
-            papers.append(publication_to_paper(pub, row.get("data-cid")))
+            papers.append(publication_to_paper(pub, row.get("data-cid") or None))
         nxt = soup.find(class_="gs_ico gs_ico_nav_next")
         next_path = nxt.parent.get("href") if nxt is not None and nxt.parent is not None else None
         total = None
