@@ -9,8 +9,11 @@
     server.hits(start="10")                          # requests seen with start=10
     server.close()
 
-The pytest fixture ``replay_server`` (tests/core/conftest.py) gives a started server, closed after
-the test. Injections: "429" (with Retry-After: 0), "503", "timeout" (answers after ``slow_s``
+The pytest fixture ``replay_server`` below gives a started server, closed after the test; a
+conftest makes it available with ``from tests.replay_server import replay_server  # noqa: F401``
+(tests/core/conftest.py does, and adds ``arxiv_server``: this one loaded with the recorded arXiv
+answers and set as $GAPSCOPE_ARXIV_URL). A route body may be a callable ``params -> (status,
+bytes)`` for a computed answer. Injections: "429" (with Retry-After: 0), "503", "timeout" (answers after ``slow_s``
 seconds: keep the client timeout below it), "cut" (full Content-Length, half the body, then the
 connection closes), "empty" (the recorded arXiv page with its entries removed), "block" / "403"
 (a given body and status). Requests that match no route get a 404 naming the request.
@@ -27,6 +30,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Optional
 from urllib.parse import parse_qs, urlsplit
+
+import pytest
 
 # arXiv requests are matched on these parameters only (sortBy/sortOrder vary with the client).
 ARXIV_KEYS = ("search_query", "id_list", "start", "max_results")
@@ -188,3 +193,11 @@ class ReplayServer:
         h.send_header("Content-Length", str(len(body)))
         h.end_headers()
         h.wfile.write(body)
+
+
+@pytest.fixture
+def replay_server():
+    """A started :class:`ReplayServer` (no routes yet), closed after the test."""
+    server = ReplayServer(slow_s=1.0)
+    yield server
+    server.close()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.replay_server import ReplayServer
+from tests.replay_server import replay_server  # noqa: F401  (the fixture)
 
 
 @pytest.fixture(autouse=True)
@@ -13,14 +13,6 @@ def no_real_endpoints(monkeypatch):
     point at a closed local port (connection refused at once)."""
     monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://127.0.0.1:9/api/query")
     monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", "http://127.0.0.1:9")
-
-
-@pytest.fixture
-def replay_server():
-    """A started :class:`tests.replay_server.ReplayServer` (empty: add routes), closed afterwards."""
-    server = ReplayServer(slow_s=1.0)
-    yield server
-    server.close()
 
 
 @pytest.fixture
