@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import Callable, Iterator, Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from ..models import Paper, RecordError, normalize_doi, split_arxiv_id
 from .polite import FetchError, PoliteFetcher, Response
