@@ -8,11 +8,10 @@ import pytest
 
 maps = pytest.importorskip("gapscope.maps")
 gaps_mod = pytest.importorskip("gapscope.gaps")
-maps_fixtures = pytest.importorskip("tests.core.maps_fixtures")
-
 from gapscope.reports import build_report_data, write_report  # noqa: E402
 from gapscope.store.library import Library  # noqa: E402
 
+from . import maps_fixtures  # noqa: E402  (lands with the maps area)
 from .test_reports_build import parse  # noqa: E402
 
 
