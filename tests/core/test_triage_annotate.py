@@ -8,7 +8,7 @@ import pytest
 from click.testing import CliRunner
 
 from gapscope.cli import main
-from gapscope.store import Library, LibraryError
+from gapscope.store import LibraryError
 from gapscope.store.library import now_iso
 from gapscope.triage import (add_highlight, add_note, annotations_of, correct_facet, delete_note,
                              facet_corrections_of, highlight_query, highlights_of, query_spans,

@@ -60,6 +60,9 @@ def test_simulate_cli_json_on_the_adhd_review(tmp_path, shared_data, monkeypatch
     out = json.loads(res.output)
     assert set(out) >= {"wss95", "recall_at_10", "runs"}
     assert len(out["runs"]) == 1 and out["runs"][0]["seed"] == 2
+    curve = out["runs"][0]["recall_curve"]
+    assert len(curve) == 101 and curve[0] == 0 and curve[-1] == 1 and curve == sorted(curve)
+    assert curve[10] == pytest.approx(out["recall_at_10"], abs=1e-4)
     for key in ("wss95", "recall_at_10"):
         assert 0.0 <= out[key] <= 1.0
         assert out[key] == pytest.approx(out["runs"][0][key], abs=1e-4)

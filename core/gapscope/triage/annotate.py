@@ -6,7 +6,7 @@ Each write is its own transaction, committed before the function returns.
 from __future__ import annotations
 
 import re
-from typing import Any, Optional
+from typing import Any
 
 from ..store.library import LibraryError, now_iso
 

@@ -86,12 +86,13 @@ class RunResult:
     def curve(self) -> np.ndarray:
         return recall_curve(self.seq)
 
-    def to_dict(self, with_curve: bool = False) -> dict:
-        d = {"seed": self.seed, "priors": self.priors, "wss95": round(self.wss95, 4),
-             "recall_at_10": round(self.recall_at_10, 4), "screened_to_95": screened_to(self.seq), "n": len(self.seq)}
-        if with_curve:
-            d["curve"] = [round(float(x), 4) for x in self.curve]
-        return d
+    def to_dict(self) -> dict:
+        c = self.curve
+        n = len(c) - 1
+        return {"seed": self.seed, "priors": self.priors, "wss95": round(self.wss95, 4),
+                "recall_at_10": round(self.recall_at_10, 4), "screened_to_95": screened_to(self.seq), "n": n,
+                # recall after 0 %, 1 %, ..., 100 % of the records screened
+                "recall_curve": [round(float(c[int(math.ceil(p * n / 100 - 1e-9))]), 4) for p in range(101)]}
 
 
 def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retrain_every: int = 1,
