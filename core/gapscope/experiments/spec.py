@@ -209,7 +209,9 @@ def _merge(defaults: dict, raw: dict, where: str, prefix: str = "") -> dict:
     for k, v in raw.items():
         key = f"{prefix}{k}"
         if k not in defaults:
-            close = [d for d in defaults if d.replace("_", "") == k.replace("_", "").replace("-", "")]
+            import difflib
+
+            close = difflib.get_close_matches(k.replace("-", "_"), list(defaults), n=1, cutoff=0.6)
             hint = f" (did you mean {close[0]!r}?)" if close else f"; known keys: {', '.join(sorted(defaults))}"
             raise _err(where, key, f"unknown key{hint}")
         if isinstance(defaults[k], dict):
