@@ -20,16 +20,17 @@ FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
              "tabular", "deep learning", "gradient boosting", "tree")),
 ]
 
-# (dataset, words): what the problem cluster is about, mapped to the runner's datasets
+# (dataset, words): what the problem cluster is about, mapped to the runner's datasets; a continuous
+# target (regression words) wins over the domain (a disease-progression problem is a regression)
 DATASET_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("library_text", ("text", "language", "nlp", "document", "sentiment", "summarization", "translation",
                       "question answering", "abstract", "citation", "literature", "review", "topic", "corpus",
                       "token", "sentence", "word")),
     ("digits", ("image", "vision", "digit", "handwrit", "visual", "object", "recognition", "ocr", "pixel",
                 "segmentation", "detection")),
+    ("diabetes", ("regression", "forecast", "progression", "continuous", "price", "estimation", "prediction of")),
     ("breast_cancer", ("cancer", "tumor", "tumour", "diagnosis", "diagnostic", "medical", "clinical", "patient",
                        "disease", "health")),
-    ("diabetes", ("regression", "forecast", "progression", "continuous", "price", "estimation", "prediction of")),
     ("wine", ("chemical", "chemistry", "spectro", "food", "quality", "tabular", "table")),
 ]
 
