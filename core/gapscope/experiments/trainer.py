@@ -126,7 +126,8 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
     fwd = torch.compile(model) if (t["compile"] and use_cuda) else model
     opt = _make_optimizer(model, t)
     sched = torch.optim.lr_scheduler.LambdaLR(opt, _lr_lambda(t))
-    scaler = torch.amp.GradScaler("cuda", enabled=amp and amp_dtype == torch.float16)
+    scaling = amp and amp_dtype == torch.float16  # bf16 needs no loss scaling
+    scaler = torch.amp.GradScaler("cuda", enabled=scaling)
     loss_fn = nn.CrossEntropyLoss() if task == "classification" else nn.MSELoss()
 
     def to_t(a, y=False):
@@ -147,7 +148,7 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
     st: dict[str, Any] = {
         "epoch": 0, "batch": 0, "gen_state": gen.get_state(), "best_val": float("inf"), "best_epoch": -1,
         "best_state": None, "bad_epochs": 0, "history": [], "first_loss": None,
-        "loss_sum": 0.0, "seen": 0, "seconds": 0.0,
+        "losses": [], "sizes": [], "seconds": 0.0,
     }
     if resume is not None:
         st.update({k: v for k, v in resume.items() if k not in ("model", "opt", "sched", "scaler", "rng")})
@@ -168,9 +169,13 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
     def evaluate(X, batch=1024):
         model.eval()
         outs = []
-        with torch.no_grad(), torch.autocast("cuda", dtype=amp_dtype, enabled=amp):
+        with torch.no_grad():
             for i in range(0, len(X), batch):
-                outs.append(fwd(X[i:i + batch]).float())
+                if amp:
+                    with torch.autocast("cuda", dtype=amp_dtype):
+                        outs.append(fwd(X[i:i + batch]).float())
+                else:
+                    outs.append(fwd(X[i:i + batch]))
         model.train()
         return torch.cat(outs) if outs else torch.empty(0)
 
@@ -186,27 +191,40 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
         gen.set_state(st["gen_state"])
         perm = torch.randperm(n, generator=gen).to(device)
         if st["batch"] == 0:
-            st["loss_sum"], st["seen"] = 0.0, 0
-        loss_sum = torch.tensor(st["loss_sum"], dtype=torch.float64, device=device)
-        seen = st["seen"]
+            st["losses"], st["sizes"] = [], []
+        # per-batch losses stay on the device as tensors: no sync, no extra ops in the hot loop
+        losses, sizes = list(st["losses"]), list(st["sizes"])
         for b in range(st["batch"], nb):
             idx = perm[b * bs:(b + 1) * bs]
             xb, yb = Xtr[idx], ytr[idx]
-            with torch.autocast("cuda", dtype=amp_dtype, enabled=amp):
+            if amp:
+                with torch.autocast("cuda", dtype=amp_dtype):
+                    loss = loss_fn(fwd(xb), yb)
+            else:
                 loss = loss_fn(fwd(xb), yb)
-            scaler.scale(loss / accum).backward()
-            loss_sum += loss.detach().double() * len(idx)
-            seen += len(idx)
+            if scaling:
+                scaler.scale(loss / accum if accum > 1 else loss).backward()
+            else:
+                (loss / accum if accum > 1 else loss).backward()
+            losses.append(loss.detach())
+            sizes.append(len(idx))
             if (b + 1) % accum == 0 or b == nb - 1:
                 if t["max_grad_norm"]:
-                    scaler.unscale_(opt)
+                    if scaling:
+                        scaler.unscale_(opt)
                     nn.utils.clip_grad_norm_(model.parameters(), t["max_grad_norm"])
-                scaler.step(opt)
-                scaler.update()
+                if scaling:
+                    scaler.step(opt)
+                    scaler.update()
+                else:
+                    opt.step()
                 opt.zero_grad(set_to_none=True)
                 if b < nb - 1 and stop_requested():
-                    st.update(epoch=epoch, batch=b + 1, loss_sum=float(loss_sum), seen=seen)
+                    st.update(epoch=epoch, batch=b + 1, losses=[x.cpu() for x in losses], sizes=sizes)
                     raise StopRequested(snapshot())
+        seen = sum(sizes)
+        loss_sum = float((torch.stack([x.double().cpu() for x in losses]) *
+                          torch.tensor(sizes, dtype=torch.float64)).sum())
         train_loss = float(loss_sum) / max(seen, 1)
         where = f"seed {seed}, fold {fold}, epoch {epoch + 1}"
         if not math.isfinite(train_loss):
@@ -241,7 +259,7 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
         rec["seconds"] = time.perf_counter() - ep_start
         st["history"].append(rec)
         epoch += 1
-        st.update(epoch=epoch, batch=0, gen_state=gen.get_state(), loss_sum=0.0, seen=0)
+        st.update(epoch=epoch, batch=0, gen_state=gen.get_state(), losses=[], sizes=[])
         if on_epoch:
             on_epoch(rec)
         if t["early_stopping"] and len(fa.y_val) and st["bad_epochs"] >= t["early_stopping"]:
