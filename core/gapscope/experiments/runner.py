@@ -283,7 +283,8 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
                          "epochs": res.epochs_run, "stopped_early": res.stopped_early,
                          "budget_stopped": res.budget_stopped, "n_train": int(len(tr)), "n_val": int(len(va)),
                          "n_test": int(len(te)), "params": count_parameters(model),
-                         "seconds": round(res.seconds, 3), "checkpoint": ck.name}
+                         "seconds": round(res.seconds, 3),
+                         "cpu_seconds": round(res.cpu_seconds, 3), "checkpoint": ck.name}
                 status["folds"].append(entry)
                 status["seconds"] = time.perf_counter() - clock0
                 folder.write_json("status.json", status)

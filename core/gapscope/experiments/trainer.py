@@ -42,6 +42,7 @@ class FoldResult:
     best_state: dict[str, Any]
     history: list[dict[str, Any]]
     seconds: float
+    cpu_seconds: float  # CPU time of this thread: steadier than wall time on a loaded machine
 
 
 def pick_device(requested: str) -> str:
@@ -158,12 +159,14 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
         scaler.load_state_dict(resume["scaler"])
         torch.set_rng_state(resume["rng"])
     started = time.perf_counter() - st["seconds"]
+    cpu_started = time.thread_time() - st.get("cpu_seconds", 0.0)
     stopped_early = budget_stopped = False
 
     def snapshot() -> dict[str, Any]:
         s = {k: v for k, v in st.items()}
         s.update(model=_clone_state(model), opt=opt.state_dict(), sched=sched.state_dict(),
-                 scaler=scaler.state_dict(), rng=torch.get_rng_state(), seconds=time.perf_counter() - started)
+                 scaler=scaler.state_dict(), rng=torch.get_rng_state(), seconds=time.perf_counter() - started,
+                 cpu_seconds=time.thread_time() - cpu_started)
         return s
 
     def evaluate(X, batch=1024):
@@ -277,4 +280,4 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
     res = M.compute(metric_names, fa.y_test, pred)
     return FoldResult(metrics=res, best_epoch=st["best_epoch"], epochs_run=epoch, stopped_early=stopped_early,
                       budget_stopped=budget_stopped, best_state=st["best_state"], history=st["history"],
-                      seconds=time.perf_counter() - started)
+                      seconds=time.perf_counter() - started, cpu_seconds=time.thread_time() - cpu_started)
