@@ -59,8 +59,10 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
             raise KeyboardInterrupt
         cancel.cancel()
 
-    for sig in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(sig, on_signal)
+    # SIGBREAK: what RunProcess.cancel() sends on Windows (CTRL_BREAK_EVENT)
+    for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGBREAK", None)):
+        if sig is not None:
+            signal.signal(sig, on_signal)
 
     def emit(ev):
         if events == "jsonl":

@@ -26,7 +26,12 @@ class RunProcess:
                  python: Optional[str] = None, env: Optional[dict[str, str]] = None) -> None:
         if (spec is None) == (resume is None):
             raise ValueError("give a spec or resume=RUN_ID")
-        cmd = [python or sys.executable, "-m", "gapscope"]
+        if python is None and getattr(sys, "frozen", False):
+            # the frozen app (packaging/gapscope.spec) ships the `gapscope` CLI next to the desktop executable
+            exe = Path(sys.executable).with_name("gapscope.exe" if os.name == "nt" else "gapscope")
+            cmd = [str(exe)]
+        else:
+            cmd = [python or sys.executable, "-m", "gapscope"]
         if library:
             cmd += ["--library", str(library)]
         cmd += ["run"] + ([str(spec)] if spec is not None else ["--resume", resume])

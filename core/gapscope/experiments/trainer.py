@@ -196,7 +196,7 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
         if st["batch"] == 0:
             st["losses"], st["sizes"] = [], []
         # per-batch losses stay on the device as tensors: no sync, no extra ops in the hot loop
-        losses, sizes = list(st["losses"]), list(st["sizes"])
+        losses, sizes = [x.to(device) for x in st["losses"]], list(st["sizes"])
         for b in range(st["batch"], nb):
             idx = perm[b * bs:(b + 1) * bs]
             xb, yb = Xtr[idx], ytr[idx]
@@ -226,8 +226,7 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
                     st.update(epoch=epoch, batch=b + 1, losses=[x.cpu() for x in losses], sizes=sizes)
                     raise StopRequested(snapshot())
         seen = sum(sizes)
-        loss_sum = float((torch.stack([x.double().cpu() for x in losses]) *
-                          torch.tensor(sizes, dtype=torch.float64)).sum())
+        loss_sum = float((torch.stack(losses).double().cpu() * torch.tensor(sizes, dtype=torch.float64)).sum())
         train_loss = float(loss_sum) / max(seen, 1)
         where = f"seed {seed}, fold {fold}, epoch {epoch + 1}"
         if not math.isfinite(train_loss):
