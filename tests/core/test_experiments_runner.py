@@ -170,3 +170,30 @@ def test_csv_classification_runs(tmp_path):
     s = run_spec(load_spec(spec), runs_dir=tmp_path / "runs")
     assert s["status"] == "done", s["message"]
     assert s["metrics"]["accuracy"] > 0.8  # a linearly separable rule
+
+
+class Crash(Exception):
+    pass
+
+
+def test_crash_resumes_from_the_last_periodic_checkpoint(tmp_path):
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    over = ["train.epochs=7", "train.early_stopping=0", "train.checkpoint_every=2"]
+    base = run_spec(load_spec(spec, over), runs_dir=tmp_path / "a")
+    seen = []
+
+    def emit(ev):  # the process "dies" in fold 1 after epoch 5 (checkpoint at 4)
+        seen.append(ev)
+        if ev["event"] == "epoch" and ev["fold"] == 1 and ev["epoch"] == 5:
+            raise Crash()
+
+    with pytest.raises(Crash):
+        run_spec(load_spec(spec, over), runs_dir=tmp_path / "b", emit=emit)
+    run_id = seen[0]["run_id"]
+    folder = RunFolder(tmp_path / "b" / run_id)
+    assert folder.read_json("status.json")["status"] == "failed"
+    assert any(e["event"] == "checkpoint" and e.get("reason") == "periodic" and e.get("epoch") == 4 for e in seen)
+    done = resume_run(run_id, runs_dir=tmp_path / "b")
+    assert done["status"] == "done"
+    assert [f["metrics"] for f in done["folds"]] == [f["metrics"] for f in base["folds"]]
+    assert _epochs(done["folder"]) == _epochs(base["folder"])  # the lost epoch 5 is not there twice

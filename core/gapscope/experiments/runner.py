@@ -238,6 +238,8 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
     done_keys = {(f["seed"], f["fold"]) for f in status["folds"]}
     resume_path = folder.ckpt / "resume.pt"
     resume_blob = torch.load(resume_path, weights_only=True) if (resumed and resume_path.exists()) else None
+    if resumed:
+        _trim_metrics(folder, done_keys, resume_blob)
     send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,
           "dataset": ds_summary, "metrics": metric_names, "folds_total": total, "folds_done": len(done_keys),
           "resumed": resumed, "gap_id": spec["source"]["gap_id"]})
@@ -273,9 +275,14 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
                 resume = None
                 if resume_blob and resume_blob.get("state") and (resume_blob["seed"], resume_blob["fold"]) == (seed, fold):
                     resume = resume_blob["state"]
+                def on_checkpoint(state, seed=seed, fold=fold):
+                    _save_atomic({"seed": seed, "fold": fold, "state": state}, resume_path)
+                    send({"event": "checkpoint", "path": str(resume_path), "reason": "periodic",
+                          "seed": seed, "fold": fold, "epoch": state["epoch"]})
+
                 res = train_fold(model, fa, spec.data, seed=seed, fold=fold, device=device,
                                  metric_names=metric_names, on_epoch=on_epoch, stop_requested=stop_requested,
-                                 budget_exceeded=budget_exceeded, resume=resume)
+                                 budget_exceeded=budget_exceeded, resume=resume, on_checkpoint=on_checkpoint)
                 ck = folder.ckpt / f"best-s{seed}-f{fold}.pt"
                 torch.save({"model": res.best_state, "family": spec["model"]["family"], "input_dim": fa.input_dim,
                             "out_dim": out_dim, "best_epoch": res.best_epoch, "seed": seed, "fold": fold}, ck)
@@ -299,7 +306,7 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
     except StopRequested as stop:
         status["seconds"] = time.perf_counter() - clock0
         if stop.state:
-            torch.save({"seed": seed, "fold": fold, "state": stop.state}, resume_path)
+            _save_atomic({"seed": seed, "fold": fold, "state": stop.state}, resume_path)
             send({"event": "checkpoint", "path": str(resume_path), "reason": "cancelled",
                   "epoch": stop.state["epoch"], "batch": stop.state["batch"]})
         summary = finish("cancelled", f"cancelled by the user; {len(status['folds'])} of {total} folds finished. "
@@ -328,6 +335,30 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
     send({"event": "done", "status": "done", "metrics": summary["metrics"], "std": summary["std"],
           "folder": str(folder.path)})
     return summary
+
+
+def _trim_metrics(folder: RunFolder, done_keys: set, blob: Optional[dict[str, Any]]) -> None:
+    """Before resuming, drop the epoch lines that the checkpoint does not cover (they will be run again),
+    so metrics.jsonl reads as if the run had never stopped."""
+    keep_upto = {}
+    if blob and blob.get("state"):
+        keep_upto[(blob["seed"], blob["fold"])] = blob["state"]["epoch"]
+    lines = []
+    for r in folder.records():
+        key = (r["seed"], r["fold"])
+        if r["kind"] == "fold" or key in done_keys or r["epoch"] <= keep_upto.get(key, 0):
+            lines.append(json.dumps(r, default=str))
+    tmp = folder.path / "metrics.jsonl.tmp"
+    tmp.write_text("".join(l + "\n" for l in lines), encoding="utf-8")
+    os.replace(tmp, folder.path / "metrics.jsonl")
+
+
+def _save_atomic(obj: Any, path: Path) -> None:
+    import torch
+
+    tmp = path.with_suffix(".tmp")
+    torch.save(obj, tmp)
+    os.replace(tmp, path)  # a crash while saving keeps the previous checkpoint whole
 
 
 def _write_artifacts(spec: Spec, folder: RunFolder, status: dict[str, Any], ds_summary: dict[str, Any]) -> None:

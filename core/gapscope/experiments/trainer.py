@@ -114,7 +114,8 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
                metric_names: list[str], on_epoch: Optional[Callable[[dict[str, Any]], None]] = None,
                stop_requested: Callable[[], bool] = lambda: False,
                budget_exceeded: Callable[[], bool] = lambda: False,
-               resume: Optional[dict[str, Any]] = None) -> FoldResult:
+               resume: Optional[dict[str, Any]] = None,
+               on_checkpoint: Optional[Callable[[dict[str, Any]], None]] = None) -> FoldResult:
     import torch
     from torch import nn
 
@@ -262,6 +263,8 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
         st["history"].append(rec)
         epoch += 1
         st.update(epoch=epoch, batch=0, gen_state=gen.get_state(), losses=[], sizes=[])
+        if on_checkpoint and t["checkpoint_every"] and epoch % t["checkpoint_every"] == 0 and epoch < t["epochs"]:
+            on_checkpoint(snapshot())  # at an epoch boundary: resuming from it repeats nothing
         if on_epoch:
             on_epoch(rec)
         if t["early_stopping"] and len(fa.y_val) and st["bad_epochs"] >= t["early_stopping"]:
