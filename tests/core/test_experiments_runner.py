@@ -197,3 +197,10 @@ def test_crash_resumes_from_the_last_periodic_checkpoint(tmp_path):
     assert done["status"] == "done"
     assert [f["metrics"] for f in done["folds"]] == [f["metrics"] for f in base["folds"]]
     assert _epochs(done["folder"]) == _epochs(base["folder"])  # the lost epoch 5 is not there twice
+
+
+def test_budget_stops_each_fold_after_its_current_epoch(tmp_path):
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    s = run_spec(load_spec(spec, ["budget.max_minutes=0.000001", "train.early_stopping=0"]), runs_dir=tmp_path / "r")
+    assert s["status"] == "done"
+    assert all(f["budget_stopped"] and f["epochs"] == 1 for f in s["folds"])

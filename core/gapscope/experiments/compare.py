@@ -100,8 +100,9 @@ def plain_words(metric: str, s: dict[str, Any], variant_name: str = "the variant
             parts.append(f"With only {s['wins'] + s['losses']} non-tied pairs it cannot reach p < {alpha} whatever "
                          "the data; add seeds to make it informative.")
     if s["n"] < 10:
-        parts.append(f"With {s['n']} pairs, treat this as a first look, not a verdict; folds share training data, "
-                     "so the tests are optimistic (Nadeau and Bengio, 2003).")
+        parts.append(f"With {s['n']} pairs, treat this as a first look, not a verdict.")
+    parts.append("Cross-validation folds share training data, so both tests are somewhat optimistic "
+                 "(Nadeau and Bengio, 2003): a p-value near the threshold is not strong evidence.")
     return " ".join(parts)
 
 
