@@ -100,3 +100,21 @@ def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
     assert out.exit_code == 0, out.output
     last = json.loads(out.stdout.strip().splitlines()[-1])
     assert last["run_id"] == proc.run_id and last["status"] == "done" and len(last["folds"]) == 2
+
+
+def test_runs_draft_from_gap_json_then_run(tmp_path):
+    gap = {"id": 5, "type": "method_x_problem", "score": 0.6, "statement": "MLPs are untested on wine chemistry",
+           "method": {"cluster": 1, "label": "feed-forward networks", "keywords": ["mlp"]},
+           "problem": {"cluster": 2, "label": "food chemistry", "keywords": ["chemical", "quality"]},
+           "evidence": []}
+    gj = tmp_path / "gap.json"
+    gj.write_text(json.dumps(gap))
+    out = tmp_path / "draft.toml"
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "none.sqlite"), "runs", "draft", "--gap-json", str(gj),
+                                  "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert 'dataset = "wine"' in out.read_text() and 'family = "mlp"' in out.read_text()
+    r = CliRunner().invoke(main, ["run", str(out), "--runs-dir", str(tmp_path / "runs"), "--json", "-q",
+                                  "--set", "train.epochs=1", "--set", "eval.seeds=[0]"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout.strip().splitlines()[-1])["status"] == "done"

@@ -204,3 +204,11 @@ def test_budget_stops_each_fold_after_its_current_epoch(tmp_path):
     s = run_spec(load_spec(spec, ["budget.max_minutes=0.000001", "train.early_stopping=0"]), runs_dir=tmp_path / "r")
     assert s["status"] == "done"
     assert all(f["budget_stopped"] and f["epochs"] == 1 for f in s["folds"])
+
+
+def test_torch_global_settings_are_restored(tmp_path):
+    import torch
+
+    before = (torch.are_deterministic_algorithms_enabled(), torch.get_num_threads())
+    run_spec(load_spec(write_spec(tmp_path, SMALL_IRIS), ["train.epochs=1"]), runs_dir=tmp_path / "r")
+    assert (torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()) == before

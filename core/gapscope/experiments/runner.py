@@ -181,6 +181,21 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
 
 def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
              emit: Optional[Emit], progress, cancel: Optional[CancelToken], resumed: bool) -> dict[str, Any]:
+    """Runs the folds; torch's process-wide settings (deterministic algorithms, threads) are put back after,
+    so an in-process caller (tests, a notebook) is left as it was."""
+    import torch
+
+    saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
+             torch.get_num_threads())
+    try:
+        return _execute_folds(spec, folder, status, library_path, emit, progress, cancel, resumed)
+    finally:
+        torch.use_deterministic_algorithms(saved[0], warn_only=saved[1])
+        torch.set_num_threads(saved[2])
+
+
+def _execute_folds(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
+                   emit: Optional[Emit], progress, cancel: Optional[CancelToken], resumed: bool) -> dict[str, Any]:
     import torch
 
     from .datasets import DatasetError, fold_arrays, fold_indices, load_dataset
