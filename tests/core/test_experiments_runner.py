@@ -178,11 +178,11 @@ class Crash(Exception):
 
 def test_crash_resumes_from_the_last_periodic_checkpoint(tmp_path):
     spec = write_spec(tmp_path, SMALL_IRIS)
-    over = ["train.epochs=7", "train.early_stopping=0", "train.checkpoint_every=2"]
+    over = ["train.epochs=7", "train.early_stopping=0", "train.checkpoint_minutes=0"]
     base = run_spec(load_spec(spec, over), runs_dir=tmp_path / "a")
     seen = []
 
-    def emit(ev):  # the process "dies" in fold 1 after epoch 5 (checkpoint at 4)
+    def emit(ev):  # the process "dies" in fold 1 after epoch 5 (checkpoints after every epoch)
         seen.append(ev)
         if ev["event"] == "epoch" and ev["fold"] == 1 and ev["epoch"] == 5:
             raise Crash()
@@ -192,7 +192,7 @@ def test_crash_resumes_from_the_last_periodic_checkpoint(tmp_path):
     run_id = seen[0]["run_id"]
     folder = RunFolder(tmp_path / "b" / run_id)
     assert folder.read_json("status.json")["status"] == "failed"
-    assert any(e["event"] == "checkpoint" and e.get("reason") == "periodic" and e.get("epoch") == 4 for e in seen)
+    assert any(e["event"] == "checkpoint" and e.get("reason") == "periodic" and e.get("epoch") == 4 and e["fold"] == 1 for e in seen)
     done = resume_run(run_id, runs_dir=tmp_path / "b")
     assert done["status"] == "done"
     assert [f["metrics"] for f in done["folds"]] == [f["metrics"] for f in base["folds"]]

@@ -89,7 +89,7 @@ DEFAULTS: dict[str, Any] = {
         "deterministic": True,
         "threads": 1,          # CPU threads; fixed so that results do not depend on the machine's load
         "divergence_factor": 1e3,  # stop when the training loss exceeds this times its first value
-        "checkpoint_every": 5,  # epochs between resume checkpoints (0 = only when cancelled); a crash loses at most this many
+        "checkpoint_minutes": 1.0,  # a resume checkpoint at the first epoch end after this long (0 = every epoch)
     },
     "eval": {
         "split": "kfold",
@@ -343,7 +343,7 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
         _bool(where, f"train.{k}", t[k])
     _number(where, "train.threads", t["threads"], integer=True, lo=0)
     _number(where, "train.divergence_factor", t["divergence_factor"], lo=1.0, lo_open=True)
-    _number(where, "train.checkpoint_every", t["checkpoint_every"], integer=True, lo=0)
+    _number(where, "train.checkpoint_minutes", t["checkpoint_minutes"], lo=0.0)
     if t["early_stopping"] and t["val_fraction"] == 0:
         raise _err(where, "train.early_stopping", "needs a validation part: set train.val_fraction > 0 "
                                                   "or train.early_stopping = 0")

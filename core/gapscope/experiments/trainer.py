@@ -162,6 +162,7 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
     started = time.perf_counter() - st["seconds"]
     cpu_started = time.thread_time() - st.get("cpu_seconds", 0.0)
     stopped_early = budget_stopped = False
+    last_ckpt = time.perf_counter()  # periodic checkpoints are timed: short epochs should not pay for them
 
     def snapshot() -> dict[str, Any]:
         s = {k: v for k, v in st.items()}
@@ -263,8 +264,9 @@ def train_fold(model, fa: FoldArrays, spec_data: dict[str, Any], *, seed: int, f
         st["history"].append(rec)
         epoch += 1
         st.update(epoch=epoch, batch=0, gen_state=gen.get_state(), losses=[], sizes=[])
-        if on_checkpoint and t["checkpoint_every"] and epoch % t["checkpoint_every"] == 0 and epoch < t["epochs"]:
+        if on_checkpoint and epoch < t["epochs"] and time.perf_counter() - last_ckpt >= 60.0 * t["checkpoint_minutes"]:
             on_checkpoint(snapshot())  # at an epoch boundary: resuming from it repeats nothing
+            last_ckpt = time.perf_counter()
         if on_epoch:
             on_epoch(rec)
         if t["early_stopping"] and len(fa.y_val) and st["bad_epochs"] >= t["early_stopping"]:
