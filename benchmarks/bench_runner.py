@@ -102,6 +102,8 @@ def main() -> None:
     r_med, m_med, e_med = statistics.median(runner_ep), statistics.median(minimal_ep), statistics.median(runner_e2e)
     print(f"CPU time per epoch (median of {args.repeats}):  runner {1000 * r_med:.2f} ms   minimal loop {1000 * m_med:.2f} ms"
           f"   ratio {r_med / m_med:.3f}  (overhead {100 * (r_med / m_med - 1):+.1f}%; target < +10%)")
+    ratios = sorted(r / m for r, m in zip(runner_ep, minimal_ep))
+    print(f"per-repeat ratios: {', '.join(f'{x:.3f}' for x in ratios)} (median {statistics.median(ratios):.3f})")
     print(f"end to end incl. data loading, fold set-up, checkpoints, curves and model card: runner "
           f"{1000 * e_med:.2f} ms/epoch, ratio {e_med / m_med:.3f}")
     print("the runner's epoch also evaluates the validation part (early stopping) and checks the loss for NaN; "
