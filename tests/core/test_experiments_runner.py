@@ -212,3 +212,20 @@ def test_torch_global_settings_are_restored(tmp_path):
     before = (torch.are_deterministic_algorithms_enabled(), torch.get_num_threads())
     run_spec(load_spec(write_spec(tmp_path, SMALL_IRIS), ["train.epochs=1"]), runs_dir=tmp_path / "r")
     assert (torch.are_deterministic_algorithms_enabled(), torch.get_num_threads()) == before
+
+
+def test_a_run_whose_process_is_gone_reads_as_interrupted(tmp_path):
+    import subprocess
+    import sys
+
+    from gapscope.experiments.runner import effective_status
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    import platform
+
+    st = {"run_id": "x", "status": "running", "pid": dead.pid, "host": platform.node(), "folder": "f", "folds": []}
+    assert effective_status(st) == "interrupted"
+    import os
+
+    assert effective_status(dict(st, pid=os.getpid())) == "running"

@@ -150,6 +150,10 @@ def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
             except LibraryError as exc:
                 fail(str(exc), EXIT_NOT_FOUND)
         rows = list_runs(lib, gap_id=gap_id, paper_id=pid)
+        for r in rows:  # the folder knows best whether a "running" run is still alive
+            st = Path(r["folder"]) / "status.json"
+            if r["status"] == "running" and st.is_file():
+                r["status"] = summary_of(RunFolder(st.parent).read_json("status.json"))["status"]
     if not rows and gap_id is None and paper is None:
         rd = _runs_dir(ref, runs_dir)
         for st in sorted(rd.glob("*/status.json"), reverse=True) if rd.is_dir() else []:

@@ -126,7 +126,26 @@ def find_run_folder(run: str, runs_dir: Optional[Path], library_path: Optional[s
     raise RunError(f"no run {run!r}" + (f" in {runs_dir}" if runs_dir else "") + " (see `gapscope runs list`)")
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
+
+
+def effective_status(status: dict[str, Any]) -> str:
+    """'interrupted' for a folder still marked running whose process is gone (killed, machine restarted)."""
+    st = status["status"]
+    if st == "running" and status.get("pid") and status.get("host") == platform.node() and not _alive(status["pid"]):
+        return "interrupted"
+    return st
+
+
 def summary_of(status: dict[str, Any]) -> dict[str, Any]:
+    status = dict(status, status=effective_status(status))
     folds = status.get("folds", [])
     means, stds = {}, {}
     if folds:
@@ -154,7 +173,8 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     status = {"run_id": run_id, "status": "running", "name": spec.name, "folder": str(folder.path.resolve()),
               "spec_path": str(spec.path) if spec.path else None, "library": library_path,
               "gap_id": spec["source"]["gap_id"], "papers": spec["source"]["papers"],
-              "started_at": now_iso(), "finished_at": None, "message": None, "folds": [], "seconds": 0.0}
+              "started_at": now_iso(), "finished_at": None, "message": None, "folds": [], "seconds": 0.0,
+              "pid": os.getpid(), "host": platform.node()}
     folder.write_json("status.json", status)
     if library_path:
         from .store import record_run
@@ -174,7 +194,7 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
     if spec.path is not None and (folder.path / "spec.source.toml").exists():
         spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
     library_path = library_path or status.get("library")
-    status.update(status="running", message=None, finished_at=None)
+    status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
     folder.write_json("status.json", status)
     return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=True)
 
