@@ -22,7 +22,8 @@ def _register() -> None:
     from .commands import library as library_cmds
 
     library_cmds.register(main)
-    from .commands import experiments as experiments_cmds; experiments_cmds.register(main)
+    from .commands import collect as collect_cmds; collect_cmds.register(main)  # noqa: E702
+    from .commands import experiments as experiments_cmds; experiments_cmds.register(main)  # noqa: E702
 
 
 _register()
