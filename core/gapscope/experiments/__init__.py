@@ -6,6 +6,7 @@ Light to import: torch, sklearn and matplotlib load inside the functions that us
 from __future__ import annotations
 
 from .spec import Spec, SpecError, load_spec, spec_from_text
+from .store import get_run, list_runs  # runs of a gap or a paper: list_runs(lib, gap_id=..., paper_id=...)
 
 
 def run_spec(*args, **kwargs):
@@ -33,4 +34,4 @@ def compare_runs(*args, **kwargs):
 
 
 __all__ = ["Spec", "SpecError", "load_spec", "spec_from_text", "run_spec", "resume_run", "draft_spec_from_gap",
-           "compare_runs"]
+           "compare_runs", "list_runs", "get_run"]
