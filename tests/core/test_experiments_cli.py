@@ -80,8 +80,8 @@ def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
     lib = tmp_path / "lib.sqlite"
     spec = EXAMPLES / "digits-mlp.toml"
     events = []
-    proc = RunProcess(spec, library=str(lib), runs_dir=str(tmp_path / "runs"),
-                      overrides=("train.epochs=40", "train.early_stopping=0", "eval.folds=2"),
+    overrides = ("train.epochs=40", "train.early_stopping=0", "eval.folds=2")
+    proc = RunProcess(spec, library=str(lib), runs_dir=str(tmp_path / "runs"), overrides=overrides,
                       on_event=events.append, env={"HF_HUB_OFFLINE": "1"}).start()
     deadline = time.monotonic() + 120
     while not any(e["event"] == "epoch" for e in events) and proc.returncode is None and time.monotonic() < deadline:
@@ -100,6 +100,12 @@ def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
     assert out.exit_code == 0, out.output
     last = json.loads(out.stdout.strip().splitlines()[-1])
     assert last["run_id"] == proc.run_id and last["status"] == "done" and len(last["folds"]) == 2
+    # the run cancelled in one process and finished in another gives the numbers of an uninterrupted run
+    from gapscope.experiments.runner import run_spec
+    from gapscope.experiments.spec import load_spec
+
+    straight = run_spec(load_spec(spec, list(overrides)), runs_dir=tmp_path / "straight")
+    assert [f["metrics"] for f in last["folds"]] == [f["metrics"] for f in straight["folds"]]
 
 
 def test_runs_draft_from_gap_json_then_run(tmp_path):
