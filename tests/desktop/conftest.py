@@ -1,0 +1,71 @@
+"""Desktop test fixtures: an isolated QSettings, a real library from the shared data, the main window,
+and a check that no test leaves a worker thread running."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    monkeypatch.delenv("GAPSCOPE_LIBRARY", raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def _library_template(tmp_path_factory, shared_data):
+    """One real library (400 arXiv papers) built once; each test gets its own copy."""
+    from gapscope.store import Library
+
+    from .library_data import fill_library
+
+    d = tmp_path_factory.mktemp("template")
+    path = d / "template.sqlite"
+    lib = Library(path)
+    fill_library(lib, shared_data, d, 400)
+    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib.close()
+    return path
+
+
+@pytest.fixture
+def lib_path(_library_template, tmp_path):
+    import shutil
+
+    dest = tmp_path / "library.sqlite"
+    shutil.copy(_library_template, dest)
+    return dest
+
+
+@pytest.fixture
+def window(qtbot, lib_path):
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.main_window import MainWindow
+
+    create_app(["test"])
+    w = MainWindow(lib_path)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    yield w
+    w.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_workers():
+    """Every task a test starts must have ended when the test ends (napari's _dangling_qthreads idea)."""
+    from PySide6.QtCore import QThreadPool
+
+    yield
+    from gapscope_desktop.tasks import TaskManager
+
+    leftover = [t for m in TaskManager.instances() for t in m.active()]
+    for m in TaskManager.instances():
+        m.shutdown(10000)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    assert not leftover, f"tasks still running at the end of the test: {[t.name for t in leftover]}"
