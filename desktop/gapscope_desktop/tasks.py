@@ -14,7 +14,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
 
 from gapscope.jobs import Cancelled, CancelToken
 
@@ -64,7 +64,7 @@ class _Runnable(QRunnable):
     def __init__(self, task: Task, fn: Callable[..., Any], library_path: Optional[Path],
                  args: tuple, kwargs: dict) -> None:
         super().__init__()
-        self.setAutoDelete(True)
+        self.setAutoDelete(False)  # the manager keeps it (and its Task) alive until `finished` is handled
         self.task = task
         self.fn = fn
         self.library_path = library_path
@@ -127,16 +127,20 @@ class TaskManager(QObject):
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(max_threads)
         self.running: list[Task] = []
+        self._runnables: dict[int, _Runnable] = {}
 
     def run(self, name: str, fn: Callable[..., Any], *args: Any, library: Optional[Path | str] = None,
             on_result: Optional[Callable[[Any], None]] = None,
             on_error: Optional[Callable[[str, str], None]] = None,
             on_progress: Optional[Callable[[int, int, str], None]] = None,
-            on_cancelled: Optional[Callable[[], None]] = None, quiet: bool = False, **kwargs: Any) -> Task:
+            on_cancelled: Optional[Callable[[], None]] = None, on_finished: Optional[Callable[[], None]] = None,
+            quiet: bool = False, **kwargs: Any) -> Task:
         """Run ``fn`` on a worker. With ``library`` (a path) the worker opens that library and passes
         it as the first argument. Callbacks run on the GUI thread. ``quiet`` tasks (quick listings)
-        do not show in the status bar."""
-        task = Task(name, self)
+        do not show in the status bar. Connect through these callbacks (or before the task can end):
+        a signal connected after the worker emitted it is not delivered."""
+        # No Qt parent: Python owns the Task, so it cannot be deleted while a queued signal is in flight.
+        task = Task(name)
         task.quiet = quiet
         if on_result is not None:
             task.succeeded.connect(on_result)
@@ -147,17 +151,21 @@ class TaskManager(QObject):
         if on_cancelled is not None:
             task.cancelled.connect(on_cancelled)
         task.finished.connect(lambda t=task: self._finished(t))
+        if on_finished is not None:
+            task.finished.connect(on_finished)
         self.running.append(task)
         self.started.emit(task)
         path = Path(library) if library is not None else None
-        self.pool.start(_Runnable(task, fn, path, args, kwargs))
+        runnable = _Runnable(task, fn, path, args, kwargs)
+        self._runnables[id(task)] = runnable
+        self.pool.start(runnable)
         return task
 
     def _finished(self, task: Task) -> None:
         if task in self.running:
             self.running.remove(task)
+        self._runnables.pop(id(task), None)
         self.ended.emit(task)
-        task.deleteLater()
 
     def cancel_all(self) -> None:
         for task in list(self.running):
@@ -167,9 +175,13 @@ class TaskManager(QObject):
         """Cancel everything and wait for the workers; True when all stopped in time."""
         self.cancel_all()
         try:
-            return self.pool.waitForDone(timeout_ms)
+            done = self.pool.waitForDone(timeout_ms)
         except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
-            return True
+            done = True
+        # deliver the workers' last queued signals while their receivers still exist
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        return done
 
     @property
     def busy(self) -> bool:

@@ -172,8 +172,8 @@ class CollectDialog(QDialog):
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
         self.task = self.tasks.run(name, fn, *args, library=self.library_path, on_progress=self._progress,
-                                   on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled)
-        self.task.finished.connect(self._ended)
+                                   on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
+                                   on_finished=self._ended)
         return self.task
 
     def _progress(self, done: int, total: int, message: str) -> None:

@@ -98,8 +98,8 @@ class ExportDialog(QDialog):
         self.task = self.tasks.run(f"Export {label}", run_export, fn_name, fmt, path, ids, library=self.lib.path,
                                    on_result=lambda _r: self.status.setText(f"Written to {html.escape(path)}"),
                                    on_error=lambda m, _t: self.status.setText(
-                                       f"<span style='color:#b03a2e;'>Export failed: {html.escape(m)}</span>"))
-        self.task.finished.connect(self._ended)
+                                       f"<span style='color:#b03a2e;'>Export failed: {html.escape(m)}</span>"),
+                                   on_finished=self._ended)
 
     def _ended(self) -> None:
         self.task = None

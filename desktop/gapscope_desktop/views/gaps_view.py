@@ -150,8 +150,8 @@ class GapsView(QWidget):
         self.info.setText("Finding gaps…")
         task = self.tasks.run("Find gaps", detect_gaps, library=self.lib.path, on_result=self.show_gaps,
                               on_error=lambda m, _t: self.info.setText(f"Finding gaps failed: {m}"),
-                              on_cancelled=lambda: self.info.setText("Finding gaps was cancelled."))
-        task.finished.connect(lambda: self.find_button.setEnabled(True))
+                              on_cancelled=lambda: self.info.setText("Finding gaps was cancelled."),
+                              on_finished=lambda: self.find_button.setEnabled(True))
         return task
 
     def show_gaps(self, gaps: list[dict]) -> None:

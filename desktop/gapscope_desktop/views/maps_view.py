@@ -157,8 +157,8 @@ class MapsView(QWidget):
         task = self.tasks.run("Build maps", build, self.current_facet(), library=self.lib.path,
                               on_result=self.show_map,
                               on_error=lambda m, _t: self.info.setText(f"Building the maps failed: {m}"),
-                              on_cancelled=lambda: self.info.setText("Building the maps was cancelled."))
-        task.finished.connect(lambda: self.build_button.setEnabled(True))
+                              on_cancelled=lambda: self.info.setText("Building the maps was cancelled."),
+                              on_finished=lambda: self.build_button.setEnabled(True))
         return task
 
     def _no_map(self, text: str) -> None:
