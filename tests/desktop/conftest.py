@@ -52,6 +52,7 @@ def window(qtbot, lib_path):
     w.resize(1280, 800)
     w.show()
     qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
     yield w
     w.close()
 
