@@ -21,7 +21,8 @@ DEFAULTS: dict[str, Any] = {
 
 
 def settings() -> QSettings:
-    return QSettings(ORG, APP)
+    # INI on every platform: one readable file, and tests can redirect it with QSettings.setPath.
+    return QSettings(QSettings.IniFormat, QSettings.UserScope, ORG, APP)
 
 
 def get(key: str) -> Any:

@@ -25,7 +25,7 @@ class Filter:
     collection: Optional[str] = None
     restrict: Optional[frozenset[int]] = None
     restrict_label: str = ""
-    order: str = "id"
+    order: str = "relevance"  # or a column key of Library.list_paper_ids
     descending: bool = False
 
     def describe(self) -> str:
@@ -42,9 +42,13 @@ class Filter:
 
 
 def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> list[int]:
-    """Worker side: the ids the filter selects, in the filter's order."""
-    ids = lib.list_paper_ids(order=flt.order, descending=flt.descending, tag=flt.tag,
-                             collection=flt.collection, query=flt.query or None)
+    """Worker side: the ids the filter selects, in the filter's order; a search with no column
+    chosen is ordered by relevance (bm25, title matches first)."""
+    ids = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order, descending=flt.descending,
+                             tag=flt.tag, collection=flt.collection, query=flt.query or None)
+    if flt.query and flt.order == "relevance":
+        chosen = set(ids)
+        ids = [pid for pid, _rank in lib.search(flt.query, limit=len(chosen) + 1) if pid in chosen]
     if flt.restrict is not None:
         ids = [i for i in ids if i in flt.restrict]
     return ids
@@ -80,8 +84,9 @@ class LibraryView(QWidget):
         self.table = QTableView()
         self.table.setObjectName("paperTable")
         self.table.setModel(self.model)
-        self.table.setSortingEnabled(True)
+        # no indicator first: enabling sorting would otherwise sort by column 0 at once
         self.table.horizontalHeader().setSortIndicator(-1, Qt.AscendingOrder)
+        self.table.setSortingEnabled(True)
         self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
         self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.table.setAlternatingRowColors(True)

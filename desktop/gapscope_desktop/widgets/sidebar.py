@@ -86,8 +86,7 @@ class Sidebar(QTreeWidget):
         self.expandAll()
         self.resizeColumnToContents(1)
         self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
-        if selected:
-            self.select_choice(*selected)
+        self.select_choice(*(selected or ("all", None)))
 
     def _placeholder(self, parent: QTreeWidgetItem, text: str) -> None:
         item = QTreeWidgetItem(parent, [text, ""])
