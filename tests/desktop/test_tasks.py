@@ -109,7 +109,7 @@ def test_event_loop_keeps_turning_during_a_long_task(window, qtbot):
         assert task.outcome == "succeeded"
         assert len(gaps) > 50  # the task really ran for a while
         maxima.append(max(gaps))
-        print(f"event loop: {len(gaps)} ticks, max gap {max(gaps)} ms")
+        print(f"event loop: {len(gaps)} ticks, max gap {max(gaps)} ms at tick {gaps.index(max(gaps))}")
         if max(gaps) <= 100:
             break
     assert min(maxima) <= 100, f"the event loop stalled in every attempt: max gaps {maxima} ms"

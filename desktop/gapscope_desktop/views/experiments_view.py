@@ -27,7 +27,7 @@ CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"
 def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
     """The run history, newest first: the experiments area's own listing when it has one, else the
     rows of its `runs` table as they are."""
-    list_runs = core_function("experiments", "list_runs")
+    list_runs = core_function("experiments", "list_runs") or core_function("experiments.store", "list_runs")
     if list_runs is not None:
         return [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in list_runs(lib)]
     if "runs" not in lib.db.table_names():
@@ -57,6 +57,8 @@ class ExperimentsView(QWidget):
         self.gap: Optional[dict] = None
         self.process: Optional[QProcess] = None
         self.events: list[dict] = []
+        self.epochs = 0
+        self.run_id: Optional[str] = None
         self.curves: dict[str, Any] = {}
         self.points: dict[str, tuple[list, list]] = {}
         self.plot = None
@@ -290,6 +292,8 @@ class ExperimentsView(QWidget):
         self._reset_curves()
         self.log.clear()
         self.events = []
+        self.epochs = 0
+        self.run_id = None
         self._buffer = b""
         self.status = "running"
         p = QProcess(self)
@@ -302,7 +306,7 @@ class ExperimentsView(QWidget):
         p.finished.connect(self._finished)
         p.errorOccurred.connect(lambda e: self.run_label.setText(f"The runner could not start: {e}"))
         self.process = p
-        args = ["-m", "gapscope", "--library", str(self.lib.path), "run", str(spec_path)]
+        args = ["-m", "gapscope", "--library", str(self.lib.path), "run", str(spec_path), "--events", "jsonl"]
         p.start(sys.executable, args)
         self.launch_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
@@ -343,18 +347,30 @@ class ExperimentsView(QWidget):
             self.log.appendPlainText(text)
 
     def _event(self, e: dict) -> None:
+        """One runner event: ``start``, ``epoch`` (train_loss, val_loss, val_<metric> per seed and fold),
+        ``fold_end``, ``checkpoint``, ``warning``, ``error``, ``cancelled``, ``done``."""
         self.events.append(e)
-        x = e.get("step", e.get("epoch", len(self.events)))
-        numeric = {k: v for k, v in e.items() if isinstance(v, (int, float)) and not isinstance(v, bool)
-                   and ("loss" in k or k in ("accuracy", "acc", "val_acc", "val_accuracy", "metric"))}
-        if numeric and isinstance(x, (int, float)):
-            for k, v in numeric.items():
-                self._add_point(k, float(x), float(v))
-        msg = e.get("message") or e.get("event") or e.get("status")
-        summary = ", ".join(f"{k} {v:.4g}" for k, v in numeric.items())
-        if msg or summary:
-            self.log.appendPlainText(" ".join(str(s) for s in (msg, summary) if s))
-            self.run_label.setText(" ".join(str(s) for s in (msg, f"step {x}" if numeric else "", summary) if s))
+        kind = e.get("event")
+        if kind == "start":
+            self.run_id = e.get("run_id")
+            self.run_label.setText(f"Run {e.get('run_id', '')} started on {e.get('device', '?')}: {e.get('name', '')}")
+        elif kind == "epoch":
+            self.epochs += 1
+            losses = {k: v for k, v in e.items() if "loss" in k and isinstance(v, (int, float))}
+            for k, v in losses.items():
+                self._add_point(k, float(self.epochs), float(v))
+            where = " ".join(f"{k} {e[k]}" for k in ("seed", "fold") if e.get(k) is not None)
+            metrics = ", ".join(f"{k} {v:.4g}" for k, v in e.items()
+                                if isinstance(v, float) and (k.startswith("val_") or k == "train_loss"))
+            self.run_label.setText(f"epoch {e.get('epoch')} ({where}): {metrics}")
+        elif kind in ("warning", "error"):
+            self.log.appendPlainText(f"{kind}: {e.get('message', '')}")
+        elif kind == "done":
+            m = e.get("metrics") or {}
+            self.log.appendPlainText("done: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                                                           for k, v in m.items()))
+        if kind in ("start", "fold_end", "cancelled"):
+            self.log.appendPlainText(json.dumps(e)[:300])
 
     def _ensure_plot(self) -> None:
         if self.plot is not None:
@@ -365,7 +381,7 @@ class ExperimentsView(QWidget):
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("lossPlot")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
-        self.plot.setLabel("bottom", "step")
+        self.plot.setLabel("bottom", "epoch (all seeds and folds in order)")
         self.plot.setLabel("left", "loss")
         self.plot.addLegend(offset=(-10, 10))
         self.curve_layout.addWidget(self.plot)
@@ -395,7 +411,10 @@ class ExperimentsView(QWidget):
             return
         self._read_stdout()
         last = self.events[-1] if self.events else {}
-        if self.status == "cancelling":
+        if last.get("event") == "cancelled" or code == 130:
+            self.status = "cancelled"
+            text = "Run cancelled; a checkpoint was kept (resume with `gapscope run --resume`)."
+        elif self.status == "cancelling":
             self.status = "cancelled"
             text = "Run cancelled."
         elif code == 0:

@@ -34,33 +34,28 @@ def fetch_next(lib, collection, *, progress=None, cancel=None):
     return ranked, stats
 
 
-def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str]:
-    """(summary line, (decided, total) for the bar, stopping estimate line) from triage_stats."""
-    if stats is None:
-        return "", None, ""
-    d = stats if isinstance(stats, dict) else getattr(stats, "__dict__", {})
-    decided = d.get("decided", d.get("screened"))
-    total = d.get("total", d.get("papers"))
-    parts = []
-    for key, label in (("included", "included"), ("include", "included"), ("excluded", "excluded"),
-                       ("exclude", "excluded"), ("maybe", "maybe"), ("postponed", "postponed"),
-                       ("postpone", "postponed"), ("remaining", "remaining")):
-        if key in d and isinstance(d[key], (int, float)) and label not in " ".join(parts):
-            parts.append(f"{d[key]:,} {label}")
-    stop = None
-    for key in ("stopping", "stopping_estimate", "stop", "estimate"):
-        if key in d and d[key] is not None:
-            stop = d[key]
-            break
-    if isinstance(stop, dict):
-        stop_txt = "  ·  ".join(f"{k.replace('_', ' ')}: {_num(v)}" for k, v in stop.items()
-                                if not isinstance(v, (list, dict)))
-    elif stop is not None:
-        stop_txt = str(stop)
+def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
+    """(summary line, (screened, total) for the bar, stopping estimate line, suggest stop) from
+    ``triage_stats``."""
+    if not isinstance(stats, dict):
+        return "", None, "", False
+    parts = [f"{stats[k]:,} {label}" for k, label in (("include", "included"), ("exclude", "excluded"),
+                                                      ("maybe", "maybe"), ("postpone", "postponed"),
+                                                      ("unseen", "not screened"))
+             if isinstance(stats.get(k), int)]
+    total, screened = stats.get("total"), stats.get("screened")
+    bar = (int(screened), int(total)) if isinstance(total, int) and isinstance(screened, int) else None
+    stop = stats.get("stopping") or {}
+    est, recall = stop.get("estimated_relevant_unseen"), stop.get("estimated_recall")
+    if est is None:
+        text = "needs at least one include and one exclude before the model can estimate what is left"
     else:
-        stop_txt = ""
-    bar = (int(decided), int(total)) if isinstance(decided, (int, float)) and isinstance(total, (int, float)) else None
-    return "  ·  ".join(parts), bar, stop_txt
+        text = f"about {est:.1f} relevant papers still unseen"
+        if recall is not None:
+            text += f", estimated recall {recall:.0%}"
+    if "irrelevant_in_a_row" in stop:
+        text += f"; {stop['irrelevant_in_a_row']} of {stop.get('streak_threshold', '?')} non-includes in a row"
+    return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
 
 
 def _num(v) -> str:
@@ -91,7 +86,7 @@ class TriageView(QWidget):
         self.collection.currentIndexChanged.connect(lambda _i: self.load_next())
         self.progress = QProgressBar()
         self.progress.setObjectName("triageProgress")
-        self.progress.setFormat("%v of %m decided")
+        self.progress.setFormat("%v of %m screened")
         self.stats_label = QLabel()
         self.stop_label = QLabel()
         self.stop_label.setObjectName("stoppingEstimate")
@@ -232,9 +227,12 @@ class TriageView(QWidget):
     def _show_next(self, result) -> None:
         self.loading = False
         ranked, stats = result
-        summary, bar, stop = _fmt_stats(stats)
+        summary, bar, stop, suggest = _fmt_stats(stats)
         self.stats_label.setText(summary)
-        self.stop_label.setText(f"Stopping estimate — {stop}" if stop else "")
+        rule = (stats.get("stopping") or {}).get("rule", "") if isinstance(stats, dict) else ""
+        self.stop_label.setToolTip(rule)
+        self.stop_label.setText(("<b style='color:#1d7a3a;'>You can stop screening:</b> " if suggest else
+                                 "<b>Stopping estimate:</b> ") + html.escape(stop) if stop else "")
         if bar:
             self.progress.setRange(0, max(bar[1], 1))
             self.progress.setValue(bar[0])
