@@ -70,3 +70,48 @@ def _no_dangling_workers():
         m.shutdown(10000)
     assert QThreadPool.globalInstance().activeThreadCount() == 0
     assert not leftover, f"tasks still running at the end of the test: {[t.name for t in leftover]}"
+
+
+@pytest.fixture(scope="session")
+def _analysed_template(_library_template, tmp_path_factory):
+    """The 400-paper library with facets classified, embeddings, maps and gaps, built once through
+    the core functions (the same ones the Maps view's "Build maps" runs)."""
+    pytest.importorskip("gapscope.maps")
+    pytest.importorskip("gapscope.gaps")
+    import shutil
+
+    from gapscope.store import Library
+
+    from gapscope_desktop.views.maps_view import build
+
+    d = tmp_path_factory.mktemp("analysed")
+    path = d / "analysed.sqlite"
+    shutil.copy(_library_template, path)
+    lib = Library(path)
+    build(lib, "topic")
+    from gapscope.gaps import find_gaps
+
+    find_gaps(lib)
+    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib.close()
+    return path
+
+
+@pytest.fixture
+def analysed_window(qtbot, _analysed_template, tmp_path):
+    import shutil
+
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.main_window import MainWindow
+
+    dest = tmp_path / "analysed.sqlite"
+    shutil.copy(_analysed_template, dest)
+    create_app(["test"])
+    w = MainWindow(dest)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    yield w
+    w.close()

@@ -32,9 +32,35 @@ def load_map(lib, facet, *, progress=None, cancel=None):
 
 
 def build(lib, facet, *, progress=None, cancel=None):
+    """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
+    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map."""
+    from gapscope import jobs
     from gapscope.maps import build_maps, latest_map
 
-    build_maps(lib, progress=progress, cancel=cancel)
+    from .. import settings
+    from ..core_access import core_function
+
+    classify = core_function("facets", "classify_library")
+    embed = core_function("embed", "embed_library")
+    steps = [(0.0, 0.25, "classifying sentences", classify), (0.25, 0.75, "embedding", embed)]
+    for start, end, label, fn in steps:
+        if fn is None:
+            continue
+        sub = jobs.scaled(progress, start, end)
+
+        def labelled(done, total, message="", sub=sub, label=label):
+            if sub is not None:
+                sub(done, total, f"{label}: {message}" if message else label)
+
+        if fn is embed and settings.device_arg():
+            from gapscope.embed import Encoder
+
+            fn(lib, encoder=Encoder(device=settings.device_arg()), progress=labelled, cancel=cancel)
+        else:
+            fn(lib, progress=labelled, cancel=cancel)
+    sub = jobs.scaled(progress, 0.75, 1.0)
+    build_maps(lib, progress=(lambda d, t, m="": sub(d, t, f"clustering: {m}" if m else "clustering"))
+               if sub else None, cancel=cancel)
     return latest_map(lib, facet)
 
 
