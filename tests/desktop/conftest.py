@@ -73,8 +73,8 @@ def _no_dangling_workers():
 
 
 @pytest.fixture(scope="session")
-def _analysed_template(_library_template, tmp_path_factory):
-    """The 400-paper library with facets classified, embeddings, maps and gaps, built once through
+def _analysed_template(tmp_path_factory, shared_data):
+    """A 300-paper library with facets classified, embeddings, maps and gaps, built once through
     the core functions (the same ones the Maps view's "Build maps" runs)."""
     pytest.importorskip("gapscope.maps")
     pytest.importorskip("gapscope.gaps")
@@ -84,10 +84,12 @@ def _analysed_template(_library_template, tmp_path_factory):
 
     from gapscope_desktop.views.maps_view import build
 
+    from .library_data import fill_library
+
     d = tmp_path_factory.mktemp("analysed")
     path = d / "analysed.sqlite"
-    shutil.copy(_library_template, path)
     lib = Library(path)
+    fill_library(lib, shared_data, d, 300)  # embedding is the slow part: keep the slice small
     build(lib, "topic")
     from gapscope.gaps import find_gaps
 

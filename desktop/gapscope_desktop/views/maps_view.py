@@ -26,42 +26,69 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 
 
 def load_map(lib, facet, *, progress=None, cancel=None):
+    """The newest map of ``facet``, or None when none was built yet."""
     from gapscope.maps import latest_map
+    from gapscope.store import LibraryError
 
-    return latest_map(lib, facet)
+    try:
+        return latest_map(lib, facet)
+    except LibraryError:
+        return None
 
 
-def build(lib, facet, *, progress=None, cancel=None):
+class BuildResult:
+    """What "Build maps" made: the map to show and what could not be done (said in the view)."""
+
+    def __init__(self, map_, notes: list[str]) -> None:
+        self.map = map_
+        self.notes = notes
+
+
+def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
-    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map."""
+    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map.
+    Without a facet classifier only the topic map (whole abstracts) can be built; that is said."""
     from gapscope import jobs
-    from gapscope.maps import build_maps, latest_map
+    from gapscope.jobs import Cancelled
+    from gapscope.maps import build_maps
 
     from .. import settings
     from ..core_access import core_function
 
-    classify = core_function("facets", "classify_library")
-    embed = core_function("embed", "embed_library")
-    steps = [(0.0, 0.25, "classifying sentences", classify), (0.25, 0.75, "embedding", embed)]
-    for start, end, label, fn in steps:
-        if fn is None:
-            continue
+    notes: list[str] = []
+    facets = list(FACETS)
+
+    def step(start, end, label):
         sub = jobs.scaled(progress, start, end)
 
-        def labelled(done, total, message="", sub=sub, label=label):
+        def labelled(done, total, message=""):
             if sub is not None:
                 sub(done, total, f"{label}: {message}" if message else label)
+        return labelled
 
-        if fn is embed and settings.device_arg():
+    classify = core_function("facets", "classify_library")
+    if classify is None:
+        notes.append("no facet classifier installed: only the topic map")
+        facets = ["topic"]
+    else:
+        try:
+            classify(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
+        except Cancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
+            notes.append(f"facets not classified ({exc}): only the topic map")
+            facets = ["topic"]
+    embed = core_function("embed", "embed_library")
+    if embed is not None:
+        kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
+        kwargs = {}
+        if settings.device_arg():
             from gapscope.embed import Encoder
 
-            fn(lib, encoder=Encoder(device=settings.device_arg()), progress=labelled, cancel=cancel)
-        else:
-            fn(lib, progress=labelled, cancel=cancel)
-    sub = jobs.scaled(progress, 0.75, 1.0)
-    build_maps(lib, progress=(lambda d, t, m="": sub(d, t, f"clustering: {m}" if m else "clustering"))
-               if sub else None, cancel=cancel)
-    return latest_map(lib, facet)
+            kwargs["encoder"] = Encoder(device=settings.device_arg())
+        embed(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
+    build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
+    return BuildResult(load_map(lib, facet), notes)
 
 
 def _attr(obj, name, default=None):
@@ -181,11 +208,16 @@ class MapsView(QWidget):
         self.build_button.setEnabled(False)
         self.info.setText("Building maps…")
         task = self.tasks.run("Build maps", build, self.current_facet(), library=self.lib.path,
-                              on_result=self.show_map,
+                              on_result=self._built,
                               on_error=lambda m, _t: self.info.setText(f"Building the maps failed: {m}"),
                               on_cancelled=lambda: self.info.setText("Building the maps was cancelled."),
                               on_finished=lambda: self.build_button.setEnabled(True))
         return task
+
+    def _built(self, result: BuildResult) -> None:
+        self.show_map(result.map)
+        if result.notes:
+            self.info.setText(self.info.text() + "  —  " + "; ".join(result.notes))
 
     def _no_map(self, text: str) -> None:
         self.map = None

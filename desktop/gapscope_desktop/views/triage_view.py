@@ -8,7 +8,6 @@ import html
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton,
                                QStackedWidget, QTextBrowser, QVBoxLayout, QWidget)
 
@@ -160,14 +159,30 @@ class TriageView(QWidget):
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.stack)
 
-        for key, slot in (("I", lambda: self.decide("include")), ("E", lambda: self.decide("exclude")),
-                          ("M", lambda: self.decide("maybe")), ("P", lambda: self.decide("postpone")),
-                          ("U", self.undo), ("Ctrl+Z", self.undo)):
-            QShortcut(QKeySequence(key), self, activated=slot, context=Qt.WidgetWithChildrenShortcut)
-        for n in range(1, 10):
-            QShortcut(QKeySequence(str(n)), self, activated=lambda n=n: self._exclude_with(n),
-                      context=Qt.WidgetWithChildrenShortcut)
+        self.setFocusPolicy(Qt.StrongFocus)  # the keys below reach the view whenever it is shown
+        for w in (self.collection, self.reason):
+            w.setFocusPolicy(Qt.ClickFocus)
         self._set_enabled(False)
+
+    def keyPressEvent(self, event) -> None:
+        key, mods = event.key(), event.modifiers()
+        actions = {Qt.Key_I: lambda: self.decide("include"), Qt.Key_E: lambda: self.decide("exclude"),
+                   Qt.Key_M: lambda: self.decide("maybe"), Qt.Key_P: lambda: self.decide("postpone"),
+                   Qt.Key_U: self.undo}
+        if key == Qt.Key_Z and mods & Qt.ControlModifier:
+            self.undo()
+        elif key in actions and not mods & (Qt.ControlModifier | Qt.AltModifier):
+            actions[key]()
+        elif Qt.Key_1 <= key <= Qt.Key_9 and not mods & (Qt.ControlModifier | Qt.AltModifier):
+            self._exclude_with(key - Qt.Key_0)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self.setFocus()
 
     # --- state -----------------------------------------------------------------------------------
     @property
