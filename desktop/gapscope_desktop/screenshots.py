@@ -136,6 +136,16 @@ def main(argv=None) -> int:
     if w.gaps_view.current_gap() is not None:
         w.gaps_view._draft()
     w.tabs.setCurrentIndex(4)
+    ev = w.experiments_view
+    example = ROOT / "resources" / "examples" / "iris-logistic.toml"
+    if ev.available and example.exists():
+        if not ev.editor.toPlainText().strip():
+            ev.editor.setPlainText(example.read_text(encoding="utf-8"))
+        if ev.launch():
+            end = time.monotonic() + 180
+            while ev.running and time.monotonic() < end:
+                app.processEvents()
+                time.sleep(0.02)
     shot("05-experiments")
 
     from .dialogs.collect_dialog import CollectDialog

@@ -169,6 +169,7 @@ class ExperimentsView(QWidget):
             self.stack.setCurrentIndex(0)
             return
         self.stack.setCurrentIndex(1)
+        self._ensure_plot()
         self.pending = True
         if self.isVisible():
             self.reload_history()

@@ -157,7 +157,7 @@ class MapsView(QWidget):
         split.addWidget(self.clusters)
         split.addWidget(self.canvas_holder)
         split.setStretchFactor(1, 1)
-        split.setSizes([300, 800])
+        split.setSizes([400, 700])
         pl = QVBoxLayout(page)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
@@ -300,8 +300,9 @@ class MapsView(QWidget):
             item.setData(1, Qt.DisplayRole, int(_attr(c, "size", len(members)) or len(members)))
             if isinstance(stab, (int, float)):
                 item.setData(2, Qt.DisplayRole, round(float(stab), 2))
-                if stab < 0.5:
-                    item.setForeground(2, QColor("#b03a2e"))
+                item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
+                item.setToolTip(2, "Stability: how well this cluster survives re-clustering with other seeds "
+                                   "(1 = always the same papers)")
             kw = _attr(c, "keywords") or []
             item.setToolTip(0, html.escape(", ".join(map(str, kw))) if kw else label)
             item.setForeground(0, color_of[cid])
@@ -318,6 +319,7 @@ class MapsView(QWidget):
                 self.labels.append(text)
         self.clusters.setSortingEnabled(True)
         self.clusters.sortByColumn(1, Qt.DescendingOrder)
+        self.clusters.setColumnWidth(0, 240)
         self.clusters.resizeColumnToContents(1)
         self.clusters.blockSignals(False)
         self.plot.autoRange()

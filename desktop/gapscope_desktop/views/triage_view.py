@@ -95,7 +95,10 @@ class TriageView(QWidget):
         self.card = QTextBrowser()
         self.card.setObjectName("triageCard")
         self.card.setOpenExternalLinks(True)
-        self.card.document().setDocumentMargin(16)
+        self.card.document().setDocumentMargin(22)
+        f = self.card.font()
+        f.setPointSizeF(f.pointSizeF() * 1.2)  # a reading card, like ASReview's
+        self.card.setFont(f)
         self.card.setFocusPolicy(Qt.NoFocus)  # keys go to the view's shortcuts
         self.rank_label = QLabel()
         self.rank_label.setStyleSheet("color: #555;")
@@ -127,7 +130,6 @@ class TriageView(QWidget):
         top.addWidget(self.collection)
         top.addSpacing(12)
         top.addWidget(self.progress, 1)
-        top.addWidget(self.stats_label)
         buttons = QHBoxLayout()
         buttons.addWidget(self.b_include)
         buttons.addWidget(self.b_maybe)
@@ -146,6 +148,7 @@ class TriageView(QWidget):
         pl = QVBoxLayout(page)
         pl.setContentsMargins(12, 10, 12, 10)
         pl.addLayout(top)
+        pl.addWidget(self.stats_label)
         pl.addWidget(self.stop_label)
         pl.addWidget(frame, 1)
         pl.addWidget(self.rank_label)
@@ -231,7 +234,7 @@ class TriageView(QWidget):
         self.loading = True
         self._set_enabled(False)
         self.rank_label.setText("Ranking the remaining papers…")
-        self.tasks.run("Rank papers", fetch_next, self._collection(), library=self.lib.path,
+        self.tasks.run("Rank papers", fetch_next, self._collection(), library=self.lib.path, quiet=True,
                        on_result=self._show_next, on_error=self._failed)
 
     def _failed(self, message: str, _tb: str) -> None:
@@ -262,8 +265,12 @@ class TriageView(QWidget):
         p = self.lib.get_paper(self.current)
         sents = load_sentences(self.lib, p.id)
         self.card.setHtml(paper_header_html(p) + abstract_html(p.abstract, sents, []) + legend_html(sents))
-        self.rank_label.setText(f"Model ranking score {score:.3f}" if isinstance(score, (int, float))
-                                else "No model yet: papers come in library order until there are decisions of both kinds.")
+        trained = isinstance(stats, dict) and stats.get("include") and stats.get("exclude")
+        self.rank_label.setText(f"Ranked first by the model (score {score:.3f}).  Keys: I include · E exclude · "
+                                f"1–9 exclude with a reason · M maybe · P postpone · U undo" if trained else
+                                "No model yet: papers come in library order until there is one include and one "
+                                "exclude.  Keys: I include · E exclude · 1–9 exclude with a reason · M maybe · "
+                                "P postpone · U undo")
         self.message.clear()
         self._set_enabled(True)
 
