@@ -10,6 +10,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 from gapscope.models import Paper
 
+_ROOT = QModelIndex()
 PAGE_SIZE = 256
 MAX_PAGES = 64  # about 16k rows cached at most
 
@@ -23,6 +24,11 @@ COLUMNS: list[tuple[str, Optional[str]]] = [
     ("arXiv / DOI", None),
 ]
 COL_TITLE, COL_AUTHORS, COL_YEAR, COL_PUBLISHED, COL_CATEGORY, COL_IDENT = range(len(COLUMNS))
+DISPLAY = int(Qt.DisplayRole.value)
+TOOLTIP = int(Qt.ToolTipRole.value)
+ALIGN = int(Qt.TextAlignmentRole.value)
+USER = int(Qt.UserRole.value)
+ALIGN_RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
 
 
 def _authors_short(authors: list[str]) -> str:
@@ -46,6 +52,7 @@ class PaperTableModel(QAbstractTableModel):
         self.lib = lib
         self._ids: list[int] = []
         self._pages: "OrderedDict[int, list[Optional[Paper]]]" = OrderedDict()
+        self._cell_cache: dict[int, tuple] = {}
         self.page_loads = 0  # how many pages were read (a test checks the model stays lazy)
 
     # --- data ------------------------------------------------------------------------------------
@@ -57,6 +64,7 @@ class PaperTableModel(QAbstractTableModel):
         self.beginResetModel()
         self._ids = list(ids)
         self._pages.clear()
+        self._cell_cache.clear()
         self.endResetModel()
 
     def ids(self) -> list[int]:
@@ -94,6 +102,7 @@ class PaperTableModel(QAbstractTableModel):
 
     def invalidate(self, paper_id: Optional[int] = None) -> None:
         """Forget cached rows (after an edit) so they are read again."""
+        self._cell_cache.clear()
         if paper_id is None:
             self._pages.clear()
             if self._ids:
@@ -105,49 +114,48 @@ class PaperTableModel(QAbstractTableModel):
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
 
     # --- Qt model API ----------------------------------------------------------------------------
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(self._ids)
 
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:
+    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = _ROOT) -> int:
         return 0 if parent.isValid() else len(COLUMNS)
 
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.DisplayRole) -> Any:
-        if orientation == Qt.Horizontal and role == Qt.DisplayRole and 0 <= section < len(COLUMNS):
+    def headerData(self, section: int, orientation: Qt.Orientation, role: int = DISPLAY) -> Any:
+        if role == DISPLAY and orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
             return COLUMNS[section][0]
         return None
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        if role == Qt.UserRole:
+    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = DISPLAY) -> Any:
+        # Called for every cell and role on each repaint: plain int comparisons only (comparing against
+        # Qt enum members costs microseconds each in PySide6), and one cached tuple per row.
+        if role == DISPLAY:
+            cells = self._cells(index.row())
+            return cells[index.column()] if cells is not None else None
+        if role == USER:
             return self.paper_id(index.row())
-        if role not in (Qt.DisplayRole, Qt.ToolTipRole):
-            if role == Qt.TextAlignmentRole and index.column() in (COL_YEAR, COL_PUBLISHED):
-                return int(Qt.AlignRight | Qt.AlignVCenter)
-            return None
-        p = self.paper(index.row())
-        if p is None:
-            return None
-        col = index.column()
-        if role == Qt.ToolTipRole:
-            if col == COL_TITLE:
-                return p.title
-            if col == COL_AUTHORS:
-                return "; ".join(p.authors)
-            return None
-        if col == COL_TITLE:
-            return " ".join(p.title.split())
-        if col == COL_AUTHORS:
-            return _authors_short(p.authors)
-        if col == COL_YEAR:
-            return p.year if p.year is not None else ""
-        if col == COL_PUBLISHED:
-            return p.published or ""
-        if col == COL_CATEGORY:
-            return p.primary_category or ""
-        if col == COL_IDENT:
-            return p.arxiv_id_versioned or p.doi or ""
+        if role == ALIGN:
+            return ALIGN_RIGHT if index.column() in (COL_YEAR, COL_PUBLISHED) else None
+        if role == TOOLTIP:
+            col = index.column()
+            if col in (COL_TITLE, COL_AUTHORS):
+                p = self.paper(index.row())
+                if p is not None:
+                    return p.title if col == COL_TITLE else "; ".join(p.authors)
         return None
+
+    def _cells(self, row: int) -> Optional[tuple]:
+        cells = self._cell_cache.get(row)
+        if cells is None:
+            p = self.paper(row)
+            if p is None:
+                return None
+            cells = (" ".join(p.title.split()), _authors_short(p.authors),
+                     p.year if p.year is not None else "", p.published or "", p.primary_category or "",
+                     p.arxiv_id_versioned or p.doi or "")
+            if len(self._cell_cache) > 4096:
+                self._cell_cache.clear()
+            self._cell_cache[row] = cells
+        return cells
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.AscendingOrder) -> None:
         key = COLUMNS[column][1] if 0 <= column < len(COLUMNS) else None
