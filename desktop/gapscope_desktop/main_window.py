@@ -287,7 +287,7 @@ class MainWindow(QMainWindow):
     def show_preferences(self) -> None:
         from .dialogs.preferences_dialog import PreferencesDialog
 
-        dlg = PreferencesDialog(self)
+        dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
             settings.apply_environment()
             new = settings.get("library/path")

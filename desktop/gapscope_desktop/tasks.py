@@ -42,6 +42,7 @@ class Task(QObject):
         self.outcome: Optional[str] = None  # "succeeded" | "failed" | "cancelled"
         self.result: Any = None
         self.error: Optional[str] = None
+        self.error_type: Optional[str] = None
         self.last_progress: tuple[int, int, str] = (0, 0, "")
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
@@ -98,6 +99,7 @@ class _Runnable(QRunnable):
         except BaseException as exc:  # noqa: BLE001 - every failure must reach the user, not kill the thread
             task.outcome = "failed"
             task.error = _describe(exc)
+            task.error_type = type(exc).__name__
             task.failed.emit(task.error, traceback.format_exc())
         else:
             task.outcome = "succeeded"

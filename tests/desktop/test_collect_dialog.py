@@ -78,7 +78,7 @@ def test_sources_without_a_core_say_so(window, qtbot):
 
     dlg = _dialog(window, source="arxiv")
     qtbot.addWidget(dlg)
-    if core_function("collect", "collect") is None:
+    if core_function("collect", "collect_arxiv") is None:
         assert "not available yet" in dlg.status.text()
         assert not dlg.start_button.isEnabled()
     else:

@@ -24,21 +24,23 @@ def run_import(lib, path, fmt, collection, *, progress=None, cancel=None):
 
 
 def run_collect(lib, source, query, limit, collection, *, progress=None, cancel=None):
-    from gapscope.collect import collect
+    """arXiv or Google Scholar through the collect core: polite paging, resumable, every page committed
+    as it comes; a block or network error raises with the report of what was kept."""
+    from gapscope import collect as core
 
-    kwargs = dict(limit=limit, collection=collection or None, progress=progress, cancel=cancel)
-    url = settings.get(f"sources/{source}_url")
-    try:
-        return collect(lib, source, query, base_url=url or None, **kwargs)
-    except TypeError:
-        return collect(lib, source, query, **kwargs)
+    fn = core.collect_arxiv if source == "arxiv" else core.collect_scholar
+    report = fn(lib, query, max_results=limit, progress=progress, cancel=cancel)
+    if collection and report.added_ids:
+        lib.add_to_collection(collection, report.added_ids)
+    return report
 
 
 def source_ready(source: str) -> Optional[str]:
     """None when the core can do this source, else what is missing."""
     if source == "file":
         return None if core_function("ingest", "import_file") else "gapscope.ingest.import_file"
-    return None if core_function("collect", "collect") else "gapscope.collect.collect"
+    name = "collect_arxiv" if source == "arxiv" else "collect_scholar"
+    return None if core_function("collect", name) else f"gapscope.collect.{name}"
 
 
 def describe_report(report) -> str:
@@ -51,6 +53,10 @@ def describe_report(report) -> str:
             "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if len(errs) > 8 else "")
     if d.get("cancelled"):
         text += "<br>Cancelled: the batches committed before the stop are kept."
+    if d.get("total") is not None:
+        text += f"<br>The source reports {d['total']:,} results for this query; {d.get('pages', 0)} pages read."
+    if d.get("message"):
+        text += "<br>" + html.escape(str(d["message"]))
     return text
 
 
@@ -205,7 +211,11 @@ class CollectDialog(QDialog):
 
     def _failed(self, message: str, _tb: str) -> None:
         self.bar.hide()
-        self.status.setText(f"<span style='color:#b03a2e;'><b>Stopped:</b> {html.escape(message)}</span>" + self._kept())
+        blocked = self.task is not None and self.task.error_type == "CollectBlocked"
+        head = "Blocked by the source" if blocked else "Stopped"
+        self.status.setText(f"<span style='color:#b03a2e;'><b>{head}:</b> {html.escape(message)}</span>" + self._kept()
+                            + ("<br>Try again later, or set a proxy in Preferences; the next collect with the "
+                               "same query continues where this one stopped." if blocked else ""))
         self.collected.emit(None)
 
     def _cancelled(self) -> None:
