@@ -165,7 +165,11 @@ def main(argv=None) -> int:
     w.close()
     for p in written:
         print(p)
-    return 0
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # Skip interpreter finalization: with pyqtgraph items alive, PySide6 6.12 can abort while tearing
+    # down (a refcount error in a C extension); the PNGs are already written and nothing else is open.
+    os._exit(0)
 
 
 if __name__ == "__main__":
