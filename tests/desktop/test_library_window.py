@@ -100,3 +100,16 @@ def test_window_state_is_remembered(window, qtbot, lib_path):
     new = w2.lib_split.sizes()
     assert abs(new[0] / sum(new) - sizes[0] / sum(sizes)) < 0.05  # the split is kept (scaled to the width)
     w2.close()
+
+
+def test_highlights_made_in_the_core_show_in_the_detail_pane(window, qtbot):
+    import pytest
+
+    triage = pytest.importorskip("gapscope.triage")
+    lv = window.library_view
+    pid = lv.model.paper_id(3)
+    abstract = window.lib.get_paper(pid).abstract
+    triage.add_highlight(window.lib, pid, 0, 40, comment="key claim")
+    lv.table.selectRow(3)
+    text = " ".join(window.detail.browser.toPlainText().split())
+    assert "key claim" in text and " ".join(abstract[:40].split()) in text

@@ -15,7 +15,7 @@ from ..core_access import core_function
 
 KINDS = [
     ("report-html", "Gap report (HTML)", "export_report", "html", "*.html"),
-    ("report-md", "Gap report (Markdown)", "export_report", "markdown", "*.md"),
+    ("report-md", "Gap report (Markdown)", "export_report", "md", "*.md"),
     ("report-pdf", "Gap report (PDF)", "export_report", "pdf", "*.pdf"),
     ("bibtex", "Bibliography (BibTeX)", "export_bibliography", "bibtex", "*.bib"),
     ("ris", "Bibliography (RIS)", "export_bibliography", "ris", "*.ris"),

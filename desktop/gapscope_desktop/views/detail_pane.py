@@ -11,7 +11,8 @@ from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit, QPushButton, QSplitter,
                                QTextBrowser, QVBoxLayout, QWidget)
 
-from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html, query_terms
+from .paper_html import (abstract_html, highlights_html, legend_html, load_highlights, load_sentences,
+                         paper_header_html, query_terms)
 
 
 class DetailPane(QWidget):
@@ -96,7 +97,8 @@ class DetailPane(QWidget):
     def _render(self) -> None:
         p = self.paper
         sents = load_sentences(self.lib, p.id)
-        body = paper_header_html(p) + abstract_html(p.abstract, sents, query_terms(self.query)) + legend_html(sents)
+        body = (paper_header_html(p) + abstract_html(p.abstract, sents, query_terms(self.query)) + legend_html(sents)
+                + highlights_html(load_highlights(self.lib, p.id)))
         if p.abstract_truncated:
             body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'
         self.browser.setHtml(body)

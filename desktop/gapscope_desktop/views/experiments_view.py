@@ -58,6 +58,7 @@ class ExperimentsView(QWidget):
         self.process: Optional[QProcess] = None
         self.events: list[dict] = []
         self.epochs = 0
+        self._where = None
         self.run_id: Optional[str] = None
         self.curves: dict[str, Any] = {}
         self.points: dict[str, tuple[list, list]] = {}
@@ -295,6 +296,7 @@ class ExperimentsView(QWidget):
         self.events = []
         self.epochs = 0
         self.run_id = None
+        self._where = None
         self._buffer = b""
         self.status = "running"
         p = QProcess(self)
@@ -357,6 +359,11 @@ class ExperimentsView(QWidget):
             self.run_label.setText(f"Run {e.get('run_id', '')} started on {e.get('device', '?')}: {e.get('name', '')}")
         elif kind == "epoch":
             self.epochs += 1
+            where_key = (e.get("seed"), e.get("fold"))
+            if self._where is not None and where_key != self._where:
+                for name in self.curves:  # a new fold or seed starts a new segment, not a jump
+                    self._add_point(name, float(self.epochs) - 0.5, float("nan"))
+            self._where = where_key
             losses = {k: v for k, v in e.items() if "loss" in k and isinstance(v, (int, float))}
             for k, v in losses.items():
                 self._add_point(k, float(self.epochs), float(v))
@@ -370,8 +377,15 @@ class ExperimentsView(QWidget):
             m = e.get("metrics") or {}
             self.log.appendPlainText("done: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
                                                            for k, v in m.items()))
-        if kind in ("start", "fold_end", "cancelled"):
-            self.log.appendPlainText(json.dumps(e)[:300])
+        if kind == "fold_end":
+            m = e.get("metrics") or {}
+            self.log.appendPlainText(f"seed {e.get('seed')} fold {e.get('fold')}: " + ", ".join(
+                f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in m.items())
+                + f" (best epoch {e.get('best_epoch')})")
+        elif kind == "start":
+            self.log.appendPlainText(f"run {e.get('run_id')} in {e.get('folder')} on {e.get('device')}")
+        elif kind == "cancelled":
+            self.log.appendPlainText(f"cancelled after {e.get('folds_done')} folds; checkpoint kept in {e.get('folder')}")
 
     def _ensure_plot(self) -> None:
         if self.plot is not None:
@@ -399,8 +413,7 @@ class ExperimentsView(QWidget):
         self._ensure_plot()
         if name not in self.curves:
             color = CURVE_COLORS[len(self.curves) % len(CURVE_COLORS)]
-            self.curves[name] = self.plot.plot([], [], name=name, pen=pg.mkPen(color, width=2),
-                                               symbol="o", symbolSize=4, symbolBrush=color, symbolPen=None)
+            self.curves[name] = self.plot.plot([], [], name=name, pen=pg.mkPen(color, width=2), connect="finite")
             self.points[name] = ([], [])
         xs, ys = self.points[name]
         xs.append(x)

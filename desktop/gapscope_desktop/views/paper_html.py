@@ -120,3 +120,30 @@ def paper_header_html(paper) -> str:
             f'<p style="margin-top:0; color:#444;">{authors}</p>'
             f'<p style="color:#666; font-size:small;">{" — ".join(meta)}'
             + (("<br>" + " &nbsp;·&nbsp; ".join(links)) if links else "") + "</p>")
+
+
+HIGHLIGHT_COLORS = {"yellow": "#fff3a3", "green": "#d4f5d0", "blue": "#d6e6fb", "red": "#fbd9d6", "purple": "#eadcf7"}
+
+
+def load_highlights(lib, paper_id: int) -> list[dict]:
+    """The user's highlights of this abstract (triage area), or [] when that area is absent."""
+    try:
+        from gapscope.triage import highlights_of
+    except ImportError:
+        return []
+    try:
+        return highlights_of(lib, paper_id)
+    except Exception:  # noqa: BLE001 - annotations are optional decoration of the detail pane
+        return []
+
+
+def highlights_html(highlights: list[dict]) -> str:
+    if not highlights:
+        return ""
+    rows = []
+    for h in highlights:
+        bg = HIGHLIGHT_COLORS.get(str(h.get("color")), str(h.get("color") or "#fff3a3"))
+        text = " ".join(str(h.get("text", "")).split())
+        comment = f' — <i>{html.escape(str(h["comment"]))}</i>' if h.get("comment") else ""
+        rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>{comment}')
+    return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"
