@@ -89,8 +89,11 @@ class ExportDialog(QDialog):
     def start(self) -> None:
         _key, label, fn_name, fmt, pattern = self._spec()
         path, _ = QFileDialog.getSaveFileName(self, label, str(Path.home() / ("gapscope" + pattern[1:])), pattern)
-        if not path:
-            return
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str):
+        _key, label, fn_name, fmt, _pattern = self._spec()
         ids = self.selected if self.scope.currentData() == "selected" else None
         self.bar.setRange(0, 0)
         self.bar.show()
@@ -100,6 +103,7 @@ class ExportDialog(QDialog):
                                    on_error=lambda m, _t: self.status.setText(
                                        f"<span style='color:#b03a2e;'>Export failed: {html.escape(m)}</span>"),
                                    on_finished=self._ended)
+        return self.task
 
     def _ended(self) -> None:
         self.task = None
