@@ -65,6 +65,26 @@ def analyse(path: Path) -> None:
             print(f"{module}.{name}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
 
 
+def screen_a_few(path: Path) -> None:
+    """A few real triage decisions (a review of diffusion models: include papers with "diffusion" in
+    the title, exclude others) so the triage view shows a trained ranking and a stopping estimate.
+    Only on the temporary library this script built, never on a user's."""
+    from gapscope.store import Library
+
+    from .core_access import core_function
+
+    decide = core_function("triage", "decide")
+    if decide is None:
+        return
+    with Library(path) as lib:
+        hits = lib.list_paper_ids(query="title:diffusion")[:4]
+        others = [i for i in lib.list_paper_ids()[:40] if i not in set(hits)][:6]
+        for pid in hits:
+            decide(lib, pid, "include")
+        for pid in others:
+            decide(lib, pid, "exclude", reason="off topic")
+
+
 def _settle(app, window, ms: int = 300) -> None:
     """Let queued worker results arrive and the widgets lay out."""
     end = time.monotonic() + ms / 1000
@@ -94,6 +114,7 @@ def main(argv=None) -> int:
         build_library(lib_path, args.papers)
         if not args.no_analysis:
             analyse(lib_path)
+        screen_a_few(lib_path)
 
     from PySide6.QtCore import QSettings
 
