@@ -30,6 +30,16 @@ def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, q
     assert w.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: set(w.library_view.model.ids()) == members, timeout=10000)
 
+    # "Build maps" runs the whole pipeline on a worker (vectors are cached, so this is the clustering)
+    before = latest_map(w.lib, "topic").id
+    view.facet.setCurrentIndex(0)
+    task = view.build_maps()
+    assert not view.build_button.isEnabled() and w.task_progress.isVisible()
+    qtbot.waitUntil(lambda: task.done, timeout=300000)
+    assert task.outcome == "succeeded", task.error
+    assert view.build_button.isEnabled()
+    assert view.map.id == latest_map(w.lib, "topic").id != before
+
     # another facet: its map, or (no facet classifier yet) a clear empty state
     view.facet.setCurrentIndex(1)
     qtbot.waitUntil(lambda: (view.map is not None and view.map.facet == "method")
