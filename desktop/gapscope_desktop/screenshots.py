@@ -44,25 +44,28 @@ def build_library(path: Path, n: int) -> None:
 
 
 def analyse(path: Path) -> None:
-    """Run whichever analysis cores are installed, in pipeline order."""
+    """The Maps view's own "Build maps" pipeline (classify, embed, cluster; it says what it could not
+    do), then gap detection, where those cores are installed."""
     from gapscope.store import Library
 
     from .core_access import core_function
 
-    steps = [("facets", "classify_library"), ("maps", "build_maps"), ("gaps", "find_gaps")]
     with Library(path) as lib:
-        for module, name in steps:
-            fn = core_function(module, name)
-            if fn is None:
-                print(f"skip {module}.{name}: not installed", file=sys.stderr)
-                continue
-            t = time.perf_counter()
+        if core_function("maps", "build_maps") is None:
+            print("skip maps: not installed", file=sys.stderr)
+            return
+        from .views.maps_view import build
+
+        t = time.perf_counter()
+        result = build(lib, "topic")
+        print(f"maps built in {time.perf_counter() - t:.1f} s" + (f" ({'; '.join(result.notes)})" if result.notes else ""),
+              file=sys.stderr)
+        find_gaps = core_function("gaps", "find_gaps")
+        if find_gaps is not None:
             try:
-                fn(lib)
+                print(f"gaps found: {len(find_gaps(lib))}", file=sys.stderr)
             except Exception as exc:  # noqa: BLE001 - a screenshot run shows what works; say what did not
-                print(f"{module}.{name} failed: {exc}", file=sys.stderr)
-                continue
-            print(f"{module}.{name}: {time.perf_counter() - t:.1f} s", file=sys.stderr)
+                print(f"gaps.find_gaps failed: {exc}", file=sys.stderr)
 
 
 def screen_a_few(path: Path) -> None:
