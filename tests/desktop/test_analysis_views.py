@@ -30,6 +30,12 @@ def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, q
     assert w.tabs.currentIndex() == 0
     qtbot.waitUntil(lambda: set(w.library_view.model.ids()) == members, timeout=10000)
 
+    # a Shift-drag rectangle over the whole map selects every paper on it
+    xs = [c[0] for c in m.coords.values()]
+    ys = [c[1] for c in m.coords.values()]
+    view._rect_selected(min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
+    assert set(view.selected) == set(m.coords)
+
     # "Build maps" runs the whole pipeline on a worker (vectors are cached, so this is the clustering)
     before = latest_map(w.lib, "topic").id
     view.facet.setCurrentIndex(0)
