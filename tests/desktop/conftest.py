@@ -74,7 +74,7 @@ def _no_dangling_workers():
 
 @pytest.fixture(scope="session")
 def _analysed_template(tmp_path_factory, shared_data):
-    """A 300-paper library with facets classified, embeddings, maps and gaps, built once through
+    """A 500-paper library with facets classified, embeddings, maps and gaps, built once through
     the core functions (the same ones the Maps view's "Build maps" runs)."""
     pytest.importorskip("gapscope.maps")
     pytest.importorskip("gapscope.gaps")
@@ -89,7 +89,7 @@ def _analysed_template(tmp_path_factory, shared_data):
     d = tmp_path_factory.mktemp("analysed")
     path = d / "analysed.sqlite"
     lib = Library(path)
-    fill_library(lib, shared_data, d, 300)  # embedding is the slow part: keep the slice small
+    fill_library(lib, shared_data, d, 500)  # embedding is the slow part; 500 is the least that yields gaps
     build(lib, "topic")
     from gapscope.gaps import find_gaps
 

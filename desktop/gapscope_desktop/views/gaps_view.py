@@ -202,7 +202,7 @@ class GapsView(QWidget):
         def side(name, part):
             if not part:
                 return ""
-            kw = ", ".join(map(str, part.get("keywords") or [])[:8])
+            kw = ", ".join(str(k) for k in (part.get("keywords") or [])[:8])
             return (f'<p><b>{name}:</b> {html.escape(str(part.get("label", "")))}'
                     + (f'<br><span style="color:#666; font-size:small;">{html.escape(kw)}</span>' if kw else "")
                     + "</p>")
