@@ -189,12 +189,8 @@ def main(argv=None) -> int:
     w.close()
     for p in written:
         print(p)
-    sys.stdout.flush()
-    sys.stderr.flush()
     tmp.cleanup()
-    # Skip interpreter finalization: with pyqtgraph items alive, PySide6 6.12 can abort while tearing
-    # down (a refcount error in a C extension); the PNGs are already written and nothing else is open.
-    os._exit(0)
+    return 0
 
 
 if __name__ == "__main__":

@@ -52,3 +52,26 @@ def test_main_window_opens_a_new_library_and_shows_it_empty(qtbot, tmp_path):
     assert w.library_view.model.rowCount() == 0
     assert "fresh.sqlite" in w.windowTitle()
     w.close()
+
+
+def test_many_void_qt_calls_do_not_abort_the_interpreter():
+    """PySide6 6.12 on CPython 3.11 drops a reference to None on every void Qt call; without the guard
+    in gapscope_desktop the interpreter aborts after a few thousand (a live loss curve, a long import's
+    progress). Run in a subprocess: an abort would take pytest down with it."""
+    code = (
+        "import gapscope_desktop\n"
+        "from PySide6.QtWidgets import QApplication, QLabel\n"
+        "import pyqtgraph as pg\n"
+        "app = QApplication([])\n"
+        "label = QLabel()\n"
+        "for i in range(200000):\n"
+        "    label.setText(str(i % 10))\n"
+        "curve = pg.PlotWidget().plot([], [])\n"
+        "for i in range(5000):\n"
+        "    curve.setData([0, 1, 2], [1, 2, float(i)])\n"
+        "print('survived')\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen")
+    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    assert out.returncode == 0 and "survived" in out.stdout, out.stderr[-2000:]
