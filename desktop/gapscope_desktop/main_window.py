@@ -34,6 +34,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("GapScope")
         self.resize(1280, 800)
         self.lib = None
+        self._closed = False
         self.tasks = TaskManager(self)
 
         self.sidebar = Sidebar()
@@ -104,6 +105,8 @@ class MainWindow(QMainWindow):
         """Import the extension modules the first long task would need (numpy, the importers) on a
         worker soon after the window is up: loading a C extension holds the GIL for tens of ms, better
         while the user reads the window than in the middle of their first import."""
+        if self._closed:
+            return
         self.warm_up_task = self.tasks.run("Warm up", warm_up, quiet=True, on_finished=self._freeze_heap)
 
     @staticmethod
@@ -329,6 +332,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/tab", self.tabs.currentIndex())
 
     def closeEvent(self, event) -> None:
+        self._closed = True
         self.save_state()
         self.experiments_view.shutdown()
         self.tasks.shutdown()
