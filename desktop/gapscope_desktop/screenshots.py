@@ -103,7 +103,7 @@ def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
     ap.add_argument("--library", help="use this library instead of building one")
-    ap.add_argument("--papers", type=int, default=1500)
+    ap.add_argument("--papers", type=int, default=800, help="papers to import (embedding them is the slow part)")
     ap.add_argument("--no-analysis", action="store_true")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
