@@ -331,6 +331,11 @@ class MainWindow(QMainWindow):
         s.setValue("window/detailSplit", self.detail.splitter.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        # the restored tab's view was not visible when the library opened: let it load now
+        QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
+
     def closeEvent(self, event) -> None:
         self._closed = True
         self.save_state()

@@ -170,12 +170,13 @@ class ExperimentsView(QWidget):
             self.stack.setCurrentIndex(0)
             return
         self.stack.setCurrentIndex(1)
-        self._ensure_plot()
         self.pending = True
         if self.isVisible():
             self.reload_history()
 
     def activated(self) -> None:
+        if self.available and self.lib is not None:
+            self._ensure_plot()  # pyqtgraph loads when the view is first shown, not at start-up
         if self.pending:
             self.reload_history()
 
