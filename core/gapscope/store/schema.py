@@ -195,4 +195,45 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0300_collect",
+        """
+        -- Where an interrupted collect stands, so that the next run continues from there instead of
+        -- fetching again; and, for "new in these categories", the last submission date seen.
+        CREATE TABLE collect_cursors (
+            key TEXT PRIMARY KEY,                    -- source + query + options, hashed
+            source TEXT NOT NULL,                    -- 'arxiv' | 'scholar'
+            query TEXT NOT NULL,
+            state TEXT NOT NULL,                     -- JSON: window, next start, done, last_submitted ...
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "0700_runs",
+        """
+        -- Experiment runs (gapscope run): one row per run folder; gap_id has no foreign key because
+        -- gaps may be rebuilt (the maps area owns that table), the papers link does.
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,                     -- the run folder's name: 20261125-183001-digits-mlp-ab12
+            name TEXT NOT NULL,
+            spec_path TEXT,
+            spec TEXT NOT NULL,                      -- the spec as run (TOML)
+            folder TEXT NOT NULL,
+            status TEXT NOT NULL,                    -- running | done | cancelled | diverged | failed
+            gap_id INTEGER,
+            metrics TEXT NOT NULL DEFAULT '{}',      -- JSON {metric: mean over folds}
+            message TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX runs_gap ON runs(gap_id);
+        CREATE TABLE run_papers (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            PRIMARY KEY (run_id, paper_id)
+        );
+        CREATE INDEX run_papers_paper ON run_papers(paper_id);
+        """,
+    ),
 ]
