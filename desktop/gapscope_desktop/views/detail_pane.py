@@ -97,7 +97,7 @@ class DetailPane(QWidget):
     def _render(self) -> None:
         p = self.paper
         sents = load_sentences(self.lib, p.id)
-        body = (paper_header_html(p) + abstract_html(p.abstract, sents, query_terms(self.query)) + legend_html(sents)
+        body = (paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, query_terms(self.query))
                 + highlights_html(load_highlights(self.lib, p.id)))
         if p.abstract_truncated:
             body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'

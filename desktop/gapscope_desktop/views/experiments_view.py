@@ -71,6 +71,7 @@ class ExperimentsView(QWidget):
         page = QWidget()
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
+        self.gap_label.setWordWrap(True)  # a long gap statement must not widen the window
         self.gap_label.linkActivated.connect(lambda _l: self.gap and self.openGap.emit(int(self.gap["id"])))
         self.editor = QPlainTextEdit()
         self.editor.setObjectName("specEditor")
@@ -91,6 +92,7 @@ class ExperimentsView(QWidget):
         self.cancel_button.clicked.connect(self.cancel)
         self.run_label = QLabel()
         self.run_label.setWordWrap(True)
+        self.run_label.setMinimumWidth(1)
         self.run_label.setStyleSheet("color: #555;")
 
         self.curve_holder = QWidget()

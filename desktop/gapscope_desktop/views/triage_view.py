@@ -264,7 +264,7 @@ class TriageView(QWidget):
         self.current, self.score = int(pid), score
         p = self.lib.get_paper(self.current)
         sents = load_sentences(self.lib, p.id)
-        self.card.setHtml(paper_header_html(p) + abstract_html(p.abstract, sents, []) + legend_html(sents))
+        self.card.setHtml(paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, []))
         trained = isinstance(stats, dict) and stats.get("include") and stats.get("exclude")
         self.rank_label.setText(f"Ranked first by the model (score {score:.3f}).  Keys: I include · E exclude · "
                                 f"1–9 exclude with a reason · M maybe · P postpone · U undo" if trained else
