@@ -22,6 +22,7 @@ def _register() -> None:
     from .commands import library as library_cmds
 
     library_cmds.register(main)
+    from .commands import maps as maps_cmds; maps_cmds.register(main)
 
 
 _register()

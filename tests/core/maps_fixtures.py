@@ -12,6 +12,7 @@ import re
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 SPLIT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
 METHOD = re.compile(r"\b(we propose|we introduce|we present|we develop|our (method|approach|framework|model)|"
@@ -84,3 +85,9 @@ def facet_data(ids: list[int], rows: list[dict]) -> dict[str, tuple]:
         texts = {pid: facets[pid][facet] for pid in have}
         out[facet] = (np.array(have, dtype=np.int64), stand_in_vectors([texts[p] for p in have]), texts)
     return out
+
+
+@pytest.fixture(scope="session")
+def cs_rows(shared_data) -> list[dict]:
+    """500 papers spread over the whole cs file (2025-03 .. 2026-07), read once per session."""
+    return read_slice(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz", 500, 140)
