@@ -14,6 +14,8 @@ from .labels import ctfidf_keywords, label_from_keywords, representative_sentenc
 from .layout import layout_2d
 from .model import FACET_KIND, FACETS, Cluster, Map, MapSet
 
+LABEL_DOCS = 40
+
 
 def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, str],
              dates: Mapping[int, Optional[str]], *, k: Optional[int] = None, seed: int = 0,
@@ -28,6 +30,16 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
         raise ValueError(f"{len(ids)} ids but {len(vecs)} vectors")
     if len(ids) < 2:
         raise ValueError(f"a {facet} map needs at least 2 papers with {facet} text, got {len(ids)}")
+    from threadpoolctl import threadpool_limits
+
+    from .cluster import _threads
+
+    with threadpool_limits(limits=_threads(len(ids))):
+        return _make_map(facet, ids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
+                         model=model, scope=scope, progress=progress, cancel=cancel)
+
+
+def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, progress, cancel) -> Map:
     x = normalize(vecs)
     t0 = time.perf_counter()
     silhouettes: dict[int, float] = {}
@@ -46,7 +58,9 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
     xy, cxy = layout_2d(x, res.labels, res.centroids, seed=seed)
 
     members: list[np.ndarray] = [np.flatnonzero(res.labels == c) for c in range(k)]
-    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in members], seed=seed)
+    # labels read the members nearest each centroid: the core of the cluster, and seconds for 75k papers
+    cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
+    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed)
     clusters = []
     for c in range(k):
         m = members[c]
@@ -70,7 +84,7 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
             x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c]))
     report(progress, 1000, 1000, f"{facet}: {k} clusters")
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
-              "niter": 25, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
+              "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
               "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3)}
     return Map(facet=facet, params=params, scope=scope or {}, clusters=clusters,
                assignments={int(p): int(c) for p, c in zip(ids, res.labels)},

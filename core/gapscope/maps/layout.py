@@ -46,9 +46,11 @@ def layout_2d(x: np.ndarray, labels: np.ndarray, centroids: np.ndarray, seed: in
     pos = (w[:, :, None] * cxy[top]).sum(axis=1)
     resid = x - centroids[labels]
     rng = np.random.default_rng(seed)
-    sample = resid[rng.choice(len(resid), size=min(len(resid), 5000), replace=False)]
-    _, _, vt = np.linalg.svd(sample - sample.mean(axis=0), full_matrices=False)
-    proj = resid @ vt[:2].T
+    sample = resid[rng.choice(len(resid), size=min(len(resid), 5000), replace=False)].astype(np.float64)
+    sample -= sample.mean(axis=0)
+    vals, vecs = np.linalg.eigh(sample.T @ sample)    # main axes of the within-cluster offsets
+    axes = vecs[:, np.argsort(vals)[::-1][:2]].astype(np.float32)
+    proj = resid @ axes
     scale = np.median(np.sqrt(np.clip(cdist[np.triu_indices(k, 1)], 0, None))) if k > 1 else 1.0
     proj *= spread * scale / max(np.percentile(np.linalg.norm(proj, axis=1), 95), 1e-6) / 2
     return (pos + proj).astype(np.float32), cxy.astype(np.float32)
