@@ -55,6 +55,8 @@ def from_npy(folder: str):
     rows = [json.loads(line) for line in open(Path(folder) / "papers.jsonl")]
     data = {}
     for facet, kind in (("topic", "abstract"), ("method", "method"), ("result", "result"), ("limitation", "limitation")):
+        if not (Path(folder) / f"{kind}.npy").exists():
+            continue
         idx = np.load(Path(folder) / f"{kind}_idx.npy")
         vecs = np.load(Path(folder) / f"{kind}.npy")
         if facet == "topic":

@@ -131,12 +131,16 @@ def topic_texts(lib, ids: Optional[Sequence[int]] = None) -> dict[int, str]:
 
 
 def embedding_model(lib, kind: str) -> str:
-    """The model id the stored vectors came from, when the embeddings table says so."""
+    """The model id the library's vectors came from (asked of the embed area), else "unknown"."""
     try:
-        row = lib.conn.execute("SELECT model FROM embeddings WHERE kind = ? LIMIT 1", (kind,)).fetchone()
-        return row[0] if row else "unknown"
-    except Exception:  # noqa: BLE001 - table shape belongs to the embed area
-        return "unknown"
+        from .. import embed
+
+        fn = getattr(embed, "library_model", None)
+        if fn is not None:
+            return str(fn(lib) or "unknown")
+    except Exception:  # noqa: BLE001 - the embed area may be absent or the library not embedded yet
+        pass
+    return "unknown"
 
 
 def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
