@@ -13,7 +13,7 @@ import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
-from .jobs import Cancelled, CancelToken, ProgressFn, check, report
+from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import ImportReport, Paper, RecordError
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, detect_format, read_file
@@ -273,7 +273,7 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
         yield from records
 
     # The record count of a (compressed) file is unknown until its end: progress reports total 0.
-    return ingest_papers(lib, chain(), kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
+    return ingest_papers(lib, prefetched(chain()), kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
                          collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
 
 
