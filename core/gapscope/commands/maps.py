@@ -56,6 +56,8 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
             click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label}")
         if m.k > 8:
             click.echo(f"  ... {m.k - 8} more (`gapscope map show --facet {f}`)")
+    for f, why in ms.skipped.items():
+        click.secho(f"{f}: not mapped ({why})", fg="yellow", err=True)
 
 
 @map_.command("export")

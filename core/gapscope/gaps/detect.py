@@ -151,8 +151,7 @@ def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs:
     mv = normalize(method_vecs)
     msims = mv @ cent.T                                   # (n_method, k)
     mdates = np.array([dates.get(int(p)) or "" for p in method_ids])
-    total_lim = len(limitation.assignments)
-    out: list[tuple[float, Gap]] = []
+    stats = []
     for ci, c in enumerate(limitation.clusters):
         mem = [p for p, cc in limitation.assignments.items() if cc == c.id]
         if len(mem) < min_size:
@@ -161,12 +160,17 @@ def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs:
         median = mdts[len(mdts) // 2] if mdts else ""
         tau = float(np.quantile([limitation.sims.get(p, 0.0) for p in mem], quantile))
         later = mdates > median
-        n_later = int(later.sum())
         close = later & (msims[:, ci] >= tau)
+        stats.append((ci, c, mem, median, tau, int(later.sum()), close))
+    if not stats:
+        return []
+    # how often later methods come close, per stating paper, for the typical limitation cluster
+    rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl in stats]
+    typical = float(np.median(rates)) or 1e-9
+    out: list[tuple[float, Gap]] = []
+    for (ci, c, mem, median, tau, n_later, close), rate in zip(stats, rates):
         addressed = int(close.sum())
-        expected = n_later * len(mem) / max(total_lim, 1)
-        ratio = addressed / expected if expected > 0 else 0.0
-        raw = math.log1p(len(mem)) * math.exp(-ratio)
+        raw = math.log1p(len(mem)) * math.exp(-rate / typical)
         ref = _ref(limitation, c.id)
         addr_ids = [int(method_ids[k]) for k in np.flatnonzero(close)[np.argsort(-msims[close, ci])][:2]]
         ev = _nearest_members(limitation, c.id, evidence_n)
@@ -174,13 +178,14 @@ def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs:
         roles.update({p: "addresses" for p in addr_ids if p not in roles})
         statement = (f"{len(mem)} papers state the limitation \u201c{ref.label}\u201d"
                      + (f" (e.g. \u201c{c.representative}\u201d)" if c.representative else "")
-                     + f", yet only {addressed} method description(s) of the {n_later} later papers come close to it"
-                     f" ({expected:.0f} expected if it were addressed as often as other limitations).")
+                     + f", yet only {addressed} of the {n_later} papers listed after {median or 'them'} describe a method"
+                     f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical limitation.")
         out.append((raw, Gap(type="unaddressed_limitation", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,
                              details={"stated_by": len(mem), "later_method_papers": n_later,
-                                      "close_later_methods": addressed, "expected": round(expected, 2),
-                                      "threshold": round(tau, 4), "since": median, "raw_score": round(raw, 4)})))
+                                      "close_later_methods": addressed, "rate": round(rate, 4),
+                                      "typical_rate": round(typical, 4), "threshold": round(tau, 4),
+                                      "since": median, "raw_score": round(raw, 4)})))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]
 

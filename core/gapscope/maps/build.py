@@ -168,6 +168,7 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
     vectors come from :func:`gapscope.embed.load_vectors` and the texts from the facets area."""
     from .store import save_map
 
+    facets = tuple(facets)
     for f in facets:
         if f not in FACETS:
             raise ValueError(f"unknown facet {f!r}; choose from {', '.join(FACETS)}")
@@ -189,6 +190,9 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
         else:
             pids, vecs, texts = load_facet_data(lib, facet, ids)
             model = embedding_model(lib, FACET_KIND[facet])
+        if len(pids) < 2:
+            out.skipped[facet] = f"{len(pids)} paper(s) in scope have {facet} text"
+            continue
         m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
                      model=model, scope=scope, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
                      cancel=cancel)
@@ -196,4 +200,6 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
             save_map(lib, m)
         out.maps[facet] = m
         out.timings[facet] = round(time.perf_counter() - t, 3)
+    if not out.maps:
+        raise ValueError("nothing to map: " + "; ".join(out.skipped.values()))
     return out

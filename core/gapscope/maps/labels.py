@@ -19,6 +19,8 @@ EXTRA_STOP = {
     "effective", "effectively", "efficient", "various", "different", "specific", "limited", "also",
     "furthermore", "moreover", "extensive", "key", "while", "address", "challenges", "challenge",
     "remains", "remain", "often", "problem", "problems", "prove", "obtain", "give", "paper", "arxiv",
+    "demonstrated", "remarkable", "recent", "recently", "advances", "advancements", "impressive", "success",
+    "significant", "substantial", "widely", "growing", "increasingly", "despite", "current", "typically",
 }
 
 
@@ -32,31 +34,51 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
 
+    import scipy.sparse as sp
+
     rng = np.random.default_rng(seed)
-    docs = []
-    for texts in texts_by_cluster:
+    member_docs: list[str] = []
+    owner: list[int] = []
+    for ci, texts in enumerate(texts_by_cluster):
         texts = [t for t in texts if t]
         if len(texts) > max_docs_per_cluster:
             texts = [texts[i] for i in sorted(rng.choice(len(texts), max_docs_per_cluster, replace=False))]
-        docs.append(clean_text(" ".join(texts)))
-    if not any(d.strip() for d in docs):
-        return [[] for _ in docs]
+        member_docs += [clean_text(t) for t in texts]
+        owner += [ci] * len(texts)
+    k = len(texts_by_cluster)
+    if not member_docs:
+        return [[] for _ in range(k)]
     stop = list(ENGLISH_STOP_WORDS | EXTRA_STOP)
     vec = CountVectorizer(stop_words=stop, ngram_range=(1, 2), token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z\-]{2,}\b",
                           lowercase=True, min_df=1)
     try:
-        counts = vec.fit_transform(docs).astype(np.float64)
+        per_doc = vec.fit_transform(member_docs)
     except ValueError:  # only stop words
-        return [[] for _ in docs]
+        return [[] for _ in range(k)]
+    which = sp.csr_matrix((np.ones(len(owner)), (np.array(owner), np.arange(len(owner)))), shape=(k, len(owner)))
+    counts = (which @ per_doc).astype(np.float64).tocsr()
+    doc_freq = (which @ (per_doc > 0).astype(np.float64)).tocsr()
+    sizes = np.asarray(which.sum(axis=1)).ravel()
+    # a label word must be used by several members, not one paper's acronym
+    min_docs = np.maximum(2, np.ceil(0.08 * sizes))
     terms = np.array(vec.get_feature_names_out())
-    tf = counts.multiply(1.0 / np.maximum(counts.sum(axis=1), 1)).tocsr()
+    # BERTopic's c-TF-IDF with its reduce_frequent_words (sqrt of the term frequency), times a class
+    # idf so that a word every cluster uses ("llms" in a cs library) does not label them all
+    sq = counts.sqrt()
+    tf = sq.multiply(1.0 / np.maximum(np.asarray(sq.sum(axis=1)), 1e-9)).tocsr()
     avg_words = counts.sum() / max(counts.shape[0], 1)
     freq = np.asarray(counts.sum(axis=0)).ravel()
     idf = np.log(1.0 + avg_words / np.maximum(freq, 1))
+    n_classes = max(int((sizes > 0).sum()), 1)
+    class_df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    idf = idf * np.log(1.0 + n_classes / np.maximum(class_df, 1))
     scores = tf.multiply(idf).tocsr()
     out = []
     for i in range(scores.shape[0]):
         row = scores.getrow(i)
+        df_row = doc_freq.getrow(i).toarray().ravel()
+        keep = df_row[row.indices] >= min(min_docs[i], max(sizes[i], 1))
+        row = sp.csr_matrix((row.data[keep], row.indices[keep], [0, int(keep.sum())]), shape=row.shape)
         if row.nnz == 0:
             out.append([])
             continue

@@ -74,6 +74,7 @@ class Map:
 class MapSet:
     maps: dict[str, Map]
     timings: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)   # facet -> why it was not mapped
 
     def __getitem__(self, facet: str) -> Map:
         return self.maps[facet]
