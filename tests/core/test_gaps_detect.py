@@ -84,3 +84,38 @@ def test_backtest_keys_and_bounds(mapped):
     assert abs(res["random_precision_at_k"] - res["random_expected_precision"]) < 0.15
     with pytest.raises(ValueError):
         backtest(lib, "2000-01-01", data=data)
+
+
+def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
+    """The CLI path end to end, with the library's vector loader replaced by the stand-in vectors."""
+    from click.testing import CliRunner
+
+    import gapscope.gaps.find as find_mod
+    import gapscope.maps.build as build_mod
+    from gapscope.cli import main
+
+    lib, data, _ = mapped
+
+    def loader(_lib, facet, ids):
+        pids, vecs, texts = data[facet]
+        return pids, vecs, texts
+
+    monkeypatch.setattr(build_mod, "load_facet_data", loader)
+    monkeypatch.setattr(find_mod, "load_facet_data", loader)
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
+    r = run("map", "--facet", "method", "--facet", "result", "--k", "9", "--seed", "5", "--stability-seeds", "1", "--json")
+    assert r.exit_code == 0, r.output
+    built = json.loads(r.output)
+    assert set(built) == {"method", "result"}
+    assert built["method"]["params"]["k"] == 9 and built["method"]["params"]["seed"] == 5
+    assert len(built["method"]["clusters"]) == 9
+    r = run("gaps", "find", "--json")
+    assert r.exit_code == 0, r.output
+    assert any(g["type"] == "method_x_problem" for g in json.loads(r.output))
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--json")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.output)
+    assert {"k", "precision_at_k", "popularity_precision_at_k", "random_precision_at_k", "filled_definition"} <= set(res)
+    assert res["k"] == 10 and all(0 <= res[k] <= 1 for k in ("precision_at_k", "popularity_precision_at_k"))
+    r = run("gaps", "backtest", "--before", "1999-01-01")
+    assert r.exit_code == 1 and "too few papers" in r.output
