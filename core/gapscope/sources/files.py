@@ -141,8 +141,39 @@ def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
 _BIB_SKIP = ("@comment", "@preamble", "@string")
 
 
+# Escapes for characters that are literal text, not markup. They are set aside before the braces and
+# commands are removed, so that an escaped brace or backslash survives (GapScope's own BibTeX export
+# writes them, and so do Zotero and JabRef).
+_LITERAL_ESCAPES = re.compile(
+    r"\\(?:textbackslash|textbraceleft|textbraceright|textasciitilde|textasciicircum)(?:\{\}|\s|(?![A-Za-z]))"
+    r"|\\[{}&%$#_]"
+)
+_LITERAL_OF = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "textasciitilde": "~",
+               "textasciicircum": "^"}
+
+
+def _set_aside_literals(s: str) -> tuple[str, list[str]]:
+    kept: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        text = m.group()
+        if len(text) == 2:  # \{ \} \& \% \$ \# \_
+            kept.append(text[1])
+        else:
+            kept.append(_LITERAL_OF[text[1:].rstrip("{} \t\r\n")])
+        return f"\ue000{len(kept) - 1}\ue001"
+    return _LITERAL_ESCAPES.sub(hold, s), kept
+
+
 def latex_to_text(s: str) -> str:
-    """BibTeX field text as plain Unicode: accents converted, braces and commands removed."""
+    """BibTeX field text as plain Unicode: accents converted, braces and commands removed, escaped
+    literals (``\\{``, ``\\&``, ``\\textbackslash{}`` ...) kept as their characters."""
+    s, kept = _set_aside_literals(s)
+    s = _latex_to_text(s)
+    return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], s) if kept else s
+
+
+def _latex_to_text(s: str) -> str:
     from bibtexparser.latexenc import latex_to_unicode
 
     s = re.sub(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mathbf|text)\s*\{([^{}]*)\}", r"\1", s)

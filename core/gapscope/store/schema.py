@@ -196,6 +196,20 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "0300_collect",
+        """
+        -- Where an interrupted collect stands, so that the next run continues from there instead of
+        -- fetching again; and, for "new in these categories", the last submission date seen.
+        CREATE TABLE collect_cursors (
+            key TEXT PRIMARY KEY,                    -- source + query + options, hashed
+            source TEXT NOT NULL,                    -- 'arxiv' | 'scholar'
+            query TEXT NOT NULL,
+            state TEXT NOT NULL,                     -- JSON: window, next start, done, last_submitted ...
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
         "0500_maps_gaps",
         """
         -- A map: one clustering of one facet over a scope, with everything needed to rebuild it.
