@@ -22,12 +22,9 @@ def _register() -> None:
     from .commands import library as library_cmds
 
     library_cmds.register(main)
-<<<<<<< HEAD
-    from .commands import maps as maps_cmds; maps_cmds.register(main)
-=======
     from .commands import collect as collect_cmds; collect_cmds.register(main)  # noqa: E702
     from .commands import reports as reports_cmds; reports_cmds.register(main)  # noqa: E702
->>>>>>> main
+    from .commands import maps as maps_cmds; maps_cmds.register(main)  # noqa: E702
 
 
 _register()
