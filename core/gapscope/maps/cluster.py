@@ -15,7 +15,7 @@ import numpy as np
 from ..jobs import ProgressFn, check, report
 
 MAX_AUTO_K = 80          # a map a person can read; the user may ask for more with --k
-SILHOUETTE_SAMPLE = 3000
+SILHOUETTE_SAMPLE = 2000
 CHOOSE_K_SAMPLE = 5000   # k is chosen on a seeded sample; the final map uses every paper
 
 
@@ -82,7 +82,7 @@ def prior_k(n: int) -> int:
 
 def candidate_ks(n: int) -> list[int]:
     k0 = prior_k(n)
-    ks = {max(2, min(n - 1, round(k0 * f))) for f in (0.3, 0.45, 0.65, 0.85, 1.0)}
+    ks = {max(2, min(n - 1, round(k0 * f))) for f in (0.3, 0.5, 0.75, 1.0)}
     return sorted(k for k in ks if 2 <= k < n)
 
 
