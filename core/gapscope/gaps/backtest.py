@@ -10,7 +10,7 @@ import numpy as np
 from ..jobs import ProgressFn, check, report, scaled
 from ..maps.build import make_map
 from ..maps.cluster import assign
-from .detect import cooccurrence, default_min_size, link_prediction, pair_candidates
+from .detect import cooccurrence, default_min_size, pair_candidates, two_sided_prediction
 
 
 def filled_definition(m: int, rare_max: int) -> str:
@@ -43,7 +43,7 @@ def backtest_arrays(method: tuple, problem: tuple, dates: Mapping[int, Optional[
     w = cooccurrence(mmap, pmap)
     both_before = int(w.sum())
     min_size = default_min_size(both_before)
-    pred, _ = link_prediction(w, mmap.centroids(), neighbours)
+    pred, _ = two_sided_prediction(w, mmap.centroids(), pmap.centroids(), neighbours)
     cand = pair_candidates(w, min_size, rare_max)
 
     # later papers go to the nearest centroid of the maps built before DATE

@@ -2,7 +2,8 @@
 
 - method x problem: link prediction over the bipartite graph of method clusters and problem (result)
   clusters, edge weight = papers having both. A pair that rarely meets scores high when the method's
-  nearest neighbouring methods (cosine between centroids) do meet that problem.
+  nearest neighbouring methods (cosine between centroids) do meet that problem and the problem's
+  nearest neighbouring problems do meet that method.
 - unaddressed limitation: a limitation cluster stated by many papers, with few method sentences of
   later papers close to it.
 - thin and growing: a topic region of low density (kNN similarity) whose share of recent papers rises.
@@ -81,6 +82,16 @@ def link_prediction(w: np.ndarray, method_centroids: np.ndarray, neighbours: int
     return pred_rate * n[:, None], idx
 
 
+def two_sided_prediction(w: np.ndarray, method_centroids: np.ndarray, problem_centroids: np.ndarray,
+                         neighbours: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Link prediction from both sides of the bipartite graph: what the method's neighbouring methods
+    predict for the problem, and what the problem's neighbouring problems predict for the method,
+    combined by geometric mean (both sides must agree). Returns (pred, method neighbour index)."""
+    pred_m, idx = link_prediction(w, method_centroids, neighbours)
+    pred_p, _ = link_prediction(w.T, problem_centroids, neighbours)
+    return np.sqrt(np.maximum(pred_m, 0.0) * np.maximum(pred_p.T, 0.0)), idx
+
+
 def pair_candidates(w: np.ndarray, min_size: int, rare_max: int) -> np.ndarray:
     """Boolean (km, kp): both clusters well populated (>= min_size papers with both facets) and the
     pair rarely meets (<= rare_max papers)."""
@@ -98,7 +109,7 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
     w = cooccurrence(method, problem, g)
     both = sum(1 for p in method.assignments if p in problem.assignments)
     min_size = default_min_size(both) if min_size is None else min_size
-    pred, nb_idx = link_prediction(w, method.centroids(), neighbours)
+    pred, nb_idx = two_sided_prediction(w, method.centroids(), problem.centroids(), neighbours)
     cand = pair_candidates(w, min_size, rare_max)
     raw = np.where(cand, pred - w, -np.inf)
     order = np.argsort(-raw, axis=None)
@@ -116,7 +127,8 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
         such = (" such as " + " and ".join(f"\u201c{x}\u201d" for x in nb_labels)) if nb_labels else ""
         statement = (f"Methods on \u201c{mref.label}\u201d ({int(n_m[i])} papers) are rarely applied to "
                      f"\u201c{pref.label}\u201d ({int(n_p[j])} papers): {int(w[i, j])} paper(s) do both, while "
-                     f"neighbouring methods{such} predict about {pred[i, j]:.0f}.")
+                     f"neighbouring methods{such} meet it, and together with the problems nearest it they predict"
+                     f" about {pred[i, j]:.0f}.")
         ev_m = _nearest_members(method, mi, evidence_n)
         ev_p = _nearest_members(problem, pj, evidence_n)
         bridge: list[int] = []
