@@ -18,13 +18,15 @@ def main(ctx: click.Context, library: str | None) -> None:
     ctx.obj = LibraryRef(library)
 
 
-def _register() -> None:
-    from .commands import library as library_cmds
+# One module per area under gapscope.commands, each with register(main).
+_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps")
 
-    library_cmds.register(main)
-    from .commands import collect as collect_cmds; collect_cmds.register(main)  # noqa: E702
-    from .commands import reports as reports_cmds; reports_cmds.register(main)  # noqa: E702
-    from .commands import maps as maps_cmds; maps_cmds.register(main)  # noqa: E702
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f".commands.{name}", __package__).register(main)
 
 
 _register()

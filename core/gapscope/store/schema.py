@@ -268,4 +268,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0700_runs",
+        """
+        -- Experiment runs (gapscope run): one row per run folder; gap_id has no foreign key because
+        -- gaps may be rebuilt (the maps area owns that table), the papers link does.
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,                     -- the run folder's name: 20261125-183001-digits-mlp-ab12
+            name TEXT NOT NULL,
+            spec_path TEXT,
+            spec TEXT NOT NULL,                      -- the spec as run (TOML)
+            folder TEXT NOT NULL,
+            status TEXT NOT NULL,                    -- running | done | cancelled | diverged | failed
+            gap_id INTEGER,
+            metrics TEXT NOT NULL DEFAULT '{}',      -- JSON {metric: mean over folds}
+            message TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX runs_gap ON runs(gap_id);
+        CREATE TABLE run_papers (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            PRIMARY KEY (run_id, paper_id)
+        );
+        CREATE INDEX run_papers_paper ON run_papers(paper_id);
+        """,
+    ),
 ]
