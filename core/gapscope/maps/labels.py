@@ -78,7 +78,8 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
         row = scores.getrow(i)
         df_row = doc_freq.getrow(i).toarray().ravel()
         keep = df_row[row.indices] >= min(min_docs[i], max(sizes[i], 1))
-        row = sp.csr_matrix((row.data[keep], row.indices[keep], [0, int(keep.sum())]), shape=row.shape)
+        if keep.any():  # a tiny cluster whose words are all one-offs keeps them rather than no label
+            row = sp.csr_matrix((row.data[keep], row.indices[keep], [0, int(keep.sum())]), shape=row.shape)
         if row.nnz == 0:
             out.append([])
             continue
