@@ -22,6 +22,7 @@ def _register() -> None:
     from .commands import library as library_cmds
 
     library_cmds.register(main)
+    __import__("gapscope.commands.facets", fromlist=["register"]).register(main)
 
 
 _register()
