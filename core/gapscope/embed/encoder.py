@@ -78,7 +78,8 @@ class Encoder:
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
         self.st = SentenceTransformer(str(path), device=device)
         self.st.eval()
-        self.dim = int(self.st.get_sentence_embedding_dimension())
+        dim_fn = getattr(self.st, "get_embedding_dimension", None) or self.st.get_sentence_embedding_dimension
+        self.dim = int(dim_fn())
         self.max_seq_length = int(self.st.max_seq_length or 512)
         self.tokenizer = self.st.tokenizer
         names = [type(m).__name__ for m in self.st]
