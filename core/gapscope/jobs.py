@@ -66,3 +66,55 @@ def scaled(progress: Optional[ProgressFn], start: float, end: float, total: int 
         progress(int(total * (start + (end - start) * min(max(frac, 0.0), 1.0))), total, message)
 
     return sub
+
+
+def prefetched(iterable, chunk: int = 256, depth: int = 8):
+    """Iterate ``iterable`` on a background thread, ``chunk`` items at a time, ``depth`` chunks ahead.
+
+    Parsing a file (pure Python) then overlaps with writing it (SQLite releases the GIL while it
+    works), which uses both cores of a small machine. Exceptions of the producer are re-raised in the
+    consumer at the position where they happened. Closing the generator stops the producer.
+    """
+    import queue
+
+    q: "queue.Queue" = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+    done = object()
+
+    def put(item) -> bool:
+        while not stop.is_set():
+            try:
+                q.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        buf = []
+        try:
+            for item in iterable:
+                buf.append(item)
+                if len(buf) >= chunk:
+                    if not put(buf):
+                        return
+                    buf = []
+            if buf and not put(buf):
+                return
+            put(done)
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer
+            put(("__error__", exc))
+
+    worker = threading.Thread(target=produce, name="gapscope-prefetch", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item = q.get()
+            if item is done:
+                return
+            if isinstance(item, tuple) and len(item) == 2 and item[0] == "__error__":
+                raise item[1]
+            yield from item
+    finally:
+        stop.set()
+        worker.join(timeout=5)

@@ -68,7 +68,7 @@ class Paper:
     abstract_truncated: bool = False
     source: str = ""
     source_key: Optional[str] = None
-    raw: dict[str, Any] = field(default_factory=dict)  # the source's own record, kept verbatim
+    raw: Any = field(default_factory=dict)  # the source's own record (dict, or its JSON text), kept verbatim
     id: Optional[int] = None
 
     @property

@@ -34,8 +34,10 @@ def init(ref) -> None:
 @click.option("--collection", help="Also put the imported papers in this collection.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--batch-size", default=1000, show_default=True,
+              help="Records per transaction: a crash keeps every finished batch.")
 @pass_library
-def import_(ref, files, fmt, collection, as_json, quiet) -> None:
+def import_(ref, files, fmt, collection, as_json, quiet, batch_size) -> None:
     """Import papers from arXiv snapshot lines (.jsonl/.json/.gz), BibTeX, RIS or CSV files.
 
     Bad records are skipped and listed with their file and line; the good ones are imported.
@@ -47,7 +49,8 @@ def import_(ref, files, fmt, collection, as_json, quiet) -> None:
     for path in files:
         try:
             with progress_bar(f"import {click.format_filename(path)}", enabled=not quiet and not as_json) as (progress, cancel):
-                report = import_file(lib, path, fmt=fmt, collection=collection, progress=progress, cancel=cancel)
+                report = import_file(lib, path, fmt=fmt, collection=collection, batch_size=batch_size,
+                                     progress=progress, cancel=cancel)
         except ImportFailed as exc:
             click.secho(f"error: {exc}", fg="red", err=True)
             code = max(code, EXIT_NOT_FOUND if isinstance(exc.__cause__, FileNotFoundError) else EXIT_ERROR)
@@ -175,8 +178,8 @@ def papers_show(ref, paper, as_json) -> None:
 
 
 @click.command()
-@click.argument("name")
-@click.argument("papers_", metavar="PAPER...", nargs=-1)
+@click.argument("name", required=False)
+@click.argument("papers_", metavar="[PAPER]...", nargs=-1)
 @click.option("--query", help="Tag every paper matching this full-text search.")
 @click.option("--remove", is_flag=True, help="Remove the tag instead.")
 @pass_library
@@ -185,7 +188,7 @@ def tag(ref, name, papers_, query, remove) -> None:
     from ..store import LibraryError
 
     lib = ref.open()
-    if not papers_ and not query:
+    if not name or (not papers_ and not query):
         for t, n in lib.list_tags():
             click.echo(f"{t}\t{n}")
         return

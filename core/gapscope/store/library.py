@@ -99,6 +99,7 @@ class Library:
         conn.execute("PRAGMA foreign_keys=ON")
         conn.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL except on power loss
         conn.execute("PRAGMA busy_timeout=30000")
+        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports touch many index pages
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()

@@ -1,0 +1,280 @@
+"""Bringing papers into the library: files and collectors both end here.
+
+Records are matched against the library (arXiv id, DOI, near-identical title), new papers are added,
+matches are merged (every source record kept, missing fields filled), and each batch is committed in
+one transaction: a crash or a cancel keeps exactly the committed batches, and the `imports` row says
+how far it got. A re-import adds nothing.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Iterable, Optional, Union
+
+from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
+from .models import ImportReport, Paper, RecordError
+from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
+from .sources.files import FileFormatError, detect_format, read_file
+from .store.library import Library, now_iso
+
+
+class ImportFailed(Exception):
+    """The file as a whole could not be imported (missing, empty, wrong format). Nothing was written."""
+
+
+def load_index(lib: Library) -> DedupIndex:
+    rows = lib.conn.execute(
+        "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title FROM papers p"
+        " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
+        " LEFT JOIN authors a ON a.id = pa.author_id"
+    )
+    return DedupIndex.from_rows((pid, ax, doi, yr, first_author_key([name]) if name else None, nt)
+                                for pid, ax, doi, yr, name, nt in rows)
+
+
+class _Writer:
+    """Writes one batch of records into the library inside the caller's transaction."""
+
+    def __init__(self, lib: Library, index: DedupIndex, import_id: int, report: ImportReport) -> None:
+        self.lib = lib
+        self.conn = lib.conn
+        self.index = index
+        self.import_id = import_id
+        self.report = report
+        self.author_ids: dict[str, int] = {n: i for i, n in self.conn.execute("SELECT id, name FROM authors")}
+        self.touched: list[int] = []
+
+    def _author_id(self, name: str) -> int:
+        aid = self.author_ids.get(name)
+        if aid is None:
+            aid = self.conn.execute("INSERT INTO authors (name) VALUES (?)", (name,)).lastrowid
+            self.author_ids[name] = aid
+        return aid
+
+    def write(self, paper: Paper) -> None:
+        now = now_iso()
+        norm = normalize_title(paper.title)
+        data = _record_json(paper)
+        key = paper.source_key or norm
+        existing = self.conn.execute(
+            "SELECT paper_id FROM source_records WHERE source = ? AND source_key = ?", (paper.source, key)
+        ).fetchone()
+        if existing:
+            # This very record came before: refresh what it says (a newer arXiv version, say).
+            self._merge(existing[0], paper)
+            self.conn.execute("UPDATE source_records SET data = ?, seen_at = ?, import_id = ? WHERE source = ? AND source_key = ?",
+                              (data, now, self.import_id, paper.source, key))
+            self.report.unchanged += 1
+            self.touched.append(existing[0])
+            return
+        author = first_author_key(paper.authors)
+        pid = self.index.match(paper, norm, author)
+        if pid is None:
+            pid = self._insert(paper, norm, now)
+            self.index.add(pid, paper, norm, author)
+            self.report.added += 1
+            self.report.added_ids.append(pid)
+        else:
+            self._merge(pid, paper)
+            self.report.merged += 1
+        self.conn.execute(
+            "INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+            (pid, paper.source, key, self.import_id, now, data),
+        )
+        self.touched.append(pid)
+
+    def _insert(self, p: Paper, norm: str, now: str) -> int:
+        pid = self.conn.execute(
+            "INSERT INTO papers (title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
+            " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors), p.year, p.published,
+             p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
+             p.venue, p.url, norm, now),
+        ).lastrowid
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
+            [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)],
+        )
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
+            [(pid, c, i) for i, c in enumerate(p.categories)],
+        )
+        self._versions(pid, p)
+        return pid
+
+    def _versions(self, pid: int, p: Paper) -> None:
+        if p.versions:
+            self.conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
+                                  [(pid, v, d) for v, d in p.versions])
+        elif p.arxiv_version:
+            self.conn.execute("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
+                              (pid, p.arxiv_version, p.updated))
+
+    def _merge(self, pid: int, p: Paper) -> None:
+        """Fill what the library lacks from a record of the same paper; never overwrite what it has,
+        except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version."""
+        row = self.conn.execute(
+            "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
+            " categories, authors FROM papers WHERE id = ?", (pid,)).fetchone()
+        abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors = row
+        sets: dict[str, object] = {}
+        if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
+            sets["abstract"], sets["abstract_truncated"] = p.abstract, int(p.abstract_truncated)
+        if p.arxiv_id and not arxiv_id and not self._taken("arxiv_id", p.arxiv_id):
+            sets["arxiv_id"] = p.arxiv_id
+        if p.arxiv_version and (not version or p.arxiv_version > version) and (arxiv_id or "arxiv_id" in sets):
+            sets["arxiv_version"] = p.arxiv_version
+        # A published DOI wins over a preprint server's DOI (that one stays in the source record).
+        if p.doi and (not doi or (is_preprint_doi(doi) and not is_preprint_doi(p.doi))) and not self._taken("doi", p.doi):
+            sets["doi"] = p.doi
+        if p.year and not year:
+            sets["year"] = p.year
+        if p.published and (not published or (len(published) == 4 and len(p.published) > 4 and p.published[:4] == published)):
+            sets["published"] = p.published
+        if p.venue and not venue:
+            sets["venue"] = p.venue
+        if p.url and not url:
+            sets["url"] = p.url
+        if p.categories and not cats:
+            sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
+            self.conn.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
+                                  [(pid, c, i) for i, c in enumerate(p.categories)])
+        if p.authors and not authors:
+            sets["authors"] = "; ".join(p.authors)
+            self.conn.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
+                                  [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
+        if sets:
+            cols = ", ".join(f"{k} = ?" for k in sets)
+            self.conn.execute(f"UPDATE papers SET {cols} WHERE id = ?", (*sets.values(), pid))
+            self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
+        if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
+            self._versions(pid, p)
+
+    def _taken(self, column: str, value: str) -> bool:
+        return self.conn.execute(f"SELECT 1 FROM papers WHERE {column} = ?", (value,)).fetchone() is not None
+
+
+def _record_json(p: Paper) -> str:
+    """What the source said, as JSON: its own record when the reader kept it (arXiv snapshot lines
+    keep their original text), else the parsed fields."""
+    if isinstance(p.raw, str):
+        return p.raw
+    if p.raw:
+        return json.dumps(p.raw, ensure_ascii=False, default=str)
+    return json.dumps({k: v for k, v in p.__dict__.items() if k not in ("raw", "id")}, ensure_ascii=False, default=str)
+
+
+def _start_import(lib: Library, kind: str, source: str, target: str) -> int:
+    with lib.transaction() as conn:
+        return conn.execute("INSERT INTO imports (kind, source, target, started_at) VALUES (?, ?, ?, ?)",
+                            (kind, source, target, now_iso())).lastrowid
+
+
+def _save_progress(conn: sqlite3.Connection, import_id: int, rep: ImportReport, status: str = "running",
+                   message: Optional[str] = None) -> None:
+    conn.execute(
+        "UPDATE imports SET read = ?, added = ?, merged = ?, unchanged = ?, errors = ?, status = ?,"
+        " message = COALESCE(?, message), finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?",
+        (rep.read, rep.added, rep.merged, rep.unchanged, json.dumps([str(e) for e in rep.errors]), status,
+         message, status, now_iso(), import_id),
+    )
+
+
+def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *, kind: str, source: str,
+                  target: str, collection: Optional[str] = None, batch_size: int = 500,
+                  total: Optional[int] = None, progress: Optional[ProgressFn] = None,
+                  cancel: Optional[CancelToken] = None, report_obj: Optional[ImportReport] = None) -> ImportReport:
+    """Add or merge papers (and note bad records) in batches of ``batch_size``, one transaction each.
+
+    ``records`` may be a generator that raises: what was committed before stays, the ``imports`` row
+    is marked failed with the message, and the exception propagates. Cancelling stops after the
+    current batch (``report.cancelled``)."""
+    rep = report_obj or ImportReport(source=source)
+    import_id = _start_import(lib, kind, source, target)
+    rep.import_id = import_id
+    index = load_index(lib)
+    writer = _Writer(lib, index, import_id, rep)
+    coll_id = lib.create_collection(collection) if collection else None
+    batch: list[Union[Paper, RecordError]] = []
+
+    def flush() -> None:
+        with lib.transaction() as conn:
+            writer.touched = []
+            for rec in batch:
+                rep.read += 1
+                if isinstance(rec, RecordError):
+                    rep.errors.append(rec)
+                else:
+                    writer.write(rec)
+            if coll_id is not None and writer.touched:
+                now = now_iso()
+                conn.executemany("INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
+                                 [(coll_id, pid, now) for pid in writer.touched])
+            _save_progress(conn, import_id, rep)
+        batch.clear()
+        report(progress, rep.read, total or 0, f"{rep.added} new, {rep.merged} merged")
+
+    try:
+        for rec in records:
+            batch.append(rec)
+            if len(batch) >= batch_size:
+                # Counters live in memory and are only trusted once their batch commits.
+                snapshot = (rep.read, rep.added, rep.merged, rep.unchanged, len(rep.errors), len(rep.added_ids))
+                try:
+                    flush()
+                except BaseException:
+                    rep.read, rep.added, rep.merged, rep.unchanged = snapshot[:4]
+                    del rep.errors[snapshot[4]:], rep.added_ids[snapshot[5]:]
+                    index = writer.index = load_index(lib)
+                    raise
+                check(cancel)
+        if batch:
+            flush()
+    except Cancelled:
+        rep.cancelled = True
+        with lib.transaction() as conn:
+            _save_progress(conn, import_id, rep, "cancelled", "cancelled by the user; committed batches kept")
+        return rep
+    except BaseException as exc:
+        with lib.transaction() as conn:
+            _save_progress(conn, import_id, rep, "failed", f"{type(exc).__name__}: {exc}")
+        raise
+    with lib.transaction() as conn:
+        _save_progress(conn, import_id, rep, "done")
+    return rep
+
+
+def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collection: Optional[str] = None,
+                batch_size: int = 1000, progress: Optional[ProgressFn] = None,
+                cancel: Optional[CancelToken] = None) -> ImportReport:
+    """Import one file (arXiv snapshot lines, BibTeX, RIS or CSV). Raises ImportFailed when the file
+    as a whole cannot be read; bad records inside a readable file are listed in the report."""
+    path = Path(path)
+    if not path.is_file():
+        raise ImportFailed(f"{path}: no such file") from FileNotFoundError(path)
+    if path.stat().st_size == 0:
+        raise ImportFailed(f"{path}: the file is empty")
+    try:
+        fmt = detect_format(path) if fmt == "auto" else fmt
+        records = read_file(path, fmt)
+        first = next(records, None)  # a whole-file problem (no title column) shows here, before any write
+    except FileFormatError as exc:
+        raise ImportFailed(str(exc)) from exc
+    except OSError as exc:
+        raise ImportFailed(f"{path}: {exc.strerror or exc}") from exc
+    if first is None:
+        raise ImportFailed(f"{path}: no records found (is it really {fmt}?)")
+
+    def chain():
+        yield first
+        yield from records
+
+    # The record count of a (compressed) file is unknown until its end: progress reports total 0.
+    return ingest_papers(lib, prefetched(chain()), kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
+                         collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
+
+
+_SOURCE_NAMES = {"arxiv": "arxiv-snapshot", "bibtex": "bibtex", "ris": "ris", "csv": "csv"}

@@ -1,0 +1,153 @@
+"""Deciding whether two records are the same paper: arXiv id (any version), DOI, or a title that is
+the same or nearly the same (a preprint and its published version), guarded by author and year."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Iterable, Optional
+
+from ..models import Paper
+
+_LATEX_CMD = re.compile(r"\\[a-zA-Z]+\*?")
+_NON_ALNUM = re.compile(r"[^a-z0-9]+")
+FUZZY_MIN_RATIO = 93.0  # rapidfuzz ratio (0..100) of normalized titles that counts as the same title
+FUZZY_MIN_LENGTH = 25  # shorter titles ("Introduction") must match exactly and agree on authors
+
+
+def normalize_title(title: str) -> str:
+    """Lower case ASCII words: LaTeX commands, braces, math dollars, accents and punctuation removed."""
+    t = _LATEX_CMD.sub(" ", title or "") if "\\" in (title or "") else (title or "")
+    if not t.isascii():
+        t = unicodedata.normalize("NFKD", t)
+        t = "".join(c for c in t if not unicodedata.combining(c))
+    return _NON_ALNUM.sub(" ", t.lower()).strip()
+
+
+def first_author_key(authors: list[str]) -> Optional[str]:
+    """The first author's surname, normalized ("Smith, J." and "John Smith" give "smith")."""
+    if not authors:
+        return None
+    a = authors[0].strip()
+    surname = a.split(",")[0] if "," in a else (a.split()[-1] if a.split() else "")
+    key = normalize_title(surname)
+    return key or None
+
+
+@dataclass
+class _Known:
+    arxiv_id: Optional[str]
+    doi: Optional[str]
+    year: Optional[int]
+    author: Optional[str]
+    norm_title: str
+
+
+# DOI prefixes of preprint servers: a preprint and its published version have different DOIs but
+# are one paper (bioRxiv/medRxiv, arXiv, Research Square, Preprints.org, OSF, SSRN, TechRxiv, ChemRxiv).
+PREPRINT_DOI_PREFIXES = ("10.1101/", "10.48550/", "10.21203/", "10.20944/", "10.31219/", "10.31234/",
+                         "10.31235/", "10.2139/", "10.36227/", "10.26434/")
+
+
+def is_preprint_doi(doi: Optional[str]) -> bool:
+    return bool(doi) and doi.startswith(PREPRINT_DOI_PREFIXES)
+
+
+def _blocks(norm_title: str) -> list[str]:
+    """Candidate keys for fuzzy matching: the first and the last three words, each cut to five
+    letters, so that plurals and British/American spellings still land in the same block."""
+    words = [w[:5] for w in norm_title.split()]
+    if len(words) < 3:
+        return [" ".join(words)]
+    return ["h:" + " ".join(words[:3]), "t:" + " ".join(words[-3:])]
+
+
+class DedupIndex:
+    """An in-memory index of the papers in a library, to match incoming records in O(1) per record
+    (exact keys) plus a fuzzy title comparison against the few papers sharing a title block."""
+
+    def __init__(self) -> None:
+        self.by_arxiv: dict[str, int] = {}
+        self.by_doi: dict[str, int] = {}
+        self.by_title: dict[str, list[int]] = {}
+        self.by_block: dict[str, list[int]] = {}
+        self.known: dict[int, _Known] = {}
+
+    @classmethod
+    def from_rows(cls, rows: Iterable[tuple]) -> "DedupIndex":
+        """rows: (id, arxiv_id, doi, year, first_author_key, norm_title)."""
+        index = cls()
+        for pid, arxiv_id, doi, year, author, norm in rows:
+            index._add(pid, _Known(arxiv_id, doi, year, author, norm))
+        return index
+
+    def add(self, pid: int, paper: Paper, norm_title: str, author: Optional[str] = None) -> None:
+        author = author if author is not None else first_author_key(paper.authors)
+        self._add(pid, _Known(paper.arxiv_id, paper.doi, paper.year, author, norm_title))
+
+    def update_ids(self, pid: int, arxiv_id: Optional[str], doi: Optional[str]) -> None:
+        k = self.known[pid]
+        if arxiv_id and not k.arxiv_id:
+            k.arxiv_id = arxiv_id
+            self.by_arxiv[arxiv_id] = pid
+        if doi and doi != k.doi:
+            k.doi = doi
+            self.by_doi[doi] = pid  # the old (preprint) DOI keeps pointing here too
+
+    def _add(self, pid: int, k: _Known) -> None:
+        self.known[pid] = k
+        if k.arxiv_id:
+            self.by_arxiv[k.arxiv_id] = pid
+        if k.doi:
+            self.by_doi[k.doi] = pid
+        if k.norm_title:
+            self.by_title.setdefault(k.norm_title, []).append(pid)
+            for b in _blocks(k.norm_title):
+                self.by_block.setdefault(b, []).append(pid)
+
+    def match(self, paper: Paper, norm_title: str, author: Optional[str] = None) -> Optional[int]:
+        """The library id of the paper this record describes, or None when it is new.
+        ``author``: the record's first_author_key when the caller has it already."""
+        if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
+            return self.by_arxiv[paper.arxiv_id]
+        if paper.doi and paper.doi in self.by_doi:
+            return self.by_doi[paper.doi]
+        if not norm_title:
+            return None
+        if author is None:
+            author = first_author_key(paper.authors)
+        for pid in self.by_title.get(norm_title, ()):
+            if self._compatible(self.known[pid], paper, author, exact=True):
+                return pid
+        if len(norm_title) < FUZZY_MIN_LENGTH:
+            return None
+        from rapidfuzz import fuzz
+
+        seen: set[int] = set()
+        best, best_score = None, FUZZY_MIN_RATIO
+        for b in _blocks(norm_title):
+            for pid in self.by_block.get(b, ()):
+                if pid in seen:
+                    continue
+                seen.add(pid)
+                k = self.known[pid]
+                score = fuzz.ratio(norm_title, k.norm_title, score_cutoff=best_score)
+                if score >= best_score and self._compatible(k, paper, author, exact=False):
+                    best, best_score = pid, score
+        return best
+
+    @staticmethod
+    def _compatible(k: _Known, paper: Paper, author: Optional[str], exact: bool) -> bool:
+        # Two different arXiv ids or two different DOIs are two papers, whatever their titles say.
+        if k.arxiv_id and paper.arxiv_id and k.arxiv_id != paper.arxiv_id:
+            return False
+        if k.doi and paper.doi and k.doi != paper.doi and not (is_preprint_doi(k.doi) or is_preprint_doi(paper.doi)):
+            return False
+        if k.author and author and k.author != author:
+            return False
+        if k.year and paper.year and abs(k.year - paper.year) > 2:
+            return False
+        if not exact and not (k.author and author):
+            return False  # a fuzzy title alone is not enough; it needs the same first author
+        return True

@@ -1,0 +1,425 @@
+"""Streaming readers for paper files. Each yields ``Paper`` for a good record and ``RecordError``
+(with file and line) for a bad one, reading the file incrementally, never whole into memory.
+
+Formats: the arXiv bulk snapshot (one JSON object per line, plain or gzip), BibTeX, RIS, CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+from typing import Any, Iterator, Optional, Union
+
+from ..models import Paper, RecordError, normalize_doi, split_arxiv_id
+from .textio import TextLines, open_binary
+
+Record = Union[Paper, RecordError]
+FORMATS = ("arxiv", "bibtex", "ris", "csv")
+
+
+class FileFormatError(Exception):
+    """The file as a whole cannot be read in this format (no title column, empty file ...)."""
+
+
+def clean_ws(s: Optional[str]) -> str:
+    return re.sub(r"\s+", " ", s or "").strip()
+
+
+def _year_of(date: Optional[str]) -> Optional[int]:
+    m = re.match(r"^\s*(\d{4})", date or "")
+    return int(m.group(1)) if m else None
+
+
+# --- arXiv snapshot ---------------------------------------------------------------------------------
+
+def _arxiv_versions(versions: Any) -> list[tuple[int, str]]:
+    out = []
+    for v in versions or []:
+        try:
+            num = int(str(v["version"]).lstrip("v"))
+            date = parsedate_to_datetime(v["created"]).date().isoformat() if v.get("created") else None
+        except (KeyError, TypeError, ValueError):
+            continue
+        out.append((num, date))
+    return sorted(out)
+
+
+def _arxiv_authors(rec: dict) -> list[str]:
+    parsed = rec.get("authors_parsed")
+    if parsed:
+        names = []
+        for parts in parsed:
+            last, first = (parts + ["", ""])[:2]
+            suffix = parts[2] if len(parts) > 2 else ""
+            names.append(clean_ws(" ".join(p for p in (first, last, suffix) if p)))
+        return [n for n in names if n]
+    raw = clean_ws(rec.get("authors"))
+    return [a.strip() for a in re.split(r",\s*|\s+and\s+", raw) if a.strip()]
+
+
+def paper_from_arxiv_record(rec: dict, source: str = "arxiv-snapshot") -> Paper:
+    """A Paper from one arXiv snapshot record (the Kaggle metadata format)."""
+    if not isinstance(rec, dict):
+        raise ValueError("not a JSON object")
+    raw_id = rec.get("id")
+    if not raw_id:
+        raise ValueError("no 'id' field")
+    arxiv_id, version = split_arxiv_id(str(raw_id))
+    title = clean_ws(rec.get("title"))
+    if not title:
+        raise ValueError(f"arXiv {arxiv_id} has no title")
+    versions = _arxiv_versions(rec.get("versions"))
+    published = versions[0][1] if versions else rec.get("update_date")
+    cats = (rec.get("categories") or "").split()
+    return Paper(
+        title=title,
+        abstract=(rec.get("abstract") or "").strip(),
+        authors=_arxiv_authors(rec),
+        year=_year_of(published),
+        published=published,
+        updated=rec.get("update_date"),
+        arxiv_id=arxiv_id,
+        arxiv_version=max([v for v, _ in versions] + ([version] if version else [])) if (versions or version) else None,
+        versions=versions,
+        doi=normalize_doi(rec.get("doi")),
+        categories=cats,
+        venue=clean_ws(rec.get("journal-ref")) or None,
+        url=f"https://arxiv.org/abs/{arxiv_id}",
+        source=source,
+        source_key=arxiv_id,
+        raw=rec,
+    )
+
+
+def read_arxiv_snapshot(path: Path) -> Iterator[Record]:
+    lines = TextLines(path)
+    for n, line in lines:
+        if not line.strip():
+            continue
+        try:
+            paper = paper_from_arxiv_record(json.loads(line))
+            paper.raw = line.strip()  # keep the source's own text; re-encoding it would cost time
+            yield paper
+        except json.JSONDecodeError as exc:
+            yield RecordError(f"{path}:{n}", f"not valid JSON ({exc.msg} at column {exc.colno})")
+        except ValueError as exc:
+            yield RecordError(f"{path}:{n}", str(exc))
+
+
+# --- BibTeX ---------------------------------------------------------------------------------------------
+
+def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
+    """Split a .bib file into entry texts by brace depth: ``(first line, text, closed)``.
+
+    An ``@`` at the start of a line while an entry is still open means that entry lost a closing
+    brace: it comes out with ``closed=False`` and the new entry starts there."""
+    buf: list[str] = []
+    start = 0
+    depth = 0
+    for n, line in TextLines(path):
+        starts_entry = line.lstrip().startswith("@")
+        if buf and depth > 0 and starts_entry:
+            yield start, "".join(buf), False
+            buf, depth = [], 0
+        if not buf:
+            if not starts_entry:
+                continue  # text between entries is a comment in BibTeX
+            start = n
+        buf.append(line)
+        depth += line.count("{") - line.count("\\{") - (line.count("}") - line.count("\\}"))
+        if depth <= 0 and any("{" in b or "(" in b for b in buf):
+            yield start, "".join(buf), True
+            buf, depth = [], 0
+    if buf:
+        yield start, "".join(buf), depth <= 0
+
+
+_BIB_SKIP = ("@comment", "@preamble", "@string")
+
+
+def latex_to_text(s: str) -> str:
+    """BibTeX field text as plain Unicode: accents converted, braces and commands removed."""
+    from bibtexparser.latexenc import latex_to_unicode
+
+    s = re.sub(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mathbf|text)\s*\{([^{}]*)\}", r"\1", s)
+    try:
+        s = latex_to_unicode(s)
+    except Exception:  # noqa: BLE001 - a malformed escape keeps its raw text
+        pass
+    s = s.replace("{", "").replace("}", "")
+    s = re.sub(r"\\([&%$#_])", r"\1", s)
+    return clean_ws(s)
+
+
+def paper_from_bibtex_entry(entry: dict, key_prefix: str) -> Paper:
+    title = latex_to_text(entry.get("title", ""))
+    if not title:
+        raise ValueError(f"entry {entry.get('ID', '?')!r} has no title")
+    authors = [latex_to_text(a) for a in re.split(r"\s+and\s+", entry.get("author", "")) if a.strip()]
+    authors = [_flip_name(a) for a in authors]
+    arxiv_id = version = None
+    eprint = entry.get("eprint") or entry.get("arxivid") or entry.get("arxiv")
+    if eprint and (entry.get("archiveprefix", "arxiv").lower() == "arxiv"):
+        try:
+            arxiv_id, version = split_arxiv_id(eprint)
+        except ValueError:
+            pass
+    if not arxiv_id:
+        for field in ("url", "journal"):
+            m = re.search(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", entry.get(field, ""), re.I)
+            if m:
+                try:
+                    arxiv_id, version = split_arxiv_id(m.group(1))
+                    break
+                except ValueError:
+                    pass
+    year = _year_of(entry.get("year") or entry.get("date"))
+    venue = latex_to_text(entry.get("journal") or entry.get("booktitle") or "") or None
+    return Paper(
+        title=title, abstract=latex_to_text(entry.get("abstract", "")), authors=authors, year=year,
+        published=(entry.get("date") or (str(year) if year else None)), arxiv_id=arxiv_id,
+        arxiv_version=version, doi=normalize_doi(entry.get("doi")), venue=venue,
+        url=entry.get("url") or None,
+        categories=[c for c in (entry.get("primaryclass"),) if c],
+        source="bibtex", source_key=f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
+    )
+
+
+def _flip_name(name: str) -> str:
+    """'Smith, John' -> 'John Smith' (the library shows given names first, like arXiv)."""
+    if "," in name:
+        last, _, first = name.partition(",")
+        return clean_ws(f"{first} {last}")
+    return name
+
+
+def read_bibtex(path: Path) -> Iterator[Record]:
+    import bibtexparser
+    from bibtexparser.bparser import BibTexParser
+
+    for line_no, chunk, closed in _bibtex_chunks(path):
+        head = chunk.lstrip()[:12].lower()
+        if head.startswith(_BIB_SKIP):
+            continue
+        if not closed:
+            first = chunk.strip().splitlines()[0][:60]
+            yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r} is not closed (a '}}' is missing)")
+            continue
+        parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
+        try:
+            db = bibtexparser.loads(chunk, parser=parser)
+        except Exception as exc:  # noqa: BLE001 - bibtexparser raises many kinds
+            yield RecordError(f"{path}:{line_no}", f"unreadable BibTeX entry ({exc})")
+            continue
+        if not db.entries:
+            first = chunk.strip().splitlines()[0][:60] if chunk.strip() else ""
+            yield RecordError(f"{path}:{line_no}", f"unreadable BibTeX entry: {first!r}")
+            continue
+        for entry in db.entries:
+            try:
+                yield paper_from_bibtex_entry(entry, path.name)
+            except ValueError as exc:
+                yield RecordError(f"{path}:{line_no}", str(exc))
+
+
+# --- RIS -------------------------------------------------------------------------------------------------
+
+_RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
+
+
+def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int) -> Paper:
+    first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
+    title = clean_ws(first("TI", "T1", "CT", "BT"))
+    if not title:
+        raise ValueError("record has no title (TI or T1)")
+    authors = [_flip_name(clean_ws(a)) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
+    year = _year_of(first("PY", "Y1", "DA"))
+    arxiv_id = version = None
+    for u in tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []):
+        m = re.search(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", u.strip(), re.I)
+        if m:
+            try:
+                arxiv_id, _ = split_arxiv_id(m.group(1))
+                version = int(m.group(2)) if m.group(2) else None
+                break
+            except ValueError:
+                pass
+    key = first("ID") or f"line{line_no}"
+    return Paper(
+        title=title, abstract=clean_ws(first("AB", "N2")), authors=authors, year=year,
+        published=str(year) if year else None,
+        arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")),
+        venue=clean_ws(first("JO", "JF", "T2", "J2")) or None, url=first("UR") or None,
+        source="ris", source_key=f"{key_prefix}#{key}", raw={k: v for k, v in tags.items()},
+    )
+
+
+def read_ris(path: Path) -> Iterator[Record]:
+    tags: dict[str, list[str]] = {}
+    last: Optional[str] = None
+    start = 0
+    for n, line in TextLines(path):
+        line = line.rstrip("\r\n")
+        if not line.strip():
+            continue
+        m = _RIS_LINE.match(line.lstrip("\ufeff"))
+        if not m:
+            if last and tags:  # a wrapped continuation of the previous field
+                tags[last][-1] += " " + line.strip()
+            else:
+                yield RecordError(f"{path}:{n}", f"not a RIS line: {line[:60]!r}")
+            continue
+        tag, value = m.group(1), (m.group(2) or "").strip()
+        if tag == "TY":
+            if tags:
+                yield RecordError(f"{path}:{start}", "record not closed with 'ER  -' before the next 'TY  -'")
+            tags, start = {"TY": [value]}, n
+            last = tag
+            continue
+        if tag == "ER":
+            if not tags:
+                yield RecordError(f"{path}:{n}", "'ER  -' without a record")
+                continue
+            try:
+                yield paper_from_ris(tags, path.name, start)
+            except ValueError as exc:
+                yield RecordError(f"{path}:{start}", str(exc))
+            tags, last = {}, None
+            continue
+        if not tags:
+            yield RecordError(f"{path}:{n}", f"field {tag} outside a record (no 'TY  -' before it)")
+            continue
+        tags.setdefault(tag, []).append(value)
+        last = tag
+    if tags:
+        yield RecordError(f"{path}:{start}", "last record not closed with 'ER  -'")
+
+
+# --- CSV -------------------------------------------------------------------------------------------------
+
+_CSV_COLUMNS = {
+    "title": ("title", "primary_title", "ti", "article title", "document title", "paper title"),
+    "abstract": ("abstract", "ab", "abstract note", "summary"),
+    "authors": ("authors", "author", "au", "creators"),
+    "year": ("year", "publication_year", "publication year", "py", "date"),
+    "doi": ("doi", "do"),
+    "url": ("url", "link"),
+    "arxiv_id": ("arxiv_id", "arxiv", "eprint"),
+    "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
+    "key": ("record_id", "id", "key"),
+}
+
+
+class _LineCounter:
+    """Feeds csv.reader line by line while remembering the physical line number."""
+
+    def __init__(self, lines: TextLines) -> None:
+        self._it = iter(lines)
+        self.line = 0
+
+    def __iter__(self):
+        return self
+
+    def __next__(self) -> str:
+        self.line, text = next(self._it)
+        return text
+
+
+def read_csv(path: Path) -> Iterator[Record]:
+    lines = TextLines(path)
+    counter = _LineCounter(lines)
+    with open_binary(path) as f:
+        head_peek = f.read(4096)
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or head_peek.count(b"\t") > head_peek.count(b",") else ","
+    reader = csv.reader(counter, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise FileFormatError(f"{path}: the file is empty") from None
+    except csv.Error as exc:
+        raise FileFormatError(f"{path}:1: unreadable CSV header ({exc})") from None
+    lower = [h.strip().lower().lstrip("\ufeff") for h in header]
+    col: dict[str, int] = {}
+    for field, names in _CSV_COLUMNS.items():
+        for name in names:
+            if name in lower:
+                col[field] = lower.index(name)
+                break
+    if "title" not in col:
+        raise FileFormatError(
+            f"{path}:1: no title column (found: {', '.join(header) or 'nothing'}); "
+            f"name one of: {', '.join(_CSV_COLUMNS['title'])}"
+        )
+    while True:
+        start = counter.line + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield RecordError(f"{path}:{start}", f"unreadable CSV row ({exc})")
+            continue
+        if not any(c.strip() for c in row):
+            continue
+        get = lambda f: (row[col[f]].strip() if f in col and col[f] < len(row) else "")  # noqa: E731
+        title = clean_ws(get("title"))
+        if not title:
+            yield RecordError(f"{path}:{start}", "row has no title")
+            continue
+        arxiv_id = version = None
+        if get("arxiv_id"):
+            try:
+                arxiv_id, version = split_arxiv_id(get("arxiv_id"))
+            except ValueError:
+                yield RecordError(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
+        authors_raw = get("authors")
+        authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
+        year = _year_of(get("year"))
+        key = get("key") or title.lower()[:200]
+        yield Paper(
+            title=title, abstract=get("abstract"), authors=authors, year=year,
+            published=str(year) if year else None, arxiv_id=arxiv_id, arxiv_version=version,
+            doi=normalize_doi(get("doi")), url=get("url") or None, venue=get("venue") or None,
+            source="csv", source_key=f"{path.name}#{key}",
+            raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
+        )
+
+
+# --- format detection -------------------------------------------------------------------------------
+
+def detect_format(path: Path) -> str:
+    name = path.name.lower()
+    for suffix, fmt in ((".bib", "bibtex"), (".bibtex", "bibtex"), (".ris", "ris"), (".csv", "csv"),
+                        (".tsv", "csv"), (".jsonl", "arxiv"), (".json", "arxiv"), (".jsonl.gz", "arxiv"),
+                        (".json.gz", "arxiv")):
+        if name.endswith(suffix):
+            return fmt
+    # Sniff the first non-blank line.
+    for _, line in TextLines(path):
+        s = line.strip()
+        if not s:
+            continue
+        if s.startswith("{"):
+            return "arxiv"
+        if s.startswith("@"):
+            return "bibtex"
+        if _RIS_LINE.match(s.lstrip("\ufeff")):
+            return "ris"
+        return "csv"
+    raise FileFormatError(f"{path}: the file is empty")
+
+
+READERS = {"arxiv": read_arxiv_snapshot, "bibtex": read_bibtex, "ris": read_ris, "csv": read_csv}
+
+
+def read_file(path: Path, fmt: str = "auto") -> Iterator[Record]:
+    path = Path(path)
+    if fmt == "auto":
+        fmt = detect_format(path)
+    if fmt not in READERS:
+        raise FileFormatError(f"{path}: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
+    return READERS[fmt](path)

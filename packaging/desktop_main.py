@@ -1,0 +1,3 @@
+from gapscope_desktop.app import main
+
+main()

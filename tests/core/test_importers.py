@@ -1,0 +1,191 @@
+"""Each importer on the real files in ../shared/data, and bad input of every kind."""
+
+import gzip
+import json
+
+import pytest
+
+from gapscope.ingest import ImportFailed, import_file
+from gapscope.sources.files import read_arxiv_snapshot, read_bibtex, read_csv, read_ris
+from gapscope.models import Paper, RecordError
+
+
+def test_kaggle_snapshot_head(library, shared_data):
+    path = shared_data / "arxiv/kaggle-snapshot-head200.jsonl"
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.errors) == (200, 200, [])
+    p = library.get_paper(library.resolve("0704.0001"))
+    assert p.title == "Calculation of prompt diphoton production cross sections at Tevatron and LHC energies"
+    assert p.authors[0] == "C. Balázs" or p.authors[0].startswith("C. Bal")
+    assert p.categories == ["hep-ph"] and p.primary_category == "hep-ph"
+    assert p.doi == "10.1103/physrevd.76.013009"
+    assert p.published == "2007-04-02" and p.year == 2007
+    assert [v for v, _ in library.versions(p.id)] == [1, 2]
+    assert p.arxiv_version == 2
+    rec = library.source_records(p.id)[0]
+    assert rec["source"] == "arxiv-snapshot" and rec["data"]["id"] == "0704.0001"
+
+
+def test_gzip_slice_of_the_cs_file_and_reimport_adds_nothing(library, shared_data, tmp_path):
+    src = shared_data / "arxiv/arxiv-cs-2025-2026.jsonl.gz"
+    part = tmp_path / "slice.jsonl.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as f, gzip.open(part, "wt", encoding="utf-8") as out:
+        for i, line in enumerate(f):
+            if i == 1500:
+                break
+            out.write(line)
+    rep = import_file(library, part, batch_size=400)
+    assert (rep.read, rep.added, len(rep.errors)) == (1500, 1500, 0)
+    again = import_file(library, part)
+    assert (again.added, again.merged, again.unchanged) == (0, 0, 1500)
+    assert library.count_papers() == 1500
+    log = library.imports_log()
+    assert [e["status"] for e in log] == ["done", "done"] and log[1]["added"] == 1500
+
+
+def test_screening_csvs(library, shared_data):
+    rep = import_file(library, shared_data / "screening/kitchenham2010-software-engineering.csv")
+    assert rep.read == 1704 and rep.errors == []
+    # The dataset marks 6 records as duplicates of others; the ones with the same title are merged.
+    assert rep.merged >= 4 and rep.added + rep.merged == 1704
+    rep2 = import_file(library, shared_data / "screening/cohen2006-adhd.csv")
+    assert rep2.read == 851
+    # Rows with an empty title are reported by line, the rest imported.
+    assert rep2.errors and all(str(e).startswith(str(shared_data / "screening/cohen2006-adhd.csv") + ":") for e in rep2.errors)
+    assert all("no title" in e.message for e in rep2.errors)
+    assert rep2.added + rep2.merged + len(rep2.errors) == 851
+    hit = library.list_paper_ids(query='"clonidine as an analgesic"')
+    p = library.get_paper(hit[0])
+    assert p.year == 1999 and p.authors[0] == "E J Reimer"
+
+
+def test_csv_without_title_column_fails_whole_and_writes_nothing(library, tmp_path):
+    bad = tmp_path / "no-title.csv"
+    bad.write_text("name,abstract\nfoo,bar\n", encoding="utf-8")
+    with pytest.raises(ImportFailed, match=r"no-title.csv:1: no title column \(found: name, abstract\)"):
+        import_file(library, bad)
+    assert library.count_papers() == 0 and library.imports_log() == []
+
+
+def test_empty_and_missing_files(library, tmp_path):
+    empty = tmp_path / "empty.bib"
+    empty.write_text("", encoding="utf-8")
+    with pytest.raises(ImportFailed, match="empty.bib: the file is empty"):
+        import_file(library, empty)
+    with pytest.raises(ImportFailed, match="no such file"):
+        import_file(library, tmp_path / "missing.ris")
+    assert library.imports_log() == []
+
+
+def test_malformed_json_lines_are_reported_and_good_ones_kept(library, shared_data, tmp_path):
+    lines = (shared_data / "arxiv/kaggle-snapshot-head200.jsonl").read_text(encoding="utf-8").splitlines()[:5]
+    lines.insert(2, '{"id": "0704.9999", "title": "broken')
+    lines.insert(4, '{"title": "no id here"}')
+    path = tmp_path / "mixed.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    rep = import_file(library, path)
+    assert rep.added == 5
+    assert [str(e).split(": ")[0] for e in rep.errors] == [f"{path}:3", f"{path}:5"]
+    assert "not valid JSON" in rep.errors[0].message and "no 'id'" in rep.errors[1].message
+    assert json.loads(library.conn.execute("SELECT errors FROM imports").fetchone()[0])[0].startswith(str(path))
+
+
+BIB = r"""% a comment line
+@article{vaswani2017,
+  title = {Attention Is All You Need},
+  author = {Vaswani, Ashish and Shazeer, Noam and Parmar, Niki},
+  year = {2017},
+  eprint = {1706.03762v5},
+  archivePrefix = {arXiv},
+  doi = {10.48550/arXiv.1706.03762},
+  abstract = {The dominant sequence transduction models are based on {RNNs}.}
+}
+
+@inproceedings{broken,
+  title = {Unclosed entry,
+  author = {Nobody}
+
+@article{gödel,
+  title = {{\"U}ber formal unentscheidbare S{\"a}tze der \emph{Principia Mathematica}},
+  author = {G{\"o}del, Kurt},
+  journal = {Monatshefte f{\"u}r Mathematik},
+  year = 1931
+}
+"""
+
+
+def test_bibtex_good_bad_and_latex(library, tmp_path):
+    path = tmp_path / "refs.bib"
+    path.write_text(BIB, encoding="utf-8")
+    recs = list(read_bibtex(path))
+    papers = [r for r in recs if isinstance(r, Paper)]
+    errors = [r for r in recs if isinstance(r, RecordError)]
+    assert [p.source_key for p in papers] == ["refs.bib#vaswani2017", "refs.bib#gödel"]
+    v, g = papers
+    assert (v.arxiv_id, v.arxiv_version, v.year) == ("1706.03762", 5, 2017)
+    assert v.authors == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]
+    assert v.abstract == "The dominant sequence transduction models are based on RNNs."
+    assert g.title == "Über formal unentscheidbare Sätze der Principia Mathematica"
+    assert g.authors == ["Kurt Gödel"] and g.venue == "Monatshefte für Mathematik"
+    assert len(errors) == 1 and errors[0].location == f"{path}:12"
+    rep = import_file(library, path)
+    assert (rep.added, len(rep.errors)) == (2, 1)
+
+
+def test_bibtex_in_latin1_is_read_and_said(library, tmp_path):
+    path = tmp_path / "latin1.bib"
+    path.write_bytes("@article{k1, title={Étude des réseaux}, author={Müller, Jörg}, year={2020}}\n".encode("latin-1"))
+    recs = list(read_bibtex(path))
+    assert recs[0].title == "Étude des réseaux" and recs[0].authors == ["Jörg Müller"]
+
+
+RIS = """TY  - JOUR
+TI  - Deep residual learning for image recognition
+AU  - He, Kaiming
+AU  - Zhang, Xiangyu
+PY  - 2016
+DO  - 10.1109/CVPR.2016.90
+AB  - Deeper neural networks are more difficult to train.
+  We present a residual learning framework.
+JO  - CVPR
+UR  - https://arxiv.org/abs/1512.03385v1
+ER  -
+
+TY  - JOUR
+AU  - Nobody
+PY  - 2020
+ER  -
+
+TY  - CHAP
+TI  - Unterminated record
+"""
+
+
+def test_ris_good_bad_and_continuations(library, tmp_path):
+    path = tmp_path / "refs.ris"
+    path.write_text(RIS, encoding="utf-8")
+    recs = list(read_ris(path))
+    p = recs[0]
+    assert isinstance(p, Paper)
+    assert p.title == "Deep residual learning for image recognition"
+    assert p.authors == ["Kaiming He", "Xiangyu Zhang"] and p.year == 2016 and p.doi == "10.1109/cvpr.2016.90"
+    assert p.abstract.endswith("We present a residual learning framework.")
+    assert (p.arxiv_id, p.arxiv_version) == ("1512.03385", 1)
+    errs = [r for r in recs if isinstance(r, RecordError)]
+    assert [e.location for e in errs] == [f"{path}:13", f"{path}:18"]
+    assert "no title" in errs[0].message and "not closed" in errs[1].message
+
+
+def test_csv_reader_handles_quoted_newlines_and_reports_line(tmp_path):
+    path = tmp_path / "s.csv"
+    path.write_text('title,abstract,year\n"A title","line one\nline two",2020\n,"no title",2021\n"B",,x\n', encoding="utf-8")
+    recs = list(read_csv(path))
+    assert recs[0].abstract == "line one\nline two" and recs[0].year == 2020
+    assert isinstance(recs[1], RecordError) and recs[1].location == f"{path}:4"
+    assert recs[2].title == "B" and recs[2].year is None
+
+
+def test_arxiv_reader_on_math_file_is_lazy(shared_data):
+    it = read_arxiv_snapshot(shared_data / "arxiv/arxiv-math-2025-2026.jsonl.gz")
+    first = next(it)
+    assert isinstance(first, Paper) and first.arxiv_id and first.categories[0].startswith("math")
