@@ -26,7 +26,8 @@ def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None
     (a sentence the classifier calls ``limitation`` counts as an error)."""
     abstracts = read_csabstruct(path)
     feats = abstracts_arrays(encoder, abstracts, "csab", progress=progress, cancel=cancel)
-    preds = model.predict(feats["doc"], split_by_offsets(feats["sent"], feats["offsets"]))
+    preds = model.predict(feats["doc"], split_by_offsets(feats["sent"], feats["offsets"]),
+                          [[a.text[x:y] for x, y in a.spans] for a in abstracts])
     gold = [lab for a in abstracts for lab in a.labels]
     pred = [lab for labels, _ in preds for lab in labels]
     labels = {lab: prf(gold, pred, lab) for lab in CSABSTRUCT_LABELS}
@@ -40,7 +41,7 @@ def eval_limitations(model, encoder, path: str | Path, split: str = "all", progr
     """Each sentence classified alone (a one-sentence abstract); POS = the label is ``limitation``."""
     rows = read_limitations(path, split=split)
     docs, sents = _alone(encoder, rows, progress, cancel)
-    preds = model.predict(docs, sents)
+    preds = model.predict(docs, sents, [[r.text] for r in rows])
     gold = ["POS" if r.positive else "NEG" for r in rows]
     pred = ["POS" if labels and labels[0] == "limitation" else "NEG" for labels, _ in preds]
     out = prf(gold, pred, "POS")

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -33,19 +35,48 @@ def position_features(n: int) -> np.ndarray:
                      np.full(n, min(n, 20) / 20.0, np.float32)], axis=1)
 
 
-def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float):
+_WORD = re.compile(r"[a-z]+|\d+|[^\sa-z\d]")
+
+
+def lexical_ids(text: str, buckets: int) -> list[int]:
+    """Hashed word unigrams and bigrams of a sentence (cue phrases: "we propose", "results show").
+    crc32 keeps the hashing identical across runs and machines."""
+    words = ["<s>"] + [w if not w.isdigit() else "0" for w in _WORD.findall(text.lower())] + ["</s>"]
+    grams = words[1:-1] + [a + " " + b for a, b in zip(words, words[1:])]
+    return [zlib.crc32(g.encode("utf-8")) % buckets for g in grams] or [0]
+
+
+def lexical_batch(texts: Sequence[str], buckets: int):
+    import torch
+
+    ids, offsets = [], []
+    for t in texts:
+        offsets.append(len(ids))
+        ids.extend(lexical_ids(t, buckets))
+    return torch.tensor(ids, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
+
+
+def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float, lex_buckets: int = 0, lex_dim: int = 0):
     import torch
     from torch import nn
 
     class RoleHead(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.proj = nn.Linear(2 * dim + N_POS, hidden)
+            self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean") if lex_dim else None
+            self.proj = nn.Linear(2 * dim + N_POS + lex_dim, hidden)
             self.drop = nn.Dropout(dropout)
             self.gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
             self.out = nn.Linear(3 * hidden, len(ROLES))
 
-        def forward(self, x, lengths):
+        def forward(self, x, lengths, lex=None):
+            if self.lex is not None:
+                ids, offsets = lex
+                bag = self.lex(ids, offsets)                           # one row per real sentence
+                full = x.new_zeros(x.shape[0], x.shape[1], bag.shape[1])
+                mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+                full[mask] = bag
+                x = torch.cat([x, full], dim=-1)
             h = self.drop(torch.relu(self.proj(x)))
             packed = nn.utils.rnn.pack_padded_sequence(h, lengths.cpu(), batch_first=True, enforce_sorted=False)
             ctx, _ = self.gru(packed)
@@ -55,10 +86,13 @@ def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float):
     class LimitationHead(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.net = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim, lim_hidden), nn.GELU(),
+            self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean") if lex_dim else None
+            self.net = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim + lex_dim, lim_hidden), nn.GELU(),
                                      nn.Dropout(dropout), nn.Linear(lim_hidden, 1))
 
-        def forward(self, x):
+        def forward(self, x, lex=None):
+            if self.lex is not None:
+                x = torch.cat([x, self.lex(*lex)], dim=-1)
             return self.net(x).squeeze(-1)
 
     return RoleHead(), LimitationHead()
@@ -88,8 +122,12 @@ class FacetModel:
     def threshold(self) -> float:
         return float(self.config.get("threshold", 0.5))
 
-    def predict(self, docs: np.ndarray, sent_lists: Sequence[np.ndarray]) -> list[tuple[list[str], list[float]]]:
-        """Labels and confidences for the sentences of each abstract."""
+    def lex(self, texts: Sequence[str]):
+        return lexical_batch(texts, self.config["lex_buckets"]) if self.config.get("lex_dim") else None
+
+    def predict(self, docs: np.ndarray, sent_lists: Sequence[np.ndarray],
+                text_lists: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:
+        """Labels and confidences for the sentences of each abstract (vectors and texts)."""
         import torch
 
         out: list[tuple[list[str], list[float]]] = []
@@ -102,9 +140,10 @@ class FacetModel:
                 res = {i: ([], []) for i in part}
                 if nonempty:
                     x, lengths = pad([role_inputs(docs[i], sent_lists[i]) for i in nonempty])
-                    probs = torch.softmax(self.role(x, lengths), dim=-1).numpy()
+                    lex = self.lex([t for i in nonempty for t in text_lists[i]])
+                    probs = torch.softmax(self.role(x, lengths, lex), dim=-1).numpy()
                     flat = torch.from_numpy(np.concatenate([sent_lists[i] for i in nonempty]).astype(np.float32))
-                    plim = torch.sigmoid(self.lim(flat)).numpy()
+                    plim = torch.sigmoid(self.lim(flat, lex)).numpy()
                     k = 0
                     for r, i in enumerate(nonempty):
                         labels, confs = [], []
@@ -139,7 +178,8 @@ class FacetModel:
     def save(self, folder: str | Path) -> Path:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
-        np.savez(folder / "head.npz", **self.state_arrays())
+        # float16 on disk keeps the file small; the digest is of the trained float32 weights
+        np.savez(folder / "head.npz", **{k: v.astype(np.float16) for k, v in self.state_arrays().items()})
         info = dict(self.info)
         info["config"] = self.config
         info["weights_sha256"] = self.weights_digest()
@@ -150,7 +190,8 @@ class FacetModel:
 
 
 def new_model(config: dict[str, Any]) -> FacetModel:
-    role, lim = build_modules(config["dim"], config["hidden"], config["lim_hidden"], config["dropout"])
+    role, lim = build_modules(config["dim"], config["hidden"], config["lim_hidden"], config["dropout"],
+                              config.get("lex_buckets", 0), config.get("lex_dim", 0))
     return FacetModel(config, role, lim)
 
 
@@ -167,7 +208,8 @@ def load_model(folder: str | Path | None = None) -> FacetModel:
     with np.load(weights, allow_pickle=False) as z:
         arrays = {k: z[k] for k in z.files}
     for prefix, mod in (("role.", model.role), ("lim.", model.lim)):
-        mod.load_state_dict({k[len(prefix):]: torch.from_numpy(v) for k, v in arrays.items() if k.startswith(prefix)})
+        mod.load_state_dict({k[len(prefix):]: torch.from_numpy(v.astype(np.float32))
+                             for k, v in arrays.items() if k.startswith(prefix)})
     model.info = info
     model.role.eval()
     model.lim.eval()

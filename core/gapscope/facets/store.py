@@ -63,7 +63,7 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
             texts.append(text)
             spans.append([(a + shift, b + shift) for a, b, _ in sents])
         docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel)
-        preds = model.predict(docs, vecs)
+        preds = model.predict(docs, vecs, [[st.text for st in sents] for sents in splits])
         with lib.transaction() as conn:
             for (pid, title, abstract), sents, (labels, confs) in zip(chunk, splits, preds):
                 conn.execute("DELETE FROM sentences WHERE paper_id = ?", (pid,))

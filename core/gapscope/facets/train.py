@@ -17,7 +17,8 @@ from .data import read_csabstruct, read_limitations
 from .dataset import abstracts_arrays, sentences_arrays, split_by_offsets
 from .model import ROLES, FacetModel, new_model, pad, role_inputs
 
-DEFAULTS = dict(hidden=128, lim_hidden=128, dropout=0.2, epochs=40, lim_epochs=40, lr=2e-3, weight_decay=1e-2,
+DEFAULTS = dict(lex_buckets=1 << 14, lex_dim=32, hidden=128, lim_hidden=128, dropout=0.2, epochs=15, lim_epochs=15,
+                class_weight_power=1.0, lr=2e-3, weight_decay=1e-2,
                 batch=32, lim_batch=128, threshold=0.5, csab_negatives_weight=0.3)
 
 
@@ -44,9 +45,11 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
     sents = split_by_offsets(feats["sent"], feats["offsets"])
     role_x = [role_inputs(feats["doc"][i], sents[i]) for i in range(len(abstracts))]
     role_y = [np.array([ROLES.index(lab) for lab in a.labels], np.int64) for a in abstracts]
+    role_t = [[a.text[x:y] for x, y in a.spans] for a in abstracts]
 
     lim_x = np.concatenate([lfeats["sent"], feats["sent"]]).astype(np.float32)
     lim_y = np.concatenate([np.array([s.positive for s in lims], np.float32), np.zeros(len(feats["sent"]), np.float32)])
+    lim_t = [s.text for s in lims] + [t for ts in role_t for t in ts]
     lim_w = np.concatenate([np.ones(len(lims), np.float32),
                             np.full(len(feats["sent"]), cfg["csab_negatives_weight"], np.float32)])
 
@@ -60,8 +63,8 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
         torch.manual_seed(seed)
         model = new_model(config)
         gen = torch.Generator().manual_seed(seed)
-        _train_roles(model, role_x, role_y, cfg, gen, scaled(progress, 0.8, 0.95), cancel)
-        _train_limitations(model, lim_x, lim_y, lim_w, cfg, gen, scaled(progress, 0.95, 1.0), cancel)
+        _train_roles(model, role_x, role_y, role_t, cfg, gen, scaled(progress, 0.8, 0.95), cancel)
+        _train_limitations(model, lim_x, lim_y, lim_w, lim_t, cfg, gen, scaled(progress, 0.95, 1.0), cancel)
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(det)
@@ -74,16 +77,24 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
     if dev:
         from .evaluate import eval_csabstruct
 
+        from .evaluate import eval_limitations
+
         model.info["dev"] = eval_csabstruct(model, encoder, dev)
+        model.info["limitations_heldout"] = eval_limitations(model, encoder, limitations, split="heldout")
     return model
 
 
-def _train_roles(model: FacetModel, xs, ys, cfg, gen, progress, cancel) -> None:
+def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, progress, cancel) -> None:
     import torch
 
     opt = torch.optim.AdamW(model.role.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["epochs"])
-    loss_fn = torch.nn.CrossEntropyLoss(ignore_index=-100)
+    weight = None
+    if cfg.get("class_weight_power"):
+        counts = np.bincount(np.concatenate(ys), minlength=len(ROLES)).astype(np.float64)
+        w = (counts.sum() / np.maximum(counts, 1)) ** cfg["class_weight_power"]
+        weight = torch.tensor(w / w.mean(), dtype=torch.float32)
+    loss_fn = torch.nn.CrossEntropyLoss(weight=weight, ignore_index=-100)
     for epoch in range(cfg["epochs"]):
         check(cancel)
         model.role.train()
@@ -95,7 +106,7 @@ def _train_roles(model: FacetModel, xs, ys, cfg, gen, progress, cancel) -> None:
             for r, i in enumerate(idx):
                 y[r, :len(ys[i])] = torch.from_numpy(ys[i])
             opt.zero_grad()
-            logits = model.role(x, lengths)
+            logits = model.role(x, lengths, model.lex([t for i in idx for t in texts[i]]))
             loss = loss_fn(logits.reshape(-1, logits.shape[-1]), y.reshape(-1))
             loss.backward()
             opt.step()
@@ -104,9 +115,12 @@ def _train_roles(model: FacetModel, xs, ys, cfg, gen, progress, cancel) -> None:
     model.role.eval()
 
 
-def _train_limitations(model: FacetModel, x, y, w, cfg, gen, progress, cancel) -> None:
+def _train_limitations(model: FacetModel, x, y, w, texts, cfg, gen, progress, cancel) -> None:
     import torch
 
+    # balance the classes: positives weigh as much, in total, as the (weighted) negatives
+    pos = float((w * y).sum())
+    w = np.where(y > 0, w * float((w * (1 - y)).sum()) / max(pos, 1.0), w).astype(np.float32)
     x, y, w = torch.from_numpy(x), torch.from_numpy(y), torch.from_numpy(w)
     opt = torch.optim.AdamW(model.lim.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["lim_epochs"])
@@ -117,7 +131,8 @@ def _train_limitations(model: FacetModel, x, y, w, cfg, gen, progress, cancel) -
         for s in range(0, len(order), cfg["lim_batch"]):
             idx = order[s:s + cfg["lim_batch"]]
             opt.zero_grad()
-            loss = torch.nn.functional.binary_cross_entropy_with_logits(model.lim(x[idx]), y[idx], weight=w[idx])
+            lex = model.lex([texts[i] for i in idx.tolist()])
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(model.lim(x[idx], lex), y[idx], weight=w[idx])
             loss.backward()
             opt.step()
         sched.step()
