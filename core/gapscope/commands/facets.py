@@ -58,6 +58,7 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
     encoder = _encoder(model, device, precision) if (model or device or precision != "auto") else None
     if model:
         lib.set_setting("embed.model", encoder.model_id)
+        lib.set_setting("embed.model_path", str(Path(model).expanduser().resolve()) if Path(model).exists() else model)
     try:
         with progress_bar("embed", enabled=not quiet and not as_json) as (progress, cancel):
             stats = embed_library(lib, kinds_t, encoder=encoder, progress=progress, cancel=cancel, batch_size=batch_size)

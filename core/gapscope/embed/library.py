@@ -81,7 +81,7 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
         if encoder is None:
             from .encoder import Encoder
 
-            encoder = Encoder(None if model == DEFAULT_MODEL else model)
+            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:
             by_hash.setdefault(row[2], []).append(row)
