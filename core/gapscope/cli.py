@@ -18,11 +18,15 @@ def main(ctx: click.Context, library: str | None) -> None:
     ctx.obj = LibraryRef(library)
 
 
-def _register() -> None:
-    from .commands import library as library_cmds
+# One module per area under gapscope.commands, each with register(main).
+_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "facets")
 
-    library_cmds.register(main)
-    __import__("gapscope.commands.facets", fromlist=["register"]).register(main)
+
+def _register() -> None:
+    import importlib
+
+    for name in _COMMAND_MODULES:
+        importlib.import_module(f".commands.{name}", __package__).register(main)
 
 
 _register()

@@ -189,3 +189,13 @@ def test_arxiv_reader_on_math_file_is_lazy(shared_data):
     it = read_arxiv_snapshot(shared_data / "arxiv/arxiv-math-2025-2026.jsonl.gz")
     first = next(it)
     assert isinstance(first, Paper) and first.arxiv_id and first.categories[0].startswith("math")
+
+
+def test_bibtex_string_macros_apply_to_later_entries(tmp_path):
+    path = tmp_path / "macros.bib"
+    path.write_text('@string{jmlr = "Journal of Machine Learning Research"}\n'
+                    '@article{a1, title={One}, journal=jmlr, year=2020}\n'
+                    '@article{a2, title={Two}, journal=jmlr # " (special issue)", year=2021}\n', encoding="utf-8")
+    papers = list(read_bibtex(path))
+    assert [p.venue for p in papers] == ["Journal of Machine Learning Research",
+                                         "Journal of Machine Learning Research (special issue)"]

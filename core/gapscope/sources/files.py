@@ -138,11 +138,41 @@ def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
         yield start, "".join(buf), depth <= 0
 
 
-_BIB_SKIP = ("@comment", "@preamble", "@string")
+
+
+# Escapes for characters that are literal text, not markup. They are set aside before the braces and
+# commands are removed, so that an escaped brace or backslash survives (GapScope's own BibTeX export
+# writes them, and so do Zotero and JabRef).
+_LITERAL_ESCAPES = re.compile(
+    r"\\(?:textbackslash|textbraceleft|textbraceright|textasciitilde|textasciicircum)(?:\{\}|\s|(?![A-Za-z]))"
+    r"|\\[{}&%$#_]"
+)
+_LITERAL_OF = {"textbackslash": "\\", "textbraceleft": "{", "textbraceright": "}", "textasciitilde": "~",
+               "textasciicircum": "^"}
+
+
+def _set_aside_literals(s: str) -> tuple[str, list[str]]:
+    kept: list[str] = []
+
+    def hold(m: re.Match) -> str:
+        text = m.group()
+        if len(text) == 2:  # \{ \} \& \% \$ \# \_
+            kept.append(text[1])
+        else:
+            kept.append(_LITERAL_OF[text[1:].rstrip("{} \t\r\n")])
+        return f"\ue000{len(kept) - 1}\ue001"
+    return _LITERAL_ESCAPES.sub(hold, s), kept
 
 
 def latex_to_text(s: str) -> str:
-    """BibTeX field text as plain Unicode: accents converted, braces and commands removed."""
+    """BibTeX field text as plain Unicode: accents converted, braces and commands removed, escaped
+    literals (``\\{``, ``\\&``, ``\\textbackslash{}`` ...) kept as their characters."""
+    s, kept = _set_aside_literals(s)
+    s = _latex_to_text(s)
+    return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], s) if kept else s
+
+
+def _latex_to_text(s: str) -> str:
     from bibtexparser.latexenc import latex_to_unicode
 
     s = re.sub(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mathbf|text)\s*\{([^{}]*)\}", r"\1", s)
@@ -198,28 +228,37 @@ def _flip_name(name: str) -> str:
 
 
 def read_bibtex(path: Path) -> Iterator[Record]:
-    import bibtexparser
     from bibtexparser.bparser import BibTexParser
 
+    # One parser for the whole file: building one costs ~10 ms (its grammar), and @string macros
+    # defined early in the file must apply to the entries after them.
+    parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
+    parser.expect_multiple_parse = True
+    entries = parser.bib_database.entries
     for line_no, chunk, closed in _bibtex_chunks(path):
         head = chunk.lstrip()[:12].lower()
-        if head.startswith(_BIB_SKIP):
+        if head.startswith(("@comment", "@preamble")):
             continue
         if not closed:
             first = chunk.strip().splitlines()[0][:60]
             yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r} is not closed (a '}}' is missing)")
             continue
-        parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
+        before = len(entries)
         try:
-            db = bibtexparser.loads(chunk, parser=parser)
+            parser.parse(chunk)
         except Exception as exc:  # noqa: BLE001 - bibtexparser raises many kinds
+            del entries[before:]
             yield RecordError(f"{path}:{line_no}", f"unreadable BibTeX entry ({exc})")
             continue
-        if not db.entries:
+        if head.startswith("@string"):
+            continue
+        new = entries[before:]
+        del entries[before:]  # the parser's database would otherwise grow with the whole file
+        if not new:
             first = chunk.strip().splitlines()[0][:60] if chunk.strip() else ""
             yield RecordError(f"{path}:{line_no}", f"unreadable BibTeX entry: {first!r}")
             continue
-        for entry in db.entries:
+        for entry in new:
             try:
                 yield paper_from_bibtex_entry(entry, path.name)
             except ValueError as exc:

@@ -196,6 +196,106 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "0300_collect",
+        """
+        -- Where an interrupted collect stands, so that the next run continues from there instead of
+        -- fetching again; and, for "new in these categories", the last submission date seen.
+        CREATE TABLE collect_cursors (
+            key TEXT PRIMARY KEY,                    -- source + query + options, hashed
+            source TEXT NOT NULL,                    -- 'arxiv' | 'scholar'
+            query TEXT NOT NULL,
+            state TEXT NOT NULL,                     -- JSON: window, next start, done, last_submitted ...
+            updated_at TEXT NOT NULL
+        );
+        """,
+    ),
+    (
+        "0500_maps_gaps",
+        """
+        -- A map: one clustering of one facet over a scope, with everything needed to rebuild it.
+        CREATE TABLE maps (
+            id INTEGER PRIMARY KEY,
+            facet TEXT NOT NULL,                     -- topic | method | result | limitation
+            scope TEXT NOT NULL DEFAULT '{}',        -- JSON: library / collection / query / before / paper_ids
+            params TEXT NOT NULL DEFAULT '{}',       -- JSON: k, k_auto, seed, model, niter, stability_seeds ...
+            model TEXT,
+            n_papers INTEGER NOT NULL DEFAULT 0,
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX maps_facet ON maps(facet, id);
+        CREATE TABLE clusters (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            cluster INTEGER NOT NULL,
+            label TEXT NOT NULL,
+            keywords TEXT NOT NULL DEFAULT '[]',     -- JSON list, best first (c-TF-IDF)
+            representative TEXT NOT NULL DEFAULT '',
+            representative_paper INTEGER,
+            size INTEGER NOT NULL,
+            stability REAL,                          -- mean matched Jaccard over other seeds, 0..1
+            sizes_by_year TEXT NOT NULL DEFAULT '{}',
+            sizes_by_month TEXT NOT NULL DEFAULT '{}',
+            x REAL, y REAL,
+            centroid BLOB,                           -- float32, unit length
+            PRIMARY KEY (map_id, cluster)
+        );
+        CREATE TABLE map_assignments (
+            map_id INTEGER NOT NULL REFERENCES maps(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            cluster INTEGER NOT NULL,
+            sim REAL,
+            x REAL, y REAL,
+            PRIMARY KEY (map_id, paper_id)
+        );
+        CREATE INDEX map_assignments_cluster ON map_assignments(map_id, cluster);
+        CREATE TABLE gaps (
+            id INTEGER PRIMARY KEY,
+            batch INTEGER NOT NULL,                  -- one find_gaps run; list_gaps shows the latest
+            type TEXT NOT NULL CHECK (type IN ('method_x_problem', 'unaddressed_limitation', 'thin_growing')),
+            score REAL NOT NULL,
+            statement TEXT NOT NULL,
+            method_map INTEGER, method_cluster INTEGER,
+            problem_map INTEGER, problem_cluster INTEGER,
+            details TEXT NOT NULL DEFAULT '{}',      -- JSON: the numbers behind the score, parameters
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX gaps_batch ON gaps(batch, score);
+        CREATE TABLE gap_evidence (
+            gap_id INTEGER NOT NULL REFERENCES gaps(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            role TEXT NOT NULL DEFAULT '',           -- method | problem | limitation | region | neighbour
+            PRIMARY KEY (gap_id, paper_id)
+        );
+        """,
+    ),
+    (
+        "0700_runs",
+        """
+        -- Experiment runs (gapscope run): one row per run folder; gap_id has no foreign key because
+        -- gaps may be rebuilt (the maps area owns that table), the papers link does.
+        CREATE TABLE runs (
+            id TEXT PRIMARY KEY,                     -- the run folder's name: 20261125-183001-digits-mlp-ab12
+            name TEXT NOT NULL,
+            spec_path TEXT,
+            spec TEXT NOT NULL,                      -- the spec as run (TOML)
+            folder TEXT NOT NULL,
+            status TEXT NOT NULL,                    -- running | done | cancelled | diverged | failed
+            gap_id INTEGER,
+            metrics TEXT NOT NULL DEFAULT '{}',      -- JSON {metric: mean over folds}
+            message TEXT,
+            created_at TEXT NOT NULL,
+            finished_at TEXT
+        );
+        CREATE INDEX runs_gap ON runs(gap_id);
+        CREATE TABLE run_papers (
+            run_id TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            PRIMARY KEY (run_id, paper_id)
+        );
+        CREATE INDEX run_papers_paper ON run_papers(paper_id);
+        """,
+    ),
+    (
         "0400_embeddings_facets",
         """
         -- Vectors, stored once per (model, hash of the embedded text): nothing is embedded twice.

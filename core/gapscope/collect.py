@@ -1,0 +1,508 @@
+"""Collecting from arXiv and Google Scholar: resumable, polite, and honest about failure.
+
+A collect walks its source page by page and hands the records to :func:`gapscope.ingest.ingest_papers`
+(the same dedup and merge as a file import; the ``imports`` row with kind 'collect' is the collect
+log). After each committed batch the cursor in ``collect_cursors`` moves past the pages that batch
+finished, so an interrupted collect (Ctrl-C, a crash, a block, the network gone) continues from
+there on the next run with the same arguments. A failure never throws away what was fetched: the
+pages already read are committed first, then the error is raised with the report attached.
+
+Endpoints: ``$GAPSCOPE_ARXIV_URL`` / ``$GAPSCOPE_SCHOLAR_URL`` > library settings
+``collect.arxiv_url`` / ``collect.scholar_url`` > the public endpoints. Proxy: setting
+``collect.proxy`` (one URL, or {"http": ..., "https": ...}); the usual HTTP(S)_PROXY variables work too.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import time
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta, timezone
+from typing import Any, Callable, Iterator, Optional, Sequence, Union
+
+from .ingest import ingest_papers
+from .jobs import Cancelled, CancelToken, ProgressFn, check, report
+from .models import ImportReport, Paper, RecordError
+from .sources import arxiv_api as ax
+from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
+from .store.library import Library, now_iso
+
+DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
+ENDPOINT_ENV = {"arxiv": "GAPSCOPE_ARXIV_URL", "scholar": "GAPSCOPE_SCHOLAR_URL"}
+ENDPOINT_SETTING = {"arxiv": "collect.arxiv_url", "scholar": "collect.scholar_url"}
+ENDPOINT_DEFAULT = {"arxiv": ax.DEFAULT_ARXIV_URL, "scholar": DEFAULT_SCHOLAR_URL}
+# Settings a user may change (`gapscope settings set KEY VALUE`), with their defaults.
+COLLECT_SETTINGS: dict[str, Any] = {
+    "collect.arxiv_url": ax.DEFAULT_ARXIV_URL,
+    "collect.scholar_url": DEFAULT_SCHOLAR_URL,
+    "collect.proxy": None,
+    "collect.timeout_s": 60.0,  # a 2,000-entry arXiv page can take tens of seconds to come
+    "collect.max_retries": 5,
+    "collect.arxiv_interval_s": ax.MIN_INTERVAL_S,
+    "collect.arxiv_page_size": ax.MAX_PAGE_SIZE,
+    "collect.scholar_interval_s": 5.0,
+}
+NEW_OVERLAP = timedelta(days=1)  # arXiv's index lags submissions; re-reading a day costs nothing
+NEW_DEFAULT_SPAN = timedelta(days=7)  # a first "new in these categories" with no --since
+
+
+class CollectError(Exception):
+    """The collect stopped early. ``report`` says what was kept (everything committed so far)."""
+
+    def __init__(self, message: str, report: Optional["CollectReport"] = None) -> None:
+        super().__init__(message)
+        self.report = report
+
+
+class CollectBlocked(CollectError):
+    """The source refused us (403, a "not a robot" page, too many tries). What came before is kept."""
+
+
+@dataclass
+class CollectReport(ImportReport):
+    query: str = ""
+    total: Optional[int] = None  # results the source says the query has
+    pages: int = 0
+    requests: int = 0
+    retries: int = 0
+    waited_s: float = 0.0
+    resumed_from: Optional[dict] = None  # the cursor this run started from, when it resumed
+    blocked: bool = False
+    message: str = ""
+    events: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d = super().to_dict()
+        d.update(query=self.query, total=self.total, pages=self.pages, requests=self.requests,
+                 retries=self.retries, waited_s=round(self.waited_s, 1), resumed=self.resumed_from is not None,
+                 blocked=self.blocked, message=self.message)
+        return d
+
+
+# --- settings -------------------------------------------------------------------------------------
+def endpoint(lib: Library, source: str) -> str:
+    return (os.environ.get(ENDPOINT_ENV[source]) or lib.get_setting(ENDPOINT_SETTING[source])
+            or ENDPOINT_DEFAULT[source]).rstrip("/")
+
+
+def proxies(lib: Library) -> Optional[dict]:
+    value = lib.get_setting("collect.proxy")
+    if not value:
+        return None
+    if isinstance(value, str):
+        return {"http": value, "https": value}
+    return dict(value)
+
+
+def setting(lib: Library, key: str) -> Any:
+    return lib.get_setting(key, COLLECT_SETTINGS[key])
+
+
+def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -> Callable[[float], None]:
+    """``sleep`` that stops with Cancelled when the user cancels (a backoff can last minutes)."""
+    if cancel is None:
+        return sleep
+
+    def wait(seconds: float) -> None:
+        check(cancel)
+        if sleep is not time.sleep:  # an injected sleep (tests): no real waiting to cut short
+            sleep(seconds)
+            check(cancel)
+            return
+        end = time.monotonic() + seconds
+        while (left := end - time.monotonic()) > 0:
+            time.sleep(min(left, 0.2))
+            check(cancel)
+
+    return wait
+
+
+def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep) -> PoliteFetcher:
+    interval = float(setting(lib, "collect.arxiv_interval_s" if source == "arxiv" else "collect.scholar_interval_s"))
+    if source == "arxiv" and "arxiv.org" in endpoint(lib, "arxiv"):
+        interval = max(interval, ax.MIN_INTERVAL_S)  # the API's terms; a shorter interval is for mirrors and tests
+    return PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "collect.timeout_s")),
+                         max_retries=int(setting(lib, "collect.max_retries")), proxies=proxies(lib),
+                         backoff_base=max(interval, 1.0), sleep=sleep)
+
+
+# --- cursors --------------------------------------------------------------------------------------
+def cursor_key(source: str, params: dict) -> str:
+    blob = json.dumps(params, sort_keys=True, default=str)
+    return f"{source}:{hashlib.sha1(blob.encode()).hexdigest()[:16]}"
+
+
+def load_cursor(lib: Library, key: str) -> Optional[dict]:
+    row = lib.conn.execute("SELECT state FROM collect_cursors WHERE key = ?", (key,)).fetchone()
+    return json.loads(row[0]) if row else None
+
+
+def save_cursor(lib: Library, key: str, source: str, query: str, state: dict) -> None:
+    with lib.transaction() as conn:
+        conn.execute(
+            "INSERT INTO collect_cursors (key, source, query, state, updated_at) VALUES (?, ?, ?, ?, ?)"
+            " ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
+            (key, source, query, json.dumps(state, default=str), now_iso()))
+
+
+def list_cursors(lib: Library) -> list[dict]:
+    return [dict(key=k, source=s, query=q, state=json.loads(st), updated_at=u) for k, s, q, st, u in
+            lib.conn.execute("SELECT key, source, query, state, updated_at FROM collect_cursors ORDER BY updated_at DESC")]
+
+
+# --- the run loop shared by both sources -----------------------------------------------------------
+class _Run:
+    """Feeds ``pages`` (each: records, the cursor state after it) to ingest and moves the cursor
+    once a page's records are committed."""
+
+    def __init__(self, lib: Library, rep: CollectReport, key: str, source: str, query: str,
+                 progress: Optional[ProgressFn], cancel: Optional[CancelToken]) -> None:
+        self.lib, self.rep, self.key, self.source, self.query = lib, rep, key, source, query
+        self.progress, self.cancel = progress, cancel
+        self.pending: list[tuple[int, dict]] = []  # (records handed over at the end of a page, state)
+        self.handed = 0
+        self.error: Optional[BaseException] = None
+        self.cancelled = False
+        self.state: Optional[dict] = None
+        self.limit: Optional[int] = None  # max_results, for the progress total
+
+    def records(self, pages: Iterator[tuple[list[Union[Paper, RecordError]], dict]]) -> Iterator:
+        try:
+            for recs, state in pages:
+                self.handed += len(recs)
+                self.pending.append((self.handed, state))
+                self.rep.pages += 1
+                yield from recs
+                if self.cancel is not None and self.cancel.cancelled:
+                    self.cancelled = True
+                    return
+        except FetchError as exc:
+            # End the stream normally so ingest commits what was read; the caller raises afterwards.
+            self.error = exc
+        except Cancelled:  # cancelled while waiting between requests
+            self.cancelled = True
+
+    def on_progress(self, done: int, total: int, message: str = "") -> None:
+        # Called by ingest right after a batch commits: `done` records are in the library.
+        state = None
+        while self.pending and self.pending[0][0] <= done:
+            state = self.pending.pop(0)[1]
+        if state is not None:
+            self.state = state
+            save_cursor(self.lib, self.key, self.source, self.query, state)
+        total = self.rep.total or 0
+        if self.limit is not None:
+            total = min(total, self.limit) if total else self.limit
+        report(self.progress, done, total, message)
+
+    def run(self, pages, batch_size: int, fetcher: PoliteFetcher, final_state: Callable[[Optional[dict]], dict]) -> CollectReport:
+        rep = self.rep
+        try:
+            ingest_papers(self.lib, self.records(pages), kind="collect", source=self.source, target=self.query,
+                          batch_size=max(1, batch_size), progress=self.on_progress, report_obj=rep)
+        finally:
+            st = fetcher.stats
+            rep.requests, rep.retries, rep.waited_s, rep.events = st.requests, st.retries, st.waited_s, list(st.events)
+        if self.pending:  # records committed by the last flush
+            self.on_progress(rep.read, rep.total or 0)
+        self._mark_interrupted()
+        self.cancelled = self.cancelled or rep.cancelled
+        if self.error is None and not self.cancelled:
+            save_cursor(self.lib, self.key, self.source, self.query, final_state(self.state))
+            return rep
+        if self.cancelled:
+            rep.cancelled = True
+            self._log("cancelled", "cancelled by the user; run the same collect again to continue")
+            return rep
+        exc = self.error
+        if isinstance(exc, SourceBlocked):
+            rep.blocked = True
+            rep.message = str(exc)
+            self._log("blocked", rep.message)
+            raise CollectBlocked(rep.message, rep) from exc
+        if isinstance(exc, ax.ArxivQueryError):
+            rep.message = f"{exc} (check the query syntax or the ids; nothing to retry)"
+        else:
+            rep.message = f"{exc}. What was read is kept; run the same collect again to continue from there."
+        self._log("failed", rep.message)
+        raise CollectError(rep.message, rep) from exc
+
+    def _mark_interrupted(self) -> None:
+        """Earlier runs of this collect still 'running' in the log died without a word (killed,
+        crashed, power cut): say so, and which run continued them."""
+        with self.lib.transaction() as conn:
+            conn.execute(
+                "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
+                " message = ? WHERE kind = 'collect' AND source = ? AND target = ? AND status = 'running' AND id < ?",
+                (now_iso(), f"stopped without finishing (killed or crashed); collect #{self.rep.import_id} continued it",
+                 self.source, self.query, self.rep.import_id))
+
+    def _log(self, status: str, message: str) -> None:
+        kept = f" ({self.rep.added} new and {self.rep.merged} merged papers kept)"
+        with self.lib.transaction() as conn:
+            conn.execute("UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ?",
+                         (status, message + kept, now_iso(), self.rep.import_id))
+
+
+# --- arXiv ----------------------------------------------------------------------------------------
+def _as_dt(value: Union[str, datetime, None], end: bool = False) -> Optional[datetime]:
+    if value is None or isinstance(value, datetime):
+        return value
+    return ax.parse_date(value, end=end)
+
+
+def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), categories: Sequence[str] = (),
+                  max_results: Optional[int] = None, since: Union[str, datetime, None] = None,
+                  until: Union[str, datetime, None] = None, sort: Optional[str] = None,
+                  page_size: Optional[int] = None, restart: bool = False,
+                  progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                  sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
+                  now: Optional[datetime] = None) -> CollectReport:
+    """Collect from the arXiv API: a query (any arXiv syntax), a list of ids, or everything new in
+    ``categories`` since the last such collect (or ``since``).
+
+    Runs resume: the same arguments after an interrupted run continue from the saved cursor
+    (``restart=True`` starts over). Raises CollectError (with ``.report``) when the API fails for
+    good; ArxivQueryError-caused errors name what arXiv rejected."""
+    if sum(bool(x) for x in (query, ids, categories)) != 1:
+        raise ValueError("give exactly one of: a query, ids, or categories")
+    now = now or datetime.now(timezone.utc).replace(second=0, microsecond=0)
+    since_dt, until_dt = _as_dt(since), _as_dt(until, end=True)
+    size = int(page_size or setting(lib, "collect.arxiv_page_size"))
+    size = max(1, min(size, ax.MAX_PAGE_SIZE, max_results or ax.MAX_PAGE_SIZE))
+    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel))
+    url = endpoint(lib, "arxiv")
+
+    bad_ids: list[RecordError] = []
+    new_key = None
+    if ids:
+        good, bad_ids = ax.check_ids(ids)
+        label = "ids: " + " ".join(ids)
+        params = {"ids": good}
+    elif categories:
+        query = ax.categories_query(categories)
+        label = "new in " + " ".join(categories)
+        new_key = "arxiv-new:" + " ".join(sorted(categories))
+        memory = load_cursor(lib, new_key) or {}
+        if since_dt is None:
+            last = memory.get("last_submitted")
+            since_dt = (datetime.fromisoformat(last) - NEW_OVERLAP) if last else now - NEW_DEFAULT_SPAN
+        until_dt = until_dt or now
+        sort = "oldest"
+        params = {"new": sorted(categories)}
+    else:
+        label = query
+        if since_dt or until_dt:
+            sort = "oldest"  # date windows walk forward in time, so the cursor stays valid
+        params = {"query": query, "since": since_dt, "until": until_dt}
+    sort = sort or "relevance"
+    params.update(max=max_results, sort=sort, size=size)
+    params = json.loads(json.dumps(params, default=str))  # dates as text: the cursor is JSON
+    key = new_key or cursor_key("arxiv", params)
+    rep = CollectReport(source="arxiv", query=label)
+
+    state = None if restart else _resumable(load_cursor(lib, key), params)
+    if state is not None:
+        rep.resumed_from = dict(state)
+    else:
+        state = {"params": params, "units": None, "u": 0, "start": 0, "collected": 0, "done": False,
+                 "max_published": None}
+    if new_key:
+        state.setdefault("last_submitted", memory.get("last_submitted"))
+
+    def plan() -> list[dict]:
+        if ids:
+            good = params["ids"]
+            step = min(size, 200)  # keep the URL short
+            return [{"ids": good[i:i + step]} for i in range(0, len(good), step)]
+        lo, hi = since_dt, until_dt
+        if lo is None and hi is None and max_results is not None and max_results <= ax.MAX_PER_QUERY:
+            return [{"query": query}]
+        lo, hi = lo or ax.ARXIV_EPOCH, hi or now
+        if max_results is not None and max_results <= ax.MAX_PER_QUERY:
+            return [{"query": ax.windowed_query(query, ax.Window(lo, hi))}]
+        if not (since_dt or until_dt):
+            total = ax.count_results(fetcher, url, query)
+            if total <= ax.MAX_PER_QUERY:
+                return [{"query": query}]
+            nonlocal_sort[0] = "oldest"
+        windows = ax.plan_windows(lambda w: ax.count_results(fetcher, url, ax.windowed_query(query, w)), lo, hi,
+                                  limit=ax.MAX_PER_QUERY)
+        return [{"query": ax.windowed_query(query, w), "count": w.count} for w in windows]
+
+    nonlocal_sort = [sort]
+
+    def pages() -> Iterator[tuple[list, dict]]:
+        if bad_ids and not state["units"]:
+            yield list(bad_ids), dict(state)
+        if state["units"] is None:
+            state["units"] = plan()
+            state["sort"] = nonlocal_sort[0]
+        s = state.get("sort", sort)
+        while state["u"] < len(state["units"]):
+            unit = state["units"][state["u"]]
+            search = ax.make_search(unit.get("query", ""), unit.get("ids", ()), s)
+            while True:
+                if max_results is not None and state["collected"] >= max_results:
+                    return
+                want = size if max_results is None else min(size, max_results - state["collected"])
+                if unit.get("ids"):
+                    want = len(unit["ids"])
+                page = ax.fetch_page(fetcher, url, search, state["start"], want)
+                units = state["units"]
+                rep.total = page.total if len(units) == 1 else (sum(u.get("count", 0) for u in units) or None)
+                papers, bad = [], []
+                for r in page.results:
+                    try:
+                        papers.append(ax.result_to_paper(r))
+                    except ValueError as exc:
+                        bad.append(RecordError(f"arXiv entry {r.entry_id}", str(exc)))
+                if max_results is not None:
+                    papers = papers[:max_results - state["collected"]]
+                recs: list[Union[Paper, RecordError]] = list(papers) + bad
+                if unit.get("ids"):
+                    found = {p.arxiv_id for p in papers} | {p.arxiv_id_versioned for p in papers}
+                    recs += [RecordError(f"arXiv id {i}", "arXiv has no paper with this id")
+                             for i in unit["ids"] if i not in found and ax.split_arxiv_id(i)[0] not in found]
+                state["collected"] += len(papers)
+                state["start"] += len(page.results)
+                for p in papers:
+                    mp = p.raw.get("published")
+                    if mp and (state["max_published"] is None or mp > state["max_published"]):
+                        state["max_published"] = mp
+                finished_unit = bool(unit.get("ids")) or not page.results or state["start"] >= page.total
+                if finished_unit:
+                    state["u"] += 1
+                    state["start"] = 0
+                yield recs, json.loads(json.dumps(state))
+                if finished_unit:
+                    break
+
+    def final(last: Optional[dict]) -> dict:
+        done = dict(last or state, done=True)
+        if new_key:
+            prev = done.get("last_submitted")
+            latest = max(filter(None, [prev, done.get("max_published")]), default=None)
+            done["last_submitted"] = latest
+        return done
+
+    run = _Run(lib, rep, key, "arxiv", label, progress, cancel)
+    run.limit = max_results
+    return run.run(pages(), size, fetcher, final)
+
+
+def _resumable(saved: Optional[dict], params: dict) -> Optional[dict]:
+    """The saved state when it is an unfinished run of the same collect."""
+    if not saved or saved.get("done") or saved.get("units") is None:
+        return None
+    if json.loads(json.dumps(saved.get("params"), default=str)) != json.loads(json.dumps(params, default=str)):
+        return None
+    return saved
+
+
+# --- Google Scholar -------------------------------------------------------------------------------
+def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 100, year_low: Optional[int] = None,
+                    year_high: Optional[int] = None, fill_from_arxiv: bool = True, arxiv_title_lookups: int = 20,
+                    restart: bool = False, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                    sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
+                    arxiv_fetcher: Optional[PoliteFetcher] = None) -> CollectReport:
+    """Collect a Google Scholar search (result snippets: abstracts marked truncated), then replace
+    snippets with full arXiv abstracts where the paper is on arXiv: by the arXiv link Scholar shows,
+    else by an exact-title search on arXiv (at most ``arxiv_title_lookups`` of them, 3 s each).
+
+    A block (403, a "not a robot" page) raises CollectBlocked after committing everything read
+    before it; the cursor lets the next run continue from the blocked page."""
+    from .sources import scholar as sch
+
+    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel))
+    params = {"query": query, "year_low": year_low, "year_high": year_high, "max": max_results}
+    key = cursor_key("scholar", params)
+    rep = CollectReport(source="scholar", query=query)
+    saved = None if restart else load_cursor(lib, key)
+    if saved and not saved.get("done") and saved.get("next"):
+        state = saved
+        rep.resumed_from = dict(saved)
+    else:
+        state = {"params": params, "next": sch.search_path(query, year_low, year_high), "collected": 0,
+                 "done": False}
+    client = sch.ScholarClient(endpoint(lib, "scholar"), fetcher)
+
+    def pages() -> Iterator[tuple[list, dict]]:
+        while state["next"] and (max_results is None or state["collected"] < max_results):
+            papers, nxt, total = client.search_page(state["next"])
+            if total is not None:
+                rep.total = total
+            if not papers:
+                rep.events.append(f"no results readable on {state['next']}: nothing found, or Scholar changed its layout")
+            if max_results is not None:
+                papers = papers[:max_results - state["collected"]]
+            state["collected"] += len(papers)
+            state["next"] = nxt
+            yield list(papers), json.loads(json.dumps(state))
+
+    run = _Run(lib, rep, key, "scholar", query, progress, cancel)
+    run.limit = max_results
+    try:
+        run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))
+    finally:
+        if fill_from_arxiv and rep.import_id is not None and not rep.cancelled:
+            _fill_from_arxiv(lib, rep, arxiv_title_lookups, sleep, arxiv_fetcher)
+    return rep
+
+
+def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep, fetcher) -> None:
+    """Full abstracts for this collect's Scholar snippets whose paper is on arXiv."""
+    rows = lib.conn.execute(
+        "SELECT DISTINCT p.id, p.title, p.arxiv_id, p.authors FROM source_records s JOIN papers p ON p.id = s.paper_id"
+        " WHERE s.source = 'scholar' AND s.import_id = ? AND (p.abstract_truncated = 1 OR p.abstract = '')"
+        " ORDER BY p.id", (rep.import_id,)).fetchall()
+    ids = [ax_id for _, _, ax_id, _ in rows if ax_id]
+    fetcher = fetcher or make_fetcher(lib, "arxiv", sleep)
+    if ids:
+        try:
+            sub = collect_arxiv(lib, ids=ids, sleep=sleep, fetcher=fetcher, restart=True)
+            rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(ids)} papers (by their arXiv links)")
+        except CollectError as exc:
+            rep.events.append(f"could not fill abstracts from arXiv: {exc}")
+            return
+    by_title = [(pid, t, a) for pid, t, ax_id, a in rows if not ax_id][:max(0, title_lookups)]
+    if not by_title:
+        return
+    found: list[Paper] = []
+    try:
+        for pid, title, authors in by_title:
+            hit = _arxiv_title_match(fetcher, endpoint(lib, "arxiv"), title, authors)
+            if hit is not None:
+                found.append(hit)
+                # Same title and first author: the same paper. Say so, so that the arXiv record
+                # merges into it even where Scholar's year or venue differ.
+                with lib.transaction() as conn:
+                    if not conn.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (hit.arxiv_id,)).fetchone():
+                        conn.execute("UPDATE papers SET arxiv_id = ? WHERE id = ? AND arxiv_id IS NULL", (hit.arxiv_id, pid))
+    except FetchError as exc:
+        rep.events.append(f"arXiv title lookups stopped: {exc}")
+    if found:
+        sub = ingest_papers(lib, found, kind="collect", source="arxiv", target=f"arXiv abstracts for Scholar: {rep.query}")
+        rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(by_title)} papers (by exact title)")
+    else:
+        rep.events.append(f"filled from arXiv: 0 of {len(by_title)} papers (by exact title)")
+
+
+def _arxiv_title_match(fetcher: PoliteFetcher, url: str, title: str, authors: str) -> Optional[Paper]:
+    import re
+
+    from .sources.dedup import first_author_key, normalize_title
+
+    words = re.sub(r"[^\w\s\-]", " ", title).split()
+    if len(words) < 3 or title.startswith("\u2026"):
+        return None  # too short to be sure, or Scholar cut the title
+    page = ax.fetch_page(fetcher, url, ax.make_search(f'ti:"{" ".join(words)}"'), 0, 5)
+    want = normalize_title(title)
+    author = first_author_key([a for a in authors.split("; ") if a])
+    for r in page.results:
+        p = ax.result_to_paper(r)
+        if normalize_title(p.title) == want and (author is None or first_author_key(p.authors) == author):
+            return p
+    return None

@@ -1,0 +1,209 @@
+"""`gapscope collect arxiv | scholar | log | cursors` and `gapscope settings get | set | list`."""
+
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
+                     pass_library, progress_bar)
+
+
+@click.group()
+def collect() -> None:
+    """Collect papers from arXiv or Google Scholar (resumable: run the same command again to continue)."""
+
+
+def _finish(report, as_json: bool, code: int = 0) -> None:
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        bits = [f"read {report.read}", f"added {report.added}", f"merged {report.merged}",
+                f"already there {report.unchanged}", f"bad {len(report.errors)}"]
+        head = f"{report.source} {report.query!r}: " + ", ".join(bits)
+        if report.total is not None:
+            head += f" (the source reports {report.total} results)"
+        click.echo(head)
+        click.echo(f"{report.requests} requests, {report.retries} retries, {report.waited_s:.0f} s waiting"
+                   + (" (resumed from the saved cursor)" if report.resumed_from else ""), err=True)
+        for e in report.events[-10:]:
+            click.secho(f"  {e}", fg="yellow", err=True)
+        for err in report.errors[:20]:
+            click.secho(f"  {err}", fg="yellow", err=True)
+        if report.cancelled:
+            click.echo("cancelled: what was collected is kept; run the same command again to continue", err=True)
+    if report.cancelled:
+        code = EXIT_CANCELLED
+    elif not code and report.errors:
+        code = EXIT_PARTIAL
+    sys.exit(code)
+
+
+def _failed(exc, as_json: bool) -> None:
+    from ..collect import CollectBlocked
+
+    code = EXIT_BLOCKED if isinstance(exc, CollectBlocked) else EXIT_ERROR
+    rep = exc.report
+    if as_json:
+        emit_json(dict(rep.to_dict() if rep else {}, error=str(exc)))
+    else:
+        if rep is not None:
+            click.echo(f"kept: added {rep.added}, merged {rep.merged}, already there {rep.unchanged} "
+                       f"({rep.requests} requests)", err=True)
+        click.secho(f"error: {exc}", fg="red", err=True)
+    sys.exit(code)
+
+
+@collect.command("arxiv")
+@click.argument("query", nargs=-1)
+@click.option("--ids", "ids", multiple=True, help="arXiv ids (2501.01234, 2501.01234v2, hep-th/9901001); repeat or comma-separate.")
+@click.option("--new-in", "new_in", multiple=True, metavar="CATEGORY",
+              help="Everything new in these categories (cs.LG ...) since the last such collect (or --since).")
+@click.option("--max", "max_results", type=click.IntRange(min=1), help="Stop after this many papers.")
+@click.option("--since", help="Only papers submitted on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only papers submitted on or before this date (YYYY-MM-DD).")
+@click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "updated"]),
+              help="Result order (default: relevance; oldest-first whenever dates are given).")
+@click.option("--page-size", type=click.IntRange(1, 2000), help="Results per request (default 2000, the API maximum).")
+@click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
+@click.option("--json", "as_json", is_flag=True, help="Print the collect report as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_library
+def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, page_size, restart, as_json, quiet) -> None:
+    """Collect from the arXiv API. QUERY is arXiv query syntax: `ti:transformer AND cat:cs.CL`,
+    `au:hinton`, `abs:"graph neural" ANDNOT cat:cs.LG` ...
+
+    One request per 3 s (the API's terms), pages of up to 2,000, queries over 30,000 results split
+    into date windows. Endpoint: $GAPSCOPE_ARXIV_URL or setting collect.arxiv_url.
+    Exit codes: 0 done, 1 failed (what was read is kept), 3 some ids not found, 130 cancelled."""
+    from ..collect import CollectError, collect_arxiv
+
+    q = " ".join(query)
+    id_list = [i for part in ids for i in part.replace(",", " ").split()]
+    cats = [c for part in new_in for c in part.replace(",", " ").split()]
+    if sum(bool(x) for x in (q, id_list, cats)) != 1:
+        fail("give a QUERY, or --ids, or --new-in (exactly one)", EXIT_USAGE)
+    lib = ref.open(create=True)
+    try:
+        with progress_bar("collect arxiv", enabled=not quiet and not as_json) as (progress, cancel):
+            rep = collect_arxiv(lib, q, ids=id_list, categories=cats, max_results=max_results, since=since,
+                                until=until, sort=sort, page_size=page_size, restart=restart,
+                                progress=progress, cancel=cancel)
+    except CollectError as exc:
+        _failed(exc, as_json)
+    except ValueError as exc:
+        fail(str(exc), EXIT_USAGE)
+    _finish(rep, as_json)
+
+
+@collect.command("scholar")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--year-low", type=int, help="Only results from this year on.")
+@click.option("--year-high", type=int, help="Only results up to this year.")
+@click.option("--no-arxiv-fill", is_flag=True, help="Do not look up results that link to arXiv for their full abstracts.")
+@click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True)
+@pass_library
+def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_fill, restart, as_json, quiet) -> None:
+    """Collect a Google Scholar search. Scholar shows snippets: abstracts are marked truncated and
+    filled from arXiv where the paper is there. Google blocks scrapers without warning: a block
+    ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait).
+    Endpoint: $GAPSCOPE_SCHOLAR_URL or setting collect.scholar_url."""
+    from ..collect import CollectError, collect_scholar
+
+    lib = ref.open(create=True)
+    try:
+        with progress_bar("collect scholar", enabled=not quiet and not as_json) as (progress, cancel):
+            rep = collect_scholar(lib, " ".join(query), max_results=max_results, year_low=year_low,
+                                  year_high=year_high, fill_from_arxiv=not no_arxiv_fill, restart=restart,
+                                  progress=progress, cancel=cancel)
+    except CollectError as exc:
+        _failed(exc, as_json)
+    _finish(rep, as_json)
+
+
+@collect.command("log")
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def collect_log(ref, limit, as_json) -> None:
+    """The collect log: query, when, how many new, how many merged, errors."""
+    rows = [e for e in ref.open().imports_log(10_000) if e["kind"] == "collect"][:limit]
+    if as_json:
+        emit_json(rows)
+        return
+    for e in rows:
+        click.echo(f"#{e['id']} {e['started_at']} {e['source']} {e['target']!r}: {e['status']}, read {e['read']}, "
+                   f"new {e['added']}, merged {e['merged']}, already there {e['unchanged']}, errors {len(e['errors'])}"
+                   + (f" - {e['message']}" if e["message"] else ""))
+
+
+@collect.command("cursors")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def collect_cursors(ref, as_json) -> None:
+    """Saved collect cursors: where an interrupted collect will continue, and what was done."""
+    from ..collect import list_cursors
+
+    rows = list_cursors(ref.open())
+    if as_json:
+        emit_json(rows)
+        return
+    for c in rows:
+        st = c["state"]
+        where = "done" if st.get("done") else f"unit {st.get('u', 0)}, start {st.get('start', 0)}, next {st.get('next', '')}"
+        click.echo(f"{c['key']} {c['source']} {c['query']!r}: {where} (collected {st.get('collected', 0)}, {c['updated_at']})")
+
+
+@click.group()
+def settings() -> None:
+    """Library settings (collect endpoints, proxy, politeness)."""
+
+
+@settings.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def settings_list(ref, as_json) -> None:
+    """Known settings with their current values."""
+    from ..collect import COLLECT_SETTINGS
+
+    lib = ref.open()
+    stored = {k: json.loads(v) for k, v in lib.conn.execute("SELECT key, value FROM settings")}
+    values = {**COLLECT_SETTINGS, **stored}
+    if as_json:
+        emit_json(values)
+        return
+    for k, v in sorted(values.items()):
+        click.echo(f"{k} = {json.dumps(v)}" + ("" if k in stored else "  (default)"))
+
+
+@settings.command("get")
+@click.argument("key")
+@pass_library
+def settings_get(ref, key) -> None:
+    from ..collect import COLLECT_SETTINGS
+
+    click.echo(json.dumps(ref.open().get_setting(key, COLLECT_SETTINGS.get(key))))
+
+
+@settings.command("set")
+@click.argument("key")
+@click.argument("value")
+@pass_library
+def settings_set(ref, key, value) -> None:
+    """Set KEY to VALUE (JSON, or plain text): `gapscope settings set collect.proxy http://host:3128`."""
+    try:
+        parsed = json.loads(value)
+    except json.JSONDecodeError:
+        parsed = value
+    ref.open(create=True).set_setting(key, parsed)
+    click.echo(f"{key} = {json.dumps(parsed)}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(collect)
+    main.add_command(settings)

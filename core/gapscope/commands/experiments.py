@@ -1,0 +1,262 @@
+"""`gapscope run SPEC | run --resume RUN_ID` and `gapscope runs list / show / compare / draft`.
+
+`gapscope run SPEC --events jsonl` streams one JSON object per line on stdout ({"event": "start" |
+"epoch" | "fold_end" | "checkpoint" | "warning" | "done" | "cancelled" | "error", "run_id", ...}); with
+--json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
+SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run folder
+cancelled and exits with code 130; `gapscope run --resume RUN_ID` finishes it.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import sys
+from pathlib import Path
+
+import click
+
+from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library
+
+
+def _runs_dir(ref, runs_dir):
+    return Path(runs_dir) if runs_dir else ref.path.parent / "runs"
+
+
+def _library_for_record(ref):
+    """The library to record runs in: the one named by --library/$GAPSCOPE_LIBRARY, or the default if it exists."""
+    if getattr(ref, "_path", None) or ref.path.exists():
+        return str(ref.path)
+    return None
+
+
+@click.command("run")
+@click.argument("spec", required=False, type=click.Path(dir_okay=False))
+@click.option("--resume", "resume_id", metavar="RUN_ID", help="Continue a cancelled run (id or folder).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a spec value, e.g. --set train.epochs=2 (repeatable; value read as TOML).")
+@click.option("--runs-dir", type=click.Path(file_okay=False), help="Where run folders go (default: <library folder>/runs).")
+@click.option("--events", type=click.Choice(["none", "jsonl"]), default="none",
+              help="jsonl: stream progress as one JSON object per line on stdout (for the desktop app).")
+@click.option("--json", "as_json", is_flag=True, help="End with one JSON summary line on stdout.")
+@click.option("--quiet", "-q", is_flag=True)
+@pass_library
+def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -> None:
+    """Run an experiment spec (TOML): k-fold training with fixed seeds, a run folder with the spec,
+    environment, per-epoch metrics, loss curves, best checkpoint and model card."""
+    from ..experiments.runner import EXIT_CANCELLED as RUN_CANCELLED, RunError, resume_run, run_spec
+    from ..experiments.spec import SpecError, load_spec
+    from ..jobs import CancelToken
+
+    if not spec and not resume_id:
+        fail("give a SPEC file or --resume RUN_ID", 2)
+    if spec and resume_id:
+        fail("give either a SPEC file or --resume RUN_ID, not both", 2)
+    cancel = CancelToken()
+
+    def on_signal(signum, frame):  # noqa: ANN001
+        if cancel.cancelled and signum == signal.SIGINT:
+            raise KeyboardInterrupt
+        cancel.cancel()
+
+    # SIGBREAK: what RunProcess.cancel() sends on Windows (CTRL_BREAK_EVENT)
+    for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGBREAK", None)):
+        if sig is not None:
+            signal.signal(sig, on_signal)
+
+    def emit(ev):
+        if events == "jsonl":
+            sys.stdout.write(json.dumps(ev, default=str) + "\n")
+            sys.stdout.flush()
+        elif not quiet:
+            kind = ev["event"]
+            if kind == "start":
+                click.echo(f"run {ev['run_id']} on {ev['device']}: {ev['dataset'].get('description', '')}", err=True)
+                click.echo(f"  folder {ev['folder']}", err=True)
+            elif kind == "fold_end":
+                click.echo(f"  seed {ev['seed']} fold {ev['fold']}: " + ", ".join(
+                    f"{k} {v:.4f}" for k, v in ev["metrics"].items()) + f" (best epoch {ev['best_epoch']})", err=True)
+            elif kind in ("warning", "error"):
+                click.secho(f"  {kind}: {ev['message']}", fg="yellow" if kind == "warning" else "red", err=True)
+            elif kind == "cancelled":
+                click.echo(f"cancelled: resume with `{ev['resume']}`", err=True)
+
+    lib_path = _library_for_record(ref)
+    try:
+        if resume_id:
+            summary = resume_run(resume_id, runs_dir=_runs_dir(ref, runs_dir), library_path=lib_path,
+                                 emit=emit, cancel=cancel)
+        else:
+            s = load_spec(spec, overrides)
+            rd = _runs_dir(ref, runs_dir)
+            rd.mkdir(parents=True, exist_ok=True)
+            summary = run_spec(s, runs_dir=rd, library_path=lib_path, emit=emit, cancel=cancel)
+    except SpecError as exc:
+        code = EXIT_NOT_FOUND if "no such spec file" in str(exc) else EXIT_ERROR
+        if events == "jsonl":
+            emit({"event": "error", "run_id": None, "message": str(exc)})
+        fail(str(exc), code)
+    except RunError as exc:
+        if events == "jsonl":
+            emit({"event": "error", "run_id": resume_id, "message": str(exc)})
+        fail(str(exc), EXIT_NOT_FOUND)
+    if as_json:
+        emit_json({k: summary[k] for k in ("run_id", "status", "metrics", "folds", "std", "folder", "message")})
+    elif not quiet and events != "jsonl":
+        if summary["status"] == "done":
+            click.echo(f"done: " + ", ".join(f"{k} {v:.4f} ± {summary['std'][k]:.4f}"
+                                             for k, v in summary["metrics"].items()) + f"  ({summary['folder']})")
+        elif summary["status"] != "cancelled":
+            click.secho(f"{summary['status']}: {summary['message']}", fg="red", err=True)
+    status = summary["status"]
+    sys.exit(0 if status == "done" else RUN_CANCELLED if status == "cancelled" else EXIT_ERROR)
+
+
+@click.group()
+def runs() -> None:
+    """Experiment runs: list, show, compare, and draft a spec from a gap."""
+
+
+def _load_summary(ref, run, runs_dir):
+    from ..experiments.runner import RunError, find_run_folder, summary_of
+
+    try:
+        folder = find_run_folder(run, _runs_dir(ref, runs_dir), _library_for_record(ref))
+    except RunError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    return folder, summary_of(folder.read_json("status.json"))
+
+
+@runs.command("list")
+@click.option("--gap", "gap_id", type=int, help="Only runs linked to this gap.")
+@click.option("--paper", help="Only runs linked to this paper (library id, arXiv id or DOI).")
+@click.option("--runs-dir", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
+    """Runs recorded in the library (or, without a library, the folders in --runs-dir)."""
+    from ..experiments.runner import RunFolder, summary_of
+    from ..experiments.store import list_runs
+
+    rows = []
+    if ref.path.exists():
+        lib = ref.open()
+        pid = None
+        if paper:
+            from ..store import LibraryError
+
+            try:
+                pid = lib.resolve(paper)
+            except LibraryError as exc:
+                fail(str(exc), EXIT_NOT_FOUND)
+        rows = list_runs(lib, gap_id=gap_id, paper_id=pid)
+        for r in rows:  # the folder knows best whether a "running" run is still alive
+            st = Path(r["folder"]) / "status.json"
+            if r["status"] == "running" and st.is_file():
+                r["status"] = summary_of(RunFolder(st.parent).read_json("status.json"))["status"]
+    if not rows and gap_id is None and paper is None:
+        rd = _runs_dir(ref, runs_dir)
+        for st in sorted(rd.glob("*/status.json"), reverse=True) if rd.is_dir() else []:
+            s = summary_of(RunFolder(st.parent).read_json("status.json"))
+            rows.append({"id": s["run_id"], "status": s["status"], "metrics": s["metrics"], "folder": s["folder"],
+                         "gap_id": None, "papers": []})
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        m = ", ".join(f"{k} {v:.4f}" for k, v in r["metrics"].items())
+        link = f" gap #{r['gap_id']}" if r.get("gap_id") is not None else ""
+        click.echo(f"{r['id']:<44} {r['status']:<10} {m}{link}")
+    if not rows:
+        click.echo("no runs", err=True)
+
+
+@runs.command("show")
+@click.argument("run")
+@click.option("--runs-dir", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def runs_show(ref, run, runs_dir, as_json) -> None:
+    """One run: status, metrics per fold, folder, and the gap and papers it is linked to."""
+    folder, s = _load_summary(ref, run, runs_dir)
+    status = folder.read_json("status.json")
+    s.update(gap_id=status.get("gap_id"), papers=status.get("papers"), dataset=status.get("dataset"),
+             started_at=status.get("started_at"), finished_at=status.get("finished_at"))
+    if as_json:
+        emit_json(s)
+        return
+    click.secho(f"{s['run_id']}  [{s['status']}]", bold=True)
+    click.echo(f"folder: {s['folder']}")
+    if s.get("message"):
+        click.echo(s["message"])
+    if s["gap_id"] is not None or s["papers"]:
+        click.echo(f"gap: {s['gap_id']}  papers: {', '.join(map(str, s['papers'] or []))}")
+    for f in s["folds"]:
+        click.echo(f"  seed {f['seed']} fold {f['fold']}: " + ", ".join(f"{k} {v:.4f}" for k, v in f["metrics"].items())
+                   + f"  (best epoch {f['best_epoch']} of {f['epochs']})")
+    for k, v in s["metrics"].items():
+        click.echo(f"{k}: {v:.4f} ± {s['std'][k]:.4f}")
+
+
+@runs.command("compare")
+@click.argument("variant")
+@click.argument("baseline")
+@click.option("--metric", help="Metric to compare (default: the first one of the runs).")
+@click.option("--runs-dir", type=click.Path(file_okay=False))
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def runs_compare(ref, variant, baseline, metric, runs_dir, as_json) -> None:
+    """Compare a variant run with its baseline over the same seeds and folds (paired tests, effect size)."""
+    from ..experiments.compare import CompareError, compare_runs
+
+    _, v = _load_summary(ref, variant, runs_dir)
+    _, b = _load_summary(ref, baseline, runs_dir)
+    try:
+        res = compare_runs(v, b, metric)
+    except CompareError as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json(res)
+        return
+    for w in res["warnings"]:
+        click.secho(f"warning: {w}", fg="yellow", err=True)
+    click.echo(click.wrap_text(res["summary"], 100))
+
+
+@runs.command("draft")
+@click.option("--gap", "gap_id", type=int, help="A gap of the library (gapscope gaps list).")
+@click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON (Gap.to_dict()).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout).")
+@pass_library
+def runs_draft(ref, gap_id, gap_json, output) -> None:
+    """Draft an experiment spec (TOML, with comments explaining each choice) from a gap."""
+    from ..experiments.draft import draft_spec_from_gap
+
+    lib = None
+    if gap_json:
+        gap = json.loads(Path(gap_json).read_text(encoding="utf-8"))
+    elif gap_id is not None:
+        lib = ref.open()
+        try:
+            from ..gaps import get_gap
+        except ImportError:
+            fail("gaps are not available in this build (gapscope.gaps missing); use --gap-json")
+        try:
+            gap = get_gap(lib, gap_id).to_dict()
+        except Exception as exc:  # unknown id
+            fail(f"gap {gap_id}: {exc}", EXIT_NOT_FOUND)
+    else:
+        fail("give --gap ID or --gap-json FILE", 2)
+    if lib is None and ref.path.exists():
+        lib = ref.open()
+    text = draft_spec_from_gap(gap, lib=lib)
+    if output:
+        Path(output).write_text(text, encoding="utf-8")
+        click.echo(f"wrote {output}; edit it, then: gapscope run {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+
+
+def register(main: click.Group) -> None:
+    main.add_command(run_cmd)
+    main.add_command(runs)

@@ -1,0 +1,243 @@
+"""`gapscope map [build] | map export | map show` and `gapscope gaps find | list | show | backtest`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+
+FACET_CHOICE = click.Choice(["topic", "method", "result", "limitation"])
+
+
+@click.group("map", invoke_without_command=True)
+@click.option("--facet", "facets", multiple=True, type=FACET_CHOICE,
+              help="Facet to map (repeatable; default: all four).")
+@click.option("--k", type=click.IntRange(1, 1000), default=None, help="Number of clusters (default: chosen from the data).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--collection", help="Map only the papers of this collection.")
+@click.option("--query", help="Map only the papers matching this full-text search.")
+@click.option("--before", metavar="DATE", help="Map only papers listed before DATE (YYYY-MM-DD).")
+@click.option("--stability-seeds", type=click.IntRange(0, 20), default=3, show_default=True,
+              help="Re-clusterings with other seeds used to score each cluster's stability.")
+@click.option("--json", "as_json", is_flag=True, help="Print the maps built (clusters, parameters) as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_library
+@click.pass_context
+def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, as_json, quiet) -> None:
+    """Build maps: FAISS spherical k-means over the method / result / limitation sentences and whole
+    abstracts (topic) of the library or a subset, with labels, sizes over time, a 2-D layout and
+    per-cluster stability. Stored in the library with the parameters, seed and model that made them."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..jobs import Cancelled
+    from ..maps import FACETS, build_maps
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        with progress_bar("map", enabled=not quiet and not as_json) as (progress, cancel):
+            ms = build_maps(lib, facets=facets or FACETS, k=k, seed=seed, collection=collection, query=query,
+                            before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel)
+    except Cancelled:
+        fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
+    except ImportError as exc:
+        fail(f"maps need the embeddings and facets of the library ({exc}); run `gapscope embed` first")
+    except (LibraryError, ValueError) as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_ERROR)
+    if as_json:
+        emit_json({f: {**m.summary(), "clusters": [c.to_dict() for c in m.clusters]} for f, m in ms.maps.items()})
+        return
+    for f, m in ms.maps.items():
+        click.echo(f"{f}: map {m.id}, {len(m.assignments)} papers, k={m.k}"
+                   f"{' (chosen from the data)' if m.params.get('k_auto') else ''}, {ms.timings[f]:.1f} s")
+        for c in sorted(m.clusters, key=lambda c: -c.size)[:8]:
+            click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label}")
+        if m.k > 8:
+            click.echo(f"  ... {m.k - 8} more (`gapscope map show --facet {f}`)")
+    for f, why in ms.skipped.items():
+        click.secho(f"{f}: not mapped ({why})", fg="yellow", err=True)
+
+
+@map_.command("export")
+@click.option("--facet", "facets", multiple=True, type=FACET_CHOICE, help="Facets to export (default: all).")
+@click.option("--json", "as_json", is_flag=True, help="JSON output (the only format; accepted for scripts).")
+@pass_library
+def map_export(ref, facets, as_json) -> None:
+    """The latest map of each facet as JSON: {"maps": {FACET: {"assignments": {PAPER_ID: CLUSTER}, "clusters": [...]}}}.
+    PAPER_ID is the arXiv id where the paper has one, else the library id."""
+    from ..maps import FACETS, export_maps
+
+    out = export_maps(ref.open(), facets or FACETS)
+    if not out["maps"]:
+        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+    emit_json(out)
+
+
+@map_.command("show")
+@click.option("--facet", type=FACET_CHOICE, default="topic", show_default=True)
+@click.option("--cluster", type=int, default=None, help="Show one cluster with its papers.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def map_show(ref, facet, cluster, as_json) -> None:
+    """The clusters of the latest map of a facet (or one cluster and its papers)."""
+    from ..maps import latest_map
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        m = latest_map(lib, facet)
+        if cluster is not None:
+            c = m.cluster(cluster)
+    except (LibraryError, KeyError) as exc:
+        fail(f"{exc}" if not isinstance(exc, KeyError) else f"no cluster {cluster} in the {facet} map", EXIT_NOT_FOUND)
+    if cluster is not None:
+        members = sorted(m.members(cluster), key=lambda p: -m.sims.get(p, 0.0))
+        if as_json:
+            emit_json({**c.to_dict(), "papers": members})
+            return
+        click.echo(f"{facet} cluster {c.id}: {c.label}  ({c.size} papers, stability {c.stability:.2f})")
+        click.echo(f"keywords: {', '.join(c.keywords)}")
+        click.echo(f"representative: {c.representative}")
+        click.echo(f"by month: {c.sizes_by_month}")
+        for p in lib.get_papers(members[:20]):
+            click.echo(f"  {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
+        return
+    if as_json:
+        emit_json({**m.summary(), "clusters": [c.to_dict() for c in m.clusters]})
+        return
+    click.echo(f"{facet} map {m.id} ({m.created_at}): {len(m.assignments)} papers, k={m.k}, seed {m.params.get('seed')},"
+               f" model {m.params.get('model')}")
+    for c in sorted(m.clusters, key=lambda c: -c.size):
+        click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label:<45} {c.representative[:70]}")
+
+
+@click.group()
+def gaps() -> None:
+    """Research gaps found in the maps: method x problem, unaddressed limitations, thin and growing regions."""
+
+
+def _print_gap(g, lib=None, full=False) -> None:
+    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}")
+    click.echo(f"    {g.statement}")
+    if full and lib is not None:
+        for p in lib.get_papers(g.evidence):
+            click.echo(f"      {g.roles.get(p.id, ''):<10} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
+    else:
+        click.echo(f"    evidence: {', '.join(map(str, g.evidence))}")
+
+
+@gaps.command("find")
+@click.option("--problem-facet", type=click.Choice(["result", "topic"]), default="result", show_default=True,
+              help="Which map stands for the problems methods are applied to.")
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True)
+@pass_library
+def gaps_find(ref, problem_facet, as_json, quiet) -> None:
+    """Detect gaps from the latest maps and store them (build maps first with `gapscope map`)."""
+    from ..gaps import find_gaps
+    from ..jobs import Cancelled
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        with progress_bar("gaps", enabled=not quiet and not as_json) as (progress, cancel):
+            found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet)
+    except Cancelled:
+        fail("cancelled: nothing stored", EXIT_CANCELLED)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    if as_json:
+        emit_json([g.to_dict() for g in found])
+        return
+    click.echo(f"{len(found)} gaps stored; the best ten:")
+    for g in found[:10]:
+        _print_gap(g)
+
+
+@gaps.command("list")
+@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_limitation", "thin_growing"]))
+@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def gaps_list(ref, type_, limit, as_json) -> None:
+    """The gaps of the latest `gaps find`, best first."""
+    from ..gaps import list_gaps
+
+    found = list_gaps(ref.open(), type=type_, limit=limit)
+    if as_json:
+        emit_json([g.to_dict() for g in found])
+        return
+    if not found:
+        click.echo("no gaps yet: run `gapscope map` then `gapscope gaps find`")
+    for g in found:
+        _print_gap(g)
+
+
+@gaps.command("show")
+@click.argument("gap_id", type=int)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def gaps_show(ref, gap_id, as_json) -> None:
+    """One gap with its evidence papers."""
+    from ..gaps import get_gap
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        g = get_gap(lib, gap_id)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    if as_json:
+        emit_json(g.to_dict())
+        return
+    _print_gap(g, lib, full=True)
+    if g.details:
+        click.echo(f"    details: {g.details}")
+
+
+@gaps.command("backtest")
+@click.option("--before", required=True, metavar="DATE", help="Find gaps with papers listed before DATE (YYYY-MM-DD).")
+@click.option("--k", "top_k", type=click.IntRange(1, 1000), default=20, show_default=True, help="Top-k gaps checked.")
+@click.option("--m", "min_filled", type=click.IntRange(1, 1000), default=3, show_default=True,
+              help="Later papers with both clusters needed to call a gap filled.")
+@click.option("--rare-max", type=click.IntRange(0, 1000), default=1, show_default=True,
+              help="A pair 'rarely meets' when at most this many earlier papers have both.")
+@click.option("--map-k", type=int, default=None, help="Clusters per map (default: chosen from the data).")
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True)
+@pass_library
+def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seed, as_json, quiet) -> None:
+    """How many of the top-k method x problem gaps found before DATE were filled after it, against a
+    popularity baseline (pairs by product of cluster sizes) and a random one (same candidate pairs)."""
+    from ..gaps import backtest
+    from ..jobs import Cancelled
+
+    lib = ref.open()
+    try:
+        with progress_bar("backtest", enabled=not quiet and not as_json) as (progress, cancel):
+            res = backtest(lib, before, k=top_k, m=min_filled, rare_max=rare_max, map_k=map_k, seed=seed,
+                           progress=progress, cancel=cancel)
+    except Cancelled:
+        fail("cancelled", EXIT_CANCELLED)
+    except ImportError as exc:
+        fail(f"the backtest needs the library's embeddings ({exc}); run `gapscope embed` first")
+    except ValueError as exc:
+        fail(str(exc), EXIT_ERROR)
+    if as_json:
+        emit_json(res)
+        return
+    ratio = res["ratio_vs_popularity"]
+    click.echo(f"before {before}: {res['papers_before']['both']} papers with method and result text; after: "
+               f"{res['papers_after']['both']}; {res['candidates']} candidate pairs, {res['filled_candidates']} filled")
+    click.echo(f"precision@{res['k']}: GapScope {res['precision_at_k']:.2f}, popularity {res['popularity_precision_at_k']:.2f},"
+               f" random {res['random_precision_at_k']:.2f}")
+    click.echo(f"ratio vs popularity: {'n/a (popularity found none)' if ratio is None else f'{ratio:.2f}x'}")
+    click.echo(f"filled = {res['filled_definition']}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(map_)
+    main.add_command(gaps)

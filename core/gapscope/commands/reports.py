@@ -1,0 +1,103 @@
+"""`gapscope report` (gap report as HTML / Markdown / PDF) and `gapscope export` (BibTeX, RIS,
+CSL-JSON, notes) of any selection."""
+
+from __future__ import annotations
+
+import click
+
+from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+
+
+@click.command()
+@click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default=None,
+              help="Report format (default: from the --output extension, else html).")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The report file to write.")
+@click.option("--collection", help="Report on this collection only (its papers, decisions and runs).")
+@click.option("--title", help="Report title.")
+@click.option("--json", "as_json", is_flag=True, help="Print a summary of what the report holds as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_library
+def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
+    """Write the gap report: corpus and how it was collected, the PRISMA screening flow, maps, ranked gaps
+    with evidence, experiment runs, included papers, notes, and what it takes to reproduce it.
+
+    HTML is one self-contained file (figures embedded, no scripts); Markdown writes its figures to
+    OUTPUT_files/ beside it. Sections whose step has not been run say so."""
+    from ..jobs import Cancelled
+    from ..reports import write_report
+    from ..store import LibraryError
+
+    if fmt is None:
+        ext = output.rsplit(".", 1)[-1].lower() if "." in output else ""
+        fmt = {"htm": "html", "html": "html", "md": "md", "markdown": "md", "pdf": "pdf"}.get(ext, "html")
+    lib = ref.open()
+    try:
+        with progress_bar(f"report {fmt}", enabled=not quiet and not as_json) as (progress, cancel):
+            d = write_report(lib, fmt, output, collection=collection, title=title, progress=progress, cancel=cancel)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except Cancelled:
+        fail("cancelled; no report written", EXIT_CANCELLED)
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    summary = {
+        "output": output, "format": fmt, "papers": d.corpus.papers, "identified": d.prisma.identified,
+        "screened": d.prisma.screened, "included": d.prisma.included, "excluded": d.prisma.excluded,
+        "maps": [m.facet for m in d.maps.maps], "gaps": len(d.gaps.gaps), "runs": len(d.experiments.runs),
+        "not_run": {name: sec.missing for name, sec in (("maps", d.maps), ("gaps", d.gaps),
+                                                         ("experiments", d.experiments), ("screening", d.prisma))
+                    if sec.missing},
+    }
+    if as_json:
+        emit_json(summary)
+        return
+    click.echo(f"wrote {output} ({fmt}): {summary['papers']} papers, {summary['screened']} screened, "
+               f"{summary['included']} included, {len(summary['maps'])} maps, {summary['gaps']} gaps, "
+               f"{summary['runs']} runs")
+    for name, why in summary["not_run"].items():
+        click.secho(f"  {name}: {why}", fg="yellow", err=True)
+
+
+@click.command()
+@click.argument("fmt", metavar="FORMAT", type=click.Choice(["bibtex", "ris", "csljson", "notes-md", "notes-json"]))
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
+              help="File to write ('-' for standard output).")
+@click.option("--collection", help="Only papers in this collection.")
+@click.option("--tag", help="Only papers with this tag.")
+@click.option("--query", help="Only papers matching this full-text search.")
+@click.option("--ids", help="Only these papers: library ids, arXiv ids or DOIs, separated by commas.")
+@click.option("--included", is_flag=True, help="Only papers whose current triage decision is include.")
+@click.option("--keep-math", is_flag=True,
+              help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
+@pass_library
+def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -> None:
+    """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
+    three), or its notes and highlights as Markdown or JSON. Filters combine (AND)."""
+    from ..exports import export_text, select_ids
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        chosen = select_ids(lib, collection=collection, tag=tag, query=query,
+                            ids=[i.strip() for i in ids.split(",") if i.strip()] if ids else None,
+                            included=included)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    text = export_text(lib, fmt, chosen, keep_math=keep_math)
+    if output == "-":
+        click.echo(text, nl=False)
+        return
+    from pathlib import Path
+
+    from ..reports.write import _atomic_write
+
+    try:
+        _atomic_write(Path(output), text.encode("utf-8"))
+    except OSError as exc:
+        fail(f"cannot write {output}: {exc.strerror or exc}")
+    click.echo(f"wrote {len(chosen)} paper(s) to {output} ({fmt})", err=True)
+
+
+def register(main: click.Group) -> None:
+    main.add_command(report)
+    main.add_command(export)

@@ -1,0 +1,33 @@
+"""Bibliography and annotation exports of any selection of papers: BibTeX, RIS, CSL-JSON (all three
+import into Zotero), and notes with highlights as Markdown or JSON."""
+
+from __future__ import annotations
+
+from .bibtex import to_bibtex
+from .csljson import to_csl_json
+from .notes import notes_json, notes_markdown
+from .ris import to_ris
+from .selection import included_ids, select_ids
+
+EXPORT_FORMATS = ("bibtex", "ris", "csljson", "notes-md", "notes-json")
+
+
+def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False) -> str:
+    """The export of ``paper_ids`` (in that order) as text in ``fmt`` (one of EXPORT_FORMATS).
+    ``keep_math``: BibTeX only, write ``$...$`` spans as LaTeX math (see bibtex.tex_escape)."""
+    if fmt == "notes-md":
+        return notes_markdown(lib, paper_ids)
+    if fmt == "notes-json":
+        return notes_json(lib, paper_ids)
+    papers = lib.get_papers(paper_ids)
+    if fmt == "bibtex":
+        return to_bibtex(papers, keep_math=keep_math)
+    if fmt == "ris":
+        return to_ris(papers)
+    if fmt == "csljson":
+        return to_csl_json(papers)
+    raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+
+
+__all__ = ["EXPORT_FORMATS", "export_text", "included_ids", "notes_json", "notes_markdown", "select_ids",
+           "to_bibtex", "to_csl_json", "to_ris"]

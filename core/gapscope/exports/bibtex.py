@@ -1,0 +1,157 @@
+"""BibTeX export that Zotero, BibTeX/biber and GapScope's own importer read back unchanged.
+
+Text fields (title, abstract, authors, journal) are escaped so that they mean exactly their text:
+``\\ { } & % $ # _ ~ ^`` become ``\\textbackslash{}``, ``\\textbraceleft{}``, ``\\&`` ... and a title
+holding LaTeX (``$\\ell_1$``) is written as that literal text, not as math, because that is what the
+library holds. Non-ASCII text is written as UTF-8. Identifier fields (doi, url, eprint) are verbatim.
+
+What is not kept: control characters (U+0000..U+001F, U+007F..U+009F) are dropped and runs of
+whitespace become one space, since BibTeX has no way to write them; no case protection braces are
+added (Zotero keeps the case as written; a BibTeX style may lower-case words).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from typing import Iterable, Optional
+
+from ..models import Paper
+from .names import split_name
+
+_ESCAPES = {
+    "\\": r"\textbackslash{}", "{": r"\textbraceleft{}", "}": r"\textbraceright{}",
+    "&": r"\&", "%": r"\%", "$": r"\$", "#": r"\#", "_": r"\_",
+    "~": r"\textasciitilde{}", "^": r"\textasciicircum{}",
+}
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
+def plain(s: Optional[str]) -> str:
+    """One line without control characters (what survives any bibliography format)."""
+    s = _CONTROL.sub("", s or "")
+    return re.sub(r"\s+", " ", s).strip()
+
+
+def tex_escape(s: Optional[str], keep_math: bool = False) -> str:
+    """Text as BibTeX that means exactly this text. With ``keep_math``, ``$...$`` spans with balanced
+    braces are written as they are, for LaTeX to typeset (arXiv titles are written that way); such a
+    span reads back through an importer as LaTeX, not as the same text."""
+    text = plain(s)
+    if not keep_math:
+        return "".join(_ESCAPES.get(ch, ch) for ch in text)
+    out, pos = [], 0
+    for m in _MATH.finditer(text):
+        if not _balanced(m.group()):
+            continue
+        out.append("".join(_ESCAPES.get(ch, ch) for ch in text[pos:m.start()]))
+        out.append(m.group())
+        pos = m.end()
+    out.append("".join(_ESCAPES.get(ch, ch) for ch in text[pos:]))
+    return "".join(out)
+
+
+_MATH = re.compile(r"(?<!\\)\$[^$]+?(?<!\\)\$")
+
+
+def _balanced(s: str) -> bool:
+    depth = 0
+    for i, ch in enumerate(s):
+        if ch in "{}" and i and s[i - 1] == "\\":
+            continue
+        depth += 1 if ch == "{" else -1 if ch == "}" else 0
+        if depth < 0:
+            return False
+    return depth == 0
+
+
+def _verbatim(s: Optional[str]) -> str:
+    # braces would end the field early; identifiers never need them
+    return plain(s).replace("{", "").replace("}", "")
+
+
+def _name_field(display: str) -> str:
+    """'Given Family' as BibTeX 'Family, Given' (with its particles and suffix kept in the family part)."""
+    name = split_name(plain(display))
+    # ' and ' separates authors in BibTeX: a name that contains the word gets it braced ({a}nd).
+    protect = lambda s: re.sub(r"(?<=\s)and(?=\s)", "{a}nd", tex_escape(s))  # noqa: E731
+    family = " ".join(p for p in (name.family, name.suffix) if p)
+    if "," in family:
+        # An importer splits 'Family, Given' at the first comma; an empty family part keeps the name whole.
+        return ", " + protect(plain(display))
+    if not name.given:
+        return protect(family)
+    return f"{protect(family)}, {protect(name.given)}"
+
+
+def _ascii_word(s: str) -> str:
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", s.lower())
+
+
+_STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward", "via", "from", "is"}
+
+
+def citation_key(p: Paper) -> str:
+    family = _ascii_word(split_name(plain(p.authors[0])).family) if p.authors else ""
+    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", p.title or "")]
+    word = next((w for w in words if w and w not in _STOP), "")
+    key = f"{family or 'anon'}{p.year or ''}{word[:20]}"
+    return key or f"paper{p.id}"
+
+
+def unique_keys(papers: Iterable[Paper]) -> list[str]:
+    """Citation keys, made unique with a, b, c ... suffixes in order of appearance."""
+    seen: dict[str, int] = {}
+    out = []
+    taken: set[str] = set()
+    for p in papers:
+        base = citation_key(p)
+        key = base
+        n = seen.get(base, 0)
+        while key in taken:
+            n += 1
+            key = base + _suffix(n)
+        seen[base] = n
+        taken.add(key)
+        out.append(key)
+    return out
+
+
+def _suffix(n: int) -> str:
+    s = ""
+    while n:
+        n, r = divmod(n - 1, 26)
+        s = chr(97 + r) + s
+    return s
+
+
+def entry(p: Paper, key: str, keep_math: bool = False) -> str:
+    fields: list[tuple[str, str]] = [("title", tex_escape(p.title, keep_math))]
+    if p.authors:
+        fields.append(("author", " and ".join(_name_field(a) for a in p.authors if plain(a))))
+    if p.year:
+        fields.append(("year", str(p.year)))
+    if p.published and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", p.published):
+        fields.append(("date", p.published))
+    if p.venue:
+        fields.append(("journal", tex_escape(p.venue)))
+    if p.doi:
+        fields.append(("doi", _verbatim(p.doi)))
+    if p.arxiv_id:
+        fields += [("eprint", _verbatim(p.arxiv_id)), ("archivePrefix", "arXiv")]
+        if p.primary_category:
+            fields.append(("primaryClass", _verbatim(p.primary_category)))
+    url = p.url or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else None)
+    if url:
+        fields.append(("url", _verbatim(url)))
+    if p.abstract:
+        fields.append(("abstract", tex_escape(p.abstract, keep_math)))
+    kind = "article" if p.venue else "misc"
+    body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
+    return f"@{kind}{{{key},\n{body}\n}}\n"
+
+
+def to_bibtex(papers: list[Paper], keep_math: bool = False) -> str:
+    keys = unique_keys(papers)
+    return "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))

@@ -1,0 +1,57 @@
+"""CSL-JSON export (the citation format of Zotero, Pandoc and citeproc)."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import Any
+
+from ..models import Paper
+from .bibtex import plain, unique_keys
+from .names import split_name
+
+
+def _author(display: str) -> dict[str, str]:
+    name = split_name(plain(display))
+    if not name.given:
+        return {"literal": name.family}
+    out = {"family": name.family, "given": name.given}
+    if name.suffix:
+        out["suffix"] = name.suffix
+    return out
+
+
+def _date_parts(p: Paper) -> list[int] | None:
+    if p.published and re.match(r"^\d{4}", p.published):
+        return [int(x) for x in p.published.split("-")[:3] if x.isdigit()]
+    return [p.year] if p.year else None
+
+
+def item(p: Paper, key: str) -> dict[str, Any]:
+    d: dict[str, Any] = {"id": key, "type": "article-journal" if p.venue else "article", "title": plain(p.title)}
+    if p.authors:
+        d["author"] = [_author(a) for a in p.authors if plain(a)]
+    parts = _date_parts(p)
+    if parts:
+        d["issued"] = {"date-parts": [parts]}
+    if p.venue:
+        d["container-title"] = plain(p.venue)
+    if p.doi:
+        d["DOI"] = p.doi
+    if p.arxiv_id:
+        d["URL"] = f"https://arxiv.org/abs/{p.arxiv_id}"
+        d["number"] = p.arxiv_id
+        d["publisher"] = "arXiv"
+        d["note"] = f"arXiv:{p.arxiv_id}" + (f" [{p.primary_category}]" if p.primary_category else "")
+    elif p.url:
+        d["URL"] = p.url
+    elif p.doi:
+        d["URL"] = f"https://doi.org/{p.doi}"
+    if p.abstract:
+        d["abstract"] = plain(p.abstract)
+    return d
+
+
+def to_csl_json(papers: list[Paper]) -> str:
+    keys = unique_keys(papers)
+    return json.dumps([item(p, k) for p, k in zip(papers, keys)], ensure_ascii=False, indent=2) + "\n"

@@ -1,0 +1,57 @@
+"""Notes and highlights of a selection, as Markdown (to read) or JSON (to process)."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from .text import md, paper_link
+from ..store.library import Library
+
+
+def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
+    out = []
+    for p in lib.get_papers(paper_ids):
+        notes = lib.notes_of(p.id)
+        highlights = [
+            {"id": i, "start": s, "end": e, "text": p.abstract[s:e], "color": c, "comment": cm, "created_at": t}
+            for i, s, e, c, cm, t in lib.conn.execute(
+                "SELECT id, start, end, color, comment, created_at FROM highlights WHERE paper_id = ?"
+                " ORDER BY start, id", (p.id,))]
+        if not notes and not highlights:
+            continue
+        out.append({"paper": {"id": p.id, "arxiv_id": p.arxiv_id, "doi": p.doi, "title": p.title,
+                              "authors": p.authors, "year": p.year, "link": paper_link(p.arxiv_id, p.doi)},
+                    "notes": notes, "highlights": highlights})
+    return out
+
+
+def notes_json(lib: Library, paper_ids: list[int]) -> str:
+    return json.dumps(_annotations(lib, paper_ids), ensure_ascii=False, indent=2) + "\n"
+
+
+def notes_markdown(lib: Library, paper_ids: list[int]) -> str:
+    """Every text here came from outside or from the user and is written as literal text."""
+    lines = ["# Notes and highlights", ""]
+    items = _annotations(lib, paper_ids)
+    if not items:
+        lines.append("No notes or highlights in this selection.")
+    for it in items:
+        p = it["paper"]
+        lines.append(f"## {md(p['title'])}")
+        meta = [md("; ".join(p["authors"][:6]) + (" et al." if len(p["authors"]) > 6 else ""))]
+        if p["year"]:
+            meta.append(str(p["year"]))
+        if p["link"]:
+            meta.append(f"<{p['link']}>")
+        lines += [" · ".join(m for m in meta if m), ""]
+        for n in it["notes"]:
+            lines.append(f"**Note** ({md(n['updated_at'])}):")
+            lines.append("")
+            lines += ["> " + md(line) if line.strip() else ">" for line in n["body"].splitlines()] or [">"]
+            lines.append("")
+        for h in it["highlights"]:
+            comment = f" — {md(h['comment'])}" if h["comment"] else ""
+            lines.append(f"- “{md(h['text'])}” ({md(h['color'])}, characters {h['start']}–{h['end']}){comment}")
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"

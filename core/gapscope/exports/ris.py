@@ -1,0 +1,47 @@
+"""RIS export (Zotero, EndNote, Mendeley). One value per line: control characters are dropped and
+runs of whitespace become one space, as RIS has no way to write a line break inside a field."""
+
+from __future__ import annotations
+
+import re
+
+from ..models import Paper
+from .bibtex import plain
+from .names import split_name
+
+
+def _name(display: str) -> str:
+    name = split_name(plain(display))
+    family = " ".join(p for p in (name.family, name.suffix) if p)
+    if "," in family:
+        return ", " + plain(display)  # importers split at the first comma: keep the whole name after it
+    return f"{family}, {name.given}" if name.given else family
+
+
+def record(p: Paper) -> str:
+    lines = [("TY", "JOUR" if p.venue else "GEN"), ("TI", plain(p.title))]
+    lines += [("AU", _name(a)) for a in p.authors if plain(a)]
+    if p.year:
+        lines.append(("PY", str(p.year)))
+    if p.published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.published):
+        lines.append(("DA", p.published.replace("-", "/")))
+    if p.venue:
+        lines.append(("JO", plain(p.venue)))
+    if p.doi:
+        lines.append(("DO", plain(p.doi)))
+    if p.arxiv_id:
+        lines.append(("UR", f"https://arxiv.org/abs/{p.arxiv_id}"))
+        lines.append(("N1", f"arXiv:{p.arxiv_id}" + (f" [{p.primary_category}]" if p.primary_category else "")))
+    if p.url and (not p.arxiv_id or "arxiv.org" not in p.url):
+        lines.append(("UR", plain(p.url)))
+    elif p.doi and not p.arxiv_id:
+        lines.append(("UR", f"https://doi.org/{plain(p.doi)}"))
+    lines += [("KW", c) for c in p.categories]
+    if p.abstract:
+        lines.append(("AB", plain(p.abstract)))
+    lines.append(("ER", ""))
+    return "\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\n"
+
+
+def to_ris(papers: list[Paper]) -> str:
+    return "\n".join(record(p) for p in papers)

@@ -1,0 +1,296 @@
+"""Gap detectors. Pure: maps (cluster assignments, centroids, labels), vectors and dates in, gaps out.
+
+- method x problem: link prediction over the bipartite graph of method clusters and problem (result)
+  clusters, edge weight = papers having both. A pair that rarely meets scores high when the method's
+  nearest neighbouring methods (cosine between centroids) do meet that problem and the problem's
+  nearest neighbouring problems do meet that method.
+- unaddressed limitation: a limitation cluster stated by many papers, with few method sentences of
+  later papers close to it.
+- thin and growing: a topic region of low density (kNN similarity) whose share of recent papers rises.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..maps.cluster import normalize
+from ..maps.model import Map
+from .model import Gap, ClusterRef
+
+
+def _ref(m: Map, cid: int) -> ClusterRef:
+    c = m.cluster(cid)
+    return ClusterRef(facet=m.facet, map_id=m.id, cluster=cid, label=c.label, keywords=list(c.keywords))
+
+
+def _nearest_members(m: Map, cid: int, n: int, among: Optional[set] = None) -> list[int]:
+    mem = [p for p, c in m.assignments.items() if c == cid and (among is None or p in among)]
+    mem.sort(key=lambda p: -m.sims.get(p, 0.0))
+    return mem[:n]
+
+
+# --- method x problem ------------------------------------------------------------------------------
+def bipartite_graph(method: Map, problem: Map):
+    """networkx bipartite graph: ('m', i) -- ('p', j), weight = papers whose method sentences fall in i
+    and whose result sentences fall in j; each edge keeps its papers."""
+    import networkx as nx
+
+    g = nx.Graph()
+    g.add_nodes_from((("m", c.id) for c in method.clusters), bipartite=0)
+    g.add_nodes_from((("p", c.id) for c in problem.clusters), bipartite=1)
+    for pid, i in method.assignments.items():
+        j = problem.assignments.get(pid)
+        if j is None:
+            continue
+        e = g.get_edge_data(("m", i), ("p", j))
+        if e is None:
+            g.add_edge(("m", i), ("p", j), weight=1, papers=[pid])
+        else:
+            e["weight"] += 1
+            e["papers"].append(pid)
+    return g
+
+
+def cooccurrence(method: Map, problem: Map, graph=None) -> np.ndarray:
+    import networkx as nx
+
+    g = graph if graph is not None else bipartite_graph(method, problem)
+    rows = [("m", c.id) for c in method.clusters]
+    cols = [("p", c.id) for c in problem.clusters]
+    w = nx.bipartite.biadjacency_matrix(g, row_order=rows, column_order=cols, weight="weight")
+    return np.asarray(w.todense(), dtype=np.float64)
+
+
+def link_prediction(w: np.ndarray, method_centroids: np.ndarray, neighbours: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Predicted co-occurrence count of every (method, problem) pair from the method's neighbours:
+    pred[i, j] = n_i * sum_l s_il * w[l, j] / n_l / sum_l s_il over the ``neighbours`` nearest
+    method clusters l (cosine s_il between centroids). Returns (pred, neighbour index (km, nb))."""
+    km = len(w)
+    n = w.sum(axis=1)
+    rate = np.divide(w, n[:, None], out=np.zeros_like(w), where=n[:, None] > 0)
+    s = method_centroids @ method_centroids.T
+    np.fill_diagonal(s, -np.inf)
+    nb = min(neighbours, km - 1)
+    if nb <= 0:
+        return np.zeros_like(w), np.zeros((km, 0), dtype=int)
+    idx = np.argsort(-s, axis=1)[:, :nb]
+    sw = np.clip(np.take_along_axis(s, idx, axis=1), 0.0, None) + 1e-6
+    pred_rate = (sw[:, :, None] * rate[idx]).sum(axis=1) / sw.sum(axis=1, keepdims=True)
+    return pred_rate * n[:, None], idx
+
+
+def two_sided_prediction(w: np.ndarray, method_centroids: np.ndarray, problem_centroids: np.ndarray,
+                         neighbours: int = 5) -> tuple[np.ndarray, np.ndarray]:
+    """Link prediction from both sides of the bipartite graph: what the method's neighbouring methods
+    predict for the problem, and what the problem's neighbouring problems predict for the method,
+    combined by geometric mean (both sides must agree). Returns (pred, method neighbour index)."""
+    pred_m, idx = link_prediction(w, method_centroids, neighbours)
+    pred_p, _ = link_prediction(w.T, problem_centroids, neighbours)
+    return np.sqrt(np.maximum(pred_m, 0.0) * np.maximum(pred_p.T, 0.0)), idx
+
+
+def pair_candidates(w: np.ndarray, min_size: int, rare_max: int) -> np.ndarray:
+    """Boolean (km, kp): both clusters well populated (>= min_size papers with both facets) and the
+    pair rarely meets (<= rare_max papers)."""
+    n_m, n_p = w.sum(axis=1), w.sum(axis=0)
+    return (n_m[:, None] >= min_size) & (n_p[None, :] >= min_size) & (w <= rare_max)
+
+
+def default_min_size(n_papers: int) -> int:
+    return int(max(3, round(0.004 * n_papers)))
+
+
+def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max: int = 1,
+                     min_size: Optional[int] = None, top: int = 50, evidence_n: int = 3) -> list[Gap]:
+    g = bipartite_graph(method, problem)
+    w = cooccurrence(method, problem, g)
+    both = sum(1 for p in method.assignments if p in problem.assignments)
+    min_size = default_min_size(both) if min_size is None else min_size
+    pred, nb_idx = two_sided_prediction(w, method.centroids(), problem.centroids(), neighbours)
+    cand = pair_candidates(w, min_size, rare_max)
+    raw = np.where(cand, pred - w, -np.inf)
+    order = np.argsort(-raw, axis=None)
+    gaps: list[Gap] = []
+    n_m, n_p = w.sum(axis=1), w.sum(axis=0)
+    for flat in order[:top]:
+        i, j = np.unravel_index(flat, raw.shape)
+        if not np.isfinite(raw[i, j]) or raw[i, j] <= 0:
+            break
+        mi, pj = method.clusters[i].id, problem.clusters[j].id
+        nbs = [int(l) for l in nb_idx[i] if w[l, j] > 0]
+        nbs.sort(key=lambda l: -w[l, j])
+        nb_labels = [method.clusters[l].label for l in nbs[:2]]
+        mref, pref = _ref(method, mi), _ref(problem, pj)
+        such = (" such as " + " and ".join(f"\u201c{x}\u201d" for x in nb_labels)) if nb_labels else ""
+        statement = (f"Methods on \u201c{mref.label}\u201d ({int(n_m[i])} papers) are rarely applied to "
+                     f"\u201c{pref.label}\u201d ({int(n_p[j])} papers): {int(w[i, j])} paper(s) do both, while "
+                     f"neighbouring methods{such} meet it, and together with the problems nearest it they predict"
+                     f" about {pred[i, j]:.0f}.")
+        ev_m = _nearest_members(method, mi, evidence_n)
+        ev_p = _nearest_members(problem, pj, evidence_n)
+        bridge: list[int] = []
+        for l in nbs[:2]:
+            papers = (g.get_edge_data(("m", method.clusters[l].id), ("p", pj)) or {}).get("papers", [])
+            bridge += sorted(papers, key=lambda p: -method.sims.get(p, 0.0))[:1]
+        roles = {p: "method" for p in ev_m}
+        roles.update({p: "problem" for p in ev_p if p not in roles})
+        roles.update({p: "neighbour" for p in bridge if p not in roles})
+        gaps.append(Gap(type="method_x_problem", score=float(raw[i, j]), statement=statement, method=mref,
+                        problem=pref, evidence=list(roles), roles=roles,
+                        details={"cooccurring": int(w[i, j]), "predicted": round(float(pred[i, j]), 3),
+                                 "method_size": int(n_m[i]), "problem_size": int(n_p[j]),
+                                 "neighbour_clusters": [method.clusters[l].id for l in nbs[:5]],
+                                 "neighbours": neighbours, "rare_max": rare_max, "min_size": min_size,
+                                 "raw_score": round(float(raw[i, j]), 4)}))
+    return gaps
+
+
+# --- unaddressed limitation ------------------------------------------------------------------------
+def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs: np.ndarray,
+                           dates: Mapping[int, Optional[str]], *, min_size: Optional[int] = None,
+                           top: int = 30, evidence_n: int = 5, quantile: float = 0.25) -> list[Gap]:
+    """Limitation clusters by how many papers state them and how few later method sentences come close.
+
+    'Close' = cosine to the limitation centroid at least the ``quantile`` of the cluster's own members'
+    similarity; 'later' = published after the cluster's median date."""
+    if not limitation.clusters or len(method_ids) == 0:
+        return []
+    min_size = default_min_size(len(limitation.assignments)) if min_size is None else min_size
+    cent = limitation.centroids()
+    mv = normalize(method_vecs)
+    msims = mv @ cent.T                                   # (n_method, k)
+    mdates = np.array([dates.get(int(p)) or "" for p in method_ids])
+    stats = []
+    for ci, c in enumerate(limitation.clusters):
+        mem = [p for p, cc in limitation.assignments.items() if cc == c.id]
+        if len(mem) < min_size:
+            continue
+        mdts = sorted(d for d in (dates.get(p) or "" for p in mem) if d)
+        median = mdts[len(mdts) // 2] if mdts else ""
+        tau = float(np.quantile([limitation.sims.get(p, 0.0) for p in mem], quantile))
+        later = mdates > median
+        close = later & (msims[:, ci] >= tau)
+        stats.append((ci, c, mem, median, tau, int(later.sum()), close))
+    if not stats:
+        return []
+    # how often later methods come close, per stating paper, for the typical limitation cluster
+    rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl in stats]
+    typical = float(np.median(rates)) or 1e-9
+    out: list[tuple[float, Gap]] = []
+    for (ci, c, mem, median, tau, n_later, close), rate in zip(stats, rates):
+        addressed = int(close.sum())
+        raw = math.log1p(len(mem)) * math.exp(-rate / typical)
+        ref = _ref(limitation, c.id)
+        addr_ids = [int(method_ids[k]) for k in np.flatnonzero(close)[np.argsort(-msims[close, ci])][:2]]
+        ev = _nearest_members(limitation, c.id, evidence_n)
+        roles = {p: "limitation" for p in ev}
+        roles.update({p: "addresses" for p in addr_ids if p not in roles})
+        statement = (f"{len(mem)} papers state the limitation \u201c{ref.label}\u201d"
+                     + (f" (e.g. \u201c{c.representative}\u201d)" if c.representative else "")
+                     + f", yet only {addressed} of the {n_later} papers listed after {median or 'them'} describe a method"
+                     f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical limitation.")
+        out.append((raw, Gap(type="unaddressed_limitation", score=raw, statement=statement, method=None,
+                             problem=ref, evidence=list(roles), roles=roles,
+                             details={"stated_by": len(mem), "later_method_papers": n_later,
+                                      "close_later_methods": addressed, "rate": round(rate, 4),
+                                      "typical_rate": round(typical, 4), "threshold": round(tau, 4),
+                                      "since": median, "raw_score": round(raw, 4)})))
+    out.sort(key=lambda t: -t[0])
+    return [g for _, g in out[:top]]
+
+
+# --- thin and growing ------------------------------------------------------------------------------
+def knn_density(vecs: np.ndarray, query_idx: np.ndarray, k: int = 10, base_n: int = 10000, seed: int = 0) -> np.ndarray:
+    """Mean cosine to the k nearest neighbours among a seeded sample of ``base_n`` rows (excluding itself)."""
+    import faiss
+
+    x = normalize(vecs)
+    rng = np.random.default_rng(seed)
+    base_idx = np.sort(rng.choice(len(x), size=min(len(x), base_n), replace=False))
+    index = faiss.IndexFlatIP(x.shape[1])
+    index.add(x[base_idx])
+    kk = min(k + 1, len(base_idx))
+    sims, nbr = index.search(x[query_idx], kk)
+    self_hit = base_idx[nbr] == query_idx[:, None]
+    sims = np.where(self_hit, np.nan, sims)
+    return np.nanmean(sims[:, :k + 1], axis=1)
+
+
+def recent_split(dates: Sequence[str], recent_share: float = 1 / 3) -> str:
+    """The date from which the last ``recent_share`` of papers were listed."""
+    ds = sorted(d for d in dates if d)
+    return ds[int(len(ds) * (1 - recent_share))] if ds else ""
+
+
+def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[int, Optional[str]], *,
+                 min_size: Optional[int] = None, top: int = 30, evidence_n: int = 5, per_cluster: int = 200,
+                 seed: int = 0, min_growth: float = 1.2) -> list[Gap]:
+    """Clusters in the lower half of density whose share of recent papers grew by ``min_growth`` or more."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids) < 10 or not topic.clusters:
+        return []
+    min_size = default_min_size(len(ids)) if min_size is None else min_size
+    pos = {int(p): i for i, p in enumerate(ids)}
+    rng = np.random.default_rng(seed)
+    members = {c.id: [p for p in topic.members(c.id) if p in pos] for c in topic.clusters}
+    sample = {cid: (rng.choice(m, size=per_cluster, replace=False).tolist() if len(m) > per_cluster else m)
+              for cid, m in members.items()}
+    q = np.array([pos[p] for m in sample.values() for p in m], dtype=np.int64)
+    dens_all = knn_density(vecs, q, seed=seed)
+    dens, at = {}, 0
+    for cid, m in sample.items():
+        dens[cid] = float(np.nanmean(dens_all[at:at + len(m)])) if m else float("nan")
+        at += len(m)
+    split = recent_split([dates.get(int(p)) or "" for p in ids])
+    if not split:
+        return []
+    is_recent = {int(p): (dates.get(int(p)) or "") >= split for p in ids}
+    n_recent = sum(is_recent.values())
+    n_early = len(ids) - n_recent
+    valid = [d for d in dens.values() if np.isfinite(d)]
+    if not valid or not n_recent or not n_early:
+        return []
+    dens_sorted = np.sort(valid)
+    out: list[tuple[float, Gap]] = []
+    for c in topic.clusters:
+        m = members[c.id]
+        if len(m) < min_size or not np.isfinite(dens[c.id]):
+            continue
+        r = sum(is_recent[p] for p in m)
+        e = len(m) - r
+        share_r, share_e = r / n_recent, (e + 0.5) / n_early
+        growth = share_r / share_e
+        pct = float(np.searchsorted(dens_sorted, dens[c.id])) / len(dens_sorted)
+        if pct >= 0.5 or growth < min_growth:
+            continue
+        raw = (growth - 1.0) * (1.0 - pct)
+        ref = _ref(topic, c.id)
+        recent_members = {p for p in m if is_recent[p]}
+        ev = _nearest_members(topic, c.id, evidence_n, among=recent_members)
+        roles = {p: "region" for p in ev}
+        statement = (f"\u201c{ref.label}\u201d is a thinly covered region ({len(m)} papers, density in the lowest "
+                     f"{max(1, round(100 * (pct + 1 / len(dens_sorted))))}% of the map) whose share of new papers rose "
+                     f"from {100 * e / n_early:.2f}% to {100 * share_r:.2f}% (since {split}): it is growing "
+                     f"but still sparse.")
+        out.append((raw, Gap(type="thin_growing", score=raw, statement=statement, method=None, problem=ref,
+                             evidence=list(roles), roles=roles,
+                             details={"size": len(m), "density": round(dens[c.id], 4), "density_percentile": round(pct, 3),
+                                      "growth": round(growth, 3), "recent_since": split, "recent": r, "earlier": e,
+                                      "raw_score": round(raw, 4)})))
+    out.sort(key=lambda t: -t[0])
+    return [g for _, g in out[:top]]
+
+
+def rank_gaps(groups: Sequence[list[Gap]]) -> list[Gap]:
+    """Scores made comparable across types (each type divided by its best), then one list, best first."""
+    out: list[Gap] = []
+    for gaps in groups:
+        best = max((g.score for g in gaps), default=0.0)
+        for g in gaps:
+            g.score = float(g.score / best) if best > 0 else 0.0
+            out.append(g)
+    out.sort(key=lambda g: -g.score)
+    return out

@@ -1,0 +1,12 @@
+"""Maps: FAISS spherical k-means over each facet's embeddings (method, result, limitation) and over
+whole abstracts (topic), with c-TF-IDF labels, sizes over time, a 2-D layout and per-cluster stability.
+
+Heavy libraries (faiss, sklearn, scipy) are imported inside the functions that need them.
+"""
+
+from .build import build_maps, make_map
+from .model import FACETS, Cluster, Map, MapSet
+from .store import export_maps, latest_map, list_maps, load_map, save_map
+
+__all__ = ["FACETS", "Cluster", "Map", "MapSet", "build_maps", "export_maps", "latest_map", "list_maps",
+           "load_map", "make_map", "save_map"]

@@ -1,0 +1,205 @@
+"""Build a map from arrays (pure) and from a library (thin wrapper that reads and stores)."""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from typing import Any, Iterable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..jobs import ProgressFn, check, report, scaled
+from .cluster import (choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
+from .labels import ctfidf_keywords, label_from_keywords, representative_sentence
+from .layout import layout_2d
+from .model import FACET_KIND, FACETS, Cluster, Map, MapSet
+
+LABEL_DOCS = 40
+
+
+def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, str],
+             dates: Mapping[int, Optional[str]], *, k: Optional[int] = None, seed: int = 0,
+             stability_seeds: int = 3, model: str = "unknown", scope: Optional[dict] = None,
+             progress: Optional[ProgressFn] = None, cancel=None) -> Map:
+    """Cluster ``vecs`` (one row per paper id in ``ids``) and describe each cluster.
+
+    ``texts`` give the words of the labels (the facet's sentences, or title + abstract for topics);
+    ``dates`` (ISO, from ``papers.published``) give the sizes over time."""
+    ids = np.asarray(ids, dtype=np.int64)
+    if len(ids) != len(vecs):
+        raise ValueError(f"{len(ids)} ids but {len(vecs)} vectors")
+    if len(ids) < 2:
+        raise ValueError(f"a {facet} map needs at least 2 papers with {facet} text, got {len(ids)}")
+    from threadpoolctl import threadpool_limits
+
+    from .cluster import _threads
+
+    with threadpool_limits(limits=_threads(len(ids))):
+        return _make_map(facet, ids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
+                         model=model, scope=scope, progress=progress, cancel=cancel)
+
+
+def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, progress, cancel) -> Map:
+    x = normalize(vecs)
+    t0 = time.perf_counter()
+    silhouettes: dict[int, float] = {}
+    if k is None:
+        k, silhouettes = choose_k(x, seed=seed, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
+        k_auto = True
+    else:
+        k_auto = False
+    k = int(max(1, min(k, len(ids))))
+    check(cancel)
+    res = spherical_kmeans(x, k, seed=seed)
+    report(progress, 600, 1000, f"{facet}: k-means k={k}")
+    others = stability_runs(x, k, seed, runs=stability_seeds, cancel=cancel) if stability_seeds else []
+    stab = cluster_stability(res.labels, k, others)
+    report(progress, 800, 1000, f"{facet}: stability over {len(others)} seeds")
+    xy, cxy = layout_2d(x, res.labels, res.centroids, seed=seed)
+
+    members: list[np.ndarray] = [np.flatnonzero(res.labels == c) for c in range(k)]
+    # labels read the members nearest each centroid: the core of the cluster, and seconds for 75k papers
+    cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
+    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed)
+    clusters = []
+    for c in range(k):
+        m = members[c]
+        years: Counter = Counter()
+        months: Counter = Counter()
+        for i in m:
+            d = dates.get(int(ids[i])) or ""
+            if len(d) >= 4:
+                years[d[:4]] += 1
+            if len(d) >= 7:
+                months[d[:7]] += 1
+        rep_paper, rep = None, ""
+        if len(m):
+            best = m[np.argmax(res.sims[m])]
+            rep_paper = int(ids[best])
+            rep = representative_sentence(texts.get(rep_paper, ""))
+        clusters.append(Cluster(
+            id=c, label=label_from_keywords(keywords[c]), keywords=keywords[c], representative=rep,
+            size=int(len(m)), stability=float(stab[c]), sizes_by_year=dict(sorted(years.items())),
+            sizes_by_month=dict(sorted(months.items())), representative_paper=rep_paper,
+            x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c]))
+    report(progress, 1000, 1000, f"{facet}: {k} clusters")
+    params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
+              "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
+              "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3)}
+    return Map(facet=facet, params=params, scope=scope or {}, clusters=clusters,
+               assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
+               coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
+               sims={int(p): float(s) for p, s in zip(ids, res.sims)})
+
+
+# --- library wrappers ------------------------------------------------------------------------------
+def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[str] = None,
+                    paper_ids: Optional[Iterable[int]] = None, before: Optional[str] = None) -> tuple[Optional[list[int]], dict]:
+    """The subset a map covers (None = whole library) and its description for the ``scope`` column."""
+    scope: dict[str, Any] = {}
+    ids: Optional[set[int]] = None
+    if paper_ids is not None:
+        ids = set(int(p) for p in paper_ids)
+        scope["paper_ids"] = len(ids)
+    if collection or query:
+        sel = set(lib.list_paper_ids(collection=collection, query=query))
+        ids = sel if ids is None else ids & sel
+        if collection:
+            scope["collection"] = collection
+        if query:
+            scope["query"] = query
+    if before:
+        sel = {r[0] for r in lib.conn.execute("SELECT id FROM papers WHERE published < ?", (before,))}
+        ids = sel if ids is None else ids & sel
+        scope["before"] = before
+    if not scope:
+        scope["library"] = True
+    return (sorted(ids) if ids is not None else None), scope
+
+
+def paper_dates(lib, ids: Optional[Sequence[int]] = None) -> dict[int, Optional[str]]:
+    rows = lib.conn.execute("SELECT id, published, year FROM papers")
+    wanted = set(ids) if ids is not None else None
+    return {pid: (pub or (str(year) if year else None)) for pid, pub, year in rows
+            if wanted is None or pid in wanted}
+
+
+def topic_texts(lib, ids: Optional[Sequence[int]] = None) -> dict[int, str]:
+    wanted = set(ids) if ids is not None else None
+    return {pid: f"{t}. {a}" for pid, t, a in lib.conn.execute("SELECT id, title, abstract FROM papers")
+            if wanted is None or pid in wanted}
+
+
+def embedding_model(lib, kind: str) -> str:
+    """The model id the library's vectors came from (asked of the embed area), else "unknown"."""
+    try:
+        from .. import embed
+
+        fn = getattr(embed, "library_model", None)
+        if fn is not None:
+            return str(fn(lib) or "unknown")
+    except Exception:  # noqa: BLE001 - the embed area may be absent or the library not embedded yet
+        pass
+    return "unknown"
+
+
+def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
+    """(ids, vecs, texts) for one facet from the library (embed + facets areas)."""
+    from ..embed import load_vectors
+
+    kind = FACET_KIND[facet]
+    pids, vecs = load_vectors(lib, kind, paper_ids=list(ids) if ids is not None else None)
+    if facet == "topic":
+        texts = topic_texts(lib, pids.tolist())
+    else:
+        from ..facets import facet_texts
+
+        texts = {int(p): d.get(facet, "") for p, d in facet_texts(lib, pids.tolist()).items()}
+    return np.asarray(pids, dtype=np.int64), vecs, texts
+
+
+def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable[int]] = None,
+               k: Optional[int] = None, seed: int = 0, progress: Optional[ProgressFn] = None, cancel=None, *,
+               collection: Optional[str] = None, query: Optional[str] = None, before: Optional[str] = None,
+               stability_seeds: int = 3, data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> MapSet:
+    """Build (and store) one map per facet over the library or a subset of it.
+
+    ``data`` may hand in ``{facet: (ids, vecs, texts)}`` directly (tests, benchmarks); otherwise the
+    vectors come from :func:`gapscope.embed.load_vectors` and the texts from the facets area."""
+    from .store import save_map
+
+    facets = tuple(facets)
+    for f in facets:
+        if f not in FACETS:
+            raise ValueError(f"unknown facet {f!r}; choose from {', '.join(FACETS)}")
+    ids, scope = scope_paper_ids(lib, collection=collection, query=query, paper_ids=paper_ids, before=before)
+    if ids is not None and not ids:
+        raise ValueError(f"no papers in scope {scope}")
+    dates = paper_dates(lib, ids)
+    out = MapSet(maps={})
+    for i, facet in enumerate(facets):
+        check(cancel)
+        t = time.perf_counter()
+        if data is not None and facet in data:
+            pids, vecs, texts = data[facet]
+            pids = np.asarray(pids, dtype=np.int64)
+            if ids is not None:
+                keep = np.isin(pids, np.asarray(ids, dtype=np.int64))
+                pids, vecs = pids[keep], vecs[keep]
+            model = "given"
+        else:
+            pids, vecs, texts = load_facet_data(lib, facet, ids)
+            model = embedding_model(lib, FACET_KIND[facet])
+        if len(pids) < 2:
+            out.skipped[facet] = f"{len(pids)} paper(s) in scope have {facet} text"
+            continue
+        m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
+                     model=model, scope=scope, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
+                     cancel=cancel)
+        if save:
+            save_map(lib, m)
+        out.maps[facet] = m
+        out.timings[facet] = round(time.perf_counter() - t, 3)
+    if not out.maps:
+        raise ValueError("nothing to map: " + "; ".join(out.skipped.values()))
+    return out

@@ -1,0 +1,106 @@
+"""Readable cluster labels: class-based TF-IDF keywords (as in BERTopic) and a representative sentence."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional, Sequence
+
+import numpy as np
+
+_LATEX = re.compile(r"\$[^$]*\$|\\[a-zA-Z]+|\{|\}")
+_SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
+# Words that tell nothing about a cluster in scientific prose, on top of sklearn's English list.
+EXTRA_STOP = {
+    "paper", "propose", "proposed", "proposes", "method", "methods", "approach", "approaches", "results",
+    "result", "show", "shows", "demonstrate", "demonstrates", "based", "using", "use", "used", "novel",
+    "new", "existing", "work", "study", "present", "introduce", "introduces", "achieve", "achieves",
+    "performance", "experiments", "experimental", "state", "art", "model", "models", "framework", "task",
+    "tasks", "data", "however", "significantly", "improve", "improves", "improved", "outperforms",
+    "effective", "effectively", "efficient", "various", "different", "specific", "limited", "also",
+    "furthermore", "moreover", "extensive", "key", "while", "address", "challenges", "challenge",
+    "remains", "remain", "often", "problem", "problems", "prove", "obtain", "give", "paper", "arxiv",
+    "demonstrated", "remarkable", "recent", "recently", "advances", "advancements", "impressive", "success",
+    "significant", "substantial", "widely", "growing", "increasingly", "despite", "current", "typically",
+}
+
+
+def clean_text(text: str) -> str:
+    return _LATEX.sub(" ", text or "")
+
+
+def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
+                    max_docs_per_cluster: int = 200, seed: int = 0) -> list[list[str]]:
+    """Top c-TF-IDF terms (unigrams and bigrams) per cluster; at most ``max_docs_per_cluster``
+    texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds."""
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
+
+    import scipy.sparse as sp
+
+    rng = np.random.default_rng(seed)
+    member_docs: list[str] = []
+    owner: list[int] = []
+    for ci, texts in enumerate(texts_by_cluster):
+        texts = [t for t in texts if t]
+        if len(texts) > max_docs_per_cluster:
+            texts = [texts[i] for i in sorted(rng.choice(len(texts), max_docs_per_cluster, replace=False))]
+        member_docs += [clean_text(t) for t in texts]
+        owner += [ci] * len(texts)
+    k = len(texts_by_cluster)
+    if not member_docs:
+        return [[] for _ in range(k)]
+    stop = list(ENGLISH_STOP_WORDS | EXTRA_STOP)
+    vec = CountVectorizer(stop_words=stop, ngram_range=(1, 2), token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z\-]{2,}\b",
+                          lowercase=True, min_df=1)
+    try:
+        per_doc = vec.fit_transform(member_docs)
+    except ValueError:  # only stop words
+        return [[] for _ in range(k)]
+    which = sp.csr_matrix((np.ones(len(owner)), (np.array(owner), np.arange(len(owner)))), shape=(k, len(owner)))
+    counts = (which @ per_doc).astype(np.float64).tocsr()
+    doc_freq = (which @ (per_doc > 0).astype(np.float64)).tocsr()
+    sizes = np.asarray(which.sum(axis=1)).ravel()
+    # a label word must be used by several members, not one paper's acronym
+    min_docs = np.maximum(2, np.ceil(0.08 * sizes))
+    terms = np.array(vec.get_feature_names_out())
+    # BERTopic's c-TF-IDF with its reduce_frequent_words (sqrt of the term frequency), times a class
+    # idf so that a word every cluster uses ("llms" in a cs library) does not label them all
+    sq = counts.sqrt()
+    tf = sq.multiply(1.0 / np.maximum(np.asarray(sq.sum(axis=1)), 1e-9)).tocsr()
+    avg_words = counts.sum() / max(counts.shape[0], 1)
+    freq = np.asarray(counts.sum(axis=0)).ravel()
+    idf = np.log(1.0 + avg_words / np.maximum(freq, 1))
+    n_classes = max(int((sizes > 0).sum()), 1)
+    class_df = np.asarray((counts > 0).sum(axis=0)).ravel()
+    idf = idf * np.log(1.0 + n_classes / np.maximum(class_df, 1))
+    scores = tf.multiply(idf).tocsr()
+    out = []
+    for i in range(scores.shape[0]):
+        row = scores.getrow(i)
+        df_row = doc_freq.getrow(i).toarray().ravel()
+        keep = df_row[row.indices] >= min(min_docs[i], max(sizes[i], 1))
+        if keep.any():  # a tiny cluster whose words are all one-offs keeps them rather than no label
+            row = sp.csr_matrix((row.data[keep], row.indices[keep], [0, int(keep.sum())]), shape=row.shape)
+        if row.nnz == 0:
+            out.append([])
+            continue
+        order = row.indices[np.argsort(-row.data)]
+        picked: list[str] = []
+        for t in terms[order]:
+            if any(t in p or p in t for p in picked):  # no 'graph' next to 'graph neural'
+                continue
+            picked.append(str(t))
+            if len(picked) == top_n:
+                break
+        out.append(picked)
+    return out
+
+
+def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:
+    return ", ".join(keywords[:n]) if keywords else "(no words)"
+
+
+def representative_sentence(text: str, centroid: Optional[np.ndarray] = None, max_chars: int = 240) -> str:
+    """The first sentence of the member nearest the centroid, trimmed for display."""
+    text = " ".join((text or "").split())
+    first = _SENT.split(text, maxsplit=1)[0] if text else ""
+    return first if len(first) <= max_chars else first[: max_chars - 1].rstrip() + "\u2026"

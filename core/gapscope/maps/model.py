@@ -1,0 +1,80 @@
+"""The records a map is made of: clusters, assignments, 2-D coordinates, and how it was made."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Optional
+
+import numpy as np
+
+FACETS = ("topic", "method", "result", "limitation")
+# Which embedding kind a map facet reads ("topic" maps whole abstracts).
+FACET_KIND = {"topic": "abstract", "method": "method", "result": "result", "limitation": "limitation"}
+
+
+@dataclass
+class Cluster:
+    id: int
+    label: str
+    keywords: list[str]
+    representative: str                 # a sentence from the member nearest the centroid
+    size: int
+    stability: float                    # mean matched Jaccard over re-clusterings with other seeds, 0..1
+    sizes_by_year: dict[str, int]
+    sizes_by_month: dict[str, int] = field(default_factory=dict)
+    representative_paper: Optional[int] = None
+    x: float = 0.0
+    y: float = 0.0
+    centroid: Optional[np.ndarray] = field(default=None, repr=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "label": self.label, "keywords": self.keywords,
+            "representative": self.representative, "representative_paper": self.representative_paper,
+            "size": self.size, "stability": round(float(self.stability), 4),
+            "sizes_by_year": self.sizes_by_year, "sizes_by_month": self.sizes_by_month,
+            "x": round(float(self.x), 4), "y": round(float(self.y), 4),
+        }
+
+
+@dataclass
+class Map:
+    facet: str
+    params: dict[str, Any]              # k, k_auto, seed, model, niter, stability_runs, silhouette ...
+    scope: dict[str, Any]               # {"collection": ..., "query": ..., "paper_ids": n} or {"library": true}
+    clusters: list[Cluster]
+    assignments: dict[int, int]         # paper id -> cluster id
+    coords: dict[int, tuple[float, float]]
+    sims: dict[int, float] = field(default_factory=dict)   # cosine of each paper to its centroid
+    id: Optional[int] = None
+    created_at: Optional[str] = None
+
+    @property
+    def k(self) -> int:
+        return len(self.clusters)
+
+    def centroids(self) -> np.ndarray:
+        return np.stack([c.centroid for c in self.clusters]).astype(np.float32)
+
+    def members(self, cluster: int) -> list[int]:
+        return [p for p, c in self.assignments.items() if c == cluster]
+
+    def cluster(self, cid: int) -> Cluster:
+        for c in self.clusters:
+            if c.id == cid:
+                return c
+        raise KeyError(cid)
+
+    def summary(self) -> dict[str, Any]:
+        return {"id": self.id, "facet": self.facet, "k": self.k, "papers": len(self.assignments),
+                "params": self.params, "scope": self.scope, "created_at": self.created_at}
+
+
+@dataclass
+class MapSet:
+    maps: dict[str, Map]
+    timings: dict[str, float] = field(default_factory=dict)
+    skipped: dict[str, str] = field(default_factory=dict)   # facet -> why it was not mapped
+
+    def __getitem__(self, facet: str) -> Map:
+        return self.maps[facet]

@@ -1,0 +1,43 @@
+"""The two calls the desktop's Export action makes (`dialogs/export_dialog.py` looks them up by name):
+one for the gap report, one for a bibliography or notes export of the selected papers."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..jobs import CancelToken, ProgressFn, check, report
+from ..store.library import Library
+from .data import ReportData
+from .write import _atomic_write, write_report
+
+_REPORT_ALIASES = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "pdf": "pdf"}
+
+
+def export_report(lib: Library, path: str | os.PathLike, fmt: str = "html", *, collection: Optional[str] = None,
+                  title: Optional[str] = None, progress: Optional[ProgressFn] = None,
+                  cancel: Optional[CancelToken] = None) -> ReportData:
+    """Write the gap report (``fmt``: html, md / markdown, pdf) of the library or one collection."""
+    if fmt not in _REPORT_ALIASES:
+        raise ValueError(f"unknown report format {fmt!r} (choose html, md or pdf)")
+    return write_report(lib, _REPORT_ALIASES[fmt], path, collection=collection, title=title, progress=progress,
+                        cancel=cancel)
+
+
+def export_bibliography(lib: Library, path: str | os.PathLike, fmt: str = "bibtex",
+                        paper_ids: Optional[Sequence[int]] = None, *, progress: Optional[ProgressFn] = None,
+                        cancel: Optional[CancelToken] = None) -> int:
+    """Write ``paper_ids`` (None: the whole library) as bibtex, ris, csljson, notes-md or notes-json;
+    returns how many papers were written."""
+    from ..exports import EXPORT_FORMATS, export_text
+
+    if fmt not in EXPORT_FORMATS:
+        raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
+    ids = list(paper_ids) if paper_ids else lib.list_paper_ids()
+    report(progress, 0, 2, f"writing {fmt}")
+    text = export_text(lib, fmt, ids)
+    check(cancel)
+    _atomic_write(Path(path), text.encode("utf-8"))
+    report(progress, 2, 2, "done")
+    return len(ids)

@@ -1,0 +1,581 @@
+"""Gathering a report: everything the renderers show, read from the library into one ReportData.
+
+Each section reads its data through the module that owns it (maps, gaps, triage, experiments) when
+that module and its tables are present, and otherwise records a plain ``missing`` message saying which
+step has not been run yet. Nothing is invented: an empty section says so.
+"""
+
+from __future__ import annotations
+
+import json
+import platform
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Optional
+
+from ..jobs import CancelToken, ProgressFn, check, report
+from ..store.library import Library, LibraryError
+from ..exports.text import paper_link
+
+MAP_FACETS = ("topic", "method", "result", "limitation")
+
+
+@dataclass
+class PaperRef:
+    """A paper as a report cites it."""
+
+    id: int
+    title: str
+    authors: list[str]
+    year: Optional[int]
+    arxiv_id: Optional[str]
+    doi: Optional[str]
+
+    @property
+    def link(self) -> Optional[str]:
+        return paper_link(self.arxiv_id, self.doi)
+
+    @property
+    def ident(self) -> str:
+        return f"arXiv:{self.arxiv_id}" if self.arxiv_id else (f"doi:{self.doi}" if self.doi else f"#{self.id}")
+
+
+@dataclass
+class Section:
+    """A section's data, or why there is none (``missing``: the step that has not been run)."""
+
+    missing: Optional[str] = None
+
+
+@dataclass
+class CorpusSection(Section):
+    papers: int = 0
+    with_abstract: int = 0
+    arxiv: int = 0
+    doi: int = 0
+    imports: list[dict[str, Any]] = field(default_factory=list)   # the import / collect log, oldest first
+    years: dict[str, int] = field(default_factory=dict)
+    categories: dict[str, int] = field(default_factory=dict)
+    first_published: Optional[str] = None
+    last_published: Optional[str] = None
+
+
+@dataclass
+class PrismaSection(Section):
+    identified: int = 0                # records read by imports and collects, bad records left out
+    unreadable: int = 0                # records an importer could not read (not counted as identified)
+    duplicates_removed: int = 0
+    after_dedup: int = 0               # unique papers in scope
+    screened: int = 0
+    excluded: int = 0
+    excluded_by_reason: dict[str, int] = field(default_factory=dict)
+    included: int = 0
+    maybe: int = 0
+    postponed: int = 0
+    not_screened: int = 0
+    how_counted: list[str] = field(default_factory=list)
+    triage_stats: Optional[dict[str, Any]] = None  # from gapscope.triage when present
+
+
+@dataclass
+class MapData:
+    facet: str
+    map_id: Optional[int]
+    created_at: Optional[str]
+    params: dict[str, Any]
+    scope: dict[str, Any]
+    n_papers: int
+    clusters: list[dict[str, Any]]      # id, label, keywords, size, stability, sizes_by_year, representative
+    points: list[tuple[float, float, int]]  # x, y, cluster
+
+
+@dataclass
+class MapsSection(Section):
+    maps: list[MapData] = field(default_factory=list)
+    note: Optional[str] = None
+    not_built: list[str] = field(default_factory=list)  # facets without a map
+
+
+@dataclass
+class GapData:
+    id: Optional[int]
+    type: str
+    score: float
+    statement: str
+    method: Optional[dict[str, Any]]
+    problem: Optional[dict[str, Any]]
+    evidence: list[PaperRef]
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class GapsSection(Section):
+    gaps: list[GapData] = field(default_factory=list)
+
+
+@dataclass
+class RunData:
+    id: str
+    name: str
+    status: str
+    gap_id: Optional[int]
+    metrics: dict[str, Any]
+    created_at: Optional[str]
+    finished_at: Optional[str]
+    folder: Optional[str]
+    seeds: list[Any]
+    papers: list[PaperRef]
+    curves_png: Optional[bytes] = None
+    comparison: Optional[dict[str, Any]] = None
+    env: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class ExperimentsSection(Section):
+    runs: list[RunData] = field(default_factory=list)
+    comparisons: list[dict[str, Any]] = field(default_factory=list)
+
+
+@dataclass
+class IncludedSection(Section):
+    papers: list[PaperRef] = field(default_factory=list)   # the first `limit`, in library order
+    total: int = 0
+
+
+@dataclass
+class NotesSection(Section):
+    notes: list[dict[str, Any]] = field(default_factory=list)        # paper, body, updated_at
+    highlights: list[dict[str, Any]] = field(default_factory=list)   # paper, text, comment, color
+
+
+@dataclass
+class ReportData:
+    title: str
+    generated_at: str
+    scope: dict[str, Any]
+    corpus: CorpusSection
+    prisma: PrismaSection
+    maps: MapsSection
+    gaps: GapsSection
+    experiments: ExperimentsSection
+    included: IncludedSection
+    notes: NotesSection
+    reproducibility: dict[str, Any]
+
+
+# --- helpers ---------------------------------------------------------------------------------------------
+
+def _has_table(lib: Library, name: str) -> bool:
+    return lib.conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
+                            (name,)).fetchone() is not None
+
+
+def paper_refs(lib: Library, ids: list[int]) -> list[PaperRef]:
+    return [PaperRef(p.id, p.title, p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
+
+
+def _scope_ids(lib: Library, collection: Optional[str]) -> Optional[set[int]]:
+    if collection is None:
+        return None
+    lib.collection_id(collection)  # raises LibraryError naming the collection when it does not exist
+    return set(lib.list_paper_ids(collection=collection))
+
+
+def _in_scope_sql(collection: Optional[str], column: str = "id") -> tuple[str, list[Any]]:
+    if collection is None:
+        return "1", []
+    return (f"{column} IN (SELECT cp.paper_id FROM collection_papers cp JOIN collections c"
+            f" ON c.id = cp.collection_id WHERE c.name = ?)"), [collection]
+
+
+# --- sections --------------------------------------------------------------------------------------------
+
+def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
+    where, args = _in_scope_sql(collection)
+    q = lambda sql: lib.conn.execute(sql.format(w=where), args).fetchone()[0]  # noqa: E731
+    sec = CorpusSection(
+        papers=q("SELECT count(*) FROM papers WHERE {w}"),
+        with_abstract=q("SELECT count(*) FROM papers WHERE {w} AND abstract != ''"),
+        arxiv=q("SELECT count(*) FROM papers WHERE {w} AND arxiv_id IS NOT NULL"),
+        doi=q("SELECT count(*) FROM papers WHERE {w} AND doi IS NOT NULL"),
+        first_published=q("SELECT min(published) FROM papers WHERE {w}"),
+        last_published=q("SELECT max(published) FROM papers WHERE {w}"),
+    )
+    sec.years = {str(y): n for y, n in lib.conn.execute(
+        f"SELECT year, count(*) FROM papers WHERE {where} AND year IS NOT NULL GROUP BY year ORDER BY year", args)}
+    sec.categories = {c: n for c, n in lib.conn.execute(
+        f"SELECT primary_category, count(*) AS n FROM papers WHERE {where} AND primary_category IS NOT NULL"
+        " GROUP BY primary_category ORDER BY n DESC, primary_category LIMIT 12", args)}
+    cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added", "merged",
+            "unchanged", "errors", "message"]
+    imp_where, imp_args = "1", []
+    if collection is not None:  # the imports that brought at least one paper of the collection
+        imp_where = ("id IN (SELECT sr.import_id FROM source_records sr WHERE " +
+                     _in_scope_sql(collection, "sr.paper_id")[0] + ")")
+        imp_args = [collection]
+    for row in lib.conn.execute(f"SELECT {', '.join(cols)} FROM imports WHERE {imp_where} ORDER BY id", imp_args):
+        d = dict(zip(cols, row))
+        d["errors"] = len(json.loads(d["errors"] or "[]"))
+        sec.imports.append(d)
+    if not sec.papers:
+        sec.missing = "The library holds no papers yet: run `gapscope import FILE` or `gapscope collect`."
+    return sec
+
+
+def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection) -> PrismaSection:
+    sec = PrismaSection()
+    if collection is None:
+        sec.unreadable = sum(i["errors"] for i in corpus.imports)
+        read = sum(i["read"] for i in corpus.imports)
+        sec.identified = read - sec.unreadable
+        sec.duplicates_removed = sum(i["merged"] + i["unchanged"] for i in corpus.imports)
+        sec.how_counted.append(
+            "Identified = records read by every import and collect in the log, minus unreadable records. "
+            "Duplicates removed = records matched to a paper already in the library (same arXiv id, DOI or "
+            "near-identical title: 'merged') plus records re-read from a source seen before ('unchanged').")
+        # Papers that reached the library without an import or collect (an older library, a tool writing
+        # directly) are counted as identified once each, so the flow adds up.
+        direct = lib.conn.execute(
+            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM source_records sr"
+            " JOIN imports i ON i.id = sr.import_id)").fetchone()[0]
+        if direct:
+            sec.identified += direct
+            sec.how_counted.append(f"{direct} papers have no import or collect in the log (added directly); "
+                                   "each counts as one identified record.")
+        decision_scope, dargs = "d.collection_id IS NULL", []
+        sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
+    else:
+        where, args = _in_scope_sql(collection, "paper_id")
+        n_records = lib.conn.execute(f"SELECT count(*) FROM source_records WHERE {where}", args).fetchone()[0]
+        sec.identified = n_records
+        sec.duplicates_removed = max(0, n_records - corpus.papers)
+        sec.how_counted.append(
+            f"Identified = source records (one per source that reported a paper) of the papers in collection "
+            f"{collection!r}; duplicates removed = those records minus the collection's unique papers.")
+        decision_scope = "d.collection_id = (SELECT id FROM collections WHERE name = ?)"
+        dargs = [collection]
+        sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
+    sec.after_dedup = corpus.papers
+    where, args = _in_scope_sql(collection, "d.paper_id")
+    # The current decision of a paper is its latest decision that was not undone (the log is append-only).
+    current = lib.conn.execute(
+        f"""SELECT d.decision, coalesce(nullif(trim(d.reason), ''), 'no reason given'), count(*)
+            FROM decisions d
+            WHERE {decision_scope} AND {where} AND d.undone_at IS NULL
+              AND d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.paper_id = d.paper_id
+                          AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
+            GROUP BY 1, 2""", dargs + args).fetchall()
+    for decision, reason, n in current:
+        if decision != "postpone":  # postponed: put off, not screened (as gapscope.triage counts it)
+            sec.screened += n
+        if decision == "include":
+            sec.included += n
+        elif decision == "exclude":
+            sec.excluded += n
+            sec.excluded_by_reason[reason] = sec.excluded_by_reason.get(reason, 0) + n
+        elif decision == "maybe":
+            sec.maybe += n
+        else:
+            sec.postponed += n
+    sec.excluded_by_reason = dict(sorted(sec.excluded_by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
+    sec.not_screened = max(0, sec.after_dedup - sec.screened)
+    sec.how_counted.append("Screened = papers with a current decision (the latest one not undone) of include, "
+                           "exclude or maybe; 'maybe' is screened but neither included nor excluded; 'postponed' "
+                           "papers count as not screened yet.")
+    try:
+        from .. import triage  # type: ignore[attr-defined]
+
+        stats = triage.triage_stats(lib, collection=collection)
+        stats = stats if isinstance(stats, dict) else dict(getattr(stats, "__dict__", {}))
+        flat: dict[str, Any] = {}
+        for k, v in stats.items():  # one level of nesting flattened: stopping.estimated_recall ...
+            if isinstance(v, dict) and k != "exclusion_reasons":
+                flat.update({f"{k}.{k2}": v2 for k2, v2 in v.items()})
+            elif k != "exclusion_reasons":
+                flat[k] = v
+        sec.triage_stats = flat
+    except (ImportError, AttributeError):
+        pass
+    except LibraryError:
+        pass
+    if not sec.identified and not corpus.papers:
+        sec.missing = "Nothing has been imported or collected yet: run `gapscope import FILE` or `gapscope collect`."
+    return sec
+
+
+def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
+    from .. import maps  # type: ignore[attr-defined]
+
+    try:
+        m = maps.latest_map(lib, facet)
+    except LibraryError:
+        return None
+    clusters = []
+    for c in m.clusters:
+        clusters.append({"id": c.id, "label": c.label, "keywords": list(c.keywords or []), "size": c.size,
+                         "stability": c.stability, "sizes_by_year": dict(c.sizes_by_year or {}),
+                         "sizes_by_month": dict(getattr(c, "sizes_by_month", None) or {}),
+                         "representative": c.representative})
+    points = [(float(xy[0]), float(xy[1]), m.assignments.get(pid, -1)) for pid, xy in m.coords.items()
+              if xy and xy[0] is not None and xy[1] is not None]
+    return MapData(facet=facet, map_id=getattr(m, "id", None), created_at=getattr(m, "created_at", None),
+                   params=dict(getattr(m, "params", {}) or {}), scope=dict(getattr(m, "scope", {}) or {}),
+                   n_papers=len(m.assignments), clusters=clusters, points=points)
+
+
+def gather_maps(lib: Library) -> MapsSection:
+    sec = MapsSection()
+    try:
+        from .. import maps  # noqa: F401  # type: ignore[attr-defined]
+    except ImportError:
+        sec.missing = "No maps have been built in this library: run `gapscope map`."
+        return sec
+    if not _has_table(lib, "maps"):
+        sec.missing = "No maps have been built in this library: run `gapscope map`."
+        return sec
+    for facet in MAP_FACETS:
+        m = _map_from_module(lib, facet)
+        if m is None:
+            sec.not_built.append(facet)
+        else:
+            sec.maps.append(m)
+    if not sec.maps:
+        sec.missing = "No maps have been built in this library: run `gapscope map`."
+    return sec
+
+
+def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
+    sec = GapsSection()
+    try:
+        from .. import gaps  # type: ignore[attr-defined]
+    except ImportError:
+        sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
+        return sec
+    if not _has_table(lib, "gaps"):
+        sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
+        return sec
+    found = gaps.list_gaps(lib)
+    for g in sorted(found, key=lambda g: -float(g.score))[:limit]:
+        d = g.to_dict()
+        sec.gaps.append(GapData(id=d.get("id"), type=d["type"], score=float(d["score"]), statement=d["statement"],
+                                method=d.get("method"), problem=d.get("problem"),
+                                evidence=paper_refs(lib, [int(p) for p in d.get("evidence", [])]),
+                                details=d.get("details") or {}))
+    if not sec.gaps:
+        sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
+    return sec
+
+
+def _spec_seeds(spec_text: str) -> list[Any]:
+    import tomllib
+
+    try:
+        spec = tomllib.loads(spec_text or "")
+    except tomllib.TOMLDecodeError:
+        return []
+    found: list[Any] = []
+
+    def walk(d: Any) -> None:
+        if isinstance(d, dict):
+            for k, v in d.items():
+                if k in ("seed", "seeds"):
+                    found.extend(v if isinstance(v, list) else [v])
+                else:
+                    walk(v)
+    walk(spec)
+    return found
+
+
+def _read_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSection:
+    sec = ExperimentsSection()
+    if not _has_table(lib, "runs"):
+        sec.missing = ("No experiments have been run from this library: draft one from a gap "
+                       "(`gapscope experiment draft GAP`) and run it with `gapscope run SPEC`.")
+        return sec
+    where, args = "1", []
+    if collection is not None:
+        where, args = ("id IN (SELECT rp.run_id FROM run_papers rp WHERE " +
+                       _in_scope_sql(collection, "rp.paper_id")[0] + ")"), [collection]
+    rows = lib.conn.execute(
+        f"SELECT id, name, status, gap_id, metrics, created_at, finished_at, folder, spec FROM runs WHERE {where}"
+        " ORDER BY created_at, id", args).fetchall()
+    for rid, name, status, gap_id, metrics, created, finished, folder, spec in rows:
+        paper_ids = [r[0] for r in lib.conn.execute("SELECT paper_id FROM run_papers WHERE run_id = ? ORDER BY paper_id",
+                                                    (rid,))] if _has_table(lib, "run_papers") else []
+        run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
+                      created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
+                      papers=paper_refs(lib, paper_ids))
+        if folder:
+            f = Path(folder)
+            curves = f / "curves.png"
+            if curves.is_file():
+                run.curves_png = curves.read_bytes()
+            for name_ in ("env.json", "environment.json"):
+                env = _read_json(f / name_)
+                if isinstance(env, dict):
+                    run.env = env
+                    break
+            for name_ in ("comparison.json", "compare.json"):
+                cmp_ = _read_json(f / name_)
+                if isinstance(cmp_, dict):
+                    run.comparison = cmp_
+                    break
+        sec.runs.append(run)
+    _compare_runs(sec.runs)
+    if not sec.runs:
+        sec.missing = ("No experiments have been run from this library: draft one from a gap "
+                       "(`gapscope experiment draft GAP`) and run it with `gapscope run SPEC`.")
+    return sec
+
+
+def _compare_runs(runs: list[RunData]) -> None:
+    """Within each gap, every later finished run against the first one (its baseline), paired by
+    (seed, fold), through gapscope.experiments when it is installed. A comparison file already in a
+    run folder is kept as it is."""
+    try:
+        from ..experiments.compare import CompareError, compare_runs  # type: ignore[import-not-found]
+    except ImportError:
+        return
+    by_gap: dict[Any, list[RunData]] = {}
+    for r in runs:
+        if r.status == "done" and r.folder:
+            by_gap.setdefault(r.gap_id, []).append(r)
+    for group in by_gap.values():
+        if len(group) < 2:
+            continue
+        status = {r.id: _read_json(Path(r.folder) / "status.json") for r in group}
+        base = group[0]
+        for r in group[1:]:
+            if r.comparison is not None or not isinstance(status[r.id], dict) or not isinstance(status[base.id], dict):
+                continue
+            try:
+                res = compare_runs({"run_id": r.id, "folds": status[r.id].get("folds", [])},
+                                   {"run_id": base.id, "folds": status[base.id].get("folds", [])})
+            except (CompareError, KeyError, ValueError, TypeError):
+                continue
+            keep = ("metric", "variant", "baseline", "n", "mean_variant", "mean_baseline", "mean_diff", "ci",
+                    "t_p", "wilcoxon_p", "cohen_dz", "rank_biserial", "wins", "losses", "ties", "warnings", "summary")
+            r.comparison = {k: res[k] for k in keep if k in res}
+
+
+def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -> IncludedSection:
+    sec = IncludedSection()
+    from ..exports.selection import included_ids
+
+    ids = included_ids(lib, collection)
+    sec.papers = paper_refs(lib, ids[:limit])
+    sec.total = len(ids)
+    if not ids:
+        sec.missing = "No paper has been included yet: screen papers with `gapscope triage`."
+    return sec
+
+
+def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> NotesSection:
+    sec = NotesSection()
+    where, args = _in_scope_sql(collection, "n.paper_id")
+    rows = lib.conn.execute(
+        f"SELECT n.paper_id, n.body, n.updated_at FROM notes n WHERE {where} ORDER BY n.paper_id, n.id LIMIT ?",
+        args + [limit]).fetchall()
+    where_h, args_h = _in_scope_sql(collection, "h.paper_id")
+    hrows = lib.conn.execute(
+        f"SELECT h.paper_id, h.start, h.end, h.color, h.comment, p.abstract FROM highlights h"
+        f" JOIN papers p ON p.id = h.paper_id WHERE {where_h} ORDER BY h.paper_id, h.start LIMIT ?",
+        args_h + [limit]).fetchall()
+    refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}))}
+    sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
+    sec.highlights = [{"paper": refs.get(pid), "text": abstract[s:e], "comment": comment, "color": color}
+                      for pid, s, e, color, comment, abstract in hrows]
+    if not rows and not hrows:
+        sec.missing = "No notes or highlights yet."
+    return sec
+
+
+def _version(dist: str) -> Optional[str]:
+    from importlib import metadata
+
+    try:
+        return metadata.version(dist)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, exps: ExperimentsSection,
+                           generated_at: str) -> dict[str, Any]:
+    from .. import __version__
+
+    out: dict[str, Any] = {
+        "gapscope": __version__,
+        "generated_at": generated_at,
+        "python": platform.python_version(),
+        "platform": platform.platform(terse=True),
+        "packages": {d: _version(d) for d in ("torch", "sentence-transformers", "faiss-cpu", "numpy",
+                                                "scikit-learn", "matplotlib", "fpdf2", "bibtexparser")},
+        "library": str(lib.path),
+        "schema_migrations": lib.applied_migrations(),
+        "counts": {k: v for k, v in lib.stats().items() if k not in ("path", "years", "top_categories")},
+    }
+    out["packages"] = {k: v for k, v in out["packages"].items() if v}
+    models: set[str] = set()
+    out["maps"] = []
+    for m in maps.maps:
+        model = m.params.get("model")
+        if model:
+            models.add(str(model))
+        out["maps"].append({"facet": m.facet, "map_id": m.map_id, "created_at": m.created_at,
+                            "params": m.params, "scope": m.scope, "papers": m.n_papers})
+    # Model ids recorded by the embedding and facet areas (tables present once those areas are merged).
+    for table, column in (("paper_texts", "model"), ("embeddings", "model"), ("paper_facets", "facet_model"),
+                          ("sentences", "model"), ("embeddings", "model_id")):
+        if _has_table(lib, table) and column in [r[1] for r in lib.conn.execute(f"PRAGMA table_info({table})")]:
+            models.update(str(r[0]) for r in lib.conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
+    out["models"] = sorted(models)
+    out["gaps"] = sorted({json.dumps(g.details.get("params"), sort_keys=True) for g in gaps.gaps
+                          if isinstance(g.details, dict) and g.details.get("params")})
+    out["runs"] = [{"id": r.id, "seeds": r.seeds, "env": r.env} for r in exps.runs]
+    return out
+
+
+def build_report_data(lib: Library, *, collection: Optional[str] = None, title: Optional[str] = None,
+                      progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> ReportData:
+    """Read everything a gap report shows. Raises LibraryError for an unknown collection."""
+    _scope_ids(lib, collection)
+    generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    steps = 7
+    report(progress, 0, steps, "corpus")
+    corpus = gather_corpus(lib, collection)
+    check(cancel)
+    report(progress, 1, steps, "screening")
+    prisma = gather_prisma(lib, collection, corpus)
+    check(cancel)
+    report(progress, 2, steps, "maps")
+    maps = gather_maps(lib)
+    if collection is not None and maps.maps:
+        maps.note = ("Maps and gaps cover the scope they were built over (see each map's parameters), "
+                     f"not only collection {collection!r}.")
+    check(cancel)
+    report(progress, 3, steps, "gaps")
+    gaps = gather_gaps(lib)
+    check(cancel)
+    report(progress, 4, steps, "experiments")
+    exps = gather_experiments(lib, collection)
+    check(cancel)
+    report(progress, 5, steps, "included papers and notes")
+    included = gather_included(lib, collection)
+    notes = gather_notes(lib, collection)
+    repro = gather_reproducibility(lib, maps, gaps, exps, generated)
+    report(progress, steps, steps, "done")
+    scope = {"collection": collection} if collection else {"library": True}
+    return ReportData(title=title or (f"Gap report: {collection}" if collection else "Gap report"),
+                      generated_at=generated, scope=scope, corpus=corpus, prisma=prisma, maps=maps, gaps=gaps,
+                      experiments=exps, included=included, notes=notes, reproducibility=repro)
+
+
+__all__ = ["ReportData", "PaperRef", "build_report_data", "paper_refs"]

@@ -1,0 +1,297 @@
+"""The gap report as one self-contained HTML file: inline CSS, figures as base64 PNG data URIs, no
+scripts, no external resources; the only outbound links go to arxiv.org and doi.org.
+
+Every text from the library goes through :func:`esc` (control characters made visible, then
+``html.escape``), so a title holding ``<script>`` shows those characters. The output is well-formed
+XHTML-style markup (every element closed, attributes quoted), so XML parsers read it too.
+"""
+
+from __future__ import annotations
+
+import base64
+import html
+import json
+from typing import Any, Iterable, Optional
+
+from .data import MapData, PaperRef, ReportData
+from ..exports.text import visible
+
+CSS = """
+body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
+color:#1d232b;line-height:1.45}
+h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:2px solid #3b5b92;padding-bottom:.2rem;margin-top:2.2rem}
+h3{margin-top:1.4rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+th,td{border:1px solid #c9d2e0;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#eef3fb}
+td.n{text-align:right}.missing{background:#fff6e0;border-left:4px solid #e0a800;padding:.5rem .8rem}
+.meta{color:#5a6472;font-size:.9rem}figure{margin:1rem 0}figure img{max-width:100%;height:auto}
+figcaption{font-size:.85rem;color:#5a6472}.gap{border:1px solid #c9d2e0;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
+.kw{color:#5a6472;font-size:.85rem}code{background:#f2f4f7;padding:0 .2rem}ol.evidence li{margin:.15rem 0}
+pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}
+"""
+
+NL = "\n"
+SECTIONS = [
+    ("corpus", "Corpus and how it was collected"),
+    ("screening", "Screening (PRISMA flow)"),
+    ("maps", "Maps"),
+    ("gaps", "Ranked gaps"),
+    ("experiments", "Experiments"),
+    ("included", "Included papers"),
+    ("notes", "Notes and highlights"),
+    ("reproducibility", "Reproducibility"),
+]
+
+
+def esc(s: Any) -> str:
+    return html.escape(visible("" if s is None else str(s)), quote=True)
+
+
+def _img(png: bytes, alt: str, caption: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return (f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}" />'
+            f"<figcaption>{esc(caption)}</figcaption></figure>")
+
+
+_NUM_TD = '<td class="n">'
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable[int] = ()) -> str:
+    num = set(numeric)
+    out = ["<table><thead><tr>", "".join(f"<th>{esc(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    for row in rows:
+        out.append("<tr>" + "".join((_NUM_TD if i in num else "<td>") + esc(c) + "</td>"
+                                    for i, c in enumerate(row)) + "</tr>")
+    out.append("</tbody></table>")
+    return "".join(out)
+
+
+def _missing(text: Optional[str]) -> str:
+    return f'<p class="missing">{esc(text)}</p>'
+
+
+def paper_html(p: PaperRef, max_authors: int = 4) -> str:
+    authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
+    title = esc(p.title)
+    link = p.link
+    head = f'<a href="{esc(link)}">{title}</a>' if link else title
+    bits = [b for b in (authors, str(p.year) if p.year else "", p.ident) if b]
+    return f'{head} <span class="meta">({esc(" · ".join(bits))})</span>'
+
+
+def _corpus(d: ReportData) -> list[str]:
+    c = d.corpus
+    out = []
+    if c.missing:
+        out.append(_missing(c.missing))
+    out.append(f"<p>{c.papers} papers ({c.with_abstract} with an abstract, {c.arxiv} on arXiv, {c.doi} with a DOI)"
+               + (f", first published {esc(c.first_published)}, last {esc(c.last_published)}" if c.first_published else "")
+               + ".</p>")
+    if c.imports:
+        out.append("<h3>Imports and collects</h3>")
+        out.append(_table(["#", "kind", "source", "query or file", "started", "finished", "status", "read", "added",
+                           "merged", "already there", "unreadable"],
+                          [[i["id"], i["kind"], i["source"], i["target"], i["started_at"], i["finished_at"] or "",
+                            i["status"], i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]]
+                           for i in c.imports], numeric=(7, 8, 9, 10, 11)))
+    if c.years:
+        out.append("<h3>Papers per year</h3>" + _table(["year", "papers"], c.years.items(), numeric=(1,)))
+    if c.categories:
+        out.append("<h3>Main categories</h3>" + _table(["category", "papers"], c.categories.items(), numeric=(1,)))
+    return out
+
+
+def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
+    p = d.prisma
+    out = []
+    if p.missing:
+        out.append(_missing(p.missing))
+    rows = [("Records identified", p.identified), ("Unreadable records (not counted)", p.unreadable),
+            ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
+            ("Records screened", p.screened), ("Excluded", p.excluded)]
+    rows += [(f"  excluded: {r}", n) for r, n in p.excluded_by_reason.items()]
+    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
+             ("Included", p.included)]
+    out.append(_table(["step", "records"], rows, numeric=(1,)))
+    if "prisma" in figures:
+        out.append(_img(figures["prisma"], "PRISMA flow diagram", "PRISMA-style flow of the screening counts."))
+    out.append("<ul>" + "".join(f"<li>{esc(h)}</li>" for h in p.how_counted) + "</ul>")
+    if p.triage_stats:
+        out.append("<h3>Triage statistics</h3>" + _table(
+            ["measure", "value"], [(k, json.dumps(v, default=str) if isinstance(v, (dict, list)) else v)
+                                   for k, v in p.triage_stats.items()]))
+    return out
+
+
+def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
+    out = [f'<h3 id="map-{esc(m.facet)}">{esc(m.facet.capitalize())} map</h3>',
+           f'<p class="meta">map #{esc(m.map_id)}, built {esc(m.created_at)}, {m.n_papers} papers, '
+           f"{len(m.clusters)} clusters</p>"]
+    if f"map-{m.facet}" in figures:
+        out.append(_img(figures[f"map-{m.facet}"], f"{m.facet} map", f"The {m.facet} map: each point a paper, "
+                        "coloured by cluster, the biggest clusters labelled."))
+    if f"sizes-{m.facet}" in figures:
+        out.append(_img(figures[f"sizes-{m.facet}"], f"{m.facet} cluster sizes over time",
+                        f"Papers per year in the biggest {m.facet} clusters."))
+    rows = [[c["id"], c["label"], ", ".join(c["keywords"][:8]), c["size"],
+             "" if c.get("stability") is None else f"{float(c['stability']):.2f}"]
+            for c in sorted(m.clusters, key=lambda c: -c["size"])]
+    out.append(_table(["cluster", "label", "keywords", "papers", "stability"], rows, numeric=(0, 3, 4)))
+    return out
+
+
+def _maps(d: ReportData, figures: dict[str, bytes]) -> list[str]:
+    s = d.maps
+    out = []
+    if s.missing:
+        out.append(_missing(s.missing))
+    if s.note:
+        out.append(f'<p class="meta">{esc(s.note)}</p>')
+    for m in s.maps:
+        out += _map(m, figures)
+    if s.maps and s.not_built:
+        out.append(_missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`)."))
+    return out
+
+
+def _cluster_ref(ref: Optional[dict]) -> str:
+    if not ref:
+        return ""
+    kw = ", ".join(ref.get("keywords", [])[:6])
+    return f'{esc(ref.get("label"))} <span class="kw">({esc(kw)})</span>'
+
+
+def _gaps(d: ReportData) -> list[str]:
+    s = d.gaps
+    out = []
+    if s.missing:
+        out.append(_missing(s.missing))
+    for rank, g in enumerate(s.gaps, 1):
+        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.statement)}</h3>')
+        out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(g.type)} · score {g.score:.3f}</p>')
+        if g.method:
+            out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")
+        if g.problem:
+            out.append(f"<p>Problem: {_cluster_ref(g.problem)}</p>")
+        if g.details:
+            out.append(f'<p class="kw">Behind the score: {esc(_details(g.details))}</p>')
+        if g.evidence:
+            out.append('<p>Evidence:</p><ol class="evidence">' +
+                       "".join(f"<li>{paper_html(p)}</li>" for p in g.evidence) + "</ol>")
+        out.append("</div>")
+    return out
+
+
+def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
+    s = d.experiments
+    out = []
+    if s.missing:
+        out.append(_missing(s.missing))
+    if s.runs:
+        metric_names = sorted({k for r in s.runs for k in r.metrics})
+        out.append(_table(["run", "name", "status", "gap", "seeds"] + metric_names,
+                          [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}",
+                            ", ".join(map(str, r.seeds))] +
+                           [_fmt(r.metrics.get(k)) for k in metric_names] for r in s.runs]))
+    for r in s.runs:
+        out.append(f'<h3 id="run-{esc(r.id)}">Run {esc(r.name)}</h3>')
+        out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status)} · {esc(r.created_at)}'
+                   + (f" → {esc(r.finished_at)}" if r.finished_at else "") + "</p>")
+        if r.papers:
+            out.append("<p>Linked papers:</p><ul>" + "".join(f"<li>{paper_html(p)}</li>" for p in r.papers) + "</ul>")
+        if f"run-{r.id}" in figures:
+            out.append(_img(figures[f"run-{r.id}"], f"curves of {r.name}", f"Training curves of {r.name}."))
+        if r.comparison:
+            summary = r.comparison.get("summary")
+            if summary:
+                out.append(f"<p>Comparison: {esc(summary)}</p>")
+            out.append(_table(["measure", "value"], [(k, _fmt(v)) for k, v in r.comparison.items() if k != "summary"]))
+    for c in s.comparisons:
+        out.append(f"<p>Comparison: {esc(c.get('summary', ''))}</p>")
+    return out
+
+
+def _details(d: dict, limit: int = 600) -> str:
+    """The numbers behind a gap's score, on one line."""
+    text = "; ".join(f"{k} = {_fmt(v)}" for k, v in d.items())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, list):
+        return "[" + ", ".join(_fmt(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return json.dumps(v, default=str)
+    return "" if v is None else str(v)
+
+
+def _included(d: ReportData) -> list[str]:
+    s = d.included
+    if s.missing:
+        return [_missing(s.missing)]
+    return [f"<p>{s.total} papers included" + (f" (the first {len(s.papers)} listed; `gapscope export bibtex "
+                                                 f"--included` gives all)" if s.total > len(s.papers) else "") + ".</p>",
+            "<ol>" + "".join(f"<li>{paper_html(p)}</li>" for p in s.papers) + "</ol>"]
+
+
+def _notes(d: ReportData) -> list[str]:
+    s = d.notes
+    if s.missing:
+        return [_missing(s.missing)]
+    out = []
+    for n in s.notes:
+        out.append(f'<div class="gap"><p>{paper_html(n["paper"]) if n["paper"] else ""}</p>'
+                   f'<p>{esc(n["body"]).replace(NL, "<br />")}</p>'
+                   f'<p class="meta">note, {esc(n["updated_at"])}</p></div>')
+    if s.highlights:
+        out.append("<h3>Highlights</h3><ul>")
+        for h in s.highlights:
+            comment = f" — {esc(h['comment'])}" if h["comment"] else ""
+            out.append(f"<li>“{esc(h['text'])}”{comment} <span class='meta'>in "
+                       f"{paper_html(h['paper']) if h['paper'] else ''}</span></li>")
+        out.append("</ul>")
+    return out
+
+
+def _reproducibility(d: ReportData) -> list[str]:
+    r = d.reproducibility
+    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
+            ("platform", r.get("platform")), ("library", r.get("library")),
+            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
+            ("models", ", ".join(r.get("models", [])) or "none used yet")]
+    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
+    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    out = [_table(["what", "value"], rows)]
+    for m in r.get("maps", []):
+        out.append(f"<h3>{esc(m['facet'].capitalize())} map #{esc(m['map_id'])} parameters</h3>"
+                   f"<pre>{esc(json.dumps({'params': m['params'], 'scope': m['scope']}, indent=1, default=str))}</pre>")
+    for run in r.get("runs", []):
+        out.append(f"<h3>Run {esc(run['id'])}</h3><pre>{esc(json.dumps(run, indent=1, default=str))}</pre>")
+    return out
+
+
+def render_html(d: ReportData, figures: dict[str, bytes]) -> str:
+    parts = ['<!DOCTYPE html>', '<html xmlns="http://www.w3.org/1999/xhtml" lang="en"><head>',
+             '<meta charset="utf-8" />',
+             '<meta name="generator" content="GapScope" />',
+             # No script may run and nothing may load from elsewhere, even if a browser finds a way.
+             '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
+             'style-src \'unsafe-inline\'" />',
+             f"<title>{esc(d.title)}</title><style>{CSS}</style></head><body>",
+             f"<h1>{esc(d.title)}</h1>",
+             f'<p class="meta">Generated {esc(d.generated_at)} by GapScope {esc(d.reproducibility.get("gapscope"))}'
+             f' from {esc(d.reproducibility.get("library"))}'
+             + (f', collection {esc(d.scope["collection"])}' if d.scope.get("collection") else "") + ".</p>",
+             '<nav><ol>' + "".join(f'<li><a href="#{sid}">{esc(t)}</a></li>' for sid, t in SECTIONS) + "</ol></nav>"]
+    bodies = {
+        "corpus": _corpus(d), "screening": _screening(d, figures), "maps": _maps(d, figures), "gaps": _gaps(d),
+        "experiments": _experiments(d, figures), "included": _included(d), "notes": _notes(d),
+        "reproducibility": _reproducibility(d),
+    }
+    for sid, title in SECTIONS:
+        parts.append(f'<section id="{sid}"><h2>{esc(title)}</h2>')
+        parts += bodies[sid]
+        parts.append("</section>")
+    parts.append("</body></html>\n")
+    return "\n".join(parts)

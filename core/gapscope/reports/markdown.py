@@ -1,0 +1,163 @@
+"""The gap report as Markdown. Untrusted text is written through :func:`md` (every Markdown or HTML
+special backslash-escaped, on one line), so it renders as the text it is. Figures are PNG files in a
+folder next to the report (``<name>_files/``), linked by relative paths."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterable, Optional
+
+from .data import PaperRef, ReportData
+from .html import SECTIONS, _details, _fmt
+from ..exports.text import figure_file, md
+
+
+def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
+    head = list(head)
+    out = ["| " + " | ".join(md(h) for h in head) + " |", "|" + "---|" * len(head)]
+    for row in rows:
+        out.append("| " + " | ".join(md("" if c is None else str(c)) for c in row) + " |")
+    return out + [""]
+
+
+def _missing(text: Optional[str]) -> list[str]:
+    return [f"> {md(text)}", ""]
+
+
+def paper_md(p: PaperRef, max_authors: int = 4) -> str:
+    authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
+    title = md(p.title)
+    head = f"[{title}](<{p.link}>)" if p.link else title
+    bits = [b for b in (authors, str(p.year) if p.year else "", p.ident) if b]
+    return f"{head} ({md(' · '.join(bits))})"
+
+
+def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) -> str:
+    """``image_dir``: the folder name (relative to the report) the figures are written to."""
+    img = lambda key, alt: [f"![{md(alt)}](<{image_dir}/{figure_file(key)}>)", ""] if key in figures else []  # noqa: E731
+    L: list[str] = [f"# {md(d.title)}", ""]
+    L += [f"Generated {md(d.generated_at)} by GapScope {md(d.reproducibility.get('gapscope'))} from "
+          f"{md(d.reproducibility.get('library'))}"
+          + (f", collection {md(d.scope['collection'])}" if d.scope.get("collection") else "") + ".", ""]
+    titles = dict(SECTIONS)
+
+    c = d.corpus
+    L += [f"## {titles['corpus']}", ""]
+    if c.missing:
+        L += _missing(c.missing)
+    L += [f"{c.papers} papers ({c.with_abstract} with an abstract, {c.arxiv} on arXiv, {c.doi} with a DOI)"
+          + (f", first published {md(c.first_published)}, last {md(c.last_published)}" if c.first_published else "")
+          + ".", ""]
+    if c.imports:
+        L += ["### Imports and collects", ""]
+        L += _table(["#", "kind", "source", "query or file", "started", "finished", "status", "read", "added",
+                     "merged", "already there", "unreadable"],
+                    [[i["id"], i["kind"], i["source"], i["target"], i["started_at"], i["finished_at"] or "",
+                      i["status"], i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]] for i in c.imports])
+    if c.years:
+        L += ["### Papers per year", ""] + _table(["year", "papers"], c.years.items())
+
+    p = d.prisma
+    L += [f"## {titles['screening']}", ""]
+    if p.missing:
+        L += _missing(p.missing)
+    rows = [("Records identified", p.identified), ("Unreadable records (not counted)", p.unreadable),
+            ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
+            ("Records screened", p.screened), ("Excluded", p.excluded)]
+    rows += [(f"excluded: {r}", n) for r, n in p.excluded_by_reason.items()]
+    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
+             ("Included", p.included)]
+    L += _table(["step", "records"], rows)
+    L += img("prisma", "PRISMA flow diagram")
+    L += [f"- {md(h)}" for h in p.how_counted] + [""]
+    if p.triage_stats:
+        L += ["### Triage statistics", ""] + _table(["measure", "value"],
+                                                    [(k, _fmt(v)) for k, v in p.triage_stats.items()])
+
+    s = d.maps
+    L += [f"## {titles['maps']}", ""]
+    if s.missing:
+        L += _missing(s.missing)
+    if s.note:
+        L += [md(s.note), ""]
+    for m in s.maps:
+        L += [f"### {md(m.facet.capitalize())} map", "",
+              f"map \\#{m.map_id}, built {md(m.created_at)}, {m.n_papers} papers, {len(m.clusters)} clusters", ""]
+        L += img(f"map-{m.facet}", f"{m.facet} map") + img(f"sizes-{m.facet}", f"{m.facet} cluster sizes over time")
+        L += _table(["cluster", "label", "keywords", "papers", "stability"],
+                    [[cl["id"], cl["label"], ", ".join(cl["keywords"][:8]), cl["size"],
+                      "" if cl.get("stability") is None else f"{float(cl['stability']):.2f}"]
+                     for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
+    if s.maps and s.not_built:
+        L += _missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+
+    g = d.gaps
+    L += [f"## {titles['gaps']}", ""]
+    if g.missing:
+        L += _missing(g.missing)
+    for rank, gap in enumerate(g.gaps, 1):
+        L += [f"### {rank}\\. {md(gap.statement)}", "",
+              f"gap \\#{gap.id} · {md(gap.type)} · score {gap.score:.3f}", ""]
+        for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
+            if ref:
+                L += [f"{name}: {md(ref.get('label'))} ({md(', '.join(ref.get('keywords', [])[:6]))})", ""]
+        if gap.details:
+            L += [f"Behind the score: {md(_details(gap.details))}", ""]
+        if gap.evidence:
+            L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
+
+    e = d.experiments
+    L += [f"## {titles['experiments']}", ""]
+    if e.missing:
+        L += _missing(e.missing)
+    if e.runs:
+        names = sorted({k for r in e.runs for k in r.metrics})
+        L += _table(["run", "name", "status", "gap", "seeds"] + names,
+                    [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
+                     + [_fmt(r.metrics.get(k)) for k in names] for r in e.runs])
+    for r in e.runs:
+        L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status)} · {md(r.created_at)}", ""]
+        if r.papers:
+            L += ["Linked papers:", ""] + [f"- {paper_md(pr)}" for pr in r.papers] + [""]
+        L += img(f"run-{r.id}", f"curves of {r.name}")
+        if r.comparison:
+            if r.comparison.get("summary"):
+                L += [f"Comparison: {md(r.comparison['summary'])}", ""]
+            L += _table(["measure", "value"], [(k, _fmt(v)) for k, v in r.comparison.items() if k != "summary"])
+
+    inc = d.included
+    L += [f"## {titles['included']}", ""]
+    if inc.missing:
+        L += _missing(inc.missing)
+    else:
+        L += [f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
+                                                f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
+
+    n = d.notes
+    L += [f"## {titles['notes']}", ""]
+    if n.missing:
+        L += _missing(n.missing)
+    for note in n.notes:
+        L += [f"- {paper_md(note['paper']) if note['paper'] else ''}: {md(note['body'])}"]
+    for h in n.highlights:
+        comment = f" — {md(h['comment'])}" if h["comment"] else ""
+        L += [f"- “{md(h['text'])}”{comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
+    L.append("")
+
+    r = d.reproducibility
+    L += [f"## {titles['reproducibility']}", ""]
+    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
+            ("platform", r.get("platform")), ("library", r.get("library")),
+            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
+            ("models", ", ".join(r.get("models", [])) or "none used yet")]
+    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
+    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    L += _table(["what", "value"], rows)
+    for m in r.get("maps", []):
+        L += [f"### {md(m['facet'].capitalize())} map \\#{m['map_id']} parameters", "", "```json",
+              json.dumps({"params": m["params"], "scope": m["scope"]}, indent=1, default=str).replace("```", "'''"),
+              "```", ""]
+    for run in r.get("runs", []):
+        L += [f"### Run {md(run['id'])}", "", "```json",
+              json.dumps(run, indent=1, default=str).replace("```", "'''"), "```", ""]
+    return "\n".join(L).rstrip() + "\n"

@@ -1,0 +1,92 @@
+"""Writing a report file: gather the data, draw the figures, render one format, write atomically."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+from typing import Optional
+
+from ..jobs import CancelToken, ProgressFn, check, report, scaled
+from ..store.library import Library
+from .data import ReportData, build_report_data
+from ..exports.text import figure_file
+
+REPORT_FORMATS = ("html", "md", "pdf")
+
+
+def make_figures(d: ReportData, cancel: Optional[CancelToken] = None) -> dict[str, bytes]:
+    """PNG figures by key: ``prisma``, ``map-<facet>``, ``sizes-<facet>``, ``run-<run id>`` (its curves)."""
+    from . import plots
+
+    figs: dict[str, bytes] = {}
+    if not d.prisma.missing:
+        figs["prisma"] = plots.prisma_flow_png(d.prisma)
+    for m in d.maps.maps:
+        check(cancel)
+        figs[f"map-{m.facet}"] = plots.map_scatter_png(m)
+        sizes = plots.cluster_sizes_png(m)
+        if sizes:
+            figs[f"sizes-{m.facet}"] = sizes
+    for r in d.experiments.runs:
+        if r.curves_png:
+            figs[f"run-{r.id}"] = r.curves_png
+    return figs
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def render(d: ReportData, fmt: str, figures: dict[str, bytes], image_dir: str = "figures") -> bytes:
+    if fmt == "html":
+        from .html import render_html
+
+        return render_html(d, figures).encode("utf-8")
+    if fmt == "md":
+        from .markdown import render_markdown
+
+        return render_markdown(d, figures, image_dir).encode("utf-8")
+    if fmt == "pdf":
+        from .pdf import render_pdf
+
+        return render_pdf(d, figures)
+    raise ValueError(f"unknown report format {fmt!r} (choose {', '.join(REPORT_FORMATS)})")
+
+
+def write_report(lib: Library, fmt: str, output: str | os.PathLike, *, collection: Optional[str] = None,
+                 title: Optional[str] = None, progress: Optional[ProgressFn] = None,
+                 cancel: Optional[CancelToken] = None) -> ReportData:
+    """Write the gap report of the library (or one collection) to ``output`` as html, md or pdf.
+
+    Markdown figures go to ``<output stem>_files/`` beside the file. Returns the gathered data."""
+    if fmt not in REPORT_FORMATS:
+        raise ValueError(f"unknown report format {fmt!r} (choose {', '.join(REPORT_FORMATS)})")
+    out = Path(output)
+    d = build_report_data(lib, collection=collection, title=title, progress=scaled(progress, 0, 0.5),
+                          cancel=cancel)
+    report(progress, 500, 1000, "figures")
+    figures = make_figures(d, cancel)
+    check(cancel)
+    report(progress, 800, 1000, f"writing {fmt}")
+    image_dir = f"{out.stem}_files"
+    data = render(d, fmt, figures, image_dir)
+    if fmt == "md" and figures:
+        folder = out.parent / image_dir
+        folder.mkdir(parents=True, exist_ok=True)
+        for key, png in figures.items():
+            _atomic_write(folder / figure_file(key), png)
+    _atomic_write(out, data)
+    report(progress, 1000, 1000, "done")
+    return d

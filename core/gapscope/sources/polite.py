@@ -1,0 +1,142 @@
+"""Polite HTTP for online sources: spacing between requests, backoff with jitter, honest errors.
+
+One :class:`PoliteFetcher` per collect. It keeps at least ``min_interval`` seconds between the
+starts of two requests (arXiv asks for 3 s), retries what is worth retrying (HTTP 429 and 5xx,
+timeouts, a connection cut mid-body, a body that ends early) with exponential backoff plus jitter
+(or the server's ``Retry-After``), and raises :class:`FetchError` with the URL and the last cause
+when it gives up. ``sleep`` and ``clock`` are injectable so tests run without real waiting.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Callable, Optional
+
+
+class FetchError(Exception):
+    """A request failed for good (after retries, or with an error not worth retrying)."""
+
+    def __init__(self, message: str, url: str = "", status: Optional[int] = None, body: bytes = b"") -> None:
+        super().__init__(message)
+        self.url = url
+        self.status = status
+        self.body = body
+
+
+class SourceBlocked(FetchError):
+    """The source refused us (403, a "not a robot" page, too many requests): stop, keep what we have."""
+
+
+@dataclass
+class Response:
+    url: str
+    status: int
+    headers: dict
+    content: bytes
+
+
+@dataclass
+class FetchStats:
+    requests: int = 0
+    retries: int = 0
+    waited_s: float = 0.0  # politeness spacing and backoff together
+    events: list[str] = field(default_factory=list)  # "429 on ...; retry in 6.2 s"
+
+
+# Statuses worth another try: rate limited, or the server is having a moment.
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+
+
+class PoliteFetcher:
+    def __init__(self, *, min_interval: float = 3.0, timeout: float = 30.0, max_retries: int = 5,
+                 backoff_base: float = 3.0, backoff_max: float = 120.0, proxies: Optional[dict] = None,
+                 user_agent: str = "GapScope (literature review tool)",
+                 sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
+                 rng: Optional[random.Random] = None) -> None:
+        import requests
+
+        self.min_interval = min_interval
+        self.timeout = timeout
+        self.max_retries = max_retries
+        self.backoff_base = backoff_base
+        self.backoff_max = backoff_max
+        self.sleep = sleep
+        self.clock = clock
+        self.rng = rng or random.Random()
+        self.stats = FetchStats()
+        self.session = requests.Session()
+        self.session.headers["User-Agent"] = user_agent
+        if proxies:
+            self.session.proxies.update(proxies)
+        self._last_start: Optional[float] = None
+
+    def close(self) -> None:
+        self.session.close()
+
+    def _wait(self, seconds: float) -> None:
+        if seconds > 0:
+            self.stats.waited_s += seconds
+            self.sleep(seconds)
+
+    def _space(self) -> None:
+        if self._last_start is not None:
+            self._wait(self.min_interval - (self.clock() - self._last_start))
+        self._last_start = self.clock()
+
+    def backoff(self, attempt: int, retry_after: Optional[str] = None) -> float:
+        """Seconds to wait before retry number ``attempt`` (1, 2, ...): Retry-After when the server
+        said so, else base * 2^(attempt-1) with +-50 % jitter, capped."""
+        if retry_after:
+            try:
+                return min(float(retry_after), self.backoff_max)
+            except ValueError:
+                pass  # an HTTP date: fall back to our own schedule
+        base = min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max)
+        return base * self.rng.uniform(0.5, 1.5)
+
+    def get(self, url: str, *, check: Optional[Callable[[Response], Optional[str]]] = None,
+            blocked: Optional[Callable[[Response], Optional[str]]] = None) -> Response:
+        """GET ``url`` politely. ``blocked(resp)`` returns a message when the response is a block
+        (raises SourceBlocked at once: retrying a block only deepens it). ``check(resp)`` returns a
+        reason when an otherwise good response must be fetched again (an empty or cut page)."""
+        import requests
+
+        last = ""
+        for attempt in range(self.max_retries + 1):
+            if attempt:
+                self.stats.retries += 1
+            self._space()
+            self.stats.requests += 1
+            retry_after = None
+            try:
+                r = self.session.get(url, timeout=self.timeout)
+                resp = Response(r.url, r.status_code, dict(r.headers), r.content)
+            except requests.exceptions.Timeout:
+                last = f"no answer within {self.timeout:g} s"
+            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+                last = f"connection failed ({type(exc).__name__})"
+            else:
+                reason = blocked(resp) if blocked else None
+                if reason:
+                    raise SourceBlocked(reason, url, resp.status, resp.content)
+                if resp.status in RETRY_STATUSES:
+                    last = f"HTTP {resp.status}"
+                    retry_after = resp.headers.get("Retry-After")
+                elif resp.status != 200:
+                    raise FetchError(f"HTTP {resp.status} from {url}", url, resp.status, resp.content)
+                else:
+                    length = resp.headers.get("Content-Length")
+                    if length and length.isdigit() and int(length) != len(resp.content):
+                        last = f"body cut short ({len(resp.content)} of {length} bytes)"
+                    else:
+                        last = (check(resp) if check else None) or ""
+                        if not last:
+                            return resp
+            if attempt == self.max_retries:
+                break
+            wait = self.backoff(attempt + 1, retry_after)
+            self.stats.events.append(f"{last}; retry {attempt + 1} in {wait:.1f} s")
+            self._wait(wait)
+        raise FetchError(f"gave up after {self.max_retries + 1} tries: {last} ({url})", url)

@@ -1,0 +1,242 @@
+"""Collect papers: from arXiv, Google Scholar, or a file (BibTeX, RIS, CSV, arXiv snapshot). Runs on a
+worker with a progress bar and Cancel; a block page or network error is reported with what was kept."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+
+from .. import settings
+from ..core_access import core_function
+
+SOURCES = [("arxiv", "arXiv"), ("scholar", "Google Scholar"), ("file", "File import")]
+
+
+def run_import(lib, path, fmt, collection, *, progress=None, cancel=None):
+    from gapscope.ingest import import_file
+
+    return import_file(lib, path, fmt=fmt, collection=collection or None, progress=progress, cancel=cancel)
+
+
+def run_collect(lib, source, query, limit, collection, *, progress=None, cancel=None):
+    """arXiv or Google Scholar through the collect core: polite paging, resumable, every page committed
+    as it comes; a block or network error raises with the report of what was kept."""
+    from gapscope import collect as core
+
+    fn = core.collect_arxiv if source == "arxiv" else core.collect_scholar
+    report = fn(lib, query, max_results=limit, progress=progress, cancel=cancel)
+    if collection and report.added_ids:
+        lib.add_to_collection(collection, report.added_ids)
+    return report
+
+
+def source_ready(source: str) -> Optional[str]:
+    """None when the core can do this source, else what is missing."""
+    if source == "file":
+        return None if core_function("ingest", "import_file") else "gapscope.ingest.import_file"
+    name = "collect_arxiv" if source == "arxiv" else "collect_scholar"
+    return None if core_function("collect", name) else f"gapscope.collect.{name}"
+
+
+def describe_report(report) -> str:
+    d = report.to_dict() if hasattr(report, "to_dict") else dict(report)
+    text = (f"Read {d.get('read', 0):,}: added {d.get('added', 0):,}, merged {d.get('merged', 0):,} with papers "
+            f"already in the library, {d.get('unchanged', 0):,} already imported.")
+    errs = d.get("errors") or []
+    if errs:
+        text += f"<br><span style='color:#a04000;'>{len(errs)} records could not be read:</span><br>" + \
+            "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if len(errs) > 8 else "")
+    if d.get("cancelled"):
+        text += "<br>Cancelled: the batches committed before the stop are kept."
+    if d.get("total") is not None:
+        text += f"<br>The source reports {d['total']:,} results for this query; {d.get('pages', 0)} pages read."
+    if d.get("message"):
+        text += "<br>" + html.escape(str(d["message"]))
+    return text
+
+
+class CollectDialog(QDialog):
+    collected = Signal(object)
+
+    def __init__(self, tasks, library_path: Path, source: str = "arxiv", parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Collect papers")
+        self.setObjectName("collectDialog")
+        self.setMinimumWidth(560)
+        self.tasks = tasks
+        self.library_path = Path(library_path)
+        self.task = None
+        self.report = None
+
+        self.source = QComboBox()
+        for key, label in SOURCES:
+            self.source.addItem(label, key)
+        self.query = QLineEdit(placeholderText="e.g. retrieval augmented generation evaluation")
+        self.limit = QSpinBox()
+        self.limit.setRange(1, 100000)
+        self.limit.setValue(200)
+        self.limit.setSuffix(" papers at most")
+        self.file = QLineEdit(placeholderText="A .bib, .ris, .csv or arXiv snapshot .jsonl(.gz) file")
+        self.browse = QPushButton("Browse…")
+        self.browse.clicked.connect(self._browse)
+        self.fmt = QComboBox()
+        for f in ("auto", "arxiv", "bibtex", "ris", "csv"):
+            self.fmt.addItem(f, f)
+        self.collection = QLineEdit(placeholderText="optional: also put the papers in this collection")
+
+        file_row = QHBoxLayout()
+        file_row.addWidget(self.file, 1)
+        file_row.addWidget(self.browse)
+        self.file_row = QWidget()
+        self.file_row.setLayout(file_row)
+        file_row.setContentsMargins(0, 0, 0, 0)
+
+        form = QFormLayout()
+        form.addRow("Source:", self.source)
+        form.addRow("Query:", self.query)
+        form.addRow("Limit:", self.limit)
+        form.addRow("File:", self.file_row)
+        form.addRow("Format:", self.fmt)
+        form.addRow("Collection:", self.collection)
+        self.form = form
+
+        self.bar = QProgressBar()
+        self.bar.setObjectName("collectProgress")
+        self.bar.setTextVisible(False)
+        self.bar.hide()
+        self.status = QLabel()
+        self.status.setObjectName("collectStatus")
+        self.status.setWordWrap(True)
+        self.status.setTextFormat(Qt.RichText)
+        self.start_button = QPushButton("Collect")
+        self.start_button.setDefault(True)
+        self.start_button.clicked.connect(self.start)
+        self.cancel_button = QPushButton("Close")
+        self.cancel_button.clicked.connect(self._cancel_or_close)
+
+        buttons = QHBoxLayout()
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.start_button)
+        lay = QVBoxLayout(self)
+        lay.addLayout(form)
+        lay.addWidget(self.bar)
+        lay.addWidget(self.status)
+        lay.addLayout(buttons)
+        self.source.currentIndexChanged.connect(self._source_changed)
+        self.source.setCurrentIndex(max(0, [k for k, _ in SOURCES].index(source) if source in dict(SOURCES) else 0))
+        self._source_changed()
+
+    def _source_changed(self, *_a) -> None:
+        src = self.source.currentData()
+        is_file = src == "file"
+        for w in (self.file_row, self.fmt):
+            w.setVisible(is_file)
+            self.form.labelForField(w).setVisible(is_file)
+        for w in (self.query, self.limit):
+            w.setVisible(not is_file)
+            self.form.labelForField(w).setVisible(not is_file)
+        self.start_button.setText("Import" if is_file else "Collect")
+        gone = source_ready(src)
+        self.start_button.setEnabled(gone is None and self.task is None)
+        self.status.setText("" if gone is None else
+                            f"<span style='color:#777;'>{html.escape(dict(SOURCES)[src])} is not available yet: "
+                            f"this build lacks <code>{html.escape(gone)}</code>.</span>")
+        self.adjustSize()
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Import papers", str(Path.home()),
+                                              "Bibliographies (*.bib *.ris *.csv *.jsonl *.json *.gz);;All files (*)")
+        if path:
+            self.file.setText(path)
+
+    def start(self):
+        src = self.source.currentData()
+        if source_ready(src) is not None or self.task is not None:
+            return None
+        coll = self.collection.text().strip()
+        if src == "file":
+            path = self.file.text().strip()
+            if not path:
+                self.status.setText("Choose a file to import.")
+                return None
+            name, fn, args = f"Import {Path(path).name}", run_import, (path, self.fmt.currentData(), coll)
+        else:
+            q = self.query.text().strip()
+            if not q:
+                self.status.setText("Type what to search for.")
+                return None
+            name, fn, args = f"Collect from {dict(SOURCES)[src]}", run_collect, (src, q, self.limit.value(), coll)
+        self.bar.setRange(0, 0)
+        self.bar.show()
+        self.status.setText("Starting…")
+        self.start_button.setEnabled(False)
+        self.cancel_button.setText("Cancel")
+        self.task = self.tasks.run(name, fn, *args, library=self.library_path, on_progress=self._progress,
+                                   on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
+                                   on_finished=self._ended)
+        return self.task
+
+    def _progress(self, done: int, total: int, message: str) -> None:
+        if total > 0:
+            self.bar.setRange(0, total)
+            self.bar.setValue(min(done, total))
+        self.status.setText(html.escape(message) if message else f"{done:,} of {total:,}" if total else "Working…")
+
+    def _done(self, report) -> None:
+        self.report = report
+        self.bar.setRange(0, 1)
+        self.bar.setValue(1)
+        self.status.setText(describe_report(report))
+        self.collected.emit(report)
+
+    def _kept(self) -> str:
+        try:
+            from gapscope.store import Library
+
+            with Library(self.library_path, create=False) as lib:
+                log = lib.imports_log(1)
+        except Exception:  # noqa: BLE001 - the log is a courtesy; the error itself is already shown
+            return ""
+        if not log:
+            return ""
+        e = log[0]
+        return (f"<br>Kept in the library from this run: {e['added']:,} added, {e['merged']:,} merged "
+                f"(log entry #{e['id']}, status {html.escape(str(e['status']))}).")
+
+    def _failed(self, message: str, _tb: str) -> None:
+        self.bar.hide()
+        blocked = self.task is not None and self.task.error_type == "CollectBlocked"
+        head = "Blocked by the source" if blocked else "Stopped"
+        self.status.setText(f"<span style='color:#b03a2e;'><b>{head}:</b> {html.escape(message)}</span>" + self._kept()
+                            + ("<br>Try again later, or set a proxy in Preferences; the next collect with the "
+                               "same query continues where this one stopped." if blocked else ""))
+        self.collected.emit(None)
+
+    def _cancelled(self) -> None:
+        self.bar.hide()
+        self.status.setText("Cancelled." + self._kept())
+        self.collected.emit(None)
+
+    def _ended(self) -> None:
+        self.task = None
+        self.cancel_button.setText("Close")
+        self.start_button.setEnabled(source_ready(self.source.currentData()) is None)
+
+    def _cancel_or_close(self) -> None:
+        if self.task is not None:
+            self.task.cancel()
+            self.status.setText("Cancelling after the current batch…")
+        else:
+            self.accept()
+
+    def reject(self) -> None:  # Esc cancels a running task first
+        if self.task is not None:
+            self.task.cancel()
+            return
+        super().reject()

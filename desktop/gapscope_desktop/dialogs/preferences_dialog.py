@@ -1,0 +1,93 @@
+"""Preferences: library path, compute device, proxies and source URLs (QSettings)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+
+from .. import settings
+
+
+# Library settings the collect core reads (shared with `gapscope settings`), by preference field.
+LIBRARY_KEYS = {"arxiv_url": "collect.arxiv_url", "scholar_url": "collect.scholar_url"}
+
+
+class PreferencesDialog(QDialog):
+    """App settings live in QSettings; source URLs and the proxy are also written to the open library's
+    settings, which is where the collect core (and the CLI) read them."""
+
+    def __init__(self, parent: Optional[QWidget] = None, lib=None) -> None:
+        super().__init__(parent)
+        self.lib = lib
+        self.setWindowTitle("Preferences")
+        self.setObjectName("preferencesDialog")
+        self.setMinimumWidth(520)
+        self.library = QLineEdit(str(settings.get("library/path") or ""))
+        browse = QPushButton("Browse…")
+        browse.clicked.connect(self._browse)
+        row = QHBoxLayout()
+        row.addWidget(self.library, 1)
+        row.addWidget(browse)
+        self.device = QComboBox()
+        for d in ("auto", "cpu", "cuda", "mps"):
+            self.device.addItem(d, d)
+        self.device.setCurrentIndex(max(0, self.device.findData(settings.get("compute/device"))))
+        self.http_proxy = QLineEdit(str(settings.get("network/http_proxy") or ""), placeholderText="http://host:port")
+        self.https_proxy = QLineEdit(str(settings.get("network/https_proxy") or ""), placeholderText="http://host:port")
+        self.arxiv_url = QLineEdit(str(self._lib_value("arxiv_url") or settings.get("sources/arxiv_url") or ""))
+        self.scholar_url = QLineEdit(str(self._lib_value("scholar_url") or settings.get("sources/scholar_url") or ""))
+        proxy = self.lib.get_setting("collect.proxy") if self.lib is not None else None
+        if isinstance(proxy, str) and not self.http_proxy.text():
+            self.http_proxy.setText(proxy)
+            self.https_proxy.setText(proxy)
+        elif isinstance(proxy, dict) and not self.http_proxy.text():
+            self.http_proxy.setText(proxy.get("http", ""))
+            self.https_proxy.setText(proxy.get("https", ""))
+
+        g1 = QGroupBox("Library and computing")
+        f1 = QFormLayout(g1)
+        f1.addRow("Library file:", row)
+        f1.addRow("Device:", self.device)
+        g2 = QGroupBox("Network")
+        f2 = QFormLayout(g2)
+        f2.addRow("HTTP proxy:", self.http_proxy)
+        f2.addRow("HTTPS proxy:", self.https_proxy)
+        f2.addRow("arXiv API URL:", self.arxiv_url)
+        f2.addRow("Google Scholar URL:", self.scholar_url)
+        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        lay = QVBoxLayout(self)
+        lay.addWidget(g1)
+        lay.addWidget(g2)
+        lay.addWidget(buttons)
+
+    def _lib_value(self, field: str):
+        return self.lib.get_setting(LIBRARY_KEYS[field]) if self.lib is not None else None
+
+    def _browse(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Library file", self.library.text(),
+                                              "GapScope library (*.sqlite *.db)",
+                                              options=QFileDialog.DontConfirmOverwrite)
+        if path:
+            self.library.setText(path)
+
+    def accept(self) -> None:
+        settings.put("library/path", self.library.text().strip())
+        settings.put("compute/device", self.device.currentData())
+        settings.put("network/http_proxy", self.http_proxy.text().strip())
+        settings.put("network/https_proxy", self.https_proxy.text().strip())
+        settings.put("sources/arxiv_url", self.arxiv_url.text().strip())
+        settings.put("sources/scholar_url", self.scholar_url.text().strip())
+        if self.lib is not None:
+            for field, widget in (("arxiv_url", self.arxiv_url), ("scholar_url", self.scholar_url)):
+                value = widget.text().strip()
+                if value and (value != settings.DEFAULTS[f"sources/{field}"] or self._lib_value(field)):
+                    self.lib.set_setting(LIBRARY_KEYS[field], value)
+            http, https = self.http_proxy.text().strip(), self.https_proxy.text().strip()
+            if http or https or self.lib.get_setting("collect.proxy"):
+                self.lib.set_setting("collect.proxy", {k: v for k, v in (("http", http), ("https", https)) if v}
+                                     or None)
+        super().accept()

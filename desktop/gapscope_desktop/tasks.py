@@ -1,0 +1,199 @@
+"""Long core functions on worker threads, with progress, cancel and results delivered to the GUI thread.
+
+A task runs ``fn(lib, progress=..., cancel=...)`` (or ``fn(progress=..., cancel=...)`` when no library
+is needed) on a private QThreadPool. The worker opens its OWN :class:`Library` on its thread (SQLite
+connections are per thread) and closes it at the end. Every report reaches the GUI through a queued
+signal; the core never sees a widget. :class:`Cancelled` is a normal end, reported by ``cancelled``.
+"""
+
+from __future__ import annotations
+
+import time
+import traceback
+import weakref
+from pathlib import Path
+from typing import Any, Callable, Optional
+
+from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+
+from gapscope.jobs import Cancelled, CancelToken
+
+# Progress is throttled on the worker side: a core function may report thousands of times a second,
+# the GUI only needs a few updates per frame.
+_PROGRESS_INTERVAL_S = 0.05
+
+
+class Task(QObject):
+    """The GUI-side handle of one background task. Lives in the GUI thread; its signals are emitted
+    from the worker and therefore delivered queued."""
+
+    progress = Signal(int, int, str)       # done, total, message
+    succeeded = Signal(object)             # the function's return value
+    failed = Signal(str, str)              # message, traceback
+    cancelled = Signal()
+    finished = Signal()                    # always last, after one of the three above
+
+    def __init__(self, name: str, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.name = name
+        self.token = CancelToken()
+        self.done = False
+        self.quiet = False
+        self.outcome: Optional[str] = None  # "succeeded" | "failed" | "cancelled"
+        self.result: Any = None
+        self.error: Optional[str] = None
+        self.error_type: Optional[str] = None
+        self.last_progress: tuple[int, int, str] = (0, 0, "")
+        self.finished.connect(self._mark_done)
+        self.progress.connect(self._remember_progress)
+
+    def cancel(self) -> None:
+        self.token.cancel()
+
+    @property
+    def cancel_requested(self) -> bool:
+        return self.token.cancelled
+
+    def _mark_done(self) -> None:
+        self.done = True
+
+    def _remember_progress(self, done: int, total: int, message: str) -> None:
+        self.last_progress = (done, total, message)
+
+
+class _Runnable(QRunnable):
+    def __init__(self, task: Task, fn: Callable[..., Any], library_path: Optional[Path],
+                 args: tuple, kwargs: dict) -> None:
+        super().__init__()
+        self.setAutoDelete(False)  # the manager keeps it (and its Task) alive until `finished` is handled
+        self.task = task
+        self.fn = fn
+        self.library_path = library_path
+        self.args = args
+        self.kwargs = kwargs
+
+    def run(self) -> None:  # worker thread
+        task = self.task
+        last = [0.0]
+
+        def progress(done: int, total: int, message: str = "") -> None:
+            now = time.monotonic()
+            if now - last[0] >= _PROGRESS_INTERVAL_S or (total and done >= total):
+                last[0] = now
+                task.progress.emit(int(done), int(total), str(message or ""))
+
+        lib = None
+        try:
+            if task.token.cancelled:
+                raise Cancelled()
+            args = self.args
+            if self.library_path is not None:
+                from gapscope.store import Library
+
+                lib = Library(self.library_path, create=False)
+                args = (lib, *args)
+            result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
+        except Cancelled:
+            task.outcome = "cancelled"
+            task.cancelled.emit()
+        except BaseException as exc:  # noqa: BLE001 - every failure must reach the user, not kill the thread
+            task.outcome = "failed"
+            task.error = _describe(exc)
+            task.error_type = type(exc).__name__
+            task.failed.emit(task.error, traceback.format_exc())
+        else:
+            task.outcome = "succeeded"
+            task.result = result
+            task.succeeded.emit(result)
+        finally:
+            if lib is not None:
+                lib.close()
+            task.finished.emit()
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return text if text else type(exc).__name__
+
+
+class TaskManager(QObject):
+    """Starts tasks, keeps the running ones, cancels and waits for them all at shutdown."""
+
+    started = Signal(object)   # Task
+    ended = Signal(object)     # Task
+    _instances: "weakref.WeakSet[TaskManager]" = weakref.WeakSet()
+
+    def __init__(self, parent: Optional[QObject] = None, max_threads: int = 2) -> None:
+        super().__init__(parent)
+        TaskManager._instances.add(self)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(max_threads)
+        self.running: list[Task] = []
+        self._runnables: dict[int, _Runnable] = {}
+
+    def run(self, name: str, fn: Callable[..., Any], *args: Any, library: Optional[Path | str] = None,
+            on_result: Optional[Callable[[Any], None]] = None,
+            on_error: Optional[Callable[[str, str], None]] = None,
+            on_progress: Optional[Callable[[int, int, str], None]] = None,
+            on_cancelled: Optional[Callable[[], None]] = None, on_finished: Optional[Callable[[], None]] = None,
+            quiet: bool = False, **kwargs: Any) -> Task:
+        """Run ``fn`` on a worker. With ``library`` (a path) the worker opens that library and passes
+        it as the first argument. Callbacks run on the GUI thread. ``quiet`` tasks (quick listings)
+        do not show in the status bar. Connect through these callbacks (or before the task can end):
+        a signal connected after the worker emitted it is not delivered."""
+        # No Qt parent: Python owns the Task, so it cannot be deleted while a queued signal is in flight.
+        task = Task(name)
+        task.quiet = quiet
+        if on_result is not None:
+            task.succeeded.connect(on_result)
+        if on_error is not None:
+            task.failed.connect(on_error)
+        if on_progress is not None:
+            task.progress.connect(on_progress)
+        if on_cancelled is not None:
+            task.cancelled.connect(on_cancelled)
+        task.finished.connect(lambda t=task: self._finished(t))
+        if on_finished is not None:
+            task.finished.connect(on_finished)
+        self.running.append(task)
+        self.started.emit(task)
+        path = Path(library) if library is not None else None
+        runnable = _Runnable(task, fn, path, args, kwargs)
+        self._runnables[id(task)] = runnable
+        self.pool.start(runnable)
+        return task
+
+    def _finished(self, task: Task) -> None:
+        if task in self.running:
+            self.running.remove(task)
+        self._runnables.pop(id(task), None)
+        self.ended.emit(task)
+
+    def cancel_all(self) -> None:
+        for task in list(self.running):
+            task.cancel()
+
+    def shutdown(self, timeout_ms: int = 30000) -> bool:
+        """Cancel everything and wait for the workers; True when all stopped in time."""
+        self.cancel_all()
+        try:
+            done = self.pool.waitForDone(timeout_ms)
+        except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
+            done = True
+        # deliver the workers' last queued signals while their receivers still exist
+        for _ in range(3):
+            QCoreApplication.processEvents()
+        return done
+
+    @property
+    def busy(self) -> bool:
+        return any(t.outcome is None for t in self.running)
+
+    def active(self) -> list[Task]:
+        """Tasks whose worker has not ended (``running`` also holds ended ones whose queued
+        ``finished`` signal the GUI has not processed yet)."""
+        return [t for t in self.running if t.outcome is None]
+
+    @classmethod
+    def instances(cls) -> list["TaskManager"]:
+        return list(cls._instances)

@@ -1,0 +1,455 @@
+"""Experiments: a spec editor (TOML), launch as a runner subprocess (`gapscope run SPEC`) whose JSON
+lines drive live loss curves, cancel, the run history with a side-by-side comparison, and links back
+to the gap a run tests. A QProcess streams the runner's output, so the window never waits on it."""
+
+from __future__ import annotations
+
+import html
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Any, Optional
+
+from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, QTimer, Signal
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit,
+                               QPushButton, QSplitter, QStackedWidget, QTabWidget, QTextBrowser, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ..core_access import core_function, missing
+from ..widgets.unavailable import Unavailable
+
+NEEDED = ("load_spec", "draft_spec_from_gap")
+CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
+
+
+def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
+    """The run history, newest first: the experiments area's own listing when it has one, else the
+    rows of its `runs` table as they are."""
+    list_runs = core_function("experiments", "list_runs") or core_function("experiments.store", "list_runs")
+    if list_runs is not None:
+        return [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in list_runs(lib)]
+    if "runs" not in lib.db.table_names():
+        return []
+    cur = lib.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 200")
+    cols = [c[0] for c in cur.description]
+    return [dict(zip(cols, row)) for row in cur]
+
+
+def _short(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.4g}"
+    if isinstance(v, (dict, list)):
+        s = json.dumps(v)
+        return s if len(s) < 60 else s[:57] + "…"
+    return "" if v is None else str(v)
+
+
+class ExperimentsView(QWidget):
+    openGap = Signal(int)
+    runFinished = Signal(int, str)  # exit code, status
+
+    def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.lib = None
+        self.gap: Optional[dict] = None
+        self.process: Optional[QProcess] = None
+        self.events: list[dict] = []
+        self.epochs = 0
+        self._where = None
+        self.run_id: Optional[str] = None
+        self.curves: dict[str, Any] = {}
+        self.points: dict[str, tuple[list, list]] = {}
+        self.plot = None
+        self._buffer = b""
+        self.status = ""
+        self.pending = False
+
+        self.unavailable = Unavailable("Experiments")
+        page = QWidget()
+        self.gap_label = QLabel()
+        self.gap_label.setTextFormat(Qt.RichText)
+        self.gap_label.setWordWrap(True)  # a long gap statement must not widen the window
+        self.gap_label.linkActivated.connect(lambda _l: self.gap and self.openGap.emit(int(self.gap["id"])))
+        self.editor = QPlainTextEdit()
+        self.editor.setObjectName("specEditor")
+        self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+        self.editor.setPlaceholderText("An experiment spec (TOML). Draft one from a gap in the Gaps view, "
+                                       "or open a spec file.")
+        self.open_button = QPushButton("Open…")
+        self.open_button.clicked.connect(self._open_spec)
+        self.save_button = QPushButton("Save as…")
+        self.save_button.clicked.connect(self._save_spec)
+        self.launch_button = QPushButton("Launch")
+        self.launch_button.setObjectName("launchRun")
+        self.launch_button.setStyleSheet("QPushButton { font-weight: bold; }")
+        self.launch_button.clicked.connect(self.launch)
+        self.cancel_button = QPushButton("Cancel run")
+        self.cancel_button.setObjectName("cancelRun")
+        self.cancel_button.setEnabled(False)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.run_label = QLabel()
+        self.run_label.setWordWrap(True)
+        self.run_label.setMinimumWidth(1)
+        self.run_label.setStyleSheet("color: #555;")
+
+        self.curve_holder = QWidget()
+        self.curve_layout = QVBoxLayout(self.curve_holder)
+        self.curve_layout.setContentsMargins(0, 0, 0, 0)
+        self.log = QPlainTextEdit()
+        self.log.setReadOnly(True)
+        self.log.setMaximumBlockCount(2000)
+        self.log.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
+
+        self.history = QTreeWidget()
+        self.history.setObjectName("runHistory")
+        self.history.setRootIsDecorated(False)
+        self.history.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.history.setAlternatingRowColors(True)
+        self.history.itemSelectionChanged.connect(self._compare)
+        self.history.itemDoubleClicked.connect(self._history_open_gap)
+        self.compare = QTextBrowser()
+        self.compare.setObjectName("runCompare")
+
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.gap_label)
+        ll.addWidget(self.editor, 1)
+        row = QHBoxLayout()
+        row.addWidget(self.open_button)
+        row.addWidget(self.save_button)
+        row.addStretch(1)
+        row.addWidget(self.cancel_button)
+        row.addWidget(self.launch_button)
+        ll.addLayout(row)
+
+        live = QWidget()
+        lv = QVBoxLayout(live)
+        lv.setContentsMargins(0, 0, 0, 0)
+        lv.addWidget(self.run_label)
+        lv.addWidget(self.curve_holder, 3)
+        lv.addWidget(self.log, 1)
+        hist = QWidget()
+        hl = QVBoxLayout(hist)
+        hl.setContentsMargins(0, 0, 0, 0)
+        hl.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."))
+        hl.addWidget(self.history, 2)
+        hl.addWidget(self.compare, 1)
+        self.right = QTabWidget()
+        self.right.setDocumentMode(True)
+        self.right.addTab(live, "Live run")
+        self.right.addTab(hist, "History")
+
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(left)
+        split.addWidget(self.right)
+        split.setSizes([440, 660])
+        pl = QVBoxLayout(page)
+        pl.setContentsMargins(8, 8, 8, 8)
+        pl.addWidget(split)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unavailable)
+        self.stack.addWidget(page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+        self._show_gap()
+
+    # --- state -----------------------------------------------------------------------------------
+    @property
+    def available(self) -> bool:
+        return not missing("experiments", *NEEDED)
+
+    def set_library(self, lib) -> None:
+        self.lib = lib
+        gone = missing("experiments", *NEEDED)
+        if gone:
+            self.unavailable.set_missing(gone)
+            self.stack.setCurrentIndex(0)
+            return
+        self.stack.setCurrentIndex(1)
+        self.pending = True
+        if self.isVisible():
+            self.reload_history()
+
+    def activated(self) -> None:
+        if self.available and self.lib is not None:
+            self._ensure_plot()  # pyqtgraph loads when the view is first shown, not at start-up
+        if self.pending:
+            self.reload_history()
+
+    def reload_history(self) -> None:
+        if self.lib is None:
+            return
+        self.pending = False
+        self.tasks.run("Load runs", read_runs, library=self.lib.path, quiet=True, on_result=self._show_history)
+
+    def _show_history(self, runs: list[dict]) -> None:
+        self.runs = runs
+        self.history.clear()
+        if not runs:
+            self.history.setHeaderLabels(["No runs yet"])
+            return
+        preferred = ["id", "gap_id", "status", "started_at", "finished_at", "metrics", "name", "spec_path"]
+        cols = [c for c in preferred if c in runs[0]] + \
+            [c for c in runs[0] if c not in preferred and c not in ("spec", "log", "config")][:4]
+        self.history.setHeaderLabels(cols)
+        self._history_cols = cols
+        for r in runs:
+            item = QTreeWidgetItem([_short(r.get(c)) for c in cols])
+            item.setData(0, Qt.UserRole, r)
+            self.history.addTopLevelItem(item)
+        for i in range(len(cols)):
+            self.history.resizeColumnToContents(i)
+
+    def _compare(self) -> None:
+        items = self.history.selectedItems()
+        if len(items) < 2:
+            self.compare.setHtml('<p style="color:#888;">Select two or more runs.</p>' if not items else "")
+            return
+        runs = [it.data(0, Qt.UserRole) for it in items]
+        keys: list[str] = []
+        flat = []
+        for r in runs:
+            d = {}
+            for k, v in r.items():
+                if isinstance(v, str) and v.startswith("{"):
+                    try:
+                        v = json.loads(v)
+                    except ValueError:
+                        pass
+                if isinstance(v, dict):
+                    for k2, v2 in v.items():
+                        d[f"{k}.{k2}"] = v2
+                elif k not in ("spec", "log"):
+                    d[k] = v
+            flat.append(d)
+            keys += [k for k in d if k not in keys]
+        rows = "".join(
+            "<tr><td><b>" + html.escape(k) + "</b></td>" + "".join(
+                f"<td>{html.escape(_short(d.get(k)))}</td>" for d in flat) + "</tr>" for k in keys)
+        self.compare.setHtml(f'<table cellspacing="0" cellpadding="3" border="1" style="border-color:#ddd;">{rows}</table>')
+
+    def _history_open_gap(self, item) -> None:
+        r = item.data(0, Qt.UserRole)
+        if r and r.get("gap_id") is not None:
+            self.openGap.emit(int(r["gap_id"]))
+
+    # --- spec ------------------------------------------------------------------------------------
+    def draft_from_gap(self, gap: dict) -> None:
+        self.gap = gap
+        self._show_gap()
+        fn = core_function("experiments", "draft_spec_from_gap")
+        if fn is None:
+            self.run_label.setText("Drafting needs gapscope.experiments.draft_spec_from_gap (not installed yet).")
+            return
+        try:
+            self.editor.setPlainText(fn(gap, lib=self.lib))
+        except Exception as exc:  # noqa: BLE001 - show why the draft failed, keep the editor usable
+            self.run_label.setText(f"Could not draft a spec for this gap: {exc}")
+
+    def _show_gap(self) -> None:
+        if self.gap:
+            self.gap_label.setText(f'Testing <a href="gap">gap #{self.gap.get("id")}</a>: '
+                                   f'{html.escape(str(self.gap.get("statement", ""))[:140])}')
+        else:
+            self.gap_label.setText('<span style="color:#888;">No gap linked — draft a spec from the Gaps view.</span>')
+
+    def _spec_dir(self) -> Path:
+        base = self.lib.path.parent if self.lib else Path.home()
+        d = base / "experiments"
+        d.mkdir(parents=True, exist_ok=True)
+        return d
+
+    def _open_spec(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
+        if path:
+            self.editor.setPlainText(Path(path).read_text(encoding="utf-8"))
+
+    def _save_spec(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
+        if path:
+            Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
+
+    # --- running ---------------------------------------------------------------------------------
+    @property
+    def running(self) -> bool:
+        return self.process is not None and self.process.state() != QProcess.NotRunning
+
+    def launch(self) -> bool:
+        if self.running or self.lib is None:
+            return False
+        text = self.editor.toPlainText()
+        if not text.strip():
+            self.run_label.setText("Write or draft a spec first.")
+            return False
+        spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
+        spec_path.write_text(text, encoding="utf-8")
+        try:
+            core_function("experiments", "load_spec")(spec_path)
+        except Exception as exc:  # noqa: BLE001 - a bad spec: say what is wrong, launch nothing
+            self.run_label.setText(f"The spec is not valid: {exc}")
+            return False
+        self._reset_curves()
+        self.log.clear()
+        self.events = []
+        self.epochs = 0
+        self.run_id = None
+        self._where = None
+        self._buffer = b""
+        self.status = "running"
+        p = QProcess(self)
+        env = QProcessEnvironment.systemEnvironment()
+        env.insert("PYTHONUNBUFFERED", "1")
+        p.setProcessEnvironment(env)
+        p.setProcessChannelMode(QProcess.SeparateChannels)
+        p.readyReadStandardOutput.connect(self._read_stdout)
+        p.readyReadStandardError.connect(self._read_stderr)
+        p.finished.connect(self._finished)
+        p.errorOccurred.connect(lambda e: self.run_label.setText(f"The runner could not start: {e}"))
+        self.process = p
+        args = ["-m", "gapscope", "--library", str(self.lib.path), "run", str(spec_path), "--events", "jsonl"]
+        p.start(sys.executable, args)
+        self.launch_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.right.setCurrentIndex(0)
+        self.run_label.setText(f"Running {spec_path.name}…")
+        return True
+
+    def cancel(self) -> None:
+        if not self.running:
+            return
+        self.status = "cancelling"
+        self.run_label.setText("Cancelling…")
+        self.process.terminate()
+        QTimer.singleShot(5000, self._kill_if_alive)
+
+    def _kill_if_alive(self) -> None:
+        if self.running:
+            self.process.kill()
+
+    def _read_stdout(self) -> None:
+        self._buffer += bytes(self.process.readAllStandardOutput())
+        *lines, self._buffer = self._buffer.split(b"\n")
+        for raw in lines:
+            line = raw.decode("utf-8", "replace").strip()
+            if not line:
+                continue
+            try:
+                event = json.loads(line)
+            except ValueError:
+                self.log.appendPlainText(line)
+                continue
+            if isinstance(event, dict):
+                self._event(event)
+
+    def _read_stderr(self) -> None:
+        text = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").rstrip()
+        if text:
+            self.log.appendPlainText(text)
+
+    def _event(self, e: dict) -> None:
+        """One runner event: ``start``, ``epoch`` (train_loss, val_loss, val_<metric> per seed and fold),
+        ``fold_end``, ``checkpoint``, ``warning``, ``error``, ``cancelled``, ``done``."""
+        self.events.append(e)
+        kind = e.get("event")
+        if kind == "start":
+            self.run_id = e.get("run_id")
+            self.run_label.setText(f"Run {e.get('run_id', '')} started on {e.get('device', '?')}: {e.get('name', '')}")
+        elif kind == "epoch":
+            self.epochs += 1
+            where_key = (e.get("seed"), e.get("fold"))
+            if self._where is not None and where_key != self._where:
+                for name in self.curves:  # a new fold or seed starts a new segment, not a jump
+                    self._add_point(name, float(self.epochs) - 0.5, float("nan"))
+            self._where = where_key
+            losses = {k: v for k, v in e.items() if "loss" in k and isinstance(v, (int, float))}
+            for k, v in losses.items():
+                self._add_point(k, float(self.epochs), float(v))
+            where = " ".join(f"{k} {e[k]}" for k in ("seed", "fold") if e.get(k) is not None)
+            metrics = ", ".join(f"{k} {v:.4g}" for k, v in e.items()
+                                if isinstance(v, float) and (k.startswith("val_") or k == "train_loss"))
+            self.run_label.setText(f"epoch {e.get('epoch')} ({where}): {metrics}")
+        elif kind in ("warning", "error"):
+            self.log.appendPlainText(f"{kind}: {e.get('message', '')}")
+        elif kind == "done":
+            m = e.get("metrics") or {}
+            self.log.appendPlainText("done: " + ", ".join(f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}"
+                                                           for k, v in m.items()))
+        if kind == "fold_end":
+            m = e.get("metrics") or {}
+            self.log.appendPlainText(f"seed {e.get('seed')} fold {e.get('fold')}: " + ", ".join(
+                f"{k} {v:.4g}" if isinstance(v, float) else f"{k} {v}" for k, v in m.items())
+                + f" (best epoch {e.get('best_epoch')})")
+        elif kind == "start":
+            self.log.appendPlainText(f"run {e.get('run_id')} in {e.get('folder')} on {e.get('device')}")
+        elif kind == "cancelled":
+            self.log.appendPlainText(f"cancelled after {e.get('folds_done')} folds; checkpoint kept in {e.get('folder')}")
+
+    def _ensure_plot(self) -> None:
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="#444")
+        self.plot = pg.PlotWidget()
+        self.plot.setObjectName("lossPlot")
+        self.plot.showGrid(x=True, y=True, alpha=0.2)
+        self.plot.setLabel("bottom", "epoch (all seeds and folds in order)")
+        self.plot.setLabel("left", "loss")
+        self.plot.addLegend(offset=(-10, 10))
+        self.curve_layout.addWidget(self.plot)
+
+    def _reset_curves(self) -> None:
+        self._ensure_plot()
+        self.plot.clear()
+        self.curves = {}
+        self.points = {}
+
+    def _add_point(self, name: str, x: float, y: float) -> None:
+        import pyqtgraph as pg
+
+        self._ensure_plot()
+        if name not in self.curves:
+            color = CURVE_COLORS[len(self.curves) % len(CURVE_COLORS)]
+            self.curves[name] = self.plot.plot([], [], name=name, pen=pg.mkPen(color, width=2), connect="finite")
+            self.points[name] = ([], [])
+        xs, ys = self.points[name]
+        xs.append(x)
+        ys.append(y)
+        self.curves[name].setData(xs, ys)
+
+    def _finished(self, code: int, _status) -> None:
+        if self.process is None:
+            return
+        self._read_stdout()
+        last = self.events[-1] if self.events else {}
+        if last.get("event") == "cancelled" or code == 130:
+            self.status = "cancelled"
+            text = "Run cancelled; a checkpoint was kept (resume with `gapscope run --resume`)."
+        elif self.status == "cancelling":
+            self.status = "cancelled"
+            text = "Run cancelled."
+        elif code == 0:
+            self.status = "done"
+            text = "Run finished."
+        else:
+            self.status = "failed"
+            text = f"Run failed (exit code {code})" + (f": {last.get('error') or last.get('message')}"
+                                                       if last.get("error") or last.get("message") else ".")
+        self.run_label.setText(text)
+        self.launch_button.setEnabled(True)
+        self.cancel_button.setEnabled(False)
+        self.process.deleteLater()
+        self.process = None
+        self.runFinished.emit(code, self.status)
+        self.reload_history()
+
+    def shutdown(self) -> None:
+        if self.running:
+            self.process.kill()
+            self.process.waitForFinished(3000)

@@ -1,0 +1,217 @@
+"""The paper table: lazy model, SQL sorting, full-text search with debounce, and filters from the
+sidebar (collection, tag, saved search) or from a map selection. Listing ids runs on a worker so the
+window keeps repainting while 75k titles are sorted."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import Optional
+
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, QTimer, Signal
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from .paper_model import COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, PaperTableModel
+
+SEARCH_DEBOUNCE_MS = 250
+
+
+@dataclass(frozen=True)
+class Filter:
+    """What the table shows. ``restrict`` (ids chosen on a map or by triage state) narrows the rest."""
+
+    query: str = ""
+    tag: Optional[str] = None
+    collection: Optional[str] = None
+    restrict: Optional[frozenset[int]] = None
+    restrict_label: str = ""
+    order: str = "relevance"  # or a column key of Library.list_paper_ids
+    descending: bool = False
+
+    def describe(self) -> str:
+        parts = []
+        if self.collection:
+            parts.append(f"collection “{self.collection}”")
+        if self.tag:
+            parts.append(f"tag “{self.tag}”")
+        if self.restrict is not None:
+            parts.append(self.restrict_label or f"{len(self.restrict)} selected papers")
+        if self.query:
+            parts.append(f"matching “{self.query}”")
+        return ", ".join(parts)
+
+
+def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> list[int]:
+    """Worker side: the ids the filter selects, in the filter's order; a search with no column
+    chosen is ordered by relevance (bm25, title matches first)."""
+    ids = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order, descending=flt.descending,
+                             tag=flt.tag, collection=flt.collection, query=flt.query or None)
+    if flt.query and flt.order == "relevance":
+        chosen = set(ids)
+        ids = [pid for pid, _rank in lib.search(flt.query, limit=len(chosen) + 1) if pid in chosen]
+    if flt.restrict is not None:
+        ids = [i for i in ids if i in flt.restrict]
+    return ids
+
+
+class LibraryView(QWidget):
+    paperSelected = Signal(object)      # paper id or None
+    selectionChanged = Signal(list)     # all selected ids
+    countChanged = Signal(int, str)     # rows shown, filter description
+    queryChanged = Signal(str)
+
+    def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.lib = None
+        self.filter = Filter()
+        self._generation = 0
+        self._pending_select: Optional[int] = None
+        self.loading = False
+
+        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors   (\"exact phrase\", OR, title:word)")
+        self.search.setClearButtonEnabled(True)
+        self.search.setObjectName("searchBox")
+        self.filter_label = QLabel()
+        self.filter_label.setObjectName("filterLabel")
+        self.clear_filter = QToolButton(text="Clear filter")
+        self.clear_filter.setAutoRaise(True)
+        self.clear_filter.clicked.connect(self.clear_filters)
+        self.clear_filter.hide()
+
+        self.model = PaperTableModel(parent=self)
+        self.model.sortRequested.connect(self._sort)
+        self.table = QTableView()
+        self.table.setObjectName("paperTable")
+        self.table.setModel(self.model)
+        # no indicator first: enabling sorting would otherwise sort by column 0 at once
+        self.table.horizontalHeader().setSortIndicator(-1, Qt.AscendingOrder)
+        self.table.setSortingEnabled(True)
+        self.table.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.table.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.table.setAlternatingRowColors(True)
+        self.table.setShowGrid(False)
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.ElideRight)
+        self.table.verticalHeader().hide()
+        self.table.verticalHeader().setDefaultSectionSize(self.fontMetrics().height() + 8)
+        self.table.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)  # no per-row measuring: lazy
+        self.table.setVerticalScrollMode(QAbstractItemView.ScrollPerPixel)
+        header = self.table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setSectionResizeMode(QHeaderView.Interactive)
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
+        for col, width in ((COL_AUTHORS, 170), (COL_YEAR, 50), (COL_PUBLISHED, 90), (COL_CATEGORY, 80),
+                           (COL_IDENT, 110)):
+            header.resizeSection(col, width)
+        self.table.selectionModel().selectionChanged.connect(self._on_selection)
+
+        self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
+        self._debounce.timeout.connect(self._apply_search)
+        self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.returnPressed.connect(self._apply_search)
+
+        top = QHBoxLayout()
+        top.setContentsMargins(6, 6, 6, 2)
+        top.addWidget(self.search, 1)
+        top.addWidget(self.filter_label)
+        top.addWidget(self.clear_filter)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addLayout(top)
+        layout.addWidget(self.table, 1)
+
+    # --- library & filters -----------------------------------------------------------------------
+    def set_library(self, lib) -> None:
+        self.lib = lib
+        self.model.set_library(lib)
+        self.refresh()
+
+    def set_filter(self, **changes) -> None:
+        self.filter = replace(self.filter, **changes)
+        self.refresh()
+
+    def show_ids(self, ids, label: str) -> None:
+        """Narrow the table to these papers (a map selection, a gap's evidence, a triage state)."""
+        self.set_filter(restrict=frozenset(ids), restrict_label=label)
+
+    def clear_filters(self) -> None:
+        self.search.blockSignals(True)
+        self.search.clear()
+        self.search.blockSignals(False)
+        self.filter = Filter(order=self.filter.order, descending=self.filter.descending)
+        self.refresh()
+
+    def _apply_search(self) -> None:
+        self._debounce.stop()
+        text = self.search.text().strip()
+        if text != self.filter.query:
+            self.queryChanged.emit(text)
+            self.set_filter(query=text)
+
+    def _sort(self, key: str, descending: bool) -> None:
+        self.set_filter(order=key, descending=descending)
+
+    def refresh(self, select: Optional[int] = None) -> None:
+        """List the ids for the current filter on a worker; stale answers are dropped."""
+        if self.lib is None:
+            return
+        self._generation += 1
+        gen = self._generation
+        if select is None:
+            select = self.current_paper_id()
+        self._pending_select = select
+        self.loading = True
+        self.tasks.run("List papers", list_ids, self.filter, library=self.lib.path, quiet=True,
+                       on_result=lambda ids, g=gen: self._listed(g, ids),
+                       on_error=lambda msg, _tb, g=gen: self._list_failed(g, msg))
+
+    def _listed(self, gen: int, ids: list[int]) -> None:
+        if gen != self._generation:
+            return
+        self.loading = False
+        self.model.set_ids(ids)
+        self.search.setStyleSheet("")
+        self.search.setToolTip("")
+        desc = self.filter.describe()
+        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}" if desc else ""))
+        self.clear_filter.setVisible(bool(desc))
+        self.countChanged.emit(len(ids), desc)
+        if self._pending_select is not None:
+            self.select_paper(self._pending_select)
+        else:
+            self.paperSelected.emit(None)
+
+    def _list_failed(self, gen: int, message: str) -> None:
+        if gen != self._generation:
+            return
+        self.loading = False
+        self.search.setStyleSheet("QLineEdit { background: #fde8e8; }")
+        self.search.setToolTip(message)
+        self.filter_label.setText(message)
+
+    # --- selection -------------------------------------------------------------------------------
+    def current_paper_id(self) -> Optional[int]:
+        idx = self.table.currentIndex()
+        return self.model.paper_id(idx.row()) if idx.isValid() else None
+
+    def selected_ids(self) -> list[int]:
+        rows = sorted({i.row() for i in self.table.selectionModel().selectedRows()})
+        return [self.model.paper_id(r) for r in rows]
+
+    def select_paper(self, paper_id: int) -> bool:
+        row = self.model.row_of(paper_id)
+        if row < 0:
+            self.paperSelected.emit(None)
+            return False
+        idx = self.model.index(row, 0)
+        self.table.selectionModel().setCurrentIndex(
+            idx, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self.table.scrollTo(idx, QAbstractItemView.PositionAtCenter)
+        return True
+
+    def _on_selection(self, *_args) -> None:
+        ids = self.selected_ids()
+        self.selectionChanged.emit(ids)
+        self.paperSelected.emit(self.current_paper_id() if ids else None)

@@ -1,0 +1,374 @@
+"""Maps: the topic, method, result and limitation maps as scatter plots (pyqtgraph, imported when the
+view is first shown). Points are coloured by cluster, clusters are labelled at their centre, the list
+shows each cluster's size and stability. Selecting clusters, clicking a point or Shift-dragging a
+rectangle selects papers; "Show in library" filters the paper table to them."""
+
+from __future__ import annotations
+
+import html
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
+                               QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+
+from ..core_access import missing
+from ..widgets.unavailable import Unavailable
+
+FACETS = ("topic", "method", "result", "limitation")
+NEEDED = ("build_maps", "latest_map")
+
+# Categorical colours that stay apart on white (Tableau 20 order, light ones last).
+PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
+           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
+           "#e6550d", "#31a354", "#756bb1", "#636363"]
+
+
+def load_map(lib, facet, *, progress=None, cancel=None):
+    """The newest map of ``facet``, or None when none was built yet."""
+    from gapscope.maps import latest_map
+    from gapscope.store import LibraryError
+
+    try:
+        return latest_map(lib, facet)
+    except LibraryError:
+        return None
+
+
+class BuildResult:
+    """What "Build maps" made: the map to show and what could not be done (said in the view)."""
+
+    def __init__(self, map_, notes: list[str]) -> None:
+        self.map = map_
+        self.notes = notes
+
+
+def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
+    """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
+    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map.
+    Without a facet classifier only the topic map (whole abstracts) can be built; that is said."""
+    from gapscope import jobs
+    from gapscope.jobs import Cancelled
+    from gapscope.maps import build_maps
+
+    from .. import settings
+    from ..core_access import core_function
+
+    notes: list[str] = []
+    facets = list(FACETS)
+
+    def step(start, end, label):
+        sub = jobs.scaled(progress, start, end)
+
+        def labelled(done, total, message=""):
+            if sub is not None:
+                sub(done, total, f"{label}: {message}" if message else label)
+        return labelled
+
+    classify = core_function("facets", "classify_library")
+    if classify is None:
+        notes.append("no facet classifier installed: only the topic map")
+        facets = ["topic"]
+    else:
+        try:
+            classify(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
+        except Cancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
+            notes.append(f"facets not classified ({exc}): only the topic map")
+            facets = ["topic"]
+    embed = core_function("embed", "embed_library")
+    if embed is not None:
+        kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
+        kwargs = {}
+        if settings.device_arg():
+            from gapscope.embed import Encoder
+
+            kwargs["encoder"] = Encoder(device=settings.device_arg())
+        embed(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
+    build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
+    return BuildResult(load_map(lib, facet), notes)
+
+
+def _attr(obj, name, default=None):
+    if isinstance(obj, dict):
+        return obj.get(name, default)
+    return getattr(obj, name, default)
+
+
+class MapsView(QWidget):
+    showPapers = Signal(list, str)
+    selectionChanged = Signal(list)
+
+    def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.lib = None
+        self.map = None
+        self.plot = None
+        self.scatter = None
+        self.labels: list = []
+        self.ids: list[int] = []
+        self.cluster_of: dict[int, int] = {}
+        self.selected: list[int] = []
+        self.pending = False
+
+        self.unavailable = Unavailable("Maps")
+        page = QWidget()
+        self.facet = QComboBox()
+        self.facet.setObjectName("mapFacet")
+        for f in FACETS:
+            self.facet.addItem(f"{f.capitalize()} map", f)
+        self.facet.currentIndexChanged.connect(lambda _i: self.reload())
+        self.build_button = QPushButton("Build maps")
+        self.build_button.setToolTip("Embed, classify and cluster the library (runs in the background)")
+        self.build_button.clicked.connect(self.build_maps)
+        self.info = QLabel()
+        self.info.setStyleSheet("color: #555;")
+        self.show_button = QPushButton("Show in library")
+        self.show_button.setObjectName("showInLibrary")
+        self.show_button.setEnabled(False)
+        self.show_button.clicked.connect(self._show_selected)
+
+        self.clusters = QTreeWidget()
+        self.clusters.setObjectName("clusterList")
+        self.clusters.setHeaderLabels(["Cluster", "Papers", "Stability"])
+        self.clusters.setRootIsDecorated(False)
+        self.clusters.setSelectionMode(QAbstractItemView.ExtendedSelection)
+        self.clusters.setSortingEnabled(True)
+        self.clusters.itemSelectionChanged.connect(self._clusters_selected)
+        self.clusters.itemDoubleClicked.connect(lambda *_: self._show_selected())
+
+        self.canvas_holder = QWidget()
+        self.canvas_layout = QVBoxLayout(self.canvas_holder)
+        self.canvas_layout.setContentsMargins(0, 0, 0, 0)
+        self.empty = QLabel()
+        self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.setStyleSheet("color: #777; font-size: 13pt;")
+        self.canvas_layout.addWidget(self.empty)
+
+        top = QHBoxLayout()
+        top.addWidget(self.facet)
+        top.addWidget(self.build_button)
+        top.addWidget(self.info, 1)
+        top.addWidget(self.show_button)
+        split = QSplitter(Qt.Horizontal)
+        split.addWidget(self.clusters)
+        split.addWidget(self.canvas_holder)
+        split.setStretchFactor(1, 1)
+        split.setSizes([400, 700])
+        pl = QVBoxLayout(page)
+        pl.setContentsMargins(8, 8, 8, 8)
+        pl.addLayout(top)
+        pl.addWidget(split, 1)
+
+        self.stack = QStackedWidget()
+        self.stack.addWidget(self.unavailable)
+        self.stack.addWidget(page)
+        lay = QVBoxLayout(self)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.addWidget(self.stack)
+
+    @property
+    def available(self) -> bool:
+        return not missing("maps", *NEEDED)
+
+    def set_library(self, lib) -> None:
+        self.lib = lib
+        self.map = None
+        gone = missing("maps", *NEEDED)
+        if gone:
+            self.unavailable.set_missing(gone)
+            self.stack.setCurrentIndex(0)
+            return
+        self.stack.setCurrentIndex(1)
+        self.pending = True
+        if self.isVisible():
+            self.reload()
+
+    def activated(self) -> None:
+        if self.pending:
+            self.reload()
+
+    def current_facet(self) -> str:
+        return self.facet.currentData()
+
+    def reload(self) -> None:
+        if self.lib is None or not self.available:
+            return
+        self.pending = False
+        self.info.setText("Loading map…")
+        self.tasks.run("Load map", load_map, self.current_facet(), library=self.lib.path, quiet=True,
+                       on_result=self.show_map, on_error=lambda m, _t: self._no_map(f"Cannot load the map: {m}"))
+
+    def build_maps(self) -> None:
+        if self.lib is None:
+            return
+        self.build_button.setEnabled(False)
+        self.info.setText("Building maps…")
+        task = self.tasks.run("Build maps", build, self.current_facet(), library=self.lib.path,
+                              on_result=self._built,
+                              on_error=lambda m, _t: self.info.setText(f"Building the maps failed: {m}"),
+                              on_cancelled=lambda: self.info.setText("Building the maps was cancelled."),
+                              on_finished=lambda: self.build_button.setEnabled(True))
+        return task
+
+    def _built(self, result: BuildResult) -> None:
+        self.show_map(result.map)
+        if result.notes:
+            self.info.setText(self.info.text() + "  —  " + "; ".join(result.notes))
+
+    def _no_map(self, text: str) -> None:
+        self.map = None
+        self.clusters.clear()
+        self.info.setText("")
+        self._ensure_plot()
+        if self.scatter is not None:
+            self.scatter.clear()
+        for t in self.labels:
+            self.plot.removeItem(t)
+        self.labels = []
+        self.empty.setText(text)
+        self.empty.show()
+        if self.plot is not None:
+            self.plot.hide()
+
+    # --- drawing ---------------------------------------------------------------------------------
+    def _ensure_plot(self) -> None:
+        if self.plot is not None:
+            return
+        import pyqtgraph as pg
+
+        from .selectable_plot import SelectViewBox
+
+        pg.setConfigOptions(antialias=True, background="w", foreground="#444")
+        self.viewbox = SelectViewBox()
+        self.viewbox.rectSelected.connect(self._rect_selected)
+        self.plot = pg.PlotWidget(viewBox=self.viewbox)
+        self.plot.setObjectName("mapPlot")
+        self.plot.hideAxis("left")
+        self.plot.hideAxis("bottom")
+        self.plot.setMenuEnabled(False)
+        self.scatter = pg.ScatterPlotItem(size=6, pen=None, hoverable=True, tip=None)
+        self.scatter.sigClicked.connect(self._point_clicked)
+        self.plot.addItem(self.scatter)
+        self.canvas_layout.addWidget(self.plot)
+
+    def show_map(self, m) -> None:
+        if m is None:
+            self._no_map("No map yet. “Build maps” embeds, classifies and clusters the library "
+                         "(or run `gapscope maps build`).")
+            return
+        import numpy as np
+        import pyqtgraph as pg
+
+        self._ensure_plot()
+        self.empty.hide()
+        self.plot.show()
+        self.map = m
+        coords = _attr(m, "coords", {}) or {}
+        assignments = _attr(m, "assignments", {}) or {}
+        clusters = list(_attr(m, "clusters", []) or [])
+        self.ids = [int(i) for i in coords]
+        self.cluster_of = {int(k): int(v) for k, v in assignments.items() if v is not None}
+        xy = np.array([coords[i] for i in coords], dtype=float).reshape(-1, 2)
+        cl_ids = [int(_attr(c, "id")) for c in clusters]
+        color_of = {cid: QColor(PALETTE[n % len(PALETTE)]) for n, cid in enumerate(cl_ids)}
+        grey = QColor("#bbbbbb")
+        self._brushes = {}
+        for cid, col in color_of.items():
+            c = QColor(col)
+            c.setAlpha(170)
+            self._brushes[cid] = pg.mkBrush(c)
+        self._grey = pg.mkBrush(grey)
+        brushes = [self._brushes.get(self.cluster_of.get(i), self._grey) for i in self.ids]
+        self.scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes, data=self.ids, size=6, pen=None)
+        for t in self.labels:
+            self.plot.removeItem(t)
+        self.labels = []
+        self.clusters.blockSignals(True)
+        self.clusters.clear()
+        self.clusters.setSortingEnabled(False)
+        for c in clusters:
+            cid = int(_attr(c, "id"))
+            members = [k for k, i in enumerate(self.ids) if self.cluster_of.get(i) == cid]
+            label = str(_attr(c, "label", "") or f"cluster {cid}")
+            stab = _attr(c, "stability")
+            item = QTreeWidgetItem([label, "", ""])
+            item.setData(0, Qt.UserRole, cid)
+            item.setData(1, Qt.DisplayRole, int(_attr(c, "size", len(members)) or len(members)))
+            if isinstance(stab, (int, float)):
+                item.setData(2, Qt.DisplayRole, round(float(stab), 2))
+                item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
+                item.setToolTip(2, "Stability: how well this cluster survives re-clustering with other seeds "
+                                   "(1 = always the same papers)")
+            kw = _attr(c, "keywords") or []
+            item.setToolTip(0, html.escape(", ".join(map(str, kw))) if kw else label)
+            item.setForeground(0, color_of[cid])
+            self.clusters.addTopLevelItem(item)
+            if members:
+                cx, cy = xy[members].mean(axis=0)
+                text = pg.TextItem(label[:40], color="#222", anchor=(0.5, 0.5))
+                font = text.textItem.font()
+                font.setBold(True)
+                font.setPointSizeF(8.5)
+                text.setFont(font)
+                text.setPos(float(cx), float(cy))
+                self.plot.addItem(text)
+                self.labels.append(text)
+        self.clusters.setSortingEnabled(True)
+        self.clusters.sortByColumn(1, Qt.DescendingOrder)
+        self.clusters.setColumnWidth(0, 240)
+        self.clusters.resizeColumnToContents(1)
+        self.clusters.blockSignals(False)
+        self.plot.autoRange()
+        self.info.setText(f"{len(self.ids):,} papers in {len(clusters)} clusters")
+        self._set_selection([])
+
+    # --- selection -------------------------------------------------------------------------------
+    def _set_selection(self, ids: list[int]) -> None:
+        self.selected = ids
+        self.show_button.setEnabled(bool(ids))
+        self.show_button.setText(f"Show {len(ids):,} in library" if ids else "Show in library")
+        if self.scatter is not None and self.ids:
+            chosen = set(ids)
+            sizes = [9 if i in chosen else 6 for i in self.ids] if chosen else 6
+            self.scatter.setSize(sizes)
+        self.selectionChanged.emit(ids)
+
+    def select_clusters(self, cluster_ids: list[int]) -> None:
+        want = set(cluster_ids)
+        for i in range(self.clusters.topLevelItemCount()):
+            item = self.clusters.topLevelItem(i)
+            item.setSelected(item.data(0, Qt.UserRole) in want)
+
+    def _clusters_selected(self) -> None:
+        chosen = {it.data(0, Qt.UserRole) for it in self.clusters.selectedItems()}
+        self._set_selection([i for i in self.ids if self.cluster_of.get(i) in chosen])
+
+    def _point_clicked(self, _item, points, *_args) -> None:
+        if len(points):
+            pid = int(points[0].data())
+            cid = self.cluster_of.get(pid)
+            self.clusters.blockSignals(True)
+            self.clusters.clearSelection()
+            self.clusters.blockSignals(False)
+            self._set_selection([pid])
+            if self.lib is not None:
+                self.info.setText(f"{self.lib.get_paper(pid).title[:90]}  (cluster {cid})")
+
+    def _rect_selected(self, x0: float, y0: float, x1: float, y1: float) -> None:
+        if self.map is None:
+            return
+        coords = _attr(self.map, "coords", {})
+        ids = [i for i in self.ids if x0 <= coords[i][0] <= x1 and y0 <= coords[i][1] <= y1]
+        self._set_selection(ids)
+
+    def _show_selected(self) -> None:
+        if not self.selected:
+            return
+        names = [it.text(0) for it in self.clusters.selectedItems()]
+        label = (f"{self.current_facet()} map: " + ", ".join(names[:3]) + ("…" if len(names) > 3 else "")) \
+            if names else f"{len(self.selected):,} papers selected on the {self.current_facet()} map"
+        self.showPapers.emit(list(self.selected), label)

@@ -1,0 +1,33 @@
+"""A pyqtgraph ViewBox where Shift-drag draws a selection rectangle instead of panning."""
+
+from __future__ import annotations
+
+import pyqtgraph as pg
+from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtWidgets import QGraphicsRectItem
+
+
+class SelectViewBox(pg.ViewBox):
+    rectSelected = Signal(float, float, float, float)  # x0, y0, x1, y1 in data coordinates
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._band = QGraphicsRectItem()
+        self._band.setPen(pg.mkPen("#1f5fbf", width=1, style=Qt.DashLine))
+        self._band.setBrush(pg.mkBrush(31, 95, 191, 40))
+        self._band.hide()
+        self.addItem(self._band, ignoreBounds=True)
+
+    def mouseDragEvent(self, ev, axis=None) -> None:
+        if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ShiftModifier:
+            ev.accept()
+            a = self.mapToView(ev.buttonDownPos())
+            b = self.mapToView(ev.pos())
+            rect = QRectF(a, b).normalized()
+            self._band.setRect(rect)
+            self._band.show()
+            if ev.isFinish():
+                self._band.hide()
+                self.rectSelected.emit(rect.left(), rect.top(), rect.right(), rect.bottom())
+            return
+        super().mouseDragEvent(ev, axis)

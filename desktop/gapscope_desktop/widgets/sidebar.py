@@ -1,0 +1,119 @@
+"""The library sidebar: all papers, collections, tags, saved searches and triage states."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+
+from .. import queries
+
+ROLE_KIND = Qt.UserRole
+ROLE_VALUE = Qt.UserRole + 1
+
+
+class Sidebar(QTreeWidget):
+    """Emits ``chosen(kind, value)``: ("all", None) | ("collection", name) | ("tag", name) |
+    ("search", query) | ("decision", decision)."""
+
+    chosen = Signal(str, object)
+
+    def __init__(self, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("sidebar")
+        self.setHeaderHidden(True)
+        self.setColumnCount(2)
+        self.setRootIsDecorated(False)
+        self.setIndentation(12)
+        self.setUniformRowHeights(True)
+        self.itemClicked.connect(self._clicked)
+        self.lib = None
+
+    def set_library(self, lib) -> None:
+        self.lib = lib
+        self.reload()
+
+    def _section(self, title: str) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(self, [title.upper(), ""])
+        item.setFlags(Qt.ItemIsEnabled)
+        f = item.font(0)
+        f.setBold(True)
+        f.setPointSizeF(f.pointSizeF() * 0.85)
+        item.setFont(0, f)
+        item.setForeground(0, Qt.gray)
+        item.setExpanded(True)
+        return item
+
+    def _entry(self, parent: QTreeWidgetItem, text: str, count: Optional[int], kind: str, value) -> QTreeWidgetItem:
+        item = QTreeWidgetItem(parent, [text, f"{count:,}" if count is not None else ""])
+        item.setData(0, ROLE_KIND, kind)
+        item.setData(0, ROLE_VALUE, value)
+        item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
+        item.setForeground(1, Qt.gray)
+        return item
+
+    def reload(self) -> None:
+        selected = self.current_choice()
+        self.clear()
+        if self.lib is None:
+            return
+        lib = self.lib
+        sec = self._section("Library")
+        self._entry(sec, "All papers", lib.count_papers(), "all", None)
+        cols = lib.list_collections()
+        sec = self._section("Collections")
+        for name, n in cols:
+            self._entry(sec, name, n, "collection", name)
+        if not cols:
+            self._placeholder(sec, "no collections")
+        tags = lib.list_tags()
+        sec = self._section("Tags")
+        for name, n in tags:
+            self._entry(sec, name, n, "tag", name)
+        if not tags:
+            self._placeholder(sec, "no tags")
+        searches = queries.saved_searches(lib)
+        if searches:
+            sec = self._section("Saved searches")
+            for name, q in searches:
+                self._entry(sec, name, None, "search", q)
+        sec = self._section("Triage")
+        counts = queries.decision_counts(lib)
+        for d, label in (("include", "Included"), ("maybe", "Maybe"), ("exclude", "Excluded"),
+                         ("postpone", "Postponed")):
+            self._entry(sec, label, counts[d], "decision", d)
+        self.expandAll()
+        self.resizeColumnToContents(1)
+        self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+        self.select_choice(*(selected or ("all", None)))
+
+    def _placeholder(self, parent: QTreeWidgetItem, text: str) -> None:
+        item = QTreeWidgetItem(parent, [text, ""])
+        item.setFlags(Qt.NoItemFlags)
+        item.setForeground(0, Qt.gray)
+
+    def resizeEvent(self, event) -> None:  # keep counts right-aligned
+        super().resizeEvent(event)
+        self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+
+    def current_choice(self):
+        item = self.currentItem()
+        if item is None or item.data(0, ROLE_KIND) is None:
+            return None
+        return item.data(0, ROLE_KIND), item.data(0, ROLE_VALUE)
+
+    def select_choice(self, kind: str, value) -> None:
+        it = self.invisibleRootItem()
+        for i in range(it.childCount()):
+            sec = it.child(i)
+            for j in range(sec.childCount()):
+                item = sec.child(j)
+                if item.data(0, ROLE_KIND) == kind and item.data(0, ROLE_VALUE) == value:
+                    self.setCurrentItem(item)
+                    return
+
+    def _clicked(self, item: QTreeWidgetItem, _col: int) -> None:
+        kind = item.data(0, ROLE_KIND)
+        if kind:
+            self.chosen.emit(kind, item.data(0, ROLE_VALUE))

@@ -1,0 +1,23 @@
+"""Fixtures for the network tests: a loopback server replaying recorded responses (no internet)."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.replay_server import replay_server  # noqa: F401  (the fixture)
+
+
+@pytest.fixture(autouse=True)
+def no_real_endpoints(monkeypatch):
+    """No test reaches the internet: unless a test points them at a replay server, both sources
+    point at a closed local port (connection refused at once)."""
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://127.0.0.1:9/api/query")
+    monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", "http://127.0.0.1:9")
+
+
+@pytest.fixture
+def arxiv_server(replay_server, shared_data, monkeypatch):
+    """The replay server loaded with the recorded arXiv API responses, set as $GAPSCOPE_ARXIV_URL."""
+    replay_server.add_arxiv_fixtures(shared_data / "fixtures" / "arxiv-api-atom" / "arxivpy_fixtures_json")
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", replay_server.url + "/api/query")
+    return replay_server

@@ -1,0 +1,126 @@
+"""The CLI and the subprocess protocol: `gapscope run SPEC --json`, JSON-lines events, SIGTERM cancel
+then `--resume`, the library link to the gap and papers, `runs list / show / compare`."""
+
+from __future__ import annotations
+
+import json
+import time
+
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.experiments.process import RunProcess
+from gapscope.experiments.runner import EXIT_CANCELLED, RunFolder
+from gapscope.experiments.store import list_runs
+
+from ._experiments_helpers import EXAMPLES, SMALL_IRIS, write_spec
+
+
+def _paper(lib, title):
+    with lib.transaction() as conn:
+        return conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES (?, ?, '2026')",
+                            (title, title.lower())).lastrowid
+
+
+def test_run_json_records_in_library_and_links_gap_and_papers(tmp_path, library):
+    p1, p2 = _paper(library, "A"), _paper(library, "B")
+    spec = write_spec(tmp_path, SMALL_IRIS + f"\n[source]\ngap_id = 42\npapers = [{p1}, {p2}, 99999]\n")
+    r = CliRunner().invoke(main, ["--library", str(library.path), "run", str(spec), "--json", "-q",
+                                  "--set", "train.epochs=2"])
+    assert r.exit_code == 0, r.output
+    last = json.loads(r.stdout.strip().splitlines()[-1])
+    assert set(last) >= {"run_id", "status", "metrics", "folds"}
+    assert last["status"] == "done" and len(last["folds"]) == 3
+    assert RunFolder(last["folder"]).path.parent == library.path.parent / "runs"  # the default runs dir
+    rows = list_runs(library, gap_id=42)
+    assert [r["id"] for r in rows] == [last["run_id"]]
+    assert rows[0]["papers"] == [p1, p2]  # the unknown paper id is not linked
+    assert rows[0]["metrics"] == last["metrics"] and rows[0]["status"] == "done"
+    assert [r["id"] for r in list_runs(library, paper_id=p2)] == [last["run_id"]]  # the link back
+    out = CliRunner().invoke(main, ["--library", str(library.path), "runs", "list", "--gap", "42", "--json"])
+    assert json.loads(out.stdout)[0]["id"] == last["run_id"]
+    show = CliRunner().invoke(main, ["--library", str(library.path), "runs", "show", last["run_id"], "--json"])
+    assert json.loads(show.stdout)["gap_id"] == 42
+
+
+def test_examples_pair_runs_and_compares(tmp_path, library):
+    ids = []
+    for name in ("breast-cancer-mlp.toml", "breast-cancer-logistic.toml"):
+        r = CliRunner().invoke(main, ["--library", str(library.path), "run", str(EXAMPLES / name), "--json", "-q",
+                                      "--set", "train.epochs=2", "--set", "eval.seeds=[0]"])
+        assert r.exit_code == 0, r.output
+        ids.append(json.loads(r.stdout.strip().splitlines()[-1])["run_id"])
+    out = CliRunner().invoke(main, ["--library", str(library.path), "runs", "compare", *ids, "--json"])
+    assert out.exit_code == 0, out.output
+    res = json.loads(out.stdout)
+    assert res["n"] == 5 and res["variant"] == ids[0] and res["baseline"] == ids[1]
+    assert "paired t-test" in res["summary"] or "no difference" in res["summary"]
+
+
+def test_fast_examples_run_as_they_are(tmp_path):
+    for name in ("iris-logistic.toml", "diabetes-mlp-regression.toml", "digits-cnn.toml"):
+        r = CliRunner().invoke(main, ["run", str(EXAMPLES / name), "--runs-dir", str(tmp_path), "--json", "-q",
+                                      "--set", "train.epochs=1", "--set", "eval.folds=2"])
+        assert r.exit_code == 0, (name, r.output)
+        last = json.loads(r.stdout.strip().splitlines()[-1])
+        assert last["status"] == "done" and len(last["folds"]) == 2
+
+
+def test_bad_spec_exits_with_message(tmp_path):
+    spec = write_spec(tmp_path, SMALL_IRIS.replace('family = "mlp"', 'family = "resnet"'))
+    r = CliRunner().invoke(main, ["run", str(spec), "--runs-dir", str(tmp_path)])
+    assert r.exit_code == 1
+    assert "model.family: must be one of" in r.output
+    r = CliRunner().invoke(main, ["run", "--resume", "nope", "--runs-dir", str(tmp_path)])
+    assert r.exit_code == 4 and "no run 'nope'" in r.output
+
+
+def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
+    """The desktop's path: RunProcess streams events; SIGTERM leaves a cancelled folder; --resume finishes."""
+    lib = tmp_path / "lib.sqlite"
+    spec = EXAMPLES / "digits-mlp.toml"
+    events = []
+    overrides = ("train.epochs=40", "train.early_stopping=0", "eval.folds=2")
+    proc = RunProcess(spec, library=str(lib), runs_dir=str(tmp_path / "runs"), overrides=overrides,
+                      on_event=events.append, env={"HF_HUB_OFFLINE": "1"}).start()
+    deadline = time.monotonic() + 120
+    while not any(e["event"] == "epoch" for e in events) and proc.returncode is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.cancel()
+    rc = proc.wait(timeout=120)
+    assert rc == EXIT_CANCELLED, proc.stderr
+    kinds = [e["event"] for e in events]
+    assert kinds[0] == "start" and kinds[-1] == "cancelled"
+    folder = RunFolder(events[0]["folder"])
+    status = folder.read_json("status.json")
+    assert status["status"] == "cancelled" and len(status["folds"]) < 2
+    assert (folder.path / "MODEL_CARD.md").is_file() and (folder.ckpt / "resume.pt").is_file()
+    out = CliRunner().invoke(main, ["--library", str(lib), "run", "--resume", proc.run_id,
+                                    "--runs-dir", str(tmp_path / "runs"), "--json", "-q"])
+    assert out.exit_code == 0, out.output
+    last = json.loads(out.stdout.strip().splitlines()[-1])
+    assert last["run_id"] == proc.run_id and last["status"] == "done" and len(last["folds"]) == 2
+    # the run cancelled in one process and finished in another gives the numbers of an uninterrupted run
+    from gapscope.experiments.runner import run_spec
+    from gapscope.experiments.spec import load_spec
+
+    straight = run_spec(load_spec(spec, list(overrides)), runs_dir=tmp_path / "straight")
+    assert [f["metrics"] for f in last["folds"]] == [f["metrics"] for f in straight["folds"]]
+
+
+def test_runs_draft_from_gap_json_then_run(tmp_path):
+    gap = {"id": 5, "type": "method_x_problem", "score": 0.6, "statement": "MLPs are untested on wine chemistry",
+           "method": {"cluster": 1, "label": "feed-forward networks", "keywords": ["mlp"]},
+           "problem": {"cluster": 2, "label": "food chemistry", "keywords": ["chemical", "quality"]},
+           "evidence": []}
+    gj = tmp_path / "gap.json"
+    gj.write_text(json.dumps(gap))
+    out = tmp_path / "draft.toml"
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "none.sqlite"), "runs", "draft", "--gap-json", str(gj),
+                                  "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert 'dataset = "wine"' in out.read_text() and 'family = "mlp"' in out.read_text()
+    r = CliRunner().invoke(main, ["run", str(out), "--runs-dir", str(tmp_path / "runs"), "--json", "-q",
+                                  "--set", "train.epochs=1", "--set", "eval.seeds=[0]"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout.strip().splitlines()[-1])["status"] == "done"

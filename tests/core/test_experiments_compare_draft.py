@@ -1,0 +1,113 @@
+"""Comparison statistics on known inputs, and drafting a spec from hand-made gaps."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from gapscope.experiments.compare import CompareError, compare_runs, paired_stats, rank_biserial
+from gapscope.experiments.draft import draft_spec_from_gap
+from gapscope.experiments.spec import spec_from_text
+
+
+def test_paired_stats_on_known_values():
+    v = np.array([0.90, 0.92, 0.95, 0.91, 0.93])
+    b = np.array([0.88, 0.90, 0.94, 0.90, 0.90])
+    s = paired_stats(v, b)
+    d = v - b  # 0.02 0.02 0.01 0.01 0.03
+    assert s["mean_diff"] == pytest.approx(0.018)
+    assert s["sd_diff"] == pytest.approx(math.sqrt(((d - 0.018) ** 2).sum() / 4))
+    assert s["cohen_dz"] == pytest.approx(0.018 / s["sd_diff"])
+    assert s["t"] == pytest.approx(s["cohen_dz"] * math.sqrt(5))
+    assert s["t_p"] < 0.01
+    assert s["rank_biserial"] == pytest.approx(1.0)  # every pair favours the variant
+    assert s["wilcoxon_p"] == pytest.approx(0.0625)  # the exact test's floor with 5 pairs
+    assert s["wilcoxon_min_p"] == pytest.approx(0.0625)
+    assert s["ci"][0] > 0 and s["wins"] == 5
+
+
+def test_rank_biserial_mixed_signs():
+    # |d| ranks: 1 -> 1, -2 -> 2, 3 -> 3: (1 + 3 - 2) / 6
+    assert rank_biserial(np.array([1.0, -2.0, 3.0, 0.0])) == pytest.approx(2 / 6)
+
+
+def _summary(run_id, values, metric="accuracy", seeds=(0,)):
+    folds, i = [], 0
+    for s in seeds:
+        for f in range(len(values) // len(seeds)):
+            folds.append({"seed": s, "fold": f, "metrics": {metric: values[i]}, "n_test": 30})
+            i += 1
+    return {"run_id": run_id, "folds": folds}
+
+
+def test_compare_runs_in_plain_words():
+    v = _summary("var", [0.95, 0.96, 0.97, 0.95, 0.96, 0.97], seeds=(0, 1))
+    b = _summary("base", [0.90, 0.91, 0.93, 0.90, 0.92, 0.91], seeds=(0, 1))
+    r = compare_runs(v, b)
+    assert r["metric"] == "accuracy" and r["n"] == 6
+    assert "higher (better)" in r["summary"] and "paired t-test" in r["summary"] and "Cohen's d_z" in r["summary"]
+    assert "large" in r["summary"]
+    # lower is better for errors: a higher MAE is worse
+    r2 = compare_runs(_summary("v", [2.0, 2.5, 3.0], "mae"), _summary("b", [1.0, 1.5, 1.7], "mae"))
+    assert "higher (worse)" in r2["summary"]
+
+
+def test_compare_identical_and_unpaired():
+    same = _summary("a", [0.9, 0.8, 0.85])
+    assert "no difference" in compare_runs(same, _summary("b", [0.9, 0.8, 0.85]))["summary"]
+    other = {"run_id": "x", "folds": [{"seed": 9, "fold": 0, "metrics": {"accuracy": 1.0}}]}
+    with pytest.raises(CompareError, match="share no"):
+        compare_runs(same, other)
+    with pytest.raises(CompareError, match="metric 'mae'"):
+        compare_runs(same, same, metric="mae")
+
+
+def _gap(method_label, method_kw, problem_label, problem_kw, gid=3):
+    return {"id": gid, "type": "method_x_problem", "score": 0.7,
+            "statement": f"{method_label} is rarely applied to {problem_label}",
+            "method": {"cluster": 1, "label": method_label, "keywords": method_kw},
+            "problem": {"cluster": 2, "label": problem_label, "keywords": problem_kw},
+            "evidence": [11, 12, 13]}
+
+
+@pytest.mark.parametrize("method, problem, family, dataset", [
+    (("attention models", ["transformer", "self-attention"]), ("document classification", ["text", "topic"]),
+     "transformer", "library_text"),
+    (("recurrent networks", ["lstm", "sequence"]), ("sentiment analysis", ["sentiment", "reviews"]),
+     "gru", "library_text"),
+    (("convolutional networks", ["cnn", "resnet"]), ("handwriting recognition", ["digit", "ocr"]), "cnn", "digits"),
+    (("logistic models", ["logistic", "lasso"]), ("clinical diagnosis", ["cancer", "patient"]), "linear",
+     "breast_cancer"),
+    (("tabular deep learning", ["mlp", "tabular"]), ("disease progression", ["regression", "forecast"]), "mlp",
+     "diabetes"),
+    # incompatible pairs are adapted, with a comment saying so
+    (("attention models", ["transformer"]), ("medical diagnosis", ["tumor"]), "mlp", "breast_cancer"),
+    (("convolutional networks", ["cnn"]), ("text mining", ["corpus"]), "gru", "library_text"),
+])
+def test_draft_maps_clusters_to_runner_families(method, problem, family, dataset):
+    text = draft_spec_from_gap(_gap(*method, *problem))
+    spec = spec_from_text(text)  # the draft runs through the same validation as a user's spec
+    assert spec["model"]["family"] == family
+    assert spec["data"]["dataset"] == dataset
+    assert spec["source"]["gap_id"] == 3 and spec["source"]["papers"] == [11, 12, 13]
+    assert "# model:" in text and "# data:" in text  # each choice is explained
+    if dataset == "diabetes":
+        assert spec.task == "regression" and spec["eval"]["metrics"] == ["mae", "rmse"]
+
+
+def test_draft_without_clusters_and_with_library_tags(library):
+    gap = {"id": 9, "type": "unaddressed_limitation", "score": 0.5, "statement": "Small data \"limits\" everything",
+           "method": None, "problem": None, "evidence": []}
+    spec = spec_from_text(draft_spec_from_gap(gap))
+    assert spec["model"]["family"] == "mlp" and spec["data"]["dataset"] == "digits"
+    # with a library whose tags label enough papers, text classification learns the user's tags
+    with library.transaction() as conn:
+        ids = [conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES (?, ?, '2026')",
+                            (f"p{i}", f"p{i}")).lastrowid for i in range(24)]
+    library.add_tag(ids[:12], "relevant")
+    library.add_tag(ids[12:], "background")
+    text = draft_spec_from_gap(_gap("attention", ["transformer"], "text", ["document"]), lib=library)
+    spec = spec_from_text(text)
+    assert spec["data"]["labels"] == "tags" and "your tags" in text

@@ -1,0 +1,52 @@
+"""BibTeX text escaping and the reader's handling of escaped literals (both directions)."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapscope.exports.bibtex import tex_escape
+from gapscope.exports.names import split_name
+from gapscope.sources.files import latex_to_text
+
+
+@pytest.mark.parametrize("bib,text", [
+    (r"Caf{\'e} and G{\"o}del", "Café and Gödel"),              # accents, as Zotero and JabRef write them
+    (r"\{braces\} 50\% \& \$5 \#1 a\_b", "{braces} 50% & $5 #1 a_b"),
+    (r"back\textbackslash{}slash \textasciitilde{}x \textasciicircum{}y", "back\\slash ~x ^y"),
+    (r"\textbraceleft{}k\textbraceright{}", "{k}"),
+    (r"\emph{Deep} {L}earning", "Deep Learning"),
+])
+def test_reader_turns_latex_into_text(bib, text):
+    assert latex_to_text(bib) == text
+
+
+@pytest.mark.parametrize("text", [
+    r"$\mathcal{O}(n^2)$ bounds for {k}-means on \textbf{real} data_sets & 100% #1 ~ ^",
+    r"Koll\'ar's theorem, Gr\"obner bases, \{escaped\} and \\ double",
+    "plain words: nothing to escape -- even ,, or := or rock 'n roll",
+    "Unicode: Gödel Ω ∑ 深度学习",
+])
+def test_escape_then_read_is_the_identity(text):
+    assert latex_to_text(tex_escape(text)) == text
+
+
+def test_names_split_for_bibliographies():
+    assert split_name("Ludwig van Beethoven") == ("Ludwig", "van Beethoven", "")
+    assert split_name("Robert Tables Jr.") == ("Robert", "Tables", "Jr.")
+    assert split_name("Plato") == ("", "Plato", "")
+    assert split_name("Maria de la Cruz") == ("Maria", "de la Cruz", "")
+
+
+def test_keep_math_writes_math_spans_for_latex_and_escapes_the_rest():
+    from gapscope.exports.bibtex import to_bibtex
+    from gapscope.models import Paper
+
+    title = r"Bounds of $\mathcal{O}(n^2)$ for {k}-means & $\frac{1$ broken"
+    assert tex_escape(title, keep_math=True) == (
+        r"Bounds of $\mathcal{O}(n^2)$ for \textbraceleft{}k\textbraceright{}-means \& "
+        r"\$\textbackslash{}frac\textbraceleft{}1\$ broken")
+    import bibtexparser
+
+    text = to_bibtex([Paper(title=title, authors=["Ada Lovelace"], year=1843)], keep_math=True)
+    entry = bibtexparser.loads(text).entries[0]
+    assert entry["title"].startswith(r"Bounds of $\mathcal{O}(n^2)$")

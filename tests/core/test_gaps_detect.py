@@ -1,0 +1,121 @@
+"""Gaps and the backtest on a real slice of the shared arXiv cs file (stand-in vectors)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
+
+
+@pytest.fixture(scope="module")
+def mapped(tmp_path_factory, cs_rows):
+    from gapscope.maps import build_maps
+    from gapscope.store import Library
+
+    rows = cs_rows[:500]
+    lib = Library(tmp_path_factory.mktemp("gaps") / "lib.sqlite")
+    ids = insert_papers(lib, rows)
+    data = facet_data(ids, rows)
+    ms = build_maps(lib, data=data, stability_seeds=1)
+    yield lib, data, ms
+    lib.close()
+
+
+def test_find_gaps_types_scores_and_evidence_in_named_clusters(mapped):
+    from gapscope.gaps import find_gaps, get_gap, list_gaps
+
+    lib, data, ms = mapped
+    found = find_gaps(lib, data=data)
+    types = {g.type for g in found}
+    assert {"method_x_problem", "unaddressed_limitation"} <= types
+    assert all(0.0 <= g.score <= 1.0 for g in found)
+    assert [g.score for g in found] == sorted((g.score for g in found), reverse=True)
+    facet_map = {"method": ms["method"], "result": ms["result"], "limitation": ms["limitation"], "topic": ms["topic"]}
+    for g in found:
+        d = g.to_dict()
+        assert d["statement"] and d["evidence"] and d["type"] in ("method_x_problem", "unaddressed_limitation", "thin_growing")
+        for side, role in (("method", "method"), ("problem", "problem"), ("problem", "limitation"), ("problem", "region")):
+            ref = d[side]
+            for pid in [p for p in d["evidence"] if g.roles[p] == role]:
+                assert facet_map[ref["facet"]].assignments[pid] == ref["cluster"], (g.type, role, pid)
+        if g.type == "method_x_problem":
+            assert d["method"]["label"] and d["problem"]["label"]
+            assert d["method"]["label"] in d["statement"] and d["problem"]["label"] in d["statement"]
+            assert d["details"]["cooccurring"] <= d["details"]["rare_max"]
+    stored = list_gaps(lib)
+    assert [g.statement for g in stored] == [g.statement for g in found]
+    one = get_gap(lib, stored[0].id)
+    assert one.evidence == stored[0].evidence and one.to_dict()["id"] == stored[0].id
+
+
+def test_gaps_cli_list_and_show_json(mapped):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.gaps import find_gaps
+
+    lib, data, _ = mapped
+    find_gaps(lib, data=data)
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "gaps", "list", "--json", "--limit", "5"])
+    assert r.exit_code == 0, r.output
+    listed = json.loads(r.output)
+    assert 1 <= len(listed) <= 5
+    assert set(listed[0]) >= {"id", "type", "score", "statement", "method", "problem", "evidence"}
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "gaps", "show", str(listed[0]["id"]), "--json"])
+    assert r.exit_code == 0 and json.loads(r.output)["evidence"] == listed[0]["evidence"]
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "gaps", "show", "999999"])
+    assert r.exit_code == 4
+
+
+def test_backtest_keys_and_bounds(mapped):
+    from gapscope.gaps import backtest
+
+    lib, data, _ = mapped
+    res = backtest(lib, "2026-01-01", k=10, m=2, data=data)
+    assert {"k", "precision_at_k", "popularity_precision_at_k", "random_precision_at_k", "filled_definition"} <= set(res)
+    for key in ("precision_at_k", "popularity_precision_at_k", "random_precision_at_k"):
+        assert 0.0 <= res[key] <= 1.0
+    assert res["k"] == 10 and "2" in res["filled_definition"]
+    assert res["papers_before"]["both"] > 0 and res["papers_after"]["both"] > 0
+    assert res["filled_candidates"] <= res["candidates"]
+    # the random baseline is the base rate of filled pairs among the candidates, up to sampling noise
+    assert abs(res["random_precision_at_k"] - res["random_expected_precision"]) < 0.15
+    with pytest.raises(ValueError):
+        backtest(lib, "2000-01-01", data=data)
+
+
+def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
+    """The CLI path end to end, with the library's vector loader replaced by the stand-in vectors."""
+    from click.testing import CliRunner
+
+    import gapscope.gaps.find as find_mod
+    import gapscope.maps.build as build_mod
+    from gapscope.cli import main
+
+    lib, data, _ = mapped
+
+    def loader(_lib, facet, ids):
+        pids, vecs, texts = data[facet]
+        return pids, vecs, texts
+
+    monkeypatch.setattr(build_mod, "load_facet_data", loader)
+    monkeypatch.setattr(find_mod, "load_facet_data", loader)
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
+    r = run("map", "--facet", "method", "--facet", "result", "--k", "9", "--seed", "5", "--stability-seeds", "1", "--json")
+    assert r.exit_code == 0, r.output
+    built = json.loads(r.output)
+    assert set(built) == {"method", "result"}
+    assert built["method"]["params"]["k"] == 9 and built["method"]["params"]["seed"] == 5
+    assert len(built["method"]["clusters"]) == 9
+    r = run("gaps", "find", "--json")
+    assert r.exit_code == 0, r.output
+    assert any(g["type"] == "method_x_problem" for g in json.loads(r.output))
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--json")
+    assert r.exit_code == 0, r.output
+    res = json.loads(r.output)
+    assert {"k", "precision_at_k", "popularity_precision_at_k", "random_precision_at_k", "filled_definition"} <= set(res)
+    assert res["k"] == 10 and all(0 <= res[k] <= 1 for k in ("precision_at_k", "popularity_precision_at_k"))
+    r = run("gaps", "backtest", "--before", "1999-01-01")
+    assert r.exit_code == 1 and "too few papers" in r.output

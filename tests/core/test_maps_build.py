@@ -1,0 +1,141 @@
+"""Maps on a real slice of the shared arXiv cs file (stand-in TF-IDF vectors; see maps_fixtures)."""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+
+from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
+
+
+@pytest.fixture(scope="module")
+def slice_lib(tmp_path_factory, cs_rows):
+    from gapscope.store import Library
+
+    rows = cs_rows[:400]
+    lib = Library(tmp_path_factory.mktemp("maps") / "lib.sqlite")
+    ids = insert_papers(lib, rows)
+    yield lib, ids, rows, facet_data(ids, rows)
+    lib.close()
+
+
+def test_same_seed_same_clusters_other_seed_differs(slice_lib):
+    from gapscope.maps.cluster import spherical_kmeans
+
+    _, _, _, data = slice_lib
+    x = data["topic"][1]
+    a, b = spherical_kmeans(x, 12, seed=3), spherical_kmeans(x, 12, seed=3)
+    c = spherical_kmeans(x, 12, seed=4)
+    assert np.array_equal(a.labels, b.labels)
+    assert np.allclose(a.centroids, b.centroids)
+    assert not np.array_equal(a.labels, c.labels)
+    assert np.allclose(np.linalg.norm(a.centroids, axis=1), 1.0, atol=1e-4)
+
+
+def test_k_is_chosen_from_the_data_within_its_candidates(slice_lib):
+    from gapscope.maps.cluster import candidate_ks, choose_k
+
+    _, _, _, data = slice_lib
+    x = data["topic"][1]
+    k, scores = choose_k(x, seed=0)
+    cands = candidate_ks(len(x))
+    assert k in cands and set(scores) == set(cands)
+    assert 2 <= min(cands) and max(cands) <= int(np.sqrt(len(x) / 2)) + 1
+    assert all(-1.0 <= s <= 1.0 for s in scores.values())
+
+
+def test_stability_is_in_unit_range_and_lower_for_noise(slice_lib):
+    from gapscope.maps.cluster import cluster_stability, spherical_kmeans, stability_runs
+
+    _, _, _, data = slice_lib
+    x = data["topic"][1]
+    ref = spherical_kmeans(x, 10, seed=0)
+    others = stability_runs(x, 10, 0, runs=3)
+    real = cluster_stability(ref.labels, 10, others)
+    noise_labels = np.random.default_rng(0).integers(0, 10, len(x))
+    noise = cluster_stability(noise_labels, 10, others)
+    assert real.shape == (10,) and np.all((real >= 0) & (real <= 1))
+    assert real.mean() > noise.mean() + 0.1
+
+
+def test_build_maps_labels_come_from_member_texts_and_are_stored(slice_lib):
+    from gapscope.maps import build_maps, latest_map
+
+    lib, ids, _, data = slice_lib
+    ms = build_maps(lib, facets=("topic", "method"), data=data, seed=0, stability_seeds=2)
+    for facet in ("topic", "method"):
+        m = ms[facet]
+        texts = data[facet][2]
+        assert sum(c.size for c in m.clusters) == len(m.assignments) == len(data[facet][0])
+        for c in m.clusters:
+            if not c.size:
+                continue
+            assert c.keywords and c.label
+            words = set(re.findall(r"[a-z][a-z\-]+", " ".join(texts[p] for p in m.members(c.id)).lower()))
+            for kw in c.keywords:
+                assert all(w in words for w in kw.split()), (kw, c.id)
+            assert c.representative_paper in m.members(c.id)
+            assert sum(c.sizes_by_year.values()) == c.size
+            assert 0.0 <= c.stability <= 1.0
+        back = latest_map(lib, facet)
+        assert back.assignments == m.assignments
+        assert back.params["seed"] == 0 and back.params["k"] == m.k and "model" in back.params
+        assert [c.label for c in back.clusters] == [c.label for c in m.clusters]
+        assert set(back.coords) == set(m.assignments)
+        xy = np.array(list(back.coords.values()))
+        assert np.isfinite(xy).all() and xy.std(axis=0).min() > 0
+
+
+def test_user_k_and_scope(slice_lib):
+    from gapscope.maps import build_maps
+
+    lib, ids, _, data = slice_lib
+    lib.add_to_collection("half", ids[::2])
+    ms = build_maps(lib, facets=("topic",), data=data, k=7, collection="half", stability_seeds=0, save=False)
+    m = ms["topic"]
+    assert m.k == 7 and not m.params["k_auto"]
+    assert set(m.assignments) == set(ids[::2])
+    assert m.scope == {"collection": "half"}
+
+
+def test_layout_keeps_neighbours_closer_than_random(slice_lib):
+    from gapscope.maps.cluster import normalize, spherical_kmeans
+    from gapscope.maps.layout import layout_2d
+
+    _, _, _, data = slice_lib
+    x = normalize(data["topic"][1])
+    r = spherical_kmeans(x, 12, seed=0)
+    xy, cxy = layout_2d(x, r.labels, r.centroids)
+    sims = x @ x.T
+    np.fill_diagonal(sims, -np.inf)
+    nn = sims.argmax(axis=1)
+    d_nn = np.linalg.norm(xy - xy[nn], axis=1).mean()
+    d_rand = np.linalg.norm(xy - xy[np.random.default_rng(0).permutation(len(xy))], axis=1).mean()
+    assert d_nn < 0.7 * d_rand and cxy.shape == (12, 2)
+
+
+def test_export_json_uses_arxiv_ids(slice_lib):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.maps import build_maps
+
+    lib, ids, rows, data = slice_lib
+    build_maps(lib, facets=("topic", "result"), data=data, stability_seeds=0)
+    res = CliRunner().invoke(main, ["--library", str(lib.path), "map", "export", "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.output)
+    arxiv = {r["arxiv_id"] for r in rows}
+    for facet in ("topic", "result"):
+        m = out["maps"][facet]
+        assert set(m["assignments"]) <= arxiv and len(m["assignments"]) == len(data[facet][0])
+        kset = {c["id"] for c in m["clusters"]}
+        assert set(m["assignments"].values()) <= kset
+        assert {"id", "label", "keywords", "representative", "size", "stability", "sizes_by_year"} <= set(m["clusters"][0])
+    show = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--json"])
+    assert show.exit_code == 0 and json.loads(show.output)["facet"] == "topic"
+    bad = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--cluster", "999"])
+    assert bad.exit_code == 4

@@ -1,0 +1,54 @@
+"""The report's experiments section reads the runs table and run folders written by
+gapscope.experiments (skipped until the experiments area is merged): metrics, seeds, the curves
+figure, linked papers and the paired comparison of runs on the same gap."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+pytest.importorskip("gapscope.experiments.runner")
+
+from gapscope.cli import main  # noqa: E402
+from gapscope.reports import build_report_data, write_report  # noqa: E402
+
+from .test_reports_build import parse  # noqa: E402
+
+EXAMPLES = Path(__file__).resolve().parents[2] / "resources" / "examples"
+
+
+def test_runs_with_metrics_curves_papers_and_comparison(library, tmp_path):
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, arxiv_id, norm_title, added_at) VALUES"
+                           " ('A <b>linked</b> paper', '2501.00001', 'a linked paper', '2026')").lastrowid
+    run_ids = []
+    for name in ("breast-cancer-logistic.toml", "breast-cancer-mlp.toml"):
+        spec = tmp_path / name
+        spec.write_text((EXAMPLES / name).read_text(encoding="utf-8") + f"\n[source]\ngap_id = 7\npapers = [{pid}]\n",
+                        encoding="utf-8")
+        r = CliRunner().invoke(main, ["--library", str(library.path), "run", str(spec), "--json", "-q",
+                                      "--set", "train.epochs=2", "--set", "eval.seeds=[0]"])
+        assert r.exit_code == 0, r.output
+        run_ids.append(json.loads(r.stdout.strip().splitlines()[-1])["run_id"])
+    d = build_report_data(library)
+    assert [r.id for r in d.experiments.runs] == run_ids and d.experiments.missing is None
+    base, variant = d.experiments.runs
+    assert base.metrics and base.seeds == [0] and base.gap_id == 7
+    assert [p.id for p in variant.papers] == [pid]
+    assert variant.comparison and variant.comparison["baseline"] == base.id and variant.comparison["summary"]
+    assert base.env.get("torch")
+
+    out = tmp_path / "r.html"
+    write_report(library, "html", out)
+    doc = parse(out.read_text(encoding="utf-8"))
+    text = "".join(doc.text)
+    assert all(rid in text for rid in run_ids)
+    assert variant.comparison["summary"] in text
+    assert "A <b>linked</b> paper" in text and "b" not in {t for t, _ in doc.tags}
+    assert sum(1 for t, _ in doc.tags if t == "img") >= 1 + sum(1 for r in d.experiments.runs if r.curves_png)
+    for fmt in ("md", "pdf"):  # the other renderers take the same runs without error
+        write_report(library, fmt, tmp_path / f"r.{fmt}")
+    assert variant.comparison["baseline"] in (tmp_path / "r.md").read_text(encoding="utf-8")

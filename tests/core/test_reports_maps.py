@@ -1,0 +1,66 @@
+"""The report's maps and gaps sections read through gapscope.maps / gapscope.gaps (skipped until the
+maps area is merged). Stand-in vectors (TF-IDF + SVD of the real abstracts, from maps_fixtures) keep
+it fast; the report only sees saved maps and gaps."""
+
+from __future__ import annotations
+
+import pytest
+
+maps = pytest.importorskip("gapscope.maps")
+gaps_mod = pytest.importorskip("gapscope.gaps")
+from gapscope.reports import build_report_data, write_report  # noqa: E402
+from gapscope.store.library import Library  # noqa: E402
+
+from . import maps_fixtures  # noqa: E402  (lands with the maps area)
+from .test_reports_build import parse  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def mapped(tmp_path_factory, shared_data):
+    rows = maps_fixtures.read_slice(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz", 300, 200)
+    lib = Library(tmp_path_factory.mktemp("maplib") / "library.sqlite")
+    ids = maps_fixtures.insert_papers(lib, rows)
+    data = maps_fixtures.facet_data(ids, rows)
+    dates = {pid: r["published"] for pid, r in zip(ids, rows)}
+    for facet, (fids, vecs, texts) in data.items():
+        maps.save_map(lib, maps.make_map(facet, fids, vecs, texts, dates, seed=0, stability_seeds=1,
+                                         model="stand-in tfidf-svd"))
+    found = gaps_mod.find_gaps(lib, data=data)
+    yield lib, found
+    lib.close()
+
+
+def test_maps_and_gaps_sections_show_what_the_modules_saved(mapped, tmp_path):
+    lib, found = mapped
+    d = build_report_data(lib)
+    assert d.maps.missing is None and [m.facet for m in d.maps.maps] == ["topic", "method", "result", "limitation"]
+    for m in d.maps.maps:
+        saved = maps.latest_map(lib, m.facet)
+        assert [c["label"] for c in m.clusters] == [c.label for c in saved.clusters]
+        assert len(m.points) == len(saved.assignments) and m.params.get("seed") == 0
+    assert "stand-in tfidf-svd" in d.reproducibility["models"]
+    listed = gaps_mod.list_gaps(lib)
+    if listed:
+        assert d.gaps.missing is None
+        assert [g.statement for g in d.gaps.gaps] == [g.statement for g in sorted(listed, key=lambda g: -g.score)][:25]
+
+    out = tmp_path / "r.html"
+    write_report(lib, "html", out)
+    doc = parse(out.read_text(encoding="utf-8"))
+    text = "".join(doc.text)
+    imgs = [a for t, a in doc.tags if t == "img"]
+    assert len(imgs) >= 1 + 4  # PRISMA flow (nothing screened: still drawn) + a scatter per facet
+    for m in d.maps.maps:
+        for c in m.clusters[:3]:
+            assert c["label"] in text
+    hrefs = {a["href"] for t, a in doc.tags if t == "a"}
+    for g in d.gaps.gaps[:5]:
+        assert g.statement in text
+        for p in g.evidence:
+            assert f"https://arxiv.org/abs/{p.arxiv_id}" in hrefs
+
+    pdf = tmp_path / "r.pdf"
+    write_report(lib, "pdf", pdf)
+    from pypdf import PdfReader
+
+    assert len(PdfReader(pdf).pages) >= 5

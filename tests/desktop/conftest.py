@@ -1,0 +1,119 @@
+"""Desktop test fixtures: an isolated QSettings, a real library from the shared data, the main window,
+and a check that no test leaves a worker thread running."""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(autouse=True)
+def _isolated_settings(tmp_path, monkeypatch):
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
+    monkeypatch.delenv("GAPSCOPE_LIBRARY", raising=False)
+    yield
+
+
+@pytest.fixture(scope="session")
+def _library_template(tmp_path_factory, shared_data):
+    """One real library (400 arXiv papers) built once; each test gets its own copy."""
+    from gapscope.store import Library
+
+    from .library_data import fill_library
+
+    d = tmp_path_factory.mktemp("template")
+    path = d / "template.sqlite"
+    lib = Library(path)
+    fill_library(lib, shared_data, d, 400)
+    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib.close()
+    return path
+
+
+@pytest.fixture
+def lib_path(_library_template, tmp_path):
+    import shutil
+
+    dest = tmp_path / "library.sqlite"
+    shutil.copy(_library_template, dest)
+    return dest
+
+
+@pytest.fixture
+def window(qtbot, lib_path):
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.main_window import MainWindow
+
+    create_app(["test"])
+    w = MainWindow(lib_path)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    yield w
+    w.close()
+
+
+@pytest.fixture(autouse=True)
+def _no_dangling_workers():
+    """Every task a test starts must have ended when the test ends (napari's _dangling_qthreads idea)."""
+    from PySide6.QtCore import QThreadPool
+
+    yield
+    from gapscope_desktop.tasks import TaskManager
+
+    leftover = [t for m in TaskManager.instances() for t in m.active()]
+    for m in TaskManager.instances():
+        m.shutdown(10000)
+    assert QThreadPool.globalInstance().activeThreadCount() == 0
+    assert not leftover, f"tasks still running at the end of the test: {[t.name for t in leftover]}"
+
+
+@pytest.fixture(scope="session")
+def _analysed_template(tmp_path_factory, shared_data):
+    """A 500-paper library with facets classified, embeddings, maps and gaps, built once through
+    the core functions (the same ones the Maps view's "Build maps" runs)."""
+    pytest.importorskip("gapscope.maps")
+    pytest.importorskip("gapscope.gaps")
+    import shutil
+
+    from gapscope.store import Library
+
+    from gapscope_desktop.views.maps_view import build
+
+    from .library_data import fill_library
+
+    d = tmp_path_factory.mktemp("analysed")
+    path = d / "analysed.sqlite"
+    lib = Library(path)
+    fill_library(lib, shared_data, d, 500)  # embedding is the slow part; 500 is the least that yields gaps
+    build(lib, "topic")
+    from gapscope.gaps import find_gaps
+
+    find_gaps(lib)
+    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib.close()
+    return path
+
+
+@pytest.fixture
+def analysed_window(qtbot, _analysed_template, tmp_path):
+    import shutil
+
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.main_window import MainWindow
+
+    dest = tmp_path / "analysed.sqlite"
+    shutil.copy(_analysed_template, dest)
+    create_app(["test"])
+    w = MainWindow(dest)
+    qtbot.addWidget(w)
+    w.resize(1280, 800)
+    w.show()
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    yield w
+    w.close()

@@ -1,0 +1,91 @@
+"""Maps, gaps and experiments on a real analysed library: build a map, select a cluster to filter the
+table, open a gap and its evidence, draft an experiment from it, launch a short run and cancel it."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+pytest.importorskip("gapscope.maps")
+pytest.importorskip("gapscope.gaps")
+
+
+def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, qtbot):
+    from gapscope.maps import latest_map
+
+    w = analysed_window
+    view = w.maps_view
+    w.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: view.map is not None, timeout=30000)
+    m = latest_map(w.lib, "topic")
+    assert view.clusters.topLevelItemCount() == len(m.clusters)
+    assert len(view.ids) == len(m.coords)
+    assert view.clusters.topLevelItem(0).text(2) != ""  # stability shown per cluster
+    item = view.clusters.topLevelItem(0)
+    item.setSelected(True)
+    cid = item.data(0, Qt.UserRole)
+    members = set(m.members(cid))
+    assert set(view.selected) == members
+    qtbot.mouseClick(view.show_button, Qt.LeftButton)
+    assert w.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: set(w.library_view.model.ids()) == members, timeout=10000)
+
+    # a Shift-drag rectangle over the whole map selects every paper on it
+    xs = [c[0] for c in m.coords.values()]
+    ys = [c[1] for c in m.coords.values()]
+    view._rect_selected(min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
+    assert set(view.selected) == set(m.coords)
+
+    # "Build maps" runs the whole pipeline on a worker (vectors are cached, so this is the clustering)
+    before = latest_map(w.lib, "topic").id
+    view.facet.setCurrentIndex(0)
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    clock, stamps = QElapsedTimer(), []
+    clock.start()
+    timer = QTimer(interval=10)
+    timer.timeout.connect(lambda: stamps.append(clock.elapsed()))
+    timer.start()
+    task = view.build_maps()
+    assert not view.build_button.isEnabled() and w.task_progress.isVisible()
+    qtbot.waitUntil(lambda: task.done, timeout=300000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    print(f"Build maps on a worker: {len(gaps)} ticks, max gap {max(gaps)} ms")  # measured, not asserted
+    assert task.outcome == "succeeded", task.error
+    assert view.build_button.isEnabled()
+    assert view.map.id == latest_map(w.lib, "topic").id != before
+
+    # another facet: its map, or (no facet classifier yet) a clear empty state
+    view.facet.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: (view.map is not None and view.map.facet == "method")
+                    or (view.map is None and "No map yet" in view.empty.text()), timeout=30000)
+
+
+def test_gap_evidence_opens_a_paper_and_drafts_an_experiment(analysed_window, qtbot):
+    from gapscope.gaps import list_gaps
+
+    w = analysed_window
+    view = w.gaps_view
+    gaps = list_gaps(w.lib)
+    w.tabs.setCurrentIndex(3)
+    if not gaps:
+        qtbot.waitUntil(lambda: "No gaps" in view.info.text(), timeout=10000)
+        pytest.skip("this slice yields no gaps")
+    qtbot.waitUntil(lambda: view.table.topLevelItemCount() == len(gaps), timeout=10000)
+    g = view.current_gap()
+    assert g is not None and g["statement"] in view.detail.toPlainText()
+    assert view.evidence.count() == len(g["evidence"])
+    item = view.evidence.item(0)
+    view._open_evidence(item)
+    pid = item.data(Qt.UserRole)
+    assert w.tabs.currentIndex() == 0
+    qtbot.waitUntil(lambda: w.library_view.current_paper_id() == pid, timeout=10000)
+    assert w.detail.paper.id == pid
+
+    w.tabs.setCurrentIndex(3)
+    pytest.importorskip("gapscope.experiments")
+    qtbot.mouseClick(view.draft_button, Qt.LeftButton)
+    assert w.tabs.currentIndex() == 4
+    assert w.experiments_view.editor.toPlainText().strip()
+    assert f"gap #{g['id']}" in w.experiments_view.gap_label.text()

@@ -1,0 +1,64 @@
+"""Collect from arXiv and Google Scholar through the dialog, against the loopback server that replays
+the recorded responses (tests/replay_server.py): progress, the result, and a block page reported with
+what was kept. No test reaches the internet."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("gapscope.collect")
+replay = pytest.importorskip("tests.replay_server")
+replay_server = replay.replay_server  # the fixture
+
+GEOMAP = ("fixtures", "google-scholar-html", "geomap_2020")
+
+
+@pytest.fixture
+def net(window, replay_server, monkeypatch):
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", replay_server.url + "/api/query")
+    monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", replay_server.url)
+    lib = window.lib
+    for key, value in (("collect.arxiv_interval_s", 0), ("collect.scholar_interval_s", 0),
+                       ("collect.timeout_s", 0.5), ("collect.arxiv_page_size", 10)):
+        lib.set_setting(key, value)
+    return replay_server
+
+
+def _run(window, qtbot, source, query, limit):
+    from gapscope_desktop.dialogs.collect_dialog import CollectDialog
+
+    dlg = CollectDialog(window.tasks, window.lib.path, source=source, parent=window)
+    qtbot.addWidget(dlg)
+    dlg.collected.connect(lambda _r: window.refresh_all())
+    dlg.query.setText(query)
+    dlg.limit.setValue(limit)
+    task = dlg.start()
+    assert task is not None
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    return dlg, task
+
+
+def test_collect_from_arxiv_adds_the_recorded_papers(window, qtbot, net, shared_data):
+    net.add_arxiv_fixtures(shared_data / "fixtures" / "arxiv-api-atom" / "arxivpy_fixtures_json")
+    before = window.lib.count_papers()
+    dlg, task = _run(window, qtbot, "arxiv", "testing", 30)
+    assert task.outcome == "succeeded", task.error
+    added = dlg.report.added
+    assert added > 0 and window.lib.count_papers() == before + added
+    assert f"added {added:,}" in dlg.status.text()
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + added, timeout=10000)
+
+
+def test_a_scholar_block_page_is_reported_with_what_was_kept(window, qtbot, net, shared_data):
+    html = shared_data.joinpath(*GEOMAP, "scholar_search_results.html").read_bytes()
+    net.add("/scholar", html, match={"q": None}, content_type="text/html; charset=ISO-8859-1")
+    net.inject("block", match={"start": "10"},
+               body=shared_data.joinpath(*GEOMAP, "scholar_search_results2.html").read_bytes())
+    before = window.lib.count_papers()
+    dlg, task = _run(window, qtbot, "scholar", "Geology of the Olympus Range", 50)
+    assert task.outcome == "failed" and task.error_type == "CollectBlocked"
+    text = dlg.status.text()
+    assert "Blocked by the source" in text and "Kept in the library" in text
+    kept = window.lib.count_papers() - before
+    assert kept > 0 and f"{kept:,} added" in text
+    assert dlg.start_button.isEnabled() and dlg.cancel_button.text() == "Close"

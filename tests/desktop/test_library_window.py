@@ -1,0 +1,115 @@
+"""The main window on a real library: lazy table, search, sort, selection -> detail, tags and notes."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+
+def _titles(model, n):
+    return [model.data(model.index(r, 0)) for r in range(n)]
+
+
+def test_window_lists_every_paper_lazily(window):
+    lib = window.lib
+    model = window.library_view.model
+    assert model.rowCount() == lib.count_papers() == 400
+    # Only the pages the view painted were read, not the whole library.
+    assert model.page_loads <= 2
+    last = model.data(model.index(model.rowCount() - 1, 0))
+    assert last == " ".join(lib.get_paper(model.paper_id(model.rowCount() - 1)).title.split())
+
+
+def test_search_uses_the_full_text_index(window, qtbot):
+    lv = window.library_view
+    lib = window.lib
+    expected = set(lib.list_paper_ids(query="diffusion"))
+    assert 0 < len(expected) < lib.count_papers()
+    qtbot.keyClicks(lv.search, "diffusion")
+    qtbot.waitUntil(lambda: set(lv.model.ids()) == expected, timeout=5000)
+    assert "diffusion" in lv.filter_label.text()
+    lv.clear_filters()
+    qtbot.waitUntil(lambda: lv.model.rowCount() == lib.count_papers(), timeout=5000)
+
+
+def test_a_bad_query_is_reported_not_raised(window, qtbot):
+    lv = window.library_view
+    lv.search.setText('"unclosed')
+    lv._apply_search()
+    qtbot.waitUntil(lambda: "bad search" in lv.filter_label.text(), timeout=5000)
+    assert lv.model.rowCount() == window.lib.count_papers()  # the old list stays
+
+
+def test_sorting_by_title_asks_sql_for_the_order(window, qtbot):
+    lv = window.library_view
+    lv.table.sortByColumn(0, Qt.DescendingOrder)
+    want = window.lib.list_paper_ids(order="title", descending=True)
+    qtbot.waitUntil(lambda: lv.model.ids() == want, timeout=5000)
+    lv.table.sortByColumn(2, Qt.AscendingOrder)
+    want = window.lib.list_paper_ids(order="year")
+    qtbot.waitUntil(lambda: lv.model.ids() == want, timeout=5000)
+
+
+def test_selecting_a_paper_shows_it_and_notes_and_tags_are_saved(window, qtbot, lib_path):
+    lv = window.library_view
+    pid = lv.model.paper_id(5)
+    lv.table.selectRow(5)
+    paper = window.lib.get_paper(pid)
+    text = window.detail.browser.toPlainText()
+    assert " ".join(paper.title.split()) in " ".join(text.split())
+    assert paper.arxiv_id in window.detail.browser.toHtml()  # link to arxiv.org/abs/ID
+
+    qtbot.keyClicks(window.detail.note_edit, "Compare with the NeRF baseline.")
+    qtbot.mouseClick(window.detail.save_note, Qt.LeftButton)
+    qtbot.keyClicks(window.detail.tag_edit, "to-read")
+    qtbot.keyClick(window.detail.tag_edit, Qt.Key_Return)
+
+    from gapscope.store import Library
+
+    with Library(lib_path) as other:  # saved at once, visible to another connection
+        assert [n["body"] for n in other.notes_of(pid)] == ["Compare with the NeRF baseline."]
+        assert other.tags_of(pid) == ["to-read"]
+    assert "Compare with the NeRF baseline." in window.detail.notes_view.toPlainText()
+    # the sidebar now lists the tag, and choosing it filters the table
+    window.sidebar.select_choice("tag", "to-read")
+    window._sidebar_chosen("tag", "to-read")
+    qtbot.waitUntil(lambda: lv.model.ids() == [pid], timeout=5000)
+
+
+def test_search_terms_are_highlighted_in_the_abstract(window, qtbot):
+    lv = window.library_view
+    lv.search.setText("diffusion")
+    lv._apply_search()
+    qtbot.waitUntil(lambda: lv.model.rowCount() and lv.filter.query == "diffusion" and not lv.loading, timeout=5000)
+    lv.table.selectRow(0)
+    assert "#ffe58a" in window.detail.browser.toHtml().lower()
+
+
+def test_window_state_is_remembered(window, qtbot, lib_path):
+    from gapscope_desktop.main_window import MainWindow
+
+    window.tabs.setCurrentIndex(3)
+    window.resize(780, 500)  # within the offscreen screen (800 wide), which clamps restored geometry
+    window.lib_split.setSizes([300, 350])
+    sizes = window.lib_split.sizes()
+    window.close()
+    w2 = MainWindow(lib_path)
+    qtbot.addWidget(w2)
+    assert w2.tabs.currentIndex() == 3
+    assert w2.size().height() == 500
+    w2.show()
+    new = w2.lib_split.sizes()
+    assert abs(new[0] / sum(new) - sizes[0] / sum(sizes)) < 0.05  # the split is kept (scaled to the width)
+    w2.close()
+
+
+def test_highlights_made_in_the_core_show_in_the_detail_pane(window, qtbot):
+    import pytest
+
+    triage = pytest.importorskip("gapscope.triage")
+    lv = window.library_view
+    pid = lv.model.paper_id(3)
+    abstract = window.lib.get_paper(pid).abstract
+    triage.add_highlight(window.lib, pid, 0, 40, comment="key claim")
+    lv.table.selectRow(3)
+    text = " ".join(window.detail.browser.toPlainText().split())
+    assert "key claim" in text and " ".join(abstract[:40].split()) in text

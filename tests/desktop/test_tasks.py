@@ -1,0 +1,126 @@
+"""The task machinery: results, progress, errors and cancel reach the GUI thread by signals; the event
+loop keeps turning while a long task runs; no worker outlives its test."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from gapscope.jobs import Cancelled, check, report
+
+
+def busy_python(n_batches: int, *, progress=None, cancel=None) -> int:
+    """Pure-Python work in batches (holds the GIL most of the time: the hard case for the GUI)."""
+    total = 0
+    for b in range(n_batches):
+        check(cancel)
+        total += sum(i * i for i in range(20000))
+        report(progress, b + 1, n_batches, f"batch {b + 1}")
+    return total
+
+
+def _gaps_while(qtbot, task, tick_ms=10):
+    from PySide6.QtCore import QElapsedTimer, QTimer
+
+    clock = QElapsedTimer()
+    clock.start()
+    stamps = []
+    timer = QTimer()
+    timer.setInterval(tick_ms)
+    timer.timeout.connect(lambda: stamps.append(clock.elapsed()))
+    timer.start()
+    qtbot.waitUntil(lambda: task.done, timeout=120000)
+    timer.stop()
+    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
+    return gaps
+
+
+def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
+    import threading
+
+    from gapscope_desktop.tasks import TaskManager
+
+    tm = TaskManager()
+    seen = []
+    threads = set()
+    results = []
+    task = tm.run("busy", busy_python, 20, on_result=results.append,
+                  on_progress=lambda d, t, m: (seen.append((d, t)), threads.add(threading.current_thread().name)))
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert results == [busy_python(20)]
+    assert seen and seen[-1] == (20, 20)
+    assert threads == {threading.main_thread().name}
+    assert tm.shutdown()
+
+
+def test_a_failure_is_delivered_with_its_message(qtbot):
+    from gapscope_desktop.tasks import TaskManager
+
+    def broken(*, progress=None, cancel=None):
+        raise ValueError("record 12 has no title")
+
+    tm = TaskManager()
+    errors = []
+    task = tm.run("broken", broken, on_error=lambda m, tb: errors.append((m, tb)))
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert errors[0][0] == "record 12 has no title"
+    assert "ValueError" in errors[0][1]
+    assert task.outcome == "failed"
+
+
+def test_cancel_ends_a_task_as_cancelled(qtbot):
+    from gapscope_desktop.tasks import TaskManager
+
+    tm = TaskManager()
+    task = tm.run("long", busy_python, 100000)
+    qtbot.waitUntil(lambda: task.last_progress[0] > 0, timeout=20000)
+    with qtbot.waitSignal(task.cancelled, timeout=20000):
+        task.cancel()
+    assert task.outcome == "cancelled"
+    assert task.last_progress[0] < 100000
+
+
+def test_the_worker_opens_its_own_library(qtbot, lib_path):
+    import threading
+
+    from gapscope_desktop.tasks import TaskManager
+
+    def where(lib, *, progress=None, cancel=None):
+        return lib.count_papers(), threading.current_thread() is threading.main_thread()
+
+    tm = TaskManager()
+    task = tm.run("count", where, library=lib_path)
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert task.result == (400, False)
+
+
+def test_event_loop_keeps_turning_during_a_long_task(window, qtbot):
+    """A QTimer ticking every 10 ms records the gaps between ticks while a multi-second task runs in the
+    window's own task manager (status bar progress and all): no frame is blocked over 100 ms.
+
+    Up to three attempts: code that blocks the GUI fails every one of them, while a shared, overloaded
+    test machine that once did not schedule the process for 100 ms does not fail the test."""
+    maxima = []
+    for _attempt in range(3):
+        task = window.tasks.run("Long computation", busy_python, 2500)
+        assert window.task_progress.isVisible()
+        gaps = _gaps_while(qtbot, task)
+        assert task.outcome == "succeeded"
+        assert len(gaps) > 50  # the task really ran for a while
+        maxima.append(max(gaps))
+        print(f"event loop: {len(gaps)} ticks, max gap {max(gaps)} ms at tick {gaps.index(max(gaps))}")
+        if max(gaps) <= 100:
+            break
+    assert min(maxima) <= 100, f"the event loop stalled in every attempt: max gaps {maxima} ms"
+    qtbot.waitUntil(lambda: not window.task_progress.isVisible(), timeout=5000)
+
+
+def test_status_bar_cancel_button_stops_the_task(window, qtbot):
+    from PySide6.QtCore import Qt
+
+    task = window.tasks.run("Long computation", busy_python, 100000)
+    qtbot.waitUntil(lambda: task.last_progress[0] > 0, timeout=20000)
+    with qtbot.waitSignal(task.cancelled, timeout=20000):
+        qtbot.mouseClick(window.task_progress.cancel_button, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "cancelled" in window.statusBar().currentMessage(), timeout=5000)
