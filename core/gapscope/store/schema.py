@@ -295,4 +295,44 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX run_papers_paper ON run_papers(paper_id);
         """,
     ),
+    (
+        "0400_embeddings_facets",
+        """
+        -- Vectors, stored once per (model, hash of the embedded text): nothing is embedded twice.
+        CREATE TABLE embeddings (
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,                 -- sha256 of the text, first 32 hex digits
+            dim INTEGER NOT NULL,
+            dtype TEXT NOT NULL,                     -- 'float16' | 'float32'
+            vector BLOB NOT NULL,
+            PRIMARY KEY (model, text_hash)
+        ) WITHOUT ROWID;
+        -- Which text of a paper (its abstract, its method / result / limitation sentences) has which hash.
+        CREATE TABLE paper_texts (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            kind TEXT NOT NULL,                      -- abstract | method | result | limitation
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            PRIMARY KEY (kind, model, paper_id)
+        ) WITHOUT ROWID;
+        -- The classifier's sentences of each abstract (offsets into papers.abstract).
+        CREATE TABLE sentences (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            idx INTEGER NOT NULL,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            label TEXT NOT NULL,
+            confidence REAL NOT NULL,
+            PRIMARY KEY (paper_id, idx)
+        );
+        -- Which facet model classified a paper, and the abstract it saw (a changed abstract is redone).
+        CREATE TABLE paper_facets (
+            paper_id INTEGER PRIMARY KEY REFERENCES papers(id) ON DELETE CASCADE,
+            facet_model TEXT NOT NULL,
+            abstract_hash TEXT NOT NULL,
+            classified_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]

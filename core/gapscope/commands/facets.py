@@ -1,0 +1,232 @@
+"""`gapscope embed` and `gapscope facets [train | eval | show]`."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import click
+
+from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+
+KIND_CHOICES = ("abstract", "method", "result", "limitation")
+
+
+def _shared_data() -> Path:
+    env = os.environ.get("GAPSCOPE_SHARED_DATA")
+    return Path(env) if env else Path("..") / "shared" / "data"
+
+
+def _encoder(model, device, precision):
+    from ..embed import Encoder
+
+    try:
+        return Encoder(model, device=device, precision=precision)
+    except (OSError, ValueError) as exc:
+        fail(f"cannot load the model {model or 'all-MiniLM-L6-v2'}: {exc}", EXIT_NOT_FOUND)
+
+
+def _device_options(f):
+    f = click.option("--precision", type=click.Choice(["auto", "fp32", "bf16", "fp16"]), default="auto",
+                     help="auto: fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32.")(f)
+    f = click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
+                     help="Default: CUDA when present, else CPU.")(f)
+    f = click.option("--batch-size", type=int, default=None, help="Texts per batch (default suits the device).")(f)
+    return f
+
+
+@click.command()
+@click.option("--kinds", default=",".join(KIND_CHOICES), show_default=True,
+              help="Comma-separated: abstract, method, result, limitation (facet texts need `gapscope facets` first).")
+@click.option("--model", default=None, help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
+@_device_options
+@click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@pass_library
+def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> None:
+    """Embed the library's abstracts and facet texts; texts embedded before are never encoded again.
+
+    Committed every 1,024 texts: Ctrl-C stops after the current batch, and a re-run resumes."""
+    from ..embed import embed_library
+    from ..jobs import Cancelled
+
+    lib = ref.open()
+    kinds_t = tuple(k.strip() for k in kinds.split(",") if k.strip())
+    bad = [k for k in kinds_t if k not in KIND_CHOICES]
+    if bad:
+        fail(f"unknown kind {bad[0]!r}; choose from {', '.join(KIND_CHOICES)}", 2)
+    encoder = _encoder(model, device, precision) if (model or device or precision != "auto") else None
+    if model:
+        lib.set_setting("embed.model", encoder.model_id)
+        lib.set_setting("embed.model_path", str(Path(model).expanduser().resolve()) if Path(model).exists() else model)
+    try:
+        with progress_bar("embed", enabled=not quiet and not as_json) as (progress, cancel):
+            stats = embed_library(lib, kinds_t, encoder=encoder, progress=progress, cancel=cancel, batch_size=batch_size)
+    except Cancelled:
+        click.echo("cancelled: what was embedded is kept; run again to resume", err=True)
+        raise SystemExit(EXIT_CANCELLED)
+    if as_json:
+        emit_json(stats)
+    else:
+        for k, d in stats["kinds"].items():
+            click.echo(f"{k}: {d['texts']} texts, {d['to_embed']} new")
+        click.echo(f"embedded {stats['embedded']} texts with {stats['model']}")
+
+
+@click.group(invoke_without_command=True)
+@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+              help="A facet model folder from `gapscope facets train` (default: the shipped one).")
+@click.option("--redo", is_flag=True, help="Classify every paper again, not only new or changed ones.")
+@_device_options
+@click.option("--json", "as_json", is_flag=True)
+@click.option("--quiet", "-q", is_flag=True)
+@click.pass_context
+def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) -> None:
+    """Split every abstract into sentences labelled background / objective / method / result /
+    limitation / other (only papers not classified yet; resumable, Ctrl-C stops after a batch)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from ..facets import classify_library, facet_counts
+    from ..facets.model import load_model
+    from ..jobs import Cancelled
+
+    ref = ctx.obj
+    lib = ref.open()
+    try:
+        model = load_model(model_dir)
+    except FileNotFoundError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    encoder = None
+    if device or precision != "auto":
+        em = model.encoder_model
+        encoder = _encoder(None if em in (None, "all-MiniLM-L6-v2") else em, device, precision)
+    try:
+        with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
+            stats = classify_library(lib, progress=progress, cancel=cancel, model=model, encoder=encoder,
+                                     redo=redo, batch_size=batch_size)
+    except Cancelled:
+        click.echo("cancelled: classified batches are kept; run again to resume", err=True)
+        raise SystemExit(EXIT_CANCELLED)
+    stats["labels"] = facet_counts(lib)
+    if as_json:
+        emit_json(stats)
+    else:
+        click.echo(f"classified {stats['classified']} papers ({stats['sentences']} sentences), "
+                   f"{stats['skipped_up_to_date']} already up to date, model {stats['facet_model']}")
+        click.echo("labels: " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items()))
+
+
+@facets.command("train")
+@click.option("--csabstruct", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSAbstruct train.jsonl (default: ../shared/data/facets/csabstruct/train.jsonl).")
+@click.option("--limitations", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Limitation TSV; its training part is used (default: the shared file).")
+@click.option("--dev", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="CSAbstruct dev file to score after training (default: the shared dev.jsonl when present).")
+@click.option("--out", type=click.Path(file_okay=False), default="facets-model", show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--epochs", type=int, default=None, help="Override the epochs of both heads.")
+@click.option("--limit", type=int, default=None, help="Only the first N abstracts (and 4N limitation sentences).")
+@click.option("--json", "as_json", is_flag=True)
+def train_cmd(csabstruct, limitations, dev, out, seed, epochs, limit, as_json) -> None:
+    """Train the facet head from the shared files; the same seed gives the same weights bit for bit."""
+    from ..facets.data import DataError
+    from ..facets.train import train
+
+    base = _shared_data() / "facets"
+    csabstruct = csabstruct or base / "csabstruct" / "train.jsonl"
+    limitations = limitations or base / "limitations" / "limitation-sentences-seed-semi.tsv"
+    if dev is None and (base / "csabstruct" / "dev.jsonl").exists() and not limit:
+        dev = base / "csabstruct" / "dev.jsonl"
+    for p in (csabstruct, limitations):
+        if not Path(p).exists():
+            fail(f"no such file: {p}", EXIT_NOT_FOUND)
+    overrides = {"epochs": epochs, "lim_epochs": epochs} if epochs else None
+    try:
+        with progress_bar("train", enabled=not as_json) as (progress, cancel):
+            model = train(csabstruct, limitations, seed=seed, limit=limit, dev=dev, overrides=overrides,
+                          progress=progress, cancel=cancel)
+    except DataError as exc:
+        fail(str(exc), EXIT_ERROR)
+    model.save(out)
+    if as_json:
+        emit_json({"out": str(out), **model.info})
+    else:
+        click.echo(f"wrote {out}/head.npz and head.json ({model.model_id}, sha256 {model.info['weights_sha256'][:16]})")
+        if "dev" in model.info:
+            click.echo(f"dev macro-F1 {model.info['dev']['macro_f1']:.4f}")
+
+
+@facets.command("eval")
+@click.option("--csabstruct", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A file in CSAbstruct format (JSON lines: sentences, labels).")
+@click.option("--limitations", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="A TSV with `label` (POS/NEG) and `sentence` columns.")
+@click.option("--split", type=click.Choice(["all", "heldout", "train"]), default="all", show_default=True,
+              help="Rows of the limitation file: heldout = articles with sha256(article) % 5 == 0 (not trained on).")
+@click.option("--model-dir", type=click.Path(file_okay=False), default=None)
+@click.option("--json", "as_json", is_flag=True, help='One object: {"csabstruct": {...}, "limitations": {...}}.')
+def eval_cmd(csabstruct, limitations, split, model_dir, as_json) -> None:
+    """Per-label precision, recall, F1 and macro-F1 of the facet classifier on labelled files."""
+    from ..facets.data import DataError
+    from ..facets.evaluate import evaluate
+
+    if not csabstruct and not limitations:
+        fail("give --csabstruct FILE and/or --limitations FILE", 2)
+    try:
+        res = evaluate(csabstruct, limitations, split=split, model_dir=model_dir)
+    except DataError as exc:
+        fail(str(exc), EXIT_ERROR)
+    except FileNotFoundError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    if as_json:
+        out = {}
+        if "csabstruct" in res:
+            c = res["csabstruct"]
+            out["csabstruct"] = {"macro_f1": c["macro_f1"], "labels": {
+                k: {m: v[m] for m in ("precision", "recall", "f1")} for k, v in c["labels"].items()}}
+        if "limitations" in res:
+            out["limitations"] = {m: res["limitations"][m] for m in ("precision", "recall", "f1")}
+        emit_json(out)
+        return
+    click.echo(f"model {res['model']}")
+    if "csabstruct" in res:
+        c = res["csabstruct"]
+        click.echo(f"{c['file']}: {c['abstracts']} abstracts, {c['sentences']} sentences")
+        click.echo(f"  {'label':<12}{'precision':>10}{'recall':>10}{'f1':>10}{'support':>9}")
+        for k, v in c["labels"].items():
+            click.echo(f"  {k:<12}{v['precision']:>10.4f}{v['recall']:>10.4f}{v['f1']:>10.4f}{v['support']:>9}")
+        click.echo(f"  macro-F1 {c['macro_f1']:.4f}  accuracy {c['accuracy']:.4f}")
+    if "limitations" in res:
+        v = res["limitations"]
+        click.echo(f"{v['file']} ({v['split']}, {v['sentences']} sentences): limitation (POS) "
+                   f"precision {v['precision']:.4f} recall {v['recall']:.4f} F1 {v['f1']:.4f}")
+
+
+@facets.command("show")
+@click.argument("paper")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def show_cmd(ref, paper, as_json) -> None:
+    """A paper's sentences and their labels (a user's correction marked with *)."""
+    from ..facets import paper_sentences
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        pid = lib.resolve(paper)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    rows = paper_sentences(lib, pid)
+    if as_json:
+        emit_json({"paper_id": pid, "sentences": rows})
+        return
+    if not rows:
+        click.echo("not classified yet: run `gapscope facets`")
+    for r in rows:
+        click.echo(f"{r['label']:<11}{'*' if r['corrected'] else ' '} {r['confidence']:.2f}  {r['text']}")
+
+
+def register(main: click.Group) -> None:
+    main.add_command(embed)
+    main.add_command(facets)

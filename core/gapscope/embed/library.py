@@ -1,0 +1,112 @@
+"""Embed a library's texts through the cache: only texts never embedded by this model are encoded."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from ..jobs import CancelToken, ProgressFn, check, report
+from . import store
+from .encoder import DEFAULT_MODEL
+
+CHUNK = 1024                 # texts encoded (and committed) together: the unit of resume and cancel
+
+
+def library_model(lib) -> str:
+    """The model the library's vectors are made with (setting ``embed.model``), default all-MiniLM-L6-v2."""
+    return lib.get_setting("embed.model", DEFAULT_MODEL)
+
+
+def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int]] = None) -> dict[str, dict[int, str]]:
+    """{kind: {paper_id: text}}; a paper without that text (no limitation sentence ...) is left out."""
+    out: dict[str, dict[int, str]] = {}
+    wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
+    if "abstract" in kinds:
+        out["abstract"] = {pid: store.abstract_text(t, a) for pid, t, a in
+                           lib.conn.execute("SELECT id, title, abstract FROM papers ORDER BY id")
+                           if wanted is None or pid in wanted}
+    facet_kinds = [k for k in kinds if k != "abstract"]
+    if facet_kinds:
+        from ..facets.store import facet_texts
+
+        ft = facet_texts(lib, paper_ids)
+        for k in facet_kinds:
+            out[k] = {pid: d[k] for pid, d in ft.items() if d.get(k)}
+    for k in kinds:
+        out.setdefault(k, {})
+    return out
+
+
+def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progress: Optional[ProgressFn] = None,
+                  cancel: Optional[CancelToken] = None, paper_ids: Optional[Sequence[int]] = None,
+                  batch_size: Optional[int] = None) -> dict[str, Any]:
+    """Make sure every paper's texts of ``kinds`` have a vector of the encoder's model.
+
+    The model is loaded only when something is missing. Work is committed every ``CHUNK`` texts,
+    so a cancelled or interrupted run resumes where it stopped. Returns counts per kind."""
+    for k in kinds:
+        if k not in store.KINDS:
+            raise ValueError(f"unknown kind {k!r}; choose from {', '.join(store.KINDS)}")
+    model = encoder.model_id if encoder is not None else library_model(lib)
+    texts = paper_kind_texts(lib, kinds, paper_ids)
+    have = store.cached_hashes(lib.conn, model)
+    stats: dict[str, Any] = {"model": model, "kinds": {}}
+    todo: dict[str, str] = {}                    # hash -> text, each missing text once
+    mapping_now: list[tuple[int, str, str]] = []
+    pending: list[tuple[int, str, str]] = []
+    for k in kinds:
+        cur = store.current_mapping(lib.conn, model, k)
+        n_new = 0
+        for pid, t in texts[k].items():
+            h = store.text_hash(t)
+            if h in have:
+                if cur.get(pid) != h:
+                    mapping_now.append((pid, k, h))
+            else:
+                if h not in todo:
+                    todo[h] = t
+                    n_new += 1
+                pending.append((pid, k, h))
+        # papers that lost their text of this kind (e.g. no limitation sentence any more)
+        scope = set(texts[k]) if paper_ids is None else set(int(i) for i in paper_ids)
+        mapping_now += [(pid, k, "") for pid in cur if pid not in texts[k] and pid in scope]
+        stats["kinds"][k] = {"texts": len(texts[k]), "to_embed": n_new}
+    if mapping_now:
+        with lib.transaction() as conn:
+            store.put_mapping(conn, model, mapping_now)
+    items = sorted(todo.items(), key=lambda kv: len(kv[1]))   # similar lengths share a chunk
+    stats["embedded"] = 0
+    if items:
+        if encoder is None:
+            from .encoder import Encoder
+
+            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model))
+        by_hash: dict[str, list[tuple[int, str, str]]] = {}
+        for row in pending:
+            by_hash.setdefault(row[2], []).append(row)
+        total = len(items)
+        report(progress, 0, total, "embedding")
+        for s in range(0, total, CHUNK):
+            check(cancel)
+            chunk = items[s:s + CHUNK]
+            vecs = encoder.encode([t for _, t in chunk], batch_size=batch_size, cancel=cancel)
+            with lib.transaction() as conn:
+                store.put_vectors(conn, model, [h for h, _ in chunk], vecs)
+                store.put_mapping(conn, model, [r for h, _ in chunk for r in by_hash.get(h, [])])
+            stats["embedded"] += len(chunk)
+            report(progress, s + len(chunk), total, f"embedded {s + len(chunk)}/{total}")
+    else:
+        report(progress, 1, 1, "nothing to embed")
+    return stats
+
+
+def load_vectors(lib, kind: str, model_id: Optional[str] = None,
+                 paper_ids: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
+    """(paper ids int64, L2-normalised float32 vectors) of one kind, sorted by paper id."""
+    if kind not in store.KINDS:
+        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(store.KINDS)}")
+    ids, vecs = store.load(lib.conn, kind, model_id or library_model(lib), paper_ids)
+    if len(vecs):
+        vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
+    return ids, vecs

@@ -1,0 +1,33 @@
+"""Feature sets for training and evaluation, cached under /tmp (see features.cached)."""
+
+from __future__ import annotations
+
+from typing import Optional
+
+import numpy as np
+
+from .data import LabelledAbstract, LimitationSentence
+from .features import abstract_features, cached, sentence_features
+
+
+def abstracts_arrays(encoder, abstracts: list[LabelledAbstract], tag: str, progress=None, cancel=None) -> dict:
+    """{"doc": (N, d), "sent": (M, d), "offsets": (N+1,)} for labelled abstracts."""
+    def compute():
+        docs, sents = abstract_features(encoder, [a.text for a in abstracts], [a.spans for a in abstracts],
+                                        progress=progress, cancel=cancel)
+        offsets = np.cumsum([0] + [len(s) for s in sents]).astype(np.int64)
+        return {"doc": docs, "sent": np.concatenate(sents).astype(np.float32), "offsets": offsets}
+
+    payload = [a.text + "\x1f" + repr(a.spans) for a in abstracts]
+    return cached(encoder, tag, payload, compute)
+
+
+def sentences_arrays(encoder, sentences: list[LimitationSentence], tag: str, progress=None, cancel=None) -> dict:
+    def compute():
+        return {"sent": sentence_features(encoder, [s.text for s in sentences], progress=progress, cancel=cancel)}
+
+    return cached(encoder, tag, [s.text for s in sentences], compute)
+
+
+def split_by_offsets(sent: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:
+    return [sent[offsets[i]:offsets[i + 1]] for i in range(len(offsets) - 1)]

@@ -1,0 +1,54 @@
+"""classify_library over real papers: sentences, labels, corrections, resume, and the shared encoder pass."""
+
+import numpy as np
+
+from gapscope.embed import Encoder, embed_library, load_vectors
+from gapscope.facets import FACET_LABELS, classify_library, facet_texts, paper_sentences
+from gapscope.facets.model import load_model
+
+from .facets_helpers import add_papers, arxiv_records
+
+
+def test_classify_correct_and_embed_facets(library, shared_data):
+    recs = arxiv_records(str(shared_data), 8)
+    ids = add_papers(library, recs)
+    enc = Encoder()
+    model = load_model()
+    stats = classify_library(library, model=model, encoder=enc)
+    assert stats["classified"] == 8 and stats["sentences"] > 30
+    sents = paper_sentences(library, ids[0])
+    abstract = recs[0][1]
+    assert sents and all(s["label"] in FACET_LABELS and 0 < s["confidence"] <= 1 for s in sents)
+    assert all(" ".join(abstract[s["start"]:s["end"]].split()) == s["text"] for s in sents)
+    labels = {s["label"] for i in ids for s in paper_sentences(library, i)}
+    assert {"method", "result"} <= labels
+
+    # one pass gave the abstract vectors too: embedding abstracts now encodes nothing
+    before = enc.calls
+    assert embed_library(library, kinds=("abstract",), encoder=enc)["embedded"] == 0 and enc.calls == before
+    got, vecs = load_vectors(library, "abstract", model_id=enc.model_id)
+    assert list(got) == ids
+    direct = enc.encode([f"{recs[0][0].strip()}. {recs[0][1].strip()}"])[0]
+    assert float(direct @ vecs[0]) > 0.999
+
+    # a user's correction wins in paper_sentences and facet_texts
+    target = sents[0]
+    with library.transaction() as conn:
+        conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?, 'limitation', 'now')",
+                     (ids[0], target["start"], target["end"]))
+    fixed = paper_sentences(library, ids[0])[0]
+    assert fixed["label"] == "limitation" and fixed["corrected"]
+    texts = facet_texts(library)
+    assert set(texts) == set(ids) and texts[ids[0]]["limitation"].startswith(target["text"])
+
+    stats = embed_library(library, kinds=("method", "limitation"), encoder=enc)
+    assert stats["embedded"] > 0
+    got, _ = load_vectors(library, "limitation", model_id=enc.model_id)
+    assert ids[0] in got
+
+    # nothing to redo; a changed abstract is classified again
+    assert classify_library(library, model=model, encoder=enc)["classified"] == 0
+    with library.transaction() as conn:
+        conn.execute("UPDATE papers SET abstract = abstract || ' We leave robustness to future work.' WHERE id = ?", (ids[1],))
+    assert classify_library(library, model=model, encoder=enc)["classified"] == 1
+    assert paper_sentences(library, ids[1])[-1]["text"] == "We leave robustness to future work."
