@@ -335,4 +335,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0800_sort_indexes",
+        """
+        -- The paper table sorts by title and authors case-insensitively (75k rows: 1.1 s -> a walk of the index).
+        CREATE INDEX papers_title_nocase ON papers(title COLLATE NOCASE);
+        CREATE INDEX papers_authors_nocase ON papers(authors COLLATE NOCASE);
+        """,
+    ),
 ]
