@@ -589,3 +589,14 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
 
 
 __all__ = ["ReportData", "PaperRef", "build_report_data", "paper_refs"]
+
+
+def reproducibility_rows(r: dict[str, Any]) -> list[tuple[str, Any]]:
+    """The reproducibility facts as (what, value) rows, for every renderer."""
+    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
+            ("platform", r.get("platform")), ("library", r.get("library")),
+            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
+            ("models", ", ".join(r.get("models", [])) or "none used yet")]
+    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
+    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    return rows

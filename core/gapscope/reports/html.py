@@ -13,7 +13,7 @@ import html
 import json
 from typing import Any, Iterable, Optional
 
-from .data import MapData, PaperRef, ReportData
+from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 
 CSS = """
@@ -251,12 +251,7 @@ def _notes(d: ReportData) -> list[str]:
 
 def _reproducibility(d: ReportData) -> list[str]:
     r = d.reproducibility
-    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
-            ("platform", r.get("platform")), ("library", r.get("library")),
-            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
-            ("models", ", ".join(r.get("models", [])) or "none used yet")]
-    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
-    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    rows = reproducibility_rows(r)
     out = [_table(["what", "value"], rows)]
     for m in r.get("maps", []):
         out.append(f"<h3>{esc(m['facet'].capitalize())} map #{esc(m['map_id'])} parameters</h3>"

@@ -7,7 +7,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable, Optional
 
-from .data import PaperRef, ReportData
+from .data import PaperRef, ReportData, reproducibility_rows
 from .html import SECTIONS, _details, _fmt
 from ..exports.text import figure_file, md
 
@@ -141,12 +141,7 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
 
     r = d.reproducibility
     L += [f"## {titles['reproducibility']}", ""]
-    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
-            ("platform", r.get("platform")), ("library", r.get("library")),
-            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
-            ("models", ", ".join(r.get("models", [])) or "none used yet")]
-    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
-    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    rows = reproducibility_rows(r)
     L += _table(["what", "value"], rows)
     for m in r.get("maps", []):
         L += [f"### {md(m['facet'].capitalize())} map \\#{m['map_id']} parameters", "", "```json",

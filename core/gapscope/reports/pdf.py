@@ -10,7 +10,7 @@ import json
 import os
 from typing import Any, Iterable, Optional
 
-from .data import PaperRef, ReportData
+from .data import PaperRef, ReportData, reproducibility_rows
 from .html import SECTIONS, _details, _fmt
 from ..exports.text import one_line, visible
 
@@ -223,12 +223,7 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
             doc.paper(h["paper"], "in ", indent=4)
 
     doc.heading(titles["reproducibility"])
-    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
-            ("platform", r.get("platform")), ("library", r.get("library")),
-            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
-            ("models", ", ".join(r.get("models", [])) or "none used yet")]
-    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
-    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    rows = reproducibility_rows(r)
     doc.table(["what", "value"], rows, widths=[50, 130])
     for m in r.get("maps", []):
         doc.heading(f"{m['facet'].capitalize()} map #{m['map_id']} parameters", 3)
