@@ -84,6 +84,8 @@ def test_backtest_keys_and_bounds(mapped):
     assert abs(res["random_precision_at_k"] - res["random_expected_precision"]) < 0.15
     with pytest.raises(ValueError):
         backtest(lib, "2000-01-01", data=data)
+    with pytest.raises(ValueError, match="no papers listed on or after 2099-01-01"):
+        backtest(lib, "2099-01-01", data=data)
 
 
 def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
