@@ -45,6 +45,38 @@ class _Writer:
         self.report = report
         self.author_ids: dict[str, int] = {n: i for i, n in self.conn.execute("SELECT id, name FROM authors")}
         self.touched: list[int] = []
+        # Rows of the current batch's new papers, written with one executemany each at the end of
+        # the batch (same transaction): per-row statements cost more than SQLite's own work here.
+        self.rows: dict[str, list[tuple]] = {}
+        self.known_keys: dict[tuple[str, str], int] = {}
+        self.now = now_iso()
+
+    def begin_batch(self, records: list) -> None:
+        """Look up in one query per source which records of the batch were imported before."""
+        self.now = now_iso()
+        self.known_keys = {}
+        self.rows = {"authors": [], "categories": [], "versions": [], "sources": []}
+        by_source: dict[str, list[str]] = {}
+        for rec in records:
+            if isinstance(rec, Paper):
+                by_source.setdefault(rec.source, []).append(rec.source_key or normalize_title(rec.title))
+        for source, keys in by_source.items():
+            for start in range(0, len(keys), 900):
+                chunk = keys[start:start + 900]
+                marks = ",".join("?" * len(chunk))
+                for key, pid in self.conn.execute(
+                        f"SELECT source_key, paper_id FROM source_records WHERE source = ? AND source_key IN ({marks})",
+                        (source, *chunk)):
+                    self.known_keys[(source, key)] = pid
+
+    def end_batch(self) -> None:
+        c, r = self.conn, self.rows
+        c.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)", r["authors"])
+        c.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)", r["categories"])
+        c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", r["versions"])
+        c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
+                      r["sources"])
+        self.rows = {}
 
     def _author_id(self, name: str) -> int:
         aid = self.author_ids.get(name)
@@ -54,20 +86,18 @@ class _Writer:
         return aid
 
     def write(self, paper: Paper) -> None:
-        now = now_iso()
+        now = self.now
         norm = normalize_title(paper.title)
         data = _record_json(paper)
         key = paper.source_key or norm
-        existing = self.conn.execute(
-            "SELECT paper_id FROM source_records WHERE source = ? AND source_key = ?", (paper.source, key)
-        ).fetchone()
-        if existing:
+        existing = self.known_keys.get((paper.source, key))
+        if existing is not None:
             # This very record came before: refresh what it says (a newer arXiv version, say).
-            self._merge(existing[0], paper)
+            self._merge(existing, paper)
             self.conn.execute("UPDATE source_records SET data = ?, seen_at = ?, import_id = ? WHERE source = ? AND source_key = ?",
                               (data, now, self.import_id, paper.source, key))
             self.report.unchanged += 1
-            self.touched.append(existing[0])
+            self.touched.append(existing)
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
@@ -79,10 +109,8 @@ class _Writer:
         else:
             self._merge(pid, paper)
             self.report.merged += 1
-        self.conn.execute(
-            "INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-            (pid, paper.source, key, self.import_id, now, data),
-        )
+        self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
+        self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
@@ -94,24 +122,20 @@ class _Writer:
              p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
              p.venue, p.url, norm, now),
         ).lastrowid
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
-            [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)],
-        )
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
-            [(pid, c, i) for i, c in enumerate(p.categories)],
-        )
-        self._versions(pid, p)
+        self.rows["authors"] += [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)]
+        self.rows["categories"] += [(pid, c, i) for i, c in enumerate(p.categories)]
+        self.rows["versions"] += self._version_rows(pid, p)
         return pid
 
-    def _versions(self, pid: int, p: Paper) -> None:
+    @staticmethod
+    def _version_rows(pid: int, p: Paper) -> list[tuple]:
         if p.versions:
-            self.conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
-                                  [(pid, v, d) for v, d in p.versions])
-        elif p.arxiv_version:
-            self.conn.execute("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
-                              (pid, p.arxiv_version, p.updated))
+            return [(pid, v, d) for v, d in p.versions]
+        return [(pid, p.arxiv_version, p.updated)] if p.arxiv_version else []
+
+    def _versions(self, pid: int, p: Paper) -> None:
+        self.conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
+                              self._version_rows(pid, p))
 
     def _merge(self, pid: int, p: Paper) -> None:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
@@ -203,12 +227,14 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
     def flush() -> None:
         with lib.transaction() as conn:
             writer.touched = []
+            writer.begin_batch(batch)
             for rec in batch:
                 rep.read += 1
                 if isinstance(rec, RecordError):
                     rep.errors.append(rec)
                 else:
                     writer.write(rec)
+            writer.end_batch()
             if coll_id is not None and writer.touched:
                 now = now_iso()
                 conn.executemany("INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",

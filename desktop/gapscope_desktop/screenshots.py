@@ -2,10 +2,9 @@
 widgets (offscreen), on a library built from the shared arXiv data.
 
 The library: ``--library PATH`` when given, else a fresh one in a temporary folder filled with the first
-``--papers`` lines of ``<shared data>/arxiv/arxiv-cs-2025-2026.jsonl.gz`` through the core importer. Where
-the facets / maps / gaps areas are installed, their core functions run first (``--no-analysis`` skips
-them), so the views show real results; a view whose core is missing is shown in its "not available
-yet" state.
+``--papers`` lines of ``<shared data>/arxiv/arxiv-cs-2025-2026.jsonl.gz`` through the core importer. The
+facets / maps / gaps core functions run first (``--no-analysis`` skips them), so the views show real
+results.
 """
 
 from __future__ import annotations
@@ -45,27 +44,21 @@ def build_library(path: Path, n: int) -> None:
 
 def analyse(path: Path) -> None:
     """The Maps view's own "Build maps" pipeline (classify, embed, cluster; it says what it could not
-    do), then gap detection, where those cores are installed."""
+    do), then gap detection."""
+    from gapscope.gaps import find_gaps
     from gapscope.store import Library
 
-    from .core_access import core_function
+    from .views.maps_view import build
 
     with Library(path) as lib:
-        if core_function("maps", "build_maps") is None:
-            print("skip maps: not installed", file=sys.stderr)
-            return
-        from .views.maps_view import build
-
         t = time.perf_counter()
         result = build(lib, "topic")
         print(f"maps built in {time.perf_counter() - t:.1f} s" + (f" ({'; '.join(result.notes)})" if result.notes else ""),
               file=sys.stderr)
-        find_gaps = core_function("gaps", "find_gaps")
-        if find_gaps is not None:
-            try:
-                print(f"gaps found: {len(find_gaps(lib))}", file=sys.stderr)
-            except Exception as exc:  # noqa: BLE001 - a screenshot run shows what works; say what did not
-                print(f"gaps.find_gaps failed: {exc}", file=sys.stderr)
+        try:
+            print(f"gaps found: {len(find_gaps(lib))}", file=sys.stderr)
+        except Exception as exc:  # noqa: BLE001 - a screenshot run shows what works; say what did not
+            print(f"gaps.find_gaps failed: {exc}", file=sys.stderr)
 
 
 def screen_a_few(path: Path) -> None:
@@ -73,12 +66,8 @@ def screen_a_few(path: Path) -> None:
     the title, exclude others) so the triage view shows a trained ranking and a stopping estimate.
     Only on the temporary library this script built, never on a user's."""
     from gapscope.store import Library
+    from gapscope.triage import decide
 
-    from .core_access import core_function
-
-    decide = core_function("triage", "decide")
-    if decide is None:
-        return
     with Library(path) as lib:
         hits = lib.list_paper_ids(query="title:diffusion")[:4]
         others = [i for i in lib.list_paper_ids()[:40] if i not in set(hits)][:6]
@@ -162,7 +151,7 @@ def main(argv=None) -> int:
     w.tabs.setCurrentIndex(4)
     ev = w.experiments_view
     example = ROOT / "resources" / "examples" / "iris-logistic.toml"
-    if ev.available and example.exists():
+    if example.exists():
         if not ev.editor.toPlainText().strip():
             ev.editor.setPlainText(example.read_text(encoding="utf-8"))
         if ev.launch():

@@ -41,18 +41,24 @@ def lib_path(_library_template, tmp_path):
     return dest
 
 
-@pytest.fixture
-def window(qtbot, lib_path):
+def _open_window(qtbot, path):
+    """The main window on ``path``, shown, its papers listed and its start-up warm-up done."""
     from gapscope_desktop.app import create_app
     from gapscope_desktop.main_window import MainWindow
 
     create_app(["test"])
-    w = MainWindow(lib_path)
+    w = MainWindow(path)
     qtbot.addWidget(w)
     w.resize(1280, 800)
     w.show()
     qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
     qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    return w
+
+
+@pytest.fixture
+def window(qtbot, lib_path):
+    w = _open_window(qtbot, lib_path)
     yield w
     w.close()
 
@@ -78,8 +84,6 @@ def _analysed_template(tmp_path_factory, shared_data):
     the core functions (the same ones the Maps view's "Build maps" runs)."""
     pytest.importorskip("gapscope.maps")
     pytest.importorskip("gapscope.gaps")
-    import shutil
-
     from gapscope.store import Library
 
     from gapscope_desktop.views.maps_view import build
@@ -103,17 +107,8 @@ def _analysed_template(tmp_path_factory, shared_data):
 def analysed_window(qtbot, _analysed_template, tmp_path):
     import shutil
 
-    from gapscope_desktop.app import create_app
-    from gapscope_desktop.main_window import MainWindow
-
     dest = tmp_path / "analysed.sqlite"
     shutil.copy(_analysed_template, dest)
-    create_app(["test"])
-    w = MainWindow(dest)
-    qtbot.addWidget(w)
-    w.resize(1280, 800)
-    w.show()
-    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
-    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    w = _open_window(qtbot, dest)
     yield w
     w.close()

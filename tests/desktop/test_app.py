@@ -10,6 +10,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 
 
+def _run_python(code: str, timeout: int) -> subprocess.CompletedProcess:
+    """``code`` in a fresh interpreter (offscreen Qt, this checkout's core and desktop on the path)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen")
+    return subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=timeout)
+
+
 def test_library_choice_order(tmp_path, monkeypatch):
     from gapscope_desktop import settings
     from gapscope_desktop.app import library_path
@@ -34,9 +41,7 @@ def test_opening_the_window_imports_no_heavy_library(lib_path):
         "print('HEAVY', heavy)\n"
         "w.tasks.shutdown(); w.close()\n"
     )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
-               QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120)
+    out = _run_python(code, timeout=120)
     assert "HEAVY []" in out.stdout, out.stdout + out.stderr
 
 
@@ -72,7 +77,5 @@ def test_many_void_qt_calls_do_not_abort_the_interpreter():
         "    curve.setData([0, 1, 2], [1, 2, float(i)])\n"
         "print('survived')\n"
     )
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
-               QT_QPA_PLATFORM="offscreen")
-    out = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300)
+    out = _run_python(code, timeout=300)
     assert out.returncode == 0 and "survived" in out.stdout, out.stderr[-2000:]

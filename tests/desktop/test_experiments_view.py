@@ -17,7 +17,7 @@ def test_launch_watch_and_cancel_a_run(window, qtbot):
         pytest.skip("the example specs are not installed")
     view = window.experiments_view
     window.tabs.setCurrentIndex(4)
-    assert view.stack.currentIndex() == 1
+    assert view.editor.isVisible()
     text = spec.read_text(encoding="utf-8")
     view.editor.setPlainText(text)
     assert view.launch()

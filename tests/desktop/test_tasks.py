@@ -9,6 +9,8 @@ import pytest
 
 from gapscope.jobs import Cancelled, check, report
 
+from .loop_ticks import loop_ticks
+
 
 def busy_python(n_batches: int, *, progress=None, cancel=None) -> int:
     """Pure-Python work in batches (holds the GIL most of the time: the hard case for the GUI)."""
@@ -21,19 +23,9 @@ def busy_python(n_batches: int, *, progress=None, cancel=None) -> int:
 
 
 def _gaps_while(qtbot, task, tick_ms=10):
-    from PySide6.QtCore import QElapsedTimer, QTimer
-
-    clock = QElapsedTimer()
-    clock.start()
-    stamps = []
-    timer = QTimer()
-    timer.setInterval(tick_ms)
-    timer.timeout.connect(lambda: stamps.append(clock.elapsed()))
-    timer.start()
-    qtbot.waitUntil(lambda: task.done, timeout=120000)
-    timer.stop()
-    gaps = [b - a for a, b in zip(stamps, stamps[1:])]
-    return gaps
+    with loop_ticks(tick_ms) as ticks:
+        qtbot.waitUntil(lambda: task.done, timeout=120000)
+    return ticks.gaps
 
 
 def test_result_and_progress_arrive_on_the_gui_thread(qtbot):

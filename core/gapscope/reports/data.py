@@ -77,6 +77,16 @@ class PrismaSection(Section):
     how_counted: list[str] = field(default_factory=list)
     triage_stats: Optional[dict[str, Any]] = None  # from gapscope.triage when present
 
+    def rows(self, indent: str = "  ") -> list[tuple[str, int]]:
+        """The flow as (step, records) rows, in PRISMA order, for every renderer."""
+        rows = [("Records identified", self.identified), ("Unreadable records (not counted)", self.unreadable),
+                ("Duplicates removed", self.duplicates_removed), ("Records after duplicates removed", self.after_dedup),
+                ("Records screened", self.screened), ("Excluded", self.excluded)]
+        rows += [(f"{indent}excluded: {reason}", n) for reason, n in self.excluded_by_reason.items()]
+        rows += [("Maybe", self.maybe), ("Not screened yet", self.not_screened), (f"{indent}of which postponed", self.postponed),
+                 ("Included", self.included)]
+        return rows
+
 
 @dataclass
 class MapData:

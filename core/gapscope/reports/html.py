@@ -105,12 +105,7 @@ def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     out = []
     if p.missing:
         out.append(_missing(p.missing))
-    rows = [("Records identified", p.identified), ("Unreadable records (not counted)", p.unreadable),
-            ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
-            ("Records screened", p.screened), ("Excluded", p.excluded)]
-    rows += [(f"  excluded: {r}", n) for r, n in p.excluded_by_reason.items()]
-    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
-             ("Included", p.included)]
+    rows = p.rows(indent="  ")
     out.append(_table(["step", "records"], rows, numeric=(1,)))
     if "prisma" in figures:
         out.append(_img(figures["prisma"], "PRISMA flow diagram", "PRISMA-style flow of the screening counts."))

@@ -61,12 +61,7 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     L += [f"## {titles['screening']}", ""]
     if p.missing:
         L += _missing(p.missing)
-    rows = [("Records identified", p.identified), ("Unreadable records (not counted)", p.unreadable),
-            ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
-            ("Records screened", p.screened), ("Excluded", p.excluded)]
-    rows += [(f"excluded: {r}", n) for r, n in p.excluded_by_reason.items()]
-    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
-             ("Included", p.included)]
+    rows = p.rows(indent="")
     L += _table(["step", "records"], rows)
     L += img("prisma", "PRISMA flow diagram")
     L += [f"- {md(h)}" for h in p.how_counted] + [""]

@@ -132,12 +132,7 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     doc.heading(titles["screening"])
     if p.missing:
         doc.missing(p.missing)
-    rows = [("Records identified", p.identified), ("Unreadable records (not counted)", p.unreadable),
-            ("Duplicates removed", p.duplicates_removed), ("Records after duplicates removed", p.after_dedup),
-            ("Records screened", p.screened), ("Excluded", p.excluded)]
-    rows += [(f"excluded: {reason}", n) for reason, n in p.excluded_by_reason.items()]
-    rows += [("Maybe", p.maybe), ("Not screened yet", p.not_screened), ("  of which postponed", p.postponed),
-             ("Included", p.included)]
+    rows = p.rows(indent="")
     doc.table(["step", "records"], rows, widths=[120, 40])
     if "prisma" in figures:
         doc.image(figures["prisma"], 150)

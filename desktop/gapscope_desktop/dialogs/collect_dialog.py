@@ -7,12 +7,11 @@ import html
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
+                               QSpinBox, QWidget)
 
-from .. import settings
-from ..core_access import core_function
+from ..widgets.task_dialog import lay_out, progress_and_status
 
 SOURCES = [("arxiv", "arXiv"), ("scholar", "Google Scholar"), ("file", "File import")]
 
@@ -33,14 +32,6 @@ def run_collect(lib, source, query, limit, collection, *, progress=None, cancel=
     if collection and report.added_ids:
         lib.add_to_collection(collection, report.added_ids)
     return report
-
-
-def source_ready(source: str) -> Optional[str]:
-    """None when the core can do this source, else what is missing."""
-    if source == "file":
-        return None if core_function("ingest", "import_file") else "gapscope.ingest.import_file"
-    name = "collect_arxiv" if source == "arxiv" else "collect_scholar"
-    return None if core_function("collect", name) else f"gapscope.collect.{name}"
 
 
 def describe_report(report) -> str:
@@ -105,29 +96,17 @@ class CollectDialog(QDialog):
         form.addRow("Collection:", self.collection)
         self.form = form
 
-        self.bar = QProgressBar()
+        self.bar, self.status = progress_and_status()
         self.bar.setObjectName("collectProgress")
         self.bar.setTextVisible(False)
-        self.bar.hide()
-        self.status = QLabel()
         self.status.setObjectName("collectStatus")
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.RichText)
         self.start_button = QPushButton("Collect")
         self.start_button.setDefault(True)
         self.start_button.clicked.connect(self.start)
         self.cancel_button = QPushButton("Close")
         self.cancel_button.clicked.connect(self._cancel_or_close)
 
-        buttons = QHBoxLayout()
-        buttons.addStretch(1)
-        buttons.addWidget(self.cancel_button)
-        buttons.addWidget(self.start_button)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.bar)
-        lay.addWidget(self.status)
-        lay.addLayout(buttons)
+        lay_out(self, form, self.bar, self.status, self.cancel_button, self.start_button)
         self.source.currentIndexChanged.connect(self._source_changed)
         self.source.setCurrentIndex(max(0, [k for k, _ in SOURCES].index(source) if source in dict(SOURCES) else 0))
         self._source_changed()
@@ -142,11 +121,8 @@ class CollectDialog(QDialog):
             w.setVisible(not is_file)
             self.form.labelForField(w).setVisible(not is_file)
         self.start_button.setText("Import" if is_file else "Collect")
-        gone = source_ready(src)
-        self.start_button.setEnabled(gone is None and self.task is None)
-        self.status.setText("" if gone is None else
-                            f"<span style='color:#777;'>{html.escape(dict(SOURCES)[src])} is not available yet: "
-                            f"this build lacks <code>{html.escape(gone)}</code>.</span>")
+        self.start_button.setEnabled(self.task is None)
+        self.status.setText("")
         self.adjustSize()
 
     def _browse(self) -> None:
@@ -157,7 +133,7 @@ class CollectDialog(QDialog):
 
     def start(self):
         src = self.source.currentData()
-        if source_ready(src) is not None or self.task is not None:
+        if self.task is not None:
             return None
         coll = self.collection.text().strip()
         if src == "file":
@@ -226,7 +202,7 @@ class CollectDialog(QDialog):
     def _ended(self) -> None:
         self.task = None
         self.cancel_button.setText("Close")
-        self.start_button.setEnabled(source_ready(self.source.currentData()) is None)
+        self.start_button.setEnabled(True)
 
     def _cancel_or_close(self) -> None:
         if self.task is not None:

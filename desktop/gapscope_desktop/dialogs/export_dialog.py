@@ -7,11 +7,9 @@ import inspect
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Qt
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QProgressBar,
-                               QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QPushButton, QWidget
 
-from ..core_access import core_function
+from ..widgets.task_dialog import lay_out, progress_and_status
 
 KINDS = [
     ("report-html", "Gap report (HTML)", "export_report", "html", "*.html"),
@@ -23,7 +21,9 @@ KINDS = [
 
 
 def run_export(lib, fn_name, fmt, path, paper_ids, *, progress=None, cancel=None):
-    fn = core_function("reports", fn_name)
+    from gapscope import reports
+
+    fn = getattr(reports, fn_name)
     kwargs = {"fmt": fmt}
     params = inspect.signature(fn).parameters
     if paper_ids and "paper_ids" in params:
@@ -50,11 +50,7 @@ class ExportDialog(QDialog):
         self.scope.addItem("Whole library", "all")
         if self.selected:
             self.scope.addItem(f"The {len(self.selected):,} selected papers", "selected")
-        self.bar = QProgressBar()
-        self.bar.hide()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextFormat(Qt.RichText)
+        self.bar, self.status = progress_and_status()
         self.go = QPushButton("Export…")
         self.go.setDefault(True)
         self.go.clicked.connect(self.start)
@@ -63,28 +59,10 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("What:", self.kind)
         form.addRow("Papers:", self.scope)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(close)
-        row.addWidget(self.go)
-        lay = QVBoxLayout(self)
-        lay.addLayout(form)
-        lay.addWidget(self.bar)
-        lay.addWidget(self.status)
-        lay.addLayout(row)
-        self.kind.currentIndexChanged.connect(self._check)
-        self._check()
+        lay_out(self, form, self.bar, self.status, close, self.go)
 
     def _spec(self):
         return next(k for k in KINDS if k[0] == self.kind.currentData())
-
-    def _check(self, *_a) -> None:
-        fn_name = self._spec()[2]
-        ok = core_function("reports", fn_name) is not None
-        self.go.setEnabled(ok and self.task is None)
-        self.status.setText("" if ok else
-                            f"<span style='color:#777;'>Not available yet: this build lacks "
-                            f"<code>gapscope.reports.{html.escape(fn_name)}</code>.</span>")
 
     def start(self) -> None:
         _key, label, fn_name, fmt, pattern = self._spec()
@@ -108,4 +86,4 @@ class ExportDialog(QDialog):
     def _ended(self) -> None:
         self.task = None
         self.bar.hide()
-        self._check()
+        self.go.setEnabled(True)

@@ -14,27 +14,19 @@ from typing import Any, Optional
 from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit,
-                               QPushButton, QSplitter, QStackedWidget, QTabWidget, QTextBrowser, QTreeWidget,
-                               QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
+                               QVBoxLayout, QWidget)
 
-from ..core_access import core_function, missing
-from ..widgets.unavailable import Unavailable
+from .core_view import CoreView
 
-NEEDED = ("load_spec", "draft_spec_from_gap")
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
 
 def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
-    """The run history, newest first: the experiments area's own listing when it has one, else the
-    rows of its `runs` table as they are."""
-    list_runs = core_function("experiments", "list_runs") or core_function("experiments.store", "list_runs")
-    if list_runs is not None:
-        return [r.to_dict() if hasattr(r, "to_dict") else dict(r) for r in list_runs(lib)]
-    if "runs" not in lib.db.table_names():
-        return []
-    cur = lib.conn.execute("SELECT * FROM runs ORDER BY id DESC LIMIT 200")
-    cols = [c[0] for c in cur.description]
-    return [dict(zip(cols, row)) for row in cur]
+    """The run history, newest first."""
+    from gapscope.experiments import list_runs
+
+    return [dict(r) for r in list_runs(lib)]
 
 
 def _short(v: Any) -> str:
@@ -46,14 +38,12 @@ def _short(v: Any) -> str:
     return "" if v is None else str(v)
 
 
-class ExperimentsView(QWidget):
+class ExperimentsView(CoreView):
     openGap = Signal(int)
     runFinished = Signal(int, str)  # exit code, status
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
-        self.lib = None
+        super().__init__(tasks, parent)
         self.gap: Optional[dict] = None
         self.process: Optional[QProcess] = None
         self.events: list[dict] = []
@@ -65,10 +55,7 @@ class ExperimentsView(QWidget):
         self.plot = None
         self._buffer = b""
         self.status = ""
-        self.pending = False
 
-        self.unavailable = Unavailable("Experiments")
-        page = QWidget()
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
         self.gap_label.setWordWrap(True)  # a long gap statement must not widen the window
@@ -147,42 +134,19 @@ class ExperimentsView(QWidget):
         split.addWidget(left)
         split.addWidget(self.right)
         split.setSizes([440, 660])
-        pl = QVBoxLayout(page)
+        pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addWidget(split)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.unavailable)
-        self.stack.addWidget(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.stack)
         self._show_gap()
 
     # --- state -----------------------------------------------------------------------------------
-    @property
-    def available(self) -> bool:
-        return not missing("experiments", *NEEDED)
-
-    def set_library(self, lib) -> None:
-        self.lib = lib
-        gone = missing("experiments", *NEEDED)
-        if gone:
-            self.unavailable.set_missing(gone)
-            self.stack.setCurrentIndex(0)
-            return
-        self.stack.setCurrentIndex(1)
-        self.pending = True
-        if self.isVisible():
-            self.reload_history()
-
     def activated(self) -> None:
-        if self.available and self.lib is not None:
+        if self.lib is not None:
             self._ensure_plot()  # pyqtgraph loads when the view is first shown, not at start-up
-        if self.pending:
-            self.reload_history()
+        super().activated()
 
-    def reload_history(self) -> None:
+    def reload(self) -> None:
+        """The run history."""
         if self.lib is None:
             return
         self.pending = False
@@ -243,12 +207,10 @@ class ExperimentsView(QWidget):
     def draft_from_gap(self, gap: dict) -> None:
         self.gap = gap
         self._show_gap()
-        fn = core_function("experiments", "draft_spec_from_gap")
-        if fn is None:
-            self.run_label.setText("Drafting needs gapscope.experiments.draft_spec_from_gap (not installed yet).")
-            return
+        from gapscope.experiments import draft_spec_from_gap
+
         try:
-            self.editor.setPlainText(fn(gap, lib=self.lib))
+            self.editor.setPlainText(draft_spec_from_gap(gap, lib=self.lib))
         except Exception as exc:  # noqa: BLE001 - show why the draft failed, keep the editor usable
             self.run_label.setText(f"Could not draft a spec for this gap: {exc}")
 
@@ -289,8 +251,10 @@ class ExperimentsView(QWidget):
             return False
         spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
         spec_path.write_text(text, encoding="utf-8")
+        from gapscope.experiments import load_spec
+
         try:
-            core_function("experiments", "load_spec")(spec_path)
+            load_spec(spec_path)
         except Exception as exc:  # noqa: BLE001 - a bad spec: say what is wrong, launch nothing
             self.run_label.setText(f"The spec is not valid: {exc}")
             return False
@@ -447,7 +411,7 @@ class ExperimentsView(QWidget):
         self.process.deleteLater()
         self.process = None
         self.runFinished.emit(code, self.status)
-        self.reload_history()
+        self.reload()
 
     def shutdown(self) -> None:
         if self.running:

@@ -8,14 +8,12 @@ import html
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QSplitter, QStackedWidget, QTextBrowser,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
+                               QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ..core_access import missing
-from ..widgets.unavailable import Unavailable
+from .core_view import CoreView
 
-NEEDED = ("find_gaps", "list_gaps")
 TYPE_NAMES = {
     "method_x_problem": "Method × problem",
     "unaddressed_limitation": "Unaddressed limitation",
@@ -36,21 +34,16 @@ def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     return load_gaps(lib)
 
 
-class GapsView(QWidget):
+class GapsView(CoreView):
     showPapers = Signal(list, str)
     openPaper = Signal(int)
     draftExperiment = Signal(dict)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
-        self.lib = None
+        super().__init__(tasks, parent)
         self.gaps: list[dict] = []
-        self.pending = False
         self._select_after: Optional[int] = None
 
-        self.unavailable = Unavailable("Gaps")
-        page = QWidget()
         self.find_button = QPushButton("Find gaps")
         self.find_button.setToolTip("Detect gaps from the current maps (runs in the background)")
         self.find_button.clicked.connect(self.find_gaps)
@@ -104,55 +97,21 @@ class GapsView(QWidget):
         split.addWidget(self.table)
         split.addWidget(right)
         split.setSizes([620, 480])
-        pl = QVBoxLayout(page)
+        pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
         pl.addWidget(split, 1)
 
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.unavailable)
-        self.stack.addWidget(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.stack)
-
-    @property
-    def available(self) -> bool:
-        return not missing("gaps", *NEEDED)
-
-    def set_library(self, lib) -> None:
-        self.lib = lib
-        gone = missing("gaps", *NEEDED)
-        if gone:
-            self.unavailable.set_missing(gone)
-            self.stack.setCurrentIndex(0)
-            return
-        self.stack.setCurrentIndex(1)
-        self.pending = True
-        if self.isVisible():
-            self.reload()
-
-    def activated(self) -> None:
-        if self.pending:
-            self.reload()
-
     def reload(self) -> None:
-        if self.lib is None or not self.available:
+        if self.lib is None:
             return
         self.pending = False
         self.tasks.run("Load gaps", load_gaps, library=self.lib.path, quiet=True, on_result=self.show_gaps,
                        on_error=lambda m, _t: self.info.setText(f"Cannot read the gaps: {m}"))
 
     def find_gaps(self):
-        if self.lib is None:
-            return None
-        self.find_button.setEnabled(False)
-        self.info.setText("Finding gaps…")
-        task = self.tasks.run("Find gaps", detect_gaps, library=self.lib.path, on_result=self.show_gaps,
-                              on_error=lambda m, _t: self.info.setText(f"Finding gaps failed: {m}"),
-                              on_cancelled=lambda: self.info.setText("Finding gaps was cancelled."),
-                              on_finished=lambda: self.find_button.setEnabled(True))
-        return task
+        return self.run_step("Find gaps", detect_gaps, button=self.find_button, status=self.info,
+                             busy="Finding gaps…", what="Finding gaps", on_result=self.show_gaps)
 
     def show_gaps(self, gaps: list[dict]) -> None:
         self.gaps = sorted(gaps, key=lambda g: -(g.get("score") or 0))

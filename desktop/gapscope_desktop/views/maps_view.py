@@ -11,13 +11,11 @@ from typing import Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
-                               QStackedWidget, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from ..core_access import missing
-from ..widgets.unavailable import Unavailable
+from .core_view import CoreView
 
 FACETS = ("topic", "method", "result", "limitation")
-NEEDED = ("build_maps", "latest_map")
 
 # Categorical colours that stay apart on white (Tableau 20 order, light ones last).
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -47,13 +45,14 @@ class BuildResult:
 def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
     embed abstracts and facet texts (cached: only what changed is encoded), cluster every map.
-    Without a facet classifier only the topic map (whole abstracts) can be built; that is said."""
+    When the sentences cannot be classified only the topic map (whole abstracts) is built; that is said."""
     from gapscope import jobs
+    from gapscope.embed import embed_library
+    from gapscope.facets import classify_library
     from gapscope.jobs import Cancelled
     from gapscope.maps import build_maps
 
     from .. import settings
-    from ..core_access import core_function
 
     notes: list[str] = []
     facets = list(FACETS)
@@ -66,27 +65,20 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
                 sub(done, total, f"{label}: {message}" if message else label)
         return labelled
 
-    classify = core_function("facets", "classify_library")
-    if classify is None:
-        notes.append("no facet classifier installed: only the topic map")
+    try:
+        classify_library(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
+    except Cancelled:
+        raise
+    except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
+        notes.append(f"facets not classified ({exc}): only the topic map")
         facets = ["topic"]
-    else:
-        try:
-            classify(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
-        except Cancelled:
-            raise
-        except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
-            notes.append(f"facets not classified ({exc}): only the topic map")
-            facets = ["topic"]
-    embed = core_function("embed", "embed_library")
-    if embed is not None:
-        kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
-        kwargs = {}
-        if settings.device_arg():
-            from gapscope.embed import Encoder
+    kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
+    kwargs = {}
+    if settings.device_arg():
+        from gapscope.embed import Encoder
 
-            kwargs["encoder"] = Encoder(device=settings.device_arg())
-        embed(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
+        kwargs["encoder"] = Encoder(device=settings.device_arg())
+    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
     build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
     return BuildResult(load_map(lib, facet), notes)
 
@@ -97,14 +89,12 @@ def _attr(obj, name, default=None):
     return getattr(obj, name, default)
 
 
-class MapsView(QWidget):
+class MapsView(CoreView):
     showPapers = Signal(list, str)
     selectionChanged = Signal(list)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
-        self.lib = None
+        super().__init__(tasks, parent)
         self.map = None
         self.plot = None
         self.scatter = None
@@ -112,10 +102,7 @@ class MapsView(QWidget):
         self.ids: list[int] = []
         self.cluster_of: dict[int, int] = {}
         self.selected: list[int] = []
-        self.pending = False
 
-        self.unavailable = Unavailable("Maps")
-        page = QWidget()
         self.facet = QComboBox()
         self.facet.setObjectName("mapFacet")
         for f in FACETS:
@@ -158,61 +145,28 @@ class MapsView(QWidget):
         split.addWidget(self.canvas_holder)
         split.setStretchFactor(1, 1)
         split.setSizes([400, 700])
-        pl = QVBoxLayout(page)
+        pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
         pl.addWidget(split, 1)
 
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.unavailable)
-        self.stack.addWidget(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.stack)
-
-    @property
-    def available(self) -> bool:
-        return not missing("maps", *NEEDED)
-
-    def set_library(self, lib) -> None:
-        self.lib = lib
+    def library_changed(self, lib) -> None:
         self.map = None
-        gone = missing("maps", *NEEDED)
-        if gone:
-            self.unavailable.set_missing(gone)
-            self.stack.setCurrentIndex(0)
-            return
-        self.stack.setCurrentIndex(1)
-        self.pending = True
-        if self.isVisible():
-            self.reload()
-
-    def activated(self) -> None:
-        if self.pending:
-            self.reload()
 
     def current_facet(self) -> str:
         return self.facet.currentData()
 
     def reload(self) -> None:
-        if self.lib is None or not self.available:
+        if self.lib is None:
             return
         self.pending = False
         self.info.setText("Loading map…")
         self.tasks.run("Load map", load_map, self.current_facet(), library=self.lib.path, quiet=True,
                        on_result=self.show_map, on_error=lambda m, _t: self._no_map(f"Cannot load the map: {m}"))
 
-    def build_maps(self) -> None:
-        if self.lib is None:
-            return
-        self.build_button.setEnabled(False)
-        self.info.setText("Building maps…")
-        task = self.tasks.run("Build maps", build, self.current_facet(), library=self.lib.path,
-                              on_result=self._built,
-                              on_error=lambda m, _t: self.info.setText(f"Building the maps failed: {m}"),
-                              on_cancelled=lambda: self.info.setText("Building the maps was cancelled."),
-                              on_finished=lambda: self.build_button.setEnabled(True))
-        return task
+    def build_maps(self):
+        return self.run_step("Build maps", build, self.current_facet(), button=self.build_button, status=self.info,
+                             busy="Building maps…", what="Building the maps", on_result=self._built)
 
     def _built(self, result: BuildResult) -> None:
         self.show_map(result.map)

@@ -8,15 +8,12 @@ import html
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton,
-                               QStackedWidget, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser,
+                               QVBoxLayout, QWidget)
 
 from .. import queries
-from ..core_access import core_function, missing
-from ..widgets.unavailable import Unavailable
+from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
-
-NEEDED = ("decide", "undo", "next_papers", "triage_stats")
 
 
 def fetch_next(lib, collection, *, progress=None, cancel=None):
@@ -65,20 +62,15 @@ def _num(v) -> str:
     return str(v)
 
 
-class TriageView(QWidget):
+class TriageView(CoreView):
     decided = Signal()
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
-        super().__init__(parent)
-        self.tasks = tasks
-        self.lib = None
+        super().__init__(tasks, parent)
         self.current: Optional[int] = None
         self.score: Optional[float] = None
         self.loading = False
         self.history: list[int] = []
-
-        self.unavailable = Unavailable("Triage")
-        page = QWidget()
 
         self.collection = QComboBox()
         self.collection.setObjectName("triageCollection")
@@ -145,7 +137,7 @@ class TriageView(QWidget):
         fl = QVBoxLayout(frame)
         fl.setContentsMargins(0, 0, 0, 0)
         fl.addWidget(self.card)
-        pl = QVBoxLayout(page)
+        pl = QVBoxLayout(self)
         pl.setContentsMargins(12, 10, 12, 10)
         pl.addLayout(top)
         pl.addWidget(self.stats_label)
@@ -154,13 +146,6 @@ class TriageView(QWidget):
         pl.addWidget(self.rank_label)
         pl.addLayout(buttons)
         pl.addWidget(self.message)
-
-        self.stack = QStackedWidget()
-        self.stack.addWidget(self.unavailable)
-        self.stack.addWidget(page)
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(0, 0, 0, 0)
-        lay.addWidget(self.stack)
 
         self.setFocusPolicy(Qt.StrongFocus)  # the keys below reach the view whenever it is shown
         for w in (self.collection, self.reason):
@@ -188,20 +173,8 @@ class TriageView(QWidget):
         self.setFocus()
 
     # --- state -----------------------------------------------------------------------------------
-    @property
-    def available(self) -> bool:
-        return not missing("triage", *NEEDED)
-
-    def set_library(self, lib) -> None:
-        self.lib = lib
+    def library_changed(self, lib) -> None:
         self.current = None
-        gone = missing("triage", *NEEDED)
-        if gone:
-            self.unavailable.set_missing(gone, "Until then, decisions can be made with `gapscope triage` "
-                                               "once the triage area is installed.")
-            self.stack.setCurrentIndex(0)
-            return
-        self.stack.setCurrentIndex(1)
         self.collection.blockSignals(True)
         self.collection.clear()
         self.collection.addItem("Whole library", None)
@@ -213,12 +186,13 @@ class TriageView(QWidget):
         for i, r in enumerate(queries.exclusion_reasons(lib), start=1):
             self.reason.addItem(f"{i}  {r}", r)
         self.card.setHtml("")
-        if self.isVisible():
-            self.load_next()
 
-    def activated(self) -> None:
-        if self.lib is not None and self.available and self.current is None and not self.loading:
-            self.load_next()
+    def needs_reload(self) -> bool:
+        # no card shown (a new library, or every paper decided): rank again, papers may have come in
+        return self.lib is not None and self.current is None and not self.loading
+
+    def reload(self) -> None:
+        self.load_next()
 
     def _set_enabled(self, on: bool) -> None:
         for b in (self.b_include, self.b_maybe, self.b_exclude, self.b_postpone, self.reason):
@@ -229,7 +203,7 @@ class TriageView(QWidget):
 
     # --- flow ------------------------------------------------------------------------------------
     def load_next(self) -> None:
-        if self.lib is None or not self.available:
+        if self.lib is None:
             return
         self.loading = True
         self._set_enabled(False)
@@ -275,7 +249,7 @@ class TriageView(QWidget):
         self._set_enabled(True)
 
     def decide(self, decision: str, reason: Optional[str] = None) -> None:
-        if self.current is None or self.loading or not self.available:
+        if self.current is None or self.loading:
             return
         from gapscope.triage import decide
 
@@ -294,7 +268,7 @@ class TriageView(QWidget):
             self.decide("exclude", reason=self.reason.itemData(n))
 
     def undo(self) -> None:
-        if self.lib is None or self.loading or not self.available:
+        if self.lib is None or self.loading:
             return
         from gapscope.triage import undo
 

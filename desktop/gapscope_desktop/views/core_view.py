@@ -1,0 +1,50 @@
+"""What the Triage, Maps, Gaps and Experiments views share: the library they show, loading it lazily
+(at once when the view is on screen, else when its tab is first activated), and running a long core
+step from a button with its outcome in a status label."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from PySide6.QtWidgets import QLabel, QPushButton, QWidget
+
+
+class CoreView(QWidget):
+    def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
+        super().__init__(parent)
+        self.tasks = tasks
+        self.lib = None
+        self.pending = False
+
+    def set_library(self, lib) -> None:
+        self.lib = lib
+        self.library_changed(lib)
+        self.pending = True
+        if self.isVisible():
+            self.reload()
+
+    def library_changed(self, lib) -> None:
+        """Forget what belonged to the previous library (before the new one loads)."""
+
+    def activated(self) -> None:
+        if self.needs_reload():
+            self.reload()
+
+    def needs_reload(self) -> bool:
+        return self.pending
+
+    def reload(self) -> None:
+        raise NotImplementedError
+
+    def run_step(self, name: str, fn: Callable, *args, button: QPushButton, status: QLabel, busy: str,
+                 what: str, on_result: Callable):
+        """Run ``fn(lib, *args)`` on a worker as task ``name``: ``button`` is disabled meanwhile,
+        ``status`` says ``busy``, then "<what> failed: …" or "<what> was cancelled."."""
+        if self.lib is None:
+            return None
+        button.setEnabled(False)
+        status.setText(busy)
+        return self.tasks.run(name, fn, *args, library=self.lib.path, on_result=on_result,
+                              on_error=lambda m, _t: status.setText(f"{what} failed: {m}"),
+                              on_cancelled=lambda: status.setText(f"{what} was cancelled."),
+                              on_finished=lambda: button.setEnabled(True))
