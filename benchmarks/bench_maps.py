@@ -7,7 +7,7 @@
    BERTopic's outliers count as one group) and the share of papers each leaves unassigned.
 
 usage:
-  python benchmarks/bench_maps.py --library /work/biglib/cs.sqlite [--sample 10653] [--no-bertopic]
+  python benchmarks/bench_maps.py --library /work/biglib/cs.sqlite [--sample 10653 | --every 7] [--no-bertopic]
   python benchmarks/bench_maps.py --vectors /tmp/maps-dev/cs       (npy folder made for development)
 """
 
@@ -82,6 +82,8 @@ def main() -> None:
     src.add_argument("--library")
     src.add_argument("--vectors")
     ap.add_argument("--sample", type=int, default=10653, help="papers in the side-by-side run (0 = all)")
+    ap.add_argument("--every", type=int, default=0,
+                    help="side-by-side run on every N-th paper (by library id) instead of a random --sample")
     ap.add_argument("--seed", type=int, default=0)
     ap.add_argument("--no-bertopic", action="store_true")
     ap.add_argument("--out", help="write the results as JSON here too")
@@ -110,7 +112,10 @@ def main() -> None:
     # 2. side by side on the same subsample
     ids, vecs, texts = data["topic"]
     rng = np.random.default_rng(args.seed)
-    sel = np.sort(rng.choice(len(ids), args.sample, replace=False)) if 0 < args.sample < len(ids) else np.arange(len(ids))
+    if args.every > 1:
+        sel = np.flatnonzero(ids % args.every == 0)
+    else:
+        sel = np.sort(rng.choice(len(ids), args.sample, replace=False)) if 0 < args.sample < len(ids) else np.arange(len(ids))
     sids, svecs = ids[sel], vecs[sel]
     truth = [cats[int(p)] for p in sids]
     t = time.perf_counter()

@@ -84,6 +84,8 @@ def test_backtest_keys_and_bounds(mapped):
     assert abs(res["random_precision_at_k"] - res["random_expected_precision"]) < 0.15
     with pytest.raises(ValueError):
         backtest(lib, "2000-01-01", data=data)
+    with pytest.raises(ValueError, match="no papers listed on or after 2099-01-01"):
+        backtest(lib, "2099-01-01", data=data)
 
 
 def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
@@ -119,3 +121,38 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     assert res["k"] == 10 and all(0 <= res[k] <= 1 for k in ("precision_at_k", "popularity_precision_at_k"))
     r = run("gaps", "backtest", "--before", "1999-01-01")
     assert r.exit_code == 1 and "too few papers" in r.output
+
+
+def test_method_x_problem_caps_repeats_of_a_cluster_and_reads_plainly(mapped):
+    from collections import Counter
+
+    from gapscope.gaps.detect import method_x_problem
+
+    _, _, ms = mapped
+    free = method_x_problem(ms["method"], ms["result"], per_cluster=1000)
+    capped = method_x_problem(ms["method"], ms["result"], per_cluster=1)
+    assert capped and len(capped) <= len(free)
+    assert max(Counter(g.problem.cluster for g in capped).values()) == 1
+    assert max(Counter(g.method.cluster for g in capped).values()) == 1
+    # the cap keeps the best pair of each cluster: the first gap is the same either way
+    assert capped[0].statement == free[0].statement
+    for g in capped:
+        assert "paper(s)" not in g.statement and " 0 paper" not in g.statement
+        assert g.statement.endswith("such papers.")
+
+
+def test_unaddressed_limitation_needs_several_clusters_to_compare_with(mapped):
+    import numpy as np
+
+    from gapscope.gaps.detect import unaddressed_limitation
+    from gapscope.maps.model import Map
+
+    _, data, ms = mapped
+    lim = ms["limitation"]
+    ids, vecs, _ = data["method"]
+    dates = {}
+    assert unaddressed_limitation(lim, ids, vecs, dates) or len(lim.clusters) < 3
+    two = [c.id for c in lim.clusters[:2]]
+    small = Map(**{**lim.__dict__, "clusters": [c for c in lim.clusters if c.id in two],
+                   "assignments": {p: c for p, c in lim.assignments.items() if c in two}})
+    assert unaddressed_limitation(small, ids, vecs, dates, min_size=1) == []

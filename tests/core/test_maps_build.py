@@ -139,3 +139,19 @@ def test_export_json_uses_arxiv_ids(slice_lib):
     assert show.exit_code == 0 and json.loads(show.output)["facet"] == "topic"
     bad = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--cluster", "999"])
     assert bad.exit_code == 4
+
+
+def test_label_bigrams_only_join_adjacent_words_and_skip_fillers():
+    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+    from gapscope.maps.labels import EXTRA_STOP, clean_text, ctfidf_keywords, terms_of
+
+    stop = frozenset(ENGLISH_STOP_WORDS | EXTRA_STOP)
+    t = terms_of(clean_text("Characters of finite groups of Lie type $G(q)$ acting on sheaves; we give two main applications."), stop)
+    assert "lie type" in t and "finite groups" in t
+    assert "groups lie" not in t and "type acting" not in t and "sheaves acting" not in t
+    assert not {"give", "main", "applications", "main applications"} & set(t)
+    kws = ctfidf_keywords([["Finite groups of Lie type.", "Groups of Lie type and their characters."],
+                           ["Sheaves on curves.", "Coherent sheaves on curves."]], top_n=4)
+    assert all("groups lie" not in k for k in kws)
+    assert "lie" in " ".join(kws[0]) and any("sheaves" in w for w in kws[1])

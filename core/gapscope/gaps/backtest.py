@@ -35,6 +35,11 @@ def backtest_arrays(method: tuple, problem: tuple, dates: Mapping[int, Optional[
     (pe, pv, pt), (pl_ids, pl_vecs) = split(problem)
     if len(me) < 20 or len(pe) < 20:
         raise ValueError(f"too few papers before {before} to backtest ({len(me)} with method, {len(pe)} with result text)")
+    if len(ml_ids) == 0 or len(pl_ids) == 0:
+        # nothing can be filled: a 0 / 0 precision would read as a measurement
+        latest = max((dates.get(int(p)) or "" for p in np.concatenate([me, pe])), default="")
+        raise ValueError(f"no papers listed on or after {before} with method and result text to backtest against"
+                         f" (the latest paper with vectors is from {latest or 'an unknown date'})")
     mmap = make_map("method", me, mv, mt, dates, k=map_k, seed=seed, stability_seeds=0,
                     progress=scaled(progress, 0.0, 0.45), cancel=cancel)
     check(cancel)

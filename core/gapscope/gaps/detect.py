@@ -103,8 +103,19 @@ def default_min_size(n_papers: int) -> int:
     return int(max(3, round(0.004 * n_papers)))
 
 
+def method_x_problem_statement(method_label: str, n_method: int, problem_label: str, n_problem: int, both: int,
+                               such: str, predicted: float) -> str:
+    both_text = "no paper does both" if both == 0 else f"only {both} paper{'s' if both > 1 else ''} {'do' if both > 1 else 'does'} both"
+    return (f"Methods about \u201c{method_label}\u201d ({n_method} papers) are rarely applied to results about "
+            f"\u201c{problem_label}\u201d ({n_problem} papers): {both_text}, although neighbouring methods{such} "
+            f"do; the neighbours of both clusters predict about {max(1, round(predicted))} such papers.")
+
+
 def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max: int = 1,
-                     min_size: Optional[int] = None, top: int = 50, evidence_n: int = 3) -> list[Gap]:
+                     min_size: Optional[int] = None, top: int = 50, evidence_n: int = 3,
+                     per_cluster: int = 2) -> list[Gap]:
+    """The ``top`` best rare pairs, each method cluster and each problem cluster in at most
+    ``per_cluster`` of them (else one big problem cluster fills the list with near-repeats)."""
     g = bipartite_graph(method, problem)
     w = cooccurrence(method, problem, g)
     both = sum(1 for p in method.assignments if p in problem.assignments)
@@ -115,20 +126,26 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
     order = np.argsort(-raw, axis=None)
     gaps: list[Gap] = []
     n_m, n_p = w.sum(axis=1), w.sum(axis=0)
-    for flat in order[:top]:
+    used_m: dict[int, int] = {}
+    used_p: dict[int, int] = {}
+    for flat in order:
+        if len(gaps) >= top:
+            break
         i, j = np.unravel_index(flat, raw.shape)
         if not np.isfinite(raw[i, j]) or raw[i, j] <= 0:
             break
+        if used_m.get(i, 0) >= per_cluster or used_p.get(j, 0) >= per_cluster:
+            continue
+        used_m[i] = used_m.get(i, 0) + 1
+        used_p[j] = used_p.get(j, 0) + 1
         mi, pj = method.clusters[i].id, problem.clusters[j].id
         nbs = [int(l) for l in nb_idx[i] if w[l, j] > 0]
         nbs.sort(key=lambda l: -w[l, j])
         nb_labels = [method.clusters[l].label for l in nbs[:2]]
         mref, pref = _ref(method, mi), _ref(problem, pj)
         such = (" such as " + " and ".join(f"\u201c{x}\u201d" for x in nb_labels)) if nb_labels else ""
-        statement = (f"Methods on \u201c{mref.label}\u201d ({int(n_m[i])} papers) are rarely applied to "
-                     f"\u201c{pref.label}\u201d ({int(n_p[j])} papers): {int(w[i, j])} paper(s) do both, while "
-                     f"neighbouring methods{such} meet it, and together with the problems nearest it they predict"
-                     f" about {pred[i, j]:.0f}.")
+        statement = method_x_problem_statement(mref.label, int(n_m[i]), pref.label, int(n_p[j]), int(w[i, j]),
+                                               such, float(pred[i, j]))
         ev_m = _nearest_members(method, mi, evidence_n)
         ev_p = _nearest_members(problem, pj, evidence_n)
         bridge: list[int] = []
@@ -174,7 +191,7 @@ def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs:
         later = mdates > median
         close = later & (msims[:, ci] >= tau)
         stats.append((ci, c, mem, median, tau, int(later.sum()), close))
-    if not stats:
+    if len(stats) < 3:   # 'against the typical limitation' means nothing with one or two clusters
         return []
     # how often later methods come close, per stating paper, for the typical limitation cluster
     rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl in stats]
@@ -190,7 +207,7 @@ def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs:
         roles.update({p: "addresses" for p in addr_ids if p not in roles})
         statement = (f"{len(mem)} papers state the limitation \u201c{ref.label}\u201d"
                      + (f" (e.g. \u201c{c.representative}\u201d)" if c.representative else "")
-                     + f", yet only {addressed} of the {n_later} papers listed after {median or 'them'} describe a method"
+                     + f", yet {'none' if addressed == 0 else f'only {addressed}'} of the {n_later} papers listed after {median or 'them'} describe a method"
                      f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical limitation.")
         out.append((raw, Gap(type="unaddressed_limitation", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,

@@ -21,11 +21,39 @@ EXTRA_STOP = {
     "remains", "remain", "often", "problem", "problems", "prove", "obtain", "give", "paper", "arxiv",
     "demonstrated", "remarkable", "recent", "recently", "advances", "advancements", "impressive", "success",
     "significant", "substantial", "widely", "growing", "increasingly", "despite", "current", "typically",
+    # verbs and fillers of result and method sentences ("we give two main applications", "this holds in
+    # the case ..."), which otherwise label whole clusters of papers in mathematics
+    "gives", "given", "giving", "holds", "hold", "including", "includes", "expressed", "case", "cases",
+    "main", "application", "applications", "provide", "provides", "provided", "proves", "proved", "proof",
+    "shown", "showing", "obtained", "obtains", "establish", "establishes", "certain", "particular",
+    "respectively", "version", "area", "allows", "allow", "enables", "enable", "way", "ways",
 }
 
 
+_TOKEN = re.compile(r"[A-Za-z0-9][A-Za-z0-9\-']*|[^\sA-Za-z0-9]")
+_WORD = re.compile(r"[a-z][a-z\-]{2,}")
+
+
 def clean_text(text: str) -> str:
-    return _LATEX.sub(" ", text or "")
+    """Formulas out; each leaves a mark that breaks bigrams ("groups $G$ acting" is not "groups acting")."""
+    return _LATEX.sub(" ; ", text or "")
+
+
+def terms_of(text: str, stop: frozenset) -> list[str]:
+    """Unigrams and bigrams of adjacent words. A stop word, a number, a formula or a punctuation mark
+    breaks the chain, so "groups of Lie type" yields "lie type" but never "groups lie"."""
+    out: list[str] = []
+    prev = None
+    for tok in _TOKEN.findall(text.lower()):
+        tok = tok.strip("-'")
+        if not _WORD.fullmatch(tok) or tok in stop:
+            prev = None
+            continue
+        out.append(tok)
+        if prev is not None:
+            out.append(f"{prev} {tok}")
+        prev = tok
+    return out
 
 
 def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
@@ -48,9 +76,8 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     k = len(texts_by_cluster)
     if not member_docs:
         return [[] for _ in range(k)]
-    stop = list(ENGLISH_STOP_WORDS | EXTRA_STOP)
-    vec = CountVectorizer(stop_words=stop, ngram_range=(1, 2), token_pattern=r"(?u)\b[a-zA-Z][a-zA-Z\-]{2,}\b",
-                          lowercase=True, min_df=1)
+    stop = frozenset(ENGLISH_STOP_WORDS | EXTRA_STOP)
+    vec = CountVectorizer(analyzer=lambda t: terms_of(t, stop), min_df=1)
     try:
         per_doc = vec.fit_transform(member_docs)
     except ValueError:  # only stop words
