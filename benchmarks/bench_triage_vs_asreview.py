@@ -9,7 +9,7 @@ ASReview runs in its own benchmark-only venv (/work/benchenv) through benchmarks
         [--seeds 1 2 3 4 5] [--asreview-python /work/benchenv/bin/python] [--reuse-asreview] [--plot DIR]
 
 --reuse-asreview reads ASReview's labelling orders from an earlier run's cache
-($GAPSCOPE_TRIAGE_CACHE, default /tmp/triage-cache) instead of re-running it (several minutes).
+($GAPSCOPE_TRIAGE_CACHE, default the user cache folder) instead of re-running it (several minutes).
 """
 
 from __future__ import annotations

@@ -237,10 +237,8 @@ def runs_draft(ref, gap_id, gap_json, output) -> None:
         gap = json.loads(Path(gap_json).read_text(encoding="utf-8"))
     elif gap_id is not None:
         lib = ref.open()
-        try:
-            from ..gaps import get_gap
-        except ImportError:
-            fail("gaps are not available in this build (gapscope.gaps missing); use --gap-json")
+        from ..gaps import get_gap
+
         try:
             gap = get_gap(lib, gap_id).to_dict()
         except Exception as exc:  # unknown id

@@ -42,8 +42,6 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
                             before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
-    except ImportError as exc:
-        fail(f"maps need the embeddings and facets of the library ({exc}); run `gapscope embed` first")
     except (LibraryError, ValueError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_ERROR)
     if as_json:
@@ -222,8 +220,6 @@ def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seed, as_json
                            progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled", EXIT_CANCELLED)
-    except ImportError as exc:
-        fail(f"the backtest needs the library's embeddings ({exc}); run `gapscope embed` first")
     except ValueError as exc:
         fail(str(exc), EXIT_ERROR)
     if as_json:

