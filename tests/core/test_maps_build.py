@@ -47,6 +47,17 @@ def test_k_is_chosen_from_the_data_within_its_candidates(slice_lib):
     assert all(-1.0 <= s <= 1.0 for s in scores.values())
 
 
+def test_auto_k_depends_on_the_papers_not_on_the_seed(slice_lib):
+    from gapscope.maps import make_map
+
+    _, _, _, data = slice_lib
+    ids, x, texts = data["topic"]
+    maps = [make_map("topic", ids, x, texts, {}, seed=s, stability_seeds=0) for s in (0, 3, 7)]
+    assert len({m.k for m in maps}) == 1 and all(m.params["k_auto"] for m in maps)
+    # the seed still moves the clustering itself
+    assert maps[0].assignments != maps[1].assignments
+
+
 def test_stability_is_in_unit_range_and_lower_for_noise(slice_lib):
     from gapscope.maps.cluster import cluster_stability, spherical_kmeans, stability_runs
 

@@ -9,7 +9,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from ..jobs import ProgressFn, check, report, scaled
-from .cluster import (choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
+from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
 from .labels import ctfidf_keywords, label_from_keywords, representative_sentence
 from .layout import layout_2d
 from .model import FACET_KIND, FACETS, Cluster, Map, MapSet
@@ -44,7 +44,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     t0 = time.perf_counter()
     silhouettes: dict[int, float] = {}
     if k is None:
-        k, silhouettes = choose_k(x, seed=seed, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
+        k, silhouettes = choose_k(x, seed=K_SEED, progress=scaled(progress, 0.0, 0.5), cancel=cancel)
         k_auto = True
     else:
         k_auto = False
