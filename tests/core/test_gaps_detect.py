@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
@@ -69,29 +70,72 @@ def test_gaps_cli_list_and_show_json(mapped):
     assert r.exit_code == 4
 
 
+DOC_KEYS = {"k", "precision_at_k", "popularity_precision_at_k", "random_precision_at_k", "filled_definition"}
+
+
 def test_backtest_keys_and_bounds(mapped):
     from gapscope.gaps import backtest
 
     lib, data, _ = mapped
-    res = backtest(lib, "2026-01-01", k=10, m=2, data=data)
-    assert {"k", "precision_at_k", "popularity_precision_at_k", "random_precision_at_k", "filled_definition"} <= set(res)
+    res = backtest(lib, "2026-01-01", k=10, m=2, data=data, seeds=[0, 1, 2])
+    assert DOC_KEYS <= set(res)
     for key in ("precision_at_k", "popularity_precision_at_k", "random_precision_at_k"):
         assert 0.0 <= res[key] <= 1.0
+        # the documented keys are the means over the seeds
+        assert res[key] == pytest.approx(np.mean([s[key] for s in res["per_seed"]]))
     assert res["k"] == 10 and "2" in res["filled_definition"]
+    assert [s["seed"] for s in res["per_seed"]] == [0, 1, 2] == res["seeds"]
     assert res["papers_before"]["both"] > 0 and res["papers_after"]["both"] > 0
-    assert res["filled_candidates"] <= res["candidates"]
-    # the random baseline is the base rate of filled pairs among the candidates, up to sampling noise
-    assert abs(res["random_precision_at_k"] - res["random_expected_precision"]) < 0.15
+    for s in res["per_seed"]:
+        assert s["filled_candidates"] <= s["candidates"]
+        # a random pick's expected precision is the share of filled pairs among the candidates
+        assert s["random_precision_at_k"] == pytest.approx(s["filled_candidates"] / s["candidates"])
+    if res["popularity_precision_at_k"] > 0:
+        assert res["ratio_vs_popularity"] == pytest.approx(
+            res["precision_at_k"] / res["popularity_precision_at_k"], rel=1e-3)
+    assert res["seeds_above_popularity"] + res["seeds_below_popularity"] <= 3
     with pytest.raises(ValueError):
         backtest(lib, "2000-01-01", data=data)
     with pytest.raises(ValueError, match="no papers listed on or after 2099-01-01"):
         backtest(lib, "2099-01-01", data=data)
 
 
+def test_backtest_seeds_share_k_and_repeat_exactly(mapped):
+    from gapscope.gaps import backtest
+
+    lib, data, _ = mapped
+    a = backtest(lib, "2026-01-01", k=10, m=2, data=data, seeds=[4, 5])
+    b = backtest(lib, "2026-01-01", k=10, m=2, data=data, seeds=[5])
+    # k is chosen once from the papers before DATE: seed 5 alone sees the same maps as seed 5 of a pair
+    assert (a["method_k"], a["problem_k"]) == (b["method_k"], b["problem_k"])
+    assert a["per_seed"][1] == b["per_seed"][0]
+    assert "k_chosen" in a and a["min_cluster_size"] >= 3
+
+
+def test_expected_precision_averages_over_tied_scores():
+    from gapscope.gaps.backtest import expected_precision
+    from gapscope.gaps.detect import pick_pairs
+
+    # one method cluster, six problem clusters of equal popularity; three of them filled
+    score = np.ones((1, 6))
+    cand = np.ones((1, 6), dtype=bool)
+    filled = np.array([[True, True, True, False, False, False]])
+    # by index, the top two would always be filled pairs: 1.0; a fair order gives about 0.5
+    assert [filled[i, j] for i, j in pick_pairs(score, cand, 2, None)] == [True, True]
+    assert expected_precision(score, cand, filled, 2, None) == pytest.approx(0.5, abs=0.12)
+    # without ties the order is the score's
+    score = np.array([[6.0, 5, 4, 3, 2, 1]])
+    assert expected_precision(score, cand, filled, 2, None) == 1.0
+    assert expected_precision(-score, cand, filled, 2, None) == 0.0
+    # the per-cluster cap: one method cluster may fill only `per_cluster` places
+    assert len(pick_pairs(score, cand, 5, 2)) == 2
+
+
 def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     """The CLI path end to end, with the library's vector loader replaced by the stand-in vectors."""
     from click.testing import CliRunner
 
+    import gapscope.embed as embed_mod
     import gapscope.gaps.find as find_mod
     import gapscope.maps.build as build_mod
     from gapscope.cli import main
@@ -104,6 +148,7 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
 
     monkeypatch.setattr(build_mod, "load_facet_data", loader)
     monkeypatch.setattr(find_mod, "load_facet_data", loader)
+    monkeypatch.setattr(embed_mod, "load_vectors", lambda _lib, kind, *a, **kw: data[kind][:2])
     run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
     r = run("map", "--facet", "method", "--facet", "result", "--k", "9", "--seed", "5", "--stability-seeds", "1", "--json")
     assert r.exit_code == 0, r.output
@@ -114,11 +159,16 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     r = run("gaps", "find", "--json")
     assert r.exit_code == 0, r.output
     assert any(g["type"] == "method_x_problem" for g in json.loads(r.output))
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--json")
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0,1", "--json")
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)
-    assert {"k", "precision_at_k", "popularity_precision_at_k", "random_precision_at_k", "filled_definition"} <= set(res)
+    assert DOC_KEYS <= set(res) and res["seeds"] == [0, 1] and len(res["per_seed"]) == 2
     assert res["k"] == 10 and all(0 <= res[k] <= 1 for k in ("precision_at_k", "popularity_precision_at_k"))
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seed", "3")
+    assert r.exit_code == 0, r.output
+    assert "ratio of the means" in r.output and "filled = " in r.output
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "a,b")
+    assert r.exit_code == 2 and "comma-separated" in r.output
     r = run("gaps", "backtest", "--before", "1999-01-01")
     assert r.exit_code == 1 and "too few papers" in r.output
 

@@ -195,6 +195,18 @@ def gaps_show(ref, gap_id, as_json) -> None:
         click.echo(f"    details: {g.details}")
 
 
+def _seed_list(ctx, param, value):
+    if value is None:
+        return None
+    try:
+        seeds = [int(v) for v in value.replace(" ", "").split(",") if v]
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give comma-separated integers, e.g. 0,1,2,3,4")
+    if not seeds:
+        raise click.BadParameter("give at least one seed")
+    return seeds
+
+
 @gaps.command("backtest")
 @click.option("--before", required=True, metavar="DATE", help="Find gaps with papers listed before DATE (YYYY-MM-DD).")
 @click.option("--k", "top_k", type=click.IntRange(1, 1000), default=20, show_default=True, help="Top-k gaps checked.")
@@ -202,22 +214,29 @@ def gaps_show(ref, gap_id, as_json) -> None:
               help="Later papers with both clusters needed to call a gap filled.")
 @click.option("--rare-max", type=click.IntRange(0, 1000), default=1, show_default=True,
               help="A pair 'rarely meets' when at most this many earlier papers have both.")
-@click.option("--map-k", type=int, default=None, help="Clusters per map (default: chosen from the data).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--map-k", type=int, default=None, help="Clusters per map (default: chosen from the data before DATE).")
+@click.option("--seeds", callback=_seed_list, default="0,1,2,3,4", show_default=True,
+              help="k-means seeds to average over (comma-separated); each is one clustering of the papers before DATE.")
+@click.option("--seed", type=int, default=None, help="Shorthand for --seeds SEED (one clustering only).")
+@click.option("--per-cluster", type=click.IntRange(0, 1000), default=2, show_default=True,
+              help="At most this many of the top-k pairs per cluster, as `gaps find` lists them (0: no cap).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seed, as_json, quiet) -> None:
+def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seeds, seed, per_cluster, as_json, quiet) -> None:
     """How many of the top-k method x problem gaps found before DATE were filled after it, against a
-    popularity baseline (pairs by product of cluster sizes) and a random one (same candidate pairs)."""
+    popularity baseline (pairs by product of cluster sizes) and a random one (same candidate pairs),
+    averaged over several k-means seeds (the per-seed figures are printed too)."""
     from ..gaps import backtest
     from ..jobs import Cancelled
 
+    if seed is not None:
+        seeds = [seed]
     lib = ref.open()
     try:
         with progress_bar("backtest", enabled=not quiet and not as_json) as (progress, cancel):
-            res = backtest(lib, before, k=top_k, m=min_filled, rare_max=rare_max, map_k=map_k, seed=seed,
-                           progress=progress, cancel=cancel)
+            res = backtest(lib, before, k=top_k, m=min_filled, rare_max=rare_max, map_k=map_k, seeds=seeds,
+                           per_cluster=per_cluster or None, progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled", EXIT_CANCELLED)
     except ValueError as exc:
@@ -225,12 +244,29 @@ def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seed, as_json
     if as_json:
         emit_json(res)
         return
-    ratio = res["ratio_vs_popularity"]
+    k = res["k"]
+    pct = lambda x: f"{x:.3f}"  # noqa: E731
+    ratio = lambda r: "n/a (popularity found none)" if r is None else f"{r:.2f}x"  # noqa: E731
     click.echo(f"before {before}: {res['papers_before']['both']} papers with method and result text; after: "
-               f"{res['papers_after']['both']}; {res['candidates']} candidate pairs, {res['filled_candidates']} filled")
-    click.echo(f"precision@{res['k']}: GapScope {res['precision_at_k']:.2f}, popularity {res['popularity_precision_at_k']:.2f},"
-               f" random {res['random_precision_at_k']:.2f}")
-    click.echo(f"ratio vs popularity: {'n/a (popularity found none)' if ratio is None else f'{ratio:.2f}x'}")
+               f"{res['papers_after']['both']}; maps k = {res['method_k']} (method) / {res['problem_k']} (result), "
+               f"{res['k_chosen']}; clusters of >= {res['min_cluster_size']} papers")
+    click.echo(f"{'seed':>6}  {'GapScope':>9}  {'popularity':>10}  {'random':>7}  {'ratio':>6}  candidates  filled")
+    for s in res["per_seed"]:
+        r = s["ratio_vs_popularity"]
+        click.echo(f"{s['seed']:>6}  {pct(s['precision_at_k']):>9}  {pct(s['popularity_precision_at_k']):>10}  "
+                   f"{pct(s['random_precision_at_k']):>7}  {'-' if r is None else f'{r:.2f}x':>6}  "
+                   f"{s['candidates']:>10}  {s['filled_candidates']:>6}")
+    click.echo(f"{'mean':>6}  {pct(res['precision_at_k']):>9}  {pct(res['popularity_precision_at_k']):>10}  "
+               f"{pct(res['random_precision_at_k']):>7}")
+    click.echo(f"precision@{k} over {len(res['seeds'])} seed(s): GapScope {res['precision_at_k']:.3f}, popularity "
+               f"{res['popularity_precision_at_k']:.3f}, random {res['random_precision_at_k']:.3f}")
+    click.echo(f"ratio of the means vs popularity: {ratio(res['ratio_vs_popularity'])}; GapScope above popularity "
+               f"on {res['seeds_above_popularity']} of {len(res['seeds'])} seeds, below on {res['seeds_below_popularity']}")
+    if "uncapped" in res:
+        u = res["uncapped"]
+        click.echo(f"without the per-cluster cap: GapScope {u['precision_at_k']:.3f}, popularity "
+                   f"{u['popularity_precision_at_k']:.3f}, ratio {ratio(u['ratio_vs_popularity'])}")
+    click.echo(f"list = {res['list_rule']}")
     click.echo(f"filled = {res['filled_definition']}")
 
 

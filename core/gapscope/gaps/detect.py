@@ -103,6 +103,35 @@ def default_min_size(n_papers: int) -> int:
     return int(max(3, round(0.004 * n_papers)))
 
 
+def pick_pairs(score: np.ndarray, cand: np.ndarray, top: int, per_cluster: Optional[int] = 2,
+               tiebreak: Optional[np.ndarray] = None) -> list[tuple[int, int]]:
+    """The ``top`` best candidate (method, problem) pairs by ``score``, each method cluster and each problem
+    cluster in at most ``per_cluster`` of them (None: no cap). Equal scores go in ``tiebreak`` order
+    (default: pair index, so a list is reproducible). The gap list and the backtest both use this rule."""
+    flat = np.flatnonzero(cand.ravel())
+    if len(flat) == 0 or top <= 0:
+        return []
+    s = score.ravel()[flat]
+    tb = flat if tiebreak is None else tiebreak.ravel()[flat]
+    order = flat[np.lexsort((tb, -s))]
+    cols = score.shape[1]
+    if per_cluster is None:
+        return [(int(f // cols), int(f % cols)) for f in order[:top]]
+    out: list[tuple[int, int]] = []
+    used_m: dict[int, int] = {}
+    used_p: dict[int, int] = {}
+    for f in order.tolist():
+        i, j = divmod(f, cols)
+        if used_m.get(i, 0) >= per_cluster or used_p.get(j, 0) >= per_cluster:
+            continue
+        used_m[i] = used_m.get(i, 0) + 1
+        used_p[j] = used_p.get(j, 0) + 1
+        out.append((i, j))
+        if len(out) == top:
+            break
+    return out
+
+
 def method_x_problem_statement(method_label: str, n_method: int, problem_label: str, n_problem: int, both: int,
                                such: str, predicted: float) -> str:
     both_text = "no paper does both" if both == 0 else f"only {both} paper{'s' if both > 1 else ''} {'do' if both > 1 else 'does'} both"
@@ -121,23 +150,11 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
     both = sum(1 for p in method.assignments if p in problem.assignments)
     min_size = default_min_size(both) if min_size is None else min_size
     pred, nb_idx = two_sided_prediction(w, method.centroids(), problem.centroids(), neighbours)
-    cand = pair_candidates(w, min_size, rare_max)
-    raw = np.where(cand, pred - w, -np.inf)
-    order = np.argsort(-raw, axis=None)
+    raw = pred - w
+    cand = pair_candidates(w, min_size, rare_max) & (raw > 0)
     gaps: list[Gap] = []
     n_m, n_p = w.sum(axis=1), w.sum(axis=0)
-    used_m: dict[int, int] = {}
-    used_p: dict[int, int] = {}
-    for flat in order:
-        if len(gaps) >= top:
-            break
-        i, j = np.unravel_index(flat, raw.shape)
-        if not np.isfinite(raw[i, j]) or raw[i, j] <= 0:
-            break
-        if used_m.get(i, 0) >= per_cluster or used_p.get(j, 0) >= per_cluster:
-            continue
-        used_m[i] = used_m.get(i, 0) + 1
-        used_p[j] = used_p.get(j, 0) + 1
+    for i, j in pick_pairs(raw, cand, top, per_cluster):
         mi, pj = method.clusters[i].id, problem.clusters[j].id
         nbs = [int(l) for l in nb_idx[i] if w[l, j] > 0]
         nbs.sort(key=lambda l: -w[l, j])
