@@ -146,9 +146,12 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
         pids, vecs, texts = data[facet]
         return pids, vecs, texts
 
+    def vectors(_lib, kind, *a, **kw):
+        return data["topic" if kind == "abstract" else kind][:2]
+
     monkeypatch.setattr(build_mod, "load_facet_data", loader)
-    monkeypatch.setattr(find_mod, "load_facet_data", loader)
-    monkeypatch.setattr(embed_mod, "load_vectors", lambda _lib, kind, *a, **kw: data[kind][:2])
+    monkeypatch.setattr(find_mod, "load_vectors", vectors)
+    monkeypatch.setattr(embed_mod, "load_vectors", vectors)
     run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
     r = run("map", "--facet", "method", "--facet", "result", "--k", "9", "--seed", "5", "--stability-seeds", "1", "--json")
     assert r.exit_code == 0, r.output

@@ -7,8 +7,9 @@ from typing import Mapping, Optional
 import numpy as np
 
 from ..jobs import ProgressFn, check, report
-from ..maps.build import load_facet_data, paper_dates
-from ..maps.model import Map
+from ..embed import load_vectors
+from ..maps.build import paper_dates
+from ..maps.model import FACET_KIND, Map
 from ..maps.store import latest_map
 from ..store.library import LibraryError
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
@@ -55,7 +56,9 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
         if data is not None and facet in data:
             ids, vecs = np.asarray(data[facet][0], dtype=np.int64), data[facet][1]
         else:
-            ids, vecs, _ = load_facet_data(lib, facet, list(maps[facet].assignments))
+            # vectors only: the facet texts (every sentence of the library) are not needed here
+            ids, vecs = load_vectors(lib, FACET_KIND[facet])
+            ids = np.asarray(ids, dtype=np.int64)
         keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
         return ids[keep], vecs[keep]
 
