@@ -241,6 +241,11 @@ def knn_density(vecs: np.ndarray, query_idx: np.ndarray, k: int = 10, base_n: in
     """Mean cosine to the k nearest neighbours among a seeded sample of ``base_n`` rows (excluding itself)."""
     import faiss
 
+    from ..maps.cluster import _threads
+
+    # one thread unless $GAPSCOPE_THREADS says otherwise: OpenMP spinning on a busy 2-core machine
+    # made this search 2-3x slower than one thread
+    faiss.omp_set_num_threads(_threads(len(vecs)))
     x = normalize(vecs)
     rng = np.random.default_rng(seed)
     base_idx = np.sort(rng.choice(len(x), size=min(len(x), base_n), replace=False))
