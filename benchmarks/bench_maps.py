@@ -17,6 +17,8 @@ usage:
   python benchmarks/bench_maps.py --library L --every 7            # side by side on every 7th paper
   python benchmarks/bench_maps.py --library L --sample 10653 [--no-bertopic] [--out results.json]
   python benchmarks/bench_maps.py --vectors FOLDER                 # npy folder (papers.jsonl, KIND.npy, KIND_idx.npy)
+"""
+
 from __future__ import annotations
 
 import argparse
