@@ -122,24 +122,9 @@ class PackedBert:
         x = F.layer_norm(x, (self.hidden,), *self.emb_ln[:2], eps=self.emb_ln[2])
         h, d, hid = self.heads, self.head_dim, self.hidden
         att = torch.empty((total, hid), dtype=x.dtype, device=dev)
-        grid_mode = len(groups) > 1 and getattr(self, "grid", False)
-        if grid_mode:
-            nwin, width = len(lengths), max(lengths)
-            lens = torch.tensor(list(lengths), device=dev)
-            slots = torch.repeat_interleave(torch.arange(nwin, device=dev) * width, lens, output_size=total) + positions
-            keep = (torch.arange(width, device=dev)[None, :] < lens[:, None]).view(nwin, 1, 1, width)
-            grid = x.new_zeros((nwin * width, 3 * hid))
         for L in self.layers:
             qkv = L["qkv"](x)
-            if grid_mode:
-                grid[slots] = qkv
-                q, k, v = grid.view(nwin, width, 3, h, d).permute(2, 0, 3, 1, 4).unbind(0)
-                o = F.scaled_dot_product_attention(q, k, v, attn_mask=keep)
-                att = o.transpose(1, 2).reshape(nwin * width, hid)[slots]
-                groups_now = []
-            else:
-                groups_now = groups
-            for start, g, n in groups_now:
+            for start, g, n in groups:
                 q, k, v = qkv[start:start + g * n].view(g, n, 3, h, d).permute(2, 0, 3, 1, 4).unbind(0)
                 o = F.scaled_dot_product_attention(q, k, v)
                 att[start:start + g * n].view(g, n, h, d).copy_(o.transpose(1, 2))
