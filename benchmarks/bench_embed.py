@@ -1,9 +1,14 @@
 """Embedding throughput: gapscope.embed.Encoder against plain SentenceTransformer(...).encode(texts).
 
 Reads N real abstracts (title + ". " + abstract) from the shared arXiv file, embeds them both ways in
-one run, and prints both throughputs, the ratio and the cosine similarity of the two outputs.
+one run, and prints both throughputs, the ratio and the cosine similarity of the two outputs. With
+``--facets`` it also times the facets pass: ``Encoder.encode_spans`` over the same abstracts with their
+sentence spans, in chunks of 256 as ``gapscope.facets.store.classify_library`` calls it.
+
+Needs only the arXiv file (no library): ``--file`` names a copy of it elsewhere (e.g. on a GPU machine).
 
     python benchmarks/bench_embed.py [--n 2000] [--device cpu|cuda] [--precision auto|bf16|fp32|fp16]
+                                     [--file PATH] [--facets]
 """
 
 from __future__ import annotations
@@ -30,19 +35,52 @@ def shared_data() -> Path:
     sys.exit("shared data not found; set GAPSCOPE_SHARED_DATA")
 
 
-def load_texts(n: int, offset: int = 0) -> list[str]:
-    path = shared_data() / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz"
+def arxiv_file() -> Path:
+    return shared_data() / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz"
+
+
+def load_records(n: int, offset: int = 0, path: Path | None = None) -> list[tuple[str, str]]:
+    """(title, abstract) of the first ``n`` records with an abstract (plain or gzipped JSON lines)."""
+    path = Path(path) if path else arxiv_file()
+    opener = gzip.open if path.suffix == ".gz" else open
     out = []
-    with gzip.open(path, "rt", encoding="utf-8") as fh:
+    with opener(path, "rt", encoding="utf-8") as fh:
         for i, line in enumerate(fh):
             if i < offset:
                 continue
             rec = json.loads(line)
             if rec.get("abstract"):
-                out.append(rec["title"].strip() + ". " + rec["abstract"].strip())
+                out.append((rec.get("title") or "", rec["abstract"]))
             if len(out) >= n:
                 break
     return out
+
+
+def load_texts(n: int, offset: int = 0, path: Path | None = None) -> list[str]:
+    return [t.strip() + ". " + a.strip() for t, a in load_records(n, offset, path)]
+
+
+def sentence_spans(records: list[tuple[str, str]]) -> tuple[list[str], list[list[tuple[int, int]]]]:
+    """The texts and sentence spans classify_library gives encode_spans."""
+    from gapscope.embed.store import abstract_text
+    from gapscope.facets.split import split_sentences
+
+    texts, spans = [], []
+    for title, abstract in records:
+        text = abstract_text(title, abstract)
+        body = abstract.strip()
+        lead = len(abstract) - len(abstract.lstrip())
+        shift = len(text) - len(body) - lead
+        texts.append(text)
+        spans.append([(a + shift, b + shift) for a, b, _ in split_sentences(abstract)])
+    return texts, spans
+
+
+def sync(device: str) -> None:
+    import torch
+
+    if device.startswith("cuda"):
+        torch.cuda.synchronize()
 
 
 def main() -> None:
@@ -52,6 +90,8 @@ def main() -> None:
     ap.add_argument("--precision", default="auto")
     ap.add_argument("--batch-size", type=int, default=None)
     ap.add_argument("--plain-batch-size", type=int, default=32, help="sentence-transformers' default is 32")
+    ap.add_argument("--file", default=None, help="arXiv JSON lines (.jsonl or .jsonl.gz); default: the shared file")
+    ap.add_argument("--facets", action="store_true", help="also time encode_spans over sentence spans (the facets pass)")
     args = ap.parse_args()
     print("command:", " ".join([os.path.basename(sys.executable)] + sys.argv))
 
@@ -62,21 +102,27 @@ def main() -> None:
     from gapscope.embed import Encoder
     from gapscope.embed.encoder import default_model_path
 
-    texts = load_texts(args.n)
+    records = load_records(args.n, path=args.file)
+    texts = [t.strip() + ". " + a.strip() for t, a in records]
     device = args.device or ("cuda" if torch.cuda.is_available() else "cpu")
-    print(f"texts: {len(texts)} real abstracts; device: {device}; torch threads: {torch.get_num_threads()}")
+    where = torch.cuda.get_device_name(0) if device.startswith("cuda") else f"torch threads: {torch.get_num_threads()}"
+    print(f"texts: {len(texts)} real abstracts; device: {device}; {where}")
 
     plain = SentenceTransformer(default_model_path(), device=device)
     plain.encode(texts[:8])  # warm-up
+    sync(device)
     t0 = time.perf_counter()
     ref = plain.encode(texts, batch_size=args.plain_batch_size, convert_to_numpy=True)
+    sync(device)
     t_plain = time.perf_counter() - t0
     del plain
 
     enc = Encoder(device=device, precision=args.precision)
     enc.encode(texts[:8])
+    sync(device)
     t0 = time.perf_counter()
     fast = enc.encode(texts, batch_size=args.batch_size)
+    sync(device)
     t_fast = time.perf_counter() - t0
 
     ref = ref / np.linalg.norm(ref, axis=1, keepdims=True)
@@ -85,6 +131,20 @@ def main() -> None:
     print(f"gapscope Encoder ({enc.precision}):     {len(texts) / t_fast:8.1f} texts/s ({t_fast:.1f} s)")
     print(f"ratio: {t_plain / t_fast:.2f}x")
     print(f"cosine to plain: min {cos.min():.5f} mean {cos.mean():.6f}")
+
+    if args.facets:
+        stexts, spans = sentence_spans(records)
+        n_sent = sum(len(s) for s in spans)
+        t0 = time.perf_counter()
+        docs = []
+        for s in range(0, len(stexts), 256):           # classify_library's CHUNK
+            d, _ = enc.encode_spans(stexts[s:s + 256], spans[s:s + 256], batch_size=args.batch_size)
+            docs.append(d)
+        sync(device)
+        t_spans = time.perf_counter() - t0
+        dcos = (np.concatenate(docs) * fast).sum(axis=1)
+        print(f"facets pass (encode_spans, {n_sent} sentences): {len(stexts) / t_spans:8.1f} abstracts/s "
+              f"({t_spans:.1f} s); {t_plain / t_spans:.2f}x plain encode; doc vectors vs encode: min cos {dcos.min():.6f}")
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ The fast path runs the transformer itself and mean-pools in fp32, which is what 
 
 from __future__ import annotations
 
+import contextlib
 import os
 from dataclasses import dataclass
 from typing import Callable, Optional, Sequence
@@ -92,6 +93,9 @@ class Encoder:
         if precision != "fp32":
             self.st.to(dtype)
         self.transformer = self.st[0].auto_model if self.fast else None
+        self.packed = True               # False: the model's own padded forward (the tests compare both)
+        self.tokens_per_row = 128        # token budget per batch = batch_size * this
+        self._runners: dict = {}         # id(transformer) -> (transformer, weights' signature, PackedBert)
         self.calls = 0                   # how many texts went through the model (the cache tests count them)
 
     # --- batching ----------------------------------------------------------------------------------
@@ -103,18 +107,12 @@ class Encoder:
                              return_attention_mask=False, truncation=False, verbose=False)
         return tok["input_ids"], tok["offset_mapping"]
 
-    def _run(self, windows: list[Window], batch_size: Optional[int], progress: Optional[ProgressFn],
-             cancel: Optional[CancelToken], total_texts: int) -> list[list[np.ndarray]]:
-        """Forward every window (sorted by length, batched) and mean-pool its spans in fp32."""
-        import torch
-
+    def _batches(self, windows: list[Window], batch_size: Optional[int]) -> list[list[int]]:
+        """Windows sorted by length and cut into batches of at most ``batch_size`` windows and a token
+        budget (so long windows make fewer per batch and the activations stay the same size)."""
         bs = batch_size or self.default_batch_size()
+        budget = max(bs, 1) * self.tokens_per_row
         order = sorted(range(len(windows)), key=lambda i: len(windows[i].ids))
-        out: list[Optional[list[np.ndarray]]] = [None] * len(windows)
-        pad = self.tokenizer.pad_token_id or 0
-        dev = self.device
-        # a token budget keeps long batches from growing the activations past what short ones use
-        budget = bs * 128
         batches, cur, cur_max = [], [], 0
         for i in order:
             n = len(windows[i].ids)
@@ -125,25 +123,67 @@ class Encoder:
             cur_max = max(cur_max, n)
         if cur:
             batches.append(cur)
+        return batches
+
+    def _packed_runner(self, model):
+        """The packed forward of ``model``, rebuilt whenever its weights changed (pre-packing the weights
+        costs about as much as a short batch, so it is kept between calls)."""
+        from . import packed
+
+        sig = tuple((p.data_ptr(), p._version) for p in model.parameters())
+        hit = self._runners.get(id(model))
+        if hit is None or hit[0] is not model or hit[1] != sig:
+            hit = (model, sig, packed.PackedBert(model))
+            self._runners[id(model)] = hit
+        return hit[2]
+
+    def _run(self, windows: list[Window], batch_size: Optional[int], progress: Optional[ProgressFn],
+             cancel: Optional[CancelToken], total_texts: int, transformer=None) -> list[list[np.ndarray]]:
+        """Forward every window (sorted by length, batched) through ``transformer`` (None: this encoder's
+        own) and mean-pool each of its spans in fp32: one list of vectors per window, in span order.
+
+        On CPU the batches run side by side on ``torch.get_num_threads()`` worker threads of one torch
+        thread each: this small model keeps each core busier that way than with every op split across
+        the cores (and a loaded machine does not stall every op on its slowest core)."""
+        import torch
+
+        from . import packed
+
+        model = self.transformer if transformer is None else transformer
+        dev = next(model.parameters()).device
+        runner = self._packed_runner(model) if self.packed and packed.supports(model) else None
+        pad = self.tokenizer.pad_token_id or 0
+
+        def forward(batch: list[int]) -> np.ndarray:
+            lengths = [len(windows[i].ids) for i in batch]
+            with torch.inference_mode():
+                if runner is not None:
+                    flat = torch.tensor([t for i in batch for t in windows[i].ids], dtype=torch.long)
+                    hidden = runner(flat.to(dev), lengths)
+                    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
+                else:   # any other transformer: the padded forward of the model itself
+                    width = max(lengths)
+                    ids = torch.full((len(batch), width), pad, dtype=torch.long)
+                    mask = torch.zeros((len(batch), width), dtype=torch.long)
+                    for r, i in enumerate(batch):
+                        ids[r, :lengths[r]] = torch.tensor(windows[i].ids, dtype=torch.long)
+                        mask[r, :lengths[r]] = 1
+                    hidden = model(input_ids=ids.to(dev), attention_mask=mask.to(dev)).last_hidden_state
+                    hidden = hidden.reshape(-1, hidden.shape[-1])
+                    starts = np.arange(len(batch)) * width
+                return _pool_spans(hidden, starts, [windows[i].spans for i in batch]).cpu().numpy()
+
+        out: list[Optional[list[np.ndarray]]] = [None] * len(windows)
         done_owners: set[int] = set()
+        batches = self._batches(windows, batch_size)
         report(progress, 0, total_texts, "embedding")
-        with torch.inference_mode():
-            for batch in batches:
-                check(cancel)
-                width = max(len(windows[i].ids) for i in batch)
-                ids = torch.full((len(batch), width), pad, dtype=torch.long)
-                mask = torch.zeros((len(batch), width), dtype=torch.long)
-                for r, i in enumerate(batch):
-                    w = windows[i].ids
-                    ids[r, :len(w)] = torch.tensor(w, dtype=torch.long)
-                    mask[r, :len(w)] = 1
-                hidden = self.transformer(input_ids=ids.to(dev), attention_mask=mask.to(dev)).last_hidden_state
-                hidden = hidden.float().cpu().numpy()
-                for r, i in enumerate(batch):
-                    vecs = []
-                    for a, b in windows[i].spans:
-                        vecs.append(hidden[r, a:b].mean(axis=0) if b > a else np.zeros(self.dim, np.float32))
-                    out[i] = vecs
+        with contextlib.closing(_map_batches(forward, batches, dev.type == "cpu", cancel)) as results:
+            for batch, pooled in results:
+                k = 0
+                for i in batch:
+                    m = len(windows[i].spans)
+                    out[i] = list(pooled[k:k + m])
+                    k += m
                     done_owners.add(windows[i].owner)
                 self.calls += len(batch)
                 report(progress, min(len(done_owners), total_texts), total_texts, "embedding")
@@ -226,6 +266,66 @@ class Encoder:
             self.calls += len(texts[s:s + chunk])
             report(progress, min(s + chunk, len(texts)), len(texts), "embedding")
         return np.concatenate(parts)
+
+
+def _map_batches(fn, batches: list, parallel: bool, cancel: Optional[CancelToken]):
+    """Yield (batch, fn(batch)) in order, checking ``cancel`` before each batch starts. With ``parallel``,
+    up to torch's thread count of batches run at once, each on a worker thread with one torch thread;
+    the calling thread's setting is left as it was, and no worker outlives the call."""
+    import torch
+
+    threads = torch.get_num_threads()
+    workers = min(threads, len(batches)) if parallel else 1
+    if workers <= 1:
+        for batch in batches:
+            check(cancel)
+            yield batch, fn(batch)
+        return
+    from collections import deque
+    from concurrent.futures import ThreadPoolExecutor
+
+    per_worker = max(1, threads // workers)
+    ex = ThreadPoolExecutor(workers, thread_name_prefix="gapscope-embed",
+                            initializer=torch.set_num_threads, initargs=(per_worker,))
+    try:
+        todo, pending = iter(batches), deque()
+        for batch in todo:
+            check(cancel)
+            pending.append((batch, ex.submit(fn, batch)))
+            if len(pending) >= workers:
+                break
+        while pending:
+            batch, fut = pending.popleft()
+            result = fut.result()
+            nxt = next(todo, None)
+            if nxt is not None:
+                check(cancel)
+                pending.append((nxt, ex.submit(fn, nxt)))
+            yield batch, result
+    finally:
+        for _, fut in pending:
+            fut.cancel()
+        ex.shutdown(wait=True)
+        torch.set_num_threads(threads)   # a worker's setting is also the default of threads started later
+
+
+def _pool_spans(hidden, starts, spans: Sequence[Sequence[tuple[int, int]]]):
+    """fp32 mean of the rows ``starts[w] + a .. starts[w] + b - 1`` of ``hidden`` for every span (a, b) of
+    every window w, in order; an empty span gives a zero vector. (Differences of a float64 running sum:
+    one pass over the batch whatever the number of spans.)"""
+    import torch
+
+    a = np.array([s for sp in spans for s, _ in sp], dtype=np.int64)
+    b = np.array([e for sp in spans for _, e in sp], dtype=np.int64)
+    base = np.repeat(np.asarray(starts, dtype=np.int64), [len(sp) for sp in spans])
+    n = np.maximum(b - a, 0)
+    dev = hidden.device
+    run = torch.zeros((hidden.shape[0] + 1, hidden.shape[1]), dtype=torch.float64, device=dev)
+    torch.cumsum(hidden, dim=0, dtype=torch.float64, out=run[1:])
+    lo = torch.from_numpy(base + a).to(dev)
+    hi = torch.from_numpy(base + a + n).to(dev)
+    sums = run.index_select(0, hi) - run.index_select(0, lo)
+    return (sums / torch.from_numpy(np.maximum(n, 1)).to(dev, torch.float64)[:, None]).float()
 
 
 def _normalise(m: np.ndarray) -> np.ndarray:
