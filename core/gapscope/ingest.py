@@ -56,6 +56,10 @@ class _Writer:
         self.now = now_iso()
         self.known_keys = {}
         self.rows = {"authors": [], "categories": [], "versions": [], "sources": []}
+        # The batch's new papers are indexed for search in one statement at its end (see migration
+        # 0900_import_fts_per_batch): the triggers leave ids from here on alone until then.
+        self.first_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+        self.conn.execute("INSERT INTO fts_deferred (first_id) VALUES (?)", (self.first_id,))
         by_source: dict[str, list[str]] = {}
         for rec in records:
             if isinstance(rec, Paper):
@@ -76,6 +80,9 @@ class _Writer:
         c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", r["versions"])
         c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
                       r["sources"])
+        c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors)"
+                  " SELECT id, title, abstract, authors FROM papers WHERE id >= ?", (self.first_id,))
+        c.execute("DELETE FROM fts_deferred")
         self.rows = {}
 
     def _author_id(self, name: str) -> int:
