@@ -306,7 +306,10 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
         yield from records
 
     # The record count of a (compressed) file is unknown until its end: progress reports total 0.
-    return ingest_papers(lib, prefetched(chain()), kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
+    # The reader may run a whole batch ahead, so that it keeps parsing while a batch is written
+    # (SQLite releases the GIL) and the next batch is ready when the commit returns.
+    ahead = prefetched(chain(), chunk=256, depth=batch_size // 256 + 2)
+    return ingest_papers(lib, ahead, kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
                          collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
 
 
