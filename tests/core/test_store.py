@@ -25,6 +25,7 @@ def test_new_library_has_every_migration_and_wal(tmp_path):
     lib = Library(tmp_path / "a.sqlite")
     assert lib.applied_migrations() == [name for name, _ in MIGRATIONS]
     assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert lib.conn.execute("PRAGMA page_size").fetchone()[0] == 8192
     assert lib.migrate() == []  # idempotent
     lib.close()
 
