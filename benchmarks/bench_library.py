@@ -7,6 +7,7 @@ Targets (issue 2): import under 30 s on the 2-core machine; FTS median under 20 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import re
 import statistics
@@ -17,6 +18,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "core"))
+SHARED_DATA = Path(os.environ.get("GAPSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data"))
 
 from gapscope.ingest import import_file  # noqa: E402
 from gapscope.store import Library  # noqa: E402
@@ -24,7 +26,9 @@ from gapscope.store import Library  # noqa: E402
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--file", default=str(ROOT.parent / "shared/data/arxiv/arxiv-cs-2025-2026.jsonl.gz"))
+    ap.add_argument("--file", default=str(SHARED_DATA / "arxiv/arxiv-cs-2025-2026.jsonl.gz"))
+    ap.add_argument("--then", default=str(SHARED_DATA / "arxiv/arxiv-math-2025-2026.jsonl.gz"),
+                    help="a second file imported after the re-import (the math file adds 2,487); '' to skip")
     ap.add_argument("--queries", type=int, default=300)
     args = ap.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
@@ -38,6 +42,11 @@ def main() -> None:
         w0 = time.perf_counter()
         again = import_file(lib, args.file)
         print(f"re-import: added {again.added}, unchanged {again.unchanged} in {time.perf_counter() - w0:.1f} s")
+        if args.then:
+            w0 = time.perf_counter()
+            more = import_file(lib, args.then)
+            print(f"then {Path(args.then).name}: added {more.added}, merged {more.merged} in {time.perf_counter() - w0:.1f} s;"
+                  f" library now {lib.count_papers()} papers")
 
         rng = random.Random(0)
         titles = [r[0] for r in lib.conn.execute("SELECT title FROM papers ORDER BY random() LIMIT 2000")]

@@ -56,6 +56,10 @@ class _Writer:
         self.now = now_iso()
         self.known_keys = {}
         self.rows = {"authors": [], "categories": [], "versions": [], "sources": []}
+        # The batch's new papers are indexed for search in one statement at its end (see migration
+        # 0900_import_fts_per_batch): the triggers leave ids from here on alone until then.
+        self.first_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+        self.conn.execute("INSERT INTO fts_deferred (first_id) VALUES (?)", (self.first_id,))
         by_source: dict[str, list[str]] = {}
         for rec in records:
             if isinstance(rec, Paper):
@@ -76,6 +80,9 @@ class _Writer:
         c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", r["versions"])
         c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
                       r["sources"])
+        c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors)"
+                  " SELECT id, title, abstract, authors FROM papers WHERE id >= ?", (self.first_id,))
+        c.execute("DELETE FROM fts_deferred")
         self.rows = {}
 
     def _author_id(self, name: str) -> int:
@@ -274,7 +281,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
 
 
 def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collection: Optional[str] = None,
-                batch_size: int = 1000, progress: Optional[ProgressFn] = None,
+                batch_size: int = 5000, progress: Optional[ProgressFn] = None,
                 cancel: Optional[CancelToken] = None) -> ImportReport:
     """Import one file (arXiv snapshot lines, BibTeX, RIS or CSV). Raises ImportFailed when the file
     as a whole cannot be read; bad records inside a readable file are listed in the report."""
@@ -299,7 +306,10 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
         yield from records
 
     # The record count of a (compressed) file is unknown until its end: progress reports total 0.
-    return ingest_papers(lib, prefetched(chain()), kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
+    # The reader may run a whole batch ahead, so that it keeps parsing while a batch is written
+    # (SQLite releases the GIL) and the next batch is ready when the commit returns.
+    ahead = prefetched(chain(), chunk=256, depth=batch_size // 256 + 2)
+    return ingest_papers(lib, ahead, kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
                          collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
 
 

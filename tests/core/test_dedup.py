@@ -54,6 +54,20 @@ def test_near_identical_title_with_same_first_author_merges(library):
     assert rep.merged == 1 and library.count_papers() == 1
 
 
+def test_arxiv_record_merges_by_fuzzy_title_into_a_paper_without_arxiv_id(library):
+    """Journal record first, its arXiv preprint later (near-identical title): one paper. Once it has
+    that arXiv id, a record with another arXiv id and the same title is another paper."""
+    ingest(library, [Paper(title="Efficient transformers for long document summarization", authors=["Ann Lee"],
+                           year=2024, doi="10.1000/j.1", source="bibtex", source_key="lee2024")])
+    rep = ingest(library, [Paper(title="Efficient Transformer for Long-Document Summarisation", authors=["A. Lee"],
+                                 year=2024, arxiv_id="2405.00001", source="arxiv", source_key="2405.00001"),
+                           Paper(title="Efficient Transformer for Long-Document Summarisation", authors=["A. Lee"],
+                                 year=2024, arxiv_id="2405.00002", source="arxiv", source_key="2405.00002")])
+    assert (rep.added, rep.merged) == (1, 1)
+    pid = library.resolve("10.1000/j.1")
+    assert library.resolve("2405.00001") == pid and library.resolve("2405.00002") != pid
+
+
 def test_different_ids_or_authors_stay_apart(library):
     t = "A survey of large language models for code generation"
     rep = ingest(library, [

@@ -199,3 +199,15 @@ def test_bibtex_string_macros_apply_to_later_entries(tmp_path):
     papers = list(read_bibtex(path))
     assert [p.venue for p in papers] == ["Journal of Machine Learning Research",
                                          "Journal of Machine Learning Research (special issue)"]
+
+
+def test_arxiv_version_dates_read_as_written():
+    from email.utils import parsedate_to_datetime
+
+    from gapscope.sources.files import _created_date
+
+    for created in ("Mon, 2 Apr 2007 19:18:42 GMT", "Tue, 31 Dec 2024 23:59:59 -0500", "2 Jan 2025 00:00:01 +0900",
+                    "Wed,  3 Jan 2024 10:00:00 GMT"):
+        assert _created_date(created) == parsedate_to_datetime(created).date().isoformat()
+    with pytest.raises(ValueError):
+        _created_date("Fri, 31 Feb 2025 10:00:00 GMT")

@@ -25,6 +25,7 @@ def test_new_library_has_every_migration_and_wal(tmp_path):
     lib = Library(tmp_path / "a.sqlite")
     assert lib.applied_migrations() == [name for name, _ in MIGRATIONS]
     assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert lib.conn.execute("PRAGMA page_size").fetchone()[0] == 8192
     assert lib.migrate() == []  # idempotent
     lib.close()
 
@@ -86,6 +87,45 @@ def test_fts_follows_updates_and_deletes(library):
     with library.transaction() as conn:
         conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
     assert library.search("flow") == []
+
+
+def _fts_integrity(library):
+    # rank 1: compare the index with the papers table itself (a missing or stale row fails).
+    library.conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+
+
+def test_import_indexes_each_batch_with_its_final_text(library):
+    """New papers are indexed at the end of their batch: a paper merged in the same batch is found
+    by the text the merge gave it, and a merge into an older paper re-indexes that one."""
+    title = "Sparse mixture of experts routing for long context models"
+    rep = ingest_papers(library, [
+        Paper(title="Older paper on contrastive pretraining", authors=["Kim Park"], source="a", source_key="o"),
+    ], kind="import", source="a", target="test")
+    old_id = rep.added_ids[0]
+    rep = ingest_papers(library, [
+        Paper(title=title, authors=["Ann Lee"], year=2025, source="b", source_key="1"),
+        Paper(title=title + ".", authors=["Lee, Ann"], year=2025, abstract="Zebrafish routing tables.",
+              source="b", source_key="2"),  # same paper, same batch: fills the abstract
+        Paper(title="Older paper on contrastive pretraining", authors=["Kim Park"], abstract="Quokka embeddings.",
+              source="b", source_key="3"),  # merges into the paper of the first import
+    ], kind="import", source="b", target="test")
+    assert (rep.added, rep.merged) == (1, 2)
+    assert [h[0] for h in library.search("zebrafish")] == rep.added_ids
+    assert [h[0] for h in library.search("quokka")] == [old_id]
+    assert library.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    _fts_integrity(library)
+
+
+def test_failed_batch_leaves_search_index_as_it_was(library):
+    """The second batch fails after its first paper was written: that batch is gone, index included."""
+    broken = Paper(title=None, source="t", source_key="broken")  # type: ignore[arg-type]  # NOT NULL fails
+    with pytest.raises(sqlite3.IntegrityError):
+        ingest_papers(library, [*_papers(), broken], kind="import", source="t", target="test", batch_size=2)
+    assert library.count_papers() == 2
+    assert library.search("attention") == []  # the third paper was in the failed batch
+    assert len(library.search("graph OR diffusion")) == 2
+    assert library.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    _fts_integrity(library)
 
 
 def test_transaction_rolls_back_on_error(library):

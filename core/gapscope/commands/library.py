@@ -34,7 +34,7 @@ def init(ref) -> None:
 @click.option("--collection", help="Also put the imported papers in this collection.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
-@click.option("--batch-size", default=1000, show_default=True,
+@click.option("--batch-size", default=5000, show_default=True,
               help="Records per transaction: a crash keeps every finished batch.")
 @pass_library
 def import_(ref, files, fmt, collection, as_json, quiet, batch_size) -> None:

@@ -72,6 +72,10 @@ class DedupIndex:
         self.by_doi: dict[str, int] = {}
         self.by_title: dict[str, list[int]] = {}
         self.by_block: dict[str, list[int]] = {}
+        # The same blocks holding only papers without an arXiv id: a record with an arXiv id that
+        # by_arxiv did not match can only be the same paper as one of these (two different arXiv
+        # ids are two papers), so an arXiv import compares titles against these alone.
+        self.by_block_no_arxiv: dict[str, list[int]] = {}
         self.known: dict[int, _Known] = {}
 
     @classmethod
@@ -91,6 +95,9 @@ class DedupIndex:
         if arxiv_id and not k.arxiv_id:
             k.arxiv_id = arxiv_id
             self.by_arxiv[arxiv_id] = pid
+            if k.norm_title:
+                for b in _blocks(k.norm_title):
+                    self.by_block_no_arxiv[b].remove(pid)
         if doi and doi != k.doi:
             k.doi = doi
             self.by_doi[doi] = pid  # the old (preprint) DOI keeps pointing here too
@@ -105,6 +112,8 @@ class DedupIndex:
             self.by_title.setdefault(k.norm_title, []).append(pid)
             for b in _blocks(k.norm_title):
                 self.by_block.setdefault(b, []).append(pid)
+                if not k.arxiv_id:
+                    self.by_block_no_arxiv.setdefault(b, []).append(pid)
 
     def match(self, paper: Paper, norm_title: str, author: Optional[str] = None) -> Optional[int]:
         """The library id of the paper this record describes, or None when it is new.
@@ -126,8 +135,9 @@ class DedupIndex:
 
         seen: set[int] = set()
         best, best_score = None, FUZZY_MIN_RATIO
+        blocks = self.by_block_no_arxiv if paper.arxiv_id else self.by_block
         for b in _blocks(norm_title):
-            for pid in self.by_block.get(b, ()):
+            for pid in blocks.get(b, ()):
                 if pid in seen:
                     continue
                 seen.add(pid)
