@@ -52,6 +52,16 @@ def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[na
     sys.exit(code)
 
 
+def resolve_paper(lib, paper: str) -> int:
+    """The library id of PAPER (library id, arXiv id or DOI), or exit 4 with the library's message."""
+    from ..store import LibraryError
+
+    try:
+        return lib.resolve(paper)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+
+
 def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=None, default=str))
 

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library
+from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, resolve_paper
 
 
 def _runs_dir(ref, runs_dir):
@@ -143,12 +143,7 @@ def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
         lib = ref.open()
         pid = None
         if paper:
-            from ..store import LibraryError
-
-            try:
-                pid = lib.resolve(paper)
-            except LibraryError as exc:
-                fail(str(exc), EXIT_NOT_FOUND)
+            pid = resolve_paper(lib, paper)
         rows = list_runs(lib, gap_id=gap_id, paper_id=pid)
         for r in rows:  # the folder knows best whether a "running" run is still alive
             st = Path(r["folder"]) / "status.json"

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar,
+                     resolve_paper)
 
 KIND_CHOICES = ("abstract", "method", "result", "limitation")
 
@@ -210,13 +211,9 @@ def eval_cmd(csabstruct, limitations, split, model_dir, as_json) -> None:
 def show_cmd(ref, paper, as_json) -> None:
     """A paper's sentences and their labels (a user's correction marked with *)."""
     from ..facets import paper_sentences
-    from ..store import LibraryError
 
     lib = ref.open()
-    try:
-        pid = lib.resolve(paper)
-    except LibraryError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
+    pid = resolve_paper(lib, paper)
     rows = paper_sentences(lib, pid)
     if as_json:
         emit_json({"paper_id": pid, "sentences": rows})

@@ -7,7 +7,7 @@ import sys
 import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail,
-                     pass_library, progress_bar)
+                     pass_library, progress_bar, resolve_paper)
 
 
 def _paper_row(p) -> dict:
@@ -148,13 +148,8 @@ def papers_search(ref, query, limit, as_json) -> None:
 @pass_library
 def papers_show(ref, paper, as_json) -> None:
     """Show one paper (library id, arXiv id or DOI) with its sources, tags and notes."""
-    from ..store import LibraryError
-
     lib = ref.open()
-    try:
-        p = lib.get_paper(lib.resolve(paper))
-    except LibraryError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
+    p = lib.get_paper(resolve_paper(lib, paper))
     data = dict(_paper_row(p), abstract=p.abstract, abstract_truncated=p.abstract_truncated, url=p.url,
                 versions=lib.versions(p.id), tags=lib.tags_of(p.id), notes=lib.notes_of(p.id),
                 sources=[{k: v for k, v in s.items() if k != "data"} for s in lib.source_records(p.id)])

@@ -7,18 +7,9 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar, resolve_paper
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
-
-
-def _resolve(lib, paper: str) -> int:
-    from ..store import LibraryError
-
-    try:
-        return lib.resolve(paper)
-    except LibraryError as exc:
-        fail(str(exc), EXIT_NOT_FOUND)
 
 
 def _check_collection(lib, collection):
@@ -83,7 +74,7 @@ def triage_decide(ref, paper, decision, reason, collection, as_json) -> None:
 
     lib = ref.open()
     _check_collection(lib, collection)
-    pid = _resolve(lib, paper)
+    pid = resolve_paper(lib, paper)
     try:
         did = decide(lib, pid, decision, reason=reason, collection=collection)
     except LibraryError as exc:
@@ -123,7 +114,7 @@ def triage_seed(ref, papers, collection) -> None:
 
     lib = ref.open()
     _check_collection(lib, collection)
-    ids = [_resolve(lib, p) for p in papers]
+    ids = [resolve_paper(lib, p) for p in papers]
     seed(lib, ids, collection)
     click.echo(f"seeded {len(ids)} relevant paper(s)")
 
@@ -320,7 +311,7 @@ def annotate_note(ref, paper, text) -> None:
     from ..triage import add_note
 
     lib = ref.open()
-    pid = _resolve(lib, paper)
+    pid = resolve_paper(lib, paper)
     try:
         nid = add_note(lib, pid, " ".join(text))
     except LibraryError as exc:
@@ -341,7 +332,7 @@ def annotate_highlight(ref, paper, start, end, color, comment) -> None:
     from ..triage import add_highlight
 
     lib = ref.open()
-    pid = _resolve(lib, paper)
+    pid = resolve_paper(lib, paper)
     try:
         hid = add_highlight(lib, pid, start, end, color=color, comment=comment)
     except LibraryError as exc:
@@ -377,7 +368,7 @@ def annotate_correct(ref, paper, start, end, label) -> None:
     from ..triage import correct_facet
 
     lib = ref.open()
-    pid = _resolve(lib, paper)
+    pid = resolve_paper(lib, paper)
     try:
         correct_facet(lib, pid, start, end, label)
     except LibraryError as exc:
@@ -395,7 +386,7 @@ def annotate_terms(ref, paper, query, as_json) -> None:
     from ..triage import query_spans
 
     lib = ref.open()
-    p = lib.get_paper(_resolve(lib, paper))
+    p = lib.get_paper(resolve_paper(lib, paper))
     spans = query_spans(p.abstract, " ".join(query))
     if as_json:
         emit_json([{"start": s, "end": e, "text": p.abstract[s:e]} for s, e in spans])
@@ -417,7 +408,7 @@ def annotate_show(ref, paper, as_json) -> None:
     from ..triage import annotations_of
 
     lib = ref.open()
-    a = annotations_of(lib, _resolve(lib, paper))
+    a = annotations_of(lib, resolve_paper(lib, paper))
     if as_json:
         emit_json(a)
         return
