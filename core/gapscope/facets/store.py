@@ -52,7 +52,7 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
     for s in range(0, total, CHUNK):
         check(cancel)
         chunk = todo[s:s + CHUNK]
-        texts, spans, splits, keep = [], [], [], []
+        texts, spans, splits = [], [], []
         for pid, title, abstract in chunk:
             sents = split_sentences(abstract)
             body = abstract.strip()

@@ -7,7 +7,6 @@ Formats: the arXiv bulk snapshot (one JSON object per line, plain or gzip), BibT
 from __future__ import annotations
 
 import csv
-import io
 import json
 import re
 from datetime import date as calendar_date
