@@ -80,6 +80,37 @@ def test_spans_are_the_mean_of_their_tokens(texts, fp32):
     assert np.abs(docs[0] - fp32.encode([text])[0]).max() < 1e-5
 
 
+@pytest.mark.parametrize("packed", [True, False])
+def test_span_layers_pool_each_hidden_state(texts, fp32, packed):
+    """span_layers: each span's vector is the pooled hidden states it names, end to end, each unit length,
+    on the packed forward and on the model's own; the document vector stays the last layer's."""
+    text = texts[2]
+    spans = [(0, 60), (61, 150)]
+    fp32.packed = packed
+    try:
+        docs, vecs = fp32.encode_spans([text], [spans], span_layers=[0, 2, 6])
+        plain_docs, plain = fp32.encode_spans([text], [spans])
+    finally:
+        fp32.packed = True
+    tok = fp32.tokenizer(text, return_offsets_mapping=True, truncation=True, max_length=fp32.max_seq_length,
+                         return_tensors="pt")
+    offsets = tok.pop("offset_mapping")[0].tolist()
+    with torch.inference_mode():
+        states = fp32.transformer(**tok, output_hidden_states=True).hidden_states
+    d = fp32.dim
+    assert vecs[0].shape == (2, 3 * d)
+    for j, (cs, ce) in enumerate(spans):
+        rows = [i for i, (a, b) in enumerate(offsets) if b > a and a < ce and b > cs]
+        for k, layer in enumerate([0, 2, 6]):
+            want = states[layer][0, rows].float().numpy().mean(axis=0)
+            got = vecs[0][j, k * d:(k + 1) * d]
+            assert float(got @ (want / np.linalg.norm(want))) > 0.99999, (j, layer)
+    assert np.abs(vecs[0][:, 2 * d:] - plain[0]).max() < 1e-5
+    assert np.abs(docs - plain_docs).max() < 1e-5
+    with pytest.raises(ValueError, match="not 7"):
+        fp32.encode_spans([text], [spans], span_layers=[2, 7])
+
+
 def test_pool_spans_means_each_window_range():
     hidden = torch.arange(24, dtype=torch.float32).view(8, 3)
     got = _pool_spans(hidden, [0, 5], [[(0, 5), (1, 3)], [(0, 3), (2, 2)]]).numpy()

@@ -98,6 +98,11 @@ class Encoder:
         self._runners: dict = {}         # id(transformer) -> (transformer, weights' signature, PackedBert)
         self.calls = 0                   # how many texts went through the model (the cache tests count them)
 
+    @property
+    def num_layers(self) -> int:
+        """The transformer's layer count: hidden states run 0 (the embeddings) .. num_layers."""
+        return int(self.transformer.config.num_hidden_layers)
+
     # --- batching ----------------------------------------------------------------------------------
     def default_batch_size(self) -> int:
         return 128 if self.device.startswith("cuda") else 32
@@ -138,9 +143,12 @@ class Encoder:
         return hit[2]
 
     def _run(self, windows: list[Window], batch_size: Optional[int], progress: Optional[ProgressFn],
-             cancel: Optional[CancelToken], total_texts: int, transformer=None) -> list[list[np.ndarray]]:
+             cancel: Optional[CancelToken], total_texts: int, transformer=None,
+             layers: Sequence[int] = ()) -> list[list[np.ndarray]]:
         """Forward every window (sorted by length, batched) through ``transformer`` (None: this encoder's
         own) and mean-pool each of its spans in fp32: one list of vectors per window, in span order.
+        ``layers``: pool these hidden states (0 = embeddings, i = after layer i), each span's vector
+        then being their pools end to end; empty: the last hidden state only.
 
         On CPU the batches run side by side on ``torch.get_num_threads()`` worker threads of one torch
         thread each: this small model keeps each core busier that way than with every op split across
@@ -154,12 +162,14 @@ class Encoder:
         runner = self._packed_runner(model) if self.packed and packed.supports(model) else None
         pad = self.tokenizer.pad_token_id or 0
 
+        keep = tuple(layers)
+
         def forward(batch: list[int]) -> np.ndarray:
             lengths = [len(windows[i].ids) for i in batch]
             with torch.inference_mode():
                 if runner is not None:
                     flat = torch.tensor([t for i in batch for t in windows[i].ids], dtype=torch.long)
-                    hidden = runner(flat.to(dev), lengths)
+                    hidden = runner(flat.to(dev), lengths, keep=keep)
                     starts = np.concatenate([[0], np.cumsum(lengths)[:-1]])
                 else:   # any other transformer: the padded forward of the model itself
                     width = max(lengths)
@@ -168,10 +178,14 @@ class Encoder:
                     for r, i in enumerate(batch):
                         ids[r, :lengths[r]] = torch.tensor(windows[i].ids, dtype=torch.long)
                         mask[r, :lengths[r]] = 1
-                    hidden = model(input_ids=ids.to(dev), attention_mask=mask.to(dev)).last_hidden_state
-                    hidden = hidden.reshape(-1, hidden.shape[-1])
+                    res = model(input_ids=ids.to(dev), attention_mask=mask.to(dev), output_hidden_states=bool(keep))
+                    hidden = ([res.hidden_states[i].reshape(-1, res.hidden_states[i].shape[-1]) for i in keep]
+                              if keep else res.last_hidden_state.reshape(-1, res.last_hidden_state.shape[-1]))
                     starts = np.arange(len(batch)) * width
-                return _pool_spans(hidden, starts, [windows[i].spans for i in batch]).cpu().numpy()
+                spans = [windows[i].spans for i in batch]
+                if keep:
+                    return torch.cat([_pool_spans(h, starts, spans) for h in hidden], dim=1).cpu().numpy()
+                return _pool_spans(hidden, starts, spans).cpu().numpy()
 
         out: list[Optional[list[np.ndarray]]] = [None] * len(windows)
         done_owners: set[int] = set()
@@ -211,9 +225,15 @@ class Encoder:
 
     def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
                      batch_size: Optional[int] = None, progress: Optional[ProgressFn] = None,
-                     cancel: Optional[CancelToken] = None) -> tuple[np.ndarray, list[np.ndarray]]:
+                     cancel: Optional[CancelToken] = None,
+                     span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, list[np.ndarray]]:
         """One pass over each text: its embedding (identical to :meth:`encode`) and a contextual,
         L2-normalised vector for each character span (mean of the span's token vectors).
+
+        ``span_layers`` (hidden-state indices, 0 = embeddings, i = after layer i): each span's vector is
+        then the pools of those hidden states end to end, each L2-normalised (``dim * len(span_layers)``
+        wide). The lower layers carry more of a sentence's form ("we propose", "results show") and
+        less of its topic than the last one, which is what the facet classifier needs.
 
         A text longer than the model's window gets more windows, each starting at the first span that
         did not fit, so no span is dropped; a span longer than a window is pooled over what fits."""
@@ -243,16 +263,27 @@ class Encoder:
                 windows[cur].spans.append((lo, max(hi, lo)))
                 place.append((cur, len(windows[cur].spans) - 1))
             where.append(place)
-        pooled = self._run(windows, batch_size, progress, cancel, len(texts))
+        last = self.num_layers
+        wanted = [int(i) for i in span_layers] if span_layers else [last]
+        bad = [i for i in wanted if not 0 <= i <= last]
+        if bad:
+            raise ValueError(f"{self.model_id} has hidden states 0..{last}, not {bad[0]}")
+        run_layers = [last] + sorted(set(wanted) - {last})      # the last first: it gives the document vector
+        chunk = {layer: slice(j * self.dim, (j + 1) * self.dim) for j, layer in enumerate(run_layers)}
+        pooled = self._run(windows, batch_size, progress, cancel, len(texts),
+                           layers=run_layers if run_layers != [last] else ())
         docs = np.zeros((len(texts), self.dim), np.float32)
         span_vecs = []
         first_of = {}
         for i, w in enumerate(windows):
             first_of.setdefault(w.owner, i)
         for k in range(len(texts)):
-            docs[k] = pooled[first_of[k]][0]
-            span_vecs.append(_normalise(np.stack([pooled[wi][si] for wi, si in where[k]]))
-                             if where[k] else np.zeros((0, self.dim), np.float32))
+            docs[k] = pooled[first_of[k]][0][chunk[last]]
+            if not where[k]:
+                span_vecs.append(np.zeros((0, self.dim * len(wanted)), np.float32))
+                continue
+            rows = np.stack([pooled[wi][si] for wi, si in where[k]])
+            span_vecs.append(np.concatenate([_normalise(rows[:, chunk[layer]]) for layer in wanted], axis=1))
         return _normalise(docs), span_vecs
 
     def _encode_plain(self, texts, batch_size, progress, cancel) -> np.ndarray:

@@ -101,9 +101,11 @@ class PackedBert:
                 "ln2": (layer.output.LayerNorm.weight, layer.output.LayerNorm.bias, layer.output.LayerNorm.eps),
             })
 
-    def __call__(self, ids, lengths: Sequence[int]):
+    def __call__(self, ids, lengths: Sequence[int], keep: Sequence[int] = ()):
         """``ids``: 1-D long tensor of every window's tokens end to end (on the model's device);
-        ``lengths``: each window's token count. Returns the last hidden states, ``[len(ids), hidden]``."""
+        ``lengths``: each window's token count. Returns the last hidden states, ``[len(ids), hidden]``;
+        with ``keep`` (hidden-state indices as transformers counts them: 0 = the embeddings, i = after
+        layer i) a list of those hidden states instead, in ``keep``'s order."""
         import torch
         import torch.nn.functional as F
 
@@ -120,9 +122,10 @@ class PackedBert:
         positions = torch.cat([torch.arange(n, device=dev).repeat(g) for _, g, n in groups])
         x = self.word[ids] + self.type0 + self.pos[positions]
         x = F.layer_norm(x, (self.hidden,), *self.emb_ln[:2], eps=self.emb_ln[2])
+        kept = {0: x} if 0 in keep else {}
         h, d, hid = self.heads, self.head_dim, self.hidden
         att = torch.empty((total, hid), dtype=x.dtype, device=dev)
-        for L in self.layers:
+        for depth, L in enumerate(self.layers, 1):
             qkv = L["qkv"](x)
             for start, g, n in groups:
                 q, k, v = qkv[start:start + g * n].view(g, n, 3, h, d).permute(2, 0, 3, 1, 4).unbind(0)
@@ -131,4 +134,6 @@ class PackedBert:
             x = F.layer_norm(L["out"](att, residual=x), (hid,), *L["ln1"][:2], eps=L["ln1"][2])
             up = L["up"](x, act="gelu")
             x = F.layer_norm(L["down"](up, residual=x), (hid,), *L["ln2"][:2], eps=L["ln2"][2])
-        return x
+            if depth in keep:
+                kept[depth] = x
+        return [kept[i] for i in keep] if keep else x

@@ -8,23 +8,32 @@ from .data import LabelledAbstract, LimitationSentence
 from .features import abstract_features, cached, sentence_features
 
 
-def abstracts_arrays(encoder, abstracts: list[LabelledAbstract], tag: str, progress=None, cancel=None) -> dict:
-    """{"doc": (N, d), "sent": (M, d), "offsets": (N+1,)} for labelled abstracts."""
+def _layers_tag(tag: str, span_layers) -> str:
+    return tag + ("-L" + "_".join(str(i) for i in span_layers) if span_layers else "")
+
+
+def abstracts_arrays(encoder, abstracts: list[LabelledAbstract], tag: str, progress=None, cancel=None,
+                     span_layers=None) -> dict:
+    """{"doc": (N, d), "sent": (M, d * layers), "offsets": (N+1,)} for labelled abstracts."""
     def compute():
         docs, sents = abstract_features(encoder, [a.text for a in abstracts], [a.spans for a in abstracts],
-                                        progress=progress, cancel=cancel)
+                                        progress=progress, cancel=cancel, span_layers=span_layers)
         offsets = np.cumsum([0] + [len(s) for s in sents]).astype(np.int64)
         return {"doc": docs, "sent": np.concatenate(sents).astype(np.float32), "offsets": offsets}
 
     payload = [a.text + "\x1f" + repr(a.spans) for a in abstracts]
-    return cached(encoder, tag, payload, compute)
+    return cached(encoder, _layers_tag(tag, span_layers), payload, compute)
 
 
-def sentences_arrays(encoder, sentences: list[LimitationSentence], tag: str, progress=None, cancel=None) -> dict:
+def sentences_arrays(encoder, sentences: list[LimitationSentence], tag: str, progress=None, cancel=None,
+                     span_layers=None) -> dict:
     def compute():
-        return {"sent": sentence_features(encoder, [s.text for s in sentences], progress=progress, cancel=cancel)}
+        docs, sents = sentence_features(encoder, [s.text for s in sentences], progress=progress, cancel=cancel,
+                                        span_layers=span_layers)
+        return {"doc": docs, "sent": sents}
 
-    return cached(encoder, tag, [s.text for s in sentences], compute)
+    # "+doc": these arrays hold the one-sentence documents' vectors too (older caches do not)
+    return cached(encoder, _layers_tag(tag + "+doc", span_layers), [s.text for s in sentences], compute)
 
 
 def split_by_offsets(sent: np.ndarray, offsets: np.ndarray) -> list[np.ndarray]:

@@ -25,7 +25,7 @@ def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None
     """The full six-label classifier on CSAbstruct sentences; macro-F1 over the five CSAbstruct labels
     (a sentence the classifier calls ``limitation`` counts as an error)."""
     abstracts = read_csabstruct(path)
-    feats = abstracts_arrays(encoder, abstracts, "csab", progress=progress, cancel=cancel)
+    feats = abstracts_arrays(encoder, abstracts, "csab", progress=progress, cancel=cancel, span_layers=model.span_layers)
     preds = model.predict(feats["doc"], split_by_offsets(feats["sent"], feats["offsets"]),
                           [[a.text[x:y] for x, y in a.spans] for a in abstracts])
     gold = [lab for a in abstracts for lab in a.labels]
@@ -40,7 +40,7 @@ def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None
 def eval_limitations(model, encoder, path: str | Path, split: str = "all", progress=None, cancel=None) -> dict[str, Any]:
     """Each sentence classified alone (a one-sentence abstract); POS = the label is ``limitation``."""
     rows = read_limitations(path, split=split)
-    docs, sents = _alone(encoder, rows, progress, cancel)
+    docs, sents = _alone(encoder, rows, model.span_layers, progress, cancel)
     preds = model.predict(docs, sents, [[r.text] for r in rows])
     gold = ["POS" if r.positive else "NEG" for r in rows]
     pred = ["POS" if labels and labels[0] == "limitation" else "NEG" for labels, _ in preds]
@@ -49,11 +49,10 @@ def eval_limitations(model, encoder, path: str | Path, split: str = "all", progr
     return out
 
 
-def _alone(encoder, rows, progress=None, cancel=None):
-    feats = sentences_arrays(encoder, rows, "lim", progress=progress, cancel=cancel)
+def _alone(encoder, rows, span_layers=None, progress=None, cancel=None):
+    feats = sentences_arrays(encoder, rows, "lim", progress=progress, cancel=cancel, span_layers=span_layers)
     sent = feats["sent"]
-    # a one-sentence abstract: its document vector is the sentence's own vector
-    return sent, [sent[i:i + 1] for i in range(len(sent))]
+    return feats["doc"], [sent[i:i + 1] for i in range(len(sent))]
 
 
 def evaluate(csabstruct: Optional[str] = None, limitations: Optional[str] = None, split: str = "all",

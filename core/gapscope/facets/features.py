@@ -14,15 +14,21 @@ from ..jobs import CancelToken, ProgressFn
 
 def abstract_features(encoder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
                       progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
-                      batch_size: Optional[int] = None) -> tuple[np.ndarray, list[np.ndarray]]:
-    """(document vectors, [per text: (n_sentences, dim) contextual sentence vectors])."""
-    return encoder.encode_spans(texts, spans, batch_size=batch_size, progress=progress, cancel=cancel)
+                      batch_size: Optional[int] = None,
+                      span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, list[np.ndarray]]:
+    """(document vectors, [per text: (n_sentences, dim * layers) contextual sentence vectors])."""
+    return encoder.encode_spans(texts, spans, batch_size=batch_size, progress=progress, cancel=cancel,
+                                span_layers=span_layers)
 
 
-def sentence_features(encoder, sentences: Sequence[str], progress=None, cancel=None) -> np.ndarray:
-    """Each sentence encoded alone, pooled over its own tokens (the same pooling as in an abstract)."""
-    _, vecs = encoder.encode_spans(sentences, [[(0, len(s))] for s in sentences], progress=progress, cancel=cancel)
-    return np.stack([v[0] for v in vecs]) if vecs else np.zeros((0, encoder.dim), np.float32)
+def sentence_features(encoder, sentences: Sequence[str], progress=None, cancel=None,
+                      span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
+    """Each sentence encoded alone as a one-sentence abstract: (its document vectors, its sentence
+    vectors pooled over its own tokens, the same pooling as in an abstract)."""
+    docs, vecs = encoder.encode_spans(sentences, [[(0, len(s))] for s in sentences], progress=progress,
+                                      cancel=cancel, span_layers=span_layers)
+    width = encoder.dim * (len(span_layers) if span_layers else 1)
+    return docs, (np.stack([v[0] for v in vecs]) if vecs else np.zeros((0, width), np.float32))
 
 
 def cache_dir() -> Path:

@@ -1,8 +1,9 @@
 """The facet classifier: a small head over the encoder's contextual sentence vectors.
 
-Roles (background / objective / method / result / other) come from a 1-layer BiGRU over the
-abstract's sentence sequence (each step: contextual sentence vector, the abstract vector and its
-relative position). Limitations come from a separate binary head on the sentence vector, trained on
+A sentence's vector pools several of the encoder's hidden states (``span_layers``, e.g. after layers
+2, 4 and 6), all from the one pass that also embeds the abstract. Roles (background / objective /
+method / result / other) come from a 1-layer BiGRU over the abstract's sentence sequence (each step:
+contextual sentence vector, the abstract vector and its relative position). Limitations come from a separate binary head on the sentence vector, trained on
 the limitation sentences; it overrides the role when its probability passes ``threshold``.
 Weights live in a .npz (no pickle) next to a JSON that says how they were made.
 """
@@ -56,7 +57,9 @@ def lexical_batch(texts: Sequence[str], buckets: int):
     return torch.tensor(ids, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 
-def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float, lex_buckets: int = 0, lex_dim: int = 0):
+def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float, lex_buckets: int = 0, lex_dim: int = 0,
+                  doc_dim: Optional[int] = None):
+    """``dim``: a sentence vector's width; ``doc_dim``: the abstract vector's (the same by default)."""
     import torch
     from torch import nn
 
@@ -64,7 +67,7 @@ def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float, lex_bu
         def __init__(self) -> None:
             super().__init__()
             self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean") if lex_dim else None
-            self.proj = nn.Linear(2 * dim + N_POS + lex_dim, hidden)
+            self.proj = nn.Linear(dim + (dim if doc_dim is None else doc_dim) + N_POS + lex_dim, hidden)
             self.drop = nn.Dropout(dropout)
             self.gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
             self.out = nn.Linear(3 * hidden, len(ROLES))
@@ -117,6 +120,12 @@ class FacetModel:
     @property
     def encoder_model(self) -> Optional[str]:
         return self.config.get("encoder_model")
+
+    @property
+    def span_layers(self) -> Optional[list[int]]:
+        """The encoder hidden states the sentence vectors pool (None: the last one only)."""
+        layers = self.config.get("span_layers")
+        return [int(i) for i in layers] if layers else None
 
     @property
     def threshold(self) -> float:
@@ -191,7 +200,7 @@ class FacetModel:
 
 def new_model(config: dict[str, Any]) -> FacetModel:
     role, lim = build_modules(config["dim"], config["hidden"], config["lim_hidden"], config["dropout"],
-                              config.get("lex_buckets", 0), config.get("lex_dim", 0))
+                              config.get("lex_buckets", 0), config.get("lex_dim", 0), config.get("doc_dim"))
     return FacetModel(config, role, lim)
 
 

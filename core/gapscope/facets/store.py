@@ -62,7 +62,8 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
             splits.append(sents)
             texts.append(text)
             spans.append([(a + shift, b + shift) for a, b, _ in sents])
-        docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel)
+        docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel,
+                                          span_layers=model.span_layers)
         preds = model.predict(docs, vecs, [[st.text for st in sents] for sents in splits])
         with lib.transaction() as conn:
             for (pid, title, abstract), sents, (labels, confs) in zip(chunk, splits, preds):
