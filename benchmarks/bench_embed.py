@@ -133,17 +133,22 @@ def main() -> None:
     print(f"cosine to plain: min {cos.min():.5f} mean {cos.mean():.6f}")
 
     if args.facets:
+        from gapscope.facets.model import load_model
+
+        layers = load_model().span_layers          # the hidden states the shipped facet head pools
         stexts, spans = sentence_spans(records)
         n_sent = sum(len(s) for s in spans)
         t0 = time.perf_counter()
         docs = []
         for s in range(0, len(stexts), 256):           # classify_library's CHUNK
-            d, _ = enc.encode_spans(stexts[s:s + 256], spans[s:s + 256], batch_size=args.batch_size)
+            d, _ = enc.encode_spans(stexts[s:s + 256], spans[s:s + 256], batch_size=args.batch_size,
+                                    span_layers=layers)
             docs.append(d)
         sync(device)
         t_spans = time.perf_counter() - t0
         dcos = (np.concatenate(docs) * fast).sum(axis=1)
-        print(f"facets pass (encode_spans, {n_sent} sentences): {len(stexts) / t_spans:8.1f} abstracts/s "
+        print(f"facets pass (encode_spans, {n_sent} sentences, hidden states {layers}): "
+              f"{len(stexts) / t_spans:8.1f} abstracts/s "
               f"({t_spans:.1f} s); {t_plain / t_spans:.2f}x plain encode; doc vectors vs encode: min cos {dcos.min():.6f}")
 
 
