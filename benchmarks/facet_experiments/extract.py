@@ -1,11 +1,6 @@
-import os, sys
-from pathlib import Path
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "core"))
-OUT = os.environ.get("FACET_EXP_DIR", "/tmp/gapscope-facet-exp") + "/"
-os.makedirs(OUT, exist_ok=True)
-D = os.environ.get("GAPSCOPE_SHARED_DATA", str(ROOT.parent / "shared" / "data")) + "/facets/"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+"""Frozen MiniLM features (fp32) for CSAbstruct and the limitation sentences: per sentence, the
+mean of its tokens at every hidden state 0..6, and its token states at layers 3 and 6."""
+from common import D, OUT
 import numpy as np, torch, time
 from gapscope.facets.data import read_csabstruct, read_limitations
 from transformers import AutoTokenizer, AutoModel

@@ -1,11 +1,6 @@
-import os, sys
-from pathlib import Path
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "core"))
-OUT = os.environ.get("FACET_EXP_DIR", "/tmp/gapscope-facet-exp") + "/"
-os.makedirs(OUT, exist_ok=True)
-D = os.environ.get("GAPSCOPE_SHARED_DATA", str(ROOT.parent / "shared" / "data")) + "/facets/"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
+"""Hidden state L (argv[1]) of every token of every CSAbstruct abstract, for finetune_top.py."""
+from common import D, OUT
+import sys
 import numpy as np, torch
 from gapscope.facets.data import read_csabstruct
 from transformers import AutoTokenizer, AutoModel

@@ -1,16 +1,9 @@
-import os, sys
-from pathlib import Path
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "core"))
-OUT = os.environ.get("FACET_EXP_DIR", "/tmp/gapscope-facet-exp") + "/"
-os.makedirs(OUT, exist_ok=True)
-D = os.environ.get("GAPSCOPE_SHARED_DATA", str(ROOT.parent / "shared" / "data")) + "/facets/"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-import sys, json, time, numpy as np, torch, argparse
+"""A BiGRU role head over frozen features from extract.py (see --help); prints dev macro-F1."""
+from common import D, OUT, ROLES, f1s
+import json, time, numpy as np, torch, argparse
 from torch import nn
 from gapscope.facets.data import read_csabstruct
 from gapscope.facets.model import position_features, lexical_batch
-ROLES = ("background", "objective", "method", "result", "other")
 p = argparse.ArgumentParser()
 p.add_argument('--layers', default='6')          # span-mean layers
 p.add_argument('--tok', type=int, default=0)     # token layer for attention pooling (0 = none)
@@ -96,12 +89,6 @@ class M(nn.Module):
             c, _ = s.gru(pk); c, _ = nn.utils.rnn.pad_packed_sequence(c, batch_first=True, total_length=h.shape[1])
             h = torch.cat([h, c], -1)
         return s.out(s.drop(h)), mask
-def f1s(gold, pred):
-    r = {}
-    for i, l in enumerate(ROLES):
-        tp = ((gold == i) & (pred == i)).sum(); fp = ((gold != i) & (pred == i)).sum(); fn = ((gold == i) & (pred != i)).sum()
-        pr = tp / max(tp + fp, 1); rc = tp / max(tp + fn, 1); r[l] = 2 * pr * rc / max(pr + rc, 1e-9)
-    return float(np.mean(list(r.values()))), r
 def run(seed):
     torch.manual_seed(seed)
     m = M()

@@ -1,14 +1,14 @@
-import os, sys
-from pathlib import Path
-ROOT = Path(__file__).resolve().parents[2]
-sys.path.insert(0, str(ROOT / "core"))
-D = os.environ.get("GAPSCOPE_SHARED_DATA", str(ROOT.parent / "shared" / "data")) + "/facets/"
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-import json, time
+"""gapscope.facets.train.train itself with config overrides (argv[1], JSON) and a seed (argv[2]); prints dev
+macro-F1 and held-out limitation F1; argv[3]: save the model there."""
+import json
+import sys
+import time
+
+from common import D, LIMITATIONS
 from gapscope.facets.train import train
 ov = json.loads(sys.argv[1]); seed = int(sys.argv[2]) if len(sys.argv) > 2 else 0
 t0 = time.time()
-m = train(D + 'csabstruct/train.jsonl', D + 'limitations/limitation-sentences-seed-semi.tsv', seed=seed,
+m = train(D + 'csabstruct/train.jsonl', LIMITATIONS, seed=seed,
           dev=D + 'csabstruct/dev.jsonl', overrides=ov)
 d = m.info['dev']; l = m.info['limitations_heldout']
 print(json.dumps(ov), seed, 'DEV %.4f acc %.4f' % (d['macro_f1'], d['accuracy']), {k: v['f1'] for k, v in d['labels'].items()},
