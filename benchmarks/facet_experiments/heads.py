@@ -19,6 +19,7 @@ p.add_argument('--cw', type=float, default=0.0)
 p.add_argument('--ctx', default='gru')
 p.add_argument('--confw', type=float, default=0.0)
 p.add_argument('--ens', type=int, default=1)
+p.add_argument('--viterbi', type=float, default=0.0)   # weight of train label transitions in Viterbi decoding
 a = p.parse_args()
 torch.manual_seed(a.seed); torch.set_num_threads(1)
 layers = [int(x) for x in a.layers.split(',')] if a.layers else []
@@ -118,6 +119,28 @@ t0 = time.time(); gold = torch.cat([b[2] for b in dv]).numpy(); acc = 0; singles
 for k in range(a.ens):
     pr = run(a.seed + k); acc = acc + pr
     singles.append(f1s(gold, pr.argmax(-1).numpy())[0])
-pred = acc.argmax(-1).numpy(); mf, per = f1s(gold, pred)
+pred = acc.argmax(-1).numpy()
+if a.viterbi:
+    # label-transition decoding: log P(label | previous label) from the training abstracts (add-one), weighted
+    trans = np.ones((6, 5))                      # row 5: the start of an abstract
+    for b in tr:
+        y = b[2].tolist()
+        for prev, cur in zip([5] + y[:-1], y):
+            trans[prev, cur] += 1
+    trans = np.log(trans / trans.sum(1, keepdims=True)) * a.viterbi
+    emis = np.log((acc / a.ens).numpy() + 1e-9)
+    pred, k = [], 0
+    for b in dv:
+        n = len(b[2]); e = emis[k:k + n]; k += n
+        score = trans[5] + e[0]; back = []
+        for t in range(1, n):
+            cand = score[:, None] + trans[:5] + e[t][None, :]
+            back.append(cand.argmax(0)); score = cand.max(0)
+        path = [int(score.argmax())]
+        for bp in reversed(back):
+            path.append(int(bp[path[-1]]))
+        pred += path[::-1]
+    pred = np.array(pred)
+mf, per = f1s(gold, pred)
 print(json.dumps(vars(a)), 'ens %.4f singles %s acc %.4f' % (mf, [round(x, 4) for x in singles], (gold == pred).mean()),
       {k: round(v, 3) for k, v in per.items()}, '%.0fs' % (time.time() - t0), flush=True)
