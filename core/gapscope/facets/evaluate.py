@@ -25,7 +25,8 @@ def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None
     """The full six-label classifier on CSAbstruct sentences; macro-F1 over the five CSAbstruct labels
     (a sentence the classifier calls ``limitation`` counts as an error)."""
     abstracts = read_csabstruct(path)
-    feats = abstracts_arrays(encoder, abstracts, "csab", progress=progress, cancel=cancel, span_layers=model.span_layers)
+    feats = abstracts_arrays(encoder, abstracts, "csab", progress=progress, cancel=cancel,
+                             span_layers=model.span_layers)
     preds = model.predict(feats["doc"], split_by_offsets(feats["sent"], feats["offsets"]),
                           [[a.text[x:y] for x, y in a.spans] for a in abstracts])
     gold = [lab for a in abstracts for lab in a.labels]

@@ -1,10 +1,11 @@
 """The facet classifier: a small head over the encoder's contextual sentence vectors.
 
-A sentence's vector pools several of the encoder's hidden states (``span_layers``, e.g. after layers
-2, 4 and 6), all from the one pass that also embeds the abstract. Roles (background / objective /
-method / result / other) come from a 1-layer BiGRU over the abstract's sentence sequence (each step:
-contextual sentence vector, the abstract vector and its relative position). Limitations come from a separate binary head on the sentence vector, trained on
-the limitation sentences; it overrides the role when its probability passes ``threshold``.
+A sentence's vector pools several of the encoder's hidden states (``span_layers``; the shipped head
+pools all six of MiniLM's), all from the one pass that also embeds the abstract. Roles (background /
+objective / method / result / other) come from a 1-layer BiGRU over the abstract's sentence sequence
+(each step: contextual sentence vector, the abstract vector and its relative position). Limitations
+come from a separate binary head on the sentence vector, trained on the limitation sentences; it
+overrides the role when its probability passes ``threshold``.
 Weights live in a .npz (no pickle) next to a JSON that says how they were made.
 """
 

@@ -19,7 +19,7 @@ from .model import ROLES, FacetModel, new_model, pad, role_inputs
 
 # span_layers "all": every hidden state after the embeddings. The last layer alone (the embedding's own)
 # gave 0.60 macro-F1 on CSAbstruct dev; all six 0.65-0.66 (seeds 0-2), and the limitation F1 rose from
-# 0.67 to 0.72-0.74 (experiments in the issue 4 notes). Fewer epochs and more dropout: dev peaked early.
+# 0.67 to 0.72-0.74 (benchmarks/facet_experiments/README.md). Fewer epochs, more dropout: dev peaked early.
 DEFAULTS = dict(span_layers="all", lex_buckets=1 << 14, lex_dim=32, hidden=128, lim_hidden=128,
                 dropout=0.4, epochs=8, lim_epochs=15, class_weight_power=0.5, lr=2e-3, weight_decay=1e-2,
                 batch=32, lim_batch=128, threshold=0.5, csab_negatives_weight=0.3)
@@ -61,8 +61,8 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
     lim_w = np.concatenate([np.ones(len(lims), np.float32),
                             np.full(len(feats["sent"]), cfg["csab_negatives_weight"], np.float32)])
 
-    config = dict(cfg, dim=int(feats["sent"].shape[1]), doc_dim=int(feats["doc"].shape[1]), encoder_model=encoder.model_id,
-                  encoder_precision=encoder.precision, seed=seed)
+    config = dict(cfg, dim=int(feats["sent"].shape[1]), doc_dim=int(feats["doc"].shape[1]),
+                  encoder_model=encoder.model_id, encoder_precision=encoder.precision, seed=seed)
     threads = torch.get_num_threads()
     det = torch.are_deterministic_algorithms_enabled()
     torch.set_num_threads(1)
