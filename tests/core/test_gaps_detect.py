@@ -170,8 +170,13 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seed", "3")
     assert r.exit_code == 0, r.output
     assert "ratio of the means" in r.output and "filled = " in r.output
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0-2,7", "--json")
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.output)["seeds"] == [0, 1, 2, 7]
     r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "a,b")
     assert r.exit_code == 2 and "comma-separated" in r.output
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "0-3,2")
+    assert r.exit_code == 2 and "repeated" in r.output
     r = run("gaps", "backtest", "--before", "1999-01-01")
     assert r.exit_code == 1 and "too few papers" in r.output
 

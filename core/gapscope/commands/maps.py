@@ -195,14 +195,20 @@ def gaps_show(ref, gap_id, as_json) -> None:
 
 
 def _seed_list(ctx, param, value):
+    """Seeds from "0,1,5", ranges "0-19" (inclusive), or both: "0-4,9"."""
     if value is None:
         return None
+    seeds: list[int] = []
     try:
-        seeds = [int(v) for v in value.replace(" ", "").split(",") if v]
+        for part in (v for v in value.replace(" ", "").split(",") if v):
+            lo, dash, hi = part.partition("-") if not part.startswith("-") else (part, "", "")
+            seeds += list(range(int(lo), int(hi) + 1)) if dash else [int(part)]
     except ValueError:
-        raise click.BadParameter(f"{value!r}: give comma-separated integers, e.g. 0,1,2,3,4")
+        raise click.BadParameter(f"{value!r}: give comma-separated integers or ranges, e.g. 0,1,2 or 0-19")
     if not seeds:
         raise click.BadParameter("give at least one seed")
+    if len(set(seeds)) != len(seeds):
+        raise click.BadParameter(f"{value!r}: a seed is repeated")
     return seeds
 
 
@@ -214,8 +220,10 @@ def _seed_list(ctx, param, value):
 @click.option("--rare-max", type=click.IntRange(0, 1000), default=1, show_default=True,
               help="A pair 'rarely meets' when at most this many earlier papers have both.")
 @click.option("--map-k", type=int, default=None, help="Clusters per map (default: chosen from the data before DATE).")
-@click.option("--seeds", callback=_seed_list, default="0,1,2,3,4", show_default=True,
-              help="k-means seeds to average over (comma-separated); each is one clustering of the papers before DATE.")
+@click.option("--seeds", callback=_seed_list, default="0-19", show_default=True,
+              help="k-means seeds to average over (comma-separated, or ranges such as 0-19); each is one clustering "
+                   "of the papers before DATE. Twenty, because five swing the ratio between 1.6x and 3.8x on the "
+                   "full cs library.")
 @click.option("--seed", type=int, default=None, help="Shorthand for --seeds SEED (one clustering only).")
 @click.option("--per-cluster", type=click.IntRange(0, 1000), default=2, show_default=True,
               help="At most this many of the top-k pairs per cluster, as `gaps find` lists them (0: no cap).")
