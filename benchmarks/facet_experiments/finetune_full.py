@@ -19,6 +19,7 @@ p.add_argument('--hlr', type=float, default=1e-3)
 p.add_argument('--bs', type=int, default=8)
 p.add_argument('--sep', type=int, default=1)
 p.add_argument('--seed', type=int, default=0)
+p.add_argument('--limit', type=int, default=0)
 a = p.parse_args()
 torch.manual_seed(a.seed)
 torch.set_num_threads(2)
@@ -67,5 +68,8 @@ class M(nn.Module):
 
 m = M()
 head = [p for n, p in m.named_parameters() if not n.startswith('enc.')]
-fit(m, load('train'), load('dev'), [(m.enc.parameters(), a.lr), (head, a.hlr)], a.epochs, a.bs, a.seed)
+tr, dv = load('train'), load('dev')
+if a.limit:                                          # a quick smoke run
+    tr, dv = tr[:a.limit], dv[:a.limit]
+fit(m, tr, dv, [(m.enc.parameters(), a.lr), (head, a.hlr)], a.epochs, a.bs, a.seed)
 print(json.dumps(vars(a)))

@@ -28,6 +28,7 @@ p.add_argument('--bs', type=int, default=8)
 p.add_argument('--threads', type=int, default=2)
 p.add_argument('--bf16', type=int, default=1)
 p.add_argument('--seed', type=int, default=0)
+p.add_argument('--limit', type=int, default=0)
 a = p.parse_args()
 torch.manual_seed(a.seed)
 torch.set_num_threads(a.threads)
@@ -71,6 +72,8 @@ def layer_forward(layer, h, mask_add):
 
 
 tr, dv = load('train'), load('dev')
+if a.limit:                                          # a quick smoke run
+    tr, dv = tr[:a.limit], dv[:a.limit]
 
 
 class M(nn.Module):
