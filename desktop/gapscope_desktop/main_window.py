@@ -340,7 +340,7 @@ class MainWindow(QMainWindow):
         self._closed = True
         self.save_state()
         self.experiments_view.shutdown()
-        self.tasks.shutdown()
+        self.tasks.shutdown(final=True)
         if self.lib is not None:
             self.lib.close()
             self.lib = None

@@ -130,6 +130,7 @@ class TaskManager(QObject):
         self.pool.setMaxThreadCount(max_threads)
         self.running: list[Task] = []
         self._runnables: dict[int, _Runnable] = {}
+        self.closed = False        # after shutdown(final=True) nothing starts (a queued refresh may still ask)
 
     def run(self, name: str, fn: Callable[..., Any], *args: Any, library: Optional[Path | str] = None,
             on_result: Optional[Callable[[Any], None]] = None,
@@ -144,6 +145,12 @@ class TaskManager(QObject):
         # No Qt parent: Python owns the Task, so it cannot be deleted while a queued signal is in flight.
         task = Task(name)
         task.quiet = quiet
+        if self.closed:
+            # the window is closing: a refresh queued before the close (delivered while shutdown()
+            # waited) must not start work that outlives it; the task ends cancelled, without callbacks
+            task.outcome = "cancelled"
+            task.done = True
+            return task
         if on_result is not None:
             task.succeeded.connect(on_result)
         if on_error is not None:
@@ -173,8 +180,11 @@ class TaskManager(QObject):
         for task in list(self.running):
             task.cancel()
 
-    def shutdown(self, timeout_ms: int = 30000) -> bool:
-        """Cancel everything and wait for the workers; True when all stopped in time."""
+    def shutdown(self, timeout_ms: int = 30000, final: bool = False) -> bool:
+        """Cancel everything and wait for the workers; True when all stopped in time. ``final`` (the
+        window is closing): nothing starts afterwards; otherwise (another library opened) tasks can
+        start again."""
+        self.closed = self.closed or final
         self.cancel_all()
         try:
             done = self.pool.waitForDone(timeout_ms)

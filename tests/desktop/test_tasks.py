@@ -46,6 +46,25 @@ def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
     assert tm.shutdown()
 
 
+def test_nothing_starts_after_the_final_shutdown(qtbot):
+    """A refresh queued before a window closed, delivered while shutdown() waited, starts no worker;
+    after a plain shutdown (another library opened) tasks run again."""
+    from gapscope_desktop.tasks import TaskManager
+
+    tm = TaskManager()
+    assert tm.shutdown()
+    again = tm.run("after a library switch", lambda **kw: 7)
+    qtbot.waitUntil(lambda: again.done, timeout=10000)
+    assert again.outcome == "succeeded" and again.result == 7
+    assert tm.shutdown(final=True)
+    ran, results = [], []
+    task = tm.run("late", lambda **kw: ran.append(1), on_result=results.append)
+    assert task.done and task.outcome == "cancelled"
+    assert not tm.active() and tm.pool.activeThreadCount() == 0
+    qtbot.wait(50)
+    assert ran == [] and results == []
+
+
 def test_a_failure_is_delivered_with_its_message(qtbot):
     from gapscope_desktop.tasks import TaskManager
 
