@@ -177,6 +177,8 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     assert r.exit_code == 2 and "comma-separated" in r.output
     r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "0-3,2")
     assert r.exit_code == 2 and "repeated" in r.output
+    r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "-1")
+    assert r.exit_code == 2 and "comma-separated" in r.output
     r = run("gaps", "backtest", "--before", "1999-01-01")
     assert r.exit_code == 1 and "too few papers" in r.output
 

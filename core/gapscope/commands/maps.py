@@ -201,8 +201,8 @@ def _seed_list(ctx, param, value):
     seeds: list[int] = []
     try:
         for part in (v for v in value.replace(" ", "").split(",") if v):
-            lo, dash, hi = part.partition("-") if not part.startswith("-") else (part, "", "")
-            seeds += list(range(int(lo), int(hi) + 1)) if dash else [int(part)]
+            lo, _, hi = part.partition("-")          # k-means seeds are >= 0, so "-" only makes a range
+            seeds += list(range(int(lo), int(hi or lo) + 1))
     except ValueError:
         raise click.BadParameter(f"{value!r}: give comma-separated integers or ranges, e.g. 0,1,2 or 0-19")
     if not seeds:
