@@ -9,6 +9,10 @@ Needs only the arXiv file (no library): ``--file`` names a copy of it elsewhere 
 
     python benchmarks/bench_embed.py [--n 2000] [--device cpu|cuda] [--precision auto|bf16|fp32|fp16]
                                      [--file PATH] [--facets]
+
+On CPU it also prints the arithmetic ceiling: the encoder's FLOP for these texts (counted from their
+token lengths), the rate each side reached, this CPU's fp32 and bf16 matmul peak on a layer-shaped
+product at the same thread count, and the ratio a bf16 forward running at that peak would reach.
 """
 
 from __future__ import annotations
@@ -76,6 +80,47 @@ def sentence_spans(records: list[tuple[str, str]]) -> tuple[list[str], list[list
     return texts, spans
 
 
+def encoder_flop(model, texts: list[str]) -> float:
+    """FLOP of the BERT forward over ``texts`` as sentence-transformers truncates them: per layer and token
+    the four linear maps (2 * (4 H^2 + 2 H F)) plus attention's scores and weighted sum (4 * n * H)."""
+    cfg = model[0].auto_model.config
+    h, f, layers = cfg.hidden_size, cfg.intermediate_size, cfg.num_hidden_layers
+    enc = model.tokenizer(texts, truncation=True, max_length=model.max_seq_length)["input_ids"]
+    return float(sum(layers * (2 * n * (4 * h * h + 2 * h * f) + 4 * n * n * h) for n in map(len, enc)))
+
+
+def matmul_peak(hidden: int, ffn: int, dtype) -> float:
+    """FLOP/s of a layer-shaped product (4096 x hidden) @ (hidden x ffn), best of five, at the current
+    torch thread count."""
+    import torch
+
+    a, b = torch.randn(4096, hidden, dtype=dtype), torch.randn(hidden, ffn, dtype=dtype)
+    a @ b
+    best = float("inf")
+    for _ in range(5):
+        t0 = time.perf_counter()
+        for _ in range(5):
+            a @ b
+        best = min(best, (time.perf_counter() - t0) / 5)
+    return 2 * 4096 * hidden * ffn / best
+
+
+def print_ceiling(plain, texts: list[str], t_plain: float, t_fast: float) -> None:
+    import torch
+
+    flop = encoder_flop(plain, texts)
+    cfg = plain[0].auto_model.config
+    fp32 = matmul_peak(cfg.hidden_size, cfg.intermediate_size, torch.float32)
+    bf16 = matmul_peak(cfg.hidden_size, cfg.intermediate_size, torch.bfloat16)
+    r_plain, r_fast = flop / t_plain, flop / t_fast
+    print(f"arithmetic: {flop / 1e9:.0f} GFLOP for these texts ({flop / len(texts) / 1e6:.0f} MFLOP per text)")
+    print(f"matmul peak here ({torch.get_num_threads()} threads, {4096}x{cfg.hidden_size} @ "
+          f"{cfg.hidden_size}x{cfg.intermediate_size}): fp32 {fp32 / 1e9:.0f} GFLOP/s, bf16 {bf16 / 1e9:.0f} GFLOP/s")
+    print(f"plain reached {r_plain / 1e9:.0f} GFLOP/s ({r_plain / fp32:.0%} of the fp32 peak); "
+          f"gapscope {r_fast / 1e9:.0f} GFLOP/s ({r_fast / bf16:.0%} of the bf16 peak)")
+    print(f"ceiling: a bf16 forward at 100% of the bf16 matmul peak would be {bf16 / r_plain:.2f}x plain")
+
+
 def sync(device: str) -> None:
     import torch
 
@@ -115,7 +160,6 @@ def main() -> None:
     ref = plain.encode(texts, batch_size=args.plain_batch_size, convert_to_numpy=True)
     sync(device)
     t_plain = time.perf_counter() - t0
-    del plain
 
     enc = Encoder(device=device, precision=args.precision)
     enc.encode(texts[:8])
@@ -131,6 +175,9 @@ def main() -> None:
     print(f"gapscope Encoder ({enc.precision}):     {len(texts) / t_fast:8.1f} texts/s ({t_fast:.1f} s)")
     print(f"ratio: {t_plain / t_fast:.2f}x")
     print(f"cosine to plain: min {cos.min():.5f} mean {cos.mean():.6f}")
+    if device == "cpu":
+        print_ceiling(plain, texts, t_plain, t_fast)
+    del plain
 
     if args.facets:
         from gapscope.facets.model import load_model
