@@ -1,0 +1,153 @@
+"""Limitation heads trained with in-domain arXiv data, scored on the clinical held-out articles and on
+the hand-labelled CS sentences (eval_cs_limitations.py).
+
+The shipped head learns limitations from clinical sentences only, with CSAbstruct's sentences as
+down-weighted negatives. The variants add, from the shared arXiv file (never a paper of the labelled
+set):
+  * in-domain negatives: every sentence of 2,000 abstracts (records 30,000-32,000); about 1 in 60
+    arXiv sentences states a limitation, so this is label noise of a few percent;
+  * weak positives: sentences of records 32,000 onwards that match a narrow own-limitation pattern
+    ("limitations of this work", "a key limitation is that", "we discuss limitations", ...).
+Only the limitation head is trained (the role head does not see these sentences).
+
+    python benchmarks/facet_experiments/cs_limitations/train_variants.py
+"""
+from __future__ import annotations
+
+import re
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE.parents[1]))
+from common import D, LIMITATIONS  # noqa: E402
+import eval_cs_limitations as cs  # noqa: E402
+
+OWN_LIMITATION = [re.compile(p, re.I) for p in (
+    r"\b(limitations?|caveats?|shortcomings?|weakness(es)?) of (this|our|the present|the proposed) "
+    r"(work|study|approach|method|analysis|paper|framework|model|system|benchmark|dataset)\b",
+    r"\bour (study|work|approach|method|analysis|results?|findings|evaluation|dataset|benchmark|model) "
+    r"(is|are|was|were|has|have|remains?) (limited|restricted|constrained|not)\b",
+    r"\bwe (also )?(discuss|acknowledge|note|outline|highlight) (the |several |some |its |our )?(limitations|caveats|shortcomings)",
+    r"\b(is|are) (left|deferred) (for|to) future (work|research)",
+    r"\bbeyond the scope of (this|our)",
+    r"\b(one|a|the main|a key|the key|an important) limitation (of (this|our)|is that)")]
+
+
+def arxiv_abstracts(start: int, stop: int, exclude: set[str]):
+    """(text, spans, sentences) of the arXiv records in [start, stop), as the library splits them."""
+    import gzip
+    import json
+
+    from gapscope.embed.store import abstract_text
+    from gapscope.facets.split import split_sentences
+
+    out = []
+    with gzip.open(cs.ARXIV, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            if i < start:
+                continue
+            if i >= stop:
+                break
+            r = json.loads(line)
+            if r["id"] in exclude or not r.get("abstract"):
+                continue
+            title, abstract = cs._norm(r.get("title") or ""), r["abstract"].strip()
+            text = abstract_text(title, abstract)
+            shift = text.index(abstract)
+            split = split_sentences(abstract)
+            if split:
+                out.append((text, [(x + shift, y + shift) for x, y, _ in split], [s for _, _, s in split]))
+    return out
+
+
+def main() -> None:
+    import torch
+
+    from gapscope.embed import Encoder
+    from gapscope.facets import train as T
+    from gapscope.facets.data import read_csabstruct, read_limitations
+    from gapscope.facets.dataset import abstracts_arrays, sentences_arrays
+    from gapscope.facets.features import abstract_features, cached
+    from gapscope.facets.model import new_model
+
+    enc = Encoder()
+    layers = list(range(1, enc.num_layers + 1))
+    abstracts = read_csabstruct(D + "csabstruct/train.jsonl")
+    lims = read_limitations(LIMITATIONS, split="train")
+    held = read_limitations(LIMITATIONS, split="heldout")
+    feats = abstracts_arrays(enc, abstracts, "csab", span_layers=layers)
+    lf = sentences_arrays(enc, lims, "lim", span_layers=layers)
+    hf = sentences_arrays(enc, held, "limheld", span_layers=layers)
+    gold = cs.load_gold()
+    exclude = {g["arxiv_id"] for g in gold}
+    gx, gt = cs.features(enc, gold, layers)
+
+    neg = arxiv_abstracts(30000, 32000, exclude)
+    tag = "-L" + "_".join(map(str, layers))
+    negf = cached(enc, "arxivneg2" + tag, [a[0] for a in neg],
+                  lambda: {"sent": np.concatenate(abstract_features(enc, [a[0] for a in neg], [a[1] for a in neg],
+                                                                    span_layers=layers)[1]).astype(np.float32)})
+    neg_t = [s for a in neg for s in a[2]]
+    pos = []
+    for a in arxiv_abstracts(32000, 10 ** 9, exclude):
+        hits = [k for k, s in enumerate(a[2]) if any(r.search(s) for r in OWN_LIMITATION)]
+        if hits:
+            pos.append((*a, hits))
+
+    def pos_features():
+        _, vecs = abstract_features(enc, [a[0] for a in pos], [a[1] for a in pos], span_layers=layers)
+        return {"sent": np.concatenate([v[a[3]] for v, a in zip(vecs, pos)]).astype(np.float32)}
+
+    posf = cached(enc, "weakpos2" + tag, [a[0] for a in pos], pos_features)
+    pos_t = [a[2][k] for a in pos for k in a[3]]
+    csab_t = [a.text[x:y] for a in abstracts for x, y in a.spans]
+    print(f"sentences: clinical {len(lims)}, CSAbstruct {len(csab_t)}, arXiv negatives {len(neg_t)}, "
+          f"weak positives {len(pos_t)}; labelled CS sentences {len(gold)}", flush=True)
+
+    def run(csab_w: float, neg_w: float, pos_w: float, seed: int = 0) -> None:
+        cfg = dict(T.DEFAULTS, span_layers=layers)
+        parts = [(lf["sent"], [s.positive for s in lims], 1.0, [s.text for s in lims]),
+                 (feats["sent"], [0] * len(csab_t), csab_w, csab_t)]
+        if neg_w:
+            parts.append((negf["sent"], [0] * len(neg_t), neg_w, neg_t))
+        if pos_w:
+            parts.append((posf["sent"], [1] * len(pos_t), pos_w, pos_t))
+        x = np.concatenate([p[0] for p in parts]).astype(np.float32)
+        y = np.concatenate([np.asarray(p[1], np.float32) for p in parts])
+        w = np.concatenate([np.full(len(p[1]), p[2], np.float32) for p in parts])
+        texts = [t for p in parts for t in p[3]]
+        config = dict(cfg, dim=int(feats["sent"].shape[1]), doc_dim=int(feats["doc"].shape[1]),
+                      encoder_model=enc.model_id, encoder_precision=enc.precision, seed=seed)
+        torch.set_num_threads(1)
+        torch.use_deterministic_algorithms(True)
+        torch.manual_seed(seed)
+        m = new_model(config)
+        t0 = time.time()
+        T._train_limitations(m, x, y, w, texts, cfg, torch.Generator().manual_seed(seed), None, None)
+        ph = cs.scores(m, hf["sent"].astype(np.float32), [s.text for s in held])
+        yh = np.array([s.positive for s in held])
+        print(f"CSAbstruct negatives x{csab_w}, arXiv negatives x{neg_w}, weak positives x{pos_w}, seed {seed} "
+              f"({time.time() - t0:.0f} s)")
+        s = cs.scores(m, gx, gt)
+        for thr in (0.5, 0.7):
+            p = ph >= thr
+            tp = int((p & yh).sum())
+            pr, rc = tp / max(p.sum(), 1), tp / yh.sum()
+            print(f"  clinical held-out thr {thr}: P {pr:.3f} R {rc:.3f} F1 {2 * pr * rc / max(pr + rc, 1e-9):.3f}")
+            print("  CS " + cs.report(gold, s, thr))
+        sys.stdout.flush()
+
+    for cfg in ((0.3, 0, 0), (0.3, 1.0, 0), (0.3, 1.0, 1.0), (0.3, 1.0, 3.0)):
+        run(*cfg)
+    for seed in (1, 2):
+        run(0.3, 0, 0, seed)
+        run(0.3, 1.0, 3.0, seed)
+
+
+if __name__ == "__main__":
+    main()
