@@ -114,7 +114,7 @@ def print_ceiling(plain, texts: list[str], t_plain: float, t_fast: float) -> Non
     bf16 = matmul_peak(cfg.hidden_size, cfg.intermediate_size, torch.bfloat16)
     r_plain, r_fast = flop / t_plain, flop / t_fast
     print(f"arithmetic: {flop / 1e9:.0f} GFLOP for these texts ({flop / len(texts) / 1e6:.0f} MFLOP per text)")
-    print(f"matmul peak here ({torch.get_num_threads()} threads, {4096}x{cfg.hidden_size} @ "
+    print(f"matmul peak here ({torch.get_num_threads()} threads, 4096x{cfg.hidden_size} @ "
           f"{cfg.hidden_size}x{cfg.intermediate_size}): fp32 {fp32 / 1e9:.0f} GFLOP/s, bf16 {bf16 / 1e9:.0f} GFLOP/s")
     print(f"plain reached {r_plain / 1e9:.0f} GFLOP/s ({r_plain / fp32:.0%} of the fp32 peak); "
           f"gapscope {r_fast / 1e9:.0f} GFLOP/s ({r_fast / bf16:.0%} of the bf16 peak)")

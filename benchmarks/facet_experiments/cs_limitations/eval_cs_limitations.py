@@ -94,7 +94,7 @@ def main() -> None:
     x, texts = features(Encoder(), gold, model.span_layers)
     s = scores(model, x, texts)
     print(f"model {model.model_id}")
-    for thr in (0.5, model.threshold, 0.7, 0.9) if model.threshold != 0.5 else (0.5, 0.7, 0.9):
+    for thr in sorted({0.5, model.threshold, 0.7, 0.9}):
         print(report(gold, s, thr))
     for pool in sorted({g["pool"] for g in gold}):
         print(report(gold, s, model.threshold, pool))

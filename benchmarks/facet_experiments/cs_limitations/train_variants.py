@@ -23,7 +23,6 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE.parents[1]))
 from common import D, LIMITATIONS  # noqa: E402
 import eval_cs_limitations as cs  # noqa: E402
 
