@@ -10,7 +10,7 @@ set):
     ("limitations of this work", "a key limitation is that", "we discuss limitations", ...).
 Only the limitation head is trained (the role head does not see these sentences).
 
-    python benchmarks/facet_experiments/cs_limitations/train_variants.py
+    python benchmarks/facet_experiments/cs_limitations/train_variants.py [CSAB_W,ARXIVNEG_W,WEAKPOS_W,SEED ...]
 """
 from __future__ import annotations
 
@@ -141,6 +141,11 @@ def main() -> None:
             print("  CS " + cs.report(gold, s, thr))
         sys.stdout.flush()
 
+    if sys.argv[1:]:     # CSAB_W,ARXIVNEG_W,WEAKPOS_W,SEED per run
+        for arg in sys.argv[1:]:
+            c, n, p, seed = arg.split(",")
+            run(float(c), float(n), float(p), int(seed))
+        return
     for cfg in ((0.3, 0, 0), (0.3, 1.0, 0), (0.3, 1.0, 1.0), (0.3, 1.0, 3.0)):
         run(*cfg)
     for seed in (1, 2):
