@@ -24,62 +24,17 @@ sys.path[:0] = [str(EXP), str(EXP / "cs_limitations")]
 
 
 def draw(start: int, stop: int, out: str) -> None:
-    import torch
-
     import eval_cs_limitations as cs
     import train_variants as tv
-    from common import D, LIMITATIONS
 
-    from gapscope.embed import Encoder
-    from gapscope.facets import train as T
-    from gapscope.facets.data import read_csabstruct, read_limitations
-    from gapscope.facets.dataset import abstracts_arrays, sentences_arrays
-    from gapscope.facets.features import abstract_features, cached
-    from gapscope.facets.model import load_model, new_model
+    from gapscope.facets.model import load_model
 
-    enc, layers = Encoder(), list(range(1, 7))
-    tag = "-L" + "_".join(map(str, layers))
-    exclude = {g["arxiv_id"] for g in cs.load_gold()}
-
-    def in_context(tag_name: str, abstracts):
-        return cached(enc, tag_name + tag, [a[0] for a in abstracts], lambda: {"sent": np.concatenate(
-            abstract_features(enc, [a[0] for a in abstracts], [a[1] for a in abstracts], span_layers=layers)[1]
-        ).astype(np.float32)})
-
-    ev = tv.arxiv_abstracts(start, stop, exclude)
-    evf = in_context(f"blind{start}_{stop}", ev)
+    data = tv.load()
+    ev = tv.arxiv_abstracts(start, stop, data.exclude)
+    evf = tv.in_context(data.enc, f"blind{start}_{stop}", ev, data.layers)
     ev_t = [s for a in ev for s in a[2]]
     where = [(k, j) for k, a in enumerate(ev) for j in range(len(a[2]))]
-
-    abstracts, lims = read_csabstruct(D + "csabstruct/train.jsonl"), read_limitations(LIMITATIONS, "train")
-    feats = abstracts_arrays(enc, abstracts, "csab", span_layers=layers)
-    lf = sentences_arrays(enc, lims, "lim", span_layers=layers)
-    neg = tv.arxiv_abstracts(30000, 32000, exclude)
-    negf = in_context("arxivneg2", neg)
-    pos = []
-    for a in tv.arxiv_abstracts(32000, 10 ** 9, exclude):
-        hits = [k for k, s in enumerate(a[2]) if any(r.search(s) for r in tv.OWN_LIMITATION)]
-        if hits:
-            pos.append((*a, hits))
-    posf = cached(enc, "weakpos2" + tag, [a[0] for a in pos], lambda: {"sent": np.concatenate([
-        v[a[3]] for v, a in zip(abstract_features(enc, [a[0] for a in pos], [a[1] for a in pos],
-                                                  span_layers=layers)[1], pos)]).astype(np.float32)})
-    csab_t = [a.text[x:y] for a in abstracts for x, y in a.spans]
-    parts = [(lf["sent"], [s.positive for s in lims], 1.0, [s.text for s in lims]),
-             (feats["sent"], [0] * len(csab_t), 0.3, csab_t),
-             (negf["sent"], [0] * len(negf["sent"]), 1.0, [s for a in neg for s in a[2]]),
-             (posf["sent"], [1] * len(posf["sent"]), 3.0, [a[2][k] for a in pos for k in a[3]])]
-    x = np.concatenate([p[0] for p in parts]).astype(np.float32)
-    y = np.concatenate([np.asarray(p[1], np.float32) for p in parts])
-    w = np.concatenate([np.full(len(p[1]), p[2], np.float32) for p in parts])
-    cfg = dict(T.DEFAULTS, span_layers=layers)
-    torch.set_num_threads(1)
-    torch.use_deterministic_algorithms(True)
-    torch.manual_seed(0)
-    variant = new_model(dict(cfg, dim=int(feats["sent"].shape[1]), doc_dim=int(feats["doc"].shape[1]),
-                             encoder_model=enc.model_id, encoder_precision=enc.precision, seed=0))
-    T._train_limitations(variant, x, y, w, [t for p in parts for t in p[3]], cfg, torch.Generator().manual_seed(0),
-                         None, None)
+    variant = tv.train_head(data, 0.3, 1.0, 3.0, seed=0)
     flagged = {name: set(np.nonzero(cs.scores(m, evf["sent"], ev_t) >= 0.5)[0].tolist())
                for name, m in (("shipped", load_model()), ("variant", variant))}
     print(f"{len(ev)} abstracts, {len(ev_t)} sentences; flagged: shipped {len(flagged['shipped'])}, "

@@ -15,7 +15,7 @@ import re
 import sys
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1].parent / "facet_experiments"))
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "facet_experiments"))
 from common import LIMITATIONS  # noqa: E402
 
 
