@@ -2,8 +2,8 @@
 
 The file samples whole limitation passages (POS sentences come in runs of adjacent sentence ids) but
 single NEG sentences, so "the file also holds the sentence before or after this one" almost decides
-the label. A head given the neighbours' vectors when the file has them reached held-out F1 0.93
-(session 5, `neighbour_head.py`), against 0.74 without: it learns the sampling, not limitations.
+the label. A head given the neighbours' vectors when the file has them reached held-out F1 0.94
+(session 5, `neighbour_head.py`), against 0.75 without: it learns the sampling, not limitations.
 
     python benchmarks/results/session5/limitation_file_leak.py
 """

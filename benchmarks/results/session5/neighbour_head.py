@@ -2,7 +2,7 @@
 sentences just before and after, taken from the limitation TSV when it holds them (zeros otherwise).
 CSAbstruct training sentences are negatives x0.3 with their real neighbours, as in the product.
 Prints held-out F1 at thresholds 0.4 / 0.5 / 0.6. See limitation_file_leak.py for why the
-neighbour version scores 0.93: the file's sampling, not the sentences, gives the label away.
+neighbour version scores 0.94: the file's sampling, not the sentences, gives the label away.
 
     python benchmarks/results/session5/neighbour_head.py own|neighbours
 """
