@@ -28,6 +28,7 @@ preds = model.predict(feats["doc"], split_by_offsets(feats["sent"], feats["offse
 code = {lab: i for i, lab in enumerate(ROLES)}
 gold = np.array([code[lab] for a in abstracts for lab in a.labels])
 pred = np.array([code.get(lab, -1) for labels, _ in preds for lab in labels])   # 'limitation' = -1, an error
+model_conf = np.array([c for _, cs in preds for c in cs])
 owner = np.repeat(np.arange(len(abstracts)), [len(a.labels) for a in abstracts])
 assert len(confs) == len(gold) == len(pred)
 abstract_conf = np.array([confs[owner == i].mean() for i in range(len(abstracts))])[owner]
@@ -66,3 +67,9 @@ print("confusion on all of dev (rows gold, columns predicted; lim = called a lim
 print("             " + " ".join(f"{r[:4]:>5s}" for r in ROLES) + "   lim")
 for i, g in enumerate(ROLES):
     print(f"  {g:10s} " + " ".join(f"{cm[(i, j)]:5d}" for j in range(len(ROLES))) + f" {cm[(i, -1)]:5d}")
+
+print("accuracy by the head's own confidence (all of dev):")
+for lo, hi in ((0.0, 0.5), (0.5, 0.7), (0.7, 0.9), (0.9, 1.01)):
+    keep = (model_conf >= lo) & (model_conf < hi)
+    print(f"  confidence [{lo:.1f}, {min(hi, 1.0):.1f}{']' if hi > 1 else ')'}: {keep.mean():5.1%} of sentences, "
+          f"accuracy {(gold[keep] == pred[keep]).mean():.3f}")
