@@ -35,6 +35,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.lib = None
         self._closed = False
+        self.facet_review = None      # the non-modal "Check Facet Labels" dialog while it is open
         self.tasks = TaskManager(self)
 
         self.sidebar = Sidebar()
@@ -138,6 +139,8 @@ class MainWindow(QMainWindow):
         self.act_prefs.setMenuRole(QAction.PreferencesRole)
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)
         self.act_find = act("&Find", self._focus_search, QKeySequence.Find)
+        self.act_check_facets = act("Check Facet &Labels…", self.show_facet_review, "Ctrl+Shift+L",
+                                    "The least certain method / result / limitation labels, to set right")
 
         m = self.menuBar().addMenu("&File")
         for a in (self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
@@ -145,6 +148,8 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
         m.addAction(self.act_find)
+        m.addSeparator()
+        m.addAction(self.act_check_facets)
         m = self.menuBar().addMenu("&View")
         for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments")):
             a = act(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
@@ -169,6 +174,8 @@ class MainWindow(QMainWindow):
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot open library", str(exc))
             return False
+        if self.facet_review is not None:       # it lists and corrects the old library's sentences
+            self.facet_review.close()
         if self.lib is not None:
             self.tasks.shutdown()
             self.lib.close()
@@ -287,6 +294,27 @@ class MainWindow(QMainWindow):
             return
         ExportDialog(self.tasks, self.lib, selected=self.library_view.selected_ids(), parent=self).exec()
 
+    def show_facet_review(self) -> None:
+        """Non-modal, so that a paper opened from it can be read beside it. It lists the whole library;
+        with a paper selected it can narrow to that paper."""
+        from .dialogs.facet_review_dialog import FacetReviewDialog
+
+        if self.lib is None:
+            return
+        if self.facet_review is not None:
+            self.facet_review.close()
+        paper = self.detail.paper.id if self.detail.paper is not None else None
+        self.facet_review = dlg = FacetReviewDialog(self.tasks, self.lib, paper_id=paper, parent=self)
+        dlg.setAttribute(Qt.WA_DeleteOnClose)
+        dlg.destroyed.connect(lambda *_: setattr(self, "facet_review", None) if self.facet_review is dlg else None)
+        dlg.openPaper.connect(self.open_paper)
+        dlg.corrected.connect(self._facet_corrected)
+        dlg.show()
+
+    def _facet_corrected(self, paper_id: int) -> None:
+        if self.detail.paper is not None and self.detail.paper.id == paper_id:
+            self.detail.show_paper(paper_id)
+
     def show_preferences(self) -> None:
         from .dialogs.preferences_dialog import PreferencesDialog
 
@@ -338,6 +366,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self._closed = True
+        if self.facet_review is not None:
+            self.facet_review.close()
         self.save_state()
         self.experiments_view.shutdown()
         self.tasks.shutdown(final=True)

@@ -1,6 +1,6 @@
 """classify_library over real papers: sentences, labels, corrections, resume, and the shared encoder pass."""
 
-import numpy as np
+import json
 
 from gapscope.embed import Encoder, embed_library, load_vectors
 from gapscope.facets import FACET_LABELS, classify_library, facet_texts, paper_sentences
@@ -52,3 +52,43 @@ def test_classify_correct_and_embed_facets(library, shared_data):
         conn.execute("UPDATE papers SET abstract = abstract || ' We leave robustness to future work.' WHERE id = ?", (ids[1],))
     assert classify_library(library, model=model, encoder=enc)["classified"] == 1
     assert paper_sentences(library, ids[1])[-1]["text"] == "We leave robustness to future work."
+
+
+def test_review_lists_the_least_certain_uncorrected_labels(library, shared_data):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.facets import uncertain_sentences
+
+    ids = add_papers(library, arxiv_records(str(shared_data), 6, offset=40))
+    classify_library(library, model=load_model(), encoder=Encoder())
+    every = [dict(s, paper_id=i) for i in ids for s in paper_sentences(library, i)]
+    rows = uncertain_sentences(library, limit=len(every) + 5)
+    assert len(rows) == len(every)
+    confs = [r["confidence"] for r in rows]
+    assert confs == sorted(confs) and confs[0] == min(s["confidence"] for s in every)
+
+    # the top of the list is the lowest-confidence sentences of the whole library, with where to correct them
+    top = uncertain_sentences(library, limit=3)
+    assert [(r["paper_id"], r["idx"]) for r in top] == [(r["paper_id"], r["idx"]) for r in rows[:3]]
+    assert all(r["title"] and library.conn.execute("SELECT substr(abstract, ?, ?) FROM papers WHERE id = ?",
+               (r["start"] + 1, r["end"] - r["start"], r["paper_id"])).fetchone()[0].split() == r["text"].split()
+               for r in top)
+
+    # a label filter and a confidence ceiling narrow it; a corrected sentence is settled and leaves the list
+    label = rows[0]["label"]
+    assert all(r["label"] == label for r in uncertain_sentences(library, label=label, limit=100))
+    mid = sorted(confs)[len(confs) // 2]
+    assert all(r["confidence"] < mid for r in uncertain_sentences(library, below=mid, limit=100))
+    first = rows[0]
+    with library.transaction() as conn:
+        conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?, ?, 'now')",
+                     (first["paper_id"], first["start"], first["end"], first["label"]))
+    assert (first["paper_id"], first["idx"]) not in {(r["paper_id"], r["idx"]) for r in uncertain_sentences(library, limit=100)}
+
+    res = CliRunner().invoke(main, ["-L", str(library.path), "facets", "review", "--limit", "2", "--json"])
+    assert res.exit_code == 0, res.output
+    assert [(r["paper_id"], r["idx"]) for r in json.loads(res.output)["sentences"]] == \
+        [(r["paper_id"], r["idx"]) for r in rows[1:3]]
+    res = CliRunner().invoke(main, ["-L", str(library.path), "facets", "review", "--limit", "1"])
+    assert res.exit_code == 0 and f"paper {rows[1]['paper_id']} [{rows[1]['start']}..{rows[1]['end']}]" in res.output

@@ -1,4 +1,4 @@
-"""`gapscope embed` and `gapscope facets [train | eval | show]`."""
+"""`gapscope embed` and `gapscope facets [train | eval | show | review]`."""
 
 from __future__ import annotations
 
@@ -222,6 +222,33 @@ def show_cmd(ref, paper, as_json) -> None:
         click.echo("not classified yet: run `gapscope facets`")
     for r in rows:
         click.echo(f"{r['label']:<11}{'*' if r['corrected'] else ' '} {r['confidence']:.2f}  {r['text']}")
+
+
+@facets.command("review")
+@click.option("--label", type=click.Choice(["background", "objective", "method", "result", "limitation", "other"]),
+              default=None, help="Only sentences the classifier gave this label (e.g. limitation, before trusting "
+                                 "the limitation gaps).")
+@click.option("--below", type=click.FloatRange(0, 1), default=None, help="Only labels with a confidence below this.")
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_obj
+def review_cmd(ref, label, below, limit, as_json) -> None:
+    """The least certain facet labels in the library, lowest confidence first: the ones to check first.
+
+    The confidence tracks accuracy (on CSAbstruct dev, labels below 0.5 were right 41% of the time,
+    above 0.9 91%). Sentences already corrected are left out; correct one with
+    `gapscope annotate correct-facet PAPER START END LABEL`."""
+    from ..facets import uncertain_sentences
+
+    lib = ref.open()
+    rows = uncertain_sentences(lib, label=label, below=below, limit=limit)
+    if as_json:
+        emit_json({"sentences": rows})
+        return
+    if not rows:
+        click.echo("no uncorrected labels match (classified yet? run `gapscope facets`)")
+    for r in rows:
+        click.echo(f"{r['confidence']:.2f}  {r['label']:<11} paper {r['paper_id']} [{r['start']}..{r['end']}]  {r['text']}")
 
 
 def register(main: click.Group) -> None:

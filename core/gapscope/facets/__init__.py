@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from .model import FACET_LABELS
 from .split import Sentence, split_sentences
-from .store import classify_library, facet_counts, facet_texts, paper_sentences
+from .store import classify_library, facet_counts, facet_texts, paper_sentences, uncertain_sentences
 
 __all__ = ["FACET_LABELS", "Sentence", "classify_library", "facet_counts", "facet_texts", "paper_sentences",
-           "split_sentences"]
+           "split_sentences", "uncertain_sentences"]

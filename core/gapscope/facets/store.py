@@ -101,6 +101,35 @@ def paper_sentences(lib, paper_id: int) -> list[dict[str, Any]]:
                                                              (paper_id,))]
 
 
+def uncertain_sentences(lib, label: Optional[str] = None, below: Optional[float] = None, limit: int = 50,
+                        paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+    """The classifier's least certain labels across the library (or one paper), lowest confidence first:
+    the sentences worth checking first (the confidence tracks accuracy; see docs/facets.md). A sentence
+    the user corrected is settled and left out; ``label`` keeps one facet label only, ``below`` the labels
+    under that confidence."""
+    where: list[str] = ["1"]
+    args: list[Any] = []
+    if below is not None:
+        where.append("s.confidence < ?")
+        args.append(float(below))
+    if label is not None:
+        where.append("s.label = ?")
+        args.append(label)
+    if paper_id is not None:
+        where.append("s.paper_id = ?")
+        args.append(int(paper_id))
+    # the top of the list first, then the titles: joining papers before the LIMIT reads every title
+    sql = ("SELECT s.paper_id, p.title, s.idx, s.start, s.end, s.text, s.label, s.confidence FROM"
+           " (SELECT * FROM sentences s WHERE " + " AND ".join(where) +
+           " AND NOT EXISTS (SELECT 1 FROM facet_corrections c"
+           " WHERE c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end)"
+           " ORDER BY s.confidence, s.paper_id, s.idx LIMIT ?) s"
+           " JOIN papers p ON p.id = s.paper_id ORDER BY s.confidence, s.paper_id, s.idx")
+    args.append(int(limit))
+    return [dict(paper_id=pid, title=title, idx=i, start=a, end=b, text=t, label=lab, confidence=c)
+            for pid, title, i, a, b, t, lab, c in lib.conn.execute(sql, args)]
+
+
 def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dict[str, str]]:
     """{paper_id: {"method": ..., "result": ..., "limitation": ...}}: the paper's sentences of each facet
     joined in order ('' when it has none), for every classified paper (or those in ``paper_ids``)."""

@@ -1,0 +1,58 @@
+"""Check Facet Labels on a real classified library: the least certain labels first, a key sets one right
+(saved as a correction the maps use, the sentence leaves the list), a paper opens from it, one paper only."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from gapscope.facets import paper_sentences, uncertain_sentences
+
+
+def _open(w, qtbot):
+    w.act_check_facets.trigger()
+    dlg = w.facet_review
+    assert dlg is not None and dlg.isVisible()
+    qtbot.waitUntil(lambda: bool(dlg.rows), timeout=20000)
+    return dlg
+
+
+def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot, tmp_path):
+    w = analysed_window
+    dlg = _open(w, qtbot)
+    want = uncertain_sentences(w.lib, limit=len(dlg.rows))
+    assert [(r["paper_id"], r["idx"]) for r in dlg.rows] == [(r["paper_id"], r["idx"]) for r in want]
+    assert dlg.table.topLevelItemCount() == len(want)
+    assert float(dlg.table.topLevelItem(0).text(0)) <= float(dlg.table.topLevelItem(1).text(0))
+    assert dlg.grab().save(str(tmp_path / "facet_review.png")) and (tmp_path / "facet_review.png").stat().st_size > 5000
+
+    # key 3 = method: saved as a correction, the row leaves, the next one is selected
+    first, second = dlg.rows[0], dlg.rows[1]
+    assert dlg.table.currentItem() is dlg.table.topLevelItem(0)
+    with qtbot.waitSignal(dlg.corrected) as sig:
+        qtbot.keyClick(dlg.table, Qt.Key_3)
+    assert sig.args == [first["paper_id"]]
+    fixed = {(s["start"], s["end"]): s for s in paper_sentences(w.lib, first["paper_id"])}[(first["start"], first["end"])]
+    assert fixed["label"] == "method" and fixed["corrected"]
+    assert (dlg.rows[0]["paper_id"], dlg.rows[0]["idx"]) == (second["paper_id"], second["idx"])
+    assert dlg.table.currentItem().text(2) == second["text"]
+    assert second["text"] in dlg.context.toPlainText()          # the whole sentence, with its neighbours
+
+    # a button does the same; a label filter keeps one label
+    qtbot.mouseClick(dlg.buttons["limitation"], Qt.LeftButton)
+    assert {(s["start"], s["end"]): s["label"] for s in paper_sentences(w.lib, second["paper_id"])}[
+        (second["start"], second["end"])] == "limitation"
+    dlg.label_box.setCurrentIndex(dlg.label_box.findData("result"))
+    qtbot.waitUntil(lambda: dlg.rows and all(r["label"] == "result" for r in dlg.rows), timeout=20000)
+
+    # double-click opens the paper in the library; reopened, the dialog can narrow to that paper
+    item = dlg.table.topLevelItem(0)
+    dlg.table.itemDoubleClicked.emit(item, 2)
+    pid = dlg.rows[0]["paper_id"]
+    qtbot.waitUntil(lambda: w.detail.paper is not None and w.detail.paper.id == pid, timeout=10000)
+    dlg.close()
+    dlg = _open(w, qtbot)
+    assert dlg.paper_only.isEnabled() and len({r["paper_id"] for r in dlg.rows}) > 1
+    dlg.paper_only.setChecked(True)
+    qtbot.waitUntil(lambda: {r["paper_id"] for r in dlg.rows} == {pid}, timeout=20000)
+    assert len(dlg.rows) == len([s for s in paper_sentences(w.lib, pid) if not s["corrected"]])
+    dlg.close()
