@@ -37,6 +37,7 @@ class FacetReviewDialog(QDialog):
         self.tasks, self.lib, self.paper_id = tasks, lib, paper_id
         self.rows: list[dict] = []
         self._gone = False             # closed: a listing that ends later has no table to fill
+        self._asked = 0                # the newest listing asked for: an older one that ends late is dropped
 
         self.label_box = QComboBox()
         self.label_box.addItem("All labels", None)
@@ -104,8 +105,11 @@ class FacetReviewDialog(QDialog):
         label = self.label_box.currentData()
         paper = self.paper_id if self.paper_only.isChecked() else None
         self.info.setText("Loading…")
+        self._asked += 1
+        asked = self._asked
         self.tasks.run("Load facet labels", load_uncertain, label, paper, library=self.lib.path, quiet=True,
-                       on_result=self.show_rows, on_error=self._failed)
+                       on_result=lambda rows: self.show_rows(rows) if asked == self._asked else None,
+                       on_error=self._failed)
 
     def _failed(self, message: str, _trace: str) -> None:
         if not self._gone:
