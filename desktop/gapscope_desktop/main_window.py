@@ -35,7 +35,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.lib = None
         self._closed = False
-        self.facet_review = None      # the non-modal "Check Facet Labels" dialog while it is open
+        self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
 
         self.sidebar = Sidebar()
@@ -175,7 +175,7 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open library", str(exc))
             return False
         if self.facet_review is not None:       # it lists and corrects the old library's sentences
-            self.facet_review.close()
+            self.facet_review.hide()
         if self.lib is not None:
             self.tasks.shutdown()
             self.lib.close()
@@ -301,15 +301,11 @@ class MainWindow(QMainWindow):
 
         if self.lib is None:
             return
-        if self.facet_review is not None:
-            self.facet_review.close()
-        paper = self.detail.paper.id if self.detail.paper is not None else None
-        self.facet_review = dlg = FacetReviewDialog(self.tasks, self.lib, paper_id=paper, parent=self)
-        dlg.setAttribute(Qt.WA_DeleteOnClose)
-        dlg.destroyed.connect(lambda *_: setattr(self, "facet_review", None) if self.facet_review is dlg else None)
-        dlg.openPaper.connect(self.open_paper)
-        dlg.corrected.connect(self._facet_corrected)
-        dlg.show()
+        if self.facet_review is None:
+            self.facet_review = FacetReviewDialog(self.tasks, parent=self)
+            self.facet_review.openPaper.connect(self.open_paper)
+            self.facet_review.corrected.connect(self._facet_corrected)
+        self.facet_review.show_for(self.lib, self.detail.paper.id if self.detail.paper is not None else None)
 
     def _facet_corrected(self, paper_id: int) -> None:
         if self.detail.paper is not None and self.detail.paper.id == paper_id:

@@ -42,9 +42,9 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     assert {(s["start"], s["end"]): s["label"] for s in paper_sentences(w.lib, second["paper_id"])}[
         (second["start"], second["end"])] == "limitation"
     dlg.label_box.setCurrentIndex(dlg.label_box.findData("result"))
-    qtbot.waitUntil(lambda: dlg.rows and all(r["label"] == "result" for r in dlg.rows), timeout=20000)
+    qtbot.waitUntil(lambda: bool(dlg.rows) and all(r["label"] == "result" for r in dlg.rows), timeout=20000)
 
-    # double-click opens the paper in the library; reopened, the dialog can narrow to that paper
+    # double-click opens the paper in the library; reopened, the dialog lists the library and can narrow to that paper
     item = dlg.table.topLevelItem(0)
     dlg.table.itemDoubleClicked.emit(item, 2)
     pid = dlg.rows[0]["paper_id"]
@@ -54,5 +54,6 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     assert dlg.paper_only.isEnabled() and len({r["paper_id"] for r in dlg.rows}) > 1
     dlg.paper_only.setChecked(True)
     qtbot.waitUntil(lambda: {r["paper_id"] for r in dlg.rows} == {pid}, timeout=20000)
-    assert len(dlg.rows) == len([s for s in paper_sentences(w.lib, pid) if not s["corrected"]])
+    # the label filter chosen before stays (one dialog per window, reused)
+    assert len(dlg.rows) == len([s for s in paper_sentences(w.lib, pid) if not s["corrected"] and s["label"] == "result"])
     dlg.close()

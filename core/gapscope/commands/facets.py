@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar,
-                     resolve_paper)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library,
+                     progress_bar, resolve_paper)
 
 KIND_CHOICES = ("abstract", "method", "result", "limitation")
 
@@ -225,7 +225,7 @@ def show_cmd(ref, paper, as_json) -> None:
 
 
 @facets.command("review")
-@click.option("--label", type=click.Choice(["background", "objective", "method", "result", "limitation", "other"]),
+@click.option("--label", type=click.Choice(FACET_LABEL_CHOICES),
               default=None, help="Only sentences the classifier gave this label (e.g. limitation, before trusting "
                                  "the limitation gaps).")
 @click.option("--below", type=click.FloatRange(0, 1), default=None, help="Only labels with a confidence below this.")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar, resolve_paper
+from .common import (EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library, progress_bar,
+                     resolve_paper)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
 
@@ -360,7 +361,7 @@ def annotate_unhighlight(ref, highlight_id) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.argument("label", type=click.Choice(["background", "objective", "method", "result", "limitation", "other"]))
+@click.argument("label", type=click.Choice(FACET_LABEL_CHOICES))
 @pass_library
 def annotate_correct(ref, paper, start, end, label) -> None:
     """Set the facet label of the abstract sentence START..END of PAPER (the maps use it)."""

@@ -30,13 +30,12 @@ class FacetReviewDialog(QDialog):
     corrected = Signal(int)        # paper id whose labels changed
     openPaper = Signal(int)
 
-    def __init__(self, tasks, lib, paper_id: Optional[int] = None, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Check Facet Labels")
         self.setObjectName("facetReview")
-        self.tasks, self.lib, self.paper_id = tasks, lib, paper_id
+        self.tasks, self.lib, self.paper_id = tasks, None, None
         self.rows: list[dict] = []
-        self._gone = False             # closed: a listing that ends later has no table to fill
         self._asked = 0                # the newest listing asked for: an older one that ends late is dropped
 
         self.label_box = QComboBox()
@@ -45,7 +44,6 @@ class FacetReviewDialog(QDialog):
             self.label_box.addItem(f"Labelled {lab}", lab)
         self.label_box.currentIndexChanged.connect(self.reload)
         self.paper_only = QCheckBox("The selected paper only")
-        self.paper_only.setEnabled(paper_id is not None)
         self.paper_only.toggled.connect(self.reload)
         self.info = QLabel()
         self.info.setStyleSheet("color: #555;")
@@ -98,34 +96,32 @@ class FacetReviewDialog(QDialog):
         layout.addLayout(buttons)
         layout.addWidget(self.info)
         self.resize(960, 560)
-        self._selection_changed()
+
+    def show_for(self, lib, paper_id: Optional[int]) -> None:
+        """List ``lib``'s labels (the whole library; ``paper_id``, the selected paper, can narrow it)."""
+        self.lib, self.paper_id = lib, paper_id
+        self.paper_only.blockSignals(True)
+        self.paper_only.setChecked(False)
+        self.paper_only.blockSignals(False)
+        self.paper_only.setEnabled(paper_id is not None)
         self.reload()
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def reload(self) -> None:
         label = self.label_box.currentData()
         paper = self.paper_id if self.paper_only.isChecked() else None
+        self.show_rows([])
         self.info.setText("Loading…")
         self._asked += 1
         asked = self._asked
         self.tasks.run("Load facet labels", load_uncertain, label, paper, library=self.lib.path, quiet=True,
                        on_result=lambda rows: self.show_rows(rows) if asked == self._asked else None,
-                       on_error=self._failed)
-
-    def _failed(self, message: str, _trace: str) -> None:
-        if not self._gone:
-            self.info.setText(f"Cannot read the labels: {message}")
-
-    def closeEvent(self, event) -> None:
-        self._gone = True
-        super().closeEvent(event)
-
-    def done(self, result: int) -> None:      # Escape ends the dialog through here
-        self._gone = True
-        super().done(result)
+                       on_error=lambda m, _t: (self.info.setText(f"Cannot read the labels: {m}")
+                                               if asked == self._asked else None))
 
     def show_rows(self, rows: list[dict]) -> None:
-        if self._gone:
-            return
         self.rows = list(rows)
         self.table.clear()
         for r in self.rows:
@@ -135,6 +131,8 @@ class FacetReviewDialog(QDialog):
             self.table.addTopLevelItem(item)
         if self.rows:
             self.table.setCurrentItem(self.table.topLevelItem(0))
+        else:
+            self._selection_changed()
         self._say()
 
     def _say(self) -> None:
