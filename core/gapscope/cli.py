@@ -5,12 +5,13 @@ from __future__ import annotations
 import click
 
 from . import __version__
-from .commands.common import LibraryRef
+from .commands.common import GapScopeGroup, LibraryRef
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(dir_okay=False),
-              help="Library file (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+@click.group(cls=GapScopeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(),
+              help="Library folder NAME.gapscope (created when missing), or an existing library file"
+                   " (default: your user data folder, or $GAPSCOPE_LIBRARY).")
 @click.version_option(__version__, prog_name="gapscope")
 @click.pass_context
 def main(ctx: click.Context, library: str | None) -> None:

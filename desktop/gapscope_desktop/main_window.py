@@ -8,8 +8,8 @@ from typing import Optional
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from . import queries, settings
 from .tasks import TaskManager
@@ -87,7 +87,23 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.tabs)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([220, 1060])
-        self.setCentralWidget(self.main_split)
+        # page 1: no library open (none chosen yet, or closed after the disk or file failed)
+        self.no_library = QWidget()
+        self.no_library.setObjectName("noLibrary")
+        self.no_library_label = QLabel("No library is open.")
+        self.no_library_label.setWordWrap(True)
+        self.no_library_label.setAlignment(Qt.AlignCenter)
+        reopen = QPushButton("Open Library…")
+        reopen.clicked.connect(self.choose_library)
+        lay = QVBoxLayout(self.no_library)
+        lay.addStretch(1)
+        lay.addWidget(self.no_library_label)
+        lay.addWidget(reopen, 0, Qt.AlignCenter)
+        lay.addStretch(1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.main_split)
+        self.pages.addWidget(self.no_library)
+        self.setCentralWidget(self.pages)
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
@@ -129,7 +145,9 @@ class MainWindow(QMainWindow):
                 a.setStatusTip(tip)
             return a
 
-        self.act_open = act("&Open Library…", self.choose_library, QKeySequence.Open, "Open or create a library file")
+        self.act_open = act("&Open Library…", self.choose_library, QKeySequence.Open,
+                            "Open a library (a .gapscope folder)")
+        self.act_new = act("&New Library…", self.create_library, QKeySequence.New, "Create a library folder")
         self.act_collect = act("&Collect Papers…", self.show_collect, "Ctrl+Shift+C",
                                "Collect from arXiv or Google Scholar, or import a file")
         self.act_import = act("&Import File…", lambda: self.show_collect(source="file"), "Ctrl+I",
@@ -143,7 +161,7 @@ class MainWindow(QMainWindow):
                                     "The least certain method / result / limitation labels, to set right")
 
         m = self.menuBar().addMenu("&File")
-        for a in (self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
+        for a in (self.act_new, self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
@@ -167,10 +185,13 @@ class MainWindow(QMainWindow):
 
     # --- library ---------------------------------------------------------------------------------
     def open_library(self, path: Path | str) -> bool:
-        from gapscope.store import Library, LibraryError
+        from gapscope.store import Library, LibraryError, LibraryFault
 
         try:
             lib = Library(Path(path))
+        except LibraryFault as exc:
+            QMessageBox.critical(self, exc.title, str(exc))
+            return False
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot open library", str(exc))
             return False
@@ -181,19 +202,75 @@ class MainWindow(QMainWindow):
             self.lib.close()
         self.lib = lib
         settings.put("library/path", str(lib.path))
-        self.setWindowTitle(f"{lib.path.name} — GapScope")
+        read_only = "  (read-only)" if lib.read_only else ""
+        self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.library_view.set_library(lib)
         for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view):
             view.set_library(lib)
+        self.pages.setCurrentWidget(self.main_split)
+        return True
+
+    def close_library(self, reason: str = "") -> None:
+        """Stop showing the library: after a disk or file failure what the views show may no longer
+        be what the file holds."""
+        if self.facet_review is not None:
+            self.facet_review.hide()
+        self.tasks.shutdown()
+        if self.lib is not None:
+            try:
+                self.lib.close()
+            except Exception:  # noqa: BLE001 - a connection on a failed disk may not close cleanly
+                pass
+        self.lib = None
+        self.library_view.model.set_library(None)
+        self.detail.set_library(None)
+        self.sidebar.set_library(None)
+        self.setWindowTitle("GapScope")
+        self.status_label.setText("")
+        self.no_library_label.setText((reason + "\n\n" if reason else "") + "No library is open.")
+        self.pages.setCurrentWidget(self.no_library)
+
+    def library_failed(self, exc: BaseException) -> bool:
+        """A failure of the library itself (disk, lock, read-only, damaged ...) or a missing earlier
+        step, from the GUI thread or a worker: say what happened in a dialog, then reload the library
+        (the data is intact) or close its view (it may not be). False when ``exc`` is neither."""
+        from gapscope.store import MissingStep, library_fault
+
+        if isinstance(exc, MissingStep):
+            QMessageBox.information(self, exc.title, str(exc))
+            return True
+        path = self.lib.path if self.lib is not None else None
+        fault = library_fault(exc, path)
+        if fault is None:
+            return False
+        if getattr(self, "_in_failure", False):   # one dialog for a burst of failures
+            return True
+        self._in_failure = True
+        try:
+            QMessageBox.critical(self, fault.title, str(fault))
+            if path is None:
+                return True
+            if fault.keeps_view:
+                self.open_library(path)          # reload every view from what the file holds
+            else:
+                self.close_library(str(fault))
+        finally:
+            self._in_failure = False
         return True
 
     def choose_library(self) -> None:
-        start = str(self.lib.path.parent) if self.lib else ""
-        path, _ = QFileDialog.getSaveFileName(self, "Open or create a library", start,
-                                              "GapScope library (*.sqlite *.db);;All files (*)",
-                                              options=QFileDialog.DontConfirmOverwrite)
+        from .file_dialogs import library_folder, start_folder
+
+        path = library_folder(self, start_folder(self.lib.path if self.lib else None))
+        if path:
+            self.open_library(path)
+
+    def create_library(self) -> None:
+        from .file_dialogs import new_library_folder, start_folder
+
+        path = new_library_folder(self, start_folder(self.lib.path if self.lib else None))
         if path:
             self.open_library(path)
 
@@ -268,6 +345,8 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"{self.lib.path}  ·  {self.lib.count_papers():,} papers")
 
     def _task_ended(self, task) -> None:
+        if task.outcome == "failed" and task.exception is not None and self.library_failed(task.exception):
+            return
         if task.quiet:
             return
         if task.outcome == "failed":

@@ -43,6 +43,7 @@ class Task(QObject):
         self.result: Any = None
         self.error: Optional[str] = None
         self.error_type: Optional[str] = None
+        self.exception: Optional[BaseException] = None   # for the window: a library fault gets a dialog
         self.last_progress: tuple[int, int, str] = (0, 0, "")
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
@@ -100,6 +101,7 @@ class _Runnable(QRunnable):
             task.outcome = "failed"
             task.error = _describe(exc)
             task.error_type = type(exc).__name__
+            task.exception = exc
             task.failed.emit(task.error, traceback.format_exc())
         else:
             task.outcome = "succeeded"

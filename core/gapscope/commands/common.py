@@ -18,10 +18,40 @@ EXIT_PARTIAL = 3        # done, but some records were bad (listed in the report)
 EXIT_NOT_FOUND = 4      # an id, file or collection that does not exist
 EXIT_BLOCKED = 5        # a source refused us (block page, 403, rate limit); what was collected is kept
 EXIT_CANCELLED = 130    # stopped by the user (Ctrl-C); committed work is kept
+# The library itself (gapscope.store.errors, each fault class carries its code):
+EXIT_NEEDS_STEP = 10    # an earlier step has not run (the message names the command to run)
+EXIT_LOCKED = 11        # another process kept the library locked longer than we waited; nothing written
+EXIT_DISK_FULL = 12     # the disk (or the library's size limit) is full; committed work is kept
+EXIT_READ_ONLY = 13     # the library is read-only: it can be read, not changed
+EXIT_NOT_LIBRARY = 14   # not an SQLite file, or another program's database (left untouched)
+EXIT_NEWER = 15         # a library from a newer GapScope (left untouched)
+EXIT_DISK_IO = 16       # the disk failed under the library (disk I/O error)
+EXIT_DAMAGED = 17       # the library file is damaged (malformed)
 
 # gapscope.facets.model.FACET_LABELS, written out so that the CLI starts without importing numpy
 # (tests/core/test_facets_library.py checks that the two agree)
 FACET_LABEL_CHOICES = ("background", "objective", "method", "result", "limitation", "other")
+
+
+class GapScopeGroup(click.Group):
+    """Turns a failure of the library itself (disk, lock, read-only, not a library ...) or a missing
+    earlier step, wherever in a command it happens, into its message and exit code, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        import sqlite3
+
+        from ..store.errors import LibraryFault, MissingStep, library_fault
+
+        try:
+            return super().invoke(ctx)
+        except MissingStep as exc:
+            fail(str(exc), exc.exit_code)
+        except (LibraryFault, sqlite3.Error) as exc:
+            ref = ctx.obj if isinstance(ctx.obj, LibraryRef) else None
+            fault = library_fault(exc, ref.path if ref is not None else None)
+            if fault is None:
+                raise
+            fail(str(fault), fault.exit_code)
 
 
 class LibraryRef:
@@ -39,10 +69,12 @@ class LibraryRef:
 
     def open(self, create: bool = False):
         if self._lib is None:
-            from ..store import Library, LibraryError
+            from ..store import Library, LibraryError, LibraryFault
 
             try:
                 self._lib = Library(self.path, create=create)
+            except LibraryFault as exc:
+                fail(str(exc), exc.exit_code)
             except LibraryError as exc:
                 fail(str(exc), EXIT_NOT_FOUND)
         return self._lib

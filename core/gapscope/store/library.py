@@ -13,6 +13,8 @@ import os
 import re
 import sqlite3
 import threading
+import time
+import urllib.parse
 from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
@@ -21,13 +23,16 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import sqlite_utils
 
 from ..models import Paper
+from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,
+                     library_fault)
 from .schema import MIGRATIONS
 
 APP_NAME = "GapScope"
 
-
-class LibraryError(Exception):
-    """A library that cannot be opened or a request it cannot answer (unknown paper, bad query)."""
+# A library is a folder NAME.gapscope/ holding the database (see docs/architecture.md, "Library file
+# safety"): file dialogs pick the folder and never list, sniff or open the database inside it.
+LIBRARY_SUFFIX = ".gapscope"
+DATABASE_NAME = "library.sqlite"
 
 
 def now_iso() -> str:
@@ -35,13 +40,38 @@ def now_iso() -> str:
 
 
 def default_library_path() -> Path:
-    """``$GAPSCOPE_LIBRARY`` or ``<user data dir>/GapScope/library.sqlite``."""
+    """``$GAPSCOPE_LIBRARY`` or ``<user data dir>/GapScope/library.gapscope`` (the older
+    ``library.sqlite`` there when it exists)."""
     env = os.environ.get("GAPSCOPE_LIBRARY")
     if env:
         return Path(env).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library.sqlite"
+    base = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    legacy = base / "library.sqlite"
+    return legacy if legacy.exists() else base / ("library" + LIBRARY_SUFFIX)
+
+
+def is_library_folder(path: str | os.PathLike) -> bool:
+    p = Path(path).expanduser()
+    return p.suffix == LIBRARY_SUFFIX or p.is_dir()
+
+
+def database_file(path: str | os.PathLike) -> Path:
+    """The SQLite file of a library: ``PATH/library.sqlite`` for a library folder (``*.gapscope`` or
+    any existing folder), else PATH itself (a plain database file, as libraries were before folders)."""
+    p = Path(path).expanduser()
+    return p / DATABASE_NAME if is_library_folder(p) else p
+
+
+def _writable(db: Path) -> bool:
+    """Can this process write the database and create its -wal / -shm files beside it?"""
+    folder = db.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if db.exists() and not os.access(db, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)
 
 
 _PAPER_COLUMNS = (
@@ -84,32 +114,96 @@ class Library:
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 
-    def __init__(self, path: str | os.PathLike, *, create: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
+                 lock_patience_s: float = 120.0) -> None:
         self.path = Path(path).expanduser()
-        new = not self.path.exists() or self.path.stat().st_size == 0
-        if not self.path.exists():
-            if not create:
-                raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db_path = database_file(self.path)
+        db = self.db_path
+        exists = db.exists()
+        if not exists and not create:
+            raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
+        self.read_only = not _writable(db)
+        if not exists and self.read_only:
+            raise LibraryReadOnly(f"cannot create a library at {self.path}: its folder is not writable")
+        # os.stat never opens the file (opening and closing any other descriptor of it would drop
+        # SQLite's POSIX locks); everything else about the file is asked of SQLite.
+        new = not exists or db.stat().st_size == 0
+        if not exists:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout_s = busy_timeout_s
+        self.lock_patience_s = lock_patience_s
+        self.lock_retries = 0          # BEGIN IMMEDIATE attempts that found the library still locked
+        self.lock_wait_s = 0.0         # time spent waiting for the write lock, all transactions
         try:
-            conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None,
-                                   check_same_thread=False)
-            if new:
+            conn, tables = self._connect(db)
+            self._refuse_foreign(conn, tables)
+            if new and not tables and not self.read_only:
                 # Rows here are large (abstracts, source records): 8 KiB pages cut the import of the
                 # cs snapshot by ~12% CPU and the file by ~10%. Only settable before the first write.
                 conn.execute("PRAGMA page_size=8192")
-            conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"{self.path} is not a GapScope library: {exc}") from exc
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL except on power loss
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports touch many index pages
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL except on power loss
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports touch many index pages
+        except sqlite3.Error as exc:
+            fault = library_fault(exc, db)
+            if fault is None:
+                raise LibraryError(f"cannot open {self.path}: {exc}") from exc
+            raise fault from exc
+        except LibraryFault:
+            conn.close()
+            raise
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._depth = 0
-        self.migrate()
+        try:
+            self.migrate()
+        except sqlite3.Error as exc:
+            conn.close()
+            raise (library_fault(exc, db) or LibraryError(f"cannot open {self.path}: {exc}")) from exc
+        except BaseException:
+            conn.close()
+            raise
+
+    def _connect(self, db: Path) -> tuple[sqlite3.Connection, set[str]]:
+        """A connection and the names of the database's tables (the first read: a file that is not
+        SQLite fails here, before anything is written)."""
+        def connect(target: str, uri: bool) -> tuple[sqlite3.Connection, set[str]]:
+            conn = sqlite3.connect(target, uri=uri, timeout=self.busy_timeout_s, isolation_level=None,
+                                   check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            except BaseException:
+                conn.close()
+                raise
+            return conn, tables
+
+        if not self.read_only:
+            return connect(str(db), False)
+        uri = "file:" + urllib.parse.quote(str(db.resolve()))
+        try:
+            return connect(uri + "?mode=ro", True)
+        except sqlite3.OperationalError as exc:
+            # A WAL library in a folder we cannot write, with no -shm file to share: SQLite can only
+            # read it as immutable (safe here: this process never writes it).
+            if not isinstance(library_fault(exc), (LibraryReadOnly, DiskIOError)):
+                raise
+            return connect(uri + "?mode=ro&immutable=1", True)
+
+    def _refuse_foreign(self, conn: sqlite3.Connection, tables: set[str]) -> None:
+        """Another program's SQLite database is left exactly as it is: no schema, no WAL switch."""
+        if not tables:
+            return
+        ours = "migrations" in tables and conn.execute(
+            "SELECT 1 FROM migrations WHERE name = ?", (MIGRATIONS[0][0],)).fetchone() is not None
+        if not ours:
+            shown = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
+            raise NotALibrary(
+                f"{self.db_path} is an SQLite database but not a GapScope library (it holds tables {shown});"
+                " GapScope leaves it untouched. Give a new file or folder to create a library.")
 
     # --- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -132,7 +226,7 @@ class Library:
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             self._depth = 1
             try:
                 yield self.conn
@@ -144,6 +238,26 @@ class Library:
             finally:
                 self._depth = 0
 
+    def _begin_immediate(self) -> None:
+        """Take the write lock. SQLite's busy timeout waits first; a writer that holds the lock longer
+        (a long import batch, a checkpoint) is waited out with backoff up to ``lock_patience_s``, so a
+        user's decision or note is never lost to "database is locked"."""
+        start = time.monotonic()
+        delay = 0.05
+        try:
+            while True:
+                try:
+                    self.conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc) or time.monotonic() - start + delay > self.lock_patience_s:
+                        raise
+                    self.lock_retries += 1
+                    time.sleep(delay)
+                    delay = min(delay * 2, 2.0)
+        finally:
+            self.lock_wait_s += time.monotonic() - start
+
     def applied_migrations(self) -> list[str]:
         if "migrations" not in self.db.table_names():
             return []
@@ -151,11 +265,23 @@ class Library:
 
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; returns the names applied now."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
+        if not self.read_only:
+            self.conn.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+                " applied_at TEXT NOT NULL)"
+            )
+        known = {n for n, _ in MIGRATIONS}
+        unknown = [n for n in self.applied_migrations() if n not in known]
+        if unknown:
+            raise NewerLibrary(
+                f"{self.path} was written by a newer GapScope (migrations {', '.join(unknown)}); upgrade"
+                " GapScope to open it. It was not changed.")
         done = set(self.applied_migrations())
+        pending = [name for name, _ in MIGRATIONS if name not in done]
+        if pending and self.read_only:
+            raise LibraryReadOnly(
+                f"{self.path} is read-only and needs an upgrade to this GapScope's schema"
+                f" ({', '.join(pending)}); make it writable once and open it again")
         applied = []
         for name, sql in MIGRATIONS:
             if name in done:
@@ -166,12 +292,6 @@ class Library:
                     conn.execute(stmt)
                 conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
             applied.append(name)
-        known = {n for n, _ in MIGRATIONS}
-        unknown = [n for n in self.applied_migrations() if n not in known]
-        if unknown:
-            raise LibraryError(
-                f"{self.path} was written by a newer GapScope (migrations {', '.join(unknown)}); upgrade GapScope"
-            )
         return applied
 
     # --- papers ----------------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
                                QSpinBox, QWidget)
 
 from ..widgets.task_dialog import lay_out, progress_and_status
@@ -126,8 +126,10 @@ class CollectDialog(QDialog):
         self.adjustSize()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import papers", str(Path.home()),
-                                              "Bibliographies (*.bib *.ris *.csv *.jsonl *.json *.gz);;All files (*)")
+        from ..file_dialogs import open_file_name
+
+        path = open_file_name(self, "Import papers", str(Path.home()),
+                              "Bibliographies (*.bib *.ris *.csv *.jsonl *.json *.gz);;All files (*)")
         if path:
             self.file.setText(path)
 

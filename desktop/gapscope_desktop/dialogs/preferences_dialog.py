@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from .. import settings
@@ -68,9 +69,10 @@ class PreferencesDialog(QDialog):
         return self.lib.get_setting(LIBRARY_KEYS[field]) if self.lib is not None else None
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Library file", self.library.text(),
-                                              "GapScope library (*.sqlite *.db)",
-                                              options=QFileDialog.DontConfirmOverwrite)
+        from ..file_dialogs import library_folder, start_folder
+
+        current = self.library.text().strip()
+        path = library_folder(self, start_folder(Path(current).expanduser() if current else None))
         if path:
             self.library.setText(path)
 

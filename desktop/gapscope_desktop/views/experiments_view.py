@@ -13,7 +13,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -228,12 +228,16 @@ class ExperimentsView(CoreView):
         return d
 
     def _open_spec(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
+        from ..file_dialogs import open_file_name
+
+        path = open_file_name(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
         if path:
             self.editor.setPlainText(Path(path).read_text(encoding="utf-8"))
 
     def _save_spec(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
+        from ..file_dialogs import save_file_name
+
+        path = save_file_name(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
         if path:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
 
