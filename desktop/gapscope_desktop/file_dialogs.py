@@ -19,7 +19,8 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QFileInfo
-from PySide6.QtWidgets import QAbstractFileIconProvider, QFileDialog, QFileIconProvider, QWidget
+from PySide6.QtGui import QAbstractFileIconProvider
+from PySide6.QtWidgets import QFileDialog, QFileIconProvider, QWidget
 
 LIBRARY_SUFFIX = ".gapscope"
 
