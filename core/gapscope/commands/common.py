@@ -77,7 +77,18 @@ class LibraryRef:
                 fail(str(exc), exc.exit_code)
             except LibraryError as exc:
                 fail(str(exc), EXIT_NOT_FOUND)
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:                # close at the end of the command: the last connection
+                ctx.find_root().call_on_close(self.close)   # checkpoints the WAL into the file
         return self._lib
+
+    def close(self) -> None:
+        if self._lib is not None:
+            lib, self._lib = self._lib, None
+            try:
+                lib.close()
+            except Exception:  # noqa: BLE001 - closing after a disk failure: nothing more to save
+                pass
 
 
 pass_library = click.make_pass_decorator(LibraryRef)

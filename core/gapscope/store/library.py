@@ -231,7 +231,8 @@ class Library:
             try:
                 yield self.conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self.conn.in_transaction:   # SQLite has already rolled back after SQLITE_FULL, IOERR ...
+                    self.conn.execute("ROLLBACK")
                 raise
             else:
                 self.conn.execute("COMMIT")

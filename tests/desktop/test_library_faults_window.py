@@ -1,0 +1,67 @@
+"""The window says what happened to the library in a dialog (never only a traceback on stderr) and does
+not go on showing data the file may no longer hold: it reloads after a refused write, and closes the
+library view after a disk error or damage."""
+
+from __future__ import annotations
+
+import sqlite3
+import sys
+
+import pytest
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    monkeypatch.setattr(QMessageBox, "critical", lambda parent, title, text, *a: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "information", lambda parent, title, text, *a: shown.append((title, text)))
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a: shown.append((title, text)))
+    return shown
+
+
+def _disk_error(*_a, **_k):
+    raise sqlite3.OperationalError("disk I/O error")
+
+
+def test_a_disk_error_in_a_worker_gets_a_dialog_and_closes_the_view(qtbot, window, dialogs):
+    task = window.tasks.run("List papers", _disk_error, library=window.lib.path, quiet=True)
+    qtbot.waitUntil(lambda: task.done and bool(dialogs), timeout=10000)
+    title, text = dialogs[0]
+    assert title == "Disk error" and "failed at the disk" in text and "not a GapScope library" not in text
+    assert window.lib is None
+    assert window.pages.currentWidget() is window.no_library
+    assert "failed at the disk" in window.no_library_label.text()
+    assert window.library_view.model.rowCount() == 0          # nothing stale left on screen
+
+
+def test_a_failure_in_a_gui_slot_reaches_the_dialog_not_stderr(qtbot, window, dialogs, monkeypatch, capsys):
+    from gapscope_desktop.app import install_exception_hook
+
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)   # restored after the test
+    install_exception_hook(window)
+    before = window.lib
+    try:
+        window.lib.conn.execute("SELECT * FROM papers WHERE 1 = ?", (1,))
+        raise sqlite3.OperationalError("database or disk is full")
+    except sqlite3.OperationalError as exc:
+        sys.excepthook(type(exc), exc, exc.__traceback__)
+    assert dialogs and dialogs[0][0] == "Disk full"
+    assert "Traceback" not in capsys.readouterr().err
+    # a refused write leaves the data as it was: the window reloads it from the file and goes on
+    assert window.lib is not None and window.lib is not before
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() > 0, timeout=10000)
+    assert window.pages.currentWidget() is window.main_split
+
+
+def test_a_foreign_database_is_refused_with_its_reason(qtbot, window, dialogs, tmp_path):
+    db = tmp_path / "other.sqlite"
+    conn = sqlite3.connect(db)
+    conn.execute("CREATE TABLE items (x)")
+    conn.commit()
+    conn.close()
+    current = window.lib
+    assert window.open_library(db) is False
+    assert dialogs[0][0] == "Not a GapScope library" and "untouched" in dialogs[0][1]
+    assert window.lib is current                                # the open library stays open
