@@ -345,7 +345,11 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"{self.lib.path}  ·  {self.lib.count_papers():,} papers")
 
     def _task_ended(self, task) -> None:
-        if task.outcome == "failed" and task.exception is not None and self.library_failed(task.exception):
+        from gapscope.store import MissingStep
+
+        exc = task.exception if task.outcome == "failed" else None
+        # a quiet listing (a tab loading) that finds a step missing says so in its view, without a dialog
+        if exc is not None and not (task.quiet and isinstance(exc, MissingStep)) and self.library_failed(exc):
             return
         if task.quiet:
             return

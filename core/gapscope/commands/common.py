@@ -95,6 +95,14 @@ pass_library = click.make_pass_decorator(LibraryRef)
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[name-defined]
+    # Called inside `except LibraryError`: a missing step or a fault of the library keeps its own code
+    # (commands written before those codes existed pass "not found").
+    handled = sys.exc_info()[1]
+    if handled is not None and code not in (EXIT_OK, EXIT_CANCELLED):
+        from ..store.errors import LibraryFault, MissingStep
+
+        if isinstance(handled, (LibraryFault, MissingStep)):
+            code = handled.exit_code
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(code)
 

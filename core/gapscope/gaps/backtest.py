@@ -106,7 +106,7 @@ def backtest_arrays(method: tuple, problem: tuple, dates: Mapping[int, Optional[
 
     def split(data):
         ids, vecs = np.asarray(data[0], dtype=np.int64), data[1]
-        d = np.array([dates.get(int(p)) or "" for p in ids])
+        d = np.array([dates.get(int(p)) or "" for p in ids], dtype=np.str_)  # str even when empty
         early = (d != "") & (d < before)
         late = (d != "") & (d >= before)
         return ids[early], vecs[early], ids[late], vecs[late]
@@ -184,6 +184,10 @@ def backtest(lib, before: str, *, k: int = 20, m: int = 3, rare_max: int = 1, ma
     from ..maps.build import paper_dates
     from ..maps.model import FACET_KIND
 
+    if data is None:
+        from ..steps import require_vectors
+
+        require_vectors(lib, "method", "result")
     got = {}
     for facet in ("method", "result"):
         got[facet] = data[facet] if data is not None and facet in data else load_vectors(lib, FACET_KIND[facet])

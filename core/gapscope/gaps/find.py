@@ -11,6 +11,7 @@ from ..embed import load_vectors
 from ..maps.build import paper_dates
 from ..maps.model import FACET_KIND, Map
 from ..maps.store import latest_map
+from ..store.errors import MissingStep
 from ..store.library import LibraryError
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
 from .model import Gap
@@ -48,7 +49,9 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
         except LibraryError:
             pass
     if not maps:
-        raise LibraryError("no maps yet: run `gapscope map` first")
+        from ..steps import missing_for_gaps
+
+        raise MissingStep(missing_for_gaps(lib) or "no maps yet: run `gapscope map` first")
 
     def vectors(facet):
         if facet not in maps:

@@ -68,5 +68,12 @@ def list_gaps(lib, type: Optional[str] = None, limit: Optional[int] = None) -> l
 def get_gap(lib, gap_id: int) -> Gap:
     row = lib.conn.execute(f"SELECT {_COLS} FROM gaps WHERE id = ?", (int(gap_id),)).fetchone()
     if row is None:
+        from ..steps import missing_for_gaps
+
+        why = missing_for_gaps(lib)
+        if why:                      # not a wrong id: there are no gaps at all yet
+            from ..store.errors import MissingStep
+
+            raise MissingStep(f"no gap with id {gap_id}: {why}")
         raise LibraryError(f"no gap with id {gap_id}")
     return _row_to_gap(lib, row)

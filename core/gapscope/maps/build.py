@@ -177,6 +177,7 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
         raise ValueError(f"no papers in scope {scope}")
     dates = paper_dates(lib, ids)
     out = MapSet(maps={})
+    missing: list[str] = []
     for i, facet in enumerate(facets):
         check(cancel)
         t = time.perf_counter()
@@ -191,7 +192,12 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
             pids, vecs, texts = load_facet_data(lib, facet, ids)
             model = embedding_model(lib, FACET_KIND[facet])
         if len(pids) < 2:
-            out.skipped[facet] = f"{len(pids)} paper(s) in scope have {facet} text"
+            from ..steps import missing_for_vectors
+
+            why = missing_for_vectors(lib, FACET_KIND[facet]) if data is None else None
+            out.skipped[facet] = why or f"{len(pids)} paper(s) in scope have {facet} vectors"
+            if why:
+                missing.append(why)
             continue
         m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
                      model=model, scope=scope, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
@@ -201,5 +207,9 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
         out.maps[facet] = m
         out.timings[facet] = round(time.perf_counter() - t, 3)
     if not out.maps:
+        if missing:
+            from ..store.errors import MissingStep
+
+            raise MissingStep("nothing to map: " + "; ".join(out.skipped.values()))
         raise ValueError("nothing to map: " + "; ".join(out.skipped.values()))
     return out
