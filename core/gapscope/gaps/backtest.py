@@ -184,12 +184,12 @@ def backtest(lib, before: str, *, k: int = 20, m: int = 3, rare_max: int = 1, ma
     from ..maps.build import paper_dates
     from ..maps.model import FACET_KIND
 
-    if data is None:
-        from ..steps import require_vectors
-
-        require_vectors(lib, "method", "result")
     got = {}
     for facet in ("method", "result"):
         got[facet] = data[facet] if data is not None and facet in data else load_vectors(lib, FACET_KIND[facet])
+        if not len(got[facet][0]):
+            from ..steps import require_vectors
+
+            require_vectors(lib, FACET_KIND[facet])   # says which step is missing, if one is
     return backtest_arrays(got["method"], got["result"], paper_dates(lib), before, k=k, m=m, rare_max=rare_max,
                            map_k=map_k, seeds=seeds, per_cluster=per_cluster, progress=progress, cancel=cancel)
