@@ -256,7 +256,7 @@ class Library(StepsMixin):
                         raise
                     self.lock_retries += 1
                     time.sleep(delay)
-                    delay = min(delay * 2, 2.0)
+                    delay = min(delay * 2, 0.5)   # short steps: the lock is taken soon after it is free
         finally:
             self.lock_wait_s += time.monotonic() - start
 
