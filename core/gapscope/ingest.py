@@ -290,6 +290,8 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
         raise ImportFailed(f"{path}: no such file") from FileNotFoundError(path)
     if path.stat().st_size == 0:
         raise ImportFailed(f"{path}: the file is empty")
+    if lib.holds_file(path):   # reading it would close a descriptor of it: SQLite's locks would go
+        raise ImportFailed(f"{path}: this is the library's own database, not a file to import")
     try:
         fmt = detect_format(path) if fmt == "auto" else fmt
         records = read_file(path, fmt)

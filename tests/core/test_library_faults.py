@@ -188,3 +188,10 @@ def test_each_sqlite_failure_has_its_own_kind_and_code(text, kind, code):
     assert type(fault) is kind and fault.exit_code == code and "lib.gapscope" in str(fault)
     assert library_fault(sqlite3.IntegrityError("UNIQUE constraint failed: tags.name")) is None
     assert NewerLibrary.exit_code == 15
+
+
+def test_importing_the_library_itself_is_refused_without_reading_it(small_library):
+    db = small_library / "library.sqlite"
+    r = cli(small_library, "import", "--quiet", str(db))
+    assert r.exit_code != 0 and "library's own database" in r.output
+    assert json.loads(cli(small_library, "stats", "--json").output)["papers"] == 200

@@ -210,6 +210,22 @@ class Library(StepsMixin):
     def close(self) -> None:
         self.conn.close()
 
+    def holds_file(self, path: str | os.PathLike) -> bool:
+        """Is ``path`` this library's database or one of its -wal / -shm files? (``stat`` only: opening
+        it to compare would drop SQLite's locks.)"""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        for own in (self.db_path, Path(str(self.db_path) + "-wal"), Path(str(self.db_path) + "-shm")):
+            try:
+                o = os.stat(own)
+            except OSError:
+                continue
+            if (o.st_dev, o.st_ino) == (st.st_dev, st.st_ino):
+                return True
+        return False
+
     def __enter__(self) -> "Library":
         return self
 
