@@ -20,7 +20,7 @@ def main(ctx: click.Context, library: str | None) -> None:
 
 
 # One module per area under gapscope.commands, each with register(main).
-_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets")
+_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "safety")
 
 
 def _register() -> None:

@@ -195,3 +195,17 @@ def test_importing_the_library_itself_is_refused_without_reading_it(small_librar
     r = cli(small_library, "import", "--quiet", str(db))
     assert r.exit_code != 0 and "library's own database" in r.output
     assert json.loads(cli(small_library, "stats", "--json").output)["papers"] == 200
+
+
+def test_backup_goes_through_sqlite_while_the_library_is_open(small_library, tmp_path):
+    holder = Library(small_library)           # the window, say: its locks must survive the backup
+    holder.add_note(1, "kept in the backup")
+    r = cli(small_library, "backup", str(tmp_path / "copy.gapscope"))
+    assert r.exit_code == 0, r.output
+    assert (small_library / "library.sqlite-wal").exists()
+    copy = Library(tmp_path / "copy.gapscope")
+    assert copy.count_papers() == 200 and [n["body"] for n in copy.notes_of(1)] == ["kept in the backup"]
+    assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    copy.close()
+    assert cli(small_library, "backup", str(tmp_path / "copy.gapscope")).exit_code == 1
+    holder.close()

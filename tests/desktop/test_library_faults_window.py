@@ -65,3 +65,32 @@ def test_a_foreign_database_is_refused_with_its_reason(qtbot, window, dialogs, t
     assert window.open_library(db) is False
     assert dialogs[0][0] == "Not a GapScope library" and "untouched" in dialogs[0][1]
     assert window.lib is current                                # the open library stays open
+
+
+def test_a_read_only_library_is_shown_and_a_decision_says_read_only(qtbot, lib_path, dialogs, monkeypatch):
+    """Permissions do not bind root, so the library is made 'not writable' for this process by the
+    same check the store makes; the rest is real: opened mode=ro, a decision refused by SQLite."""
+    from PySide6.QtCore import Qt, QTimer
+
+    import gapscope.store.library as store_library
+    from gapscope.triage import current_decisions
+    from gapscope_desktop.app import install_exception_hook
+
+    from .conftest import _open_window
+    from .test_triage_view import _wait_card
+
+    monkeypatch.setattr(store_library, "_writable", lambda db: False)
+    window = _open_window(qtbot, lib_path)
+    try:
+        monkeypatch.setattr(sys, "excepthook", sys.excepthook)
+        install_exception_hook(window)
+        assert window.lib.read_only and "(read-only)" in window.windowTitle()
+        window.tabs.setCurrentIndex(1)
+        _wait_card(qtbot, window.triage_view)
+        # through the event loop, as a user's key press comes (an exception then reaches sys.excepthook)
+        QTimer.singleShot(0, lambda: qtbot.keyClick(window.triage_view, Qt.Key_I))
+        qtbot.waitUntil(lambda: bool(dialogs), timeout=10000)
+        assert dialogs[0][0] == "Library is read-only" and "read-only" in dialogs[0][1]
+        assert window.lib is not None and current_decisions(window.lib) == {}
+    finally:
+        window.close()

@@ -26,6 +26,7 @@ from ..models import Paper
 from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,
                      library_fault)
 from .schema import MIGRATIONS
+from .backup import BackupMixin
 from .steps import StepsMixin
 
 APP_NAME = "GapScope"
@@ -111,7 +112,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-class Library(StepsMixin):
+class Library(StepsMixin, BackupMixin):
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 
