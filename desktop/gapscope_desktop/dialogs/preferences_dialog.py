@@ -49,7 +49,7 @@ class PreferencesDialog(QDialog):
 
         g1 = QGroupBox("Library and computing")
         f1 = QFormLayout(g1)
-        f1.addRow("Library file:", row)
+        f1.addRow("Library:", row)
         f1.addRow("Device:", self.device)
         g2 = QGroupBox("Network")
         f2 = QFormLayout(g2)
