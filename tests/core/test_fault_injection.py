@@ -91,6 +91,11 @@ def test_sigkill_through_the_pipeline(stages, tmp_path):
                         (["map", "-q"], (0.5, 5.0)), (["gaps", "find", "-q"], (0.5, 4.0))):
         rng = random.Random(f"{SEED}-{step[0]}")
         killed, _ = kill_at_random(gapscope(path, *step), rng, delay=delay)
+        for _ in range(2):   # map and gaps recompute each run: a run that beat its kill time is tried again sooner
+            if killed or step[0] in ("facets", "embed"):
+                break
+            delay = (delay[0] / 2, delay[1] / 2)
+            killed, _ = kill_at_random(gapscope(path, *step), rng, delay=delay)
         _case(f"SIGKILL {' '.join(s for s in step if s != '-q')}", path, stages["acked"], int(killed), rerun=step,
               note="" if killed else "finished before its kill time")
 
