@@ -13,7 +13,6 @@ import random
 import shutil
 import sqlite3
 import subprocess
-import sys
 
 import pytest
 

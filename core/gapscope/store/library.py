@@ -23,7 +23,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import sqlite_utils
 
 from ..models import Paper
-from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,
+from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
                      library_fault)
 from .schema import MIGRATIONS
 from .backup import BackupMixin
@@ -138,6 +138,9 @@ class Library(StepsMixin, BackupMixin):
         self.lock_wait_s = 0.0         # time spent waiting for the write lock, all transactions
         try:
             conn, tables = self._connect(db)
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from exc
+        try:
             self._refuse_foreign(conn, tables)
             if new and not tables and not self.read_only:
                 # Rows here are large (abstracts, source records): 8 KiB pages cut the import of the
@@ -148,13 +151,10 @@ class Library(StepsMixin, BackupMixin):
             conn.execute("PRAGMA foreign_keys=ON")
             conn.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL except on power loss
             conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports touch many index pages
-        except sqlite3.Error as exc:
-            fault = library_fault(exc, db)
-            if fault is None:
-                raise LibraryError(f"cannot open {self.path}: {exc}") from exc
-            raise fault from exc
-        except LibraryFault:
+        except BaseException as exc:
             conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._open_error(exc) from exc
             raise
         self.conn = conn
         self.db = sqlite_utils.Database(conn)
@@ -164,10 +164,13 @@ class Library(StepsMixin, BackupMixin):
             self.migrate()
         except sqlite3.Error as exc:
             conn.close()
-            raise (library_fault(exc, db) or LibraryError(f"cannot open {self.path}: {exc}")) from exc
+            raise self._open_error(exc) from exc
         except BaseException:
             conn.close()
             raise
+
+    def _open_error(self, exc: sqlite3.Error) -> LibraryError:
+        return library_fault(exc, self.db_path) or LibraryError(f"cannot open {self.path}: {exc}")
 
     def _connect(self, db: Path) -> tuple[sqlite3.Connection, set[str]]:
         """A connection and the names of the database's tables (the first read: a file that is not
