@@ -239,7 +239,12 @@ class MainWindow(QMainWindow):
         from gapscope.store import MissingStep, library_fault
 
         if isinstance(exc, MissingStep):
-            QMessageBox.information(self, exc.title, str(exc))
+            text = str(exc)
+            if any(f"`gapscope {c}" in text for c in ("facets", "embed", "map")):
+                text += "\n\nIn the window: Maps > Build maps runs facets, embed and map in one go."
+            if "`gapscope gaps find`" in text:
+                text += "\n\nIn the window: Gaps > Find gaps."
+            QMessageBox.information(self, exc.title, text)
             return True
         path = self.lib.path if self.lib is not None else None
         fault = library_fault(exc, path)

@@ -94,3 +94,13 @@ def test_a_read_only_library_is_shown_and_a_decision_says_read_only(qtbot, lib_p
         assert window.lib is not None and current_decisions(window.lib) == {}
     finally:
         window.close()
+
+
+def test_find_gaps_before_any_map_says_which_step_is_missing(qtbot, window, dialogs):
+    window.tabs.setCurrentIndex(3)
+    task = window.gaps_view.find_gaps()
+    qtbot.waitUntil(lambda: task.done and bool(dialogs), timeout=20000)
+    title, text = dialogs[0]
+    assert title == "An earlier step is missing" and "no maps yet" in text and "gapscope map" in text
+    assert "no maps yet" in window.gaps_view.info.text()
+    assert window.lib is not None                       # nothing wrong with the library: it stays open
