@@ -98,6 +98,7 @@ def test_a_read_only_library_is_shown_and_a_decision_says_read_only(qtbot, lib_p
 
 def test_find_gaps_before_any_map_says_which_step_is_missing(qtbot, window, dialogs):
     window.tabs.setCurrentIndex(3)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)   # the tab's own listing first
     task = window.gaps_view.find_gaps()
     qtbot.waitUntil(lambda: task.done and bool(dialogs), timeout=20000)
     title, text = dialogs[0]
