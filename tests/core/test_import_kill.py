@@ -55,7 +55,7 @@ def test_sigkill_mid_import_keeps_exactly_the_committed_batches(tmp_path, shared
     lib = Library(lib_path)
     count = lib.count_papers()
     log = lib.imports_log()[0]
-    assert log["status"] == "running"  # it never got to say it finished
+    assert log["status"] == "interrupted"  # it never got to say it finished; the next open saw its process gone
     assert count == log["added"] == log["read"]  # the counters were committed with their batch
     assert count % batch == 0 and 0 < count < n_lines
     assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"

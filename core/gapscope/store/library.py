@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import sqlite_utils
 
 from ..models import Paper
+from .imports import ImportsMixin
 from .schema import MIGRATIONS
 
 APP_NAME = "GapScope"
@@ -80,7 +81,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-class Library:
+class Library(ImportsMixin):
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 
@@ -110,6 +111,7 @@ class Library:
         self._lock = threading.RLock()
         self._depth = 0
         self.migrate()
+        self.mark_interrupted_imports()  # an import killed last time says so from now on
 
     # --- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
@@ -383,11 +385,13 @@ class Library:
 
     def imports_log(self, limit: int = 50) -> list[dict[str, Any]]:
         cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
-                "merged", "unchanged", "errors", "message"]
+                "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
         out = []
         for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
             d = dict(zip(cols, row))
-            d["errors"] = json.loads(d["errors"])
+            for k in ("errors", "warnings", "merges"):
+                d[k] = json.loads(d[k])
+            d["error_count"] = max(d["error_count"], len(d["errors"]))
             out.append(d)
         return out
 
