@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -67,7 +68,10 @@ def resolve_paper(lib, paper: str) -> int:
 
 
 def emit_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=None, default=str))
+    # json escapes C0 controls itself; C1 controls (one-byte terminal escapes) are escaped here, so
+    # the output is both exact and harmless on a terminal.
+    text = json.dumps(obj, ensure_ascii=False, indent=None, default=str)
+    click.echo(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 @contextmanager

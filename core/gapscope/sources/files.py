@@ -531,6 +531,10 @@ def read_csv(path: Path) -> Iterator[Record]:
                                                  f"the row is skipped and lines {first + 1}-{last} are read again as rows")
             counter.push(counter.row_lines[1:])
             continue
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            yield RecordError(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}"
+                                                 " (a stray quote or delimiter?); the row is skipped")
+            continue
         numbered = row[0].strip().isdigit() and numbered is not False
         get = lambda f: (row[col[f]].strip() if f in col and col[f] < len(row) else "")  # noqa: E731
         title = clean_ws(get("title"))
