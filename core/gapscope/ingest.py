@@ -316,6 +316,10 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
         rep.cancelled = True
         save("cancelled", "cancelled by the user; committed batches kept")
         return rep
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once, and still by the user
+        rep.cancelled = True
+        save("cancelled", "cancelled by the user (Ctrl-C twice); committed batches kept")
+        raise
     except BaseException as exc:
         save("failed", f"{type(exc).__name__}: {exc}")
         raise

@@ -102,11 +102,15 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
     previous = signal.getsignal(signal.SIGINT)
 
     def on_sigint(signum, frame):  # noqa: ANN001
+        from ..jobs import Cancelled
+
         if cancel.cancelled:
             signal.signal(signal.SIGINT, previous)
             raise KeyboardInterrupt
         click.echo("\nstopping after the current batch (Ctrl-C again to abort now)", err=True)
         cancel.cancel()
+        if cancel.in_blocking_call:
+            raise Cancelled()  # a download in progress stops now, not when its answer is complete
 
     try:
         signal.signal(signal.SIGINT, on_sigint)
