@@ -330,9 +330,10 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     _number(where, "train.epochs", t["epochs"], integer=True, lo=1)
     _number(where, "train.batch_size", t["batch_size"], integer=True, lo=1)
     _choice(where, "train.optimizer", t["optimizer"], ("adam", "adamw", "sgd"))
-    # Past 10 every optimiser here overflows at the first step (1e300 did, with a raw traceback).
-    _number(where, "train.lr", t["lr"], lo=0.0, lo_open=True, hi=10.0)
-    _number(where, "train.weight_decay", t["weight_decay"], lo=0.0, hi=10.0)
+    # A huge rate diverges and is caught (Diverged); one past float32's range (1e300) made the optimiser
+    # step itself overflow, with a raw traceback. 1e9 is far past any useful rate and far inside the range.
+    _number(where, "train.lr", t["lr"], lo=0.0, lo_open=True, hi=1e9)
+    _number(where, "train.weight_decay", t["weight_decay"], lo=0.0)
     _number(where, "train.momentum", t["momentum"], lo=0.0, hi=1.0)
     _choice(where, "train.schedule", t["schedule"], ("none", "cosine", "step"))
     _number(where, "train.step_size", t["step_size"], integer=True, lo=1)
