@@ -383,3 +383,36 @@ def test_a_bad_file_among_good_ones_changes_nothing_of_the_others(shared_data, t
     lib = Library(lib_path)
     assert lib.count_papers() == 10
     lib.close()
+
+
+def test_an_older_library_keeps_its_file_records_known_after_the_upgrade(tmp_path, shared_data, monkeypatch):
+    """Records imported before the keys named the file's path (refs.bib#key) are rewritten by the
+    migration to the path the import log holds, so importing the same file again still adds nothing."""
+    import gapscope.store.library as library_module
+    from gapscope.store.schema import MIGRATIONS
+
+    a, b = arxiv_records(shared_data, 2)
+    bib = tmp_path / "refs.bib"
+    bib.write_text(bib_entry(a, "k1") + bib_entry(b, "k2"), encoding="utf-8")
+    lib_path = tmp_path / "old.sqlite"
+    monkeypatch.setattr(library_module, "MIGRATIONS", [m for m in MIGRATIONS if m[0] != "0110_inputs_imports"])
+    monkeypatch.setattr(Library, "mark_interrupted_imports", lambda self: 0)  # no pid column before 0110
+    old = Library(lib_path)
+    with old.transaction() as conn:
+        conn.execute("INSERT INTO imports (id, kind, source, target, started_at, status, read, added)"
+                     " VALUES (1, 'import', 'bibtex', ?, '2026-01-01', 'running', 2, 2)", (str(bib.resolve()),))
+        for pid, (rec, key) in enumerate(((a, "k1"), (b, "k2")), 1):
+            conn.execute("INSERT INTO papers (id, title, arxiv_id, norm_title, added_at) VALUES (?, ?, ?, ?, '2026')",
+                         (pid, " ".join(rec["title"].split()), rec["id"], rec["title"].lower()))
+            conn.execute("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data)"
+                         " VALUES (?, 'bibtex', ?, 1, '2026', '{}')", (pid, f"refs.bib#{key}"))
+    old.close()
+    monkeypatch.undo()
+    lib = Library(lib_path)
+    assert [k for k, in lib.conn.execute("SELECT source_key FROM source_records ORDER BY id")] == \
+        [f"{bib.resolve()}#k1", f"{bib.resolve()}#k2"]
+    assert lib.imports_log()[0]["status"] == "interrupted"  # it was left running by an older GapScope
+    rep = import_file(lib, bib)
+    assert (rep.added, rep.merged, rep.unchanged) == (0, 0, 2)
+    assert lib.conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == 2
+    lib.close()

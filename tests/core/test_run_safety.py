@@ -82,12 +82,12 @@ def test_killed_while_finishing_is_ended_by_resume(tmp_path, monkeypatch):
     spec = write_spec(tmp_path, SMALL_IRIS)
     real = RunFolder.write_json
 
-    def dies_before_the_final_status(self, name, obj):
-        if name == "status.json" and obj.get("status") == "done":
+    def dies_while_writing_the_result(self, name, obj):
+        if name == "result.json":
             raise Killed()
         real(self, name, obj)
 
-    monkeypatch.setattr(RunFolder, "write_json", dies_before_the_final_status)
+    monkeypatch.setattr(RunFolder, "write_json", dies_while_writing_the_result)
     with pytest.raises(Killed):
         run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(lib))
     monkeypatch.setattr(RunFolder, "write_json", real)
