@@ -31,6 +31,13 @@ def file_key(path: Path) -> str:
     return str(Path(path).resolve())
 
 
+def encoding_note(path: Path, lines: TextLines) -> Iterator[RecordWarning]:
+    """A note when lines of the file were not UTF-8 and were read as Windows-1252 (latin-1)."""
+    if lines.fallback_line is not None:
+        yield RecordWarning(f"{path}:{lines.fallback_line}", "not UTF-8 from this line on: read as Windows-1252 "
+                                                            "(latin-1); check the accents of these records")
+
+
 class RecordKeys:
     """Source keys of one file's records, made unique: a key the file repeats (two BibTeX entries
     both called smith2020) gets ``~2``, ``~3`` ... in file order, so that no record replaces another
@@ -155,6 +162,7 @@ def read_arxiv_snapshot(path: Path) -> Iterator[Record]:
             yield RecordError(f"{path}:{n}", f"not valid JSON ({exc.msg} at column {exc.colno})")
         except ValueError as exc:
             yield RecordError(f"{path}:{n}", str(exc))
+    yield from encoding_note(path, lines)
 
 
 # --- BibTeX ---------------------------------------------------------------------------------------------
@@ -162,7 +170,7 @@ def read_arxiv_snapshot(path: Path) -> Iterator[Record]:
 _ENTRY_OPEN = re.compile(r"\s*@\s*\w+\s*([({])")
 
 
-def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
+def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tuple[int, str, bool]]:
     """Split a .bib file into entry texts by depth: ``(first line, text, closed)``. An entry is
     delimited by braces, or by parentheses (``@article(key, ...)``, which BibTeX allows too): such an
     entry comes out rewritten with braces, which is what the parser reads.
@@ -173,7 +181,7 @@ def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
     start = 0
     depth = 0
     opener = "{"
-    for n, line in TextLines(path):
+    for n, line in (lines if lines is not None else TextLines(path)):
         starts_entry = line.lstrip().startswith("@")
         if buf and depth > 0 and starts_entry:
             yield start, "".join(buf), False
@@ -303,7 +311,8 @@ def read_bibtex(path: Path) -> Iterator[Record]:
     parser.expect_multiple_parse = True
     entries = parser.bib_database.entries
     keys = RecordKeys(path)
-    for line_no, chunk, closed in _bibtex_chunks(path):
+    lines = TextLines(path)
+    for line_no, chunk, closed in _bibtex_chunks(path, lines):
         head = chunk.lstrip()[:12].lower()
         if head.startswith(("@comment", "@preamble")):
             continue
@@ -336,6 +345,7 @@ def read_bibtex(path: Path) -> Iterator[Record]:
                 yield keys.warning
             paper.location = f"{path}:{line_no}"
             yield paper
+    yield from encoding_note(path, lines)
 
 
 # --- RIS -------------------------------------------------------------------------------------------------
@@ -377,7 +387,8 @@ def read_ris(path: Path) -> Iterator[Record]:
     tags: dict[str, list[str]] = {}
     last: Optional[str] = None
     start = 0
-    for n, line in TextLines(path):
+    lines = TextLines(path)
+    for n, line in lines:
         line = line.rstrip("\r\n")
         if not line.strip():
             continue
@@ -417,6 +428,7 @@ def read_ris(path: Path) -> Iterator[Record]:
         last = tag
     if tags:
         yield RecordError(f"{path}:{start}", "last record not closed with 'ER  -'")
+    yield from encoding_note(path, lines)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -560,6 +572,7 @@ def read_csv(path: Path) -> Iterator[Record]:
             source="csv", source_key=source_key, location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
         )
+    yield from encoding_note(path, lines)
 
 
 # --- format detection -------------------------------------------------------------------------------
