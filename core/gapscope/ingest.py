@@ -75,6 +75,7 @@ class _Writer:
         # dedup index and the author cache is dropped, before our batch writes anything.
         self.seen_up_to = lib.max_paper_id()
         self.data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        self.shared = False  # another process wrote while this import ran
         self.touched: list[int] = []
         # Rows of the current batch's new papers, written with one executemany each at the end of
         # the batch (same transaction): per-row statements cost more than SQLite's own work here.
@@ -90,6 +91,7 @@ class _Writer:
         version = self.conn.execute("PRAGMA data_version").fetchone()[0]
         if version != self.data_version:
             self.data_version = version
+            self.shared = True
             self.author_ids = {}
             load_index(self.lib, self.seen_up_to, self.index)
         # The batch's new papers are indexed for search in one statement at its end (see migration
@@ -149,6 +151,11 @@ class _Writer:
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
+        if pid is None and self.shared:
+            # Another writer may have given an older paper this arXiv id or DOI by a merge (our index
+            # only learns of its new papers): the library's unique ids decide.
+            pid = self.lib.paper_with_ids(paper.arxiv_id, paper.doi)
+            self.index.last_reason = "arXiv id or DOI (added by another import meanwhile)"
         if pid is None:
             pid = self._insert(paper, norm, now)
             self.index.add(pid, paper, norm, author)

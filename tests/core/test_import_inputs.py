@@ -416,3 +416,26 @@ def test_an_older_library_keeps_its_file_records_known_after_the_upgrade(tmp_pat
     assert (rep.added, rep.merged, rep.unchanged) == (0, 0, 2)
     assert lib.conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == 2
     lib.close()
+
+
+def test_an_id_merged_in_by_another_writer_meanwhile_is_matched(library, shared_data):
+    """Between two batches of one import, another connection merges a DOI into a paper this import
+    already knew without it: a record with that DOI is the same paper, not a UNIQUE failure."""
+    a, b, c = arxiv_records(shared_data, 3)
+    title = " ".join(a["title"].split())
+    doi = "10.1103/physrevd.76.013009x"
+    other = Library(library.path)
+
+    def records():
+        yield Paper(title=title, authors=["C. Balázs"], year=2007, source="csv", source_key="p1")
+        yield Paper(title=" ".join(b["title"].split()), authors=["X Y"], source="csv", source_key="p2")
+        # batch 1 is committed; now another writer gives the first paper a DOI
+        ingest_papers(other, [Paper(title=title, authors=["C. Balázs"], year=2007, doi=doi, source="ris",
+                                    source_key="r1")], kind="import", source="ris", target="other")
+        yield Paper(title="A record of it under another title", authors=["C. Balázs"], doi=doi,
+                    source="csv", source_key="p3")
+
+    rep = ingest_papers(library, records(), kind="import", source="csv", target="test", batch_size=2)
+    other.close()
+    assert (rep.added, rep.merged) == (2, 1) and library.count_papers() == 2
+    assert "merged into #1" in rep.merges[0]

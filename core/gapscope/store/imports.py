@@ -81,6 +81,15 @@ class ImportsMixin:
             " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
             " LEFT JOIN authors a ON a.id = pa.author_id WHERE p.id > ? ORDER BY p.id", (after_id,))
 
+    def paper_with_ids(self, arxiv_id: Optional[str], doi: Optional[str]) -> Optional[int]:
+        """The paper that holds this arXiv id, else this DOI, or None."""
+        for column, value in (("arxiv_id", arxiv_id), ("doi", doi)):
+            if value:
+                row = self.conn.execute(f"SELECT id FROM papers WHERE {column} = ?", (value,)).fetchone()
+                if row:
+                    return row[0]
+        return None
+
     def max_paper_id(self) -> int:
         return self.conn.execute("SELECT coalesce(max(id), 0) FROM papers").fetchone()[0]
 
