@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+
 import click
 
 from . import __version__
+from .commands import terminal
 from .commands.common import GapScopeGroup, LibraryRef
 
 
@@ -17,6 +19,7 @@ from .commands.common import GapScopeGroup, LibraryRef
 def main(ctx: click.Context, library: str | None) -> None:
     """GapScope: collect papers, map what is known, and find what is missing."""
     ctx.obj = LibraryRef(library)
+    terminal.install(ctx)
 
 
 # One module per area under gapscope.commands, each with register(main).

@@ -39,6 +39,7 @@ COLLECT_SETTINGS: dict[str, Any] = {
     "collect.scholar_url": DEFAULT_SCHOLAR_URL,
     "collect.proxy": None,
     "collect.timeout_s": 60.0,  # a 2,000-entry arXiv page can take tens of seconds to come
+    "collect.deadline_s": 300.0,  # the whole answer of one request, however it trickles in
     "collect.max_retries": 5,
     "collect.arxiv_interval_s": ax.MIN_INTERVAL_S,
     "collect.arxiv_page_size": ax.MAX_PAGE_SIZE,
@@ -119,13 +120,15 @@ def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -
     return wait
 
 
-def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep) -> PoliteFetcher:
+def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep,
+                 cancel: Optional[CancelToken] = None) -> PoliteFetcher:
     interval = float(setting(lib, "collect.arxiv_interval_s" if source == "arxiv" else "collect.scholar_interval_s"))
     if source == "arxiv" and "arxiv.org" in endpoint(lib, "arxiv"):
         interval = max(interval, ax.MIN_INTERVAL_S)  # the API's terms; a shorter interval is for mirrors and tests
     return PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "collect.timeout_s")),
                          max_retries=int(setting(lib, "collect.max_retries")), proxies=proxies(lib),
-                         backoff_base=max(interval, 1.0), sleep=sleep)
+                         backoff_base=max(interval, 1.0), sleep=sleep,
+                         deadline=float(setting(lib, "collect.deadline_s")), cancel=cancel)
 
 
 # --- cursors --------------------------------------------------------------------------------------
@@ -272,7 +275,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     since_dt, until_dt = _as_dt(since), _as_dt(until, end=True)
     size = int(page_size or setting(lib, "collect.arxiv_page_size"))
     size = max(1, min(size, ax.MAX_PAGE_SIZE, max_results or ax.MAX_PAGE_SIZE))
-    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel))
+    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel), cancel)
     url = endpoint(lib, "arxiv")
 
     bad_ids: list[RecordError] = []
@@ -416,7 +419,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
     before it; the cursor lets the next run continue from the blocked page."""
     from .sources import scholar as sch
 
-    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel))
+    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel), cancel)
     params = {"query": query, "year_low": year_low, "year_high": year_high, "max": max_results}
     key = cursor_key("scholar", params)
     rep = CollectReport(source="scholar", query=query)

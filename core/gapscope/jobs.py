@@ -9,7 +9,8 @@ bar, Qt worker) supplies both; the core never sees a widget.
 from __future__ import annotations
 
 import threading
-from typing import Callable, Optional, Protocol
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional, Protocol
 
 
 class Progress(Protocol):
@@ -28,9 +29,24 @@ class CancelToken:
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._blocking = 0
 
     def cancel(self) -> None:
         self._event.set()
+
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """Marks a blocking call (a network read) that may be cut short: the CLI's Ctrl-C handler
+        raises Cancelled inside it instead of waiting for it to return (:attr:`in_blocking_call`)."""
+        self._blocking += 1
+        try:
+            yield
+        finally:
+            self._blocking -= 1
+
+    @property
+    def in_blocking_call(self) -> bool:
+        return self._blocking > 0
 
     @property
     def cancelled(self) -> bool:

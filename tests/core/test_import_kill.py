@@ -55,7 +55,7 @@ def test_sigkill_mid_import_keeps_exactly_the_committed_batches(tmp_path, shared
     lib = Library(lib_path)
     count = lib.count_papers()
     log = lib.imports_log()[0]
-    assert log["status"] == "running"  # it never got to say it finished
+    assert log["status"] == "interrupted"  # it never got to say it finished; the next open saw its process gone
     assert count == log["added"] == log["read"]  # the counters were committed with their batch
     assert count % batch == 0 and 0 < count < n_lines
     assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -74,3 +74,10 @@ def test_sigkill_mid_import_keeps_exactly_the_committed_batches(tmp_path, shared
     lib = Library(lib_path)
     assert lib.count_papers() == n_lines
     assert lib.conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == n_lines
+    # Issue 17 #10: the PRISMA flow counts each record once, however many times it was read.
+    from gapscope.reports.data import build_report_data
+
+    prisma = build_report_data(lib).prisma
+    assert (prisma.identified, prisma.duplicates_removed, prisma.after_dedup) == (n_lines, 0, n_lines)
+    assert [e["status"] for e in lib.imports_log()] == ["done", "interrupted"]
+    lib.close()

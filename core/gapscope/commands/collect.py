@@ -21,7 +21,7 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
         emit_json(report.to_dict())
     else:
         bits = [f"read {report.read}", f"added {report.added}", f"merged {report.merged}",
-                f"already there {report.unchanged}", f"bad {len(report.errors)}"]
+                f"already there {report.unchanged}", f"bad {report.bad}"]
         head = f"{report.source} {report.query!r}: " + ", ".join(bits)
         if report.total is not None:
             head += f" (the source reports {report.total} results)"
@@ -36,7 +36,7 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
             click.echo("cancelled: what was collected is kept; run the same command again to continue", err=True)
     if report.cancelled:
         code = EXIT_CANCELLED
-    elif not code and report.errors:
+    elif not code and report.bad:
         code = EXIT_PARTIAL
     sys.exit(code)
 
@@ -138,7 +138,7 @@ def collect_log(ref, limit, as_json) -> None:
         return
     for e in rows:
         click.echo(f"#{e['id']} {e['started_at']} {e['source']} {e['target']!r}: {e['status']}, read {e['read']}, "
-                   f"new {e['added']}, merged {e['merged']}, already there {e['unchanged']}, errors {len(e['errors'])}"
+                   f"new {e['added']}, merged {e['merged']}, already there {e['unchanged']}, errors {e['error_count']}"
                    + (f" - {e['message']}" if e["message"] else ""))
 
 

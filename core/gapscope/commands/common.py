@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
@@ -44,6 +45,11 @@ class GapScopeGroup(click.Group):
 
         try:
             return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # A Ctrl-C that reaches here (the second one, or one outside a long command) ends with 130,
+            # the code README promises, instead of click's "Aborted!" and 1.
+            click.echo("\ncancelled (Ctrl-C): committed work is kept", err=True)
+            sys.exit(EXIT_CANCELLED)
         except MissingStep as exc:
             fail(str(exc), exc.exit_code)
         except (LibraryFault, sqlite3.Error) as exc:
@@ -118,7 +124,10 @@ def resolve_paper(lib, paper: str) -> int:
 
 
 def emit_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=None, default=str))
+    # json escapes C0 controls itself; C1 controls (one-byte terminal escapes) are escaped here, so
+    # the output is both exact and harmless on a terminal.
+    text = json.dumps(obj, ensure_ascii=False, indent=None, default=str)
+    click.echo(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
 @contextmanager
@@ -149,11 +158,15 @@ def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
     previous = signal.getsignal(signal.SIGINT)
 
     def on_sigint(signum, frame):  # noqa: ANN001
+        from ..jobs import Cancelled
+
         if cancel.cancelled:
             signal.signal(signal.SIGINT, previous)
             raise KeyboardInterrupt
         click.echo("\nstopping after the current batch (Ctrl-C again to abort now)", err=True)
         cancel.cancel()
+        if cancel.in_blocking_call:
+            raise Cancelled()  # a download in progress stops now, not when its answer is complete
 
     try:
         signal.signal(signal.SIGINT, on_sigint)

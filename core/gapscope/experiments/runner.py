@@ -111,6 +111,35 @@ class RunFolder:
         return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+class RunLock:
+    """An exclusive lock on a run folder (``run.lock``, flock) held by the process that trains in it,
+    for as long as it trains: a second ``run --resume`` of a live run is refused instead of writing the
+    same folder twice. The kernel lets go when the process dies, kill -9 included."""
+
+    def __init__(self, folder: "RunFolder") -> None:
+        self.path = folder.path / "run.lock"
+        self._fh = None
+
+    def acquire(self) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # Windows: resume_run's pid check stands in for the lock
+            return True
+        fh = open(self.path, "a+")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing the file releases the flock
+            self._fh = None
+
+
 def find_run_folder(run: str, runs_dir: Optional[Path], library_path: Optional[str] = None) -> RunFolder:
     p = Path(run)
     if (p / "status.json").is_file():
@@ -167,6 +196,8 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     folder = RunFolder(Path(runs_dir) / run_id)
     folder.path.mkdir(parents=True, exist_ok=False)
     folder.ckpt.mkdir()
+    lock = RunLock(folder)
+    lock.acquire()  # a folder made this instant: nobody else holds it
     (folder.path / "spec.toml").write_text(spec.to_toml(), encoding="utf-8")
     if spec.text:
         (folder.path / "spec.source.toml").write_text(spec.text, encoding="utf-8")
@@ -176,27 +207,47 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
               "started_at": now_iso(), "finished_at": None, "message": None, "folds": [], "seconds": 0.0,
               "pid": os.getpid(), "host": platform.node()}
     folder.write_json("status.json", status)
-    if library_path:
-        from .store import record_run
+    try:
+        if library_path:
+            from .store import record_run
 
-        record_run(library_path, status, spec)
-    return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=False)
+            record_run(library_path, status, spec)
+        return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=False)
+    finally:
+        lock.release()
 
 
 def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path: Optional[str] = None,
                emit: Optional[Emit] = None, progress=None, cancel: Optional[CancelToken] = None) -> dict[str, Any]:
     """Continue a cancelled (or interrupted) run in its own folder, from its last checkpoint."""
     folder = find_run_folder(run, Path(runs_dir) if runs_dir else None, library_path)
+    lock = RunLock(folder)
     status = folder.read_json("status.json")
-    if status["status"] == "done":
-        raise RunError(f"run {status['run_id']} is already done; nothing to resume")
-    spec = load_spec(folder.path / "spec.toml")
-    if spec.path is not None and (folder.path / "spec.source.toml").exists():
-        spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
-    library_path = library_path or status.get("library")
-    status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
-    folder.write_json("status.json", status)
-    return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=True)
+    if not lock.acquire() or (effective_status(status) == "running" and status.get("pid") != os.getpid()):
+        lock.release()
+        raise RunError(f"run {status['run_id']} is still running (process {status.get('pid')} on "
+                       f"{status.get('host')}): cancel it or wait for it to end before resuming")
+    try:
+        library_path = library_path or status.get("library")
+        if status["status"] == "done":
+            if (folder.path / "result.json").is_file():
+                raise RunError(f"run {status['run_id']} is already done; nothing to resume")
+            # Killed while it finished: every fold is there, only the last writes are missing.
+            summary = summary_of(status)
+            folder.write_json("result.json", summary)
+            if library_path:
+                from .store import update_run
+
+                update_run(library_path, status, summary["metrics"])
+            return summary
+        spec = load_spec(folder.path / "spec.toml")
+        if spec.path is not None and (folder.path / "spec.source.toml").exists():
+            spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
+        status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
+        folder.write_json("status.json", status)
+        return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=True)
+    finally:
+        lock.release()
 
 
 def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
@@ -230,15 +281,18 @@ def _execute_folds(spec: Spec, folder: RunFolder, status: dict[str, Any], librar
             emit(event)
 
     def finish(state: str, message: Optional[str] = None) -> dict[str, Any]:
+        # Order matters for a kill at any point: result.json and the artifacts first, then status.json
+        # (the folder's word that the run ended), then the library row. Killed before status.json, the
+        # folder reads 'interrupted' and --resume ends it; killed after it, --resume writes what is missing.
         status.update(status=state, message=message, finished_at=now_iso())
-        folder.write_json("status.json", status)
+        summary = summary_of(status)
+        if state == "done":
+            folder.write_json("result.json", summary)
         try:
             _write_artifacts(spec, folder, status, ds_summary)
         except Exception as exc:  # artifacts are a convenience: never hide the run's own outcome
             send({"event": "warning", "message": f"could not write curves or model card: {exc}"})
-        summary = summary_of(status)
-        if state == "done":
-            folder.write_json("result.json", summary)
+        folder.write_json("status.json", status)
         if library_path:
             from .store import update_run
 
@@ -272,7 +326,16 @@ def _execute_folds(spec: Spec, folder: RunFolder, status: dict[str, Any], librar
     total = len(seeds) * n_folds
     done_keys = {(f["seed"], f["fold"]) for f in status["folds"]}
     resume_path = folder.ckpt / "resume.pt"
-    resume_blob = torch.load(resume_path, weights_only=True) if (resumed and resume_path.exists()) else None
+    resume_blob = None
+    if resumed and resume_path.exists():
+        try:
+            resume_blob = torch.load(resume_path, weights_only=True)
+        except Exception as exc:  # truncated, damaged, or not a checkpoint: the unfinished fold starts over
+            bad = resume_path.with_suffix(".unreadable")
+            os.replace(resume_path, bad)
+            send({"event": "warning", "message": f"{resume_path} cannot be read ({type(exc).__name__}: "
+                  f"{str(exc)[:200]}); moved to {bad.name}, the unfinished fold starts again from its first "
+                  f"epoch (finished folds are kept)"})
     if resumed:
         _trim_metrics(folder, done_keys, resume_blob)
     send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,

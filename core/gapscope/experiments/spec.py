@@ -8,6 +8,7 @@ section filled, so the runner never guesses a default.
 from __future__ import annotations
 
 import copy
+import math
 import json
 import re
 import sys
@@ -228,6 +229,8 @@ def _number(where, key, v, *, lo=None, hi=None, integer=False, lo_open=False):
     if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not isinstance(v, int)):
         kind = "an integer" if integer else "a number"
         raise _err(where, key, f"must be {kind}, got {v!r}")
+    if not math.isfinite(v):
+        raise _err(where, key, f"must be a finite number, got {v!r}")
     if lo is not None and (v <= lo if lo_open else v < lo):
         raise _err(where, key, f"must be {'>' if lo_open else '>='} {lo}, got {v!r}")
     if hi is not None and v > hi:
@@ -327,7 +330,9 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     _number(where, "train.epochs", t["epochs"], integer=True, lo=1)
     _number(where, "train.batch_size", t["batch_size"], integer=True, lo=1)
     _choice(where, "train.optimizer", t["optimizer"], ("adam", "adamw", "sgd"))
-    _number(where, "train.lr", t["lr"], lo=0.0, lo_open=True)
+    # A huge rate diverges and is caught (Diverged); one past float32's range (1e300) made the optimiser
+    # step itself overflow, with a raw traceback. 1e9 is far past any useful rate and far inside the range.
+    _number(where, "train.lr", t["lr"], lo=0.0, lo_open=True, hi=1e9)
     _number(where, "train.weight_decay", t["weight_decay"], lo=0.0)
     _number(where, "train.momentum", t["momentum"], lo=0.0, hi=1.0)
     _choice(where, "train.schedule", t["schedule"], ("none", "cosine", "step"))

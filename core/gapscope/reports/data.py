@@ -213,7 +213,7 @@ def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
         f"SELECT primary_category, count(*) AS n FROM papers WHERE {where} AND primary_category IS NOT NULL"
         " GROUP BY primary_category ORDER BY n DESC, primary_category LIMIT 12", args)}
     cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added", "merged",
-            "unchanged", "errors", "message"]
+            "unchanged", "error_count", "message"]
     imp_where, imp_args = "1", []
     if collection is not None:  # the imports that brought at least one paper of the collection
         imp_where = ("id IN (SELECT sr.import_id FROM source_records sr WHERE " +
@@ -221,7 +221,7 @@ def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
         imp_args = [collection]
     for row in lib.conn.execute(f"SELECT {', '.join(cols)} FROM imports WHERE {imp_where} ORDER BY id", imp_args):
         d = dict(zip(cols, row))
-        d["errors"] = len(json.loads(d["errors"] or "[]"))
+        d["errors"] = d.pop("error_count")
         sec.imports.append(d)
     if not sec.papers:
         sec.missing = "The library holds no papers yet: run `gapscope import FILE` or `gapscope collect`."
@@ -231,23 +231,24 @@ def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
 def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection) -> PrismaSection:
     sec = PrismaSection()
     if collection is None:
-        sec.unreadable = sum(i["errors"] for i in corpus.imports)
-        read = sum(i["read"] for i in corpus.imports)
-        sec.identified = read - sec.unreadable
-        sec.duplicates_removed = sum(i["merged"] + i["unchanged"] for i in corpus.imports)
+        # Counted from the records kept, not from the log's reads: an import killed and run again, or
+        # a file imported twice, reads the same records again, and they are one record each.
+        counts = lib.identified_records()
+        sec.unreadable = counts["unreadable"]
+        sec.identified = counts["source_records"]
         sec.how_counted.append(
-            "Identified = records read by every import and collect in the log, minus unreadable records. "
-            "Duplicates removed = records matched to a paper already in the library (same arXiv id, DOI or "
-            "near-identical title: 'merged') plus records re-read from a source seen before ('unchanged').")
+            "Identified = distinct source records (one per record of a file or a collect; a record read again "
+            "by a re-import or a resumed collect counts once), unreadable records left out. Duplicates removed = "
+            "identified records that matched a paper already in the library (same arXiv id, DOI or "
+            "near-identical title).")
         # Papers that reached the library without an import or collect (an older library, a tool writing
         # directly) are counted as identified once each, so the flow adds up.
-        direct = lib.conn.execute(
-            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM source_records sr"
-            " JOIN imports i ON i.id = sr.import_id)").fetchone()[0]
+        direct = counts["direct"]
         if direct:
             sec.identified += direct
             sec.how_counted.append(f"{direct} papers have no import or collect in the log (added directly); "
                                    "each counts as one identified record.")
+        sec.duplicates_removed = max(0, sec.identified - corpus.papers)
         decision_scope, dargs = "d.collection_id IS NULL", []
         sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
     else:

@@ -25,6 +25,7 @@ import sqlite_utils
 from ..models import Paper
 from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
                      library_fault)
+from .imports import ImportsMixin
 from .schema import MIGRATIONS
 from .backup import BackupMixin
 from .steps import StepsMixin
@@ -112,7 +113,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-class Library(StepsMixin, BackupMixin):
+class Library(StepsMixin, BackupMixin, ImportsMixin):
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 
@@ -162,6 +163,8 @@ class Library(StepsMixin, BackupMixin):
         self._depth = 0
         try:
             self.migrate()
+            if not self.read_only:
+                self.mark_interrupted_imports()  # an import killed last time says so from now on
         except sqlite3.Error as exc:
             conn.close()
             raise self._open_error(exc) from exc
@@ -525,11 +528,13 @@ class Library(StepsMixin, BackupMixin):
 
     def imports_log(self, limit: int = 50) -> list[dict[str, Any]]:
         cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
-                "merged", "unchanged", "errors", "message"]
+                "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
         out = []
         for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
             d = dict(zip(cols, row))
-            d["errors"] = json.loads(d["errors"])
+            for k in ("errors", "warnings", "merges"):
+                d[k] = json.loads(d[k])
+            d["error_count"] = max(d["error_count"], len(d["errors"]))
             out.append(d)
         return out
 

@@ -375,4 +375,29 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "0110_inputs_imports",
+        """
+        -- An import keeps its first 1,000 bad records and counts them all (a garbage file used to
+        -- rewrite its whole error list every batch); repeated keys it reported, and the merges it made.
+        ALTER TABLE imports ADD COLUMN error_count INTEGER NOT NULL DEFAULT 0;
+        UPDATE imports SET error_count = json_array_length(errors);
+        ALTER TABLE imports ADD COLUMN warnings TEXT NOT NULL DEFAULT '[]';
+        ALTER TABLE imports ADD COLUMN merges TEXT NOT NULL DEFAULT '[]';
+        -- The process that runs an import: a later one tells a killed import ('interrupted') from a live one.
+        ALTER TABLE imports ADD COLUMN pid INTEGER;
+        ALTER TABLE imports ADD COLUMN host TEXT;
+        UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, started_at),
+            message = 'stopped without finishing (found by an upgrade)' WHERE status = 'running';
+        -- File records were keyed by the file's base name, so refs.bib in two folders was one source:
+        -- key them by the file's resolved path (the import's target), as the readers now do.
+        UPDATE OR IGNORE source_records
+            SET source_key = (SELECT i.target FROM imports i WHERE i.id = source_records.import_id)
+                             || substr(source_key, instr(source_key, '#'))
+            WHERE source IN ('bibtex', 'ris', 'csv') AND instr(source_key, '#') > 1
+              AND EXISTS (SELECT 1 FROM imports i WHERE i.id = source_records.import_id AND i.kind = 'import'
+                          AND substr(i.target, -(instr(source_records.source_key, '#') - 1))
+                              = substr(source_records.source_key, 1, instr(source_records.source_key, '#') - 1));
+        """,
+    ),
 ]

@@ -39,9 +39,14 @@ def describe_report(report) -> str:
     text = (f"Read {d.get('read', 0):,}: added {d.get('added', 0):,}, merged {d.get('merged', 0):,} with papers "
             f"already in the library, {d.get('unchanged', 0):,} already imported.")
     errs = d.get("errors") or []
+    bad = max(d.get("bad", 0), len(errs))
     if errs:
-        text += f"<br><span style='color:#a04000;'>{len(errs)} records could not be read:</span><br>" + \
-            "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if len(errs) > 8 else "")
+        text += f"<br><span style='color:#a04000;'>{bad:,} records could not be read:</span><br>" + \
+            "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if bad > 8 else "")
+    for what, items in (("Merged", d.get("merges") or []), ("Note", d.get("warnings") or [])):
+        if items:
+            text += f"<br>{what}:<br>" + "<br>".join(html.escape(str(m)) for m in items[:8]) + \
+                ("<br>…" if len(items) > 8 else "")
     if d.get("cancelled"):
         text += "<br>Cancelled: the batches committed before the stop are kept."
     if d.get("total") is not None:
