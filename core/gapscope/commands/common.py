@@ -19,9 +19,6 @@ EXIT_NOT_FOUND = 4      # an id, file or collection that does not exist
 EXIT_BLOCKED = 5        # a source refused us (block page, 403, rate limit); what was collected is kept
 EXIT_CANCELLED = 130    # stopped by the user (Ctrl-C); committed work is kept
 
-# gapscope.facets.model.FACET_LABELS, written out so that the CLI starts without importing numpy
-# (tests/core/test_facets_library.py checks that the two agree)
-FACET_LABEL_CHOICES = ("background", "objective", "method", "result", "limitation", "other")
 
 
 class LibraryRef:

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library,
+from ..vocabulary import EMBED_KINDS, FACET_LABELS
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library,
                      progress_bar, resolve_paper)
 
-KIND_CHOICES = ("abstract", "method", "result", "limitation")
 
 
 def _shared_data() -> Path:
@@ -37,7 +37,7 @@ def _device_options(f):
 
 
 @click.command()
-@click.option("--kinds", default=",".join(KIND_CHOICES), show_default=True,
+@click.option("--kinds", default=",".join(EMBED_KINDS), show_default=True,
               help="Comma-separated: abstract, method, result, limitation (facet texts need `gapscope facets` first).")
 @click.option("--model", default=None, help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 @_device_options
@@ -53,9 +53,9 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
 
     lib = ref.open()
     kinds_t = tuple(k.strip() for k in kinds.split(",") if k.strip())
-    bad = [k for k in kinds_t if k not in KIND_CHOICES]
+    bad = [k for k in kinds_t if k not in EMBED_KINDS]
     if bad:
-        fail(f"unknown kind {bad[0]!r}; choose from {', '.join(KIND_CHOICES)}", 2)
+        fail(f"unknown kind {bad[0]!r}; choose from {', '.join(EMBED_KINDS)}", 2)
     encoder = _encoder(model, device, precision) if (model or device or precision != "auto") else None
     if model:
         lib.set_setting("embed.model", encoder.model_id)
@@ -225,7 +225,7 @@ def show_cmd(ref, paper, as_json) -> None:
 
 
 @facets.command("review")
-@click.option("--label", type=click.Choice(FACET_LABEL_CHOICES),
+@click.option("--label", type=click.Choice(FACET_LABELS),
               default=None, help="Only sentences the classifier gave this label (e.g. limitation, before trusting "
                                  "the limitation gaps).")
 @click.option("--below", type=click.FloatRange(0, 1), default=None, help="Only labels with a confidence below this.")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library, progress_bar,
+from ..vocabulary import DECISIONS, FACET_LABELS
+from .common import (EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -63,7 +64,7 @@ def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
 
 @triage.command("decide")
 @click.argument("paper")
-@click.argument("decision", type=click.Choice(["include", "exclude", "maybe", "postpone"]))
+@click.argument("decision", type=click.Choice(DECISIONS))
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @click.option("--json", "as_json", is_flag=True)
@@ -361,7 +362,7 @@ def annotate_unhighlight(ref, highlight_id) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.argument("label", type=click.Choice(FACET_LABEL_CHOICES))
+@click.argument("label", type=click.Choice(FACET_LABELS))
 @pass_library
 def annotate_correct(ref, paper, start, end, label) -> None:
     """Set the facet label of the abstract sentence START..END of PAPER (the maps use it)."""

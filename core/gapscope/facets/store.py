@@ -6,10 +6,10 @@ from typing import Any, Optional, Sequence
 
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import now_iso
+from ..vocabulary import FACET_TEXT_LABELS
 from .split import split_sentences
 
 CHUNK = 256                  # abstracts per encoder pass and per commit: the unit of resume and cancel
-FACET_KINDS = ("method", "result", "limitation")
 
 
 def _hash(text: str) -> str:
@@ -137,11 +137,11 @@ def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dic
     out: dict[int, dict[str, list[str]]] = {}
     if wanted is None:
         for (pid,) in lib.conn.execute("SELECT paper_id FROM paper_facets"):
-            out[pid] = {k: [] for k in FACET_KINDS}
+            out[pid] = {k: [] for k in FACET_TEXT_LABELS}
     for pid, _i, _a, _b, text, label, _c, _k in lib.conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx"):
         if wanted is not None and pid not in wanted:
             continue
-        d = out.setdefault(pid, {k: [] for k in FACET_KINDS})
+        d = out.setdefault(pid, {k: [] for k in FACET_TEXT_LABELS})
         if label in d:
             d[label].append(text)
     return {pid: {k: " ".join(v) for k, v in d.items()} for pid, d in out.items()}

@@ -182,10 +182,10 @@ def backtest(lib, before: str, *, k: int = 20, m: int = 3, rare_max: int = 1, ma
     """Library wrapper: vectors from gapscope.embed (or ``data``), dates from ``papers.published``."""
     from ..embed import load_vectors
     from ..maps.build import paper_dates
-    from ..maps.model import FACET_KIND
+    from ..vocabulary import MAP_FACET_EMBED_KIND
 
     got = {}
     for facet in ("method", "result"):
-        got[facet] = data[facet] if data is not None and facet in data else load_vectors(lib, FACET_KIND[facet])
+        got[facet] = data[facet] if data is not None and facet in data else load_vectors(lib, MAP_FACET_EMBED_KIND[facet])
     return backtest_arrays(got["method"], got["result"], paper_dates(lib), before, k=k, m=m, rare_max=rare_max,
                            map_k=map_k, seeds=seeds, per_cluster=per_cluster, progress=progress, cancel=cancel)
