@@ -29,9 +29,7 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
                            if wanted is None or pid in wanted}
     facet_kinds = [k for k in kinds if k != "abstract"]
     if facet_kinds:
-        from ..facets.store import facet_texts
-
-        ft = facet_texts(lib, paper_ids)
+        ft = lib.facet_texts(paper_ids)
         for k in facet_kinds:
             out[k] = {pid: d[k] for pid, d in ft.items() if d.get(k)}
     for k in kinds:
