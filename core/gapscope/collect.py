@@ -100,7 +100,7 @@ def setting(lib: Library, key: str) -> Any:
     return lib.get_setting(key, COLLECT_SETTINGS[key])
 
 
-def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -> Callable[[float], None]:
+def cancellable(sleep: Callable[[float], None], *, cancel: Optional[CancelToken] = None) -> Callable[[float], None]:
     """``sleep`` that stops with Cancelled when the user cancels (a backoff can last minutes)."""
     if cancel is None:
         return sleep
@@ -158,7 +158,7 @@ class _Run:
     once a page's records are committed."""
 
     def __init__(self, lib: Library, rep: CollectReport, key: str, source: str, query: str,
-                 progress: Optional[ProgressFn], cancel: Optional[CancelToken]) -> None:
+                 *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> None:
         self.lib, self.rep, self.key, self.source, self.query = lib, rep, key, source, query
         self.progress, self.cancel = progress, cancel
         self.pending: list[tuple[int, dict]] = []  # (records handed over at the end of a page, state)
@@ -272,7 +272,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     since_dt, until_dt = _as_dt(since), _as_dt(until, end=True)
     size = int(page_size or setting(lib, "collect.arxiv_page_size"))
     size = max(1, min(size, ax.MAX_PAGE_SIZE, max_results or ax.MAX_PAGE_SIZE))
-    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel))
+    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel=cancel))
     url = endpoint(lib, "arxiv")
 
     bad_ids: list[RecordError] = []
@@ -388,7 +388,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
             done["last_submitted"] = latest
         return done
 
-    run = _Run(lib, rep, key, "arxiv", label, progress, cancel)
+    run = _Run(lib, rep, key, "arxiv", label, progress=progress, cancel=cancel)
     run.limit = max_results
     return run.run(pages(), size, fetcher, final)
 
@@ -416,7 +416,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
     before it; the cursor lets the next run continue from the blocked page."""
     from .sources import scholar as sch
 
-    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel))
+    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel=cancel))
     params = {"query": query, "year_low": year_low, "year_high": year_high, "max": max_results}
     key = cursor_key("scholar", params)
     rep = CollectReport(source="scholar", query=query)
@@ -442,7 +442,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
             state["next"] = nxt
             yield list(papers), json.loads(json.dumps(state))
 
-    run = _Run(lib, rep, key, "scholar", query, progress, cancel)
+    run = _Run(lib, rep, key, "scholar", query, progress=progress, cancel=cancel)
     run.limit = max_results
     try:
         run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))

@@ -37,7 +37,7 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
     return out
 
 
-def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, progress: Optional[ProgressFn] = None,
+def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None, paper_ids: Optional[Sequence[int]] = None,
                   batch_size: Optional[int] = None) -> dict[str, Any]:
     """Make sure every paper's texts of ``kinds`` have a vector of the encoder's model.

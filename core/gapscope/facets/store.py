@@ -18,7 +18,7 @@ def _hash(text: str) -> str:
     return text_hash(text)
 
 
-def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None, *,
+def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                      model=None, encoder=None, paper_ids: Optional[Sequence[int]] = None, redo: bool = False,
                      batch_size: Optional[int] = None) -> dict[str, Any]:
     """Split and label the abstract of every paper not yet classified by this facet model (or whose

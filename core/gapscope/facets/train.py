@@ -71,8 +71,8 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
         torch.manual_seed(seed)
         model = new_model(config)
         gen = torch.Generator().manual_seed(seed)
-        _train_roles(model, role_x, role_y, role_t, cfg, gen, scaled(progress, 0.8, 0.95), cancel)
-        _train_limitations(model, lim_x, lim_y, lim_w, lim_t, cfg, gen, scaled(progress, 0.95, 1.0), cancel)
+        _train_roles(model, role_x, role_y, role_t, cfg, gen, progress=scaled(progress, 0.8, 0.95), cancel=cancel)
+        _train_limitations(model, lim_x, lim_y, lim_w, lim_t, cfg, gen, progress=scaled(progress, 0.95, 1.0), cancel=cancel)
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(det)
@@ -92,7 +92,7 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
     return model
 
 
-def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, progress, cancel) -> None:
+def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, *, progress=None, cancel=None) -> None:
     import torch
 
     opt = torch.optim.AdamW(model.role.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
@@ -123,7 +123,7 @@ def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, progress, cancel) -
     model.role.eval()
 
 
-def _train_limitations(model: FacetModel, x, y, w, texts, cfg, gen, progress, cancel) -> None:
+def _train_limitations(model: FacetModel, x, y, w, texts, cfg, gen, *, progress=None, cancel=None) -> None:
     import torch
 
     # balance the classes: positives weigh as much, in total, as the (weighted) negatives

@@ -38,7 +38,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     return rank_gaps(groups)
 
 
-def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, problem_facet: str = "result",
+def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
               data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> list[Gap]:
     """Gaps from the latest method / result / limitation / topic maps of the library (build them first
     with :func:`gapscope.maps.build_maps`). ``data`` = {facet: (ids, vecs, texts)} skips load_vectors."""

@@ -160,7 +160,7 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
 
 
 def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iterable[int]] = None,
-               k: Optional[int] = None, seed: int = 0, progress: Optional[ProgressFn] = None, cancel=None, *,
+               k: Optional[int] = None, seed: int = 0, *, progress: Optional[ProgressFn] = None, cancel=None,
                collection: Optional[str] = None, query: Optional[str] = None, before: Optional[str] = None,
                stability_seeds: int = 3, data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> MapSet:
     """Build (and store) one map per facet over the library or a subset of it.
