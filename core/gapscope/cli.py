@@ -4,17 +4,32 @@ from __future__ import annotations
 
 import click
 
-from . import __version__
-from .commands.common import LibraryRef
+from . import __version__, settings
+from .settings import DEVICES
+from .commands.common import EXIT_USAGE, LibraryRef, fail
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+class _Main(click.Group):
+    """The root group: a setting that cannot be honoured ends the command with its message (exit 2)."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except settings.SettingError as exc:
+            fail(str(exc), EXIT_USAGE)
+
+
+@click.group(cls=_Main, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(dir_okay=False),
               help="Library file (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+@click.option("--device", type=click.Choice(DEVICES), default=None,
+              help="Where encoders run (auto, cpu, cuda, mps); beats $GAPSCOPE_DEVICE and the saved settings.")
 @click.version_option(__version__, prog_name="gapscope")
 @click.pass_context
-def main(ctx: click.Context, library: str | None) -> None:
+def main(ctx: click.Context, library: str | None, device: str | None) -> None:
     """GapScope: collect papers, map what is known, and find what is missing."""
+    settings.clear_command_line()          # one invocation's flags (tests run many in one process)
+    settings.set_command_line("device", device)
     ctx.obj = LibraryRef(library)
 
 

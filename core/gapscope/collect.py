@@ -7,8 +7,8 @@ finished, so an interrupted collect (Ctrl-C, a crash, a block, the network gone)
 there on the next run with the same arguments. A failure never throws away what was fetched: the
 pages already read are committed first, then the error is raised with the report attached.
 
-Endpoints: ``$GAPSCOPE_ARXIV_URL`` / ``$GAPSCOPE_SCHOLAR_URL`` > library settings
-``collect.arxiv_url`` / ``collect.scholar_url`` > the public endpoints. Proxy: setting
+Endpoints (gapscope.settings): ``$GAPSCOPE_ARXIV_URL`` / ``$GAPSCOPE_SCHOLAR_URL`` > library settings
+``collect.arxiv_url`` / ``collect.scholar_url`` > the desktop's Preferences > the public endpoints. Proxy: setting
 ``collect.proxy`` (one URL, or {"http": ..., "https": ...}); the usual HTTP(S)_PROXY variables work too.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -30,8 +29,6 @@ from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
 from .store.library import Library, now_iso
 
 DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
-ENDPOINT_ENV = {"arxiv": "GAPSCOPE_ARXIV_URL", "scholar": "GAPSCOPE_SCHOLAR_URL"}
-ENDPOINT_SETTING = {"arxiv": "collect.arxiv_url", "scholar": "collect.scholar_url"}
 ENDPOINT_DEFAULT = {"arxiv": ax.DEFAULT_ARXIV_URL, "scholar": DEFAULT_SCHOLAR_URL}
 # Settings a user may change (`gapscope settings set KEY VALUE`), with their defaults.
 COLLECT_SETTINGS: dict[str, Any] = {
@@ -83,8 +80,10 @@ class CollectReport(ImportReport):
 
 # --- settings -------------------------------------------------------------------------------------
 def endpoint(lib: Library, source: str) -> str:
-    return (os.environ.get(ENDPOINT_ENV[source]) or lib.get_setting(ENDPOINT_SETTING[source])
-            or ENDPOINT_DEFAULT[source]).rstrip("/")
+    """The source's URL: $GAPSCOPE_<SOURCE>_URL > library setting > user settings > the public one."""
+    from . import settings
+
+    return str(settings.get(f"{source}_url", lib) or ENDPOINT_DEFAULT[source]).rstrip("/")
 
 
 def proxies(lib: Library) -> Optional[dict]:

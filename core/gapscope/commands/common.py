@@ -48,6 +48,24 @@ class LibraryRef:
 pass_library = click.make_pass_decorator(LibraryRef)
 
 
+def _remember_device(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        from .. import settings
+
+        settings.set_command_line("device", value)
+    return value
+
+
+def device_option(expose_value: bool = False):
+    """``--device auto|cpu|cuda|mps`` for a command that runs an encoder: the command-line layer of the
+    ``device`` setting (gapscope.settings), above $GAPSCOPE_DEVICE, the library's and the user's choice."""
+    from ..settings import DEVICES
+
+    return click.option("--device", type=click.Choice(DEVICES), default=None, expose_value=expose_value,
+                        callback=_remember_device,
+                        help="Where the encoder runs (default: the device setting, else CUDA when present).")
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[name-defined]
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(code)

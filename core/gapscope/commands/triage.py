@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from ..vocabulary import DECISIONS, FACET_LABELS
-from .common import (EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar,
+from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -244,6 +244,7 @@ def reasons_remove(ref, name) -> None:
 @click.option("--no-plot", is_flag=True, help="Do not write the PNG.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"wss95": MEAN, "recall_at_10": MEAN, "runs": [...]}.')
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@device_option()
 def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plot, as_json, quiet) -> None:
     """Replay a labelled review (CSV: title, abstract, label_included) and measure the work saved:
     WSS@95, recall at 10 % screened, and the recall curve."""

@@ -52,8 +52,9 @@ class Encoder:
     """Embeds texts into L2-normalised float32 vectors.
 
     ``model``: None (the bundled all-MiniLM-L6-v2) or a path / name of a local sentence-transformers
-    model. ``device``: None (CUDA when present, else CPU), "cpu" or "cuda". ``precision``: "auto"
-    (fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32), "fp32", "bf16" or "fp16".
+    model. ``device``: None (the ``device`` setting: command line > $GAPSCOPE_DEVICE > user settings,
+    see gapscope.settings), or "auto" (CUDA when present, else CPU), "cpu", "cuda", "mps".
+    ``precision``: "auto" (fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32), "fp32", "bf16" or "fp16".
     """
 
     def __init__(self, model: Optional[str] = None, device: Optional[str] = None, precision: str = "auto",
@@ -61,10 +62,12 @@ class Encoder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        if device is None:
-            device = "cuda" if torch.cuda.is_available() else "cpu"
+        from .. import settings
+
+        device = settings.device() if device is None else settings.resolve_device(device, "the caller")
         if precision == "auto":
-            precision = ("fp16" if device.startswith("cuda") else "bf16" if cpu_has_bf16() else "fp32")
+            precision = ("fp16" if device.startswith("cuda") else "bf16" if device == "cpu" and cpu_has_bf16()
+                         else "fp32")
         if precision not in ("fp32", "bf16", "fp16"):
             raise ValueError(f"unknown precision {precision!r} (auto, fp32, bf16, fp16)")
         if precision == "fp16" and not device.startswith("cuda"):

@@ -7,6 +7,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..jobs import CancelToken, ProgressFn, check, report
+from .. import settings
 from ..vocabulary import EMBED_KINDS
 from . import store
 from .encoder import DEFAULT_MODEL
@@ -80,7 +81,8 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
         if encoder is None:
             from .encoder import Encoder
 
-            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model))
+            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model),
+                              device=settings.device(lib))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:
             by_hash.setdefault(row[2], []).append(row)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
+from .. import settings
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.facets import EFFECTIVE_SENTENCES
 from ..store.library import now_iso
@@ -45,7 +46,7 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
         from ..embed import Encoder
 
         enc_model = model.encoder_model
-        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model)
+        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model, device=settings.device(lib))
     cache_abstracts = encoder.model_id == library_model(lib)
     total = len(todo)
     report(progress, 0, total, "classifying")

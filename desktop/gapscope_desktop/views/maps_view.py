@@ -53,8 +53,6 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     from gapscope.jobs import Cancelled
     from gapscope.maps import build_maps
 
-    from .. import settings
-
     notes: list[str] = []
     facets = list(MAP_FACETS)
 
@@ -74,12 +72,8 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
         notes.append(f"facets not classified ({exc}): only the topic map")
         facets = ["topic"]
     kinds = EMBED_KINDS if len(facets) > 1 else ("abstract",)
-    kwargs = {}
-    if settings.device_arg():
-        from gapscope.embed import Encoder
-
-        kwargs["encoder"] = Encoder(device=settings.device_arg())
-    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
+    # the encoder runs on the device setting (Preferences, or the library's or the environment's)
+    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel)
     build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
     return BuildResult(load_map(lib, facet), notes)
 
