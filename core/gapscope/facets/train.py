@@ -19,7 +19,7 @@ from .model import ROLES, FacetModel, new_model, pad, role_inputs
 
 # span_layers "all": every hidden state after the embeddings. The last layer alone (the embedding's own)
 # gave 0.60 macro-F1 on CSAbstruct dev; all six 0.65-0.66 (seeds 0-2), and the limitation F1 rose from
-# 0.67 to 0.72-0.74 (benchmarks/facet_experiments/README.md). Fewer epochs, more dropout: dev peaked early.
+# 0.67 to 0.72-0.74 (docs/facets.md, How the head was chosen). Fewer epochs, more dropout: dev peaked early.
 DEFAULTS = dict(span_layers="all", lex_buckets=1 << 14, lex_dim=32, hidden=128, lim_hidden=128,
                 dropout=0.4, epochs=8, lim_epochs=15, class_weight_power=0.5, lr=2e-3, weight_decay=1e-2,
                 batch=32, lim_batch=128, threshold=0.5, csab_negatives_weight=0.3)
