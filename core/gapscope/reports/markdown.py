@@ -32,15 +32,9 @@ def paper_md(p: PaperRef, max_authors: int = 4) -> str:
     return f"{head} ({md(' · '.join(bits))})"
 
 
-def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) -> str:
-    """``image_dir``: the folder name (relative to the report) the figures are written to."""
-    img = lambda key, alt: [f"![{md(alt)}](<{image_dir}/{figure_file(key)}>)", ""] if key in figures else []  # noqa: E731
-    L: list[str] = [f"# {md(d.title)}", ""]
-    L += [f"Generated {md(d.generated_at)} by GapScope {md(d.reproducibility.get('gapscope'))} from "
-          f"{md(d.reproducibility.get('library'))}"
-          + (f", collection {md(d.scope['collection'])}" if d.scope.get("collection") else "") + ".", ""]
-    titles = dict(SECTIONS)
-
+def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """What the library holds and how it came in."""
+    L: list[str] = []
     c = d.corpus
     L += [f"## {titles['corpus']}", ""]
     if c.missing:
@@ -56,7 +50,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
                       i["status"], i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]] for i in c.imports])
     if c.years:
         L += ["### Papers per year", ""] + _table(["year", "papers"], c.years.items())
+    return L
 
+
+def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The PRISMA counts and the triage statistics."""
+    L: list[str] = []
     p = d.prisma
     L += [f"## {titles['screening']}", ""]
     if p.missing:
@@ -68,7 +67,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     if p.triage_stats:
         L += ["### Triage statistics", ""] + _table(["measure", "value"],
                                                     [(k, _fmt(v)) for k, v in p.triage_stats.items()])
+    return L
 
+
+def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Each facet map with its clusters."""
+    L: list[str] = []
     s = d.maps
     L += [f"## {titles['maps']}", ""]
     if s.missing:
@@ -85,7 +89,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
                      for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
     if s.maps and s.not_built:
         L += _missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+    return L
 
+
+def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The ranked gaps with their evidence."""
+    L: list[str] = []
     g = d.gaps
     L += [f"## {titles['gaps']}", ""]
     if g.missing:
@@ -100,7 +109,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
             L += [f"Behind the score: {md(_details(gap.details))}", ""]
         if gap.evidence:
             L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
+    return L
 
+
+def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The runs, their metrics and comparisons."""
+    L: list[str] = []
     e = d.experiments
     L += [f"## {titles['experiments']}", ""]
     if e.missing:
@@ -119,7 +133,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
             if r.comparison.get("summary"):
                 L += [f"Comparison: {md(r.comparison['summary'])}", ""]
             L += _table(["measure", "value"], [(k, _fmt(v)) for k, v in r.comparison.items() if k != "summary"])
+    return L
 
+
+def _md_included(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The included papers."""
+    L: list[str] = []
     inc = d.included
     L += [f"## {titles['included']}", ""]
     if inc.missing:
@@ -127,7 +146,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     else:
         L += [f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
                                                 f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
+    return L
 
+
+def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Notes and highlights."""
+    L: list[str] = []
     n = d.notes
     L += [f"## {titles['notes']}", ""]
     if n.missing:
@@ -138,7 +162,12 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
         comment = f" — {md(h['comment'])}" if h["comment"] else ""
         L += [f"- “{md(h['text'])}”{comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
     L.append("")
+    return L
 
+
+def _md_reproducibility(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Versions, parameters and scope, to run it again."""
+    L: list[str] = []
     r = d.reproducibility
     L += [f"## {titles['reproducibility']}", ""]
     rows = reproducibility_rows(r)
@@ -150,4 +179,18 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     for run in r.get("runs", []):
         L += [f"### Run {md(run['id'])}", "", "```json",
               json.dumps(run, indent=1, default=str).replace("```", "'''"), "```", ""]
+    return L
+
+
+def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) -> str:
+    """``image_dir``: the folder name (relative to the report) the figures are written to."""
+    img = lambda key, alt: [f"![{md(alt)}](<{image_dir}/{figure_file(key)}>)", ""] if key in figures else []  # noqa: E731
+    L: list[str] = [f"# {md(d.title)}", ""]
+    L += [f"Generated {md(d.generated_at)} by GapScope {md(d.reproducibility.get('gapscope'))} from "
+          f"{md(d.reproducibility.get('library'))}"
+          + (f", collection {md(d.scope['collection'])}" if d.scope.get("collection") else "") + ".", ""]
+    titles = dict(SECTIONS)
+    for section in (_md_corpus, _md_screening, _md_maps, _md_gaps,
+                    _md_experiments, _md_included, _md_notes, _md_reproducibility):
+        L += section(d, img, titles)
     return "\n".join(L).rstrip() + "\n"

@@ -101,15 +101,16 @@ class _Doc:
         return bytes(self.pdf.output())
 
 
-def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
-    doc = _Doc(d.title)
-    titles = dict(SECTIONS)
+def _pdf_title(doc: _Doc, d: ReportData) -> None:
     r = d.reproducibility
     doc.heading(d.title, 1)
     doc.text(f"Generated {d.generated_at} by GapScope {r.get('gapscope')} from {r.get('library')}"
              + (f", collection {d.scope['collection']}" if d.scope.get("collection") else "") + ".", size=9,
              color=(90, 100, 114))
 
+
+def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """What the library holds and how it came in."""
     c = d.corpus
     doc.heading(titles["corpus"])
     if c.missing:
@@ -128,6 +129,9 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         doc.heading("Papers per year", 3)
         doc.table(["year", "papers"], c.years.items(), widths=[40, 40])
 
+
+def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The PRISMA counts and the triage statistics."""
     p = d.prisma
     doc.heading(titles["screening"])
     if p.missing:
@@ -142,6 +146,9 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         doc.heading("Triage statistics", 3)
         doc.table(["measure", "value"], [(k, _fmt(v)) for k, v in p.triage_stats.items()], widths=[60, 120])
 
+
+def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Each facet map with its clusters."""
     s = d.maps
     doc.heading(titles["maps"])
     if s.missing:
@@ -161,6 +168,9 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     if s.maps and s.not_built:
         doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
 
+
+def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The ranked gaps with their evidence."""
     g = d.gaps
     doc.heading(titles["gaps"])
     if g.missing:
@@ -177,6 +187,9 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
             doc.paper(pr, f"{i}. ")
         doc.gap()
 
+
+def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The runs, their metrics and comparisons."""
     e = d.experiments
     doc.heading(titles["experiments"])
     if e.missing:
@@ -198,6 +211,9 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
             doc.table(["measure", "value"], [(k, _fmt(v)) for k, v in run.comparison.items() if k != "summary"],
                       widths=[60, 120])
 
+
+def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The included papers."""
     inc = d.included
     doc.heading(titles["included"])
     if inc.missing:
@@ -208,6 +224,9 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         for i, pr in enumerate(inc.papers, 1):
             doc.paper(pr, f"{i}. ")
 
+
+def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Notes and highlights."""
     n = d.notes
     doc.heading(titles["notes"])
     if n.missing:
@@ -222,6 +241,10 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         if h["paper"]:
             doc.paper(h["paper"], "in ", indent=4)
 
+
+def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Versions, parameters and scope, to run it again."""
+    r = d.reproducibility
     doc.heading(titles["reproducibility"])
     rows = reproducibility_rows(r)
     doc.table(["what", "value"], rows, widths=[50, 130])
@@ -231,4 +254,13 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     for run in r.get("runs", []):
         doc.heading(f"Run {run['id']}", 3)
         doc.text(json.dumps(run, indent=1, default=str), size=7.5, mono=True)
+
+
+def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
+    doc = _Doc(d.title)
+    titles = dict(SECTIONS)
+    _pdf_title(doc, d)
+    for section in (_pdf_corpus, _pdf_screening, _pdf_maps, _pdf_gaps,
+                    _pdf_experiments, _pdf_included, _pdf_notes, _pdf_reproducibility):
+        section(doc, d, figures, titles)
     return doc.output()
