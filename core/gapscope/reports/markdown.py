@@ -24,6 +24,11 @@ def _missing(text: Optional[str]) -> list[str]:
     return [f"> {md(text)}", ""]
 
 
+def _section(title: str, missing: Optional[str]) -> list[str]:
+    """A section's heading, then what is missing (which step has not been run yet), if anything."""
+    return [f"## {title}", ""] + (_missing(missing) if missing else [])
+
+
 def paper_md(p: PaperRef, max_authors: int = 4) -> str:
     authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
     title = md(p.title)
@@ -34,11 +39,8 @@ def paper_md(p: PaperRef, max_authors: int = 4) -> str:
 
 def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """What the library holds and how it came in."""
-    L: list[str] = []
     c = d.corpus
-    L += [f"## {titles['corpus']}", ""]
-    if c.missing:
-        L += _missing(c.missing)
+    L = _section(titles["corpus"], c.missing)
     L += [f"{c.papers} papers ({c.with_abstract} with an abstract, {c.arxiv} on arXiv, {c.doi} with a DOI)"
           + (f", first published {md(c.first_published)}, last {md(c.last_published)}" if c.first_published else "")
           + ".", ""]
@@ -55,11 +57,8 @@ def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The PRISMA counts and the triage statistics."""
-    L: list[str] = []
     p = d.prisma
-    L += [f"## {titles['screening']}", ""]
-    if p.missing:
-        L += _missing(p.missing)
+    L = _section(titles["screening"], p.missing)
     rows = p.rows(indent="")
     L += _table(["step", "records"], rows)
     L += img("prisma", "PRISMA flow diagram")
@@ -72,11 +71,8 @@ def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """Each facet map with its clusters."""
-    L: list[str] = []
     s = d.maps
-    L += [f"## {titles['maps']}", ""]
-    if s.missing:
-        L += _missing(s.missing)
+    L = _section(titles["maps"], s.missing)
     if s.note:
         L += [md(s.note), ""]
     for m in s.maps:
@@ -94,11 +90,8 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The ranked gaps with their evidence."""
-    L: list[str] = []
     g = d.gaps
-    L += [f"## {titles['gaps']}", ""]
-    if g.missing:
-        L += _missing(g.missing)
+    L = _section(titles["gaps"], g.missing)
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.statement)}", "",
               f"gap \\#{gap.id} · {md(gap.type)} · score {gap.score:.3f}", ""]
@@ -114,11 +107,8 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The runs, their metrics and comparisons."""
-    L: list[str] = []
     e = d.experiments
-    L += [f"## {titles['experiments']}", ""]
-    if e.missing:
-        L += _missing(e.missing)
+    L = _section(titles["experiments"], e.missing)
     if e.runs:
         names = sorted({k for r in e.runs for k in r.metrics})
         L += _table(["run", "name", "status", "gap", "seeds"] + names,
@@ -138,24 +128,20 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 def _md_included(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The included papers."""
-    L: list[str] = []
     inc = d.included
-    L += [f"## {titles['included']}", ""]
+    L = _section(titles["included"], inc.missing)
     if inc.missing:
-        L += _missing(inc.missing)
-    else:
-        L += [f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
-                                                f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
-    return L
+        return L
+    listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
+              if inc.total > len(inc.papers) else "")
+    return L + [f"{inc.total} papers included{listed}.", ""] + [f"{i}. {paper_md(pr)}"
+                                                               for i, pr in enumerate(inc.papers, 1)] + [""]
 
 
 def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """Notes and highlights."""
-    L: list[str] = []
     n = d.notes
-    L += [f"## {titles['notes']}", ""]
-    if n.missing:
-        L += _missing(n.missing)
+    L = _section(titles["notes"], n.missing)
     for note in n.notes:
         L += [f"- {paper_md(note['paper']) if note['paper'] else ''}: {md(note['body'])}"]
     for h in n.highlights:
