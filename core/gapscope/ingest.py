@@ -335,7 +335,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
 
 
 def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collection: Optional[str] = None,
-                batch_size: int = 5000, progress: Optional[ProgressFn] = None,
+                batch_size: int = 5000, *, progress: Optional[ProgressFn] = None,
                 cancel: Optional[CancelToken] = None) -> ImportReport:
     """Import one file (arXiv snapshot lines, BibTeX, RIS or CSV). Raises ImportFailed when the file
     as a whole cannot be read; bad records inside a readable file are listed in the report."""

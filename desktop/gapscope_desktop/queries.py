@@ -3,7 +3,7 @@ Reads only; every write goes through the core."""
 
 from __future__ import annotations
 
-DECISIONS = ("include", "exclude", "maybe", "postpone")
+from gapscope.vocabulary import DECISIONS
 
 
 def decision_counts(lib) -> dict[str, int]:

@@ -159,9 +159,17 @@ def collect_cursors(ref, as_json) -> None:
         click.echo(f"{c['key']} {c['source']} {c['query']!r}: {where} (collected {st.get('collected', 0)}, {c['updated_at']})")
 
 
+def _known_library_settings() -> dict:
+    """Every library setting a user may change, with its default."""
+    from ..collect import COLLECT_SETTINGS
+    from ..settings import SETTINGS
+
+    return {**{s.library_key: s.default for s in SETTINGS.values() if s.library_key}, **COLLECT_SETTINGS}
+
+
 @click.group()
 def settings() -> None:
-    """Library settings (collect endpoints, proxy, politeness)."""
+    """Library settings (collect endpoints, proxy, politeness, compute device)."""
 
 
 @settings.command("list")
@@ -169,11 +177,9 @@ def settings() -> None:
 @pass_library
 def settings_list(ref, as_json) -> None:
     """Known settings with their current values."""
-    from ..collect import COLLECT_SETTINGS
-
     lib = ref.open()
     stored = {k: json.loads(v) for k, v in lib.conn.execute("SELECT key, value FROM settings")}
-    values = {**COLLECT_SETTINGS, **stored}
+    values = {**_known_library_settings(), **stored}
     if as_json:
         emit_json(values)
         return
@@ -185,9 +191,7 @@ def settings_list(ref, as_json) -> None:
 @click.argument("key")
 @pass_library
 def settings_get(ref, key) -> None:
-    from ..collect import COLLECT_SETTINGS
-
-    click.echo(json.dumps(ref.open().get_setting(key, COLLECT_SETTINGS.get(key))))
+    click.echo(json.dumps(ref.open().get_setting(key, _known_library_settings().get(key))))
 
 
 @settings.command("set")
@@ -196,12 +200,40 @@ def settings_get(ref, key) -> None:
 @pass_library
 def settings_set(ref, key, value) -> None:
     """Set KEY to VALUE (JSON, or plain text): `gapscope settings set collect.proxy http://host:3128`."""
+    from ..settings import SETTINGS
+
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
+    for s in SETTINGS.values():
+        if s.library_key == key and s.choices and parsed not in s.choices:
+            fail(f"{key} must be one of {', '.join(s.choices)}, not {parsed!r}", 2)
     ref.open(create=True).set_setting(key, parsed)
     click.echo(f"{key} = {json.dumps(parsed)}")
+
+
+@settings.command("resolve")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def settings_resolve(ref, name, as_json) -> None:
+    """Each setting's value as a command sees it, and where it comes from
+    (command line > environment > library > user settings > default)."""
+    from .. import settings as store
+
+    if name is not None and name not in store.SETTINGS:
+        fail(f"unknown setting {name!r}; known: {', '.join(store.SETTINGS)}", 2)
+    view = store.Settings(ref.open() if ref.path.exists() else None)
+    try:
+        rows = {n: view.lookup(n) for n in ([name] if name else store.SETTINGS)}
+    except store.SettingError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        emit_json({n: {"value": v, "source": src} for n, (v, src) in rows.items()})
+        return
+    for n, (v, src) in rows.items():
+        click.echo(f"{n} = {v}  ({src})")
 
 
 def register(main: click.Group) -> None:

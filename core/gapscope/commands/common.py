@@ -29,9 +29,6 @@ EXIT_NEWER = 15         # a library from a newer GapScope (left untouched)
 EXIT_DISK_IO = 16       # the disk failed under the library (disk I/O error)
 EXIT_DAMAGED = 17       # the library file is damaged (malformed)
 
-# gapscope.facets.model.FACET_LABELS, written out so that the CLI starts without importing numpy
-# (tests/core/test_facets_library.py checks that the two agree)
-FACET_LABEL_CHOICES = ("background", "objective", "method", "result", "limitation", "other")
 
 
 class GapScopeGroup(click.Group):
@@ -41,6 +38,7 @@ class GapScopeGroup(click.Group):
     def invoke(self, ctx: click.Context) -> Any:
         import sqlite3
 
+        from ..settings import SettingError
         from ..store.errors import LibraryFault, MissingStep, library_fault
 
         try:
@@ -52,6 +50,8 @@ class GapScopeGroup(click.Group):
             sys.exit(EXIT_CANCELLED)
         except MissingStep as exc:
             fail(str(exc), exc.exit_code)
+        except SettingError as exc:   # a setting that cannot be honoured
+            fail(str(exc), EXIT_USAGE)
         except (LibraryFault, sqlite3.Error) as exc:
             ref = ctx.obj if isinstance(ctx.obj, LibraryRef) else None
             fault = library_fault(exc, ref.path if ref is not None else None)
@@ -98,6 +98,24 @@ class LibraryRef:
 
 
 pass_library = click.make_pass_decorator(LibraryRef)
+
+
+def _remember_device(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        from .. import settings
+
+        settings.set_command_line("device", value)
+    return value
+
+
+def device_option(expose_value: bool = False):
+    """``--device auto|cpu|cuda|mps`` for a command that runs an encoder: the command-line layer of the
+    ``device`` setting (gapscope.settings), above $GAPSCOPE_DEVICE, the library's and the user's choice."""
+    from ..settings import DEVICES
+
+    return click.option("--device", type=click.Choice(DEVICES), default=None, expose_value=expose_value,
+                        callback=_remember_device,
+                        help="Where the encoder runs (default: the device setting, else CUDA when present).")
 
 
 def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[name-defined]

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library,
+from ..vocabulary import EMBED_KINDS, FACET_LABELS
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
                      progress_bar, resolve_paper)
 
-KIND_CHOICES = ("abstract", "method", "result", "limitation")
 
 
 def _shared_data() -> Path:
@@ -21,8 +21,12 @@ def _shared_data() -> Path:
 def _encoder(model, device, precision):
     from ..embed import Encoder
 
+    from ..settings import SettingError
+
     try:
         return Encoder(model, device=device, precision=precision)
+    except SettingError as exc:
+        fail(str(exc), 2)
     except (OSError, ValueError) as exc:
         fail(f"cannot load the model {model or 'all-MiniLM-L6-v2'}: {exc}", EXIT_NOT_FOUND)
 
@@ -30,14 +34,13 @@ def _encoder(model, device, precision):
 def _device_options(f):
     f = click.option("--precision", type=click.Choice(["auto", "fp32", "bf16", "fp16"]), default="auto",
                      help="auto: fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32.")(f)
-    f = click.option("--device", type=click.Choice(["cpu", "cuda"]), default=None,
-                     help="Default: CUDA when present, else CPU.")(f)
+    f = device_option(expose_value=True)(f)
     f = click.option("--batch-size", type=int, default=None, help="Texts per batch (default suits the device).")(f)
     return f
 
 
 @click.command()
-@click.option("--kinds", default=",".join(KIND_CHOICES), show_default=True,
+@click.option("--kinds", default=",".join(EMBED_KINDS), show_default=True,
               help="Comma-separated: abstract, method, result, limitation (facet texts need `gapscope facets` first).")
 @click.option("--model", default=None, help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 @_device_options
@@ -53,9 +56,9 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
 
     lib = ref.open()
     kinds_t = tuple(k.strip() for k in kinds.split(",") if k.strip())
-    bad = [k for k in kinds_t if k not in KIND_CHOICES]
+    bad = [k for k in kinds_t if k not in EMBED_KINDS]
     if bad:
-        fail(f"unknown kind {bad[0]!r}; choose from {', '.join(KIND_CHOICES)}", 2)
+        fail(f"unknown kind {bad[0]!r}; choose from {', '.join(EMBED_KINDS)}", 2)
     encoder = _encoder(model, device, precision) if (model or device or precision != "auto") else None
     if model:
         lib.set_setting("embed.model", encoder.model_id)
@@ -128,6 +131,7 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) 
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--epochs", type=int, default=None, help="Override the epochs of both heads.")
 @click.option("--limit", type=int, default=None, help="Only the first N abstracts (and 4N limitation sentences).")
+@device_option()
 @click.option("--json", "as_json", is_flag=True)
 def train_cmd(csabstruct, limitations, dev, out, seed, epochs, limit, as_json) -> None:
     """Train the facet head from the shared files; the same seed gives the same weights bit for bit."""
@@ -166,6 +170,7 @@ def train_cmd(csabstruct, limitations, dev, out, seed, epochs, limit, as_json) -
 @click.option("--split", type=click.Choice(["all", "heldout", "train"]), default="all", show_default=True,
               help="Rows of the limitation file: heldout = articles with sha256(article) % 5 == 0 (not trained on).")
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None)
+@device_option()
 @click.option("--json", "as_json", is_flag=True, help='One object: {"csabstruct": {...}, "limitations": {...}}.')
 def eval_cmd(csabstruct, limitations, split, model_dir, as_json) -> None:
     """Per-label precision, recall, F1 and macro-F1 of the facet classifier on labelled files."""
@@ -225,7 +230,7 @@ def show_cmd(ref, paper, as_json) -> None:
 
 
 @facets.command("review")
-@click.option("--label", type=click.Choice(FACET_LABEL_CHOICES),
+@click.option("--label", type=click.Choice(FACET_LABELS),
               default=None, help="Only sentences the classifier gave this label (e.g. limitation, before trusting "
                                  "the limitation gaps).")
 @click.option("--below", type=click.FloatRange(0, 1), default=None, help="Only labels with a confidence below this.")

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import click
 
+from ..vocabulary import MAP_FACETS
 from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
 
-FACET_CHOICE = click.Choice(["topic", "method", "result", "limitation"])
+FACET_CHOICE = click.Choice(MAP_FACETS)
 
 
 @click.group("map", invoke_without_command=True)
@@ -31,13 +32,13 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
     if ctx.invoked_subcommand is not None:
         return
     from ..jobs import Cancelled
-    from ..maps import FACETS, build_maps
+    from ..maps import build_maps
     from ..store import LibraryError
 
     lib = ref.open()
     try:
         with progress_bar("map", enabled=not quiet and not as_json) as (progress, cancel):
-            ms = build_maps(lib, facets=facets or FACETS, k=k, seed=seed, collection=collection, query=query,
+            ms = build_maps(lib, facets=facets or MAP_FACETS, k=k, seed=seed, collection=collection, query=query,
                             before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
@@ -64,9 +65,9 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
 def map_export(ref, facets, as_json) -> None:
     """The latest map of each facet as JSON: {"maps": {FACET: {"assignments": {PAPER_ID: CLUSTER}, "clusters": [...]}}}.
     PAPER_ID is the arXiv id where the paper has one, else the library id."""
-    from ..maps import FACETS, export_maps
+    from ..maps import export_maps
 
-    out = export_maps(ref.open(), facets or FACETS)
+    out = export_maps(ref.open(), facets or MAP_FACETS)
     if not out["maps"]:
         fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
     emit_json(out)

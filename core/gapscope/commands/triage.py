@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library, progress_bar,
+from ..vocabulary import DECISIONS, FACET_LABELS
+from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -63,7 +64,7 @@ def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
 
 @triage.command("decide")
 @click.argument("paper")
-@click.argument("decision", type=click.Choice(["include", "exclude", "maybe", "postpone"]))
+@click.argument("decision", type=click.Choice(DECISIONS))
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @click.option("--json", "as_json", is_flag=True)
@@ -243,6 +244,7 @@ def reasons_remove(ref, name) -> None:
 @click.option("--no-plot", is_flag=True, help="Do not write the PNG.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"wss95": MEAN, "recall_at_10": MEAN, "runs": [...]}.')
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@device_option()
 def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plot, as_json, quiet) -> None:
     """Replay a labelled review (CSV: title, abstract, label_included) and measure the work saved:
     WSS@95, recall at 10 % screened, and the recall curve."""
@@ -361,7 +363,7 @@ def annotate_unhighlight(ref, highlight_id) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.argument("label", type=click.Choice(FACET_LABEL_CHOICES))
+@click.argument("label", type=click.Choice(FACET_LABELS))
 @pass_library
 def annotate_correct(ref, paper, start, end, label) -> None:
     """Set the facet label of the abstract sentence START..END of PAPER (the maps use it)."""

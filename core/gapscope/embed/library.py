@@ -7,6 +7,8 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..jobs import CancelToken, ProgressFn, check, report
+from .. import settings
+from ..vocabulary import EMBED_KINDS
 from . import store
 from .encoder import DEFAULT_MODEL
 
@@ -28,9 +30,7 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
                            if wanted is None or pid in wanted}
     facet_kinds = [k for k in kinds if k != "abstract"]
     if facet_kinds:
-        from ..facets.store import facet_texts
-
-        ft = facet_texts(lib, paper_ids)
+        ft = lib.facet_texts(paper_ids)
         for k in facet_kinds:
             out[k] = {pid: d[k] for pid, d in ft.items() if d.get(k)}
     for k in kinds:
@@ -38,7 +38,7 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
     return out
 
 
-def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progress: Optional[ProgressFn] = None,
+def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None, paper_ids: Optional[Sequence[int]] = None,
                   batch_size: Optional[int] = None) -> dict[str, Any]:
     """Make sure every paper's texts of ``kinds`` have a vector of the encoder's model.
@@ -46,8 +46,8 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
     The model is loaded only when something is missing. Work is committed every ``CHUNK`` texts,
     so a cancelled or interrupted run resumes where it stopped. Returns counts per kind."""
     for k in kinds:
-        if k not in store.KINDS:
-            raise ValueError(f"unknown kind {k!r}; choose from {', '.join(store.KINDS)}")
+        if k not in EMBED_KINDS:
+            raise ValueError(f"unknown kind {k!r}; choose from {', '.join(EMBED_KINDS)}")
     model = encoder.model_id if encoder is not None else library_model(lib)
     texts = paper_kind_texts(lib, kinds, paper_ids)
     have = store.cached_hashes(lib.conn, model)
@@ -81,7 +81,8 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
         if encoder is None:
             from .encoder import Encoder
 
-            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model))
+            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model),
+                              device=settings.device(lib))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:
             by_hash.setdefault(row[2], []).append(row)
@@ -104,8 +105,8 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
 def load_vectors(lib, kind: str, model_id: Optional[str] = None,
                  paper_ids: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(paper ids int64, L2-normalised float32 vectors) of one kind, sorted by paper id."""
-    if kind not in store.KINDS:
-        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(store.KINDS)}")
+    if kind not in EMBED_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(EMBED_KINDS)}")
     ids, vecs = store.load(lib.conn, kind, model_id or library_model(lib), paper_ids)
     if len(vecs):
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)

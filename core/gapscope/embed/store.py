@@ -8,7 +8,6 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-KINDS = ("abstract", "method", "result", "limitation")
 STORE_DTYPE = "float16"      # 384 dims -> 768 bytes a vector; cosine to float32 > 0.99999
 
 

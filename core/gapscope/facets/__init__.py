@@ -3,7 +3,7 @@ limitation / other, so that methods, results and limitations can be mapped on th
 
 from __future__ import annotations
 
-from .model import FACET_LABELS
+from ..vocabulary import FACET_LABELS
 from .split import Sentence, split_sentences
 from .store import classify_library, facet_counts, facet_texts, paper_sentences, uncertain_sentences
 

@@ -21,7 +21,7 @@ def prf(gold: list[str], pred: list[str], label: str) -> dict[str, float]:
     return {"precision": round(prec, 4), "recall": round(rec, 4), "f1": round(f1, 4), "support": tp + fn}
 
 
-def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None) -> dict[str, Any]:
+def eval_csabstruct(model, encoder, path: str | Path, *, progress=None, cancel=None) -> dict[str, Any]:
     """The full six-label classifier on CSAbstruct sentences; macro-F1 over the five CSAbstruct labels
     (a sentence the classifier calls ``limitation`` counts as an error)."""
     abstracts = read_csabstruct(path)
@@ -38,10 +38,10 @@ def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None
             "macro_f1": round(macro, 4), "accuracy": round(acc, 4), "labels": labels}
 
 
-def eval_limitations(model, encoder, path: str | Path, split: str = "all", progress=None, cancel=None) -> dict[str, Any]:
+def eval_limitations(model, encoder, path: str | Path, split: str = "all", *, progress=None, cancel=None) -> dict[str, Any]:
     """Each sentence classified alone (a one-sentence abstract); POS = the label is ``limitation``."""
     rows = read_limitations(path, split=split)
-    docs, sents = _alone(encoder, rows, model.span_layers, progress, cancel)
+    docs, sents = _alone(encoder, rows, model.span_layers, progress=progress, cancel=cancel)
     preds = model.predict(docs, sents, [[r.text] for r in rows])
     gold = ["POS" if r.positive else "NEG" for r in rows]
     pred = ["POS" if labels and labels[0] == "limitation" else "NEG" for labels, _ in preds]
@@ -50,14 +50,14 @@ def eval_limitations(model, encoder, path: str | Path, split: str = "all", progr
     return out
 
 
-def _alone(encoder, rows, span_layers=None, progress=None, cancel=None):
+def _alone(encoder, rows, span_layers=None, *, progress=None, cancel=None):
     feats = sentences_arrays(encoder, rows, "lim", progress=progress, cancel=cancel, span_layers=span_layers)
     sent = feats["sent"]
     return feats["doc"], [sent[i:i + 1] for i in range(len(sent))]
 
 
 def evaluate(csabstruct: Optional[str] = None, limitations: Optional[str] = None, split: str = "all",
-             model_dir: Optional[str] = None, encoder=None, progress=None, cancel=None) -> dict[str, Any]:
+             model_dir: Optional[str] = None, encoder=None, *, progress=None, cancel=None) -> dict[str, Any]:
     from .model import load_model
 
     model = load_model(model_dir)

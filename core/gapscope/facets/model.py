@@ -21,8 +21,7 @@ from typing import Any, Optional, Sequence
 
 import numpy as np
 
-ROLES = ("background", "objective", "method", "result", "other")
-FACET_LABELS = ("background", "objective", "method", "result", "limitation", "other")
+from ..vocabulary import SENTENCE_ROLES as ROLES
 N_POS = 4
 
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from typing import Any, Optional, Sequence
 
+from .. import settings
 from ..jobs import CancelToken, ProgressFn, check, report
+from ..store.facets import EFFECTIVE_SENTENCES
 from ..store.library import now_iso
 from .split import split_sentences
 
 CHUNK = 256                  # abstracts per encoder pass and per commit: the unit of resume and cancel
-FACET_KINDS = ("method", "result", "limitation")
 
 
 def _hash(text: str) -> str:
@@ -18,7 +19,7 @@ def _hash(text: str) -> str:
     return text_hash(text)
 
 
-def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None, *,
+def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                      model=None, encoder=None, paper_ids: Optional[Sequence[int]] = None, redo: bool = False,
                      batch_size: Optional[int] = None) -> dict[str, Any]:
     """Split and label the abstract of every paper not yet classified by this facet model (or whose
@@ -45,7 +46,7 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
         from ..embed import Encoder
 
         enc_model = model.encoder_model
-        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model)
+        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model, device=settings.device(lib))
     cache_abstracts = encoder.model_id == library_model(lib)
     total = len(todo)
     report(progress, 0, total, "classifying")
@@ -87,17 +88,10 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
     return stats
 
 
-_EFFECTIVE = (
-    "SELECT s.paper_id, s.idx, s.start, s.end, s.text, coalesce(c.label, s.label), s.confidence,"
-    " c.label IS NOT NULL FROM sentences s LEFT JOIN facet_corrections c"
-    " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end"
-)
-
-
 def paper_sentences(lib, paper_id: int) -> list[dict[str, Any]]:
     """The sentences of a paper's abstract with their effective label (the user's correction wins)."""
     return [dict(idx=i, start=a, end=b, text=t, label=lab, confidence=c, corrected=bool(k))
-            for _, i, a, b, t, lab, c, k in lib.conn.execute(_EFFECTIVE + " WHERE s.paper_id = ? ORDER BY s.idx",
+            for _, i, a, b, t, lab, c, k in lib.conn.execute(EFFECTIVE_SENTENCES + " WHERE s.paper_id = ? ORDER BY s.idx",
                                                              (paper_id,))]
 
 
@@ -131,20 +125,8 @@ def uncertain_sentences(lib, label: Optional[str] = None, below: Optional[float]
 
 
 def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dict[str, str]]:
-    """{paper_id: {"method": ..., "result": ..., "limitation": ...}}: the paper's sentences of each facet
-    joined in order ('' when it has none), for every classified paper (or those in ``paper_ids``)."""
-    wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
-    out: dict[int, dict[str, list[str]]] = {}
-    if wanted is None:
-        for (pid,) in lib.conn.execute("SELECT paper_id FROM paper_facets"):
-            out[pid] = {k: [] for k in FACET_KINDS}
-    for pid, _i, _a, _b, text, label, _c, _k in lib.conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx"):
-        if wanted is not None and pid not in wanted:
-            continue
-        d = out.setdefault(pid, {k: [] for k in FACET_KINDS})
-        if label in d:
-            d[label].append(text)
-    return {pid: {k: " ".join(v) for k, v in d.items()} for pid, d in out.items()}
+    """{paper_id: {"method": ..., "result": ..., "limitation": ...}} (see Library.facet_texts)."""
+    return lib.facet_texts(paper_ids)
 
 
 def facet_counts(lib) -> dict[str, int]:

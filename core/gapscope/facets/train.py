@@ -19,7 +19,7 @@ from .model import ROLES, FacetModel, new_model, pad, role_inputs
 
 # span_layers "all": every hidden state after the embeddings. The last layer alone (the embedding's own)
 # gave 0.60 macro-F1 on CSAbstruct dev; all six 0.65-0.66 (seeds 0-2), and the limitation F1 rose from
-# 0.67 to 0.72-0.74 (benchmarks/facet_experiments/README.md). Fewer epochs, more dropout: dev peaked early.
+# 0.67 to 0.72-0.74 (docs/facets.md, How the head was chosen). Fewer epochs, more dropout: dev peaked early.
 DEFAULTS = dict(span_layers="all", lex_buckets=1 << 14, lex_dim=32, hidden=128, lim_hidden=128,
                 dropout=0.4, epochs=8, lim_epochs=15, class_weight_power=0.5, lr=2e-3, weight_decay=1e-2,
                 batch=32, lim_batch=128, threshold=0.5, csab_negatives_weight=0.3)
@@ -71,8 +71,8 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
         torch.manual_seed(seed)
         model = new_model(config)
         gen = torch.Generator().manual_seed(seed)
-        _train_roles(model, role_x, role_y, role_t, cfg, gen, scaled(progress, 0.8, 0.95), cancel)
-        _train_limitations(model, lim_x, lim_y, lim_w, lim_t, cfg, gen, scaled(progress, 0.95, 1.0), cancel)
+        _train_roles(model, role_x, role_y, role_t, cfg, gen, progress=scaled(progress, 0.8, 0.95), cancel=cancel)
+        _train_limitations(model, lim_x, lim_y, lim_w, lim_t, cfg, gen, progress=scaled(progress, 0.95, 1.0), cancel=cancel)
     finally:
         torch.set_num_threads(threads)
         torch.use_deterministic_algorithms(det)
@@ -92,7 +92,7 @@ def train(csabstruct: str | Path, limitations: str | Path, *, seed: int = 0, enc
     return model
 
 
-def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, progress, cancel) -> None:
+def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, *, progress=None, cancel=None) -> None:
     import torch
 
     opt = torch.optim.AdamW(model.role.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
@@ -123,7 +123,7 @@ def _train_roles(model: FacetModel, xs, ys, texts, cfg, gen, progress, cancel) -
     model.role.eval()
 
 
-def _train_limitations(model: FacetModel, x, y, w, texts, cfg, gen, progress, cancel) -> None:
+def _train_limitations(model: FacetModel, x, y, w, texts, cfg, gen, *, progress=None, cancel=None) -> None:
     import torch
 
     # balance the classes: positives weigh as much, in total, as the (weighted) negatives

@@ -9,10 +9,11 @@ import numpy as np
 from ..jobs import ProgressFn, check, report
 from ..embed import load_vectors
 from ..maps.build import paper_dates
-from ..maps.model import FACET_KIND, Map
+from ..maps.model import Map
 from ..maps.store import latest_map
 from ..store.errors import MissingStep
 from ..store.library import LibraryError
+from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
 from .model import Gap
 from .store import save_gaps
@@ -38,12 +39,12 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     return rank_gaps(groups)
 
 
-def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, problem_facet: str = "result",
+def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
               data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> list[Gap]:
     """Gaps from the latest method / result / limitation / topic maps of the library (build them first
     with :func:`gapscope.maps.build_maps`). ``data`` = {facet: (ids, vecs, texts)} skips load_vectors."""
     maps = {}
-    for facet in ("topic", "method", "result", "limitation"):
+    for facet in MAP_FACETS:
         try:
             maps[facet] = latest_map(lib, facet)
         except LibraryError:
@@ -60,7 +61,7 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
             ids, vecs = np.asarray(data[facet][0], dtype=np.int64), data[facet][1]
         else:
             # vectors only: the facet texts (every sentence of the library) are not needed here
-            ids, vecs = load_vectors(lib, FACET_KIND[facet])
+            ids, vecs = load_vectors(lib, MAP_FACET_EMBED_KIND[facet])
             ids = np.asarray(ids, dtype=np.int64)
         keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
         return ids[keep], vecs[keep]

@@ -12,7 +12,8 @@ from ..jobs import ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
 from .labels import ctfidf_keywords, label_from_keywords, representative_sentence
 from .layout import layout_2d
-from .model import FACET_KIND, FACETS, Cluster, Map, MapSet
+from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
+from .model import Cluster, Map, MapSet
 
 LABEL_DOCS = 40
 
@@ -147,7 +148,7 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
     """(ids, vecs, texts) for one facet from the library (embed + facets areas)."""
     from ..embed import load_vectors
 
-    kind = FACET_KIND[facet]
+    kind = MAP_FACET_EMBED_KIND[facet]
     pids, vecs = load_vectors(lib, kind, paper_ids=list(ids) if ids is not None else None)
     if facet == "topic":
         texts = topic_texts(lib, pids.tolist())
@@ -158,8 +159,8 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
     return np.asarray(pids, dtype=np.int64), vecs, texts
 
 
-def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable[int]] = None,
-               k: Optional[int] = None, seed: int = 0, progress: Optional[ProgressFn] = None, cancel=None, *,
+def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iterable[int]] = None,
+               k: Optional[int] = None, seed: int = 0, *, progress: Optional[ProgressFn] = None, cancel=None,
                collection: Optional[str] = None, query: Optional[str] = None, before: Optional[str] = None,
                stability_seeds: int = 3, data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> MapSet:
     """Build (and store) one map per facet over the library or a subset of it.
@@ -170,8 +171,8 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
 
     facets = tuple(facets)
     for f in facets:
-        if f not in FACETS:
-            raise ValueError(f"unknown facet {f!r}; choose from {', '.join(FACETS)}")
+        if f not in MAP_FACETS:
+            raise ValueError(f"unknown facet {f!r}; choose from {', '.join(MAP_FACETS)}")
     ids, scope = scope_paper_ids(lib, collection=collection, query=query, paper_ids=paper_ids, before=before)
     if ids is not None and not ids:
         raise ValueError(f"no papers in scope {scope}")
@@ -190,11 +191,11 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
             model = "given"
         else:
             pids, vecs, texts = load_facet_data(lib, facet, ids)
-            model = embedding_model(lib, FACET_KIND[facet])
+            model = embedding_model(lib, MAP_FACET_EMBED_KIND[facet])
         if len(pids) < 2:
             from ..steps import missing_for_vectors
 
-            why = missing_for_vectors(lib, FACET_KIND[facet]) if data is None else None
+            why = missing_for_vectors(lib, MAP_FACET_EMBED_KIND[facet]) if data is None else None
             out.skipped[facet] = why or f"{len(pids)} paper(s) in scope have {facet} vectors"
             if why:
                 missing.append(why)

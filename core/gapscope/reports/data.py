@@ -17,8 +17,8 @@ from typing import Any, Optional
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
+from ..vocabulary import MAP_FACETS
 
-MAP_FACETS = ("topic", "method", "result", "limitation")
 
 
 @dataclass

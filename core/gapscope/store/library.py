@@ -25,6 +25,7 @@ import sqlite_utils
 from ..models import Paper
 from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
                      library_fault)
+from .facets import FacetReads
 from .imports import ImportsMixin
 from .schema import MIGRATIONS
 from .backup import BackupMixin
@@ -113,7 +114,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-class Library(StepsMixin, BackupMixin, ImportsMixin):
+class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 

@@ -9,8 +9,8 @@ import re
 from typing import Any
 
 from ..store.library import LibraryError, now_iso
+from ..vocabulary import FACET_LABELS
 
-FACET_LABELS = ("background", "objective", "method", "result", "limitation", "other")
 
 
 def _abstract(lib, paper_id: int) -> str:

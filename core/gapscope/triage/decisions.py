@@ -10,8 +10,8 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from ..store.library import LibraryError, now_iso
+from ..vocabulary import DECISIONS
 
-DECISIONS = ("include", "exclude", "maybe", "postpone")
 
 
 def collection_id(lib, collection: Optional[str]) -> Optional[int]:

@@ -13,7 +13,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from gapscope.facets.model import FACET_LABELS
+from gapscope.vocabulary import FACET_LABELS
 
 from ..views.facet_style import FACET_COLORS
 

@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.vocabulary import EMBED_KINDS, MAP_FACETS
+
 from .core_view import CoreView
 
-FACETS = ("topic", "method", "result", "limitation")
 
 # Categorical colours that stay apart on white (Tableau 20 order, light ones last).
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -52,10 +53,8 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     from gapscope.jobs import Cancelled
     from gapscope.maps import build_maps
 
-    from .. import settings
-
     notes: list[str] = []
-    facets = list(FACETS)
+    facets = list(MAP_FACETS)
 
     def step(start, end, label):
         sub = jobs.scaled(progress, start, end)
@@ -72,13 +71,9 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
         notes.append(f"facets not classified ({exc}): only the topic map")
         facets = ["topic"]
-    kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
-    kwargs = {}
-    if settings.device_arg():
-        from gapscope.embed import Encoder
-
-        kwargs["encoder"] = Encoder(device=settings.device_arg())
-    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
+    kinds = EMBED_KINDS if len(facets) > 1 else ("abstract",)
+    # the encoder runs on the device setting (Preferences, or the library's or the environment's)
+    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel)
     build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
     return BuildResult(load_map(lib, facet), notes)
 
@@ -105,7 +100,7 @@ class MapsView(CoreView):
 
         self.facet = QComboBox()
         self.facet.setObjectName("mapFacet")
-        for f in FACETS:
+        for f in MAP_FACETS:
             self.facet.addItem(f"{f.capitalize()} map", f)
         self.facet.currentIndexChanged.connect(lambda _i: self.reload())
         self.build_button = QPushButton("Build maps")
