@@ -27,7 +27,7 @@ def _library_template(tmp_path_factory, shared_data):
     path = d / "template.sqlite"
     lib = Library(path)
     fill_library(lib, shared_data, d, 400)
-    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lib.close()
     return path
 
@@ -98,7 +98,7 @@ def _analysed_template(tmp_path_factory, shared_data):
     from gapscope.gaps import find_gaps
 
     find_gaps(lib)
-    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lib.close()
     return path
 
