@@ -41,7 +41,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.library_view = LibraryView(self.tasks)
-        self.detail = DetailPane()
+        self.detail = DetailPane(self.tasks)
         self.library_view.paperSelected.connect(self.detail.show_paper)
         self.library_view.queryChanged.connect(self.detail.set_query)
         self.library_view.countChanged.connect(self._count_changed)

@@ -14,6 +14,11 @@ def _isolated_settings(tmp_path, monkeypatch):
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     monkeypatch.delenv("GAPSCOPE_LIBRARY", raising=False)
     yield
+    # create_app marks the test thread as the GUI thread (no writes); the next test's fixtures seed
+    # their libraries from this same thread before their window exists
+    from gapscope.store import allow_writes_in_current_thread
+
+    allow_writes_in_current_thread()
 
 
 @pytest.fixture(scope="session")

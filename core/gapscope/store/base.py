@@ -27,47 +27,49 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-_forbidden: dict[int, int] = {}        # thread ident -> how many times forbidden (nested contexts)
+_forbidden_threads: set[int] = set()      # marked for good: the desktop's GUI thread
+_reading: dict[int, int] = {}             # inside writes_forbidden() (a reader worker), nesting depth
 _forbidden_lock = threading.Lock()
 
 
 def forbid_writes_in_current_thread() -> None:
     """From now on, a write to any Library from this thread raises (the desktop marks its GUI thread)."""
-    ident = threading.get_ident()
     with _forbidden_lock:
-        _forbidden[ident] = _forbidden.get(ident, 0) + 1
+        _forbidden_threads.add(threading.get_ident())
 
 
 def allow_writes_in_current_thread() -> None:
-    """Undo one :func:`forbid_writes_in_current_thread`."""
-    ident = threading.get_ident()
+    """Lift :func:`forbid_writes_in_current_thread` (tests, between windows)."""
     with _forbidden_lock:
-        n = _forbidden.get(ident, 0) - 1
-        if n > 0:
-            _forbidden[ident] = n
-        else:
-            _forbidden.pop(ident, None)
+        _forbidden_threads.discard(threading.get_ident())
 
 
 @contextmanager
 def writes_forbidden() -> Iterator[None]:
     """No writes from this thread inside the block (a reader worker of the desktop)."""
-    forbid_writes_in_current_thread()
+    ident = threading.get_ident()
+    with _forbidden_lock:
+        _reading[ident] = _reading.get(ident, 0) + 1
     try:
         yield
     finally:
-        allow_writes_in_current_thread()
+        with _forbidden_lock:
+            if _reading[ident] > 1:
+                _reading[ident] -= 1
+            else:
+                del _reading[ident]
 
 
 def writes_allowed_here() -> bool:
-    return threading.get_ident() not in _forbidden
+    ident = threading.get_ident()
+    return ident not in _forbidden_threads and ident not in _reading
 
 
 def check_writer() -> None:
-    if threading.get_ident() in _forbidden:
+    if not writes_allowed_here():
         raise WriteFromForbiddenThread(
             f"a write to the library from thread {threading.current_thread().name!r}, which must not write:"
-            " the desktop sends every write through its writer queue (tasks.write)")
+            " the desktop sends every write through its writer queue (TaskManager.write)")
 
 
 def chunks(ids: list, size: int = 900) -> Iterator[list]:

@@ -153,9 +153,9 @@ class CollectDialog(QDialog):
         self.status.setText("Starting…")
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
-        self.task = self.tasks.run(name, fn, *args, library=self.library_path, on_progress=self._progress,
-                                   on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
-                                   on_finished=self._ended)
+        self.task = self.tasks.write(name, fn, *args, library=self.library_path, on_progress=self._progress,
+                                     on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
+                                     on_finished=self._ended)
         return self.task
 
     def _progress(self, done: int, total: int, message: str) -> None:
