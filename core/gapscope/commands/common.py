@@ -70,30 +70,58 @@ def emit_json(obj: Any) -> None:
     click.echo(json.dumps(obj, ensure_ascii=False, indent=None, default=str))
 
 
+class PlainProgress:
+    """Progress as plain lines (a log, a pipe, CI: no terminal to redraw a bar in): one line when the
+    stage in the message changes (the text before its first colon) and one per tenth of the way."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.stage: Optional[str] = None
+        self.tenth = -1
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        stage = message.split(":", 1)[0] if message else ""
+        tenth = int(10 * done / total) if total > 0 else 0
+        if stage == self.stage and tenth <= self.tenth:
+            return
+        self.stage, self.tenth = stage, tenth
+        pct = f"{100 * done / total:3.0f}%" if total > 0 else "   "
+        print(f"{self.label}: {pct} {message}".rstrip(), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
 @contextmanager
-def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
-    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback.
+def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Iterator[Any]:
+    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
+    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal.
 
     Yields ``(progress, cancel)``: Ctrl-C sets the cancel token first (the core stops cleanly at the
     next batch boundary); a second Ctrl-C interrupts at once.
     """
     import signal
 
-    from tqdm import tqdm
-
     from ..jobs import CancelToken
 
     cancel = CancelToken()
-    bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
-               dynamic_ncols=True, leave=True)
+    if plain:
+        bar = PlainProgress(label)
+        progress = bar if enabled else (lambda done, total, message="": None)
+    else:
+        from tqdm import tqdm
 
-    def progress(done: int, total: int, message: str = "") -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        if message:
-            bar.set_postfix_str(message[:60], refresh=False)
-        bar.refresh()
+        bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
+                   dynamic_ncols=True, leave=True)
+
+        def progress(done: int, total: int, message: str = "") -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.n = done
+            if message:
+                bar.set_postfix_str(message[:60], refresh=False)
+            bar.refresh()
 
     previous = signal.getsignal(signal.SIGINT)
 

@@ -36,12 +36,17 @@ class GapsMixin:
         return self._conn.execute("SELECT paper_id, role FROM gap_evidence WHERE gap_id = ? ORDER BY position",
                                   (gap_id,)).fetchall()
 
+    def latest_gap_batch(self) -> Optional[int]:
+        """The number of the latest find_gaps run, None before the first."""
+        row = self._conn.execute("SELECT max(batch) FROM gaps").fetchone()
+        return row[0] if row else None
+
     def gap_rows(self, type: Optional[str] = None, limit: Optional[int] = None) -> list[tuple]:
         """The rows (see _COLS) of the latest batch, best first."""
-        row = self._conn.execute("SELECT max(batch) FROM gaps").fetchone()
-        if not row or row[0] is None:
+        batch = self.latest_gap_batch()
+        if batch is None:
             return []
-        sql, args = f"SELECT {_COLS} FROM gaps WHERE batch = ?", [row[0]]
+        sql, args = f"SELECT {_COLS} FROM gaps WHERE batch = ?", [batch]
         if type:
             sql += " AND type = ?"
             args.append(type)

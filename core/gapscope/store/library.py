@@ -18,6 +18,7 @@ from typing import Any, Iterator
 
 import sqlite_utils
 
+from .analysis import AnalysisMixin
 from .annotations import AnnotationsMixin
 from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
 from .experiments import ExperimentsMixin
@@ -50,7 +51,8 @@ def default_library_path() -> Path:
 
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin, GapsMixin,
-              ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin):
+              ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin,
+              AnalysisMixin):
     """A GapScope library file: the one API to it (every read and write is a method, grouped by area in
     the mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per
     thread (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""

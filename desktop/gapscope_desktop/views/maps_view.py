@@ -43,44 +43,21 @@ class BuildResult:
 
 
 def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
-    """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
-    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map.
-    When the sentences cannot be classified only the topic map (whole abstracts) is built; that is said."""
-    from gapscope import jobs
-    from gapscope.embed import embed_library
-    from gapscope.facets import classify_library
-    from gapscope.jobs import Cancelled
-    from gapscope.maps import build_maps
+    """The maps' pipeline, the core's ``analyze`` without the gaps (as ``gapscope analyze --no-gaps``):
+    classify sentences by facet, embed abstracts and facet texts, cluster every map, each step only
+    where something changed. When the sentences cannot be classified only the topic map (whole
+    abstracts) is built; that is said."""
+    from gapscope.analyze import analyze
 
     from .. import settings
 
-    notes: list[str] = []
-    facets = list(FACETS)
-
-    def step(start, end, label):
-        sub = jobs.scaled(progress, start, end)
-
-        def labelled(done, total, message=""):
-            if sub is not None:
-                sub(done, total, f"{label}: {message}" if message else label)
-        return labelled
-
-    try:
-        classify_library(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
-    except Cancelled:
-        raise
-    except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
-        notes.append(f"facets not classified ({exc}): only the topic map")
-        facets = ["topic"]
-    kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
     kwargs = {}
     if settings.device_arg():
         from gapscope.embed import Encoder
 
         kwargs["encoder"] = Encoder(device=settings.device_arg())
-    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
-    build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
-    return BuildResult(load_map(lib, facet), notes)
+    rep = analyze(lib, facets=FACETS, gaps=False, progress=progress, cancel=cancel, **kwargs)
+    return BuildResult(load_map(lib, facet), rep.notes)
 
 
 def _attr(obj, name, default=None):
