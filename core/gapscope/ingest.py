@@ -9,7 +9,6 @@ how far it got. A re-import adds nothing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
@@ -25,25 +24,21 @@ class ImportFailed(Exception):
 
 
 def load_index(lib: Library) -> DedupIndex:
-    rows = lib.conn.execute(
-        "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title FROM papers p"
-        " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
-        " LEFT JOIN authors a ON a.id = pa.author_id"
-    )
+    rows = lib.dedup_rows()
     return DedupIndex.from_rows((pid, ax, doi, yr, first_author_key([name]) if name else None, nt)
                                 for pid, ax, doi, yr, name, nt in rows)
 
 
 class _Writer:
-    """Writes one batch of records into the library inside the caller's transaction."""
+    """Writes one batch of records into the library inside the caller's transaction (through the
+    store's batch methods: decisions here, statements there)."""
 
     def __init__(self, lib: Library, index: DedupIndex, import_id: int, report: ImportReport) -> None:
         self.lib = lib
-        self.conn = lib.conn
         self.index = index
         self.import_id = import_id
         self.report = report
-        self.author_ids: dict[str, int] = {n: i for i, n in self.conn.execute("SELECT id, name FROM authors")}
+        self.author_ids: dict[str, int] = lib.author_ids()
         self.touched: list[int] = []
         # Rows of the current batch's new papers, written with one executemany each at the end of
         # the batch (same transaction): per-row statements cost more than SQLite's own work here.
@@ -58,37 +53,24 @@ class _Writer:
         self.rows = {"authors": [], "categories": [], "versions": [], "sources": []}
         # The batch's new papers are indexed for search in one statement at its end (see migration
         # 0900_import_fts_per_batch): the triggers leave ids from here on alone until then.
-        self.first_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
-        self.conn.execute("INSERT INTO fts_deferred (first_id) VALUES (?)", (self.first_id,))
+        self.first_id = self.lib.defer_search_index()
         by_source: dict[str, list[str]] = {}
         for rec in records:
             if isinstance(rec, Paper):
                 by_source.setdefault(rec.source, []).append(rec.source_key or normalize_title(rec.title))
         for source, keys in by_source.items():
-            for start in range(0, len(keys), 900):
-                chunk = keys[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                for key, pid in self.conn.execute(
-                        f"SELECT source_key, paper_id FROM source_records WHERE source = ? AND source_key IN ({marks})",
-                        (source, *chunk)):
-                    self.known_keys[(source, key)] = pid
+            self.known_keys.update(self.lib.source_record_papers(source, keys))
 
     def end_batch(self) -> None:
-        c, r = self.conn, self.rows
-        c.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)", r["authors"])
-        c.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)", r["categories"])
-        c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", r["versions"])
-        c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-                      r["sources"])
-        c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors)"
-                  " SELECT id, title, abstract, authors FROM papers WHERE id >= ?", (self.first_id,))
-        c.execute("DELETE FROM fts_deferred")
+        r = self.rows
+        self.lib.write_batch_rows(authors=r["authors"], categories=r["categories"], versions=r["versions"],
+                                  sources=r["sources"], first_id=self.first_id)
         self.rows = {}
 
     def _author_id(self, name: str) -> int:
         aid = self.author_ids.get(name)
         if aid is None:
-            aid = self.conn.execute("INSERT INTO authors (name) VALUES (?)", (name,)).lastrowid
+            aid = self.lib.insert_author(name)
             self.author_ids[name] = aid
         return aid
 
@@ -101,8 +83,7 @@ class _Writer:
         if existing is not None:
             # This very record came before: refresh what it says (a newer arXiv version, say).
             self._merge(existing, paper)
-            self.conn.execute("UPDATE source_records SET data = ?, seen_at = ?, import_id = ? WHERE source = ? AND source_key = ?",
-                              (data, now, self.import_id, paper.source, key))
+            self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
             return
@@ -121,14 +102,7 @@ class _Writer:
         self.touched.append(pid)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
-        pid = self.conn.execute(
-            "INSERT INTO papers (title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
-            " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors), p.year, p.published,
-             p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
-             p.venue, p.url, norm, now),
-        ).lastrowid
+        pid = self.lib.insert_paper(p, norm, now)
         self.rows["authors"] += [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)]
         self.rows["categories"] += [(pid, c, i) for i, c in enumerate(p.categories)]
         self.rows["versions"] += self._version_rows(pid, p)
@@ -141,15 +115,12 @@ class _Writer:
         return [(pid, p.arxiv_version, p.updated)] if p.arxiv_version else []
 
     def _versions(self, pid: int, p: Paper) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
-                              self._version_rows(pid, p))
+        self.lib.add_paper_versions(self._version_rows(pid, p))
 
     def _merge(self, pid: int, p: Paper) -> None:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
         except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version."""
-        row = self.conn.execute(
-            "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
-            " categories, authors FROM papers WHERE id = ?", (pid,)).fetchone()
+        row = self.lib.merge_fields(pid)
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors = row
         sets: dict[str, object] = {}
         if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
@@ -171,21 +142,18 @@ class _Writer:
             sets["url"] = p.url
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
-            self.conn.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
-                                  [(pid, c, i) for i, c in enumerate(p.categories)])
+            self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])
         if p.authors and not authors:
             sets["authors"] = "; ".join(p.authors)
-            self.conn.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
-                                  [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
+            self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
-            cols = ", ".join(f"{k} = ?" for k in sets)
-            self.conn.execute(f"UPDATE papers SET {cols} WHERE id = ?", (*sets.values(), pid))
+            self.lib.update_paper_fields(pid, sets)
             self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
 
     def _taken(self, column: str, value: str) -> bool:
-        return self.conn.execute(f"SELECT 1 FROM papers WHERE {column} = ?", (value,)).fetchone() is not None
+        return self.lib.paper_with(column, value) is not None
 
 
 def _record_json(p: Paper) -> str:
@@ -198,20 +166,10 @@ def _record_json(p: Paper) -> str:
     return json.dumps({k: v for k, v in p.__dict__.items() if k not in ("raw", "id")}, ensure_ascii=False, default=str)
 
 
-def _start_import(lib: Library, kind: str, source: str, target: str) -> int:
-    with lib.transaction() as conn:
-        return conn.execute("INSERT INTO imports (kind, source, target, started_at) VALUES (?, ?, ?, ?)",
-                            (kind, source, target, now_iso())).lastrowid
-
-
-def _save_progress(conn: sqlite3.Connection, import_id: int, rep: ImportReport, status: str = "running",
+def _save_progress(lib: Library, import_id: int, rep: ImportReport, status: str = "running",
                    message: Optional[str] = None) -> None:
-    conn.execute(
-        "UPDATE imports SET read = ?, added = ?, merged = ?, unchanged = ?, errors = ?, status = ?,"
-        " message = COALESCE(?, message), finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?",
-        (rep.read, rep.added, rep.merged, rep.unchanged, json.dumps([str(e) for e in rep.errors]), status,
-         message, status, now_iso(), import_id),
-    )
+    lib.save_import_progress(import_id, read=rep.read, added=rep.added, merged=rep.merged, unchanged=rep.unchanged,
+                             errors=[str(e) for e in rep.errors], status=status, message=message)
 
 
 def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *, kind: str, source: str,
@@ -224,7 +182,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
     is marked failed with the message, and the exception propagates. Cancelling stops after the
     current batch (``report.cancelled``)."""
     rep = report_obj or ImportReport(source=source)
-    import_id = _start_import(lib, kind, source, target)
+    import_id = lib.start_import(kind, source, target)
     rep.import_id = import_id
     index = load_index(lib)
     writer = _Writer(lib, index, import_id, rep)
@@ -232,7 +190,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
     batch: list[Union[Paper, RecordError]] = []
 
     def flush() -> None:
-        with lib.transaction() as conn:
+        with lib.transaction():
             writer.touched = []
             writer.begin_batch(batch)
             for rec in batch:
@@ -243,10 +201,8 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
                     writer.write(rec)
             writer.end_batch()
             if coll_id is not None and writer.touched:
-                now = now_iso()
-                conn.executemany("INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
-                                 [(coll_id, pid, now) for pid in writer.touched])
-            _save_progress(conn, import_id, rep)
+                lib.add_to_collection_id(coll_id, writer.touched)
+            _save_progress(lib, import_id, rep)
         batch.clear()
         report(progress, rep.read, total or 0, f"{rep.added} new, {rep.merged} merged")
 
@@ -268,15 +224,12 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
             flush()
     except Cancelled:
         rep.cancelled = True
-        with lib.transaction() as conn:
-            _save_progress(conn, import_id, rep, "cancelled", "cancelled by the user; committed batches kept")
+        _save_progress(lib, import_id, rep, "cancelled", "cancelled by the user; committed batches kept")
         return rep
     except BaseException as exc:
-        with lib.transaction() as conn:
-            _save_progress(conn, import_id, rep, "failed", f"{type(exc).__name__}: {exc}")
+        _save_progress(lib, import_id, rep, "failed", f"{type(exc).__name__}: {exc}")
         raise
-    with lib.transaction() as conn:
-        _save_progress(conn, import_id, rep, "done")
+    _save_progress(lib, import_id, rep, "done")
     return rep
 
 

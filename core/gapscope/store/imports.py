@@ -1,9 +1,21 @@
-"""The log of imports and collects (one row per run, with its counts and errors)."""
+"""Imports and collects: the log (one row per run, with its counts and errors) and the writes of one
+import batch.
+
+The batch methods (marked "inside a transaction") are the importer's inner loop: ingest opens one
+``with lib.transaction():`` per batch and calls them per record, so they run their statement on the
+connection directly (no nested transaction per row: the bulk import's speed is in this loop).
+"""
 
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, Iterable, Iterator, Optional, Sequence
+
+from ..models import Paper
+from .base import LibraryError, chunks, now_iso
+
+_MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "year", "published", "venue",
+                  "url", "categories", "primary_category", "authors")
 
 
 class ImportsMixin:
@@ -17,4 +29,144 @@ class ImportsMixin:
             out.append(d)
         return out
 
+    # --- the log ---------------------------------------------------------------------------------
+    def start_import(self, kind: str, source: str, target: str) -> int:
+        with self.transaction() as conn:
+            return conn.execute("INSERT INTO imports (kind, source, target, started_at) VALUES (?, ?, ?, ?)",
+                                (kind, source, target, now_iso())).lastrowid
 
+    def save_import_progress(self, import_id: int, *, read: int, added: int, merged: int, unchanged: int,
+                             errors: Sequence[str], status: str = "running", message: Optional[str] = None) -> None:
+        """The counts so far (joins the batch's transaction); a status other than running ends it."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE imports SET read = ?, added = ?, merged = ?, unchanged = ?, errors = ?, status = ?,"
+                " message = COALESCE(?, message), finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?",
+                (read, added, merged, unchanged, json.dumps(list(errors)), status, message, status, now_iso(),
+                 import_id))
+
+    def end_import(self, import_id: int, status: str, message: str) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ?",
+                         (status, message, now_iso(), import_id))
+
+    def mark_interrupted(self, kind: str, source: str, target: str, before_id: int, message: str) -> None:
+        """Runs of the same import or collect before ``before_id`` still 'running' in the log died
+        without a word (killed, crashed): mark them interrupted with ``message``."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
+                " message = ? WHERE kind = ? AND source = ? AND target = ? AND status = 'running' AND id < ?",
+                (now_iso(), message, kind, source, target, before_id))
+
+    # --- what an import matches records against ---------------------------------------------------
+    def dedup_rows(self) -> Iterator[tuple[int, Optional[str], Optional[str], Optional[int], Optional[str], str]]:
+        """(id, arxiv_id, doi, year, first author's name, normalised title) of every paper."""
+        return iter(self._conn.execute(
+            "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title FROM papers p"
+            " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
+            " LEFT JOIN authors a ON a.id = pa.author_id"))
+
+    def author_ids(self) -> dict[str, int]:
+        return {n: i for i, n in self._conn.execute("SELECT id, name FROM authors")}
+
+    # --- one batch (inside a transaction) -------------------------------------------------------
+    def _in_transaction(self) -> None:
+        if not self._depth:
+            raise LibraryError("an import batch writes inside `with lib.transaction():`")
+
+    def defer_search_index(self) -> int:
+        """Inside a transaction: papers added from here on are indexed for search by
+        :meth:`write_batch_rows` at the batch's end (migration 0900), not row by row by the triggers.
+        Returns the first id they get."""
+        self._in_transaction()
+        first_id = self._conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
+        self._conn.execute("INSERT INTO fts_deferred (first_id) VALUES (?)", (first_id,))
+        return first_id
+
+    def source_record_papers(self, source: str, keys: Sequence[str]) -> dict[tuple[str, str], int]:
+        """{(source, key): paper id} of the records of ``source`` with those keys imported before."""
+        out = {}
+        for chunk in chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            for key, pid in self._conn.execute(
+                    f"SELECT source_key, paper_id FROM source_records WHERE source = ? AND source_key IN ({marks})",
+                    (source, *chunk)):
+                out[(source, key)] = pid
+        return out
+
+    def write_batch_rows(self, *, authors: list[tuple], categories: list[tuple], versions: list[tuple],
+                         sources: list[tuple], first_id: int) -> None:
+        """Inside a transaction, at a batch's end: the new papers' authors (paper_id, position,
+        author_id), categories (paper_id, category, position), versions (paper_id, version, date),
+        source records (paper_id, source, source_key, import_id, seen_at, data), and their search index."""
+        self._in_transaction()
+        c = self._conn
+        c.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)", authors)
+        c.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
+                      categories)
+        c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", versions)
+        c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data)"
+                      " VALUES (?, ?, ?, ?, ?, ?)", sources)
+        c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors)"
+                  " SELECT id, title, abstract, authors FROM papers WHERE id >= ?", (first_id,))
+        c.execute("DELETE FROM fts_deferred")
+
+    def insert_author(self, name: str) -> int:
+        self._in_transaction()
+        return self._conn.execute("INSERT INTO authors (name) VALUES (?)", (name,)).lastrowid
+
+    def insert_paper(self, p: Paper, norm_title: str, added_at: str) -> int:
+        """Inside a transaction: a new paper row (its authors, categories and versions come with the batch)."""
+        self._in_transaction()
+        return self._conn.execute(
+            "INSERT INTO papers (title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
+            " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors), p.year, p.published,
+             p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
+             p.venue, p.url, norm_title, added_at),
+        ).lastrowid
+
+    def refresh_source_record(self, source: str, key: str, data: str, seen_at: str, import_id: int) -> None:
+        """Inside a transaction: what a record seen before says now."""
+        self._in_transaction()
+        self._conn.execute("UPDATE source_records SET data = ?, seen_at = ?, import_id = ? WHERE source = ? AND source_key = ?",
+                           (data, seen_at, import_id, source, key))
+
+    def merge_fields(self, paper_id: int) -> tuple:
+        """(abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,
+        categories, authors) of a paper: what a merge may fill."""
+        return self._conn.execute(
+            "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
+            " categories, authors FROM papers WHERE id = ?", (paper_id,)).fetchone()
+
+    def update_paper_fields(self, paper_id: int, fields: dict[str, Any]) -> None:
+        """Inside a transaction: set some of a paper's bibliographic fields (a merge)."""
+        self._in_transaction()
+        unknown = set(fields) - set(_MERGE_COLUMNS)
+        if unknown:
+            raise LibraryError(f"not a paper field a merge sets: {', '.join(sorted(unknown))}")
+        cols = ", ".join(f"{k} = ?" for k in fields)
+        self._conn.execute(f"UPDATE papers SET {cols} WHERE id = ?", (*fields.values(), paper_id))
+
+    def add_paper_versions(self, rows: Iterable[tuple]) -> None:
+        self._in_transaction()
+        self._conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", rows)
+
+    def add_paper_categories(self, rows: Iterable[tuple]) -> None:
+        self._in_transaction()
+        self._conn.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
+                               rows)
+
+    def add_paper_authors(self, rows: Iterable[tuple]) -> None:
+        self._in_transaction()
+        self._conn.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
+                               rows)
+
+    def paper_with(self, column: str, value: str) -> Optional[int]:
+        """The id of the paper whose ``arxiv_id`` or ``doi`` is ``value``, or None."""
+        if column not in ("arxiv_id", "doi"):
+            raise LibraryError(f"cannot look papers up by {column!r}")
+        row = self._conn.execute(f"SELECT id FROM papers WHERE {column} = ?", (value,)).fetchone()
+        return row[0] if row else None

@@ -20,6 +20,7 @@ import sqlite_utils
 
 from .analysis import AnalysisMixin
 from .annotations import AnnotationsMixin
+from .collect import CollectMixin
 from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
 from .experiments import ExperimentsMixin
 from .facets import FacetsMixin
@@ -52,7 +53,7 @@ def default_library_path() -> Path:
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin, GapsMixin,
               ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin,
-              AnalysisMixin):
+              AnalysisMixin, CollectMixin):
     """A GapScope library file: the one API to it (every read and write is a method, grouped by area in
     the mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per
     thread (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
@@ -168,6 +169,10 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     def get_setting(self, key: str, default: Any = None) -> Any:
         row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def all_settings(self) -> dict[str, Any]:
+        """Every setting stored in the library, {key: value}."""
+        return {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM settings")}
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as conn:

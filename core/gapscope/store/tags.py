@@ -72,3 +72,10 @@ class TagsMixin:
     def saved_searches(self) -> list[tuple[str, str]]:
         """(name, query) of the saved searches, by name."""
         return [tuple(r) for r in self._conn.execute("SELECT name, query FROM saved_searches ORDER BY name")]
+
+    def add_to_collection_id(self, collection_id: int, paper_ids: Iterable[int]) -> None:
+        """Papers into a collection by its id, all in one statement (joins the caller's transaction)."""
+        now = now_iso()
+        with self.transaction() as conn:
+            conn.executemany("INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
+                             [(collection_id, pid, now) for pid in paper_ids])
