@@ -85,10 +85,6 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         self._depth = 0
         self.migrate()
 
-    @property
-    def conn(self) -> sqlite3.Connection:  # TEMPORARY: until ingest, collect and triage move into store/
-        return self._conn
-
     # --- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
         self._conn.close()

@@ -160,6 +160,16 @@ class PapersMixin:
         wanted = set(int(i) for i in ids)
         return [r for r in rows if r[0] in wanted]
 
+    def title_abstracts_of(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """{id: (title, abstract)} of the papers in ``ids`` (unknown ids left out)."""
+        out: dict[int, tuple[str, str]] = {}
+        for chunk in chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for pid, title, abstract in self._conn.execute(
+                    f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk):
+                out[pid] = (title, abstract)
+        return out
+
     def stats(self) -> dict[str, Any]:
         q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
         return {
