@@ -1,9 +1,15 @@
 """The Library: one SQLite file that holds papers, their sources, and everything the user decides.
 
+The one API to it (calibre's ``db/cache.py`` is the model): every read and write is a method of
+:class:`Library`, grouped by area in the mixins of ``store/<area>.py``; no module outside ``store/``
+holds the connection or writes SQL (tests/core/test_sql_only_in_store.py). A new query goes in the
+area's mixin, using ``self._conn`` for reads and ``with self.transaction() as conn:`` for writes.
+
 One writer, many readers (WAL). Every write goes through :meth:`Library.transaction`, which takes
-SQLite's write lock up front (``BEGIN IMMEDIATE``), so a crash leaves either all of a batch or none.
-The connection runs in autocommit mode: do not call sqlite-utils' write helpers inside a
-transaction (they would commit it early); use ``conn.execute`` there.
+SQLite's write lock up front (``BEGIN IMMEDIATE``), so a crash leaves either all of a batch or none,
+and which raises in a thread marked as one that must not write (store.base: the desktop's GUI
+thread and its reader workers). The connection runs in autocommit mode: do not call sqlite-utils'
+write helpers inside a transaction (they would commit it early); use ``conn.execute`` there.
 """
 
 from __future__ import annotations
