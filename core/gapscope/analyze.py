@@ -10,8 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from .jobs import CancelToken, Cancelled, ProgressFn, check, report, scaled
-
-MAP_FACETS = ("topic", "method", "result", "limitation")
+from .maps.model import FACET_KIND, FACETS as MAP_FACETS
 
 
 @dataclass
@@ -69,7 +68,6 @@ def _needs_classify(lib) -> bool:
 def _map_fingerprint(lib, facet: str) -> str:
     """The map's inputs: the embedding model and every paper's text hash of the facet's kind."""
     from .embed import library_model
-    from .maps.model import FACET_KIND
 
     model = library_model(lib)
     kind = FACET_KIND[facet]
@@ -119,8 +117,6 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     check(cancel)
 
     # 2. vectors (cached by text: only new or changed texts are encoded)
-    from .maps.model import FACET_KIND
-
     kinds = tuple(dict.fromkeys(FACET_KIND[f] for f in facets))
     if kinds:
         st = embed_library(lib, kinds=kinds, encoder=encoder,

@@ -7,8 +7,7 @@ import sys
 import click
 
 from .common import EXIT_CANCELLED, EXIT_ERROR, emit_json, fail, pass_library, progress_bar
-
-FACET_CHOICE = click.Choice(["topic", "method", "result", "limitation"])
+from .maps import FACET_CHOICE
 
 
 @click.command("analyze")
