@@ -24,6 +24,13 @@ def warm_up(*, progress=None, cancel=None) -> None:
     import gapscope.ingest  # noqa: F401
 
 
+def _store_settings(lib, values: dict, *, progress=None, cancel=None) -> None:
+    """Writer-queue side of the Preferences dialog: the settings that live in the library."""
+    with lib.transaction():
+        for key, value in values.items():
+            lib.set_setting(key, value)
+
+
 TAB_LIBRARY, TAB_TRIAGE, TAB_MAPS, TAB_GAPS, TAB_EXPERIMENTS = range(5)
 
 
@@ -316,6 +323,9 @@ class MainWindow(QMainWindow):
 
         dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
+            if dlg.library_settings and self.lib is not None:
+                self.tasks.write("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path,
+                                 quiet=True)
             settings.apply_environment()
             new = settings.get("library/path")
             if new and (self.lib is None or Path(new).expanduser() != self.lib.path):

@@ -86,3 +86,28 @@ def test_a_reader_task_that_writes_fails(window, qtbot):
     write = window.tasks.write("Allowed write", sneaky, library=window.lib.path, quiet=True)
     qtbot.waitUntil(lambda: write.done, timeout=10000)
     assert write.outcome == "succeeded" and window.lib.get_setting("sneaky") == 1
+
+
+def test_preferences_kept_in_the_library_are_saved_on_the_writer_queue(window, qtbot, writes_seen):
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope_desktop.dialogs.preferences_dialog import PreferencesDialog
+
+    url = "http://127.0.0.1:9/api/query"
+
+    def fill_and_accept():
+        dlg = QApplication.activeModalWidget()
+        assert isinstance(dlg, PreferencesDialog)
+        dlg.arxiv_url.setText(url)
+        dlg.accept()
+
+    started = []
+    window.tasks.started.connect(started.append)
+    QTimer.singleShot(0, fill_and_accept)
+    window.show_preferences()            # modal: returns once the dialog is accepted
+    [task] = [t for t in started if t.name == "Save preferences"]
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert task.writes and task.outcome == "succeeded", task.error
+    assert window.lib.get_setting("collect.arxiv_url") == url
+    assert writes_seen and "MainThread" not in writes_seen
