@@ -324,8 +324,7 @@ class MainWindow(QMainWindow):
         dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
             if dlg.library_settings and self.lib is not None:
-                self.tasks.write("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path,
-                                 quiet=True)
+                self.tasks.save("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path)
             settings.apply_environment()
             new = settings.get("library/path")
             if new and (self.lib is None or Path(new).expanduser() != self.lib.path):

@@ -46,6 +46,7 @@ class Task(QObject):
         self.done = False
         self.quiet = False
         self.writes = False                 # on the writer queue
+        self.cancellable = True             # False: a user's edit, saved even when the window closes
         self.outcome: Optional[str] = None  # "succeeded" | "failed" | "cancelled"
         self.result: Any = None
         self.error: Optional[str] = None
@@ -153,16 +154,19 @@ class TaskManager(QObject):
             on_error: Optional[Callable[[str, str], None]] = None,
             on_progress: Optional[Callable[[int, int, str], None]] = None,
             on_cancelled: Optional[Callable[[], None]] = None, on_finished: Optional[Callable[[], None]] = None,
-            quiet: bool = False, writes: bool = False, **kwargs: Any) -> Task:
+            quiet: bool = False, writes: bool = False, cancellable: bool = True, **kwargs: Any) -> Task:
         """Run ``fn`` on a worker. With ``library`` (a path) the worker opens that library and passes
         it as the first argument. Callbacks run on the GUI thread. ``quiet`` tasks (quick listings)
         do not show in the status bar. ``writes``: the task writes to the library and goes to the
-        writer queue (a reader that writes raises). Connect through these callbacks (or before the task
+        writer queue (a reader that writes raises). ``cancellable=False``: a user's edit (a tag, a
+        note, a decision), which :meth:`cancel_all` leaves to run, so closing the window right after
+        it does not lose it. Connect through these callbacks (or before the task
         can end): a signal connected after the worker emitted it is not delivered."""
         # No Qt parent: Python owns the Task, so it cannot be deleted while a queued signal is in flight.
         task = Task(name)
         task.quiet = quiet
         task.writes = writes
+        task.cancellable = cancellable
         if self.closed:
             # the window is closing: a refresh queued before the close (delivered while shutdown()
             # waited) must not start work that outlives it; the task ends cancelled, without callbacks
@@ -192,6 +196,10 @@ class TaskManager(QObject):
         """``run(..., writes=True)``: ``fn`` writes to the library, on the writer queue."""
         return self.run(name, fn, *args, writes=True, **kwargs)
 
+    def save(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        """A user's edit on the writer queue: quiet, and not cancelled when the window closes."""
+        return self.run(name, fn, *args, writes=True, quiet=True, cancellable=False, **kwargs)
+
     def _finished(self, task: Task) -> None:
         if task in self.running:
             self.running.remove(task)
@@ -200,7 +208,8 @@ class TaskManager(QObject):
 
     def cancel_all(self) -> None:
         for task in list(self.running):
-            task.cancel()
+            if task.cancellable:
+                task.cancel()
 
     def shutdown(self, timeout_ms: int = 30000, final: bool = False) -> bool:
         """Cancel everything and wait for the workers; True when all stopped in time. ``final`` (the

@@ -111,3 +111,26 @@ def test_preferences_kept_in_the_library_are_saved_on_the_writer_queue(window, q
     assert task.writes and task.outcome == "succeeded", task.error
     assert window.lib.get_setting("collect.arxiv_url") == url
     assert writes_seen and "MainThread" not in writes_seen
+
+
+def test_an_edit_queued_behind_a_long_write_is_saved_when_the_window_closes(window, qtbot, lib_path):
+    import time
+
+    from gapscope.jobs import Cancelled
+    from gapscope.store import Library
+
+    def long_write(lib, *, progress=None, cancel=None):   # a collect, say: runs until cancelled
+        while not cancel.cancelled:
+            time.sleep(0.01)
+        raise Cancelled()
+
+    long = window.tasks.write("Long write", long_write, library=window.lib.path)
+    lv = window.library_view
+    pid = lv.model.paper_id(1)
+    lv.table.selectRow(1)
+    qtbot.keyClicks(window.detail.note_edit, "Written just before closing.")
+    qtbot.mouseClick(window.detail.save_note, Qt.LeftButton)
+    assert window.tasks.shutdown(20000, final=True)     # what closing the window does
+    assert long.outcome == "cancelled"
+    with Library(lib_path) as lib:
+        assert [n["body"] for n in lib.notes_of(pid)] == ["Written just before closing."]

@@ -176,9 +176,9 @@ class FacetReviewDialog(QDialog):
         if item is None or not self.rows or self.lib is None:
             return
         r = self.rows[self._row(item)]
-        self.tasks.write("Correct facet label", _correct, r["paper_id"], r["start"], r["end"], label,
-                         library=self.lib.path, quiet=True, on_result=lambda _r: self._corrected(r),
-                         on_error=lambda m, _t: self.info.setText(m))
+        self.tasks.save("Correct facet label", _correct, r["paper_id"], r["start"], r["end"], label,
+                        library=self.lib.path, on_result=lambda _r: self._corrected(r),
+                        on_error=lambda m, _t: self.info.setText(m))
 
     def _corrected(self, r: dict) -> None:
         if r not in self.rows:           # the list was reloaded meanwhile

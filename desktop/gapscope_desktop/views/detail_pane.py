@@ -127,9 +127,9 @@ class DetailPane(QWidget):
             return
         self.tag_edit.clear()
         pid = self.paper.id
-        self.tasks.write("Add tag", _add_tag, pid, name, library=self.lib.path, quiet=True,
-                         on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
-                         on_error=lambda m, _t: self._not_saved("tag", m))
+        self.tasks.save("Add tag", _add_tag, pid, name, library=self.lib.path,
+                        on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
+                        on_error=lambda m, _t: self._not_saved("tag", m))
 
     def _add_note(self) -> None:
         body = self.note_edit.toPlainText().strip()
@@ -137,9 +137,9 @@ class DetailPane(QWidget):
             return
         self.note_edit.clear()
         pid = self.paper.id
-        self.tasks.write("Add note", _add_note, pid, body, library=self.lib.path, quiet=True,
-                         on_result=lambda _n: self._saved(pid, self._render_notes, lambda: self.noteAdded.emit(pid)),
-                         on_error=lambda m, _t: self._not_saved("note", m))
+        self.tasks.save("Add note", _add_note, pid, body, library=self.lib.path,
+                        on_result=lambda _n: self._saved(pid, self._render_notes, lambda: self.noteAdded.emit(pid)),
+                        on_error=lambda m, _t: self._not_saved("note", m))
 
     def _saved(self, paper_id: int, render, announce) -> None:
         if self.paper is not None and self.paper.id == paper_id:   # still on screen

@@ -256,8 +256,8 @@ class TriageView(CoreView):
         pid = self.current
         self.loading = True           # no second decision before this one is saved and the next paper ranked
         self._set_enabled(False)
-        self.tasks.write("Decide", _decide, pid, decision, reason, self._collection(), library=self.lib.path,
-                         quiet=True, on_result=lambda _r: self._decided(pid, decision), on_error=self._not_saved)
+        self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), library=self.lib.path,
+                        on_result=lambda _r: self._decided(pid, decision), on_error=self._not_saved)
 
     def _decided(self, pid: int, decision: str) -> None:
         self.history.append(pid)
@@ -281,8 +281,8 @@ class TriageView(CoreView):
             return
         self.loading = True
         self._set_enabled(False)
-        self.tasks.write("Undo decision", _undo, self._collection(), library=self.lib.path, quiet=True,
-                         on_result=self._undone, on_error=self._not_saved)
+        self.tasks.save("Undo decision", _undo, self._collection(), library=self.lib.path,
+                        on_result=self._undone, on_error=self._not_saved)
 
     def _undone(self, undone) -> None:
         if not undone:
