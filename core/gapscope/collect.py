@@ -26,7 +26,7 @@ from .jobs import Cancelled, CancelToken, ProgressFn, check, report
 from .models import ImportReport, Paper, RecordError
 from .sources import arxiv_api as ax
 from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
-from .store.library import Library, now_iso
+from .store.library import Library
 
 DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
 ENDPOINT_DEFAULT = {"arxiv": ax.DEFAULT_ARXIV_URL, "scholar": DEFAULT_SCHOLAR_URL}
@@ -137,21 +137,15 @@ def cursor_key(source: str, params: dict) -> str:
 
 
 def load_cursor(lib: Library, key: str) -> Optional[dict]:
-    row = lib.conn.execute("SELECT state FROM collect_cursors WHERE key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else None
+    return lib.collect_cursor(key)
 
 
 def save_cursor(lib: Library, key: str, source: str, query: str, state: dict) -> None:
-    with lib.transaction() as conn:
-        conn.execute(
-            "INSERT INTO collect_cursors (key, source, query, state, updated_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            (key, source, query, json.dumps(state, default=str), now_iso()))
+    lib.save_collect_cursor(key, source, query, state)
 
 
 def list_cursors(lib: Library) -> list[dict]:
-    return [dict(key=k, source=s, query=q, state=json.loads(st), updated_at=u) for k, s, q, st, u in
-            lib.conn.execute("SELECT key, source, query, state, updated_at FROM collect_cursors ORDER BY updated_at DESC")]
+    return lib.collect_cursors()
 
 
 # --- the run loop shared by both sources -----------------------------------------------------------
@@ -169,6 +163,7 @@ class _Run:
         self.cancelled = False
         self.state: Optional[dict] = None
         self.limit: Optional[int] = None  # max_results, for the progress total
+        self.collection: Optional[str] = None  # every paper the collect finds joins it, batch by batch
 
     def records(self, pages: Iterator[tuple[list[Union[Paper, RecordError]], dict]]) -> Iterator:
         try:
@@ -203,7 +198,8 @@ class _Run:
         rep = self.rep
         try:
             ingest_papers(self.lib, self.records(pages), kind="collect", source=self.source, target=self.query,
-                          batch_size=max(1, batch_size), progress=self.on_progress, report_obj=rep)
+                          collection=self.collection, batch_size=max(1, batch_size), progress=self.on_progress,
+                          report_obj=rep)
         finally:
             st = fetcher.stats
             rep.requests, rep.retries, rep.waited_s, rep.events = st.requests, st.retries, st.waited_s, list(st.events)
@@ -234,18 +230,13 @@ class _Run:
     def _mark_interrupted(self) -> None:
         """Earlier runs of this collect still 'running' in the log died without a word (killed,
         crashed, power cut): say so, and which run continued them."""
-        with self.lib.transaction() as conn:
-            conn.execute(
-                "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
-                " message = ? WHERE kind = 'collect' AND source = ? AND target = ? AND status = 'running' AND id < ?",
-                (now_iso(), f"stopped without finishing (killed or crashed); collect #{self.rep.import_id} continued it",
-                 self.source, self.query, self.rep.import_id))
+        self.lib.mark_interrupted(
+            "collect", self.source, self.query, self.rep.import_id,
+            f"stopped without finishing (killed or crashed); collect #{self.rep.import_id} continued it")
 
     def _log(self, status: str, message: str) -> None:
         kept = f" ({self.rep.added} new and {self.rep.merged} merged papers kept)"
-        with self.lib.transaction() as conn:
-            conn.execute("UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ?",
-                         (status, message + kept, now_iso(), self.rep.import_id))
+        self.lib.end_import(self.rep.import_id, status, message + kept)
 
 
 # --- arXiv ----------------------------------------------------------------------------------------
@@ -422,7 +413,7 @@ class _ArxivCollect:
 def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), categories: Sequence[str] = (),
                   max_results: Optional[int] = None, since: Union[str, datetime, None] = None,
                   until: Union[str, datetime, None] = None, sort: Optional[str] = None,
-                  page_size: Optional[int] = None, restart: bool = False,
+                  page_size: Optional[int] = None, restart: bool = False, collection: Optional[str] = None,
                   progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                   sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
                   now: Optional[datetime] = None) -> CollectReport:
@@ -430,8 +421,9 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     ``categories`` since the last such collect (or ``since``).
 
     Runs resume: the same arguments after an interrupted run continue from the saved cursor
-    (``restart=True`` starts over). Raises CollectError (with ``.report``) when the API fails for
-    good; ArxivQueryError-caused errors name what arXiv rejected."""
+    (``restart=True`` starts over). With ``collection``, every paper found (new or already in the
+    library) joins that collection, committed with its batch. Raises CollectError (with ``.report``)
+    when the API fails for good; ArxivQueryError-caused errors name what arXiv rejected."""
     if sum(bool(x) for x in (query, ids, categories)) != 1:
         raise ValueError("give exactly one of: a query, ids, or categories")
     now = now or datetime.now(timezone.utc).replace(second=0, microsecond=0)
@@ -441,6 +433,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     rep, key, label, size, pages, final = walk.rep, walk.key, walk.label, walk.size, walk.pages, walk.final
     run = _Run(lib, rep, key, "arxiv", label, progress=progress, cancel=cancel)
     run.limit = max_results
+    run.collection = collection
     return run.run(pages(), size, fetcher, final)
 
 
@@ -456,7 +449,8 @@ def _resumable(saved: Optional[dict], params: dict) -> Optional[dict]:
 # --- Google Scholar -------------------------------------------------------------------------------
 def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 100, year_low: Optional[int] = None,
                     year_high: Optional[int] = None, fill_from_arxiv: bool = True, arxiv_title_lookups: int = 20,
-                    restart: bool = False, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                    restart: bool = False, collection: Optional[str] = None,
+                    progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                     sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
                     arxiv_fetcher: Optional[PoliteFetcher] = None) -> CollectReport:
     """Collect a Google Scholar search (result snippets: abstracts marked truncated), then replace
@@ -464,7 +458,8 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
     else by an exact-title search on arXiv (at most ``arxiv_title_lookups`` of them, 3 s each).
 
     A block (403, a "not a robot" page) raises CollectBlocked after committing everything read
-    before it; the cursor lets the next run continue from the blocked page."""
+    before it; the cursor lets the next run continue from the blocked page. With ``collection``,
+    every paper found joins that collection."""
     from .sources import scholar as sch
 
     fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel=cancel), cancel=cancel)
@@ -495,6 +490,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
 
     run = _Run(lib, rep, key, "scholar", query, progress=progress, cancel=cancel)
     run.limit = max_results
+    run.collection = collection
     try:
         run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))
     finally:
@@ -505,10 +501,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
 
 def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep, fetcher) -> None:
     """Full abstracts for this collect's Scholar snippets whose paper is on arXiv."""
-    rows = lib.conn.execute(
-        "SELECT DISTINCT p.id, p.title, p.arxiv_id, p.authors FROM source_records s JOIN papers p ON p.id = s.paper_id"
-        " WHERE s.source = 'scholar' AND s.import_id = ? AND (p.abstract_truncated = 1 OR p.abstract = '')"
-        " ORDER BY p.id", (rep.import_id,)).fetchall()
+    rows = lib.scholar_snippets(rep.import_id)
     ids = [ax_id for _, _, ax_id, _ in rows if ax_id]
     fetcher = fetcher or make_fetcher(lib, "arxiv", sleep)
     if ids:
@@ -529,9 +522,7 @@ def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep
                 found.append(hit)
                 # Same title and first author: the same paper. Say so, so that the arXiv record
                 # merges into it even where Scholar's year or venue differ.
-                with lib.transaction() as conn:
-                    if not conn.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (hit.arxiv_id,)).fetchone():
-                        conn.execute("UPDATE papers SET arxiv_id = ? WHERE id = ? AND arxiv_id IS NULL", (hit.arxiv_id, pid))
+                lib.claim_arxiv_id(pid, hit.arxiv_id)
     except FetchError as exc:
         rep.events.append(f"arXiv title lookups stopped: {exc}")
     if found:

@@ -65,16 +65,15 @@ class _Writer:
 
     def __init__(self, lib: Library, index: DedupIndex, import_id: int, report: ImportReport) -> None:
         self.lib = lib
-        self.conn = lib.conn
         self.index = index
         self.import_id = import_id
         self.report = report
-        self.author_ids: dict[str, int] = {n: i for i, n in self.conn.execute("SELECT id, name FROM authors")}
+        self.author_ids: dict[str, int] = lib.author_ids()
         # What this writer has seen of the library: another process that commits between two of our
         # batches (a second import, a collect) changes data_version; then its new papers join the
         # dedup index and the author cache is dropped, before our batch writes anything.
         self.seen_up_to = lib.max_paper_id()
-        self.data_version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        self.data_version = lib.data_version()
         self.shared = False  # another process wrote while this import ran
         self.touched: list[int] = []
         # Rows of the current batch's new papers, written with one executemany each at the end of
@@ -88,7 +87,7 @@ class _Writer:
         self.now = now_iso()
         self.known_keys = {}
         self.rows = {"authors": [], "categories": [], "versions": [], "sources": []}
-        version = self.conn.execute("PRAGMA data_version").fetchone()[0]
+        version = self.lib.data_version()
         if version != self.data_version:
             self.data_version = version
             self.shared = True
@@ -96,31 +95,18 @@ class _Writer:
             load_index(self.lib, self.seen_up_to, self.index)
         # The batch's new papers are indexed for search in one statement at its end (see migration
         # 0900_import_fts_per_batch): the triggers leave ids from here on alone until then.
-        self.first_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
-        self.conn.execute("INSERT INTO fts_deferred (first_id) VALUES (?)", (self.first_id,))
+        self.first_id = self.lib.defer_search_index()
         by_source: dict[str, list[str]] = {}
         for rec in records:
             if isinstance(rec, Paper):
                 by_source.setdefault(rec.source, []).append(rec.source_key or normalize_title(rec.title))
         for source, keys in by_source.items():
-            for start in range(0, len(keys), 900):
-                chunk = keys[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                for key, pid in self.conn.execute(
-                        f"SELECT source_key, paper_id FROM source_records WHERE source = ? AND source_key IN ({marks})",
-                        (source, *chunk)):
-                    self.known_keys[(source, key)] = pid
+            self.known_keys.update(self.lib.source_record_papers(source, keys))
 
     def end_batch(self) -> None:
-        c, r = self.conn, self.rows
-        c.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)", r["authors"])
-        c.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)", r["categories"])
-        c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", r["versions"])
-        c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-                      r["sources"])
-        c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors)"
-                  " SELECT id, title, abstract, authors FROM papers WHERE id >= ?", (self.first_id,))
-        c.execute("DELETE FROM fts_deferred")
+        r = self.rows
+        self.lib.write_batch_rows(authors=r["authors"], categories=r["categories"], versions=r["versions"],
+                                  sources=r["sources"], first_id=self.first_id)
         self.rows = {}
         self.seen_up_to = max(self.seen_up_to, self.lib.max_paper_id())
 
@@ -144,8 +130,7 @@ class _Writer:
         if existing is not None:
             # This very record came before: refresh what it says (a newer arXiv version, say).
             self._merge(existing, paper)
-            self.conn.execute("UPDATE source_records SET data = ?, seen_at = ?, import_id = ? WHERE source = ? AND source_key = ?",
-                              (data, now, self.import_id, paper.source, key))
+            self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
             return
@@ -172,14 +157,7 @@ class _Writer:
         self.touched.append(pid)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
-        pid = self.conn.execute(
-            "INSERT INTO papers (title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
-            " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors), p.year, p.published,
-             p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
-             p.venue, p.url, norm, now),
-        ).lastrowid
+        pid = self.lib.insert_paper(p, norm, now)
         self.rows["authors"] += [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)]
         self.rows["categories"] += [(pid, c, i) for i, c in enumerate(p.categories)]
         self.rows["versions"] += self._version_rows(pid, p)
@@ -192,16 +170,13 @@ class _Writer:
         return [(pid, p.arxiv_version, p.updated)] if p.arxiv_version else []
 
     def _versions(self, pid: int, p: Paper) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
-                              self._version_rows(pid, p))
+        self.lib.add_paper_versions(self._version_rows(pid, p))
 
     def _merge(self, pid: int, p: Paper) -> str:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
         except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version.
         Returns the library paper's title."""
-        row = self.conn.execute(
-            "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
-            " categories, authors, title FROM papers WHERE id = ?", (pid,)).fetchone()
+        row = self.lib.merge_fields(pid)
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title = row
         sets: dict[str, object] = {}
         if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
@@ -223,22 +198,19 @@ class _Writer:
             sets["url"] = p.url
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
-            self.conn.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
-                                  [(pid, c, i) for i, c in enumerate(p.categories)])
+            self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])
         if p.authors and not authors:
             sets["authors"] = "; ".join(p.authors)
-            self.conn.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
-                                  [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
+            self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
-            cols = ", ".join(f"{k} = ?" for k in sets)
-            self.conn.execute(f"UPDATE papers SET {cols} WHERE id = ?", (*sets.values(), pid))
+            self.lib.update_paper_fields(pid, sets)
             self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
         return title
 
     def _taken(self, column: str, value: str) -> bool:
-        return self.conn.execute(f"SELECT 1 FROM papers WHERE {column} = ?", (value,)).fetchone() is not None
+        return self.lib.paper_with(column, value) is not None
 
 
 def _record_json(p: Paper) -> str:
@@ -276,7 +248,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
         lists_saved[:] = lengths
 
     def flush() -> None:
-        with lib.transaction() as conn:
+        with lib.transaction():
             writer.touched = []
             writer.begin_batch(batch)
             for rec in batch:
@@ -291,9 +263,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
                     writer.write(rec)
             writer.end_batch()
             if coll_id is not None and writer.touched:
-                now = now_iso()
-                conn.executemany("INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
-                                 [(coll_id, pid, now) for pid in writer.touched])
+                lib.add_to_collection_id(coll_id, writer.touched)
             save()
         batch.clear()
         report(progress, rep.read, total or 0, f"{rep.added} new, {rep.merged} merged")

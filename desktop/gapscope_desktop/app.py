@@ -62,6 +62,9 @@ def create_app(argv: Sequence[str]):
 
     apply_style(app)
     settings.apply_environment()
+    from .tasks import guard_gui_thread
+
+    guard_gui_thread()   # every write goes through the writer queue (tasks.TaskManager.write)
     return app
 
 

@@ -24,6 +24,13 @@ def warm_up(*, progress=None, cancel=None) -> None:
     import gapscope.ingest  # noqa: F401
 
 
+def _store_settings(lib, values: dict, *, progress=None, cancel=None) -> None:
+    """Writer-queue side of the Preferences dialog: the settings that live in the library."""
+    with lib.transaction():
+        for key, value in values.items():
+            lib.set_setting(key, value)
+
+
 TAB_LIBRARY, TAB_TRIAGE, TAB_MAPS, TAB_GAPS, TAB_EXPERIMENTS = range(5)
 
 
@@ -41,7 +48,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.library_view = LibraryView(self.tasks)
-        self.detail = DetailPane()
+        self.detail = DetailPane(self.tasks)
         self.library_view.paperSelected.connect(self.detail.show_paper)
         self.library_view.queryChanged.connect(self.detail.set_query)
         self.library_view.countChanged.connect(self._count_changed)
@@ -404,6 +411,8 @@ class MainWindow(QMainWindow):
 
         dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
+            if dlg.library_settings and self.lib is not None:
+                self.tasks.save("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path)
             settings.apply_environment()
             new = settings.get("library/path")
             if new and (self.lib is None or Path(new).expanduser() != self.lib.path):

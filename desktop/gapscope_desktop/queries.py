@@ -22,7 +22,7 @@ def ids_with_decision(lib, decision: str) -> list[int]:
 
 
 def saved_searches(lib) -> list[tuple[str, str]]:
-    return [tuple(r) for r in lib.conn.execute("SELECT name, query FROM saved_searches ORDER BY name")]
+    return lib.saved_searches()
 
 
 def exclusion_reasons(lib) -> list[str]:

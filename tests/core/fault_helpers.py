@@ -99,7 +99,7 @@ def check_library(path: Path, decisions=(), notes=()) -> tuple[bool, int]:
 
     lib = Library(path)
     try:
-        ok = lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        ok = lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         logged = {d["id"] for d in decision_log(lib)}
         stored_notes = {n["id"] for pid in lib.list_paper_ids() for n in lib.notes_of(pid)}
         lost = len(set(decisions) - logged) + len(set(notes) - stored_notes)

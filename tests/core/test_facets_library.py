@@ -71,7 +71,7 @@ def test_review_lists_the_least_certain_uncorrected_labels(library, shared_data)
     # the top of the list is the lowest-confidence sentences of the whole library, with where to correct them
     top = uncertain_sentences(library, limit=3)
     assert [(r["paper_id"], r["idx"]) for r in top] == [(r["paper_id"], r["idx"]) for r in rows[:3]]
-    assert all(r["title"] and library.conn.execute("SELECT substr(abstract, ?, ?) FROM papers WHERE id = ?",
+    assert all(r["title"] and library._conn.execute("SELECT substr(abstract, ?, ?) FROM papers WHERE id = ?",
                (r["start"] + 1, r["end"] - r["start"], r["paper_id"])).fetchone()[0].split() == r["text"].split()
                for r in top)
 

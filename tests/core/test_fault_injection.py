@@ -246,7 +246,7 @@ def test_a_torn_wal_keeps_every_commit_before_the_tear(tmp_path, stages):
     with open(tmp_path / "wal", "rb") as f, open(torn / "library.sqlite-wal", "wb") as g:
         g.write(f.read(size - 1000))    # the last frames cut: a write torn by a power cut
     lib = Library(torn)
-    ok = lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    ok = lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     lib.close()
     ok2, lost = check_library(torn, stages["acked"][0], stages["acked"][1])
     TABLE.append(("torn -wal (last frames cut)", 0, ok and ok2, lost, "the torn last transaction is dropped"))

@@ -97,10 +97,10 @@ def test_two_imports_at_once_both_complete(tmp_path, shared_data):
         assert p.returncode == 0, err
     lib = Library(lib_path)
     assert lib.count_papers() == 3000
-    assert lib.conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == 3000
-    assert lib.conn.execute("SELECT count(*) FROM authors").fetchone()[0] == \
-        lib.conn.execute("SELECT count(DISTINCT name) FROM authors").fetchone()[0]
-    assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert lib._conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == 3000
+    assert lib._conn.execute("SELECT count(*) FROM authors").fetchone()[0] == \
+        lib._conn.execute("SELECT count(DISTINCT name) FROM authors").fetchone()[0]
+    assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     lib.close()
 
 
@@ -148,7 +148,7 @@ def test_a_garbage_file_keeps_a_bounded_error_list(library, shared_data, tmp_pat
     assert str(rep.errors[0]).startswith(f"{path}:1: not valid JSON")
     row = library.imports_log()[0]
     assert row["error_count"] == 20_000 and len(row["errors"]) == 1000
-    stored = library.conn.execute("SELECT length(errors) FROM imports").fetchone()[0]
+    stored = library._conn.execute("SELECT length(errors) FROM imports").fetchone()[0]
     assert stored < 200_000
 
 
@@ -369,7 +369,7 @@ def test_bad_input_exit_code_message_and_good_records_kept(case, shared_data, tm
     lib = Library(lib_path)
     assert lib.count_papers() == kept
     if kept:
-        assert all(t and "\x00" not in t and "\ufffd" not in t for t, in lib.conn.execute("SELECT title FROM papers"))
+        assert all(t and "\x00" not in t and "\ufffd" not in t for t, in lib._conn.execute("SELECT title FROM papers"))
     lib.close()
 
 
@@ -409,12 +409,12 @@ def test_an_older_library_keeps_its_file_records_known_after_the_upgrade(tmp_pat
     old.close()
     monkeypatch.undo()
     lib = Library(lib_path)
-    assert [k for k, in lib.conn.execute("SELECT source_key FROM source_records ORDER BY id")] == \
+    assert [k for k, in lib._conn.execute("SELECT source_key FROM source_records ORDER BY id")] == \
         [f"{bib.resolve()}#k1", f"{bib.resolve()}#k2"]
     assert lib.imports_log()[0]["status"] == "interrupted"  # it was left running by an older GapScope
     rep = import_file(lib, bib)
     assert (rep.added, rep.merged, rep.unchanged) == (0, 0, 2)
-    assert lib.conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == 2
+    assert lib._conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == 2
     lib.close()
 
 

@@ -87,7 +87,7 @@ def test_malformed_json_lines_are_reported_and_good_ones_kept(library, shared_da
     assert rep.added == 5
     assert [str(e).split(": ")[0] for e in rep.errors] == [f"{path}:3", f"{path}:5"]
     assert "not valid JSON" in rep.errors[0].message and "no 'id'" in rep.errors[1].message
-    assert json.loads(library.conn.execute("SELECT errors FROM imports").fetchone()[0])[0].startswith(str(path))
+    assert json.loads(library._conn.execute("SELECT errors FROM imports").fetchone()[0])[0].startswith(str(path))
 
 
 BIB = r"""% a comment line

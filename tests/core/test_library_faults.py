@@ -122,7 +122,7 @@ def test_a_full_disk_keeps_what_was_committed(small_library, monkeypatch):
     monkeypatch.undo()
     lib = Library(small_library)
     assert [n["body"] for n in lib.notes_of(1)] == ["a short note"]
-    assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     lib.close()
 
 
@@ -205,7 +205,7 @@ def test_backup_goes_through_sqlite_while_the_library_is_open(small_library, tmp
     assert (small_library / "library.sqlite-wal").exists()
     copy = Library(tmp_path / "copy.gapscope")
     assert copy.count_papers() == 200 and [n["body"] for n in copy.notes_of(1)] == ["kept in the backup"]
-    assert copy.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert copy._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     copy.close()
     assert cli(small_library, "backup", str(tmp_path / "copy.gapscope")).exit_code == 1
     holder.close()

@@ -33,9 +33,9 @@ def _abstract_vectors_only(path):
     rng = np.random.default_rng(0)
     vecs = rng.standard_normal((len(ids), 16)).astype(np.float32)
     hashes = [f"h{i:030d}" for i in ids]
-    with lib.transaction() as conn:
-        put_vectors(conn, library_model(lib), hashes, vecs)
-        put_mapping(conn, library_model(lib), [(i, "abstract", h) for i, h in zip(ids, hashes)])
+    with lib.transaction():
+        put_vectors(lib, library_model(lib), hashes, vecs)
+        put_mapping(lib, library_model(lib), [(i, "abstract", h) for i, h in zip(ids, hashes)])
     lib.close()
 
 

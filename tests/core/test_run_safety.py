@@ -37,7 +37,7 @@ def _started(tmp_path, lib=None):
 def _row_status(lib_path, run_id):
     lib = Library(lib_path)
     try:
-        return lib.conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
+        return lib._conn.execute("SELECT status FROM runs WHERE id = ?", (run_id,)).fetchone()[0]
     finally:
         lib.close()
 

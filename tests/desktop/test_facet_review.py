@@ -37,8 +37,9 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     assert dlg.table.currentItem().text(2) == second["text"]
     assert second["text"] in dlg.context.toPlainText()          # the whole sentence, with its neighbours
 
-    # a button does the same; a label filter keeps one label
-    qtbot.mouseClick(dlg.buttons["limitation"], Qt.LeftButton)
+    # a button does the same (saved on the writer queue); a label filter keeps one label
+    with qtbot.waitSignal(dlg.corrected):
+        qtbot.mouseClick(dlg.buttons["limitation"], Qt.LeftButton)
     assert {(s["start"], s["end"]): s["label"] for s in paper_sentences(w.lib, second["paper_id"])}[
         (second["start"], second["end"])] == "limitation"
     dlg.label_box.setCurrentIndex(dlg.label_box.findData("result"))

@@ -43,7 +43,7 @@ def test_a_failure_in_a_gui_slot_reaches_the_dialog_not_stderr(qtbot, window, di
     install_exception_hook(window)
     before = window.lib
     try:
-        window.lib.conn.execute("SELECT * FROM papers WHERE 1 = ?", (1,))
+        window.lib._conn.execute("SELECT * FROM papers WHERE 1 = ?", (1,))
         raise sqlite3.OperationalError("database or disk is full")
     except sqlite3.OperationalError as exc:
         sys.excepthook(type(exc), exc, exc.__traceback__)

@@ -64,13 +64,19 @@ def _library_survives(qtbot, window, db: Path) -> None:
         "the second process deleted the window's -wal/-shm: the window had lost its SQLite locks"
     # the window still reads and writes, and the other process sees the write
     pid = window.lib.list_paper_ids()[0]
-    window.lib.add_tag([pid], "after-the-dialog")
+
+    def tag(lib, *, progress=None, cancel=None):
+        lib.add_tag([pid], "after-the-dialog")
+
+    task = window.tasks.save("Tag", tag, library=window.lib.path)   # the window writes on its writer queue
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert task.outcome == "succeeded", task.outcome
     assert window.lib.tags_of(pid) == ["after-the-dialog"]
     window.detail.show_paper(pid)
     shown = _gapscope(window.lib.path, "papers", "list", "--tag", "after-the-dialog", "--json")
     assert shown.returncode == 0, shown.stderr
     assert f'"id": {pid},' in shown.stdout
-    assert window.lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert window.lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
 def test_open_library_dialog_over_an_open_library_file_keeps_its_locks(qtbot, window):

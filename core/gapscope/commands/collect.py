@@ -68,10 +68,12 @@ def _failed(exc, as_json: bool) -> None:
               help="Result order (default: relevance; oldest-first whenever dates are given).")
 @click.option("--page-size", type=click.IntRange(1, 2000), help="Results per request (default 2000, the API maximum).")
 @click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
+@click.option("--collection", help="Put every paper found (new or already in the library) in this collection.")
 @click.option("--json", "as_json", is_flag=True, help="Print the collect report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
-def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, page_size, restart, as_json, quiet) -> None:
+def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, page_size, restart, collection,
+                      as_json, quiet) -> None:
     """Collect from the arXiv API. QUERY is arXiv query syntax: `ti:transformer AND cat:cs.CL`,
     `au:hinton`, `abs:"graph neural" ANDNOT cat:cs.LG` ...
 
@@ -90,7 +92,7 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
         with progress_bar("collect arxiv", enabled=not quiet and not as_json) as (progress, cancel):
             rep = collect_arxiv(lib, q, ids=id_list, categories=cats, max_results=max_results, since=since,
                                 until=until, sort=sort, page_size=page_size, restart=restart,
-                                progress=progress, cancel=cancel)
+                                collection=collection, progress=progress, cancel=cancel)
     except CollectError as exc:
         _failed(exc, as_json)
     except ValueError as exc:
@@ -105,10 +107,12 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
 @click.option("--year-high", type=int, help="Only results up to this year.")
 @click.option("--no-arxiv-fill", is_flag=True, help="Do not look up results that link to arXiv for their full abstracts.")
 @click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
+@click.option("--collection", help="Put every paper found (new or already in the library) in this collection.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_fill, restart, as_json, quiet) -> None:
+def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_fill, restart, collection, as_json,
+                        quiet) -> None:
     """Collect a Google Scholar search. Scholar shows snippets: abstracts are marked truncated and
     filled from arXiv where the paper is there. Google blocks scrapers without warning: a block
     ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait).
@@ -120,7 +124,7 @@ def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_f
         with progress_bar("collect scholar", enabled=not quiet and not as_json) as (progress, cancel):
             rep = collect_scholar(lib, " ".join(query), max_results=max_results, year_low=year_low,
                                   year_high=year_high, fill_from_arxiv=not no_arxiv_fill, restart=restart,
-                                  progress=progress, cancel=cancel)
+                                  collection=collection, progress=progress, cancel=cancel)
     except CollectError as exc:
         _failed(exc, as_json)
     _finish(rep, as_json)
@@ -178,7 +182,7 @@ def settings() -> None:
 def settings_list(ref, as_json) -> None:
     """Known settings with their current values."""
     lib = ref.open()
-    stored = {k: json.loads(v) for k, v in lib.conn.execute("SELECT key, value FROM settings")}
+    stored = lib.all_settings()
     values = {**_known_library_settings(), **stored}
     if as_json:
         emit_json(values)

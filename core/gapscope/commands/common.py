@@ -7,7 +7,7 @@ import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, NoReturn, Optional
 
 import click
 
@@ -36,10 +36,8 @@ class GapScopeGroup(click.Group):
     earlier step, wherever in a command it happens, into its message and exit code, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
-        import sqlite3
-
         from ..settings import SettingError
-        from ..store.errors import LibraryFault, MissingStep, library_fault
+        from ..store.errors import LibraryFault, MissingStep, SQLiteError, library_fault
 
         try:
             return super().invoke(ctx)
@@ -52,7 +50,7 @@ class GapScopeGroup(click.Group):
             fail(str(exc), exc.exit_code)
         except SettingError as exc:   # a setting that cannot be honoured
             fail(str(exc), EXIT_USAGE)
-        except (LibraryFault, sqlite3.Error) as exc:
+        except (LibraryFault, SQLiteError) as exc:
             ref = ctx.obj if isinstance(ctx.obj, LibraryRef) else None
             fault = library_fault(exc, ref.path if ref is not None else None)
             if fault is None:
@@ -118,7 +116,7 @@ def device_option(expose_value: bool = False):
                         help="Where the encoder runs (default: the device setting, else CUDA when present).")
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[name-defined]
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     # Called inside `except LibraryError`: a missing step or a fault of the library keeps its own code
     # (commands written before those codes existed pass "not found").
     handled = sys.exc_info()[1]
@@ -148,30 +146,58 @@ def emit_json(obj: Any) -> None:
     click.echo(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
 
 
+class PlainProgress:
+    """Progress as plain lines (a log, a pipe, CI: no terminal to redraw a bar in): one line when the
+    stage in the message changes (the text before its first colon) and one per tenth of the way."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.stage: Optional[str] = None
+        self.tenth = -1
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        stage = message.split(":", 1)[0] if message else ""
+        tenth = int(10 * done / total) if total > 0 else 0
+        if stage == self.stage and tenth <= self.tenth:
+            return
+        self.stage, self.tenth = stage, tenth
+        pct = f"{100 * done / total:3.0f}%" if total > 0 else "   "
+        print(f"{self.label}: {pct} {message}".rstrip(), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        pass
+
+
 @contextmanager
-def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
-    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback.
+def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Iterator[Any]:
+    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
+    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal.
 
     Yields ``(progress, cancel)``: Ctrl-C sets the cancel token first (the core stops cleanly at the
     next batch boundary); a second Ctrl-C interrupts at once.
     """
     import signal
 
-    from tqdm import tqdm
-
     from ..jobs import CancelToken
 
     cancel = CancelToken()
-    bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
-               dynamic_ncols=True, leave=True)
+    if plain:
+        bar = PlainProgress(label)
+        progress = bar if enabled else (lambda done, total, message="": None)
+    else:
+        from tqdm import tqdm
 
-    def progress(done: int, total: int, message: str = "") -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        if message:
-            bar.set_postfix_str(message[:60], refresh=False)
-        bar.refresh()
+        bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
+                   dynamic_ncols=True, leave=True)
+
+        def progress(done: int, total: int, message: str = "") -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.n = done
+            if message:
+                bar.set_postfix_str(message[:60], refresh=False)
+            bar.refresh()
 
     previous = signal.getsignal(signal.SIGINT)
 

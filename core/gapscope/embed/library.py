@@ -25,8 +25,7 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
     out: dict[str, dict[int, str]] = {}
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     if "abstract" in kinds:
-        out["abstract"] = {pid: store.abstract_text(t, a) for pid, t, a in
-                           lib.conn.execute("SELECT id, title, abstract FROM papers ORDER BY id")
+        out["abstract"] = {pid: store.abstract_text(t, a) for pid, t, a in lib.paper_title_abstracts()
                            if wanted is None or pid in wanted}
     facet_kinds = [k for k in kinds if k != "abstract"]
     if facet_kinds:
@@ -50,13 +49,13 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
             raise ValueError(f"unknown kind {k!r}; choose from {', '.join(EMBED_KINDS)}")
     model = encoder.model_id if encoder is not None else library_model(lib)
     texts = paper_kind_texts(lib, kinds, paper_ids)
-    have = store.cached_hashes(lib.conn, model)
+    have = store.cached_hashes(lib, model)
     stats: dict[str, Any] = {"model": model, "kinds": {}}
     todo: dict[str, str] = {}                    # hash -> text, each missing text once
     mapping_now: list[tuple[int, str, str]] = []
     pending: list[tuple[int, str, str]] = []
     for k in kinds:
-        cur = store.current_mapping(lib.conn, model, k)
+        cur = store.current_mapping(lib, model, k)
         n_new = 0
         for pid, t in texts[k].items():
             h = store.text_hash(t)
@@ -73,8 +72,7 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
         mapping_now += [(pid, k, "") for pid in cur if pid not in texts[k] and pid in scope]
         stats["kinds"][k] = {"texts": len(texts[k]), "to_embed": n_new}
     if mapping_now:
-        with lib.transaction() as conn:
-            store.put_mapping(conn, model, mapping_now)
+        store.put_mapping(lib, model, mapping_now)
     items = sorted(todo.items(), key=lambda kv: len(kv[1]))   # similar lengths share a chunk
     stats["embedded"] = 0
     if items:
@@ -92,9 +90,9 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
             check(cancel)
             chunk = items[s:s + CHUNK]
             vecs = encoder.encode([t for _, t in chunk], batch_size=batch_size, cancel=cancel)
-            with lib.transaction() as conn:
-                store.put_vectors(conn, model, [h for h, _ in chunk], vecs)
-                store.put_mapping(conn, model, [r for h, _ in chunk for r in by_hash.get(h, [])])
+            with lib.transaction():
+                store.put_vectors(lib, model, [h for h, _ in chunk], vecs)
+                store.put_mapping(lib, model, [r for h, _ in chunk for r in by_hash.get(h, [])])
             stats["embedded"] += len(chunk)
             report(progress, s + len(chunk), total, f"embedded {s + len(chunk)}/{total}")
     else:
@@ -107,7 +105,7 @@ def load_vectors(lib, kind: str, model_id: Optional[str] = None,
     """(paper ids int64, L2-normalised float32 vectors) of one kind, sorted by paper id."""
     if kind not in EMBED_KINDS:
         raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(EMBED_KINDS)}")
-    ids, vecs = store.load(lib.conn, kind, model_id or library_model(lib), paper_ids)
+    ids, vecs = store.load(lib, kind, model_id or library_model(lib), paper_ids)
     if len(vecs):
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     return ids, vecs

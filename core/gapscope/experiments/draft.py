@@ -58,12 +58,10 @@ def _label_source(lib) -> tuple[str, str]:
     else primary categories."""
     if lib is None:
         return "category", "no library given when drafting: primary arXiv categories are always there"
-    tags = lib.conn.execute("SELECT count(*) FROM (SELECT t.id FROM tags t JOIN paper_tags pt ON pt.tag_id = t.id"
-                            " GROUP BY t.id HAVING count(*) >= 10)").fetchone()[0]
+    tags = lib.count_tags_with(at_least=10)
     if tags >= 2:
         return "tags", f"{tags} of your tags have 10 or more papers: they are your own labels"
-    dec = lib.conn.execute("SELECT count(DISTINCT decision) FROM decisions WHERE undone_at IS NULL"
-                           " AND decision IN ('include', 'exclude')").fetchone()[0]
+    dec = lib.count_distinct_screening_decisions()
     if dec >= 2:
         return "triage", "your triage decisions (include / exclude) label enough papers"
     return "category", "fewer than two tags with 10+ papers and no triage decisions yet: primary arXiv categories"

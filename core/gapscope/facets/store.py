@@ -6,8 +6,6 @@ from typing import Any, Optional, Sequence
 
 from .. import settings
 from ..jobs import CancelToken, ProgressFn, check, report
-from ..store.facets import EFFECTIVE_SENTENCES
-from ..store.library import now_iso
 from .split import split_sentences
 
 CHUNK = 256                  # abstracts per encoder pass and per commit: the unit of resume and cancel
@@ -30,9 +28,7 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
     from .model import load_model
 
     model = model or load_model()
-    rows = lib.conn.execute(
-        "SELECT p.id, p.title, p.abstract, f.facet_model, f.abstract_hash FROM papers p"
-        " LEFT JOIN paper_facets f ON f.paper_id = p.id ORDER BY p.id").fetchall()
+    rows = lib.facet_states()
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     todo = [(pid, title, abstract) for pid, title, abstract, fm, ah in rows
             if (wanted is None or pid in wanted)
@@ -66,23 +62,16 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
         docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel,
                                           span_layers=model.span_layers)
         preds = model.predict(docs, vecs, [[st.text for st in sents] for sents in splits])
-        with lib.transaction() as conn:
+        with lib.transaction():
             for (pid, title, abstract), sents, (labels, confs) in zip(chunk, splits, preds):
-                conn.execute("DELETE FROM sentences WHERE paper_id = ?", (pid,))
-                conn.executemany(
-                    "INSERT INTO sentences (paper_id, idx, start, end, text, label, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                    [(pid, i, st.start, st.end, st.text, lab, round(c, 4))
-                     for i, (st, lab, c) in enumerate(zip(sents, labels, confs))])
-                conn.execute(
-                    "INSERT INTO paper_facets (paper_id, facet_model, abstract_hash, classified_at) VALUES (?, ?, ?, ?)"
-                    " ON CONFLICT(paper_id) DO UPDATE SET facet_model = excluded.facet_model,"
-                    " abstract_hash = excluded.abstract_hash, classified_at = excluded.classified_at",
-                    (pid, model.model_id, _hash(abstract), now_iso()))
+                lib.put_paper_sentences(
+                    pid, [(st.start, st.end, st.text, lab, round(c, 4)) for st, lab, c in zip(sents, labels, confs)],
+                    facet_model=model.model_id, abstract_hash=_hash(abstract))
                 stats["sentences"] += len(sents)
             if cache_abstracts:
                 hashes = [vstore.text_hash(t) for t in texts]
-                vstore.put_vectors(conn, encoder.model_id, hashes, docs)
-                vstore.put_mapping(conn, encoder.model_id, [(c[0], "abstract", h) for c, h in zip(chunk, hashes)])
+                vstore.put_vectors(lib, encoder.model_id, hashes, docs)
+                vstore.put_mapping(lib, encoder.model_id, [(c[0], "abstract", h) for c, h in zip(chunk, hashes)])
         stats["classified"] += len(chunk)
         report(progress, s + len(chunk), total, f"classified {s + len(chunk)}/{total}")
     return stats
@@ -90,9 +79,7 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
 
 def paper_sentences(lib, paper_id: int) -> list[dict[str, Any]]:
     """The sentences of a paper's abstract with their effective label (the user's correction wins)."""
-    return [dict(idx=i, start=a, end=b, text=t, label=lab, confidence=c, corrected=bool(k))
-            for _, i, a, b, t, lab, c, k in lib.conn.execute(EFFECTIVE_SENTENCES + " WHERE s.paper_id = ? ORDER BY s.idx",
-                                                             (paper_id,))]
+    return lib.sentences_of(paper_id)
 
 
 def uncertain_sentences(lib, label: Optional[str] = None, below: Optional[float] = None, limit: int = 50,
@@ -101,27 +88,7 @@ def uncertain_sentences(lib, label: Optional[str] = None, below: Optional[float]
     the sentences worth checking first (the confidence tracks accuracy; see docs/facets.md). A sentence
     the user corrected is settled and left out; ``label`` keeps one facet label only, ``below`` the labels
     under that confidence."""
-    where: list[str] = ["1"]
-    args: list[Any] = []
-    if below is not None:
-        where.append("s.confidence < ?")
-        args.append(float(below))
-    if label is not None:
-        where.append("s.label = ?")
-        args.append(label)
-    if paper_id is not None:
-        where.append("s.paper_id = ?")
-        args.append(int(paper_id))
-    # the top of the list first, then the titles: joining papers before the LIMIT reads every title
-    sql = ("SELECT s.paper_id, p.title, s.idx, s.start, s.end, s.text, s.label, s.confidence FROM"
-           " (SELECT * FROM sentences s WHERE " + " AND ".join(where) +
-           " AND NOT EXISTS (SELECT 1 FROM facet_corrections c"
-           " WHERE c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end)"
-           " ORDER BY s.confidence, s.paper_id, s.idx LIMIT ?) s"
-           " JOIN papers p ON p.id = s.paper_id ORDER BY s.confidence, s.paper_id, s.idx")
-    args.append(int(limit))
-    return [dict(paper_id=pid, title=title, idx=i, start=a, end=b, text=t, label=lab, confidence=c)
-            for pid, title, i, a, b, t, lab, c in lib.conn.execute(sql, args)]
+    return lib.uncertain_sentences(label=label, below=below, limit=limit, paper_id=paper_id)
 
 
 def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dict[str, str]]:
@@ -130,6 +97,4 @@ def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dic
 
 
 def facet_counts(lib) -> dict[str, int]:
-    return {lab: n for lab, n in lib.conn.execute(
-        "SELECT coalesce(c.label, s.label) AS l, count(*) FROM sentences s LEFT JOIN facet_corrections c"
-        " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end GROUP BY l ORDER BY l")}
+    return lib.facet_label_counts()

@@ -110,7 +110,7 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
         if query:
             scope["query"] = query
     if before:
-        sel = {r[0] for r in lib.conn.execute("SELECT id FROM papers WHERE published < ?", (before,))}
+        sel = lib.ids_published_before(before)
         ids = sel if ids is None else ids & sel
         scope["before"] = before
     if not scope:
@@ -119,7 +119,7 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
 
 
 def paper_dates(lib, ids: Optional[Sequence[int]] = None) -> dict[int, Optional[str]]:
-    rows = lib.conn.execute("SELECT id, published, year FROM papers")
+    rows = lib.paper_dates()
     wanted = set(ids) if ids is not None else None
     return {pid: (pub or (str(year) if year else None)) for pid, pub, year in rows
             if wanted is None or pid in wanted}
@@ -127,7 +127,7 @@ def paper_dates(lib, ids: Optional[Sequence[int]] = None) -> dict[int, Optional[
 
 def topic_texts(lib, ids: Optional[Sequence[int]] = None) -> dict[int, str]:
     wanted = set(ids) if ids is not None else None
-    return {pid: f"{t}. {a}" for pid, t, a in lib.conn.execute("SELECT id, title, abstract FROM papers")
+    return {pid: f"{t}. {a}" for pid, t, a in lib.paper_title_abstracts()
             if wanted is None or pid in wanted}
 
 

@@ -19,7 +19,7 @@ class BackupMixin:
         target.parent.mkdir(parents=True, exist_ok=True)
         out = sqlite3.connect(str(target))
         try:
-            self.conn.backup(out)
+            self._conn.backup(out)
             out.execute("PRAGMA journal_mode=WAL")
         finally:
             out.close()

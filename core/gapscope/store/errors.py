@@ -12,9 +12,10 @@ import sqlite3
 from pathlib import Path
 from typing import Optional
 
+from .base import LibraryError  # noqa: F401 - the one base class of the store's errors
 
-class LibraryError(Exception):
-    """A library that cannot be opened or a request it cannot answer (unknown paper, bad query)."""
+# SQLite's own error class, for callers outside the store (which never import sqlite3)
+SQLiteError = sqlite3.Error
 
 
 class LibraryFault(LibraryError):

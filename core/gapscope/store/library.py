@@ -1,35 +1,51 @@
 """The Library: one SQLite file that holds papers, their sources, and everything the user decides.
 
+The one API to it (calibre's ``db/cache.py`` is the model): every read and write is a method of
+:class:`Library`, grouped by area in the mixins of ``store/<area>.py``; no module outside ``store/``
+holds the connection or writes SQL (tests/core/test_sql_only_in_store.py). A new query goes in the
+area's mixin, using ``self._conn`` for reads and ``with self.transaction() as conn:`` for writes.
+
 One writer, many readers (WAL). Every write goes through :meth:`Library.transaction`, which takes
-SQLite's write lock up front (``BEGIN IMMEDIATE``), so a crash leaves either all of a batch or none.
-The connection runs in autocommit mode: do not call sqlite-utils' write helpers inside a
-transaction (they would commit it early); use ``conn.execute`` there.
+SQLite's write lock up front (``BEGIN IMMEDIATE``), so a crash leaves either all of a batch or none,
+and which raises in a thread marked as one that must not write (store.base: the desktop's GUI
+thread and its reader workers). The connection runs in autocommit mode: do not call sqlite-utils'
+write helpers inside a transaction (they would commit it early); use ``conn.execute`` there.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import threading
 import time
 import urllib.parse
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Iterator
 
 import sqlite_utils
 
-from ..models import Paper
-from .errors import (DiskIOError, LibraryError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
-                     library_fault)
-from .facets import FacetReads
-from .imports import ImportsMixin
-from .schema import MIGRATIONS
+from .analysis import AnalysisMixin
+from .annotations import AnnotationsMixin
 from .backup import BackupMixin
+from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
+from .collect import CollectMixin
+from .errors import (DiskIOError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
+                     library_fault)
+from .experiments import ExperimentsMixin
+from .facets import FacetsMixin
+from .gaps import GapsMixin
+from .imports import ImportsMixin
+from .maps import MapsMixin
+from .notes import NotesMixin
+from .papers import PapersMixin, fts_query, row_to_paper
+from .reports import ReportsMixin
+from .schema import MIGRATIONS
 from .steps import StepsMixin
+from .tags import TagsMixin
+from .triage import TriageMixin
+from .vectors import VectorsMixin
 
 APP_NAME = "GapScope"
 
@@ -38,9 +54,8 @@ APP_NAME = "GapScope"
 LIBRARY_SUFFIX = ".gapscope"
 DATABASE_NAME = "library.sqlite"
 
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+__all__ = ["Library", "LibraryError", "WriteFromForbiddenThread", "default_library_path", "database_file",
+           "fts_query", "now_iso", "row_to_paper", "LIBRARY_SUFFIX"]
 
 
 def default_library_path() -> Path:
@@ -78,45 +93,12 @@ def _writable(db: Path) -> bool:
     return os.access(folder, os.W_OK)
 
 
-_PAPER_COLUMNS = (
-    "id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id, "
-    "arxiv_version, doi, primary_category, categories, venue, url"
-)
-
-
-def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
-    (pid, title, abstract, trunc, authors, year, published, updated, arxiv_id, arxiv_version, doi,
-     _primary, categories, venue, url) = tuple(row)
-    return Paper(
-        id=pid, title=title, abstract=abstract, abstract_truncated=bool(trunc),
-        authors=[a for a in authors.split("; ") if a], year=year, published=published,
-        updated=updated, arxiv_id=arxiv_id, arxiv_version=arxiv_version, doi=doi,
-        categories=categories.split() if categories else [], venue=venue, url=url,
-    )
-
-
-# FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
-# term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
-_FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):')
-
-
-def fts_query(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise LibraryError("empty search")
-    if _FTS_SYNTAX.search(text):
-        return text
-    terms = re.findall(r"[\w][\w\-']*", text, flags=re.UNICODE)
-    if not terms:
-        raise LibraryError(f"nothing to search for in {text!r}")
-    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    quoted[-1] += "*"
-    return " ".join(quoted)
-
-
-class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
-    """A GapScope library file. Thread use: one Library object per thread (open another for a
-    worker); SQLite's WAL lets readers run while the one writer writes."""
+class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
+              GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
+              StepsMixin, BackupMixin):
+    """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
+    mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
+    (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
                  lock_patience_s: float = 120.0) -> None:
@@ -158,8 +140,8 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
             if isinstance(exc, sqlite3.Error):
                 raise self._open_error(exc) from exc
             raise
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+        self._conn = conn
+        self._db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._depth = 0
         try:
@@ -216,7 +198,7 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
 
     # --- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
 
     def holds_file(self, path: str | os.PathLike) -> bool:
         """Is ``path`` this library's database or one of its -wal / -shm files? (``stat`` only: opening
@@ -242,25 +224,36 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All writes inside commit together or not at all. Nested calls join the outer one."""
+        """All writes inside commit together or not at all. Nested calls join the outer one.
+
+        Outside ``store/`` use it only to group method calls (``with lib.transaction():``); the
+        connection it yields is for the store's own SQL. Raises WriteFromForbiddenThread in a thread
+        marked as one that must not write (see store.base)."""
+        check_writer()
+        with self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """The transaction itself, without the writer-thread check (migrations on open)."""
         with self._lock:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield self.conn
+                    yield self._conn
                 finally:
                     self._depth -= 1
                 return
             self._begin_immediate()
             self._depth = 1
             try:
-                yield self.conn
+                yield self._conn
             except BaseException:
-                if self.conn.in_transaction:   # SQLite has already rolled back after SQLITE_FULL, IOERR ...
-                    self.conn.execute("ROLLBACK")
+                if self._conn.in_transaction:   # SQLite has already rolled back after SQLITE_FULL, IOERR ...
+                    self._conn.execute("ROLLBACK")
                 raise
             else:
-                self.conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
             finally:
                 self._depth = 0
 
@@ -273,7 +266,7 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
         try:
             while True:
                 try:
-                    self.conn.execute("BEGIN IMMEDIATE")
+                    self._conn.execute("BEGIN IMMEDIATE")
                     return
                 except sqlite3.OperationalError as exc:
                     if not is_busy(exc) or time.monotonic() - start + delay > self.lock_patience_s:
@@ -285,14 +278,14 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
             self.lock_wait_s += time.monotonic() - start
 
     def applied_migrations(self) -> list[str]:
-        if "migrations" not in self.db.table_names():
+        if "migrations" not in self._db.table_names():
             return []
-        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY id")]
+        return [r[0] for r in self._conn.execute("SELECT name FROM migrations ORDER BY id")]
 
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; returns the names applied now."""
         if not self.read_only:
-            self.conn.execute(
+            self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
                 " applied_at TEXT NOT NULL)"
             )
@@ -312,7 +305,9 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            with self.transaction() as conn:
+            # Opening a library brings it up to date wherever it is opened (the desktop opens it on its
+            # GUI thread, before any worker runs): not a user's write, so not checked against the guard.
+            with self._transaction() as conn:
                 # executescript would COMMIT our transaction; run statement by statement instead.
                 for stmt in _split_sql(sql):
                     conn.execute(stmt)
@@ -320,185 +315,14 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
             applied.append(name)
         return applied
 
-    # --- papers ----------------------------------------------------------------------------------
-    def count_papers(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
-
-    def get_paper(self, paper_id: int) -> Paper:
-        row = self.conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id = ?", (paper_id,)).fetchone()
-        if row is None:
-            raise LibraryError(f"no paper with id {paper_id}")
-        return row_to_paper(row)
-
-    def get_papers(self, ids: Sequence[int]) -> list[Paper]:
-        """Papers in the order of ``ids`` (unknown ids are skipped)."""
-        out: dict[int, Paper] = {}
-        ids = list(ids)
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
-                p = row_to_paper(row)
-                out[p.id] = p
-        return [out[i] for i in ids if i in out]
-
-    def resolve(self, ident: str | int) -> int:
-        """A library id from a library id, an arXiv id (any version) or a DOI."""
-        s = str(ident).strip()
-        if s.isdigit():
-            row = self.conn.execute("SELECT id FROM papers WHERE id = ?", (int(s),)).fetchone()
-            if row:
-                return row[0]
-        from ..models import normalize_doi, split_arxiv_id
-
-        try:
-            bare, _ = split_arxiv_id(s)
-            row = self.conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (bare,)).fetchone()
-            if row:
-                return row[0]
-        except ValueError:
-            pass
-        doi = normalize_doi(s)
-        if doi:
-            row = self.conn.execute("SELECT id FROM papers WHERE doi = ?", (doi,)).fetchone()
-            if row:
-                return row[0]
-        raise LibraryError(f"no paper matches {ident!r} (give a library id, an arXiv id or a DOI)")
-
-    _ORDERS = {
-        "id": "id", "title": "title COLLATE NOCASE", "year": "year", "published": "published",
-        "authors": "authors COLLATE NOCASE", "category": "primary_category",
-    }
-
-    def list_paper_ids(self, *, order: str = "id", descending: bool = False, tag: Optional[str] = None,
-                       collection: Optional[str] = None, query: Optional[str] = None) -> list[int]:
-        """Ids of papers, filtered by tag / collection / full-text query, sorted by ``order``."""
-        if order not in self._ORDERS:
-            raise LibraryError(f"cannot sort by {order!r}; choose one of {', '.join(self._ORDERS)}")
-        where, args = [], []
-        if tag is not None:
-            where.append("id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)")
-            args.append(tag)
-        if collection is not None:
-            where.append("id IN (SELECT cp.paper_id FROM collection_papers cp JOIN collections c"
-                         " ON c.id = cp.collection_id WHERE c.name = ?)")
-            args.append(collection)
-        if query:
-            where.append("id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-            args.append(fts_query(query))
-        sql = "SELECT id FROM papers"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {self._ORDERS[order]} {'DESC' if descending else 'ASC'}, id"
-        try:
-            return [r[0] for r in self.conn.execute(sql, args)]
-        except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
-
-    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[tuple[int, float]]:
-        """Full-text search over title, abstract and authors: ``(paper id, bm25 rank)``, best first.
-
-        Title matches weigh most (bm25 column weights 10 / 1 / 3)."""
-        try:
-            return [
-                (r[0], r[1])
-                for r in self.conn.execute(
-                    "SELECT rowid, bm25(papers_fts, 10.0, 1.0, 3.0) AS rank FROM papers_fts"
-                    " WHERE papers_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                    (fts_query(query), limit, offset),
-                )
-            ]
-        except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
-
-    def source_records(self, paper_id: int) -> list[dict[str, Any]]:
-        return [
-            {"source": s, "source_key": k, "seen_at": t, "import_id": i, "data": json.loads(d)}
-            for s, k, t, i, d in self.conn.execute(
-                "SELECT source, source_key, seen_at, import_id, data FROM source_records"
-                " WHERE paper_id = ? ORDER BY id", (paper_id,))
-        ]
-
-    def versions(self, paper_id: int) -> list[tuple[int, Optional[str]]]:
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT version, date FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,))]
-
-    # --- tags ------------------------------------------------------------------------------------
-    def _tag_id(self, conn: sqlite3.Connection, name: str) -> int:
-        name = name.strip()
-        if not name:
-            raise LibraryError("a tag needs a name")
-        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
-        return conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]
-
-    def add_tag(self, paper_ids: Iterable[int], name: str) -> int:
-        """Tag papers; returns how many gained the tag."""
-        with self.transaction() as conn:
-            tid = self._tag_id(conn, name)
-            n = 0
-            for pid in paper_ids:
-                n += conn.execute("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id, added_at) VALUES (?, ?, ?)",
-                                  (pid, tid, now_iso())).rowcount
-            return n
-
-    def remove_tag(self, paper_ids: Iterable[int], name: str) -> int:
-        with self.transaction() as conn:
-            row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
-            if not row:
-                return 0
-            return sum(conn.execute("DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", (pid, row[0])).rowcount
-                       for pid in paper_ids)
-
-    def tags_of(self, paper_id: int) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = ? ORDER BY t.name",
-            (paper_id,))]
-
-    def list_tags(self) -> list[tuple[str, int]]:
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT t.name, count(pt.paper_id) FROM tags t LEFT JOIN paper_tags pt ON pt.tag_id = t.id"
-            " GROUP BY t.id ORDER BY t.name")]
-
-    # --- collections -----------------------------------------------------------------------------
-    def create_collection(self, name: str, description: str = "") -> int:
-        with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO collections (name, description, created_at) VALUES (?, ?, ?)",
-                         (name, description, now_iso()))
-            return conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()[0]
-
-    def collection_id(self, name: str) -> int:
-        row = self.conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
-        if not row:
-            raise LibraryError(f"no collection named {name!r}")
-        return row[0]
-
-    def add_to_collection(self, name: str, paper_ids: Iterable[int]) -> int:
-        cid = self.create_collection(name)
-        with self.transaction() as conn:
-            return sum(conn.execute(
-                "INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
-                (cid, pid, now_iso())).rowcount for pid in paper_ids)
-
-    def list_collections(self) -> list[tuple[str, int]]:
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT c.name, count(cp.paper_id) FROM collections c LEFT JOIN collection_papers cp"
-            " ON cp.collection_id = c.id GROUP BY c.id ORDER BY c.name")]
-
-    # --- notes -----------------------------------------------------------------------------------
-    def add_note(self, paper_id: int, body: str) -> int:
-        with self.transaction() as conn:
-            t = now_iso()
-            return conn.execute("INSERT INTO notes (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                                (paper_id, body, t, t)).lastrowid
-
-    def notes_of(self, paper_id: int) -> list[dict[str, Any]]:
-        return [dict(id=i, body=b, created_at=c, updated_at=u) for i, b, c, u in self.conn.execute(
-            "SELECT id, body, created_at, updated_at FROM notes WHERE paper_id = ? ORDER BY id", (paper_id,))]
-
     # --- settings --------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def all_settings(self) -> dict[str, Any]:
+        """Every setting stored in the library, {key: value}."""
+        return {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM settings")}
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as conn:
@@ -507,7 +331,7 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
 
     # --- overview --------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
-        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
         return {
             "path": str(self.path),
             "papers": q("SELECT count(*) FROM papers"),
@@ -520,9 +344,9 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
             "tags": q("SELECT count(*) FROM tags"),
             "collections": q("SELECT count(*) FROM collections"),
             "notes": q("SELECT count(*) FROM notes"),
-            "years": {str(y): n for y, n in self.conn.execute(
+            "years": {str(y): n for y, n in self._conn.execute(
                 "SELECT year, count(*) FROM papers WHERE year IS NOT NULL GROUP BY year ORDER BY year")},
-            "top_categories": {c: n for c, n in self.conn.execute(
+            "top_categories": {c: n for c, n in self._conn.execute(
                 "SELECT primary_category, count(*) AS n FROM papers WHERE primary_category IS NOT NULL"
                 " GROUP BY primary_category ORDER BY n DESC LIMIT 10")},
         }
@@ -531,7 +355,7 @@ class Library(StepsMixin, BackupMixin, ImportsMixin, FacetReads):
         cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
         out = []
-        for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
+        for row in self._conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
             d = dict(zip(cols, row))
             for k in ("errors", "warnings", "merges"):
                 d[k] = json.loads(d[k])

@@ -400,4 +400,17 @@ MIGRATIONS: list[tuple[str, str]] = [
                               = substr(source_records.source_key, 1, instr(source_records.source_key, '#') - 1));
         """,
     ),
+    (
+        "1000_store_analysis_inputs",
+        """
+        -- What each analysis step (a map per facet, the gaps) was last built from: a fingerprint of
+        -- its inputs and what it made (map id, gap batch), so `gapscope analyze` runs only what is missing.
+        CREATE TABLE analysis_inputs (
+            step TEXT PRIMARY KEY,
+            fingerprint TEXT NOT NULL,
+            result_id INTEGER,
+            recorded_at TEXT NOT NULL
+        );
+        """,
+    ),
 ]

@@ -9,8 +9,8 @@ from typing import Any
 class StepsMixin:
     def step_counts(self) -> dict[str, Any]:
         """Papers, papers classified into facets, and papers with vectors of each kind (any model)."""
-        q = lambda sql, *a: self.conn.execute(sql, a).fetchone()[0]  # noqa: E731
-        vectors = {kind: n for kind, n in self.conn.execute(
+        q = lambda sql, *a: self._conn.execute(sql, a).fetchone()[0]  # noqa: E731
+        vectors = {kind: n for kind, n in self._conn.execute(
             "SELECT kind, count(DISTINCT paper_id) FROM paper_texts GROUP BY kind")}
         return {
             "papers": q("SELECT count(*) FROM papers"),

@@ -36,13 +36,8 @@ FEATURES_VERSION = "3"
 
 
 def _texts(lib, paper_ids: list[int]) -> list[str]:
-    out: dict[int, str] = {}
-    for start in range(0, len(paper_ids), 900):
-        chunk = paper_ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for pid, title, abstract in lib.conn.execute(
-                f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk):
-            out[pid] = f"{title}. {abstract}" if abstract else title
+    out = {pid: f"{title}. {abstract}" if abstract else title
+           for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
     return [out.get(p, "") for p in paper_ids]
 
 

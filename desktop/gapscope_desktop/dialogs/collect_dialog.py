@@ -23,15 +23,13 @@ def run_import(lib, path, fmt, collection, *, progress=None, cancel=None):
 
 
 def run_collect(lib, source, query, limit, collection, *, progress=None, cancel=None):
-    """arXiv or Google Scholar through the collect core: polite paging, resumable, every page committed
-    as it comes; a block or network error raises with the report of what was kept."""
+    """arXiv or Google Scholar through the collect core (as `gapscope collect arxiv|scholar --collection`):
+    polite paging, resumable, every page committed as it comes, the papers found joining
+    ``collection``; a block or network error raises with the report of what was kept."""
     from gapscope import collect as core
 
     fn = core.collect_arxiv if source == "arxiv" else core.collect_scholar
-    report = fn(lib, query, max_results=limit, progress=progress, cancel=cancel)
-    if collection and report.added_ids:
-        lib.add_to_collection(collection, report.added_ids)
-    return report
+    return fn(lib, query, max_results=limit, collection=collection or None, progress=progress, cancel=cancel)
 
 
 def describe_report(report) -> str:
@@ -160,9 +158,9 @@ class CollectDialog(QDialog):
         self.status.setText("Starting…")
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
-        self.task = self.tasks.run(name, fn, *args, library=self.library_path, on_progress=self._progress,
-                                   on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
-                                   on_finished=self._ended)
+        self.task = self.tasks.write(name, fn, *args, library=self.library_path, on_progress=self._progress,
+                                     on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
+                                     on_finished=self._ended)
         return self.task
 
     def _progress(self, done: int, total: int, message: str) -> None:

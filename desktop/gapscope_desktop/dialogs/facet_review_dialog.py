@@ -172,19 +172,19 @@ class FacetReviewDialog(QDialog):
 
     def set_label(self, label: str) -> None:
         """Save ``label`` as the selected sentence's correction and move on to the next sentence."""
-        from gapscope.store import LibraryError
-        from gapscope.triage import correct_facet
-
         item = self.table.currentItem()
-        if item is None or not self.rows:
+        if item is None or not self.rows or self.lib is None:
             return
-        i = self._row(item)
-        r = self.rows[i]
-        try:
-            correct_facet(self.lib, r["paper_id"], r["start"], r["end"], label)
-        except LibraryError as exc:          # the abstract changed since it was classified: say so, keep the row
-            self.info.setText(str(exc))
+        r = self.rows[self._row(item)]
+        self.tasks.save("Correct facet label", _correct, r["paper_id"], r["start"], r["end"], label,
+                        library=self.lib.path, on_result=lambda _r: self._corrected(r),
+                        on_error=lambda m, _t: self.info.setText(m))
+
+    def _corrected(self, r: dict) -> None:
+        if r not in self.rows:           # the list was reloaded meanwhile
+            self.corrected.emit(r["paper_id"])
             return
+        i = self.rows.index(r)
         del self.rows[i]
         self.table.takeTopLevelItem(i)
         if self.rows:
@@ -197,3 +197,11 @@ class FacetReviewDialog(QDialog):
         if event.key() in (Qt.Key_Return, Qt.Key_Enter):
             return
         super().keyPressEvent(event)
+
+
+def _correct(lib, paper_id, start, end, label, *, progress=None, cancel=None):
+    """Writer-queue side. A LibraryError (the abstract changed since it was classified) reaches
+    the dialog's status line and the row stays."""
+    from gapscope.triage import correct_facet
+
+    return correct_facet(lib, paper_id, start, end, label)

@@ -16,12 +16,14 @@ LIBRARY_KEYS = {"arxiv_url": "collect.arxiv_url", "scholar_url": "collect.schola
 
 
 class PreferencesDialog(QDialog):
-    """App settings live in QSettings; source URLs and the proxy are also written to the open library's
-    settings, which is where the collect core (and the CLI) read them."""
+    """App settings live in QSettings; source URLs and the proxy also go to the open library's settings,
+    which is where the collect core (and the CLI) read them: ``library_settings`` after accept, which
+    the window stores on its writer queue."""
 
     def __init__(self, parent: Optional[QWidget] = None, lib=None) -> None:
         super().__init__(parent)
         self.lib = lib
+        self.library_settings: dict = {}
         self.setWindowTitle("Preferences")
         self.setObjectName("preferencesDialog")
         self.setMinimumWidth(520)
@@ -83,13 +85,14 @@ class PreferencesDialog(QDialog):
         settings.put("network/https_proxy", self.https_proxy.text().strip())
         settings.put("sources/arxiv_url", self.arxiv_url.text().strip())
         settings.put("sources/scholar_url", self.scholar_url.text().strip())
+        self.library_settings = {}         # what to store in the library: the window saves it on the writer queue
         if self.lib is not None:
             for field, widget in (("arxiv_url", self.arxiv_url), ("scholar_url", self.scholar_url)):
                 value = widget.text().strip()
                 if value and (value != settings.DEFAULTS[f"sources/{field}"] or self._lib_value(field)):
-                    self.lib.set_setting(LIBRARY_KEYS[field], value)
+                    self.library_settings[LIBRARY_KEYS[field]] = value
             http, https = self.http_proxy.text().strip(), self.https_proxy.text().strip()
             if http or https or self.lib.get_setting("collect.proxy"):
-                self.lib.set_setting("collect.proxy", {k: v for k, v in (("http", http), ("https", https)) if v}
-                                     or None)
+                self.library_settings["collect.proxy"] = {k: v for k, v in (("http", http), ("https", https))
+                                                          if v} or None
         super().accept()

@@ -13,7 +13,7 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from gapscope.vocabulary import EMBED_KINDS, MAP_FACETS
+from gapscope.vocabulary import MAP_FACETS
 
 from .core_view import CoreView
 
@@ -44,38 +44,15 @@ class BuildResult:
 
 
 def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
-    """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
-    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map.
-    When the sentences cannot be classified only the topic map (whole abstracts) is built; that is said."""
-    from gapscope import jobs
-    from gapscope.embed import embed_library
-    from gapscope.facets import classify_library
-    from gapscope.jobs import Cancelled
-    from gapscope.maps import build_maps
+    """The maps' pipeline, the core's ``analyze`` without the gaps (as ``gapscope analyze --no-gaps``):
+    classify sentences by facet, embed abstracts and facet texts, cluster every map, each step only
+    where something changed. When the sentences cannot be classified only the topic map (whole
+    abstracts) is built; that is said."""
+    from gapscope.analyze import analyze
 
-    notes: list[str] = []
-    facets = list(MAP_FACETS)
-
-    def step(start, end, label):
-        sub = jobs.scaled(progress, start, end)
-
-        def labelled(done, total, message=""):
-            if sub is not None:
-                sub(done, total, f"{label}: {message}" if message else label)
-        return labelled
-
-    try:
-        classify_library(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
-    except Cancelled:
-        raise
-    except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
-        notes.append(f"facets not classified ({exc}): only the topic map")
-        facets = ["topic"]
-    kinds = EMBED_KINDS if len(facets) > 1 else ("abstract",)
     # the encoder runs on the device setting (Preferences, or the library's or the environment's)
-    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel)
-    build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
-    return BuildResult(load_map(lib, facet), notes)
+    rep = analyze(lib, facets=MAP_FACETS, gaps=False, progress=progress, cancel=cancel)
+    return BuildResult(load_map(lib, facet), rep.notes)
 
 
 def _attr(obj, name, default=None):
