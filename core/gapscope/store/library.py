@@ -35,6 +35,7 @@ from .errors import (DiskIOError, LibraryFault, LibraryReadOnly, NewerLibrary, N
                      library_fault)
 from .experiments import ExperimentsMixin
 from .facets import FacetsMixin
+from .fulltext import FulltextMixin
 from .gaps import GapsMixin
 from .imports import ImportsMixin
 from .maps import MapsMixin
@@ -95,7 +96,7 @@ def _writable(db: Path) -> bool:
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
               GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
-              StepsMixin, BackupMixin):
+              StepsMixin, BackupMixin, FulltextMixin):
     """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""

@@ -413,4 +413,73 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0700_fulltext",
+        """
+        -- PDFs attached to papers: the file is copied into the library's files/ folder under its
+        -- content hash, so one file is stored (and attached) once.
+        CREATE TABLE attachments (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            sha256 TEXT NOT NULL UNIQUE,
+            stored_name TEXT NOT NULL,               -- path inside the storage folder: <sha256>.pdf
+            original_name TEXT NOT NULL,             -- where it came from (path or URL)
+            source TEXT NOT NULL,                    -- file | bibtex | drop | arxiv
+            match_how TEXT,                          -- doi | arxiv | title | bibtex | new | paper
+            match_score REAL,
+            status TEXT NOT NULL,                    -- extracted | unreadable
+            message TEXT,
+            pages INTEGER,
+            added_at TEXT NOT NULL
+        );
+        CREATE INDEX attachments_paper ON attachments(paper_id);
+        CREATE TABLE fulltext_sections (
+            attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            name TEXT NOT NULL,                      -- as printed, without its number
+            kind TEXT NOT NULL,                      -- introduction | method | results | discussion | limitations ...
+            number TEXT NOT NULL DEFAULT '',
+            level INTEGER NOT NULL DEFAULT 1,
+            page INTEGER NOT NULL,                   -- 1-based
+            PRIMARY KEY (attachment_id, position)
+        );
+        CREATE TABLE fulltext_sentences (
+            id INTEGER PRIMARY KEY,
+            attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            section_pos INTEGER NOT NULL,
+            page INTEGER NOT NULL,                   -- 1-based
+            paragraph INTEGER NOT NULL,
+            start INTEGER NOT NULL,                  -- offsets in the paragraph's text
+            "end" INTEGER NOT NULL,
+            text TEXT NOT NULL,
+            role TEXT,                               -- facet role, NULL until classified
+            shortcoming TEXT,                        -- the classifier's shortcoming type (or limitation/none)
+            confidence REAL,
+            facet_model TEXT
+        );
+        CREATE INDEX fulltext_sentences_paper ON fulltext_sentences(paper_id);
+        CREATE INDEX fulltext_sentences_att ON fulltext_sentences(attachment_id, section_pos);
+        CREATE VIRTUAL TABLE fulltext_fts USING fts5(text, content='fulltext_sentences', content_rowid='id');
+        CREATE TRIGGER fulltext_fts_ai AFTER INSERT ON fulltext_sentences BEGIN
+            INSERT INTO fulltext_fts(rowid, text) VALUES (new.id, new.text);
+        END;
+        CREATE TRIGGER fulltext_fts_ad AFTER DELETE ON fulltext_sentences BEGIN
+            INSERT INTO fulltext_fts(fulltext_fts, rowid, text) VALUES ('delete', old.id, old.text);
+        END;
+        -- Highlights in a PDF: the sentence's text and its page, so they survive re-extraction.
+        CREATE TABLE pdf_highlights (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            attachment_id INTEGER NOT NULL REFERENCES attachments(id) ON DELETE CASCADE,
+            page INTEGER NOT NULL,                   -- 1-based
+            text TEXT NOT NULL,
+            rects TEXT NOT NULL DEFAULT '[]',        -- JSON [[x0, y0, x1, y1], ...] in PDF points
+            color TEXT NOT NULL DEFAULT 'yellow',
+            comment TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX pdf_highlights_paper ON pdf_highlights(paper_id);
+        """,
+    ),
 ]

@@ -1,0 +1,221 @@
+"""`gapscope attach`, `gapscope pdf attach | show | text | extract | label`, `gapscope search`."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+from .common import EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar, resolve_paper
+from .terminal import terminal_safe as safe
+
+
+def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
+    from ..fulltext import attach_paths, label_fulltext
+
+    lib = ref.open(create=True)
+    pid = resolve_paper(lib, paper) if paper else None
+    with progress_bar("attach", enabled=not quiet and not as_json) as (progress, cancel):
+        results = attach_paths(lib, targets, paper_id=pid, create=not no_create, progress=progress, cancel=cancel)
+    if facets:
+        new = [r.attachment_id for r in results if r.status in ("attached", "new-paper")]
+        if new:
+            with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
+                label_fulltext(lib, attachment_ids=new, progress=progress, cancel=cancel)
+    if as_json:
+        for r in results:
+            emit_json(r.to_dict())
+    else:
+        for r in results:
+            how = f"{r.match} {r.score:.2f}" if r.match else ""
+            on = f" ({safe(r.matched_on)})" if r.matched_on else ""
+            click.echo(f"{r.status:<16} paper {r.paper_id or '-':>5}  {how:<10}{on}  {safe(r.file)}")
+            if r.sections:
+                click.echo(f"{'':17}{r.pages} pages, {r.sentences} sentences; sections: "
+                           + ", ".join(safe(s) for s in r.sections[:14]))
+            if r.message:
+                click.secho(f"{'':17}{safe(r.message)}", fg="yellow", err=True)
+        if not results:
+            click.echo("no PDF found", err=True)
+    if not results:
+        sys.exit(EXIT_NOT_FOUND)
+    if any(r.status in ("unreadable", "failed", "unmatched") for r in results):
+        sys.exit(EXIT_PARTIAL)
+
+
+_ATTACH_OPTIONS = [
+    click.argument("targets", nargs=-1, required=True, type=click.Path()),
+    click.option("--paper", help="Attach to this paper (library id, arXiv id or DOI) instead of matching."),
+    click.option("--no-create", is_flag=True, help="Leave a PDF that matches no paper out (default: a new paper,"
+                                                   f" tagged for checking)."),
+    click.option("--facets/--no-facets", default=True, show_default=True,
+                 help="Label the new full-text sentences with the facet classifier."),
+    click.option("--json", "as_json", is_flag=True, help="One JSON object per file."),
+    click.option("--quiet", "-q", is_flag=True),
+]
+
+
+def _with_attach_options(f):
+    for opt in reversed(_ATTACH_OPTIONS):
+        f = opt(f)
+    return pass_library(f)
+
+
+@click.command("attach")
+@_with_attach_options
+def attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
+    """Attach PDF files or folders of PDFs to library papers (matched by DOI, arXiv id, then title).
+
+    Files are copied into the library's files/ folder under their content hash: a file is attached once.
+    A PDF of an unknown paper becomes a new paper tagged "check: metadata from PDF". Exit 3 when a PDF
+    could not be read (it is kept, and attached when it matched)."""
+    _attach(ref, targets, paper, no_create, facets, as_json, quiet)
+
+
+@click.group("pdf")
+def pdf() -> None:
+    """Attached PDFs: attach, list, read the text, label it."""
+
+
+@pdf.command("attach")
+@_with_attach_options
+def pdf_attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
+    """The same as `gapscope attach`."""
+    _attach(ref, targets, paper, no_create, facets, as_json, quiet)
+
+
+def _attachment(lib, paper: str) -> dict:
+    pid = resolve_paper(lib, paper)
+    atts = lib.attachments_of(pid)
+    if not atts:
+        fail(f"paper {pid} has no attached PDF (attach one with `gapscope attach FILE`)", EXIT_NOT_FOUND)
+    return atts[-1]
+
+
+@pdf.command("show")
+@click.argument("paper", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def pdf_show(ref, paper, as_json) -> None:
+    """The PDFs attached to PAPER (or to every paper): file, pages, sections, how it was matched."""
+    from ..fulltext import stored_path
+
+    lib = ref.open()
+    atts = lib.attachments_of(resolve_paper(lib, paper)) if paper else lib.list_attachments()
+    rows = []
+    for a in atts:
+        secs = lib.fulltext_sections(a["id"])
+        rows.append(dict(a, path=str(stored_path(lib, a)), sections=[s["name"] for s in secs if s["name"]]))
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"paper {r['paper_id']:>5}  {r['status']:<10} {r['pages'] or '-':>3} pages  {r['match_how']}"
+                   f"  {safe(r['original_name'])}")
+        click.echo(f"{'':12}{r['path']}")
+        if r["message"]:
+            click.secho(f"{'':12}{safe(r['message'])}", fg="yellow")
+
+
+@pdf.command("text")
+@click.argument("paper")
+@click.option("--section", "kinds", multiple=True, help="Only sections of this kind (limitations, discussion ...).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def pdf_text(ref, paper, kinds, as_json) -> None:
+    """The attached PDF's text by section, each sentence with its facet role and shortcoming type."""
+    from ..fulltext import sections_with_sentences
+
+    lib = ref.open()
+    att = _attachment(lib, paper)
+    secs = sections_with_sentences(lib, att["id"])
+    if kinds:
+        secs = [s for s in secs if s["kind"] in kinds]
+    if as_json:
+        emit_json({"paper_id": att["paper_id"], "pages": att["pages"], "sections": secs})
+        return
+    for s in secs:
+        click.secho(f"\n{s['number']} {safe(s['name']) or '(front matter)'}  [{s['kind']}, p. {s['page']}]".strip(),
+                    bold=True)
+        for x in s["sentences"]:
+            tag = x["shortcoming"] if x["shortcoming"] not in (None, "none") else (x["role"] or "")
+            click.echo(f"  [{tag:<10}] {safe(x['text'])}")
+
+
+@pdf.command("extract")
+@click.argument("file", type=click.Path())
+@click.option("--json", "as_json", is_flag=True)
+def pdf_extract(file, as_json) -> None:
+    """Read a PDF without attaching it: its metadata, sections and paragraphs."""
+    from ..fulltext import UnreadablePdf, extract
+    from ..fulltext.meta import read_metadata
+
+    try:
+        doc = extract(file)
+    except UnreadablePdf as exc:
+        fail(str(exc))
+    meta = read_metadata(doc, file)
+    data = {"file": file, "pages": doc.pages, "title": meta.title, "authors": meta.authors, "dois": meta.dois,
+            "arxiv_id": meta.arxiv_id,
+            "sections": [{"name": s.name, "kind": s.kind, "number": s.number, "page": s.page + 1,
+                          "paragraphs": [p.text for p in s.paragraphs]} for s in doc.sections]}
+    if as_json:
+        emit_json(data)
+        return
+    click.echo(f"{safe(meta.title)}\n{', '.join(safe(a) for a in meta.authors)}  DOI {meta.dois[:1]}"
+               f"  arXiv {meta.arxiv_id}  {doc.pages} pages")
+    for s in data["sections"]:
+        click.echo(f"  p.{s['page']:<3} {s['number']:<5} {safe(s['name'])}  [{s['kind']}, {len(s['paragraphs'])} paragraphs]")
+
+
+@pdf.command("label")
+@click.option("--redo", is_flag=True, help="Label again even what this facet model labelled.")
+@click.option("--quiet", "-q", is_flag=True)
+@pass_library
+def pdf_label(ref, redo, quiet) -> None:
+    """Label the full-text sentences not yet labelled by the current facet model."""
+    from ..fulltext import label_fulltext
+
+    lib = ref.open()
+    with progress_bar("facets", enabled=not quiet) as (progress, cancel):
+        stats = label_fulltext(lib, redo=redo, progress=progress, cancel=cancel)
+    click.echo(f"labelled {stats['sentences']} sentences of {stats['attachments']} PDFs ({stats['facet_model']})")
+
+
+@click.command("search")
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", default=20, show_default=True)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def search(ref, query, limit, as_json) -> None:
+    """Search titles and abstracts, and the full text of attached PDFs; each hit says where it was found
+    (the abstract, or a section and page of the PDF)."""
+    from ..store import LibraryError
+
+    lib = ref.open()
+    q = " ".join(query)
+    try:
+        hits = lib.search(q, limit=limit)
+        full = lib.search_fulltext(q, limit=limit)
+    except LibraryError as exc:
+        fail(str(exc))
+    papers = {p.id: p for p in lib.get_papers(list({h[0] for h in hits} | {f["paper_id"] for f in full}))}
+    rows = [dict(paper_id=i, title=papers[i].title, where="title/abstract", score=round(-r, 3)) for i, r in hits]
+    rows += [dict(paper_id=f["paper_id"], title=papers[f["paper_id"]].title,
+                  where=f"{f['section'] or 'front matter'}, p. {f['page']}", section_kind=f["section_kind"],
+                  page=f["page"], text=f["text"], role=f["role"], shortcoming=f["shortcoming"],
+                  score=round(-f["rank"], 3)) for f in full]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['paper_id']:>6}  {safe(r['where'])[:30]:<30} {safe(r['title'])[:70]}")
+        if r.get("text"):
+            click.echo(f"{'':8}{safe(r['text'])[:160]}")
+    if not rows:
+        click.echo("no match", err=True)
+
+
+def register(main: click.Group) -> None:
+    for cmd in (attach, pdf, search):
+        main.add_command(cmd)

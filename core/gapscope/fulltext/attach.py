@@ -1,0 +1,224 @@
+"""Attach PDFs to library papers: match by DOI, arXiv id or title (with how sure), copy the file into
+the library's storage folder under its content hash, and store its sections and sentences.
+
+A PDF that matches no paper becomes a new paper with the metadata read from it, tagged
+:data:`CHECK_TAG` for the user to check. A PDF we cannot read (encrypted, no text layer, broken) is
+still kept and attached when it matches; the result says why its text is missing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Optional
+
+from ..jobs import check, report
+from ..models import Paper
+from ..store.base import LibraryError
+from .extract import Document, UnreadablePdf, extract
+from .meta import PdfMetadata, read_metadata
+
+CHECK_TAG = "check: metadata from PDF"
+TITLE_SURE = 92.0                     # rapidfuzz token_sort_ratio from which a title match is taken
+SKIP_KINDS = ("references",)          # no sentences from the reference list
+
+
+@dataclass
+class AttachResult:
+    file: str
+    status: str                        # attached | new-paper | already-attached | unreadable | failed
+    paper_id: Optional[int] = None
+    attachment_id: Optional[int] = None
+    match: Optional[str] = None        # doi | arxiv | title | given | new
+    score: Optional[float] = None      # 1.0 for an identifier, the title similarity / 100 otherwise
+    matched_on: Optional[str] = None   # the DOI, arXiv id or title that matched
+    pages: Optional[int] = None
+    sections: list[str] = field(default_factory=list)
+    sentences: int = 0
+    message: Optional[str] = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def file_hash(path: str | Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def pdf_files(targets: Iterable[str | Path], *, skip_under: Optional[Path] = None) -> list[Path]:
+    """The PDFs named, and those in the folders named (recursively), sorted; never anything inside the
+    library folder itself (its database is read by SQLite alone)."""
+    out: list[Path] = []
+    for t in targets:
+        p = Path(t).expanduser()
+        if p.is_dir():
+            out += sorted(q for q in p.rglob("*") if q.suffix.lower() == ".pdf" and q.is_file())
+        else:
+            out.append(p)
+    if skip_under is not None:
+        root = skip_under.resolve()
+        out = [p for p in out if root not in p.resolve().parents]
+    return out
+
+
+def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], float, Optional[str]]:
+    """(paper id, how, score, on what) for the library paper a PDF belongs to, or (None, None, 0, None)."""
+    for doi in meta.dois:
+        try:
+            return lib.resolve(doi), "doi", 1.0, doi
+        except LibraryError:
+            pass
+    if meta.arxiv_id:
+        try:
+            return lib.resolve(meta.arxiv_id), "arxiv", 1.0, meta.arxiv_id
+        except LibraryError:
+            pass
+    if meta.title and len(meta.title) >= 12:
+        from rapidfuzz import fuzz
+
+        from ..sources.dedup import normalize_title
+
+        want = normalize_title(meta.title)
+        words = [w for w in want.split() if len(w) > 3][:8]
+        if words:
+            hits = lib.search(" OR ".join(words), limit=25)
+            best = (0.0, None, "")
+            for pid, title in ((pid, lib.get_paper(pid).title) for pid, _r in hits):
+                score = fuzz.token_sort_ratio(want, normalize_title(title))
+                if score > best[0]:
+                    best = (score, pid, title)
+            if best[1] is not None and best[0] >= TITLE_SURE:
+                return best[1], "title", round(best[0] / 100, 3), best[2]
+    return None, None, 0.0, None
+
+
+def _store_file(lib, src: Path, sha: str) -> str:
+    folder = lib.files_folder()
+    folder.mkdir(parents=True, exist_ok=True)
+    name = f"{sha}.pdf"
+    dest = folder / name
+    if not dest.exists():
+        fd, tmp = tempfile.mkstemp(dir=folder, suffix=".part")
+        os.close(fd)
+        try:
+            shutil.copyfile(src, tmp)
+            os.replace(tmp, dest)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+    return name
+
+
+def stored_path(lib, attachment: dict[str, Any]) -> Path:
+    return lib.files_folder() / attachment["stored_name"]
+
+
+def _new_paper(lib, meta: PdfMetadata, path: Path) -> int:
+    from ..ingest import ingest_papers
+
+    title = meta.title or path.stem
+    paper = Paper(title=title, authors=meta.authors, doi=meta.dois[0] if meta.dois else None,
+                  arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version, source="pdf",
+                  source_key=str(path.resolve()), location=str(path))
+    rep = ingest_papers(lib, [paper], kind="import", source="pdf", target=str(path.resolve()))
+    if rep.added_ids:
+        pid = rep.added_ids[0]
+    else:                                                  # merged into a paper the index knew
+        pid, _how, _s, _on = match_paper(lib, meta)
+        if pid is None:
+            raise LibraryError(f"{path}: could not add a paper for it ({rep.errors or rep.warnings})")
+    lib.add_tag([pid], CHECK_TAG)
+    return pid
+
+
+def fulltext_rows(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sections and sentences (unlabelled) of an extracted document, ready for the store."""
+    from ..facets import split_sentences
+
+    sections, sentences = [], []
+    for pos, s in enumerate(doc.sections):
+        sections.append(dict(position=pos, name=s.name, kind=s.kind, number=s.number, level=s.level,
+                             page=s.page + 1))
+        if s.kind in SKIP_KINDS:
+            continue
+        for k, para in enumerate(s.paragraphs):
+            for st in split_sentences(para.text):
+                if len(st.text) < 3:
+                    continue
+                sentences.append(dict(section_pos=pos, page=para.page + 1, paragraph=k, start=st.start,
+                                      end=st.end, text=st.text))
+    return sections, sentences
+
+
+def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source: str = "file",
+                create: bool = True, cancel=None) -> AttachResult:
+    """Attach one PDF (see the module's docstring). Never raises for a bad file: the result says."""
+    path = Path(path)
+    res = AttachResult(file=str(path), status="failed")
+    if not path.is_file():
+        res.message = f"{path}: no such file"
+        return res
+    try:
+        sha = file_hash(path)
+    except OSError as exc:
+        res.message = f"{path}: cannot read ({exc})"
+        return res
+    known = lib.attachment_by_hash(sha)
+    if known:
+        res.status, res.paper_id, res.attachment_id, res.pages = ("already-attached", known["paper_id"],
+                                                                   known["id"], known["pages"])
+        res.message = f"{path}: the same file is already attached to paper {known['paper_id']}"
+        return res
+    doc: Optional[Document] = None
+    unreadable = None
+    try:
+        doc = extract(path, cancel=cancel)
+    except UnreadablePdf as exc:
+        unreadable = str(exc)
+    except Exception as exc:                               # a parser crash must not lose the file
+        unreadable = f"{path}: could not read the PDF ({type(exc).__name__}: {exc})"
+    meta = read_metadata(doc, path)
+    how, score, on = "given", 1.0, None
+    if paper_id is None:
+        paper_id, how, score, on = match_paper(lib, meta)
+    if paper_id is None:
+        if not create:
+            res.status, res.message = "unmatched", unreadable or f"{path}: no library paper matches"
+            return res
+        paper_id, how, score = _new_paper(lib, meta, path), "new", 0.0
+    stored = _store_file(lib, path, sha)
+    att = lib.add_attachment(paper_id, sha, stored, str(path), source=source, match_how=how, match_score=score,
+                             status="unreadable" if doc is None else "extracted", message=unreadable,
+                             pages=doc.pages if doc else None)
+    res.paper_id, res.attachment_id, res.match, res.score, res.matched_on = paper_id, att, how, score, on
+    if doc is None:
+        res.status, res.message = "unreadable", unreadable
+        return res
+    sections, sentences = fulltext_rows(doc)
+    lib.put_fulltext(att, paper_id, sections, sentences)
+    res.status = "new-paper" if how == "new" else "attached"
+    res.pages, res.sentences = doc.pages, len(sentences)
+    res.sections = [s["name"] for s in sections if s["name"]]
+    return res
+
+
+def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] = None, source: str = "file",
+                 create: bool = True, progress=None, cancel=None) -> list[AttachResult]:
+    """Attach every PDF named or found in the folders named; one result per file, in order."""
+    files = pdf_files(targets, skip_under=Path(lib.db_path).parent if Path(lib.db_path).parent.suffix == ".gapscope"
+                      else None)
+    out = []
+    for i, f in enumerate(files):
+        check(cancel)
+        report(progress, i, len(files), f"attaching {f.name}")
+        out.append(attach_file(lib, f, paper_id=paper_id, source=source, create=create, cancel=cancel))
+    report(progress, len(files), len(files), "attached")
+    return out

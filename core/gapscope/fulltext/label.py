@@ -1,0 +1,93 @@
+"""Facet labels for full-text sentences: the abstract classifier (gapscope.facets), run paragraph by
+paragraph, so a Limitations or Discussion sentence gets its role and shortcoming type with the section
+it stands in."""
+
+from __future__ import annotations
+
+from typing import Any, Optional, Sequence
+
+from .. import settings
+from ..jobs import check, report
+
+CHUNK = 64                     # paragraphs per encoder pass and per commit
+LABEL_KINDS = None             # every section but the reference list (attach stores none from it)
+
+
+def _as_labels(pred) -> list[tuple[str, Optional[str], float]]:
+    """(role, shortcoming, confidence) per sentence from either facet model API: a list of
+    SentenceLabel(role, role_confidence, shortcoming, shortcoming_confidence), or the older
+    (labels, confidences) pair whose label 'limitation' marks a shortcoming."""
+    if isinstance(pred, tuple) and len(pred) == 2 and isinstance(pred[0], list) and \
+            (not pred[0] or isinstance(pred[0][0], str)):
+        return [("other", "limitation", c) if lab == "limitation" else (lab, "none", c)
+                for lab, c in zip(pred[0], pred[1])]
+    out = []
+    for lab in pred:
+        conf = lab.shortcoming_confidence if lab.shortcoming != "none" else lab.role_confidence
+        out.append((lab.role, lab.shortcoming, float(conf)))
+    return out
+
+
+def paragraphs_of(sentences: Sequence[dict[str, Any]]) -> list[tuple[str, list[tuple[int, int]], list[dict]]]:
+    """Group stored sentences back into paragraphs: (text, sentence spans in it, the sentences)."""
+    groups: dict[tuple[int, int], list[dict]] = {}
+    for s in sentences:
+        groups.setdefault((s["section_pos"], s["paragraph"]), []).append(s)
+    out = []
+    for key in sorted(groups):
+        text, spans = "", []
+        for s in groups[key]:
+            if text:
+                text += " "
+            spans.append((len(text), len(text) + len(s["text"])))
+            text += s["text"]
+        out.append((text, spans, groups[key]))
+    return out
+
+
+def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model=None, encoder=None,
+                   redo: bool = False, progress=None, cancel=None) -> dict[str, Any]:
+    """Label the full-text sentences of the attachments not yet labelled by this facet model."""
+    from ..facets.model import load_model
+
+    model = model or load_model()
+    todo = list(attachment_ids) if attachment_ids is not None else lib.unlabelled_fulltext_attachments(
+        model.model_id if not redo else "")
+    paras = []
+    for att in todo:
+        paras += paragraphs_of(lib.fulltext_sentences(att))
+    stats = {"facet_model": model.model_id, "attachments": len(todo), "sentences": 0}
+    if not paras:
+        report(progress, 1, 1, "nothing to label")
+        return stats
+    if encoder is None:
+        from ..embed import Encoder
+
+        enc_model = model.encoder_model
+        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model, device=settings.device(lib))
+    for s in range(0, len(paras), CHUNK):
+        check(cancel)
+        chunk = paras[s:s + CHUNK]
+        docs, vecs = encoder.encode_spans([t for t, _sp, _ss in chunk], [sp for _t, sp, _ss in chunk],
+                                          cancel=cancel, span_layers=model.span_layers)
+        preds = model.predict(docs, vecs, [[x["text"] for x in ss] for _t, _sp, ss in chunk])
+        rows = []
+        for (_t, _sp, ss), pred in zip(chunk, preds):
+            for sent, (role, short, conf) in zip(ss, _as_labels(pred)):
+                rows.append((sent["id"], role, short, round(conf, 4), model.model_id))
+        lib.set_fulltext_labels(rows)
+        stats["sentences"] += len(rows)
+        report(progress, s + len(chunk), len(paras), f"labelled {s + len(chunk)}/{len(paras)} paragraphs")
+    return stats
+
+
+def sections_with_sentences(lib, attachment_id: int) -> list[dict[str, Any]]:
+    """``[{"name", "kind", "page", "sentences": [{"text", "role", "shortcoming", "page"}]}]`` in order."""
+    secs = {s["position"]: dict(name=s["name"], kind=s["kind"], number=s["number"], page=s["page"], sentences=[])
+            for s in lib.fulltext_sections(attachment_id)}
+    for s in lib.fulltext_sentences(attachment_id):
+        sec = secs.get(s["section_pos"])
+        if sec is not None:
+            sec["sentences"].append(dict(text=s["text"], role=s["role"], shortcoming=s["shortcoming"],
+                                         confidence=s["confidence"], page=s["page"]))
+    return [secs[k] for k in sorted(secs)]

@@ -1,0 +1,164 @@
+"""Attached PDFs, their sections and sentences (full-text search beside the abstract), PDF highlights."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any, Optional, Sequence
+
+from .base import LibraryError, now_iso
+from .papers import fts_query
+
+_ATT_COLS = ("id", "paper_id", "sha256", "stored_name", "original_name", "source", "match_how", "match_score",
+             "status", "message", "pages", "added_at")
+
+
+class FulltextMixin:
+    # --- storage folder ----------------------------------------------------------------------------
+    def files_folder(self) -> Path:
+        """Where attached files are kept: ``NAME.gapscope/files/`` (``NAME-files/`` beside an old
+        single-file library)."""
+        db = Path(self.db_path)
+        if Path(self.path).suffix == ".gapscope" or Path(self.path).is_dir():
+            return db.parent / "files"
+        return db.parent / (db.stem + "-files")
+
+    # --- attachments -------------------------------------------------------------------------------
+    def attachment_by_hash(self, sha256: str) -> Optional[dict[str, Any]]:
+        row = self._conn.execute(f"SELECT {', '.join(_ATT_COLS)} FROM attachments WHERE sha256 = ?",
+                                 (sha256,)).fetchone()
+        return dict(zip(_ATT_COLS, row)) if row else None
+
+    def attachments_of(self, paper_id: int) -> list[dict[str, Any]]:
+        return [dict(zip(_ATT_COLS, r)) for r in self._conn.execute(
+            f"SELECT {', '.join(_ATT_COLS)} FROM attachments WHERE paper_id = ? ORDER BY id", (paper_id,))]
+
+    def get_attachment(self, attachment_id: int) -> dict[str, Any]:
+        row = self._conn.execute(f"SELECT {', '.join(_ATT_COLS)} FROM attachments WHERE id = ?",
+                                 (attachment_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no attachment with id {attachment_id}")
+        return dict(zip(_ATT_COLS, row))
+
+    def list_attachments(self) -> list[dict[str, Any]]:
+        return [dict(zip(_ATT_COLS, r)) for r in self._conn.execute(
+            f"SELECT {', '.join(_ATT_COLS)} FROM attachments ORDER BY id")]
+
+    def add_attachment(self, paper_id: int, sha256: str, stored_name: str, original_name: str, *, source: str,
+                       match_how: Optional[str], match_score: Optional[float], status: str,
+                       message: Optional[str], pages: Optional[int]) -> int:
+        with self.transaction() as conn:
+            try:
+                return conn.execute(
+                    "INSERT INTO attachments (paper_id, sha256, stored_name, original_name, source, match_how,"
+                    " match_score, status, message, pages, added_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (paper_id, sha256, stored_name, original_name, source, match_how, match_score, status,
+                     message, pages, now_iso())).lastrowid
+            except sqlite3.IntegrityError as exc:
+                raise LibraryError(f"{original_name}: already attached ({exc})") from exc
+
+    def put_fulltext(self, attachment_id: int, paper_id: int, sections: Sequence[dict[str, Any]],
+                     sentences: Sequence[dict[str, Any]]) -> None:
+        """Replace an attachment's sections and sentences (dicts with the columns' names)."""
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM fulltext_sentences WHERE attachment_id = ?", (attachment_id,))
+            conn.execute("DELETE FROM fulltext_sections WHERE attachment_id = ?", (attachment_id,))
+            conn.executemany(
+                "INSERT INTO fulltext_sections (attachment_id, position, name, kind, number, level, page)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(attachment_id, s["position"], s["name"], s["kind"], s.get("number", ""), s.get("level", 1),
+                  s["page"]) for s in sections])
+            conn.executemany(
+                'INSERT INTO fulltext_sentences (attachment_id, paper_id, section_pos, page, paragraph, start, "end",'
+                " text, role, shortcoming, confidence, facet_model) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [(attachment_id, paper_id, s["section_pos"], s["page"], s["paragraph"], s["start"], s["end"],
+                  s["text"], s.get("role"), s.get("shortcoming"), s.get("confidence"), s.get("facet_model"))
+                 for s in sentences])
+
+    def set_fulltext_labels(self, rows: Sequence[tuple[int, str, Optional[str], float, str]]) -> None:
+        """(sentence id, role, shortcoming, confidence, facet model) for classified sentences."""
+        with self.transaction() as conn:
+            conn.executemany("UPDATE fulltext_sentences SET role = ?, shortcoming = ?, confidence = ?, facet_model = ?"
+                             " WHERE id = ?", [(r, s, c, m, i) for i, r, s, c, m in rows])
+
+    def fulltext_sections(self, attachment_id: int) -> list[dict[str, Any]]:
+        cols = ("position", "name", "kind", "number", "level", "page")
+        return [dict(zip(cols, r)) for r in self._conn.execute(
+            f"SELECT {', '.join(cols)} FROM fulltext_sections WHERE attachment_id = ? ORDER BY position",
+            (attachment_id,))]
+
+    _SENT = ('SELECT s.id, s.paper_id, s.attachment_id, s.section_pos, coalesce(x.name, \'\'), coalesce(x.kind, \'\'),'
+             ' s.page, s.paragraph, s.start, s."end", s.text, s.role, s.shortcoming, s.confidence'
+             ' FROM fulltext_sentences s LEFT JOIN fulltext_sections x'
+             ' ON x.attachment_id = s.attachment_id AND x.position = s.section_pos')
+    _SENT_COLS = ("id", "paper_id", "attachment_id", "section_pos", "section", "section_kind", "page", "paragraph",
+                  "start", "end", "text", "role", "shortcoming", "confidence")
+
+    def fulltext_sentences(self, attachment_id: int, *, kinds: Optional[Sequence[str]] = None) -> list[dict[str, Any]]:
+        sql, args = self._SENT + " WHERE s.attachment_id = ?", [attachment_id]
+        if kinds:
+            sql += f" AND x.kind IN ({', '.join('?' * len(kinds))})"
+            args += list(kinds)
+        return [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(sql + " ORDER BY s.id", args)]
+
+    def fulltext_shortcomings(self, paper_ids: Optional[Sequence[int]] = None, *,
+                              exclude: Sequence[str] = ("none", "other", "")) -> list[dict[str, Any]]:
+        """Full-text sentences the classifier flagged as a shortcoming, with the section they stand in
+        (for the shortcoming map and gap evidence)."""
+        sql = self._SENT + f" WHERE s.shortcoming IS NOT NULL AND s.shortcoming NOT IN ({', '.join('?' * len(exclude))})"
+        args: list[Any] = list(exclude)
+        if paper_ids is not None:
+            ids = [int(i) for i in paper_ids]
+            sql += f" AND s.paper_id IN ({', '.join('?' * len(ids))})" if ids else " AND 0"
+            args += ids
+        return [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(sql + " ORDER BY s.paper_id, s.id", args)]
+
+    def unlabelled_fulltext_attachments(self, facet_model: str) -> list[int]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL OR facet_model != ?",
+            (facet_model,))]
+
+    def search_fulltext(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
+        """Full-text sentences matching an FTS query, best first, each with its paper, section and page."""
+        try:
+            rows = self._conn.execute(
+                "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f WHERE fulltext_fts MATCH ?"
+                " ORDER BY rank LIMIT ?", (fts_query(query), limit)).fetchall()
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(f"bad search {query!r}: {exc}") from exc
+        if not rows:
+            return []
+        rank = {i: r for i, r in rows}
+        found = [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(
+            self._SENT + f" WHERE s.id IN ({', '.join('?' * len(rank))})", list(rank))]
+        for f in found:
+            f["rank"] = rank[f["id"]]
+        return sorted(found, key=lambda f: f["rank"])
+
+    # --- highlights in a PDF -----------------------------------------------------------------------
+    def add_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str,
+                          rects: Sequence[Sequence[float]] = (), color: str = "yellow", comment: str = "") -> int:
+        with self.transaction() as conn:
+            return conn.execute(
+                "INSERT INTO pdf_highlights (paper_id, attachment_id, page, text, rects, color, comment, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, attachment_id, page, text, json.dumps([list(map(float, r)) for r in rects]), color,
+                 comment, now_iso())).lastrowid
+
+    def pdf_highlights(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+        cols = ("id", "paper_id", "attachment_id", "page", "text", "rects", "color", "comment", "created_at")
+        sql = f"SELECT {', '.join(cols)} FROM pdf_highlights"
+        args: list[Any] = []
+        if paper_id is not None:
+            sql += " WHERE paper_id = ?"
+            args.append(paper_id)
+        out = [dict(zip(cols, r)) for r in self._conn.execute(sql + " ORDER BY paper_id, page, id", args)]
+        for h in out:
+            h["rects"] = json.loads(h["rects"])
+        return out
+
+    def remove_pdf_highlight(self, highlight_id: int) -> None:
+        with self.transaction() as conn:
+            if conn.execute("DELETE FROM pdf_highlights WHERE id = ?", (highlight_id,)).rowcount != 1:
+                raise LibraryError(f"no PDF highlight with id {highlight_id}")
