@@ -7,6 +7,8 @@ cut paragraphs at vertical gaps and repair ligatures and end-of-line hyphens.
 
 from __future__ import annotations
 
+import ctypes
+import math
 import re
 import statistics
 import unicodedata
@@ -67,53 +69,97 @@ class Document:
 
 _LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
               "\ufb06": "st"}
-_SOFT = "\x02\xad"        # pdfium marks a hyphen it thinks is a line-end hyphenation with \x02
+_SOFT = "\x02\xad\ufffe"  # pdfium's mark for a hyphen it takes for a line-end hyphenation (and soft hyphens)
 
 
 def clean(s: str) -> str:
     for k, v in _LIGATURES.items():
         s = s.replace(k, v)
-    s = s.replace("\r", " ").replace("\n", " ").replace("\ufffe", "").replace("\x00", "")
+    s = s.replace("\r", " ").replace("\n", " ").replace("\x00", "")
     s = "".join(ch for ch in s if ch in _SOFT or unicodedata.category(ch)[0] != "C")
     return re.sub(r"[ \t\u00a0]+", " ", s).strip()
 
 
 def _page_lines(page, tp, index: int, raw) -> list[Line]:
-    """Merge pdfium's text runs into lines (runs on one baseline and close together)."""
+    """The page's lines: pdfium's text order (which keeps a citation's punctuation where it belongs),
+    cut into physical lines wherever a character leaves the row or jumps back or far to the right
+    (pdfium does not always mark a line end); each line with its box and the font of its middle
+    character."""
     width, height = page.get_size()
-    runs = []
-    for i in range(tp.count_rects()):
-        left, bottom, right, top = tp.get_rect(i)
-        text = tp.get_text_bounded(left, bottom, right, top)
-        if not text or not text.strip():
+    text = tp.get_text_range()
+    n = min(len(text), tp.count_chars())
+    lft, bot, rgt, top = (ctypes.c_double() for _ in range(4))
+    lines: list[list] = []           # [chars, indices, x0, x1, ylo, yhi]
+    cur: list = []
+
+    def close() -> None:
+        nonlocal cur
+        if cur and "".join(cur[0]).strip():
+            lines.append(cur)
+        cur = []
+
+    for i in range(n):
+        ch = text[i]
+        if ch in "\r\n":
+            close()
             continue
-        ci = raw.FPDFText_GetCharIndexAtPos(tp, left + min(2.0, (right - left) / 2), (top + bottom) / 2, 3, 3)
-        size = raw.FPDFText_GetFontSize(tp, ci) if ci >= 0 else (top - bottom)
-        weight = raw.FPDFText_GetFontWeight(tp, ci) if ci >= 0 else 400
-        runs.append([left, height - top, right, height - bottom, text, size, weight >= 600])
-    runs.sort(key=lambda r: (round(r[1] / 2), r[0]))
-    lines: list[list] = []
-    for r in runs:
-        for ln in reversed(lines[-6:]):
-            mid = (r[1] + r[3]) / 2
-            same_row = ln[1] - 1 <= mid <= ln[3] + 1
-            if same_row and 0 <= r[0] - ln[2] < max(8.0, r[5] * 1.2):
-                gap = r[0] - ln[2]                          # small caps: "L" + "ONG" are one word
-                tight = gap < 0.12 * r[5] or (abs(r[5] - ln[5]) > 1 and gap < 0.3 * r[5])
-                sep = "" if tight or ln[4].endswith((" ", "-")) or r[4].startswith(" ") else " "
-                ln[4] += sep + r[4]
-                ln[2] = max(ln[2], r[2])
-                ln[1], ln[3] = min(ln[1], r[1]), max(ln[3], r[3])
-                if len(r[4]) > ln[7]:
-                    ln[5], ln[6], ln[7] = r[5], r[6], len(r[4])
-                break
+        if ch.isspace() or ch == "\x02":
+            if cur:
+                cur[0].append(ch)
+            continue
+        raw.FPDFText_GetCharBox(tp, i, ctypes.byref(lft), ctypes.byref(rgt), ctypes.byref(bot), ctypes.byref(top))
+        l, r, b, t = lft.value, rgt.value, bot.value, top.value
+        if cur:
+            h = max(cur[5] - cur[4], t - b, 1.0)
+            mid = (b + t) / 2
+            off_row = not (cur[4] - 0.35 * h <= mid <= cur[5] + 0.35 * h)
+            if off_row or l < cur[3] - 2 * h or l - cur[3] > 3 * h:
+                close()
+        if not cur:
+            cur = [[], [], l, r, b, t]
         else:
-            lines.append(r + [len(r[4])])
-    out = []
-    for x0, y0, x1, y1, text, size, bold, _n in lines:
-        t = clean(text)
-        if t:
-            out.append(Line(index, x0, y0, x1, y1, t, round(size, 1), bold))
+            cur[3] = max(cur[3], r)
+            cur[2] = min(cur[2], l)
+        cur[0].append(ch)
+        cur[1].append(i)
+    close()
+    out: list[Line] = []
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    matrix = raw.FS_MATRIX()
+    for chars, idx, x0, x1, lo, hi in lines:
+        t = clean("".join(chars))
+        if not t:
+            continue
+        mid = idx[len(idx) // 2]
+        size = raw.FPDFText_GetFontSize(tp, mid)
+        if raw.FPDFText_GetMatrix(tp, mid, ctypes.byref(matrix)):     # text drawn at size 1, scaled
+            size *= math.hypot(matrix.c, matrix.d) or 1.0
+        weight = raw.FPDFText_GetFontWeight(tp, mid)
+        # the baseline of the middle character: glyph boxes vary with ascenders and descenders
+        base = oy.value if raw.FPDFText_GetCharOrigin(tp, mid, ctypes.byref(ox), ctypes.byref(oy)) else lo
+        y1 = height - base
+        out.append(Line(index, x0, y1 - size * 0.75, x1, y1, t, round(size, 1), weight >= 600))
+    return _merge_same_row(out)
+
+
+def _merge_same_row(lines: list[Line]) -> list[Line]:
+    """pdfium breaks a line where a run of smaller type (small caps, a superscript) starts: join
+    pieces that sit on one row next to each other."""
+    out: list[Line] = []
+    for ln in lines:
+        if out:
+            p = out[-1]
+            midy = (ln.y0 + ln.y1) / 2
+            gap = ln.x0 - p.x1
+            if p.y0 - 1 <= midy <= p.y1 + 1 and -1 <= gap < max(6.0, ln.size):
+                tight = gap < 0.12 * ln.size or (abs(ln.size - p.size) > 1 and gap < 0.3 * ln.size)
+                glued = ln.text[:1] in ",.;:)]" and gap < 0.3 * ln.size
+                sep = "" if tight or glued else " "
+                keep = p if len(p.text) >= len(ln.text) else ln
+                out[-1] = Line(p.page, p.x0, min(p.y0, ln.y0), max(p.x1, ln.x1), max(p.y1, ln.y1),
+                               p.text + sep + ln.text, keep.size, keep.bold)
+                continue
+        out.append(ln)
     return out
 
 
@@ -187,7 +233,7 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
         if n == 0:
             raise UnreadablePdf(f"{path}: the PDF has no pages")
         meta = {k: v for k, v in doc.get_metadata_dict().items() if v}
-        pages, heights = [], []
+        pages, heights, widths = [], [], []
         for i in range(n):
             check(cancel)
             page = doc[i]
@@ -196,10 +242,12 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
                 width, height = page.get_size()
                 pages.append(_reading_order(_page_lines(page, tp, i, raw), width))
                 heights.append(height)
+                widths.append(width)
                 tp.close()
             except pdfium.PdfiumError:
                 pages.append([])
                 heights.append(792.0)
+                widths.append(612.0)
             finally:
                 page.close()
             report(progress, i + 1, n, f"page {i + 1}/{n}")
@@ -207,7 +255,27 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
         doc.close()
     if sum(len(p) for p in pages) < 3:
         raise UnreadablePdf(f"{path}: no text in the PDF ({n} pages; a scan without a text layer?)")
-    return _drop_margins(pages, heights), meta
+    pages = _drop_margins(pages, heights)
+    return drop_footnotes(pages, widths, heights, body_size(pages)), meta
+
+
+def drop_footnotes(pages: list[list[Line]], widths: list[float], heights: list[float], body: float) -> list[list[Line]]:
+    """Drop the footnotes: the run of lines in smaller type at the bottom of each column (they would
+    otherwise cut a paragraph that goes on in the next column)."""
+    out = []
+    for lines, w, h in zip(pages, widths, heights):
+        drop: set[int] = set()
+        mid = w / 2
+        for col in (lambda ln: ln.x1 <= mid + 4, lambda ln: ln.x0 >= mid - 4,
+                    lambda ln: ln.x0 < mid - 4 and ln.x1 > mid + 4):
+            members = sorted((ln for ln in lines if col(ln)), key=lambda ln: -ln.y0)
+            for ln in members:
+                if ln.size < body - 1.0 and ln.y0 > 0.6 * h:
+                    drop.add(id(ln))
+                else:
+                    break
+        out.append([ln for ln in lines if id(ln) not in drop])
+    return out
 
 
 def body_size(pages: list[list[Line]]) -> float:
@@ -234,11 +302,11 @@ def join_lines(texts: list[str]) -> str:
             continue
         if out[-1] in _SOFT:
             out = out[:-1] + t
-        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].islower():
-            out = out[:-1] + t
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].isalpha():
+            out += t              # pdfium marks hyphenation itself; a hyphen it left is the word's own
         else:
             out += " " + t
-    return out.replace("\x02", "").replace("\xad", "")
+    return re.sub(f"[{_SOFT}]", "-", out)        # one left inside a line was a real hyphen
 
 
 def first_page_text(doc: Document) -> str:

@@ -46,8 +46,10 @@ def paragraphs_of(sentences: Sequence[dict[str, Any]]) -> list[tuple[str, list[t
 
 
 def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model=None, encoder=None,
-                   redo: bool = False, progress=None, cancel=None) -> dict[str, Any]:
-    """Label the full-text sentences of the attachments not yet labelled by this facet model."""
+                   redo: bool = False, kinds: Optional[Sequence[str]] = None, progress=None,
+                   cancel=None) -> dict[str, Any]:
+    """Label the full-text sentences of the attachments not yet labelled by this facet model (only the
+    sections of ``kinds``, e.g. ("limitations", "discussion"), when given)."""
     from ..facets.model import load_model
 
     model = model or load_model()
@@ -55,7 +57,7 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
         model.model_id if not redo else "")
     paras = []
     for att in todo:
-        paras += paragraphs_of(lib.fulltext_sentences(att))
+        paras += paragraphs_of(lib.fulltext_sentences(att, kinds=kinds))
     stats = {"facet_model": model.model_id, "attachments": len(todo), "sentences": 0}
     if not paras:
         report(progress, 1, 1, "nothing to label")

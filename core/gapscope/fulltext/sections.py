@@ -58,12 +58,16 @@ def _heading(ln: Line, body: float) -> tuple[str, str, str, int] | None:
         return None
     m = _NUMBERED.match(text)
     number, name = (m.group("num"), m.group("name").strip()) if m else ("", text)
+    if number.isdigit() and int(number) > 30:         # a line number (bioRxiv), not a section number
+        number = ""
     if number and len(number) == 1 and number.isalpha() and not (ln.bold or ln.size > body + 0.6):
         return None                                   # "A new method ..." is a sentence, not appendix A
     name = re.sub(r"\s*[:.]$", "", name)
     if not name or not name[0].isupper() and not name[0].isdigit():
         return None
     kind = heading_kind(name)
+    if kind in ("abstract", "references", "acknowledgements") and number.isdigit():
+        number = ""                                   # a line number in the margin (bioRxiv)
     emphasised = ln.bold or ln.size > body + 0.6 or (name.isupper() and len(name) > 3)
     level = number.count(".") + 1 if number else 1
     if kind != "other":
@@ -111,7 +115,7 @@ def build_sections(pages: list[list[Line]], body: float) -> list[Section]:
             if h and sections[-1].kind == "front" and ln.page == 0 and ln.size > body + 4:
                 h = None                              # the paper's title
             last = sections[-1]
-            if (not h and prev is None and last.kind != "front" and not buf and ln.page == last_heading.page
+            if (not h and prev is None and last.kind == "other" and not buf and ln.page == last_heading.page
                     and ln.bold == last_heading.bold and abs(ln.size - last_heading.size) < 0.3
                     and 0 < ln.y0 - last_heading.y0 < 2 * spacing and len(ln.text) < 60
                     and len(last.name) + len(ln.text) < 90 and not last.name.endswith(".")):
