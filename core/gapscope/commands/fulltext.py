@@ -147,7 +147,8 @@ def pdf_text(ref, paper, kinds, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 def pdf_extract(file, as_json) -> None:
     """Read a PDF without attaching it: its metadata, sections and paragraphs."""
-    from ..fulltext import UnreadablePdf, extract
+    from ..fulltext import UnreadablePdf
+    from ..fulltext import extract_pdf as extract
     from ..fulltext.meta import read_metadata
 
     try:

@@ -80,7 +80,7 @@ def clean(s: str) -> str:
     return re.sub(r"[ \t\u00a0]+", " ", s).strip()
 
 
-def _page_lines(page, tp, index: int, raw) -> list[Line]:
+def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
     """The page's lines: pdfium's text order (which keeps a citation's punctuation where it belongs),
     cut into physical lines wherever a character leaves the row or jumps back or far to the right
     (pdfium does not always mark a line end); each line with its box and the font of its middle
@@ -91,6 +91,7 @@ def _page_lines(page, tp, index: int, raw) -> list[Line]:
     lft, bot, rgt, top = (ctypes.c_double() for _ in range(4))
     lines: list[list] = []           # [chars, indices, x0, x1, ylo, yhi]
     cur: list = []
+    side: list[str] = []
 
     def close() -> None:
         nonlocal cur
@@ -106,6 +107,8 @@ def _page_lines(page, tp, index: int, raw) -> list[Line]:
         if ch.isspace() or ch == "\x02":
             if cur:
                 cur[0].append(ch)
+            elif side:
+                side.append(" ")
             continue
         raw.FPDFText_GetCharBox(tp, i, ctypes.byref(lft), ctypes.byref(rgt), ctypes.byref(bot), ctypes.byref(top))
         l, r, b, t = lft.value, rgt.value, bot.value, top.value
@@ -116,6 +119,9 @@ def _page_lines(page, tp, index: int, raw) -> list[Line]:
             if off_row or l < cur[3] - 2 * h or l - cur[3] > 3 * h:
                 close()
         if not cur:
+            if abs(math.sin(raw.FPDFText_GetCharAngle(tp, i))) > 0.5:
+                side.append(ch)               # vertical text (the arXiv stamp in the margin)
+                continue
             cur = [[], [], l, r, b, t]
         else:
             cur[3] = max(cur[3], r)
@@ -139,7 +145,7 @@ def _page_lines(page, tp, index: int, raw) -> list[Line]:
         base = oy.value if raw.FPDFText_GetCharOrigin(tp, mid, ctypes.byref(ox), ctypes.byref(oy)) else lo
         y1 = height - base
         out.append(Line(index, x0, y1 - size * 0.75, x1, y1, t, round(size, 1), weight >= 600))
-    return _merge_same_row(out)
+    return _merge_same_row(out), clean("".join(side))
 
 
 def _merge_same_row(lines: list[Line]) -> list[Line]:
@@ -214,7 +220,8 @@ def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Li
 
 
 def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[list[Line]], dict]:
-    """Every page's lines in reading order, and the PDF's metadata."""
+    """Every page's lines in reading order, and the PDF's metadata (with ``margins``: each page's
+    vertical text, such as the arXiv stamp)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -233,19 +240,22 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
         if n == 0:
             raise UnreadablePdf(f"{path}: the PDF has no pages")
         meta = {k: v for k, v in doc.get_metadata_dict().items() if v}
-        pages, heights, widths = [], [], []
+        pages, heights, widths, margins = [], [], [], []
         for i in range(n):
             check(cancel)
             page = doc[i]
             try:
                 tp = page.get_textpage()
                 width, height = page.get_size()
-                pages.append(_reading_order(_page_lines(page, tp, i, raw), width))
+                lines, margin = _page_lines(page, tp, i, raw)
+                pages.append(_reading_order(lines, width))
+                margins.append(margin)
                 heights.append(height)
                 widths.append(width)
                 tp.close()
             except pdfium.PdfiumError:
                 pages.append([])
+                margins.append("")
                 heights.append(792.0)
                 widths.append(612.0)
             finally:
@@ -256,6 +266,7 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
     if sum(len(p) for p in pages) < 3:
         raise UnreadablePdf(f"{path}: no text in the PDF ({n} pages; a scan without a text layer?)")
     pages = _drop_margins(pages, heights)
+    meta["margins"] = margins
     return drop_footnotes(pages, widths, heights, body_size(pages)), meta
 
 

@@ -88,20 +88,20 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     if doc is None:
         return meta
     info = doc.metadata or {}
-    text = "\n".join(ln.text for ln in doc.first_page_lines)
-    for m in _DOI.finditer(text + "\n" + info.get("Subject", "") + "\n" + info.get("Keywords", "")):
+    text = "\n".join(ln.text for ln in doc.first_page_lines) + "\n" + "\n".join(info.get("margins", [])[:1])
+    for m in _DOI.finditer(text + "\n" + str(info.get("Subject", "")) + "\n" + str(info.get("Keywords", ""))):
         d = _clean_doi(m.group(1))
         if d and d not in meta.dois:
             meta.dois.append(d)
     m = _ARXIV_TEXT.search(text)
     if m:
         meta.arxiv_id, meta.arxiv_version = split_arxiv_id(m.group(1) + (m.group(2) or ""))
-    title = (info.get("Title") or "").strip()
+    title = str(info.get("Title") or "").strip()
     lines = _title_lines(doc.first_page_lines)
     if not title or _JUNK_TITLES.match(title) or len(title) < 8:
         title = " ".join(ln.text for ln in lines)
     meta.title = re.sub(r"\s+", " ", title).strip()
-    author = (info.get("Author") or "").strip()
+    author = str(info.get("Author") or "").strip()
     if author and not _JUNK_TITLES.match(author):
         meta.authors = [a.strip() for a in re.split(r";|,|\band\b", author) if a.strip()]
     else:

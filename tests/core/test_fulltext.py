@@ -1,0 +1,241 @@
+"""Full text from the real PDFs in ../shared/data/pdfs: extraction and sections, attach (by DOI, by
+arXiv id, twice, broken files), search, the CLI's JSON, and PDF highlights that survive a reopen."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import pytest
+
+from gapscope.fulltext import attach as attach_mod
+from gapscope.fulltext import extract as extract_mod
+from gapscope.models import Paper
+
+from .fulltext_helpers import cached_extract
+
+EACL = "cs/2023.eacl-main.121.pdf"
+CITESEE = "cs/2302.07302v1.pdf"
+NAR = "bio/10.1093%2Fnar%2Fgkae223.pdf"
+
+
+@pytest.fixture(scope="session")
+def pdfs(shared_data):
+    return shared_data / "pdfs"
+
+
+@pytest.fixture(scope="session")
+def _extract_once():
+    return cached_extract(extract_mod.extract)
+
+
+@pytest.fixture
+def fast_extract(monkeypatch, _extract_once):
+    monkeypatch.setattr(attach_mod, "extract", _extract_once)
+    return _extract_once
+
+
+@pytest.fixture
+def lib(tmp_path):
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "review.gapscope")
+    yield lib
+    lib.close()
+
+
+def _add(lib, **fields) -> int:
+    from gapscope.ingest import ingest_papers
+
+    rep = ingest_papers(lib, [Paper(source="test", source_key=fields["title"], **fields)], kind="import",
+                        source="test", target="test")
+    return rep.added_ids[0]
+
+
+def _neutral_copy(src, tmp_path, name="paper.pdf"):
+    """The PDF under a name that tells nothing, so a match must come from its text."""
+    dest = tmp_path / "in" / name
+    dest.parent.mkdir(exist_ok=True)
+    shutil.copyfile(src, dest)
+    return dest
+
+
+# --- extraction ----------------------------------------------------------------------------------------
+def test_eacl_sections_include_limitations_in_reading_order(pdfs, _extract_once):
+    doc = _extract_once(pdfs / EACL)
+    names = [s.name for s in doc.sections if s.level == 1 and s.kind not in ("front",)]
+    for real in ("Abstract", "Introduction", "Survey of human evaluation practices", "Related Work", "Conclusion",
+                 "Limitations", "Ethical Considerations", "References"):
+        assert real in names, (real, names)
+    assert names.index("Introduction") < names.index("Conclusion") < names.index("Limitations") \
+        < names.index("References")
+    lim = next(s for s in doc.sections if s.kind == "limitations")
+    assert lim.page + 1 == 10
+    text = " ".join(p.text for p in lim.paragraphs)
+    assert text.startswith("Human evaluation is a noisy process with many confounding variables.")
+    # hyphenation repaired, ligatures unfolded, no footnote or the next section inside
+    assert "faithfulness evaluation, but summaries" in text and "\ufb01" not in text and "\ufffe" not in text
+    assert "Ethical" not in text
+
+
+def test_two_columns_and_citations_read_in_order(pdfs, _extract_once):
+    doc = _extract_once(pdfs / EACL)
+    intro = next(s for s in doc.sections if s.kind == "introduction")
+    first = intro.paragraphs[0].text
+    # the sentence runs from the foot of the left column to the top of the right one, the footnote left out
+    assert ("evaluating model-generated summaries (Kryscinski et al., 2019; Fabbri et al., 2021) and generated"
+            in first), first[:300]
+
+
+def test_broken_pdfs_from_other_parsers_extract(pdfs, _extract_once):
+    for name in ("papermage-index-string-out-of-range.pdf", "papermage-value-error-box-diff-page.pdf",
+                 "papermage-test-uu.pdf", "paperqa-paper.pdf"):
+        doc = _extract_once(pdfs / "odd" / name)
+        assert doc.pages >= 1 and len(doc.text()) > 1000, name
+
+
+# --- attach --------------------------------------------------------------------------------------------
+def test_attach_by_doi_from_the_text(lib, pdfs, tmp_path, fast_extract):
+    pid = _add(lib, title="Bridging DNA contacts allow Dps from E. coli to condense DNA", doi="10.1093/nar/gkae223")
+    other = _add(lib, title="Something else entirely", doi="10.1000/other")
+    res = attach_mod.attach_file(lib, _neutral_copy(pdfs / NAR, tmp_path))
+    assert (res.status, res.paper_id, res.match, res.matched_on) == ("attached", pid, "doi", "10.1093/nar/gkae223")
+    assert res.pages == 10 and "Discussion" in res.sections and res.sentences > 100
+    att = lib.attachments_of(pid)[0]
+    stored = lib.files_folder() / att["stored_name"]
+    assert stored.parent == tmp_path / "review.gapscope" / "files" and stored.read_bytes() == (pdfs / NAR).read_bytes()
+    assert lib.attachments_of(other) == []
+
+
+def test_attach_by_arxiv_id_from_the_text(lib, pdfs, tmp_path, fast_extract):
+    pid = _add(lib, title="CiteSee", arxiv_id="2302.07302")
+    res = attach_mod.attach_file(lib, _neutral_copy(pdfs / CITESEE, tmp_path))
+    assert (res.status, res.paper_id, res.match, res.matched_on) == ("attached", pid, "arxiv", "2302.07302")
+    assert "LIMITATIONS AND FUTURE WORK" in res.sections
+
+
+def test_attach_by_title_when_no_identifier(lib, pdfs, tmp_path, fast_extract):
+    pid = _add(lib, title="Paper Plain: Making Medical Research Papers Approachable to Healthcare Consumers "
+                          "with Natural Language Processing")
+    _add(lib, title="Paper Plain: an unrelated title about plain paper")
+    src = _neutral_copy(pdfs / "cs/2203.00130v1.pdf", tmp_path)
+    res = attach_mod.attach_file(lib, src)
+    assert (res.paper_id, res.match) == (pid, "title") and 0.92 <= res.score <= 1.0
+
+
+def test_same_file_is_attached_once(lib, pdfs, tmp_path, fast_extract):
+    pid = _add(lib, title="CiteSee", arxiv_id="2302.07302")
+    first = attach_mod.attach_paths(lib, [pdfs / CITESEE])
+    again = attach_mod.attach_paths(lib, [_neutral_copy(pdfs / CITESEE, tmp_path, "renamed.pdf"), pdfs / CITESEE])
+    assert [r.status for r in first] == ["attached"]
+    assert [r.status for r in again] == ["already-attached", "already-attached"]
+    assert all(r.paper_id == pid for r in again)
+    assert len(lib.list_attachments()) == 1 and len(list(lib.files_folder().iterdir())) == 1
+
+
+def test_unknown_pdf_becomes_a_paper_to_check(lib, pdfs, fast_extract):
+    from gapscope.fulltext import CHECK_TAG
+
+    res = attach_mod.attach_file(lib, pdfs / "cs/2020.acl-main.447.pdf")
+    assert res.status == "new-paper"
+    p = lib.get_paper(res.paper_id)
+    assert p.title == "S2ORC: The Semantic Scholar Open Research Corpus"
+    assert p.doi == "10.18653/v1/2020.acl-main.447" and "Kyle Lo" in p.authors
+    assert CHECK_TAG in lib.tags_of(res.paper_id)
+
+
+def _encrypted(src, dest):
+    from pypdf import PdfReader, PdfWriter
+
+    w = PdfWriter()
+    for page in PdfReader(src).pages:
+        w.add_page(page)
+    w.encrypt(user_password="secret", owner_password="owner")
+    with open(dest, "wb") as f:
+        w.write(f)
+    return dest
+
+
+def _scan_without_text(dest):
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    for _ in range(2):
+        pdf.add_page()
+        pdf.rect(20, 20, 150, 200, style="F")
+    pdf.output(str(dest))
+    return dest
+
+
+def test_unreadable_pdfs_say_why_and_keep_the_paper(lib, pdfs, tmp_path):
+    pid = _add(lib, title="A paper whose PDF is broken", doi="10.1000/broken")
+    tmp = tmp_path / "bad"
+    tmp.mkdir()
+    truncated = tmp / "truncated.pdf"
+    truncated.write_bytes((pdfs / EACL).read_bytes()[:3000])
+    not_pdf = tmp / "notes.pdf"
+    not_pdf.write_text("these are my notes, not a PDF")
+    cases = {truncated: "not a readable PDF", not_pdf: "not a readable PDF",
+             _encrypted(pdfs / "odd/papermage-test-uu.pdf", tmp / "locked.pdf"): "encrypted",
+             _scan_without_text(tmp / "scan.pdf"): "no text"}
+    for path, why in cases.items():
+        res = attach_mod.attach_file(lib, path, paper_id=pid)
+        assert res.status == "unreadable", (path, res)
+        assert str(path) in res.message and why in res.message, res.message
+        assert res.paper_id == pid
+    assert lib.get_paper(pid).title == "A paper whose PDF is broken"
+    atts = lib.attachments_of(pid)
+    assert len(atts) == 4 and {a["status"] for a in atts} == {"unreadable"}
+    assert all((lib.files_folder() / a["stored_name"]).exists() for a in atts)     # the files are kept
+
+
+def test_fulltext_search_names_section_and_page(lib, pdfs, fast_extract):
+    pid = _add(lib, title="LongEval", doi="10.18653/v1/2023.eacl-main.121")
+    attach_mod.attach_file(lib, pdfs / EACL)
+    hits = lib.search_fulltext('"confounding variables"')
+    assert hits and hits[0]["paper_id"] == pid
+    assert (hits[0]["section"], hits[0]["section_kind"], hits[0]["page"]) == ("Limitations", "limitations", 10)
+    assert lib.search_fulltext("xylophonequartz") == []
+
+
+def test_cli_pdf_attach_json_and_text(tmp_path, pdfs, monkeypatch, _extract_once):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    monkeypatch.setattr(attach_mod, "extract", _extract_once)
+    libpath = str(tmp_path / "cli.gapscope")
+    runner = CliRunner()
+    out = runner.invoke(main, ["-L", libpath, "pdf", "attach", str(pdfs / EACL), str(tmp_path / "missing.pdf"),
+                               "--json", "--no-facets"])
+    rows = [json.loads(line) for line in out.output.splitlines() if line.startswith("{")]
+    assert out.exit_code == 3, out.output
+    assert [r["status"] for r in rows] == ["new-paper", "failed"]
+    assert {"file", "paper_id", "status", "pages", "sections"} <= set(rows[0])
+    assert rows[0]["pages"] == 20 and "Limitations" in rows[0]["sections"]
+    assert "missing.pdf" in rows[1]["message"]
+    out = runner.invoke(main, ["-L", libpath, "pdf", "text", str(rows[0]["paper_id"]), "--json"])
+    data = json.loads(out.output)
+    lim = [s for s in data["sections"] if s["name"] == "Limitations"]
+    assert lim and lim[0]["sentences"][0]["text"].startswith("Human evaluation is a noisy process")
+    assert {"text", "role", "shortcoming"} <= set(lim[0]["sentences"][0])
+    out = runner.invoke(main, ["-L", libpath, "search", "confounding", "--json"])
+    assert any(r["where"] == "Limitations, p. 10" for r in json.loads(out.output))
+
+
+def test_pdf_highlights_survive_a_reopen(tmp_path, pdfs, fast_extract):
+    from gapscope.store import Library
+
+    path = tmp_path / "hl.gapscope"
+    lib = Library(path)
+    res = attach_mod.attach_file(lib, pdfs / EACL)
+    hid = lib.add_pdf_highlight(res.paper_id, res.attachment_id, 10, "Human evaluation is a noisy process",
+                                [[71, 94, 289, 104]], comment="the main limitation")
+    lib.close()
+    lib = Library(path)
+    try:
+        hl = lib.pdf_highlights(res.paper_id)
+        assert [(h["id"], h["page"], h["text"], h["comment"], h["rects"]) for h in hl] == [
+            (hid, 10, "Human evaluation is a noisy process", "the main limitation", [[71.0, 94.0, 289.0, 104.0]])]
+    finally:
+        lib.close()
