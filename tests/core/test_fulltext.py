@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -237,5 +238,45 @@ def test_pdf_highlights_survive_a_reopen(tmp_path, pdfs, fast_extract):
         hl = lib.pdf_highlights(res.paper_id)
         assert [(h["id"], h["page"], h["text"], h["comment"], h["rects"]) for h in hl] == [
             (hid, 10, "Human evaluation is a noisy process", "the main limitation", [[71.0, 94.0, 289.0, 104.0]])]
+    finally:
+        lib.close()
+
+
+def test_bibtex_file_fields_attach_on_import(tmp_path, pdfs, monkeypatch, _extract_once):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.fulltext.bibtex import file_field_paths
+    from gapscope.store import Library
+
+    monkeypatch.setattr(attach_mod, "extract", _extract_once)
+    storage = tmp_path / "Zotero" / "storage" / "AB12CD34"
+    storage.mkdir(parents=True)
+    shutil.copyfile(pdfs / CITESEE, storage / "Chang et al. - 2023 - CiteSee.pdf")
+    (tmp_path / "files").mkdir()
+    shutil.copyfile(pdfs / NAR, tmp_path / "files" / "dps.pdf")
+    bib = tmp_path / "refs.bib"
+    bib.write_text(
+        "@inproceedings{chang2023citesee,\n  title = {CiteSee: Augmenting Citations in Scientific Papers},\n"
+        "  year = {2023},\n"
+        f"  file = {{Full Text PDF:{storage / 'Chang et al. - 2023 - CiteSee.pdf'}:application/pdf}}\n}}\n\n"
+        "@article{dps2024,\n  title = {Bridging DNA contacts allow Dps from E. coli to condense DNA},\n"
+        "  doi = {10.1093/nar/gkae223},\n  file = {files/dps.pdf; files/gone.pdf}\n}\n", encoding="utf-8")
+    windows = file_field_paths(r"Full Text PDF:C\:\\Users\\me\\a.pdf:application/pdf", tmp_path)
+    assert [str(p).endswith(r"C:\Users\me\a.pdf") for p in windows] == [True]
+    libpath = tmp_path / "bib.gapscope"
+    out = CliRunner().invoke(main, ["-L", str(libpath), "import", str(bib), "--json"])
+    report = json.loads(out.output)[0]
+    statuses = sorted((r["status"], Path(r["file"]).name) for r in report["attached_files"])
+    assert statuses == [("attached", "Chang et al. - 2023 - CiteSee.pdf"), ("attached", "dps.pdf"),
+                        ("failed", "gone.pdf")], report["attached_files"]
+    gone = next(r for r in report["attached_files"] if r["file"].endswith("gone.pdf"))
+    assert "refs.bib:" in gone["message"] and "does not exist" in gone["message"]
+    lib = Library(libpath)
+    try:
+        assert {lib.get_paper(a["paper_id"]).title for a in lib.list_attachments()} == {
+            "CiteSee: Augmenting Citations in Scientific Papers",
+            "Bridging DNA contacts allow Dps from E. coli to condense DNA"}
+        assert {a["source"] for a in lib.list_attachments()} == {"bibtex"}
     finally:
         lib.close()

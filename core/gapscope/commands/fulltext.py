@@ -15,8 +15,16 @@ def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
 
     lib = ref.open(create=True)
     pid = resolve_paper(lib, paper) if paper else None
+    from ..fulltext import attach_bibtex_files
+
+    bibs = [t for t in targets if str(t).lower().endswith(".bib")]
+    pdfs = [t for t in targets if t not in bibs]
+    results = []
     with progress_bar("attach", enabled=not quiet and not as_json) as (progress, cancel):
-        results = attach_paths(lib, targets, paper_id=pid, create=not no_create, progress=progress, cancel=cancel)
+        for bib in bibs:                   # the PDFs its file fields name, for its imported entries
+            results += attach_bibtex_files(lib, bib, progress=progress, cancel=cancel)
+        if pdfs:
+            results += attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress, cancel=cancel)
     if facets:
         new = [r.attachment_id for r in results if r.status in ("attached", "new-paper")]
         if new:
@@ -64,7 +72,8 @@ def _with_attach_options(f):
 @click.command("attach")
 @_with_attach_options
 def attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
-    """Attach PDF files or folders of PDFs to library papers (matched by DOI, arXiv id, then title).
+    """Attach PDF files or folders of PDFs to library papers (matched by DOI, arXiv id, then title),
+    or the PDFs named in the `file` fields of an imported .bib file (Zotero, Better BibTeX).
 
     Files are copied into the library's files/ folder under their content hash: a file is attached once.
     A PDF of an unknown paper becomes a new paper tagged "check: metadata from PDF". Exit 3 when a PDF

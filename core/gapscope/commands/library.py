@@ -36,8 +36,10 @@ def init(ref) -> None:
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--batch-size", default=5000, show_default=True,
               help="Records per transaction: a crash keeps every finished batch.")
+@click.option("--files/--no-files", "with_files", default=True, show_default=True,
+              help="Attach the PDFs that BibTeX `file` fields name (Zotero, Better BibTeX exports).")
 @pass_library
-def import_(ref, files, fmt, collection, as_json, quiet, batch_size) -> None:
+def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files) -> None:
     """Import papers from arXiv snapshot lines (.jsonl/.json/.gz), BibTeX, RIS or CSV files.
 
     Bad records are skipped and listed with their file and line; the good ones are imported.
@@ -57,6 +59,15 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size) -> None:
             reports.append({"file": path, "error": str(exc)})
             continue
         reports.append({"file": path, **report.to_dict()})
+        if with_files and not report.cancelled and (fmt == "bibtex" or (fmt == "auto" and path.lower().endswith(".bib"))):
+            from ..fulltext import attach_bibtex_files
+
+            attached = attach_bibtex_files(lib, path)
+            reports[-1]["attached_files"] = [r.to_dict() for r in attached]
+            if not as_json:
+                for r in attached:
+                    click.echo(f"  pdf {r.status}: paper {r.paper_id or '-'} {r.file}"
+                               + (f" ({r.message})" if r.message and r.status != "already-attached" else ""))
         if not as_json:
             click.echo(f"{path}: read {report.read}, added {report.added}, merged {report.merged}, "
                        f"already there {report.unchanged}, bad {report.bad}"
