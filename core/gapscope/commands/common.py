@@ -21,7 +21,11 @@ EXIT_CANCELLED = 130    # stopped by the user (Ctrl-C); committed work is kept
 
 # gapscope.facets.model.FACET_LABELS, written out so that the CLI starts without importing numpy
 # (tests/core/test_facets_library.py checks that the two agree)
-FACET_LABEL_CHOICES = ("background", "objective", "method", "result", "limitation", "other")
+FACET_LABEL_CHOICES = ("background", "objective", "method", "result", "other")
+# gapscope.facets.model.SHORTCOMINGS, likewise
+SHORTCOMING_CHOICES = ("none", "prior", "open", "own")
+# what `annotate correct-facet` accepts: a role, a shortcoming type, or "limitation" (= shortcoming own)
+CORRECTION_CHOICES = FACET_LABEL_CHOICES + SHORTCOMING_CHOICES + ("limitation",)
 
 
 class LibraryRef:

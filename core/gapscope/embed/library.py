@@ -19,7 +19,7 @@ def library_model(lib) -> str:
 
 
 def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int]] = None) -> dict[str, dict[int, str]]:
-    """{kind: {paper_id: text}}; a paper without that text (no limitation sentence ...) is left out."""
+    """{kind: {paper_id: text}}; a paper without that text (no shortcoming sentence ...) is left out."""
     out: dict[str, dict[int, str]] = {}
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     if "abstract" in kinds:
@@ -68,7 +68,7 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
                     todo[h] = t
                     n_new += 1
                 pending.append((pid, k, h))
-        # papers that lost their text of this kind (e.g. no limitation sentence any more)
+        # papers that lost their text of this kind (e.g. no shortcoming sentence any more)
         scope = set(texts[k]) if paper_ids is None else set(int(i) for i in paper_ids)
         mapping_now += [(pid, k, "") for pid in cur if pid not in texts[k] and pid in scope]
         stats["kinds"][k] = {"texts": len(texts[k]), "to_embed": n_new}

@@ -8,7 +8,7 @@ from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-KINDS = ("abstract", "method", "result", "limitation")
+KINDS = ("abstract", "method", "result", "shortcoming")
 STORE_DTYPE = "float16"      # 384 dims -> 768 bytes a vector; cosine to float32 > 0.99999
 
 

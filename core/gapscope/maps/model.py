@@ -7,9 +7,9 @@ from typing import Any, Optional
 
 import numpy as np
 
-FACETS = ("topic", "method", "result", "limitation")
+FACETS = ("topic", "method", "result", "shortcoming")
 # Which embedding kind a map facet reads ("topic" maps whole abstracts).
-FACET_KIND = {"topic": "abstract", "method": "method", "result": "result", "limitation": "limitation"}
+FACET_KIND = {"topic": "abstract", "method": "method", "result": "result", "shortcoming": "shortcoming"}
 
 
 @dataclass

@@ -18,7 +18,7 @@ from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
 
-MAP_FACETS = ("topic", "method", "result", "limitation")
+MAP_FACETS = ("topic", "method", "result", "shortcoming")
 
 
 @dataclass

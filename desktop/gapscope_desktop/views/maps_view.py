@@ -1,4 +1,4 @@
-"""Maps: the topic, method, result and limitation maps as scatter plots (pyqtgraph, imported when the
+"""Maps: the topic, method, result and shortcoming maps as scatter plots (pyqtgraph, imported when the
 view is first shown). Points are coloured by cluster, clusters are labelled at their centre, the list
 shows each cluster's size and stability. Selecting clusters, clicking a point or Shift-dragging a
 rectangle selects papers; "Show in library" filters the paper table to them."""
@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from .core_view import CoreView
 
-FACETS = ("topic", "method", "result", "limitation")
+FACETS = ("topic", "method", "result", "shortcoming")
 
 # Categorical colours that stay apart on white (Tableau 20 order, light ones last).
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -72,7 +72,7 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
         notes.append(f"facets not classified ({exc}): only the topic map")
         facets = ["topic"]
-    kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
+    kinds = ("abstract", "method", "result", "shortcoming") if len(facets) > 1 else ("abstract",)
     kwargs = {}
     if settings.device_arg():
         from gapscope.embed import Encoder
