@@ -46,9 +46,9 @@ def main(runs):
     lim_dv = [e for e in runs_all if lim_dev(e.group)]
     lim_f = {}
     for name, ex in (("tr", lim_tr), ("dv", lim_dv)):
-        lim_f[name] = abstracts_arrays(enc, ex, "limruns", span_layers=layers)
+        lim_f[name] = abstracts_arrays(enc, ex, "limalone", span_layers=layers)
     cs_tr, cs_dv, _ = cs_parts(annot)
-    print(f"cs train {len(cs_tr)} abstracts, cs dev {len(cs_dv)}; lim train runs {len(lim_tr)}, lim dev runs {len(lim_dv)}",
+    print(f"cs train {len(cs_tr)} abstracts, cs dev {len(cs_dv)}; lim train sentences {len(lim_tr)}, lim dev sentences {len(lim_dv)}",
           flush=True)
     cs_f = abstracts_arrays(enc, cs_tr, "cs", span_layers=layers) if cs_tr else None
     for over in runs:
@@ -64,12 +64,15 @@ def main(runs):
             seqs += to_train_seqs(cs_tr, cs_f, short_weight=cfg["cs_weight"], role_weight=cfg.get("cs_role_weight", 1.0))
         model = fit(seqs, cfg, cfg.get("seed", 0))
         res = {"over": over, "train_s": round(time.time() - t, 1)}
+        if over.get("save"):
+            model.info = {"trained_on": "experiment.py (dev abstracts and dev articles left out)", "over": over}
+            model.save(over["save"])
         res["roles_csab_dev"] = eval_csabstruct(model, enc, CSAB / "dev.jsonl")["macro_f1"]
         from gapscope.facets.evaluate import predict_examples
 
         for thr in cfg.get("thresholds", [cfg["threshold"]]):
             model.config["threshold"] = thr
-            preds = predict_examples(model, enc, lim_dv, "limruns")
+            preds = predict_examples(model, enc, lim_dv, "limalone")
             gold = ["POS" if s == "own" else "NEG" for e in lim_dv for s in e.shortcomings]
             pred = ["POS" if p.shortcoming == "own" else "NEG" for ps in preds for p in ps]
             r = {"thr": thr, "own_f1_limdev": prf(gold, pred, "POS")["f1"]}

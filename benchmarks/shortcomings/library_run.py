@@ -9,7 +9,8 @@ one-pass features, then
   time, map agreement (ARI / NMI at the same k), backtest (method x result, before 2026-01-01, seeds 0-4);
 - the shortcoming map: its 15 largest clusters with labels; the unaddressed-shortcoming gaps with quotes.
 
-    python benchmarks/shortcomings/library_run.py MODEL_DIR [WORKDIR]
+    python benchmarks/shortcomings/library_run.py MODEL_DIR [WORKDIR] [--compare]
+(--compare: also the second encoder pass and the side-by-side comparison)
 """
 import gzip
 import json
@@ -27,8 +28,10 @@ from gapscope.facets.store import _hash
 from gapscope.store import Library
 from gapscope.store.library import now_iso
 
-model_dir = sys.argv[1]
-work = Path(sys.argv[2] if len(sys.argv) > 2 else "/tmp/fv2-lib")
+COMPARE = "--compare" in sys.argv
+args = [a for a in sys.argv[1:] if not a.startswith("--")]
+model_dir = args[0]
+work = Path(args[1] if len(args) > 1 else "/tmp/fv2-lib")
 work.mkdir(parents=True, exist_ok=True)
 BLIND = Path("/work/annotation/blind")
 model = load_model(model_dir)
@@ -129,53 +132,80 @@ for (p, labels), vecs in zip(zip(papers, preds), sents):
 pool_s = time.time() - t
 pooled = {k: (np.array([a for a, _ in v], np.int64), np.stack([b for _, b in v]).astype(np.float32))
           for k, v in k_rows.items()}
-t = time.time()
-stats = embed_library(lib, kinds=("method", "result", "shortcoming"), encoder=enc)
-embed_s = time.time() - t
-print(f"facet vectors, pooled from the one pass: {pool_s:.1f} s; second encoder pass over the joined texts "
-      f"({stats['embedded']} texts): {embed_s:.0f} s")
-encoded = {k: load_vectors(lib, k, model_id=enc.model_id) for k in ("method", "result", "shortcoming")}
-ftexts = facet_texts(lib)
-
-from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
-
 from gapscope.maps.build import make_map, paper_dates
 
+ftexts = facet_texts(lib)
 dates = paper_dates(lib)
-maps = {}
-for kind in ("method", "result", "shortcoming"):
-    ids_e, v_e = encoded[kind]
-    ids_p, v_p = pooled[kind]
-    common = np.intersect1d(ids_e, ids_p)
-    texts_k = {int(p): ftexts.get(int(p), {}).get(kind, "") for p in common}
-    ve = v_e[np.searchsorted(ids_e, common)]
-    vp = v_p[np.searchsorted(ids_p, common)]
+print(f"pooled facet vectors from the one pass: {pool_s:.1f} s "
+      f"({', '.join(f'{k} {len(v[0])} papers' for k, v in pooled.items())})")
+if COMPARE:
     t = time.time()
-    me = make_map(kind, common, ve, texts_k, dates, seed=0, stability_seeds=0)
-    te = time.time() - t
-    mp = make_map(kind, common, vp, texts_k, dates, k=len(me.clusters), seed=0, stability_seeds=0)
-    a = np.array([me.assignments[int(p)] for p in common])
-    b = np.array([mp.assignments[int(p)] for p in common])
-    me2 = make_map(kind, common, ve, texts_k, dates, k=len(me.clusters), seed=1, stability_seeds=0)
-    c = np.array([me2.assignments[int(p)] for p in common])
-    print(f"{kind} map: {len(common)} papers, k={len(me.clusters)} (chosen on the encoded vectors, {te:.0f} s); "
-          f"pooled vs encoded ARI {adjusted_rand_score(a, b):.3f} NMI {normalized_mutual_info_score(a, b):.3f}; "
-          f"for scale, encoded seed 0 vs seed 1: ARI {adjusted_rand_score(a, c):.3f} NMI {normalized_mutual_info_score(a, c):.3f}")
-    maps[kind] = (me, mp)
+    stats = embed_library(lib, kinds=("method", "result", "shortcoming"), encoder=enc)
+    embed_s = time.time() - t
+    print(f"facet vectors, pooled from the one pass: {pool_s:.1f} s; second encoder pass over the joined texts "
+          f"({stats['embedded']} texts): {embed_s:.0f} s")
+    encoded = {k: load_vectors(lib, k, model_id=enc.model_id) for k in ("method", "result", "shortcoming")}
 
-from gapscope.gaps.backtest import backtest_arrays
+    from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 
-for name, vecs in (("encoded", encoded), ("pooled", pooled)):
-    t = time.time()
-    res = backtest_arrays(vecs["method"], vecs["result"], dates, "2026-01-01", seeds=range(5))
-    print(f"backtest ({name} vectors, before 2026-01-01, seeds 0-4, {time.time() - t:.0f} s): "
-          f"P@{res['k']} {res['precision_at_k']:.3f}, popularity {res['popularity_precision_at_k']:.3f}, "
-          f"random {res['random_precision_at_k']:.3f}, ratio vs popularity {res['ratio_vs_popularity']}, "
-          f"map k {res['method_k']}/{res['problem_k']}, candidates {res['candidates']}")
+    maps = {}
+    for kind in ("method", "result", "shortcoming"):
+        ids_e, v_e = encoded[kind]
+        ids_p, v_p = pooled[kind]
+        common = np.intersect1d(ids_e, ids_p)
+        texts_k = {int(p): ftexts.get(int(p), {}).get(kind, "") for p in common}
+        ve = v_e[np.searchsorted(ids_e, common)]
+        vp = v_p[np.searchsorted(ids_p, common)]
+        t = time.time()
+        me = make_map(kind, common, ve, texts_k, dates, seed=0, stability_seeds=0)
+        te = time.time() - t
+        mp = make_map(kind, common, vp, texts_k, dates, k=len(me.clusters), seed=0, stability_seeds=0)
+        a = np.array([me.assignments[int(p)] for p in common])
+        b = np.array([mp.assignments[int(p)] for p in common])
+        me2 = make_map(kind, common, ve, texts_k, dates, k=len(me.clusters), seed=1, stability_seeds=0)
+        c = np.array([me2.assignments[int(p)] for p in common])
+        print(f"{kind} map: {len(common)} papers, k={len(me.clusters)} (chosen on the encoded vectors, {te:.0f} s); "
+              f"pooled vs encoded ARI {adjusted_rand_score(a, b):.3f} NMI {normalized_mutual_info_score(a, b):.3f}; "
+              f"for scale, encoded seed 0 vs seed 1: ARI {adjusted_rand_score(a, c):.3f} NMI {normalized_mutual_info_score(a, c):.3f}")
+        maps[kind] = (me, mp)
 
-for name, j in (("encoded", 0), ("pooled", 1)):
-    m = maps["shortcoming"][j]
-    print(f"\nshortcoming map ({name} vectors): the 15 largest of {len(m.clusters)} clusters")
+    from gapscope.gaps.backtest import backtest_arrays
+
+    for name, vecs in (("encoded", encoded), ("pooled", pooled)):
+        t = time.time()
+        res = backtest_arrays(vecs["method"], vecs["result"], dates, "2026-01-01", seeds=range(5))
+        print(f"backtest ({name} vectors, before 2026-01-01, seeds 0-4, {time.time() - t:.0f} s): "
+              f"P@{res['k']} {res['precision_at_k']:.3f}, popularity {res['popularity_precision_at_k']:.3f}, "
+              f"random {res['random_precision_at_k']:.3f}, ratio vs popularity {res['ratio_vs_popularity']}, "
+              f"map k {res['method_k']}/{res['problem_k']}, candidates {res['candidates']}")
+
+m = make_map("shortcoming", *pooled["shortcoming"], {int(p): ftexts.get(int(p), {}).get("shortcoming", "")
+             for p in pooled["shortcoming"][0]}, dates, seed=0, stability_seeds=0)
+print(f"\nshortcoming map (pooled vectors, k chosen from the data): the 15 largest of {len(m.clusters)} clusters")
+for c in sorted(m.clusters, key=lambda c: -c.size)[:15]:
+    print(f"  {c.size:>5}  {c.label}  [{', '.join(c.keywords[:6])}]")
+if COMPARE:
+    m = maps["shortcoming"][0]
+    print(f"\nshortcoming map (encoded vectors): the 15 largest of {len(m.clusters)} clusters")
     for c in sorted(m.clusters, key=lambda c: -c.size)[:15]:
         print(f"  {c.size:>5}  {c.label}  [{', '.join(c.keywords[:6])}]")
-print(json.dumps({"sentences": n, "flagged": len(flag), "types": dict(types)}))
+
+# --- the product's maps and gaps on pooled vectors (facets.vectors = pooled) -------------------------
+from gapscope.gaps import find_gaps
+from gapscope.maps import build_maps
+
+ids_all = np.array(sorted(by_arxiv.values()), np.int64)
+doc_of = {by_arxiv[p["arxiv_id"]]: d for p, d in zip(papers, docs) if p["arxiv_id"] in by_arxiv}
+topic = (ids_all, np.stack([doc_of[i] for i in ids_all]).astype(np.float32), None)
+from gapscope.maps.build import topic_texts
+
+data = {"topic": (topic[0], topic[1], topic_texts(lib, ids_all.tolist()))}
+for kind in ("method", "result", "shortcoming"):
+    data[kind] = (pooled[kind][0], pooled[kind][1], {int(p): ftexts.get(int(p), {}).get(kind, "") for p in pooled[kind][0]})
+t = time.time()
+build_maps(lib, data=data, stability_seeds=0)
+gaps = find_gaps(lib, data={k: v[:2] for k, v in data.items()})
+print(f"\nmaps + gaps on pooled vectors: {time.time() - t:.0f} s; gaps by type: "
+      f"{dict(Counter(g.type for g in gaps))}")
+for g in [g for g in gaps if g.type == "unaddressed_shortcoming"][:5]:
+    print(f"  [{g.score:.2f}] {g.statement[:700]}")

@@ -139,8 +139,12 @@ def _default_annotations() -> Path:
 @click.option("--epochs", type=int, default=None, help="Override the epochs.")
 @click.option("--threshold", type=float, default=None, help="P(any shortcoming) from which a sentence is flagged.")
 @click.option("--limit", type=int, default=None, help="Only the first N sequences of each source (quick tests).")
+@click.option("--hold-out-dev", is_flag=True,
+              help="Leave out the dev data of model selection (every 5th CS abstract, the limitation file's "
+                   "articles with sha256 % 5 == 1): the shipped head was trained so.")
 @click.option("--json", "as_json", is_flag=True)
-def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epochs, threshold, limit, as_json) -> None:
+def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epochs, threshold, limit, hold_out_dev,
+              as_json) -> None:
     """Train the two-head facet model (roles + shortcomings); the same seed gives the same weights bit for bit."""
     from ..facets.data import DataError
     from ..facets.train import train
@@ -161,7 +165,8 @@ def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epoc
     try:
         with progress_bar("train", enabled=not as_json) as (progress, cancel):
             model = train(csabstruct, limitations, cs_jsonl=list(cs_jsonl), cs_labels=list(cs_labels), seed=seed,
-                          limit=limit, dev=dev, overrides=overrides, progress=progress, cancel=cancel)
+                          limit=limit, dev=dev, overrides=overrides, hold_out_dev=hold_out_dev, progress=progress,
+                          cancel=cancel)
     except DataError as exc:
         fail(str(exc), EXIT_ERROR)
     model.save(out)

@@ -13,6 +13,18 @@ from .encoder import DEFAULT_MODEL
 CHUNK = 1024                 # texts encoded (and committed) together: the unit of resume and cancel
 
 
+FACET_VECTORS = ("pooled", "encoded")
+
+
+def facet_vectors_mode(lib) -> str:
+    """How facet texts get their vectors (setting ``facets.vectors``): ``pooled`` (default) = the mean of
+    the sentences' vectors from the abstract's one encoder pass, made by ``gapscope facets``; a text with
+    no pooled vector (a correction changed it) is encoded on its own. ``encoded`` = every facet text
+    encoded on its own, a second pass (benchmarks/shortcomings/README.md compares the two)."""
+    mode = lib.get_setting("facets.vectors", "pooled")
+    return mode if mode in FACET_VECTORS else "pooled"
+
+
 def library_model(lib) -> str:
     """The model the library's vectors are made with (setting ``embed.model``), default all-MiniLM-L6-v2."""
     return lib.get_setting("embed.model", DEFAULT_MODEL)
@@ -51,6 +63,7 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
     model = encoder.model_id if encoder is not None else library_model(lib)
     texts = paper_kind_texts(lib, kinds, paper_ids)
     have = store.cached_hashes(lib.conn, model)
+    pooled = facet_vectors_mode(lib) == "pooled"
     stats: dict[str, Any] = {"model": model, "kinds": {}}
     todo: dict[str, str] = {}                    # hash -> text, each missing text once
     mapping_now: list[tuple[int, str, str]] = []
@@ -60,6 +73,8 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
         n_new = 0
         for pid, t in texts[k].items():
             h = store.text_hash(t)
+            if pooled and k != "abstract" and store.pooled_hash(t) in have:
+                h = store.pooled_hash(t)
             if h in have:
                 if cur.get(pid) != h:
                     mapping_now.append((pid, k, h))

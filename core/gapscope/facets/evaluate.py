@@ -46,10 +46,11 @@ def eval_csabstruct(model, encoder, path: str | Path, progress=None, cancel=None
 
 def eval_limitation_runs(model, encoder, path: str | Path, split: str = "heldout", progress=None,
                          cancel=None) -> dict[str, Any]:
-    """Own-work limitations: POS = the sentence's shortcoming is ``own``. Each article's sentences are
-    read in runs of consecutive sentence ids, so a sentence is classified with its neighbours."""
+    """Own-work limitations on every sentence of the split's articles: POS = the sentence's shortcoming is
+    ``own``. Each sentence is read alone (its neighbours in the file would give the label away: see
+    shortcoming_data)."""
     examples = read_limitation_runs(path, split=split)
-    preds = predict_examples(model, encoder, examples, "limruns", progress, cancel)
+    preds = predict_examples(model, encoder, examples, "limalone", progress, cancel)
     gold = ["POS" if s == "own" else "NEG" for e in examples for s in e.shortcomings]
     pred = ["POS" if p.shortcoming == "own" else "NEG" for ps in preds for p in ps]
     anyp = ["POS" if p.shortcoming != "none" else "NEG" for ps in preds for p in ps]

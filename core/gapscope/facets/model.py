@@ -63,7 +63,9 @@ def lexical_batch(texts: Sequence[str], buckets: int):
     return torch.tensor(ids, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 
-def build_module(dim: int, doc_dim: int, hidden: int, dropout: float, lex_buckets: int, lex_dim: int):
+def build_module(dim: int, doc_dim: int, hidden: int, dropout: float, lex_buckets: int, lex_dim: int,
+                 separate: bool = False):
+    """``separate``: each head has its own projection of the inputs (else one shared)."""
     import torch
     from torch import nn
 
@@ -72,6 +74,7 @@ def build_module(dim: int, doc_dim: int, hidden: int, dropout: float, lex_bucket
             super().__init__()
             self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean")
             self.proj = nn.Linear(dim + doc_dim + N_POS + lex_dim, hidden)
+            self.short_proj = nn.Linear(dim + doc_dim + N_POS + lex_dim, hidden) if separate else None
             self.drop = nn.Dropout(dropout)
             self.role_gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
             self.role_out = nn.Linear(3 * hidden, len(ROLES))
@@ -83,9 +86,11 @@ def build_module(dim: int, doc_dim: int, hidden: int, dropout: float, lex_bucket
             mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
             full = x.new_zeros(x.shape[0], x.shape[1], bag.shape[1])
             full[mask] = bag
-            h = self.drop(torch.relu(self.proj(torch.cat([x, full], dim=-1))))
+            xin = torch.cat([x, full], dim=-1)
+            h_role = self.drop(torch.relu(self.proj(xin)))
+            h_short = self.drop(torch.relu(self.short_proj(xin))) if self.short_proj is not None else h_role
             outs = []
-            for gru, out in ((self.role_gru, self.role_out), (self.short_gru, self.short_out)):
+            for h, gru, out in ((h_role, self.role_gru, self.role_out), (h_short, self.short_gru, self.short_out)):
                 packed = nn.utils.rnn.pack_padded_sequence(h, lengths.cpu(), batch_first=True, enforce_sorted=False)
                 ctx, _ = gru(packed)
                 ctx, _ = nn.utils.rnn.pad_packed_sequence(ctx, batch_first=True, total_length=x.shape[1])
@@ -212,7 +217,7 @@ class FacetModel:
 
 def new_model(config: dict[str, Any]) -> FacetModel:
     net = build_module(config["dim"], config.get("doc_dim") or config["dim"], config["hidden"], config["dropout"],
-                       config["lex_buckets"], config["lex_dim"])
+                       config["lex_buckets"], config["lex_dim"], bool(config.get("separate_proj", False)))
     return FacetModel(config, net)
 
 

@@ -3,8 +3,10 @@
 - CS abstracts labelled by the annotation procedure (docs/annotation/shortcomings.md): a JSON-lines file of
   abstracts (``abstract_id``, ``title``, ``sentences`` ...) and TSV label files
   ``SENTENCE_ID<TAB>role<TAB>shortcoming`` (sentence id = ABSTRACT_ID-NN, NN its position).
-- The clinical limitation file read as *runs*: an article's rows with consecutive sentence ids form one
-  sequence, so that "First, ..." is read after "This study has several limitations.".
+- The clinical limitation file, each sentence alone. Not as runs of consecutive sentences: the file holds
+  whole limitation passages but single negative sentences, so whether a neighbour is present nearly gives
+  the label away (1,933 of 1,944 POS rows have an adjacent row, 570 of 4,982 NEG rows;
+  benchmarks/results/session5/limitation_file_leak.txt). A model must not learn or be scored on that.
 """
 
 from __future__ import annotations
@@ -105,9 +107,10 @@ def labelled_abstracts(records: Sequence[dict], labels: dict[str, tuple[str, str
 _SID = re.compile(r"(\d+)$")
 
 
-def read_limitation_runs(path: str | Path, split: str = "all") -> list[SequenceExample]:
-    """The limitation TSV as runs of consecutive sentences per article; POS -> ``own``, NEG -> ``none``
-    (no role). ``split`` as in :func:`data.read_limitations` (held-out = sha256(article) % 5 == 0)."""
+def read_limitation_runs(path: str | Path, split: str = "all", alone: bool = True) -> list[SequenceExample]:
+    """The limitation TSV as sequences: each sentence alone (``alone``, what training and evaluation use), or
+    runs of consecutive sentences per article (only to show the sampling leak). POS -> ``own``, NEG ->
+    ``none`` (no role). ``split`` as in :func:`data.read_limitations` (held-out = sha256(article) % 5 == 0)."""
     if split not in ("all", "heldout", "train"):
         raise ValueError(f"unknown split {split!r}")
     path = Path(path)
@@ -134,7 +137,7 @@ def read_limitation_runs(path: str | Path, split: str = "all") -> list[SequenceE
         rows = sorted(set(by_article[article]))
         run: list[tuple[int, str, bool]] = []
         for r in rows + [None]:
-            if run and (r is None or r[0] != run[-1][0] + 1):
+            if run and (r is None or alone or r[0] != run[-1][0] + 1):
                 text, spans = join_sentences([x[1] for x in run])
                 out.append(SequenceExample(f"{article}#S{run[0][0]}", article, text, spans, [None] * len(run),
                                            ["own" if x[2] else "none" for x in run]))

@@ -60,6 +60,8 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
         enc_model = model.encoder_model
         encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model)
     cache_abstracts = encoder.model_id == library_model(lib)
+    layers = model.span_layers or [encoder.num_layers]
+    last = layers.index(encoder.num_layers) if encoder.num_layers in layers else None
     total = len(todo)
     report(progress, 0, total, "classifying")
     for s in range(0, total, CHUNK):
@@ -87,9 +89,43 @@ def classify_library(lib, progress: Optional[ProgressFn] = None, cancel: Optiona
                 hashes = [vstore.text_hash(t) for t in texts]
                 vstore.put_vectors(conn, encoder.model_id, hashes, docs)
                 vstore.put_mapping(conn, encoder.model_id, [(c[0], "abstract", h) for c, h in zip(chunk, hashes)])
+                if last is not None:
+                    _put_pooled(conn, encoder, chunk, splits, vecs, preds, last)
         stats["classified"] += len(chunk)
         report(progress, s + len(chunk), total, f"classified {s + len(chunk)}/{total}")
     return stats
+
+
+def pooled_facet_vectors(sents, vecs, labels, dim: int, last: int) -> dict[str, tuple[str, "np.ndarray"]]:
+    """{kind: (facet text, vector)}: each facet's sentences joined (as ``facet_texts`` joins them) and the
+    mean of their last-layer vectors from the one pass, unit length."""
+    import numpy as np
+
+    out = {}
+    for kind in FACET_KINDS:
+        sel = [j for j, lab in enumerate(labels)
+               if (lab.shortcoming != "none" if kind == "shortcoming" else lab.role == kind)]
+        if sel:
+            v = vecs[sel, last * dim:(last + 1) * dim].mean(axis=0)
+            out[kind] = (" ".join(sents[j].text for j in sel), v / max(float(np.linalg.norm(v)), 1e-12))
+    return out
+
+
+def _put_pooled(conn, encoder, chunk, splits, vecs, preds, last: int) -> None:
+    """Pooled facet vectors of a chunk into the vector cache, keyed by ``pooled_hash`` of the facet text: a
+    later ``embed_library`` maps them instead of encoding the texts again (setting facets.vectors)."""
+    import numpy as np
+
+    from ..embed import store as vstore
+
+    hashes, rows = [], []
+    for (pid, _t, _a), sents, v, labels in zip(chunk, splits, vecs, preds):
+        for kind, (text, vec) in pooled_facet_vectors(sents, v, labels, encoder.dim, last).items():
+            h = vstore.pooled_hash(text)
+            hashes.append(h)
+            rows.append(vec)
+    if hashes:
+        vstore.put_vectors(conn, encoder.model_id, hashes, np.stack(rows).astype(np.float32))
 
 
 def paper_sentences(lib, paper_id: int) -> list[dict[str, Any]]:

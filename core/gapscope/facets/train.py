@@ -3,7 +3,7 @@
 Data (each sequence is an abstract, or a run of consecutive sentences of a clinical article):
 - CSAbstruct train: roles; shortcomings only as weak labels from cue phrases (``cues.py``), and the
   sentences no cue fires on as low-weight ``none``;
-- the training articles of the shared limitation file (sha256(article) % 5 != 0), read as runs:
+- the training articles of the shared limitation file (sha256(article) % 5 != 0), each sentence alone:
   shortcomings POS -> own, NEG -> none, no role;
 - CS abstracts labelled by the annotation procedure (docs/annotation/shortcomings.md): both labels.
 
@@ -73,9 +73,16 @@ def resolve_layers(cfg: dict, encoder) -> Optional[list[int]]:
     return cfg.get("span_layers")
 
 
+def dev_article(article: str) -> bool:
+    """The limitation file's dev articles for model selection: sha256 % 5 == 1 (held-out ones are == 0)."""
+    import hashlib
+
+    return int(hashlib.sha256(article.encode("utf-8")).hexdigest(), 16) % 5 == 1
+
+
 def training_sequences(encoder, cfg: dict, csabstruct=None, limitations=None,
                        cs_examples: Sequence[SequenceExample] = (), limit: Optional[int] = None,
-                       progress=None, cancel=None) -> tuple[list[TrainSeq], dict]:
+                       hold_out_dev: bool = False, progress=None, cancel=None) -> tuple[list[TrainSeq], dict]:
     layers = resolve_layers(cfg, encoder)
     seqs: list[TrainSeq] = []
     counts: dict[str, Any] = {}
@@ -87,15 +94,15 @@ def training_sequences(encoder, cfg: dict, csabstruct=None, limitations=None,
         counts["csabstruct_abstracts"] = len(ex)
     if limitations:
         ex = read_limitation_runs(limitations, split="train")
+        ex = [e for e in ex if not dev_article(e.group)] if hold_out_dev else ex
         ex = ex[:limit] if limit else ex
-        f = abstracts_arrays(encoder, ex, "limruns", progress=scaled(progress, 0.5, 0.8), cancel=cancel, span_layers=layers)
+        f = abstracts_arrays(encoder, ex, "limalone", progress=scaled(progress, 0.5, 0.8), cancel=cancel, span_layers=layers)
         seqs += to_train_seqs(ex, f, short_weight=cfg["lim_weight"])
-        counts["limitation_runs"] = len(ex)
         counts["limitation_sentences"] = sum(len(e.spans) for e in ex)
     if cs_examples:
         f = abstracts_arrays(encoder, list(cs_examples), "cs", progress=scaled(progress, 0.8, 0.9), cancel=cancel,
                              span_layers=layers)
-        seqs += to_train_seqs(cs_examples, f, short_weight=cfg["cs_weight"], role_weight=1.0)
+        seqs += to_train_seqs(cs_examples, f, short_weight=cfg["cs_weight"], role_weight=cfg.get("cs_role_weight", 1.0))
         counts["cs_abstracts"] = len(cs_examples)
         counts["cs_sentences"] = sum(len(e.spans) for e in cs_examples)
     return seqs, counts
@@ -156,8 +163,17 @@ def _fit(model: FacetModel, seqs: list[TrainSeq], cfg, gen, progress, cancel) ->
         check(cancel)
         net.train()
         order = torch.randperm(len(seqs), generator=gen).tolist()
-        for s in range(0, len(order), cfg["batch"]):
-            batch = [seqs[i] for i in order[s:s + cfg["batch"]]]
+        if cfg.get("group_batches"):
+            # a batch holds sequences with roles, or sequences without (the clinical runs), not both: the
+            # role head then takes as many steps as when it was trained alone (more, noisier steps
+            # overfit CSAbstruct's roles)
+            groups = [[i for i in order if (seqs[i].role >= 0).any()], [i for i in order if not (seqs[i].role >= 0).any()]]
+            batches = [g[s:s + cfg["batch"]] for g in groups for s in range(0, len(g), cfg["batch"])]
+            batches = [batches[j] for j in torch.randperm(len(batches), generator=gen).tolist()]
+        else:
+            batches = [order[s:s + cfg["batch"]] for s in range(0, len(order), cfg["batch"])]
+        for idx in batches:
+            batch = [seqs[i] for i in idx]
             x, lengths = pad([b.x for b in batch])
             shape = x.shape[:2]
             ry, sy = torch.full(shape, -100, dtype=torch.long), torch.full(shape, -100, dtype=torch.long)
@@ -176,13 +192,17 @@ def _fit(model: FacetModel, seqs: list[TrainSeq], cfg, gen, progress, cancel) ->
     net.eval()
 
 
-def train(csabstruct: str | Path, limitations: str | Path, *, cs_jsonl: Optional[str | Path] = None,
-          cs_labels: Sequence[str | Path] = (), exclude_abstracts: Sequence[str] = (), seed: int = 0,
+def train(csabstruct: str | Path, limitations: str | Path, *, cs_jsonl: Any = None,
+          cs_labels: Sequence[str | Path] = (), exclude_abstracts: Sequence[str] = (), hold_out_dev: bool = False,
+          seed: int = 0,
           encoder=None, limit: Optional[int] = None, dev: Optional[str | Path] = None,
           overrides: Optional[dict] = None, progress: Optional[ProgressFn] = None,
           cancel: Optional[CancelToken] = None) -> FacetModel:
     """Train on CSAbstruct, the training part of the limitation TSV and (when given) labelled CS abstracts
-    (``cs_jsonl`` + ``cs_labels`` TSVs; ``exclude_abstracts``: ids held out, e.g. for a dev set).
+    (``cs_jsonl``: one JSON-lines file or several, + ``cs_labels`` TSVs; ``exclude_abstracts``: ids held
+    out, e.g. for a dev set). ``hold_out_dev``: leave out the dev data that model selection used (every 5th
+    CS abstract, in file order, and the limitation file's articles with sha256 % 5 == 1), as
+    benchmarks/shortcomings/experiment.py does.
 
     ``limit`` keeps only the first N sequences of each source (for quick tests)."""
     import torch
@@ -194,24 +214,29 @@ def train(csabstruct: str | Path, limitations: str | Path, *, cs_jsonl: Optional
 
         encoder = Encoder()
     cs_examples: list[SequenceExample] = []
+    files: list = []
     if cs_jsonl and cs_labels:
         from .shortcoming_data import labelled_abstracts, read_abstracts_jsonl, read_label_tsv
 
         skip = set(exclude_abstracts)
-        recs = [r for r in read_abstracts_jsonl(cs_jsonl) if r["abstract_id"] not in skip]
+        files = [cs_jsonl] if isinstance(cs_jsonl, (str, Path)) else list(cs_jsonl)
+        recs = [r for f in files for r in read_abstracts_jsonl(f)]
+        if hold_out_dev:
+            skip |= {r["abstract_id"] for i, r in enumerate(recs) if i % 5 == 0}
+        recs = [r for r in recs if r["abstract_id"] not in skip]
         cs_examples = labelled_abstracts(recs, read_label_tsv(cs_labels))
         cs_examples = cs_examples[:limit] if limit else cs_examples
     seqs, counts = training_sequences(encoder, cfg, csabstruct, limitations, cs_examples, limit=limit,
-                                      progress=scaled(progress, 0.0, 0.8), cancel=cancel)
+                                      hold_out_dev=hold_out_dev, progress=scaled(progress, 0.0, 0.8), cancel=cancel)
     cfg["doc_dim"] = int(encoder.dim)
     cfg.update(encoder_model=encoder.model_id, encoder_precision=encoder.precision, seed=seed)
     model = fit(seqs, cfg, seed, scaled(progress, 0.8, 1.0), cancel)
     model.info = {
         "trained_on": {"csabstruct": str(csabstruct), "limitations": str(limitations),
                        "limitation_split": "train: articles with sha256(article) % 5 != 0",
-                       "cs_annotations": str(cs_jsonl) if cs_examples else None,
+                       "cs_annotations": ([str(f) for f in files] if cs_examples else []),
                        "cs_labels": [str(p) for p in cs_labels] if cs_examples else [],
-                       "excluded_abstracts": len(exclude_abstracts), **counts},
+                       "excluded_abstracts": len(exclude_abstracts), "dev_held_out": hold_out_dev, **counts},
         "torch": torch.__version__, "python": platform.python_version(),
     }
     if dev:
