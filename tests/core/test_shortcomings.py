@@ -114,3 +114,26 @@ def test_facets_show_json_gives_role_and_shortcoming_with_confidences(library, s
     n = sum(len(json.loads(CliRunner().invoke(main, ["-L", str(library.path), "facets", "show", str(i), "--json"])
                            .output)["sentences"]) for i in ids)
     assert sum(counts["roles"].values()) == sum(counts["shortcomings"].values()) == n
+
+
+def test_real_held_out_cs_abstracts_get_their_adjudicated_shortcomings():
+    """Four abstracts of the held-out CS test set (never trained on), read whole: each sentence's
+    shortcoming is the adjudicated one, including "However, current methods do not fully leverage ..."
+    (prior), "... automatic analysis remains difficult because ..." (open) and a finding about other
+    systems in a result sentence (prior)."""
+    from gapscope.embed import Encoder
+    from gapscope.facets.features import abstract_features
+
+    keep = ("test-001", "test-003", "test-010", "test-019")
+    recs = [r for r in read_abstracts_jsonl(ANNOTATIONS / "test.jsonl.gz") if r["abstract_id"] in keep]
+    ex = labelled_abstracts(recs, read_label_tsv([ANNOTATIONS / "labels" / "adjudicated" / "test.tsv"]))
+    model = load_model()
+    docs, vecs = abstract_features(Encoder(), [e.text for e in ex], [e.spans for e in ex],
+                                   span_layers=model.span_layers)
+    preds = model.predict(docs, vecs, [e.sentences for e in ex])
+    got = {e.key: [p.shortcoming for p in ps] for e, ps in zip(ex, preds)}
+    assert got == {e.key: e.shortcomings for e in ex}
+    assert got["test-001"] == ["none", "prior", "none", "none", "none"]
+    assert got["test-019"][2] == "open" and got["test-010"][5] == "prior"
+    roles = {e.key: [p.role for p in ps] for e, ps in zip(ex, preds)}
+    assert roles["test-001"] == ["background", "background", "method", "result", "result"]
