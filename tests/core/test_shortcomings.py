@@ -137,3 +137,34 @@ def test_real_held_out_cs_abstracts_get_their_adjudicated_shortcomings():
     assert got["test-019"][2] == "open" and got["test-010"][5] == "prior"
     roles = {e.key: [p.role for p in ps] for e, ps in zip(ex, preds)}
     assert roles["test-001"] == ["background", "background", "method", "result", "result"]
+
+
+def test_an_old_library_migrates_limitations_to_shortcomings(tmp_path, monkeypatch):
+    import gapscope.store.library as store_lib
+    from gapscope.store import Library
+    from gapscope.store.schema import MIGRATIONS
+
+    assert MIGRATIONS[-1][0] == "0500_facets_shortcomings"
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:-1])
+    old = Library(tmp_path / "old.gapscope")
+    pid = add_papers(old, [("T", "We propose X. A limitation is the small sample.")])[0]
+    with old.transaction() as conn:
+        conn.executemany("INSERT INTO sentences (paper_id, idx, start, end, text, label, confidence) VALUES (?,?,?,?,?,?,?)",
+                         [(pid, 0, 0, 13, "We propose X.", "objective", 0.9),
+                          (pid, 1, 14, 47, "A limitation is the small sample.", "limitation", 0.8)])
+        conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, 14, 47, 'limitation', 'then')", (pid,))
+        conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, 0, 13, 'method', 'then')", (pid,))
+        gid = conn.execute("INSERT INTO gaps (batch, type, score, statement, created_at) VALUES (1, 'unaddressed_limitation',"
+                           " 0.5, 's', 'then')").lastrowid
+        conn.execute("INSERT INTO gap_evidence (gap_id, paper_id, position, role) VALUES (?, ?, 0, 'limitation')", (gid, pid))
+        conn.execute("INSERT INTO paper_texts (paper_id, kind, model, text_hash) VALUES (?, 'limitation', 'm', 'h')", (pid,))
+    old.close()
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS)
+    lib = Library(tmp_path / "old.gapscope")
+    rows = {r["idx"]: r for r in lib.effective_sentences(pid)}
+    assert (rows[1]["role"], rows[1]["shortcoming"], rows[1]["shortcoming_corrected"]) == ("other", "own", True)
+    assert (rows[0]["role"], rows[0]["role_corrected"], rows[0]["shortcoming"]) == ("method", True, "none")
+    assert lib.conn.execute("SELECT type FROM gaps").fetchall() == [("unaddressed_shortcoming",)]
+    assert lib.conn.execute("SELECT role FROM gap_evidence").fetchall() == [("shortcoming",)]
+    assert lib.conn.execute("SELECT count(*) FROM paper_texts WHERE kind = 'limitation'").fetchone()[0] == 0
+    lib.close()
