@@ -238,7 +238,8 @@ def train(csabstruct: str | Path, limitations: str | Path, *, cs_jsonl: Any = No
     model = fit(seqs, cfg, seed, scaled(progress, 0.8, 1.0), cancel)
     model.info = {
         "trained_on": {"csabstruct": str(csabstruct), "limitations": str(limitations),
-                       "limitation_split": "train: articles with sha256(article) % 5 != 0",
+                       "limitation_split": "train: articles with sha256(article) % 5 != 0"
+                       + (" and != 1 (dev held out)" if hold_out_dev else ""),
                        "cs_annotations": ([str(f) for f in files] if cs_examples else []),
                        "cs_labels": [str(p) for p in cs_labels] if cs_examples else [],
                        "excluded_abstracts": len(exclude_abstracts), "dev_held_out": hold_out_dev, **counts},
