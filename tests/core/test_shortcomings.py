@@ -168,3 +168,28 @@ def test_an_old_library_migrates_limitations_to_shortcomings(tmp_path, monkeypat
     assert lib.conn.execute("SELECT role FROM gap_evidence").fetchall() == [("shortcoming",)]
     assert lib.conn.execute("SELECT count(*) FROM paper_texts WHERE kind = 'limitation'").fetchone()[0] == 0
     lib.close()
+
+
+def test_facet_vectors_come_from_the_one_pass_unless_the_library_asks_for_a_second(library, shared_data):
+    import numpy as np
+
+    from gapscope.embed import Encoder, embed_library, load_vectors
+    from gapscope.facets import facet_texts
+
+    ids = add_papers(library, arxiv_records(str(shared_data), 4, offset=21))
+    enc = Encoder()
+    classify_library(library, encoder=enc)
+    before = enc.calls
+    stats = embed_library(library, kinds=("method", "result", "shortcoming"), encoder=enc)
+    assert stats["embedded"] == 0 and enc.calls == before          # pooled in the classify pass: nothing encoded
+    got, pooled = load_vectors(library, "method", model_id=enc.model_id)
+    assert set(got) <= set(ids) and len(got) >= 3
+    # the pooled vector of a paper's method sentences is close to, not the same as, its joined text encoded alone
+    text = facet_texts(library)[int(got[0])]["method"]
+    alone = enc.encode([text])[0]
+    assert 0.6 < float(alone @ pooled[0]) < 0.9999
+    library.set_setting("facets.vectors", "encoded")
+    stats = embed_library(library, kinds=("method",), encoder=enc)
+    assert stats["embedded"] == len(got)
+    _, encoded = load_vectors(library, "method", model_id=enc.model_id)
+    assert float(encoded[0] @ alone) > 0.999
