@@ -280,3 +280,41 @@ def test_bibtex_file_fields_attach_on_import(tmp_path, pdfs, monkeypatch, _extra
         assert {a["source"] for a in lib.list_attachments()} == {"bibtex"}
     finally:
         lib.close()
+
+
+def test_gap_quotes_name_the_section_of_a_fulltext_shortcoming(lib, pdfs, fast_extract):
+    from gapscope.facets import shortcoming_sentences
+    from gapscope.gaps.find import quote_shortcomings
+    from gapscope.gaps.model import Gap
+
+    pid = _add(lib, title="LongEval", doi="10.18653/v1/2023.eacl-main.121")
+    res = attach_mod.attach_file(lib, pdfs / EACL)
+    lim = lib.fulltext_sentences(res.attachment_id, kinds=["limitations"])
+    intro = lib.fulltext_sentences(res.attachment_id, kinds=["introduction"])
+    # labels as the classifier would store them: one own shortcoming in Limitations, one prior in the intro
+    lib.set_fulltext_labels([(intro[0]["id"], "background", "prior", 0.8, "test"),
+                             (lim[0]["id"], "other", "own", 0.9, "test")])
+    quotes = shortcoming_sentences(lib, [pid])[pid]
+    assert quotes[0] == {"text": lim[0]["text"], "shortcoming": "own", "confidence": 0.9, "section": "Limitations",
+                         "page": 10}
+    gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [pid], roles={pid: "shortcoming"})
+    quote_shortcomings(lib, [gap])
+    assert gap.details["quotes"][0]["section"] == "Limitations"
+    assert "Human evaluation is a noisy process" in gap.statement and "(own, Limitations p. 10)" in gap.statement
+
+
+def test_facet_model_labels_the_limitations_sentences(lib, pdfs, fast_extract):
+    """The shipped facet classifier on the EACL 2023 Limitations section: a role and a shortcoming type for
+    every sentence, and the paper's own shortcomings found there."""
+    from gapscope.fulltext import label_fulltext, sections_with_sentences
+
+    _add(lib, title="LongEval", doi="10.18653/v1/2023.eacl-main.121")
+    res = attach_mod.attach_file(lib, pdfs / EACL)
+    stats = label_fulltext(lib, attachment_ids=[res.attachment_id], kinds=["limitations"])
+    lim = next(s for s in sections_with_sentences(lib, res.attachment_id) if s["kind"] == "limitations")
+    assert stats["sentences"] == len(lim["sentences"]) >= 10
+    assert all(x["role"] and x["shortcoming"] for x in lim["sentences"])
+    own = [x["text"] for x in lim["sentences"] if x["shortcoming"] == "own"]
+    assert len(own) >= 3, [(x["shortcoming"], x["text"][:60]) for x in lim["sentences"]]
+    others = [s for s in sections_with_sentences(lib, res.attachment_id) if s["kind"] != "limitations"]
+    assert all(x["role"] is None for s in others for x in s["sentences"])       # only what was asked
