@@ -224,7 +224,7 @@ def test_cli_pdf_attach_json_and_text(tmp_path, pdfs, monkeypatch, _extract_once
     assert any(r["where"] == "Limitations, p. 10" for r in json.loads(out.output))
 
 
-def test_pdf_highlights_survive_a_reopen(tmp_path, pdfs, fast_extract):
+def test_pdf_highlights_survive_a_reopen_and_export(tmp_path, pdfs, fast_extract):
     from gapscope.store import Library
 
     path = tmp_path / "hl.gapscope"
@@ -238,6 +238,13 @@ def test_pdf_highlights_survive_a_reopen(tmp_path, pdfs, fast_extract):
         hl = lib.pdf_highlights(res.paper_id)
         assert [(h["id"], h["page"], h["text"], h["comment"], h["rects"]) for h in hl] == [
             (hid, 10, "Human evaluation is a noisy process", "the main limitation", [[71.0, 94.0, 289.0, 104.0]])]
+        from gapscope.exports import notes_json, notes_markdown
+
+        assert "“Human evaluation is a noisy process” (yellow, PDF page 10) — the main limitation" in notes_markdown(
+            lib, [res.paper_id])
+        exported = json.loads(notes_json(lib, [res.paper_id]))
+        assert [(h["page"], h["text"]) for h in exported[0]["pdf_highlights"]] == [
+            (10, "Human evaluation is a noisy process")]
     finally:
         lib.close()
 

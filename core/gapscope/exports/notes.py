@@ -17,11 +17,13 @@ def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
             {"id": h["id"], "start": h["start"], "end": h["end"], "text": p.abstract[h["start"]:h["end"]],
              "color": h["color"], "comment": h["comment"], "created_at": h["created_at"]}
             for h in lib.highlights_with_ids(p.id)]
-        if not notes and not highlights:
+        pdf = [{"id": h["id"], "page": h["page"], "text": h["text"], "color": h["color"], "comment": h["comment"],
+                "created_at": h["created_at"]} for h in lib.pdf_highlights(p.id)]
+        if not notes and not highlights and not pdf:
             continue
         out.append({"paper": {"id": p.id, "arxiv_id": p.arxiv_id, "doi": p.doi, "title": p.title,
                               "authors": p.authors, "year": p.year, "link": paper_link(p.arxiv_id, p.doi)},
-                    "notes": notes, "highlights": highlights})
+                    "notes": notes, "highlights": highlights, "pdf_highlights": pdf})
     return out
 
 
@@ -52,5 +54,8 @@ def notes_markdown(lib: Library, paper_ids: list[int]) -> str:
         for h in it["highlights"]:
             comment = f" — {md(h['comment'])}" if h["comment"] else ""
             lines.append(f"- “{md(h['text'])}” ({md(h['color'])}, characters {h['start']}–{h['end']}){comment}")
+        for h in it["pdf_highlights"]:
+            comment = f" — {md(h['comment'])}" if h["comment"] else ""
+            lines.append(f"- “{md(h['text'])}” ({md(h['color'])}, PDF page {h['page']}){comment}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

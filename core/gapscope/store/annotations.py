@@ -3,7 +3,8 @@ store/facets.py."""
 
 from __future__ import annotations
 
-from typing import Any
+import json
+from typing import Any, Optional, Sequence
 
 from .base import LibraryError, now_iso
 
@@ -33,3 +34,30 @@ class AnnotationsMixin:
                 for i, s, e, c, cm, t in self._conn.execute(
                     "SELECT id, start, end, color, comment, created_at FROM highlights WHERE paper_id = ?"
                     " ORDER BY start, id", (paper_id,))]
+
+    # --- highlights in an attached PDF -----------------------------------------------------------------------
+    def add_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str,
+                          rects: Sequence[Sequence[float]] = (), color: str = "yellow", comment: str = "") -> int:
+        with self.transaction() as conn:
+            return conn.execute(
+                "INSERT INTO pdf_highlights (paper_id, attachment_id, page, text, rects, color, comment, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, attachment_id, page, text, json.dumps([list(map(float, r)) for r in rects]), color,
+                 comment, now_iso())).lastrowid
+
+    def pdf_highlights(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+        cols = ("id", "paper_id", "attachment_id", "page", "text", "rects", "color", "comment", "created_at")
+        sql = f"SELECT {', '.join(cols)} FROM pdf_highlights"
+        args: list[Any] = []
+        if paper_id is not None:
+            sql += " WHERE paper_id = ?"
+            args.append(paper_id)
+        out = [dict(zip(cols, r)) for r in self._conn.execute(sql + " ORDER BY paper_id, page, id", args)]
+        for h in out:
+            h["rects"] = json.loads(h["rects"])
+        return out
+
+    def remove_pdf_highlight(self, highlight_id: int) -> None:
+        with self.transaction() as conn:
+            if conn.execute("DELETE FROM pdf_highlights WHERE id = ?", (highlight_id,)).rowcount != 1:
+                raise LibraryError(f"no PDF highlight with id {highlight_id}")

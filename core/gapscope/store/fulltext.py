@@ -1,8 +1,7 @@
-"""Attached PDFs, their sections and sentences (full-text search beside the abstract), PDF highlights."""
+"""Attached PDFs, their sections and sentences (full-text search beside the abstract)."""
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -135,30 +134,3 @@ class FulltextMixin:
         for f in found:
             f["rank"] = rank[f["id"]]
         return sorted(found, key=lambda f: f["rank"])
-
-    # --- highlights in a PDF -----------------------------------------------------------------------
-    def add_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str,
-                          rects: Sequence[Sequence[float]] = (), color: str = "yellow", comment: str = "") -> int:
-        with self.transaction() as conn:
-            return conn.execute(
-                "INSERT INTO pdf_highlights (paper_id, attachment_id, page, text, rects, color, comment, created_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (paper_id, attachment_id, page, text, json.dumps([list(map(float, r)) for r in rects]), color,
-                 comment, now_iso())).lastrowid
-
-    def pdf_highlights(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
-        cols = ("id", "paper_id", "attachment_id", "page", "text", "rects", "color", "comment", "created_at")
-        sql = f"SELECT {', '.join(cols)} FROM pdf_highlights"
-        args: list[Any] = []
-        if paper_id is not None:
-            sql += " WHERE paper_id = ?"
-            args.append(paper_id)
-        out = [dict(zip(cols, r)) for r in self._conn.execute(sql + " ORDER BY paper_id, page, id", args)]
-        for h in out:
-            h["rects"] = json.loads(h["rects"])
-        return out
-
-    def remove_pdf_highlight(self, highlight_id: int) -> None:
-        with self.transaction() as conn:
-            if conn.execute("DELETE FROM pdf_highlights WHERE id = ?", (highlight_id,)).rowcount != 1:
-                raise LibraryError(f"no PDF highlight with id {highlight_id}")
