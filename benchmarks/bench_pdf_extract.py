@@ -62,7 +62,7 @@ EXTRACTORS = {"pypdfium2 (plain text)": pdfium_plain, "GapScope (pypdfium2 + str
 
 # Known text of the EACL 2023 paper (page 1 and the Limitations section), whitespace collapsed.
 CHECKS = {
-    "citation in order": "summaries (Kryscinski et al., 2019; Fabbri et al., 2021) and generated",
+    "citation in order": "(Kryscinski et al., 2019; Fabbri et al., 2021) and generated text",
     "hyphenation repaired": "are considered the gold standard for evaluating model-generated summaries",
     "column continues": "tends to be labor-intensive, expensive to scale, and difficult to design",
     "words spaced": "Human evaluation is a noisy process with many confounding variables",

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QPushButton, QS
 from . import queries, settings
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
+from .views.pdf_reader import PdfReader, attach_dropped, dropped_pdfs
 from .views.library_view import LibraryView
 from .widgets.sidebar import Sidebar
 from .widgets.task_progress import TaskProgress
@@ -42,6 +43,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.lib = None
         self._closed = False
+        self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
 
@@ -86,6 +88,10 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.maps_view, "Maps")
         self.tabs.addTab(self.gaps_view, "Gaps")
         self.tabs.addTab(self.experiments_view, "Experiments")
+        self.reader = PdfReader(self.tasks)
+        self.library_view.paperSelected.connect(self.reader.show_paper)
+        self.tabs.addTab(self.reader, "Reader")
+        self.setAcceptDrops(True)         # PDFs dropped on the window are attached
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.main_split = QSplitter(Qt.Horizontal)
@@ -213,11 +219,44 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
+        self.reader.set_library(lib)
         self.library_view.set_library(lib)
         for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view):
             view.set_library(lib)
         self.pages.setCurrentWidget(self.main_split)
         return True
+
+    # --- PDFs dropped on the window: the paths from the URLs, attached on the writer queue -----------------
+    def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if self.lib is not None and dropped_pdfs(event.mimeData().urls(), self.lib.path):
+            event.acceptProposedAction()
+        else:
+            event.ignore()
+
+    def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        paths = dropped_pdfs(event.mimeData().urls(), self.lib.path) if self.lib is not None else []
+        if not paths:
+            event.ignore()
+            return
+        event.acceptProposedAction()
+        self.attach_pdfs(paths)
+
+    def attach_pdfs(self, paths) -> None:
+        self.tasks.write("Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path,
+                         on_result=self._pdfs_attached,
+                         on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
+
+    def _pdfs_attached(self, results: list) -> None:
+        done = [r for r in results if r["status"] in ("attached", "new-paper", "already-attached")]
+        bad = [r for r in results if r not in done]
+        # in the status bar, not a dialog: a drop of many files must not stack message boxes
+        self.status_label.setText(f"Attached {len(done)} PDF(s)"
+                                  + "".join(f"; {r.get('message') or r['file']}" for r in bad))
+        self.last_attach = results
+        pid = done[-1]["paper_id"] if done else None
+        self.library_view.refresh(select=pid)       # selecting it opens its PDF in the reader
+        if pid is not None:
+            self.reader.show_paper(pid)
 
     def close_library(self, reason: str = "") -> None:
         """Stop showing the library: after a disk or file failure what the views show may no longer
@@ -233,6 +272,7 @@ class MainWindow(QMainWindow):
         self.lib = None
         self.library_view.model.set_library(None)
         self.detail.set_library(None)
+        self.reader.set_library(None)
         self.sidebar.set_library(None)
         self.setWindowTitle("GapScope")
         self.status_label.setText("")

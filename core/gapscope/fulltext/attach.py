@@ -72,10 +72,9 @@ def pdf_files(targets: Iterable[str | Path], *, skip_under: Optional[Path] = Non
 def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], float, Optional[str]]:
     """(paper id, how, score, on what) for the library paper a PDF belongs to, or (None, None, 0, None)."""
     for doi in meta.dois:
-        try:
-            return lib.resolve(doi), "doi", 1.0, doi
-        except LibraryError:
-            pass
+        pid = lib.paper_id_by_doi(doi)
+        if pid is not None:
+            return pid, "doi", 1.0, doi
     if meta.arxiv_id:
         try:
             return lib.resolve(meta.arxiv_id), "arxiv", 1.0, meta.arxiv_id

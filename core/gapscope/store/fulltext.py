@@ -23,6 +23,12 @@ class FulltextMixin:
             return db.parent / "files"
         return db.parent / (db.stem + "-files")
 
+    def paper_id_by_doi(self, doi: str) -> Optional[int]:
+        """The paper with this DOI in any letter case (importers keep a DOI as the source wrote it)."""
+        row = self._conn.execute("SELECT id FROM papers WHERE doi = ? OR lower(doi) = ? LIMIT 1",
+                                 (doi, doi.lower())).fetchone()
+        return row[0] if row else None
+
     # --- attachments -------------------------------------------------------------------------------
     def attachment_by_hash(self, sha256: str) -> Optional[dict[str, Any]]:
         row = self._conn.execute(f"SELECT {', '.join(_ATT_COLS)} FROM attachments WHERE sha256 = ?",
