@@ -28,14 +28,18 @@ def _as_labels(pred) -> list[tuple[str, Optional[str], float]]:
     return out
 
 
-def paragraphs_of(sentences: Sequence[dict[str, Any]]) -> list[tuple[str, list[tuple[int, int]], list[dict]]]:
-    """Group stored sentences back into paragraphs: (text, sentence spans in it, the sentences)."""
+def paragraphs_of(sentences: Sequence[dict[str, Any]], heading: bool = True
+                  ) -> list[tuple[str, list[tuple[int, int]], list[dict]]]:
+    """Group stored sentences back into paragraphs: (text, sentence spans in it, the sentences). With
+    ``heading`` the text starts with the section's name, as an abstract is encoded after its title
+    ("Limitations. Our findings may not generalize ...")."""
     groups: dict[tuple[int, int], list[dict]] = {}
     for s in sentences:
         groups.setdefault((s["section_pos"], s["paragraph"]), []).append(s)
     out = []
     for key in sorted(groups):
-        text, spans = "", []
+        name = groups[key][0].get("section") or ""
+        text, spans = (f"{name}." if heading and name else ""), []
         for s in groups[key]:
             if text:
                 text += " "
