@@ -326,3 +326,34 @@ def test_facet_model_labels_the_limitations_sentences(lib, pdfs, fast_extract):
     assert len(own) >= 3, [(x["shortcoming"], x["text"][:60]) for x in lim["sentences"]]
     others = [s for s in sections_with_sentences(lib, res.attachment_id) if s["kind"] != "limitations"]
     assert all(x["role"] is None for s in others for x in s["sentences"])       # only what was asked
+
+
+def test_annotated_pdf_export_carries_the_highlights(tmp_path, pdfs, fast_extract):
+    from click.testing import CliRunner
+    from pypdf import PdfReader
+
+    from gapscope.cli import main
+    from gapscope.fulltext.attach import stored_path
+    from gapscope.fulltext.locate import sentence_rects
+    from gapscope.store import Library
+
+    path = tmp_path / "ann.gapscope"
+    lib = Library(path)
+    try:
+        res = attach_mod.attach_file(lib, pdfs / EACL)
+        text = "Human evaluation is a noisy process with many confounding variables."
+        rects = sentence_rects(stored_path(lib, lib.get_attachment(res.attachment_id)), 9, text)
+        assert rects and all(60 < r[0] < r[2] < 300 for r in rects)          # the left column of page 10
+        lib.add_pdf_highlight(res.paper_id, res.attachment_id, 10, text, rects, comment="noisy")
+    finally:
+        lib.close()
+    out = tmp_path / "annotated.pdf"
+    run = CliRunner().invoke(main, ["-L", str(path), "pdf", "export", str(res.paper_id), "-o", str(out), "--json"])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["highlights"] == 1
+    annots = [a.get_object() for a in PdfReader(out).pages[9].get("/Annots", [])]
+    annots = [a for a in annots if a["/Subtype"] == "/Highlight"]          # the page has its links too
+    assert [(a["/Contents"], a.get("/T")) for a in annots] == [("noisy", "GapScope")]
+    assert len(annots[0]["/QuadPoints"]) == 8 * len(rects)
+    stored = path / "files" / f"{attach_mod.file_hash(pdfs / EACL)}.pdf"
+    assert stored.read_bytes() == (pdfs / EACL).read_bytes()          # the library's copy is untouched

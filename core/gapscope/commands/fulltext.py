@@ -226,6 +226,27 @@ def search(ref, query, limit, as_json) -> None:
         click.echo("no match", err=True)
 
 
+@pdf.command("export")
+@click.argument("paper")
+@click.option("-o", "--output", required=True, type=click.Path(), help="The annotated copy to write.")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def pdf_export(ref, paper, output, as_json) -> None:
+    """A copy of PAPER's PDF with its highlights as standard PDF highlight annotations."""
+    from ..fulltext.annotated import export_annotated_pdf
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        done = export_annotated_pdf(lib, resolve_paper(lib, paper), output)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    if as_json:
+        emit_json(done)
+    else:
+        click.echo(f"wrote {done['file']} with {done['highlights']} highlight(s)")
+
+
 def register(main: click.Group) -> None:
     for cmd in (attach, pdf, search):
         main.add_command(cmd)

@@ -16,39 +16,10 @@ from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
                                QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
+from gapscope.fulltext.locate import sentence_rects
+
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 _COLOURS = {"yellow": QColor(255, 220, 0, 90), "green": QColor(80, 200, 80, 90), "red": QColor(240, 80, 80, 90)}
-
-
-def sentence_rects(path: Path, page_index: int, text: str) -> list[list[float]]:
-    """Boxes (PDF points, origin bottom left) of ``text`` on a page: pdfium's search for its first and its
-    last words (a sentence may be hyphenated or wrapped, which an exact search would miss)."""
-    import pypdfium2 as pdfium
-
-    words = text.split()
-    if not words:
-        return []
-    doc = pdfium.PdfDocument(str(path))
-    try:
-        page = doc[page_index]
-        tp = page.get_textpage()
-
-        def find(fragment: str, after: int = 0) -> Optional[tuple[int, int]]:
-            searcher = tp.search(fragment, index=after, match_case=True)
-            try:
-                return searcher.get_next()
-            finally:
-                searcher.close()
-
-        head = find(" ".join(words[:5]))
-        if head is None:
-            return []
-        tail = find(" ".join(words[-3:]), head[0]) if len(words) > 5 else None
-        start, end = head[0], (tail[0] + tail[1] if tail else head[0] + head[1])
-        n = tp.count_rects(start, end - start)
-        return [list(tp.get_rect(i)) for i in range(n)]
-    finally:
-        doc.close()
 
 
 class PdfReader(QWidget):
