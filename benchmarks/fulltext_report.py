@@ -121,11 +121,9 @@ def main() -> None:
         attach_s = time.process_time() - t
         model_id = None
         if not args.no_facets:
-            t = time.time()
             stats = label_fulltext(lib, attachment_ids=[r.attachment_id for r in results if r.attachment_id],
                                    kinds=LABEL_KINDS)
             model_id = stats["facet_model"]
-            label_s = time.time() - t
         rows, by_name = [], {}
         for r in results:
             name = Path(r.file).name

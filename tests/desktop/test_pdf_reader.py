@@ -73,8 +73,6 @@ def test_dropped_pdfs_are_attached_but_never_library_files(qtbot, tmp_path, shar
     from gapscope.store import Library
     from gapscope_desktop.views.pdf_reader import dropped_pdfs
 
-    from .conftest import _open_window
-
     libdir = tmp_path / "drop.gapscope"
     Library(libdir).close()
     inside = libdir / "files" / "stray.pdf"

@@ -55,7 +55,7 @@ _ATTACH_OPTIONS = [
     click.argument("targets", nargs=-1, required=True, type=click.Path()),
     click.option("--paper", help="Attach to this paper (library id, arXiv id or DOI) instead of matching."),
     click.option("--no-create", is_flag=True, help="Leave a PDF that matches no paper out (default: a new paper,"
-                                                   f" tagged for checking)."),
+                                                   " tagged for checking)."),
     click.option("--facets/--no-facets", default=True, show_default=True,
                  help="Label the new full-text sentences with the facet classifier."),
     click.option("--json", "as_json", is_flag=True, help="One JSON object per file."),

@@ -14,7 +14,6 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
 
 from ..jobs import check, report
 
@@ -318,14 +317,3 @@ def join_lines(texts: list[str]) -> str:
         else:
             out += " " + t
     return re.sub(f"[{_SOFT}]", "-", out)        # one left inside a line was a real hyphen
-
-
-def first_page_text(doc: Document) -> str:
-    return "\n".join(ln.text for ln in doc.first_page_lines)
-
-
-def largest_lines(lines: list[Line], height_limit: Optional[float] = None) -> list[Line]:
-    if not lines:
-        return []
-    top = max(ln.size for ln in lines if height_limit is None or ln.y0 < height_limit) if lines else 0
-    return [ln for ln in lines if ln.size >= top - 0.2 and (height_limit is None or ln.y0 < height_limit)]

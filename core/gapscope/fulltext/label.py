@@ -10,7 +10,6 @@ from .. import settings
 from ..jobs import check, report
 
 CHUNK = 64                     # paragraphs per encoder pass and per commit
-LABEL_KINDS = None             # every section but the reference list (attach stores none from it)
 
 
 def _as_labels(pred) -> list[tuple[str, Optional[str], float]]:
