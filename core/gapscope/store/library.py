@@ -22,6 +22,7 @@ import sqlite_utils
 
 from ..models import Paper
 from .schema import MIGRATIONS
+from .triage import TriageStore
 
 APP_NAME = "GapScope"
 
@@ -80,7 +81,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-class Library:
+class Library(TriageStore):
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 

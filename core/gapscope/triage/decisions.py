@@ -1,8 +1,13 @@
 """Screening decisions: an append-only log, one committed transaction per decision.
 
-The current decision of a paper in a scope (a collection, or the whole library when collection is
-None) is its latest row there that was not undone. Undo marks the latest live row undone, so the
-previous decision (if any) becomes current again; nothing is ever deleted.
+Every row carries its reviewer ('' for a one-person review). A reviewer's current decision on a paper
+in a scope (a collection, or the whole library when collection is None) is their latest row there that
+was not undone: re-deciding any paper adds a row and keeps the log. Undo stamps the latest live row
+undone, so the previous decision (if any) becomes current again; nothing is ever deleted.
+
+With two reviewers (blind dual screening) a paper's resolved decision is: the latest resolution if
+there is one, else the reviewers' decision when they agree (or when only one decided); papers where
+they disagree are conflicts until someone resolves them (``resolve``).
 """
 
 from __future__ import annotations
@@ -12,6 +17,8 @@ from typing import Any, Iterable, Optional
 from ..store.library import LibraryError, now_iso
 
 DECISIONS = ("include", "exclude", "maybe", "postpone")
+# Decisions that count as screened (postpone is "not now").
+SCREENED = ("include", "exclude", "maybe")
 
 
 def collection_id(lib, collection: Optional[str]) -> Optional[int]:
@@ -23,83 +30,158 @@ def scope_paper_ids(lib, collection: Optional[str]) -> list[int]:
 
 
 def list_reasons(lib) -> list[str]:
-    return [r[0] for r in lib.conn.execute("SELECT name FROM exclusion_reasons ORDER BY position, name")]
+    return lib.exclusion_reasons()
 
 
 def add_reason(lib, name: str) -> bool:
     name = name.strip()
     if not name:
         raise LibraryError("an exclusion reason needs a name")
-    with lib.transaction() as conn:
-        pos = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM exclusion_reasons").fetchone()[0]
-        return conn.execute("INSERT OR IGNORE INTO exclusion_reasons (name, position) VALUES (?, ?)",
-                            (name, pos)).rowcount == 1
+    return lib.add_exclusion_reason(name)
 
 
 def remove_reason(lib, name: str) -> bool:
     """Remove a reason from the list; decisions that used it keep their text."""
-    with lib.transaction() as conn:
-        return conn.execute("DELETE FROM exclusion_reasons WHERE name = ?", (name,)).rowcount == 1
+    return lib.remove_exclusion_reason(name)
 
 
 def decide(lib, paper_id: int, decision: str, reason: Optional[str] = None, collection: Optional[str] = None,
-           origin: str = "user") -> int:
-    """Record a decision at once (own transaction); returns its log id.
+           origin: str = "user", reviewer: str = "") -> int:
+    """Record a decision at once (own transaction); returns its log id. Deciding a paper that already
+    has a decision re-decides it (the earlier row stays in the log).
 
     ``reason`` is only for exclude and must be one of the exclusion reasons (add it first)."""
     if decision not in DECISIONS:
         raise LibraryError(f"unknown decision {decision!r}; choose one of {', '.join(DECISIONS)}")
     if reason is not None and decision != "exclude":
         raise LibraryError("a reason goes with 'exclude' only")
+    if reason is not None and not lib.has_exclusion_reason(reason):
+        known = ", ".join(list_reasons(lib))
+        raise LibraryError(f"unknown exclusion reason {reason!r} (known: {known}; add it with `gapscope triage reasons add`)")
     cid = collection_id(lib, collection)
-    with lib.transaction() as conn:
-        if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
-            raise LibraryError(f"no paper with id {paper_id}")
-        if cid is not None and conn.execute(
-                "SELECT 1 FROM collection_papers WHERE collection_id = ? AND paper_id = ?", (cid, paper_id)).fetchone() is None:
-            raise LibraryError(f"paper {paper_id} is not in collection {collection!r}")
-        if reason is not None and conn.execute(
-                "SELECT 1 FROM exclusion_reasons WHERE name = ?", (reason,)).fetchone() is None:
-            known = ", ".join(list_reasons(lib))
-            raise LibraryError(f"unknown exclusion reason {reason!r} (known: {known}; add it with `gapscope triage reasons add`)")
-        return conn.execute(
-            "INSERT INTO decisions (paper_id, collection_id, decision, reason, origin, decided_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (paper_id, cid, decision, reason, origin, now_iso())).lastrowid
+    try:
+        return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer.strip(), now_iso())
+    except LibraryError as exc:
+        if collection is not None and "collection" in str(exc):
+            raise LibraryError(f"paper {paper_id} is not in collection {collection!r}") from exc
+        raise
 
 
-def seed(lib, paper_ids: Iterable[int], collection: Optional[str] = None) -> list[int]:
+def seed(lib, paper_ids: Iterable[int], collection: Optional[str] = None, reviewer: str = "") -> list[int]:
     """Mark known relevant papers (before or during screening): include decisions with origin 'seed'."""
-    return [decide(lib, pid, "include", collection=collection, origin="seed") for pid in paper_ids]
+    return [decide(lib, pid, "include", collection=collection, origin="seed", reviewer=reviewer) for pid in paper_ids]
 
 
-def undo(lib, collection: Optional[str] = None) -> Optional[dict[str, Any]]:
-    """Undo the latest live decision in the scope; returns it (or None when there is nothing to undo)."""
-    cid = collection_id(lib, collection)
-    with lib.transaction() as conn:
-        row = conn.execute(
-            "SELECT id, paper_id, decision, reason, origin, decided_at FROM decisions"
-            " WHERE collection_id IS ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1", (cid,)).fetchone()
-        if row is None:
-            return None
-        conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (now_iso(), row[0]))
-    return dict(zip(("id", "paper_id", "decision", "reason", "origin", "decided_at"), row))
+def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, collection: Optional[str] = None,
+            reviewer: str = "") -> int:
+    """Settle a conflict between reviewers: the paper's decision from now on, whatever they said."""
+    return decide(lib, paper_id, decision, reason=reason, collection=collection, origin="resolution", reviewer=reviewer)
 
 
-def current_decisions(lib, collection: Optional[str] = None) -> dict[int, dict[str, Any]]:
-    """paper id -> its current decision {decision, reason, origin, decided_at, id}, in decision order."""
-    cid = collection_id(lib, collection)
-    out: dict[int, dict[str, Any]] = {}
-    for did, pid, dec, reason, origin, at in lib.conn.execute(
-            "SELECT id, paper_id, decision, reason, origin, decided_at FROM decisions"
-            " WHERE collection_id IS ? AND undone_at IS NULL ORDER BY id", (cid,)):
-        out.pop(pid, None)  # re-insert so the dict keeps the order of the latest decisions
-        out[pid] = {"id": did, "decision": dec, "reason": reason, "origin": origin, "decided_at": at}
+def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it, or None
+    when there is nothing to undo."""
+    return lib.undo_latest_decision(collection_id(lib, collection), reviewer, now_iso())
+
+
+def _entry(row: dict[str, Any]) -> dict[str, Any]:
+    return {k: row[k] for k in ("id", "decision", "reason", "origin", "reviewer", "decided_at")}
+
+
+def _per_reviewer(rows) -> tuple[dict[int, dict[str, dict]], dict[int, dict], dict[int, int]]:
+    """({paper: {reviewer: latest live row}}, {paper: latest resolution}, {paper: first live row id})."""
+    by_rev: dict[int, dict[str, dict]] = {}
+    resolution: dict[int, dict] = {}
+    first: dict[int, int] = {}
+    for r in rows:
+        first.setdefault(r["paper_id"], r["id"])
+        if r["origin"] == "resolution":
+            resolution[r["paper_id"]] = r
+        else:
+            by_rev.setdefault(r["paper_id"], {})[r["reviewer"]] = r
+    return by_rev, resolution, first
+
+
+def _resolved(latest: dict[str, dict]) -> Optional[dict]:
+    """The reviewers' shared decision, or None when they disagree (postpone does not count when
+    another reviewer decided)."""
+    real = [r for r in latest.values() if r["decision"] in SCREENED]
+    rows = real or list(latest.values())
+    if len({r["decision"] for r in rows}) > 1:
+        return None
+    return max(rows, key=lambda r: r["id"])
+
+
+def current_decisions(lib, collection: Optional[str] = None, reviewer: Optional[str] = None) -> dict[int, dict[str, Any]]:
+    """paper id -> its current decision {id, decision, reason, origin, reviewer, decided_at}, ordered by
+    the latest decision. With ``reviewer``: that reviewer's own decisions (what blind screening sees);
+    without: the resolved decisions (conflicts left out: see ``conflicts``)."""
+    rows = lib.decision_rows(collection_id(lib, collection), reviewer=reviewer)
+    if reviewer is not None:
+        out: dict[int, dict[str, Any]] = {}
+        for r in rows:
+            out.pop(r["paper_id"], None)  # re-insert so the dict keeps the order of the latest decisions
+            out[r["paper_id"]] = _entry(r)
+        return out
+    by_rev, resolution, _ = _per_reviewer(rows)
+    chosen = {}
+    for pid in set(by_rev) | set(resolution):
+        row = resolution.get(pid) or _resolved(by_rev[pid])
+        if row is not None:
+            chosen[pid] = row
+    return {pid: _entry(r) for pid, r in sorted(chosen.items(), key=lambda kv: kv[1]["id"])}
+
+
+def screening_sequence(lib, collection: Optional[str] = None, reviewer: Optional[str] = None) -> list[tuple[int, str]]:
+    """(paper id, current decision) in the order the papers were first screened (re-deciding a paper
+    changes its label, not its place): the record the stopping test reads."""
+    rows = lib.decision_rows(collection_id(lib, collection), reviewer=reviewer)
+    first: dict[int, int] = {}
+    for r in rows:
+        first.setdefault(r["paper_id"], r["id"])
+    current = current_decisions(lib, collection, reviewer)
+    return [(pid, current[pid]["decision"]) for pid in sorted(current, key=lambda p: first[p])]
+
+
+def conflicts(lib, collection: Optional[str] = None) -> list[dict[str, Any]]:
+    """Papers the reviewers decided differently and nobody has resolved yet:
+    [{paper_id, decisions: {reviewer: {decision, reason}}}], in the order they were first screened."""
+    by_rev, resolution, first = _per_reviewer(lib.decision_rows(collection_id(lib, collection)))
+    out = []
+    for pid in sorted(by_rev, key=lambda p: first[p]):
+        if pid not in resolution and _resolved(by_rev[pid]) is None:
+            out.append({"paper_id": pid, "decisions": {rev: {"decision": r["decision"], "reason": r["reason"]}
+                                                       for rev, r in sorted(by_rev[pid].items())}})
     return out
 
 
-def decision_log(lib, collection: Optional[str] = None, include_undone: bool = True) -> list[dict[str, Any]]:
-    cid = collection_id(lib, collection)
-    sql = ("SELECT id, paper_id, decision, reason, origin, decided_at, undone_at FROM decisions"
-           " WHERE collection_id IS ?" + ("" if include_undone else " AND undone_at IS NULL") + " ORDER BY id")
-    cols = ("id", "paper_id", "decision", "reason", "origin", "decided_at", "undone_at")
-    return [dict(zip(cols, r)) for r in lib.conn.execute(sql, (cid,))]
+def reviewers(lib, collection: Optional[str] = None) -> list[str]:
+    return lib.reviewers(collection_id(lib, collection))
+
+
+def agreement(lib, collection: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """Cohen's kappa between the first two reviewers of the scope, over the papers both screened
+    (include / exclude / maybe; postpone left out). None with fewer than two reviewers."""
+    revs = [r for r in reviewers(lib, collection)]
+    if len(revs) < 2:
+        return None
+    a, b = revs[0], revs[1]
+    da = current_decisions(lib, collection, a)
+    db = current_decisions(lib, collection, b)
+    both = [p for p in da if p in db and da[p]["decision"] in SCREENED and db[p]["decision"] in SCREENED]
+    ya = [da[p]["decision"] for p in both]
+    yb = [db[p]["decision"] for p in both]
+    out = {"reviewers": [a, b], "papers": len(both), "agreed": sum(x == y for x, y in zip(ya, yb)), "kappa": None,
+           "unresolved_conflicts": len(conflicts(lib, collection))}
+    if both:
+        out["observed_agreement"] = round(out["agreed"] / len(both), 4)
+    if len(set(ya) | set(yb)) > 1:
+        from sklearn.metrics import cohen_kappa_score
+
+        out["kappa"] = round(float(cohen_kappa_score(ya, yb)), 4)
+    return out
+
+
+def decision_log(lib, collection: Optional[str] = None, include_undone: bool = True,
+                 paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+    return lib.decision_rows(collection_id(lib, collection), include_undone=include_undone, paper_id=paper_id)
