@@ -106,6 +106,12 @@ class TriageStore:
             if conn.execute("UPDATE collections SET name = ? WHERE name = ?", (new, old)).rowcount != 1:
                 raise self._error(f"no collection named {old!r}")
 
+    def remove_from_collection(self, name: str, paper_ids) -> int:
+        cid = self.collection_id(name)
+        with self.transaction() as conn:
+            return sum(conn.execute("DELETE FROM collection_papers WHERE collection_id = ? AND paper_id = ?",
+                                    (cid, pid)).rowcount for pid in paper_ids)
+
     @staticmethod
     def _error(message: str) -> Exception:
         from .library import LibraryError

@@ -159,3 +159,25 @@ def first_streak_stop(labels: Sequence[int], streak: int, *, start: int = 1) -> 
 def streak_threshold(total: int) -> int:
     """The app's consecutive-irrelevant heuristic: max(50, 5 % of the scope)."""
     return max(50, int(0.05 * total))
+
+
+def describe(stopping: dict, unseen: int) -> list[str]:
+    """The stopping figures of ``TriageSession.stats()['stopping']`` in words (CLI, app and report)."""
+    st = stopping
+    lines = []
+    upper, est = st.get("unseen_relevant_upper"), st.get("estimated_relevant_unseen")
+    if upper is None:
+        lines.append("unseen relevant papers: no estimate until at least one paper is included")
+    else:
+        lines.append(f"unseen relevant papers: about {est} (at most {upper} at {st['confidence']:.0%} confidence, "
+                     f"of {unseen} unseen); recall so far at least {st['recall_lower_bound']:.0%}")
+    if st["suggest_stop"]:
+        lines.append(f"stopping rule: you can stop - recall is {st['target_recall']:.0%} or more at "
+                     f"{st['confidence']:.0%} confidence" + ("" if unseen else " (every paper is screened)"))
+    else:
+        p = st.get("p_value")
+        lines.append(f"stopping rule: keep screening - recall >= {st['target_recall']:.0%} not shown yet"
+                     + (f" (p = {p:.2f}, needs < {1 - st['confidence']:.2f})" if p is not None else ""))
+    lines.append(f"heuristic, for comparison: {st['irrelevant_in_a_row']} irrelevant in a row "
+                 f"(a common rule of thumb stops at {st['streak_threshold']}; it carries no guarantee)")
+    return lines
