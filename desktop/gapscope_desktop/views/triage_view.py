@@ -225,26 +225,31 @@ class TriageView(CoreView):
 
     # --- state -----------------------------------------------------------------------------------
     def library_changed(self, lib) -> None:
+        same = lib is getattr(self, "_lists_for", None)
+        self._lists_for = lib
         self.current = None
-        self.collection.blockSignals(True)
-        self.collection.clear()
-        self.collection.addItem("Whole library", None)
-        for name, n in lib.list_collections():
-            self.collection.addItem(f"{name} ({n:,})", name)
-        self.collection.blockSignals(False)
-        self.tag.blockSignals(True)
-        self.tag.clear()
-        self.tag.addItem("any tag", None)
-        for name, n in lib.list_tags():
-            self.tag.addItem(f"tag: {name} ({n:,})", name)
-        self.tag.blockSignals(False)
-        self.cluster = None
-        self.cluster_chip.hide()
+        self.refresh_lists(lib, keep=same)
+        if not same:
+            self.cluster = None
+            self.cluster_chip.hide()
         self.reason.clear()
         self.reason.addItem("exclusion reason…", None)
         for i, r in enumerate(queries.exclusion_reasons(lib), start=1):
             self.reason.addItem(f"{i}  {r}", r)
         self.card.setHtml("")
+
+    def refresh_lists(self, lib, keep: bool = True) -> None:
+        """Fill the collection and tag drop-downs (keeping the current choice when ``keep``)."""
+        for combo, first, rows, fmt in ((self.collection, "Whole library", lib.list_collections(), "{} ({:,})"),
+                                        (self.tag, "any tag", lib.list_tags(), "tag: {} ({:,})")):
+            was = combo.currentData() if keep else None
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for name, n in rows:
+                combo.addItem(fmt.format(name, n), name)
+            combo.setCurrentIndex(max(combo.findData(was), 0))
+            combo.blockSignals(False)
 
     def needs_reload(self) -> bool:
         # no card shown (a new library, or every paper decided): rank again, papers may have come in
@@ -275,6 +280,8 @@ class TriageView(CoreView):
 
     def set_scope(self, *, collection=None, query: str = "", tag=None, cluster=None) -> None:
         """Screen this scope (from the library's context menu or the maps view)."""
+        if self.lib is not None:
+            self.refresh_lists(self.lib)
         for combo, value in ((self.collection, collection), (self.tag, tag)):
             combo.blockSignals(True)
             combo.setCurrentIndex(max(combo.findData(value), 0))
@@ -311,8 +318,12 @@ class TriageView(CoreView):
         self.rank_label.setText("Ranking the remaining papers…")
         self._disarm()
         self._last_scope = (self.scope(), self._reviewer())
+        # a ranking asked for before the scope changed may end after a newer one: drop it then
+        self._generation = getattr(self, "_generation", 0) + 1
+        gen = self._generation
         self.tasks.run("Rank papers", fetch_next, self.scope(), self._reviewer(), library=self.lib.path, quiet=True,
-                       on_result=self._show_next, on_error=self._failed)
+                       on_result=lambda r, g=gen: self._show_next(r) if g == self._generation else None,
+                       on_error=lambda m, t, g=gen: self._failed(m, t) if g == self._generation else None)
 
     def _failed(self, message: str, _tb: str) -> None:
         self.loading = False

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
 from .. import queries
 
@@ -18,6 +18,8 @@ class Sidebar(QTreeWidget):
     ("search", query) | ("decision", decision)."""
 
     chosen = Signal(str, object)
+    changed = Signal()                 # a collection was created or renamed here
+    screenRequested = Signal(dict)     # screen a collection or a tag in Triage
 
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -28,6 +30,8 @@ class Sidebar(QTreeWidget):
         self.setIndentation(12)
         self.setUniformRowHeights(True)
         self.itemClicked.connect(self._clicked)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self.lib = None
 
     def set_library(self, lib) -> None:
@@ -112,6 +116,54 @@ class Sidebar(QTreeWidget):
                 if item.data(0, ROLE_KIND) == kind and item.data(0, ROLE_VALUE) == value:
                     self.setCurrentItem(item)
                     return
+
+    # --- collections: create, rename, screen -----------------------------------------------------
+    def _context_menu(self, pos) -> None:
+        if self.lib is None:
+            return
+        menu = self.menu_for(self.itemAt(pos))
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(pos))
+
+    def menu_for(self, item: Optional[QTreeWidgetItem]) -> Optional[QMenu]:
+        kind = item.data(0, ROLE_KIND) if item is not None else None
+        value = item.data(0, ROLE_VALUE) if item is not None else None
+        section = item.text(0) if item is not None and kind is None and item.parent() is None else ""
+        menu = QMenu(self)
+        if kind == "collection":
+            menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"collection": value}))
+            menu.addAction("Rename…", lambda: self.rename_collection(value))
+        if kind == "tag":
+            menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"tag": value}))
+        if kind == "collection" or section == "COLLECTIONS" or (item is not None and item.parent() is not None
+                                                                and item.parent().text(0) == "COLLECTIONS"):
+            menu.addAction("New collection…", self.new_collection)
+        return menu if menu.actions() else None
+
+    def new_collection(self, name: Optional[str] = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
+            if not ok:
+                return
+        if name.strip():
+            self.lib.create_collection(name.strip())
+            self.reload()
+            self.changed.emit()
+
+    def rename_collection(self, old: str, new: Optional[str] = None) -> None:
+        from gapscope.store import LibraryError
+
+        if new is None:
+            new, ok = QInputDialog.getText(self, "Rename collection", f"New name for “{old}”:", text=old)
+            if not ok or new.strip() == old:
+                return
+        try:
+            self.lib.rename_collection(old, new)
+        except LibraryError as exc:
+            QMessageBox.warning(self, "Rename collection", str(exc))
+            return
+        self.reload()
+        self.changed.emit()
 
     def _clicked(self, item: QTreeWidgetItem, _col: int) -> None:
         kind = item.data(0, ROLE_KIND)

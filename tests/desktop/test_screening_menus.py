@@ -1,0 +1,72 @@
+"""The paper table's context menu (decide, re-decide, seed, tag, collections, citation) and the
+sidebar's collections (create, rename, screen in Triage), on a real library."""
+
+from __future__ import annotations
+
+import pytest
+
+pytest.importorskip("gapscope.triage")
+
+
+def _action(menu, *path):
+    """The action at ``path`` (menu titles, then the action's text) in ``menu``."""
+    for title in path[:-1]:
+        menu = next(a.menu() for a in menu.actions() if a.menu() is not None and a.text().startswith(title))
+    return next(a for a in menu.actions() if a.text().startswith(path[-1]))
+
+
+def test_context_menu_decides_redecides_and_fills_collections(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope.triage import current_decisions, decision_log, list_reasons
+
+    lv = window.library_view
+    ids = lv.model.ids()[:2]
+    menu = lv.paper_menu(ids).build()
+    _action(menu, "Decide", "Include").trigger()
+    cur = current_decisions(window.lib)
+    assert cur[ids[0]]["decision"] == cur[ids[1]]["decision"] == "include"
+
+    # re-deciding one paper: the menu says so, and the log keeps the first decision
+    menu = lv.paper_menu(ids[:1]).build()
+    reason = list_reasons(window.lib)[0]
+    _action(menu, "Re-decide", "Exclude with reason", reason).trigger()
+    log = decision_log(window.lib, paper_id=ids[0])
+    assert [(r["decision"], r["reason"], r["undone_at"]) for r in log] == [("include", None, None), ("exclude", reason, None)]
+    assert current_decisions(window.lib)[ids[1]]["decision"] == "include"  # nothing after it undone
+
+    lv.paper_menu(ids).new_collection("picked")
+    assert dict(window.lib.list_collections())["picked"] == 2
+    lv.paper_menu(ids[:1]).tag("key paper")
+    assert window.lib.tags_of(ids[0]) == ["key paper"]
+    lv.paper_menu(ids[:1]).copy_citation()
+    title = " ".join(window.lib.get_paper(ids[0]).title.split())
+    assert title in QApplication.clipboard().text()
+
+    # the sidebar and the triage view hear about the new collection and tag
+    names = [window.sidebar.topLevelItem(i).text(0) for i in range(window.sidebar.topLevelItemCount())]
+    assert "COLLECTIONS" in names
+    assert window.triage_view.collection.findData("picked") > 0
+
+
+def test_sidebar_creates_renames_and_screens_a_collection(window, qtbot):
+    from gapscope.triage import current_decisions
+
+    sb = window.sidebar
+    sb.new_collection("to screen")
+    ids = window.library_view.model.ids()[:5]
+    window.lib.add_to_collection("to screen", ids)
+    sb.rename_collection("to screen", "screening set")
+    assert dict(window.lib.list_collections()) == {"screening set": 5}
+    sb.reload()
+    sb.select_choice("collection", "screening set")
+    menu = sb.menu_for(sb.currentItem())
+    _action(menu, "Screen in Triage").trigger()
+    view = window.triage_view
+    assert window.tabs.currentWidget() is view and view.collection.currentData() == "screening set"
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    assert view.current in ids
+    assert view.progress.maximum() == 5
+    view.decide("include")
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    assert len(current_decisions(window.lib, "screening set")) == 1
