@@ -230,3 +230,21 @@ def test_stats_on_a_replayed_review_bound_holds(library, shared_data):
             stopped_at_recall = found / n_rel
     assert held >= 0.95 * steps
     assert stopped_at_recall is not None and stopped_at_recall >= 0.95
+
+
+def test_report_counts_resolved_decisions_and_states_kappa_and_the_rule(library, tmp_path):
+    from gapscope.reports import write_report
+
+    ids = _papers(library, [f"report paper {i}" for i in range(6)])
+    for pid, a, b in zip(ids, "IIEEEE", "IEEEEI"):
+        decide(library, pid, "include" if a == "I" else "exclude", reviewer="ann")
+        decide(library, pid, "include" if b == "I" else "exclude", reason=None, reviewer="ben")
+    resolve(library, ids[1], "exclude", reason="off topic")
+    out = tmp_path / "r.md"
+    d = write_report(library, "md", out)
+    p = d.prisma
+    # ids[0] agreed include; ids[1] resolved exclude; ids[5] open conflict; the rest agreed exclude
+    assert (p.included, p.excluded, p.conflicts, p.screened) == (1, 4, 1, 5)
+    assert p.excluded_by_reason == {"no reason given": 3, "off topic": 1}
+    text = out.read_text(encoding="utf-8")
+    assert "Cohen's kappa" in text and "buscar" in text and "reviewer conflicts not resolved" in text
