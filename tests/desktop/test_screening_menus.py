@@ -70,3 +70,24 @@ def test_sidebar_creates_renames_and_screens_a_collection(window, qtbot):
     view.decide("include")
     qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
     assert len(current_decisions(window.lib, "screening set")) == 1
+
+
+def test_conflicts_are_listed_and_resolved_from_the_table(window, qtbot):
+    from gapscope.triage import conflicts, current_decisions, decide
+
+    ids = window.library_view.model.ids()[:3]
+    for pid, a, b in zip(ids, ("include", "exclude", "include"), ("exclude", "exclude", "include")):
+        decide(window.lib, pid, a, reviewer="ann")
+        decide(window.lib, pid, b, reviewer="ben")
+    window.refresh_sidebar()
+    sb = window.sidebar
+    sb.select_choice("decision", "conflict")
+    item = sb.currentItem()
+    assert item is not None and item.text(0) == "Conflicts to resolve" and item.text(1) == "1"
+    sb.itemClicked.emit(item, 0)
+    lv = window.library_view
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.ids() == [ids[0]], timeout=10000)
+    menu = lv.paper_menu([ids[0]]).build()
+    _action(menu, "Resolve conflict", "Include").trigger()
+    assert conflicts(window.lib) == []
+    assert current_decisions(window.lib)[ids[0]]["origin"] == "resolution"

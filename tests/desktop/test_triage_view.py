@@ -100,3 +100,28 @@ def test_an_empty_scope_says_there_is_nothing_to_screen(window, qtbot):
     qtbot.waitUntil(lambda: not view.loading and "Nothing to screen" in view.card.toPlainText(), timeout=60000)
     assert "stop" not in view.stop_label.text().lower().replace("stopping", "")
     assert view.progress.format() == "nothing to screen"
+
+
+def test_two_reviewers_screen_blind_and_see_kappa(window, qtbot):
+    from gapscope.triage import decision_log
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    decided = []
+    for name, keys in (("ann", (Qt.Key_I, Qt.Key_E, Qt.Key_E)), ("ben", (Qt.Key_I, Qt.Key_I, Qt.Key_E))):
+        view.reviewer.setText(name)
+        view.load_next()
+        for key in keys:
+            pid = _wait_card(qtbot, view)
+            decided.append((name, pid))
+            qtbot.keyClick(view, key)
+        _wait_card(qtbot, view)
+    # blind: ben starts where ann started (her decisions neither hide papers from him nor train his model)
+    ann, ben = [p for n, p in decided if n == "ann"], [p for n, p in decided if n == "ben"]
+    assert ben[0] == ann[0]
+    assert {(r["reviewer"], r["paper_id"]) for r in decision_log(window.lib)} == set(decided)
+    view.reviewer.setText("")
+    view.load_next()
+    _wait_card(qtbot, view)
+    assert "Cohen's kappa" in view.stats_label.text()

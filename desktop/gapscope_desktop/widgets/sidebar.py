@@ -87,6 +87,8 @@ class Sidebar(QTreeWidget):
         for d, label in (("include", "Included"), ("maybe", "Maybe"), ("exclude", "Excluded"),
                          ("postpone", "Postponed")):
             self._entry(sec, label, counts[d], "decision", d)
+        if counts.get("conflict"):
+            self._entry(sec, "Conflicts to resolve", counts["conflict"], "decision", "conflict")
         self.expandAll()
         self.resizeColumnToContents(1)
         self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
