@@ -136,7 +136,7 @@ class TriageSession:
 
         def add_blanks() -> None:
             for k in (int(b) for b in blank[: max(n - len(out), 0)]):
-                out.append({"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
+                out.append({"paper_id": self.paper_ids[k], "score": float(fitted.prob[k]),
                             "probability": float(fitted.prob[k]), "why": "no text"})
 
         if due:
@@ -152,7 +152,7 @@ class TriageSession:
                     top += 1
                 pick, why = int(ranked[top]), "top"
             taken.add(pick)
-            out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.scores[pick]),
+            out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.prob[pick]),
                         "probability": float(fitted.prob[pick]), "why": why})
         if not due:
             add_blanks()
@@ -161,7 +161,7 @@ class TriageSession:
             for pid in postponed[: n - len(out)]:
                 k = self.row_of.get(pid)
                 if k is not None:
-                    out.append({"paper_id": pid, "score": float(fitted.scores[k]),
+                    out.append({"paper_id": pid, "score": float(fitted.prob[k]),
                                 "probability": float(fitted.prob[k]), "why": "postponed"})
         return out
 
