@@ -18,7 +18,7 @@ benchmarks/results/triage/stopping/<review>.json and the tables in stopping.md a
 every finished review, so an interrupted run keeps what it finished. ASReview runs in a second
 process beside GapScope's (two cores).
 
-    nice -n 19 /work/main/.venv/bin/python benchmarks/bench_triage_stopping.py [--seeds 1 ... 10]
+    nice /work/main/.venv/bin/python benchmarks/bench_triage_stopping.py [--seeds 1 ... 10]
         [--reviews adhd triptans ...] [--skip-done] [--asreview-python /work/benchenv/bin/python]
 
 The benchmark-only venv (never the project's):  python3 -m venv /work/benchenv &&
@@ -60,8 +60,8 @@ def start_asreview(python: Path, csv_path: Path, seeds: list[int], cache: Path):
     todo = [s for s in seeds if s not in done]
     if not todo:
         return None, out
-    cmd = ["nice", "-n", "19", str(python), str(ROOT / "benchmarks" / "asreview_runner.py"), str(csv_path),
-           "--seeds", *map(str, todo)]
+    # inherits this process's niceness (run the benchmark under `nice`)
+    cmd = [str(python), str(ROOT / "benchmarks" / "asreview_runner.py"), str(csv_path), "--seeds", *map(str, todo)]
     cache.mkdir(parents=True, exist_ok=True)
     fh = open(out, "a")
     # cwd elsewhere: ASReview's dataset module drops a synergy_cache.sqlite in its working folder
@@ -77,7 +77,29 @@ def read_asreview(out: Path, seeds: list[int]) -> dict[int, dict]:
     return {s: runs[s] for s in seeds if s in runs}
 
 
-def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path, use_asreview: bool) -> dict:
+def read_orders(path: Path, seeds: list[int]) -> dict[int, dict]:
+    """{seed: {"seed", "priors", "order"}} from a stopping_orders.py output file (the seeds it has)."""
+    if not path.exists():
+        return {}
+    runs = {}
+    for line in path.read_text().splitlines():
+        if line.strip():
+            r = json.loads(line)
+            runs[r["seed"]] = r
+    return {s: runs[s] for s in seeds if s in runs}
+
+
+def run_from_order(labels, rec: dict):
+    """A simulate RunResult rebuilt from a recorded screening order (scored by the same functions)."""
+    from gapscope.triage.simulate import RunResult, full_order_labels, recall_at, screening_labels, stopping_of, wss
+
+    seq = screening_labels(rec["order"], labels, rec["priors"])
+    stop = stopping_of(full_order_labels(rec["order"], labels, rec["priors"]), len(rec["priors"]))
+    return RunResult(rec["seed"], rec["priors"], rec["order"], wss(seq), recall_at(seq), seq, stop)
+
+
+def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path, use_asreview: bool,
+                 orders_dir: Path | None = None) -> dict:
     import numpy as np
 
     from gapscope.triage.dataset import read_labelled_csv
@@ -91,11 +113,18 @@ def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path
     if use_asreview:
         proc, asr_out = start_asreview(asr_python, csv_path, seeds, cache)
     t0 = time.perf_counter()
-    feats = build_features(ds.texts, embed_texts(ds.texts))
-    ours = simulate(feats.matrix, ds.labels, seeds, no_text=ds.no_text)
+    given = read_orders(orders_dir / f"{csv_path.stem}.jsonl", seeds) if orders_dir else {}
+    if len(given) == len(seeds):
+        # orders computed elsewhere by stopping_orders.py (the same simulate_run): score them here
+        ours = [run_from_order(ds.labels, given[s]) for s in seeds]
+        source = f"stopping_orders.py run ({sum(given[s].get('seconds', 0) for s in seeds):.0f} s of simulation)"
+    else:
+        feats = build_features(ds.texts, embed_texts(ds.texts))
+        ours = simulate(feats.matrix, ds.labels, seeds, no_text=ds.no_text)
+        source = "simulated in this run"
     t_ours = time.perf_counter() - t0
     res = {"review": csv_path.name, "records": len(ds), "relevant": int(ds.labels.sum()), "seeds": seeds,
-           "seconds_gapscope": round(t_ours),
+           "seconds_gapscope": round(t_ours), "gapscope_orders": source,
            "gapscope": {"wss95": float(np.mean([r.wss95 for r in ours])),
                         "recall_at_10": float(np.mean([r.recall_at_10 for r in ours])),
                         "rule": stopping_summary([r.stop for r in ours], seeds, "rule"),
@@ -200,8 +229,10 @@ def main() -> None:
     ap.add_argument("--no-asreview", action="store_true")
     ap.add_argument("--asreview-python", default=str(BENCHENV / "bin" / "python"))
     ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--gapscope-orders", help="Folder of GapScope screening orders from stopping_orders.py run "
+                                               "(reviews found there are scored, not simulated again).")
     args = ap.parse_args()
-    command = "nice -n 19 " + shlex.join([sys.executable] + sys.argv)
+    command = f"nice -n {os.nice(0)} " + shlex.join([sys.executable] + sys.argv)
     asr = Path(args.asreview_python)
     use_asr = not args.no_asreview
     if use_asr and not asr.exists():
@@ -220,7 +251,8 @@ def main() -> None:
         if args.skip_done and dest.exists():
             continue
         t = time.perf_counter()
-        res = bench_review(f, args.seeds, asr, cache_dir(), use_asr)
+        res = bench_review(f, args.seeds, asr, cache_dir(), use_asr,
+                           Path(args.gapscope_orders) if args.gapscope_orders else None)
         res["command"] = command
         res["wall_seconds"] = round(time.perf_counter() - t)
         dest.write_text(json.dumps(res, indent=1) + "\n")
