@@ -98,7 +98,7 @@ def run_from_order(labels, rec: dict):
     return RunResult(rec["seed"], rec["priors"], rec["order"], wss(seq), recall_at(seq), seq, stop)
 
 
-def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path, use_asreview: bool,
+def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path, use_asreview,
                  orders_dir: Path | None = None) -> dict:
     import numpy as np
 
@@ -110,7 +110,9 @@ def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path
 
     ds = read_labelled_csv(csv_path)
     proc = None
-    if use_asreview:
+    if use_asreview == "cached":
+        asr_out = cache / f"asreview-2-elas_u4-{csv_path.stem}.jsonl"
+    elif use_asreview:
         proc, asr_out = start_asreview(asr_python, csv_path, seeds, cache)
     t0 = time.perf_counter()
     given = read_orders(orders_dir / f"{csv_path.stem}.jsonl", seeds) if orders_dir else {}
@@ -214,10 +216,11 @@ def tables(results: list[dict], command: str) -> str:
     for r in results:
         g, a = r["gapscope"], r.get("asreview")
         c = g["calibration"]
+        asr = (f"{_pct(a['calibration']['coverage'])} | {g['wss95']:.3f} | {a['wss95']:.3f} | "
+               f"{g['recall_at_10']:.3f} | {a['recall_at_10']:.3f} |") if a else \
+            f"- | {g['wss95']:.3f} | - | {g['recall_at_10']:.3f} | - |"
         lines.append(f"| {r['review'].removesuffix('.csv')} | {_pct(c['coverage'])} ({c['checkpoints']}) | "
-                     f"{c['estimate_mean_abs_error']:.1f} | {_pct(a['calibration']['coverage']) if a else '-'} | "
-                     f"{g['wss95']:.3f} | {a['wss95']:.3f} | {g['recall_at_10']:.3f} | {a['recall_at_10']:.3f} |" if a else
-                     f"{g['wss95']:.3f} | - | {g['recall_at_10']:.3f} | - |")
+                     f"{c['estimate_mean_abs_error']:.1f} | " + asr)
     return "\n".join(lines) + "\n"
 
 
@@ -227,6 +230,8 @@ def main() -> None:
     ap.add_argument("--reviews", nargs="+", help="Substrings of the review file names (default: all 15).")
     ap.add_argument("--skip-done", action="store_true", help="Keep reviews already written in the results folder.")
     ap.add_argument("--no-asreview", action="store_true")
+    ap.add_argument("--asreview-cached-only", action="store_true",
+                    help="Use ASReview runs already in the cache (from an earlier or a separate run); start none.")
     ap.add_argument("--asreview-python", default=str(BENCHENV / "bin" / "python"))
     ap.add_argument("--out", default=str(OUT))
     ap.add_argument("--gapscope-orders", help="Folder of GapScope screening orders from stopping_orders.py run "
@@ -234,8 +239,8 @@ def main() -> None:
     args = ap.parse_args()
     command = f"nice -n {os.nice(0)} " + shlex.join([sys.executable] + sys.argv)
     asr = Path(args.asreview_python)
-    use_asr = not args.no_asreview
-    if use_asr and not asr.exists():
+    use_asr = "cached" if args.asreview_cached_only else not args.no_asreview
+    if use_asr is True and not asr.exists():
         sys.exit(f"no ASReview venv at {asr}: create the benchmark-only venv with\n"
                  f"  python3 -m venv {BENCHENV} && {BENCHENV}/bin/pip install 'asreview>=2.2,<3'\n"
                  "or pass --asreview-python, or --no-asreview")
