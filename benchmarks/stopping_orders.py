@@ -135,10 +135,11 @@ def _asreview_one(job):
     return rec["review"], rec, ""
 
 
-def asreview(folder: str, out: str, seeds: list[int], jobs: int) -> None:
+def asreview(folder: str, out: str, seeds: list[int], jobs: int, reviews: list[str]) -> None:
     from multiprocessing import Pool
 
-    csvs = sorted(unpack(folder).glob("*.csv"), key=lambda p: p.stat().st_size)
+    csvs = sorted((c for c in unpack(folder).glob("*.csv") if not reviews or any(r in c.name for r in reviews)),
+                  key=lambda p: p.stat().st_size)
     todo = [(str(c), seed) for c in csvs for seed in seeds]   # smallest reviews first: they finish whole
     Path(out).mkdir(parents=True, exist_ok=True)
     t = time.time()
@@ -189,6 +190,7 @@ def main() -> None:
     a.add_argument("out")
     a.add_argument("--seeds", type=int, nargs="+", default=list(range(1, 11)))
     a.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
+    a.add_argument("--reviews", nargs="*", default=[], help="Substrings of the review names (default: all).")
     sp = sub.add_parser("split")
     sp.add_argument("out")
     sp.add_argument("orders")
@@ -198,7 +200,7 @@ def main() -> None:
     elif args.cmd == "run":
         run(args.folder, args.out, args.seeds, args.jobs)
     elif args.cmd == "asreview":
-        asreview(args.folder, args.out, args.seeds, args.jobs)
+        asreview(args.folder, args.out, args.seeds, args.jobs, args.reviews)
     else:
         split(args.out, args.orders)
 
