@@ -91,3 +91,16 @@ def test_conflicts_are_listed_and_resolved_from_the_table(window, qtbot):
     _action(menu, "Resolve conflict", "Include").trigger()
     assert conflicts(window.lib) == []
     assert current_decisions(window.lib)[ids[0]]["origin"] == "resolution"
+
+
+def test_with_named_reviewers_the_table_settles_a_paper_for_all(window, qtbot):
+    from gapscope.triage import conflicts, current_decisions, decide
+
+    ids = window.library_view.model.ids()[:2]
+    for pid in ids:
+        decide(window.lib, pid, "include", reviewer="ann")
+        decide(window.lib, pid, "include", reviewer="ben")
+    menu = window.library_view.paper_menu([ids[0]]).build()
+    _action(menu, "Decide for all reviewers", "Exclude").trigger()
+    assert current_decisions(window.lib)[ids[0]]["decision"] == "exclude"
+    assert conflicts(window.lib) == []  # not a third vote against ann and ben

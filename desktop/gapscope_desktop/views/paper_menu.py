@@ -45,7 +45,7 @@ class PaperMenu:
         self.screen_scope, self.changed, self.screen = screen_scope, changed, screen
 
     def build(self) -> QMenu:
-        from gapscope.triage import conflicts, current_decisions, list_reasons
+        from gapscope.triage import conflicts, current_decisions, list_reasons, reviewers
 
         m = QMenu(self.parent)
         ids = self.ids
@@ -54,6 +54,11 @@ class PaperMenu:
         where = f" in “{self.collection}”" if self.collection else ""
         if ids and all(i in in_conflict for i in ids):
             sub = m.addMenu(f"Resolve conflict{where}")
+            origin = "resolution"
+        elif any(reviewers(self.lib, self.collection)):
+            # Named reviewers screen this scope: a decision made here, by no one of them, settles the
+            # paper for all (a resolution) rather than adding a third reviewer's vote.
+            sub = m.addMenu(f"Decide for all reviewers{where}")
             origin = "resolution"
         else:
             sub = m.addMenu(("Re-decide" if any(i in current for i in ids) else "Decide") + where)
