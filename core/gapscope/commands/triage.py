@@ -82,9 +82,12 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
         click.echo("nothing to screen: this scope holds no papers" if not session.paper_ids
                    else "nothing left to screen", err=True)
         return
+    decided = {d["decision"] for d in session.current().values()}
+    trained = "include" in decided and "exclude" in decided
     for r in rows:
         click.secho(f"[{r['paper_id']}] {r['title']}", bold=True)
-        click.echo(f"    p(relevant) {r['probability']:.2f}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
+        p = f"p(relevant) {r['probability']:.2f}" if trained else "no model yet (needs one include and one exclude)"
+        click.echo(f"    {p}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
         if abstract and r["abstract"]:
             click.echo(click.wrap_text(r["abstract"], 100, initial_indent="    ", subsequent_indent="    "))
         click.echo()
