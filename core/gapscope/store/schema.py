@@ -478,4 +478,13 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP TABLE gaps_keep;
         """,
     ),
+    (
+        "0200_screening",
+        """
+        -- Who made each decision (blind dual screening); '' is the single reviewer of a one-person review.
+        -- A conflict between reviewers is settled by a decision with origin 'resolution'.
+        ALTER TABLE decisions ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+        CREATE INDEX decisions_scope ON decisions(collection_id, reviewer, id);
+        """,
+    ),
 ]
