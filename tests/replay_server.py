@@ -68,6 +68,7 @@ class ReplayServer:
         self.routes: list[Route] = []
         self.injections: list[Injection] = []
         self.log: list[tuple[str, dict, str]] = []  # (path, params, what was served)
+        self.headers: list[dict] = []  # the request headers, one per entry of log (an API key header ...)
         self.slow_s = slow_s
         self._lock = threading.Lock()
         server = self
@@ -126,6 +127,7 @@ class ReplayServer:
     def inject(self, kind: str, times: int = 1, match: Optional[dict] = None, body: bytes = b"",
                status: int = 0) -> None:
         assert kind in ("429", "503", "timeout", "cut", "empty", "block"), kind
+        # injections match on query parameters only (any path): give a parameter only the requests meant have
         with self._lock:
             self.injections.append(Injection(kind, dict(match or {}), times, body, status))
 
@@ -151,6 +153,7 @@ class ReplayServer:
         served = inj.kind if inj else ("ok" if route else "404")
         with self._lock:
             self.log.append((parts.path, params, served))
+            self.headers.append({k.lower(): v for k, v in h.headers.items()})
         try:
             if inj is None:
                 if route is None:
