@@ -163,3 +163,26 @@ def test_graph_arrays_cover_every_edge_once(g):
     G = CitationGraph.load(lib)
     assert G.n_edges == lib.count_works()[2]
     assert np.all(G.paper_of[G.index([w.Pa, w.M])] == [w.pid_a, w.pid_M])
+
+
+def test_the_report_shows_the_citation_graph_and_what_the_papers_build_on(g, tmp_path):
+    import xml.etree.ElementTree as ET
+
+    from gapscope.citations.figure import graph_figure
+    from gapscope.reports import write_report
+
+    lib, w = g
+    fig = graph_figure(lib)
+    by = {n["work_id"]: n for n in fig.nodes}
+    assert set(by) >= {w.M, w.Pa, w.Pb, w.Pc}
+    ia, ib = [k for k, n in enumerate(fig.nodes) if n["work_id"] in (w.Pa, w.Pb)]
+    assert (ia, ib, 3) in fig.edges                                  # Pa and Pb share r1, r2, X
+    assert by[w.M]["citations"] == 2185                              # S2's count, more than the edges stored
+    d = write_report(lib, "html", tmp_path / "r.html")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    ET.fromstring(html.split("\n", 1)[1])                            # still well-formed
+    assert 'id="citation-graph"' in html and 'alt="citation graph"' in html
+    assert d.citations.top_references[0]["cited_by"] == 3
+    write_report(lib, "md", tmp_path / "r.md")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "### Citation graph" in md and (tmp_path / "r_files").is_dir()

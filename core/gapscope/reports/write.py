@@ -28,6 +28,11 @@ def make_figures(d: ReportData, cancel: Optional[CancelToken] = None) -> dict[st
         sizes = plots.cluster_sizes_png(m)
         if sizes:
             figs[f"sizes-{m.facet}"] = sizes
+    cit = getattr(d, "citations", None)
+    if cit is not None and cit.figure is not None and not cit.figure.empty:
+        from ..citations.figure import graph_png
+
+        figs["citations"] = graph_png(cit.figure)
     for r in d.experiments.runs:
         if r.curves_png:
             figs[f"run-{r.id}"] = r.curves_png
