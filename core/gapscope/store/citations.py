@@ -137,13 +137,17 @@ class CitationsStore:
         return row[0] if row else None
 
     def works(self, work_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
-        """Rows of ``works`` by id (unknown ids left out)."""
+        """Rows of ``works`` by id (unknown ids left out); a library paper's title and year are its own."""
         out: dict[int, dict[str, Any]] = {}
         ids = list(work_ids)
         for start in range(0, len(ids), 900):
             chunk = ids[start:start + 900]
             marks = ",".join("?" * len(chunk))
-            for r in self.conn.execute(f"SELECT {', '.join(_WORK_COLUMNS)} FROM works WHERE id IN ({marks})", chunk):
+            # a library paper's own title and year win over what a source called it
+            cols = ", ".join({"title": "coalesce(p.title, w.title)", "year": "coalesce(p.year, w.year)"}.get(c, f"w.{c}")
+                             for c in _WORK_COLUMNS)
+            for r in self.conn.execute(f"SELECT {cols} FROM works w LEFT JOIN papers p ON p.id = w.paper_id"
+                                       f" WHERE w.id IN ({marks})", chunk):
                 out[r[0]] = dict(zip(_WORK_COLUMNS, r))
         return out
 
