@@ -186,3 +186,47 @@ def test_the_report_shows_the_citation_graph_and_what_the_papers_build_on(g, tmp
     write_report(lib, "md", tmp_path / "r.md")
     md = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "### Citation graph" in md and (tmp_path / "r_files").is_dir()
+
+
+def test_the_cached_matrices_are_used_until_the_graph_changes(g, tmp_path, monkeypatch):
+    lib, w = g
+    monkeypatch.setenv("GAPSCOPE_CITATIONS_CACHE", str(tmp_path / "cache"))
+    first = CitationGraph.load(lib, cache_from=1)
+    assert list((tmp_path / "cache").glob("graph-*.npz"))
+    monkeypatch.setattr(type(lib), "citation_arrays", lambda self: (_ for _ in ()).throw(AssertionError("read SQLite")))
+    cached = CitationGraph.load(lib, cache_from=1)
+    assert (cached.A != first.A).nnz == 0 and np.array_equal(cached.paper_of, first.paper_of)
+    monkeypatch.undo()
+    monkeypatch.setenv("GAPSCOPE_CITATIONS_CACHE", str(tmp_path / "cache"))
+    lib.add_citations([(w.Pc, w.r3)], VIA_S2)                        # the graph changed: read again
+    fresh = CitationGraph.load(lib, cache_from=1)
+    assert fresh.n_edges == first.n_edges + 1
+    assert vec_at(fresh, fresh.coupling(int(fresh.index([w.Pc])[0])), w.Pa) == 1
+
+
+def test_the_commands_related_refs_stats_and_snowball(g):
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.triage import decide
+
+    lib, w = g
+    decide(lib, w.pid_a, "include")
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
+    r = run("related", f"10.9999/pa", "--json")
+    assert r.exit_code == 0, r.output
+    assert [x["work_id"] for x in json.loads(r.stdout)] == [w.Pb, w.M]
+    r = run("related", "10.9999/pa", "--json", "--library-only", "--measure", "cocitation")
+    assert [x["work_id"] for x in json.loads(r.stdout)] == [w.M]
+    assert run("related", str(w.pid_z)).exit_code == 4                 # not in the graph: says so
+    r = run("citations", "refs", "--json", "--k", "2")
+    assert [x["work_id"] for x in json.loads(r.stdout)] == [w.r1, w.r2]
+    stats = json.loads(run("citations", "stats", "--json").stdout)
+    assert stats["citations"] == lib.count_works()[2] and stats["failed_steps"] == []
+    cands = json.loads(run("triage", "snowball", "--json").stdout)
+    assert {c["work_id"] for c in cands} == {w.r1, w.r2, w.r3, w.X, w.Q, w.C1}
+    r = run("triage", "snowball", "--add", "--work", str(w.X), "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)["added"] == 1
+    assert lib.resolve("10.9999/x") == lib.works([w.X])[w.X]["paper_id"]

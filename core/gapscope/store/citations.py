@@ -180,11 +180,12 @@ class CitationsStore:
         """All edges as two int64 numpy arrays (citing, cited), for the sparse matrices."""
         import numpy as np
 
-        rows = self.conn.execute("SELECT citing, cited FROM citations").fetchall()
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
-        arr = np.array(rows, dtype=np.int64)
-        return arr[:, 0], arr[:, 1]
+        from itertools import chain
+
+        n = self.conn.execute("SELECT count(*) FROM citations").fetchone()[0]
+        flat = np.fromiter(chain.from_iterable(self.conn.execute("SELECT citing, cited FROM citations")),
+                           dtype=np.int64, count=2 * n)
+        return flat[0::2].copy(), flat[1::2].copy()
 
     def references_of(self, work_id: int) -> list[int]:
         return [r[0] for r in self.conn.execute("SELECT cited FROM citations WHERE citing = ? ORDER BY cited", (work_id,))]
