@@ -230,3 +230,24 @@ def test_the_commands_related_refs_stats_and_snowball(g):
     r = run("triage", "snowball", "--add", "--work", str(w.X), "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)["added"] == 1
     assert lib.resolve("10.9999/x") == lib.works([w.X])[w.X]["paper_id"]
+
+
+def test_each_map_cluster_gets_its_core_references(g):
+    from gapscope.citations.related import cluster_core_references
+    from gapscope.maps.model import Cluster, Map
+    from gapscope.maps.store import save_map
+
+    lib, w = g
+    cl = [Cluster(id=k, label=f"topic {k}", keywords=[], representative="", size=s, stability=1.0, sizes_by_year={},
+                  centroid=np.ones(4, dtype=np.float32) / 2) for k, s in ((0, 3), (1, 1))]
+    save_map(lib, Map(facet="topic", params={}, scope={"library": True}, clusters=cl,
+                      assignments={w.pid_M: 0, w.pid_a: 0, w.pid_b: 0, w.pid_c: 1}, coords={}))
+    cores = {c["cluster"]: c for c in cluster_core_references(lib, k=3)}
+    assert [(r["work_id"], r["cited_by"]) for r in cores[0]["core"]] == [(w.r1, 3), (w.r2, 3), (w.r3, 2)]
+    assert cores[0]["with_citations"] == 3
+    assert cores[1]["core"] == []                                    # Pc's one reference is no core
+    from gapscope.citations.figure import graph_figure
+
+    fig = graph_figure(lib)
+    assert {n["cluster"] for n in fig.nodes if n["work_id"] in (w.M, w.Pa, w.Pb)} == {0}
+    assert fig.clusters == {0: "topic 0", 1: "topic 1"}

@@ -97,8 +97,14 @@ def graph_png(fig: GraphFigure) -> bytes:
         ids = sorted(fig.clusters)
         colors = dict(zip(ids, _palette(len(ids))))
         cols = [colors.get(n["cluster"], (0.6, 0.6, 0.6, 1.0)) for n in fig.nodes]
-        sizes = node_sizes([n["citations"] for n in fig.nodes]) ** 2 / 2
+        sizes = node_sizes([n["citations"] for n in fig.nodes], small=4.0, big=24.0) ** 2
         ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=cols, edgecolors="white", linewidths=0.4, zorder=2)
+        shown = [cid for cid in ids if any(n["cluster"] == cid for n in fig.nodes)][:10]
+        for cid in shown:   # legend: the topic clusters present
+            ax.scatter([], [], s=30, color=colors[cid], label=_short(fig.clusters[cid], 30))
+        if shown:
+            ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="topic cluster",
+                      title_fontsize=7)
         for i in np.argsort([-n["citations"] for n in fig.nodes])[:8]:
             ax.text(xy[i, 0], xy[i, 1], _short(fig.nodes[i]["title"], 30), fontsize=6, ha="center", va="bottom", zorder=3)
         ax.set_title(f"Citation graph: {len(fig.nodes)} of {fig.total_papers} papers, {len(fig.edges)} coupling links",
