@@ -166,3 +166,19 @@ def test_cli_enrich_json_lists_each_paper(setup, rec):
     assert m["ids"]["doi"] == MICRO_DOI and m["ids"]["s2_id"] == MICRO_S2
     assert (m["references"], m["citations"], m["failed"]) == (44, 1873, [])
     assert sorted(rows[ids[MISSING_DOI]]["not_found"]) == ["openalex", "s2"]
+
+
+def test_hosts_and_keys_come_from_the_environment_then_the_settings(library, monkeypatch):
+    from gapscope.citations.enrich import api_key, endpoint
+
+    monkeypatch.delenv("GAPSCOPE_S2_URL", raising=False)
+    monkeypatch.delenv("GAPSCOPE_OPENALEX_API_KEY", raising=False)
+    assert endpoint(library, "s2") == "https://api.semanticscholar.org"
+    assert api_key(library, "openalex") is None                      # no key is built in
+    library.set_setting("citations.s2_url", "http://mirror.example/")
+    library.set_setting("citations.openalex_api_key", "from-settings")
+    assert endpoint(library, "s2") == "http://mirror.example"
+    assert api_key(library, "openalex") == "from-settings"
+    monkeypatch.setenv("GAPSCOPE_S2_URL", "http://127.0.0.1:1")
+    monkeypatch.setenv("GAPSCOPE_OPENALEX_API_KEY", "from-env")
+    assert endpoint(library, "s2") == "http://127.0.0.1:1" and api_key(library, "openalex") == "from-env"

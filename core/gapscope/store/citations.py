@@ -108,14 +108,16 @@ class CitationsStore:
                     merged[col] = r[col]
             if r["citation_count"] is not None and (merged["citation_count"] or 0) < r["citation_count"]:
                 merged["citation_count"] = r["citation_count"]
-            # edges of the duplicate move to the row kept (a self-citation from the merge is dropped)
+            # edges of the duplicate move to the row kept (a self-citation from the merge is dropped);
+            # an edge both rows had keeps the sources of both
+            conn.execute("UPDATE citations SET via = via | coalesce((SELECT c.via FROM citations c WHERE c.citing = ?"
+                         " AND c.cited = citations.cited), 0) WHERE citing = ?", (wid, keep))
+            conn.execute("UPDATE citations SET via = via | coalesce((SELECT c.via FROM citations c WHERE c.cited = ?"
+                         " AND c.citing = citations.citing), 0) WHERE cited = ?", (wid, keep))
             conn.execute("INSERT OR IGNORE INTO citations (citing, cited, via) SELECT ?, cited, via FROM citations"
                          " WHERE citing = ? AND cited != ?", (keep, wid, keep))
             conn.execute("INSERT OR IGNORE INTO citations (citing, cited, via) SELECT citing, ?, via FROM citations"
                          " WHERE cited = ? AND citing != ?", (keep, wid, keep))
-            conn.execute("UPDATE citations SET via = via | (SELECT c.via FROM citations c WHERE c.citing = ?"
-                         " AND c.cited = citations.cited) WHERE citing = ? AND EXISTS (SELECT 1 FROM citations c"
-                         " WHERE c.citing = ? AND c.cited = citations.cited)", (wid, keep, wid))
             conn.execute("DELETE FROM works WHERE id = ?", (wid,))
         cols = [c for c in ("paper_id",) + ID_COLUMNS + META_COLUMNS if merged[c] != rows[keep][c]]
         if cols:
