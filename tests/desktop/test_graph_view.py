@@ -62,6 +62,7 @@ def test_graph_view_draws_nodes_by_citations_and_cluster_and_lists_related(qtbot
     assert "topic clusters" in view.info.text()
 
     view.select_node(k[p[0]])
+    assert view.scatter.data["pen"][k[p[0]]].width() == 2 and view.scatter.data["pen"][k[p[1]]].width() < 2
     qtbot.waitUntil(lambda: view.related.topLevelItemCount() == 2, timeout=10000)
     first = view.related.topLevelItem(0)
     assert first.data(0, 0x0100) == p[1] and first.text(2) == "2"   # Qt.UserRole: p1 shares 2 references

@@ -176,8 +176,12 @@ class GraphView(CoreView):
         """Show node ``k``'s related papers (on a worker) and mark it."""
         if self.figure is None or self.lib is None:
             return
+        import pyqtgraph as pg
+
         node = self.figure.nodes[k]
         self.selected = node["paper_id"]
+        white, ring = pg.mkPen("w", width=0.5), pg.mkPen("#222", width=2)
+        self.scatter.setPen([ring if i == k else white for i in range(len(self.figure.nodes))])
         self.info.setText(f"{node['title'][:110]}  ·  {node['citations']} citations")
         self.tasks.run("Related papers", load_related, node["paper_id"], library=self.lib.path, quiet=True,
                        on_result=self._show_related, on_error=lambda m, _t: self.info.setText(m))
