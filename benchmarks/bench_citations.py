@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import os
 import shlex
+import shutil
 import statistics
 import sys
 import tempfile
@@ -77,7 +78,7 @@ def main() -> None:
     ap.add_argument("--refs", type=int, default=30)
     ap.add_argument("--outside", type=int, default=300000)
     ap.add_argument("--queries", type=int, default=50)
-    ap.add_argument("--library", default=os.path.join(tempfile.gettempdir(), "gapscope-bench-citations", "lib.sqlite"))
+    ap.add_argument("--library", default=os.path.join(tempfile.gettempdir(), "gapscope-bench-citations", "lib.gapscope"))
     args = ap.parse_args()
     print("command:", "nice -n 10", shlex.join([sys.executable] + sys.argv))
 
@@ -89,8 +90,7 @@ def main() -> None:
     print(f"synthetic edges: {len(citing):,} in {time.perf_counter() - t:.1f} s")
     path = Path(args.library)
     path.parent.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
+    shutil.rmtree(path, ignore_errors=True)     # a scratch library folder from an earlier run
     t = time.perf_counter()
     write_library(path, args.papers, citing, cited)
     print(f"written to {path}: {time.perf_counter() - t:.1f} s")

@@ -34,7 +34,7 @@ def setup(library, replay_server, rec, monkeypatch):
 
 
 def snapshot(lib):
-    q = lambda sql: lib.conn.execute(sql).fetchall()  # noqa: E731
+    q = lambda sql: lib._conn.execute(sql).fetchall()  # noqa: E731
     return (q("SELECT id, paper_id, doi, arxiv_id, s2_id, openalex_id, citation_count FROM works ORDER BY id"),
             q("SELECT citing, cited, via FROM citations ORDER BY citing, cited"))
 
@@ -156,7 +156,7 @@ def test_cli_enrich_json_lists_each_paper(setup, rec):
     from gapscope.cli import main
 
     lib, server, ids = setup
-    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     r = CliRunner().invoke(main, ["--library", str(lib.path), "enrich", "--json", "--quiet"])
     assert r.exit_code == 0, r.output
     out = json.loads(r.stdout)
@@ -168,13 +168,21 @@ def test_cli_enrich_json_lists_each_paper(setup, rec):
     assert sorted(rows[ids[MISSING_DOI]]["not_found"]) == ["openalex", "s2"]
 
 
-def test_hosts_and_keys_come_from_the_environment_then_the_settings(library, monkeypatch):
+def test_hosts_and_keys_come_from_the_environment_then_the_library_then_the_user_file(library, monkeypatch):
+    from gapscope import settings
     from gapscope.citations.enrich import api_key, endpoint
+    from gapscope.citations.sources import DEFAULT_OPENALEX_URL, DEFAULT_S2_URL
 
     monkeypatch.delenv("GAPSCOPE_S2_URL", raising=False)
     monkeypatch.delenv("GAPSCOPE_OPENALEX_API_KEY", raising=False)
     assert endpoint(library, "s2") == "https://api.semanticscholar.org"
+    assert settings.SETTINGS["s2_url"].default == DEFAULT_S2_URL
+    assert settings.SETTINGS["openalex_url"].default == DEFAULT_OPENALEX_URL
     assert api_key(library, "openalex") is None                      # no key is built in
+    path = settings.user_settings_path()                             # the desktop's Preferences file
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("[sources]\ns2_url=http://user.example/\nopenalex_api_key=from-user-file\n", encoding="utf-8")
+    assert endpoint(library, "s2") == "http://user.example" and api_key(library, "openalex") == "from-user-file"
     library.set_setting("citations.s2_url", "http://mirror.example/")
     library.set_setting("citations.openalex_api_key", "from-settings")
     assert endpoint(library, "s2") == "http://mirror.example"

@@ -22,7 +22,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)
 def test_sigkill_mid_enrich_then_rerun_completes_without_doubling(tmp_path, replay_server, shared_data, monkeypatch):
     rec = Recorded(shared_data)
     serve(replay_server, rec)
-    path = tmp_path / "lib.sqlite"
+    path = tmp_path / "lib.gapscope"
     lib = Library(path)
     ids = make_library(lib)
     point_at(lib, replay_server, monkeypatch)
@@ -43,7 +43,7 @@ def test_sigkill_mid_enrich_then_rerun_completes_without_doubling(tmp_path, repl
     assert 5 <= asked < 19
 
     lib = Library(path)
-    assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     steps = lib.enrich_steps_of(ids[MICRO_DOI])
     assert steps[("s2", "lookup")]["status"] == "done" and steps[("s2", "references")]["count"] == 44
     assert ("s2", "citations") not in steps                   # its pages were never committed: none stored

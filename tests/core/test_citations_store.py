@@ -22,7 +22,7 @@ def test_two_rows_of_one_work_merge_with_their_edges(library):
     row = lib.works([a])[a]
     assert (row["s2_id"], row["openalex_id"], row["doi"]) == ("a" * 40, "W1", "10.1/ab")
     assert (row["title"], row["year"], row["venue"], row["citation_count"]) == ("Known to S2", 2020, "V", 9)
-    via = dict(((c, d), v) for c, d, v in lib.conn.execute("SELECT citing, cited, via FROM citations"))
+    via = dict(((c, d), v) for c, d, v in lib._conn.execute("SELECT citing, cited, via FROM citations"))
     assert via == {(x, a): VIA_S2 | VIA_OPENALEX, (a, y): VIA_S2 | VIA_OPENALEX}
     assert lib.upsert_work({"openalex_id": "W1"}) == a             # any of its ids finds it
     assert lib.add_citations([(x, a), (a, a)], VIA_S2) == 0        # known edge, self-loop: nothing new

@@ -12,7 +12,7 @@ pytest.importorskip("gapscope.maps")
 pytest.importorskip("gapscope.gaps")
 
 
-def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, qtbot):
+def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, qtbot, shared_data, tmp_path):
     from gapscope.maps import latest_map
 
     w = analysed_window
@@ -38,9 +38,22 @@ def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, q
     view._rect_selected(min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
     assert set(view.selected) == set(m.coords)
 
-    # "Build maps" runs the whole pipeline on a worker (vectors are cached, so this is the clustering)
+    # "Build maps" runs the core's analyze on the writer queue: with nothing new it changes nothing
     before = latest_map(w.lib, "topic").id
     view.facet.setCurrentIndex(0)
+    task = view.build_maps()
+    assert task.writes and not view.build_button.isEnabled()
+    qtbot.waitUntil(lambda: task.done, timeout=300000)
+    assert task.outcome == "succeeded", task.error
+    assert view.map.id == latest_map(w.lib, "topic").id == before
+
+    # new papers: the pipeline embeds them and maps again (vectors of the others are cached)
+    from gapscope.ingest import import_file
+
+    from .library_data import write_aside, write_slice
+
+    more = write_slice(shared_data, tmp_path / "more.jsonl", 20, skip=600)
+    write_aside(w.lib.path, lambda lib: import_file(lib, more, fmt="arxiv"))
     with loop_ticks() as ticks:
         task = view.build_maps()
         assert not view.build_button.isEnabled() and w.task_progress.isVisible()

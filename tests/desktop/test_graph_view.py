@@ -29,7 +29,7 @@ def graph_lib(lib_path):
     save_map(lib, Map(facet="topic", params={}, scope={"library": True}, clusters=cl,
                       assignments={p[0]: 0, p[1]: 0, p[2]: 1, p[3]: 1},
                       coords={p[0]: (0, 0), p[1]: (1, 0), p[2]: (0, 1), p[3]: (1, 1)}))
-    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lib.close()
     return lib_path, p
 

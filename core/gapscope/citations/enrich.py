@@ -11,14 +11,14 @@ Semantic Scholar gives the edges, each reference and citing work with its ids, 1
 OpenAlex gives them where Semantic Scholar has none (paper unknown there, or its references elided),
 its referenced works resolved to DOIs and titles 50 per request.
 
-Endpoints: ``$GAPSCOPE_OPENALEX_URL`` / ``$GAPSCOPE_S2_URL`` > settings ``citations.openalex_url`` /
-``citations.s2_url`` > the public hosts. Keys: ``$GAPSCOPE_OPENALEX_API_KEY`` / ``$GAPSCOPE_S2_API_KEY``
-> settings ``citations.openalex_api_key`` / ``citations.s2_api_key`` (never in the code).
+Endpoints and keys resolve through :mod:`gapscope.settings` (environment > library > user settings >
+default): ``$GAPSCOPE_OPENALEX_URL`` / ``$GAPSCOPE_S2_URL`` > settings ``citations.openalex_url`` /
+``citations.s2_url`` > the public hosts; ``$GAPSCOPE_OPENALEX_API_KEY`` / ``$GAPSCOPE_S2_API_KEY`` >
+settings ``citations.openalex_api_key`` / ``citations.s2_api_key`` (never in the code, never printed in full).
 """
 
 from __future__ import annotations
 
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
@@ -31,14 +31,11 @@ from .sources import (DEFAULT_OPENALEX_URL, DEFAULT_S2_URL, OPENALEX_IDS_PER_FIL
 
 SOURCES = ("openalex", "s2")
 STEPS = ("lookup", "references", "citations")
-ENDPOINT_ENV = {"openalex": "GAPSCOPE_OPENALEX_URL", "s2": "GAPSCOPE_S2_URL"}
-KEY_ENV = {"openalex": "GAPSCOPE_OPENALEX_API_KEY", "s2": "GAPSCOPE_S2_API_KEY"}
+ENDPOINT_DEFAULT = {"openalex": DEFAULT_OPENALEX_URL, "s2": DEFAULT_S2_URL}
+# Library settings of the enrichment (`gapscope settings set KEY VALUE`), with their defaults. The hosts
+# and API keys are gapscope.settings' openalex_url, s2_url, openalex_api_key and s2_api_key.
 CITATION_SETTINGS: dict[str, Any] = {
-    "citations.openalex_url": DEFAULT_OPENALEX_URL,
-    "citations.s2_url": DEFAULT_S2_URL,
-    "citations.openalex_api_key": None,      # required by OpenAlex since February 2026 (free)
     "citations.openalex_mailto": None,
-    "citations.s2_api_key": None,            # optional: without one, the shared (slower) pool
     "citations.openalex_interval_s": 0.2,
     "citations.s2_interval_s": 1.1,          # S2 asks for at most one request per second
     "citations.timeout_s": 30.0,
@@ -53,11 +50,17 @@ def setting(lib, key: str) -> Any:
 
 
 def endpoint(lib, source: str) -> str:
-    return (os.environ.get(ENDPOINT_ENV[source]) or setting(lib, f"citations.{source}_url")).rstrip("/")
+    """The source's host: $GAPSCOPE_<SOURCE>_URL > library setting > user settings > the public one."""
+    from .. import settings
+
+    return str(settings.get(f"{source}_url", lib) or ENDPOINT_DEFAULT[source]).rstrip("/")
 
 
 def api_key(lib, source: str) -> Optional[str]:
-    return os.environ.get(KEY_ENV[source]) or setting(lib, f"citations.{source}_api_key") or None
+    """The source's API key: $GAPSCOPE_<SOURCE>_API_KEY > library setting > user settings; None without one."""
+    from .. import settings
+
+    return settings.get(f"{source}_api_key", lib) or None
 
 
 @dataclass
@@ -97,21 +100,17 @@ class EnrichReport:
                 "unresolved": self.unresolved, "failed": len(self.failed)}
 
 
-def _cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -> Callable[[float], None]:
+def make_clients(lib, sleep: Callable[[float], None] = time.sleep, *,
+                 cancel: Optional[CancelToken] = None) -> dict[str, Any]:
     from ..collect import cancellable
 
-    return cancellable(sleep, cancel)
-
-
-def make_clients(lib, sleep: Callable[[float], None] = time.sleep,
-                 cancel: Optional[CancelToken] = None) -> dict[str, Any]:
-    wait = _cancellable(sleep, cancel)
+    wait = cancellable(sleep, cancel=cancel)
     out = {}
     for source in SOURCES:
         interval = float(setting(lib, f"citations.{source}_interval_s"))
         f = PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "citations.timeout_s")),
                           max_retries=int(setting(lib, "citations.max_retries")), backoff_base=max(interval, 1.0),
-                          sleep=wait, user_agent="GapScope (literature review tool; citation enrichment)")
+                          sleep=wait, user_agent="GapScope (literature review tool; citation enrichment)", cancel=cancel)
         if source == "openalex":
             out[source] = OpenAlex(f, endpoint(lib, source), api_key(lib, source), setting(lib, "citations.openalex_mailto"))
         else:
@@ -252,7 +251,7 @@ def enrich(lib, paper_ids: Optional[Sequence[int]] = None, *, refresh: bool = Fa
     """Enrich ``paper_ids`` (default: every paper with a DOI or arXiv id). Steps done before are
     skipped unless ``refresh``. A cancel stops between steps; what was committed stays."""
     rep = EnrichReport()
-    clients = clients or make_clients(lib, sleep, cancel)
+    clients = clients or make_clients(lib, sleep, cancel=cancel)
     todo = lib.papers_to_enrich(paper_ids)
     worker = _Enricher(lib, clients, rep, refresh, int(setting(lib, "citations.max_citing")), cancel)
     try:

@@ -7,6 +7,7 @@ import sys
 
 import click
 
+from ..vocabulary import MAP_FACETS
 from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
                      pass_library, progress_bar, resolve_paper)
 
@@ -125,7 +126,7 @@ def citations_refs(ref, collection, k, min_count, as_json) -> None:
 
 
 @citations.command("cores")
-@click.option("--facet", default="topic", show_default=True, type=click.Choice(["topic", "method", "result", "limitation"]))
+@click.option("--facet", default="topic", show_default=True, type=click.Choice(MAP_FACETS))
 @click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True)
 @pass_library

@@ -15,8 +15,9 @@ from ..exports.text import figure_file
 REPORT_FORMATS = ("html", "md", "pdf")
 
 
-def make_figures(d: ReportData, cancel: Optional[CancelToken] = None) -> dict[str, bytes]:
-    """PNG figures by key: ``prisma``, ``map-<facet>``, ``sizes-<facet>``, ``run-<run id>`` (its curves)."""
+def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict[str, bytes]:
+    """PNG figures by key: ``prisma``, ``map-<facet>``, ``sizes-<facet>``, ``run-<run id>`` (its curves),
+    ``citations`` (the citation graph)."""
     from . import plots
 
     figs: dict[str, bytes] = {}
@@ -30,9 +31,7 @@ def make_figures(d: ReportData, cancel: Optional[CancelToken] = None) -> dict[st
             figs[f"sizes-{m.facet}"] = sizes
     cit = getattr(d, "citations", None)
     if cit is not None and cit.figure is not None and not cit.figure.empty:
-        from ..citations.figure import graph_png
-
-        figs["citations"] = graph_png(cit.figure)
+        figs["citations"] = plots.citation_graph_png(cit.figure)
     for r in d.experiments.runs:
         if r.curves_png:
             figs[f"run-{r.id}"] = r.curves_png
@@ -82,7 +81,7 @@ def write_report(lib: Library, fmt: str, output: str | os.PathLike, *, collectio
     d = build_report_data(lib, collection=collection, title=title, progress=scaled(progress, 0, 0.5),
                           cancel=cancel)
     report(progress, 500, 1000, "figures")
-    figures = make_figures(d, cancel)
+    figures = make_figures(d, cancel=cancel)
     check(cancel)
     report(progress, 800, 1000, f"writing {fmt}")
     image_dir = f"{out.stem}_files"

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import datetime, timezone
 from typing import Any, Iterable, Optional, Sequence
+
+from .base import now_iso
 
 ID_COLUMNS = ("doi", "arxiv_id", "s2_id", "openalex_id")
 META_COLUMNS = ("corpus_id", "title", "year", "venue", "citation_count", "oa_pdf_url")
@@ -22,14 +23,8 @@ VIA_S2 = 1
 VIA_OPENALEX = 2
 
 
-def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-class CitationsStore:
+class CitationsMixin:
     """Methods over the ``works``, ``citations`` and ``enrich_steps`` tables (migration 0300_citations)."""
-
-    conn: sqlite3.Connection
 
     # --- works -----------------------------------------------------------------------------------
     def upsert_work(self, ids: dict[str, Any], meta: Optional[dict[str, Any]] = None, *,
@@ -51,7 +46,7 @@ class CitationsStore:
             if paper_id is None:
                 paper_id = self._library_paper_for(conn, ids)
             if not found:
-                cols = dict(ids, **meta, updated_at=_now())
+                cols = dict(ids, **meta, updated_at=now_iso())
                 if paper_id is not None and not conn.execute(
                         "SELECT 1 FROM works WHERE paper_id = ?", (paper_id,)).fetchone():
                     cols["paper_id"] = paper_id
@@ -75,7 +70,7 @@ class CitationsStore:
                     "SELECT 1 FROM works WHERE paper_id = ?", (paper_id,)).fetchone():
                 sets["paper_id"] = paper_id
             if sets:
-                sets["updated_at"] = _now()
+                sets["updated_at"] = now_iso()
                 conn.execute(f"UPDATE works SET {', '.join(f'{k} = ?' for k in sets)} WHERE id = ?",
                              (*sets.values(), keep))
             return keep
@@ -122,7 +117,7 @@ class CitationsStore:
         cols = [c for c in ("paper_id",) + ID_COLUMNS + META_COLUMNS if merged[c] != rows[keep][c]]
         if cols:
             conn.execute(f"UPDATE works SET {', '.join(f'{c} = ?' for c in cols)}, updated_at = ? WHERE id = ?",
-                         (*[merged[c] for c in cols], _now(), keep))
+                         (*[merged[c] for c in cols], now_iso(), keep))
         return keep
 
     def link_work_to_paper(self, work_id: int, paper_id: int) -> None:
@@ -132,10 +127,10 @@ class CitationsStore:
             if other and other[0] != work_id:
                 self._merge_works(conn, [other[0], work_id])
                 return
-            conn.execute("UPDATE works SET paper_id = ?, updated_at = ? WHERE id = ?", (paper_id, _now(), work_id))
+            conn.execute("UPDATE works SET paper_id = ?, updated_at = ? WHERE id = ?", (paper_id, now_iso(), work_id))
 
     def work_of_paper(self, paper_id: int) -> Optional[int]:
-        row = self.conn.execute("SELECT id FROM works WHERE paper_id = ?", (paper_id,)).fetchone()
+        row = self._conn.execute("SELECT id FROM works WHERE paper_id = ?", (paper_id,)).fetchone()
         return row[0] if row else None
 
     def works(self, work_ids: Sequence[int]) -> dict[int, dict[str, Any]]:
@@ -148,18 +143,18 @@ class CitationsStore:
             # a library paper's own title and year win over what a source called it
             cols = ", ".join({"title": "coalesce(p.title, w.title)", "year": "coalesce(p.year, w.year)"}.get(c, f"w.{c}")
                              for c in _WORK_COLUMNS)
-            for r in self.conn.execute(f"SELECT {cols} FROM works w LEFT JOIN papers p ON p.id = w.paper_id"
+            for r in self._conn.execute(f"SELECT {cols} FROM works w LEFT JOIN papers p ON p.id = w.paper_id"
                                        f" WHERE w.id IN ({marks})", chunk):
                 out[r[0]] = dict(zip(_WORK_COLUMNS, r))
         return out
 
     def work_ids_of_papers(self) -> dict[int, int]:
         """Library paper id -> its work id, for every paper in the graph."""
-        return {p: w for w, p in self.conn.execute("SELECT id, paper_id FROM works WHERE paper_id IS NOT NULL")}
+        return {p: w for w, p in self._conn.execute("SELECT id, paper_id FROM works WHERE paper_id IS NOT NULL")}
 
     def count_works(self) -> tuple[int, int, int]:
         """(works, of which library papers, citation edges)."""
-        q = self.conn.execute
+        q = self._conn.execute
         return (q("SELECT count(*) FROM works").fetchone()[0],
                 q("SELECT count(*) FROM works WHERE paper_id IS NOT NULL").fetchone()[0],
                 q("SELECT count(*) FROM citations").fetchone()[0])
@@ -184,20 +179,20 @@ class CitationsStore:
 
         from itertools import chain
 
-        n = self.conn.execute("SELECT count(*) FROM citations").fetchone()[0]
-        flat = np.fromiter(chain.from_iterable(self.conn.execute("SELECT citing, cited FROM citations")),
+        n = self._conn.execute("SELECT count(*) FROM citations").fetchone()[0]
+        flat = np.fromiter(chain.from_iterable(self._conn.execute("SELECT citing, cited FROM citations")),
                            dtype=np.int64, count=2 * n)
         return flat[0::2].copy(), flat[1::2].copy()
 
     def references_of(self, work_id: int) -> list[int]:
-        return [r[0] for r in self.conn.execute("SELECT cited FROM citations WHERE citing = ? ORDER BY cited", (work_id,))]
+        return [r[0] for r in self._conn.execute("SELECT cited FROM citations WHERE citing = ? ORDER BY cited", (work_id,))]
 
     def citers_of(self, work_id: int) -> list[int]:
-        return [r[0] for r in self.conn.execute("SELECT citing FROM citations WHERE cited = ? ORDER BY citing", (work_id,))]
+        return [r[0] for r in self._conn.execute("SELECT citing FROM citations WHERE cited = ? ORDER BY citing", (work_id,))]
 
     def graph_stamp(self) -> tuple[int, int, str]:
         """Changes whenever the graph does: (works, edges, newest work update)."""
-        q = self.conn.execute
+        q = self._conn.execute
         return (q("SELECT count(*) FROM works").fetchone()[0], q("SELECT count(*) FROM citations").fetchone()[0],
                 q("SELECT coalesce(max(updated_at), '') FROM works").fetchone()[0])
 
@@ -205,11 +200,11 @@ class CitationsStore:
     def papers_to_enrich(self, paper_ids: Optional[Sequence[int]] = None) -> list[tuple[int, Optional[str], Optional[str], str]]:
         """(id, doi, arxiv_id, title) of the given papers, or of every paper with a DOI or arXiv id."""
         if paper_ids is None:
-            return [tuple(r) for r in self.conn.execute(
+            return [tuple(r) for r in self._conn.execute(
                 "SELECT id, doi, arxiv_id, title FROM papers WHERE doi IS NOT NULL OR arxiv_id IS NOT NULL ORDER BY id")]
         out = []
         for pid in paper_ids:
-            r = self.conn.execute("SELECT id, doi, arxiv_id, title FROM papers WHERE id = ?", (pid,)).fetchone()
+            r = self._conn.execute("SELECT id, doi, arxiv_id, title FROM papers WHERE id = ?", (pid,)).fetchone()
             if r:
                 out.append(tuple(r))
         return out
@@ -217,7 +212,7 @@ class CitationsStore:
     def enrich_steps_of(self, paper_id: int) -> dict[tuple[str, str], dict[str, Any]]:
         return {(s, st): {"status": status, "count": n, "message": m, "updated_at": u,
                           "raw": json.loads(raw) if raw else None}
-                for s, st, status, n, m, raw, u in self.conn.execute(
+                for s, st, status, n, m, raw, u in self._conn.execute(
                     "SELECT source, step, status, count, message, raw, updated_at FROM enrich_steps WHERE paper_id = ?",
                     (paper_id,))}
 
@@ -230,17 +225,17 @@ class CitationsStore:
                 " status = excluded.status, count = excluded.count, message = excluded.message,"
                 " raw = coalesce(excluded.raw, enrich_steps.raw), updated_at = excluded.updated_at",
                 (paper_id, source, step, status, count, message,
-                 json.dumps(raw, ensure_ascii=False) if raw is not None else None, _now()))
+                 json.dumps(raw, ensure_ascii=False) if raw is not None else None, now_iso()))
 
     def enrich_failures(self, paper_ids: Optional[Sequence[int]] = None) -> list[dict[str, Any]]:
         sql = "SELECT paper_id, source, step, message FROM enrich_steps WHERE status = 'failed'"
-        rows = self.conn.execute(sql + " ORDER BY paper_id, source, step").fetchall()
+        rows = self._conn.execute(sql + " ORDER BY paper_id, source, step").fetchall()
         want = set(paper_ids) if paper_ids is not None else None
         return [dict(paper_id=p, source=s, step=st, message=m) for p, s, st, m in rows if want is None or p in want]
 
     def citation_counts_of(self, work_id: int) -> tuple[int, int]:
         """(references stored, citing works stored) of one work."""
-        q = self.conn.execute
+        q = self._conn.execute
         return (q("SELECT count(*) FROM citations WHERE citing = ?", (work_id,)).fetchone()[0],
                 q("SELECT count(*) FROM citations WHERE cited = ?", (work_id,)).fetchone()[0])
 
@@ -252,7 +247,7 @@ class CitationsStore:
         for start in range(0, len(keys), 900):
             chunk = keys[start:start + 900]
             marks = ",".join("?" * len(chunk))
-            for k, p in self.conn.execute(
+            for k, p in self._conn.execute(
                     f"SELECT source_key, paper_id FROM source_records WHERE source = ? AND source_key IN ({marks})",
                     (source, *chunk)):
                 out[k] = p
