@@ -248,12 +248,17 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
 def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
     """Each facet map with its clusters."""
     s = d.maps
-    doc.section(titles["maps"], s.missing)
+
+    def need(m) -> float:  # a map's heading stays with its description and (most of) its figure
+        fig = figures.get(f"map-{m.facet}")
+        return 0.8 * doc.image_height(fig, 170) + 12 if fig else 30
+
+    doc.section(titles["maps"], s.missing, keep=need(s.maps[0]) + 12 if s.maps else 30)
     if s.note:
         doc.text(s.note, size=9, color=(90, 100, 114))
     for m in s.maps:
         fig = figures.get(f"map-{m.facet}")
-        doc.heading(f"{m.facet.capitalize()} map", 3, keep=0.8 * doc.image_height(fig, 170) + 12 if fig else 30)
+        doc.heading(f"{m.facet.capitalize()} map", 3, keep=need(m))
         doc.text(f"Map #{m.map_id}, built {m.created_at}, {m.n_papers} papers, {len(m.clusters)} clusters. "
                  "Stability: the share of a cluster's papers that come back together when the map is made "
                  "again with other random seeds (1 = always the same papers).", size=9)
