@@ -217,3 +217,24 @@ def test_html_tables_scroll_inside_their_box(reported):
     assert ".table{max-width:100%;overflow-x:auto}" in body
     i = body.index("<h3>Imports and collects</h3>")
     assert body[i:].split("<table>", 1)[0].endswith('<div class="table">')
+
+
+def test_a_table_too_wide_for_portrait_goes_landscape_with_whole_header_words(tmp_path):
+    from gapscope.reports.pdf import _Doc
+
+    head = [f"Measurement {i}" for i in range(16)]
+    doc = _Doc("wide")
+    doc.text("before")
+    doc.table(head, [[f"value-{i}-{j}" for j in range(16)] for i in range(5)], title="A wide table")
+    doc.text("after")
+    path = tmp_path / "wide.pdf"
+    path.write_bytes(doc.output())
+    import pdfplumber
+
+    with pdfplumber.open(path) as pdf:
+        sizes = [(p.width > p.height) for p in pdf.pages]
+        assert sizes == [False, True, False]  # portrait, the table on a landscape page, portrait again
+        words = pdf.pages[1].extract_words(extra_attrs=["fontname", "size"])
+    assert "A wide table" in " ".join(w["text"] for w in words)  # its heading went with it
+    heads = header_cells(words)
+    assert heads.count("Measurement") == 16 and all(w == "Measurement" or w.isdigit() for w in heads)

@@ -131,8 +131,9 @@ class _Doc:
         landscape_w = max(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin - 0.01
         sizes = [self.FONT - 0.5 * i for i in range(int((self.FONT - self.MIN_FONT) / 0.5) + 1)]
         widths, landscape, size = None, False, self.MIN_FONT
-        for width, land in ((portrait_w, False), (landscape_w, True)):
-            for size in sizes:
+        # landscape may go down to 5 pt before a header word would have to break
+        for width, land, fonts in ((portrait_w, False, sizes), (landscape_w, True, sizes + [6.0, 5.5, 5.0])):
+            for size in fonts:
                 widths = self.fit_columns(head, rows, size, width)
                 if widths is not None:
                     landscape = land
