@@ -78,6 +78,9 @@ def test_a_selected_cluster_is_always_labelled(view, qtbot, map80):
     hidden = [cid for cid, t in view.label_item.items() if not t.isVisible()]
     assert hidden, "every label fits: nothing to test"
     want = hidden[-1]
+    # a label that found no room is read on hover: a point of that cluster names it
+    pid = next(p for p, c in map80.assignments.items() if c == want)
+    assert view.scatter.opts["tip"](x=0.0, y=0.0, data=pid).startswith(map80.cluster(want).label)
     for i in range(view.clusters.topLevelItemCount()):
         item = view.clusters.topLevelItem(i)
         item.setSelected(item.data(0, Qt.UserRole) == want)

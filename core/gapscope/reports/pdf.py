@@ -238,10 +238,11 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
     doc.section(titles["screening"], p.missing)
     rows = p.rows(indent="")
     doc.table(["Step", "Records"], rows, numeric=(1,))
-    if "prisma" in figures:
-        doc.image(figures["prisma"], 150)
-    for h in p.how_counted:
+    for h in p.how_counted:  # the text before the figure: it fills the page rather than a gap above it
         doc.text("• " + h, size=8.5, color=(90, 100, 114))
+    doc.gap()
+    if "prisma" in figures:
+        doc.image(figures["prisma"], 130)
     if p.triage_stats:
         doc.table(["Measure", "Value"], L.rows(p.triage_stats), title="Triage statistics")
 
