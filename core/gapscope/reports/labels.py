@@ -54,7 +54,7 @@ LABELS: dict[str, str] = {
     "rare_max": "At most this many joint papers counts as rare",
     "min_size": "Smallest cluster considered",
     "raw_score": "Raw score",
-    "stated_by": "Papers stating the limitation",
+    "stated_by": "Papers stating it",
     "later_method_papers": "Later method papers",
     "close_later_methods": "Later methods close to it",
     "rate": "Close methods per stating paper",
@@ -111,6 +111,7 @@ LABELS: dict[str, str] = {
 
 GAP_TYPES = {
     "method_x_problem": "method not yet tried on a problem",
+    "unaddressed_shortcoming": "shortcoming not yet addressed",
     "unaddressed_limitation": "limitation not yet addressed",
     "thin_growing": "thin but growing area",
 }
