@@ -128,7 +128,7 @@ def test_time_chart_needs_six_points_in_time(map80, reported):
 HEADER_WORDS = {w for h in ["#", "Kind", "Source", "Query or file", "Started", "Finished", "Status", "Read", "Added",
                             "Merged", "Already there", "Unreadable", "Year", "Papers", "Step", "Records", "Measure",
                             "Value", "Cluster", "Label", "Keywords", "Stability", "Parameter", "What", "Metric",
-                            "Run", "Name", "Gap", "Seeds"] for w in h.split()}
+                            "Run", "Name", "Gap", "Seeds", "Cited by", "Title", "In library"] for w in h.split()}
 
 
 def header_cells(words):

@@ -163,7 +163,7 @@ def _citations(d: ReportData, figures: dict[str, bytes]) -> list[str]:
                         "topic cluster, linked by bibliographic coupling (shared references)."))
     if c.top_references:
         out.append("<p>What these papers build on (their most-cited references):</p>")
-        out.append(_table(["cited by", "year", "title", "in library"],
+        out.append(_table(["Cited by", "Year", "Title", "In library"],
                           [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
                            for r in c.top_references], numeric=(0,)))
     return out

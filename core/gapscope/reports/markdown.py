@@ -94,7 +94,7 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
             L += img("citations", "citation graph")
             if c.top_references:
                 L += ["What these papers build on (their most-cited references):", ""]
-                L += _table(["cited by", "year", "title", "in library"],
+                L += _table(["Cited by", "Year", "Title", "In library"],
                             [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
                              for r in c.top_references])
     return L

@@ -279,7 +279,8 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
         doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
     c = getattr(d, "citations", None)
     if c is not None:
-        doc.heading("Citation graph", 3)
+        fig = figures.get("citations")
+        doc.heading("Citation graph", 3, keep=0.8 * doc.image_height(fig, 160) + 10 if fig and not c.missing else 30)
         if c.missing:
             doc.missing(c.missing)
         else:
@@ -287,9 +288,9 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             if "citations" in figures:
                 doc.image(figures["citations"], 160)
             if c.top_references:
-                doc.table(["cited by", "year", "title", "in library"],
+                doc.table(["Cited by", "Year", "Title", "In library"],
                           [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
-                           for r in c.top_references], widths=[16, 14, 130, 20])
+                           for r in c.top_references], numeric=(0,))
 
 
 def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:

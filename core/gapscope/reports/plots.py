@@ -203,6 +203,12 @@ def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
         return _png(fig)
 
 
+def _palette(n: int) -> list[str]:
+    from ..maps.display import palette
+
+    return palette(n)
+
+
 def citation_graph_png(fig) -> bytes:
     """The citation graph (a :class:`gapscope.citations.figure.GraphFigure`) for the report."""
     import numpy as np
