@@ -238,3 +238,17 @@ def test_a_table_too_wide_for_portrait_goes_landscape_with_whole_header_words(tm
     assert "A wide table" in " ".join(w["text"] for w in words)  # its heading went with it
     heads = header_cells(words)
     assert heads.count("Measurement") == 16 and all(w == "Measurement" or w.isdigit() for w in heads)
+
+
+def test_no_half_empty_pages(reported):
+    """Every page but the last is filled at least half way down: no table or figure pushed to the next
+    page leaving half a page empty (the report once had a page holding a heading alone)."""
+    import pdfplumber
+
+    with pdfplumber.open(reported[1]["pdf"]) as pdf:
+        fill = []
+        for p in pdf.pages:
+            objs = p.chars + p.images + p.rects
+            fill.append(max((o["bottom"] for o in objs), default=0) / p.height)
+    assert len(fill) > 5
+    assert [f"page {i + 1}: {f:.2f}" for i, f in enumerate(fill[:-1]) if f < 0.5] == []
