@@ -1,0 +1,101 @@
+"""Paper text for people: LaTeX in titles and abstracts rendered as plain Unicode text.
+
+arXiv abstracts keep their authors' LaTeX (``20.43\\%``, ``$\\alpha$``, ``Schr\\"odinger``). The window,
+the paper table and the reports show :func:`latex_to_text` of it; the library keeps the text exactly as
+it came. :func:`latex_to_text_spans` also says which characters of the source each shown character
+came from, so that a highlight made on the shown text is stored on the source's offsets.
+
+Parsing is pylatexenc's. Plain text is left alone: a text without a backslash or a dollar sign is
+returned unchanged, and inside LaTeX text a bare ``%`` is a per cent sign (in LaTeX it would start a
+comment and swallow the rest of the line), unpaired ``$`` signs are dollars.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+__all__ = ["latex_to_text", "latex_to_text_spans", "looks_like_latex"]
+
+_LATEX_HINT = re.compile(r"[\\$]")
+
+
+def looks_like_latex(text: str) -> bool:
+    return bool(text) and _LATEX_HINT.search(text) is not None
+
+
+@lru_cache(maxsize=1)
+def _converter():
+    from pylatexenc.latex2text import LatexNodes2Text
+
+    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+
+
+def _escape_specials(text: str) -> tuple[str, list[int]]:
+    """``text`` with bare ``%`` (and ``$`` when unpaired) escaped, and for each of its characters the
+    index of the source character it stands for (one more entry for the end)."""
+    escape_dollars = len(re.findall(r"(?<!\\)\$", text)) % 2 == 1
+    out: list[str] = []
+    where: list[int] = []
+    backslashes = 0                          # how many backslashes run right before this character
+    for i, ch in enumerate(text):
+        if (ch == "%" or (ch == "$" and escape_dollars)) and backslashes % 2 == 0:
+            out.append("\\")
+            where.append(i)
+        out.append(ch)
+        where.append(i)
+        backslashes = backslashes + 1 if ch == "\\" else 0
+    where.append(len(text))
+    return "".join(out), where
+
+
+def latex_to_text_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
+    """The shown text and, per shown character, the ``(start, end)`` span of ``text`` it came from.
+    Plain characters map one to one; a character made from a command or a formula maps to the whole
+    command or formula."""
+    if not looks_like_latex(text):
+        return text or "", [(i, i + 1) for i in range(len(text or ""))]
+    try:
+        return _convert(text)
+    except Exception:  # noqa: BLE001 - a text pylatexenc cannot read is shown as it came
+        return text, [(i, i + 1) for i in range(len(text))]
+
+
+def latex_to_text(text: str) -> str:
+    """``text`` with its LaTeX rendered as Unicode text (``$\\alpha$`` -> α, ``\\%`` -> %)."""
+    if not looks_like_latex(text):
+        return text or ""
+    return latex_to_text_spans(text)[0]
+
+
+def _convert(text: str) -> tuple[str, list[tuple[int, int]]]:
+    from pylatexenc.latexwalker import LatexCharsNode, LatexWalker
+
+    escaped, where = _escape_specials(text)
+    nodes, _pos, _len = LatexWalker(escaped, tolerant_parsing=True).get_latex_nodes()
+    conv = _converter()
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    covered = 0
+    for node in nodes or []:
+        start, end = node.pos, node.pos + node.len
+        if start > covered:                     # whatever the walker skipped: keep it as it was
+            for j in range(covered, start):
+                out.append(escaped[j])
+                spans.append((where[j], where[j] + 1))
+        if isinstance(node, LatexCharsNode):
+            # plain words: kept character for character (no ligatures), so offsets map exactly
+            for j in range(start, end):
+                ch = escaped[j]
+                out.append(" " if ch == "~" else ch)
+                spans.append((where[j], where[j] + 1))
+        else:
+            piece = conv.nodelist_to_text([node])
+            span = (where[start], where[end] if end < len(where) else len(text))
+            out.append(piece)
+            spans.extend([span] * len(piece))
+        covered = max(covered, end)
+    for j in range(covered, len(escaped)):
+        out.append(escaped[j])
+        spans.append((where[j], where[j] + 1))
+    return "".join(out), spans
