@@ -1,4 +1,4 @@
-"""`gapscope init | import | papers list/search/show | tag | stats`."""
+"""`gapscope init | import | papers list/search/show | tag | stats | sample`."""
 
 from __future__ import annotations
 
@@ -223,6 +223,27 @@ def stats(ref, as_json) -> None:
         click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s["top_categories"].items()))
 
 
+@click.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@pass_library
+def sample(ref, quiet, as_json) -> None:
+    """Fill --library with the sample papers that ship with GapScope (300 cs.CL arXiv papers, offline),
+    in the collection "sample": a library to try every step on. Running it again adds nothing."""
+    from ..sample import SAMPLE_COLLECTION, build_sample_library
+
+    lib = ref.open(create=True)
+    with progress_bar("sample library", enabled=not quiet and not as_json) as (progress, cancel):
+        report = build_sample_library(lib, progress=progress, cancel=cancel)
+    if as_json:
+        emit_json({"library": str(lib.path), **report.to_dict()})
+    else:
+        click.echo(f"{lib.path}: added {report.added} sample papers (collection \"{SAMPLE_COLLECTION}\"), "
+                   f"already there {report.unchanged}. Next: `gapscope analyze`.")
+    if report.cancelled:
+        sys.exit(EXIT_CANCELLED)
+
+
 def register(main: click.Group) -> None:
-    for cmd in (init, import_, imports, papers, tag, stats):
+    for cmd in (init, import_, imports, papers, tag, stats, sample):
         main.add_command(cmd)
