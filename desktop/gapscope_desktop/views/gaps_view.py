@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from .. import hints
 from .core_view import CoreView
 
 TYPE_NAMES = {
@@ -124,7 +125,7 @@ class GapsView(CoreView):
             item.setTextAlignment(2, Qt.AlignRight | Qt.AlignVCenter)
             self.table.addTopLevelItem(item)
         self.info.setText(f"{len(self.gaps)} gaps" if self.gaps else
-                          "No gaps yet: build the maps, then “Find gaps” (or `gapscope gaps find`).")
+                          hints.NO_GAPS)
         if self._select_after is not None:
             self.select_gap(self._select_after)
             self._select_after = None
