@@ -1,4 +1,4 @@
-"""`gapscope init | import | papers list/search/show | tag | stats | sample`."""
+"""`gapscope init | import | papers list/search/show | tag | stats | sample | diagnostics`."""
 
 from __future__ import annotations
 
@@ -244,6 +244,28 @@ def sample(ref, quiet, as_json) -> None:
         sys.exit(EXIT_CANCELLED)
 
 
+@click.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it here (default: print it).")
+@pass_library
+def diagnostics(ref, output) -> None:
+    """Versions, platform, library counts and the last errors from the app log, to attach to a problem
+    report. No paper text and no settings values; keys, tokens and passwords in the log are redacted."""
+    import json
+
+    from ..diagnostics import diagnostics as gather, write_diagnostics
+
+    lib = None
+    if ref.path.exists():
+        try:
+            lib = ref.open(create=False)
+        except Exception:  # noqa: BLE001 - the report is wanted most when the library will not open
+            lib = None
+    if output:
+        click.echo(f"wrote {write_diagnostics(output, lib)}")
+    else:
+        click.echo(json.dumps(gather(lib), indent=2, ensure_ascii=False))
+
+
 def register(main: click.Group) -> None:
-    for cmd in (init, import_, imports, papers, tag, stats, sample):
+    for cmd in (init, import_, imports, papers, tag, stats, sample, diagnostics):
         main.add_command(cmd)

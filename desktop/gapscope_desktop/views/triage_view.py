@@ -152,11 +152,19 @@ class TriageView(CoreView):
             w.setFocusPolicy(Qt.ClickFocus)
         self._set_enabled(False)
 
+    # The view's keys: keyPressEvent acts on this table and Help > Keyboard Shortcuts lists it.
+    KEYS = [(Qt.Key_I, "I", "Include the paper", "include"), (Qt.Key_E, "E", "Exclude the paper", "exclude"),
+            (Qt.Key_M, "M", "Maybe", "maybe"), (Qt.Key_P, "P", "Postpone", "postpone"),
+            (Qt.Key_U, "U", "Undo the last decision", None)]
+
+    @classmethod
+    def key_help(cls) -> list[tuple[str, str]]:
+        return [(name, what) for _k, name, what, _d in cls.KEYS] + [
+            ("1–9", "Exclude with the numbered reason"), ("Ctrl+Z", "Undo the last decision")]
+
     def keyPressEvent(self, event) -> None:
         key, mods = event.key(), event.modifiers()
-        actions = {Qt.Key_I: lambda: self.decide("include"), Qt.Key_E: lambda: self.decide("exclude"),
-                   Qt.Key_M: lambda: self.decide("maybe"), Qt.Key_P: lambda: self.decide("postpone"),
-                   Qt.Key_U: self.undo}
+        actions = {k: (lambda d=d: self.decide(d)) if d else self.undo for k, _n, _w, d in self.KEYS}
         if key == Qt.Key_Z and mods & Qt.ControlModifier:
             self.undo()
         elif key in actions and not mods & (Qt.ControlModifier | Qt.AltModifier):
