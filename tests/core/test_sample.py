@@ -31,3 +31,23 @@ def test_cli_sample_builds_the_library(tmp_path):
         assert len(lib.list_paper_ids(collection="sample")) == SAMPLE_SIZE
     finally:
         lib.close()
+
+
+def test_sample_build_reports_progress_and_stops_when_cancelled(library):
+    """Cancelled after its first batch: the committed papers stay, the rest is not imported; a second
+    run completes it."""
+    from gapscope.jobs import CancelToken
+    from gapscope.sample import build_sample_library
+
+    token, seen = CancelToken(), []
+
+    def progress(done, total, message=""):
+        seen.append((done, total))
+        token.cancel()
+
+    report = build_sample_library(library, progress=progress, cancel=token)
+    assert report.cancelled
+    assert seen[0][1] == SAMPLE_SIZE and 0 < seen[0][0] < SAMPLE_SIZE
+    assert 0 < library.count_papers() < SAMPLE_SIZE
+    again = build_sample_library(library)
+    assert not again.cancelled and library.count_papers() == SAMPLE_SIZE
