@@ -302,6 +302,10 @@ def test_a_highlight_made_in_the_pane_survives_a_restart(qtbot, lib_path):
     _select_shown(pane, a, b)
     span = pane.selection_span()
     assert span is not None and span[0] <= m.start() and span[1] >= m.end()
+    from gapscope.textfmt import latex_to_text
+
+    # the stored span is exactly the source of what was selected on screen
+    assert " ".join(latex_to_text(abstract[span[0]:span[1]]).split()) == shown[a:b].strip()
     task = pane.highlight_selection(comment="check this number")
     qtbot.waitUntil(lambda: task.done, timeout=10000)
     assert task.outcome == "succeeded", task.error
