@@ -20,6 +20,16 @@ ACTIONS = [
 ]
 
 
+STEPS = ("<p><b>Then, in this window or with the <code>gapscope</code> command:</b></p><ol>"
+         "<li><b>Maps &gt; Build maps</b> classifies every abstract's sentences, embeds and clusters them "
+         "(<code>gapscope analyze</code>)</li>"
+         "<li><b>Gaps &gt; Find gaps</b> lists what the maps show is missing, with the papers that prove it</li>"
+         "<li><b>Triage</b> screens papers by keyboard, the most likely relevant first</li>"
+         "<li><b>Experiments</b> drafts and runs a baseline for a gap; <b>File &gt; Export</b> writes the report "
+         "(<code>gapscope report</code>)</li></ol>"
+         "<p style='color:#666;'>Help &gt; Documentation has the details; Help &gt; Keyboard Shortcuts the keys.</p>")
+
+
 class WelcomePage(QWidget):
     createLibrary = Signal()
     openLibrary = Signal()
@@ -48,6 +58,7 @@ class WelcomePage(QWidget):
             b = QPushButton(text)
             b.setObjectName(name)
             b.setMinimumWidth(240)
+            b.setMinimumHeight(38)
             b.setToolTip(tip)
             b.clicked.connect(getattr(self, name).emit)
             self.buttons[name] = b
@@ -58,6 +69,12 @@ class WelcomePage(QWidget):
             note.setWordWrap(True)
             row.addWidget(note, 1)
             left.addLayout(row)
+        left.addSpacing(24)
+        steps = QLabel(STEPS)
+        steps.setObjectName("welcomeSteps")
+        steps.setWordWrap(True)
+        steps.setTextFormat(Qt.RichText)
+        left.addWidget(steps)
         left.addStretch(1)
 
         self.recent = QListWidget()
@@ -67,14 +84,23 @@ class WelcomePage(QWidget):
         self.recent_empty.setStyleSheet("color: #888;")
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Recent libraries</b>"))
-        right.addWidget(self.recent, 1)
+        right.addWidget(self.recent)
         right.addWidget(self.recent_empty)
+        right.addStretch(1)
+        self.recent.setMaximumHeight(320)
+        self.recent.setSpacing(3)
 
-        outer = QHBoxLayout(self)
-        outer.setContentsMargins(48, 32, 48, 32)
-        outer.addLayout(left, 3)
-        outer.addSpacing(32)
-        outer.addLayout(right, 2)
+        body = QWidget()
+        body.setMaximumWidth(1180)
+        body.setMinimumWidth(1000)
+        cols = QHBoxLayout(body)
+        cols.setContentsMargins(0, 0, 0, 0)
+        cols.addLayout(left, 3)
+        cols.addSpacing(40)
+        cols.addLayout(right, 2)
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(48, 40, 48, 32)
+        outer.addWidget(body, 1, Qt.AlignHCenter)
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
