@@ -24,11 +24,19 @@ def looks_like_latex(text: str) -> bool:
     return bool(text) and _LATEX_HINT.search(text) is not None
 
 
+# Logos and names pylatexenc does not know: otherwise an unknown macro prints nothing.
+_EXTRA_MACROS = {"LaTeX": "LaTeX", "TeX": "TeX", "LaTeXe": "LaTeX2e", "BibTeX": "BibTeX", "XeTeX": "XeTeX",
+                 "eg": "e.g.", "ie": "i.e.", "etal": "et al.", "wrt": "w.r.t."}
+
+
 @lru_cache(maxsize=1)
 def _converter():
-    from pylatexenc.latex2text import LatexNodes2Text
+    from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 
-    return LatexNodes2Text(math_mode="text", strict_latex_spaces=False)
+    db = get_default_latex_context_db()
+    db.add_context_category("gapscope", prepend=True,
+                            macros=[MacroTextSpec(name, simplify_repl=text) for name, text in _EXTRA_MACROS.items()])
+    return LatexNodes2Text(latex_context=db, math_mode="text", strict_latex_spaces=False)
 
 
 def _escape_specials(text: str) -> tuple[str, list[int]]:
@@ -62,10 +70,11 @@ def latex_to_text_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
 
 
 def latex_to_text(text: str) -> str:
-    """``text`` with its LaTeX rendered as Unicode text (``$\\alpha$`` -> α, ``\\%`` -> %)."""
+    """``text`` with its LaTeX rendered as Unicode text (``$\\alpha$`` -> α, ``\\%`` -> %); where a
+    command printed nothing, the spaces left around it become one."""
     if not looks_like_latex(text):
         return text or ""
-    return latex_to_text_spans(text)[0]
+    return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", latex_to_text_spans(text)[0])
 
 
 def _convert(text: str) -> tuple[str, list[tuple[int, int]]]:
@@ -90,7 +99,7 @@ def _convert(text: str) -> tuple[str, list[tuple[int, int]]]:
                 out.append(" " if ch == "~" else ch)
                 spans.append((where[j], where[j] + 1))
         else:
-            piece = conv.nodelist_to_text([node])
+            piece = conv.nodelist_to_text([node]).replace("\xa0", " ")   # ~ is a space to a reader
             span = (where[start], where[end] if end < len(where) else len(text))
             out.append(piece)
             spans.extend([span] * len(piece))

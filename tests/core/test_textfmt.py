@@ -20,6 +20,7 @@ from gapscope.textfmt import latex_to_text, latex_to_text_spans
     (r"50% of $\gamma$ and 3\% more", "50% of γ and 3% more"),     # a bare % is a per cent sign
     (r"costs $5 and $\beta$", "costs $5 and $β$"),                 # unpaired dollars are dollars
     ("plain text -- untouched {x} 5%", "plain text -- untouched {x} 5%"),
+    (r"{\LaTeX} and a~b, \unknownmacro left", "LaTeX and a b, left"),   # no double space where one vanished
     ("", ""),
 ])
 def test_latex_rendered_as_text(source, shown):

@@ -12,6 +12,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidg
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.textfmt import latex_to_text
+
 from .. import hints
 from .core_view import CoreView
 
@@ -174,7 +176,7 @@ class GapsView(CoreView):
             + side("Method", g.get("method")) + side("Problem", g.get("problem")))
         ids = [int(i) for i in g.get("evidence") or []]
         for p in self.lib.get_papers(ids):
-            it = QListWidgetItem(f"{p.year or ''}  {' '.join(p.title.split())}")
+            it = QListWidgetItem(f"{p.year or ''}  {' '.join(latex_to_text(p.title).split())}")
             it.setData(Qt.UserRole, p.id)
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
