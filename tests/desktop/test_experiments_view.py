@@ -37,9 +37,10 @@ def test_launch_watch_and_cancel_a_run(window, qtbot):
     head = view.history.headerItem()
     headers = [head.text(i) for i in range(view.history.columnCount())]
     assert headers == ["Run", "Name", "Status", "Gap", "Started", "Finished", "Result"]
+    # the listing made when the run ended says how it ended
+    qtbot.waitUntil(lambda: view.history.topLevelItem(0).text(2) == "Cancelled", timeout=20000)
     item = view.history.topLevelItem(0)
     cells = [item.text(i) for i in range(len(headers))]
-    assert cells[2] == "Cancelled"
     assert not any(c.startswith(("{", "[")) for c in cells) and "T" not in cells[4][10:]
 
 

@@ -179,6 +179,12 @@ class ExperimentsView(CoreView):
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
         hl.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."))
+        self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list
+        self.history_empty.setObjectName("noRunsHint")
+        self.history_empty.setWordWrap(True)
+        self.history_empty.setStyleSheet("color: #666;")
+        self.history_empty.hide()
+        hl.addWidget(self.history_empty)
         hl.addWidget(self.history, 2)
         hl.addWidget(self.compare, 1)
         self.right = QTabWidget()
@@ -213,8 +219,9 @@ class ExperimentsView(CoreView):
         self.history.clear()
         if not runs:
             self.history.setHeaderLabels(["No runs yet"])
-            self.history.addTopLevelItem(QTreeWidgetItem([hints.NO_RUNS]))
+            self.history_empty.show()
             return
+        self.history_empty.hide()
         labels = [label for label, _f in HISTORY_COLUMNS]
         self.history.setHeaderLabels(labels)
         self._history_cols = labels

@@ -7,8 +7,8 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton, QVBoxLayout,
-                               QWidget)
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+                               QScrollArea, QVBoxLayout, QWidget)
 
 # (object name, button text, what it does): the signals below are emitted in this order of buttons
 ACTIONS = [
@@ -30,7 +30,9 @@ STEPS = ("<p><b>Then, in this window or with the <code>gapscope</code> command:<
          "<p style='color:#666;'>Help &gt; Documentation has the details; Help &gt; Keyboard Shortcuts the keys.</p>")
 
 
-class WelcomePage(QWidget):
+class WelcomePage(QScrollArea):
+    """A scroll area, so that the page never makes the window's minimum size larger."""
+
     createLibrary = Signal()
     openLibrary = Signal()
     importFile = Signal()
@@ -41,6 +43,9 @@ class WelcomePage(QWidget):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("welcomePage")
+        self.setWidgetResizable(True)
+        self.setFrameShape(QFrame.NoFrame)
+        page = QWidget()
         self.message = QLabel()
         self.message.setObjectName("welcomeMessage")
         self.message.setWordWrap(True)
@@ -92,15 +97,16 @@ class WelcomePage(QWidget):
 
         body = QWidget()
         body.setMaximumWidth(1180)
-        body.setMinimumWidth(1000)
+        body.setMinimumWidth(900)
         cols = QHBoxLayout(body)
         cols.setContentsMargins(0, 0, 0, 0)
         cols.addLayout(left, 3)
         cols.addSpacing(40)
         cols.addLayout(right, 2)
-        outer = QVBoxLayout(self)
+        outer = QVBoxLayout(page)
         outer.setContentsMargins(48, 40, 48, 32)
         outer.addWidget(body, 1, Qt.AlignHCenter)
+        self.setWidget(page)
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()
