@@ -357,8 +357,17 @@ class MainWindow(QMainWindow):
         from .file_dialogs import library_folder, start_folder
 
         path = library_folder(self, start_folder(self.lib.path if self.lib else None))
-        if path:
-            self.open_library(path)
+        if not path:
+            return
+        from gapscope.store import database_file
+
+        if not database_file(Path(path)).exists():     # a stat: is there a library in that folder?
+            answer = QMessageBox.question(
+                self, "No library there", f"{path} holds no GapScope library.\n\nCreate a new library in it?",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return
+        self.open_library(path)
 
     def create_library(self) -> None:
         from .file_dialogs import new_library_folder, start_folder

@@ -78,6 +78,18 @@ def test_open_library_is_a_real_open_dialog_for_folders(fresh, dialogs, tmp_path
     assert fresh.pages.currentWidget() is fresh.main_split
 
 
+def test_opening_a_folder_without_a_library_asks_first(fresh, dialogs, tmp_path, monkeypatch):
+    shown, answers = dialogs
+    plain = tmp_path / "just-a-folder"
+    plain.mkdir()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    answers.append(str(plain))
+    fresh.choose_library()
+    assert asked and "holds no GapScope library" in asked[0]
+    assert fresh.lib is None and list(plain.iterdir()) == []       # nothing created there
+
+
 def test_create_library_from_the_welcome_page(fresh, dialogs, tmp_path):
     shown, answers = dialogs
     answers.append(str(tmp_path / "review"))
