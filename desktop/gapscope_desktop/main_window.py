@@ -46,7 +46,7 @@ class MainWindow(QMainWindow):
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
 
-        self.sidebar = Sidebar()
+        self.sidebar = Sidebar(tasks=self.tasks)
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.library_view = LibraryView(self.tasks)
         self.detail = DetailPane(self.tasks)
@@ -73,6 +73,12 @@ class MainWindow(QMainWindow):
         self.gaps_view = GapsView(self.tasks)
         self.experiments_view = ExperimentsView(self.tasks)
         self.triage_view.decided.connect(self._after_decision)
+        self.library_view.papersChanged.connect(self._papers_changed)
+        self.library_view.screenRequested.connect(self.screen_in_triage)
+        self.sidebar.changed.connect(self._papers_changed)
+        self.sidebar.screenRequested.connect(self.screen_in_triage)
+        if hasattr(self.maps_view, "screenCluster"):
+            self.maps_view.screenCluster.connect(lambda c: self.screen_in_triage({"cluster": c}))
         self.maps_view.showPapers.connect(self.show_papers)
         self.gaps_view.showPapers.connect(self.show_papers)
         self.gaps_view.openPaper.connect(self.open_paper)
@@ -168,7 +174,7 @@ class MainWindow(QMainWindow):
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)
         self.act_find = act("&Find", self._focus_search, QKeySequence.Find)
         self.act_check_facets = act("Check Facet &Labels…", self.show_facet_review, "Ctrl+Shift+L",
-                                    "The least certain method / result / limitation labels, to set right")
+                                    "The least certain role and shortcoming labels, to set right")
 
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
@@ -431,6 +437,19 @@ class MainWindow(QMainWindow):
 
     def _after_decision(self) -> None:
         self.refresh_sidebar()
+
+    def _papers_changed(self) -> None:
+        """Decisions, tags or collections changed outside the Triage view (context menu, sidebar)."""
+        self.refresh_sidebar()
+        if self.lib is not None:
+            self.triage_view.library_changed(self.lib)
+            self.triage_view.pending = True
+            self.detail.show_paper(self.library_view.current_paper_id())
+
+    def screen_in_triage(self, scope: dict) -> None:
+        """Screen a collection, search, tag or map cluster in the Triage view."""
+        self.tabs.setCurrentWidget(self.triage_view)
+        self.triage_view.set_scope(**scope)
 
     def _tab_changed(self, index: int) -> None:
         w = self.tabs.widget(index)

@@ -12,7 +12,7 @@ from typing import Iterable, Optional, Sequence
 
 from gapscope.textfmt import latex_to_text, latex_to_text_spans
 
-from .facet_style import FACET_COLORS, FACET_TINTS
+from .facet_style import FACET_COLORS, FACET_TINTS, SHORTCOMING_COLOR
 
 _TERM_RE = re.compile(r"[\w][\w\-']*", re.UNICODE)
 _FTS_WORDS = {"AND", "OR", "NOT", "NEAR"}
@@ -113,18 +113,11 @@ def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[st
     for (_si, sent, _hi, mark), run in _runs(shown, spans, key):
         body = mark_terms(run, terms)
         if sent is not None:
-            label = sent.get("label") or "other"
-            color = FACET_COLORS.get(label, "#333333")
-            tint = FACET_TINTS.get(label, "#ffffff")
-            conf = sent.get("confidence")
-            title = label + (f" ({conf:.0%})" if isinstance(conf, (int, float)) else "") + \
-                (" — corrected" if sent.get("corrected") else "")
-            body = f'<span style="color:{color}; background-color:{tint};" title="{html.escape(title)}">{body}</span>'
-        if mark is not None:
+            body = f'<span style="{_sentence_style(sent)}" title="{html.escape(_sentence_title(sent))}">{body}</span>'
+        if mark is not None:   # the user's highlight: its colour over the facet tint, its note as the tooltip
             bg = HIGHLIGHT_COLORS.get(str(mark.get("color")), HIGHLIGHT_COLORS["yellow"])
             tip = html.escape(str(mark.get("comment") or "highlight"))
-            body = (f'<span style="background-color:{bg}; text-decoration:underline;" title="{tip}">'
-                    f'{body}</span>')
+            body = f'<span style="background-color:{bg};" title="{tip}">{body}</span>'
         parts.append(body)
     return "<p>" + "".join(parts) + "</p>"
 
@@ -133,17 +126,40 @@ def abstract_cuts(sentences: Sequence[dict] = (), highlights: Sequence[dict] = (
     return [int(x[k]) for x in (*sentences, *highlights) for k in ("start", "end")]
 
 
+def _sentence_style(s: dict) -> str:
+    label = s.get("role") or "other"
+    style = f"color:{FACET_COLORS.get(label, '#333333')}; background-color:{FACET_TINTS.get(label, '#ffffff')};"
+    if (s.get("shortcoming") or "none") != "none":
+        style += f" text-decoration: underline; text-decoration-color:{SHORTCOMING_COLOR};"
+    return style
+
+
+def _sentence_title(s: dict) -> str:
+    label = s.get("role") or "other"
+    conf = s.get("role_confidence")
+    title = label + (f" ({conf:.0%})" if isinstance(conf, (int, float)) else "") + \
+        (" — corrected" if s.get("role_corrected") else "")
+    short = s.get("shortcoming") or "none"
+    if short != "none":
+        sconf = s.get("shortcoming_confidence")
+        title += f"; shortcoming: {short}" + (f" ({sconf:.0%})" if isinstance(sconf, (int, float)) else "") + \
+            (" — corrected" if s.get("shortcoming_corrected") else "")
+    return title
+
+
 def legend_html(sentences: Optional[list[dict]]) -> str:
     if not sentences:
         return ""
     used = []
     for s in sentences:
-        lab = s.get("label") or "other"
+        lab = s.get("role") or "other"
         if lab not in used:
             used.append(lab)
     chips = " ".join(
         f'<span style="color:{FACET_COLORS.get(l, "#333")}; background-color:{FACET_TINTS.get(l, "#fff")};">'
         f'&nbsp;{html.escape(l)}&nbsp;</span>' for l in used)
+    if any((s.get("shortcoming") or "none") != "none" for s in sentences):
+        chips += f' <span style="text-decoration: underline; color:{SHORTCOMING_COLOR};">&nbsp;shortcoming&nbsp;</span>'
     return f'<p style="font-size:small;">{chips}</p>'
 
 
