@@ -141,11 +141,20 @@ def test_recent_libraries_menu_and_welcome_list(fresh, tmp_path, monkeypatch):
     fresh.close_library()
     items = [fresh.welcome.recent.item(i).data(Qt.UserRole) for i in range(fresh.welcome.recent.count())]
     assert items == [str(b), str(a)]
-    # a library that is gone is shown as such, and choosing it drops it from the list
+    # a library that is gone is shown as such, and choosing it drops it from the list; listing the
+    # recent libraries opens none of them (a stat at most)
     import shutil
 
+    from gapscope.store import library as store_library
+
     shutil.rmtree(a)
+    opened = []
+    real_init = store_library.Library.__init__
+    monkeypatch.setattr(store_library.Library, "__init__",
+                        lambda self, path, *k, **kw: opened.append(path) or real_init(self, path, *k, **kw))
     fresh.show_welcome()
+    fresh._fill_recent_menu()
+    assert opened == []
     assert "not found" in fresh.welcome.recent.item(1).text()
     monkeypatch.setattr(QMessageBox, "information", lambda *a_: None)
     fresh.welcome.recent.itemActivated.emit(fresh.welcome.recent.item(1))
