@@ -84,6 +84,10 @@ class MainWindow(QMainWindow):
         self.gaps_view.openPaper.connect(self.open_paper)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
+        from .views.graph_view import GraphView
+
+        self.graph_view = GraphView(self.tasks)
+        self.graph_view.openPaper.connect(self.open_paper)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -93,6 +97,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.maps_view, "Maps")
         self.tabs.addTab(self.gaps_view, "Gaps")
         self.tabs.addTab(self.experiments_view, "Experiments")
+        self.tabs.addTab(self.graph_view, "Citations")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.main_split = QSplitter(Qt.Horizontal)
@@ -242,7 +247,7 @@ class MainWindow(QMainWindow):
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.library_view.set_library(lib)
-        for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view):
+        for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view, self.graph_view):
             view.set_library(lib)
         self.pages.setCurrentWidget(self.main_split)
         for a in (self.act_export, self.act_check_facets):

@@ -176,6 +176,7 @@ class ReportData:
     included: IncludedSection
     notes: NotesSection
     reproducibility: dict[str, Any]
+    citations: Any = None   # gapscope.citations.report.CitationsSection: the graph figure, most-cited references
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -524,11 +525,14 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
     included = gather_included(lib, collection)
     notes = gather_notes(lib, collection)
     repro = gather_reproducibility(lib, maps, gaps, exps, generated)
+    from ..citations.report import citation_section
+
+    citations = citation_section(lib, collection)
     report(progress, steps, steps, "done")
     scope = {"collection": collection} if collection else {"library": True}
     return ReportData(title=title or (f"Gap report: {collection}" if collection else "Gap report"),
                       generated_at=generated, scope=scope, corpus=corpus, prisma=prisma, maps=maps, gaps=gaps,
-                      experiments=exps, included=included, notes=notes, reproducibility=repro)
+                      experiments=exps, included=included, notes=notes, reproducibility=repro, citations=citations)
 
 
 __all__ = ["ReportData", "PaperRef", "build_report_data", "paper_refs"]
