@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
-from .. import queries
+from .. import hints, queries
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
 
@@ -355,7 +355,7 @@ class TriageView(CoreView):
         if not ranked:
             self.current = None
             self.card.setHtml('<p align="center" style="color:#777; margin-top:40px; font-size:14pt;">'
-                              + ("Nothing to screen: this scope holds no papers." if empty else
+                              + (hints.NOTHING_TO_SCREEN if empty else
                                  "Every paper here has a decision.") + '</p>')
             self.rank_label.clear()
             return
