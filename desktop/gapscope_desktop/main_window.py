@@ -200,7 +200,6 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments")):
             a = act(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             m.addAction(a)
-        self.view_actions = [a for a in m.actions()]
         self.act_docs = act("&Documentation", self.show_documentation, QKeySequence.HelpContents,
                             "The user guide: README and the docs folder")
         self.act_shortcuts = act("&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/",

@@ -93,8 +93,21 @@ def _plain(text: str) -> str:
     return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").strip()
 
 
+def _where(obj, window) -> str:
+    """Where a shortcut works: the window, a part of it that has an accessible name (the paper
+    details, say), or another window's title (a dialog)."""
+    w = obj if isinstance(obj, QWidget) else obj.parent()
+    if isinstance(w, QWidget) and w.window() is not window:
+        return w.window().windowTitle() or "Dialog"
+    while isinstance(w, QWidget) and w is not window:
+        if w.accessibleName():
+            return w.accessibleName()
+        w = w.parent()
+    return "Window"
+
+
 def window_shortcuts(window) -> list[tuple[str, str, str]]:
-    """(where, keys, what) for every shortcut the window has: its actions (menus, toolbar), the
+    """(where, keys, what) for every shortcut the window has: its actions (menus, toolbar, panes), the
     QShortcuts of its widgets and dialogs, and the views' own keys (``key_help``)."""
     rows: list[tuple[str, str, str]] = []
     seen = set()
@@ -102,17 +115,17 @@ def window_shortcuts(window) -> list[tuple[str, str, str]]:
         keys = ", ".join(k.toString(QKeySequence.NativeText) for k in a.shortcuts() if not k.isEmpty())
         if keys and (keys, _plain(a.text())) not in seen:
             seen.add((keys, _plain(a.text())))
-            rows.append(("Window", keys, _plain(a.text())))
+            rows.append((_where(a, window), keys, _plain(a.text())))
     for sc in window.findChildren(QShortcut):
         keys = sc.key().toString(QKeySequence.NativeText)
         if keys:
             owner = sc.parent()
-            where = owner.window().windowTitle() if owner is not None and owner.window() is not window else "Window"
             what = sc.whatsThis() or (owner.accessibleName() or owner.objectName() or type(owner).__name__)
-            rows.append((where or "Dialog", keys, what))
+            rows.append((_where(owner, window), keys, what))
     for view, name in ((getattr(window, "triage_view", None), "Triage"),):
         if view is not None and hasattr(view, "key_help"):
             rows += [(name, k, w) for k, w in view.key_help()]
+    rows.sort(key=lambda r: r[0] != "Window")      # the window's own first, then each part's
     return rows
 
 

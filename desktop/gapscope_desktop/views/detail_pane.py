@@ -24,6 +24,7 @@ class DetailPane(QWidget):
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.tasks = tasks
+        self.setAccessibleName("Paper details")
         self.lib = None
         self.paper = None
         self.query = ""
@@ -71,7 +72,8 @@ class DetailPane(QWidget):
         self.note_edit.setMaximumHeight(90)
         self.save_note = QPushButton("Add note")
         self.save_note.clicked.connect(self._add_note)
-        QShortcut(QKeySequence("Ctrl+Return"), self.note_edit, activated=self._add_note)
+        QShortcut(QKeySequence("Ctrl+Return"), self.note_edit, activated=self._add_note).setWhatsThis(
+            "Save the note being written")
 
         bottom = QWidget()
         bl = QVBoxLayout(bottom)
