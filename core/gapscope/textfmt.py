@@ -63,10 +63,19 @@ def latex_to_text_spans(text: str) -> tuple[str, list[tuple[int, int]]]:
     command or formula."""
     if not looks_like_latex(text):
         return text or "", [(i, i + 1) for i in range(len(text or ""))]
+    shown, spans = _converted(text)
+    return shown, list(spans)
+
+
+@lru_cache(maxsize=256)
+def _converted(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
+    """Parsing is pure Python (about 20 ms for a LaTeX-heavy abstract): a pane that re-renders the
+    same paper (a tag added, a highlight made) gets it from here."""
     try:
-        return _convert(text)
+        shown, spans = _convert(text)
     except Exception:  # noqa: BLE001 - a text pylatexenc cannot read is shown as it came
-        return text, [(i, i + 1) for i in range(len(text))]
+        shown, spans = text, [(i, i + 1) for i in range(len(text))]
+    return shown, tuple(spans)
 
 
 def latex_to_text(text: str) -> str:
