@@ -369,3 +369,25 @@ def test_column_widths_and_sort_remembered(qtbot, lib_path):
     assert years == sorted(years, key=lambda y: (y is not None, y or 0), reverse=True) or \
         [y for y in years if y is not None] == sorted([y for y in years if y is not None], reverse=True)
     w2.close()
+
+
+def test_highlight_in_an_abstract_coloured_by_role(analysed_window, qtbot):
+    """With the facet sentences drawn, the shown abstract is still one paragraph whose text maps back:
+    a selection across two sentences is stored on the source offsets and drawn inline."""
+    w = analysed_window
+    pid = next(p for p, _t, a in w.lib.paper_title_abstracts()
+               if len(a) > 400 and "$" not in a and "\\" not in a and ". " in a[:300])
+    w.open_paper(pid)
+    pane = w.detail
+    assert 'title="' in pane.browser.toHtml()              # sentences drawn with their roles
+    shown, spans = pane.shown
+    cut = shown.index(". ") + 2                             # across the first sentence end
+    _select_shown(pane, cut - 20, cut + 20)
+    span = pane.selection_span()
+    abstract = w.lib.get_paper(pid).abstract
+    assert " ".join(abstract[span[0]:span[1]].split()) == shown[cut - 20:cut + 20].strip()
+    task = pane.highlight_selection()
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    qtbot.waitUntil(lambda: len(pane.highlights) == 1, timeout=5000)
+    assert pane.shown[0] == shown and pane._abstract_block() is not None
+    assert "#fff3a3" in pane.browser.toHtml().lower()
