@@ -72,7 +72,7 @@ def _converted(text: str) -> tuple[str, tuple[tuple[int, int], ...]]:
     """Parsing is pure Python (about 20 ms for a LaTeX-heavy abstract): a pane that re-renders the
     same paper (a tag added, a highlight made) gets it from here."""
     try:
-        shown, spans = _convert(text)
+        shown, spans = _convert_regions(text)
     except Exception:  # noqa: BLE001 - a text pylatexenc cannot read is shown as it came
         shown, spans = text, [(i, i + 1) for i in range(len(text))]
     return shown, tuple(spans)
@@ -84,6 +84,70 @@ def latex_to_text(text: str) -> str:
     if not looks_like_latex(text):
         return text or ""
     return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", latex_to_text_spans(text)[0])
+
+
+_WORD = re.compile(r"\S+")
+_DOLLAR = re.compile(r"(?<!\\)\$")
+
+
+def _regions(text: str) -> list[tuple[int, int]]:
+    """The stretches of ``text`` that need the LaTeX parser: words holding a backslash, a dollar or a
+    brace, extended over the next words while a formula, a group, an optional argument or an
+    environment is open. The parser is pure Python and slow (about 20 ms for a whole abstract); most
+    of an abstract is plain words, copied as they are (about 1 ms)."""
+    out: list[tuple[int, int]] = []
+    start, dollars, depth = None, 0, 0
+    for m in _WORD.finditer(text):
+        w = m.group()
+        if start is None:
+            if "\\" not in w and "$" not in w and "{" not in w:
+                continue
+            start, dollars, depth = m.start(), 0, 0
+        dollars += len(_DOLLAR.findall(w))
+        depth += w.count("{") - w.count("}") + w.count("[") - w.count("]")   # groups, \cite[..]{..}, \[ .. \]
+        depth += w.count("\\begin{") - w.count("\\end{")          # environments
+        if dollars % 2 == 0 and depth <= 0 and not w.endswith("\\"):     # "\ " is a space: go on
+            out.append((start, m.end()))
+            start = None
+    if start is not None:
+        out.append((start, len(text)))
+    return out
+
+
+# Typographic LaTeX in the plain words between commands (a text that holds LaTeX was written as LaTeX).
+_TYPOGRAPHY = re.compile(r"---|--|``|''|~")
+_TYPOGRAPHY_TEXT = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "~": " "}
+
+
+def _convert_regions(text: str) -> tuple[str, list[tuple[int, int]]]:
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+
+    def plain(a: int, b: int) -> None:
+        pos = a
+        for m in _TYPOGRAPHY.finditer(text, a, b):
+            for j in range(pos, m.start()):
+                out.append(text[j])
+                spans.append((j, j + 1))
+            out.append(_TYPOGRAPHY_TEXT[m.group()])
+            spans.append((m.start(), m.end()))
+            pos = m.end()
+        for j in range(pos, b):
+            out.append(text[j])
+            spans.append((j, j + 1))
+
+    pos = 0
+    for a, b in _regions(text):
+        plain(pos, a)
+        try:
+            shown, sp = _convert(text[a:b])
+        except Exception:  # noqa: BLE001 - a command pylatexenc cannot read (\href without its text) stays as written
+            shown, sp = text[a:b], [(i, i + 1) for i in range(b - a)]
+        out.append(shown)
+        spans.extend((s + a, e + a) for s, e in sp)
+        pos = b
+    plain(pos, len(text))
+    return "".join(out), spans
 
 
 def _convert(text: str) -> tuple[str, list[tuple[int, int]]]:

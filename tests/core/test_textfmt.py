@@ -21,6 +21,9 @@ from gapscope.textfmt import latex_to_text, latex_to_text_spans
     (r"costs $5 and $\beta$", "costs $5 and $β$"),                 # unpaired dollars are dollars
     ("plain text -- untouched {x} 5%", "plain text -- untouched {x} 5%"),
     (r"{\LaTeX} and a~b, \unknownmacro left", "LaTeX and a b, left"),   # no double space where one vanished
+    (r"as in \cite[Conjecture 2.3]{Green20} for ``special'' $\mathcal{N}=2$ theories -- see",
+     "as in <cit.> for “special” 𝒩=2 theories – see"),                    # a command over several words
+    (r"(Comm.\ Contemp.\ Math.) and {Lagrangian submanifolds} with $x$", "(Comm. Contemp. Math.) and Lagrangian submanifolds with x"),
     ("", ""),
 ])
 def test_latex_rendered_as_text(source, shown):
