@@ -19,7 +19,7 @@ def main(ctx: click.Context, library: str | None) -> None:
 
 
 # One module per area under gapscope.commands, each with register(main).
-_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets")
+_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "concepts")
 
 
 def _register() -> None:

@@ -1,6 +1,8 @@
-"""Drafting an experiment spec from a gap: the method family from the gap's method cluster, the task from
-its problem cluster, matched against what the runner offers. The TOML carries a comment for each choice
-so the user can see why and change it."""
+"""Drafting an experiment spec from a gap: the hypothesis, the evidence papers with the figures their result
+sentences report, the metric those papers use, the model family from the gap's method side, and a data set
+that truly fits the problem (the library's own text, or a bundled set the problem names) or else an
+explicit placeholder with the reason: a keyword such as "medical" never picks an unrelated toy table.
+The TOML carries a comment for each choice so the user can see why and change it."""
 
 from __future__ import annotations
 
@@ -20,19 +22,27 @@ FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
              "tabular", "deep learning", "gradient boosting", "tree")),
 ]
 
-# (dataset, words): what the problem cluster is about, mapped to the runner's datasets; a continuous
-# target (regression words) wins over the domain (a disease-progression problem is a regression)
-DATASET_RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("library_text", ("text", "language", "nlp", "document", "sentiment", "summarization", "translation",
-                      "question answering", "abstract", "citation", "literature", "review", "topic", "corpus",
-                      "token", "sentence", "word")),
-    ("digits", ("image", "vision", "digit", "handwrit", "visual", "object", "recognition", "ocr", "pixel",
-                "segmentation", "detection")),
-    ("diabetes", ("regression", "forecast", "progression", "continuous", "price", "estimation", "prediction of")),
-    ("breast_cancer", ("cancer", "tumor", "tumour", "diagnosis", "diagnostic", "medical", "clinical", "patient",
-                       "disease", "health")),
-    ("wine", ("chemical", "chemistry", "spectro", "food", "quality", "tabular", "table")),
+# (dataset, phrases): a bundled data set fits only when the problem names what it holds; a domain word
+# ("medical", "image", "text") is not enough: an EHR gap is not the breast-cancer table
+DATASET_FITS: list[tuple[str, tuple[str, ...]]] = [
+    ("library_text", ("scientific document", "scholarly document", "document classification", "text classification",
+                      "topic classification", "paper classification", "abstract classification", "citation",
+                      "literature screening", "systematic review", "literature review", "scientific literature",
+                      "arxiv", "research papers", "scientific papers")),
+    ("digits", ("handwritten digit", "handwriting", "digit recognition", "digit classification", "mnist")),
+    ("breast_cancer", ("breast cancer",)),
+    ("diabetes", ("diabetes",)),
+    ("wine", ("wine",)),
+    ("iris", ("iris flower", "iris dataset", "iris species")),
 ]
+# metric names as papers write them, and the runner metric when it has one
+METRICS = [("accuracy", "accuracy"), ("top-1", "accuracy"), ("f1", "macro_f1"), ("macro-f1", "macro_f1"),
+           ("auc", None), ("bleu", None), ("rouge", None), ("miou", None), ("map", None), ("psnr", None),
+           ("ssim", None), ("lpips", None), ("fid", None), ("dice", None), ("wer", None), ("cer", None),
+           ("perplexity", None), ("exact match", None), ("pass@1", None), ("success rate", None),
+           ("win rate", None), ("recall", None), ("precision", None), ("rmse", "rmse"), ("mae", "mae"),
+           ("error rate", None), ("latency", None), ("speedup", None)]
+FIGURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:%|x\b|×|points?\b|pp\b|dB\b)|\d+\.\d+)")
 
 TEXT_FAMILIES = ("gru", "transformer")
 
@@ -85,27 +95,64 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:24] or "x"
 
 
+def fitting_dataset(problem_text: str) -> tuple[Optional[str], str]:
+    """(bundled data set, why) when the problem names what a bundled set holds, else (None, why not)."""
+    name, word = _match(problem_text, DATASET_FITS)
+    if name:
+        return name, f"the problem names \"{word}\", which the bundled \"{name}\" data set holds"
+    return None, ("no bundled data set holds this problem's data (bundled: iris, wine, breast_cancer, digits, diabetes, "
+                  "and the library's own abstracts for document classification); a keyword match would test "
+                  "the method on unrelated data")
+
+
+def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, Any]]:
+    """For each evidence paper (up to ``limit`` with any): its result sentences that report a figure, and the
+    metric names they use."""
+    if lib is None:
+        return []
+    from ..facets import paper_sentences
+
+    out = []
+    for pid in papers:
+        try:
+            sents = [x["text"] for x in paper_sentences(lib, int(pid)) if x["label"] == "result"]
+        except Exception:   # a paper without facet labels
+            continue
+        hits = [t for t in sents if FIGURE.search(t)]
+        if not hits:
+            continue
+        title = (lib.conn.execute("SELECT title FROM papers WHERE id = ?", (int(pid),)).fetchone() or [""])[0]
+        low = " ".join(hits).lower()
+        metrics = [m for m, _ in METRICS if re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
+        out.append({"paper": int(pid), "title": title, "figures": [f.strip() for t in hits for f in FIGURE.findall(t)][:6],
+                    "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": metrics})
+        if len(out) >= limit:
+            break
+    return out
+
+
 def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
     """A TOML spec (str) for a baseline experiment on ``gap`` (the ``Gap.to_dict()`` shape)."""
     method, problem = gap.get("method"), gap.get("problem")
     mtext, ptext = _words(method), _words(problem)
     statement = str(gap.get("statement") or "").strip()
     family, fword = _match(mtext, FAMILY_RULES)
-    dataset, dword = _match(ptext, DATASET_RULES)
+    dataset, why_data = fitting_dataset(ptext)
     notes_model, notes_data = [], []
     if family:
-        notes_model.append(f"model: \"{family}\" because the method cluster mentions \"{fword}\"")
+        notes_model.append(f"model: \"{family}\" because the method side mentions \"{fword}\"")
     else:
         family = "mlp"
-        notes_model.append("model: no method keyword matched a runner family (linear, mlp, cnn, gru, transformer);"
+        notes_model.append("model: no method word matched a runner family (linear, mlp, cnn, gru, transformer);"
                            " an MLP is the general-purpose baseline")
+    placeholder = ""
     if dataset:
-        notes_data.append(f"data: \"{dataset}\" because the problem cluster mentions \"{dword}\"")
+        notes_data.append(f"data: \"{dataset}\" because {why_data}")
     else:
-        # no problem keyword: let the model family pick the data it can read
-        dataset = {"cnn": "digits", "gru": "library_text", "transformer": "library_text"}.get(family, "digits")
-        notes_data.append(f"data: no problem keyword matched a dataset; \"{dataset}\" suits a {family} baseline. "
-                          "For your own data use dataset = \"csv\" with path and target")
+        dataset = "csv"
+        placeholder = why_data
+        notes_data.append("data: PLACEHOLDER - " + why_data + ". Put the data the evidence papers use in a CSV, set "
+                          "path and target, and delete the placeholder line (`gapscope run` refuses it until then)")
     # make model and data compatible, saying what changed
     if family in TEXT_FAMILIES and dataset != "library_text":
         notes_model.append(f"{family} reads token sequences and {dataset} is not text: the closest runner "
@@ -118,7 +165,7 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
         else:
             notes_model.append(f"the small CNN reads 8x8 images only and {dataset} is tabular: using an MLP")
             family = "mlp"
-    task = "regression" if dataset == "diabetes" else "classification"
+    task = "regression" if dataset == "diabetes" else ("auto" if dataset == "csv" else "classification")
     if family == "linear":
         notes_model.append("linear + cross-entropy = logistic regression" if task == "classification"
                            else "linear + squared error = linear regression")
@@ -136,6 +183,31 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
         L.append(f"# Method cluster: {method.get('label')} ({', '.join(map(str, (method.get('keywords') or [])[:8]))})")
     if problem:
         L.append(f"# Problem cluster: {problem.get('label')} ({', '.join(map(str, (problem.get('keywords') or [])[:8]))})")
+    details = gap.get("details") or {}
+    mname = details.get("method_concept") or (method or {}).get("label")
+    pname = details.get("problem_concept") or (problem or {}).get("label")
+    if mname and pname:
+        L.append(f"# Hypothesis: applying {mname} to {pname} does better on {pname} than the methods its "
+                 "papers use now (the baseline below is the reference to beat)")
+    roles = gap.get("evidence_roles") or {}
+    ev_order = sorted(papers, key=lambda p: ({"problem": 0, "both": 1, "neighbour": 2, "method": 3}.get(roles.get(str(p), ""), 4)))
+    figs = evidence_figures(lib, ev_order)
+    used = {}
+    for f in figs:
+        for m_ in f["metrics"]:
+            used[m_] = used.get(m_, 0) + 1
+    metric = max(used, key=used.get) if used else None
+    if figs:
+        L.append("# Evidence papers and the figures their result sentences report:")
+        for f in figs:
+            L.append(f"#   [{f['paper']}] ({roles.get(str(f['paper']), 'evidence')}) {f['title'][:80]}: "
+                     f"{', '.join(f['figures'])}  \u2014 \"{f['sentence'][:160]}\"")
+    else:
+        L.append("# Evidence papers: no result sentence with a figure found" + ("" if lib is not None else " (no library given)"))
+    if metric:
+        L.append(f"# Metric the evidence papers use most: {metric} ({used[metric]} of {len(figs)} papers)")
+    else:
+        L.append("# Metric: none named in the evidence papers' result sentences")
     L += ["", f"name = {_v(name)}",
           f"description = {_v(('Baseline for gap #' + str(gap_id) + ': ' + statement)[:400] if statement else 'Baseline drafted from a gap')}",
           f"task = {_v(task)}", "",
@@ -147,6 +219,9 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
           "[data]"]
     L += [f"# {n}" for n in notes_data]
     L.append(f"dataset = {_v(dataset)}")
+    if placeholder:
+        L += ['path = "FILL-IN-your-data.csv"', 'target = "FILL-IN-target-column"',
+              f"placeholder = {_v('no fitting data set: ' + placeholder)}"]
     if dataset == "library_text":
         labels, why = _label_source(lib)
         L.append(f"# labels: {why}")
@@ -179,6 +254,7 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
           "", "[eval]",
           "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
           'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
-          f"metrics = {_v(['accuracy', 'macro_f1'] if task == 'classification' else ['mae', 'rmse'])}",
+          *([f"# the evidence papers report {metric}; the runner measures " + (dict(METRICS).get(metric) or "its nearest: accuracy / macro_f1")] if metric else []),
+          f"metrics = {_v(['mae', 'rmse'] if task == 'regression' else ['accuracy', 'macro_f1'])}",
           "", "[budget]", "max_minutes = 30.0", ""]
     return "\n".join(L)

@@ -12,18 +12,31 @@ from ..maps.build import paper_dates
 from ..maps.model import FACET_KIND, Map
 from ..maps.store import latest_map
 from ..store.library import LibraryError
+from .candidates import concept_gaps
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
+from .span import SpanTooShort, require_growth_span
 from .model import Gap
+from .stale import made_with
 from .store import save_gaps
 
 
 def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                method_vecs: Optional[tuple] = None, topic_vecs: Optional[tuple] = None,
                problem_facet: str = "result", seed: int = 0, progress: Optional[ProgressFn] = None,
-               cancel=None) -> list[Gap]:
-    """All three detectors over maps already built; each runs when its inputs are there."""
+               cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None) -> list[Gap]:
+    """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
+    (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
+    without, between map clusters. ``notices`` collects what was refused and why."""
     groups = []
-    if "method" in maps and problem_facet in maps:
+    if concepts is not None and concepts.concepts:
+        topic_of = None
+        if "topic" in maps:
+            t = maps["topic"]
+            labels = {c.id: c.label for c in t.clusters}
+            topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
+        groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
+                                   seed=seed))
+    elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
     check(cancel)
@@ -32,15 +45,39 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     report(progress, 2, 3, "unaddressed limitations")
     check(cancel)
     if "topic" in maps and topic_vecs is not None:
-        groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed))
+        try:
+            require_growth_span({int(p): dates.get(int(p)) for p in topic_vecs[0]})
+            groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed))
+        except SpanTooShort as exc:
+            if notices is not None:
+                notices.append(f"no 'thin and growing' gaps: {exc}")
     report(progress, 3, 3, "thin and growing regions")
     return rank_gaps(groups)
 
 
+def shortcoming_reader(lib):
+    """paper ids -> their shortcoming sentences, through the facet API ('limitation' today, 'shortcoming'
+    once the facets-v2 labels land)."""
+    from ..concepts.extract import SHORTCOMING_LABELS
+    from ..facets import paper_sentences
+
+    def read(pids):
+        out = {}
+        for pid in pids:
+            s = [x["text"] for x in paper_sentences(lib, int(pid)) if x["label"] in SHORTCOMING_LABELS]
+            if s:
+                out[int(pid)] = s
+        return out
+    return read
+
+
 def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, problem_facet: str = "result",
-              data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> list[Gap]:
+              data: Optional[Mapping[str, tuple]] = None, save: bool = True, use_concepts: bool = True,
+              notices: Optional[list] = None) -> list[Gap]:
     """Gaps from the latest method / result / limitation / topic maps of the library (build them first
-    with :func:`gapscope.maps.build_maps`). ``data`` = {facet: (ids, vecs, texts)} skips load_vectors."""
+    with :func:`gapscope.maps.build_maps`) and its concepts (extracted here when there are none yet).
+    ``data`` = {facet: (ids, vecs, texts)} skips load_vectors. What was refused (a corpus too short for
+    growth, ...) goes in ``notices`` and in the library setting ``gaps.notices``."""
     maps = {}
     for facet in ("topic", "method", "result", "limitation"):
         try:
@@ -62,8 +99,29 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
         keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
         return ids[keep], vecs[keep]
 
+    notices = notices if notices is not None else []
+    concepts = None
+    if use_concepts:
+        from ..concepts import extract_concepts, load_concept_set
+
+        concepts = load_concept_set(lib)
+        if not concepts.concepts and lib.conn.execute("SELECT count(*) FROM paper_facets").fetchone()[0]:
+            report(progress, 0, 3, "extracting concepts")
+            try:
+                extract_concepts(lib, cancel=cancel)
+                concepts = load_concept_set(lib)
+            except LibraryError as exc:
+                notices.append(f"gaps between map clusters, not concepts: {exc}")
+        elif concepts.concepts and concepts.fingerprint != lib.library_fingerprint():
+            notices.append("the concepts were extracted before the library last changed: run `gapscope concepts` "
+                           "to include the new papers and labels")
     gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "limitation" in maps else None,
-                      topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel)
+                      topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
+                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices)
+    stamp = made_with(lib, maps)
+    for g in gaps:
+        g.details["made_with"] = stamp
     if save:
         save_gaps(lib, gaps)
+        lib.set_setting("gaps.notices", list(notices))
     return gaps

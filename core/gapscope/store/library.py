@@ -21,6 +21,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 import sqlite_utils
 
 from ..models import Paper
+from .concepts import ConceptsStore
 from .schema import MIGRATIONS
 
 APP_NAME = "GapScope"
@@ -80,7 +81,7 @@ def fts_query(text: str) -> str:
     return " ".join(quoted)
 
 
-class Library:
+class Library(ConceptsStore):
     """A GapScope library file. Thread use: one Library object per thread (open another for a
     worker); SQLite's WAL lets readers run while the one writer writes."""
 

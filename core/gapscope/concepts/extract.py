@@ -1,0 +1,218 @@
+"""Extracting concepts: KeyBERT (over the project's SentenceTransformer) picks the key phrases of each
+paper's method side (method sentences) and problem side (objective, result and shortcoming sentences)
+from one shared candidate vocabulary; phrases are merged by meaning (merge.py) into canonical concepts.
+
+Candidates are the 1-3 word n-grams (English stop words removed) that occur in at least ``min_df`` papers,
+less phrases that start or end with academic filler ("proposed", "results", "novel") or consist only of
+generic words ("model", "framework"): those are what made keyword-triple gaps unreadable."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections import Counter, defaultdict
+from typing import Any, Optional, Sequence
+
+import numpy as np
+
+from ..jobs import ProgressFn, check, report
+from .merge import MERGE_SIM, merge_phrases
+
+# facet label -> side of the abstract; 'shortcoming' is the label the facets-v2 work introduces
+SIDE_OF_LABEL = {"method": "method", "objective": "problem", "result": "problem", "limitation": "problem",
+                 "shortcoming": "problem"}
+SHORTCOMING_LABELS = ("limitation", "shortcoming")
+
+# a phrase may not start or end with these (they wrap content, they are not content)
+EDGE_FILLER = set("""
+propose proposed proposes proposing novel new show shows showing shown demonstrate demonstrates demonstrated
+achieve achieves achieved achieving outperform outperforms outperforming existing based using use uses used
+extensive experiments experiment experimental results result significantly significant effective
+effectively efficient efficiently state art sota paper work study studies introduce introduces introduced
+present presents presented code available publicly github https http www com org various different multiple
+also including include includes improve improves improved improving improvement improvements enable enables
+enabling provide provides providing leverage leverages leveraging well first second furthermore however
+specifically respectively compared comparable superior better best higher lower strong stronger key main
+approach approaches method methods framework frameworks technique techniques strategy strategies
+task tasks problem problems challenge challenges issue issues way ways help helps allowing allow allows
+able ability make makes making given towards toward recent recently existing prior previous current
+important crucial critical remains remain remaining like particularly especially widely commonly typically
+consistently substantially notably significantly overall simple simply just effectiveness efficiency
+superiority advantages advantage benefits benefit paradigm setting settings scenarios scenario
+evaluate evaluated evaluation evaluations experiments conducted conduct comprehensive extensive thorough
+competitive promising demonstrating achieves outperforms surpasses surpassing analyze analysis analyses
+aims aim designed design designs develop developed developing introduce module modules component components
+""".split())
+# generic on their own ("model"), fine inside a phrase ("diffusion model")
+GENERIC = set("""
+model models data dataset datasets network networks system systems learning training performance accuracy
+information features feature representation representations tasks task information results
+quality time cost costs process processes level levels range set sets space structure structures type types
+number amount domain domains case cases input inputs output outputs image images text texts video videos
+language languages scale large small high low deep neural based large-scale real-world world real
+generation understanding reasoning analysis applications application methods method approach framework
+""".split())
+TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*\b"
+
+
+def keep_phrase(phrase: str) -> bool:
+    toks = phrase.split()
+    if toks[0] in EDGE_FILLER or toks[-1] in EDGE_FILLER:
+        return False
+    if all(t in GENERIC or t in EDGE_FILLER for t in toks):
+        return False
+    if len(toks) == 1 and len(phrase) < 3:
+        return False
+    return True
+
+
+def side_texts(lib, paper_ids: Sequence[int]) -> tuple[list[int], list[str], list[str]]:
+    """(ids, method texts, problem texts) from the facet API (the user's corrections win)."""
+    from ..facets import paper_sentences
+
+    ids, mt, pt = [], [], []
+    for pid in paper_ids:
+        m, p = [], []
+        for s in paper_sentences(lib, int(pid)):
+            side = SIDE_OF_LABEL.get(s["label"])
+            if side == "method":
+                m.append(s["text"])
+            elif side == "problem":
+                p.append(s["text"])
+        if m or p:
+            ids.append(int(pid))
+            mt.append(" ".join(m))
+            pt.append(" ".join(p))
+    return ids, mt, pt
+
+
+def candidate_vocabulary(docs: Sequence[str], min_df: int, max_df: float = 0.05) -> list[str]:
+    """The 1-3 word n-grams in >= ``min_df`` documents and at most ``max_df`` of them, filler removed."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, min_df=min_df,
+                         max_df=max_df, lowercase=True)
+    cv.fit([d for d in docs if d])
+    return [w for w in cv.get_feature_names_out() if keep_phrase(w)]
+
+
+def keyphrases(docs: Sequence[str], doc_vecs: np.ndarray, vocab: list[str], vocab_vecs: np.ndarray, *,
+               top_n: int = 5, diversity: float = 0.5, model=None) -> list[list[tuple[str, float]]]:
+    """KeyBERT's choice of ``top_n`` phrases per document (maximal marginal relevance), over a fixed
+    vocabulary whose embeddings are given; empty documents get none."""
+    from keybert import KeyBERT
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    out: list[list[tuple[str, float]]] = [[] for _ in docs]
+    todo = [i for i, d in enumerate(docs) if d and d.strip()]
+    if not todo or not vocab:
+        return out
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, vocabulary=vocab,
+                         lowercase=True)
+    kw = KeyBERT(model=model) if model is not None else KeyBERT.__new__(KeyBERT)
+    got = kw.extract_keywords([docs[i] for i in todo], vectorizer=cv, top_n=top_n, use_mmr=True,
+                              diversity=diversity, doc_embeddings=doc_vecs[todo], word_embeddings=vocab_vecs)
+    if todo and got and isinstance(got[0], tuple):       # KeyBERT flattens a single document's list
+        got = [got]
+    for i, g in zip(todo, got):
+        out[i] = [(w, float(s)) for w, s in g]
+    return out
+
+
+def side_vectors(lib, ids: list[int], mt: list[str], pt: list[str], enc, cancel=None) -> np.ndarray:
+    """Document vectors KeyBERT scores phrases against, (2n, dim): the cached `gapscope embed` vectors where
+    the library has them (method text; result text, else the abstract, for the problem side, which holds
+    the objective), the encoder for the rest. Re-encoding 20k texts on a busy CPU would double the cost."""
+    from ..embed import load_vectors
+
+    n = len(ids)
+    out = np.zeros((2 * n, enc.dim), dtype=np.float32)
+    have = np.zeros(2 * n, dtype=bool)
+    same_model = getattr(enc, "model_id", None)
+    for kind, offset in (("method", 0), ("abstract", n), ("result", n)):   # result overrides abstract
+        try:
+            from ..embed.library import library_model
+            if same_model is not None and library_model(lib) != same_model:
+                break
+            vid, vv = load_vectors(lib, kind, paper_ids=ids)
+        except Exception:   # no cache for this kind yet: encode below
+            continue
+        pos = {int(p): i for i, p in enumerate(ids)}
+        for p, v in zip(vid, vv):
+            i = offset + pos[int(p)]
+            out[i], have[i] = v, True
+    texts = mt + pt
+    todo = [i for i in range(2 * n) if not have[i] and texts[i]]
+    if todo:
+        out[todo] = enc.encode([texts[i] for i in todo], cancel=cancel)
+    return out
+
+
+def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=None, min_df: Optional[int] = None,
+                     top_n: int = 5, merge_sim: float = MERGE_SIM, min_papers: int = 3, save: bool = True,
+                     progress: Optional[ProgressFn] = None, cancel=None) -> dict[str, Any]:
+    """Extract, merge and (``save``) store the library's concepts; returns a summary with the batch number.
+    Needs facet labels (`gapscope facets`)."""
+    from ..embed import Encoder
+    from ..store.library import LibraryError, now_iso
+
+    t0 = time.perf_counter()
+    if paper_ids is None:
+        paper_ids = [r[0] for r in lib.conn.execute("SELECT paper_id FROM paper_facets ORDER BY paper_id")]
+    if not paper_ids:
+        raise LibraryError("no facet labels yet: run `gapscope facets` first")
+    report(progress, 0, 5, "reading method / problem sentences")
+    ids, mt, pt = side_texts(lib, paper_ids)
+    check(cancel)
+    min_df = min_df or max(3, round(len(ids) / 4000))
+    docs = mt + pt
+    n = len(ids)
+    vocab = candidate_vocabulary(docs, min_df)
+    if not vocab:
+        raise LibraryError(f"too few papers with facet labels ({len(ids)}) to find phrases shared by {min_df}")
+    enc = encoder or Encoder()
+    report(progress, 1, 5, f"embedding {len(vocab)} candidate phrases")
+    vocab_vecs = enc.encode(vocab, cancel=cancel)
+    check(cancel)
+    report(progress, 2, 5, f"method / problem text vectors for {n} papers")
+    doc_vecs = side_vectors(lib, ids, mt, pt, enc, cancel=cancel)
+    check(cancel)
+    report(progress, 3, 5, "KeyBERT key phrases")
+    kp = keyphrases(docs, doc_vecs, vocab, vocab_vecs, top_n=top_n, model=enc.st)
+    check(cancel)
+    hits: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
+    for k, phrases in enumerate(kp):
+        pid, side = ids[k % n], ("method" if k < n else "problem")
+        for w, s in phrases:
+            hits[w].append((pid, side, s))
+    used = sorted(hits)
+    pos = {w: i for i, w in enumerate(vocab)}
+    uv = vocab_vecs[[pos[w] for w in used]]
+    counts = [len({p for p, _, _ in hits[w]}) for w in used]
+    report(progress, 4, 5, f"merging {len(used)} phrases by meaning")
+    lead = merge_phrases(used, uv, counts, sim=merge_sim)
+    groups: dict[int, list[int]] = defaultdict(list)
+    for i, l in enumerate(lead):
+        groups[int(l)].append(i)
+    concepts = []
+    for l, members in groups.items():
+        papers: dict[tuple[int, str], float] = {}
+        sides: Counter = Counter()
+        for i in members:
+            for pid, side, s in hits[used[i]]:
+                papers[(pid, side)] = max(papers.get((pid, side), 0.0), s)
+                sides[side] += 1
+        if len({p for p, _ in papers}) < min_papers:
+            continue
+        members.sort(key=lambda i: -counts[i])
+        kind = "method" if sides["method"] >= sides["problem"] else "problem"
+        concepts.append({"kind": kind, "phrase": used[l], "synonyms": [used[i] for i in members[1:]][:20],
+                         "vector": uv[l], "papers": [(p, s, sc) for (p, s), sc in papers.items()]})
+    params = {"extractor": "keybert", "model": getattr(enc, "model_id", "?"), "min_df": min_df, "top_n": top_n,
+              "merge_sim": merge_sim, "min_papers": min_papers, "vocabulary": len(vocab)}
+    batch = lib.save_concepts(concepts, params, now_iso()) if save else None
+    report(progress, 5, 5, f"{len(concepts)} concepts")
+    return {"batch": batch, "papers": n, "vocabulary": len(vocab), "phrases": len(used), "concepts": len(concepts),
+            "method_concepts": sum(c["kind"] == "method" for c in concepts),
+            "problem_concepts": sum(c["kind"] == "problem" for c in concepts),
+            "seconds": round(time.perf_counter() - t0, 1), "concept_list": concepts}
