@@ -51,19 +51,45 @@ quality time cost costs process processes level levels range set sets space stru
 number amount domain domains case cases input inputs output outputs image images text texts video videos
 language languages scale large small high low deep neural based large-scale real-world world real
 generation understanding reasoning analysis applications application methods method approach framework
+benchmark baseline baselines metric metrics score scores state-of-the-art open-source semantic semantics
+modeling modelling prediction predictions validation pipeline pipelines token tokens prompt prompts map maps
+scene scenes depth sparse memory agent agents multimodal multi-modal trained train training-free
 """.split())
-TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]*(?:-[a-zA-Z0-9]+)*\b"
+EDGE_FILLER |= set("""
+highlight highlights highlighting capture captures capturing integrate integrates integrating integration
+construct constructs constructing compare compares comparing validate validates validating trained train
+trains leads lead yields yield offers offer reveals reveal reveals suggest suggests indicate indicates
+""".split())
+# a one-word concept must look like a named thing (an acronym or mixed case: "LLM", "LoRA", "NeRF"), a
+# hyphenated term ("super-resolution") or a noun by its ending ("segmentation", "robustness", "transformer")
+NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ics", "ogy", "ing", "er", "or")
+CASED = re.compile(r"\b[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b")
+TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*\b"
 
 
-def keep_phrase(phrase: str) -> bool:
+def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
     toks = phrase.split()
-    if toks[0] in EDGE_FILLER or toks[-1] in EDGE_FILLER:
+    if toks[0] in EDGE_FILLER or toks[-1] in EDGE_FILLER or toks[-1].endswith("ed"):
         return False
     if all(t in GENERIC or t in EDGE_FILLER for t in toks):
         return False
-    if len(toks) == 1 and len(phrase) < 3:
-        return False
+    if len(toks) == 1:
+        stem = phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
+        return len(phrase) >= 3 and (phrase in cased or ("-" in phrase and not phrase.startswith("non-"))
+                                     or stem.endswith(NOUN_ENDINGS))
     return True
+
+
+def cased_tokens(docs: Sequence[str]) -> frozenset:
+    """Lower-cased tokens that are written with an inner capital (LLM, LoRA, NeRF) in most of their uses."""
+    cased, total = Counter(), Counter()
+    for d in docs:
+        for t in re.findall(TOKEN, d):
+            lo = t.lower()
+            total[lo] += 1
+            if CASED.fullmatch(t) and any(c.isupper() for c in t[1:]):
+                cased[lo] += 1
+    return frozenset(t for t, n in cased.items() if n * 2 >= total[t])
 
 
 def side_texts(lib, paper_ids: Sequence[int]) -> tuple[list[int], list[str], list[str]]:
@@ -93,7 +119,8 @@ def candidate_vocabulary(docs: Sequence[str], min_df: int, max_df: float = 0.05)
     cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, min_df=min_df,
                          max_df=max_df, lowercase=True)
     cv.fit([d for d in docs if d])
-    return [w for w in cv.get_feature_names_out() if keep_phrase(w)]
+    cased = cased_tokens(docs)
+    return [w for w in cv.get_feature_names_out() if keep_phrase(w, cased)]
 
 
 def keyphrases(docs: Sequence[str], doc_vecs: np.ndarray, vocab: list[str], vocab_vecs: np.ndarray, *,
@@ -120,27 +147,27 @@ def keyphrases(docs: Sequence[str], doc_vecs: np.ndarray, vocab: list[str], voca
 
 
 def side_vectors(lib, ids: list[int], mt: list[str], pt: list[str], enc, cancel=None) -> np.ndarray:
-    """Document vectors KeyBERT scores phrases against, (2n, dim): the cached `gapscope embed` vectors where
-    the library has them (method text; result text, else the abstract, for the problem side, which holds
-    the objective), the encoder for the rest. Re-encoding 20k texts on a busy CPU would double the cost."""
+    """Document vectors KeyBERT scores phrases against, (2n, dim), from the vector cache where it can: the
+    method text's vector for the method side, the result text's for the problem side, and the abstract's
+    (cached by `gapscope facets`) where a facet text has none yet; the encoder only for the rest. The
+    candidates of each side come from that side's sentences alone, so the abstract vector still ranks
+    method phrases among method phrases; re-encoding 20k texts on a busy CPU would double the cost."""
     from ..embed import load_vectors
+    from ..embed.library import library_model
 
     n = len(ids)
     out = np.zeros((2 * n, enc.dim), dtype=np.float32)
     have = np.zeros(2 * n, dtype=bool)
-    same_model = getattr(enc, "model_id", None)
-    for kind, offset in (("method", 0), ("abstract", n), ("result", n)):   # result overrides abstract
-        try:
-            from ..embed.library import library_model
-            if same_model is not None and library_model(lib) != same_model:
-                break
-            vid, vv = load_vectors(lib, kind, paper_ids=ids)
-        except Exception:   # no cache for this kind yet: encode below
-            continue
-        pos = {int(p): i for i, p in enumerate(ids)}
-        for p, v in zip(vid, vv):
-            i = offset + pos[int(p)]
-            out[i], have[i] = v, True
+    pos = {int(p): i for i, p in enumerate(ids)}
+    if getattr(enc, "model_id", None) == library_model(lib):
+        for kind, offsets in (("abstract", (0, n)), ("method", (0,)), ("result", (n,))):   # later kinds win
+            try:
+                vid, vv = load_vectors(lib, kind, paper_ids=ids)
+            except Exception:   # no cache for this kind yet
+                continue
+            for p, v in zip(vid, vv):
+                for off in offsets:
+                    out[off + pos[int(p)]], have[off + pos[int(p)]] = v, True
     texts = mt + pt
     todo = [i for i in range(2 * n) if not have[i] and texts[i]]
     if todo:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 
-MERGE_SIM = 0.85   # cosine of MiniLM phrase vectors; 0.8 joined "text-to-image" with "text-to-video" generation
+MERGE_SIM = 0.87   # cosine of MiniLM phrase vectors; 0.85 still joined "encoder-decoder" into "encoder"
 
 
 def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, sim: float = MERGE_SIM,
