@@ -63,7 +63,6 @@ trains leads lead yields yield offers offer reveals reveal reveals suggest sugge
 # a one-word concept must look like a named thing (an acronym or mixed case: "LLM", "LoRA", "NeRF"), a
 # hyphenated term ("super-resolution") or a noun by its ending ("segmentation", "robustness", "transformer")
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ics", "ogy", "ing", "er", "or")
-CASED = re.compile(r"\b[A-Za-z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*\b")
 TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*\b"
 
 
@@ -80,16 +79,27 @@ def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
     return True
 
 
-def cased_tokens(docs: Sequence[str]) -> frozenset:
-    """Lower-cased tokens that are written with an inner capital (LLM, LoRA, NeRF) in most of their uses."""
-    cased, total = Counter(), Counter()
+def surface_forms(docs: Sequence[str]) -> dict[str, str]:
+    """{lower-cased token: its usual written form} for tokens written with an inner capital (LLM, LoRA,
+    NeRF) in most of their uses: a concept is shown as "LoRA", not "lora"."""
+    forms: dict[str, Counter] = defaultdict(Counter)
+    total: Counter = Counter()
     for d in docs:
         for t in re.findall(TOKEN, d):
             lo = t.lower()
             total[lo] += 1
-            if CASED.fullmatch(t) and any(c.isupper() for c in t[1:]):
-                cased[lo] += 1
-    return frozenset(t for t, n in cased.items() if n * 2 >= total[t])
+            if any(c.isupper() for c in t[1:]):
+                forms[lo][t] += 1
+    return {lo: f.most_common(1)[0][0] for lo, f in forms.items() if sum(f.values()) * 2 >= total[lo]}
+
+
+def cased_tokens(docs: Sequence[str]) -> frozenset:
+    """Lower-cased tokens written with an inner capital (LLM, LoRA, NeRF) in most of their uses."""
+    return frozenset(surface_forms(docs))
+
+
+def display_form(phrase: str, forms: dict[str, str]) -> str:
+    return " ".join(forms.get(t, t) for t in phrase.split())
 
 
 def side_texts(lib, paper_ids: Sequence[int]) -> tuple[list[int], list[str], list[str]]:
@@ -218,6 +228,7 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     counts = [len({p for p, _, _ in hits[w]}) for w in used]
     report(progress, 4, 5, f"merging {len(used)} phrases by meaning")
     lead = merge_phrases(used, uv, counts, sim=merge_sim)
+    forms = surface_forms(docs)
     groups: dict[int, list[int]] = defaultdict(list)
     for i, l in enumerate(lead):
         groups[int(l)].append(i)
@@ -233,7 +244,7 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
             continue
         members.sort(key=lambda i: -counts[i])
         kind = "method" if sides["method"] >= sides["problem"] else "problem"
-        concepts.append({"kind": kind, "phrase": used[l], "synonyms": [used[i] for i in members[1:]][:20],
+        concepts.append({"kind": kind, "phrase": display_form(used[l], forms), "synonyms": [used[i] for i in members[1:]][:20],
                          "vector": uv[l], "papers": [(p, s, sc) for (p, s), sc in papers.items()]})
     params = {"extractor": "keybert", "model": getattr(enc, "model_id", "?"), "min_df": min_df, "top_n": top_n,
               "merge_sim": merge_sim, "min_papers": min_papers, "vocabulary": len(vocab)}
