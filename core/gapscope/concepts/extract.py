@@ -59,6 +59,8 @@ EDGE_FILLER |= set("""
 highlight highlights highlighting capture captures capturing integrate integrates integrating integration
 construct constructs constructing compare compares comparing validate validates validating trained train
 trains leads lead yields yield offers offer reveals reveal reveals suggest suggests indicate indicates
+struggle struggles offering preserving performance capability capabilities ability abilities solution
+solutions mechanism mechanisms scales large fail fails failing limited limitations limitation
 """.split())
 # a one-word concept must look like a named thing (an acronym or mixed case: "LLM", "LoRA", "NeRF"), a
 # hyphenated term ("super-resolution") or a noun by its ending ("segmentation", "robustness", "transformer")
@@ -72,6 +74,12 @@ def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
         return False
     if all(t in GENERIC or t in EDGE_FILLER for t in toks):
         return False
+    if len(toks) >= 2 and cased:
+        # "language models llms", "large language models llms": the words and their own acronym
+        acr = toks[-1][:-1] if toks[-1].endswith("s") else toks[-1]
+        initials = "".join(t[0] for t in toks[:-1])
+        if toks[-1] in cased and len(initials) >= 2 and acr.endswith(initials[-len(acr):] if len(acr) <= len(initials) else initials):
+            return False
     if len(toks) == 1:
         stem = phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
         return len(phrase) >= 3 and (phrase in cased or ("-" in phrase and not phrase.startswith("non-"))

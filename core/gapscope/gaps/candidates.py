@@ -13,7 +13,7 @@ import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
 from .dedup import Candidate, dedupe
-from .linkpred import NEIGHBOURS, Ranker, pair_block, train_ranker
+from .linkpred import FEATURES, NEIGHBOURS, Ranker, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
@@ -62,18 +62,25 @@ def _neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target:
     return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
 
 
+def listable(c: Concept, n_library: int, max_share: float) -> bool:
+    """A concept a proposal can name: a phrase of two or more words or a named thing (an acronym such as
+    "LoRA"), and not so common that it is a field rather than a concept ("attention" in 3% of the papers)."""
+    specific = " " in c.phrase.strip() or any(ch.isupper() for ch in c.phrase)
+    return specific and c.n_papers <= max(30, max_share * n_library)
+
+
 def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int = 50, rare_max: int = 1,
-                 min_support: int = 5, per_concept: int = 2, evidence_n: int = 3,
+                 min_support: int = 5, per_concept: int = 2, evidence_n: int = 3, max_share: float = 0.02,
                  shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list[str]]]] = None,
                  topic_of: Optional[Mapping[int, tuple[int, str]]] = None,
-                 notices: Optional[list] = None, seed: int = 0) -> list[Gap]:
+                 notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None) -> list[Gap]:
     if not cs.concepts:
         return []
     first, last, days = corpus_span(dates.values())
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
     if days >= MIN_BACKTEST_BEFORE_DAYS:
         ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
-                                    min_support=min_support, seed=seed)
+                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs)
     else:
         ranker, info = Ranker(seed), {"fallback": "no trained ranker"}
         if notices is not None:
@@ -81,12 +88,16 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                            f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
     if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
         notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
-    blk = pair_block(cs, dates, before, min_support=min_support)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs)
     cand = blk.both <= rare_max
     if not cand.any():
         return []
+    n_library = len({p for c in cs.concepts for p in c.papers})
+    ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
+    ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
+    score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
     flat = np.argsort(-score, axis=None)[: max(top * 8, 200)]
     concepts = cs.concepts
     methods = [c for c in concepts if c.kind == "method"]
@@ -150,8 +161,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                      "shortcoming_sentences": short,
                      "evidence_counts": {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER},
                      "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
-                     "features": {"common_neighbours": round(float(np.expm1(x[6])), 1), "adamic_adar": round(float(x[7]), 3),
-                                  "similarity": round(float(x[9]), 3)},
+                     "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},
                      "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
                      "raw_score": round(cand_.score, 5), "duplicates_dropped": sum(1 for d in dropped if d["duplicate_of"] == (i, j))}))
     return gaps

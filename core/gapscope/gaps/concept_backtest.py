@@ -23,14 +23,14 @@ def filled_definition(m: int, rare_max: int, min_support: int) -> str:
 
 def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *, k: int = 20, ks: Sequence[int] = (10, 20, 50, 100),
                          m: int = 1, rare_max: int = 0, min_support: int = 5, seed: int = 0,
-                         horizon_days: Optional[int] = None) -> dict:
+                         horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None) -> dict:
     t0 = time.perf_counter()
     first, last, _ = require_backtest_span(dates, before)
     # the training slice looks as far ahead as the test does, within the time before DATE
     horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
-                                min_support=min_support, seed=seed)
-    blk = pair_block(cs, dates, before, min_support=min_support)
+                                min_support=min_support, seed=seed, paper_vecs=paper_vecs)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs)
     cand = blk.both <= rare_max
     y = (formed(cs, dates, blk, before, "9999") >= m)[cand]
     ours = ranker.score(blk.X[cand])
@@ -60,8 +60,20 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
     return res
 
 
+def abstract_vectors(lib) -> Optional[tuple]:
+    """(paper ids, abstract vectors) from the vector cache, None when there are none (`gapscope facets`
+    or `gapscope embed` fill it); each concept's content is the mean vector of its papers."""
+    from ..embed import load_vectors
+
+    try:
+        ids, vecs = load_vectors(lib, "abstract")
+    except Exception:   # no vectors for this library's model
+        return None
+    return (ids, vecs) if len(ids) else None
+
+
 def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, rare_max: int = 0,
-                      min_support: int = 5, seed: int = 0, concepts=None, dates=None,
+                      min_support: int = 5, seed: int = 0, concepts=None, dates=None, paper_vecs=None,
                       progress: Optional[ProgressFn] = None, cancel=None) -> dict:
     """One object per date; with several dates ``{"dates": [...], "summary": ...}``."""
     from ..concepts import load_concept_set
@@ -72,11 +84,14 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
     if not cs.concepts:
         raise LibraryError("no concepts yet: run `gapscope concepts` (after `gapscope facets`)")
     dates = dates if dates is not None else paper_dates(lib)
+    if paper_vecs is None and lib is not None:
+        paper_vecs = abstract_vectors(lib)
     out = []
     for i, b in enumerate(befores):
         check(cancel)
         report(progress, i, len(befores), f"backtest at {b}")
-        out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed))
+        out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed,
+                                        paper_vecs=paper_vecs))
     report(progress, len(befores), len(befores), "backtest done")
     if len(out) == 1:
         return out[0]

@@ -13,6 +13,7 @@ from ..maps.model import FACET_KIND, Map
 from ..maps.store import latest_map
 from ..store.library import LibraryError
 from .candidates import concept_gaps
+from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
@@ -23,7 +24,8 @@ from .store import save_gaps
 def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                method_vecs: Optional[tuple] = None, topic_vecs: Optional[tuple] = None,
                problem_facet: str = "result", seed: int = 0, progress: Optional[ProgressFn] = None,
-               cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None) -> list[Gap]:
+               cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
+               paper_vecs: Optional[tuple] = None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why."""
@@ -35,7 +37,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             labels = {c.id: c.label for c in t.clusters}
             topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
-                                   seed=seed))
+                                   seed=seed, paper_vecs=paper_vecs))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
@@ -117,7 +119,9 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
                            "to include the new papers and labels")
     gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "limitation" in maps else None,
                       topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
-                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices)
+                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
+                      paper_vecs=(data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib))
+                      if concepts is not None and concepts.concepts else None)
     stamp = made_with(lib, maps)
     for g in gaps:
         g.details["made_with"] = stamp

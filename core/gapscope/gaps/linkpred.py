@@ -19,7 +19,8 @@ from ..concepts.model import ConceptSet
 
 FEATURES = ("log_papers_m", "log_papers_p", "log_degree_m", "log_degree_p", "log_pref_attachment",
             "log_popularity", "log_common_neighbours", "adamic_adar", "jaccard", "similarity",
-            "neighbour_methods_link", "neighbour_problems_link", "growth_m", "growth_p", "papers_with_both")
+            "neighbour_methods_link", "neighbour_problems_link", "growth_m", "growth_p", "papers_with_both",
+            "content_similarity", "log_content_popularity")
 BASELINES = ("preferential_attachment", "common_neighbours", "adamic_adar", "popularity", "random")
 NEIGHBOURS = 5
 
@@ -35,8 +36,8 @@ class PairBlock:
     baselines: dict[str, np.ndarray]     # name -> (|M|, |P|) score
 
 
-def _incidence(cs: ConceptSet, dates: Mapping[int, Optional[str]], lo: str, hi: str):
-    """Sparse (papers dated in [lo, hi)) x concepts, 0/1."""
+def _incidence(cs: ConceptSet, dates: Mapping[int, Optional[str]], lo: str, hi: str, with_rows: bool = False):
+    """Sparse (papers dated in [lo, hi)) x concepts, 0/1 (and the paper id of each row)."""
     import scipy.sparse as sp
 
     rows, cols, pid_row = [], [], {}
@@ -51,6 +52,8 @@ def _incidence(cs: ConceptSet, dates: Mapping[int, Optional[str]], lo: str, hi: 
     a.data[:] = 1.0
     a.sum_duplicates()
     a.data[:] = 1.0
+    if with_rows:
+        return a, np.array(list(pid_row), dtype=np.int64)
     return a
 
 
@@ -73,9 +76,11 @@ def _nn_share(sim: np.ndarray, linked: np.ndarray, k: int) -> np.ndarray:
 
 
 def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, min_support: int = 5,
-               start: str = "0000", max_per_kind: int = 3000) -> PairBlock:
+               start: str = "0000", max_per_kind: int = 3000, paper_vecs: Optional[tuple] = None) -> PairBlock:
+    """``paper_vecs`` = (paper ids, abstract vectors): each concept's content is the mean vector of its
+    papers before the date; without them the phrase vectors stand in."""
     vec = cs.vectors()
-    a = _incidence(cs, dates, start, before)
+    a, rows_pid = _incidence(cs, dates, start, before, with_rows=True)
     n = np.asarray(a.sum(axis=0)).ravel()
     co = (a.T @ a).tocsr()
     co.setdiag(0)
@@ -111,11 +116,26 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     r = np.asarray(a_recent.sum(axis=0)).ravel()
     base = (sum(1 for d in ds if d >= third) + 1) / (len(ds) + 1)
     growth = np.log((r + 0.5) / (n + 1.0) / base)
+    # content: where the two concepts' papers sit (the mean abstract vector of each concept's papers);
+    # "content popularity" = papers x papers x cosine, a popularity that only counts within a region
+    if paper_vecs is not None and len(paper_vecs[0]):
+        at = {int(p): i for i, p in enumerate(paper_vecs[0])}
+        pv = np.zeros((len(rows_pid), paper_vecs[1].shape[1]), np.float32)
+        for r, p in enumerate(rows_pid):
+            if int(p) in at:
+                pv[r] = paper_vecs[1][at[int(p)]]
+        cent = np.asarray(a.T @ pv)
+    else:
+        cent = vec * n[:, None]
+    cent = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+    csim = (cent[mi] @ cent[pi].T).astype(np.float32)
+    cpop = np.log1p(pop) + 4.0 * csim
     X = np.stack([
         np.broadcast_to(np.log1p(n[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(n[pi])[None, :], cn.shape),
         np.broadcast_to(np.log1p(deg[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(deg[pi])[None, :], cn.shape),
         np.log1p(pa), np.log1p(pop), np.log1p(cn), aa, jac, sim, nb_m, nb_p,
         np.broadcast_to(growth[mi][:, None], cn.shape), np.broadcast_to(growth[pi][None, :], cn.shape), both,
+        csim, cpop,
     ], axis=-1).astype(np.float32)
     rng = np.random.default_rng(0)
     baselines = {"preferential_attachment": pa, "common_neighbours": cn, "adamic_adar": aa, "popularity": pop,
@@ -130,8 +150,10 @@ def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock,
 
 
 class Ranker:
-    """HistGradientBoosting over FEATURES, trained on one earlier slice; falls back to a fixed blend of
-    Adamic-Adar, similarity and the neighbour features when the slice has no positive pair."""
+    """Logistic regression over the standardised FEATURES, trained on one earlier slice; falls back to a
+    fixed blend (popularity within a region) when the slice has too few positive pairs. (Gradient boosting
+    scored lower on the 10,653-paper library: its count thresholds learnt on the smaller earlier graph do
+    not carry over to the larger one; see benchmarks/results/gaps.)"""
 
     def __init__(self, seed: int = 0):
         self.seed = seed
@@ -139,7 +161,9 @@ class Ranker:
         self.info: dict = {}
 
     def fit(self, X: np.ndarray, y: np.ndarray, max_rows: int = 400_000) -> "Ranker":
-        from sklearn.ensemble import HistGradientBoostingClassifier
+        from sklearn.linear_model import LogisticRegression
+        from sklearn.pipeline import make_pipeline
+        from sklearn.preprocessing import StandardScaler
 
         pos = np.flatnonzero(y)
         self.info = {"train_pairs": int(len(y)), "train_positive": int(len(pos))}
@@ -150,9 +174,7 @@ class Ranker:
         rng = np.random.default_rng(self.seed)
         keep_neg = rng.choice(neg, size=min(len(neg), max(max_rows - len(pos), len(pos))), replace=False)
         rows = np.concatenate([pos, keep_neg])
-        self.model = HistGradientBoostingClassifier(max_iter=200, learning_rate=0.06, max_leaf_nodes=31,
-                                                    min_samples_leaf=40, l2_regularization=1.0,
-                                                    random_state=self.seed)
+        self.model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
         self.model.fit(X[rows], y[rows])
         self.info["train_rows"] = int(len(rows))
         return self
@@ -160,17 +182,17 @@ class Ranker:
     def score(self, X: np.ndarray) -> np.ndarray:
         if self.model is None:
             f = {name: X[:, i] for i, name in enumerate(FEATURES)}
-            return (f["adamic_adar"] + 2 * f["similarity"] + f["neighbour_methods_link"]
-                    + f["neighbour_problems_link"] + 0.1 * f["log_pref_attachment"])
+            return f["log_content_popularity"] + 0.1 * f["adamic_adar"] + 0.5 * f["neighbour_methods_link"]
         return self.model.predict_proba(X)[:, 1]
 
 
 def train_ranker(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, horizon_days: int,
-                 rare_max: int = 0, m: int = 1, min_support: int = 5, seed: int = 0) -> tuple[Ranker, dict]:
+                 rare_max: int = 0, m: int = 1, min_support: int = 5, seed: int = 0,
+                 paper_vecs: Optional[tuple] = None) -> tuple[Ranker, dict]:
     """The ranker for predictions at ``before``: trained on features before ``before - horizon_days`` and
     the links that formed between then and ``before``."""
     t1 = _shift(before, -horizon_days)
-    blk = pair_block(cs, dates, t1, min_support=min_support)
+    blk = pair_block(cs, dates, t1, min_support=min_support, paper_vecs=paper_vecs)
     cand = blk.both <= rare_max
     y = (formed(cs, dates, blk, t1, before) >= m)[cand]
     r = Ranker(seed).fit(blk.X[cand], y)
