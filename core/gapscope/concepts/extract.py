@@ -61,7 +61,10 @@ construct constructs constructing compare compares comparing validate validates 
 trains leads lead yields yield offers offer reveals reveal reveals suggest suggests indicate indicates
 struggle struggles offering preserving performance capability capabilities ability abilities solution
 solutions mechanism mechanisms scales large fail fails failing limited limitations limitation
+address addresses addressing learn learns mitigate mitigates reduce reduces reducing gap gaps
 """.split())
+# a phrase may not start with these ("models LLMs" is what is left of "language models (LLMs)")
+START_FILLER = {"model", "models", "network", "networks", "system", "systems"}
 # a one-word concept must look like a named thing (an acronym or mixed case: "LLM", "LoRA", "NeRF"), a
 # hyphenated term ("super-resolution") or a noun by its ending ("segmentation", "robustness", "transformer")
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ics", "ogy", "ing", "er", "or")
@@ -70,7 +73,7 @@ TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*\b"
 
 def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
     toks = phrase.split()
-    if toks[0] in EDGE_FILLER or toks[-1] in EDGE_FILLER or toks[-1].endswith("ed"):
+    if toks[0] in EDGE_FILLER or toks[-1] in EDGE_FILLER or toks[-1].endswith("ed") or (len(toks) > 1 and toks[0] in START_FILLER):
         return False
     if all(t in GENERIC or t in EDGE_FILLER for t in toks):
         return False

@@ -18,6 +18,7 @@ from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
+SAME_THING_SIM = 0.65    # a method and a problem concept this close ("VLMs", "MLLMs") name one thing twice
 
 
 def _ref(c: Concept, batch) -> ClusterRef:
@@ -98,6 +99,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
+    vec = cs.vectors()
+    score[(vec[blk.m_idx] @ vec[blk.p_idx].T) >= SAME_THING_SIM] = -np.inf
     flat = np.argsort(-score, axis=None)[: max(top * 8, 200)]
     concepts = cs.concepts
     methods = [c for c in concepts if c.kind == "method"]
