@@ -107,6 +107,19 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     problems = [c for c in concepts if c.kind == "problem"]
     mv = np.stack([c.vector for c in methods]) if methods else np.zeros((0, 1))
     pv = np.stack([c.vector for c in problems]) if problems else np.zeros((0, 1))
+    content = {}
+    if paper_vecs is not None and len(paper_vecs[0]):
+        at = {int(q): r for r, q in enumerate(paper_vecs[0])}
+
+        def centroid(c: Concept):
+            if c.id not in content:
+                rows = [at[q] for q in c.papers if q in at]
+                v = paper_vecs[1][rows].sum(axis=0) if rows else np.zeros(paper_vecs[1].shape[1], np.float32)
+                content[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
+            return content[c.id]
+    else:
+        def centroid(c: Concept):
+            return None
     pool, built = [], {}
     for f in flat:
         i, j = np.unravel_index(int(f), score.shape)
@@ -126,7 +139,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         built[(i, j)] = (m, p, both, nb_m, nb_p, ev_m, ev_p, bridge)
         pool.append(Candidate(key=(i, j), score=float(score[i, j]), method=m.id, problem=p.id,
                               method_vec=m.vector, problem_vec=p.vector,
-                              evidence=frozenset(ev_m + ev_p + both + bridge)))
+                              evidence=frozenset(ev_m + ev_p + both + bridge),
+                              method_content=centroid(m), problem_content=centroid(p)))
     kept, dropped = dedupe(pool, top, per_concept=per_concept)
     gaps = []
     for cand_ in kept:

@@ -10,6 +10,9 @@ from typing import Optional, Sequence
 import numpy as np
 
 SYNONYM_SIM = 0.8          # cosine of the concepts' phrase vectors above which they count as near-synonyms
+# cosine of the concepts' content (mean abstract vector of their papers): catches an acronym and its
+# expansion ("VLMs", "vision-language models"), whose phrase vectors are far apart
+CONTENT_SYNONYM_SIM = 0.9
 EVIDENCE_SHARE = 0.5       # "most of the evidence": overlap over the smaller evidence set
 
 
@@ -22,6 +25,8 @@ class Candidate:
     method_vec: np.ndarray = field(repr=False)
     problem_vec: np.ndarray = field(repr=False)
     evidence: frozenset = frozenset()        # paper ids
+    method_content: Optional[np.ndarray] = field(default=None, repr=False)
+    problem_content: Optional[np.ndarray] = field(default=None, repr=False)
 
 
 def evidence_overlap(a: frozenset, b: frozenset) -> float:
@@ -30,8 +35,8 @@ def evidence_overlap(a: frozenset, b: frozenset) -> float:
     return len(a & b) / min(len(a), len(b))
 
 
-def near(u: np.ndarray, v: np.ndarray, same: bool, sim: float) -> bool:
-    return same or float(u @ v) >= sim
+def near(u: np.ndarray, v: np.ndarray, same: bool, sim: float, cu=None, cv=None) -> bool:
+    return same or float(u @ v) >= sim or (cu is not None and cv is not None and float(cu @ cv) >= CONTENT_SYNONYM_SIM)
 
 
 def duplicate_of(c: Candidate, kept: Sequence[Candidate], *, synonym_sim: float = SYNONYM_SIM,
@@ -39,8 +44,9 @@ def duplicate_of(c: Candidate, kept: Sequence[Candidate], *, synonym_sim: float 
     for g in kept:
         if evidence_overlap(c.evidence, g.evidence) > evidence_share:
             return g, "shares most of its evidence"
-        if (near(c.method_vec, g.method_vec, c.method == g.method, synonym_sim)
-                and near(c.problem_vec, g.problem_vec, c.problem == g.problem, synonym_sim)):
+        if (near(c.method_vec, g.method_vec, c.method == g.method, synonym_sim, c.method_content, g.method_content)
+                and near(c.problem_vec, g.problem_vec, c.problem == g.problem, synonym_sim, c.problem_content,
+                         g.problem_content)):
             return g, "both concepts are near-synonyms of its concepts"
     return None
 
