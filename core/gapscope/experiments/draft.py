@@ -42,7 +42,11 @@ METRICS = [("accuracy", "accuracy"), ("top-1", "accuracy"), ("f1", "macro_f1"), 
            ("perplexity", None), ("exact match", None), ("pass@1", None), ("success rate", None),
            ("win rate", None), ("recall", None), ("precision", None), ("rmse", "rmse"), ("mae", "mae"),
            ("error rate", None), ("latency", None), ("speedup", None)]
-FIGURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:%|x\b|×|points?\b|pp\b|dB\b)|\d+\.\d+)")
+FIGURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:%|x\b|×|points?\b|pp\b|dB\b))")
+# a bare number counts only right after a metric name ("mIoU of 52.3"); never inside a URL, DOI or version
+METRIC_FIGURE = re.compile(r"(?:accuracy|F1|BLEU|ROUGE(?:-L)?|mIoU|mAP|PSNR|SSIM|AUC|FID|Dice|WER|EM|pass@1|score)"
+                           r"[^.\d]{0,25}(\d+(?:\.\d+)?)")
+URL = re.compile(r"(?:https?://|doi\.org/|www\.)\S+|\b10\.\d{4,}/\S+")
 
 TEXT_FAMILIES = ("gru", "transformer")
 
@@ -118,13 +122,17 @@ def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, A
             sents = [x["text"] for x in paper_sentences(lib, int(pid)) if x["label"] == "result"]
         except Exception:   # a paper without facet labels
             continue
-        hits = [t for t in sents if FIGURE.search(t)]
+        sents = [URL.sub(" ", t) for t in sents]
+        hits = [t for t in sents if FIGURE.search(t) or METRIC_FIGURE.search(t)]
         if not hits:
             continue
         title = (lib.conn.execute("SELECT title FROM papers WHERE id = ?", (int(pid),)).fetchone() or [""])[0]
         low = " ".join(hits).lower()
-        metrics = [m for m, _ in METRICS if re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
-        out.append({"paper": int(pid), "title": title, "figures": [f.strip() for t in hits for f in FIGURE.findall(t)][:6],
+        metrics = [m for m, _ in METRICS if m != "map" and re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
+        if re.search(r"\bmAP\b", " ".join(hits)):
+            metrics.append("mAP")
+        figs = [f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)]
+        out.append({"paper": int(pid), "title": title, "figures": figs[:6],
                     "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": metrics})
         if len(out) >= limit:
             break
