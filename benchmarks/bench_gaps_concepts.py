@@ -40,7 +40,7 @@ def main() -> None:
     out = Path(a.out)
     out.mkdir(parents=True, exist_ok=True)
     lib = Library(a.library, create=False)
-    n = lib.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+    n = lib.count_papers()
     run = lib.concept_run(lib.latest_concept_batch()) or {}
     head = (f"library {a.library}: {n} papers; concepts batch {run.get('batch')} ({run.get('params')}); "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")

@@ -49,7 +49,7 @@ def main() -> None:
                   f" library now {lib.count_papers()} papers")
 
         rng = random.Random(0)
-        titles = [r[0] for r in lib.conn.execute("SELECT title FROM papers ORDER BY random() LIMIT 2000")]
+        titles = [r[0] for r in lib._conn.execute("SELECT title FROM papers ORDER BY random() LIMIT 2000")]
         words = [w for t in titles for w in re.findall(r"[A-Za-z]{4,}", t)]
         queries = []
         for _ in range(args.queries):

@@ -45,7 +45,7 @@ def from_library(path: str):
     from gapscope.store import Library
 
     lib = Library(path, create=False)
-    meta = {pid: (t, a, pub, cat) for pid, t, a, pub, cat in lib.conn.execute(
+    meta = {pid: (t, a, pub, cat) for pid, t, a, pub, cat in lib._conn.execute(
         "SELECT id, title, abstract, published, primary_category FROM papers")}
     data = {}
     ids, vecs = load_vectors(lib, "abstract")

@@ -80,7 +80,7 @@ def main() -> None:
           f"built or loaded in {t_build:.2f} s (cached on disk after the first build)")
 
     # A reviewer looking for language-model papers: include when the title says so.
-    cats = dict(lib.conn.execute("SELECT id, lower(title) FROM papers"))
+    cats = dict(lib._conn.execute("SELECT id, lower(title) FROM papers"))
     relevant = lambda pid: any(w in cats[pid] for w in ("language model", "llm"))  # noqa: E731
     seed(lib, [next(p for p in ids if relevant(p))], coll)
     latencies = []

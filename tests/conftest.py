@@ -29,3 +29,15 @@ def library(tmp_path):
     lib = Library(tmp_path / "library.sqlite")
     yield lib
     lib.close()
+
+
+@pytest.fixture(autouse=True)
+def _isolated_user_settings(tmp_path, monkeypatch):
+    """No test reads or writes the real user settings file, or inherits a device from the shell."""
+    from gapscope import settings
+
+    monkeypatch.setenv("GAPSCOPE_SETTINGS", str(tmp_path / "user-settings" / "GapScope.ini"))
+    monkeypatch.delenv("GAPSCOPE_DEVICE", raising=False)
+    settings.clear_command_line()
+    yield
+    settings.clear_command_line()

@@ -16,7 +16,8 @@ answers and set as $GAPSCOPE_ARXIV_URL). A route body may be a callable ``params
 bytes)`` for a computed answer. Injections: "429" (with Retry-After: 0), "503", "timeout" (answers after ``slow_s``
 seconds: keep the client timeout below it), "cut" (full Content-Length, half the body, then the
 connection closes), "empty" (the recorded arXiv page with its entries removed), "block" / "403"
-(a given body and status). Requests that match no route get a 404 naming the request.
+(a given body and status), "trickle" (the recorded answer one byte every ``trickle_s`` seconds, as a
+stalled download sends it), "portal" (a captive portal's HTML login page with status 200). Requests that match no route get a 404 naming the request.
 """
 
 from __future__ import annotations
@@ -32,6 +33,11 @@ from typing import Optional
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
+
+# What a hotel or airport Wi-Fi answers to any request before its login.
+PORTAL_PAGE = (b"<!DOCTYPE html>\n<html><head><title>Welcome to Airport Free WiFi</title></head><body>"
+               b"<form action='/login'><p>Please accept the terms to continue.</p><input type='submit'></form>"
+               b"</body></html>\n")
 
 # arXiv requests are matched on these parameters only (sortBy/sortOrder vary with the client).
 ARXIV_KEYS = ("search_query", "id_list", "start", "max_results")
@@ -64,7 +70,8 @@ class Injection:
 
 
 class ReplayServer:
-    def __init__(self, slow_s: float = 1.0) -> None:
+    def __init__(self, slow_s: float = 1.0, trickle_s: float = 0.2) -> None:
+        self.trickle_s = trickle_s
         self.routes: list[Route] = []
         self.injections: list[Injection] = []
         self.log: list[tuple[str, dict, str]] = []  # (path, params, what was served)
@@ -125,7 +132,7 @@ class ReplayServer:
 
     def inject(self, kind: str, times: int = 1, match: Optional[dict] = None, body: bytes = b"",
                status: int = 0) -> None:
-        assert kind in ("429", "503", "timeout", "cut", "empty", "block"), kind
+        assert kind in ("429", "503", "timeout", "cut", "empty", "block", "trickle", "portal"), kind
         with self._lock:
             self.injections.append(Injection(kind, dict(match or {}), times, body, status))
 
@@ -180,9 +187,22 @@ class ReplayServer:
             elif inj.kind == "empty":
                 body = re.sub(rb"\s*<entry>.*?</entry>", b"", route.body if route else b"", flags=re.S)
                 self._send(h, 200, body, route.headers if route else {})
+            elif inj.kind == "trickle":
+                body = route.body if route else b"x" * 1000
+                h.send_response(200)
+                for k, v in (route.headers if route else {}).items():
+                    h.send_header(k, v)
+                h.send_header("Content-Length", str(len(body)))
+                h.end_headers()
+                for i in range(len(body)):
+                    h.wfile.write(body[i:i + 1])
+                    h.wfile.flush()
+                    time.sleep(self.trickle_s)
+            elif inj.kind == "portal":
+                self._send(h, 200, PORTAL_PAGE, {"Content-Type": "text/html; charset=utf-8"})
             elif inj.kind == "block":
                 self._send(h, inj.status or 200, inj.body, {"Content-Type": "text/html; charset=ISO-8859-1"})
-        except (BrokenPipeError, ConnectionResetError):
+        except (BrokenPipeError, ConnectionResetError, ConnectionAbortedError):
             pass  # the client gave up first (a timeout test)
 
     @staticmethod

@@ -4,22 +4,31 @@ from __future__ import annotations
 
 import click
 
-from . import __version__
-from .commands.common import LibraryRef
+from . import __version__, settings
+from .commands import terminal
+from .commands.common import GapScopeGroup, LibraryRef
+from .settings import DEVICES
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(dir_okay=False),
-              help="Library file (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+@click.group(cls=GapScopeGroup, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("--library", "-L", envvar="GAPSCOPE_LIBRARY", type=click.Path(),
+              help="Library folder NAME.gapscope (created when missing), or an existing library file"
+                   " (default: your user data folder, or $GAPSCOPE_LIBRARY).")
+@click.option("--device", type=click.Choice(DEVICES), default=None,
+              help="Where encoders run (auto, cpu, cuda, mps); beats $GAPSCOPE_DEVICE and the saved settings.")
 @click.version_option(__version__, prog_name="gapscope")
 @click.pass_context
-def main(ctx: click.Context, library: str | None) -> None:
+def main(ctx: click.Context, library: str | None, device: str | None) -> None:
     """GapScope: collect papers, map what is known, and find what is missing."""
+    settings.clear_command_line()          # one invocation's flags (tests run many in one process)
+    settings.set_command_line("device", device)
     ctx.obj = LibraryRef(library)
+    terminal.install(ctx)
 
 
 # One module per area under gapscope.commands, each with register(main).
-_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "concepts")
+_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "concepts", "safety",
+                    "analyze")
 
 
 def _register() -> None:

@@ -7,8 +7,8 @@ finished, so an interrupted collect (Ctrl-C, a crash, a block, the network gone)
 there on the next run with the same arguments. A failure never throws away what was fetched: the
 pages already read are committed first, then the error is raised with the report attached.
 
-Endpoints: ``$GAPSCOPE_ARXIV_URL`` / ``$GAPSCOPE_SCHOLAR_URL`` > library settings
-``collect.arxiv_url`` / ``collect.scholar_url`` > the public endpoints. Proxy: setting
+Endpoints (gapscope.settings): ``$GAPSCOPE_ARXIV_URL`` / ``$GAPSCOPE_SCHOLAR_URL`` > library settings
+``collect.arxiv_url`` / ``collect.scholar_url`` > the desktop's Preferences > the public endpoints. Proxy: setting
 ``collect.proxy`` (one URL, or {"http": ..., "https": ...}); the usual HTTP(S)_PROXY variables work too.
 """
 
@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import time
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
@@ -27,11 +26,9 @@ from .jobs import Cancelled, CancelToken, ProgressFn, check, report
 from .models import ImportReport, Paper, RecordError
 from .sources import arxiv_api as ax
 from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
-from .store.library import Library, now_iso
+from .store.library import Library
 
 DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
-ENDPOINT_ENV = {"arxiv": "GAPSCOPE_ARXIV_URL", "scholar": "GAPSCOPE_SCHOLAR_URL"}
-ENDPOINT_SETTING = {"arxiv": "collect.arxiv_url", "scholar": "collect.scholar_url"}
 ENDPOINT_DEFAULT = {"arxiv": ax.DEFAULT_ARXIV_URL, "scholar": DEFAULT_SCHOLAR_URL}
 # Settings a user may change (`gapscope settings set KEY VALUE`), with their defaults.
 COLLECT_SETTINGS: dict[str, Any] = {
@@ -39,6 +36,7 @@ COLLECT_SETTINGS: dict[str, Any] = {
     "collect.scholar_url": DEFAULT_SCHOLAR_URL,
     "collect.proxy": None,
     "collect.timeout_s": 60.0,  # a 2,000-entry arXiv page can take tens of seconds to come
+    "collect.deadline_s": 300.0,  # the whole answer of one request, however it trickles in
     "collect.max_retries": 5,
     "collect.arxiv_interval_s": ax.MIN_INTERVAL_S,
     "collect.arxiv_page_size": ax.MAX_PAGE_SIZE,
@@ -83,8 +81,10 @@ class CollectReport(ImportReport):
 
 # --- settings -------------------------------------------------------------------------------------
 def endpoint(lib: Library, source: str) -> str:
-    return (os.environ.get(ENDPOINT_ENV[source]) or lib.get_setting(ENDPOINT_SETTING[source])
-            or ENDPOINT_DEFAULT[source]).rstrip("/")
+    """The source's URL: $GAPSCOPE_<SOURCE>_URL > library setting > user settings > the public one."""
+    from . import settings
+
+    return str(settings.get(f"{source}_url", lib) or ENDPOINT_DEFAULT[source]).rstrip("/")
 
 
 def proxies(lib: Library) -> Optional[dict]:
@@ -100,7 +100,7 @@ def setting(lib: Library, key: str) -> Any:
     return lib.get_setting(key, COLLECT_SETTINGS[key])
 
 
-def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -> Callable[[float], None]:
+def cancellable(sleep: Callable[[float], None], *, cancel: Optional[CancelToken] = None) -> Callable[[float], None]:
     """``sleep`` that stops with Cancelled when the user cancels (a backoff can last minutes)."""
     if cancel is None:
         return sleep
@@ -119,13 +119,15 @@ def cancellable(sleep: Callable[[float], None], cancel: Optional[CancelToken]) -
     return wait
 
 
-def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep) -> PoliteFetcher:
+def make_fetcher(lib: Library, source: str, sleep: Callable[[float], None] = time.sleep, *,
+                 cancel: Optional[CancelToken] = None) -> PoliteFetcher:
     interval = float(setting(lib, "collect.arxiv_interval_s" if source == "arxiv" else "collect.scholar_interval_s"))
     if source == "arxiv" and "arxiv.org" in endpoint(lib, "arxiv"):
         interval = max(interval, ax.MIN_INTERVAL_S)  # the API's terms; a shorter interval is for mirrors and tests
     return PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "collect.timeout_s")),
                          max_retries=int(setting(lib, "collect.max_retries")), proxies=proxies(lib),
-                         backoff_base=max(interval, 1.0), sleep=sleep)
+                         backoff_base=max(interval, 1.0), sleep=sleep,
+                         deadline=float(setting(lib, "collect.deadline_s")), cancel=cancel)
 
 
 # --- cursors --------------------------------------------------------------------------------------
@@ -135,21 +137,15 @@ def cursor_key(source: str, params: dict) -> str:
 
 
 def load_cursor(lib: Library, key: str) -> Optional[dict]:
-    row = lib.conn.execute("SELECT state FROM collect_cursors WHERE key = ?", (key,)).fetchone()
-    return json.loads(row[0]) if row else None
+    return lib.collect_cursor(key)
 
 
 def save_cursor(lib: Library, key: str, source: str, query: str, state: dict) -> None:
-    with lib.transaction() as conn:
-        conn.execute(
-            "INSERT INTO collect_cursors (key, source, query, state, updated_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(key) DO UPDATE SET state = excluded.state, updated_at = excluded.updated_at",
-            (key, source, query, json.dumps(state, default=str), now_iso()))
+    lib.save_collect_cursor(key, source, query, state)
 
 
 def list_cursors(lib: Library) -> list[dict]:
-    return [dict(key=k, source=s, query=q, state=json.loads(st), updated_at=u) for k, s, q, st, u in
-            lib.conn.execute("SELECT key, source, query, state, updated_at FROM collect_cursors ORDER BY updated_at DESC")]
+    return lib.collect_cursors()
 
 
 # --- the run loop shared by both sources -----------------------------------------------------------
@@ -158,7 +154,7 @@ class _Run:
     once a page's records are committed."""
 
     def __init__(self, lib: Library, rep: CollectReport, key: str, source: str, query: str,
-                 progress: Optional[ProgressFn], cancel: Optional[CancelToken]) -> None:
+                 *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> None:
         self.lib, self.rep, self.key, self.source, self.query = lib, rep, key, source, query
         self.progress, self.cancel = progress, cancel
         self.pending: list[tuple[int, dict]] = []  # (records handed over at the end of a page, state)
@@ -167,6 +163,7 @@ class _Run:
         self.cancelled = False
         self.state: Optional[dict] = None
         self.limit: Optional[int] = None  # max_results, for the progress total
+        self.collection: Optional[str] = None  # every paper the collect finds joins it, batch by batch
 
     def records(self, pages: Iterator[tuple[list[Union[Paper, RecordError]], dict]]) -> Iterator:
         try:
@@ -201,7 +198,8 @@ class _Run:
         rep = self.rep
         try:
             ingest_papers(self.lib, self.records(pages), kind="collect", source=self.source, target=self.query,
-                          batch_size=max(1, batch_size), progress=self.on_progress, report_obj=rep)
+                          collection=self.collection, batch_size=max(1, batch_size), progress=self.on_progress,
+                          report_obj=rep)
         finally:
             st = fetcher.stats
             rep.requests, rep.retries, rep.waited_s, rep.events = st.requests, st.retries, st.waited_s, list(st.events)
@@ -232,18 +230,13 @@ class _Run:
     def _mark_interrupted(self) -> None:
         """Earlier runs of this collect still 'running' in the log died without a word (killed,
         crashed, power cut): say so, and which run continued them."""
-        with self.lib.transaction() as conn:
-            conn.execute(
-                "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
-                " message = ? WHERE kind = 'collect' AND source = ? AND target = ? AND status = 'running' AND id < ?",
-                (now_iso(), f"stopped without finishing (killed or crashed); collect #{self.rep.import_id} continued it",
-                 self.source, self.query, self.rep.import_id))
+        self.lib.mark_interrupted(
+            "collect", self.source, self.query, self.rep.import_id,
+            f"stopped without finishing (killed or crashed); collect #{self.rep.import_id} continued it")
 
     def _log(self, status: str, message: str) -> None:
         kept = f" ({self.rep.added} new and {self.rep.merged} merged papers kept)"
-        with self.lib.transaction() as conn:
-            conn.execute("UPDATE imports SET status = ?, message = ?, finished_at = ? WHERE id = ?",
-                         (status, message + kept, now_iso(), self.rep.import_id))
+        self.lib.end_import(self.rep.import_id, status, message + kept)
 
 
 # --- arXiv ----------------------------------------------------------------------------------------
@@ -253,10 +246,174 @@ def _as_dt(value: Union[str, datetime, None], end: bool = False) -> Optional[dat
     return ax.parse_date(value, end=end)
 
 
+@dataclass
+class _ArxivCursor:
+    """Where an arXiv collect stands. Saved as JSON in ``collect_cursors`` after every committed page,
+    so an interrupted collect continues from it (the keys are the saved format)."""
+
+    params: dict
+    units: Optional[list[dict]] = None      # the queries or id batches the collect walks, planned at its start
+    u: int = 0                              # the unit being read
+    start: int = 0                          # the offset inside that unit
+    collected: int = 0
+    done: bool = False
+    max_published: Optional[str] = None
+    sort: Optional[str] = None              # the order the units are read in, fixed with them
+    last_submitted: Optional[str] = None    # "new in categories": where the last such collect got to
+    tracks_new: bool = False                # not saved: whether last_submitted belongs to this collect
+
+    def to_dict(self) -> dict:
+        d = {"params": self.params, "units": self.units, "u": self.u, "start": self.start,
+             "collected": self.collected, "done": self.done, "max_published": self.max_published}
+        if self.tracks_new:
+            d["last_submitted"] = self.last_submitted
+        if self.units is not None:
+            d["sort"] = self.sort
+        return json.loads(json.dumps(d))    # a copy: the cursor moves on while the page is committed
+
+    @classmethod
+    def from_dict(cls, d: dict, tracks_new: bool, last_submitted: Optional[str]) -> "_ArxivCursor":
+        return cls(params=d["params"], units=d.get("units"), u=d.get("u", 0), start=d.get("start", 0),
+                   collected=d.get("collected", 0), done=d.get("done", False), max_published=d.get("max_published"),
+                   sort=d.get("sort"), last_submitted=d.get("last_submitted", last_submitted), tracks_new=tracks_new)
+
+
+class _ArxivCollect:
+    """One arXiv collect: what it asks for (a query, ids, or what is new in categories), the pages it
+    walks, and its cursor."""
+
+    def __init__(self, lib: Library, query: str, *, ids: Sequence[str], categories: Sequence[str],
+                 max_results: Optional[int], since, until, sort: Optional[str], page_size: Optional[int],
+                 restart: bool, fetcher: PoliteFetcher, now: datetime) -> None:
+        self.query, self.ids, self.max_results, self.now, self.fetcher = query, ids, max_results, now, fetcher
+        self.since, self.until = _as_dt(since), _as_dt(until, end=True)
+        size = int(page_size or setting(lib, "collect.arxiv_page_size"))
+        self.size = max(1, min(size, ax.MAX_PAGE_SIZE, max_results or ax.MAX_PAGE_SIZE))
+        self.url = endpoint(lib, "arxiv")
+        self.bad_ids: list[RecordError] = []
+        self.new_key: Optional[str] = None
+        memory: dict = {}
+        if ids:
+            good, self.bad_ids = ax.check_ids(ids)
+            self.label = "ids: " + " ".join(ids)
+            params: dict[str, Any] = {"ids": good}
+        elif categories:
+            self.query = ax.categories_query(categories)
+            self.label = "new in " + " ".join(categories)
+            self.new_key = "arxiv-new:" + " ".join(sorted(categories))
+            memory = load_cursor(lib, self.new_key) or {}
+            if self.since is None:
+                last = memory.get("last_submitted")
+                self.since = (datetime.fromisoformat(last) - NEW_OVERLAP) if last else now - NEW_DEFAULT_SPAN
+            self.until = self.until or now
+            sort = "oldest"
+            params = {"new": sorted(categories)}
+        else:
+            self.label = query
+            if self.since or self.until:
+                sort = "oldest"  # date windows walk forward in time, so the cursor stays valid
+            params = {"query": query, "since": self.since, "until": self.until}
+        self.sort = sort or "relevance"
+        params.update(max=max_results, sort=self.sort, size=self.size)
+        self.params = json.loads(json.dumps(params, default=str))  # dates as text: the cursor is JSON
+        self.key = self.new_key or cursor_key("arxiv", self.params)
+        self.rep = CollectReport(source="arxiv", query=self.label)
+        saved = None if restart else _resumable(load_cursor(lib, self.key), self.params)
+        if saved is not None:
+            self.rep.resumed_from = dict(saved)
+            self.cursor = _ArxivCursor.from_dict(saved, bool(self.new_key), memory.get("last_submitted"))
+        else:
+            self.cursor = _ArxivCursor(params=self.params, tracks_new=bool(self.new_key),
+                                       last_submitted=memory.get("last_submitted"))
+
+    def plan(self) -> tuple[list[dict], str]:
+        """The units to read (queries, each within arXiv's per-query limit, or id batches) and in what order."""
+        if self.ids:
+            good = self.params["ids"]
+            step = min(self.size, 200)  # keep the URL short
+            return [{"ids": good[i:i + step]} for i in range(0, len(good), step)], self.sort
+        query, fetcher, url, limit = self.query, self.fetcher, self.url, self.max_results
+        lo, hi = self.since, self.until
+        if lo is None and hi is None and limit is not None and limit <= ax.MAX_PER_QUERY:
+            return [{"query": query}], self.sort
+        lo, hi = lo or ax.ARXIV_EPOCH, hi or self.now
+        if limit is not None and limit <= ax.MAX_PER_QUERY:
+            return [{"query": ax.windowed_query(query, ax.Window(lo, hi))}], self.sort
+        sort = self.sort
+        if not (self.since or self.until):
+            total = ax.count_results(fetcher, url, query)
+            if total <= ax.MAX_PER_QUERY:
+                return [{"query": query}], sort
+            sort = "oldest"
+        windows = ax.plan_windows(lambda w: ax.count_results(fetcher, url, ax.windowed_query(query, w)), lo, hi,
+                                  limit=ax.MAX_PER_QUERY)
+        return [{"query": ax.windowed_query(query, w), "count": w.count} for w in windows], sort
+
+    def pages(self) -> Iterator[tuple[list, dict]]:
+        """(records of one page, the cursor after it), from where the cursor stands to the end."""
+        c = self.cursor
+        if self.bad_ids and not c.units:
+            yield list(self.bad_ids), c.to_dict()
+        if c.units is None:
+            c.units, c.sort = self.plan()
+        while c.u < len(c.units):
+            unit = c.units[c.u]
+            search = ax.make_search(unit.get("query", ""), unit.get("ids", ()), c.sort or self.sort)
+            while True:
+                if self.max_results is not None and c.collected >= self.max_results:
+                    return
+                want = self.size if self.max_results is None else min(self.size, self.max_results - c.collected)
+                if unit.get("ids"):
+                    want = len(unit["ids"])
+                page = ax.fetch_page(self.fetcher, self.url, search, c.start, want)
+                recs = self._records(unit, page)
+                finished_unit = bool(unit.get("ids")) or not page.results or c.start >= page.total
+                if finished_unit:
+                    c.u += 1
+                    c.start = 0
+                yield recs, c.to_dict()
+                if finished_unit:
+                    break
+
+    def _records(self, unit: dict, page) -> list[Union[Paper, RecordError]]:
+        """One page's papers and bad entries (and, for ids, the ids arXiv does not know); moves the cursor."""
+        c = self.cursor
+        units = c.units
+        self.rep.total = page.total if len(units) == 1 else (sum(u.get("count", 0) for u in units) or None)
+        papers, bad = [], []
+        for r in page.results:
+            try:
+                papers.append(ax.result_to_paper(r))
+            except ValueError as exc:
+                bad.append(RecordError(f"arXiv entry {r.entry_id}", str(exc)))
+        if self.max_results is not None:
+            papers = papers[:self.max_results - c.collected]
+        recs: list[Union[Paper, RecordError]] = list(papers) + bad
+        if unit.get("ids"):
+            found = {p.arxiv_id for p in papers} | {p.arxiv_id_versioned for p in papers}
+            recs += [RecordError(f"arXiv id {i}", "arXiv has no paper with this id")
+                     for i in unit["ids"] if i not in found and ax.split_arxiv_id(i)[0] not in found]
+        c.collected += len(papers)
+        c.start += len(page.results)
+        for p in papers:
+            mp = p.raw.get("published")
+            if mp and (c.max_published is None or mp > c.max_published):
+                c.max_published = mp
+        return recs
+
+    def final(self, last: Optional[dict]) -> dict:
+        """The cursor saved when the collect completes: done, and for "new in" how far it got."""
+        done = dict(last or self.cursor.to_dict(), done=True)
+        if self.new_key:
+            prev = done.get("last_submitted")
+            done["last_submitted"] = max(filter(None, [prev, done.get("max_published")]), default=None)
+        return done
+
+
 def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), categories: Sequence[str] = (),
                   max_results: Optional[int] = None, since: Union[str, datetime, None] = None,
                   until: Union[str, datetime, None] = None, sort: Optional[str] = None,
-                  page_size: Optional[int] = None, restart: bool = False,
+                  page_size: Optional[int] = None, restart: bool = False, collection: Optional[str] = None,
                   progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                   sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
                   now: Optional[datetime] = None) -> CollectReport:
@@ -264,132 +421,19 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     ``categories`` since the last such collect (or ``since``).
 
     Runs resume: the same arguments after an interrupted run continue from the saved cursor
-    (``restart=True`` starts over). Raises CollectError (with ``.report``) when the API fails for
-    good; ArxivQueryError-caused errors name what arXiv rejected."""
+    (``restart=True`` starts over). With ``collection``, every paper found (new or already in the
+    library) joins that collection, committed with its batch. Raises CollectError (with ``.report``)
+    when the API fails for good; ArxivQueryError-caused errors name what arXiv rejected."""
     if sum(bool(x) for x in (query, ids, categories)) != 1:
         raise ValueError("give exactly one of: a query, ids, or categories")
     now = now or datetime.now(timezone.utc).replace(second=0, microsecond=0)
-    since_dt, until_dt = _as_dt(since), _as_dt(until, end=True)
-    size = int(page_size or setting(lib, "collect.arxiv_page_size"))
-    size = max(1, min(size, ax.MAX_PAGE_SIZE, max_results or ax.MAX_PAGE_SIZE))
-    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel))
-    url = endpoint(lib, "arxiv")
-
-    bad_ids: list[RecordError] = []
-    new_key = None
-    if ids:
-        good, bad_ids = ax.check_ids(ids)
-        label = "ids: " + " ".join(ids)
-        params = {"ids": good}
-    elif categories:
-        query = ax.categories_query(categories)
-        label = "new in " + " ".join(categories)
-        new_key = "arxiv-new:" + " ".join(sorted(categories))
-        memory = load_cursor(lib, new_key) or {}
-        if since_dt is None:
-            last = memory.get("last_submitted")
-            since_dt = (datetime.fromisoformat(last) - NEW_OVERLAP) if last else now - NEW_DEFAULT_SPAN
-        until_dt = until_dt or now
-        sort = "oldest"
-        params = {"new": sorted(categories)}
-    else:
-        label = query
-        if since_dt or until_dt:
-            sort = "oldest"  # date windows walk forward in time, so the cursor stays valid
-        params = {"query": query, "since": since_dt, "until": until_dt}
-    sort = sort or "relevance"
-    params.update(max=max_results, sort=sort, size=size)
-    params = json.loads(json.dumps(params, default=str))  # dates as text: the cursor is JSON
-    key = new_key or cursor_key("arxiv", params)
-    rep = CollectReport(source="arxiv", query=label)
-
-    state = None if restart else _resumable(load_cursor(lib, key), params)
-    if state is not None:
-        rep.resumed_from = dict(state)
-    else:
-        state = {"params": params, "units": None, "u": 0, "start": 0, "collected": 0, "done": False,
-                 "max_published": None}
-    if new_key:
-        state.setdefault("last_submitted", memory.get("last_submitted"))
-
-    def plan() -> list[dict]:
-        if ids:
-            good = params["ids"]
-            step = min(size, 200)  # keep the URL short
-            return [{"ids": good[i:i + step]} for i in range(0, len(good), step)]
-        lo, hi = since_dt, until_dt
-        if lo is None and hi is None and max_results is not None and max_results <= ax.MAX_PER_QUERY:
-            return [{"query": query}]
-        lo, hi = lo or ax.ARXIV_EPOCH, hi or now
-        if max_results is not None and max_results <= ax.MAX_PER_QUERY:
-            return [{"query": ax.windowed_query(query, ax.Window(lo, hi))}]
-        if not (since_dt or until_dt):
-            total = ax.count_results(fetcher, url, query)
-            if total <= ax.MAX_PER_QUERY:
-                return [{"query": query}]
-            nonlocal_sort[0] = "oldest"
-        windows = ax.plan_windows(lambda w: ax.count_results(fetcher, url, ax.windowed_query(query, w)), lo, hi,
-                                  limit=ax.MAX_PER_QUERY)
-        return [{"query": ax.windowed_query(query, w), "count": w.count} for w in windows]
-
-    nonlocal_sort = [sort]
-
-    def pages() -> Iterator[tuple[list, dict]]:
-        if bad_ids and not state["units"]:
-            yield list(bad_ids), dict(state)
-        if state["units"] is None:
-            state["units"] = plan()
-            state["sort"] = nonlocal_sort[0]
-        s = state.get("sort", sort)
-        while state["u"] < len(state["units"]):
-            unit = state["units"][state["u"]]
-            search = ax.make_search(unit.get("query", ""), unit.get("ids", ()), s)
-            while True:
-                if max_results is not None and state["collected"] >= max_results:
-                    return
-                want = size if max_results is None else min(size, max_results - state["collected"])
-                if unit.get("ids"):
-                    want = len(unit["ids"])
-                page = ax.fetch_page(fetcher, url, search, state["start"], want)
-                units = state["units"]
-                rep.total = page.total if len(units) == 1 else (sum(u.get("count", 0) for u in units) or None)
-                papers, bad = [], []
-                for r in page.results:
-                    try:
-                        papers.append(ax.result_to_paper(r))
-                    except ValueError as exc:
-                        bad.append(RecordError(f"arXiv entry {r.entry_id}", str(exc)))
-                if max_results is not None:
-                    papers = papers[:max_results - state["collected"]]
-                recs: list[Union[Paper, RecordError]] = list(papers) + bad
-                if unit.get("ids"):
-                    found = {p.arxiv_id for p in papers} | {p.arxiv_id_versioned for p in papers}
-                    recs += [RecordError(f"arXiv id {i}", "arXiv has no paper with this id")
-                             for i in unit["ids"] if i not in found and ax.split_arxiv_id(i)[0] not in found]
-                state["collected"] += len(papers)
-                state["start"] += len(page.results)
-                for p in papers:
-                    mp = p.raw.get("published")
-                    if mp and (state["max_published"] is None or mp > state["max_published"]):
-                        state["max_published"] = mp
-                finished_unit = bool(unit.get("ids")) or not page.results or state["start"] >= page.total
-                if finished_unit:
-                    state["u"] += 1
-                    state["start"] = 0
-                yield recs, json.loads(json.dumps(state))
-                if finished_unit:
-                    break
-
-    def final(last: Optional[dict]) -> dict:
-        done = dict(last or state, done=True)
-        if new_key:
-            prev = done.get("last_submitted")
-            latest = max(filter(None, [prev, done.get("max_published")]), default=None)
-            done["last_submitted"] = latest
-        return done
-
-    run = _Run(lib, rep, key, "arxiv", label, progress, cancel)
+    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel=cancel), cancel=cancel)
+    walk = _ArxivCollect(lib, query, ids=ids, categories=categories, max_results=max_results, since=since,
+                         until=until, sort=sort, page_size=page_size, restart=restart, fetcher=fetcher, now=now)
+    rep, key, label, size, pages, final = walk.rep, walk.key, walk.label, walk.size, walk.pages, walk.final
+    run = _Run(lib, rep, key, "arxiv", label, progress=progress, cancel=cancel)
     run.limit = max_results
+    run.collection = collection
     return run.run(pages(), size, fetcher, final)
 
 
@@ -405,7 +449,8 @@ def _resumable(saved: Optional[dict], params: dict) -> Optional[dict]:
 # --- Google Scholar -------------------------------------------------------------------------------
 def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 100, year_low: Optional[int] = None,
                     year_high: Optional[int] = None, fill_from_arxiv: bool = True, arxiv_title_lookups: int = 20,
-                    restart: bool = False, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                    restart: bool = False, collection: Optional[str] = None,
+                    progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                     sleep: Callable[[float], None] = time.sleep, fetcher: Optional[PoliteFetcher] = None,
                     arxiv_fetcher: Optional[PoliteFetcher] = None) -> CollectReport:
     """Collect a Google Scholar search (result snippets: abstracts marked truncated), then replace
@@ -413,10 +458,11 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
     else by an exact-title search on arXiv (at most ``arxiv_title_lookups`` of them, 3 s each).
 
     A block (403, a "not a robot" page) raises CollectBlocked after committing everything read
-    before it; the cursor lets the next run continue from the blocked page."""
+    before it; the cursor lets the next run continue from the blocked page. With ``collection``,
+    every paper found joins that collection."""
     from .sources import scholar as sch
 
-    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel))
+    fetcher = fetcher or make_fetcher(lib, "scholar", cancellable(sleep, cancel=cancel), cancel=cancel)
     params = {"query": query, "year_low": year_low, "year_high": year_high, "max": max_results}
     key = cursor_key("scholar", params)
     rep = CollectReport(source="scholar", query=query)
@@ -442,8 +488,9 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
             state["next"] = nxt
             yield list(papers), json.loads(json.dumps(state))
 
-    run = _Run(lib, rep, key, "scholar", query, progress, cancel)
+    run = _Run(lib, rep, key, "scholar", query, progress=progress, cancel=cancel)
     run.limit = max_results
+    run.collection = collection
     try:
         run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))
     finally:
@@ -454,10 +501,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
 
 def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep, fetcher) -> None:
     """Full abstracts for this collect's Scholar snippets whose paper is on arXiv."""
-    rows = lib.conn.execute(
-        "SELECT DISTINCT p.id, p.title, p.arxiv_id, p.authors FROM source_records s JOIN papers p ON p.id = s.paper_id"
-        " WHERE s.source = 'scholar' AND s.import_id = ? AND (p.abstract_truncated = 1 OR p.abstract = '')"
-        " ORDER BY p.id", (rep.import_id,)).fetchall()
+    rows = lib.scholar_snippets(rep.import_id)
     ids = [ax_id for _, _, ax_id, _ in rows if ax_id]
     fetcher = fetcher or make_fetcher(lib, "arxiv", sleep)
     if ids:
@@ -478,9 +522,7 @@ def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep
                 found.append(hit)
                 # Same title and first author: the same paper. Say so, so that the arXiv record
                 # merges into it even where Scholar's year or venue differ.
-                with lib.transaction() as conn:
-                    if not conn.execute("SELECT 1 FROM papers WHERE arxiv_id = ?", (hit.arxiv_id,)).fetchone():
-                        conn.execute("UPDATE papers SET arxiv_id = ? WHERE id = ? AND arxiv_id IS NULL", (hit.arxiv_id, pid))
+                lib.claim_arxiv_id(pid, hit.arxiv_id)
     except FetchError as exc:
         rep.events.append(f"arXiv title lookups stopped: {exc}")
     if found:

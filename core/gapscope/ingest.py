@@ -9,29 +9,55 @@ how far it got. A re-import adds nothing.
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
-from .models import ImportReport, Paper, RecordError
+from .models import MAX_KEPT_ERRORS, ImportReport, Paper, RecordError, RecordWarning
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
-from .sources.files import FileFormatError, detect_format, read_file
+from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .store.library import Library, now_iso
+
+# Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
+# over them is a broken file or an attack on the library's size, and is refused with its location.
+MAX_TITLE_CHARS = 4_000
+MAX_ABSTRACT_CHARS = 200_000
+MAX_FIELD_CHARS = 4_000  # venue, DOI, URL, one author's name
+MAX_AUTHORS = 10_000
+MAX_RECORD_CHARS = 5_000_000  # the source's whole record, as kept in source_records
 
 
 class ImportFailed(Exception):
     """The file as a whole could not be imported (missing, empty, wrong format). Nothing was written."""
 
 
-def load_index(lib: Library) -> DedupIndex:
-    rows = lib.conn.execute(
-        "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title FROM papers p"
-        " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
-        " LEFT JOIN authors a ON a.id = pa.author_id"
-    )
-    return DedupIndex.from_rows((pid, ax, doi, yr, first_author_key([name]) if name else None, nt)
-                                for pid, ax, doi, yr, name, nt in rows)
+def load_index(lib: Library, after_id: int = 0, index: Optional[DedupIndex] = None) -> DedupIndex:
+    """The dedup index of the library's papers; with ``index``, add to it the papers past ``after_id``
+    that it lacks (another process added them)."""
+    rows = ((pid, ax, doi, yr, first_author_key([name]) if name else None, nt)
+            for pid, ax, doi, yr, name, nt in lib.dedup_rows(after_id))
+    if index is None:
+        return DedupIndex.from_rows(rows)
+    for pid, ax, doi, yr, author, nt in rows:
+        if pid not in index.known:
+            index.from_row(pid, ax, doi, yr, author, nt)
+    return index
+
+
+def oversized(p: Paper, data: str) -> Optional[str]:
+    """Why a record is too large to keep, or None."""
+    if len(p.title or "") > MAX_TITLE_CHARS:
+        return f"title is {len(p.title):,} characters long (the limit is {MAX_TITLE_CHARS:,})"
+    if len(p.abstract or "") > MAX_ABSTRACT_CHARS:
+        return f"abstract is {len(p.abstract):,} characters long (the limit is {MAX_ABSTRACT_CHARS:,})"
+    if len(p.authors) > MAX_AUTHORS:
+        return f"{len(p.authors):,} authors (the limit is {MAX_AUTHORS:,})"
+    for name, value in (("venue", p.venue), ("DOI", p.doi), ("URL", p.url), ("author name", max(p.authors, key=len, default=""))):
+        if value and len(value) > MAX_FIELD_CHARS:
+            return f"{name} is {len(value):,} characters long (the limit is {MAX_FIELD_CHARS:,})"
+    if len(data) > MAX_RECORD_CHARS:
+        return f"the record is {len(data):,} characters long (the limit is {MAX_RECORD_CHARS:,})"
+    return None
 
 
 class _Writer:
@@ -39,11 +65,16 @@ class _Writer:
 
     def __init__(self, lib: Library, index: DedupIndex, import_id: int, report: ImportReport) -> None:
         self.lib = lib
-        self.conn = lib.conn
         self.index = index
         self.import_id = import_id
         self.report = report
-        self.author_ids: dict[str, int] = {n: i for i, n in self.conn.execute("SELECT id, name FROM authors")}
+        self.author_ids: dict[str, int] = lib.author_ids()
+        # What this writer has seen of the library: another process that commits between two of our
+        # batches (a second import, a collect) changes data_version; then its new papers join the
+        # dedup index and the author cache is dropped, before our batch writes anything.
+        self.seen_up_to = lib.max_paper_id()
+        self.data_version = lib.data_version()
+        self.shared = False  # another process wrote while this import ran
         self.touched: list[int] = []
         # Rows of the current batch's new papers, written with one executemany each at the end of
         # the batch (same transaction): per-row statements cost more than SQLite's own work here.
@@ -56,79 +87,77 @@ class _Writer:
         self.now = now_iso()
         self.known_keys = {}
         self.rows = {"authors": [], "categories": [], "versions": [], "sources": []}
+        version = self.lib.data_version()
+        if version != self.data_version:
+            self.data_version = version
+            self.shared = True
+            self.author_ids = {}
+            load_index(self.lib, self.seen_up_to, self.index)
         # The batch's new papers are indexed for search in one statement at its end (see migration
         # 0900_import_fts_per_batch): the triggers leave ids from here on alone until then.
-        self.first_id = self.conn.execute("SELECT coalesce(max(id), 0) + 1 FROM papers").fetchone()[0]
-        self.conn.execute("INSERT INTO fts_deferred (first_id) VALUES (?)", (self.first_id,))
+        self.first_id = self.lib.defer_search_index()
         by_source: dict[str, list[str]] = {}
         for rec in records:
             if isinstance(rec, Paper):
                 by_source.setdefault(rec.source, []).append(rec.source_key or normalize_title(rec.title))
         for source, keys in by_source.items():
-            for start in range(0, len(keys), 900):
-                chunk = keys[start:start + 900]
-                marks = ",".join("?" * len(chunk))
-                for key, pid in self.conn.execute(
-                        f"SELECT source_key, paper_id FROM source_records WHERE source = ? AND source_key IN ({marks})",
-                        (source, *chunk)):
-                    self.known_keys[(source, key)] = pid
+            self.known_keys.update(self.lib.source_record_papers(source, keys))
 
     def end_batch(self) -> None:
-        c, r = self.conn, self.rows
-        c.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)", r["authors"])
-        c.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)", r["categories"])
-        c.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)", r["versions"])
-        c.executemany("INSERT INTO source_records (paper_id, source, source_key, import_id, seen_at, data) VALUES (?, ?, ?, ?, ?, ?)",
-                      r["sources"])
-        c.execute("INSERT INTO papers_fts (rowid, title, abstract, authors)"
-                  " SELECT id, title, abstract, authors FROM papers WHERE id >= ?", (self.first_id,))
-        c.execute("DELETE FROM fts_deferred")
+        r = self.rows
+        self.lib.write_batch_rows(authors=r["authors"], categories=r["categories"], versions=r["versions"],
+                                  sources=r["sources"], first_id=self.first_id)
         self.rows = {}
+        self.seen_up_to = max(self.seen_up_to, self.lib.max_paper_id())
 
     def _author_id(self, name: str) -> int:
         aid = self.author_ids.get(name)
         if aid is None:
-            aid = self.conn.execute("INSERT INTO authors (name) VALUES (?)", (name,)).lastrowid
-            self.author_ids[name] = aid
+            aid = self.author_ids[name] = self.lib.author_id(name)
         return aid
 
     def write(self, paper: Paper) -> None:
         now = self.now
-        norm = normalize_title(paper.title)
         data = _record_json(paper)
+        too_big = oversized(paper, data)
+        if too_big:
+            where = paper.location or f"{paper.source} record {(paper.source_key or '')[:200]}"
+            self.report.add_error(RecordError(where, f"record refused: {too_big}"))
+            return
+        norm = normalize_title(paper.title)
         key = paper.source_key or norm
         existing = self.known_keys.get((paper.source, key))
         if existing is not None:
             # This very record came before: refresh what it says (a newer arXiv version, say).
             self._merge(existing, paper)
-            self.conn.execute("UPDATE source_records SET data = ?, seen_at = ?, import_id = ? WHERE source = ? AND source_key = ?",
-                              (data, now, self.import_id, paper.source, key))
+            self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
+        if pid is None and self.shared:
+            # Another writer may have given an older paper this arXiv id or DOI by a merge (our index
+            # only learns of its new papers): the library's unique ids decide.
+            pid = self.lib.paper_with_ids(paper.arxiv_id, paper.doi)
+            self.index.last_reason = "arXiv id or DOI (added by another import meanwhile)"
         if pid is None:
             pid = self._insert(paper, norm, now)
             self.index.add(pid, paper, norm, author)
             self.report.added += 1
             self.report.added_ids.append(pid)
         else:
-            self._merge(pid, paper)
+            into = self._merge(pid, paper)
             self.report.merged += 1
+            where = f"{paper.location}: " if paper.location else ""
+            self.report.add_merge(f"{where}{paper.title[:100]!r} merged into #{pid} {into[:100]!r} "
+                                  f"(same {self.index.last_reason})")
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
-        pid = self.conn.execute(
-            "INSERT INTO papers (title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
-            " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors), p.year, p.published,
-             p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
-             p.venue, p.url, norm, now),
-        ).lastrowid
+        pid = self.lib.insert_paper(p, norm, now)
         self.rows["authors"] += [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)]
         self.rows["categories"] += [(pid, c, i) for i, c in enumerate(p.categories)]
         self.rows["versions"] += self._version_rows(pid, p)
@@ -141,16 +170,14 @@ class _Writer:
         return [(pid, p.arxiv_version, p.updated)] if p.arxiv_version else []
 
     def _versions(self, pid: int, p: Paper) -> None:
-        self.conn.executemany("INSERT OR IGNORE INTO paper_versions (paper_id, version, date) VALUES (?, ?, ?)",
-                              self._version_rows(pid, p))
+        self.lib.add_paper_versions(self._version_rows(pid, p))
 
-    def _merge(self, pid: int, p: Paper) -> None:
+    def _merge(self, pid: int, p: Paper) -> str:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
-        except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version."""
-        row = self.conn.execute(
-            "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
-            " categories, authors FROM papers WHERE id = ?", (pid,)).fetchone()
-        abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors = row
+        except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version.
+        Returns the library paper's title."""
+        row = self.lib.merge_fields(pid)
+        abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title = row
         sets: dict[str, object] = {}
         if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
             sets["abstract"], sets["abstract_truncated"] = p.abstract, int(p.abstract_truncated)
@@ -171,21 +198,19 @@ class _Writer:
             sets["url"] = p.url
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
-            self.conn.executemany("INSERT OR IGNORE INTO paper_categories (paper_id, category, position) VALUES (?, ?, ?)",
-                                  [(pid, c, i) for i, c in enumerate(p.categories)])
+            self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])
         if p.authors and not authors:
             sets["authors"] = "; ".join(p.authors)
-            self.conn.executemany("INSERT OR IGNORE INTO paper_authors (paper_id, position, author_id) VALUES (?, ?, ?)",
-                                  [(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
+            self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
-            cols = ", ".join(f"{k} = ?" for k in sets)
-            self.conn.execute(f"UPDATE papers SET {cols} WHERE id = ?", (*sets.values(), pid))
+            self.lib.update_paper_fields(pid, sets)
             self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
+        return title
 
     def _taken(self, column: str, value: str) -> bool:
-        return self.conn.execute(f"SELECT 1 FROM papers WHERE {column} = ?", (value,)).fetchone() is not None
+        return self.lib.paper_with(column, value) is not None
 
 
 def _record_json(p: Paper) -> str:
@@ -195,23 +220,8 @@ def _record_json(p: Paper) -> str:
         return p.raw
     if p.raw:
         return json.dumps(p.raw, ensure_ascii=False, default=str)
-    return json.dumps({k: v for k, v in p.__dict__.items() if k not in ("raw", "id")}, ensure_ascii=False, default=str)
-
-
-def _start_import(lib: Library, kind: str, source: str, target: str) -> int:
-    with lib.transaction() as conn:
-        return conn.execute("INSERT INTO imports (kind, source, target, started_at) VALUES (?, ?, ?, ?)",
-                            (kind, source, target, now_iso())).lastrowid
-
-
-def _save_progress(conn: sqlite3.Connection, import_id: int, rep: ImportReport, status: str = "running",
-                   message: Optional[str] = None) -> None:
-    conn.execute(
-        "UPDATE imports SET read = ?, added = ?, merged = ?, unchanged = ?, errors = ?, status = ?,"
-        " message = COALESCE(?, message), finished_at = CASE WHEN ? = 'running' THEN NULL ELSE ? END WHERE id = ?",
-        (rep.read, rep.added, rep.merged, rep.unchanged, json.dumps([str(e) for e in rep.errors]), status,
-         message, status, now_iso(), import_id),
-    )
+    return json.dumps({k: v for k, v in p.__dict__.items() if k not in ("raw", "id", "location")},
+                      ensure_ascii=False, default=str)
 
 
 def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *, kind: str, source: str,
@@ -224,29 +234,37 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
     is marked failed with the message, and the exception propagates. Cancelling stops after the
     current batch (``report.cancelled``)."""
     rep = report_obj or ImportReport(source=source)
-    import_id = _start_import(lib, kind, source, target)
+    import_id = lib.start_import(kind, source, target)
     rep.import_id = import_id
     index = load_index(lib)
     writer = _Writer(lib, index, import_id, rep)
     coll_id = lib.create_collection(collection) if collection else None
     batch: list[Union[Paper, RecordError]] = []
+    lists_saved = [-1, -1, -1]  # lengths of the kept errors / warnings / merges last written
+
+    def save(status: str = "running", message: Optional[str] = None) -> None:
+        lengths = [len(rep.errors), len(rep.warnings), len(rep.merges)]
+        lib.save_import_progress(import_id, rep, status, message, errors_changed=lengths != lists_saved)
+        lists_saved[:] = lengths
 
     def flush() -> None:
-        with lib.transaction() as conn:
+        with lib.transaction():
             writer.touched = []
             writer.begin_batch(batch)
             for rec in batch:
+                if isinstance(rec, RecordWarning):
+                    if len(rep.warnings) < MAX_KEPT_ERRORS:
+                        rep.warnings.append(rec)
+                    continue
                 rep.read += 1
                 if isinstance(rec, RecordError):
-                    rep.errors.append(rec)
+                    rep.add_error(rec)
                 else:
                     writer.write(rec)
             writer.end_batch()
             if coll_id is not None and writer.touched:
-                now = now_iso()
-                conn.executemany("INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
-                                 [(coll_id, pid, now) for pid in writer.touched])
-            _save_progress(conn, import_id, rep)
+                lib.add_to_collection_id(coll_id, writer.touched)
+            save()
         batch.clear()
         report(progress, rep.read, total or 0, f"{rep.added} new, {rep.merged} merged")
 
@@ -255,42 +273,49 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
             batch.append(rec)
             if len(batch) >= batch_size:
                 # Counters live in memory and are only trusted once their batch commits.
-                snapshot = (rep.read, rep.added, rep.merged, rep.unchanged, len(rep.errors), len(rep.added_ids))
+                snapshot = (rep.read, rep.added, rep.merged, rep.unchanged, len(rep.errors), len(rep.added_ids),
+                            rep.error_count, len(rep.warnings), len(rep.merges))
                 try:
                     flush()
                 except BaseException:
                     rep.read, rep.added, rep.merged, rep.unchanged = snapshot[:4]
                     del rep.errors[snapshot[4]:], rep.added_ids[snapshot[5]:]
+                    rep.error_count = snapshot[6]
+                    del rep.warnings[snapshot[7]:], rep.merges[snapshot[8]:]
+                    lists_saved[:] = [-1, -1, -1]
                     index = writer.index = load_index(lib)
+                    writer.seen_up_to = lib.max_paper_id()
                     raise
                 check(cancel)
         if batch:
             flush()
     except Cancelled:
         rep.cancelled = True
-        with lib.transaction() as conn:
-            _save_progress(conn, import_id, rep, "cancelled", "cancelled by the user; committed batches kept")
+        save("cancelled", "cancelled by the user; committed batches kept")
         return rep
-    except BaseException as exc:
-        with lib.transaction() as conn:
-            _save_progress(conn, import_id, rep, "failed", f"{type(exc).__name__}: {exc}")
+    except KeyboardInterrupt:  # a second Ctrl-C: stopped at once, and still by the user
+        rep.cancelled = True
+        save("cancelled", "cancelled by the user (Ctrl-C twice); committed batches kept")
         raise
-    with lib.transaction() as conn:
-        _save_progress(conn, import_id, rep, "done")
+    except BaseException as exc:
+        save("failed", f"{type(exc).__name__}: {exc}")
+        raise
+    save("done")
     return rep
 
 
 def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collection: Optional[str] = None,
-                batch_size: int = 5000, progress: Optional[ProgressFn] = None,
+                batch_size: int = 5000, *, progress: Optional[ProgressFn] = None,
                 cancel: Optional[CancelToken] = None) -> ImportReport:
     """Import one file (arXiv snapshot lines, BibTeX, RIS or CSV). Raises ImportFailed when the file
     as a whole cannot be read; bad records inside a readable file are listed in the report."""
     path = Path(path)
-    if not path.is_file():
+    if not path.exists():
         raise ImportFailed(f"{path}: no such file") from FileNotFoundError(path)
-    if path.stat().st_size == 0:
-        raise ImportFailed(f"{path}: the file is empty")
+    if lib.holds_file(path):   # reading it would close a descriptor of it: SQLite's locks would go
+        raise ImportFailed(f"{path}: this is the library's own database, not a file to import")
     try:
+        check_text_file(path)
         fmt = detect_format(path) if fmt == "auto" else fmt
         records = read_file(path, fmt)
         first = next(records, None)  # a whole-file problem (no title column) shows here, before any write

@@ -1,6 +1,6 @@
 """Progress reporting and cooperative cancellation for long core functions.
 
-Every long core function takes ``progress=None, cancel=None`` keyword arguments. It calls
+Every long core function takes ``progress=None, cancel=None`` as keyword-only arguments. It calls
 ``report(progress, done, total, message)`` between batches (or epochs) and ``check(cancel)`` at the
 same points; ``check`` raises :class:`Cancelled` when the user asked to stop. The caller (CLI progress
 bar, Qt worker) supplies both; the core never sees a widget.
@@ -9,7 +9,8 @@ bar, Qt worker) supplies both; the core never sees a widget.
 from __future__ import annotations
 
 import threading
-from typing import Callable, Optional, Protocol
+from contextlib import contextmanager
+from typing import Callable, Iterator, Optional, Protocol
 
 
 class Progress(Protocol):
@@ -20,7 +21,14 @@ ProgressFn = Callable[[int, int, str], None]
 
 
 class Cancelled(Exception):
-    """Raised inside a long core function when its CancelToken was set. A normal way to end."""
+    """Raised inside a long core function when its CancelToken was set. A normal way to end.
+
+    ``state``: what a resumable function hands its caller to continue from where it stopped (the
+    experiment trainer's fold state); None when there is nothing to resume."""
+
+    def __init__(self, *args: object, state: Optional[dict] = None) -> None:
+        super().__init__(*args)
+        self.state = state
 
 
 class CancelToken:
@@ -28,9 +36,24 @@ class CancelToken:
 
     def __init__(self) -> None:
         self._event = threading.Event()
+        self._blocking = 0
 
     def cancel(self) -> None:
         self._event.set()
+
+    @contextmanager
+    def interruptible(self) -> Iterator[None]:
+        """Marks a blocking call (a network read) that may be cut short: the CLI's Ctrl-C handler
+        raises Cancelled inside it instead of waiting for it to return (:attr:`in_blocking_call`)."""
+        self._blocking += 1
+        try:
+            yield
+        finally:
+            self._blocking -= 1
+
+    @property
+    def in_blocking_call(self) -> bool:
+        return self._blocking > 0
 
     @property
     def cancelled(self) -> bool:
@@ -43,8 +66,8 @@ class CancelToken:
 
 def check(cancel: Optional[CancelToken]) -> None:
     """Raise Cancelled when ``cancel`` is set; a no-op for None."""
-    if cancel is not None:
-        cancel.raise_if_cancelled()
+    if cancel is not None and cancel.cancelled:
+        raise Cancelled()
 
 
 def report(progress: Optional[ProgressFn], done: int, total: int, message: str = "") -> None:

@@ -70,6 +70,7 @@ class Paper:
     source_key: Optional[str] = None
     raw: Any = field(default_factory=dict)  # the source's own record (dict, or its JSON text), kept verbatim
     id: Optional[int] = None
+    location: Optional[str] = None  # where a file reader found it ("refs.bib:120"), for messages
 
     @property
     def primary_category(self) -> Optional[str]:
@@ -93,6 +94,17 @@ class RecordError:
         return f"{self.location}: {self.message}"
 
 
+class RecordWarning(RecordError):
+    """Something about a record the user should know (a key repeated in one file) although the
+    record itself was imported."""
+
+
+# An import keeps the first this many bad records (with file and line) and counts the rest: a
+# garbage file of millions of lines must not grow the library or the memory with its error list.
+MAX_KEPT_ERRORS = 1000
+MAX_KEPT_MERGES = 1000
+
+
 @dataclass
 class ImportReport:
     """What an import or collect did. ``errors`` name the file and line of each bad record."""
@@ -102,14 +114,31 @@ class ImportReport:
     merged: int = 0  # matched an existing paper: source record kept, nothing doubled
     unchanged: int = 0  # this very source record was imported before (a re-import)
     read: int = 0
-    errors: list[RecordError] = field(default_factory=list)
+    errors: list[RecordError] = field(default_factory=list)  # the first MAX_KEPT_ERRORS of them
     cancelled: bool = False
     import_id: Optional[int] = None
     added_ids: list[int] = field(default_factory=list)
+    error_count: int = 0  # every bad record, also those past MAX_KEPT_ERRORS
+    warnings: list[RecordWarning] = field(default_factory=list)
+    merges: list[str] = field(default_factory=list)  # "record -> library paper (why)", the first MAX_KEPT_MERGES
 
     @property
     def ok(self) -> bool:
-        return not self.errors and not self.cancelled
+        return not self.bad and not self.cancelled
+
+    @property
+    def bad(self) -> int:
+        """How many records were bad (``errors`` keeps only the first of them)."""
+        return max(self.error_count, len(self.errors))
+
+    def add_error(self, err: RecordError) -> None:
+        self.error_count = self.bad + 1
+        if len(self.errors) < MAX_KEPT_ERRORS:
+            self.errors.append(err)
+
+    def add_merge(self, text: str) -> None:
+        if len(self.merges) < MAX_KEPT_MERGES:
+            self.merges.append(text)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -118,7 +147,10 @@ class ImportReport:
             "added": self.added,
             "merged": self.merged,
             "unchanged": self.unchanged,
+            "bad": self.bad,
             "errors": [str(e) for e in self.errors],
+            "warnings": [str(w) for w in self.warnings],
+            "merges": list(self.merges),
             "cancelled": self.cancelled,
             "import_id": self.import_id,
         }

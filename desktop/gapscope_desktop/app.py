@@ -31,6 +31,23 @@ def library_path(cli_path: Optional[str]) -> Path:
     return default_library_path()
 
 
+def install_exception_hook(window) -> None:
+    """An exception that escapes a slot on the GUI thread (a read in the detail pane, a decision) and
+    is a failure of the library itself gets the window's dialog and reload / close, not a traceback
+    on stderr. Anything else goes on to the previous hook."""
+    previous = sys.excepthook
+
+    def hook(etype, exc, tb) -> None:  # noqa: ANN001
+        try:
+            if not window._closed and window.library_failed(exc):
+                return
+        except RuntimeError:  # the window's C++ object is gone
+            pass
+        previous(etype, exc, tb)
+
+    sys.excepthook = hook
+
+
 def create_app(argv: Sequence[str]):
     from PySide6.QtWidgets import QApplication
 
@@ -45,13 +62,17 @@ def create_app(argv: Sequence[str]):
 
     apply_style(app)
     settings.apply_environment()
+    from .tasks import guard_gui_thread
+
+    guard_gui_thread()   # every write goes through the writer queue (tasks.TaskManager.write)
     return app
 
 
 def main(argv: Optional[Sequence[str]] = None) -> int:
     argv = list(sys.argv if argv is None else argv)
     parser = argparse.ArgumentParser(prog="gapscope-desktop", description="GapScope desktop application")
-    parser.add_argument("--library", "-L", help="library file to open (created when missing)")
+    parser.add_argument("--library", "-L", help="library to open: a NAME.gapscope folder (created when missing)"
+                                               " or an existing library file")
     parser.add_argument("--startup-time", action="store_true",
                         help="print the seconds from start to the first painted window, then quit")
     args, qt_args = parser.parse_known_args(argv[1:])
@@ -60,6 +81,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     from .main_window import MainWindow
 
     window = MainWindow(library_path(args.library))
+    install_exception_hook(window)
     window.show()
     if args.startup_time:
         from PySide6.QtCore import QTimer

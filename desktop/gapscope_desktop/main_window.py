@@ -8,8 +8,8 @@ from typing import Optional
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QFileDialog, QLabel, QMainWindow, QMessageBox, QSplitter, QTabWidget,
-                               QToolBar, QWidget)
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
+                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
 
 from . import queries, settings
 from .tasks import TaskManager
@@ -22,6 +22,13 @@ def warm_up(*, progress=None, cancel=None) -> None:
     import numpy  # noqa: F401
 
     import gapscope.ingest  # noqa: F401
+
+
+def _store_settings(lib, values: dict, *, progress=None, cancel=None) -> None:
+    """Writer-queue side of the Preferences dialog: the settings that live in the library."""
+    with lib.transaction():
+        for key, value in values.items():
+            lib.set_setting(key, value)
 
 
 TAB_LIBRARY, TAB_TRIAGE, TAB_MAPS, TAB_GAPS, TAB_EXPERIMENTS = range(5)
@@ -41,7 +48,7 @@ class MainWindow(QMainWindow):
         self.sidebar = Sidebar()
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.library_view = LibraryView(self.tasks)
-        self.detail = DetailPane()
+        self.detail = DetailPane(self.tasks)
         self.library_view.paperSelected.connect(self.detail.show_paper)
         self.library_view.queryChanged.connect(self.detail.set_query)
         self.library_view.countChanged.connect(self._count_changed)
@@ -87,7 +94,23 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.tabs)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([220, 1060])
-        self.setCentralWidget(self.main_split)
+        # page 1: no library open (none chosen yet, or closed after the disk or file failed)
+        self.no_library = QWidget()
+        self.no_library.setObjectName("noLibrary")
+        self.no_library_label = QLabel("No library is open.")
+        self.no_library_label.setWordWrap(True)
+        self.no_library_label.setAlignment(Qt.AlignCenter)
+        reopen = QPushButton("Open Library…")
+        reopen.clicked.connect(self.choose_library)
+        lay = QVBoxLayout(self.no_library)
+        lay.addStretch(1)
+        lay.addWidget(self.no_library_label)
+        lay.addWidget(reopen, 0, Qt.AlignCenter)
+        lay.addStretch(1)
+        self.pages = QStackedWidget()
+        self.pages.addWidget(self.main_split)
+        self.pages.addWidget(self.no_library)
+        self.setCentralWidget(self.pages)
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
@@ -129,7 +152,9 @@ class MainWindow(QMainWindow):
                 a.setStatusTip(tip)
             return a
 
-        self.act_open = act("&Open Library…", self.choose_library, QKeySequence.Open, "Open or create a library file")
+        self.act_open = act("&Open Library…", self.choose_library, QKeySequence.Open,
+                            "Open a library (a .gapscope folder)")
+        self.act_new = act("&New Library…", self.create_library, QKeySequence.New, "Create a library folder")
         self.act_collect = act("&Collect Papers…", self.show_collect, "Ctrl+Shift+C",
                                "Collect from arXiv or Google Scholar, or import a file")
         self.act_import = act("&Import File…", lambda: self.show_collect(source="file"), "Ctrl+I",
@@ -140,10 +165,10 @@ class MainWindow(QMainWindow):
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)
         self.act_find = act("&Find", self._focus_search, QKeySequence.Find)
         self.act_check_facets = act("Check Facet &Labels…", self.show_facet_review, "Ctrl+Shift+L",
-                                    "The least certain method / result / limitation labels, to set right")
+                                    "The least certain role and shortcoming labels, to set right")
 
         m = self.menuBar().addMenu("&File")
-        for a in (self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
+        for a in (self.act_new, self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
@@ -167,10 +192,13 @@ class MainWindow(QMainWindow):
 
     # --- library ---------------------------------------------------------------------------------
     def open_library(self, path: Path | str) -> bool:
-        from gapscope.store import Library, LibraryError
+        from gapscope.store import Library, LibraryError, LibraryFault
 
         try:
             lib = Library(Path(path))
+        except LibraryFault as exc:
+            QMessageBox.critical(self, exc.title, str(exc))
+            return False
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot open library", str(exc))
             return False
@@ -181,19 +209,80 @@ class MainWindow(QMainWindow):
             self.lib.close()
         self.lib = lib
         settings.put("library/path", str(lib.path))
-        self.setWindowTitle(f"{lib.path.name} — GapScope")
+        read_only = "  (read-only)" if lib.read_only else ""
+        self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.library_view.set_library(lib)
         for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view):
             view.set_library(lib)
+        self.pages.setCurrentWidget(self.main_split)
+        return True
+
+    def close_library(self, reason: str = "") -> None:
+        """Stop showing the library: after a disk or file failure what the views show may no longer
+        be what the file holds."""
+        if self.facet_review is not None:
+            self.facet_review.hide()
+        self.tasks.shutdown()
+        if self.lib is not None:
+            try:
+                self.lib.close()
+            except Exception:  # noqa: BLE001 - a connection on a failed disk may not close cleanly
+                pass
+        self.lib = None
+        self.library_view.model.set_library(None)
+        self.detail.set_library(None)
+        self.sidebar.set_library(None)
+        self.setWindowTitle("GapScope")
+        self.status_label.setText("")
+        self.no_library_label.setText((reason + "\n\n" if reason else "") + "No library is open.")
+        self.pages.setCurrentWidget(self.no_library)
+
+    def library_failed(self, exc: BaseException) -> bool:
+        """A failure of the library itself (disk, lock, read-only, damaged ...) or a missing earlier
+        step, from the GUI thread or a worker: say what happened in a dialog, then reload the library
+        (the data is intact) or close its view (it may not be). False when ``exc`` is neither."""
+        from gapscope.store import MissingStep, library_fault
+
+        if isinstance(exc, MissingStep):
+            text = str(exc)
+            if any(f"`gapscope {c}" in text for c in ("facets", "embed", "map")):
+                text += "\n\nIn the window: Maps > Build maps runs facets, embed and map in one go."
+            if "`gapscope gaps find`" in text:
+                text += "\n\nIn the window: Gaps > Find gaps."
+            QMessageBox.information(self, exc.title, text)
+            return True
+        path = self.lib.path if self.lib is not None else None
+        fault = library_fault(exc, path)
+        if fault is None:
+            return False
+        if getattr(self, "_in_failure", False):   # one dialog for a burst of failures
+            return True
+        self._in_failure = True
+        try:
+            QMessageBox.critical(self, fault.title, str(fault))
+            if path is None:
+                return True
+            if fault.keeps_view:
+                self.open_library(path)          # reload every view from what the file holds
+            else:
+                self.close_library(str(fault))
+        finally:
+            self._in_failure = False
         return True
 
     def choose_library(self) -> None:
-        start = str(self.lib.path.parent) if self.lib else ""
-        path, _ = QFileDialog.getSaveFileName(self, "Open or create a library", start,
-                                              "GapScope library (*.sqlite *.db);;All files (*)",
-                                              options=QFileDialog.DontConfirmOverwrite)
+        from .file_dialogs import library_folder, start_folder
+
+        path = library_folder(self, start_folder(self.lib.path if self.lib else None))
+        if path:
+            self.open_library(path)
+
+    def create_library(self) -> None:
+        from .file_dialogs import new_library_folder, start_folder
+
+        path = new_library_folder(self, start_folder(self.lib.path if self.lib else None))
         if path:
             self.open_library(path)
 
@@ -268,6 +357,12 @@ class MainWindow(QMainWindow):
             self.status_label.setText(f"{self.lib.path}  ·  {self.lib.count_papers():,} papers")
 
     def _task_ended(self, task) -> None:
+        from gapscope.store import MissingStep
+
+        exc = task.exception if task.outcome == "failed" else None
+        # a quiet listing (a tab loading) that finds a step missing says so in its view, without a dialog
+        if exc is not None and not (task.quiet and isinstance(exc, MissingStep)) and self.library_failed(exc):
+            return
         if task.quiet:
             return
         if task.outcome == "failed":
@@ -316,6 +411,8 @@ class MainWindow(QMainWindow):
 
         dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
+            if dlg.library_settings and self.lib is not None:
+                self.tasks.save("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path)
             settings.apply_environment()
             new = settings.get("library/path")
             if new and (self.lib is None or Path(new).expanduser() != self.lib.path):

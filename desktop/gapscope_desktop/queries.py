@@ -3,7 +3,7 @@ Reads only; every write goes through the core."""
 
 from __future__ import annotations
 
-DECISIONS = ("include", "exclude", "maybe", "postpone")
+from gapscope.vocabulary import DECISIONS
 
 
 def decision_counts(lib) -> dict[str, int]:
@@ -22,7 +22,7 @@ def ids_with_decision(lib, decision: str) -> list[int]:
 
 
 def saved_searches(lib) -> list[tuple[str, str]]:
-    return [tuple(r) for r in lib.conn.execute("SELECT name, query FROM saved_searches ORDER BY name")]
+    return lib.saved_searches()
 
 
 def exclusion_reasons(lib) -> list[str]:

@@ -112,6 +112,7 @@ def main(argv=None) -> int:
 
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(Path(tmp.name) / "settings"))
+    os.environ["GAPSCOPE_SETTINGS"] = str(Path(tmp.name) / "settings" / "GapScope.ini")
     from .app import create_app
     from .main_window import MainWindow
 

@@ -1,4 +1,9 @@
-"""Application settings (QSettings): library path, device, proxies, source URLs, window state."""
+"""Application settings: the Preferences (library path, device, proxies, source URLs) and the window
+state, kept in the one user settings file that the core reads too.
+
+The file is ``gapscope.settings.user_settings_path()`` (INI; ``$GAPSCOPE_SETTINGS`` moves it), written
+here through QSettings. The core reads the same keys with the standard library and ranks them below
+the command line, the environment and the library's own settings (see gapscope.settings)."""
 
 from __future__ import annotations
 
@@ -7,22 +12,23 @@ from typing import Any
 
 from PySide6.QtCore import QSettings
 
+from gapscope import settings as core_settings
+
 ORG = "GapScope"
 APP = "GapScope"
 
 DEFAULTS: dict[str, Any] = {
     "library/path": "",
-    "compute/device": "auto",          # auto | cpu | cuda | mps
     "network/http_proxy": "",
     "network/https_proxy": "",
-    "sources/arxiv_url": "https://export.arxiv.org/api/query",
-    "sources/scholar_url": "https://scholar.google.com",
+    # the keys the core reads too, with the core's defaults
+    **{s.user_key: s.default for s in core_settings.SETTINGS.values() if s.user_key},
 }
 
 
 def settings() -> QSettings:
-    # INI on every platform: one readable file, and tests can redirect it with QSettings.setPath.
-    return QSettings(QSettings.IniFormat, QSettings.UserScope, ORG, APP)
+    # INI on every platform: one readable file, shared with the core.
+    return QSettings(str(core_settings.user_settings_path()), QSettings.IniFormat)
 
 
 def get(key: str) -> Any:
@@ -35,8 +41,8 @@ def put(key: str, value: Any) -> None:
 
 
 def apply_environment() -> None:
-    """Hand network and device choices to the core the way it reads them: the standard proxy
-    variables (requests and urllib honour them) and GAPSCOPE_DEVICE."""
+    """Hand the proxy choices to the core the way it reads them: the standard proxy variables (requests
+    and urllib honour them). The device needs nothing: the core reads it from the same file."""
     for key, var in (("network/http_proxy", "HTTP_PROXY"), ("network/https_proxy", "HTTPS_PROXY")):
         value = str(get(key) or "").strip()
         if value:
@@ -45,13 +51,3 @@ def apply_environment() -> None:
             del os.environ[var]
         if value:
             os.environ[f"GAPSCOPE_SET_{var}"] = "1"
-    device = str(get("compute/device") or "auto")
-    if device != "auto":
-        os.environ["GAPSCOPE_DEVICE"] = device
-    else:
-        os.environ.pop("GAPSCOPE_DEVICE", None)
-
-
-def device_arg() -> str | None:
-    d = str(get("compute/device") or "auto")
-    return None if d == "auto" else d

@@ -1,9 +1,15 @@
 """Long core functions on worker threads, with progress, cancel and results delivered to the GUI thread.
 
 A task runs ``fn(lib, progress=..., cancel=...)`` (or ``fn(progress=..., cancel=...)`` when no library
-is needed) on a private QThreadPool. The worker opens its OWN :class:`Library` on its thread (SQLite
-connections are per thread) and closes it at the end. Every report reaches the GUI through a queued
-signal; the core never sees a widget. :class:`Cancelled` is a normal end, reported by ``cancelled``.
+is needed) on a worker. The worker opens its OWN :class:`Library` on its thread (SQLite connections are
+per thread) and closes it at the end. Every report reaches the GUI through a queued signal; the core
+never sees a widget. :class:`Cancelled` is a normal end, reported by ``cancelled``.
+
+One writer (Anki runs every collection operation through one single-worker executor): a task that
+writes to the library (:meth:`TaskManager.write`, or ``run(..., writes=True)``) goes to the writer
+queue, one thread that runs such tasks one after the other in the order they were asked for. Reads run
+on a small pool beside it, marked as threads that must not write, and the GUI thread is marked at
+start (:func:`guard_gui_thread`): a write from either raises ``WriteFromForbiddenThread`` in the store.
 """
 
 from __future__ import annotations
@@ -39,10 +45,13 @@ class Task(QObject):
         self.token = CancelToken()
         self.done = False
         self.quiet = False
+        self.writes = False                 # on the writer queue
+        self.cancellable = True             # False: a user's edit, saved even when the window closes
         self.outcome: Optional[str] = None  # "succeeded" | "failed" | "cancelled"
         self.result: Any = None
         self.error: Optional[str] = None
         self.error_type: Optional[str] = None
+        self.exception: Optional[BaseException] = None   # for the window: a library fault gets a dialog
         self.last_progress: tuple[int, int, str] = (0, 0, "")
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
@@ -63,8 +72,9 @@ class Task(QObject):
 
 class _Runnable(QRunnable):
     def __init__(self, task: Task, fn: Callable[..., Any], library_path: Optional[Path],
-                 args: tuple, kwargs: dict) -> None:
+                 args: tuple, kwargs: dict, writes: bool = False) -> None:
         super().__init__()
+        self.writes = writes
         self.setAutoDelete(False)  # the manager keeps it (and its Task) alive until `finished` is handled
         self.task = task
         self.fn = fn
@@ -92,7 +102,13 @@ class _Runnable(QRunnable):
 
                 lib = Library(self.library_path, create=False)
                 args = (lib, *args)
-            result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
+            if self.writes:
+                result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
+            else:
+                from gapscope.store import writes_forbidden
+
+                with writes_forbidden():
+                    result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
         except Cancelled:
             task.outcome = "cancelled"
             task.cancelled.emit()
@@ -100,6 +116,7 @@ class _Runnable(QRunnable):
             task.outcome = "failed"
             task.error = _describe(exc)
             task.error_type = type(exc).__name__
+            task.exception = exc
             task.failed.emit(task.error, traceback.format_exc())
         else:
             task.outcome = "succeeded"
@@ -126,8 +143,10 @@ class TaskManager(QObject):
     def __init__(self, parent: Optional[QObject] = None, max_threads: int = 2) -> None:
         super().__init__(parent)
         TaskManager._instances.add(self)
-        self.pool = QThreadPool(self)
+        self.pool = QThreadPool(self)                 # readers
         self.pool.setMaxThreadCount(max_threads)
+        self.writer = QThreadPool(self)               # the writer queue: one thread, tasks in order
+        self.writer.setMaxThreadCount(1)
         self.running: list[Task] = []
         self._runnables: dict[int, _Runnable] = {}
         self.closed = False        # after shutdown(final=True) nothing starts (a queued refresh may still ask)
@@ -137,14 +156,19 @@ class TaskManager(QObject):
             on_error: Optional[Callable[[str, str], None]] = None,
             on_progress: Optional[Callable[[int, int, str], None]] = None,
             on_cancelled: Optional[Callable[[], None]] = None, on_finished: Optional[Callable[[], None]] = None,
-            quiet: bool = False, **kwargs: Any) -> Task:
+            quiet: bool = False, writes: bool = False, cancellable: bool = True, **kwargs: Any) -> Task:
         """Run ``fn`` on a worker. With ``library`` (a path) the worker opens that library and passes
         it as the first argument. Callbacks run on the GUI thread. ``quiet`` tasks (quick listings)
-        do not show in the status bar. Connect through these callbacks (or before the task can end):
-        a signal connected after the worker emitted it is not delivered."""
+        do not show in the status bar. ``writes``: the task writes to the library and goes to the
+        writer queue (a reader that writes raises). ``cancellable=False``: a user's edit (a tag, a
+        note, a decision), which :meth:`cancel_all` leaves to run, so closing the window right after
+        it does not lose it. Connect through these callbacks (or before the task
+        can end): a signal connected after the worker emitted it is not delivered."""
         # No Qt parent: Python owns the Task, so it cannot be deleted while a queued signal is in flight.
         task = Task(name)
         task.quiet = quiet
+        task.writes = writes
+        task.cancellable = cancellable
         if self.closed:
             # the window is closing: a refresh queued before the close (delivered while shutdown()
             # waited) must not start work that outlives it; the task ends cancelled, without callbacks
@@ -165,10 +189,18 @@ class TaskManager(QObject):
         self.running.append(task)
         self.started.emit(task)
         path = Path(library) if library is not None else None
-        runnable = _Runnable(task, fn, path, args, kwargs)
+        runnable = _Runnable(task, fn, path, args, kwargs, writes=writes)
         self._runnables[id(task)] = runnable
-        self.pool.start(runnable)
+        (self.writer if writes else self.pool).start(runnable)
         return task
+
+    def write(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        """``run(..., writes=True)``: ``fn`` writes to the library, on the writer queue."""
+        return self.run(name, fn, *args, writes=True, **kwargs)
+
+    def save(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
+        """A user's edit on the writer queue: quiet, and not cancelled when the window closes."""
+        return self.run(name, fn, *args, writes=True, quiet=True, cancellable=False, **kwargs)
 
     def _finished(self, task: Task) -> None:
         if task in self.running:
@@ -178,7 +210,8 @@ class TaskManager(QObject):
 
     def cancel_all(self) -> None:
         for task in list(self.running):
-            task.cancel()
+            if task.cancellable:
+                task.cancel()
 
     def shutdown(self, timeout_ms: int = 30000, final: bool = False) -> bool:
         """Cancel everything and wait for the workers; True when all stopped in time. ``final`` (the
@@ -186,10 +219,12 @@ class TaskManager(QObject):
         start again."""
         self.closed = self.closed or final
         self.cancel_all()
-        try:
-            done = self.pool.waitForDone(timeout_ms)
-        except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
-            done = True
+        done = True
+        for pool in (self.pool, self.writer):
+            try:
+                done = pool.waitForDone(timeout_ms) and done
+            except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
+                pass
         # deliver the workers' last queued signals while their receivers still exist
         for _ in range(3):
             QCoreApplication.processEvents()
@@ -207,3 +242,11 @@ class TaskManager(QObject):
     @classmethod
     def instances(cls) -> list["TaskManager"]:
         return list(cls._instances)
+
+
+def guard_gui_thread() -> None:
+    """Mark the calling (GUI) thread as one that must never write to the library: from now on a write
+    from it raises instead of blocking the window behind another writer (tasks.write is the way)."""
+    from gapscope.store import forbid_writes_in_current_thread
+
+    forbid_writes_in_current_thread()

@@ -1,6 +1,7 @@
 """House rules that keep the core GUI-free and quick to start."""
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,12 +15,35 @@ def _env():
     return env
 
 
-def test_core_never_imports_qt_or_the_desktop():
-    """import-linter contract from pyproject.toml (as napari does)."""
-    r = subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
-                       cwd=ROOT, env=_env(), capture_output=True, text=True)
+def _lint_imports(root: Path) -> subprocess.CompletedProcess:
+    """import-linter with the contracts of ``root``/pyproject.toml over ``root``/core."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join([str(root / "core"), str(root / "desktop")])
+    return subprocess.run([sys.executable, "-c", "from importlinter.cli import lint_imports_command; lint_imports_command()"],
+                          cwd=root, env=env, capture_output=True, text=True)
+
+
+def test_import_contracts_hold():
+    """The import-linter contracts in pyproject.toml (as napari does): the core never imports Qt, and
+    inside the core imports run downward through the layers."""
+    r = _lint_imports(ROOT)
     assert r.returncode == 0, r.stdout + r.stderr
-    assert "KEPT" in r.stdout and "BROKEN" not in r.stdout
+    assert "The core's layers" in r.stdout and "KEPT" in r.stdout and "BROKEN" not in r.stdout
+
+
+def test_an_upward_import_breaks_the_layers_contract(tmp_path):
+    """A copy of the core with one planted upward import (the store reaching up into the maps, through a
+    function-level import as the old embed -> facets cycle did) fails the contract, naming the import."""
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    shutil.copytree(ROOT / "core" / "gapscope", tmp_path / "core" / "gapscope",
+                    ignore=shutil.ignore_patterns("__pycache__", "resources"))
+    (tmp_path / "core" / "gapscope" / "store" / "planted.py").write_text(
+        "def f():\n    from ..maps import model\n    return model\n", encoding="utf-8")
+    r = _lint_imports(tmp_path)
+    assert r.returncode != 0
+    assert "BROKEN" in r.stdout
+    assert "gapscope.store is not allowed to import gapscope.maps" in r.stdout
+    assert "gapscope.store.planted -> gapscope.maps.model" in r.stdout
 
 
 def test_cli_help_imports_no_heavy_library():

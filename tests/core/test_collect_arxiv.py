@@ -39,7 +39,7 @@ def lib(library):
 
 
 def counts(lib) -> tuple[int, int, int]:
-    q = lambda sql: lib.conn.execute(sql).fetchone()[0]  # noqa: E731
+    q = lambda sql: lib._conn.execute(sql).fetchone()[0]  # noqa: E731
     return (q("SELECT count(*) FROM papers"), q("SELECT count(*) FROM source_records"),
             q("SELECT count(DISTINCT arxiv_id) FROM papers"))
 
@@ -49,7 +49,7 @@ def test_paging_collects_every_recorded_entry_and_a_second_run_adds_nothing(lib,
     rep = collect_arxiv(lib, "testing", max_results=60, page_size=10, sleep=Sleeps())
     assert rep.pages == 6 and rep.requests == 6
     assert rep.added == len(set(expected)) and rep.read == len(expected)
-    got = {r[0] for r in lib.conn.execute("SELECT arxiv_id FROM papers")}
+    got = {r[0] for r in lib._conn.execute("SELECT arxiv_id FROM papers")}
     assert got == set(expected)
     before = counts(lib)
 
@@ -68,7 +68,7 @@ def test_429_and_503_back_off_with_jitter_and_lose_nothing(lib, arxiv_server, sh
     assert len(arxiv_server.hits(start="10")) == 3 and len(arxiv_server.hits(start="30")) == 2
     assert rep.retries == 3
     assert any(s > 0 for s in sleeps), "a 503 without Retry-After must back off"
-    assert {r[0] for r in lib.conn.execute("SELECT arxiv_id FROM papers")} == set(recorded_ids(shared_data))
+    assert {r[0] for r in lib._conn.execute("SELECT arxiv_id FROM papers")} == set(recorded_ids(shared_data))
 
 
 def test_timeout_empty_page_and_connection_cut_are_retried_without_doubling(lib, arxiv_server, shared_data):
@@ -139,7 +139,7 @@ def test_id_lookup_old_style_ids_and_versions(lib, arxiv_server):
     rep = collect_arxiv(lib, ids=["2104.12255v1", "astro-ph/0601001", "quant-ph/0201082v1", "1605.08386"],
                         page_size=1, sleep=Sleeps())
     assert rep.added == 4 and not rep.errors
-    ids = {r[0] for r in lib.conn.execute("SELECT arxiv_id FROM papers")}
+    ids = {r[0] for r in lib._conn.execute("SELECT arxiv_id FROM papers")}
     assert ids == {"2104.12255", "astro-ph/0601001", "quant-ph/0201082", "1605.08386"}
     pid = lib.resolve("astro-ph/0601001")
     assert lib.versions(pid) and lib.versions(pid)[0][0] == 1
@@ -200,7 +200,7 @@ def test_new_in_categories_remembers_the_last_submission_date(lib, replay_server
     assert rep.added == 20 and any("reported 21" in e for e in rep.events)
     first_q = replay_server.log[0][1]["search_query"]
     assert first_q == "(cat:cs.CL) AND submittedDate:[202001010000 TO 202009010000]"
-    latest = max(r[0] for r in lib.conn.execute("SELECT published FROM papers"))
+    latest = max(r[0] for r in lib._conn.execute("SELECT published FROM papers"))
 
     rep2 = collect_arxiv(lib, categories=["cs.CL"], page_size=100, sleep=Sleeps(),
                          now=datetime(2020, 9, 8, tzinfo=timezone.utc))
@@ -236,7 +236,7 @@ def test_a_query_over_the_per_query_cap_is_collected_in_date_windows(lib, replay
 
     expected = {ax.split_arxiv_id(m.decode())[0] for m in re.findall(rb"<id>https?://arxiv.org/abs/([^<]+)</id>", b"".join(entries))}
     assert rep.added == len(expected) and rep.unchanged == 0 and not rep.errors
-    assert {r[0] for r in lib.conn.execute("SELECT arxiv_id FROM papers")} == expected
+    assert {r[0] for r in lib._conn.execute("SELECT arxiv_id FROM papers")} == expected
     windows = {re.search(r"submittedDate:\[[^\]]+\]", q).group(0) for _, p, _ in replay_server.log
                if p.get("max_results") != "1" for q in [p["search_query"]]}
     assert len(windows) >= 4  # 100 entries, at most 25 per window

@@ -41,6 +41,22 @@ def test_collect_arxiv_from_the_env_url_twice_adds_nothing_the_second_time(run, 
     assert [e["added"] for e in json.loads(log.stdout)] == [0, 60]
 
 
+def test_collect_arxiv_into_a_collection_puts_every_paper_found_there(run, arxiv_server, tmp_path):
+    from gapscope.store import Library
+
+    first = run("collect", "arxiv", "testing", "--max", "30", "--page-size", "10", "--json")
+    assert first.exit_code == 0, first.output
+    # a second collect that finds those 30 again and 20 more: all 50 join the collection
+    res = run("collect", "arxiv", "testing", "--max", "50", "--page-size", "10", "--restart", "--collection",
+              "Testing", "--json")
+    assert res.exit_code == 0, res.output
+    r = report(res)
+    assert r["added"] == 20 and r["unchanged"] == 30
+    with Library(tmp_path / "lib.sqlite") as lib:
+        assert dict(lib.list_collections()) == {"Testing": 50}
+        assert set(lib.list_paper_ids(collection="Testing")) == set(lib.list_paper_ids())
+
+
 def test_collect_arxiv_from_the_setting_url(run, arxiv_server, monkeypatch):
     monkeypatch.delenv("GAPSCOPE_ARXIV_URL")  # the setting decides now
     assert run("settings", "set", "collect.arxiv_url", arxiv_server.url + "/api/query").exit_code == 0

@@ -45,7 +45,7 @@ def test_results_are_parsed_with_snippets_marked_truncated(lib, scholar, shared_
     rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep)
     n = result_titles(html)
     assert rep.added == n and rep.total and rep.total >= n
-    rows = lib.conn.execute("SELECT title, authors, abstract, abstract_truncated FROM papers").fetchall()
+    rows = lib._conn.execute("SELECT title, authors, abstract, abstract_truncated FROM papers").fetchall()
     with_snippet = [r for r in rows if r[2]]
     assert with_snippet and all(r[3] == 1 for r in with_snippet)
     assert all("\u00c2" not in r[0] + r[1] for r in rows), "mojibake from a wrong charset"
@@ -58,7 +58,7 @@ def test_a_real_iso_8859_1_page_decodes_like_the_recorded_one(lib, scholar, shar
     assert latin1 != page(shared_data)
     scholar.add("/scholar", latin1, match={"q": None}, content_type="text/html; charset=ISO-8859-1")
     collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep)
-    authors = [r[0] for r in lib.conn.execute("SELECT authors FROM papers")]
+    authors = [r[0] for r in lib._conn.execute("SELECT authors FROM papers")]
     assert authors and all("\u00c2" not in a and "\ufffd" not in a for a in authors)
 
 
@@ -115,7 +115,7 @@ def test_snippets_are_filled_from_arxiv_when_the_paper_is_there(lib, scholar, sh
     p = lib.get_paper(pid)
     assert not p.abstract_truncated and len(p.abstract) > 200
     assert {s["source"] for s in lib.source_records(pid)} == {"scholar", "arxiv"}
-    truncated = lib.conn.execute("SELECT count(*) FROM papers WHERE abstract_truncated = 1").fetchone()[0]
+    truncated = lib._conn.execute("SELECT count(*) FROM papers WHERE abstract_truncated = 1").fetchone()[0]
     assert truncated >= 1  # the others are not on arXiv: still marked as snippets
 
 
@@ -134,7 +134,7 @@ def test_a_snippet_is_filled_by_an_exact_title_match_on_arxiv(lib, scholar, shar
     scholar.add("/scholar", html.encode(), match={"q": None})
     rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep)
     assert any("1 of" in e and "exact title" in e for e in rep.events), rep.events
-    [(pid, trunc, abstract)] = lib.conn.execute(
+    [(pid, trunc, abstract)] = lib._conn.execute(
         "SELECT id, abstract_truncated, abstract FROM papers WHERE title LIKE 'Heat-bath%'").fetchall()
     assert trunc == 0 and abstract.startswith("Graphs on lattice points")
     assert lib.get_paper(pid).arxiv_id == "1605.08386"
@@ -161,6 +161,6 @@ def test_the_2016_markup_is_read_too(lib, scholar, shared_data, name):
     scholar.add("/scholar", html, match={"q": None})
     rep = collect_scholar(lib, "deep learning", max_results=1, sleep=no_sleep, fill_from_arxiv=False)
     assert rep.added == 1
-    [(title, authors)] = lib.conn.execute("SELECT title, authors FROM papers").fetchall()
+    [(title, authors)] = lib._conn.execute("SELECT title, authors FROM papers").fetchall()
     h3 = re.search(rb'<h3 class="gs_rt">(.*?)</h3>', html, flags=re.S).group(1)
     assert title.split(":")[0].encode() in re.sub(rb"<[^>]+>", b"", h3) and authors

@@ -123,18 +123,18 @@ def test_run_takes_another_transformer_and_sees_weight_changes(texts, fp32):
     windows = [Window(w, [(0, len(w))], k) for k, w in enumerate(
         [[fp32.tokenizer.cls_token_id] + ids[:100] + [fp32.tokenizer.sep_token_id]
          for ids in fp32._tokenize(texts[:4])[0]])]
-    own = np.stack([p[0] for p in fp32._run(windows, None, None, None, 4)])
-    same = np.stack([p[0] for p in fp32._run(windows, None, None, None, 4, transformer=other)])
+    own = np.stack([p[0] for p in fp32._run(windows, None, 4)])
+    same = np.stack([p[0] for p in fp32._run(windows, None, 4, transformer=other)])
     assert np.abs(own - same).max() < 1e-5
     with torch.no_grad():
         other.encoder.layer[-1].output.dense.weight.mul_(0.5)      # trained in place between calls
-    changed = np.stack([p[0] for p in fp32._run(windows, None, None, None, 4, transformer=other)])
+    changed = np.stack([p[0] for p in fp32._run(windows, None, 4, transformer=other)])
     fp32.packed = False
     try:
-        want = np.stack([p[0] for p in fp32._run(windows, None, None, None, 4, transformer=other)])
+        want = np.stack([p[0] for p in fp32._run(windows, None, 4, transformer=other)])
     finally:
         fp32.packed = True
     assert np.abs(changed - own).max() > 1e-3
     assert np.abs(changed - want).max() < 1e-4
-    again = np.stack([p[0] for p in fp32._run(windows, None, None, None, 4)])
+    again = np.stack([p[0] for p in fp32._run(windows, None, 4)])
     assert np.abs(again - own).max() < 1e-6

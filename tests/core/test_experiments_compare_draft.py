@@ -115,7 +115,7 @@ def test_draft_for_a_gap_without_fitting_data_carries_the_placeholder_and_reason
 
 
 def test_draft_without_clusters_and_with_library_tags(library):
-    gap = {"id": 9, "type": "unaddressed_limitation", "score": 0.5, "statement": "Small data \"limits\" everything",
+    gap = {"id": 9, "type": "unaddressed_shortcoming", "score": 0.5, "statement": "Small data \"limits\" everything",
            "method": None, "problem": None, "evidence": []}
     spec = spec_from_text(draft_spec_from_gap(gap))
     assert spec["model"]["family"] == "mlp" and spec["data"]["dataset"] == "csv" and spec["data"]["placeholder"]

@@ -20,7 +20,7 @@ def stand_in_concepts(ids, rows, topic_vecs, min_papers=6):
 
     fac = {pid: crude_facets(r["abstract"]) for pid, r in zip(ids, rows)}
     method_docs = [fac[p]["method"].lower() for p in ids]
-    problem_docs = [(r["title"] + ". " + fac[p]["result"] + " " + fac[p]["limitation"]).lower() for p, r in zip(ids, rows)]
+    problem_docs = [(r["title"] + ". " + fac[p]["result"] + " " + fac[p]["shortcoming"]).lower() for p, r in zip(ids, rows)]
     vocab = [w for w in candidate_vocabulary(method_docs + problem_docs, min_df=min_papers) if " " in w]
     pos = {p: i for i, p in enumerate(ids)}
     out = []

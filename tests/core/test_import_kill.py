@@ -55,15 +55,15 @@ def test_sigkill_mid_import_keeps_exactly_the_committed_batches(tmp_path, shared
     lib = Library(lib_path)
     count = lib.count_papers()
     log = lib.imports_log()[0]
-    assert log["status"] == "running"  # it never got to say it finished
+    assert log["status"] == "interrupted"  # it never got to say it finished; the next open saw its process gone
     assert count == log["added"] == log["read"]  # the counters were committed with their batch
     assert count % batch == 0 and 0 < count < n_lines
-    assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     # count(*) of an external-content FTS table reads the papers table; the integrity check with
     # rank 1 compares the index itself with it (a paper missing from the index fails it).
-    lib.conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
-    assert lib.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
-    last_id, last_title = lib.conn.execute("SELECT id, title FROM papers ORDER BY id DESC LIMIT 1").fetchone()
+    lib._conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    assert lib._conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    last_id, last_title = lib._conn.execute("SELECT id, title FROM papers ORDER BY id DESC LIMIT 1").fetchone()
     phrase = '"' + last_title.replace('"', '""') + '"'
     assert last_id in [h[0] for h in lib.search(phrase)]
     lib.close()
@@ -73,4 +73,11 @@ def test_sigkill_mid_import_keeps_exactly_the_committed_batches(tmp_path, shared
     assert done.returncode == 0, done.stderr
     lib = Library(lib_path)
     assert lib.count_papers() == n_lines
-    assert lib.conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == n_lines
+    assert lib._conn.execute("SELECT count(*) FROM source_records").fetchone()[0] == n_lines
+    # Issue 17 #10: the PRISMA flow counts each record once, however many times it was read.
+    from gapscope.reports.data import build_report_data
+
+    prisma = build_report_data(lib).prisma
+    assert (prisma.identified, prisma.duplicates_removed, prisma.after_dedup) == (n_lines, 0, n_lines)
+    assert [e["status"] for e in lib.imports_log()] == ["done", "interrupted"]
+    lib.close()

@@ -87,7 +87,7 @@ def test_malformed_json_lines_are_reported_and_good_ones_kept(library, shared_da
     assert rep.added == 5
     assert [str(e).split(": ")[0] for e in rep.errors] == [f"{path}:3", f"{path}:5"]
     assert "not valid JSON" in rep.errors[0].message and "no 'id'" in rep.errors[1].message
-    assert json.loads(library.conn.execute("SELECT errors FROM imports").fetchone()[0])[0].startswith(str(path))
+    assert json.loads(library._conn.execute("SELECT errors FROM imports").fetchone()[0])[0].startswith(str(path))
 
 
 BIB = r"""% a comment line
@@ -120,7 +120,8 @@ def test_bibtex_good_bad_and_latex(library, tmp_path):
     recs = list(read_bibtex(path))
     papers = [r for r in recs if isinstance(r, Paper)]
     errors = [r for r in recs if isinstance(r, RecordError)]
-    assert [p.source_key for p in papers] == ["refs.bib#vaswani2017", "refs.bib#gödel"]
+    # keyed by the file's resolved path: refs.bib in another folder is another source
+    assert [p.source_key for p in papers] == [f"{path.resolve()}#vaswani2017", f"{path.resolve()}#gödel"]
     v, g = papers
     assert (v.arxiv_id, v.arxiv_version, v.year) == ("1706.03762", 5, 2017)
     assert v.authors == ["Ashish Vaswani", "Noam Shazeer", "Niki Parmar"]

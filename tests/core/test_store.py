@@ -24,8 +24,8 @@ def _papers():
 def test_new_library_has_every_migration_and_wal(tmp_path):
     lib = Library(tmp_path / "a.sqlite")
     assert lib.applied_migrations() == [name for name, _ in MIGRATIONS]
-    assert lib.conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-    assert lib.conn.execute("PRAGMA page_size").fetchone()[0] == 8192
+    assert lib._conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert lib._conn.execute("PRAGMA page_size").fetchone()[0] == 8192
     assert lib.migrate() == []  # idempotent
     lib.close()
 
@@ -51,7 +51,7 @@ def test_migrations_upgrade_an_old_library(tmp_path):
 
 def test_library_from_a_newer_version_is_refused(tmp_path):
     lib = Library(tmp_path / "n.sqlite")
-    lib.conn.execute("INSERT INTO migrations (name, applied_at) VALUES ('9999_future', 'x')")
+    lib._conn.execute("INSERT INTO migrations (name, applied_at) VALUES ('9999_future', 'x')")
     lib.close()
     with pytest.raises(LibraryError, match="newer GapScope"):
         Library(tmp_path / "n.sqlite")
@@ -91,7 +91,7 @@ def test_fts_follows_updates_and_deletes(library):
 
 def _fts_integrity(library):
     # rank 1: compare the index with the papers table itself (a missing or stale row fails).
-    library.conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+    library._conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
 
 
 def test_import_indexes_each_batch_with_its_final_text(library):
@@ -112,7 +112,7 @@ def test_import_indexes_each_batch_with_its_final_text(library):
     assert (rep.added, rep.merged) == (1, 2)
     assert [h[0] for h in library.search("zebrafish")] == rep.added_ids
     assert [h[0] for h in library.search("quokka")] == [old_id]
-    assert library.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    assert library._conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
     _fts_integrity(library)
 
 
@@ -124,7 +124,7 @@ def test_failed_batch_leaves_search_index_as_it_was(library):
     assert library.count_papers() == 2
     assert library.search("attention") == []  # the third paper was in the failed batch
     assert len(library.search("graph OR diffusion")) == 2
-    assert library.conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
+    assert library._conn.execute("SELECT count(*) FROM fts_deferred").fetchone()[0] == 0
     _fts_integrity(library)
 
 

@@ -72,7 +72,7 @@ def test_killed_between_decisions_keeps_every_acknowledged_decision_and_note(tmp
 
     lib = Library(path)
     try:
-        assert lib.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        assert lib._conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
         log = decision_log(lib)
         logged = [(d["paper_id"], d["decision"]) for d in log]
         assert logged[:len(acked_decisions)] == acked_decisions

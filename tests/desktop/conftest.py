@@ -14,6 +14,11 @@ def _isolated_settings(tmp_path, monkeypatch):
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     monkeypatch.delenv("GAPSCOPE_LIBRARY", raising=False)
     yield
+    # create_app marks the test thread as the GUI thread (no writes); the next test's fixtures seed
+    # their libraries from this same thread before their window exists
+    from gapscope.store import allow_writes_in_current_thread
+
+    allow_writes_in_current_thread()
 
 
 @pytest.fixture(scope="session")
@@ -27,7 +32,7 @@ def _library_template(tmp_path_factory, shared_data):
     path = d / "template.sqlite"
     lib = Library(path)
     fill_library(lib, shared_data, d, 400)
-    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lib.close()
     return path
 
@@ -98,7 +103,7 @@ def _analysed_template(tmp_path_factory, shared_data):
     from gapscope.gaps import find_gaps
 
     find_gaps(lib)
-    lib.conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    lib._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     lib.close()
     return path
 

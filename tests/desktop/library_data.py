@@ -46,3 +46,28 @@ def fill_library(lib, shared_data: Path, tmp: Path, n: int) -> None:
         _insert_snapshot_lines(lib, path)
         return
     import_file(lib, path, fmt="arxiv")
+
+
+def write_aside(path, fn):
+    """Arrange the library from outside the window: ``fn(lib)`` on a thread of its own with its own
+    Library (as another process would), since the test thread is the window's GUI thread, which must
+    not write. Returns what ``fn`` returned; its exception is raised here."""
+    import threading
+
+    from gapscope.store import Library
+
+    out: dict = {}
+
+    def run():
+        try:
+            with Library(path) as lib:
+                out["value"] = fn(lib)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the test thread
+            out["error"] = exc
+
+    t = threading.Thread(target=run, name="test-arrange")
+    t.start()
+    t.join()
+    if "error" in out:
+        raise out["error"]
+    return out.get("value")

@@ -12,7 +12,7 @@ pytest.importorskip("gapscope.maps")
 pytest.importorskip("gapscope.gaps")
 
 
-def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, qtbot):
+def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, qtbot, shared_data, tmp_path):
     from gapscope.maps import latest_map
 
     w = analysed_window
@@ -38,9 +38,22 @@ def test_map_shows_clusters_and_a_selection_filters_the_table(analysed_window, q
     view._rect_selected(min(xs) - 1, min(ys) - 1, max(xs) + 1, max(ys) + 1)
     assert set(view.selected) == set(m.coords)
 
-    # "Build maps" runs the whole pipeline on a worker (vectors are cached, so this is the clustering)
+    # "Build maps" runs the core's analyze on the writer queue: with nothing new it changes nothing
     before = latest_map(w.lib, "topic").id
     view.facet.setCurrentIndex(0)
+    task = view.build_maps()
+    assert task.writes and not view.build_button.isEnabled()
+    qtbot.waitUntil(lambda: task.done, timeout=300000)
+    assert task.outcome == "succeeded", task.error
+    assert view.map.id == latest_map(w.lib, "topic").id == before
+
+    # new papers: the pipeline embeds them and maps again (vectors of the others are cached)
+    from gapscope.ingest import import_file
+
+    from .library_data import write_aside, write_slice
+
+    more = write_slice(shared_data, tmp_path / "more.jsonl", 20, skip=600)
+    write_aside(w.lib.path, lambda lib: import_file(lib, more, fmt="arxiv"))
     with loop_ticks() as ticks:
         task = view.build_maps()
         assert not view.build_button.isEnabled() and w.task_progress.isVisible()
@@ -89,8 +102,11 @@ def test_gap_evidence_opens_a_paper_and_drafts_an_experiment(analysed_window, qt
 def test_gaps_filter_by_type_and_topic_show_roles_and_turn_stale_after_a_map_rebuild(analysed_window, qtbot):
     from gapscope.gaps import list_gaps
 
+    from gapscope.maps import build_maps
+
     from gapscope_desktop.views.gaps_view import ROLE_NAMES
-    from gapscope_desktop.views.maps_view import build
+
+    from .library_data import write_aside
 
     w = analysed_window
     view = w.gaps_view
@@ -116,7 +132,7 @@ def test_gaps_filter_by_type_and_topic_show_roles_and_turn_stale_after_a_map_reb
     names = [view.evidence.item(i).text().split(":")[0] for i in range(view.evidence.count())]
     assert names and set(names) <= set(ROLE_NAMES.values()) | {"Evidence"}
     assert len(names) == len(g["evidence"])
-    build(w.lib, "topic")            # the maps change under the gaps
+    write_aside(w.lib.path, lambda lib: build_maps(lib, facets=("topic",)))   # the maps change under the gaps
     view.reload()
     qtbot.waitUntil(lambda: "stale" in view.info.text(), timeout=20000)
     assert "(stale)" in view.table.topLevelItem(0).text(1)

@@ -17,10 +17,14 @@ GEOMAP = ("fixtures", "google-scholar-html", "geomap_2020")
 def net(window, replay_server, monkeypatch):
     monkeypatch.setenv("GAPSCOPE_ARXIV_URL", replay_server.url + "/api/query")
     monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", replay_server.url)
-    lib = window.lib
-    for key, value in (("collect.arxiv_interval_s", 0), ("collect.scholar_interval_s", 0),
-                       ("collect.timeout_s", 0.5), ("collect.arxiv_page_size", 10)):
-        lib.set_setting(key, value)
+    from .library_data import write_aside
+
+    def fast(lib):
+        for key, value in (("collect.arxiv_interval_s", 0), ("collect.scholar_interval_s", 0),
+                           ("collect.timeout_s", 0.5), ("collect.arxiv_page_size", 10)):
+            lib.set_setting(key, value)
+
+    write_aside(window.lib.path, fast)
     return replay_server
 
 

@@ -21,6 +21,11 @@ def test_launch_watch_and_cancel_a_run(window, qtbot):
     text = spec.read_text(encoding="utf-8")
     view.editor.setPlainText(text)
     assert view.launch()
+    from gapscope.experiments.process import RunProcess
+
+    # the core's runner process (the `gapscope run` command line), not a copy of it in the view
+    assert isinstance(view.process, RunProcess) and view.process.cmd[-4:] == ["run", view.process.cmd[-3],
+                                                                              "--events", "jsonl"]
     qtbot.waitUntil(lambda: view.epochs >= 2, timeout=120000)
     assert view.curves and all(len(xs) >= 1 for xs, _ys in view.points.values())
     view.cancel()

@@ -61,7 +61,8 @@ def test_selecting_a_paper_shows_it_and_notes_and_tags_are_saved(window, qtbot, 
     qtbot.keyClicks(window.detail.note_edit, "Compare with the NeRF baseline.")
     qtbot.mouseClick(window.detail.save_note, Qt.LeftButton)
     qtbot.keyClicks(window.detail.tag_edit, "to-read")
-    qtbot.keyClick(window.detail.tag_edit, Qt.Key_Return)
+    with qtbot.waitSignal(window.detail.tagsChanged, timeout=10000):   # saved on the writer queue
+        qtbot.keyClick(window.detail.tag_edit, Qt.Key_Return)
 
     from gapscope.store import Library
 
@@ -109,7 +110,9 @@ def test_highlights_made_in_the_core_show_in_the_detail_pane(window, qtbot):
     lv = window.library_view
     pid = lv.model.paper_id(3)
     abstract = window.lib.get_paper(pid).abstract
-    triage.add_highlight(window.lib, pid, 0, 40, comment="key claim")
+    from .library_data import write_aside
+
+    write_aside(window.lib.path, lambda lib: triage.add_highlight(lib, pid, 0, 40, comment="key claim"))
     lv.table.selectRow(3)
     text = " ".join(window.detail.browser.toPlainText().split())
     assert "key claim" in text and " ".join(abstract[:40].split()) in text

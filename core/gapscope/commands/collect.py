@@ -21,7 +21,7 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
         emit_json(report.to_dict())
     else:
         bits = [f"read {report.read}", f"added {report.added}", f"merged {report.merged}",
-                f"already there {report.unchanged}", f"bad {len(report.errors)}"]
+                f"already there {report.unchanged}", f"bad {report.bad}"]
         head = f"{report.source} {report.query!r}: " + ", ".join(bits)
         if report.total is not None:
             head += f" (the source reports {report.total} results)"
@@ -36,7 +36,7 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
             click.echo("cancelled: what was collected is kept; run the same command again to continue", err=True)
     if report.cancelled:
         code = EXIT_CANCELLED
-    elif not code and report.errors:
+    elif not code and report.bad:
         code = EXIT_PARTIAL
     sys.exit(code)
 
@@ -68,10 +68,12 @@ def _failed(exc, as_json: bool) -> None:
               help="Result order (default: relevance; oldest-first whenever dates are given).")
 @click.option("--page-size", type=click.IntRange(1, 2000), help="Results per request (default 2000, the API maximum).")
 @click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
+@click.option("--collection", help="Put every paper found (new or already in the library) in this collection.")
 @click.option("--json", "as_json", is_flag=True, help="Print the collect report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
-def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, page_size, restart, as_json, quiet) -> None:
+def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, page_size, restart, collection,
+                      as_json, quiet) -> None:
     """Collect from the arXiv API. QUERY is arXiv query syntax: `ti:transformer AND cat:cs.CL`,
     `au:hinton`, `abs:"graph neural" ANDNOT cat:cs.LG` ...
 
@@ -90,7 +92,7 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
         with progress_bar("collect arxiv", enabled=not quiet and not as_json) as (progress, cancel):
             rep = collect_arxiv(lib, q, ids=id_list, categories=cats, max_results=max_results, since=since,
                                 until=until, sort=sort, page_size=page_size, restart=restart,
-                                progress=progress, cancel=cancel)
+                                collection=collection, progress=progress, cancel=cancel)
     except CollectError as exc:
         _failed(exc, as_json)
     except ValueError as exc:
@@ -105,10 +107,12 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
 @click.option("--year-high", type=int, help="Only results up to this year.")
 @click.option("--no-arxiv-fill", is_flag=True, help="Do not look up results that link to arXiv for their full abstracts.")
 @click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
+@click.option("--collection", help="Put every paper found (new or already in the library) in this collection.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_fill, restart, as_json, quiet) -> None:
+def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_fill, restart, collection, as_json,
+                        quiet) -> None:
     """Collect a Google Scholar search. Scholar shows snippets: abstracts are marked truncated and
     filled from arXiv where the paper is there. Google blocks scrapers without warning: a block
     ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait).
@@ -120,7 +124,7 @@ def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_f
         with progress_bar("collect scholar", enabled=not quiet and not as_json) as (progress, cancel):
             rep = collect_scholar(lib, " ".join(query), max_results=max_results, year_low=year_low,
                                   year_high=year_high, fill_from_arxiv=not no_arxiv_fill, restart=restart,
-                                  progress=progress, cancel=cancel)
+                                  collection=collection, progress=progress, cancel=cancel)
     except CollectError as exc:
         _failed(exc, as_json)
     _finish(rep, as_json)
@@ -138,7 +142,7 @@ def collect_log(ref, limit, as_json) -> None:
         return
     for e in rows:
         click.echo(f"#{e['id']} {e['started_at']} {e['source']} {e['target']!r}: {e['status']}, read {e['read']}, "
-                   f"new {e['added']}, merged {e['merged']}, already there {e['unchanged']}, errors {len(e['errors'])}"
+                   f"new {e['added']}, merged {e['merged']}, already there {e['unchanged']}, errors {e['error_count']}"
                    + (f" - {e['message']}" if e["message"] else ""))
 
 
@@ -159,9 +163,17 @@ def collect_cursors(ref, as_json) -> None:
         click.echo(f"{c['key']} {c['source']} {c['query']!r}: {where} (collected {st.get('collected', 0)}, {c['updated_at']})")
 
 
+def _known_library_settings() -> dict:
+    """Every library setting a user may change, with its default."""
+    from ..collect import COLLECT_SETTINGS
+    from ..settings import SETTINGS
+
+    return {**{s.library_key: s.default for s in SETTINGS.values() if s.library_key}, **COLLECT_SETTINGS}
+
+
 @click.group()
 def settings() -> None:
-    """Library settings (collect endpoints, proxy, politeness)."""
+    """Library settings (collect endpoints, proxy, politeness, compute device)."""
 
 
 @settings.command("list")
@@ -169,11 +181,9 @@ def settings() -> None:
 @pass_library
 def settings_list(ref, as_json) -> None:
     """Known settings with their current values."""
-    from ..collect import COLLECT_SETTINGS
-
     lib = ref.open()
-    stored = {k: json.loads(v) for k, v in lib.conn.execute("SELECT key, value FROM settings")}
-    values = {**COLLECT_SETTINGS, **stored}
+    stored = lib.all_settings()
+    values = {**_known_library_settings(), **stored}
     if as_json:
         emit_json(values)
         return
@@ -185,9 +195,7 @@ def settings_list(ref, as_json) -> None:
 @click.argument("key")
 @pass_library
 def settings_get(ref, key) -> None:
-    from ..collect import COLLECT_SETTINGS
-
-    click.echo(json.dumps(ref.open().get_setting(key, COLLECT_SETTINGS.get(key))))
+    click.echo(json.dumps(ref.open().get_setting(key, _known_library_settings().get(key))))
 
 
 @settings.command("set")
@@ -196,12 +204,40 @@ def settings_get(ref, key) -> None:
 @pass_library
 def settings_set(ref, key, value) -> None:
     """Set KEY to VALUE (JSON, or plain text): `gapscope settings set collect.proxy http://host:3128`."""
+    from ..settings import SETTINGS
+
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
+    for s in SETTINGS.values():
+        if s.library_key == key and s.choices and parsed not in s.choices:
+            fail(f"{key} must be one of {', '.join(s.choices)}, not {parsed!r}", 2)
     ref.open(create=True).set_setting(key, parsed)
     click.echo(f"{key} = {json.dumps(parsed)}")
+
+
+@settings.command("resolve")
+@click.argument("name", required=False)
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def settings_resolve(ref, name, as_json) -> None:
+    """Each setting's value as a command sees it, and where it comes from
+    (command line > environment > library > user settings > default)."""
+    from .. import settings as store
+
+    if name is not None and name not in store.SETTINGS:
+        fail(f"unknown setting {name!r}; known: {', '.join(store.SETTINGS)}", 2)
+    view = store.Settings(ref.open() if ref.path.exists() else None)
+    try:
+        rows = {n: view.lookup(n) for n in ([name] if name else store.SETTINGS)}
+    except store.SettingError as exc:
+        fail(str(exc), 2)
+    if as_json:
+        emit_json({n: {"value": v, "source": src} for n, (v, src) in rows.items()})
+        return
+    for n, (v, src) in rows.items():
+        click.echo(f"{n} = {v}  ({src})")
 
 
 def register(main: click.Group) -> None:

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Optional
+from typing import Any, Iterator, NoReturn, Optional
 
 import click
 
@@ -18,10 +19,43 @@ EXIT_PARTIAL = 3        # done, but some records were bad (listed in the report)
 EXIT_NOT_FOUND = 4      # an id, file or collection that does not exist
 EXIT_BLOCKED = 5        # a source refused us (block page, 403, rate limit); what was collected is kept
 EXIT_CANCELLED = 130    # stopped by the user (Ctrl-C); committed work is kept
+# The library itself (gapscope.store.errors, each fault class carries its code):
+EXIT_NEEDS_STEP = 10    # an earlier step has not run (the message names the command to run)
+EXIT_LOCKED = 11        # another process kept the library locked longer than we waited; nothing written
+EXIT_DISK_FULL = 12     # the disk (or the library's size limit) is full; committed work is kept
+EXIT_READ_ONLY = 13     # the library is read-only: it can be read, not changed
+EXIT_NOT_LIBRARY = 14   # not an SQLite file, or another program's database (left untouched)
+EXIT_NEWER = 15         # a library from a newer GapScope (left untouched)
+EXIT_DISK_IO = 16       # the disk failed under the library (disk I/O error)
+EXIT_DAMAGED = 17       # the library file is damaged (malformed)
 
-# gapscope.facets.model.FACET_LABELS, written out so that the CLI starts without importing numpy
-# (tests/core/test_facets_library.py checks that the two agree)
-FACET_LABEL_CHOICES = ("background", "objective", "method", "result", "limitation", "other")
+
+
+class GapScopeGroup(click.Group):
+    """Turns a failure of the library itself (disk, lock, read-only, not a library ...) or a missing
+    earlier step, wherever in a command it happens, into its message and exit code, not a traceback."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from ..settings import SettingError
+        from ..store.errors import LibraryFault, MissingStep, SQLiteError, library_fault
+
+        try:
+            return super().invoke(ctx)
+        except KeyboardInterrupt:
+            # A Ctrl-C that reaches here (the second one, or one outside a long command) ends with 130,
+            # the code README promises, instead of click's "Aborted!" and 1.
+            click.echo("\ncancelled (Ctrl-C): committed work is kept", err=True)
+            sys.exit(EXIT_CANCELLED)
+        except MissingStep as exc:
+            fail(str(exc), exc.exit_code)
+        except SettingError as exc:   # a setting that cannot be honoured
+            fail(str(exc), EXIT_USAGE)
+        except (LibraryFault, SQLiteError) as exc:
+            ref = ctx.obj if isinstance(ctx.obj, LibraryRef) else None
+            fault = library_fault(exc, ref.path if ref is not None else None)
+            if fault is None:
+                raise
+            fail(str(fault), fault.exit_code)
 
 
 class LibraryRef:
@@ -39,19 +73,58 @@ class LibraryRef:
 
     def open(self, create: bool = False):
         if self._lib is None:
-            from ..store import Library, LibraryError
+            from ..store import Library, LibraryError, LibraryFault
 
             try:
                 self._lib = Library(self.path, create=create)
+            except LibraryFault as exc:
+                fail(str(exc), exc.exit_code)
             except LibraryError as exc:
                 fail(str(exc), EXIT_NOT_FOUND)
+            ctx = click.get_current_context(silent=True)
+            if ctx is not None:                # close at the end of the command: the last connection
+                ctx.find_root().call_on_close(self.close)   # checkpoints the WAL into the file
         return self._lib
+
+    def close(self) -> None:
+        if self._lib is not None:
+            lib, self._lib = self._lib, None
+            try:
+                lib.close()
+            except Exception:  # noqa: BLE001 - closing after a disk failure: nothing more to save
+                pass
 
 
 pass_library = click.make_pass_decorator(LibraryRef)
 
 
-def fail(message: str, code: int = EXIT_ERROR) -> "NoReturn":  # type: ignore[name-defined]
+def _remember_device(ctx: click.Context, param: click.Parameter, value: Optional[str]) -> Optional[str]:
+    if value is not None:
+        from .. import settings
+
+        settings.set_command_line("device", value)
+    return value
+
+
+def device_option(expose_value: bool = False):
+    """``--device auto|cpu|cuda|mps`` for a command that runs an encoder: the command-line layer of the
+    ``device`` setting (gapscope.settings), above $GAPSCOPE_DEVICE, the library's and the user's choice."""
+    from ..settings import DEVICES
+
+    return click.option("--device", type=click.Choice(DEVICES), default=None, expose_value=expose_value,
+                        callback=_remember_device,
+                        help="Where the encoder runs (default: the device setting, else CUDA when present).")
+
+
+def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
+    # Called inside `except LibraryError`: a missing step or a fault of the library keeps its own code
+    # (commands written before those codes existed pass "not found").
+    handled = sys.exc_info()[1]
+    if handled is not None and code not in (EXIT_OK, EXIT_CANCELLED):
+        from ..store.errors import LibraryFault, MissingStep
+
+        if isinstance(handled, (LibraryFault, MissingStep)):
+            code = handled.exit_code
     click.secho(f"error: {message}", fg="red", err=True)
     sys.exit(code)
 
@@ -67,42 +140,77 @@ def resolve_paper(lib, paper: str) -> int:
 
 
 def emit_json(obj: Any) -> None:
-    click.echo(json.dumps(obj, ensure_ascii=False, indent=None, default=str))
+    # json escapes C0 controls itself; C1 controls (one-byte terminal escapes) are escaped here, so
+    # the output is both exact and harmless on a terminal.
+    text = json.dumps(obj, ensure_ascii=False, indent=None, default=str)
+    click.echo(re.sub("[\x7f-\x9f]", lambda m: f"\\u{ord(m.group()):04x}", text))
+
+
+class PlainProgress:
+    """Progress as plain lines (a log, a pipe, CI: no terminal to redraw a bar in): one line when the
+    stage in the message changes (the text before its first colon) and one per tenth of the way."""
+
+    def __init__(self, label: str, stream=None) -> None:
+        self.label = label
+        self.stream = stream or sys.stderr
+        self.stage: Optional[str] = None
+        self.tenth = -1
+
+    def __call__(self, done: int, total: int, message: str = "") -> None:
+        stage = message.split(":", 1)[0] if message else ""
+        tenth = int(10 * done / total) if total > 0 else 0
+        if stage == self.stage and tenth <= self.tenth:
+            return
+        self.stage, self.tenth = stage, tenth
+        pct = f"{100 * done / total:3.0f}%" if total > 0 else "   "
+        print(f"{self.label}: {pct} {message}".rstrip(), file=self.stream, flush=True)
+
+    def close(self) -> None:
+        pass
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool = True) -> Iterator[Any]:
-    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback.
+def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Iterator[Any]:
+    """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
+    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal.
 
     Yields ``(progress, cancel)``: Ctrl-C sets the cancel token first (the core stops cleanly at the
     next batch boundary); a second Ctrl-C interrupts at once.
     """
     import signal
 
-    from tqdm import tqdm
-
     from ..jobs import CancelToken
 
     cancel = CancelToken()
-    bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
-               dynamic_ncols=True, leave=True)
+    if plain:
+        bar = PlainProgress(label)
+        progress = bar if enabled else (lambda done, total, message="": None)
+    else:
+        from tqdm import tqdm
 
-    def progress(done: int, total: int, message: str = "") -> None:
-        if bar.total != total:
-            bar.total = total
-        bar.n = done
-        if message:
-            bar.set_postfix_str(message[:60], refresh=False)
-        bar.refresh()
+        bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
+                   dynamic_ncols=True, leave=True)
+
+        def progress(done: int, total: int, message: str = "") -> None:
+            if bar.total != total:
+                bar.total = total
+            bar.n = done
+            if message:
+                bar.set_postfix_str(message[:60], refresh=False)
+            bar.refresh()
 
     previous = signal.getsignal(signal.SIGINT)
 
     def on_sigint(signum, frame):  # noqa: ANN001
+        from ..jobs import Cancelled
+
         if cancel.cancelled:
             signal.signal(signal.SIGINT, previous)
             raise KeyboardInterrupt
         click.echo("\nstopping after the current batch (Ctrl-C again to abort now)", err=True)
         cancel.cancel()
+        if cancel.in_blocking_call:
+            raise Cancelled()  # a download in progress stops now, not when its answer is complete
 
     try:
         signal.signal(signal.SIGINT, on_sigint)

@@ -25,6 +25,7 @@ def concepts(ctx, ref, top_n, min_papers, as_json, quiet) -> None:
     from ..concepts import extract_concepts
     from ..jobs import Cancelled
     from ..store import LibraryError
+    from ..store.errors import MissingStep
 
     lib = ref.open()
     try:
@@ -32,6 +33,8 @@ def concepts(ctx, ref, top_n, min_papers, as_json, quiet) -> None:
             res = extract_concepts(lib, top_n=top_n, min_papers=min_papers, progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled: nothing stored", EXIT_CANCELLED)
+    except MissingStep:
+        raise                     # exit 10, naming the step to run (commands.common)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     res.pop("concept_list", None)

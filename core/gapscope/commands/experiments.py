@@ -68,7 +68,9 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
         if events == "jsonl":
             sys.stdout.write(json.dumps(ev, default=str) + "\n")
             sys.stdout.flush()
-        elif not quiet:
+        elif quiet:
+            pass  # -q keeps progress quiet; how the run ended is said below, errors included
+        else:
             kind = ev["event"]
             if kind == "start":
                 click.echo(f"run {ev['run_id']} on {ev['device']}: {ev['dataset'].get('description', '')}", err=True)
@@ -102,12 +104,13 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
         fail(str(exc), EXIT_NOT_FOUND)
     if as_json:
         emit_json({k: summary[k] for k in ("run_id", "status", "metrics", "folds", "std", "folder", "message")})
-    elif not quiet and events != "jsonl":
+    elif events != "jsonl":
         if summary["status"] == "done":
-            click.echo(f"done: " + ", ".join(f"{k} {v:.4f} ± {summary['std'][k]:.4f}"
-                                             for k, v in summary["metrics"].items()) + f"  ({summary['folder']})")
+            if not quiet:
+                click.echo(f"done: " + ", ".join(f"{k} {v:.4f} ± {summary['std'][k]:.4f}"
+                                                 for k, v in summary["metrics"].items()) + f"  ({summary['folder']})")
         elif summary["status"] != "cancelled":
-            click.secho(f"{summary['status']}: {summary['message']}", fg="red", err=True)
+            click.secho(f"{summary['status']}: {summary['message']}", fg="red", err=True)  # also with -q
     status = summary["status"]
     sys.exit(0 if status == "done" else RUN_CANCELLED if status == "cancelled" else EXIT_ERROR)
 
@@ -125,6 +128,23 @@ def _load_summary(ref, run, runs_dir):
     except RunError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     return folder, summary_of(folder.read_json("status.json"))
+
+
+def _settle_row(library_path: str, folder_status: dict) -> str:
+    """A library row still 'running' whose folder says otherwise (the run was killed, or killed while it
+    finished) takes the folder's status, so that it does not read 'running' forever."""
+    from ..experiments.runner import summary_of
+    from ..experiments.store import update_run
+
+    s = summary_of(folder_status)
+    if s["status"] != "running":
+        message = s["message"]
+        if s["status"] == "interrupted":
+            message = (f"the run's process ended without finishing (killed?); resume with "
+                       f"`gapscope run --resume {s['run_id']}`")
+        update_run(library_path, dict(folder_status, status=s["status"], message=message,
+                                      finished_at=folder_status.get("finished_at")), s["metrics"])
+    return s["status"]
 
 
 @runs.command("list")
@@ -148,7 +168,7 @@ def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
         for r in rows:  # the folder knows best whether a "running" run is still alive
             st = Path(r["folder"]) / "status.json"
             if r["status"] == "running" and st.is_file():
-                r["status"] = summary_of(RunFolder(st.parent).read_json("status.json"))["status"]
+                r["status"] = _settle_row(str(ref.path), RunFolder(st.parent).read_json("status.json"))
     if not rows and gap_id is None and paper is None:
         rd = _runs_dir(ref, runs_dir)
         for st in sorted(rd.glob("*/status.json"), reverse=True) if rd.is_dir() else []:

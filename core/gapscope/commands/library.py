@@ -28,7 +28,7 @@ def init(ref) -> None:
 
 
 @click.command("import")
-@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False))
+@click.argument("files", nargs=-1, required=True, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["auto", "arxiv", "bibtex", "ris", "csv"]), default="auto",
               help="File format (default: from the extension and contents).")
 @click.option("--collection", help="Also put the imported papers in this collection.")
@@ -59,20 +59,27 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size) -> None:
         reports.append({"file": path, **report.to_dict()})
         if not as_json:
             click.echo(f"{path}: read {report.read}, added {report.added}, merged {report.merged}, "
-                       f"already there {report.unchanged}, bad {len(report.errors)}"
+                       f"already there {report.unchanged}, bad {report.bad}"
                        + (" (cancelled: committed batches kept)" if report.cancelled else ""))
-            for err in report.errors[:20]:
-                click.secho(f"  {err}", fg="yellow", err=True)
-            if len(report.errors) > 20:
-                click.secho(f"  ... and {len(report.errors) - 20} more (see `gapscope imports`)", fg="yellow", err=True)
+            _listed("merged", report.merges, report.merged, "cyan")
+            _listed("note", [str(w) for w in report.warnings], len(report.warnings), "yellow")
+            _listed("bad", [str(e) for e in report.errors], report.bad, "yellow")
         if report.cancelled:
             code = EXIT_CANCELLED
             break
-        if report.errors:
+        if report.bad:
             code = max(code, EXIT_PARTIAL)
     if as_json:
         emit_json(reports)
     sys.exit(code)
+
+
+def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20) -> None:
+    """The first ``show`` of a list in the import summary, and how many more the log holds."""
+    for line in lines[:show]:
+        click.secho(f"  {what}: {line}", fg=color, err=True)
+    if total > show:
+        click.secho(f"  ... and {total - show} more {what} (see `gapscope imports --json`)", fg=color, err=True)
 
 
 @click.command()
@@ -87,7 +94,7 @@ def imports(ref, limit, as_json) -> None:
         return
     for e in log:
         click.echo(f"#{e['id']} {e['started_at']} {e['kind']} {e['source']} {e['target']}: {e['status']}, "
-                   f"read {e['read']}, added {e['added']}, merged {e['merged']}, bad {len(e['errors'])}")
+                   f"read {e['read']}, added {e['added']}, merged {e['merged']}, bad {e['error_count']}")
 
 
 @click.group()

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import click
 
+from ..vocabulary import MAP_FACETS
 from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
 
-FACET_CHOICE = click.Choice(["topic", "method", "result", "limitation"])
+FACET_CHOICE = click.Choice(MAP_FACETS)
 
 
 @click.group("map", invoke_without_command=True)
@@ -25,19 +26,19 @@ FACET_CHOICE = click.Choice(["topic", "method", "result", "limitation"])
 @pass_library
 @click.pass_context
 def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, as_json, quiet) -> None:
-    """Build maps: FAISS spherical k-means over the method / result / limitation sentences and whole
+    """Build maps: FAISS spherical k-means over the method / result / shortcoming sentences and whole
     abstracts (topic) of the library or a subset, with labels, sizes over time, a 2-D layout and
     per-cluster stability. Stored in the library with the parameters, seed and model that made them."""
     if ctx.invoked_subcommand is not None:
         return
     from ..jobs import Cancelled
-    from ..maps import FACETS, build_maps
+    from ..maps import build_maps
     from ..store import LibraryError
 
     lib = ref.open()
     try:
         with progress_bar("map", enabled=not quiet and not as_json) as (progress, cancel):
-            ms = build_maps(lib, facets=facets or FACETS, k=k, seed=seed, collection=collection, query=query,
+            ms = build_maps(lib, facets=facets or MAP_FACETS, k=k, seed=seed, collection=collection, query=query,
                             before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
@@ -64,9 +65,9 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
 def map_export(ref, facets, as_json) -> None:
     """The latest map of each facet as JSON: {"maps": {FACET: {"assignments": {PAPER_ID: CLUSTER}, "clusters": [...]}}}.
     PAPER_ID is the arXiv id where the paper has one, else the library id."""
-    from ..maps import FACETS, export_maps
+    from ..maps import export_maps
 
-    out = export_maps(ref.open(), facets or FACETS)
+    out = export_maps(ref.open(), facets or MAP_FACETS)
     if not out["maps"]:
         fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
     emit_json(out)
@@ -112,12 +113,11 @@ def map_show(ref, facet, cluster, as_json) -> None:
 
 @click.group()
 def gaps() -> None:
-    """Research gaps found in the maps: method x problem, unaddressed limitations, thin and growing regions."""
+    """Research gaps found in the maps: method x problem, unaddressed shortcomings, thin and growing regions."""
 
 
 ROLE_NAMES = {"method": "method side", "problem": "problem side", "neighbour": "predicting neighbours",
-              "both": "already did both", "shortcoming": "shortcoming", "limitation": "limitation",
-              "region": "region", "addresses": "addresses it"}
+              "both": "already did both", "shortcoming": "shortcoming", "region": "region", "addresses": "addresses it"}
 
 
 def _topic(g) -> str:
@@ -179,7 +179,7 @@ def gaps_find(ref, problem_facet, as_json, quiet) -> None:
 
 
 @gaps.command("list")
-@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_limitation", "thin_growing"]))
+@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]))
 @click.option("--topic", help="Only gaps whose topic (the map cluster above their concepts) contains this text.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
@@ -331,6 +331,7 @@ def _backtest_concepts(ref, befores, k, m, rare_max, min_support, as_json, quiet
     from ..gaps.concept_backtest import backtest_concepts
     from ..jobs import Cancelled
     from ..store import LibraryError
+    from ..store.errors import MissingStep
 
     lib = ref.open()
     try:
@@ -339,6 +340,8 @@ def _backtest_concepts(ref, befores, k, m, rare_max, min_support, as_json, quiet
                                     progress=progress, cancel=cancel)
     except Cancelled:
         fail("cancelled", EXIT_CANCELLED)
+    except MissingStep:
+        raise                     # exit 10, naming the step to run (commands.common)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except ValueError as exc:

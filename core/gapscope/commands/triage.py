@@ -7,7 +7,8 @@ from pathlib import Path
 
 import click
 
-from .common import (EXIT_ERROR, EXIT_NOT_FOUND, FACET_LABEL_CHOICES, emit_json, fail, pass_library, progress_bar,
+from ..vocabulary import CORRECTION_LABELS, DECISIONS
+from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -63,7 +64,7 @@ def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
 
 @triage.command("decide")
 @click.argument("paper")
-@click.argument("decision", type=click.Choice(["include", "exclude", "maybe", "postpone"]))
+@click.argument("decision", type=click.Choice(DECISIONS))
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @click.option("--json", "as_json", is_flag=True)
@@ -243,6 +244,7 @@ def reasons_remove(ref, name) -> None:
 @click.option("--no-plot", is_flag=True, help="Do not write the PNG.")
 @click.option("--json", "as_json", is_flag=True, help='Print {"wss95": MEAN, "recall_at_10": MEAN, "runs": [...]}.')
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@device_option()
 def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plot, as_json, quiet) -> None:
     """Replay a labelled review (CSV: title, abstract, label_included) and measure the work saved:
     WSS@95, recall at 10 % screened, and the recall curve."""
@@ -361,10 +363,12 @@ def annotate_unhighlight(ref, highlight_id) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.argument("label", type=click.Choice(FACET_LABEL_CHOICES))
+@click.argument("label", type=click.Choice(CORRECTION_LABELS))
 @pass_library
 def annotate_correct(ref, paper, start, end, label) -> None:
-    """Set the facet label of the abstract sentence START..END of PAPER (the maps use it)."""
+    """Set the role (background ... other) or the shortcoming type (none / prior / open / own;
+    limitation = own) of the abstract sentence START..END of PAPER; it wins over the classifier in the
+    maps and gaps. Run twice to correct both."""
     from ..store import LibraryError
     from ..triage import correct_facet
 
@@ -420,7 +424,8 @@ def annotate_show(ref, paper, as_json) -> None:
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
-        click.echo(f"facet {c['start']}..{c['end']}: {c['label']} ({c['corrected_at']})")
+        what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+        click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
 
 
 def register(main: click.Group) -> None:

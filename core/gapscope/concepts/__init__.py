@@ -2,9 +2,9 @@
 extracted by KeyBERT from the method / objective / result / shortcoming sentences of each abstract, merged
 by meaning (their embeddings), each with its papers. Map clusters stay the coarse layer above them."""
 
-from .extract import SIDE_OF_LABEL, extract_concepts, keyphrases
+from .extract import SIDE_OF_ROLE, extract_concepts, keyphrases, side_of
 from .merge import merge_phrases
 from .model import Concept, ConceptSet, load_concept_set
 
-__all__ = ["SIDE_OF_LABEL", "Concept", "ConceptSet", "extract_concepts", "keyphrases", "load_concept_set",
-           "merge_phrases"]
+__all__ = ["SIDE_OF_ROLE", "Concept", "ConceptSet", "extract_concepts", "keyphrases", "load_concept_set",
+           "merge_phrases", "side_of"]

@@ -18,10 +18,16 @@ import numpy as np
 from ..jobs import ProgressFn, check, report
 from .merge import MERGE_SIM, merge_phrases
 
-# facet label -> side of the abstract; 'shortcoming' is the label the facets-v2 work introduces
-SIDE_OF_LABEL = {"method": "method", "objective": "problem", "result": "problem", "limitation": "problem",
-                 "shortcoming": "problem"}
-SHORTCOMING_LABELS = ("limitation", "shortcoming")
+# sentence role -> side of the abstract; a sentence with a shortcoming (of prior work, an open problem, the
+# paper's own) names a problem whatever its role
+SIDE_OF_ROLE = {"method": "method", "objective": "problem", "result": "problem"}
+
+
+def side_of(sentence: dict) -> Optional[str]:
+    """The side a sentence of the facet API names (its effective role and shortcoming): method, problem or None."""
+    if sentence.get("shortcoming", "none") != "none":
+        return "problem"
+    return SIDE_OF_ROLE.get(sentence["role"])
 
 # a phrase may not start or end with these (they wrap content, they are not content)
 EDGE_FILLER = set("""
@@ -121,7 +127,7 @@ def side_texts(lib, paper_ids: Sequence[int]) -> tuple[list[int], list[str], lis
     for pid in paper_ids:
         m, p = [], []
         for s in paper_sentences(lib, int(pid)):
-            side = SIDE_OF_LABEL.get(s["label"])
+            side = side_of(s)
             if side == "method":
                 m.append(s["text"])
             elif side == "problem":
@@ -202,13 +208,14 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     """Extract, merge and (``save``) store the library's concepts; returns a summary with the batch number.
     Needs facet labels (`gapscope facets`)."""
     from ..embed import Encoder
+    from ..store.errors import MissingStep
     from ..store.library import LibraryError, now_iso
 
     t0 = time.perf_counter()
     if paper_ids is None:
-        paper_ids = [r[0] for r in lib.conn.execute("SELECT paper_id FROM paper_facets ORDER BY paper_id")]
+        paper_ids = lib.classified_paper_ids()
     if not paper_ids:
-        raise LibraryError("no facet labels yet: run `gapscope facets` first")
+        raise MissingStep("no facet labels yet: run `gapscope facets` (or `gapscope analyze`) first")
     report(progress, 0, 5, "reading method / problem sentences")
     ids, mt, pt = side_texts(lib, paper_ids)
     check(cancel)
@@ -226,7 +233,7 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     doc_vecs = side_vectors(lib, ids, mt, pt, enc, cancel=cancel)
     check(cancel)
     report(progress, 3, 5, "KeyBERT key phrases")
-    kp = keyphrases(docs, doc_vecs, vocab, vocab_vecs, top_n=top_n, model=enc.st)
+    kp = keyphrases(docs, doc_vecs, vocab, vocab_vecs, top_n=top_n, model=getattr(enc, "st", None))
     check(cancel)
     hits: dict[str, list[tuple[int, str, float]]] = defaultdict(list)
     for k, phrases in enumerate(kp):

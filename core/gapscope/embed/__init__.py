@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from .encoder import DEFAULT_MODEL, Encoder
 from .library import embed_library, library_model, load_vectors
-from .store import KINDS, abstract_text, text_hash
+from ..vocabulary import EMBED_KINDS
+from .store import abstract_text, text_hash
 
-__all__ = ["DEFAULT_MODEL", "Encoder", "KINDS", "abstract_text", "embed_library", "library_model",
+__all__ = ["DEFAULT_MODEL", "Encoder", "EMBED_KINDS", "abstract_text", "embed_library", "library_model",
            "load_vectors", "text_hash"]

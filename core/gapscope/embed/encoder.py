@@ -52,8 +52,9 @@ class Encoder:
     """Embeds texts into L2-normalised float32 vectors.
 
     ``model``: None (the bundled all-MiniLM-L6-v2) or a path / name of a local sentence-transformers
-    model. ``device``: None (CUDA when present, else CPU), "cpu" or "cuda". ``precision``: "auto"
-    (fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32), "fp32", "bf16" or "fp16".
+    model. ``device``: None (the ``device`` setting: command line > $GAPSCOPE_DEVICE > user settings,
+    see gapscope.settings), or "auto" (CUDA when present, else CPU), "cpu", "cuda", "mps".
+    ``precision``: "auto" (fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32), "fp32", "bf16" or "fp16".
     """
 
     def __init__(self, model: Optional[str] = None, device: Optional[str] = None, precision: str = "auto",
@@ -61,10 +62,12 @@ class Encoder:
         import torch
         from sentence_transformers import SentenceTransformer
 
-        if device is None:
-            device = "cuda" if torch.cuda.is_available() else "cpu"
+        from .. import settings
+
+        device = settings.device() if device is None else settings.resolve_device(device, "the caller")
         if precision == "auto":
-            precision = ("fp16" if device.startswith("cuda") else "bf16" if cpu_has_bf16() else "fp32")
+            precision = ("fp16" if device.startswith("cuda") else "bf16" if device == "cpu" and cpu_has_bf16()
+                         else "fp32")
         if precision not in ("fp32", "bf16", "fp16"):
             raise ValueError(f"unknown precision {precision!r} (auto, fp32, bf16, fp16)")
         if precision == "fp16" and not device.startswith("cuda"):
@@ -142,8 +145,8 @@ class Encoder:
             self._runners[id(model)] = hit
         return hit[2]
 
-    def _run(self, windows: list[Window], batch_size: Optional[int], progress: Optional[ProgressFn],
-             cancel: Optional[CancelToken], total_texts: int, transformer=None,
+    def _run(self, windows: list[Window], batch_size: Optional[int], total_texts: int, *,
+             progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None, transformer=None,
              layers: Sequence[int] = ()) -> list[list[np.ndarray]]:
         """Forward every window (sorted by length, batched) through ``transformer`` (None: this encoder's
         own) and mean-pool each of its spans in fp32: one list of vectors per window, in span order.
@@ -191,7 +194,7 @@ class Encoder:
         done_owners: set[int] = set()
         batches = self._batches(windows, batch_size)
         report(progress, 0, total_texts, "embedding")
-        with contextlib.closing(_map_batches(forward, batches, dev.type == "cpu", cancel)) as results:
+        with contextlib.closing(_map_batches(forward, batches, dev.type == "cpu", cancel=cancel)) as results:
             for batch, pooled in results:
                 k = 0
                 for i in batch:
@@ -204,7 +207,7 @@ class Encoder:
         return out  # type: ignore[return-value]
 
     # --- public ------------------------------------------------------------------------------------
-    def encode(self, texts: Sequence[str], batch_size: Optional[int] = None, progress: Optional[ProgressFn] = None,
+    def encode(self, texts: Sequence[str], batch_size: Optional[int] = None, *, progress: Optional[ProgressFn] = None,
                cancel: Optional[CancelToken] = None) -> np.ndarray:
         """L2-normalised float32 vectors, one row per text (texts past the model's length are truncated,
         as sentence-transformers does)."""
@@ -212,7 +215,7 @@ class Encoder:
         if not texts:
             return np.zeros((0, self.dim), np.float32)
         if not self.fast:
-            return self._encode_plain(texts, batch_size, progress, cancel)
+            return self._encode_plain(texts, batch_size, progress=progress, cancel=cancel)
         ids, _ = self._tokenize(texts)
         cls, sep = self.tokenizer.cls_token_id, self.tokenizer.sep_token_id
         room = self.max_seq_length - 2
@@ -220,11 +223,11 @@ class Encoder:
         for k, t in enumerate(ids):
             w = [cls] + t[:room] + [sep]
             windows.append(Window(w, [(0, len(w))], k))
-        pooled = self._run(windows, batch_size, progress, cancel, len(texts))
+        pooled = self._run(windows, batch_size, len(texts), progress=progress, cancel=cancel)
         return _normalise(np.stack([p[0] for p in pooled]))
 
     def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
-                     batch_size: Optional[int] = None, progress: Optional[ProgressFn] = None,
+                     batch_size: Optional[int] = None, *, progress: Optional[ProgressFn] = None,
                      cancel: Optional[CancelToken] = None,
                      span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, list[np.ndarray]]:
         """One pass over each text: its embedding (identical to :meth:`encode`) and a contextual,
@@ -270,7 +273,7 @@ class Encoder:
             raise ValueError(f"{self.model_id} has hidden states 0..{last}, not {bad[0]}")
         run_layers = [last] + sorted(set(wanted) - {last})      # the last first: it gives the document vector
         chunk = {layer: slice(j * self.dim, (j + 1) * self.dim) for j, layer in enumerate(run_layers)}
-        pooled = self._run(windows, batch_size, progress, cancel, len(texts),
+        pooled = self._run(windows, batch_size, len(texts), progress=progress, cancel=cancel,
                            layers=run_layers if run_layers != [last] else ())
         docs = np.zeros((len(texts), self.dim), np.float32)
         span_vecs = []
@@ -286,7 +289,7 @@ class Encoder:
             span_vecs.append(np.concatenate([_normalise(rows[:, chunk[layer]]) for layer in wanted], axis=1))
         return _normalise(docs), span_vecs
 
-    def _encode_plain(self, texts, batch_size, progress, cancel) -> np.ndarray:
+    def _encode_plain(self, texts, batch_size, *, progress=None, cancel=None) -> np.ndarray:
         bs = batch_size or self.default_batch_size()
         chunk = bs * 8
         parts = []
@@ -299,7 +302,7 @@ class Encoder:
         return np.concatenate(parts)
 
 
-def _map_batches(fn, batches: list, parallel: bool, cancel: Optional[CancelToken]):
+def _map_batches(fn, batches: list, parallel: bool, *, cancel: Optional[CancelToken] = None):
     """Yield (batch, fn(batch)) in order, checking ``cancel`` before each batch starts. With ``parallel``,
     up to torch's thread count of batches run at once, each on a worker thread with one torch thread;
     the calling thread's setting is left as it was, and no worker outlives the call."""

@@ -7,10 +7,24 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..jobs import CancelToken, ProgressFn, check, report
+from .. import settings
+from ..vocabulary import EMBED_KINDS
 from . import store
 from .encoder import DEFAULT_MODEL
 
 CHUNK = 1024                 # texts encoded (and committed) together: the unit of resume and cancel
+
+
+FACET_VECTORS = ("pooled", "encoded")
+
+
+def facet_vectors_mode(lib) -> str:
+    """How facet texts get their vectors (setting ``facets.vectors``): ``pooled`` (default) = the mean of
+    the sentences' vectors from the abstract's one encoder pass, made by ``gapscope facets``; a text with
+    no pooled vector (a correction changed it) is encoded on its own. ``encoded`` = every facet text
+    encoded on its own, a second pass (benchmarks/shortcomings/README.md compares the two)."""
+    mode = lib.get_setting("facets.vectors", "pooled")
+    return mode if mode in FACET_VECTORS else "pooled"
 
 
 def library_model(lib) -> str:
@@ -19,18 +33,15 @@ def library_model(lib) -> str:
 
 
 def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int]] = None) -> dict[str, dict[int, str]]:
-    """{kind: {paper_id: text}}; a paper without that text (no limitation sentence ...) is left out."""
+    """{kind: {paper_id: text}}; a paper without that text (no shortcoming sentence ...) is left out."""
     out: dict[str, dict[int, str]] = {}
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     if "abstract" in kinds:
-        out["abstract"] = {pid: store.abstract_text(t, a) for pid, t, a in
-                           lib.conn.execute("SELECT id, title, abstract FROM papers ORDER BY id")
+        out["abstract"] = {pid: store.abstract_text(t, a) for pid, t, a in lib.paper_title_abstracts()
                            if wanted is None or pid in wanted}
     facet_kinds = [k for k in kinds if k != "abstract"]
     if facet_kinds:
-        from ..facets.store import facet_texts
-
-        ft = facet_texts(lib, paper_ids)
+        ft = lib.facet_texts(paper_ids)
         for k in facet_kinds:
             out[k] = {pid: d[k] for pid, d in ft.items() if d.get(k)}
     for k in kinds:
@@ -38,7 +49,7 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
     return out
 
 
-def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progress: Optional[ProgressFn] = None,
+def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None, paper_ids: Optional[Sequence[int]] = None,
                   batch_size: Optional[int] = None) -> dict[str, Any]:
     """Make sure every paper's texts of ``kinds`` have a vector of the encoder's model.
@@ -46,20 +57,23 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
     The model is loaded only when something is missing. Work is committed every ``CHUNK`` texts,
     so a cancelled or interrupted run resumes where it stopped. Returns counts per kind."""
     for k in kinds:
-        if k not in store.KINDS:
-            raise ValueError(f"unknown kind {k!r}; choose from {', '.join(store.KINDS)}")
+        if k not in EMBED_KINDS:
+            raise ValueError(f"unknown kind {k!r}; choose from {', '.join(EMBED_KINDS)}")
     model = encoder.model_id if encoder is not None else library_model(lib)
     texts = paper_kind_texts(lib, kinds, paper_ids)
-    have = store.cached_hashes(lib.conn, model)
+    have = store.cached_hashes(lib, model)
+    pooled = facet_vectors_mode(lib) == "pooled"
     stats: dict[str, Any] = {"model": model, "kinds": {}}
     todo: dict[str, str] = {}                    # hash -> text, each missing text once
     mapping_now: list[tuple[int, str, str]] = []
     pending: list[tuple[int, str, str]] = []
     for k in kinds:
-        cur = store.current_mapping(lib.conn, model, k)
+        cur = store.current_mapping(lib, model, k)
         n_new = 0
         for pid, t in texts[k].items():
             h = store.text_hash(t)
+            if pooled and k != "abstract" and store.pooled_hash(t) in have:
+                h = store.pooled_hash(t)
             if h in have:
                 if cur.get(pid) != h:
                     mapping_now.append((pid, k, h))
@@ -68,20 +82,22 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
                     todo[h] = t
                     n_new += 1
                 pending.append((pid, k, h))
-        # papers that lost their text of this kind (e.g. no limitation sentence any more)
+        # papers that lost their text of this kind (e.g. no shortcoming sentence any more)
         scope = set(texts[k]) if paper_ids is None else set(int(i) for i in paper_ids)
         mapping_now += [(pid, k, "") for pid in cur if pid not in texts[k] and pid in scope]
         stats["kinds"][k] = {"texts": len(texts[k]), "to_embed": n_new}
     if mapping_now:
-        with lib.transaction() as conn:
-            store.put_mapping(conn, model, mapping_now)
+        store.put_mapping(lib, model, mapping_now)
+    # texts given a vector made earlier (the facets pass pools facet vectors and embeds abstracts)
+    stats["reused"] = sum(1 for r in mapping_now if r[2])
     items = sorted(todo.items(), key=lambda kv: len(kv[1]))   # similar lengths share a chunk
     stats["embedded"] = 0
     if items:
         if encoder is None:
             from .encoder import Encoder
 
-            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model))
+            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model),
+                              device=settings.device(lib))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:
             by_hash.setdefault(row[2], []).append(row)
@@ -91,9 +107,9 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
             check(cancel)
             chunk = items[s:s + CHUNK]
             vecs = encoder.encode([t for _, t in chunk], batch_size=batch_size, cancel=cancel)
-            with lib.transaction() as conn:
-                store.put_vectors(conn, model, [h for h, _ in chunk], vecs)
-                store.put_mapping(conn, model, [r for h, _ in chunk for r in by_hash.get(h, [])])
+            with lib.transaction():
+                store.put_vectors(lib, model, [h for h, _ in chunk], vecs)
+                store.put_mapping(lib, model, [r for h, _ in chunk for r in by_hash.get(h, [])])
             stats["embedded"] += len(chunk)
             report(progress, s + len(chunk), total, f"embedded {s + len(chunk)}/{total}")
     else:
@@ -104,9 +120,9 @@ def embed_library(lib, kinds: Sequence[str] = store.KINDS, encoder=None, progres
 def load_vectors(lib, kind: str, model_id: Optional[str] = None,
                  paper_ids: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """(paper ids int64, L2-normalised float32 vectors) of one kind, sorted by paper id."""
-    if kind not in store.KINDS:
-        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(store.KINDS)}")
-    ids, vecs = store.load(lib.conn, kind, model_id or library_model(lib), paper_ids)
+    if kind not in EMBED_KINDS:
+        raise ValueError(f"unknown kind {kind!r}; choose from {', '.join(EMBED_KINDS)}")
+    ids, vecs = store.load(lib, kind, model_id or library_model(lib), paper_ids)
     if len(vecs):
         vecs /= np.maximum(np.linalg.norm(vecs, axis=1, keepdims=True), 1e-12)
     return ids, vecs

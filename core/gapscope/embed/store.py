@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import hashlib
-import sqlite3
 from typing import Iterable, Optional, Sequence
 
 import numpy as np
 
-KINDS = ("abstract", "method", "result", "limitation")
 STORE_DTYPE = "float16"      # 384 dims -> 768 bytes a vector; cosine to float32 > 0.99999
 
 
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
+
+
+def pooled_hash(text: str) -> str:
+    """The key of a facet text's *pooled* vector: the mean of its sentences' vectors from the abstract's
+    one encoder pass (``gapscope facets``), kept apart from the vector of the text encoded on its own."""
+    return text_hash("pooled\x1f" + text)
 
 
 def abstract_text(title: str, abstract: str) -> str:
@@ -32,39 +36,27 @@ def from_blobs(blobs: Sequence[bytes], dim: int, dtype: str) -> np.ndarray:
     return np.frombuffer(b"".join(blobs), dtype=dtype).reshape(len(blobs), dim).astype(np.float32)
 
 
-def cached_hashes(conn: sqlite3.Connection, model: str) -> set[str]:
-    return {r[0] for r in conn.execute("SELECT text_hash FROM embeddings WHERE model = ?", (model,))}
+def cached_hashes(lib, model: str) -> set[str]:
+    return lib.cached_text_hashes(model)
 
 
-def put_vectors(conn: sqlite3.Connection, model: str, hashes: Sequence[str], vecs: np.ndarray) -> None:
-    """Inside a transaction: store vectors (an existing (model, hash) keeps its row)."""
+def put_vectors(lib, model: str, hashes: Sequence[str], vecs: np.ndarray) -> None:
+    """Store vectors (an existing (model, hash) keeps its row); joins the caller's transaction."""
     dim = int(vecs.shape[1]) if len(vecs) else 0
-    conn.executemany(
-        "INSERT OR IGNORE INTO embeddings (model, text_hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)",
-        [(model, h, dim, STORE_DTYPE, to_blob(v)) for h, v in zip(hashes, vecs)])
+    lib.put_vector_blobs(model, [(h, dim, STORE_DTYPE, to_blob(v)) for h, v in zip(hashes, vecs)])
 
 
-def put_mapping(conn: sqlite3.Connection, model: str, rows: Iterable[tuple[int, str, str]]) -> None:
-    """Inside a transaction: (paper_id, kind, text_hash) rows; an empty hash removes the paper's row."""
-    rows = list(rows)
-    conn.executemany("DELETE FROM paper_texts WHERE kind = ? AND model = ? AND paper_id = ?",
-                     [(k, model, p) for p, k, h in rows if not h])
-    conn.executemany(
-        "INSERT INTO paper_texts (paper_id, kind, model, text_hash) VALUES (?, ?, ?, ?)"
-        " ON CONFLICT(kind, model, paper_id) DO UPDATE SET text_hash = excluded.text_hash",
-        [(p, k, model, h) for p, k, h in rows if h])
+def put_mapping(lib, model: str, rows: Iterable[tuple[int, str, str]]) -> None:
+    """(paper_id, kind, text_hash) rows; an empty hash removes the paper's row."""
+    lib.put_text_mapping(model, rows)
 
 
-def current_mapping(conn: sqlite3.Connection, model: str, kind: str) -> dict[int, str]:
-    return {p: h for p, h in conn.execute(
-        "SELECT paper_id, text_hash FROM paper_texts WHERE kind = ? AND model = ?", (kind, model))}
+def current_mapping(lib, model: str, kind: str) -> dict[int, str]:
+    return lib.text_mapping(model, kind)
 
 
-def load(conn: sqlite3.Connection, kind: str, model: str,
-         paper_ids: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
-    sql = ("SELECT pt.paper_id, e.dim, e.dtype, e.vector FROM paper_texts pt JOIN embeddings e"
-           " ON e.model = pt.model AND e.text_hash = pt.text_hash WHERE pt.kind = ? AND pt.model = ?")
-    rows = conn.execute(sql + " ORDER BY pt.paper_id", (kind, model)).fetchall()
+def load(lib, kind: str, model: str, paper_ids: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
+    rows = lib.vector_blobs(kind, model)
     if paper_ids is not None:
         wanted = set(int(i) for i in paper_ids)
         rows = [r for r in rows if r[0] in wanted]

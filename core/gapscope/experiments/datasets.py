@@ -171,25 +171,8 @@ def load_csv(path: Path, target: str, features: list[str], task: str = "auto") -
 
 def _library_labels(lib, labels: str, collection: Optional[str]) -> dict[int, str]:
     """paper id -> label (one per paper; papers with several candidate labels are resolved later)."""
-    conn = lib.conn
-    scope, args = "", []
-    if collection:
-        cid = lib.collection_id(collection)
-        scope, args = " AND p.id IN (SELECT paper_id FROM collection_papers WHERE collection_id = ?)", [cid]
     out: dict[int, list[str]] = {}
-    if labels == "tags":
-        q = ("SELECT p.id, t.name FROM papers p JOIN paper_tags pt ON pt.paper_id = p.id JOIN tags t ON t.id = pt.tag_id"
-             " WHERE 1=1" + scope)
-    elif labels == "category":
-        q = "SELECT p.id, p.primary_category FROM papers p WHERE p.primary_category IS NOT NULL" + scope
-    else:  # triage: the latest decision that was not undone (include / exclude / maybe)
-        ccond = "d.collection_id = ?" if collection else "d.collection_id IS NULL"
-        q = ("SELECT d.paper_id, d.decision FROM decisions d WHERE d.undone_at IS NULL AND " + ccond +
-             " AND d.decision IN ('include', 'exclude', 'maybe') AND d.id = (SELECT max(d2.id) FROM decisions d2"
-             " WHERE d2.paper_id = d.paper_id AND d2.undone_at IS NULL AND "
-             + ccond.replace("d.", "d2.") + ")")
-        args = ([lib.collection_id(collection)] * 2) if collection else []
-    for pid, lab in conn.execute(q, args):
+    for pid, lab in lib.paper_label_rows(labels, collection):
         out.setdefault(pid, []).append(lab)
     return out  # type: ignore[return-value]
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from dataclasses import dataclass, field
 from typing import Any, Optional
 
 # (family, words): first family whose words appear in the method cluster's label or keywords wins
@@ -71,12 +72,10 @@ def _label_source(lib) -> tuple[str, str]:
     else primary categories."""
     if lib is None:
         return "category", "no library given when drafting: primary arXiv categories are always there"
-    tags = lib.conn.execute("SELECT count(*) FROM (SELECT t.id FROM tags t JOIN paper_tags pt ON pt.tag_id = t.id"
-                            " GROUP BY t.id HAVING count(*) >= 10)").fetchone()[0]
+    tags = lib.count_tags_with(at_least=10)
     if tags >= 2:
         return "tags", f"{tags} of your tags have 10 or more papers: they are your own labels"
-    dec = lib.conn.execute("SELECT count(DISTINCT decision) FROM decisions WHERE undone_at IS NULL"
-                           " AND decision IN ('include', 'exclude')").fetchone()[0]
+    dec = lib.count_distinct_screening_decisions()
     if dec >= 2:
         return "triage", "your triage decisions (include / exclude) label enough papers"
     return "category", "fewer than two tags with 10+ papers and no triage decisions yet: primary arXiv categories"
@@ -119,14 +118,14 @@ def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, A
     out = []
     for pid in papers:
         try:
-            sents = [x["text"] for x in paper_sentences(lib, int(pid)) if x["label"] == "result"]
+            sents = [x["text"] for x in paper_sentences(lib, int(pid)) if x["role"] == "result"]
         except Exception:   # a paper without facet labels
             continue
         sents = [URL.sub(" ", t) for t in sents]
         hits = [t for t in sents if FIGURE.search(t) or METRIC_FIGURE.search(t)]
         if not hits:
             continue
-        title = (lib.conn.execute("SELECT title FROM papers WHERE id = ?", (int(pid),)).fetchone() or [""])[0]
+        title = lib.get_paper(int(pid)).title
         low = " ".join(hits).lower()
         metrics = [m for m, _ in METRICS if m != "map" and re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
         if re.search(r"\bmAP\b", " ".join(hits)):
@@ -139,72 +138,97 @@ def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, A
     return out
 
 
-def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
-    """A TOML spec (str) for a baseline experiment on ``gap`` (the ``Gap.to_dict()`` shape)."""
-    method, problem = gap.get("method"), gap.get("problem")
-    mtext, ptext = _words(method), _words(problem)
-    statement = str(gap.get("statement") or "").strip()
+@dataclass
+class _Baseline:
+    """What the draft proposes for a gap, and why (the notes become comments in the spec)."""
+
+    family: str
+    dataset: str
+    task: str
+    notes_model: list[str] = field(default_factory=list)
+    notes_data: list[str] = field(default_factory=list)
+    placeholder: str = ""                    # why no data set fits (the data block then asks for a CSV)
+
+    @property
+    def text(self) -> bool:
+        return self.dataset == "library_text"
+
+
+def _choose_family(mtext: str, notes: list[str]) -> str:
     family, fword = _match(mtext, FAMILY_RULES)
-    dataset, why_data = fitting_dataset(ptext)
-    notes_model, notes_data = [], []
     if family:
-        notes_model.append(f"model: \"{family}\" because the method side mentions \"{fword}\"")
-    else:
-        family = "mlp"
-        notes_model.append("model: no method word matched a runner family (linear, mlp, cnn, gru, transformer);"
-                           " an MLP is the general-purpose baseline")
-    placeholder = ""
+        notes.append(f"model: \"{family}\" because the method side mentions \"{fword}\"")
+        return family
+    notes.append("model: no method word matched a runner family (linear, mlp, cnn, gru, transformer);"
+                 " an MLP is the general-purpose baseline")
+    return "mlp"
+
+
+def _choose_dataset(ptext: str, notes: list[str]) -> tuple[str, str]:
+    """(data set, placeholder reason): a bundled set only when the problem names what it holds, else a CSV
+    placeholder the user fills in."""
+    dataset, why_data = fitting_dataset(ptext)
     if dataset:
-        notes_data.append(f"data: \"{dataset}\" because {why_data}")
-    else:
-        dataset = "csv"
-        placeholder = why_data
-        notes_data.append("data: PLACEHOLDER - " + why_data + ". Put the data the evidence papers use in a CSV, set "
-                          "path and target, and delete the placeholder line (`gapscope run` refuses it until then)")
-    # make model and data compatible, saying what changed
+        notes.append(f"data: \"{dataset}\" because {why_data}")
+        return dataset, ""
+    notes.append("data: PLACEHOLDER - " + why_data + ". Put the data the evidence papers use in a CSV, set "
+                 "path and target, and delete the placeholder line (`gapscope run` refuses it until then)")
+    return "csv", why_data
+
+
+def _compatible_family(family: str, dataset: str, notes: list[str]) -> str:
+    """Make model and data compatible, saying what changed."""
     if family in TEXT_FAMILIES and dataset != "library_text":
-        notes_model.append(f"{family} reads token sequences and {dataset} is not text: the closest runner "
-                           "baseline on it is an MLP")
+        notes.append(f"{family} reads token sequences and {dataset} is not text: the closest runner "
+                     "baseline on it is an MLP")
         family = "mlp"
     if family == "cnn" and dataset != "digits":
         if dataset == "library_text":
-            notes_model.append("the runner has no text CNN: a GRU is the closest sequence model")
-            family = "gru"
-        else:
-            notes_model.append(f"the small CNN reads 8x8 images only and {dataset} is tabular: using an MLP")
-            family = "mlp"
+            notes.append("the runner has no text CNN: a GRU is the closest sequence model")
+            return "gru"
+        notes.append(f"the small CNN reads 8x8 images only and {dataset} is tabular: using an MLP")
+        return "mlp"
+    return family
+
+
+def _baseline(gap: dict[str, Any]) -> _Baseline:
+    notes_model: list[str] = []
+    notes_data: list[str] = []
+    family = _choose_family(_words(gap.get("method")), notes_model)
+    dataset, placeholder = _choose_dataset(_words(gap.get("problem")), notes_data)
+    family = _compatible_family(family, dataset, notes_model)
     task = "regression" if dataset == "diabetes" else ("auto" if dataset == "csv" else "classification")
     if family == "linear":
         notes_model.append("linear + cross-entropy = logistic regression" if task == "classification"
                            else "linear + squared error = linear regression")
+    return _Baseline(family, dataset, task, notes_model, notes_data, placeholder)
 
-    gap_id = gap.get("id")
+
+def _evidence_metric(gap: dict[str, Any], lib) -> tuple[list[dict[str, Any]], dict[str, int], Optional[str]]:
+    """(figures of the evidence papers, problem side first; {metric: papers naming it}; the most used metric)."""
+    roles = gap.get("evidence_roles") or {}
     papers = [int(p) for p in (gap.get("evidence") or [])][:100]
-    name = f"gap{gap_id}-{family}-{_slug(dataset)}" if gap_id is not None else f"{family}-{_slug(dataset)}"
-    L: list[str] = [
-        f"# Experiment spec drafted by GapScope from gap #{gap_id} ({gap.get('type', 'gap')}).",
-        "# Edit freely and keep it in git; run it with:  gapscope run THIS_FILE",
-    ]
-    if statement:
-        L.append("# Gap: " + re.sub(r"\s+", " ", statement)[:300])
-    if method:
-        L.append(f"# Method cluster: {method.get('label')} ({', '.join(map(str, (method.get('keywords') or [])[:8]))})")
-    if problem:
-        L.append(f"# Problem cluster: {problem.get('label')} ({', '.join(map(str, (problem.get('keywords') or [])[:8]))})")
+    order = {"problem": 0, "both": 1, "neighbour": 2, "method": 3}
+    figs = evidence_figures(lib, sorted(papers, key=lambda p: order.get(roles.get(str(p), ""), 4)))
+    used: dict[str, int] = {}
+    for f in figs:
+        for m_ in f["metrics"]:
+            used[m_] = used.get(m_, 0) + 1
+    return figs, used, (max(used, key=used.get) if used else None)
+
+
+def _evidence_lines(gap: dict[str, Any], ev: tuple, lib) -> list[str]:
+    """The hypothesis, the evidence papers with the figures they report, and the metric they use most."""
+    method, problem = gap.get("method"), gap.get("problem")
     details = gap.get("details") or {}
+    L: list[str] = []
     mname = details.get("method_concept") or (method or {}).get("label")
     pname = details.get("problem_concept") or (problem or {}).get("label")
     if mname and pname:
         L.append(f"# Hypothesis: applying {mname} to {pname} does better on {pname} than the methods its "
                  "papers use now (the baseline below is the reference to beat)")
     roles = gap.get("evidence_roles") or {}
-    ev_order = sorted(papers, key=lambda p: ({"problem": 0, "both": 1, "neighbour": 2, "method": 3}.get(roles.get(str(p), ""), 4)))
-    figs = evidence_figures(lib, ev_order)
-    used = {}
-    for f in figs:
-        for m_ in f["metrics"]:
-            used[m_] = used.get(m_, 0) + 1
-    metric = max(used, key=used.get) if used else None
+    figs, used, metric = ev
     if figs:
         L.append("# Evidence papers and the figures their result sentences report:")
         for f in figs:
@@ -216,25 +240,47 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
         L.append(f"# Metric the evidence papers use most: {metric} ({used[metric]} of {len(figs)} papers)")
     else:
         L.append("# Metric: none named in the evidence papers' result sentences")
+    return L
+
+
+def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: tuple, lib=None) -> list[str]:
+    """The comment block, name, description, task and [source]."""
+    method, problem = gap.get("method"), gap.get("problem")
+    gap_id = gap.get("id")
+    papers = [int(p) for p in (gap.get("evidence") or [])][:100]
+    name = f"gap{gap_id}-{b.family}-{_slug(b.dataset)}" if gap_id is not None else f"{b.family}-{_slug(b.dataset)}"
+    L: list[str] = [
+        f"# Experiment spec drafted by GapScope from gap #{gap_id} ({gap.get('type', 'gap')}).",
+        "# Edit freely and keep it in git; run it with:  gapscope run THIS_FILE",
+    ]
+    if statement:
+        L.append("# Gap: " + re.sub(r"\s+", " ", statement)[:300])
+    if method:
+        L.append(f"# Method cluster: {method.get('label')} ({', '.join(map(str, (method.get('keywords') or [])[:8]))})")
+    if problem:
+        L.append(f"# Problem cluster: {problem.get('label')} ({', '.join(map(str, (problem.get('keywords') or [])[:8]))})")
+    L += _evidence_lines(gap, ev, lib)
     L += ["", f"name = {_v(name)}",
           f"description = {_v(('Baseline for gap #' + str(gap_id) + ': ' + statement)[:400] if statement else 'Baseline drafted from a gap')}",
-          f"task = {_v(task)}", "",
+          f"task = {_v(b.task)}", "",
           "[source]",
           "# the gap and its evidence papers: the run is recorded in the library and linked to both",
           f"gap_id = {_v(gap_id) if gap_id is not None else '0  # set the gap id'}",
           f"papers = {_v(papers)}",
-          f"note = {_v(statement[:300])}", "",
-          "[data]"]
-    L += [f"# {n}" for n in notes_data]
-    L.append(f"dataset = {_v(dataset)}")
-    if placeholder:
+          f"note = {_v(statement[:300])}", ""]
+    return L
+
+
+def _data_lines(b: _Baseline, lib) -> list[str]:
+    L = ["[data]"] + [f"# {n}" for n in b.notes_data] + [f"dataset = {_v(b.dataset)}"]
+    if b.placeholder:
         L += ['path = "FILL-IN-your-data.csv"', 'target = "FILL-IN-target-column"',
-              f"placeholder = {_v('no fitting data set: ' + placeholder)}"]
-    if dataset == "library_text":
+              f"placeholder = {_v('no fitting data set: ' + b.placeholder)}"]
+    if b.text:
         labels, why = _label_source(lib)
         L.append(f"# labels: {why}")
         L.append(f"labels = {_v(labels)}")
-        if family in TEXT_FAMILIES:
+        if b.family in TEXT_FAMILIES:
             L.append("# input: raw title + abstract, vocabulary built on each training fold only")
             L.append('input = "text"')
         else:
@@ -242,27 +288,43 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
                      "model cannot read raw tokens")
             L.append('input = "embeddings"')
         L += ["max_classes = 5", "min_per_class = 10"]
-    L += ["", "[model]"]
-    L += [f"# {n}" for n in notes_model]
-    L.append(f"family = {_v(family)}")
-    if family == "mlp":
-        L += ["hidden = [128]", "dropout = 0.1"]
-    elif family == "cnn":
-        L += ["channels = [16, 32]", "dropout = 0.2"]
-    elif family == "gru":
-        L += ["embed_dim = 64", "hidden_size = 64", "dropout = 0.2"]
-    elif family == "transformer":
-        L += ["embed_dim = 64", "heads = 4", "layers = 2", "ff_dim = 128", "dropout = 0.1"]
-    text = dataset == "library_text"
-    L += ["", "[train]",
-          "# a conservative default: Adam with a cosine schedule and early stopping on validation loss",
-          f"epochs = {20 if text else 60}", f"batch_size = {32 if text else 64}",
-          f"lr = {0.002 if text else 0.001}", 'schedule = "cosine"', f"early_stopping = {5 if text else 10}",
-          "# CUDA only (ignored on the CPU, and the run says so)", "mixed_precision = false", "compile = false",
-          "", "[eval]",
-          "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
-          'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
-          *([f"# the evidence papers report {metric}; the runner measures " + (dict(METRICS).get(metric) or "its nearest: accuracy / macro_f1")] if metric else []),
-          f"metrics = {_v(['mae', 'rmse'] if task == 'regression' else ['accuracy', 'macro_f1'])}",
-          "", "[budget]", "max_minutes = 30.0", ""]
+    return L
+
+
+MODEL_DEFAULTS = {
+    "mlp": ["hidden = [128]", "dropout = 0.1"],
+    "cnn": ["channels = [16, 32]", "dropout = 0.2"],
+    "gru": ["embed_dim = 64", "hidden_size = 64", "dropout = 0.2"],
+    "transformer": ["embed_dim = 64", "heads = 4", "layers = 2", "ff_dim = 128", "dropout = 0.1"],
+}
+
+
+def _model_lines(b: _Baseline) -> list[str]:
+    return (["", "[model]"] + [f"# {n}" for n in b.notes_model] + [f"family = {_v(b.family)}"]
+            + MODEL_DEFAULTS.get(b.family, []))
+
+
+def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
+    text = b.text
+    return ["", "[train]",
+            "# a conservative default: Adam with a cosine schedule and early stopping on validation loss",
+            f"epochs = {20 if text else 60}", f"batch_size = {32 if text else 64}",
+            f"lr = {0.002 if text else 0.001}", 'schedule = "cosine"', f"early_stopping = {5 if text else 10}",
+            "# CUDA only (ignored on the CPU, and the run says so)", "mixed_precision = false", "compile = false",
+            "", "[eval]",
+            "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
+            'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
+            *([f"# the evidence papers report {metric}; the runner measures "
+               + (dict(METRICS).get(metric) or "its nearest: accuracy / macro_f1")] if metric else []),
+            f"metrics = {_v(['mae', 'rmse'] if b.task == 'regression' else ['accuracy', 'macro_f1'])}",
+            "", "[budget]", "max_minutes = 30.0", ""]
+
+
+def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
+    """A TOML spec (str) for a baseline experiment on ``gap`` (the ``Gap.to_dict()`` shape)."""
+    b = _baseline(gap)
+    statement = str(gap.get("statement") or "").strip()
+    ev = _evidence_metric(gap, lib)
+    L = (_header_lines(gap, b, statement, ev, lib) + _data_lines(b, lib) + _model_lines(b)
+         + _train_eval_lines(b, ev[2]))
     return "\n".join(L)

@@ -23,6 +23,7 @@ class RunProcess:
     def __init__(self, spec: Optional[str | os.PathLike] = None, *, resume: Optional[str] = None,
                  library: Optional[str] = None, runs_dir: Optional[str] = None, overrides: tuple[str, ...] = (),
                  on_event: Optional[Callable[[dict[str, Any]], None]] = None,
+                 on_stderr: Optional[Callable[[str], None]] = None,
                  python: Optional[str] = None, env: Optional[dict[str, str]] = None) -> None:
         if (spec is None) == (resume is None):
             raise ValueError("give a spec or resume=RUN_ID")
@@ -42,6 +43,7 @@ class RunProcess:
         cmd += ["--events", "jsonl"]
         self.cmd = cmd
         self.on_event = on_event
+        self.on_stderr = on_stderr        # each line the runner writes to stderr, as it comes
         self.events: list[dict[str, Any]] = []
         self.stderr = ""
         self.run_id: Optional[str] = None
@@ -84,7 +86,12 @@ class RunProcess:
 
     def _read_stderr(self) -> None:
         assert self._proc and self._proc.stderr
-        self.stderr = self._proc.stderr.read()
+        if self.on_stderr is None:
+            self.stderr = self._proc.stderr.read()
+            return
+        for line in self._proc.stderr:
+            self.stderr += line
+            self.on_stderr(line.rstrip("\n"))
 
     def wait_started(self, timeout: Optional[float] = None) -> bool:
         return self._started.wait(timeout)

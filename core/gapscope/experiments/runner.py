@@ -23,13 +23,14 @@ import shutil
 import subprocess
 import sys
 import time
+from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, Optional
 
 import numpy as np
 
-from ..jobs import CancelToken, report
+from ..jobs import Cancelled, CancelToken, check, report
 from .spec import Spec, SpecError, cuda_only_notes, load_spec
 
 EXIT_CANCELLED = 130
@@ -111,6 +112,35 @@ class RunFolder:
         return [json.loads(line) for line in p.read_text(encoding="utf-8").splitlines() if line.strip()]
 
 
+class RunLock:
+    """An exclusive lock on a run folder (``run.lock``, flock) held by the process that trains in it,
+    for as long as it trains: a second ``run --resume`` of a live run is refused instead of writing the
+    same folder twice. The kernel lets go when the process dies, kill -9 included."""
+
+    def __init__(self, folder: "RunFolder") -> None:
+        self.path = folder.path / "run.lock"
+        self._fh = None
+
+    def acquire(self) -> bool:
+        try:
+            import fcntl
+        except ImportError:  # Windows: resume_run's pid check stands in for the lock
+            return True
+        fh = open(self.path, "a+")
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            fh.close()
+            return False
+        self._fh = fh
+        return True
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()  # closing the file releases the flock
+            self._fh = None
+
+
 def find_run_folder(run: str, runs_dir: Optional[Path], library_path: Optional[str] = None) -> RunFolder:
     p = Path(run)
     if (p / "status.json").is_file():
@@ -171,6 +201,8 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     folder = RunFolder(Path(runs_dir) / run_id)
     folder.path.mkdir(parents=True, exist_ok=False)
     folder.ckpt.mkdir()
+    lock = RunLock(folder)
+    lock.acquire()  # a folder made this instant: nobody else holds it
     (folder.path / "spec.toml").write_text(spec.to_toml(), encoding="utf-8")
     if spec.text:
         (folder.path / "spec.source.toml").write_text(spec.text, encoding="utf-8")
@@ -180,31 +212,51 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
               "started_at": now_iso(), "finished_at": None, "message": None, "folds": [], "seconds": 0.0,
               "pid": os.getpid(), "host": platform.node()}
     folder.write_json("status.json", status)
-    if library_path:
-        from .store import record_run
+    try:
+        if library_path:
+            from .store import record_run
 
-        record_run(library_path, status, spec)
-    return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=False)
+            record_run(library_path, status, spec)
+        return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=False)
+    finally:
+        lock.release()
 
 
 def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path: Optional[str] = None,
                emit: Optional[Emit] = None, progress=None, cancel: Optional[CancelToken] = None) -> dict[str, Any]:
     """Continue a cancelled (or interrupted) run in its own folder, from its last checkpoint."""
     folder = find_run_folder(run, Path(runs_dir) if runs_dir else None, library_path)
+    lock = RunLock(folder)
     status = folder.read_json("status.json")
-    if status["status"] == "done":
-        raise RunError(f"run {status['run_id']} is already done; nothing to resume")
-    spec = load_spec(folder.path / "spec.toml")
-    if spec.path is not None and (folder.path / "spec.source.toml").exists():
-        spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
-    library_path = library_path or status.get("library")
-    status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
-    folder.write_json("status.json", status)
-    return _execute(spec, folder, status, library_path, emit, progress, cancel, resumed=True)
+    if not lock.acquire() or (effective_status(status) == "running" and status.get("pid") != os.getpid()):
+        lock.release()
+        raise RunError(f"run {status['run_id']} is still running (process {status.get('pid')} on "
+                       f"{status.get('host')}): cancel it or wait for it to end before resuming")
+    try:
+        library_path = library_path or status.get("library")
+        if status["status"] == "done":
+            if (folder.path / "result.json").is_file():
+                raise RunError(f"run {status['run_id']} is already done; nothing to resume")
+            # Killed while it finished: every fold is there, only the last writes are missing.
+            summary = summary_of(status)
+            folder.write_json("result.json", summary)
+            if library_path:
+                from .store import update_run
+
+                update_run(library_path, status, summary["metrics"])
+            return summary
+        spec = load_spec(folder.path / "spec.toml")
+        if spec.path is not None and (folder.path / "spec.source.toml").exists():
+            spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
+        status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
+        folder.write_json("status.json", status)
+        return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True)
+    finally:
+        lock.release()
 
 
 def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
-             emit: Optional[Emit], progress, cancel: Optional[CancelToken], resumed: bool) -> dict[str, Any]:
+             emit: Optional[Emit], *, progress=None, cancel: Optional[CancelToken] = None, resumed: bool) -> dict[str, Any]:
     """Runs the folds; torch's process-wide settings (deterministic algorithms, threads) are put back after,
     so an in-process caller (tests, a notebook) is left as it was."""
     import torch
@@ -212,168 +264,263 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
     saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
              torch.get_num_threads())
     try:
-        return _execute_folds(spec, folder, status, library_path, emit, progress, cancel, resumed)
+        return _execute_folds(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=resumed)
     finally:
         torch.use_deterministic_algorithms(saved[0], warn_only=saved[1])
         torch.set_num_threads(saved[2])
 
 
-def _execute_folds(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
-                   emit: Optional[Emit], progress, cancel: Optional[CancelToken], resumed: bool) -> dict[str, Any]:
-    import torch
+class _StartFailed(Exception):
+    """The run cannot start (no such device, a dataset that does not load): it ends as failed."""
 
-    from .datasets import DatasetError, fold_arrays, fold_indices, load_dataset
-    from .metrics import DEFAULT_METRICS
-    from .models import build_model, count_parameters
-    from .trainer import Diverged, StopRequested, pick_device, setup_determinism, train_fold
 
-    def send(event: dict[str, Any]) -> None:
-        event = {"event": event.pop("event"), "run_id": status["run_id"], **event}
-        folder.append("events.jsonl", event)
-        if emit:
-            emit(event)
+@dataclass
+class _Run:
+    """One execution of a run: its spec and folder, where events go, and how it ends."""
 
-    def finish(state: str, message: Optional[str] = None) -> dict[str, Any]:
-        status.update(status=state, message=message, finished_at=now_iso())
-        folder.write_json("status.json", status)
-        try:
-            _write_artifacts(spec, folder, status, ds_summary)
-        except Exception as exc:  # artifacts are a convenience: never hide the run's own outcome
-            send({"event": "warning", "message": f"could not write curves or model card: {exc}"})
-        summary = summary_of(status)
+    spec: Spec
+    folder: RunFolder
+    status: dict[str, Any]
+    library_path: Optional[str]
+    emit: Optional[Emit]
+    ds_summary: dict[str, Any] = field(default_factory=dict)
+
+    def send(self, event: dict[str, Any]) -> None:
+        event = {"event": event.pop("event"), "run_id": self.status["run_id"], **event}
+        self.folder.append("events.jsonl", event)
+        if self.emit:
+            self.emit(event)
+
+    def finish(self, state: str, message: Optional[str] = None) -> dict[str, Any]:
+        # Order matters for a kill at any point: result.json and the artifacts first, then status.json
+        # (the folder's word that the run ended), then the library row. Killed before status.json, the
+        # folder reads 'interrupted' and --resume ends it; killed after it, --resume writes what is missing.
+        self.status.update(status=state, message=message, finished_at=now_iso())
+        summary = summary_of(self.status)
         if state == "done":
-            folder.write_json("result.json", summary)
-        if library_path:
+            self.folder.write_json("result.json", summary)
+        try:
+            _write_artifacts(self.spec, self.folder, self.status, self.ds_summary)
+        except Exception as exc:  # artifacts are a convenience: never hide the run's own outcome
+            self.send({"event": "warning", "message": f"could not write curves or model card: {exc}"})
+        self.folder.write_json("status.json", self.status)
+        if self.library_path:
             from .store import update_run
 
-            update_run(library_path, status, summary["metrics"])
+            update_run(self.library_path, self.status, summary["metrics"])
         return summary
 
-    t_spec = spec["train"]
-    ds_summary: dict[str, Any] = {}
+    def fail(self, message: str, **extra: Any) -> dict[str, Any]:
+        self.send({"event": "error", **extra, "message": message})
+        return self.finish(extra.get("kind", "failed"), message)
+
+
+@dataclass
+class _Plan:
+    """What every fold of the run shares, settled before the first one starts."""
+
+    device: str
+    ds: Any                                  # datasets.Dataset
+    metric_names: list[str]
+    seeds: list[int]
+    total: int                               # folds over all seeds
+    done_keys: set[tuple[int, int]]          # (seed, fold) finished before a resume
+    resume_path: Path
+    resume_blob: Optional[dict[str, Any]]    # the unfinished fold's saved state
+    budget_s: float
+    clock0: float                            # perf_counter at the run's start, counting earlier sessions
+    current: tuple[int, int] = (0, 0)        # the (seed, fold) being trained
+
+    def budget_exceeded(self) -> bool:
+        return bool(self.budget_s) and (time.perf_counter() - self.clock0) > self.budget_s
+
+    def resume_state(self, seed: int, fold: int) -> Optional[dict[str, Any]]:
+        blob = self.resume_blob
+        if blob and blob.get("state") and (blob["seed"], blob["fold"]) == (seed, fold):
+            return blob["state"]
+        return None
+
+
+def _load_resume(run: _Run, resume_path: Path) -> Optional[dict[str, Any]]:
+    """The unfinished fold's saved state, or None when there is none or it cannot be read."""
+    import torch
+
+    if not resume_path.exists():
+        return None
     try:
-        device = pick_device(t_spec["device"])
+        return torch.load(resume_path, weights_only=True)
+    except Exception as exc:  # truncated, damaged, or not a checkpoint: the unfinished fold starts over
+        bad = resume_path.with_suffix(".unreadable")
+        os.replace(resume_path, bad)
+        run.send({"event": "warning", "message": f"{resume_path} cannot be read ({type(exc).__name__}: "
+                  f"{str(exc)[:200]}); moved to {bad.name}, the unfinished fold starts again from its first "
+                  f"epoch (finished folds are kept)"})
+        return None
+
+
+def _prepare(run: _Run, resumed: bool) -> _Plan:
+    """Device, determinism, env.json and the dataset; the start event. Raises _StartFailed."""
+    import torch
+
+    from .datasets import DatasetError, load_dataset
+    from .metrics import DEFAULT_METRICS
+    from .trainer import pick_device, setup_determinism
+
+    spec, folder, status = run.spec, run.folder, run.status
+    try:
+        device = pick_device(spec["train"]["device"])
     except RuntimeError as exc:
-        send({"event": "error", "message": str(exc)})
-        return finish("failed", str(exc))
+        raise _StartFailed(str(exc)) from exc
     notes = cuda_only_notes(spec.data, device)
     seeds = spec["eval"]["seeds"]
-    setup_determinism(seeds[0], device, t_spec)
+    setup_determinism(seeds[0], device, spec["train"])
     env = capture_env(spec, device)
     env["notes"] = notes
     folder.write_json("env.json" if not resumed else "env.resume.json", env)
     try:
-        ds = load_dataset(spec, library_path)
+        ds = load_dataset(spec, run.library_path)
     except (DatasetError, SpecError) as exc:
-        send({"event": "error", "message": str(exc)})
-        return finish("failed", str(exc))
-    ds_summary = ds.summary()
-    status["dataset"] = ds_summary
+        raise _StartFailed(str(exc)) from exc
+    run.ds_summary = status["dataset"] = ds.summary()
     if spec["task"] == "auto":
         spec.data["task"] = ds.task
-    metric_names = spec["eval"]["metrics"] or DEFAULT_METRICS[ds.task]
     n_folds = spec["eval"]["folds"] if spec["eval"]["split"] == "kfold" else 1
-    total = len(seeds) * n_folds
-    done_keys = {(f["seed"], f["fold"]) for f in status["folds"]}
     resume_path = folder.ckpt / "resume.pt"
-    resume_blob = torch.load(resume_path, weights_only=True) if (resumed and resume_path.exists()) else None
+    plan = _Plan(device=device, ds=ds, metric_names=spec["eval"]["metrics"] or DEFAULT_METRICS[ds.task],
+                 seeds=seeds, total=len(seeds) * n_folds, done_keys={(f["seed"], f["fold"]) for f in status["folds"]},
+                 resume_path=resume_path, resume_blob=_load_resume(run, resume_path) if resumed else None,
+                 budget_s=float(spec["budget"]["max_minutes"]) * 60.0,
+                 clock0=time.perf_counter() - float(status.get("seconds", 0.0)))
     if resumed:
-        _trim_metrics(folder, done_keys, resume_blob)
-    send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,
-          "dataset": ds_summary, "metrics": metric_names, "folds_total": total, "folds_done": len(done_keys),
-          "resumed": resumed, "gap_id": spec["source"]["gap_id"]})
+        _trim_metrics(folder, plan.done_keys, plan.resume_blob)
+    run.send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,
+              "dataset": run.ds_summary, "metrics": plan.metric_names, "folds_total": plan.total,
+              "folds_done": len(plan.done_keys), "resumed": resumed, "gap_id": spec["source"]["gap_id"]})
     for note in notes:
-        send({"event": "warning", "message": note})
-    budget_s = float(spec["budget"]["max_minutes"]) * 60.0
-    clock0 = time.perf_counter() - float(status.get("seconds", 0.0))
+        run.send({"event": "warning", "message": note})
+    return plan
 
-    def stop_requested() -> bool:
-        return bool(cancel is not None and cancel.cancelled)
 
-    def budget_exceeded() -> bool:
-        return bool(budget_s) and (time.perf_counter() - clock0) > budget_s
+def _train_one_fold(run: _Run, plan: _Plan, seed: int, fold: int, split, cancel: Optional[CancelToken]) -> dict[str, Any]:
+    """Train and test one fold, save its best weights, record it in status.json and metrics.jsonl."""
+    import torch
+
+    from .datasets import fold_arrays
+    from .models import build_model, count_parameters
+    from .trainer import train_fold
+
+    spec, folder, ds = run.spec, run.folder, plan.ds
+    tr, va, te = split
+    fa = fold_arrays(ds, tr, va, te, spec["data"])
+    torch.manual_seed(seed * 1000 + fold)  # each fold's init independent of the folds before it
+    out_dim = ds.n_classes if ds.task == "classification" else 1
+    model = build_model(spec["model"], fa.input_dim, out_dim, ds.image_shape, spec["data"]["max_len"])
 
     def on_epoch(rec: dict[str, Any]) -> None:
         folder.append("metrics.jsonl", {"kind": "epoch", **rec})
-        send({"event": "epoch", **rec})
+        run.send({"event": "epoch", **rec})
 
-    k = len(done_keys)
-    report(progress, k, total, "starting")
-    try:
-        for seed in seeds:
-            splits = fold_indices(ds, spec["eval"], t_spec["val_fraction"], seed)
-            for fold, (tr, va, te) in enumerate(splits):
-                if (seed, fold) in done_keys:
-                    continue
-                if stop_requested():
-                    raise StopRequested({})
-                fa = fold_arrays(ds, tr, va, te, spec["data"])
-                torch.manual_seed(seed * 1000 + fold)  # each fold's init independent of the folds before it
-                out_dim = ds.n_classes if ds.task == "classification" else 1
-                model = build_model(spec["model"], fa.input_dim, out_dim, ds.image_shape, spec["data"]["max_len"])
-                resume = None
-                if resume_blob and resume_blob.get("state") and (resume_blob["seed"], resume_blob["fold"]) == (seed, fold):
-                    resume = resume_blob["state"]
-                def on_checkpoint(state, seed=seed, fold=fold):
-                    _save_atomic({"seed": seed, "fold": fold, "state": state}, resume_path)
-                    send({"event": "checkpoint", "path": str(resume_path), "reason": "periodic",
-                          "seed": seed, "fold": fold, "epoch": state["epoch"]})
+    def on_checkpoint(state: dict[str, Any]) -> None:
+        _save_atomic({"seed": seed, "fold": fold, "state": state}, plan.resume_path)
+        run.send({"event": "checkpoint", "path": str(plan.resume_path), "reason": "periodic",
+                  "seed": seed, "fold": fold, "epoch": state["epoch"]})
 
-                res = train_fold(model, fa, spec.data, seed=seed, fold=fold, device=device,
-                                 metric_names=metric_names, on_epoch=on_epoch, stop_requested=stop_requested,
-                                 budget_exceeded=budget_exceeded, resume=resume, on_checkpoint=on_checkpoint)
-                ck = folder.ckpt / f"best-s{seed}-f{fold}.pt"
-                torch.save({"model": res.best_state, "family": spec["model"]["family"], "input_dim": fa.input_dim,
-                            "out_dim": out_dim, "best_epoch": res.best_epoch, "seed": seed, "fold": fold}, ck)
-                entry = {"seed": seed, "fold": fold, "metrics": res.metrics, "best_epoch": res.best_epoch,
-                         "epochs": res.epochs_run, "stopped_early": res.stopped_early,
-                         "budget_stopped": res.budget_stopped, "n_train": int(len(tr)), "n_val": int(len(va)),
-                         "n_test": int(len(te)), "params": count_parameters(model),
-                         "seconds": round(res.seconds, 3),
-                         "cpu_seconds": round(res.cpu_seconds, 3), "checkpoint": ck.name}
-                status["folds"].append(entry)
-                status["seconds"] = time.perf_counter() - clock0
-                folder.write_json("status.json", status)
-                resume_path.unlink(missing_ok=True)
-                resume_blob = None
-                folder.append("metrics.jsonl", {"kind": "fold", **entry})
-                send({"event": "checkpoint", "path": str(ck), "reason": "best of fold"})
-                send({"event": "fold_end", **entry})
-                k += 1
-                report(progress, k, total, f"seed {seed} fold {fold}: " +
-                       ", ".join(f"{m} {v:.4f}" for m, v in res.metrics.items()))
-    except StopRequested as stop:
-        status["seconds"] = time.perf_counter() - clock0
-        if stop.state:
-            _save_atomic({"seed": seed, "fold": fold, "state": stop.state}, resume_path)
-            send({"event": "checkpoint", "path": str(resume_path), "reason": "cancelled",
+    res = train_fold(model, fa, spec.data, seed=seed, fold=fold, device=plan.device,
+                     metric_names=plan.metric_names, on_epoch=on_epoch, cancel=cancel,
+                     budget_exceeded=plan.budget_exceeded, resume=plan.resume_state(seed, fold),
+                     on_checkpoint=on_checkpoint)
+    ck = folder.ckpt / f"best-s{seed}-f{fold}.pt"
+    torch.save({"model": res.best_state, "family": spec["model"]["family"], "input_dim": fa.input_dim,
+                "out_dim": out_dim, "best_epoch": res.best_epoch, "seed": seed, "fold": fold}, ck)
+    entry = {"seed": seed, "fold": fold, "metrics": res.metrics, "best_epoch": res.best_epoch,
+             "epochs": res.epochs_run, "stopped_early": res.stopped_early,
+             "budget_stopped": res.budget_stopped, "n_train": int(len(tr)), "n_val": int(len(va)),
+             "n_test": int(len(te)), "params": count_parameters(model),
+             "seconds": round(res.seconds, 3),
+             "cpu_seconds": round(res.cpu_seconds, 3), "checkpoint": ck.name}
+    run.status["folds"].append(entry)
+    run.status["seconds"] = time.perf_counter() - plan.clock0
+    folder.write_json("status.json", run.status)
+    plan.resume_path.unlink(missing_ok=True)
+    plan.resume_blob = None
+    folder.append("metrics.jsonl", {"kind": "fold", **entry})
+    run.send({"event": "checkpoint", "path": str(ck), "reason": "best of fold"})
+    run.send({"event": "fold_end", **entry})
+    return entry
+
+
+def _train_all_folds(run: _Run, plan: _Plan, progress, cancel: Optional[CancelToken]) -> None:
+    from .datasets import fold_indices
+
+    k = len(plan.done_keys)
+    report(progress, k, plan.total, "starting")
+    for seed in plan.seeds:
+        splits = fold_indices(plan.ds, run.spec["eval"], run.spec["train"]["val_fraction"], seed)
+        for fold, split in enumerate(splits):
+            if (seed, fold) in plan.done_keys:
+                continue
+            check(cancel)
+            plan.current = (seed, fold)
+            entry = _train_one_fold(run, plan, seed, fold, split, cancel)
+            k += 1
+            report(progress, k, plan.total, f"seed {seed} fold {fold}: " +
+                   ", ".join(f"{m} {v:.4f}" for m, v in entry["metrics"].items()))
+
+
+def _end_cancelled(run: _Run, plan: _Plan, stop: Cancelled) -> dict[str, Any]:
+    """Save the unfinished fold's state (when it has one) and end the run as cancelled, resumable."""
+    run.status["seconds"] = time.perf_counter() - plan.clock0
+    if stop.state:
+        seed, fold = plan.current
+        _save_atomic({"seed": seed, "fold": fold, "state": stop.state}, plan.resume_path)
+        run.send({"event": "checkpoint", "path": str(plan.resume_path), "reason": "cancelled",
                   "epoch": stop.state["epoch"], "batch": stop.state["batch"]})
-        summary = finish("cancelled", f"cancelled by the user; {len(status['folds'])} of {total} folds finished. "
-                                      f"Resume with: gapscope run --resume {status['run_id']}")
-        send({"event": "cancelled", "folder": str(folder.path), "folds_done": len(status["folds"]),
-              "folds_total": total, "resume": f"gapscope run --resume {status['run_id']}"})
-        return summary
-    except Diverged as exc:
-        send({"event": "error", "kind": "diverged", "message": str(exc)})
-        return finish("diverged", str(exc))
-    except (DatasetError, SpecError) as exc:
-        send({"event": "error", "message": str(exc)})
-        return finish("failed", str(exc))
-    except Exception as exc:
-        send({"event": "error", "message": f"{type(exc).__name__}: {exc}"})
-        finish("failed", f"{type(exc).__name__}: {exc}")
-        raise
-    # the overall best checkpoint: the fold with the best first metric
+    resume = f"gapscope run --resume {run.status['run_id']}"
+    summary = run.finish("cancelled", f"cancelled by the user; {len(run.status['folds'])} of {plan.total} folds "
+                                      f"finished. Resume with: {resume}")
+    run.send({"event": "cancelled", "folder": str(run.folder.path), "folds_done": len(run.status["folds"]),
+              "folds_total": plan.total, "resume": resume})
+    return summary
+
+
+def _end_done(run: _Run, plan: _Plan) -> dict[str, Any]:
+    """Copy the overall best checkpoint (the fold with the best first metric) and end the run as done."""
     from .metrics import HIGHER_IS_BETTER
 
-    first = metric_names[0]
-    best = (max if HIGHER_IS_BETTER[first] else min)(status["folds"], key=lambda f: f["metrics"][first])
-    shutil.copyfile(folder.ckpt / best["checkpoint"], folder.path / "best.pt")
-    status["best_checkpoint"] = {"seed": best["seed"], "fold": best["fold"], first: best["metrics"][first]}
-    summary = finish("done")
-    send({"event": "done", "status": "done", "metrics": summary["metrics"], "std": summary["std"],
-          "folder": str(folder.path)})
+    first = plan.metric_names[0]
+    folds = run.status["folds"]
+    best = (max if HIGHER_IS_BETTER[first] else min)(folds, key=lambda f: f["metrics"][first])
+    shutil.copyfile(run.folder.ckpt / best["checkpoint"], run.folder.path / "best.pt")
+    run.status["best_checkpoint"] = {"seed": best["seed"], "fold": best["fold"], first: best["metrics"][first]}
+    summary = run.finish("done")
+    run.send({"event": "done", "status": "done", "metrics": summary["metrics"], "std": summary["std"],
+              "folder": str(run.folder.path)})
     return summary
+
+
+def _execute_folds(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
+                   emit: Optional[Emit], *, progress=None, cancel: Optional[CancelToken] = None,
+                   resumed: bool) -> dict[str, Any]:
+    from .datasets import DatasetError
+    from .trainer import Diverged
+
+    run = _Run(spec, folder, status, library_path, emit)
+    try:
+        plan = _prepare(run, resumed)
+    except _StartFailed as exc:
+        return run.fail(str(exc))
+    try:
+        _train_all_folds(run, plan, progress, cancel)
+    except Cancelled as stop:
+        return _end_cancelled(run, plan, stop)
+    except Diverged as exc:
+        return run.fail(str(exc), kind="diverged")
+    except (DatasetError, SpecError) as exc:
+        return run.fail(str(exc))
+    except Exception as exc:
+        run.fail(f"{type(exc).__name__}: {exc}")
+        raise
+    return _end_done(run, plan)
 
 
 def _trim_metrics(folder: RunFolder, done_keys: set, blob: Optional[dict[str, Any]]) -> None:

@@ -8,6 +8,7 @@ section filled, so the runner never guesses a default.
 from __future__ import annotations
 
 import copy
+import math
 import json
 import re
 import sys
@@ -229,6 +230,8 @@ def _number(where, key, v, *, lo=None, hi=None, integer=False, lo_open=False):
     if isinstance(v, bool) or not isinstance(v, (int, float)) or (integer and not isinstance(v, int)):
         kind = "an integer" if integer else "a number"
         raise _err(where, key, f"must be {kind}, got {v!r}")
+    if not math.isfinite(v):
+        raise _err(where, key, f"must be a finite number, got {v!r}")
     if lo is not None and (v <= lo if lo_open else v < lo):
         raise _err(where, key, f"must be {'>' if lo_open else '>='} {lo}, got {v!r}")
     if hi is not None and v > hi:
@@ -256,21 +259,25 @@ def _int_list(where, key, v, lo=None, nonempty=True):
     return v
 
 
-def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any], list[str]]:
-    """Fill defaults and check every key; returns (spec data, warnings)."""
-    d = _merge(DEFAULTS, raw, where)
-    warnings: list[str] = []
+def _check_header(d: dict[str, Any], where: str) -> None:
+    """Check name and description."""
     if d["name"] is not None:
         if not isinstance(d["name"], str) or not re.fullmatch(r"[A-Za-z0-9][A-Za-z0-9_.\-]{0,63}", d["name"]):
             raise _err(where, "name", f"letters, digits, '-', '_' or '.', at most 64, got {d['name']!r}")
     if not isinstance(d["description"], str):
         raise _err(where, "description", "must be a string")
 
+
+def _check_source(d: dict[str, Any], where: str) -> None:
+    """Check the gap and papers the run came from."""
     src = d["source"]
     if src["gap_id"] is not None:
         _number(where, "source.gap_id", src["gap_id"], integer=True, lo=0)
     _int_list(where, "source.papers", src["papers"], lo=0, nonempty=False)
 
+
+def _check_data(d: dict[str, Any], where: str) -> None:
+    """Check the dataset and how it is read."""
     data = d["data"]
     if data["dataset"] is None:
         raise _err(where, "data.dataset", f"missing: say which data to use ({', '.join(DATASETS)})")
@@ -293,6 +300,10 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     for k, lo in (("max_classes", 2), ("min_per_class", 2), ("max_len", 4), ("min_freq", 1), ("max_vocab", 10)):
         _number(where, f"data.{k}", data[k], integer=True, lo=lo)
 
+
+def _check_task(d: dict[str, Any], where: str) -> None:
+    """Check classification or regression, settled from the dataset where it can be."""
+    ds = d["data"]["dataset"]
     task = d["task"]
     _choice(where, "task", task, ("auto", "classification", "regression"))
     if ds in BUNDLED_TASK:
@@ -306,6 +317,11 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     elif task == "auto":
         d["task"] = "auto"  # csv: decided from the target column when the data is read
 
+
+def _check_model(d: dict[str, Any], where: str) -> None:
+    """Check the model family and its sizes, which must suit the data."""
+    ds = d["data"]["dataset"]
+    data = d["data"]
     m = d["model"]
     if m["family"] is None:
         raise _err(where, "model.family", f"missing: one of {', '.join(FAMILIES)}")
@@ -326,11 +342,16 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     if fam == "transformer" and m["embed_dim"] % m["heads"]:
         raise _err(where, "model.heads", f"embed_dim ({m['embed_dim']}) must be divisible by heads ({m['heads']})")
 
+
+def _check_train(d: dict[str, Any], where: str) -> None:
+    """Check the optimiser, schedule and safeguards."""
     t = d["train"]
     _number(where, "train.epochs", t["epochs"], integer=True, lo=1)
     _number(where, "train.batch_size", t["batch_size"], integer=True, lo=1)
     _choice(where, "train.optimizer", t["optimizer"], ("adam", "adamw", "sgd"))
-    _number(where, "train.lr", t["lr"], lo=0.0, lo_open=True)
+    # A huge rate diverges and is caught (Diverged); one past float32's range (1e300) made the optimiser
+    # step itself overflow, with a raw traceback. 1e9 is far past any useful rate and far inside the range.
+    _number(where, "train.lr", t["lr"], lo=0.0, lo_open=True, hi=1e9)
     _number(where, "train.weight_decay", t["weight_decay"], lo=0.0)
     _number(where, "train.momentum", t["momentum"], lo=0.0, hi=1.0)
     _choice(where, "train.schedule", t["schedule"], ("none", "cosine", "step"))
@@ -351,6 +372,9 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
         raise _err(where, "train.early_stopping", "needs a validation part: set train.val_fraction > 0 "
                                                   "or train.early_stopping = 0")
 
+
+def _check_eval(d: dict[str, Any], where: str) -> None:
+    """Check the split, seeds and metrics."""
     e = d["eval"]
     _choice(where, "eval.split", e["split"], SPLITS)
     _number(where, "eval.folds", e["folds"], integer=True, lo=2, hi=50)
@@ -365,7 +389,19 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     for i, name in enumerate(e["metrics"]):
         _choice(where, f"eval.metrics[{i}]", name, allowed)
 
+
+def _check_budget(d: dict[str, Any], where: str) -> None:
+    """Check the time budget."""
     _number(where, "budget.max_minutes", d["budget"]["max_minutes"], lo=0.0)
+
+
+def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any], list[str]]:
+    """Fill defaults and check every key; returns (spec data, warnings)."""
+    d = _merge(DEFAULTS, raw, where)
+    warnings: list[str] = []
+    for check in (_check_header, _check_source, _check_data, _check_task,
+                  _check_model, _check_train, _check_eval, _check_budget):
+        check(d, where)
     return d, warnings
 
 

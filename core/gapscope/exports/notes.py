@@ -14,10 +14,9 @@ def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
     for p in lib.get_papers(paper_ids):
         notes = lib.notes_of(p.id)
         highlights = [
-            {"id": i, "start": s, "end": e, "text": p.abstract[s:e], "color": c, "comment": cm, "created_at": t}
-            for i, s, e, c, cm, t in lib.conn.execute(
-                "SELECT id, start, end, color, comment, created_at FROM highlights WHERE paper_id = ?"
-                " ORDER BY start, id", (p.id,))]
+            {"id": h["id"], "start": h["start"], "end": h["end"], "text": p.abstract[h["start"]:h["end"]],
+             "color": h["color"], "comment": h["comment"], "created_at": h["created_at"]}
+            for h in lib.highlights_with_ids(p.id)]
         if not notes and not highlights:
             continue
         out.append({"paper": {"id": p.id, "arxiv_id": p.arxiv_id, "doi": p.doi, "title": p.title,

@@ -10,17 +10,7 @@ from ..store.library import Library
 def included_ids(lib: Library, collection: Optional[str] = None) -> list[int]:
     """Papers whose current triage decision is 'include' (the latest decision not undone), in the
     whole-library triage or, with ``collection``, in that collection's triage."""
-    if collection is None:
-        scope, args = "d.collection_id IS NULL", []
-    else:
-        lib.collection_id(collection)
-        scope, args = "d.collection_id = (SELECT id FROM collections WHERE name = ?)", [collection]
-    return [r[0] for r in lib.conn.execute(
-        f"""SELECT d.paper_id FROM decisions d
-            WHERE {scope} AND d.undone_at IS NULL AND d.decision = 'include'
-              AND d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.paper_id = d.paper_id
-                          AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
-            ORDER BY d.paper_id""", args)]
+    return lib.included_paper_ids(collection)
 
 
 def select_ids(lib: Library, *, collection: Optional[str] = None, tag: Optional[str] = None,

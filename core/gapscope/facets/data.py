@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-CSABSTRUCT_LABELS = ("background", "objective", "method", "result", "other")
+from ..vocabulary import SENTENCE_ROLES as CSABSTRUCT_LABELS  # CSAbstruct labels its sentences with the roles
 
 
 class DataError(ValueError):

@@ -12,7 +12,7 @@ def _layers_tag(tag: str, span_layers) -> str:
     return tag + ("-L" + "_".join(str(i) for i in span_layers) if span_layers else "")
 
 
-def abstracts_arrays(encoder, abstracts: list[LabelledAbstract], tag: str, progress=None, cancel=None,
+def abstracts_arrays(encoder, abstracts: list[LabelledAbstract], tag: str, *, progress=None, cancel=None,
                      span_layers=None) -> dict:
     """{"doc": (N, d), "sent": (M, d * layers), "offsets": (N+1,)} for labelled abstracts."""
     def compute():
@@ -25,7 +25,7 @@ def abstracts_arrays(encoder, abstracts: list[LabelledAbstract], tag: str, progr
     return cached(encoder, _layers_tag(tag, span_layers), payload, compute)
 
 
-def sentences_arrays(encoder, sentences: list[LimitationSentence], tag: str, progress=None, cancel=None,
+def sentences_arrays(encoder, sentences: list[LimitationSentence], tag: str, *, progress=None, cancel=None,
                      span_layers=None) -> dict:
     def compute():
         docs, sents = sentence_features(encoder, [s.text for s in sentences], progress=progress, cancel=cancel,

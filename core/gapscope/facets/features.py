@@ -13,7 +13,7 @@ from ..jobs import CancelToken, ProgressFn
 
 
 def abstract_features(encoder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
-                      progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                      *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                       batch_size: Optional[int] = None,
                       span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, list[np.ndarray]]:
     """(document vectors, [per text: (n_sentences, dim * layers) contextual sentence vectors])."""
@@ -21,7 +21,7 @@ def abstract_features(encoder, texts: Sequence[str], spans: Sequence[Sequence[tu
                                 span_layers=span_layers)
 
 
-def sentence_features(encoder, sentences: Sequence[str], progress=None, cancel=None,
+def sentence_features(encoder, sentences: Sequence[str], *, progress=None, cancel=None,
                       span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, np.ndarray]:
     """Each sentence encoded alone as a one-sentence abstract: (its document vectors, its sentence
     vectors pooled over its own tokens, the same pooling as in an abstract)."""

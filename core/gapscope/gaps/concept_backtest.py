@@ -78,11 +78,13 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
     """One object per date; with several dates ``{"dates": [...], "summary": ...}``."""
     from ..concepts import load_concept_set
     from ..maps.build import paper_dates
-    from ..store.library import LibraryError
+    from ..store.errors import MissingStep
 
     cs = concepts if concepts is not None else load_concept_set(lib)
     if not cs.concepts:
-        raise LibraryError("no concepts yet: run `gapscope concepts` (after `gapscope facets`)")
+        if lib is not None and not lib.classified_paper_ids():
+            raise MissingStep("no concepts yet: run `gapscope facets` then `gapscope concepts` (or `gapscope analyze`)")
+        raise MissingStep("no concepts yet: run `gapscope concepts` (after `gapscope facets`)")
     dates = dates if dates is not None else paper_dates(lib)
     if paper_vecs is None and lib is not None:
         paper_vecs = abstract_vectors(lib)

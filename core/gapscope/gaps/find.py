@@ -9,12 +9,14 @@ import numpy as np
 from ..jobs import ProgressFn, check, report
 from ..embed import load_vectors
 from ..maps.build import paper_dates
-from ..maps.model import FACET_KIND, Map
+from ..maps.model import Map
 from ..maps.store import latest_map
+from ..store.errors import MissingStep
 from ..store.library import LibraryError
+from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .candidates import concept_gaps
 from .concept_backtest import abstract_vectors
-from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
+from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
 from .stale import made_with
@@ -42,9 +44,9 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
     check(cancel)
-    if "limitation" in maps and method_vecs is not None:
-        groups.append(unaddressed_limitation(maps["limitation"], method_vecs[0], method_vecs[1], dates))
-    report(progress, 2, 3, "unaddressed limitations")
+    if "shortcoming" in maps and method_vecs is not None:
+        groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates))
+    report(progress, 2, 3, "unaddressed shortcomings")
     check(cancel)
     if "topic" in maps and topic_vecs is not None:
         try:
@@ -58,36 +60,36 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
 
 
 def shortcoming_reader(lib):
-    """paper ids -> their shortcoming sentences, through the facet API ('limitation' today, 'shortcoming'
-    once the facets-v2 labels land)."""
-    from ..concepts.extract import SHORTCOMING_LABELS
+    """paper ids -> their shortcoming sentences (any type but none; the user's corrections win)."""
     from ..facets import paper_sentences
 
     def read(pids):
         out = {}
         for pid in pids:
-            s = [x["text"] for x in paper_sentences(lib, int(pid)) if x["label"] in SHORTCOMING_LABELS]
+            s = [x["text"] for x in paper_sentences(lib, int(pid)) if x["shortcoming"] != "none"]
             if s:
                 out[int(pid)] = s
         return out
     return read
 
 
-def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, problem_facet: str = "result",
+def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
               data: Optional[Mapping[str, tuple]] = None, save: bool = True, use_concepts: bool = True,
               notices: Optional[list] = None) -> list[Gap]:
-    """Gaps from the latest method / result / limitation / topic maps of the library (build them first
+    """Gaps from the latest method / result / shortcoming / topic maps of the library (build them first
     with :func:`gapscope.maps.build_maps`) and its concepts (extracted here when there are none yet).
     ``data`` = {facet: (ids, vecs, texts)} skips load_vectors. What was refused (a corpus too short for
     growth, ...) goes in ``notices`` and in the library setting ``gaps.notices``."""
     maps = {}
-    for facet in ("topic", "method", "result", "limitation"):
+    for facet in MAP_FACETS:
         try:
             maps[facet] = latest_map(lib, facet)
         except LibraryError:
             pass
     if not maps:
-        raise LibraryError("no maps yet: run `gapscope map` first")
+        from ..steps import missing_for_gaps
+
+        raise MissingStep(missing_for_gaps(lib) or "no maps yet: run `gapscope map` first")
 
     def vectors(facet):
         if facet not in maps:
@@ -96,32 +98,20 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
             ids, vecs = np.asarray(data[facet][0], dtype=np.int64), data[facet][1]
         else:
             # vectors only: the facet texts (every sentence of the library) are not needed here
-            ids, vecs = load_vectors(lib, FACET_KIND[facet])
+            ids, vecs = load_vectors(lib, MAP_FACET_EMBED_KIND[facet])
             ids = np.asarray(ids, dtype=np.int64)
         keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
         return ids[keep], vecs[keep]
 
     notices = notices if notices is not None else []
-    concepts = None
-    if use_concepts:
-        from ..concepts import extract_concepts, load_concept_set
-
-        concepts = load_concept_set(lib)
-        if not concepts.concepts and lib.conn.execute("SELECT count(*) FROM paper_facets").fetchone()[0]:
-            report(progress, 0, 3, "extracting concepts")
-            try:
-                extract_concepts(lib, cancel=cancel)
-                concepts = load_concept_set(lib)
-            except LibraryError as exc:
-                notices.append(f"gaps between map clusters, not concepts: {exc}")
-        elif concepts.concepts and concepts.fingerprint != lib.library_fingerprint():
-            notices.append("the concepts were extracted before the library last changed: run `gapscope concepts` "
-                           "to include the new papers and labels")
-    gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "limitation" in maps else None,
+    concepts = _concepts_for_gaps(lib, notices, progress=progress, cancel=cancel) if use_concepts else None
+    paper_vecs = None
+    if concepts is not None and concepts.concepts:
+        paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
+    gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                       topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
-                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
-                      paper_vecs=(data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib))
-                      if concepts is not None and concepts.concepts else None)
+                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices, paper_vecs=paper_vecs)
+    quote_shortcomings(lib, gaps)
     stamp = made_with(lib, maps)
     for g in gaps:
         g.details["made_with"] = stamp
@@ -129,3 +119,38 @@ def find_gaps(lib, progress: Optional[ProgressFn] = None, cancel=None, *, proble
         save_gaps(lib, gaps)
         lib.set_setting("gaps.notices", list(notices))
     return gaps
+
+
+def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = None, cancel=None):
+    """The library's concepts, extracted first when none were ever extracted (and the facets are there)."""
+    from ..concepts import extract_concepts, load_concept_set
+
+    concepts = load_concept_set(lib)
+    if concepts.batch is None and lib.classified_paper_ids():
+        report(progress, 0, 3, "extracting concepts")
+        try:
+            extract_concepts(lib, cancel=cancel)
+            concepts = load_concept_set(lib)
+        except LibraryError as exc:
+            notices.append(f"gaps between map clusters, not concepts: {exc}")
+    elif concepts.concepts and concepts.fingerprint != lib.library_fingerprint():
+        notices.append("the concepts were extracted before the library last changed: run `gapscope concepts` "
+                       "to include the new papers and labels")
+    return concepts
+
+
+def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
+    """An unaddressed-shortcoming gap quotes its evidence papers' shortcoming sentences (the words the
+    papers use, with whose shortcoming each is): in ``details["quotes"]`` and at the end of the statement."""
+    from ..facets.store import shortcoming_sentences
+
+    wanted = [g for g in gaps if g.type == "unaddressed_shortcoming"]
+    if not wanted:
+        return
+    sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"])
+    for g in wanted:
+        quotes = [{"paper_id": p, **q} for p, r in g.roles.items() if r == "shortcoming" for q in sents.get(p, [])[:1]]
+        g.details["quotes"] = quotes
+        if quotes:
+            g.statement += " Stated as: " + " / ".join(
+                f"\u201c{q['text']}\u201d ({q['shortcoming']})" for q in quotes[:per_gap])

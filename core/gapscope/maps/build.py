@@ -12,7 +12,8 @@ from ..jobs import ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
 from .labels import ctfidf_keywords, label_from_keywords, representative_sentence
 from .layout import layout_2d
-from .model import FACET_KIND, FACETS, Cluster, Map, MapSet
+from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
+from .model import Cluster, Map, MapSet
 
 LABEL_DOCS = 40
 
@@ -109,7 +110,7 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
         if query:
             scope["query"] = query
     if before:
-        sel = {r[0] for r in lib.conn.execute("SELECT id FROM papers WHERE published < ?", (before,))}
+        sel = lib.ids_published_before(before)
         ids = sel if ids is None else ids & sel
         scope["before"] = before
     if not scope:
@@ -118,7 +119,7 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
 
 
 def paper_dates(lib, ids: Optional[Sequence[int]] = None) -> dict[int, Optional[str]]:
-    rows = lib.conn.execute("SELECT id, published, year FROM papers")
+    rows = lib.paper_dates()
     wanted = set(ids) if ids is not None else None
     return {pid: (pub or (str(year) if year else None)) for pid, pub, year in rows
             if wanted is None or pid in wanted}
@@ -126,7 +127,7 @@ def paper_dates(lib, ids: Optional[Sequence[int]] = None) -> dict[int, Optional[
 
 def topic_texts(lib, ids: Optional[Sequence[int]] = None) -> dict[int, str]:
     wanted = set(ids) if ids is not None else None
-    return {pid: f"{t}. {a}" for pid, t, a in lib.conn.execute("SELECT id, title, abstract FROM papers")
+    return {pid: f"{t}. {a}" for pid, t, a in lib.paper_title_abstracts()
             if wanted is None or pid in wanted}
 
 
@@ -147,7 +148,7 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
     """(ids, vecs, texts) for one facet from the library (embed + facets areas)."""
     from ..embed import load_vectors
 
-    kind = FACET_KIND[facet]
+    kind = MAP_FACET_EMBED_KIND[facet]
     pids, vecs = load_vectors(lib, kind, paper_ids=list(ids) if ids is not None else None)
     if facet == "topic":
         texts = topic_texts(lib, pids.tolist())
@@ -158,8 +159,8 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
     return np.asarray(pids, dtype=np.int64), vecs, texts
 
 
-def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable[int]] = None,
-               k: Optional[int] = None, seed: int = 0, progress: Optional[ProgressFn] = None, cancel=None, *,
+def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iterable[int]] = None,
+               k: Optional[int] = None, seed: int = 0, *, progress: Optional[ProgressFn] = None, cancel=None,
                collection: Optional[str] = None, query: Optional[str] = None, before: Optional[str] = None,
                stability_seeds: int = 3, data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> MapSet:
     """Build (and store) one map per facet over the library or a subset of it.
@@ -170,13 +171,14 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
 
     facets = tuple(facets)
     for f in facets:
-        if f not in FACETS:
-            raise ValueError(f"unknown facet {f!r}; choose from {', '.join(FACETS)}")
+        if f not in MAP_FACETS:
+            raise ValueError(f"unknown facet {f!r}; choose from {', '.join(MAP_FACETS)}")
     ids, scope = scope_paper_ids(lib, collection=collection, query=query, paper_ids=paper_ids, before=before)
     if ids is not None and not ids:
         raise ValueError(f"no papers in scope {scope}")
     dates = paper_dates(lib, ids)
     out = MapSet(maps={})
+    missing: list[str] = []
     for i, facet in enumerate(facets):
         check(cancel)
         t = time.perf_counter()
@@ -189,9 +191,14 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
             model = "given"
         else:
             pids, vecs, texts = load_facet_data(lib, facet, ids)
-            model = embedding_model(lib, FACET_KIND[facet])
+            model = embedding_model(lib, MAP_FACET_EMBED_KIND[facet])
         if len(pids) < 2:
-            out.skipped[facet] = f"{len(pids)} paper(s) in scope have {facet} text"
+            from ..steps import missing_for_vectors
+
+            why = missing_for_vectors(lib, MAP_FACET_EMBED_KIND[facet]) if data is None else None
+            out.skipped[facet] = why or f"{len(pids)} paper(s) in scope have {facet} vectors"
+            if why:
+                missing.append(why)
             continue
         m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
                      model=model, scope=scope, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
@@ -201,5 +208,9 @@ def build_maps(lib, facets: Sequence[str] = FACETS, paper_ids: Optional[Iterable
         out.maps[facet] = m
         out.timings[facet] = round(time.perf_counter() - t, 3)
     if not out.maps:
+        if missing:
+            from ..store.errors import MissingStep
+
+            raise MissingStep("nothing to map: " + "; ".join(out.skipped.values()))
         raise ValueError("nothing to map: " + "; ".join(out.skipped.values()))
     return out

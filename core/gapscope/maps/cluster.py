@@ -114,7 +114,7 @@ def silhouette_cosine(x: np.ndarray, labels: np.ndarray, sample: int = SILHOUETT
 
 
 def choose_k(x: np.ndarray, seed: int = 0, ks: Optional[Sequence[int]] = None,
-             progress: Optional[ProgressFn] = None, cancel=None) -> tuple[int, dict[int, float]]:
+             *, progress: Optional[ProgressFn] = None, cancel=None) -> tuple[int, dict[int, float]]:
     """k from the data: candidates around sqrt(n/2), scored by cosine silhouette on a sample.
 
     Returns (best k, {k: silhouette}). Small k has an edge on silhouette in text embeddings, so a k
@@ -160,7 +160,7 @@ def cluster_stability(ref_labels: np.ndarray, k: int, other_labelings: Sequence[
     return np.mean([match_jaccard(ref_labels, o, k) for o in other_labelings], axis=0)
 
 
-def stability_runs(x: np.ndarray, k: int, seed: int, runs: int = 3, cancel=None) -> list[np.ndarray]:
+def stability_runs(x: np.ndarray, k: int, seed: int, runs: int = 3, *, cancel=None) -> list[np.ndarray]:
     """Labelings of the same data with ``runs`` other seeds (seed+1 ...)."""
     out = []
     for r in range(1, runs + 1):

@@ -7,9 +7,6 @@ from typing import Any, Optional
 
 import numpy as np
 
-FACETS = ("topic", "method", "result", "limitation")
-# Which embedding kind a map facet reads ("topic" maps whole abstracts).
-FACET_KIND = {"topic": "abstract", "method": "method", "result": "result", "limitation": "limitation"}
 
 
 @dataclass

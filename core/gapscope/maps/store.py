@@ -7,47 +7,33 @@ from typing import Optional
 
 import numpy as np
 
-from ..store.library import LibraryError, now_iso
+from ..store.library import LibraryError
 from .model import Cluster, Map
 
 
 def save_map(lib, m: Map) -> int:
-    with lib.transaction() as conn:
-        created = now_iso()
-        mid = conn.execute(
-            "INSERT INTO maps (facet, scope, params, model, n_papers, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (m.facet, json.dumps(m.scope), json.dumps(m.params), m.params.get("model"), len(m.assignments), created),
-        ).lastrowid
-        conn.executemany(
-            "INSERT INTO clusters (map_id, cluster, label, keywords, representative, representative_paper, size,"
-            " stability, sizes_by_year, sizes_by_month, x, y, centroid) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
-            [(mid, c.id, c.label, json.dumps(c.keywords), c.representative, c.representative_paper, c.size,
-              float(c.stability), json.dumps(c.sizes_by_year), json.dumps(c.sizes_by_month), float(c.x), float(c.y),
-              None if c.centroid is None else np.asarray(c.centroid, dtype=np.float32).tobytes())
-             for c in m.clusters])
-        conn.executemany(
-            "INSERT INTO map_assignments (map_id, paper_id, cluster, sim, x, y) VALUES (?,?,?,?,?,?)",
-            [(mid, p, c, m.sims.get(p), *m.coords.get(p, (None, None))) for p, c in m.assignments.items()])
+    clusters = [(c.id, c.label, json.dumps(c.keywords), c.representative, c.representative_paper, c.size,
+                 float(c.stability), json.dumps(c.sizes_by_year), json.dumps(c.sizes_by_month), float(c.x), float(c.y),
+                 None if c.centroid is None else np.asarray(c.centroid, dtype=np.float32).tobytes())
+                for c in m.clusters]
+    assignments = [(p, c, m.sims.get(p), *m.coords.get(p, (None, None))) for p, c in m.assignments.items()]
+    mid, created = lib.insert_map(facet=m.facet, scope=json.dumps(m.scope), params=json.dumps(m.params),
+                                  model=m.params.get("model"), n_papers=len(m.assignments), clusters=clusters,
+                                  assignments=assignments)
     m.id, m.created_at = mid, created
     return mid
 
 
 def load_map(lib, map_id: int) -> Map:
-    row = lib.conn.execute("SELECT facet, scope, params, created_at FROM maps WHERE id = ?", (map_id,)).fetchone()
-    if row is None:
-        raise LibraryError(f"no map with id {map_id}")
-    facet, scope, params, created = row
+    facet, scope, params, created = lib.map_row(map_id)
     clusters = [
         Cluster(id=c, label=lab, keywords=json.loads(kw), representative=rep, representative_paper=rp, size=sz,
                 stability=st if st is not None else float("nan"), sizes_by_year=json.loads(sy),
                 sizes_by_month=json.loads(sm), x=x or 0.0, y=y or 0.0,
                 centroid=np.frombuffer(cen, dtype=np.float32).copy() if cen is not None else None)
-        for c, lab, kw, rep, rp, sz, st, sy, sm, x, y, cen in lib.conn.execute(
-            "SELECT cluster, label, keywords, representative, representative_paper, size, stability, sizes_by_year,"
-            " sizes_by_month, x, y, centroid FROM clusters WHERE map_id = ? ORDER BY cluster", (map_id,))]
+        for c, lab, kw, rep, rp, sz, st, sy, sm, x, y, cen in lib.map_clusters(map_id)]
     assignments, coords, sims = {}, {}, {}
-    for p, c, s, x, y in lib.conn.execute(
-            "SELECT paper_id, cluster, sim, x, y FROM map_assignments WHERE map_id = ?", (map_id,)):
+    for p, c, s, x, y in lib.map_assignments(map_id):
         assignments[p] = c
         coords[p] = (x, y)
         if s is not None:
@@ -57,8 +43,7 @@ def load_map(lib, map_id: int) -> Map:
 
 
 def latest_map_id(lib, facet: str) -> Optional[int]:
-    row = lib.conn.execute("SELECT max(id) FROM maps WHERE facet = ?", (facet,)).fetchone()
-    return row[0] if row and row[0] is not None else None
+    return lib.latest_map_id(facet)
 
 
 def latest_map(lib, facet: str) -> Map:
@@ -70,19 +55,11 @@ def latest_map(lib, facet: str) -> Map:
 
 def list_maps(lib) -> list[dict]:
     return [{"id": i, "facet": f, "n_papers": n, "params": json.loads(p), "scope": json.loads(s), "created_at": c}
-            for i, f, n, p, s, c in lib.conn.execute(
-                "SELECT id, facet, n_papers, params, scope, created_at FROM maps ORDER BY id DESC")]
+            for i, f, n, p, s, c in lib.map_rows()]
 
 
 def arxiv_ids(lib, paper_ids) -> dict[int, Optional[str]]:
-    ids = list(paper_ids)
-    out: dict[int, Optional[str]] = {}
-    for start in range(0, len(ids), 900):
-        chunk = ids[start:start + 900]
-        for pid, ax in lib.conn.execute(
-                f"SELECT id, arxiv_id FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk):
-            out[pid] = ax
-    return out
+    return lib.arxiv_ids(paper_ids)
 
 
 def export_maps(lib, facets) -> dict:

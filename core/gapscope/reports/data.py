@@ -17,8 +17,8 @@ from typing import Any, Optional
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
+from ..vocabulary import MAP_FACETS
 
-MAP_FACETS = ("topic", "method", "result", "limitation")
 
 
 @dataclass
@@ -187,42 +187,10 @@ def _scope_ids(lib: Library, collection: Optional[str]) -> Optional[set[int]]:
     return set(lib.list_paper_ids(collection=collection))
 
 
-def _in_scope_sql(collection: Optional[str], column: str = "id") -> tuple[str, list[Any]]:
-    if collection is None:
-        return "1", []
-    return (f"{column} IN (SELECT cp.paper_id FROM collection_papers cp JOIN collections c"
-            f" ON c.id = cp.collection_id WHERE c.name = ?)"), [collection]
-
-
 # --- sections --------------------------------------------------------------------------------------------
 
 def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
-    where, args = _in_scope_sql(collection)
-    q = lambda sql: lib.conn.execute(sql.format(w=where), args).fetchone()[0]  # noqa: E731
-    sec = CorpusSection(
-        papers=q("SELECT count(*) FROM papers WHERE {w}"),
-        with_abstract=q("SELECT count(*) FROM papers WHERE {w} AND abstract != ''"),
-        arxiv=q("SELECT count(*) FROM papers WHERE {w} AND arxiv_id IS NOT NULL"),
-        doi=q("SELECT count(*) FROM papers WHERE {w} AND doi IS NOT NULL"),
-        first_published=q("SELECT min(published) FROM papers WHERE {w}"),
-        last_published=q("SELECT max(published) FROM papers WHERE {w}"),
-    )
-    sec.years = {str(y): n for y, n in lib.conn.execute(
-        f"SELECT year, count(*) FROM papers WHERE {where} AND year IS NOT NULL GROUP BY year ORDER BY year", args)}
-    sec.categories = {c: n for c, n in lib.conn.execute(
-        f"SELECT primary_category, count(*) AS n FROM papers WHERE {where} AND primary_category IS NOT NULL"
-        " GROUP BY primary_category ORDER BY n DESC, primary_category LIMIT 12", args)}
-    cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added", "merged",
-            "unchanged", "errors", "message"]
-    imp_where, imp_args = "1", []
-    if collection is not None:  # the imports that brought at least one paper of the collection
-        imp_where = ("id IN (SELECT sr.import_id FROM source_records sr WHERE " +
-                     _in_scope_sql(collection, "sr.paper_id")[0] + ")")
-        imp_args = [collection]
-    for row in lib.conn.execute(f"SELECT {', '.join(cols)} FROM imports WHERE {imp_where} ORDER BY id", imp_args):
-        d = dict(zip(cols, row))
-        d["errors"] = len(json.loads(d["errors"] or "[]"))
-        sec.imports.append(d)
+    sec = CorpusSection(**lib.corpus_counts(collection), imports=lib.import_rows(collection))
     if not sec.papers:
         sec.missing = "The library holds no papers yet: run `gapscope import FILE` or `gapscope collect`."
     return sec
@@ -231,46 +199,35 @@ def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
 def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection) -> PrismaSection:
     sec = PrismaSection()
     if collection is None:
-        sec.unreadable = sum(i["errors"] for i in corpus.imports)
-        read = sum(i["read"] for i in corpus.imports)
-        sec.identified = read - sec.unreadable
-        sec.duplicates_removed = sum(i["merged"] + i["unchanged"] for i in corpus.imports)
+        # Counted from the records kept, not from the log's reads: an import killed and run again, or
+        # a file imported twice, reads the same records again, and they are one record each.
+        counts = lib.identified_records()
+        sec.unreadable = counts["unreadable"]
+        sec.identified = counts["source_records"]
         sec.how_counted.append(
-            "Identified = records read by every import and collect in the log, minus unreadable records. "
-            "Duplicates removed = records matched to a paper already in the library (same arXiv id, DOI or "
-            "near-identical title: 'merged') plus records re-read from a source seen before ('unchanged').")
+            "Identified = distinct source records (one per record of a file or a collect; a record read again "
+            "by a re-import or a resumed collect counts once), unreadable records left out. Duplicates removed = "
+            "identified records that matched a paper already in the library (same arXiv id, DOI or "
+            "near-identical title).")
         # Papers that reached the library without an import or collect (an older library, a tool writing
         # directly) are counted as identified once each, so the flow adds up.
-        direct = lib.conn.execute(
-            "SELECT count(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM source_records sr"
-            " JOIN imports i ON i.id = sr.import_id)").fetchone()[0]
+        direct = counts["direct"]
         if direct:
             sec.identified += direct
             sec.how_counted.append(f"{direct} papers have no import or collect in the log (added directly); "
                                    "each counts as one identified record.")
-        decision_scope, dargs = "d.collection_id IS NULL", []
+        sec.duplicates_removed = max(0, sec.identified - corpus.papers)
         sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
     else:
-        where, args = _in_scope_sql(collection, "paper_id")
-        n_records = lib.conn.execute(f"SELECT count(*) FROM source_records WHERE {where}", args).fetchone()[0]
+        n_records = lib.count_source_records(collection)
         sec.identified = n_records
         sec.duplicates_removed = max(0, n_records - corpus.papers)
         sec.how_counted.append(
             f"Identified = source records (one per source that reported a paper) of the papers in collection "
             f"{collection!r}; duplicates removed = those records minus the collection's unique papers.")
-        decision_scope = "d.collection_id = (SELECT id FROM collections WHERE name = ?)"
-        dargs = [collection]
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
-    where, args = _in_scope_sql(collection, "d.paper_id")
-    # The current decision of a paper is its latest decision that was not undone (the log is append-only).
-    current = lib.conn.execute(
-        f"""SELECT d.decision, coalesce(nullif(trim(d.reason), ''), 'no reason given'), count(*)
-            FROM decisions d
-            WHERE {decision_scope} AND {where} AND d.undone_at IS NULL
-              AND d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.paper_id = d.paper_id
-                          AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
-            GROUP BY 1, 2""", dargs + args).fetchall()
+    current = lib.current_decision_counts(collection)
     for decision, reason, n in current:
         if decision != "postpone":  # postponed: put off, not screened (as gapscope.triage counts it)
             sec.screened += n
@@ -385,16 +342,9 @@ def _read_json(path: Path) -> Any:
 
 def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSection:
     sec = ExperimentsSection()
-    where, args = "1", []
-    if collection is not None:
-        where, args = ("id IN (SELECT rp.run_id FROM run_papers rp WHERE " +
-                       _in_scope_sql(collection, "rp.paper_id")[0] + ")"), [collection]
-    rows = lib.conn.execute(
-        f"SELECT id, name, status, gap_id, metrics, created_at, finished_at, folder, spec FROM runs WHERE {where}"
-        " ORDER BY created_at, id", args).fetchall()
+    rows = lib.report_run_rows(collection)
     for rid, name, status, gap_id, metrics, created, finished, folder, spec in rows:
-        paper_ids = [r[0] for r in lib.conn.execute("SELECT paper_id FROM run_papers WHERE run_id = ? ORDER BY paper_id",
-                                                    (rid,))]
+        paper_ids = lib.run_paper_ids(rid)
         run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
                       created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
                       papers=paper_refs(lib, paper_ids))
@@ -463,15 +413,8 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
 
 def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> NotesSection:
     sec = NotesSection()
-    where, args = _in_scope_sql(collection, "n.paper_id")
-    rows = lib.conn.execute(
-        f"SELECT n.paper_id, n.body, n.updated_at FROM notes n WHERE {where} ORDER BY n.paper_id, n.id LIMIT ?",
-        args + [limit]).fetchall()
-    where_h, args_h = _in_scope_sql(collection, "h.paper_id")
-    hrows = lib.conn.execute(
-        f"SELECT h.paper_id, h.start, h.end, h.color, h.comment, p.abstract FROM highlights h"
-        f" JOIN papers p ON p.id = h.paper_id WHERE {where_h} ORDER BY h.paper_id, h.start LIMIT ?",
-        args_h + [limit]).fetchall()
+    rows = lib.note_rows(collection, limit)
+    hrows = lib.highlight_rows(collection, limit)
     refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
     sec.highlights = [{"paper": refs.get(pid), "text": abstract[s:e], "comment": comment, "color": color}
@@ -515,8 +458,8 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
         out["maps"].append({"facet": m.facet, "map_id": m.map_id, "created_at": m.created_at,
                             "params": m.params, "scope": m.scope, "papers": m.n_papers})
     # Model ids recorded by the embedding and facet steps.
-    for table, column in (("paper_texts", "model"), ("paper_facets", "facet_model")):
-        models.update(str(r[0]) for r in lib.conn.execute(f"SELECT DISTINCT {column} FROM {table}") if r[0])
+    models.update(str(m) for m in lib.embed_models_used())
+    models.update(str(m) for m in lib.facet_models_used())
     out["models"] = sorted(models)
     out["gaps"] = sorted({json.dumps(g.details.get("params"), sort_keys=True) for g in gaps.gaps
                           if isinstance(g.details, dict) and g.details.get("params")})

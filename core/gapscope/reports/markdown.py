@@ -24,6 +24,11 @@ def _missing(text: Optional[str]) -> list[str]:
     return [f"> {md(text)}", ""]
 
 
+def _section(title: str, missing: Optional[str]) -> list[str]:
+    """A section's heading, then what is missing (which step has not been run yet), if anything."""
+    return [f"## {title}", ""] + (_missing(missing) if missing else [])
+
+
 def paper_md(p: PaperRef, max_authors: int = 4) -> str:
     authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
     title = md(p.title)
@@ -32,19 +37,10 @@ def paper_md(p: PaperRef, max_authors: int = 4) -> str:
     return f"{head} ({md(' · '.join(bits))})"
 
 
-def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) -> str:
-    """``image_dir``: the folder name (relative to the report) the figures are written to."""
-    img = lambda key, alt: [f"![{md(alt)}](<{image_dir}/{figure_file(key)}>)", ""] if key in figures else []  # noqa: E731
-    L: list[str] = [f"# {md(d.title)}", ""]
-    L += [f"Generated {md(d.generated_at)} by GapScope {md(d.reproducibility.get('gapscope'))} from "
-          f"{md(d.reproducibility.get('library'))}"
-          + (f", collection {md(d.scope['collection'])}" if d.scope.get("collection") else "") + ".", ""]
-    titles = dict(SECTIONS)
-
+def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """What the library holds and how it came in."""
     c = d.corpus
-    L += [f"## {titles['corpus']}", ""]
-    if c.missing:
-        L += _missing(c.missing)
+    L = _section(titles["corpus"], c.missing)
     L += [f"{c.papers} papers ({c.with_abstract} with an abstract, {c.arxiv} on arXiv, {c.doi} with a DOI)"
           + (f", first published {md(c.first_published)}, last {md(c.last_published)}" if c.first_published else "")
           + ".", ""]
@@ -56,11 +52,13 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
                       i["status"], i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]] for i in c.imports])
     if c.years:
         L += ["### Papers per year", ""] + _table(["year", "papers"], c.years.items())
+    return L
 
+
+def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The PRISMA counts and the triage statistics."""
     p = d.prisma
-    L += [f"## {titles['screening']}", ""]
-    if p.missing:
-        L += _missing(p.missing)
+    L = _section(titles["screening"], p.missing)
     rows = p.rows(indent="")
     L += _table(["step", "records"], rows)
     L += img("prisma", "PRISMA flow diagram")
@@ -68,11 +66,13 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     if p.triage_stats:
         L += ["### Triage statistics", ""] + _table(["measure", "value"],
                                                     [(k, _fmt(v)) for k, v in p.triage_stats.items()])
+    return L
 
+
+def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Each facet map with its clusters."""
     s = d.maps
-    L += [f"## {titles['maps']}", ""]
-    if s.missing:
-        L += _missing(s.missing)
+    L = _section(titles["maps"], s.missing)
     if s.note:
         L += [md(s.note), ""]
     for m in s.maps:
@@ -85,11 +85,13 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
                      for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
     if s.maps and s.not_built:
         L += _missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+    return L
 
+
+def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The ranked gaps with their evidence."""
     g = d.gaps
-    L += [f"## {titles['gaps']}", ""]
-    if g.missing:
-        L += _missing(g.missing)
+    L = _section(titles["gaps"], g.missing)
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.statement)}", "",
               f"gap \\#{gap.id} · {md(gap.type)} · score {gap.score:.3f}", ""]
@@ -100,11 +102,13 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
             L += [f"Behind the score: {md(_details(gap.details))}", ""]
         if gap.evidence:
             L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
+    return L
 
+
+def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The runs, their metrics and comparisons."""
     e = d.experiments
-    L += [f"## {titles['experiments']}", ""]
-    if e.missing:
-        L += _missing(e.missing)
+    L = _section(titles["experiments"], e.missing)
     if e.runs:
         names = sorted({k for r in e.runs for k in r.metrics})
         L += _table(["run", "name", "status", "gap", "seeds"] + names,
@@ -119,26 +123,37 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
             if r.comparison.get("summary"):
                 L += [f"Comparison: {md(r.comparison['summary'])}", ""]
             L += _table(["measure", "value"], [(k, _fmt(v)) for k, v in r.comparison.items() if k != "summary"])
+    return L
 
+
+def _md_included(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The included papers."""
     inc = d.included
-    L += [f"## {titles['included']}", ""]
+    L = _section(titles["included"], inc.missing)
     if inc.missing:
-        L += _missing(inc.missing)
-    else:
-        L += [f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
-                                                f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
+        return L
+    listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
+              if inc.total > len(inc.papers) else "")
+    return L + [f"{inc.total} papers included{listed}.", ""] + [f"{i}. {paper_md(pr)}"
+                                                               for i, pr in enumerate(inc.papers, 1)] + [""]
 
+
+def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Notes and highlights."""
     n = d.notes
-    L += [f"## {titles['notes']}", ""]
-    if n.missing:
-        L += _missing(n.missing)
+    L = _section(titles["notes"], n.missing)
     for note in n.notes:
         L += [f"- {paper_md(note['paper']) if note['paper'] else ''}: {md(note['body'])}"]
     for h in n.highlights:
         comment = f" — {md(h['comment'])}" if h["comment"] else ""
         L += [f"- “{md(h['text'])}”{comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
     L.append("")
+    return L
 
+
+def _md_reproducibility(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Versions, parameters and scope, to run it again."""
+    L: list[str] = []
     r = d.reproducibility
     L += [f"## {titles['reproducibility']}", ""]
     rows = reproducibility_rows(r)
@@ -150,4 +165,18 @@ def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) ->
     for run in r.get("runs", []):
         L += [f"### Run {md(run['id'])}", "", "```json",
               json.dumps(run, indent=1, default=str).replace("```", "'''"), "```", ""]
+    return L
+
+
+def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) -> str:
+    """``image_dir``: the folder name (relative to the report) the figures are written to."""
+    img = lambda key, alt: [f"![{md(alt)}](<{image_dir}/{figure_file(key)}>)", ""] if key in figures else []  # noqa: E731
+    L: list[str] = [f"# {md(d.title)}", ""]
+    L += [f"Generated {md(d.generated_at)} by GapScope {md(d.reproducibility.get('gapscope'))} from "
+          f"{md(d.reproducibility.get('library'))}"
+          + (f", collection {md(d.scope['collection'])}" if d.scope.get("collection") else "") + ".", ""]
+    titles = dict(SECTIONS)
+    for section in (_md_corpus, _md_screening, _md_maps, _md_gaps,
+                    _md_experiments, _md_included, _md_notes, _md_reproducibility):
+        L += section(d, img, titles)
     return "\n".join(L).rstrip() + "\n"

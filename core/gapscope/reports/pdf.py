@@ -65,6 +65,12 @@ class _Doc:
         self.text(s, size=9.5, color=(150, 100, 0))
         self.gap()
 
+    def section(self, title: str, missing: Optional[str]) -> None:
+        """A section's heading, then what is missing (which step has not been run yet), if anything."""
+        self.heading(title)
+        if missing:
+            self.missing(missing)
+
     def table(self, head: Iterable[str], rows: Iterable[Iterable[Any]], widths: Optional[list[float]] = None) -> None:
         head = [str(h) for h in head]
         rows = [[one_line("" if c is None else str(c)) for c in r] for r in rows]
@@ -101,19 +107,18 @@ class _Doc:
         return bytes(self.pdf.output())
 
 
-def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
-    doc = _Doc(d.title)
-    titles = dict(SECTIONS)
+def _pdf_title(doc: _Doc, d: ReportData) -> None:
     r = d.reproducibility
     doc.heading(d.title, 1)
     doc.text(f"Generated {d.generated_at} by GapScope {r.get('gapscope')} from {r.get('library')}"
              + (f", collection {d.scope['collection']}" if d.scope.get("collection") else "") + ".", size=9,
              color=(90, 100, 114))
 
+
+def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """What the library holds and how it came in."""
     c = d.corpus
-    doc.heading(titles["corpus"])
-    if c.missing:
-        doc.missing(c.missing)
+    doc.section(titles["corpus"], c.missing)
     doc.text(f"{c.papers} papers ({c.with_abstract} with an abstract, {c.arxiv} on arXiv, {c.doi} with a DOI)"
              + (f", first published {c.first_published}, last {c.last_published}" if c.first_published else "") + ".")
     doc.gap()
@@ -128,10 +133,11 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         doc.heading("Papers per year", 3)
         doc.table(["year", "papers"], c.years.items(), widths=[40, 40])
 
+
+def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The PRISMA counts and the triage statistics."""
     p = d.prisma
-    doc.heading(titles["screening"])
-    if p.missing:
-        doc.missing(p.missing)
+    doc.section(titles["screening"], p.missing)
     rows = p.rows(indent="")
     doc.table(["step", "records"], rows, widths=[120, 40])
     if "prisma" in figures:
@@ -142,10 +148,11 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         doc.heading("Triage statistics", 3)
         doc.table(["measure", "value"], [(k, _fmt(v)) for k, v in p.triage_stats.items()], widths=[60, 120])
 
+
+def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Each facet map with its clusters."""
     s = d.maps
-    doc.heading(titles["maps"])
-    if s.missing:
-        doc.missing(s.missing)
+    doc.section(titles["maps"], s.missing)
     if s.note:
         doc.text(s.note, size=9, color=(90, 100, 114))
     for m in s.maps:
@@ -161,10 +168,11 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     if s.maps and s.not_built:
         doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
 
+
+def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The ranked gaps with their evidence."""
     g = d.gaps
-    doc.heading(titles["gaps"])
-    if g.missing:
-        doc.missing(g.missing)
+    doc.section(titles["gaps"], g.missing)
     for rank, gap in enumerate(g.gaps, 1):
         doc.text(f"{rank}. {gap.statement}", size=10.5, bold=True)
         doc.text(f"gap #{gap.id} · {gap.type} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
@@ -177,10 +185,11 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
             doc.paper(pr, f"{i}. ")
         doc.gap()
 
+
+def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The runs, their metrics and comparisons."""
     e = d.experiments
-    doc.heading(titles["experiments"])
-    if e.missing:
-        doc.missing(e.missing)
+    doc.section(titles["experiments"], e.missing)
     for run in e.runs:
         doc.heading(f"Run {run.name}", 3)
         doc.text(f"{run.id} · {run.status} · {run.created_at}"
@@ -198,20 +207,24 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
             doc.table(["measure", "value"], [(k, _fmt(v)) for k, v in run.comparison.items() if k != "summary"],
                       widths=[60, 120])
 
-    inc = d.included
-    doc.heading(titles["included"])
-    if inc.missing:
-        doc.missing(inc.missing)
-    else:
-        doc.text(f"{inc.total} papers included" + (f" (the first {len(inc.papers)} listed; `gapscope export bibtex "
-                                                 f"--included` gives all)" if inc.total > len(inc.papers) else "") + ".")
-        for i, pr in enumerate(inc.papers, 1):
-            doc.paper(pr, f"{i}. ")
 
+def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The included papers."""
+    inc = d.included
+    doc.section(titles["included"], inc.missing)
+    if inc.missing:
+        return
+    listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
+              if inc.total > len(inc.papers) else "")
+    doc.text(f"{inc.total} papers included{listed}.")
+    for i, pr in enumerate(inc.papers, 1):
+        doc.paper(pr, f"{i}. ")
+
+
+def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Notes and highlights."""
     n = d.notes
-    doc.heading(titles["notes"])
-    if n.missing:
-        doc.missing(n.missing)
+    doc.section(titles["notes"], n.missing)
     for note in n.notes:
         if note["paper"]:
             doc.paper(note["paper"], "", indent=0)
@@ -222,6 +235,10 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
         if h["paper"]:
             doc.paper(h["paper"], "in ", indent=4)
 
+
+def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Versions, parameters and scope, to run it again."""
+    r = d.reproducibility
     doc.heading(titles["reproducibility"])
     rows = reproducibility_rows(r)
     doc.table(["what", "value"], rows, widths=[50, 130])
@@ -231,4 +248,13 @@ def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
     for run in r.get("runs", []):
         doc.heading(f"Run {run['id']}", 3)
         doc.text(json.dumps(run, indent=1, default=str), size=7.5, mono=True)
+
+
+def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
+    doc = _Doc(d.title)
+    titles = dict(SECTIONS)
+    _pdf_title(doc, d)
+    for section in (_pdf_corpus, _pdf_screening, _pdf_maps, _pdf_gaps,
+                    _pdf_experiments, _pdf_included, _pdf_notes, _pdf_reproducibility):
+        section(doc, d, figures, titles)
     return doc.output()

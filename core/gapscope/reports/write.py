@@ -15,7 +15,7 @@ from ..exports.text import figure_file
 REPORT_FORMATS = ("html", "md", "pdf")
 
 
-def make_figures(d: ReportData, cancel: Optional[CancelToken] = None) -> dict[str, bytes]:
+def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict[str, bytes]:
     """PNG figures by key: ``prisma``, ``map-<facet>``, ``sizes-<facet>``, ``run-<run id>`` (its curves)."""
     from . import plots
 
@@ -77,7 +77,7 @@ def write_report(lib: Library, fmt: str, output: str | os.PathLike, *, collectio
     d = build_report_data(lib, collection=collection, title=title, progress=scaled(progress, 0, 0.5),
                           cancel=cancel)
     report(progress, 500, 1000, "figures")
-    figures = make_figures(d, cancel)
+    figures = make_figures(d, cancel=cancel)
     check(cancel)
     report(progress, 800, 1000, f"writing {fmt}")
     image_dir = f"{out.stem}_files"

@@ -112,6 +112,23 @@ def _complete_feed(resp: Response) -> Optional[str]:
     return None
 
 
+def _not_a_feed(resp: Response) -> Optional[str]:
+    """An HTML page where the API answers with Atom: a captive portal (hotel or airport Wi-Fi), a
+    proxy's notice, or collect.arxiv_url pointing at a web page. Fetching it again changes nothing."""
+    head = resp.content[:512].lstrip().lower()
+    html = head.startswith((b"<!doctype html", b"<html")) or (
+        "html" in resp.headers.get("Content-Type", "").lower() and not head.startswith(b"<?xml") and b"<feed" not in head)
+    if not html:
+        return None
+    import re
+
+    m = re.search(rb"<title[^>]*>(.*?)</title>", resp.content[:20000], re.I | re.S)
+    title = f" titled {m.group(1).decode('utf-8', 'replace').strip()[:80]!r}" if m else ""
+    return (f"{resp.url} answered with an HTML page{title}, not an arXiv Atom feed: a Wi-Fi login page (captive "
+            "portal), a proxy's notice, or a wrong collect.arxiv_url? Log in to the network or fix the setting, "
+            "then run the same collect again")
+
+
 def fetch_page(fetcher: PoliteFetcher, endpoint: str, search, start: int, size: int,
                empty_retries: int = 3) -> FeedPage:
     """One page of results. An empty page inside the result set is fetched again (arXiv sends
@@ -121,7 +138,7 @@ def fetch_page(fetcher: PoliteFetcher, endpoint: str, search, start: int, size: 
     url = page_url(endpoint, search, start, size)
     for attempt in range(empty_retries + 1):
         try:
-            resp = fetcher.get(url, check=_complete_feed)
+            resp = fetcher.get(url, check=_complete_feed, wrong=_not_a_feed)
         except FetchError as exc:
             errors = _error_entries(exc.body) if exc.body else []
             if errors:

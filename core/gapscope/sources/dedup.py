@@ -25,6 +25,28 @@ def normalize_title(title: str) -> str:
     return _NON_ALNUM.sub(" ", t.lower()).strip()
 
 
+_NUMBERED = frozenset({"part", "vol", "volume", "book", "chapter", "section", "phase", "stage", "study", "paper",
+                       "experiment", "trial", "series", "no", "number", "edition", "round", "episode", "level",
+                       "task", "track", "step", "wave", "cohort", "generation", "version"})
+_ROMAN = re.compile(r"^(?=[ivxlc]+$)c{0,3}(xc|xl|l?x{0,3})(ix|iv|v?i{0,3})$")
+
+
+def distinguishing_marks(norm_title: str) -> tuple[str, ...]:
+    """What tells apart two papers whose titles differ in little else: every number (a year, a task
+    number: SemEval-2023 vs SemEval-2024) and a part or volume marker (Part I vs Part II, including
+    a roman numeral or a single letter after such a word, or ending the title). A fuzzy title match
+    must agree on these."""
+    words = norm_title.split()
+    marks = []
+    for i, w in enumerate(words):
+        if w.isdigit():
+            marks.append(str(int(w)) if len(w) < 6 else w)
+        elif (i and words[i - 1] in _NUMBERED and (_ROMAN.match(w) or len(w) == 1)) or \
+                (i == len(words) - 1 and i and len(w) <= 4 and _ROMAN.match(w)):
+            marks.append(w)
+    return tuple(marks)
+
+
 def first_author_key(authors: list[str]) -> Optional[str]:
     """The first author's surname, normalized ("Smith, J." and "John Smith" give "smith")."""
     if not authors:
@@ -77,6 +99,7 @@ class DedupIndex:
         # ids are two papers), so an arXiv import compares titles against these alone.
         self.by_block_no_arxiv: dict[str, list[int]] = {}
         self.known: dict[int, _Known] = {}
+        self.last_reason = ""  # why match() matched: "arXiv id", "DOI", "title", "similar title (ratio 95)"
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple]) -> "DedupIndex":
@@ -85,6 +108,10 @@ class DedupIndex:
         for pid, arxiv_id, doi, year, author, norm in rows:
             index._add(pid, _Known(arxiv_id, doi, year, author, norm))
         return index
+
+    def from_row(self, pid: int, arxiv_id: Optional[str], doi: Optional[str], year: Optional[int],
+                 author: Optional[str], norm_title: str) -> None:
+        self._add(pid, _Known(arxiv_id, doi, year, author, norm_title))
 
     def add(self, pid: int, paper: Paper, norm_title: str, author: Optional[str] = None) -> None:
         author = author if author is not None else first_author_key(paper.authors)
@@ -119,8 +146,10 @@ class DedupIndex:
         """The library id of the paper this record describes, or None when it is new.
         ``author``: the record's first_author_key when the caller has it already."""
         if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
+            self.last_reason = "arXiv id"
             return self.by_arxiv[paper.arxiv_id]
         if paper.doi and paper.doi in self.by_doi:
+            self.last_reason = "DOI"
             return self.by_doi[paper.doi]
         if not norm_title:
             return None
@@ -128,6 +157,7 @@ class DedupIndex:
             author = first_author_key(paper.authors)
         for pid in self.by_title.get(norm_title, ()):
             if self._compatible(self.known[pid], paper, author, exact=True):
+                self.last_reason = "title"
                 return pid
         if len(norm_title) < FUZZY_MIN_LENGTH:
             return None
@@ -143,8 +173,11 @@ class DedupIndex:
                 seen.add(pid)
                 k = self.known[pid]
                 score = fuzz.ratio(norm_title, k.norm_title, score_cutoff=best_score)
-                if score >= best_score and self._compatible(k, paper, author, exact=False):
+                if (score >= best_score and self._compatible(k, paper, author, exact=False)
+                        and distinguishing_marks(norm_title) == distinguishing_marks(k.norm_title)):
                     best, best_score = pid, score
+        if best is not None:
+            self.last_reason = f"similar title (ratio {best_score:.0f}) and first author"
         return best
 
     @staticmethod

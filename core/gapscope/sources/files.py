@@ -14,8 +14,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from ..models import Paper, RecordError, normalize_doi, split_arxiv_id
-from .textio import TextLines, open_binary
+from ..models import Paper, RecordError, RecordWarning, normalize_doi, split_arxiv_id
+from .textio import FileCutShort, TextLines, is_binary, open_binary
 
 Record = Union[Paper, RecordError]
 FORMATS = ("arxiv", "bibtex", "ris", "csv")
@@ -23,6 +23,43 @@ FORMATS = ("arxiv", "bibtex", "ris", "csv")
 
 class FileFormatError(Exception):
     """The file as a whole cannot be read in this format (no title column, empty file ...)."""
+
+
+def file_key(path: Path) -> str:
+    """The part of a record's source key that names its file: the resolved path, so that two files
+    called refs.bib in two folders are two sources, and the same file imported again is the same."""
+    return str(Path(path).resolve())
+
+
+def encoding_note(path: Path, lines: TextLines) -> Iterator[RecordWarning]:
+    """A note when lines of the file were not UTF-8 and were read as Windows-1252 (latin-1)."""
+    if lines.fallback_line is not None:
+        yield RecordWarning(f"{path}:{lines.fallback_line}", "not UTF-8 from this line on: read as Windows-1252 "
+                                                            "(latin-1); check the accents of these records")
+
+
+class RecordKeys:
+    """Source keys of one file's records, made unique: a key the file repeats (two BibTeX entries
+    both called smith2020) gets ``~2``, ``~3`` ... in file order, so that no record replaces another
+    and importing the same file again gives the same keys. A repeated key the file itself states is
+    reported (``warning``); one derived from a title is not."""
+
+    def __init__(self, path: Path) -> None:
+        self.prefix = file_key(path)
+        self.path = path
+        self.seen: dict[str, tuple[int, int]] = {}  # key -> (times seen, first line)
+        self.warning: Optional[RecordWarning] = None
+
+    def key(self, key: str, line: int, stated: bool = True) -> str:
+        times, first = self.seen.get(key, (0, line))
+        self.seen[key] = (times + 1, first)
+        self.warning = None
+        if not times:
+            return f"{self.prefix}#{key}"
+        if stated:
+            self.warning = RecordWarning(f"{self.path}:{line}", f"key {key!r} is used again (first at line {first});"
+                                         f" imported as a separate record")
+        return f"{self.prefix}#{key}~{times + 1}"
 
 
 def clean_ws(s: Optional[str]) -> str:
@@ -118,25 +155,33 @@ def read_arxiv_snapshot(path: Path) -> Iterator[Record]:
             continue
         try:
             paper = paper_from_arxiv_record(json.loads(line))
+            paper.location = f"{path}:{n}"
             paper.raw = line.strip()  # keep the source's own text; re-encoding it would cost time
             yield paper
         except json.JSONDecodeError as exc:
             yield RecordError(f"{path}:{n}", f"not valid JSON ({exc.msg} at column {exc.colno})")
         except ValueError as exc:
             yield RecordError(f"{path}:{n}", str(exc))
+    yield from encoding_note(path, lines)
 
 
 # --- BibTeX ---------------------------------------------------------------------------------------------
 
-def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
-    """Split a .bib file into entry texts by brace depth: ``(first line, text, closed)``.
+_ENTRY_OPEN = re.compile(r"\s*@\s*\w+\s*([({])")
+
+
+def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tuple[int, str, bool]]:
+    """Split a .bib file into entry texts by depth: ``(first line, text, closed)``. An entry is
+    delimited by braces, or by parentheses (``@article(key, ...)``, which BibTeX allows too): such an
+    entry comes out rewritten with braces, which is what the parser reads.
 
     An ``@`` at the start of a line while an entry is still open means that entry lost a closing
     brace: it comes out with ``closed=False`` and the new entry starts there."""
     buf: list[str] = []
     start = 0
     depth = 0
-    for n, line in TextLines(path):
+    opener = "{"
+    for n, line in (lines if lines is not None else TextLines(path)):
         starts_entry = line.lstrip().startswith("@")
         if buf and depth > 0 and starts_entry:
             yield start, "".join(buf), False
@@ -145,13 +190,27 @@ def _bibtex_chunks(path: Path) -> Iterator[tuple[int, str, bool]]:
             if not starts_entry:
                 continue  # text between entries is a comment in BibTeX
             start = n
+            m = _ENTRY_OPEN.match(line)
+            opener = m.group(1) if m else "{"
         buf.append(line)
-        depth += line.count("{") - line.count("\\{") - (line.count("}") - line.count("\\}"))
+        if opener == "(":
+            depth += line.count("(") - line.count(")")
+        else:
+            depth += line.count("{") - line.count("\\{") - (line.count("}") - line.count("\\}"))
         if depth <= 0 and any("{" in b or "(" in b for b in buf):
-            yield start, "".join(buf), True
+            yield start, _braced("".join(buf)) if opener == "(" else "".join(buf), True
             buf, depth = [], 0
     if buf:
         yield start, "".join(buf), depth <= 0
+
+
+def _braced(text: str) -> str:
+    """``@article(key, ...)`` as ``@article{key, ...}``."""
+    m = _ENTRY_OPEN.match(text)
+    end = text.rfind(")")
+    if not m or end < m.end(1):
+        return text
+    return text[:m.start(1)] + "{" + text[m.end(1):end] + "}" + text[end + 1:]
 
 
 
@@ -201,7 +260,7 @@ def _latex_to_text(s: str) -> str:
     return clean_ws(s)
 
 
-def paper_from_bibtex_entry(entry: dict, key_prefix: str) -> Paper:
+def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[str] = None) -> Paper:
     title = latex_to_text(entry.get("title", ""))
     if not title:
         raise ValueError(f"entry {entry.get('ID', '?')!r} has no title")
@@ -231,7 +290,7 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str) -> Paper:
         arxiv_version=version, doi=normalize_doi(entry.get("doi")), venue=venue,
         url=entry.get("url") or None,
         categories=[c for c in (entry.get("primaryclass"),) if c],
-        source="bibtex", source_key=f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
+        source="bibtex", source_key=source_key or f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
     )
 
 
@@ -251,7 +310,9 @@ def read_bibtex(path: Path) -> Iterator[Record]:
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
     parser.expect_multiple_parse = True
     entries = parser.bib_database.entries
-    for line_no, chunk, closed in _bibtex_chunks(path):
+    keys = RecordKeys(path)
+    lines = TextLines(path)
+    for line_no, chunk, closed in _bibtex_chunks(path, lines):
         head = chunk.lstrip()[:12].lower()
         if head.startswith(("@comment", "@preamble")):
             continue
@@ -276,9 +337,15 @@ def read_bibtex(path: Path) -> Iterator[Record]:
             continue
         for entry in new:
             try:
-                yield paper_from_bibtex_entry(entry, path.name)
+                paper = paper_from_bibtex_entry(entry, "", keys.key(entry.get("ID", ""), line_no))
             except ValueError as exc:
                 yield RecordError(f"{path}:{line_no}", str(exc))
+                continue
+            if keys.warning:
+                yield keys.warning
+            paper.location = f"{path}:{line_no}"
+            yield paper
+    yield from encoding_note(path, lines)
 
 
 # --- RIS -------------------------------------------------------------------------------------------------
@@ -286,7 +353,8 @@ def read_bibtex(path: Path) -> Iterator[Record]:
 _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 
-def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int) -> Paper:
+def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
+                   keys: Optional[RecordKeys] = None) -> Paper:
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
     title = clean_ws(first("TI", "T1", "CT", "BT"))
     if not title:
@@ -304,20 +372,23 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int) ->
             except ValueError:
                 pass
     key = first("ID") or f"line{line_no}"
+    source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     return Paper(
         title=title, abstract=clean_ws(first("AB", "N2")), authors=authors, year=year,
         published=str(year) if year else None,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")),
         venue=clean_ws(first("JO", "JF", "T2", "J2")) or None, url=first("UR") or None,
-        source="ris", source_key=f"{key_prefix}#{key}", raw={k: v for k, v in tags.items()},
+        source="ris", source_key=source_key, raw={k: v for k, v in tags.items()},
     )
 
 
 def read_ris(path: Path) -> Iterator[Record]:
+    keys = RecordKeys(path)
     tags: dict[str, list[str]] = {}
     last: Optional[str] = None
     start = 0
-    for n, line in TextLines(path):
+    lines = TextLines(path)
+    for n, line in lines:
         line = line.rstrip("\r\n")
         if not line.strip():
             continue
@@ -340,9 +411,14 @@ def read_ris(path: Path) -> Iterator[Record]:
                 yield RecordError(f"{path}:{n}", "'ER  -' without a record")
                 continue
             try:
-                yield paper_from_ris(tags, path.name, start)
+                paper = paper_from_ris(tags, "", start, keys)
             except ValueError as exc:
                 yield RecordError(f"{path}:{start}", str(exc))
+            else:
+                if keys.warning:
+                    yield keys.warning
+                paper.location = f"{path}:{start}"
+                yield paper
             tags, last = {}, None
             continue
         if not tags:
@@ -352,6 +428,7 @@ def read_ris(path: Path) -> Iterator[Record]:
         last = tag
     if tags:
         yield RecordError(f"{path}:{start}", "last record not closed with 'ER  -'")
+    yield from encoding_note(path, lines)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -370,26 +447,63 @@ _CSV_COLUMNS = {
 
 
 class _LineCounter:
-    """Feeds csv.reader line by line while remembering the physical line number."""
+    """Feeds csv.reader line by line while remembering the physical line number and the lines of
+    the row being read; lines handed back with :meth:`push` are read again (after a bad row)."""
 
     def __init__(self, lines: TextLines) -> None:
         self._it = iter(lines)
+        self._again: list[tuple[int, str]] = []
         self.line = 0
+        self.row_lines: list[tuple[int, str]] = []
 
     def __iter__(self):
         return self
 
     def __next__(self) -> str:
-        self.line, text = next(self._it)
+        self.line, text = self._again.pop(0) if self._again else next(self._it)
+        self.row_lines.append((self.line, text))
         return text
+
+    def push(self, lines: list[tuple[int, str]]) -> None:
+        self._again[:0] = lines
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _delimiter(path: Path, header_line: str) -> str:
+    """The delimiter of the header row: a comma, unless a semicolon (a European spreadsheet's
+    export), a tab or a bar splits it into more columns."""
+    if path.suffix.lower() == ".tsv":
+        return "\t"
+    counts = {d: len(next(csv.reader([header_line], delimiter=d), [])) for d in _DELIMITERS}
+    best = max(_DELIMITERS, key=lambda d: counts[d])
+    return best if counts[best] > counts[","] else ","
+
+
+def _swallowed(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str,
+               numbered: bool) -> bool:
+    """A row read over several lines that is really a quote left open: it has not the header's
+    number of fields, or (in a file whose rows start with a number, a record id) a line inside it
+    is itself a whole row starting with a number."""
+    if len(lines) < 2:
+        return False
+    if len(row) != len(header):
+        return True
+    if not numbered or len(header) < 3:
+        return False
+    for _, text in lines[1:]:
+        fields = next(csv.reader([text], delimiter=delimiter), [])
+        if len(fields) == len(header) and fields[0].strip().isdigit():
+            return True
+    return False
 
 
 def read_csv(path: Path) -> Iterator[Record]:
     lines = TextLines(path)
     counter = _LineCounter(lines)
-    with open_binary(path) as f:
-        head_peek = f.read(4096)
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or head_peek.count(b"\t") > head_peek.count(b",") else ","
+    head_line = next((text for _, text in TextLines(path) if text.strip()), "")
+    delimiter = _delimiter(path, head_line)
     reader = csv.reader(counter, delimiter=delimiter)
     try:
         header = next(reader)
@@ -409,8 +523,11 @@ def read_csv(path: Path) -> Iterator[Record]:
             f"{path}:1: no title column (found: {', '.join(header) or 'nothing'}); "
             f"name one of: {', '.join(_CSV_COLUMNS['title'])}"
         )
+    keys = RecordKeys(path)
+    numbered = None  # every row so far starts with a number
     while True:
         start = counter.line + 1
+        counter.row_lines = []
         try:
             row = next(reader)
         except StopIteration:
@@ -420,6 +537,17 @@ def read_csv(path: Path) -> Iterator[Record]:
             continue
         if not any(c.strip() for c in row):
             continue
+        if _swallowed(row, header, counter.row_lines, delimiter, bool(numbered)):
+            first, last = counter.row_lines[0][0], counter.row_lines[-1][0]
+            yield RecordError(f"{path}:{first}", f"a quote opened in this row is not closed: it ran on to line {last}; "
+                                                 f"the row is skipped and lines {first + 1}-{last} are read again as rows")
+            counter.push(counter.row_lines[1:])
+            continue
+        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+            yield RecordError(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}"
+                                                 " (a stray quote or delimiter?); the row is skipped")
+            continue
+        numbered = row[0].strip().isdigit() and numbered is not False
         get = lambda f: (row[col[f]].strip() if f in col and col[f] < len(row) else "")  # noqa: E731
         title = clean_ws(get("title"))
         if not title:
@@ -434,14 +562,17 @@ def read_csv(path: Path) -> Iterator[Record]:
         authors_raw = get("authors")
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))
-        key = get("key") or title.lower()[:200]
+        source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
+        if keys.warning:
+            yield keys.warning
         yield Paper(
             title=title, abstract=get("abstract"), authors=authors, year=year,
             published=str(year) if year else None, arxiv_id=arxiv_id, arxiv_version=version,
             doi=normalize_doi(get("doi")), url=get("url") or None, venue=get("venue") or None,
-            source="csv", source_key=f"{path.name}#{key}",
+            source="csv", source_key=source_key, location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
         )
+    yield from encoding_note(path, lines)
 
 
 # --- format detection -------------------------------------------------------------------------------
@@ -471,10 +602,35 @@ def detect_format(path: Path) -> str:
 READERS = {"arxiv": read_arxiv_snapshot, "bibtex": read_bibtex, "ris": read_ris, "csv": read_csv}
 
 
+def check_text_file(path: Path) -> None:
+    """Raise FileFormatError for a file no reader can read: a folder, empty, or binary."""
+    if path.is_dir():
+        raise FileFormatError(f"{path}: is a folder, not a file (give the files inside it)")
+    try:
+        with open_binary(path) as f:
+            head = f.read(8192)
+    except (EOFError, OSError) as exc:  # a .gz cut before its first block
+        raise FileFormatError(f"{path}: unreadable ({exc})") from exc
+    if not head.strip():
+        raise FileFormatError(f"{path}: the file is empty")
+    if is_binary(head):
+        raise FileFormatError(f"{path}: a binary file, not text (GapScope reads BibTeX, RIS, CSV and arXiv JSON lines,"
+                              " plain or .gz)")
+
+
 def read_file(path: Path, fmt: str = "auto") -> Iterator[Record]:
     path = Path(path)
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt not in READERS:
         raise FileFormatError(f"{path}: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
-    return READERS[fmt](path)
+    return _cut_short_is_a_record_error(READERS[fmt](path))
+
+
+def _cut_short_is_a_record_error(records: Iterator[Record]) -> Iterator[Record]:
+    """A file that ends in the middle (a truncated .gz) keeps what came before: the cut is reported
+    as one bad record at the line where it happened, and the reading ends there."""
+    try:
+        yield from records
+    except FileCutShort as exc:
+        yield RecordError(f"{exc.path}:{exc.line}", exc.why)

@@ -14,6 +14,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
+from ..jobs import CancelToken, check as check_cancel
+
 
 class FetchError(Exception):
     """A request failed for good (after retries, or with an error not worth retrying)."""
@@ -27,6 +29,10 @@ class FetchError(Exception):
 
 class SourceBlocked(FetchError):
     """The source refused us (403, a "not a robot" page, too many requests): stop, keep what we have."""
+
+
+class _TooSlow(Exception):
+    """The whole answer did not come within the request's deadline (a body that trickles in)."""
 
 
 @dataclass
@@ -54,11 +60,17 @@ class PoliteFetcher:
                  backoff_base: float = 3.0, backoff_max: float = 120.0, proxies: Optional[dict] = None,
                  user_agent: str = "GapScope (literature review tool)",
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
-                 rng: Optional[random.Random] = None) -> None:
+                 rng: Optional[random.Random] = None, deadline: Optional[float] = None,
+                 cancel: Optional[CancelToken] = None) -> None:
+        """``timeout``: seconds without a byte before a try is given up; ``deadline``: seconds for the
+        whole answer of one try (default 5 x timeout), so that a body that trickles in byte by byte
+        cannot hold a collect forever. ``cancel`` stops a request in the middle (Ctrl-C, Cancel)."""
         import requests
 
         self.min_interval = min_interval
         self.timeout = timeout
+        self.deadline = deadline if deadline is not None else 5 * timeout
+        self.cancel = cancel
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -85,6 +97,12 @@ class PoliteFetcher:
             self._wait(self.min_interval - (self.clock() - self._last_start))
         self._last_start = self.clock()
 
+    def _interruptible(self):
+        """While a request blocks, Ctrl-C in the CLI raises Cancelled at once (see CancelToken)."""
+        from contextlib import nullcontext
+
+        return self.cancel.interruptible() if self.cancel is not None else nullcontext()
+
     def backoff(self, attempt: int, retry_after: Optional[str] = None) -> float:
         """Seconds to wait before retry number ``attempt`` (1, 2, ...): Retry-After when the server
         said so, else base * 2^(attempt-1) with +-50 % jitter, capped."""
@@ -96,12 +114,36 @@ class PoliteFetcher:
         base = min(self.backoff_base * 2 ** (attempt - 1), self.backoff_max)
         return base * self.rng.uniform(0.5, 1.5)
 
+    def _fetch(self, url: str) -> Response:
+        """One try: the body read as it comes, piece by piece, so that the deadline and a cancel
+        are looked at while it trickles in."""
+        end = time.monotonic() + self.deadline
+        r = self.session.get(url, timeout=(min(self.timeout, self.deadline), min(self.timeout, self.deadline)),
+                             stream=True)
+        try:
+            parts = []
+            while True:
+                check_cancel(self.cancel)
+                if time.monotonic() > end:
+                    raise _TooSlow()
+                part = r.raw.read1(65536, decode_content=True)
+                if not part:
+                    break
+                parts.append(part)
+            return Response(r.url, r.status_code, dict(r.headers), b"".join(parts))
+        finally:
+            r.close()
+
     def get(self, url: str, *, check: Optional[Callable[[Response], Optional[str]]] = None,
-            blocked: Optional[Callable[[Response], Optional[str]]] = None) -> Response:
+            blocked: Optional[Callable[[Response], Optional[str]]] = None,
+            wrong: Optional[Callable[[Response], Optional[str]]] = None) -> Response:
         """GET ``url`` politely. ``blocked(resp)`` returns a message when the response is a block
-        (raises SourceBlocked at once: retrying a block only deepens it). ``check(resp)`` returns a
-        reason when an otherwise good response must be fetched again (an empty or cut page)."""
+        (raises SourceBlocked at once: retrying a block only deepens it). ``wrong(resp)`` returns a
+        message when the answer is not what the source sends at all (a captive portal's login page):
+        FetchError at once. ``check(resp)`` returns a reason when an otherwise good response must be
+        fetched again (an empty or cut page)."""
         import requests
+        import urllib3
 
         last = ""
         for attempt in range(self.max_retries + 1):
@@ -111,16 +153,22 @@ class PoliteFetcher:
             self.stats.requests += 1
             retry_after = None
             try:
-                r = self.session.get(url, timeout=self.timeout)
-                resp = Response(r.url, r.status_code, dict(r.headers), r.content)
-            except requests.exceptions.Timeout:
+                with self._interruptible():
+                    resp = self._fetch(url)
+            except _TooSlow:
+                last = f"the answer did not come whole within {self.deadline:g} s (it trickled in)"
+            except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError):
                 last = f"no answer within {self.timeout:g} s"
-            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError) as exc:
+            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
+                    urllib3.exceptions.ProtocolError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
             else:
                 reason = blocked(resp) if blocked else None
                 if reason:
                     raise SourceBlocked(reason, url, resp.status, resp.content)
+                reason = wrong(resp) if wrong else None
+                if reason:
+                    raise FetchError(reason, url, resp.status, resp.content)
                 if resp.status in RETRY_STATUSES:
                     last = f"HTTP {resp.status}"
                     retry_after = resp.headers.get("Retry-After")

@@ -5,8 +5,41 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import zlib
 from pathlib import Path
 from typing import Iterator, Optional
+
+
+class FileCutShort(Exception):
+    """The file's bytes end (or stop making sense) in the middle: a truncated or damaged ``.gz``,
+    an interrupted download. ``line`` is the first line that could not be read."""
+
+    def __init__(self, path: Path, line: int, why: str) -> None:
+        super().__init__(f"{path}:{line}: {why}")
+        self.path, self.line, self.why = path, line, why
+
+
+# What gzip raises on a stream that stops early or is damaged.
+_GZIP_ERRORS = (EOFError, zlib.error, gzip.BadGzipFile)
+
+
+def sniff_utf16(head: bytes) -> Optional[str]:
+    """'utf-16-le' / 'utf-16-be' for UTF-16 text without a byte-order mark (every other byte NUL in
+    ASCII text), else None."""
+    sample = head[:4096]
+    if len(sample) < 4 or b"\x00" not in sample:
+        return None
+    even, odd = sample[0::2], sample[1::2]
+    if odd.count(0) > 0.4 * len(odd) and even.count(0) < 0.05 * len(even):
+        return "utf-16-le"
+    if even.count(0) > 0.4 * len(even) and odd.count(0) < 0.05 * len(odd):
+        return "utf-16-be"
+    return None
+
+
+def is_binary(head: bytes) -> bool:
+    """NUL bytes in text that is not UTF-16: an image, a PDF, a database, an archive ..."""
+    return b"\x00" in head[:8192] and sniff_utf16(head) is None
 
 _BOMS = [
     (codecs.BOM_UTF8, "utf-8-sig"),
@@ -36,17 +69,29 @@ class TextLines:
         self.encoding = "utf-8"
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
+        n = 0
+        try:
+            for n, line in self._lines():
+                yield n, line
+        except _GZIP_ERRORS as exc:
+            raise FileCutShort(self.path, n + 1,
+                               f"the compressed file ends early or is damaged after line {n} ({exc}); "
+                               "an interrupted download? Every complete record before this line was read") from exc
+
+    def _lines(self) -> Iterator[tuple[int, str]]:
         with open_binary(self.path) as raw:
-            head = raw.read(4)
+            head = raw.read(4096)
             raw.seek(0) if hasattr(raw, "seek") else None
             for bom, enc in _BOMS:
                 if head.startswith(bom):
                     self.encoding = enc
                     break
-            if self.encoding == "utf-16":
-                text = io.TextIOWrapper(raw, encoding="utf-16", newline="")
+            else:
+                self.encoding = sniff_utf16(head) or "utf-8"
+            if self.encoding.startswith("utf-16"):
+                text = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
                 for n, line in enumerate(text, 1):
-                    yield n, line
+                    yield n, line.lstrip("\ufeff") if n == 1 else line
                 return
             for n, bline in enumerate(raw, 1):
                 if n == 1 and bline.startswith(codecs.BOM_UTF8):

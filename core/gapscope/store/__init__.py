@@ -1,5 +1,13 @@
-"""The local paper library: one SQLite file (WAL), versioned migrations, FTS5 search."""
+"""The local paper library: one SQLite file (WAL), versioned migrations, FTS5 search; the one API to it."""
 
-from .library import Library, default_library_path, LibraryError
+from .base import (WriteFromForbiddenThread, allow_writes_in_current_thread, forbid_writes_in_current_thread,
+                   writes_allowed_here, writes_forbidden)
+from .errors import (DiskFull, DiskIOError, LibraryDamaged, LibraryError, LibraryFault, LibraryLocked,
+                     LibraryReadOnly, MissingStep, NewerLibrary, NotALibrary, library_fault)
+from .library import LIBRARY_SUFFIX, Library, database_file, default_library_path
 
-__all__ = ["Library", "default_library_path", "LibraryError"]
+__all__ = ["Library", "default_library_path", "database_file", "LIBRARY_SUFFIX", "LibraryError",
+           "LibraryFault", "MissingStep", "LibraryLocked", "DiskFull", "LibraryReadOnly", "NotALibrary",
+           "NewerLibrary", "DiskIOError", "LibraryDamaged", "library_fault", "WriteFromForbiddenThread",
+           "forbid_writes_in_current_thread", "allow_writes_in_current_thread", "writes_forbidden",
+           "writes_allowed_here"]

@@ -9,15 +9,15 @@ from typing import Any, Optional
 import numpy as np
 
 
-class ConceptsStore:
-    """Mixin of :class:`gapscope.store.Library` (uses ``self.conn`` and ``self.transaction``)."""
+class ConceptsMixin:
+    """Concept batches (a Library mixin): reads on ``self._conn``, writes in ``self.transaction()``."""
 
     def library_fingerprint(self) -> str:
-        """Changes when papers are added or removed, or facet labels are (re)computed or corrected."""
-        n, last = self.conn.execute("SELECT count(*), coalesce(max(added_at), '') FROM papers").fetchone()
-        nf = self.conn.execute("SELECT count(*) FROM paper_facets").fetchone()[0]
-        nc = self.conn.execute("SELECT count(*) FROM facet_corrections").fetchone()[0]
-        return f"papers={n};last={last};facets={nf};corrections={nc}"
+        """Changes when papers are added or removed, or facet labels are (re)classified or corrected."""
+        n, last = self._conn.execute("SELECT count(*), coalesce(max(added_at), '') FROM papers").fetchone()
+        nf, lf = self._conn.execute("SELECT count(*), coalesce(max(classified_at), '') FROM paper_facets").fetchone()
+        nc, lc = self._conn.execute("SELECT count(*), coalesce(max(corrected_at), '') FROM facet_corrections").fetchone()
+        return f"papers={n};last={last};facets={nf};classified={lf};corrections={nc};corrected={lc}"
 
     def save_concepts(self, concepts: list[dict[str, Any]], params: dict[str, Any], created_at: str) -> int:
         """``concepts``: dicts with kind, phrase, synonyms, vector, papers [(paper_id, side, score)].
@@ -39,11 +39,11 @@ class ConceptsStore:
         return batch
 
     def latest_concept_batch(self) -> Optional[int]:
-        row = self.conn.execute("SELECT max(batch) FROM concept_runs").fetchone()
+        row = self._conn.execute("SELECT max(batch) FROM concept_runs").fetchone()
         return row[0] if row and row[0] is not None else None
 
     def concept_run(self, batch: int) -> Optional[dict[str, Any]]:
-        row = self.conn.execute("SELECT batch, created_at, params, fingerprint FROM concept_runs WHERE batch = ?",
+        row = self._conn.execute("SELECT batch, created_at, params, fingerprint FROM concept_runs WHERE batch = ?",
                                 (int(batch),)).fetchone()
         if row is None:
             return None
@@ -55,12 +55,12 @@ class ConceptsStore:
         if batch is None:
             return []
         out: dict[int, dict[str, Any]] = {}
-        for cid, kind, phrase, syn, n, vec in self.conn.execute(
+        for cid, kind, phrase, syn, n, vec in self._conn.execute(
                 "SELECT id, kind, phrase, synonyms, n_papers, vector FROM concepts WHERE batch = ? ORDER BY id",
                 (int(batch),)):
             out[cid] = {"id": cid, "kind": kind, "phrase": phrase, "synonyms": json.loads(syn), "n_papers": n,
                         "vector": np.frombuffer(vec, dtype=np.float32) if vec is not None else None, "papers": []}
-        for cid, pid, side, score in self.conn.execute(
+        for cid, pid, side, score in self._conn.execute(
                 "SELECT cp.concept_id, cp.paper_id, cp.side, cp.score FROM concept_papers cp"
                 " JOIN concepts c ON c.id = cp.concept_id WHERE c.batch = ? ORDER BY cp.concept_id, cp.score DESC",
                 (int(batch),)):

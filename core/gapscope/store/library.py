@@ -1,120 +1,221 @@
 """The Library: one SQLite file that holds papers, their sources, and everything the user decides.
 
+The one API to it (calibre's ``db/cache.py`` is the model): every read and write is a method of
+:class:`Library`, grouped by area in the mixins of ``store/<area>.py``; no module outside ``store/``
+holds the connection or writes SQL (tests/core/test_sql_only_in_store.py). A new query goes in the
+area's mixin, using ``self._conn`` for reads and ``with self.transaction() as conn:`` for writes.
+
 One writer, many readers (WAL). Every write goes through :meth:`Library.transaction`, which takes
-SQLite's write lock up front (``BEGIN IMMEDIATE``), so a crash leaves either all of a batch or none.
-The connection runs in autocommit mode: do not call sqlite-utils' write helpers inside a
-transaction (they would commit it early); use ``conn.execute`` there.
+SQLite's write lock up front (``BEGIN IMMEDIATE``), so a crash leaves either all of a batch or none,
+and which raises in a thread marked as one that must not write (store.base: the desktop's GUI
+thread and its reader workers). The connection runs in autocommit mode: do not call sqlite-utils'
+write helpers inside a transaction (they would commit it early); use ``conn.execute`` there.
 """
 
 from __future__ import annotations
 
 import json
 import os
-import re
 import sqlite3
 import threading
+import time
+import urllib.parse
 from contextlib import contextmanager
-from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any, Iterable, Iterator, Optional, Sequence
+from typing import Any, Iterator
 
 import sqlite_utils
 
-from ..models import Paper
-from .concepts import ConceptsStore
+from .analysis import AnalysisMixin
+from .annotations import AnnotationsMixin
+from .backup import BackupMixin
+from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
+from .collect import CollectMixin
+from .concepts import ConceptsMixin
+from .errors import (DiskIOError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
+                     library_fault)
+from .experiments import ExperimentsMixin
+from .facets import FacetsMixin
+from .gaps import GapsMixin
+from .imports import ImportsMixin
+from .maps import MapsMixin
+from .notes import NotesMixin
+from .papers import PapersMixin, fts_query, row_to_paper
+from .reports import ReportsMixin
 from .schema import MIGRATIONS
+from .steps import StepsMixin
+from .tags import TagsMixin
+from .triage import TriageMixin
+from .vectors import VectorsMixin
 
 APP_NAME = "GapScope"
 
+# A library is a folder NAME.gapscope/ holding the database (see docs/architecture.md, "Library file
+# safety"): file dialogs pick the folder and never list, sniff or open the database inside it.
+LIBRARY_SUFFIX = ".gapscope"
+DATABASE_NAME = "library.sqlite"
 
-class LibraryError(Exception):
-    """A library that cannot be opened or a request it cannot answer (unknown paper, bad query)."""
-
-
-def now_iso() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+__all__ = ["Library", "LibraryError", "WriteFromForbiddenThread", "default_library_path", "database_file",
+           "fts_query", "now_iso", "row_to_paper", "LIBRARY_SUFFIX"]
 
 
 def default_library_path() -> Path:
-    """``$GAPSCOPE_LIBRARY`` or ``<user data dir>/GapScope/library.sqlite``."""
+    """``$GAPSCOPE_LIBRARY`` or ``<user data dir>/GapScope/library.gapscope`` (the older
+    ``library.sqlite`` there when it exists)."""
     env = os.environ.get("GAPSCOPE_LIBRARY")
     if env:
         return Path(env).expanduser()
     import platformdirs
 
-    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False)) / "library.sqlite"
+    base = Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+    legacy = base / "library.sqlite"
+    return legacy if legacy.exists() else base / ("library" + LIBRARY_SUFFIX)
 
 
-_PAPER_COLUMNS = (
-    "id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id, "
-    "arxiv_version, doi, primary_category, categories, venue, url"
-)
+def is_library_folder(path: str | os.PathLike) -> bool:
+    p = Path(path).expanduser()
+    return p.suffix == LIBRARY_SUFFIX or p.is_dir()
 
 
-def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
-    (pid, title, abstract, trunc, authors, year, published, updated, arxiv_id, arxiv_version, doi,
-     _primary, categories, venue, url) = tuple(row)
-    return Paper(
-        id=pid, title=title, abstract=abstract, abstract_truncated=bool(trunc),
-        authors=[a for a in authors.split("; ") if a], year=year, published=published,
-        updated=updated, arxiv_id=arxiv_id, arxiv_version=arxiv_version, doi=doi,
-        categories=categories.split() if categories else [], venue=venue, url=url,
-    )
+def database_file(path: str | os.PathLike) -> Path:
+    """The SQLite file of a library: ``PATH/library.sqlite`` for a library folder (``*.gapscope`` or
+    any existing folder), else PATH itself (a plain database file, as libraries were before folders)."""
+    p = Path(path).expanduser()
+    return p / DATABASE_NAME if is_library_folder(p) else p
 
 
-# FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
-# term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
-_FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):')
+def _writable(db: Path) -> bool:
+    """Can this process write the database and create its -wal / -shm files beside it?"""
+    folder = db.parent
+    while not folder.exists() and folder != folder.parent:
+        folder = folder.parent
+    if db.exists() and not os.access(db, os.W_OK):
+        return False
+    return os.access(folder, os.W_OK)
 
 
-def fts_query(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise LibraryError("empty search")
-    if _FTS_SYNTAX.search(text):
-        return text
-    terms = re.findall(r"[\w][\w\-']*", text, flags=re.UNICODE)
-    if not terms:
-        raise LibraryError(f"nothing to search for in {text!r}")
-    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
+              GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
+              StepsMixin, BackupMixin, ConceptsMixin):
+    """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
+    mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
+    (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
 
-
-class Library(ConceptsStore):
-    """A GapScope library file. Thread use: one Library object per thread (open another for a
-    worker); SQLite's WAL lets readers run while the one writer writes."""
-
-    def __init__(self, path: str | os.PathLike, *, create: bool = True) -> None:
+    def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
+                 lock_patience_s: float = 120.0) -> None:
         self.path = Path(path).expanduser()
-        new = not self.path.exists() or self.path.stat().st_size == 0
-        if not self.path.exists():
-            if not create:
-                raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.db_path = database_file(self.path)
+        db = self.db_path
+        exists = db.exists()
+        if not exists and not create:
+            raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
+        self.read_only = not _writable(db)
+        if not exists and self.read_only:
+            raise LibraryReadOnly(f"cannot create a library at {self.path}: its folder is not writable")
+        # os.stat never opens the file (opening and closing any other descriptor of it would drop
+        # SQLite's POSIX locks); everything else about the file is asked of SQLite.
+        new = not exists or db.stat().st_size == 0
+        if not exists:
+            db.parent.mkdir(parents=True, exist_ok=True)
+        self.busy_timeout_s = busy_timeout_s
+        self.lock_patience_s = lock_patience_s
+        self.lock_retries = 0          # BEGIN IMMEDIATE attempts that found the library still locked
+        self.lock_wait_s = 0.0         # time spent waiting for the write lock, all transactions
         try:
-            conn = sqlite3.connect(str(self.path), timeout=30.0, isolation_level=None,
-                                   check_same_thread=False)
-            if new:
+            conn, tables = self._connect(db)
+        except sqlite3.Error as exc:
+            raise self._open_error(exc) from exc
+        try:
+            self._refuse_foreign(conn, tables)
+            if new and not tables and not self.read_only:
                 # Rows here are large (abstracts, source records): 8 KiB pages cut the import of the
                 # cs snapshot by ~12% CPU and the file by ~10%. Only settable before the first write.
                 conn.execute("PRAGMA page_size=8192")
-            conn.execute("PRAGMA journal_mode=WAL")
-        except sqlite3.DatabaseError as exc:
-            raise LibraryError(f"{self.path} is not a GapScope library: {exc}") from exc
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL except on power loss
-        conn.execute("PRAGMA busy_timeout=30000")
-        conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports touch many index pages
-        self.conn = conn
-        self.db = sqlite_utils.Database(conn)
+            if not self.read_only:
+                conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")  # durable at each commit in WAL except on power loss
+            conn.execute("PRAGMA cache_size=-65536")  # 64 MiB page cache: bulk imports touch many index pages
+        except BaseException as exc:
+            conn.close()
+            if isinstance(exc, sqlite3.Error):
+                raise self._open_error(exc) from exc
+            raise
+        self._conn = conn
+        self._db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._depth = 0
-        self.migrate()
+        try:
+            self.migrate()
+            if not self.read_only:
+                self.mark_interrupted_imports()  # an import killed last time says so from now on
+        except sqlite3.Error as exc:
+            conn.close()
+            raise self._open_error(exc) from exc
+        except BaseException:
+            conn.close()
+            raise
+
+    def _open_error(self, exc: sqlite3.Error) -> LibraryError:
+        return library_fault(exc, self.db_path) or LibraryError(f"cannot open {self.path}: {exc}")
+
+    def _connect(self, db: Path) -> tuple[sqlite3.Connection, set[str]]:
+        """A connection and the names of the database's tables (the first read: a file that is not
+        SQLite fails here, before anything is written)."""
+        def connect(target: str, uri: bool) -> tuple[sqlite3.Connection, set[str]]:
+            conn = sqlite3.connect(target, uri=uri, timeout=self.busy_timeout_s, isolation_level=None,
+                                   check_same_thread=False)
+            try:
+                conn.execute(f"PRAGMA busy_timeout={int(self.busy_timeout_s * 1000)}")
+                tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+            except BaseException:
+                conn.close()
+                raise
+            return conn, tables
+
+        if not self.read_only:
+            return connect(str(db), False)
+        uri = "file:" + urllib.parse.quote(str(db.resolve()))
+        try:
+            return connect(uri + "?mode=ro", True)
+        except sqlite3.OperationalError as exc:
+            # A WAL library in a folder we cannot write, with no -shm file to share: SQLite can only
+            # read it as immutable (safe here: this process never writes it).
+            if not isinstance(library_fault(exc), (LibraryReadOnly, DiskIOError)):
+                raise
+            return connect(uri + "?mode=ro&immutable=1", True)
+
+    def _refuse_foreign(self, conn: sqlite3.Connection, tables: set[str]) -> None:
+        """Another program's SQLite database is left exactly as it is: no schema, no WAL switch."""
+        if not tables:
+            return
+        ours = "migrations" in tables and conn.execute(
+            "SELECT 1 FROM migrations WHERE name = ?", (MIGRATIONS[0][0],)).fetchone() is not None
+        if not ours:
+            shown = ", ".join(sorted(tables)[:5]) + (" ..." if len(tables) > 5 else "")
+            raise NotALibrary(
+                f"{self.db_path} is an SQLite database but not a GapScope library (it holds tables {shown});"
+                " GapScope leaves it untouched. Give a new file or folder to create a library.")
 
     # --- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
-        self.conn.close()
+        self._conn.close()
+
+    def holds_file(self, path: str | os.PathLike) -> bool:
+        """Is ``path`` this library's database or one of its -wal / -shm files? (``stat`` only: opening
+        it to compare would drop SQLite's locks.)"""
+        try:
+            st = os.stat(path)
+        except OSError:
+            return False
+        for own in (self.db_path, Path(str(self.db_path) + "-wal"), Path(str(self.db_path) + "-shm")):
+            try:
+                o = os.stat(own)
+            except OSError:
+                continue
+            if (o.st_dev, o.st_ino) == (st.st_dev, st.st_ino):
+                return True
+        return False
 
     def __enter__(self) -> "Library":
         return self
@@ -124,236 +225,105 @@ class Library(ConceptsStore):
 
     @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All writes inside commit together or not at all. Nested calls join the outer one."""
+        """All writes inside commit together or not at all. Nested calls join the outer one.
+
+        Outside ``store/`` use it only to group method calls (``with lib.transaction():``); the
+        connection it yields is for the store's own SQL. Raises WriteFromForbiddenThread in a thread
+        marked as one that must not write (see store.base)."""
+        check_writer()
+        with self._transaction() as conn:
+            yield conn
+
+    @contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """The transaction itself, without the writer-thread check (migrations on open)."""
         with self._lock:
             if self._depth:
                 self._depth += 1
                 try:
-                    yield self.conn
+                    yield self._conn
                 finally:
                     self._depth -= 1
                 return
-            self.conn.execute("BEGIN IMMEDIATE")
+            self._begin_immediate()
             self._depth = 1
             try:
-                yield self.conn
+                yield self._conn
             except BaseException:
-                self.conn.execute("ROLLBACK")
+                if self._conn.in_transaction:   # SQLite has already rolled back after SQLITE_FULL, IOERR ...
+                    self._conn.execute("ROLLBACK")
                 raise
             else:
-                self.conn.execute("COMMIT")
+                self._conn.execute("COMMIT")
             finally:
                 self._depth = 0
 
+    def _begin_immediate(self) -> None:
+        """Take the write lock. SQLite's busy timeout waits first; a writer that holds the lock longer
+        (a long import batch, a checkpoint) is waited out with backoff up to ``lock_patience_s``, so a
+        user's decision or note is never lost to "database is locked"."""
+        start = time.monotonic()
+        delay = 0.05
+        try:
+            while True:
+                try:
+                    self._conn.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if not is_busy(exc) or time.monotonic() - start + delay > self.lock_patience_s:
+                        raise
+                    self.lock_retries += 1
+                    time.sleep(delay)
+                    delay = min(delay * 2, 0.5)   # short steps: the lock is taken soon after it is free
+        finally:
+            self.lock_wait_s += time.monotonic() - start
+
     def applied_migrations(self) -> list[str]:
-        if "migrations" not in self.db.table_names():
+        if "migrations" not in self._db.table_names():
             return []
-        return [r[0] for r in self.conn.execute("SELECT name FROM migrations ORDER BY id")]
+        return [r[0] for r in self._conn.execute("SELECT name FROM migrations ORDER BY id")]
 
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet; returns the names applied now."""
-        self.conn.execute(
-            "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
-            " applied_at TEXT NOT NULL)"
-        )
+        if not self.read_only:
+            self._conn.execute(
+                "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+                " applied_at TEXT NOT NULL)"
+            )
+        known = {n for n, _ in MIGRATIONS}
+        unknown = [n for n in self.applied_migrations() if n not in known]
+        if unknown:
+            raise NewerLibrary(
+                f"{self.path} was written by a newer GapScope (migrations {', '.join(unknown)}); upgrade"
+                " GapScope to open it. It was not changed.")
         done = set(self.applied_migrations())
+        pending = [name for name, _ in MIGRATIONS if name not in done]
+        if pending and self.read_only:
+            raise LibraryReadOnly(
+                f"{self.path} is read-only and needs an upgrade to this GapScope's schema"
+                f" ({', '.join(pending)}); make it writable once and open it again")
         applied = []
         for name, sql in MIGRATIONS:
             if name in done:
                 continue
-            with self.transaction() as conn:
+            # Opening a library brings it up to date wherever it is opened (the desktop opens it on its
+            # GUI thread, before any worker runs): not a user's write, so not checked against the guard.
+            with self._transaction() as conn:
                 # executescript would COMMIT our transaction; run statement by statement instead.
                 for stmt in _split_sql(sql):
                     conn.execute(stmt)
                 conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
             applied.append(name)
-        known = {n for n, _ in MIGRATIONS}
-        unknown = [n for n in self.applied_migrations() if n not in known]
-        if unknown:
-            raise LibraryError(
-                f"{self.path} was written by a newer GapScope (migrations {', '.join(unknown)}); upgrade GapScope"
-            )
         return applied
-
-    # --- papers ----------------------------------------------------------------------------------
-    def count_papers(self) -> int:
-        return self.conn.execute("SELECT count(*) FROM papers").fetchone()[0]
-
-    def get_paper(self, paper_id: int) -> Paper:
-        row = self.conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id = ?", (paper_id,)).fetchone()
-        if row is None:
-            raise LibraryError(f"no paper with id {paper_id}")
-        return row_to_paper(row)
-
-    def get_papers(self, ids: Sequence[int]) -> list[Paper]:
-        """Papers in the order of ``ids`` (unknown ids are skipped)."""
-        out: dict[int, Paper] = {}
-        ids = list(ids)
-        for start in range(0, len(ids), 900):
-            chunk = ids[start:start + 900]
-            marks = ",".join("?" * len(chunk))
-            for row in self.conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
-                p = row_to_paper(row)
-                out[p.id] = p
-        return [out[i] for i in ids if i in out]
-
-    def resolve(self, ident: str | int) -> int:
-        """A library id from a library id, an arXiv id (any version) or a DOI."""
-        s = str(ident).strip()
-        if s.isdigit():
-            row = self.conn.execute("SELECT id FROM papers WHERE id = ?", (int(s),)).fetchone()
-            if row:
-                return row[0]
-        from ..models import normalize_doi, split_arxiv_id
-
-        try:
-            bare, _ = split_arxiv_id(s)
-            row = self.conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (bare,)).fetchone()
-            if row:
-                return row[0]
-        except ValueError:
-            pass
-        doi = normalize_doi(s)
-        if doi:
-            row = self.conn.execute("SELECT id FROM papers WHERE doi = ?", (doi,)).fetchone()
-            if row:
-                return row[0]
-        raise LibraryError(f"no paper matches {ident!r} (give a library id, an arXiv id or a DOI)")
-
-    _ORDERS = {
-        "id": "id", "title": "title COLLATE NOCASE", "year": "year", "published": "published",
-        "authors": "authors COLLATE NOCASE", "category": "primary_category",
-    }
-
-    def list_paper_ids(self, *, order: str = "id", descending: bool = False, tag: Optional[str] = None,
-                       collection: Optional[str] = None, query: Optional[str] = None) -> list[int]:
-        """Ids of papers, filtered by tag / collection / full-text query, sorted by ``order``."""
-        if order not in self._ORDERS:
-            raise LibraryError(f"cannot sort by {order!r}; choose one of {', '.join(self._ORDERS)}")
-        where, args = [], []
-        if tag is not None:
-            where.append("id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)")
-            args.append(tag)
-        if collection is not None:
-            where.append("id IN (SELECT cp.paper_id FROM collection_papers cp JOIN collections c"
-                         " ON c.id = cp.collection_id WHERE c.name = ?)")
-            args.append(collection)
-        if query:
-            where.append("id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-            args.append(fts_query(query))
-        sql = "SELECT id FROM papers"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += f" ORDER BY {self._ORDERS[order]} {'DESC' if descending else 'ASC'}, id"
-        try:
-            return [r[0] for r in self.conn.execute(sql, args)]
-        except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
-
-    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[tuple[int, float]]:
-        """Full-text search over title, abstract and authors: ``(paper id, bm25 rank)``, best first.
-
-        Title matches weigh most (bm25 column weights 10 / 1 / 3)."""
-        try:
-            return [
-                (r[0], r[1])
-                for r in self.conn.execute(
-                    "SELECT rowid, bm25(papers_fts, 10.0, 1.0, 3.0) AS rank FROM papers_fts"
-                    " WHERE papers_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                    (fts_query(query), limit, offset),
-                )
-            ]
-        except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
-
-    def source_records(self, paper_id: int) -> list[dict[str, Any]]:
-        return [
-            {"source": s, "source_key": k, "seen_at": t, "import_id": i, "data": json.loads(d)}
-            for s, k, t, i, d in self.conn.execute(
-                "SELECT source, source_key, seen_at, import_id, data FROM source_records"
-                " WHERE paper_id = ? ORDER BY id", (paper_id,))
-        ]
-
-    def versions(self, paper_id: int) -> list[tuple[int, Optional[str]]]:
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT version, date FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,))]
-
-    # --- tags ------------------------------------------------------------------------------------
-    def _tag_id(self, conn: sqlite3.Connection, name: str) -> int:
-        name = name.strip()
-        if not name:
-            raise LibraryError("a tag needs a name")
-        conn.execute("INSERT OR IGNORE INTO tags (name) VALUES (?)", (name,))
-        return conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()[0]
-
-    def add_tag(self, paper_ids: Iterable[int], name: str) -> int:
-        """Tag papers; returns how many gained the tag."""
-        with self.transaction() as conn:
-            tid = self._tag_id(conn, name)
-            n = 0
-            for pid in paper_ids:
-                n += conn.execute("INSERT OR IGNORE INTO paper_tags (paper_id, tag_id, added_at) VALUES (?, ?, ?)",
-                                  (pid, tid, now_iso())).rowcount
-            return n
-
-    def remove_tag(self, paper_ids: Iterable[int], name: str) -> int:
-        with self.transaction() as conn:
-            row = conn.execute("SELECT id FROM tags WHERE name = ?", (name,)).fetchone()
-            if not row:
-                return 0
-            return sum(conn.execute("DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", (pid, row[0])).rowcount
-                       for pid in paper_ids)
-
-    def tags_of(self, paper_id: int) -> list[str]:
-        return [r[0] for r in self.conn.execute(
-            "SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = ? ORDER BY t.name",
-            (paper_id,))]
-
-    def list_tags(self) -> list[tuple[str, int]]:
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT t.name, count(pt.paper_id) FROM tags t LEFT JOIN paper_tags pt ON pt.tag_id = t.id"
-            " GROUP BY t.id ORDER BY t.name")]
-
-    # --- collections -----------------------------------------------------------------------------
-    def create_collection(self, name: str, description: str = "") -> int:
-        with self.transaction() as conn:
-            conn.execute("INSERT OR IGNORE INTO collections (name, description, created_at) VALUES (?, ?, ?)",
-                         (name, description, now_iso()))
-            return conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()[0]
-
-    def collection_id(self, name: str) -> int:
-        row = self.conn.execute("SELECT id FROM collections WHERE name = ?", (name,)).fetchone()
-        if not row:
-            raise LibraryError(f"no collection named {name!r}")
-        return row[0]
-
-    def add_to_collection(self, name: str, paper_ids: Iterable[int]) -> int:
-        cid = self.create_collection(name)
-        with self.transaction() as conn:
-            return sum(conn.execute(
-                "INSERT OR IGNORE INTO collection_papers (collection_id, paper_id, added_at) VALUES (?, ?, ?)",
-                (cid, pid, now_iso())).rowcount for pid in paper_ids)
-
-    def list_collections(self) -> list[tuple[str, int]]:
-        return [tuple(r) for r in self.conn.execute(
-            "SELECT c.name, count(cp.paper_id) FROM collections c LEFT JOIN collection_papers cp"
-            " ON cp.collection_id = c.id GROUP BY c.id ORDER BY c.name")]
-
-    # --- notes -----------------------------------------------------------------------------------
-    def add_note(self, paper_id: int, body: str) -> int:
-        with self.transaction() as conn:
-            t = now_iso()
-            return conn.execute("INSERT INTO notes (paper_id, body, created_at, updated_at) VALUES (?, ?, ?, ?)",
-                                (paper_id, body, t, t)).lastrowid
-
-    def notes_of(self, paper_id: int) -> list[dict[str, Any]]:
-        return [dict(id=i, body=b, created_at=c, updated_at=u) for i, b, c, u in self.conn.execute(
-            "SELECT id, body, created_at, updated_at FROM notes WHERE paper_id = ? ORDER BY id", (paper_id,))]
 
     # --- settings --------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:
-        row = self.conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
         return json.loads(row[0]) if row else default
+
+    def all_settings(self) -> dict[str, Any]:
+        """Every setting stored in the library, {key: value}."""
+        return {k: json.loads(v) for k, v in self._conn.execute("SELECT key, value FROM settings")}
 
     def set_setting(self, key: str, value: Any) -> None:
         with self.transaction() as conn:
@@ -362,7 +332,7 @@ class Library(ConceptsStore):
 
     # --- overview --------------------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
-        q = lambda sql: self.conn.execute(sql).fetchone()[0]  # noqa: E731
+        q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
         return {
             "path": str(self.path),
             "papers": q("SELECT count(*) FROM papers"),
@@ -375,20 +345,22 @@ class Library(ConceptsStore):
             "tags": q("SELECT count(*) FROM tags"),
             "collections": q("SELECT count(*) FROM collections"),
             "notes": q("SELECT count(*) FROM notes"),
-            "years": {str(y): n for y, n in self.conn.execute(
+            "years": {str(y): n for y, n in self._conn.execute(
                 "SELECT year, count(*) FROM papers WHERE year IS NOT NULL GROUP BY year ORDER BY year")},
-            "top_categories": {c: n for c, n in self.conn.execute(
+            "top_categories": {c: n for c, n in self._conn.execute(
                 "SELECT primary_category, count(*) AS n FROM papers WHERE primary_category IS NOT NULL"
                 " GROUP BY primary_category ORDER BY n DESC LIMIT 10")},
         }
 
     def imports_log(self, limit: int = 50) -> list[dict[str, Any]]:
         cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
-                "merged", "unchanged", "errors", "message"]
+                "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
         out = []
-        for row in self.conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
+        for row in self._conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
             d = dict(zip(cols, row))
-            d["errors"] = json.loads(d["errors"])
+            for k in ("errors", "warnings", "merges"):
+                d[k] = json.loads(d[k])
+            d["error_count"] = max(d["error_count"], len(d["errors"]))
             out.append(d)
         return out
 

@@ -6,18 +6,15 @@ Each write is its own transaction, committed before the function returns.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
 from ..store.library import LibraryError, now_iso
+from ..vocabulary import FACET_LABELS, SHORTCOMINGS as SHORTCOMING_LABELS
 
-FACET_LABELS = ("background", "objective", "method", "result", "limitation", "other")
 
 
 def _abstract(lib, paper_id: int) -> str:
-    row = lib.conn.execute("SELECT abstract FROM papers WHERE id = ?", (paper_id,)).fetchone()
-    if row is None:
-        raise LibraryError(f"no paper with id {paper_id}")
-    return row[0] or ""
+    return lib.paper_abstract(paper_id)
 
 
 def _check_span(lib, paper_id: int, start: int, end: int) -> str:
@@ -36,73 +33,65 @@ def add_note(lib, paper_id: int, body: str) -> int:
 
 
 def update_note(lib, note_id: int, body: str) -> None:
-    with lib.transaction() as conn:
-        if conn.execute("UPDATE notes SET body = ?, updated_at = ? WHERE id = ?", (body, now_iso(), note_id)).rowcount != 1:
-            raise LibraryError(f"no note with id {note_id}")
+    lib.update_note(note_id, body)
 
 
 def delete_note(lib, note_id: int) -> None:
-    with lib.transaction() as conn:
-        if conn.execute("DELETE FROM notes WHERE id = ?", (note_id,)).rowcount != 1:
-            raise LibraryError(f"no note with id {note_id}")
+    lib.delete_note(note_id)
 
 
 # --- highlights ----------------------------------------------------------------------------------
 def add_highlight(lib, paper_id: int, start: int, end: int, color: str = "yellow", comment: str = "") -> int:
     """Highlight abstract characters ``start:end`` of a paper; returns the highlight id."""
     _check_span(lib, paper_id, start, end)
-    with lib.transaction() as conn:
-        return conn.execute(
-            "INSERT INTO highlights (paper_id, start, end, color, comment, created_at) VALUES (?, ?, ?, ?, ?, ?)",
-            (paper_id, start, end, color, comment, now_iso())).lastrowid
+    return lib.add_highlight(paper_id, start, end, color, comment)
 
 
 def remove_highlight(lib, highlight_id: int) -> None:
-    with lib.transaction() as conn:
-        if conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,)).rowcount != 1:
-            raise LibraryError(f"no highlight with id {highlight_id}")
+    lib.remove_highlight(highlight_id)
 
 
 def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
     text = _abstract(lib, paper_id)
-    cols = ("id", "start", "end", "color", "comment", "created_at")
-    return [dict(zip(cols, r), text=text[r[1]:r[2]]) for r in lib.conn.execute(
-        "SELECT id, start, end, color, comment, created_at FROM highlights WHERE paper_id = ? ORDER BY start, id",
-        (paper_id,))]
+    return [dict(h, text=text[h["start"]:h["end"]]) for h in lib.highlights_with_ids(paper_id)]
 
 
 # --- facet corrections ---------------------------------------------------------------------------
-def correct_facet(lib, paper_id: int, start: int, end: int, label: str) -> None:
-    """Set the facet label of the abstract sentence at ``start:end``; the maps use it over the
-    classifier's label. When the facet pipeline has split this paper, the span must be one of its
-    sentences."""
-    if label not in FACET_LABELS:
-        raise LibraryError(f"unknown facet label {label!r}; choose one of {', '.join(FACET_LABELS)}")
+def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str] = None, *,
+                  shortcoming: Optional[str] = None) -> None:
+    """Correct the abstract sentence at ``start:end``: ``label`` is a role (background ... other) or a
+    shortcoming type (none / prior / open / own; "limitation" means own), ``shortcoming`` a type. Each
+    kind is corrected on its own and wins over the classifier in the maps and gaps. When the facet pipeline
+    has split this paper, the span must be one of its sentences."""
+    role = None
+    if label == "limitation":
+        label = "own"
+    if label in SHORTCOMING_LABELS:
+        shortcoming = shortcoming or label
+    elif label is not None:
+        if label not in FACET_LABELS:
+            raise LibraryError(f"unknown facet label {label!r}; choose a role ({', '.join(FACET_LABELS)}) "
+                               f"or a shortcoming ({', '.join(SHORTCOMING_LABELS)})")
+        role = label
+    if shortcoming is not None and shortcoming not in SHORTCOMING_LABELS:
+        raise LibraryError(f"unknown shortcoming {shortcoming!r}; choose one of {', '.join(SHORTCOMING_LABELS)}")
+    if role is None and shortcoming is None:
+        raise LibraryError("give a role or a shortcoming to correct")
     _check_span(lib, paper_id, start, end)
-    tables = {r[0] for r in lib.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
-    if "sentences" in tables:
-        spans = [(s, e) for s, e in lib.conn.execute(
-            'SELECT start, "end" FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
-        if spans and (start, end) not in spans:
-            listed = ", ".join(f"{s}..{e}" for s, e in spans[:12])
-            raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
-    with lib.transaction() as conn:
-        conn.execute(
-            "INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?, ?, ?)"
-            " ON CONFLICT(paper_id, start, end) DO UPDATE SET label = excluded.label, corrected_at = excluded.corrected_at",
-            (paper_id, start, end, label, now_iso()))
+    spans = lib.facet_sentence_spans(paper_id)
+    if spans and (start, end) not in spans:
+        listed = ", ".join(f"{s}..{e}" for s, e in spans[:12])
+        raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
+    lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
 
 
 def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
-    with lib.transaction() as conn:
-        return conn.execute('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
-                            (paper_id, start, end)).rowcount == 1
+    return lib.delete_facet_correction(paper_id, start, end)
 
 
 def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:
-    cols = ("start", "end", "label", "corrected_at")
-    return [dict(zip(cols, r)) for r in lib.conn.execute(
-        'SELECT start, "end", label, corrected_at FROM facet_corrections WHERE paper_id = ? ORDER BY start', (paper_id,))]
+    """A paper's corrections: ``role`` and ``shortcoming`` (None where that kind is not corrected)."""
+    return lib.facet_corrections(paper_id)
 
 
 def annotations_of(lib, paper_id: int) -> dict[str, Any]:

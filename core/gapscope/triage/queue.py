@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..vocabulary import LABELLING_DECISIONS
 from . import decisions as dec
 from .features import build_features
 from .model import DEFAULT_C, blank_records_due, fit_and_score
@@ -35,13 +36,8 @@ FEATURES_VERSION = "3"
 
 
 def _texts(lib, paper_ids: list[int]) -> list[str]:
-    out: dict[int, str] = {}
-    for start in range(0, len(paper_ids), 900):
-        chunk = paper_ids[start:start + 900]
-        marks = ",".join("?" * len(chunk))
-        for pid, title, abstract in lib.conn.execute(
-                f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk):
-            out[pid] = f"{title}. {abstract}" if abstract else title
+    out = {pid: f"{title}. {abstract}" if abstract else title
+           for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
     return [out.get(p, "") for p in paper_ids]
 
 
@@ -93,7 +89,7 @@ class TriageSession:
         if self._fitted is not None and self._fitted_key == key:
             return self._fitted
         lab = [(self.row_of[pid], 1 if d["decision"] == "include" else 0)
-               for pid, d in current.items() if d["decision"] in ("include", "exclude") and pid in self.row_of]
+               for pid, d in current.items() if d["decision"] in LABELLING_DECISIONS and pid in self.row_of]
         idx = np.array([r for r, _ in lab], dtype=np.int64)
         y = np.array([v for _, v in lab], dtype=np.int64)
         if len(idx) == 0:
@@ -187,7 +183,7 @@ class TriageSession:
             # A separate, plainly balanced and lightly regularised fit: the ranking model's strong
             # regularisation and extra relevant weight serve the order, not calibrated probabilities.
             lab = [(self.row_of[pid], 1 if d["decision"] == "include" else 0)
-                   for pid, d in current.items() if d["decision"] in ("include", "exclude") and pid in self.row_of]
+                   for pid, d in current.items() if d["decision"] in LABELLING_DECISIONS and pid in self.row_of]
             idx = np.array([r for r, _ in lab], dtype=np.int64)
             y = np.array([v for _, v in lab], dtype=np.int64)
             fitted = fit_and_score(self.X, idx, y, C=ESTIMATE_C, pos_weight=1.0, rows=np.asarray(unseen_rows))

@@ -25,14 +25,14 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("GapScope", appauthor=False)) / "triage"
 
 
-def _encode(texts: list[str], progress=None, cancel=None) -> tuple[np.ndarray, str]:
+def _encode(texts: list[str], *, progress=None, cancel=None) -> tuple[np.ndarray, str]:
     from ..embed import Encoder
 
     enc = Encoder()
     return enc.encode(texts, progress=progress, cancel=cancel), str(enc.model_id)
 
 
-def embed_texts(texts: Sequence[str], progress=None, cancel=None) -> np.ndarray:
+def embed_texts(texts: Sequence[str], *, progress=None, cancel=None) -> np.ndarray:
     """L2-normalised float32 vectors for ``texts``, cached on disk by the hash of all texts."""
     key = hashlib.sha256("\x1e".join(texts).encode("utf-8")).hexdigest()[:24]
     path = cache_dir() / f"minilm-{key}.npy"

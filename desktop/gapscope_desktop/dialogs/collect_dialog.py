@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
+from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
                                QSpinBox, QWidget)
 
 from ..widgets.task_dialog import lay_out, progress_and_status
@@ -23,15 +23,13 @@ def run_import(lib, path, fmt, collection, *, progress=None, cancel=None):
 
 
 def run_collect(lib, source, query, limit, collection, *, progress=None, cancel=None):
-    """arXiv or Google Scholar through the collect core: polite paging, resumable, every page committed
-    as it comes; a block or network error raises with the report of what was kept."""
+    """arXiv or Google Scholar through the collect core (as `gapscope collect arxiv|scholar --collection`):
+    polite paging, resumable, every page committed as it comes, the papers found joining
+    ``collection``; a block or network error raises with the report of what was kept."""
     from gapscope import collect as core
 
     fn = core.collect_arxiv if source == "arxiv" else core.collect_scholar
-    report = fn(lib, query, max_results=limit, progress=progress, cancel=cancel)
-    if collection and report.added_ids:
-        lib.add_to_collection(collection, report.added_ids)
-    return report
+    return fn(lib, query, max_results=limit, collection=collection or None, progress=progress, cancel=cancel)
 
 
 def describe_report(report) -> str:
@@ -39,9 +37,14 @@ def describe_report(report) -> str:
     text = (f"Read {d.get('read', 0):,}: added {d.get('added', 0):,}, merged {d.get('merged', 0):,} with papers "
             f"already in the library, {d.get('unchanged', 0):,} already imported.")
     errs = d.get("errors") or []
+    bad = max(d.get("bad", 0), len(errs))
     if errs:
-        text += f"<br><span style='color:#a04000;'>{len(errs)} records could not be read:</span><br>" + \
-            "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if len(errs) > 8 else "")
+        text += f"<br><span style='color:#a04000;'>{bad:,} records could not be read:</span><br>" + \
+            "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if bad > 8 else "")
+    for what, items in (("Merged", d.get("merges") or []), ("Note", d.get("warnings") or [])):
+        if items:
+            text += f"<br>{what}:<br>" + "<br>".join(html.escape(str(m)) for m in items[:8]) + \
+                ("<br>…" if len(items) > 8 else "")
     if d.get("cancelled"):
         text += "<br>Cancelled: the batches committed before the stop are kept."
     if d.get("total") is not None:
@@ -126,8 +129,10 @@ class CollectDialog(QDialog):
         self.adjustSize()
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Import papers", str(Path.home()),
-                                              "Bibliographies (*.bib *.ris *.csv *.jsonl *.json *.gz);;All files (*)")
+        from ..file_dialogs import open_file_name
+
+        path = open_file_name(self, "Import papers", str(Path.home()),
+                              "Bibliographies (*.bib *.ris *.csv *.jsonl *.json *.gz);;All files (*)")
         if path:
             self.file.setText(path)
 
@@ -153,9 +158,9 @@ class CollectDialog(QDialog):
         self.status.setText("Starting…")
         self.start_button.setEnabled(False)
         self.cancel_button.setText("Cancel")
-        self.task = self.tasks.run(name, fn, *args, library=self.library_path, on_progress=self._progress,
-                                   on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
-                                   on_finished=self._ended)
+        self.task = self.tasks.write(name, fn, *args, library=self.library_path, on_progress=self._progress,
+                                     on_result=self._done, on_error=self._failed, on_cancelled=self._cancelled,
+                                     on_finished=self._ended)
         return self.task
 
     def _progress(self, done: int, total: int, message: str) -> None:

@@ -7,7 +7,7 @@ import inspect
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFileDialog, QFormLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
 from ..widgets.task_dialog import lay_out, progress_and_status
 
@@ -66,7 +66,9 @@ class ExportDialog(QDialog):
 
     def start(self) -> None:
         _key, label, fn_name, fmt, pattern = self._spec()
-        path, _ = QFileDialog.getSaveFileName(self, label, str(Path.home() / ("gapscope" + pattern[1:])), pattern)
+        from ..file_dialogs import save_file_name
+
+        path = save_file_name(self, label, str(Path.home() / ("gapscope" + pattern[1:])), pattern)
         if path:
             self.export_to(path)
 

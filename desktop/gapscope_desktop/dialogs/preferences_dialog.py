@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Optional
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QGroupBox,
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
 
 from .. import settings
@@ -15,12 +16,14 @@ LIBRARY_KEYS = {"arxiv_url": "collect.arxiv_url", "scholar_url": "collect.schola
 
 
 class PreferencesDialog(QDialog):
-    """App settings live in QSettings; source URLs and the proxy are also written to the open library's
-    settings, which is where the collect core (and the CLI) read them."""
+    """App settings live in QSettings; source URLs and the proxy also go to the open library's settings,
+    which is where the collect core (and the CLI) read them: ``library_settings`` after accept, which
+    the window stores on its writer queue."""
 
     def __init__(self, parent: Optional[QWidget] = None, lib=None) -> None:
         super().__init__(parent)
         self.lib = lib
+        self.library_settings: dict = {}
         self.setWindowTitle("Preferences")
         self.setObjectName("preferencesDialog")
         self.setMinimumWidth(520)
@@ -48,7 +51,7 @@ class PreferencesDialog(QDialog):
 
         g1 = QGroupBox("Library and computing")
         f1 = QFormLayout(g1)
-        f1.addRow("Library file:", row)
+        f1.addRow("Library:", row)
         f1.addRow("Device:", self.device)
         g2 = QGroupBox("Network")
         f2 = QFormLayout(g2)
@@ -68,9 +71,10 @@ class PreferencesDialog(QDialog):
         return self.lib.get_setting(LIBRARY_KEYS[field]) if self.lib is not None else None
 
     def _browse(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Library file", self.library.text(),
-                                              "GapScope library (*.sqlite *.db)",
-                                              options=QFileDialog.DontConfirmOverwrite)
+        from ..file_dialogs import library_folder, start_folder
+
+        current = self.library.text().strip()
+        path = library_folder(self, start_folder(Path(current).expanduser() if current else None))
         if path:
             self.library.setText(path)
 
@@ -81,13 +85,14 @@ class PreferencesDialog(QDialog):
         settings.put("network/https_proxy", self.https_proxy.text().strip())
         settings.put("sources/arxiv_url", self.arxiv_url.text().strip())
         settings.put("sources/scholar_url", self.scholar_url.text().strip())
+        self.library_settings = {}         # what to store in the library: the window saves it on the writer queue
         if self.lib is not None:
             for field, widget in (("arxiv_url", self.arxiv_url), ("scholar_url", self.scholar_url)):
                 value = widget.text().strip()
                 if value and (value != settings.DEFAULTS[f"sources/{field}"] or self._lib_value(field)):
-                    self.lib.set_setting(LIBRARY_KEYS[field], value)
+                    self.library_settings[LIBRARY_KEYS[field]] = value
             http, https = self.http_proxy.text().strip(), self.https_proxy.text().strip()
             if http or https or self.lib.get_setting("collect.proxy"):
-                self.lib.set_setting("collect.proxy", {k: v for k, v in (("http", http), ("https", https)) if v}
-                                     or None)
+                self.library_settings["collect.proxy"] = {k: v for k, v in (("http", http), ("https", https))
+                                                          if v} or None
         super().accept()

@@ -38,13 +38,13 @@ class CoreView(QWidget):
 
     def run_step(self, name: str, fn: Callable, *args, button: QPushButton, status: QLabel, busy: str,
                  what: str, on_result: Callable):
-        """Run ``fn(lib, *args)`` on a worker as task ``name``: ``button`` is disabled meanwhile,
+        """Run ``fn(lib, *args)`` on the writer queue as task ``name``: ``button`` is disabled meanwhile,
         ``status`` says ``busy``, then "<what> failed: …" or "<what> was cancelled."."""
         if self.lib is None:
             return None
         button.setEnabled(False)
         status.setText(busy)
-        return self.tasks.run(name, fn, *args, library=self.lib.path, on_result=on_result,
+        return self.tasks.write(name, fn, *args, library=self.lib.path, on_result=on_result,
                               on_error=lambda m, _t: status.setText(f"{what} failed: {m}"),
                               on_cancelled=lambda: status.setText(f"{what} was cancelled."),
                               on_finished=lambda: button.setEnabled(True))

@@ -1,5 +1,5 @@
 """The detail pane: one paper's header with links, its abstract coloured by facet role, tags and notes.
-Edits (tags, notes) go straight through the core Library methods and are saved at once."""
+Edits (tags, notes) are saved at once through the core Library methods, on the writer queue."""
 
 from __future__ import annotations
 
@@ -19,8 +19,9 @@ class DetailPane(QWidget):
     tagsChanged = Signal()
     noteAdded = Signal(int)
 
-    def __init__(self, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
+        self.tasks = tasks
         self.lib = None
         self.paper = None
         self.query = ""
@@ -124,16 +125,35 @@ class DetailPane(QWidget):
         name = self.tag_edit.text().strip()
         if not name or self.paper is None:
             return
-        self.lib.add_tag([self.paper.id], name)
         self.tag_edit.clear()
-        self._render_tags()
-        self.tagsChanged.emit()
+        pid = self.paper.id
+        self.tasks.save("Add tag", _add_tag, pid, name, library=self.lib.path,
+                        on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
+                        on_error=lambda m, _t: self._not_saved("tag", m))
 
     def _add_note(self) -> None:
         body = self.note_edit.toPlainText().strip()
         if not body or self.paper is None:
             return
-        self.lib.add_note(self.paper.id, body)
         self.note_edit.clear()
-        self._render_notes()
-        self.noteAdded.emit(self.paper.id)
+        pid = self.paper.id
+        self.tasks.save("Add note", _add_note, pid, body, library=self.lib.path,
+                        on_result=lambda _n: self._saved(pid, self._render_notes, lambda: self.noteAdded.emit(pid)),
+                        on_error=lambda m, _t: self._not_saved("note", m))
+
+    def _saved(self, paper_id: int, render, announce) -> None:
+        if self.paper is not None and self.paper.id == paper_id:   # still on screen
+            render()
+        announce()
+
+    def _not_saved(self, what: str, message: str) -> None:
+        self.notes_view.append(f'<p style="color:#a04000;">The {what} was not saved: {html.escape(message)}</p>')
+
+
+# Writer-queue side (a worker with its own Library).
+def _add_tag(lib, paper_id: int, name: str, *, progress=None, cancel=None) -> int:
+    return lib.add_tag([paper_id], name)
+
+
+def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> int:
+    return lib.add_note(paper_id, body)

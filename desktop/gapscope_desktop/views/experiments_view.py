@@ -1,19 +1,21 @@
 """Experiments: a spec editor (TOML), launch as a runner subprocess (`gapscope run SPEC`) whose JSON
 lines drive live loss curves, cancel, the run history with a side-by-side comparison, and links back
-to the gap a run tests. A QProcess streams the runner's output, so the window never waits on it."""
+to the gap a run tests. The runner starts through the core's ``experiments.process.RunProcess`` (the
+same command line as ``gapscope run``; in a frozen build, the bundled ``gapscope`` CLI); its events
+come back from its reader threads as queued signals, so the window never waits on it."""
 
 from __future__ import annotations
 
 import html
 import json
-import sys
+import threading
 import time
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QProcess, QProcessEnvironment, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QFileDialog, QHBoxLayout, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -27,6 +29,14 @@ def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
     from gapscope.experiments import list_runs
 
     return [dict(r) for r in list_runs(lib)]
+
+
+class _RunSignals(QObject):
+    """The runner's reader threads -> the GUI thread (queued: emitted on another thread)."""
+
+    event = Signal(dict)
+    stderr = Signal(str)
+    finished = Signal(object, int)        # the RunProcess, its exit code
 
 
 def _short(v: Any) -> str:
@@ -45,7 +55,11 @@ class ExperimentsView(CoreView):
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
         self.gap: Optional[dict] = None
-        self.process: Optional[QProcess] = None
+        self.process = None               # gapscope.experiments.process.RunProcess while a run is going
+        self._signals = _RunSignals(self)
+        self._signals.event.connect(self._event)
+        self._signals.stderr.connect(self._stderr_line)
+        self._signals.finished.connect(self._finished)
         self.events: list[dict] = []
         self.epochs = 0
         self._where = None
@@ -53,7 +67,6 @@ class ExperimentsView(CoreView):
         self.curves: dict[str, Any] = {}
         self.points: dict[str, tuple[list, list]] = {}
         self.plot = None
-        self._buffer = b""
         self.status = ""
 
         self.gap_label = QLabel()
@@ -228,19 +241,23 @@ class ExperimentsView(CoreView):
         return d
 
     def _open_spec(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
+        from ..file_dialogs import open_file_name
+
+        path = open_file_name(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
         if path:
             self.editor.setPlainText(Path(path).read_text(encoding="utf-8"))
 
     def _save_spec(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
+        from ..file_dialogs import save_file_name
+
+        path = save_file_name(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
         if path:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
 
     # --- running ---------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.state() != QProcess.NotRunning
+        return self.process is not None and self.process.returncode is None
 
     def launch(self) -> bool:
         if self.running or self.lib is None:
@@ -252,6 +269,7 @@ class ExperimentsView(CoreView):
         spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
         spec_path.write_text(text, encoding="utf-8")
         from gapscope.experiments import load_spec
+        from gapscope.experiments.process import RunProcess
 
         try:
             load_spec(spec_path)
@@ -264,20 +282,20 @@ class ExperimentsView(CoreView):
         self.epochs = 0
         self.run_id = None
         self._where = None
-        self._buffer = b""
         self.status = "running"
-        p = QProcess(self)
-        env = QProcessEnvironment.systemEnvironment()
-        env.insert("PYTHONUNBUFFERED", "1")
-        p.setProcessEnvironment(env)
-        p.setProcessChannelMode(QProcess.SeparateChannels)
-        p.readyReadStandardOutput.connect(self._read_stdout)
-        p.readyReadStandardError.connect(self._read_stderr)
-        p.finished.connect(self._finished)
-        p.errorOccurred.connect(lambda e: self.run_label.setText(f"The runner could not start: {e}"))
+        sig = self._signals
+        p = RunProcess(spec_path, library=str(self.lib.path), on_event=sig.event.emit, on_stderr=sig.stderr.emit,
+                       env={"PYTHONUNBUFFERED": "1"})
+        try:
+            p.start()
+        except OSError as exc:
+            self.status = "failed"
+            self.run_label.setText(f"The runner could not start: {exc}")
+            return False
         self.process = p
-        args = ["-m", "gapscope", "--library", str(self.lib.path), "run", str(spec_path), "--events", "jsonl"]
-        p.start(sys.executable, args)
+        # the exit, seen by a thread of its own (RunProcess.wait joins the reader threads first, so
+        # every event has been emitted before `finished`)
+        threading.Thread(target=lambda: sig.finished.emit(p, p.wait()), name="run-wait", daemon=True).start()
         self.launch_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.right.setCurrentIndex(0)
@@ -289,32 +307,16 @@ class ExperimentsView(CoreView):
             return
         self.status = "cancelling"
         self.run_label.setText("Cancelling…")
-        self.process.terminate()
+        self.process.cancel()
         QTimer.singleShot(5000, self._kill_if_alive)
 
     def _kill_if_alive(self) -> None:
         if self.running:
             self.process.kill()
 
-    def _read_stdout(self) -> None:
-        self._buffer += bytes(self.process.readAllStandardOutput())
-        *lines, self._buffer = self._buffer.split(b"\n")
-        for raw in lines:
-            line = raw.decode("utf-8", "replace").strip()
-            if not line:
-                continue
-            try:
-                event = json.loads(line)
-            except ValueError:
-                self.log.appendPlainText(line)
-                continue
-            if isinstance(event, dict):
-                self._event(event)
-
-    def _read_stderr(self) -> None:
-        text = bytes(self.process.readAllStandardError()).decode("utf-8", "replace").rstrip()
-        if text:
-            self.log.appendPlainText(text)
+    def _stderr_line(self, text: str) -> None:
+        if text.strip():
+            self.log.appendPlainText(text.rstrip())
 
     def _event(self, e: dict) -> None:
         """One runner event: ``start``, ``epoch`` (train_loss, val_loss, val_<metric> per seed and fold),
@@ -387,10 +389,9 @@ class ExperimentsView(CoreView):
         ys.append(y)
         self.curves[name].setData(xs, ys)
 
-    def _finished(self, code: int, _status) -> None:
-        if self.process is None:
+    def _finished(self, process, code: int) -> None:
+        if self.process is None or process is not self.process:
             return
-        self._read_stdout()
         last = self.events[-1] if self.events else {}
         if last.get("event") == "cancelled" or code == 130:
             self.status = "cancelled"
@@ -408,7 +409,6 @@ class ExperimentsView(CoreView):
         self.run_label.setText(text)
         self.launch_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
-        self.process.deleteLater()
         self.process = None
         self.runFinished.emit(code, self.status)
         self.reload()
@@ -416,4 +416,4 @@ class ExperimentsView(CoreView):
     def shutdown(self) -> None:
         if self.running:
             self.process.kill()
-            self.process.waitForFinished(3000)
+            self.process.wait(3)

@@ -18,15 +18,15 @@ from .core_view import CoreView
 
 TYPE_NAMES = {
     "method_x_problem": "Method × problem",
-    "unaddressed_limitation": "Unaddressed limitation",
+    "unaddressed_shortcoming": "Unaddressed shortcoming",
     "thin_growing": "Thin but growing",
 }
 
 
 ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
               "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
-              "limitation": "States the limitation", "addresses": "Addresses it", "region": "In the region"}
-ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "limitation", "addresses", "region")
+              "addresses": "Addresses it", "region": "In the region"}
+ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:

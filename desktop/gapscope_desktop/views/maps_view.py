@@ -1,4 +1,4 @@
-"""Maps: the topic, method, result and limitation maps as scatter plots (pyqtgraph, imported when the
+"""Maps: the topic, method, result and shortcoming maps as scatter plots (pyqtgraph, imported when the
 view is first shown). Points are coloured by cluster, clusters are labelled at their centre, the list
 shows each cluster's size and stability. Selecting clusters, clicking a point or Shift-dragging a
 rectangle selects papers; "Show in library" filters the paper table to them."""
@@ -13,9 +13,10 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.vocabulary import MAP_FACETS
+
 from .core_view import CoreView
 
-FACETS = ("topic", "method", "result", "limitation")
 
 # Categorical colours that stay apart on white (Tableau 20 order, light ones last).
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
@@ -43,44 +44,15 @@ class BuildResult:
 
 
 def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
-    """The whole pipeline the maps need, each step the core offers: classify sentences by facet,
-    embed abstracts and facet texts (cached: only what changed is encoded), cluster every map.
-    When the sentences cannot be classified only the topic map (whole abstracts) is built; that is said."""
-    from gapscope import jobs
-    from gapscope.embed import embed_library
-    from gapscope.facets import classify_library
-    from gapscope.jobs import Cancelled
-    from gapscope.maps import build_maps
+    """The maps' pipeline, the core's ``analyze`` without the gaps (as ``gapscope analyze --no-gaps``):
+    classify sentences by facet, embed abstracts and facet texts, cluster every map, each step only
+    where something changed. When the sentences cannot be classified only the topic map (whole
+    abstracts) is built; that is said."""
+    from gapscope.analyze import analyze
 
-    from .. import settings
-
-    notes: list[str] = []
-    facets = list(FACETS)
-
-    def step(start, end, label):
-        sub = jobs.scaled(progress, start, end)
-
-        def labelled(done, total, message=""):
-            if sub is not None:
-                sub(done, total, f"{label}: {message}" if message else label)
-        return labelled
-
-    try:
-        classify_library(lib, progress=step(0.0, 0.25, "classifying sentences"), cancel=cancel)
-    except Cancelled:
-        raise
-    except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
-        notes.append(f"facets not classified ({exc}): only the topic map")
-        facets = ["topic"]
-    kinds = ("abstract", "method", "result", "limitation") if len(facets) > 1 else ("abstract",)
-    kwargs = {}
-    if settings.device_arg():
-        from gapscope.embed import Encoder
-
-        kwargs["encoder"] = Encoder(device=settings.device_arg())
-    embed_library(lib, kinds=kinds, progress=step(0.25, 0.75, "embedding"), cancel=cancel, **kwargs)
-    build_maps(lib, facets=tuple(facets), progress=step(0.75, 1.0, "clustering"), cancel=cancel)
-    return BuildResult(load_map(lib, facet), notes)
+    # the encoder runs on the device setting (Preferences, or the library's or the environment's)
+    rep = analyze(lib, facets=MAP_FACETS, gaps=False, progress=progress, cancel=cancel)
+    return BuildResult(load_map(lib, facet), rep.notes)
 
 
 def _attr(obj, name, default=None):
@@ -105,7 +77,7 @@ class MapsView(CoreView):
 
         self.facet = QComboBox()
         self.facet.setObjectName("mapFacet")
-        for f in FACETS:
+        for f in MAP_FACETS:
             self.facet.addItem(f"{f.capitalize()} map", f)
         self.facet.currentIndexChanged.connect(lambda _i: self.reload())
         self.build_button = QPushButton("Build maps")

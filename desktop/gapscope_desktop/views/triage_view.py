@@ -1,6 +1,6 @@
 """Triage: one paper at a time, keyboard first. I include, E exclude (1-7 exclude with a reason),
 M maybe, P postpone, U or Ctrl+Z undo. The ranking (next_papers) runs on a worker; a decision is one
-quick write through the core."""
+quick write through the core, on the writer queue."""
 
 from __future__ import annotations
 
@@ -249,18 +249,27 @@ class TriageView(CoreView):
         self._set_enabled(True)
 
     def decide(self, decision: str, reason: Optional[str] = None) -> None:
-        if self.current is None or self.loading:
+        if self.current is None or self.loading or self.lib is None:
             return
-        from gapscope.triage import decide
-
         if decision == "exclude" and reason is None:
             reason = self.reason.currentData()
-        decide(self.lib, self.current, decision, reason=reason, collection=self._collection())
-        self.history.append(self.current)
+        pid = self.current
+        self.loading = True           # no second decision before this one is saved and the next paper ranked
+        self._set_enabled(False)
+        self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), library=self.lib.path,
+                        on_result=lambda _r: self._decided(pid, decision), on_error=self._not_saved)
+
+    def _decided(self, pid: int, decision: str) -> None:
+        self.history.append(pid)
         self.message.setText(f"{decision.capitalize()}d" if decision != "maybe" else "Marked maybe")
         self.decided.emit()
         self.current = None
         self.load_next()
+
+    def _not_saved(self, message: str, _tb: str) -> None:
+        self.loading = False
+        self._set_enabled(self.current is not None)
+        self.message.setText(f"Not saved: {message}")
 
     def _exclude_with(self, n: int) -> None:
         if n < self.reason.count():
@@ -270,13 +279,31 @@ class TriageView(CoreView):
     def undo(self) -> None:
         if self.lib is None or self.loading:
             return
-        from gapscope.triage import undo
+        self.loading = True
+        self._set_enabled(False)
+        self.tasks.save("Undo decision", _undo, self._collection(), library=self.lib.path,
+                        on_result=self._undone, on_error=self._not_saved)
 
-        undone = undo(self.lib, collection=self._collection())
+    def _undone(self, undone) -> None:
         if not undone:
+            self.loading = False
+            self._set_enabled(self.current is not None)
             self.message.setText("Nothing to undo.")
             return
         self.message.setText("Undone.")
         self.decided.emit()
         self.current = None
         self.load_next()
+
+
+# Writer-queue side (a worker with its own Library).
+def _decide(lib, paper_id, decision, reason, collection, *, progress=None, cancel=None):
+    from gapscope.triage import decide
+
+    return decide(lib, paper_id, decision, reason=reason, collection=collection)
+
+
+def _undo(lib, collection, *, progress=None, cancel=None):
+    from gapscope.triage import undo
+
+    return undo(lib, collection=collection)

@@ -1,0 +1,200 @@
+"""The whole analysis in one call: classify facet sentences, embed, map every facet, extract concepts, find
+gaps, each step only where something is missing or changed since it last ran. ``gapscope analyze`` and the
+Maps view's "Build maps" both run it; a second run with nothing new does nothing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from typing import Any, Optional, Sequence
+
+from .jobs import CancelToken, Cancelled, ProgressFn, check, report, scaled
+from .vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
+
+
+@dataclass
+class StepResult:
+    step: str                 # "facets", "embed", "map:<facet>", "concepts", "gaps"
+    ran: bool                 # False: it was up to date (or could not run: see detail)
+    detail: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.step, "ran": self.ran, "detail": self.detail}
+
+
+@dataclass
+class AnalysisReport:
+    steps: list[StepResult] = field(default_factory=list)
+    maps: dict[str, int] = field(default_factory=dict)     # facet -> the current map's id
+    gaps: Optional[int] = None                             # how many gaps the current batch holds
+    notes: list[str] = field(default_factory=list)         # what could not be done, in words
+
+    @property
+    def ran(self) -> list[str]:
+        return [s.step for s in self.steps if s.ran]
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"steps": [s.to_dict() for s in self.steps], "ran": self.ran, "maps": self.maps, "gaps": self.gaps,
+                "notes": self.notes}
+
+
+def _fingerprint(*parts: Any) -> str:
+    h = hashlib.sha256()
+    for p in parts:
+        h.update(json.dumps(p, sort_keys=True, default=str).encode("utf-8"))
+        h.update(b"\0")
+    return h.hexdigest()[:32]
+
+
+def _shipped_facet_model_id() -> Optional[str]:
+    """The id of the facet model classify_library would load (read from its head.json, without torch)."""
+    from .facets.model import resource_dir
+
+    try:
+        return json.loads((resource_dir() / "head.json").read_text(encoding="utf-8")).get("id", "facets")
+    except (OSError, ValueError):
+        return None
+
+
+def _needs_classify(lib) -> bool:
+    from .embed.store import text_hash
+
+    model_id = _shipped_facet_model_id()
+    return any(fm is None or fm != model_id or ah != text_hash(abstract)
+               for _pid, _t, abstract, fm, ah in lib.facet_state())
+
+
+def _map_fingerprint(lib, facet: str) -> str:
+    """The map's inputs: the embedding model and every paper's text hash of the facet's kind."""
+    from .embed import library_model
+
+    model = library_model(lib)
+    kind = MAP_FACET_EMBED_KIND[facet]
+    return _fingerprint("map", facet, model, sorted(lib.text_mapping(model, kind).items()))
+
+
+def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn]:
+    sub = scaled(progress, start, end)
+    if sub is None:
+        return None
+
+    def labelled(done: int, total: int, message: str = "") -> None:
+        sub(done, total, f"{label}: {message}" if message else label)
+    return labelled
+
+
+def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encoder=None,
+            problem_facet: str = "result", progress: Optional[ProgressFn] = None,
+            cancel: Optional[CancelToken] = None) -> AnalysisReport:
+    """Bring the library's analysis up to date: facet sentences, vectors, one map per facet in
+    ``facets``, and (``gaps``) the gaps. Each step runs only when its inputs changed since it last
+    ran; the model loads only when something is to be encoded. When the sentences cannot be
+    classified (no facet model) only the topic map is built, and ``notes`` says so."""
+    from .embed import embed_library
+    from .facets import classify_library
+    from .maps import build_maps
+
+    out = AnalysisReport()
+    facets = [f for f in MAP_FACETS if f in facets]
+    bounds = (0.0, 0.2, 0.5, 0.75 if gaps else 1.0, 0.9, 1.0)
+
+    # 1. facet sentences (they feed the method / result / limitation maps)
+    wants_facets = any(f != "topic" for f in facets)
+    if wants_facets and _needs_classify(lib):
+        try:
+            st = classify_library(lib, progress=_step(progress, bounds[0], bounds[1], "classifying sentences"),
+                                  cancel=cancel)
+            out.steps.append(StepResult("facets", True, f"{st['classified']} papers classified"))
+        except Cancelled:
+            raise
+        except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
+            out.notes.append(f"facets not classified ({exc}): only the topic map")
+            out.steps.append(StepResult("facets", False, f"not classified: {exc}"))
+            facets = [f for f in facets if f == "topic"]
+    elif wants_facets:
+        out.steps.append(StepResult("facets", False, "every paper classified"))
+    check(cancel)
+
+    # 2. vectors (cached by text: only new or changed texts are encoded)
+    kinds = tuple(dict.fromkeys(MAP_FACET_EMBED_KIND[f] for f in facets))
+    if kinds:
+        st = embed_library(lib, kinds=kinds, encoder=encoder,
+                           progress=_step(progress, bounds[1], bounds[2], "embedding"), cancel=cancel)
+        done = st["embedded"] + st.get("reused", 0)
+        out.steps.append(StepResult("embed", bool(done), f"{st['embedded']} texts embedded, "
+                                                           f"{st.get('reused', 0)} given vectors from the facets pass"))
+    check(cancel)
+
+    # 3. maps whose inputs changed (or that were never built)
+    fingerprints = {f: _map_fingerprint(lib, f) for f in facets}
+    stale = [f for f in facets
+             if lib.latest_map_id(f) is None or lib.analysis_input(f"map:{f}") != (fingerprints[f], lib.latest_map_id(f))]
+    for f in facets:
+        if f not in stale:
+            out.steps.append(StepResult(f"map:{f}", False, "up to date"))
+    if stale:
+        ms = build_maps(lib, facets=tuple(stale), progress=_step(progress, bounds[2], bounds[3], "clustering"),
+                        cancel=cancel)
+        for f in stale:
+            m = ms.maps.get(f)
+            if m is not None:
+                lib.record_analysis_input(f"map:{f}", fingerprints[f], m.id)
+                out.steps.append(StepResult(f"map:{f}", True, f"map {m.id}, {len(m.assignments)} papers, k={m.k}"))
+            else:
+                why = ms.skipped.get(f, "not built")
+                out.steps.append(StepResult(f"map:{f}", False, f"not mapped ({why})"))
+    out.maps = {f: i for f in MAP_FACETS if (i := lib.latest_map_id(f)) is not None}
+    check(cancel)
+
+    # 4. concepts (the method x problem gaps are between them), 5. gaps from the current maps and concepts
+    if gaps:
+        _concepts_step(lib, out, encoder, _step(progress, bounds[3], bounds[4], "concepts"), cancel)
+        check(cancel)
+        _gaps_step(lib, out, problem_facet, _step(progress, bounds[4], bounds[5], "finding gaps"), cancel)
+    report(progress, 1, 1, "done")
+    return out
+
+
+def _concepts_step(lib, out: AnalysisReport, encoder, progress, cancel) -> None:
+    """Extract the concepts when there are none, or the papers or facet labels changed since they were."""
+    from .concepts import extract_concepts
+    from .store import LibraryError
+
+    if not lib.classified_paper_ids():
+        out.steps.append(StepResult("concepts", False, "no facet sentences to read concepts from"))
+        return
+    fp = lib.library_fingerprint()
+    batch = lib.latest_concept_batch()
+    made_from = (lib.concept_run(batch) or {}).get("fingerprint") if batch is not None else None
+    if made_from == fp or lib.analysis_input("concepts") == (fp, batch):
+        out.steps.append(StepResult("concepts", False, "up to date"))
+        return
+    try:
+        res = extract_concepts(lib, encoder=encoder, progress=progress, cancel=cancel)
+    except LibraryError as exc:   # too few papers for shared phrases: the gaps fall back to map clusters
+        lib.record_analysis_input("concepts", fp, batch)      # not tried again until the library changes
+        out.notes.append(f"no concepts ({exc}): method x problem gaps between map clusters")
+        out.steps.append(StepResult("concepts", False, f"not extracted: {exc}"))
+        return
+    lib.record_analysis_input("concepts", fp, res["batch"])
+    out.steps.append(StepResult("concepts", True, f"{res['concepts']} concepts ({res['method_concepts']} method, "
+                                                 f"{res['problem_concepts']} problem) from {res['papers']} papers"))
+
+
+def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -> None:
+    from .gaps import find_gaps, list_gaps
+
+    if not out.maps:
+        out.steps.append(StepResult("gaps", False, "no maps to find gaps in"))
+        return
+    fp = _fingerprint("gaps", out.maps, problem_facet, lib.latest_concept_batch())
+    batch = lib.latest_gap_batch()
+    if lib.analysis_input("gaps") == (fp, batch):
+        out.gaps = len(list_gaps(lib))
+        out.steps.append(StepResult("gaps", False, "up to date"))
+        return
+    found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet)
+    lib.record_analysis_input("gaps", fp, lib.latest_gap_batch())
+    out.gaps = len(found)
+    out.steps.append(StepResult("gaps", True, f"{len(found)} gaps found"))

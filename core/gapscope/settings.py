@@ -1,0 +1,209 @@
+"""One settings store for the core, the CLI and the desktop app, with one order of precedence:
+
+    command line  >  environment  >  library settings table  >  user settings file  >  default
+
+- command line: a flag such as ``gapscope --device cpu`` (:func:`set_command_line`), for this process;
+- environment: ``$GAPSCOPE_DEVICE``, ``$GAPSCOPE_ARXIV_URL`` ... (the names in :data:`SETTINGS`);
+- library: the open library's ``settings`` table (``gapscope settings set compute.device cpu``), so a
+  library can carry its own choice to every machine that opens it;
+- user settings file: the desktop's Preferences, an INI file (``$GAPSCOPE_SETTINGS``, else the file
+  Qt's QSettings writes for GapScope: ``~/.config/GapScope/GapScope.ini``, ``%APPDATA%`` on Windows).
+  The desktop writes it through QSettings; the core only reads it, with the standard library.
+
+Nothing here imports Qt or numpy, or opens the library: a library is passed in (anything with
+``get_setting``)."""
+
+from __future__ import annotations
+
+import configparser
+import os
+import sys
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Optional
+
+DEVICES = ("auto", "cpu", "cuda", "mps")
+SOURCES = ("command line", "environment", "library", "user settings", "default")
+
+
+class SettingError(ValueError):
+    """A setting's value is not one of its choices, or asks for something this machine lacks."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: Optional[str]              # the environment variable
+    library_key: Optional[str]      # the key in the library's settings table
+    user_key: Optional[str]         # "group/key" in the user settings file (the desktop's QSettings key)
+    default: Any
+    choices: tuple[str, ...] = ()
+    help: str = ""
+
+
+SETTINGS: dict[str, Setting] = {s.name: s for s in (
+    Setting("device", "GAPSCOPE_DEVICE", "compute.device", "compute/device", "auto", DEVICES,
+            "where the encoders run: auto (CUDA when present, else the CPU), cpu, cuda or mps"),
+    Setting("arxiv_url", "GAPSCOPE_ARXIV_URL", "collect.arxiv_url", "sources/arxiv_url",
+            "https://export.arxiv.org/api/query", (), "the arXiv API endpoint"),
+    Setting("scholar_url", "GAPSCOPE_SCHOLAR_URL", "collect.scholar_url", "sources/scholar_url",
+            "https://scholar.google.com", (), "the Google Scholar endpoint"),
+)}
+
+_command_line: dict[str, Any] = {}
+
+
+def set_command_line(name: str, value: Any) -> None:
+    """Record a command-line flag for this process (None forgets it)."""
+    _check_known(name)
+    if value is None:
+        _command_line.pop(name, None)
+    else:
+        _command_line[name] = _checked(SETTINGS[name], value, "the command line")
+
+
+def clear_command_line() -> None:
+    _command_line.clear()
+
+
+def user_settings_path() -> Path:
+    """``$GAPSCOPE_SETTINGS``, else where QSettings(IniFormat, UserScope, "GapScope", "GapScope") keeps
+    its file, so the desktop's Preferences and the core read and write one file."""
+    env = os.environ.get("GAPSCOPE_SETTINGS")
+    if env:
+        return Path(env).expanduser()
+    if sys.platform == "win32" and os.environ.get("APPDATA"):
+        base = Path(os.environ["APPDATA"])
+    else:
+        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+    return base / "GapScope" / "GapScope.ini"
+
+
+def read_user_settings(path: Optional[Path] = None) -> dict[str, str]:
+    """{"group/key": text} of the plain-text values in the user settings file; {} when there is none.
+    Qt's own values (``@ByteArray(...)`` window state and the like) are left out. An unreadable file
+    is reported with its name and otherwise ignored: a setting falls back to its default."""
+    path = Path(path) if path is not None else user_settings_path()
+    if not path.is_file():
+        return {}
+    parser = configparser.RawConfigParser(strict=False, interpolation=None)
+    parser.optionxform = str          # keys keep their case, as QSettings writes them
+    try:
+        parser.read(path, encoding="utf-8")
+    except (configparser.Error, UnicodeDecodeError, OSError) as exc:
+        warnings.warn(f"{path}: the user settings file cannot be read ({exc}); using the defaults", stacklevel=2)
+        return {}
+    out: dict[str, str] = {}
+    for section in parser.sections():
+        for key, raw in parser.items(section):
+            value = _qt_ini_value(raw)
+            if value is not None:
+                out[key if section == "General" else f"{section}/{key}"] = value
+    return out
+
+
+def _qt_ini_value(raw: str) -> Optional[str]:
+    """A QSettings INI value as text: quotes and backslash escapes undone; None for Qt's typed values."""
+    raw = raw.strip()
+    if raw.startswith("@") and not raw.startswith("@@"):
+        return None
+    if len(raw) >= 2 and raw[0] == raw[-1] == '"':
+        raw = raw[1:-1]
+    out, i = [], 0
+    while i < len(raw):
+        c = raw[i]
+        if c == "\\" and i + 1 < len(raw):
+            nxt = raw[i + 1]
+            out.append({"n": "\n", "t": "\t", "r": "\r", "0": "\0"}.get(nxt, nxt))
+            i += 2
+            continue
+        out.append(c)
+        i += 1
+    text = "".join(out)
+    return text[1:] if text.startswith("@@") else text
+
+
+class Settings:
+    """The settings as one process sees them; ``lib``: the open library (None: no library layer)."""
+
+    def __init__(self, lib: Any = None, *, environ: Optional[Mapping[str, str]] = None,
+                 user: Optional[Mapping[str, str]] = None, command_line: Optional[Mapping[str, Any]] = None) -> None:
+        self.lib = lib
+        self.environ = os.environ if environ is None else environ
+        self._user = user
+        self.command_line = _command_line if command_line is None else command_line
+
+    @property
+    def user(self) -> Mapping[str, str]:
+        if self._user is None:
+            self._user = read_user_settings()
+        return self._user
+
+    def lookup(self, name: str) -> tuple[Any, str]:
+        """(value, where it came from: one of :data:`SOURCES`)."""
+        _check_known(name)
+        s = SETTINGS[name]
+        if name in self.command_line:
+            return _checked(s, self.command_line[name], f"--{name}"), "command line"
+        if s.env and self.environ.get(s.env):
+            return _checked(s, self.environ[s.env], f"${s.env}"), "environment"
+        if s.library_key and self.lib is not None:
+            value = self.lib.get_setting(s.library_key)
+            if value not in (None, ""):
+                return _checked(s, value, f"the library setting {s.library_key}"), "library"
+        if s.user_key and self.user.get(s.user_key):
+            return _checked(s, self.user[s.user_key], f"{user_settings_path()} [{s.user_key}]"), "user settings"
+        return s.default, "default"
+
+    def get(self, name: str) -> Any:
+        return self.lookup(name)[0]
+
+    def where(self, name: str, source: str) -> str:
+        """Where exactly a value from ``source`` was set, for a message."""
+        s = SETTINGS[name]
+        return {"command line": f"--{name}", "environment": f"${s.env}",
+                "library": f"the library setting {s.library_key}",
+                "user settings": f"{user_settings_path()} [{s.user_key}]"}.get(source, "the default")
+
+
+def get(name: str, lib: Any = None) -> Any:
+    """A setting's value by the precedence above."""
+    return Settings(lib).get(name)
+
+
+def device(lib: Any = None) -> str:
+    """The torch device the encoders run on: the ``device`` preference resolved on this machine.
+    "auto" is CUDA when present, else the CPU; asking for a device the machine lacks is an error that
+    says where the request came from."""
+    view = Settings(lib)
+    value, source = view.lookup("device")
+    return resolve_device(value, view.where("device", source))
+
+
+def resolve_device(preference: str, source: str = "the default") -> str:
+    """The torch device for a preference; ``source`` names where it was asked for, for the error."""
+    import torch
+
+    if preference == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if preference == "cuda" and not torch.cuda.is_available():
+        raise SettingError(f"device cuda was asked for ({source}) but no CUDA device is available; "
+                           "choose auto or cpu")
+    if preference == "mps" and not (getattr(torch.backends, "mps", None) and torch.backends.mps.is_available()):
+        raise SettingError(f"device mps was asked for ({source}) but Metal is not available here; "
+                           "choose auto or cpu")
+    return preference
+
+
+def _check_known(name: str) -> None:
+    if name not in SETTINGS:
+        raise SettingError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
+
+
+def _checked(s: Setting, value: Any, where: str) -> Any:
+    if s.choices:
+        value = str(value).strip().lower()
+        if value not in s.choices:
+            raise SettingError(f"{where}: {s.name} {value!r} is not one of {', '.join(s.choices)}")
+    return value

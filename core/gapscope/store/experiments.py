@@ -1,0 +1,89 @@
+"""Experiment runs: the ``runs`` and ``run_papers`` tables, and the labels an experiment learns from."""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Optional, Sequence
+
+_COLS = ("id", "name", "spec_path", "folder", "status", "gap_id", "metrics", "message", "created_at", "finished_at")
+
+
+class ExperimentsMixin:
+    def insert_run(self, *, run_id: str, name: str, spec_path: Optional[str], spec: str, folder: str, status: str,
+                   gap_id: Optional[int], created_at: str, papers: Sequence[int]) -> list[int]:
+        """Record a run and link it to its papers; returns the paper ids not in the library (not linked)."""
+        papers = [int(p) for p in papers]
+        known = {r[0] for r in self._conn.execute(
+            f"SELECT id FROM papers WHERE id IN ({','.join('?' * len(papers))})", papers)} if papers else set()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO runs (id, name, spec_path, spec, folder, status, gap_id, metrics, created_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?)",
+                (run_id, name, spec_path, spec, folder, status, gap_id, created_at))
+            for pid in papers:
+                if pid in known:
+                    conn.execute("INSERT OR IGNORE INTO run_papers (run_id, paper_id) VALUES (?, ?)", (run_id, pid))
+        return [p for p in papers if p not in known]
+
+    def finish_run(self, run_id: str, *, status: str, metrics: dict[str, float], message: Optional[str],
+                   finished_at: Optional[str]) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE runs SET status = ?, metrics = ?, message = ?, finished_at = ? WHERE id = ?",
+                         (status, json.dumps(metrics), message, finished_at, run_id))
+
+    def _run_dict(self, r) -> dict[str, Any]:
+        d = dict(zip(_COLS, r))
+        d["metrics"] = json.loads(d["metrics"] or "{}")
+        d["papers"] = self.run_paper_ids(d["id"])
+        return d
+
+    def run_paper_ids(self, run_id: str) -> list[int]:
+        return [p for (p,) in self._conn.execute(
+            "SELECT paper_id FROM run_papers WHERE run_id = ? ORDER BY paper_id", (run_id,))]
+
+    def list_runs(self, gap_id: Optional[int] = None, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+        """Runs newest first, optionally only those of a gap or linked to a paper (the link back)."""
+        q, args = f"SELECT {', '.join(_COLS)} FROM runs WHERE 1=1", []
+        if gap_id is not None:
+            q += " AND gap_id = ?"
+            args.append(gap_id)
+        if paper_id is not None:
+            q += " AND id IN (SELECT run_id FROM run_papers WHERE paper_id = ?)"
+            args.append(paper_id)
+        return [self._run_dict(r) for r in self._conn.execute(q + " ORDER BY created_at DESC, id DESC", args).fetchall()]
+
+    def get_run(self, run_id: str) -> Optional[dict[str, Any]]:
+        r = self._conn.execute(f"SELECT {', '.join(_COLS)} FROM runs WHERE id = ?", (run_id,)).fetchone()
+        return self._run_dict(r) if r else None
+
+    def count_tags_with(self, at_least: int) -> int:
+        """How many tags have at least ``at_least`` papers."""
+        return self._conn.execute("SELECT count(*) FROM (SELECT t.id FROM tags t JOIN paper_tags pt ON pt.tag_id = t.id"
+                                  " GROUP BY t.id HAVING count(*) >= ?)", (at_least,)).fetchone()[0]
+
+    def count_distinct_screening_decisions(self) -> int:
+        """How many of include / exclude occur among the decisions not undone (0, 1 or 2)."""
+        return self._conn.execute("SELECT count(DISTINCT decision) FROM decisions WHERE undone_at IS NULL"
+                                  " AND decision IN ('include', 'exclude')").fetchone()[0]
+
+    def paper_label_rows(self, labels: str, collection: Optional[str] = None) -> list[tuple[int, str]]:
+        """(paper id, label) rows to learn from: ``labels`` is "tags" (every tag of a paper), "category"
+        (primary category) or "triage" (the current include / exclude / maybe decision), over the
+        library or one collection."""
+        scope, args = "", []
+        if collection:
+            cid = self.collection_id(collection)
+            scope, args = " AND p.id IN (SELECT paper_id FROM collection_papers WHERE collection_id = ?)", [cid]
+        if labels == "tags":
+            q = ("SELECT p.id, t.name FROM papers p JOIN paper_tags pt ON pt.paper_id = p.id JOIN tags t ON t.id = pt.tag_id"
+                 " WHERE 1=1" + scope)
+        elif labels == "category":
+            q = "SELECT p.id, p.primary_category FROM papers p WHERE p.primary_category IS NOT NULL" + scope
+        else:  # triage: the latest decision that was not undone (include / exclude / maybe)
+            ccond = "d.collection_id = ?" if collection else "d.collection_id IS NULL"
+            q = ("SELECT d.paper_id, d.decision FROM decisions d WHERE d.undone_at IS NULL AND " + ccond +
+                 " AND d.decision IN ('include', 'exclude', 'maybe') AND d.id = (SELECT max(d2.id) FROM decisions d2"
+                 " WHERE d2.paper_id = d.paper_id AND d2.undone_at IS NULL AND "
+                 + ccond.replace("d.", "d2.") + ")")
+            args = ([self.collection_id(collection)] * 2) if collection else []
+        return self._conn.execute(q, args).fetchall()

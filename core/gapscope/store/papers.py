@@ -1,0 +1,193 @@
+"""Papers: reading them one by one, in lists, by full-text search; their sources and versions; the overview."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from typing import Any, Optional, Sequence
+
+from ..models import Paper
+from .base import LibraryError, chunks
+
+
+_PAPER_COLUMNS = (
+    "id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id, "
+    "arxiv_version, doi, primary_category, categories, venue, url"
+)
+
+
+def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
+    (pid, title, abstract, trunc, authors, year, published, updated, arxiv_id, arxiv_version, doi,
+     _primary, categories, venue, url) = tuple(row)
+    return Paper(
+        id=pid, title=title, abstract=abstract, abstract_truncated=bool(trunc),
+        authors=[a for a in authors.split("; ") if a], year=year, published=published,
+        updated=updated, arxiv_id=arxiv_id, arxiv_version=arxiv_version, doi=doi,
+        categories=categories.split() if categories else [], venue=venue, url=url,
+    )
+
+
+# FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
+# term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
+_FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):')
+
+
+def fts_query(text: str) -> str:
+    text = text.strip()
+    if not text:
+        raise LibraryError("empty search")
+    if _FTS_SYNTAX.search(text):
+        return text
+    terms = re.findall(r"[\w][\w\-']*", text, flags=re.UNICODE)
+    if not terms:
+        raise LibraryError(f"nothing to search for in {text!r}")
+    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
+    quoted[-1] += "*"
+    return " ".join(quoted)
+
+
+class PapersMixin:
+    """Reads of papers (the importers in ingest and collect write them)."""
+
+    def count_papers(self) -> int:
+        return self._conn.execute("SELECT count(*) FROM papers").fetchone()[0]
+
+    def get_paper(self, paper_id: int) -> Paper:
+        row = self._conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no paper with id {paper_id}")
+        return row_to_paper(row)
+
+    def get_papers(self, ids: Sequence[int]) -> list[Paper]:
+        """Papers in the order of ``ids`` (unknown ids are skipped)."""
+        out: dict[int, Paper] = {}
+        ids = list(ids)
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            marks = ",".join("?" * len(chunk))
+            for row in self._conn.execute(f"SELECT {_PAPER_COLUMNS} FROM papers WHERE id IN ({marks})", chunk):
+                p = row_to_paper(row)
+                out[p.id] = p
+        return [out[i] for i in ids if i in out]
+
+    def resolve(self, ident: str | int) -> int:
+        """A library id from a library id, an arXiv id (any version) or a DOI."""
+        s = str(ident).strip()
+        if s.isdigit():
+            row = self._conn.execute("SELECT id FROM papers WHERE id = ?", (int(s),)).fetchone()
+            if row:
+                return row[0]
+        from ..models import normalize_doi, split_arxiv_id
+
+        try:
+            bare, _ = split_arxiv_id(s)
+            row = self._conn.execute("SELECT id FROM papers WHERE arxiv_id = ?", (bare,)).fetchone()
+            if row:
+                return row[0]
+        except ValueError:
+            pass
+        doi = normalize_doi(s)
+        if doi:
+            row = self._conn.execute("SELECT id FROM papers WHERE doi = ?", (doi,)).fetchone()
+            if row:
+                return row[0]
+        raise LibraryError(f"no paper matches {ident!r} (give a library id, an arXiv id or a DOI)")
+
+    _ORDERS = {
+        "id": "id", "title": "title COLLATE NOCASE", "year": "year", "published": "published",
+        "authors": "authors COLLATE NOCASE", "category": "primary_category",
+    }
+
+    def list_paper_ids(self, *, order: str = "id", descending: bool = False, tag: Optional[str] = None,
+                       collection: Optional[str] = None, query: Optional[str] = None) -> list[int]:
+        """Ids of papers, filtered by tag / collection / full-text query, sorted by ``order``."""
+        if order not in self._ORDERS:
+            raise LibraryError(f"cannot sort by {order!r}; choose one of {', '.join(self._ORDERS)}")
+        where, args = [], []
+        if tag is not None:
+            where.append("id IN (SELECT pt.paper_id FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE t.name = ?)")
+            args.append(tag)
+        if collection is not None:
+            where.append("id IN (SELECT cp.paper_id FROM collection_papers cp JOIN collections c"
+                         " ON c.id = cp.collection_id WHERE c.name = ?)")
+            args.append(collection)
+        if query:
+            where.append("id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
+            args.append(fts_query(query))
+        sql = "SELECT id FROM papers"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += f" ORDER BY {self._ORDERS[order]} {'DESC' if descending else 'ASC'}, id"
+        try:
+            return [r[0] for r in self._conn.execute(sql, args)]
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(f"bad search {query!r}: {exc}") from exc
+
+    def search(self, query: str, limit: int = 50, offset: int = 0) -> list[tuple[int, float]]:
+        """Full-text search over title, abstract and authors: ``(paper id, bm25 rank)``, best first.
+
+        Title matches weigh most (bm25 column weights 10 / 1 / 3)."""
+        try:
+            return [
+                (r[0], r[1])
+                for r in self._conn.execute(
+                    "SELECT rowid, bm25(papers_fts, 10.0, 1.0, 3.0) AS rank FROM papers_fts"
+                    " WHERE papers_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
+                    (fts_query(query), limit, offset),
+                )
+            ]
+        except sqlite3.OperationalError as exc:
+            raise LibraryError(f"bad search {query!r}: {exc}") from exc
+
+    def source_records(self, paper_id: int) -> list[dict[str, Any]]:
+        return [
+            {"source": s, "source_key": k, "seen_at": t, "import_id": i, "data": json.loads(d)}
+            for s, k, t, i, d in self._conn.execute(
+                "SELECT source, source_key, seen_at, import_id, data FROM source_records"
+                " WHERE paper_id = ? ORDER BY id", (paper_id,))
+        ]
+
+    def versions(self, paper_id: int) -> list[tuple[int, Optional[str]]]:
+        return [tuple(r) for r in self._conn.execute(
+            "SELECT version, date FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,))]
+
+    def paper_title_abstracts(self, ids: Sequence[int] | None = None) -> list[tuple[int, str, str]]:
+        """(id, title, abstract) of every paper (or those in ``ids``), by id."""
+        rows = self._conn.execute("SELECT id, title, abstract FROM papers ORDER BY id").fetchall()
+        if ids is None:
+            return rows
+        wanted = set(int(i) for i in ids)
+        return [r for r in rows if r[0] in wanted]
+
+    def title_abstracts_of(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """{id: (title, abstract)} of the papers in ``ids`` (unknown ids left out)."""
+        out: dict[int, tuple[str, str]] = {}
+        for chunk in chunks(list(ids)):
+            marks = ",".join("?" * len(chunk))
+            for pid, title, abstract in self._conn.execute(
+                    f"SELECT id, title, abstract FROM papers WHERE id IN ({marks})", chunk):
+                out[pid] = (title, abstract)
+        return out
+
+    def stats(self) -> dict[str, Any]:
+        q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "path": str(self.path),
+            "papers": q("SELECT count(*) FROM papers"),
+            "with_abstract": q("SELECT count(*) FROM papers WHERE abstract != ''"),
+            "arxiv": q("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL"),
+            "doi": q("SELECT count(*) FROM papers WHERE doi IS NOT NULL"),
+            "authors": q("SELECT count(*) FROM authors"),
+            "source_records": q("SELECT count(*) FROM source_records"),
+            "imports": q("SELECT count(*) FROM imports"),
+            "tags": q("SELECT count(*) FROM tags"),
+            "collections": q("SELECT count(*) FROM collections"),
+            "notes": q("SELECT count(*) FROM notes"),
+            "years": {str(y): n for y, n in self._conn.execute(
+                "SELECT year, count(*) FROM papers WHERE year IS NOT NULL GROUP BY year ORDER BY year")},
+            "top_categories": {c: n for c, n in self._conn.execute(
+                "SELECT primary_category, count(*) AS n FROM papers WHERE primary_category IS NOT NULL"
+                " GROUP BY primary_category ORDER BY n DESC LIMIT 10")},
+        }
+

@@ -1,0 +1,45 @@
+"""The vector cache: ``embeddings`` (model, text hash -> vector) and ``paper_texts`` (paper, kind -> hash).
+
+Vectors go in and out as raw blobs with their dim and dtype; embed.store turns them into arrays."""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+
+class VectorsMixin:
+    def cached_text_hashes(self, model: str) -> set[str]:
+        return {r[0] for r in self._conn.execute("SELECT text_hash FROM embeddings WHERE model = ?", (model,))}
+
+    def put_vector_blobs(self, model: str, rows: Iterable[tuple[str, int, str, bytes]]) -> None:
+        """(text hash, dim, dtype, blob) rows; an existing (model, hash) keeps its row."""
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT OR IGNORE INTO embeddings (model, text_hash, dim, dtype, vector) VALUES (?, ?, ?, ?, ?)",
+                [(model, h, dim, dtype, blob) for h, dim, dtype, blob in rows])
+
+    def put_text_mapping(self, model: str, rows: Iterable[tuple[int, str, str]]) -> None:
+        """(paper_id, kind, text_hash) rows; an empty hash removes the paper's row."""
+        rows = list(rows)
+        with self.transaction() as conn:
+            conn.executemany("DELETE FROM paper_texts WHERE kind = ? AND model = ? AND paper_id = ?",
+                             [(k, model, p) for p, k, h in rows if not h])
+            conn.executemany(
+                "INSERT INTO paper_texts (paper_id, kind, model, text_hash) VALUES (?, ?, ?, ?)"
+                " ON CONFLICT(kind, model, paper_id) DO UPDATE SET text_hash = excluded.text_hash",
+                [(p, k, model, h) for p, k, h in rows if h])
+
+    def text_mapping(self, model: str, kind: str) -> dict[int, str]:
+        """{paper id: text hash} of one kind under one model."""
+        return {p: h for p, h in self._conn.execute(
+            "SELECT paper_id, text_hash FROM paper_texts WHERE kind = ? AND model = ?", (kind, model))}
+
+    def vector_blobs(self, kind: str, model: str) -> list[tuple[int, int, str, bytes]]:
+        """(paper id, dim, dtype, blob) of every paper's vector of one kind, by paper id."""
+        return self._conn.execute(
+            "SELECT pt.paper_id, e.dim, e.dtype, e.vector FROM paper_texts pt JOIN embeddings e"
+            " ON e.model = pt.model AND e.text_hash = pt.text_hash WHERE pt.kind = ? AND pt.model = ?"
+            " ORDER BY pt.paper_id", (kind, model)).fetchall()
+
+    def embed_models_used(self) -> list[str]:
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT model FROM paper_texts") if r[0]]

@@ -1,0 +1,96 @@
+"""`analyze`: facets, embed, maps and gaps in one core call (and `gapscope analyze`), each step only
+where something is missing; a second run does nothing. Real papers, the shipped facet model and encoder."""
+
+from __future__ import annotations
+
+import gzip
+import itertools
+import json
+
+import pytest
+from click.testing import CliRunner
+
+N = 160
+
+
+def _slice(shared_data, out, n, skip=0):
+    src = shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz"
+    with gzip.open(src, "rt", encoding="utf-8") as f, open(out, "w", encoding="utf-8") as g:
+        for line in itertools.islice(f, skip, skip + n):
+            g.write(line)
+    return out
+
+
+@pytest.fixture(scope="module")
+def analysed(tmp_path_factory, shared_data):
+    """A library analysed once through the CLI (no terminal: plain progress lines)."""
+    from gapscope.cli import main
+    from gapscope.ingest import import_file
+    from gapscope.store import Library
+
+    d = tmp_path_factory.mktemp("analyze")
+    path = d / "lib.sqlite"
+    with Library(path) as lib:
+        import_file(lib, _slice(shared_data, d / "slice.jsonl", N), fmt="arxiv")
+    r = CliRunner().invoke(main, ["--library", str(path), "analyze"])
+    assert r.exit_code == 0, r.output
+    return path, r
+
+
+def test_the_first_run_does_every_step_and_shows_plain_progress(analysed):
+    from gapscope.store import Library
+
+    path, r = analysed
+    assert "facets: done" in r.stdout and "embed: done" in r.stdout and "map:topic: done" in r.stdout
+    assert "gaps: done" in r.stdout
+    # the gaps are between concepts: extracted from the facet sentences before the gaps
+    assert "concepts: done" in r.stdout, r.stdout
+    lines = [ln for ln in r.stderr.splitlines() if ln.startswith("analyze:")]
+    assert len(lines) >= 4 and "\ranalyze" not in r.stderr            # lines, not a redrawn bar
+    assert any("classifying" in ln for ln in lines) and any("clustering" in ln for ln in lines)
+    with Library(path) as lib:
+        assert all(lib.latest_map_id(f) is not None for f in ("topic", "method", "result"))
+        assert lib.latest_gap_batch() is not None
+        batch = lib.latest_concept_batch()
+        assert batch is not None and lib.concept_run(batch)["fingerprint"] == lib.library_fingerprint()
+        assert lib.load_concepts(batch)
+
+
+def test_a_second_run_does_nothing(analysed, monkeypatch):
+    from gapscope import embed
+    from gapscope.analyze import analyze
+    from gapscope.cli import main
+    from gapscope.store import Library
+    from gapscope.vocabulary import MAP_FACETS
+
+    def no_model(*_a, **_k):
+        raise AssertionError("nothing to encode: the model must not load")
+
+    monkeypatch.setattr(embed.encoder.Encoder, "__init__", no_model)
+    path, _ = analysed
+    with Library(path) as lib:
+        before = {f: lib.latest_map_id(f) for f in MAP_FACETS}
+        batch = lib.latest_gap_batch()
+        rep = analyze(lib)
+        assert rep.ran == []
+        assert {f: lib.latest_map_id(f) for f in before} == before and lib.latest_gap_batch() == batch
+        assert rep.maps == {f: i for f, i in before.items() if i is not None}
+    r = CliRunner().invoke(main, ["--library", str(path), "analyze"])
+    assert r.exit_code == 0 and "nothing to do" in r.stdout, r.output
+
+
+def test_new_papers_rerun_what_depends_on_them(tmp_path, shared_data):
+    from gapscope.analyze import analyze
+    from gapscope.ingest import import_file
+    from gapscope.store import Library
+
+    with Library(tmp_path / "lib.sqlite") as lib:
+        import_file(lib, _slice(shared_data, tmp_path / "a.jsonl", 60), fmt="arxiv")
+        first = analyze(lib, facets=("topic",), gaps=False)
+        assert first.ran == ["embed", "map:topic"]            # topic only: no facet sentences needed
+        topic = lib.latest_map_id("topic")
+        assert analyze(lib, facets=("topic",), gaps=False).ran == []
+        import_file(lib, _slice(shared_data, tmp_path / "b.jsonl", 20, skip=60), fmt="arxiv")
+        again = analyze(lib, facets=("topic",), gaps=False)
+        assert again.ran == ["embed", "map:topic"] and lib.latest_map_id("topic") != topic
+        assert json.loads(json.dumps(again.to_dict()))["maps"]["topic"] == lib.latest_map_id("topic")

@@ -1,0 +1,114 @@
+"""One settings store: command line > environment > library > user settings file > default, and the
+device preference reaching the encoders."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope import settings
+from gapscope.cli import main
+from gapscope.collect import ENDPOINT_DEFAULT
+
+from .facets_helpers import add_papers, arxiv_records
+
+
+def _user_file(text: str):
+    path = settings.user_settings_path()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_each_layer_beats_the_ones_below(library, monkeypatch):
+    assert settings.Settings(library).lookup("device") == ("auto", "default")
+    _user_file("[compute]\ndevice=mps\n")
+    assert settings.Settings(library).lookup("device") == ("mps", "user settings")
+    library.set_setting("compute.device", "cuda")
+    assert settings.Settings(library).lookup("device") == ("cuda", "library")
+    assert settings.Settings(None).lookup("device") == ("mps", "user settings")   # no library open
+    monkeypatch.setenv("GAPSCOPE_DEVICE", "cpu")
+    assert settings.Settings(library).lookup("device") == ("cpu", "environment")
+    settings.set_command_line("device", "auto")
+    assert settings.Settings(library).lookup("device") == ("auto", "command line")
+    settings.set_command_line("device", None)
+    assert settings.Settings(library).lookup("device") == ("cpu", "environment")
+
+
+def test_the_user_file_is_read_as_qsettings_writes_it():
+    _user_file('[General]\nfoo=1\n\n[sources]\narxiv_url="http://127.0.0.1:9/api/query, with a comma"\n'
+               'scholar_url=C:\\\\mirror\\\\scholar\n\n[window]\ngeometry=@ByteArray(\\x1\\xd9\\xd0\\xcb)\n')
+    values = settings.read_user_settings()
+    assert values["sources/arxiv_url"] == "http://127.0.0.1:9/api/query, with a comma"
+    assert values["sources/scholar_url"] == "C:\\mirror\\scholar"
+    assert values["foo"] == "1"
+    assert "window/geometry" not in values          # Qt's typed values are not settings
+
+
+def test_an_unreadable_user_file_warns_with_its_name_and_falls_back():
+    path = _user_file("device=cpu without a section\n")
+    with pytest.warns(UserWarning, match=str(path).replace("\\", "\\\\")):
+        assert settings.Settings(None).lookup("device") == ("auto", "default")
+
+
+def test_a_bad_value_names_where_it_came_from(library, monkeypatch):
+    library.set_setting("compute.device", "gpu")
+    with pytest.raises(settings.SettingError, match="library setting compute.device"):
+        settings.get("device", library)
+    monkeypatch.setenv("GAPSCOPE_DEVICE", "tpu")
+    with pytest.raises(settings.SettingError, match=r"\$GAPSCOPE_DEVICE"):
+        settings.get("device", library)
+
+
+def test_endpoints_follow_the_same_order(library, monkeypatch):
+    from gapscope.collect import endpoint
+
+    monkeypatch.delenv("GAPSCOPE_ARXIV_URL", raising=False)
+    assert endpoint(library, "arxiv") == ENDPOINT_DEFAULT["arxiv"]
+    assert settings.SETTINGS["arxiv_url"].default == ENDPOINT_DEFAULT["arxiv"]
+    assert settings.SETTINGS["scholar_url"].default == ENDPOINT_DEFAULT["scholar"]
+    _user_file("[sources]\narxiv_url=http://user.example/api/query/\n")
+    assert endpoint(library, "arxiv") == "http://user.example/api/query"
+    library.set_setting("collect.arxiv_url", "http://library.example/api/query")
+    assert endpoint(library, "arxiv") == "http://library.example/api/query"
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://env.example/api/query")
+    assert endpoint(library, "arxiv") == "http://env.example/api/query"
+
+
+def test_the_cli_device_flag_beats_the_library_and_reaches_the_encoder(tmp_path, shared_data):
+    """The library asks for a device this machine lacks: embedding fails, naming the library setting;
+    `--device cpu` on the command line wins and the encoder runs on the CPU."""
+    import torch
+
+    from gapscope.store import Library
+
+    lacking = "mps" if torch.cuda.is_available() else "cuda"
+    path = tmp_path / "lib.sqlite"
+    with Library(path) as lib:
+        add_papers(lib, arxiv_records(str(shared_data), 3))
+        lib.set_setting("compute.device", lacking)
+    runner = CliRunner()
+    res = runner.invoke(main, ["-L", str(path), "embed", "--kinds", "abstract", "--json"])
+    assert res.exit_code == 2
+    assert f"device {lacking} was asked for (the library setting compute.device)" in res.output
+    res = runner.invoke(main, ["-L", str(path), "--device", "cpu", "embed", "--kinds", "abstract", "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["embedded"] == 3
+    res = runner.invoke(main, ["-L", str(path), "settings", "resolve", "device", "--json"])
+    assert json.loads(res.stdout) == {"device": {"value": lacking, "source": "library"}}
+
+
+def test_the_encoder_takes_the_device_setting(monkeypatch):
+    from gapscope.embed import Encoder
+
+    monkeypatch.setenv("GAPSCOPE_DEVICE", "cpu")
+    assert Encoder(precision="fp32").device == "cpu"
+
+
+def test_settings_set_refuses_a_device_that_is_not_a_choice(tmp_path):
+    res = CliRunner().invoke(main, ["-L", str(tmp_path / "l.sqlite"), "settings", "set", "compute.device", "gpu"])
+    assert res.exit_code == 2 and "auto, cpu, cuda, mps" in res.output
+    assert not os.path.exists(tmp_path / "l.sqlite")
