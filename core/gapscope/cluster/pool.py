@@ -1,0 +1,89 @@
+"""A pool of Ray actors that computes a core job's chunks and streams them back, in any order.
+
+Each actor builds its worker once (an encoder and maybe the facet head: the expensive part), then
+computes chunk after chunk. An actor whose process dies is restarted by Ray and its unfinished calls
+are retried there (``max_restarts`` / ``max_task_retries``), so a lost worker costs time, not data;
+the writer commits only whole chunks, so an interrupted run resumes from the library.
+
+Why actors and not Ray Data ``map_batches``: the unit of commit, resume and (for bit-identical
+vectors) of the encoder's length-sorted batching is the core's chunk, so each chunk must reach one
+worker whole; as a Dataset that is one row per chunk, which leaves Ray Data nothing to do but adds its
+streaming executor's CPU reservations on small machines. Direct actor calls keep the chunk whole and
+keep Ray's own restart and retry.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable, Iterable, Iterator, Optional
+
+from .session import import_ray
+
+WorkerFactory = Callable[[], Callable[[Any], Any]]
+
+
+class _Worker:
+    """The actor body: ``factory()`` once, then ``compute(work)`` per chunk."""
+
+    def __init__(self, factory: WorkerFactory) -> None:
+        self.compute = factory()
+
+    def pid(self) -> int:
+        import os
+
+        return os.getpid()
+
+    def run(self, work: Any) -> Any:
+        return self.compute(work)
+
+
+class RayChunkRunner:
+    """A ChunkRunner (see gapscope.jobs) on ``actors`` Ray actors of ``cpus`` CPUs (and ``gpus`` GPUs)
+    each. At most ``per_actor`` chunks wait at each actor, so memory stays bounded however many
+    chunks the job has. ``pids`` lists the actors' processes once they started (the tests kill one)."""
+
+    def __init__(self, factory: WorkerFactory, *, actors: int = 1, cpus: float = 1, gpus: float = 0,
+                 per_actor: int = 2, max_restarts: int = 3) -> None:
+        if actors < 1:
+            raise ValueError("at least one actor")
+        self.factory = factory
+        self.actors, self.cpus, self.gpus = int(actors), cpus, gpus
+        self.per_actor = max(1, int(per_actor))
+        self.max_restarts = max_restarts
+        self.pids: list[int] = []
+        self.handles: list[Any] = []
+
+    def __call__(self, work: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        ray = import_ray()
+        remote = ray.remote(num_cpus=self.cpus, num_gpus=self.gpus, max_restarts=self.max_restarts,
+                            max_task_retries=self.max_restarts)(_Worker)
+        factory_ref = ray.put(self.factory)
+        self.handles = [remote.remote(factory_ref) for _ in range(self.actors)]
+        try:
+            self.pids = ray.get([h.pid.remote() for h in self.handles])
+            items = enumerate(work)
+            inflight: dict[Any, tuple[int, int]] = {}      # object ref -> (chunk index, actor index)
+            load = [0] * len(self.handles)
+
+            def submit() -> bool:
+                nxt: Optional[tuple[int, Any]] = next(items, None)
+                if nxt is None:
+                    return False
+                a = min(range(len(load)), key=load.__getitem__)
+                inflight[self.handles[a].run.remote(nxt[1])] = (nxt[0], a)
+                load[a] += 1
+                return True
+
+            while len(inflight) < self.per_actor * len(self.handles) and submit():
+                pass
+            while inflight:
+                done, _ = ray.wait(list(inflight), num_returns=1)
+                ref = done[0]
+                i, a = inflight.pop(ref)
+                load[a] -= 1
+                result = ray.get(ref)
+                submit()
+                yield i, result
+        finally:
+            for h in self.handles:
+                ray.kill(h, no_restart=True)
+            self.handles = []
