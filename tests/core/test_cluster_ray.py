@@ -25,16 +25,6 @@ from .facets_helpers import add_papers, arxiv_records  # noqa: E402
 N = 300
 
 
-@pytest.fixture(scope="module")
-def local_ray():
-    started = not ray.is_initialized()
-    if started:
-        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
-    yield ray
-    if started:
-        ray.shutdown()
-
-
 def _library(path, shared_data):
     lib = Library(path)
     add_papers(lib, arxiv_records(str(shared_data), N))
