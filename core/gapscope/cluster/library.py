@@ -70,3 +70,19 @@ def classify_library_ray(lib, *, model=None, actors: int = 2, cpus_per_actor: in
                                 actors=actors, cpus=cpus_per_actor, gpus=_actor_gpus(args))
     return classify_library(lib, model=model, redo=redo, batch_size=batch_size, paper_ids=paper_ids,
                             progress=progress, cancel=cancel, runner=runner, encoder_model_id=enc_id, chunk=chunk)
+
+
+def embed_corpus_ray(path, out, *, actors: int = 2, cpus_per_actor: int = 1, device: Optional[str] = None,
+                     precision: str = "auto", shard_size: Optional[int] = None, batch_size: Optional[int] = None,
+                     limit: Optional[int] = None, progress: Optional[ProgressFn] = None,
+                     cancel: Optional[CancelToken] = None, runner: Optional[RayChunkRunner] = None) -> dict[str, Any]:
+    """:func:`gapscope.embed.corpus.embed_corpus` with each shard encoded by a Ray actor (the bundled
+    model; ``device`` as asked, resolved on each worker) and written here as it comes back."""
+    from ..embed.corpus import SHARD_SIZE, embed_corpus
+
+    args = {"model": None, "device": device or "auto"}
+    if runner is None:
+        runner = RayChunkRunner(functools.partial(embed_worker, args, precision, cpus_per_actor),
+                                actors=actors, cpus=cpus_per_actor, gpus=_actor_gpus(args))
+    return embed_corpus(path, out, shard_size=shard_size or SHARD_SIZE, runner=runner, batch_size=batch_size,
+                        limit=limit, progress=progress, cancel=cancel)
