@@ -7,13 +7,14 @@ the writer commits only whole chunks, so an interrupted run resumes from the lib
 
 Why actors and not Ray Data ``map_batches``: the unit of commit, resume and (for bit-identical
 vectors) of the encoder's length-sorted batching is the core's chunk, so each chunk must reach one
-worker whole; as a Dataset that is one row per chunk, which leaves Ray Data nothing to do but adds its
-streaming executor's CPU reservations on small machines. Direct actor calls keep the chunk whole and
-keep Ray's own restart and retry.
+worker whole; as a Dataset that is one row per chunk, which leaves Ray Data's re-blocking nothing to
+do and adds its streaming executor on top (a design choice; the Ray Data route was not measured).
+Direct actor calls keep the chunk whole and keep Ray's own restart and retry.
 """
 
 from __future__ import annotations
 
+import time
 from typing import Any, Callable, Iterable, Iterator, Optional
 
 from .session import import_ray
@@ -51,15 +52,18 @@ class RayChunkRunner:
         self.max_restarts = max_restarts
         self.pids: list[int] = []
         self.handles: list[Any] = []
+        self.ready_s: Optional[float] = None     # seconds until every actor had built its worker (benchmarks)
 
     def __call__(self, work: Iterable[Any]) -> Iterator[tuple[int, Any]]:
         ray = import_ray()
         remote = ray.remote(num_cpus=self.cpus, num_gpus=self.gpus, max_restarts=self.max_restarts,
                             max_task_retries=self.max_restarts)(_Worker)
+        t0 = time.perf_counter()
         factory_ref = ray.put(self.factory)
         self.handles = [remote.remote(factory_ref) for _ in range(self.actors)]
         try:
             self.pids = ray.get([h.pid.remote() for h in self.handles])
+            self.ready_s = time.perf_counter() - t0
             items = enumerate(work)
             inflight: dict[Any, tuple[int, int]] = {}      # object ref -> (chunk index, actor index)
             load = [0] * len(self.handles)
