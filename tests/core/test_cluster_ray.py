@@ -77,7 +77,7 @@ def test_facets_on_ray_are_identical_and_resume_after_cancel(local_ray, tmp_path
     first = classify_library_ray(there, model=model, actors=2, chunk=100)
     assert 0 < first["classified"] < N and first["skipped_up_to_date"] == N - first["classified"]
 
-    ids = [pid for pid, *_ in here.facet_states()]
+    ids = [pid for pid, *_ in here.facet_state()]
     assert len(ids) == N
     for pid in ids:
         assert paper_sentences(here, pid) == paper_sentences(there, pid), pid
