@@ -86,3 +86,28 @@ def test_facets_on_ray_are_identical_and_resume_after_cancel(local_ray, tmp_path
     assert np.array_equal(ids_a, ids_b) and np.array_equal(a, b)
     here.close()
     there.close()
+
+
+def test_embed_cli_on_ray(local_ray, tmp_path, shared_data):
+    """`gapscope embed --ray`: one actor per CPU of the Ray it joins, the counts as JSON, a re-run has nothing to do."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    path = tmp_path / "cli.sqlite"
+    lib = Library(path)
+    add_papers(lib, arxiv_records(str(shared_data), 12))
+    lib.close()
+    runner = CliRunner()
+    res = runner.invoke(main, ["--library", str(path), "embed", "--kinds", "abstract", "--ray", "--json"],
+                        catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    stats = json.loads(res.output[res.output.index("{"):])
+    assert stats["embedded"] == 12 and stats["kinds"]["abstract"]["to_embed"] == 12
+    again = runner.invoke(main, ["--library", str(path), "embed", "--kinds", "abstract", "--ray", "local", "--json"])
+    assert json.loads(again.output[again.output.index("{"):])["embedded"] == 0
+    lib = Library(path)
+    assert len(_vectors(lib)[0]) == 12
+    lib.close()

@@ -8,7 +8,7 @@ import pytest
 
 pytest.importorskip("pyarrow", reason="embed-corpus writes Parquet: pip install 'gapscope[cluster]'")
 
-from gapscope.embed import Encoder  # noqa: E402, abstract_text
+from gapscope.embed import Encoder, abstract_text  # noqa: E402
 from gapscope.embed.corpus import CorpusError, embed_corpus, read_shard, shard_path  # noqa: E402
 from gapscope.jobs import Cancelled, CancelToken  # noqa: E402
 

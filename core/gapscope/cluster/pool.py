@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any, Callable, Iterable, Iterator, Optional
 
-from .session import import_ray
+from .session import ClusterUnavailable, import_ray
 
 WorkerFactory = Callable[[], Callable[[Any], Any]]
 
@@ -84,7 +84,11 @@ class RayChunkRunner:
                 ref = done[0]
                 i, a = inflight.pop(ref)
                 load[a] -= 1
-                result = ray.get(ref)
+                try:
+                    result = ray.get(ref)
+                except ray.exceptions.RayActorError as exc:    # died more often than Ray restarts it
+                    raise ClusterUnavailable(f"a Ray worker died {self.max_restarts + 1} times on chunk {i}; "
+                                             f"the committed chunks are kept, run again to resume ({exc})") from exc
                 submit()
                 yield i, result
         finally:
