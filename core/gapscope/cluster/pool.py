@@ -5,11 +5,10 @@ computes chunk after chunk. An actor whose process dies is restarted by Ray and 
 are retried there (``max_restarts`` / ``max_task_retries``), so a lost worker costs time, not data;
 the writer commits only whole chunks, so an interrupted run resumes from the library.
 
-Why actors and not Ray Data ``map_batches``: the unit of commit, resume and (for bit-identical
-vectors) of the encoder's length-sorted batching is the core's chunk, so each chunk must reach one
-worker whole; as a Dataset that is one row per chunk, which leaves Ray Data's re-blocking nothing to
-do and adds its streaming executor on top (a design choice; the Ray Data route was not measured).
-Direct actor calls keep the chunk whole and keep Ray's own restart and retry.
+Why actors and not Ray Data ``map_batches``: both work and ran at about the same speed here
+(docs/scale.md, benchmarks/bench_ray_data.py); the core's chunk is the unit of commit and resume,
+so it must reach one worker whole, and direct actor
+calls keep that, bound the chunks in flight and keep Ray's own actor restart and task retry.
 """
 
 from __future__ import annotations
