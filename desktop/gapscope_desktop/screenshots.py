@@ -61,6 +61,42 @@ def analyse(path: Path) -> None:
             print(f"gaps.find_gaps failed: {exc}", file=sys.stderr)
 
 
+def map_of(path: Path, k: int) -> None:
+    """The topic map again with ``k`` clusters (80: the most the automatic choice gives), to show that
+    a crowded map stays readable."""
+    from gapscope.maps import build_maps
+    from gapscope.store import Library
+
+    with Library(path) as lib:
+        m = build_maps(lib, facets=("topic",), k=k)["topic"]
+        print(f"topic map rebuilt with {m.k} clusters", file=sys.stderr)
+
+
+def report_pages(path: Path, out: Path, tmp: Path) -> list[Path]:
+    """The PDF gap report of the library; its page with the topic map and its first page with a wide
+    table (imports, triage statistics), rendered to PNG with pypdfium2."""
+    import pypdfium2 as pdfium
+
+    from gapscope.reports import write_report
+    from gapscope.store import Library
+
+    pdf_path = tmp / "report.pdf"
+    with Library(path) as lib:
+        write_report(lib, "pdf", pdf_path)
+    doc = pdfium.PdfDocument(str(pdf_path))
+    texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    wanted = [("10-report-map-page", next((i for i, t in enumerate(texts) if "Topic map" in t), 0)),
+              ("11-report-tables-page", next((i for i, t in enumerate(texts) if "Triage statistics" in t
+                                              or "Imports and collects" in t), min(1, len(doc) - 1)))]
+    written = []
+    for name, i in wanted:
+        target = out / f"{name}.png"
+        doc[i].render(scale=2.0).to_pil().save(target)
+        written.append(target)
+    doc.close()
+    return written
+
+
 def screen_a_few(path: Path) -> None:
     """A few real triage decisions (a review of diffusion models: include papers with "diffusion" in
     the title, exclude others) so the triage view shows a trained ranking and a stopping estimate.
@@ -88,17 +124,48 @@ def _settle(app, window, ms: int = 300) -> None:
     app.processEvents()
 
 
+def welcome_shot(out: Path, tmp: Path, recent=()) -> Path:
+    """The window as a new user first sees it: no library yet, the welcome page (with ``recent``
+    libraries listed). The settings and the default library folder are temporary ones."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    os.environ["GAPSCOPE_SETTINGS"] = str(tmp / "settings" / "GapScope.ini")
+    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "user-data"))
+    from . import recent as recent_list
+    from .app import create_app
+    from .main_window import MainWindow
+
+    app = create_app(["gapscope-screenshots"])
+    for p in reversed(list(recent)):
+        recent_list.remember(p)
+    w = MainWindow(None)
+    w.resize(1440, 900)
+    w.show()
+    _settle(app, w, 300)
+    path = out / "00-welcome.png"
+    w.grab().save(str(path))
+    w.close()
+    return path
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
     ap.add_argument("--library", help="use this library instead of building one")
     ap.add_argument("--papers", type=int, default=800, help="papers to import (embedding them is the slow part)")
     ap.add_argument("--no-analysis", action="store_true")
+    ap.add_argument("--map-k", type=int, default=80, help="clusters of the topic map shown (0: as analyse chose)")
+    ap.add_argument("--welcome-only", action="store_true", help="only the welcome page (no library is built)")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
 
     tmp = tempfile.TemporaryDirectory(prefix="gapscope-shots-")
+    if args.welcome_only:
+        print(welcome_shot(out, Path(tmp.name)))
+        tmp.cleanup()
+        return 0
     if args.library:
         lib_path = Path(args.library)
     else:
@@ -106,6 +173,8 @@ def main(argv=None) -> int:
         build_library(lib_path, args.papers)
         if not args.no_analysis:
             analyse(lib_path)
+            if args.map_k:
+                map_of(lib_path, args.map_k)
         screen_a_few(lib_path)
 
     from PySide6.QtCore import QSettings
@@ -117,11 +186,11 @@ def main(argv=None) -> int:
     from .main_window import MainWindow
 
     app = create_app(["gapscope-screenshots"])
+    written = [welcome_shot(out, Path(tmp.name), recent=[lib_path])]
     w = MainWindow(lib_path)
     w.resize(1440, 900)
     w.show()
     _settle(app, w, 800)
-    written = []
 
     def shot(name: str, widget=None) -> None:
         _settle(app, w)
@@ -145,6 +214,7 @@ def main(argv=None) -> int:
     if w.maps_view.clusters.topLevelItemCount():
         w.maps_view.clusters.topLevelItem(0).setSelected(True)
     shot("03-maps")
+    shot("08-map-labels", w.maps_view.canvas_holder)
     w.tabs.setCurrentIndex(3)
     shot("04-gaps")
     if w.gaps_view.current_gap() is not None:
@@ -177,6 +247,8 @@ def main(argv=None) -> int:
     shot("07-preferences", prefs)
     prefs.close()
     w.close()
+    if not args.no_analysis:
+        written += report_pages(lib_path, out, Path(tmp.name))
     for p in written:
         print(p)
     tmp.cleanup()

@@ -17,6 +17,7 @@ from typing import Any, Optional
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
+from ..textfmt import latex_to_text
 from ..vocabulary import MAP_FACETS
 
 
@@ -101,6 +102,7 @@ class MapData:
     n_papers: int
     clusters: list[dict[str, Any]]      # id, label, keywords, size, stability, sizes_by_year, representative
     points: list[tuple[float, float, int]]  # x, y, cluster
+    time_note: Optional[str] = None     # why the clusters-over-time chart is not drawn (set with the figures)
 
 
 @dataclass
@@ -181,7 +183,8 @@ class ReportData:
 # --- helpers ---------------------------------------------------------------------------------------------
 
 def paper_refs(lib: Library, ids: list[int]) -> list[PaperRef]:
-    return [PaperRef(p.id, p.title, p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
+    # titles as a reader sees them: LaTeX rendered as text (every format takes its titles from here)
+    return [PaperRef(p.id, latex_to_text(p.title), p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
 
 
 def _scope_ids(lib: Library, collection: Optional[str]) -> Optional[set[int]]:
@@ -445,7 +448,7 @@ def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> N
     hrows = lib.highlight_rows(collection, limit)
     refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
-    sec.highlights = [{"paper": refs.get(pid), "text": abstract[s:e], "comment": comment, "color": color}
+    sec.highlights = [{"paper": refs.get(pid), "text": latex_to_text(abstract[s:e]), "comment": comment, "color": color}
                       for pid, s, e, color, comment, abstract in hrows]
     if not rows and not hrows:
         sec.missing = "No notes or highlights yet."
@@ -537,11 +540,14 @@ __all__ = ["ReportData", "PaperRef", "build_report_data", "paper_refs"]
 
 
 def reproducibility_rows(r: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The reproducibility facts as (what, value) rows, for every renderer."""
-    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
-            ("platform", r.get("platform")), ("library", r.get("library")),
-            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
-            ("models", ", ".join(r.get("models", [])) or "none used yet")]
-    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
-    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    """The reproducibility facts as (what, value) rows, for every renderer, in words."""
+    from .labels import label, value
+
+    migrations = list(r.get("schema_migrations", []))
+    rows = [("GapScope", r.get("gapscope")), ("Generated", r.get("generated_at")), ("Python", r.get("python")),
+            ("Platform", r.get("platform")), ("Library", r.get("library")),
+            ("Library schema", f"{len(migrations)} migrations" + (f", the latest {migrations[-1]}" if migrations else "")),
+            ("Models", ", ".join(r.get("models", [])) or "none used yet")]
+    rows += [(f"Package {k}", v) for k, v in r.get("packages", {}).items()]
+    rows += [(f"Library: {label(k).lower()}", value(v)) for k, v in r.get("counts", {}).items()]
     return rows
