@@ -17,7 +17,7 @@ $(BIN)/python:
 
 $(STAMP): $(BIN)/python pyproject.toml
 	$(BIN)/pip install $(TORCH)
-	$(BIN)/pip install -e ".[dev]"
+	$(BIN)/pip install -e ".[dev,cluster]"
 	touch $(STAMP)
 
 install: $(STAMP)
