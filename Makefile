@@ -2,7 +2,8 @@
 # Each first checks the system libraries Qt needs (packaging/check_system_libs.py: installed with
 # apt-get when run as root, else it prints the one command to run), then creates .venv when missing
 # and installs the project; torch is pinned and installed first, as the CPU build: an unpinned torch,
-# or the plain PyPI wheel on Linux, pulls several GB of CUDA packages.
+# or the plain PyPI wheel on Linux, pulls several GB of CUDA packages. torch alone comes from the CPU
+# index (--no-deps); its own dependencies come with the project's, from PyPI.
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -32,7 +33,7 @@ $(BIN)/python:
 	$(BIN)/python -m pip install --upgrade pip
 
 $(STAMP): $(BIN)/python pyproject.toml
-	$(BIN)/pip install "$(TORCH)" $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
+	$(BIN)/pip install --no-deps "$(TORCH)" $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX))
 	$(BIN)/pip install -e ".[dev]"
 	touch $(STAMP)
 
