@@ -62,7 +62,7 @@ def _needs_classify(lib) -> bool:
 
     model_id = _shipped_facet_model_id()
     return any(fm is None or fm != model_id or ah != text_hash(abstract)
-               for _pid, _t, abstract, fm, ah in lib.facet_states())
+               for _pid, _t, abstract, fm, ah in lib.facet_state())
 
 
 def _map_fingerprint(lib, facet: str) -> str:
@@ -121,7 +121,9 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     if kinds:
         st = embed_library(lib, kinds=kinds, encoder=encoder,
                            progress=_step(progress, bounds[1], bounds[2], "embedding"), cancel=cancel)
-        out.steps.append(StepResult("embed", bool(st["embedded"]), f"{st['embedded']} texts embedded"))
+        done = st["embedded"] + st.get("reused", 0)
+        out.steps.append(StepResult("embed", bool(done), f"{st['embedded']} texts embedded, "
+                                                           f"{st.get('reused', 0)} given vectors from the facets pass"))
     check(cancel)
 
     # 3. maps whose inputs changed (or that were never built)

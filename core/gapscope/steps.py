@@ -11,7 +11,7 @@ NO_PAPERS = "the library has no papers yet: run `gapscope import FILE` or `gapsc
 
 
 def missing_for_vectors(lib, kind: str) -> Optional[str]:
-    """Why the library has no vectors of ``kind`` (abstract, method, result, limitation), or None."""
+    """Why the library has no vectors of ``kind`` (abstract, method, result, shortcoming), or None."""
     c = lib.step_counts()
     if not c["papers"]:
         return NO_PAPERS

@@ -165,7 +165,7 @@ class MainWindow(QMainWindow):
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)
         self.act_find = act("&Find", self._focus_search, QKeySequence.Find)
         self.act_check_facets = act("Check Facet &Labels…", self.show_facet_review, "Ctrl+Shift+L",
-                                    "The least certain method / result / limitation labels, to set right")
+                                    "The least certain role and shortcoming labels, to set right")
 
         m = self.menuBar().addMenu("&File")
         for a in (self.act_new, self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,

@@ -38,10 +38,10 @@ def read_slice(path: Path, n: int, step: int) -> list[dict]:
 
 def crude_facets(abstract: str) -> dict[str, str]:
     """A keyword split, standing in for the facets classifier in these tests only."""
-    out = {"method": [], "result": [], "limitation": []}
+    out = {"method": [], "result": [], "shortcoming": []}
     for s in SPLIT.split(abstract):
         if LIMIT.search(s):
-            out["limitation"].append(s)
+            out["shortcoming"].append(s)
         elif RESULT.search(s):
             out["result"].append(s)
         elif METHOD.search(s):
@@ -75,12 +75,12 @@ def stand_in_vectors(texts: list[str], dims: int = 48, seed: int = 0) -> np.ndar
 
 
 def facet_data(ids: list[int], rows: list[dict]) -> dict[str, tuple]:
-    """{facet: (ids, vecs, texts)} for topic / method / result / limitation."""
+    """{facet: (ids, vecs, texts)} for topic / method / result / shortcoming."""
     out = {}
     topic_texts = {pid: f"{r['title']}. {r['abstract']}" for pid, r in zip(ids, rows)}
     out["topic"] = (np.array(ids, dtype=np.int64), stand_in_vectors(list(topic_texts.values())), topic_texts)
     facets = {pid: crude_facets(r["abstract"]) for pid, r in zip(ids, rows)}
-    for facet in ("method", "result", "limitation"):
+    for facet in ("method", "result", "shortcoming"):
         have = [pid for pid in ids if facets[pid][facet]]
         texts = {pid: facets[pid][facet] for pid in have}
         out[facet] = (np.array(have, dtype=np.int64), stand_in_vectors([texts[p] for p in have]), texts)

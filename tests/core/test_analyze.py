@@ -56,6 +56,7 @@ def test_a_second_run_does_nothing(analysed, monkeypatch):
     from gapscope.analyze import analyze
     from gapscope.cli import main
     from gapscope.store import Library
+    from gapscope.vocabulary import MAP_FACETS
 
     def no_model(*_a, **_k):
         raise AssertionError("nothing to encode: the model must not load")
@@ -63,7 +64,7 @@ def test_a_second_run_does_nothing(analysed, monkeypatch):
     monkeypatch.setattr(embed.encoder.Encoder, "__init__", no_model)
     path, _ = analysed
     with Library(path) as lib:
-        before = {f: lib.latest_map_id(f) for f in ("topic", "method", "result", "limitation")}
+        before = {f: lib.latest_map_id(f) for f in MAP_FACETS}
         batch = lib.latest_gap_batch()
         rep = analyze(lib)
         assert rep.ran == []

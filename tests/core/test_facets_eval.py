@@ -52,3 +52,22 @@ def test_eval_names_the_bad_line(tmp_path):
     bad.write_text('{"sentences": ["a"], "labels": ["result"]}\n{"sentences": ["b"], "labels": ["nope"]}\n')
     res = CliRunner().invoke(main, ["facets", "eval", "--csabstruct", str(bad)])
     assert res.exit_code == 1 and "bad.jsonl:2" in res.output
+
+
+def test_eval_cs_shortcomings_json_on_a_slice_of_the_held_out_test(tmp_path):
+    import gzip
+
+    from .shortcoming_fixtures import ANNOTATIONS
+
+    sl = tmp_path / "cs.jsonl"
+    with gzip.open(ANNOTATIONS / "test.jsonl.gz", "rt", encoding="utf-8") as fh:
+        sl.write_text("".join(fh.readlines()[:12]), encoding="utf-8")
+    res = CliRunner().invoke(main, ["facets", "eval", "--cs", str(sl), "--cs-labels",
+                                    str(ANNOTATIONS / "labels" / "adjudicated" / "test.tsv"), "--json"])
+    assert res.exit_code == 0, res.output
+    out = json.loads(res.stdout.strip().splitlines()[-1])
+    assert set(out) == {"shortcomings"} and set(out["shortcomings"]) == {"any", "types", "roles_macro_f1"}
+    assert set(out["shortcomings"]["types"]) == {"prior", "open", "own"}
+    assert 0.5 < out["shortcomings"]["any"]["f1"] <= 1        # a guess of "none" everywhere scores 0
+    missing = CliRunner().invoke(main, ["facets", "eval", "--cs", str(sl)])
+    assert missing.exit_code == 2 and "--cs-labels" in missing.output

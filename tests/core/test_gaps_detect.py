@@ -30,14 +30,14 @@ def test_find_gaps_types_scores_and_evidence_in_named_clusters(mapped):
     lib, data, ms = mapped
     found = find_gaps(lib, data=data)
     types = {g.type for g in found}
-    assert {"method_x_problem", "unaddressed_limitation"} <= types
+    assert {"method_x_problem", "unaddressed_shortcoming"} <= types
     assert all(0.0 <= g.score <= 1.0 for g in found)
     assert [g.score for g in found] == sorted((g.score for g in found), reverse=True)
-    facet_map = {"method": ms["method"], "result": ms["result"], "limitation": ms["limitation"], "topic": ms["topic"]}
+    facet_map = {"method": ms["method"], "result": ms["result"], "shortcoming": ms["shortcoming"], "topic": ms["topic"]}
     for g in found:
         d = g.to_dict()
-        assert d["statement"] and d["evidence"] and d["type"] in ("method_x_problem", "unaddressed_limitation", "thin_growing")
-        for side, role in (("method", "method"), ("problem", "problem"), ("problem", "limitation"), ("problem", "region")):
+        assert d["statement"] and d["evidence"] and d["type"] in ("method_x_problem", "unaddressed_shortcoming", "thin_growing")
+        for side, role in (("method", "method"), ("problem", "problem"), ("problem", "shortcoming"), ("problem", "region")):
             ref = d[side]
             for pid in [p for p in d["evidence"] if g.roles[p] == role]:
                 assert facet_map[ref["facet"]].assignments[pid] == ref["cluster"], (g.type, role, pid)
@@ -201,18 +201,18 @@ def test_method_x_problem_caps_repeats_of_a_cluster_and_reads_plainly(mapped):
         assert g.statement.endswith("such papers.")
 
 
-def test_unaddressed_limitation_needs_several_clusters_to_compare_with(mapped):
+def test_unaddressed_shortcoming_needs_several_clusters_to_compare_with(mapped):
     import numpy as np
 
-    from gapscope.gaps.detect import unaddressed_limitation
+    from gapscope.gaps.detect import unaddressed_shortcoming
     from gapscope.maps.model import Map
 
     _, data, ms = mapped
-    lim = ms["limitation"]
+    lim = ms["shortcoming"]
     ids, vecs, _ = data["method"]
     dates = {}
-    assert unaddressed_limitation(lim, ids, vecs, dates) or len(lim.clusters) < 3
+    assert unaddressed_shortcoming(lim, ids, vecs, dates) or len(lim.clusters) < 3
     two = [c.id for c in lim.clusters[:2]]
     small = Map(**{**lim.__dict__, "clusters": [c for c in lim.clusters if c.id in two],
                    "assignments": {p: c for p, c in lim.assignments.items() if c in two}})
-    assert unaddressed_limitation(small, ids, vecs, dates, min_size=1) == []
+    assert unaddressed_shortcoming(small, ids, vecs, dates, min_size=1) == []

@@ -33,7 +33,7 @@ def mapped(tmp_path_factory, shared_data):
 def test_maps_and_gaps_sections_show_what_the_modules_saved(mapped, tmp_path):
     lib, found = mapped
     d = build_report_data(lib)
-    assert d.maps.missing is None and [m.facet for m in d.maps.maps] == ["topic", "method", "result", "limitation"]
+    assert d.maps.missing is None and [m.facet for m in d.maps.maps] == ["topic", "method", "result", "shortcoming"]
     for m in d.maps.maps:
         saved = maps.latest_map(lib, m.facet)
         assert [c["label"] for c in m.clusters] == [c.label for c in saved.clusters]

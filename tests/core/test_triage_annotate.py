@@ -34,9 +34,12 @@ def test_notes_highlights_and_corrections_round_trip(paper):
     start = ABSTRACT.index("A limitation")
     hid = add_highlight(lib, pid, start, len(ABSTRACT), color="red", comment="key weakness")
     assert highlights_of(lib, pid)[0]["text"] == "A limitation is the small training set."
-    correct_facet(lib, pid, start, len(ABSTRACT), "limitation")
-    correct_facet(lib, pid, start, len(ABSTRACT), "result")  # a second correction replaces the first
-    assert [c["label"] for c in facet_corrections_of(lib, pid)] == ["result"]
+    correct_facet(lib, pid, start, len(ABSTRACT), "limitation")          # the old label: shortcoming own
+    assert [(c["role"], c["shortcoming"]) for c in facet_corrections_of(lib, pid)] == [(None, "own")]
+    correct_facet(lib, pid, start, len(ABSTRACT), "result")   # a role correction keeps the shortcoming one
+    assert [(c["role"], c["shortcoming"]) for c in facet_corrections_of(lib, pid)] == [("result", "own")]
+    correct_facet(lib, pid, start, len(ABSTRACT), "objective")  # a second correction of a kind replaces the first
+    assert [(c["role"], c["shortcoming"]) for c in facet_corrections_of(lib, pid)] == [("objective", "own")]
     lib.add_tag([pid], "to-read")
     a = annotations_of(lib, pid)
     assert a["tags"] == ["to-read"] and len(a["notes"]) == 1 and a["highlights"][0]["id"] == hid
@@ -68,7 +71,8 @@ def test_correction_must_match_a_split_sentence_when_sentences_exist(paper):
     with lib.transaction() as conn:  # the facet pipeline's table, as the interface defines it
         conn.execute('CREATE TABLE IF NOT EXISTS sentences (paper_id INTEGER, idx INTEGER, start INTEGER, "end" INTEGER,'
                      ' text TEXT, label TEXT, confidence REAL)')
-        conn.execute("INSERT INTO sentences VALUES (?, 0, 0, ?, ?, 'objective', 0.9)", (pid, first_end, ABSTRACT[:first_end]))
+        conn.execute('INSERT INTO sentences (paper_id, idx, start, "end", text, label, confidence)'
+                     " VALUES (?, 0, 0, ?, ?, 'objective', 0.9)", (pid, first_end, ABSTRACT[:first_end]))
     correct_facet(lib, pid, 0, first_end, "method")
     with pytest.raises(LibraryError, match="not a sentence"):
         correct_facet(lib, pid, 0, first_end - 3, "method")
@@ -104,7 +108,7 @@ def test_annotate_cli(tmp_path, paper):
     data = json.loads(res.output)
     assert data["notes"][0]["body"] == "compare with GIN"
     assert data["highlights"][0]["text"] == ABSTRACT[:10]
-    assert data["facet_corrections"][0]["label"] == "method"
+    assert data["facet_corrections"][0]["role"] == "method"
     res = r.invoke(main, ["-L", path, "annotate", "terms", str(pid), "graph", "neural"])
     assert "[[graph]] [[neural]]" in res.output
     assert r.invoke(main, ["-L", path, "annotate", "note", "4242", "x"]).exit_code == 4

@@ -20,28 +20,32 @@ def test_vocabulary_imports_without_numpy():
 
 
 def test_the_sets_fit_together():
-    assert set(v.SENTENCE_ROLES) | {"limitation"} == set(v.FACET_LABELS)
-    assert set(v.FACET_TEXT_LABELS) <= set(v.FACET_LABELS)
+    assert v.FACET_LABELS == v.SENTENCE_ROLES
+    assert set(v.FACET_TEXT_LABELS) - {"shortcoming"} <= set(v.SENTENCE_ROLES)
+    assert set(v.CORRECTION_LABELS) == set(v.SENTENCE_ROLES) | set(v.SHORTCOMINGS) | {"limitation"}
     assert set(v.MAP_FACET_EMBED_KIND) == set(v.MAP_FACETS)
     assert set(v.MAP_FACET_EMBED_KIND.values()) == set(v.EMBED_KINDS)
     assert set(v.LABELLING_DECISIONS) <= set(v.DECISIONS)
 
 
 def _check_constraint(column: str) -> tuple[str, ...]:
+    """The words of the latest CHECK (column IN (...)) the migrations put on ``column``."""
     sql = "\n".join(str(m) for m in MIGRATIONS)
-    found = re.search(rf"{column} TEXT NOT NULL CHECK \({column} IN \(([^)]*)\)\)", sql)
+    found = re.findall(rf"{column} TEXT (?:NOT NULL )?CHECK \({column} IN \(([^)]*)\)\)", sql)
     assert found, column
-    return tuple(w.strip().strip("'") for w in found.group(1).split(","))
+    return tuple(w.strip().strip("'") for w in found[-1].split(","))
 
 
 def test_the_schema_checks_the_same_words():
     assert _check_constraint("decision") == v.DECISIONS
-    assert _check_constraint("label") == v.FACET_LABELS
+    assert _check_constraint("label") == v.FACET_LABELS          # facet_corrections, since 0500
+    assert _check_constraint("shortcoming") == v.SHORTCOMINGS
 
 
 def test_no_module_spells_a_set_again():
     """A tuple literal of the same words (in any order) outside vocabulary.py is a second spelling."""
-    sets = {frozenset(s) for s in (v.FACET_LABELS, v.SENTENCE_ROLES, v.EMBED_KINDS, v.MAP_FACETS, v.DECISIONS)}
+    sets = {frozenset(s) for s in (v.FACET_LABELS, v.SENTENCE_ROLES, v.SHORTCOMINGS, v.FACET_TEXT_LABELS, v.EMBED_KINDS,
+                                   v.MAP_FACETS, v.DECISIONS)}
     literal = re.compile(r"[(\[]\s*((?:[\"'][a-z_]+[\"']\s*,\s*){3,}[\"'][a-z_]+[\"'])\s*,?\s*[)\]]")
     offenders = []
     for folder in ("core/gapscope", "desktop/gapscope_desktop"):

@@ -23,6 +23,7 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     assert [(r["paper_id"], r["idx"]) for r in dlg.rows] == [(r["paper_id"], r["idx"]) for r in want]
     assert dlg.table.topLevelItemCount() == len(want)
     assert float(dlg.table.topLevelItem(0).text(0)) <= float(dlg.table.topLevelItem(1).text(0))
+    assert [dlg.table.headerItem().text(i) for i in range(3)] == ["Confidence", "Role", "Shortcoming"]
     assert dlg.grab().save(str(tmp_path / "facet_review.png")) and (tmp_path / "facet_review.png").stat().st_size > 5000
 
     # key 3 = method: saved as a correction, the row leaves, the next one is selected
@@ -32,18 +33,21 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
         qtbot.keyClick(dlg.table, Qt.Key_3)
     assert sig.args == [first["paper_id"]]
     fixed = {(s["start"], s["end"]): s for s in paper_sentences(w.lib, first["paper_id"])}[(first["start"], first["end"])]
-    assert fixed["label"] == "method" and fixed["corrected"]
+    assert fixed["role"] == "method" and fixed["role_corrected"]
     assert (dlg.rows[0]["paper_id"], dlg.rows[0]["idx"]) == (second["paper_id"], second["idx"])
-    assert dlg.table.currentItem().text(2) == second["text"]
+    assert dlg.table.currentItem().text(3) == second["text"]
     assert second["text"] in dlg.context.toPlainText()          # the whole sentence, with its neighbours
 
-    # a button does the same (saved on the writer queue); a label filter keeps one label
-    with qtbot.waitSignal(dlg.corrected):
-        qtbot.mouseClick(dlg.buttons["limitation"], Qt.LeftButton)
-    assert {(s["start"], s["end"]): s["label"] for s in paper_sentences(w.lib, second["paper_id"])}[
-        (second["start"], second["end"])] == "limitation"
+    # a button sets the shortcoming the same way (key 9 = own); a role filter and a shortcoming filter narrow the list
+    with qtbot.waitSignal(dlg.corrected):                      # saved on the writer queue
+        qtbot.mouseClick(dlg.buttons["own"], Qt.LeftButton)
+    fixed = {(s["start"], s["end"]): s for s in paper_sentences(w.lib, second["paper_id"])}[(second["start"], second["end"])]
+    assert fixed["shortcoming"] == "own" and fixed["shortcoming_corrected"] and fixed["role"] == second["role"]
+    dlg.short_box.setCurrentIndex(dlg.short_box.findData("none"))
+    qtbot.waitUntil(lambda: bool(dlg.rows) and all(r["shortcoming"] == "none" for r in dlg.rows), timeout=20000)
+    dlg.short_box.setCurrentIndex(0)
     dlg.label_box.setCurrentIndex(dlg.label_box.findData("result"))
-    qtbot.waitUntil(lambda: bool(dlg.rows) and all(r["label"] == "result" for r in dlg.rows), timeout=20000)
+    qtbot.waitUntil(lambda: bool(dlg.rows) and all(r["role"] == "result" for r in dlg.rows), timeout=20000)
 
     # double-click opens the paper in the library; reopened, the dialog lists the library and can narrow to that paper
     item = dlg.table.topLevelItem(0)
@@ -56,5 +60,6 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     dlg.paper_only.setChecked(True)
     qtbot.waitUntil(lambda: {r["paper_id"] for r in dlg.rows} == {pid}, timeout=20000)
     # the label filter chosen before stays (one dialog per window, reused)
-    assert len(dlg.rows) == len([s for s in paper_sentences(w.lib, pid) if not s["corrected"] and s["label"] == "result"])
+    assert len(dlg.rows) == len([s for s in paper_sentences(w.lib, pid)
+                                 if not (s["role_corrected"] or s["shortcoming_corrected"]) and s["role"] == "result"])
     dlg.close()

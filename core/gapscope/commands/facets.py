@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..vocabulary import EMBED_KINDS, FACET_LABELS
+from ..vocabulary import EMBED_KINDS, SENTENCE_ROLES, SHORTCOMINGS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
                      progress_bar, resolve_paper)
 
@@ -41,7 +41,7 @@ def _device_options(f):
 
 @click.command()
 @click.option("--kinds", default=",".join(EMBED_KINDS), show_default=True,
-              help="Comma-separated: abstract, method, result, limitation (facet texts need `gapscope facets` first).")
+              help="Comma-separated: abstract, method, result, shortcoming (facet texts need `gapscope facets` first).")
 @click.option("--model", default=None, help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 @_device_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
@@ -86,8 +86,9 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
 @click.option("--quiet", "-q", is_flag=True)
 @click.pass_context
 def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) -> None:
-    """Split every abstract into sentences labelled background / objective / method / result /
-    limitation / other (only papers not classified yet; resumable, Ctrl-C stops after a batch)."""
+    """Split every abstract into sentences, each with a role (background / objective / method / result /
+    other) and a shortcoming type (none / prior / open / own) (only papers not classified yet; resumable,
+    Ctrl-C stops after a batch)."""
     if ctx.invoked_subcommand is not None:
         return
     from ..facets import classify_library, facet_counts
@@ -117,7 +118,12 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) 
     else:
         click.echo(f"classified {stats['classified']} papers ({stats['sentences']} sentences), "
                    f"{stats['skipped_up_to_date']} already up to date, model {stats['facet_model']}")
-        click.echo("labels: " + ", ".join(f"{k} {v}" for k, v in stats["labels"].items()))
+        click.echo("roles: " + ", ".join(f"{k} {v}" for k, v in stats["labels"]["roles"].items()))
+        click.echo("shortcomings: " + ", ".join(f"{k} {v}" for k, v in stats["labels"]["shortcomings"].items()))
+
+
+def _default_annotations() -> Path:
+    return Path(__file__).resolve().parents[3] / "data" / "annotations" / "cs-shortcomings"
 
 
 @facets.command("train")
@@ -125,32 +131,46 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) 
               help="CSAbstruct train.jsonl (default: ../shared/data/facets/csabstruct/train.jsonl).")
 @click.option("--limitations", type=click.Path(exists=True, dir_okay=False), default=None,
               help="Limitation TSV; its training part is used (default: the shared file).")
+@click.option("--cs", "cs_jsonl", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Labelled CS abstracts (JSON lines; default: data/annotations/cs-shortcomings/train*.jsonl.gz).")
+@click.option("--cs-labels", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Their labels, SENTENCE_ID<TAB>role<TAB>shortcoming (default: the annotators' train labels).")
 @click.option("--dev", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSAbstruct dev file to score after training (default: the shared dev.jsonl when present).")
 @click.option("--out", type=click.Path(file_okay=False), default="facets-model", show_default=True)
 @click.option("--seed", type=int, default=0, show_default=True)
-@click.option("--epochs", type=int, default=None, help="Override the epochs of both heads.")
-@click.option("--limit", type=int, default=None, help="Only the first N abstracts (and 4N limitation sentences).")
+@click.option("--epochs", type=int, default=None, help="Override the epochs.")
+@click.option("--threshold", type=float, default=None, help="P(any shortcoming) from which a sentence is flagged.")
+@click.option("--limit", type=int, default=None, help="Only the first N sequences of each source (quick tests).")
+@click.option("--hold-out-dev", is_flag=True,
+              help="Leave out the dev data of model selection (every 5th CS abstract, the limitation file's "
+                   "articles with sha256 % 5 == 1): the shipped head was trained so.")
 @device_option()
 @click.option("--json", "as_json", is_flag=True)
-def train_cmd(csabstruct, limitations, dev, out, seed, epochs, limit, as_json) -> None:
-    """Train the facet head from the shared files; the same seed gives the same weights bit for bit."""
+def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epochs, threshold, limit, hold_out_dev,
+              as_json) -> None:
+    """Train the two-head facet model (roles + shortcomings); the same seed gives the same weights bit for bit."""
     from ..facets.data import DataError
     from ..facets.train import train
 
     base = _shared_data() / "facets"
     csabstruct = csabstruct or base / "csabstruct" / "train.jsonl"
     limitations = limitations or base / "limitations" / "limitation-sentences-seed-semi.tsv"
+    ann = _default_annotations()
+    if not cs_jsonl and (ann / "train.jsonl.gz").exists():
+        cs_jsonl = (ann / "train.jsonl.gz", ann / "train2.jsonl.gz")
+        cs_labels = cs_labels or tuple(ann / "labels" / f for f in ("a1/train.tsv", "a2/train.tsv", "a3/train2.tsv"))
     if dev is None and (base / "csabstruct" / "dev.jsonl").exists() and not limit:
         dev = base / "csabstruct" / "dev.jsonl"
     for p in (csabstruct, limitations):
         if not Path(p).exists():
             fail(f"no such file: {p}", EXIT_NOT_FOUND)
-    overrides = {"epochs": epochs, "lim_epochs": epochs} if epochs else None
+    overrides = {k: v for k, v in (("epochs", epochs), ("threshold", threshold)) if v is not None}
     try:
         with progress_bar("train", enabled=not as_json) as (progress, cancel):
-            model = train(csabstruct, limitations, seed=seed, limit=limit, dev=dev, overrides=overrides,
-                          progress=progress, cancel=cancel)
+            model = train(csabstruct, limitations, cs_jsonl=list(cs_jsonl), cs_labels=list(cs_labels), seed=seed,
+                          limit=limit, dev=dev, overrides=overrides, hold_out_dev=hold_out_dev, progress=progress,
+                          cancel=cancel)
     except DataError as exc:
         fail(str(exc), EXIT_ERROR)
     model.save(out)
@@ -164,35 +184,49 @@ def train_cmd(csabstruct, limitations, dev, out, seed, epochs, limit, as_json) -
 
 @facets.command("eval")
 @click.option("--csabstruct", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="A file in CSAbstruct format (JSON lines: sentences, labels).")
+              help="A file in CSAbstruct format (JSON lines: sentences, labels): roles.")
 @click.option("--limitations", type=click.Path(exists=True, dir_okay=False), default=None,
-              help="A TSV with `label` (POS/NEG) and `sentence` columns.")
-@click.option("--split", type=click.Choice(["all", "heldout", "train"]), default="all", show_default=True,
+              help="A TSV with `article`, `sentence_id`, `label` (POS/NEG) and `sentence` columns: own-work limitations.")
+@click.option("--split", type=click.Choice(["all", "heldout", "train"]), default="heldout", show_default=True,
               help="Rows of the limitation file: heldout = articles with sha256(article) % 5 == 0 (not trained on).")
+@click.option("--cs", "cs_jsonl", type=click.Path(exists=True, dir_okay=False), default=None,
+              help="Labelled CS abstracts (JSON lines) to score shortcomings and roles on.")
+@click.option("--cs-labels", type=click.Path(exists=True, dir_okay=False), multiple=True,
+              help="Their labels (SENTENCE_ID<TAB>role<TAB>shortcoming).")
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None)
 @device_option()
-@click.option("--json", "as_json", is_flag=True, help='One object: {"csabstruct": {...}, "limitations": {...}}.')
-def eval_cmd(csabstruct, limitations, split, model_dir, as_json) -> None:
-    """Per-label precision, recall, F1 and macro-F1 of the facet classifier on labelled files."""
+@click.option("--json", "as_json", is_flag=True,
+              help='One object: {"csabstruct": {...}, "limitations": {...}, "shortcomings": {...}}.')
+def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_json) -> None:
+    """Precision, recall and F1 of the facet classifier on labelled files."""
     from ..facets.data import DataError
     from ..facets.evaluate import evaluate
 
-    if not csabstruct and not limitations:
-        fail("give --csabstruct FILE and/or --limitations FILE", 2)
+    if not csabstruct and not limitations and not cs_jsonl:
+        fail("give --csabstruct FILE, --limitations FILE and/or --cs FILE --cs-labels FILE", 2)
+    if cs_jsonl and not cs_labels:
+        fail("--cs needs --cs-labels", 2)
     try:
-        res = evaluate(csabstruct, limitations, split=split, model_dir=model_dir)
+        res = evaluate(csabstruct, limitations, split=split, model_dir=model_dir, cs_jsonl=cs_jsonl,
+                       cs_labels=list(cs_labels))
     except DataError as exc:
         fail(str(exc), EXIT_ERROR)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    prf = ("precision", "recall", "f1")
     if as_json:
         out = {}
         if "csabstruct" in res:
             c = res["csabstruct"]
             out["csabstruct"] = {"macro_f1": c["macro_f1"], "labels": {
-                k: {m: v[m] for m in ("precision", "recall", "f1")} for k, v in c["labels"].items()}}
+                k: {m: v[m] for m in prf} for k, v in c["labels"].items()}}
         if "limitations" in res:
-            out["limitations"] = {m: res["limitations"][m] for m in ("precision", "recall", "f1")}
+            out["limitations"] = {m: res["limitations"][m] for m in prf}
+        if "shortcomings" in res:
+            sc = res["shortcomings"]
+            out["shortcomings"] = {"any": {m: sc["any"][m] for m in prf},
+                                   "types": {k: {m: v[m] for m in prf} for k, v in sc["types"].items()},
+                                   "roles_macro_f1": sc["roles_macro_f1"]}
         emit_json(out)
         return
     click.echo(f"model {res['model']}")
@@ -205,16 +239,25 @@ def eval_cmd(csabstruct, limitations, split, model_dir, as_json) -> None:
         click.echo(f"  macro-F1 {c['macro_f1']:.4f}  accuracy {c['accuracy']:.4f}")
     if "limitations" in res:
         v = res["limitations"]
-        click.echo(f"{v['file']} ({v['split']}, {v['sentences']} sentences): limitation (POS) "
-                   f"precision {v['precision']:.4f} recall {v['recall']:.4f} F1 {v['f1']:.4f}")
+        click.echo(f"{v['file']} ({v['split']}, {v['articles']} articles, {v['sentences']} sentences): own-work "
+                   f"limitation (POS) precision {v['precision']:.4f} recall {v['recall']:.4f} F1 {v['f1']:.4f}")
+    if "shortcomings" in res:
+        v = res["shortcomings"]
+        click.echo(f"CS shortcomings ({v['abstracts']} abstracts, {v['sentences']} sentences): any vs none "
+                   f"precision {v['any']['precision']:.4f} recall {v['any']['recall']:.4f} F1 {v['any']['f1']:.4f}")
+        for k, t in v["types"].items():
+            click.echo(f"  {k:<6} precision {t['precision']:.4f} recall {t['recall']:.4f} F1 {t['f1']:.4f} "
+                       f"(support {t['support']})")
 
 
 @facets.command("show")
 @click.argument("paper")
-@click.option("--json", "as_json", is_flag=True)
+@click.option("--json", "as_json", is_flag=True,
+              help="One object: paper_id and sentences, each with role, role_confidence, shortcoming, "
+                   "shortcoming_confidence and whether each is the user's correction.")
 @click.pass_obj
 def show_cmd(ref, paper, as_json) -> None:
-    """A paper's sentences and their labels (a user's correction marked with *)."""
+    """A paper's sentences with their role and shortcoming (a user's correction marked with *)."""
     from ..facets import paper_sentences
 
     lib = ref.open()
@@ -226,34 +269,40 @@ def show_cmd(ref, paper, as_json) -> None:
     if not rows:
         click.echo("not classified yet: run `gapscope facets`")
     for r in rows:
-        click.echo(f"{r['label']:<11}{'*' if r['corrected'] else ' '} {r['confidence']:.2f}  {r['text']}")
+        click.echo(f"{r['role']:<11}{'*' if r['role_corrected'] else ' '} {r['role_confidence']:.2f}  "
+                   f"{r['shortcoming']:<6}{'*' if r['shortcoming_corrected'] else ' '} "
+                   f"{r['shortcoming_confidence']:.2f}  {r['text']}")
 
 
 @facets.command("review")
-@click.option("--label", type=click.Choice(FACET_LABELS),
-              default=None, help="Only sentences the classifier gave this label (e.g. limitation, before trusting "
-                                 "the limitation gaps).")
+@click.option("--role", "--label", "role", type=click.Choice(SENTENCE_ROLES), default=None,
+              help="Only sentences the classifier gave this role.")
+@click.option("--shortcoming", type=click.Choice(SHORTCOMINGS), default=None,
+              help="Only sentences the classifier gave this shortcoming type (e.g. own, before trusting the "
+                   "shortcoming gaps).")
+@click.option("--by", type=click.Choice(["either", "role", "shortcoming"]), default="either", show_default=True,
+              help="Rank by the role's confidence, the shortcoming's, or the lower of the two.")
 @click.option("--below", type=click.FloatRange(0, 1), default=None, help="Only labels with a confidence below this.")
 @click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
-def review_cmd(ref, label, below, limit, as_json) -> None:
+def review_cmd(ref, role, shortcoming, by, below, limit, as_json) -> None:
     """The least certain facet labels in the library, lowest confidence first: the ones to check first.
 
-    The confidence tracks accuracy (on CSAbstruct dev, labels below 0.5 were right 41% of the time,
-    above 0.9 91%). Sentences already corrected are left out; correct one with
-    `gapscope annotate correct-facet PAPER START END LABEL`."""
+    Sentences already corrected are left out; correct one with
+    `gapscope annotate correct-facet PAPER START END LABEL` (a role or a shortcoming type)."""
     from ..facets import uncertain_sentences
 
     lib = ref.open()
-    rows = uncertain_sentences(lib, label=label, below=below, limit=limit)
+    rows = uncertain_sentences(lib, role=role, shortcoming=shortcoming, below=below, limit=limit, by=by)
     if as_json:
         emit_json({"sentences": rows})
         return
     if not rows:
         click.echo("no uncorrected labels match (classified yet? run `gapscope facets`)")
     for r in rows:
-        click.echo(f"{r['confidence']:.2f}  {r['label']:<11} paper {r['paper_id']} [{r['start']}..{r['end']}]  {r['text']}")
+        click.echo(f"{r['role']:<11}{r['role_confidence']:.2f}  {r['shortcoming']:<6}{r['shortcoming_confidence']:.2f}"
+                   f"  paper {r['paper_id']} [{r['start']}..{r['end']}]  {r['text']}")
 
 
 def register(main: click.Group) -> None:

@@ -26,7 +26,7 @@ FACET_CHOICE = click.Choice(MAP_FACETS)
 @pass_library
 @click.pass_context
 def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, as_json, quiet) -> None:
-    """Build maps: FAISS spherical k-means over the method / result / limitation sentences and whole
+    """Build maps: FAISS spherical k-means over the method / result / shortcoming sentences and whole
     abstracts (topic) of the library or a subset, with labels, sizes over time, a 2-D layout and
     per-cluster stability. Stored in the library with the parameters, seed and model that made them."""
     if ctx.invoked_subcommand is not None:
@@ -113,7 +113,7 @@ def map_show(ref, facet, cluster, as_json) -> None:
 
 @click.group()
 def gaps() -> None:
-    """Research gaps found in the maps: method x problem, unaddressed limitations, thin and growing regions."""
+    """Research gaps found in the maps: method x problem, unaddressed shortcomings, thin and growing regions."""
 
 
 def _print_gap(g, lib=None, full=False) -> None:
@@ -155,7 +155,7 @@ def gaps_find(ref, problem_facet, as_json, quiet) -> None:
 
 
 @gaps.command("list")
-@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_limitation", "thin_growing"]))
+@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]))
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_library

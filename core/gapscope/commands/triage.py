@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from ..vocabulary import DECISIONS, FACET_LABELS
+from ..vocabulary import CORRECTION_LABELS, DECISIONS
 from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 
@@ -363,10 +363,12 @@ def annotate_unhighlight(ref, highlight_id) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.argument("label", type=click.Choice(FACET_LABELS))
+@click.argument("label", type=click.Choice(CORRECTION_LABELS))
 @pass_library
 def annotate_correct(ref, paper, start, end, label) -> None:
-    """Set the facet label of the abstract sentence START..END of PAPER (the maps use it)."""
+    """Set the role (background ... other) or the shortcoming type (none / prior / open / own;
+    limitation = own) of the abstract sentence START..END of PAPER; it wins over the classifier in the
+    maps and gaps. Run twice to correct both."""
     from ..store import LibraryError
     from ..triage import correct_facet
 
@@ -422,7 +424,8 @@ def annotate_show(ref, paper, as_json) -> None:
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
-        click.echo(f"facet {c['start']}..{c['end']}: {c['label']} ({c['corrected_at']})")
+        what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+        click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
 
 
 def register(main: click.Group) -> None:

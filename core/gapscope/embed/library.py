@@ -15,13 +15,25 @@ from .encoder import DEFAULT_MODEL
 CHUNK = 1024                 # texts encoded (and committed) together: the unit of resume and cancel
 
 
+FACET_VECTORS = ("pooled", "encoded")
+
+
+def facet_vectors_mode(lib) -> str:
+    """How facet texts get their vectors (setting ``facets.vectors``): ``pooled`` (default) = the mean of
+    the sentences' vectors from the abstract's one encoder pass, made by ``gapscope facets``; a text with
+    no pooled vector (a correction changed it) is encoded on its own. ``encoded`` = every facet text
+    encoded on its own, a second pass (benchmarks/shortcomings/README.md compares the two)."""
+    mode = lib.get_setting("facets.vectors", "pooled")
+    return mode if mode in FACET_VECTORS else "pooled"
+
+
 def library_model(lib) -> str:
     """The model the library's vectors are made with (setting ``embed.model``), default all-MiniLM-L6-v2."""
     return lib.get_setting("embed.model", DEFAULT_MODEL)
 
 
 def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int]] = None) -> dict[str, dict[int, str]]:
-    """{kind: {paper_id: text}}; a paper without that text (no limitation sentence ...) is left out."""
+    """{kind: {paper_id: text}}; a paper without that text (no shortcoming sentence ...) is left out."""
     out: dict[str, dict[int, str]] = {}
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     if "abstract" in kinds:
@@ -50,6 +62,7 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
     model = encoder.model_id if encoder is not None else library_model(lib)
     texts = paper_kind_texts(lib, kinds, paper_ids)
     have = store.cached_hashes(lib, model)
+    pooled = facet_vectors_mode(lib) == "pooled"
     stats: dict[str, Any] = {"model": model, "kinds": {}}
     todo: dict[str, str] = {}                    # hash -> text, each missing text once
     mapping_now: list[tuple[int, str, str]] = []
@@ -59,6 +72,8 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
         n_new = 0
         for pid, t in texts[k].items():
             h = store.text_hash(t)
+            if pooled and k != "abstract" and store.pooled_hash(t) in have:
+                h = store.pooled_hash(t)
             if h in have:
                 if cur.get(pid) != h:
                     mapping_now.append((pid, k, h))
@@ -67,12 +82,14 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
                     todo[h] = t
                     n_new += 1
                 pending.append((pid, k, h))
-        # papers that lost their text of this kind (e.g. no limitation sentence any more)
+        # papers that lost their text of this kind (e.g. no shortcoming sentence any more)
         scope = set(texts[k]) if paper_ids is None else set(int(i) for i in paper_ids)
         mapping_now += [(pid, k, "") for pid in cur if pid not in texts[k] and pid in scope]
         stats["kinds"][k] = {"texts": len(texts[k]), "to_embed": n_new}
     if mapping_now:
         store.put_mapping(lib, model, mapping_now)
+    # texts given a vector made earlier (the facets pass pools facet vectors and embeds abstracts)
+    stats["reused"] = sum(1 for r in mapping_now if r[2])
     items = sorted(todo.items(), key=lambda kv: len(kv[1]))   # similar lengths share a chunk
     stats["embedded"] = 0
     if items:

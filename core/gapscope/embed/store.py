@@ -14,6 +14,12 @@ def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:32]
 
 
+def pooled_hash(text: str) -> str:
+    """The key of a facet text's *pooled* vector: the mean of its sentences' vectors from the abstract's
+    one encoder pass (``gapscope facets``), kept apart from the vector of the text encoded on its own."""
+    return text_hash("pooled\x1f" + text)
+
+
 def abstract_text(title: str, abstract: str) -> str:
     """The text embedded for a paper's ``abstract`` kind."""
     title, abstract = (title or "").strip(), (abstract or "").strip()

@@ -1,12 +1,14 @@
-"""The facet classifier: a small head over the encoder's contextual sentence vectors.
+"""The facet classifier: a small two-head model over the encoder's contextual sentence vectors.
 
-A sentence's vector pools several of the encoder's hidden states (``span_layers``; the shipped head
-pools all six of MiniLM's), all from the one pass that also embeds the abstract. Roles (background /
-objective / method / result / other) come from a 1-layer BiGRU over the abstract's sentence sequence
-(each step: contextual sentence vector, the abstract vector and its relative position). Limitations
-come from a separate binary head on the sentence vector, trained on the limitation sentences; it
-overrides the role when its probability passes ``threshold``.
-Weights live in a .npz (no pickle) next to a JSON that says how they were made.
+Every sentence gets a **role** (background / objective / method / result / other) and a **shortcoming**
+type (none / prior / open / own: whose deficiency the sentence states, if any; ``own`` is the clinical
+"limitation of this study"). A sentence's vector pools several of the encoder's hidden states
+(``span_layers``), all from the one pass that also embeds the abstract.
+
+Each head reads the sentence in its abstract: a shared projection of (sentence vector, abstract vector,
+position, hashed bag of words and word pairs), then a 1-layer BiGRU per head over the abstract's sentences,
+so "However, ..." after a background sentence, or "First, ..." after "This study has several limitations.",
+is read with what came before. Weights live in a .npz (no pickle) next to a JSON that says how they were made.
 """
 
 from __future__ import annotations
@@ -17,12 +19,14 @@ import re
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Optional, Sequence
+from typing import Any, NamedTuple, Optional, Sequence
 
 import numpy as np
 
+from ..vocabulary import FACET_LABELS, SHORTCOMINGS  # noqa: F401 - re-exported
 from ..vocabulary import SENTENCE_ROLES as ROLES
 N_POS = 4
+FORMAT = 2                     # head.json "format": 2 = role + shortcoming heads
 
 
 def resource_dir() -> Path:
@@ -40,8 +44,8 @@ _WORD = re.compile(r"[a-z]+|\d+|[^\sa-z\d]")
 
 
 def lexical_ids(text: str, buckets: int) -> list[int]:
-    """Hashed word unigrams and bigrams of a sentence (cue phrases: "we propose", "results show").
-    crc32 keeps the hashing identical across runs and machines."""
+    """Hashed word unigrams and bigrams of a sentence (cue phrases: "we propose", "fail to", "remains
+    unexplored"). crc32 keeps the hashing identical across runs and machines."""
     words = ["<s>"] + [w if not w.isdigit() else "0" for w in _WORD.findall(text.lower())] + ["</s>"]
     grams = words[1:-1] + [a + " " + b for a, b in zip(words, words[1:])]
     return [zlib.crc32(g.encode("utf-8")) % buckets for g in grams] or [0]
@@ -57,60 +61,69 @@ def lexical_batch(texts: Sequence[str], buckets: int):
     return torch.tensor(ids, dtype=torch.long), torch.tensor(offsets, dtype=torch.long)
 
 
-def build_modules(dim: int, hidden: int, lim_hidden: int, dropout: float, lex_buckets: int = 0, lex_dim: int = 0,
-                  doc_dim: Optional[int] = None):
-    """``dim``: a sentence vector's width; ``doc_dim``: the abstract vector's (the same by default)."""
+def build_module(dim: int, doc_dim: int, hidden: int, dropout: float, lex_buckets: int, lex_dim: int,
+                 separate: bool = False):
+    """``separate``: each head has its own projection of the inputs (else one shared)."""
     import torch
     from torch import nn
 
-    class RoleHead(nn.Module):
+    class TwoHeads(nn.Module):
         def __init__(self) -> None:
             super().__init__()
-            self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean") if lex_dim else None
-            self.proj = nn.Linear(dim + (dim if doc_dim is None else doc_dim) + N_POS + lex_dim, hidden)
+            self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean")
+            self.proj = nn.Linear(dim + doc_dim + N_POS + lex_dim, hidden)
+            self.short_proj = nn.Linear(dim + doc_dim + N_POS + lex_dim, hidden) if separate else None
             self.drop = nn.Dropout(dropout)
-            self.gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
-            self.out = nn.Linear(3 * hidden, len(ROLES))
+            self.role_gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
+            self.role_out = nn.Linear(3 * hidden, len(ROLES))
+            self.short_gru = nn.GRU(hidden, hidden, batch_first=True, bidirectional=True)
+            self.short_out = nn.Linear(3 * hidden, len(SHORTCOMINGS))
 
-        def forward(self, x, lengths, lex=None):
-            if self.lex is not None:
-                ids, offsets = lex
-                bag = self.lex(ids, offsets)                           # one row per real sentence
-                full = x.new_zeros(x.shape[0], x.shape[1], bag.shape[1])
-                mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
-                full[mask] = bag
-                x = torch.cat([x, full], dim=-1)
-            h = self.drop(torch.relu(self.proj(x)))
-            packed = nn.utils.rnn.pack_padded_sequence(h, lengths.cpu(), batch_first=True, enforce_sorted=False)
-            ctx, _ = self.gru(packed)
-            ctx, _ = nn.utils.rnn.pad_packed_sequence(ctx, batch_first=True, total_length=x.shape[1])
-            return self.out(self.drop(torch.cat([h, ctx], dim=-1)))
+        def forward(self, x, lengths, lex):
+            bag = self.lex(*lex)                                   # one row per real sentence
+            mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+            full = x.new_zeros(x.shape[0], x.shape[1], bag.shape[1])
+            full[mask] = bag
+            xin = torch.cat([x, full], dim=-1)
+            h_role = self.drop(torch.relu(self.proj(xin)))
+            h_short = self.drop(torch.relu(self.short_proj(xin))) if self.short_proj is not None else h_role
+            outs = []
+            for h, gru, out in ((h_role, self.role_gru, self.role_out), (h_short, self.short_gru, self.short_out)):
+                packed = nn.utils.rnn.pack_padded_sequence(h, lengths.cpu(), batch_first=True, enforce_sorted=False)
+                ctx, _ = gru(packed)
+                ctx, _ = nn.utils.rnn.pad_packed_sequence(ctx, batch_first=True, total_length=x.shape[1])
+                outs.append(out(self.drop(torch.cat([h, ctx], dim=-1))))
+            return outs[0], outs[1]
 
-    class LimitationHead(nn.Module):
-        def __init__(self) -> None:
-            super().__init__()
-            self.lex = nn.EmbeddingBag(lex_buckets, lex_dim, mode="mean") if lex_dim else None
-            self.net = nn.Sequential(nn.Dropout(dropout), nn.Linear(dim + lex_dim, lim_hidden), nn.GELU(),
-                                     nn.Dropout(dropout), nn.Linear(lim_hidden, 1))
-
-        def forward(self, x, lex=None):
-            if self.lex is not None:
-                x = torch.cat([x, self.lex(*lex)], dim=-1)
-            return self.net(x).squeeze(-1)
-
-    return RoleHead(), LimitationHead()
+    return TwoHeads()
 
 
-def role_inputs(doc: np.ndarray, sents: np.ndarray) -> np.ndarray:
+def sequence_inputs(doc: np.ndarray, sents: np.ndarray) -> np.ndarray:
     n = len(sents)
     return np.concatenate([sents, np.repeat(doc[None, :], n, axis=0), position_features(n)], axis=1).astype(np.float32)
+
+
+class SentenceLabel(NamedTuple):
+    role: str
+    role_confidence: float
+    shortcoming: str
+    shortcoming_confidence: float
+
+
+def decide_shortcoming(p: np.ndarray, threshold: float) -> tuple[str, float]:
+    """``p``: probabilities over SHORTCOMINGS. A shortcoming when P(any type) = 1 - P(none) reaches
+    ``threshold`` (tuned on held-out data), then the likeliest type; the confidence is that of the answer
+    given: P(any) for a shortcoming, P(none) otherwise."""
+    p_any = 1.0 - float(p[0])
+    if p_any >= threshold:
+        return SHORTCOMINGS[1 + int(np.argmax(p[1:]))], p_any
+    return "none", float(p[0])
 
 
 @dataclass
 class FacetModel:
     config: dict[str, Any]
-    role: Any
-    lim: Any
+    net: Any
     info: dict[str, Any] = field(default_factory=dict)
 
     @property
@@ -129,53 +142,52 @@ class FacetModel:
 
     @property
     def threshold(self) -> float:
+        """P(any shortcoming) from which a sentence is flagged."""
         return float(self.config.get("threshold", 0.5))
 
     def lex(self, texts: Sequence[str]):
-        return lexical_batch(texts, self.config["lex_buckets"]) if self.config.get("lex_dim") else None
+        return lexical_batch(texts, self.config["lex_buckets"])
 
-    def predict(self, docs: np.ndarray, sent_lists: Sequence[np.ndarray],
-                text_lists: Sequence[Sequence[str]]) -> list[tuple[list[str], list[float]]]:
-        """Labels and confidences for the sentences of each abstract (vectors and texts)."""
+    def probabilities(self, docs: np.ndarray, sent_lists: Sequence[np.ndarray],
+                      text_lists: Sequence[Sequence[str]]) -> list[tuple[np.ndarray, np.ndarray]]:
+        """Per abstract: (role probabilities (n, 5), shortcoming probabilities (n, 4))."""
         import torch
 
-        out: list[tuple[list[str], list[float]]] = []
-        self.role.eval()
-        self.lim.eval()
+        out: list[tuple[np.ndarray, np.ndarray]] = []
+        self.net.eval()
+        empty = (np.zeros((0, len(ROLES)), np.float32), np.zeros((0, len(SHORTCOMINGS)), np.float32))
         with torch.inference_mode():
             for s in range(0, len(sent_lists), 256):
                 part = list(range(s, min(s + 256, len(sent_lists))))
                 nonempty = [i for i in part if len(sent_lists[i])]
-                res = {i: ([], []) for i in part}
+                res = {i: empty for i in part}
                 if nonempty:
-                    x, lengths = pad([role_inputs(docs[i], sent_lists[i]) for i in nonempty])
+                    x, lengths = pad([sequence_inputs(docs[i], sent_lists[i]) for i in nonempty])
                     lex = self.lex([t for i in nonempty for t in text_lists[i]])
-                    probs = torch.softmax(self.role(x, lengths, lex), dim=-1).numpy()
-                    flat = torch.from_numpy(np.concatenate([sent_lists[i] for i in nonempty]).astype(np.float32))
-                    plim = torch.sigmoid(self.lim(flat, lex)).numpy()
-                    k = 0
+                    role_logits, short_logits = self.net(x, lengths, lex)
+                    pr = torch.softmax(role_logits, dim=-1).numpy()
+                    ps = torch.softmax(short_logits, dim=-1).numpy()
                     for r, i in enumerate(nonempty):
-                        labels, confs = [], []
-                        for j in range(len(sent_lists[i])):
-                            p = probs[r, j]
-                            if plim[k] >= self.threshold:
-                                labels.append("limitation")
-                                confs.append(float(plim[k]))
-                            else:
-                                labels.append(ROLES[int(p.argmax())])
-                                confs.append(float(p.max()))
-                            k += 1
-                        res[i] = (labels, confs)
+                        n = len(sent_lists[i])
+                        res[i] = (pr[r, :n], ps[r, :n])
                 out += [res[i] for i in part]
+        return out
+
+    def predict(self, docs: np.ndarray, sent_lists: Sequence[np.ndarray],
+                text_lists: Sequence[Sequence[str]]) -> list[list[SentenceLabel]]:
+        """A role and a shortcoming type, each with its confidence, for the sentences of each abstract."""
+        out = []
+        for pr, ps in self.probabilities(docs, sent_lists, text_lists):
+            labels = []
+            for j in range(len(pr)):
+                short, sconf = decide_shortcoming(ps[j], self.threshold)
+                labels.append(SentenceLabel(ROLES[int(pr[j].argmax())], float(pr[j].max()), short, sconf))
+            out.append(labels)
         return out
 
     # --- files -------------------------------------------------------------------------------------
     def state_arrays(self) -> dict[str, np.ndarray]:
-        arrays = {}
-        for prefix, mod in (("role.", self.role), ("lim.", self.lim)):
-            for k, v in mod.state_dict().items():
-                arrays[prefix + k] = v.detach().cpu().numpy().astype(np.float32)
-        return arrays
+        return {k: v.detach().cpu().numpy().astype(np.float32) for k, v in self.net.state_dict().items()}
 
     def weights_digest(self) -> str:
         h = hashlib.sha256()
@@ -188,20 +200,23 @@ class FacetModel:
         folder = Path(folder)
         folder.mkdir(parents=True, exist_ok=True)
         # float16 on disk keeps the file small; the digest is of the trained float32 weights
-        np.savez(folder / "head.npz", **{k: v.astype(np.float16) for k, v in self.state_arrays().items()})
+        np.savez_compressed(folder / "head.npz", **{k: v.astype(np.float16) for k, v in self.state_arrays().items()})
         info = dict(self.info)
+        info["format"] = FORMAT
         info["config"] = self.config
         info["weights_sha256"] = self.weights_digest()
-        info["id"] = "facets-" + info["weights_sha256"][:10]
+        # the threshold decides labels too: a retuned threshold is another model id
+        tag = hashlib.sha256((info["weights_sha256"] + repr(self.threshold)).encode()).hexdigest()
+        info["id"] = "facets2-" + tag[:10]
         self.info = info
         (folder / "head.json").write_text(json.dumps(info, indent=2, sort_keys=True) + "\n", encoding="utf-8")
         return folder
 
 
 def new_model(config: dict[str, Any]) -> FacetModel:
-    role, lim = build_modules(config["dim"], config["hidden"], config["lim_hidden"], config["dropout"],
-                              config.get("lex_buckets", 0), config.get("lex_dim", 0), config.get("doc_dim"))
-    return FacetModel(config, role, lim)
+    net = build_module(config["dim"], config.get("doc_dim") or config["dim"], config["hidden"], config["dropout"],
+                       config["lex_buckets"], config["lex_dim"], bool(config.get("separate_proj", False)))
+    return FacetModel(config, net)
 
 
 def load_model(folder: str | Path | None = None) -> FacetModel:
@@ -213,15 +228,14 @@ def load_model(folder: str | Path | None = None) -> FacetModel:
     if not info_path.exists() or not weights.exists():
         raise FileNotFoundError(f"no facet model in {folder} (head.json + head.npz); run `gapscope facets train`")
     info = json.loads(info_path.read_text(encoding="utf-8"))
+    if info.get("format") != FORMAT:
+        raise FileNotFoundError(f"{info_path}: a facet model of an older format (one label per sentence); "
+                                "retrain it with `gapscope facets train`")
     model = new_model(info["config"])
     with np.load(weights, allow_pickle=False) as z:
-        arrays = {k: z[k] for k in z.files}
-    for prefix, mod in (("role.", model.role), ("lim.", model.lim)):
-        mod.load_state_dict({k[len(prefix):]: torch.from_numpy(v.astype(np.float32))
-                             for k, v in arrays.items() if k.startswith(prefix)})
+        model.net.load_state_dict({k: torch.from_numpy(z[k].astype(np.float32)) for k in z.files})
     model.info = info
-    model.role.eval()
-    model.lim.eval()
+    model.net.eval()
     return model
 
 

@@ -4,7 +4,7 @@
   clusters, edge weight = papers having both. A pair that rarely meets scores high when the method's
   nearest neighbouring methods (cosine between centroids) do meet that problem and the problem's
   nearest neighbouring problems do meet that method.
-- unaddressed limitation: a limitation cluster stated by many papers, with few method sentences of
+- unaddressed shortcoming: a shortcoming cluster stated by many papers, with few method sentences of
   later papers close to it.
 - thin and growing: a topic region of low density (kNN similarity) whose share of recent papers rises.
 """
@@ -182,51 +182,52 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
     return gaps
 
 
-# --- unaddressed limitation ------------------------------------------------------------------------
-def unaddressed_limitation(limitation: Map, method_ids: np.ndarray, method_vecs: np.ndarray,
-                           dates: Mapping[int, Optional[str]], *, min_size: Optional[int] = None,
-                           top: int = 30, evidence_n: int = 5, quantile: float = 0.25) -> list[Gap]:
-    """Limitation clusters by how many papers state them and how few later method sentences come close.
+# --- unaddressed shortcoming -----------------------------------------------------------------------
+def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vecs: np.ndarray,
+                            dates: Mapping[int, Optional[str]], *, min_size: Optional[int] = None,
+                            top: int = 30, evidence_n: int = 5, quantile: float = 0.25) -> list[Gap]:
+    """Shortcoming clusters (prior work's, the field's open problems, papers' own) by how many papers state
+    them and how few later method sentences come close.
 
-    'Close' = cosine to the limitation centroid at least the ``quantile`` of the cluster's own members'
+    'Close' = cosine to the shortcoming centroid at least the ``quantile`` of the cluster's own members'
     similarity; 'later' = published after the cluster's median date."""
-    if not limitation.clusters or len(method_ids) == 0:
+    if not shortcoming.clusters or len(method_ids) == 0:
         return []
-    min_size = default_min_size(len(limitation.assignments)) if min_size is None else min_size
-    cent = limitation.centroids()
+    min_size = default_min_size(len(shortcoming.assignments)) if min_size is None else min_size
+    cent = shortcoming.centroids()
     mv = normalize(method_vecs)
     msims = mv @ cent.T                                   # (n_method, k)
     mdates = np.array([dates.get(int(p)) or "" for p in method_ids])
     stats = []
-    for ci, c in enumerate(limitation.clusters):
-        mem = [p for p, cc in limitation.assignments.items() if cc == c.id]
+    for ci, c in enumerate(shortcoming.clusters):
+        mem = [p for p, cc in shortcoming.assignments.items() if cc == c.id]
         if len(mem) < min_size:
             continue
         mdts = sorted(d for d in (dates.get(p) or "" for p in mem) if d)
         median = mdts[len(mdts) // 2] if mdts else ""
-        tau = float(np.quantile([limitation.sims.get(p, 0.0) for p in mem], quantile))
+        tau = float(np.quantile([shortcoming.sims.get(p, 0.0) for p in mem], quantile))
         later = mdates > median
         close = later & (msims[:, ci] >= tau)
         stats.append((ci, c, mem, median, tau, int(later.sum()), close))
-    if len(stats) < 3:   # 'against the typical limitation' means nothing with one or two clusters
+    if len(stats) < 3:   # 'against the typical shortcoming' means nothing with one or two clusters
         return []
-    # how often later methods come close, per stating paper, for the typical limitation cluster
+    # how often later methods come close, per stating paper, for the typical shortcoming cluster
     rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl in stats]
     typical = float(np.median(rates)) or 1e-9
     out: list[tuple[float, Gap]] = []
     for (ci, c, mem, median, tau, n_later, close), rate in zip(stats, rates):
         addressed = int(close.sum())
         raw = math.log1p(len(mem)) * math.exp(-rate / typical)
-        ref = _ref(limitation, c.id)
+        ref = _ref(shortcoming, c.id)
         addr_ids = [int(method_ids[k]) for k in np.flatnonzero(close)[np.argsort(-msims[close, ci])][:2]]
-        ev = _nearest_members(limitation, c.id, evidence_n)
-        roles = {p: "limitation" for p in ev}
+        ev = _nearest_members(shortcoming, c.id, evidence_n)
+        roles = {p: "shortcoming" for p in ev}
         roles.update({p: "addresses" for p in addr_ids if p not in roles})
-        statement = (f"{len(mem)} papers state the limitation \u201c{ref.label}\u201d"
+        statement = (f"{len(mem)} papers state the shortcoming \u201c{ref.label}\u201d"
                      + (f" (e.g. \u201c{c.representative}\u201d)" if c.representative else "")
                      + f", yet {'none' if addressed == 0 else f'only {addressed}'} of the {n_later} papers listed after {median or 'them'} describe a method"
-                     f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical limitation.")
-        out.append((raw, Gap(type="unaddressed_limitation", score=raw, statement=statement, method=None,
+                     f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
+        out.append((raw, Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,
                              details={"stated_by": len(mem), "later_method_papers": n_later,
                                       "close_later_methods": addressed, "rate": round(rate, 4),

@@ -14,7 +14,7 @@ from ..maps.store import latest_map
 from ..store.errors import MissingStep
 from ..store.library import LibraryError
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
-from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_limitation
+from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
 from .model import Gap
 from .store import save_gaps
 
@@ -29,9 +29,9 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
     check(cancel)
-    if "limitation" in maps and method_vecs is not None:
-        groups.append(unaddressed_limitation(maps["limitation"], method_vecs[0], method_vecs[1], dates))
-    report(progress, 2, 3, "unaddressed limitations")
+    if "shortcoming" in maps and method_vecs is not None:
+        groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates))
+    report(progress, 2, 3, "unaddressed shortcomings")
     check(cancel)
     if "topic" in maps and topic_vecs is not None:
         groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed))
@@ -41,7 +41,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
 
 def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
               data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> list[Gap]:
-    """Gaps from the latest method / result / limitation / topic maps of the library (build them first
+    """Gaps from the latest method / result / shortcoming / topic maps of the library (build them first
     with :func:`gapscope.maps.build_maps`). ``data`` = {facet: (ids, vecs, texts)} skips load_vectors."""
     maps = {}
     for facet in MAP_FACETS:
@@ -66,8 +66,26 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
         return ids[keep], vecs[keep]
 
-    gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "limitation" in maps else None,
+    gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                       topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel)
+    quote_shortcomings(lib, gaps)
     if save:
         save_gaps(lib, gaps)
     return gaps
+
+
+def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
+    """An unaddressed-shortcoming gap quotes its evidence papers' shortcoming sentences (the words the
+    papers use, with whose shortcoming each is): in ``details["quotes"]`` and at the end of the statement."""
+    from ..facets.store import shortcoming_sentences
+
+    wanted = [g for g in gaps if g.type == "unaddressed_shortcoming"]
+    if not wanted:
+        return
+    sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"])
+    for g in wanted:
+        quotes = [{"paper_id": p, **q} for p, r in g.roles.items() if r == "shortcoming" for q in sents.get(p, [])[:1]]
+        g.details["quotes"] = quotes
+        if quotes:
+            g.statement += " Stated as: " + " / ".join(
+                f"\u201c{q['text']}\u201d ({q['shortcoming']})" for q in quotes[:per_gap])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
-GAP_TYPES = ("method_x_problem", "unaddressed_limitation", "thin_growing")
+GAP_TYPES = ("method_x_problem", "unaddressed_shortcoming", "thin_growing")
 
 
 @dataclass
@@ -27,9 +27,9 @@ class Gap:
     score: float                       # 0..1, comparable across types (raw number in details)
     statement: str
     method: Optional[ClusterRef]
-    problem: Optional[ClusterRef]      # the problem / limitation / topic cluster the gap is about
+    problem: Optional[ClusterRef]      # the problem / shortcoming / topic cluster the gap is about
     evidence: list[int]                # paper ids, most telling first
-    roles: dict[int, str] = field(default_factory=dict)   # paper id -> method | problem | limitation | region | neighbour
+    roles: dict[int, str] = field(default_factory=dict)   # paper id -> method | problem | shortcoming | region | neighbour
     details: dict[str, Any] = field(default_factory=dict)
     id: Optional[int] = None
 

@@ -1,4 +1,4 @@
-"""Maps: FAISS spherical k-means over each facet's embeddings (method, result, limitation) and over
+"""Maps: FAISS spherical k-means over each facet's embeddings (method, result, shortcoming) and over
 whole abstracts (topic), with c-TF-IDF labels, sizes over time, a 2-D layout and per-cluster stability.
 
 Heavy libraries (faiss, sklearn, scipy) are imported inside the functions that need them.

@@ -1,4 +1,5 @@
-"""Annotations on an abstract: highlights (a span, a colour, a comment) and facet label corrections."""
+"""Annotations on an abstract: highlights (a span, a colour, a comment). Facet label corrections are in
+store/facets.py."""
 
 from __future__ import annotations
 
@@ -32,27 +33,3 @@ class AnnotationsMixin:
                 for i, s, e, c, cm, t in self._conn.execute(
                     "SELECT id, start, end, color, comment, created_at FROM highlights WHERE paper_id = ?"
                     " ORDER BY start, id", (paper_id,))]
-
-    # --- facet corrections ---------------------------------------------------------------------------
-    def sentence_spans(self, paper_id: int) -> list[tuple[int, int]]:
-        """(start, end) of the sentences the facet pipeline split a paper's abstract into (none yet: [])."""
-        return [(s, e) for s, e in self._conn.execute(
-            'SELECT start, "end" FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
-
-    def set_facet_correction(self, paper_id: int, start: int, end: int, label: str) -> None:
-        with self.transaction() as conn:
-            conn.execute(
-                "INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?, ?, ?)"
-                " ON CONFLICT(paper_id, start, end) DO UPDATE SET label = excluded.label,"
-                " corrected_at = excluded.corrected_at", (paper_id, start, end, label, now_iso()))
-
-    def remove_facet_correction(self, paper_id: int, start: int, end: int) -> bool:
-        with self.transaction() as conn:
-            return conn.execute('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
-                                (paper_id, start, end)).rowcount == 1
-
-    def facet_corrections_of(self, paper_id: int) -> list[dict[str, Any]]:
-        cols = ("start", "end", "label", "corrected_at")
-        return [dict(zip(cols, r)) for r in self._conn.execute(
-            'SELECT start, "end", label, corrected_at FROM facet_corrections WHERE paper_id = ? ORDER BY start',
-            (paper_id,))]

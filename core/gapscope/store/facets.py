@@ -1,107 +1,154 @@
-"""Facet sentences: each abstract split into sentences labelled by role, and the user's corrections.
+"""Facet sentences: each abstract split into sentences, each with a role and a shortcoming type, and the
+user's corrections (a Library mixin).
 
-The facet texts embedding reads live here rather than in gapscope.facets: embed sits below facets in the
+A sentence's effective role / shortcoming is the user's correction where there is one, else the
+classifier's; each is corrected on its own (a NULL in facet_corrections leaves the classifier's). The
+facet texts embedding reads live here rather than in gapscope.facets: embed sits below facets in the
 core's layers (facets encode with the embedder)."""
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional, Sequence
+from typing import Any, Iterable, Optional, Sequence
 
 from ..vocabulary import FACET_TEXT_LABELS
-from .base import now_iso
 
-# A sentence's effective label: the user's correction wins over the classifier's.
 _EFFECTIVE = (
     "SELECT s.paper_id, s.idx, s.start, s.end, s.text, coalesce(c.label, s.label), s.confidence,"
-    " c.label IS NOT NULL FROM sentences s LEFT JOIN facet_corrections c"
+    " coalesce(c.shortcoming, s.shortcoming), s.shortcoming_confidence,"
+    " c.label IS NOT NULL, c.shortcoming IS NOT NULL"
+    " FROM sentences s LEFT JOIN facet_corrections c"
     " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end"
 )
+_SORT = {"role": "s.confidence", "shortcoming": "s.shortcoming_confidence",
+         "either": "min(s.confidence, s.shortcoming_confidence)"}
+
+
+def _row(r) -> dict[str, Any]:
+    pid, i, a, b, t, role, rc, short, sc, rk, sk = r
+    return dict(paper_id=pid, idx=i, start=a, end=b, text=t, role=role, role_confidence=rc, shortcoming=short,
+                shortcoming_confidence=sc, role_corrected=bool(rk), shortcoming_corrected=bool(sk))
 
 
 class FacetsMixin:
-    def facet_states(self) -> list[tuple[int, str, str, Optional[str], Optional[str]]]:
-        """(paper id, title, abstract, facet model, abstract hash) of every paper, by id; the last two
-        are None for a paper never classified."""
-        return self._conn.execute(
-            "SELECT p.id, p.title, p.abstract, f.facet_model, f.abstract_hash FROM papers p"
-            " LEFT JOIN paper_facets f ON f.paper_id = p.id ORDER BY p.id").fetchall()
-
-    def put_paper_sentences(self, paper_id: int, sentences: Sequence[tuple[int, int, str, str, float]], *,
-                            facet_model: str, abstract_hash: str) -> None:
-        """Replace a paper's sentences by ``sentences`` ((start, end, text, label, confidence) in order)
-        and record which facet model classified which abstract."""
+    def write_facet_sentences(self, paper_id: int, rows: Iterable[tuple], facet_model: str,
+                              abstract_hash: str, classified_at: str) -> None:
+        """Replace a paper's sentences with ``rows`` of (idx, start, end, text, role, role confidence,
+        shortcoming, shortcoming confidence); joins the caller's transaction."""
         with self.transaction() as conn:
             conn.execute("DELETE FROM sentences WHERE paper_id = ?", (paper_id,))
             conn.executemany(
-                "INSERT INTO sentences (paper_id, idx, start, end, text, label, confidence) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [(paper_id, i, a, b, t, lab, c) for i, (a, b, t, lab, c) in enumerate(sentences)])
+                "INSERT INTO sentences (paper_id, idx, start, end, text, label, confidence, shortcoming,"
+                " shortcoming_confidence) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", [(paper_id, *r) for r in rows])
             conn.execute(
                 "INSERT INTO paper_facets (paper_id, facet_model, abstract_hash, classified_at) VALUES (?, ?, ?, ?)"
                 " ON CONFLICT(paper_id) DO UPDATE SET facet_model = excluded.facet_model,"
                 " abstract_hash = excluded.abstract_hash, classified_at = excluded.classified_at",
-                (paper_id, facet_model, abstract_hash, now_iso()))
+                (paper_id, facet_model, abstract_hash, classified_at))
 
-    def sentences_of(self, paper_id: int) -> list[dict[str, Any]]:
-        """The sentences of a paper's abstract with their effective label (the user's correction wins)."""
-        return [dict(idx=i, start=a, end=b, text=t, label=lab, confidence=c, corrected=bool(k))
-                for _, i, a, b, t, lab, c, k in self._conn.execute(
-                    _EFFECTIVE + " WHERE s.paper_id = ? ORDER BY s.idx", (paper_id,))]
-
-    def effective_sentences(self) -> Iterator[tuple[int, str, str]]:
-        """(paper id, text, effective label) of every sentence, by paper and position."""
-        for pid, _i, _a, _b, text, label, _c, _k in self._conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx"):
-            yield pid, text, label
+    def facet_state(self) -> list[tuple]:
+        """(paper id, title, abstract, facet model, abstract hash) of every paper."""
+        return self._conn.execute(
+            "SELECT p.id, p.title, p.abstract, f.facet_model, f.abstract_hash FROM papers p"
+            " LEFT JOIN paper_facets f ON f.paper_id = p.id ORDER BY p.id").fetchall()
 
     def classified_paper_ids(self) -> list[int]:
-        return [r[0] for r in self._conn.execute("SELECT paper_id FROM paper_facets")]
+        return [r[0] for r in self._conn.execute("SELECT paper_id FROM paper_facets ORDER BY paper_id")]
 
-    def uncertain_sentences(self, label: Optional[str] = None, below: Optional[float] = None, limit: int = 50,
-                            paper_id: Optional[int] = None) -> list[dict[str, Any]]:
-        """The classifier's least certain labels across the library (or one paper), lowest confidence
-        first; a sentence the user corrected is settled and left out."""
+    def effective_sentences(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+        """Sentences with their effective role and shortcoming (a correction wins), in paper order."""
+        if paper_id is None:
+            cur = self._conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx")
+        else:
+            cur = self._conn.execute(_EFFECTIVE + " WHERE s.paper_id = ? ORDER BY s.idx", (int(paper_id),))
+        return [_row(r) for r in cur]
+
+    def uncertain_facet_sentences(self, *, role: Optional[str] = None, shortcoming: Optional[str] = None,
+                                  below: Optional[float] = None, by: str = "either", limit: int = 50,
+                                  paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+        """The least certain labels first (``by``: role, shortcoming or either: the lower of the two);
+        ``role`` / ``shortcoming`` keep the sentences the classifier gave that label. Sentences the user
+        corrected are settled and left out."""
+        key = _SORT[by]
         where: list[str] = ["1"]
         args: list[Any] = []
         if below is not None:
-            where.append("s.confidence < ?")
+            where.append(f"{key} < ?")
             args.append(float(below))
-        if label is not None:
+        if role is not None:
             where.append("s.label = ?")
-            args.append(label)
+            args.append(role)
+        if shortcoming is not None:
+            where.append("s.shortcoming = ?")
+            args.append(shortcoming)
         if paper_id is not None:
             where.append("s.paper_id = ?")
             args.append(int(paper_id))
         # the top of the list first, then the titles: joining papers before the LIMIT reads every title
-        sql = ("SELECT s.paper_id, p.title, s.idx, s.start, s.end, s.text, s.label, s.confidence FROM"
-               " (SELECT * FROM sentences s WHERE " + " AND ".join(where) +
+        sql = ("SELECT s.paper_id, p.title, s.idx, s.start, s.end, s.text, s.label, s.confidence, s.shortcoming,"
+               " s.shortcoming_confidence FROM (SELECT * FROM sentences s WHERE " + " AND ".join(where) +
                " AND NOT EXISTS (SELECT 1 FROM facet_corrections c"
                " WHERE c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end)"
-               " ORDER BY s.confidence, s.paper_id, s.idx LIMIT ?) s"
-               " JOIN papers p ON p.id = s.paper_id ORDER BY s.confidence, s.paper_id, s.idx")
+               f" ORDER BY {key}, s.paper_id, s.idx LIMIT ?) s"
+               f" JOIN papers p ON p.id = s.paper_id ORDER BY {key}, s.paper_id, s.idx")
         args.append(int(limit))
-        return [dict(paper_id=pid, title=title, idx=i, start=a, end=b, text=t, label=lab, confidence=c)
-                for pid, title, i, a, b, t, lab, c in self._conn.execute(sql, args)]
+        return [dict(paper_id=pid, title=title, idx=i, start=a, end=b, text=t, role=r, role_confidence=rc,
+                     shortcoming=sh, shortcoming_confidence=sc)
+                for pid, title, i, a, b, t, r, rc, sh, sc in self._conn.execute(sql, args)]
 
-    def facet_label_counts(self) -> dict[str, int]:
-        """How many sentences carry each effective label."""
-        return {lab: n for lab, n in self._conn.execute(
-            "SELECT coalesce(c.label, s.label) AS l, count(*) FROM sentences s LEFT JOIN facet_corrections c"
-            " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end GROUP BY l ORDER BY l")}
+    def facet_sentence_spans(self, paper_id: int) -> list[tuple[int, int]]:
+        return [(s, e) for s, e in self._conn.execute(
+            'SELECT start, "end" FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
+
+    def set_facet_correction(self, paper_id: int, start: int, end: int, role: Optional[str], shortcoming: Optional[str],
+                             corrected_at: str) -> None:
+        """Upsert a correction; a None keeps what an earlier correction of that sentence set."""
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO facet_corrections (paper_id, start, end, label, shortcoming, corrected_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, end) DO UPDATE SET"
+                " label = coalesce(excluded.label, label), shortcoming = coalesce(excluded.shortcoming, shortcoming),"
+                " corrected_at = excluded.corrected_at", (paper_id, start, end, role, shortcoming, corrected_at))
+
+    def facet_corrections(self, paper_id: int) -> list[dict[str, Any]]:
+        cols = ("start", "end", "role", "shortcoming", "corrected_at")
+        return [dict(zip(cols, r)) for r in self._conn.execute(
+            'SELECT start, "end", label, shortcoming, corrected_at FROM facet_corrections WHERE paper_id = ?'
+            " ORDER BY start", (paper_id,))]
+
+    def delete_facet_correction(self, paper_id: int, start: int, end: int) -> bool:
+        with self.transaction() as conn:
+            return conn.execute('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
+                                (paper_id, start, end)).rowcount == 1
+
+    def facet_label_counts(self) -> dict[str, dict[str, int]]:
+        """{"roles": {role: n}, "shortcomings": {type: n}} over the effective labels."""
+        join = (" FROM sentences s LEFT JOIN facet_corrections c"
+                " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end")
+        return {"roles": dict(self._conn.execute(
+                    "SELECT coalesce(c.label, s.label) AS l, count(*)" + join + " GROUP BY l ORDER BY l").fetchall()),
+                "shortcomings": dict(self._conn.execute(
+                    "SELECT coalesce(c.shortcoming, s.shortcoming) AS l, count(*)" + join +
+                    " GROUP BY l ORDER BY l").fetchall())}
 
     def facet_models_used(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT facet_model FROM paper_facets") if r[0]]
 
     def facet_texts(self, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dict[str, str]]:
-        """{paper_id: {"method": ..., "result": ..., "limitation": ...}}: the paper's sentences of each facet
-        joined in order ('' when it has none), for every classified paper (or those in ``paper_ids``)."""
+        """{paper_id: {"method": ..., "result": ..., "shortcoming": ...}}: the paper's method sentences, result
+        sentences and shortcoming sentences (any type) joined in order ('' when it has none), for every
+        classified paper (or those in ``paper_ids``). Roles and shortcomings are the effective ones."""
         wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
         out: dict[int, dict[str, list[str]]] = {}
         if wanted is None:
-            for (pid,) in self._conn.execute("SELECT paper_id FROM paper_facets"):
+            for pid in self.classified_paper_ids():
                 out[pid] = {k: [] for k in FACET_TEXT_LABELS}
-        for pid, _i, _a, _b, text, label, _c, _k in self._conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx"):
+        for r in self.effective_sentences():
+            pid = r["paper_id"]
             if wanted is not None and pid not in wanted:
                 continue
             d = out.setdefault(pid, {k: [] for k in FACET_TEXT_LABELS})
-            if label in d:
-                d[label].append(text)
+            if r["role"] in d:
+                d[r["role"]].append(r["text"])
+            if r["shortcoming"] != "none":
+                d["shortcoming"].append(r["text"])
         return {pid: {k: " ".join(v) for k, v in d.items()} for pid, d in out.items()}

@@ -413,4 +413,69 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0500_facets_shortcomings",
+        """
+        -- Facets v2: every sentence has a role (label: background / objective / method / result / other) and a
+        -- shortcoming type (none / prior / open / own), each with the classifier's confidence. The old
+        -- 'limitation' label becomes role 'other' + shortcoming 'own' (the paper is classified again anyway:
+        -- its facet model id differs).
+        ALTER TABLE sentences ADD COLUMN shortcoming TEXT NOT NULL DEFAULT 'none';
+        ALTER TABLE sentences ADD COLUMN shortcoming_confidence REAL NOT NULL DEFAULT 0;
+        UPDATE sentences SET shortcoming = 'own', shortcoming_confidence = confidence, label = 'other'
+            WHERE label = 'limitation';
+        CREATE INDEX sentences_shortcoming ON sentences(shortcoming, paper_id);
+        -- A user's correction sets the role, the shortcoming or both (NULL: not corrected, the classifier's
+        -- label stands); it always wins over the classifier.
+        CREATE TABLE facet_corrections_v2 (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            start INTEGER NOT NULL,
+            end INTEGER NOT NULL,
+            label TEXT CHECK (label IN ('background', 'objective', 'method', 'result', 'other')),
+            shortcoming TEXT CHECK (shortcoming IN ('none', 'prior', 'open', 'own')),
+            corrected_at TEXT NOT NULL,
+            CHECK (label IS NOT NULL OR shortcoming IS NOT NULL),
+            PRIMARY KEY (paper_id, start, end)
+        );
+        INSERT INTO facet_corrections_v2 (paper_id, start, end, label, shortcoming, corrected_at)
+            SELECT paper_id, start, end, CASE WHEN label = 'limitation' THEN NULL ELSE label END,
+                   CASE WHEN label = 'limitation' THEN 'own' ELSE NULL END, corrected_at FROM facet_corrections;
+        DROP TABLE facet_corrections;
+        ALTER TABLE facet_corrections_v2 RENAME TO facet_corrections;
+        -- The limitation facet becomes the shortcoming facet: its texts are re-derived, and the gap type
+        -- 'unaddressed_limitation' becomes 'unaddressed_shortcoming' (gaps and their evidence are rebuilt
+        -- with the new CHECK; runs.gap_id has no foreign key, ids are kept).
+        DELETE FROM paper_texts WHERE kind = 'limitation';
+        CREATE TABLE gaps_keep AS SELECT * FROM gaps;
+        CREATE TABLE gap_evidence_keep AS SELECT * FROM gap_evidence;
+        DROP TABLE gap_evidence;
+        DROP TABLE gaps;
+        CREATE TABLE gaps (
+            id INTEGER PRIMARY KEY,
+            batch INTEGER NOT NULL,                  -- one find_gaps run; list_gaps shows the latest
+            type TEXT NOT NULL CHECK (type IN ('method_x_problem', 'unaddressed_shortcoming', 'thin_growing')),
+            score REAL NOT NULL,
+            statement TEXT NOT NULL,
+            method_map INTEGER, method_cluster INTEGER,
+            problem_map INTEGER, problem_cluster INTEGER,
+            details TEXT NOT NULL DEFAULT '{}',      -- JSON: the numbers behind the score, parameters
+            created_at TEXT NOT NULL
+        );
+        CREATE INDEX gaps_batch ON gaps(batch, score);
+        CREATE TABLE gap_evidence (
+            gap_id INTEGER NOT NULL REFERENCES gaps(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            role TEXT NOT NULL DEFAULT '',           -- method | problem | shortcoming | region | neighbour
+            PRIMARY KEY (gap_id, paper_id)
+        );
+        INSERT INTO gaps SELECT id, batch, CASE WHEN type = 'unaddressed_limitation' THEN 'unaddressed_shortcoming'
+            ELSE type END, score, statement, method_map, method_cluster, problem_map, problem_cluster, details,
+            created_at FROM gaps_keep;
+        INSERT INTO gap_evidence SELECT gap_id, paper_id, position,
+            CASE WHEN role = 'limitation' THEN 'shortcoming' ELSE role END FROM gap_evidence_keep;
+        DROP TABLE gap_evidence_keep;
+        DROP TABLE gaps_keep;
+        """,
+    ),
 ]

@@ -6,10 +6,10 @@ Each write is its own transaction, committed before the function returns.
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Optional
 
-from ..store.library import LibraryError
-from ..vocabulary import FACET_LABELS
+from ..store.library import LibraryError, now_iso
+from ..vocabulary import FACET_LABELS, SHORTCOMINGS as SHORTCOMING_LABELS
 
 
 
@@ -57,26 +57,41 @@ def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
 
 
 # --- facet corrections ---------------------------------------------------------------------------
-def correct_facet(lib, paper_id: int, start: int, end: int, label: str) -> None:
-    """Set the facet label of the abstract sentence at ``start:end``; the maps use it over the
-    classifier's label. When the facet pipeline has split this paper, the span must be one of its
-    sentences."""
-    if label not in FACET_LABELS:
-        raise LibraryError(f"unknown facet label {label!r}; choose one of {', '.join(FACET_LABELS)}")
+def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str] = None, *,
+                  shortcoming: Optional[str] = None) -> None:
+    """Correct the abstract sentence at ``start:end``: ``label`` is a role (background ... other) or a
+    shortcoming type (none / prior / open / own; "limitation" means own), ``shortcoming`` a type. Each
+    kind is corrected on its own and wins over the classifier in the maps and gaps. When the facet pipeline
+    has split this paper, the span must be one of its sentences."""
+    role = None
+    if label == "limitation":
+        label = "own"
+    if label in SHORTCOMING_LABELS:
+        shortcoming = shortcoming or label
+    elif label is not None:
+        if label not in FACET_LABELS:
+            raise LibraryError(f"unknown facet label {label!r}; choose a role ({', '.join(FACET_LABELS)}) "
+                               f"or a shortcoming ({', '.join(SHORTCOMING_LABELS)})")
+        role = label
+    if shortcoming is not None and shortcoming not in SHORTCOMING_LABELS:
+        raise LibraryError(f"unknown shortcoming {shortcoming!r}; choose one of {', '.join(SHORTCOMING_LABELS)}")
+    if role is None and shortcoming is None:
+        raise LibraryError("give a role or a shortcoming to correct")
     _check_span(lib, paper_id, start, end)
-    spans = lib.sentence_spans(paper_id)
+    spans = lib.facet_sentence_spans(paper_id)
     if spans and (start, end) not in spans:
         listed = ", ".join(f"{s}..{e}" for s, e in spans[:12])
         raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
-    lib.set_facet_correction(paper_id, start, end, label)
+    lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
 
 
 def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
-    return lib.remove_facet_correction(paper_id, start, end)
+    return lib.delete_facet_correction(paper_id, start, end)
 
 
 def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:
-    return lib.facet_corrections_of(paper_id)
+    """A paper's corrections: ``role`` and ``shortcoming`` (None where that kind is not corrected)."""
+    return lib.facet_corrections(paper_id)
 
 
 def annotations_of(lib, paper_id: int) -> dict[str, Any]:

@@ -1,6 +1,7 @@
-"""Check facet labels: the classifier's least certain sentence labels, lowest confidence first, each set
-right with one key. A label set here is a correction (it wins over the classifier in the maps and gaps)
-and the sentence leaves the list. The listing runs on a worker; a correction is saved at once."""
+"""Check facet labels: the classifier's least certain sentence labels (role or shortcoming, the lower
+confidence of the two), lowest first, each set right with one key: 1-5 a role, 6-9 a shortcoming type. A label
+set here is a correction (it wins over the classifier in the maps and gaps) and the sentence leaves the
+list. The listing runs on a worker; a correction is saved at once."""
 
 from __future__ import annotations
 
@@ -13,17 +14,22 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from gapscope.vocabulary import FACET_LABELS
+from gapscope.vocabulary import SENTENCE_ROLES as ROLES, SHORTCOMINGS
 
-from ..views.facet_style import FACET_COLORS
+from ..views.facet_style import FACET_COLORS, SHORTCOMING_COLOR
 
 SHOWN = 300
 
 
-def load_uncertain(lib, label: Optional[str], paper_id: Optional[int], *, progress=None, cancel=None) -> list[dict]:
+def load_uncertain(lib, role: Optional[str], shortcoming: Optional[str], paper_id: Optional[int], *, progress=None,
+                   cancel=None) -> list[dict]:
     from gapscope.facets import uncertain_sentences
 
-    return uncertain_sentences(lib, label=label, paper_id=paper_id, limit=SHOWN)
+    return uncertain_sentences(lib, role=role, shortcoming=shortcoming, paper_id=paper_id, limit=SHOWN)
+
+
+def _confidence(r: dict) -> float:
+    return min(r["role_confidence"], r["shortcoming_confidence"])
 
 
 class FacetReviewDialog(QDialog):
@@ -39,10 +45,17 @@ class FacetReviewDialog(QDialog):
         self._asked = 0                # the newest listing asked for: an older one that ends late is dropped
 
         self.label_box = QComboBox()
-        self.label_box.addItem("All labels", None)
-        for lab in FACET_LABELS:
-            self.label_box.addItem(f"Labelled {lab}", lab)
+        self.label_box.setObjectName("roleFilter")
+        self.label_box.addItem("All roles", None)
+        for lab in ROLES:
+            self.label_box.addItem(f"Role {lab}", lab)
         self.label_box.currentIndexChanged.connect(self.reload)
+        self.short_box = QComboBox()
+        self.short_box.setObjectName("shortcomingFilter")
+        self.short_box.addItem("Any shortcoming or none", None)
+        for lab in SHORTCOMINGS:
+            self.short_box.addItem(f"Shortcoming {lab}", lab)
+        self.short_box.currentIndexChanged.connect(self.reload)
         self.paper_only = QCheckBox("The selected paper only")
         self.paper_only.toggled.connect(self.reload)
         self.info = QLabel()
@@ -51,14 +64,15 @@ class FacetReviewDialog(QDialog):
 
         self.table = QTreeWidget()
         self.table.setObjectName("facetReviewTable")
-        self.table.setHeaderLabels(["Confidence", "Label", "Sentence", "Paper"])
+        self.table.setHeaderLabels(["Confidence", "Role", "Shortcoming", "Sentence", "Paper"])
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setWordWrap(True)
         self.table.setColumnWidth(0, 80)
         self.table.setColumnWidth(1, 90)
-        self.table.setColumnWidth(2, 480)
+        self.table.setColumnWidth(2, 90)
+        self.table.setColumnWidth(3, 440)
         self.table.itemDoubleClicked.connect(lambda item, _c: self.openPaper.emit(self.rows[self._row(item)]["paper_id"]))
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
@@ -69,11 +83,14 @@ class FacetReviewDialog(QDialog):
 
         self.buttons = {}
         buttons = QHBoxLayout()
-        buttons.addWidget(QLabel("Set the label:"))
-        for key, lab in enumerate(FACET_LABELS, start=1):
+        buttons.addWidget(QLabel("Set the role:"))
+        for key, lab in enumerate(ROLES + SHORTCOMINGS, start=1):
+            if key == len(ROLES) + 1:
+                buttons.addWidget(QLabel("  shortcoming:"))
             b = QPushButton(f"{key} {lab.capitalize()}")
             b.setObjectName(f"set_{lab}")
-            b.setToolTip(f"The sentence is {lab} (key {key}); it leaves the list")
+            what = "role" if lab in ROLES else "shortcoming"
+            b.setToolTip(f"The sentence's {what} is {lab} (key {key}); it leaves the list")
             b.clicked.connect(lambda _c=False, lab=lab: self.set_label(lab))
             QShortcut(QKeySequence(str(key)), self, activated=lambda lab=lab: self.set_label(lab))
             self.buttons[lab] = b
@@ -82,12 +99,14 @@ class FacetReviewDialog(QDialog):
 
         top = QHBoxLayout()
         top.addWidget(self.label_box)
+        top.addWidget(self.short_box)
         top.addWidget(self.paper_only)
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Least certain first. On CSAbstruct's dev abstracts a label below 0.5 was right "
-                                "about 4 times in 10, one above 0.9 about 9 in 10. Double-click opens the paper."))
+        layout.addWidget(QLabel("Least certain first (the lower of the role's and the shortcoming's confidence). "
+                                "Shortcoming: none, prior (of existing work), open (of the field), own (of this "
+                                "paper). Double-click opens the paper."))
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.context)
@@ -110,13 +129,13 @@ class FacetReviewDialog(QDialog):
         self.activateWindow()
 
     def reload(self) -> None:
-        label = self.label_box.currentData()
+        role, short = self.label_box.currentData(), self.short_box.currentData()
         paper = self.paper_id if self.paper_only.isChecked() else None
         self.show_rows([])
         self.info.setText("Loading…")
         self._asked += 1
         asked = self._asked
-        self.tasks.run("Load facet labels", load_uncertain, label, paper, library=self.lib.path, quiet=True,
+        self.tasks.run("Load facet labels", load_uncertain, role, short, paper, library=self.lib.path, quiet=True,
                        on_result=lambda rows: self.show_rows(rows) if asked == self._asked else None,
                        on_error=lambda m, _t: (self.info.setText(f"Cannot read the labels: {m}")
                                                if asked == self._asked else None))
@@ -125,9 +144,12 @@ class FacetReviewDialog(QDialog):
         self.rows = list(rows)
         self.table.clear()
         for r in self.rows:
-            item = QTreeWidgetItem([f"{r['confidence']:.2f}", r["label"], r["text"], r["title"] or f"paper {r['paper_id']}"])
-            item.setForeground(1, QColor(FACET_COLORS.get(r["label"], "#333")))
-            item.setToolTip(2, r["text"])
+            item = QTreeWidgetItem([f"{_confidence(r):.2f}", r["role"], r["shortcoming"], r["text"],
+                                    r["title"] or f"paper {r['paper_id']}"])
+            item.setForeground(1, QColor(FACET_COLORS.get(r["role"], "#333")))
+            if r["shortcoming"] != "none":
+                item.setForeground(2, QColor(SHORTCOMING_COLOR))
+            item.setToolTip(3, r["text"])
             self.table.addTopLevelItem(item)
         if self.rows:
             self.table.setCurrentItem(self.table.topLevelItem(0))
@@ -141,7 +163,7 @@ class FacetReviewDialog(QDialog):
             self.info.setText("No uncorrected labels here. Run “Build maps” (or `gapscope facets`) to classify papers.")
         else:
             more = f" (the {SHOWN} least certain)" if n >= SHOWN else ""
-            self.info.setText(f"{n} sentences{more}. Keys 1–6 set the label of the selected one.")
+            self.info.setText(f"{n} sentences{more}. Keys 1–5 set the role of the selected one, 6–9 its shortcoming.")
 
     def _row(self, item) -> int:
         return self.table.indexOfTopLevelItem(item)
@@ -164,14 +186,16 @@ class FacetReviewDialog(QDialog):
         for s in (sents[max(at - 1, 0):at + 2] if at is not None else []):
             text = html.escape(s["text"])
             if s["idx"] == r["idx"]:
-                parts.append(f'<b>{text}</b> <span style="color:{FACET_COLORS.get(s["label"], "#333")};">'
-                             f'[{s["label"]} {s["confidence"]:.2f}]</span> ')
+                parts.append(f'<b>{text}</b> <span style="color:{FACET_COLORS.get(s["role"], "#333")};">'
+                             f'[{s["role"]} {s["role_confidence"]:.2f}; {s["shortcoming"]} '
+                             f'{s["shortcoming_confidence"]:.2f}]</span> ')
             else:
-                parts.append(f'<span style="color:#888;">{text} [{s["label"]}{"*" if s["corrected"] else ""}]</span> ')
+                parts.append(f'<span style="color:#888;">{text} [{s["role"]}{"*" if s["role_corrected"] else ""}'
+                             f'; {s["shortcoming"]}{"*" if s["shortcoming_corrected"] else ""}]</span> ')
         self.context.setHtml("".join(parts) + "</p>")
 
     def set_label(self, label: str) -> None:
-        """Save ``label`` as the selected sentence's correction and move on to the next sentence."""
+        """Save ``label`` (a role or a shortcoming type) as the selected sentence's correction and move on."""
         item = self.table.currentItem()
         if item is None or not self.rows or self.lib is None:
             return

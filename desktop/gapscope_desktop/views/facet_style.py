@@ -1,11 +1,10 @@
-"""Colours for facet roles, shared by the detail pane, the triage card and the maps."""
+"""Colours for facet roles and for shortcoming sentences, shared by the detail pane, the triage card and the maps."""
 
 FACET_COLORS = {
     "background": "#7a7a7a",
     "objective": "#7b3fa0",
     "method": "#1f5fbf",
     "result": "#1d7a3a",
-    "limitation": "#c0392b",
     "other": "#333333",
 }
 FACET_TINTS = {
@@ -13,6 +12,7 @@ FACET_TINTS = {
     "objective": "#f3eaf8",
     "method": "#e7effb",
     "result": "#e6f4ea",
-    "limitation": "#fbe9e7",
     "other": "#ffffff",
 }
+# a sentence that states a shortcoming (any type) is underlined in this colour, whatever its role
+SHORTCOMING_COLOR = "#c0392b"

@@ -16,7 +16,7 @@ from .core_view import CoreView
 
 TYPE_NAMES = {
     "method_x_problem": "Method × problem",
-    "unaddressed_limitation": "Unaddressed limitation",
+    "unaddressed_shortcoming": "Unaddressed shortcoming",
     "thin_growing": "Thin but growing",
 }
 

@@ -1,4 +1,4 @@
-"""Maps: the topic, method, result and limitation maps as scatter plots (pyqtgraph, imported when the
+"""Maps: the topic, method, result and shortcoming maps as scatter plots (pyqtgraph, imported when the
 view is first shown). Points are coloured by cluster, clusters are labelled at their centre, the list
 shows each cluster's size and stability. Selecting clusters, clicking a point or Shift-dragging a
 rectangle selects papers; "Show in library" filters the paper table to them."""

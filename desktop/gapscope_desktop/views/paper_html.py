@@ -10,7 +10,7 @@ import html
 import re
 from typing import Optional
 
-from .facet_style import FACET_COLORS, FACET_TINTS
+from .facet_style import FACET_COLORS, FACET_TINTS, SHORTCOMING_COLOR
 
 _TERM_RE = re.compile(r"[\w][\w\-']*", re.UNICODE)
 _FTS_WORDS = {"AND", "OR", "NOT", "NEAR"}
@@ -67,13 +67,20 @@ def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[st
             continue
         if start > pos:
             parts.append(mark_terms(text[pos:start], terms))
-        label = s.get("label") or "other"
+        label = s.get("role") or "other"
         color = FACET_COLORS.get(label, "#333333")
         tint = FACET_TINTS.get(label, "#ffffff")
-        conf = s.get("confidence")
+        conf = s.get("role_confidence")
+        short = s.get("shortcoming") or "none"
         title = label + (f" ({conf:.0%})" if isinstance(conf, (int, float)) else "") + \
-            (" — corrected" if s.get("corrected") else "")
-        parts.append(f'<span style="color:{color}; background-color:{tint};" title="{html.escape(title)}">'
+            (" — corrected" if s.get("role_corrected") else "")
+        style = f"color:{color}; background-color:{tint};"
+        if short != "none":
+            sconf = s.get("shortcoming_confidence")
+            title += f"; shortcoming: {short}" + (f" ({sconf:.0%})" if isinstance(sconf, (int, float)) else "") + \
+                (" — corrected" if s.get("shortcoming_corrected") else "")
+            style += f" text-decoration: underline; text-decoration-color:{SHORTCOMING_COLOR};"
+        parts.append(f'<span style="{style}" title="{html.escape(title)}">'
                      f'{mark_terms(text[start:end], terms)}</span>')
         pos = end
     parts.append(mark_terms(text[pos:], terms))
@@ -85,12 +92,14 @@ def legend_html(sentences: Optional[list[dict]]) -> str:
         return ""
     used = []
     for s in sentences:
-        lab = s.get("label") or "other"
+        lab = s.get("role") or "other"
         if lab not in used:
             used.append(lab)
     chips = " ".join(
         f'<span style="color:{FACET_COLORS.get(l, "#333")}; background-color:{FACET_TINTS.get(l, "#fff")};">'
         f'&nbsp;{html.escape(l)}&nbsp;</span>' for l in used)
+    if any((s.get("shortcoming") or "none") != "none" for s in sentences):
+        chips += f' <span style="text-decoration: underline; color:{SHORTCOMING_COLOR};">&nbsp;shortcoming&nbsp;</span>'
     return f'<p style="font-size:small;">{chips}</p>'
 
 
