@@ -70,6 +70,7 @@ def main() -> int:
             if res.returncode != 0:
                 lines.append(res.stderr[-3000:])
                 break
+    lines.append(f"\nmachine load average at the end: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores (shared)")
     text = "\n".join(lines) + "\n"
     (out_dir / "analyze.txt").write_text(text, encoding="utf-8")
     print(text)
