@@ -62,11 +62,12 @@ def main() -> int:
             t, res = cli(lib, "analyze")
             progress = [ln for ln in res.stderr.splitlines() if ln.strip()]
             (out_dir / f"run{run}-stderr.txt").write_text("\n".join(progress) + "\n", encoding="utf-8")
-            escapes = sum("\r" in ln or "\x1b" in ln for ln in res.stderr.splitlines())
+            # count on the raw stream: splitlines() would split at the carriage returns it looks for
+            escapes = res.stderr.count("\r") + res.stderr.count("\x1b")
             lines.append(f"\nrun {run}: {t:.1f} s wall, exit {res.returncode}")
             lines += ["  " + ln for ln in res.stdout.splitlines()]
-            lines.append(f"  stderr (no TTY): {len(progress)} lines, {escapes} with a carriage return or an escape"
-                         f" sequence; first and last: {progress[:1]} {progress[-1:]}")
+            lines.append(f"  stderr (no TTY): {len(progress)} lines, {escapes} carriage returns or escapes;"
+                         f" first and last: {progress[:1]} {progress[-1:]}")
             if res.returncode != 0:
                 lines.append(res.stderr[-3000:])
                 break
