@@ -48,7 +48,7 @@ test: system-libs-test $(STAMP)
 # The frozen app for this platform: dist/GapScope/ with gapscope-desktop and gapscope (minutes).
 dist: system-libs-test $(STAMP)
 	$(BIN)/pip install -e ".[dist]"
-	$(BIN)/pyinstaller --noconfirm --clean --distpath dist --workpath build/pyinstaller packaging/gapscope.spec
+	$(BIN)/pyinstaller --noconfirm --distpath dist --workpath build/pyinstaller packaging/gapscope.spec
 
 screenshots: system-libs-test $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m gapscope_desktop.screenshots screenshots
