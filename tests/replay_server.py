@@ -75,6 +75,7 @@ class ReplayServer:
         self.routes: list[Route] = []
         self.injections: list[Injection] = []
         self.log: list[tuple[str, dict, str]] = []  # (path, params, what was served)
+        self.headers: list[dict] = []  # the request headers, one per entry of log (an API key header ...)
         self.slow_s = slow_s
         self._lock = threading.Lock()
         server = self
@@ -133,6 +134,7 @@ class ReplayServer:
     def inject(self, kind: str, times: int = 1, match: Optional[dict] = None, body: bytes = b"",
                status: int = 0) -> None:
         assert kind in ("429", "503", "timeout", "cut", "empty", "block", "trickle", "portal"), kind
+        # injections match on query parameters only (any path): give a parameter only the requests meant have
         with self._lock:
             self.injections.append(Injection(kind, dict(match or {}), times, body, status))
 
@@ -158,6 +160,7 @@ class ReplayServer:
         served = inj.kind if inj else ("ok" if route else "404")
         with self._lock:
             self.log.append((parts.path, params, served))
+            self.headers.append({k.lower(): v for k, v in h.headers.items()})
         try:
             if inj is None:
                 if route is None:

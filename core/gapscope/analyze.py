@@ -160,7 +160,8 @@ def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -
     if not out.maps:
         out.steps.append(StepResult("gaps", False, "no maps to find gaps in"))
         return
-    fp = _fingerprint("gaps", out.maps, problem_facet)
+    # the citation graph too: a gap's citation evidence changes when enrichment changes the graph
+    fp = _fingerprint("gaps", out.maps, problem_facet, lib.graph_stamp())
     batch = lib.latest_gap_batch()
     if lib.analysis_input("gaps") == (fp, batch):
         out.gaps = len(list_gaps(lib))

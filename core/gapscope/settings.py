@@ -40,6 +40,7 @@ class Setting:
     default: Any
     choices: tuple[str, ...] = ()
     help: str = ""
+    secret: bool = False            # an API key: never shown in full (see :func:`shown`)
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
@@ -49,7 +50,31 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "https://export.arxiv.org/api/query", (), "the arXiv API endpoint"),
     Setting("scholar_url", "GAPSCOPE_SCHOLAR_URL", "collect.scholar_url", "sources/scholar_url",
             "https://scholar.google.com", (), "the Google Scholar endpoint"),
+    Setting("openalex_url", "GAPSCOPE_OPENALEX_URL", "citations.openalex_url", "sources/openalex_url",
+            "https://api.openalex.org", (), "the OpenAlex API endpoint (citation enrichment)"),
+    Setting("s2_url", "GAPSCOPE_S2_URL", "citations.s2_url", "sources/s2_url",
+            "https://api.semanticscholar.org", (), "the Semantic Scholar API endpoint (citation enrichment)"),
+    Setting("openalex_api_key", "GAPSCOPE_OPENALEX_API_KEY", "citations.openalex_api_key", "sources/openalex_api_key",
+            None, (), "the OpenAlex API key (required by OpenAlex since February 2026, free)", secret=True),
+    Setting("s2_api_key", "GAPSCOPE_S2_API_KEY", "citations.s2_api_key", "sources/s2_api_key",
+            None, (), "the Semantic Scholar API key (optional: without one, the shared, slower pool)", secret=True),
 )}
+
+# Library setting keys whose values are secrets (API keys).
+SECRET_KEYS = frozenset(k for s in SETTINGS.values() if s.secret for k in (s.name, s.library_key) if k)
+
+
+def mask(value: Any) -> Any:
+    """A secret as it may be shown: its last 4 characters at most (none of a short one), the rest starred."""
+    if value in (None, ""):
+        return value
+    text = str(value)
+    return "*" * 8 + (text[-4:] if len(text) >= 16 else "")
+
+
+def shown(key: str, value: Any) -> Any:
+    """``value`` of the setting named ``key`` (a setting's name or its library key) as it may be printed."""
+    return mask(value) if key in SECRET_KEYS else value
 
 _command_line: dict[str, Any] = {}
 

@@ -45,7 +45,7 @@ class MainWindow(QMainWindow):
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
 
-        self.sidebar = Sidebar()
+        self.sidebar = Sidebar(tasks=self.tasks)
         self.sidebar.chosen.connect(self._sidebar_chosen)
         self.library_view = LibraryView(self.tasks)
         self.detail = DetailPane(self.tasks)
@@ -72,11 +72,21 @@ class MainWindow(QMainWindow):
         self.gaps_view = GapsView(self.tasks)
         self.experiments_view = ExperimentsView(self.tasks)
         self.triage_view.decided.connect(self._after_decision)
+        self.library_view.papersChanged.connect(self._papers_changed)
+        self.library_view.screenRequested.connect(self.screen_in_triage)
+        self.sidebar.changed.connect(self._papers_changed)
+        self.sidebar.screenRequested.connect(self.screen_in_triage)
+        if hasattr(self.maps_view, "screenCluster"):
+            self.maps_view.screenCluster.connect(lambda c: self.screen_in_triage({"cluster": c}))
         self.maps_view.showPapers.connect(self.show_papers)
         self.gaps_view.showPapers.connect(self.show_papers)
         self.gaps_view.openPaper.connect(self.open_paper)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
+        from .views.graph_view import GraphView
+
+        self.graph_view = GraphView(self.tasks)
+        self.graph_view.openPaper.connect(self.open_paper)
 
         self.tabs = QTabWidget()
         self.tabs.setObjectName("views")
@@ -86,6 +96,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.maps_view, "Maps")
         self.tabs.addTab(self.gaps_view, "Gaps")
         self.tabs.addTab(self.experiments_view, "Experiments")
+        self.tabs.addTab(self.graph_view, "Citations")
         self.tabs.currentChanged.connect(self._tab_changed)
 
         self.main_split = QSplitter(Qt.Horizontal)
@@ -214,7 +225,7 @@ class MainWindow(QMainWindow):
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.library_view.set_library(lib)
-        for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view):
+        for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view, self.graph_view):
             view.set_library(lib)
         self.pages.setCurrentWidget(self.main_split)
         return True
@@ -341,6 +352,19 @@ class MainWindow(QMainWindow):
 
     def _after_decision(self) -> None:
         self.refresh_sidebar()
+
+    def _papers_changed(self) -> None:
+        """Decisions, tags or collections changed outside the Triage view (context menu, sidebar)."""
+        self.refresh_sidebar()
+        if self.lib is not None:
+            self.triage_view.library_changed(self.lib)
+            self.triage_view.pending = True
+            self.detail.show_paper(self.library_view.current_paper_id())
+
+    def screen_in_triage(self, scope: dict) -> None:
+        """Screen a collection, search, tag or map cluster in the Triage view."""
+        self.tabs.setCurrentWidget(self.triage_view)
+        self.triage_view.set_scope(**scope)
 
     def _tab_changed(self, index: int) -> None:
         w = self.tabs.widget(index)

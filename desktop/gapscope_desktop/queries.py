@@ -9,15 +9,20 @@ from gapscope.vocabulary import DECISIONS
 def decision_counts(lib) -> dict[str, int]:
     from gapscope.triage import current_decisions
 
+    from gapscope.triage import conflicts
+
     counts = {d: 0 for d in DECISIONS}
     for d in current_decisions(lib).values():
         counts[d["decision"]] = counts.get(d["decision"], 0) + 1
+    counts["conflict"] = len(conflicts(lib))  # two reviewers disagree and nobody resolved it yet
     return counts
 
 
 def ids_with_decision(lib, decision: str) -> list[int]:
-    from gapscope.triage import current_decisions
+    from gapscope.triage import conflicts, current_decisions
 
+    if decision == "conflict":
+        return [c["paper_id"] for c in conflicts(lib)]
     return [pid for pid, d in current_decisions(lib).items() if d["decision"] == decision]
 
 

@@ -13,6 +13,8 @@ def no_real_endpoints(monkeypatch):
     point at a closed local port (connection refused at once)."""
     monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://127.0.0.1:9/api/query")
     monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("GAPSCOPE_OPENALEX_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("GAPSCOPE_S2_URL", "http://127.0.0.1:9")
 
 
 @pytest.fixture

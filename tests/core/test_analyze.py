@@ -89,3 +89,27 @@ def test_new_papers_rerun_what_depends_on_them(tmp_path, shared_data):
         again = analyze(lib, facets=("topic",), gaps=False)
         assert again.ran == ["embed", "map:topic"] and lib.latest_map_id("topic") != topic
         assert json.loads(json.dumps(again.to_dict()))["maps"]["topic"] == lib.latest_map_id("topic")
+
+
+def test_a_changed_citation_graph_reruns_only_the_gaps(analysed, tmp_path, monkeypatch):
+    """Gaps carry citation evidence (gapscope.citations.gaps): new citation edges make the gaps step
+    run again, and nothing before it."""
+    from gapscope import embed
+    from gapscope.analyze import analyze
+    from gapscope.store import Library
+    from gapscope.store.citations import VIA_S2
+
+    def no_model(*_a, **_k):
+        raise AssertionError("nothing to encode: the model must not load")
+
+    monkeypatch.setattr(embed.encoder.Encoder, "__init__", no_model)
+    path, _ = analysed
+    with Library(path) as shared:
+        copy = shared.backup_to(tmp_path / "copy.gapscope")    # the module's library stays as it is
+    with Library(copy) as lib:
+        assert analyze(lib).ran == []
+        a, b, c = (lib.upsert_work({"doi": f"10.1/x{i}"}, paper_id=pid) for i, pid in enumerate(lib.list_paper_ids()[:3]))
+        lib.add_citations([(a, c), (b, c)], VIA_S2)
+        batch = lib.latest_gap_batch()
+        assert analyze(lib).ran == ["gaps"] and lib.latest_gap_batch() != batch
+        assert analyze(lib).ran == []

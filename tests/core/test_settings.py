@@ -112,3 +112,38 @@ def test_settings_set_refuses_a_device_that_is_not_a_choice(tmp_path):
     res = CliRunner().invoke(main, ["-L", str(tmp_path / "l.sqlite"), "settings", "set", "compute.device", "gpu"])
     assert res.exit_code == 2 and "auto, cpu, cuda, mps" in res.output
     assert not os.path.exists(tmp_path / "l.sqlite")
+
+
+def test_an_api_key_is_never_printed_in_full(tmp_path, monkeypatch):
+    """`gapscope settings set | get | list | resolve` show an API key masked (its last 4 characters at
+    most); the library keeps the key itself, and the enrichment uses it."""
+    from gapscope.citations.enrich import api_key
+    from gapscope.store import Library
+
+    key, short = "sk-live-0123456789abcdefWXYZ", "tiny-key"
+    path = str(tmp_path / "keys.gapscope")
+    runner = CliRunner()
+
+    def run(*args):
+        r = runner.invoke(main, ["-L", path, *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+        return r.output
+
+    monkeypatch.delenv("GAPSCOPE_S2_API_KEY", raising=False)
+    monkeypatch.delenv("GAPSCOPE_OPENALEX_API_KEY", raising=False)
+    outputs = [run("settings", "set", "citations.s2_api_key", key),
+               run("settings", "set", "citations.openalex_api_key", short)]
+    listed = json.loads(run("settings", "list", "--json"))
+    outputs += [run("settings", "list"), json.dumps(listed), run("settings", "get", "citations.s2_api_key"),
+                run("settings", "resolve"), run("settings", "resolve", "s2_api_key", "--json")]
+    assert listed["citations.s2_api_key"] == "********WXYZ"
+    assert listed["citations.openalex_api_key"] == "********"          # a short key shows none of itself
+    assert listed["citations.s2_url"] == "https://api.semanticscholar.org"   # other settings as they are
+    for out in outputs:
+        assert key not in out and short not in out and "0123456789" not in out
+    monkeypatch.setenv("GAPSCOPE_S2_API_KEY", key + "-from-env")
+    assert key not in run("settings", "resolve", "s2_api_key")
+    monkeypatch.delenv("GAPSCOPE_S2_API_KEY")
+    with Library(path) as lib:
+        assert lib.get_setting("citations.s2_api_key") == key
+        assert api_key(lib, "s2") == key and api_key(lib, "openalex") == short

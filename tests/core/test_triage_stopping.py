@@ -12,7 +12,7 @@ def test_stopping_estimate_is_sane_over_a_replayed_review(library, shared_data, 
     truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=200)
     n_rel = sum(truth.values())
     session = TriageSession(library, use_embeddings=False)
-    assert session.stats()["stopping"]["estimated_relevant_unseen"] is None  # nothing learnt yet
+    assert session.stats()["stopping"]["estimated_relevant_unseen"] is None  # nothing found yet
     first = next(p for p, y in truth.items() if y)
     seed(library, [first])
     found, trace = 1, []
@@ -25,19 +25,15 @@ def test_stopping_estimate_is_sane_over_a_replayed_review(library, shared_data, 
         found += truth[pid]
         st = session.stats()
         stop = st["stopping"]
-        if stop["estimated_relevant_unseen"] is not None:
-            trace.append((st["screened"], n_rel - found, stop["estimated_relevant_unseen"], stop["suggest_stop"]))
-            assert 0.0 <= stop["estimated_relevant_unseen"] <= st["unseen"]
-            assert 0.0 <= stop["estimated_recall"] <= 1.0
+        trace.append((st["screened"], n_rel - found, stop["estimated_relevant_unseen"],
+                      stop["unseen_relevant_upper"], stop["suggest_stop"]))
+        assert 0 <= stop["estimated_relevant_unseen"] <= stop["unseen_relevant_upper"] <= st["unseen"]
+        assert 0.0 <= stop["estimated_recall"] <= 1.0 and 0.0 <= stop["recall_lower_bound"] <= 1.0
     assert found == n_rel
     final = session.stats()
-    assert final["unseen"] == 0 and final["stopping"]["estimated_relevant_unseen"] == 0.0
+    assert final["unseen"] == 0 and final["stopping"]["estimated_relevant_unseen"] == 0
     assert final["stopping"]["suggest_stop"] and final["stopping"]["rule"] == STOP_RULE
-    # conservative: never more than one below the relevant papers truly left (on this slice the very
-    # last relevant paper is an outlier the model ranks near the bottom)
-    assert all(est >= left - 1 for _, left, est, _ in trace if left > 0)
-    assert sum(est >= left for _, left, est, _ in trace if left > 0) >= 0.8 * sum(1 for t in trace if t[1] > 0)
-    # it falls as screening goes on, and it never says stop while it expects one or more relevant
+    # the bound falls as screening goes on and never says stop before 95 % of the relevant are found
     half = len(trace) // 2
-    assert trace[-2][2] < trace[half][2] < max(e for _, _, e, _ in trace[:half])
-    assert not any(stop and est >= 1.0 for _, _, est, stop in trace[:-1])
+    assert trace[-2][3] < trace[half][3] < max(u for *_, u, _ in trace[:half])
+    assert not any(stop and (n_rel - left) / n_rel < 0.95 for _, left, _, _, stop in trace)

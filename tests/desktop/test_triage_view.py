@@ -50,3 +50,78 @@ def test_triage_a_few_papers_by_keyboard(window, qtbot):
               for i in range(window.sidebar.topLevelItemCount())}
     triage = counts["TRIAGE"]
     assert triage.child(0).text(1) == "1"  # Included
+
+
+def test_a_reason_picked_with_the_mouse_does_not_leak_into_the_keys(window, qtbot):
+    """Pick a reason in the drop-down with the mouse, then press I, E and 3 where the keyboard focus
+    is: an include, an exclude without a reason, and an exclude with the third reason."""
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope.triage import decision_log, list_reasons
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    first = _wait_card(qtbot, view)
+    combo = view.reason
+    combo.showPopup()
+    popup = combo.view()
+    qtbot.waitUntil(popup.isVisible, timeout=5000)
+    index = combo.model().index(2, 0)
+    rect = popup.visualRect(index)
+    qtbot.mouseClick(popup.viewport(), Qt.LeftButton, pos=rect.center())
+    qtbot.waitUntil(lambda: not popup.isVisible(), timeout=5000)
+    # a window manager gives the window back its activation when the popup closes; offscreen Qt does not
+    window.activateWindow()
+    qtbot.waitUntil(lambda: QApplication.activeWindow() is window, timeout=5000)
+    assert view.armed_reason == list_reasons(window.lib)[1]  # picked (the 2nd reason), not yet used
+
+    def press(key):
+        target = QApplication.focusWidget()
+        assert target is view.card  # the drop-down never keeps the keyboard
+        qtbot.keyClick(target, key)
+
+    press(Qt.Key_I)
+    second = _wait_card(qtbot, view)
+    press(Qt.Key_E)
+    third = _wait_card(qtbot, view)
+    press(Qt.Key_3)
+    _wait_card(qtbot, view)
+
+    log = decision_log(window.lib)
+    assert [(r["paper_id"], r["decision"], r["reason"]) for r in log] == [
+        (first, "include", None), (second, "exclude", None), (third, "exclude", list_reasons(window.lib)[2])]
+
+
+def test_an_empty_scope_says_there_is_nothing_to_screen(window, qtbot):
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    view.set_scope(query="zzzqqqxxnotaword")
+    qtbot.waitUntil(lambda: not view.loading and "Nothing to screen" in view.card.toPlainText(), timeout=60000)
+    assert "stop" not in view.stop_label.text().lower().replace("stopping", "")
+    assert view.progress.format() == "nothing to screen"
+
+
+def test_two_reviewers_screen_blind_and_see_kappa(window, qtbot):
+    from gapscope.triage import decision_log
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    decided = []
+    for name, keys in (("ann", (Qt.Key_I, Qt.Key_E, Qt.Key_E)), ("ben", (Qt.Key_I, Qt.Key_I, Qt.Key_E))):
+        view.reviewer.setText(name)
+        view.load_next()
+        for key in keys:
+            pid = _wait_card(qtbot, view)
+            decided.append((name, pid))
+            qtbot.keyClick(view, key)
+        _wait_card(qtbot, view)
+    # blind: ben starts where ann started (her decisions neither hide papers from him nor train his model)
+    ann, ben = [p for n, p in decided if n == "ann"], [p for n, p in decided if n == "ben"]
+    assert ben[0] == ann[0]
+    assert {(r["reviewer"], r["paper_id"]) for r in decision_log(window.lib)} == set(decided)
+    view.reviewer.setText("")
+    view.load_next()
+    _wait_card(qtbot, view)
+    assert "Cohen's kappa" in view.stats_label.text()

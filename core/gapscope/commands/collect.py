@@ -165,10 +165,12 @@ def collect_cursors(ref, as_json) -> None:
 
 def _known_library_settings() -> dict:
     """Every library setting a user may change, with its default."""
+    from ..citations.enrich import CITATION_SETTINGS
     from ..collect import COLLECT_SETTINGS
     from ..settings import SETTINGS
 
-    return {**{s.library_key: s.default for s in SETTINGS.values() if s.library_key}, **COLLECT_SETTINGS}
+    return {**{s.library_key: s.default for s in SETTINGS.values() if s.library_key}, **COLLECT_SETTINGS,
+            **CITATION_SETTINGS}
 
 
 @click.group()
@@ -180,10 +182,12 @@ def settings() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def settings_list(ref, as_json) -> None:
-    """Known settings with their current values."""
+    """Known settings with their current values (an API key masked)."""
+    from ..settings import shown
+
     lib = ref.open()
     stored = lib.all_settings()
-    values = {**_known_library_settings(), **stored}
+    values = {k: shown(k, v) for k, v in {**_known_library_settings(), **stored}.items()}
     if as_json:
         emit_json(values)
         return
@@ -195,7 +199,10 @@ def settings_list(ref, as_json) -> None:
 @click.argument("key")
 @pass_library
 def settings_get(ref, key) -> None:
-    click.echo(json.dumps(ref.open().get_setting(key, _known_library_settings().get(key))))
+    """KEY's value (an API key masked)."""
+    from ..settings import shown
+
+    click.echo(json.dumps(shown(key, ref.open().get_setting(key, _known_library_settings().get(key)))))
 
 
 @settings.command("set")
@@ -204,7 +211,7 @@ def settings_get(ref, key) -> None:
 @pass_library
 def settings_set(ref, key, value) -> None:
     """Set KEY to VALUE (JSON, or plain text): `gapscope settings set collect.proxy http://host:3128`."""
-    from ..settings import SETTINGS
+    from ..settings import SETTINGS, shown
 
     try:
         parsed = json.loads(value)
@@ -214,7 +221,7 @@ def settings_set(ref, key, value) -> None:
         if s.library_key == key and s.choices and parsed not in s.choices:
             fail(f"{key} must be one of {', '.join(s.choices)}, not {parsed!r}", 2)
     ref.open(create=True).set_setting(key, parsed)
-    click.echo(f"{key} = {json.dumps(parsed)}")
+    click.echo(f"{key} = {json.dumps(shown(key, parsed))}")
 
 
 @settings.command("resolve")
@@ -233,6 +240,7 @@ def settings_resolve(ref, name, as_json) -> None:
         rows = {n: view.lookup(n) for n in ([name] if name else store.SETTINGS)}
     except store.SettingError as exc:
         fail(str(exc), 2)
+    rows = {n: (store.shown(n, v), src) for n, (v, src) in rows.items()}
     if as_json:
         emit_json({n: {"value": v, "source": src} for n, (v, src) in rows.items()})
         return

@@ -1,4 +1,5 @@
-"""`gapscope triage next | decide | undo | seed | stats | export | reasons | simulate` and
+"""`gapscope triage next | decide | undo | seed | stats | log | conflicts | resolve | export | reasons | simulate`,
+`gapscope collection list | create | rename | add | remove` and
 `gapscope annotate note | show | highlight | unhighlight | terms | correct-facet`."""
 
 from __future__ import annotations
@@ -12,6 +13,28 @@ from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail,
                      resolve_paper)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
+_reviewer_opt = click.option("--reviewer", "-r", default=None,
+                             help="Screen as this reviewer (blind dual screening: each sees only their own decisions).")
+
+
+def _scope_opts(f):
+    """--collection plus the narrowing options: a search, a tag, a map cluster."""
+    f = click.option("--cluster", help="Only the papers of a map cluster: FACET:N (latest map, e.g. topic:3) or MAP_ID:N.")(f)
+    f = click.option("--tag", "tag", help="Only papers with this tag.")(f)
+    f = click.option("--query", "-q", "query", help="Only papers matching this full-text search.")(f)
+    return _collection_opt(f)
+
+
+def _scope(lib, collection, query=None, tag=None, cluster=None):
+    from ..store import LibraryError
+    from ..triage import Scope, parse_cluster
+
+    _check_collection(lib, collection)
+    try:
+        return Scope(collection=collection, query=query or None, tag=tag or None,
+                     cluster=parse_cluster(lib, cluster) if cluster else None)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
 
 
 def _check_collection(lib, collection):
@@ -30,20 +53,25 @@ def triage() -> None:
 
 
 @triage.command("next")
-@_collection_opt
+@_scope_opts
+@_reviewer_opt
 @click.option("--n", "n", default=1, show_default=True, help="How many papers to show.")
 @click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
 @click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
+def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, as_json) -> None:
     """The next paper(s) to screen."""
+    from ..store import LibraryError
     from ..triage import TriageSession
 
     lib = ref.open()
-    _check_collection(lib, collection)
-    queue = TriageSession(lib, collection).queue(n, explore)
+    try:
+        session = TriageSession(lib, scope=_scope(lib, collection, query, tag, cluster), reviewer=reviewer)
+        queue = session.queue(n, explore)
+    except LibraryError as exc:
+        fail(str(exc))
     papers = {p.id: p for p in lib.get_papers([q["paper_id"] for q in queue])}
     rows = [dict(q, title=papers[q["paper_id"]].title, year=papers[q["paper_id"]].year,
                  arxiv_id=papers[q["paper_id"]].arxiv_id, doi=papers[q["paper_id"]].doi,
@@ -52,11 +80,15 @@ def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
         emit_json(rows)
         return
     if not rows:
-        click.echo("nothing left to screen", err=True)
+        click.echo("nothing to screen: this scope holds no papers" if not session.paper_ids
+                   else "nothing left to screen", err=True)
         return
+    decided = {d["decision"] for d in session.current().values()}
+    trained = "include" in decided and "exclude" in decided
     for r in rows:
         click.secho(f"[{r['paper_id']}] {r['title']}", bold=True)
-        click.echo(f"    p(relevant) {r['probability']:.2f}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
+        p = f"p(relevant) {r['probability']:.2f}" if trained else "no model yet (needs one include and one exclude)"
+        click.echo(f"    {p}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
         if abstract and r["abstract"]:
             click.echo(click.wrap_text(r["abstract"], 100, initial_indent="    ", subsequent_indent="    "))
         click.echo()
@@ -67,10 +99,12 @@ def triage_next(ref, collection, n, explore, abstract, as_json) -> None:
 @click.argument("decision", type=click.Choice(DECISIONS))
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
+@_reviewer_opt
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_decide(ref, paper, decision, reason, collection, as_json) -> None:
-    """Record a decision on PAPER (library id, arXiv id or DOI); it is saved at once."""
+def triage_decide(ref, paper, decision, reason, collection, reviewer, as_json) -> None:
+    """Record a decision on PAPER (library id, arXiv id or DOI); it is saved at once. Deciding a paper
+    again re-decides it: the earlier decision stays in the log (`gapscope triage log PAPER`)."""
     from ..store import LibraryError
     from ..triage import decide
 
@@ -78,26 +112,29 @@ def triage_decide(ref, paper, decision, reason, collection, as_json) -> None:
     _check_collection(lib, collection)
     pid = resolve_paper(lib, paper)
     try:
-        did = decide(lib, pid, decision, reason=reason, collection=collection)
+        did = decide(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "")
     except LibraryError as exc:
         fail(str(exc))
     if as_json:
-        emit_json({"id": did, "paper_id": pid, "decision": decision, "reason": reason, "collection": collection})
+        emit_json({"id": did, "paper_id": pid, "decision": decision, "reason": reason, "collection": collection,
+                   "reviewer": reviewer or ""})
     else:
-        click.echo(f"{decision} {pid}" + (f" ({reason})" if reason else ""))
+        click.echo(f"{decision} {pid}" + (f" ({reason})" if reason else "") + (f" by {reviewer}" if reviewer else ""))
 
 
 @triage.command("undo")
 @_collection_opt
+@_reviewer_opt
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_undo(ref, collection, as_json) -> None:
-    """Undo the latest decision (the one before it, if any, becomes current again)."""
+def triage_undo(ref, collection, reviewer, as_json) -> None:
+    """Undo the latest decision (the one before it, if any, becomes current again). To fix an older
+    decision, decide that paper again instead."""
     from ..triage import undo
 
     lib = ref.open()
     _check_collection(lib, collection)
-    undone = undo(lib, collection)
+    undone = undo(lib, collection, reviewer)
     if as_json:
         emit_json(undone)
     elif undone is None:
@@ -109,46 +146,137 @@ def triage_undo(ref, collection, as_json) -> None:
 @triage.command("seed")
 @click.argument("papers", nargs=-1, required=True)
 @_collection_opt
+@_reviewer_opt
 @pass_library
-def triage_seed(ref, papers, collection) -> None:
+def triage_seed(ref, papers, collection, reviewer) -> None:
     """Mark known relevant papers (any time, also mid-way); the model learns from them at once."""
+    from ..store import LibraryError
     from ..triage import seed
 
     lib = ref.open()
     _check_collection(lib, collection)
     ids = [resolve_paper(lib, p) for p in papers]
-    seed(lib, ids, collection)
+    try:
+        seed(lib, ids, collection, reviewer=reviewer or "")
+    except LibraryError as exc:
+        fail(str(exc))
     click.echo(f"seeded {len(ids)} relevant paper(s)")
 
 
 @triage.command("stats")
-@_collection_opt
+@_scope_opts
+@_reviewer_opt
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_stats_cmd(ref, collection, as_json) -> None:
-    """Progress and the stopping estimate (with the rule it uses)."""
+def triage_stats_cmd(ref, collection, query, tag, cluster, reviewer, as_json) -> None:
+    """Progress, the stopping test and the unseen-relevant estimate (with the rule they use), and the
+    reviewers' agreement."""
+    from ..store import LibraryError
     from ..triage import triage_stats
 
     lib = ref.open()
-    _check_collection(lib, collection)
-    s = triage_stats(lib, collection)
+    try:
+        s = triage_stats(lib, scope=_scope(lib, collection, query, tag, cluster), reviewer=reviewer)
+    except LibraryError as exc:
+        fail(str(exc))
     if as_json:
         emit_json(s)
         return
-    st = s["stopping"]
-    click.echo(f"{s['screened']} of {s['total']} screened: {s['include']} included ({s['seeds']} seeds), "
-               f"{s['exclude']} excluded, {s['maybe']} maybe; {s['postpone']} postponed; {s['unseen']} unseen")
+    for line in stats_lines(s):
+        click.echo(line)
+
+
+def stats_lines(s: dict) -> list[str]:
+    """`triage stats` as text (also what the report and the app say, in their own layout)."""
+    from ..triage.stopping import describe
+
+    lines = [f"scope: {s['scope']}" + (f"; reviewer {s['reviewer']}" if s.get("reviewer") else "")]
+    if s["empty"]:
+        return lines + ["nothing to screen: this scope holds no papers"]
+    lines.append(f"{s['screened']} of {s['total']} screened: {s['include']} included ({s['seeds']} seeds), "
+                 f"{s['exclude']} excluded, {s['maybe']} maybe; {s['postpone']} postponed; {s['unseen']} unseen")
     for r, k in sorted(s["exclusion_reasons"].items(), key=lambda x: -x[1]):
-        click.echo(f"  excluded: {r}: {k}")
-    if st["estimated_relevant_unseen"] is None:
-        click.echo("stopping estimate: needs at least one include and one exclude")
-    else:
-        click.echo(f"estimated relevant still unseen: {st['estimated_relevant_unseen']:.1f} "
-                   f"(estimated recall so far {st['estimated_recall']:.0%})"
-                   + (" - rough: fewer than 20 includes/excludes so far" if st["rough"] else ""))
-    click.echo(f"not-relevant decisions in a row: {st['irrelevant_in_a_row']} (threshold {st['streak_threshold']})")
-    click.echo(("suggestion: you can stop screening" if st["suggest_stop"] else "suggestion: keep screening"))
-    click.echo(click.wrap_text("rule: " + st["rule"], 100, subsequent_indent="  "))
+        lines.append(f"  excluded: {r}: {k}")
+    if s.get("conflicts"):
+        lines.append(f"conflicts between reviewers, not resolved: {s['conflicts']} (`gapscope triage conflicts`)")
+    ag = s.get("agreement")
+    if ag:
+        kappa = "undefined (one category only)" if ag["kappa"] is None else f"{ag['kappa']:.2f}"
+        lines.append(f"agreement {ag['reviewers'][0]} vs {ag['reviewers'][1]} on {ag['papers']} papers both screened: "
+                     f"Cohen's kappa {kappa}, {ag['agreed']} agreed")
+    lines += describe(s["stopping"], s["unseen"])
+    lines.append(click.wrap_text("rule: " + s["stopping"]["rule"], 100, subsequent_indent="  "))
+    return lines
+
+
+@triage.command("log")
+@click.argument("paper")
+@_collection_opt
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_log(ref, paper, collection, as_json) -> None:
+    """Every decision ever made on PAPER (undone and replaced ones too), oldest first."""
+    from ..triage import decision_log
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    rows = decision_log(lib, collection, paper_id=resolve_paper(lib, paper))
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no decisions on this paper", err=True)
+    for r in rows:
+        click.echo(f"{r['decided_at']}  {r['decision']:<8}" + (f" ({r['reason']})" if r["reason"] else "")
+                   + (f" by {r['reviewer']}" if r["reviewer"] else "") + (f" [{r['origin']}]" if r["origin"] != "user" else "")
+                   + (f"  undone {r['undone_at']}" if r["undone_at"] else ""))
+
+
+@triage.command("conflicts")
+@_collection_opt
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def triage_conflicts(ref, collection, as_json) -> None:
+    """Papers the reviewers decided differently, for resolution (`gapscope triage resolve`)."""
+    from ..triage import conflicts
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    rows = conflicts(lib, collection)
+    papers = {p.id: p for p in lib.get_papers([r["paper_id"] for r in rows])}
+    for r in rows:
+        r["title"] = papers[r["paper_id"]].title
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        click.echo("no conflicts to resolve", err=True)
+    for r in rows:
+        said = "; ".join(f"{rev or '(default)'}: {d['decision']}" + (f" ({d['reason']})" if d["reason"] else "")
+                         for rev, d in r["decisions"].items())
+        click.echo(f"[{r['paper_id']}] {r['title']}\n    {said}")
+
+
+@triage.command("resolve")
+@click.argument("paper")
+@click.argument("decision", type=click.Choice(["include", "exclude", "maybe"]))
+@click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
+@_collection_opt
+@_reviewer_opt
+@pass_library
+def triage_resolve(ref, paper, decision, reason, collection, reviewer) -> None:
+    """Settle a conflict: PAPER's decision from now on (the reviewers' decisions stay in the log)."""
+    from ..store import LibraryError
+    from ..triage import resolve
+
+    lib = ref.open()
+    _check_collection(lib, collection)
+    pid = resolve_paper(lib, paper)
+    try:
+        resolve(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "")
+    except LibraryError as exc:
+        fail(str(exc))
+    click.echo(f"resolved {pid}: {decision}" + (f" ({reason})" if reason else ""))
 
 
 @triage.command("export")
@@ -172,14 +300,14 @@ def triage_export(ref, collection, fmt, full_log, output) -> None:
     else:
         rows = [dict(paper_id=pid, **d) for pid, d in current_decisions(lib, collection).items()]
     papers = {p.id: p for p in lib.get_papers(sorted({r["paper_id"] for r in rows}))}
-    cols = ["paper_id", "arxiv_id", "doi", "title", "year", "decision", "reason", "origin", "decided_at"] + \
+    cols = ["paper_id", "arxiv_id", "doi", "title", "year", "decision", "reason", "origin", "reviewer", "decided_at"] + \
            (["undone_at"] if full_log else [])
     out_rows = []
     for r in rows:
         p = papers.get(r["paper_id"])
         out_rows.append({"paper_id": r["paper_id"], "arxiv_id": p and p.arxiv_id, "doi": p and p.doi,
                          "title": p and p.title, "year": p and p.year, "decision": r["decision"], "reason": r["reason"],
-                         "origin": r["origin"], "decided_at": r["decided_at"],
+                         "origin": r["origin"], "reviewer": r["reviewer"], "decided_at": r["decided_at"],
                          **({"undone_at": r["undone_at"]} if full_log else {})})
     if fmt == "json":
         text = json.dumps(out_rows, ensure_ascii=False, indent=1) + "\n"
@@ -242,7 +370,8 @@ def reasons_remove(ref, name) -> None:
 @click.option("--retrain-every", default=1, show_default=True, help="Retrain after this many decisions (1 = every decision).")
 @click.option("--plot", "plot", type=click.Path(dir_okay=False), help="Recall curve PNG (default: <dataset>-recall.png here).")
 @click.option("--no-plot", is_flag=True, help="Do not write the PNG.")
-@click.option("--json", "as_json", is_flag=True, help='Print {"wss95": MEAN, "recall_at_10": MEAN, "runs": [...]}.')
+@click.option("--json", "as_json", is_flag=True,
+              help='Print {"wss95": MEAN, "recall_at_10": MEAN, "runs": [...], "stopping": {...}, "calibration": {...}}.')
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @device_option()
 def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plot, as_json, quiet) -> None:
@@ -294,6 +423,20 @@ def triage_simulate(dataset, runs, seed, embeddings, retrain_every, plot, no_plo
     curve = np.mean([r.curve for r in results], axis=0)
     n = len(curve) - 1
     click.echo("recall curve (mean): " + "  ".join(f"{int(m * 100)}%: {curve[int(m * n)]:.2f}" for m in marks))
+    st, cal = out["stopping"], out["calibration"]
+    click.echo(f"stopping rule (recall target {st['target_recall']:.0%}, {st['confidence']:.0%} confidence): "
+               f"target met in {st['met_share']:.0%} of runs; fired in {st['fired_share']:.0%}; "
+               f"at the stop {st['mean_screened_share']:.0%} screened, recall {st['mean_recall_at_stop']:.3f} (means)")
+    for r in st["runs"]:
+        click.echo(f"  seed {r['seed']}: " + ("never fired" if r["stopped_at"] is None else
+                   f"stopped after {r['stopped_at']} ({r['screened_share']:.0%}), recall {r['recall_at_stop']:.3f}"))
+    h = st["heuristic"]
+    click.echo(f"heuristic, {h['rule']}: target met in {h['met_share']:.0%} of runs, "
+               f"{h['mean_screened_share']:.0%} screened, recall {h['mean_recall_at_stop']:.3f} (means)")
+    if cal["coverage"] is not None:
+        click.echo(f"unseen-relevant bound ({cal['confidence']:.0%}, one-sided): held the true number at "
+                   f"{cal['coverage']:.0%} of {cal['checkpoints']} checkpoints; estimate off by {cal['estimate_mean_abs_error']:.1f} on average")
+    click.echo(click.wrap_text("rule: " + st["rule"], 100, subsequent_indent="  "))
     if png:
         click.echo(f"plot: {png}")
 
@@ -428,6 +571,89 @@ def annotate_show(ref, paper, as_json) -> None:
         click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
 
 
+# --- collections ---------------------------------------------------------------------------------
+@click.group()
+def collection() -> None:
+    """Collections: named sets of papers, each screened on its own (`triage next --collection NAME`)."""
+
+
+@collection.command("list")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def collection_list(ref, as_json) -> None:
+    rows = [{"name": n, "papers": k} for n, k in ref.open().list_collections()]
+    if as_json:
+        emit_json(rows)
+        return
+    for r in rows:
+        click.echo(f"{r['name']}  ({r['papers']} papers)")
+
+
+@collection.command("create")
+@click.argument("name")
+@pass_library
+def collection_create(ref, name) -> None:
+    name = name.strip()
+    if not name:
+        fail("a collection needs a name")
+    ref.open().create_collection(name)
+    click.echo(f"collection {name!r}")
+
+
+@collection.command("rename")
+@click.argument("old")
+@click.argument("new")
+@pass_library
+def collection_rename(ref, old, new) -> None:
+    """Rename a collection (its papers and decisions stay with it)."""
+    from ..store import LibraryError
+
+    try:
+        ref.open().rename_collection(old, new)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no collection" in str(exc) else EXIT_ERROR)
+    click.echo(f"renamed {old!r} to {new!r}")
+
+
+@collection.command("add")
+@click.argument("name")
+@click.argument("papers", nargs=-1)
+@click.option("--query", "-q", help="Add every paper matching this full-text search.")
+@click.option("--tag", help="Add every paper with this tag.")
+@pass_library
+def collection_add(ref, name, papers, query, tag) -> None:
+    """Add PAPERS (and/or the papers of a search or a tag) to collection NAME (created if new)."""
+    from ..store import LibraryError
+
+    lib = ref.open()
+    ids = [resolve_paper(lib, p) for p in papers]
+    try:
+        if query or tag:
+            ids += lib.list_paper_ids(query=query or None, tag=tag or None)
+    except LibraryError as exc:
+        fail(str(exc))
+    if not ids:
+        fail("nothing to add: give papers, --query or --tag")
+    n = lib.add_to_collection(name, ids)
+    click.echo(f"added {n} paper(s) to {name!r}")
+
+
+@collection.command("remove")
+@click.argument("name")
+@click.argument("papers", nargs=-1, required=True)
+@pass_library
+def collection_remove(ref, name, papers) -> None:
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        n = lib.remove_from_collection(name, [resolve_paper(lib, p) for p in papers])
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"removed {n} paper(s) from {name!r}")
+
+
 def register(main: click.Group) -> None:
     main.add_command(triage)
+    main.add_command(collection)
     main.add_command(annotate)

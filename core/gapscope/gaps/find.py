@@ -69,6 +69,9 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                       topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel)
     quote_shortcomings(lib, gaps)
+    from ..citations.gaps import annotate_gaps
+
+    annotate_gaps(lib, gaps, maps)   # citation evidence of method x problem gaps, when the graph has data
     if save:
         save_gaps(lib, gaps)
     return gaps

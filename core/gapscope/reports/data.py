@@ -74,6 +74,7 @@ class PrismaSection(Section):
     maybe: int = 0
     postponed: int = 0
     not_screened: int = 0
+    conflicts: int = 0                 # papers two reviewers decided differently, not resolved yet
     how_counted: list[str] = field(default_factory=list)
     triage_stats: Optional[dict[str, Any]] = None  # from gapscope.triage when present
 
@@ -83,8 +84,10 @@ class PrismaSection(Section):
                 ("Duplicates removed", self.duplicates_removed), ("Records after duplicates removed", self.after_dedup),
                 ("Records screened", self.screened), ("Excluded", self.excluded)]
         rows += [(f"{indent}excluded: {reason}", n) for reason, n in self.excluded_by_reason.items()]
-        rows += [("Maybe", self.maybe), ("Not screened yet", self.not_screened), (f"{indent}of which postponed", self.postponed),
-                 ("Included", self.included)]
+        rows += [("Maybe", self.maybe), ("Not screened yet", self.not_screened), (f"{indent}of which postponed", self.postponed)]
+        if self.conflicts:
+            rows.append((f"{indent}of which reviewer conflicts not resolved", self.conflicts))
+        rows.append(("Included", self.included))
         return rows
 
 
@@ -172,6 +175,7 @@ class ReportData:
     included: IncludedSection
     notes: NotesSection
     reproducibility: dict[str, Any]
+    citations: Any = None   # gapscope.citations.report.CitationsSection: the graph figure, most-cited references
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -227,30 +231,54 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             f"{collection!r}; duplicates removed = those records minus the collection's unique papers.")
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
-    current = lib.current_decision_counts(collection)
-    for decision, reason, n in current:
+    # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two
+    # reviewers their shared decision or the resolution of their conflict; open conflicts are left out.
+    from ..triage import conflicts as triage_conflicts, current_decisions
+
+    try:
+        in_scope = set(lib.list_paper_ids(collection=collection))
+        resolved = {pid: d for pid, d in current_decisions(lib, collection).items() if pid in in_scope}
+        open_conflicts = [c for c in triage_conflicts(lib, collection) if c["paper_id"] in in_scope]
+    except LibraryError:  # an unknown collection: nothing screened in it
+        resolved, open_conflicts = {}, []
+    for d in resolved.values():
+        decision, reason = d["decision"], (d["reason"] or "").strip() or "no reason given"
         if decision != "postpone":  # postponed: put off, not screened (as gapscope.triage counts it)
-            sec.screened += n
+            sec.screened += 1
         if decision == "include":
-            sec.included += n
+            sec.included += 1
         elif decision == "exclude":
-            sec.excluded += n
-            sec.excluded_by_reason[reason] = sec.excluded_by_reason.get(reason, 0) + n
+            sec.excluded += 1
+            sec.excluded_by_reason[reason] = sec.excluded_by_reason.get(reason, 0) + 1
         elif decision == "maybe":
-            sec.maybe += n
+            sec.maybe += 1
         else:
-            sec.postponed += n
+            sec.postponed += 1
+    sec.conflicts = len(open_conflicts)
+    if sec.conflicts:
+        sec.how_counted.append(f"{sec.conflicts} papers the two reviewers decided differently are not resolved yet: "
+                               "they count as not screened (`gapscope triage conflicts`).")
     sec.excluded_by_reason = dict(sorted(sec.excluded_by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
     sec.not_screened = max(0, sec.after_dedup - sec.screened)
-    sec.how_counted.append("Screened = papers with a current decision (the latest one not undone) of include, "
-                           "exclude or maybe; 'maybe' is screened but neither included nor excluded; 'postponed' "
-                           "papers count as not screened yet.")
+    sec.how_counted.append("Screened = papers with a current decision (the latest one not undone; with two "
+                           "reviewers, their agreed or resolved decision) of include, exclude or maybe; 'maybe' is "
+                           "screened but neither included nor excluded; 'postponed' papers count as not screened yet.")
     from .. import triage
 
     try:
         stats = triage.triage_stats(lib, collection=collection)
     except LibraryError:  # an unknown collection: the counts above still stand
         stats = None
+    if stats is not None and not stats.get("empty"):
+        from ..triage.stopping import describe
+
+        ag = stats.get("agreement")
+        if ag:
+            kappa = "undefined (one category only)" if ag["kappa"] is None else f"{ag['kappa']:.2f}"
+            sec.how_counted.append(f"Two reviewers screened blind: {ag['reviewers'][0]} and {ag['reviewers'][1]} "
+                                   f"both decided {ag['papers']} papers and agreed on {ag['agreed']}; Cohen's kappa {kappa}.")
+        sec.how_counted += ["Stopping: " + line for line in describe(stats["stopping"], stats["unseen"])]
+        sec.how_counted.append("Stopping rule: " + stats["stopping"]["rule"])
     if stats is not None:
         flat: dict[str, Any] = {}
         for k, v in stats.items():  # one level of nesting flattened: stopping.estimated_recall ...
@@ -495,11 +523,14 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
     included = gather_included(lib, collection)
     notes = gather_notes(lib, collection)
     repro = gather_reproducibility(lib, maps, gaps, exps, generated)
+    from ..citations.report import citation_section
+
+    citations = citation_section(lib, collection)
     report(progress, steps, steps, "done")
     scope = {"collection": collection} if collection else {"library": True}
     return ReportData(title=title or (f"Gap report: {collection}" if collection else "Gap report"),
                       generated_at=generated, scope=scope, corpus=corpus, prisma=prisma, maps=maps, gaps=gaps,
-                      experiments=exps, included=included, notes=notes, reproducibility=repro)
+                      experiments=exps, included=included, notes=notes, reproducibility=repro, citations=citations)
 
 
 __all__ = ["ReportData", "PaperRef", "build_report_data", "paper_refs"]

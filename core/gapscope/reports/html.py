@@ -145,6 +145,27 @@ def _maps(d: ReportData, figures: dict[str, bytes]) -> list[str]:
         out += _map(m, figures)
     if s.maps and s.not_built:
         out.append(_missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`)."))
+    out += _citations(d, figures)
+    return out
+
+
+def _citations(d: ReportData, figures: dict[str, bytes]) -> list[str]:
+    c = getattr(d, "citations", None)
+    if c is None:
+        return []
+    out = ['<h3 id="citation-graph">Citation graph</h3>']
+    if c.missing:
+        return out + [_missing(c.missing)]
+    out.append(f'<p class="meta">{c.papers} library papers and {c.works - c.papers} outside works, '
+               f"{c.edges} citation links (OpenAlex, Semantic Scholar).</p>")
+    if "citations" in figures:
+        out.append(_img(figures["citations"], "citation graph", "Library papers sized by citations, coloured by "
+                        "topic cluster, linked by bibliographic coupling (shared references)."))
+    if c.top_references:
+        out.append("<p>What these papers build on (their most-cited references):</p>")
+        out.append(_table(["cited by", "year", "title", "in library"],
+                          [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
+                           for r in c.top_references], numeric=(0,)))
     return out
 
 

@@ -85,6 +85,19 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
                      for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
     if s.maps and s.not_built:
         L += _missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+    c = getattr(d, "citations", None)
+    if c is not None:
+        L += ["### Citation graph", ""]
+        if c.missing:
+            L += _missing(c.missing)
+        else:
+            L += [f"{c.papers} library papers and {c.works - c.papers} outside works, {c.edges} citation links.", ""]
+            L += img("citations", "citation graph")
+            if c.top_references:
+                L += ["What these papers build on (their most-cited references):", ""]
+                L += _table(["cited by", "year", "title", "in library"],
+                            [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
+                             for r in c.top_references])
     return L
 
 

@@ -167,6 +167,19 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
                    for cl in sorted(m.clusters, key=lambda cl: -cl["size"])], widths=[14, 50, 80, 16, 20])
     if s.maps and s.not_built:
         doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+    c = getattr(d, "citations", None)
+    if c is not None:
+        doc.heading("Citation graph", 3)
+        if c.missing:
+            doc.missing(c.missing)
+        else:
+            doc.text(f"{c.papers} library papers and {c.works - c.papers} outside works, {c.edges} citation links.", size=9)
+            if "citations" in figures:
+                doc.image(figures["citations"], 160)
+            if c.top_references:
+                doc.table(["cited by", "year", "title", "in library"],
+                          [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
+                           for r in c.top_references], widths=[16, 14, 130, 20])
 
 
 def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:

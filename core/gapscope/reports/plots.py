@@ -1,5 +1,5 @@
 """Report figures as PNG bytes (matplotlib, Agg, no pyplot state): the PRISMA flow, a map per facet,
-cluster sizes over time. Labels are untrusted text: math parsing is off, so ``$x$`` stays ``$x$``."""
+cluster sizes over time, the citation graph. Labels are untrusted text: math parsing is off, so ``$x$`` stays ``$x$``."""
 
 from __future__ import annotations
 
@@ -128,3 +128,37 @@ def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
         ax.set_title(f"{m.facet} clusters over time (papers per {unit})", fontsize=10)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         return _png(fig)
+
+
+def citation_graph_png(fig) -> bytes:
+    """The citation graph (a :class:`gapscope.citations.figure.GraphFigure`) for the report."""
+    import numpy as np
+
+    from ..citations.figure import node_sizes
+
+    with _rc():
+        f = _figure(7.5, 6.0)
+        ax = f.add_subplot(1, 1, 1)
+        xy = np.array([(n["x"], n["y"]) for n in fig.nodes], dtype=float).reshape(-1, 2)
+        if fig.edges:
+            top = max(w for *_, w in fig.edges)
+            for a, b, w in fig.edges:
+                ax.plot(xy[[a, b], 0], xy[[a, b], 1], color="#8895a7", lw=0.3 + 1.7 * w / top, alpha=0.35, zorder=1)
+        ids = sorted(fig.clusters)
+        colors = dict(zip(ids, _palette(len(ids))))
+        cols = [colors.get(n["cluster"], (0.6, 0.6, 0.6, 1.0)) for n in fig.nodes]
+        sizes = node_sizes([n["citations"] for n in fig.nodes], small=4.0, big=24.0) ** 2
+        ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=cols, edgecolors="white", linewidths=0.4, zorder=2)
+        shown = [cid for cid in ids if any(n["cluster"] == cid for n in fig.nodes)][:10]
+        for cid in shown:   # legend: the topic clusters present
+            ax.scatter([], [], s=30, color=colors[cid], label=_short(fig.clusters[cid], 30))
+        if shown:
+            ax.legend(fontsize=6.5, loc="upper left", bbox_to_anchor=(1.01, 1.0), title="topic cluster",
+                      title_fontsize=7)
+        for i in np.argsort([-n["citations"] for n in fig.nodes])[:8]:
+            ax.text(xy[i, 0], xy[i, 1], _short(fig.nodes[i]["title"], 30), fontsize=6, ha="center", va="bottom", zorder=3)
+        ax.set_title(f"Citation graph: {len(fig.nodes)} of {fig.total_papers} papers, {len(fig.edges)} coupling links",
+                     fontsize=10)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        return _png(f)

@@ -16,7 +16,8 @@ REPORT_FORMATS = ("html", "md", "pdf")
 
 
 def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict[str, bytes]:
-    """PNG figures by key: ``prisma``, ``map-<facet>``, ``sizes-<facet>``, ``run-<run id>`` (its curves)."""
+    """PNG figures by key: ``prisma``, ``map-<facet>``, ``sizes-<facet>``, ``run-<run id>`` (its curves),
+    ``citations`` (the citation graph)."""
     from . import plots
 
     figs: dict[str, bytes] = {}
@@ -28,6 +29,9 @@ def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict
         sizes = plots.cluster_sizes_png(m)
         if sizes:
             figs[f"sizes-{m.facet}"] = sizes
+    cit = getattr(d, "citations", None)
+    if cit is not None and cit.figure is not None and not cit.figure.empty:
+        figs["citations"] = plots.citation_graph_png(cit.figure)
     for r in d.experiments.runs:
         if r.curves_png:
             figs[f"run-{r.id}"] = r.curves_png

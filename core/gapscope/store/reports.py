@@ -58,24 +58,6 @@ class ReportsMixin:
         where, args = in_scope_sql(collection, "paper_id")
         return self._conn.execute(f"SELECT count(*) FROM source_records WHERE {where}", args).fetchone()[0]
 
-    def current_decision_counts(self, collection: Optional[str] = None) -> list[tuple[str, str, int]]:
-        """(decision, reason or 'no reason given', papers) of the current decisions (the latest one not
-        undone) of the whole-library triage, or of the triage made in ``collection`` over its papers."""
-        if collection is None:
-            decision_scope, dargs = "d.collection_id IS NULL", []
-        else:
-            decision_scope = "d.collection_id = (SELECT id FROM collections WHERE name = ?)"
-            dargs = [collection]
-        where, args = in_scope_sql(collection, "d.paper_id")
-        # The current decision of a paper is its latest decision that was not undone (the log is append-only).
-        return self._conn.execute(
-            f"""SELECT d.decision, coalesce(nullif(trim(d.reason), ''), 'no reason given'), count(*)
-                FROM decisions d
-                WHERE {decision_scope} AND {where} AND d.undone_at IS NULL
-                  AND d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.paper_id = d.paper_id
-                              AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
-                GROUP BY 1, 2""", dargs + args).fetchall()
-
     def report_run_rows(self, collection: Optional[str] = None) -> list[tuple]:
         """(id, name, status, gap_id, metrics JSON, created_at, finished_at, folder, spec) of every run,
         oldest first; with ``collection``, the runs linked to at least one of its papers."""

@@ -478,4 +478,61 @@ MIGRATIONS: list[tuple[str, str]] = [
         DROP TABLE gaps_keep;
         """,
     ),
+    (
+        "0200_screening",
+        """
+        -- Who made each decision (blind dual screening); '' is the single reviewer of a one-person review.
+        -- A conflict between reviewers is settled by a decision with origin 'resolution'.
+        ALTER TABLE decisions ADD COLUMN reviewer TEXT NOT NULL DEFAULT '';
+        CREATE INDEX decisions_scope ON decisions(collection_id, reviewer, id);
+        """,
+    ),
+    (
+        "0300_citations",
+        """
+        -- The citation graph. A work is a library paper (paper_id set) or an outside work known only
+        -- from a reference or a citation (a lightweight node: ids, title, year). Each id is unique,
+        -- so the same work reported by OpenAlex and by Semantic Scholar is one row.
+        CREATE TABLE works (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER UNIQUE REFERENCES papers(id) ON DELETE SET NULL,
+            doi TEXT,                                -- lower case, no resolver prefix
+            arxiv_id TEXT,                           -- bare, no version
+            s2_id TEXT,                              -- Semantic Scholar paperId (40 hex)
+            openalex_id TEXT,                        -- W123...
+            corpus_id INTEGER,
+            title TEXT,
+            year INTEGER,
+            venue TEXT,
+            citation_count INTEGER,                  -- the larger of the sources' counts
+            oa_pdf_url TEXT,
+            updated_at TEXT NOT NULL
+        );
+        CREATE UNIQUE INDEX works_doi ON works(doi) WHERE doi IS NOT NULL;
+        CREATE UNIQUE INDEX works_arxiv ON works(arxiv_id) WHERE arxiv_id IS NOT NULL;
+        CREATE UNIQUE INDEX works_s2 ON works(s2_id) WHERE s2_id IS NOT NULL;
+        CREATE UNIQUE INDEX works_openalex ON works(openalex_id) WHERE openalex_id IS NOT NULL;
+        -- citing cites cited; via: 1 = Semantic Scholar, 2 = OpenAlex (bits, both = 3)
+        CREATE TABLE citations (
+            citing INTEGER NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+            cited INTEGER NOT NULL REFERENCES works(id) ON DELETE CASCADE,
+            via INTEGER NOT NULL DEFAULT 0,
+            PRIMARY KEY (citing, cited)
+        ) WITHOUT ROWID;
+        CREATE INDEX citations_cited ON citations(cited, citing);
+        -- What enrichment did per paper, source and step (lookup | references | citations): a rerun
+        -- skips the steps done, so a killed run continues where it stopped. raw: the lookup answer.
+        CREATE TABLE enrich_steps (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            source TEXT NOT NULL,                    -- openalex | s2
+            step TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('done', 'not_found', 'failed')),
+            count INTEGER NOT NULL DEFAULT 0,
+            message TEXT NOT NULL DEFAULT '',
+            raw TEXT,
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, source, step)
+        );
+        """,
+    ),
 ]

@@ -1,10 +1,17 @@
-"""Screening decisions: an append-only log per paper (and per collection), the latest one not undone counts."""
+"""Screening SQL: the decision log (with reviewers), exclusion reasons, and the papers of a scope.
+
+A mixin of :class:`~gapscope.store.library.Library`. The decision log is append-only: a decision is
+one row; undo stamps ``undone_at``; re-deciding a paper adds a row (the latest live row of a reviewer
+is that reviewer's current decision). ``collection_id`` NULL is the whole library's screening.
+"""
 
 from __future__ import annotations
 
 from typing import Any, Optional
 
-from .base import LibraryError, now_iso
+from .base import LibraryError
+
+_DECISION_COLS = ("id", "paper_id", "decision", "reason", "origin", "reviewer", "decided_at", "undone_at")
 
 
 class TriageMixin:
@@ -23,12 +30,14 @@ class TriageMixin:
                               AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
                 ORDER BY d.paper_id""", args)]
 
-    # --- exclusion reasons -------------------------------------------------------------------------
+    # --- exclusion reasons ------------------------------------------------------------------------
     def exclusion_reasons(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT name FROM exclusion_reasons ORDER BY position, name")]
 
+    def has_exclusion_reason(self, name: str) -> bool:
+        return self._conn.execute("SELECT 1 FROM exclusion_reasons WHERE name = ?", (name,)).fetchone() is not None
+
     def add_exclusion_reason(self, name: str) -> bool:
-        """Append a reason to the list; False when it is there already."""
         with self.transaction() as conn:
             pos = conn.execute("SELECT coalesce(max(position), 0) + 1 FROM exclusion_reasons").fetchone()[0]
             return conn.execute("INSERT OR IGNORE INTO exclusion_reasons (name, position) VALUES (?, ?)",
@@ -38,43 +47,81 @@ class TriageMixin:
         with self.transaction() as conn:
             return conn.execute("DELETE FROM exclusion_reasons WHERE name = ?", (name,)).rowcount == 1
 
-    # --- the decision log --------------------------------------------------------------------------
-    def record_decision(self, paper_id: int, collection_id: Optional[int], decision: str, reason: Optional[str],
-                        origin: str, *, collection: Optional[str] = None) -> int:
-        """Append a decision (its own transaction); returns its log id. The paper must exist (and be
-        in the collection, when there is one) and the reason must be a known exclusion reason."""
+    # --- the decision log -------------------------------------------------------------------------
+    def insert_decision(self, paper_id: int, collection_id: Optional[int], decision: str, reason: Optional[str],
+                        origin: str, reviewer: str, decided_at: str) -> int:
+        """One decision in its own transaction; checks the paper (and its collection) exist."""
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
                 raise LibraryError(f"no paper with id {paper_id}")
             if collection_id is not None and conn.execute(
                     "SELECT 1 FROM collection_papers WHERE collection_id = ? AND paper_id = ?",
                     (collection_id, paper_id)).fetchone() is None:
-                raise LibraryError(f"paper {paper_id} is not in collection {collection!r}")
-            if reason is not None and conn.execute(
-                    "SELECT 1 FROM exclusion_reasons WHERE name = ?", (reason,)).fetchone() is None:
-                known = ", ".join(self.exclusion_reasons())
-                raise LibraryError(f"unknown exclusion reason {reason!r} (known: {known};"
-                                   " add it with `gapscope triage reasons add`)")
+                raise LibraryError(f"paper {paper_id} is not in that collection")
             return conn.execute(
-                "INSERT INTO decisions (paper_id, collection_id, decision, reason, origin, decided_at)"
-                " VALUES (?, ?, ?, ?, ?, ?)", (paper_id, collection_id, decision, reason, origin, now_iso())).lastrowid
+                "INSERT INTO decisions (paper_id, collection_id, decision, reason, origin, reviewer, decided_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (paper_id, collection_id, decision, reason, origin, reviewer, decided_at)).lastrowid
 
-    def undo_latest_decision(self, collection_id: Optional[int]) -> Optional[dict[str, Any]]:
-        """Mark the latest live decision of the scope undone; returns it (None: nothing to undo)."""
+    def undo_latest_decision(self, collection_id: Optional[int], reviewer: Optional[str],
+                             undone_at: str) -> Optional[dict[str, Any]]:
+        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone."""
+        sql = "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ? AND undone_at IS NULL"
+        args: list[Any] = [collection_id]
+        if reviewer is not None:
+            sql += " AND reviewer = ?"
+            args.append(reviewer)
         with self.transaction() as conn:
-            row = conn.execute(
-                "SELECT id, paper_id, decision, reason, origin, decided_at FROM decisions"
-                " WHERE collection_id IS ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1", (collection_id,)).fetchone()
+            row = conn.execute(sql + " ORDER BY id DESC LIMIT 1", args).fetchone()
             if row is None:
                 return None
-            conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (now_iso(), row[0]))
-        return dict(zip(("id", "paper_id", "decision", "reason", "origin", "decided_at"), row))
+            conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, row[0]))
+        return dict(zip(_DECISION_COLS, row))
 
-    def decision_rows(self, collection_id: Optional[int], include_undone: bool = True) -> list[dict[str, Any]]:
-        """The decision log of a scope (a collection's id, None: the whole library), oldest first."""
-        sql = ("SELECT id, paper_id, decision, reason, origin, decided_at, undone_at FROM decisions"
-               " WHERE collection_id IS ?" + ("" if include_undone else " AND undone_at IS NULL") + " ORDER BY id")
-        return [dict(zip(_DECISION_COLS, r)) for r in self._conn.execute(sql, (collection_id,))]
+    def decision_rows(self, collection_id: Optional[int], *, include_undone: bool = False,
+                      reviewer: Optional[str] = None, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+        """The scope's decision log in the order it was written."""
+        sql = "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ?"
+        args: list[Any] = [collection_id]
+        if not include_undone:
+            sql += " AND undone_at IS NULL"
+        if reviewer is not None:
+            sql += " AND reviewer = ?"
+            args.append(reviewer)
+        if paper_id is not None:
+            sql += " AND paper_id = ?"
+            args.append(paper_id)
+        return [dict(zip(_DECISION_COLS, r)) for r in self._conn.execute(sql + " ORDER BY id", args)]
 
+    def reviewers(self, collection_id: Optional[int]) -> list[str]:
+        """Reviewers with a live screening decision in the scope (resolutions do not make a reviewer)."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT DISTINCT reviewer FROM decisions WHERE collection_id IS ? AND undone_at IS NULL"
+            " AND origin != 'resolution' ORDER BY reviewer", (collection_id,))]
 
-_DECISION_COLS = ("id", "paper_id", "decision", "reason", "origin", "decided_at", "undone_at")
+    # --- scopes -----------------------------------------------------------------------------------
+    def cluster_paper_ids(self, map_id: int, cluster: int) -> list[int]:
+        if self._conn.execute("SELECT 1 FROM clusters WHERE map_id = ? AND cluster = ?", (map_id, cluster)).fetchone() is None:
+            raise LibraryError(f"map {map_id} has no cluster {cluster}")
+        return [r[0] for r in self._conn.execute(
+            "SELECT paper_id FROM map_assignments WHERE map_id = ? AND cluster = ? ORDER BY paper_id", (map_id, cluster))]
+
+    def latest_map_of_facet(self, facet: str) -> Optional[int]:
+        row = self._conn.execute("SELECT max(id) FROM maps WHERE facet = ?", (facet,)).fetchone()
+        return row[0] if row else None
+
+    def rename_collection(self, old: str, new: str) -> None:
+        new = new.strip()
+        if not new:
+            raise LibraryError("a collection needs a name")
+        with self.transaction() as conn:
+            if conn.execute("SELECT 1 FROM collections WHERE name = ?", (new,)).fetchone() is not None:
+                raise LibraryError(f"there is already a collection named {new!r}")
+            if conn.execute("UPDATE collections SET name = ? WHERE name = ?", (new, old)).rowcount != 1:
+                raise LibraryError(f"no collection named {old!r}")
+
+    def remove_from_collection(self, name: str, paper_ids) -> int:
+        cid = self.collection_id(name)
+        with self.transaction() as conn:
+            return sum(conn.execute("DELETE FROM collection_papers WHERE collection_id = ? AND paper_id = ?",
+                                    (cid, pid)).rowcount for pid in paper_ids)

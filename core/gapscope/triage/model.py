@@ -50,7 +50,9 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
     # dual liblinear: fast when papers labelled << features (milliseconds, vs ~0.3 s for the primal)
     # class weights: "balanced", times pos_weight for the relevant class
     cw = {0: len(y) / (2.0 * n_neg), 1: pos_weight * len(y) / (2.0 * n_pos)}
-    clf = LogisticRegression(C=C, class_weight=cw, solver="liblinear", dual=True, max_iter=1000)
+    # random_state: liblinear shuffles its coordinate order; a fixed seed makes a replay reproducible
+    # (without one it draws from numpy's global generator, so the same run could differ between processes)
+    clf = LogisticRegression(C=C, class_weight=cw, solver="liblinear", dual=True, max_iter=1000, random_state=0)
     clf.fit(X[labelled], y)
     # Score with a float32 copy of the weights: a float64 vector would make scipy upcast (copy) the
     # whole float32 feature matrix on every call, which dominates the latency on 10k papers.

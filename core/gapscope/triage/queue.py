@@ -17,18 +17,12 @@ from ..vocabulary import LABELLING_DECISIONS
 from . import decisions as dec
 from .features import build_features
 from .model import DEFAULT_C, blank_records_due, fit_and_score
+from .scope import Scope
+from .stopping import assess, rule_text, streak_threshold
 from .vectors import cache_dir, library_vectors
 
-ESTIMATE_C = 1.0
-
-# Stopping rule, stated in the CLI, the app and the docs.
-STOP_RULE = ("estimated relevant still unseen = sum over the unscreened papers of the probability of "
-             "relevance from a class-balanced logistic regression (C=1) on the screened papers, corrected back "
-             "to the labelled prevalence "
-             "(usually too high rather than too low, since the labelled set is richer in relevant papers than "
-             "what is left; a relevant paper unlike every other can still be missed). "
-             "Suggest stopping when that estimate is below 1 and the last max(50, 5% of the collection) "
-             "screening decisions in a row were not includes.")
+# Stopping rule, stated in the CLI, the app, the report and the docs.
+STOP_RULE = rule_text()
 
 
 # Part of the feature-cache key: change it whenever build_features changes.
@@ -69,11 +63,17 @@ def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
 
 
 class TriageSession:
-    def __init__(self, lib, collection: Optional[str] = None, *, use_embeddings: bool = True, C: float = DEFAULT_C):
+    """Screening of a scope (default: the whole library, or ``collection``) by one reviewer (None: the
+    resolved decisions of everyone; a name: that reviewer's own, blind to the others')."""
+
+    def __init__(self, lib, collection: Optional[str] = None, *, use_embeddings: bool = True, C: float = DEFAULT_C,
+                 scope: Optional[Scope] = None, reviewer: Optional[str] = None):
         self.lib = lib
-        self.collection = collection
+        self.scope = scope if scope is not None else Scope(collection=collection)
+        self.collection = self.scope.collection
+        self.reviewer = reviewer
         self.C = C
-        self.paper_ids = dec.scope_paper_ids(lib, collection)
+        self.paper_ids = self.scope.paper_ids(lib)
         self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
         self.X, self.has_embeddings, self.no_text = (_load_or_build(lib, self.paper_ids, use_embeddings)
                                                      if self.paper_ids else (None, False, np.zeros(0, bool)))
@@ -82,7 +82,9 @@ class TriageSession:
 
     # --- state from the library -------------------------------------------------------------------
     def current(self) -> dict[int, dict[str, Any]]:
-        return dec.current_decisions(self.lib, self.collection)
+        """Current decisions on the scope's papers (decisions outside a narrowed scope are left out)."""
+        return {pid: d for pid, d in dec.current_decisions(self.lib, self.collection, self.reviewer).items()
+                if pid in self.row_of}
 
     def _fit(self, current: dict[int, dict[str, Any]]):
         key = tuple((pid, d["decision"]) for pid, d in current.items())
@@ -130,7 +132,7 @@ class TriageSession:
 
         def add_blanks() -> None:
             for k in (int(b) for b in blank[: max(n - len(out), 0)]):
-                out.append({"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
+                out.append({"paper_id": self.paper_ids[k], "score": float(fitted.prob[k]),
                             "probability": float(fitted.prob[k]), "why": "no text"})
 
         if due:
@@ -146,7 +148,7 @@ class TriageSession:
                     top += 1
                 pick, why = int(ranked[top]), "top"
             taken.add(pick)
-            out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.scores[pick]),
+            out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.prob[pick]),
                         "probability": float(fitted.prob[pick]), "why": why})
         if not due:
             add_blanks()
@@ -155,15 +157,16 @@ class TriageSession:
             for pid in postponed[: n - len(out)]:
                 k = self.row_of.get(pid)
                 if k is not None:
-                    out.append({"paper_id": pid, "score": float(fitted.scores[k]),
+                    out.append({"paper_id": pid, "score": float(fitted.prob[k]),
                                 "probability": float(fitted.prob[k]), "why": "postponed"})
         return out
 
     def decide(self, paper_id: int, decision: str, reason: Optional[str] = None) -> int:
-        return dec.decide(self.lib, paper_id, decision, reason=reason, collection=self.collection)
+        return dec.decide(self.lib, paper_id, decision, reason=reason, collection=self.collection,
+                          reviewer=self.reviewer or "")
 
     def undo(self):
-        return dec.undo(self.lib, self.collection)
+        return dec.undo(self.lib, self.collection, self.reviewer)
 
     # --- progress and stopping --------------------------------------------------------------------
     def stats(self) -> dict[str, Any]:
@@ -176,50 +179,49 @@ class TriageSession:
                 key = d["reason"] or "(no reason)"
                 reasons[key] = reasons.get(key, 0) + 1
         total = len(self.paper_ids)
-        unseen_rows = [k for k, pid in enumerate(self.paper_ids)
-                       if pid not in current or current[pid]["decision"] == "postpone"]
-        labelled = counts["include"] + counts["exclude"]
-        if counts["include"] and counts["exclude"] and unseen_rows:
-            # A separate, plainly balanced and lightly regularised fit: the ranking model's strong
-            # regularisation and extra relevant weight serve the order, not calibrated probabilities.
-            lab = [(self.row_of[pid], 1 if d["decision"] == "include" else 0)
-                   for pid, d in current.items() if d["decision"] in LABELLING_DECISIONS and pid in self.row_of]
-            idx = np.array([r for r, _ in lab], dtype=np.int64)
-            y = np.array([v for _, v in lab], dtype=np.int64)
-            fitted = fit_and_score(self.X, idx, y, C=ESTIMATE_C, pos_weight=1.0, rows=np.asarray(unseen_rows))
-            est = float(fitted.prob.sum())
-        elif counts["include"] and counts["exclude"]:
-            est = 0.0
-        else:
-            est = None
-        # consecutive screening decisions (user, include/exclude/maybe) since the last include
+        unseen = sum(1 for pid in self.paper_ids if pid not in current or current[pid]["decision"] == "postpone")
+        # The screening record in the order papers were first screened: include and maybe count as
+        # relevant (both go on to the next stage), postponed papers are still unseen.
+        sequence = [1 if decision in ("include", "maybe") else 0
+                    for pid, decision in dec.screening_sequence(self.lib, self.collection, self.reviewer)
+                    if pid in self.row_of and decision in dec.SCREENED]
+        st = assess(sequence, total)
         streak = 0
-        for d in reversed(list(current.values())):
-            if d["decision"] == "include":
+        for v in reversed(sequence):
+            if v:
                 break
-            if d["decision"] in ("exclude", "maybe"):
-                streak += 1
-        threshold = max(50, int(0.05 * total))
-        found = counts["include"]
-        return {
-            "collection": self.collection, "total": total, "screened": counts["include"] + counts["exclude"] + counts["maybe"],
-            "unseen": len(unseen_rows), "include": found, "exclude": counts["exclude"], "maybe": counts["maybe"],
-            "postpone": counts["postpone"], "seeds": sum(1 for d in current.values() if d["origin"] == "seed"),
-            "exclusion_reasons": reasons, "labelled_for_model": labelled, "uses_embeddings": bool(self.has_embeddings),
-            "stopping": {
-                "estimated_relevant_unseen": None if est is None else round(est, 2),
-                "estimated_recall": None if est is None else round(found / (found + est), 3) if found + est > 0 else 1.0,
-                "rough": labelled < 20,  # too few includes/excludes for the probabilities to mean much
-                "irrelevant_in_a_row": streak, "streak_threshold": threshold,
-                "suggest_stop": bool(est is not None and est < 1.0 and streak >= threshold) or not unseen_rows,
-                "rule": STOP_RULE,
-            },
+            streak += 1
+        found = st.found
+        stopping = {
+            "rule": STOP_RULE, "target_recall": st.target_recall, "confidence": st.confidence,
+            "estimated_relevant_unseen": st.estimate, "unseen_relevant_upper": st.upper,
+            "estimated_recall": (None if st.estimate is None else round(found / (found + st.estimate), 3)),
+            "recall_lower_bound": None if st.recall_lower is None else round(st.recall_lower, 3),
+            "p_value": None if st.p_value is None else round(st.p_value, 4),
+            "irrelevant_in_a_row": streak, "streak_threshold": streak_threshold(total),
+            "suggest_stop": bool(total and (st.stop or unseen == 0)),
         }
+        out = {
+            "scope": self.scope.describe(), "collection": self.collection, "reviewer": self.reviewer,
+            "total": total, "empty": total == 0,
+            "screened": counts["include"] + counts["exclude"] + counts["maybe"],
+            "unseen": unseen, "include": counts["include"], "exclude": counts["exclude"], "maybe": counts["maybe"],
+            "postpone": counts["postpone"], "seeds": sum(1 for d in current.values() if d["origin"] == "seed"),
+            "exclusion_reasons": reasons, "uses_embeddings": bool(self.has_embeddings), "stopping": stopping,
+        }
+        if self.reviewer is None:
+            out["conflicts"] = sum(1 for c in dec.conflicts(self.lib, self.collection) if c["paper_id"] in self.row_of)
+            out["agreement"] = dec.agreement(self.lib, self.collection)
+        return out
 
 
-def next_papers(lib, collection: Optional[str] = None, n: int = 1, explore: float = 0.0) -> list[tuple[int, float]]:
-    return [(q["paper_id"], q["score"]) for q in TriageSession(lib, collection).queue(n, explore)]
+def next_papers(lib, collection: Optional[str] = None, n: int = 1, explore: float = 0.0, *,
+                scope: Optional[Scope] = None, reviewer: Optional[str] = None) -> list[tuple[int, float]]:
+    """(paper id, probability of relevance in [0, 1]) of the next papers to screen."""
+    return [(q["paper_id"], q["probability"])
+            for q in TriageSession(lib, collection, scope=scope, reviewer=reviewer).queue(n, explore)]
 
 
-def triage_stats(lib, collection: Optional[str] = None) -> dict[str, Any]:
-    return TriageSession(lib, collection).stats()
+def triage_stats(lib, collection: Optional[str] = None, *, scope: Optional[Scope] = None,
+                 reviewer: Optional[str] = None) -> dict[str, Any]:
+    return TriageSession(lib, collection, scope=scope, reviewer=reviewer).stats()

@@ -10,6 +10,10 @@ true label, and retrains. Metrics leave the two priors out, as asreview-insights
   relevant records that is >= 95 % of them, (records a random order needs to find T) minus
   (records the model needed), over N
 - recall@10% = recall after screening the first ceil(10 % of N) records
+- stopping (see stopping.py): where the buscar test would have stopped, the share screened and the
+  recall then (over every relevant record, the prior included: what the rule promises), beside the
+  heuristic "stop after N irrelevant in a row"; and the calibration of the unseen-relevant bound
+  (how often it holds the true number, checked after every 5 % of the records and at the stop)
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ import numpy as np
 
 from ..jobs import check, report
 from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
+from . import stopping as stp
 
 
 def pick_priors(labels: np.ndarray, seed: int, n_included: int = 1, n_excluded: int = 1) -> list[int]:
@@ -81,6 +86,8 @@ class RunResult:
     wss95: float
     recall_at_10: float
     seq: np.ndarray = field(repr=False)   # labels in screening order (priors left out)
+    stop: dict = field(default_factory=dict)  # see stopping_of
+
 
     @property
     def curve(self) -> np.ndarray:
@@ -92,7 +99,47 @@ class RunResult:
         return {"seed": self.seed, "priors": self.priors, "wss95": round(self.wss95, 4),
                 "recall_at_10": round(self.recall_at_10, 4), "screened_to_95": screened_to(self.seq), "n": n,
                 # recall after 0 %, 1 %, ..., 100 % of the records screened
-                "recall_curve": [round(float(c[int(math.ceil(p * n / 100 - 1e-9))]), 4) for p in range(101)]}
+                "recall_curve": [round(float(c[int(math.ceil(p * n / 100 - 1e-9))]), 4) for p in range(101)],
+                "stopping": self.stop}
+
+
+def full_order_labels(order: Sequence[int], labels: np.ndarray, priors: Sequence[int]) -> np.ndarray:
+    """Labels of the priors, then of the records in screening order, then of the records never reached
+    (a run stops at the last relevant record, so those are all irrelevant and their order is moot)."""
+    labels = np.asarray(labels)
+    head = [int(p) for p in priors] + [int(i) for i in order if int(i) not in set(int(p) for p in priors)]
+    seen = set(head)
+    rest = [i for i in range(len(labels)) if i not in seen]
+    return labels[head + rest].astype(np.int64)
+
+
+def stopping_of(full: np.ndarray, n_priors: int, *, target_recall: float = stp.TARGET_RECALL,
+                confidence: float = stp.CONFIDENCE, streak: Optional[int] = None) -> dict:
+    """Where the stopping rule (and the consecutive-irrelevant heuristic) fire on one screening order
+    ``full`` (priors first), and how well the unseen-relevant bound holds along the way.
+    ``stopped_at`` counts the records screened after the priors (None: never fired)."""
+    total, n_rel = len(full), int(full.sum())
+    n = total - n_priors
+    streak = stp.streak_threshold(total) if streak is None else streak
+
+    def at(t: Optional[int]) -> dict:
+        if t is None:
+            return {"stopped_at": None, "screened_share": None, "recall_at_stop": None}
+        return {"stopped_at": t - n_priors, "screened_share": round((t - n_priors) / n, 4),
+                "recall_at_stop": round(float(full[:t].sum()) / n_rel, 4)}
+
+    t_rule = stp.first_stop(full, total, start=n_priors + 1, target_recall=target_recall, confidence=confidence)
+    t_streak = stp.first_streak_stop(full, streak, start=n_priors + 1)
+    checks = sorted({n_priors + int(math.ceil(j * n / 20)) for j in range(1, 20)} | ({t_rule} if t_rule else set()))
+    calib = []
+    for t in checks:
+        a = stp.assess(full[:t], total, target_recall=target_recall, confidence=confidence)
+        if a.upper is None:
+            continue
+        left = n_rel - a.found
+        calib.append({"screened": t, "unseen_relevant": left, "estimate": a.estimate, "upper": a.upper,
+                      "covered": left <= a.upper})
+    return {"rule": at(t_rule), "streak": dict(at(t_streak), n=streak), "calibration": calib}
 
 
 def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retrain_every: int = 1,
@@ -132,7 +179,8 @@ def simulate_run(X, labels: np.ndarray, seed: int, *, C: float = DEFAULT_C, retr
         unlabelled[i] = False
         remaining_pos -= int(labels[i])
     seq = screening_labels(order, labels, priors)
-    return RunResult(seed, priors, order, wss(seq), recall_at(seq), seq)
+    stop = stopping_of(full_order_labels(order, labels, priors), len(priors))
+    return RunResult(seed, priors, order, wss(seq), recall_at(seq), seq, stop)
 
 
 def simulate(X, labels: np.ndarray, seeds: Sequence[int], *, C: float = DEFAULT_C, retrain_every: int = 1,
@@ -147,11 +195,42 @@ def simulate(X, labels: np.ndarray, seeds: Sequence[int], *, C: float = DEFAULT_
     return out
 
 
+def stopping_summary(stops: Sequence[dict], seeds: Sequence[int], key: str = "rule",
+                     target_recall: float = stp.TARGET_RECALL) -> dict:
+    """{"runs": [{seed, stopped_at, screened_share, recall_at_stop}], "met_share", "fired_share",
+    "mean_screened_share", "mean_recall_at_stop"} for the rule (key "rule") or the heuristic ("streak")."""
+    runs = [dict(seed=s, **{k: st[key][k] for k in ("stopped_at", "screened_share", "recall_at_stop")})
+            for s, st in zip(seeds, stops)]
+    fired = [r for r in runs if r["stopped_at"] is not None]
+    # a rule that never fires screens everything: recall 1, the whole set screened
+    recall = [r["recall_at_stop"] if r["stopped_at"] is not None else 1.0 for r in runs]
+    share = [r["screened_share"] if r["stopped_at"] is not None else 1.0 for r in runs]
+    return {"runs": runs, "met_share": round(float(np.mean([x >= target_recall - 1e-9 for x in recall])), 4),
+            "fired_share": round(len(fired) / max(len(runs), 1), 4),
+            "mean_screened_share": round(float(np.mean(share)), 4), "mean_recall_at_stop": round(float(np.mean(recall)), 4)}
+
+
+def calibration_summary(stops: Sequence[dict], confidence: float = stp.CONFIDENCE) -> dict:
+    pts = [c for st in stops for c in st["calibration"]]
+    return {"confidence": confidence, "interval": "one-sided: 0 to the upper bound", "checkpoints": len(pts),
+            "coverage": round(float(np.mean([c["covered"] for c in pts])), 4) if pts else None,
+            "estimate_mean_abs_error": round(float(np.mean([abs(c["estimate"] - c["unseen_relevant"]) for c in pts])), 3)
+            if pts else None}
+
+
 def summary(results: Sequence[RunResult]) -> dict:
+    seeds = [r.seed for r in results]
+    stops = [r.stop for r in results]
+    streak = stops[0]["streak"]["n"] if stops else None
     return {
         "wss95": float(np.mean([r.wss95 for r in results])),
         "recall_at_10": float(np.mean([r.recall_at_10 for r in results])),
         "runs": [r.to_dict() for r in results],
+        "stopping": {"rule": stp.rule_text(), "target_recall": stp.TARGET_RECALL, "confidence": stp.CONFIDENCE,
+                     **stopping_summary(stops, seeds, "rule"),
+                     "heuristic": {"rule": f"stop after {streak} irrelevant records in a row (max(50, 5% of the records))",
+                                   **stopping_summary(stops, seeds, "streak")}},
+        "calibration": calibration_summary(stops),
     }
 
 

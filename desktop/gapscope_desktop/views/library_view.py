@@ -59,6 +59,8 @@ class LibraryView(QWidget):
     selectionChanged = Signal(list)     # all selected ids
     countChanged = Signal(int, str)     # rows shown, filter description
     queryChanged = Signal(str)
+    papersChanged = Signal()            # decisions, tags or collections changed from the context menu
+    screenRequested = Signal(dict)      # screen this scope in Triage: {collection, query, tag}
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -105,6 +107,8 @@ class LibraryView(QWidget):
                            (COL_IDENT, 110)):
             header.resizeSection(col, width)
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
+        self.table.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.table.customContextMenuRequested.connect(self._context_menu)
 
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._apply_search)
@@ -210,6 +214,31 @@ class LibraryView(QWidget):
             idx, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
         self.table.scrollTo(idx, QAbstractItemView.PositionAtCenter)
         return True
+
+    # --- context menu ----------------------------------------------------------------------------
+    def paper_menu(self, ids: list[int]):
+        from .paper_menu import PaperMenu
+
+        f = self.filter
+        return PaperMenu(self, self.lib, ids, collection=f.collection, tasks=self.tasks,
+                         screen_scope={"collection": f.collection, "query": f.query, "tag": f.tag},
+                         changed=self._menu_changed, screen=self.screenRequested.emit)
+
+    def _context_menu(self, pos) -> None:
+        if self.lib is None:
+            return
+        row = self.table.indexAt(pos).row()
+        ids = self.selected_ids()
+        clicked = self.model.paper_id(row) if row >= 0 else None
+        if clicked is not None and clicked not in ids:
+            self.select_paper(clicked)
+            ids = [clicked]
+        if ids:
+            self.paper_menu(ids).build().exec(self.table.viewport().mapToGlobal(pos))
+
+    def _menu_changed(self) -> None:
+        self.model.invalidate()
+        self.papersChanged.emit()
 
     def _on_selection(self, *_args) -> None:
         ids = self.selected_ids()

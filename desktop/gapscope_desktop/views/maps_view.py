@@ -64,6 +64,7 @@ def _attr(obj, name, default=None):
 class MapsView(CoreView):
     showPapers = Signal(list, str)
     selectionChanged = Signal(list)
+    screenCluster = Signal(tuple)       # (map id, cluster id, label): screen that cluster in Triage
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -98,6 +99,8 @@ class MapsView(CoreView):
         self.clusters.setSortingEnabled(True)
         self.clusters.itemSelectionChanged.connect(self._clusters_selected)
         self.clusters.itemDoubleClicked.connect(lambda *_: self._show_selected())
+        self.clusters.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.clusters.customContextMenuRequested.connect(self._cluster_menu)
 
         self.canvas_holder = QWidget()
         self.canvas_layout = QVBoxLayout(self.canvas_holder)
@@ -268,6 +271,20 @@ class MapsView(CoreView):
         for i in range(self.clusters.topLevelItemCount()):
             item = self.clusters.topLevelItem(i)
             item.setSelected(item.data(0, Qt.UserRole) in want)
+
+    def _cluster_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        item = self.clusters.itemAt(pos)
+        map_id = _attr(self.map, "id") if self.map is not None else None
+        if item is None or map_id is None:
+            return
+        menu = QMenu(self)
+        menu.addAction("Screen this cluster in Triage", lambda: self.screen_cluster(item))
+        menu.exec(self.clusters.viewport().mapToGlobal(pos))
+
+    def screen_cluster(self, item) -> None:
+        self.screenCluster.emit((int(_attr(self.map, "id")), int(item.data(0, Qt.UserRole)), item.text(0)))
 
     def _clusters_selected(self) -> None:
         chosen = {it.data(0, Qt.UserRole) for it in self.clusters.selectedItems()}

@@ -1,56 +1,61 @@
-"""Triage: one paper at a time, keyboard first. I include, E exclude (1-7 exclude with a reason),
-M maybe, P postpone, U or Ctrl+Z undo. The ranking (next_papers) runs on a worker; a decision is one
-quick write through the core, on the writer queue."""
+"""Triage: one paper at a time, keyboard first. I include, E exclude (no reason), 1-9 exclude with
+that reason, M maybe, P postpone, U or Ctrl+Z undo. Keyboard focus stays on the paper card: the
+drop-downs never take it, so the keys always decide. A reason goes only with the decision it was
+chosen for (its key, or a pick in the drop-down followed by the Exclude button); a plain exclude never
+inherits one. The scope is a collection, narrowed by a search, a tag or a map cluster; the reviewer
+field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue."""
 
 from __future__ import annotations
 
 import html
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QProgressBar, QPushButton, QTextBrowser,
-                               QVBoxLayout, QWidget)
+from PySide6.QtCore import QEvent, Qt, Signal
+from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
+                               QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from .. import queries
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
 
 
-def fetch_next(lib, collection, *, progress=None, cancel=None):
-    """Worker side: the best next paper by the model's ranking, and the current statistics."""
+def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
+    """Worker side: the best next paper by the model's ranking (id, probability of relevance), and the
+    current statistics of the scope."""
     from gapscope import jobs
-    from gapscope.triage import next_papers, triage_stats
+    from gapscope.triage import TriageSession
 
     jobs.report(progress, 0, 2, "ranking")
-    ranked = next_papers(lib, collection=collection, n=1)
+    session = TriageSession(lib, scope=scope, reviewer=reviewer)
+    ranked = [(q["paper_id"], q["probability"]) for q in session.queue(1)]
     jobs.check(cancel)
     jobs.report(progress, 1, 2, "statistics")
-    stats = triage_stats(lib, collection=collection)
+    stats = session.stats()
     jobs.report(progress, 2, 2, "")
     return ranked, stats
 
 
 def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
-    """(summary line, (screened, total) for the bar, stopping estimate line, suggest stop) from
-    ``triage_stats``."""
+    """(summary line, (screened, total) for the bar, stopping lines, suggest stop) from ``triage_stats``."""
     if not isinstance(stats, dict):
         return "", None, "", False
+    if stats.get("empty"):
+        return "", (0, 0), "Nothing to screen: this scope holds no papers.", False
+    from gapscope.triage.stopping import describe
+
     parts = [f"{stats[k]:,} {label}" for k, label in (("include", "included"), ("exclude", "excluded"),
                                                       ("maybe", "maybe"), ("postpone", "postponed"),
                                                       ("unseen", "not screened"))
              if isinstance(stats.get(k), int)]
+    if stats.get("conflicts"):
+        parts.append(f"{stats['conflicts']:,} conflicts to resolve")
+    ag = stats.get("agreement")
+    if ag and ag.get("kappa") is not None:
+        parts.append(f"Cohen's kappa {ag['kappa']:.2f} ({ag['reviewers'][0]} vs {ag['reviewers'][1]}, {ag['papers']:,} papers)")
     total, screened = stats.get("total"), stats.get("screened")
     bar = (int(screened), int(total)) if isinstance(total, int) and isinstance(screened, int) else None
     stop = stats.get("stopping") or {}
-    est, recall = stop.get("estimated_relevant_unseen"), stop.get("estimated_recall")
-    if est is None:
-        text = "needs at least one include and one exclude before the model can estimate what is left"
-    else:
-        text = f"about {est:.1f} relevant papers still unseen"
-        if recall is not None:
-            text += f", estimated recall {recall:.0%}"
-    if "irrelevant_in_a_row" in stop:
-        text += f"; {stop['irrelevant_in_a_row']} of {stop.get('streak_threshold', '?')} non-includes in a row"
+    text = "\n".join(describe(stop, int(stats.get("unseen") or 0))) if "suggest_stop" in stop else ""
     return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
 
 
@@ -72,9 +77,34 @@ class TriageView(CoreView):
         self.loading = False
         self.history: list[int] = []
 
+        self.cluster = None            # (map id, cluster number, label) narrowing the scope
+        self.armed_reason: Optional[str] = None   # picked in the drop-down for the paper on the card
+
         self.collection = QComboBox()
         self.collection.setObjectName("triageCollection")
         self.collection.currentIndexChanged.connect(lambda _i: self.load_next())
+        self.query = QLineEdit(placeholderText="search within (optional)")
+        self.query.setObjectName("triageQuery")
+        self.query.setClearButtonEnabled(True)
+        self.query.editingFinished.connect(self._scope_edited)
+        self.tag = QComboBox()
+        self.tag.setObjectName("triageTag")
+        self.tag.currentIndexChanged.connect(lambda _i: self.load_next())
+        self.cluster_chip = QToolButton()
+        self.cluster_chip.setObjectName("triageCluster")
+        self.cluster_chip.setAutoRaise(True)
+        self.cluster_chip.setToolTip("Screening one map cluster; click to screen the whole scope again")
+        self.cluster_chip.clicked.connect(lambda: self.set_cluster(None))
+        self.cluster_chip.hide()
+        self.reviewer = QLineEdit(placeholderText="reviewer (blank: one reviewer)")
+        self.reviewer.setObjectName("triageReviewer")
+        self.reviewer.setToolTip("Blind dual screening: each reviewer enters their name and sees only their own "
+                                 "decisions; conflicts are listed for resolution and Cohen's kappa is shown.")
+        self.reviewer.setMaximumWidth(200)
+        self.reviewer.editingFinished.connect(self._scope_edited)
+        for edit in (self.query, self.reviewer):
+            edit.returnPressed.connect(lambda: self.card.setFocus())
+        self._last_scope = None
         self.progress = QProgressBar()
         self.progress.setObjectName("triageProgress")
         self.progress.setFormat("%v of %m screened")
@@ -91,13 +121,18 @@ class TriageView(CoreView):
         f = self.card.font()
         f.setPointSizeF(f.pointSizeF() * 1.2)  # a reading card, like ASReview's
         self.card.setFont(f)
-        self.card.setFocusPolicy(Qt.NoFocus)  # keys go to the view's shortcuts
+        # The card holds the keyboard focus; its key presses are routed to the decisions (eventFilter).
+        self.card.setFocusPolicy(Qt.StrongFocus)
+        self.card.installEventFilter(self)
         self.rank_label = QLabel()
         self.rank_label.setStyleSheet("color: #555;")
 
         self.reason = QComboBox()
         self.reason.setObjectName("exclusionReason")
         self.reason.setMinimumWidth(220)
+        self.reason.setToolTip("Pick a reason, then press Exclude: it goes with that exclude only "
+                               "(the E key always excludes without a reason; 1-9 exclude with that reason)")
+        self.reason.activated.connect(self._reason_picked)
 
         def button(text, tip, slot):
             b = QPushButton(text)
@@ -108,8 +143,8 @@ class TriageView(CoreView):
 
         self.b_include = button("Include  (I)", "Include this paper", lambda: self.decide("include"))
         self.b_maybe = button("Maybe  (M)", "Decide later with a closer look", lambda: self.decide("maybe"))
-        self.b_exclude = button("Exclude  (E)", "Exclude with the reason chosen on the left",
-                                lambda: self.decide("exclude"))
+        self.b_exclude = button("Exclude  (E)", "Exclude (with the reason picked on the left, if any)",
+                                lambda: self.decide("exclude", reason=self.armed_reason))
         self.b_postpone = button("Postpone  (P)", "Skip for now", lambda: self.decide("postpone"))
         self.b_undo = button("Undo  (U)", "Undo the last decision", self.undo)
         self.b_include.setStyleSheet("QPushButton { color: #1d7a3a; font-weight: bold; }")
@@ -120,6 +155,10 @@ class TriageView(CoreView):
         top = QHBoxLayout()
         top.addWidget(QLabel("Screen:"))
         top.addWidget(self.collection)
+        top.addWidget(self.query)
+        top.addWidget(self.tag)
+        top.addWidget(self.cluster_chip)
+        top.addWidget(self.reviewer)
         top.addSpacing(12)
         top.addWidget(self.progress, 1)
         buttons = QHBoxLayout()
@@ -147,12 +186,24 @@ class TriageView(CoreView):
         pl.addLayout(buttons)
         pl.addWidget(self.message)
 
-        self.setFocusPolicy(Qt.StrongFocus)  # the keys below reach the view whenever it is shown
-        for w in (self.collection, self.reason):
-            w.setFocusPolicy(Qt.ClickFocus)
+        self.setFocusProxy(self.card)
+        # Drop-downs never take the focus: a key pressed after a mouse pick still decides.
+        for w in (self.collection, self.reason, self.tag):
+            w.setFocusPolicy(Qt.NoFocus)
+            w.activated.connect(lambda _i: self.card.setFocus())
         self._set_enabled(False)
 
+    def eventFilter(self, obj, event) -> bool:
+        if obj is self.card and event.type() == QEvent.KeyPress and self._handle_key(event):
+            return True
+        return super().eventFilter(obj, event)
+
     def keyPressEvent(self, event) -> None:
+        if not self._handle_key(event):
+            super().keyPressEvent(event)
+
+    def _handle_key(self, event) -> bool:
+        """The decision keys; True when the key was one of them."""
         key, mods = event.key(), event.modifiers()
         actions = {Qt.Key_I: lambda: self.decide("include"), Qt.Key_E: lambda: self.decide("exclude"),
                    Qt.Key_M: lambda: self.decide("maybe"), Qt.Key_P: lambda: self.decide("postpone"),
@@ -164,28 +215,41 @@ class TriageView(CoreView):
         elif Qt.Key_1 <= key <= Qt.Key_9 and not mods & (Qt.ControlModifier | Qt.AltModifier):
             self._exclude_with(key - Qt.Key_0)
         else:
-            super().keyPressEvent(event)
-            return
+            return False
         event.accept()
+        return True
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
-        self.setFocus()
+        self.card.setFocus()
 
     # --- state -----------------------------------------------------------------------------------
     def library_changed(self, lib) -> None:
+        same = lib is getattr(self, "_lists_for", None)
+        self._lists_for = lib
         self.current = None
-        self.collection.blockSignals(True)
-        self.collection.clear()
-        self.collection.addItem("Whole library", None)
-        for name, n in lib.list_collections():
-            self.collection.addItem(f"{name} ({n:,})", name)
-        self.collection.blockSignals(False)
+        self.refresh_lists(lib, keep=same)
+        if not same:
+            self.cluster = None
+            self.cluster_chip.hide()
         self.reason.clear()
-        self.reason.addItem("no reason given", None)
+        self.reason.addItem("exclusion reason…", None)
         for i, r in enumerate(queries.exclusion_reasons(lib), start=1):
             self.reason.addItem(f"{i}  {r}", r)
         self.card.setHtml("")
+
+    def refresh_lists(self, lib, keep: bool = True) -> None:
+        """Fill the collection and tag drop-downs (keeping the current choice when ``keep``)."""
+        for combo, first, rows, fmt in ((self.collection, "Whole library", lib.list_collections(), "{} ({:,})"),
+                                        (self.tag, "any tag", lib.list_tags(), "tag: {} ({:,})")):
+            was = combo.currentData() if keep else None
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItem(first, None)
+            for name, n in rows:
+                combo.addItem(fmt.format(name, n), name)
+            combo.setCurrentIndex(max(combo.findData(was), 0))
+            combo.blockSignals(False)
 
     def needs_reload(self) -> bool:
         # no card shown (a new library, or every paper decided): rank again, papers may have come in
@@ -201,6 +265,50 @@ class TriageView(CoreView):
     def _collection(self):
         return self.collection.currentData()
 
+    def _reviewer(self) -> Optional[str]:
+        return self.reviewer.text().strip() or None
+
+    def scope(self):
+        from gapscope.triage import Scope
+
+        return Scope(collection=self._collection(), query=self.query.text().strip() or None,
+                     tag=self.tag.currentData(), cluster=self.cluster[:2] if self.cluster else None)
+
+    def _scope_edited(self) -> None:
+        if (self.scope(), self._reviewer()) != self._last_scope:
+            self.load_next()
+
+    def set_scope(self, *, collection=None, query: str = "", tag=None, cluster=None) -> None:
+        """Screen this scope (from the library's context menu or the maps view)."""
+        if self.lib is not None:
+            self.refresh_lists(self.lib)
+        for combo, value in ((self.collection, collection), (self.tag, tag)):
+            combo.blockSignals(True)
+            combo.setCurrentIndex(max(combo.findData(value), 0))
+            combo.blockSignals(False)
+        self.query.setText(query or "")
+        self.set_cluster(cluster, reload=False)
+        self.load_next()
+
+    def set_cluster(self, cluster, reload: bool = True) -> None:
+        """``cluster``: (map id, cluster number, label) or None."""
+        self.cluster = tuple(cluster) if cluster else None
+        self.cluster_chip.setText(f"cluster: {self.cluster[2]}  ✕" if self.cluster else "")
+        self.cluster_chip.setVisible(self.cluster is not None)
+        if reload:
+            self.load_next()
+
+    def _reason_picked(self, index: int) -> None:
+        """A reason picked with the mouse goes with the next press of the Exclude button on this card."""
+        self.armed_reason = self.reason.itemData(index) if index > 0 else None
+        self.b_exclude.setText(f"Exclude: {self.armed_reason}" if self.armed_reason else "Exclude  (E)")
+        self.card.setFocus()
+
+    def _disarm(self) -> None:
+        self.armed_reason = None
+        self.reason.setCurrentIndex(0)
+        self.b_exclude.setText("Exclude  (E)")
+
     # --- flow ------------------------------------------------------------------------------------
     def load_next(self) -> None:
         if self.lib is None:
@@ -208,8 +316,14 @@ class TriageView(CoreView):
         self.loading = True
         self._set_enabled(False)
         self.rank_label.setText("Ranking the remaining papers…")
-        self.tasks.run("Rank papers", fetch_next, self._collection(), library=self.lib.path, quiet=True,
-                       on_result=self._show_next, on_error=self._failed)
+        self._disarm()
+        self._last_scope = (self.scope(), self._reviewer())
+        # a ranking asked for before the scope changed may end after a newer one: drop it then
+        self._generation = getattr(self, "_generation", 0) + 1
+        gen = self._generation
+        self.tasks.run("Rank papers", fetch_next, self.scope(), self._reviewer(), library=self.lib.path, quiet=True,
+                       on_result=lambda r, g=gen: self._show_next(r) if g == self._generation else None,
+                       on_error=lambda m, t, g=gen: self._failed(m, t) if g == self._generation else None)
 
     def _failed(self, message: str, _tb: str) -> None:
         self.loading = False
@@ -223,15 +337,18 @@ class TriageView(CoreView):
         self.stats_label.setText(summary)
         rule = (stats.get("stopping") or {}).get("rule", "") if isinstance(stats, dict) else ""
         self.stop_label.setToolTip(rule)
-        self.stop_label.setText(("<b style='color:#1d7a3a;'>You can stop screening:</b> " if suggest else
-                                 "<b>Stopping estimate:</b> ") + html.escape(stop) if stop else "")
+        self.stop_label.setText(("<b style='color:#1d7a3a;'>You can stop screening.</b><br>" if suggest else
+                                 "<b>Stopping estimate:</b><br>") + html.escape(stop).replace("\n", "<br>") if stop else "")
+        empty = isinstance(stats, dict) and stats.get("empty")
         if bar:
             self.progress.setRange(0, max(bar[1], 1))
             self.progress.setValue(bar[0])
+            self.progress.setFormat("nothing to screen" if empty else "%v of %m screened")
         if not ranked:
             self.current = None
             self.card.setHtml('<p align="center" style="color:#777; margin-top:40px; font-size:14pt;">'
-                              'Every paper here has a decision.</p>')
+                              + ("Nothing to screen: this scope holds no papers." if empty else
+                                 "Every paper here has a decision.") + '</p>')
             self.rank_label.clear()
             return
         pid, score = ranked[0]
@@ -240,24 +357,33 @@ class TriageView(CoreView):
         sents = load_sentences(self.lib, p.id)
         self.card.setHtml(paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, []))
         trained = isinstance(stats, dict) and stats.get("include") and stats.get("exclude")
-        self.rank_label.setText(f"Ranked first by the model (score {score:.3f}).  Keys: I include · E exclude · "
+        self.rank_label.setText(f"Ranked first by the model (probability of relevance {score:.2f}).  Keys: I include · E exclude · "
                                 f"1–9 exclude with a reason · M maybe · P postpone · U undo" if trained else
                                 "No model yet: papers come in library order until there is one include and one "
                                 "exclude.  Keys: I include · E exclude · 1–9 exclude with a reason · M maybe · "
                                 "P postpone · U undo")
         self.message.clear()
         self._set_enabled(True)
+        self._focus_card()
+
+    def _focus_card(self) -> None:
+        """Give the keys back to the card (unless the user is typing in the search or reviewer field)."""
+        from PySide6.QtWidgets import QApplication
+
+        if self.isVisible() and QApplication.focusWidget() not in (self.query, self.reviewer):
+            self.card.setFocus()
 
     def decide(self, decision: str, reason: Optional[str] = None) -> None:
         if self.current is None or self.loading or self.lib is None:
             return
-        if decision == "exclude" and reason is None:
-            reason = self.reason.currentData()
+        # The reason is what the caller passed for this decision: a key, or the Exclude button with the
+        # reason picked for this card. Nothing is read from the drop-down here.
         pid = self.current
         self.loading = True           # no second decision before this one is saved and the next paper ranked
         self._set_enabled(False)
-        self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), library=self.lib.path,
-                        on_result=lambda _r: self._decided(pid, decision), on_error=self._not_saved)
+        self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
+                        library=self.lib.path, on_result=lambda _r: self._decided(pid, decision),
+                        on_error=self._not_saved)
 
     def _decided(self, pid: int, decision: str) -> None:
         self.history.append(pid)
@@ -273,7 +399,6 @@ class TriageView(CoreView):
 
     def _exclude_with(self, n: int) -> None:
         if n < self.reason.count():
-            self.reason.setCurrentIndex(n)
             self.decide("exclude", reason=self.reason.itemData(n))
 
     def undo(self) -> None:
@@ -281,7 +406,7 @@ class TriageView(CoreView):
             return
         self.loading = True
         self._set_enabled(False)
-        self.tasks.save("Undo decision", _undo, self._collection(), library=self.lib.path,
+        self.tasks.save("Undo decision", _undo, self._collection(), self._reviewer(), library=self.lib.path,
                         on_result=self._undone, on_error=self._not_saved)
 
     def _undone(self, undone) -> None:
@@ -297,13 +422,13 @@ class TriageView(CoreView):
 
 
 # Writer-queue side (a worker with its own Library).
-def _decide(lib, paper_id, decision, reason, collection, *, progress=None, cancel=None):
+def _decide(lib, paper_id, decision, reason, collection, reviewer, *, progress=None, cancel=None):
     from gapscope.triage import decide
 
-    return decide(lib, paper_id, decision, reason=reason, collection=collection)
+    return decide(lib, paper_id, decision, reason=reason, collection=collection, reviewer=reviewer)
 
 
-def _undo(lib, collection, *, progress=None, cancel=None):
+def _undo(lib, collection, reviewer, *, progress=None, cancel=None):
     from gapscope.triage import undo
 
-    return undo(lib, collection=collection)
+    return undo(lib, collection=collection, reviewer=reviewer)

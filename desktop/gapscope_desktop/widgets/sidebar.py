@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QTreeWidget, QTreeWidgetItem, QWidget
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
 from .. import queries
 
@@ -18,9 +18,12 @@ class Sidebar(QTreeWidget):
     ("search", query) | ("decision", decision)."""
 
     chosen = Signal(str, object)
+    changed = Signal()                 # a collection was created or renamed here
+    screenRequested = Signal(dict)     # screen a collection or a tag in Triage
 
-    def __init__(self, parent: Optional[QWidget] = None) -> None:
+    def __init__(self, parent: Optional[QWidget] = None, *, tasks=None) -> None:
         super().__init__(parent)
+        self.tasks = tasks          # the window's TaskManager: edits go on its writer queue
         self.setObjectName("sidebar")
         self.setHeaderHidden(True)
         self.setColumnCount(2)
@@ -28,6 +31,8 @@ class Sidebar(QTreeWidget):
         self.setIndentation(12)
         self.setUniformRowHeights(True)
         self.itemClicked.connect(self._clicked)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.customContextMenuRequested.connect(self._context_menu)
         self.lib = None
 
     def set_library(self, lib) -> None:
@@ -83,6 +88,8 @@ class Sidebar(QTreeWidget):
         for d, label in (("include", "Included"), ("maybe", "Maybe"), ("exclude", "Excluded"),
                          ("postpone", "Postponed")):
             self._entry(sec, label, counts[d], "decision", d)
+        if counts.get("conflict"):
+            self._entry(sec, "Conflicts to resolve", counts["conflict"], "decision", "conflict")
         self.expandAll()
         self.resizeColumnToContents(1)
         self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
@@ -113,7 +120,62 @@ class Sidebar(QTreeWidget):
                     self.setCurrentItem(item)
                     return
 
+    # --- collections: create, rename, screen -----------------------------------------------------
+    def _context_menu(self, pos) -> None:
+        if self.lib is None:
+            return
+        menu = self.menu_for(self.itemAt(pos))
+        if menu is not None:
+            menu.exec(self.viewport().mapToGlobal(pos))
+
+    def menu_for(self, item: Optional[QTreeWidgetItem]) -> Optional[QMenu]:
+        kind = item.data(0, ROLE_KIND) if item is not None else None
+        value = item.data(0, ROLE_VALUE) if item is not None else None
+        section = item.text(0) if item is not None and kind is None and item.parent() is None else ""
+        menu = QMenu(self)
+        if kind == "collection":
+            menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"collection": value}))
+            menu.addAction("Rename…", lambda: self.rename_collection(value))
+        if kind == "tag":
+            menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"tag": value}))
+        if kind == "collection" or section == "COLLECTIONS" or (item is not None and item.parent() is not None
+                                                                and item.parent().text(0) == "COLLECTIONS"):
+            menu.addAction("New collection…", self.new_collection)
+        return menu if menu.actions() else None
+
+    def new_collection(self, name: Optional[str] = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self, "New collection", "Name of the new collection:")
+            if not ok:
+                return
+        if name.strip():
+            self._save("New collection", _create_collection, name.strip())
+
+    def rename_collection(self, old: str, new: Optional[str] = None) -> None:
+        if new is None:
+            new, ok = QInputDialog.getText(self, "Rename collection", f"New name for “{old}”:", text=old)
+            if not ok or new.strip() == old:
+                return
+        self._save("Rename collection", _rename_collection, old, new)
+
+    def _save(self, what: str, fn, *args) -> None:
+        def done(_result) -> None:
+            self.reload()
+            self.changed.emit()
+
+        self.tasks.save(what, fn, *args, library=self.lib.path, on_result=done,
+                        on_error=lambda message, _tb: QMessageBox.warning(self, what, message))
+
     def _clicked(self, item: QTreeWidgetItem, _col: int) -> None:
         kind = item.data(0, ROLE_KIND)
         if kind:
             self.chosen.emit(kind, item.data(0, ROLE_VALUE))
+
+
+# --- writes, run on the writer queue ----------------------------------------------------------------
+def _create_collection(lib, name, *, progress=None, cancel=None):
+    return lib.create_collection(name)
+
+
+def _rename_collection(lib, old, new, *, progress=None, cancel=None):
+    lib.rename_collection(old, new)

@@ -1,0 +1,52 @@
+"""What is being screened: the whole library or a collection (each keeps its own decisions), narrowed
+by a search, a tag or a map cluster (a narrowed scope shares its collection's or the library's
+decisions, so a paper decided in a search stays decided in the whole library)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Optional
+
+from ..store.library import LibraryError
+
+
+@dataclass(frozen=True)
+class Scope:
+    collection: Optional[str] = None
+    query: Optional[str] = None
+    tag: Optional[str] = None
+    cluster: Optional[tuple[int, int]] = None   # (map id, cluster number)
+
+    def describe(self) -> str:
+        parts = [f"collection {self.collection!r}" if self.collection else "the whole library"]
+        if self.query:
+            parts.append(f"matching {self.query!r}")
+        if self.tag:
+            parts.append(f"tagged {self.tag!r}")
+        if self.cluster:
+            parts.append(f"in cluster {self.cluster[1]} of map {self.cluster[0]}")
+        return ", ".join(parts)
+
+    def paper_ids(self, lib) -> list[int]:
+        ids = lib.list_paper_ids(collection=self.collection, tag=self.tag, query=self.query or None)
+        if self.cluster is not None:
+            members = set(lib.cluster_paper_ids(*self.cluster))
+            ids = [i for i in ids if i in members]
+        return ids
+
+
+def parse_cluster(lib, text: str) -> tuple[int, int]:
+    """'topic:3' (cluster 3 of the latest topic map) or '12:3' (map 12) -> (map id, cluster)."""
+    head, sep, tail = text.partition(":")
+    if not sep or not tail.strip().lstrip("-").isdigit():
+        raise LibraryError(f"cluster {text!r}: give FACET:N (e.g. topic:3) or MAP_ID:N")
+    head = head.strip()
+    if head.isdigit():
+        map_id = int(head)
+    else:
+        map_id = lib.latest_map_of_facet(head)
+        if map_id is None:
+            raise LibraryError(f"no {head!r} map in this library (run `gapscope map`)")
+    cluster = int(tail)
+    lib.cluster_paper_ids(map_id, cluster)  # raises when the cluster does not exist
+    return map_id, cluster

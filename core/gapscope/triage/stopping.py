@@ -1,0 +1,183 @@
+"""When can screening stop? A hypergeometric stopping test (Callaghan & Müller-Hansen 2020, "buscar")
+and the unseen-relevant estimate that inverts it.
+
+The test looks only at the screening record: the labels in the order papers were screened, and how
+many papers the scope holds. For every n, the last n screened papers are treated as a random sample
+drawn from themselves plus all unscreened papers (the "urn"). Screening by the model shows likely
+relevant papers first, so the latest screened papers are, if anything, richer in relevant papers
+than a random draw: treating them as random makes the test conservative.
+
+- Stopping rule: H0 "recall is below the target" means at least m* = floor(r / target) - r + 1
+  relevant papers are unseen (r = relevant found). H0 is rejected when, for some n, drawing at most
+  the k relevant papers seen among the last n has probability below 1 - confidence with m* relevant
+  in the unseen part. Stop when H0 is rejected.
+- Unseen-relevant bound: the largest m that the same test does not reject at the given confidence
+  (a one-sided interval 0..m); the estimate is the same inversion at 50 %.
+
+For a fixed k the probability falls as n grows, so only the longest window holding each k relevant
+papers needs checking (r + 1 windows).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Optional, Sequence
+
+import numpy as np
+
+TARGET_RECALL = 0.95
+CONFIDENCE = 0.95
+
+
+def rule_text(target_recall: float = TARGET_RECALL, confidence: float = CONFIDENCE) -> str:
+    return (f"buscar hypergeometric stopping test (Callaghan & Müller-Hansen 2020), recall target "
+            f"{target_recall:.0%} at {confidence:.0%} confidence: for every n, the last n screened papers are "
+            f"treated as a random sample of themselves plus every unscreened paper (conservative, since the model "
+            f"shows likely relevant papers first); stop when the hypothesis 'recall is below {target_recall:.0%}' "
+            f"is rejected at p < {1 - confidence:.2f}. The unseen-relevant interval inverts the same test: "
+            f"0 to the most relevant papers still unseen that it cannot rule out at {confidence:.0%} "
+            f"(one-sided); the estimate is the same inversion at 50%.")
+
+
+def windows(labels: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(n, k): for k = 0..r, the length n of the longest run of the latest screened papers that holds
+    exactly k relevant ones."""
+    rev = np.asarray(labels, dtype=np.int64)[::-1]
+    pos = np.flatnonzero(rev)
+    n = np.append(pos, len(rev)).astype(np.int64)
+    return n, np.arange(len(n), dtype=np.int64)
+
+
+def p_value(n: np.ndarray, k: np.ndarray, unseen: int, m: int) -> float:
+    """The test's p-value for "m relevant papers are unseen": the smallest, over the windows, chance
+    of seeing at most k relevant in a random draw of n from the urn of n + unseen papers that holds
+    m + k relevant ones."""
+    from scipy.stats import hypergeom
+
+    if m <= 0:
+        return 1.0
+    if m > unseen:
+        return 0.0
+    ok = n > 0
+    if not ok.any():
+        return 1.0
+    n, k = n[ok], k[ok]
+    # scipy's hypergeom(M=population, n=successes, N=draws)
+    return float(np.min(hypergeom.cdf(k, unseen + n, m + k, n)))
+
+
+def _largest_not_rejected(n: np.ndarray, k: np.ndarray, unseen: int, alpha: float) -> int:
+    """The largest m in 0..unseen with p_value >= alpha (p_value falls as m grows)."""
+    lo, hi = 0, unseen  # p(lo) >= alpha always (p(0) = 1)
+    if p_value(n, k, unseen, hi) >= alpha:
+        return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if p_value(n, k, unseen, mid) >= alpha:
+            lo = mid
+        else:
+            hi = mid
+    return lo
+
+
+def recall_threshold(found: int, target_recall: float) -> int:
+    """m*: the fewest unseen relevant papers that would put recall below the target."""
+    return int(math.floor(found / target_recall - found + 1e-9)) + 1
+
+
+@dataclass
+class Stopping:
+    screened: int
+    total: int
+    found: int
+    estimate: Optional[int]          # unseen relevant, 50 % inversion
+    upper: Optional[int]             # unseen relevant, one-sided upper bound at ``confidence``
+    p_value: Optional[float]         # of H0 "recall < target"
+    stop: bool
+    target_recall: float
+    confidence: float
+
+    @property
+    def recall_lower(self) -> Optional[float]:
+        """Recall so far is at least this (at ``confidence``)."""
+        if self.upper is None or self.found == 0:
+            return None
+        return self.found / (self.found + self.upper)
+
+
+def assess(labels: Sequence[int], total: int, *, target_recall: float = TARGET_RECALL,
+           confidence: float = CONFIDENCE) -> Stopping:
+    """The stopping test on ``labels`` (1 relevant, 0 not, in screening order) in a scope of ``total``."""
+    y = np.asarray(labels, dtype=np.int64)
+    screened, found = len(y), int(y.sum())
+    unseen = max(total - screened, 0)
+    if total == 0:
+        return Stopping(0, 0, 0, None, None, None, False, target_recall, confidence)
+    if found == 0:
+        # No relevant paper yet: recall is undefined and nothing says when to stop.
+        return Stopping(screened, total, 0, None, None, None, False, target_recall, confidence)
+    n, k = windows(y)
+    upper = _largest_not_rejected(n, k, unseen, 1 - confidence)
+    estimate = _largest_not_rejected(n, k, unseen, 0.5)
+    m_star = recall_threshold(found, target_recall)
+    p = p_value(n, k, unseen, m_star)
+    return Stopping(screened, total, found, estimate, upper, p, p < 1 - confidence, target_recall, confidence)
+
+
+def first_stop(labels: Sequence[int], total: int, *, start: int = 1, target_recall: float = TARGET_RECALL,
+               confidence: float = CONFIDENCE) -> Optional[int]:
+    """How many papers of ``labels`` (a whole screening order) are screened when the rule first fires
+    (checked after each paper from ``start`` on); None when it never fires."""
+    y = np.asarray(labels, dtype=np.int64)
+    csum = np.cumsum(y)
+    alpha = 1 - confidence
+    for t in range(max(start, 1), len(y) + 1):
+        found = int(csum[t - 1])
+        if found == 0:
+            continue
+        unseen = total - t
+        m_star = recall_threshold(found, target_recall)
+        if m_star > unseen:
+            return t
+        n, k = windows(y[:t])
+        if p_value(n, k, unseen, m_star) < alpha:
+            return t
+    return None
+
+
+def first_streak_stop(labels: Sequence[int], streak: int, *, start: int = 1) -> Optional[int]:
+    """The heuristic "stop after ``streak`` irrelevant papers in a row": papers screened when it fires."""
+    run = 0
+    for t, v in enumerate(np.asarray(labels, dtype=np.int64), start=1):
+        run = 0 if v else run + 1
+        if t >= start and run >= streak:
+            return t
+    return None
+
+
+def streak_threshold(total: int) -> int:
+    """The app's consecutive-irrelevant heuristic: max(50, 5 % of the scope)."""
+    return max(50, int(0.05 * total))
+
+
+def describe(stopping: dict, unseen: int) -> list[str]:
+    """The stopping figures of ``TriageSession.stats()['stopping']`` in words (CLI, app and report)."""
+    st = stopping
+    lines = []
+    upper, est = st.get("unseen_relevant_upper"), st.get("estimated_relevant_unseen")
+    if upper is None:
+        lines.append("unseen relevant papers: no estimate until at least one paper is included")
+    else:
+        lines.append(f"unseen relevant papers: about {est} (at most {upper} at {st['confidence']:.0%} confidence, "
+                     f"of {unseen} unseen); recall so far at least {st['recall_lower_bound']:.0%}")
+    if st["suggest_stop"]:
+        lines.append(f"stopping rule: you can stop - recall is {st['target_recall']:.0%} or more at "
+                     f"{st['confidence']:.0%} confidence" + ("" if unseen else " (every paper is screened)"))
+    else:
+        p = st.get("p_value")
+        lines.append(f"stopping rule: keep screening - recall >= {st['target_recall']:.0%} not shown yet"
+                     + (f" (p = {p:.2f}, needs < {1 - st['confidence']:.2f})" if p is not None else ""))
+    lines.append(f"heuristic, for comparison: {st['irrelevant_in_a_row']} irrelevant in a row "
+                 f"(a common rule of thumb stops at {st['streak_threshold']}; it carries no guarantee)")
+    return lines

@@ -1,0 +1,164 @@
+"""The paper table's context menu: decide or re-decide (or resolve a reviewers' conflict), seed as
+relevant, tag, add to a collection, screen the list in Triage, open, copy a citation, and the
+decision history. Every change goes through the same core functions as the CLI, on the window's writer
+queue."""
+
+from __future__ import annotations
+
+from typing import Callable, Optional
+
+from PySide6.QtCore import QUrl
+from PySide6.QtGui import QDesktopServices, QGuiApplication
+from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
+
+DECISION_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("maybe", "Maybe"), ("postpone", "Postpone"))
+
+
+def paper_url(p) -> Optional[str]:
+    if p.arxiv_id:
+        return f"https://arxiv.org/abs/{p.arxiv_id_versioned or p.arxiv_id}"
+    if p.doi:
+        return f"https://doi.org/{p.doi}"
+    return p.url or None
+
+
+def citation(p) -> str:
+    """A plain-text citation: Authors (year). Title. Venue. doi / arXiv."""
+    authors = p.authors
+    who = ", ".join(authors[:3]) + (" et al." if len(authors) > 3 else "") if authors else "Anonymous"
+    parts = [f"{who} ({p.year or 'n.d.'}). {' '.join(p.title.split())}."]
+    if p.venue:
+        parts.append(f"{p.venue}.")
+    if p.doi:
+        parts.append(f"https://doi.org/{p.doi}")
+    elif p.arxiv_id:
+        parts.append(f"arXiv:{p.arxiv_id_versioned or p.arxiv_id}")
+    return " ".join(parts)
+
+
+class PaperMenu:
+    """Builds the menu for ``ids`` in ``collection``'s screening (None: the whole library).
+    ``changed()`` runs after an edit; ``screen(kwargs)`` asks the Triage view to screen a scope."""
+
+    def __init__(self, parent: QWidget, lib, ids: list[int], *, collection: Optional[str], screen_scope: dict,
+                 changed: Callable[[], None], screen: Callable[[dict], None], tasks) -> None:
+        self.parent, self.lib, self.ids, self.collection, self.tasks = parent, lib, list(ids), collection, tasks
+        self.screen_scope, self.changed, self.screen = screen_scope, changed, screen
+
+    def build(self) -> QMenu:
+        from gapscope.triage import conflicts, current_decisions, list_reasons, reviewers
+
+        m = QMenu(self.parent)
+        ids = self.ids
+        current = current_decisions(self.lib, self.collection)
+        in_conflict = {c["paper_id"] for c in conflicts(self.lib, self.collection)}
+        where = f" in “{self.collection}”" if self.collection else ""
+        if ids and all(i in in_conflict for i in ids):
+            sub = m.addMenu(f"Resolve conflict{where}")
+            origin = "resolution"
+        elif any(reviewers(self.lib, self.collection)):
+            # Named reviewers screen this scope: a decision made here, by no one of them, settles the
+            # paper for all (a resolution) rather than adding a third reviewer's vote.
+            sub = m.addMenu(f"Decide for all reviewers{where}")
+            origin = "resolution"
+        else:
+            sub = m.addMenu(("Re-decide" if any(i in current for i in ids) else "Decide") + where)
+            origin = "user"
+        for decision, label in DECISION_LABELS:
+            if origin == "resolution" and decision == "postpone":
+                continue
+            sub.addAction(label, lambda d=decision: self.decide(d, origin=origin))
+        reasons = sub.addMenu("Exclude with reason")
+        for r in list_reasons(self.lib):
+            reasons.addAction(r, lambda r=r: self.decide("exclude", reason=r, origin=origin))
+        m.addAction("Seed as relevant" + where, self.seed)
+        m.addSeparator()
+        m.addAction("Tag…", self.tag)
+        coll = m.addMenu("Add to collection")
+        for name, _n in self.lib.list_collections():
+            coll.addAction(name, lambda n=name: self.add_to_collection(n))
+        coll.addSeparator()
+        coll.addAction("New collection…", self.new_collection)
+        if any(self.screen_scope.get(k) for k in ("collection", "query", "tag")):
+            m.addAction("Screen this list in Triage", lambda: self.screen(dict(self.screen_scope)))
+        m.addSeparator()
+        single = len(ids) == 1
+        m.addAction("Open", self.open_paper).setEnabled(single)
+        m.addAction("Copy citation" + ("s" if len(ids) > 1 else ""), self.copy_citation)
+        m.addAction("Decision history…", self.history).setEnabled(single)
+        return m
+
+    # --- actions ---------------------------------------------------------------------------------
+    def _save(self, what: str, fn, *args) -> None:
+        self.tasks.save(what, fn, *args, library=self.lib.path, on_result=lambda _r: self.changed(),
+                        on_error=lambda message, _tb: QMessageBox.warning(self.parent, what, message))
+
+    def decide(self, decision: str, reason: Optional[str] = None, origin: str = "user") -> None:
+        self._save("Decide", _decide_all, self.ids, decision, reason, self.collection, origin)
+
+    def seed(self) -> None:
+        self._save("Seed as relevant", _seed, self.ids, self.collection)
+
+    def tag(self, name: Optional[str] = None) -> None:
+        if name is None:
+            names = [n for n, _ in self.lib.list_tags()]
+            name, ok = QInputDialog.getItem(self.parent, "Tag", f"Tag {len(self.ids)} paper(s) with:", names, 0, True)
+            if not ok:
+                return
+        if name.strip():
+            self._save("Tag", _tag, self.ids, name.strip())
+
+    def add_to_collection(self, name: str) -> None:
+        self._save("Add to collection", _add_to_collection, self.ids, name)
+
+    def new_collection(self, name: Optional[str] = None) -> None:
+        if name is None:
+            name, ok = QInputDialog.getText(self.parent, "New collection", "Name of the new collection:")
+            if not ok:
+                return
+        if name.strip():
+            self.add_to_collection(name.strip())
+
+    def _papers(self):
+        return self.lib.get_papers(self.ids)
+
+    def open_paper(self) -> None:
+        for p in self._papers()[:1]:
+            url = paper_url(p)
+            if url:
+                QDesktopServices.openUrl(QUrl(url))
+
+    def copy_citation(self) -> None:
+        QGuiApplication.clipboard().setText("\n".join(citation(p) for p in self._papers()))
+
+    def history(self) -> None:
+        from gapscope.triage import decision_log
+
+        rows = decision_log(self.lib, self.collection, paper_id=self.ids[0])
+        lines = [f"{r['decided_at']}  {r['decision']}" + (f" ({r['reason']})" if r["reason"] else "")
+                 + (f" by {r['reviewer']}" if r["reviewer"] else "") + (f" [{r['origin']}]" if r["origin"] != "user" else "")
+                 + (f" — undone {r['undone_at']}" if r["undone_at"] else "") for r in rows]
+        QMessageBox.information(self.parent, "Decision history", "\n".join(lines) or "No decisions on this paper yet.")
+
+
+# --- writes, run on the writer queue ----------------------------------------------------------------
+def _decide_all(lib, ids, decision, reason, collection, origin, *, progress=None, cancel=None):
+    from gapscope.triage import decide
+
+    with lib.transaction():          # all the papers or none
+        for pid in ids:
+            decide(lib, pid, decision, reason=reason, collection=collection, origin=origin)
+
+
+def _seed(lib, ids, collection, *, progress=None, cancel=None):
+    from gapscope.triage import seed
+
+    seed(lib, ids, collection)
+
+
+def _tag(lib, ids, name, *, progress=None, cancel=None):
+    lib.add_tag(ids, name)
+
+
+def _add_to_collection(lib, ids, name, *, progress=None, cancel=None):
+    lib.add_to_collection(name, ids)

@@ -1,0 +1,138 @@
+"""The paper table's context menu (decide, re-decide, seed, tag, collections, citation) and the
+sidebar's collections (create, rename, screen in Triage), on a real library."""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+
+pytest.importorskip("gapscope.triage")
+
+
+@contextmanager
+def _set_up_as_another_process():
+    """Writes a test makes to set the scene (the window's own thread may not write: its edits go on the
+    writer queue)."""
+    from gapscope.store import allow_writes_in_current_thread, forbid_writes_in_current_thread
+
+    allow_writes_in_current_thread()
+    try:
+        yield
+    finally:
+        forbid_writes_in_current_thread()
+
+
+def _saved(qtbot, window):
+    """Wait for the window's edits on the writer queue."""
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)
+
+
+def _action(menu, *path):
+    """The action at ``path`` (menu titles, then the action's text) in ``menu``."""
+    for title in path[:-1]:
+        menu = next(a.menu() for a in menu.actions() if a.menu() is not None and a.text().startswith(title))
+    return next(a for a in menu.actions() if a.text().startswith(path[-1]))
+
+
+def test_context_menu_decides_redecides_and_fills_collections(window, qtbot):
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope.triage import current_decisions, decision_log, list_reasons
+
+    lv = window.library_view
+    ids = lv.model.ids()[:2]
+    menu = lv.paper_menu(ids).build()
+    _action(menu, "Decide", "Include").trigger()
+    _saved(qtbot, window)
+    cur = current_decisions(window.lib)
+    assert cur[ids[0]]["decision"] == cur[ids[1]]["decision"] == "include"
+
+    # re-deciding one paper: the menu says so, and the log keeps the first decision
+    menu = lv.paper_menu(ids[:1]).build()
+    reason = list_reasons(window.lib)[0]
+    _action(menu, "Re-decide", "Exclude with reason", reason).trigger()
+    _saved(qtbot, window)
+    log = decision_log(window.lib, paper_id=ids[0])
+    assert [(r["decision"], r["reason"], r["undone_at"]) for r in log] == [("include", None, None), ("exclude", reason, None)]
+    assert current_decisions(window.lib)[ids[1]]["decision"] == "include"  # nothing after it undone
+
+    lv.paper_menu(ids).new_collection("picked")
+    _saved(qtbot, window)
+    assert dict(window.lib.list_collections())["picked"] == 2
+    lv.paper_menu(ids[:1]).tag("key paper")
+    _saved(qtbot, window)
+    assert window.lib.tags_of(ids[0]) == ["key paper"]
+    lv.paper_menu(ids[:1]).copy_citation()
+    title = " ".join(window.lib.get_paper(ids[0]).title.split())
+    assert title in QApplication.clipboard().text()
+
+    # the sidebar and the triage view hear about the new collection and tag
+    names = [window.sidebar.topLevelItem(i).text(0) for i in range(window.sidebar.topLevelItemCount())]
+    assert "COLLECTIONS" in names
+    assert window.triage_view.collection.findData("picked") > 0
+
+
+def test_sidebar_creates_renames_and_screens_a_collection(window, qtbot):
+    from gapscope.triage import current_decisions
+
+    sb = window.sidebar
+    sb.new_collection("to screen")
+    _saved(qtbot, window)
+    ids = window.library_view.model.ids()[:5]
+    with _set_up_as_another_process():
+        window.lib.add_to_collection("to screen", ids)
+    sb.rename_collection("to screen", "screening set")
+    _saved(qtbot, window)
+    assert dict(window.lib.list_collections()) == {"screening set": 5}
+    sb.reload()
+    sb.select_choice("collection", "screening set")
+    menu = sb.menu_for(sb.currentItem())
+    _action(menu, "Screen in Triage").trigger()
+    view = window.triage_view
+    assert window.tabs.currentWidget() is view and view.collection.currentData() == "screening set"
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    assert view.current in ids
+    assert view.progress.maximum() == 5
+    view.decide("include")
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    _saved(qtbot, window)
+    assert len(current_decisions(window.lib, "screening set")) == 1
+
+
+def test_conflicts_are_listed_and_resolved_from_the_table(window, qtbot):
+    from gapscope.triage import conflicts, current_decisions, decide
+
+    ids = window.library_view.model.ids()[:3]
+    with _set_up_as_another_process():
+        for pid, a, b in zip(ids, ("include", "exclude", "include"), ("exclude", "exclude", "include")):
+            decide(window.lib, pid, a, reviewer="ann")
+            decide(window.lib, pid, b, reviewer="ben")
+    window.refresh_sidebar()
+    sb = window.sidebar
+    sb.select_choice("decision", "conflict")
+    item = sb.currentItem()
+    assert item is not None and item.text(0) == "Conflicts to resolve" and item.text(1) == "1"
+    sb.itemClicked.emit(item, 0)
+    lv = window.library_view
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.ids() == [ids[0]], timeout=10000)
+    menu = lv.paper_menu([ids[0]]).build()
+    _action(menu, "Resolve conflict", "Include").trigger()
+    _saved(qtbot, window)
+    assert conflicts(window.lib) == []
+    assert current_decisions(window.lib)[ids[0]]["origin"] == "resolution"
+
+
+def test_with_named_reviewers_the_table_settles_a_paper_for_all(window, qtbot):
+    from gapscope.triage import conflicts, current_decisions, decide
+
+    ids = window.library_view.model.ids()[:2]
+    with _set_up_as_another_process():
+        for pid in ids:
+            decide(window.lib, pid, "include", reviewer="ann")
+            decide(window.lib, pid, "include", reviewer="ben")
+    menu = window.library_view.paper_menu([ids[0]]).build()
+    _action(menu, "Decide for all reviewers", "Exclude").trigger()
+    _saved(qtbot, window)
+    assert current_decisions(window.lib)[ids[0]]["decision"] == "exclude"
+    assert conflicts(window.lib) == []  # not a third vote against ann and ben
