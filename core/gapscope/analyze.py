@@ -1,6 +1,6 @@
-"""The whole analysis in one call: classify facet sentences, embed, map every facet, find gaps, each
-step only where something is missing or changed since it last ran. ``gapscope analyze`` and the Maps
-view's "Build maps" both run it; a second run with nothing new does nothing."""
+"""The whole analysis in one call: classify facet sentences, embed, map every facet, extract concepts, find
+gaps, each step only where something is missing or changed since it last ran. ``gapscope analyze`` and the
+Maps view's "Build maps" both run it; a second run with nothing new does nothing."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from .vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 
 @dataclass
 class StepResult:
-    step: str                 # "facets", "embed", "map:<facet>", "gaps"
+    step: str                 # "facets", "embed", "map:<facet>", "concepts", "gaps"
     ran: bool                 # False: it was up to date (or could not run: see detail)
     detail: str
 
@@ -97,7 +97,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
 
     out = AnalysisReport()
     facets = [f for f in MAP_FACETS if f in facets]
-    bounds = (0.0, 0.2, 0.6, 0.9 if gaps else 1.0, 1.0)
+    bounds = (0.0, 0.2, 0.5, 0.75 if gaps else 1.0, 0.9, 1.0)
 
     # 1. facet sentences (they feed the method / result / limitation maps)
     wants_facets = any(f != "topic" for f in facets)
@@ -147,11 +147,39 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     out.maps = {f: i for f in MAP_FACETS if (i := lib.latest_map_id(f)) is not None}
     check(cancel)
 
-    # 4. gaps from the current maps
+    # 4. concepts (the method x problem gaps are between them), 5. gaps from the current maps and concepts
     if gaps:
-        _gaps_step(lib, out, problem_facet, _step(progress, bounds[3], bounds[4], "finding gaps"), cancel)
+        _concepts_step(lib, out, encoder, _step(progress, bounds[3], bounds[4], "concepts"), cancel)
+        check(cancel)
+        _gaps_step(lib, out, problem_facet, _step(progress, bounds[4], bounds[5], "finding gaps"), cancel)
     report(progress, 1, 1, "done")
     return out
+
+
+def _concepts_step(lib, out: AnalysisReport, encoder, progress, cancel) -> None:
+    """Extract the concepts when there are none, or the papers or facet labels changed since they were."""
+    from .concepts import extract_concepts
+    from .store import LibraryError
+
+    if not lib.classified_paper_ids():
+        out.steps.append(StepResult("concepts", False, "no facet sentences to read concepts from"))
+        return
+    fp = lib.library_fingerprint()
+    batch = lib.latest_concept_batch()
+    made_from = (lib.concept_run(batch) or {}).get("fingerprint") if batch is not None else None
+    if made_from == fp or lib.analysis_input("concepts") == (fp, batch):
+        out.steps.append(StepResult("concepts", False, "up to date"))
+        return
+    try:
+        res = extract_concepts(lib, encoder=encoder, progress=progress, cancel=cancel)
+    except LibraryError as exc:   # too few papers for shared phrases: the gaps fall back to map clusters
+        lib.record_analysis_input("concepts", fp, batch)      # not tried again until the library changes
+        out.notes.append(f"no concepts ({exc}): method x problem gaps between map clusters")
+        out.steps.append(StepResult("concepts", False, f"not extracted: {exc}"))
+        return
+    lib.record_analysis_input("concepts", fp, res["batch"])
+    out.steps.append(StepResult("concepts", True, f"{res['concepts']} concepts ({res['method_concepts']} method, "
+                                                 f"{res['problem_concepts']} problem) from {res['papers']} papers"))
 
 
 def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -> None:
@@ -160,8 +188,9 @@ def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -
     if not out.maps:
         out.steps.append(StepResult("gaps", False, "no maps to find gaps in"))
         return
-    # the citation graph too: a gap's citation evidence changes when enrichment changes the graph
-    fp = _fingerprint("gaps", out.maps, problem_facet, lib.graph_stamp())
+    # the citation graph and the concepts too: a gap's citation evidence changes when enrichment changes
+    # the graph, and its concepts when they are extracted again
+    fp = _fingerprint("gaps", out.maps, problem_facet, lib.graph_stamp(), lib.latest_concept_batch())
     batch = lib.latest_gap_batch()
     if lib.analysis_input("gaps") == (fp, batch):
         out.gaps = len(list_gaps(lib))

@@ -27,7 +27,7 @@ def main(ctx: click.Context, library: str | None, device: str | None) -> None:
 
 
 # One module per area under gapscope.commands, each with register(main).
-_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "safety",
+_COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "concepts", "safety",
                     "analyze", "citations")
 
 

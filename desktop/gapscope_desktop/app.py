@@ -7,6 +7,7 @@ the default in the user data folder. Heavy libraries (torch, faiss, pyqtgraph) l
 from __future__ import annotations
 
 import argparse
+import logging
 import os
 import sys
 import time
@@ -16,19 +17,23 @@ from typing import Optional, Sequence
 _T0 = time.perf_counter()
 
 
-def library_path(cli_path: Optional[str]) -> Path:
+def library_path(cli_path: Optional[str]) -> Optional[Path]:
+    """The library to open at start: ``--library``, ``$GAPSCOPE_LIBRARY``, the last one opened when it is
+    still there, the CLI's default library when it exists; None (the welcome page) otherwise. Whether a
+    library is there is asked of ``stat`` alone: nothing opens the file to check."""
     if cli_path:
         return Path(cli_path).expanduser()
     if os.environ.get("GAPSCOPE_LIBRARY"):
         return Path(os.environ["GAPSCOPE_LIBRARY"]).expanduser()
+    from gapscope.store import database_file, default_library_path
+
     from . import settings
 
     saved = settings.get("library/path")
-    if saved:
+    if saved and database_file(Path(str(saved)).expanduser()).exists():
         return Path(str(saved)).expanduser()
-    from gapscope.store import default_library_path
-
-    return default_library_path()
+    default = default_library_path()
+    return default if database_file(default).exists() else None
 
 
 def install_exception_hook(window) -> None:
@@ -43,6 +48,7 @@ def install_exception_hook(window) -> None:
                 return
         except RuntimeError:  # the window's C++ object is gone
             pass
+        logging.getLogger("gapscope.desktop").error("unhandled exception", exc_info=(etype, exc, tb))
         previous(etype, exc, tb)
 
     sys.excepthook = hook
@@ -79,6 +85,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                         help="open the library, draw the main window with its papers listed, quit (0: it works)")
     args, qt_args = parser.parse_known_args(argv[1:])
     app = create_app([argv[0], *qt_args])
+    from .applog import setup_logging
+
+    setup_logging()     # Help > Report a Problem gathers the last errors from it
 
     from .main_window import MainWindow
 

@@ -3,15 +3,16 @@ running task and its Cancel button. Long work runs through the TaskManager; the 
 
 from __future__ import annotations
 
+import logging
 from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import (QLabel, QMainWindow, QMessageBox, QPushButton, QSplitter, QStackedWidget,
-                               QTabWidget, QToolBar, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QStackedWidget, QTabWidget,
+                               QToolBar, QWidget)
 
-from . import queries, settings
+from . import queries, recent, settings
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
 from .views.library_view import LibraryView
@@ -105,19 +106,19 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.tabs)
         self.main_split.setStretchFactor(1, 1)
         self.main_split.setSizes([220, 1060])
-        # page 1: no library open (none chosen yet, or closed after the disk or file failed)
-        self.no_library = QWidget()
-        self.no_library.setObjectName("noLibrary")
-        self.no_library_label = QLabel("No library is open.")
-        self.no_library_label.setWordWrap(True)
-        self.no_library_label.setAlignment(Qt.AlignCenter)
-        reopen = QPushButton("Open Library…")
-        reopen.clicked.connect(self.choose_library)
-        lay = QVBoxLayout(self.no_library)
-        lay.addStretch(1)
-        lay.addWidget(self.no_library_label)
-        lay.addWidget(reopen, 0, Qt.AlignCenter)
-        lay.addStretch(1)
+        # page 1: no library open (first launch, the last one gone, or closed after a disk or file failure)
+        from .views.welcome_page import WelcomePage
+
+        self.welcome = WelcomePage()
+        self.welcome.createLibrary.connect(self.create_library)
+        self.welcome.openLibrary.connect(self.choose_library)
+        self.welcome.importFile.connect(lambda: self.show_collect(source="file"))
+        self.welcome.collectArxiv.connect(lambda: self.show_collect(source="arxiv"))
+        self.welcome.trySample.connect(self.try_sample)
+        self.welcome.openRecent.connect(self.open_recent)
+        self.no_library = self.welcome              # older names of the page and its message
+        self.no_library_label = self.welcome.message
+        self.sample_task = None
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_split)
         self.pages.addWidget(self.no_library)
@@ -133,6 +134,8 @@ class MainWindow(QMainWindow):
         self._restore_state()
         if library_path is not None:
             self.open_library(library_path)
+        else:
+            self.show_welcome()
         self.warm_up_task = None
         QTimer.singleShot(400, self._warm_up)
 
@@ -178,8 +181,15 @@ class MainWindow(QMainWindow):
         self.act_check_facets = act("Check Facet &Labels…", self.show_facet_review, "Ctrl+Shift+L",
                                     "The least certain role and shortcoming labels, to set right")
 
+        self.recent_menu = QMenu("Open &Recent", self)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._fill_recent_menu)
+        self._fill_recent_menu()
         m = self.menuBar().addMenu("&File")
-        for a in (self.act_new, self.act_open, None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
+        m.addAction(self.act_new)
+        m.addAction(self.act_open)
+        m.addMenu(self.recent_menu)
+        for a in (None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
@@ -190,8 +200,17 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments")):
             a = act(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             m.addAction(a)
+        self.act_docs = act("&Documentation", self.show_documentation, QKeySequence.HelpContents,
+                            "The user guide: README and the docs folder")
+        self.act_shortcuts = act("&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/",
+                                 "Every keyboard shortcut of the window")
+        self.act_report = act("&Report a Problem…", self.report_problem, tip="Write a diagnostics file to attach "
+                              "to a problem report (versions, library counts, last errors; no paper text)")
+        self.act_about = act("&About GapScope", self._about)
+        self.act_about.setMenuRole(QAction.AboutRole)
         m = self.menuBar().addMenu("&Help")
-        m.addAction(act("&About GapScope", self._about))
+        for a in (self.act_docs, self.act_shortcuts, None, self.act_report, None, self.act_about):
+            m.addSeparator() if a is None else m.addAction(a)
 
         tb = QToolBar("Main")
         tb.setObjectName("mainToolbar")
@@ -220,6 +239,8 @@ class MainWindow(QMainWindow):
             self.lib.close()
         self.lib = lib
         settings.put("library/path", str(lib.path))
+        recent.remember(lib.path)
+        self.welcome.set_message("")
         read_only = "  (read-only)" if lib.read_only else ""
         self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.sidebar.set_library(lib)
@@ -228,6 +249,8 @@ class MainWindow(QMainWindow):
         for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view, self.graph_view):
             view.set_library(lib)
         self.pages.setCurrentWidget(self.main_split)
+        for a in (self.act_export, self.act_check_facets):
+            a.setEnabled(True)
         return True
 
     def close_library(self, reason: str = "") -> None:
@@ -247,8 +270,7 @@ class MainWindow(QMainWindow):
         self.sidebar.set_library(None)
         self.setWindowTitle("GapScope")
         self.status_label.setText("")
-        self.no_library_label.setText((reason + "\n\n" if reason else "") + "No library is open.")
-        self.pages.setCurrentWidget(self.no_library)
+        self.show_welcome(reason)
 
     def library_failed(self, exc: BaseException) -> bool:
         """A failure of the library itself (disk, lock, read-only, damaged ...) or a missing earlier
@@ -283,12 +305,79 @@ class MainWindow(QMainWindow):
             self._in_failure = False
         return True
 
+    def show_welcome(self, message: str = "") -> None:
+        self.welcome.set_recent(recent.recent_libraries())
+        self.welcome.set_message(message)
+        self.pages.setCurrentWidget(self.welcome)
+        for a in (self.act_export, self.act_check_facets):
+            a.setEnabled(False)
+
+    def open_recent(self, path: str) -> None:
+        """A recent library: opened as any library is (a folder that is gone is created anew only when
+        the user says so: here it is dropped from the list instead)."""
+        from gapscope.store import database_file
+
+        if not database_file(Path(path)).exists():
+            recent.forget(path)
+            self.welcome.set_recent(recent.recent_libraries())
+            QMessageBox.information(self, "Library not found",
+                                    f"{path} is not there any more (moved or deleted); it was removed from the "
+                                    "recent libraries.")
+            return
+        self.open_library(path)
+
+    def _fill_recent_menu(self) -> None:
+        self.recent_menu.clear()
+        paths = recent.recent_libraries()
+        for i, p in enumerate(paths):
+            a = self.recent_menu.addAction(f"&{i + 1}  {p}" if i < 9 else p)
+            a.setData(p)
+            a.triggered.connect(lambda _c=False, p=p: self.open_recent(p))
+        if not paths:
+            self.recent_menu.addAction("No recent libraries").setEnabled(False)
+        else:
+            self.recent_menu.addSeparator()
+            self.recent_menu.addAction("Clear the list", lambda: (recent.clear(), self._refresh_welcome()))
+
+    def _refresh_welcome(self) -> None:
+        self.welcome.set_recent(recent.recent_libraries())
+
+    def ensure_library(self) -> bool:
+        """An open library for an action that needs one (import, collect) started from the welcome page:
+        the default library, the one the gapscope command uses without --library."""
+        if self.lib is not None:
+            return True
+        from gapscope.store import default_library_path
+
+        return self.open_library(default_library_path())
+
+    def try_sample(self) -> None:
+        """Open (creating it) the sample library next to the default one and import the sample papers on
+        the writer queue, with progress and Cancel in the status bar."""
+        from gapscope.sample import build_sample_library
+        from gapscope.store import default_library_path
+
+        path = default_library_path().parent / "sample.gapscope"
+        if not self.open_library(path):
+            return
+        self.sample_task = self.tasks.write("Build the sample library", build_sample_library, library=path,
+                                            on_finished=self.refresh_all)
+
     def choose_library(self) -> None:
         from .file_dialogs import library_folder, start_folder
 
         path = library_folder(self, start_folder(self.lib.path if self.lib else None))
-        if path:
-            self.open_library(path)
+        if not path:
+            return
+        from gapscope.store import database_file
+
+        if not database_file(Path(path)).exists():     # a stat: is there a library in that folder?
+            answer = QMessageBox.question(
+                self, "No library there", f"{path} holds no GapScope library.\n\nCreate a new library in it?",
+                QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return
+        self.open_library(path)
 
     def create_library(self) -> None:
         from .file_dialogs import new_library_folder, start_folder
@@ -387,6 +476,8 @@ class MainWindow(QMainWindow):
         # a quiet listing (a tab loading) that finds a step missing says so in its view, without a dialog
         if exc is not None and not (task.quiet and isinstance(exc, MissingStep)) and self.library_failed(exc):
             return
+        if task.outcome == "failed":
+            logging.getLogger("gapscope.desktop").error("%s failed: %s: %s", task.name, task.error_type, task.error)
         if task.quiet:
             return
         if task.outcome == "failed":
@@ -400,7 +491,7 @@ class MainWindow(QMainWindow):
     def show_collect(self, source: str = "arxiv") -> None:
         from .dialogs.collect_dialog import CollectDialog
 
-        if self.lib is None:
+        if not self.ensure_library():
             return
         dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self)
         dlg.collected.connect(lambda _r: self.refresh_all())
@@ -443,11 +534,42 @@ class MainWindow(QMainWindow):
                 self.open_library(new)
 
     def _about(self) -> None:
-        from gapscope import __version__
+        from .dialogs.help_dialogs import about_html
 
-        QMessageBox.about(self, "About GapScope",
-                          f"<b>GapScope {__version__}</b><p>Collect papers, map what is known, find what is "
-                          "missing, and test it.</p>")
+        QMessageBox.about(self, "About GapScope", about_html())
+
+    def show_documentation(self) -> None:
+        from .dialogs.help_dialogs import DocsDialog
+
+        DocsDialog(self).exec()
+
+    def show_shortcuts(self) -> None:
+        from .dialogs.help_dialogs import ShortcutsDialog
+
+        ShortcutsDialog(self).exec()
+
+    def report_problem(self, dest: Optional[str] = None) -> Optional[Path]:
+        """Write the diagnostics file (asking where, unless ``dest``) and say what it holds."""
+        from datetime import datetime
+
+        from gapscope.diagnostics import write_diagnostics
+
+        from .dialogs.help_dialogs import qt_versions
+        from .file_dialogs import save_file_name
+
+        if dest is None:
+            name = f"gapscope-diagnostics-{datetime.now():%Y%m%d-%H%M}.json"
+            dest = save_file_name(self, "Save the diagnostics file", str(Path.home() / name), "JSON (*.json)")
+            if not dest:
+                return None
+        path = write_diagnostics(dest, self.lib, extra=qt_versions())
+        self.statusBar().showMessage(f"Diagnostics written to {path}", 10000)
+        if self.isVisible():
+            QMessageBox.information(self, "Report a problem",
+                                    f"Wrote {path}.\n\nIt holds the versions of GapScope, Python, Qt and torch, "
+                                    "your platform, the library's counts and the last errors of the app log: "
+                                    "no paper text and no keys. Attach it to your report.")
+        return path
 
     # --- state -----------------------------------------------------------------------------------
     def _restore_state(self) -> None:
@@ -463,6 +585,9 @@ class MainWindow(QMainWindow):
             v = s.value(key)
             if isinstance(v, QByteArray):
                 split.restoreState(v)
+        header = s.value("window/paperTable")      # column widths and the sort column
+        if isinstance(header, QByteArray):
+            self.library_view.restore_header(header)
         tab = s.value("window/tab")
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
@@ -475,6 +600,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/librarySplit", self.lib_split.saveState())
         s.setValue("window/detailSplit", self.detail.splitter.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
+        s.setValue("window/paperTable", self.library_view.header_state())
 
     def showEvent(self, event) -> None:
         super().showEvent(event)

@@ -88,17 +88,47 @@ def _settle(app, window, ms: int = 300) -> None:
     app.processEvents()
 
 
+def welcome_shot(out: Path, tmp: Path, recent=()) -> Path:
+    """The window as a new user first sees it: no library yet, the welcome page (with ``recent``
+    libraries listed). The settings and the default library folder are temporary ones."""
+    from PySide6.QtCore import QSettings
+
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    os.environ["GAPSCOPE_SETTINGS"] = str(tmp / "settings" / "GapScope.ini")
+    os.environ.setdefault("XDG_DATA_HOME", str(tmp / "user-data"))
+    from . import recent as recent_list
+    from .app import create_app
+    from .main_window import MainWindow
+
+    app = create_app(["gapscope-screenshots"])
+    for p in reversed(list(recent)):
+        recent_list.remember(p)
+    w = MainWindow(None)
+    w.resize(1440, 900)
+    w.show()
+    _settle(app, w, 300)
+    path = out / "00-welcome.png"
+    w.grab().save(str(path))
+    w.close()
+    return path
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("outdir")
     ap.add_argument("--library", help="use this library instead of building one")
     ap.add_argument("--papers", type=int, default=800, help="papers to import (embedding them is the slow part)")
     ap.add_argument("--no-analysis", action="store_true")
+    ap.add_argument("--welcome-only", action="store_true", help="only the welcome page (no library is built)")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
     out.mkdir(parents=True, exist_ok=True)
 
     tmp = tempfile.TemporaryDirectory(prefix="gapscope-shots-")
+    if args.welcome_only:
+        print(welcome_shot(out, Path(tmp.name)))
+        tmp.cleanup()
+        return 0
     if args.library:
         lib_path = Path(args.library)
     else:
@@ -117,11 +147,11 @@ def main(argv=None) -> int:
     from .main_window import MainWindow
 
     app = create_app(["gapscope-screenshots"])
+    written = [welcome_shot(out, Path(tmp.name), recent=[lib_path])]
     w = MainWindow(lib_path)
     w.resize(1440, 900)
     w.show()
     _settle(app, w, 800)
-    written = []
 
     def shot(name: str, widget=None) -> None:
         _settle(app, w)

@@ -43,12 +43,17 @@ def test_the_first_run_does_every_step_and_shows_plain_progress(analysed):
     path, r = analysed
     assert "facets: done" in r.stdout and "embed: done" in r.stdout and "map:topic: done" in r.stdout
     assert "gaps: done" in r.stdout
+    # the gaps are between concepts: extracted from the facet sentences before the gaps
+    assert "concepts: done" in r.stdout, r.stdout
     lines = [ln for ln in r.stderr.splitlines() if ln.startswith("analyze:")]
     assert len(lines) >= 4 and "\ranalyze" not in r.stderr            # lines, not a redrawn bar
     assert any("classifying" in ln for ln in lines) and any("clustering" in ln for ln in lines)
     with Library(path) as lib:
         assert all(lib.latest_map_id(f) is not None for f in ("topic", "method", "result"))
         assert lib.latest_gap_batch() is not None
+        batch = lib.latest_concept_batch()
+        assert batch is not None and lib.concept_run(batch)["fingerprint"] == lib.library_fingerprint()
+        assert lib.load_concepts(batch)
 
 
 def test_a_second_run_does_nothing(analysed, monkeypatch):

@@ -109,9 +109,10 @@ def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
 
 
 def test_runs_draft_from_gap_json_then_run(tmp_path):
+    # the problem names what the bundled wine set holds, so the draft may use it (a mere "chemistry" would not)
     gap = {"id": 5, "type": "method_x_problem", "score": 0.6, "statement": "MLPs are untested on wine chemistry",
            "method": {"cluster": 1, "label": "feed-forward networks", "keywords": ["mlp"]},
-           "problem": {"cluster": 2, "label": "food chemistry", "keywords": ["chemical", "quality"]},
+           "problem": {"cluster": 2, "label": "wine cultivar chemistry", "keywords": ["chemical", "quality"]},
            "evidence": []}
     gj = tmp_path / "gap.json"
     gj.write_text(json.dumps(gap))

@@ -75,16 +75,14 @@ def _gap(method_label, method_kw, problem_label, problem_kw, gid=3):
 @pytest.mark.parametrize("method, problem, family, dataset", [
     (("attention models", ["transformer", "self-attention"]), ("document classification", ["text", "topic"]),
      "transformer", "library_text"),
-    (("recurrent networks", ["lstm", "sequence"]), ("sentiment analysis", ["sentiment", "reviews"]),
-     "gru", "library_text"),
     (("convolutional networks", ["cnn", "resnet"]), ("handwriting recognition", ["digit", "ocr"]), "cnn", "digits"),
-    (("logistic models", ["logistic", "lasso"]), ("clinical diagnosis", ["cancer", "patient"]), "linear",
-     "breast_cancer"),
-    (("tabular deep learning", ["mlp", "tabular"]), ("disease progression", ["regression", "forecast"]), "mlp",
-     "diabetes"),
-    # incompatible pairs are adapted, with a comment saying so
-    (("attention models", ["transformer"]), ("medical diagnosis", ["tumor"]), "mlp", "breast_cancer"),
-    (("convolutional networks", ["cnn"]), ("text mining", ["corpus"]), "gru", "library_text"),
+    (("logistic models", ["logistic", "lasso"]), ("breast cancer diagnosis", ["tumor"]), "linear", "breast_cancer"),
+    (("tabular deep learning", ["mlp", "tabular"]), ("diabetes progression", ["regression"]), "mlp", "diabetes"),
+    # a domain word is not a fit: these get the placeholder, and a text / image model becomes an MLP on it
+    (("recurrent networks", ["lstm", "sequence"]), ("sentiment analysis", ["sentiment", "reviews"]), "mlp", "csv"),
+    (("logistic models", ["logistic"]), ("clinical diagnosis", ["cancer", "patient", "medical"]), "linear", "csv"),
+    (("attention models", ["transformer"]), ("medical diagnosis", ["tumor"]), "mlp", "csv"),
+    (("convolutional networks", ["cnn"]), ("image recognition", ["vision", "object"]), "mlp", "csv"),
 ])
 def test_draft_maps_clusters_to_runner_families(method, problem, family, dataset):
     text = draft_spec_from_gap(_gap(*method, *problem))
@@ -93,21 +91,40 @@ def test_draft_maps_clusters_to_runner_families(method, problem, family, dataset
     assert spec["data"]["dataset"] == dataset
     assert spec["source"]["gap_id"] == 3 and spec["source"]["papers"] == [11, 12, 13]
     assert "# model:" in text and "# data:" in text  # each choice is explained
+    assert bool(spec["data"]["placeholder"]) == (dataset == "csv")
     if dataset == "diabetes":
         assert spec.task == "regression" and spec["eval"]["metrics"] == ["mae", "rmse"]
 
 
+def test_draft_for_a_gap_without_fitting_data_carries_the_placeholder_and_reason(tmp_path):
+    """The EHR gap of issue 19 once became an MLP on the breast-cancer table "because 'medical'"."""
+    from gapscope.experiments.runner import run_spec
+    from gapscope.experiments.spec import SpecError
+
+    gap = _gap("large language models", ["llm", "clinical llm"], "electronic health records",
+               ["ehr", "medical", "clinical notes", "patient"])
+    text = draft_spec_from_gap(gap)
+    spec = spec_from_text(text)
+    assert spec["data"]["dataset"] == "csv" and spec["data"]["path"].startswith("FILL-IN")
+    assert "breast_cancer" not in text.split("[data]")[1].split("[model]")[0].replace("breast_cancer, ", "")
+    reason = spec["data"]["placeholder"]
+    assert "no bundled data set holds this problem's data" in reason
+    assert "PLACEHOLDER" in text and "Hypothesis:" in text
+    with pytest.raises(SpecError, match="placeholder"):
+        run_spec(spec, runs_dir=tmp_path / "runs")
+
+
 def test_draft_without_clusters_and_with_library_tags(library):
-    gap = {"id": 9, "type": "unaddressed_limitation", "score": 0.5, "statement": "Small data \"limits\" everything",
+    gap = {"id": 9, "type": "unaddressed_shortcoming", "score": 0.5, "statement": "Small data \"limits\" everything",
            "method": None, "problem": None, "evidence": []}
     spec = spec_from_text(draft_spec_from_gap(gap))
-    assert spec["model"]["family"] == "mlp" and spec["data"]["dataset"] == "digits"
+    assert spec["model"]["family"] == "mlp" and spec["data"]["dataset"] == "csv" and spec["data"]["placeholder"]
     # with a library whose tags label enough papers, text classification learns the user's tags
     with library.transaction() as conn:
         ids = [conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES (?, ?, '2026')",
                             (f"p{i}", f"p{i}")).lastrowid for i in range(24)]
     library.add_tag(ids[:12], "relevant")
     library.add_tag(ids[12:], "background")
-    text = draft_spec_from_gap(_gap("attention", ["transformer"], "text", ["document"]), lib=library)
+    text = draft_spec_from_gap(_gap("attention", ["transformer"], "text classification", ["document"]), lib=library)
     spec = spec_from_text(text)
     assert spec["data"]["labels"] == "tags" and "your tags" in text

@@ -162,25 +162,28 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     r = run("gaps", "find", "--json")
     assert r.exit_code == 0, r.output
     assert any(g["type"] == "method_x_problem" for g in json.loads(r.output))
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0,1", "--json")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0,1", "--json")
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)
     assert DOC_KEYS <= set(res) and res["seeds"] == [0, 1] and len(res["per_seed"]) == 2
     assert res["k"] == 10 and all(0 <= res[k] <= 1 for k in ("precision_at_k", "popularity_precision_at_k"))
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seed", "3")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seed", "3")
     assert r.exit_code == 0, r.output
     assert "ratio of the means" in r.output and "filled = " in r.output
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0-2,7", "--json")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0-2,7", "--json")
     assert r.exit_code == 0, r.output
     assert json.loads(r.output)["seeds"] == [0, 1, 2, 7]
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "a,b")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--seeds", "a,b")
     assert r.exit_code == 2 and "comma-separated" in r.output
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "0-3,2")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--seeds", "0-3,2")
     assert r.exit_code == 2 and "repeated" in r.output
-    r = run("gaps", "backtest", "--before", "2026-01-01", "--seeds", "-1")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--seeds", "-1")
     assert r.exit_code == 2 and "comma-separated" in r.output
-    r = run("gaps", "backtest", "--before", "1999-01-01")
+    r = run("gaps", "backtest", "--level", "clusters", "--before", "1999-01-01")
     assert r.exit_code == 1 and "too few papers" in r.output
+    # the default level reads concepts, which this library has none of
+    r = run("gaps", "backtest", "--before", "2026-01-01")
+    assert r.exit_code == 10 and "gapscope concepts" in r.output   # a missing step
 
 
 def test_method_x_problem_caps_repeats_of_a_cluster_and_reads_plainly(mapped):

@@ -50,7 +50,10 @@ def test_nothing_run_yet(imported):
 
 def test_embed_before_facets(imported):
     _abstract_vectors_only(imported)
-    r = cli(imported, "gaps", "backtest", "--before", "2008-01-01")
+    r = cli(imported, "gaps", "backtest", "--before", "2008-01-01")     # concepts: they need the facets
+    assert r.exit_code == 10, r.output
+    assert "no concepts yet: run `gapscope facets` then `gapscope concepts`" in r.output
+    r = cli(imported, "gaps", "backtest", "--level", "clusters", "--before", "2008-01-01")
     assert r.exit_code == 10, r.output
     assert "no method vectors: run `gapscope facets` then `gapscope embed`" in r.output
     r = cli(imported, "map", "--facet", "method")

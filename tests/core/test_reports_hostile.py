@@ -16,6 +16,7 @@ from gapscope.reports import write_report
 from gapscope.exports.text import md, md_unescape, visible
 from gapscope.store import Library
 from gapscope.store.library import now_iso
+from gapscope.textfmt import latex_to_text
 
 from .test_reports_build import parse
 
@@ -77,8 +78,9 @@ def test_html_shows_hostile_text_as_text(hostile, tmp_path):
         if tag == "a":
             assert attrs["href"].startswith(("#", "https://arxiv.org/abs/", "https://doi.org/")), attrs
     text = "".join(doc.text)
-    for t in TITLES:
-        assert visible(t) in text, t
+    for t in TITLES:                       # titles as a reader sees them: LaTeX rendered as text
+        assert visible(latex_to_text(t)) in text, t
+    assert 'G{\\"o}del' not in text and "Gödel, LaTeX and really bold matter" in text
     assert "<script>alert('reason')</script> $\\frac{1 $x^2$" in text  # the exclusion reason, as text (and drawn in the figure)
     assert "note with <script>alert(3)</script>" in text
     for raw in ("\x00", "\x07", "\x1b", "\x7f", "\x85"):
@@ -95,8 +97,9 @@ def test_markdown_escapes_every_special(hostile, tmp_path):
     assert "https://doi.org/10.1002/(sici)x%3E%5By%5D(javascript:alert(1))%3C" in text  # < > [ ] encoded in links
     assert "\\](http://evil" in text and not re.search(r"(?<!\\)\]\(http://evil", text)
     for t in TITLES:
-        assert md(t) in text
-        assert md_unescape(md(t)) == " ".join(visible(t).split())
+        shown = latex_to_text(t)
+        assert md(shown) in text
+        assert md_unescape(md(shown)) == " ".join(visible(shown).split())
 
 
 def test_pdf_renders_hostile_text(hostile, tmp_path):

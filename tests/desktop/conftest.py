@@ -13,6 +13,9 @@ def _isolated_settings(tmp_path, monkeypatch):
     QSettings.setDefaultFormat(QSettings.IniFormat)
     QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp_path / "settings"))
     monkeypatch.delenv("GAPSCOPE_LIBRARY", raising=False)
+    # the default library (and the sample library beside it) and the app log: never the user's own
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "user-data"))
+    monkeypatch.setenv("GAPSCOPE_LOG", str(tmp_path / "user-log" / "gapscope.log"))
     yield
     # create_app marks the test thread as the GUI thread (no writes); the next test's fixtures seed
     # their libraries from this same thread before their window exists

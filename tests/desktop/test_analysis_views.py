@@ -97,3 +97,42 @@ def test_gap_evidence_opens_a_paper_and_drafts_an_experiment(analysed_window, qt
     assert w.tabs.currentIndex() == 4
     assert w.experiments_view.editor.toPlainText().strip()
     assert f"gap #{g['id']}" in w.experiments_view.gap_label.text()
+
+
+def test_gaps_filter_by_type_and_topic_show_roles_and_turn_stale_after_a_map_rebuild(analysed_window, qtbot):
+    from gapscope.gaps import list_gaps
+
+    from gapscope.maps import build_maps
+
+    from gapscope_desktop.views.gaps_view import ROLE_NAMES
+
+    from .library_data import write_aside
+
+    w = analysed_window
+    view = w.gaps_view
+    gaps = list_gaps(w.lib)
+    w.tabs.setCurrentIndex(3)
+    if not gaps:
+        pytest.skip("this slice yields no gaps")
+    qtbot.waitUntil(lambda: view.table.topLevelItemCount() == len(gaps), timeout=10000)
+    rows = lambda: [view.table.topLevelItem(i) for i in range(view.table.topLevelItemCount())  # noqa: E731
+                    if not view.table.topLevelItem(i).isHidden()]
+    assert "stale" not in view.info.text()
+    view.type_filter.setCurrentIndex(view.type_filter.findData("method_x_problem"))
+    assert len(rows()) == sum(g.type == "method_x_problem" for g in gaps)
+    view.type_filter.setCurrentIndex(0)
+    if view.topic_filter.count() > 1:
+        view.topic_filter.setCurrentIndex(1)
+        topic = view.topic_filter.currentData()
+        assert rows() and all(r.text(2) == topic for r in rows())
+        view.topic_filter.setCurrentIndex(0)
+    assert len(rows()) == len(gaps)
+    view.table.setCurrentItem(rows()[0])
+    g = view.current_gap()
+    names = [view.evidence.item(i).text().split(":")[0] for i in range(view.evidence.count())]
+    assert names and set(names) <= set(ROLE_NAMES.values()) | {"Evidence"}
+    assert len(names) == len(g["evidence"])
+    write_aside(w.lib.path, lambda lib: build_maps(lib, facets=("topic",)))   # the maps change under the gaps
+    view.reload()
+    qtbot.waitUntil(lambda: "stale" in view.info.text(), timeout=20000)
+    assert "(stale)" in view.table.topLevelItem(0).text(1)

@@ -18,11 +18,27 @@ def _run_python(code: str, timeout: int) -> subprocess.CompletedProcess:
 
 
 def test_library_choice_order(tmp_path, monkeypatch):
+    """--library, $GAPSCOPE_LIBRARY, the last library while it is there, the CLI's default library
+    when it exists (found without $GAPSCOPE_LIBRARY), else None: the welcome page."""
+    import shutil
+
+    from gapscope.store import Library, default_library_path
+
     from gapscope_desktop import settings
     from gapscope_desktop.app import library_path
 
-    settings.put("library/path", str(tmp_path / "saved.sqlite"))
-    assert library_path(None) == tmp_path / "saved.sqlite"
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    assert library_path(None) is None
+    default = default_library_path()
+    assert str(default).startswith(str(tmp_path / "data"))
+    Library(default).close()                       # what `gapscope init` makes with no --library
+    assert library_path(None) == default
+    saved = tmp_path / "saved.gapscope"
+    Library(saved).close()
+    settings.put("library/path", str(saved))
+    assert library_path(None) == saved
+    shutil.rmtree(saved)                           # the last library is gone: the default again
+    assert library_path(None) == default
     monkeypatch.setenv("GAPSCOPE_LIBRARY", str(tmp_path / "env.sqlite"))
     assert library_path(None) == tmp_path / "env.sqlite"
     assert library_path(str(tmp_path / "cli.sqlite")) == tmp_path / "cli.sqlite"

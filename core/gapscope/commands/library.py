@@ -1,4 +1,4 @@
-"""`gapscope init | import | papers list/search/show | tag | stats`."""
+"""`gapscope init | import | papers list/search/show | tag | stats | sample | diagnostics`."""
 
 from __future__ import annotations
 
@@ -223,6 +223,49 @@ def stats(ref, as_json) -> None:
         click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s["top_categories"].items()))
 
 
+@click.command()
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@pass_library
+def sample(ref, quiet, as_json) -> None:
+    """Fill --library with the sample papers that ship with GapScope (300 cs.CL arXiv papers, offline),
+    in the collection "sample": a library to try every step on. Running it again adds nothing."""
+    from ..sample import SAMPLE_COLLECTION, build_sample_library
+
+    lib = ref.open(create=True)
+    with progress_bar("sample library", enabled=not quiet and not as_json) as (progress, cancel):
+        report = build_sample_library(lib, progress=progress, cancel=cancel)
+    if as_json:
+        emit_json({"library": str(lib.path), **report.to_dict()})
+    else:
+        click.echo(f"{lib.path}: added {report.added} sample papers (collection \"{SAMPLE_COLLECTION}\"), "
+                   f"already there {report.unchanged}. Next: `gapscope analyze`.")
+    if report.cancelled:
+        sys.exit(EXIT_CANCELLED)
+
+
+@click.command()
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it here (default: print it).")
+@pass_library
+def diagnostics(ref, output) -> None:
+    """Versions, platform, library counts and the last errors from the app log, to attach to a problem
+    report. No paper text and no settings values; keys, tokens and passwords in the log are redacted."""
+    import json
+
+    from ..diagnostics import diagnostics as gather, write_diagnostics
+
+    lib = None
+    if ref.path.exists():
+        try:
+            lib = ref.open(create=False)
+        except Exception:  # noqa: BLE001 - the report is wanted most when the library will not open
+            lib = None
+    if output:
+        click.echo(f"wrote {write_diagnostics(output, lib)}")
+    else:
+        click.echo(json.dumps(gather(lib), indent=2, ensure_ascii=False))
+
+
 def register(main: click.Group) -> None:
-    for cmd in (init, import_, imports, papers, tag, stats):
+    for cmd in (init, import_, imports, papers, tag, stats, sample, diagnostics):
         main.add_command(cmd)

@@ -116,14 +116,35 @@ def gaps() -> None:
     """Research gaps found in the maps: method x problem, unaddressed shortcomings, thin and growing regions."""
 
 
+ROLE_NAMES = {"method": "method side", "problem": "problem side", "neighbour": "predicting neighbours",
+              "both": "already did both", "shortcoming": "shortcoming", "region": "region", "addresses": "addresses it"}
+
+
+def _topic(g) -> str:
+    t = (g.details or {}).get("topic")
+    return t["label"] if t else ""
+
+
 def _print_gap(g, lib=None, full=False) -> None:
-    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}")
+    from ..gaps.stale import stale_reasons
+
+    stale = stale_reasons(lib, g) if lib is not None else []
+    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}" + (f"  topic: {_topic(g)}" if _topic(g) else "")
+               + ("  STALE" if stale else ""))
     click.echo(f"    {g.statement}")
+    if g.method is not None and g.details.get("level") == "concept":
+        click.echo(f"    concepts: method \u201c{g.method.label}\u201d, problem \u201c{g.problem.label}\u201d")
+    counts = {}
+    for r in g.roles.values():
+        counts[r] = counts.get(r, 0) + 1
+    click.echo("    evidence: " + ", ".join(f"{ROLE_NAMES.get(r, r)} {n}" for r, n in counts.items()))
     if full and lib is not None:
         for p in lib.get_papers(g.evidence):
-            click.echo(f"      {g.roles.get(p.id, ''):<10} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
-    else:
-        click.echo(f"    evidence: {', '.join(map(str, g.evidence))}")
+            click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
+        for s in g.details.get("shortcoming_sentences") or []:
+            click.echo(f"      shortcoming ({s['paper_id']}): {s['text'][:200]}")
+    if full and stale:
+        click.echo("    stale: " + "; ".join(stale))
 
 
 @gaps.command("find")
@@ -139,9 +160,10 @@ def gaps_find(ref, problem_facet, as_json, quiet) -> None:
     from ..store import LibraryError
 
     lib = ref.open()
+    notices: list[str] = []
     try:
         with progress_bar("gaps", enabled=not quiet and not as_json) as (progress, cancel):
-            found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet)
+            found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet, notices=notices)
     except Cancelled:
         fail("cancelled: nothing stored", EXIT_CANCELLED)
     except LibraryError as exc:
@@ -149,28 +171,36 @@ def gaps_find(ref, problem_facet, as_json, quiet) -> None:
     if as_json:
         emit_json([g.to_dict() for g in found])
         return
+    for n in notices:
+        click.echo(f"note: {n}", err=True)
     click.echo(f"{len(found)} gaps stored; the best ten:")
     for g in found[:10]:
-        _print_gap(g)
+        _print_gap(g, lib)
 
 
 @gaps.command("list")
 @click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]))
+@click.option("--topic", help="Only gaps whose topic (the map cluster above their concepts) contains this text.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def gaps_list(ref, type_, limit, as_json) -> None:
-    """The gaps of the latest `gaps find`, best first."""
+def gaps_list(ref, type_, topic, limit, as_json) -> None:
+    """The gaps of the latest `gaps find`, best first (STALE: the maps or the library changed since)."""
     from ..gaps import list_gaps
+    from ..gaps.stale import stale_reasons
 
-    found = list_gaps(ref.open(), type=type_, limit=limit)
+    lib = ref.open()
+    found = list_gaps(lib, type=type_)
+    if topic:
+        found = [g for g in found if topic.lower() in _topic(g).lower()]
+    found = found[:limit] if limit else found
     if as_json:
-        emit_json([g.to_dict() for g in found])
+        emit_json([{**g.to_dict(), "stale": stale_reasons(lib, g)} for g in found])
         return
     if not found:
-        click.echo("no gaps yet: run `gapscope map` then `gapscope gaps find`")
+        click.echo("no gaps yet: run `gapscope map` then `gapscope gaps find`" if not (topic or type_) else "no gaps match")
     for g in found:
-        _print_gap(g)
+        _print_gap(g, lib)
 
 
 @gaps.command("show")
@@ -188,7 +218,9 @@ def gaps_show(ref, gap_id, as_json) -> None:
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     if as_json:
-        emit_json(g.to_dict())
+        from ..gaps.stale import stale_reasons
+
+        emit_json({**g.to_dict(), "stale": stale_reasons(lib, g)})
         return
     _print_gap(g, lib, full=True)
     if g.details:
@@ -214,12 +246,18 @@ def _seed_list(ctx, param, value):
 
 
 @gaps.command("backtest")
-@click.option("--before", required=True, metavar="DATE", help="Find gaps with papers listed before DATE (YYYY-MM-DD).")
+@click.option("--before", "befores", required=True, multiple=True, metavar="DATE",
+              help="Find gaps with papers listed before DATE (YYYY-MM-DD); repeat for several cut-off dates.")
+@click.option("--level", type=click.Choice(["concepts", "clusters"]), default="concepts", show_default=True,
+              help="concepts: GapScope's concept-pair ranker against network baselines (ROC-AUC over all candidate "
+                   "pairs, precision@k); clusters: the map-cluster pairs against popularity, over k-means seeds.")
 @click.option("--k", "top_k", type=click.IntRange(1, 1000), default=20, show_default=True, help="Top-k gaps checked.")
-@click.option("--m", "min_filled", type=click.IntRange(1, 1000), default=3, show_default=True,
-              help="Later papers with both clusters needed to call a gap filled.")
-@click.option("--rare-max", type=click.IntRange(0, 1000), default=1, show_default=True,
-              help="A pair 'rarely meets' when at most this many earlier papers have both.")
+@click.option("--m", "min_filled", type=click.IntRange(1, 1000), default=None,
+              help="Later papers with both needed to call a gap filled [concepts: 1, clusters: 3].")
+@click.option("--rare-max", type=click.IntRange(0, 1000), default=None,
+              help="A pair 'rarely meets' when at most this many earlier papers have both [concepts: 0, clusters: 1].")
+@click.option("--min-support", type=click.IntRange(1, 10000), default=5, show_default=True,
+              help="concepts: each concept needs this many papers before DATE to be a candidate.")
 @click.option("--map-k", type=int, default=None, help="Clusters per map (default: chosen from the data before DATE).")
 @click.option("--seeds", callback=_seed_list, default="0-19", show_default=True,
               help="k-means seeds to average over (comma-separated, or ranges such as 0-19); each is one clustering "
@@ -231,13 +269,24 @@ def _seed_list(ctx, param, value):
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seeds, seed, per_cluster, as_json, quiet) -> None:
-    """How many of the top-k method x problem gaps found before DATE were filled after it, against a
-    popularity baseline (pairs by product of cluster sizes) and a random one (same candidate pairs),
-    averaged over several k-means seeds (the per-seed figures are printed too)."""
+def gaps_backtest(ref, befores, level, top_k, min_filled, rare_max, min_support, map_k, seeds, seed, per_cluster,
+                  as_json, quiet) -> None:
+    """How many of the top-k method x problem gaps found before DATE were filled after it. Concepts (the
+    default): GapScope's ranker against preferential attachment, common neighbours, Adamic-Adar, popularity
+    and random, by ROC-AUC over all candidate pairs and precision@k, at each --before. Clusters: against a
+    popularity and a random baseline, averaged over several k-means seeds."""
     from ..gaps import backtest
     from ..jobs import Cancelled
 
+    if level == "concepts":
+        _backtest_concepts(ref, befores, top_k, 1 if min_filled is None else min_filled,
+                           0 if rare_max is None else rare_max, min_support, as_json, quiet)
+        return
+    if len(befores) > 1:
+        fail("--level clusters takes one --before", EXIT_ERROR)
+    before = befores[0]
+    min_filled = 3 if min_filled is None else min_filled
+    rare_max = 1 if rare_max is None else rare_max
     if seed is not None:
         seeds = [seed]
     lib = ref.open()
@@ -276,6 +325,56 @@ def gaps_backtest(ref, before, top_k, min_filled, rare_max, map_k, seeds, seed, 
                    f"{u['popularity_precision_at_k']:.3f}, ratio {ratio(u['ratio_vs_popularity'])}")
     click.echo(f"list = {res['list_rule']}")
     click.echo(f"filled = {res['filled_definition']}")
+
+
+def _backtest_concepts(ref, befores, k, m, rare_max, min_support, as_json, quiet) -> None:
+    from ..gaps.concept_backtest import backtest_concepts
+    from ..jobs import Cancelled
+    from ..store import LibraryError
+    from ..store.errors import MissingStep
+
+    lib = ref.open()
+    try:
+        with progress_bar("backtest", enabled=not quiet and not as_json) as (progress, cancel):
+            res = backtest_concepts(lib, list(befores), k=k, m=m, rare_max=rare_max, min_support=min_support,
+                                    progress=progress, cancel=cancel)
+    except Cancelled:
+        fail("cancelled", EXIT_CANCELLED)
+    except MissingStep:
+        raise                     # exit 10, naming the step to run (commands.common)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    except ValueError as exc:
+        fail(str(exc), EXIT_ERROR)
+    if as_json:
+        emit_json(res)
+        return
+    click.echo(side_by_side(res.get("dates") or [res]))
+
+
+def side_by_side(results: list[dict]) -> str:
+    """The backtest of each date in columns: ROC-AUC and precision@k of GapScope and every baseline."""
+    from ..gaps.linkpred import BASELINES
+
+    k = results[0]["k"]
+    f = lambda x: "  n/a " if x is None else f"{x:6.3f}"  # noqa: E731
+    head = f"{'':<24}" + "".join(f"  {r['before']:^17}" for r in results)
+    sub = f"{'':<24}" + "".join(f"  {'ROC-AUC':>7} {'P@' + str(k):>8} " for _ in results)
+    rows = [head, sub]
+    for name in ("GapScope",) + BASELINES:
+        line = f"{name:<24}"
+        for r in results:
+            x = r if name == "GapScope" else r["baselines"][name]
+            line += f"  {f(x['roc_auc']):>7} {f(x['precision_at_k']):>8} "
+        rows.append(line)
+    for r in results:
+        margin = r["margin_over_best_baseline_auc"]
+        rows.append(f"{r['before']}: {r['candidates']} candidate pairs ({r['method_concepts']} method x "
+                    f"{r['problem_concepts']} problem concepts), {r['filled_candidates']} filled; GapScope AUC "
+                    f"{'n/a' if margin is None else f'{margin:+.3f}'} over the best baseline; ranker trained on "
+                    f"{r['ranker'].get('train_window', '?')}")
+    rows.append(f"filled = {results[0]['filled_definition']}")
+    return "\n".join(rows)
 
 
 def register(main: click.Group) -> None:

@@ -1,6 +1,8 @@
-"""Drafting an experiment spec from a gap: the method family from the gap's method cluster, the task from
-its problem cluster, matched against what the runner offers. The TOML carries a comment for each choice
-so the user can see why and change it."""
+"""Drafting an experiment spec from a gap: the hypothesis, the evidence papers with the figures their result
+sentences report, the metric those papers use, the model family from the gap's method side, and a data set
+that truly fits the problem (the library's own text, or a bundled set the problem names) or else an
+explicit placeholder with the reason: a keyword such as "medical" never picks an unrelated toy table.
+The TOML carries a comment for each choice so the user can see why and change it."""
 
 from __future__ import annotations
 
@@ -21,19 +23,31 @@ FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
              "tabular", "deep learning", "gradient boosting", "tree")),
 ]
 
-# (dataset, words): what the problem cluster is about, mapped to the runner's datasets; a continuous
-# target (regression words) wins over the domain (a disease-progression problem is a regression)
-DATASET_RULES: list[tuple[str, tuple[str, ...]]] = [
-    ("library_text", ("text", "language", "nlp", "document", "sentiment", "summarization", "translation",
-                      "question answering", "abstract", "citation", "literature", "review", "topic", "corpus",
-                      "token", "sentence", "word")),
-    ("digits", ("image", "vision", "digit", "handwrit", "visual", "object", "recognition", "ocr", "pixel",
-                "segmentation", "detection")),
-    ("diabetes", ("regression", "forecast", "progression", "continuous", "price", "estimation", "prediction of")),
-    ("breast_cancer", ("cancer", "tumor", "tumour", "diagnosis", "diagnostic", "medical", "clinical", "patient",
-                       "disease", "health")),
-    ("wine", ("chemical", "chemistry", "spectro", "food", "quality", "tabular", "table")),
+# (dataset, phrases): a bundled data set fits only when the problem names what it holds; a domain word
+# ("medical", "image", "text") is not enough: an EHR gap is not the breast-cancer table
+DATASET_FITS: list[tuple[str, tuple[str, ...]]] = [
+    ("library_text", ("scientific document", "scholarly document", "document classification", "text classification",
+                      "topic classification", "paper classification", "abstract classification", "citation",
+                      "literature screening", "systematic review", "literature review", "scientific literature",
+                      "arxiv", "research papers", "scientific papers")),
+    ("digits", ("handwritten digit", "handwriting", "digit recognition", "digit classification", "mnist")),
+    ("breast_cancer", ("breast cancer",)),
+    ("diabetes", ("diabetes",)),
+    ("wine", ("wine",)),
+    ("iris", ("iris flower", "iris dataset", "iris species")),
 ]
+# metric names as papers write them, and the runner metric when it has one
+METRICS = [("accuracy", "accuracy"), ("top-1", "accuracy"), ("f1", "macro_f1"), ("macro-f1", "macro_f1"),
+           ("auc", None), ("bleu", None), ("rouge", None), ("miou", None), ("map", None), ("psnr", None),
+           ("ssim", None), ("lpips", None), ("fid", None), ("dice", None), ("wer", None), ("cer", None),
+           ("perplexity", None), ("exact match", None), ("pass@1", None), ("success rate", None),
+           ("win rate", None), ("recall", None), ("precision", None), ("rmse", "rmse"), ("mae", "mae"),
+           ("error rate", None), ("latency", None), ("speedup", None)]
+FIGURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:%|x\b|×|points?\b|pp\b|dB\b))")
+# a bare number counts only right after a metric name ("mIoU of 52.3"); never inside a URL, DOI or version
+METRIC_FIGURE = re.compile(r"(?:accuracy|F1|BLEU|ROUGE(?:-L)?|mIoU|mAP|PSNR|SSIM|AUC|FID|Dice|WER|EM|pass@1|score)"
+                           r"[^.\d]{0,25}(\d+(?:\.\d+)?)")
+URL = re.compile(r"(?:https?://|doi\.org/|www\.)\S+|\b10\.\d{4,}/\S+")
 
 TEXT_FAMILIES = ("gru", "transformer")
 
@@ -84,6 +98,46 @@ def _slug(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", s.lower()).strip("-")[:24] or "x"
 
 
+def fitting_dataset(problem_text: str) -> tuple[Optional[str], str]:
+    """(bundled data set, why) when the problem names what a bundled set holds, else (None, why not)."""
+    name, word = _match(problem_text, DATASET_FITS)
+    if name:
+        return name, f"the problem names \"{word}\", which the bundled \"{name}\" data set holds"
+    return None, ("no bundled data set holds this problem's data (bundled: iris, wine, breast_cancer, digits, diabetes, "
+                  "and the library's own abstracts for document classification); a keyword match would test "
+                  "the method on unrelated data")
+
+
+def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, Any]]:
+    """For each evidence paper (up to ``limit`` with any): its result sentences that report a figure, and the
+    metric names they use."""
+    if lib is None:
+        return []
+    from ..facets import paper_sentences
+
+    out = []
+    for pid in papers:
+        try:
+            sents = [x["text"] for x in paper_sentences(lib, int(pid)) if x["role"] == "result"]
+        except Exception:   # a paper without facet labels
+            continue
+        sents = [URL.sub(" ", t) for t in sents]
+        hits = [t for t in sents if FIGURE.search(t) or METRIC_FIGURE.search(t)]
+        if not hits:
+            continue
+        title = lib.get_paper(int(pid)).title
+        low = " ".join(hits).lower()
+        metrics = [m for m, _ in METRICS if m != "map" and re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
+        if re.search(r"\bmAP\b", " ".join(hits)):
+            metrics.append("mAP")
+        figs = [f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)]
+        out.append({"paper": int(pid), "title": title, "figures": figs[:6],
+                    "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": metrics})
+        if len(out) >= limit:
+            break
+    return out
+
+
 @dataclass
 class _Baseline:
     """What the draft proposes for a gap, and why (the notes become comments in the spec)."""
@@ -93,6 +147,7 @@ class _Baseline:
     task: str
     notes_model: list[str] = field(default_factory=list)
     notes_data: list[str] = field(default_factory=list)
+    placeholder: str = ""                    # why no data set fits (the data block then asks for a CSV)
 
     @property
     def text(self) -> bool:
@@ -102,23 +157,23 @@ class _Baseline:
 def _choose_family(mtext: str, notes: list[str]) -> str:
     family, fword = _match(mtext, FAMILY_RULES)
     if family:
-        notes.append(f"model: \"{family}\" because the method cluster mentions \"{fword}\"")
+        notes.append(f"model: \"{family}\" because the method side mentions \"{fword}\"")
         return family
-    notes.append("model: no method keyword matched a runner family (linear, mlp, cnn, gru, transformer);"
+    notes.append("model: no method word matched a runner family (linear, mlp, cnn, gru, transformer);"
                  " an MLP is the general-purpose baseline")
     return "mlp"
 
 
-def _choose_dataset(ptext: str, family: str, notes: list[str]) -> str:
-    dataset, dword = _match(ptext, DATASET_RULES)
+def _choose_dataset(ptext: str, notes: list[str]) -> tuple[str, str]:
+    """(data set, placeholder reason): a bundled set only when the problem names what it holds, else a CSV
+    placeholder the user fills in."""
+    dataset, why_data = fitting_dataset(ptext)
     if dataset:
-        notes.append(f"data: \"{dataset}\" because the problem cluster mentions \"{dword}\"")
-        return dataset
-    # no problem keyword: let the model family pick the data it can read
-    dataset = {"cnn": "digits", "gru": "library_text", "transformer": "library_text"}.get(family, "digits")
-    notes.append(f"data: no problem keyword matched a dataset; \"{dataset}\" suits a {family} baseline. "
-                 "For your own data use dataset = \"csv\" with path and target")
-    return dataset
+        notes.append(f"data: \"{dataset}\" because {why_data}")
+        return dataset, ""
+    notes.append("data: PLACEHOLDER - " + why_data + ". Put the data the evidence papers use in a CSV, set "
+                 "path and target, and delete the placeholder line (`gapscope run` refuses it until then)")
+    return "csv", why_data
 
 
 def _compatible_family(family: str, dataset: str, notes: list[str]) -> str:
@@ -140,16 +195,55 @@ def _baseline(gap: dict[str, Any]) -> _Baseline:
     notes_model: list[str] = []
     notes_data: list[str] = []
     family = _choose_family(_words(gap.get("method")), notes_model)
-    dataset = _choose_dataset(_words(gap.get("problem")), family, notes_data)
+    dataset, placeholder = _choose_dataset(_words(gap.get("problem")), notes_data)
     family = _compatible_family(family, dataset, notes_model)
-    task = "regression" if dataset == "diabetes" else "classification"
+    task = "regression" if dataset == "diabetes" else ("auto" if dataset == "csv" else "classification")
     if family == "linear":
         notes_model.append("linear + cross-entropy = logistic regression" if task == "classification"
                            else "linear + squared error = linear regression")
-    return _Baseline(family, dataset, task, notes_model, notes_data)
+    return _Baseline(family, dataset, task, notes_model, notes_data, placeholder)
 
 
-def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str) -> list[str]:
+def _evidence_metric(gap: dict[str, Any], lib) -> tuple[list[dict[str, Any]], dict[str, int], Optional[str]]:
+    """(figures of the evidence papers, problem side first; {metric: papers naming it}; the most used metric)."""
+    roles = gap.get("evidence_roles") or {}
+    papers = [int(p) for p in (gap.get("evidence") or [])][:100]
+    order = {"problem": 0, "both": 1, "neighbour": 2, "method": 3}
+    figs = evidence_figures(lib, sorted(papers, key=lambda p: order.get(roles.get(str(p), ""), 4)))
+    used: dict[str, int] = {}
+    for f in figs:
+        for m_ in f["metrics"]:
+            used[m_] = used.get(m_, 0) + 1
+    return figs, used, (max(used, key=used.get) if used else None)
+
+
+def _evidence_lines(gap: dict[str, Any], ev: tuple, lib) -> list[str]:
+    """The hypothesis, the evidence papers with the figures they report, and the metric they use most."""
+    method, problem = gap.get("method"), gap.get("problem")
+    details = gap.get("details") or {}
+    L: list[str] = []
+    mname = details.get("method_concept") or (method or {}).get("label")
+    pname = details.get("problem_concept") or (problem or {}).get("label")
+    if mname and pname:
+        L.append(f"# Hypothesis: applying {mname} to {pname} does better on {pname} than the methods its "
+                 "papers use now (the baseline below is the reference to beat)")
+    roles = gap.get("evidence_roles") or {}
+    figs, used, metric = ev
+    if figs:
+        L.append("# Evidence papers and the figures their result sentences report:")
+        for f in figs:
+            L.append(f"#   [{f['paper']}] ({roles.get(str(f['paper']), 'evidence')}) {f['title'][:80]}: "
+                     f"{', '.join(f['figures'])}  \u2014 \"{f['sentence'][:160]}\"")
+    else:
+        L.append("# Evidence papers: no result sentence with a figure found" + ("" if lib is not None else " (no library given)"))
+    if metric:
+        L.append(f"# Metric the evidence papers use most: {metric} ({used[metric]} of {len(figs)} papers)")
+    else:
+        L.append("# Metric: none named in the evidence papers' result sentences")
+    return L
+
+
+def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: tuple, lib=None) -> list[str]:
     """The comment block, name, description, task and [source]."""
     method, problem = gap.get("method"), gap.get("problem")
     gap_id = gap.get("id")
@@ -165,6 +259,7 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str) -> list[str
         L.append(f"# Method cluster: {method.get('label')} ({', '.join(map(str, (method.get('keywords') or [])[:8]))})")
     if problem:
         L.append(f"# Problem cluster: {problem.get('label')} ({', '.join(map(str, (problem.get('keywords') or [])[:8]))})")
+    L += _evidence_lines(gap, ev, lib)
     L += ["", f"name = {_v(name)}",
           f"description = {_v(('Baseline for gap #' + str(gap_id) + ': ' + statement)[:400] if statement else 'Baseline drafted from a gap')}",
           f"task = {_v(b.task)}", "",
@@ -178,6 +273,9 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str) -> list[str
 
 def _data_lines(b: _Baseline, lib) -> list[str]:
     L = ["[data]"] + [f"# {n}" for n in b.notes_data] + [f"dataset = {_v(b.dataset)}"]
+    if b.placeholder:
+        L += ['path = "FILL-IN-your-data.csv"', 'target = "FILL-IN-target-column"',
+              f"placeholder = {_v('no fitting data set: ' + b.placeholder)}"]
     if b.text:
         labels, why = _label_source(lib)
         L.append(f"# labels: {why}")
@@ -206,7 +304,7 @@ def _model_lines(b: _Baseline) -> list[str]:
             + MODEL_DEFAULTS.get(b.family, []))
 
 
-def _train_eval_lines(b: _Baseline) -> list[str]:
+def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
     text = b.text
     return ["", "[train]",
             "# a conservative default: Adam with a cosine schedule and early stopping on validation loss",
@@ -216,7 +314,9 @@ def _train_eval_lines(b: _Baseline) -> list[str]:
             "", "[eval]",
             "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
             'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
-            f"metrics = {_v(['accuracy', 'macro_f1'] if b.task == 'classification' else ['mae', 'rmse'])}",
+            *([f"# the evidence papers report {metric}; the runner measures "
+               + (dict(METRICS).get(metric) or "its nearest: accuracy / macro_f1")] if metric else []),
+            f"metrics = {_v(['mae', 'rmse'] if b.task == 'regression' else ['accuracy', 'macro_f1'])}",
             "", "[budget]", "max_minutes = 30.0", ""]
 
 
@@ -224,5 +324,7 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
     """A TOML spec (str) for a baseline experiment on ``gap`` (the ``Gap.to_dict()`` shape)."""
     b = _baseline(gap)
     statement = str(gap.get("statement") or "").strip()
-    L = _header_lines(gap, b, statement) + _data_lines(b, lib) + _model_lines(b) + _train_eval_lines(b)
+    ev = _evidence_metric(gap, lib)
+    L = (_header_lines(gap, b, statement, ev, lib) + _data_lines(b, lib) + _model_lines(b)
+         + _train_eval_lines(b, ev[2]))
     return "\n".join(L)

@@ -193,6 +193,10 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     """Run a spec in a new folder under ``runs_dir``; returns the summary (also in result.json)."""
     if not isinstance(spec, Spec):
         spec = load_spec(spec, overrides)
+    if spec["data"].get("placeholder"):
+        raise SpecError(f"{spec.path or '<spec>'}: data.placeholder: the data set is a placeholder "
+                        f"({spec['data']['placeholder']}); set data.path and data.target to your data, then delete "
+                        "the placeholder line")
     run_id = run_id or new_run_id(spec.name)
     folder = RunFolder(Path(runs_dir) / run_id)
     folder.path.mkdir(parents=True, exist_ok=False)

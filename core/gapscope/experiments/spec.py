@@ -57,6 +57,7 @@ DEFAULTS: dict[str, Any] = {
         "min_freq": 2,         # text: a word enters the vocabulary after this many training-fold uses
         "max_vocab": 20000,
         "library": None,       # library_text: library file (default: the CLI's --library)
+        "placeholder": "",     # why the data set is still to be chosen (a drafted spec); a run refuses it
     },
     "model": {
         "family": None,
@@ -287,6 +288,8 @@ def _check_data(d: dict[str, Any], where: str) -> None:
             raise _err(where, "data.path", "a CSV dataset needs the file path (relative to the spec)")
         if not data["target"] or not isinstance(data["target"], str):
             raise _err(where, "data.target", "a CSV dataset needs the name of the target column")
+    if not isinstance(data["placeholder"], str):
+        raise _err(where, "data.placeholder", "must be a string (the reason the data set is still to be chosen)")
     if not isinstance(data["features"], list) or not all(isinstance(x, str) for x in data["features"]):
         raise _err(where, "data.features", "must be a list of column names")
     if ds == "library_text":

@@ -14,18 +14,33 @@ from ..maps.store import latest_map
 from ..store.errors import MissingStep
 from ..store.library import LibraryError
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
+from .candidates import concept_gaps
+from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
+from .span import SpanTooShort, require_growth_span
 from .model import Gap
+from .stale import made_with
 from .store import save_gaps
 
 
 def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                method_vecs: Optional[tuple] = None, topic_vecs: Optional[tuple] = None,
                problem_facet: str = "result", seed: int = 0, progress: Optional[ProgressFn] = None,
-               cancel=None) -> list[Gap]:
-    """All three detectors over maps already built; each runs when its inputs are there."""
+               cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
+               paper_vecs: Optional[tuple] = None) -> list[Gap]:
+    """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
+    (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
+    without, between map clusters. ``notices`` collects what was refused and why."""
     groups = []
-    if "method" in maps and problem_facet in maps:
+    if concepts is not None and concepts.concepts:
+        topic_of = None
+        if "topic" in maps:
+            t = maps["topic"]
+            labels = {c.id: c.label for c in t.clusters}
+            topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
+        groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
+                                   seed=seed, paper_vecs=paper_vecs))
+    elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
     check(cancel)
@@ -34,15 +49,37 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     report(progress, 2, 3, "unaddressed shortcomings")
     check(cancel)
     if "topic" in maps and topic_vecs is not None:
-        groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed))
+        try:
+            require_growth_span({int(p): dates.get(int(p)) for p in topic_vecs[0]})
+            groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed))
+        except SpanTooShort as exc:
+            if notices is not None:
+                notices.append(f"no 'thin and growing' gaps: {exc}")
     report(progress, 3, 3, "thin and growing regions")
     return rank_gaps(groups)
 
 
+def shortcoming_reader(lib):
+    """paper ids -> their shortcoming sentences (any type but none; the user's corrections win)."""
+    from ..facets import paper_sentences
+
+    def read(pids):
+        out = {}
+        for pid in pids:
+            s = [x["text"] for x in paper_sentences(lib, int(pid)) if x["shortcoming"] != "none"]
+            if s:
+                out[int(pid)] = s
+        return out
+    return read
+
+
 def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
-              data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> list[Gap]:
+              data: Optional[Mapping[str, tuple]] = None, save: bool = True, use_concepts: bool = True,
+              notices: Optional[list] = None) -> list[Gap]:
     """Gaps from the latest method / result / shortcoming / topic maps of the library (build them first
-    with :func:`gapscope.maps.build_maps`). ``data`` = {facet: (ids, vecs, texts)} skips load_vectors."""
+    with :func:`gapscope.maps.build_maps`) and its concepts (extracted here when there are none yet).
+    ``data`` = {facet: (ids, vecs, texts)} skips load_vectors. What was refused (a corpus too short for
+    growth, ...) goes in ``notices`` and in the library setting ``gaps.notices``."""
     maps = {}
     for facet in MAP_FACETS:
         try:
@@ -66,15 +103,44 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
         return ids[keep], vecs[keep]
 
+    notices = notices if notices is not None else []
+    concepts = _concepts_for_gaps(lib, notices, progress=progress, cancel=cancel) if use_concepts else None
+    paper_vecs = None
+    if concepts is not None and concepts.concepts:
+        paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
     gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
-                      topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel)
+                      topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
+                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices, paper_vecs=paper_vecs)
     quote_shortcomings(lib, gaps)
+    stamp = made_with(lib, maps)
+    for g in gaps:
+        g.details["made_with"] = stamp
+
     from ..citations.gaps import annotate_gaps
 
     annotate_gaps(lib, gaps, maps)   # citation evidence of method x problem gaps, when the graph has data
     if save:
         save_gaps(lib, gaps)
+        lib.set_setting("gaps.notices", list(notices))
     return gaps
+
+
+def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = None, cancel=None):
+    """The library's concepts, extracted first when none were ever extracted (and the facets are there)."""
+    from ..concepts import extract_concepts, load_concept_set
+
+    concepts = load_concept_set(lib)
+    if concepts.batch is None and lib.classified_paper_ids():
+        report(progress, 0, 3, "extracting concepts")
+        try:
+            extract_concepts(lib, cancel=cancel)
+            concepts = load_concept_set(lib)
+        except LibraryError as exc:
+            notices.append(f"gaps between map clusters, not concepts: {exc}")
+    elif concepts.concepts and concepts.fingerprint != lib.library_fingerprint():
+        notices.append("the concepts were extracted before the library last changed: run `gapscope concepts` "
+                       "to include the new papers and labels")
+    return concepts
 
 
 def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:

@@ -17,6 +17,7 @@ from typing import Any, Optional
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
+from ..textfmt import latex_to_text
 from ..vocabulary import MAP_FACETS
 
 
@@ -181,7 +182,8 @@ class ReportData:
 # --- helpers ---------------------------------------------------------------------------------------------
 
 def paper_refs(lib: Library, ids: list[int]) -> list[PaperRef]:
-    return [PaperRef(p.id, p.title, p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
+    # titles as a reader sees them: LaTeX rendered as text (every format takes its titles from here)
+    return [PaperRef(p.id, latex_to_text(p.title), p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
 
 
 def _scope_ids(lib: Library, collection: Optional[str]) -> Optional[set[int]]:
@@ -445,7 +447,7 @@ def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> N
     hrows = lib.highlight_rows(collection, limit)
     refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
-    sec.highlights = [{"paper": refs.get(pid), "text": abstract[s:e], "comment": comment, "color": color}
+    sec.highlights = [{"paper": refs.get(pid), "text": latex_to_text(abstract[s:e]), "comment": comment, "color": color}
                       for pid, s, e, color, comment, abstract in hrows]
     if not rows and not hrows:
         sec.missing = "No notes or highlights yet."

@@ -535,4 +535,34 @@ MIGRATIONS: list[tuple[str, str]] = [
         );
         """,
     ),
+    (
+        "0600_concepts",
+        """
+        -- concepts: canonical method / problem phrases merged by meaning; one batch per extraction run
+        CREATE TABLE concept_runs (
+            batch INTEGER PRIMARY KEY,
+            created_at TEXT NOT NULL,
+            params TEXT NOT NULL DEFAULT '{}',      -- JSON: extractor, model, thresholds
+            fingerprint TEXT NOT NULL DEFAULT ''     -- the library state the concepts were read from
+        );
+        CREATE TABLE concepts (
+            id INTEGER PRIMARY KEY,
+            batch INTEGER NOT NULL REFERENCES concept_runs(batch) ON DELETE CASCADE,
+            kind TEXT NOT NULL,                      -- method | problem
+            phrase TEXT NOT NULL,                    -- canonical phrase (the most frequent surface form)
+            synonyms TEXT NOT NULL DEFAULT '[]',     -- JSON list of the phrases merged into it
+            n_papers INTEGER NOT NULL DEFAULT 0,
+            vector BLOB                              -- float32 embedding of the canonical phrase
+        );
+        CREATE INDEX concepts_batch ON concepts(batch);
+        CREATE TABLE concept_papers (
+            concept_id INTEGER NOT NULL REFERENCES concepts(id) ON DELETE CASCADE,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            side TEXT NOT NULL,                      -- method | problem: which sentences named it
+            score REAL NOT NULL DEFAULT 0,           -- the extractor's relevance to those sentences
+            PRIMARY KEY (concept_id, paper_id, side)
+        );
+        CREATE INDEX concept_papers_paper ON concept_papers(paper_id);
+        """,
+    ),
 ]

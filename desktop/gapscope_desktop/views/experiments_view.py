@@ -19,6 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from .. import hints
 from .core_view import CoreView
 
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
@@ -46,6 +47,48 @@ def _short(v: Any) -> str:
         s = json.dumps(v)
         return s if len(s) < 60 else s[:57] + "…"
     return "" if v is None else str(v)
+
+
+def _when(v: Any) -> str:
+    """An ISO time as "2026-05-01 14:03" (seconds and zone are noise in a list)."""
+    return str(v)[:16].replace("T", " ") if v else ""
+
+
+def _metrics_text(metrics: Any) -> str:
+    """{"accuracy": 0.91, "f1": 0.88} as "accuracy 0.91 · f1 0.88" (what the run scored, in words)."""
+    if isinstance(metrics, str):
+        try:
+            metrics = json.loads(metrics or "{}")
+        except ValueError:
+            return metrics
+    if not isinstance(metrics, dict) or not metrics:
+        return ""
+    return " · ".join(f"{k.replace('_', ' ')} {_short(v)}" for k, v in metrics.items()
+                      if isinstance(v, (int, float)) or not isinstance(v, (dict, list)))
+
+
+_FIELD_LABELS = {"id": "Run", "name": "Name", "spec_path": "Spec file", "folder": "Folder", "status": "Status",
+                 "gap_id": "Gap", "created_at": "Started", "finished_at": "Finished", "message": "Message",
+                 "papers": "Papers"}
+
+
+def _field_label(key: str) -> str:
+    """A run field as a person reads it: "metrics.val_accuracy" -> "val accuracy"."""
+    if key in _FIELD_LABELS:
+        return _FIELD_LABELS[key]
+    return key.split(".", 1)[-1].replace("_", " ")
+
+
+# The History tab's columns: a header a person reads, and how a run's field is shown under it.
+HISTORY_COLUMNS: list[tuple[str, Any]] = [
+    ("Run", lambda r: str(r.get("id") or "")),
+    ("Name", lambda r: str(r.get("name") or "")),
+    ("Status", lambda r: str(r.get("status") or "").replace("_", " ").capitalize()),
+    ("Gap", lambda r: f"#{r['gap_id']}" if r.get("gap_id") is not None else "—"),
+    ("Started", lambda r: _when(r.get("created_at") or r.get("started_at"))),
+    ("Finished", lambda r: _when(r.get("finished_at"))),
+    ("Result", lambda r: _metrics_text(r.get("metrics"))),
+]
 
 
 class ExperimentsView(CoreView):
@@ -136,6 +179,12 @@ class ExperimentsView(CoreView):
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
         hl.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."))
+        self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list
+        self.history_empty.setObjectName("noRunsHint")
+        self.history_empty.setWordWrap(True)
+        self.history_empty.setStyleSheet("color: #666;")
+        self.history_empty.hide()
+        hl.addWidget(self.history_empty)
         hl.addWidget(self.history, 2)
         hl.addWidget(self.compare, 1)
         self.right = QTabWidget()
@@ -170,17 +219,18 @@ class ExperimentsView(CoreView):
         self.history.clear()
         if not runs:
             self.history.setHeaderLabels(["No runs yet"])
+            self.history_empty.show()
             return
-        preferred = ["id", "gap_id", "status", "started_at", "finished_at", "metrics", "name", "spec_path"]
-        cols = [c for c in preferred if c in runs[0]] + \
-            [c for c in runs[0] if c not in preferred and c not in ("spec", "log", "config")][:4]
-        self.history.setHeaderLabels(cols)
-        self._history_cols = cols
+        self.history_empty.hide()
+        labels = [label for label, _f in HISTORY_COLUMNS]
+        self.history.setHeaderLabels(labels)
+        self._history_cols = labels
         for r in runs:
-            item = QTreeWidgetItem([_short(r.get(c)) for c in cols])
+            item = QTreeWidgetItem([fmt(r) for _l, fmt in HISTORY_COLUMNS])
             item.setData(0, Qt.UserRole, r)
+            item.setToolTip(len(labels) - 1, _metrics_text(r.get("metrics")))
             self.history.addTopLevelItem(item)
-        for i in range(len(cols)):
+        for i in range(len(labels)):
             self.history.resizeColumnToContents(i)
 
     def _compare(self) -> None:
@@ -207,7 +257,7 @@ class ExperimentsView(CoreView):
             flat.append(d)
             keys += [k for k in d if k not in keys]
         rows = "".join(
-            "<tr><td><b>" + html.escape(k) + "</b></td>" + "".join(
+            "<tr><td><b>" + html.escape(_field_label(k)) + "</b></td>" + "".join(
                 f"<td>{html.escape(_short(d.get(k)))}</td>" for d in flat) + "</tr>" for k in keys)
         self.compare.setHtml(f'<table cellspacing="0" cellpadding="3" border="1" style="border-color:#ddd;">{rows}</table>')
 

@@ -1,6 +1,7 @@
-"""Gaps: ranked gaps with type, score and statement; the chosen gap's method and problem clusters and
-its evidence papers (double-click opens one in the library); "Draft experiment" hands the gap to the
-experiments view."""
+"""Gaps: ranked gaps with type, topic, score and statement, filtered by type and topic; gaps whose maps or
+library changed since they were found are marked stale. The chosen gap's concepts and its evidence papers
+by role (method side, problem side, predicting neighbours, already did both, shortcoming; double-click opens
+one in the library); "Draft experiment" hands the gap to the experiments view."""
 
 from __future__ import annotations
 
@@ -8,10 +9,14 @@ import html
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtGui import QBrush, QColor
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.textfmt import latex_to_text
+
+from .. import hints
 from .core_view import CoreView
 
 TYPE_NAMES = {
@@ -21,10 +26,28 @@ TYPE_NAMES = {
 }
 
 
-def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
-    from gapscope.gaps import list_gaps
+ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
+              "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
+              "addresses": "Addresses it", "region": "In the region"}
+ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
-    return [g.to_dict() if hasattr(g, "to_dict") else dict(g) for g in list_gaps(lib)]
+
+def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
+    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current)."""
+    from gapscope.gaps import list_gaps
+    from gapscope.gaps.stale import stale_reasons
+
+    out = []
+    for g in list_gaps(lib):
+        d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
+        d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
+        out.append(d)
+    return out
+
+
+def gap_topic(g: dict) -> str:
+    t = (g.get("details") or {}).get("topic")
+    return str(t.get("label", "")) if isinstance(t, dict) else ""
 
 
 def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
@@ -49,10 +72,20 @@ class GapsView(CoreView):
         self.find_button.clicked.connect(self.find_gaps)
         self.info = QLabel()
         self.info.setStyleSheet("color: #555;")
+        self.type_filter = QComboBox()
+        self.type_filter.setObjectName("gapTypeFilter")
+        self.type_filter.addItem("All types", None)
+        for key, name in TYPE_NAMES.items():
+            self.type_filter.addItem(name, key)
+        self.topic_filter = QComboBox()
+        self.topic_filter.setObjectName("gapTopicFilter")
+        self.topic_filter.addItem("All topics", None)
+        for box in (self.type_filter, self.topic_filter):
+            box.currentIndexChanged.connect(self.apply_filters)
 
         self.table = QTreeWidget()
         self.table.setObjectName("gapTable")
-        self.table.setHeaderLabels(["#", "Type", "Score", "Statement"])
+        self.table.setHeaderLabels(["#", "Type", "Topic", "Score", "Statement"])
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -60,7 +93,8 @@ class GapsView(CoreView):
         self.table.header().setStretchLastSection(True)
         self.table.setColumnWidth(0, 40)
         self.table.setColumnWidth(1, 170)
-        self.table.setColumnWidth(2, 60)
+        self.table.setColumnWidth(2, 150)
+        self.table.setColumnWidth(3, 60)
         self.table.itemSelectionChanged.connect(self._gap_selected)
 
         self.detail = QTextBrowser()
@@ -82,7 +116,7 @@ class GapsView(CoreView):
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
         rl.addWidget(self.detail, 2)
-        rl.addWidget(QLabel("<b>Evidence papers</b> — double-click to open"))
+        rl.addWidget(QLabel("<b>Evidence papers by role</b> — double-click to open"))
         rl.addWidget(self.evidence, 3)
         row = QHBoxLayout()
         row.addWidget(self.evidence_button)
@@ -93,6 +127,10 @@ class GapsView(CoreView):
         top = QHBoxLayout()
         top.addWidget(self.find_button)
         top.addWidget(self.info, 1)
+        top.addWidget(QLabel("Type:"))
+        top.addWidget(self.type_filter)
+        top.addWidget(QLabel("Topic:"))
+        top.addWidget(self.topic_filter)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.table)
         split.addWidget(right)
@@ -116,22 +154,54 @@ class GapsView(CoreView):
     def show_gaps(self, gaps: list[dict]) -> None:
         self.gaps = sorted(gaps, key=lambda g: -(g.get("score") or 0))
         self.table.clear()
+        grey = QBrush(QColor("#999"))
         for rank, g in enumerate(self.gaps, start=1):
-            item = QTreeWidgetItem([str(rank), TYPE_NAMES.get(g.get("type"), str(g.get("type"))),
+            stale = g.get("stale") or []
+            kind = TYPE_NAMES.get(g.get("type"), str(g.get("type")))
+            item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), gap_topic(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
-            item.setToolTip(3, str(g.get("statement", "")))
-            item.setTextAlignment(2, Qt.AlignRight | Qt.AlignVCenter)
+            item.setToolTip(4, str(g.get("statement", "")))
+            if stale:
+                item.setToolTip(1, "Stale: " + "; ".join(stale) + ". Find gaps again.")
+                for col in range(5):
+                    item.setForeground(col, grey)
+            item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
             self.table.addTopLevelItem(item)
-        self.info.setText(f"{len(self.gaps)} gaps" if self.gaps else
-                          "No gaps yet: build the maps, then “Find gaps” (or `gapscope gaps find`).")
+        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)})
+        keep = self.topic_filter.currentData()
+        self.topic_filter.blockSignals(True)
+        self.topic_filter.clear()
+        self.topic_filter.addItem("All topics", None)
+        for t in topics:
+            self.topic_filter.addItem(t, t)
+        self.topic_filter.setCurrentIndex(max(0, self.topic_filter.findData(keep)) if keep else 0)
+        self.topic_filter.blockSignals(False)
+        n_stale = sum(1 for g in self.gaps if g.get("stale"))
+        self.info.setText((f"{len(self.gaps)} gaps" + (f", {n_stale} stale (the maps or the library changed "
+                                                      "since): “Find gaps” again" if n_stale else ""))
+                          if self.gaps else
+                          hints.NO_GAPS)
+        self.apply_filters()
         if self._select_after is not None:
             self.select_gap(self._select_after)
             self._select_after = None
         elif self.gaps:
-            self.table.setCurrentItem(self.table.topLevelItem(0))
+            first = next((self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount())
+                          if not self.table.topLevelItem(i).isHidden()), None)
+            if first is not None:
+                self.table.setCurrentItem(first)
         else:
             self._gap_selected()
+
+    def apply_filters(self) -> None:
+        """Hide the rows whose type or topic is not the chosen one."""
+        typ, topic = self.type_filter.currentData(), self.topic_filter.currentData()
+        by_id = {g.get("id"): g for g in self.gaps}
+        for i in range(self.table.topLevelItemCount()):
+            item = self.table.topLevelItem(i)
+            g = by_id.get(item.data(0, Qt.UserRole), {})
+            item.setHidden(bool((typ and g.get("type") != typ) or (topic and gap_topic(g) != topic)))
 
     def select_gap(self, gap_id: int) -> None:
         for i in range(self.table.topLevelItemCount()):
@@ -166,15 +236,38 @@ class GapsView(CoreView):
                     + (f'<br><span style="color:#666; font-size:small;">{html.escape(kw)}</span>' if kw else "")
                     + "</p>")
 
+        details = g.get("details") or {}
+        extra = ""
+        if details.get("level") == "concept":
+            preds = [x["concept"] for x in details.get("predicting_methods") or []] + \
+                    [x["concept"] for x in details.get("predicting_problems") or []]
+            if preds:
+                extra += f'<p><b>Predicting neighbours:</b> {html.escape(", ".join(preds))}</p>'
+        short = details.get("shortcoming_sentences") or []
+        if short:
+            extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
+                f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}]</span></li>" for s in short) + "</ul>"
+        stale = g.get("stale") or []
+        if stale:
+            extra += (f'<p style="color:#a60;"><b>Stale:</b> {html.escape("; ".join(stale))}. '
+                      "“Find gaps” again.</p>")
+        concept = details.get("level") == "concept"
         self.detail.setHtml(
             f'<p style="color:#666;">{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
-            f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}</p>'
+            f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
+            + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
-            + side("Method", g.get("method")) + side("Problem", g.get("problem")))
+            + side("Method concept" if concept else "Method", g.get("method"))
+            + side("Problem concept" if concept else "Problem", g.get("problem")) + extra)
         ids = [int(i) for i in g.get("evidence") or []]
-        for p in self.lib.get_papers(ids):
-            it = QListWidgetItem(f"{p.year or ''}  {' '.join(p.title.split())}")
+        roles = {int(k): v for k, v in (g.get("evidence_roles") or {}).items()}
+        rank = {r: i for i, r in enumerate(ROLE_ORDER)}
+        papers = sorted(self.lib.get_papers(ids), key=lambda p: (rank.get(roles.get(p.id, ""), 99), ids.index(p.id)))
+        for p in papers:
+            role = ROLE_NAMES.get(roles.get(p.id, ""), roles.get(p.id, "") or "Evidence")
+            it = QListWidgetItem(f"{role}:  {p.year or ''}  {' '.join(latex_to_text(p.title).split())}")
             it.setData(Qt.UserRole, p.id)
+            it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
 

@@ -11,7 +11,9 @@ from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
-from .paper_model import COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, PaperTableModel
+from .. import hints
+from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, COLUMNS,
+                          PaperTableModel)
 
 SEARCH_DEBOUNCE_MS = 250
 
@@ -120,11 +122,20 @@ class LibraryView(QWidget):
         top.addWidget(self.search, 1)
         top.addWidget(self.filter_label)
         top.addWidget(self.clear_filter)
+        # an empty library says how to fill it (shown instead of the table)
+        self.empty_hint = QLabel(hints.EMPTY_LIBRARY)
+        self.empty_hint.setObjectName("emptyLibraryHint")
+        self.empty_hint.setWordWrap(True)
+        self.empty_hint.setTextFormat(Qt.RichText)
+        self.empty_hint.setAlignment(Qt.AlignTop | Qt.AlignLeft)
+        self.empty_hint.setContentsMargins(24, 24, 24, 24)
+        self.empty_hint.hide()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.setSpacing(0)
         layout.addLayout(top)
         layout.addWidget(self.table, 1)
+        layout.addWidget(self.empty_hint, 1)
 
     # --- library & filters -----------------------------------------------------------------------
     def set_library(self, lib) -> None:
@@ -179,7 +190,11 @@ class LibraryView(QWidget):
         self.search.setStyleSheet("")
         self.search.setToolTip("")
         desc = self.filter.describe()
-        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}" if desc else ""))
+        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}" if desc else "")
+                                  if ids or not desc else hints.NO_MATCH)
+        empty = not ids and not desc
+        self.empty_hint.setVisible(empty)
+        self.table.setVisible(not empty)
         self.clear_filter.setVisible(bool(desc))
         self.countChanged.emit(len(ids), desc)
         if self._pending_select is not None:
@@ -194,6 +209,23 @@ class LibraryView(QWidget):
         self.search.setStyleSheet("QLineEdit { background: #fde8e8; }")
         self.search.setToolTip(message)
         self.filter_label.setText(message)
+
+    # --- remembered layout ---------------------------------------------------------------------
+    def header_state(self):
+        """Column widths, order and the sort column (QHeaderView's own state), for the settings."""
+        return self.table.horizontalHeader().saveState()
+
+    def restore_header(self, state) -> None:
+        """Widths and sort as they were; the listing's order follows the restored sort column."""
+        header = self.table.horizontalHeader()
+        if not header.restoreState(state):
+            return
+        header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
+        col = header.sortIndicatorSection()
+        key = COLUMNS[col][1] if 0 <= col < len(COLUMNS) else None
+        if key is not None:
+            self.filter = replace(self.filter, order=key,
+                                  descending=header.sortIndicatorOrder() == Qt.DescendingOrder)
 
     # --- selection -------------------------------------------------------------------------------
     def current_paper_id(self) -> Optional[int]:

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from gapscope.vocabulary import MAP_FACETS
 
+from .. import hints
 from .core_view import CoreView
 
 
@@ -186,8 +187,7 @@ class MapsView(CoreView):
 
     def show_map(self, m) -> None:
         if m is None:
-            self._no_map("No map yet. “Build maps” embeds, classifies and clusters the library "
-                         "(or run `gapscope maps build`).")
+            self._no_map(hints.NO_MAP)
             return
         import numpy as np
         import pyqtgraph as pg

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import html
 import re
-from typing import Optional
+from typing import Iterable, Optional, Sequence
+
+from gapscope.textfmt import latex_to_text, latex_to_text_spans
 
 from .facet_style import FACET_COLORS, FACET_TINTS, SHORTCOMING_COLOR
 
@@ -54,37 +56,95 @@ def load_sentences(lib, paper_id: int) -> Optional[list[dict]]:
     return sents or None
 
 
-def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[str]) -> str:
+def display_abstract(text: str, cuts: Iterable[int] = ()) -> tuple[str, list[tuple[int, int]]]:
+    """The abstract as the pane shows it: LaTeX rendered as text (piece by piece between ``cuts``, so a
+    sentence or a highlight keeps its bounds) and whitespace runs collapsed to one space. With it, for
+    each shown character, the span of ``text`` it came from: a selection on screen maps back to the
+    stored abstract's offsets (where highlights live)."""
+    text = text or ""
+    bounds = sorted({0, len(text), *(int(c) for c in cuts if 0 < int(c) < len(text))})
+    out: list[str] = []
+    spans: list[tuple[int, int]] = []
+    for a, b in zip(bounds, bounds[1:]):
+        shown, sp = latex_to_text_spans(text[a:b])
+        for ch, (s, e) in zip(shown, sp):
+            if ch.isspace() and ch != "\xa0":
+                if not out or out[-1] == " ":
+                    continue
+                ch = " "
+            out.append(ch)
+            spans.append((s + a, e + a))
+    while out and out[-1] == " ":
+        out.pop()
+        spans.pop()
+    return "".join(out), spans
+
+
+def _runs(shown: str, spans: list[tuple[int, int]], key) -> list[tuple[object, str]]:
+    """Consecutive shown characters with the same ``key(source offset)``, as (key, text) runs."""
+    runs: list[tuple[object, str]] = []
+    for ch, (s, _e) in zip(shown, spans):
+        k = key(s)
+        if runs and runs[-1][0] == k:
+            runs[-1] = (k, runs[-1][1] + ch)
+        else:
+            runs.append((k, ch))
+    return runs
+
+
+def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[str],
+                  highlights: Sequence[dict] = ()) -> str:
+    """One paragraph whose text is exactly ``display_abstract(abstract, ...)[0]``: sentences coloured by
+    facet role, the user's highlights marked, query terms marked."""
     text = abstract or ""
     if not text.strip():
         return '<p style="color:#888;"><i>No abstract.</i></p>'
-    if not sentences:
-        return "<p>" + mark_terms(" ".join(text.split()), terms) + "</p>"
-    parts, pos = [], 0
-    for s in sorted(sentences, key=lambda s: s["start"]):
-        start, end = int(s["start"]), int(s["end"])
-        if start < pos or end > len(text):
-            continue
-        if start > pos:
-            parts.append(mark_terms(text[pos:start], terms))
-        label = s.get("role") or "other"
-        color = FACET_COLORS.get(label, "#333333")
-        tint = FACET_TINTS.get(label, "#ffffff")
-        conf = s.get("role_confidence")
-        short = s.get("shortcoming") or "none"
-        title = label + (f" ({conf:.0%})" if isinstance(conf, (int, float)) else "") + \
-            (" — corrected" if s.get("role_corrected") else "")
-        style = f"color:{color}; background-color:{tint};"
-        if short != "none":
-            sconf = s.get("shortcoming_confidence")
-            title += f"; shortcoming: {short}" + (f" ({sconf:.0%})" if isinstance(sconf, (int, float)) else "") + \
-                (" — corrected" if s.get("shortcoming_corrected") else "")
-            style += f" text-decoration: underline; text-decoration-color:{SHORTCOMING_COLOR};"
-        parts.append(f'<span style="{style}" title="{html.escape(title)}">'
-                     f'{mark_terms(text[start:end], terms)}</span>')
-        pos = end
-    parts.append(mark_terms(text[pos:], terms))
-    return "<p>" + " ".join("".join(parts).split()) + "</p>"
+    sents = sorted((s for s in sentences or [] if 0 <= int(s["start"]) < int(s["end"]) <= len(text)),
+                   key=lambda s: int(s["start"]))
+    marks = [h for h in highlights if 0 <= int(h["start"]) < int(h["end"]) <= len(text)]
+    shown, spans = display_abstract(text, abstract_cuts(sents, marks))
+
+    def key(pos: int):
+        sent = next((s for s in sents if int(s["start"]) <= pos < int(s["end"])), None)
+        mark = next((h for h in marks if int(h["start"]) <= pos < int(h["end"])), None)
+        return (id(sent) if sent is not None else None, sent, id(mark) if mark is not None else None, mark)
+
+    parts = []
+    for (_si, sent, _hi, mark), run in _runs(shown, spans, key):
+        body = mark_terms(run, terms)
+        if sent is not None:
+            body = f'<span style="{_sentence_style(sent)}" title="{html.escape(_sentence_title(sent))}">{body}</span>'
+        if mark is not None:   # the user's highlight: its colour over the facet tint, its note as the tooltip
+            bg = HIGHLIGHT_COLORS.get(str(mark.get("color")), HIGHLIGHT_COLORS["yellow"])
+            tip = html.escape(str(mark.get("comment") or "highlight"))
+            body = f'<span style="background-color:{bg};" title="{tip}">{body}</span>'
+        parts.append(body)
+    return "<p>" + "".join(parts) + "</p>"
+
+
+def abstract_cuts(sentences: Sequence[dict] = (), highlights: Sequence[dict] = ()) -> list[int]:
+    return [int(x[k]) for x in (*sentences, *highlights) for k in ("start", "end")]
+
+
+def _sentence_style(s: dict) -> str:
+    label = s.get("role") or "other"
+    style = f"color:{FACET_COLORS.get(label, '#333333')}; background-color:{FACET_TINTS.get(label, '#ffffff')};"
+    if (s.get("shortcoming") or "none") != "none":
+        style += f" text-decoration: underline; text-decoration-color:{SHORTCOMING_COLOR};"
+    return style
+
+
+def _sentence_title(s: dict) -> str:
+    label = s.get("role") or "other"
+    conf = s.get("role_confidence")
+    title = label + (f" ({conf:.0%})" if isinstance(conf, (int, float)) else "") + \
+        (" — corrected" if s.get("role_corrected") else "")
+    short = s.get("shortcoming") or "none"
+    if short != "none":
+        sconf = s.get("shortcoming_confidence")
+        title += f"; shortcoming: {short}" + (f" ({sconf:.0%})" if isinstance(sconf, (int, float)) else "") + \
+            (" — corrected" if s.get("shortcoming_corrected") else "")
+    return title
 
 
 def legend_html(sentences: Optional[list[dict]]) -> str:
@@ -104,7 +164,7 @@ def legend_html(sentences: Optional[list[dict]]) -> str:
 
 
 def paper_header_html(paper) -> str:
-    title = html.escape(" ".join(paper.title.split()))
+    title = html.escape(" ".join(latex_to_text(paper.title).split()))
     authors = html.escape(", ".join(paper.authors)) if paper.authors else "<i>unknown authors</i>"
     meta = []
     if paper.published:
@@ -147,12 +207,15 @@ def load_highlights(lib, paper_id: int) -> list[dict]:
 
 
 def highlights_html(highlights: list[dict]) -> str:
+    """The paper's highlights as a list, each with its note and a "remove" link (``highlight:remove/ID``)."""
     if not highlights:
         return ""
     rows = []
     for h in highlights:
         bg = HIGHLIGHT_COLORS.get(str(h.get("color")), str(h.get("color") or "#fff3a3"))
-        text = " ".join(str(h.get("text", "")).split())
+        text = " ".join(latex_to_text(str(h.get("text", ""))).split())
         comment = f' — <i>{html.escape(str(h["comment"]))}</i>' if h.get("comment") else ""
-        rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>{comment}')
+        remove = (f' &nbsp;<a href="highlight:remove/{int(h["id"])}" style="color:#a04000; font-size:small;">'
+                  'remove</a>' if h.get("id") is not None else "")
+        rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>{comment}{remove}')
     return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"

@@ -9,6 +9,7 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from gapscope.models import Paper
+from gapscope.textfmt import latex_to_text
 
 _ROOT = QModelIndex()
 PAGE_SIZE = 256
@@ -140,7 +141,7 @@ class PaperTableModel(QAbstractTableModel):
             if col in (COL_TITLE, COL_AUTHORS):
                 p = self.paper(index.row())
                 if p is not None:
-                    return p.title if col == COL_TITLE else "; ".join(p.authors)
+                    return latex_to_text(p.title) if col == COL_TITLE else "; ".join(p.authors)
         return None
 
     def _cells(self, row: int) -> Optional[tuple]:
@@ -149,7 +150,7 @@ class PaperTableModel(QAbstractTableModel):
             p = self.paper(row)
             if p is None:
                 return None
-            cells = (" ".join(p.title.split()), _authors_short(p.authors),
+            cells = (" ".join(latex_to_text(p.title).split()), _authors_short(p.authors),
                      p.year if p.year is not None else "", p.published or "", p.primary_category or "",
                      p.arxiv_id_versioned or p.doi or "")
             if len(self._cell_cache) > 4096:

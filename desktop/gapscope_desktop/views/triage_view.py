@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
-from .. import queries
+from .. import hints, queries
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
 
@@ -193,6 +193,16 @@ class TriageView(CoreView):
             w.activated.connect(lambda _i: self.card.setFocus())
         self._set_enabled(False)
 
+    # The view's keys: keyPressEvent acts on this table and Help > Keyboard Shortcuts lists it.
+    KEYS = [(Qt.Key_I, "I", "Include the paper", "include"), (Qt.Key_E, "E", "Exclude the paper", "exclude"),
+            (Qt.Key_M, "M", "Maybe", "maybe"), (Qt.Key_P, "P", "Postpone", "postpone"),
+            (Qt.Key_U, "U", "Undo the last decision", None)]
+
+    @classmethod
+    def key_help(cls) -> list[tuple[str, str]]:
+        return [(name, what) for _k, name, what, _d in cls.KEYS] + [
+            ("1–9", "Exclude with the numbered reason"), ("Ctrl+Z", "Undo the last decision")]
+
     def eventFilter(self, obj, event) -> bool:
         if obj is self.card and event.type() == QEvent.KeyPress and self._handle_key(event):
             return True
@@ -205,9 +215,7 @@ class TriageView(CoreView):
     def _handle_key(self, event) -> bool:
         """The decision keys; True when the key was one of them."""
         key, mods = event.key(), event.modifiers()
-        actions = {Qt.Key_I: lambda: self.decide("include"), Qt.Key_E: lambda: self.decide("exclude"),
-                   Qt.Key_M: lambda: self.decide("maybe"), Qt.Key_P: lambda: self.decide("postpone"),
-                   Qt.Key_U: self.undo}
+        actions = {k: (lambda d=d: self.decide(d)) if d else self.undo for k, _n, _w, d in self.KEYS}
         if key == Qt.Key_Z and mods & Qt.ControlModifier:
             self.undo()
         elif key in actions and not mods & (Qt.ControlModifier | Qt.AltModifier):
@@ -347,7 +355,7 @@ class TriageView(CoreView):
         if not ranked:
             self.current = None
             self.card.setHtml('<p align="center" style="color:#777; margin-top:40px; font-size:14pt;">'
-                              + ("Nothing to screen: this scope holds no papers." if empty else
+                              + (hints.NOTHING_TO_SCREEN if empty else
                                  "Every paper here has a decision.") + '</p>')
             self.rank_label.clear()
             return

@@ -1,0 +1,184 @@
+"""Concept-level method x problem gaps: every (method concept, problem concept) pair that no paper (or only
+one) names together, ranked by the link-prediction ranker (linkpred.py), deduplicated (dedup.py), each
+written as a sentence a proposal could use, with its evidence by role: papers on the method side, on the
+problem side, the neighbouring concepts' papers that predict the link, the few papers that already did
+both, and the shortcoming sentences that name the problem."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Callable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..concepts.model import Concept, ConceptSet
+from .dedup import Candidate, dedupe
+from .linkpred import FEATURES, NEIGHBOURS, Ranker, pair_block, train_ranker
+from .model import ClusterRef, Gap
+from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
+
+ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
+SAME_THING_SIM = 0.65    # a method and a problem concept this close ("VLMs", "MLLMs") name one thing twice
+
+
+def _ref(c: Concept, batch) -> ClusterRef:
+    return ClusterRef(facet=f"{c.kind}_concept", map_id=batch, cluster=c.id, label=c.phrase, keywords=c.synonyms[:5])
+
+
+def _q(s: str) -> str:
+    return f"\u201c{s}\u201d"
+
+
+def _top_papers(c: Concept, exclude: set, n: int) -> list[int]:
+    ps = [p for p in c.papers if p not in exclude]
+    ps.sort(key=lambda p: (c.papers[p] != c.kind, -c.scores.get(p, 0.0), p))
+    return ps[:n]
+
+
+def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
+              nb_problems: list[tuple[Concept, int]]) -> str:
+    done = "yet none combines them" if both == 0 else (
+        "yet only one paper combines them" if both == 1 else f"yet only {both} papers combine them")
+    s = (f"Apply {_q(m.phrase)} to {_q(p.phrase)}: {m.n_papers} papers in the library use {m.phrase} and "
+         f"{p.n_papers} address {p.phrase}, {done}")
+    if nb_methods:
+        names = " and ".join(_q(c.phrase) for c, _ in nb_methods[:2])
+        k = sum(n for _, n in nb_methods[:2])
+        s += f", while the related method{'s' if len(nb_methods[:2]) > 1 else ''} {names} {'have' if len(nb_methods[:2]) > 1 else 'has'} been applied to it ({k} paper{'s' if k != 1 else ''})"
+    elif nb_problems:
+        names = " and ".join(_q(c.phrase) for c, _ in nb_problems[:2])
+        k = sum(n for _, n in nb_problems[:2])
+        s += f", while {m.phrase} has been applied to the related problem{'s' if len(nb_problems[:2]) > 1 else ''} {names} ({k} paper{'s' if k != 1 else ''})"
+    return s + "."
+
+
+def _neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: Concept,
+                k: int = NEIGHBOURS) -> list[tuple[Concept, int]]:
+    """Of ``c``'s ``k`` most similar concepts (of the same kind), those that co-occur with ``target``,
+    with the number of papers naming both, most first."""
+    s = vecs @ c.vector
+    order = [i for i in np.argsort(-s) if others[i].id != c.id][:k]
+    tp = set(target.papers)
+    out = [(others[i], len(tp & set(others[i].papers))) for i in order]
+    return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
+
+
+def listable(c: Concept, n_library: int, max_share: float) -> bool:
+    """A concept a proposal can name: a phrase of two or more words or a named thing (an acronym such as
+    "LoRA"), and not so common that it is a field rather than a concept ("attention" in 3% of the papers)."""
+    specific = " " in c.phrase.strip() or any(ch.isupper() for ch in c.phrase)
+    return specific and c.n_papers <= max(30, max_share * n_library)
+
+
+def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int = 50, rare_max: int = 1,
+                 min_support: int = 5, per_concept: int = 2, evidence_n: int = 3, max_share: float = 0.02,
+                 shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list[str]]]] = None,
+                 topic_of: Optional[Mapping[int, tuple[int, str]]] = None,
+                 notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None) -> list[Gap]:
+    if not cs.concepts:
+        return []
+    first, last, days = corpus_span(dates.values())
+    before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
+    if days >= MIN_BACKTEST_BEFORE_DAYS:
+        ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
+                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs)
+    else:
+        ranker, info = Ranker(seed), {"fallback": "no trained ranker"}
+        if notices is not None:
+            notices.append(f"gaps ranked by a fixed blend of network features, not a trained ranker: the papers span "
+                           f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
+    if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
+        notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs)
+    cand = blk.both <= rare_max
+    if not cand.any():
+        return []
+    n_library = len({p for c in cs.concepts for p in c.papers})
+    ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
+    ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
+    score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
+    score[cand] = ranker.score(blk.X[cand])
+    score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
+    vec = cs.vectors()
+    score[(vec[blk.m_idx] @ vec[blk.p_idx].T) >= SAME_THING_SIM] = -np.inf
+    flat = np.argsort(-score, axis=None)[: max(top * 8, 200)]
+    concepts = cs.concepts
+    methods = [c for c in concepts if c.kind == "method"]
+    problems = [c for c in concepts if c.kind == "problem"]
+    mv = np.stack([c.vector for c in methods]) if methods else np.zeros((0, 1))
+    pv = np.stack([c.vector for c in problems]) if problems else np.zeros((0, 1))
+    content = {}
+    if paper_vecs is not None and len(paper_vecs[0]):
+        at = {int(q): r for r, q in enumerate(paper_vecs[0])}
+
+        def centroid(c: Concept):
+            if c.id not in content:
+                rows = [at[q] for q in c.papers if q in at]
+                v = paper_vecs[1][rows].sum(axis=0) if rows else np.zeros(paper_vecs[1].shape[1], np.float32)
+                content[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
+            return content[c.id]
+    else:
+        def centroid(c: Concept):
+            return None
+    pool, built = [], {}
+    for f in flat:
+        i, j = np.unravel_index(int(f), score.shape)
+        if not np.isfinite(score[i, j]):
+            break
+        m, p = concepts[blk.m_idx[i]], concepts[blk.p_idx[j]]
+        both = sorted(set(m.papers) & set(p.papers))
+        nb_m = _neighbours(m, methods, mv, p)
+        nb_p = _neighbours(p, problems, pv, m)
+        ev_m = _top_papers(m, set(both) | set(p.papers), evidence_n)
+        ev_p = _top_papers(p, set(both) | set(m.papers), evidence_n)
+        bridge = []
+        for c, _ in nb_m[:2]:
+            bridge += sorted(set(c.papers) & set(p.papers))[:2]
+        for c, _ in nb_p[:2]:
+            bridge += sorted(set(c.papers) & set(m.papers))[:1]
+        built[(i, j)] = (m, p, both, nb_m, nb_p, ev_m, ev_p, bridge)
+        pool.append(Candidate(key=(i, j), score=float(score[i, j]), method=m.id, problem=p.id,
+                              method_vec=m.vector, problem_vec=p.vector,
+                              evidence=frozenset(ev_m + ev_p + both + bridge),
+                              method_content=centroid(m), problem_content=centroid(p)))
+    kept, dropped = dedupe(pool, top, per_concept=per_concept)
+    gaps = []
+    for cand_ in kept:
+        i, j = cand_.key
+        m, p, both, nb_m, nb_p, ev_m, ev_p, bridge = built[(i, j)]
+        roles: dict[int, str] = {}
+        for role, ps in (("both", both), ("method", ev_m), ("problem", ev_p), ("neighbour", bridge)):
+            for q in ps:
+                roles.setdefault(int(q), role)
+        short = []
+        if shortcomings is not None:
+            words = [w.lower() for w in [p.phrase, *p.synonyms, m.phrase, *m.synonyms] if len(w) > 3]
+            pp = sorted(p.papers, key=lambda q: -p.scores.get(q, 0.0))[:200]
+            for pid, sents in shortcomings(pp).items():
+                for s in sents:
+                    if any(w in s.lower() for w in words):
+                        short.append({"paper_id": int(pid), "text": s})
+                if len(short) >= 3:
+                    break
+        for s in short:
+            roles.setdefault(s["paper_id"], "shortcoming")
+        topic = None
+        if topic_of:
+            from collections import Counter
+            tc = Counter(topic_of[q] for q in list(p.papers) + list(m.papers) if q in topic_of)
+            topic = tc.most_common(1)[0][0] if tc else None
+        x = blk.X[i, j]
+        gaps.append(Gap(
+            type="method_x_problem", score=cand_.score, statement=statement(m, p, len(both), nb_m, nb_p),
+            method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
+            details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
+                     "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(both),
+                     "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in nb_m[:3]],
+                     "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in nb_p[:3]],
+                     "shortcoming_sentences": short,
+                     "evidence_counts": {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER},
+                     "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
+                     "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},
+                     "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
+                     "raw_score": round(cand_.score, 5), "duplicates_dropped": sum(1 for d in dropped if d["duplicate_of"] == (i, j))}))
+    return gaps
