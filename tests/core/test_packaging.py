@@ -40,15 +40,21 @@ def test_spec_entry_points_exist_and_name_the_console_scripts():
 def test_spec_data_files_exist_where_the_code_looks_for_them():
     from gapscope.facets.model import resource_dir
 
-    data = dict((dest, src) for src, dest in _spec_constants()["DATA"])
-    for dest, src in data.items():
-        assert src.is_dir() and any(src.iterdir()), f"{src} (bundled as {dest}) is missing or empty"
+    pairs = _spec_constants()["DATA"]
+    for src, dest in pairs:
+        assert src.is_file() or (src.is_dir() and any(src.iterdir())), f"{src} (bundled as {dest}) is missing or empty"
+    data = {dest: src for src, dest in pairs if src.is_dir()}
     # In the bundle, gapscope/ sits at the top: the facet head must land under gapscope/resources/facets.
     head = resource_dir()
     package = Path(importlib.util.find_spec("gapscope").origin).parent
     assert head.relative_to(package).parts[:1] == ("resources",)
     assert (data["gapscope/resources"] / head.relative_to(package / "resources")).joinpath("head.json").is_file()
     assert list(data["resources/examples"].glob("*.toml"))
+    # Help > Documentation looks for README.md at the bundle's top and docs/*.md beside it
+    assert (ROOT / "README.md", ".") in pairs and data["docs"] == ROOT / "docs"
+    from gapscope.sample import SAMPLE_FILE
+
+    assert SAMPLE_FILE.is_file() and SAMPLE_FILE.is_relative_to(package / "resources")
 
 
 def test_spec_collects_installed_packages():
