@@ -28,7 +28,7 @@ def main(ctx: click.Context, library: str | None, device: str | None) -> None:
 
 # One module per area under gapscope.commands, each with register(main).
 _COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "concepts", "safety",
-                    "analyze", "citations")
+                    "analyze", "citations", "cluster", "corpus")
 
 
 def _register() -> None:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Callable, Iterator, Optional, Protocol
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
 
 
 class Progress(Protocol):
@@ -62,6 +62,20 @@ class CancelToken:
     def raise_if_cancelled(self) -> None:
         if self._event.is_set():
             raise Cancelled()
+
+
+# Computes a long job's chunks: called with an iterable of work items, yields (index, result) pairs in
+# any order. The local one below computes them in turn; gapscope.cluster's hands them to Ray workers.
+ChunkRunner = Callable[[Iterable[Any]], Iterator[tuple[int, Any]]]
+
+
+def local_runner(compute: Callable[[Any], Any]) -> ChunkRunner:
+    """The in-process ChunkRunner: ``compute(work)`` for each work item in turn, lazily (a caller that
+    stops iterating computes nothing more)."""
+    def run(work: Iterable[Any]) -> Iterator[tuple[int, Any]]:
+        for i, item in enumerate(work):
+            yield i, compute(item)
+    return run
 
 
 def check(cancel: Optional[CancelToken]) -> None:

@@ -502,7 +502,8 @@ class MainWindow(QMainWindow):
 
         if self.lib is None:
             return
-        ExportDialog(self.tasks, self.lib, selected=self.library_view.selected_ids(), parent=self).exec()
+        ExportDialog(self.tasks, self.lib, selected=self.library_view.selected_ids(), parent=self,
+                     current=self.library_view.filter).exec()
 
     def show_facet_review(self) -> None:
         """Non-modal, so that a paper opened from it can be read beside it. It lists the whole library;

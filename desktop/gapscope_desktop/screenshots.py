@@ -61,6 +61,42 @@ def analyse(path: Path) -> None:
             print(f"gaps.find_gaps failed: {exc}", file=sys.stderr)
 
 
+def map_of(path: Path, k: int) -> None:
+    """The topic map again with ``k`` clusters (80: the most the automatic choice gives), to show that
+    a crowded map stays readable."""
+    from gapscope.maps import build_maps
+    from gapscope.store import Library
+
+    with Library(path) as lib:
+        m = build_maps(lib, facets=("topic",), k=k)["topic"]
+        print(f"topic map rebuilt with {m.k} clusters", file=sys.stderr)
+
+
+def report_pages(path: Path, out: Path, tmp: Path) -> list[Path]:
+    """The PDF gap report of the library; its page with the topic map and its first page with a wide
+    table (imports, triage statistics), rendered to PNG with pypdfium2."""
+    import pypdfium2 as pdfium
+
+    from gapscope.reports import write_report
+    from gapscope.store import Library
+
+    pdf_path = tmp / "report.pdf"
+    with Library(path) as lib:
+        write_report(lib, "pdf", pdf_path)
+    doc = pdfium.PdfDocument(str(pdf_path))
+    texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    wanted = [("10-report-map-page", next((i for i, t in enumerate(texts) if "Topic map" in t), 0)),
+              ("11-report-tables-page", next((i for i, t in enumerate(texts) if "Triage statistics" in t
+                                              or "Imports and collects" in t), min(1, len(doc) - 1)))]
+    written = []
+    for name, i in wanted:
+        target = out / f"{name}.png"
+        doc[i].render(scale=2.0).to_pil().save(target)
+        written.append(target)
+    doc.close()
+    return written
+
+
 def screen_a_few(path: Path) -> None:
     """A few real triage decisions (a review of diffusion models: include papers with "diffusion" in
     the title, exclude others) so the triage view shows a trained ranking and a stopping estimate.
@@ -119,6 +155,7 @@ def main(argv=None) -> int:
     ap.add_argument("--library", help="use this library instead of building one")
     ap.add_argument("--papers", type=int, default=800, help="papers to import (embedding them is the slow part)")
     ap.add_argument("--no-analysis", action="store_true")
+    ap.add_argument("--map-k", type=int, default=80, help="clusters of the topic map shown (0: as analyse chose)")
     ap.add_argument("--welcome-only", action="store_true", help="only the welcome page (no library is built)")
     args = ap.parse_args(argv)
     out = Path(args.outdir)
@@ -136,6 +173,8 @@ def main(argv=None) -> int:
         build_library(lib_path, args.papers)
         if not args.no_analysis:
             analyse(lib_path)
+            if args.map_k:
+                map_of(lib_path, args.map_k)
         screen_a_few(lib_path)
 
     from PySide6.QtCore import QSettings
@@ -175,6 +214,7 @@ def main(argv=None) -> int:
     if w.maps_view.clusters.topLevelItemCount():
         w.maps_view.clusters.topLevelItem(0).setSelected(True)
     shot("03-maps")
+    shot("08-map-labels", w.maps_view.canvas_holder)
     w.tabs.setCurrentIndex(3)
     shot("04-gaps")
     if w.gaps_view.current_gap() is not None:
@@ -207,6 +247,8 @@ def main(argv=None) -> int:
     shot("07-preferences", prefs)
     prefs.close()
     w.close()
+    if not args.no_analysis:
+        written += report_pages(lib_path, out, Path(tmp.name))
     for p in written:
         print(p)
     tmp.cleanup()

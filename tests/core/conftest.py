@@ -23,3 +23,15 @@ def arxiv_server(replay_server, shared_data, monkeypatch):
     replay_server.add_arxiv_fixtures(shared_data / "fixtures" / "arxiv-api-atom" / "arxivpy_fixtures_json")
     monkeypatch.setenv("GAPSCOPE_ARXIV_URL", replay_server.url + "/api/query")
     return replay_server
+
+
+@pytest.fixture(scope="session")
+def local_ray():
+    """A local Ray of 2 CPUs for the cluster tests, shut down after them; skipped without Ray."""
+    ray = pytest.importorskip("ray", reason="Ray is not installed (pip install 'gapscope[cluster]')")
+    started = not ray.is_initialized()
+    if started:
+        ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    yield ray
+    if started:
+        ray.shutdown()

@@ -1,6 +1,10 @@
-"""Export through the reports core from the dialog: a BibTeX file of the selected papers."""
+"""Export from the dialog through the core the CLI uses: every scope (whole library, selection, included,
+a tag, a collection, the current search) in every format `gapscope export` has gives the same file as
+the CLI with the matching filters; reports offer the library or a collection."""
 
 from __future__ import annotations
+
+import pytest
 
 
 def test_export_selected_papers_as_bibtex(window, qtbot, tmp_path):
@@ -20,3 +24,99 @@ def test_export_selected_papers_as_bibtex(window, qtbot, tmp_path):
     assert text.count("@") == 5
     for p in window.lib.get_papers(ids):
         assert p.arxiv_id in text
+
+
+def test_the_dialog_offers_every_format_of_the_cli():
+    from gapscope.commands.reports import export
+    from gapscope_desktop.dialogs.export_dialog import PAPER_FORMATS
+
+    choices = next(p for p in export.params if p.name == "fmt").type.choices
+    assert sorted(k[2] for k in PAPER_FORMATS) == sorted(choices)
+
+
+@pytest.fixture
+def arranged(window, qtbot):
+    """A tag, a collection, included papers and a note in the window's library; a search in the table."""
+    from gapscope.triage import decide
+
+    from .library_data import write_aside
+
+    ids = window.library_view.model.ids()
+
+    def arrange(lib):
+        lib.add_tag(ids[:7], "to-read")
+        lib.add_to_collection("review", ids[5:16])
+        for pid in ids[20:24]:
+            decide(lib, pid, "include")
+        lib.add_note(ids[5], "A note on the method.")
+
+    write_aside(window.lib.path, arrange)
+    lv = window.library_view
+    lv.search.setText("diffusion")
+    lv._apply_search()
+    qtbot.waitUntil(lambda: not lv.loading and lv.filter.query == "diffusion", timeout=10000)
+    assert 0 < lv.model.rowCount() < len(ids)
+    return ids
+
+
+SCOPES = [  # (scope, the tag or collection, the CLI's filters)
+    ("all", None, []),
+    ("selected", None, ["--ids", "SELECTED"]),
+    ("included", None, ["--included"]),
+    ("tag", "to-read", ["--tag", "to-read"]),
+    ("collection", "review", ["--collection", "review"]),
+    ("search", None, ["--query", "diffusion"]),
+]
+
+
+def test_every_scope_and_format_gives_the_cli_file(window, qtbot, tmp_path, arranged):
+    from click.testing import CliRunner
+    from gapscope.cli import main
+    from gapscope_desktop.dialogs.export_dialog import PAPER_FORMATS, ExportDialog
+
+    selected = arranged[3:9]
+    dlg = ExportDialog(window.tasks, window.lib, selected=selected, parent=window,
+                       current=window.library_view.filter)
+    qtbot.addWidget(dlg)
+    runner = CliRunner()
+    sizes = {}
+    for scope, which, cli_filters in SCOPES:
+        for key, _label, fmt, _pattern in PAPER_FORMATS:
+            dlg.kind.setCurrentIndex(dlg.kind.findData(key))
+            dlg.set_scope(scope, which)
+            assert dlg.scope.currentData() == scope
+            ours = tmp_path / f"dialog-{scope}.{key}"
+            task = dlg.export_to(str(ours))
+            qtbot.waitUntil(lambda: task.done, timeout=60000)
+            assert task.outcome == "succeeded", task.error
+            theirs = tmp_path / f"cli-{scope}.{key}"
+            args = [a if a != "SELECTED" else ",".join(map(str, selected)) for a in cli_filters]
+            r = runner.invoke(main, ["--library", str(window.lib.path), "export", fmt, "-o", str(theirs), *args])
+            assert r.exit_code == 0, r.output
+            assert ours.read_bytes() == theirs.read_bytes(), (scope, fmt)
+            sizes[scope, key] = task.result
+    total = len(window.lib.list_paper_ids())
+    assert sizes["all", "bibtex"] == total
+    assert sizes["selected", "ris"] == 6 and sizes["included", "csljson"] == 4
+    assert sizes["tag", "bibtex"] == 7 and sizes["collection", "bibtex"] == 11
+    assert 0 < sizes["search", "bibtex"] < total
+
+
+def test_reports_offer_the_library_or_a_collection(window, qtbot, tmp_path, arranged):
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    dlg = ExportDialog(window.tasks, window.lib, selected=arranged[:3], parent=window,
+                       current=window.library_view.filter)
+    qtbot.addWidget(dlg)
+    dlg.set_scope("tag", "to-read")
+    dlg.kind.setCurrentIndex(dlg.kind.findData("report-md"))
+    assert dlg.scope.currentData() == "all"  # a report of a tag does not exist: back to the library
+    model = dlg.scope.model()
+    enabled = {dlg.scope.itemData(i) for i in range(dlg.scope.count()) if model.item(i).isEnabled()}
+    assert enabled == {"all", "collection"}
+    dlg.set_scope("collection", "review")
+    out = tmp_path / "review.md"
+    task = dlg.export_to(str(out))
+    qtbot.waitUntil(lambda: task.done, timeout=120000)
+    assert task.outcome == "succeeded", task.error
+    assert "collection review" in out.read_text(encoding="utf-8")

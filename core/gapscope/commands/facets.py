@@ -8,6 +8,7 @@ from pathlib import Path
 import click
 
 from ..vocabulary import EMBED_KINDS, SENTENCE_ROLES, SHORTCOMINGS
+from .cluster import ray_options
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
                      progress_bar, resolve_paper)
 
@@ -44,13 +45,16 @@ def _device_options(f):
               help="Comma-separated: abstract, method, result, shortcoming (facet texts need `gapscope facets` first).")
 @click.option("--model", default=None, help="A local sentence-transformers model folder (default: bundled all-MiniLM-L6-v2).")
 @_device_options
+@ray_options
 @click.option("--json", "as_json", is_flag=True, help="Print the counts as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
-def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> None:
+def embed(ref, kinds, model, precision, device, batch_size, ray_address, ray_actors, ray_cpus_per_actor,
+          as_json, quiet) -> None:
     """Embed the library's abstracts and facet texts; texts embedded before are never encoded again.
 
-    Committed every 1,024 texts: Ctrl-C stops after the current batch, and a re-run resumes."""
+    Committed every 1,024 texts: Ctrl-C stops after the current batch, and a re-run resumes. With
+    --ray the texts are encoded by Ray actors and committed here as they come back."""
     from ..embed import embed_library
     from ..jobs import Cancelled
 
@@ -59,6 +63,14 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
     bad = [k for k in kinds_t if k not in EMBED_KINDS]
     if bad:
         fail(f"unknown kind {bad[0]!r}; choose from {', '.join(EMBED_KINDS)}", 2)
+    if ray_address:
+        if model:     # the same settings as below; on a cluster the path must exist on every worker
+            lib.set_setting("embed.model", os.path.basename(model.rstrip("/")) or model)
+            lib.set_setting("embed.model_path", str(Path(model).expanduser().resolve()) if Path(model).exists() else model)
+        stats = _embed_on_ray(lib, kinds_t, ray_address, ray_actors, ray_cpus_per_actor, device, precision,
+                              batch_size, quiet or as_json)
+        _print_embed(stats, as_json)
+        return
     encoder = _encoder(model, device, precision) if (model or device or precision != "auto") else None
     if model:
         lib.set_setting("embed.model", encoder.model_id)
@@ -69,6 +81,10 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
     except Cancelled:
         click.echo("cancelled: what was embedded is kept; run again to resume", err=True)
         raise SystemExit(EXIT_CANCELLED)
+    _print_embed(stats, as_json)
+
+
+def _print_embed(stats, as_json: bool) -> None:
     if as_json:
         emit_json(stats)
     else:
@@ -77,18 +93,48 @@ def embed(ref, kinds, model, precision, device, batch_size, as_json, quiet) -> N
         click.echo(f"embedded {stats['embedded']} texts with {stats['model']}")
 
 
+def _on_ray(label: str, address: str, actors, cpus_per_actor: int, device, quiet: bool, job):
+    """Run ``job(actors=..., progress=..., cancel=...)`` on Ray started or joined for this command."""
+    from ..cluster import ClusterUnavailable
+    from ..jobs import Cancelled
+    from ..cluster import ray_session
+    from .cluster import default_actors, require_ray
+
+    require_ray()
+    try:
+        with ray_session(address) as ray:
+            n = default_actors(ray, actors, cpus_per_actor, device)
+            with progress_bar(f"{label} (ray, {n} actors)", enabled=not quiet) as (progress, cancel):
+                return job(actors=n, progress=progress, cancel=cancel)
+    except Cancelled:
+        click.echo("cancelled: committed chunks are kept; run again to resume", err=True)
+        raise SystemExit(EXIT_CANCELLED)
+    except ClusterUnavailable as exc:
+        fail(str(exc), EXIT_ERROR)
+
+
+def _embed_on_ray(lib, kinds, address, actors, cpus_per_actor, device, precision, batch_size, quiet):
+    from ..cluster.library import embed_library_ray
+
+    return _on_ray("embed", address, actors, cpus_per_actor, device, quiet, lambda **kw: embed_library_ray(
+        lib, kinds, cpus_per_actor=cpus_per_actor, device=device, precision=precision, batch_size=batch_size, **kw))
+
+
 @click.group(invoke_without_command=True)
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None,
               help="A facet model folder from `gapscope facets train` (default: the shipped one).")
 @click.option("--redo", is_flag=True, help="Classify every paper again, not only new or changed ones.")
 @_device_options
+@ray_options
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @click.pass_context
-def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) -> None:
+def facets(ctx, model_dir, redo, precision, device, batch_size, ray_address, ray_actors, ray_cpus_per_actor,
+           as_json, quiet) -> None:
     """Split every abstract into sentences, each with a role (background / objective / method / result /
     other) and a shortcoming type (none / prior / open / own) (only papers not classified yet; resumable,
-    Ctrl-C stops after a batch)."""
+    Ctrl-C stops after a batch). With --ray the abstracts are encoded and labelled by Ray actors and
+    committed here."""
     if ctx.invoked_subcommand is not None:
         return
     from ..facets import classify_library, facet_counts
@@ -101,6 +147,15 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) 
         model = load_model(model_dir)
     except FileNotFoundError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    if ray_address:
+        from ..cluster.library import classify_library_ray
+
+        stats = _on_ray("facets", ray_address, ray_actors, ray_cpus_per_actor, device, quiet or as_json,
+                        lambda **kw: classify_library_ray(lib, model=model, cpus_per_actor=ray_cpus_per_actor,
+                                                          device=device, precision=precision, redo=redo,
+                                                          batch_size=batch_size, **kw))
+        _print_facets(lib, stats, as_json)
+        return
     encoder = None
     if device or precision != "auto":
         em = model.encoder_model
@@ -112,6 +167,12 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, as_json, quiet) 
     except Cancelled:
         click.echo("cancelled: classified batches are kept; run again to resume", err=True)
         raise SystemExit(EXIT_CANCELLED)
+    _print_facets(lib, stats, as_json)
+
+
+def _print_facets(lib, stats, as_json: bool) -> None:
+    from ..facets import facet_counts
+
     stats["labels"] = facet_counts(lib)
     if as_json:
         emit_json(stats)

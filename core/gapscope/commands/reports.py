@@ -74,28 +74,22 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
     three), or its notes and highlights as Markdown or JSON. Filters combine (AND)."""
     from ..exports import export_text, select_ids
+    from ..reports import export_papers
     from ..store import LibraryError
 
     lib = ref.open()
+    filters = dict(collection=collection, tag=tag, query=query,
+                   ids=[i.strip() for i in ids.split(",") if i.strip()] if ids else None, included=included)
     try:
-        chosen = select_ids(lib, collection=collection, tag=tag, query=query,
-                            ids=[i.strip() for i in ids.split(",") if i.strip()] if ids else None,
-                            included=included)
+        if output == "-":
+            click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math), nl=False)
+            return
+        n = export_papers(lib, output, fmt, keep_math=keep_math, **filters)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    text = export_text(lib, fmt, chosen, keep_math=keep_math)
-    if output == "-":
-        click.echo(text, nl=False)
-        return
-    from pathlib import Path
-
-    from ..reports.write import _atomic_write
-
-    try:
-        _atomic_write(Path(output), text.encode("utf-8"))
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    click.echo(f"wrote {len(chosen)} paper(s) to {output} ({fmt})", err=True)
+    click.echo(f"wrote {n} paper(s) to {output} ({fmt})", err=True)
 
 
 def register(main: click.Group) -> None:

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Optional, Sequence
 
 import numpy as np
 
-from ..jobs import CancelToken, ProgressFn, check, report
+from ..jobs import CancelToken, ChunkRunner, ProgressFn, check, local_runner, report
 from .. import settings
 from ..vocabulary import EMBED_KINDS
 from . import store
@@ -49,17 +50,37 @@ def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int
     return out
 
 
+def library_encoder_args(lib, model: Optional[str] = None) -> dict[str, Any]:
+    """How to build the library's encoder anywhere (this process or a cluster worker): the keyword
+    arguments of :class:`Encoder` for model ``model`` (default: the library's ``embed.model``)."""
+    model = model or library_model(lib)
+    return {"model": None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model),
+            "device": settings.device(lib)}
+
+
+def encode_texts(encoder, texts: Sequence[str], batch_size: Optional[int] = None, *,
+                 cancel: Optional[CancelToken] = None) -> np.ndarray:
+    """One chunk's vectors: the unit of work of the local path and of a cluster worker alike."""
+    return encoder.encode(list(texts), batch_size=batch_size, cancel=cancel)
+
+
 def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None, paper_ids: Optional[Sequence[int]] = None,
-                  batch_size: Optional[int] = None) -> dict[str, Any]:
+                  batch_size: Optional[int] = None, model_id: Optional[str] = None,
+                  runner: Optional[ChunkRunner] = None, chunk: Optional[int] = None) -> dict[str, Any]:
     """Make sure every paper's texts of ``kinds`` have a vector of the encoder's model.
 
-    The model is loaded only when something is missing. Work is committed every ``CHUNK`` texts,
-    so a cancelled or interrupted run resumes where it stopped. Returns counts per kind."""
+    The model is loaded only when something is missing. Work is committed every ``chunk`` (default CHUNK) texts,
+    so a cancelled or interrupted run resumes where it stopped. Returns counts per kind.
+
+    ``runner`` (e.g. gapscope.cluster's): computes the chunks elsewhere. It is called with an iterable
+    of ``(texts, batch_size)`` and yields ``(index, vectors)`` in any order, each vectors being
+    :func:`encode_texts` of that chunk; this process stays the one writer and commits each as it
+    arrives. ``model_id`` names the runner's model (default: the library's)."""
     for k in kinds:
         if k not in EMBED_KINDS:
             raise ValueError(f"unknown kind {k!r}; choose from {', '.join(EMBED_KINDS)}")
-    model = encoder.model_id if encoder is not None else library_model(lib)
+    model = encoder.model_id if encoder is not None else (model_id or library_model(lib))
     texts = paper_kind_texts(lib, kinds, paper_ids)
     have = store.cached_hashes(lib, model)
     pooled = facet_vectors_mode(lib) == "pooled"
@@ -93,25 +114,29 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
     items = sorted(todo.items(), key=lambda kv: len(kv[1]))   # similar lengths share a chunk
     stats["embedded"] = 0
     if items:
-        if encoder is None:
-            from .encoder import Encoder
+        if runner is None:
+            if encoder is None:
+                from .encoder import Encoder
 
-            encoder = Encoder(None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model),
-                              device=settings.device(lib))
+                encoder = Encoder(**library_encoder_args(lib, model))
+            runner = local_runner(lambda work: encode_texts(encoder, work[0], work[1], cancel=cancel))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:
             by_hash.setdefault(row[2], []).append(row)
         total = len(items)
+        chunk = chunk or CHUNK
+        chunks = [items[s:s + chunk] for s in range(0, total, chunk)]
         report(progress, 0, total, "embedding")
-        for s in range(0, total, CHUNK):
-            check(cancel)
-            chunk = items[s:s + CHUNK]
-            vecs = encoder.encode([t for _, t in chunk], batch_size=batch_size, cancel=cancel)
-            with lib.transaction():
-                store.put_vectors(lib, model, [h for h, _ in chunk], vecs)
-                store.put_mapping(lib, model, [r for h, _ in chunk for r in by_hash.get(h, [])])
-            stats["embedded"] += len(chunk)
-            report(progress, s + len(chunk), total, f"embedded {s + len(chunk)}/{total}")
+        check(cancel)
+        with contextlib.closing(iter(runner(([t for _, t in c], batch_size) for c in chunks))) as results:
+            for i, vecs in results:
+                part = chunks[i]
+                with lib.transaction():
+                    store.put_vectors(lib, model, [h for h, _ in part], vecs)
+                    store.put_mapping(lib, model, [r for h, _ in part for r in by_hash.get(h, [])])
+                stats["embedded"] += len(part)
+                report(progress, stats["embedded"], total, f"embedded {stats['embedded']}/{total}")
+                check(cancel)
     else:
         report(progress, 1, 1, "nothing to embed")
     return stats

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 from typing import Any, Optional, Sequence
 
-from ..jobs import CancelToken, ProgressFn, check, report
+from .. import settings
+from ..jobs import CancelToken, ChunkRunner, ProgressFn, check, local_runner, report
 from ..store.library import now_iso
 from ..vocabulary import FACET_TEXT_LABELS
 from .split import split_sentences
@@ -31,13 +33,54 @@ def paper_spans(title: str, abstract: str):
     return text, [(a + shift, b + shift) for a, b, _ in sents], sents
 
 
+def facet_encoder_args(lib, model) -> dict[str, Any]:
+    """The keyword arguments of the facet model's :class:`Encoder`, the same here and on a cluster worker."""
+    enc_model = model.encoder_model
+    return {"model": None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model, "device": settings.device(lib)}
+
+
+def prepare_chunk(rows: Sequence[tuple[int, str, str]]):
+    """(texts to encode, sentence spans inside them, sentence splits) of (paper id, title, abstract) rows."""
+    texts, spans, splits = [], [], []
+    for pid, title, abstract in rows:
+        text, sp, sents = paper_spans(title, abstract)
+        splits.append(sents)
+        texts.append(text)
+        spans.append(sp)
+    return texts, spans, splits
+
+
+def classify_texts(encoder, model, texts, spans, splits, batch_size: Optional[int] = None, pooled: bool = False, *,
+                   cancel: Optional[CancelToken] = None):
+    """One chunk's (document vectors, labels per text, pooled facet vectors per text or None): one
+    encoder pass and the facet head. The unit of work of the local path and of a cluster worker alike
+    (only these, not the wide sentence vectors, go back to the writer)."""
+    docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel,
+                                      span_layers=model.span_layers)
+    preds = model.predict(docs, vecs, [[st.text for st in sents] for sents in splits])
+    pools = None
+    if pooled:
+        layers = model.span_layers or [encoder.num_layers]
+        if encoder.num_layers in layers:
+            last = layers.index(encoder.num_layers)
+            pools = [pooled_facet_vectors(sents, v, labels, encoder.dim, last)
+                     for sents, v, labels in zip(splits, vecs, preds)]
+    return docs, preds, pools
+
+
 def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                      model=None, encoder=None, paper_ids: Optional[Sequence[int]] = None, redo: bool = False,
-                     batch_size: Optional[int] = None) -> dict[str, Any]:
+                     batch_size: Optional[int] = None, runner: Optional[ChunkRunner] = None,
+                     encoder_model_id: Optional[str] = None, chunk: Optional[int] = None) -> dict[str, Any]:
     """Split the abstract of every paper not yet classified by this facet model (or whose abstract
     changed) and give each sentence a role and a shortcoming type. One encoder pass per abstract also
     yields its ``abstract`` embedding, which goes into the vector cache, so a later ``embed_library``
-    does not encode abstracts again."""
+    does not encode abstracts again.
+
+    ``runner`` (e.g. gapscope.cluster's): computes the chunks elsewhere. It is called with an iterable
+    of ``(texts, spans, sentence splits, batch_size, pooled)`` and yields ``(index, result)`` in any
+    order, each result being :func:`classify_texts` of that chunk; this process stays the one writer
+    and commits each as it arrives. ``encoder_model_id``: the runner's encoder model id."""
     from ..embed import store as vstore
     from ..embed.library import library_model
     from .model import load_model
@@ -54,45 +97,48 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
     if not todo:
         report(progress, 1, 1, "all papers classified")
         return stats
-    if encoder is None:
-        from ..embed import Encoder
+    if runner is None:
+        if encoder is None:
+            from ..embed import Encoder
 
-        enc_model = model.encoder_model
-        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model)
-    cache_abstracts = encoder.model_id == library_model(lib)
-    layers = model.span_layers or [encoder.num_layers]
-    last = layers.index(encoder.num_layers) if encoder.num_layers in layers else None
+            encoder = Encoder(**facet_encoder_args(lib, model))
+        runner = local_runner(lambda work: classify_texts(encoder, model, *work, cancel=cancel))
+    enc_id = encoder.model_id if encoder is not None else (encoder_model_id or model.encoder_model or "all-MiniLM-L6-v2")
+    cache_abstracts = enc_id == library_model(lib)
     total = len(todo)
+    chunk = chunk or CHUNK
+    chunks = [todo[s:s + chunk] for s in range(0, total, chunk)]
+    prepared: dict[int, tuple] = {}
+
+    def work():
+        for i, part in enumerate(chunks):
+            prepared[i] = prepare_chunk(part)
+            texts, spans, splits = prepared[i]
+            yield texts, spans, splits, batch_size, cache_abstracts
+
     report(progress, 0, total, "classifying")
-    for s in range(0, total, CHUNK):
-        check(cancel)
-        chunk = todo[s:s + CHUNK]
-        texts, spans, splits = [], [], []
-        for pid, title, abstract in chunk:
-            text, sp, sents = paper_spans(title, abstract)
-            splits.append(sents)
-            texts.append(text)
-            spans.append(sp)
-        docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel,
-                                          span_layers=model.span_layers)
-        preds = model.predict(docs, vecs, [[st.text for st in sents] for sents in splits])
-        stamp = now_iso()
-        with lib.transaction():
-            for (pid, title, abstract), sents, labels in zip(chunk, splits, preds):
-                lib.write_facet_sentences(
-                    pid, [(i, st.start, st.end, st.text, lab.role, round(lab.role_confidence, 4),
-                                 lab.shortcoming, round(lab.shortcoming_confidence, 4))
-                                for i, (st, lab) in enumerate(zip(sents, labels))],
-                    model.model_id, _hash(abstract), stamp)
-                stats["sentences"] += len(sents)
-            if cache_abstracts:
-                hashes = [vstore.text_hash(t) for t in texts]
-                vstore.put_vectors(lib, encoder.model_id, hashes, docs)
-                vstore.put_mapping(lib, encoder.model_id, [(c[0], "abstract", h) for c, h in zip(chunk, hashes)])
-                if last is not None:
-                    _put_pooled(lib, encoder, chunk, splits, vecs, preds, last)
-        stats["classified"] += len(chunk)
-        report(progress, s + len(chunk), total, f"classified {s + len(chunk)}/{total}")
+    check(cancel)
+    with contextlib.closing(iter(runner(work()))) as results:
+        for i, (docs, preds, pools) in results:
+            part, (texts, _, splits) = chunks[i], prepared.pop(i)
+            stamp = now_iso()
+            with lib.transaction():
+                for (pid, title, abstract), sents, labels in zip(part, splits, preds):
+                    lib.write_facet_sentences(
+                        pid, [(j, st.start, st.end, st.text, lab.role, round(lab.role_confidence, 4),
+                               lab.shortcoming, round(lab.shortcoming_confidence, 4))
+                              for j, (st, lab) in enumerate(zip(sents, labels))],
+                        model.model_id, _hash(abstract), stamp)
+                    stats["sentences"] += len(sents)
+                if cache_abstracts:
+                    hashes = [vstore.text_hash(t) for t in texts]
+                    vstore.put_vectors(lib, enc_id, hashes, docs)
+                    vstore.put_mapping(lib, enc_id, [(c[0], "abstract", h) for c, h in zip(part, hashes)])
+                    if pools is not None:
+                        _put_pooled(lib, enc_id, pools)
+            stats["classified"] += len(part)
+            report(progress, stats["classified"], total, f"classified {stats['classified']}/{total}")
+            check(cancel)
     return stats
 
 
@@ -111,21 +157,21 @@ def pooled_facet_vectors(sents, vecs, labels, dim: int, last: int) -> dict[str, 
     return out
 
 
-def _put_pooled(lib, encoder, chunk, splits, vecs, preds, last: int) -> None:
-    """Pooled facet vectors of a chunk into the vector cache, keyed by ``pooled_hash`` of the facet text: a
-    later ``embed_library`` maps them instead of encoding the texts again (setting facets.vectors)."""
+def _put_pooled(lib, model_id: str, pools) -> None:
+    """Pooled facet vectors of a chunk (:func:`pooled_facet_vectors` per paper) into the vector cache, keyed
+    by ``pooled_hash`` of the facet text: a later ``embed_library`` maps them instead of encoding the
+    texts again (setting facets.vectors)."""
     import numpy as np
 
     from ..embed import store as vstore
 
     hashes, rows = [], []
-    for (pid, _t, _a), sents, v, labels in zip(chunk, splits, vecs, preds):
-        for kind, (text, vec) in pooled_facet_vectors(sents, v, labels, encoder.dim, last).items():
-            h = vstore.pooled_hash(text)
-            hashes.append(h)
+    for per_paper in pools:
+        for kind, (text, vec) in per_paper.items():
+            hashes.append(vstore.pooled_hash(text))
             rows.append(vec)
     if hashes:
-        vstore.put_vectors(lib, encoder.model_id, hashes, np.stack(rows).astype(np.float32))
+        vstore.put_vectors(lib, model_id, hashes, np.stack(rows).astype(np.float32))
 
 
 def paper_sentences(lib, paper_id: int) -> list[dict[str, Any]]:

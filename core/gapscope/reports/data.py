@@ -102,6 +102,7 @@ class MapData:
     n_papers: int
     clusters: list[dict[str, Any]]      # id, label, keywords, size, stability, sizes_by_year, representative
     points: list[tuple[float, float, int]]  # x, y, cluster
+    time_note: Optional[str] = None     # why the clusters-over-time chart is not drawn (set with the figures)
 
 
 @dataclass
@@ -539,11 +540,14 @@ __all__ = ["ReportData", "PaperRef", "build_report_data", "paper_refs"]
 
 
 def reproducibility_rows(r: dict[str, Any]) -> list[tuple[str, Any]]:
-    """The reproducibility facts as (what, value) rows, for every renderer."""
-    rows = [("GapScope", r.get("gapscope")), ("generated", r.get("generated_at")), ("Python", r.get("python")),
-            ("platform", r.get("platform")), ("library", r.get("library")),
-            ("schema migrations", ", ".join(r.get("schema_migrations", []))),
-            ("models", ", ".join(r.get("models", [])) or "none used yet")]
-    rows += [(f"package {k}", v) for k, v in r.get("packages", {}).items()]
-    rows += [(f"library {k}", v) for k, v in r.get("counts", {}).items()]
+    """The reproducibility facts as (what, value) rows, for every renderer, in words."""
+    from .labels import label, value
+
+    migrations = list(r.get("schema_migrations", []))
+    rows = [("GapScope", r.get("gapscope")), ("Generated", r.get("generated_at")), ("Python", r.get("python")),
+            ("Platform", r.get("platform")), ("Library", r.get("library")),
+            ("Library schema", f"{len(migrations)} migrations" + (f", the latest {migrations[-1]}" if migrations else "")),
+            ("Models", ", ".join(r.get("models", [])) or "none used yet")]
+    rows += [(f"Package {k}", v) for k, v in r.get("packages", {}).items()]
+    rows += [(f"Library: {label(k).lower()}", value(v)) for k, v in r.get("counts", {}).items()]
     return rows

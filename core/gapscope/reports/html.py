@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import base64
 import html
-import json
 from typing import Any, Iterable, Optional
 
+from . import labels as L
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 
@@ -21,7 +21,9 @@ body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:60rem;margin
 color:#1d232b;line-height:1.45}
 h1{font-size:1.7rem;margin-bottom:.2rem}h2{border-bottom:2px solid #3b5b92;padding-bottom:.2rem;margin-top:2.2rem}
 h3{margin-top:1.4rem}table{border-collapse:collapse;margin:.6rem 0;font-size:.9rem}
+.table{max-width:100%;overflow-x:auto}
 th,td{border:1px solid #c9d2e0;padding:.25rem .5rem;text-align:left;vertical-align:top}th{background:#eef3fb}
+td{overflow-wrap:anywhere;max-width:24rem}th{overflow-wrap:normal;word-break:keep-all}
 td.n{text-align:right}.missing{background:#fff6e0;border-left:4px solid #e0a800;padding:.5rem .8rem}
 .meta{color:#5a6472;font-size:.9rem}figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#5a6472}.gap{border:1px solid #c9d2e0;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
@@ -57,11 +59,12 @@ _NUM_TD = '<td class="n">'
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable[int] = ()) -> str:
     num = set(numeric)
-    out = ["<table><thead><tr>", "".join(f"<th>{esc(h)}</th>" for h in head), "</tr></thead><tbody>"]
+    # a table wider than the page scrolls inside its own box; long paths wrap inside their cell
+    out = ['<div class="table"><table><thead><tr>', "".join(f"<th>{esc(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         out.append("<tr>" + "".join((_NUM_TD if i in num else "<td>") + esc(c) + "</td>"
                                     for i, c in enumerate(row)) + "</tr>")
-    out.append("</tbody></table>")
+    out.append("</tbody></table></div>")
     return "".join(out)
 
 
@@ -88,15 +91,11 @@ def _corpus(d: ReportData) -> list[str]:
                + ".</p>")
     if c.imports:
         out.append("<h3>Imports and collects</h3>")
-        out.append(_table(["#", "kind", "source", "query or file", "started", "finished", "status", "read", "added",
-                           "merged", "already there", "unreadable"],
-                          [[i["id"], i["kind"], i["source"], i["target"], i["started_at"], i["finished_at"] or "",
-                            i["status"], i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]]
-                           for i in c.imports], numeric=(7, 8, 9, 10, 11)))
+        out.append(_table(IMPORT_HEAD, import_rows(c.imports), numeric=(7, 8, 9, 10, 11)))
     if c.years:
-        out.append("<h3>Papers per year</h3>" + _table(["year", "papers"], c.years.items(), numeric=(1,)))
+        out.append("<h3>Papers per year</h3>" + _table(["Year", "Papers"], c.years.items(), numeric=(1,)))
     if c.categories:
-        out.append("<h3>Main categories</h3>" + _table(["category", "papers"], c.categories.items(), numeric=(1,)))
+        out.append("<h3>Main categories</h3>" + _table(["Category", "Papers"], c.categories.items(), numeric=(1,)))
     return out
 
 
@@ -106,14 +105,12 @@ def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     if p.missing:
         out.append(_missing(p.missing))
     rows = p.rows(indent="  ")
-    out.append(_table(["step", "records"], rows, numeric=(1,)))
+    out.append(_table(["Step", "Records"], rows, numeric=(1,)))
     if "prisma" in figures:
         out.append(_img(figures["prisma"], "PRISMA flow diagram", "PRISMA-style flow of the screening counts."))
     out.append("<ul>" + "".join(f"<li>{esc(h)}</li>" for h in p.how_counted) + "</ul>")
     if p.triage_stats:
-        out.append("<h3>Triage statistics</h3>" + _table(
-            ["measure", "value"], [(k, json.dumps(v, default=str) if isinstance(v, (dict, list)) else v)
-                                   for k, v in p.triage_stats.items()]))
+        out.append("<h3>Triage statistics</h3>" + _table(["Measure", "Value"], L.rows(p.triage_stats)))
     return out
 
 
@@ -126,11 +123,14 @@ def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
                         "coloured by cluster, the biggest clusters labelled."))
     if f"sizes-{m.facet}" in figures:
         out.append(_img(figures[f"sizes-{m.facet}"], f"{m.facet} cluster sizes over time",
-                        f"Papers per year in the biggest {m.facet} clusters."))
+                        f"Papers over time in the biggest {m.facet} clusters, in their map colours."))
+    elif m.time_note:
+        out.append(f'<p class="meta">{esc(m.time_note)}</p>')
+    out.append(f'<p class="meta">{esc(STABILITY_NOTE)}</p>')
     rows = [[c["id"], c["label"], ", ".join(c["keywords"][:8]), c["size"],
              "" if c.get("stability") is None else f"{float(c['stability']):.2f}"]
             for c in sorted(m.clusters, key=lambda c: -c["size"])]
-    out.append(_table(["cluster", "label", "keywords", "papers", "stability"], rows, numeric=(0, 3, 4)))
+    out.append(_table(["Cluster", "Label", "Keywords", "Papers", "Stability"], rows, numeric=(0, 3, 4)))
     return out
 
 
@@ -163,7 +163,7 @@ def _citations(d: ReportData, figures: dict[str, bytes]) -> list[str]:
                         "topic cluster, linked by bibliographic coupling (shared references)."))
     if c.top_references:
         out.append("<p>What these papers build on (their most-cited references):</p>")
-        out.append(_table(["cited by", "year", "title", "in library"],
+        out.append(_table(["Cited by", "Year", "Title", "In library"],
                           [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
                            for r in c.top_references], numeric=(0,)))
     return out
@@ -183,13 +183,13 @@ def _gaps(d: ReportData) -> list[str]:
         out.append(_missing(s.missing))
     for rank, g in enumerate(s.gaps, 1):
         out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.statement)}</h3>')
-        out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(g.type)} · score {g.score:.3f}</p>')
+        out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · score {g.score:.3f}</p>')
         if g.method:
             out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")
         if g.problem:
             out.append(f"<p>Problem: {_cluster_ref(g.problem)}</p>")
         if g.details:
-            out.append(f'<p class="kw">Behind the score: {esc(_details(g.details))}</p>')
+            out.append(f'<p class="kw">Behind the score: {esc(L.gap_details(g.details))}</p>')
         if g.evidence:
             out.append('<p>Evidence:</p><ol class="evidence">' +
                        "".join(f"<li>{paper_html(p)}</li>" for p in g.evidence) + "</ol>")
@@ -204,10 +204,10 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
         out.append(_missing(s.missing))
     if s.runs:
         metric_names = sorted({k for r in s.runs for k in r.metrics})
-        out.append(_table(["run", "name", "status", "gap", "seeds"] + metric_names,
+        out.append(_table(["Run", "Name", "Status", "Gap", "Seeds"] + metric_names,
                           [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}",
                             ", ".join(map(str, r.seeds))] +
-                           [_fmt(r.metrics.get(k)) for k in metric_names] for r in s.runs]))
+                           [L.value(r.metrics.get(k)) for k in metric_names] for r in s.runs]))
     for r in s.runs:
         out.append(f'<h3 id="run-{esc(r.id)}">Run {esc(r.name)}</h3>')
         out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status)} · {esc(r.created_at)}'
@@ -220,26 +220,28 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
             summary = r.comparison.get("summary")
             if summary:
                 out.append(f"<p>Comparison: {esc(summary)}</p>")
-            out.append(_table(["measure", "value"], [(k, _fmt(v)) for k, v in r.comparison.items() if k != "summary"]))
+            out.append(_table(["Measure", "Value"], L.rows(r.comparison, skip=("summary",))))
     for c in s.comparisons:
         out.append(f"<p>Comparison: {esc(c.get('summary', ''))}</p>")
     return out
 
 
-def _details(d: dict, limit: int = 600) -> str:
-    """The numbers behind a gap's score, on one line."""
-    text = "; ".join(f"{k} = {_fmt(v)}" for k, v in d.items())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+STABILITY_NOTE = ("Stability: the share of a cluster's papers that come back together when the map is made again "
+                  "with other random seeds (matched cluster to cluster, shared papers over papers in either, "
+                  "averaged); 1 = always the same papers, under 0.3 = it depends on the seed.")
+
+IMPORT_HEAD = ["#", "Kind", "Source", "Query or file", "Started", "Finished", "Status", "Read", "Added",
+               "Merged", "Already there", "Unreadable"]
 
 
-def _fmt(v: Any) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    if isinstance(v, list):
-        return "[" + ", ".join(_fmt(x) for x in v) + "]"
-    if isinstance(v, dict):
-        return json.dumps(v, default=str)
-    return "" if v is None else str(v)
+def when(iso: Optional[str]) -> str:
+    """An ISO time to the minute, as a reader wants it in a table ("2026-12-04 14:06")."""
+    return (iso or "")[:16].replace("T", " ")
+
+
+def import_rows(imports: list[dict]) -> list[list]:
+    return [[i["id"], i["kind"], i["source"], i["target"], when(i["started_at"]), when(i["finished_at"]), i["status"],
+             i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]] for i in imports]
 
 
 def _included(d: ReportData) -> list[str]:
@@ -272,13 +274,12 @@ def _notes(d: ReportData) -> list[str]:
 
 def _reproducibility(d: ReportData) -> list[str]:
     r = d.reproducibility
-    rows = reproducibility_rows(r)
-    out = [_table(["what", "value"], rows)]
+    out = [_table(["What", "Value"], reproducibility_rows(r))]
     for m in r.get("maps", []):
         out.append(f"<h3>{esc(m['facet'].capitalize())} map #{esc(m['map_id'])} parameters</h3>"
-                   f"<pre>{esc(json.dumps({'params': m['params'], 'scope': m['scope']}, indent=1, default=str))}</pre>")
+                   + _table(["Parameter", "Value"], L.map_parameter_rows(m)))
     for run in r.get("runs", []):
-        out.append(f"<h3>Run {esc(run['id'])}</h3><pre>{esc(json.dumps(run, indent=1, default=str))}</pre>")
+        out.append(f"<h3>Run {esc(run['id'])}: environment</h3>" + _table(["What", "Value"], L.run_environment_rows(run)))
     return out
 
 

@@ -4,11 +4,11 @@ folder next to the report (``<name>_files/``), linked by relative paths."""
 
 from __future__ import annotations
 
-import json
 from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
-from .html import SECTIONS, _details, _fmt
+from . import labels as H
+from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
 
 
@@ -46,12 +46,9 @@ def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
           + ".", ""]
     if c.imports:
         L += ["### Imports and collects", ""]
-        L += _table(["#", "kind", "source", "query or file", "started", "finished", "status", "read", "added",
-                     "merged", "already there", "unreadable"],
-                    [[i["id"], i["kind"], i["source"], i["target"], i["started_at"], i["finished_at"] or "",
-                      i["status"], i["read"], i["added"], i["merged"], i["unchanged"], i["errors"]] for i in c.imports])
+        L += _table(IMPORT_HEAD, import_rows(c.imports))
     if c.years:
-        L += ["### Papers per year", ""] + _table(["year", "papers"], c.years.items())
+        L += ["### Papers per year", ""] + _table(["Year", "Papers"], c.years.items())
     return L
 
 
@@ -60,12 +57,11 @@ def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     p = d.prisma
     L = _section(titles["screening"], p.missing)
     rows = p.rows(indent="")
-    L += _table(["step", "records"], rows)
+    L += _table(["Step", "Records"], rows)
     L += img("prisma", "PRISMA flow diagram")
     L += [f"- {md(h)}" for h in p.how_counted] + [""]
     if p.triage_stats:
-        L += ["### Triage statistics", ""] + _table(["measure", "value"],
-                                                    [(k, _fmt(v)) for k, v in p.triage_stats.items()])
+        L += ["### Triage statistics", ""] + _table(["Measure", "Value"], H.rows(p.triage_stats))
     return L
 
 
@@ -79,7 +75,10 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         L += [f"### {md(m.facet.capitalize())} map", "",
               f"map \\#{m.map_id}, built {md(m.created_at)}, {m.n_papers} papers, {len(m.clusters)} clusters", ""]
         L += img(f"map-{m.facet}", f"{m.facet} map") + img(f"sizes-{m.facet}", f"{m.facet} cluster sizes over time")
-        L += _table(["cluster", "label", "keywords", "papers", "stability"],
+        if m.time_note and not img(f"sizes-{m.facet}", ""):
+            L += [md(m.time_note), ""]
+        L += [md(STABILITY_NOTE), ""]
+        L += _table(["Cluster", "Label", "Keywords", "Papers", "Stability"],
                     [[cl["id"], cl["label"], ", ".join(cl["keywords"][:8]), cl["size"],
                       "" if cl.get("stability") is None else f"{float(cl['stability']):.2f}"]
                      for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
@@ -95,7 +94,7 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
             L += img("citations", "citation graph")
             if c.top_references:
                 L += ["What these papers build on (their most-cited references):", ""]
-                L += _table(["cited by", "year", "title", "in library"],
+                L += _table(["Cited by", "Year", "Title", "In library"],
                             [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
                              for r in c.top_references])
     return L
@@ -107,12 +106,12 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     L = _section(titles["gaps"], g.missing)
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.statement)}", "",
-              f"gap \\#{gap.id} · {md(gap.type)} · score {gap.score:.3f}", ""]
+              f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · score {gap.score:.3f}", ""]
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
                 L += [f"{name}: {md(ref.get('label'))} ({md(', '.join(ref.get('keywords', [])[:6]))})", ""]
         if gap.details:
-            L += [f"Behind the score: {md(_details(gap.details))}", ""]
+            L += [f"Behind the score: {md(H.gap_details(gap.details))}", ""]
         if gap.evidence:
             L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
     return L
@@ -124,9 +123,9 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     L = _section(titles["experiments"], e.missing)
     if e.runs:
         names = sorted({k for r in e.runs for k in r.metrics})
-        L += _table(["run", "name", "status", "gap", "seeds"] + names,
+        L += _table(["Run", "Name", "Status", "Gap", "Seeds"] + names,
                     [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
-                     + [_fmt(r.metrics.get(k)) for k in names] for r in e.runs])
+                     + [H.value(r.metrics.get(k)) for k in names] for r in e.runs])
     for r in e.runs:
         L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status)} · {md(r.created_at)}", ""]
         if r.papers:
@@ -135,7 +134,7 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         if r.comparison:
             if r.comparison.get("summary"):
                 L += [f"Comparison: {md(r.comparison['summary'])}", ""]
-            L += _table(["measure", "value"], [(k, _fmt(v)) for k, v in r.comparison.items() if k != "summary"])
+            L += _table(["Measure", "Value"], H.rows(r.comparison, skip=("summary",)))
     return L
 
 
@@ -169,15 +168,12 @@ def _md_reproducibility(d: ReportData, img, titles: dict[str, str]) -> list[str]
     L: list[str] = []
     r = d.reproducibility
     L += [f"## {titles['reproducibility']}", ""]
-    rows = reproducibility_rows(r)
-    L += _table(["what", "value"], rows)
+    L += _table(["What", "Value"], reproducibility_rows(r))
     for m in r.get("maps", []):
-        L += [f"### {md(m['facet'].capitalize())} map \\#{m['map_id']} parameters", "", "```json",
-              json.dumps({"params": m["params"], "scope": m["scope"]}, indent=1, default=str).replace("```", "'''"),
-              "```", ""]
+        L += [f"### {md(m['facet'].capitalize())} map \\#{m['map_id']} parameters", ""]
+        L += _table(["Parameter", "Value"], H.map_parameter_rows(m))
     for run in r.get("runs", []):
-        L += [f"### Run {md(run['id'])}", "", "```json",
-              json.dumps(run, indent=1, default=str).replace("```", "'''"), "```", ""]
+        L += [f"### Run {md(run['id'])}: environment", ""] + _table(["What", "Value"], H.run_environment_rows(run))
     return L
 
 

@@ -6,12 +6,12 @@ print as the font's missing-glyph box."""
 from __future__ import annotations
 
 import io
-import json
 import os
 from typing import Any, Iterable, Optional
 
+from . import labels as L
 from .data import PaperRef, ReportData, reproducibility_rows
-from .html import SECTIONS, _details, _fmt
+from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
 
 
@@ -41,7 +41,10 @@ class _Doc:
         self.pdf.add_page()
 
     def text(self, s: Any, size: float = 10, bold: bool = False, link: Optional[str] = None,
-             color: tuple[int, int, int] = (29, 35, 43), indent: float = 0, mono: bool = False) -> None:
+             color: tuple[int, int, int] = (29, 35, 43), indent: float = 0, mono: bool = False,
+             keep_orientation: bool = False) -> None:
+        if not keep_orientation:
+            self._portrait_again()
         pdf = self.pdf
         pdf.set_font("DejaVuMono" if mono else "DejaVu", "B" if bold and not mono else "", size)
         pdf.set_text_color(*((30, 70, 160) if link else color))
@@ -52,50 +55,151 @@ class _Doc:
     def gap(self, h: float = 2.5) -> None:
         self.pdf.ln(h)
 
-    def heading(self, s: str, level: int = 2) -> None:
-        if level == 2 and self.pdf.get_y() > self.pdf.h - 60:
+    def room(self) -> float:
+        """Millimetres left on the page."""
+        return self.pdf.h - self.pdf.b_margin - self.pdf.get_y()
+
+    def heading(self, s: str, level: int = 2, keep: float = 30) -> None:
+        """A heading kept with the first ``keep`` mm of what follows it: never last on its page."""
+        self._portrait_again()
+        size = {1: 18, 2: 14, 3: 11.5}[level]
+        if level > 1 and self.room() < size * 0.5 + 6 + keep:
             self.pdf.add_page()
-        self.gap(4 if level == 2 else 2)
+        elif self.pdf.get_y() > self.pdf.t_margin + 1:
+            self.gap(4 if level == 2 else 2)
         if level in (2, 3):  # the PDF outline (bookmarks) lists the sections and their parts
             self.pdf.start_section(one_line(s)[:120], level=level - 2)
-        self.text(one_line(s), size={1: 18, 2: 14, 3: 11.5}[level], bold=True)
+        self.text(one_line(s), size=size, bold=True)
         self.gap(1.5)
 
     def missing(self, s: str) -> None:
         self.text(s, size=9.5, color=(150, 100, 0))
         self.gap()
 
-    def section(self, title: str, missing: Optional[str]) -> None:
+    def section(self, title: str, missing: Optional[str], keep: float = 30) -> None:
         """A section's heading, then what is missing (which step has not been run yet), if anything."""
-        self.heading(title)
+        self.heading(title, keep=keep)
         if missing:
             self.missing(missing)
 
-    def table(self, head: Iterable[str], rows: Iterable[Iterable[Any]], widths: Optional[list[float]] = None) -> None:
-        head = [str(h) for h in head]
+    # --- tables ------------------------------------------------------------------------------------
+    CELL_PAD = 1.0      # mm inside each cell, on every side
+    FONT = 8.0
+    MIN_FONT = 6.5
+
+    def fit_columns(self, head: list[str], rows: list[list[str]], size: float, width: float) -> Optional[list[float]]:
+        """Column widths (mm) from the content: every header word fits whole (headers wrap between
+        words, never inside one); a column gets what its longest line wants, shared out when the page
+        is too narrow. None when even the header words do not fit in ``width``."""
+        pdf = self.pdf
+        extra = 2 * self.CELL_PAD + 0.6  # fpdf ignores c_margin inside a padded cell
+        pdf.set_font("DejaVu", "B", size)
+        head_word = [max((pdf.get_string_width(w) for w in h.split()), default=0) for h in head]
+        head_full = [pdf.get_string_width(h) for h in head]
+        pdf.set_font("DejaVu", "", size)
+        n = len(head)
+        body_word, body_full = [0.0] * n, [0.0] * n
+        for r in rows:
+            for i, c in enumerate(r[:n]):
+                if c:
+                    body_full[i] = max(body_full[i], pdf.get_string_width(c))
+                    body_word[i] = max(body_word[i], max(pdf.get_string_width(w) for w in c.split()) if c.split() else 0)
+        # body text may break a very long token (a path, a URL); header words never break
+        least = [max(hw, min(bw, 22.0)) + extra for hw, bw in zip(head_word, body_word)]
+        want = [max(lo, min(max(hf, bf) + extra, 95.0)) for lo, hf, bf in zip(least, head_full, body_full)]
+        if sum(least) > width:
+            return None
+        if sum(want) <= width:
+            return want
+        spare = width - sum(least)
+        slack = [w - lo for w, lo in zip(want, least)]
+        total = sum(slack) or 1.0
+        return [lo + spare * s_ / total for lo, s_ in zip(least, slack)]
+
+    def table(self, head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable[int] = (),
+              title: Optional[str] = None) -> None:
+        """A table whose columns fit their content, in a smaller font when needed; one too wide for a
+        portrait page even so goes on a landscape page (with its ``title`` heading, kept with it); its
+        header row repeats on each page it spans."""
+        from fpdf.fonts import FontFace
+
+        head = [one_line(str(h)) for h in head]
         rows = [[one_line("" if c is None else str(c)) for c in r] for r in rows]
         pdf = self.pdf
-        pdf.set_font("DejaVu", "", 8)
+        num = set(numeric)
+        portrait_w = min(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin - 0.01
+        landscape_w = max(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin - 0.01
+        sizes = [self.FONT - 0.5 * i for i in range(int((self.FONT - self.MIN_FONT) / 0.5) + 1)]
+        widths, landscape, size = None, False, self.MIN_FONT
+        # landscape may go down to 5 pt before a header word would have to break
+        for width, land, fonts in ((portrait_w, False, sizes), (landscape_w, True, sizes + [6.0, 5.5, 5.0])):
+            for size in fonts:
+                widths = self.fit_columns(head, rows, size, width)
+                if widths is not None:
+                    landscape = land
+                    break
+            if widths is not None:
+                break
+        if widths is None:  # a header word wider than a landscape page: shared out, it may break
+            size, widths, landscape = self.MIN_FONT, [landscape_w / len(head)] * len(head), True
+        if landscape and pdf.w < pdf.h:
+            pdf.add_page(orientation="L")
+            self._landscape = True
+            if title:
+                self.pdf.start_section(one_line(title)[:120], level=1)
+                self.text(one_line(title), size=11.5, bold=True, keep_orientation=True)
+                self.gap(1.5)
+        else:
+            if title:
+                self.heading(title, 3, keep=25)
+            if self.room() < 25:  # the header row and a first row at least, or a new page
+                pdf.add_page(orientation="L" if pdf.w > pdf.h else "P")
+        pdf.set_font("DejaVu", "", size)
         pdf.set_text_color(29, 35, 43)
-        widths = widths or [pdf.epw / len(head)] * len(head)
-        with pdf.table(col_widths=widths, text_align="LEFT", line_height=4, first_row_as_headings=True,
-                       width=pdf.epw) as t:
+        with pdf.table(col_widths=widths, width=sum(widths), align="LEFT", text_align="LEFT",
+                       line_height=size * 0.45, padding=self.CELL_PAD, first_row_as_headings=True,
+                       headings_style=FontFace(emphasis="BOLD", fill_color=(238, 243, 251)),
+                       repeat_headings=1) as t:
             t.row(head)
             for r in rows:
-                t.row(r)
+                row = t.row()
+                for i, c in enumerate(r):
+                    row.cell(c, align="RIGHT" if i in num else "LEFT")
         self.gap()
 
+    def _portrait_again(self) -> None:
+        """After a landscape table, the report goes on in portrait."""
+        if getattr(self, "_landscape", False):
+            self._landscape = False
+            self.pdf.add_page(orientation="P")
+
     def image(self, png: bytes, width: float = 170) -> None:
+        """A figure; one that does not fit is shrunk (to 80% at most, so its labels stay readable) rather
+        than leave the page half empty; else it starts the next page."""
+        self._portrait_again()
         pdf = self.pdf
         from PIL import Image
 
         with Image.open(io.BytesIO(png)) as im:
             w, h = im.size
+        width = min(width, pdf.epw)
         height = width * h / w
-        if pdf.get_y() + height > pdf.h - pdf.b_margin:
-            pdf.add_page()
+        room = self.room() - 2
+        if height > room:
+            if room >= 0.8 * height:
+                width, height = width * room / height, room
+            else:
+                pdf.add_page()
         pdf.image(io.BytesIO(png), x=pdf.l_margin + (pdf.epw - width) / 2, w=width)
         self.gap()
+
+    @staticmethod
+    def image_height(png: bytes, width: float) -> float:
+        from PIL import Image
+
+        with Image.open(io.BytesIO(png)) as im:
+            w, h = im.size
+        return width * h / w
 
     def paper(self, p: PaperRef, prefix: str = "", indent: float = 4) -> None:
         authors = "; ".join(p.authors[:4]) + (" et al." if len(p.authors) > 4 else "")
@@ -123,15 +227,9 @@ def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dic
              + (f", first published {c.first_published}, last {c.last_published}" if c.first_published else "") + ".")
     doc.gap()
     if c.imports:
-        doc.heading("Imports and collects", 3)
-        doc.table(["#", "kind / source", "query or file", "started", "status", "read", "added", "merged",
-                   "again", "bad"],
-                  [[i["id"], f"{i['kind']} {i['source']}", i["target"], i["started_at"], i["status"], i["read"],
-                    i["added"], i["merged"], i["unchanged"], i["errors"]] for i in c.imports],
-                  widths=[7, 24, 52, 28, 14, 11, 11, 12, 10, 9])
+        doc.table(IMPORT_HEAD, import_rows(c.imports), numeric=(7, 8, 9, 10, 11), title="Imports and collects")
     if c.years:
-        doc.heading("Papers per year", 3)
-        doc.table(["year", "papers"], c.years.items(), widths=[40, 40])
+        doc.table(["Year", "Papers"], c.years.items(), numeric=(1,), title="Papers per year")
 
 
 def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -139,37 +237,50 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
     p = d.prisma
     doc.section(titles["screening"], p.missing)
     rows = p.rows(indent="")
-    doc.table(["step", "records"], rows, widths=[120, 40])
-    if "prisma" in figures:
-        doc.image(figures["prisma"], 150)
-    for h in p.how_counted:
+    doc.table(["Step", "Records"], rows, numeric=(1,))
+    for h in p.how_counted:  # the text before the figure: it fills the page rather than a gap above it
         doc.text("• " + h, size=8.5, color=(90, 100, 114))
+    doc.gap()
+    if "prisma" in figures:
+        doc.image(figures["prisma"], 130)
     if p.triage_stats:
-        doc.heading("Triage statistics", 3)
-        doc.table(["measure", "value"], [(k, _fmt(v)) for k, v in p.triage_stats.items()], widths=[60, 120])
+        doc.table(["Measure", "Value"], L.rows(p.triage_stats), title="Triage statistics")
 
 
 def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
     """Each facet map with its clusters."""
     s = d.maps
-    doc.section(titles["maps"], s.missing)
+
+    def need(m) -> float:  # a map's heading stays with its description and (most of) its figure
+        fig = figures.get(f"map-{m.facet}")
+        return 0.8 * doc.image_height(fig, 170) + 12 if fig else 30
+
+    doc.section(titles["maps"], s.missing, keep=need(s.maps[0]) + 12 if s.maps else 30)
     if s.note:
         doc.text(s.note, size=9, color=(90, 100, 114))
     for m in s.maps:
-        doc.heading(f"{m.facet.capitalize()} map", 3)
-        doc.text(f"map #{m.map_id}, built {m.created_at}, {m.n_papers} papers, {len(m.clusters)} clusters", size=9)
-        for key in (f"map-{m.facet}", f"sizes-{m.facet}"):
-            if key in figures:
-                doc.image(figures[key], 160)
-        doc.table(["cluster", "label", "keywords", "papers", "stability"],
+        fig = figures.get(f"map-{m.facet}")
+        doc.heading(f"{m.facet.capitalize()} map", 3, keep=need(m))
+        doc.text(f"Map #{m.map_id}, built {m.created_at}, {m.n_papers} papers, {len(m.clusters)} clusters. "
+                 "Stability: the share of a cluster's papers that come back together when the map is made "
+                 "again with other random seeds (1 = always the same papers).", size=9)
+        if fig:
+            doc.image(fig, 170)
+        if f"sizes-{m.facet}" in figures:
+            doc.image(figures[f"sizes-{m.facet}"], 160)
+        elif m.time_note:
+            doc.text(m.time_note, size=9, color=(90, 100, 114))
+            doc.gap()
+        doc.table(["Cluster", "Label", "Keywords", "Papers", "Stability"],
                   [[cl["id"], cl["label"], ", ".join(cl["keywords"][:6]), cl["size"],
                     "" if cl.get("stability") is None else f"{float(cl['stability']):.2f}"]
-                   for cl in sorted(m.clusters, key=lambda cl: -cl["size"])], widths=[14, 50, 80, 16, 20])
+                   for cl in sorted(m.clusters, key=lambda cl: -cl["size"])], numeric=(0, 3, 4))
     if s.maps and s.not_built:
         doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
     c = getattr(d, "citations", None)
     if c is not None:
-        doc.heading("Citation graph", 3)
+        fig = figures.get("citations")
+        doc.heading("Citation graph", 3, keep=0.8 * doc.image_height(fig, 160) + 10 if fig and not c.missing else 30)
         if c.missing:
             doc.missing(c.missing)
         else:
@@ -177,9 +288,9 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             if "citations" in figures:
                 doc.image(figures["citations"], 160)
             if c.top_references:
-                doc.table(["cited by", "year", "title", "in library"],
+                doc.table(["Cited by", "Year", "Title", "In library"],
                           [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
-                           for r in c.top_references], widths=[16, 14, 130, 20])
+                           for r in c.top_references], numeric=(0,))
 
 
 def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -188,12 +299,12 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
     doc.section(titles["gaps"], g.missing)
     for rank, gap in enumerate(g.gaps, 1):
         doc.text(f"{rank}. {gap.statement}", size=10.5, bold=True)
-        doc.text(f"gap #{gap.id} · {gap.type} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
+        doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
                 doc.text(f"{name}: {ref.get('label')} ({', '.join(ref.get('keywords', [])[:6])})", size=9)
         if gap.details:
-            doc.text(f"Behind the score: {_details(gap.details)}", size=7.5, color=(90, 100, 114))
+            doc.text(f"Behind the score: {L.gap_details(gap.details)}", size=7.5, color=(90, 100, 114))
         for i, pr in enumerate(gap.evidence, 1):
             doc.paper(pr, f"{i}. ")
         doc.gap()
@@ -209,7 +320,7 @@ def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles
                  + (f" · gap #{run.gap_id}" if run.gap_id is not None else "")
                  + (f" · seeds {', '.join(map(str, run.seeds))}" if run.seeds else ""), size=9)
         if run.metrics:
-            doc.table(["metric", "value"], [(k, _fmt(v)) for k, v in run.metrics.items()], widths=[60, 60])
+            doc.table(["Metric", "Value"], [(k, L.value(v)) for k, v in run.metrics.items()])
         for pr in run.papers:
             doc.paper(pr, "• ")
         if f"run-{run.id}" in figures:
@@ -217,8 +328,7 @@ def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles
         if run.comparison:
             if run.comparison.get("summary"):
                 doc.text("Comparison: " + str(run.comparison["summary"]), size=9)
-            doc.table(["measure", "value"], [(k, _fmt(v)) for k, v in run.comparison.items() if k != "summary"],
-                      widths=[60, 120])
+            doc.table(["Measure", "Value"], L.rows(run.comparison, skip=("summary",)))
 
 
 def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -253,14 +363,12 @@ def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], ti
     """Versions, parameters and scope, to run it again."""
     r = d.reproducibility
     doc.heading(titles["reproducibility"])
-    rows = reproducibility_rows(r)
-    doc.table(["what", "value"], rows, widths=[50, 130])
+    doc.table(["What", "Value"], reproducibility_rows(r))
     for m in r.get("maps", []):
-        doc.heading(f"{m['facet'].capitalize()} map #{m['map_id']} parameters", 3)
-        doc.text(json.dumps({"params": m["params"], "scope": m["scope"]}, indent=1, default=str), size=7.5, mono=True)
+        doc.table(["Parameter", "Value"], L.map_parameter_rows(m),
+                  title=f"{m['facet'].capitalize()} map #{m['map_id']} parameters")
     for run in r.get("runs", []):
-        doc.heading(f"Run {run['id']}", 3)
-        doc.text(json.dumps(run, indent=1, default=str), size=7.5, mono=True)
+        doc.table(["What", "Value"], L.run_environment_rows(run), title=f"Run {run['id']}: environment")
 
 
 def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:

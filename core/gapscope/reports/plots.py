@@ -69,65 +69,144 @@ def prisma_flow_png(p: PrismaSection) -> bytes:
         return _png(fig)
 
 
-def _palette(n: int):
-    import matplotlib
+def map_colours(m: MapData) -> dict[int, str]:
+    """The map's colour per cluster, the same in the scatter, its legend and the time chart."""
+    from ..maps.display import colours_by_size
 
-    cmap = matplotlib.colormaps["tab20"]
-    return [cmap(i % 20) for i in range(max(n, 1))]
+    return colours_by_size((c["id"], c["size"]) for c in m.clusters)
 
 
-def map_scatter_png(m: MapData, max_labels: int = 20) -> bytes:
+LEGEND_CLUSTERS = 12   # the legend lists the biggest; the table under the figure lists every cluster
+
+
+def map_figure(m: MapData, *, place: bool = True):
+    """The map as a matplotlib Figure, and the label artists drawn on it. Labels are placed without
+    overlap inside the axes (biggest clusters first; see gapscope.maps.display.place_labels); with
+    ``place=False`` every label sits at its cluster's centre (only to show what placement prevents)."""
     import numpy as np
+    from matplotlib.lines import Line2D
 
+    from ..maps.display import Label, place_labels, short_label
+
+    fig = _figure(7.4, 4.9)   # printed 170 mm wide: the labels keep about their size
+    ax = fig.add_axes((0.01, 0.02, 0.64, 0.88))
+    colours = map_colours(m)
+    drawn = []
+    if m.points:
+        pts = np.array([(x, y) for x, y, _ in m.points], dtype=float)
+        cl = np.array([c for _, _, c in m.points])
+        ax.scatter(pts[:, 0], pts[:, 1], s=6, c=[colours.get(int(c), "#999999") for c in cl], alpha=0.75,
+                   linewidths=0)
+        pad_x = (pts[:, 0].max() - pts[:, 0].min()) * 0.03 or 1.0
+        pad_y = (pts[:, 1].max() - pts[:, 1].min()) * 0.03 or 1.0
+        ax.set_xlim(pts[:, 0].min() - pad_x, pts[:, 0].max() + pad_x)
+        ax.set_ylim(pts[:, 1].min() - pad_y, pts[:, 1].max() + pad_y)
+        texts = {}
+        for c in m.clusters:
+            mask = cl == c["id"]
+            if mask.any():
+                cx, cy = pts[mask].mean(axis=0)
+                texts[c["id"]] = (cx, cy, ax.text(cx, cy, short_label(c["label"], 24), fontsize=6.5, ha="center",
+                                                  va="center", zorder=5,
+                                                  bbox=dict(boxstyle="round,pad=0.2", fc="white",
+                                                            ec=colours[c["id"]], lw=0.8, alpha=0.9)))
+        fig.canvas.draw()  # sizes each label's box (its patch is laid out when drawn)
+        renderer = fig.canvas.get_renderer()
+        area = ax.get_window_extent(renderer)
+        todo = []
+        sizes = {c["id"]: c["size"] for c in m.clusters}
+        for cid, (cx, cy, t) in texts.items():
+            box = t.get_bbox_patch().get_window_extent(renderer)
+            px, py = ax.transData.transform((cx, cy))
+            todo.append(Label(cid, px, py, box.width, box.height, sizes.get(cid, 0)))
+        where = (place_labels(todo, (area.x0, area.y0, area.x1, area.y1), pad=1.5) if place
+                 else {lb.key: (lb.x, lb.y) for lb in todo})
+        inverse = ax.transData.inverted()
+        for cid, (_cx, _cy, t) in texts.items():
+            if cid in where:
+                t.set_position(inverse.transform(where[cid]))
+                drawn.append(t)
+            else:
+                t.set_visible(False)
+    biggest = sorted(m.clusters, key=lambda c: -c["size"])[:LEGEND_CLUSTERS]
+    handles = [Line2D([], [], marker="o", linestyle="", markersize=6, color=colours[c["id"]],
+                      label=f"{short_label(c['label'], 30)} ({c['size']})") for c in biggest]
+    if handles:
+        more = len(m.clusters) - len(handles)
+        fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.66, 0.91), fontsize=6.5, frameon=False,
+                   title="Biggest clusters (papers)" + (f"\n{more} more in the table below" if more > 0 else ""),
+                   title_fontsize=7, alignment="left")
+    fig.suptitle(f"{m.facet.capitalize()} map: {len(m.clusters)} clusters, {m.n_papers} papers; "
+                 f"{len(drawn)} labelled where they fit", fontsize=10, x=0.01, ha="left")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    return fig, drawn
+
+
+def map_scatter_png(m: MapData) -> bytes:
     with _rc():
-        fig = _figure(7.5, 6.0)
-        ax = fig.add_subplot(1, 1, 1)
-        ids = [c["id"] for c in m.clusters]
-        colors = dict(zip(ids, _palette(len(ids))))
-        if m.points:
-            pts = np.array([(x, y) for x, y, _ in m.points], dtype=float)
-            cl = [c for _, _, c in m.points]
-            ax.scatter(pts[:, 0], pts[:, 1], s=6, c=[colors.get(c, (0.6, 0.6, 0.6, 1)) for c in cl], alpha=0.7,
-                       linewidths=0)
-            biggest = sorted(m.clusters, key=lambda c: -c["size"])[:max_labels]
-            for c in biggest:
-                mask = np.array([k == c["id"] for k in cl])
-                if mask.any():
-                    cx, cy = pts[mask].mean(axis=0)
-                    ax.text(cx, cy, _short(c["label"], 28), fontsize=7, ha="center", va="center",
-                            bbox=dict(boxstyle="round,pad=0.2", fc="white", ec=colors[c["id"]], alpha=0.85))
-        ax.set_title(f"{m.facet} map: {len(m.clusters)} clusters, {m.n_papers} papers", fontsize=10)
-        ax.set_xticks([])
-        ax.set_yticks([])
+        fig, _drawn = map_figure(m)
         return _png(fig)
 
 
-def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
-    """Papers per year (per month when the map spans fewer than 4 years) for the biggest clusters;
-    None when the map has no dated clusters."""
+# The time chart needs this many points on its time axis (months, or years for a corpus of 6 years or
+# more): with fewer, each cluster is one to five dots and a line between them claims a trend the data
+# cannot show (a short corpus gave one point per series).
+MIN_TIME_STEPS = 6
+
+
+def time_steps(m: MapData, top: int = 8) -> tuple[str, str, list[str]]:
+    """(sizes key, unit, steps) the time chart would use for the biggest ``top`` clusters."""
     biggest = sorted(m.clusters, key=lambda c: -c["size"])[:top]
-    years = {y for c in biggest for y in c.get("sizes_by_year") or {}}
-    months = {mo for c in biggest for mo in c.get("sizes_by_month") or {}}
-    key, unit = ("sizes_by_month", "month") if len(years) < 4 and len(months) >= 3 else ("sizes_by_year", "year")
-    clusters = [c for c in biggest if c.get(key)]
-    if not clusters:
+    years = sorted({y for c in biggest for y in c.get("sizes_by_year") or {}})
+    months = sorted({mo for c in biggest for mo in c.get("sizes_by_month") or {}})
+    if len(years) >= MIN_TIME_STEPS or not months:
+        return "sizes_by_year", "year", years
+    return "sizes_by_month", "month", months
+
+
+def time_note(m: MapData) -> str | None:
+    """Why the clusters-over-time chart is not drawn, or None when it is."""
+    _key, unit, steps = time_steps(m)
+    if len(steps) >= MIN_TIME_STEPS:
         return None
-    steps = sorted({s for c in clusters for s in c[key]})
+    if not steps:
+        return "Clusters over time is not drawn: no paper on this map has a publication date."
+    span = f"{steps[0]} to {steps[-1]}" if len(steps) > 1 else steps[0]
+    return (f"Clusters over time is not drawn: the papers span {len(steps)} {unit}(s) ({span}), and a trend needs "
+            f"at least {MIN_TIME_STEPS} points in time; the cluster sizes are in the table.")
+
+
+def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
+    """Papers per month (per year for a corpus of 6 years or more) in the biggest clusters, in the map's
+    colours; None when there are too few points in time (see :func:`time_note`)."""
+    if time_note(m) is not None:
+        return None
+    key, unit, steps = time_steps(m, top)
+    biggest = sorted(m.clusters, key=lambda c: -c["size"])[:top]
+    clusters = [c for c in biggest if c.get(key)]
+    colours = map_colours(m)
     with _rc():
         fig = _figure(7.5, 4.0)
         ax = fig.add_subplot(1, 1, 1)
         xs = list(range(len(steps)))
-        for c, color in zip(clusters, _palette(len(clusters))):
-            ax.plot(xs, [c[key].get(s, 0) for s in steps], marker="o", markersize=3, color=color,
+        for c in clusters:
+            ax.plot(xs, [c[key].get(s, 0) for s in steps], marker="o", markersize=3, color=colours[c["id"]],
                     label=_short(c["label"], 30))
         every = max(1, len(steps) // 10)
         ax.set_xticks(xs[::every], [str(s) for s in steps[::every]], rotation=45 if unit == "month" else 0,
                       fontsize=7)
         ax.set_xlabel(unit)
         ax.set_ylabel("papers")
-        ax.set_title(f"{m.facet} clusters over time (papers per {unit})", fontsize=10)
+        ax.set_title(f"{m.facet.capitalize()} clusters over time (papers per {unit})", fontsize=10)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         return _png(fig)
+
+
+def _palette(n: int) -> list[str]:
+    from ..maps.display import palette
+
+    return palette(n)
 
 
 def citation_graph_png(fig) -> bytes:

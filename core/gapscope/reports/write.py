@@ -26,6 +26,7 @@ def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict
     for m in d.maps.maps:
         check(cancel)
         figs[f"map-{m.facet}"] = plots.map_scatter_png(m)
+        m.time_note = plots.time_note(m)
         sizes = plots.cluster_sizes_png(m)
         if sizes:
             figs[f"sizes-{m.facet}"] = sizes

@@ -1,55 +1,81 @@
-"""Export a gap report (HTML / Markdown / PDF) or a bibliography (BibTeX / RIS) through the reports core."""
+"""Export any scope in any format the CLI has: the gap report (HTML / Markdown / PDF) of the library or a
+collection, and the papers of the whole library, the selection, the included papers, a tag, a collection
+or the current search as BibTeX, RIS, CSL-JSON or their notes (Markdown / JSON). The same core functions
+as `gapscope report` and `gapscope export` (`gapscope.reports.export_report` / `export_papers`)."""
 
 from __future__ import annotations
 
 import html
-import inspect
 from pathlib import Path
-from typing import Optional
+from typing import Any, Optional
 
 from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
 from ..widgets.task_dialog import lay_out, progress_and_status
 
-KINDS = [
-    ("report-html", "Gap report (HTML)", "export_report", "html", "*.html"),
-    ("report-md", "Gap report (Markdown)", "export_report", "md", "*.md"),
-    ("report-pdf", "Gap report (PDF)", "export_report", "pdf", "*.pdf"),
-    ("bibtex", "Bibliography (BibTeX)", "export_bibliography", "bibtex", "*.bib"),
-    ("ris", "Bibliography (RIS)", "export_bibliography", "ris", "*.ris"),
+# (key, label, format, file pattern); a report takes a whole library or a collection only
+REPORTS = [
+    ("report-html", "Gap report (HTML)", "html", "*.html"),
+    ("report-md", "Gap report (Markdown)", "md", "*.md"),
+    ("report-pdf", "Gap report (PDF)", "pdf", "*.pdf"),
 ]
+# every format of `gapscope export` (a test checks the list against the CLI's choices)
+PAPER_FORMATS = [
+    ("bibtex", "Bibliography (BibTeX)", "bibtex", "*.bib"),
+    ("ris", "Bibliography (RIS)", "ris", "*.ris"),
+    ("csljson", "Bibliography (CSL-JSON, for Zotero)", "csljson", "*.json"),
+    ("notes-md", "Notes and highlights (Markdown)", "notes-md", "*.md"),
+    ("notes-json", "Notes and highlights (JSON)", "notes-json", "*.json"),
+]
+KINDS = REPORTS + PAPER_FORMATS
+REPORT_SCOPES = {"all", "collection"}
 
 
-def run_export(lib, fn_name, fmt, path, paper_ids, *, progress=None, cancel=None):
+def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=None, cancel=None):
+    """Worker side: one export, through the core function the CLI uses."""
     from gapscope import reports
 
-    fn = getattr(reports, fn_name)
-    kwargs = {"fmt": fmt}
-    params = inspect.signature(fn).parameters
-    if paper_ids and "paper_ids" in params:
-        kwargs["paper_ids"] = paper_ids
-    if "progress" in params:
-        kwargs.update(progress=progress, cancel=cancel)
-    return fn(lib, path, **kwargs)
+    fmt = next(k[2] for k in KINDS if k[0] == kind)
+    if kind.startswith("report-"):
+        return reports.export_report(lib, path, fmt, collection=filters.get("collection"), progress=progress,
+                                     cancel=cancel)
+    return reports.export_papers(lib, path, fmt, progress=progress, cancel=cancel, **filters)
 
 
 class ExportDialog(QDialog):
-    def __init__(self, tasks, lib, selected: Optional[list[int]] = None, parent: Optional[QWidget] = None) -> None:
+    """``selected``: the papers selected in the table; ``current``: the table's filter (an object with
+    ``query``, ``tag`` and ``collection``), exported as "the current search"."""
+
+    def __init__(self, tasks, lib, selected: Optional[list[int]] = None, parent: Optional[QWidget] = None,
+                 current: Any = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Export")
         self.setObjectName("exportDialog")
-        self.setMinimumWidth(480)
+        self.setMinimumWidth(520)
         self.tasks = tasks
         self.lib = lib
         self.selected = selected or []
+        self.current = current
         self.task = None
         self.kind = QComboBox()
         for key, label, *_ in KINDS:
             self.kind.addItem(label, key)
         self.scope = QComboBox()
+        self.scope.setObjectName("exportScope")
         self.scope.addItem("Whole library", "all")
         if self.selected:
             self.scope.addItem(f"The {len(self.selected):,} selected papers", "selected")
+        self.scope.addItem("Included papers (triage)", "included")
+        self.tags = [name for name, _n in lib.list_tags()]
+        self.collections = [name for name, _n in lib.list_collections()]
+        if self.tags:
+            self.scope.addItem("Papers with a tag", "tag")
+        if self.collections:
+            self.scope.addItem("A collection", "collection")
+        if self._search_filters():
+            self.scope.addItem(f"The current search ({self._describe_search()})", "search")
+        self.which = QComboBox()  # the tag or the collection
+        self.which.setObjectName("exportWhich")
         self.bar, self.status = progress_and_status()
         self.go = QPushButton("Export…")
         self.go.setDefault(True)
@@ -59,13 +85,67 @@ class ExportDialog(QDialog):
         form = QFormLayout()
         form.addRow("What:", self.kind)
         form.addRow("Papers:", self.scope)
+        form.addRow("", self.which)
+        self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
+        self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
         lay_out(self, form, self.bar, self.status, close, self.go)
+        self._kind_changed()
 
+    # --- scope ---------------------------------------------------------------------------------------
+    def _search_filters(self) -> dict[str, Any]:
+        c = self.current
+        if c is None:
+            return {}
+        out = {k: getattr(c, k, None) for k in ("query", "tag", "collection")}
+        return {k: v for k, v in out.items() if v}
+
+    def _describe_search(self) -> str:
+        f = self._search_filters()
+        parts = ([f"“{f['query']}”"] if "query" in f else []) + ([f"tag {f['tag']}"] if "tag" in f else []) \
+            + ([f"collection {f['collection']}"] if "collection" in f else [])
+        return ", ".join(parts)
+
+    def set_scope(self, scope: str, which: Optional[str] = None) -> None:
+        self.scope.setCurrentIndex(self.scope.findData(scope))
+        if which is not None:
+            self.which.setCurrentIndex(self.which.findText(which))
+
+    def _kind_changed(self) -> None:
+        """A report covers the library or a collection; the other scopes are for paper exports."""
+        is_report = self.kind.currentData().startswith("report-")
+        model = self.scope.model()
+        for i in range(self.scope.count()):
+            model.item(i).setEnabled(not is_report or self.scope.itemData(i) in REPORT_SCOPES)
+        if is_report and self.scope.currentData() not in REPORT_SCOPES:
+            self.scope.setCurrentIndex(0)
+        self._scope_changed()
+
+    def _scope_changed(self) -> None:
+        scope = self.scope.currentData()
+        self.which.clear()
+        names = self.tags if scope == "tag" else self.collections if scope == "collection" else []
+        self.which.addItems(names)
+        self.which.setVisible(bool(names))
+
+    def filters(self) -> dict[str, Any]:
+        """The chosen scope as the CLI's filters (`--ids`, `--included`, `--tag`, `--collection`, `--query`)."""
+        scope = self.scope.currentData()
+        if scope == "selected":
+            return {"ids": list(self.selected)}
+        if scope == "included":
+            return {"included": True}
+        if scope in ("tag", "collection"):
+            return {scope: self.which.currentText()}
+        if scope == "search":
+            return self._search_filters()
+        return {}
+
+    # --- export --------------------------------------------------------------------------------------
     def _spec(self):
         return next(k for k in KINDS if k[0] == self.kind.currentData())
 
     def start(self) -> None:
-        _key, label, fn_name, fmt, pattern = self._spec()
+        _key, label, _fmt, pattern = self._spec()
         from ..file_dialogs import save_file_name
 
         path = save_file_name(self, label, str(Path.home() / ("gapscope" + pattern[1:])), pattern)
@@ -73,13 +153,17 @@ class ExportDialog(QDialog):
             self.export_to(path)
 
     def export_to(self, path: str):
-        _key, label, fn_name, fmt, _pattern = self._spec()
-        ids = self.selected if self.scope.currentData() == "selected" else None
+        key, label, _fmt, _pattern = self._spec()
         self.bar.setRange(0, 0)
         self.bar.show()
         self.go.setEnabled(False)
-        self.task = self.tasks.run(f"Export {label}", run_export, fn_name, fmt, path, ids, library=self.lib.path,
-                                   on_result=lambda _r: self.status.setText(f"Written to {html.escape(path)}"),
+
+        def done(n) -> None:
+            what = f"{n:,} papers written" if isinstance(n, int) else "Written"
+            self.status.setText(f"{what} to {html.escape(path)}")
+
+        self.task = self.tasks.run(f"Export {label}", run_export, key, path, self.filters(), library=self.lib.path,
+                                   on_result=done,
                                    on_error=lambda m, _t: self.status.setText(
                                        f"<span style='color:#b03a2e;'>Export failed: {html.escape(m)}</span>"),
                                    on_finished=self._ended)

@@ -12,8 +12,9 @@ from PySide6.QtGui import QColor
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QSplitter, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.maps.display import palette
+
 from .core_view import CoreView
-from .maps_view import PALETTE
 
 
 def load_graph(lib, max_nodes: int = 150, *, progress=None, cancel=None):
@@ -149,7 +150,7 @@ class GraphView(CoreView):
         xy = np.array([(n["x"], n["y"]) for n in fig.nodes], dtype=float)
         self.sizes = node_sizes([n["citations"] for n in fig.nodes])
         ids = sorted(fig.clusters)
-        colour = {cid: QColor(PALETTE[k % len(PALETTE)]) for k, cid in enumerate(ids)}
+        colour = {cid: QColor(c) for cid, c in zip(ids, palette(len(ids)))}  # one colour each, never repeated
         grey = QColor("#9aa3ad")
         self.brushes = [pg.mkBrush(colour.get(n["cluster"], grey)) for n in fig.nodes]
         self.scatter.setData(x=xy[:, 0], y=xy[:, 1], size=self.sizes, brush=self.brushes,

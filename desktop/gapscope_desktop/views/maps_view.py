@@ -8,21 +8,29 @@ from __future__ import annotations
 import html
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor
+from PySide6.QtCore import QPointF, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
                                QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.maps.display import Label, colours_by_size, place_labels, short_label
 from gapscope.vocabulary import MAP_FACETS
 
 from .. import hints
 from .core_view import CoreView
 
 
-# Categorical colours that stay apart on white (Tableau 20 order, light ones last).
-PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2", "#7f7f7f",
-           "#bcbd22", "#17becf", "#393b79", "#637939", "#8c6d31", "#843c39", "#7b4173", "#3182bd",
-           "#e6550d", "#31a354", "#756bb1", "#636363"]
+# What the Stability column means (the list's header and each cell say it on hover; docs/maps.md).
+STABILITY_TIP = (
+    "<b>Stability</b> (0 to 1): does this cluster come back when the map is made again?<br/>"
+    "The same papers are clustered {runs} more time(s) with other random seeds. Each time, this cluster "
+    "is matched to its closest counterpart and we count the papers they share out of the papers in either "
+    "(Jaccard). Stability is the mean of those shares.<br/>"
+    "<span style='color:#1d7a3a'>0.6 and above</span>: the same group every time, a real theme. "
+    "<span style='color:#b7791f'>0.3 to 0.6</span>: its core is real, its edges move. "
+    "<span style='color:#b03a2e'>below 0.3</span>: it depends on the seed; read it with its neighbours.")
+
+LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover show them whole
 
 
 def load_map(lib, facet, *, progress=None, cancel=None):
@@ -56,6 +64,12 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
     return BuildResult(load_map(lib, facet), rep.notes)
 
 
+def _swatch(colour: QColor) -> QIcon:
+    pix = QPixmap(12, 12)
+    pix.fill(colour)
+    return QIcon(pix)
+
+
 def _attr(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
@@ -76,6 +90,11 @@ class MapsView(CoreView):
         self.ids: list[int] = []
         self.cluster_of: dict[int, int] = {}
         self.selected: list[int] = []
+        self.place_enabled = True      # off only to show what the placement prevents (tests)
+        self.label_item: dict = {}
+        self._anchor: dict = {}
+        self._label_of: dict = {}
+        self._size_of: dict = {}
 
         self.facet = QComboBox()
         self.facet.setObjectName("mapFacet")
@@ -159,6 +178,7 @@ class MapsView(CoreView):
         for t in self.labels:
             self.plot.removeItem(t)
         self.labels = []
+        self.label_item = {}
         self.empty.setText(text)
         self.empty.show()
         if self.plot is not None:
@@ -180,10 +200,23 @@ class MapsView(CoreView):
         self.plot.hideAxis("left")
         self.plot.hideAxis("bottom")
         self.plot.setMenuEnabled(False)
-        self.scatter = pg.ScatterPlotItem(size=6, pen=None, hoverable=True, tip=None)
+        # a point's hover names its cluster: the labels that found no room are read there
+        self.scatter = pg.ScatterPlotItem(size=6, pen=None, hoverable=True, tip=self._point_tip)
         self.scatter.sigClicked.connect(self._point_clicked)
         self.plot.addItem(self.scatter)
         self.canvas_layout.addWidget(self.plot)
+        # labels are placed in pixels: zooming, panning or resizing places them again
+        self._place_timer = QTimer(self)
+        self._place_timer.setSingleShot(True)
+        self._place_timer.setInterval(40)
+        self._place_timer.timeout.connect(self.place_labels)
+        self.viewbox.sigRangeChanged.connect(lambda *_: self._place_timer.start())
+        self.viewbox.sigResized.connect(lambda *_: self._place_timer.start())
+
+    def _point_tip(self, x, y, data) -> str:
+        cid = self.cluster_of.get(int(data)) if data is not None else None
+        name = self._label_of.get(cid, "")
+        return f"{name}  (cluster {cid})" if name else ""
 
     def show_map(self, m) -> None:
         if m is None:
@@ -202,50 +235,67 @@ class MapsView(CoreView):
         self.ids = [int(i) for i in coords]
         self.cluster_of = {int(k): int(v) for k, v in assignments.items() if v is not None}
         xy = np.array([coords[i] for i in coords], dtype=float).reshape(-1, 2)
-        cl_ids = [int(_attr(c, "id")) for c in clusters]
-        color_of = {cid: QColor(PALETTE[n % len(PALETTE)]) for n, cid in enumerate(cl_ids)}
-        grey = QColor("#bbbbbb")
+        sizes = {int(_attr(c, "id")): int(_attr(c, "size", 0) or 0) for c in clusters}
+        # one colour per shown cluster, never repeated; the most distinct go to the biggest clusters
+        self.colour_of = {cid: QColor(col) for cid, col in colours_by_size(sizes.items()).items()}
         self._brushes = {}
-        for cid, col in color_of.items():
+        for cid, col in self.colour_of.items():
             c = QColor(col)
             c.setAlpha(170)
             self._brushes[cid] = pg.mkBrush(c)
-        self._grey = pg.mkBrush(grey)
+        self._grey = pg.mkBrush(QColor("#bbbbbb"))
         brushes = [self._brushes.get(self.cluster_of.get(i), self._grey) for i in self.ids]
         self.scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes, data=self.ids, size=6, pen=None)
         for t in self.labels:
             self.plot.removeItem(t)
         self.labels = []
+        self.label_item = {}
+        self._anchor = {}
+        self._label_of = {}
+        self._size_of = sizes
+        runs = (_attr(m, "params", {}) or {}).get("stability_seeds", 3)
+        tip = STABILITY_TIP.format(runs=runs)
+        self.clusters.headerItem().setToolTip(2, tip)
+        self.clusters.headerItem().setToolTip(0, "Each cluster in its colour on the map (the legend); "
+                                                 "hover a point on the map to see its cluster")
+        row_of = {}
+        for k, pid in enumerate(self.ids):
+            row_of.setdefault(self.cluster_of.get(pid), []).append(k)
         self.clusters.blockSignals(True)
         self.clusters.clear()
         self.clusters.setSortingEnabled(False)
         for c in clusters:
             cid = int(_attr(c, "id"))
-            members = [k for k, i in enumerate(self.ids) if self.cluster_of.get(i) == cid]
+            members = row_of.get(cid, [])
             label = str(_attr(c, "label", "") or f"cluster {cid}")
+            self._label_of[cid] = label
             stab = _attr(c, "stability")
             item = QTreeWidgetItem([label, "", ""])
             item.setData(0, Qt.UserRole, cid)
+            item.setIcon(0, _swatch(self.colour_of[cid]))
             item.setData(1, Qt.DisplayRole, int(_attr(c, "size", len(members)) or len(members)))
-            if isinstance(stab, (int, float)):
+            if isinstance(stab, (int, float)) and stab == stab:
                 item.setData(2, Qt.DisplayRole, round(float(stab), 2))
                 item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
-                item.setToolTip(2, "Stability: how well this cluster survives re-clustering with other seeds "
-                                   "(1 = always the same papers)")
+                item.setToolTip(2, tip)
             kw = _attr(c, "keywords") or []
-            item.setToolTip(0, html.escape(", ".join(map(str, kw))) if kw else label)
-            item.setForeground(0, color_of[cid])
+            item.setToolTip(0, html.escape(label + ("  —  " + ", ".join(map(str, kw)) if kw else "")))
             self.clusters.addTopLevelItem(item)
             if members:
                 cx, cy = xy[members].mean(axis=0)
-                text = pg.TextItem(label[:40], color="#222", anchor=(0.5, 0.5))
+                text = pg.TextItem(short_label(label, LABEL_CHARS), color="#1d232b", anchor=(0.5, 0.5),
+                                   fill=pg.mkBrush(255, 255, 255, 215), border=pg.mkPen(self.colour_of[cid], width=1.2))
                 font = text.textItem.font()
                 font.setBold(True)
                 font.setPointSizeF(8.5)
                 text.setFont(font)
+                text.setToolTip(label)
                 text.setPos(float(cx), float(cy))
+                text.setZValue(10)
                 self.plot.addItem(text)
                 self.labels.append(text)
+                self.label_item[cid] = text
+                self._anchor[cid] = (float(cx), float(cy))
         self.clusters.setSortingEnabled(True)
         self.clusters.sortByColumn(1, Qt.DescendingOrder)
         self.clusters.setColumnWidth(0, 240)
@@ -254,6 +304,43 @@ class MapsView(CoreView):
         self.plot.autoRange()
         self.info.setText(f"{len(self.ids):,} papers in {len(clusters)} clusters")
         self._set_selection([])
+        self.place_labels()
+
+    def selected_clusters(self) -> set[int]:
+        return {it.data(0, Qt.UserRole) for it in self.clusters.selectedItems()}
+
+    def place_labels(self) -> None:
+        """Show the labels that fit without overlapping, biggest clusters first and the selected ones
+        always, each inside the plot; the others hide (their points name them on hover)."""
+        if self.plot is None or not self.labels:
+            return
+        vb = self.viewbox
+        area = vb.sceneBoundingRect()
+        if area.width() < 10 or area.height() < 10:
+            return
+        todo = []
+        for cid, text in self.label_item.items():
+            p = vb.mapViewToScene(QPointF(*self._anchor[cid]))
+            r = text.textItem.boundingRect()
+            todo.append(Label(cid, p.x(), p.y(), r.width(), r.height(), self._size_of.get(cid, 0)))
+        chosen = self.selected_clusters()
+        where = place_labels(todo, (area.left(), area.top(), area.right(), area.bottom()), always=chosen,
+                             pad=2.0) if self.place_enabled else {lb.key: (lb.x, lb.y) for lb in todo}
+        for cid, text in self.label_item.items():
+            spot = where.get(cid)
+            text.setVisible(spot is not None)
+            if spot is not None:
+                text.setPos(vb.mapSceneToView(QPointF(*spot)))
+                text.setZValue(20 if cid in chosen else 10)
+
+    def drawn_label_boxes(self) -> list[tuple[str, tuple[float, float, float, float]]]:
+        """(text, scene box) of each label on screen: what a reader sees (the tests check these)."""
+        out = []
+        for text in self.labels:
+            if text.isVisible():
+                r = text.mapRectToScene(text.textItem.mapRectToParent(text.textItem.boundingRect()))
+                out.append((text.textItem.toPlainText(), (r.left(), r.top(), r.right(), r.bottom())))
+        return out
 
     # --- selection -------------------------------------------------------------------------------
     def _set_selection(self, ids: list[int]) -> None:
@@ -287,8 +374,9 @@ class MapsView(CoreView):
         self.screenCluster.emit((int(_attr(self.map, "id")), int(item.data(0, Qt.UserRole)), item.text(0)))
 
     def _clusters_selected(self) -> None:
-        chosen = {it.data(0, Qt.UserRole) for it in self.clusters.selectedItems()}
+        chosen = self.selected_clusters()
         self._set_selection([i for i in self.ids if self.cluster_of.get(i) in chosen])
+        self.place_labels()  # a selected cluster is always labelled
 
     def _point_clicked(self, _item, points, *_args) -> None:
         if len(points):

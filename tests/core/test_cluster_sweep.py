@@ -1,0 +1,62 @@
+"""`gapscope sweep`: a 2x2 grid of the digits spec, on a local Ray and one by one, gives four linked runs
+with the same per-fold metrics."""
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.experiments.runner import run_spec
+from gapscope.experiments.spec import SpecError, load_spec
+from gapscope.experiments.sweep import grid_points, split_values
+from gapscope.store import Library
+
+SPEC = Path(__file__).resolve().parents[2] / "resources" / "examples" / "digits-mlp.toml"
+GRID = ("train.lr=0.001,0.01", "model.hidden=[32],[64,32]")
+SMALL = ("train.epochs=3", "eval.folds=2")
+
+
+def test_grid_values_keep_their_commas():
+    assert split_values("[64],[128,64], 'a,b'") == ["[64]", "[128,64]", "'a,b'"]
+    assert grid_points(GRID) == [["train.lr=0.001", "model.hidden=[32]"], ["train.lr=0.001", "model.hidden=[64,32]"],
+                                 ["train.lr=0.01", "model.hidden=[32]"], ["train.lr=0.01", "model.hidden=[64,32]"]]
+    with pytest.raises(SpecError, match="KEY=V1,V2"):
+        grid_points(["train.lr"])
+
+
+def test_sweep_on_ray_gives_the_runs_one_by_one(local_ray, tmp_path):
+    lib_path = tmp_path / "lib.sqlite"
+    Library(lib_path).close()
+    args = ["--library", str(lib_path), "sweep", str(SPEC), "--runs-dir", str(tmp_path / "runs"), "--json",
+            "--ray", "local", "--ray-actors", "2"]
+    for g in GRID:
+        args += ["--grid", g]
+    for s in SMALL:
+        args += ["--set", s]
+    res = CliRunner().invoke(main, args, catch_exceptions=False)
+    assert res.exit_code == 0, res.output
+    result = json.loads(res.output[res.output.index("{"):])
+    trials = result["trials"]
+    assert [t["settings"] for t in trials] == grid_points(GRID)
+    assert result["best"] in {t["run_id"] for t in trials} and len(result["comparisons"]) == 3
+
+    lib = Library(lib_path)
+    try:
+        rows = {r["id"]: r for r in lib.list_runs()}
+    finally:
+        lib.close()
+    assert set(rows) == {t["run_id"] for t in trials}
+    for t in trials:
+        assert rows[t["run_id"]]["status"] == "done"
+        folder = Path(rows[t["run_id"]]["folder"])
+        assert folder.parent == tmp_path / "runs" and (folder / "result.json").is_file()
+        status = json.loads((folder / "status.json").read_text())
+        assert status["library"] == str(lib_path) and status["status"] == "done"
+
+    for t in trials:     # the same trial run here, one by one, gives the same metrics on every fold
+        alone = run_spec(load_spec(SPEC, list(SMALL) + t["settings"]), runs_dir=tmp_path / "alone")
+        got = json.loads((Path(rows[t["run_id"]]["folder"]) / "result.json").read_text())
+        assert [f["metrics"] for f in got["folds"]] == [f["metrics"] for f in alone["folds"]]
+        assert got["metrics"] == alone["metrics"]

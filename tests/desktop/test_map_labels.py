@@ -1,0 +1,98 @@
+"""The Maps view on a real map of 80 clusters: no two drawn labels overlap, none is clipped by the
+plot's edges, a selected cluster is always labelled, and every cluster has its own colour."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapscope.maps.display import boxes_overlap
+
+from tests.core.maps_fixtures import eighty_cluster_map
+
+
+@pytest.fixture(scope="module")
+def map80(shared_data):
+    return eighty_cluster_map(shared_data)
+
+
+@pytest.fixture
+def view(qtbot):
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.tasks import TaskManager
+    from gapscope_desktop.views.maps_view import MapsView
+
+    create_app(["test"])
+    tasks = TaskManager()
+    v = MapsView(tasks)
+    qtbot.addWidget(v)
+    v.resize(1200, 800)
+    v.show()
+    yield v
+    tasks.shutdown(5000)
+
+
+def _drawn(view, qtbot):
+    qtbot.wait(100)  # the view lays out and its range settles
+    view.place_labels()
+    area = view.viewbox.sceneBoundingRect()
+    return view.drawn_label_boxes(), (area.left(), area.top(), area.right(), area.bottom())
+
+
+def _outside(boxes, area, tol=0.5):
+    x0, y0, x1, y1 = area
+    return [t for t, (a, b, c, d) in boxes if a < x0 - tol or b < y0 - tol or c > x1 + tol or d > y1 + tol]
+
+
+def test_no_two_drawn_labels_overlap_on_a_map_of_80_clusters(view, qtbot, map80):
+    assert map80.k == 80
+    view.show_map(map80)
+    boxes, area = _drawn(view, qtbot)
+    assert len(boxes) >= 15, "too few labels drawn to read the map"
+    assert boxes_overlap([b for _, b in boxes]) == []
+    assert _outside(boxes, area) == []
+    # the biggest cluster is labelled
+    biggest = max(map80.clusters, key=lambda c: c.size)
+    assert view.label_item[biggest.id].isVisible()
+
+    # zoomed in, they are placed again
+    view.viewbox.scaleBy((0.5, 0.5))
+    boxes, area = _drawn(view, qtbot)
+    assert boxes and boxes_overlap([b for _, b in boxes]) == [] and _outside(boxes, area) == []
+
+
+def test_the_check_fails_without_placement(view, qtbot, map80):
+    """The same check on the labels drawn at their cluster centres, as before the placement: it finds
+    overlaps, so the test above can fail."""
+    view.place_enabled = False
+    view.show_map(map80)
+    boxes, _area = _drawn(view, qtbot)
+    assert len(boxes) == 80
+    assert len(boxes_overlap([b for _, b in boxes])) > 20
+
+
+def test_a_selected_cluster_is_always_labelled(view, qtbot, map80):
+    from PySide6.QtCore import Qt
+
+    view.show_map(map80)
+    _drawn(view, qtbot)
+    hidden = [cid for cid, t in view.label_item.items() if not t.isVisible()]
+    assert hidden, "every label fits: nothing to test"
+    want = hidden[-1]
+    # a label that found no room is read on hover: a point of that cluster names it
+    pid = next(p for p, c in map80.assignments.items() if c == want)
+    assert view.scatter.opts["tip"](x=0.0, y=0.0, data=pid).startswith(map80.cluster(want).label)
+    for i in range(view.clusters.topLevelItemCount()):
+        item = view.clusters.topLevelItem(i)
+        item.setSelected(item.data(0, Qt.UserRole) == want)
+    boxes, area = _drawn(view, qtbot)
+    assert view.label_item[want].isVisible()
+    assert boxes_overlap([b for _, b in boxes]) == [] and _outside(boxes, area) == []
+
+
+def test_each_cluster_has_its_own_colour_and_stability_is_explained(view, qtbot, map80):
+    view.show_map(map80)
+    colours = {c.name() for c in view.colour_of.values()}
+    assert len(colours) == 80
+    tip = view.clusters.headerItem().toolTip(2)
+    assert "seed" in tip and "Jaccard" in tip
+    assert view.clusters.topLevelItem(0).toolTip(2) == tip
