@@ -1,3 +1,5 @@
+import sys
+
 from gapscope.cli import main
 
-main()
+sys.exit(main())

@@ -81,6 +81,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
                                                " or an existing library file")
     parser.add_argument("--startup-time", action="store_true",
                         help="print the seconds from start to the first painted window, then quit")
+    parser.add_argument("--smoke-test", action="store_true",
+                        help="open the library, draw the main window with its papers listed, quit (0: it works)")
     args, qt_args = parser.parse_known_args(argv[1:])
     app = create_app([argv[0], *qt_args])
     from .applog import setup_logging
@@ -89,9 +91,17 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
     from .main_window import MainWindow
 
-    window = MainWindow(library_path(args.library))
+    path = library_path(args.library)
+    if args.smoke_test:
+        from . import smoke
+
+        if not smoke.check_library(path):
+            return 1
+    window = MainWindow(path)
     install_exception_hook(window)
     window.show()
+    if args.smoke_test:
+        smoke.schedule(app, window, _T0)
     if args.startup_time:
         from PySide6.QtCore import QTimer
 

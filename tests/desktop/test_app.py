@@ -95,3 +95,25 @@ def test_many_void_qt_calls_do_not_abort_the_interpreter():
     )
     out = _run_python(code, timeout=300)
     assert out.returncode == 0 and "survived" in out.stdout, out.stderr[-2000:]
+
+
+def _smoke(args: list[str], env_extra: dict, timeout: int = 180) -> subprocess.CompletedProcess:
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen", **env_extra)
+    return subprocess.run(args, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def test_smoke_test_opens_the_library_of_the_environment_draws_and_exits_0(lib_path):
+    out = _smoke([sys.executable, "-m", "gapscope_desktop.app", "--smoke-test"], {"GAPSCOPE_LIBRARY": str(lib_path)})
+    assert out.returncode == 0, out.stdout + out.stderr
+    assert f"smoke test ok: {lib_path}, 400 papers listed, window drawn" in out.stdout, out.stdout + out.stderr
+
+
+def test_smoke_test_exits_1_naming_a_library_it_cannot_open(tmp_path):
+    bad = tmp_path / "bad.gapscope"
+    bad.mkdir()
+    (bad / "library.sqlite").write_bytes(b"not a database at all" * 100)
+    out = _smoke([sys.executable, "-m", "gapscope_desktop.app", "--smoke-test"], {"GAPSCOPE_LIBRARY": str(bad)})
+    assert out.returncode == 1, out.stdout + out.stderr
+    assert "smoke test: cannot open the library" in out.stderr and str(bad) in out.stderr
+    assert (bad / "library.sqlite").read_bytes() == b"not a database at all" * 100   # left untouched

@@ -108,10 +108,11 @@ def test_the_worker_opens_its_own_library(qtbot, lib_path):
 
 def test_event_loop_keeps_turning_during_a_long_task(window, qtbot):
     """A QTimer ticking every 10 ms records the gaps between ticks while a multi-second task runs in the
-    window's own task manager (status bar progress and all): no frame is blocked over 100 ms.
+    window's own task manager (status bar progress and all): no frame is blocked over 250 ms (a GUI that
+waits on the task stalls for its whole 2.5 s; a loaded 2-core machine alone has shown gaps of 110-160 ms).
 
     Up to three attempts: code that blocks the GUI fails every one of them, while a shared, overloaded
-    test machine that once did not schedule the process for 100 ms does not fail the test."""
+    test machine that once did not schedule the process for a moment does not fail the test."""
     maxima = []
     for _attempt in range(3):
         task = window.tasks.run("Long computation", busy_python, 2500)
@@ -121,9 +122,9 @@ def test_event_loop_keeps_turning_during_a_long_task(window, qtbot):
         assert len(gaps) > 50  # the task really ran for a while
         maxima.append(max(gaps))
         print(f"event loop: {len(gaps)} ticks, max gap {max(gaps)} ms at tick {gaps.index(max(gaps))}")
-        if max(gaps) <= 100:
+        if max(gaps) <= 250:
             break
-    assert min(maxima) <= 100, f"the event loop stalled in every attempt: max gaps {maxima} ms"
+    assert min(maxima) <= 250, f"the event loop stalled in every attempt: max gaps {maxima} ms"
     qtbot.waitUntil(lambda: not window.task_progress.isVisible(), timeout=5000)
 
 

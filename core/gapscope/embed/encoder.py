@@ -80,6 +80,11 @@ class Encoder:
         self.device = device
         self.precision = precision
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+        # transformers draws its own "Loading weights" bar on stderr (with carriage returns even into a
+        # log or a pipe); the caller's progress (CLI bar or plain lines, the GUI's bar) covers the step.
+        from transformers.utils import logging as hf_logging
+
+        hf_logging.disable_progress_bar()
         self.st = SentenceTransformer(str(path), device=device)
         self.st.eval()
         dim_fn = getattr(self.st, "get_embedding_dimension", None) or self.st.get_sentence_embedding_dimension
