@@ -332,40 +332,6 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          (key, json.dumps(value)))
 
-    # --- overview --------------------------------------------------------------------------------
-    def stats(self) -> dict[str, Any]:
-        q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
-        return {
-            "path": str(self.path),
-            "papers": q("SELECT count(*) FROM papers"),
-            "with_abstract": q("SELECT count(*) FROM papers WHERE abstract != ''"),
-            "arxiv": q("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL"),
-            "doi": q("SELECT count(*) FROM papers WHERE doi IS NOT NULL"),
-            "authors": q("SELECT count(*) FROM authors"),
-            "source_records": q("SELECT count(*) FROM source_records"),
-            "imports": q("SELECT count(*) FROM imports"),
-            "tags": q("SELECT count(*) FROM tags"),
-            "collections": q("SELECT count(*) FROM collections"),
-            "notes": q("SELECT count(*) FROM notes"),
-            "years": {str(y): n for y, n in self._conn.execute(
-                "SELECT year, count(*) FROM papers WHERE year IS NOT NULL GROUP BY year ORDER BY year")},
-            "top_categories": {c: n for c, n in self._conn.execute(
-                "SELECT primary_category, count(*) AS n FROM papers WHERE primary_category IS NOT NULL"
-                " GROUP BY primary_category ORDER BY n DESC LIMIT 10")},
-        }
-
-    def imports_log(self, limit: int = 50) -> list[dict[str, Any]]:
-        cols = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
-                "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
-        out = []
-        for row in self._conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,)):
-            d = dict(zip(cols, row))
-            for k in ("errors", "warnings", "merges"):
-                d[k] = json.loads(d[k])
-            d["error_count"] = max(d["error_count"], len(d["errors"]))
-            out.append(d)
-        return out
-
 
 def _split_sql(script: str) -> list[str]:
     """Split a migration into statements, keeping CREATE TRIGGER ... END; bodies whole."""
