@@ -34,6 +34,23 @@ def require_ray() -> None:
         fail(str(exc), EXIT_USAGE)
 
 
+def run_on_ray(label: str, address: str, actors: Optional[int], cpus_per_actor: int, device: Optional[str],
+               quiet: bool, job):
+    """Start (or join) Ray for one command and run ``job(actors=N, progress=..., cancel=...)`` under a
+    progress bar; Ray that cannot be reached ends the command (exit 1). A cancel propagates: each command
+    says what it keeps."""
+    from ..cluster import ClusterUnavailable, ray_session
+
+    require_ray()
+    try:
+        with ray_session(address) as ray:
+            n = default_actors(ray, actors, cpus_per_actor, device)
+            with progress_bar(f"{label} (ray, {n} actors)", enabled=not quiet) as (progress, cancel):
+                return job(actors=n, progress=progress, cancel=cancel)
+    except ClusterUnavailable as exc:
+        fail(str(exc), EXIT_ERROR)
+
+
 def default_actors(ray, actors: Optional[int], cpus_per_actor: int, device: Optional[str]) -> int:
     if actors:
         return actors
@@ -69,19 +86,12 @@ def sweep_cmd(ref, spec, grid, overrides, runs_dir, metric, ray_address, ray_act
     try:
         trial_specs(spec, grid, overrides)               # every bad key or value before anything runs
         if ray_address:
-            from ..cluster import ClusterUnavailable, ray_session
             from ..cluster.sweep import sweep_ray
 
-            require_ray()
-            try:
-                with ray_session(ray_address) as ray:
-                    n = default_actors(ray, ray_actors, ray_cpus_per_actor, None)
-                    with progress_bar(f"sweep (ray, {n} actors)", enabled=not quiet and not as_json) as (progress, cancel):
-                        result = sweep_ray(spec, grid, runs_dir=rd, library_path=lib_path, overrides=overrides,
-                                           actors=n, cpus_per_actor=ray_cpus_per_actor, metric=metric,
-                                           progress=progress, cancel=cancel)
-            except ClusterUnavailable as exc:
-                fail(str(exc), EXIT_ERROR)
+            result = run_on_ray("sweep", ray_address, ray_actors, ray_cpus_per_actor, None, quiet or as_json,
+                                lambda **kw: sweep_ray(spec, grid, runs_dir=rd, library_path=lib_path,
+                                                       overrides=overrides, cpus_per_actor=ray_cpus_per_actor,
+                                                       metric=metric, **kw))
         else:
             with progress_bar("sweep", enabled=not quiet and not as_json) as (progress, cancel):
                 result = sweep(spec, grid, runs_dir=rd, library_path=lib_path, overrides=overrides, metric=metric,

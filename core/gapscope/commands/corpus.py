@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import click
 
-from .cluster import default_actors, ray_options, require_ray
+from .cluster import ray_options, run_on_ray
 from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, progress_bar
 
 
@@ -31,19 +31,13 @@ def embed_corpus_cmd(file, out, shard_size, limit, device, precision, batch_size
 
     try:
         if ray_address:
-            from ..cluster import ClusterUnavailable, ray_session
             from ..cluster.library import embed_corpus_ray
 
-            require_ray()
-            try:
-                with ray_session(ray_address) as ray:
-                    n = default_actors(ray, ray_actors, ray_cpus_per_actor, device)
-                    with progress_bar(f"embed-corpus (ray, {n} actors)", enabled=not quiet and not as_json) as (progress, cancel):
-                        stats = embed_corpus_ray(file, out, actors=n, cpus_per_actor=ray_cpus_per_actor, device=device,
-                                                 precision=precision, shard_size=shard_size, batch_size=batch_size,
-                                                 limit=limit, progress=progress, cancel=cancel)
-            except ClusterUnavailable as exc:
-                fail(str(exc), EXIT_ERROR)
+            stats = run_on_ray("embed-corpus", ray_address, ray_actors, ray_cpus_per_actor, device, quiet or as_json,
+                               lambda **kw: embed_corpus_ray(file, out, cpus_per_actor=ray_cpus_per_actor,
+                                                             device=device, precision=precision,
+                                                             shard_size=shard_size, batch_size=batch_size,
+                                                             limit=limit, **kw))
         else:
             from .facets import _encoder
 

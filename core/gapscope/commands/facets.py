@@ -94,23 +94,15 @@ def _print_embed(stats, as_json: bool) -> None:
 
 
 def _on_ray(label: str, address: str, actors, cpus_per_actor: int, device, quiet: bool, job):
-    """Run ``job(actors=..., progress=..., cancel=...)`` on Ray started or joined for this command."""
-    from ..cluster import ClusterUnavailable
+    """:func:`run_on_ray`, with what a cancelled run keeps."""
     from ..jobs import Cancelled
-    from ..cluster import ray_session
-    from .cluster import default_actors, require_ray
+    from .cluster import run_on_ray
 
-    require_ray()
     try:
-        with ray_session(address) as ray:
-            n = default_actors(ray, actors, cpus_per_actor, device)
-            with progress_bar(f"{label} (ray, {n} actors)", enabled=not quiet) as (progress, cancel):
-                return job(actors=n, progress=progress, cancel=cancel)
+        return run_on_ray(label, address, actors, cpus_per_actor, device, quiet, job)
     except Cancelled:
         click.echo("cancelled: committed chunks are kept; run again to resume", err=True)
         raise SystemExit(EXIT_CANCELLED)
-    except ClusterUnavailable as exc:
-        fail(str(exc), EXIT_ERROR)
 
 
 def _embed_on_ray(lib, kinds, address, actors, cpus_per_actor, device, precision, batch_size, quiet):
@@ -137,7 +129,7 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, ray_address, ray
     committed here."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..facets import classify_library, facet_counts
+    from ..facets import classify_library
     from ..facets.model import load_model
     from ..jobs import Cancelled
 
