@@ -138,25 +138,31 @@ class Encoder:
             batches.append(cur)
         return batches
 
-    def _packed_runner(self, model):
+    def _packed_runner(self, model, adapter=None):
         """The packed forward of ``model``, rebuilt whenever its weights changed (pre-packing the weights
-        costs about as much as a short batch, so it is kept between calls)."""
+        costs about as much as a short batch, so it is kept between calls). ``adapter`` (the facet model's
+        LoRA adapter: ``branch_layers(model)`` gives the top layers with their low-rank updates) adds
+        those layers as a branch beside the base ones."""
         from . import packed
 
         sig = tuple((p.data_ptr(), p._version) for p in model.parameters())
-        hit = self._runners.get(id(model))
-        if hit is None or hit[0] is not model or hit[1] != sig:
-            hit = (model, sig, packed.PackedBert(model))
-            self._runners[id(model)] = hit
+        key = (id(model), id(adapter))
+        hit = self._runners.get(key)
+        if hit is None or hit[0] is not model or hit[1] != sig or hit[3] is not adapter:
+            branch = adapter.branch_layers(model) if adapter is not None else ()
+            hit = (model, sig, packed.PackedBert(model, branch_layers=branch), adapter)
+            self._runners[key] = hit
         return hit[2]
 
     def _run(self, windows: list[Window], batch_size: Optional[int], total_texts: int, *,
              progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None, transformer=None,
-             layers: Sequence[int] = ()) -> list[list[np.ndarray]]:
+             layers: Sequence = (), adapter=None, raw: bool = False) -> list[list[np.ndarray]]:
         """Forward every window (sorted by length, batched) through ``transformer`` (None: this encoder's
         own) and mean-pool each of its spans in fp32: one list of vectors per window, in span order.
         ``layers``: pool these hidden states (0 = embeddings, i = after layer i), each span's vector
-        then being their pools end to end; empty: the last hidden state only.
+        then being their pools end to end; empty: the last hidden state only. ``"a<i>"`` in ``layers``:
+        hidden state i of ``adapter``'s branch (see :meth:`_packed_runner`). ``raw``: instead of pools,
+        each window's token states of the one hidden state in ``layers`` (float16, for training caches).
 
         On CPU the batches run side by side on ``torch.get_num_threads()`` worker threads of one torch
         thread each: this small model keeps each core busier that way than with every op split across
@@ -167,10 +173,12 @@ class Encoder:
 
         model = self.transformer if transformer is None else transformer
         dev = next(model.parameters()).device
-        runner = self._packed_runner(model) if self.packed and packed.supports(model) else None
+        runner = self._packed_runner(model, adapter) if self.packed and packed.supports(model) else None
         pad = self.tokenizer.pad_token_id or 0
 
         keep = tuple(layers)
+        if runner is None and (adapter is not None or any(isinstance(k, str) for k in keep)):
+            raise ValueError(f"{self.model_id}: an adapter branch needs the packed forward (a stock BERT model)")
 
         def forward(batch: list[int]) -> np.ndarray:
             lengths = [len(windows[i].ids) for i in batch]
@@ -191,6 +199,9 @@ class Encoder:
                               if keep else res.last_hidden_state.reshape(-1, res.last_hidden_state.shape[-1]))
                     starts = np.arange(len(batch)) * width
                 spans = [windows[i].spans for i in batch]
+                if raw:
+                    flat_h = hidden[0].to(torch.float16).cpu().numpy()
+                    return [flat_h[int(st):int(st) + n] for st, n in zip(starts, lengths)]
                 if keep:
                     return torch.cat([_pool_spans(h, starts, spans) for h in hidden], dim=1).cpu().numpy()
                 return _pool_spans(hidden, starts, spans).cpu().numpy()
@@ -202,6 +213,13 @@ class Encoder:
         with contextlib.closing(_map_batches(forward, batches, dev.type == "cpu", cancel=cancel)) as results:
             for batch, pooled in results:
                 k = 0
+                if raw:
+                    for i, h in zip(batch, pooled):
+                        out[i] = [h]
+                        done_owners.add(windows[i].owner)
+                    self.calls += len(batch)
+                    report(progress, min(len(done_owners), total_texts), total_texts, "embedding")
+                    continue
                 for i in batch:
                     m = len(windows[i].spans)
                     out[i] = list(pooled[k:k + m])
@@ -234,7 +252,7 @@ class Encoder:
     def encode_spans(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
                      batch_size: Optional[int] = None, *, progress: Optional[ProgressFn] = None,
                      cancel: Optional[CancelToken] = None,
-                     span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, list[np.ndarray]]:
+                     span_layers: Optional[Sequence] = None, adapter=None) -> tuple[np.ndarray, list[np.ndarray]]:
         """One pass over each text: its embedding (identical to :meth:`encode`) and a contextual,
         L2-normalised vector for each character span (mean of the span's token vectors).
 
@@ -243,9 +261,63 @@ class Encoder:
         wide). The lower layers carry more of a sentence's form ("we propose", "results show") and
         less of its topic than the last one, which is what the facet classifier needs.
 
+        ``adapter`` (the facet model's, see gapscope.facets.adapter): ``"a<i>"`` in ``span_layers`` is then
+        hidden state i of the adapted top layers, which run from the base hidden state below them in the
+        same pass; the document vectors and the base layers' span vectors are unchanged by it, bit for bit.
+
         A text longer than the model's window gets more windows, each starting at the first span that
         did not fit, so no span is dropped; a span longer than a window is pooled over what fits."""
         texts = list(texts)
+        windows, where = self._span_windows(texts, spans)
+        last = self.num_layers
+        wanted = [i if isinstance(i, str) else int(i) for i in span_layers] if span_layers else [last]
+        top = len(adapter.layers) if adapter is not None else 0
+        bad = [i for i in wanted if not (0 <= i <= last if isinstance(i, int)
+                                         else top and i[:1] == "a" and i[1:].isdigit() and last - top < int(i[1:]) <= last)]
+        if bad:
+            raise ValueError(f"{self.model_id} has hidden states 0..{last}"
+                             + (f" and a{last - top + 1}..a{last}" if top else "") + f", not {bad[0]}")
+        # the last first: it gives the document vector
+        run_layers = [last] + sorted(set(wanted) - {last}, key=lambda k: (isinstance(k, str), str(k)))
+        chunk = {layer: slice(j * self.dim, (j + 1) * self.dim) for j, layer in enumerate(run_layers)}
+        pooled = self._run(windows, batch_size, len(texts), progress=progress, cancel=cancel,
+                           layers=run_layers if run_layers != [last] else (), adapter=adapter)
+        docs = np.zeros((len(texts), self.dim), np.float32)
+        span_vecs = []
+        first_of = {}
+        for i, w in enumerate(windows):
+            first_of.setdefault(w.owner, i)
+        for k in range(len(texts)):
+            docs[k] = pooled[first_of[k]][0][chunk[last]]
+            if not where[k]:
+                span_vecs.append(np.zeros((0, self.dim * len(wanted)), np.float32))
+                continue
+            rows = np.stack([pooled[wi][si] for wi, si in where[k]])
+            span_vecs.append(np.concatenate([_normalise(rows[:, chunk[layer]]) for layer in wanted], axis=1))
+        return _normalise(docs), span_vecs
+
+    def window_states(self, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]], layer: int,
+                      batch_size: Optional[int] = None, *, progress: Optional[ProgressFn] = None,
+                      cancel: Optional[CancelToken] = None) -> dict[str, np.ndarray]:
+        """The token states of hidden state ``layer`` in the windows :meth:`encode_spans` makes, for
+        training the layers above it on a cache: {"hidden": (tokens, dim) float16, "win_offsets":
+        (windows + 1,), "win_owner": (windows,), "span_win", "span_lo", "span_hi": per span (text by text,
+        in order) its window and token range there, "span_offsets": (texts + 1,)}."""
+        texts = list(texts)
+        windows, where = self._span_windows(texts, spans)
+        states = self._run(windows, batch_size, len(texts), progress=progress, cancel=cancel, layers=(int(layer),),
+                           raw=True)
+        flat = [(wi, si) for place in where for wi, si in place]
+        return {"hidden": np.concatenate([s[0] for s in states]).astype(np.float16),
+                "win_offsets": np.cumsum([0] + [len(w.ids) for w in windows]).astype(np.int64),
+                "win_owner": np.array([w.owner for w in windows], np.int64),
+                "span_win": np.array([wi for wi, _ in flat], np.int64),
+                "span_lo": np.array([windows[wi].spans[si][0] for wi, si in flat], np.int64),
+                "span_hi": np.array([windows[wi].spans[si][1] for wi, si in flat], np.int64),
+                "span_offsets": np.cumsum([0] + [len(p) for p in where]).astype(np.int64)}
+
+    def _span_windows(self, texts: list[str], spans) -> tuple[list[Window], list[list[tuple[int, int]]]]:
+        """The windows of :meth:`encode_spans` and, per text, (window index, span position) per span."""
         if not self.fast:
             raise RuntimeError(f"{self.model_id}: span vectors need a Transformer + mean Pooling model")
         ids, offsets = self._tokenize(texts)
@@ -271,28 +343,7 @@ class Encoder:
                 windows[cur].spans.append((lo, max(hi, lo)))
                 place.append((cur, len(windows[cur].spans) - 1))
             where.append(place)
-        last = self.num_layers
-        wanted = [int(i) for i in span_layers] if span_layers else [last]
-        bad = [i for i in wanted if not 0 <= i <= last]
-        if bad:
-            raise ValueError(f"{self.model_id} has hidden states 0..{last}, not {bad[0]}")
-        run_layers = [last] + sorted(set(wanted) - {last})      # the last first: it gives the document vector
-        chunk = {layer: slice(j * self.dim, (j + 1) * self.dim) for j, layer in enumerate(run_layers)}
-        pooled = self._run(windows, batch_size, len(texts), progress=progress, cancel=cancel,
-                           layers=run_layers if run_layers != [last] else ())
-        docs = np.zeros((len(texts), self.dim), np.float32)
-        span_vecs = []
-        first_of = {}
-        for i, w in enumerate(windows):
-            first_of.setdefault(w.owner, i)
-        for k in range(len(texts)):
-            docs[k] = pooled[first_of[k]][0][chunk[last]]
-            if not where[k]:
-                span_vecs.append(np.zeros((0, self.dim * len(wanted)), np.float32))
-                continue
-            rows = np.stack([pooled[wi][si] for wi, si in where[k]])
-            span_vecs.append(np.concatenate([_normalise(rows[:, chunk[layer]]) for layer in wanted], axis=1))
-        return _normalise(docs), span_vecs
+        return windows, where
 
     def _encode_plain(self, texts, batch_size, *, progress=None, cancel=None) -> np.ndarray:
         bs = batch_size or self.default_batch_size()

@@ -12,7 +12,7 @@ residual add fused into the matmul; elsewhere (fp32, CUDA) plain ``torch.nn.func
 
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Optional, Sequence
 
 
 def supports(model) -> bool:
@@ -71,7 +71,7 @@ class _Linear:
 class PackedBert:
     """Runs a BertModel over windows given as one flat token tensor and their lengths."""
 
-    def __init__(self, model, token_hint: int = 4096) -> None:
+    def __init__(self, model, token_hint: int = 4096, branch_layers: Sequence = ()) -> None:
         import torch
 
         p = next(model.parameters())
@@ -87,25 +87,19 @@ class PackedBert:
         self.heads = cfg.num_attention_heads
         self.head_dim = cfg.hidden_size // cfg.num_attention_heads
         self.hidden = cfg.hidden_size
-        self.layers = []
-        for layer in model.encoder.layer:
-            sa, so = layer.attention.self, layer.attention.output
-            qkv_w = torch.cat([sa.query.weight, sa.key.weight, sa.value.weight])
-            qkv_b = torch.cat([sa.query.bias, sa.key.bias, sa.value.bias])
-            self.layers.append({
-                "qkv": _Linear(qkv_w, qkv_b, packed, token_hint),
-                "out": _Linear(so.dense.weight, so.dense.bias, packed, token_hint),
-                "ln1": (so.LayerNorm.weight, so.LayerNorm.bias, so.LayerNorm.eps),
-                "up": _Linear(layer.intermediate.dense.weight, layer.intermediate.dense.bias, packed, token_hint),
-                "down": _Linear(layer.output.dense.weight, layer.output.dense.bias, packed, token_hint),
-                "ln2": (layer.output.LayerNorm.weight, layer.output.LayerNorm.bias, layer.output.LayerNorm.eps),
-            })
+        self.layers = [_layer_weights(layer, packed, token_hint) for layer in model.encoder.layer]
+        # the top layers again with an adapter's low-rank updates: they run from the base
+        # branch's hidden state below them, so the lower layers run once for both branches
+        self.branch = [_layer_weights(layer, packed, token_hint, lora) for layer, lora in (branch_layers or ())]
+        self.branch_from = len(self.layers) - len(self.branch)
 
     def __call__(self, ids, lengths: Sequence[int], keep: Sequence[int] = ()):
         """``ids``: 1-D long tensor of every window's tokens end to end (on the model's device);
         ``lengths``: each window's token count. Returns the last hidden states, ``[len(ids), hidden]``;
         with ``keep`` (hidden-state indices as transformers counts them: 0 = the embeddings, i = after
-        layer i) a list of those hidden states instead, in ``keep``'s order."""
+        layer i) a list of those hidden states instead, in ``keep``'s order; ``"a<i>"`` in ``keep`` is hidden
+        state i of the branch (the top layers built from ``branch_layers``), which leaves the base states
+        exactly as they are without it."""
         import torch
         import torch.nn.functional as F
 
@@ -125,7 +119,8 @@ class PackedBert:
         kept = {0: x} if 0 in keep else {}
         h, d, hid = self.heads, self.head_dim, self.hidden
         att = torch.empty((total, hid), dtype=x.dtype, device=dev)
-        for depth, L in enumerate(self.layers, 1):
+
+        def layer(L, x):
             qkv = L["qkv"](x)
             for start, g, n in groups:
                 q, k, v = qkv[start:start + g * n].view(g, n, 3, h, d).permute(2, 0, 3, 1, 4).unbind(0)
@@ -133,7 +128,62 @@ class PackedBert:
                 att[start:start + g * n].view(g, n, h, d).copy_(o.transpose(1, 2))
             x = F.layer_norm(L["out"](att, residual=x), (hid,), *L["ln1"][:2], eps=L["ln1"][2])
             up = L["up"](x, act="gelu")
-            x = F.layer_norm(L["down"](up, residual=x), (hid,), *L["ln2"][:2], eps=L["ln2"][2])
+            return F.layer_norm(L["down"](up, residual=x), (hid,), *L["ln2"][:2], eps=L["ln2"][2])
+
+        want_branch = any(isinstance(i, str) for i in keep)
+        if want_branch and not self.branch:
+            raise ValueError("branch hidden states asked for, but this runner has no branch layers")
+        fork = x if self.branch_from == 0 else None
+        for depth, L in enumerate(self.layers, 1):
+            x = layer(L, x)
             if depth in keep:
                 kept[depth] = x
+            if depth == self.branch_from:
+                fork = x
+        if want_branch:
+            y = fork
+            for depth, L in enumerate(self.branch, self.branch_from + 1):
+                y = layer(L, y)
+                if f"a{depth}" in keep:
+                    kept[f"a{depth}"] = y
         return [kept[i] for i in keep] if keep else x
+
+
+class _LoraLinear:
+    """A :class:`_Linear` plus a low-rank update ``scale * x A^T B^T`` (added before the GELU)."""
+
+    def __init__(self, base: _Linear, a, b, scale: float) -> None:
+        self.base, self.a, self.b, self.scale = base, a, b, scale
+
+    def __call__(self, x, act: str = "none", residual=None):
+        import torch.nn.functional as F
+
+        delta = F.linear(F.linear(x, self.a), self.b) * self.scale
+        if act == "gelu":
+            return F.gelu(self.base(x) + delta)
+        return self.base(x, residual=residual) + delta
+
+
+def _layer_weights(layer, packed: bool, token_hint: int, lora: Optional[dict] = None) -> dict:
+    """A layer's weights for the packed forward; ``lora``: {module path: (A, B, scale)} updates of its
+    linear layers (gapscope.facets.adapter.TARGETS)."""
+    import torch
+
+    sa, so = layer.attention.self, layer.attention.output
+    qkv_w = torch.cat([sa.query.weight, sa.key.weight, sa.value.weight])
+    qkv_b = torch.cat([sa.query.bias, sa.key.bias, sa.value.bias])
+    out = {
+        "qkv": _Linear(qkv_w, qkv_b, packed, token_hint),
+        "out": _Linear(so.dense.weight, so.dense.bias, packed, token_hint),
+        "ln1": (so.LayerNorm.weight, so.LayerNorm.bias, so.LayerNorm.eps),
+        "up": _Linear(layer.intermediate.dense.weight, layer.intermediate.dense.bias, packed, token_hint),
+        "down": _Linear(layer.output.dense.weight, layer.output.dense.bias, packed, token_hint),
+        "ln2": (layer.output.LayerNorm.weight, layer.output.LayerNorm.bias, layer.output.LayerNorm.eps),
+    }
+    if lora:
+        q, k, v = (lora[f"attention.self.{n}"] for n in ("query", "key", "value"))
+        out["qkv"] = _LoraLinear(out["qkv"], torch.cat([q[0], k[0], v[0]]), torch.block_diag(q[1], k[1], v[1]), q[2])
+        for name, path in (("out", "attention.output.dense"), ("up", "intermediate.dense"), ("down", "output.dense")):
+            a, b, scale = lora[path]
+            out[name] = _LoraLinear(out[name], a, b, scale)
+    return out
