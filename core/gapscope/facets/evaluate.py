@@ -26,7 +26,7 @@ def prf(gold: list[str], pred: list[str], label: str) -> dict[str, float]:
 
 def predict_examples(model, encoder, examples: Sequence[SequenceExample], tag: str, *, progress=None, cancel=None):
     feats = abstracts_arrays(encoder, list(examples), tag, progress=progress, cancel=cancel,
-                             span_layers=model.span_layers)
+                             span_layers=model.span_layers, adapter=model.adapter)
     return model.predict(feats["doc"], split_by_offsets(feats["sent"], feats["offsets"]),
                          [e.sentences for e in examples])
 

@@ -15,10 +15,10 @@ from ..jobs import CancelToken, ProgressFn
 def abstract_features(encoder, texts: Sequence[str], spans: Sequence[Sequence[tuple[int, int]]],
                       *, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                       batch_size: Optional[int] = None,
-                      span_layers: Optional[Sequence[int]] = None) -> tuple[np.ndarray, list[np.ndarray]]:
+                      span_layers: Optional[Sequence] = None, adapter=None) -> tuple[np.ndarray, list[np.ndarray]]:
     """(document vectors, [per text: (n_sentences, dim * layers) contextual sentence vectors])."""
     return encoder.encode_spans(texts, spans, batch_size=batch_size, progress=progress, cancel=cancel,
-                                span_layers=span_layers)
+                                span_layers=span_layers, adapter=adapter)
 
 
 def sentence_features(encoder, sentences: Sequence[str], *, progress=None, cancel=None,

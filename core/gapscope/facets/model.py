@@ -8,7 +8,9 @@ type (none / prior / open / own: whose deficiency the sentence states, if any; `
 Each head reads the sentence in its abstract: a shared projection of (sentence vector, abstract vector,
 position, hashed bag of words and word pairs), then a 1-layer BiGRU per head over the abstract's sentences,
 so "However, ..." after a background sentence, or "First, ..." after "This study has several limitations.",
-is read with what came before. Weights live in a .npz (no pickle) next to a JSON that says how they were made.
+is read with what came before. Weights live in a .npz (no pickle) next to a JSON that says how they were made;
+a fine-tuned model also has ``adapter.npz``, a LoRA adapter of the encoder's top layers (facets.adapter), whose
+adapted hidden states replace the base ones in the sentence vectors.
 """
 
 from __future__ import annotations
@@ -81,7 +83,7 @@ def build_module(dim: int, doc_dim: int, hidden: int, dropout: float, lex_bucket
 
         def forward(self, x, lengths, lex):
             bag = self.lex(*lex)                                   # one row per real sentence
-            mask = torch.arange(x.shape[1])[None, :] < lengths[:, None]
+            mask = torch.arange(x.shape[1], device=x.device)[None, :] < lengths.to(x.device)[:, None]
             full = x.new_zeros(x.shape[0], x.shape[1], bag.shape[1])
             full[mask] = bag
             xin = torch.cat([x, full], dim=-1)
@@ -125,6 +127,7 @@ class FacetModel:
     config: dict[str, Any]
     net: Any
     info: dict[str, Any] = field(default_factory=dict)
+    adapter: Any = None          # a LoRA adapter of the encoder's top layers (facets.adapter), or None
 
     @property
     def model_id(self) -> str:
@@ -135,10 +138,14 @@ class FacetModel:
         return self.config.get("encoder_model")
 
     @property
-    def span_layers(self) -> Optional[list[int]]:
-        """The encoder hidden states the sentence vectors pool (None: the last one only)."""
+    def span_layers(self) -> Optional[list]:
+        """The encoder hidden states the sentence vectors pool (None: the last one only); with an adapter,
+        those of its layers come from the adapted branch (``"a<i>"``, see Encoder.encode_spans)."""
         layers = self.config.get("span_layers")
-        return [int(i) for i in layers] if layers else None
+        if not layers:
+            return None
+        top = set(self.adapter.layers) if self.adapter is not None else set()
+        return [f"a{int(i)}" if int(i) in top else int(i) for i in layers]
 
     @property
     def threshold(self) -> float:
@@ -194,6 +201,8 @@ class FacetModel:
         for k, v in sorted(self.state_arrays().items()):
             h.update(k.encode())
             h.update(np.ascontiguousarray(v).tobytes())
+        if self.adapter is not None:
+            h.update(self.adapter.digest().encode())
         return h.hexdigest()
 
     def save(self, folder: str | Path) -> Path:
@@ -201,6 +210,9 @@ class FacetModel:
         folder.mkdir(parents=True, exist_ok=True)
         # float16 on disk keeps the file small; the digest is of the trained float32 weights
         np.savez_compressed(folder / "head.npz", **{k: v.astype(np.float16) for k, v in self.state_arrays().items()})
+        if self.adapter is not None:
+            self.adapter.save(folder)
+            self.config["adapter"] = self.adapter.config
         info = dict(self.info)
         info["format"] = FORMAT
         info["config"] = self.config
@@ -234,6 +246,12 @@ def load_model(folder: str | Path | None = None) -> FacetModel:
     model = new_model(info["config"])
     with np.load(weights, allow_pickle=False) as z:
         model.net.load_state_dict({k: torch.from_numpy(z[k].astype(np.float32)) for k in z.files})
+    if info["config"].get("adapter"):
+        from .adapter import LoraAdapter
+
+        if not (folder / "adapter.npz").exists():
+            raise FileNotFoundError(f"{info_path} names an encoder adapter, but {folder / 'adapter.npz'} is missing")
+        model.adapter = LoraAdapter.load(folder, info["config"]["adapter"])
     model.info = info
     model.net.eval()
     return model

@@ -55,16 +55,20 @@ def classify_texts(encoder, model, texts, spans, splits, batch_size: Optional[in
     """One chunk's (document vectors, labels per text, pooled facet vectors per text or None): one
     encoder pass and the facet head. The unit of work of the local path and of a cluster worker alike
     (only these, not the wide sentence vectors, go back to the writer)."""
+    layers = model.span_layers or [encoder.num_layers]
+    wanted = list(layers)
+    if pooled and encoder.num_layers not in wanted:
+        # the facet vectors pool the base last layer even when the head reads an adapted one
+        wanted.append(encoder.num_layers)
     docs, vecs = encoder.encode_spans(texts, spans, batch_size=batch_size, cancel=cancel,
-                                      span_layers=model.span_layers)
-    preds = model.predict(docs, vecs, [[st.text for st in sents] for sents in splits])
+                                      span_layers=wanted, adapter=model.adapter)
+    width = encoder.dim * len(layers)
+    preds = model.predict(docs, [v[:, :width] for v in vecs], [[st.text for st in sents] for sents in splits])
     pools = None
     if pooled:
-        layers = model.span_layers or [encoder.num_layers]
-        if encoder.num_layers in layers:
-            last = layers.index(encoder.num_layers)
-            pools = [pooled_facet_vectors(sents, v, labels, encoder.dim, last)
-                     for sents, v, labels in zip(splits, vecs, preds)]
+        last = wanted.index(encoder.num_layers)
+        pools = [pooled_facet_vectors(sents, v, labels, encoder.dim, last)
+                 for sents, v, labels in zip(splits, vecs, preds)]
     return docs, preds, pools
 
 

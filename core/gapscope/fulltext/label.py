@@ -74,7 +74,7 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
         check(cancel)
         chunk = paras[s:s + CHUNK]
         docs, vecs = encoder.encode_spans([t for t, _sp, _ss in chunk], [sp for _t, sp, _ss in chunk],
-                                          cancel=cancel, span_layers=model.span_layers)
+                                          cancel=cancel, span_layers=model.span_layers, adapter=model.adapter)
         preds = model.predict(docs, vecs, [[x["text"] for x in ss] for _t, _sp, ss in chunk])
         rows = []
         for (_t, _sp, ss), pred in zip(chunk, preds):
