@@ -198,13 +198,20 @@ def _default_annotations() -> Path:
 @click.option("--hold-out-dev", is_flag=True,
               help="Leave out the dev data of model selection (every 5th CS abstract, the limitation file's "
                    "articles with sha256 % 5 == 1): the shipped head was trained so.")
+@click.option("--finetune", is_flag=True,
+              help="Also fine-tune the encoder's top layers (a LoRA adapter shipped with the head); the hidden "
+                   "states below them are cached under /tmp, so an epoch runs only those layers.")
+@click.option("--layers", "ft_layers", type=click.IntRange(1, 6), default=None,
+              help="With --finetune: how many top layers to adapt (default: the shipped model's).")
 @device_option()
 @click.option("--json", "as_json", is_flag=True)
 def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epochs, threshold, limit, hold_out_dev,
-              as_json) -> None:
-    """Train the two-head facet model (roles + shortcomings); the same seed gives the same weights bit for bit."""
+              finetune, ft_layers, as_json) -> None:
+    """Train the two-head facet model (roles + shortcomings); the same seed gives the same weights bit for bit
+    (without --finetune; with it, on the same machine and device)."""
     from ..facets.data import DataError
     from ..facets.train import train
+    from ..jobs import Cancelled
 
     base = _shared_data() / "facets"
     csabstruct = csabstruct or base / "csabstruct" / "train.jsonl"
@@ -218,19 +225,34 @@ def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epoc
     for p in (csabstruct, limitations):
         if not Path(p).exists():
             fail(f"no such file: {p}", EXIT_NOT_FOUND)
-    overrides = {k: v for k, v in (("epochs", epochs), ("threshold", threshold)) if v is not None}
+    overrides = {k: v for k, v in (("ft_epochs" if finetune else "epochs", epochs), ("threshold", threshold),
+                                   ("ft_layers", ft_layers)) if v is not None}
+    if ft_layers is not None and not finetune:
+        fail("--layers goes with --finetune", 2)
     try:
         with progress_bar("train", enabled=not as_json) as (progress, cancel):
-            model = train(csabstruct, limitations, cs_jsonl=list(cs_jsonl), cs_labels=list(cs_labels), seed=seed,
-                          limit=limit, dev=dev, overrides=overrides, hold_out_dev=hold_out_dev, progress=progress,
-                          cancel=cancel)
+            if finetune:
+                from .. import settings
+                from ..facets.finetune import train_finetune
+
+                model = train_finetune(csabstruct, limitations, cs_jsonl=list(cs_jsonl), cs_labels=list(cs_labels),
+                                       seed=seed, limit=limit, dev=dev, overrides=overrides, hold_out_dev=hold_out_dev,
+                                       device=settings.device(), progress=progress, cancel=cancel)
+            else:
+                model = train(csabstruct, limitations, cs_jsonl=list(cs_jsonl), cs_labels=list(cs_labels), seed=seed,
+                              limit=limit, dev=dev, overrides=overrides, hold_out_dev=hold_out_dev, progress=progress,
+                              cancel=cancel)
     except DataError as exc:
         fail(str(exc), EXIT_ERROR)
+    except Cancelled:
+        click.echo("cancelled: nothing written", err=True)
+        raise SystemExit(EXIT_CANCELLED)
     model.save(out)
     if as_json:
         emit_json({"out": str(out), **model.info})
     else:
-        click.echo(f"wrote {out}/head.npz and head.json ({model.model_id}, sha256 {model.info['weights_sha256'][:16]})")
+        extra = " + adapter.npz" if model.adapter is not None else ""
+        click.echo(f"wrote {out}/head.npz{extra} and head.json ({model.model_id}, sha256 {model.info['weights_sha256'][:16]})")
         if "dev" in model.info:
             click.echo(f"dev macro-F1 {model.info['dev']['macro_f1']:.4f}")
 

@@ -218,19 +218,7 @@ def train(csabstruct: str | Path, limitations: str | Path, *, cs_jsonl: Any = No
         from ..embed import Encoder
 
         encoder = Encoder()
-    cs_examples: list[SequenceExample] = []
-    files: list = []
-    if cs_jsonl and cs_labels:
-        from .shortcoming_data import labelled_abstracts, read_abstracts_jsonl, read_label_tsv
-
-        skip = set(exclude_abstracts)
-        files = [cs_jsonl] if isinstance(cs_jsonl, (str, Path)) else list(cs_jsonl)
-        recs = [r for f in files for r in read_abstracts_jsonl(f)]
-        if hold_out_dev:
-            skip |= {r["abstract_id"] for i, r in enumerate(recs) if i % 5 == 0}
-        recs = [r for r in recs if r["abstract_id"] not in skip]
-        cs_examples = labelled_abstracts(recs, read_label_tsv(cs_labels))
-        cs_examples = cs_examples[:limit] if limit else cs_examples
+    cs_examples, files = cs_training_examples(cs_jsonl, cs_labels, exclude_abstracts, hold_out_dev, limit)
     seqs, counts = training_sequences(encoder, cfg, csabstruct, limitations, cs_examples, limit=limit,
                                       hold_out_dev=hold_out_dev, progress=scaled(progress, 0.0, 0.8), cancel=cancel)
     cfg["doc_dim"] = int(encoder.dim)
@@ -251,6 +239,23 @@ def train(csabstruct: str | Path, limitations: str | Path, *, cs_jsonl: Any = No
         model.info["dev"] = eval_csabstruct(model, encoder, dev)
         model.info["limitations_heldout"] = eval_limitation_runs(model, encoder, limitations, split="heldout")
     return model
+
+
+def cs_training_examples(cs_jsonl: Any, cs_labels: Sequence[str | Path], exclude_abstracts: Sequence[str] = (),
+                         hold_out_dev: bool = False, limit: Optional[int] = None) -> tuple[list[SequenceExample], list]:
+    """The labelled CS abstracts to train on (see :func:`train`) and the files they came from."""
+    if not (cs_jsonl and cs_labels):
+        return [], []
+    from .shortcoming_data import labelled_abstracts, read_abstracts_jsonl, read_label_tsv
+
+    skip = set(exclude_abstracts)
+    files = [cs_jsonl] if isinstance(cs_jsonl, (str, Path)) else list(cs_jsonl)
+    recs = [r for f in files for r in read_abstracts_jsonl(f)]
+    if hold_out_dev:
+        skip |= {r["abstract_id"] for i, r in enumerate(recs) if i % 5 == 0}
+    recs = [r for r in recs if r["abstract_id"] not in skip]
+    cs_examples = labelled_abstracts(recs, read_label_tsv(cs_labels))
+    return (cs_examples[:limit] if limit else cs_examples), files
 
 
 def describe(model: FacetModel) -> dict[str, Any]:
