@@ -25,9 +25,15 @@ LAYERS = [1, 2, 3, 4, 5, 6]
 
 
 def encoder():
+    """The bundled encoder, or the model folder in $GAPSCOPE_ENCODER_PATH (a machine without the bundled
+    package) on $GAPSCOPE_BENCH_DEVICE (default: the device setting), named $GAPSCOPE_ENCODER_ID."""
     from gapscope.embed import Encoder
 
-    return Encoder()
+    path = os.environ.get("GAPSCOPE_ENCODER_PATH")
+    enc = Encoder(path or None, device=os.environ.get("GAPSCOPE_BENCH_DEVICE") or None)
+    if path:
+        enc.model_id = os.environ.get("GAPSCOPE_ENCODER_ID", enc.model_id)
+    return enc
 
 
 def features(enc, examples, tag):

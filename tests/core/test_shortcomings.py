@@ -126,7 +126,7 @@ def test_real_held_out_cs_abstracts_get_their_adjudicated_shortcomings():
     ex = labelled_abstracts(recs, read_label_tsv([ANNOTATIONS / "labels" / "adjudicated" / "test.tsv"]))
     model = load_model()
     docs, vecs = abstract_features(Encoder(), [e.text for e in ex], [e.spans for e in ex],
-                                   span_layers=model.span_layers)
+                                   span_layers=model.span_layers, adapter=model.adapter)
     preds = model.predict(docs, vecs, [e.sentences for e in ex])
     got = {e.key: [p.shortcoming for p in ps] for e, ps in zip(ex, preds)}
     assert got == {e.key: e.shortcomings for e in ex}
