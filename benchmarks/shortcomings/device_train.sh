@@ -8,7 +8,7 @@
 # BUDGET (seconds: no run of the grid starts that would end past it; 200), TIMEOUT (a hard stop; 290), RUNS (JSON overrides, one per line).
 set -euo pipefail
 : "${REPO:?}" "${DATA:?}" "${MODEL:?}" "${OUT:?}"
-PY=${PYTHON:-python}
+PY=${PYTHON:-$(command -v python || command -v python3)}
 mkdir -p "$OUT"
 export PYTHONPATH="$REPO/core" HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1 TOKENIZERS_PARALLELISM=false
 export GAPSCOPE_SHARED_DATA="$DATA" GAPSCOPE_ANNOTATION="$REPO/data/annotations/cs-shortcomings"
