@@ -56,18 +56,27 @@ def library_papers():
     return out
 
 
-def library_features(enc, papers):
-    """Features of the library's abstracts, encoded as the product does ("title. abstract", one pass)."""
+def library_features(enc, papers, model=None):
+    """Features of the library's abstracts, encoded as the product does ("title. abstract", one pass);
+    with ``model``, its layers and encoder adapter (the base layers 1..6 otherwise). The last block of each
+    sentence vector is the base last layer (appended when the model reads an adapted one)."""
+    from gapscope.facets.adapter import adapter_key
     from gapscope.facets.features import cached
     from gapscope.facets.store import paper_spans
 
     splits = [paper_spans(p["title"], p["abstract"]) for p in papers]
+    layers = list(model.span_layers) if model is not None else list(LAYERS)
+    adapter = model.adapter if model is not None else None
+    if layers[-1] != 6:
+        layers.append(6)      # the base last layer, for the pooled facet vectors (the product's, see classify_texts)
 
     def compute():
-        docs, vecs = enc.encode_spans([s[0] for s in splits], [s[1] for s in splits], span_layers=LAYERS)
+        docs, vecs = enc.encode_spans([s[0] for s in splits], [s[1] for s in splits], span_layers=layers,
+                                      adapter=adapter)
         offsets = np.cumsum([0] + [len(v) for v in vecs]).astype(np.int64)
         return {"doc": docs.astype(np.float16), "sent": np.concatenate(vecs).astype(np.float16), "offsets": offsets}
 
-    f = cached(enc, "lib7-L1_2_3_4_5_6", [s[0] for s in splits], compute)
+    tag = "lib7-L" + "_".join(str(i) for i in layers) + adapter_key(adapter)
+    f = cached(enc, tag, [s[0] for s in splits], compute)
     sents = [f["sent"][f["offsets"][i]:f["offsets"][i + 1]].astype(np.float32) for i in range(len(papers))]
     return f["doc"].astype(np.float32), sents, [[t for _a, _b, t in s[2]] for s in splits]

@@ -38,7 +38,7 @@ model = load_model(model_dir)
 enc = encoder()
 papers = library_papers()
 t = time.time()
-docs, sents, texts = library_features(enc, papers)
+docs, sents, texts = library_features(enc, papers, model)
 print(f"library: {len(papers)} papers, {sum(len(s) for s in sents)} sentences (features from the cache in "
       f"{time.time() - t:.0f} s; the one encoder pass that made them: see warm_features.py)")
 
@@ -58,7 +58,8 @@ else:
     lib = Library(db)
 by_arxiv = {a: pid for pid, a in lib._conn.execute("SELECT id, arxiv_id FROM papers")}
 t = time.time()
-preds = model.predict(docs, sents, texts)
+width = enc.dim * len(model.span_layers or [6])
+preds = model.predict(docs, [s[:, :width] for s in sents], texts)
 predict_s = time.time() - t
 from gapscope.facets.store import paper_spans
 
