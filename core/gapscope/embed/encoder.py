@@ -141,7 +141,7 @@ class Encoder:
     def _packed_runner(self, model, adapter=None):
         """The packed forward of ``model``, rebuilt whenever its weights changed (pre-packing the weights
         costs about as much as a short batch, so it is kept between calls). ``adapter`` (the facet model's
-        LoRA adapter: ``branch_layers(model)`` gives the top layers with their low-rank updates) adds
+        LoRA adapter: ``branch_layers(model)`` gives copies of the top layers with it merged in) adds
         those layers as a branch beside the base ones."""
         from . import packed
 

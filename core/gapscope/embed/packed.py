@@ -12,7 +12,7 @@ residual add fused into the matmul; elsewhere (fp32, CUDA) plain ``torch.nn.func
 
 from __future__ import annotations
 
-from typing import Optional, Sequence
+from typing import Sequence
 
 
 def supports(model) -> bool:
@@ -88,9 +88,9 @@ class PackedBert:
         self.head_dim = cfg.hidden_size // cfg.num_attention_heads
         self.hidden = cfg.hidden_size
         self.layers = [_layer_weights(layer, packed, token_hint) for layer in model.encoder.layer]
-        # the top layers again with an adapter's low-rank updates: they run from the base
+        # the top layers again with an adapter merged into their weights: they run from the base
         # branch's hidden state below them, so the lower layers run once for both branches
-        self.branch = [_layer_weights(layer, packed, token_hint, lora) for layer, lora in (branch_layers or ())]
+        self.branch = [_layer_weights(layer, packed, token_hint) for layer in (branch_layers or ())]
         self.branch_from = len(self.layers) - len(self.branch)
 
     def __call__(self, ids, lengths: Sequence[int], keep: Sequence[int] = ()):
@@ -149,24 +149,8 @@ class PackedBert:
         return [kept[i] for i in keep] if keep else x
 
 
-class _LoraLinear:
-    """A :class:`_Linear` plus a low-rank update ``scale * x A^T B^T`` (added before the GELU)."""
-
-    def __init__(self, base: _Linear, a, b, scale: float) -> None:
-        self.base, self.a, self.b, self.scale = base, a, b, scale
-
-    def __call__(self, x, act: str = "none", residual=None):
-        import torch.nn.functional as F
-
-        delta = F.linear(F.linear(x, self.a), self.b) * self.scale
-        if act == "gelu":
-            return F.gelu(self.base(x) + delta)
-        return self.base(x, residual=residual) + delta
-
-
-def _layer_weights(layer, packed: bool, token_hint: int, lora: Optional[dict] = None) -> dict:
-    """A layer's weights for the packed forward; ``lora``: {module path: (A, B, scale)} updates of its
-    linear layers (gapscope.facets.adapter.TARGETS)."""
+def _layer_weights(layer, packed: bool, token_hint: int) -> dict:
+    """A BertLayer's weights for the packed forward."""
     import torch
 
     sa, so = layer.attention.self, layer.attention.output
@@ -180,10 +164,4 @@ def _layer_weights(layer, packed: bool, token_hint: int, lora: Optional[dict] = 
         "down": _Linear(layer.output.dense.weight, layer.output.dense.bias, packed, token_hint),
         "ln2": (layer.output.LayerNorm.weight, layer.output.LayerNorm.bias, layer.output.LayerNorm.eps),
     }
-    if lora:
-        q, k, v = (lora[f"attention.self.{n}"] for n in ("query", "key", "value"))
-        out["qkv"] = _LoraLinear(out["qkv"], torch.cat([q[0], k[0], v[0]]), torch.block_diag(q[1], k[1], v[1]), q[2])
-        for name, path in (("out", "attention.output.dense"), ("up", "intermediate.dense"), ("down", "output.dense")):
-            a, b, scale = lora[path]
-            out[name] = _LoraLinear(out[name], a, b, scale)
     return out

@@ -3,13 +3,13 @@
 The classifier's features come from the top ``K`` layers run with low-rank updates ``W + (alpha / r) B A``
 of their linear layers; the lower layers and the base top layers run as they are, so the abstract
 embedding and the pooled facet vectors stay the base model's. At inference the adapted layers are a branch
-of the packed forward (gapscope.embed.packed), run from the base hidden state below them in the same pass.
-The update is added as its own rank-r product rather than merged into the weights: a bf16 weight
-would round a small update away.
+of the packed forward (gapscope.embed.packed), run from the base hidden state below them in the same pass,
+with the update merged into copies of their weights (in fp32, then rounded to the model's precision like
+every other weight): the branch then costs what the base layers cost, pre-packed and fused alike.
 
 Our own small module rather than ``peft``: the packed forward reads the weights itself (pre-packed for
 oneDNN, the three attention projections fused), so a peft-wrapped model would not run there, and training
-runs the same padding-aware layer code on cached hidden states, not the model's forward.
+runs a padded copy of the packed layer code on cached hidden states, not the model's forward.
 Weights live in ``adapter.npz`` (float16, no pickle) next to head.json, whose config says how it was made.
 """
 
@@ -59,22 +59,24 @@ class LoraAdapter:
             h.update(np.ascontiguousarray(self.arrays[k].astype(np.float16)).tobytes())
         return h.hexdigest()
 
-    def branch_layers(self, model) -> list[tuple[Any, dict[str, tuple]]]:
-        """(base layer, {target: (A, B, scale)}) per adapted layer, the tensors in ``model``'s dtype and
-        device: what gapscope.embed.packed.PackedBert runs as its branch."""
+    def branch_layers(self, model) -> list[Any]:
+        """Copies of ``model``'s adapted layers with the update merged into their weights (computed in fp32,
+        stored in the model's dtype and device): what gapscope.embed.packed.PackedBert runs as its branch."""
         import torch
 
-        p = next(model.parameters())
         if int(model.config.num_hidden_layers) != int(self.config["num_layers"]):
             raise ValueError(f"adapter made for {self.config['num_layers']} layers, the model has "
                              f"{model.config.num_hidden_layers}")
         out = []
-        for depth in self.layers:
-            layer = model.encoder.layer[depth - 1]
-            lora = {t: (torch.from_numpy(self.arrays[f"{depth}.{t}.A"]).to(p.device, p.dtype),
-                        torch.from_numpy(self.arrays[f"{depth}.{t}.B"]).to(p.device, p.dtype), self.scale)
-                    for t in TARGETS}
-            out.append((layer, lora))
+        with torch.no_grad():
+            for depth in self.layers:
+                layer = copy.deepcopy(model.encoder.layer[depth - 1])
+                for t in TARGETS:
+                    lin = _module(layer, t)
+                    a = torch.from_numpy(self.arrays[f"{depth}.{t}.A"]).to(lin.weight.device)
+                    b = torch.from_numpy(self.arrays[f"{depth}.{t}.B"]).to(lin.weight.device)
+                    lin.weight.copy_((lin.weight.float() + self.scale * (b @ a)).to(lin.weight.dtype))
+                out.append(layer.eval())
         return out
 
     def merged_copy(self, model):
