@@ -184,4 +184,4 @@ def build_trainable(transformer, layers: int, rank: int = 8, alpha: float = 16.0
 
 def adapter_key(adapter: Optional[LoraAdapter]) -> str:
     """A short tag for feature caches: features from an adapted branch depend on its weights."""
-    return "" if adapter is None else "-ad" + adapter.digest()[:12]
+    return "" if adapter is None else "-adm" + adapter.digest()[:12]      # "m": the update merged into the weights
