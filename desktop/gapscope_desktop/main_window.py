@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.maps_view.showPapers.connect(self.show_papers)
         self.gaps_view.showPapers.connect(self.show_papers)
         self.gaps_view.openPaper.connect(self.open_paper)
+        self.gaps_view.openInPdf.connect(self.open_in_pdf)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
         from .views.graph_view import GraphView
@@ -279,6 +280,11 @@ class MainWindow(QMainWindow):
         self.tasks.write("Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path,
                          on_result=self._pdfs_attached,
                          on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
+
+    def open_in_pdf(self, paper_id: int, page: int, sentence: str) -> bool:
+        """The Reader at a full-text sentence (a gap's evidence), the sentence selected."""
+        self.tabs.setCurrentWidget(self.reader)
+        return self.reader.show_sentence(paper_id, page, sentence)
 
     def _pdfs_attached(self, results: list) -> None:
         done = [r for r in results if r["status"] in ("attached", "new-paper", "already-attached")]
