@@ -92,8 +92,9 @@ def test_dropped_pdfs_are_attached_but_never_library_files(qtbot, tmp_path, shar
     w.show()
     try:
         _drop(w, [inside, outside])
-        qtbot.waitUntil(lambda: bool(w.last_attach), timeout=30000)
+        qtbot.waitUntil(lambda: bool(w.last_attach), timeout=180000)      # attach + facet labels, one task
         assert [(r["file"], r["status"]) for r in w.last_attach] == [(str(outside), "new-paper")], w.last_attach
+        assert w.last_attach[0]["labelled"] and w.last_attach[0]["label_note"] is None
         qtbot.waitUntil(lambda: w.reader.path is not None and w.reader.paper_id == w.last_attach[0]["paper_id"],
                         timeout=10000)
         lib = Library(libdir)
@@ -101,6 +102,10 @@ def test_dropped_pdfs_are_attached_but_never_library_files(qtbot, tmp_path, shar
             atts = lib.list_attachments()
             assert [a["original_name"] for a in atts] == [str(outside)]
             assert lib.get_paper(atts[0]["paper_id"]).title.startswith("CiteSee")
+            sents = lib.fulltext_sentences(atts[0]["id"])
+            assert sents and all(s["role"] and s["shortcoming"] for s in sents)     # labelled in the same task
+            lim = lib.fulltext_sentences(atts[0]["id"], kinds=["limitations"])
+            assert any(s["shortcoming"] == "own" for s in lim)
         finally:
             lib.close()
     finally:

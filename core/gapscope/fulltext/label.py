@@ -109,6 +109,26 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
     return stats
 
 
+def attach_and_label(lib, targets, *, label: bool = True, model=None, encoder=None, progress=None,
+                     cancel=None) -> tuple[list, Optional[str]]:
+    """Attach the PDFs named (or in the folders named), then label the new ones' sentences in the same
+    job, as the desktop's drop and "Attach PDF" do. (results, a note when the labels could not be
+    made, e.g. no facet model: the PDFs stay attached and `gapscope pdf label` labels them later)."""
+    from ..jobs import scaled
+    from .attach import attach_paths
+
+    results = attach_paths(lib, targets, progress=scaled(progress, 0.0, 0.4 if label else 1.0), cancel=cancel)
+    new = [r.attachment_id for r in results if r.status in ("attached", "new-paper")]
+    note = None
+    if label and new:
+        try:
+            label_fulltext(lib, attachment_ids=new, model=model, encoder=encoder,
+                           progress=scaled(progress, 0.4, 1.0), cancel=cancel)
+        except FileNotFoundError as exc:           # no facet model installed: attached, not labelled
+            note = f"the sentences were not labelled ({exc})"
+    return results, note
+
+
 def sections_with_sentences(lib, attachment_id: int) -> list[dict[str, Any]]:
     """``[{"name", "kind", "page", "sentences": [{"text", "role", "shortcoming", "page"}]}]`` in order."""
     secs = {s["position"]: dict(name=s["name"], kind=s["kind"], number=s["number"], page=s["page"], sentences=[])

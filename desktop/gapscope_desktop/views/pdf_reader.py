@@ -383,7 +383,10 @@ def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:
 
 
 def attach_dropped(lib, paths: list[str], *, progress=None, cancel=None) -> list[dict]:
-    """Writer-queue side of a drop: attach the PDFs (matched to papers, or new papers to check)."""
-    from gapscope.fulltext import attach_paths
+    """Writer-queue side of a drop or "Attach PDF": attach the PDFs (matched to papers, or new papers to
+    check) and label their sentences with the facet classifier, in the same task."""
+    from gapscope.fulltext import attach_and_label
 
-    return [r.to_dict() for r in attach_paths(lib, paths, progress=progress, cancel=cancel)]
+    results, note = attach_and_label(lib, paths, progress=progress, cancel=cancel)
+    return [dict(r.to_dict(), labelled=note is None and r.status in ("attached", "new-paper"), label_note=note)
+            for r in results]
