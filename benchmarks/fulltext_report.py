@@ -236,7 +236,7 @@ def main() -> None:
            "| file | found / real | missed | found but not a real top-level heading |", "|---|---|---|---|"]
     for c in cs:
         md.append(f"| {c['file']} | {c['recall']} | {'; '.join(c['missed']) or '-'} | {'; '.join(c['extra']) or '-'} |")
-    md += ["", "## Limitations sections found, with the classifier's labels (role / shortcoming)", ""]
+    md += ["", "## Limitations sections found, with their labels (role / shortcoming; the shortcoming with the section prior)", ""]
     for label, secs in lims.items():
         md.append(f"### {label}")
         if not secs:
