@@ -36,7 +36,7 @@ def pdf_server(replay_server, shared_data, monkeypatch):
     serve_pdf(replay_server, "2302.07302", pdfs / CITESEE)
     serve_pdf(replay_server, "2304.02623", pdfs / SHORT)
     serve_pdf(replay_server, "2302.99999", pdfs / CITESEE)          # the same bytes under another id
-    replay_server.add("/pdf/2401.00001", b"<html><body>Please log in to the Wi-Fi</body></html>")
+    replay_server.add("/pdf/2401.00001", b"PK\x03\x04 a zip archive, not a PDF", content_type="application/zip")
     monkeypatch.setenv("GAPSCOPE_ARXIV_PDF_URL", replay_server.url + "/pdf")
     return replay_server
 
@@ -72,7 +72,7 @@ def test_fetch_attaches_and_reports_404_non_pdf_and_duplicate_by_arxiv_id(lib_pa
     assert by["2304.02623"]["status"] == "attached" and by["2304.02623"]["sentences"] > 20
     assert by["2301.99999"]["status"] == "failed" and "404" in by["2301.99999"]["message"]
     assert by["2301.99999"]["message"].startswith("arXiv 2301.99999")
-    assert by["2401.00001"]["status"] == "failed" and "not a PDF" in by["2401.00001"]["message"]
+    assert by["2401.00001"]["status"] == "failed" and "not a PDF (application/zip" in by["2401.00001"]["message"]
     assert by["2302.99999"]["status"] == "already-attached"       # same bytes as CiteSee: stored once
     with Library(lib_path) as lib:
         atts = lib.list_attachments()
@@ -87,6 +87,15 @@ def test_fetch_attaches_and_reports_404_non_pdf_and_duplicate_by_arxiv_id(lib_pa
     run2, rows2 = fetch(lib_path)
     assert sorted(r["arxiv_id"] for r in rows2) == ["2301.99999", "2302.99999", "2401.00001"]
     assert len(pdf_server.log) - before == 3
+
+
+def test_a_captive_portal_stops_the_fetch_and_names_the_papers_not_tried(lib_path, pdf_server, fast_extract):
+    pdf_server.inject("portal", times=99)
+    run, rows = fetch(lib_path)
+    assert run.exit_code == EXIT_PARTIAL and [r["status"] for r in rows] == ["failed"] * 5
+    assert "HTML page" in rows[0]["message"] and "Airport Free WiFi" in rows[0]["message"]
+    assert all("not tried" in r["message"] for r in rows[1:])
+    assert len(pdf_server.log) == 1                                  # the host was asked once
 
 
 def test_fetch_named_papers_skips_one_with_a_pdf_and_retries_a_503(lib_path, pdf_server, fast_extract):

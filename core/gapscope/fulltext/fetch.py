@@ -8,7 +8,9 @@ https://arxiv.org/pdf); the id (with its version when known) is appended.
 
 Each file is attached as `pdf attach` does (content-hash storage, never twice), to the paper it was
 downloaded for. A failure for one paper (404, a body that is not a PDF, the network) is that paper's
-result, named by its arXiv id; the others go on, and every PDF attached before a cancel stays.
+result, named by its arXiv id; the others go on, and every PDF attached before a cancel stays. An HTML
+page instead of a PDF (a captive portal, a wrong URL setting) stops the asking: the papers left are
+reported "not tried", with why.
 """
 
 from __future__ import annotations
@@ -63,8 +65,22 @@ def make_pdf_fetcher(lib, *, sleep: Callable[[float], None] = time.sleep, cancel
                          deadline=float(setting(lib, "collect.deadline_s")), cancel=cancel)
 
 
+def _looks_like_pdf(head: bytes) -> bool:
+    return head.lstrip()[:5].lower() == b"%pdf-"
+
+
+def _html_instead(resp) -> Optional[str]:
+    """An HTML page instead of a PDF (a captive portal, a proxy's notice, a wrong URL setting): the
+    polite client raises NotTheSource, and the fetch stops asking that host."""
+    from ..sources.polite import html_page_instead
+
+    if resp.status != 200 or _looks_like_pdf(resp.content[:16]):
+        return None
+    return html_page_instead(resp, "a PDF", "arxiv_pdf_url setting ($GAPSCOPE_ARXIV_PDF_URL)", _looks_like_pdf)
+
+
 def _not_a_pdf(resp) -> Optional[str]:
-    if resp.status == 200 and not resp.content.lstrip()[:5] == b"%PDF-":
+    if not _looks_like_pdf(resp.content[:16]):
         kind = resp.headers.get("Content-Type", "unknown type")
         return f"the answer is not a PDF ({kind}, {len(resp.content)} bytes)"
     return None
@@ -89,6 +105,7 @@ def fetch_pdfs(lib, paper_ids: Optional[Sequence[int]] = None, *, refetch: bool 
     base = pdf_base_url(lib)
     folder = lib.files_folder()
     out: list[FetchResult] = []
+    stopped: Optional[str] = None          # why the host is asked no more (something else answers)
     try:
         for i, (pid, arxiv_id, version) in enumerate(todo):
             report(progress, i, len(todo), f"PDF of {arxiv_id or f'paper {pid}'}")
@@ -102,7 +119,10 @@ def fetch_pdfs(lib, paper_ids: Optional[Sequence[int]] = None, *, refetch: bool 
                 res.status, res.message = "has-pdf", f"arXiv {arxiv_id}: paper {pid} has a PDF already"
                 continue
             res.url = f"{base}/{arxiv_id}v{version}" if version else f"{base}/{arxiv_id}"
-            _download_and_attach(lib, fetcher, res, folder, cancel)
+            if stopped:
+                res.message = f"arXiv {arxiv_id}: not tried ({stopped})"
+                continue
+            stopped = _download_and_attach(lib, fetcher, res, folder, cancel)
         report(progress, len(todo), len(todo), "PDFs fetched")
     finally:
         if own:
@@ -110,20 +130,28 @@ def fetch_pdfs(lib, paper_ids: Optional[Sequence[int]] = None, *, refetch: bool 
     return out
 
 
-def _download_and_attach(lib, fetcher, res: FetchResult, folder: Path, cancel) -> None:
+def _download_and_attach(lib, fetcher, res: FetchResult, folder: Path, cancel) -> Optional[str]:
+    """Fill ``res``; a reason to ask the host no more when something other than arXiv answered."""
     from ..jobs import Cancelled
-    from ..sources.polite import FetchError
+    from ..sources.polite import FetchError, NotTheSource
 
     try:
-        resp = fetcher.get(res.url, wrong=_not_a_pdf)
+        resp = fetcher.get(res.url, wrong=_html_instead)
     except Cancelled:
         raise
+    except NotTheSource as exc:
+        res.message = f"arXiv {res.arxiv_id}: {exc}"
+        return "an HTML page answered instead of a PDF"
     except FetchError as exc:
         res.message = f"arXiv {res.arxiv_id}: {exc}"
-        return
+        return None
     except Exception as exc:  # noqa: BLE001 - one paper's failure must not stop the others
         res.message = f"arXiv {res.arxiv_id}: {type(exc).__name__}: {exc}"
-        return
+        return None
+    reason = _not_a_pdf(resp)
+    if reason:
+        res.message = f"arXiv {res.arxiv_id}: {reason} ({res.url})"
+        return None
     res.bytes = len(resp.content)
     folder.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=folder, prefix=f"arxiv-{res.arxiv_id.replace('/', '_')}-", suffix=".pdf.part")
@@ -139,3 +167,4 @@ def _download_and_attach(lib, fetcher, res: FetchResult, folder: Path, cancel) -
         res.message = f"arXiv {res.arxiv_id}: the same file is already attached to paper {att.paper_id}"
     elif att.message:
         res.message = f"arXiv {res.arxiv_id}: {att.message.replace(str(tmp), res.url)}"
+    return None
