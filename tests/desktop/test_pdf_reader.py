@@ -153,8 +153,18 @@ def test_select_a_sentence_with_the_mouse_highlight_with_ctrl_h_and_export(qtbot
         # a drag that ends where it started selects nothing, and Ctrl+H then saves nothing
         _drag_over(qtbot, reader, first, first)
         assert reader.selected_text() == "" and not reader.highlight_selection()
+        # the highlight goes into an exported copy of the PDF as a standard annotation
+        out = lib_path.parent / "annotated.pdf"
+        task = reader.export_annotated(str(out))
+        qtbot.waitUntil(lambda: task.done, timeout=30000)
+        assert task.outcome == "succeeded", task.error
+        assert "1 highlight(s)" in reader.status.text()
     finally:
         w.close()
+    from pypdf import PdfReader
+
+    annots = [a.get_object() for a in PdfReader(out).pages[9].get("/Annots", [])]
+    assert [a["/Contents"] for a in annots if a["/Subtype"] == "/Highlight"] == ["selected by hand"]
     lib = Library(lib_path)
     try:
         assert f"“{SENTENCE}” (yellow, PDF page 10) — selected by hand" in notes_markdown(lib, [pid])

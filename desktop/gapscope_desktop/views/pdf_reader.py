@@ -94,10 +94,15 @@ class PdfReader(QWidget):
         self.zoom_out.clicked.connect(lambda: self._step_zoom(-1))
         self.zoom_in.clicked.connect(lambda: self._step_zoom(1))
         self.find_edit.returnPressed.connect(lambda: self.find(self.find_edit.text()))
+        self.export_button = QPushButton("Export annotated PDF…")
+        self.export_button.setToolTip("A copy of this PDF with its highlights as standard PDF annotations "
+                                      "(Zotero, Acrobat and browsers show them); the library's copy is untouched")
+        self.export_button.clicked.connect(self._ask_export)
         bar = QHBoxLayout()
         for w in (self.prev_button, self.page_label, self.next_button, self.zoom_out, self.zoom_in):
             bar.addWidget(w)
         bar.addWidget(self.find_edit, 1)
+        bar.addWidget(self.export_button)
 
         self.page_view = PageView()
         self.page_view.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
@@ -158,7 +163,7 @@ class PdfReader(QWidget):
             self.path = stored_path(self.lib, self.attachment)
             self.pages = self.attachment["pages"] or 0
         for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.find_edit,
-                  self.highlight_button, self.comment_edit):
+                  self.highlight_button, self.comment_edit, self.export_button):
             w.setEnabled(self.path is not None)
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
@@ -292,6 +297,30 @@ class PdfReader(QWidget):
         text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
         if ok:
             self.highlight_selection(text)
+
+    def _ask_export(self) -> None:
+        from ..file_dialogs import save_file_name
+
+        if self.paper_id is None or self.path is None:
+            return
+        dest = save_file_name(self, "Export annotated PDF", f"{self.paper_id}-annotated.pdf", "PDF (*.pdf)")
+        if dest:
+            self.export_annotated(dest)
+
+    def export_annotated(self, dest: str):
+        """Write the annotated copy on a worker (`gapscope export annotated-pdf`); the status line says
+        what was written. Returns the task."""
+        from gapscope.fulltext.annotated import export_annotated_pdf
+
+        def done(result: dict) -> None:
+            self.status.setText(f"Wrote {result['file']} with {result['highlights']} highlight(s).")
+
+        def write(lib, paper_id, path, *, progress=None, cancel=None):   # one file: nothing to report
+            return export_annotated_pdf(lib, paper_id, path)
+
+        return self.tasks.run("Export annotated PDF", write, self.paper_id, dest,
+                              library=self.lib.path, on_result=done,
+                              on_error=lambda msg, _detail: self.status.setText(f"Export failed: {msg}"))
 
     def _list_sentences(self) -> None:
         self.sentence_list.clear()
