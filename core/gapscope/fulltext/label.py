@@ -98,7 +98,8 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
         check(cancel)
         chunk = paras[s:s + CHUNK]
         docs, vecs = encoder.encode_spans([t for t, _sp, _ss in chunk], [sp for _t, sp, _ss in chunk],
-                                          cancel=cancel, span_layers=model.span_layers, adapter=getattr(model, "adapter", None))
+                                          cancel=cancel, span_layers=model.span_layers,
+                                          adapter=getattr(model, "adapter", None))
         rows = []
         for (_t, _sp, ss), labels in zip(chunk, _paragraph_labels(model, docs, vecs, chunk, section_prior)):
             for sent, (role, short, conf) in zip(ss, labels):
