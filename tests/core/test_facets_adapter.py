@@ -116,3 +116,21 @@ def test_finetune_trains_and_saves_a_loadable_adapter(shared_data, tmp_path, mon
     (tmp_path / "m" / "adapter.npz").unlink()
     with pytest.raises(FileNotFoundError, match="adapter.npz"):
         load_model(tmp_path / "m")
+
+
+def test_facets_train_finetune_cli_writes_head_and_adapter(shared_data, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    monkeypatch.setenv("GAPSCOPE_FEATURE_CACHE", str(tmp_path / "cache"))
+    out = tmp_path / "m"
+    res = CliRunner().invoke(main, ["facets", "train", "--finetune", "--layers", "1", "--epochs", "1", "--limit", "3",
+                                    "--device", "cpu", "--out", str(out), "--json"])
+    assert res.exit_code == 0, res.output
+    info = json.loads(res.output[res.output.index("{"):])
+    assert info["config"]["adapter"]["layers"] == 1 and info["config"]["ft_epochs"] == 1
+    assert sorted(p.name for p in out.iterdir()) == ["adapter.npz", "head.json", "head.npz"]
+    assert load_model(out).span_layers[-1] == "a6"
+    res = CliRunner().invoke(main, ["facets", "train", "--layers", "2", "--out", str(tmp_path / "x")])
+    assert res.exit_code == 2 and "--layers goes with --finetune" in res.output
