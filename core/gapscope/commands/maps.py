@@ -361,19 +361,34 @@ def side_by_side(results: list[dict]) -> str:
     head = f"{'':<24}" + "".join(f"  {r['before']:^17}" for r in results)
     sub = f"{'':<24}" + "".join(f"  {'ROC-AUC':>7} {'P@' + str(k):>8} " for _ in results)
     rows = [head, sub]
-    for name in ("GapScope",) + BASELINES:
-        line = f"{name:<24}"
-        for r in results:
-            x = r if name == "GapScope" else r["baselines"][name]
-            line += f"  {f(x['roc_auc']):>7} {f(x['precision_at_k']):>8} "
-        rows.append(line)
+
+    def table(rs):
+        for name in ("GapScope",) + BASELINES:
+            line = f"{name:<24}"
+            for r in rs:
+                x = r if name == "GapScope" else r["baselines"][name]
+                line += f"  {f(x['roc_auc']):>7} {f(x['precision_at_k']):>8} "
+            rows.append(line)
+
+    table(results)
     for r in results:
         margin = r["margin_over_best_baseline_auc"]
+        info = r["ranker"]
+        how = (f"FALLBACK ranker (fixed feature blend): {info['fallback']}" if info.get("fallback") else
+               f"learned ranker (logistic regression) trained on features before {info.get('train_before', '?')} "
+               f"and the links formed in {info.get('train_window', '?')} ({info.get('train_positive', '?')} of "
+               f"{info.get('train_pairs', '?')} pairs)")
         rows.append(f"{r['before']}: {r['candidates']} candidate pairs ({r['method_concepts']} method x "
                     f"{r['problem_concepts']} problem concepts), {r['filled_candidates']} filled; GapScope AUC "
-                    f"{'n/a' if margin is None else f'{margin:+.3f}'} over the best baseline; ranker trained on "
-                    f"{r['ranker'].get('train_window', '?')}")
+                    f"{'n/a' if margin is None else f'{margin:+.3f}'} over the best baseline; {how}")
     rows.append(f"filled = {results[0]['filled_definition']}")
+    if "candidate_filter" in results[0]:
+        rows.append(f"candidates = {results[0]['candidate_filter']}")
+    if all("all_pairs" in r for r in results):
+        rows.append("the same rankers over every rare pair (no concept-quality filter):")
+        table([r["all_pairs"] for r in results])
+        rows.append("  candidates: " + ", ".join(f"{r['before']}: {r['all_pairs']['candidates']} "
+                                                 f"({r['all_pairs']['filled_candidates']} filled)" for r in results))
     return "\n".join(rows)
 
 

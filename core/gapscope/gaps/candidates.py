@@ -13,12 +13,11 @@ import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
 from .dedup import Candidate, dedupe
-from .linkpred import FEATURES, NEIGHBOURS, Ranker, pair_block, train_ranker
+from .linkpred import FEATURES, NEIGHBOURS, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
-SAME_THING_SIM = 0.65    # a method and a problem concept this close ("VLMs", "MLLMs") name one thing twice
 
 
 def _ref(c: Concept, batch) -> ClusterRef:
@@ -89,8 +88,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                            f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
     if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
         notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs)
-    cand = blk.both <= rare_max
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed)
+    # not generic, not a measure or a fragment, two things (concepts/quality.py), as the backtest scores
+    cand = candidates(blk, rare_max)
     if not cand.any():
         return []
     n_library = len({p for c in cs.concepts for p in c.papers})
@@ -99,8 +99,6 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
-    vec = cs.vectors()
-    score[(vec[blk.m_idx] @ vec[blk.p_idx].T) >= SAME_THING_SIM] = -np.inf
     flat = np.argsort(-score, axis=None)[: max(top * 8, 200)]
     concepts = cs.concepts
     methods = [c for c in concepts if c.kind == "method"]
