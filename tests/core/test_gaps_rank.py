@@ -179,3 +179,29 @@ def test_quality_filter_removes_pairs_from_the_candidates():
     assert plain[:, ppos[30]].all() and not kept[:, ppos[30]].any()
     assert plain[mpos[1], ppos[31]] and not kept[mpos[1], ppos[31]] and blk.same[mpos[1], ppos[31]]
     assert kept.sum() > 0.5 * plain.sum()
+
+
+def test_text_mentions_match_forms_as_the_extractor_tokenises():
+    from gapscope.concepts.quality import text_mentions
+
+    cs = [_concept(1, "point clouds", ["point cloud"]), _concept(2, "Gaussian splatting"), _concept(3, "LoRA")]
+    texts = {10: "We segment point clouds of the scene.", 11: "A point cloud and 3D Gaussian splatting.",
+             12: "Pointclouds are not matched; neither is Gaussian-splatting.", 13: "Fine-tuning with LoRA adapters."}
+    assert text_mentions(cs, texts) == {1: {10, 11}, 2: {11}, 3: {13}}
+
+
+def test_a_pair_that_abstracts_mention_together_is_not_listed():
+    from gapscope.gaps.candidates import TEXT_BOTH_MAX, concept_gaps
+
+    cs, dates, pv = constructed_graph(seed=2)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    assert listed
+    # every abstract names every phrase: each pair is combined in text, whatever the extractor named
+    every = " ".join(c.phrase for c in cs.concepts)
+    assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, texts={p: every for p in dates}) == []
+    # a few abstracts mentioning the top pair, within the allowance, keep it and say how many
+    g = listed[0]
+    m, p = g.details["method_concept"], g.details["problem_concept"]
+    few = {q: (f"{m} and {p}." if i < TEXT_BOTH_MAX else "nothing") for i, q in enumerate(sorted(dates))}
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, texts=few)
+    assert again[0].details["method_concept"] == m and again[0].details["abstracts_mentioning_both"] == TEXT_BOTH_MAX

@@ -21,7 +21,7 @@ removes on a real library):
 from __future__ import annotations
 
 import re
-from typing import Iterable, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -176,4 +176,35 @@ def same_thing_matrix(rows: Sequence, cols: Sequence, row_vecs: Optional[np.ndar
     for key, jj in csq.items():
         for i in racr.get(key, ()):
             out[i, list(jj)] = True
+    return out
+
+
+def text_mentions(concepts: Sequence, texts: Mapping[int, str], n_synonyms: int = 5) -> dict[int, set]:
+    """{concept id: ids of the papers whose text holds one of its forms (phrase or a synonym)}, matched as
+    the extractor tokenises (1-3 word n-grams, English stop words out). KeyBERT names only a paper's top
+    phrases, so two concepts an abstract mentions together may never be "named together": a gap must not
+    claim that nobody combined them when abstracts do."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from .extract import TOKEN
+
+    forms: dict[str, set] = {}
+    for c in concepts:
+        for f in _forms(c, n_synonyms):
+            if len(f.split()) <= 3:
+                forms.setdefault(f.lower(), set()).add(c.id)
+    out: dict[int, set] = {c.id: set() for c in concepts}
+    if not forms or not texts:
+        return out
+    vocab = sorted(forms)
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, vocabulary=vocab,
+                         lowercase=True, binary=True)
+    ids = list(texts)
+    x = cv.transform([texts[p] for p in ids]).tocsc()
+    for k, f in enumerate(vocab):
+        rows = x.indices[x.indptr[k]:x.indptr[k + 1]]
+        if len(rows):
+            hit = {int(ids[r]) for r in rows}
+            for cid in forms[f]:
+                out[cid] |= hit
     return out
