@@ -57,3 +57,6 @@ CONCEPT_HEAD_NOUNS = frozenset("""
 model network method approach framework system technique algorithm architecture benchmark dataset data task
 problem pipeline module tool paradigm strategy setting scenario application
 """.split())
+# Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
+CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
+                          "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")

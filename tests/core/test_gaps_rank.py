@@ -95,6 +95,8 @@ def test_ranker_falls_back_and_says_so_without_enough_history():
     ("accuracy f1-score", "evaluation measure"), ("encoder", "single common word"), ("robustness", "single common word"),
     ("point clouds", None), ("LoRA", None), ("medical image segmentation", None), ("Gaussian splatting", None),
     ("word error rate", None), ("inference cost", None),
+    ("learning RL", "sentence fragment"), ("processing NLP", "sentence fragment"),
+    ("reinforcement learning RL", None), ("vision-language models VLMs", None),
 ])
 def test_not_a_concept_on_constructed_phrases(phrase, reason):
     from gapscope.concepts.quality import not_a_concept
@@ -205,3 +207,13 @@ def test_a_pair_that_abstracts_mention_together_is_not_listed():
     few = {q: (f"{m} and {p}." if i < TEXT_BOTH_MAX else "nothing") for i, q in enumerate(sorted(dates))}
     again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, texts=few)
     assert again[0].details["method_concept"] == m and again[0].details["abstracts_mentioning_both"] == TEXT_BOTH_MAX
+
+
+@pytest.mark.parametrize("phrase, named_model", [
+    ("Qwen3-8B", True), ("qwen2 VL", True), ("GPT-4o", True), ("Llama 3 8B", True), ("LLaVA-1.5", True),
+    ("ImageNet-1K", False), ("COCO", False), ("BERT", False), ("low-resource languages", False),
+])
+def test_a_named_model_is_not_a_problem(phrase, named_model):
+    from gapscope.concepts.quality import model_name
+
+    assert model_name(phrase) is named_model

@@ -6,7 +6,9 @@ removes on a real library):
 1. Not a concept (``not_a_concept``): a single common word ("encoder", "robustness"; a named thing such
    as "LoRA" or "NeRF", written with a capital, is a concept), or a phrase made of words from the stop
    lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
-   phrase that ends in a connective verb ("dataset containing") is a fragment of a sentence.
+   phrase that ends in a connective verb ("dataset containing") or in an acronym it cuts ("learning RL")
+   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) is a
+   tool, not a problem.
 2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
    same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
    field or a habit of writing, not something a proposal can apply. The score is the entropy of the
@@ -25,13 +27,14 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..vocabulary import CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES
+from ..vocabulary import CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES, CONCEPT_MODEL_FAMILIES
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
 GENERIC_SPREAD = 0.9      # see benchmarks/results/gaps/concept-quality-*.txt for what each value removes
 GENERIC_MIN_PAPERS = 15   # below this a spread is chance (5 papers in 5 areas): a small concept is not judged
 SAME_THING_SIM = 0.65     # cosine of MiniLM phrase vectors: "VLMs" and "MLLMs" name one thing twice
 _SPLIT = re.compile(r"[\s\-/]+")
+_SIZE = re.compile(r"\b\d+(\.\d+)?[bm]\b|-\d+(\.\d+)?[bm]\b")      # "8B", "-70b", "1.5B" parameter counts
 
 
 def generic(spread: np.ndarray, papers: np.ndarray) -> np.ndarray:
@@ -59,7 +62,25 @@ def not_a_concept(phrase: str) -> Optional[str]:
         return "sentence fragment"
     if all(t in CONCEPT_MEASURES or t in CONCEPT_HEAD_NOUNS for t in toks) and any(t in CONCEPT_MEASURES for t in toks):
         return "evaluation measure"
+    words = phrase.split()
+    if len(words) >= 2 and _is_acronym(words[-1]):
+        # "learning RL", "processing NLP": the end of "reinforcement learning (RL)", cut by the n-grams
+        acr = _singular(words[-1].lower())
+        lead = "".join(t[0] for t in _tokens(" ".join(words[:-1])))
+        if len(lead) < len(acr) and acr.endswith(lead):
+            return "sentence fragment"
     return None
+
+
+def _is_acronym(word: str) -> bool:
+    w = word[:-1] if word.endswith("s") else word
+    return 2 <= len(w) <= 6 and w.isalpha() and w.isupper()
+
+
+def model_name(phrase: str) -> bool:
+    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3"): a tool a paper uses, not a problem it addresses."""
+    low = phrase.lower()
+    return any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
 
 
 def content_words(phrase: str) -> frozenset:

@@ -18,7 +18,7 @@ from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
-TEXT_BOTH_MAX = 2          # abstracts mentioning both concepts' phrases that a gap may still have
+TEXT_BOTH_MAX = 1          # abstracts mentioning both concepts' phrases that a gap may still have (as rare_max)
 
 
 def _ref(c: Concept, batch) -> ClusterRef:

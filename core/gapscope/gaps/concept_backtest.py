@@ -64,8 +64,9 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "positive_rate": round(float(y.mean()), 5) if len(y) else 0.0,
         "method_concepts": int(len(blk.m_idx)), "problem_concepts": int(len(blk.p_idx)),
         "filled_definition": filled_definition(m, rare_max, min_support),
-        "candidate_filter": ("both concepts may be named (not a single common word, an evaluation measure or a "
-                             f"sentence fragment; not generic: {GENERIC_MIN_PAPERS}+ papers spread over the areas "
+        "candidate_filter": ("both concepts may be named (not a single common word, an evaluation measure, a "
+                             "sentence fragment or, as a problem, a named model; not generic: "
+                             f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
                              f"at >= {GENERIC_SPREAD} of chance) and the pair is two things (concepts/quality.py); "
                              "`all_pairs` drops this filter") if quality else "none",
         "generic_concepts": {"method": int((~blk.ok_m).sum()), "problem": int((~blk.ok_p).sum())},

@@ -151,7 +151,7 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     the date). ``paper_vecs`` = (paper ids, abstract vectors): each concept's content is the mean vector of
     its papers and topics are k-means clusters of them; without them the phrase vectors stand in and the
     topic features are 0."""
-    from ..concepts.quality import GENERIC_AREAS, generic, not_a_concept, same_thing_matrix, topic_spread
+    from ..concepts.quality import GENERIC_AREAS, generic, model_name, not_a_concept, same_thing_matrix, topic_spread
 
     vec = cs.vectors()
     a, rows_pid = _incidence(cs, dates, start, before, with_rows=True)
@@ -252,7 +252,9 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     too_generic = generic(spread, n)
 
     def ok(idx):
-        return np.array([not_a_concept(cs.concepts[i].phrase) is None and not too_generic[i] for i in idx], dtype=bool)
+        return np.array([not_a_concept(cs.concepts[i].phrase) is None and not too_generic[i]
+                         and not (cs.concepts[i].kind == "problem" and model_name(cs.concepts[i].phrase))
+                         for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
     return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same)
