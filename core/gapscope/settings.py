@@ -48,6 +48,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             "where the encoders run: auto (CUDA when present, else the CPU), cpu, cuda or mps"),
     Setting("arxiv_url", "GAPSCOPE_ARXIV_URL", "collect.arxiv_url", "sources/arxiv_url",
             "https://export.arxiv.org/api/query", (), "the arXiv API endpoint"),
+    Setting("arxiv_pdf_url", "GAPSCOPE_ARXIV_PDF_URL", "collect.arxiv_pdf_url", "sources/arxiv_pdf_url",
+            "https://arxiv.org/pdf", (), "where arXiv PDFs are downloaded from (ID is appended)"),
     Setting("scholar_url", "GAPSCOPE_SCHOLAR_URL", "collect.scholar_url", "sources/scholar_url",
             "https://scholar.google.com", (), "the Google Scholar endpoint"),
     Setting("openalex_url", "GAPSCOPE_OPENALEX_URL", "citations.openalex_url", "sources/openalex_url",

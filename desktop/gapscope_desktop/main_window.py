@@ -84,6 +84,7 @@ class MainWindow(QMainWindow):
         self.maps_view.showPapers.connect(self.show_papers)
         self.gaps_view.showPapers.connect(self.show_papers)
         self.gaps_view.openPaper.connect(self.open_paper)
+        self.gaps_view.openInPdf.connect(self.open_in_pdf)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
         from .views.graph_view import GraphView
@@ -179,6 +180,8 @@ class MainWindow(QMainWindow):
                                "Collect from arXiv or Google Scholar, or import a file")
         self.act_import = act("&Import File…", lambda: self.show_collect(source="file"), "Ctrl+I",
                               "Import BibTeX, RIS, CSV or an arXiv snapshot")
+        self.act_attach_pdf = act("Attach &PDF…", self.choose_pdf,
+                                  tip="Attach a PDF to its paper (matched by DOI, arXiv id or title) and label its sentences")
         self.act_export = act("&Export…", self.show_export, "Ctrl+E", "Export a gap report or a bibliography")
         self.act_prefs = act("&Preferences…", self.show_preferences, QKeySequence.Preferences)
         self.act_prefs.setMenuRole(QAction.PreferencesRole)
@@ -195,7 +198,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_new)
         m.addAction(self.act_open)
         m.addMenu(self.recent_menu)
-        for a in (None, self.act_collect, self.act_import, self.act_export, None, self.act_prefs,
+        for a in (None, self.act_collect, self.act_import, self.act_attach_pdf, self.act_export, None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
@@ -275,16 +278,33 @@ class MainWindow(QMainWindow):
         event.acceptProposedAction()
         self.attach_pdfs(paths)
 
+    def choose_pdf(self) -> None:
+        from .file_dialogs import open_file_name
+
+        if self.lib is None:
+            return
+        path = open_file_name(self, "Attach PDF", "", "PDF files (*.pdf)")
+        if path:
+            self.attach_pdfs([path])
+
     def attach_pdfs(self, paths) -> None:
         self.tasks.write("Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path,
                          on_result=self._pdfs_attached,
                          on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
 
+    def open_in_pdf(self, paper_id: int, page: int, sentence: str) -> bool:
+        """The Reader at a full-text sentence (a gap's evidence), the sentence selected."""
+        self.tabs.setCurrentWidget(self.reader)
+        return self.reader.show_sentence(paper_id, page, sentence)
+
     def _pdfs_attached(self, results: list) -> None:
         done = [r for r in results if r["status"] in ("attached", "new-paper", "already-attached")]
         bad = [r for r in results if r not in done]
         # in the status bar, not a dialog: a drop of many files must not stack message boxes
+        labelled = sum(bool(r.get("labelled")) for r in results)
+        note = next((r["label_note"] for r in results if r.get("label_note")), None)
         self.status_label.setText(f"Attached {len(done)} PDF(s)"
+                                  + (f", {labelled} labelled" if labelled else "") + (f"; {note}" if note else "")
                                   + "".join(f"; {r.get('message') or r['file']}" for r in bad))
         self.last_attach = results
         pid = done[-1]["paper_id"] if done else None

@@ -77,23 +77,25 @@ def report_pages(path: Path, out: Path, tmp: Path) -> list[Path]:
     table (imports, triage statistics), rendered to PNG with pypdfium2."""
     import pypdfium2 as pdfium
 
+    from gapscope.fulltext.pdfium_lock import PDFIUM_LOCK
     from gapscope.reports import write_report
     from gapscope.store import Library
 
     pdf_path = tmp / "report.pdf"
     with Library(path) as lib:
         write_report(lib, "pdf", pdf_path)
-    doc = pdfium.PdfDocument(str(pdf_path))
-    texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
-    wanted = [("10-report-map-page", next((i for i, t in enumerate(texts) if "Topic map" in t), 0)),
-              ("11-report-tables-page", next((i for i, t in enumerate(texts) if "Triage statistics" in t
-                                              or "Imports and collects" in t), min(1, len(doc) - 1)))]
-    written = []
-    for name, i in wanted:
-        target = out / f"{name}.png"
-        doc[i].render(scale=2.0).to_pil().save(target)
-        written.append(target)
-    doc.close()
+    with PDFIUM_LOCK:                       # pdfium is not thread-safe (gapscope.fulltext.pdfium_lock)
+        doc = pdfium.PdfDocument(str(pdf_path))
+        texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        wanted = [("10-report-map-page", next((i for i, t in enumerate(texts) if "Topic map" in t), 0)),
+                  ("11-report-tables-page", next((i for i, t in enumerate(texts) if "Triage statistics" in t
+                                                  or "Imports and collects" in t), min(1, len(doc) - 1)))]
+        written = []
+        for name, i in wanted:
+            target = out / f"{name}.png"
+            doc[i].render(scale=2.0).to_pil().save(target)
+            written.append(target)
+        doc.close()
     return written
 
 

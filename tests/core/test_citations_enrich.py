@@ -190,3 +190,17 @@ def test_hosts_and_keys_come_from_the_environment_then_the_library_then_the_user
     monkeypatch.setenv("GAPSCOPE_S2_URL", "http://127.0.0.1:1")
     monkeypatch.setenv("GAPSCOPE_OPENALEX_API_KEY", "from-env")
     assert endpoint(library, "s2") == "http://127.0.0.1:1" and api_key(library, "openalex") == "from-env"
+
+
+def test_a_captive_portal_stops_each_source_at_once_with_a_message_that_says_so(setup):
+    lib, server, ids = setup
+    lib.set_setting("citations.openalex_api_key", "secret-key-0123456789")
+    server.inject("portal", times=100)
+    rep = enrich(lib, sleep=Sleeps())
+    assert set(rep.refused) == {"openalex", "s2"}
+    for source in ("openalex", "s2"):
+        msg = rep.refused[source]
+        assert "HTML page titled 'Welcome to Airport Free WiFi'" in msg and f"citations.{source}_url" in msg
+    assert "secret-key" not in json.dumps(rep.to_dict())
+    assert len(server.log) == 2                       # one request per source: a login page is not asked again
+    assert lib.count_works()[2] == 0

@@ -357,3 +357,19 @@ def test_annotated_pdf_export_carries_the_highlights(tmp_path, pdfs, fast_extrac
     assert len(annots[0]["/QuadPoints"]) == 8 * len(rects)
     stored = path / "files" / f"{attach_mod.file_hash(pdfs / EACL)}.pdf"
     assert stored.read_bytes() == (pdfs / EACL).read_bytes()          # the library's copy is untouched
+
+    # `gapscope export annotated-pdf`: the same copy for one paper; a folder of them for a selection
+    again = tmp_path / "export.pdf"
+    run = CliRunner().invoke(main, ["-L", str(path), "export", "annotated-pdf", "--ids", str(res.paper_id), "-o", str(again)])
+    assert run.exit_code == 0, run.output
+    assert len(PdfReader(again).pages[9].get("/Annots", [])) == len(PdfReader(out).pages[9].get("/Annots", []))
+    lib = Library(path)
+    try:
+        bare = _add(lib, title="A paper without a PDF", abstract="Nothing attached.")
+    finally:
+        lib.close()
+    folder = tmp_path / "annotated"
+    run = CliRunner().invoke(main, ["-L", str(path), "export", "annotated-pdf", "-o", str(folder)])
+    assert run.exit_code == 0, run.output
+    assert sorted(p.name for p in folder.iterdir()) == [f"{res.paper_id}.pdf"]
+    assert f"paper {bare}: no readable PDF attached, skipped" in run.output

@@ -92,8 +92,9 @@ def test_dropped_pdfs_are_attached_but_never_library_files(qtbot, tmp_path, shar
     w.show()
     try:
         _drop(w, [inside, outside])
-        qtbot.waitUntil(lambda: bool(w.last_attach), timeout=30000)
+        qtbot.waitUntil(lambda: bool(w.last_attach), timeout=180000)      # attach + facet labels, one task
         assert [(r["file"], r["status"]) for r in w.last_attach] == [(str(outside), "new-paper")], w.last_attach
+        assert w.last_attach[0]["labelled"] and w.last_attach[0]["label_note"] is None
         qtbot.waitUntil(lambda: w.reader.path is not None and w.reader.paper_id == w.last_attach[0]["paper_id"],
                         timeout=10000)
         lib = Library(libdir)
@@ -101,7 +102,113 @@ def test_dropped_pdfs_are_attached_but_never_library_files(qtbot, tmp_path, shar
             atts = lib.list_attachments()
             assert [a["original_name"] for a in atts] == [str(outside)]
             assert lib.get_paper(atts[0]["paper_id"]).title.startswith("CiteSee")
+            sents = lib.fulltext_sentences(atts[0]["id"])
+            assert sents and all(s["role"] and s["shortcoming"] for s in sents)     # labelled in the same task
+            lim = lib.fulltext_sentences(atts[0]["id"], kinds=["limitations"])
+            assert any(s["shortcoming"] == "own" for s in lim)
         finally:
             lib.close()
+    finally:
+        w.close()
+
+
+def _drag_over(qtbot, reader, first: int, last: int) -> None:
+    """Press on the middle of character ``first``, move to character ``last``, release (real mouse events)."""
+    from PySide6.QtTest import QTest
+
+    def centre(i):
+        b = reader.text.boxes[i]
+        return reader.to_view((b[0] + b[2]) / 2, (b[1] + b[3]) / 2)
+
+    view = reader.page_view
+    qtbot.mousePress(view, Qt.LeftButton, pos=centre(first))
+    QTest.mouseMove(view, centre((first + last) // 2))
+    QTest.mouseMove(view, centre(last))
+    qtbot.mouseRelease(view, Qt.LeftButton, pos=centre(last))
+
+
+def test_select_a_sentence_with_the_mouse_highlight_with_ctrl_h_and_export(qtbot, lib_path, shared_data):
+    from gapscope.exports import notes_markdown
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    w = _open_window(qtbot, lib_path)
+    try:
+        w.tabs.setCurrentWidget(w.reader)
+        reader = w.reader
+        assert reader.show_paper(pid)
+        reader.set_page(9)                                           # page 10: Limitations
+        first, last = reader.text.find(SENTENCE)                     # where the characters are, not the selection
+        _drag_over(qtbot, reader, first, last)
+        assert reader.selected_text() == SENTENCE
+        reader.comment_edit.setText("selected by hand")
+        reader.page_view.setFocus()
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            qtbot.keyClick(reader.page_view, Qt.Key_H, Qt.ControlModifier)
+        assert [(h["text"], h["page"]) for h in reader.highlights] == [(SENTENCE, 10)]
+        rects = reader.highlights[0]["rects"]
+        assert rects and all(60 < r[0] < r[2] < 300 for r in rects)     # the left column of page 10
+        # a drag that ends where it started selects nothing, and Ctrl+H then saves nothing
+        _drag_over(qtbot, reader, first, first)
+        assert reader.selected_text() == "" and not reader.highlight_selection()
+        # the highlight goes into an exported copy of the PDF as a standard annotation
+        out = lib_path.parent / "annotated.pdf"
+        task = reader.export_annotated(str(out))
+        qtbot.waitUntil(lambda: task.done, timeout=30000)
+        assert task.outcome == "succeeded", task.error
+        assert "1 highlight(s)" in reader.status.text()
+    finally:
+        w.close()
+    from pypdf import PdfReader
+
+    annots = [a.get_object() for a in PdfReader(out).pages[9].get("/Annots", [])]
+    assert [a["/Contents"] for a in annots if a["/Subtype"] == "/Highlight"] == ["selected by hand"]
+    lib = Library(lib_path)
+    try:
+        assert f"“{SENTENCE}” (yellow, PDF page 10) — selected by hand" in notes_markdown(lib, [pid])
+    finally:
+        lib.close()
+
+
+def test_a_gaps_evidence_sentence_opens_the_reader_at_its_place(qtbot, lib_path, shared_data):
+    """A gap quoting a Limitations sentence: double-clicking the quote shows page 10 with it selected."""
+    from gapscope.gaps.find import quote_shortcomings
+    from gapscope.gaps.model import Gap
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    lib = Library(lib_path)
+    try:
+        att = lib.attachments_of(pid)[0]["id"]
+        lim = lib.fulltext_sentences(att, kinds=["limitations"])
+        target = next(s for s in lim if s["text"].startswith("Our findings may not generalize"))
+        lib.set_fulltext_labels([(target["id"], "result", "own", 0.9, "test")])
+        gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [pid], roles={pid: "shortcoming"})
+        quote_shortcomings(lib, [gap])
+        gap.id = 1
+        d = gap.to_dict()
+    finally:
+        lib.close()
+    w = _open_window(qtbot, lib_path)
+    try:
+        w.tabs.setCurrentWidget(w.gaps_view)
+        qtbot.waitUntil(lambda: not w.tasks.busy, timeout=20000)   # its own load of the (empty) gaps first
+        w.gaps_view.show_gaps([d])
+        w.gaps_view.select_gap(1)
+        quotes = w.gaps_view.quotes
+        item = next(quotes.item(i) for i in range(quotes.count()) if "Limitations p. 10" in quotes.item(i).text())
+        quotes.scrollToItem(item)
+        where = quotes.visualItemRect(item).center()
+        qtbot.mouseClick(quotes.viewport(), Qt.LeftButton, pos=where)     # a double-click starts with a press
+        qtbot.mouseDClick(quotes.viewport(), Qt.LeftButton, pos=where)
+        reader = w.reader
+        assert w.tabs.currentWidget() is reader
+        assert reader.paper_id == pid and reader.page == 9
+        assert reader.selected_text() == target["text"]
+        assert reader.selection and reader.text.rects(*reader.selection)
     finally:
         w.close()

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ..jobs import Cancelled, CancelToken, ProgressFn, check, report
-from ..sources.polite import FetchError, PoliteFetcher
+from ..sources.polite import FetchError, NotTheSource, PoliteFetcher
 from ..store.citations import VIA_OPENALEX, VIA_S2
 from .sources import (DEFAULT_OPENALEX_URL, DEFAULT_S2_URL, OPENALEX_IDS_PER_FILTER, KeyRefused, NotFound, OpenAlex,
                       SemanticScholar, WorkRecord)
@@ -177,7 +177,7 @@ class _Enricher:
         except NotFound as exc:
             self.lib.save_enrich_step(res.paper_id, source, step, "not_found", message=str(exc))
             return 0
-        except KeyRefused as exc:
+        except (KeyRefused, NotTheSource) as exc:
             self.rep.refused[source] = str(exc)
             self.lib.save_enrich_step(res.paper_id, source, step, "failed", message=str(exc))
             return None

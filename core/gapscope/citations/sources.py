@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional
 from urllib.parse import quote, urlencode
 
 from ..models import normalize_doi, split_arxiv_id
-from ..sources.polite import FetchError, PoliteFetcher, Response
+from ..sources.polite import FetchError, PoliteFetcher, Response, html_page_instead
 
 DEFAULT_OPENALEX_URL = "https://api.openalex.org"
 DEFAULT_S2_URL = "https://api.semanticscholar.org"
@@ -78,6 +78,11 @@ def _json(resp: Response, url: str) -> Any:
         raise FetchError(f"not JSON from {url}: {exc}", url, resp.status, resp.content) from exc
 
 
+def _web_page(resp: Response, source: str) -> Optional[str]:
+    return html_page_instead(resp, f"{source}'s JSON", f"citations.{source}_url",
+                             lambda head: head.startswith((b"{", b"[")))
+
+
 def _not_json(resp: Response) -> Optional[str]:
     try:
         json.loads(resp.content.decode("utf-8"))
@@ -95,21 +100,21 @@ class _Client:
 
     def _get(self, url: str) -> Any:
         try:
-            return _json(self.fetcher.get(url, check=_not_json), url)
+            return _json(self.fetcher.get(url, check=_not_json, wrong=lambda r: _web_page(r, self.source)), url)
         except FetchError as exc:
             if exc.status == 404:
                 raise NotFound(f"{self.source}: not found ({_shown(url)})", _shown(url), 404, exc.body) from None
             if exc.status in (401, 403):
                 raise KeyRefused(f"{self.source} refused the request (HTTP {exc.status}): check the API key "
                                  f"setting citations.{self.source}_api_key", _shown(url), exc.status, exc.body) from None
-            raise type(exc)(str(exc).replace(url, _shown(url)), _shown(url), exc.status, exc.body) from None
+            raise type(exc)(_shown(str(exc)), _shown(url), exc.status, exc.body) from None
 
 
 def _shown(url: str) -> str:
     """The URL without an api_key value: messages and logs never show the key."""
     import re
 
-    return re.sub(r"(api_key=)[^&]*", r"\1***", url)
+    return re.sub(r"(api_key=)[^&\s]*", r"\1***", url)
 
 
 # --- Semantic Scholar ---------------------------------------------------------------------------

@@ -18,7 +18,7 @@ def collect() -> None:
 
 def _finish(report, as_json: bool, code: int = 0) -> None:
     if as_json:
-        emit_json(report.to_dict())
+        emit_json(dict(report.to_dict(), **({"pdfs": report.pdfs} if hasattr(report, "pdfs") else {})))
     else:
         bits = [f"read {report.read}", f"added {report.added}", f"merged {report.merged}",
                 f"already there {report.unchanged}", f"bad {report.bad}"]
@@ -69,11 +69,13 @@ def _failed(exc, as_json: bool) -> None:
 @click.option("--page-size", type=click.IntRange(1, 2000), help="Results per request (default 2000, the API maximum).")
 @click.option("--restart", is_flag=True, help="Ignore the saved cursor of an interrupted run and start over.")
 @click.option("--collection", help="Put every paper found (new or already in the library) in this collection.")
+@click.option("--pdf", "with_pdf", is_flag=True,
+              help="Also download and attach the PDF of each paper this collect added (see `gapscope pdf fetch`).")
 @click.option("--json", "as_json", is_flag=True, help="Print the collect report as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
 def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, page_size, restart, collection,
-                      as_json, quiet) -> None:
+                      with_pdf, as_json, quiet) -> None:
     """Collect from the arXiv API. QUERY is arXiv query syntax: `ti:transformer AND cat:cs.CL`,
     `au:hinton`, `abs:"graph neural" ANDNOT cat:cs.LG` ...
 
@@ -97,7 +99,21 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
         _failed(exc, as_json)
     except ValueError as exc:
         fail(str(exc), EXIT_USAGE)
-    _finish(rep, as_json)
+    code = _fetch_pdfs(lib, rep, as_json, quiet) if with_pdf and rep.added_ids else 0
+    _finish(rep, as_json, code)
+
+
+def _fetch_pdfs(lib, rep, as_json: bool, quiet: bool) -> int:
+    """The PDFs of the papers a collect added (a line per paper, or "pdfs" in the JSON report); the
+    exit code: EXIT_PARTIAL when a paper's PDF was not attached (named by its arXiv id)."""
+    from .fulltext import fetch_and_attach
+
+    results = fetch_and_attach(lib, rep.added_ids, quiet=quiet, print_results=not as_json)
+    rep.pdfs = [r.to_dict() for r in results]
+    failed = [r.arxiv_id for r in results if r.status in ("failed", "unreadable")]
+    if failed and not as_json:
+        click.secho(f"{len(failed)} PDF(s) not attached: {', '.join(failed)}", fg="yellow", err=True)
+    return EXIT_PARTIAL if failed else 0
 
 
 @collect.command("scholar")

@@ -101,6 +101,53 @@ def _attachment(lib, paper: str) -> dict:
     return atts[-1]
 
 
+def fetch_and_attach(lib, paper_ids, *, refetch: bool = False, facets: bool = True, as_json: bool = False,
+                     quiet: bool = False, print_results: bool = True) -> list:
+    """Download and attach the arXiv PDFs of ``paper_ids`` (None: every paper with an arXiv id and no
+    PDF), label the new ones, print one line (or JSON object) per paper; the results."""
+    from ..fulltext import label_fulltext
+    from ..fulltext.fetch import fetch_pdfs
+
+    bar = not quiet and not as_json and print_results
+    with progress_bar("pdf fetch", enabled=bar) as (progress, cancel):
+        results = fetch_pdfs(lib, paper_ids, refetch=refetch, progress=progress, cancel=cancel)
+    new = [r.attachment_id for r in results if r.status == "attached"]
+    if facets and new:
+        with progress_bar("facets", enabled=bar) as (progress, cancel):
+            label_fulltext(lib, attachment_ids=new, progress=progress, cancel=cancel)
+    for r in (results if print_results else []):
+        if as_json:
+            emit_json(r.to_dict())
+            continue
+        what = f"{r.pages} pages, {r.sentences} sentences" if r.status == "attached" else ""
+        click.echo(f"{r.status:<16} paper {r.paper_id:>5}  arXiv {safe(r.arxiv_id):<14} {what}")
+        if r.message and r.status != "attached":
+            click.secho(f"{'':17}{safe(r.message)}", fg="yellow" if r.status != "failed" else "red", err=True)
+    return results
+
+
+@pdf.command("fetch")
+@click.argument("papers", nargs=-1)
+@click.option("--refetch", is_flag=True, help="Download also for papers that have a PDF attached.")
+@click.option("--facets/--no-facets", default=True, show_default=True,
+              help="Label the new full-text sentences with the facet classifier.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per paper.")
+@click.option("--quiet", "-q", is_flag=True)
+@pass_library
+def pdf_fetch(ref, papers, refetch, facets, as_json, quiet) -> None:
+    """Download the arXiv PDF of PAPERS (library id, arXiv id or DOI; default: every paper with an arXiv
+    id and no PDF) and attach it. Politely: the arXiv collect's spacing, retries and deadline.
+    Base URL: $GAPSCOPE_ARXIV_PDF_URL or setting collect.arxiv_pdf_url (default https://arxiv.org/pdf).
+    Exit 3 when a paper's PDF could not be fetched or read (the others are attached)."""
+    lib = ref.open()
+    ids = [resolve_paper(lib, p) for p in papers] if papers else None
+    results = fetch_and_attach(lib, ids, refetch=refetch, facets=facets, as_json=as_json, quiet=quiet)
+    if not results and not as_json:
+        click.echo("no paper with an arXiv id and no PDF", err=True)
+    if any(r.status in ("failed", "unreadable") for r in results):
+        sys.exit(EXIT_PARTIAL)
+
+
 @pdf.command("show")
 @click.argument("paper", required=False)
 @click.option("--json", "as_json", is_flag=True)

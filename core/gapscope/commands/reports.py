@@ -3,9 +3,14 @@ CSL-JSON, notes) of any selection."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import click
 
 from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+
+ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not text; the Reader offers it per paper
 
 
 @click.command()
@@ -59,9 +64,10 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
 
 
 @click.command()
-@click.argument("fmt", metavar="FORMAT", type=click.Choice(["bibtex", "ris", "csljson", "notes-md", "notes-json"]))
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False, allow_dash=True),
-              help="File to write ('-' for standard output).")
+@click.argument("fmt", metavar="FORMAT",
+                type=click.Choice(["bibtex", "ris", "csljson", "notes-md", "notes-json", ANNOTATED_PDF]))
+@click.option("--output", "-o", required=True, type=click.Path(allow_dash=True),
+              help="File to write ('-' for standard output); for annotated-pdf of several papers, a folder.")
 @click.option("--collection", help="Only papers in this collection.")
 @click.option("--tag", help="Only papers with this tag.")
 @click.option("--query", help="Only papers matching this full-text search.")
@@ -72,7 +78,8 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
 @pass_library
 def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
-    three), or its notes and highlights as Markdown or JSON. Filters combine (AND)."""
+    three), its notes and highlights as Markdown or JSON, or (annotated-pdf) copies of its PDFs with the
+    highlights as standard PDF annotations: one paper to a file, several into a folder. Filters combine (AND)."""
     from ..exports import export_text, select_ids
     from ..reports import export_papers
     from ..store import LibraryError
@@ -80,6 +87,9 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
     lib = ref.open()
     filters = dict(collection=collection, tag=tag, query=query,
                    ids=[i.strip() for i in ids.split(",") if i.strip()] if ids else None, included=included)
+    if fmt == ANNOTATED_PDF:
+        _export_annotated_pdfs(lib, output, filters)
+        return
     try:
         if output == "-":
             click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math), nl=False)
@@ -90,6 +100,36 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     click.echo(f"wrote {n} paper(s) to {output} ({fmt})", err=True)
+
+
+def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
+    """One selected paper: its annotated copy at OUTPUT. Several: OUTPUT is a folder with one
+    ``<paper id>.pdf`` each. Papers without a readable PDF are named and skipped."""
+    from ..exports import select_ids
+    from ..fulltext.annotated import export_annotated_pdf
+    from ..store import LibraryError
+
+    try:
+        chosen = select_ids(lib, **filters)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    with_pdf = [pid for pid in chosen if any(a["status"] == "extracted" for a in lib.attachments_of(pid))]
+    if not with_pdf:
+        fail(f"none of the {len(chosen)} selected paper(s) has a readable PDF attached (gapscope pdf attach)",
+             EXIT_NOT_FOUND)
+    one_file = len(chosen) == 1 and not Path(output).is_dir() and not output.endswith(("/", os.sep))
+    if not one_file:
+        Path(output).mkdir(parents=True, exist_ok=True)
+    for pid in chosen:
+        if pid not in with_pdf:
+            click.echo(f"paper {pid}: no readable PDF attached, skipped", err=True)
+            continue
+        dest = Path(output) if one_file else Path(output) / f"{pid}.pdf"
+        try:
+            done = export_annotated_pdf(lib, pid, dest)
+        except OSError as exc:
+            fail(f"cannot write {dest}: {exc.strerror or exc}")
+        click.echo(f"wrote {done['file']} with {done['highlights']} highlight(s)", err=True)
 
 
 def register(main: click.Group) -> None:

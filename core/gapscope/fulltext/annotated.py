@@ -11,6 +11,7 @@ from typing import Any
 
 from ..store.base import LibraryError
 from .attach import stored_path
+from .pdfium_lock import PDFIUM_LOCK
 
 _COLOURS = {"yellow": (255, 220, 0), "green": (80, 200, 80), "red": (240, 80, 80), "blue": (90, 150, 250)}
 
@@ -32,7 +33,12 @@ def export_annotated_pdf(lib, paper_id: int, dest: str | Path) -> dict[str, Any]
     att = atts[-1]
     highlights = [h for h in lib.pdf_highlights(paper_id) if h["attachment_id"] == att["id"]]
     dest = Path(dest)
-    doc = pdfium.PdfDocument(str(stored_path(lib, att)))
+    with PDFIUM_LOCK:
+        return _write(pdfium, raw, stored_path(lib, att), dest, highlights, paper_id, att)
+
+
+def _write(pdfium, raw, src: Path, dest: Path, highlights: list, paper_id: int, att: dict) -> dict[str, Any]:
+    doc = pdfium.PdfDocument(str(src))
     written = 0
     try:
         for h in highlights:

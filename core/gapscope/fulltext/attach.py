@@ -158,10 +158,11 @@ def fulltext_rows(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source: str = "file",
-                create: bool = True, cancel=None) -> AttachResult:
-    """Attach one PDF (see the module's docstring). Never raises for a bad file: the result says."""
+                create: bool = True, name: Optional[str] = None, cancel=None) -> AttachResult:
+    """Attach one PDF (see the module's docstring). Never raises for a bad file: the result says.
+    ``name``: what to record as the file's origin (a URL) instead of its path."""
     path = Path(path)
-    res = AttachResult(file=str(path), status="failed")
+    res = AttachResult(file=name or str(path), status="failed")
     if not path.is_file():
         res.message = f"{path}: no such file"
         return res
@@ -194,7 +195,7 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
             return res
         paper_id, how, score = _new_paper(lib, meta, path), "new", 0.0
     stored = _store_file(lib, path, sha)
-    att = lib.add_attachment(paper_id, sha, stored, str(path), source=source, match_how=how, match_score=score,
+    att = lib.add_attachment(paper_id, sha, stored, name or str(path), source=source, match_how=how, match_score=score,
                              status="unreadable" if doc is None else "extracted", message=unreadable,
                              pages=doc.pages if doc else None)
     res.paper_id, res.attachment_id, res.match, res.score, res.matched_on = paper_id, att, how, score, on

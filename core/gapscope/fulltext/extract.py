@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..jobs import check, report
+from .pdfium_lock import PDFIUM_LOCK
 
 
 class UnreadablePdf(Exception):
@@ -226,7 +227,8 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
 
     path = Path(path)
     try:
-        doc = pdfium.PdfDocument(str(path))
+        with PDFIUM_LOCK:
+            doc = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as exc:
         msg = str(exc)
         if "password" in msg.lower():
@@ -235,33 +237,36 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
     except OSError as exc:
         raise UnreadablePdf(f"{path}: cannot open ({exc})") from exc
     try:
-        n = len(doc)
+        with PDFIUM_LOCK:
+            n = len(doc)
+            meta = {k: v for k, v in doc.get_metadata_dict().items() if v} if n else {}
         if n == 0:
             raise UnreadablePdf(f"{path}: the PDF has no pages")
-        meta = {k: v for k, v in doc.get_metadata_dict().items() if v}
         pages, heights, widths, margins = [], [], [], []
         for i in range(n):
             check(cancel)
-            page = doc[i]
-            try:
-                tp = page.get_textpage()
-                width, height = page.get_size()
-                lines, margin = _page_lines(page, tp, i, raw)
-                pages.append(_reading_order(lines, width))
-                margins.append(margin)
-                heights.append(height)
-                widths.append(width)
-                tp.close()
-            except pdfium.PdfiumError:
-                pages.append([])
-                margins.append("")
-                heights.append(792.0)
-                widths.append(612.0)
-            finally:
-                page.close()
+            with PDFIUM_LOCK:            # one page at a time, so the reader can draw in between
+                page = doc[i]
+                try:
+                    tp = page.get_textpage()
+                    width, height = page.get_size()
+                    lines, margin = _page_lines(page, tp, i, raw)
+                    pages.append(_reading_order(lines, width))
+                    margins.append(margin)
+                    heights.append(height)
+                    widths.append(width)
+                    tp.close()
+                except pdfium.PdfiumError:
+                    pages.append([])
+                    margins.append("")
+                    heights.append(792.0)
+                    widths.append(612.0)
+                finally:
+                    page.close()
             report(progress, i + 1, n, f"page {i + 1}/{n}")
     finally:
-        doc.close()
+        with PDFIUM_LOCK:
+            doc.close()
     if sum(len(p) for p in pages) < 3:
         raise UnreadablePdf(f"{path}: no text in the PDF ({n} pages; a scan without a text layer?)")
     pages = _drop_margins(pages, heights)

@@ -8,6 +8,7 @@ from typing import Any, Optional, Sequence
 
 from .. import settings
 from ..jobs import check, report
+from .section_prior import decide
 
 CHUNK = 64                     # paragraphs per encoder pass and per commit
 
@@ -48,11 +49,34 @@ def paragraphs_of(sentences: Sequence[dict[str, Any]], heading: bool = True
     return out
 
 
+def _paragraph_labels(model, docs, vecs, chunk, section_prior: bool) -> list[list[tuple[str, Optional[str], float]]]:
+    """(role, shortcoming, confidence) per sentence of each paragraph: from the classifier's
+    probabilities with the section as a prior (section_prior.py), or its own labels for a model
+    without ``probabilities``."""
+    texts = [[x["text"] for x in ss] for _t, _sp, ss in chunk]
+    if not hasattr(model, "probabilities"):
+        return [_as_labels(pred) for pred in model.predict(docs, vecs, texts)]
+    from ..vocabulary import SENTENCE_ROLES
+
+    out = []
+    for (_t, _sp, ss), (pr, ps) in zip(chunk, model.probabilities(docs, vecs, texts)):
+        labels = []
+        for j, sent in enumerate(ss):
+            short, conf = decide(sent.get("section_kind"), sent["text"], ps[j], model.threshold,
+                                 section_prior=section_prior)
+            role = SENTENCE_ROLES[int(pr[j].argmax())]
+            labels.append((role, short, conf if short != "none" else float(pr[j].max())))
+        out.append(labels)
+    return out
+
+
 def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model=None, encoder=None,
-                   redo: bool = False, kinds: Optional[Sequence[str]] = None, progress=None,
-                   cancel=None) -> dict[str, Any]:
+                   redo: bool = False, kinds: Optional[Sequence[str]] = None, section_prior: bool = True,
+                   progress=None, cancel=None) -> dict[str, Any]:
     """Label the full-text sentences of the attachments not yet labelled by this facet model (only the
-    sections of ``kinds``, e.g. ("limitations", "discussion"), when given)."""
+    sections of ``kinds``, e.g. ("limitations", "discussion"), when given). With ``section_prior`` (the
+    default) a Limitations, Discussion or Future-work section moves the shortcoming decision
+    (section_prior.py)."""
     from ..facets.model import load_model
 
     model = model or load_model()
@@ -75,15 +99,34 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
         chunk = paras[s:s + CHUNK]
         docs, vecs = encoder.encode_spans([t for t, _sp, _ss in chunk], [sp for _t, sp, _ss in chunk],
                                           cancel=cancel, span_layers=model.span_layers)
-        preds = model.predict(docs, vecs, [[x["text"] for x in ss] for _t, _sp, ss in chunk])
         rows = []
-        for (_t, _sp, ss), pred in zip(chunk, preds):
-            for sent, (role, short, conf) in zip(ss, _as_labels(pred)):
+        for (_t, _sp, ss), labels in zip(chunk, _paragraph_labels(model, docs, vecs, chunk, section_prior)):
+            for sent, (role, short, conf) in zip(ss, labels):
                 rows.append((sent["id"], role, short, round(conf, 4), model.model_id))
         lib.set_fulltext_labels(rows)
         stats["sentences"] += len(rows)
         report(progress, s + len(chunk), len(paras), f"labelled {s + len(chunk)}/{len(paras)} paragraphs")
     return stats
+
+
+def attach_and_label(lib, targets, *, label: bool = True, model=None, encoder=None, progress=None,
+                     cancel=None) -> tuple[list, Optional[str]]:
+    """Attach the PDFs named (or in the folders named), then label the new ones' sentences in the same
+    job, as the desktop's drop and "Attach PDF" do. (results, a note when the labels could not be
+    made, e.g. no facet model: the PDFs stay attached and `gapscope pdf label` labels them later)."""
+    from ..jobs import scaled
+    from .attach import attach_paths
+
+    results = attach_paths(lib, targets, progress=scaled(progress, 0.0, 0.4 if label else 1.0), cancel=cancel)
+    new = [r.attachment_id for r in results if r.status in ("attached", "new-paper")]
+    note = None
+    if label and new:
+        try:
+            label_fulltext(lib, attachment_ids=new, model=model, encoder=encoder,
+                           progress=scaled(progress, 0.4, 1.0), cancel=cancel)
+        except FileNotFoundError as exc:           # no facet model installed: attached, not labelled
+            note = f"the sentences were not labelled ({exc})"
+    return results, note
 
 
 def sections_with_sentences(lib, attachment_id: int) -> list[dict[str, Any]]:

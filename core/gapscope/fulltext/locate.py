@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Optional
 
+from .pdfium_lock import PDFIUM_LOCK
+
 
 def sentence_rects(path: Path, page_index: int, text: str) -> list[list[float]]:
     """Boxes (PDF points, origin bottom left) of ``text`` on a page: pdfium's search for its first and its
@@ -14,6 +16,11 @@ def sentence_rects(path: Path, page_index: int, text: str) -> list[list[float]]:
     words = text.split()
     if not words:
         return []
+    with PDFIUM_LOCK:
+        return _rects(pdfium, path, page_index, words)
+
+
+def _rects(pdfium, path: Path, page_index: int, words: list[str]) -> list[list[float]]:
     doc = pdfium.PdfDocument(str(path))
     try:
         page = doc[page_index]

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, Optional, Sequence
 
 from ..models import Paper, RecordError, normalize_doi, split_arxiv_id
-from .polite import FetchError, PoliteFetcher, Response
+from .polite import FetchError, PoliteFetcher, Response, html_page_instead
 
 DEFAULT_ARXIV_URL = "https://export.arxiv.org/api/query"
 MAX_PAGE_SIZE = 2000
@@ -113,20 +113,9 @@ def _complete_feed(resp: Response) -> Optional[str]:
 
 
 def _not_a_feed(resp: Response) -> Optional[str]:
-    """An HTML page where the API answers with Atom: a captive portal (hotel or airport Wi-Fi), a
-    proxy's notice, or collect.arxiv_url pointing at a web page. Fetching it again changes nothing."""
-    head = resp.content[:512].lstrip().lower()
-    html = head.startswith((b"<!doctype html", b"<html")) or (
-        "html" in resp.headers.get("Content-Type", "").lower() and not head.startswith(b"<?xml") and b"<feed" not in head)
-    if not html:
-        return None
-    import re
-
-    m = re.search(rb"<title[^>]*>(.*?)</title>", resp.content[:20000], re.I | re.S)
-    title = f" titled {m.group(1).decode('utf-8', 'replace').strip()[:80]!r}" if m else ""
-    return (f"{resp.url} answered with an HTML page{title}, not an arXiv Atom feed: a Wi-Fi login page (captive "
-            "portal), a proxy's notice, or a wrong collect.arxiv_url? Log in to the network or fix the setting, "
-            "then run the same collect again")
+    """An HTML page where the API answers with Atom (see html_page_instead)."""
+    return html_page_instead(resp, "an arXiv Atom feed", "collect.arxiv_url",
+                             lambda head: head.startswith(b"<?xml") or b"<feed" in head)
 
 
 def fetch_page(fetcher: PoliteFetcher, endpoint: str, search, start: int, size: int,

@@ -17,6 +17,25 @@ from typing import Callable, Optional
 from ..jobs import CancelToken, check as check_cancel
 
 
+def html_page_instead(resp: "Response", expected: str, setting: str,
+                      looks_right: Callable[[bytes], bool]) -> Optional[str]:
+    """A message when an API answered with an HTML page instead of ``expected``: a captive portal (hotel
+    or airport Wi-Fi login), a proxy's notice, or ``setting`` pointing at a web page. Fetching it again
+    changes nothing, so callers pass this as ``wrong=``. ``looks_right(head)``: the start of a real answer."""
+    head = resp.content[:512].lstrip().lower()
+    html = head.startswith((b"<!doctype html", b"<html")) or (
+        "html" in resp.headers.get("Content-Type", "").lower() and not looks_right(head))
+    if not html:
+        return None
+    import re
+
+    m = re.search(rb"<title[^>]*>(.*?)</title>", resp.content[:20000], re.I | re.S)
+    title = f" titled {m.group(1).decode('utf-8', 'replace').strip()[:80]!r}" if m else ""
+    return (f"{resp.url} answered with an HTML page{title}, not {expected}: a Wi-Fi login page (captive "
+            f"portal), a proxy's notice, or a wrong {setting}? Log in to the network or fix the setting, "
+            "then run the same command again")
+
+
 class FetchError(Exception):
     """A request failed for good (after retries, or with an error not worth retrying)."""
 
@@ -29,6 +48,11 @@ class FetchError(Exception):
 
 class SourceBlocked(FetchError):
     """The source refused us (403, a "not a robot" page, too many requests): stop, keep what we have."""
+
+
+class NotTheSource(FetchError):
+    """Something other than the source answered (a captive portal, a proxy's page, a wrong URL setting):
+    every further request would get the same, so the caller stops asking that host."""
 
 
 class _TooSlow(Exception):
@@ -168,7 +192,7 @@ class PoliteFetcher:
                     raise SourceBlocked(reason, url, resp.status, resp.content)
                 reason = wrong(resp) if wrong else None
                 if reason:
-                    raise FetchError(reason, url, resp.status, resp.content)
+                    raise NotTheSource(reason, url, resp.status, resp.content)
                 if resp.status in RETRY_STATUSES:
                     last = f"HTTP {resp.status}"
                     retry_after = resp.headers.get("Retry-After")

@@ -46,6 +46,12 @@ class FulltextMixin:
             raise LibraryError(f"no attachment with id {attachment_id}")
         return dict(zip(_ATT_COLS, row))
 
+    def arxiv_papers_without_pdf(self) -> list[tuple[int, str, Optional[int]]]:
+        """(paper id, arXiv id, version) of the papers with an arXiv id and no attached file."""
+        return [tuple(r) for r in self._conn.execute(
+            "SELECT p.id, p.arxiv_id, p.arxiv_version FROM papers p WHERE p.arxiv_id IS NOT NULL AND p.arxiv_id != ''"
+            " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.paper_id = p.id) ORDER BY p.id")]
+
     def list_attachments(self) -> list[dict[str, Any]]:
         return [dict(zip(_ATT_COLS, r)) for r in self._conn.execute(
             f"SELECT {', '.join(_ATT_COLS)} FROM attachments ORDER BY id")]

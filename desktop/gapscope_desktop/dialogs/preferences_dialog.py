@@ -1,4 +1,5 @@
-"""Preferences: library path, compute device, proxies and source URLs (QSettings)."""
+"""Preferences: library path, compute device, proxies, source URLs and the API keys of the citation
+sources (QSettings)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,8 @@ from typing import Optional
 
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
                                QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+
+from gapscope import settings as core_settings
 
 from .. import settings
 
@@ -41,6 +44,12 @@ class PreferencesDialog(QDialog):
         self.https_proxy = QLineEdit(str(settings.get("network/https_proxy") or ""), placeholderText="http://host:port")
         self.arxiv_url = QLineEdit(str(self._lib_value("arxiv_url") or settings.get("sources/arxiv_url") or ""))
         self.scholar_url = QLineEdit(str(self._lib_value("scholar_url") or settings.get("sources/scholar_url") or ""))
+        # Citation enrichment (`gapscope enrich`): endpoints and API keys. The keys stay in the user
+        # settings file only, never in the library, which may be copied to other people.
+        self.openalex_url = QLineEdit(str(settings.get("sources/openalex_url") or ""))
+        self.s2_url = QLineEdit(str(settings.get("sources/s2_url") or ""))
+        self.openalex_api_key = self._secret_field("sources/openalex_api_key", "free, from openalex.org")
+        self.s2_api_key = self._secret_field("sources/s2_api_key", "optional")
         proxy = self.lib.get_setting("collect.proxy") if self.lib is not None else None
         if isinstance(proxy, str) and not self.http_proxy.text():
             self.http_proxy.setText(proxy)
@@ -59,13 +68,28 @@ class PreferencesDialog(QDialog):
         f2.addRow("HTTPS proxy:", self.https_proxy)
         f2.addRow("arXiv API URL:", self.arxiv_url)
         f2.addRow("Google Scholar URL:", self.scholar_url)
+        g3 = QGroupBox("Citation sources (gapscope enrich)")
+        f3 = QFormLayout(g3)
+        f3.addRow("OpenAlex API URL:", self.openalex_url)
+        f3.addRow("OpenAlex API key:", self.openalex_api_key)
+        f3.addRow("Semantic Scholar API URL:", self.s2_url)
+        f3.addRow("Semantic Scholar API key:", self.s2_api_key)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
         lay.addWidget(g1)
         lay.addWidget(g2)
+        lay.addWidget(g3)
         lay.addWidget(buttons)
+
+    @staticmethod
+    def _secret_field(key: str, hint: str) -> QLineEdit:
+        """A key typed in is hidden as it is typed; a stored one is never shown, only said to be set."""
+        field = QLineEdit(echoMode=QLineEdit.Password)
+        stored = settings.get(key)
+        field.setPlaceholderText(f"set ({core_settings.mask(stored)}); type to replace" if stored else hint)
+        return field
 
     def _lib_value(self, field: str):
         return self.lib.get_setting(LIBRARY_KEYS[field]) if self.lib is not None else None
@@ -85,6 +109,12 @@ class PreferencesDialog(QDialog):
         settings.put("network/https_proxy", self.https_proxy.text().strip())
         settings.put("sources/arxiv_url", self.arxiv_url.text().strip())
         settings.put("sources/scholar_url", self.scholar_url.text().strip())
+        settings.put("sources/openalex_url", self.openalex_url.text().strip())
+        settings.put("sources/s2_url", self.s2_url.text().strip())
+        for key, field in (("sources/openalex_api_key", self.openalex_api_key),
+                           ("sources/s2_api_key", self.s2_api_key)):
+            if field.text().strip():           # left empty: the stored key stays
+                settings.put(key, field.text().strip())
         self.library_settings = {}         # what to store in the library: the window saves it on the writer queue
         if self.lib is not None:
             for field, widget in (("arxiv_url", self.arxiv_url), ("scholar_url", self.scholar_url)):

@@ -307,7 +307,9 @@ class ExperimentsView(CoreView):
     # --- running ---------------------------------------------------------------------------------
     @property
     def running(self) -> bool:
-        return self.process is not None and self.process.returncode is None
+        # until _finished has handled the exit (it clears ``process``), not merely until the process
+        # ended: between the two the status still says "cancelling" and the History is not reloaded
+        return self.process is not None
 
     def launch(self) -> bool:
         if self.running or self.lib is None:

@@ -60,6 +60,7 @@ def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
 class GapsView(CoreView):
     showPapers = Signal(list, str)
     openPaper = Signal(int)
+    openInPdf = Signal(int, int, str)       # paper id, page (1-based), the evidence sentence
     draftExperiment = Signal(dict)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -104,6 +105,11 @@ class GapsView(CoreView):
         self.evidence.setObjectName("gapEvidence")
         self.evidence.setAlternatingRowColors(True)
         self.evidence.itemDoubleClicked.connect(self._open_evidence)
+        self.quotes = QListWidget()
+        self.quotes.setObjectName("gapQuotes")
+        self.quotes.setWordWrap(True)
+        self.quotes.setToolTip("Double-click a sentence from a PDF to open it in the Reader at its place")
+        self.quotes.itemDoubleClicked.connect(self._open_quote)
         self.evidence_button = QPushButton("Show evidence in library")
         self.evidence_button.clicked.connect(self._show_evidence)
         self.draft_button = QPushButton("Draft experiment…")
@@ -118,6 +124,9 @@ class GapsView(CoreView):
         rl.addWidget(self.detail, 2)
         rl.addWidget(QLabel("<b>Evidence papers by role</b> — double-click to open"))
         rl.addWidget(self.evidence, 3)
+        self.quotes_label = QLabel("<b>Evidence sentences</b> — double-click one from a PDF to read it there")
+        rl.addWidget(self.quotes_label)
+        rl.addWidget(self.quotes, 2)
         row = QHBoxLayout()
         row.addWidget(self.evidence_button)
         row.addStretch(1)
@@ -222,6 +231,7 @@ class GapsView(CoreView):
     def _gap_selected(self) -> None:
         g = self.current_gap()
         self.evidence.clear()
+        self.quotes.clear()
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(g is not None)
         if g is None:
@@ -270,6 +280,21 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
+        for q in details.get("quotes") or []:
+            where = f"{q['section']} p. {q['page']}" if q.get("section") else "abstract"
+            it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) [{q['paper_id']}]")
+            it.setData(Qt.UserRole, (int(q["paper_id"]), int(q.get("page") or 0), str(q["text"])))
+            if not q.get("section"):
+                it.setToolTip("From the abstract: double-click opens the paper in the library")
+            self.quotes.addItem(it)
+
+    def _open_quote(self, item: QListWidgetItem) -> None:
+        """A sentence from a PDF opens the Reader at its page, selected; one from an abstract opens the paper."""
+        pid, page, text = item.data(Qt.UserRole)
+        if page:
+            self.openInPdf.emit(pid, page, text)
+        else:
+            self.openPaper.emit(pid)
 
     def _open_evidence(self, item: QListWidgetItem) -> None:
         self.openPaper.emit(int(item.data(Qt.UserRole)))

@@ -1,8 +1,12 @@
 """The PDF reader: a paper's attached PDF page by page (rendered with pypdfium2; PySide6-Essentials has
-no QtPdf), zoom, find, the page's sentences to pick from, and highlights stored in the library.
+no QtPdf), zoom, find, text selection with the mouse, the page's sentences to pick from, and highlights
+stored in the library.
 
-A highlight is a sentence of the full text (as `gapscope pdf text` shows it) with its page and the
-boxes pdfium finds it in; it is saved through the writer queue and drawn on the page.
+Press and drag over the page selects characters (pdfium's character boxes, read once per page);
+Ctrl+H or the page's context menu highlights the selection (the note from the comment field, or asked
+for). A highlight is the text with its page and boxes, saved through the writer queue and drawn on the
+page. ``show_sentence`` opens a paper at a full-text sentence and selects it (a gap's evidence).
+Every pdfium call goes through gapscope.fulltext.pagetext, under the process-wide pdfium lock.
 """
 
 from __future__ import annotations
@@ -11,15 +15,49 @@ import html
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter, QPixmap
-from PySide6.QtWidgets import (QHBoxLayout, QLabel, QLineEdit, QListWidget, QListWidgetItem, QPushButton,
-                               QScrollArea, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QPoint, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPixmap
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
+                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from gapscope.fulltext.locate import sentence_rects
+from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 _COLOURS = {"yellow": QColor(255, 220, 0, 90), "green": QColor(80, 200, 80, 90), "red": QColor(240, 80, 80, 90)}
+_SELECTION = QColor(40, 110, 250, 80)
+
+
+class PageView(QLabel):
+    """The page image; press-drag-release reports the points (widget coordinates) to the reader."""
+
+    dragged = Signal(QPoint, QPoint, bool)        # start, current, finished
+    menuAsked = Signal(QPoint)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.setObjectName("pdfPage")
+        self.setCursor(Qt.IBeamCursor)
+        self.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.customContextMenuRequested.connect(self.menuAsked)
+        self._start: Optional[QPoint] = None
+
+    def mousePressEvent(self, event) -> None:  # noqa: N802 - Qt override
+        if event.button() == Qt.LeftButton:
+            self._start = event.position().toPoint()
+            self.dragged.emit(self._start, self._start, False)
+        super().mousePressEvent(event)
+
+    def mouseMoveEvent(self, event) -> None:  # noqa: N802
+        if self._start is not None:
+            self.dragged.emit(self._start, event.position().toPoint(), False)
+        super().mouseMoveEvent(event)
+
+    def mouseReleaseEvent(self, event) -> None:  # noqa: N802
+        if self._start is not None and event.button() == Qt.LeftButton:
+            self.dragged.emit(self._start, event.position().toPoint(), True)
+            self._start = None
+        super().mouseReleaseEvent(event)
 
 
 class PdfReader(QWidget):
@@ -39,6 +77,11 @@ class PdfReader(QWidget):
         self.page = 0
         self.zoom = 1.0
         self.highlights: list[dict] = []
+        self.text: Optional[PageText] = None          # the shown page's characters (for selection)
+        self.selection: Optional[tuple[int, int]] = None
+        self._scale = 1.5
+        self._page_height = 0.0
+        self._image: Optional[QImage] = None           # the page without overlays
 
         self.prev_button = QPushButton("◀")
         self.next_button = QPushButton("▶")
@@ -51,13 +94,25 @@ class PdfReader(QWidget):
         self.zoom_out.clicked.connect(lambda: self._step_zoom(-1))
         self.zoom_in.clicked.connect(lambda: self._step_zoom(1))
         self.find_edit.returnPressed.connect(lambda: self.find(self.find_edit.text()))
+        self.export_button = QPushButton("Export annotated PDF…")
+        self.export_button.setToolTip("A copy of this PDF with its highlights as standard PDF annotations "
+                                      "(Zotero, Acrobat and browsers show them); the library's copy is untouched")
+        self.export_button.clicked.connect(self._ask_export)
         bar = QHBoxLayout()
         for w in (self.prev_button, self.page_label, self.next_button, self.zoom_out, self.zoom_in):
             bar.addWidget(w)
         bar.addWidget(self.find_edit, 1)
+        bar.addWidget(self.export_button)
 
-        self.page_view = QLabel()
+        self.page_view = PageView()
         self.page_view.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        self.page_view.dragged.connect(self._drag)
+        self.page_view.menuAsked.connect(self._page_menu)
+        self.highlight_action = QAction("Highlight selection", self)
+        self.highlight_action.setShortcut(QKeySequence("Ctrl+H"))
+        self.highlight_action.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.highlight_action.triggered.connect(lambda: self.highlight_selection())
+        self.addAction(self.highlight_action)
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.page_view)
         self.scroll.setWidgetResizable(True)
@@ -100,6 +155,7 @@ class PdfReader(QWidget):
         from gapscope.fulltext import stored_path
 
         self.paper_id, self.attachment, self.path, self.pages = paper_id, None, None, 0
+        self.text, self.selection = None, None
         atts = self.lib.attachments_of(paper_id) if (self.lib is not None and paper_id is not None) else []
         readable = [a for a in atts if a["status"] == "extracted"]
         if readable:
@@ -107,7 +163,7 @@ class PdfReader(QWidget):
             self.path = stored_path(self.lib, self.attachment)
             self.pages = self.attachment["pages"] or 0
         for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.find_edit,
-                  self.highlight_button, self.comment_edit):
+                  self.highlight_button, self.comment_edit, self.export_button):
             w.setEnabled(self.path is not None)
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
@@ -128,6 +184,7 @@ class PdfReader(QWidget):
             return
         self.page = max(0, min(index, self.pages - 1))
         self.page_label.setText(f"page {self.page + 1} / {self.pages}")
+        self.text, self.selection = page_text(self.path, self.page), None
         self._render()
         self._list_sentences()
 
@@ -137,28 +194,133 @@ class PdfReader(QWidget):
         self._render()
 
     def _render(self) -> None:
-        import pypdfium2 as pdfium
+        """Draw the page (pdfium, under its lock), then the overlays."""
+        page = render_page(self.path, self.page, self.zoom * 1.5)
+        self._scale, self._page_height = page.scale, page.page_height
+        fmt = QImage.Format_RGB888 if page.channels == 3 else QImage.Format_RGBA8888
+        self._image = QImage(page.data, page.width, page.height, page.stride, fmt).copy()
+        self._paint()
 
-        doc = pdfium.PdfDocument(str(self.path))
-        try:
-            page = doc[self.page]
-            scale = self.zoom * 1.5
-            height = page.get_height()
-            bitmap = page.render(scale=scale, rev_byteorder=True)
-            w, h = bitmap.width, bitmap.height
-            image = QImage(bitmap.buffer, w, h, bitmap.stride, QImage.Format_RGB888 if bitmap.n_channels == 3
-                           else QImage.Format_RGBA8888).copy()
-        finally:
-            doc.close()
+    def _paint(self) -> None:
+        """The page image with the highlights and the current selection drawn over it."""
+        if self._image is None:
+            return
+        image = self._image.copy()
         painter = QPainter(image)
         for hl in self.highlights:
-            if hl["page"] != self.page + 1:
-                continue
-            for x0, y0, x1, y1 in hl["rects"]:
-                painter.fillRect(int(x0 * scale), int((height - y1) * scale), int((x1 - x0) * scale),
-                                 int((y1 - y0) * scale), _COLOURS.get(hl["color"], _COLOURS["yellow"]))
+            if hl["page"] == self.page + 1:
+                self._fill(painter, hl["rects"], _COLOURS.get(hl["color"], _COLOURS["yellow"]))
+        if self.selection is not None and self.text is not None:
+            self._fill(painter, self.text.rects(*self.selection), _SELECTION)
         painter.end()
         self.page_view.setPixmap(QPixmap.fromImage(image))
+
+    def _fill(self, painter: QPainter, rects, colour: QColor) -> None:
+        sc, h = self._scale, self._page_height
+        for x0, y0, x1, y1 in rects:
+            painter.fillRect(int(x0 * sc), int((h - y1) * sc), max(1, int((x1 - x0) * sc)),
+                             max(1, int((y1 - y0) * sc)), colour)
+
+    # --- selection with the mouse ---------------------------------------------------------------------
+    def to_pdf(self, point: QPoint) -> tuple[float, float]:
+        """A point of the page view (widget pixels) in PDF points (origin bottom left)."""
+        pm = self.page_view.pixmap()
+        cr = self.page_view.contentsRect()
+        x_off = cr.x() + max(0, (cr.width() - pm.width()) // 2)
+        return (point.x() - x_off) / self._scale, self._page_height - (point.y() - cr.y()) / self._scale
+
+    def to_view(self, x: float, y: float) -> QPoint:
+        """The inverse of :meth:`to_pdf`."""
+        pm = self.page_view.pixmap()
+        cr = self.page_view.contentsRect()
+        x_off = cr.x() + max(0, (cr.width() - pm.width()) // 2)
+        return QPoint(int(round(x * self._scale + x_off)), int(round((self._page_height - y) * self._scale + cr.y())))
+
+    def _drag(self, start: QPoint, current: QPoint, finished: bool) -> None:
+        if self.text is None:
+            return
+        a = self.text.index_at(*self.to_pdf(start))
+        b = self.text.index_at(*self.to_pdf(current))
+        self.selection = (a, b) if a is not None and b is not None and (a != b or finished and start != current) \
+            else None
+        self._paint()
+        if finished:
+            text = self.selected_text()
+            self.status.setText(f"Selected: “{text[:80]}{'…' if len(text) > 80 else ''}” — Ctrl+H highlights it."
+                                if text else "")
+
+    def selected_text(self) -> str:
+        return self.text.selected(*self.selection) if self.text is not None and self.selection else ""
+
+    def select_sentence(self, sentence: str) -> bool:
+        """Select ``sentence`` on the page shown (False when it is not on it)."""
+        found = self.text.find(sentence) if self.text is not None else None
+        self.selection = found
+        self._paint()
+        if found is not None:
+            top = self.to_view(0, self.text.rects(*found)[0][3])
+            self.scroll.ensureVisible(0, top.y(), 0, 120)
+        return found is not None
+
+    def show_sentence(self, paper_id: int, page: Optional[int], sentence: str) -> bool:
+        """Open the paper's PDF at ``page`` (1-based; searched when None or wrong) with ``sentence``
+        selected: the jump from a gap's evidence."""
+        if paper_id != self.paper_id or self.path is None:
+            if not self.show_paper(paper_id):
+                return False
+        if page:
+            self.set_page(page - 1)
+        if self.select_sentence(sentence):
+            self.status.setText(f"p. {self.page + 1}: the sentence is selected.")
+            return True
+        words = " ".join(sentence.split()[:6])
+        other = find_page(self.path, words, self.page)
+        if other is not None:
+            self.set_page(other)
+            if self.select_sentence(sentence):
+                self.status.setText(f"p. {self.page + 1}: the sentence is selected.")
+                return True
+        self.status.setText("The sentence was not found on the page; the page is shown.")
+        return False
+
+    def _page_menu(self, pos: QPoint) -> None:
+        menu = QMenu(self)
+        act = menu.addAction("Highlight selection")
+        act.setEnabled(bool(self.selection))
+        act.triggered.connect(lambda: self.highlight_selection())
+        note = menu.addAction("Highlight with a note…")
+        note.setEnabled(bool(self.selection))
+        note.triggered.connect(self._highlight_with_note)
+        menu.exec(self.page_view.mapToGlobal(pos))
+
+    def _highlight_with_note(self) -> None:
+        text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
+        if ok:
+            self.highlight_selection(text)
+
+    def _ask_export(self) -> None:
+        from ..file_dialogs import save_file_name
+
+        if self.paper_id is None or self.path is None:
+            return
+        dest = save_file_name(self, "Export annotated PDF", f"{self.paper_id}-annotated.pdf", "PDF (*.pdf)")
+        if dest:
+            self.export_annotated(dest)
+
+    def export_annotated(self, dest: str):
+        """Write the annotated copy on a worker (`gapscope export annotated-pdf`); the status line says
+        what was written. Returns the task."""
+        from gapscope.fulltext.annotated import export_annotated_pdf
+
+        def done(result: dict) -> None:
+            self.status.setText(f"Wrote {result['file']} with {result['highlights']} highlight(s).")
+
+        def write(lib, paper_id, path, *, progress=None, cancel=None):   # one file: nothing to report
+            return export_annotated_pdf(lib, paper_id, path)
+
+        return self.tasks.run("Export annotated PDF", write, self.paper_id, dest,
+                              library=self.lib.path, on_result=done,
+                              on_error=lambda msg, _detail: self.status.setText(f"Export failed: {msg}"))
 
     def _list_sentences(self) -> None:
         self.sentence_list.clear()
@@ -177,22 +339,15 @@ class PdfReader(QWidget):
 
     def find(self, text: str) -> bool:
         """Go to the next page (after the one shown, wrapping) whose text holds ``text``."""
-        import pypdfium2 as pdfium
-
         if self.path is None or not text.strip():
             return False
-        doc = pdfium.PdfDocument(str(self.path))
-        try:
-            for k in range(1, self.pages + 1):
-                i = (self.page + k) % self.pages
-                if text.lower() in doc[i].get_textpage().get_text_range().lower():
-                    self.set_page(i)
-                    self.status.setText(f"found on page {i + 1}")
-                    return True
-        finally:
-            doc.close()
-        self.status.setText(f"“{text}” is not in this PDF")
-        return False
+        i = find_page(self.path, text, (self.page + 1) % max(self.pages, 1))
+        if i is None:
+            self.status.setText(f"“{text}” is not in this PDF")
+            return False
+        self.set_page(i)
+        self.status.setText(f"found on page {i + 1}")
+        return True
 
     # --- highlights ------------------------------------------------------------------------------------
     def highlight_selected(self) -> None:
@@ -208,10 +363,26 @@ class PdfReader(QWidget):
                         library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid),
                         on_error=lambda m, _t: self.status.setText(f"The highlight was not saved: {m}"))
 
+    def highlight_selection(self, note: Optional[str] = None) -> bool:
+        """Highlight the text selected with the mouse; the note is ``note`` or the comment field."""
+        text = self.selected_text()
+        if not text or self.path is None:
+            self.status.setText("Select text on the page first (press and drag).")
+            return False
+        rects = self.text.rects(*self.selection)
+        comment = (note if note is not None else self.comment_edit.text()).strip()
+        self.comment_edit.clear()
+        pid, att, page = self.paper_id, self.attachment["id"], self.page + 1
+        self.tasks.save("Highlight", _add_pdf_highlight, pid, att, page, text, rects, comment,
+                        library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid),
+                        on_error=lambda m, _t: self.status.setText(f"The highlight was not saved: {m}"))
+        return True
+
     def _highlight_saved(self, paper_id: int) -> None:
         if paper_id == self.paper_id and self.path is not None:
             self._load_highlights()
-            self._render()
+            self.selection = None
+            self._paint()
             self._list_sentences()
             self.status.setText("Highlight saved.")
         self.highlightSaved.emit(paper_id)
@@ -241,7 +412,10 @@ def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:
 
 
 def attach_dropped(lib, paths: list[str], *, progress=None, cancel=None) -> list[dict]:
-    """Writer-queue side of a drop: attach the PDFs (matched to papers, or new papers to check)."""
-    from gapscope.fulltext import attach_paths
+    """Writer-queue side of a drop or "Attach PDF": attach the PDFs (matched to papers, or new papers to
+    check) and label their sentences with the facet classifier, in the same task."""
+    from gapscope.fulltext import attach_and_label
 
-    return [r.to_dict() for r in attach_paths(lib, paths, progress=progress, cancel=cancel)]
+    results, note = attach_and_label(lib, paths, progress=progress, cancel=cancel)
+    return [dict(r.to_dict(), labelled=note is None and r.status in ("attached", "new-paper"), label_note=note)
+            for r in results]

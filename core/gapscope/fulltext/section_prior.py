@@ -1,0 +1,70 @@
+"""The section a sentence stands in, as a prior on its shortcoming label.
+
+The facet classifier was trained on abstracts, where about a quarter of the sentences state a
+shortcoming (24%: data/annotations/cs-shortcomings/README.md) and `own` ones are rare (1%). In a
+section headed "Limitations" a sentence states a limitation of the paper itself unless it states no
+deficiency at all (docs/annotation/shortcomings.md with issue 21's section rule). So the classifier's
+P(any shortcoming) is moved by Bayes' rule from the abstracts' base rate to the section's prior before
+the model's own threshold is applied:
+
+- limitations: prior 0.5 (a sentence there is as likely as not to state a shortcoming), and a flagged
+  sentence is `own` whatever type the classifier liked;
+- discussion, future work: half that shift in log-odds (prior 0.36), the classifier's type kept;
+- any other section: the classifier's decision unchanged.
+
+Those priors are one choice made before measuring, not tuned on the gold sentences
+(data/annotations/fulltext-limitations). A sentence that points to future work or thanks someone
+(which the guidelines do not count as a shortcoming) gets no shift.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Optional, Sequence
+
+from ..vocabulary import SHORTCOMINGS
+
+ABSTRACT_BASE_RATE = 0.24      # share of shortcoming sentences in the facet model's training abstracts
+LIMITATIONS_PRIOR = 0.5
+
+
+def _logit(p: float) -> float:
+    return math.log(p / (1.0 - p))
+
+
+# log-odds added to P(any shortcoming) per section kind
+SECTION_SHIFT = {"limitations": _logit(LIMITATIONS_PRIOR) - _logit(ABSTRACT_BASE_RATE)}
+SECTION_SHIFT["discussion"] = SECTION_SHIFT["future_work"] = SECTION_SHIFT["limitations"] / 2
+
+_NOT_A_SHORTCOMING = re.compile(
+    r"\b(?:future (?:work|research|studies|directions?)|in the future|we (?:plan|intend|hope) to"
+    r"|(?:one|another) (?:promising |potential |possible )?direction|interesting direction"
+    r"|we (?:thank|are grateful|gratefully acknowledge))\b", re.I)
+
+
+def not_a_shortcoming(text: str) -> bool:
+    """A future-work pointer, an acknowledgement or a heading-like fragment (too short to state anything)."""
+    return len(text.split()) < 4 or bool(_NOT_A_SHORTCOMING.search(text))
+
+
+def shifted(p_any: float, shift: float) -> float:
+    p = min(max(p_any, 1e-6), 1 - 1e-6)
+    return 1.0 / (1.0 + math.exp(-(_logit(p) + shift)))
+
+
+def decide(section_kind: Optional[str], text: str, p_short: Sequence[float], threshold: float,
+           *, section_prior: bool = True) -> tuple[str, float]:
+    """(shortcoming, confidence) for one sentence from the classifier's probabilities over
+    SHORTCOMINGS; without ``section_prior`` the classifier's own rule (gapscope.facets.model)."""
+    p_any = 1.0 - float(p_short[0])
+    shift = SECTION_SHIFT.get(section_kind or "", 0.0) if section_prior else 0.0
+    if shift and not_a_shortcoming(text):
+        shift = 0.0
+    p = shifted(p_any, shift) if shift else p_any
+    if p < threshold:
+        return "none", 1.0 - p
+    kind = SHORTCOMINGS[1 + max(range(len(p_short) - 1), key=lambda i: p_short[1 + i])]
+    if section_prior and section_kind == "limitations":
+        kind = "own"
+    return kind, p

@@ -1,0 +1,47 @@
+"""The section as a prior on the full-text shortcoming decision, and attach + label in one job."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapscope.fulltext.section_prior import decide, not_a_shortcoming
+
+THRESHOLD = 0.3          # the shipped facet model's
+
+
+def test_a_limitations_section_lowers_the_bar_and_makes_a_flagged_sentence_own():
+    p = [0.85, 0.1, 0.04, 0.01]            # P(any) 0.15: under the model's threshold, the type "prior"
+    text = "The annotators were all from one country."
+    assert decide("introduction", text, p, THRESHOLD) == ("none", pytest.approx(0.85))
+    assert decide("limitations", text, p, THRESHOLD, section_prior=False)[0] == "none"
+    short, conf = decide("limitations", text, p, THRESHOLD)
+    assert short == "own" and conf > THRESHOLD
+    # Discussion: a milder shift (0.15 is not enough there, 0.26 is) and the classifier's type kept
+    assert decide("discussion", text, p, THRESHOLD)[0] == "none"
+    assert decide("discussion", text, [0.74, 0.2, 0.05, 0.01], THRESHOLD)[0] == "prior"
+    assert decide("introduction", text, [0.74, 0.2, 0.05, 0.01], THRESHOLD)[0] == "none"
+
+
+def test_future_work_pointers_and_thanks_get_no_shift():
+    assert not_a_shortcoming("Designing such schemes is an interesting direction for future research.")
+    assert not_a_shortcoming("We thank the annotators.")
+    assert not_a_shortcoming("Limitations")
+    assert not not_a_shortcoming("Our findings may not generalize to other domains.")
+    p = [0.8, 0.15, 0.04, 0.01]
+    assert decide("limitations", "In future work we will study other languages.", p, THRESHOLD)[0] == "none"
+
+
+def test_attach_and_label_keeps_the_pdfs_when_there_is_no_facet_model(tmp_path, shared_data, monkeypatch):
+    from gapscope.facets import model as facet_model
+    from gapscope.fulltext import attach_and_label
+    from gapscope.store import Library
+
+    def no_model(*_a, **_k):
+        raise FileNotFoundError("no facet model in /nowhere")
+
+    monkeypatch.setattr(facet_model, "load_model", no_model)
+    with Library(tmp_path / "l.gapscope") as lib:
+        results, note = attach_and_label(lib, [shared_data / "pdfs" / "cs" / "2304.02623v1.pdf"])
+        assert [r.status for r in results] == ["new-paper"]
+        assert note and "no facet model" in note
+        assert lib.fulltext_sentences(results[0].attachment_id)
