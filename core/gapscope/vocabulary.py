@@ -42,7 +42,7 @@ LABELLING_DECISIONS = ("include", "exclude")
 # ("dataset containing"); singular forms.
 CONCEPT_CONNECTIVES = frozenset("""
 containing contain consisting consist comprising comprise involving involve including include requiring
-require spanning span covering cover featuring feature yielding using use based via across toward towards
+require spanning covering featuring yielding using use based via across toward towards
 without within among regarding concerning such etc
 """.split())
 # Evaluation measures and references: a phrase made only of these (and head nouns) says how results are

@@ -96,7 +96,8 @@ def test_ranker_falls_back_and_says_so_without_enough_history():
     ("point clouds", None), ("LoRA", None), ("medical image segmentation", None), ("Gaussian splatting", None),
     ("word error rate", None), ("inference cost", None),
     ("learning RL", "sentence fragment"), ("processing NLP", "sentence fragment"),
-    ("reinforcement learning RL", None), ("vision-language models VLMs", None),
+    ("reinforcement learning RL", None), ("vision-language models VLMs", None), ("multimodal LLMs", None),
+    ("medical LLMs", None), ("visual features", None), ("feature fusion", None), ("answering QA", "sentence fragment"),
 ])
 def test_not_a_concept_on_constructed_phrases(phrase, reason):
     from gapscope.concepts.quality import not_a_concept

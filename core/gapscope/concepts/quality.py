@@ -65,9 +65,13 @@ def not_a_concept(phrase: str) -> Optional[str]:
     words = phrase.split()
     if len(words) >= 2 and _is_acronym(words[-1]):
         # "learning RL", "processing NLP": the end of "reinforcement learning (RL)", cut by the n-grams
+        # only when the words before it end an expansion ("learning", "processing", "models"), so that
+        # "multimodal LLMs" or "medical LLMs" stay
         acr = _singular(words[-1].lower())
-        lead = "".join(t[0] for t in _tokens(" ".join(words[:-1])))
-        if len(lead) < len(acr) and acr.endswith(lead):
+        lead_words = _tokens(" ".join(words[:-1]))
+        lead = "".join(t[0] for t in lead_words)
+        ends_expansion = all(t.endswith("ing") or _singular(t) in CONCEPT_HEAD_NOUNS for t in lead_words)
+        if ends_expansion and len(lead) < len(acr) and acr.endswith(lead):
             return "sentence fragment"
     return None
 
