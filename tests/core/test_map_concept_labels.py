@@ -171,3 +171,25 @@ def test_map_relabel_command(mapped_lib):
     assert any(c["label_kind"] == "concepts" and c["keywords"] for c in out["clusters"])
     r = CliRunner().invoke(main, ["--library", path, "map", "show"])
     assert "labels from concepts" in r.output
+
+
+def test_concepts_command_says_the_maps_can_be_relabelled(mapped_lib, monkeypatch):
+    import gapscope.concepts as concepts_area
+    from gapscope.cli import main
+
+    lib, _, _, concepts = mapped_lib
+
+    def fake_extract(lib_, **_k):          # stands in for KeyBERT: stores the constructed concepts
+        batch = lib_.save_concepts(concepts, {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
+        return {"batch": batch, "papers": 300, "vocabulary": 0, "phrases": len(concepts), "concepts": len(concepts),
+                "method_concepts": len(concepts), "problem_concepts": 0, "seconds": 0.0}
+
+    monkeypatch.setattr(concepts_area, "extract_concepts", fake_extract)
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "concepts", "-q"])
+    assert r.exit_code == 0, r.output
+    assert "gapscope map relabel" in r.output and "topic" in r.output
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "map", "relabel"])
+    assert r.exit_code == 0 and "labels from concepts" in r.output, r.output
+    from gapscope.analyze import maps_label_stale
+
+    assert maps_label_stale(lib) == []
