@@ -9,6 +9,7 @@ label, and how many of the cluster's papers have concepts at all."""
 from __future__ import annotations
 
 import argparse
+import sys
 import time
 from pathlib import Path
 
@@ -30,7 +31,8 @@ def main() -> None:
     t = time.perf_counter()
     concepts = map_concepts(lib)
     read_s = time.perf_counter() - t
-    lines = []
+    lines = ["$ python benchmarks/bench_concept_labels.py " + " ".join(sys.argv[1:]),
+             "w/c: the cluster's papers with at least one concept; (keywords): no concept label, the fallback", ""]
     if concepts is None:
         lines.append("no concepts in the library: every label stays keywords")
     else:

@@ -193,3 +193,11 @@ def test_concepts_command_says_the_maps_can_be_relabelled(mapped_lib, monkeypatc
     from gapscope.analyze import maps_label_stale
 
     assert maps_label_stale(lib) == []
+
+
+def test_word_forms_count_as_the_same_word():
+    from gapscope.maps.labels import redundant
+
+    assert redundant("medical imaging", "medical image")
+    assert redundant("image captioning", "captions")
+    assert not redundant("image captioning", "speech recognition")

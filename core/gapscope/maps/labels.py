@@ -153,16 +153,21 @@ CONCEPT_KEEP = 6             # ranked phrases kept per cluster (the tooltip show
 NEAR_DUPLICATE_COS = 0.8     # concept vectors this close name the same thing ("LLMs" / "language models")
 
 
+def _stem(t: str) -> str:
+    """A light stem, enough to match a label's words: plural 's', then 'ing', then a final 'e' off
+    ("images", "imaging", "image" -> "imag"; "captioning" -> "caption")."""
+    if len(t) > 3 and t.endswith("s") and not t.endswith("ss"):
+        t = t[:-1]
+    if len(t) > 5 and t.endswith("ing"):
+        t = t[:-3]
+    if len(t) > 3 and t.endswith("e"):
+        t = t[:-1]
+    return t
+
+
 def _norm_tokens(phrase: str) -> frozenset:
-    """Lower-cased words of a phrase, hyphens split and a plural 's' dropped: "diffusion models" ->
-    {diffusion, model}."""
-    out = set()
-    for t in re.split(r"[\s\-]+", phrase.lower()):
-        if len(t) > 3 and t.endswith("s") and not t.endswith("ss"):
-            t = t[:-1]
-        if t:
-            out.add(t)
-    return frozenset(out)
+    """Stemmed lower-cased words of a phrase, hyphens split: "diffusion models" -> {diffusion, model}."""
+    return frozenset(_stem(t) for t in re.split(r"[\s\-]+", phrase.lower()) if t)
 
 
 def _acronym_of(short: str, long: str) -> bool:
