@@ -150,6 +150,7 @@ class PaperConcepts:
 
 CONCEPT_LABEL_N = 3          # phrases in a label
 CONCEPT_KEEP = 6             # ranked phrases kept per cluster (the tooltip shows them)
+SHARE_POWER = 0.5           # weight of a phrase's concentration in the cluster (0: plain c-TF-IDF)
 NEAR_DUPLICATE_COS = 0.8     # concept vectors this close name the same thing ("LLMs" / "language models")
 
 
@@ -203,8 +204,8 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
                    min_share: float = 0.03) -> list[list[str]]:
     """The most distinctive concept phrases of each cluster, best first: c-TF-IDF (BERTopic's, with its
     square-root term frequency) over bags of whole phrases, one bag per cluster holding the phrases its
-    papers name, so a phrase many of this cluster's papers name and few others' wins over one every
-    cluster names. A phrase must be named by at least two papers of the cluster and ``min_share`` of
+    papers name, times the square root of the share of the phrase's papers that are in the cluster, so
+    a phrase many of this cluster's papers name and few others' wins over one every cluster names. A phrase must be named by at least two papers of the cluster and ``min_share`` of
     its papers with concepts (5 % kept "tumor", named by 11 of 223, out of a cancer imaging cluster);
     phrases redundant with a better one (:func:`redundant`) are skipped. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords)."""
     import scipy.sparse as sp
@@ -233,7 +234,12 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
     # BERTopic's idf alone: times a class idf (as the keywords use) it let phrases of 7 papers beat the
     # cluster's subject on the 10k cs library ("low-rank, long-context" over "LoRA")
     idf = np.log(1.0 + avg / np.maximum(freq, 1))
-    scores = tf.multiply(idf).tocsr()
+    # times the square root of the phrase's share of its papers in this cluster: a phrase spread thinly
+    # over every cluster ("consider", "challenging") loses to one most of whose papers are here
+    # ("POPE" beside "hallucination detection"; measured in benchmarks/results/maps/concept_labels.txt)
+    share = counts.multiply(1.0 / np.maximum(freq, 1)[None, :]).tocsr()
+    share.data = share.data ** SHARE_POWER
+    scores = tf.multiply(idf).multiply(share).tocsr()
     out: list[list[str]] = []
     for ci in range(k):
         row, crow = scores.getrow(ci), counts.getrow(ci)
