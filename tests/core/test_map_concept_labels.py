@@ -201,3 +201,12 @@ def test_word_forms_count_as_the_same_word():
     assert redundant("medical imaging", "medical image")
     assert redundant("image captioning", "captions")
     assert not redundant("image captioning", "speech recognition")
+
+
+def test_a_word_shared_by_two_chosen_phrases_does_not_come_a_third_time():
+    from gapscope.maps.labels import concept_labels
+
+    members, phrases = _clusters([{"reasoning paths": 12, "reasoning traces": 11, "LLM reasoning": 10, "CoT": 9},
+                                  {"other": 9}])
+    got = concept_labels(members, phrases)[0]
+    assert len(got) == 3 and "CoT" in got and sum("reasoning" in g for g in got) == 2, got

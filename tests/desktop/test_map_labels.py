@@ -107,7 +107,7 @@ def map80_concepts(map80):
     from gapscope.maps import PaperConcepts, apply_labels
 
     m = copy.deepcopy(map80)
-    named = {p: [f"c{c} adaptive graph reasoning", f"c{c} medical image segmentation", f"c{c} diffusion distillation"]
+    named = {p: [f"r{c} adaptive graph reasoning", f"s{c} medical image segmentation", f"d{c} diffusion distillation"]
              for p, c in m.assignments.items()}
     return apply_labels(m, PaperConcepts(phrases=named, batch=1))
 

@@ -207,7 +207,8 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
     papers name, times the square root of the share of the phrase's papers that are in the cluster, so
     a phrase many of this cluster's papers name and few others' wins over one every cluster names. A phrase must be named by at least two papers of the cluster and ``min_share`` of
     its papers with concepts (5 % kept "tumor", named by 11 of 223, out of a cancer imaging cluster);
-    phrases redundant with a better one (:func:`redundant`) are skipped. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords)."""
+    phrases redundant with a better one (:func:`redundant`) are skipped, and so is a phrase with a word
+    two phrases already chosen share. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords)."""
     import scipy.sparse as sp
 
     k = len(members_by_cluster)
@@ -250,11 +251,19 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
         got = dict(zip(crow.indices, crow.data))
         order = [j for j in row.indices[np.argsort(-row.data, kind="stable")] if got.get(j, 0) >= need]
         picked: list[str] = []
+        words: dict[str, int] = {}
         for j in order:
             ph = str(phrases[j])
             v = vectors.get(ph) if vectors else None
             if any(redundant(ph, p, v, vectors.get(p) if vectors else None) for p in picked):
                 continue
+            # a word in two phrases already: a third says little new ("reasoning paths, reasoning traces,
+            # LLM reasoning")
+            toks = _norm_tokens(ph)
+            if any(words.get(t, 0) >= 2 for t in toks):
+                continue
+            for t in toks:
+                words[t] = words.get(t, 0) + 1
             picked.append(ph)
             if len(picked) == top_n:
                 break
