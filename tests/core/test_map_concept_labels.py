@@ -200,6 +200,7 @@ def test_word_forms_count_as_the_same_word():
 
     assert redundant("medical imaging", "medical image")
     assert redundant("image captioning", "captions")
+    assert redundant("SAM2", "SAM") and not redundant("CIFAR-10", "CIFAR-100 benchmark results")
     assert not redundant("image captioning", "speech recognition")
 
 

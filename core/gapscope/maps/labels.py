@@ -155,10 +155,13 @@ NEAR_DUPLICATE_COS = 0.8     # concept vectors this close name the same thing ("
 
 
 def _stem(t: str) -> str:
-    """A light stem, enough to match a label's words: plural 's', then 'ing', then a final 'e' off
-    ("images", "imaging", "image" -> "imag"; "captioning" -> "caption")."""
+    """A light stem, enough to match a label's words: plural 's', a version number, then 'ing', then a
+    final 'e' off ("images", "imaging", "image" -> "imag"; "captioning" -> "caption"; "SAM2" -> "sam")."""
     if len(t) > 3 and t.endswith("s") and not t.endswith("ss"):
         t = t[:-1]
+    base = t.rstrip("0123456789")            # a version number: "SAM2" is "SAM"
+    if len(base) >= 2 and base != t:
+        return base
     if len(t) > 5 and t.endswith("ing"):
         t = t[:-3]
     if len(t) > 3 and t.endswith("e"):
