@@ -211,3 +211,18 @@ def test_a_word_shared_by_two_chosen_phrases_does_not_come_a_third_time():
                                   {"other": 9}])
     got = concept_labels(members, phrases)[0]
     assert len(got) == 3 and "CoT" in got and sum("reasoning" in g for g in got) == 2, got
+
+
+def test_concepts_named_by_too_few_members_do_not_label_the_cluster():
+    from gapscope.maps import PaperConcepts, apply_labels
+    from gapscope.maps.labels import CONCEPT_MIN_COVER
+
+    m = _toy_map(n=40)
+    members = sorted(m.members(0))
+    few = max(2, int(CONCEPT_MIN_COVER * len(members)) - 1)      # just under the share a label needs
+    assert few / len(members) < CONCEPT_MIN_COVER
+    phrases = {p: ["graph neural networks"] for p in members[:few]}
+    phrases |= {p: ["speech recognition"] for p in m.members(1)}
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=1))
+    assert m.clusters[0].label == "kw0a, kw0b" and m.clusters[0].label_kind == "keywords"
+    assert m.clusters[1].label == "speech recognition"

@@ -10,8 +10,8 @@ import numpy as np
 
 from ..jobs import ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
-from .labels import (PaperConcepts, concept_labels, ctfidf_keywords, label_from_concepts, label_from_keywords,
-                     representative_sentence)
+from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
+                     label_from_concepts, label_from_keywords, representative_sentence)
 from .layout import layout_2d
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
@@ -42,10 +42,16 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
                          model=model, scope=scope, concepts=concepts, progress=progress, cancel=cancel)
 
 
+def _cover(phrases, members, paper_phrases) -> float:
+    """The largest share of ``members`` that name one of ``phrases``."""
+    named = [set(paper_phrases.get(int(p)) or ()) for p in members]
+    return max((sum(ph in n for n in named) / max(len(named), 1) for ph in phrases), default=0.0)
+
+
 def apply_labels(m: Map, concepts: Optional[PaperConcepts]) -> Map:
     """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by
     its 1-3 most distinctive concept phrases (:func:`concept_labels`) where ``concepts`` has some for its
-    papers, else by its keywords. ``m.params`` records what the labels are made of."""
+    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords. ``m.params`` records what the labels are made of."""
     ids = sorted(c.id for c in m.clusters)
     members: dict[int, list[int]] = {c: [] for c in ids}
     for p, c in m.assignments.items():
@@ -55,6 +61,8 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts]) -> Map:
     by_id = dict(zip(ids, ranked))
     for c in m.clusters:
         c.concepts = list(by_id.get(c.id) or [])
+        if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
+            c.concepts = []             # named by too few members to speak for the cluster: keywords
         c.label = label_from_concepts(c.concepts) if c.concepts else label_from_keywords(c.keywords)
     m.params["labels"] = m.label_kind
     m.params["label_concept_batch"] = concepts.batch if concepts else None

@@ -151,6 +151,12 @@ class PaperConcepts:
 CONCEPT_LABEL_N = 3          # phrases in a label
 CONCEPT_KEEP = 6             # ranked phrases kept per cluster (the tooltip shows them)
 SHARE_POWER = 0.5           # weight of a phrase's concentration in the cluster (0: plain c-TF-IDF)
+# A label must speak for a good part of its cluster, as the keywords (from every member's text) do:
+# concept phrases become the label only when one of them is named by this share of the members. KeyBERT
+# names a paper's top 5 phrases, so a phrase often covers 3-5 % of a cluster; labels from so few papers
+# misnamed clusters ("continual learning, CIFAR-10" over a semi-supervised one, see
+# benchmarks/results/maps/concept_labels.txt); the clusters with such a phrase read better by concepts.
+CONCEPT_MIN_COVER = 0.10
 NEAR_DUPLICATE_COS = 0.8     # concept vectors this close name the same thing ("LLMs" / "language models")
 
 
