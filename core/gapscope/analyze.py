@@ -86,9 +86,11 @@ def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn
 
 def map_concepts(lib):
     """The library's latest concepts as map labels read them (each paper's concept phrases, method and
-    problem alike, and the phrases' vectors), or None when there are none. Read here and handed to the
+    problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept),
+    or None when there are none. Read here and handed to the
     maps area, which may not import the concepts area (the layers contract)."""
     from .concepts import load_concept_set
+    from .concepts.quality import not_a_concept
     from .maps import PaperConcepts
 
     cs = load_concept_set(lib)
@@ -97,6 +99,8 @@ def map_concepts(lib):
     phrases: dict[int, list[str]] = {}
     vectors = {}
     for c in cs.concepts:
+        if not_a_concept(c.phrase):      # "learning RL", "f1 score", "findings": no name for a cluster
+            continue
         vectors.setdefault(c.phrase, c.vector)
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)

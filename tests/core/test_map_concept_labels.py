@@ -226,3 +226,23 @@ def test_concepts_named_by_too_few_members_do_not_label_the_cluster():
     apply_labels(m, PaperConcepts(phrases=phrases, batch=1))
     assert m.clusters[0].label == "kw0a, kw0b" and m.clusters[0].label_kind == "keywords"
     assert m.clusters[1].label == "speech recognition"
+
+
+def test_phrases_that_are_no_concept_do_not_reach_the_labels(tmp_path, cs_rows):
+    from gapscope.analyze import map_concepts
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "lib.sqlite")
+    try:
+        ids = insert_papers(lib, cs_rows[:4])
+        rng = np.random.default_rng(0)
+        concepts = [{"kind": kind, "phrase": ph, "synonyms": [], "vector": rng.normal(size=8).astype(np.float32),
+                     "papers": [(p, kind, 0.5) for p in ids]}
+                    for kind, ph in (("method", "learning RL"), ("problem", "f1 score"), ("method", "findings"),
+                                     ("method", "gaussian splatting"))]
+        lib.save_concepts(concepts, {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
+        got = map_concepts(lib)
+        assert {ph for phs in got.phrases.values() for ph in phs} == {"gaussian splatting"}
+        assert set(got.vectors) == {"gaussian splatting"}
+    finally:
+        lib.close()
