@@ -42,7 +42,7 @@ def main() -> None:
     lib = Library(a.library, create=False)
     n = lib.count_papers()
     run = lib.concept_run(lib.latest_concept_batch()) or {}
-    head = (f"library {a.library}: {n} papers; concepts batch {run.get('batch')} ({run.get('params')}); "
+    head = (f"library {a.library}: {n} papers, facet labels by {', '.join(lib.facet_models_used()) or '?'}; concepts batch {run.get('batch')} ({run.get('params')}); "
             f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     t0 = time.perf_counter()
     res = backtest_concepts(lib, a.before, k=a.k)
@@ -62,7 +62,8 @@ def main() -> None:
             topic = (d.get("topic") or {}).get("label", "")
             text.append(f"{i:>2}. {g.statement}")
             text.append(f"    concepts: method \u201c{g.method.label}\u201d ({d['method_papers']} papers), problem "
-                        f"\u201c{g.problem.label}\u201d ({d['problem_papers']}); topic: {topic}; evidence: {counts}")
+                        f"\u201c{g.problem.label}\u201d ({d['problem_papers']}); abstracts mentioning both: "
+                        f"{d.get('abstracts_mentioning_both')}; topic: {topic}; evidence: {counts}")
         (out / f"gaps-{a.name}.json").write_text(json.dumps([g.to_dict() for g in concept], indent=1, default=str))
     (out / f"gaps-{a.name}.txt").write_text("\n".join(text) + "\n")
     print("\n".join(text))

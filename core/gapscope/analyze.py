@@ -84,6 +84,65 @@ def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn
     return labelled
 
 
+def map_concepts(lib):
+    """The library's latest concepts as map labels read them (each paper's concept phrases, method and
+    problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept),
+    or None when there are none. Read here and handed to the
+    maps area, which may not import the concepts area (the layers contract)."""
+    from .concepts import load_concept_set
+    from .concepts.quality import not_a_concept
+    from .maps import PaperConcepts
+
+    cs = load_concept_set(lib)
+    if not cs.concepts:
+        return None
+    phrases: dict[int, list[str]] = {}
+    vectors = {}
+    for c in cs.concepts:
+        if not_a_concept(c.phrase):      # "learning RL", "f1 score", "findings": no name for a cluster
+            continue
+        vectors.setdefault(c.phrase, c.vector)
+        for pid in c.papers:
+            phrases.setdefault(int(pid), []).append(c.phrase)
+    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch)
+
+
+def relabel_maps(lib, facets: Sequence[str] = MAP_FACETS, *, only_stale: bool = False) -> dict[str, int]:
+    """Label the latest map of each facet again from the current concepts (keywords where there are none),
+    without clustering again: the clusters, assignments and map ids stay. ``only_stale``: only maps
+    whose labels came from another concept batch. Returns {facet: map id} of the maps relabelled."""
+    from .maps import apply_labels, latest_map, save_labels
+
+    concepts = map_concepts(lib)
+    batch = concepts.batch if concepts else None
+    done: dict[str, int] = {}
+    for f in facets:
+        mid = lib.latest_map_id(f)
+        if mid is None:
+            continue
+        params = json.loads(lib.map_row(mid)[2])
+        if only_stale and "labels" in params and params.get("label_concept_batch") == batch:
+            continue
+        m = latest_map(lib, f)
+        save_labels(lib, apply_labels(m, concepts))
+        done[f] = mid
+    return done
+
+
+def maps_label_stale(lib, facets: Sequence[str] = MAP_FACETS) -> list[str]:
+    """The facets whose latest map was not labelled from the latest concepts."""
+    batch = lib.latest_concept_batch()
+    out = []
+    for f in facets:
+        mid = lib.latest_map_id(f)
+        if mid is None:
+            continue
+        params = json.loads(lib.map_row(mid)[2])
+        if params.get("label_concept_batch") != batch:
+            out.append(f)
+    return out
+
+
 def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encoder=None,
             problem_facet: str = "result", progress: Optional[ProgressFn] = None,
             cancel: Optional[CancelToken] = None) -> AnalysisReport:
@@ -135,7 +194,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
             out.steps.append(StepResult(f"map:{f}", False, "up to date"))
     if stale:
         ms = build_maps(lib, facets=tuple(stale), progress=_step(progress, bounds[2], bounds[3], "clustering"),
-                        cancel=cancel)
+                        cancel=cancel, concepts=map_concepts(lib))
         for f in stale:
             m = ms.maps.get(f)
             if m is not None:
@@ -151,6 +210,13 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     if gaps:
         _concepts_step(lib, out, encoder, _step(progress, bounds[3], bounds[4], "concepts"), cancel)
         check(cancel)
+    # maps are clustered before the concepts are (re)extracted, and `gapscope concepts` may have run since:
+    # name the clusters by the current concepts (cheap: nothing is clustered again)
+    relabelled = relabel_maps(lib, facets, only_stale=True)
+    if relabelled:
+        out.steps.append(StepResult("labels", True, "cluster labels from the current concepts: "
+                                                    + ", ".join(relabelled)))
+    if gaps:
         _gaps_step(lib, out, problem_facet, _step(progress, bounds[4], bounds[5], "finding gaps"), cancel)
     report(progress, 1, 1, "done")
     return out

@@ -37,3 +37,26 @@ DECISIONS = ("include", "exclude", "maybe", "postpone")
 
 # The decisions that label a paper relevant (1) or not (0) for the ranker.
 LABELLING_DECISIONS = ("include", "exclude")
+
+# Concept quality (gapscope.concepts.quality). Words that end or start a sentence fragment, never a concept
+# ("dataset containing"); singular forms.
+CONCEPT_CONNECTIVES = frozenset("""
+containing contain consisting consist comprising comprise involving involve including include requiring
+require spanning covering featuring yielding using use based via across toward towards
+without within among regarding concerning such etc
+""".split())
+# Evaluation measures and references: a phrase made only of these (and head nouns) says how results are
+# scored ("f1 score", "ground truth", "PSNR"), not what a paper addresses.
+CONCEPT_MEASURES = frozenset("""
+accuracy f1 f1-score score precision recall auc roc auroc auprc bleu rouge meteor cider psnr ssim lpips fid
+mae mse rmse iou miou error rate ground truth metric measure perplexity top-1 top-5 pass@1 exact match em
+""".split())
+# Head nouns that any method or problem phrase may end in; they say nothing of what it is about, so two
+# phrases that differ only by them ("diffusion transformer", "diffusion models") name one area.
+CONCEPT_HEAD_NOUNS = frozenset("""
+model network method approach framework system technique algorithm architecture benchmark dataset data task
+problem pipeline module tool paradigm strategy setting scenario application
+""".split())
+# Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
+CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
+                          "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")

@@ -54,6 +54,13 @@ def test_the_first_run_does_every_step_and_shows_plain_progress(analysed):
         batch = lib.latest_concept_batch()
         assert batch is not None and lib.concept_run(batch)["fingerprint"] == lib.library_fingerprint()
         assert lib.load_concepts(batch)
+        # the maps were clustered before the concepts existed: their labels were made again from them
+        from gapscope.maps import latest_map
+
+        maps = [latest_map(lib, f) for f in ("topic", "method", "result")]
+        assert all(m.params["label_concept_batch"] == batch for m in maps)
+        assert any(c.label_kind == "concepts" and c.label == ", ".join(c.concepts[:3]) for m in maps for c in m.clusters)
+    assert "labels: done" in r.stdout, r.stdout
 
 
 def test_a_second_run_does_nothing(analysed, monkeypatch):

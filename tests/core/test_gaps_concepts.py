@@ -186,12 +186,19 @@ def test_backtest_json_has_auc_and_precision_for_gapscope_and_each_baseline_per_
         for x in [d] + list(d["baselines"].values()):
             assert 0.0 <= x["roc_auc"] <= 1.0 and 0.0 <= x["precision_at_k"] <= 1.0
         assert d["filled_candidates"] > 0 and d["candidates"] > d["filled_candidates"]
+        # the learned ranker or, said so, the fallback; the unfiltered figures beside the filtered ones
+        assert "train_window" in d["ranker"] and ("fallback" in d["ranker"] or d["ranker"]["train_positive"] >= 5)
+        assert d["candidate_filter"] != "none" and {"method", "problem"} == set(d["generic_concepts"])
+        ap = d["all_pairs"]
+        assert set(ap["baselines"]) == set(BASELINES) and ap["candidates"] >= d["candidates"]
+        assert 0.0 <= ap["roc_auc"] <= 1.0 and 0.0 <= ap["precision_at_k"] <= 1.0
     # one date: the object itself, no "dates"
     r = CliRunner().invoke(main, args + ["--before", "2026-02-01"])
     one = json.loads(r.output)
     assert "dates" not in one and one["before"] == "2026-02-01" and set(one["baselines"]) == set(BASELINES)
     r = CliRunner().invoke(main, ["--library", str(lib.path), "gaps", "backtest", "--before", "2026-02-01"])
     assert r.exit_code == 0 and "adamic_adar" in r.output and "ROC-AUC" in r.output
+    assert "ranker" in r.output and "no concept-quality filter" in r.output
 
 
 def test_expected_precision_counts_ties_by_their_share():

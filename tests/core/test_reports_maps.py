@@ -64,3 +64,26 @@ def test_maps_and_gaps_sections_show_what_the_modules_saved(mapped, tmp_path):
     from pypdf import PdfReader
 
     assert len(PdfReader(pdf).pages) >= 5
+
+
+def test_the_report_shows_concept_labels_says_so_and_keeps_the_keywords(mapped, tmp_path):
+    """After the topic map is labelled from concepts, the report's table shows the concept label beside the
+    cluster's keywords and says what the labels are made of (keyword maps say keywords)."""
+    from gapscope.analyze import relabel_maps
+
+    lib, _ = mapped
+    out = tmp_path / "before.md"
+    write_report(lib, "md", out)
+    assert "most distinctive keywords" in out.read_text(encoding="utf-8")
+    topic = maps.latest_map(lib, "topic")
+    biggest = max(topic.clusters, key=lambda c: c.size)
+    named = [{"kind": "method", "phrase": "self-supervised speech separation", "synonyms": [], "vector": None,
+              "papers": [(p, "method", 0.5) for p in topic.members(biggest.id)]}]
+    lib.save_concepts(named, {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
+    relabel_maps(lib, ("topic",))
+    out = tmp_path / "after.md"
+    write_report(lib, "md", out)
+    text = out.read_text(encoding="utf-8")
+    assert "most distinctive concepts (its keywords where its papers have none)" in text
+    row = next(ln for ln in text.splitlines() if "self-supervised speech separation" in ln)
+    assert ", ".join(biggest.keywords[:3]) in row      # the keywords column still lists them

@@ -96,3 +96,39 @@ def test_each_cluster_has_its_own_colour_and_stability_is_explained(view, qtbot,
     tip = view.clusters.headerItem().toolTip(2)
     assert "seed" in tip and "Jaccard" in tip
     assert view.clusters.topLevelItem(0).toolTip(2) == tip
+
+
+@pytest.fixture(scope="module")
+def map80_concepts(map80):
+    """The 80-cluster map labelled from concepts: three long phrases per cluster (labels far longer than the
+    keyword ones, cut on the map by short_label)."""
+    import copy
+
+    from gapscope.maps import PaperConcepts, apply_labels
+
+    m = copy.deepcopy(map80)
+    named = {p: [f"r{c} adaptive graph reasoning", f"s{c} medical image segmentation", f"d{c} diffusion distillation"]
+             for p, c in m.assignments.items()}
+    return apply_labels(m, PaperConcepts(phrases=named, batch=1))
+
+
+def test_concept_labels_are_placed_without_overlap_and_the_hover_keeps_the_keywords(view, qtbot, map80_concepts):
+    m = map80_concepts
+    assert m.label_kind == "concepts" and all(len(c.label) > 60 for c in m.clusters if c.size)
+    view.show_map(m)
+    boxes, area = _drawn(view, qtbot)
+    assert len(boxes) >= 10
+    assert boxes_overlap([b for _, b in boxes]) == [] and _outside(boxes, area) == []
+    assert "concepts" in view.info.text()
+    biggest = max(m.clusters, key=lambda c: c.size)
+    item = next(view.clusters.topLevelItem(i) for i in range(view.clusters.topLevelItemCount())
+                if view.clusters.topLevelItem(i).data(0, 0x0100) == biggest.id)
+    tip = item.toolTip(0)
+    assert item.text(0) == biggest.label
+    assert "concepts: " in tip and "keywords: " + ", ".join(biggest.keywords) in tip
+    assert view.label_item[biggest.id].toolTip() == tip
+
+
+def test_a_keyword_labelled_map_says_so(view, qtbot, map80):
+    view.show_map(map80)
+    assert "keywords" in view.info.text() and "concepts" not in view.clusters.topLevelItem(0).toolTip(0)

@@ -44,6 +44,12 @@ def concepts(ctx, ref, top_n, min_papers, as_json, quiet) -> None:
     click.echo(f"{res['concepts']} concepts ({res['method_concepts']} method, {res['problem_concepts']} problem) "
                f"from {res['papers']} papers, {res['phrases']} key phrases merged by meaning; batch {res['batch']}, "
                f"{res['seconds']} s")
+    from ..analyze import maps_label_stale
+
+    stale = maps_label_stale(lib)
+    if stale:
+        click.echo(f"the {', '.join(stale)} map labels were made before these concepts: `gapscope map relabel` "
+                   "names their clusters by them (nothing is clustered again)")
 
 
 @concepts.command("list")

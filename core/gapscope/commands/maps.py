@@ -28,9 +28,12 @@ FACET_CHOICE = click.Choice(MAP_FACETS)
 def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, as_json, quiet) -> None:
     """Build maps: FAISS spherical k-means over the method / result / shortcoming sentences and whole
     abstracts (topic) of the library or a subset, with labels, sizes over time, a 2-D layout and
-    per-cluster stability. Stored in the library with the parameters, seed and model that made them."""
+    per-cluster stability. Stored in the library with the parameters, seed and model that made them.
+    A cluster is labelled by its most distinctive concepts (`gapscope concepts`) where the library has
+    them, else by its keywords."""
     if ctx.invoked_subcommand is not None:
         return
+    from ..analyze import map_concepts
     from ..jobs import Cancelled
     from ..maps import build_maps
     from ..store import LibraryError
@@ -39,7 +42,8 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
     try:
         with progress_bar("map", enabled=not quiet and not as_json) as (progress, cancel):
             ms = build_maps(lib, facets=facets or MAP_FACETS, k=k, seed=seed, collection=collection, query=query,
-                            before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel)
+                            before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel,
+                            concepts=map_concepts(lib))
     except Cancelled:
         fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
     except (LibraryError, ValueError) as exc:
@@ -49,13 +53,43 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
         return
     for f, m in ms.maps.items():
         click.echo(f"{f}: map {m.id}, {len(m.assignments)} papers, k={m.k}"
-                   f"{' (chosen from the data)' if m.params.get('k_auto') else ''}, {ms.timings[f]:.1f} s")
+                   f"{' (chosen from the data)' if m.params.get('k_auto') else ''}, {ms.timings[f]:.1f} s, "
+                   f"{LABEL_KIND_WORDS[m.label_kind]}")
         for c in sorted(m.clusters, key=lambda c: -c.size)[:8]:
             click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label}")
         if m.k > 8:
             click.echo(f"  ... {m.k - 8} more (`gapscope map show --facet {f}`)")
     for f, why in ms.skipped.items():
         click.secho(f"{f}: not mapped ({why})", fg="yellow", err=True)
+
+
+LABEL_KIND_WORDS = {"concepts": "labels from concepts", "keywords": "labels from keywords",
+                    "mixed": "labels from concepts (keywords where a cluster has none)"}
+
+
+@map_.command("relabel")
+@click.option("--facet", "facets", multiple=True, type=FACET_CHOICE, help="Facets to relabel (default: all).")
+@click.option("--json", "as_json", is_flag=True)
+@pass_library
+def map_relabel(ref, facets, as_json) -> None:
+    """Label the latest maps again from the current concepts (after `gapscope concepts`), without
+    clustering again: clusters, assignments and map ids stay, only the labels change (keywords where
+    there are no concepts)."""
+    from ..analyze import relabel_maps
+    from ..maps import latest_map
+
+    lib = ref.open()
+    done = relabel_maps(lib, facets or MAP_FACETS)
+    if not done:
+        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+    maps = {f: latest_map(lib, f) for f in done}
+    if as_json:
+        emit_json({f: {**m.summary(), "clusters": [c.to_dict() for c in m.clusters]} for f, m in maps.items()})
+        return
+    for f, m in maps.items():
+        click.echo(f"{f}: map {m.id}, k={m.k}, {LABEL_KIND_WORDS[m.label_kind]}")
+        for c in sorted(m.clusters, key=lambda c: -c.size)[:8]:
+            click.echo(f"  {c.id:>3}  {c.size:>6}  {c.label}")
 
 
 @map_.command("export")
@@ -96,6 +130,8 @@ def map_show(ref, facet, cluster, as_json) -> None:
             emit_json({**c.to_dict(), "papers": members})
             return
         click.echo(f"{facet} cluster {c.id}: {c.label}  ({c.size} papers, stability {c.stability:.2f})")
+        if c.concepts:
+            click.echo(f"concepts: {', '.join(c.concepts)}")
         click.echo(f"keywords: {', '.join(c.keywords)}")
         click.echo(f"representative: {c.representative}")
         click.echo(f"by month: {c.sizes_by_month}")
@@ -106,7 +142,7 @@ def map_show(ref, facet, cluster, as_json) -> None:
         emit_json({**m.summary(), "clusters": [c.to_dict() for c in m.clusters]})
         return
     click.echo(f"{facet} map {m.id} ({m.created_at}): {len(m.assignments)} papers, k={m.k}, seed {m.params.get('seed')},"
-               f" model {m.params.get('model')}")
+               f" model {m.params.get('model')}, {LABEL_KIND_WORDS[m.label_kind]}")
     for c in sorted(m.clusters, key=lambda c: -c.size):
         click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label:<45} {c.representative[:70]}")
 
@@ -361,19 +397,34 @@ def side_by_side(results: list[dict]) -> str:
     head = f"{'':<24}" + "".join(f"  {r['before']:^17}" for r in results)
     sub = f"{'':<24}" + "".join(f"  {'ROC-AUC':>7} {'P@' + str(k):>8} " for _ in results)
     rows = [head, sub]
-    for name in ("GapScope",) + BASELINES:
-        line = f"{name:<24}"
-        for r in results:
-            x = r if name == "GapScope" else r["baselines"][name]
-            line += f"  {f(x['roc_auc']):>7} {f(x['precision_at_k']):>8} "
-        rows.append(line)
+
+    def table(rs):
+        for name in ("GapScope",) + BASELINES:
+            line = f"{name:<24}"
+            for r in rs:
+                x = r if name == "GapScope" else r["baselines"][name]
+                line += f"  {f(x['roc_auc']):>7} {f(x['precision_at_k']):>8} "
+            rows.append(line)
+
+    table(results)
     for r in results:
         margin = r["margin_over_best_baseline_auc"]
+        info = r["ranker"]
+        how = (f"FALLBACK ranker (fixed feature blend): {info['fallback']}" if info.get("fallback") else
+               f"learned ranker (logistic regression) trained on features before {info.get('train_before', '?')} "
+               f"and the links formed in {info.get('train_window', '?')} ({info.get('train_positive', '?')} of "
+               f"{info.get('train_pairs', '?')} pairs)")
         rows.append(f"{r['before']}: {r['candidates']} candidate pairs ({r['method_concepts']} method x "
                     f"{r['problem_concepts']} problem concepts), {r['filled_candidates']} filled; GapScope AUC "
-                    f"{'n/a' if margin is None else f'{margin:+.3f}'} over the best baseline; ranker trained on "
-                    f"{r['ranker'].get('train_window', '?')}")
+                    f"{'n/a' if margin is None else f'{margin:+.3f}'} over the best baseline; {how}")
     rows.append(f"filled = {results[0]['filled_definition']}")
+    if "candidate_filter" in results[0]:
+        rows.append(f"candidates = {results[0]['candidate_filter']}")
+    if all("all_pairs" in r for r in results):
+        rows.append("the same rankers over every rare pair (no concept-quality filter):")
+        table([r["all_pairs"] for r in results])
+        rows.append("  candidates: " + ", ".join(f"{r['before']}: {r['all_pairs']['candidates']} "
+                                                 f"({r['all_pairs']['filled_candidates']} filled)" for r in results))
     return "\n".join(rows)
 
 

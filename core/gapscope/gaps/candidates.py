@@ -13,12 +13,12 @@ import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
 from .dedup import Candidate, dedupe
-from .linkpred import FEATURES, NEIGHBOURS, Ranker, pair_block, train_ranker
+from .linkpred import FEATURES, NEIGHBOURS, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
-SAME_THING_SIM = 0.65    # a method and a problem concept this close ("VLMs", "MLLMs") name one thing twice
+TEXT_BOTH_MAX = 1          # abstracts mentioning both concepts' phrases that a gap may still have (as rare_max)
 
 
 def _ref(c: Concept, batch) -> ClusterRef:
@@ -74,7 +74,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  min_support: int = 5, per_concept: int = 2, evidence_n: int = 3, max_share: float = 0.02,
                  shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list[str]]]] = None,
                  topic_of: Optional[Mapping[int, tuple[int, str]]] = None,
-                 notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None) -> list[Gap]:
+                 notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
+                 texts: Optional[Mapping[int, str]] = None) -> list[Gap]:
+    """``texts`` (paper id -> title and abstract): a pair whose phrases more than ``TEXT_BOTH_MAX``
+    abstracts mention together is no gap, even when the extractor named them together in none."""
     if not cs.concepts:
         return []
     first, last, days = corpus_span(dates.values())
@@ -89,8 +92,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                            f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
     if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
         notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs)
-    cand = blk.both <= rare_max
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed)
+    # not generic, not a measure or a fragment, two things (concepts/quality.py), as the backtest scores
+    cand = candidates(blk, rare_max)
     if not cand.any():
         return []
     n_library = len({p for c in cs.concepts for p in c.papers})
@@ -99,10 +103,16 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
-    vec = cs.vectors()
-    score[(vec[blk.m_idx] @ vec[blk.p_idx].T) >= SAME_THING_SIM] = -np.inf
-    flat = np.argsort(-score, axis=None)[: max(top * 8, 200)]
+    flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
+    flat = flat[np.isfinite(score.ravel()[flat])]
     concepts = cs.concepts
+    mentioned: dict[int, set] = {}
+    if texts is not None and len(flat):
+        from ..concepts.quality import text_mentions
+
+        ii, jj = np.unravel_index(flat, score.shape)
+        involved = {int(blk.m_idx[i]) for i in ii} | {int(blk.p_idx[j]) for j in jj}
+        mentioned = text_mentions([concepts[k] for k in sorted(involved)], texts)
     methods = [c for c in concepts if c.kind == "method"]
     problems = [c for c in concepts if c.kind == "problem"]
     mv = np.stack([c.vector for c in methods]) if methods else np.zeros((0, 1))
@@ -120,13 +130,16 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     else:
         def centroid(c: Concept):
             return None
-    pool, built = [], {}
+    pool, built, text_both = [], {}, {}
     for f in flat:
         i, j = np.unravel_index(int(f), score.shape)
         if not np.isfinite(score[i, j]):
             break
         m, p = concepts[blk.m_idx[i]], concepts[blk.p_idx[j]]
         both = sorted(set(m.papers) & set(p.papers))
+        in_text = len(mentioned.get(m.id, set()) & mentioned.get(p.id, set())) if mentioned else None
+        if in_text is not None and in_text > TEXT_BOTH_MAX:
+            continue          # abstracts already combine them, whatever the extractor named
         nb_m = _neighbours(m, methods, mv, p)
         nb_p = _neighbours(p, problems, pv, m)
         ev_m = _top_papers(m, set(both) | set(p.papers), evidence_n)
@@ -141,6 +154,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                               method_vec=m.vector, problem_vec=p.vector,
                               evidence=frozenset(ev_m + ev_p + both + bridge),
                               method_content=centroid(m), problem_content=centroid(p)))
+        text_both[(i, j)] = in_text
     kept, dropped = dedupe(pool, top, per_concept=per_concept)
     gaps = []
     for cand_ in kept:
@@ -173,6 +187,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
             details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
                      "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(both),
+                     "abstracts_mentioning_both": text_both.get((i, j)),
                      "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in nb_m[:3]],
                      "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in nb_p[:3]],
                      "shortcoming_sentences": short,

@@ -10,8 +10,10 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
+from ..concepts.quality import GENERIC_MIN_PAPERS, GENERIC_SPREAD
 from ..jobs import ProgressFn, check, report
-from .linkpred import (BASELINES, expected_precision_at_k, formed, pair_block, roc_auc, train_ranker)
+from .linkpred import (BASELINES, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
+                       train_ranker)
 from .span import corpus_span, days_between, require_backtest_span
 
 
@@ -23,25 +25,35 @@ def filled_definition(m: int, rare_max: int, min_support: int) -> str:
 
 def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *, k: int = 20, ks: Sequence[int] = (10, 20, 50, 100),
                          m: int = 1, rare_max: int = 0, min_support: int = 5, seed: int = 0,
-                         horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None) -> dict:
+                         horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None,
+                         quality: bool = True) -> dict:
     t0 = time.perf_counter()
     first, last, _ = require_backtest_span(dates, before)
     # the training slice looks as far ahead as the test does, within the time before DATE
     horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
-                                min_support=min_support, seed=seed, paper_vecs=paper_vecs)
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs)
-    cand = blk.both <= rare_max
-    y = (formed(cs, dates, blk, before, "9999") >= m)[cand]
-    ours = ranker.score(blk.X[cand])
+                                min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed)
+    rare = blk.both <= rare_max
+    cand = candidates(blk, rare_max, quality)
+    filled = formed(cs, dates, blk, before, "9999") >= m      # the only read of papers on or after DATE
+    y = filled[cand]
+    score_all = np.full(blk.both.shape, np.nan, dtype=np.float64)
+    score_all[rare] = ranker.score(blk.X[rare])
     ks = sorted(set(int(x) for x in ks) | {int(k)})
 
-    def scores(s):
-        return {"roc_auc": roc_auc(s, y), "precision_at_k": expected_precision_at_k(s, y, k),
-                "precision_at": {str(x): expected_precision_at_k(s, y, x) for x in ks}}
+    def scores(s, yy):
+        return {"roc_auc": roc_auc(s, yy), "precision_at_k": expected_precision_at_k(s, yy, k),
+                "precision_at": {str(x): expected_precision_at_k(s, yy, x) for x in ks}}
 
-    res = {"before": before, "k": k, **scores(ours),
-           "baselines": {name: scores(blk.baselines[name][cand]) for name in BASELINES}}
+    res = {"before": before, "k": k, **scores(score_all[cand], y),
+           "baselines": {name: scores(blk.baselines[name][cand], y) for name in BASELINES}}
+    if quality:
+        # the same scores over every rare pair, generic concepts and one-thing pairs included
+        y_all = filled[rare]
+        res["all_pairs"] = {"candidates": int(rare.sum()), "filled_candidates": int(y_all.sum()),
+                            **scores(score_all[rare], y_all),
+                            "baselines": {name: scores(blk.baselines[name][rare], y_all) for name in BASELINES}}
     best_auc = max((b["roc_auc"] or 0.0) for n_, b in res["baselines"].items())
     res["margin_over_best_baseline_auc"] = (round(res["roc_auc"] - best_auc, 4) if res["roc_auc"] is not None else None)
     res["precision_at_k_above_every_baseline"] = all(res["precision_at_k"] > b["precision_at_k"]
@@ -52,6 +64,13 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "positive_rate": round(float(y.mean()), 5) if len(y) else 0.0,
         "method_concepts": int(len(blk.m_idx)), "problem_concepts": int(len(blk.p_idx)),
         "filled_definition": filled_definition(m, rare_max, min_support),
+        "candidate_filter": ("both concepts may be named (not a single common word, an evaluation measure, a "
+                             "sentence fragment or, as a problem, a named model; not generic: "
+                             f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
+                             f"at >= {GENERIC_SPREAD} of chance) and the pair is two things (concepts/quality.py); "
+                             "`all_pairs` drops this filter") if quality else "none",
+        "generic_concepts": {"method": int((~blk.ok_m).sum()), "problem": int((~blk.ok_p).sum())},
+        "one_thing_pairs": int((rare & blk.same).sum()),
         "m": m, "rare_max": rare_max, "min_support": min_support, "ranker": info,
         "papers_before": n_before, "papers_after": sum(1 for d in dates.values() if d and d >= before),
         "span": {"first": first, "last": last},

@@ -10,7 +10,8 @@ import numpy as np
 
 from ..jobs import ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
-from .labels import ctfidf_keywords, label_from_keywords, representative_sentence
+from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
+                     label_from_concepts, label_from_keywords, representative_sentence)
 from .layout import layout_2d
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
@@ -21,11 +22,12 @@ LABEL_DOCS = 40
 def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, str],
              dates: Mapping[int, Optional[str]], *, k: Optional[int] = None, seed: int = 0,
              stability_seeds: int = 3, model: str = "unknown", scope: Optional[dict] = None,
-             progress: Optional[ProgressFn] = None, cancel=None) -> Map:
+             concepts: Optional[PaperConcepts] = None, progress: Optional[ProgressFn] = None, cancel=None) -> Map:
     """Cluster ``vecs`` (one row per paper id in ``ids``) and describe each cluster.
 
-    ``texts`` give the words of the labels (the facet's sentences, or title + abstract for topics);
-    ``dates`` (ISO, from ``papers.published``) give the sizes over time."""
+    ``texts`` give the keywords (the facet's sentences, or title + abstract for topics); ``concepts``,
+    when given, the labels (:func:`apply_labels`); ``dates`` (ISO, from ``papers.published``) the sizes
+    over time."""
     ids = np.asarray(ids, dtype=np.int64)
     if len(ids) != len(vecs):
         raise ValueError(f"{len(ids)} ids but {len(vecs)} vectors")
@@ -37,10 +39,39 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
 
     with threadpool_limits(limits=_threads(len(ids))):
         return _make_map(facet, ids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
-                         model=model, scope=scope, progress=progress, cancel=cancel)
+                         model=model, scope=scope, concepts=concepts, progress=progress, cancel=cancel)
 
 
-def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, progress, cancel) -> Map:
+def _cover(phrases, members, paper_phrases) -> float:
+    """The largest share of ``members`` that name one of ``phrases``."""
+    named = [set(paper_phrases.get(int(p)) or ()) for p in members]
+    return max((sum(ph in n for n in named) / max(len(named), 1) for ph in phrases), default=0.0)
+
+
+def apply_labels(m: Map, concepts: Optional[PaperConcepts]) -> Map:
+    """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by
+    its 1-3 most distinctive concept phrases (:func:`concept_labels`) where ``concepts`` has some for its
+    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords. ``m.params`` records what the labels are made of."""
+    ids = sorted(c.id for c in m.clusters)
+    members: dict[int, list[int]] = {c: [] for c in ids}
+    for p, c in m.assignments.items():
+        members.setdefault(c, []).append(int(p))
+    ranked = (concept_labels([sorted(members[c]) for c in ids], concepts.phrases, vectors=concepts.vectors)
+              if concepts else [[] for _ in ids])
+    by_id = dict(zip(ids, ranked))
+    for c in m.clusters:
+        c.concepts = list(by_id.get(c.id) or [])
+        if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
+            c.concepts = []             # named by too few members to speak for the cluster: keywords
+        c.label = label_from_concepts(c.concepts) if c.concepts else label_from_keywords(c.keywords)
+    m.params["labels"] = m.label_kind
+    m.params["label_concept_batch"] = concepts.batch if concepts else None
+    m.params["concept_phrases"] = {str(c.id): c.concepts for c in m.clusters if c.concepts}
+    return m
+
+
+def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, concepts, progress,
+              cancel) -> Map:
     x = normalize(vecs)
     t0 = time.perf_counter()
     silhouettes: dict[int, float] = {}
@@ -87,10 +118,11 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
               "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3)}
-    return Map(facet=facet, params=params, scope=scope or {}, clusters=clusters,
-               assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
-               coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
-               sims={int(p): float(s) for p, s in zip(ids, res.sims)})
+    m = Map(facet=facet, params=params, scope=scope or {}, clusters=clusters,
+            assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
+            coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
+            sims={int(p): float(s) for p, s in zip(ids, res.sims)})
+    return apply_labels(m, concepts)
 
 
 # --- library wrappers ------------------------------------------------------------------------------
@@ -162,8 +194,10 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
 def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iterable[int]] = None,
                k: Optional[int] = None, seed: int = 0, *, progress: Optional[ProgressFn] = None, cancel=None,
                collection: Optional[str] = None, query: Optional[str] = None, before: Optional[str] = None,
-               stability_seeds: int = 3, data: Optional[Mapping[str, tuple]] = None, save: bool = True) -> MapSet:
-    """Build (and store) one map per facet over the library or a subset of it.
+               stability_seeds: int = 3, data: Optional[Mapping[str, tuple]] = None, save: bool = True,
+               concepts: Optional[PaperConcepts] = None) -> MapSet:
+    """Build (and store) one map per facet over the library or a subset of it, labelled from ``concepts``
+    where given (the caller reads them: maps may not import the concepts area), else by keywords.
 
     ``data`` may hand in ``{facet: (ids, vecs, texts)}`` directly (tests, benchmarks); otherwise the
     vectors come from :func:`gapscope.embed.load_vectors` and the texts from the facets area."""
@@ -201,7 +235,7 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
                 missing.append(why)
             continue
         m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
-                     model=model, scope=scope, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
+                     model=model, scope=scope, concepts=concepts, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
                      cancel=cancel)
         if save:
             save_map(lib, m)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import re
-from typing import Optional, Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -131,3 +132,153 @@ def representative_sentence(text: str, centroid: Optional[np.ndarray] = None, ma
     text = " ".join((text or "").split())
     first = _SENT.split(text, maxsplit=1)[0] if text else ""
     return first if len(first) <= max_chars else first[: max_chars - 1].rstrip() + "\u2026"
+
+
+# --- labels from concepts --------------------------------------------------------------------------
+@dataclass
+class PaperConcepts:
+    """What cluster labels are made from when the library has concepts, handed in by the caller (the
+    maps area may not import the concepts area): each paper's concept phrases, method and problem alike,
+    the phrases' vectors (to keep near-duplicates out of one label) and the concept batch they came from."""
+    phrases: Mapping[int, Sequence[str]]
+    vectors: Mapping[str, np.ndarray] = field(default_factory=dict)
+    batch: Optional[int] = None
+
+    def __bool__(self) -> bool:
+        return bool(self.phrases)
+
+
+CONCEPT_LABEL_N = 3          # phrases in a label
+CONCEPT_KEEP = 6             # ranked phrases kept per cluster (the tooltip shows them)
+SHARE_POWER = 0.5           # weight of a phrase's concentration in the cluster (0: plain c-TF-IDF)
+# A label must speak for a good part of its cluster, as the keywords (from every member's text) do:
+# concept phrases become the label only when one of them is named by this share of the members. KeyBERT
+# names a paper's top 5 phrases, so a phrase often covers 3-5 % of a cluster; labels from so few papers
+# misnamed clusters ("continual learning, CIFAR-10" over a semi-supervised one, see
+# benchmarks/results/maps/concept_labels.txt); the clusters with such a phrase read better by concepts.
+CONCEPT_MIN_COVER = 0.10
+NEAR_DUPLICATE_COS = 0.8     # concept vectors this close name the same thing ("LLMs" / "language models")
+
+
+def _stem(t: str) -> str:
+    """A light stem, enough to match a label's words: plural 's', a version number, then 'ing', then a
+    final 'e' off ("images", "imaging", "image" -> "imag"; "captioning" -> "caption"; "SAM2" -> "sam")."""
+    if len(t) > 3 and t.endswith("s") and not t.endswith("ss"):
+        t = t[:-1]
+    base = t.rstrip("0123456789")            # a version number: "SAM2" is "SAM"
+    if len(base) >= 2 and base != t:
+        return base
+    if len(t) > 5 and t.endswith("ing"):
+        t = t[:-3]
+    if len(t) > 3 and t.endswith("e"):
+        t = t[:-1]
+    return t
+
+
+def _norm_tokens(phrase: str) -> frozenset:
+    """Stemmed lower-cased words of a phrase, hyphens split: "diffusion models" -> {diffusion, model}."""
+    return frozenset(_stem(t) for t in re.split(r"[\s\-]+", phrase.lower()) if t)
+
+
+def _acronym_of(short: str, long: str) -> bool:
+    """"LLMs" abbreviates "large language models", "VLM" "vision-language model"."""
+    s = short.strip()
+    if " " in s or len(s) < 2 or not any(c.isupper() for c in s):
+        return False
+    s = s[:-1] if s.endswith("s") and len(s) > 2 else s
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", long) if w)
+    return s.lower() == initials.lower()
+
+
+def redundant(a: str, b: str, va: Optional[np.ndarray] = None, vb: Optional[np.ndarray] = None,
+              cos: float = NEAR_DUPLICATE_COS) -> bool:
+    """Whether two phrases should not appear in one label: one contains the other's words ("diffusion"
+    and "diffusion models") or most of its words, one is the other's acronym, or their vectors are near-duplicates."""
+    ta, tb = _norm_tokens(a), _norm_tokens(b)
+    # one inside the other, or most of the shorter one's words shared ("text-to-image generation" and
+    # "text-to-image models"; "video understanding benchmarks" and "long video understanding")
+    if ta and tb and (ta <= tb or tb <= ta or 2 * len(ta & tb) > min(len(ta), len(tb))):
+        return True
+    if _acronym_of(a, b) or _acronym_of(b, a):
+        return True
+    if va is not None and vb is not None:
+        na, nb = float(np.linalg.norm(va)), float(np.linalg.norm(vb))
+        if na > 0 and nb > 0 and float(va @ vb) / (na * nb) >= cos:
+            return True
+    return False
+
+
+def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: Mapping[int, Sequence[str]], *,
+                   vectors: Optional[Mapping[str, np.ndarray]] = None, top_n: int = CONCEPT_KEEP,
+                   min_share: float = 0.03) -> list[list[str]]:
+    """The most distinctive concept phrases of each cluster, best first: c-TF-IDF (BERTopic's, with its
+    square-root term frequency) over bags of whole phrases, one bag per cluster holding the phrases its
+    papers name, times the square root of the share of the phrase's papers that are in the cluster, so
+    a phrase many of this cluster's papers name and few others' wins over one every cluster names. A phrase must be named by at least two papers of the cluster and ``min_share`` of
+    its papers with concepts (5 % kept "tumor", named by 11 of 223, out of a cancer imaging cluster);
+    phrases redundant with a better one (:func:`redundant`) are skipped, and so is a phrase with a word
+    two phrases already chosen share. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords)."""
+    import scipy.sparse as sp
+
+    k = len(members_by_cluster)
+    index: dict[str, int] = {}
+    rows, cols = [], []
+    with_concepts = np.zeros(k, dtype=np.float64)
+    for ci, members in enumerate(members_by_cluster):
+        for pid in members:
+            phrases = sorted(set(paper_concepts.get(int(pid)) or ()))   # sorted: ties break the same each run
+            if phrases:
+                with_concepts[ci] += 1
+            for ph in phrases:
+                rows.append(ci)
+                cols.append(index.setdefault(ph, len(index)))
+    if not index:
+        return [[] for _ in range(k)]
+    phrases = np.array(sorted(index, key=index.get), dtype=object)
+    counts = sp.csr_matrix((np.ones(len(rows)), (rows, cols)), shape=(k, len(index)))   # papers naming it
+    counts.sum_duplicates()
+    sq = counts.sqrt()
+    tf = sq.multiply(1.0 / np.maximum(np.asarray(sq.sum(axis=1)), 1e-9)).tocsr()
+    freq = np.asarray(counts.sum(axis=0)).ravel()
+    avg = counts.sum() / max(int((with_concepts > 0).sum()), 1)
+    # BERTopic's idf alone: times a class idf (as the keywords use) it let phrases of 7 papers beat the
+    # cluster's subject on the 10k cs library ("low-rank, long-context" over "LoRA")
+    idf = np.log(1.0 + avg / np.maximum(freq, 1))
+    # times the square root of the phrase's share of its papers in this cluster: a phrase spread thinly
+    # over every cluster ("consider", "challenging") loses to one most of whose papers are here
+    # ("POPE" beside "hallucination detection"; measured in benchmarks/results/maps/concept_labels.txt)
+    share = counts.multiply(1.0 / np.maximum(freq, 1)[None, :]).tocsr()
+    share.data = share.data ** SHARE_POWER
+    scores = tf.multiply(idf).multiply(share).tocsr()
+    out: list[list[str]] = []
+    for ci in range(k):
+        row, crow = scores.getrow(ci), counts.getrow(ci)
+        if row.nnz == 0:
+            out.append([])
+            continue
+        need = max(2.0, min_share * with_concepts[ci]) if with_concepts[ci] >= 4 else 1.0
+        got = dict(zip(crow.indices, crow.data))
+        order = [j for j in row.indices[np.argsort(-row.data, kind="stable")] if got.get(j, 0) >= need]
+        picked: list[str] = []
+        words: dict[str, int] = {}
+        for j in order:
+            ph = str(phrases[j])
+            v = vectors.get(ph) if vectors else None
+            if any(redundant(ph, p, v, vectors.get(p) if vectors else None) for p in picked):
+                continue
+            # a word in two phrases already: a third says little new ("reasoning paths, reasoning traces,
+            # LLM reasoning")
+            toks = _norm_tokens(ph)
+            if any(words.get(t, 0) >= 2 for t in toks):
+                continue
+            for t in toks:
+                words[t] = words.get(t, 0) + 1
+            picked.append(ph)
+            if len(picked) == top_n:
+                break
+        out.append(picked)
+    return out
+
+
+def label_from_concepts(phrases: Sequence[str], n: int = CONCEPT_LABEL_N) -> str:
+    return ", ".join(phrases[:n])

@@ -23,10 +23,18 @@ class Cluster:
     x: float = 0.0
     y: float = 0.0
     centroid: Optional[np.ndarray] = field(default=None, repr=False)
+    # the cluster's most distinctive concept phrases, best first; [] when its label is its keywords
+    concepts: list[str] = field(default_factory=list)
+
+    @property
+    def label_kind(self) -> str:
+        """"concepts" when the label names concept phrases, "keywords" when it is the c-TF-IDF words."""
+        return "concepts" if self.concepts else "keywords"
 
     def to_dict(self) -> dict[str, Any]:
         return {
-            "id": self.id, "label": self.label, "keywords": self.keywords,
+            "id": self.id, "label": self.label, "label_kind": self.label_kind, "concepts": self.concepts,
+            "keywords": self.keywords,
             "representative": self.representative, "representative_paper": self.representative_paper,
             "size": self.size, "stability": round(float(self.stability), 4),
             "sizes_by_year": self.sizes_by_year, "sizes_by_month": self.sizes_by_month,
@@ -62,9 +70,16 @@ class Map:
                 return c
         raise KeyError(cid)
 
+    @property
+    def label_kind(self) -> str:
+        """What the map's labels are made of: "concepts", "keywords", or "mixed" (concept labels where a
+        cluster's papers have concepts, keywords elsewhere)."""
+        kinds = {c.label_kind for c in self.clusters}
+        return kinds.pop() if len(kinds) == 1 else ("mixed" if kinds else "keywords")
+
     def summary(self) -> dict[str, Any]:
         return {"id": self.id, "facet": self.facet, "k": self.k, "papers": len(self.assignments),
-                "params": self.params, "scope": self.scope, "created_at": self.created_at}
+                "label_kind": self.label_kind, "params": self.params, "scope": self.scope, "created_at": self.created_at}
 
 
 @dataclass

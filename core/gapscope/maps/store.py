@@ -32,6 +32,9 @@ def load_map(lib, map_id: int) -> Map:
                 sizes_by_month=json.loads(sm), x=x or 0.0, y=y or 0.0,
                 centroid=np.frombuffer(cen, dtype=np.float32).copy() if cen is not None else None)
         for c, lab, kw, rep, rp, sz, st, sy, sm, x, y, cen in lib.map_clusters(map_id)]
+    phrases = json.loads(params).get("concept_phrases") or {}
+    for cl in clusters:
+        cl.concepts = list(phrases.get(str(cl.id)) or [])
     assignments, coords, sims = {}, {}, {}
     for p, c, s, x, y in lib.map_assignments(map_id):
         assignments[p] = c
@@ -40,6 +43,14 @@ def load_map(lib, map_id: int) -> Map:
             sims[p] = s
     return Map(facet=facet, params=json.loads(params), scope=json.loads(scope), clusters=clusters,
                assignments=assignments, coords=coords, sims=sims, id=map_id, created_at=created)
+
+
+def save_labels(lib, m: Map) -> None:
+    """Store ``m``'s labels (and the params that say what they are made of) over its stored ones; the
+    clusters, assignments and map id stay as they are."""
+    if m.id is None:
+        raise ValueError("the map was never saved")
+    lib.update_map_labels(m.id, json.dumps(m.params), [(c.id, c.label) for c in m.clusters])
 
 
 def latest_map_id(lib, facet: str) -> Optional[int]:

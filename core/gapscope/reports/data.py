@@ -104,6 +104,17 @@ class MapData:
     points: list[tuple[float, float, int]]  # x, y, cluster
     time_note: Optional[str] = None     # why the clusters-over-time chart is not drawn (set with the figures)
 
+    @property
+    def label_note(self) -> str:
+        """What the cluster labels are made of (the map's params say; maps built before labels from
+        concepts have keyword labels)."""
+        return LABEL_NOTES.get(self.params.get("labels", "keywords"), LABEL_NOTES["keywords"])
+
+
+LABEL_NOTES = {"concepts": "Labels: each cluster's most distinctive concepts.",
+               "mixed": "Labels: each cluster's most distinctive concepts (its keywords where its papers have none).",
+               "keywords": "Labels: each cluster's most distinctive keywords."}
+
 
 @dataclass
 class MapsSection(Section):
@@ -304,7 +315,9 @@ def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
         return None
     clusters = []
     for c in m.clusters:
-        clusters.append({"id": c.id, "label": c.label, "keywords": list(c.keywords or []), "size": c.size,
+        clusters.append({"id": c.id, "label": c.label, "label_kind": getattr(c, "label_kind", "keywords"),
+                         "concepts": list(getattr(c, "concepts", None) or []),
+                         "keywords": list(c.keywords or []), "size": c.size,
                          "stability": c.stability, "sizes_by_year": dict(c.sizes_by_year or {}),
                          "sizes_by_month": dict(getattr(c, "sizes_by_month", None) or {}),
                          "representative": c.representative})

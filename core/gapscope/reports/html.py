@@ -117,7 +117,7 @@ def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
 def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
     out = [f'<h3 id="map-{esc(m.facet)}">{esc(m.facet.capitalize())} map</h3>',
            f'<p class="meta">map #{esc(m.map_id)}, built {esc(m.created_at)}, {m.n_papers} papers, '
-           f"{len(m.clusters)} clusters</p>"]
+           f"{len(m.clusters)} clusters. {esc(m.label_note)}</p>"]
     if f"map-{m.facet}" in figures:
         out.append(_img(figures[f"map-{m.facet}"], f"{m.facet} map", f"The {m.facet} map: each point a paper, "
                         "coloured by cluster, the biggest clusters labelled."))

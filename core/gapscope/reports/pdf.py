@@ -262,7 +262,7 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
         fig = figures.get(f"map-{m.facet}")
         doc.heading(f"{m.facet.capitalize()} map", 3, keep=need(m))
         doc.text(f"Map #{m.map_id}, built {m.created_at}, {m.n_papers} papers, {len(m.clusters)} clusters. "
-                 "Stability: the share of a cluster's papers that come back together when the map is made "
+                 f"{m.label_note} Stability: the share of a cluster's papers that come back together when the map is made "
                  "again with other random seeds (1 = always the same papers).", size=9)
         if fig:
             doc.image(fig, 170)

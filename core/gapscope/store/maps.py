@@ -27,6 +27,15 @@ class MapsMixin:
                 [(mid, *a) for a in assignments])
         return mid, created
 
+    def update_map_labels(self, map_id: int, params: str, labels: Sequence[tuple[int, str]]) -> None:
+        """Replace a map's cluster labels, ``labels``: (cluster, label), and its params JSON (which say what
+        the labels are made of); nothing else of the map changes."""
+        with self.transaction() as conn:
+            if conn.execute("UPDATE maps SET params = ? WHERE id = ?", (params, map_id)).rowcount == 0:
+                raise LibraryError(f"no map with id {map_id}")
+            conn.executemany("UPDATE clusters SET label = ? WHERE map_id = ? AND cluster = ?",
+                             [(label, map_id, c) for c, label in labels])
+
     def map_row(self, map_id: int) -> tuple[str, str, str, str]:
         """(facet, scope JSON, params JSON, created_at) of a map."""
         row = self._conn.execute("SELECT facet, scope, params, created_at FROM maps WHERE id = ?", (map_id,)).fetchone()

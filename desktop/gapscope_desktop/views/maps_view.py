@@ -31,6 +31,10 @@ STABILITY_TIP = (
     "<span style='color:#b03a2e'>below 0.3</span>: it depends on the seed; read it with its neighbours.")
 
 LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover show them whole
+# what the labels are made of (Map.label_kind), said under the map
+LABEL_KIND_TEXT = {"concepts": "labels: each cluster's most distinctive concepts",
+                   "mixed": "labels: each cluster's most distinctive concepts (keywords where it has none)",
+                   "keywords": "labels: keywords (run Analyze for concept labels)"}
 
 
 def load_map(lib, facet, *, progress=None, cancel=None):
@@ -74,6 +78,16 @@ def _attr(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
     return getattr(obj, name, default)
+
+
+def cluster_tip(label: str, concepts, keywords) -> str:
+    """A cluster's hover: its label, then the concepts ranked for it and its keywords, each named."""
+    lines = [html.escape(label)]
+    if concepts:
+        lines.append("concepts: " + html.escape(", ".join(map(str, concepts))))
+    if keywords:
+        lines.append("keywords: " + html.escape(", ".join(map(str, keywords))))
+    return "<br/>".join(lines)
 
 
 class MapsView(CoreView):
@@ -278,8 +292,8 @@ class MapsView(CoreView):
                 item.setData(2, Qt.DisplayRole, round(float(stab), 2))
                 item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
                 item.setToolTip(2, tip)
-            kw = _attr(c, "keywords") or []
-            item.setToolTip(0, html.escape(label + ("  —  " + ", ".join(map(str, kw)) if kw else "")))
+            tip_text = cluster_tip(label, _attr(c, "concepts") or [], _attr(c, "keywords") or [])
+            item.setToolTip(0, tip_text)
             self.clusters.addTopLevelItem(item)
             if members:
                 cx, cy = xy[members].mean(axis=0)
@@ -289,7 +303,7 @@ class MapsView(CoreView):
                 font.setBold(True)
                 font.setPointSizeF(8.5)
                 text.setFont(font)
-                text.setToolTip(label)
+                text.setToolTip(tip_text)
                 text.setPos(float(cx), float(cy))
                 text.setZValue(10)
                 self.plot.addItem(text)
@@ -302,7 +316,8 @@ class MapsView(CoreView):
         self.clusters.resizeColumnToContents(1)
         self.clusters.blockSignals(False)
         self.plot.autoRange()
-        self.info.setText(f"{len(self.ids):,} papers in {len(clusters)} clusters")
+        kind = _attr(m, "label_kind", "keywords")
+        self.info.setText(f"{len(self.ids):,} papers in {len(clusters)} clusters; {LABEL_KIND_TEXT.get(kind, kind)}")
         self._set_selection([])
         self.place_labels()
 

@@ -1,0 +1,235 @@
+"""Which concepts and which (method, problem) pairs a gap may name.
+
+Three rules, each measurable on its own (benchmarks/results/gaps/concept-quality-*.txt lists what each one
+removes on a real library):
+
+1. Not a concept (``not_a_concept``): a single common word ("encoder", "robustness"; a named thing such
+   as "LoRA" or "NeRF", written with a capital, is a concept), or a phrase made of words from the stop
+   lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
+   phrase that ends in a connective verb ("dataset containing") or in an acronym it cuts ("learning RL")
+   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) is a
+   tool, not a problem.
+2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
+   same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
+   field or a habit of writing, not something a proposal can apply. The score is the entropy of the
+   concept's papers over ``GENERIC_AREAS`` clusters of the library's abstracts divided by the entropy
+   expected of as many random papers; a concept with at least ``GENERIC_MIN_PAPERS`` papers and a spread
+   at or above ``GENERIC_SPREAD`` is generic.
+3. One thing twice (``same_thing``): a pair whose ends are the same concept or one contains the other:
+   the content words of one phrase (or of a synonym) within the other's ("diffusion transformer" x
+   "diffusion models"), an acronym of the other ("QA" x "question answering"), or phrase vectors closer
+   than ``SAME_THING_SIM``."""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..vocabulary import CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES, CONCEPT_MODEL_FAMILIES
+
+GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
+GENERIC_SPREAD = 0.9      # see benchmarks/results/gaps/concept-quality-*.txt for what each value removes
+GENERIC_MIN_PAPERS = 15   # below this a spread is chance (5 papers in 5 areas): a small concept is not judged
+SAME_THING_SIM = 0.65     # cosine of MiniLM phrase vectors: "VLMs" and "MLLMs" name one thing twice
+_SPLIT = re.compile(r"[\s\-/]+")
+_SIZE = re.compile(r"\b\d+(\.\d+)?[bm]\b|-\d+(\.\d+)?[bm]\b")      # "8B", "-70b", "1.5B" parameter counts
+
+
+def generic(spread: np.ndarray, papers: np.ndarray) -> np.ndarray:
+    """Generic concepts: enough papers to judge and spread over the areas as much as chance."""
+    s = np.nan_to_num(np.asarray(spread, dtype=np.float64), nan=0.0)
+    return (np.asarray(papers) >= GENERIC_MIN_PAPERS) & (s >= GENERIC_SPREAD)
+
+
+def _tokens(phrase: str) -> list[str]:
+    return [t for t in _SPLIT.split(phrase.lower()) if t]
+
+
+def _singular(t: str) -> str:
+    return t[:-1] if len(t) > 3 and t.endswith("s") and not t.endswith("ss") else t
+
+
+def not_a_concept(phrase: str) -> Optional[str]:
+    """Why ``phrase`` is not a concept (a short reason), or None when it may be one."""
+    toks = [_singular(t) for t in _tokens(phrase)]
+    if not toks:
+        return "empty"
+    if len(toks) == 1 and " " not in phrase.strip() and not any(ch.isupper() for ch in phrase):
+        return "single common word"
+    if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
+        return "sentence fragment"
+    if all(t in CONCEPT_MEASURES or t in CONCEPT_HEAD_NOUNS for t in toks) and any(t in CONCEPT_MEASURES for t in toks):
+        return "evaluation measure"
+    words = phrase.split()
+    if len(words) >= 2 and _is_acronym(words[-1]):
+        # "learning RL", "processing NLP": the end of "reinforcement learning (RL)", cut by the n-grams
+        # only when the words before it end an expansion ("learning", "processing", "models"), so that
+        # "multimodal LLMs" or "medical LLMs" stay
+        acr = _singular(words[-1].lower())
+        lead_words = _tokens(" ".join(words[:-1]))
+        lead = "".join(t[0] for t in lead_words)
+        ends_expansion = all(t.endswith("ing") or _singular(t) in CONCEPT_HEAD_NOUNS for t in lead_words)
+        if ends_expansion and len(lead) < len(acr) and acr.endswith(lead):
+            return "sentence fragment"
+    return None
+
+
+def _is_acronym(word: str) -> bool:
+    w = word[:-1] if word.endswith("s") else word
+    return 2 <= len(w) <= 6 and w.isalpha() and w.isupper()
+
+
+def model_name(phrase: str) -> bool:
+    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3"): a tool a paper uses, not a problem it addresses."""
+    low = phrase.lower()
+    return any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
+
+
+def content_words(phrase: str) -> frozenset:
+    """The words that say what a phrase is about: singular, lower case, without the head nouns any phrase
+    may end in ("models", "methods")."""
+    return frozenset(_singular(t) for t in _tokens(phrase)) - CONCEPT_HEAD_NOUNS
+
+
+def _acronym(phrase: str) -> str:
+    return "".join(t[0] for t in _tokens(phrase) if t not in CONCEPT_HEAD_NOUNS)
+
+
+def same_thing(a_forms: Sequence[str], b_forms: Sequence[str], a_vec: Optional[np.ndarray] = None,
+               b_vec: Optional[np.ndarray] = None, sim: float = SAME_THING_SIM) -> Optional[str]:
+    """Why two concepts (each given by its phrase and synonyms) are one thing or one inside the other, or
+    None when they are two concepts."""
+    if a_vec is not None and b_vec is not None and float(a_vec @ b_vec) >= sim:
+        return "similar phrases"
+    for a in a_forms:
+        wa = content_words(a)
+        for b in b_forms:
+            wb = content_words(b)
+            if wa and wb and (wa <= wb or wb <= wa):
+                return "one contains the other"
+            sa, sb = _singular(a.lower().replace(" ", "")), _singular(b.lower().replace(" ", ""))
+            if (len(sa) >= 2 and sa == _acronym(b)) or (len(sb) >= 2 and sb == _acronym(a)):
+                return "acronym"
+    return None
+
+
+def expected_entropy(sizes: Iterable[int], topic_share: np.ndarray, draws: int = 24, seed: int = 0) -> dict[int, float]:
+    """Mean entropy (nats) of the topics of ``n`` papers drawn at random from the library, per size ``n``."""
+    rng = np.random.default_rng(seed)
+    q = np.asarray(topic_share, dtype=np.float64)
+    q = q / q.sum()
+    out = {}
+    for n in sorted(set(int(s) for s in sizes)):
+        if n <= 1:
+            out[n] = 0.0
+            continue
+        c = rng.multinomial(n, q, size=draws).astype(np.float64) / n
+        with np.errstate(divide="ignore", invalid="ignore"):
+            h = -np.where(c > 0, c * np.log(c), 0.0).sum(axis=1)
+        out[n] = float(h.mean())
+    return out
+
+
+def topic_spread(topic_counts: np.ndarray, topic_share: Optional[np.ndarray] = None) -> np.ndarray:
+    """Per concept (a row of papers per topic): the entropy of its papers over the topics divided by the
+    entropy of as many random papers (1 = as spread as chance: generic; near 0 = one topic)."""
+    t = np.asarray(topic_counts, dtype=np.float64)
+    n = t.sum(axis=1)
+    share = t.sum(axis=0) if topic_share is None else np.asarray(topic_share, dtype=np.float64)
+    exp = expected_entropy(n.astype(int), share)
+    p = t / np.maximum(n[:, None], 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h = -np.where(p > 0, p * np.log(p), 0.0).sum(axis=1)
+    e = np.array([exp[int(k)] for k in n])
+    return np.where(e > 0, h / np.maximum(e, 1e-9), 0.0)
+
+
+def _forms(c, n_synonyms: int = 5) -> list[str]:
+    return [c.phrase, *c.synonyms[:n_synonyms]]
+
+
+def same_thing_matrix(rows: Sequence, cols: Sequence, row_vecs: Optional[np.ndarray] = None,
+                      col_vecs: Optional[np.ndarray] = None, sim: float = SAME_THING_SIM) -> np.ndarray:
+    """``same_thing`` for every (row concept, column concept) pair at once (concepts with ``phrase`` and
+    ``synonyms``): a form's content words are a subset of the other's only when they equal one of its
+    subsets, so each form's few subsets are looked up instead of comparing every pair of forms."""
+    from itertools import combinations
+
+    out = np.zeros((len(rows), len(cols)), dtype=bool)
+    if row_vecs is not None and col_vecs is not None and len(rows) and len(cols):
+        out |= (row_vecs @ col_vecs.T) >= sim
+
+    def index(concepts):
+        words: dict[frozenset, set] = {}
+        squash: dict[str, set] = {}
+        acro: dict[str, set] = {}
+        subsets: list[set] = []
+        for i, c in enumerate(concepts):
+            subs: set = set()
+            for f in _forms(c):
+                w = content_words(f)
+                if not w:
+                    continue
+                words.setdefault(w, set()).add(i)
+                ws = sorted(w)
+                for k in range(1, min(len(ws), 6) + 1):
+                    subs.update(frozenset(s) for s in combinations(ws, k))
+                sq = _singular(f.lower().replace(" ", ""))
+                if len(sq) >= 2:
+                    squash.setdefault(sq, set()).add(i)
+                a = _acronym(f)
+                if len(a) >= 2:
+                    acro.setdefault(a, set()).add(i)
+            subsets.append(subs)
+        return words, squash, acro, subsets
+
+    rw, rsq, racr, rsub = index(rows)
+    cw, csq, cacr, csub = index(cols)
+    for i, subs in enumerate(rsub):            # a column concept's words within a row concept's
+        for s in subs:
+            for j in cw.get(s, ()):
+                out[i, j] = True
+    for j, subs in enumerate(csub):            # a row concept's words within a column concept's
+        for s in subs:
+            for i in rw.get(s, ()):
+                out[i, j] = True
+    for key, ii in rsq.items():                # a row concept is the acronym of a column concept
+        for j in cacr.get(key, ()):
+            out[list(ii), j] = True
+    for key, jj in csq.items():
+        for i in racr.get(key, ()):
+            out[i, list(jj)] = True
+    return out
+
+
+def text_mentions(concepts: Sequence, texts: Mapping[int, str], n_synonyms: int = 5) -> dict[int, set]:
+    """{concept id: ids of the papers whose text holds one of its forms (phrase or a synonym)}, matched as
+    the extractor tokenises (1-3 word n-grams, English stop words out). KeyBERT names only a paper's top
+    phrases, so two concepts an abstract mentions together may never be "named together": a gap must not
+    claim that nobody combined them when abstracts do."""
+    from sklearn.feature_extraction.text import CountVectorizer
+
+    from .extract import TOKEN
+
+    forms: dict[str, set] = {}
+    for c in concepts:
+        for f in _forms(c, n_synonyms):
+            if len(f.split()) <= 3:
+                forms.setdefault(f.lower(), set()).add(c.id)
+    out: dict[int, set] = {c.id: set() for c in concepts}
+    if not forms or not texts:
+        return out
+    vocab = sorted(forms)
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, vocabulary=vocab,
+                         lowercase=True, binary=True)
+    ids = list(texts)
+    x = cv.transform([texts[p] for p in ids]).tocsc()
+    for k, f in enumerate(vocab):
+        rows = x.indices[x.indptr[k]:x.indptr[k + 1]]
+        if len(rows):
+            hit = {int(ids[r]) for r in rows}
+            for cid in forms[f]:
+                out[cid] |= hit
+    return out
