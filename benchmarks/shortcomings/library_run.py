@@ -77,7 +77,7 @@ with lib.transaction() as conn:
             if len(ss2) != len(ss):
                 continue
             ss = ss2
-        lib.write_facet_sentences(conn, pid, [(i, st.start, st.end, st.text, lab.role, round(lab.role_confidence, 4),
+        lib.write_facet_sentences(pid, [(i, st.start, st.end, st.text, lab.role, round(lab.role_confidence, 4),
                                                lab.shortcoming, round(lab.shortcoming_confidence, 4))
                                               for i, (st, lab) in enumerate(zip(ss, labels))],
                                   model.model_id, _hash(abstract), stamp)
