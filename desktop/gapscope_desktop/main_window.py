@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitte
 from . import queries, recent, settings
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
-from .views.pdf_reader import PdfReader, attach_dropped, dropped_pdfs
+from .views.pdf_reader import PdfReader, attach_dropped, dropped_pdfs, fetch_pdfs_task
 from .views.library_view import LibraryView
 from .widgets.sidebar import Sidebar
 from .widgets.task_progress import TaskProgress
@@ -182,6 +182,9 @@ class MainWindow(QMainWindow):
                               "Import BibTeX, RIS, CSV or an arXiv snapshot")
         self.act_attach_pdf = act("Attach &PDF…", self.choose_pdf,
                                   tip="Attach a PDF to its paper (matched by DOI, arXiv id or title) and label its sentences")
+        self.act_fetch_pdfs = act("&Fetch arXiv PDFs", self.fetch_pdfs,
+                                  tip="Download and attach the arXiv PDF of the selected papers (of every paper "
+                                      "without one when none is selected) and label their sentences")
         self.act_export = act("&Export…", self.show_export, "Ctrl+E", "Export a gap report or a bibliography")
         self.act_prefs = act("&Preferences…", self.show_preferences, QKeySequence.Preferences)
         self.act_prefs.setMenuRole(QAction.PreferencesRole)
@@ -198,7 +201,8 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_new)
         m.addAction(self.act_open)
         m.addMenu(self.recent_menu)
-        for a in (None, self.act_collect, self.act_import, self.act_attach_pdf, self.act_export, None, self.act_prefs,
+        for a in (None, self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs, self.act_export,
+                  None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
@@ -291,6 +295,30 @@ class MainWindow(QMainWindow):
         self.tasks.write("Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path,
                          on_result=self._pdfs_attached,
                          on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
+
+    def fetch_pdfs(self):
+        """`gapscope pdf fetch` for the selected papers (none selected: every paper with an arXiv id and no
+        PDF), on the writer queue with progress and cancel; the status line says what came of each."""
+        if self.lib is None:
+            return None
+        ids = self.library_view.selected_ids() or None
+        made: dict = {}
+
+        def done(results: list) -> None:           # runs before the task's end is announced
+            made["task"].summary = self._pdfs_fetched(results)
+
+        made["task"] = self.tasks.write("Fetch arXiv PDFs", fetch_pdfs_task, ids, library=self.lib.path,
+                                        on_result=done)
+        return made["task"]
+
+    def _pdfs_fetched(self, results: list) -> str:
+        got = [r for r in results if r["status"] == "attached"]
+        bad = [r for r in results if r["status"] in ("failed", "unreadable")]
+        note = next((r["label_note"] for r in results if r.get("label_note")), None)
+        self.last_fetch = results
+        self.library_view.refresh(select=got[-1]["paper_id"] if got else None)
+        return (f"Fetched {len(got)} of {len(results)} PDF(s)" + (f"; {note}" if note else "")
+                + "".join(f"; {r['message']}" for r in bad[:3]) + (f"; {len(bad) - 3} more failed" if len(bad) > 3 else ""))
 
     def open_in_pdf(self, paper_id: int, page: int, sentence: str) -> bool:
         """The Reader at a full-text sentence (a gap's evidence), the sentence selected."""
@@ -545,7 +573,9 @@ class MainWindow(QMainWindow):
         elif task.outcome == "cancelled":
             self.statusBar().showMessage(f"{task.name} cancelled; work already committed is kept.", 8000)
         elif task.outcome == "succeeded":
-            self.statusBar().showMessage(f"{task.name} done.", 5000)
+            # a task whose result callback left a summary (what came of each item) shows it, longer
+            summary = getattr(task, "summary", None)
+            self.statusBar().showMessage(summary or f"{task.name} done.", 30000 if summary else 5000)
 
     # --- dialogs ---------------------------------------------------------------------------------
     def show_collect(self, source: str = "arxiv") -> None:

@@ -8,6 +8,8 @@ import shutil
 from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
+from tests.replay_server import replay_server  # noqa: F401  (the fixture)
+
 EACL = "cs/2023.eacl-main.121.pdf"
 SENTENCE = "Human evaluation is a noisy process with many confounding variables."
 
@@ -212,3 +214,47 @@ def test_a_gaps_evidence_sentence_opens_the_reader_at_its_place(qtbot, lib_path,
         assert reader.selection and reader.text.rects(*reader.selection)
     finally:
         w.close()
+
+
+def test_fetch_arxiv_pdfs_of_the_selection_attaches_labels_and_reports_failures(qtbot, tmp_path, shared_data,
+                                                                                 replay_server, monkeypatch):
+    """File > Fetch arXiv PDFs on two selected papers: one PDF served (attached and labelled in the same
+    task), one the server does not have (its 404 named in the status line); the unselected paper is left."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    pdf = (shared_data / "pdfs" / "cs" / "2304.02623v1.pdf").read_bytes()
+    replay_server.add("/pdf/2304.02623", pdf, content_type="application/pdf")
+    monkeypatch.setenv("GAPSCOPE_ARXIV_PDF_URL", replay_server.url + "/pdf")
+    libdir = tmp_path / "fetch.gapscope"
+    with Library(libdir) as lib:
+        lib.set_setting("collect.arxiv_interval_s", 0)
+        rep = ingest_papers(lib, [Paper(title=t, arxiv_id=a, source="test", source_key=a) for t, a in (
+            ("Beyond summarization", "2304.02623"), ("Gone", "2301.99999"), ("Left alone", "2302.07302"))],
+            kind="import", source="test", target="test")
+    ids = rep.added_ids
+    w = _open_window(qtbot, libdir)
+    try:
+        monkeypatch.setattr(w.library_view, "selected_ids", lambda: ids[:2])
+        task = w.fetch_pdfs()
+        assert task.writes                                     # on the writer queue, not the GUI thread
+        qtbot.waitUntil(lambda: task.done, timeout=180000)
+        assert task.outcome == "succeeded", task.error
+        by = {r["arxiv_id"]: r for r in w.last_fetch}
+        assert set(by) == {"2304.02623", "2301.99999"}
+        assert by["2304.02623"]["status"] == "attached" and by["2301.99999"]["status"] == "failed"
+        message = w.statusBar().currentMessage()
+        assert "Fetched 1 of 2 PDF(s)" in message and "arXiv 2301.99999" in message and "404" in message
+        assert not any(p.startswith("/pdf/2302.07302") for p, _q, _m in replay_server.log)
+    finally:
+        w.close()
+    with Library(libdir) as lib:
+        att = lib.attachments_of(by["2304.02623"]["paper_id"])
+        assert len(att) == 1 and att[0]["status"] == "extracted"
+        from gapscope.fulltext import sections_with_sentences
+
+        labelled = [x for s in sections_with_sentences(lib, att[0]["id"]) for x in s["sentences"] if x["shortcoming"]]
+        assert labelled                                        # labelled in the same task

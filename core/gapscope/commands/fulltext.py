@@ -105,16 +105,14 @@ def fetch_and_attach(lib, paper_ids, *, refetch: bool = False, facets: bool = Tr
                      quiet: bool = False, print_results: bool = True) -> list:
     """Download and attach the arXiv PDFs of ``paper_ids`` (None: every paper with an arXiv id and no
     PDF), label the new ones, print one line (or JSON object) per paper; the results."""
-    from ..fulltext import label_fulltext
-    from ..fulltext.fetch import fetch_pdfs
+    from ..fulltext import fetch_and_label
 
     bar = not quiet and not as_json and print_results
     with progress_bar("pdf fetch", enabled=bar) as (progress, cancel):
-        results = fetch_pdfs(lib, paper_ids, refetch=refetch, progress=progress, cancel=cancel)
-    new = [r.attachment_id for r in results if r.status == "attached"]
-    if facets and new:
-        with progress_bar("facets", enabled=bar) as (progress, cancel):
-            label_fulltext(lib, attachment_ids=new, progress=progress, cancel=cancel)
+        results, note = fetch_and_label(lib, paper_ids, refetch=refetch, label=facets, progress=progress,
+                                        cancel=cancel)
+    if note:
+        click.secho(note, fg="yellow", err=True)
     for r in (results if print_results else []):
         if as_json:
             emit_json(r.to_dict())

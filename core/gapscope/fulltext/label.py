@@ -130,6 +130,26 @@ def attach_and_label(lib, targets, *, label: bool = True, model=None, encoder=No
     return results, note
 
 
+def fetch_and_label(lib, paper_ids=None, *, refetch: bool = False, label: bool = True, progress=None,
+                    cancel=None) -> tuple[list, Optional[str]]:
+    """Download and attach the arXiv PDFs of ``paper_ids`` (None: every paper with an arXiv id and no
+    PDF), then label the new ones' sentences in the same job: `gapscope pdf fetch` and the desktop's
+    "Fetch arXiv PDFs". (results, a note when the labels could not be made)."""
+    from ..jobs import scaled
+    from .fetch import fetch_pdfs
+
+    results = fetch_pdfs(lib, paper_ids, refetch=refetch, progress=scaled(progress, 0.0, 0.7 if label else 1.0),
+                         cancel=cancel)
+    new = [r.attachment_id for r in results if r.status == "attached"]
+    note = None
+    if label and new:
+        try:
+            label_fulltext(lib, attachment_ids=new, progress=scaled(progress, 0.7, 1.0), cancel=cancel)
+        except FileNotFoundError as exc:           # no facet model installed: attached, not labelled
+            note = f"the sentences were not labelled ({exc})"
+    return results, note
+
+
 def sections_with_sentences(lib, attachment_id: int) -> list[dict[str, Any]]:
     """``[{"name", "kind", "page", "sentences": [{"text", "role", "shortcoming", "page"}]}]`` in order."""
     secs = {s["position"]: dict(name=s["name"], kind=s["kind"], number=s["number"], page=s["page"], sentences=[])

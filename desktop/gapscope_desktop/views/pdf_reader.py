@@ -419,3 +419,11 @@ def attach_dropped(lib, paths: list[str], *, progress=None, cancel=None) -> list
     results, note = attach_and_label(lib, paths, progress=progress, cancel=cancel)
     return [dict(r.to_dict(), labelled=note is None and r.status in ("attached", "new-paper"), label_note=note)
             for r in results]
+
+
+def fetch_pdfs_task(lib, paper_ids, *, progress=None, cancel=None) -> list[dict]:
+    """Writer-queue side of File > Fetch arXiv PDFs: download, attach and label, in one task."""
+    from gapscope.fulltext import fetch_and_label
+
+    results, note = fetch_and_label(lib, paper_ids, progress=progress, cancel=cancel)
+    return [dict(r.to_dict(), label_note=note) for r in results]
