@@ -17,9 +17,9 @@ import numpy as np
 
 from ..jobs import check, report
 from .dataset import abstracts_arrays, window_state_arrays
-from .model import ROLES, SHORTCOMINGS, FacetModel, decide_shortcoming, new_model, pad
+from .model import ROLES, FacetModel, decide_shortcoming, new_model, pad
 from .shortcoming_data import SequenceExample
-from .train import TrainSeq, _class_weights, to_train_seqs
+from .train import TrainSeq, head_class_weights, to_train_seqs, weighted_ce
 
 # chosen on dev data (benchmarks/shortcomings/finetune_experiment.py, logs/device/): K = 6 over 2; the rest untuned
 FT_DEFAULTS = dict(ft_layers=6, rank=8, alpha=16.0, lora_dropout=0.1, lora_lr=5e-4, ft_epochs=6, amp=True, threshold=0.5)
@@ -145,19 +145,7 @@ def fit_finetune(encoder, sources: list[Source], cfg: dict, seed: int, *, device
                              {"params": top.parameters(), "lr": cfg["lora_lr"]}], weight_decay=cfg["weight_decay"])
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=epochs)
     p = cfg.get("class_weight_power", 0.0)
-    role_cw = _class_weights([s.role[s.role >= 0] for s in seqs], [s.role_w[s.role >= 0] for s in seqs], len(ROLES), p).to(device)
-    short_cw = _class_weights([s.short[s.short >= 0] for s in seqs], [s.short_w[s.short >= 0] for s in seqs],
-                              len(SHORTCOMINGS), p).to(device)
-
-    def weighted_ce(logits, y, w, cw):
-        flat_y = y.reshape(-1)
-        keep = flat_y >= 0
-        if not bool(keep.any()):
-            return logits.sum() * 0.0
-        lg = logits.reshape(-1, logits.shape[-1])[keep]
-        yy = flat_y[keep]
-        ww = w.reshape(-1)[keep] * cw[yy]
-        return (torch.nn.functional.cross_entropy(lg, yy, reduction="none") * ww).sum() / ww.sum().clamp_min(1e-6)
+    role_cw, short_cw = (cw.to(device) for cw in head_class_weights(seqs, p))
 
     gen = torch.Generator().manual_seed(seed)
     for epoch in range(epochs):

@@ -143,26 +143,36 @@ def _class_weights(ys: list[np.ndarray], ws: list[np.ndarray], n: int, power: fl
     return torch.tensor(cw / cw[counts > 0].mean(), dtype=torch.float32)
 
 
+def head_class_weights(seqs: Sequence["TrainSeq"], power: float):
+    """(role, shortcoming) class weights over the labelled sentences of ``seqs`` (``power`` 0: all 1)."""
+    role_cw = _class_weights([s.role[s.role >= 0] for s in seqs], [s.role_w[s.role >= 0] for s in seqs],
+                             len(ROLES), power)
+    short_cw = _class_weights([s.short[s.short >= 0] for s in seqs], [s.short_w[s.short >= 0] for s in seqs],
+                              len(SHORTCOMINGS), power)
+    return role_cw, short_cw
+
+
+def weighted_ce(logits, y, w, cw):
+    """Cross-entropy over the labelled positions (y >= 0), each weighted by its example weight and class."""
+    import torch
+
+    flat_y = y.reshape(-1)
+    keep = flat_y >= 0
+    if not bool(keep.any()):
+        return logits.sum() * 0.0
+    lg = logits.reshape(-1, logits.shape[-1])[keep]
+    yy = flat_y[keep]
+    ww = w.reshape(-1)[keep] * cw[yy]
+    return (torch.nn.functional.cross_entropy(lg, yy, reduction="none") * ww).sum() / ww.sum().clamp_min(1e-6)
+
+
 def _fit(model: FacetModel, seqs: list[TrainSeq], cfg, gen, *, progress=None, cancel=None) -> None:
     import torch
 
     net = model.net
     opt = torch.optim.AdamW(net.parameters(), lr=cfg["lr"], weight_decay=cfg["weight_decay"])
     sched = torch.optim.lr_scheduler.CosineAnnealingLR(opt, T_max=cfg["epochs"])
-    p = cfg.get("class_weight_power", 0.0)
-    role_cw = _class_weights([s.role[s.role >= 0] for s in seqs], [s.role_w[s.role >= 0] for s in seqs], len(ROLES), p)
-    short_cw = _class_weights([s.short[s.short >= 0] for s in seqs], [s.short_w[s.short >= 0] for s in seqs],
-                              len(SHORTCOMINGS), p)
-
-    def weighted_ce(logits, y, w, cw):
-        flat_y = y.reshape(-1)
-        keep = flat_y >= 0
-        if not bool(keep.any()):
-            return logits.sum() * 0.0
-        lg = logits.reshape(-1, logits.shape[-1])[keep]
-        yy = flat_y[keep]
-        ww = w.reshape(-1)[keep] * cw[yy]
-        return (torch.nn.functional.cross_entropy(lg, yy, reduction="none") * ww).sum() / ww.sum().clamp_min(1e-6)
+    role_cw, short_cw = head_class_weights(seqs, cfg.get("class_weight_power", 0.0))
 
     for epoch in range(cfg["epochs"]):
         check(cancel)
