@@ -19,7 +19,7 @@ from ..jobs import check, report
 from .dataset import abstracts_arrays, window_state_arrays
 from .model import ROLES, FacetModel, decide_shortcoming, new_model, pad
 from .shortcoming_data import SequenceExample
-from .train import TrainSeq, head_class_weights, to_train_seqs, weighted_ce
+from .train import TrainSeq, batch_labels, head_class_weights, to_train_seqs, weighted_ce
 
 # chosen on dev data (benchmarks/shortcomings/finetune_experiment.py, logs/device/): K = 6 over 2; the rest untuned
 FT_DEFAULTS = dict(ft_layers=6, rank=8, alpha=16.0, lora_dropout=0.1, lora_lr=5e-4, ft_epochs=6, amp=True, threshold=0.5)
@@ -107,18 +107,6 @@ class AdaptedFeatures:
         for v, col in zip(vecs, self.cols):
             x[bi, ji, col * self.dim:(col + 1) * self.dim] = v
         return x
-
-
-def batch_labels(batch: list[TrainSeq], shape):
-    import torch
-
-    ry, sy = torch.full(shape, -100, dtype=torch.long), torch.full(shape, -100, dtype=torch.long)
-    rw, sw = torch.zeros(shape), torch.zeros(shape)
-    for r, b in enumerate(batch):
-        n = len(b.texts)
-        ry[r, :n], sy[r, :n] = torch.from_numpy(b.role), torch.from_numpy(b.short)
-        rw[r, :n], sw[r, :n] = torch.from_numpy(b.role_w), torch.from_numpy(b.short_w)
-    return ry, sy, rw, sw
 
 
 def fit_finetune(encoder, sources: list[Source], cfg: dict, seed: int, *, device: str = "cpu", progress=None,

@@ -152,6 +152,19 @@ def head_class_weights(seqs: Sequence["TrainSeq"], power: float):
     return role_cw, short_cw
 
 
+def batch_labels(batch: Sequence["TrainSeq"], shape):
+    """The batch's (role, shortcoming) targets padded to ``shape`` (-100 = no label) and their weights."""
+    import torch
+
+    ry, sy = torch.full(shape, -100, dtype=torch.long), torch.full(shape, -100, dtype=torch.long)
+    rw, sw = torch.zeros(shape), torch.zeros(shape)
+    for r, b in enumerate(batch):
+        n = len(b.texts)
+        ry[r, :n], sy[r, :n] = torch.from_numpy(b.role), torch.from_numpy(b.short)
+        rw[r, :n], sw[r, :n] = torch.from_numpy(b.role_w), torch.from_numpy(b.short_w)
+    return ry, sy, rw, sw
+
+
 def weighted_ce(logits, y, w, cw):
     """Cross-entropy over the labelled positions (y >= 0), each weighted by its example weight and class."""
     import torch
@@ -191,12 +204,7 @@ def _fit(model: FacetModel, seqs: list[TrainSeq], cfg, gen, *, progress=None, ca
             batch = [seqs[i] for i in idx]
             x, lengths = pad([b.x for b in batch])
             shape = x.shape[:2]
-            ry, sy = torch.full(shape, -100, dtype=torch.long), torch.full(shape, -100, dtype=torch.long)
-            rw, sw = torch.zeros(shape), torch.zeros(shape)
-            for r, b in enumerate(batch):
-                n = len(b.texts)
-                ry[r, :n], sy[r, :n] = torch.from_numpy(b.role), torch.from_numpy(b.short)
-                rw[r, :n], sw[r, :n] = torch.from_numpy(b.role_w), torch.from_numpy(b.short_w)
+            ry, sy, rw, sw = batch_labels(batch, shape)
             opt.zero_grad()
             rl, sl = net(x, lengths, model.lex([t for b in batch for t in b.texts]))
             loss = weighted_ce(rl, ry, rw, role_cw) + cfg["short_loss_weight"] * weighted_ce(sl, sy, sw, short_cw)

@@ -18,6 +18,14 @@ from .. import settings
 LIBRARY_KEYS = {"arxiv_url": "collect.arxiv_url", "scholar_url": "collect.scholar_url"}
 
 
+def _group(title: str, rows) -> QGroupBox:
+    box = QGroupBox(title)
+    form = QFormLayout(box)
+    for label, field in rows:
+        form.addRow(label, field)
+    return box
+
+
 class PreferencesDialog(QDialog):
     """App settings live in QSettings; source URLs and the proxy also go to the open library's settings,
     which is where the collect core (and the CLI) read them: ``library_settings`` after accept, which
@@ -58,29 +66,18 @@ class PreferencesDialog(QDialog):
             self.http_proxy.setText(proxy.get("http", ""))
             self.https_proxy.setText(proxy.get("https", ""))
 
-        g1 = QGroupBox("Library and computing")
-        f1 = QFormLayout(g1)
-        f1.addRow("Library:", row)
-        f1.addRow("Device:", self.device)
-        g2 = QGroupBox("Network")
-        f2 = QFormLayout(g2)
-        f2.addRow("HTTP proxy:", self.http_proxy)
-        f2.addRow("HTTPS proxy:", self.https_proxy)
-        f2.addRow("arXiv API URL:", self.arxiv_url)
-        f2.addRow("Google Scholar URL:", self.scholar_url)
-        g3 = QGroupBox("Citation sources (gapscope enrich)")
-        f3 = QFormLayout(g3)
-        f3.addRow("OpenAlex API URL:", self.openalex_url)
-        f3.addRow("OpenAlex API key:", self.openalex_api_key)
-        f3.addRow("Semantic Scholar API URL:", self.s2_url)
-        f3.addRow("Semantic Scholar API key:", self.s2_api_key)
+        groups = [_group("Library and computing", [("Library:", row), ("Device:", self.device)]),
+                  _group("Network", [("HTTP proxy:", self.http_proxy), ("HTTPS proxy:", self.https_proxy),
+                                     ("arXiv API URL:", self.arxiv_url), ("Google Scholar URL:", self.scholar_url)]),
+                  _group("Citation sources (gapscope enrich)",
+                         [("OpenAlex API URL:", self.openalex_url), ("OpenAlex API key:", self.openalex_api_key),
+                          ("Semantic Scholar API URL:", self.s2_url), ("Semantic Scholar API key:", self.s2_api_key)])]
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         lay = QVBoxLayout(self)
-        lay.addWidget(g1)
-        lay.addWidget(g2)
-        lay.addWidget(g3)
+        for g in groups:
+            lay.addWidget(g)
         lay.addWidget(buttons)
 
     @staticmethod
