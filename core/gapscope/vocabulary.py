@@ -29,6 +29,10 @@ EMBED_KINDS = ("abstract",) + FACET_TEXT_LABELS
 # The maps built per library; "topic" maps whole abstracts.
 MAP_FACETS = ("topic",) + FACET_TEXT_LABELS
 
+# The full-text sections whose shortcoming sentences join a paper's shortcoming facet (beside its
+# abstract's) when it has an attached, labelled PDF: where papers state their limitations and open ends.
+FULLTEXT_SHORTCOMING_SECTIONS = ("limitations", "discussion", "future_work", "conclusion")
+
 # Which embedding kind each map facet reads.
 MAP_FACET_EMBED_KIND = {"topic": "abstract", **{label: label for label in FACET_TEXT_LABELS}}
 

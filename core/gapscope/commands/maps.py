@@ -133,7 +133,8 @@ def map_show(ref, facet, cluster, as_json) -> None:
         if c.concepts:
             click.echo(f"concepts: {', '.join(c.concepts)}")
         click.echo(f"keywords: {', '.join(c.keywords)}")
-        click.echo(f"representative: {c.representative}")
+        click.echo(f"representative: {c.representative}"
+                   + (f"  ({c.representative_where})" if c.representative_where else ""))
         click.echo(f"by month: {c.sizes_by_month}")
         for p in lib.get_papers(members[:20]):
             click.echo(f"  {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")

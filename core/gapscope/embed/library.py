@@ -85,6 +85,11 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
     have = store.cached_hashes(lib, model)
     pooled = facet_vectors_mode(lib) == "pooled"
     stats: dict[str, Any] = {"model": model, "kinds": {}}
+    if pooled and "shortcoming" in kinds:
+        # a paper with a labelled PDF: its abstract's and its full text's shortcoming vectors, pooled together
+        from .compose import compose_shortcoming_vectors
+
+        stats["composed"] = compose_shortcoming_vectors(lib, model, texts["shortcoming"], have, paper_ids)
     todo: dict[str, str] = {}                    # hash -> text, each missing text once
     mapping_now: list[tuple[int, str, str]] = []
     pending: list[tuple[int, str, str]] = []

@@ -8,7 +8,7 @@ from typing import Any, Optional, Sequence
 from .. import settings
 from ..jobs import CancelToken, ChunkRunner, ProgressFn, check, local_runner, report
 from ..store.library import now_iso
-from ..vocabulary import FACET_TEXT_LABELS
+from ..vocabulary import FACET_TEXT_LABELS, FULLTEXT_SHORTCOMING_SECTIONS
 from .split import split_sentences
 
 CHUNK = 256                  # abstracts per encoder pass and per commit: the unit of resume and cancel
@@ -210,7 +210,8 @@ def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dic
 def shortcoming_sentences(lib, paper_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
     """{paper_id: its shortcoming sentences (text, type, confidence)}: the evidence a shortcoming gap quotes.
     The abstract's come first; then those of an attached PDF's full text, each with its ``section`` and
-    ``page`` (the paper's own Limitations section: type ``own``, first)."""
+    ``page`` (the paper's own Limitations section: type ``own``, first; then the other sections the
+    shortcoming map reads)."""
     wanted = set(int(i) for i in paper_ids)
     out: dict[int, list[dict[str, Any]]] = {}
     for r in lib.effective_sentences():
@@ -218,11 +219,26 @@ def shortcoming_sentences(lib, paper_ids: Sequence[int]) -> dict[int, list[dict[
             out.setdefault(r["paper_id"], []).append(
                 {"text": r["text"], "shortcoming": r["shortcoming"], "confidence": r["shortcoming_confidence"]})
     full = lib.fulltext_shortcomings(sorted(wanted), exclude=("none",))
-    full.sort(key=lambda r: (r["paper_id"], r["section_kind"] != "limitations", r["shortcoming"] != "own", r["id"]))
+    # those the shortcoming map reads first (Limitations, then Discussion, Future work, Conclusion)
+    full.sort(key=lambda r: (r["paper_id"], r["section_kind"] != "limitations",
+                             r["section_kind"] not in FULLTEXT_SHORTCOMING_SECTIONS, r["shortcoming"] != "own", r["id"]))
     for r in full:
         out.setdefault(r["paper_id"], []).append(
             {"text": r["text"], "shortcoming": r["shortcoming"], "confidence": r["confidence"],
              "section": r["section"] or "front matter", "page": r["page"]})
+    return out
+
+
+def shortcoming_origins(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, str]:
+    """{paper_id: "Limitations p. 10"} for the papers whose shortcoming text (``facet_texts``) begins in their
+    full text, not their abstract (the abstract states none): where its first sentence stands, so a map
+    cluster represented by it names the section."""
+    out = {}
+    for pid, parts in lib.fulltext_shortcoming_parts(paper_ids).items():
+        if any(r["shortcoming"] != "none" for r in lib.effective_sentences(pid)):
+            continue
+        first = parts[0][1][0]
+        out[pid] = f"{first['section'] or 'front matter'} p. {first['page']}"
     return out
 
 

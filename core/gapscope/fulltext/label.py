@@ -4,10 +4,14 @@ it stands in."""
 
 from __future__ import annotations
 
-from typing import Any, Optional, Sequence
+from typing import TYPE_CHECKING, Any, Optional, Sequence
 
 from .. import settings
 from ..jobs import check, report
+from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
+
+if TYPE_CHECKING:
+    import numpy as np
 from .section_prior import decide
 
 CHUNK = 64                     # paragraphs per encoder pass and per commit
@@ -94,20 +98,60 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
 
         enc_model = model.encoder_model
         encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model, device=settings.device(lib))
+    from ..embed.library import library_model
+
+    # the pooled shortcoming vectors are the base last layer's, as the abstracts' (facets/store.py), and
+    # only worth keeping when the facet encoder is the library's embedding model
+    pool = encoder.model_id == library_model(lib)
+    layers = list(model.span_layers or [encoder.num_layers])
+    wanted = layers + ([encoder.num_layers] if pool and encoder.num_layers not in layers else [])
+    width = encoder.dim * len(layers)
+    last_para = {ss[0]["attachment_id"]: i for i, (_t, _sp, ss) in enumerate(paras)}
+    pooled: dict[int, list[tuple[tuple[int, int], str, "np.ndarray"]]] = {}
     for s in range(0, len(paras), CHUNK):
         check(cancel)
         chunk = paras[s:s + CHUNK]
         docs, vecs = encoder.encode_spans([t for t, _sp, _ss in chunk], [sp for _t, sp, _ss in chunk],
-                                          cancel=cancel, span_layers=model.span_layers,
+                                          cancel=cancel, span_layers=wanted,
                                           adapter=getattr(model, "adapter", None))
+        head_vecs = [v[:, :width] for v in vecs]
         rows = []
-        for (_t, _sp, ss), labels in zip(chunk, _paragraph_labels(model, docs, vecs, chunk, section_prior)):
-            for sent, (role, short, conf) in zip(ss, labels):
+        for (_t, _sp, ss), labels, v in zip(chunk, _paragraph_labels(model, docs, head_vecs, chunk, section_prior), vecs):
+            for j, (sent, (role, short, conf)) in enumerate(zip(ss, labels)):
                 rows.append((sent["id"], role, short, round(conf, 4), model.model_id))
-        lib.set_fulltext_labels(rows)
+                if pool and short != "none" and sent.get("section_kind") in FULLTEXT_SHORTCOMING_SECTIONS:
+                    last = wanted.index(encoder.num_layers)
+                    pooled.setdefault(sent["attachment_id"], []).append(
+                        ((FULLTEXT_SHORTCOMING_SECTIONS.index(sent["section_kind"]), sent["id"]), sent["text"],
+                         v[j, last * encoder.dim:(last + 1) * encoder.dim]))
+        done = [a for a, i in last_para.items() if s <= i < s + len(chunk)]
+        with lib.transaction():
+            lib.set_fulltext_labels(rows)
+            if pool:
+                _put_fulltext_pooled(lib, encoder.model_id, [pooled.pop(a) for a in done if a in pooled])
         stats["sentences"] += len(rows)
         report(progress, s + len(chunk), len(paras), f"labelled {s + len(chunk)}/{len(paras)} paragraphs")
     return stats
+
+
+def _put_fulltext_pooled(lib, model_id: str, per_attachment: list[list[tuple[tuple[int, int], str, "np.ndarray"]]]) -> None:
+    """Each attachment's pooled shortcoming vector: the mean of its flagged sentences' vectors (those of the
+    sections a paper's shortcoming facet reads), unit length, in the vector cache under ``pooled_hash`` of
+    the sentences joined as ``Library.shortcoming_text_parts`` joins them (by section, Limitations first,
+    then in reading order; the key orders them so): `gapscope embed` pools it with the abstract's
+    (gapscope.embed.compose)."""
+    import numpy as np
+
+    from ..embed import store as vstore
+
+    hashes, vecs = [], []
+    for sents in per_attachment:
+        sents = sorted(sents, key=lambda x: x[0])
+        v = np.mean([x[2] for x in sents], axis=0)
+        hashes.append(vstore.pooled_hash(" ".join(x[1] for x in sents)))
+        vecs.append(v / max(float(np.linalg.norm(v)), 1e-12))
+    if hashes:
+        vstore.put_vectors(lib, model_id, hashes, np.stack(vecs).astype(np.float32))
 
 
 def attach_and_label(lib, targets, *, label: bool = True, model=None, encoder=None, progress=None,

@@ -224,7 +224,9 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
         roles = {p: "shortcoming" for p in ev}
         roles.update({p: "addresses" for p in addr_ids if p not in roles})
         statement = (f"{len(mem)} papers state the shortcoming \u201c{ref.label}\u201d"
-                     + (f" (e.g. \u201c{c.representative}\u201d)" if c.representative else "")
+                     + (f" (e.g. \u201c{c.representative}\u201d"
+                        + (f", {c.representative_where}" if c.representative_where else "") + ")"
+                        if c.representative else "")
                      + f", yet {'none' if addressed == 0 else f'only {addressed}'} of the {n_later} papers listed after {median or 'them'} describe a method"
                      f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
         out.append((raw, Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None,

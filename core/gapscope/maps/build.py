@@ -22,12 +22,14 @@ LABEL_DOCS = 40
 def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, str],
              dates: Mapping[int, Optional[str]], *, k: Optional[int] = None, seed: int = 0,
              stability_seeds: int = 3, model: str = "unknown", scope: Optional[dict] = None,
-             concepts: Optional[PaperConcepts] = None, progress: Optional[ProgressFn] = None, cancel=None) -> Map:
+             concepts: Optional[PaperConcepts] = None, origins: Optional[Mapping[int, str]] = None,
+             progress: Optional[ProgressFn] = None, cancel=None) -> Map:
     """Cluster ``vecs`` (one row per paper id in ``ids``) and describe each cluster.
 
     ``texts`` give the keywords (the facet's sentences, or title + abstract for topics); ``concepts``,
     when given, the labels (:func:`apply_labels`); ``dates`` (ISO, from ``papers.published``) the sizes
-    over time."""
+    over time; ``origins`` where a paper's text begins when that is not its abstract ("Limitations
+    p. 10": its full text), said beside a representative sentence taken from it."""
     ids = np.asarray(ids, dtype=np.int64)
     if len(ids) != len(vecs):
         raise ValueError(f"{len(ids)} ids but {len(vecs)} vectors")
@@ -39,7 +41,8 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
 
     with threadpool_limits(limits=_threads(len(ids))):
         return _make_map(facet, ids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
-                         model=model, scope=scope, concepts=concepts, progress=progress, cancel=cancel)
+                         model=model, scope=scope, concepts=concepts, origins=origins or {}, progress=progress,
+                         cancel=cancel)
 
 
 def _cover(phrases, members, paper_phrases) -> float:
@@ -70,8 +73,8 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts]) -> Map:
     return m
 
 
-def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, concepts, progress,
-              cancel) -> Map:
+def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, concepts, origins,
+              progress, cancel) -> Map:
     x = normalize(vecs)
     t0 = time.perf_counter()
     silhouettes: dict[int, float] = {}
@@ -113,11 +116,15 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             id=c, label=label_from_keywords(keywords[c]), keywords=keywords[c], representative=rep,
             size=int(len(m)), stability=float(stab[c]), sizes_by_year=dict(sorted(years.items())),
             sizes_by_month=dict(sorted(months.items())), representative_paper=rep_paper,
-            x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c]))
+            x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c],
+            representative_where=origins.get(rep_paper, "") if rep else ""))
     report(progress, 1000, 1000, f"{facet}: {k} clusters")
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
               "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3)}
+    wheres = {str(c.id): c.representative_where for c in clusters if c.representative_where}
+    if wheres:
+        params["representative_where"] = wheres
     m = Map(facet=facet, params=params, scope=scope or {}, clusters=clusters,
             assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
             coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
@@ -191,6 +198,16 @@ def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
     return np.asarray(pids, dtype=np.int64), vecs, texts
 
 
+def text_origins(lib, facet: str, ids: Sequence[int]) -> dict[int, str]:
+    """Where each paper's ``facet`` text begins when not in its abstract: a shortcoming text may begin in
+    the paper's full text (its Limitations, Discussion ...; gapscope.facets.store.shortcoming_origins)."""
+    if facet != "shortcoming":
+        return {}
+    from ..facets.store import shortcoming_origins
+
+    return shortcoming_origins(lib, ids)
+
+
 def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iterable[int]] = None,
                k: Optional[int] = None, seed: int = 0, *, progress: Optional[ProgressFn] = None, cancel=None,
                collection: Optional[str] = None, query: Optional[str] = None, before: Optional[str] = None,
@@ -226,6 +243,7 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
         else:
             pids, vecs, texts = load_facet_data(lib, facet, ids)
             model = embedding_model(lib, MAP_FACET_EMBED_KIND[facet])
+        origins = text_origins(lib, facet, pids.tolist()) if len(pids) >= 2 else {}
         if len(pids) < 2:
             from ..steps import missing_for_vectors
 
@@ -235,7 +253,8 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
                 missing.append(why)
             continue
         m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
-                     model=model, scope=scope, concepts=concepts, progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
+                     model=model, scope=scope, concepts=concepts, origins=origins,
+                     progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
                      cancel=cancel)
         if save:
             save_map(lib, m)

@@ -25,6 +25,8 @@ class Cluster:
     centroid: Optional[np.ndarray] = field(default=None, repr=False)
     # the cluster's most distinctive concept phrases, best first; [] when its label is its keywords
     concepts: list[str] = field(default_factory=list)
+    # where the representative sentence stands when it is not in the abstract ("Limitations p. 10")
+    representative_where: str = ""
 
     @property
     def label_kind(self) -> str:
@@ -36,6 +38,7 @@ class Cluster:
             "id": self.id, "label": self.label, "label_kind": self.label_kind, "concepts": self.concepts,
             "keywords": self.keywords,
             "representative": self.representative, "representative_paper": self.representative_paper,
+            "representative_where": self.representative_where,
             "size": self.size, "stability": round(float(self.stability), 4),
             "sizes_by_year": self.sizes_by_year, "sizes_by_month": self.sizes_by_month,
             "x": round(float(self.x), 4), "y": round(float(self.y), 4),

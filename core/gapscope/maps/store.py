@@ -33,8 +33,10 @@ def load_map(lib, map_id: int) -> Map:
                 centroid=np.frombuffer(cen, dtype=np.float32).copy() if cen is not None else None)
         for c, lab, kw, rep, rp, sz, st, sy, sm, x, y, cen in lib.map_clusters(map_id)]
     phrases = json.loads(params).get("concept_phrases") or {}
+    wheres = json.loads(params).get("representative_where") or {}
     for cl in clusters:
         cl.concepts = list(phrases.get(str(cl.id)) or [])
+        cl.representative_where = str(wheres.get(str(cl.id)) or "")
     assignments, coords, sims = {}, {}, {}
     for p, c, s, x, y in lib.map_assignments(map_id):
         assignments[p] = c

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, Iterable, Optional, Sequence
 
-from ..vocabulary import FACET_TEXT_LABELS
+from ..vocabulary import FACET_TEXT_LABELS, FULLTEXT_SHORTCOMING_SECTIONS
 
 _EFFECTIVE = (
     "SELECT s.paper_id, s.idx, s.start, s.end, s.text, coalesce(c.label, s.label), s.confidence,"
@@ -133,10 +133,44 @@ class FacetsMixin:
     def facet_models_used(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT facet_model FROM paper_facets") if r[0]]
 
+    def fulltext_shortcoming_parts(self, paper_ids: Optional[Sequence[int]] = None) -> dict[int, list[tuple[int, list[dict]]]]:
+        """{paper_id: [(attachment id, its shortcoming sentences)]}: the labelled full-text sentences that join
+        the paper's shortcoming facet, those flagged (any type) in its Limitations, Discussion, Future-work
+        and Conclusion sections (FULLTEXT_SHORTCOMING_SECTIONS), per attached file, section by section in
+        that order (Limitations first: a text encoded on its own is cut at the model's window), each in
+        reading order.
+        Every flagged sentence is read and the papers filtered here: there are few, and a map's paper ids
+        may be more than SQLite takes as parameters."""
+        wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
+        out: dict[int, dict[int, list[dict]]] = {}
+        for r in self.fulltext_shortcomings(None, exclude=("none",), kinds=FULLTEXT_SHORTCOMING_SECTIONS):
+            if wanted is None or r["paper_id"] in wanted:
+                out.setdefault(r["paper_id"], {}).setdefault(r["attachment_id"], []).append(r)
+        rank = {k: i for i, k in enumerate(FULLTEXT_SHORTCOMING_SECTIONS)}
+        return {pid: [(att, sorted(rows, key=lambda r: (rank[r["section_kind"]], r["id"])))
+                      for att, rows in sorted(by_att.items())] for pid, by_att in out.items()}
+
+    def shortcoming_text_parts(self, paper_ids: Optional[Sequence[int]] = None) -> dict[int, list[tuple[str, int]]]:
+        """{paper_id: [(text, sentences)]} for the papers whose shortcoming facet text (``facet_texts``) has
+        full-text sentences: the parts it is joined from, the abstract's first (when it has any), then
+        each attached file's. A pooled vector of the whole is made from the parts' pooled vectors."""
+        full = self.fulltext_shortcoming_parts(paper_ids)
+        if not full:
+            return {}
+        abstract: dict[int, list[str]] = {}
+        for pid in full:
+            abstract[pid] = [r["text"] for r in self.effective_sentences(pid) if r["shortcoming"] != "none"]
+        return {pid: ([(" ".join(abstract[pid]), len(abstract[pid]))] if abstract[pid] else [])
+                + [(" ".join(r["text"] for r in rows), len(rows)) for _att, rows in parts]
+                for pid, parts in full.items()}
+
     def facet_texts(self, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dict[str, str]]:
         """{paper_id: {"method": ..., "result": ..., "shortcoming": ...}}: the paper's method sentences, result
         sentences and shortcoming sentences (any type) joined in order ('' when it has none), for every
-        classified paper (or those in ``paper_ids``). Roles and shortcomings are the effective ones."""
+        classified paper (or those in ``paper_ids``). Roles and shortcomings are the effective ones.
+        A paper with a labelled PDF has its full text's shortcoming sentences of the Limitations,
+        Discussion, Future-work and Conclusion sections after its abstract's
+        (:meth:`fulltext_shortcoming_parts`)."""
         wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
         out: dict[int, dict[str, list[str]]] = {}
         if wanted is None:
@@ -151,4 +185,7 @@ class FacetsMixin:
                 d[r["role"]].append(r["text"])
             if r["shortcoming"] != "none":
                 d["shortcoming"].append(r["text"])
+        for pid, parts in self.fulltext_shortcoming_parts(paper_ids).items():
+            d = out.setdefault(pid, {k: [] for k in FACET_TEXT_LABELS})
+            d["shortcoming"] += [r["text"] for _att, rows in parts for r in rows]
         return {pid: {k: " ".join(v) for k, v in d.items()} for pid, d in out.items()}

@@ -114,11 +114,15 @@ class FulltextMixin:
         return [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(sql + " ORDER BY s.id", args)]
 
     def fulltext_shortcomings(self, paper_ids: Optional[Sequence[int]] = None, *,
-                              exclude: Sequence[str] = ("none", "other", "")) -> list[dict[str, Any]]:
+                              exclude: Sequence[str] = ("none", "other", ""),
+                              kinds: Optional[Sequence[str]] = None) -> list[dict[str, Any]]:
         """Full-text sentences the classifier flagged as a shortcoming, with the section they stand in
-        (for the shortcoming map and gap evidence)."""
+        (for the shortcoming map and gap evidence); only those in sections of ``kinds`` when given."""
         sql = self._SENT + f" WHERE s.shortcoming IS NOT NULL AND s.shortcoming NOT IN ({', '.join('?' * len(exclude))})"
         args: list[Any] = list(exclude)
+        if kinds:
+            sql += f" AND x.kind IN ({', '.join('?' * len(kinds))})"
+            args += list(kinds)
         if paper_ids is not None:
             ids = [int(i) for i in paper_ids]
             sql += f" AND s.paper_id IN ({', '.join('?' * len(ids))})" if ids else " AND 0"

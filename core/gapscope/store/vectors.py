@@ -41,5 +41,16 @@ class VectorsMixin:
             " ON e.model = pt.model AND e.text_hash = pt.text_hash WHERE pt.kind = ? AND pt.model = ?"
             " ORDER BY pt.paper_id", (kind, model)).fetchall()
 
+    def vector_blobs_by_hash(self, model: str, hashes: Iterable[str]) -> dict[str, tuple[int, str, bytes]]:
+        """{text hash: (dim, dtype, blob)} of the cached vectors among ``hashes``."""
+        hashes = list(dict.fromkeys(hashes))
+        out: dict[str, tuple[int, str, bytes]] = {}
+        for s in range(0, len(hashes), 500):
+            part = hashes[s:s + 500]
+            out.update({h: (d, t, b) for h, d, t, b in self._conn.execute(
+                f"SELECT text_hash, dim, dtype, vector FROM embeddings WHERE model = ? AND text_hash IN"
+                f" ({', '.join('?' * len(part))})", [model, *part])})
+        return out
+
     def embed_models_used(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT model FROM paper_texts") if r[0]]
