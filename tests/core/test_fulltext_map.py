@@ -131,3 +131,54 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
         assert all(not x.representative_where for x in m.clusters if x.id != c.id)
     finally:
         lib.close()
+
+
+def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, shared_data, monkeypatch, models):
+    """`analyze` (the window's "Build maps") rebuilds the shortcoming map, and only it, once a PDF is
+    labelled; gaps found before say why they are stale."""
+    from gapscope.analyze import analyze
+    from gapscope.fulltext import label_fulltext
+    from gapscope.gaps.model import Gap
+    from gapscope.gaps.stale import made_with, stale_reasons
+    from gapscope.maps import latest_map
+    from gapscope.store import Library
+    from gapscope.vocabulary import FULLTEXT_SHORTCOMING_SECTIONS, MAP_FACETS
+
+    model, encoder = models
+    extract = cached_extract(extract_mod.extract)
+    monkeypatch.setattr(attach_mod, "extract", extract)
+    doc = extract(shared_data / "pdfs" / EACL)
+    abstract = " ".join(p.text for s in doc.sections if s.kind == "abstract" for p in s.paragraphs)
+    lib = Library(tmp_path / "stale.gapscope")
+    try:
+        eacl = _add(lib, title="LongEval", abstract=abstract, doi=EACL_DOI)
+        for title, abs_ in arxiv_records(str(shared_data), 30, offset=40):
+            _add(lib, title=title, abstract=abs_)
+        first = analyze(lib, gaps=False, encoder=encoder)
+        assert {f"map:{f}" for f in MAP_FACETS} <= set(first.ran), first.to_dict()
+        maps = {f: latest_map(lib, f) for f in MAP_FACETS}
+        gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [eacl], roles={eacl: "shortcoming"},
+                  details={"made_with": made_with(lib, maps)})
+        assert stale_reasons(lib, gap) == []
+
+        res = attach_mod.attach_file(lib, shared_data / "pdfs" / EACL)
+        assert stale_reasons(lib, gap) == []                   # attached, not labelled: nothing read yet
+        label_fulltext(lib, attachment_ids=[res.attachment_id], kinds=FULLTEXT_SHORTCOMING_SECTIONS, model=model,
+                       encoder=encoder)
+        assert stale_reasons(lib, gap) == [
+            "full text was attached or labelled since (the shortcoming map reads it): build the maps again"]
+
+        again = analyze(lib, gaps=False, encoder=encoder)
+        ran = set(again.ran)
+        assert "map:shortcoming" in ran and not ran & {"map:topic", "map:method", "map:result"}, again.to_dict()
+        embed = next(s for s in again.steps if s.step == "embed")
+        assert embed.detail.startswith("0 texts embedded"), embed.detail      # pooled, not encoded again
+        m = latest_map(lib, "shortcoming")
+        assert m.id != maps["shortcoming"].id and eacl in m.assignments
+        assert m.params["fulltext"] == lib.fulltext_shortcoming_stamp()
+        rebuilt = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [eacl], roles={eacl: "shortcoming"},
+                      details={"made_with": made_with(lib, {f: latest_map(lib, f) for f in MAP_FACETS})})
+        assert stale_reasons(lib, rebuilt) == []
+        assert "the shortcoming map was rebuilt" in stale_reasons(lib, gap)
+    finally:
+        lib.close()

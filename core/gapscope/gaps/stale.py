@@ -8,7 +8,16 @@ from typing import Any
 def made_with(lib, maps: dict) -> dict[str, Any]:
     """What a find_gaps run read, stored with each gap."""
     return {"maps": {f: m.id for f, m in maps.items() if m.id is not None},
-            "concept_batch": lib.latest_concept_batch(), "library": lib.library_fingerprint()}
+            "concept_batch": lib.latest_concept_batch(), "library": lib.library_fingerprint(),
+            "fulltext": fulltext_read(maps.get("shortcoming"))}
+
+
+NO_FULLTEXT = "flagged=0;ids=0;models="
+
+
+def fulltext_read(shortcoming_map) -> str:
+    """What the shortcoming map read of the full text (maps from before it read any: nothing)."""
+    return (shortcoming_map.params.get("fulltext") if shortcoming_map is not None else None) or NO_FULLTEXT
 
 
 def stale_reasons(lib, gap) -> list[str]:
@@ -26,4 +35,7 @@ def stale_reasons(lib, gap) -> list[str]:
         out.append("the concepts were extracted again")
     if made.get("library") and made["library"] != lib.library_fingerprint():
         out.append("the library changed (papers added or removed, or facet labels changed)")
+    # the shortcoming map reads full-text sentences: a PDF labelled since changes what it would show
+    if "shortcoming" in made.get("maps", {}) and made.get("fulltext", NO_FULLTEXT) != lib.fulltext_shortcoming_stamp():
+        out.append("full text was attached or labelled since (the shortcoming map reads it): build the maps again")
     return out

@@ -256,6 +256,8 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
                      model=model, scope=scope, concepts=concepts, origins=origins,
                      progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
                      cancel=cancel)
+        if facet == "shortcoming" and data is None:
+            m.params["fulltext"] = lib.fulltext_shortcoming_stamp()   # what it read of the full text
         if save:
             save_map(lib, m)
         out.maps[facet] = m

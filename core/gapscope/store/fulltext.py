@@ -129,6 +129,14 @@ class FulltextMixin:
             args += ids
         return [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(sql + " ORDER BY s.paper_id, s.id", args)]
 
+    def fulltext_shortcoming_stamp(self) -> str:
+        """Changes when full-text sentences are flagged as shortcomings or no longer are (a PDF attached
+        and labelled, removed, or labelled again): what the shortcoming map and its gaps read of the full text."""
+        n, ids, models = self._conn.execute(
+            "SELECT count(*), coalesce(total(id), 0), coalesce(group_concat(DISTINCT facet_model), '')"
+            " FROM fulltext_sentences WHERE shortcoming IS NOT NULL AND shortcoming != 'none'").fetchone()
+        return f"flagged={n};ids={int(ids)};models={models}"
+
     def unlabelled_fulltext_attachments(self, facet_model: str) -> list[int]:
         return [r[0] for r in self._conn.execute(
             "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL OR facet_model != ?",
