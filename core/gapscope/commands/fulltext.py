@@ -235,6 +235,9 @@ def pdf_label(ref, redo, quiet) -> None:
     with progress_bar("facets", enabled=not quiet) as (progress, cancel):
         stats = label_fulltext(lib, redo=redo, progress=progress, cancel=cancel)
     click.echo(f"labelled {stats['sentences']} sentences of {stats['attachments']} PDFs ({stats['facet_model']})")
+    if stats["sentences"] and lib.latest_map_id("shortcoming") is not None:
+        click.echo("the shortcoming map reads their Limitations, Discussion, Future-work and Conclusion sentences:"
+                   " `gapscope analyze` brings it up to date")
 
 
 @click.command("search")
