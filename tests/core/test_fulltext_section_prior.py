@@ -31,6 +31,24 @@ def test_future_work_pointers_and_thanks_get_no_shift():
     assert decide("limitations", "In future work we will study other languages.", p, THRESHOLD)[0] == "none"
 
 
+def test_a_concession_in_a_limitations_section_is_own():
+    from gapscope.fulltext.section_prior import concessive
+
+    p = [0.95, 0.03, 0.01, 0.01]           # the classifier sees no shortcoming at all
+    text = ("While participants did not point to too many highlights, we did observe an increase in "
+            "highlighted citations over the week.")
+    assert concessive(text) and concessive("Finally, although our work focuses on discovery, ...")
+    assert not concessive("The annotators worked while reading.")
+    assert decide("limitations", "While true,", p, THRESHOLD)[0] == "none"      # a fragment states nothing
+    short, conf = decide("limitations", text, p, THRESHOLD)
+    assert short == "own" and conf == pytest.approx(decide("limitations", text, p, THRESHOLD)[1])
+    # only in a Limitations section, only with the prior, and not for a future-work pointer
+    assert decide("discussion", text, p, THRESHOLD)[0] == "none"
+    assert decide("limitations", text, p, THRESHOLD, section_prior=False)[0] == "none"
+    assert decide("limitations", "While the slider helps, a future direction is to infer the context.", p,
+                  THRESHOLD)[0] == "none"
+
+
 def test_attach_and_label_keeps_the_pdfs_when_there_is_no_facet_model(tmp_path, shared_data, monkeypatch):
     from gapscope.facets import model as facet_model
     from gapscope.fulltext import attach_and_label
