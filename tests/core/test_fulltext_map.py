@@ -106,6 +106,13 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
         assert [(q["text"], q["section"], q["page"]) for q in full] == [(lim[0]["text"], "Limitations", 10)]
         assert "Limitations p. 10)" in gap.statement
 
+        # the concept gaps' shortcoming evidence reads them too, with the section
+        from gapscope.gaps.find import shortcoming_reader
+
+        read = shortcoming_reader(lib)([eacl])[eacl]
+        assert {"text": lim[0]["text"], "section": "Limitations", "page": 10} in read
+        assert all(isinstance(x, str) for x in read[:len(read) - len([y for y in read if isinstance(y, dict)])])
+
         # the map: the paper is a member and its keywords' text holds the Limitations sentences
         from gapscope.maps.build import load_facet_data
 

@@ -140,6 +140,30 @@ def test_listed_concept_gaps_have_no_duplicates_and_evidence_by_role(spread):
             assert pid in m.papers and pid in p.papers
 
 
+def test_concept_gap_shortcoming_evidence_names_the_pdf_section(spread):
+    """The shortcoming sentences a concept gap cites may come from a PDF's Limitations section (the reader
+    gives {"text", "section", "page"}) beside abstract sentences (plain text); the section and page stay."""
+    from gapscope.gaps.candidates import concept_gaps
+
+    lib, data, cs, dates = spread
+    phrase_of: dict[int, str] = {}
+    for c in cs.concepts:
+        if c.kind == "problem":
+            for pid in c.papers:
+                phrase_of.setdefault(int(pid), c.phrase)
+
+    def reader(pids):
+        return {int(p): ["Nothing is said here.",
+                         {"text": f"Our study does not cover {phrase_of[int(p)]} in depth.", "section": "Limitations",
+                          "page": 9}] for p in pids if int(p) in phrase_of}
+    gaps = concept_gaps(cs, dates, top=5, shortcomings=reader)
+    quoted = [s for g in gaps for s in g.details["shortcoming_sentences"]]
+    assert quoted and all(s["section"] == "Limitations" and s["page"] == 9 and s["text"].startswith("Our study")
+                          for s in quoted)
+    assert all(g.roles[s["paper_id"]] in ("shortcoming", "method", "problem", "both", "neighbour")
+               for g in gaps for s in g.details["shortcoming_sentences"])
+
+
 # --- a corpus too short for time ---------------------------------------------------------------------
 def test_backtest_and_growth_refuse_a_one_week_corpus_naming_the_span_needed(one_week, tmp_path):
     from click.testing import CliRunner

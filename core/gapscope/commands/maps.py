@@ -179,7 +179,8 @@ def _print_gap(g, lib=None, full=False) -> None:
         for p in lib.get_papers(g.evidence):
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         for s in g.details.get("shortcoming_sentences") or []:
-            click.echo(f"      shortcoming ({s['paper_id']}): {s['text'][:200]}")
+            where = f", {s['section']} p. {s['page']}" if s.get("section") else ""
+            click.echo(f"      shortcoming ({s['paper_id']}{where}): {s['text'][:200]}")
     if full and stale:
         click.echo("    stale: " + "; ".join(stale))
 

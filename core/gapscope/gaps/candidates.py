@@ -72,7 +72,7 @@ def listable(c: Concept, n_library: int, max_share: float) -> bool:
 
 def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int = 50, rare_max: int = 1,
                  min_support: int = 5, per_concept: int = 2, evidence_n: int = 3, max_share: float = 0.02,
-                 shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list[str]]]] = None,
+                 shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]] = None,
                  topic_of: Optional[Mapping[int, tuple[int, str]]] = None,
                  notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
                  texts: Optional[Mapping[int, str]] = None) -> list[Gap]:
@@ -170,8 +170,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             pp = sorted(p.papers, key=lambda q: -p.scores.get(q, 0.0))[:200]
             for pid, sents in shortcomings(pp).items():
                 for s in sents:
-                    if any(w in s.lower() for w in words):
-                        short.append({"paper_id": int(pid), "text": s})
+                    # a sentence (abstract) or {"text", "section", "page"} (a PDF's Limitations, Discussion ...)
+                    q = {"text": s} if isinstance(s, str) else dict(s)
+                    if any(w in q["text"].lower() for w in words):
+                        short.append({"paper_id": int(pid), **q})
                 if len(short) >= 3:
                     break
         for s in short:

@@ -60,15 +60,21 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
 
 
 def shortcoming_reader(lib):
-    """paper ids -> their shortcoming sentences (any type but none; the user's corrections win)."""
+    """paper ids -> their shortcoming sentences (any type but none; the user's corrections win): the
+    abstract's (as text), then those of a labelled PDF's Limitations, Discussion, Future-work and
+    Conclusion sections, the ones its shortcoming facet reads, as {"text", "section", "page"}."""
     from ..facets import paper_sentences
 
     def read(pids):
-        out = {}
+        out: dict[int, list] = {}
         for pid in pids:
             s = [x["text"] for x in paper_sentences(lib, int(pid)) if x["shortcoming"] != "none"]
             if s:
                 out[int(pid)] = s
+        for pid, parts in lib.fulltext_shortcoming_parts(pids).items():
+            out.setdefault(int(pid), []).extend(
+                {"text": r["text"], "section": r["section"] or "front matter", "page": r["page"]}
+                for _att, rows in parts for r in rows)
         return out
     return read
 

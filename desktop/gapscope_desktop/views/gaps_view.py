@@ -256,7 +256,9 @@ class GapsView(CoreView):
         short = details.get("shortcoming_sentences") or []
         if short:
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
-                f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}]</span></li>" for s in short) + "</ul>"
+                f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}"
+                + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
+                + "]</span></li>" for s in short) + "</ul>"
         stale = g.get("stale") or []
         if stale:
             extra += (f'<p style="color:#a60;"><b>Stale:</b> {html.escape("; ".join(stale))}. '
