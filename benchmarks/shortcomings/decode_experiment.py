@@ -125,7 +125,8 @@ def main():
     gains = np.array(gains)
     ship = (gains > 0).mean() >= 0.95
     print(f"best on CS dev: w {best[0]}, alpha {best[1]}: {grid[best]:.4f} against argmax {grid[(0.0, 0.0)]:.4f}; "
-          f"bootstrap gain {gains.mean():+.4f} (95% {np.percentile(gains, 2.5):+.4f} .. {np.percentile(gains, 97.5):+.4f}), "
+          f"bootstrap gain {gains.mean():+.4f} "
+          f"(95% {np.percentile(gains, 2.5):+.4f} .. {np.percentile(gains, 97.5):+.4f}), "
           f"better in {(gains > 0).mean():.1%} of resamples -> {'SHIP' if ship else 'not shipped (argmax stays)'}",
           flush=True)
 
@@ -148,7 +149,8 @@ def main():
         for thr, o, c in rows:
             print(f"    {thr:.2f}  {o:.4f}  {c:.4f}  {(o + c) / 2:.4f}")
         thr, o, c = max(rows, key=lambda r: (r[1] + r[2]) / 2)
-        print(f"  best mean at {thr:.2f}: own {o:.4f}, CS any {c:.4f} (shipped threshold {model.threshold})", flush=True)
+        print(f"  best mean at {thr:.2f}: own {o:.4f}, CS any {c:.4f} (shipped threshold {model.threshold})",
+              flush=True)
 
     # --- cue phrases (facets.cues, the weak labels of training): what an OR with the own-work cue could add
     from gapscope.facets.cues import weak_shortcoming
@@ -166,7 +168,8 @@ def main():
         g = [np.array([ROLES.index(r) for r in e.roles]) for e in ex]
         for label, setting in (("argmax (shipped)", (0.0, 0.0)), (f"chosen w {best[0]} alpha {best[1]}", best)):
             m, f = macro_f1(g, decode_roles([p[0] for p in probs], stats, *setting))
-            print(f"CSAbstruct dev macro-F1, {label}: {m:.4f} (" + ", ".join(f"{r} {x:.3f}" for r, x in zip(ROLES, f)) + ")")
+            per = ", ".join(f"{r} {x:.3f}" for r, x in zip(ROLES, f))
+            print(f"CSAbstruct dev macro-F1, {label}: {m:.4f} ({per})")
 
 
 if __name__ == "__main__":
