@@ -170,10 +170,14 @@ def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, s
 
         res = attach_mod.attach_file(lib, shared_data / "pdfs" / EACL)
         assert stale_reasons(lib, gap) == []                   # attached, not labelled: nothing read yet
+        label_fulltext(lib, attachment_ids=[res.attachment_id], kinds=["introduction", "background"], model=model,
+                       encoder=encoder)
+        assert any(s["shortcoming"] != "none" for s in lib.fulltext_sentences(res.attachment_id, kinds=["background"]))
+        assert stale_reasons(lib, gap) == []                   # sections the map does not read
         label_fulltext(lib, attachment_ids=[res.attachment_id], kinds=FULLTEXT_SHORTCOMING_SECTIONS, model=model,
                        encoder=encoder)
         assert stale_reasons(lib, gap) == [
-            "full text was attached or labelled since (the shortcoming map reads it): build the maps again"]
+            "a PDF was labelled since (the shortcoming map reads its full text): build the maps again"]
 
         again = analyze(lib, gaps=False, encoder=encoder)
         ran = set(again.ran)

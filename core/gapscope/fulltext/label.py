@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 from .. import settings
 from ..jobs import check, report
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
+from .section_prior import decide
 
 if TYPE_CHECKING:
     import numpy as np
-from .section_prior import decide
 
 CHUNK = 64                     # paragraphs per encoder pass and per commit
 

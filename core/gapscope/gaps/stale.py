@@ -37,5 +37,5 @@ def stale_reasons(lib, gap) -> list[str]:
         out.append("the library changed (papers added or removed, or facet labels changed)")
     # the shortcoming map reads full-text sentences: a PDF labelled since changes what it would show
     if "shortcoming" in made.get("maps", {}) and made.get("fulltext", NO_FULLTEXT) != lib.fulltext_shortcoming_stamp():
-        out.append("full text was attached or labelled since (the shortcoming map reads it): build the maps again")
+        out.append("a PDF was labelled since (the shortcoming map reads its full text): build the maps again")
     return out

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
+from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
 from .base import LibraryError, now_iso
 from .papers import fts_query
 
@@ -130,11 +131,16 @@ class FulltextMixin:
         return [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(sql + " ORDER BY s.paper_id, s.id", args)]
 
     def fulltext_shortcoming_stamp(self) -> str:
-        """Changes when full-text sentences are flagged as shortcomings or no longer are (a PDF attached
-        and labelled, removed, or labelled again): what the shortcoming map and its gaps read of the full text."""
+        """Changes when sentences of the sections the shortcoming map reads (FULLTEXT_SHORTCOMING_SECTIONS)
+        are flagged as shortcomings or no longer are (a PDF labelled, removed, or labelled again): what
+        the shortcoming map and its gaps read of the full text."""
+        kinds = FULLTEXT_SHORTCOMING_SECTIONS
         n, ids, models = self._conn.execute(
-            "SELECT count(*), coalesce(total(id), 0), coalesce(group_concat(DISTINCT facet_model), '')"
-            " FROM fulltext_sentences WHERE shortcoming IS NOT NULL AND shortcoming != 'none'").fetchone()
+            "SELECT count(*), coalesce(total(s.id), 0), coalesce(group_concat(DISTINCT s.facet_model), '')"
+            " FROM fulltext_sentences s JOIN fulltext_sections x"
+            " ON x.attachment_id = s.attachment_id AND x.position = s.section_pos"
+            f" WHERE s.shortcoming IS NOT NULL AND s.shortcoming != 'none' AND x.kind IN ({', '.join('?' * len(kinds))})",
+            list(kinds)).fetchone()
         return f"flagged={n};ids={int(ids)};models={models}"
 
     def unlabelled_fulltext_attachments(self, facet_model: str) -> list[int]:
