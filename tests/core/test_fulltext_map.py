@@ -138,6 +138,13 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
         assert all(not x.representative_where for x in m.clusters if x.id != c.id)
     finally:
         lib.close()
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    run = CliRunner().invoke(main, ["-L", str(tmp_path / "review.gapscope"), "map", "show", "--facet", "shortcoming",
+                                    "--cluster", str(c.id)])
+    assert run.exit_code == 0 and "(Limitations p. 10)" in run.output, run.output
 
 
 def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, shared_data, monkeypatch, models):

@@ -219,3 +219,22 @@ def test_unaddressed_shortcoming_needs_several_clusters_to_compare_with(mapped):
     small = Map(**{**lim.__dict__, "clusters": [c for c in lim.clusters if c.id in two],
                    "assignments": {p: c for p, c in lim.assignments.items() if c in two}})
     assert unaddressed_shortcoming(small, ids, vecs, dates, min_size=1) == []
+
+
+def test_unaddressed_shortcoming_names_where_its_example_sentence_stands(mapped):
+    """A cluster whose representative sentence comes from a PDF (representative_where) says where, after
+    the quoted example; the others quote theirs as before."""
+    import copy
+
+    from gapscope.gaps.detect import unaddressed_shortcoming
+
+    _, data, ms = mapped
+    lim = copy.deepcopy(ms["shortcoming"])
+    ids, vecs, _ = data["method"]
+    plain = unaddressed_shortcoming(lim, ids, vecs, {})
+    assert plain
+    target = next(c for c in lim.clusters if c.id == plain[0].problem.cluster)
+    target.representative_where = "Limitations p. 10"
+    again = {g.problem.cluster: g.statement for g in unaddressed_shortcoming(lim, ids, vecs, {})}
+    assert f"(e.g. \u201c{target.representative}\u201d, Limitations p. 10)" in again[target.id]
+    assert all("Limitations p." not in s for c, s in again.items() if c != target.id)
