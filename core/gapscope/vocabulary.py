@@ -57,6 +57,34 @@ CONCEPT_HEAD_NOUNS = frozenset("""
 model network method approach framework system technique algorithm architecture benchmark dataset data task
 problem pipeline module tool paradigm strategy setting scenario application
 """.split())
+# Properties: nouns that name a quality something has ("fidelity", "latency"), not a task or an object. A
+# concept made of these and adjectives ("visual fidelity", "semantic consistency", "failure modes") names a
+# quality of unnamed things: neither a method nor a problem a proposal can address (singular forms).
+CONCEPT_PROPERTIES = frozenset("""
+quality fidelity consistency coherence robustness efficiency latency speed performance generalization
+generalisation diversity realism stability reliability interpretability explainability scalability
+faithfulness controllability correctness plausibility naturalness smoothness sharpness fluency
+transferability usability trustworthiness capability behavior behaviour failure mode limitation
+effectiveness expressiveness expressivity accuracy cost overhead throughput sensitivity fairness
+""".split())
+# Adjectives without an adjective ending (suffixes in concepts/quality.py), and nouns with one ("retrieval",
+# "logic", "objective") that are no adjective.
+CONCEPT_PLAIN_ADJECTIVES = frozenset("""
+high low good bad fast slow strong weak robust long short large small fine coarse overall real true
+accurate efficient consistent coherent relevant different diverse complex simple general key main
+""".split())
+CONCEPT_NOT_ADJECTIVES = frozenset("""
+retrieval signal removal interval trial portal survival arrival terminal manual potential material animal
+proposal rehearsal renewal disposal approval journal music logic topic traffic clinic metric rubric
+arithmetic mechanic graphic objective alternative incentive archive directive perspective initiative
+primitive narrative representative
+""".split())
+# A phrase led by a comparative names a wanted change of some quality ("faster inference", "improved
+# performance"), not what it is a quality of.
+CONCEPT_COMPARATIVES = frozenset("""
+faster slower better worse higher lower greater stronger weaker improved enhanced increased reduced
+more less fewer cheaper smaller larger
+""".split())
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
                           "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")

@@ -18,7 +18,13 @@ removes on a real library):
 3. One thing twice (``same_thing``): a pair whose ends are the same concept or one contains the other:
    the content words of one phrase (or of a synonym) within the other's ("diffusion transformer" x
    "diffusion models"), an acronym of the other ("QA" x "question answering"), or phrase vectors closer
-   than ``SAME_THING_SIM``."""
+   than ``SAME_THING_SIM``.
+4. A bare property (``bare_property``): a quality without the thing it is a quality of ("visual fidelity",
+   "semantic consistency", "failure modes", "faster inference"): a property noun whose other words are
+   adjectives or properties, or a phrase led by a comparative. "image quality" or "inference latency" name
+   their object and stay.
+The rules on pairs that read the library's text and topics (joined in text, one inside the other's area)
+are in concepts/pair_rules.py."""
 
 from __future__ import annotations
 
@@ -27,7 +33,9 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..vocabulary import CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES, CONCEPT_MODEL_FAMILIES
+from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
+                          CONCEPT_MODEL_FAMILIES, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
+                          CONCEPT_PROPERTIES)
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
 GENERIC_SPREAD = 0.9      # see benchmarks/results/gaps/concept-quality-*.txt for what each value removes
@@ -79,6 +87,32 @@ def not_a_concept(phrase: str) -> Optional[str]:
 def _is_acronym(word: str) -> bool:
     w = word[:-1] if word.endswith("s") else word
     return 2 <= len(w) <= 6 and w.isalpha() and w.isupper()
+
+
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "able", "ible", "ular")
+
+
+def _adjective(word: str) -> bool:
+    """An adjective by its ending ("visual", "semantic", "generative") or a plain one ("high", "robust")."""
+    if word in CONCEPT_PLAIN_ADJECTIVES or word in CONCEPT_COMPARATIVES:
+        return True
+    if word in CONCEPT_NOT_ADJECTIVES or len(word) < 5 or not word.isalpha():
+        return False
+    return word.endswith(_ADJECTIVE_ENDINGS) or (word.endswith("ed") and not word.endswith("eed"))
+
+
+def _base(word: str) -> str:
+    return word[:-3] + "y" if len(word) > 4 and word.endswith("ies") else _singular(word)
+
+
+def bare_property(phrase: str) -> bool:
+    """A quality without its object: neither a method nor a problem a proposal can address."""
+    words = [_base(t) for t in _tokens(phrase)]
+    if len(words) >= 2 and words[0] in CONCEPT_COMPARATIVES:
+        return True
+    if not words or words[-1] not in CONCEPT_PROPERTIES:
+        return False
+    return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
 
 
 def model_name(phrase: str) -> bool:
