@@ -50,6 +50,7 @@ without within among regarding concerning such etc
 CONCEPT_MEASURES = frozenset("""
 accuracy f1 f1-score score precision recall auc roc auroc auprc bleu rouge meteor cider psnr ssim lpips fid
 mae mse rmse iou miou error rate ground truth metric measure perplexity top-1 top-5 pass@1 exact match em
+mean average
 """.split())
 # Head nouns that any method or problem phrase may end in; they say nothing of what it is about, so two
 # phrases that differ only by them ("diffusion transformer", "diffusion models") name one area.
@@ -77,13 +78,20 @@ CONCEPT_NOT_ADJECTIVES = frozenset("""
 retrieval signal removal interval trial portal survival arrival terminal manual potential material animal
 proposal rehearsal renewal disposal approval journal music logic topic traffic clinic metric rubric
 arithmetic mechanic graphic objective alternative incentive archive directive perspective initiative
-primitive narrative representative
+primitive narrative representative table variable cable hundred anomaly family assembly supply monopoly
+butterfly italy rally
 """.split())
 # A phrase led by a comparative names a wanted change of some quality ("faster inference", "improved
 # performance"), not what it is a quality of.
 CONCEPT_COMPARATIVES = frozenset("""
 faster slower better worse higher lower greater stronger weaker improved enhanced increased reduced
 more less fewer cheaper smaller larger
+""".split())
+# Model classes: a problem concept whose head is one of these names an architecture ("CNN", "VLMs",
+# "diffusion models", "LLM agents"): a tool a method is part of, not a problem to apply it to (singular,
+# lower case; acronyms ending in "lm" such as "MLLM" or "LVLM" count too).
+CONCEPT_MODEL_HEADS = frozenset("""
+model network architecture llm transformer cnn vit rnn lstm gnn gan vae agent
 """.split())
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",

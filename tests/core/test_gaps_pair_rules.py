@@ -23,6 +23,31 @@ def test_bare_property_on_constructed_phrases(phrase, bare):
     assert bare_property(phrase) is bare
 
 
+@pytest.mark.parametrize("phrase, reason", [
+    ("cross-modal", "modifier without its noun"), ("spatial-spectral", "modifier without its noun"),
+    ("high-level semantic", "modifier without its noun"), ("directly predicts", "sentence fragment"),
+    ("generating high-fidelity", "modifier without its noun"), ("low-resource languages", None),
+    ("mean average precision", "evaluation measure"), ("lookup table", None), ("anomaly detection", None),
+    ("multi-view", None), ("vision-language", None), ("ImageNet-1K", None), ("self-supervised learning", None),
+])
+def test_modifiers_adverb_fragments_and_measures_are_no_concepts(phrase, reason):
+    from gapscope.concepts.quality import not_a_concept
+
+    assert not_a_concept(phrase) == reason
+
+
+@pytest.mark.parametrize("phrase, is_class", [
+    ("CNN", True), ("VLMs", True), ("state-of-the-art MLLMs", True), ("diffusion models", True),
+    ("LLM agents", True), ("convolutional neural networks", True), ("deep learning architectures", True),
+    ("event cameras", False),
+    ("catastrophic forgetting", False), ("ISAC", False), ("LLM-as-a-Judge", False), ("model compression", False),
+])
+def test_a_model_class_is_no_problem(phrase, is_class):
+    from gapscope.concepts.quality import model_class
+
+    assert model_class(phrase) is is_class
+
+
 def _add(library, rows):
     from gapscope.ingest import ingest_papers
     from gapscope.models import Paper

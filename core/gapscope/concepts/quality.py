@@ -4,11 +4,13 @@ Three rules, each measurable on its own (benchmarks/results/gaps/concept-quality
 removes on a real library):
 
 1. Not a concept (``not_a_concept``): a single common word ("encoder", "robustness"; a named thing such
-   as "LoRA" or "NeRF", written with a capital, is a concept), or a phrase made of words from the stop
+   as "LoRA" or "NeRF", written with a capital, is a concept), a modifier without its noun ("cross-modal",
+   "spatial-spectral": the last word an adjective), a phrase led by an adverb ("directly predicts"), or a
+   phrase made of words from the stop
    lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
    phrase that ends in a connective verb ("dataset containing") or in an acronym it cuts ("learning RL")
-   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) is a
-   tool, not a problem.
+   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) or a
+   model class ("CNN", "VLMs", "diffusion models", ``model_class``) is a tool, not a problem.
 2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
    same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
    field or a habit of writing, not something a proposal can apply. The score is the entropy of the
@@ -34,7 +36,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
-                          CONCEPT_MODEL_FAMILIES, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
+                          CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES)
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
@@ -68,6 +70,15 @@ def not_a_concept(phrase: str) -> Optional[str]:
         return "single common word"
     if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
         return "sentence fragment"
+    raw = _tokens(phrase)
+    if len(raw) >= 2 and _adverb(raw[0]):
+        return "sentence fragment"          # "directly predicts", "jointly optimizes"
+    last = _SPLIT.split(phrase.strip())[-1]
+    if not any(ch.isupper() for ch in last) and _adjective(raw[-1]) and raw[-1] not in CONCEPT_COMPARATIVES:
+        return "modifier without its noun"  # "cross-modal", "spatial-spectral", "high-level semantic"
+    compound = phrase.split()[-1].lower().split("-")
+    if len(compound) >= 2 and compound[0] in CONCEPT_PLAIN_ADJECTIVES:
+        return "modifier without its noun"  # "generating high-fidelity", "real-time", "fine-grained"
     if all(t in CONCEPT_MEASURES or t in CONCEPT_HEAD_NOUNS for t in toks) and any(t in CONCEPT_MEASURES for t in toks):
         return "evaluation measure"
     words = phrase.split()
@@ -101,6 +112,10 @@ def _adjective(word: str) -> bool:
     return word.endswith(_ADJECTIVE_ENDINGS) or (word.endswith("ed") and not word.endswith("eed"))
 
 
+def _adverb(word: str) -> bool:
+    return len(word) > 4 and word.endswith("ly") and word.isalpha() and word not in CONCEPT_NOT_ADJECTIVES
+
+
 def _base(word: str) -> str:
     return word[:-3] + "y" if len(word) > 4 and word.endswith("ies") else _singular(word)
 
@@ -113,6 +128,20 @@ def bare_property(phrase: str) -> bool:
     if not words or words[-1] not in CONCEPT_PROPERTIES:
         return False
     return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
+
+
+def model_class(phrase: str) -> bool:
+    """An architecture or model class ("CNN", "state-of-the-art MLLMs", "diffusion models", "LLM agents"):
+    as a problem, the area a method belongs to rather than a problem it could address ("visual context" x
+    "VLMs" is VLM work, not a gap)."""
+    words = _tokens(phrase)
+    if not words:
+        return False
+    head = _singular(words[-1])
+    if head in CONCEPT_MODEL_HEADS:
+        return True
+    last = _SPLIT.split(phrase.strip())[-1]
+    return _is_acronym(last) and head.endswith("lm")          # LLM, MLLM, VLM, LVLM
 
 
 def model_name(phrase: str) -> bool:

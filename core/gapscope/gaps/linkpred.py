@@ -164,7 +164,7 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
     (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates."""
     from ..concepts.pair_rules import co_mentions, contained
-    from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, model_name, not_a_concept,
+    from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, model_class, model_name, not_a_concept,
                                     same_thing_matrix, topic_spread)
 
     vec = cs.vectors()
@@ -270,7 +270,8 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     def ok(idx):
         return np.array([not_a_concept(cs.concepts[i].phrase) is None and not too_generic[i]
                          and not bare_property(cs.concepts[i].phrase)
-                         and not (cs.concepts[i].kind == "problem" and model_name(cs.concepts[i].phrase))
+                         and not (cs.concepts[i].kind == "problem" and (model_name(cs.concepts[i].phrase)
+                                                                          or model_class(cs.concepts[i].phrase)))
                          for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
