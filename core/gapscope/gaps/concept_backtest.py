@@ -66,7 +66,8 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "method_concepts": int(len(blk.m_idx)), "problem_concepts": int(len(blk.p_idx)),
         "filled_definition": filled_definition(m, rare_max, min_support),
         "candidate_filter": ("both concepts may be named (not a single common word, an evaluation measure, a "
-                             "sentence fragment or, as a problem, a named model; not generic: "
+                             "sentence fragment, a modifier without its noun or, as a problem, a named model or a "
+                             "model class; not generic: "
                              f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
                              f"at >= {GENERIC_SPREAD} of chance; not a bare property) and the pair is two things "
                              "(concepts/quality.py), not mentioned together by 2+ abstracts before DATE and neither "
