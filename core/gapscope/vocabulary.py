@@ -61,10 +61,11 @@ problem pipeline module tool paradigm strategy setting scenario application
 # Properties: nouns that name a quality something has ("fidelity", "latency"), not a task or an object. A
 # concept made of these and adjectives ("visual fidelity", "semantic consistency", "failure modes") names a
 # quality of unnamed things: neither a method nor a problem a proposal can address (singular forms).
+# Robustness, generalisation and interpretability are left out: "adversarial robustness", "compositional
+# generalization" and "mechanistic interpretability" are research problems of their own.
 CONCEPT_PROPERTIES = frozenset("""
-quality fidelity consistency coherence robustness efficiency latency speed performance generalization
-generalisation diversity realism stability reliability interpretability explainability scalability
-faithfulness controllability correctness plausibility naturalness smoothness sharpness fluency
+quality fidelity consistency coherence efficiency latency speed performance diversity realism stability
+reliability scalability faithfulness controllability correctness plausibility naturalness smoothness sharpness fluency
 transferability usability trustworthiness capability behavior behaviour failure mode limitation
 effectiveness expressiveness expressivity accuracy cost overhead throughput sensitivity fairness
 """.split())
@@ -79,7 +80,7 @@ retrieval signal removal interval trial portal survival arrival terminal manual 
 proposal rehearsal renewal disposal approval journal music logic topic traffic clinic metric rubric
 arithmetic mechanic graphic objective alternative incentive archive directive perspective initiative
 primitive narrative representative table variable cable hundred anomaly family assembly supply monopoly
-butterfly italy rally
+butterfly italy rally early critic harmonic
 """.split())
 # A phrase led by a comparative names a wanted change of some quality ("faster inference", "improved
 # performance"), not what it is a quality of.

@@ -13,7 +13,7 @@ from tests.core.test_gaps_rank import constructed_graph
 @pytest.mark.parametrize("phrase, bare", [
     ("visual fidelity", True), ("semantic consistency", True), ("failure modes", True),
     ("faster inference", True), ("improved performance", True), ("temporal consistency", True),
-    ("reasoning capabilities", False), ("inference latency", False), ("image quality", False),
+    ("reasoning capabilities", False), ("adversarial robustness", False), ("compositional generalization", False), ("inference latency", False), ("image quality", False),
     ("object detection", False), ("KV cache", False), ("low-resource languages", False),
     ("text-to-image generation", False), ("retrieval quality", False), ("efficient fine-tuning", False),
 ])
@@ -27,6 +27,8 @@ def test_bare_property_on_constructed_phrases(phrase, bare):
     ("cross-modal", "modifier without its noun"), ("spatial-spectral", "modifier without its noun"),
     ("high-level semantic", "modifier without its noun"), ("directly predicts", "sentence fragment"),
     ("generating high-fidelity", "modifier without its noun"), ("low-resource languages", None),
+    ("fine-tuning", None), ("supervised fine-tuning", None), ("early exit", None), ("actor-critic", None),
+    ("physically-based rendering", None),
     ("mean average precision", "evaluation measure"), ("lookup table", None), ("anomaly detection", None),
     ("multi-view", None), ("vision-language", None), ("ImageNet-1K", None), ("self-supervised learning", None),
 ])

@@ -71,13 +71,13 @@ def not_a_concept(phrase: str) -> Optional[str]:
     if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
         return "sentence fragment"
     raw = _tokens(phrase)
-    if len(raw) >= 2 and _adverb(raw[0]):
+    if len(raw) >= 2 and "-" not in phrase.split()[0] and _adverb(raw[0]):
         return "sentence fragment"          # "directly predicts", "jointly optimizes"
     last = _SPLIT.split(phrase.strip())[-1]
     if not any(ch.isupper() for ch in last) and _adjective(raw[-1]) and raw[-1] not in CONCEPT_COMPARATIVES:
         return "modifier without its noun"  # "cross-modal", "spatial-spectral", "high-level semantic"
     compound = phrase.split()[-1].lower().split("-")
-    if len(compound) >= 2 and compound[0] in CONCEPT_PLAIN_ADJECTIVES:
+    if len(compound) >= 2 and compound[0] in CONCEPT_PLAIN_ADJECTIVES and not compound[-1].endswith("ing"):
         return "modifier without its noun"  # "generating high-fidelity", "real-time", "fine-grained"
     if all(t in CONCEPT_MEASURES or t in CONCEPT_HEAD_NOUNS for t in toks) and any(t in CONCEPT_MEASURES for t in toks):
         return "evaluation measure"
