@@ -258,3 +258,31 @@ def test_fetch_arxiv_pdfs_of_the_selection_attaches_labels_and_reports_failures(
 
         labelled = [x for s in sections_with_sentences(lib, att[0]["id"]) for x in s["sentences"] if x["shortcoming"]]
         assert labelled                                        # labelled in the same task
+
+
+def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_path, shared_data, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    from .conftest import _open_window
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    w = _open_window(qtbot, lib_path)
+    try:
+        w.tabs.setCurrentWidget(w.reader)
+        reader = w.reader
+        assert reader.show_paper(pid)
+        reader.set_page(9)                                           # page 10: Limitations
+        menu = reader.page_menu()
+        assert [a.text() for a in menu.actions()] == ["Highlight selection", "Highlight with a note…"]
+        assert not any(a.isEnabled() for a in menu.actions())      # nothing selected: nothing to highlight
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        menu = reader.page_menu()
+        assert all(a.isEnabled() for a in menu.actions())
+        monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("noisy, but needed", True)))
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            menu.actions()[1].trigger()
+        assert [(h["text"], h["page"], h["comment"]) for h in reader.highlights] == \
+            [(SENTENCE, 10, "noisy, but needed")]
+    finally:
+        w.close()

@@ -283,7 +283,8 @@ class PdfReader(QWidget):
         self.status.setText("The sentence was not found on the page; the page is shown.")
         return False
 
-    def _page_menu(self, pos: QPoint) -> None:
+    def page_menu(self) -> QMenu:
+        """The page's context menu: highlight the mouse selection, with or without a note."""
         menu = QMenu(self)
         act = menu.addAction("Highlight selection")
         act.setEnabled(bool(self.selection))
@@ -291,7 +292,10 @@ class PdfReader(QWidget):
         note = menu.addAction("Highlight with a note…")
         note.setEnabled(bool(self.selection))
         note.triggered.connect(self._highlight_with_note)
-        menu.exec(self.page_view.mapToGlobal(pos))
+        return menu
+
+    def _page_menu(self, pos: QPoint) -> None:
+        self.page_menu().exec(self.page_view.mapToGlobal(pos))
 
     def _highlight_with_note(self) -> None:
         text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
