@@ -1,7 +1,8 @@
-"""What each concept-quality rule (gapscope.concepts.quality) removes on a real library: the concepts that
-are not concepts (by reason), the generic ones at the chosen spread threshold and at its neighbours, and the
-one-thing pairs, each with the most frequent examples, from the papers before DATE (as the backtest sees
-them) or all papers.
+"""What each concept-quality rule (gapscope.concepts.quality, gapscope.concepts.pair_rules) removes on a
+real library: the concepts that are not concepts (by reason), the generic ones at the chosen spread
+threshold and at its neighbours, the one-thing pairs, the bare properties, the pairs the abstracts already
+join and the pairs with one concept inside the other's area, each with the most frequent examples, from the
+papers before DATE (as the backtest sees them) or all papers.
 
 usage:
   python benchmarks/bench_concept_quality.py --library L [--before 2025-11-01] [--out FILE]
@@ -28,8 +29,9 @@ def main() -> None:
     a = ap.parse_args()
 
     from gapscope.concepts import load_concept_set
-    from gapscope.concepts.quality import (GENERIC_AREAS, GENERIC_MIN_PAPERS, GENERIC_SPREAD, not_a_concept,
-                                           same_thing)
+    from gapscope.concepts.pair_rules import TEXT_JOINED_MIN, concept_mentions, joined_in_text
+    from gapscope.concepts.quality import (GENERIC_AREAS, GENERIC_MIN_PAPERS, GENERIC_SPREAD, bare_property,
+                                           not_a_concept, same_thing)
     from gapscope.gaps.concept_backtest import abstract_vectors
     from gapscope.gaps.linkpred import pair_block
     from gapscope.maps.build import paper_dates
@@ -37,7 +39,7 @@ def main() -> None:
 
     lib = Library(a.library, create=False)
     cs, dates = load_concept_set(lib), paper_dates(lib)
-    blk = pair_block(cs, dates, a.before, paper_vecs=abstract_vectors(lib))
+    blk = pair_block(cs, dates, a.before, paper_vecs=abstract_vectors(lib), mentions=concept_mentions(lib, cs.concepts))
     sel = np.concatenate([blk.m_idx, blk.p_idx])
     n = {int(i): sum(1 for p in cs.concepts[i].papers if (dates.get(p) or "") < a.before) for i in sel}
     out = [f"library {a.library}: {len(cs.concepts)} concepts (batch {cs.batch}); papers before {a.before}; "
@@ -73,6 +75,26 @@ def main() -> None:
         m, p = cs.concepts[int(blk.m_idx[mi[k]])], cs.concepts[int(blk.p_idx[pi[k]])]
         why = same_thing([m.phrase, *m.synonyms[:5]], [p.phrase, *p.synonyms[:5]], m.vector, p.vector)
         out.append(f"   {m.phrase} x {p.phrase}: {why}")
+
+    def pairs(mask, title, why=lambda r, c: ""):
+        mi, pi = np.nonzero(mask)
+        order = np.argsort(-(np.array([n[int(blk.m_idx[r])] for r in mi]) * np.array([n[int(blk.p_idx[c])] for c in pi])))
+        out.append(f"{title}: {int(mask.sum())} of {int(rare.sum())} unlinked pairs, e.g. (most papers first):")
+        for k in order[:25]:
+            m, p = cs.concepts[int(blk.m_idx[mi[k]])], cs.concepts[int(blk.p_idx[pi[k]])]
+            out.append(f"   {m.phrase} ({n[int(blk.m_idx[mi[k]])]}) x {p.phrase} ({n[int(blk.p_idx[pi[k]])]}){why(mi[k], pi[k])}")
+
+    out.append("")
+    bare = [int(i) for i in sel if bare_property(cs.concepts[int(i)].phrase) and not not_a_concept(cs.concepts[int(i)].phrase)]
+    bare.sort(key=lambda i: -n[i])
+    out.append(f"4. bare property: {len(bare)} concepts (not counted under 1.), e.g. "
+               + "; ".join(f"{cs.concepts[i].phrase} ({n[i]})" for i in bare[:40]))
+    out.append("")
+    joined = rare & joined_in_text(blk.text_both)
+    pairs(joined, f"5. joined in text ({TEXT_JOINED_MIN}+ abstracts before the date mention both)",
+          lambda r, c: f": {int(blk.text_both[r, c])} abstracts")
+    out.append("")
+    pairs(rare & blk.contained & ~joined, "6. one inside the other's area (and not joined in text)")
     ok = blk.quality_pairs() & rare
     out.append("")
     out.append(f"kept: {int(blk.ok_m.sum())} of {len(blk.m_idx)} method and {int(blk.ok_p.sum())} of {len(blk.p_idx)} "

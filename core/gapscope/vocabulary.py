@@ -54,12 +54,49 @@ without within among regarding concerning such etc
 CONCEPT_MEASURES = frozenset("""
 accuracy f1 f1-score score precision recall auc roc auroc auprc bleu rouge meteor cider psnr ssim lpips fid
 mae mse rmse iou miou error rate ground truth metric measure perplexity top-1 top-5 pass@1 exact match em
+mean average
 """.split())
 # Head nouns that any method or problem phrase may end in; they say nothing of what it is about, so two
 # phrases that differ only by them ("diffusion transformer", "diffusion models") name one area.
 CONCEPT_HEAD_NOUNS = frozenset("""
 model network method approach framework system technique algorithm architecture benchmark dataset data task
 problem pipeline module tool paradigm strategy setting scenario application
+""".split())
+# Properties: nouns that name a quality something has ("fidelity", "latency"), not a task or an object. A
+# concept made of these and adjectives ("visual fidelity", "semantic consistency", "failure modes") names a
+# quality of unnamed things: neither a method nor a problem a proposal can address (singular forms).
+# Robustness, generalisation and interpretability are left out: "adversarial robustness", "compositional
+# generalization" and "mechanistic interpretability" are research problems of their own.
+CONCEPT_PROPERTIES = frozenset("""
+quality fidelity consistency coherence efficiency latency speed performance diversity realism stability
+reliability scalability faithfulness controllability correctness plausibility naturalness smoothness sharpness fluency
+transferability usability trustworthiness capability behavior behaviour failure mode limitation
+effectiveness expressiveness expressivity accuracy cost overhead throughput sensitivity fairness
+""".split())
+# Adjectives without an adjective ending (suffixes in concepts/quality.py), and nouns with one ("retrieval",
+# "logic", "objective") that are no adjective.
+CONCEPT_PLAIN_ADJECTIVES = frozenset("""
+high low good bad fast slow strong weak robust long short large small fine coarse overall real true
+accurate efficient consistent coherent relevant different diverse complex simple general key main
+""".split())
+CONCEPT_NOT_ADJECTIVES = frozenset("""
+retrieval signal removal interval trial portal survival arrival terminal manual potential material animal
+proposal rehearsal renewal disposal approval journal music logic topic traffic clinic metric rubric
+arithmetic mechanic graphic objective alternative incentive archive directive perspective initiative
+primitive narrative representative table variable cable hundred anomaly family assembly supply monopoly
+butterfly italy rally early critic harmonic
+""".split())
+# A phrase led by a comparative names a wanted change of some quality ("faster inference", "improved
+# performance"), not what it is a quality of.
+CONCEPT_COMPARATIVES = frozenset("""
+faster slower better worse higher lower greater stronger weaker improved enhanced increased reduced
+more less fewer cheaper smaller larger
+""".split())
+# Model classes: a problem concept whose head is one of these names an architecture ("CNN", "VLMs",
+# "diffusion models", "LLM agents"): a tool a method is part of, not a problem to apply it to (singular,
+# lower case; acronyms ending in "lm" such as "MLLM" or "LVLM" count too).
+CONCEPT_MODEL_HEADS = frozenset("""
+model network architecture llm transformer cnn vit rnn lstm gnn gan vae agent
 """.split())
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",

@@ -4,11 +4,13 @@ Three rules, each measurable on its own (benchmarks/results/gaps/concept-quality
 removes on a real library):
 
 1. Not a concept (``not_a_concept``): a single common word ("encoder", "robustness"; a named thing such
-   as "LoRA" or "NeRF", written with a capital, is a concept), or a phrase made of words from the stop
+   as "LoRA" or "NeRF", written with a capital, is a concept), a modifier without its noun ("cross-modal",
+   "spatial-spectral": the last word an adjective), a phrase led by an adverb ("directly predicts"), or a
+   phrase made of words from the stop
    lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
    phrase that ends in a connective verb ("dataset containing") or in an acronym it cuts ("learning RL")
-   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) is a
-   tool, not a problem.
+   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) or a
+   model class ("CNN", "VLMs", "diffusion models", ``model_class``) is a tool, not a problem.
 2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
    same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
    field or a habit of writing, not something a proposal can apply. The score is the entropy of the
@@ -18,7 +20,13 @@ removes on a real library):
 3. One thing twice (``same_thing``): a pair whose ends are the same concept or one contains the other:
    the content words of one phrase (or of a synonym) within the other's ("diffusion transformer" x
    "diffusion models"), an acronym of the other ("QA" x "question answering"), or phrase vectors closer
-   than ``SAME_THING_SIM``."""
+   than ``SAME_THING_SIM``.
+4. A bare property (``bare_property``): a quality without the thing it is a quality of ("visual fidelity",
+   "semantic consistency", "failure modes", "faster inference"): a property noun whose other words are
+   adjectives or properties, or a phrase led by a comparative. "image quality" or "inference latency" name
+   their object and stay.
+The rules on pairs that read the library's text and topics (joined in text, one inside the other's area)
+are in concepts/pair_rules.py."""
 
 from __future__ import annotations
 
@@ -27,7 +35,9 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..vocabulary import CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES, CONCEPT_MODEL_FAMILIES
+from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
+                          CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
+                          CONCEPT_PROPERTIES)
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
 GENERIC_SPREAD = 0.9      # see benchmarks/results/gaps/concept-quality-*.txt for what each value removes
@@ -60,6 +70,15 @@ def not_a_concept(phrase: str) -> Optional[str]:
         return "single common word"
     if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
         return "sentence fragment"
+    raw = _tokens(phrase)
+    if len(raw) >= 2 and "-" not in phrase.split()[0] and _adverb(raw[0]):
+        return "sentence fragment"          # "directly predicts", "jointly optimizes"
+    last = _SPLIT.split(phrase.strip())[-1]
+    if not any(ch.isupper() for ch in last) and _adjective(raw[-1]) and raw[-1] not in CONCEPT_COMPARATIVES:
+        return "modifier without its noun"  # "cross-modal", "spatial-spectral", "high-level semantic"
+    compound = phrase.split()[-1].lower().split("-")
+    if len(compound) >= 2 and compound[0] in CONCEPT_PLAIN_ADJECTIVES and not compound[-1].endswith("ing"):
+        return "modifier without its noun"  # "generating high-fidelity", "real-time", "fine-grained"
     if all(t in CONCEPT_MEASURES or t in CONCEPT_HEAD_NOUNS for t in toks) and any(t in CONCEPT_MEASURES for t in toks):
         return "evaluation measure"
     words = phrase.split()
@@ -79,6 +98,50 @@ def not_a_concept(phrase: str) -> Optional[str]:
 def _is_acronym(word: str) -> bool:
     w = word[:-1] if word.endswith("s") else word
     return 2 <= len(w) <= 6 and w.isalpha() and w.isupper()
+
+
+_ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "able", "ible", "ular")
+
+
+def _adjective(word: str) -> bool:
+    """An adjective by its ending ("visual", "semantic", "generative") or a plain one ("high", "robust")."""
+    if word in CONCEPT_PLAIN_ADJECTIVES or word in CONCEPT_COMPARATIVES:
+        return True
+    if word in CONCEPT_NOT_ADJECTIVES or len(word) < 5 or not word.isalpha():
+        return False
+    return word.endswith(_ADJECTIVE_ENDINGS) or (word.endswith("ed") and not word.endswith("eed"))
+
+
+def _adverb(word: str) -> bool:
+    return len(word) > 4 and word.endswith("ly") and word.isalpha() and word not in CONCEPT_NOT_ADJECTIVES
+
+
+def _base(word: str) -> str:
+    return word[:-3] + "y" if len(word) > 4 and word.endswith("ies") else _singular(word)
+
+
+def bare_property(phrase: str) -> bool:
+    """A quality without its object: neither a method nor a problem a proposal can address."""
+    words = [_base(t) for t in _tokens(phrase)]
+    if len(words) >= 2 and words[0] in CONCEPT_COMPARATIVES:
+        return True
+    if not words or words[-1] not in CONCEPT_PROPERTIES:
+        return False
+    return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
+
+
+def model_class(phrase: str) -> bool:
+    """An architecture or model class ("CNN", "state-of-the-art MLLMs", "diffusion models", "LLM agents"):
+    as a problem, the area a method belongs to rather than a problem it could address ("visual context" x
+    "VLMs" is VLM work, not a gap)."""
+    words = _tokens(phrase)
+    if not words:
+        return False
+    head = _singular(words[-1])
+    if head in CONCEPT_MODEL_HEADS:
+        return True
+    last = _SPLIT.split(phrase.strip())[-1]
+    return _is_acronym(last) and head.endswith("lm")          # LLM, MLLM, VLM, LVLM
 
 
 def model_name(phrase: str) -> bool:

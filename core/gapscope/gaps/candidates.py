@@ -18,7 +18,9 @@ from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
-TEXT_BOTH_MAX = 1          # abstracts mentioning both concepts' phrases that a gap may still have (as rare_max)
+from ..concepts.pair_rules import TEXT_JOINED_MIN
+
+TEXT_BOTH_MAX = TEXT_JOINED_MIN - 1   # abstracts mentioning both concepts' phrases that a gap may still have
 
 
 def _ref(c: Concept, batch) -> ClusterRef:
@@ -75,16 +77,24 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]] = None,
                  topic_of: Optional[Mapping[int, tuple[int, str]]] = None,
                  notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
-                 texts: Optional[Mapping[int, str]] = None) -> list[Gap]:
-    """``texts`` (paper id -> title and abstract): a pair whose phrases more than ``TEXT_BOTH_MAX``
-    abstracts mention together is no gap, even when the extractor named them together in none."""
+                 texts: Optional[Mapping[int, str]] = None,
+                 mentions: Optional[Mapping[int, frozenset]] = None) -> list[Gap]:
+    """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
+    ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
+    ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
+    none (the same rule as the backtest's candidates)."""
     if not cs.concepts:
         return []
+    if mentions is None and texts is not None:
+        from ..concepts.quality import text_mentions
+
+        found = text_mentions(cs.concepts, texts)
+        mentions = {c.id: frozenset(found.get(c.id, set()) | set(c.papers)) for c in cs.concepts}
     first, last, days = corpus_span(dates.values())
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
     if days >= MIN_BACKTEST_BEFORE_DAYS:
         ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
-                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs)
+                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions)
     else:
         ranker, info = Ranker(seed), {"fallback": "no trained ranker"}
         if notices is not None:
@@ -92,8 +102,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                            f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
     if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
         notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed)
-    # not generic, not a measure or a fragment, two things (concepts/quality.py), as the backtest scores
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
+    # not generic, not a measure, a fragment or a bare property, two things (concepts/quality.py), not joined
+    # in text, neither inside the other's area (concepts/pair_rules.py), as the backtest scores
     cand = candidates(blk, rare_max)
     if not cand.any():
         return []
@@ -106,13 +117,6 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
     concepts = cs.concepts
-    mentioned: dict[int, set] = {}
-    if texts is not None and len(flat):
-        from ..concepts.quality import text_mentions
-
-        ii, jj = np.unravel_index(flat, score.shape)
-        involved = {int(blk.m_idx[i]) for i in ii} | {int(blk.p_idx[j]) for j in jj}
-        mentioned = text_mentions([concepts[k] for k in sorted(involved)], texts)
     methods = [c for c in concepts if c.kind == "method"]
     problems = [c for c in concepts if c.kind == "problem"]
     mv = np.stack([c.vector for c in methods]) if methods else np.zeros((0, 1))
@@ -137,9 +141,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             break
         m, p = concepts[blk.m_idx[i]], concepts[blk.p_idx[j]]
         both = sorted(set(m.papers) & set(p.papers))
-        in_text = len(mentioned.get(m.id, set()) & mentioned.get(p.id, set())) if mentioned else None
-        if in_text is not None and in_text > TEXT_BOTH_MAX:
-            continue          # abstracts already combine them, whatever the extractor named
+        in_text = int(blk.text_both[i, j]) if blk.text_both is not None else None
         nb_m = _neighbours(m, methods, mv, p)
         nb_p = _neighbours(p, problems, pv, m)
         ev_m = _top_papers(m, set(both) | set(p.papers), evidence_n)

@@ -26,14 +26,15 @@ def filled_definition(m: int, rare_max: int, min_support: int) -> str:
 def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *, k: int = 20, ks: Sequence[int] = (10, 20, 50, 100),
                          m: int = 1, rare_max: int = 0, min_support: int = 5, seed: int = 0,
                          horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None,
-                         quality: bool = True) -> dict:
+                         quality: bool = True, mentions: Optional[Mapping[int, frozenset]] = None) -> dict:
     t0 = time.perf_counter()
     first, last, _ = require_backtest_span(dates, before)
     # the training slice looks as far ahead as the test does, within the time before DATE
     horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
-                                min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality)
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed)
+                                min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
+                                mentions=mentions)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
     rare = blk.both <= rare_max
     cand = candidates(blk, rare_max, quality)
     filled = formed(cs, dates, blk, before, "9999") >= m      # the only read of papers on or after DATE
@@ -65,18 +66,43 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "method_concepts": int(len(blk.m_idx)), "problem_concepts": int(len(blk.p_idx)),
         "filled_definition": filled_definition(m, rare_max, min_support),
         "candidate_filter": ("both concepts may be named (not a single common word, an evaluation measure, a "
-                             "sentence fragment or, as a problem, a named model; not generic: "
+                             "sentence fragment, a modifier without its noun or, as a problem, a named model or a "
+                             "model class; not generic: "
                              f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
-                             f"at >= {GENERIC_SPREAD} of chance) and the pair is two things (concepts/quality.py); "
-                             "`all_pairs` drops this filter") if quality else "none",
+                             f"at >= {GENERIC_SPREAD} of chance; not a bare property) and the pair is two things "
+                             "(concepts/quality.py), not mentioned together by 2+ abstracts before DATE and neither "
+                             "inside the other's area (concepts/pair_rules.py); `all_pairs` drops this filter")
+                            if quality else "none",
         "generic_concepts": {"method": int((~blk.ok_m).sum()), "problem": int((~blk.ok_p).sum())},
         "one_thing_pairs": int((rare & blk.same).sum()),
+        "rule_removes": rule_removes(cs, blk, rare, filled),
         "m": m, "rare_max": rare_max, "min_support": min_support, "ranker": info,
         "papers_before": n_before, "papers_after": sum(1 for d in dates.values() if d and d >= before),
         "span": {"first": first, "last": last},
         "seconds": round(time.perf_counter() - t0, 2),
     })
     return res
+
+
+def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
+    """Rare pairs each rule of concepts/pair_rules.py and the bare-property rule removes on its own (a
+    pair may fall under several), with how many of them later formed a link."""
+    from ..concepts.pair_rules import joined_in_text
+    from ..concepts.quality import bare_property
+
+    bm = np.array([bare_property(cs.concepts[i].phrase) for i in blk.m_idx], dtype=bool)
+    bp = np.array([bare_property(cs.concepts[j].phrase) for j in blk.p_idx], dtype=bool)
+    out = {"bare_property_concepts": {"method": int(bm.sum()), "problem": int(bp.sum())}}
+
+    def count(name, mask):
+        out[name] = {"pairs": int((rare & mask).sum()), "filled": int((rare & mask & filled).sum())}
+
+    count("bare_property_pairs", bm[:, None] | bp[None, :])
+    if blk.text_both is not None:
+        count("joined_in_text_pairs", joined_in_text(blk.text_both))
+    if blk.contained is not None:
+        count("contained_pairs", blk.contained)
+    return out
 
 
 def abstract_vectors(lib) -> Optional[tuple]:
@@ -107,12 +133,18 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
     dates = dates if dates is not None else paper_dates(lib)
     if paper_vecs is None and lib is not None:
         paper_vecs = abstract_vectors(lib)
+    mentions = None
+    if lib is not None:
+        from ..concepts.pair_rules import concept_mentions
+
+        report(progress, 0, len(befores), "concept mentions in the abstracts")
+        mentions = concept_mentions(lib, cs.concepts)
     out = []
     for i, b in enumerate(befores):
         check(cancel)
         report(progress, i, len(befores), f"backtest at {b}")
         out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed,
-                                        paper_vecs=paper_vecs))
+                                        paper_vecs=paper_vecs, mentions=mentions))
     report(progress, len(befores), len(befores), "backtest done")
     if len(out) == 1:
         return out[0]

@@ -27,7 +27,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                method_vecs: Optional[tuple] = None, topic_vecs: Optional[tuple] = None,
                problem_facet: str = "result", seed: int = 0, progress: Optional[ProgressFn] = None,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
-               paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None) -> list[Gap]:
+               paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
+               mentions: Optional[Mapping[int, frozenset]] = None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why."""
@@ -39,7 +40,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             labels = {c.id: c.label for c in t.clusters}
             topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
-                                   seed=seed, paper_vecs=paper_vecs, texts=texts))
+                                   seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
@@ -111,14 +112,16 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
 
     notices = notices if notices is not None else []
     concepts = _concepts_for_gaps(lib, notices, progress=progress, cancel=cancel) if use_concepts else None
-    paper_vecs = texts = None
+    paper_vecs = mentions = None
     if concepts is not None and concepts.concepts:
+        from ..concepts.pair_rules import concept_mentions
+
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
-        texts = {pid: f"{t}. {a}" for pid, t, a in lib.paper_title_abstracts()}
+        mentions = concept_mentions(lib, concepts.concepts)   # through the FTS index, as the backtest
     gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                       topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
                       concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices, paper_vecs=paper_vecs,
-                      texts=texts)
+                      mentions=mentions)
     quote_shortcomings(lib, gaps)
     stamp = made_with(lib, maps)
     for g in gaps:

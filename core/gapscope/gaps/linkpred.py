@@ -57,14 +57,25 @@ class PairBlock:
     ok_p: Optional[np.ndarray] = None
     spread: Optional[np.ndarray] = None  # over all concepts of the set (nan where not computed)
     same: Optional[np.ndarray] = None    # (|M|, |P|) bool
+    # concepts/pair_rules.py: abstracts before the date mentioning both (None without mentions), and the
+    # pairs where one concept lies inside the other's area
+    text_both: Optional[np.ndarray] = None
+    contained: Optional[np.ndarray] = None
 
     def quality_pairs(self) -> np.ndarray:
-        """(|M|, |P|) bool: both ends may be named and they are two things."""
+        """(|M|, |P|) bool: both ends may be named, they are two things, the text does not combine them
+        already and neither lies inside the other's area."""
+        from ..concepts.pair_rules import joined_in_text
+
         ok = np.ones(self.both.shape, dtype=bool)
         if self.ok_m is not None:
             ok &= self.ok_m[:, None] & self.ok_p[None, :]
         if self.same is not None:
             ok &= ~self.same
+        if self.text_both is not None:
+            ok &= ~joined_in_text(self.text_both)
+        if self.contained is not None:
+            ok &= ~self.contained
         return ok
 
 
@@ -145,13 +156,16 @@ def _svd_scores(co, mi: np.ndarray, pi: np.ndarray, seed: int) -> np.ndarray:
 
 def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, min_support: int = 5,
                start: str = "0000", max_per_kind: int = 3000, paper_vecs: Optional[tuple] = None,
-               seed: int = 0) -> PairBlock:
+               seed: int = 0, mentions: Optional[Mapping[int, frozenset]] = None) -> PairBlock:
     """Features of every (method, problem) pair from the papers dated before ``before`` ONLY (nothing
     later enters: the counts, the graph, the topics and the concept quality all read the papers before
     the date). ``paper_vecs`` = (paper ids, abstract vectors): each concept's content is the mean vector of
     its papers and topics are k-means clusters of them; without them the phrase vectors stand in and the
-    topic features are 0."""
-    from ..concepts.quality import GENERIC_AREAS, generic, model_name, not_a_concept, same_thing_matrix, topic_spread
+    topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
+    (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates."""
+    from ..concepts.pair_rules import co_mentions, contained
+    from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, model_class, model_name, not_a_concept,
+                                    same_thing_matrix, topic_spread)
 
     vec = cs.vectors()
     a, rows_pid = _incidence(cs, dates, start, before, with_rows=True)
@@ -226,6 +240,7 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         tn = np.sqrt(tc / np.maximum(tc.sum(axis=1, keepdims=True), 1))
         tover = (tn[mi] @ tn[pi].T).astype(np.float32)
         same_topic = (tc[mi].argmax(axis=1)[:, None] == tc[pi].argmax(axis=1)[None, :]).astype(np.float32)
+        inside = contained(tc[mi], tc[pi], nt)
         # generic-ness over coarse areas (vision, language, robotics...): a specific concept's few papers
         # fall in one or two of them, a generic one's anywhere
         lab = _topics(pv, seed, GENERIC_AREAS)
@@ -235,6 +250,7 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         spread[sel] = topic_spread(ac[sel], np.asarray(z.sum(axis=0)).ravel())
     else:
         texp = tover = same_topic = np.zeros(cn.shape, np.float32)
+        inside = None
     svd = _svd_scores(co, mi, pi, seed)
     X = np.stack([
         np.broadcast_to(np.log1p(n[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(n[pi])[None, :], cn.shape),
@@ -253,11 +269,17 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
 
     def ok(idx):
         return np.array([not_a_concept(cs.concepts[i].phrase) is None and not too_generic[i]
-                         and not (cs.concepts[i].kind == "problem" and model_name(cs.concepts[i].phrase))
+                         and not bare_property(cs.concepts[i].phrase)
+                         and not (cs.concepts[i].kind == "problem" and (model_name(cs.concepts[i].phrase)
+                                                                          or model_class(cs.concepts[i].phrase)))
                          for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
-    return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same)
+    text_both = None
+    if mentions is not None:
+        earlier = {int(p) for p, d in dates.items() if d and start <= d < before}
+        text_both = co_mentions(mentions, [cs.concepts[i].id for i in mi], [cs.concepts[j].id for j in pi], earlier)
+    return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same, text_both, inside)
 
 
 def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock, lo: str, hi: str) -> np.ndarray:
@@ -310,11 +332,12 @@ def candidates(blk: PairBlock, rare_max: int, quality: bool = True) -> np.ndarra
 
 def train_ranker(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, horizon_days: int,
                  rare_max: int = 0, m: int = 1, min_support: int = 5, seed: int = 0,
-                 paper_vecs: Optional[tuple] = None, quality: bool = True) -> tuple[Ranker, dict]:
+                 paper_vecs: Optional[tuple] = None, quality: bool = True,
+                 mentions: Optional[Mapping[int, frozenset]] = None) -> tuple[Ranker, dict]:
     """The ranker for predictions at ``before``: trained on features before ``before - horizon_days`` and
     the links that formed between then and ``before``."""
     t1 = _shift(before, -horizon_days)
-    blk = pair_block(cs, dates, t1, min_support=min_support, paper_vecs=paper_vecs, seed=seed)
+    blk = pair_block(cs, dates, t1, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
     cand = candidates(blk, rare_max, quality)
     # the label: links formed in [t1, before); nothing on or after ``before`` is read
     y = (formed(cs, dates, blk, t1, before) >= m)[cand]

@@ -41,6 +41,7 @@ from .fulltext import FulltextMixin
 from .gaps import GapsMixin
 from .imports import ImportsMixin
 from .maps import MapsMixin
+from .mentions import MentionsMixin
 from .notes import NotesMixin
 from .papers import PapersMixin, fts_query, row_to_paper
 from .reports import ReportsMixin
@@ -98,7 +99,7 @@ def _writable(db: Path) -> bool:
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
               GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
-              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin):
+              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin):
     """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""

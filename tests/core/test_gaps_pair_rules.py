@@ -1,0 +1,147 @@
+"""The rules that keep established practice, bare properties and one-inside-the-other pairs out of the
+gaps (concepts/quality.bare_property, concepts/pair_rules.py), each on constructed cases, and their use in
+the candidates that both `gaps find` and the backtest rank."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from tests.core.test_gaps_rank import constructed_graph
+
+
+@pytest.mark.parametrize("phrase, bare", [
+    ("visual fidelity", True), ("semantic consistency", True), ("failure modes", True),
+    ("faster inference", True), ("improved performance", True), ("temporal consistency", True),
+    ("reasoning capabilities", False), ("adversarial robustness", False), ("compositional generalization", False), ("inference latency", False), ("image quality", False),
+    ("object detection", False), ("KV cache", False), ("low-resource languages", False),
+    ("text-to-image generation", False), ("retrieval quality", False), ("efficient fine-tuning", False),
+])
+def test_bare_property_on_constructed_phrases(phrase, bare):
+    from gapscope.concepts.quality import bare_property
+
+    assert bare_property(phrase) is bare
+
+
+@pytest.mark.parametrize("phrase, reason", [
+    ("cross-modal", "modifier without its noun"), ("spatial-spectral", "modifier without its noun"),
+    ("high-level semantic", "modifier without its noun"), ("directly predicts", "sentence fragment"),
+    ("generating high-fidelity", "modifier without its noun"), ("low-resource languages", None),
+    ("fine-tuning", None), ("supervised fine-tuning", None), ("early exit", None), ("actor-critic", None),
+    ("physically-based rendering", None),
+    ("mean average precision", "evaluation measure"), ("lookup table", None), ("anomaly detection", None),
+    ("multi-view", None), ("vision-language", None), ("ImageNet-1K", None), ("self-supervised learning", None),
+])
+def test_modifiers_adverb_fragments_and_measures_are_no_concepts(phrase, reason):
+    from gapscope.concepts.quality import not_a_concept
+
+    assert not_a_concept(phrase) == reason
+
+
+@pytest.mark.parametrize("phrase, is_class", [
+    ("CNN", True), ("VLMs", True), ("state-of-the-art MLLMs", True), ("diffusion models", True),
+    ("LLM agents", True), ("convolutional neural networks", True), ("deep learning architectures", True),
+    ("event cameras", False),
+    ("catastrophic forgetting", False), ("ISAC", False), ("LLM-as-a-Judge", False), ("model compression", False),
+])
+def test_a_model_class_is_no_problem(phrase, is_class):
+    from gapscope.concepts.quality import model_class
+
+    assert model_class(phrase) is is_class
+
+
+def _add(library, rows):
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    ingest_papers(library, [Paper(title=t, abstract=a, source="t", source_key=str(i)) for i, (t, a) in enumerate(rows)],
+                  kind="import", source="t", target="test")
+    return {t: pid for pid, t, _ in library.paper_title_abstracts()}
+
+
+def test_papers_mentioning_finds_variants_and_near_words(library):
+    from gapscope.store.mentions import mention_query
+
+    ids = _add(library, [
+        ("Paging the key-value caches", "We cut the latency of LLM inference by compressing KV caches."),
+        ("Inference latency budgets", "A study of inference latency on phones."),
+        ("Latency", "Network latency is measured on routers; much later and elsewhere, inference over graphs."),
+        ("Vision transformers", "Plain vision transformer backbones."),
+    ])
+    found = library.papers_mentioning({"lat": ["inference latency"], "kv": ["KV cache", "key-value caches"],
+                                       "vit": ["vision transformers"], "none": ["-"]})
+    assert found["lat"] == {ids["Paging the key-value caches"], ids["Inference latency budgets"]}
+    assert found["kv"] == {ids["Paging the key-value caches"]}
+    assert found["vit"] == {ids["Vision transformers"]}       # the stem matches the singular
+    assert found["none"] == set() and mention_query(["-"]) is None
+
+
+def test_co_mentions_count_only_the_papers_given():
+    from gapscope.concepts.pair_rules import co_mentions, joined_in_text
+
+    mentions = {1: frozenset({10, 11, 12}), 2: frozenset({11, 12, 13}), 3: frozenset({10})}
+    co = co_mentions(mentions, [1, 3], [2], None)
+    assert co.tolist() == [[2.0], [0.0]] and joined_in_text(co).tolist() == [[True], [False]]
+    assert co_mentions(mentions, [1, 3], [2], {10, 11}).tolist() == [[1.0], [0.0]]
+
+
+def test_contained_needs_a_small_concept_inside_a_much_broader_ones_area():
+    from gapscope.concepts.pair_rules import contained
+
+    sizes = np.array([100, 100, 100, 100, 100, 100])
+    broad = [30, 30, 30, 0, 0, 0]            # over-represented in topics 0-2
+    small_inside = [3, 2, 1, 0, 0, 0]         # all its papers in topics 0-2
+    small_outside = [2, 0, 0, 2, 2, 0]        # most elsewhere
+    peer = [10, 10, 10, 0, 0, 0]              # inside, but not a broader concept's part: a peer
+    m = np.array([small_inside, small_outside, peer])
+    got = contained(m, np.array([broad]), sizes)
+    assert got[:, 0].tolist() == [True, False, False]
+    # the rule is symmetric in the two sides
+    assert contained(np.array([broad]), m, sizes)[0].tolist() == [True, False, False]
+
+
+def _ranks(blk, i, j):
+    return {int(x): r for r, x in enumerate(blk.m_idx)}[i], {int(x): r for r, x in enumerate(blk.p_idx)}[j]
+
+
+def test_a_pair_joined_in_text_before_the_date_is_no_candidate_after_it_is():
+    from gapscope.gaps.linkpred import candidates, pair_block
+
+    cs, dates, pv = constructed_graph(seed=3)
+    before = "2025-10-01"
+    blk = pair_block(cs, dates, before, min_support=3, paper_vecs=pv)
+    cand = candidates(blk, 0)
+    r, c = np.argwhere(cand)[0]
+    mi, pj = int(blk.m_idx[r]), int(blk.p_idx[c])
+    earlier = sorted(p for p, d in dates.items() if d < before)[:2]
+    later = sorted(p for p, d in dates.items() if d >= before)[:5]
+    mentions = {x.id: frozenset(x.papers) for x in cs.concepts}
+
+    def with_both(papers):
+        mm = dict(mentions)
+        mm[cs.concepts[mi].id] = mentions[cs.concepts[mi].id] | set(papers)
+        mm[cs.concepts[pj].id] = mentions[cs.concepts[pj].id] | set(papers)
+        return mm
+
+    joined = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=with_both(earlier))
+    assert joined.text_both[_ranks(joined, mi, pj)] >= 2 and not candidates(joined, 0)[_ranks(joined, mi, pj)]
+    # abstracts after the date are not read: the pair is still a candidate
+    late = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=with_both(later))
+    assert candidates(late, 0)[_ranks(late, mi, pj)]
+    # one abstract is allowed (as one paper naming both is in `gaps find`)
+    one = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=with_both(earlier[:1]))
+    assert candidates(one, 0)[_ranks(one, mi, pj)]
+
+
+def test_a_bare_property_concept_is_no_candidate():
+    from gapscope.gaps.linkpred import candidates, pair_block
+
+    cs, dates, pv = constructed_graph(seed=4)
+    blk = pair_block(cs, dates, "2025-12-01", min_support=3, paper_vecs=pv)
+    before = candidates(blk, 10**6)
+    col = int(np.argmax(before.sum(axis=0)))
+    assert before[:, col].any()
+    cs.concepts[int(blk.p_idx[col])].phrase = "visual fidelity"
+    after = candidates(pair_block(cs, dates, "2025-12-01", min_support=3, paper_vecs=pv), 10**6)
+    others = np.arange(before.shape[1]) != col
+    assert not after[:, col].any() and after[:, others].sum() == before[:, others].sum()
