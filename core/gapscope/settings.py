@@ -60,6 +60,9 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             None, (), "the OpenAlex API key (required by OpenAlex since February 2026, free)", secret=True),
     Setting("s2_api_key", "GAPSCOPE_S2_API_KEY", "citations.s2_api_key", "sources/s2_api_key",
             None, (), "the Semantic Scholar API key (optional: without one, the shared, slower pool)", secret=True),
+    Setting("gaps_reference", "GAPSCOPE_GAPS_REFERENCE", "gaps.reference", "gaps/reference_library", None, (),
+            "a bigger GapScope library (e.g. an import of the arXiv snapshot) that `gaps find` checks each gap "
+            "against: a pair of concepts its abstracts already mention together is established practice"),
 )}
 
 # Library setting keys whose values are secrets (API keys).

@@ -175,6 +175,14 @@ def _print_gap(g, lib=None, full=False) -> None:
     for r in g.roles.values():
         counts[r] = counts.get(r, 0) + 1
     click.echo("    evidence: " + ", ".join(f"{ROLE_NAMES.get(r, r)} {n}" for r, n in counts.items()))
+    refd = g.details.get("reference") if g.details else None
+    if refd:
+        click.echo(f"    reference corpus: {refd['co_mentions']} abstract(s) of {refd['size']} mention both "
+                   f"(established from {refd['min_co_mentions']})")
+        if full:
+            for p in refd.get("papers") or []:
+                click.echo(f"      {'already tried (reference)':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
+                           f"{p.get('year') or '':<5} {p['title'][:85]}")
     if full and lib is not None:
         for p in lib.get_papers(g.evidence):
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
@@ -188,20 +196,31 @@ def _print_gap(g, lib=None, full=False) -> None:
 @gaps.command("find")
 @click.option("--problem-facet", type=click.Choice(["result", "topic"]), default="result", show_default=True,
               help="Which map stands for the problems methods are applied to.")
+@click.option("--reference", "reference", metavar="LIB",
+              help="A bigger GapScope library (e.g. an import of the arXiv snapshot) to check each concept pair "
+                   "against: a pair enough of its abstracts mention together is established practice, no gap "
+                   "(default: the gaps_reference setting, `gapscope settings`).")
+@click.option("--no-reference", is_flag=True, help="No reference check, whatever the settings say.")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def gaps_find(ref, problem_facet, as_json, quiet) -> None:
+def gaps_find(ref, problem_facet, reference, no_reference, as_json, quiet) -> None:
     """Detect gaps from the latest maps and store them (build maps first with `gapscope map`)."""
     from ..gaps import find_gaps
     from ..jobs import Cancelled
+    from ..settings import set_command_line
     from ..store import LibraryError
 
+    if reference and no_reference:
+        fail("give --reference or --no-reference, not both", 2)
+    if reference:
+        set_command_line("gaps_reference", reference)     # the command line wins over every other layer
     lib = ref.open()
     notices: list[str] = []
     try:
         with progress_bar("gaps", enabled=not quiet and not as_json) as (progress, cancel):
-            found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet, notices=notices)
+            found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet, notices=notices,
+                              reference=False if no_reference else None)
     except Cancelled:
         fail("cancelled: nothing stored", EXIT_CANCELLED)
     except LibraryError as exc:

@@ -12,7 +12,9 @@ from typing import Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
+from ..jobs import check, report
 from .dedup import Candidate, dedupe
+from .reference import tried_note
 from .linkpred import FEATURES, NEIGHBOURS, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
@@ -78,11 +80,14 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  topic_of: Optional[Mapping[int, tuple[int, str]]] = None,
                  notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
                  texts: Optional[Mapping[int, str]] = None,
-                 mentions: Optional[Mapping[int, frozenset]] = None) -> list[Gap]:
+                 mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
+                 progress=None, cancel=None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
-    none (the same rule as the backtest's candidates)."""
+    none (the same rule as the backtest's candidates). ``reference`` (a gaps.reference.ReferenceCorpus):
+    a pair that enough of its abstracts mention together is established practice, no gap; the ranking is
+    walked down until ``top`` gaps are kept, and each kept gap carries the reference papers that did both."""
     if not cs.concepts:
         return []
     if mentions is None and texts is not None:
@@ -157,7 +162,21 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                               evidence=frozenset(ev_m + ev_p + both + bridge),
                               method_content=centroid(m), problem_content=centroid(p)))
         text_both[(i, j)] = in_text
-    kept, dropped = dedupe(pool, top, per_concept=per_concept)
+    ref_of: dict = {}
+
+    def not_established(c: Candidate) -> Optional[str]:
+        check(cancel)
+        m_, p_ = built[c.key][0], built[c.key][1]
+        r = ref_of[c.key] = reference.check(m_, p_)
+        report(progress, reference.checked, top, f"checking gaps against the reference corpus ({reference.checked})")
+        return (f"established: {r['co_mentions']} reference abstracts mention both" if r["established"] else None)
+
+    kept, dropped = dedupe(pool, top, per_concept=per_concept,
+                           accept=not_established if reference is not None else None)
+    if reference is not None and notices is not None:
+        est = sum(1 for d in dropped if d["duplicate_of"] is None)
+        notices.append(f"reference corpus {reference.path} ({reference.n_papers} abstracts): {reference.checked} pairs "
+                       f"checked, {est} established (mentioned together by >= {reference.min_co_mentions}) left out")
     gaps = []
     for cand_ in kept:
         i, j = cand_.key
@@ -186,8 +205,13 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             tc = Counter(topic_of[q] for q in list(p.papers) + list(m.papers) if q in topic_of)
             topic = tc.most_common(1)[0][0] if tc else None
         x = blk.X[i, j]
+        ref = ref_of.get((i, j))
+        counts = {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER}
+        if ref is not None:
+            counts["reference"] = ref["co_mentions"]
         gaps.append(Gap(
-            type="method_x_problem", score=cand_.score, statement=statement(m, p, len(both), nb_m, nb_p),
+            type="method_x_problem", score=cand_.score,
+            statement=statement(m, p, len(both), nb_m, nb_p) + (tried_note(ref) if ref else ""),
             method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
             details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
                      "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(both),
@@ -195,7 +219,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                      "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in nb_m[:3]],
                      "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in nb_p[:3]],
                      "shortcoming_sentences": short,
-                     "evidence_counts": {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER},
+                     "evidence_counts": counts,
+                     # the reference corpus's abstracts that mention both (`gaps find --reference`), below
+                     # the count that makes a pair established practice; papers: title, year, id there
+                     "reference": ref,
                      "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                      "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},
                      "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),

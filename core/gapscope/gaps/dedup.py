@@ -5,7 +5,7 @@ concept leads more than ``per_concept`` gaps (else one popular method fills the 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -52,8 +52,11 @@ def duplicate_of(c: Candidate, kept: Sequence[Candidate], *, synonym_sim: float 
 
 
 def dedupe(cands: Sequence[Candidate], top: int, *, per_concept: Optional[int] = 2,
-           synonym_sim: float = SYNONYM_SIM, evidence_share: float = EVIDENCE_SHARE) -> tuple[list[Candidate], list[dict]]:
-    """The best ``top`` candidates (by score) with no duplicates; and what was dropped, and why."""
+           synonym_sim: float = SYNONYM_SIM, evidence_share: float = EVIDENCE_SHARE,
+           accept: Optional[Callable[[Candidate], Optional[str]]] = None) -> tuple[list[Candidate], list[dict]]:
+    """The best ``top`` candidates (by score) with no duplicates; and what was dropped, and why.
+    ``accept(candidate)``: a last, costlier check asked only of the candidates that would be listed (the
+    ranking is walked down until ``top`` are kept); it returns why the candidate is no gap, or None."""
     kept: list[Candidate] = []
     dropped: list[dict] = []
     used: dict[int, int] = {}
@@ -65,6 +68,10 @@ def dedupe(cands: Sequence[Candidate], top: int, *, per_concept: Optional[int] =
         dup = duplicate_of(c, kept, synonym_sim=synonym_sim, evidence_share=evidence_share)
         if dup is not None:
             dropped.append({"key": c.key, "duplicate_of": dup[0].key, "why": dup[1]})
+            continue
+        why = accept(c) if accept is not None else None
+        if why:
+            dropped.append({"key": c.key, "duplicate_of": None, "why": why})
             continue
         kept.append(c)
         used[c.method] = used.get(c.method, 0) + 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Mapping, Optional
 
 import numpy as np
@@ -28,10 +29,11 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                problem_facet: str = "result", seed: int = 0, progress: Optional[ProgressFn] = None,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
-               mentions: Optional[Mapping[int, frozenset]] = None) -> list[Gap]:
+               mentions: Optional[Mapping[int, frozenset]] = None, reference=None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
-    without, between map clusters. ``notices`` collects what was refused and why."""
+    without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
+    gaps.reference.ReferenceCorpus): concept pairs its abstracts already combine are left out."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -40,7 +42,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             labels = {c.id: c.label for c in t.clusters}
             topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
-                                   seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions))
+                                   seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
+                                   reference=reference, progress=progress, cancel=cancel))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
@@ -82,11 +85,14 @@ def shortcoming_reader(lib):
 
 def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
               data: Optional[Mapping[str, tuple]] = None, save: bool = True, use_concepts: bool = True,
-              notices: Optional[list] = None) -> list[Gap]:
+              notices: Optional[list] = None, reference=None) -> list[Gap]:
     """Gaps from the latest method / result / shortcoming / topic maps of the library (build them first
     with :func:`gapscope.maps.build_maps`) and its concepts (extracted here when there are none yet).
     ``data`` = {facet: (ids, vecs, texts)} skips load_vectors. What was refused (a corpus too short for
-    growth, ...) goes in ``notices`` and in the library setting ``gaps.notices``."""
+    growth, ...) goes in ``notices`` and in the library setting ``gaps.notices``. ``reference``: a
+    reference library's path (or a gaps.reference.ReferenceCorpus) for the "already done" check; None
+    reads the ``gaps_reference`` setting (command line > environment > library > user file); False or ""
+    turns it off."""
     maps = {}
     for facet in MAP_FACETS:
         try:
@@ -118,10 +124,15 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
 
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
         mentions = concept_mentions(lib, concepts.concepts)   # through the FTS index, as the backtest
-    gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
-                      topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
-                      concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices, paper_vecs=paper_vecs,
-                      mentions=mentions)
+    ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
+    try:
+        gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
+                          topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
+                          concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
+                          paper_vecs=paper_vecs, mentions=mentions, reference=ref)
+    finally:
+        if opened:
+            ref.close()
     quote_shortcomings(lib, gaps)
     stamp = made_with(lib, maps)
     for g in gaps:
@@ -134,6 +145,23 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         save_gaps(lib, gaps)
         lib.set_setting("gaps.notices", list(notices))
     return gaps
+
+
+def _reference(lib, reference):
+    """(the ReferenceCorpus to check gaps against or None, whether it was opened here)."""
+    from .reference import ReferenceCorpus
+
+    if isinstance(reference, ReferenceCorpus):
+        return reference, False
+    if reference is None:
+        from ..settings import get
+
+        reference = get("gaps_reference", lib)
+    if not reference:
+        return None, False
+    if Path(reference).expanduser().resolve() == Path(lib.path).expanduser().resolve():
+        raise LibraryError(f"the reference library {reference} is the library itself: give a bigger corpus")
+    return ReferenceCorpus.open(reference), True
 
 
 def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = None, cancel=None):

@@ -105,14 +105,15 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
-                 lock_patience_s: float = 120.0) -> None:
+                 lock_patience_s: float = 120.0, read_only: bool = False) -> None:
         self.path = Path(path).expanduser()
         self.db_path = database_file(self.path)
         db = self.db_path
         exists = db.exists()
         if not exists and not create:
             raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
-        self.read_only = not _writable(db)
+        # read_only: opened only to read (a reference corpus), even where the file is writable
+        self.read_only = read_only or not _writable(db)
         if not exists and self.read_only:
             raise LibraryReadOnly(f"cannot create a library at {self.path}: its folder is not writable")
         # os.stat never opens the file (opening and closing any other descriptor of it would drop

@@ -1,5 +1,5 @@
-"""Preferences: library path, compute device, proxies, source URLs and the API keys of the citation
-sources (QSettings)."""
+"""Preferences: library path, compute device, the reference library gaps are checked against, proxies,
+source URLs and the API keys of the citation sources (QSettings)."""
 
 from __future__ import annotations
 
@@ -58,6 +58,14 @@ class PreferencesDialog(QDialog):
         self.s2_url = QLineEdit(str(settings.get("sources/s2_url") or ""))
         self.openalex_api_key = self._secret_field("sources/openalex_api_key", "free, from openalex.org")
         self.s2_api_key = self._secret_field("sources/s2_api_key", "optional")
+        # `gaps find` checks each gap against this bigger library (the core reads the same user key)
+        self.gaps_reference = QLineEdit(str(settings.get("gaps/reference_library") or ""),
+                                        placeholderText="none: a bigger library, e.g. an import of the arXiv snapshot")
+        ref_browse = QPushButton("Browse…")
+        ref_browse.clicked.connect(self._browse_reference)
+        ref_row = QHBoxLayout()
+        ref_row.addWidget(self.gaps_reference, 1)
+        ref_row.addWidget(ref_browse)
         proxy = self.lib.get_setting("collect.proxy") if self.lib is not None else None
         if isinstance(proxy, str) and not self.http_proxy.text():
             self.http_proxy.setText(proxy)
@@ -66,7 +74,8 @@ class PreferencesDialog(QDialog):
             self.http_proxy.setText(proxy.get("http", ""))
             self.https_proxy.setText(proxy.get("https", ""))
 
-        groups = [_group("Library and computing", [("Library:", row), ("Device:", self.device)]),
+        groups = [_group("Library and computing", [("Library:", row), ("Device:", self.device),
+                                                   ("Gaps reference library:", ref_row)]),
                   _group("Network", [("HTTP proxy:", self.http_proxy), ("HTTPS proxy:", self.https_proxy),
                                      ("arXiv API URL:", self.arxiv_url), ("Google Scholar URL:", self.scholar_url)]),
                   _group("Citation sources (gapscope enrich)",
@@ -99,8 +108,17 @@ class PreferencesDialog(QDialog):
         if path:
             self.library.setText(path)
 
+    def _browse_reference(self) -> None:
+        from ..file_dialogs import library_folder, start_folder
+
+        current = self.gaps_reference.text().strip()
+        path = library_folder(self, start_folder(Path(current).expanduser() if current else None))
+        if path:
+            self.gaps_reference.setText(path)
+
     def accept(self) -> None:
         settings.put("library/path", self.library.text().strip())
+        settings.put("gaps/reference_library", self.gaps_reference.text().strip())
         settings.put("compute/device", self.device.currentData())
         settings.put("network/http_proxy", self.http_proxy.text().strip())
         settings.put("network/https_proxy", self.https_proxy.text().strip())

@@ -253,6 +253,15 @@ class GapsView(CoreView):
                     [x["concept"] for x in details.get("predicting_problems") or []]
             if preds:
                 extra += f'<p><b>Predicting neighbours:</b> {html.escape(", ".join(preds))}</p>'
+        ref = details.get("reference") or {}
+        if ref.get("co_mentions"):
+            # abstracts of the reference corpus (`gaps find --reference`) that mention both concepts
+            extra += (f"<p><b>Already tried in the reference corpus:</b> {ref['co_mentions']} abstract"
+                      f"{'s' if ref['co_mentions'] != 1 else ''} mention both</p><ul>" + "".join(
+                          f"<li>{html.escape(' '.join(latex_to_text(str(p.get('title', ''))).split()))}"
+                          f" <span style='color:#888'>[{p.get('year') or ''}"
+                          f"{', arXiv ' + html.escape(str(p['arxiv_id'])) if p.get('arxiv_id') else ''}]</span></li>"
+                          for p in ref.get("papers") or []) + "</ul>")
         short = details.get("shortcoming_sentences") or []
         if short:
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(

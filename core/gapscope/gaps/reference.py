@@ -1,0 +1,88 @@
+"""The "already done" check against a reference corpus: a researcher's library is small, so a pair of
+concepts that no two of its abstracts mention together may still be established practice ("KV cache" x
+"inference latency"). A reference library (any GapScope library, e.g. an import of the arXiv snapshot; no
+embedding or facets needed) is asked, through its FTS index (``Library.papers_mentioning``, the same forms
+as the joined-in-text rule: the concept's phrase and merged variants), how many of its abstracts mention
+both concepts. A pair that ``established_min(size)`` or more reference abstracts mention together is no
+gap; below that, the few that did are the gap's evidence ("already tried in the reference corpus").
+
+Only `gaps find` uses it, never the backtest: the reference holds papers from after any cut-off date."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+from typing import Optional, Sequence
+
+from ..store.base import LibraryError
+
+# A pair is established when this many reference abstracts mention both concepts, or this share of the
+# reference corpus when that is more (a count for a corpus of ~75k abstracts; a larger one needs more,
+# since chance co-mentions of two common concepts grow with its size). Chosen by reading the top 80
+# candidates of the 10,653-paper library against the 74,566-abstract arXiv file
+# (benchmarks/results/gaps/README.txt): pairs at 3+ were mostly a known combination, pairs at 1-2 mostly
+# a chance sentence or a genuinely untried pairing.
+ESTABLISHED_MIN = 3
+ESTABLISHED_SHARE = 4e-5
+N_FORMS = 10          # the concept's merged variants asked for, as concepts/pair_rules.concept_mentions
+EXAMPLES = 5          # reference papers kept as evidence of a pair below the threshold
+
+
+def established_min(n_reference: int) -> int:
+    """The reference abstracts mentioning both concepts that make a pair established practice."""
+    return max(ESTABLISHED_MIN, math.ceil(ESTABLISHED_SHARE * max(n_reference, 0)))
+
+
+class ReferenceCorpus:
+    """A reference library opened read-only; mentions are cached per concept id (one FTS query each)."""
+
+    def __init__(self, lib, *, min_co_mentions: Optional[int] = None, examples: int = EXAMPLES) -> None:
+        self.lib = lib
+        self.path = str(getattr(lib, "path", ""))
+        self.n_papers = int(lib.count_papers())
+        self.min_co_mentions = int(min_co_mentions) if min_co_mentions else established_min(self.n_papers)
+        self.examples = examples
+        self._mentions: dict[int, frozenset] = {}
+        self.checked = 0
+
+    @classmethod
+    def open(cls, path, **kw) -> "ReferenceCorpus":
+        from ..store.library import Library
+
+        p = Path(path).expanduser()
+        if not p.exists():
+            raise LibraryError(f"no reference library at {p} (import one first, e.g. "
+                               f"`gapscope -L {p} import arxiv-cs-2025-2026.jsonl.gz`)")
+        return cls(Library(p, create=False, read_only=True), **kw)
+
+    def close(self) -> None:
+        self.lib.close()
+
+    def mentions(self, concept) -> frozenset:
+        """Ids of the reference papers whose title or abstract mentions the concept (any of its forms)."""
+        if concept.id not in self._mentions:
+            forms = [concept.phrase, *concept.synonyms[:N_FORMS]]
+            self._mentions[concept.id] = frozenset(self.lib.papers_mentioning({0: forms}).get(0, set()))
+        return self._mentions[concept.id]
+
+    def check(self, method, problem) -> dict:
+        """{"co_mentions": n, "established": bool, "min_co_mentions", "papers": [{"id", "title", "year"}]}
+        for a method and a problem concept (the papers only when the pair is not established)."""
+        self.checked += 1
+        both = sorted(self.mentions(method) & self.mentions(problem))
+        established = len(both) >= self.min_co_mentions
+        return {"library": self.path, "size": self.n_papers, "co_mentions": len(both),
+                "min_co_mentions": self.min_co_mentions, "established": established,
+                "papers": [] if established else self.papers(both[-self.examples:][::-1])}
+
+    def papers(self, ids: Sequence[int]) -> list[dict]:
+        """Title, year and id in the reference library (newest ids first)."""
+        by_id = {p.id: p for p in self.lib.get_papers(list(ids))}
+        return [{"id": int(i), "title": by_id[i].title, "year": by_id[i].year,
+                 "arxiv_id": by_id[i].arxiv_id} for i in ids if i in by_id]
+
+
+def tried_note(ref: dict) -> str:
+    """The sentence a gap's statement gains when some reference abstracts already mention both concepts."""
+    n = ref.get("co_mentions") or 0
+    return f" Already tried in the reference corpus: {n} abstract{'s' if n != 1 else ''}." if n else ""

@@ -1,0 +1,195 @@
+"""The "already done" check against a reference corpus (gaps/reference.py): a pair of concepts that enough
+abstracts of a bigger reference library mention together is established practice and not listed; one with
+fewer stays, with those reference papers as its evidence. The `gaps find --reference` option and the
+``gaps_reference`` setting (command line > environment > library > user file)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from tests.core.test_gaps_rank import constructed_graph
+
+
+def make_reference(path, rows):
+    """A reference library at ``path`` holding ``rows`` (title, abstract, year), through the normal import."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope.store import Library
+
+    lib = Library(path)
+    ingest_papers(lib, [Paper(title=t, abstract=a, year=y, source="ref", source_key=str(i))
+                        for i, (t, a, y) in enumerate(rows)], kind="import", source="ref", target="test")
+    lib.close()
+    return path
+
+
+FILLER = [(f"Unrelated study {i}", "We measure the weather on a small island and nothing else.", 2024) for i in range(6)]
+
+
+def _pair(g):
+    return g.details["method_concept"], g.details["problem_concept"]
+
+
+def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_papers(tmp_path):
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.reference import ReferenceCorpus, established_min
+
+    cs, dates, pv = constructed_graph(seed=2)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    (m0, p0), (m1, p1) = _pair(listed[0]), _pair(listed[1])
+    n = established_min(20)
+    assert n == 3                          # a small reference corpus: the count, not the share
+    rows = ([(f"Done {i}", f"We apply {m0} to {p0} with success.", 2025) for i in range(n)]
+            + [(f"Tried {i}", f"A first try of {m1} on {p1}.", 2026) for i in range(n - 1)] + FILLER)
+    ref = ReferenceCorpus.open(make_reference(tmp_path / "ref.gapscope", rows))
+    assert ref.lib.read_only and ref.n_papers == len(rows) and ref.min_co_mentions == n
+    notices: list[str] = []
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, notices=notices)
+    pairs = [_pair(g) for g in again]
+    assert (m0, p0) not in pairs                              # n reference abstracts: established
+    kept = again[pairs.index((m1, p1))]                       # n - 1: still a gap, with what was tried
+    r = kept.details["reference"]
+    assert r["co_mentions"] == n - 1 and not r["established"] and r["size"] == len(rows)
+    assert sorted(p["title"] for p in r["papers"]) == [f"Tried {i}" for i in range(n - 1)]
+    assert all(p["year"] == 2026 and isinstance(p["id"], int) for p in r["papers"])
+    assert kept.details["evidence_counts"]["reference"] == n - 1
+    assert kept.statement.endswith(f"Already tried in the reference corpus: {n - 1} abstracts.")
+    # untouched pairs say none was found; the walk went past the dropped pair to keep as many gaps
+    assert all(g.details["reference"]["co_mentions"] == 0 for g in again if _pair(g) != (m1, p1))
+    assert len(again) == len(listed)
+    assert any("1 established" in x for x in notices)
+    # a larger threshold keeps the pair, with its n papers
+    ref.min_co_mentions = n + 1
+    loose = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref)
+    assert (m0, p0) in [_pair(g) for g in loose]
+    ref.close()
+
+
+def test_threshold_is_a_share_of_a_large_reference():
+    from gapscope.gaps.reference import ESTABLISHED_MIN, established_min
+
+    assert established_min(0) == established_min(1000) == ESTABLISHED_MIN
+    assert established_min(10_000_000) > ESTABLISHED_MIN
+    assert established_min(2 * 10_000_000) >= 2 * established_min(10_000_000) - 1
+
+
+def test_reference_check_cancels(tmp_path):
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.reference import ReferenceCorpus
+    from gapscope.jobs import CancelToken, Cancelled
+
+    cs, dates, pv = constructed_graph(seed=2)
+    ref = ReferenceCorpus.open(make_reference(tmp_path / "ref.gapscope", FILLER))
+    token = CancelToken()
+    token.cancel()
+    seen = []
+    with pytest.raises(Cancelled):
+        concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, cancel=token,
+                     progress=lambda d, t, m="": seen.append(m))
+    ref.close()
+
+
+def test_missing_reference_library_is_named(tmp_path):
+    from gapscope.gaps.reference import ReferenceCorpus
+    from gapscope.store import LibraryError
+
+    with pytest.raises(LibraryError, match="no reference library at .*nowhere.gapscope"):
+        ReferenceCorpus.open(tmp_path / "nowhere.gapscope")
+    assert not (tmp_path / "nowhere.gapscope").exists()
+
+
+# --- the setting -------------------------------------------------------------------------------------
+def test_reference_setting_resolves_command_line_env_library_user(library):
+    from gapscope.settings import Settings
+
+    user = {"gaps/reference_library": "/u.gapscope"}
+    assert Settings(None, environ={}, user={}, command_line={}).lookup("gaps_reference") == (None, "default")
+    assert Settings(library, environ={}, user=user, command_line={}).lookup("gaps_reference") == ("/u.gapscope", "user settings")
+    library.set_setting("gaps.reference", "/l.gapscope")
+    assert Settings(library, environ={}, user=user, command_line={}).lookup("gaps_reference") == ("/l.gapscope", "library")
+    env = {"GAPSCOPE_GAPS_REFERENCE": "/e.gapscope"}
+    assert Settings(library, environ=env, user=user, command_line={}).lookup("gaps_reference") == ("/e.gapscope", "environment")
+    assert Settings(library, environ=env, user=user, command_line={"gaps_reference": "/c.gapscope"}).lookup(
+        "gaps_reference") == ("/c.gapscope", "command line")
+
+
+def test_reference_setting_read_from_the_user_settings_file(tmp_path, monkeypatch):
+    from gapscope import settings
+
+    f = tmp_path / "GapScope.ini"
+    f.write_text("[gaps]\nreference_library=/data/arxiv-ref.gapscope\n")
+    monkeypatch.setenv("GAPSCOPE_SETTINGS", str(f))
+    monkeypatch.delenv("GAPSCOPE_GAPS_REFERENCE", raising=False)
+    assert settings.get("gaps_reference") == "/data/arxiv-ref.gapscope"
+
+
+# --- gaps find and the CLI on a real slice -----------------------------------------------------------
+@pytest.fixture(scope="module")
+def spread_with_topics(tmp_path_factory, shared_data):
+    from gapscope.concepts.model import from_rows
+    from gapscope.maps import build_maps
+    from gapscope.store import Library
+    from gapscope.store.library import now_iso
+
+    from .maps_fixtures import facet_data, insert_papers, read_slice
+    from .test_gaps_concepts import stand_in_concepts
+
+    rows = read_slice(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz", 1500, 49)
+    lib = Library(tmp_path_factory.mktemp("refgaps") / "lib.gapscope")
+    ids = insert_papers(lib, rows)
+    data = facet_data(ids, rows)
+    lib.save_concepts(stand_in_concepts(ids, rows, data["topic"][1]), {"extractor": "stand-in"}, now_iso())
+    build_maps(lib, data=data, stability_seeds=1, facets=["topic"])
+    yield lib, data, from_rows(lib.load_concepts(), lib.latest_concept_batch())
+    lib.close()
+
+
+def test_gaps_find_reference_option_library_setting_and_no_reference(spread_with_topics, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    import gapscope.embed as embed_mod
+    import gapscope.gaps.find as find_mod
+    from gapscope.cli import main
+    from gapscope.gaps import find_gaps
+
+    lib, data, _ = spread_with_topics
+
+    def vectors(_lib, kind, *a, **kw):
+        return data["topic" if kind == "abstract" else kind][:2]
+
+    monkeypatch.setattr(find_mod, "load_vectors", vectors)
+    monkeypatch.setattr(embed_mod, "load_vectors", vectors)
+    plain = [g for g in find_gaps(lib, data=data, save=False, reference=False) if g.details.get("level") == "concept"]
+    assert plain and all(g.details["reference"] is None for g in plain)
+    m0, p0 = _pair(plain[0])
+    ref_path = make_reference(tmp_path / "ref.gapscope",
+                              [(f"Done {i}", f"We apply {m0} to {p0}.", 2025) for i in range(3)] + FILLER)
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
+
+    r = run("gaps", "find", "--reference", str(ref_path), "--json")
+    assert r.exit_code == 0, r.output
+    found = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    assert found and (m0, p0) not in [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in found]
+    assert all(g["details"]["reference"]["size"] == 9 for g in found)
+    # `gaps show` prints the reference line of a stored gap
+    r = run("gaps", "show", str(found[0]["id"]))
+    assert r.exit_code == 0 and "reference corpus: 0 abstract(s) of 9 mention both" in r.output
+
+    # the library setting (as the GUI's "Find gaps" reads it) applies without the option ...
+    lib.set_setting("gaps.reference", str(ref_path))
+    r = run("gaps", "find", "--json")
+    assert r.exit_code == 0, r.output
+    assert all(g["details"]["reference"]["size"] == 9 for g in json.loads(r.output)
+               if g["details"].get("level") == "concept")
+    # ... and --no-reference turns it off
+    r = run("gaps", "find", "--no-reference", "--json")
+    assert r.exit_code == 0, r.output
+    again = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    assert (m0, p0) in [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in again]
+    assert all(g["details"]["reference"] is None for g in again)
+    # a reference that is not there is named, and nothing is stored over the last gaps
+    r = run("gaps", "find", "--reference", str(tmp_path / "missing.gapscope"))
+    assert r.exit_code != 0 and "missing.gapscope" in r.output
+    lib.set_setting("gaps.reference", None)
