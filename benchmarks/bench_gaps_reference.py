@@ -1,0 +1,100 @@
+"""`gaps find` with the "already done" check against a reference library (gaps/reference.py): the top gaps
+as a researcher reads them (statement, concepts with their papers, reference co-mentions, evidence counts by
+role), the time of the check, and with --unchecked K the first K gaps of the same ranking with the check's
+threshold out of the way and each pair's reference co-mentions (what the threshold was chosen by reading).
+The gaps are stored in the library (use a copy).
+
+usage:
+  python benchmarks/bench_gaps_reference.py --library L --reference R [--top 20] [--unchecked 80] \\
+      [--out benchmarks/results/gaps/gaps-cs-10653-reference.txt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "core"))
+
+
+def _timed(ref):
+    """Wrap ref.check to add up its time (the FTS queries on the reference and the lookups of its papers)."""
+    spent = [0.0]
+    check = ref.check
+
+    def timed(m, p):
+        t = time.perf_counter()
+        try:
+            return check(m, p)
+        finally:
+            spent[0] += time.perf_counter() - t
+    ref.check = timed
+    return spent
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--library", required=True)
+    ap.add_argument("--reference", required=True)
+    ap.add_argument("--top", type=int, default=20)
+    ap.add_argument("--unchecked", type=int, default=0)
+    ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "gaps" / "gaps-cs-10653-reference.txt"))
+    a = ap.parse_args()
+
+    from gapscope.commands.maps import ROLE_NAMES
+    from gapscope.gaps import candidates, find
+    from gapscope.gaps.reference import ReferenceCorpus
+    from gapscope.store import Library
+
+    lib = Library(a.library)
+    text = [f"command: python benchmarks/bench_gaps_reference.py --library {a.library} --reference {a.reference} "
+            f"--top {a.top} --unchecked {a.unchecked}",
+            f"  (the same as `gapscope -L {a.library} gaps find --reference {a.reference}`, top {a.top} shown)"]
+    t = time.perf_counter()
+    ref = ReferenceCorpus.open(a.reference)
+    text.append(f"library {a.library}: {lib.count_papers()} papers; reference {a.reference}: {ref.n_papers} abstracts, "
+                f"opened in {time.perf_counter() - t:.2f} s; a pair is established at >= {ref.min_co_mentions} "
+                f"reference abstracts mentioning both")
+    spent = _timed(ref)
+    notices: list[str] = []
+    t = time.perf_counter()
+    gaps = find.find_gaps(lib, notices=notices, reference=ref)
+    total = time.perf_counter() - t
+    text.append(f"gaps find: {len(gaps)} gaps in {total:.1f} s, of which the reference check {spent[0]:.2f} s "
+                f"({ref.checked} pairs checked, {len(ref._mentions)} concepts looked up); notices: {notices or 'none'}")
+    concept = [g for g in gaps if g.details.get("level") == "concept"][: a.top]
+    text.append(f"top {len(concept)} concept gaps as a researcher reads them:")
+    for i, g in enumerate(concept, 1):
+        d = g.details
+        r = d["reference"]
+        counts = ", ".join(f"{ROLE_NAMES.get(k, k)} {c}" for k, c in d["evidence_counts"].items()
+                           if c and k != "reference")
+        text.append(f"{i:>2}. {g.statement}")
+        text.append(f"    concepts: method \u201c{g.method.label}\u201d ({d['method_papers']} papers), problem "
+                    f"\u201c{g.problem.label}\u201d ({d['problem_papers']}); abstracts mentioning both: library "
+                    f"{d.get('abstracts_mentioning_both')}, reference {r['co_mentions']}; evidence: {counts}")
+        for p in r["papers"]:
+            text.append(f"      reference {p['id']:>6} {p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {p['title'][:95]}")
+    if a.unchecked:
+        ref.min_co_mentions, ref.checked = 10**9, 0
+        find.concept_gaps = functools.partial(candidates.concept_gaps, top=a.unchecked)
+        ranked = [g for g in find.find_gaps(lib, reference=ref, save=False) if g.details.get("level") == "concept"]
+        text.append("")
+        text.append(f"the first {len(ranked)} of the same ranking with no pair left out as established (not stored), "
+                    f"with each pair's reference co-mentions [abstracts of the reference mentioning the method, "
+                    f"the problem]:")
+        for i, g in enumerate(ranked, 1):
+            d = g.details
+            text.append(f"{i:>3}. {d['reference']['co_mentions']:>4}  [{len(ref._mentions[g.method.cluster]):>5}, "
+                        f"{len(ref._mentions[g.problem.cluster]):>5}]  {d['method_concept']} x {d['problem_concept']}")
+    ref.close()
+    Path(a.out).write_text("\n".join(text) + "\n")
+    print("\n".join(text))
+
+
+if __name__ == "__main__":
+    main()
