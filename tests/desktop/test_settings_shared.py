@@ -45,3 +45,46 @@ def test_citation_api_keys_typed_in_preferences_reach_the_core_and_are_never_sho
     again.accept()                                              # left empty: the stored key stays
     settings.settings().sync()
     assert core_settings.get("openalex_api_key") == key
+
+
+def test_gaps_reference_library_chosen_in_preferences_is_the_cores_setting(qtbot, library, tmp_path):
+    from gapscope import settings as core_settings
+    from gapscope_desktop import settings
+    from gapscope_desktop.dialogs.preferences_dialog import PreferencesDialog
+
+    assert core_settings.Settings(library).lookup("gaps_reference") == (None, "default")
+    dlg = PreferencesDialog(lib=library)
+    qtbot.addWidget(dlg)
+    assert dlg.gaps_reference.text() == ""
+    dlg.gaps_reference.setText(str(tmp_path / "arxiv-ref.gapscope"))
+    dlg.accept()
+    settings.settings().sync()
+    assert core_settings.Settings(library).lookup("gaps_reference") == (str(tmp_path / "arxiv-ref.gapscope"),
+                                                                          "user settings")
+    again = PreferencesDialog(lib=library)
+    qtbot.addWidget(again)
+    assert again.gaps_reference.text() == str(tmp_path / "arxiv-ref.gapscope")
+    again.gaps_reference.setText("")                           # emptied: no reference check
+    again.accept()
+    settings.settings().sync()
+    assert core_settings.Settings(library).lookup("gaps_reference") == (None, "default")
+
+
+def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    ref = {"library": "/r.gapscope", "size": 74566, "co_mentions": 2, "min_co_mentions": 3, "established": False,
+           "papers": [{"id": 7, "title": "Attention Retention for Continual Learning", "year": 2026,
+                       "arxiv_id": "2602.05454"}, {"id": 9, "title": "Replay on the fly", "year": 2025, "arxiv_id": None}]}
+    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
+                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "reference": ref}},
+                    {"id": 2, "type": "method_x_problem", "score": 0.8, "statement": "Apply C to D.",
+                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "reference": None}}])
+    text = view.detail.toPlainText()
+    assert "Already tried in the reference corpus: 2 abstracts" in text
+    assert "Attention Retention for Continual Learning" in text and "2602.05454" in text
+    view.table.setCurrentItem(view.table.topLevelItem(1))
+    assert "reference corpus" not in view.detail.toPlainText()
