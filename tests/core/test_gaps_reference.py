@@ -64,6 +64,12 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     ref.min_co_mentions = n + 1
     loose = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref)
     assert (m0, p0) in [_pair(g) for g in loose]
+    # a reference that mentions every pair together leaves no gap, and says so
+    ref.min_co_mentions = 1
+    ref._mentions = {c.id: frozenset({1}) for c in cs.concepts}
+    notices = []
+    assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, notices=notices) == []
+    assert any(x.startswith("only 0 concept gaps among the best") for x in notices)
     ref.close()
 
 

@@ -163,12 +163,15 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                               method_content=centroid(m), problem_content=centroid(p)))
         text_both[(i, j)] = in_text
     ref_of: dict = {}
+    accepted = [0]
 
     def not_established(c: Candidate) -> Optional[str]:
         check(cancel)
         m_, p_ = built[c.key][0], built[c.key][1]
         r = ref_of[c.key] = reference.check(m_, p_)
-        report(progress, reference.checked, top, f"checking gaps against the reference corpus ({reference.checked})")
+        accepted[0] += not r["established"]
+        report(progress, accepted[0], top, f"checking gaps against the reference corpus: {reference.checked} pairs, "
+                                          f"{accepted[0]} kept")
         return (f"established: {r['co_mentions']} reference abstracts mention both" if r["established"] else None)
 
     kept, dropped = dedupe(pool, top, per_concept=per_concept,
@@ -177,6 +180,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         est = sum(1 for d in dropped if d["duplicate_of"] is None)
         notices.append(f"reference corpus {reference.path} ({reference.n_papers} abstracts): {reference.checked} pairs "
                        f"checked, {est} established (mentioned together by >= {reference.min_co_mentions}) left out")
+        if len(kept) < top and est:
+            notices.append(f"only {len(kept)} concept gaps among the best {len(pool)} candidates are not established "
+                           "in the reference corpus")
     gaps = []
     for cand_ in kept:
         i, j = cand_.key
