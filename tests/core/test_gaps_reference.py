@@ -46,7 +46,10 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     ref = ReferenceCorpus.open(make_reference(tmp_path / "ref.gapscope", rows))
     assert ref.lib.read_only and ref.n_papers == len(rows) and ref.min_co_mentions == n
     notices: list[str] = []
-    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, notices=notices)
+    steps = []
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, notices=notices,
+                         progress=lambda done, total, msg="": steps.append((done, total, msg)))
+    assert steps and all(d <= t == 10 and "reference corpus" in msg for d, t, msg in steps)
     pairs = [_pair(g) for g in again]
     assert (m0, p0) not in pairs                              # n reference abstracts: established
     kept = again[pairs.index((m1, p1))]                       # n - 1: still a gap, with what was tried
@@ -90,10 +93,9 @@ def test_reference_check_cancels(tmp_path):
     ref = ReferenceCorpus.open(make_reference(tmp_path / "ref.gapscope", FILLER))
     token = CancelToken()
     token.cancel()
-    seen = []
     with pytest.raises(Cancelled):
-        concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, cancel=token,
-                     progress=lambda d, t, m="": seen.append(m))
+        concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, cancel=token)
+    assert ref.checked == 0                                   # cancelled before the first reference query
     ref.close()
 
 
