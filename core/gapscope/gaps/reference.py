@@ -47,13 +47,13 @@ class ReferenceCorpus:
 
     @classmethod
     def open(cls, path, **kw) -> "ReferenceCorpus":
-        from ..store.library import Library
+        from ..store.library import ReadOnlyLibrary
 
         p = Path(path).expanduser()
         if not p.exists():
             raise LibraryError(f"no reference library at {p} (import one first, e.g. "
                                f"`gapscope -L {p} import arxiv-cs-2025-2026.jsonl.gz`)")
-        return cls(Library(p, create=False, read_only=True), **kw)
+        return cls(ReadOnlyLibrary(p, create=False), **kw)
 
     def close(self) -> None:
         self.lib.close()

@@ -104,16 +104,17 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
 
+    opened_read_only = False           # ReadOnlyLibrary: never writes, even where the file is writable
+
     def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
-                 lock_patience_s: float = 120.0, read_only: bool = False) -> None:
+                 lock_patience_s: float = 120.0) -> None:
         self.path = Path(path).expanduser()
         self.db_path = database_file(self.path)
         db = self.db_path
         exists = db.exists()
         if not exists and not create:
             raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
-        # read_only: opened only to read (a reference corpus), even where the file is writable
-        self.read_only = read_only or not _writable(db)
+        self.read_only = self.opened_read_only or not _writable(db)
         if not exists and self.read_only:
             raise LibraryReadOnly(f"cannot create a library at {self.path}: its folder is not writable")
         # os.stat never opens the file (opening and closing any other descriptor of it would drop
@@ -333,6 +334,12 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         with self.transaction() as conn:
             conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
                          (key, json.dumps(value)))
+
+
+class ReadOnlyLibrary(Library):
+    """A library opened only to read (a reference corpus for gaps), even where its file is writable."""
+
+    opened_read_only = True
 
 
 def _split_sql(script: str) -> list[str]:
