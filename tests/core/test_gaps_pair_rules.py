@@ -145,3 +145,119 @@ def test_a_bare_property_concept_is_no_candidate():
     after = candidates(pair_block(cs, dates, "2025-12-01", min_support=3, paper_vecs=pv), 10**6)
     others = np.arange(before.shape[1]) != col
     assert not after[:, col].any() and after[:, others].sum() == before[:, others].sum()
+
+
+def test_papers_naming_as_data_reads_the_words_around_a_name(library):
+    from gapscope.store.mentions import data_context_query
+
+    ids = _add(library, [
+        ("Linear probes", "We report top-1 accuracy on ImageNet-1K and transfer results."),
+        ("A new split", "The ImageNet-1K validation set has label noise; we relabel it."),
+        ("Such as", "Experiments on datasets such as ImageNet-1K show gains."),
+        ("Mentions only", "ImageNet-1K pretraining made features general."),
+        ("Other name", "We focus on Text-to-SQL for enterprise databases."),
+    ])
+    found = library.papers_naming_as_data({"in1k": ["ImageNet-1K"], "sql": ["Text-to-SQL"], "none": ["-"]})
+    assert found["in1k"] == {ids["Linear probes"], ids["A new split"], ids["Such as"]}
+    assert found["sql"] == {ids["Other name"]}          # "on <X>" alone: the share decides, not one paper
+    assert found["none"] == set() and data_context_query(["-"]) is None
+
+
+@pytest.mark.parametrize("phrase, mentions, as_data, is_data", [
+    ("ImageNet-1K", 10, 5, True),        # half of its mentions read "on X" / "X dataset"
+    ("COCO", 10, 4, True),
+    ("Text-to-SQL", 10, 2, False),       # a task named as a name: "evaluated on", but rarely
+    ("image classification", 10, 8, False),   # not a name: a task, whatever its context
+    ("FooBench", 4, 4, False),           # too few mentions to judge
+])
+def test_a_data_set_is_a_name_mostly_mentioned_as_data(phrase, mentions, as_data, is_data):
+    from types import SimpleNamespace
+
+    from gapscope.concepts.pair_rules import data_sets
+
+    c = SimpleNamespace(id=7, phrase=phrase)
+    men = {7: frozenset(range(mentions))}
+    dat = {7: frozenset(range(as_data))}
+    assert data_sets([c], men, dat).tolist() == [is_data]
+    # only the papers given count: without the ones that name it as data, it is no data set
+    assert not data_sets([c], men, dat, set(range(as_data, mentions))).any()
+
+
+def test_a_data_set_is_neither_end_of_a_candidate_and_only_earlier_papers_count():
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.linkpred import candidates, pair_block
+
+    cs, dates, pv = constructed_graph(seed=5)
+    before = "2025-12-01"
+    base = ConceptMentions({x.id: frozenset(x.papers) for x in cs.concepts}, {})
+    blk = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=base)
+    was = candidates(blk, 10**6)
+    col = int(np.argmax(was.sum(axis=0)))
+    target = cs.concepts[int(blk.p_idx[col])]
+    target.phrase = "FooBench-1K"
+    earlier = frozenset(p for p in target.papers if dates[p] < before)
+    later = frozenset(p for p in target.papers if dates[p] >= before)
+    assert len(earlier) >= 5
+    as_data = ConceptMentions(base, {target.id: earlier})
+    got = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=as_data)
+    others = np.arange(was.shape[1]) != col
+    assert got.data_p[col] and not candidates(got, 10**6)[:, col].any()
+    assert candidates(got, 10**6)[:, others].sum() == was[:, others].sum()
+    # named as data only after the date: still a candidate there
+    late = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=ConceptMentions(base, {target.id: later}))
+    assert not late.data_p[col] and candidates(late, 10**6)[:, col].sum() == was[:, col].sum()
+
+
+@pytest.mark.parametrize("phrase, is_data", [
+    ("QA benchmarks", True), ("medical imaging datasets", True), ("test set", True), ("web corpus", True),
+    ("benchmarking", False), ("data augmentation", False), ("dataset distillation", False),
+])
+def test_a_phrase_headed_by_dataset_or_benchmark_is_data(phrase, is_data):
+    from types import SimpleNamespace
+
+    from gapscope.concepts.pair_rules import data_head, data_sets
+
+    assert data_head(phrase) is is_data
+    # by its shape alone: no mention needs to read as data
+    assert data_sets([SimpleNamespace(id=1, phrase=phrase)], {}, {}).tolist() == [is_data]
+
+
+def test_a_building_block_is_spread_over_areas_and_rarely_in_a_papers_aim():
+    from types import SimpleNamespace
+
+    from gapscope.concepts.pair_rules import components
+
+    papers = set(range(20))
+    block = SimpleNamespace(id=1, papers=dict.fromkeys(papers, "method"))
+    method = SimpleNamespace(id=2, papers=dict.fromkeys(papers, "method"))
+    narrow = SimpleNamespace(id=3, papers=dict.fromkeys(papers, "method"))
+    small = SimpleNamespace(id=4, papers=dict.fromkeys(range(10), "method"))
+    in_aim = {1: frozenset(range(2)), 2: frozenset(range(8)), 3: frozenset(), 4: frozenset()}
+    spread = np.array([0.8, 0.8, 0.3, 0.8])
+    got = components([block, method, narrow, small], spread, in_aim)
+    # named in 10% of its papers' aims and spread: a part; 40%: what papers propose; one area: a method
+    # of that area; 10 papers: too few to judge
+    assert got.tolist() == [True, False, False, False]
+    # only the papers given count: among papers 0-4 the block is named in 2 of 5 aims
+    assert not components([block], spread[:1], in_aim, set(range(5))).any()
+
+
+def test_a_building_block_is_no_method_end_of_a_candidate():
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.linkpred import candidates, pair_block
+
+    cs, dates, pv = constructed_graph(seed=6)
+    before = "2025-12-01"
+    named = {x.id: frozenset(x.papers) for x in cs.concepts}
+    everywhere = ConceptMentions(named, {}, named)          # every method named in all its papers' aims
+    blk = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=everywhere)
+    was = candidates(blk, 10**6)
+    assert not blk.component_m.any()
+    nowhere = ConceptMentions(named, {}, {})
+    got = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=nowhere)
+    n_before = np.array([sum(1 for p in cs.concepts[i].papers if dates[p] < before) for i in got.m_idx])
+    expect = (n_before >= 15) & (np.nan_to_num(got.spread[got.m_idx]) >= 0.6)
+    assert expect.any() and not expect.all()
+    assert got.component_m.tolist() == expect.tolist()
+    now = candidates(got, 10**6)
+    assert not now[expect].any() and (now[~expect] == was[~expect]).all()

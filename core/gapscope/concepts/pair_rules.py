@@ -8,10 +8,25 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
    the library's FTS index, ``Library.papers_mentioning``) is combined already.
 2. One inside the other's area (``contained``): a small concept whose papers lie almost all in the topics
    where a much broader one is over-represented is part of that area's work ("annotation pipeline" x
-   "MLLMs", "multi-agent pipeline" x "LLM agents"), not a new combination of two things."""
+   "MLLMs", "multi-agent pipeline" x "LLM agents"), not a new combination of two things.
+3. A data set at either end (``data_sets``): "Apply LoRA to ImageNet" is an experiment, not a problem.
+   A concept is a data set when it is a name (a capital or a digit in it: "ImageNet-1K", "COCO",
+   "nuScenes") and at least ``DATA_SHARE`` of the papers mentioning it name it as data: "on <X>",
+   "<X> dataset / benchmark / test set / split", "datasets such as <X>" (``Library.papers_naming_as_data``).
+   A task written as a name ("Text-to-SQL", "NER", "RGB-D") is also "evaluated on" and has its
+   "benchmarks", but in a smaller share of its mentions. A phrase whose head is "dataset", "benchmark"
+   or "corpus" ("QA benchmarks", "medical imaging datasets") is one by its shape. It stays a concept
+   (evidence, neighbours).
+4. A building block as the method (``components``): a part that methods across areas contain ("latent
+   space", "feature fusion", "bounding boxes", "loss function") is used everywhere but proposed almost
+   nowhere: its papers spread over the areas (``COMPONENT_SPREAD`` of chance or more, the spread of
+   quality.topic_spread) and few of them (at most ``COMPONENT_AIM_SHARE``) name it in their title or
+   objective sentences, where a paper says what it proposes. A method a paper builds on ("LoRA",
+   "contrastive learning", "data augmentation") is named there in a quarter to half of its papers."""
 
 from __future__ import annotations
 
+import re
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
@@ -20,13 +35,67 @@ TEXT_JOINED_MIN = 2      # abstracts mentioning both that make a pair "already c
 AREA_LIFT = 2.0          # a topic is in a concept's area when the concept is this many times denser there
 CONTAIN_SHARE = 0.8      # ... and a concept lies inside another's area when this share of its papers is there
 BROADER = 4.0            # only inside a concept with this many times its papers (an area, not a peer)
+DATA_SHARE = 0.35        # papers naming a concept as data / papers mentioning it, for a data set (set by reading
+                         # the names at the validation date 2025-09-01: data sets 0.39-0.67, the rest <= 0.29)
+DATA_MIN_MENTIONS = 5    # fewer mentions say nothing
+DATA_HEADS = frozenset({"dataset", "benchmark", "corpus", "corpora", "testset", "leaderboard"})
+COMPONENT_SPREAD = 0.6   # set by reading the method concepts at the validation date 2025-09-01 (15+ papers):
+COMPONENT_AIM_SHARE = 0.3   # building blocks named in 4-26% of their papers' aims, methods in 32-75%
+COMPONENT_MIN_PAPERS = 15
 
 
-def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> dict[int, frozenset]:
+class ConceptMentions(dict):
+    """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data} and
+    ``in_aim``: {concept id: papers naming it in the title or an objective sentence} (None: not read)."""
+
+    def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
+                 in_aim: Optional[Mapping[int, frozenset]] = None):
+        super().__init__(mentions)
+        self.as_data = dict(as_data or {})
+        self.in_aim = None if in_aim is None else dict(in_aim)
+
+
+def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMentions:
     """{concept id: ids of the papers whose title or abstract mentions the concept (its phrase or one of
-    its merged variants), and the papers the extractor named it in}."""
-    hits = lib.papers_mentioning({c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts})
-    return {c.id: frozenset(hits.get(c.id, set()) | set(c.papers)) for c in concepts}
+    its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
+    as a data set, for the concepts that are names (the only ones ``data_sets`` can flag)."""
+    from .quality import text_mentions
+
+    forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
+    hits = lib.papers_mentioning(forms)
+    as_data = lib.papers_naming_as_data({k: v for k, v in forms.items() if is_name(v[0])})
+    aims = {pid: title for pid, title, _ in lib.paper_title_abstracts()}
+    for r in lib.effective_sentences():
+        if r["role"] == "objective":
+            aims[r["paper_id"]] = aims.get(r["paper_id"], "") + " " + r["text"]
+    in_aim = text_mentions([c for c in concepts if c.kind == "method"], aims, n_forms)
+    return ConceptMentions({c.id: frozenset(hits.get(c.id, set()) | set(c.papers)) for c in concepts},
+                           {k: frozenset(v) for k, v in as_data.items()},
+                           {k: frozenset(v) for k, v in in_aim.items()})
+
+
+def is_name(phrase: str) -> bool:
+    """A name rather than a description: a capital or a digit in it ("ImageNet", "CIFAR-10", "nuScenes")."""
+    return any(ch.isupper() or ch.isdigit() for ch in phrase)
+
+
+def data_sets(concepts: Sequence, mentions: Mapping[int, frozenset], as_data: Mapping[int, frozenset],
+              papers: Optional[set] = None) -> np.ndarray:
+    """Per concept (with ``id`` and ``phrase``): a data set or benchmark, counting only ``papers`` (all
+    when None)."""
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        if data_head(c.phrase):
+            out[i] = True
+            continue
+        if not is_name(c.phrase):
+            continue
+        men, dat = mentions.get(c.id, frozenset()), as_data.get(c.id, frozenset())
+        if papers is not None:
+            men, dat = men & papers, dat & papers
+        n = len(men | dat)
+        out[i] = n >= DATA_MIN_MENTIONS and len(dat) >= DATA_SHARE * n
+    return out
 
 
 def co_mentions(mentions: Mapping[int, frozenset], m_ids: Sequence[int], p_ids: Sequence[int],
@@ -73,3 +142,27 @@ def contained(topics_m: np.ndarray, topics_p: np.ndarray, topic_sizes: np.ndarra
     m_in_p = (share(tm) @ area(tp).T.astype(np.float64) >= CONTAIN_SHARE) & (np_[None, :] >= BROADER * nm[:, None])
     p_in_m = (area(tm).astype(np.float64) @ share(tp).T >= CONTAIN_SHARE) & (nm[:, None] >= BROADER * np_[None, :])
     return m_in_p | p_in_m
+
+
+def data_head(phrase: str) -> bool:
+    """A phrase about data sets by its head word: "QA benchmarks", "medical imaging datasets"."""
+    words = [w for w in re.split(r"[\s\-/]+", phrase.lower()) if w]
+    if not words:
+        return False
+    head = words[-1][:-1] if words[-1].endswith("s") and words[-1] != "corpus" else words[-1]
+    return head in DATA_HEADS or words[-2:] in (["test", "set"], ["data", "set"])
+
+
+def components(concepts: Sequence, spread: np.ndarray, in_aim: Mapping[int, frozenset],
+               papers: Optional[set] = None) -> np.ndarray:
+    """Per method concept (with ``id`` and ``papers``; ``spread`` its quality.topic_spread): a building
+    block, used across areas and rarely named where a paper says what it proposes. Counts only
+    ``papers`` (all when None)."""
+    out = np.zeros(len(concepts), dtype=bool)
+    s = np.nan_to_num(np.asarray(spread, dtype=np.float64), nan=0.0)
+    for i, c in enumerate(concepts):
+        own = set(c.papers) if papers is None else set(c.papers) & papers
+        if len(own) < COMPONENT_MIN_PAPERS or s[i] < COMPONENT_SPREAD:
+            continue
+        out[i] = len(own & in_aim.get(c.id, frozenset())) <= COMPONENT_AIM_SHARE * len(own)
+    return out

@@ -71,7 +71,8 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                              f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
                              f"at >= {GENERIC_SPREAD} of chance; not a bare property) and the pair is two things "
                              "(concepts/quality.py), not mentioned together by 2+ abstracts before DATE and neither "
-                             "inside the other's area (concepts/pair_rules.py); `all_pairs` drops this filter")
+                             "inside the other's area, neither end a data set and the method no building block (concepts/pair_rules.py); "
+                             "`all_pairs` drops this filter")
                             if quality else "none",
         "generic_concepts": {"method": int((~blk.ok_m).sum()), "problem": int((~blk.ok_p).sum())},
         "one_thing_pairs": int((rare & blk.same).sum()),
@@ -102,6 +103,23 @@ def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
         count("joined_in_text_pairs", joined_in_text(blk.text_both))
     if blk.contained is not None:
         count("contained_pairs", blk.contained)
+    if blk.data_m is not None:
+        out["data_set_concepts"] = {"method": int(blk.data_m.sum()), "problem": int(blk.data_p.sum()),
+                                    "names": sorted(cs.concepts[i].phrase for i in
+                                                    [*blk.m_idx[blk.data_m], *blk.p_idx[blk.data_p]])}
+        from dataclasses import replace
+
+        ds = blk.data_m[:, None] | blk.data_p[None, :]
+        count("data_set_pairs", ds)
+        count("data_set_only_pairs", ds & replace(blk, data_m=None, data_p=None).quality_pairs())
+    if blk.component_m is not None:
+        from dataclasses import replace
+
+        out["component_concepts"] = {"method": int(blk.component_m.sum()),
+                                     "names": sorted(cs.concepts[i].phrase for i in blk.m_idx[blk.component_m])}
+        comp = np.broadcast_to(blk.component_m[:, None], rare.shape)
+        count("component_pairs", comp)
+        count("component_only_pairs", comp & replace(blk, component_m=None).quality_pairs())
     return out
 
 

@@ -61,6 +61,11 @@ class PairBlock:
     # pairs where one concept lies inside the other's area
     text_both: Optional[np.ndarray] = None
     contained: Optional[np.ndarray] = None
+    # concepts/pair_rules.data_sets: which method / problem concepts are data sets (neither end of a gap)
+    data_m: Optional[np.ndarray] = None
+    data_p: Optional[np.ndarray] = None
+    # concepts/pair_rules.components: method concepts that are building blocks (no method end of a gap)
+    component_m: Optional[np.ndarray] = None
 
     def quality_pairs(self) -> np.ndarray:
         """(|M|, |P|) bool: both ends may be named, they are two things, the text does not combine them
@@ -76,6 +81,10 @@ class PairBlock:
             ok &= ~joined_in_text(self.text_both)
         if self.contained is not None:
             ok &= ~self.contained
+        if self.data_m is not None:
+            ok &= ~self.data_m[:, None] & ~self.data_p[None, :]
+        if self.component_m is not None:
+            ok &= ~self.component_m[:, None]
         return ok
 
 
@@ -163,7 +172,7 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     its papers and topics are k-means clusters of them; without them the phrase vectors stand in and the
     topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
     (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates."""
-    from ..concepts.pair_rules import co_mentions, contained
+    from ..concepts.pair_rules import co_mentions, components, contained, data_sets
     from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, model_class, model_name, not_a_concept,
                                     same_thing_matrix, topic_spread)
 
@@ -275,11 +284,19 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
                          for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
-    text_both = None
+    text_both = data_m = data_p = component_m = None
     if mentions is not None:
         earlier = {int(p) for p, d in dates.items() if d and start <= d < before}
         text_both = co_mentions(mentions, [cs.concepts[i].id for i in mi], [cs.concepts[j].id for j in pi], earlier)
-    return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same, text_both, inside)
+        as_data = getattr(mentions, "as_data", None)
+        if as_data is not None:
+            data_m = data_sets([cs.concepts[i] for i in mi], mentions, as_data, earlier)
+            data_p = data_sets([cs.concepts[j] for j in pi], mentions, as_data, earlier)
+        in_aim = getattr(mentions, "in_aim", None)
+        if in_aim is not None:
+            component_m = components([cs.concepts[i] for i in mi], spread[mi], in_aim, earlier)
+    return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same, text_both, inside,
+                     data_m, data_p, component_m)
 
 
 def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock, lo: str, hi: str) -> np.ndarray:

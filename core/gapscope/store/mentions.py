@@ -9,6 +9,12 @@ from typing import Hashable, Iterable, Mapping, Optional
 
 _WORD = re.compile(r"\w+", flags=re.UNICODE)
 NEAR_SLACK = 3     # extra words allowed between a phrase's words ("latency of LLM inference" for "inference latency")
+# the words around a name that say it is a data set or benchmark: "<X> dataset", "<X> test set", "on <X>"
+# ("evaluated on <X>", "accuracy on <X>"), "datasets such as <X>" (porter stems: "datasets" matches too)
+DATA_AFTER = ("dataset", "data set", "benchmark", "test set", "testset", "validation set", "val set", "split",
+              "corpus", "leaderboard")
+DATA_BEFORE = ("on", "datasets such as", "benchmarks such as", "datasets including", "benchmarks including",
+               "datasets like", "benchmarks like")
 
 
 def mention_query(forms: Iterable[str], slack: int = NEAR_SLACK) -> Optional[str]:
@@ -27,6 +33,23 @@ def mention_query(forms: Iterable[str], slack: int = NEAR_SLACK) -> Optional[str
     return "{title abstract} : (" + " OR ".join(dict.fromkeys(parts)) + ")"
 
 
+def data_context_query(forms: Iterable[str]) -> Optional[str]:
+    """An FTS5 expression over title and abstract matching any of ``forms`` read as a data set: followed
+    by one of DATA_AFTER or preceded by one of DATA_BEFORE, as consecutive words. None when no form has
+    a word."""
+    parts = []
+    for f in forms:
+        words = _WORD.findall(f.lower())
+        if not words:
+            continue
+        name = " ".join(words)
+        parts += ['"' + name + " " + a + '"' for a in DATA_AFTER]
+        parts += ['"' + b + " " + name + '"' for b in DATA_BEFORE]
+    if not parts:
+        return None
+    return "{title abstract} : (" + " OR ".join(dict.fromkeys(parts)) + ")"
+
+
 class MentionsMixin:
     """Phrase mentions in titles and abstracts (a Library mixin; reads only)."""
 
@@ -36,6 +59,16 @@ class MentionsMixin:
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
             q = mention_query(forms, slack)
+            out[key] = set() if q is None else {r[0] for r in self._conn.execute(
+                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
+        return out
+
+    def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]]) -> dict[Hashable, set[int]]:
+        """{key: ids of the papers whose title or abstract names one of its forms as a data set or
+        benchmark} (see data_context_query)."""
+        out: dict[Hashable, set[int]] = {}
+        for key, forms in forms_of.items():
+            q = data_context_query(forms)
             out[key] = set() if q is None else {r[0] for r in self._conn.execute(
                 "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
         return out
