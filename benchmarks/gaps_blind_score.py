@@ -1,5 +1,5 @@
 """Score a blind read of gap statements: the reader graded a shuffled mix of two top-20 lists (items.txt,
-grades.tsv) without knowing which list an item came from (key.json). With a library, also count the abstracts
+grades.tsv) without knowing which list an item came from (key.json; an item in both lists is read once). With a library, also count the abstracts
 that mention both concepts of each item (the joined-in-text test, over that library's text).
 
     python benchmarks/gaps_blind_score.py benchmarks/results/gaps/blind_read [--library LIB]
@@ -17,13 +17,14 @@ def main() -> None:
     ap.add_argument("folder", type=Path)
     ap.add_argument("--library")
     a = ap.parse_args()
-    key = {k["item"]: k for k in json.loads((a.folder / "key.json").read_text())}
+    key = json.loads((a.folder / "key.json").read_text())      # one entry per list an item came from
     grades = {int(r["item"].lstrip("G")): r for r in csv.DictReader(open(a.folder / "grades.tsv"), delimiter="\t")}
     pairs = {int(m.group(1)): (m.group(2), m.group(3)) for m in
              re.finditer(r"^G(\d+)\. Apply “(.*?)” to “(.*?)”", (a.folder / "items.txt").read_text(), re.M)}
-    counts = collections.Counter((key[i]["source"], g["grade"]) for i, g in grades.items())
-    codes = collections.Counter((key[i]["source"], g["reason_code"]) for i, g in grades.items() if g["grade"] == "not")
-    for source in sorted({k["source"] for k in key.values()}):
+    counts = collections.Counter((k["source"], grades[k["item"]]["grade"]) for k in key)
+    codes = collections.Counter((k["source"], grades[k["item"]]["reason_code"]) for k in key
+                                if grades[k["item"]]["grade"] == "not")
+    for source in sorted({k["source"] for k in key}):
         print(f"{source}: " + ", ".join(f"{g} {counts[(source, g)]}" for g in ("usable", "borderline", "not"))
               + "; not by reason: " + ", ".join(f"{c} {codes[(source, c)]}" for c in "EVIDX"))
     if a.library:
