@@ -129,19 +129,24 @@ def _drag_over(qtbot, reader, first: int, last: int) -> None:
     qtbot.mouseRelease(view, Qt.LeftButton, pos=centre(last))
 
 
+def _reader_at_limitations(qtbot, lib_path, pid):
+    """The window with the Reader showing the EACL paper's page 10 (its Limitations section)."""
+    from .conftest import _open_window
+
+    w = _open_window(qtbot, lib_path)
+    w.tabs.setCurrentWidget(w.reader)
+    assert w.reader.show_paper(pid)
+    w.reader.set_page(9)
+    return w, w.reader
+
+
 def test_select_a_sentence_with_the_mouse_highlight_with_ctrl_h_and_export(qtbot, lib_path, shared_data):
     from gapscope.exports import notes_markdown
     from gapscope.store import Library
 
-    from .conftest import _open_window
-
     pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
-    w = _open_window(qtbot, lib_path)
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
     try:
-        w.tabs.setCurrentWidget(w.reader)
-        reader = w.reader
-        assert reader.show_paper(pid)
-        reader.set_page(9)                                           # page 10: Limitations
         first, last = reader.text.find(SENTENCE)                     # where the characters are, not the selection
         _drag_over(qtbot, reader, first, last)
         assert reader.selected_text() == SENTENCE
@@ -263,15 +268,9 @@ def test_fetch_arxiv_pdfs_of_the_selection_attaches_labels_and_reports_failures(
 def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_path, shared_data, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    from .conftest import _open_window
-
     pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
-    w = _open_window(qtbot, lib_path)
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
     try:
-        w.tabs.setCurrentWidget(w.reader)
-        reader = w.reader
-        assert reader.show_paper(pid)
-        reader.set_page(9)                                           # page 10: Limitations
         menu = reader.page_menu()
         assert [a.text() for a in menu.actions()] == ["Highlight selection", "Highlight with a note…"]
         assert not any(a.isEnabled() for a in menu.actions())      # nothing selected: nothing to highlight
