@@ -41,19 +41,26 @@ def stand_in_concepts(ids, rows, topic_vecs, min_papers=6):
     return out
 
 
-@pytest.fixture(scope="module")
-def spread(tmp_path_factory, shared_data):
-    """1,500 papers over the whole cs file (2025-03 .. 2026-07) in a library, with concepts stored."""
-    from gapscope.concepts.model import from_rows
+def spread_library(path, shared_data):
+    """1,500 papers over the whole cs file (2025-03 .. 2026-07) in a library at ``path``, with stand-in
+    concepts stored: (lib, paper ids, rows, facet data)."""
     from gapscope.store import Library
     from gapscope.store.library import now_iso
 
     rows = read_slice(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz", 1500, 49)
-    lib = Library(tmp_path_factory.mktemp("concepts") / "lib.sqlite")
+    lib = Library(path)
     ids = insert_papers(lib, rows)
     data = facet_data(ids, rows)
-    concepts = stand_in_concepts(ids, rows, data["topic"][1])
-    lib.save_concepts(concepts, {"extractor": "stand-in"}, now_iso())
+    lib.save_concepts(stand_in_concepts(ids, rows, data["topic"][1]), {"extractor": "stand-in"}, now_iso())
+    return lib, ids, rows, data
+
+
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory, shared_data):
+    """The spread library (spread_library) with its concepts and publication dates."""
+    from gapscope.concepts.model import from_rows
+
+    lib, ids, rows, data = spread_library(tmp_path_factory.mktemp("concepts") / "lib.sqlite", shared_data)
     cs = from_rows(lib.load_concepts(), lib.latest_concept_batch())
     dates = {p: r["published"] for p, r in zip(ids, rows)}
     yield lib, data, cs, dates

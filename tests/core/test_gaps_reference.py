@@ -138,17 +138,10 @@ def test_reference_setting_read_from_the_user_settings_file(tmp_path, monkeypatc
 def spread_with_topics(tmp_path_factory, shared_data):
     from gapscope.concepts.model import from_rows
     from gapscope.maps import build_maps
-    from gapscope.store import Library
-    from gapscope.store.library import now_iso
 
-    from .maps_fixtures import facet_data, insert_papers, read_slice
-    from .test_gaps_concepts import stand_in_concepts
+    from .test_gaps_concepts import spread_library
 
-    rows = read_slice(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz", 1500, 49)
-    lib = Library(tmp_path_factory.mktemp("refgaps") / "lib.gapscope")
-    ids = insert_papers(lib, rows)
-    data = facet_data(ids, rows)
-    lib.save_concepts(stand_in_concepts(ids, rows, data["topic"][1]), {"extractor": "stand-in"}, now_iso())
+    lib, _ids, _rows, data = spread_library(tmp_path_factory.mktemp("refgaps") / "lib.gapscope", shared_data)
     build_maps(lib, data=data, stability_seeds=1, facets=["topic"])
     yield lib, data, from_rows(lib.load_concepts(), lib.latest_concept_batch())
     lib.close()
