@@ -1,12 +1,15 @@
-"""`gaps find` with the "already done" check against a reference library (gaps/reference.py): the top gaps
-as a researcher reads them (statement, concepts with their papers, reference co-mentions, evidence counts by
-role), the time of the check, and with --unchecked K the first K gaps of the same ranking with the check's
-threshold out of the way and each pair's reference co-mentions (what the threshold was chosen by reading).
+"""`gaps find` with the "already done" check against a reference library (gaps/reference.py) and the
+plausibility floor (concepts/pair_rules.py, rule 5; the gaps_plausible_min setting): the top gaps as a
+researcher reads them (statement, concepts with their papers, reference co-mentions, evidence counts by
+role, why the pair is plausible), the time of the check, and with --unchecked K the first K gaps of the
+same ranking with the check's threshold and the plausibility floor out of the way, each with its reference
+co-mentions and plausibility (what both thresholds were chosen by reading), and the plausibility of the
+pairs the reference shows established (the pairs the field has joined: the floor should keep them).
 The gaps are stored in the library (use a copy).
 
 usage:
   python benchmarks/bench_gaps_reference.py --library L --reference R [--top 20] [--unchecked 80] \\
-      [--out benchmarks/results/gaps/gaps-cs-10653-reference.txt]
+      [--plausible-min 0.75] [--out benchmarks/results/gaps/gaps-cs-10653-reference.txt]
 """
 
 from __future__ import annotations
@@ -42,23 +45,31 @@ def main() -> None:
     ap.add_argument("--reference", required=True)
     ap.add_argument("--top", type=int, default=20)
     ap.add_argument("--unchecked", type=int, default=0)
+    ap.add_argument("--plausible-min", type=float, default=None,
+                    help="the plausibility floor (default: the gaps_plausible_min setting; 0: none)")
     ap.add_argument("--out", default=str(ROOT / "benchmarks" / "results" / "gaps" / "gaps-cs-10653-reference.txt"))
     a = ap.parse_args()
 
     from gapscope.commands.maps import ROLE_NAMES
     from gapscope.gaps import candidates, find
+    from gapscope.gaps.candidates import plausibility_line
     from gapscope.gaps.reference import ReferenceCorpus
+    from gapscope.settings import get, set_command_line
     from gapscope.store import Library
 
     lib = Library(a.library)
+    if a.plausible_min is not None:
+        set_command_line("gaps_plausible_min", a.plausible_min)
+    floor = get("gaps_plausible_min", lib)
     text = [f"command: python benchmarks/bench_gaps_reference.py --library {a.library} --reference {a.reference} "
-            f"--top {a.top} --unchecked {a.unchecked}",
+            f"--top {a.top} --unchecked {a.unchecked}"
+            + (f" --plausible-min {a.plausible_min}" if a.plausible_min is not None else ""),
             f"  (the same as `gapscope -L {a.library} gaps find --reference {a.reference}`, top {a.top} shown)"]
     t = time.perf_counter()
     ref = ReferenceCorpus.open(a.reference)
     text.append(f"library {a.library}: {lib.count_papers()} papers; reference {a.reference}: {ref.n_papers} abstracts, "
                 f"opened in {time.perf_counter() - t:.2f} s; a pair is established at >= {ref.min_co_mentions} "
-                f"reference abstracts mentioning both")
+                f"reference abstracts mentioning both; plausibility floor {floor}")
     spent = _timed(ref)
     notices: list[str] = []
     t = time.perf_counter()
@@ -77,20 +88,37 @@ def main() -> None:
         text.append(f"    concepts: method \u201c{g.method.label}\u201d ({d['method_papers']} papers), problem "
                     f"\u201c{g.problem.label}\u201d ({d['problem_papers']}); abstracts mentioning both: library "
                     f"{d.get('abstracts_mentioning_both')}, reference {r['co_mentions']}; evidence: {counts}")
+        if d.get("plausibility"):
+            text.append("    " + plausibility_line(d["plausibility"], g.method.label, g.problem.label))
         for p in r["papers"]:
             text.append(f"      reference {p['id']:>6} {p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {p['title'][:95]}")
     if a.unchecked:
+        est_min = ref.min_co_mentions
         ref.min_co_mentions, ref.checked = 10**9, 0
+        set_command_line("gaps_plausible_min", 0.0)
         find.concept_gaps = functools.partial(candidates.concept_gaps, top=a.unchecked)
         ranked = [g for g in find.find_gaps(lib, reference=ref, save=False) if g.details.get("level") == "concept"]
         text.append("")
-        text.append(f"the first {len(ranked)} of the same ranking with no pair left out as established (not stored), "
-                    f"with each pair's reference co-mentions [abstracts of the reference mentioning the method, "
-                    f"the problem]:")
+        text.append(f"the first {len(ranked)} of the same ranking with no pair left out as established and no "
+                    f"plausibility floor (not stored), with each pair's reference co-mentions [abstracts of the "
+                    f"reference mentioning the method, the problem] and plausibility (* below the floor {floor}):")
         for i, g in enumerate(ranked, 1):
             d = g.details
+            pl = d["plausibility"]["plausibility"]
             text.append(f"{i:>3}. {d['reference']['co_mentions']:>4}  [{len(ref._mentions[g.method.cluster]):>5}, "
-                        f"{len(ref._mentions[g.problem.cluster]):>5}]  {d['method_concept']} x {d['problem_concept']}")
+                        f"{len(ref._mentions[g.problem.cluster]):>5}]  {pl:.3f}{'*' if pl < floor else ' '} "
+                        f"{d['method_concept']} x {d['problem_concept']}")
+        est = sorted(g.details["plausibility"]["plausibility"] for g in ranked
+                     if g.details["reference"]["co_mentions"] >= est_min)
+        new_ = [g.details["plausibility"]["plausibility"] for g in ranked
+                if g.details["reference"]["co_mentions"] < est_min]
+        if est:
+            q = lambda f: est[min(len(est) - 1, int(f * len(est)))]
+            text.append(f"established pairs among them (>= {est_min} reference co-mentions): {len(est)}; plausibility "
+                        f"2nd / 5th / 10th percentile {q(0.02):.3f} / {q(0.05):.3f} / {q(0.10):.3f}; at or above the "
+                        f"floor {floor}: {sum(v >= floor for v in est)} ({sum(v >= floor for v in est) / len(est):.0%})")
+        if new_:
+            text.append(f"the others (< {est_min}): {len(new_)}, at or above the floor: {sum(v >= floor for v in new_)}")
     ref.close()
     Path(a.out).write_text("\n".join(text) + "\n")
     print("\n".join(text))

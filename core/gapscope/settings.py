@@ -21,7 +21,7 @@ import sys
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 DEVICES = ("auto", "cpu", "cuda", "mps")
 SOURCES = ("command line", "environment", "library", "user settings", "default")
@@ -41,6 +41,21 @@ class Setting:
     choices: tuple[str, ...] = ()
     help: str = ""
     secret: bool = False            # an API key: never shown in full (see :func:`shown`)
+    parse: Optional[Callable[[Any], Any]] = None   # a number from its text; raises ValueError when out of range
+
+
+def _share(value: Any) -> float:
+    v = float(value)
+    if not 0.0 <= v <= 1.0:
+        raise ValueError("give a number from 0 to 1")
+    return v
+
+
+def _count(value: Any) -> int:
+    v = int(str(value).strip())
+    if v < 1:
+        raise ValueError("give a whole number of 1 or more")
+    return v
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
@@ -63,6 +78,13 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     Setting("gaps_reference", "GAPSCOPE_GAPS_REFERENCE", "gaps.reference", "gaps/reference_library", None, (),
             "a bigger GapScope library (e.g. an import of the arXiv snapshot) that `gaps find` checks each gap "
             "against: a pair of concepts its abstracts already mention together is established practice"),
+    Setting("gaps_established_min", "GAPSCOPE_GAPS_ESTABLISHED_MIN", "gaps.established_min", "gaps/established_min",
+            3, (), "reference abstracts mentioning both concepts that make a pair established practice, no gap "
+            "(at least this many, or 4e-5 of the reference corpus when that is more)", parse=_count),
+    Setting("gaps_plausible_min", "GAPSCOPE_GAPS_PLAUSIBLE_MIN", "gaps.plausible_min", "gaps/plausible_min",
+            0.75, (), "the plausibility floor of a concept gap, 0 to 1: each concept must be closer (by its papers' "
+            "content) to the other than this share of the concepts it could be paired with; 0 turns it off",
+            parse=_share),
 )}
 
 # Library setting keys whose values are secrets (API keys).
@@ -232,6 +254,11 @@ def _check_known(name: str) -> None:
 
 
 def _checked(s: Setting, value: Any, where: str) -> Any:
+    if s.parse is not None:
+        try:
+            return s.parse(value)
+        except (TypeError, ValueError) as exc:
+            raise SettingError(f"{where}: {s.name} {value!r} is not valid: {exc}") from None
     if s.choices:
         value = str(value).strip().lower()
         if value not in s.choices:

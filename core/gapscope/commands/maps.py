@@ -175,6 +175,11 @@ def _print_gap(g, lib=None, full=False) -> None:
     for r in g.roles.values():
         counts[r] = counts.get(r, 0) + 1
     click.echo("    evidence: " + ", ".join(f"{ROLE_NAMES.get(r, r)} {n}" for r, n in counts.items()))
+    pl = g.details.get("plausibility") if g.details else None
+    if pl and g.method is not None:
+        from ..gaps.candidates import plausibility_line
+
+        click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
     refd = g.details.get("reference") if g.details else None
     if refd:
         click.echo(f"    reference corpus: {refd['co_mentions']} abstract(s) of {refd['size']} mention both "

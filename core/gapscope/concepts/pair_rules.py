@@ -22,7 +22,17 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
    nowhere: its papers spread over the areas (``COMPONENT_SPREAD`` of chance or more, the spread of
    quality.topic_spread) and few of them (at most ``COMPONENT_AIM_SHARE``) name it in their title or
    objective sentences, where a paper says what it proposes. A method a paper builds on ("LoRA",
-   "contrastive learning", "data augmentation") is named there in a quarter to half of its papers."""
+   "contrastive learning", "data augmentation") is named there in a quarter to half of its papers.
+5. Implausible (``closeness_ranks``, a floor, the last rule): a gap is two concepts in one neighbourhood of the
+   field that nobody has joined; a pair nobody joins because they have nothing to do with each other
+   ("MRI" x "remote sensing", "diffusion transformer" x "visual question answering") is no gap. Each
+   pair's closeness is where it stands among the concepts each end could be paired with: the share of
+   problem concepts whose papers (mean abstract vector) lie further from the method's papers than this
+   problem's, and the share of method concepts further from the problem's; the pair's plausibility is
+   the smaller of the two (a rank, so a broad concept close to everything gains nothing). A pair below
+   ``PLAUSIBLE_MIN`` is not a candidate. The threshold keeps 96% of the pairs the field has joined (the
+   top-300 candidates of the 10,653-paper library that 3+ abstracts of the 74,566-abstract arXiv file
+   mention together: 5th percentile 0.76; benchmarks/results/gaps/README.txt)."""
 
 from __future__ import annotations
 
@@ -30,6 +40,8 @@ import re
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
+
+from ..settings import SETTINGS
 
 TEXT_JOINED_MIN = 2      # abstracts mentioning both that make a pair "already combined" (one may be chance)
 AREA_LIFT = 2.0          # a topic is in a concept's area when the concept is this many times denser there
@@ -42,6 +54,8 @@ DATA_HEADS = frozenset({"dataset", "benchmark", "corpus", "corpora", "testset", 
 COMPONENT_SPREAD = 0.6   # set by reading the method concepts at the validation date 2025-09-01 (15+ papers):
 COMPONENT_AIM_SHARE = 0.3   # building blocks named in 4-26% of their papers' aims, methods in 32-75%
 COMPONENT_MIN_PAPERS = 15
+PLAUSIBLE_MIN = SETTINGS["gaps_plausible_min"].default   # 0.75, the floor of rule 5 (0 turns it off)
+SHARED_NEIGHBOURS = 3    # concepts named as the pair's shared neighbourhood (the evidence of rule 5)
 
 
 class ConceptMentions(dict):
@@ -166,3 +180,28 @@ def components(concepts: Sequence, spread: np.ndarray, in_aim: Mapping[int, froz
             continue
         out[i] = len(own & in_aim.get(c.id, frozenset())) <= COMPONENT_AIM_SHARE * len(own)
     return out
+
+
+def closeness_ranks(content_sim: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For a (|M|, |P|) matrix of content cosines: per pair, the share of the method's other problems that
+    are further from it (row rank) and the share of the problem's other methods further from it (column
+    rank), in [0, 1]; ties share their mean rank. The pair's plausibility is the smaller of the two."""
+    from scipy.stats import rankdata
+
+    s = np.asarray(content_sim, dtype=np.float64)
+    nm, np_ = s.shape
+    rows = (rankdata(s, axis=1) - 1.0) / max(np_ - 1, 1) if np_ else np.zeros(s.shape)
+    cols = (rankdata(s, axis=0) - 1.0) / max(nm - 1, 1) if nm else np.zeros(s.shape)
+    return rows.astype(np.float32), cols.astype(np.float32)
+
+
+def shared_neighbours(content: np.ndarray, m: int, p: int, exclude: Sequence[int] = (),
+                      n: int = SHARED_NEIGHBOURS) -> list[int]:
+    """Indices (rows of ``content``, unit concept content vectors) of the ``n`` concepts closest to both
+    ``m`` and ``p`` (by the smaller of the two cosines), neither end nor ``exclude`` among them: the
+    neighbourhood the two concepts share, shown as why a pair passed the plausibility floor."""
+    c = np.asarray(content)
+    both = np.minimum(c @ c[m], c @ c[p])
+    both[[m, p, *exclude]] = -np.inf
+    order = np.argsort(-both)[:n]
+    return [int(i) for i in order if np.isfinite(both[i])]

@@ -20,7 +20,7 @@ from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
-from ..concepts.pair_rules import TEXT_JOINED_MIN
+from ..concepts.pair_rules import PLAUSIBLE_MIN, TEXT_JOINED_MIN
 
 TEXT_BOTH_MAX = TEXT_JOINED_MIN - 1   # abstracts mentioning both concepts' phrases that a gap may still have
 
@@ -81,13 +81,16 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
                  texts: Optional[Mapping[int, str]] = None,
                  mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-                 progress=None, cancel=None) -> list[Gap]:
+                 plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
     none (the same rule as the backtest's candidates). ``reference`` (a gaps.reference.ReferenceCorpus):
     a pair that enough of its abstracts mention together is established practice, no gap; the ranking is
-    walked down until ``top`` gaps are kept, and each kept gap carries the reference papers that did both."""
+    walked down until ``top`` gaps are kept, and each kept gap carries the reference papers that did both.
+    ``plausible_min``: a pair whose ends are further apart than that (concepts/pair_rules.py, rule 5) is
+    no gap, in the ranker's training slice as here; each gap carries its plausibility and the concepts
+    its two ends share as neighbours."""
     if not cs.concepts:
         return []
     if mentions is None and texts is not None:
@@ -99,7 +102,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
     if days >= MIN_BACKTEST_BEFORE_DAYS:
         ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
-                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions)
+                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions,
+                                    plausible_min=plausible_min)
     else:
         ranker, info = Ranker(seed), {"fallback": "no trained ranker"}
         if notices is not None:
@@ -107,9 +111,11 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                            f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
     if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
         notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
+                     plausible_min=plausible_min)
     # not generic, not a measure, a fragment or a bare property, two things (concepts/quality.py), not joined
-    # in text, neither inside the other's area (concepts/pair_rules.py), as the backtest scores
+    # in text, neither inside the other's area, no data set, no building block, above the plausibility
+    # floor (concepts/pair_rules.py), as the backtest scores
     cand = candidates(blk, rare_max)
     if not cand.any():
         return []
@@ -229,8 +235,35 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                      # the reference corpus's abstracts that mention both (`gaps find --reference`), below
                      # the count that makes a pair established practice; papers: title, year, id there
                      "reference": ref,
+                     "plausibility": plausibility_evidence(blk, i, j, cs),
                      "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                      "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},
                      "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
                      "raw_score": round(cand_.score, 5), "duplicates_dropped": sum(1 for d in dropped if d["duplicate_of"] == (i, j))}))
     return gaps
+
+
+def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet) -> Optional[dict]:
+    """Why a pair passed the plausibility floor (concepts/pair_rules.py, rule 5): its plausibility, the
+    share of problems further from the method than this one and of methods further from the problem,
+    the floor, and the concepts closest to both (their shared neighbourhood)."""
+    from ..concepts.pair_rules import shared_neighbours
+
+    if blk.closeness is None or blk.content is None:
+        return None
+    rows, cols = blk.closeness
+    mi, pj = int(blk.m_idx[i]), int(blk.p_idx[j])
+    near = shared_neighbours(blk.content, mi, pj, exclude=[k for k, c in enumerate(cs.concepts) if c.n_papers < 5])
+    return {"plausibility": round(float(blk.plausibility[i, j]), 3), "floor": blk.plausible_min,
+            "problem_closer_than": round(float(rows[i, j]), 3), "method_closer_than": round(float(cols[i, j]), 3),
+            "shared_neighbours": [cs.concepts[k].phrase for k in near]}
+
+
+def plausibility_line(pl: dict, method: str, problem: str) -> str:
+    """One sentence for `gaps show`: why the pair is in one neighbourhood."""
+    s = (f"plausible ({pl['plausibility']:.2f}, floor {pl['floor']:.2f}): {problem} is closer to {method}'s papers "
+         f"than {pl['problem_closer_than']:.0%} of the problems, {method} to {problem}'s than "
+         f"{pl['method_closer_than']:.0%} of the methods")
+    if pl.get("shared_neighbours"):
+        s += "; shared neighbours: " + ", ".join(pl["shared_neighbours"])
+    return s

@@ -10,6 +10,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
+from ..concepts.pair_rules import PLAUSIBLE_MIN
 from ..concepts.quality import GENERIC_MIN_PAPERS, GENERIC_SPREAD
 from ..jobs import ProgressFn, check, report
 from .linkpred import (BASELINES, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
@@ -26,15 +27,19 @@ def filled_definition(m: int, rare_max: int, min_support: int) -> str:
 def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *, k: int = 20, ks: Sequence[int] = (10, 20, 50, 100),
                          m: int = 1, rare_max: int = 0, min_support: int = 5, seed: int = 0,
                          horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None,
-                         quality: bool = True, mentions: Optional[Mapping[int, frozenset]] = None) -> dict:
+                         quality: bool = True, mentions: Optional[Mapping[int, frozenset]] = None,
+                         plausible_min: float = PLAUSIBLE_MIN) -> dict:
+    """``plausible_min``: the plausibility floor of a candidate (concepts/pair_rules.py, rule 5), read
+    from the papers before DATE like every rule; 0 turns it off."""
     t0 = time.perf_counter()
     first, last, _ = require_backtest_span(dates, before)
     # the training slice looks as far ahead as the test does, within the time before DATE
     horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
                                 min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
-                                mentions=mentions)
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
+                                mentions=mentions, plausible_min=plausible_min)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
+                     plausible_min=plausible_min)
     rare = blk.both <= rare_max
     cand = candidates(blk, rare_max, quality)
     filled = formed(cs, dates, blk, before, "9999") >= m      # the only read of papers on or after DATE
@@ -71,7 +76,8 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                              f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
                              f"at >= {GENERIC_SPREAD} of chance; not a bare property) and the pair is two things "
                              "(concepts/quality.py), not mentioned together by 2+ abstracts before DATE and neither "
-                             "inside the other's area, neither end a data set and the method no building block (concepts/pair_rules.py); "
+                             "inside the other's area, neither end a data set, the method no building block and the pair's "
+                             f"plausibility >= {blk.plausible_min} (concepts/pair_rules.py); "
                              "`all_pairs` drops this filter")
                             if quality else "none",
         "generic_concepts": {"method": int((~blk.ok_m).sum()), "problem": int((~blk.ok_p).sum())},
@@ -120,6 +126,13 @@ def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
         comp = np.broadcast_to(blk.component_m[:, None], rare.shape)
         count("component_pairs", comp)
         count("component_only_pairs", comp & replace(blk, component_m=None).quality_pairs())
+    if blk.plausibility is not None and blk.plausible_min > 0:
+        from dataclasses import replace
+
+        low = blk.plausibility < blk.plausible_min
+        out["plausible_min"] = blk.plausible_min
+        count("implausible_pairs", low)
+        count("implausible_only_pairs", low & replace(blk, plausible_min=0.0).quality_pairs())
     return out
 
 
@@ -137,8 +150,10 @@ def abstract_vectors(lib) -> Optional[tuple]:
 
 def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, rare_max: int = 0,
                       min_support: int = 5, seed: int = 0, concepts=None, dates=None, paper_vecs=None,
-                      progress: Optional[ProgressFn] = None, cancel=None) -> dict:
-    """One object per date; with several dates ``{"dates": [...], "summary": ...}``."""
+                      plausible_min: Optional[float] = None, progress: Optional[ProgressFn] = None,
+                      cancel=None) -> dict:
+    """One object per date; with several dates ``{"dates": [...], "summary": ...}``. ``plausible_min``
+    None: the gaps_plausible_min setting (command line > environment > library > user file)."""
     from ..concepts import load_concept_set
     from ..maps.build import paper_dates
     from ..store.errors import MissingStep
@@ -157,12 +172,16 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
 
         report(progress, 0, len(befores), "concept mentions in the abstracts")
         mentions = concept_mentions(lib, cs.concepts)
+    if plausible_min is None:
+        from ..settings import get
+
+        plausible_min = get("gaps_plausible_min", lib)
     out = []
     for i, b in enumerate(befores):
         check(cancel)
         report(progress, i, len(befores), f"backtest at {b}")
         out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed,
-                                        paper_vecs=paper_vecs, mentions=mentions))
+                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min))
     report(progress, len(befores), len(befores), "backtest done")
     if len(out) == 1:
         return out[0]

@@ -29,11 +29,13 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                problem_facet: str = "result", seed: int = 0, progress: Optional[ProgressFn] = None,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
-               mentions: Optional[Mapping[int, frozenset]] = None, reference=None) -> list[Gap]:
+               mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
+               plausible_min: Optional[float] = None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
-    gaps.reference.ReferenceCorpus): concept pairs its abstracts already combine are left out."""
+    gaps.reference.ReferenceCorpus): concept pairs its abstracts already combine are left out.
+    ``plausible_min``: the plausibility floor of a concept pair (concepts/pair_rules.py; None: the default)."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -43,7 +45,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
-                                   reference=reference, progress=progress, cancel=cancel))
+                                   reference=reference, progress=progress, cancel=cancel,
+                                   **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
@@ -92,7 +95,10 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     growth, ...) goes in ``notices`` and in the library setting ``gaps.notices``. ``reference``: a
     reference library's path (or a gaps.reference.ReferenceCorpus) for the "already done" check; None
     reads the ``gaps_reference`` setting (command line > environment > library > user file); False or ""
-    turns it off."""
+    turns it off. The plausibility floor of a concept pair and the reference count that makes a pair
+    established are the settings ``gaps_plausible_min`` and ``gaps_established_min``."""
+    from ..settings import get as setting
+
     maps = {}
     for facet in MAP_FACETS:
         try:
@@ -129,7 +135,8 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                           topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
-                          paper_vecs=paper_vecs, mentions=mentions, reference=ref)
+                          paper_vecs=paper_vecs, mentions=mentions, reference=ref,
+                          plausible_min=setting("gaps_plausible_min", lib))
     finally:
         if opened:
             ref.close()
@@ -153,15 +160,15 @@ def _reference(lib, reference):
 
     if isinstance(reference, ReferenceCorpus):
         return reference, False
-    if reference is None:
-        from ..settings import get
+    from ..settings import get
 
+    if reference is None:
         reference = get("gaps_reference", lib)
     if not reference:
         return None, False
     if Path(reference).expanduser().resolve() == Path(lib.path).expanduser().resolve():
         raise LibraryError(f"the reference library {reference} is the library itself: give a bigger corpus")
-    return ReferenceCorpus.open(reference), True
+    return ReferenceCorpus.open(reference, established=get("gaps_established_min", lib)), True
 
 
 def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = None, cancel=None):

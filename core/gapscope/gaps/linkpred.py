@@ -66,6 +66,13 @@ class PairBlock:
     data_p: Optional[np.ndarray] = None
     # concepts/pair_rules.components: method concepts that are building blocks (no method end of a gap)
     component_m: Optional[np.ndarray] = None
+    # concepts/pair_rules.closeness_ranks (rule 5): how close each pair's ends are among the concepts each could be
+    # paired with (0..1); a pair under ``plausible_min`` is in no neighbourhood of the other (0: no floor).
+    # ``content``: every concept's unit mean abstract vector before the date (rows: the concept set)
+    plausibility: Optional[np.ndarray] = None
+    plausible_min: float = 0.0
+    content: Optional[np.ndarray] = None
+    closeness: Optional[tuple] = None    # (problem closer than, method closer than): pair_rules.closeness_ranks
 
     def quality_pairs(self) -> np.ndarray:
         """(|M|, |P|) bool: both ends may be named, they are two things, the text does not combine them
@@ -85,6 +92,8 @@ class PairBlock:
             ok &= ~self.data_m[:, None] & ~self.data_p[None, :]
         if self.component_m is not None:
             ok &= ~self.component_m[:, None]
+        if self.plausibility is not None and self.plausible_min > 0:
+            ok &= self.plausibility >= self.plausible_min
         return ok
 
 
@@ -165,14 +174,16 @@ def _svd_scores(co, mi: np.ndarray, pi: np.ndarray, seed: int) -> np.ndarray:
 
 def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, min_support: int = 5,
                start: str = "0000", max_per_kind: int = 3000, paper_vecs: Optional[tuple] = None,
-               seed: int = 0, mentions: Optional[Mapping[int, frozenset]] = None) -> PairBlock:
+               seed: int = 0, mentions: Optional[Mapping[int, frozenset]] = None,
+               plausible_min: float = 0.0) -> PairBlock:
     """Features of every (method, problem) pair from the papers dated before ``before`` ONLY (nothing
     later enters: the counts, the graph, the topics and the concept quality all read the papers before
     the date). ``paper_vecs`` = (paper ids, abstract vectors): each concept's content is the mean vector of
     its papers and topics are k-means clusters of them; without them the phrase vectors stand in and the
     topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
-    (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates."""
-    from ..concepts.pair_rules import co_mentions, components, contained, data_sets
+    (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates.
+    ``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5; 0: none)."""
+    from ..concepts.pair_rules import closeness_ranks, co_mentions, components, contained, data_sets
     from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, model_class, model_name, not_a_concept,
                                     same_thing_matrix, topic_spread)
 
@@ -295,8 +306,10 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         in_aim = getattr(mentions, "in_aim", None)
         if in_aim is not None:
             component_m = components([cs.concepts[i] for i in mi], spread[mi], in_aim, earlier)
+    closer = closeness_ranks(csim)
     return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same, text_both, inside,
-                     data_m, data_p, component_m)
+                     data_m, data_p, component_m, np.minimum(*closer), float(plausible_min or 0.0),
+                     cent.astype(np.float32), closer)
 
 
 def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock, lo: str, hi: str) -> np.ndarray:
@@ -350,11 +363,13 @@ def candidates(blk: PairBlock, rare_max: int, quality: bool = True) -> np.ndarra
 def train_ranker(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, horizon_days: int,
                  rare_max: int = 0, m: int = 1, min_support: int = 5, seed: int = 0,
                  paper_vecs: Optional[tuple] = None, quality: bool = True,
-                 mentions: Optional[Mapping[int, frozenset]] = None) -> tuple[Ranker, dict]:
+                 mentions: Optional[Mapping[int, frozenset]] = None,
+                 plausible_min: float = 0.0) -> tuple[Ranker, dict]:
     """The ranker for predictions at ``before``: trained on features before ``before - horizon_days`` and
     the links that formed between then and ``before``."""
     t1 = _shift(before, -horizon_days)
-    blk = pair_block(cs, dates, t1, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
+    blk = pair_block(cs, dates, t1, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
+                     plausible_min=plausible_min)
     cand = candidates(blk, rare_max, quality)
     # the label: links formed in [t1, before); nothing on or after ``before`` is read
     y = (formed(cs, dates, blk, t1, before) >= m)[cand]

@@ -14,6 +14,7 @@ import math
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..settings import SETTINGS
 from ..store.base import LibraryError
 
 # A pair is established when this many reference abstracts mention both concepts, or this share of the
@@ -22,25 +23,30 @@ from ..store.base import LibraryError
 # candidates of the 10,653-paper library against the 74,566-abstract arXiv file
 # (benchmarks/results/gaps/README.txt): pairs at 3+ were mostly a known combination, pairs at 1-2 mostly
 # a chance sentence or a genuinely untried pairing.
-ESTABLISHED_MIN = 3
+ESTABLISHED_MIN = SETTINGS["gaps_established_min"].default     # 3; the setting gaps_established_min
 ESTABLISHED_SHARE = 4e-5
 N_FORMS = 10          # the concept's merged variants asked for, as concepts/pair_rules.concept_mentions
 EXAMPLES = 5          # reference papers kept as evidence of a pair below the threshold
 
 
-def established_min(n_reference: int) -> int:
-    """The reference abstracts mentioning both concepts that make a pair established practice."""
-    return max(ESTABLISHED_MIN, math.ceil(ESTABLISHED_SHARE * max(n_reference, 0)))
+def established_min(n_reference: int, minimum: Optional[int] = None) -> int:
+    """The reference abstracts mentioning both concepts that make a pair established practice (at least
+    ``minimum``, ESTABLISHED_MIN by default)."""
+    return max(minimum or ESTABLISHED_MIN, math.ceil(ESTABLISHED_SHARE * max(n_reference, 0)))
 
 
 class ReferenceCorpus:
     """A reference library opened read-only; mentions are cached per concept id (one FTS query each)."""
 
-    def __init__(self, lib, *, min_co_mentions: Optional[int] = None, examples: int = EXAMPLES) -> None:
+    def __init__(self, lib, *, min_co_mentions: Optional[int] = None, examples: int = EXAMPLES,
+                 established: Optional[int] = None) -> None:
+        """``min_co_mentions``: the exact count that makes a pair established; else ``established_min``
+        of the corpus size with ``established`` (the gaps_established_min setting) as the least count."""
         self.lib = lib
         self.path = str(getattr(lib, "path", ""))
         self.n_papers = int(lib.count_papers())
-        self.min_co_mentions = int(min_co_mentions) if min_co_mentions else established_min(self.n_papers)
+        self.min_co_mentions = (int(min_co_mentions) if min_co_mentions
+                                else established_min(self.n_papers, established))
         self.examples = examples
         self._mentions: dict[int, frozenset] = {}
         self.checked = 0
