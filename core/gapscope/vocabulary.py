@@ -98,6 +98,21 @@ more less fewer cheaper smaller larger
 CONCEPT_MODEL_HEADS = frozenset("""
 model network architecture llm transformer cnn vit rnn lstm gnn gan vae agent
 """.split())
+# Artefacts a "model" can be that are no learnt model: "CAD models", "3D models", "mesh models" are
+# geometry, what a method takes in or produces, not a model class.
+CONCEPT_ARTEFACT_MODIFIERS = frozenset("""
+cad 3d mesh bim building terrain
+""".split())
+# Adjectives that name the task a property is of: "diagnostic accuracy" is the accuracy of a diagnosis, a
+# clinical outcome with its object, not a bare property.
+CONCEPT_TASK_ADJECTIVES = frozenset("""
+diagnostic prognostic
+""".split())
+# Hardware a method runs on: "NVIDIA Jetson", "GPUs", "VRAM" are neither a method nor a problem (heads,
+# singular, lower case).
+CONCEPT_HARDWARE_HEADS = frozenset("""
+gpu tpu cpu npu fpga vram jetson orin xavier raspberry arduino a100 h100 rtx snapdragon
+""".split())
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
                           "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")

@@ -12,7 +12,8 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
 3. A data set at either end (``data_sets``): "Apply LoRA to ImageNet" is an experiment, not a problem.
    A concept is a data set when it is a name (a capital or a digit in it: "ImageNet-1K", "COCO",
    "nuScenes") and at least ``DATA_SHARE`` of the papers mentioning it name it as data: "on <X>",
-   "<X> dataset / benchmark / test set / split", "datasets such as <X>" (``Library.papers_naming_as_data``).
+   "<X> dataset / benchmark / test set / split", "datasets such as <X>", "<X> and <Y> datasets"
+   (``Library.papers_naming_as_data``). The plural of an acronym ("MCQs") is a kind of item, no one set.
    A task written as a name ("Text-to-SQL", "NER", "RGB-D") is also "evaluated on" and has its
    "benchmarks", but in a smaller share of its mentions. A phrase whose head is "dataset", "benchmark"
    or "corpus" ("QA benchmarks", "medical imaging datasets") is one by its shape. It stays a concept
@@ -51,6 +52,8 @@ DATA_SHARE = 0.35        # papers naming a concept as data / papers mentioning i
                          # the names at the validation date 2025-09-01: data sets 0.39-0.67, the rest <= 0.29)
 DATA_MIN_MENTIONS = 5    # fewer mentions say nothing
 DATA_HEADS = frozenset({"dataset", "benchmark", "corpus", "corpora", "testset", "leaderboard"})
+DATA_MODIFIER_PREFIXES = frozenset({"cross", "multi", "inter", "intra", "in", "out", "single", "per", "within"})
+_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+s$")   # "MCQs", "LLMs": a kind of thing, not one named set
 COMPONENT_SPREAD = 0.6   # set by reading the method concepts at the validation date 2025-09-01 (15+ papers):
 COMPONENT_AIM_SHARE = 0.3   # building blocks named in 4-26% of their papers' aims, methods in 32-75%
 COMPONENT_MIN_PAPERS = 15
@@ -102,7 +105,7 @@ def data_sets(concepts: Sequence, mentions: Mapping[int, frozenset], as_data: Ma
         if data_head(c.phrase):
             out[i] = True
             continue
-        if not is_name(c.phrase):
+        if not is_name(c.phrase) or _PLURAL_ACRONYM.match(c.phrase.strip()):
             continue
         men, dat = mentions.get(c.id, frozenset()), as_data.get(c.id, frozenset())
         if papers is not None:
@@ -159,9 +162,13 @@ def contained(topics_m: np.ndarray, topics_p: np.ndarray, topic_sizes: np.ndarra
 
 
 def data_head(phrase: str) -> bool:
-    """A phrase about data sets by its head word: "QA benchmarks", "medical imaging datasets"."""
+    """A phrase about data sets by its head word: "QA benchmarks", "medical imaging datasets"; not a
+    modifier made of one ("cross-dataset", "multi-benchmark": what a setting or result spans)."""
     words = [w for w in re.split(r"[\s\-/]+", phrase.lower()) if w]
     if not words:
+        return False
+    last = phrase.lower().split()[-1] if phrase.split() else ""
+    if "-" in last and last.split("-")[0] in DATA_MODIFIER_PREFIXES:
         return False
     head = words[-1][:-1] if words[-1].endswith("s") and words[-1] != "corpus" else words[-1]
     return head in DATA_HEADS or words[-2:] in (["test", "set"], ["data", "set"])

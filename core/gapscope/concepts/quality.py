@@ -38,6 +38,7 @@ import numpy as np
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES)
+from ..vocabulary import CONCEPT_ARTEFACT_MODIFIERS, CONCEPT_HARDWARE_HEADS, CONCEPT_TASK_ADJECTIVES
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
 GENERIC_SPREAD = 0.9      # see benchmarks/results/gaps/concept-quality-*.txt for what each value removes
@@ -70,6 +71,8 @@ def not_a_concept(phrase: str) -> Optional[str]:
         return "single common word"
     if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
         return "sentence fragment"
+    if toks[-1] in CONCEPT_HARDWARE_HEADS:
+        return "hardware"                   # "NVIDIA Jetson", "GPUs", "VRAM": what a method runs on
     raw = _tokens(phrase)
     if len(raw) >= 2 and "-" not in phrase.split()[0] and _adverb(raw[0]):
         return "sentence fragment"          # "directly predicts", "jointly optimizes"
@@ -127,6 +130,8 @@ def bare_property(phrase: str) -> bool:
         return True
     if not words or words[-1] not in CONCEPT_PROPERTIES:
         return False
+    if any(w in CONCEPT_TASK_ADJECTIVES for w in words[:-1]):
+        return False                            # "diagnostic accuracy": the accuracy of a diagnosis
     return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
 
 
@@ -139,7 +144,8 @@ def model_class(phrase: str) -> bool:
         return False
     head = _singular(words[-1])
     if head in CONCEPT_MODEL_HEADS:
-        return True
+        # "CAD models", "3D models": geometry, not a learnt model
+        return not (head == "model" and len(words) >= 2 and words[-2] in CONCEPT_ARTEFACT_MODIFIERS)
     last = _SPLIT.split(phrase.strip())[-1]
     return _is_acronym(last) and head.endswith("lm")          # LLM, MLLM, VLM, LVLM
 

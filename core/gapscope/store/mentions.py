@@ -13,6 +13,8 @@ NEAR_SLACK = 3     # extra words allowed between a phrase's words ("latency of L
 # ("evaluated on <X>", "accuracy on <X>"), "datasets such as <X>" (porter stems: "datasets" matches too)
 DATA_AFTER = ("dataset", "data set", "benchmark", "test set", "testset", "validation set", "val set", "split",
               "corpus", "leaderboard")
+DATA_LIST_HEADS = ("dataset", "benchmark")
+DATA_LIST_GAP = 2       # words allowed between "<X> and" and the head: the other name(s) of the list
 DATA_BEFORE = ("on", "datasets such as", "benchmarks such as", "datasets including", "benchmarks including",
                "datasets like", "benchmarks like")
 
@@ -35,8 +37,8 @@ def mention_query(forms: Iterable[str], slack: int = NEAR_SLACK) -> Optional[str
 
 def data_context_query(forms: Iterable[str]) -> Optional[str]:
     """An FTS5 expression over title and abstract matching any of ``forms`` read as a data set: followed
-    by one of DATA_AFTER or preceded by one of DATA_BEFORE, as consecutive words. None when no form has
-    a word."""
+    by one of DATA_AFTER or preceded by one of DATA_BEFORE, as consecutive words, or first in a list of
+    data sets ("<X> and <Y> datasets"). None when no form has a word."""
     parts = []
     for f in forms:
         words = _WORD.findall(f.lower())
@@ -45,6 +47,8 @@ def data_context_query(forms: Iterable[str]) -> Optional[str]:
         name = " ".join(words)
         parts += ['"' + name + " " + a + '"' for a in DATA_AFTER]
         parts += ['"' + b + " " + name + '"' for b in DATA_BEFORE]
+        # the first of a list of data sets: "<X> and <Y> datasets" ("KITTI and nuScenes datasets")
+        parts += ['NEAR("' + name + ' and" "' + h + '", ' + str(DATA_LIST_GAP) + ')' for h in DATA_LIST_HEADS]
     if not parts:
         return None
     return "{title abstract} : (" + " OR ".join(dict.fromkeys(parts)) + ")"
