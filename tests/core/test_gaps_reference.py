@@ -37,7 +37,8 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     from gapscope.gaps.reference import ReferenceCorpus, established_min
 
     cs, dates, pv = constructed_graph(seed=2)
-    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    # no plausibility floor: in the small constructed graph it leaves too few gaps to walk past one
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
     (m0, p0), (m1, p1) = _pair(listed[0]), _pair(listed[1])
     n = established_min(20)
     assert n == 3                          # a small reference corpus: the count, not the share
@@ -47,7 +48,7 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     assert ref.lib.read_only and ref.n_papers == len(rows) and ref.min_co_mentions == n
     notices: list[str] = []
     steps = []
-    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, notices=notices,
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, reference=ref, notices=notices,
                          progress=lambda done, total, msg="": steps.append((done, total, msg)))
     assert steps and all(d <= t == 10 and "reference corpus" in msg for d, t, msg in steps)
     pairs = [_pair(g) for g in again]
@@ -65,13 +66,13 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     assert any("1 established" in x for x in notices)
     # a larger threshold keeps the pair, with its n papers
     ref.min_co_mentions = n + 1
-    loose = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref)
+    loose = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, reference=ref)
     assert (m0, p0) in [_pair(g) for g in loose]
     # a reference that mentions every pair together leaves no gap, and says so
     ref.min_co_mentions = 1
     ref._mentions = {c.id: frozenset({1}) for c in cs.concepts}
     notices = []
-    assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, notices=notices) == []
+    assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, reference=ref, notices=notices) == []
     assert any(x.startswith("only 0 concept gaps among the best") for x in notices)
     ref.close()
 
@@ -94,7 +95,7 @@ def test_reference_check_cancels(tmp_path):
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, reference=ref, cancel=token)
+        concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, reference=ref, cancel=token)
     assert ref.checked == 0                                   # cancelled before the first reference query
     ref.close()
 

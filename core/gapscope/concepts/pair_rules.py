@@ -58,6 +58,7 @@ COMPONENT_SPREAD = 0.6   # set by reading the method concepts at the validation 
 COMPONENT_AIM_SHARE = 0.3   # building blocks named in 4-26% of their papers' aims, methods in 32-75%
 COMPONENT_MIN_PAPERS = 15
 PLAUSIBLE_MIN = SETTINGS["gaps_plausible_min"].default   # 0.75, the floor of rule 5 (0 turns it off)
+TRAIN_PLAUSIBLE_MIN = 0.0   # the ranker learns from every candidate of the earlier slice, the floor only filters
 SHARED_NEIGHBOURS = 3    # concepts named as the pair's shared neighbourhood (the evidence of rule 5)
 
 

@@ -20,7 +20,7 @@ from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
-from ..concepts.pair_rules import PLAUSIBLE_MIN, TEXT_JOINED_MIN
+from ..concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN, TEXT_JOINED_MIN
 
 TEXT_BOTH_MAX = TEXT_JOINED_MIN - 1   # abstracts mentioning both concepts' phrases that a gap may still have
 
@@ -103,7 +103,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     if days >= MIN_BACKTEST_BEFORE_DAYS:
         ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
                                     min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions,
-                                    plausible_min=plausible_min)
+                                    plausible_min=TRAIN_PLAUSIBLE_MIN)
     else:
         ranker, info = Ranker(seed), {"fallback": "no trained ranker"}
         if notices is not None:
@@ -189,6 +189,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         if len(kept) < top and est:
             notices.append(f"only {len(kept)} concept gaps among the best {len(pool)} candidates are not established "
                            "in the reference corpus")
+    # a shared neighbour worth naming: a concept of 5+ papers that may be named (not "RGB", "reconstruction")
+    from ..concepts.quality import not_a_concept
+
+    not_neighbours = [k for k, c in enumerate(cs.concepts) if c.n_papers < 5 or not_a_concept(c.phrase)] if kept else []
     gaps = []
     for cand_ in kept:
         i, j = cand_.key
@@ -235,7 +239,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                      # the reference corpus's abstracts that mention both (`gaps find --reference`), below
                      # the count that makes a pair established practice; papers: title, year, id there
                      "reference": ref,
-                     "plausibility": plausibility_evidence(blk, i, j, cs),
+                     "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
                      "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                      "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},
                      "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
@@ -243,17 +247,17 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     return gaps
 
 
-def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet) -> Optional[dict]:
+def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = ()) -> Optional[dict]:
     """Why a pair passed the plausibility floor (concepts/pair_rules.py, rule 5): its plausibility, the
     share of problems further from the method than this one and of methods further from the problem,
-    the floor, and the concepts closest to both (their shared neighbourhood)."""
+    the floor, and the concepts closest to both (their shared neighbourhood; not those of ``exclude``)."""
     from ..concepts.pair_rules import shared_neighbours
 
     if blk.closeness is None or blk.content is None:
         return None
     rows, cols = blk.closeness
     mi, pj = int(blk.m_idx[i]), int(blk.p_idx[j])
-    near = shared_neighbours(blk.content, mi, pj, exclude=[k for k, c in enumerate(cs.concepts) if c.n_papers < 5])
+    near = shared_neighbours(blk.content, mi, pj, exclude=exclude)
     return {"plausibility": round(float(blk.plausibility[i, j]), 3), "floor": blk.plausible_min,
             "problem_closer_than": round(float(rows[i, j]), 3), "method_closer_than": round(float(cols[i, j]), 3),
             "shared_neighbours": [cs.concepts[k].phrase for k in near]}
@@ -261,9 +265,9 @@ def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet) -> Optional[dict]
 
 def plausibility_line(pl: dict, method: str, problem: str) -> str:
     """One sentence for `gaps show`: why the pair is in one neighbourhood."""
-    s = (f"plausible ({pl['plausibility']:.2f}, floor {pl['floor']:.2f}): {problem} is closer to {method}'s papers "
-         f"than {pl['problem_closer_than']:.0%} of the problems, {method} to {problem}'s than "
-         f"{pl['method_closer_than']:.0%} of the methods")
+    s = (f"plausible ({pl['plausibility']:.2f}, floor {pl['floor']:.2f}): the papers on {problem} are closer to "
+         f"those on {method} than {pl['problem_closer_than']:.0%} of the problems', and those on {method} to "
+         f"{problem}'s than {pl['method_closer_than']:.0%} of the methods'")
     if pl.get("shared_neighbours"):
         s += "; shared neighbours: " + ", ".join(pl["shared_neighbours"])
     return s

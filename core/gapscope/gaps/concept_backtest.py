@@ -10,7 +10,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..concepts.pair_rules import PLAUSIBLE_MIN
+from ..concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN
 from ..concepts.quality import GENERIC_MIN_PAPERS, GENERIC_SPREAD
 from ..jobs import ProgressFn, check, report
 from .linkpred import (BASELINES, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
@@ -37,7 +37,7 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
     horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
                                 min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
-                                mentions=mentions, plausible_min=plausible_min)
+                                mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN)
     blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
                      plausible_min=plausible_min)
     rare = blk.both <= rare_max
