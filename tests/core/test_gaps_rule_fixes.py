@@ -93,8 +93,13 @@ def test_nvidia_jetson_is_hardware_neither_a_data_set_nor_a_concept(real_library
     from gapscope.concepts.quality import not_a_concept
 
     # "25.48 FPS on an NVIDIA Jetson AGX Orin": a device a method runs on
+    from gapscope.concepts.pair_rules import data_sets
+
     is_data, _share = _is_data_set(real_library, "NVIDIA Jetson")
     assert not is_data
+    # whatever share of its mentions read "on NVIDIA Jetson" (over a third in the library at 2026-01-01)
+    men = frozenset(real_library.papers_mentioning({1: ["NVIDIA Jetson"]})[1])
+    assert not data_sets([SimpleNamespace(id=1, phrase="NVIDIA jetson")], {1: men}, {1: men})[0]
     for phrase in ("NVIDIA jetson", "GPUs", "VRAM", "edge GPUs"):
         assert not_a_concept(phrase) == "hardware"
     for phrase in ("GPU memory", "edge deployment", "KITTI"):

@@ -100,13 +100,15 @@ def is_name(phrase: str) -> bool:
 def data_sets(concepts: Sequence, mentions: Mapping[int, frozenset], as_data: Mapping[int, frozenset],
               papers: Optional[set] = None) -> np.ndarray:
     """Per concept (with ``id`` and ``phrase``): a data set or benchmark, counting only ``papers`` (all
-    when None)."""
+    when None). Hardware ("on NVIDIA Jetson") is no data set."""
+    from .quality import hardware
+
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
         if data_head(c.phrase):
             out[i] = True
             continue
-        if not is_name(c.phrase) or _PLURAL_ACRONYM.match(c.phrase.strip()):
+        if not is_name(c.phrase) or _PLURAL_ACRONYM.match(c.phrase.strip()) or hardware(c.phrase):
             continue
         men, dat = mentions.get(c.id, frozenset()), as_data.get(c.id, frozenset())
         if papers is not None:

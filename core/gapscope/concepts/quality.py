@@ -62,6 +62,12 @@ def _singular(t: str) -> str:
     return t[:-1] if len(t) > 3 and t.endswith("s") and not t.endswith("ss") else t
 
 
+def hardware(phrase: str) -> bool:
+    """What a method runs on ("NVIDIA Jetson", "edge GPUs", "VRAM"): neither a method, a problem nor data."""
+    toks = _tokens(phrase)
+    return bool(toks) and _singular(toks[-1]) in CONCEPT_HARDWARE_HEADS
+
+
 def not_a_concept(phrase: str) -> Optional[str]:
     """Why ``phrase`` is not a concept (a short reason), or None when it may be one."""
     toks = [_singular(t) for t in _tokens(phrase)]
@@ -71,8 +77,8 @@ def not_a_concept(phrase: str) -> Optional[str]:
         return "single common word"
     if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
         return "sentence fragment"
-    if toks[-1] in CONCEPT_HARDWARE_HEADS:
-        return "hardware"                   # "NVIDIA Jetson", "GPUs", "VRAM": what a method runs on
+    if hardware(phrase):
+        return "hardware"
     raw = _tokens(phrase)
     if len(raw) >= 2 and "-" not in phrase.split()[0] and _adverb(raw[0]):
         return "sentence fragment"          # "directly predicts", "jointly optimizes"
