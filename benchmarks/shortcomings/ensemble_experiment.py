@@ -19,7 +19,10 @@ articles resampled with replacement, seed 0). CSAbstruct dev (the roles target) 
 after the rule's verdict is printed. Neither the CS test abstracts, the limitation held-out articles, the
 limitation file's TEST split nor CSAbstruct test is read here.
 
-    python ensemble_experiment.py --out /tmp/facets-ensemble [--final]   (logs/ensemble_experiment.log)
+    python ensemble_experiment.py --out /tmp/facets-ensemble [--float32-check] [--final]   (logs/ensemble_experiment.log)
+
+--float32-check (information only, after the verdict): retrains the seeds, checks that their int8 arrays are the
+stored ones, and scores the float32 heads.
 """
 import argparse
 import json
@@ -83,7 +86,8 @@ def head_from(arrays, config):
     return m
 
 
-def train_heads(enc, shipped, out):
+def training_data(enc, shipped):
+    """The shipped head's training sequences on the adapted features, and the config the extra heads train with."""
     layers, adapter = shipped.span_layers, shipped.adapter
     csab = csabstruct_examples(CSAB / "train.jsonl")
     lim_tr = [e for e in read_limitation_runs(LIMS, split="train") if not lim_dev(e.group)]
@@ -100,11 +104,18 @@ def train_heads(enc, shipped, out):
                          weak_none_weight=cfg["weak_none_weight"], short_weight=0.0)
     seqs += to_train_seqs(lim_tr, feats[1], short_weight=cfg["lim_weight"])
     seqs += to_train_seqs(cs_tr, feats[2], short_weight=cfg["cs_weight"], role_weight=cfg.get("cs_role_weight", 1.0))
+    return seqs, cfg
+
+
+def train_heads(enc, shipped, out):
+    seqs, cfg = None, None
     for seed in SEEDS:
         path = out / f"seed{seed}.npz"
         if path.exists():
             log(f"seed {seed}: {path} exists, kept")
             continue
+        if seqs is None:
+            seqs, cfg = training_data(enc, shipped)
         t = time.time()
         m = fit(seqs, cfg, seed)
         np.savez_compressed(path, **quantize(m.state_arrays()))
@@ -127,6 +138,8 @@ def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--out", default="/tmp/facets-ensemble")
     ap.add_argument("--final", action="store_true", help="CSAbstruct dev once, after the verdict")
+    ap.add_argument("--float32-check", action="store_true",
+                    help="information only: retrain the seeds (deterministic) and score the float32 heads")
     args = ap.parse_args()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -193,6 +206,23 @@ def main():
         po = np.concatenate([(1 - p[:, 0] >= thr) & (p[:, 1:].argmax(axis=1) == 2) for p in avg[2]])
         log(f"  (information) ensemble at threshold {thr}: CS any {prf(list(ga), list(pa), True)['f1']:.4f}, "
             f"own {prf(list(go), list(po), True)['f1']:.4f}")
+
+    if args.float32_check:
+        seqs, cfg32 = training_data(enc, shipped)
+        heads32 = []
+        for seed in SEEDS:
+            m = fit(seqs, cfg32, seed)
+            with np.load(out / f"seed{seed}.npz") as z:
+                same = all(np.array_equal(v, z[k]) for k, v in quantize(m.state_arrays()).items())
+            log(f"  (information) seed {seed} retrained: its int8 arrays {'equal' if same else 'DIFFER from'} the stored ones")
+            m.config["span_layers"], m.adapter = shipped.config["span_layers"], shipped.adapter
+            heads32.append(m)
+        m32 = [members[0]] + [probs(h) for h in heads32]
+        avg32 = [[np.mean([m[part][i] for m in m32], axis=0) for i in range(len(m32[0][part]))] for part in range(3)]
+        for name, m in [(f"seed {s} head (float32)", h) for s, h in zip(SEEDS, m32[1:])] + [
+                (f"ensemble of {len(m32)}, float32 heads", avg32)]:
+            r, c, o, sc = scores(*m, gold_roles, gold_any, gold_own, full_cs, full_lim)
+            log(f"  (information) {name:<30} {r:.4f}  {c:.4f}  {o:.4f}  {sc:.4f}")
 
     if args.final:
         ex = csabstruct_examples(CSAB / "dev.jsonl")
