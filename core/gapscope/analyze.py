@@ -4,7 +4,6 @@ Maps view's "Build maps" both run it; a second run with nothing new does nothing
 
 from __future__ import annotations
 
-import hashlib
 import json
 from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
@@ -40,11 +39,9 @@ class AnalysisReport:
 
 
 def _fingerprint(*parts: Any) -> str:
-    h = hashlib.sha256()
-    for p in parts:
-        h.update(json.dumps(p, sort_keys=True, default=str).encode("utf-8"))
-        h.update(b"\0")
-    return h.hexdigest()[:32]
+    from .maps.stale import digest
+
+    return digest(*parts)
 
 
 def _shipped_facet_model_id() -> Optional[str]:
@@ -67,11 +64,9 @@ def _needs_classify(lib) -> bool:
 
 def _map_fingerprint(lib, facet: str) -> str:
     """The map's inputs: the embedding model and every paper's text hash of the facet's kind."""
-    from .embed import library_model
+    from .maps.stale import vectors_stamp
 
-    model = library_model(lib)
-    kind = MAP_FACET_EMBED_KIND[facet]
-    return _fingerprint("map", facet, model, sorted(lib.text_mapping(model, kind).items()))
+    return vectors_stamp(lib, facet)
 
 
 def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn]:
@@ -185,10 +180,15 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
                                                            f"{st.get('reused', 0)} given vectors from the facets pass"))
     check(cancel)
 
-    # 3. maps whose inputs changed (or that were never built)
+    # 3. maps whose inputs changed (or that were never built), or that say they are out of date (papers
+    # added without a text of the facet, facet labels, a labelled PDF: what the Maps view's "Rebuild" clears)
+    from .maps.stale import latest_maps_stale
+
     fingerprints = {f: _map_fingerprint(lib, f) for f in facets}
+    outdated = latest_maps_stale(lib, facets)
     stale = [f for f in facets
-             if lib.latest_map_id(f) is None or lib.analysis_input(f"map:{f}") != (fingerprints[f], lib.latest_map_id(f))]
+             if outdated[f] is None or outdated[f]
+             or lib.analysis_input(f"map:{f}") != (fingerprints[f], lib.latest_map_id(f))]
     for f in facets:
         if f not in stale:
             out.steps.append(StepResult(f"map:{f}", False, "up to date"))

@@ -317,6 +317,7 @@ class MainWindow(QMainWindow):
         note = next((r["label_note"] for r in results if r.get("label_note")), None)
         self.last_fetch = results
         self.library_view.refresh(select=got[-1]["paper_id"] if got else None)
+        self.analysis_inputs_changed()
         return (f"Fetched {len(got)} of {len(results)} PDF(s)" + (f"; {note}" if note else "")
                 + "".join(f"; {r['message']}" for r in bad[:3]) + (f"; {len(bad) - 3} more failed" if len(bad) > 3 else ""))
 
@@ -337,6 +338,7 @@ class MainWindow(QMainWindow):
         self.last_attach = results
         pid = done[-1]["paper_id"] if done else None
         self.library_view.refresh(select=pid)       # selecting it opens its PDF in the reader
+        self.analysis_inputs_changed()
         if pid is not None:
             self.reader.show_paper(pid)
 
@@ -481,6 +483,13 @@ class MainWindow(QMainWindow):
     def refresh_all(self) -> None:
         self.refresh_sidebar()
         self.library_view.refresh()
+        self.analysis_inputs_changed()
+
+    def analysis_inputs_changed(self) -> None:
+        """Papers, facet labels or labelled PDFs changed: the Maps and Gaps views say what went stale."""
+        if self.lib is not None:
+            for view in (self.maps_view, self.gaps_view):
+                view.library_modified()
 
     # --- navigation between views ----------------------------------------------------------------
     def _sidebar_chosen(self, kind: str, value) -> None:
@@ -609,6 +618,7 @@ class MainWindow(QMainWindow):
         self.facet_review.show_for(self.lib, self.detail.paper.id if self.detail.paper is not None else None)
 
     def _facet_corrected(self, paper_id: int) -> None:
+        self.analysis_inputs_changed()
         if self.detail.paper is not None and self.detail.paper.id == paper_id:
             self.detail.show_paper(paper_id)
 

@@ -148,13 +148,15 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
 
 
 def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, shared_data, monkeypatch, models):
-    """`analyze` (the window's "Build maps") rebuilds the shortcoming map, and only it, once a PDF is
-    labelled; gaps found before say why they are stale."""
+    """The shortcoming map says it is stale once a PDF is labelled (`map show`, the Maps view), and only
+    it; `analyze` (the window's "Build maps") rebuilds it, and only it; gaps found before say why they
+    are stale."""
     from gapscope.analyze import analyze
     from gapscope.fulltext import label_fulltext
     from gapscope.gaps.model import Gap
     from gapscope.gaps.stale import made_with, stale_reasons
     from gapscope.maps import latest_map
+    from gapscope.maps.stale import FULLTEXT_CHANGED, latest_maps_stale
     from gapscope.store import Library
     from gapscope.vocabulary import FULLTEXT_SHORTCOMING_SECTIONS, MAP_FACETS
 
@@ -174,9 +176,11 @@ def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, s
         gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [eacl], roles={eacl: "shortcoming"},
                   details={"made_with": made_with(lib, maps)})
         assert stale_reasons(lib, gap) == []
+        assert latest_maps_stale(lib) == {f: [] for f in MAP_FACETS}
 
         res = attach_mod.attach_file(lib, shared_data / "pdfs" / EACL)
         assert stale_reasons(lib, gap) == []                   # attached, not labelled: nothing read yet
+        assert latest_maps_stale(lib) == {f: [] for f in MAP_FACETS}
         label_fulltext(lib, attachment_ids=[res.attachment_id], kinds=["introduction", "background"], model=model,
                        encoder=encoder)
         assert any(s["shortcoming"] != "none" for s in lib.fulltext_sentences(res.attachment_id, kinds=["background"]))
@@ -185,6 +189,7 @@ def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, s
                        encoder=encoder)
         assert stale_reasons(lib, gap) == [
             "a PDF was labelled since (the shortcoming map reads its full text): build the maps again"]
+        assert latest_maps_stale(lib) == {**{f: [] for f in MAP_FACETS}, "shortcoming": [FULLTEXT_CHANGED]}
 
         again = analyze(lib, gaps=False, encoder=encoder)
         ran = set(again.ran)
@@ -198,5 +203,6 @@ def test_a_labelled_pdf_makes_the_shortcoming_map_and_its_gaps_stale(tmp_path, s
                       details={"made_with": made_with(lib, {f: latest_map(lib, f) for f in MAP_FACETS})})
         assert stale_reasons(lib, rebuilt) == []
         assert "the shortcoming map was rebuilt" in stale_reasons(lib, gap)
+        assert latest_maps_stale(lib) == {f: [] for f in MAP_FACETS}
     finally:
         lib.close()

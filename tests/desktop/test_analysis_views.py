@@ -136,3 +136,37 @@ def test_gaps_filter_by_type_and_topic_show_roles_and_turn_stale_after_a_map_reb
     view.reload()
     qtbot.waitUntil(lambda: "stale" in view.info.text(), timeout=20000)
     assert "(stale)" in view.table.topLevelItem(0).text(1)
+
+
+def test_map_banner_says_why_the_map_is_stale_after_an_import_and_rebuild_clears_it(analysed_window, qtbot,
+                                                                                    shared_data, tmp_path):
+    """Papers imported under a built map: the Maps view says the map may be out of date (the window
+    refreshes it as after File > Import) and its "Rebuild" runs the maps' build, which clears it."""
+    from gapscope.ingest import import_file
+    from gapscope.maps import latest_map
+    from gapscope.maps.stale import PAPERS_CHANGED
+
+    from .library_data import write_aside, write_slice
+
+    w = analysed_window
+    view = w.maps_view
+    w.tabs.setCurrentIndex(2)
+    qtbot.waitUntil(lambda: view.map is not None, timeout=30000)
+    assert not view.stale_banner.isVisible()
+    before = view.map.id
+    view.clusters.topLevelItem(0).setSelected(True)
+    chosen = list(view.selected)
+
+    more = write_slice(shared_data, tmp_path / "more.jsonl", 3, skip=700)
+    write_aside(w.lib.path, lambda lib: import_file(lib, more, fmt="arxiv"))
+    w.refresh_all()                                  # what the Import dialog does once it imported
+    qtbot.waitUntil(view.stale_banner.isVisible, timeout=20000)
+    assert PAPERS_CHANGED in view.stale_label.text()
+    assert view.map.id == before and view.selected == chosen     # the same map: the selection stays
+
+    qtbot.mouseClick(view.rebuild_button, Qt.LeftButton)
+    assert not view.rebuild_button.isEnabled() and not view.build_button.isEnabled()
+    qtbot.waitUntil(view.build_button.isEnabled, timeout=300000)
+    assert "failed" not in view.info.text() and "cancelled" not in view.info.text(), view.info.text()
+    assert not view.stale_banner.isVisible() and view.rebuild_button.isEnabled()
+    assert view.map.id == latest_map(w.lib, "topic").id != before

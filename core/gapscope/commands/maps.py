@@ -1,4 +1,4 @@
-"""`gapscope map [build] | map export | map show` and `gapscope gaps find | list | show | backtest`."""
+"""`gapscope map [build] | map list | map export | map show` and `gapscope gaps find | list | show | backtest`."""
 
 from __future__ import annotations
 
@@ -113,8 +113,10 @@ def map_export(ref, facets, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def map_show(ref, facet, cluster, as_json) -> None:
-    """The clusters of the latest map of a facet (or one cluster and its papers)."""
+    """The clusters of the latest map of a facet (or one cluster and its papers), and why the map may be
+    out of date (STALE: papers, facet labels, vectors or labelled PDFs changed since it was built)."""
     from ..maps import latest_map
+    from ..maps.stale import stale_reasons
     from ..store import LibraryError
 
     lib = ref.open()
@@ -124,11 +126,13 @@ def map_show(ref, facet, cluster, as_json) -> None:
             c = m.cluster(cluster)
     except (LibraryError, KeyError) as exc:
         fail(f"{exc}" if not isinstance(exc, KeyError) else f"no cluster {cluster} in the {facet} map", EXIT_NOT_FOUND)
+    stale = stale_reasons(lib, m)
     if cluster is not None:
         members = sorted(m.members(cluster), key=lambda p: -m.sims.get(p, 0.0))
         if as_json:
-            emit_json({**c.to_dict(), "papers": members})
+            emit_json({**c.to_dict(), "papers": members, "stale": stale})
             return
+        _echo_stale(facet, stale)
         click.echo(f"{facet} cluster {c.id}: {c.label}  ({c.size} papers, stability {c.stability:.2f})")
         if c.concepts:
             click.echo(f"concepts: {', '.join(c.concepts)}")
@@ -140,12 +144,45 @@ def map_show(ref, facet, cluster, as_json) -> None:
             click.echo(f"  {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         return
     if as_json:
-        emit_json({**m.summary(), "clusters": [c.to_dict() for c in m.clusters]})
+        emit_json({**m.summary(), "stale": stale, "clusters": [c.to_dict() for c in m.clusters]})
         return
     click.echo(f"{facet} map {m.id} ({m.created_at}): {len(m.assignments)} papers, k={m.k}, seed {m.params.get('seed')},"
                f" model {m.params.get('model')}, {LABEL_KIND_WORDS[m.label_kind]}")
+    _echo_stale(facet, stale)
     for c in sorted(m.clusters, key=lambda c: -c.size):
         click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label:<45} {c.representative[:70]}")
+
+
+def _echo_stale(facet: str, stale: list[str]) -> None:
+    for why in stale:
+        click.secho(f"STALE: {why}", fg="yellow")
+    if stale:
+        click.secho(f"  (`gapscope analyze --no-gaps` or `gapscope map --facet {facet}` builds it again)", fg="yellow")
+
+
+@map_.command("list")
+@click.option("--json", "as_json", is_flag=True, help="One object per facet: map_id, n_papers, k, created_at, stale.")
+@pass_library
+def map_list(ref, as_json) -> None:
+    """The latest map of each facet, STALE where it may be out of date (`map show` says why)."""
+    from ..maps import list_maps
+    from ..maps.stale import stale_reasons_for
+
+    lib = ref.open()
+    latest: dict = {}
+    for row in list_maps(lib):                        # newest first
+        latest.setdefault(row["facet"], row)
+    rows = [{"facet": f, "map_id": r["id"], "n_papers": r["n_papers"], "k": r["params"].get("k"),
+             "created_at": r["created_at"], "stale": stale_reasons_for(lib, f, r["params"])}
+            for f in MAP_FACETS if (r := latest.get(f))]
+    if as_json:
+        emit_json(rows)
+        return
+    if not rows:
+        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+    for r in rows:
+        click.echo(f"{r['facet']:<12} map {r['map_id']:>4}  {r['n_papers']:>7} papers  k={r['k']:<3} {r['created_at']}"
+                   + ("  STALE" if r["stale"] else ""))
 
 
 @click.group()

@@ -1,23 +1,18 @@
-"""Whether a gap still stands on what it was found from: the maps, the concepts and the library it read."""
+"""Whether a gap still stands on what it was found from: the maps, the concepts and the library it read
+(the library and full-text checks are the maps' own, gapscope.maps.stale)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from ..maps.stale import FULLTEXT_CHANGED, NO_FULLTEXT, fulltext_changed, fulltext_read, library_reasons
 
 
 def made_with(lib, maps: dict) -> dict[str, Any]:
     """What a find_gaps run read, stored with each gap."""
     return {"maps": {f: m.id for f, m in maps.items() if m.id is not None},
             "concept_batch": lib.latest_concept_batch(), "library": lib.library_fingerprint(),
-            "fulltext": fulltext_read(maps.get("shortcoming"))}
-
-
-NO_FULLTEXT = "flagged=0;ids=0;models="
-
-
-def fulltext_read(shortcoming_map) -> str:
-    """What the shortcoming map read of the full text (maps from before it read any: nothing)."""
-    return (shortcoming_map.params.get("fulltext") if shortcoming_map is not None else None) or NO_FULLTEXT
+            "papers": lib.papers_fingerprint(), "fulltext": fulltext_read(maps.get("shortcoming"))}
 
 
 def stale_reasons(lib, gap) -> list[str]:
@@ -33,9 +28,8 @@ def stale_reasons(lib, gap) -> list[str]:
             out.append(f"the {facet} map was rebuilt")
     if made.get("concept_batch") is not None and lib.latest_concept_batch() != made["concept_batch"]:
         out.append("the concepts were extracted again")
-    if made.get("library") and made["library"] != lib.library_fingerprint():
-        out.append("the library changed (papers added or removed, or facet labels changed)")
+    out += library_reasons(lib, made)
     # the shortcoming map reads full-text sentences: a PDF labelled since changes what it would show
-    if "shortcoming" in made.get("maps", {}) and made.get("fulltext", NO_FULLTEXT) != lib.fulltext_shortcoming_stamp():
-        out.append("a PDF was labelled since (the shortcoming map reads its full text): build the maps again")
+    if "shortcoming" in made.get("maps", {}) and fulltext_changed(lib, made.get("fulltext", NO_FULLTEXT)):
+        out.append(FULLTEXT_CHANGED + ": build the maps again")
     return out

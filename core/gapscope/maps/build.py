@@ -218,6 +218,7 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
 
     ``data`` may hand in ``{facet: (ids, vecs, texts)}`` directly (tests, benchmarks); otherwise the
     vectors come from :func:`gapscope.embed.load_vectors` and the texts from the facets area."""
+    from .stale import made_from
     from .store import save_map
 
     facets = tuple(facets)
@@ -233,7 +234,9 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
     for i, facet in enumerate(facets):
         check(cancel)
         t = time.perf_counter()
-        if data is not None and facet in data:
+        given = data is not None and facet in data
+        made = made_from(lib, facet, vectors=not given)   # read before the data: a change meanwhile shows
+        if given:
             pids, vecs, texts = data[facet]
             pids = np.asarray(pids, dtype=np.int64)
             if ids is not None:
@@ -256,6 +259,7 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
                      model=model, scope=scope, concepts=concepts, origins=origins,
                      progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
                      cancel=cancel)
+        m.params["made_from"] = made          # what says when the map is out of date (maps/stale.py)
         if facet == "shortcoming" and data is None:
             m.params["fulltext"] = lib.fulltext_shortcoming_stamp()   # what it read of the full text
         if save:

@@ -12,12 +12,16 @@ import numpy as np
 class ConceptsMixin:
     """Concept batches (a Library mixin): reads on ``self._conn``, writes in ``self.transaction()``."""
 
+    def papers_fingerprint(self) -> str:
+        """Changes when papers are added or removed (the start of :meth:`library_fingerprint`)."""
+        n, last = self._conn.execute("SELECT count(*), coalesce(max(added_at), '') FROM papers").fetchone()
+        return f"papers={n};last={last}"
+
     def library_fingerprint(self) -> str:
         """Changes when papers are added or removed, or facet labels are (re)classified or corrected."""
-        n, last = self._conn.execute("SELECT count(*), coalesce(max(added_at), '') FROM papers").fetchone()
         nf, lf = self._conn.execute("SELECT count(*), coalesce(max(classified_at), '') FROM paper_facets").fetchone()
         nc, lc = self._conn.execute("SELECT count(*), coalesce(max(corrected_at), '') FROM facet_corrections").fetchone()
-        return f"papers={n};last={last};facets={nf};classified={lf};corrections={nc};corrected={lc}"
+        return f"{self.papers_fingerprint()};facets={nf};classified={lf};corrections={nc};corrected={lc}"
 
     def save_concepts(self, concepts: list[dict[str, Any]], params: dict[str, Any], created_at: str) -> int:
         """``concepts``: dicts with kind, phrase, synonyms, vector, papers [(paper_id, side, score)].

@@ -4,7 +4,7 @@ step from a button with its outcome in a status label."""
 
 from __future__ import annotations
 
-from typing import Callable, Optional
+from typing import Callable, Optional, Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
@@ -26,6 +26,13 @@ class CoreView(QWidget):
     def library_changed(self, lib) -> None:
         """Forget what belonged to the previous library (before the new one loads)."""
 
+    def library_modified(self) -> None:
+        """The library changed under the view (papers imported, a PDF attached and labelled): what it shows
+        may be stale; show it again now when on screen, else when its tab is next activated."""
+        self.pending = True
+        if self.isVisible():
+            self.reload()
+
     def activated(self) -> None:
         if self.needs_reload():
             self.reload()
@@ -36,15 +43,17 @@ class CoreView(QWidget):
     def reload(self) -> None:
         raise NotImplementedError
 
-    def run_step(self, name: str, fn: Callable, *args, button: QPushButton, status: QLabel, busy: str,
-                 what: str, on_result: Callable):
-        """Run ``fn(lib, *args)`` on the writer queue as task ``name``: ``button`` is disabled meanwhile,
-        ``status`` says ``busy``, then "<what> failed: …" or "<what> was cancelled."."""
+    def run_step(self, name: str, fn: Callable, *args, button: QPushButton | Sequence[QPushButton], status: QLabel,
+                 busy: str, what: str, on_result: Callable):
+        """Run ``fn(lib, *args)`` on the writer queue as task ``name``: ``button`` (or each of several) is
+        disabled meanwhile, ``status`` says ``busy``, then "<what> failed: …" or "<what> was cancelled."."""
         if self.lib is None:
             return None
-        button.setEnabled(False)
+        buttons = tuple(button) if isinstance(button, (tuple, list)) else (button,)
+        for b in buttons:
+            b.setEnabled(False)
         status.setText(busy)
         return self.tasks.write(name, fn, *args, library=self.lib.path, on_result=on_result,
                               on_error=lambda m, _t: status.setText(f"{what} failed: {m}"),
                               on_cancelled=lambda: status.setText(f"{what} was cancelled."),
-                              on_finished=lambda: button.setEnabled(True))
+                              on_finished=lambda: [b.setEnabled(True) for b in buttons])

@@ -156,6 +156,11 @@ class GapsView(CoreView):
         self.tasks.run("Load gaps", load_gaps, library=self.lib.path, quiet=True, on_result=self.show_gaps,
                        on_error=lambda m, _t: self.info.setText(f"Cannot read the gaps: {m}"))
 
+    def library_modified(self) -> None:
+        g = self.current_gap()               # shown again with its stale marks, the chosen gap kept
+        self._select_after = g.get("id") if g else None
+        super().library_modified()
+
     def find_gaps(self):
         return self.run_step("Find gaps", detect_gaps, button=self.find_button, status=self.info,
                              busy="Finding gaps…", what="Finding gaps", on_result=self.show_gaps)

@@ -1,7 +1,9 @@
 """Maps: the topic, method, result and shortcoming maps as scatter plots (pyqtgraph, imported when the
 view is first shown). Points are coloured by cluster, clusters are labelled at their centre, the list
 shows each cluster's size and stability. Selecting clusters, clicking a point or Shift-dragging a
-rectangle selects papers; "Show in library" filters the paper table to them."""
+rectangle selects papers; "Show in library" filters the paper table to them. A map that may be out of date
+(papers, facet labels, vectors or labelled PDFs changed since it was built: gapscope.maps.stale) says why
+in a banner with "Rebuild"."""
 
 from __future__ import annotations
 
@@ -10,8 +12,8 @@ from typing import Optional
 
 from PySide6.QtCore import QPointF, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QPixmap
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QPushButton, QSplitter,
-                               QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from gapscope.maps.display import Label, colours_by_size, place_labels, short_label
 from gapscope.vocabulary import MAP_FACETS
@@ -49,11 +51,20 @@ def load_map(lib, facet, *, progress=None, cancel=None):
 
 
 class BuildResult:
-    """What "Build maps" made: the map to show and what could not be done (said in the view)."""
+    """The map to show, what could not be done (said in the view) and why the map may be out of date."""
 
-    def __init__(self, map_, notes: list[str]) -> None:
+    def __init__(self, map_, notes: list[str], stale: Optional[list[str]] = None) -> None:
         self.map = map_
         self.notes = notes
+        self.stale = stale or []
+
+
+def load_shown(lib, facet, *, progress=None, cancel=None) -> BuildResult:
+    """The newest map of ``facet`` (None: none yet) with why it may be out of date."""
+    from gapscope.maps.stale import stale_reasons
+
+    m = load_map(lib, facet)
+    return BuildResult(m, [], stale_reasons(lib, m) if m is not None else [])
 
 
 def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
@@ -65,7 +76,8 @@ def build(lib, facet, *, progress=None, cancel=None) -> BuildResult:
 
     # the encoder runs on the device setting (Preferences, or the library's or the environment's)
     rep = analyze(lib, facets=MAP_FACETS, gaps=False, progress=progress, cancel=cancel)
-    return BuildResult(load_map(lib, facet), rep.notes)
+    shown = load_shown(lib, facet)
+    return BuildResult(shown.map, rep.notes, shown.stale)
 
 
 def _swatch(colour: QColor) -> QIcon:
@@ -124,6 +136,21 @@ class MapsView(CoreView):
         self.show_button.setObjectName("showInLibrary")
         self.show_button.setEnabled(False)
         self.show_button.clicked.connect(self._show_selected)
+        # why the shown map may be out of date, and the build that brings it up to date
+        self.stale_banner = QFrame()
+        self.stale_banner.setObjectName("mapStaleBanner")
+        self.stale_banner.setStyleSheet("#mapStaleBanner { background: #fff4d6; border: 1px solid #e0b84a; }")
+        self.stale_label = QLabel()
+        self.stale_label.setWordWrap(True)
+        self.rebuild_button = QPushButton("Rebuild")
+        self.rebuild_button.setObjectName("rebuildMaps")
+        self.rebuild_button.setToolTip("Build the out-of-date maps again (runs in the background)")
+        self.rebuild_button.clicked.connect(self.build_maps)
+        bl = QHBoxLayout(self.stale_banner)
+        bl.setContentsMargins(8, 4, 8, 4)
+        bl.addWidget(self.stale_label, 1)
+        bl.addWidget(self.rebuild_button)
+        self.stale_banner.hide()
 
         self.clusters = QTreeWidget()
         self.clusters.setObjectName("clusterList")
@@ -157,10 +184,12 @@ class MapsView(CoreView):
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
+        pl.addWidget(self.stale_banner)
         pl.addWidget(split, 1)
 
     def library_changed(self, lib) -> None:
         self.map = None
+        self.show_stale([])
 
     def current_facet(self) -> str:
         return self.facet.currentData()
@@ -170,20 +199,36 @@ class MapsView(CoreView):
             return
         self.pending = False
         self.info.setText("Loading map…")
-        self.tasks.run("Load map", load_map, self.current_facet(), library=self.lib.path, quiet=True,
-                       on_result=self.show_map, on_error=lambda m, _t: self._no_map(f"Cannot load the map: {m}"))
+        self.tasks.run("Load map", load_shown, self.current_facet(), library=self.lib.path, quiet=True,
+                       on_result=self._loaded, on_error=lambda m, _t: self._no_map(f"Cannot load the map: {m}"))
+
+    def _loaded(self, result: BuildResult) -> None:
+        shown = _attr(self.map, "id") if self.map is not None else None
+        if result.map is None or _attr(result.map, "id") != shown:
+            self.show_map(result.map)
+        else:                 # the same map (the library changed under it): keep the selection and the view
+            self.info.setText(self._summary(self.map))
+        self.show_stale(result.stale if result.map is not None else [])
+
+    def show_stale(self, reasons: list[str]) -> None:
+        """The banner over the map: why it may be out of date (hidden when it is current)."""
+        self.stale_label.setText("<b>This map may be out of date:</b> " + html.escape("; ".join(reasons))
+                                 + "." if reasons else "")
+        self.stale_banner.setVisible(bool(reasons))
 
     def build_maps(self):
-        return self.run_step("Build maps", build, self.current_facet(), button=self.build_button, status=self.info,
-                             busy="Building maps…", what="Building the maps", on_result=self._built)
+        return self.run_step("Build maps", build, self.current_facet(), button=(self.build_button, self.rebuild_button),
+                             status=self.info, busy="Building maps…", what="Building the maps", on_result=self._built)
 
     def _built(self, result: BuildResult) -> None:
         self.show_map(result.map)
+        self.show_stale(result.stale if result.map is not None else [])
         if result.notes:
             self.info.setText(self.info.text() + "  —  " + "; ".join(result.notes))
 
     def _no_map(self, text: str) -> None:
         self.map = None
+        self.show_stale([])
         self.clusters.clear()
         self.info.setText("")
         self._ensure_plot()
@@ -316,10 +361,14 @@ class MapsView(CoreView):
         self.clusters.resizeColumnToContents(1)
         self.clusters.blockSignals(False)
         self.plot.autoRange()
-        kind = _attr(m, "label_kind", "keywords")
-        self.info.setText(f"{len(self.ids):,} papers in {len(clusters)} clusters; {LABEL_KIND_TEXT.get(kind, kind)}")
+        self.info.setText(self._summary(m))
         self._set_selection([])
         self.place_labels()
+
+    def _summary(self, m) -> str:
+        kind = _attr(m, "label_kind", "keywords")
+        return (f"{len(_attr(m, 'coords', {}) or {}):,} papers in {len(_attr(m, 'clusters', []) or [])} clusters; "
+                f"{LABEL_KIND_TEXT.get(kind, kind)}")
 
     def selected_clusters(self) -> set[int]:
         return {it.data(0, Qt.UserRole) for it in self.clusters.selectedItems()}
