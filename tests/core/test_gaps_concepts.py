@@ -198,15 +198,13 @@ def test_backtest_and_growth_refuse_a_one_week_corpus_naming_the_span_needed(one
 
 
 # --- the backtest JSON ---------------------------------------------------------------------------------
-def test_backtest_json_has_auc_and_precision_for_gapscope_and_each_baseline_per_date(spread, monkeypatch):
+def test_backtest_json_has_auc_and_precision_for_gapscope_and_each_baseline_per_date(spread):
     from click.testing import CliRunner
 
     from gapscope.cli import main
     from gapscope.gaps.linkpred import BASELINES
 
     lib, _, _, _ = spread
-    # no plausibility floor: in the small constructed library it leaves no filled candidate at one date
-    monkeypatch.setenv("GAPSCOPE_GAPS_PLAUSIBLE_MIN", "0")
     args = ["--library", str(lib.path), "gaps", "backtest", "--k", "10", "--json"]
     r = CliRunner().invoke(main, args + ["--before", "2025-12-01", "--before", "2026-02-01"])
     assert r.exit_code == 0, r.output

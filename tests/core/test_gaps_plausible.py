@@ -106,3 +106,21 @@ def test_the_library_settings_set_the_floor_and_the_established_count(library, t
     library.set_setting("gaps.established_min", "0")
     with pytest.raises(SettingError, match="gaps.established_min"):
         _reference(library, ref_path)
+
+
+def test_the_backtest_ranks_the_pairs_above_the_floor_first_over_the_candidates_every_method_ranks():
+    """The floor is GapScope's ranking, not the candidate set: the baselines rank the same candidates with
+    the floor on or off, and GapScope's pairs above the floor come before all others."""
+    from gapscope.gaps.concept_backtest import above_floor_first, backtest_concepts_at
+
+    score = np.array([0.9, 0.1, 0.5, np.nan])
+    above = np.array([False, True, True, False])
+    ordered = above_floor_first(score, above)
+    assert np.argsort(-ordered[:3]).tolist() == [2, 1, 0] and np.isnan(ordered[3])
+
+    cs, dates, pv = constructed_graph(seed=7)
+    off = backtest_concepts_at(cs, dates, "2025-09-01", min_support=3, paper_vecs=pv, plausible_min=0.0)
+    on = backtest_concepts_at(cs, dates, "2025-09-01", min_support=3, paper_vecs=pv, plausible_min=0.75)
+    assert on["candidates"] == off["candidates"] and on["baselines"] == off["baselines"]
+    assert on["floor"]["candidates_above"] < off["floor"]["candidates_above"] == off["candidates"]
+    assert on["floor"]["ranker_without_floor"] == off["floor"]["ranker_without_floor"]

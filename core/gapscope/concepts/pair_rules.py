@@ -31,7 +31,8 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
    problem concepts whose papers (mean abstract vector) lie further from the method's papers than this
    problem's, and the share of method concepts further from the problem's; the pair's plausibility is
    the smaller of the two (a rank, so a broad concept close to everything gains nothing). A pair below
-   ``PLAUSIBLE_MIN`` is not a candidate. The threshold keeps 97% of the pairs the field has joined (the
+   ``PLAUSIBLE_MIN`` is not listed by `gaps find`; the backtest ranks the pairs above it first, over the
+   same candidates as the baselines (gaps/concept_backtest.py). The threshold keeps 97% of the pairs the field has joined (the
    top-300 candidates of the 10,653-paper library that 3+ abstracts of the 74,566-abstract arXiv file
    mention together: 5th percentile 0.765; benchmarks/results/gaps/README.txt)."""
 
@@ -58,7 +59,7 @@ COMPONENT_SPREAD = 0.6   # set by reading the method concepts at the validation 
 COMPONENT_AIM_SHARE = 0.3   # building blocks named in 4-26% of their papers' aims, methods in 32-75%
 COMPONENT_MIN_PAPERS = 15
 PLAUSIBLE_MIN = SETTINGS["gaps_plausible_min"].default   # 0.75, the floor of rule 5 (0 turns it off)
-TRAIN_PLAUSIBLE_MIN = 0.0   # the ranker learns from every candidate of the earlier slice, the floor only filters
+TRAIN_PLAUSIBLE_MIN = 0.0   # the ranker learns from every candidate of the earlier slice, the floor only orders
 SHARED_NEIGHBOURS = 3    # concepts named as the pair's shared neighbourhood (the evidence of rule 5)
 
 

@@ -29,8 +29,11 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                          horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None,
                          quality: bool = True, mentions: Optional[Mapping[int, frozenset]] = None,
                          plausible_min: float = PLAUSIBLE_MIN) -> dict:
-    """``plausible_min``: the plausibility floor of a candidate (concepts/pair_rules.py, rule 5), read
-    from the papers before DATE like every rule; 0 turns it off."""
+    """``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5), read from the papers
+    before DATE like every rule; 0 turns it off. The floor is part of GapScope's ranking, not of the
+    candidates: every method ranks the same candidates, and GapScope puts the pairs above its floor (those
+    `gaps find` lists) first, each part in its ranker's order. Filtering the candidates by the floor would
+    hand GapScope's own signal to the baselines."""
     t0 = time.perf_counter()
     first, last, _ = require_backtest_span(dates, before)
     # the training slice looks as far ahead as the test does, within the time before DATE
@@ -38,14 +41,16 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
                                 min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
                                 mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN)
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
-                     plausible_min=plausible_min)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
     rare = blk.both <= rare_max
     cand = candidates(blk, rare_max, quality)
     filled = formed(cs, dates, blk, before, "9999") >= m      # the only read of papers on or after DATE
     y = filled[cand]
-    score_all = np.full(blk.both.shape, np.nan, dtype=np.float64)
-    score_all[rare] = ranker.score(blk.X[rare])
+    ranker_all = np.full(blk.both.shape, np.nan, dtype=np.float64)
+    ranker_all[rare] = ranker.score(blk.X[rare])
+    above = (blk.plausibility >= plausible_min if blk.plausibility is not None and plausible_min > 0
+             else np.ones(blk.both.shape, dtype=bool))
+    score_all = above_floor_first(ranker_all, above)
     ks = sorted(set(int(x) for x in ks) | {int(k)})
 
     def scores(s, yy):
@@ -60,6 +65,7 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         res["all_pairs"] = {"candidates": int(rare.sum()), "filled_candidates": int(y_all.sum()),
                             **scores(score_all[rare], y_all),
                             "baselines": {name: scores(blk.baselines[name][rare], y_all) for name in BASELINES}}
+    res["floor"] = floor_summary(plausible_min, above[cand], y, scores(ranker_all[cand], y))
     best_auc = max((b["roc_auc"] or 0.0) for n_, b in res["baselines"].items())
     res["margin_over_best_baseline_auc"] = (round(res["roc_auc"] - best_auc, 4) if res["roc_auc"] is not None else None)
     res["precision_at_k_above_every_baseline"] = all(res["precision_at_k"] > b["precision_at_k"]
@@ -76,8 +82,8 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                              f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
                              f"at >= {GENERIC_SPREAD} of chance; not a bare property) and the pair is two things "
                              "(concepts/quality.py), not mentioned together by 2+ abstracts before DATE and neither "
-                             "inside the other's area, neither end a data set, the method no building block and the pair's "
-                             f"plausibility >= {blk.plausible_min} (concepts/pair_rules.py); "
+                             "inside the other's area, neither end a data set and the method no building block "
+                             "(concepts/pair_rules.py); "
                              "`all_pairs` drops this filter")
                             if quality else "none",
         "generic_concepts": {"method": int((~blk.ok_m).sum()), "problem": int((~blk.ok_p).sum())},
@@ -89,6 +95,23 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "seconds": round(time.perf_counter() - t0, 2),
     })
     return res
+
+
+def above_floor_first(score: np.ndarray, above: np.ndarray) -> np.ndarray:
+    """GapScope's order: the pairs above the plausibility floor first, each part by ``score`` (NaN stays NaN)."""
+    finite = score[np.isfinite(score)]
+    lift = (float(finite.max() - finite.min()) + 1.0) if finite.size else 1.0
+    return score + np.where(above, lift, 0.0)
+
+
+def floor_summary(plausible_min: float, above: np.ndarray, y: np.ndarray, ranker_only: dict) -> dict:
+    """What the floor does among the candidates: how many it keeps, how often those and the others fill,
+    and the ranker's scores without it."""
+    kept, rest = y[above], y[~above]
+    return {"plausible_min": plausible_min, "candidates_above": int(above.sum()),
+            "fill_rate_above": round(float(kept.mean()), 5) if kept.size else None,
+            "fill_rate_below": round(float(rest.mean()), 5) if rest.size else None,
+            "ranker_without_floor": ranker_only}
 
 
 def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
@@ -126,13 +149,6 @@ def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
         comp = np.broadcast_to(blk.component_m[:, None], rare.shape)
         count("component_pairs", comp)
         count("component_only_pairs", comp & replace(blk, component_m=None).quality_pairs())
-    if blk.plausibility is not None and blk.plausible_min > 0:
-        from dataclasses import replace
-
-        low = blk.plausibility < blk.plausible_min
-        out["plausible_min"] = blk.plausible_min
-        count("implausible_pairs", low)
-        count("implausible_only_pairs", low & replace(blk, plausible_min=0.0).quality_pairs())
     return out
 
 
