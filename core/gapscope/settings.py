@@ -19,7 +19,7 @@ import configparser
 import os
 import sys
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Mapping, Optional
 
@@ -41,21 +41,40 @@ class Setting:
     choices: tuple[str, ...] = ()
     help: str = ""
     secret: bool = False            # an API key: never shown in full (see :func:`shown`)
-    parse: Optional[Callable[[Any], Any]] = None   # a number from its text; raises ValueError when out of range
+    parse: Optional[Callable[[Any], Any]] = None   # a value from its text (e.g. :class:`Number`); raises ValueError
 
 
-def _share(value: Any) -> float:
-    v = float(value)
-    if not 0.0 <= v <= 1.0:
-        raise ValueError("give a number from 0 to 1")
-    return v
+@dataclass(frozen=True)
+class Number:
+    """A numeric setting's parser: a number (``integer``: a whole one) from ``lo`` to ``hi`` (None: no bound).
+    Its bounds are what the Preferences' spin boxes allow; text that is no such number raises ValueError
+    with the allowed range, the message `settings set` and a wrong environment value show."""
+    lo: Optional[float] = None
+    hi: Optional[float] = None
+    integer: bool = False
+
+    def allowed(self) -> str:
+        kind = "a whole number" if self.integer else "a number"
+        if self.lo is not None and self.hi is not None:
+            return f"{kind} from {self.lo:g} to {self.hi:g}"
+        if self.lo is not None:
+            return f"{kind} of {self.lo:g} or more"
+        return f"{kind} of {self.hi:g} or less" if self.hi is not None else kind
+
+    def __call__(self, value: Any) -> Any:
+        try:
+            if isinstance(value, bool):        # JSON true / false is no number
+                raise ValueError
+            v = int(str(value).strip()) if self.integer else float(value)
+        except (TypeError, ValueError):
+            raise ValueError(f"give {self.allowed()}") from None
+        if not ((self.lo is None or v >= self.lo) and (self.hi is None or v <= self.hi)):   # NaN fails too
+            raise ValueError(f"give {self.allowed()}")
+        return v
 
 
-def _count(value: Any) -> int:
-    v = int(str(value).strip())
-    if v < 1:
-        raise ValueError("give a whole number of 1 or more")
-    return v
+_share = Number(0.0, 1.0)
+_count = Number(1, None, integer=True)
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
@@ -248,19 +267,30 @@ def resolve_device(preference: str, source: str = "the default") -> str:
     return preference
 
 
+def checked_library_value(key: str, value: Any) -> Any:
+    """``value`` for the library setting ``key`` (a library key or a setting's name) as it may be stored:
+    parsed by its setting's parser or choices; SettingError naming the setting and what it allows when it
+    is not valid (nothing is stored then). A key no setting here declares is returned unchanged."""
+    for s in SETTINGS.values():
+        if key in (s.name, s.library_key):
+            return _checked(replace(s, name=key), value, "")
+    return value
+
+
 def _check_known(name: str) -> None:
     if name not in SETTINGS:
         raise SettingError(f"unknown setting {name!r}; known: {', '.join(SETTINGS)}")
 
 
 def _checked(s: Setting, value: Any, where: str) -> Any:
+    where = f"{where}: " if where else ""
     if s.parse is not None:
         try:
             return s.parse(value)
         except (TypeError, ValueError) as exc:
-            raise SettingError(f"{where}: {s.name} {value!r} is not valid: {exc}") from None
+            raise SettingError(f"{where}{s.name} {value!r} is not valid: {exc}") from None
     if s.choices:
         value = str(value).strip().lower()
         if value not in s.choices:
-            raise SettingError(f"{where}: {s.name} {value!r} is not one of {', '.join(s.choices)}")
+            raise SettingError(f"{where}{s.name} {value!r} is not one of {', '.join(s.choices)}")
     return value

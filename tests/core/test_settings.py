@@ -114,6 +114,29 @@ def test_settings_set_refuses_a_device_that_is_not_a_choice(tmp_path):
     assert not os.path.exists(tmp_path / "l.sqlite")
 
 
+@pytest.mark.parametrize("key, value, allowed", [
+    ("gaps.plausible_min", "1.7", "a number from 0 to 1"), ("gaps.plausible_min", "abc", "a number from 0 to 1"),
+    ("gaps.plausible_min", "true", "a number from 0 to 1"), ("gaps.established_min", "0", "a whole number of 1 or more"),
+    ("gaps.established_min", "2.5", "a whole number of 1 or more")])
+def test_settings_set_refuses_a_number_out_of_range_or_mistyped_and_stores_nothing(tmp_path, key, value, allowed):
+    path = str(tmp_path / "l.gapscope")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-L", path, "settings", "set", "gaps.plausible_min", "0.6"]).exit_code == 0
+    assert runner.invoke(main, ["-L", path, "settings", "set", "gaps.established_min", "4"]).exit_code == 0
+    res = runner.invoke(main, ["-L", path, "settings", "set", key, value])
+    assert res.exit_code == 2 and key in res.output and allowed in res.output and "nothing stored" in res.output
+    got = runner.invoke(main, ["-L", path, "settings", "resolve", "--json"])
+    values = json.loads(got.stdout)
+    assert (values["gaps_plausible_min"]["value"], values["gaps_established_min"]["value"]) == (0.6, 4)
+
+
+def test_settings_set_stores_a_valid_number_as_a_number(tmp_path):
+    path = str(tmp_path / "l.gapscope")
+    res = CliRunner().invoke(main, ["-L", path, "settings", "set", "gaps.plausible_min", "0"])
+    assert res.exit_code == 0 and res.output.strip() == "gaps.plausible_min = 0.0"
+    assert settings.Number(1, None, integer=True).allowed() == "a whole number of 1 or more"
+
+
 def test_an_api_key_is_never_printed_in_full(tmp_path, monkeypatch):
     """`gapscope settings set | get | list | resolve` show an API key masked (its last 4 characters at
     most); the library keeps the key itself, and the enrichment uses it."""

@@ -70,6 +70,34 @@ def test_gaps_reference_library_chosen_in_preferences_is_the_cores_setting(qtbot
     assert core_settings.Settings(library).lookup("gaps_reference") == (None, "default")
 
 
+def test_gaps_thresholds_set_in_preferences_are_the_cores_settings_within_their_ranges(qtbot, library):
+    from gapscope import settings as core_settings
+    from gapscope_desktop import settings
+    from gapscope_desktop.dialogs.preferences_dialog import PreferencesDialog
+
+    dlg = PreferencesDialog(lib=library)
+    qtbot.addWidget(dlg)
+    assert (dlg.gaps_plausible_min.value(), dlg.gaps_established_min.value()) == (0.75, 3)     # the defaults
+    assert dlg.gaps_plausible_min.toolTip() and dlg.gaps_established_min.toolTip()
+    dlg.gaps_plausible_min.setValue(1.7)                        # out of range: the box holds its bound
+    dlg.gaps_established_min.setValue(0)
+    assert (dlg.gaps_plausible_min.value(), dlg.gaps_established_min.value()) == (1.0, 1)
+    dlg.gaps_plausible_min.setValue(0.6)
+    dlg.gaps_established_min.setValue(5)
+    dlg.accept()
+    settings.settings().sync()
+    assert core_settings.Settings(library).lookup("gaps_plausible_min") == (0.6, "user settings")
+    assert core_settings.Settings(library).lookup("gaps_established_min") == (5, "user settings")
+    assert core_settings.get("gaps_plausible_min", library) == 0.6
+    again = PreferencesDialog(lib=library)
+    qtbot.addWidget(again)
+    assert (again.gaps_plausible_min.value(), again.gaps_established_min.value()) == (0.6, 5)
+    again.gaps_plausible_min.setValue(0.0)                      # 0 turns the floor off, and is kept as 0
+    again.accept()
+    settings.settings().sync()
+    assert core_settings.get("gaps_plausible_min", library) == 0.0
+
+
 def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):
     from gapscope_desktop.views.gaps_view import GapsView
 

@@ -227,15 +227,16 @@ def settings_get(ref, key) -> None:
 @pass_library
 def settings_set(ref, key, value) -> None:
     """Set KEY to VALUE (JSON, or plain text): `gapscope settings set collect.proxy http://host:3128`."""
-    from ..settings import SETTINGS, shown
+    from ..settings import SettingError, checked_library_value, shown
 
     try:
         parsed = json.loads(value)
     except json.JSONDecodeError:
         parsed = value
-    for s in SETTINGS.values():
-        if s.library_key == key and s.choices and parsed not in s.choices:
-            fail(f"{key} must be one of {', '.join(s.choices)}, not {parsed!r}", 2)
+    try:
+        parsed = checked_library_value(key, parsed)      # a choice, or a number in its range
+    except SettingError as exc:
+        fail(f"{exc}; nothing stored", 2)
     ref.open(create=True).set_setting(key, parsed)
     click.echo(f"{key} = {json.dumps(shown(key, parsed))}")
 

@@ -1,13 +1,13 @@
-"""Preferences: library path, compute device, the reference library gaps are checked against, proxies,
-source URLs and the API keys of the citation sources (QSettings)."""
+"""Preferences: library path, compute device, the reference library gaps are checked against and the gap
+list's two thresholds, proxies, source URLs and the API keys of the citation sources (QSettings)."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QGroupBox,
-                               QHBoxLayout, QLineEdit, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from gapscope import settings as core_settings
 
@@ -66,6 +66,16 @@ class PreferencesDialog(QDialog):
         ref_row = QHBoxLayout()
         ref_row.addWidget(self.gaps_reference, 1)
         ref_row.addWidget(ref_browse)
+        # the gap list's two thresholds; the spin boxes allow only what the core's setting accepts
+        self.gaps_plausible_min = self._number_field(
+            "gaps_plausible_min", QDoubleSpinBox(decimals=2, singleStep=0.05),
+            "How close the two concepts of a gap must be in the field: 0.75 lists a pair only when each concept "
+            "is closer to the other (by what their papers are about) than 75% of the concepts it could be "
+            "paired with. Higher: fewer, closer pairs; 0: no floor.")
+        self.gaps_established_min = self._number_field(
+            "gaps_established_min", QSpinBox(maximum=1000),
+            "How many abstracts of the reference library must mention both concepts of a pair before it counts "
+            "as already done (established practice) and is not listed as a gap.")
         proxy = self.lib.get_setting("collect.proxy") if self.lib is not None else None
         if isinstance(proxy, str) and not self.http_proxy.text():
             self.http_proxy.setText(proxy)
@@ -75,7 +85,9 @@ class PreferencesDialog(QDialog):
             self.https_proxy.setText(proxy.get("https", ""))
 
         groups = [_group("Library and computing", [("Library:", row), ("Device:", self.device),
-                                                   ("Gaps reference library:", ref_row)]),
+                                                   ("Gaps reference library:", ref_row),
+                                                   ("Gaps plausibility floor:", self.gaps_plausible_min),
+                                                   ("Gaps established at (abstracts):", self.gaps_established_min)]),
                   _group("Network", [("HTTP proxy:", self.http_proxy), ("HTTPS proxy:", self.https_proxy),
                                      ("arXiv API URL:", self.arxiv_url), ("Google Scholar URL:", self.scholar_url)]),
                   _group("Citation sources (gapscope enrich)",
@@ -96,6 +108,21 @@ class PreferencesDialog(QDialog):
         stored = settings.get(key)
         field.setPlaceholderText(f"set ({core_settings.mask(stored)}); type to replace" if stored else hint)
         return field
+
+    @staticmethod
+    def _number_field(name: str, box, tip: str):
+        """A spin box for a numeric core setting (its user-file key), bounded by the setting's own range."""
+        s = core_settings.SETTINGS[name]
+        if s.parse.lo is not None:
+            box.setMinimum(s.parse.lo)
+        if s.parse.hi is not None:
+            box.setMaximum(s.parse.hi)
+        try:
+            box.setValue(s.parse(settings.get(s.user_key)))
+        except ValueError:               # a hand-edited file with a wrong value: show the default
+            box.setValue(s.default)
+        box.setToolTip(tip)
+        return box
 
     def _lib_value(self, field: str):
         return self.lib.get_setting(LIBRARY_KEYS[field]) if self.lib is not None else None
@@ -120,6 +147,9 @@ class PreferencesDialog(QDialog):
         settings.put("library/path", self.library.text().strip())
         settings.put("gaps/reference_library", self.gaps_reference.text().strip())
         settings.put("compute/device", self.device.currentData())
+        for name, box in (("gaps_plausible_min", self.gaps_plausible_min),
+                          ("gaps_established_min", self.gaps_established_min)):
+            settings.put(core_settings.SETTINGS[name].user_key, box.value())
         settings.put("network/http_proxy", self.http_proxy.text().strip())
         settings.put("network/https_proxy", self.https_proxy.text().strip())
         settings.put("sources/arxiv_url", self.arxiv_url.text().strip())
