@@ -1,6 +1,7 @@
 """Extracting concepts: KeyBERT (over the project's SentenceTransformer) picks the key phrases of each
 paper's method side (method sentences) and problem side (objective, result and shortcoming sentences)
-from one shared candidate vocabulary; phrases are merged by meaning (merge.py) into canonical concepts.
+from one shared candidate vocabulary; phrases are merged by meaning (merge.py) into canonical concepts, and a
+concept that is a piece of a longer name into the concept of that name (fragments.py).
 
 Candidates are the 1-3 word n-grams (English stop words removed) that occur in at least ``min_df`` papers,
 less phrases that start or end with academic filler ("proposed", "results", "novel") or consist only of
@@ -16,6 +17,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..jobs import ProgressFn, check, report
+from .fragments import merge_fragments, paper_texts
 from .merge import MERGE_SIM, merge_phrases
 
 # sentence role -> side of the abstract; a sentence with a shortcoming (of prior work, an open problem, the
@@ -264,8 +266,12 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
         kind = "method" if sides["method"] >= sides["problem"] else "problem"
         concepts.append({"kind": kind, "phrase": display_form(used[l], forms), "synonyms": [used[i] for i in members[1:]][:20],
                          "vector": uv[l], "papers": [(p, s, sc) for (p, s), sc in papers.items()]})
+    # a piece of a longer name ("relative policy optimization" of "Group Relative Policy Optimization")
+    # joins the concept of that name ("GRPO")
+    concepts, fragments = merge_fragments(concepts, paper_texts(mt, pt))
     params = {"extractor": "keybert", "model": getattr(enc, "model_id", "?"), "min_df": min_df, "top_n": top_n,
-              "merge_sim": merge_sim, "min_papers": min_papers, "vocabulary": len(vocab)}
+              "merge_sim": merge_sim, "min_papers": min_papers, "vocabulary": len(vocab),
+              "fragments_merged": len(fragments)}
     batch = lib.save_concepts(concepts, params, now_iso()) if save else None
     report(progress, 5, 5, f"{len(concepts)} concepts")
     return {"batch": batch, "papers": n, "vocabulary": len(vocab), "phrases": len(used), "concepts": len(concepts),
