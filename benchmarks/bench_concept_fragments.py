@@ -3,7 +3,7 @@ concepts that are fragments of a longer name, the concept each one joins, and ho
 Reads the same method / problem sentences the extractor reads (the facet API). Changes nothing.
 
 usage:
-  python benchmarks/bench_concept_fragments.py --library L [--examples 20] [--out FILE]
+  python benchmarks/bench_concept_fragments.py --library L [--batch B] [--examples 20] [--out FILE]
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ sys.path.insert(0, str(ROOT / "core"))
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--library", required=True)
+    ap.add_argument("--batch", type=int, default=None, help="the concept batch (default: the latest)")
     ap.add_argument("--examples", type=int, default=20)
     ap.add_argument("--out", default=None)
     a = ap.parse_args()
@@ -29,7 +30,7 @@ def main() -> None:
     from gapscope.store.library import Library
 
     lib = Library(a.library)
-    batch = lib.latest_concept_batch()
+    batch = lib.latest_concept_batch() if a.batch is None else a.batch
     rows = lib.load_concepts(batch)
     t0 = time.perf_counter()
     ids, mt, pt = side_texts(lib, lib.classified_paper_ids())
@@ -41,7 +42,8 @@ def main() -> None:
         return len({p for p, _, _ in c["papers"]})
 
     targets = {j for j, _ in merged.values()}
-    lines = [f"command: python benchmarks/bench_concept_fragments.py --library {a.library} --examples {a.examples}",
+    lines = [f"command: python benchmarks/bench_concept_fragments.py --library {a.library} --batch {batch} "
+             f"--examples {a.examples}",
              f"concept batch {batch}: {len(rows)} concepts over {len(ids)} papers' method / problem sentences "
              f"(read in {t1 - t0:.0f} s; the rule {t2 - t1:.0f} s); share {FRAGMENT_SHARE}",
              f"fragments merged: {len(merged)} (method {sum(rows[i]['kind'] == 'method' for i in merged)}, "
