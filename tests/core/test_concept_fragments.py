@@ -74,3 +74,12 @@ def test_an_acronym_the_texts_do_not_use_takes_no_fragment(policy_abstracts):
                 _concept("RPO", policy_abstracts, streams, n_papers=N_ABSTRACTS)]
     out, merged = merge_fragments(concepts, policy_abstracts)
     assert merged == {} and out == concepts
+
+
+def test_two_fragments_that_point_at_each_other_join_the_bigger_and_none_is_lost():
+    from gapscope.concepts.fragments import _root
+
+    size = [5, 9, 2]
+    targets = {0: (1, "a b c"), 1: (0, "a b c"), 2: (0, "a b c d")}
+    assert _root(0, targets, size) == 1 and _root(1, targets, size) == 1 and _root(2, targets, size) == 1
+    assert _root(1, {0: (1, "x y")}, size) == 1

@@ -139,11 +139,16 @@ def fragment_targets(concepts: Sequence[dict], streams: list[list[str]], *,
     return out
 
 
-def _root(i: int, targets: dict[int, tuple[int, str]]) -> int:
-    seen = {i}
-    while i in targets and targets[i][0] not in seen:
+def _root(i: int, targets: dict[int, tuple[int, str]], size: Sequence[int]) -> int:
+    """Where fragment ``i`` ends up along its chain of merges; in a cycle (two fragments of one name, each
+    inside the other's longer phrase) the cycle's biggest concept, so no concept is lost."""
+    path = [i]
+    while i in targets:
         i = targets[i][0]
-        seen.add(i)
+        if i in path:
+            cycle = path[path.index(i):]
+            return max(cycle, key=lambda j: (size[j], -j))
+        path.append(i)
     return i
 
 
@@ -155,8 +160,9 @@ def merge_fragments(concepts: list[dict], texts: Sequence[str], *, share: float 
     side) and its forms as synonyms, and takes its kind from the sides that named its papers."""
     streams = token_streams(texts) if streams is None else streams
     targets = fragment_targets(concepts, streams, share=share)
-    merged = {i: (_root(i, targets), q) for i, (_, q) in targets.items()}
-    merged = {i: t for i, t in merged.items() if t[0] != i}         # a cycle: the two stay apart
+    size = [len({p[0] for p in c["papers"]}) for c in concepts]
+    merged = {i: (_root(i, targets, size), q) for i, (_, q) in targets.items()}
+    merged = {i: t for i, t in merged.items() if t[0] != i}         # a cycle's root stays, the rest join it
     into: dict[int, list[int]] = defaultdict(list)
     for i, (j, _) in merged.items():
         into[j].append(i)
