@@ -32,9 +32,9 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
    problem's, and the share of method concepts further from the problem's; the pair's plausibility is
    the smaller of the two (a rank, so a broad concept close to everything gains nothing). A pair below
    ``PLAUSIBLE_MIN`` is not listed by `gaps find`; the backtest ranks the pairs above it first, over the
-   same candidates as the baselines (gaps/concept_backtest.py). The threshold keeps 97% of the pairs the field has joined (the
-   top-300 candidates of the 10,653-paper library that 3+ abstracts of the 74,566-abstract arXiv file
-   mention together: 5th percentile 0.765; benchmarks/results/gaps/README.txt)."""
+   same candidates as the baselines (gaps/concept_backtest.py). The threshold keeps 97% of the pairs the
+   field has joined (the top-300 candidates of the 10,653-paper library that 3+ abstracts of the
+   74,566-abstract arXiv file mention together: 5th percentile 0.765; benchmarks/results/gaps/README.txt)."""
 
 from __future__ import annotations
 
