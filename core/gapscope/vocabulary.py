@@ -54,7 +54,12 @@ without within among regarding concerning such etc
 CONCEPT_MEASURES = frozenset("""
 accuracy f1 f1-score score precision recall auc roc auroc auprc bleu rouge meteor cider psnr ssim lpips fid
 mae mse rmse iou miou error rate ground truth metric measure perplexity top-1 top-5 pass@1 exact match em
-mean average
+mean average success win hit acceptance
+""".split())
+# Verbs a phrase cut from a sentence ends in ("LLMs excel", "current methods struggle"): the subject of a
+# claim, not a concept (singular forms, as the quality rules compare them).
+CONCEPT_CLAUSE_VERBS = frozenset("""
+excel struggle fail achieve remain outperform exhibit suffer enable demonstrate perform
 """.split())
 # Head nouns that any method or problem phrase may end in; they say nothing of what it is about, so two
 # phrases that differ only by them ("diffusion transformer", "diffusion models") name one area.

@@ -122,3 +122,16 @@ def test_diagnostic_accuracy_is_a_clinical_outcome_not_a_bare_property(real_abst
     assert len(real_abstracts["diagnostic accuracy"]) == PER_PHRASE
     assert not bare_property("diagnostic accuracy")
     assert bare_property("visual fidelity") and bare_property("overall accuracy")
+
+
+def test_rates_are_measures_claims_are_fragments_and_lms_a_model_class():
+    """What a fresh extraction of the 10,653-paper library listed as problems: "success rate", "win rate"
+    (how results are scored), "LLMs excel" (the subject and verb of a claim), "LMs" (a model class)."""
+    from gapscope.concepts.quality import model_class, not_a_concept
+
+    assert not_a_concept("success rate") == not_a_concept("win rate") == "evaluation measure"
+    assert not_a_concept("LLMs excel") == not_a_concept("existing methods struggle") == "sentence fragment"
+    assert model_class("LMs") and model_class("multimodal LLMs")
+    for kept in ("human performance", "reinforcement learning", "attack success rate", "medical image segmentation"):
+        assert not_a_concept(kept) is None, kept
+    assert not model_class("film") and not model_class("FMs")

@@ -8,8 +8,8 @@ removes on a real library):
    "spatial-spectral": the last word an adjective), a phrase led by an adverb ("directly predicts"), or a
    phrase made of words from the stop
    lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
-   phrase that ends in a connective verb ("dataset containing") or in an acronym it cuts ("learning RL")
-   is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) or a
+   phrase that ends in a connective verb ("dataset containing"), in the verb of a claim ("LLMs excel") or
+   in an acronym it cuts ("learning RL") is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) or a
    model class ("CNN", "VLMs", "diffusion models", ``model_class``) is a tool, not a problem.
 2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
    same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
@@ -38,7 +38,8 @@ import numpy as np
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES)
-from ..vocabulary import CONCEPT_ARTEFACT_MODIFIERS, CONCEPT_HARDWARE_HEADS, CONCEPT_TASK_ADJECTIVES
+from ..vocabulary import (CONCEPT_ARTEFACT_MODIFIERS, CONCEPT_CLAUSE_VERBS, CONCEPT_HARDWARE_HEADS,
+                          CONCEPT_TASK_ADJECTIVES)
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
 GENERIC_SPREAD = 0.9      # see benchmarks/results/gaps/concept-quality-*.txt for what each value removes
@@ -77,6 +78,8 @@ def not_a_concept(phrase: str) -> Optional[str]:
         return "single common word"
     if toks[-1] in CONCEPT_CONNECTIVES or toks[0] in CONCEPT_CONNECTIVES:
         return "sentence fragment"
+    if len(toks) >= 2 and toks[-1] in CONCEPT_CLAUSE_VERBS:
+        return "sentence fragment"          # "LLMs excel", "existing methods struggle"
     if hardware(phrase):
         return "hardware"
     raw = _tokens(phrase)
@@ -153,7 +156,8 @@ def model_class(phrase: str) -> bool:
         # "CAD models", "3D models": geometry, not a learnt model
         return not (head == "model" and len(words) >= 2 and words[-2] in CONCEPT_ARTEFACT_MODIFIERS)
     last = _SPLIT.split(phrase.strip())[-1]
-    return _is_acronym(last) and head.endswith("lm")          # LLM, MLLM, VLM, LVLM
+    stem = last[:-1] if last.endswith("s") else last
+    return _is_acronym(last) and stem.lower().endswith("lm")     # LM, LLM, MLLM, VLM, LVLM
 
 
 def model_name(phrase: str) -> bool:
