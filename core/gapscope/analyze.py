@@ -185,7 +185,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     from .maps.stale import latest_maps_stale
 
     fingerprints = {f: _map_fingerprint(lib, f) for f in facets}
-    outdated = latest_maps_stale(lib, facets)
+    outdated = latest_maps_stale(lib, facets, stamps=fingerprints)   # the stamps are read once
     stale = [f for f in facets
              if outdated[f] is None or outdated[f]
              or lib.analysis_input(f"map:{f}") != (fingerprints[f], lib.latest_map_id(f))]

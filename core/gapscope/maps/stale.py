@@ -66,13 +66,14 @@ def library_reasons(lib, made: dict, *, labels: bool = True) -> list[str]:
     return [LABELS_CHANGED] if labels else []
 
 
-def stale_reasons_for(lib, facet: str, params: dict) -> list[str]:
-    """Why the map of ``facet`` built with ``params`` may be out of date (empty: it is current)."""
+def stale_reasons_for(lib, facet: str, params: dict, vectors: Optional[str] = None) -> list[str]:
+    """Why the map of ``facet`` built with ``params`` may be out of date (empty: it is current);
+    ``vectors``: the facet's :func:`vectors_stamp` when the caller has it (it reads every text hash)."""
     made = params.get("made_from")
     if not made:
         return [NOT_RECORDED]
     out = library_reasons(lib, made, labels=facet != "topic")     # the topic map reads whole abstracts
-    if made.get("vectors") and made["vectors"] != vectors_stamp(lib, facet):
+    if made.get("vectors") and made["vectors"] != (vectors or vectors_stamp(lib, facet)):
         out.append(f"the {MAP_FACET_EMBED_KIND[facet]} vectors changed since (texts embedded anew, or another model)")
     if facet == "shortcoming" and fulltext_changed(lib, params.get("fulltext") or NO_FULLTEXT):
         out.append(FULLTEXT_CHANGED)
@@ -84,11 +85,12 @@ def stale_reasons(lib, m) -> list[str]:
     return stale_reasons_for(lib, m.facet, m.params)
 
 
-def latest_maps_stale(lib, facets=MAP_FACETS) -> dict[str, Optional[list[str]]]:
+def latest_maps_stale(lib, facets=MAP_FACETS, stamps: Optional[dict[str, str]] = None) -> dict[str, Optional[list[str]]]:
     """{facet: why its latest map may be out of date}, None for a facet never mapped; reads only the
-    maps' params, not their assignments."""
+    maps' params, not their assignments. ``stamps``: {facet: vectors_stamp} already computed."""
     out: dict[str, Optional[list[str]]] = {}
     for f in facets:
         mid = lib.latest_map_id(f)
-        out[f] = None if mid is None else stale_reasons_for(lib, f, json.loads(lib.map_row(mid)[2]))
+        out[f] = None if mid is None else stale_reasons_for(lib, f, json.loads(lib.map_row(mid)[2]),
+                                                             (stamps or {}).get(f))
     return out
