@@ -47,7 +47,7 @@ def main() -> None:
     rows = sorted(zip(probs, shares, flag), key=lambda r: -(r[1][1] / max(r[1][0], 1)))
     out = [f"library {a.library}: concept batch {cs.batch}; papers before {a.before}; {len(probs)} problem concepts "
            f"with >= 5 papers that pass the other concept checks",
-           f"rule 6 (technique as the problem): technique share >= {TECHNIQUE_SHARE} and technique >= "
+           f"rule 6 (technique as the problem): technique share >= {TECHNIQUE_SHARE} and technique > "
            f"{TECHNIQUE_OVER} x problem; {int(flag.sum())} flagged", "",
            f"flagged ({int(flag.sum())}), by mentions:"]
     for c, (n, t, p), f in sorted((r for r in rows if r[2]), key=lambda r: -r[1][0]):
