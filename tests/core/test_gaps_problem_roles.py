@@ -65,7 +65,8 @@ def test_a_technique_is_used_as_one_and_a_problem_is_worked_on(abstracts):
 
 
 def test_methods_for_a_task_do_not_make_the_task_a_technique(abstracts):
-    from gapscope.concepts.roles import TECHNIQUE_AFTER, TECHNIQUE_BEFORE, Contexts, task_head, technique_and_task_papers
+    from gapscope.concepts.roles import (TECHNIQUE_AFTER, TECHNIQUE_BEFORE, Contexts, task_head,
+                                         technique_and_task_papers)
 
     texts, found = abstracts
     # "motion generation methods", "motion generation framework": methods for the task
