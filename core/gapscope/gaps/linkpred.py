@@ -78,7 +78,8 @@ class PairBlock:
 
     def quality_pairs(self) -> np.ndarray:
         """(|M|, |P|) bool: both ends may be named, they are two things, the text does not combine them
-        already and neither lies inside the other's area."""
+        already, neither lies inside the other's area, neither is a data set, the method is no building
+        block, the problem no technique, and the pair is above the plausibility floor."""
         from ..concepts.pair_rules import joined_in_text
 
         ok = np.ones(self.both.shape, dtype=bool)
