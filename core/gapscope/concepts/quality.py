@@ -185,10 +185,19 @@ def model_class(phrase: str) -> bool:
     return _is_acronym(last) and stem.lower().endswith("lm")     # LM, LLM, MLLM, VLM, LVLM
 
 
+# a named network architecture: "ConvNeXt", "ResNeXt", "SegFormer", "Mask2Former", "ResNet-50", "U-Net",
+# "EfficientNet-B0"; a name that merely ends in "Net" is often a data set (ImageNet, ShapeNet, ScanNet), so
+# "Net" counts only after the prefixes of the common backbones
+_ARCHITECTURE = re.compile(r"(?:[A-Za-z0-9]NeXt|[A-Z][A-Za-z0-9]*[Ff]ormer|(?:Res|Conv|Dense|Efficient|Mobile|Shuffle"
+                           r"|Squeeze|Point|Reg|Alex|Le|Goog[Ll]e|HR|U-|V-|Y-|W-)Net)(?:[-\s]?[A-Za-z]?\d+\w*)?$")
+
+
 def model_name(phrase: str) -> bool:
-    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3"): a tool a paper uses, not a problem it addresses."""
+    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3") or network architecture ("ConvNeXt", "U-Net"): a tool a
+    paper uses, not a problem it addresses."""
     low = phrase.lower()
-    return any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
+    return (any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
+            or bool(_ARCHITECTURE.search(phrase.strip())))
 
 
 def content_words(phrase: str) -> frozenset:
