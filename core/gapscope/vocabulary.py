@@ -56,6 +56,27 @@ accuracy f1 f1-score score precision recall auc roc auroc auprc bleu rouge meteo
 mae mse rmse iou miou error rate ground truth metric measure perplexity top-1 top-5 pass@1 exact match em
 mean average success win hit acceptance
 """.split())
+# The head of a measure a result is scored by ("answer accuracy", "dice score", "macro-F1", "automated
+# metrics"): as a problem, the problem is what it scores. "X rate" and "X error" are measures when X is one
+# of the words after them ("attack success rate", "word error rate", "mean absolute error"); a rate of a
+# behaviour ("hallucination rates") or an error made ("compounding errors") is a problem. Singular, lower case.
+CONCEPT_METRIC_HEADS = frozenset("""
+accuracy f1 f1-score macro-f1 micro-f1 score auc auroc auprc iou miou bleu rouge meteor cider psnr ssim lpips
+fid mae mse rmse perplexity metric top-1 top-5 pass@1
+""".split())
+CONCEPT_METRIC_RATE_WORDS = frozenset("""
+success error positive negative acceptance win hit pass
+""".split())
+CONCEPT_METRIC_ERROR_WORDS = frozenset("""
+mean absolute squared root word character relative average median
+""".split())
+# The heads of task names ("motion generation", "survival prediction"), singular, lower case: "<task> methods"
+# are methods for the task (concepts/roles.py).
+CONCEPT_TASK_HEADS = frozenset("""
+generation synthesis recognition detection segmentation prediction estimation classification editing
+reconstruction retrieval tracking translation captioning answering summarization forecasting planning
+localization understanding completion restoration enhancement
+""".split())
 # Verbs a phrase cut from a sentence ends in ("LLMs excel", "current methods struggle"): the subject of a
 # claim, not a concept (singular forms, as the quality rules compare them).
 CONCEPT_CLAUSE_VERBS = frozenset("""

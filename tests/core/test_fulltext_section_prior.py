@@ -22,6 +22,21 @@ def test_a_limitations_section_lowers_the_bar_and_makes_a_flagged_sentence_own()
     assert decide("introduction", text, [0.74, 0.2, 0.05, 0.01], THRESHOLD)[0] == "none"
 
 
+def test_no_own_limitation_where_papers_do_not_state_them():
+    from gapscope.fulltext.sections import heading_kind
+
+    p = [0.2, 0.1, 0.1, 0.6]                # flagged, the type "own"
+    text = "The sample size was small and drawn from a single centre."
+    for kind in ("method", "results", "introduction", "abstract", "references"):
+        assert decide(kind, text, p, THRESHOLD)[0] == "none"
+    for kind in ("limitations", "discussion", "conclusion", "other", None):   # "other": a subsection heading
+        assert decide(kind, text, p, THRESHOLD)[0] == "own"
+    assert decide("method", text, p, THRESHOLD, section_prior=False)[0] == "own"
+    # a shortcoming of prior work stays where it is stated (Related work, Introduction)
+    assert decide("background", "Existing parsers fail on scanned pages.", [0.2, 0.6, 0.1, 0.1], THRESHOLD)[0] == "prior"
+    assert heading_kind("Results and Discussion") == "discussion"
+
+
 def test_future_work_pointers_and_thanks_get_no_shift():
     assert not_a_shortcoming("Designing such schemes is an interesting direction for future research.")
     assert not_a_shortcoming("We thank the annotators.")

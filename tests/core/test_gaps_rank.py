@@ -213,6 +213,8 @@ def test_a_pair_that_abstracts_mention_together_is_not_listed():
 @pytest.mark.parametrize("phrase, named_model", [
     ("Qwen3-8B", True), ("qwen2 VL", True), ("GPT-4o", True), ("Llama 3 8B", True), ("LLaVA-1.5", True),
     ("ImageNet-1K", False), ("COCO", False), ("BERT", False), ("low-resource languages", False),
+    ("ConvNeXt", True), ("ResNet-50", True), ("U-Net", True), ("SegFormer", True), ("EfficientNet-B0", True),
+    ("ShapeNet", False), ("ScanNet", False), ("Internet of Things", False), ("information", False),
 ])
 def test_a_named_model_is_not_a_problem(phrase, named_model):
     from gapscope.concepts.quality import model_name

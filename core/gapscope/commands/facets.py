@@ -271,7 +271,8 @@ def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epoc
 @click.option("--model-dir", type=click.Path(file_okay=False), default=None)
 @device_option()
 @click.option("--json", "as_json", is_flag=True,
-              help='One object: {"csabstruct": {...}, "limitations": {...}, "shortcomings": {...}}.')
+              help='One object: {"csabstruct": {...}, "limitations": {...}, "limitations_in_sections": {...}, '
+                   '"shortcomings": {...}}.')
 def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_json) -> None:
     """Precision, recall and F1 of the facet classifier on labelled files."""
     from ..facets.data import DataError
@@ -284,6 +285,8 @@ def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_
     try:
         res = evaluate(csabstruct, limitations, split=split, model_dir=model_dir, cs_jsonl=cs_jsonl,
                        cs_labels=list(cs_labels))
+        if limitations:
+            res.update(_limitations_in_sections(limitations, split, model_dir))
     except DataError as exc:
         fail(str(exc), EXIT_ERROR)
     except FileNotFoundError as exc:
@@ -297,6 +300,8 @@ def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_
                 k: {m: v[m] for m in prf} for k, v in c["labels"].items()}}
         if "limitations" in res:
             out["limitations"] = {m: res["limitations"][m] for m in prf}
+        if "limitations_in_sections" in res:
+            out["limitations_in_sections"] = {m: res["limitations_in_sections"][m] for m in prf}
         if "shortcomings" in res:
             sc = res["shortcomings"]
             out["shortcomings"] = {"any": {m: sc["any"][m] for m in prf},
@@ -316,6 +321,10 @@ def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_
         v = res["limitations"]
         click.echo(f"{v['file']} ({v['split']}, {v['articles']} articles, {v['sentences']} sentences): own-work "
                    f"limitation (POS) precision {v['precision']:.4f} recall {v['recall']:.4f} F1 {v['f1']:.4f}")
+    if "limitations_in_sections" in res:
+        v = res["limitations_in_sections"]
+        click.echo(f"  with each sentence's section, as a full text is read: precision {v['precision']:.4f} "
+                   f"recall {v['recall']:.4f} F1 {v['f1']:.4f}")
     if "shortcomings" in res:
         v = res["shortcomings"]
         click.echo(f"CS shortcomings ({v['abstracts']} abstracts, {v['sentences']} sentences): any vs none "
@@ -323,6 +332,20 @@ def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_
         for k, t in v["types"].items():
             click.echo(f"  {k:<6} precision {t['precision']:.4f} recall {t['recall']:.4f} F1 {t['f1']:.4f} "
                        f"(support {t['support']})")
+
+
+def _limitations_in_sections(path: str, split: str, model_dir) -> dict:
+    """{"limitations_in_sections": ...} when the limitation file has a ``section`` column, else {}."""
+    from ..embed import Encoder
+    from ..facets.model import load_model
+    from ..facets.shortcoming_data import read_limitation_sections
+    from ..fulltext.limitation_eval import eval_limitations_in_sections
+
+    if not read_limitation_sections(path):
+        return {}
+    model = load_model(model_dir)
+    encoder = Encoder(model.encoder_model if model.encoder_model not in (None, "all-MiniLM-L6-v2") else None)
+    return {"limitations_in_sections": eval_limitations_in_sections(model, encoder, path, split=split)}
 
 
 @facets.command("show")

@@ -34,7 +34,17 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
    ``PLAUSIBLE_MIN`` is not listed by `gaps find`; the backtest ranks the pairs above it first, over the
    same candidates as the baselines (gaps/concept_backtest.py). The threshold keeps 97% of the pairs the
    field has joined (the top-300 candidates of the 10,653-paper library that 3+ abstracts of the
-   74,566-abstract arXiv file mention together: 5th percentile 0.765; benchmarks/results/gaps/README.txt)."""
+   74,566-abstract arXiv file mention together: 5th percentile 0.765; benchmarks/results/gaps/README.txt).
+6. A technique as the problem (``techniques``): the extractor gives a concept the side of the sentences it
+   was picked from, so a technique named in objective or result sentences ("prompt engineering",
+   "in-context learning", "continual learning") became a problem, and "Apply GRPO to prompt engineering"
+   applies a method to a method. A problem concept is a technique when at least ``TECHNIQUE_SHARE`` of the
+   papers mentioning it use it as one ("using <X>", "via <X>", "we adopt <X>", "<X>-based", "<X> methods":
+   concepts/roles.TECHNIQUE_*) and they are more than ``TECHNIQUE_OVER`` times those naming it as a problem
+   ("for <X>", "address <X>", "<X> task": TASK_*). A task is also written "<X> methods" ("anomaly detection
+   methods") but as often "for <X>" or "<X> task". Both thresholds were read at the validation date
+   2025-09-01 (benchmarks/results/gaps/README.txt).
+(The measure as the problem, "answer accuracy", is a concept-level check: quality.metric.)"""
 
 from __future__ import annotations
 
@@ -61,36 +71,56 @@ COMPONENT_MIN_PAPERS = 15
 PLAUSIBLE_MIN = SETTINGS["gaps_plausible_min"].default   # 0.75, the floor of rule 5 (0 turns it off)
 TRAIN_PLAUSIBLE_MIN = 0.0   # the ranker learns from every candidate of the earlier slice, the floor only orders
 SHARED_NEIGHBOURS = 3    # concepts named as the pair's shared neighbourhood (the evidence of rule 5)
+TECHNIQUE_SHARE = 0.15   # papers using a problem concept as a technique / papers mentioning it, and
+TECHNIQUE_OVER = 2.0     # ... more than this many times those naming it as a problem (read at 2025-09-01 over 59
+                         # problem concepts with 8+ mentions read by hand: 40 of 46 techniques, 2 of 13 problems)
+TECHNIQUE_MIN_MENTIONS = 5
 
 
 class ConceptMentions(dict):
-    """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data} and
-    ``in_aim``: {concept id: papers naming it in the title or an objective sentence} (None: not read)."""
+    """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data},
+    ``in_aim``: {concept id: papers naming it in the title or an objective sentence}, ``as_technique`` /
+    ``as_task``: {problem concept id: papers using it as a technique / naming it as a problem} (None: not
+    read)."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
-                 in_aim: Optional[Mapping[int, frozenset]] = None):
+                 in_aim: Optional[Mapping[int, frozenset]] = None,
+                 as_technique: Optional[Mapping[int, frozenset]] = None,
+                 as_task: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
+        self.as_technique = None if as_technique is None else dict(as_technique)
+        self.as_task = None if as_task is None else dict(as_task)
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMentions:
     """{concept id: ids of the papers whose title or abstract mentions the concept (its phrase or one of
     its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
-    as a data set, for the concepts that are names (the only ones ``data_sets`` can flag)."""
+    as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
+    / ``as_task``: the papers using it as a technique / naming it as a problem, for the problem concepts
+    with TECHNIQUE_MIN_MENTIONS papers (the only ones ``techniques`` can flag)."""
     from .quality import text_mentions
+    from .roles import technique_and_task_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
     hits = lib.papers_mentioning(forms)
     as_data = lib.papers_naming_as_data({k: v for k, v in forms.items() if is_name(v[0])})
-    aims = {pid: title for pid, title, _ in lib.paper_title_abstracts()}
+    rows = lib.paper_title_abstracts()
+    aims = {pid: title for pid, title, _ in rows}
     for r in lib.effective_sentences():
         if r["role"] == "objective":
             aims[r["paper_id"]] = aims.get(r["paper_id"], "") + " " + r["text"]
     in_aim = text_mentions([c for c in concepts if c.kind == "method"], aims, n_forms)
-    return ConceptMentions({c.id: frozenset(hits.get(c.id, set()) | set(c.papers)) for c in concepts},
+    mentioned = {c.id: hits.get(c.id, set()) | set(c.papers) for c in concepts}
+    problems = {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.n_papers >= TECHNIQUE_MIN_MENTIONS}
+    as_technique, as_task = technique_and_task_papers({pid: f"{t or ''} {a or ''}" for pid, t, a in rows},
+                                                      problems, mentioned)
+    return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
                            {k: frozenset(v) for k, v in as_data.items()},
-                           {k: frozenset(v) for k, v in in_aim.items()})
+                           {k: frozenset(v) for k, v in in_aim.items()},
+                           {k: frozenset(v) for k, v in as_technique.items()},
+                           {k: frozenset(v) for k, v in as_task.items()})
 
 
 def is_name(phrase: str) -> bool:
@@ -116,6 +146,30 @@ def data_sets(concepts: Sequence, mentions: Mapping[int, frozenset], as_data: Ma
             men, dat = men & papers, dat & papers
         n = len(men | dat)
         out[i] = n >= DATA_MIN_MENTIONS and len(dat) >= DATA_SHARE * n
+    return out
+
+
+def technique_shares(concepts: Sequence, mentions: Mapping[int, frozenset], as_technique: Mapping[int, frozenset],
+                     as_task: Mapping[int, frozenset], papers: Optional[set] = None) -> list[tuple[int, int, int]]:
+    """Per concept: (papers mentioning it, of them using it as a technique, naming it as a problem),
+    counting only ``papers`` (all when None)."""
+    out = []
+    for c in concepts:
+        men = mentions.get(c.id, frozenset())
+        tech, task = as_technique.get(c.id, frozenset()), as_task.get(c.id, frozenset())
+        if papers is not None:
+            men, tech, task = men & papers, tech & papers, task & papers
+        out.append((len(men | tech | task), len(tech), len(task)))
+    return out
+
+
+def techniques(concepts: Sequence, mentions: Mapping[int, frozenset], as_technique: Mapping[int, frozenset],
+               as_task: Mapping[int, frozenset], papers: Optional[set] = None) -> np.ndarray:
+    """Per problem concept (with ``id``): a technique, used as one by its papers far more than named as a
+    problem (rule 6), counting only ``papers`` (all when None)."""
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, (n, tech, task) in enumerate(technique_shares(concepts, mentions, as_technique, as_task, papers)):
+        out[i] = n >= TECHNIQUE_MIN_MENTIONS and tech >= TECHNIQUE_SHARE * n and tech > TECHNIQUE_OVER * task
     return out
 
 

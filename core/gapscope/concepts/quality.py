@@ -25,6 +25,11 @@ removes on a real library):
    "semantic consistency", "failure modes", "faster inference"): a property noun whose other words are
    adjectives or properties, or a phrase led by a comparative. "image quality" or "inference latency" name
    their object and stay.
+5. A measure as the problem (``metric``): "answer accuracy", "segmentation accuracy", "dice score", "attack
+   success rate", "word error rate": how a result is scored, not a problem ("Apply X to answer accuracy"
+   is "Apply X to question answering", which the problem side names already). A property to improve
+   stays: "inference latency", "frame rate", "hallucination rates", "compounding errors", and a clinical
+   outcome, "diagnostic accuracy".
 The rules on pairs that read the library's text and topics (joined in text, one inside the other's area)
 are in concepts/pair_rules.py."""
 
@@ -39,6 +44,7 @@ from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEA
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES)
 from ..vocabulary import (CONCEPT_ARTEFACT_MODIFIERS, CONCEPT_CLAUSE_VERBS, CONCEPT_HARDWARE_HEADS,
+                          CONCEPT_METRIC_ERROR_WORDS, CONCEPT_METRIC_HEADS, CONCEPT_METRIC_RATE_WORDS,
                           CONCEPT_TASK_ADJECTIVES)
 
 GENERIC_AREAS = 12       # topic clusters the spread counts over: areas (vision, language, ...), not topics
@@ -144,6 +150,25 @@ def bare_property(phrase: str) -> bool:
     return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
 
 
+def metric(phrase: str) -> bool:
+    """A measure results are scored by, with its object ("answer accuracy", "dice score", "macro-F1",
+    "attack success rate", "mean absolute error"): no problem end. See CONCEPT_METRIC_* in vocabulary.py."""
+    words = [_singular(t) for t in _tokens(phrase)]
+    last = phrase.split()[-1].lower() if phrase.split() else ""
+    if len(words) < 2 or "-and-" in last:          # "trial-and-error"
+        return False
+    head, rest = words[-1], words[:-1]
+    if any(w in CONCEPT_TASK_ADJECTIVES for w in rest):
+        return False                            # "diagnostic accuracy": the accuracy of a diagnosis
+    if head in CONCEPT_METRIC_HEADS or _singular(last) in CONCEPT_METRIC_HEADS:
+        return True
+    if head == "rate":
+        return any(w in CONCEPT_METRIC_RATE_WORDS for w in rest)
+    if head == "error":
+        return any(w in CONCEPT_METRIC_ERROR_WORDS for w in rest)
+    return False
+
+
 def model_class(phrase: str) -> bool:
     """An architecture or model class ("CNN", "state-of-the-art MLLMs", "diffusion models", "LLM agents"):
     as a problem, the area a method belongs to rather than a problem it could address ("visual context" x
@@ -160,10 +185,19 @@ def model_class(phrase: str) -> bool:
     return _is_acronym(last) and stem.lower().endswith("lm")     # LM, LLM, MLLM, VLM, LVLM
 
 
+# a named network architecture: "ConvNeXt", "ResNeXt", "SegFormer", "Mask2Former", "ResNet-50", "U-Net",
+# "EfficientNet-B0"; a name that merely ends in "Net" is often a data set (ImageNet, ShapeNet, ScanNet), so
+# "Net" counts only after the prefixes of the common backbones
+_ARCHITECTURE = re.compile(r"(?:[A-Za-z0-9]NeXt|[A-Z][A-Za-z0-9]*[Ff]ormer|(?:Res|Conv|Dense|Efficient|Mobile|Shuffle"
+                           r"|Squeeze|Point|Reg|Alex|Le|Goog[Ll]e|HR|U-|V-|Y-|W-)Net)(?:[-\s]?[A-Za-z]?\d+\w*)?$")
+
+
 def model_name(phrase: str) -> bool:
-    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3"): a tool a paper uses, not a problem it addresses."""
+    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3") or network architecture ("ConvNeXt", "U-Net"): a tool a
+    paper uses, not a problem it addresses."""
     low = phrase.lower()
-    return any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
+    return (any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
+            or bool(_ARCHITECTURE.search(phrase.strip())))
 
 
 def content_words(phrase: str) -> frozenset:

@@ -107,6 +107,23 @@ def labelled_abstracts(records: Sequence[dict], labels: dict[str, tuple[str, str
 _SID = re.compile(r"(\d+)$")
 
 
+def read_limitation_sections(path: str | Path) -> dict[tuple[str, int], str]:
+    """{(article, sentence number): the heading of the section it stands in} of the limitation file ("" where the
+    file gives none); {} for a file without a ``section`` column."""
+    path = Path(path)
+    out: dict[tuple[str, int], str] = {}
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
+        if "section" not in (reader.fieldnames or []):
+            return {}
+        for n, row in enumerate(reader, 2):
+            m = _SID.search((row.get("sentence_id") or "").strip())
+            if not m:
+                raise DataError(f"{path}:{n}: empty sentence id")
+            out[(row["article"].strip() or f"line{n}", int(m.group(1)))] = " ".join((row["section"] or "").split())
+    return out
+
+
 def read_limitation_runs(path: str | Path, split: str = "all", alone: bool = True) -> list[SequenceExample]:
     """The limitation TSV as sequences: each sentence alone (``alone``, what training and evaluation use), or
     runs of consecutive sentences per article (only to show the sampling leak). POS -> ``own``, NEG ->

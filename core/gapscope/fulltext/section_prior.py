@@ -10,7 +10,13 @@ the model's own threshold is applied:
 - limitations: prior 0.5 (a sentence there is as likely as not to state a shortcoming), and a flagged
   sentence is `own` whatever type the classifier liked;
 - discussion, future work: half that shift in log-odds (prior 0.36), the classifier's type kept;
-- any other section: the classifier's decision unchanged.
+- a section where papers do not state their own limitations (Introduction, Background, Methods, Results,
+  the full text's copy of the Abstract, Ethics, Acknowledgements, References, Appendix): an `own` decision
+  there is dropped to none (the published rule-based system, Kilicoglu et al., JAMIA 2018, labels no
+  sentence outside Discussion, Conclusion and Limitations sections), while a shortcoming of prior work or
+  an open problem stays (Related work states them);
+- any other section (an unrecognised or numbered subsection heading, or none): the classifier's decision
+  unchanged.
 
 Those priors are one choice made before measuring, not tuned on the gold sentences
 (data/annotations/fulltext-limitations). A sentence that points to future work or thanks someone
@@ -44,6 +50,9 @@ def _logit(p: float) -> float:
 # log-odds added to P(any shortcoming) per section kind
 SECTION_SHIFT = {"limitations": _logit(LIMITATIONS_PRIOR) - _logit(ABSTRACT_BASE_RATE)}
 SECTION_SHIFT["discussion"] = SECTION_SHIFT["future_work"] = SECTION_SHIFT["limitations"] / 2
+# section kinds (fulltext.sections) where a sentence is not taken as the paper's own limitation
+NO_OWN_SECTIONS = frozenset({"abstract", "introduction", "background", "method", "results", "ethics",
+                             "acknowledgements", "references", "appendix"})
 
 _NOT_A_SHORTCOMING = re.compile(
     r"\b(?:future (?:work|research|studies|directions?)|in the future|we (?:plan|intend|hope) to"
@@ -88,4 +97,6 @@ def decide(section_kind: Optional[str], text: str, p_short: Sequence[float], thr
     kind = SHORTCOMINGS[1 + max(range(len(p_short) - 1), key=lambda i: p_short[1 + i])]
     if section_prior and section_kind == "limitations":
         kind = "own"
+    if section_prior and kind == "own" and section_kind in NO_OWN_SECTIONS:
+        return "none", 1.0 - p
     return kind, p

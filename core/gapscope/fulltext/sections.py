@@ -21,9 +21,9 @@ _KINDS: list[tuple[str, str]] = [
     ("method", r"methods?|methodology|materials and methods|methods and materials|material and methods"
                r"|approach|our approach|experimental setup|experimental design|setup|study design|data"
                r"|datasets?|data and methods|patients and methods|model|system design|design"),
-    ("results", r"results?|experiments?|evaluation|experimental results|findings|results and discussion"
+    ("results", r"results?|experiments?|evaluation|experimental results|findings"
                 r"|analysis|evaluation results|user study|case study"),
-    ("discussion", r"discussion|general discussion|discussion and conclusions?|implications"
+    ("discussion", r"discussion|general discussion|discussion and conclusions?|implications|results and discussion"
                    r"|discussion and future work|discussion and outlook"),
     ("limitations", r"limitations?|limitations and future work|limitations and future directions"
                     r"|limitations and risks|study limitations|strengths and limitations|limitations and ethics"),

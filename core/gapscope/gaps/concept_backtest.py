@@ -82,7 +82,8 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                              f"{GENERIC_MIN_PAPERS}+ papers spread over the areas "
                              f"at >= {GENERIC_SPREAD} of chance; not a bare property) and the pair is two things "
                              "(concepts/quality.py), not mentioned together by 2+ abstracts before DATE and neither "
-                             "inside the other's area, neither end a data set and the method no building block "
+                             "inside the other's area, neither end a data set, the method no building block and the "
+                             "problem no technique nor measure "
                              "(concepts/pair_rules.py); "
                              "`all_pairs` drops this filter")
                             if quality else "none",
@@ -149,6 +150,28 @@ def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
         comp = np.broadcast_to(blk.component_m[:, None], rare.shape)
         count("component_pairs", comp)
         count("component_only_pairs", comp & replace(blk, component_m=None).quality_pairs())
+    from dataclasses import replace
+
+    from ..concepts.quality import metric, model_class, model_name, not_a_concept
+
+    # a measure as the problem (quality.metric, part of the problem concepts' check): "only" = the other
+    # checks of that concept (but the generic one, which needs the counts) and every pair rule pass
+    mp = np.array([metric(cs.concepts[j].phrase) for j in blk.p_idx], dtype=bool)
+    other = np.array([not_a_concept(cs.concepts[j].phrase) is None and not bare_property(cs.concepts[j].phrase)
+                      and not model_name(cs.concepts[j].phrase) and not model_class(cs.concepts[j].phrase)
+                      for j in blk.p_idx], dtype=bool)
+    out["metric_concepts"] = {"problem": int(mp.sum()),
+                              "names": sorted(cs.concepts[j].phrase for j in blk.p_idx[mp])}
+    met = np.broadcast_to(mp[None, :], rare.shape)
+    count("metric_pairs", met)
+    if blk.ok_p is not None:
+        count("metric_only_pairs", met & replace(blk, ok_p=blk.ok_p | (mp & other)).quality_pairs())
+    if blk.technique_p is not None:
+        out["technique_concepts"] = {"problem": int(blk.technique_p.sum()),
+                                     "names": sorted(cs.concepts[j].phrase for j in blk.p_idx[blk.technique_p])}
+        tech = np.broadcast_to(blk.technique_p[None, :], rare.shape)
+        count("technique_pairs", tech)
+        count("technique_only_pairs", tech & replace(blk, technique_p=None).quality_pairs())
     return out
 
 

@@ -73,10 +73,13 @@ class PairBlock:
     plausible_min: float = 0.0
     content: Optional[np.ndarray] = None
     closeness: Optional[tuple] = None    # (problem closer than, method closer than): pair_rules.closeness_ranks
+    # concepts/pair_rules.techniques (rule 6): problem concepts that are techniques (no problem end of a gap)
+    technique_p: Optional[np.ndarray] = None
 
     def quality_pairs(self) -> np.ndarray:
         """(|M|, |P|) bool: both ends may be named, they are two things, the text does not combine them
-        already and neither lies inside the other's area."""
+        already, neither lies inside the other's area, neither is a data set, the method is no building
+        block, the problem no technique, and the pair is above the plausibility floor."""
         from ..concepts.pair_rules import joined_in_text
 
         ok = np.ones(self.both.shape, dtype=bool)
@@ -92,6 +95,8 @@ class PairBlock:
             ok &= ~self.data_m[:, None] & ~self.data_p[None, :]
         if self.component_m is not None:
             ok &= ~self.component_m[:, None]
+        if self.technique_p is not None:
+            ok &= ~self.technique_p[None, :]
         if self.plausibility is not None and self.plausible_min > 0:
             ok &= self.plausibility >= self.plausible_min
         return ok
@@ -183,9 +188,9 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
     (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates.
     ``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5; 0: none)."""
-    from ..concepts.pair_rules import closeness_ranks, co_mentions, components, contained, data_sets
-    from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, model_class, model_name, not_a_concept,
-                                    same_thing_matrix, topic_spread)
+    from ..concepts.pair_rules import closeness_ranks, co_mentions, components, contained, data_sets, techniques
+    from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, metric, model_class, model_name,
+                                    not_a_concept, same_thing_matrix, topic_spread)
 
     vec = cs.vectors()
     a, rows_pid = _incidence(cs, dates, start, before, with_rows=True)
@@ -291,11 +296,12 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         return np.array([not_a_concept(cs.concepts[i].phrase) is None and not too_generic[i]
                          and not bare_property(cs.concepts[i].phrase)
                          and not (cs.concepts[i].kind == "problem" and (model_name(cs.concepts[i].phrase)
-                                                                          or model_class(cs.concepts[i].phrase)))
+                                                                          or model_class(cs.concepts[i].phrase)
+                                                                          or metric(cs.concepts[i].phrase)))
                          for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
-    text_both = data_m = data_p = component_m = None
+    text_both = data_m = data_p = component_m = technique_p = None
     if mentions is not None:
         earlier = {int(p) for p, d in dates.items() if d and start <= d < before}
         text_both = co_mentions(mentions, [cs.concepts[i].id for i in mi], [cs.concepts[j].id for j in pi], earlier)
@@ -306,10 +312,13 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         in_aim = getattr(mentions, "in_aim", None)
         if in_aim is not None:
             component_m = components([cs.concepts[i] for i in mi], spread[mi], in_aim, earlier)
+        as_technique, as_task = getattr(mentions, "as_technique", None), getattr(mentions, "as_task", None)
+        if as_technique is not None and as_task is not None:
+            technique_p = techniques([cs.concepts[j] for j in pi], mentions, as_technique, as_task, earlier)
     closer = closeness_ranks(csim)
     return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same, text_both, inside,
                      data_m, data_p, component_m, np.minimum(*closer), float(plausible_min or 0.0),
-                     cent.astype(np.float32), closer)
+                     cent.astype(np.float32), closer, technique_p=technique_p)
 
 
 def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock, lo: str, hi: str) -> np.ndarray:

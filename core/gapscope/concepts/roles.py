@@ -1,0 +1,117 @@
+"""How a text uses a phrase: as a technique ("using <X>", "via <X>", "we adopt <X>", "<X>-based", "<X>
+methods") or as a problem it works on ("for <X>", "address <X>", "<X> task"). Pair rule 6
+(concepts/pair_rules.techniques) counts, per problem concept, the papers doing each.
+
+The words right before and after each occurrence of the phrase's words are read from the titles and
+abstracts of the papers that mention it (word tokens as the FTS index splits them, lower case, a plural
+"s" dropped on both sides), so "using the <X>" is not found: the share over many papers decides, not one
+paper. A pure scan of texts already read, not FTS queries: the phrase queries cost a minute and a half per
+context list on the 10,653-paper library, the scan a few seconds."""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from typing import Iterable, Mapping, Sequence
+
+TECHNIQUE_BEFORE = ("using", "uses", "use", "via", "through", "with", "apply", "applying", "applies", "applied",
+                    "employ", "employing", "employs", "adopt", "adopting", "adopts", "leverage", "leveraging",
+                    "leverages", "utilize", "utilizing", "utilizes", "based on", "trained with", "fine-tuned with",
+                    "combined with", "combining", "integrate", "integrating", "integrates", "incorporate",
+                    "incorporating", "incorporates", "relies on", "rely on", "relying on")
+TECHNIQUE_AFTER = ("based", "technique", "paradigm", "strategy", "strategies", "method", "approach", "approaches",
+                   "framework", "algorithm")
+# after a task ("motion generation methods", "survival prediction framework") these name methods FOR it
+METHOD_HEADS = ("technique", "paradigm", "strategy", "strategies", "method", "approach", "approaches", "framework",
+                "algorithm")
+TASK_BEFORE = ("for", "address", "addresses", "addressing", "tackle", "tackles", "tackling", "solve", "solves",
+               "solving", "mitigate", "mitigates", "mitigating", "reduce", "reduces", "reducing", "alleviate",
+               "alleviates", "prevent", "prevents", "avoid", "avoids", "challenge of", "problem of", "task of",
+               "suffer from", "suffers from", "prone to", "improve", "improves", "improving", "enhance", "enhances",
+               "enhancing")
+TASK_AFTER = ("task", "problem", "challenge", "issue")
+
+_WORD = re.compile(r"\w+", flags=re.UNICODE)
+
+
+def _norm(word: str) -> str:
+    w = word.lower()
+    return w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+
+
+def words(text: str) -> list[str]:
+    """Word tokens as the FTS index splits them ("in-context" is "in", "context"), lower case, singular."""
+    return [_norm(w) for w in _WORD.findall(text or "")]
+
+
+class Contexts:
+    """The words around each phrase occurrence in a set of texts ({paper id: title and abstract})."""
+
+    def __init__(self, texts: Mapping[int, str], before: Iterable[str], after: Iterable[str]):
+        self._texts = texts
+        self._tokens: dict[int, list[str]] = {}
+        self._where: dict[int, dict[str, list[int]]] = {}
+        self._before: dict[int, set[tuple]] = defaultdict(set)
+        for b in before:
+            seq = tuple(words(b))
+            if seq:
+                self._before[len(seq)].add(seq)
+        self._after = {w for a in after for w in words(a)[:1]}
+
+    def _index(self, pid: int) -> tuple[list[str], dict[str, list[int]]]:
+        if pid not in self._tokens:
+            toks = words(self._texts.get(pid, ""))
+            where: dict[str, list[int]] = defaultdict(list)
+            for i, t in enumerate(toks):
+                where[t].append(i)
+            self._tokens[pid], self._where[pid] = toks, where
+        return self._tokens[pid], self._where[pid]
+
+    def in_context(self, pid: int, forms: Sequence[str]) -> bool:
+        """Whether paper ``pid`` has one of ``forms`` right after a "before" context or right before an
+        "after" one."""
+        toks, where = self._index(pid)
+        for f in forms:
+            seq = words(f)
+            if not seq:
+                continue
+            k = len(seq)
+            for i in where.get(seq[0], ()):
+                if toks[i:i + k] != seq:
+                    continue
+                if i + k < len(toks) and toks[i + k] in self._after:
+                    return True
+                if any(i >= n and tuple(toks[i - n:i]) in seqs for n, seqs in self._before.items()):
+                    return True
+        return False
+
+    def papers(self, forms: Sequence[str], among: Iterable[int]) -> set[int]:
+        """The papers of ``among`` (ids of ``texts``) with one of ``forms`` in context."""
+        return {int(p) for p in among if int(p) in self._texts and self.in_context(int(p), forms)}
+
+
+def task_head(phrase: str) -> bool:
+    """A phrase headed by the name of a task ("motion generation", "survival prediction", "deepfake
+    detection"): "<X> methods" are methods for it, no sign that it is one (CONCEPT_TASK_HEADS)."""
+    from ..vocabulary import CONCEPT_TASK_HEADS
+
+    toks = words(phrase)
+    return len(toks) >= 2 and toks[-1] in CONCEPT_TASK_HEADS
+
+
+def technique_and_task_papers(texts: Mapping[int, str], forms_of: Mapping[int, Sequence[str]],
+                              among_of: Mapping[int, Iterable[int]]) -> tuple[dict[int, set], dict[int, set]]:
+    """({key: papers using one of its forms as a technique}, {key: papers naming it as a problem}), reading
+    the papers ``among_of[key]`` only (those mentioning it). ``forms_of[key][0]`` is the concept's phrase:
+    for a task (``task_head``) "<X> methods" is no technique context."""
+    tech, task = Contexts(texts, TECHNIQUE_BEFORE, TECHNIQUE_AFTER), Contexts(texts, TASK_BEFORE, TASK_AFTER)
+    tech_of_task = Contexts(texts, TECHNIQUE_BEFORE, [a for a in TECHNIQUE_AFTER if a not in METHOD_HEADS])
+    # one token index for all: the others read the first's
+    for c in (task, tech_of_task):
+        c._tokens, c._where = tech._tokens, tech._where
+    as_tech, as_task = {}, {}
+    for key, forms in forms_of.items():
+        among = list(among_of.get(key, ()))
+        uses = tech_of_task if forms and task_head(forms[0]) else tech
+        as_tech[key], as_task[key] = uses.papers(forms, among), task.papers(forms, among)
+    return as_tech, as_task
