@@ -19,25 +19,29 @@ from tests.core.test_gaps_reference import spread_with_topics  # noqa: F401  (a 
 # Medical image segmentation by learning from bags of patches with bag-level labels (multiple-instance
 # learning), never written "instance learning": the phrase check sees only one concept in each
 PARAPHRASES = [
-    ("Bag-level weak labels for medical image segmentation",
-     "Medical image segmentation from slide-level labels: each whole-slide image is a bag of patches, an "
-     "attention pooling over patch embeddings predicts the bag label and the patch scores become the mask."),
-    ("Learning from bags of patches for medical image segmentation in histopathology",
-     "We treat every histopathology slide as a bag of patch instances with a single weak label; attention "
-     "pooling over the patch embeddings learns the bag label, and the instance scores give medical image "
+    ("Bag-level classification with attention pooling for medical image segmentation",
+     "Weak supervision with bags of instances and a single label each: attention pooling over patch embeddings "
+     "predicts the slide label of whole-slide histopathology images, and the instance scores give a medical "
+     "image segmentation."),
+    ("Bags of patch instances for weakly supervised medical image segmentation",
+     "Bag-level classification on histopathology: a transformer aggregates instance features into one "
+     "prediction per whole-slide image, and its attention over the instances yields medical image "
      "segmentation masks."),
-    ("Weakly supervised medical image segmentation with bag-level pooling",
-     "Only slide-level labels are available: a transformer aggregates patch features of each bag into one "
-     "prediction and its attention over the instances localises tumour tissue for medical image segmentation."),
-    ("Medical image segmentation when only bag labels exist",
-     "Whole-slide images are bags of thousands of patches labelled as a whole; we learn the bag classifier with "
-     "attention pooling and read the patch attention as a medical image segmentation of the tumour."),
-    ("Patch-bag attention for weakly labelled medical image segmentation",
-     "Bag-level classification of histopathology slides with attention pooling over patch embeddings yields, "
-     "as a by-product, medical image segmentation of the cancerous regions from slide labels alone."),
-    ("From slide labels to masks: medical image segmentation with bags of patches",
-     "Each slide is a bag of instances; a pooling network trained on bag labels scores every patch, and the "
-     "scores form medical image segmentation masks of tumour regions in pathology."),
+    ("Whole-slide classification with instance pooling as medical image segmentation",
+     "Each whole-slide image is a bag of instances with a single label; attention pooling over patch "
+     "embeddings predicts the slide label, and the pooled instance weights serve as medical image "
+     "segmentation."),
+    ("Weak bag labels, dense masks: medical image segmentation by attention pooling",
+     "Bag-level classification under weak supervision: bags of instances with a single label each, attention "
+     "pooling over patch embeddings and a transformer that aggregates instance features; the instance "
+     "attention gives medical image segmentation."),
+    ("Instance aggregation for medical image segmentation from slide labels",
+     "A transformer aggregates instance features of each whole-slide image into one bag-level prediction under "
+     "weak supervision; the instance scores give medical image segmentation of cancerous tissue."),
+    ("From bag-level labels to masks: medical image segmentation of histopathology",
+     "Weak supervision with bags of instances: a transformer aggregates instance features into one bag-level "
+     "prediction with attention pooling over patch embeddings; the instance attention yields medical image "
+     "segmentation."),
 ]
 OTHER = [
     ("Speech recognition for low-resource languages", "An acoustic model transcribes spoken Swahili and Yoruba."),
@@ -106,10 +110,7 @@ def test_paraphrased_abstracts_make_a_pair_established_that_the_phrase_check_mis
     assert phrase["co_mentions"] == 0 and not phrase["established"]        # no abstract names both phrases
     src = AbstractSource.load("reference", ref)
     assert src is not None and len(src) == len(PARAPHRASES) + len(OTHER) + len(FILLER)
-    # the calibrated reading, with the share for "names one, close to the other" at 0.8 of the typical cosine
-    # instead of 1.0: these few hand-written texts sit at 0.8-1.03 of the method's typical cosine (the
-    # calibrated 1.0 counts only one of them; benchmarks/results/gaps/README.txt)
-    params = replace(default_params(), named=0.8)
+    params = default_params()                 # the calibrated reading
     cw = ClosestWork([src], ConceptVectors(paper_vecs), params)
     r = cw.check(m, p)
     assert r["established"] and r["done"] >= r["min_done"] == default_params().min_done == 5
