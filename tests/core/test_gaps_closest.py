@@ -257,3 +257,26 @@ def test_gaps_find_names_missing_reference_vectors_and_show_json_has_closest_wor
     gap = next(g for g in list_gaps(lib) if g.details.get("level") == "concept")
     assert json.loads(run("gaps", "show", str(gap.id), "--json").output)["closest_work"] == []
     lib.set_setting("gaps.closest_min", None)
+
+
+def test_the_check_cancels_and_reports_progress(tmp_path):
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.closest import ClosestParams, ClosestWork, ConceptVectors, open_closest
+    from gapscope.jobs import CancelToken, Cancelled
+
+    cs, dates, pv = constructed_graph(seed=2)
+    lib, src = _synthetic_source(tmp_path, cs, cs.concepts[0], cs.concepts[-1], n_done=1)
+    cw = ClosestWork([src], ConceptVectors(pv), ClosestParams(query="phrase", side="phrase", relative=False))
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, closest=cw, cancel=token)
+    assert cw.checked == 0                                  # cancelled before the first pair
+    with pytest.raises(Cancelled):                          # and while loading the vectors
+        open_closest(lib, None, paper_vecs=pv, cancel=token)
+    steps = []
+    found = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, closest=cw,
+                         progress=lambda done, total, msg="": steps.append((done, total, msg)))
+    assert found and cw.checked >= len(found) and len(steps) >= cw.checked
+    assert all(d <= t == 10 for d, t, _ in steps)
+    lib.close()

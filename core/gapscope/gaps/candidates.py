@@ -187,8 +187,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             if cw["established"]:
                 why = f"established: {cw['done']} abstracts close to the pair are about both concepts"
         accepted[0] += why is None
-        report(progress, accepted[0], top, f"checking gaps against the reference corpus: {len(ref_of) or len(closest_of)}"
-                                          f" pairs, {accepted[0]} kept")
+        what = "the reference corpus" if reference is not None else "the closest existing work"
+        report(progress, accepted[0], top, f"checking gaps against {what}: {len(ref_of) or len(closest_of)} pairs, "
+                                          f"{accepted[0]} kept")
         return why
 
     kept, dropped = dedupe(pool, top, per_concept=per_concept,
