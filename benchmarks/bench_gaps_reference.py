@@ -71,12 +71,26 @@ def main() -> None:
                 f"opened in {time.perf_counter() - t:.2f} s; a pair is established at >= {ref.min_co_mentions} "
                 f"reference abstracts mentioning both; plausibility floor {floor}")
     spent = _timed(ref)
+    from gapscope.gaps import closest as closest_mod
+
+    dense = [0.0, 0]
+    dense_check = closest_mod.ClosestWork.check
+
+    def timed_dense(self, m, p):
+        t = time.perf_counter()
+        try:
+            return dense_check(self, m, p)
+        finally:
+            dense[0] += time.perf_counter() - t
+            dense[1] += 1
+    closest_mod.ClosestWork.check = timed_dense
     notices: list[str] = []
     t = time.perf_counter()
     gaps = find.find_gaps(lib, notices=notices, reference=ref)
     total = time.perf_counter() - t
-    text.append(f"gaps find: {len(gaps)} gaps in {total:.1f} s, of which the reference check {spent[0]:.2f} s "
-                f"({ref.checked} pairs checked, {len(ref._mentions)} concepts looked up); notices: {notices or 'none'}")
+    text.append(f"gaps find: {len(gaps)} gaps in {total:.1f} s, of which the phrase reference check {spent[0]:.2f} s "
+                f"({ref.checked} pairs checked, {len(ref._mentions)} concepts looked up), the paraphrase-aware check "
+                f"{dense[0]:.2f} s ({dense[1]} pairs); notices: {notices or 'none'}")
     concept = [g for g in gaps if g.details.get("level") == "concept"][: a.top]
     text.append(f"top {len(concept)} concept gaps as a researcher reads them:")
     for i, g in enumerate(concept, 1):
@@ -92,10 +106,18 @@ def main() -> None:
             text.append("    " + plausibility_line(d["plausibility"], g.method.label, g.problem.label))
         for p in r["papers"]:
             text.append(f"      reference {p['id']:>6} {p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {p['title'][:95]}")
+        cwc = d.get("closest_check")
+        if cwc:     # the paraphrase-aware check (gaps/closest.py), when it ran
+            text.append(f"    closest existing work: {cwc['done']} abstract(s) close to the pair about both (established "
+                        f"from {cwc['min_done']}; {' + '.join(cwc['sources'])}); the nearest:")
+            for p in d.get("closest_work") or []:
+                text.append(f"      {'did both' if p['did_both'] else 'nearest':<8} {p['similarity']:.2f} {p['source']:<9} "
+                            f"{p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {str(p['title'])[:90]}")
     if a.unchecked:
         est_min = ref.min_co_mentions
         ref.min_co_mentions, ref.checked = 10**9, 0
         set_command_line("gaps_plausible_min", 0.0)
+        set_command_line("gaps_closest_min", 0)          # nor the paraphrase-aware check
         find.concept_gaps = functools.partial(candidates.concept_gaps, top=a.unchecked)
         ranked = [g for g in find.find_gaps(lib, reference=ref, save=False) if g.details.get("level") == "concept"]
         text.append("")

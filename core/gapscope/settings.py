@@ -104,6 +104,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             0.75, (), "the plausibility floor of a concept gap, 0 to 1: each concept must be closer (by its papers' "
             "content) to the other than this share of the concepts it could be paired with; 0 turns it off",
             parse=_share),
+    Setting("gaps_closest_min", "GAPSCOPE_GAPS_CLOSEST_MIN", "gaps.closest_min", "gaps/closest_min",
+            5, (), "abstracts close to a concept pair and about both of its concepts (the paraphrase-aware "
+            "check over the library's and the reference's abstract vectors) that make the pair established "
+            "practice, no gap; 0 turns the check off", parse=Number(0, None, integer=True)),
 )}
 
 # Library setting keys whose values are secrets (API keys).

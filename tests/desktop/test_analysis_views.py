@@ -83,7 +83,8 @@ def test_gap_evidence_opens_a_paper_and_drafts_an_experiment(analysed_window, qt
     qtbot.waitUntil(lambda: view.table.topLevelItemCount() == len(gaps), timeout=10000)
     g = view.current_gap()
     assert g is not None and g["statement"] in view.detail.toPlainText()
-    assert view.evidence.count() == len(g["evidence"])
+    # the evidence papers, then the closest existing work (gaps/closest.py)
+    assert view.evidence.count() == len(g["evidence"]) + len(g["details"].get("closest_work") or [])
     item = view.evidence.item(0)
     view._open_evidence(item)
     pid = item.data(Qt.UserRole)
@@ -131,7 +132,7 @@ def test_gaps_filter_by_type_and_topic_show_roles_and_turn_stale_after_a_map_reb
     g = view.current_gap()
     names = [view.evidence.item(i).text().split(":")[0] for i in range(view.evidence.count())]
     assert names and set(names) <= set(ROLE_NAMES.values()) | {"Evidence"}
-    assert len(names) == len(g["evidence"])
+    assert len(names) == len(g["evidence"]) + len(g["details"].get("closest_work") or [])
     write_aside(w.lib.path, lambda lib: build_maps(lib, facets=("topic",)))   # the maps change under the gaps
     view.reload()
     qtbot.waitUntil(lambda: "stale" in view.info.text(), timeout=20000)

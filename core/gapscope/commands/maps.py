@@ -191,7 +191,8 @@ def gaps() -> None:
 
 
 ROLE_NAMES = {"method": "method side", "problem": "problem side", "neighbour": "predicting neighbours",
-              "both": "already did both", "shortcoming": "shortcoming", "region": "region", "addresses": "addresses it"}
+              "both": "already did both", "shortcoming": "shortcoming", "region": "region", "addresses": "addresses it",
+              "closest": "closest existing work"}
 
 
 def _topic(g) -> str:
@@ -225,6 +226,16 @@ def _print_gap(g, lib=None, full=False) -> None:
             for p in refd.get("papers") or []:
                 click.echo(f"      {'already tried (reference)':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
+    cwc = g.details.get("closest_check") if g.details else None
+    if cwc:
+        from ..gaps.closest import closest_note
+
+        click.echo("    " + closest_note({**cwc, "closest_work": g.details.get("closest_work")}))
+        if full:
+            for p in g.details.get("closest_work") or []:
+                mark = "did both" if p.get("did_both") else "nearest"
+                click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
+                           f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")
     if full and lib is not None:
         for p in lib.get_papers(g.evidence):
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
@@ -319,7 +330,9 @@ def gaps_show(ref, gap_id, as_json) -> None:
     if as_json:
         from ..gaps.stale import stale_reasons
 
-        emit_json({**g.to_dict(), "stale": stale_reasons(lib, g)})
+        # closest_work: the abstracts nearest the pair (gaps/closest.py), [] when the check ran on no vectors
+        emit_json({**g.to_dict(), "closest_work": (g.details or {}).get("closest_work") or [],
+                   "stale": stale_reasons(lib, g)})
         return
     _print_gap(g, lib, full=True)
     if g.details:

@@ -81,7 +81,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
                  texts: Optional[Mapping[int, str]] = None,
                  mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-                 plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None) -> list[Gap]:
+                 plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None, closest=None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
@@ -90,7 +90,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     walked down until ``top`` gaps are kept, and each kept gap carries the reference papers that did both.
     ``plausible_min``: a pair whose ends are further apart than that (concepts/pair_rules.py, rule 5) is
     no gap, in the ranker's training slice as here; each gap carries its plausibility and the concepts
-    its two ends share as neighbours."""
+    its two ends share as neighbours. ``closest`` (a gaps.closest.ClosestWork): the paraphrase-aware check
+    after the phrase check; a pair enough abstracts close to it are about is established, no gap, and each
+    kept gap carries its closest existing work."""
     if not cs.concepts:
         return []
     if mentions is None and texts is not None:
@@ -169,23 +171,41 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                               method_content=centroid(m), problem_content=centroid(p)))
         text_both[(i, j)] = in_text
     ref_of: dict = {}
+    closest_of: dict = {}
     accepted = [0]
 
     def not_established(c: Candidate) -> Optional[str]:
         check(cancel)
         m_, p_ = built[c.key][0], built[c.key][1]
-        r = ref_of[c.key] = reference.check(m_, p_)
-        accepted[0] += not r["established"]
-        report(progress, accepted[0], top, f"checking gaps against the reference corpus: {reference.checked} pairs, "
+        why = None
+        if reference is not None:
+            r = ref_of[c.key] = reference.check(m_, p_)
+            if r["established"]:
+                why = f"established: {r['co_mentions']} reference abstracts mention both"
+        if why is None and closest is not None:
+            cw = closest_of[c.key] = closest.check(m_, p_)
+            if cw["established"]:
+                why = f"established: {cw['done']} abstracts close to the pair are about both concepts"
+        accepted[0] += why is None
+        what = "the reference corpus" if reference is not None else "the closest existing work"
+        report(progress, accepted[0], top, f"checking gaps against {what}: {len(ref_of) or len(closest_of)} pairs, "
                                           f"{accepted[0]} kept")
-        return (f"established: {r['co_mentions']} reference abstracts mention both" if r["established"] else None)
+        return why
 
     kept, dropped = dedupe(pool, top, per_concept=per_concept,
-                           accept=not_established if reference is not None else None)
+                           accept=not_established if reference is not None or closest is not None else None)
+    est_phrase = sum(1 for d in dropped if d["duplicate_of"] is None and "mention both" in d["why"])
+    est_dense = sum(1 for d in dropped if d["duplicate_of"] is None and "close to the pair" in d["why"])
     if reference is not None and notices is not None:
-        est = sum(1 for d in dropped if d["duplicate_of"] is None)
+        est = est_phrase
         notices.append(f"reference corpus {reference.path} ({reference.n_papers} abstracts): {reference.checked} pairs "
                        f"checked, {est} established (mentioned together by >= {reference.min_co_mentions}) left out")
+    if closest is not None and notices is not None:
+        notices.append(f"closest existing work ({' and '.join(s.name for s in closest.sources)} abstract vectors): "
+                       f"{closest.checked} pairs checked, {est_dense} established (>= {closest.params.min_done} "
+                       f"abstracts close to the pair are about both concepts, whatever words they use) left out")
+    if (reference is not None or closest is not None) and notices is not None:
+        est = est_phrase + est_dense
         if len(kept) < top and est:
             notices.append(f"only {len(kept)} concept gaps among the best {len(pool)} candidates are not established "
                            "in the reference corpus")
@@ -225,6 +245,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         counts = {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER}
         if ref is not None:
             counts["reference"] = ref["co_mentions"]
+        cw = closest_of.get((i, j))
+        if cw is not None:
+            counts["closest"] = len(cw["closest_work"])
         gaps.append(Gap(
             type="method_x_problem", score=cand_.score,
             statement=statement(m, p, len(both), nb_m, nb_p) + (tried_note(ref) if ref else ""),
@@ -239,6 +262,11 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                      # the reference corpus's abstracts that mention both (`gaps find --reference`), below
                      # the count that makes a pair established practice; papers: title, year, id there
                      "reference": ref,
+                     # the abstracts nearest the pair (gaps/closest.py), those about both first: title, year,
+                     # arXiv id, cosine to the pair; and how many did both (below the count that establishes it)
+                     "closest_work": cw["closest_work"] if cw is not None else None,
+                     "closest_check": ({k: v for k, v in cw.items() if k != "closest_work"} if cw is not None
+                                       else None),
                      "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
                      "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                      "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},

@@ -30,7 +30,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-               plausible_min: Optional[float] = None) -> list[Gap]:
+               plausible_min: Optional[float] = None, closest=None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
@@ -45,7 +45,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             topic_of = {p: (c, labels.get(c, str(c))) for p, c in t.assignments.items()}
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
-                                   reference=reference, progress=progress, cancel=cancel,
+                                   reference=reference, progress=progress, cancel=cancel, closest=closest,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
@@ -132,11 +132,13 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         mentions = concept_mentions(lib, concepts.concepts)   # through the FTS index, as the backtest
     ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
     try:
+        closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
+                   and concepts.concepts else None)
         gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                           topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
-                          plausible_min=setting("gaps_plausible_min", lib))
+                          plausible_min=setting("gaps_plausible_min", lib), closest=closest)
     finally:
         if opened:
             ref.close()
@@ -169,6 +171,17 @@ def _reference(lib, reference):
     if Path(reference).expanduser().resolve() == Path(lib.path).expanduser().resolve():
         raise LibraryError(f"the reference library {reference} is the library itself: give a bigger corpus")
     return ReferenceCorpus.open(reference, established=get("gaps_established_min", lib)), True
+
+
+def _closest(lib, ref, paper_vecs, notices, progress, cancel):
+    """The paraphrase-aware "already done" check (gaps/closest.py) over the reference's and the library's
+    abstract vectors; None when the setting gaps_closest_min is 0 or neither has vectors (a notice says so)."""
+    from ..settings import get
+    from .closest import open_closest
+
+    if not get("gaps_closest_min", lib):
+        return None
+    return open_closest(lib, ref, paper_vecs=paper_vecs, notices=notices, progress=progress, cancel=cancel)
 
 
 def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = None, cancel=None):

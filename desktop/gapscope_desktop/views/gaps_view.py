@@ -1,7 +1,8 @@
 """Gaps: ranked gaps with type, topic, score and statement, filtered by type and topic; gaps whose maps or
 library changed since they were found are marked stale. The chosen gap's concepts and its evidence papers
 by role (method side, problem side, predicting neighbours, already did both, shortcoming; double-click opens
-one in the library); "Draft experiment" hands the gap to the experiments view."""
+one in the library), and the closest existing work: the abstracts of the library and the reference corpus
+nearest the concept pair (gaps/closest.py); "Draft experiment" hands the gap to the experiments view."""
 
 from __future__ import annotations
 
@@ -28,8 +29,25 @@ TYPE_NAMES = {
 
 ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
               "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
-              "addresses": "Addresses it", "region": "In the region"}
+              "addresses": "Addresses it", "region": "In the region", "closest": "Closest existing work"}
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
+
+
+def closest_items(details: dict) -> list[tuple[str, Optional[int], str]]:
+    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list."""
+    out = []
+    for p in details.get("closest_work") or []:
+        title = " ".join(latex_to_text(str(p.get("title") or "")).split())
+        mark = "  (about both)" if p.get("did_both") else ""
+        text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
+                f"[{'arXiv ' + str(p['arxiv_id']) + ', ' if p.get('arxiv_id') else ''}similarity "
+                f"{float(p.get('similarity') or 0):.2f}]{mark}")
+        in_lib = p.get("source") == "library"
+        tip = (f"In the {p.get('source', 'reference')}: cosine to the pair {float(p.get('similarity') or 0):.2f}, to the "
+               f"method {float(p.get('to_method') or 0):.2f}, to the problem {float(p.get('to_problem') or 0):.2f}"
+               + ("" if in_lib else " (not in this library)"))
+        out.append((text, int(p["id"]) if in_lib else None, tip))
+    return out
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
@@ -267,6 +285,13 @@ class GapsView(CoreView):
                           f" <span style='color:#888'>[{p.get('year') or ''}"
                           f"{', arXiv ' + html.escape(str(p['arxiv_id'])) if p.get('arxiv_id') else ''}]</span></li>"
                           for p in ref.get("papers") or []) + "</ul>")
+        cwc = details.get("closest_check")
+        if cwc:
+            n = int(cwc.get("done") or 0)
+            extra += (f"<p><b>Closest existing work:</b> {n} abstract{'s' if n != 1 else ''} close to the pair "
+                      f"{'are' if n != 1 else 'is'} about both concepts (established from {cwc.get('min_done')}; "
+                      f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
+                      "evidence</p>")
         short = details.get("shortcoming_sentences") or []
         if short:
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
@@ -296,6 +321,12 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
+        for text, pid, tip in closest_items(details):
+            it = QListWidgetItem(text)
+            it.setData(Qt.UserRole, pid)           # None: a reference paper, not in this library
+            it.setData(Qt.UserRole + 1, "closest")
+            it.setToolTip(tip)
+            self.evidence.addItem(it)
         for q in details.get("quotes") or []:
             where = f"{q['section']} p. {q['page']}" if q.get("section") else "abstract"
             it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) [{q['paper_id']}]")
@@ -313,7 +344,8 @@ class GapsView(CoreView):
             self.openPaper.emit(pid)
 
     def _open_evidence(self, item: QListWidgetItem) -> None:
-        self.openPaper.emit(int(item.data(Qt.UserRole)))
+        if item.data(Qt.UserRole) is not None:
+            self.openPaper.emit(int(item.data(Qt.UserRole)))
 
     def _show_evidence(self) -> None:
         g = self.current_gap()

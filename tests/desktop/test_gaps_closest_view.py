@@ -1,0 +1,36 @@
+"""The Gaps view's "Closest existing work" group: the abstracts nearest a concept pair (gaps/closest.py) beside
+the evidence roles, with year, arXiv id and similarity; one of the library opens, one of the reference does not."""
+
+from __future__ import annotations
+
+
+def test_gaps_view_lists_the_closest_existing_work_beside_the_roles(qtbot, library):
+    from gapscope_desktop.views.gaps_view import ROLE_NAMES, GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    closest = [{"source": "reference", "id": 7, "arxiv_id": "2506.07652", "title": "FMaMIL: Multi-Instance Learning for "
+                "Weakly Supervised Lesion Segmentation", "year": 2025, "similarity": 0.71, "to_method": 0.6,
+                "to_problem": 0.58, "did_both": True},
+               {"source": "library", "id": 3, "arxiv_id": None, "title": "A nearby paper", "year": 2026,
+                "similarity": 0.64, "to_method": 0.5, "to_problem": 0.4, "did_both": False}]
+    check = {"established": False, "done": 1, "min_done": 3, "sources": ["reference", "library"]}
+    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
+                     "evidence": [], "evidence_roles": {},
+                     "details": {"level": "concept", "closest_work": closest, "closest_check": check}},
+                    {"id": 2, "type": "method_x_problem", "score": 0.8, "statement": "Apply C to D.",
+                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept"}}])
+    items = [view.evidence.item(i) for i in range(view.evidence.count())]
+    assert [i.text().split(":")[0] for i in items] == [ROLE_NAMES["closest"]] * 2 == ["Closest existing work"] * 2
+    assert "2025" in items[0].text() and "arXiv 2506.07652" in items[0].text() and "similarity 0.71" in items[0].text()
+    assert "(about both)" in items[0].text() and "(about both)" not in items[1].text()
+    assert "not in this library" in items[0].toolTip()
+    assert "Closest existing work: 1 abstract close to the pair is about both concepts" in view.detail.toPlainText()
+    opened = []
+    view.openPaper.connect(opened.append)
+    view._open_evidence(items[0])            # a reference paper: nothing to open here
+    view._open_evidence(items[1])            # a library paper opens
+    assert opened == [3]
+    view.table.setCurrentItem(view.table.topLevelItem(1))
+    assert view.evidence.count() == 0 and "Closest existing work" not in view.detail.toPlainText()
