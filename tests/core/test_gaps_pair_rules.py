@@ -183,17 +183,26 @@ def test_a_data_set_is_a_name_mostly_mentioned_as_data(phrase, mentions, as_data
     assert not data_sets([c], men, dat, set(range(as_data, mentions))).any()
 
 
-def test_a_data_set_is_neither_end_of_a_candidate_and_only_earlier_papers_count():
+def busiest_problem(before: str, seed: int = 5):
+    """The constructed graph before ``before`` with plain mentions, and its problem concept in most candidates:
+    (cs, dates, paper vectors, mentions, candidates, its column, the concept)."""
     from gapscope.concepts.pair_rules import ConceptMentions
     from gapscope.gaps.linkpred import candidates, pair_block
 
-    cs, dates, pv = constructed_graph(seed=5)
-    before = "2025-12-01"
+    cs, dates, pv = constructed_graph(seed=seed)
     base = ConceptMentions({x.id: frozenset(x.papers) for x in cs.concepts}, {})
     blk = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=base)
     was = candidates(blk, 10**6)
     col = int(np.argmax(was.sum(axis=0)))
-    target = cs.concepts[int(blk.p_idx[col])]
+    return cs, dates, pv, base, was, col, cs.concepts[int(blk.p_idx[col])]
+
+
+def test_a_data_set_is_neither_end_of_a_candidate_and_only_earlier_papers_count():
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.linkpred import candidates, pair_block
+
+    before = "2025-12-01"
+    cs, dates, pv, base, was, col, target = busiest_problem(before)
     target.phrase = "FooBench-1K"
     earlier = frozenset(p for p in target.papers if dates[p] < before)
     later = frozenset(p for p in target.papers if dates[p] >= before)

@@ -91,13 +91,10 @@ def test_a_technique_is_no_problem_end_and_only_earlier_papers_count():
     from gapscope.concepts.pair_rules import ConceptMentions
     from gapscope.gaps.linkpred import candidates, pair_block
 
-    cs, dates, pv = constructed_graph(seed=5)
+    from tests.core.test_gaps_pair_rules import busiest_problem
+
     before = "2025-10-01"
-    base = ConceptMentions({x.id: frozenset(x.papers) for x in cs.concepts}, {})
-    blk = pair_block(cs, dates, before, min_support=3, paper_vecs=pv, mentions=base)
-    was = candidates(blk, 10**6)
-    col = int(np.argmax(was.sum(axis=0)))
-    target = cs.concepts[int(blk.p_idx[col])]
+    cs, dates, pv, base, was, col, target = busiest_problem(before)
     earlier = frozenset(p for p in target.papers if dates[p] < before)
     later = frozenset(p for p in target.papers if dates[p] >= before)
     assert len(earlier) >= 5 and later
