@@ -93,9 +93,12 @@ def test_gaps_thresholds_set_in_preferences_are_the_cores_settings_within_their_
     qtbot.addWidget(again)
     assert (again.gaps_plausible_min.value(), again.gaps_established_min.value()) == (0.6, 5)
     again.gaps_plausible_min.setValue(0.0)                      # 0 turns the floor off, and is kept as 0
+    assert again.gaps_closest_min.value() == 5 and again.gaps_closest_min.toolTip()
+    again.gaps_closest_min.setValue(0)                          # 0 turns the closest-work check off
     again.accept()
     settings.settings().sync()
     assert core_settings.get("gaps_plausible_min", library) == 0.0
+    assert core_settings.Settings(library).lookup("gaps_closest_min") == (0, "user settings")
 
 
 def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):

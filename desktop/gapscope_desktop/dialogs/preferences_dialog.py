@@ -76,6 +76,11 @@ class PreferencesDialog(QDialog):
             "gaps_established_min", QSpinBox(maximum=1000),
             "How many abstracts of the reference library must mention both concepts of a pair before it counts "
             "as already done (established practice) and is not listed as a gap.")
+        self.gaps_closest_min = self._number_field(
+            "gaps_closest_min", QSpinBox(maximum=1000),
+            "How many abstracts (of the library and the reference library, by their vectors) that are about both "
+            "concepts of a pair, in other words than the concepts' names, make it already done and not listed. "
+            "The nearest ones are shown as the gap's closest existing work. 0: no such check.")
         proxy = self.lib.get_setting("collect.proxy") if self.lib is not None else None
         if isinstance(proxy, str) and not self.http_proxy.text():
             self.http_proxy.setText(proxy)
@@ -87,7 +92,9 @@ class PreferencesDialog(QDialog):
         groups = [_group("Library and computing", [("Library:", row), ("Device:", self.device),
                                                    ("Gaps reference library:", ref_row),
                                                    ("Gaps plausibility floor:", self.gaps_plausible_min),
-                                                   ("Gaps established at (abstracts):", self.gaps_established_min)]),
+                                                   ("Gaps established at (abstracts):", self.gaps_established_min),
+                                                   ("Gaps done in other words at (abstracts):",
+                                                    self.gaps_closest_min)]),
                   _group("Network", [("HTTP proxy:", self.http_proxy), ("HTTPS proxy:", self.https_proxy),
                                      ("arXiv API URL:", self.arxiv_url), ("Google Scholar URL:", self.scholar_url)]),
                   _group("Citation sources (gapscope enrich)",
@@ -148,7 +155,8 @@ class PreferencesDialog(QDialog):
         settings.put("gaps/reference_library", self.gaps_reference.text().strip())
         settings.put("compute/device", self.device.currentData())
         for name, box in (("gaps_plausible_min", self.gaps_plausible_min),
-                          ("gaps_established_min", self.gaps_established_min)):
+                          ("gaps_established_min", self.gaps_established_min),
+                          ("gaps_closest_min", self.gaps_closest_min)):
             settings.put(core_settings.SETTINGS[name].user_key, box.value())
         settings.put("network/http_proxy", self.http_proxy.text().strip())
         settings.put("network/https_proxy", self.https_proxy.text().strip())
