@@ -276,17 +276,20 @@ def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epoc
 def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_json) -> None:
     """Precision, recall and F1 of the facet classifier on labelled files."""
     from ..facets.data import DataError
-    from ..facets.evaluate import evaluate
+    from ..facets.evaluate import encoder_for, evaluate
+    from ..facets.model import load_model
 
     if not csabstruct and not limitations and not cs_jsonl:
         fail("give --csabstruct FILE, --limitations FILE and/or --cs FILE --cs-labels FILE", 2)
     if cs_jsonl and not cs_labels:
         fail("--cs needs --cs-labels", 2)
     try:
-        res = evaluate(csabstruct, limitations, split=split, model_dir=model_dir, cs_jsonl=cs_jsonl,
-                       cs_labels=list(cs_labels))
+        model = load_model(model_dir)
+        encoder = encoder_for(model)
+        res = evaluate(csabstruct, limitations, split=split, model_dir=model_dir, encoder=encoder,
+                       cs_jsonl=cs_jsonl, cs_labels=list(cs_labels))
         if limitations:
-            res.update(_limitations_in_sections(limitations, split, model_dir))
+            res.update(_limitations_in_sections(model, encoder, limitations, split))
     except DataError as exc:
         fail(str(exc), EXIT_ERROR)
     except FileNotFoundError as exc:
@@ -334,17 +337,13 @@ def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_
                        f"(support {t['support']})")
 
 
-def _limitations_in_sections(path: str, split: str, model_dir) -> dict:
+def _limitations_in_sections(model, encoder, path: str, split: str) -> dict:
     """{"limitations_in_sections": ...} when the limitation file has a ``section`` column, else {}."""
-    from ..embed import Encoder
-    from ..facets.model import load_model
     from ..facets.shortcoming_data import read_limitation_sections
     from ..fulltext.limitation_eval import eval_limitations_in_sections
 
     if not read_limitation_sections(path):
         return {}
-    model = load_model(model_dir)
-    encoder = Encoder(model.encoder_model if model.encoder_model not in (None, "all-MiniLM-L6-v2") else None)
     return {"limitations_in_sections": eval_limitations_in_sections(model, encoder, path, split=split)}
 
 

@@ -80,16 +80,20 @@ def eval_shortcomings(model, encoder, examples: Sequence[SequenceExample], tag: 
             "roles_macro_f1": round(float(np.mean([v["f1"] for v in role_labels.values()])), 4)}
 
 
+def encoder_for(model):
+    """The encoder a facet model reads: the bundled one, or the model it names."""
+    from ..embed import Encoder
+
+    return Encoder(model.encoder_model if model.encoder_model not in (None, "all-MiniLM-L6-v2") else None)
+
+
 def evaluate(csabstruct: Optional[str] = None, limitations: Optional[str] = None, split: str = "heldout",
              model_dir: Optional[str] = None, encoder=None, cs_jsonl: Optional[str] = None,
              cs_labels: Sequence[str] = (), *, progress=None, cancel=None) -> dict[str, Any]:
     from .model import load_model
 
     model = load_model(model_dir)
-    if encoder is None:
-        from ..embed import Encoder
-
-        encoder = Encoder(model.encoder_model if model.encoder_model not in (None, "all-MiniLM-L6-v2") else None)
+    encoder = encoder or encoder_for(model)
     out: dict[str, Any] = {"model": model.model_id}
     if csabstruct:
         out["csabstruct"] = eval_csabstruct(model, encoder, csabstruct, progress=progress, cancel=cancel)

@@ -173,6 +173,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     ref_of: dict = {}
     closest_of: dict = {}
     accepted = [0]
+    established = {"phrase": 0, "dense": 0}      # pairs left out by each check
 
     def not_established(c: Candidate) -> Optional[str]:
         check(cancel)
@@ -182,10 +183,12 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             r = ref_of[c.key] = reference.check(m_, p_)
             if r["established"]:
                 why = f"established: {r['co_mentions']} reference abstracts mention both"
+                established["phrase"] += 1
         if why is None and closest is not None:
             cw = closest_of[c.key] = closest.check(m_, p_)
             if cw["established"]:
                 why = f"established: {cw['done']} abstracts close to the pair are about both concepts"
+                established["dense"] += 1
         accepted[0] += why is None
         what = "the reference corpus" if reference is not None else "the closest existing work"
         report(progress, accepted[0], top, f"checking gaps against {what}: {len(ref_of) or len(closest_of)} pairs, "
@@ -194,12 +197,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
 
     kept, dropped = dedupe(pool, top, per_concept=per_concept,
                            accept=not_established if reference is not None or closest is not None else None)
-    est_phrase = sum(1 for d in dropped if d["duplicate_of"] is None and "mention both" in d["why"])
-    est_dense = sum(1 for d in dropped if d["duplicate_of"] is None and "close to the pair" in d["why"])
+    est_phrase, est_dense = established["phrase"], established["dense"]
     if reference is not None and notices is not None:
-        est = est_phrase
         notices.append(f"reference corpus {reference.path} ({reference.n_papers} abstracts): {reference.checked} pairs "
-                       f"checked, {est} established (mentioned together by >= {reference.min_co_mentions}) left out")
+                       f"checked, {est_phrase} established (mentioned together by >= {reference.min_co_mentions}) left out")
     if closest is not None and notices is not None:
         notices.append(f"closest existing work ({' and '.join(s.name for s in closest.sources)} abstract vectors): "
                        f"{closest.checked} pairs checked, {est_dense} established (>= {closest.params.min_done} "

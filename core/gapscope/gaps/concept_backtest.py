@@ -118,8 +118,10 @@ def floor_summary(plausible_min: float, above: np.ndarray, y: np.ndarray, ranker
 def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
     """Rare pairs each rule of concepts/pair_rules.py and the bare-property rule removes on its own (a
     pair may fall under several), with how many of them later formed a link."""
+    from dataclasses import replace
+
     from ..concepts.pair_rules import joined_in_text
-    from ..concepts.quality import bare_property
+    from ..concepts.quality import bare_property, metric, model_class, model_name, not_a_concept
 
     bm = np.array([bare_property(cs.concepts[i].phrase) for i in blk.m_idx], dtype=bool)
     bp = np.array([bare_property(cs.concepts[j].phrase) for j in blk.p_idx], dtype=bool)
@@ -137,23 +139,15 @@ def rule_removes(cs, blk, rare: np.ndarray, filled: np.ndarray) -> dict:
         out["data_set_concepts"] = {"method": int(blk.data_m.sum()), "problem": int(blk.data_p.sum()),
                                     "names": sorted(cs.concepts[i].phrase for i in
                                                     [*blk.m_idx[blk.data_m], *blk.p_idx[blk.data_p]])}
-        from dataclasses import replace
-
         ds = blk.data_m[:, None] | blk.data_p[None, :]
         count("data_set_pairs", ds)
         count("data_set_only_pairs", ds & replace(blk, data_m=None, data_p=None).quality_pairs())
     if blk.component_m is not None:
-        from dataclasses import replace
-
         out["component_concepts"] = {"method": int(blk.component_m.sum()),
                                      "names": sorted(cs.concepts[i].phrase for i in blk.m_idx[blk.component_m])}
         comp = np.broadcast_to(blk.component_m[:, None], rare.shape)
         count("component_pairs", comp)
         count("component_only_pairs", comp & replace(blk, component_m=None).quality_pairs())
-    from dataclasses import replace
-
-    from ..concepts.quality import metric, model_class, model_name, not_a_concept
-
     # a measure as the problem (quality.metric, part of the problem concepts' check): "only" = the other
     # checks of that concept (but the generic one, which needs the counts) and every pair rule pass
     mp = np.array([metric(cs.concepts[j].phrase) for j in blk.p_idx], dtype=bool)
