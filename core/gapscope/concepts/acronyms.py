@@ -365,3 +365,15 @@ def ambiguous_notice(readings: Sequence[AcronymReading]) -> Optional[str]:
     n = len(rs)
     return (f"{n} acronym{'s' if n != 1 else ''} name{'' if n != 1 else 's'} different things in different papers "
             f"and {'were' if n != 1 else 'was'} not listed as gap ends: {names}{more}")
+
+
+def reading_line(d: Mapping) -> str:
+    """One line for `gaps show` and the Gaps view from ``AcronymReading.to_dict()``: "VAR: visual
+    autoregressive modeling (5 of the 6 papers that define it)"."""
+    exps = d.get("expansions") or []
+    if d.get("verdict") == DEFINED and exps:
+        return (f"{d['phrase']}: {exps[0][0]} ({exps[0][1]} of the {d['defining_papers']} papers that define it"
+                f"{', ' + str(len(exps) - 1) + ' other reading' + ('s' if len(exps) > 2 else '') if len(exps) > 1 else ''})")
+    if d.get("verdict") == AMBIGUOUS:
+        return f"{d['phrase']}: ambiguous, {len(exps)} expansions in {d['defining_papers']} papers"
+    return f"{d['phrase']}: not defined by two or more of its {d.get('papers')} papers"
