@@ -221,3 +221,26 @@ def test_gaps_show_and_json_carry_the_expansion(spread):
     line = reading_line(d)
     assert line.startswith("SAGE: strategy-adaptive generation engine (") and "1 other reading" in line
     json.dumps(d)
+
+
+def test_gaps_show_prints_what_an_acronym_end_stands_for(library):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.concepts.acronyms import judge
+    from gapscope.gaps.model import ClusterRef, Gap
+    from gapscope.gaps.store import save_gaps
+
+    var = judge("VAR", {1: ["Visual AutoRegressive modeling"], 2: ["visual autoregressive"],
+                        3: ["Video Anomaly Reasoning"]}, 9)
+    g = Gap(type="method_x_problem", score=0.5, statement="Apply \u201cflow matching\u201d to \u201cVAR (visual "
+            "autoregressive modeling)\u201d: ...", method=ClusterRef("method_concept", 1, 1, "flow matching", []),
+            problem=ClusterRef("problem_concept", 1, 2, "VAR", []), evidence=[], roles={},
+            details={"level": "concept", "expansions": {"VAR": var.dominant}, "acronyms": {"VAR": var.to_dict()}})
+    save_gaps(library, [g])
+    gid = json.loads(CliRunner().invoke(main, ["--library", str(library.path), "gaps", "list", "--json"]).output)[0]["id"]
+    r = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", str(gid)])
+    assert r.exit_code == 0, r.output
+    assert "acronym VAR: visual autoregressive (2 of the 3 papers that define it, 1 other reading)" in r.output
+    shown = json.loads(CliRunner().invoke(main, ["--library", str(library.path), "gaps", "list", "--json"]).output)[0]
+    assert shown["details"]["expansions"] == {"VAR": "visual autoregressive"}
