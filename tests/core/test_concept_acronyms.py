@@ -111,6 +111,7 @@ def test_a_match_by_letters_alone_is_no_definition(text, acr):
     ("large reasoning models", "large reconstruction models", False),
     ("strategy-adaptive generation engine", "structure-aware generative video transitions", False),
     ("reconfigurable intelligent surface", "referring image segmentation", False),
+    ("task-oriented dialogue", "target-oriented dialogue", False),     # a head noun counts inside a name
 ])
 def test_near_identical_expansions_are_one(a, b, same):
     from gapscope.concepts.acronyms import same_expansion
@@ -130,6 +131,11 @@ def test_verdicts_follow_the_defining_papers():
     # a single defining paper among many: no reading of the library's use, no expansion shown
     assert judge("RGB", {1: ["retrieval-augmented generation benchmark"]}, 54).verdict == UNDEFINED
     assert judge("COCO", {}, 31).verdict == UNDEFINED and judge("COCO", {}, 31).dominant is None
+    # groups form round the most common expansions: a short one cannot chain two others into one
+    ssl = judge("SSL", {1: ["self-supervised learning"], 2: ["self-supervised learning"], 3: ["supervised learning"],
+                        4: ["semi-supervised learning"], 5: ["semi-supervised learning"]}, 5)
+    assert dict(ssl.expansions) == {"self-supervised learning": 3, "semi-supervised learning": 2}
+    assert ssl.verdict == AMBIGUOUS
 
 
 @pytest.mark.parametrize("phrase, acronym", [("RAG", True), ("LLMs", True), ("LoRA", True), ("NeRF", True),

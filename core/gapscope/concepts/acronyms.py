@@ -212,9 +212,11 @@ def _fold(word: str) -> str:
 
 def _content(expansion: str) -> tuple[str, ...]:
     """The words that say what an expansion names: lower case, plurals folded, hyphens as spaces, without
-    the little words and the head nouns any name may end in ("model", "framework")."""
-    words = [w for w in re.split(r"[\s\-/]+", _surface(expansion)) if w]
-    return tuple(_fold(w) for w in words if w not in _STOP and _fold(w) not in _heads())
+    the little words and the head nouns any name may end in ("model", "framework": at its end).""" 
+    words = [_fold(w) for w in re.split(r"[\s\-/]+", _surface(expansion)) if w and w not in _STOP]
+    while len(words) > 1 and words[-1] in _heads():      # the head at the end only: "task-oriented dialogue"
+        words.pop()
+    return tuple(words)
 
 
 def same_expansion(a: str, b: str) -> bool:
@@ -291,26 +293,21 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
             s = _surface(e)
             if s:
                 forms.setdefault(s, set()).add(pid)
+    # most common form first; each form joins the group of the first founder it is the same as, or founds
+    # one: compared with founders only, "supervised learning" cannot chain "self-supervised learning"
+    # and "semi-supervised learning" (SSL) into one group
     keys = sorted(forms, key=lambda s: (-len(forms[s]), len(s), s))
-    parent = list(range(len(keys)))
-
-    def root(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for i in range(len(keys)):
-        for j in range(i + 1, len(keys)):
-            if same_expansion(keys[i], keys[j]):
-                parent[root(j)] = root(i)
-    groups: dict[int, list[str]] = {}
-    for i, k in enumerate(keys):
-        groups.setdefault(root(i), []).append(k)
+    groups: list[list[str]] = []
+    for k in keys:
+        home = next((g for g in groups if same_expansion(g[0], k)), None)
+        if home is None:
+            groups.append([k])
+        else:
+            home.append(k)
     counted = []
-    for members in groups.values():
+    for members in groups:
         pids = set().union(*(forms[m] for m in members))
-        counted.append((members[0], len(pids)))     # keys are sorted: the first is the most common form
+        counted.append((members[0], len(pids)))     # the founder: the most common form, the shortest on a tie
     counted.sort(key=lambda x: (-x[1], x[0]))
     defining = len({p for p, exps in found.items() if any(_surface(e) for e in exps)})
     if defining >= MIN_DEFINING and counted[0][1] < MAJORITY * defining:
