@@ -1,9 +1,9 @@
-"""Every acronym concept of a library (concepts/acronyms.py): its papers, the papers that define it, its
-expansions with the papers giving each, and the verdict (defined / ambiguous / undefined), then totals.
-Reads the library only.
+"""Every acronym concept of a library (concepts/acronyms.py): how many papers name it and how many define
+it, its expansions with the number of papers giving each (and, under an ambiguous one or with --papers,
+their ids), and the verdict (defined / ambiguous / undefined), then totals. Reads the library only.
 
 usage:
-  python benchmarks/bench_concept_acronyms.py --library L [--batch 1] [--out FILE]
+  python benchmarks/bench_concept_acronyms.py --library L [--batch 1] [--papers] [--out FILE]
 """
 
 from __future__ import annotations
@@ -23,6 +23,8 @@ def main(argv=None) -> int:
     ap.add_argument("--library", required=True)
     ap.add_argument("--batch", type=int, default=None, help="concept batch (default: the latest)")
     ap.add_argument("--out", help="also write the listing here")
+    ap.add_argument("--papers", action="store_true",
+                    help="under every acronym the papers giving each expansion (by default under the ambiguous ones)")
     args = ap.parse_args(argv)
 
     from gapscope.concepts import load_concept_set
@@ -45,6 +47,9 @@ def main(argv=None) -> int:
         exps = "; ".join(f"{e} ({n})" for e, n in r.expansions) or "-"
         lines.append(f"{r.verdict:<9} {kinds[cid]:<7} {r.phrase:<10} papers {r.papers:>4}  defining {r.defining:>3}  "
                      f"{exps}")
+        if args.papers or r.verdict == AMBIGUOUS:
+            for (e, _), pids in zip(r.expansions, r.defined_by):
+                lines.append(f"{'':<29}{e}: papers {', '.join(str(p) for p in pids)}")
     v = Counter(r.verdict for r in readings.values())
     weighted = Counter()
     for r in readings.values():

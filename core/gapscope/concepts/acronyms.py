@@ -268,6 +268,7 @@ class AcronymReading:
     defining: int                                # of them, those that define the acronym
     expansions: tuple[tuple[str, int], ...]      # (expansion, papers defining it so), most first
     verdict: str                                 # defined | ambiguous | undefined
+    defined_by: tuple[tuple[int, ...], ...] = ()  # the papers giving each expansion, in its order
 
     @property
     def dominant(self) -> Optional[str]:
@@ -307,7 +308,7 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
     counted = []
     for members in groups:
         pids = set().union(*(forms[m] for m in members))
-        counted.append((members[0], len(pids)))     # the founder: the most common form, the shortest on a tie
+        counted.append((members[0], len(pids), tuple(sorted(pids))))   # the founder: the most common form
     counted.sort(key=lambda x: (-x[1], x[0]))
     defining = len({p for p, exps in found.items() if any(_surface(e) for e in exps)})
     if defining >= MIN_DEFINING and counted[0][1] < MAJORITY * defining:
@@ -316,7 +317,8 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
         verdict = DEFINED
     else:
         verdict = UNDEFINED
-    return AcronymReading(phrase, n_papers, defining, tuple(counted), verdict)
+    return AcronymReading(phrase, n_papers, defining, tuple((e, n) for e, n, _ in counted), verdict,
+                          tuple(p for _, _, p in counted))
 
 
 def read_acronyms(concepts: Sequence, texts: Mapping[int, str]) -> dict[int, AcronymReading]:
