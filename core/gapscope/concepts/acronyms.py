@@ -14,7 +14,7 @@ read for the expansions they define:
 Expansions are normalised (lower case, plurals folded, hyphens and spaces alike) and near-identical ones
 grouped (``same_expansion``). A concept is ``ambiguous`` when at least ``MIN_DEFINING`` papers define it
 and no expansion is given by ``MAJORITY`` of them; ``defined`` when one is and at least ``MIN_AGREEING``
-papers give it (its dominant expansion); ``undefined`` otherwise (no paper, or a single one, defines it).""" 
+papers give it (its dominant expansion); ``undefined`` otherwise (no paper, or a single one, defines it)."""
 
 from __future__ import annotations
 
@@ -212,7 +212,7 @@ def _fold(word: str) -> str:
 
 def _content(expansion: str) -> tuple[str, ...]:
     """The words that say what an expansion names: lower case, plurals folded, hyphens as spaces, without
-    the little words and the head nouns any name may end in ("model", "framework": at its end).""" 
+    the little words and the head nouns any name may end in ("model", "framework": at its end)."""
     words = [_fold(w) for w in re.split(r"[\s\-/]+", _surface(expansion)) if w and w not in _STOP]
     while len(words) > 1 and words[-1] in _heads():      # the head at the end only: "task-oriented dialogue"
         words.pop()
