@@ -209,6 +209,10 @@ def _print_gap(g, lib=None, full=False) -> None:
     click.echo(f"    {g.statement}")
     if g.method is not None and g.details.get("level") == "concept":
         click.echo(f"    concepts: method \u201c{g.method.label}\u201d, problem \u201c{g.problem.label}\u201d")
+        from ..concepts.acronyms import reading_line
+
+        for d in (g.details.get("acronyms") or {}).values():
+            click.echo("    acronym " + reading_line(d))
     counts = {}
     for r in g.roles.values():
         counts[r] = counts.get(r, 0) + 1

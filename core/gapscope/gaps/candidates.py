@@ -7,11 +7,14 @@ both, and the shortcoming sentences that name the problem."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import Callable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
+
+if TYPE_CHECKING:
+    from ..concepts.acronyms import AcronymReading
 from ..jobs import check, report
 from .dedup import Candidate, dedupe
 from .reference import tried_note
@@ -40,10 +43,17 @@ def _top_papers(c: Concept, exclude: set, n: int) -> list[int]:
 
 
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
-              nb_problems: list[tuple[Concept, int]]) -> str:
+              nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None) -> str:
+    """``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
+    first mention: Apply “VAR (visual autoregressive modeling)” to ..."""
     done = "yet none combines them" if both == 0 else (
         "yet only one paper combines them" if both == 1 else f"yet only {both} papers combine them")
-    s = (f"Apply {_q(m.phrase)} to {_q(p.phrase)}: {m.n_papers} papers in the library use {m.phrase} and "
+    exp = expansions or {}
+
+    def first(c: Concept) -> str:
+        return _q(f"{c.phrase} ({exp[c.phrase]})" if exp.get(c.phrase) else c.phrase)
+
+    s = (f"Apply {first(m)} to {first(p)}: {m.n_papers} papers in the library use {m.phrase} and "
          f"{p.n_papers} address {p.phrase}, {done}")
     if nb_methods:
         names = " and ".join(_q(c.phrase) for c, _ in nb_methods[:2])
@@ -98,7 +108,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  notices: Optional[list] = None, seed: int = 0, paper_vecs: Optional[tuple] = None,
                  texts: Optional[Mapping[int, str]] = None,
                  mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-                 plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None, closest=None) -> list[Gap]:
+                 plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None, closest=None,
+                 acronyms: Optional[Mapping[int, "AcronymReading"]] = None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
@@ -109,9 +120,16 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     no gap, in the ranker's training slice as here; each gap carries its plausibility and the concepts
     its two ends share as neighbours. ``closest`` (a gaps.closest.ClosestWork): the paraphrase-aware check
     after the phrase check; a pair enough abstracts close to it are about is established, no gap, and each
-    kept gap carries its closest existing work."""
+    kept gap carries its closest existing work. ``acronyms`` ({concept id: its reading},
+    concepts/acronyms.py; read from ``texts`` when not given): an acronym the papers naming it define in
+    different ways is no gap end (a notice names them); a gap names the others' expansion."""
     if not cs.concepts:
         return []
+    if acronyms is None and texts is not None:
+        from ..concepts.acronyms import read_acronyms
+
+        acronyms = read_acronyms(cs.concepts, texts)
+    acronyms = acronyms or {}
     if mentions is None and texts is not None:
         from ..concepts.quality import text_mentions
 
@@ -147,6 +165,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
+    _drop_ambiguous(score, blk, cs, acronyms, notices)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
     concepts = cs.concepts
@@ -271,10 +290,14 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
             counts["closest"] = len(cw["closest_work"])
         gaps.append(Gap(
             type="method_x_problem", score=cand_.score,
-            statement=statement(m, p, len(both), nb_m, nb_p) + (tried_note(ref) if ref else ""),
+            statement=statement(m, p, len(both), nb_m, nb_p, _expansions(m, p, acronyms))
+            + (tried_note(ref) if ref else ""),
             method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
             details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
                      "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(both),
+                     # what an acronym end stands for ({phrase: expansion}), and how its papers define it
+                     "expansions": _expansions(m, p, acronyms),
+                     "acronyms": {c.phrase: acronyms[c.id].to_dict() for c in (m, p) if c.id in acronyms} or None,
                      "abstracts_mentioning_both": text_both.get((i, j)),
                      "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in nb_m[:3]],
                      "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in nb_p[:3]],
@@ -294,6 +317,36 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                      "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
                      "raw_score": round(cand_.score, 5), "duplicates_dropped": sum(1 for d in dropped if d["duplicate_of"] == (i, j))}))
     return gaps
+
+
+def _expansions(m: Concept, p: Concept, acronyms: Mapping[int, "AcronymReading"]) -> dict[str, str]:
+    """{phrase: expansion} of the pair's acronym ends whose papers agree on one."""
+    from ..concepts.acronyms import DEFINED
+
+    return {c.phrase: r.dominant for c in (m, p) if (r := acronyms.get(c.id)) is not None and r.verdict == DEFINED}
+
+
+def _drop_ambiguous(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[int, "AcronymReading"],
+                    notices: Optional[list]) -> None:
+    """An acronym its papers define in different ways (SAGE: a query rewriter, a knowledge-graph embedding,
+    an erasing method ...) names no one concept: its pairs are no gaps (their score -inf). The notice
+    names those that had a candidate pair."""
+    from ..concepts.acronyms import ambiguous_notice
+
+    amb_m = np.array([bool(acronyms.get(cs.concepts[i].id) and acronyms[cs.concepts[i].id].ambiguous)
+                      for i in blk.m_idx], dtype=bool)
+    amb_p = np.array([bool(acronyms.get(cs.concepts[j].id) and acronyms[cs.concepts[j].id].ambiguous)
+                      for j in blk.p_idx], dtype=bool)
+    if not (amb_m.any() or amb_p.any()):
+        return
+    finite = np.isfinite(score)
+    hit = ([cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(amb_m & finite.any(axis=1))]
+           + [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(amb_p & finite.any(axis=0))])
+    score[amb_m, :] = -np.inf
+    score[:, amb_p] = -np.inf
+    note = ambiguous_notice([acronyms[c.id] for c in hit])
+    if note and notices is not None:
+        notices.append(note)
 
 
 def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = ()) -> Optional[dict]:

@@ -30,7 +30,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-               plausible_min: Optional[float] = None, closest=None) -> list[Gap]:
+               plausible_min: Optional[float] = None, closest=None, acronyms=None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
@@ -46,6 +46,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
                                    reference=reference, progress=progress, cancel=cancel, closest=closest,
+                                   acronyms=acronyms,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
@@ -124,9 +125,12 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
 
     notices = notices if notices is not None else []
     concepts = _concepts_for_gaps(lib, notices, progress=progress, cancel=cancel) if use_concepts else None
-    paper_vecs = mentions = None
+    paper_vecs = mentions = acronyms = None
     if concepts is not None and concepts.concepts:
+        from ..concepts.acronyms import library_acronyms
         from ..concepts.pair_rules import concept_mentions
+
+        acronyms = library_acronyms(lib, concepts.concepts)   # what each acronym concept stands for
 
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
         mentions = concept_mentions(lib, concepts.concepts)   # through the FTS index, as the backtest
@@ -138,7 +142,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                           topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
-                          plausible_min=setting("gaps_plausible_min", lib), closest=closest)
+                          plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms)
     finally:
         if opened:
             ref.close()

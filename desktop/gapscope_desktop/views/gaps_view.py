@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from gapscope.concepts.acronyms import reading_line
 from gapscope.textfmt import latex_to_text
 
 from .. import hints
@@ -276,6 +277,9 @@ class GapsView(CoreView):
                     [x["concept"] for x in details.get("predicting_problems") or []]
             if preds:
                 extra += f'<p><b>Predicting neighbours:</b> {html.escape(", ".join(preds))}</p>'
+            acr = [reading_line(d) for d in (details.get("acronyms") or {}).values()]
+            if acr:
+                extra += f'<p><b>Acronyms:</b> {html.escape("; ".join(acr))}</p>'
         ref = details.get("reference") or {}
         if ref.get("co_mentions"):
             # abstracts of the reference corpus (`gaps find --reference`) that mention both concepts

@@ -1,0 +1,378 @@
+"""What an acronym concept stands for, read from the papers that name it.
+
+A gap "Apply SAGE to retrieval-augmented generation" tells a reader nothing unless they know what SAGE is,
+and a name that different papers give to different things (SAGE: "strategy-adaptive generation engine",
+"scale-aware gradual evolution", "sentient agent as a judge" ...) is no concept at all. For each concept
+whose phrase is an acronym ("RAG", "LLMs", "LoRA") the titles and abstracts of the papers that name it are
+read for the expansions they define:
+
+- "long form (ACR)": the Schwartz-Hearst algorithm (the `abbreviations` package);
+- "ACR (long form)", "ACR: long form ..." (a title) and "ACR, a long form ...": the way a paper names its
+  own method; the long form (or the shortest run of its first words) must spell the acronym by the same
+  Schwartz-Hearst letter match.
+
+Expansions are normalised (lower case, plurals folded, hyphens and spaces alike) and near-identical ones
+grouped (``same_expansion``). A concept is ``ambiguous`` when at least ``MIN_DEFINING`` papers define it
+and no expansion is given by ``MAJORITY`` of them; ``defined`` when one is and at least ``MIN_AGREEING``
+papers give it (its dominant expansion); ``undefined`` otherwise (no paper, or a single one, defines it)."""
+
+from __future__ import annotations
+
+import logging
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Mapping, Optional, Sequence
+
+from ..vocabulary import CONCEPT_HEAD_NOUNS
+
+# Read on the 10,653-paper library (benchmarks/results/gaps/concept-acronyms-cs-10653.txt): the usual
+# acronyms (RAG, GRPO, DPO, LoRA, MLLMs) have one expansion in 90-100% of their defining papers, the
+# stray rest being extraction noise; a name several papers give to their own method (SAGE, PRISM) has
+# as many expansions as papers. Two thirds keeps one stray reading out of five from making a name
+# ambiguous while two readings in three papers, or two in two, are.
+MAJORITY = 2 / 3
+MIN_DEFINING = 2          # one defining paper cannot disagree with itself
+# One paper's expansion among many that do not define the name is no reading of the library's use: "RGB"
+# (54 papers) defined once, as "retrieval-augmented generation benchmark"; "MAC" (9) once, as a method
+# name. An expansion is shown when at least this many papers give it.
+MIN_AGREEING = 2
+DEFINED, AMBIGUOUS, UNDEFINED = "defined", "ambiguous", "undefined"
+
+_STOP = frozenset("a an the of for and to in on with by as via from at or".split())
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
+_LEAD_ARTICLE = re.compile(r"^(?:an?|the)\s+", re.I)
+
+
+def is_acronym(phrase: str) -> bool:
+    """A one-word name mostly in capitals: "RAG", "LLMs", "LoRA", "NeRF", "QLoRA" (not "Transformer",
+    "DeepSeek", "GPT-4o", "KV cache")."""
+    p = phrase.strip()
+    if not p or " " in p or not p.isalpha():
+        return False
+    stem = _stem(p)
+    caps = sum(ch.isupper() for ch in stem)
+    return 2 <= len(stem) <= 8 and caps >= 2 and 2 * caps >= len(stem)
+
+
+def _stem(acr: str) -> str:
+    """"LLMs" -> "LLM", "FLOPs" -> "FLOP": a lower-case plural s after a capital; "MAS" stays."""
+    return acr[:-1] if len(acr) > 2 and acr.endswith("s") and acr[-2].isupper() else acr
+
+
+def acronym_key(acr: str) -> str:
+    return _stem(acr.strip()).lower()
+
+
+def _schwartz_hearst():
+    """The module, imported without its side effect: it calls logging.basicConfig(level=INFO) on import,
+    which would print every library's INFO logs on stderr."""
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    from abbreviations import schwartz_hearst
+
+    root.handlers[:] = handlers
+    root.setLevel(level)
+    logging.getLogger(schwartz_hearst.__name__).setLevel(logging.WARNING)
+    return schwartz_hearst
+
+
+def _clean(text: str) -> str:
+    # "generation~(RAG)" (a LaTeX tie) and line breaks inside a definition
+    return " ".join(text.replace("~(", " (").replace("~", " ").split())
+
+
+def _spells(long: str, acr: str) -> bool:
+    """The whole of ``long`` spells ``acr`` by the Schwartz-Hearst letter match (the first letter at the
+    start of the first word, the others in order, at most min(|A|+5, 2|A|) words)."""
+    sh = _schwartz_hearst()
+    if not long or not long[0].isalpha() or long[0].lower() != acr[0].lower():
+        return False
+    cand = sh.Candidate(long)
+    cand.set_position(0, len(long))
+    try:
+        return str(sh.select_definition(cand, acr)) == long
+    except (ValueError, IndexError):
+        return False
+
+
+def _leading_spelling(words: str, acr: str) -> Optional[str]:
+    """The shortest run of the first words of ``words`` that spells ``acr``: "Scale-Aware Gradual Evolution"
+    of "SAGE: Scale-Aware Gradual Evolution for Continual Knowledge Graph Embedding"."""
+    toks = _LEAD_ARTICLE.sub("", words).split()
+    spelt = [long for k in range(1, min(len(toks), min(len(acr) + 5, 2 * len(acr))) + 1)
+             if _spells(long := " ".join(toks[:k]).rstrip(".,;:)"), acr)]
+    # the shortest run spelling it can stop inside the name ("Self-Evolving Agentic" of "Self-Evolving
+    # Agentic Graph-Memory Engine", SAGE): the first run whose last word starts with the last capital
+    last = _caps(acr)[-1:]
+    whole = [long for long in spelt if re.split(r"[\s\-]+", long)[-1][:1].lower() == last]
+    return (whole or spelt or [None])[0]
+
+
+@lru_cache(maxsize=4096)
+def _long_form_pairs(text: str) -> tuple[tuple[str, str], ...]:
+    """Schwartz-Hearst's (short, long) pairs of a cleaned text, one sentence a line (it reads lines, and
+    drops a whole line with an unbalanced parenthesis); cached, as a paper names several acronyms."""
+    pairs = _schwartz_hearst().extract_abbreviation_definition_pairs(doc_text="\n".join(_SENTENCE.split(text)))
+    return tuple((str(k), str(v)) for k, v in pairs.items())
+
+
+def definitions(text: str, acronym: str) -> list[str]:
+    """The expansions of ``acronym`` (or its plural) that ``text`` defines, as written."""
+    text = _clean(text)
+    stem = _stem(acronym)
+    key = stem.lower()
+    if stem not in text:
+        return []
+    out = [_whole(text, v, k) for k, v in _long_form_pairs(text) if acronym_key(k) == key]
+    name = re.compile(rf"(?<![\w-]){re.escape(stem)}s?(?![\w-])")
+    for m in name.finditer(text):
+        short = m.group(0)
+        rest = text[m.end():]
+        paren = re.match(r"\s*\(([^()]{3,150})\)", rest)
+        if paren:                                  # "SAGE (Structure-Aware Generative vidEo transitions)"
+            long = paren.group(1).strip()
+            if _spells(long, short):
+                out.append(long)
+            continue
+        # "SAGE: Scale-Aware Gradual Evolution for ..." (a title), "SAGE, a scale-aware gradual evolution
+        # framework": a paper naming its own method
+        lead = re.match(r"\s*[:,]\s+", rest)
+        if lead:
+            long = _leading_spelling(rest[lead.end():lead.end() + 200], short)
+            if long:
+                out.append(long)
+    return [e for e in out if _plausible(e, acronym)]
+
+
+def _whole(text: str, long: str, short: str) -> str:
+    """Schwartz-Hearst's long form made whole: it splits words at hyphens and takes the shortest run, so
+    "Multi-modal Large Language Models (MLLMs)" gives "modal Large Language Models" and "Abstraction and
+    Reasoning Corpus (ARC)" gives "and Reasoning Corpus". The run is extended to the start of its word,
+    then, while it starts with a little word, by a word to the left."""
+    m = re.search(re.escape(long) + r"\s*\(\s*" + re.escape(short), text)
+    if not m:
+        return long
+    i = m.start()
+    while i > 0 and not text[i - 1].isspace():
+        i -= 1
+    end = m.start() + len(long)
+    for _ in range(3):
+        if i == 0 or text[i:end].split()[0].lower() not in _STOP:
+            break
+        i = text.rfind(" ", 0, i - 1) + 1          # the word before
+    return text[i:end]
+
+
+def _caps(acr: str) -> str:
+    """The letters an expansion spells: the capitals of the acronym's stem ("LoRA": l, r, a)."""
+    return "".join(ch for ch in _stem(acr) if ch.isupper()).lower()
+
+
+def _plausible(long: str, acr: str) -> bool:
+    """A long form worth counting: no parentheses or sentence punctuation, not led by a little word, and
+    most of the acronym's capitals start one of its words ("LMs": "leading to consistent improvements"
+    is a Schwartz-Hearst match by letters, not an expansion); one word ("electrocardiogram") is a long
+    word of letters."""
+    if re.search(r"[()\[\];]|\.\s", long):
+        return False
+    words = [w for w in re.split(r"[\s\-/]+", _surface(long)) if w]
+    if not words or words[0] in _STOP:
+        return False
+    caps = _caps(acr)
+    if len(words) == 1:
+        return words[0].isalpha() and len(words[0]) >= 3 * len(caps)
+    initials = [w[0] for w in words if w not in _STOP]
+    hit = sum(min(caps.count(ch), initials.count(ch)) for ch in set(caps))
+    return 2 * hit > len(caps)
+
+
+def _surface(expansion: str) -> str:
+    s = expansion.lower().replace("\u2010", "-").replace("\\&", "&")
+    s = re.sub(r"\\[a-z]+\s*|[{}]", "", s)            # "\emph{maximum distance separable}"
+    return " ".join(s.split()).strip(" .,;:'\"")
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
+
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=1)
+def _heads() -> frozenset:
+    return frozenset(_fold(w) for w in CONCEPT_HEAD_NOUNS)
+
+
+def _fold(word: str) -> str:
+    """Plural and ending folded ("images", "imaging" -> "imag"; "adapters", "adaptation" -> "adapt")."""
+    return _stemmer().stemWord(word)
+
+
+def _content(expansion: str) -> tuple[str, ...]:
+    """The words that say what an expansion names: lower case, plurals folded, hyphens as spaces, without
+    the little words and the head nouns any name may end in ("model", "framework": at its end)."""
+    words = [_fold(w) for w in re.split(r"[\s\-/]+", _surface(expansion)) if w and w not in _STOP]
+    while len(words) > 1 and words[-1] in _heads():      # the head at the end only: "task-oriented dialogue"
+        words.pop()
+    return tuple(words)
+
+
+def same_expansion(a: str, b: str) -> bool:
+    """Near-identical expansions are one: the content words of one (two or more) within the other's
+    ("visual autoregressive" / "visual autoregressive modeling"), or the same letters once spaces and
+    hyphens are gone, one the start of the other ("visual auto-regressive" / "visual autoregressive
+    model"). Papers write the same name with or without a head word and a hyphen; a different name
+    differs in its content words, which this never merges."""
+    ca, cb = _content(a), _content(b)
+    if not ca or not cb:
+        return ca == cb
+    sa, sb = set(ca), set(cb)
+    if min(len(sa), len(sb)) >= 2 and (sa <= sb or sb <= sa):
+        return True
+    for ja, jb in (("".join(ca), "".join(cb)), ("".join(_content_words(a)), "".join(_content_words(b)))):
+        if ja.startswith(jb) or jb.startswith(ja):     # stemmed, then as written ("multi-modal" / "multimodal")
+            return True
+    return _abbreviates(ca, _content_words(b)) or _abbreviates(cb, _content_words(a))
+
+
+def _content_words(expansion: str) -> list[str]:
+    return [w for w in re.split(r"[\s\-/]+", _surface(expansion)) if w and w not in _STOP]
+
+
+def _abbreviates(short: Sequence[str], long: Sequence[str]) -> bool:
+    """``short`` (folded content words) is ``long`` (content words as written) with a run of words written
+    as its initials: "generative ai" / "generative artificial intelligence", "multilingual bert" /
+    "multilingual bidirectional encoder representations from transformers"."""
+    i = j = 0
+    used = False
+    while i < len(short) and j < len(long):
+        if short[i] == _fold(long[j]):
+            i, j = i + 1, j + 1
+            continue
+        k = len(short[i])
+        if 2 <= k <= 5 and "".join(w[0] for w in long[j:j + k]) == short[i] and j + k <= len(long):
+            i, j, used = i + 1, j + k, True
+            continue
+        return False
+    rest = [w for w in long[j:] if _fold(w) not in _heads()]
+    return used and i == len(short) and not rest
+
+
+@dataclass(frozen=True)
+class AcronymReading:
+    """What the papers naming an acronym concept say it stands for."""
+    phrase: str
+    papers: int                                  # papers that name the concept
+    defining: int                                # of them, those that define the acronym
+    expansions: tuple[tuple[str, int], ...]      # (expansion, papers defining it so), most first
+    verdict: str                                 # defined | ambiguous | undefined
+    defined_by: tuple[tuple[int, ...], ...] = ()  # the papers giving each expansion, in its order
+
+    @property
+    def dominant(self) -> Optional[str]:
+        return self.expansions[0][0] if self.expansions else None
+
+    @property
+    def ambiguous(self) -> bool:
+        return self.verdict == AMBIGUOUS
+
+    def to_dict(self) -> dict:
+        return {"phrase": self.phrase, "papers": self.papers, "defining_papers": self.defining,
+                "expansions": [[e, n] for e, n in self.expansions], "dominant": self.dominant,
+                "verdict": self.verdict}
+
+
+def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> AcronymReading:
+    """The reading of an acronym from ``found`` ({paper id: the expansions it defines}): expansions grouped
+    (``same_expansion``), each group named by its most common form (the shortest on a tie) and counted
+    in papers (a paper once per group)."""
+    forms: dict[str, set] = {}
+    for pid, exps in found.items():
+        for e in exps:
+            s = _surface(e)
+            if s:
+                forms.setdefault(s, set()).add(pid)
+    # most common form first; each form joins the group of the first founder it is the same as, or founds
+    # one: compared with founders only, "supervised learning" cannot chain "self-supervised learning"
+    # and "semi-supervised learning" (SSL) into one group
+    keys = sorted(forms, key=lambda s: (-len(forms[s]), len(s), s))
+    groups: list[list[str]] = []
+    for k in keys:
+        home = next((g for g in groups if same_expansion(g[0], k)), None)
+        if home is None:
+            groups.append([k])
+        else:
+            home.append(k)
+    counted = []
+    for members in groups:
+        pids = set().union(*(forms[m] for m in members))
+        counted.append((members[0], len(pids), tuple(sorted(pids))))   # the founder: the most common form
+    counted.sort(key=lambda x: (-x[1], x[0]))
+    defining = len({p for p, exps in found.items() if any(_surface(e) for e in exps)})
+    if defining >= MIN_DEFINING and counted[0][1] < MAJORITY * defining:
+        verdict = AMBIGUOUS
+    elif defining and counted[0][1] >= MIN_AGREEING:
+        verdict = DEFINED
+    else:
+        verdict = UNDEFINED
+    return AcronymReading(phrase, n_papers, defining, tuple((e, n) for e, n, _ in counted), verdict,
+                          tuple(p for _, _, p in counted))
+
+
+def read_acronyms(concepts: Sequence, texts: Mapping[int, str]) -> dict[int, AcronymReading]:
+    """{concept id: its reading} for the acronym concepts, from ``texts`` (paper id -> title and abstract)
+    of the papers that name each."""
+    out = {}
+    for c in concepts:
+        if not is_acronym(c.phrase):
+            continue
+        found = {}
+        for pid in c.papers:
+            t = texts.get(pid)
+            if t:
+                d = definitions(t, c.phrase.strip())
+                if d:
+                    found[pid] = d
+        out[c.id] = judge(c.phrase.strip(), found, c.n_papers)
+    return out
+
+
+def library_acronyms(lib, concepts: Sequence) -> dict[int, AcronymReading]:
+    """``read_acronyms`` over the titles and abstracts of the library's papers."""
+    acr = [c for c in concepts if is_acronym(c.phrase)]
+    ids = sorted({p for c in acr for p in c.papers})
+    texts = {pid: f"{t or ''}. {a or ''}" for pid, (t, a) in lib.title_abstracts_of(ids).items()} if ids else {}
+    return read_acronyms(acr, texts)
+
+
+def named(phrase: str, reading: Optional[AcronymReading]) -> str:
+    """The phrase with its expansion once, "VAR (visual autoregressive)", when the papers agree on one."""
+    if reading is None or reading.verdict != DEFINED or not reading.dominant:
+        return phrase
+    return f"{phrase} ({reading.dominant})"
+
+
+def ambiguous_notice(readings: Sequence[AcronymReading]) -> Optional[str]:
+    """The notice for the ambiguous acronyms left out of the gaps."""
+    if not readings:
+        return None
+    rs = sorted(readings, key=lambda r: (-r.papers, r.phrase))
+    names = ", ".join(f"{r.phrase} ({len(r.expansions)} expansions in {r.defining} defining papers)" for r in rs[:8])
+    more = f" and {len(rs) - 8} more" if len(rs) > 8 else ""
+    n = len(rs)
+    return (f"{n} acronym{'s' if n != 1 else ''} name{'' if n != 1 else 's'} different things in different papers "
+            f"and {'were' if n != 1 else 'was'} not listed as gap ends: {names}{more}")
+
+
+def reading_line(d: Mapping) -> str:
+    """One line for `gaps show` and the Gaps view from ``AcronymReading.to_dict()``: "VAR: visual
+    autoregressive modeling (5 of the 6 papers that define it)"."""
+    exps = d.get("expansions") or []
+    if d.get("verdict") == DEFINED and exps:
+        return (f"{d['phrase']}: {exps[0][0]} ({exps[0][1]} of the {d['defining_papers']} papers that define it"
+                f"{', ' + str(len(exps) - 1) + ' other reading' + ('s' if len(exps) > 2 else '') if len(exps) > 1 else ''})")
+    if d.get("verdict") == AMBIGUOUS:
+        return f"{d['phrase']}: ambiguous, {len(exps)} expansions in {d['defining_papers']} papers"
+    return f"{d['phrase']}: not defined by two or more of its {d.get('papers')} papers"

@@ -1,0 +1,252 @@
+"""What an acronym concept stands for (concepts/acronyms.py): the expansions real arXiv abstracts define,
+a name several papers give to different methods judged ambiguous, and the gap listing: an ambiguous
+acronym is no gap end (a notice names it), a defined one is named with its expansion."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import logging
+import re
+from dataclasses import replace
+from functools import lru_cache
+
+import numpy as np
+import pytest
+
+ACRONYMS = ("RAG", "LoRA", "MLLMs", "VAR", "SAGE")
+
+
+@lru_cache(maxsize=1)
+def _naming(path: str, per: int = 12) -> dict[str, tuple[tuple[int, str], ...]]:
+    """{acronym: the first ``per`` (line, title. abstract) of the cs file that name it}."""
+    found: dict[str, list] = {a: [] for a in ACRONYMS}
+    with gzip.open(path, "rt", encoding="utf-8") as fh:
+        for i, line in enumerate(fh):
+            rec = json.loads(line)
+            text = f"{rec['title']}. {rec.get('abstract') or ''}"
+            for a, rows in found.items():
+                if len(rows) < per and re.search(rf"(?<![\w-]){a}(?![\w-])", text):
+                    rows.append((i, text))
+            if all(len(r) >= per for r in found.values()):
+                break
+    return {a: tuple(r) for a, r in found.items()}
+
+
+@pytest.fixture(scope="module")
+def naming(shared_data):
+    return _naming(str(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz"))
+
+
+def _concept(cid, phrase, pids, kind="method"):
+    from gapscope.concepts.model import Concept
+
+    return Concept(id=cid, kind=kind, phrase=phrase, synonyms=[], vector=np.zeros(4, np.float32),
+                   papers={int(p): kind for p in pids})
+
+
+@pytest.mark.parametrize("acr, expansion", [("RAG", "retrieval-augmented generation"), ("LoRA", "low-rank adaptation"),
+                                            ("MLLMs", "multimodal large language models"),
+                                            ("VAR", "visual autoregressive")])
+def test_real_abstracts_give_the_usual_acronyms_their_expansion(naming, acr, expansion):
+    """The first papers of the cs file naming each acronym: most define it, all the same way (VAR: the
+    visual-autoregressive readings, with and without "modeling", are one; "video anomaly reasoning" is
+    another, outvoted)."""
+    from gapscope.concepts.acronyms import DEFINED, read_acronyms
+
+    rows = naming[acr]
+    texts = {i: t for i, t in rows}
+    r = read_acronyms([_concept(1, acr, texts)], texts)[1]
+    assert r.verdict == DEFINED, r
+    assert r.dominant.startswith(expansion), r
+    assert r.defining >= 5 and r.expansions[0][1] >= 0.8 * r.defining, r
+
+
+def test_real_sage_papers_name_different_methods_and_are_ambiguous(naming):
+    from gapscope.concepts.acronyms import AMBIGUOUS, read_acronyms
+
+    texts = {i: t for i, t in naming["SAGE"]}
+    r = read_acronyms([_concept(1, "SAGE", texts)], texts)[1]
+    assert r.verdict == AMBIGUOUS and r.ambiguous
+    assert len(r.expansions) >= 4 and all(n == 1 for _, n in r.expansions), r
+    assert "strategy-adaptive generation engine" in dict(r.expansions)
+
+
+@pytest.mark.parametrize("text, acr, want", [
+    # Schwartz-Hearst splits words at hyphens and takes the shortest run: made whole again
+    ("We study Multi-modal Large Language Models (MLLMs) on charts.", "MLLMs", "Multi-modal Large Language Models"),
+    ("Progress on the Abstraction and Reasoning Corpus (ARC) is slow.", "ARC", "Abstraction and Reasoning Corpus"),
+    ("Methods based on retrieval-augmented generation~(RAG) help.", "RAG", "retrieval-augmented generation"),
+    # a paper naming its own method: "ACR (long form)", "ACR: Long Form ..." (a title), "ACR, a long form"
+    ("We propose SAGE (SAE AGentic Explainer), an agent.", "SAGE", "SAE AGentic Explainer"),
+    ("SAGE: A Self-Evolving Agentic Graph-Memory Engine for Memory. We build it.", "SAGE",
+     "Self-Evolving Agentic Graph-Memory Engine"),
+    ("In this paper, we propose SAGE, a scale-aware gradual evolution framework for CKGE.", "SAGE",
+     "scale-aware gradual evolution"),
+])
+def test_definitions_read_both_directions_and_whole_words(text, acr, want):
+    from gapscope.concepts.acronyms import definitions
+
+    assert want in definitions(text, acr)
+
+
+@pytest.mark.parametrize("text, acr", [
+    ("SAGE, a novel RL framework, outperforms baselines.", "SAGE"),      # the words do not spell it
+    ("We compare LoRA, DoRA and PiSSA on eight tasks.", "LoRA"),         # a list is no appositive
+    ("Results improve, leading to consistent improvements (LMs) in all runs.", "LMs"),  # letters, not words
+])
+def test_a_match_by_letters_alone_is_no_definition(text, acr):
+    from gapscope.concepts.acronyms import definitions
+
+    assert definitions(text, acr) == []
+
+
+@pytest.mark.parametrize("a, b, same", [
+    ("visual autoregressive", "visual autoregressive modeling", True),
+    ("Visual Auto-Regressive", "visual autoregressive model", True),
+    ("hyperspectral image", "hyperspectral imaging", True),
+    ("low-rank adaptation", "low-rank adapters", True),
+    ("generative AI", "generative artificial intelligence", True),
+    ("multi-modal large language models", "multimodal large language model", True),
+    ("large reasoning models", "large reconstruction models", False),
+    ("strategy-adaptive generation engine", "structure-aware generative video transitions", False),
+    ("reconfigurable intelligent surface", "referring image segmentation", False),
+    ("task-oriented dialogue", "target-oriented dialogue", False),     # a head noun counts inside a name
+])
+def test_near_identical_expansions_are_one(a, b, same):
+    from gapscope.concepts.acronyms import same_expansion
+
+    assert same_expansion(a, b) is same and same_expansion(b, a) is same
+
+
+def test_verdicts_follow_the_defining_papers():
+    from gapscope.concepts.acronyms import AMBIGUOUS, DEFINED, MAJORITY, UNDEFINED, judge
+
+    ras = "retrieval-augmented generation"
+    assert judge("RAG", {1: [ras], 2: [ras], 3: ["Retrieval Augmented Generation"], 4: ["random access graph"]},
+                 10).verdict == DEFINED                               # 3 of 4 >= MAJORITY
+    assert MAJORITY > 0.5
+    two = judge("TLS", {1: ["terrestrial laser scanning"], 2: ["timeline summarization"]}, 6)
+    assert two.verdict == AMBIGUOUS and len(two.expansions) == 2
+    # a single defining paper among many: no reading of the library's use, no expansion shown
+    assert judge("RGB", {1: ["retrieval-augmented generation benchmark"]}, 54).verdict == UNDEFINED
+    assert judge("COCO", {}, 31).verdict == UNDEFINED and judge("COCO", {}, 31).dominant is None
+    # groups form round the most common expansions: a short one cannot chain two others into one
+    ssl = judge("SSL", {1: ["self-supervised learning"], 2: ["self-supervised learning"], 3: ["supervised learning"],
+                        4: ["semi-supervised learning"], 5: ["semi-supervised learning"]}, 5)
+    assert dict(ssl.expansions) == {"self-supervised learning": 3, "semi-supervised learning": 2}
+    assert ssl.verdict == AMBIGUOUS
+
+
+@pytest.mark.parametrize("phrase, acronym", [("RAG", True), ("LLMs", True), ("LoRA", True), ("NeRF", True),
+                                             ("Transformer", False), ("DeepSeek", False), ("KV cache", False),
+                                             ("GPT-4o", False), ("attention", False)])
+def test_which_phrases_are_acronyms(phrase, acronym):
+    from gapscope.concepts.acronyms import is_acronym
+
+    assert is_acronym(phrase) is acronym
+
+
+def test_reading_leaves_the_root_logger_alone(naming):
+    """abbreviations calls logging.basicConfig(level=INFO) when imported: that must not reach our logs."""
+    import sys
+
+    sys.modules.pop("abbreviations.schwartz_hearst", None)
+    root = logging.getLogger()
+    handlers, level = list(root.handlers), root.level
+    from gapscope.concepts.acronyms import definitions
+
+    definitions(naming["RAG"][0][1], "RAG")
+    assert root.handlers == handlers and root.level == level
+
+
+# --- the gap listing -------------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def spread(tmp_path_factory, shared_data):
+    from gapscope.concepts.model import from_rows
+
+    from .test_gaps_concepts import spread_library
+
+    lib, ids, rows, data = spread_library(tmp_path_factory.mktemp("acronyms") / "lib.sqlite", shared_data)
+    cs = from_rows(lib.load_concepts(), lib.latest_concept_batch())
+    yield cs, {p: r["published"] for p, r in zip(ids, rows)}
+    lib.close()
+
+
+def _as_sage(cs, dates, defines):
+    """The concept set with the method of the best gap renamed "SAGE", and the acronym readings of texts
+    where its papers define SAGE as ``defines`` gives (a list of long forms, one per paper in turn)."""
+    from gapscope.concepts.acronyms import read_acronyms
+    from gapscope.concepts.model import ConceptSet
+    from gapscope.gaps.candidates import concept_gaps
+
+    best = concept_gaps(cs, dates, top=5)[0]
+    mid = best.method.cluster
+    concepts = [replace(c, phrase="SAGE") if c.id == mid else c for c in cs.concepts]
+    sage = next(c for c in concepts if c.id == mid)
+    texts = {p: f"We propose {defines[k % len(defines)]} (SAGE) for this task. SAGE works."
+             for k, p in enumerate(sorted(sage.papers))}
+    return ConceptSet(concepts, cs.batch, cs.fingerprint), mid, read_acronyms(concepts, texts)
+
+
+def test_a_defined_acronym_is_named_with_its_expansion_in_the_gap(spread):
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates = spread
+    cs2, mid, acr = _as_sage(cs, dates, ["Strategy-Adaptive Generation Engine"])
+    notices: list[str] = []
+    gaps = concept_gaps(cs2, dates, top=5, acronyms=acr, notices=notices)
+    g = next(g for g in gaps if g.method.cluster == mid)
+    assert g.statement.startswith("Apply \u201cSAGE (strategy-adaptive generation engine)\u201d to ")
+    assert g.statement.count("strategy-adaptive generation engine") == 1       # once, at the first mention
+    assert g.details["expansions"] == {"SAGE": "strategy-adaptive generation engine"}
+    assert g.details["acronyms"]["SAGE"]["verdict"] == "defined"
+    assert not any("acronym" in n for n in notices)
+
+
+def test_an_ambiguous_acronym_is_no_gap_end_and_a_notice_names_it(spread):
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates = spread
+    cs2, mid, acr = _as_sage(cs, dates, ["Strategy-Adaptive Generation Engine", "Scale-Aware Gradual Evolution"])
+    assert acr[mid].ambiguous
+    notices: list[str] = []
+    gaps = concept_gaps(cs2, dates, top=5, acronyms=acr, notices=notices)
+    assert gaps and not any(mid in (g.method.cluster, g.problem.cluster) for g in gaps)
+    note = [n for n in notices if "acronym" in n]
+    assert len(note) == 1 and "SAGE (2 expansions in" in note[0] and "not listed" in note[0]
+
+
+def test_gaps_show_and_json_carry_the_expansion(spread):
+    from gapscope.concepts.acronyms import reading_line
+
+    cs, dates = spread
+    cs2, mid, acr = _as_sage(cs, dates, ["Strategy-Adaptive Generation Engine"] * 3 + ["Self-Aware Guard Engine"])
+    d = acr[mid].to_dict()
+    assert d["dominant"] == "strategy-adaptive generation engine" and d["verdict"] == "defined"
+    line = reading_line(d)
+    assert line.startswith("SAGE: strategy-adaptive generation engine (") and "1 other reading" in line
+    json.dumps(d)
+
+
+def test_gaps_show_prints_what_an_acronym_end_stands_for(library):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.concepts.acronyms import judge
+    from gapscope.gaps.model import ClusterRef, Gap
+    from gapscope.gaps.store import save_gaps
+
+    var = judge("VAR", {1: ["Visual AutoRegressive modeling"], 2: ["visual autoregressive"],
+                        3: ["Video Anomaly Reasoning"]}, 9)
+    g = Gap(type="method_x_problem", score=0.5, statement="Apply \u201cflow matching\u201d to \u201cVAR (visual "
+            "autoregressive modeling)\u201d: ...", method=ClusterRef("method_concept", 1, 1, "flow matching", []),
+            problem=ClusterRef("problem_concept", 1, 2, "VAR", []), evidence=[], roles={},
+            details={"level": "concept", "expansions": {"VAR": var.dominant}, "acronyms": {"VAR": var.to_dict()}})
+    save_gaps(library, [g])
+    gid = json.loads(CliRunner().invoke(main, ["--library", str(library.path), "gaps", "list", "--json"]).output)[0]["id"]
+    r = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", str(gid)])
+    assert r.exit_code == 0, r.output
+    assert "acronym VAR: visual autoregressive (2 of the 3 papers that define it, 1 other reading)" in r.output
+    shown = json.loads(CliRunner().invoke(main, ["--library", str(library.path), "gaps", "list", "--json"]).output)[0]
+    assert shown["details"]["expansions"] == {"VAR": "visual autoregressive"}
