@@ -28,7 +28,6 @@ class ConceptSet:
     concepts: list[Concept]
     batch: Optional[int] = None
     fingerprint: str = ""
-    encoder: str = ""              # the encoder whose phrase vectors the concepts carry ("" when unknown)
 
     def by_id(self) -> dict[int, Concept]:
         return {c.id: c for c in self.concepts}
@@ -37,7 +36,7 @@ class ConceptSet:
         return np.stack([c.vector for c in self.concepts]).astype(np.float32) if self.concepts else np.zeros((0, 1), np.float32)
 
 
-def from_rows(rows: list[dict], batch: Optional[int] = None, fingerprint: str = "", encoder: str = "") -> ConceptSet:
+def from_rows(rows: list[dict], batch: Optional[int] = None, fingerprint: str = "") -> ConceptSet:
     out = []
     for r in rows:
         papers, scores = {}, {}
@@ -48,7 +47,7 @@ def from_rows(rows: list[dict], batch: Optional[int] = None, fingerprint: str = 
             scores[int(pid)] = max(scores.get(int(pid), 0.0), float(score))
         out.append(Concept(id=int(r["id"]), kind=r["kind"], phrase=r["phrase"], synonyms=list(r["synonyms"]),
                            vector=np.asarray(r["vector"], dtype=np.float32), papers=papers, scores=scores))
-    return ConceptSet(out, batch, fingerprint, encoder)
+    return ConceptSet(out, batch, fingerprint)
 
 
 def load_concept_set(lib, batch: Optional[int] = None) -> ConceptSet:
@@ -56,5 +55,4 @@ def load_concept_set(lib, batch: Optional[int] = None) -> ConceptSet:
     if batch is None:
         return ConceptSet([])
     run = lib.concept_run(batch) or {}
-    return from_rows(lib.load_concepts(batch), batch, run.get("fingerprint", ""),
-                     str((run.get("params") or {}).get("model") or ""))
+    return from_rows(lib.load_concepts(batch), batch, run.get("fingerprint", ""))

@@ -84,23 +84,6 @@ def listable(c: Concept, n_library: int, max_share: float) -> bool:
     return specific and c.n_papers <= max(30, max_share * n_library)
 
 
-def set_aside_vague(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_p: np.ndarray,
-                    notices: Optional[list]) -> set[int]:
-    """Ids of the concepts that may not end a listed gap because they are not concrete (concepts/concreteness.py:
-    "accuracy degrading", "preprocessing pipeline"); a notice counts those that had candidates. Only the
-    listing reads it: the backtest scores link prediction, where a vague phrase links like any other."""
-    from ..concepts.concreteness import vague_concepts
-
-    ends = ([cs.concepts[i] for i in blk.m_idx[cand.any(axis=1) & ok_m]]
-            + [cs.concepts[j] for j in blk.p_idx[cand.any(axis=0) & ok_p]])
-    vague = vague_concepts(ends, cs.encoder, notices) or set()
-    if vague and notices is not None:
-        names = sorted((c for c in ends if c.id in vague), key=lambda c: -c.n_papers)
-        notices.append(f"{len(vague)} of {len(ends)} candidate concepts are not concrete enough to name in a gap and "
-                       f"were not listed (e.g. {', '.join(_q(c.phrase) for c in names[:5])})")
-    return vague
-
-
 def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int = 50, rare_max: int = 1,
                  min_support: int = 5, per_concept: int = 2, evidence_n: int = 3, max_share: float = 0.02,
                  shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]] = None,
@@ -159,9 +142,6 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
-    vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, notices)
-    ok_m &= np.array([cs.concepts[i].id not in vague for i in blk.m_idx], dtype=bool)
-    ok_p &= np.array([cs.concepts[j].id not in vague for j in blk.p_idx], dtype=bool)
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf

@@ -1,4 +1,4 @@
-"""Draw the phrases to label for concept concreteness (README.md in this folder).
+"""Draw the phrases and concepts to label for concreteness (README.md in this folder).
 
 train: 500 phrases from the candidate vocabulary (concepts/extract.candidate_vocabulary, the extractor's own
        n-grams) of the abstracts on lines i of the shared cs file with i % 7 in (2, 3, 4): never the
@@ -8,10 +8,13 @@ test:  200 concepts of the 10,653-paper library (every 7th line; concept batch 1
        same checks), 100 method and 100 problem concepts: the distribution the rule is applied to. They are
        labelled only to measure; nothing is trained or tuned on them.
 train2: 600 more phrases of the same vocabulary, none drawn before (--more: items2.tsv; seed SEED + 1).
+train3: 400 more concepts of the library, 200 method and 200 problem, none of the test ones (--library-train
+       LIBRARY: items3.tsv; seed SEED + 2): training data from the distribution the rule is applied to.
 Each item comes with two sentences that use it (from its pool), so an annotator can tell what it names.
 
     python data/annotations/concept-concreteness/draw.py LIBRARY   (LIBRARY: the 10,653-paper library)
     python data/annotations/concept-concreteness/draw.py --more
+    python data/annotations/concept-concreteness/draw.py --library-train LIBRARY
 """
 
 from __future__ import annotations
@@ -82,12 +85,45 @@ def draw_more(n: int = 600) -> None:
             out.write(f"U{k:03d}\ttrain\t{w}\t\t\t{ex[0]}\t{ex[1]}\n")
 
 
+def library_pool(lib, kind: str, exclude: set) -> list:
+    from gapscope.concepts import load_concept_set
+
+    cs = load_concept_set(lib, 1)
+    return sorted((c for c in cs.concepts if c.kind == kind and c.n_papers >= 5 and gap_end(c.phrase, kind)
+                   and c.phrase not in exclude), key=lambda c: c.phrase)
+
+
+def write_library_items(path: Path, prefix: str, chosen: list, texts: dict, rng: random.Random) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("item\tsplit\tphrase\tkind\tpapers\texample_1\texample_2\n")
+        for k, (c, kind) in enumerate(chosen):
+            ex = snippets(c.phrase, [texts[p] for p in c.papers if p in texts], rng) + ["", ""]
+            out.write(f"{prefix}{k:03d}\t{'test' if prefix == 'E' else 'train'}\t{c.phrase}\t{kind}\t{c.n_papers}"
+                      f"\t{ex[0]}\t{ex[1]}\n")
+
+
+def draw_library_train(library: str, n_per_kind: int = 200) -> None:
+    from gapscope.store.library import ReadOnlyLibrary
+
+    rng = random.Random(SEED + 2)
+    with open(HERE / "items.tsv", encoding="utf-8") as f:
+        drawn = {line.split("\t")[2] for line in f}
+    lib = ReadOnlyLibrary(library, create=False)
+    texts = {pid: f"{t or ''}. {a or ''}".replace("\n", " ") for pid, t, a in lib.paper_title_abstracts()}
+    chosen = [(c, kind) for kind in ("method", "problem") for c in rng.sample(library_pool(lib, kind, drawn), n_per_kind)]
+    rng.shuffle(chosen)
+    write_library_items(HERE / "items3.tsv", "L", chosen, texts, rng)
+
+
 def main() -> None:
     from gapscope.concepts import load_concept_set
     from gapscope.store.library import ReadOnlyLibrary
 
     if sys.argv[1:] == ["--more"]:
         draw_more()
+        return
+    if sys.argv[1:2] == ["--library-train"]:
+        draw_library_train(sys.argv[2])
         return
     rng = random.Random(SEED)
     docs = pool_docs()
