@@ -28,6 +28,7 @@ class ConceptSet:
     concepts: list[Concept]
     batch: Optional[int] = None
     fingerprint: str = ""
+    encoder: str = ""              # the encoder whose phrase vectors the concepts carry ("" when unknown)
 
     def by_id(self) -> dict[int, Concept]:
         return {c.id: c for c in self.concepts}
@@ -36,7 +37,7 @@ class ConceptSet:
         return np.stack([c.vector for c in self.concepts]).astype(np.float32) if self.concepts else np.zeros((0, 1), np.float32)
 
 
-def from_rows(rows: list[dict], batch: Optional[int] = None, fingerprint: str = "") -> ConceptSet:
+def from_rows(rows: list[dict], batch: Optional[int] = None, fingerprint: str = "", encoder: str = "") -> ConceptSet:
     out = []
     for r in rows:
         papers, scores = {}, {}
@@ -47,7 +48,7 @@ def from_rows(rows: list[dict], batch: Optional[int] = None, fingerprint: str = 
             scores[int(pid)] = max(scores.get(int(pid), 0.0), float(score))
         out.append(Concept(id=int(r["id"]), kind=r["kind"], phrase=r["phrase"], synonyms=list(r["synonyms"]),
                            vector=np.asarray(r["vector"], dtype=np.float32), papers=papers, scores=scores))
-    return ConceptSet(out, batch, fingerprint)
+    return ConceptSet(out, batch, fingerprint, encoder)
 
 
 def load_concept_set(lib, batch: Optional[int] = None) -> ConceptSet:
@@ -55,4 +56,5 @@ def load_concept_set(lib, batch: Optional[int] = None) -> ConceptSet:
     if batch is None:
         return ConceptSet([])
     run = lib.concept_run(batch) or {}
-    return from_rows(lib.load_concepts(batch), batch, run.get("fingerprint", ""))
+    return from_rows(lib.load_concepts(batch), batch, run.get("fingerprint", ""),
+                     str((run.get("params") or {}).get("model") or ""))

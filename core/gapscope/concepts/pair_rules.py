@@ -80,7 +80,7 @@ TECHNIQUE_MIN_MENTIONS = 5
 class ConceptMentions(dict):
     """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data},
     ``in_aim``: {concept id: papers naming it in the title or an objective sentence}, ``as_technique`` /
-    ``as_task``: {problem concept id: papers using it as a technique / naming it as a problem} (None: not
+    ``as_task``: {concept id: papers using it as a technique / naming it as a problem} (None: not
     read)."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
@@ -98,8 +98,8 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     """{concept id: ids of the papers whose title or abstract mentions the concept (its phrase or one of
     its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
     as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
-    / ``as_task``: the papers using it as a technique / naming it as a problem, for the problem concepts
-    with TECHNIQUE_MIN_MENTIONS papers (the only ones ``techniques`` can flag)."""
+    / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
+    TECHNIQUE_MIN_MENTIONS papers."""
     from .quality import text_mentions
     from .roles import technique_and_task_papers
 
@@ -113,9 +113,10 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
             aims[r["paper_id"]] = aims.get(r["paper_id"], "") + " " + r["text"]
     in_aim = text_mentions([c for c in concepts if c.kind == "method"], aims, n_forms)
     mentioned = {c.id: hits.get(c.id, set()) | set(c.papers) for c in concepts}
-    problems = {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.n_papers >= TECHNIQUE_MIN_MENTIONS}
+    # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
+    read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
     as_technique, as_task = technique_and_task_papers({pid: f"{t or ''} {a or ''}" for pid, t, a in rows},
-                                                      problems, mentioned)
+                                                      read, mentioned)
     return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
                            {k: frozenset(v) for k, v in as_data.items()},
                            {k: frozenset(v) for k, v in in_aim.items()},

@@ -84,6 +84,30 @@ def listable(c: Concept, n_library: int, max_share: float) -> bool:
     return specific and c.n_papers <= max(30, max_share * n_library)
 
 
+def set_aside_vague(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_p: np.ndarray,
+                    mentions: Mapping[int, frozenset], paper_vecs: Optional[tuple],
+                    notices: Optional[list]) -> set[int]:
+    """Ids of the concepts that may not end a listed gap because they are not concrete
+    (concepts/concreteness.py: "accuracy degrading", "preprocessing pipeline"), among those with a candidate
+    pair; a notice counts them. Only the listing reads it: the backtest scores link prediction, where a vague
+    phrase links like any other."""
+    from ..concepts.concreteness import concreteness, load_model, usage_features
+
+    idx = np.concatenate([blk.m_idx[cand.any(axis=1) & ok_m], blk.p_idx[cand.any(axis=0) & ok_p]])
+    ends = [cs.concepts[i] for i in idx]
+    if not ends or load_model() is None:
+        return set()
+    spread = {cs.concepts[i].id: float(blk.spread[i]) for i in idx}
+    prob = concreteness(ends, cs.encoder, usage_features(ends, mentions, spread, paper_vecs), notices)
+    if prob is None:
+        return set()
+    vague = sorted((c for c, q in zip(ends, prob) if q < load_model().threshold), key=lambda c: -c.n_papers)
+    if vague and notices is not None:
+        notices.append(f"{len(vague)} of {len(ends)} candidate concepts are not concrete enough to name in a gap and "
+                       f"were not listed (e.g. {', '.join(_q(c.phrase) for c in vague[:5])})")
+    return {c.id for c in vague}
+
+
 def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int = 50, rare_max: int = 1,
                  min_support: int = 5, per_concept: int = 2, evidence_n: int = 3, max_share: float = 0.02,
                  shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]] = None,
@@ -142,6 +166,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
+    vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
+    ok_m &= np.array([cs.concepts[i].id not in vague for i in blk.m_idx], dtype=bool)
+    ok_p &= np.array([cs.concepts[j].id not in vague for j in blk.p_idx], dtype=bool)
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
