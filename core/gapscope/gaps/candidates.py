@@ -12,15 +12,15 @@ from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
-
-if TYPE_CHECKING:
-    from ..concepts.acronyms import AcronymReading
 from ..jobs import check, report
 from .dedup import Candidate, dedupe
 from .reference import tried_note
 from .linkpred import FEATURES, NEIGHBOURS, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
+
+if TYPE_CHECKING:
+    from ..concepts.acronyms import AcronymReading
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
 from ..concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN, TEXT_JOINED_MIN

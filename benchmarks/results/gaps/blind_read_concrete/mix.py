@@ -16,6 +16,6 @@ for src, items in lists.items():
 pairs = list(seen); random.Random(29).shuffle(pairs)
 ids = {p: i for i, p in enumerate(pairs, 1)}
 for k in key: k['item'] = ids[tuple(k['pair'])]
-open('/tmp/blind6/items.txt', 'w').write("\n\n".join(f"G{ids[p]:02d}. {seen[p]}" for p in pairs) + "\n")
-json.dump(key, open('/tmp/blind6/key.json', 'w'), indent=0)
+open('benchmarks/results/gaps/blind_read_concrete/items.txt', 'w').write("\n\n".join(f"G{ids[p]:02d}. {seen[p]}" for p in pairs) + "\n")
+json.dump(key, open('benchmarks/results/gaps/blind_read_concrete/key.json', 'w'), indent=0)
 print(len(pairs), 'unique items')
