@@ -347,13 +347,6 @@ def library_acronyms(lib, concepts: Sequence) -> dict[int, AcronymReading]:
     return read_acronyms(acr, texts)
 
 
-def named(phrase: str, reading: Optional[AcronymReading]) -> str:
-    """The phrase with its expansion once, "VAR (visual autoregressive)", when the papers agree on one."""
-    if reading is None or reading.verdict != DEFINED or not reading.dominant:
-        return phrase
-    return f"{phrase} ({reading.dominant})"
-
-
 def ambiguous_notice(readings: Sequence[AcronymReading]) -> Optional[str]:
     """The notice for the ambiguous acronyms left out of the gaps."""
     if not readings:
