@@ -105,6 +105,11 @@ CONCEPT_PLAIN_ADJECTIVES = frozenset("""
 high low good bad fast slow strong weak robust long short large small fine coarse overall real true
 accurate efficient consistent coherent relevant different diverse complex simple general key main
 """.split())
+# The second part of a compound modifier that no adjective ending marks: "AI-driven", "model-agnostic",
+# "task-specific", "training-free", "token-level", "human-like" name how a thing is, not the thing.
+CONCEPT_MODIFIER_TAILS = frozenset("""
+driven aware centric agnostic specific free level wise like friendly intensive
+""".split())
 CONCEPT_NOT_ADJECTIVES = frozenset("""
 retrieval signal removal interval trial portal survival arrival terminal manual potential material animal
 proposal rehearsal renewal disposal approval journal music logic topic traffic clinic metric rubric

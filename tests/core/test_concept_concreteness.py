@@ -85,3 +85,17 @@ def test_a_vague_end_is_not_listed_and_a_notice_says_so(monkeypatch):
     cs.encoder = ""                    # no encoder recorded: the check is off and the concept comes back
     assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv,
                         plausible_min=0.0)[0].details["problem_concept"] == "XYZ thing"
+
+
+def test_a_compound_modifier_ends_no_listed_gap():
+    """"AI-driven", "training-free": how a thing is, not the thing (gaps.candidates.listable)."""
+    from gapscope.concepts.model import Concept
+    from gapscope.gaps.candidates import listable
+
+    def concept(phrase):
+        return Concept(1, "problem", phrase, [], np.ones(4, np.float32), {p: "problem" for p in range(12)})
+
+    for phrase, ok in (("AI-driven", False), ("training-free", False), ("model-agnostic", False),
+                       ("data-driven control", True), ("LLM-as-a-Judge", True), ("real-time rendering", True),
+                       ("catastrophic forgetting", True)):
+        assert listable(concept(phrase), 10_000, 0.02) is ok, phrase

@@ -10,11 +10,12 @@ test:  200 concepts of the 10,653-paper library (every 7th line; concept batch 1
 train2: 600 more phrases of the same vocabulary, none drawn before (--more: items2.tsv; seed SEED + 1).
 train3: 400 more concepts of the library, 200 method and 200 problem, none of the test ones (--library-train
        LIBRARY: items3.tsv; seed SEED + 2): training data from the distribution the rule is applied to.
+train4: 400 more the same way, none drawn before (--library-train LIBRARY 4: items4.tsv, `M` ids; seed SEED + 3).
 Each item comes with two sentences that use it (from its pool), so an annotator can tell what it names.
 
     python data/annotations/concept-concreteness/draw.py LIBRARY   (LIBRARY: the 10,653-paper library)
     python data/annotations/concept-concreteness/draw.py --more
-    python data/annotations/concept-concreteness/draw.py --library-train LIBRARY
+    python data/annotations/concept-concreteness/draw.py --library-train LIBRARY [4]
 """
 
 from __future__ import annotations
@@ -102,17 +103,19 @@ def write_library_items(path: Path, prefix: str, chosen: list, texts: dict, rng:
                       f"\t{ex[0]}\t{ex[1]}\n")
 
 
-def draw_library_train(library: str, n_per_kind: int = 200) -> None:
+def draw_library_train(library: str, batch: int = 3, n_per_kind: int = 200) -> None:
     from gapscope.store.library import ReadOnlyLibrary
 
-    rng = random.Random(SEED + 2)
-    with open(HERE / "items.tsv", encoding="utf-8") as f:
-        drawn = {line.split("\t")[2] for line in f}
+    rng = random.Random(SEED + batch - 1)
+    drawn = set()
+    for name in ["items.tsv"] + [f"items{k}.tsv" for k in range(3, batch)]:     # the library's concepts drawn
+        with open(HERE / name, encoding="utf-8") as f:
+            drawn |= {line.split("\t")[2] for line in f}
     lib = ReadOnlyLibrary(library, create=False)
     texts = {pid: f"{t or ''}. {a or ''}".replace("\n", " ") for pid, t, a in lib.paper_title_abstracts()}
     chosen = [(c, kind) for kind in ("method", "problem") for c in rng.sample(library_pool(lib, kind, drawn), n_per_kind)]
     rng.shuffle(chosen)
-    write_library_items(HERE / "items3.tsv", "L", chosen, texts, rng)
+    write_library_items(HERE / f"items{batch}.tsv", {3: "L", 4: "M"}[batch], chosen, texts, rng)
 
 
 def main() -> None:
@@ -123,7 +126,7 @@ def main() -> None:
         draw_more()
         return
     if sys.argv[1:2] == ["--library-train"]:
-        draw_library_train(sys.argv[2])
+        draw_library_train(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 3)
         return
     rng = random.Random(SEED)
     docs = pool_docs()

@@ -6,10 +6,11 @@ test concepts (README.md in this folder).
 LIBRARY: the 10,653-paper library the `L` and `E` concepts come from (concept batch 1, abstract vectors), for
 how it uses them. Two models, both logistic regressions (scikit-learn, class-balanced):
 - phrase model: trained on every train label (one annotator each): 1,100 vocabulary phrases (`T`: A1 / A2,
-  `U`: A3 / A4) and the 400 library concepts (`L`: A5 / A6, weight LIB_WEIGHT);
-- use model: the 400 `L` concepts, over USAGE and the phrase model's logit (out of fold, so it learns how
-  much to trust the phrase model on concepts it was not trained on).
-C of each and the threshold on P(concrete) are chosen by 5-fold cross-validation over the `L` concepts
+  `U`: A3 / A4) and the 800 library concepts (`L`: A5 / A6, `M`: A7 / A8; weight LIB_WEIGHT); a vocabulary
+  phrase that is also a test concept does not train;
+- use model: the 800 library concepts, over USAGE and the phrase model's logit (out of fold, so it learns
+  how much to trust the phrase model on concepts it was not trained on).
+C of each and the threshold on P(concrete) are chosen by 5-fold cross-validation over the library concepts
 (the mean F1 of the two classes over the out-of-fold probabilities). Test: the 200 `E` concepts, double-labelled
 and adjudicated, never trained on.
 """
@@ -37,10 +38,10 @@ def read_tsv(path: Path) -> list[dict]:
 
 def train_labels() -> dict[str, str]:
     lab = {a: {r["item"]: r["label"] for r in read_tsv(HERE / "labels" / f"{a}.tsv")}
-           for a in ("a1", "a2", "a3", "a4", "a5", "a6")}
+           for a in ("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8")}
     out = {k: v for k, v in lab["a1"].items() if k.startswith("T") and int(k[1:]) < 250}
     out.update({k: v for k, v in lab["a2"].items() if k.startswith("T") and int(k[1:]) >= 250})
-    for a in ("a3", "a4", "a5", "a6"):
+    for a in ("a3", "a4", "a5", "a6", "a7", "a8"):
         out.update(lab[a])
     return out
 
@@ -89,8 +90,11 @@ def main() -> None:
     ap.add_argument("--no-save", action="store_true")
     ap.add_argument("--no-head", action="store_true", help="the phrase model without the head word's vector")
     a = ap.parse_args()
-    items = {r["item"]: r for f in ("items.tsv", "items2.tsv", "items3.tsv") for r in read_tsv(HERE / f)}
-    lab = train_labels()
+    items = {r["item"]: r for f in ("items.tsv", "items2.tsv", "items3.tsv", "items4.tsv")
+             for r in read_tsv(HERE / f)}
+    test_phrases = {items[k]["phrase"] for k in items if k.startswith("E")}
+    # four test concepts are also vocabulary phrases of items.tsv: those phrases do not train
+    lab = {k: v for k, v in train_labels().items() if items[k]["phrase"] not in test_phrases}
     ids = sorted(lab)
     enc = Encoder()
 
@@ -100,8 +104,8 @@ def main() -> None:
 
     x = pfeat([items[k]["phrase"] for k in ids])
     y = np.array([lab[k] == "concrete" for k in ids], dtype=int)
-    weight = np.where([k.startswith("L") for k in ids], LIB_WEIGHT, 1.0)
-    lib_rows = np.flatnonzero([k.startswith("L") for k in ids])
+    weight = np.where([k[0] in "LM" for k in ids], LIB_WEIGHT, 1.0)
+    lib_rows = np.flatnonzero([k[0] in "LM" for k in ids])
     lib_ids = [ids[r] for r in lib_rows]
     _, u = library_usage(a.library, [items[k]["phrase"] for k in lib_ids])
     yl = y[lib_rows]
