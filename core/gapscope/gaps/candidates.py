@@ -100,13 +100,14 @@ def set_aside_vague(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_
 
     idx = np.concatenate([blk.m_idx[cand.any(axis=1) & ok_m], blk.p_idx[cand.any(axis=0) & ok_p]])
     ends = [cs.concepts[i] for i in idx]
-    if not ends or load_model() is None:
+    model = load_model()
+    if not ends or model is None:
         return set()
     spread = {cs.concepts[i].id: float(blk.spread[i]) for i in idx}
     prob = concreteness(ends, cs.encoder, usage_features(ends, mentions, spread, paper_vecs), notices)
     if prob is None:
         return set()
-    vague = sorted((c for c, q in zip(ends, prob) if q < load_model().threshold), key=lambda c: -c.n_papers)
+    vague = sorted((c for c, q in zip(ends, prob) if q < model.threshold), key=lambda c: -c.n_papers)
     if vague and notices is not None:
         notices.append(f"{len(vague)} of {len(ends)} candidate concepts are not concrete enough to name in a gap and "
                        f"were not listed (e.g. {', '.join(_q(c.phrase) for c in vague[:5])})")

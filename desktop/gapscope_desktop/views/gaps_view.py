@@ -92,6 +92,14 @@ class GapsView(CoreView):
         self.find_button.clicked.connect(self.find_gaps)
         self.info = QLabel()
         self.info.setStyleSheet("color: #555;")
+        # what the last "Find gaps" left out or refused, and why (find_gaps' notices: a corpus too short for
+        # growth, ambiguous acronyms, vague concepts, pairs already established in the reference corpus)
+        self.notes = QLabel()
+        self.notes.setObjectName("gapNotices")
+        self.notes.setWordWrap(True)
+        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        self.notes.setStyleSheet("color: #555;")
+        self.notes.hide()
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("gapTypeFilter")
         self.type_filter.addItem("All types", None)
@@ -166,6 +174,7 @@ class GapsView(CoreView):
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
+        pl.addWidget(self.notes)
         pl.addWidget(split, 1)
 
     def reload(self) -> None:
@@ -210,8 +219,11 @@ class GapsView(CoreView):
             self.topic_filter.addItem(t, t)
         self.topic_filter.setCurrentIndex(max(0, self.topic_filter.findData(keep)) if keep else 0)
         self.topic_filter.blockSignals(False)
+        notices = (self.lib.get_setting("gaps.notices") or []) if self.lib is not None else []
+        self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
+        self.notes.setVisible(bool(notices))
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
-        self.info.setText((f"{len(self.gaps)} gaps" + (f", {n_stale} stale (the maps or the library changed "
+        self.info.setText((f"{len(self.gaps)} gap{'s' if len(self.gaps) != 1 else ''}" + (f", {n_stale} stale (the maps or the library changed "
                                                       "since): “Find gaps” again" if n_stale else ""))
                           if self.gaps else
                           hints.NO_GAPS)

@@ -1,0 +1,21 @@
+"""The Gaps view says what the last "Find gaps" left out or refused, and why (find_gaps' notices)."""
+
+from __future__ import annotations
+
+
+def test_gaps_view_shows_what_find_gaps_left_out(qtbot, library):
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
+           "evidence_roles": {}, "details": {"level": "concept"}}
+    view.show_gaps([gap])
+    assert view.notes.isHidden()                       # nothing left out: no line
+    refusal = "no 'thin and growing' gaps: the papers span 7 days (2026-07-01 .. 2026-07-08); growth needs 90"
+    library.set_setting("gaps.notices", [refusal, "2 acronyms name different things in different papers"])
+    view.show_gaps([gap])
+    assert not view.notes.isHidden()
+    assert view.notes.text().splitlines() == ["\u2022 " + refusal,
+                                              "\u2022 2 acronyms name different things in different papers"]
