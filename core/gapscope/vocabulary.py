@@ -144,6 +144,10 @@ diagnostic prognostic
 CONCEPT_HARDWARE_HEADS = frozenset("""
 gpu tpu cpu npu fpga vram jetson orin xavier raspberry arduino a100 h100 rtx snapdragon
 """.split())
+# What a method spends on the hardware it runs on ("GPU memory", "GPU hours"): a budget, not a problem.
+CONCEPT_RESOURCE_NOUNS = frozenset("""
+memory hour hours utilization budget time usage consumption
+""".split())
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
                           "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")

@@ -87,8 +87,9 @@ def test_a_vague_end_is_not_listed_and_a_notice_says_so(monkeypatch):
                         plausible_min=0.0)[0].details["problem_concept"] == "XYZ thing"
 
 
-def test_a_compound_modifier_ends_no_listed_gap():
-    """"AI-driven", "training-free": how a thing is, not the thing (gaps.candidates.listable)."""
+def test_a_compound_modifier_or_a_hardware_budget_ends_no_listed_gap():
+    """"AI-driven", "training-free": how a thing is, not the thing; "GPU memory": what a method spends
+    (gaps.candidates.listable)."""
     from gapscope.concepts.model import Concept
     from gapscope.gaps.candidates import listable
 
@@ -97,5 +98,6 @@ def test_a_compound_modifier_ends_no_listed_gap():
 
     for phrase, ok in (("AI-driven", False), ("training-free", False), ("model-agnostic", False),
                        ("data-driven control", True), ("LLM-as-a-Judge", True), ("real-time rendering", True),
-                       ("catastrophic forgetting", True)):
+                       ("catastrophic forgetting", True), ("GPU memory", False), ("GPU hours", False),
+                       ("GPU kernels", True), ("memory footprint", True)):
         assert listable(concept(phrase), 10_000, 0.02) is ok, phrase

@@ -13,7 +13,7 @@ import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
 from ..jobs import check, report
-from ..vocabulary import CONCEPT_MODIFIER_TAILS
+from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
 from .dedup import Candidate, dedupe
 from .reference import tried_note
 from .linkpred import FEATURES, NEIGHBOURS, Ranker, candidates, pair_block, train_ranker
@@ -81,12 +81,18 @@ def _neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target:
 def listable(c: Concept, n_library: int, max_share: float) -> bool:
     """A concept a proposal can name: a phrase of two or more words or a named thing (an acronym such as
     "LoRA"), not so common that it is a field rather than a concept ("attention" in 3% of the papers), and
-    no compound modifier ("AI-driven", "training-free": how a thing is, not the thing; the backtest keeps
-    them, as it keeps every vague phrase, for they link like any other)."""
+    no compound modifier ("AI-driven", "training-free": how a thing is, not the thing) nor a hardware budget
+    ("GPU memory"); the backtest keeps them, as it keeps every vague phrase, for they link like any other."""
     specific = " " in c.phrase.strip() or any(ch.isupper() for ch in c.phrase)
     compound = c.phrase.split()[-1].lower().split("-") if c.phrase.strip() else []
     modifier = len(compound) >= 2 and compound[-1] in CONCEPT_MODIFIER_TAILS
-    return specific and not modifier and c.n_papers <= max(30, max_share * n_library)
+    return specific and not modifier and not resource(c.phrase) and c.n_papers <= max(30, max_share * n_library)
+
+
+def resource(phrase: str) -> bool:
+    """What a method spends on its hardware ("GPU memory", "TPU hours"): a budget, not a method or a problem."""
+    words = phrase.lower().split()
+    return len(words) == 2 and words[0] in CONCEPT_HARDWARE_HEADS and words[1] in CONCEPT_RESOURCE_NOUNS
 
 
 def set_aside_vague(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_p: np.ndarray,
