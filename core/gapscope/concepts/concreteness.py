@@ -47,10 +47,10 @@ def _unit(v) -> np.ndarray:
     return v / np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-9)
 
 
-def phrase_features(phrases: Sequence[str], vectors: np.ndarray, head_vectors: Optional[np.ndarray] = None) -> np.ndarray:
-    """The phrase model's input: the phrase's vector, its form, its head word's vector (when given)."""
+def phrase_features(phrases: Sequence[str], vectors: np.ndarray, head_vectors: np.ndarray) -> np.ndarray:
+    """The phrase model's input: the phrase's vector, its form, its head word's vector."""
     form = np.array([form_features(p) for p in phrases], np.float32).reshape(len(phrases), 5)
-    return np.hstack([_unit(vectors), form] + ([] if head_vectors is None else [_unit(head_vectors)]))
+    return np.hstack([_unit(vectors), form, _unit(head_vectors)])
 
 
 def usage_features(concepts: Sequence, mentions: Mapping[int, frozenset], spread: Mapping[int, float],

@@ -88,7 +88,6 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("library")
     ap.add_argument("--no-save", action="store_true")
-    ap.add_argument("--no-head", action="store_true", help="the phrase model without the head word's vector")
     a = ap.parse_args()
     items = {r["item"]: r for f in ("items.tsv", "items2.tsv", "items3.tsv", "items4.tsv")
              for r in read_tsv(HERE / f)}
@@ -99,8 +98,7 @@ def main() -> None:
     enc = Encoder()
 
     def pfeat(phrases):
-        return phrase_features(phrases, enc.encode([p.lower() for p in phrases]),
-                               None if a.no_head else enc.encode([head_word(p) for p in phrases]))
+        return phrase_features(phrases, enc.encode([p.lower() for p in phrases]), enc.encode([head_word(p) for p in phrases]))
 
     x = pfeat([items[k]["phrase"] for k in ids])
     y = np.array([lab[k] == "concrete" for k in ids], dtype=int)
