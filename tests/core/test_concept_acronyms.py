@@ -147,6 +147,17 @@ def test_which_phrases_are_acronyms(phrase, acronym):
     assert is_acronym(phrase) is acronym
 
 
+@pytest.mark.parametrize("word, capitals, plural, two_capitals", [
+    ("RL", True, False, True), ("LLMs", True, True, True), ("LoRA", False, False, True),
+    ("NeRF", False, False, True), ("MCQs", True, True, True), ("Transformer", False, False, False),
+    ("GPT4", False, False, True), ("learning", False, False, False)])
+def test_the_written_forms_of_a_name_in_capitals(word, capitals, plural, two_capitals):
+    # three tests, each for its reader: the cut-expansion rule, the named-set rule, the concreteness form
+    from gapscope.concepts.acronyms import has_two_capitals, is_capitals, is_plural_capitals
+
+    assert (is_capitals(word), is_plural_capitals(word), has_two_capitals(word)) == (capitals, plural, two_capitals)
+
+
 def test_reading_leaves_the_root_logger_alone(naming):
     """abbreviations calls logging.basicConfig(level=INFO) when imported: that must not reach our logs."""
     import sys

@@ -55,6 +55,28 @@ def is_acronym(phrase: str) -> bool:
     return 2 <= len(stem) <= 8 and caps >= 2 and 2 * caps >= len(stem)
 
 
+def is_capitals(word: str) -> bool:
+    """A word in capitals only, 2 to 6 letters and perhaps a plural s: "RL", "NLP", "LLMs" (the strict form:
+    the quality rules read it as the end of an expansion the n-grams cut, "learning RL")."""
+    w = word[:-1] if word.endswith("s") else word
+    return 2 <= len(w) <= 6 and w.isalpha() and w.isupper()
+
+
+def is_plural_capitals(word: str) -> bool:
+    """"MCQs", "LLMs": capitals and a plural s, a kind of thing rather than one named set."""
+    return bool(_PLURAL_CAPITALS.match(word.strip()))
+
+
+def has_two_capitals(token: str) -> bool:
+    """A token that starts with a capital and has another: "LLM", "LoRA", "GRPO", "VLMs", "NeRF" (the written
+    form the concreteness model reads; its weights were fitted with exactly this test)."""
+    return bool(_TWO_CAPITALS.match(token))
+
+
+_PLURAL_CAPITALS = re.compile(r"^[A-Z][A-Z0-9]+s$")
+_TWO_CAPITALS = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")
+
+
 def _stem(acr: str) -> str:
     """"LLMs" -> "LLM", "FLOPs" -> "FLOP": a lower-case plural s after a capital; "MAS" stays."""
     return acr[:-1] if len(acr) > 2 and acr.endswith("s") and acr[-2].isupper() else acr

@@ -18,17 +18,17 @@ The weights (a few KB) ship in resources/concepts/concreteness.json with the enc
 from __future__ import annotations
 
 import json
-import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from .acronyms import has_two_capitals
+
 RESOURCE = Path(__file__).resolve().parents[1] / "resources" / "concepts" / "concreteness.json"
 USAGE = ("log_papers", "log_mentions", "mentions_per_paper", "cohesion", "spread", "technique_share",
          "task_share", "is_problem")
-_ACRONYM = re.compile(r"^[A-Z][A-Za-z0-9]*[A-Z][A-Za-z0-9]*s?$")   # "LLM", "LoRA", "GRPO", "VLMs", "NeRF"
 
 
 def head_word(phrase: str) -> str:
@@ -38,7 +38,7 @@ def head_word(phrase: str) -> str:
 def form_features(phrase: str) -> list[float]:
     """How the phrase is written: an acronym or inner-capital name, any capital, one / two / three words."""
     toks = phrase.split()
-    return [float(any(_ACRONYM.match(t) for t in toks)), float(any(ch.isupper() for ch in phrase)),
+    return [float(any(has_two_capitals(t) for t in toks)), float(any(ch.isupper() for ch in phrase)),
             float(len(toks) == 1), float(len(toks) == 2), float(len(toks) >= 3)]
 
 

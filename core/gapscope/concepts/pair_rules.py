@@ -54,6 +54,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from ..settings import SETTINGS
+from .acronyms import is_plural_capitals
 
 TEXT_JOINED_MIN = 2      # abstracts mentioning both that make a pair "already combined" (one may be chance)
 AREA_LIFT = 2.0          # a topic is in a concept's area when the concept is this many times denser there
@@ -64,7 +65,6 @@ DATA_SHARE = 0.35        # papers naming a concept as data / papers mentioning i
 DATA_MIN_MENTIONS = 5    # fewer mentions say nothing
 DATA_HEADS = frozenset({"dataset", "benchmark", "corpus", "corpora", "testset", "leaderboard"})
 DATA_MODIFIER_PREFIXES = frozenset({"cross", "multi", "inter", "intra", "in", "out", "single", "per", "within"})
-_PLURAL_ACRONYM = re.compile(r"^[A-Z][A-Z0-9]+s$")   # "MCQs", "LLMs": a kind of thing, not one named set
 COMPONENT_SPREAD = 0.6   # set by reading the method concepts at the validation date 2025-09-01 (15+ papers):
 COMPONENT_AIM_SHARE = 0.3   # building blocks named in 4-26% of their papers' aims, methods in 32-75%
 COMPONENT_MIN_PAPERS = 15
@@ -140,7 +140,7 @@ def data_sets(concepts: Sequence, mentions: Mapping[int, frozenset], as_data: Ma
         if data_head(c.phrase):
             out[i] = True
             continue
-        if not is_name(c.phrase) or _PLURAL_ACRONYM.match(c.phrase.strip()) or hardware(c.phrase):
+        if not is_name(c.phrase) or is_plural_capitals(c.phrase) or hardware(c.phrase):
             continue
         men, dat = mentions.get(c.id, frozenset()), as_data.get(c.id, frozenset())
         if papers is not None:

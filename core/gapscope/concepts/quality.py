@@ -40,6 +40,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from .acronyms import is_capitals
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES)
@@ -100,7 +101,7 @@ def not_a_concept(phrase: str) -> Optional[str]:
     if all(t in CONCEPT_MEASURES or t in CONCEPT_HEAD_NOUNS for t in toks) and any(t in CONCEPT_MEASURES for t in toks):
         return "evaluation measure"
     words = phrase.split()
-    if len(words) >= 2 and _is_acronym(words[-1]):
+    if len(words) >= 2 and is_capitals(words[-1]):
         # "learning RL", "processing NLP": the end of "reinforcement learning (RL)", cut by the n-grams
         # only when the words before it end an expansion ("learning", "processing", "models"), so that
         # "multimodal LLMs" or "medical LLMs" stay
@@ -111,11 +112,6 @@ def not_a_concept(phrase: str) -> Optional[str]:
         if ends_expansion and len(lead) < len(acr) and acr.endswith(lead):
             return "sentence fragment"
     return None
-
-
-def _is_acronym(word: str) -> bool:
-    w = word[:-1] if word.endswith("s") else word
-    return 2 <= len(w) <= 6 and w.isalpha() and w.isupper()
 
 
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "able", "ible", "ular")
@@ -182,7 +178,7 @@ def model_class(phrase: str) -> bool:
         return not (head == "model" and len(words) >= 2 and words[-2] in CONCEPT_ARTEFACT_MODIFIERS)
     last = _SPLIT.split(phrase.strip())[-1]
     stem = last[:-1] if last.endswith("s") else last
-    return _is_acronym(last) and stem.lower().endswith("lm")     # LM, LLM, MLLM, VLM, LVLM
+    return is_capitals(last) and stem.lower().endswith("lm")     # LM, LLM, MLLM, VLM, LVLM
 
 
 # a named network architecture: "ConvNeXt", "ResNeXt", "SegFormer", "Mask2Former", "ResNet-50", "U-Net",
