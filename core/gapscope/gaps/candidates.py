@@ -12,18 +12,17 @@ from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
-from ..jobs import check, report
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
+from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
 from .reference import tried_note
-from .linkpred import FEATURES, NEIGHBOURS, Ranker, candidates, pair_block, train_ranker
+from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
 
 if TYPE_CHECKING:
     from ..concepts.acronyms import AcronymReading
 
-ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
 from ..concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN, TEXT_JOINED_MIN
 
 TEXT_BOTH_MAX = TEXT_JOINED_MIN - 1   # abstracts mentioning both concepts' phrases that a gap may still have
@@ -35,12 +34,6 @@ def _ref(c: Concept, batch) -> ClusterRef:
 
 def _q(s: str) -> str:
     return f"\u201c{s}\u201d"
-
-
-def _top_papers(c: Concept, exclude: set, n: int) -> list[int]:
-    ps = [p for p in c.papers if p not in exclude]
-    ps.sort(key=lambda p: (c.papers[p] != c.kind, -c.scores.get(p, 0.0), p))
-    return ps[:n]
 
 
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
@@ -65,17 +58,6 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
         k = sum(n for _, n in nb_problems[:2])
         s += f", while {m.phrase} has been applied to the related problem{'s' if len(nb_problems[:2]) > 1 else ''} {names} ({k} paper{'s' if k != 1 else ''})"
     return s + "."
-
-
-def _neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: Concept,
-                k: int = NEIGHBOURS) -> list[tuple[Concept, int]]:
-    """Of ``c``'s ``k`` most similar concepts (of the same kind), those that co-occur with ``target``,
-    with the number of papers naming both, most first."""
-    s = vecs @ c.vector
-    order = [i for i in np.argsort(-s) if others[i].id != c.id][:k]
-    tp = set(target.papers)
-    out = [(others[i], len(tp & set(others[i].papers))) for i in order]
-    return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
 
 
 def listable(c: Concept, n_library: int, max_share: float) -> bool:
@@ -144,29 +126,11 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     different ways is no gap end (a notice names them); a gap names the others' expansion."""
     if not cs.concepts:
         return []
-    if acronyms is None and texts is not None:
-        from ..concepts.acronyms import read_acronyms
-
-        acronyms = read_acronyms(cs.concepts, texts)
-    acronyms = acronyms or {}
-    if mentions is None and texts is not None:
-        from ..concepts.quality import text_mentions
-
-        found = text_mentions(cs.concepts, texts)
-        mentions = {c.id: frozenset(found.get(c.id, set()) | set(c.papers)) for c in cs.concepts}
+    acronyms, mentions = _readings(cs, texts, acronyms, mentions)
     first, last, days = corpus_span(dates.values())
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
-    if days >= MIN_BACKTEST_BEFORE_DAYS:
-        ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
-                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions,
-                                    plausible_min=TRAIN_PLAUSIBLE_MIN)
-    else:
-        ranker, info = Ranker(seed), {"fallback": "no trained ranker"}
-        if notices is not None:
-            notices.append(f"gaps ranked by a fixed blend of network features, not a trained ranker: the papers span "
-                           f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
-    if info.get("fallback") and notices is not None and days >= MIN_BACKTEST_BEFORE_DAYS:
-        notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
+    ranker, info = _ranker_for(cs, dates, before, (first, last, days), rare_max=rare_max, min_support=min_support,
+                               seed=seed, paper_vecs=paper_vecs, mentions=mentions, notices=notices)
     blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
                      plausible_min=plausible_min)
     # not generic, not a measure, a fragment or a bare property, two things (concepts/quality.py), not joined
@@ -175,6 +139,64 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     cand = candidates(blk, rare_max)
     if not cand.any():
         return []
+    score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices)
+    flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
+    flat = flat[np.isfinite(score.ravel()[flat])]
+    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs)
+    pool, pairs = [], {}
+    for f in flat:
+        i, j = np.unravel_index(int(f), score.shape)
+        ev = pairs[(i, j)] = gather.gather(cs.concepts[blk.m_idx[i]], cs.concepts[blk.p_idx[j]],
+                                           int(blk.text_both[i, j]) if blk.text_both is not None else None)
+        pool.append(gather.candidate((i, j), float(score[i, j]), ev))
+    established = EstablishedCheck(reference, closest, pairs, top, progress, cancel)
+    kept, dropped = dedupe(pool, top, per_concept=per_concept, accept=established if established.active else None)
+    if notices is not None:
+        notices.extend(established.notices(len(kept), len(pool)))
+    # a shared neighbour worth naming: a concept of 5+ papers that may be named (not "RGB", "reconstruction")
+    from ..concepts.quality import not_a_concept
+
+    not_neighbours = [k for k, c in enumerate(cs.concepts) if c.n_papers < 5 or not_a_concept(c.phrase)] if kept else []
+    return [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
+                         sum(1 for d in dropped if d["duplicate_of"] == c.key)) for c in kept]
+
+
+def _readings(cs: ConceptSet, texts, acronyms, mentions) -> tuple[Mapping[int, "AcronymReading"], Optional[Mapping]]:
+    """The acronym readings and concept mentions, read from ``texts`` when not given."""
+    if acronyms is None and texts is not None:
+        from ..concepts.acronyms import read_acronyms
+
+        acronyms = read_acronyms(cs.concepts, texts)
+    if mentions is None and texts is not None:
+        from ..concepts.quality import text_mentions
+
+        found = text_mentions(cs.concepts, texts)
+        mentions = {c.id: frozenset(found.get(c.id, set()) | set(c.papers)) for c in cs.concepts}
+    return acronyms or {}, mentions
+
+
+def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: int, min_support: int, seed: int,
+                paper_vecs, mentions, notices: Optional[list]) -> tuple[Ranker, dict]:
+    """The ranker trained on the library's last slice, or the fixed blend (with a notice) when the papers
+    span too short a time to train on an earlier slice."""
+    first, last, days = span
+    if days >= MIN_BACKTEST_BEFORE_DAYS:
+        ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
+                                    min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions,
+                                    plausible_min=TRAIN_PLAUSIBLE_MIN)
+        if info.get("fallback") and notices is not None:
+            notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
+        return ranker, info
+    if notices is not None:
+        notices.append(f"gaps ranked by a fixed blend of network features, not a trained ranker: the papers span "
+                       f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
+    return Ranker(seed), {"fallback": "no trained ranker"}
+
+
+def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_share: float, mentions, paper_vecs,
+                    acronyms, notices: Optional[list]) -> np.ndarray:
+    """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
+    listable or concrete concept, or an ambiguous acronym (each with its notice)."""
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
@@ -185,157 +207,53 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
     _drop_ambiguous(score, blk, cs, acronyms, notices)
-    flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
-    flat = flat[np.isfinite(score.ravel()[flat])]
-    concepts = cs.concepts
-    methods = [c for c in concepts if c.kind == "method"]
-    problems = [c for c in concepts if c.kind == "problem"]
-    mv = np.stack([c.vector for c in methods]) if methods else np.zeros((0, 1))
-    pv = np.stack([c.vector for c in problems]) if problems else np.zeros((0, 1))
-    content = {}
-    if paper_vecs is not None and len(paper_vecs[0]):
-        at = {int(q): r for r, q in enumerate(paper_vecs[0])}
+    return score
 
-        def centroid(c: Concept):
-            if c.id not in content:
-                rows = [at[q] for q in c.papers if q in at]
-                v = paper_vecs[1][rows].sum(axis=0) if rows else np.zeros(paper_vecs[1].shape[1], np.float32)
-                content[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
-            return content[c.id]
-    else:
-        def centroid(c: Concept):
-            return None
-    pool, built, text_both = [], {}, {}
-    for f in flat:
-        i, j = np.unravel_index(int(f), score.shape)
-        if not np.isfinite(score[i, j]):
-            break
-        m, p = concepts[blk.m_idx[i]], concepts[blk.p_idx[j]]
-        both = sorted(set(m.papers) & set(p.papers))
-        in_text = int(blk.text_both[i, j]) if blk.text_both is not None else None
-        nb_m = _neighbours(m, methods, mv, p)
-        nb_p = _neighbours(p, problems, pv, m)
-        ev_m = _top_papers(m, set(both) | set(p.papers), evidence_n)
-        ev_p = _top_papers(p, set(both) | set(m.papers), evidence_n)
-        bridge = []
-        for c, _ in nb_m[:2]:
-            bridge += sorted(set(c.papers) & set(p.papers))[:2]
-        for c, _ in nb_p[:2]:
-            bridge += sorted(set(c.papers) & set(m.papers))[:1]
-        built[(i, j)] = (m, p, both, nb_m, nb_p, ev_m, ev_p, bridge)
-        pool.append(Candidate(key=(i, j), score=float(score[i, j]), method=m.id, problem=p.id,
-                              method_vec=m.vector, problem_vec=p.vector,
-                              evidence=frozenset(ev_m + ev_p + both + bridge),
-                              method_content=centroid(m), problem_content=centroid(p)))
-        text_both[(i, j)] = in_text
-    ref_of: dict = {}
-    closest_of: dict = {}
-    accepted = [0]
-    established = {"phrase": 0, "dense": 0}      # pairs left out by each check
 
-    def not_established(c: Candidate) -> Optional[str]:
-        check(cancel)
-        m_, p_ = built[c.key][0], built[c.key][1]
-        why = None
-        if reference is not None:
-            r = ref_of[c.key] = reference.check(m_, p_)
-            if r["established"]:
-                why = f"established: {r['co_mentions']} reference abstracts mention both"
-                established["phrase"] += 1
-        if why is None and closest is not None:
-            cw = closest_of[c.key] = closest.check(m_, p_)
-            if cw["established"]:
-                why = f"established: {cw['done']} abstracts close to the pair are about both concepts"
-                established["dense"] += 1
-        accepted[0] += why is None
-        what = "the reference corpus" if reference is not None else "the closest existing work"
-        report(progress, accepted[0], top, f"checking gaps against {what}: {len(ref_of) or len(closest_of)} pairs, "
-                                          f"{accepted[0]} kept")
-        return why
-
-    kept, dropped = dedupe(pool, top, per_concept=per_concept,
-                           accept=not_established if reference is not None or closest is not None else None)
-    est_phrase, est_dense = established["phrase"], established["dense"]
-    if reference is not None and notices is not None:
-        notices.append(f"reference corpus {reference.path} ({reference.n_papers} abstracts): {reference.checked} pairs "
-                       f"checked, {est_phrase} established (mentioned together by >= {reference.min_co_mentions}) left out")
-    if closest is not None and notices is not None:
-        notices.append(f"closest existing work ({' and '.join(s.name for s in closest.sources)} abstract vectors): "
-                       f"{closest.checked} pairs checked, {est_dense} established (>= {closest.params.min_done} "
-                       f"abstracts close to the pair are about both concepts, whatever words they use) left out")
-    if (reference is not None or closest is not None) and notices is not None:
-        est = est_phrase + est_dense
-        if len(kept) < top and est:
-            notices.append(f"only {len(kept)} concept gaps among the best {len(pool)} candidates are not established "
-                           "in the reference corpus")
-    # a shared neighbour worth naming: a concept of 5+ papers that may be named (not "RGB", "reconstruction")
-    from ..concepts.quality import not_a_concept
-
-    not_neighbours = [k for k, c in enumerate(cs.concepts) if c.n_papers < 5 or not_a_concept(c.phrase)] if kept else []
-    gaps = []
-    for cand_ in kept:
-        i, j = cand_.key
-        m, p, both, nb_m, nb_p, ev_m, ev_p, bridge = built[(i, j)]
-        roles: dict[int, str] = {}
-        for role, ps in (("both", both), ("method", ev_m), ("problem", ev_p), ("neighbour", bridge)):
-            for q in ps:
-                roles.setdefault(int(q), role)
-        short = []
-        if shortcomings is not None:
-            words = [w.lower() for w in [p.phrase, *p.synonyms, m.phrase, *m.synonyms] if len(w) > 3]
-            pp = sorted(p.papers, key=lambda q: -p.scores.get(q, 0.0))[:200]
-            for pid, sents in shortcomings(pp).items():
-                for s in sents:
-                    # a sentence (abstract) or {"text", "section", "page"} (a PDF's Limitations, Discussion ...)
-                    q = {"text": s} if isinstance(s, str) else dict(s)
-                    if any(w in q["text"].lower() for w in words):
-                        short.append({"paper_id": int(pid), **q})
-                if len(short) >= 3:
-                    break
-        for s in short:
-            roles.setdefault(s["paper_id"], "shortcoming")
-        topic = None
-        if topic_of:
-            from collections import Counter
-            tc = Counter(topic_of[q] for q in list(p.papers) + list(m.papers) if q in topic_of)
-            topic = tc.most_common(1)[0][0] if tc else None
-        x = blk.X[i, j]
-        ref = ref_of.get((i, j))
-        counts = {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER}
-        if ref is not None:
-            counts["reference"] = ref["co_mentions"]
-        cw = closest_of.get((i, j))
-        if cw is not None:
-            counts["closest"] = len(cw["closest_work"])
-        gaps.append(Gap(
-            type="method_x_problem", score=cand_.score,
-            statement=statement(m, p, len(both), nb_m, nb_p, _expansions(m, p, acronyms))
-            + (tried_note(ref) if ref else ""),
-            method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
-            details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
-                     "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(both),
-                     # what an acronym end stands for ({phrase: expansion}), and how its papers define it
-                     "expansions": _expansions(m, p, acronyms),
-                     "acronyms": {c.phrase: acronyms[c.id].to_dict() for c in (m, p) if c.id in acronyms} or None,
-                     "abstracts_mentioning_both": text_both.get((i, j)),
-                     "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in nb_m[:3]],
-                     "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in nb_p[:3]],
-                     "shortcoming_sentences": short,
-                     "evidence_counts": counts,
-                     # the reference corpus's abstracts that mention both (`gaps find --reference`), below
-                     # the count that makes a pair established practice; papers: title, year, id there
-                     "reference": ref,
-                     # the abstracts nearest the pair (gaps/closest.py), those about both first: title, year,
-                     # arXiv id, cosine to the pair; and how many did both (below the count that establishes it)
-                     "closest_work": cw["closest_work"] if cw is not None else None,
-                     "closest_check": ({k: v for k, v in cw.items() if k != "closest_work"} if cw is not None
-                                       else None),
-                     "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
-                     "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
-                     "features": {name: round(float(v), 4) for name, v in zip(FEATURES, x)},
-                     "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
-                     "raw_score": round(cand_.score, 5), "duplicates_dropped": sum(1 for d in dropped if d["duplicate_of"] == (i, j))}))
-    return gaps
+def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: dict, established: EstablishedCheck,
+                 acronyms, shortcomings, topic_of, not_neighbours: Sequence[int], duplicates_dropped: int) -> Gap:
+    """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank."""
+    i, j = cand.key
+    m, p = ev.method, ev.problem
+    roles = ev.roles()
+    short = shortcoming_quotes(m, p, shortcomings)
+    for s in short:
+        roles.setdefault(s["paper_id"], "shortcoming")
+    topic = main_topic(m, p, topic_of)
+    ref, cw = established.reference_of.get((i, j)), established.closest_of.get((i, j))
+    counts = {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER}
+    if ref is not None:
+        counts["reference"] = ref["co_mentions"]
+    if cw is not None:
+        counts["closest"] = len(cw["closest_work"])
+    expansions = _expansions(m, p, acronyms)
+    return Gap(
+        type="method_x_problem", score=cand.score,
+        statement=statement(m, p, len(ev.both), ev.near_methods, ev.near_problems, expansions)
+        + (tried_note(ref) if ref else ""),
+        method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
+        details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
+                 "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(ev.both),
+                 # what an acronym end stands for ({phrase: expansion}), and how its papers define it
+                 "expansions": expansions,
+                 "acronyms": {c.phrase: acronyms[c.id].to_dict() for c in (m, p) if c.id in acronyms} or None,
+                 "abstracts_mentioning_both": ev.text_both,
+                 "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in ev.near_methods[:3]],
+                 "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in ev.near_problems[:3]],
+                 "shortcoming_sentences": short,
+                 "evidence_counts": counts,
+                 # the reference corpus's abstracts that mention both (`gaps find --reference`), below
+                 # the count that makes a pair established practice; papers: title, year, id there
+                 "reference": ref,
+                 # the abstracts nearest the pair (gaps/closest.py), those about both first: title, year,
+                 # arXiv id, cosine to the pair; and how many did both (below the count that establishes it)
+                 "closest_work": cw["closest_work"] if cw is not None else None,
+                 "closest_check": ({k: v for k, v in cw.items() if k != "closest_work"} if cw is not None else None),
+                 "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
+                 "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
+                 "features": {name: round(float(v), 4) for name, v in zip(FEATURES, blk.X[i, j])},
+                 "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
+                 "raw_score": round(cand.score, 5), "duplicates_dropped": duplicates_dropped})
 
 
 def _expansions(m: Concept, p: Concept, acronyms: Mapping[int, "AcronymReading"]) -> dict[str, str]:

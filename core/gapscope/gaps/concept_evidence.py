@@ -1,0 +1,186 @@
+"""The evidence of one concept gap, by role: the papers on the method side and on the problem side, the
+neighbouring concepts' papers that predict the link, the few papers that already did both, and the
+shortcoming sentences that name the problem; and the two checks that a pair is not already established
+practice (a reference corpus's abstracts naming both, the closest existing work)."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from typing import Callable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..concepts.model import Concept
+from ..jobs import check, report
+from .dedup import Candidate
+from .linkpred import NEIGHBOURS
+
+ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
+
+
+@dataclass
+class PairEvidence:
+    """What a candidate pair (m, p) rests on, gathered once for deduplication and for its gap."""
+    method: Concept
+    problem: Concept
+    both: list[int]                          # papers the extractor found naming both
+    near_methods: list[tuple[Concept, int]]  # m's nearest methods that have met p, with their papers with p
+    near_problems: list[tuple[Concept, int]]
+    method_papers: list[int]                 # evidence papers on each side
+    problem_papers: list[int]
+    bridge: list[int]                        # the neighbours' papers that predict the link
+    text_both: Optional[int]                 # abstracts mentioning both phrases
+
+    def roles(self) -> dict[int, str]:
+        """{paper id: its role}, each paper once, in ROLE_ORDER."""
+        roles: dict[int, str] = {}
+        for role, ps in (("both", self.both), ("method", self.method_papers), ("problem", self.problem_papers),
+                         ("neighbour", self.bridge)):
+            for q in ps:
+                roles.setdefault(int(q), role)
+        return roles
+
+
+def top_papers(c: Concept, exclude: set, n: int) -> list[int]:
+    """``c``'s ``n`` most representative papers (those naming it in its own kind first), none of ``exclude``."""
+    ps = [p for p in c.papers if p not in exclude]
+    ps.sort(key=lambda p: (c.papers[p] != c.kind, -c.scores.get(p, 0.0), p))
+    return ps[:n]
+
+
+def neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: Concept,
+               k: int = NEIGHBOURS) -> list[tuple[Concept, int]]:
+    """Of ``c``'s ``k`` most similar concepts (of the same kind), those that co-occur with ``target``,
+    with the number of papers naming both, most first."""
+    s = vecs @ c.vector
+    order = [i for i in np.argsort(-s) if others[i].id != c.id][:k]
+    tp = set(target.papers)
+    out = [(others[i], len(tp & set(others[i].papers))) for i in order]
+    return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
+
+
+class EvidenceGatherer:
+    """Builds each pair's PairEvidence and its deduplication Candidate over one concept set."""
+
+    def __init__(self, concepts: Sequence[Concept], evidence_n: int, paper_vecs: Optional[tuple]):
+        self.evidence_n = evidence_n
+        self.methods = [c for c in concepts if c.kind == "method"]
+        self.problems = [c for c in concepts if c.kind == "problem"]
+        self.mv = np.stack([c.vector for c in self.methods]) if self.methods else np.zeros((0, 1))
+        self.pv = np.stack([c.vector for c in self.problems]) if self.problems else np.zeros((0, 1))
+        self.paper_vecs = paper_vecs if paper_vecs is not None and len(paper_vecs[0]) else None
+        self._row = {int(q): r for r, q in enumerate(self.paper_vecs[0])} if self.paper_vecs is not None else {}
+        self._content: dict[int, np.ndarray] = {}
+
+    def content(self, c: Concept) -> Optional[np.ndarray]:
+        """The unit mean abstract vector of ``c``'s papers (None without abstract vectors)."""
+        if self.paper_vecs is None:
+            return None
+        if c.id not in self._content:
+            rows = [self._row[q] for q in c.papers if q in self._row]
+            vecs = self.paper_vecs[1]
+            v = vecs[rows].sum(axis=0) if rows else np.zeros(vecs.shape[1], np.float32)
+            self._content[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
+        return self._content[c.id]
+
+    def gather(self, m: Concept, p: Concept, text_both: Optional[int]) -> PairEvidence:
+        both = sorted(set(m.papers) & set(p.papers))
+        nb_m = neighbours(m, self.methods, self.mv, p)
+        nb_p = neighbours(p, self.problems, self.pv, m)
+        bridge = []
+        for c, _ in nb_m[:2]:
+            bridge += sorted(set(c.papers) & set(p.papers))[:2]
+        for c, _ in nb_p[:2]:
+            bridge += sorted(set(c.papers) & set(m.papers))[:1]
+        return PairEvidence(m, p, both, nb_m, nb_p, top_papers(m, set(both) | set(p.papers), self.evidence_n),
+                            top_papers(p, set(both) | set(m.papers), self.evidence_n), bridge, text_both)
+
+    def candidate(self, key, score: float, ev: PairEvidence) -> Candidate:
+        m, p = ev.method, ev.problem
+        return Candidate(key=key, score=score, method=m.id, problem=p.id, method_vec=m.vector, problem_vec=p.vector,
+                         evidence=frozenset(ev.method_papers + ev.problem_papers + ev.both + ev.bridge),
+                         method_content=self.content(m), problem_content=self.content(p))
+
+
+def shortcoming_quotes(m: Concept, p: Concept,
+                       shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]]) -> list[dict]:
+    """Up to about three shortcoming sentences of the problem's papers that name either end (or a synonym)."""
+    if shortcomings is None:
+        return []
+    short = []
+    words = [w.lower() for w in [p.phrase, *p.synonyms, m.phrase, *m.synonyms] if len(w) > 3]
+    pp = sorted(p.papers, key=lambda q: -p.scores.get(q, 0.0))[:200]
+    for pid, sents in shortcomings(pp).items():
+        for s in sents:
+            # a sentence (abstract) or {"text", "section", "page"} (a PDF's Limitations, Discussion ...)
+            q = {"text": s} if isinstance(s, str) else dict(s)
+            if any(w in q["text"].lower() for w in words):
+                short.append({"paper_id": int(pid), **q})
+        if len(short) >= 3:
+            break
+    return short
+
+
+def main_topic(m: Concept, p: Concept, topic_of: Optional[Mapping[int, tuple[int, str]]]) -> Optional[tuple[int, str]]:
+    """The topic cluster most of the two concepts' papers sit in."""
+    if not topic_of:
+        return None
+    tc = Counter(topic_of[q] for q in list(p.papers) + list(m.papers) if q in topic_of)
+    return tc.most_common(1)[0][0] if tc else None
+
+
+class EstablishedCheck:
+    """The dedup pass's accept(): a pair is established practice, no gap, when enough of a reference
+    corpus's abstracts mention both concepts (``reference``, gaps/reference.py) or enough abstracts close
+    to the pair are about both (``closest``, gaps/closest.py); each checked pair keeps what was found."""
+
+    def __init__(self, reference, closest, pairs: Mapping[tuple, PairEvidence], top: int, progress=None, cancel=None):
+        self.reference, self.closest, self.pairs = reference, closest, pairs
+        self.top, self.progress, self.cancel = top, progress, cancel
+        self.reference_of: dict = {}
+        self.closest_of: dict = {}
+        self.accepted = 0
+        self.left_out = {"phrase": 0, "dense": 0}
+
+    @property
+    def active(self) -> bool:
+        return self.reference is not None or self.closest is not None
+
+    def __call__(self, c: Candidate) -> Optional[str]:
+        check(self.cancel)
+        ev = self.pairs[c.key]
+        why = None
+        if self.reference is not None:
+            r = self.reference_of[c.key] = self.reference.check(ev.method, ev.problem)
+            if r["established"]:
+                why = f"established: {r['co_mentions']} reference abstracts mention both"
+                self.left_out["phrase"] += 1
+        if why is None and self.closest is not None:
+            cw = self.closest_of[c.key] = self.closest.check(ev.method, ev.problem)
+            if cw["established"]:
+                why = f"established: {cw['done']} abstracts close to the pair are about both concepts"
+                self.left_out["dense"] += 1
+        self.accepted += why is None
+        what = "the reference corpus" if self.reference is not None else "the closest existing work"
+        report(self.progress, self.accepted, self.top,
+               f"checking gaps against {what}: {len(self.reference_of) or len(self.closest_of)} pairs, "
+               f"{self.accepted} kept")
+        return why
+
+    def notices(self, kept: int, pool: int) -> list[str]:
+        out = []
+        est_phrase, est_dense = self.left_out["phrase"], self.left_out["dense"]
+        if self.reference is not None:
+            r = self.reference
+            out.append(f"reference corpus {r.path} ({r.n_papers} abstracts): {r.checked} pairs checked, {est_phrase} "
+                       f"established (mentioned together by >= {r.min_co_mentions}) left out")
+        if self.closest is not None:
+            cl = self.closest
+            out.append(f"closest existing work ({' and '.join(s.name for s in cl.sources)} abstract vectors): "
+                       f"{cl.checked} pairs checked, {est_dense} established (>= {cl.params.min_done} "
+                       f"abstracts close to the pair are about both concepts, whatever words they use) left out")
+        if self.active and kept < self.top and est_phrase + est_dense:
+            out.append(f"only {kept} concept gaps among the best {pool} candidates are not established "
+                       "in the reference corpus")
+        return out
