@@ -188,50 +188,98 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
     (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates.
     ``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5; 0: none)."""
-    from ..concepts.pair_rules import closeness_ranks, co_mentions, components, contained, data_sets, techniques
-    from ..concepts.quality import (GENERIC_AREAS, bare_property, generic, metric, model_class, model_name,
-                                    not_a_concept, same_thing_matrix, topic_spread)
+    from ..concepts.pair_rules import closeness_ranks
 
     vec = cs.vectors()
-    a, rows_pid = _incidence(cs, dates, start, before, with_rows=True)
-    n = np.asarray(a.sum(axis=0)).ravel()
-    co = (a.T @ a).tocsr()
-    co.setdiag(0)
-    co.eliminate_zeros()
-    b = co.copy()
-    b.data[:] = 1.0
-    deg = np.asarray(b.sum(axis=1)).ravel()
+    g = _Graph(cs, dates, start, before)
     kinds = np.array([c.kind for c in cs.concepts])
 
     def pick(kind):
-        idx = np.flatnonzero((kinds == kind) & (n >= min_support))
-        return idx[np.argsort(-n[idx], kind="stable")][:max_per_kind]
+        idx = np.flatnonzero((kinds == kind) & (g.n >= min_support))
+        return idx[np.argsort(-g.n[idx], kind="stable")][:max_per_kind]
 
     mi, pi = np.sort(pick("method")), np.sort(pick("problem"))
-    bm, bp = b[mi], b[pi]
-    cn = (bm @ bp.T).toarray().astype(np.float32)
-    inv = 1.0 / np.log(np.maximum(deg, 2.0))
-    aa = (bm.multiply(inv[None, :]).tocsr() @ bp.T).toarray().astype(np.float32)
-    ra = (bm.multiply(1.0 / np.maximum(deg, 1.0)[None, :]).tocsr() @ bp.T).toarray().astype(np.float32)
-    p3 = ((bm @ b) @ bp.T).toarray().astype(np.float32)
-    both = co[mi][:, pi].toarray().astype(np.float32)
-    pa = np.outer(deg[mi], deg[pi]).astype(np.float32)
-    pop = np.outer(n[mi], n[pi]).astype(np.float32)
-    union = deg[mi][:, None] + deg[pi][None, :] - cn
+    cn, aa, ra, p3 = _neighbourhood_scores(g, mi, pi)
+    both = g.co[mi][:, pi].toarray().astype(np.float32)
+    pa = np.outer(g.deg[mi], g.deg[pi]).astype(np.float32)
+    pop = np.outer(g.n[mi], g.n[pi]).astype(np.float32)
+    union = g.deg[mi][:, None] + g.deg[pi][None, :] - cn
     jac = np.where(union > 0, cn / np.maximum(union, 1), 0).astype(np.float32)
     sim = (vec[mi] @ vec[pi].T).astype(np.float32)
     linked = (both > 0).astype(np.float32)
     nb_m = _nn_share(vec[mi] @ vec[mi].T, linked, NEIGHBOURS)
     nb_p = _nn_share(vec[pi] @ vec[pi].T, linked.T, NEIGHBOURS).T
-    # growth: share of a concept's papers in the last third of the time before the date, against the
-    # whole library's share there (log ratio, smoothed)
+    growth = _growth(cs, dates, start, before, g.n)
+    n_rec, new_links = _recent_activity(cs, dates, start, before, g.deg)
+    # content: where the two concepts' papers sit (the mean abstract vector of each concept's papers);
+    # "content popularity" = papers x papers x cosine, a popularity that only counts within a region
+    pv = _paper_matrix(g.rows_pid, paper_vecs)
+    cent = np.asarray(g.a.T @ pv) if pv is not None else vec * g.n[:, None]
+    cent = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+    csim = (cent[mi] @ cent[pi].T).astype(np.float32)
+    cpop = np.log1p(pop) + 4.0 * csim
+    tf = _topic_features(g.a, pv, seed, mi, pi, cn.shape, len(cs.concepts))
+    svd = _svd_scores(g.co, mi, pi, seed)
+    X = np.stack([
+        np.broadcast_to(np.log1p(g.n[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(g.n[pi])[None, :], cn.shape),
+        np.broadcast_to(np.log1p(g.deg[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(g.deg[pi])[None, :], cn.shape),
+        np.log1p(pa), np.log1p(pop), np.log1p(cn), aa, jac, sim, nb_m, nb_p,
+        np.broadcast_to(growth[mi][:, None], cn.shape), np.broadcast_to(growth[pi][None, :], cn.shape), both,
+        csim, cpop,
+        np.log1p(np.outer(n_rec[mi], n_rec[pi])), np.broadcast_to(new_links[mi][:, None], cn.shape),
+        np.broadcast_to(new_links[pi][None, :], cn.shape), ra, np.log1p(p3), tf.expected, tf.overlap, tf.same_topic, svd,
+    ], axis=-1).astype(np.float32)
+    rng = np.random.default_rng(0)
+    baselines = {"preferential_attachment": pa, "common_neighbours": cn, "adamic_adar": aa, "popularity": pop,
+                 "random": rng.random(cn.shape).astype(np.float32)}
+    ok_m, ok_p, same = _nameable_ends(cs, vec, mi, pi, tf.spread, g.n)
+    rules = _text_rules(cs, dates, start, before, mi, pi, mentions, tf.spread)
+    closer = closeness_ranks(csim)
+    return PairBlock(before, mi, pi, X, both, baselines, ok_m, ok_p, tf.spread, same, rules["text_both"], tf.inside,
+                     rules["data_m"], rules["data_p"], rules["component_m"], np.minimum(*closer),
+                     float(plausible_min or 0.0), cent.astype(np.float32), closer, technique_p=rules["technique_p"])
+
+
+class _Graph:
+    """The concept graph from the papers dated in [start, before): the incidence (papers x concepts, and
+    each row's paper id), papers per concept, co-occurrence counts, and each concept's degree."""
+
+    def __init__(self, cs: ConceptSet, dates: Mapping[int, Optional[str]], start: str, before: str):
+        self.a, self.rows_pid = _incidence(cs, dates, start, before, with_rows=True)
+        self.n = np.asarray(self.a.sum(axis=0)).ravel()
+        co = (self.a.T @ self.a).tocsr()
+        co.setdiag(0)
+        co.eliminate_zeros()
+        self.co = co
+        b = co.copy()
+        b.data[:] = 1.0
+        self.b = b
+        self.deg = np.asarray(b.sum(axis=1)).ravel()
+
+
+def _neighbourhood_scores(g: _Graph, mi: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Common neighbours, Adamic-Adar, resource allocation and paths of length 3 of every pair."""
+    bm, bp = g.b[mi], g.b[pi]
+    cn = (bm @ bp.T).toarray().astype(np.float32)
+    inv = 1.0 / np.log(np.maximum(g.deg, 2.0))
+    aa = (bm.multiply(inv[None, :]).tocsr() @ bp.T).toarray().astype(np.float32)
+    ra = (bm.multiply(1.0 / np.maximum(g.deg, 1.0)[None, :]).tocsr() @ bp.T).toarray().astype(np.float32)
+    p3 = ((bm @ g.b) @ bp.T).toarray().astype(np.float32)
+    return cn, aa, ra, p3
+
+
+def _growth(cs: ConceptSet, dates, start: str, before: str, n: np.ndarray) -> np.ndarray:
+    """Each concept's share of papers in the last third of the time before the date, against the whole
+    library's share there (log ratio, smoothed)."""
     ds = sorted(d for d in (dates.get(p) or "" for p in dates) if d and start <= d < before)
     third = ds[int(len(ds) * 2 / 3)] if ds else before
-    a_recent = _incidence(cs, dates, third, before)
-    r = np.asarray(a_recent.sum(axis=0)).ravel()
+    r = np.asarray(_incidence(cs, dates, third, before).sum(axis=0)).ravel()
     base = (sum(1 for d in ds if d >= third) + 1) / (len(ds) + 1)
-    growth = np.log((r + 0.5) / (n + 1.0) / base)
-    # recent activity: papers in the last RECENT_DAYS, and neighbours gained in them
+    return np.log((r + 0.5) / (n + 1.0) / base)
+
+
+def _recent_activity(cs: ConceptSet, dates, start: str, before: str, deg: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each concept's papers in the last RECENT_DAYS before the date, and the neighbours it gained in them."""
     t_prev = _shift(before, -RECENT_DAYS)
     n_rec = np.asarray(_incidence(cs, dates, t_prev, before).sum(axis=0)).ravel()
     a_old = _incidence(cs, dates, start, t_prev)
@@ -239,56 +287,57 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     g_old.setdiag(0)
     g_old.eliminate_zeros()
     deg_old = np.asarray((g_old > 0).sum(axis=1)).ravel()
-    new_links = np.log1p(np.maximum(deg - deg_old, 0))
-    # content: where the two concepts' papers sit (the mean abstract vector of each concept's papers);
-    # "content popularity" = papers x papers x cosine, a popularity that only counts within a region
-    pv = _paper_matrix(rows_pid, paper_vecs)
-    if pv is not None:
-        cent = np.asarray(a.T @ pv)
-    else:
-        cent = vec * n[:, None]
-    cent = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
-    csim = (cent[mi] @ cent[pi].T).astype(np.float32)
-    cpop = np.log1p(pop) + 4.0 * csim
-    # topics of the papers before the date: expected papers naming both if each topic mixed its concepts
-    # at random, the overlap of the two concepts' topic mixes, and whether their main topic is one
+    return n_rec, np.log1p(np.maximum(deg - deg_old, 0))
+
+
+@dataclass
+class _TopicFeatures:
+    expected: np.ndarray     # papers expected to name both if each topic mixed its concepts at random (log1p)
+    overlap: np.ndarray      # the overlap of the two concepts' topic mixes
+    same_topic: np.ndarray   # 1 where their main topic is one
+    inside: Optional[np.ndarray]   # pair_rules.contained: one concept inside the other's area
+    spread: np.ndarray       # each concept's spread over the coarse areas (nan where not computed)
+
+
+def _topic_features(a, pv: Optional[np.ndarray], seed: int, mi: np.ndarray, pi: np.ndarray, shape: tuple,
+                    n_concepts: int) -> _TopicFeatures:
+    """Topics of the papers before the date (k-means of their abstract vectors) and what they say of each
+    pair; zeros without abstract vectors."""
     import scipy.sparse as sp
 
-    spread = np.full(len(cs.concepts), np.nan)
-    if pv is not None and len(rows_pid) >= 4:
-        lab = _topics(pv, seed)
-        k = int(lab.max()) + 1
-        z = sp.csr_matrix((np.ones(len(lab), np.float32), (np.arange(len(lab)), lab)), shape=(len(lab), k))
-        tc = np.asarray((a.T @ z).todense(), dtype=np.float64)          # concepts x topics
-        nt = np.asarray(z.sum(axis=0)).ravel()
-        texp = np.log1p((tc[mi] / np.maximum(nt, 1)) @ tc[pi].T).astype(np.float32)
-        tn = np.sqrt(tc / np.maximum(tc.sum(axis=1, keepdims=True), 1))
-        tover = (tn[mi] @ tn[pi].T).astype(np.float32)
-        same_topic = (tc[mi].argmax(axis=1)[:, None] == tc[pi].argmax(axis=1)[None, :]).astype(np.float32)
-        inside = contained(tc[mi], tc[pi], nt)
-        # generic-ness over coarse areas (vision, language, robotics...): a specific concept's few papers
-        # fall in one or two of them, a generic one's anywhere
-        lab = _topics(pv, seed, GENERIC_AREAS)
-        z = sp.csr_matrix((np.ones(len(lab), np.float32), (np.arange(len(lab)), lab)), shape=(len(lab), int(lab.max()) + 1))
-        ac = np.asarray((a.T @ z).todense(), dtype=np.float64)
-        sel = np.concatenate([mi, pi])
-        spread[sel] = topic_spread(ac[sel], np.asarray(z.sum(axis=0)).ravel())
-    else:
-        texp = tover = same_topic = np.zeros(cn.shape, np.float32)
-        inside = None
-    svd = _svd_scores(co, mi, pi, seed)
-    X = np.stack([
-        np.broadcast_to(np.log1p(n[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(n[pi])[None, :], cn.shape),
-        np.broadcast_to(np.log1p(deg[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(deg[pi])[None, :], cn.shape),
-        np.log1p(pa), np.log1p(pop), np.log1p(cn), aa, jac, sim, nb_m, nb_p,
-        np.broadcast_to(growth[mi][:, None], cn.shape), np.broadcast_to(growth[pi][None, :], cn.shape), both,
-        csim, cpop,
-        np.log1p(np.outer(n_rec[mi], n_rec[pi])), np.broadcast_to(new_links[mi][:, None], cn.shape),
-        np.broadcast_to(new_links[pi][None, :], cn.shape), ra, np.log1p(p3), texp, tover, same_topic, svd,
-    ], axis=-1).astype(np.float32)
-    rng = np.random.default_rng(0)
-    baselines = {"preferential_attachment": pa, "common_neighbours": cn, "adamic_adar": aa, "popularity": pop,
-                 "random": rng.random(cn.shape).astype(np.float32)}
+    from ..concepts.pair_rules import contained
+    from ..concepts.quality import GENERIC_AREAS, topic_spread
+
+    spread = np.full(n_concepts, np.nan)
+    if pv is None or len(pv) < 4:
+        zero = np.zeros(shape, np.float32)
+        return _TopicFeatures(zero, zero, zero, None, spread)
+    lab = _topics(pv, seed)
+    k = int(lab.max()) + 1
+    z = sp.csr_matrix((np.ones(len(lab), np.float32), (np.arange(len(lab)), lab)), shape=(len(lab), k))
+    tc = np.asarray((a.T @ z).todense(), dtype=np.float64)          # concepts x topics
+    nt = np.asarray(z.sum(axis=0)).ravel()
+    texp = np.log1p((tc[mi] / np.maximum(nt, 1)) @ tc[pi].T).astype(np.float32)
+    tn = np.sqrt(tc / np.maximum(tc.sum(axis=1, keepdims=True), 1))
+    tover = (tn[mi] @ tn[pi].T).astype(np.float32)
+    same_topic = (tc[mi].argmax(axis=1)[:, None] == tc[pi].argmax(axis=1)[None, :]).astype(np.float32)
+    inside = contained(tc[mi], tc[pi], nt)
+    # generic-ness over coarse areas (vision, language, robotics...): a specific concept's few papers
+    # fall in one or two of them, a generic one's anywhere
+    lab = _topics(pv, seed, GENERIC_AREAS)
+    z = sp.csr_matrix((np.ones(len(lab), np.float32), (np.arange(len(lab)), lab)), shape=(len(lab), int(lab.max()) + 1))
+    ac = np.asarray((a.T @ z).todense(), dtype=np.float64)
+    sel = np.concatenate([mi, pi])
+    spread[sel] = topic_spread(ac[sel], np.asarray(z.sum(axis=0)).ravel())
+    return _TopicFeatures(texp, tover, same_topic, inside, spread)
+
+
+def _nameable_ends(cs: ConceptSet, vec: np.ndarray, mi: np.ndarray, pi: np.ndarray, spread: np.ndarray,
+                   n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Which method and problem concepts a gap may name (concepts/quality.py: a concept, not generic, no
+    bare property; a problem no model and no metric), and the pairs whose ends are one thing."""
+    from ..concepts.quality import (bare_property, generic, metric, model_class, model_name, not_a_concept,
+                                    same_thing_matrix)
 
     too_generic = generic(spread, n)
 
@@ -301,24 +350,33 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
                          for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
-    text_both = data_m = data_p = component_m = technique_p = None
-    if mentions is not None:
-        earlier = {int(p) for p, d in dates.items() if d and start <= d < before}
-        text_both = co_mentions(mentions, [cs.concepts[i].id for i in mi], [cs.concepts[j].id for j in pi], earlier)
-        as_data = getattr(mentions, "as_data", None)
-        if as_data is not None:
-            data_m = data_sets([cs.concepts[i] for i in mi], mentions, as_data, earlier)
-            data_p = data_sets([cs.concepts[j] for j in pi], mentions, as_data, earlier)
-        in_aim = getattr(mentions, "in_aim", None)
-        if in_aim is not None:
-            component_m = components([cs.concepts[i] for i in mi], spread[mi], in_aim, earlier)
-        as_technique, as_task = getattr(mentions, "as_technique", None), getattr(mentions, "as_task", None)
-        if as_technique is not None and as_task is not None:
-            technique_p = techniques([cs.concepts[j] for j in pi], mentions, as_technique, as_task, earlier)
-    closer = closeness_ranks(csim)
-    return PairBlock(before, mi, pi, X, both, baselines, ok(mi), ok(pi), spread, same, text_both, inside,
-                     data_m, data_p, component_m, np.minimum(*closer), float(plausible_min or 0.0),
-                     cent.astype(np.float32), closer, technique_p=technique_p)
+    return ok(mi), ok(pi), same
+
+
+def _text_rules(cs: ConceptSet, dates, start: str, before: str, mi: np.ndarray, pi: np.ndarray,
+                mentions: Optional[Mapping[int, frozenset]], spread: np.ndarray) -> dict[str, Optional[np.ndarray]]:
+    """What the abstracts before the date say (concepts/pair_rules.py): the pairs they mention together,
+    the concepts they name as data sets, the methods that are building blocks, the problems that are
+    techniques; all None without ``mentions``."""
+    from ..concepts.pair_rules import co_mentions, components, data_sets, techniques
+
+    out: dict[str, Optional[np.ndarray]] = dict.fromkeys(("text_both", "data_m", "data_p", "component_m", "technique_p"))
+    if mentions is None:
+        return out
+    earlier = {int(p) for p, d in dates.items() if d and start <= d < before}
+    methods, problems = [cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi]
+    out["text_both"] = co_mentions(mentions, [c.id for c in methods], [c.id for c in problems], earlier)
+    as_data = getattr(mentions, "as_data", None)
+    if as_data is not None:
+        out["data_m"] = data_sets(methods, mentions, as_data, earlier)
+        out["data_p"] = data_sets(problems, mentions, as_data, earlier)
+    in_aim = getattr(mentions, "in_aim", None)
+    if in_aim is not None:
+        out["component_m"] = components(methods, spread[mi], in_aim, earlier)
+    as_technique, as_task = getattr(mentions, "as_technique", None), getattr(mentions, "as_task", None)
+    if as_technique is not None and as_task is not None:
+        out["technique_p"] = techniques(problems, mentions, as_technique, as_task, earlier)
+    return out
 
 
 def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock, lo: str, hi: str) -> np.ndarray:
