@@ -89,6 +89,26 @@ def test_ranker_falls_back_and_says_so_without_enough_history():
     assert r.model is None and "fallback" in r.info and "fewer than 5" in r.info["fallback"]
 
 
+@pytest.mark.parametrize("model", ["lr", "gbm", "lr+gbm"])
+def test_each_ranker_model_learns_a_link_signal(model):
+    # a pair links when its first feature is high: every model must rank the linked pairs above the rest
+    from gapscope.gaps.linkpred import Ranker, roc_auc
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(4000, 4)).astype(np.float32)
+    y = X[:, 0] + 0.3 * rng.normal(size=4000) > 1.5
+    r = Ranker(model=model).fit(X[:3000], y[:3000])
+    assert r.info["model"] == model and "fallback" not in r.info
+    assert roc_auc(r.score(X[3000:]), y[3000:]) > 0.9
+
+
+def test_an_unknown_ranker_model_is_refused():
+    from gapscope.gaps.linkpred import Ranker
+
+    with pytest.raises(ValueError, match="unknown ranker model 'svm'"):
+        Ranker(model="svm")
+
+
 @pytest.mark.parametrize("phrase, reason", [
     ("dataset containing", "sentence fragment"), ("data consisting", "sentence fragment"),
     ("f1 score", "evaluation measure"), ("ground truth", "evaluation measure"), ("PSNR", "evaluation measure"),

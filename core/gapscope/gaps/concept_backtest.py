@@ -13,7 +13,7 @@ import numpy as np
 from ..concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN
 from ..concepts.quality import GENERIC_MIN_PAPERS, GENERIC_SPREAD
 from ..jobs import ProgressFn, check, report
-from .linkpred import (BASELINES, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
+from .linkpred import (BASELINES, RANKER_MODEL, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
                        train_ranker)
 from .span import corpus_span, days_between, require_backtest_span
 
@@ -28,7 +28,7 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                          m: int = 1, rare_max: int = 0, min_support: int = 5, seed: int = 0,
                          horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None,
                          quality: bool = True, mentions: Optional[Mapping[int, frozenset]] = None,
-                         plausible_min: float = PLAUSIBLE_MIN) -> dict:
+                         plausible_min: float = PLAUSIBLE_MIN, ranker_model: str = RANKER_MODEL) -> dict:
     """``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5), read from the papers
     before DATE like every rule; 0 turns it off. The floor is part of GapScope's ranking, not of the
     candidates: every method ranks the same candidates, and GapScope puts the pairs above its floor (those
@@ -40,7 +40,7 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
     horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
                                 min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
-                                mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN)
+                                mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN, model=ranker_model)
     blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
     rare = blk.both <= rare_max
     cand = candidates(blk, rare_max, quality)
@@ -184,7 +184,7 @@ def abstract_vectors(lib) -> Optional[tuple]:
 def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, rare_max: int = 0,
                       min_support: int = 5, seed: int = 0, concepts=None, dates=None, paper_vecs=None,
                       plausible_min: Optional[float] = None, progress: Optional[ProgressFn] = None,
-                      cancel=None) -> dict:
+                      cancel=None, ranker_model: str = RANKER_MODEL) -> dict:
     """One object per date; with several dates ``{"dates": [...], "summary": ...}``. ``plausible_min``
     None: the gaps_plausible_min setting (command line > environment > library > user file)."""
     from ..concepts import load_concept_set
@@ -214,7 +214,8 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
         check(cancel)
         report(progress, i, len(befores), f"backtest at {b}")
         out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed,
-                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min))
+                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min,
+                                        ranker_model=ranker_model))
     report(progress, len(befores), len(befores), "backtest done")
     if len(out) == 1:
         return out[0]

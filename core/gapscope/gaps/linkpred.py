@@ -385,20 +385,46 @@ def formed(cs: ConceptSet, dates: Mapping[int, Optional[str]], block: PairBlock,
     return (a[:, block.m_idx].T @ a[:, block.p_idx]).toarray().astype(np.float32)
 
 
-class Ranker:
-    """Logistic regression over the standardised FEATURES, trained on one earlier slice; falls back to a
-    fixed blend (popularity within a region) when the slice has too few positive pairs."""
+RANKER_MODELS = ("lr", "gbm", "lr+gbm")
+RANKER_MODEL = "lr"
 
-    def __init__(self, seed: int = 0):
+
+class Ranker:
+    """A classifier over the FEATURES, trained on one earlier slice: ``model`` "lr" (logistic regression
+    over the standardised features), "gbm" (gradient-boosted trees) or "lr+gbm" (the mean of both
+    probabilities); falls back to a fixed blend (popularity within a region) when the slice has too few
+    positive pairs."""
+
+    def __init__(self, seed: int = 0, model: str = RANKER_MODEL):
+        if model not in RANKER_MODELS:
+            raise ValueError(f"unknown ranker model {model!r}: one of {', '.join(RANKER_MODELS)}")
         self.seed = seed
-        self.model = None
+        self.kind = model
+        self.models: list = []
         self.info: dict = {}
 
-    def fit(self, X: np.ndarray, y: np.ndarray, max_rows: int = 400_000) -> "Ranker":
+    @property
+    def model(self):
+        """The first fitted classifier (None before fit or on the fallback)."""
+        return self.models[0] if self.models else None
+
+    def _classifiers(self) -> list:
+        from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
         from sklearn.pipeline import make_pipeline
         from sklearn.preprocessing import StandardScaler
 
+        out = []
+        if "lr" in self.kind.split("+"):
+            out.append(make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0)))
+        if "gbm" in self.kind.split("+"):
+            # shallow trees, large leaves: the count thresholds must carry over to the later, larger graph
+            out.append(HistGradientBoostingClassifier(max_iter=150, learning_rate=0.05, max_leaf_nodes=15,
+                                                      min_samples_leaf=200, l2_regularization=1.0,
+                                                      random_state=self.seed))
+        return out
+
+    def fit(self, X: np.ndarray, y: np.ndarray, max_rows: int = 400_000) -> "Ranker":
         pos = np.flatnonzero(y)
         self.info = {"train_pairs": int(len(y)), "train_positive": int(len(pos))}
         if len(pos) < 5:
@@ -408,16 +434,16 @@ class Ranker:
         rng = np.random.default_rng(self.seed)
         keep_neg = rng.choice(neg, size=min(len(neg), max(max_rows - len(pos), len(pos))), replace=False)
         rows = np.concatenate([pos, keep_neg])
-        self.model = make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000, C=1.0))
-        self.model.fit(X[rows], y[rows])
+        self.models = [m.fit(X[rows], y[rows]) for m in self._classifiers()]
         self.info["train_rows"] = int(len(rows))
+        self.info["model"] = self.kind
         return self
 
     def score(self, X: np.ndarray) -> np.ndarray:
-        if self.model is None:
+        if not self.models:
             f = {name: X[:, i] for i, name in enumerate(FEATURES)}
             return f["log_content_popularity"] + 0.1 * f["adamic_adar"] + 0.5 * f["neighbour_methods_link"]
-        return self.model.predict_proba(X)[:, 1]
+        return np.mean([m.predict_proba(X)[:, 1] for m in self.models], axis=0)
 
 
 def candidates(blk: PairBlock, rare_max: int, quality: bool = True) -> np.ndarray:
@@ -431,7 +457,7 @@ def train_ranker(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str
                  rare_max: int = 0, m: int = 1, min_support: int = 5, seed: int = 0,
                  paper_vecs: Optional[tuple] = None, quality: bool = True,
                  mentions: Optional[Mapping[int, frozenset]] = None,
-                 plausible_min: float = 0.0) -> tuple[Ranker, dict]:
+                 plausible_min: float = 0.0, model: str = RANKER_MODEL) -> tuple[Ranker, dict]:
     """The ranker for predictions at ``before``: trained on features before ``before - horizon_days`` and
     the links that formed between then and ``before``."""
     t1 = _shift(before, -horizon_days)
@@ -440,7 +466,7 @@ def train_ranker(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str
     cand = candidates(blk, rare_max, quality)
     # the label: links formed in [t1, before); nothing on or after ``before`` is read
     y = (formed(cs, dates, blk, t1, before) >= m)[cand]
-    r = Ranker(seed).fit(blk.X[cand], y)
+    r = Ranker(seed, model).fit(blk.X[cand], y)
     r.info.update({"train_before": t1, "train_window": f"{t1} .. {before}",
                    "train_method_concepts": int(len(blk.m_idx)), "train_problem_concepts": int(len(blk.p_idx))})
     return r, r.info
