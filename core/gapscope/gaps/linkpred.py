@@ -17,7 +17,9 @@ result says so: ``fallback``).
 Measured on the 10,653-paper library (benchmarks/results/gaps): gradient boosting over the same features
 scored below the logistic regression out of time (its count thresholds learnt on the smaller earlier graph
 do not carry over to the later one), and in-sample cross-validation of either model reaches about the same
-ROC-AUC as the out-of-time logistic regression: the features, not the model, bound the result."""
+ROC-AUC as the out-of-time logistic regression: the features, not the model, bound the result. On the whole
+74,566-paper library, with 10,230 links formed in the training slice, gradient boosting and the mean of both
+models read within 0.002 of the logistic regression at a validation date (benchmarks/bench_gaps_ranker_models.py)."""
 
 from __future__ import annotations
 
