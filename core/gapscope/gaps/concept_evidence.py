@@ -60,13 +60,23 @@ def neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: 
     return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
 
 
+def nameable(c: Concept) -> bool:
+    """A neighbour a gap's statement may name as the related method or problem: a concept (not a bare
+    word such as "detecting", "predicting", "diffusion") of two or more words or a named thing ("LoRA")."""
+    from ..concepts.quality import not_a_concept
+
+    phrase = c.phrase.strip()
+    return (" " in phrase or any(ch.isupper() for ch in phrase)) and not_a_concept(phrase) is None
+
+
 class EvidenceGatherer:
-    """Builds each pair's PairEvidence and its deduplication Candidate over one concept set."""
+    """Builds each pair's PairEvidence and its deduplication Candidate over one concept set; the neighbours
+    that predict a link are drawn from the nameable concepts only, for the statement names them."""
 
     def __init__(self, concepts: Sequence[Concept], evidence_n: int, paper_vecs: Optional[tuple]):
         self.evidence_n = evidence_n
-        self.methods = [c for c in concepts if c.kind == "method"]
-        self.problems = [c for c in concepts if c.kind == "problem"]
+        self.methods = [c for c in concepts if c.kind == "method" and nameable(c)]
+        self.problems = [c for c in concepts if c.kind == "problem" and nameable(c)]
         self.mv = np.stack([c.vector for c in self.methods]) if self.methods else np.zeros((0, 1))
         self.pv = np.stack([c.vector for c in self.problems]) if self.problems else np.zeros((0, 1))
         self.paper_vecs = paper_vecs if paper_vecs is not None and len(paper_vecs[0]) else None
