@@ -15,7 +15,7 @@ from ..concepts.quality import GENERIC_MIN_PAPERS, GENERIC_SPREAD
 from ..jobs import ProgressFn, check, report
 from .linkpred import (BASELINES, RANKER_MODEL, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
                        train_ranker)
-from .span import corpus_span, days_between, require_backtest_span
+from .span import days_between, require_backtest_span
 
 
 def filled_definition(m: int, rare_max: int, min_support: int) -> str:
