@@ -86,7 +86,7 @@ def test_ranker_falls_back_and_says_so_without_enough_history():
     from gapscope.gaps.linkpred import Ranker
 
     r = Ranker().fit(np.zeros((50, 3), np.float32), np.array([True] * 2 + [False] * 48))
-    assert r.model is None and "fallback" in r.info and "fewer than 5" in r.info["fallback"]
+    assert not r.models and "fallback" in r.info and "fewer than 5" in r.info["fallback"]
 
 
 @pytest.mark.parametrize("model", ["lr", "gbm", "lr+gbm"])

@@ -76,6 +76,12 @@ def hardware(phrase: str) -> bool:
     return bool(toks) and _singular(toks[-1]) in CONCEPT_HARDWARE_HEADS
 
 
+def specific(phrase: str) -> bool:
+    """A phrase of two or more words or a named thing with a capital ("point clouds", "LoRA"), not one word
+    ("diffusion") nor one compound ("high-resolution"): what a gap or its statement may name."""
+    return " " in phrase.strip() or any(ch.isupper() for ch in phrase)
+
+
 def not_a_concept(phrase: str) -> Optional[str]:
     """Why ``phrase`` is not a concept (a short reason), or None when it may be one."""
     toks = [_singular(t) for t in _tokens(phrase)]

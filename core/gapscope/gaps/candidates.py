@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
+from ..concepts.quality import specific
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
@@ -65,10 +66,9 @@ def listable(c: Concept, n_library: int, max_share: float) -> bool:
     "LoRA"), not so common that it is a field rather than a concept ("attention" in 3% of the papers), and
     no compound modifier ("AI-driven", "training-free": how a thing is, not the thing) nor a hardware budget
     ("GPU memory"); the backtest keeps them, as it keeps every vague phrase, for they link like any other."""
-    specific = " " in c.phrase.strip() or any(ch.isupper() for ch in c.phrase)
     compound = c.phrase.split()[-1].lower().split("-") if c.phrase.strip() else []
     modifier = len(compound) >= 2 and compound[-1] in CONCEPT_MODIFIER_TAILS
-    return specific and not modifier and not resource(c.phrase) and c.n_papers <= max(30, max_share * n_library)
+    return specific(c.phrase) and not modifier and not resource(c.phrase) and c.n_papers <= max(30, max_share * n_library)
 
 
 def resource(phrase: str) -> bool:

@@ -184,7 +184,7 @@ def abstract_vectors(lib) -> Optional[tuple]:
 def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, rare_max: int = 0,
                       min_support: int = 5, seed: int = 0, concepts=None, dates=None, paper_vecs=None,
                       plausible_min: Optional[float] = None, progress: Optional[ProgressFn] = None,
-                      cancel=None, ranker_model: str = RANKER_MODEL) -> dict:
+                      cancel=None) -> dict:
     """One object per date; with several dates ``{"dates": [...], "summary": ...}``. ``plausible_min``
     None: the gaps_plausible_min setting (command line > environment > library > user file)."""
     from ..concepts import load_concept_set
@@ -214,8 +214,7 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
         check(cancel)
         report(progress, i, len(befores), f"backtest at {b}")
         out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed,
-                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min,
-                                        ranker_model=ranker_model))
+                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min))
     report(progress, len(befores), len(befores), "backtest done")
     if len(out) == 1:
         return out[0]

@@ -63,10 +63,9 @@ def neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: 
 def nameable(c: Concept) -> bool:
     """A neighbour a gap's statement may name as the related method or problem: a concept (not a bare
     word such as "detecting", "predicting", "diffusion") of two or more words or a named thing ("LoRA")."""
-    from ..concepts.quality import not_a_concept
+    from ..concepts.quality import not_a_concept, specific
 
-    phrase = c.phrase.strip()
-    return (" " in phrase or any(ch.isupper() for ch in phrase)) and not_a_concept(phrase) is None
+    return specific(c.phrase) and not_a_concept(c.phrase) is None
 
 
 class EvidenceGatherer:

@@ -405,11 +405,6 @@ class Ranker:
         self.models: list = []
         self.info: dict = {}
 
-    @property
-    def model(self):
-        """The first fitted classifier (None before fit or on the fallback)."""
-        return self.models[0] if self.models else None
-
     def _classifiers(self) -> list:
         from sklearn.ensemble import HistGradientBoostingClassifier
         from sklearn.linear_model import LogisticRegression
