@@ -1,0 +1,208 @@
+"""Whether more pair features would lift the concept ranker (gaps/linkpred.py), read at a validation date before
+the test dates (papers from --cutoff on are never read), information only: nothing here changes the ranker.
+
+It builds the training block (features at T - horizon, label = links formed up to T) and the evaluation block
+(features at T, label = links formed from T to the cutoff) exactly as the backtest does, then:
+  - adds each group of candidate features to the shipped logistic regression, one group at a time:
+      text       papers whose text mentions both concepts (one at most among the candidates: two make a pair
+                 "already combined"), and common neighbours / Adamic-Adar in the graph of text mentions
+      soft       papers of one concept whose abstract lies as close to the other's centre as its typical paper
+      fit        a bilinear (Hadamard) logistic regression over the two concepts' content vectors, trained on
+                 the pairs already linked before the date: which kinds of method go with which problems
+  - the ceiling of the shipped features: a model trained and scored on two halves of the evaluation block
+    itself (in sample, so no drift between the dates), logistic regression and gradient boosting;
+  - the ceiling of the concepts' own activity: the product of each concept's papers in the test window
+    (known only afterwards) as the score.
+
+usage: python benchmarks/bench_gaps_feature_probe.py --library L [--validate 2025-09-01] [--cutoff 2025-11-01]
+    [--out benchmarks/results/gaps/feature-probe-NAME.txt]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "core"))
+
+
+def mention_graph(cs, mentions, earlier: set):
+    """Papers x concepts (0/1) of the text mentions of the papers in ``earlier``."""
+    import scipy.sparse as sp
+
+    row_of, rows, cols = {}, [], []
+    for j, c in enumerate(cs.concepts):
+        for q in mentions.get(c.id, ()):
+            if q in earlier:
+                rows.append(row_of.setdefault(q, len(row_of)))
+                cols.append(j)
+    a = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(row_of), len(cs.concepts)))
+    a.sum_duplicates()
+    a.data[:] = 1.0
+    return a
+
+
+def text_features(cs, mentions, dates, at, mi, pi) -> list[np.ndarray]:
+    a = mention_graph(cs, mentions, {int(p) for p, d in dates.items() if d and d < at})
+    co = (a.T @ a).tocsr()
+    co.setdiag(0)
+    co.eliminate_zeros()
+    both = co[mi][:, pi].toarray()
+    b = co.copy()
+    b.data[:] = 1.0
+    inv = 1.0 / np.log(np.maximum(np.asarray(b.sum(axis=1)).ravel(), 2.0))
+    cn = (b[mi] @ b[pi].T).toarray()
+    aa = (b[mi].multiply(inv[None, :]).tocsr() @ b[pi].T).toarray()
+    return [np.log1p(both), np.log1p(cn), aa]
+
+
+def soft_features(g, pv, mi, pi) -> list[np.ndarray]:
+    """(|M|, |P|): papers of m (and of p) whose abstract is at least as close to the other concept's centre
+    as the median paper of that concept."""
+    pv = pv / np.maximum(np.linalg.norm(pv, axis=1, keepdims=True), 1e-9)
+    cent = np.asarray(g.a.T @ pv)
+    cent /= np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
+    inc = g.a.tocsc()
+
+    def near_count(src, dst):
+        thr = np.array([np.median(pv[inc[:, j].nonzero()[0]] @ cent[j]) if inc[:, j].nnz else 1.0 for j in dst],
+                       np.float32)
+        out = np.zeros((len(src), len(dst)), np.float32)
+        a_src = inc[:, src]
+        for s in range(0, pv.shape[0], 8000):
+            near = ((pv[s:s + 8000] @ cent[dst].T) >= thr[None, :]).astype(np.float32)
+            out += a_src[s:s + 8000].T @ near
+        return out
+
+    return [np.log1p(near_count(mi, pi)), np.log1p(near_count(pi, mi).T)]
+
+
+def fit_feature(g, content, mi, pi, seed: int) -> list[np.ndarray]:
+    """A Hadamard logistic regression over content vectors: linked pairs before the date against unlinked ones."""
+    from sklearn.linear_model import LogisticRegression
+
+    linked = g.co[mi][:, pi].toarray() > 0
+    rng = np.random.default_rng(seed)
+    pos, neg = np.argwhere(linked), np.argwhere(~linked)
+    pos = pos[rng.choice(len(pos), min(len(pos), 150_000), replace=False)]
+    neg = neg[rng.choice(len(neg), min(len(neg), 4 * len(pos)), replace=False)]
+    pairs = np.concatenate([pos, neg])
+    y = np.r_[np.ones(len(pos)), np.zeros(len(neg))]
+    cm, cp = content[mi], content[pi]
+    lr = LogisticRegression(max_iter=500).fit(cm[pairs[:, 0]] * cp[pairs[:, 1]], y)
+    return [((cm * lr.coef_[0]) @ cp.T + lr.intercept_[0]).astype(np.float32)]
+
+
+def block_and_extras(cs, dates, at, pv, mentions, plausible_min, seed):
+    from gapscope.gaps.linkpred import _Graph, _paper_matrix, pair_block
+
+    t0 = time.perf_counter()
+    blk = pair_block(cs, dates, at, paper_vecs=pv, seed=seed, mentions=mentions, plausible_min=plausible_min)
+    g = _Graph(cs, dates, "0000", at)
+    ppv = _paper_matrix(g.rows_pid, pv)
+    extras = {"text": text_features(cs, mentions, dates, at, blk.m_idx, blk.p_idx),
+              "soft": soft_features(g, ppv, blk.m_idx, blk.p_idx),
+              "fit": fit_feature(g, blk.content, blk.m_idx, blk.p_idx, seed)}
+    return blk, extras, time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--library", required=True)
+    ap.add_argument("--validate", default="2025-09-01")
+    ap.add_argument("--cutoff", default="2025-11-01", help="the first test date: no paper from it on is read")
+    ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--out")
+    a = ap.parse_args()
+
+    from sklearn.ensemble import HistGradientBoostingClassifier
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    from gapscope.concepts import load_concept_set
+    from gapscope.concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN, concept_mentions
+    from gapscope.gaps.concept_backtest import abstract_vectors, above_floor_first
+    from gapscope.gaps.linkpred import _incidence, _shift, candidates, expected_precision_at_k, formed, roc_auc
+    from gapscope.gaps.span import days_between, require_backtest_span
+    from gapscope.maps.build import paper_dates
+    from gapscope.store import Library
+
+    lib = Library(a.library, create=False)
+    cs = load_concept_set(lib)
+    dates = {p: d for p, d in paper_dates(lib).items() if d and d < a.cutoff}
+    pv = abstract_vectors(lib)
+    mentions = concept_mentions(lib, cs.concepts)
+    first, last, _ = require_backtest_span(dates, a.validate)
+    horizon = max(30, min(days_between(a.validate, last), days_between(first, a.validate) // 2))
+    t1 = _shift(a.validate, -horizon)
+    lines = [f"library {a.library}: {len(dates)} papers dated before {a.cutoff}; validation date {a.validate}, "
+             f"training slice {t1} .. {a.validate}"]
+
+    def say(s):
+        print(s, flush=True)
+        lines.append(s)
+
+    say(lines[0])
+    tb, tx, s1 = block_and_extras(cs, dates, t1, pv, mentions, TRAIN_PLAUSIBLE_MIN, a.seed)
+    eb, ex, s2 = block_and_extras(cs, dates, a.validate, pv, mentions, 0.0, a.seed)
+    tc, ec = candidates(tb, 0), candidates(eb, 0)
+    yt = (formed(cs, dates, tb, t1, a.validate) >= 1)[tc]
+    ye = (formed(cs, dates, eb, a.validate, "9999") >= 1)[ec]
+    above = (eb.plausibility >= PLAUSIBLE_MIN)[ec]
+    say(f"blocks with the extra features: {s1:.0f} s + {s2:.0f} s; training candidates {tc.sum()} ({yt.sum()} "
+        f"formed), evaluation candidates {ec.sum()} ({ye.sum()} formed)")
+    base = {n: roc_auc(v[ec], ye) for n, v in eb.baselines.items()}
+    best_name = max(base, key=lambda n: base[n] or 0.0)
+    best = base[best_name]
+    say(f"best baseline {best_name}: ROC-AUC {best:.4f} (P@20 "
+        f"{expected_precision_at_k(eb.baselines[best_name][ec], ye, 20):.2f})")
+    say(f"{'features':34s} {'ROC-AUC':>8s} {'margin':>7s} {'floor first':>11s} {'margin':>7s} {'P@20':>5s}")
+    rng = np.random.default_rng(a.seed)
+
+    def rows_of(y, n=400_000):
+        pos, neg = np.flatnonzero(y), np.flatnonzero(~y)
+        return np.concatenate([pos, rng.choice(neg, min(len(neg), max(n - len(pos), len(pos))), replace=False)])
+
+    def lr():
+        return make_pipeline(StandardScaler(), LogisticRegression(max_iter=1000))
+
+    def row(name, s):
+        ff = above_floor_first(s, above)
+        auc, auc_ff = roc_auc(s, ye), roc_auc(ff, ye)
+        say(f"{name:34s} {auc:8.4f} {auc - best:+7.4f} {auc_ff:11.4f} {auc_ff - best:+7.4f} "
+            f"{expected_precision_at_k(ff, ye, 20):5.2f}")
+
+    def with_groups(groups, blk, extras, cand):
+        cols = [blk.X[cand]] + [f[cand][:, None] for g_ in groups for f in extras[g_]]
+        return np.concatenate(cols, axis=1)
+
+    r = rows_of(yt)
+    for groups in ((), ("text",), ("soft",), ("fit",), ("text", "soft", "fit")):
+        m = lr().fit(with_groups(groups, tb, tx, tc)[r], yt[r])
+        row("shipped" + "".join(f" + {g_}" for g_ in groups), m.predict_proba(with_groups(groups, eb, ex, ec))[:, 1])
+    half = rng.permutation(len(ye))
+    fit_rows, score_rows = half[:len(ye) // 2], half[len(ye) // 2:]
+    fr = fit_rows[rows_of(ye[fit_rows], 300_000)]
+    for name, m in (("logistic regression", lr()),
+                    ("gradient boosting", HistGradientBoostingClassifier(max_iter=300, learning_rate=0.05,
+                                                                         max_leaf_nodes=31, min_samples_leaf=100,
+                                                                         random_state=a.seed))):
+        m.fit(eb.X[ec][fr], ye[fr])
+        s = m.predict_proba(eb.X[ec][score_rows])[:, 1]
+        say(f"ceiling, in sample ({name}): ROC-AUC {roc_auc(s, ye[score_rows]):.4f} on the other half")
+    n_test = np.asarray(_incidence(cs, dates, a.validate, "9999").sum(axis=0)).ravel()
+    act = np.log1p(n_test[eb.m_idx])[:, None] + np.log1p(n_test[eb.p_idx])[None, :]
+    say(f"ceiling, each concept's papers in the test window known (popularity after the date): ROC-AUC "
+        f"{roc_auc(act[ec], ye):.4f}")
+    if a.out:
+        Path(a.out).write_text("command: python " + " ".join(sys.argv) + "\n" + "\n".join(lines) + "\n")
+
+
+if __name__ == "__main__":
+    main()
