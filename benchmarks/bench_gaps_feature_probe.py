@@ -125,19 +125,15 @@ def main() -> None:
     from sklearn.pipeline import make_pipeline
     from sklearn.preprocessing import StandardScaler
 
-    from gapscope.concepts import load_concept_set
-    from gapscope.concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN, concept_mentions
-    from gapscope.gaps.concept_backtest import abstract_vectors, above_floor_first
+    from gaps_inputs import validation_inputs
+
+    from gapscope.concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN
+    from gapscope.gaps.concept_backtest import above_floor_first
     from gapscope.gaps.linkpred import _incidence, _shift, candidates, expected_precision_at_k, formed, roc_auc
     from gapscope.gaps.span import days_between, require_backtest_span
-    from gapscope.maps.build import paper_dates
-    from gapscope.store import Library
 
-    lib = Library(a.library, create=False)
-    cs = load_concept_set(lib)
-    dates = {p: d for p, d in paper_dates(lib).items() if d and d < a.cutoff}
-    pv = abstract_vectors(lib)
-    mentions = concept_mentions(lib, cs.concepts)
+    v = validation_inputs(a.library, a.cutoff)
+    cs, dates, pv, mentions = v.concepts, v.dates, v.vectors, v.mentions
     first, last, _ = require_backtest_span(dates, a.validate)
     horizon = max(30, min(days_between(a.validate, last), days_between(first, a.validate) // 2))
     t1 = _shift(a.validate, -horizon)

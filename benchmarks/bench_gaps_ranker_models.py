@@ -29,22 +29,16 @@ def main() -> None:
     ap.add_argument("--out")
     a = ap.parse_args()
 
-    from gapscope.concepts import load_concept_set
-    from gapscope.concepts.pair_rules import concept_mentions
-    from gapscope.gaps.concept_backtest import abstract_vectors, backtest_concepts_at
-    from gapscope.gaps.linkpred import RANKER_MODELS
-    from gapscope.maps.build import paper_dates
-    from gapscope.settings import get
-    from gapscope.store import Library
+    from gaps_inputs import validation_inputs
 
-    lib = Library(a.library, create=False)
-    cs = load_concept_set(lib)
-    dates = {p: d for p, d in paper_dates(lib).items() if d and d < a.cutoff}
-    pv = abstract_vectors(lib)
-    t0 = time.perf_counter()
-    mentions = concept_mentions(lib, cs.concepts)
+    from gapscope.gaps.concept_backtest import backtest_concepts_at
+    from gapscope.gaps.linkpred import RANKER_MODELS
+    from gapscope.settings import get
+
+    v = validation_inputs(a.library, a.cutoff)
+    lib, cs, dates, pv, mentions = v.lib, v.concepts, v.dates, v.vectors, v.mentions
     lines = [f"library {a.library}: {lib.count_papers()} papers, {len(dates)} dated before {a.cutoff} (the rest not "
-             f"read); concepts batch {cs.batch}; validation date {a.validate}; mentions {time.perf_counter() - t0:.0f} s",
+             f"read); concepts batch {cs.batch}; validation date {a.validate}; mentions {v.mentions_s:.0f} s",
              f"{'model':8s} {'ROC-AUC':>8s} {'margin':>7s} {'P@20':>6s} {'P@50':>6s}  {'no floor AUC':>12s}  best baseline"]
     print("\n".join(lines), flush=True)
     best = None
