@@ -128,23 +128,22 @@ def main() -> None:
     from gaps_inputs import validation_inputs
 
     from gapscope.concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN
-    from gapscope.gaps.concept_backtest import above_floor_first
+    from gapscope.gaps.concept_backtest import above_floor_first, training_horizon
     from gapscope.gaps.linkpred import _incidence, _shift, candidates, expected_precision_at_k, formed, roc_auc
-    from gapscope.gaps.span import days_between, require_backtest_span
+    from gapscope.gaps.span import require_backtest_span
 
-    v = validation_inputs(a.library, a.cutoff)
-    cs, dates, pv, mentions = v.concepts, v.dates, v.vectors, v.mentions
+    inputs = validation_inputs(a.library, a.cutoff)
+    cs, dates, pv, mentions = inputs.concepts, inputs.dates, inputs.vectors, inputs.mentions
     first, last, _ = require_backtest_span(dates, a.validate)
-    horizon = max(30, min(days_between(a.validate, last), days_between(first, a.validate) // 2))
-    t1 = _shift(a.validate, -horizon)
-    lines = [f"library {a.library}: {len(dates)} papers dated before {a.cutoff}; validation date {a.validate}, "
-             f"training slice {t1} .. {a.validate}"]
+    t1 = _shift(a.validate, -training_horizon(first, last, a.validate))
+    lines = []
 
     def say(s):
         print(s, flush=True)
         lines.append(s)
 
-    say(lines[0])
+    say(f"library {a.library}: {len(dates)} papers dated before {a.cutoff}; validation date {a.validate}, "
+        f"training slice {t1} .. {a.validate}")
     tb, tx, s1 = block_and_extras(cs, dates, t1, pv, mentions, TRAIN_PLAUSIBLE_MIN, a.seed)
     eb, ex, s2 = block_and_extras(cs, dates, a.validate, pv, mentions, 0.0, a.seed)
     tc, ec = candidates(tb, 0), candidates(eb, 0)
@@ -153,7 +152,7 @@ def main() -> None:
     above = (eb.plausibility >= PLAUSIBLE_MIN)[ec]
     say(f"blocks with the extra features: {s1:.0f} s + {s2:.0f} s; training candidates {tc.sum()} ({yt.sum()} "
         f"formed), evaluation candidates {ec.sum()} ({ye.sum()} formed)")
-    base = {n: roc_auc(v[ec], ye) for n, v in eb.baselines.items()}
+    base = {n: roc_auc(b[ec], ye) for n, b in eb.baselines.items()}
     best_name = max(base, key=lambda n: base[n] or 0.0)
     best = base[best_name]
     say(f"best baseline {best_name}: ROC-AUC {best:.4f} (P@20 "

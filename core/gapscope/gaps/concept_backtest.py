@@ -36,8 +36,7 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
     hand GapScope's own signal to the baselines."""
     t0 = time.perf_counter()
     first, last, _ = require_backtest_span(dates, before)
-    # the training slice looks as far ahead as the test does, within the time before DATE
-    horizon = horizon_days or max(30, min(days_between(before, last), days_between(first, before) // 2))
+    horizon = horizon_days or training_horizon(first, last, before)
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
                                 min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
                                 mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN, model=ranker_model)
@@ -96,6 +95,12 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "seconds": round(time.perf_counter() - t0, 2),
     })
     return res
+
+
+def training_horizon(first: str, last: str, before: str) -> int:
+    """Days between the ranker's training slice and DATE, for a corpus dated ``first`` .. ``last``: the slice
+    looks as far ahead as the test does, within the time before DATE."""
+    return max(30, min(days_between(before, last), days_between(first, before) // 2))
 
 
 def above_floor_first(score: np.ndarray, above: np.ndarray) -> np.ndarray:
