@@ -12,9 +12,9 @@ import numpy as np
 
 from common import CSAB, encoder
 
+from gapscope.facets.data import CSABSTRUCT_LABELS
 from gapscope.facets.evaluate import predict_examples, prf
 from gapscope.facets.model import load_model
-from gapscope.facets.data import CSABSTRUCT_LABELS
 from gapscope.facets.shortcoming_data import csabstruct_examples
 
 SHOWN = 10
