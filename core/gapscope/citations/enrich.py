@@ -100,22 +100,24 @@ class EnrichReport:
                 "unresolved": self.unresolved, "failed": len(self.failed)}
 
 
-def make_clients(lib, sleep: Callable[[float], None] = time.sleep, *,
-                 cancel: Optional[CancelToken] = None) -> dict[str, Any]:
+def make_client(lib, source: str, sleep: Callable[[float], None] = time.sleep, *,
+                cancel: Optional[CancelToken] = None, purpose: str = "citation enrichment"):
+    """The OpenAlex or Semantic Scholar client with the library's endpoint, key, spacing and retries."""
     from ..collect import cancellable
 
-    wait = cancellable(sleep, cancel=cancel)
-    out = {}
-    for source in SOURCES:
-        interval = float(setting(lib, f"citations.{source}_interval_s"))
-        f = PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "citations.timeout_s")),
-                          max_retries=int(setting(lib, "citations.max_retries")), backoff_base=max(interval, 1.0),
-                          sleep=wait, user_agent="GapScope (literature review tool; citation enrichment)", cancel=cancel)
-        if source == "openalex":
-            out[source] = OpenAlex(f, endpoint(lib, source), api_key(lib, source), setting(lib, "citations.openalex_mailto"))
-        else:
-            out[source] = SemanticScholar(f, endpoint(lib, source), api_key(lib, source))
-    return out
+    interval = float(setting(lib, f"citations.{source}_interval_s"))
+    f = PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "citations.timeout_s")),
+                      max_retries=int(setting(lib, "citations.max_retries")), backoff_base=max(interval, 1.0),
+                      sleep=cancellable(sleep, cancel=cancel), user_agent=f"GapScope (literature review tool; {purpose})",
+                      cancel=cancel)
+    if source == "openalex":
+        return OpenAlex(f, endpoint(lib, source), api_key(lib, source), setting(lib, "citations.openalex_mailto"))
+    return SemanticScholar(f, endpoint(lib, source), api_key(lib, source))
+
+
+def make_clients(lib, sleep: Callable[[float], None] = time.sleep, *,
+                 cancel: Optional[CancelToken] = None) -> dict[str, Any]:
+    return {source: make_client(lib, source, sleep, cancel=cancel) for source in SOURCES}
 
 
 class _Enricher:

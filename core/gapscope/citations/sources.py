@@ -230,6 +230,15 @@ class OpenAlex(_Client):
         data = self._get(f"{self.base}/works?{q}")
         return [openalex_record(w) for w in data.get("results") or []]
 
+    def works_mentioning(self, query: str, n: int = 5) -> tuple[int, list[WorkRecord]]:
+        """(how many works' title or abstract match ``query``, the ``n`` most cited of them). ``query`` is
+        OpenAlex's boolean search syntax (quoted phrases, AND, OR); one request."""
+        q = self._q({"filter": f"title_and_abstract.search:{query}", "sort": "cited_by_count:desc",
+                     "select": OPENALEX_EDGE_SELECT, "per-page": max(1, int(n))})
+        data = self._get(f"{self.base}/works?{q}")
+        return (int((data.get("meta") or {}).get("count") or 0),
+                [openalex_record(w) for w in (data.get("results") or [])[:n]])
+
     def citing(self, work_id: str, limit: Optional[int] = None) -> Iterator[list[WorkRecord]]:
         """Pages of the works citing ``work_id`` (cursor paging)."""
         cursor, got = "*", 0
