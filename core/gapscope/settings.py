@@ -108,6 +108,10 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             5, (), "abstracts close to a concept pair and about both of its concepts (the paraphrase-aware "
             "check over the library's and the reference's abstract vectors) that make the pair established "
             "practice, no gap; 0 turns the check off", parse=Number(0, None, integer=True)),
+    Setting("gaps_openalex_min", "GAPSCOPE_GAPS_OPENALEX_MIN", "gaps.openalex_min", "gaps/openalex_min",
+            0, (), "works in OpenAlex (all years, title or abstract) mentioning both concepts of a pair that make "
+            "it established practice, no gap: `gaps find` asks OpenAlex once per pair it lists (online, with the "
+            "openalex_api_key); 0 (the default) keeps gap finding offline", parse=Number(0, None, integer=True)),
 )}
 
 # Library setting keys whose values are secrets (API keys).

@@ -195,3 +195,49 @@ def test_gaps_find_reference_option_library_setting_and_no_reference(spread_with
     r = run("gaps", "find", "--reference", str(tmp_path / "missing.gapscope"))
     assert r.exit_code != 0 and "missing.gapscope" in r.output
     lib.set_setting("gaps.reference", None)
+
+
+def test_gaps_find_openalex_option_drops_an_established_pair_and_shows_the_count(spread_with_topics, replay_server,
+                                                                                  monkeypatch, shared_data):
+    """`gaps find --openalex N` against the recorded OpenAlex works lists (gaps/world_check.py)."""
+    from click.testing import CliRunner
+
+    import gapscope.embed as embed_mod
+    import gapscope.gaps.find as find_mod
+    from gapscope.cli import main
+    from gapscope.gaps.world_check import pair_query
+
+    from .citations_fixtures import CITED_BY_PAGES, JSON, point_at
+
+    lib, data, _ = spread_with_topics
+
+    def vectors(_lib, kind, *a, **kw):
+        return data["topic" if kind == "abstract" else kind][:2]
+
+    monkeypatch.setattr(find_mod, "load_vectors", vectors)
+    monkeypatch.setattr(embed_mod, "load_vectors", vectors)
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
+    r = run("gaps", "find", "--no-reference", "--json")
+    assert r.exit_code == 0, r.output
+    plain = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    assert plain and all(g["details"]["openalex"] is None for g in plain)    # off by default: offline
+    pairs = [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in plain]
+    folder = shared_data / "fixtures" / "paperqa-api-cassettes" / "decoded"
+    two, one = (json.loads((folder / CITED_BY_PAGES[i]).read_text()) for i in (0, 2))
+    answers = {pair_query([m], [p]): page for (m, p), page in zip(pairs[:2], (two, one))}
+    zero = {"meta": {**one["meta"], "count": 0}, "results": []}    # the recorded list, emptied: nobody did both
+
+    def works(params):
+        return 200, json.dumps(answers.get(params["filter"].split(":", 1)[1], zero)).encode()
+
+    replay_server.add("/works", works, content_type=JSON)
+    point_at(lib, replay_server, monkeypatch)
+    r = run("gaps", "find", "--no-reference", "--openalex", "2", "--json")
+    assert r.exit_code == 0, r.output
+    found = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    got = [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in found]
+    assert pairs[0] not in got and pairs[1] in got                # 2 works: established; 1: a gap still
+    second = found[got.index(pairs[1])]
+    assert second["details"]["openalex"]["works"] == 1 and "OpenAlex lists 1 work" in second["statement"]
+    r = run("gaps", "show", str(second["id"]))
+    assert r.exit_code == 0 and "OpenAlex: 1 work(s) mention both (established from 2)" in r.output

@@ -230,6 +230,14 @@ def _print_gap(g, lib=None, full=False) -> None:
             for p in refd.get("papers") or []:
                 click.echo(f"      {'already tried (reference)':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
+    world = g.details.get("openalex") if g.details else None
+    if world:
+        click.echo("    OpenAlex: " + (f"{world['works']} work(s) mention both (established from {world['min_works']})"
+                                       if world.get("works") is not None else f"not checked ({world.get('error')})"))
+        if full:
+            for p in world.get("papers") or []:
+                click.echo(f"      {'already tried (OpenAlex)':<22} {p.get('openalex_id') or '':<12} "
+                           f"{p.get('year') or '':<5} {str(p.get('title') or '')[:85]}")
     cwc = g.details.get("closest_check") if g.details else None
     if cwc:
         from ..gaps.closest import closest_note
@@ -258,10 +266,14 @@ def _print_gap(g, lib=None, full=False) -> None:
                    "against: a pair enough of its abstracts mention together is established practice, no gap "
                    "(default: the gaps_reference setting, `gapscope settings`).")
 @click.option("--no-reference", is_flag=True, help="No reference check, whatever the settings say.")
+@click.option("--openalex", "openalex_min", type=click.IntRange(min=0), metavar="N",
+              help="Ask OpenAlex (online, all years) how many works mention both concepts of each listed pair; "
+                   "N or more make it established practice, no gap; 0: no OpenAlex check "
+                   "(default: the gaps_openalex_min setting, 0).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def gaps_find(ref, problem_facet, reference, no_reference, as_json, quiet) -> None:
+def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json, quiet) -> None:
     """Detect gaps from the latest maps and store them (build maps first with `gapscope map`)."""
     from ..gaps import find_gaps
     from ..jobs import Cancelled
@@ -272,6 +284,8 @@ def gaps_find(ref, problem_facet, reference, no_reference, as_json, quiet) -> No
         fail("give --reference or --no-reference, not both", 2)
     if reference:
         set_command_line("gaps_reference", reference)     # the command line wins over every other layer
+    if openalex_min is not None:
+        set_command_line("gaps_openalex_min", openalex_min)
     lib = ref.open()
     notices: list[str] = []
     try:

@@ -17,6 +17,7 @@ from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
 from .reference import tried_note
+from .world_check import tried_in_world_note
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
@@ -110,7 +111,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  texts: Optional[Mapping[int, str]] = None,
                  mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                  plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None, closest=None,
-                 acronyms: Optional[Mapping[int, "AcronymReading"]] = None) -> list[Gap]:
+                 acronyms: Optional[Mapping[int, "AcronymReading"]] = None, world=None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
@@ -123,7 +124,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     after the phrase check; a pair enough abstracts close to it are about is established, no gap, and each
     kept gap carries its closest existing work. ``acronyms`` ({concept id: its reading},
     concepts/acronyms.py; read from ``texts`` when not given): an acronym the papers naming it define in
-    different ways is no gap end (a notice names them); a gap names the others' expansion."""
+    different ways is no gap end (a notice names them); a gap names the others' expansion. ``world`` (a
+    gaps.world_check.OpenAlexCheck): asked last, for the pairs the other checks keep; a pair enough works in
+    OpenAlex mention together is established, no gap, and each kept gap carries the few that did."""
     if not cs.concepts:
         return []
     acronyms, mentions = _readings(cs, texts, acronyms, mentions)
@@ -149,7 +152,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         ev = pairs[(i, j)] = gather.gather(cs.concepts[blk.m_idx[i]], cs.concepts[blk.p_idx[j]],
                                            int(blk.text_both[i, j]) if blk.text_both is not None else None)
         pool.append(gather.candidate((i, j), float(score[i, j]), ev))
-    established = EstablishedCheck(reference, closest, pairs, top, progress, cancel)
+    established = EstablishedCheck(reference, closest, pairs, top, progress, cancel, world=world)
     kept, dropped = dedupe(pool, top, per_concept=per_concept, accept=established if established.active else None)
     if notices is not None:
         notices.extend(established.notices(len(kept), len(pool)))
@@ -221,16 +224,19 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
         roles.setdefault(s["paper_id"], "shortcoming")
     topic = main_topic(m, p, topic_of)
     ref, cw = established.reference_of.get((i, j)), established.closest_of.get((i, j))
+    world = established.world_of.get((i, j))
     counts = {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER}
     if ref is not None:
         counts["reference"] = ref["co_mentions"]
     if cw is not None:
         counts["closest"] = len(cw["closest_work"])
+    if world is not None and world["works"] is not None:
+        counts["openalex"] = world["works"]
     expansions = _expansions(m, p, acronyms)
     return Gap(
         type="method_x_problem", score=cand.score,
         statement=statement(m, p, len(ev.both), ev.near_methods, ev.near_problems, expansions)
-        + (tried_note(ref) if ref else ""),
+        + (tried_note(ref) if ref else "") + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
                  "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(ev.both),
@@ -249,6 +255,9 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  # arXiv id, cosine to the pair; and how many did both (below the count that establishes it)
                  "closest_work": cw["closest_work"] if cw is not None else None,
                  "closest_check": ({k: v for k, v in cw.items() if k != "closest_work"} if cw is not None else None),
+                 # works in OpenAlex (all years) whose title or abstract mentions both (`gaps_openalex_min`):
+                 # the count, the query asked, the most cited of them; works None when the request failed
+                 "openalex": world,
                  "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
                  "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                  "features": {name: round(float(v), 4) for name, v in zip(FEATURES, blk.X[i, j])},

@@ -141,20 +141,24 @@ def main_topic(m: Concept, p: Concept, topic_of: Optional[Mapping[int, tuple[int
 
 class EstablishedCheck:
     """The dedup pass's accept(): a pair is established practice, no gap, when enough of a reference
-    corpus's abstracts mention both concepts (``reference``, gaps/reference.py) or enough abstracts close
-    to the pair are about both (``closest``, gaps/closest.py); each checked pair keeps what was found."""
+    corpus's abstracts mention both concepts (``reference``, gaps/reference.py), enough abstracts close
+    to the pair are about both (``closest``, gaps/closest.py) or enough works in OpenAlex mention both
+    (``world``, gaps/world_check.py; asked last, only for pairs the offline checks let through, since each
+    is a request); each checked pair keeps what was found."""
 
-    def __init__(self, reference, closest, pairs: Mapping[tuple, PairEvidence], top: int, progress=None, cancel=None):
-        self.reference, self.closest, self.pairs = reference, closest, pairs
+    def __init__(self, reference, closest, pairs: Mapping[tuple, PairEvidence], top: int, progress=None, cancel=None,
+                 world=None):
+        self.reference, self.closest, self.world, self.pairs = reference, closest, world, pairs
         self.top, self.progress, self.cancel = top, progress, cancel
         self.reference_of: dict = {}
         self.closest_of: dict = {}
+        self.world_of: dict = {}
         self.accepted = 0
-        self.left_out = {"phrase": 0, "dense": 0}
+        self.left_out = {"phrase": 0, "dense": 0, "world": 0}
 
     @property
     def active(self) -> bool:
-        return self.reference is not None or self.closest is not None
+        return self.reference is not None or self.closest is not None or self.world is not None
 
     def __call__(self, c: Candidate) -> Optional[str]:
         check(self.cancel)
@@ -170,16 +174,22 @@ class EstablishedCheck:
             if cw["established"]:
                 why = f"established: {cw['done']} abstracts close to the pair are about both concepts"
                 self.left_out["dense"] += 1
+        if why is None and self.world is not None:
+            w = self.world_of[c.key] = self.world.check(ev.method, ev.problem)
+            if w["established"]:
+                why = f"established: {w['works']} works in OpenAlex mention both"
+                self.left_out["world"] += 1
         self.accepted += why is None
-        what = "the reference corpus" if self.reference is not None else "the closest existing work"
+        what = ("the reference corpus" if self.reference is not None else
+                "the closest existing work" if self.closest is not None else "OpenAlex")
+        checked = len(self.reference_of) or len(self.closest_of) or len(self.world_of)
         report(self.progress, self.accepted, self.top,
-               f"checking gaps against {what}: {len(self.reference_of) or len(self.closest_of)} pairs, "
-               f"{self.accepted} kept")
+               f"checking gaps against {what}: {checked} pairs, {self.accepted} kept")
         return why
 
     def notices(self, kept: int, pool: int) -> list[str]:
         out = []
-        est_phrase, est_dense = self.left_out["phrase"], self.left_out["dense"]
+        est_phrase, est_dense, est_world = self.left_out["phrase"], self.left_out["dense"], self.left_out["world"]
         if self.reference is not None:
             r = self.reference
             out.append(f"reference corpus {r.path} ({r.n_papers} abstracts): {r.checked} pairs checked, {est_phrase} "
@@ -189,7 +199,9 @@ class EstablishedCheck:
             out.append(f"closest existing work ({' and '.join(s.name for s in cl.sources)} abstract vectors): "
                        f"{cl.checked} pairs checked, {est_dense} established (>= {cl.params.min_done} "
                        f"abstracts close to the pair are about both concepts, whatever words they use) left out")
-        if self.active and kept < self.top and est_phrase + est_dense:
+        if self.world is not None:
+            out.append(self.world.notice(est_world))
+        if self.active and kept < self.top and est_phrase + est_dense + est_world:
             out.append(f"only {kept} concept gaps among the best {pool} candidates are not established "
                        "in the reference corpus")
         return out

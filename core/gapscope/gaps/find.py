@@ -30,11 +30,12 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-               plausible_min: Optional[float] = None, closest=None, acronyms=None) -> list[Gap]:
+               plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
-    gaps.reference.ReferenceCorpus): concept pairs its abstracts already combine are left out.
+    gaps.reference.ReferenceCorpus): concept pairs its abstracts already combine are left out; ``world`` (a
+    gaps.world_check.OpenAlexCheck): so are pairs enough works in OpenAlex mention together.
     ``plausible_min``: the plausibility floor of a concept pair (concepts/pair_rules.py; None: the default)."""
     groups = []
     if concepts is not None and concepts.concepts:
@@ -46,7 +47,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
                                    reference=reference, progress=progress, cancel=cancel, closest=closest,
-                                   acronyms=acronyms,
+                                   acronyms=acronyms, world=world,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
@@ -138,11 +139,13 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     try:
         closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
                    and concepts.concepts else None)
+        world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
         gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                           topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
-                          plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms)
+                          plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
+                          world=world)
     finally:
         if opened:
             ref.close()
@@ -175,6 +178,15 @@ def _reference(lib, reference):
     if Path(reference).expanduser().resolve() == Path(lib.path).expanduser().resolve():
         raise LibraryError(f"the reference library {reference} is the library itself: give a bigger corpus")
     return ReferenceCorpus.open(reference, established=get("gaps_established_min", lib)), True
+
+
+def _world(lib, acronyms, cancel):
+    """The OpenAlex check (gaps/world_check.py) when the setting gaps_openalex_min is above 0, else None."""
+    from ..settings import get
+    from .world_check import OpenAlexCheck
+
+    n = get("gaps_openalex_min", lib)
+    return OpenAlexCheck.open(lib, n, cancel=cancel, acronyms=acronyms or {}) if n else None
 
 
 def _closest(lib, ref, paper_vecs, notices, progress, cancel):

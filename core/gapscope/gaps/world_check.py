@@ -1,0 +1,109 @@
+"""The "already done" check against the world's literature: OpenAlex (some 250M works, all years).
+
+The reference corpus (gaps/reference.py) holds what the researcher imported, often one or two years of
+arXiv, so a pairing established long before it ("CRF" x "ASR", "Squeeze-and-Excitation" x "medical image
+segmentation") looks untried there. OpenAlex is asked, once per pair the list is about to show, how many
+works' title or abstract mention both concepts (its ``title_and_abstract.search`` filter, stemmed, the
+phrases quoted); a pair at ``min_works`` or more is established practice, no gap, and below that the most
+cited of the few that did are the gap's evidence.
+
+Online and optional (the setting ``gaps_openalex_min``, 0 = off): `gaps find` stays offline without it.
+A refused key stops the check for the rest of the run and a failed request leaves that pair unchecked;
+either is said in the notices, and the list is still made."""
+
+from __future__ import annotations
+
+from typing import Mapping, Optional
+
+from ..citations.sources import KeyRefused
+from ..sources.polite import FetchError
+
+EXAMPLES = 5            # the most cited works that mention both, kept as evidence
+GIVE_UP_AFTER = 3       # failed requests in a row that end the check for the run (host down, offline)
+
+
+def search_forms(concept, acronyms: Mapping[int, object] = ()) -> list[str]:
+    """How OpenAlex is asked for a concept: an acronym its papers define one way by that expansion (an
+    acronym alone names different things across science: CRF is also a case report form), else its
+    phrase. Characters the filter syntax reads (quotes, commas, pipes, colons) become spaces."""
+    reading = acronyms.get(concept.id) if acronyms else None
+    phrase = getattr(reading, "dominant", None) if getattr(reading, "verdict", None) == "defined" else None
+    text = phrase or concept.phrase
+    return [" ".join(text.translate(str.maketrans('",|:()', "      ")).split())]
+
+
+def pair_query(method_forms: list[str], problem_forms: list[str]) -> str:
+    """OpenAlex's boolean search for works that mention both: ("a" OR "a2") AND ("b")."""
+    def side(forms):
+        return "(" + " OR ".join(f'"{f}"' for f in forms) + ")"
+    return f"{side(method_forms)} AND {side(problem_forms)}"
+
+
+class OpenAlexCheck:
+    """Counts the works mentioning a concept pair through an :class:`~gapscope.citations.sources.OpenAlex`
+    client; same contract as ``ReferenceCorpus.check`` (a dict with ``established``)."""
+
+    name = "OpenAlex"
+
+    def __init__(self, client, min_works: int, *, acronyms: Mapping[int, object] = (),
+                 examples: int = EXAMPLES) -> None:
+        self.client, self.min_works, self.examples = client, int(min_works), examples
+        self.acronyms = acronyms
+        self.checked = 0          # pairs asked (answered or not)
+        self.failed = 0           # requests that failed
+        self.stopped: Optional[str] = None    # why the check was given up for this run
+        self._in_a_row = 0
+
+    @classmethod
+    def open(cls, lib, min_works: int, *, cancel=None, acronyms: Mapping[int, object] = ()) -> "OpenAlexCheck":
+        from ..citations.enrich import make_client
+
+        return cls(make_client(lib, "openalex", cancel=cancel, purpose="gap check"), min_works, acronyms=acronyms)
+
+    def check(self, method, problem) -> dict:
+        """{"source", "query", "works", "min_works", "established", "papers": [{"title", "year", "doi",
+        "openalex_id", "citations"}], "error"} for a method and a problem concept; unchecked (``works``
+        None, not established) once the check has stopped or when the request fails."""
+        query = pair_query(search_forms(method, self.acronyms), search_forms(problem, self.acronyms))
+        out = {"source": "OpenAlex", "query": query, "works": None, "min_works": self.min_works,
+               "established": False, "papers": [], "error": None}
+        if self.stopped:
+            out["error"] = self.stopped
+            return out
+        self.checked += 1
+        try:
+            n, works = self.client.works_mentioning(query, self.examples)
+        except KeyRefused as exc:
+            self.stopped = out["error"] = f"OpenAlex refused the key ({exc}); set openalex_api_key"
+            self.failed += 1
+            return out
+        except FetchError as exc:
+            self.failed += 1
+            self._in_a_row += 1
+            out["error"] = str(exc)
+            if self._in_a_row >= GIVE_UP_AFTER:
+                self.stopped = f"{GIVE_UP_AFTER} OpenAlex requests failed in a row (last: {exc})"
+            return out
+        self._in_a_row = 0
+        out["works"], out["established"] = n, n >= self.min_works
+        if not out["established"]:
+            out["papers"] = [{"title": w.meta.get("title"), "year": w.meta.get("year"), "doi": w.ids.get("doi"),
+                              "openalex_id": w.ids.get("openalex_id"), "citations": w.meta.get("citation_count")}
+                             for w in works]
+        return out
+
+    def notice(self, left_out: int) -> str:
+        """What the check did, for `gaps find`'s notices."""
+        text = (f"OpenAlex (all years, titles and abstracts): {self.checked} pairs checked, {left_out} established "
+                f"(>= {self.min_works} works mention both) left out")
+        if self.failed:
+            text += f"; {self.failed} request(s) failed, those pairs are unchecked"
+        if self.stopped:
+            text += f"; the check stopped: {self.stopped}"
+        return text
+
+
+def tried_in_world_note(world: Optional[dict]) -> str:
+    """The sentence a gap's statement gains when a few works in OpenAlex already mention both concepts."""
+    n = (world or {}).get("works") or 0
+    return f" OpenAlex lists {n} work{'s' if n != 1 else ''} mentioning both." if n else ""
