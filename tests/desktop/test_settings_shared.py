@@ -95,10 +95,13 @@ def test_gaps_thresholds_set_in_preferences_are_the_cores_settings_within_their_
     again.gaps_plausible_min.setValue(0.0)                      # 0 turns the floor off, and is kept as 0
     assert again.gaps_closest_min.value() == 5 and again.gaps_closest_min.toolTip()
     again.gaps_closest_min.setValue(0)                          # 0 turns the closest-work check off
+    assert again.gaps_openalex_min.value() == 0 and "OpenAlex" in again.gaps_openalex_min.toolTip()
+    again.gaps_openalex_min.setValue(25)                        # the online check: 25 works establish a pair
     again.accept()
     settings.settings().sync()
     assert core_settings.get("gaps_plausible_min", library) == 0.0
     assert core_settings.Settings(library).lookup("gaps_closest_min") == (0, "user settings")
+    assert core_settings.Settings(library).lookup("gaps_openalex_min") == (25, "user settings")
 
 
 def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):
@@ -119,3 +122,25 @@ def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, li
     assert "Attention Retention for Continual Learning" in text and "2602.05454" in text
     view.table.setCurrentItem(view.table.topLevelItem(1))
     assert "reference corpus" not in view.detail.toPlainText()
+
+
+def test_gaps_view_shows_the_openalex_works_that_already_tried_a_gap_or_why_it_was_not_checked(qtbot, library):
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    world = {"source": "OpenAlex", "query": '("CRF") AND ("ASR")', "works": 3, "min_works": 25, "established": False,
+             "error": None, "papers": [{"title": "Hidden conditional random fields for phone classification",
+                                        "year": 2005, "citations": 400, "doi": None, "openalex_id": "W1"}]}
+    failed = dict(world, works=None, papers=[], error="3 OpenAlex requests failed in a row (last: timed out)")
+    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
+                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "openalex": world}},
+                    {"id": 2, "type": "method_x_problem", "score": 0.8, "statement": "Apply C to D.",
+                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "openalex": failed}}])
+    text = view.detail.toPlainText()
+    assert "Already tried elsewhere (OpenAlex, all years): 3 works mention both" in text
+    assert "Hidden conditional random fields for phone classification" in text and "2005, 400 citations" in text
+    view.table.setCurrentItem(view.table.topLevelItem(1))
+    text = view.detail.toPlainText()
+    assert "OpenAlex check: not done for this gap (3 OpenAlex requests failed in a row" in text

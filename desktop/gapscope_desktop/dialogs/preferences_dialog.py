@@ -81,6 +81,12 @@ class PreferencesDialog(QDialog):
             "How many abstracts (of the library and the reference library, by their vectors) that are about both "
             "concepts of a pair, in other words than the concepts' names, make it already done and not listed. "
             "The nearest ones are shown as the gap's closest existing work. 0: no such check.")
+        self.gaps_openalex_min = self._number_field(
+            "gaps_openalex_min", QSpinBox(maximum=100000),
+            "Online: “Find gaps” asks OpenAlex (all years, titles and abstracts) how many works mention both "
+            "concepts of each gap it lists; this many or more make the pair already done, and it is not listed. "
+            "Catches pairings older than the reference library. Needs the OpenAlex API key below; 0: offline, "
+            "no such check.")
         proxy = self.lib.get_setting("collect.proxy") if self.lib is not None else None
         if isinstance(proxy, str) and not self.http_proxy.text():
             self.http_proxy.setText(proxy)
@@ -94,7 +100,9 @@ class PreferencesDialog(QDialog):
                                                    ("Gaps plausibility floor:", self.gaps_plausible_min),
                                                    ("Gaps established at (abstracts):", self.gaps_established_min),
                                                    ("Gaps done in other words at (abstracts):",
-                                                    self.gaps_closest_min)]),
+                                                    self.gaps_closest_min),
+                                                   ("Gaps established in OpenAlex at (works):",
+                                                    self.gaps_openalex_min)]),
                   _group("Network", [("HTTP proxy:", self.http_proxy), ("HTTPS proxy:", self.https_proxy),
                                      ("arXiv API URL:", self.arxiv_url), ("Google Scholar URL:", self.scholar_url)]),
                   _group("Citation sources (gapscope enrich)",
@@ -156,7 +164,8 @@ class PreferencesDialog(QDialog):
         settings.put("compute/device", self.device.currentData())
         for name, box in (("gaps_plausible_min", self.gaps_plausible_min),
                           ("gaps_established_min", self.gaps_established_min),
-                          ("gaps_closest_min", self.gaps_closest_min)):
+                          ("gaps_closest_min", self.gaps_closest_min),
+                          ("gaps_openalex_min", self.gaps_openalex_min)):
             settings.put(core_settings.SETTINGS[name].user_key, box.value())
         settings.put("network/http_proxy", self.http_proxy.text().strip())
         settings.put("network/https_proxy", self.https_proxy.text().strip())

@@ -301,6 +301,18 @@ class GapsView(CoreView):
                           f" <span style='color:#888'>[{p.get('year') or ''}"
                           f"{', arXiv ' + html.escape(str(p['arxiv_id'])) if p.get('arxiv_id') else ''}]</span></li>"
                           for p in ref.get("papers") or []) + "</ul>")
+        world = details.get("openalex") or {}
+        if world.get("works"):
+            # works in OpenAlex, all years, that mention both (the gaps_openalex_min setting), most cited first
+            extra += (f"<p><b>Already tried elsewhere (OpenAlex, all years):</b> {world['works']} work"
+                      f"{'s' if world['works'] != 1 else ''} mention both</p><ul>" + "".join(
+                          f"<li>{html.escape(' '.join(str(p.get('title') or '').split()))}"
+                          f" <span style='color:#888'>[{p.get('year') or ''}"
+                          f"{', ' + str(p['citations']) + ' citations' if p.get('citations') is not None else ''}]"
+                          "</span></li>" for p in world.get("papers") or []) + "</ul>")
+        elif world.get("error"):
+            extra += (f"<p style='color:#a60;'><b>OpenAlex check:</b> not done for this gap "
+                      f"({html.escape(str(world['error']))})</p>")
         cwc = details.get("closest_check")
         if cwc:
             n = int(cwc.get("done") or 0)
