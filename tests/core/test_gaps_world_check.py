@@ -141,3 +141,22 @@ def test_setting_is_off_by_default_and_the_command_line_wins(library, monkeypatc
         assert _world(library, {}, None) is None              # `gaps find --openalex 0`: offline
     finally:
         settings.set_command_line("gaps_openalex_min", None)
+
+
+def test_no_answer_at_all_stops_the_check_after_one_pair(library, monkeypatch):
+    """Offline (nothing listens at the endpoint): one pair is tried, with few retries, then the check stops."""
+    import socket
+
+    from gapscope.gaps.world_check import RETRIES, OpenAlexCheck
+
+    with socket.socket() as s:                                # a port nothing listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("GAPSCOPE_OPENALEX_URL", f"http://127.0.0.1:{port}")
+    library.set_setting("citations.openalex_interval_s", 0)
+    world = OpenAlexCheck.open(library, 20)
+    assert world.client.fetcher.max_retries == RETRIES < 5     # not the enrichment's five
+    crf, asr = SimpleNamespace(id=1, phrase="CRF"), SimpleNamespace(id=2, phrase="ASR")
+    first, second = world.check(crf, asr), world.check(crf, asr)
+    assert world.checked == 1 and world.failed == 1 and world.stopped.startswith("OpenAlex did not answer")
+    assert first["works"] is None and second["error"] == world.stopped and not second["established"]

@@ -101,13 +101,17 @@ class EnrichReport:
 
 
 def make_client(lib, source: str, sleep: Callable[[float], None] = time.sleep, *,
-                cancel: Optional[CancelToken] = None, purpose: str = "citation enrichment"):
-    """The OpenAlex or Semantic Scholar client with the library's endpoint, key, spacing and retries."""
+                cancel: Optional[CancelToken] = None, purpose: str = "citation enrichment",
+                max_retries: Optional[int] = None):
+    """The OpenAlex or Semantic Scholar client with the library's endpoint, key, spacing and retries
+    (at most ``max_retries`` when given)."""
     from ..collect import cancellable
 
     interval = float(setting(lib, f"citations.{source}_interval_s"))
+    retries = int(setting(lib, "citations.max_retries"))
     f = PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "citations.timeout_s")),
-                      max_retries=int(setting(lib, "citations.max_retries")), backoff_base=max(interval, 1.0),
+                      max_retries=retries if max_retries is None else min(retries, max_retries),
+                      backoff_base=max(interval, 1.0),
                       sleep=cancellable(sleep, cancel=cancel), user_agent=f"GapScope (literature review tool; {purpose})",
                       cancel=cancel)
     if source == "openalex":

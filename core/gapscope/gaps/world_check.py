@@ -8,18 +8,20 @@ phrases quoted); a pair at ``min_works`` or more is established practice, no gap
 cited of the few that did are the gap's evidence.
 
 Online and optional (the setting ``gaps_openalex_min``, 0 = off): `gaps find` stays offline without it.
-A refused key stops the check for the rest of the run and a failed request leaves that pair unchecked;
-either is said in the notices, and the list is still made."""
+A refused key, an unreachable host or a page that is not OpenAlex's (a captive portal) stops the check for
+the rest of the run; an error answer to one pair's request leaves that pair unchecked. The notices say
+which, and the list is still made."""
 
 from __future__ import annotations
 
 from typing import Mapping, Optional
 
 from ..citations.sources import KeyRefused
-from ..sources.polite import FetchError
+from ..sources.polite import FetchError, NotTheSource, SourceBlocked
 
 EXAMPLES = 5            # the most cited works that mention both, kept as evidence
-GIVE_UP_AFTER = 3       # failed requests in a row that end the check for the run (host down, offline)
+GIVE_UP_AFTER = 3       # error answers in a row that end the check for the run
+RETRIES = 2             # per request: the list should not wait half a minute for a network that is down
 
 
 def search_forms(concept, acronyms: Mapping[int, object] = ()) -> list[str]:
@@ -58,7 +60,8 @@ class OpenAlexCheck:
     def open(cls, lib, min_works: int, *, cancel=None, acronyms: Mapping[int, object] = ()) -> "OpenAlexCheck":
         from ..citations.enrich import make_client
 
-        return cls(make_client(lib, "openalex", cancel=cancel, purpose="gap check"), min_works, acronyms=acronyms)
+        return cls(make_client(lib, "openalex", cancel=cancel, purpose="gap check", max_retries=RETRIES), min_works,
+                   acronyms=acronyms)
 
     def check(self, method, problem) -> dict:
         """{"source", "query", "works", "min_works", "established", "papers": [{"title", "year", "doi",
@@ -73,16 +76,15 @@ class OpenAlexCheck:
         self.checked += 1
         try:
             n, works = self.client.works_mentioning(query, self.examples)
-        except KeyRefused as exc:
-            self.stopped = out["error"] = f"OpenAlex refused the key ({exc}); set openalex_api_key"
-            self.failed += 1
-            return out
         except FetchError as exc:
             self.failed += 1
-            self._in_a_row += 1
-            out["error"] = str(exc)
-            if self._in_a_row >= GIVE_UP_AFTER:
-                self.stopped = f"{GIVE_UP_AFTER} OpenAlex requests failed in a row (last: {exc})"
+            why = self._no_use_asking(exc)
+            if why is None:
+                self._in_a_row += 1
+                if self._in_a_row >= GIVE_UP_AFTER:
+                    why = f"{GIVE_UP_AFTER} OpenAlex requests failed in a row (last: {exc})"
+            self.stopped = why
+            out["error"] = why or str(exc)
             return out
         self._in_a_row = 0
         out["works"], out["established"] = n, n >= self.min_works
@@ -91,6 +93,17 @@ class OpenAlexCheck:
                               "openalex_id": w.ids.get("openalex_id"), "citations": w.meta.get("citation_count")}
                              for w in works]
         return out
+
+    @staticmethod
+    def _no_use_asking(exc: FetchError) -> Optional[str]:
+        """Why no later request of this run can do better, or None (an error answer to this one query)."""
+        if isinstance(exc, KeyRefused):
+            return f"OpenAlex refused the key ({exc}); set openalex_api_key"
+        if isinstance(exc, (SourceBlocked, NotTheSource)):
+            return f"OpenAlex could not be asked ({exc})"
+        if exc.status is None:                  # no answer at all: offline, or the host is down
+            return f"OpenAlex did not answer ({exc})"
+        return None
 
     def notice(self, left_out: int) -> str:
         """What the check did, for `gaps find`'s notices."""
