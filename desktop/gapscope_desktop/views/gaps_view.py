@@ -51,6 +51,13 @@ def closest_items(details: dict) -> list[tuple[str, Optional[int], str]]:
     return out
 
 
+def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -> str:
+    """"<heading>: n nouns mention both" and the (title, [bracketed note]) of those listed, as HTML."""
+    items = "".join(f"<li>{html.escape(' '.join(title.split()))} <span style='color:#888'>[{html.escape(note)}]"
+                    "</span></li>" for title, note in papers)
+    return f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention both</p><ul>{items}</ul>"
+
+
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current)."""
     from gapscope.gaps import list_gaps
@@ -295,21 +302,16 @@ class GapsView(CoreView):
         ref = details.get("reference") or {}
         if ref.get("co_mentions"):
             # abstracts of the reference corpus (`gaps find --reference`) that mention both concepts
-            extra += (f"<p><b>Already tried in the reference corpus:</b> {ref['co_mentions']} abstract"
-                      f"{'s' if ref['co_mentions'] != 1 else ''} mention both</p><ul>" + "".join(
-                          f"<li>{html.escape(' '.join(latex_to_text(str(p.get('title', ''))).split()))}"
-                          f" <span style='color:#888'>[{p.get('year') or ''}"
-                          f"{', arXiv ' + html.escape(str(p['arxiv_id'])) if p.get('arxiv_id') else ''}]</span></li>"
-                          for p in ref.get("papers") or []) + "</ul>")
+            extra += tried_html("Already tried in the reference corpus", ref["co_mentions"], "abstract", [
+                (latex_to_text(str(p.get("title", ""))), f"{p.get('year') or ''}"
+                 + (f", arXiv {p['arxiv_id']}" if p.get("arxiv_id") else "")) for p in ref.get("papers") or []])
         world = details.get("openalex") or {}
         if world.get("works"):
             # works in OpenAlex, all years, that mention both (the gaps_openalex_min setting), most cited first
-            extra += (f"<p><b>Already tried elsewhere (OpenAlex, all years):</b> {world['works']} work"
-                      f"{'s' if world['works'] != 1 else ''} mention both</p><ul>" + "".join(
-                          f"<li>{html.escape(' '.join(str(p.get('title') or '').split()))}"
-                          f" <span style='color:#888'>[{p.get('year') or ''}"
-                          f"{', ' + str(p['citations']) + ' citations' if p.get('citations') is not None else ''}]"
-                          "</span></li>" for p in world.get("papers") or []) + "</ul>")
+            extra += tried_html("Already tried elsewhere (OpenAlex, all years)", world["works"], "work", [
+                (str(p.get("title") or ""), f"{p.get('year') or ''}"
+                 + (f", {p['citations']} citations" if p.get("citations") is not None else ""))
+                for p in world.get("papers") or []])
         elif world.get("error"):
             extra += (f"<p style='color:#a60;'><b>OpenAlex check:</b> not done for this gap "
                       f"({html.escape(str(world['error']))})</p>")
