@@ -17,10 +17,10 @@ from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
 from .reference import tried_note
-from .world_check import tried_in_world_note
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
+from .world_check import tried_in_world_note
 
 if TYPE_CHECKING:
     from ..concepts.acronyms import AcronymReading

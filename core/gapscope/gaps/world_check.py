@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import Mapping, Optional
 
 from ..citations.sources import KeyRefused
+from ..concepts.acronyms import DEFINED
 from ..sources.polite import FetchError, NotTheSource, SourceBlocked
 
 EXAMPLES = 5            # the most cited works that mention both, kept as evidence
@@ -27,9 +28,9 @@ RETRIES = 2             # per request: the list should not wait half a minute fo
 def search_forms(concept, acronyms: Mapping[int, object] = ()) -> list[str]:
     """How OpenAlex is asked for a concept: an acronym its papers define one way by that expansion (an
     acronym alone names different things across science: CRF is also a case report form), else its
-    phrase. Characters the filter syntax reads (quotes, commas, pipes, colons) become spaces."""
+    phrase. Characters the filter syntax reads (quotes, commas, pipes, colons, brackets) become spaces."""
     reading = acronyms.get(concept.id) if acronyms else None
-    phrase = getattr(reading, "dominant", None) if getattr(reading, "verdict", None) == "defined" else None
+    phrase = getattr(reading, "dominant", None) if getattr(reading, "verdict", None) == DEFINED else None
     text = phrase or concept.phrase
     return [" ".join(text.translate(str.maketrans('",|:()', "      ")).split())]
 
