@@ -37,6 +37,9 @@ def main():
     ap.add_argument("--device", default="cpu")
     ap.add_argument("--limit", type=int, default=None, help="first N examples of each source (a quick check)")
     ap.add_argument("--budget", type=float, default=None, help="start no run after this many seconds")
+    ap.add_argument("--curve", action="store_true",
+                    help="also the CSAbstruct dev roles after each epoch (a learning curve; the cosine schedule "
+                         "still runs over all epochs)")
     ap.add_argument("runs", nargs="*")
     args = ap.parse_args()
     runs = [json.loads(r) for r in args.runs] or [{}]
@@ -89,14 +92,21 @@ def main():
         cfg = dict(base, **over)
         src = sources_for(int(cfg["ft_layers"]), cfg)
         t = time.time()
-        model, top = fit_finetune(enc, src["train"], cfg, int(cfg.get("seed", 0)), device=args.device, log=log)
+        def roles_dev(model, top):
+            roles_pred, _ = labels_at(cached_probabilities(model, top, src["csab_dev"], LAYERS, enc.dim,
+                                                           device=args.device), 0.5)
+            gold_roles = [r for e in src["csab_dev"].examples for r in e.roles]
+            labels = sorted(set(gold_roles))
+            return sum(prf(gold_roles, roles_pred, lab)["f1"] for lab in labels) / len(labels)
+
+        curve = (lambda epoch, model, top: log(f"  after epoch {epoch}: roles CSAbstruct dev "
+                                                f"{roles_dev(model, top):.4f}")) if args.curve else None
+        model, top = fit_finetune(enc, src["train"], cfg, int(cfg.get("seed", 0)), device=args.device, log=log,
+                                  after_epoch=curve)
         train_s = time.time() - t
         dv = {name: cached_probabilities(model, top, src[name], LAYERS, enc.dim, device=args.device)
-              for name in ("csab_dev", "lim_dev", "cs_dev")}
-        roles_pred, _ = labels_at(dv["csab_dev"], 0.5)
-        gold_roles = [r for e in src["csab_dev"].examples for r in e.roles]
-        labels = sorted(set(gold_roles))
-        roles_f1 = sum(prf(gold_roles, roles_pred, lab)["f1"] for lab in labels) / len(labels)
+              for name in ("lim_dev", "cs_dev")}
+        roles_f1 = roles_dev(model, top)
         res = {"over": over, "train_s": round(train_s, 1), "roles_csab_dev": round(roles_f1, 4), "by_threshold": []}
         for thr in THRESHOLDS:
             _, own_pred = labels_at(dv["lim_dev"], thr)

@@ -110,9 +110,10 @@ class AdaptedFeatures:
 
 
 def fit_finetune(encoder, sources: list[Source], cfg: dict, seed: int, *, device: str = "cpu", progress=None,
-                 cancel=None, log=None) -> tuple[FacetModel, Any]:
+                 cancel=None, log=None, after_epoch=None) -> tuple[FacetModel, Any]:
     """Train the head and the adapter of the top ``cfg["ft_layers"]`` layers together. Returns (model with
-    its ``adapter`` set, the trainable top module)."""
+    its ``adapter`` set, the trainable top module). ``after_epoch(epoch, model, top)``, when given, is called
+    after each epoch with both modules in eval mode (a learning curve on dev data)."""
     import torch
 
     from .adapter import build_trainable
@@ -160,6 +161,13 @@ def fit_finetune(encoder, sources: list[Source], cfg: dict, seed: int, *, device
         sched.step()
         if log:
             log(f"epoch {epoch + 1}/{epochs}: {time.time() - t0:.1f} s, last loss {float(loss.detach()):.4f}")
+        if after_epoch is not None and epoch + 1 < epochs:
+            net.eval()
+            top.eval()
+            with torch.no_grad():
+                after_epoch(epoch + 1, model, top)
+            net.to(device)          # an evaluation may have moved them (cached_probabilities ends on the CPU)
+            top.to(device)
     net.eval()
     top.eval()
     model.net = net.cpu()
