@@ -118,6 +118,35 @@ def test_finetune_trains_and_saves_a_loadable_adapter(shared_data, tmp_path, mon
         load_model(tmp_path / "m")
 
 
+def test_a_learning_curve_hook_sees_each_epoch_but_the_last_and_changes_no_weight(shared_data, encoder, tmp_path,
+                                                                                  monkeypatch):
+    """fit_finetune(after_epoch=...) (finetune_experiment.py --curve): called in eval mode after epochs 1 .. N-1,
+    and the trained weights are the same bit for bit as without it."""
+    from gapscope.facets.finetune import FT_DEFAULTS, fit_finetune, make_source
+    from gapscope.facets.shortcoming_data import csabstruct_examples, read_limitation_runs
+    from gapscope.facets.train import DEFAULTS, resolve_layers
+
+    monkeypatch.setenv("GAPSCOPE_FEATURE_CACHE", str(tmp_path / "cache"))
+    d = shared_data / "facets"
+    cfg = {**DEFAULTS, **FT_DEFAULTS, "ft_epochs": 3, "ft_layers": 1, "doc_dim": encoder.dim}
+    layers, frm = resolve_layers(cfg, encoder), encoder.num_layers - 1
+    sources = [make_source(encoder, csabstruct_examples(d / "csabstruct" / "train.jsonl")[:4], "csab", layers, frm, {}),
+               make_source(encoder, read_limitation_runs(d / "limitations" / "limitation-sentences-seed-semi.tsv",
+                                                         split="train")[:4], "limalone", layers, frm,
+                           dict(short_weight=cfg["lim_weight"]))]
+    seen = []
+
+    def hook(epoch, model, top):
+        seen.append((epoch, model.net.training, top.training))
+
+    plain, _ = fit_finetune(encoder, sources, cfg, 0)
+    curved, _ = fit_finetune(encoder, sources, cfg, 0, after_epoch=hook)
+    assert seen == [(1, False, False), (2, False, False)]
+    assert curved.adapter.digest() == plain.adapter.digest()
+    assert all(np.array_equal(a.detach().numpy(), b.detach().numpy())
+               for a, b in zip(plain.net.parameters(), curved.net.parameters()))
+
+
 def test_facets_train_finetune_cli_writes_head_and_adapter(shared_data, tmp_path, monkeypatch):
     from click.testing import CliRunner
 
