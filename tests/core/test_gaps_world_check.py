@@ -158,5 +158,47 @@ def test_no_answer_at_all_stops_the_check_after_one_pair(library, monkeypatch):
     assert world.client.fetcher.max_retries == RETRIES < 5     # not the enrichment's five
     crf, asr = SimpleNamespace(id=1, phrase="CRF"), SimpleNamespace(id=2, phrase="ASR")
     first, second = world.check(crf, asr), world.check(crf, asr)
-    assert world.checked == 1 and world.failed == 1 and world.stopped.startswith("OpenAlex did not answer")
+    assert world.checked == 1 and world.failed == 1 and world.stopped.startswith("OpenAlex stopped answering")
     assert first["works"] is None and second["error"] == world.stopped and not second["established"]
+
+
+def test_an_answer_that_is_no_works_list_leaves_its_pair_unchecked_and_the_next_is_asked(library, replay_server,
+                                                                                        monkeypatch, pages):
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.world_check import OpenAlexCheck, pair_query
+
+    cs, dates, pv = constructed_graph(seed=2)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    (m0, p0), (m1, p1) = _pair(listed[0]), _pair(listed[1])
+    _, one = pages
+    no_count = {"results": one["results"]}                    # the recorded list without its meta: no count
+    _serve(replay_server, {pair_query([m0], [p0]): no_count, pair_query([m1], [p1]): one}, asked := [])
+    point_at(library, replay_server, monkeypatch)
+    world = OpenAlexCheck.open(library, 2)
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, world=world)
+    by_pair = {_pair(g): g.details["openalex"] for g in again}
+    assert by_pair[(m0, p0)]["works"] is None and "not a works list" in by_pair[(m0, p0)]["error"]
+    assert by_pair[(m1, p1)]["works"] == 1 and asked[:2] == [pair_query([m0], [p0]), pair_query([m1], [p1])]
+
+
+def test_no_answer_after_the_retries_stops_the_check(library, replay_server, monkeypatch):
+    """A server that keeps answering 503 (down, or rate limited): given up after the retries, as enrichment does."""
+    from gapscope.gaps.world_check import RETRIES, OpenAlexCheck
+
+    replay_server.add("/works", b'{"error": "unavailable"}', status=503, content_type=JSON)
+    point_at(library, replay_server, monkeypatch)
+    world = OpenAlexCheck.open(library, 20)
+    crf, asr = SimpleNamespace(id=1, phrase="CRF"), SimpleNamespace(id=2, phrase="ASR")
+    world.check(crf, asr)
+    world.check(crf, asr)
+    assert world.checked == 1 and world.stopped.startswith("OpenAlex stopped answering")
+    assert len([p for p, *_ in replay_server.log if p == "/works"]) == RETRIES + 1
+
+
+def test_a_key_in_a_redirected_portal_address_is_masked_too():
+    from gapscope.citations.sources import _shown
+
+    assert _shown("https://api.openalex.org/works?api_key=SECRETKEY12345678&x=1") == \
+        "https://api.openalex.org/works?api_key=***&x=1"
+    shown = _shown("http://portal.example/login?next=https%3A%2F%2Fapi.openalex.org%2Fworks%3FAPI_KEY%3DSECRETKEY12345678")
+    assert "SECRETKEY" not in shown

@@ -102,14 +102,14 @@ class EnrichReport:
 
 def make_client(lib, source: str, sleep: Callable[[float], None] = time.sleep, *,
                 cancel: Optional[CancelToken] = None, purpose: str = "citation enrichment",
-                max_retries: Optional[int] = None):
-    """The OpenAlex or Semantic Scholar client with the library's endpoint, key, spacing and retries
-    (at most ``max_retries`` when given)."""
+                max_retries: Optional[int] = None, timeout_s: Optional[float] = None):
+    """The OpenAlex or Semantic Scholar client with the library's endpoint, key, spacing, retries and
+    timeout (at most ``max_retries`` and ``timeout_s`` when given)."""
     from ..collect import cancellable
 
     interval = float(setting(lib, f"citations.{source}_interval_s"))
-    retries = int(setting(lib, "citations.max_retries"))
-    f = PoliteFetcher(min_interval=interval, timeout=float(setting(lib, "citations.timeout_s")),
+    retries, timeout = int(setting(lib, "citations.max_retries")), float(setting(lib, "citations.timeout_s"))
+    f = PoliteFetcher(min_interval=interval, timeout=timeout if timeout_s is None else min(timeout, timeout_s),
                       max_retries=retries if max_retries is None else min(retries, max_retries),
                       backoff_base=max(interval, 1.0),
                       sleep=cancellable(sleep, cancel=cancel), user_agent=f"GapScope (literature review tool; {purpose})",

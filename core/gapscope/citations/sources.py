@@ -114,7 +114,7 @@ def _shown(url: str) -> str:
     """The URL without an api_key value: messages and logs never show the key."""
     import re
 
-    return re.sub(r"(api_key=)[^&\s]*", r"\1***", url)
+    return re.sub(r"(api_key(?:=|%3D))[^&\s]*", r"\1***", url, flags=re.IGNORECASE)   # also percent-encoded
 
 
 # --- Semantic Scholar ---------------------------------------------------------------------------
@@ -235,9 +235,14 @@ class OpenAlex(_Client):
         OpenAlex's boolean search syntax (quoted phrases, AND, OR); one request."""
         q = self._q({"filter": f"title_and_abstract.search:{query}", "sort": "cited_by_count:desc",
                      "select": OPENALEX_EDGE_SELECT, "per-page": max(1, int(n))})
-        data = self._get(f"{self.base}/works?{q}")
-        return (int((data.get("meta") or {}).get("count") or 0),
-                [openalex_record(w) for w in (data.get("results") or [])[:n]])
+        url = f"{self.base}/works?{q}"
+        data = self._get(url)
+        count = data.get("meta", {}).get("count") if isinstance(data, dict) and isinstance(data.get("meta"), dict) else None
+        results = data.get("results") if isinstance(data, dict) else None
+        if not isinstance(count, int) or not isinstance(results, list) or not all(isinstance(w, dict) for w in results):
+            # not a works list: counting it as 0 would call the pair untried
+            raise FetchError(f"openalex: the answer is not a works list with a count ({_shown(url)})", _shown(url), 200)
+        return count, [openalex_record(w) for w in results[:n]]
 
     def citing(self, work_id: str, limit: Optional[int] = None) -> Iterator[list[WorkRecord]]:
         """Pages of the works citing ``work_id`` (cursor paging)."""

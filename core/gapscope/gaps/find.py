@@ -136,6 +136,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
         mentions = concept_mentions(lib, concepts.concepts)   # through the FTS index, as the backtest
     ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
+    world = None
     try:
         closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
                    and concepts.concepts else None)
@@ -149,6 +150,8 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     finally:
         if opened:
             ref.close()
+        if world is not None:
+            world.close()
     quote_shortcomings(lib, gaps)
     stamp = made_with(lib, maps)
     for g in gaps:

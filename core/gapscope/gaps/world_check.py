@@ -8,9 +8,10 @@ phrases quoted); a pair at ``min_works`` or more is established practice, no gap
 cited of the few that did are the gap's evidence.
 
 Online and optional (the setting ``gaps_openalex_min``, 0 = off): `gaps find` stays offline without it.
-A refused key, an unreachable host or a page that is not OpenAlex's (a captive portal) stops the check for
-the rest of the run; an error answer to one pair's request leaves that pair unchecked. The notices say
-which, and the list is still made."""
+A refused key, no answer after the retries (offline, the host down, rate limited) or a page that is not
+OpenAlex's (a captive portal) stops the check for the rest of the run, as citation enrichment stops a source;
+an error answer to one pair's request (or an answer that is no works list) leaves that pair unchecked, and
+three in a row stop the check. The notices say which, and the list is still made."""
 
 from __future__ import annotations
 
@@ -22,7 +23,8 @@ from ..sources.polite import FetchError, NotTheSource, SourceBlocked
 
 EXAMPLES = 5            # the most cited works that mention both, kept as evidence
 GIVE_UP_AFTER = 3       # error answers in a row that end the check for the run
-RETRIES = 2             # per request: the list should not wait half a minute for a network that is down
+RETRIES = 2             # per request, and a short timeout: the list should not wait minutes for a network
+TIMEOUT_S = 10.0        # that is down (enrichment's defaults: 5 retries, 30 s)
 
 
 def search_forms(concept, acronyms: Mapping[int, object] = ()) -> list[str]:
@@ -61,8 +63,11 @@ class OpenAlexCheck:
     def open(cls, lib, min_works: int, *, cancel=None, acronyms: Mapping[int, object] = ()) -> "OpenAlexCheck":
         from ..citations.enrich import make_client
 
-        return cls(make_client(lib, "openalex", cancel=cancel, purpose="gap check", max_retries=RETRIES), min_works,
-                   acronyms=acronyms)
+        return cls(make_client(lib, "openalex", cancel=cancel, purpose="gap check", max_retries=RETRIES,
+                               timeout_s=TIMEOUT_S), min_works, acronyms=acronyms)
+
+    def close(self) -> None:
+        self.client.fetcher.session.close()
 
     def check(self, method, problem) -> dict:
         """{"source", "query", "works", "min_works", "established", "papers": [{"title", "year", "doi",
@@ -102,8 +107,8 @@ class OpenAlexCheck:
             return f"OpenAlex refused the key ({exc}); set openalex_api_key"
         if isinstance(exc, (SourceBlocked, NotTheSource)):
             return f"OpenAlex could not be asked ({exc})"
-        if exc.status is None:                  # no answer at all: offline, or the host is down
-            return f"OpenAlex did not answer ({exc})"
+        if exc.status is None:                  # no answer after the retries: offline, down or rate limited
+            return f"OpenAlex stopped answering ({exc})"
         return None
 
     def notice(self, left_out: int) -> str:

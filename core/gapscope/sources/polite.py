@@ -186,6 +186,12 @@ class PoliteFetcher:
             except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
                     urllib3.exceptions.ProtocolError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
+            except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
+                    requests.exceptions.InvalidSchema) as exc:
+                # a wrong endpoint setting: no retry can mend it
+                raise FetchError(f"not a URL that can be fetched ({type(exc).__name__}): {url}", url) from None
+            except (requests.exceptions.RequestException, urllib3.exceptions.HTTPError) as exc:
+                last = f"request failed ({type(exc).__name__})"      # a redirect loop, a body that will not decode
             else:
                 reason = blocked(resp) if blocked else None
                 if reason:
