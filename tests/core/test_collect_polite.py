@@ -40,3 +40,23 @@ def test_requests_are_spaced_by_the_interval(replay_server):
         f.get(replay_server.url + "/x")
         clock.t += 0.5  # the response took half a second
     assert clock.slept == [2.5, 2.5] and f.stats.requests == 3
+
+
+def test_an_address_that_cannot_be_fetched_fails_at_once_and_a_redirect_loop_is_given_up(replay_server):
+    """A wrong endpoint setting is a FetchError without retries; a redirect loop is retried, then given up
+    (neither escapes as a requests exception)."""
+    import pytest
+
+    from gapscope.sources.polite import FetchError
+
+    clock = Clock()
+    f = PoliteFetcher(min_interval=0, max_retries=2, sleep=clock.sleep, clock=clock.now)
+    for bad in ("ftp://example.org/works", "api.openalex.org/works", "http://"):
+        with pytest.raises(FetchError, match="not a URL that can be fetched"):
+            f.get(bad)
+    assert f.stats.retries == 0
+    from tests.replay_server import Route
+
+    replay_server.routes.append(Route("/loop", {}, 302, b"", {"Location": "/loop", "Content-Type": "text/plain"}))
+    with pytest.raises(FetchError, match=r"gave up after 3 tries: request failed \(TooManyRedirects\)"):
+        f.get(replay_server.url + "/loop")
