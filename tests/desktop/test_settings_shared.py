@@ -104,19 +104,24 @@ def test_gaps_thresholds_set_in_preferences_are_the_cores_settings_within_their_
     assert core_settings.Settings(library).lookup("gaps_openalex_min") == (25, "user settings")
 
 
-def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):
+def _gaps_view_with(qtbot, library, first: dict, second: dict):
+    """The Gaps view showing two concept gaps with these details, the first selected."""
     from gapscope_desktop.views.gaps_view import GapsView
 
     view = GapsView(None)
     qtbot.addWidget(view)
     view.lib = library
+    view.show_gaps([{"id": k + 1, "type": "method_x_problem", "score": 0.9 - k / 10, "statement": f"Apply gap {k}.",
+                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", **details}}
+                    for k, details in enumerate((first, second))])
+    return view
+
+
+def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):
     ref = {"library": "/r.gapscope", "size": 74566, "co_mentions": 2, "min_co_mentions": 3, "established": False,
            "papers": [{"id": 7, "title": "Attention Retention for Continual Learning", "year": 2026,
                        "arxiv_id": "2602.05454"}, {"id": 9, "title": "Replay on the fly", "year": 2025, "arxiv_id": None}]}
-    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
-                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "reference": ref}},
-                    {"id": 2, "type": "method_x_problem", "score": 0.8, "statement": "Apply C to D.",
-                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "reference": None}}])
+    view = _gaps_view_with(qtbot, library, {"reference": ref}, {"reference": None})
     text = view.detail.toPlainText()
     assert "Already tried in the reference corpus: 2 abstracts" in text
     assert "Attention Retention for Continual Learning" in text and "2602.05454" in text
@@ -125,19 +130,11 @@ def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, li
 
 
 def test_gaps_view_shows_the_openalex_works_that_already_tried_a_gap_or_why_it_was_not_checked(qtbot, library):
-    from gapscope_desktop.views.gaps_view import GapsView
-
-    view = GapsView(None)
-    qtbot.addWidget(view)
-    view.lib = library
     world = {"source": "OpenAlex", "query": '("CRF") AND ("ASR")', "works": 3, "min_works": 25, "established": False,
              "error": None, "papers": [{"title": "Hidden conditional random fields for phone classification",
                                         "year": 2005, "citations": 400, "doi": None, "openalex_id": "W1"}]}
     failed = dict(world, works=None, papers=[], error="3 OpenAlex requests failed in a row (last: timed out)")
-    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
-                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "openalex": world}},
-                    {"id": 2, "type": "method_x_problem", "score": 0.8, "statement": "Apply C to D.",
-                     "evidence": [], "evidence_roles": {}, "details": {"level": "concept", "openalex": failed}}])
+    view = _gaps_view_with(qtbot, library, {"openalex": world}, {"openalex": failed})
     text = view.detail.toPlainText()
     assert "Already tried elsewhere (OpenAlex, all years): 3 works mention both" in text
     assert "Hidden conditional random fields for phone classification" in text and "2005, 400 citations" in text
