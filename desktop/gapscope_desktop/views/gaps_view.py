@@ -83,11 +83,22 @@ def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     return load_gaps(lib)
 
 
+def build_and_detect(lib, *, progress=None, cancel=None) -> list[dict]:
+    """The maps and the concepts brought up to date (each step only where out of date), then the gaps:
+    `gapscope analyze`, as "Build maps" runs it, with the gaps."""
+    from gapscope.analyze import analyze
+    from gapscope.vocabulary import MAP_FACETS
+
+    analyze(lib, facets=MAP_FACETS, gaps=True, progress=progress, cancel=cancel)
+    return load_gaps(lib)
+
+
 class GapsView(CoreView):
     showPapers = Signal(list, str)
     openPaper = Signal(int)
     openInPdf = Signal(int, int, str)       # paper id, page (1-based), the evidence sentence
     draftExperiment = Signal(dict)
+    inputsRebuilt = Signal()        # "Find gaps" built the maps (and concepts) first: the Maps view is out of date
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -95,7 +106,8 @@ class GapsView(CoreView):
         self._select_after: Optional[int] = None
 
         self.find_button = QPushButton("Find gaps")
-        self.find_button.setToolTip("Detect gaps from the current maps (runs in the background)")
+        self.find_button.setToolTip("Find gaps between the library's concepts, from its latest maps (runs in the "
+                                    "background); when the maps are out of date it offers to build them first")
         self.find_button.clicked.connect(self.find_gaps)
         self.info = QLabel()
         self.info.setStyleSheet("color: #555;")
@@ -196,9 +208,38 @@ class GapsView(CoreView):
         self._select_after = g.get("id") if g else None
         super().library_modified()
 
-    def find_gaps(self):
+    def find_gaps(self, build_first: Optional[bool] = None):
+        """Find gaps; when the maps or concepts are out of date (papers imported since, ...) gaps found from
+        them would be stale at once, so ask (``build_first`` answers) whether to build them first."""
+        if self.lib is None:
+            return None
+        from gapscope.gaps.stale import inputs_out_of_date
+
+        late = inputs_out_of_date(self.lib)
+        if late and build_first is None:
+            build_first = self.ask_build_first(late)
+            if build_first is None:
+                return None
+        if late and build_first:
+            return self.run_step("Build maps and find gaps", build_and_detect, button=self.find_button,
+                                 status=self.info, busy="Building the maps, then finding gaps…",
+                                 what="Building the maps and finding gaps", on_result=self.show_gaps,
+                                 on_finished=self.inputsRebuilt.emit)
         return self.run_step("Find gaps", detect_gaps, button=self.find_button, status=self.info,
                              busy="Finding gaps…", what="Finding gaps", on_result=self.show_gaps)
+
+    def ask_build_first(self, late: list[str]) -> Optional[bool]:
+        """True: build the maps first; False: find gaps from them as they are; None: neither."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self, "The maps are out of date",
+            "Gaps found now would come from out-of-date inputs and be marked stale at once:\n\n"
+            + "\n".join(f"\u2022 {r}" for r in late)
+            + "\n\nBuild the maps first (and extract the concepts again where needed), then find gaps?\n"
+            "No: find gaps from the maps as they are.",
+            QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.Yes)
+        return {QMessageBox.Yes: True, QMessageBox.No: False}.get(answer)
 
     def show_gaps(self, gaps: list[dict]) -> None:
         self.gaps = sorted(gaps, key=lambda g: -(g.get("score") or 0))
@@ -230,8 +271,8 @@ class GapsView(CoreView):
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
         self.notes.setVisible(bool(notices))
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
-        self.info.setText((f"{len(self.gaps)} gap{'s' if len(self.gaps) != 1 else ''}" + (f", {n_stale} stale (the maps or the library changed "
-                                                      "since): “Find gaps” again" if n_stale else ""))
+        self.info.setText((f"{len(self.gaps)} gap{'s' if len(self.gaps) != 1 else ''}" + (f", {n_stale} stale (what they were found from changed "
+                                                      "since or was already out of date): “Find gaps” again" if n_stale else ""))
                           if self.gaps else
                           hints.NO_GAPS)
         self.apply_filters()
