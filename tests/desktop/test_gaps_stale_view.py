@@ -106,3 +106,25 @@ def test_find_gaps_on_out_of_date_inputs_asks_and_marks_the_gaps_stale(qtbot, li
         assert ran == ["find", "build, then find"] and w.maps_view.pending
     finally:
         w.close()
+
+
+def test_a_run_link_opens_the_same_gap_found_again_or_says_it_is_gone(qtbot, lib_path):
+    """Experiments > History > open gap, after gaps were found again: the gap found again under its new id,
+    or no gap at all with why; the gap's details name the runs that tested it."""
+    from tests.core.test_gap_identity import found_twice
+
+    first, again = write_aside(lib_path, found_twice)
+    w = _open_window(qtbot, lib_path)
+    try:
+        view = w.gaps_view
+        w._open_gap(first[0].id)                         # what History's "open gap" does
+        qtbot.waitUntil(lambda: (view.current_gap() or {}).get("id") == again[0].id, timeout=10000)
+        assert f"Gap #{first[0].id} was found again as gap #{again[0].id}" in view.link_label.text()
+        assert "Tested by runs: r1" in view.detail.toPlainText()
+
+        w._open_gap(first[1].id)                         # gone: nothing selected, and why
+        qtbot.waitUntil(lambda: "no longer in the list" in view.link_label.text(), timeout=10000)
+        assert view.current_gap() is None and not view.draft_button.isEnabled()
+        assert "“Apply RAG to hallucination.”" in view.link_label.text() and "found again on 20" in view.link_label.text()
+    finally:
+        w.close()

@@ -31,6 +31,7 @@ TYPE_NAMES = {
 ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
               "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
               "addresses": "Addresses it", "region": "In the region", "closest": "Closest existing work"}
+NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
 
@@ -59,16 +60,42 @@ def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
-    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current)."""
+    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current) and "runs"
+    (the experiment runs that tested it, in this list or as the same gap of an earlier one)."""
     from gapscope.gaps import list_gaps
+    from gapscope.gaps.identity import runs_of_gaps
     from gapscope.gaps.stale import stale_reasons
 
+    gaps = list_gaps(lib)
+    runs = runs_of_gaps(lib, gaps)
     out = []
-    for g in list_gaps(lib):
+    for g in gaps:
         d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
+        d["runs"] = runs.get(g.id, [])
         out.append(d)
     return out
+
+
+def resolve_link(lib, gap_id: int, *, progress=None, cancel=None) -> dict:
+    """Where a link to gap ``gap_id`` (an experiment run's) leads now (gapscope.gaps.identity.resolve_gap):
+    {"linked", "target" (the id listed now, None: gone), "statement" (as linked), "since" (the list's date)}."""
+    from gapscope.gaps.identity import resolve_gap
+
+    link = resolve_gap(lib, gap_id)
+    return {"linked": int(gap_id), "target": link.gap.id if link.gap is not None else None,
+            "statement": link.was.statement if link.was is not None else "", "since": link.listed_since}
+
+
+def link_note(link: dict) -> str:
+    """What the view says of a followed link that does not lead to the same id (plain text)."""
+    if link.get("target") is not None:
+        return (f"Gap #{link['linked']} was found again as gap #{link['target']} "
+                "(the same concepts and kind; gap ids are new each time gaps are found).")
+    what = f"Gap #{link['linked']}" + (f" (“{' '.join(link['statement'].split())}”)" if link.get("statement") else "")
+    when = f" on {str(link['since'])[:10]}" if link.get("since") else ""
+    return (f"{what} is no longer in the list: gaps were found again{when}, and not this one. "
+            "The run keeps its own copy of what it tested (its spec).")
 
 
 def gap_topic(g: dict) -> str:
@@ -119,6 +146,12 @@ class GapsView(CoreView):
         self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.notes.setStyleSheet("color: #555;")
         self.notes.hide()
+        # where a followed link (an experiment run's gap) led: found again under another id, or gone
+        self.link_label = QLabel()
+        self.link_label.setObjectName("gapLinkNote")
+        self.link_label.setWordWrap(True)
+        self.link_label.setStyleSheet("color: #a60;")
+        self.link_label.hide()
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("gapTypeFilter")
         self.type_filter.addItem("All types", None)
@@ -194,6 +227,7 @@ class GapsView(CoreView):
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
         pl.addWidget(self.notes)
+        pl.addWidget(self.link_label)
         pl.addWidget(split, 1)
 
     def reload(self) -> None:
@@ -213,6 +247,8 @@ class GapsView(CoreView):
         them would be stale at once, so ask (``build_first`` answers) whether to build them first."""
         if self.lib is None:
             return None
+        self._select_after = None               # the new list opens on its best gap
+        self.link_label.hide()
         from gapscope.gaps.stale import inputs_out_of_date
 
         late = inputs_out_of_date(self.lib)
@@ -276,9 +312,11 @@ class GapsView(CoreView):
                           if self.gaps else
                           hints.NO_GAPS)
         self.apply_filters()
-        if self._select_after is not None:
-            self.select_gap(self._select_after)
-            self._select_after = None
+        wanted, self._select_after = self._select_after, None
+        if wanted is not None:
+            if not self._select_id(wanted):          # never another gap in its place
+                self.table.setCurrentItem(None)
+                self._gap_selected()
         elif self.gaps:
             first = next((self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount())
                           if not self.table.topLevelItem(i).isHidden()), None)
@@ -296,14 +334,43 @@ class GapsView(CoreView):
             g = by_id.get(item.data(0, Qt.UserRole), {})
             item.setHidden(bool((typ and g.get("type") != typ) or (topic and gap_topic(g) != topic)))
 
-    def select_gap(self, gap_id: int) -> None:
+    def _select_id(self, gap_id: int) -> bool:
         for i in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(i)
             if item.data(0, Qt.UserRole) == gap_id:
                 self.table.setCurrentItem(item)
-                return
-        self._select_after = gap_id
-        self.reload()
+                return True
+        return False
+
+    def select_gap(self, gap_id: int) -> None:
+        """Show the gap a link (an experiment run's) names: itself when listed, else the same gap found again
+        (gapscope.gaps.identity), else say that it is gone; never another gap as if it were the linked one."""
+        self.link_label.hide()
+        if not self.pending and self._select_id(gap_id):
+            return
+        if self.lib is None:
+            return
+        self.tasks.run("Find the linked gap", resolve_link, int(gap_id), library=self.lib.path, quiet=True,
+                       on_result=self._follow_link,
+                       on_error=lambda m, _t: self._show_link_note(f"Cannot find gap #{gap_id}: {m}"))
+
+    def _follow_link(self, link: dict) -> None:
+        target = link.get("target")
+        if target != link["linked"]:
+            self._show_link_note(link_note(link))
+        # kept for a listing still on its way (the tab opening with the link): it selects this, or nothing
+        self._select_after = target if target is not None else NO_GAP
+        if self.pending:
+            self.reload()
+        elif target is None or not self._select_id(target):
+            self.table.setCurrentItem(None)
+            self._gap_selected()
+            if target is not None:
+                self.reload()
+
+    def _show_link_note(self, text: str) -> None:
+        self.link_label.setText(text)
+        self.link_label.setVisible(bool(text))
 
     def current_gap(self) -> Optional[dict]:
         item = self.table.currentItem()
@@ -369,6 +436,9 @@ class GapsView(CoreView):
                 f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}"
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
                 + "]</span></li>" for s in short) + "</ul>"
+        if g.get("runs"):
+            extra += (f'<p><b>Tested by runs:</b> {html.escape(", ".join(g["runs"]))} '
+                      '<span style="color:#888">(Experiments › History)</span></p>')
         stale = g.get("stale") or []
         if stale:
             extra += (f'<p style="color:#a60;"><b>Stale:</b> {html.escape("; ".join(stale))}. '
