@@ -68,13 +68,27 @@ def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
 
     gaps = list_gaps(lib)
     runs = runs_of_gaps(lib, gaps)
+    topic_of = paper_topics(lib) if any(not (g.details or {}).get("topic") for g in gaps) else {}
     out = []
     for g in gaps:
         d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
         d["runs"] = runs.get(g.id, [])
+        if not (g.details or {}).get("topic"):
+            d["evidence_topics"] = sorted({topic_of[p] for p in g.evidence if p in topic_of})
         out.append(d)
     return out
+
+
+def paper_topics(lib) -> dict[int, str]:
+    """{paper id: the label of its cluster on the latest topic map}; {} without a topic map."""
+    from gapscope.maps.store import latest_map_id
+
+    mid = latest_map_id(lib, "topic")
+    if mid is None:
+        return {}
+    labels = {int(c[0]): str(c[1] or f"cluster {c[0]}") for c in lib.map_clusters(mid)}
+    return {int(p): labels[int(c)] for p, c, *_ in lib.map_assignments(mid) if c is not None and int(c) in labels}
 
 
 def resolve_link(lib, gap_id: int, *, progress=None, cancel=None) -> dict:
@@ -101,6 +115,32 @@ def link_note(link: dict) -> str:
 def gap_topic(g: dict) -> str:
     t = (g.get("details") or {}).get("topic")
     return str(t.get("label", "")) if isinstance(t, dict) else ""
+
+
+ANY_TOPIC = "(any topic)"
+TOPIC_FILTER_TIP = (
+    "Gaps whose topic (the topic-map cluster that holds most of their papers) is this one. A gap without a "
+    "topic (an unaddressed shortcoming) is shown under each topic its evidence papers belong to on the latest "
+    "topic map (its Topic column lists them); one whose evidence papers are on no topic map is shown under "
+    "every topic, marked “(any topic)”.")
+
+
+def topic_column(g: dict) -> str:
+    """The gap's topic, or for a gap without one its evidence papers' topics, or "(any topic)"."""
+    if gap_topic(g):
+        return gap_topic(g)
+    ev = g.get("evidence_topics") or []
+    return ("evidence: " + ", ".join(ev)) if ev else ANY_TOPIC
+
+
+def in_topic(g: dict, topic: Optional[str]) -> bool:
+    """The topic filter's rule (TOPIC_FILTER_TIP)."""
+    if not topic:
+        return True
+    if gap_topic(g):
+        return gap_topic(g) == topic
+    ev = g.get("evidence_topics") or []
+    return topic in ev if ev else True
 
 
 def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
@@ -160,8 +200,16 @@ class GapsView(CoreView):
         self.topic_filter = QComboBox()
         self.topic_filter.setObjectName("gapTopicFilter")
         self.topic_filter.addItem("All topics", None)
+        self.topic_filter.setToolTip(TOPIC_FILTER_TIP)
         for box in (self.type_filter, self.topic_filter):
             box.currentIndexChanged.connect(self.apply_filters)
+        # said when the filters hide every gap (the table alone would just be empty)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("gapFilterEmpty")
+        self.empty_label.setStyleSheet("color: #777;")
+        self.empty_label.linkActivated.connect(lambda _l: self.clear_filters())
+        self.empty_label.hide()
+        self._count_text = ""
 
         self.table = QTreeWidget()
         self.table.setObjectName("gapTable")
@@ -219,8 +267,13 @@ class GapsView(CoreView):
         top.addWidget(self.type_filter)
         top.addWidget(QLabel("Topic:"))
         top.addWidget(self.topic_filter)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.empty_label)
+        ll.addWidget(self.table, 1)
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.table)
+        split.addWidget(left)
         split.addWidget(right)
         split.setSizes([620, 480])
         pl = QVBoxLayout(self)
@@ -284,17 +337,21 @@ class GapsView(CoreView):
         for rank, g in enumerate(self.gaps, start=1):
             stale = g.get("stale") or []
             kind = TYPE_NAMES.get(g.get("type"), str(g.get("type")))
-            item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), gap_topic(g),
+            item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), topic_column(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
             item.setToolTip(4, str(g.get("statement", "")))
+            if not gap_topic(g):
+                item.setToolTip(2, TOPIC_FILTER_TIP)
+                item.setForeground(2, QBrush(QColor("#888")))
             if stale:
                 item.setToolTip(1, "Stale: " + "; ".join(stale) + ". Find gaps again.")
                 for col in range(5):
                     item.setForeground(col, grey)
             item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
             self.table.addTopLevelItem(item)
-        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)})
+        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)}
+                        | {t for g in self.gaps for t in g.get("evidence_topics") or []})
         keep = self.topic_filter.currentData()
         self.topic_filter.blockSignals(True)
         self.topic_filter.clear()
@@ -307,10 +364,8 @@ class GapsView(CoreView):
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
         self.notes.setVisible(bool(notices))
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
-        self.info.setText((f"{len(self.gaps)} gap{'s' if len(self.gaps) != 1 else ''}" + (f", {n_stale} stale (what they were found from changed "
-                                                      "since or was already out of date): “Find gaps” again" if n_stale else ""))
-                          if self.gaps else
-                          hints.NO_GAPS)
+        self._count_text = (f", {n_stale} stale (what they were found from changed since or was already out of "
+                            "date): “Find gaps” again") if n_stale else ""
         self.apply_filters()
         wanted, self._select_after = self._select_after, None
         if wanted is not None:
@@ -326,13 +381,35 @@ class GapsView(CoreView):
             self._gap_selected()
 
     def apply_filters(self) -> None:
-        """Hide the rows whose type or topic is not the chosen one."""
+        """Hide the rows whose type or topic is not the chosen one (a gap without a topic: in_topic); the
+        header counts what is shown, an empty table says why, and a hidden gap's details leave the pane."""
         typ, topic = self.type_filter.currentData(), self.topic_filter.currentData()
         by_id = {g.get("id"): g for g in self.gaps}
+        shown = 0
         for i in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(i)
             g = by_id.get(item.data(0, Qt.UserRole), {})
-            item.setHidden(bool((typ and g.get("type") != typ) or (topic and gap_topic(g) != topic)))
+            item.setHidden(bool((typ and g.get("type") != typ) or not in_topic(g, topic)))
+            shown += not item.isHidden()
+        n = len(self.gaps)
+        filtered = bool(typ or topic)
+        if not n:
+            self.info.setText(hints.NO_GAPS)
+        else:
+            self.info.setText((f"{shown} of {n} gaps shown" if filtered else f"{n} gap{'s' if n != 1 else ''}")
+                              + self._count_text)
+        what = " and ".join(x for x in ((f"of type “{self.type_filter.currentText()}”" if typ else ""),
+                                        (f"in the topic “{topic}”" if topic else "")) if x)
+        self.empty_label.setText(f'No gap {what}; <a href="clear">clear the filters</a>.' if what else "")
+        self.empty_label.setVisible(bool(n and filtered and not shown))
+        current = self.table.currentItem()
+        if current is not None and current.isHidden():
+            self.table.setCurrentItem(None)
+            self._gap_selected()
+
+    def clear_filters(self) -> None:
+        for box in (self.type_filter, self.topic_filter):
+            box.setCurrentIndex(0)
 
     def _select_id(self, gap_id: int) -> bool:
         for i in range(self.table.topLevelItemCount()):
