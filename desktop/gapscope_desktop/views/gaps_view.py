@@ -35,10 +35,13 @@ NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
 
-def closest_items(details: dict) -> list[tuple[str, Optional[int], str]]:
-    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list."""
+def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[str, Optional[int], str]]:
+    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list;
+    library papers in ``listed`` (already in the list under an earlier role) are not repeated."""
     out = []
     for p in details.get("closest_work") or []:
+        if p.get("source") == "library" and int(p["id"]) in listed:
+            continue
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
         mark = "  (about both)" if p.get("did_both") else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
@@ -460,6 +463,8 @@ class GapsView(CoreView):
         g = self.current_gap()
         self.evidence.clear()
         self.quotes.clear()
+        for w in (self.quotes_label, self.quotes):
+            w.hide()
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(g is not None)
         if g is None:
@@ -506,7 +511,7 @@ class GapsView(CoreView):
             extra += (f"<p><b>Closest existing work:</b> {n} abstract{'s' if n != 1 else ''} close to the pair "
                       f"{'are' if n != 1 else 'is'} about both concepts (established from {cwc.get('min_done')}; "
                       f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
-                      "evidence</p>")
+                      "evidence, after the papers already listed there</p>")
         short = details.get("shortcoming_sentences") or []
         if short:
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
@@ -539,7 +544,7 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
-        for text, pid, tip in closest_items(details):
+        for text, pid, tip in closest_items(details, frozenset(p.id for p in papers)):
             it = QListWidgetItem(text)
             it.setData(Qt.UserRole, pid)           # None: a reference paper, not in this library
             it.setData(Qt.UserRole + 1, "closest")
@@ -552,6 +557,9 @@ class GapsView(CoreView):
             if not q.get("section"):
                 it.setToolTip("From the abstract: double-click opens the paper in the library")
             self.quotes.addItem(it)
+        # most gaps quote no sentence (only unaddressed shortcomings do): no empty box then
+        for w in (self.quotes_label, self.quotes):
+            w.setVisible(self.quotes.count() > 0)
 
     def _open_quote(self, item: QListWidgetItem) -> None:
         """A sentence from a PDF opens the Reader at its page, selected; one from an abstract opens the paper."""
