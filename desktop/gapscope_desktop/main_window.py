@@ -82,6 +82,8 @@ class MainWindow(QMainWindow):
         if hasattr(self.maps_view, "screenCluster"):
             self.maps_view.screenCluster.connect(lambda c: self.screen_in_triage({"cluster": c}))
         self.maps_view.showPapers.connect(self.show_papers)
+        self.maps_view.inputsChanged.connect(self.gaps_view.library_modified)
+        self.gaps_view.inputsRebuilt.connect(self.maps_view.library_modified)
         self.gaps_view.showPapers.connect(self.show_papers)
         self.gaps_view.openPaper.connect(self.open_paper)
         self.gaps_view.openInPdf.connect(self.open_in_pdf)

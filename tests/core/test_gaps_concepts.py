@@ -253,3 +253,34 @@ def test_stale_when_maps_or_library_change(spread):
     assert stale_reasons(lib, g) == []
     build_maps(lib, data=data, stability_seeds=1, facets=["topic"])
     assert stale_reasons(lib, g) == ["the topic map was rebuilt"]
+
+
+def test_gaps_found_from_out_of_date_maps_are_stale_from_the_start(spread, tmp_path, shared_data):
+    """Papers imported after the maps were built: gaps found now come from maps without them, so they say
+    so at once (stale, with the map and the reason), and find_gaps warns (its notices; `gaps find` too)."""
+    import shutil
+
+    from gapscope.gaps import find_gaps, list_gaps
+    from gapscope.gaps.stale import CONCEPTS_OUT_OF_DATE, FOUND_FROM, OUT_OF_DATE, stale_reasons
+    from gapscope.maps import build_maps
+    from gapscope.maps.stale import PAPERS_CHANGED
+    from gapscope.store import Library
+
+    src, data, _, _ = spread
+    src._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    shutil.copy(src.path, tmp_path / "lib.sqlite")        # a copy: the module's library stays as it is
+    lib = Library(tmp_path / "lib.sqlite")
+    try:
+        build_maps(lib, data=data, stability_seeds=1, facets=["topic"])
+        new = [{**r, "arxiv_id": r["arxiv_id"] + "-new"}
+               for r in read_slice(shared_data / "arxiv" / "arxiv-cs-2025-2026.jsonl.gz", 2, 997)]
+        insert_papers(lib, new)
+        notices: list[str] = []
+        find_gaps(lib, data=data, notices=notices)
+        g = list_gaps(lib, limit=1)[0]
+        assert stale_reasons(lib, g) == [FOUND_FROM + f"the topic map ({PAPERS_CHANGED})",
+                                         FOUND_FROM + CONCEPTS_OUT_OF_DATE]
+        assert [n for n in notices if n.startswith(OUT_OF_DATE)] and "topic map" in notices[-1]
+        assert lib.get_setting("gaps.notices")[-1] == notices[-1]
+    finally:
+        lib.close()

@@ -34,3 +34,29 @@ def test_gaps_view_lists_the_closest_existing_work_beside_the_roles(qtbot, libra
     assert opened == [3]
     view.table.setCurrentItem(view.table.topLevelItem(1))
     assert view.evidence.count() == 0 and "Closest existing work" not in view.detail.toPlainText()
+
+
+def test_closest_work_does_not_repeat_a_listed_paper_and_no_empty_sentence_box(qtbot, library):
+    from tests.core.maps_fixtures import insert_papers
+
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    row = {"title": "Both at once", "abstract": "We combine A and B.", "published": "2026-01-02",
+           "arxiv_id": "2601.00001", "categories": "cs.LG"}
+    (pid,) = insert_papers(library, [row])
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    closest = [{"source": "library", "id": pid, "title": "Both at once", "year": 2026, "similarity": 0.8},
+               {"source": "reference", "id": 9, "title": "Elsewhere", "year": 2025, "similarity": 0.7}]
+    quote = {"paper_id": pid, "text": "B remains unsolved.", "shortcoming": "open problem"}
+    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
+                     "evidence": [pid], "evidence_roles": {str(pid): "both"},
+                     "details": {"level": "concept", "closest_work": closest}},
+                    {"id": 2, "type": "unaddressed_shortcoming", "score": 0.8, "statement": "B is open.",
+                     "evidence": [pid], "evidence_roles": {str(pid): "shortcoming"}, "details": {"quotes": [quote]}}])
+    texts = [view.evidence.item(i).text() for i in range(view.evidence.count())]
+    assert len(texts) == 2 and texts[0].startswith("Already did both") and "Elsewhere" in texts[1]
+    assert view.quotes.isHidden() and view.quotes_label.isHidden()     # no sentence: no empty box
+    view.table.setCurrentItem(view.table.topLevelItem(1))
+    assert not view.quotes.isHidden() and view.quotes.count() == 1

@@ -296,11 +296,16 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
         fail("cancelled: nothing stored", EXIT_CANCELLED)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    from ..gaps.stale import OUT_OF_DATE
+
+    for n in notices:       # gaps from out-of-date maps are a warning, on stderr with --json too
+        if n.startswith(OUT_OF_DATE):
+            click.echo(f"warning: {n}", err=True)
+        elif not as_json:
+            click.echo(f"note: {n}", err=True)
     if as_json:
         emit_json([g.to_dict() for g in found])
         return
-    for n in notices:
-        click.echo(f"note: {n}", err=True)
     click.echo(f"{len(found)} gaps stored; the best ten:")
     for g in found[:10]:
         _print_gap(g, lib)

@@ -19,7 +19,7 @@ from .dedup import Candidate, dedupe
 from .reference import tried_note
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
-from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span
+from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span, plural
 from .world_check import tried_in_world_note
 
 if TYPE_CHECKING:
@@ -188,11 +188,13 @@ def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: in
                                     min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions,
                                     plausible_min=TRAIN_PLAUSIBLE_MIN)
         if info.get("fallback") and notices is not None:
-            notices.append("gaps ranked by a fixed blend of network features: " + info["fallback"])
+            notices.append("gaps ranked by a simple score of how the concepts are connected, not one learnt from "
+                           "this library: " + info["fallback"])
         return ranker, info
     if notices is not None:
-        notices.append(f"gaps ranked by a fixed blend of network features, not a trained ranker: the papers span "
-                       f"{days} days ({first} .. {last}); training on an earlier slice needs {MIN_BACKTEST_BEFORE_DAYS}")
+        notices.append(f"gaps ranked by a simple score of how the concepts are connected, not one learnt from this "
+                       f"library: its papers span {plural(days, 'day')} ({first} .. {last}), and learning which "
+                       f"pairs meet later needs {MIN_BACKTEST_BEFORE_DAYS} days")
     return Ranker(seed), {"fallback": "no trained ranker"}
 
 

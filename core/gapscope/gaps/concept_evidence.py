@@ -196,9 +196,11 @@ class EstablishedCheck:
                        f"established (mentioned together by >= {r.min_co_mentions}) left out")
         if self.closest is not None:
             cl = self.closest
-            out.append(f"closest existing work ({' and '.join(s.name for s in cl.sources)} abstract vectors): "
-                       f"{cl.checked} pairs checked, {est_dense} established (>= {cl.params.min_done} "
-                       f"abstracts close to the pair are about both concepts, whatever words they use) left out")
+            where = " and ".join(("this library" if s.name == "library" else "the reference library")
+                                 for s in cl.sources)
+            out.append(f"closest existing work: {cl.checked} pairs compared by meaning with the abstracts of {where}; "
+                       f"{est_dense} left out as already done ({cl.params.min_done} or more abstracts are about "
+                       "both concepts, in whatever words)")
         if self.world is not None:
             out.append(self.world.notice(est_world))
         if self.active and kept < self.top and est_phrase + est_dense + est_world:

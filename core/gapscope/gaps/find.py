@@ -20,7 +20,7 @@ from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
-from .stale import made_with
+from .stale import made_with, out_of_date_notice
 from .store import save_gaps
 
 
@@ -153,7 +153,9 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         if world is not None:
             world.close()
     quote_shortcomings(lib, gaps)
-    stamp = made_with(lib, maps)
+    stamp = made_with(lib, maps, concepts=concepts is not None and bool(concepts.concepts))
+    if stamp["inputs_stale"]:
+        notices.append(out_of_date_notice(stamp["inputs_stale"]))
     for g in gaps:
         g.details["made_with"] = stamp
 
@@ -215,10 +217,7 @@ def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = N
             concepts = load_concept_set(lib)
         except LibraryError as exc:
             notices.append(f"gaps between map clusters, not concepts: {exc}")
-    elif concepts.concepts and concepts.fingerprint != lib.library_fingerprint():
-        notices.append("the concepts were extracted before the library last changed: run `gapscope concepts` "
-                       "to include the new papers and labels")
-    return concepts
+    return concepts      # concepts out of date: find_gaps' out-of-date notice names them with the maps
 
 
 def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:

@@ -17,6 +17,11 @@ class SpanTooShort(ValueError):
     """The corpus does not cover enough time for a time-based measurement; the message says what it needs."""
 
 
+def plural(n: int, noun: str) -> str:
+    """"1 day", "7 days"."""
+    return f"{n} {noun}{'' if n == 1 else 's'}"
+
+
 def _day(s: str) -> Optional[date]:
     try:
         return date.fromisoformat(s[:10]) if len(s) >= 10 else date(int(s[:4]), 1, 1)
@@ -40,7 +45,7 @@ def days_between(a: str, b: str) -> int:
 def require_growth_span(dates: Mapping[int, Optional[str]], what: str = "growth ('thin and growing')") -> tuple[str, str, int]:
     first, last, days = corpus_span(dates.values())
     if days < MIN_GROWTH_SPAN_DAYS:
-        raise SpanTooShort(f"cannot measure {what}: the papers span {days} days ({first or '?'} .. {last or '?'}); "
+        raise SpanTooShort(f"cannot measure {what}: the papers span {plural(days, 'day')} ({first or '?'} .. {last or '?'}); "
                            f"it needs at least {MIN_GROWTH_SPAN_DAYS} days of papers (the last third against the "
                            "first two thirds, about a month each at the least)")
     return first, last, days
@@ -51,7 +56,7 @@ def require_backtest_span(dates: Mapping[int, Optional[str]], before: str) -> tu
     pre, post = days_between(first, before), days_between(before, last)
     if pre < MIN_BACKTEST_BEFORE_DAYS or post < MIN_BACKTEST_AFTER_DAYS:
         raise SpanTooShort(
-            f"cannot backtest at {before}: the papers span {first or '?'} .. {last or '?'} ({days} days), "
+            f"cannot backtest at {before}: the papers span {first or '?'} .. {last or '?'} ({plural(days, 'day')}), "
             f"{max(pre, 0)} days before {before} and {max(post, 0)} after; the backtest needs at least "
             f"{MIN_BACKTEST_BEFORE_DAYS} days of papers before the date (to train the ranker on an earlier slice) "
             f"and {MIN_BACKTEST_AFTER_DAYS} days after it (to see which links formed)")

@@ -1,18 +1,59 @@
 """Whether a gap still stands on what it was found from: the maps, the concepts and the library it read
-(the library and full-text checks are the maps' own, gapscope.maps.stale)."""
+(the library and full-text checks are the maps' own, gapscope.maps.stale). Gaps inherit the staleness of
+their inputs: maps or concepts already out of date when the gaps were found are recorded with them
+(``made_with["inputs_stale"]``), so such gaps are stale from the start."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Mapping, Optional
 
 from ..maps.stale import FULLTEXT_CHANGED, NO_FULLTEXT, fulltext_changed, fulltext_read, library_reasons
 
+CONCEPTS_OUT_OF_DATE = "the concepts (extracted before the library last changed)"
+FOUND_FROM = "found from inputs already out of date: "
 
-def made_with(lib, maps: dict) -> dict[str, Any]:
-    """What a find_gaps run read, stored with each gap."""
+
+def concepts_out_of_date(lib) -> bool:
+    """The latest concepts were extracted from another library state (papers or facet labels changed
+    since) and no later extraction was tried on this one (gapscope.analyze records a failed try)."""
+    batch = lib.latest_concept_batch()
+    if batch is None:
+        return False
+    made = (lib.concept_run(batch) or {}).get("fingerprint")
+    fp = lib.library_fingerprint()
+    return bool(made) and made != fp and lib.analysis_input("concepts") != (fp, batch)
+
+
+def inputs_out_of_date(lib, map_params: Optional[Mapping[str, dict]] = None, *, concepts: bool = True) -> list[str]:
+    """What gaps found now would be made from that is already out of date: each map with its reasons (maps
+    with the same reasons named together) and the concepts. ``map_params``: {facet: params} of the maps
+    used; None reads the latest maps' params (cheap: not their assignments)."""
+    from ..maps.stale import latest_maps_stale, stale_reasons_for
+
+    if map_params is None:
+        per_facet = {f: r for f, r in latest_maps_stale(lib).items() if r is not None}
+    else:
+        per_facet = {f: stale_reasons_for(lib, f, p) for f, p in map_params.items()}
+    grouped: dict[str, list[str]] = {}
+    for facet, reasons in per_facet.items():
+        if reasons:
+            grouped.setdefault("; ".join(reasons), []).append(facet)
+    out = []
+    for why, facets in grouped.items():
+        names = facets[0] if len(facets) == 1 else ", ".join(facets[:-1]) + " and " + facets[-1]
+        out.append(f"the {names} map{'s' if len(facets) > 1 else ''} ({why})")
+    if concepts and concepts_out_of_date(lib):
+        out.append(CONCEPTS_OUT_OF_DATE)
+    return out
+
+
+def made_with(lib, maps: dict, *, concepts: bool = True) -> dict[str, Any]:
+    """What a find_gaps run read, stored with each gap, with what of it was already out of date
+    (``concepts``: the run read the concepts)."""
     return {"maps": {f: m.id for f, m in maps.items() if m.id is not None},
             "concept_batch": lib.latest_concept_batch(), "library": lib.library_fingerprint(),
-            "papers": lib.papers_fingerprint(), "fulltext": fulltext_read(maps.get("shortcoming"))}
+            "papers": lib.papers_fingerprint(), "fulltext": fulltext_read(maps.get("shortcoming")),
+            "inputs_stale": inputs_out_of_date(lib, {f: m.params for f, m in maps.items()}, concepts=concepts)}
 
 
 def stale_reasons(lib, gap) -> list[str]:
@@ -22,7 +63,7 @@ def stale_reasons(lib, gap) -> list[str]:
     made = (gap.details or {}).get("made_with")
     if not made:
         return ["found before GapScope recorded what gaps were made from: run `gaps find` again"]
-    out = []
+    out = [FOUND_FROM + r for r in made.get("inputs_stale") or []]
     for facet, mid in sorted(made.get("maps", {}).items()):
         if latest_map_id(lib, facet) != mid:
             out.append(f"the {facet} map was rebuilt")
@@ -33,3 +74,12 @@ def stale_reasons(lib, gap) -> list[str]:
     if "shortcoming" in made.get("maps", {}) and fulltext_changed(lib, made.get("fulltext", NO_FULLTEXT)):
         out.append(FULLTEXT_CHANGED + ": build the maps again")
     return out
+
+
+OUT_OF_DATE = "the maps or concepts are out of date, so these gaps are marked stale: "
+
+
+def out_of_date_notice(late: list[str]) -> str:
+    """The warning of a find_gaps run on out-of-date inputs (the CLI and the GUI say it)."""
+    return (OUT_OF_DATE + "; ".join(late) + ". `gapscope analyze` brings them up to date and finds the gaps "
+            "again (in the app: “Find gaps” offers to build the maps first)")

@@ -41,6 +41,11 @@ class GapsMixin:
         row = self._conn.execute("SELECT max(batch) FROM gaps").fetchone()
         return row[0] if row else None
 
+    def gap_batch_created(self, batch: Optional[int]) -> Optional[str]:
+        """When find_gaps run ``batch`` stored its gaps (None: no such batch)."""
+        row = self._conn.execute("SELECT min(created_at) FROM gaps WHERE batch = ?", (batch,)).fetchone()
+        return row[0] if row else None
+
     def gap_rows(self, type: Optional[str] = None, limit: Optional[int] = None) -> list[tuple]:
         """The rows (see _COLS) of the latest batch, best first."""
         batch = self.latest_gap_batch()

@@ -44,16 +44,23 @@ class CoreView(QWidget):
         raise NotImplementedError
 
     def run_step(self, name: str, fn: Callable, *args, button: QPushButton | Sequence[QPushButton], status: QLabel,
-                 busy: str, what: str, on_result: Callable):
+                 busy: str, what: str, on_result: Callable, on_finished: Optional[Callable[[], None]] = None):
         """Run ``fn(lib, *args)`` on the writer queue as task ``name``: ``button`` (or each of several) is
-        disabled meanwhile, ``status`` says ``busy``, then "<what> failed: …" or "<what> was cancelled."."""
+        disabled meanwhile, ``status`` says ``busy``, then "<what> failed: …" or "<what> was cancelled.";
+        ``on_finished`` runs after any outcome (a cancelled step keeps the work it committed)."""
         if self.lib is None:
             return None
         buttons = tuple(button) if isinstance(button, (tuple, list)) else (button,)
         for b in buttons:
             b.setEnabled(False)
         status.setText(busy)
+        def finished() -> None:
+            for b in buttons:
+                b.setEnabled(True)
+            if on_finished is not None:
+                on_finished()
+
         return self.tasks.write(name, fn, *args, library=self.lib.path, on_result=on_result,
                               on_error=lambda m, _t: status.setText(f"{what} failed: {m}"),
                               on_cancelled=lambda: status.setText(f"{what} was cancelled."),
-                              on_finished=lambda: [b.setEnabled(True) for b in buttons])
+                              on_finished=finished)

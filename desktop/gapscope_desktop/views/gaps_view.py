@@ -31,13 +31,17 @@ TYPE_NAMES = {
 ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
               "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
               "addresses": "Addresses it", "region": "In the region", "closest": "Closest existing work"}
+NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
 
-def closest_items(details: dict) -> list[tuple[str, Optional[int], str]]:
-    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list."""
+def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[str, Optional[int], str]]:
+    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list;
+    library papers in ``listed`` (already in the list under an earlier role) are not repeated."""
     out = []
     for p in details.get("closest_work") or []:
+        if p.get("source") == "library" and int(p["id"]) in listed:
+            continue
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
         mark = "  (about both)" if p.get("did_both") else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
@@ -59,21 +63,87 @@ def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
-    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current)."""
+    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current) and "runs"
+    (the experiment runs that tested it, in this list or as the same gap of an earlier one)."""
     from gapscope.gaps import list_gaps
+    from gapscope.gaps.identity import runs_of_gaps
     from gapscope.gaps.stale import stale_reasons
 
+    gaps = list_gaps(lib)
+    runs = runs_of_gaps(lib, gaps)
+    topic_of = paper_topics(lib) if any(not (g.details or {}).get("topic") for g in gaps) else {}
     out = []
-    for g in list_gaps(lib):
+    for g in gaps:
         d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
+        d["runs"] = runs.get(g.id, [])
+        if not (g.details or {}).get("topic"):
+            d["evidence_topics"] = sorted({topic_of[p] for p in g.evidence if p in topic_of})
         out.append(d)
     return out
+
+
+def paper_topics(lib) -> dict[int, str]:
+    """{paper id: the label of its cluster on the latest topic map}; {} without a topic map."""
+    from gapscope.maps.store import latest_map_id
+
+    mid = latest_map_id(lib, "topic")
+    if mid is None:
+        return {}
+    labels = {int(c[0]): str(c[1] or f"cluster {c[0]}") for c in lib.map_clusters(mid)}
+    return {int(p): labels[int(c)] for p, c, *_ in lib.map_assignments(mid) if c is not None and int(c) in labels}
+
+
+def resolve_link(lib, gap_id: int, *, progress=None, cancel=None) -> dict:
+    """Where a link to gap ``gap_id`` (an experiment run's) leads now (gapscope.gaps.identity.resolve_gap):
+    {"linked", "target" (the id listed now, None: gone), "statement" (as linked), "since" (the list's date)}."""
+    from gapscope.gaps.identity import resolve_gap
+
+    link = resolve_gap(lib, gap_id)
+    return {"linked": int(gap_id), "target": link.gap.id if link.gap is not None else None,
+            "statement": link.was.statement if link.was is not None else "", "since": link.listed_since}
+
+
+def link_note(link: dict) -> str:
+    """What the view says of a followed link that does not lead to the same id (plain text)."""
+    if link.get("target") is not None:
+        return (f"Gap #{link['linked']} was found again as gap #{link['target']} "
+                "(the same concepts and kind; gap ids are new each time gaps are found).")
+    what = f"Gap #{link['linked']}" + (f" (“{' '.join(link['statement'].split())}”)" if link.get("statement") else "")
+    when = f" on {str(link['since'])[:10]}" if link.get("since") else ""
+    return (f"{what} is no longer in the list: gaps were found again{when}, and not this one. "
+            "The run keeps its own copy of what it tested (its spec).")
 
 
 def gap_topic(g: dict) -> str:
     t = (g.get("details") or {}).get("topic")
     return str(t.get("label", "")) if isinstance(t, dict) else ""
+
+
+ANY_TOPIC = "(any topic)"
+TOPIC_FILTER_TIP = (
+    "Gaps whose topic (the topic-map cluster that holds most of their papers) is this one. A gap without a "
+    "topic (an unaddressed shortcoming) is shown under each topic its evidence papers belong to on the latest "
+    "topic map (its Topic column lists them); one whose evidence papers are on no topic map is shown under "
+    "every topic, marked “(any topic)”.")
+
+
+def topic_column(g: dict) -> str:
+    """The gap's topic, or for a gap without one its evidence papers' topics, or "(any topic)"."""
+    if gap_topic(g):
+        return gap_topic(g)
+    ev = g.get("evidence_topics") or []
+    return ("evidence: " + ", ".join(ev)) if ev else ANY_TOPIC
+
+
+def in_topic(g: dict, topic: Optional[str]) -> bool:
+    """The topic filter's rule (TOPIC_FILTER_TIP)."""
+    if not topic:
+        return True
+    if gap_topic(g):
+        return gap_topic(g) == topic
+    ev = g.get("evidence_topics") or []
+    return topic in ev if ev else True
 
 
 def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
@@ -83,11 +153,22 @@ def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     return load_gaps(lib)
 
 
+def build_and_detect(lib, *, progress=None, cancel=None) -> list[dict]:
+    """The maps and the concepts brought up to date (each step only where out of date), then the gaps:
+    `gapscope analyze`, as "Build maps" runs it, with the gaps."""
+    from gapscope.analyze import analyze
+    from gapscope.vocabulary import MAP_FACETS
+
+    analyze(lib, facets=MAP_FACETS, gaps=True, progress=progress, cancel=cancel)
+    return load_gaps(lib)
+
+
 class GapsView(CoreView):
     showPapers = Signal(list, str)
     openPaper = Signal(int)
     openInPdf = Signal(int, int, str)       # paper id, page (1-based), the evidence sentence
     draftExperiment = Signal(dict)
+    inputsRebuilt = Signal()        # "Find gaps" built the maps (and concepts) first: the Maps view is out of date
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -95,7 +176,8 @@ class GapsView(CoreView):
         self._select_after: Optional[int] = None
 
         self.find_button = QPushButton("Find gaps")
-        self.find_button.setToolTip("Detect gaps from the current maps (runs in the background)")
+        self.find_button.setToolTip("Find gaps between the library's concepts, from its latest maps (runs in the "
+                                    "background); when the maps are out of date it offers to build them first")
         self.find_button.clicked.connect(self.find_gaps)
         self.info = QLabel()
         self.info.setStyleSheet("color: #555;")
@@ -107,6 +189,12 @@ class GapsView(CoreView):
         self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.notes.setStyleSheet("color: #555;")
         self.notes.hide()
+        # where a followed link (an experiment run's gap) led: found again under another id, or gone
+        self.link_label = QLabel()
+        self.link_label.setObjectName("gapLinkNote")
+        self.link_label.setWordWrap(True)
+        self.link_label.setStyleSheet("color: #a60;")
+        self.link_label.hide()
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("gapTypeFilter")
         self.type_filter.addItem("All types", None)
@@ -115,8 +203,16 @@ class GapsView(CoreView):
         self.topic_filter = QComboBox()
         self.topic_filter.setObjectName("gapTopicFilter")
         self.topic_filter.addItem("All topics", None)
+        self.topic_filter.setToolTip(TOPIC_FILTER_TIP)
         for box in (self.type_filter, self.topic_filter):
             box.currentIndexChanged.connect(self.apply_filters)
+        # said when the filters hide every gap (the table alone would just be empty)
+        self.empty_label = QLabel()
+        self.empty_label.setObjectName("gapFilterEmpty")
+        self.empty_label.setStyleSheet("color: #777;")
+        self.empty_label.linkActivated.connect(lambda _l: self.clear_filters())
+        self.empty_label.hide()
+        self._count_text = ""
 
         self.table = QTreeWidget()
         self.table.setObjectName("gapTable")
@@ -174,14 +270,20 @@ class GapsView(CoreView):
         top.addWidget(self.type_filter)
         top.addWidget(QLabel("Topic:"))
         top.addWidget(self.topic_filter)
+        left = QWidget()
+        ll = QVBoxLayout(left)
+        ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.empty_label)
+        ll.addWidget(self.table, 1)
         split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.table)
+        split.addWidget(left)
         split.addWidget(right)
         split.setSizes([620, 480])
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
         pl.addWidget(self.notes)
+        pl.addWidget(self.link_label)
         pl.addWidget(split, 1)
 
     def reload(self) -> None:
@@ -196,9 +298,40 @@ class GapsView(CoreView):
         self._select_after = g.get("id") if g else None
         super().library_modified()
 
-    def find_gaps(self):
+    def find_gaps(self, build_first: Optional[bool] = None):
+        """Find gaps; when the maps or concepts are out of date (papers imported since, ...) gaps found from
+        them would be stale at once, so ask (``build_first`` answers) whether to build them first."""
+        if self.lib is None:
+            return None
+        self._select_after = None               # the new list opens on its best gap
+        self.link_label.hide()
+        from gapscope.gaps.stale import inputs_out_of_date
+
+        late = inputs_out_of_date(self.lib)
+        if late and build_first is None:
+            build_first = self.ask_build_first(late)
+            if build_first is None:
+                return None
+        if late and build_first:
+            return self.run_step("Build maps and find gaps", build_and_detect, button=self.find_button,
+                                 status=self.info, busy="Building the maps, then finding gaps…",
+                                 what="Building the maps and finding gaps", on_result=self.show_gaps,
+                                 on_finished=self.inputsRebuilt.emit)
         return self.run_step("Find gaps", detect_gaps, button=self.find_button, status=self.info,
                              busy="Finding gaps…", what="Finding gaps", on_result=self.show_gaps)
+
+    def ask_build_first(self, late: list[str]) -> Optional[bool]:
+        """True: build the maps first; False: find gaps from them as they are; None: neither."""
+        from PySide6.QtWidgets import QMessageBox
+
+        answer = QMessageBox.question(
+            self, "The maps are out of date",
+            "Gaps found now would come from out-of-date inputs and be marked stale at once:\n\n"
+            + "\n".join(f"\u2022 {r}" for r in late)
+            + "\n\nBuild the maps first (and extract the concepts again where needed), then find gaps?\n"
+            "No: find gaps from the maps as they are.",
+            QMessageBox.Yes | QMessageBox.No | QMessageBox.Cancel, QMessageBox.Yes)
+        return {QMessageBox.Yes: True, QMessageBox.No: False}.get(answer)
 
     def show_gaps(self, gaps: list[dict]) -> None:
         self.gaps = sorted(gaps, key=lambda g: -(g.get("score") or 0))
@@ -207,17 +340,21 @@ class GapsView(CoreView):
         for rank, g in enumerate(self.gaps, start=1):
             stale = g.get("stale") or []
             kind = TYPE_NAMES.get(g.get("type"), str(g.get("type")))
-            item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), gap_topic(g),
+            item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), topic_column(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
             item.setToolTip(4, str(g.get("statement", "")))
+            if not gap_topic(g):
+                item.setToolTip(2, TOPIC_FILTER_TIP)
+                item.setForeground(2, QBrush(QColor("#888")))
             if stale:
                 item.setToolTip(1, "Stale: " + "; ".join(stale) + ". Find gaps again.")
                 for col in range(5):
                     item.setForeground(col, grey)
             item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
             self.table.addTopLevelItem(item)
-        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)})
+        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)}
+                        | {t for g in self.gaps for t in g.get("evidence_topics") or []})
         keep = self.topic_filter.currentData()
         self.topic_filter.blockSignals(True)
         self.topic_filter.clear()
@@ -230,14 +367,14 @@ class GapsView(CoreView):
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
         self.notes.setVisible(bool(notices))
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
-        self.info.setText((f"{len(self.gaps)} gap{'s' if len(self.gaps) != 1 else ''}" + (f", {n_stale} stale (the maps or the library changed "
-                                                      "since): “Find gaps” again" if n_stale else ""))
-                          if self.gaps else
-                          hints.NO_GAPS)
+        self._count_text = (f", {n_stale} stale (what they were found from changed since or was already out of "
+                            "date): “Find gaps” again") if n_stale else ""
         self.apply_filters()
-        if self._select_after is not None:
-            self.select_gap(self._select_after)
-            self._select_after = None
+        wanted, self._select_after = self._select_after, None
+        if wanted is not None:
+            if not self._select_id(wanted):          # never another gap in its place
+                self.table.setCurrentItem(None)
+                self._gap_selected()
         elif self.gaps:
             first = next((self.table.topLevelItem(i) for i in range(self.table.topLevelItemCount())
                           if not self.table.topLevelItem(i).isHidden()), None)
@@ -247,22 +384,73 @@ class GapsView(CoreView):
             self._gap_selected()
 
     def apply_filters(self) -> None:
-        """Hide the rows whose type or topic is not the chosen one."""
+        """Hide the rows whose type or topic is not the chosen one (a gap without a topic: in_topic); the
+        header counts what is shown, an empty table says why, and a hidden gap's details leave the pane."""
         typ, topic = self.type_filter.currentData(), self.topic_filter.currentData()
         by_id = {g.get("id"): g for g in self.gaps}
+        shown = 0
         for i in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(i)
             g = by_id.get(item.data(0, Qt.UserRole), {})
-            item.setHidden(bool((typ and g.get("type") != typ) or (topic and gap_topic(g) != topic)))
+            item.setHidden(bool((typ and g.get("type") != typ) or not in_topic(g, topic)))
+            shown += not item.isHidden()
+        n = len(self.gaps)
+        filtered = bool(typ or topic)
+        if not n:
+            self.info.setText(hints.NO_GAPS)
+        else:
+            self.info.setText((f"{shown} of {n} gaps shown" if filtered else f"{n} gap{'s' if n != 1 else ''}")
+                              + self._count_text)
+        what = " and ".join(x for x in ((f"of type “{self.type_filter.currentText()}”" if typ else ""),
+                                        (f"in the topic “{topic}”" if topic else "")) if x)
+        self.empty_label.setText(f'No gap {what}; <a href="clear">clear the filters</a>.' if what else "")
+        self.empty_label.setVisible(bool(n and filtered and not shown))
+        current = self.table.currentItem()
+        if current is not None and current.isHidden():
+            self.table.setCurrentItem(None)
+            self._gap_selected()
 
-    def select_gap(self, gap_id: int) -> None:
+    def clear_filters(self) -> None:
+        for box in (self.type_filter, self.topic_filter):
+            box.setCurrentIndex(0)
+
+    def _select_id(self, gap_id: int) -> bool:
         for i in range(self.table.topLevelItemCount()):
             item = self.table.topLevelItem(i)
             if item.data(0, Qt.UserRole) == gap_id:
                 self.table.setCurrentItem(item)
-                return
-        self._select_after = gap_id
-        self.reload()
+                return True
+        return False
+
+    def select_gap(self, gap_id: int) -> None:
+        """Show the gap a link (an experiment run's) names: itself when listed, else the same gap found again
+        (gapscope.gaps.identity), else say that it is gone; never another gap as if it were the linked one."""
+        self.link_label.hide()
+        if not self.pending and self._select_id(gap_id):
+            return
+        if self.lib is None:
+            return
+        self.tasks.run("Find the linked gap", resolve_link, int(gap_id), library=self.lib.path, quiet=True,
+                       on_result=self._follow_link,
+                       on_error=lambda m, _t: self._show_link_note(f"Cannot find gap #{gap_id}: {m}"))
+
+    def _follow_link(self, link: dict) -> None:
+        target = link.get("target")
+        if target != link["linked"]:
+            self._show_link_note(link_note(link))
+        # kept for a listing still on its way (the tab opening with the link): it selects this, or nothing
+        self._select_after = target if target is not None else NO_GAP
+        if self.pending:
+            self.reload()
+        elif target is None or not self._select_id(target):
+            self.table.setCurrentItem(None)
+            self._gap_selected()
+            if target is not None:
+                self.reload()
+
+    def _show_link_note(self, text: str) -> None:
+        self.link_label.setText(text)
+        self.link_label.setVisible(bool(text))
 
     def current_gap(self) -> Optional[dict]:
         item = self.table.currentItem()
@@ -275,6 +463,8 @@ class GapsView(CoreView):
         g = self.current_gap()
         self.evidence.clear()
         self.quotes.clear()
+        for w in (self.quotes_label, self.quotes):
+            w.hide()
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(g is not None)
         if g is None:
@@ -321,13 +511,16 @@ class GapsView(CoreView):
             extra += (f"<p><b>Closest existing work:</b> {n} abstract{'s' if n != 1 else ''} close to the pair "
                       f"{'are' if n != 1 else 'is'} about both concepts (established from {cwc.get('min_done')}; "
                       f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
-                      "evidence</p>")
+                      "evidence, after the papers already listed there</p>")
         short = details.get("shortcoming_sentences") or []
         if short:
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
                 f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}"
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
                 + "]</span></li>" for s in short) + "</ul>"
+        if g.get("runs"):
+            extra += (f'<p><b>Tested by runs:</b> {html.escape(", ".join(g["runs"]))} '
+                      '<span style="color:#888">(Experiments › History)</span></p>')
         stale = g.get("stale") or []
         if stale:
             extra += (f'<p style="color:#a60;"><b>Stale:</b> {html.escape("; ".join(stale))}. '
@@ -351,7 +544,7 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
-        for text, pid, tip in closest_items(details):
+        for text, pid, tip in closest_items(details, frozenset(p.id for p in papers)):
             it = QListWidgetItem(text)
             it.setData(Qt.UserRole, pid)           # None: a reference paper, not in this library
             it.setData(Qt.UserRole + 1, "closest")
@@ -364,6 +557,9 @@ class GapsView(CoreView):
             if not q.get("section"):
                 it.setToolTip("From the abstract: double-click opens the paper in the library")
             self.quotes.addItem(it)
+        # most gaps quote no sentence (only unaddressed shortcomings do): no empty box then
+        for w in (self.quotes_label, self.quotes):
+            w.setVisible(self.quotes.count() > 0)
 
     def _open_quote(self, item: QListWidgetItem) -> None:
         """A sentence from a PDF opens the Reader at its page, selected; one from an abstract opens the paper."""

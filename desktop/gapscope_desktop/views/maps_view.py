@@ -106,6 +106,9 @@ class MapsView(CoreView):
     showPapers = Signal(list, str)
     selectionChanged = Signal(list)
     screenCluster = Signal(tuple)       # (map id, cluster id, label): screen that cluster in Triage
+    # a build ended (done, failed or cancelled: each step commits its work): maps, facet labels or
+    # vectors may have changed, so what was found from them (the gaps) may be out of date
+    inputsChanged = Signal()
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -218,7 +221,8 @@ class MapsView(CoreView):
 
     def build_maps(self):
         return self.run_step("Build maps", build, self.current_facet(), button=(self.build_button, self.rebuild_button),
-                             status=self.info, busy="Building maps…", what="Building the maps", on_result=self._built)
+                             status=self.info, busy="Building maps…", what="Building the maps", on_result=self._built,
+                             on_finished=self.inputsChanged.emit)
 
     def _built(self, result: BuildResult) -> None:
         self.show_map(result.map)

@@ -1,0 +1,43 @@
+"""The Gaps view's filters: the header counts the gaps shown, an empty table says why, a gap the filters
+hide leaves the details pane, and a gap without a topic (an unaddressed shortcoming) is kept under the
+topics of its evidence papers, or under every topic when they have none."""
+
+from __future__ import annotations
+
+
+def _gaps():
+    base = {"evidence": [], "evidence_roles": {}, "details": {}, "stale": [], "runs": []}
+    return [{**base, "id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
+             "details": {"level": "concept", "topic": {"label": "LLMs"}}},
+            {**base, "id": 2, "type": "unaddressed_shortcoming", "score": 0.8, "statement": "Nobody fixes C.",
+             "evidence_topics": ["Vision"]},
+            {**base, "id": 3, "type": "unaddressed_shortcoming", "score": 0.7, "statement": "Nobody fixes D.",
+             "evidence_topics": []}]
+
+
+def test_filters_count_the_shown_gaps_say_when_none_and_clear_a_hidden_gap(qtbot, library):
+    from gapscope_desktop.views.gaps_view import ANY_TOPIC, GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps(_gaps())
+    shown = lambda: [view.table.topLevelItem(i).data(0, 0x0100) for i in range(view.table.topLevelItemCount())  # noqa: E731
+                     if not view.table.topLevelItem(i).isHidden()]
+    assert view.info.text() == "3 gaps" and view.current_gap()["id"] == 1 and view.draft_button.isEnabled()
+    assert view.empty_label.isHidden()
+
+    view.type_filter.setCurrentIndex(view.type_filter.findData("thin_growing"))
+    assert shown() == [] and view.info.text() == "0 of 3 gaps shown"
+    assert not view.empty_label.isHidden() and "No gap of type “Thin but growing”" in view.empty_label.text()
+    assert view.current_gap() is None and not view.draft_button.isEnabled()
+    assert not view.evidence_button.isEnabled() and "Apply A to B." not in view.detail.toPlainText()
+
+    view.clear_filters()
+    assert shown() == [1, 2, 3] and view.info.text() == "3 gaps" and view.empty_label.isHidden()
+    assert view.topic_filter.findData("Vision") > 0 and "evidence papers" in view.topic_filter.toolTip()
+    view.topic_filter.setCurrentIndex(view.topic_filter.findData("Vision"))
+    assert shown() == [2, 3] and view.info.text() == "2 of 3 gaps shown"
+    view.topic_filter.setCurrentIndex(view.topic_filter.findData("LLMs"))
+    assert shown() == [1, 3]
+    assert [view.table.topLevelItem(i).text(2) for i in range(3)] == ["LLMs", "evidence: Vision", ANY_TOPIC]
