@@ -125,3 +125,26 @@ def test_two_reviewers_screen_blind_and_see_kappa(window, qtbot):
     view.load_next()
     _wait_card(qtbot, view)
     assert "Cohen's kappa" in view.stats_label.text()
+
+
+def test_the_last_action_stays_shown_on_the_next_card(window, qtbot):
+    """The confirmation of a key press is still there once the next paper is on the card, and says
+    which paper; the next action replaces it."""
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    first = _wait_card(qtbot, view)
+    title = " ".join(window.lib.get_paper(first).title.split())
+    qtbot.keyClick(view, Qt.Key_I)
+    second = _wait_card(qtbot, view)
+    assert second != first
+    shown = view.message.text()
+    assert shown.startswith(f"Included #{first} '") and shown.endswith("— Undo (U)"), shown
+    assert title[:20] in shown
+    qtbot.keyClick(view, Qt.Key_U)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Undone"), timeout=60000)
+    on_card = _wait_card(qtbot, view)
+    assert view.message.text().startswith(f"Undone: #{first} '") and view.message.text().endswith("no longer included")
+    qtbot.keyClick(view, Qt.Key_M)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Marked maybe"), timeout=60000)
+    _wait_card(qtbot, view)
+    assert view.message.text().startswith(f"Marked maybe #{on_card} '")

@@ -14,6 +14,8 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
+from gapscope.textfmt import latex_to_text
+
 from .. import hints, queries
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
@@ -59,6 +61,10 @@ def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
     return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
 
 
+_DONE = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe", "postpone": "Postponed"}
+_TITLE_CHARS = 60                     # of a title in the line that confirms a decision
+
+
 def _num(v) -> str:
     if isinstance(v, float):
         return f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}"
@@ -76,6 +82,8 @@ class TriageView(CoreView):
         self.score: Optional[float] = None
         self.loading = False
         self.history: list[int] = []
+        # what the last key press did, shown until the next one (a new card does not clear it)
+        self.last_action = ""
 
         self.cluster = None            # (map id, cluster number, label) narrowing the scope
         self.armed_reason: Optional[str] = None   # picked in the drop-down for the paper on the card
@@ -236,6 +244,8 @@ class TriageView(CoreView):
         same = lib is getattr(self, "_lists_for", None)
         self._lists_for = lib
         self.current = None
+        self.last_action = ""
+        self.message.clear()
         self.refresh_lists(lib, keep=same)
         if not same:
             self.cluster = None
@@ -370,7 +380,7 @@ class TriageView(CoreView):
                                 "No model yet: papers come in library order until there is one include and one "
                                 "exclude.  Keys: I include · E exclude · 1–9 exclude with a reason · M maybe · "
                                 "P postpone · U undo")
-        self.message.clear()
+        self.message.setText(self.last_action)    # an error shown before this card is over; the last action stays
         self._set_enabled(True)
         self._focus_card()
 
@@ -390,12 +400,24 @@ class TriageView(CoreView):
         self.loading = True           # no second decision before this one is saved and the next paper ranked
         self._set_enabled(False)
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
-                        library=self.lib.path, on_result=lambda _r: self._decided(pid, decision),
+                        library=self.lib.path, on_result=lambda _r: self._decided(pid, decision, reason),
                         on_error=self._not_saved)
 
-    def _decided(self, pid: int, decision: str) -> None:
+    def _paper_label(self, pid: int) -> str:
+        """``#12 'A title cut to fit…'``: which paper an action was about."""
+        try:
+            title = " ".join(latex_to_text(self.lib.get_paper(pid).title).split())
+        except Exception:  # noqa: BLE001 - the paper is gone (another window deleted it): its number says enough
+            title = ""
+        if len(title) > _TITLE_CHARS:
+            title = title[:_TITLE_CHARS - 1].rstrip() + "…"
+        return f"#{pid} '{title}'" if title else f"#{pid}"
+
+    def _decided(self, pid: int, decision: str, reason: Optional[str] = None) -> None:
         self.history.append(pid)
-        self.message.setText(f"{decision.capitalize()}d" if decision != "maybe" else "Marked maybe")
+        self.last_action = (f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
+                            + " — Undo (U)")
+        self.message.setText(self.last_action)
         self.decided.emit()
         self.current = None
         self.load_next()
@@ -423,7 +445,9 @@ class TriageView(CoreView):
             self._set_enabled(self.current is not None)
             self.message.setText("Nothing to undo.")
             return
-        self.message.setText("Undone.")
+        self.last_action = (f"Undone: {self._paper_label(undone['paper_id'])} is no longer "
+                            f"{_DONE[undone['decision']].lower()}")
+        self.message.setText(self.last_action)
         self.decided.emit()
         self.current = None
         self.load_next()
