@@ -22,10 +22,11 @@ from .paper_html import abstract_html, legend_html, load_sentences, paper_header
 
 
 def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
-    """Worker side: the best next paper by the model's ranking (id, probability of relevance), and the
-    current statistics of the scope."""
+    """Worker side: the best next paper by the model's ranking (id, probability of relevance), the
+    current statistics of the scope, and the reviewer's decision in force on that paper as the card
+    shows it (its id; None: undecided), for the decision made on the card to be checked against."""
     from gapscope import jobs
-    from gapscope.triage import TriageSession
+    from gapscope.triage import TriageSession, own_decision
 
     jobs.report(progress, 0, 2, "ranking")
     session = TriageSession(lib, scope=scope, reviewer=reviewer)
@@ -33,8 +34,9 @@ def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
     jobs.check(cancel)
     jobs.report(progress, 1, 2, "statistics")
     stats = session.stats()
+    seen = own_decision(lib, ranked[0][0], scope.collection, reviewer or "") if ranked else None
     jobs.report(progress, 2, 2, "")
-    return ranked, stats
+    return ranked, stats, seen
 
 
 def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
@@ -65,6 +67,16 @@ _DONE = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe", 
 _TITLE_CHARS = 60                     # of a title in the line that confirms a decision
 
 
+def _local_time(iso: str) -> str:
+    """``HH:MM`` on this computer's clock of a stored (UTC) time."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
 def _num(v) -> str:
     if isinstance(v, float):
         return f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}"
@@ -82,6 +94,7 @@ class TriageView(CoreView):
         self.score: Optional[float] = None
         self.loading = False
         self.history: list[int] = []
+        self.seen: Optional[int] = None   # the reviewer's decision on the card's paper when it was ranked
         # what the last key press did, shown until the next one (a new card does not clear it)
         self.last_action = ""
 
@@ -350,7 +363,7 @@ class TriageView(CoreView):
 
     def _show_next(self, result) -> None:
         self.loading = False
-        ranked, stats = result
+        ranked, stats, self.seen = result
         summary, bar, stop, suggest = _fmt_stats(stats)
         self.stats_label.setText(summary)
         rule = (stats.get("stopping") or {}).get("rule", "") if isinstance(stats, dict) else ""
@@ -400,7 +413,9 @@ class TriageView(CoreView):
         self.loading = True           # no second decision before this one is saved and the next paper ranked
         self._set_enabled(False)
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
-                        library=self.lib.path, on_result=lambda _r: self._decided(pid, decision, reason),
+                        self.seen, library=self.lib.path,
+                        on_result=lambda r: self._decided_elsewhere(pid, r["elsewhere"]) if isinstance(r, dict)
+                        else self._decided(pid, decision, reason),
                         on_error=self._not_saved)
 
     def _paper_label(self, pid: int) -> str:
@@ -417,6 +432,19 @@ class TriageView(CoreView):
         self.history.append(pid)
         self.last_action = (f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
                             + " — Undo (U)")
+        self.message.setText(self.last_action)
+        self.decided.emit()
+        self.current = None
+        self.load_next()
+
+    def _decided_elsewhere(self, pid: int, current: Optional[dict]) -> None:
+        """Another window (or the CLI) decided the card's paper after it was shown: nothing was saved
+        here; say so, and show the next paper with the counts as they are now."""
+        if current is not None:
+            self.last_action = (f"Paper #{pid} was just decided elsewhere ({current['decision']}, at "
+                                f"{_local_time(current['decided_at'])}); showing the next paper")
+        else:
+            self.last_action = f"Paper #{pid}'s decision was just undone elsewhere; showing the next paper"
         self.message.setText(self.last_action)
         self.decided.emit()
         self.current = None
@@ -454,10 +482,15 @@ class TriageView(CoreView):
 
 
 # Writer-queue side (a worker with its own Library).
-def _decide(lib, paper_id, decision, reason, collection, reviewer, *, progress=None, cancel=None):
-    from gapscope.triage import decide
+def _decide(lib, paper_id, decision, reason, collection, reviewer, seen, *, progress=None, cancel=None):
+    """The decision's log id; ``{"elsewhere": decision in force}`` when the paper was decided since it
+    was shown (nothing saved)."""
+    from gapscope.triage import DecidedElsewhere, decide
 
-    return decide(lib, paper_id, decision, reason=reason, collection=collection, reviewer=reviewer)
+    try:
+        return decide(lib, paper_id, decision, reason=reason, collection=collection, reviewer=reviewer, seen=seen)
+    except DecidedElsewhere as exc:
+        return {"elsewhere": exc.current}
 
 
 def _undo(lib, collection, reviewer, *, progress=None, cancel=None):
