@@ -15,7 +15,8 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitte
 from . import queries, recent, settings
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
-from .views.pdf_reader import PdfReader, attach_dropped, dropped_pdfs, fetch_pdfs_task
+from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summary, dropped_pdfs, fetch_pdfs_task,
+                                show_attach_failures)
 from .views.library_view import LibraryView
 from .widgets.sidebar import Sidebar
 from .widgets.task_progress import TaskProgress
@@ -294,9 +295,14 @@ class MainWindow(QMainWindow):
             self.attach_pdfs([path])
 
     def attach_pdfs(self, paths) -> None:
-        self.tasks.write("Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path,
-                         on_result=self._pdfs_attached,
-                         on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
+        made: dict = {}
+
+        def done(results: list) -> None:           # the summary is shown when the task ends, over the paper count
+            made["task"].summary = self._pdfs_attached(results)
+
+        made["task"] = self.tasks.write(
+            "Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path, on_result=done,
+            on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
 
     def fetch_pdfs(self):
         """`gapscope pdf fetch` for the selected papers (none selected: every paper with an arXiv id and no
@@ -328,21 +334,19 @@ class MainWindow(QMainWindow):
         self.tabs.setCurrentWidget(self.reader)
         return self.reader.show_sentence(paper_id, page, sentence)
 
-    def _pdfs_attached(self, results: list) -> None:
-        done = [r for r in results if r["status"] in ("attached", "new-paper", "already-attached")]
-        bad = [r for r in results if r not in done]
-        # in the status bar, not a dialog: a drop of many files must not stack message boxes
-        labelled = sum(bool(r.get("labelled")) for r in results)
-        note = next((r["label_note"] for r in results if r.get("label_note")), None)
-        self.status_label.setText(f"Attached {len(done)} PDF(s)"
-                                  + (f", {labelled} labelled" if labelled else "") + (f"; {note}" if note else "")
-                                  + "".join(f"; {r.get('message') or r['file']}" for r in bad))
+    def _pdfs_attached(self, results: list) -> str:
+        summary, failed = attach_summary(results)
         self.last_attach = results
+        done = [r for r in results if r["status"] in ATTACHED]
         pid = done[-1]["paper_id"] if done else None
         self.library_view.refresh(select=pid)       # selecting it opens its PDF in the reader
+        self.refresh_sidebar()
         self.analysis_inputs_changed()
         if pid is not None:
             self.reader.show_paper(pid)
+        # one box for the whole drop, not one per file; the status bar keeps the summary
+        self.attach_failures = show_attach_failures(self, failed, len(results)) if failed else None
+        return summary
 
     def close_library(self, reason: str = "") -> None:
         """Stop showing the library: after a disk or file failure what the views show may no longer

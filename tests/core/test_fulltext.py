@@ -191,6 +191,26 @@ def test_unreadable_pdfs_say_why_and_keep_the_paper(lib, pdfs, tmp_path):
     assert all((lib.files_folder() / a["stored_name"]).exists() for a in atts)     # the files are kept
 
 
+def test_an_unreadable_pdf_that_matches_no_paper_adds_nothing(lib, pdfs, tmp_path, fast_extract):
+    _add(lib, title="A paper already in the library", doi="10.1000/kept")
+    tmp = tmp_path / "bad"
+    tmp.mkdir()
+    not_pdf = tmp / "broken.pdf"
+    not_pdf.write_text("these are my notes, not a PDF")
+    truncated = tmp / "truncated.pdf"
+    truncated.write_bytes((pdfs / EACL).read_bytes()[:3000])
+    locked = _encrypted(pdfs / "odd/papermage-test-uu.pdf", tmp / "locked.pdf")
+    results = attach_mod.attach_paths(lib, [not_pdf, pdfs / EACL, truncated, locked])
+    assert [r.status for r in results] == ["unreadable", "new-paper", "unreadable", "unreadable"]
+    for r, path, why in ((results[0], not_pdf, "not a readable PDF"), (results[2], truncated, "not a readable PDF"),
+                         (results[3], locked, "encrypted")):
+        assert r.paper_id is None and r.attachment_id is None
+        assert r.message.startswith(str(path)) and why in r.message, r.message
+    assert lib.count_papers() == 2                     # the old paper and the real PDF's, no "broken"
+    assert [a["original_name"] for a in lib.list_attachments()] == [str(pdfs / EACL)]
+    assert sorted(p.name for p in lib.files_folder().iterdir()) == [f"{attach_mod.file_hash(pdfs / EACL)}.pdf"]
+
+
 def test_fulltext_search_names_section_and_page(lib, pdfs, fast_extract):
     pid = _add(lib, title="LongEval", doi="10.18653/v1/2023.eacl-main.121")
     attach_mod.attach_file(lib, pdfs / EACL)

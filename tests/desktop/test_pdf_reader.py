@@ -285,3 +285,34 @@ def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_p
             [(SENTENCE, 10, "noisy, but needed")]
     finally:
         w.close()
+
+
+def test_a_broken_file_beside_a_good_pdf_adds_no_paper_and_the_failure_stays_shown(qtbot, window, shared_data,
+                                                                                    tmp_path, monkeypatch):
+    """The summary is not replaced by the paper count the refresh writes, the box lists the failed file
+    and why, the sidebar counts the new paper, and the broken file made none."""
+    import gapscope.fulltext as fulltext
+
+    attach_only = fulltext.attach_and_label      # the facet labels are not what this test is about
+    monkeypatch.setattr(fulltext, "attach_and_label", lambda lib, paths, **kw: attach_only(lib, paths, label=False,
+                                                                                            **kw))
+    w = window
+    before = w.lib.count_papers()
+    broken = tmp_path / "broken.pdf"
+    broken.write_text("these are my notes, not a PDF")
+    good = tmp_path / "citesee.pdf"
+    shutil.copyfile(shared_data / "pdfs" / "cs" / "2302.07302v1.pdf", good)
+    w.attach_pdfs([broken, good])
+    qtbot.waitUntil(lambda: bool(w.last_attach), timeout=60000)
+    assert [r["status"] for r in w.last_attach] == ["unreadable", "new-paper"], w.last_attach
+    assert w.lib.count_papers() == before + 1
+    # the list refresh (which writes the paper count) has run: the summary is still what the bar shows
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() == before + 1 and not w.tasks.running, timeout=10000)
+    message = w.statusBar().currentMessage()
+    assert message.startswith("Attached 1 of 2 PDF(s)") and f"{broken}: not a readable PDF" in message, message
+    box = w.attach_failures
+    assert box.isVisible() and not box.isModal()
+    assert box.informativeText().startswith(f"{broken}: not a readable PDF")
+    all_papers = w.sidebar.topLevelItem(0).child(0)
+    assert (all_papers.text(0), all_papers.text(1)) == ("All papers", f"{before + 1:,}")
+    box.close()

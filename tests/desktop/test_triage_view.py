@@ -125,3 +125,60 @@ def test_two_reviewers_screen_blind_and_see_kappa(window, qtbot):
     view.load_next()
     _wait_card(qtbot, view)
     assert "Cohen's kappa" in view.stats_label.text()
+
+
+def test_the_last_action_stays_shown_on_the_next_card(window, qtbot):
+    """The confirmation of a key press is still there once the next paper is on the card, and says
+    which paper; the next action replaces it."""
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    first = _wait_card(qtbot, view)
+    title = " ".join(window.lib.get_paper(first).title.split())
+    qtbot.keyClick(view, Qt.Key_I)
+    second = _wait_card(qtbot, view)
+    assert second != first
+    shown = view.message.text()
+    assert shown.startswith(f"Included #{first} '") and shown.endswith("— Undo (U)"), shown
+    assert title[:20] in shown
+    qtbot.keyClick(view, Qt.Key_U)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Undone"), timeout=60000)
+    on_card = _wait_card(qtbot, view)
+    assert view.message.text().startswith(f"Undone: #{first} '") and view.message.text().endswith("no longer included")
+    qtbot.keyClick(view, Qt.Key_M)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Marked maybe"), timeout=60000)
+    _wait_card(qtbot, view)
+    assert view.message.text().startswith(f"Marked maybe #{on_card} '")
+
+
+def test_a_paper_decided_in_another_window_meanwhile_is_not_decided_again(window, qtbot, lib_path):
+    """Two Triage views on one library file (two windows, each with its own connection), both showing
+    the same paper: the first decision is kept, the second is refused with a message that says so, and
+    the second view moves on to the next paper with counts that include the first decision."""
+    from gapscope.store import Library
+    from gapscope.triage import decision_log
+    from gapscope_desktop.views.triage_view import TriageView
+
+    a = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    other = Library(lib_path)
+    b = TriageView(window.tasks)
+    qtbot.addWidget(b)
+    try:
+        b.set_library(other)
+        b.show()
+        b.activated()                      # as the window does when its tab is chosen
+        pid = _wait_card(qtbot, a)
+        assert _wait_card(qtbot, b) == pid
+        qtbot.keyClick(a, Qt.Key_I)
+        qtbot.waitUntil(lambda: a.message.text().startswith("Included"), timeout=60000)
+        qtbot.keyClick(b, Qt.Key_E)
+        qtbot.waitUntil(lambda: "decided elsewhere" in b.message.text(), timeout=60000)
+        assert b.message.text().startswith(f"Paper #{pid} was just decided elsewhere (include, at ")
+        assert b.message.text().endswith("; showing the next paper")
+        assert _wait_card(qtbot, b) != pid
+        assert b.message.text().startswith(f"Paper #{pid} was just decided elsewhere")   # still shown on the new card
+        assert [(r["paper_id"], r["decision"]) for r in decision_log(window.lib)] == [(pid, "include")]
+        assert b.stats_label.text().startswith("1 included")
+    finally:
+        qtbot.waitUntil(lambda: not window.tasks.running, timeout=60000)
+        other.close()

@@ -100,19 +100,32 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @_reviewer_opt
+@click.option("--expect", type=click.Choice(("none",) + DECISIONS),
+              help="The decision you were shown for PAPER (none: undecided, as `triage next` shows it); when "
+                   "another window or process changed it since, nothing is recorded (exit 1).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_decide(ref, paper, decision, reason, collection, reviewer, as_json) -> None:
+def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as_json) -> None:
     """Record a decision on PAPER (library id, arXiv id or DOI); it is saved at once. Deciding a paper
     again re-decides it: the earlier decision stays in the log (`gapscope triage log PAPER`)."""
     from ..store import LibraryError
+    from ..store.triage import NOT_CHECKED
     from ..triage import decide
+    from ..triage.decisions import collection_id
 
     lib = ref.open()
     _check_collection(lib, collection)
     pid = resolve_paper(lib, paper)
+    seen = NOT_CHECKED
+    if expect is not None:
+        # what is in force now must be what the caller was shown; decide() checks it again under the write lock
+        now = lib.own_decision(pid, collection_id(lib, collection), (reviewer or "").strip())
+        if (now["decision"] if now else "none") != expect:
+            is_now = f"was decided elsewhere ({now['decision']}, at {now['decided_at']})" if now else "has no decision now"
+            fail(f"paper {pid} {is_now}, not {expect}; nothing was recorded")
+        seen = now["id"] if now else None
     try:
-        did = decide(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "")
+        did = decide(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "", seen=seen)
     except LibraryError as exc:
         fail(str(exc))
     if as_json:

@@ -3,7 +3,9 @@ the library's storage folder under its content hash, and store its sections and 
 
 A PDF that matches no paper becomes a new paper with the metadata read from it, tagged
 :data:`CHECK_TAG` for the user to check. A PDF we cannot read (encrypted, no text layer, broken) is
-still kept and attached when it matches; the result says why its text is missing.
+still kept and attached when it matches (the paper given, or the arXiv id or DOI its file name holds); the
+result says why its text is missing. One that matches nothing never becomes a paper: it is reported
+``unreadable`` with its name and why, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -190,8 +192,12 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
     if paper_id is None:
         paper_id, how, score, on = match_paper(lib, meta)
     if paper_id is None:
+        if unreadable is not None:
+            # nothing read from it to make a paper of (its "title" would be its file name): say why, add nothing
+            res.status, res.message = "unreadable", _naming(unreadable, path)
+            return res
         if not create:
-            res.status, res.message = "unmatched", unreadable or f"{path}: no library paper matches"
+            res.status, res.message = "unmatched", f"{path}: no library paper matches"
             return res
         paper_id, how, score = _new_paper(lib, meta, path), "new", 0.0
     stored = _store_file(lib, path, sha)
@@ -208,6 +214,11 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
     res.pages, res.sentences = doc.pages, len(sentences)
     res.sections = [s["name"] for s in sections if s["name"]]
     return res
+
+
+def _naming(message: str, path: Path) -> str:
+    """``message`` starting with the file's name, so a list of results says which file each is about."""
+    return message if message.startswith(str(path)) else f"{path}: {message}"
 
 
 def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] = None, source: str = "file",

@@ -9,12 +9,14 @@ from __future__ import annotations
 import csv
 import json
 import re
+import unicodedata
 from datetime import date as calendar_date
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
 from ..models import Paper, RecordError, RecordWarning, normalize_doi, split_arxiv_id
+from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, TextLines, is_binary, open_binary
 
 Record = Union[Paper, RecordError]
@@ -66,6 +68,12 @@ def clean_ws(s: Optional[str]) -> str:
     # str.split() splits on exactly what re's \s matches in a str pattern (str.isspace), at a
     # fraction of the cost: this runs for every author of every record.
     return " ".join(s.split()) if s else ""
+
+
+def nfc(s: str) -> str:
+    """Text in composed form: "García" typed by a user is the same string (and the same search word)
+    as one a file spelled with a combining accent."""
+    return unicodedata.normalize("NFC", s) if s and not s.isascii() else s
 
 
 def _year_of(date: Optional[str]) -> Optional[int]:
@@ -248,16 +256,12 @@ def latex_to_text(s: str) -> str:
 
 
 def _latex_to_text(s: str) -> str:
-    from bibtexparser.latexenc import latex_to_unicode
-
-    s = re.sub(r"\\(?:emph|textit|textbf|textsc|textrm|texttt|mathrm|mathbf|text)\s*\{([^{}]*)\}", r"\1", s)
-    try:
-        s = latex_to_unicode(s)
-    except Exception:  # noqa: BLE001 - a malformed escape keeps its raw text
-        pass
-    s = s.replace("{", "").replace("}", "")
+    # pylatexenc (through textfmt) reads accents the way LaTeX does: {\'\i} and {\'i} are both "í",
+    # two accented letters in one field both convert, $\alpha$ is "α". Braces left over (plain text
+    # has no parser run on it) only kept case: drop them.
+    s = render_latex(s).replace("{", "").replace("}", "")
     s = re.sub(r"\\([&%$#_])", r"\1", s)
-    return clean_ws(s)
+    return nfc(clean_ws(s))
 
 
 def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[str] = None) -> Paper:
@@ -356,10 +360,10 @@ _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
                    keys: Optional[RecordKeys] = None) -> Paper:
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
-    title = clean_ws(first("TI", "T1", "CT", "BT"))
+    title = nfc(clean_ws(first("TI", "T1", "CT", "BT")))
     if not title:
         raise ValueError("record has no title (TI or T1)")
-    authors = [_flip_name(clean_ws(a)) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
+    authors = [nfc(_flip_name(clean_ws(a))) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
     year = _year_of(first("PY", "Y1", "DA"))
     arxiv_id = version = None
     for u in tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []):
@@ -374,10 +378,10 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     key = first("ID") or f"line{line_no}"
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     return Paper(
-        title=title, abstract=clean_ws(first("AB", "N2")), authors=authors, year=year,
+        title=title, abstract=nfc(clean_ws(first("AB", "N2"))), authors=authors, year=year,
         published=str(year) if year else None,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")),
-        venue=clean_ws(first("JO", "JF", "T2", "J2")) or None, url=first("UR") or None,
+        venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source="ris", source_key=source_key, raw={k: v for k, v in tags.items()},
     )
 
@@ -549,7 +553,7 @@ def read_csv(path: Path) -> Iterator[Record]:
             continue
         numbered = row[0].strip().isdigit() and numbered is not False
         get = lambda f: (row[col[f]].strip() if f in col and col[f] < len(row) else "")  # noqa: E731
-        title = clean_ws(get("title"))
+        title = nfc(clean_ws(get("title")))
         if not title:
             yield RecordError(f"{path}:{start}", "row has no title")
             continue
@@ -559,16 +563,16 @@ def read_csv(path: Path) -> Iterator[Record]:
                 arxiv_id, version = split_arxiv_id(get("arxiv_id"))
             except ValueError:
                 yield RecordError(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
-        authors_raw = get("authors")
+        authors_raw = nfc(get("authors"))
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
         yield Paper(
-            title=title, abstract=get("abstract"), authors=authors, year=year,
+            title=title, abstract=nfc(get("abstract")), authors=authors, year=year,
             published=str(year) if year else None, arxiv_id=arxiv_id, arxiv_version=version,
-            doi=normalize_doi(get("doi")), url=get("url") or None, venue=get("venue") or None,
+            doi=normalize_doi(get("doi")), url=get("url") or None, venue=nfc(get("venue")) or None,
             source="csv", source_key=source_key, location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
         )

@@ -13,6 +13,22 @@ from .base import LibraryError
 
 _DECISION_COLS = ("id", "paper_id", "decision", "reason", "origin", "reviewer", "decided_at", "undone_at")
 
+# ``seen`` of insert_decision when the caller does not say what it saw (the CLI, seeding): no check
+NOT_CHECKED = object()
+
+
+class DecidedElsewhere(LibraryError):
+    """The reviewer's decision on the paper is no longer the one they were shown: another window or
+    process decided it (or undid it) since. Nothing was written. ``current``: the decision row now in
+    force for that reviewer, or None."""
+
+    def __init__(self, paper_id: int, current: Optional[dict[str, Any]]) -> None:
+        self.paper_id = paper_id
+        self.current = current
+        what = (f"was decided elsewhere since it was shown ({current['decision']} at {current['decided_at']})"
+                if current is not None else "had its decision undone elsewhere since it was shown")
+        super().__init__(f"paper {paper_id} {what}; nothing was recorded")
+
 
 class TriageMixin:
     def included_paper_ids(self, collection: Optional[str] = None) -> list[int]:
@@ -48,9 +64,20 @@ class TriageMixin:
             return conn.execute("DELETE FROM exclusion_reasons WHERE name = ?", (name,)).rowcount == 1
 
     # --- the decision log -------------------------------------------------------------------------
+    def own_decision(self, paper_id: int, collection_id: Optional[int], reviewer: str) -> Optional[dict[str, Any]]:
+        """``reviewer``'s decision in force on the paper in the scope (their latest live row), or None."""
+        row = self._conn.execute(
+            "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE paper_id = ? AND collection_id IS ?"
+            " AND reviewer = ? AND undone_at IS NULL ORDER BY id DESC LIMIT 1",
+            (paper_id, collection_id, reviewer)).fetchone()
+        return dict(zip(_DECISION_COLS, row)) if row is not None else None
+
     def insert_decision(self, paper_id: int, collection_id: Optional[int], decision: str, reason: Optional[str],
-                        origin: str, reviewer: str, decided_at: str) -> int:
-        """One decision in its own transaction; checks the paper (and its collection) exist."""
+                        origin: str, reviewer: str, decided_at: str, seen: Any = NOT_CHECKED) -> int:
+        """One decision in its own transaction; checks the paper (and its collection) exist. ``seen``:
+        the id of the reviewer's decision in force that the caller was shown (None: none); when it is
+        no longer the one in force, :class:`DecidedElsewhere` and nothing is written. The check runs
+        under the write lock, so two processes cannot both pass it."""
         with self.transaction() as conn:
             if conn.execute("SELECT 1 FROM papers WHERE id = ?", (paper_id,)).fetchone() is None:
                 raise LibraryError(f"no paper with id {paper_id}")
@@ -58,6 +85,10 @@ class TriageMixin:
                     "SELECT 1 FROM collection_papers WHERE collection_id = ? AND paper_id = ?",
                     (collection_id, paper_id)).fetchone() is None:
                 raise LibraryError(f"paper {paper_id} is not in that collection")
+            if seen is not NOT_CHECKED:
+                now = self.own_decision(paper_id, collection_id, reviewer)
+                if (now["id"] if now is not None else None) != seen:
+                    raise DecidedElsewhere(paper_id, now)
             return conn.execute(
                 "INSERT INTO decisions (paper_id, collection_id, decision, reason, origin, reviewer, decided_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Iterable, Optional
 
 from ..store.library import LibraryError, now_iso
+from ..store.triage import NOT_CHECKED
 from ..vocabulary import DECISIONS
 
 # Decisions that count as screened (postpone is "not now").
@@ -46,11 +47,15 @@ def remove_reason(lib, name: str) -> bool:
 
 
 def decide(lib, paper_id: int, decision: str, reason: Optional[str] = None, collection: Optional[str] = None,
-           origin: str = "user", reviewer: str = "") -> int:
+           origin: str = "user", reviewer: str = "", seen: Any = NOT_CHECKED) -> int:
     """Record a decision at once (own transaction); returns its log id. Deciding a paper that already
     has a decision re-decides it (the earlier row stays in the log).
 
-    ``reason`` is only for exclude and must be one of the exclusion reasons (add it first)."""
+    ``reason`` is only for exclude and must be one of the exclusion reasons (add it first).
+    ``seen``: what the reviewer was shown as their decision in force on the paper, as :func:`own_decision`
+    gives it (its id, or None for none). When the paper was decided since (or that decision undone),
+    in another window or process, :class:`DecidedElsewhere` is raised and nothing is recorded: the same
+    library open twice never gets two decisions made on one view of it. Left out: no check."""
     if decision not in DECISIONS:
         raise LibraryError(f"unknown decision {decision!r}; choose one of {', '.join(DECISIONS)}")
     if reason is not None and decision != "exclude":
@@ -60,11 +65,18 @@ def decide(lib, paper_id: int, decision: str, reason: Optional[str] = None, coll
         raise LibraryError(f"unknown exclusion reason {reason!r} (known: {known}; add it with `gapscope triage reasons add`)")
     cid = collection_id(lib, collection)
     try:
-        return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer.strip(), now_iso())
+        return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer.strip(), now_iso(), seen=seen)
     except LibraryError as exc:
         if collection is not None and "collection" in str(exc):
             raise LibraryError(f"paper {paper_id} is not in collection {collection!r}") from exc
         raise
+
+
+def own_decision(lib, paper_id: int, collection: Optional[str] = None, reviewer: str = "") -> Optional[int]:
+    """The id of ``reviewer``'s decision in force on the paper (None: they have none): what to pass as
+    ``seen`` to :func:`decide` for the paper being shown."""
+    row = lib.own_decision(paper_id, collection_id(lib, collection), (reviewer or "").strip())
+    return row["id"] if row is not None else None
 
 
 def seed(lib, paper_ids: Iterable[int], collection: Optional[str] = None, reviewer: str = "") -> list[int]:

@@ -18,7 +18,7 @@ from typing import Optional
 from PySide6.QtCore import QPoint, Qt, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPixmap
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
-                               QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+                               QMessageBox, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
 
 from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
@@ -423,6 +423,34 @@ def attach_dropped(lib, paths: list[str], *, progress=None, cancel=None) -> list
     results, note = attach_and_label(lib, paths, progress=progress, cancel=cancel)
     return [dict(r.to_dict(), labelled=note is None and r.status in ("attached", "new-paper"), label_note=note)
             for r in results]
+
+
+ATTACHED = ("attached", "new-paper", "already-attached")
+
+
+def attach_summary(results: list[dict]) -> tuple[str, list[str]]:
+    """What came of an attach: the status bar line, and one line per file that was not attached (or
+    whose text could not be read), naming the file and why."""
+    done = [r for r in results if r["status"] in ATTACHED]
+    failed = [r.get("message") or f"{r['file']}: {r['status']}" for r in results if r["status"] not in ATTACHED]
+    labelled = sum(bool(r.get("labelled")) for r in results)
+    note = next((r["label_note"] for r in results if r.get("label_note")), None)
+    line = (f"Attached {len(done)} of {len(results)} PDF(s)" + (f", {labelled} labelled" if labelled else "")
+            + (f"; {note}" if note else "") + "".join(f"; {m}" for m in failed[:3])
+            + (f"; {len(failed) - 3} more not attached" if len(failed) > 3 else ""))
+    return line, failed
+
+
+def show_attach_failures(parent: QWidget, failed: list[str], total: int) -> QMessageBox:
+    """One box for a whole drop, listing every file that failed and why; not modal, so the window (and
+    the next drop) is not blocked."""
+    box = QMessageBox(QMessageBox.Warning, "PDFs not attached",
+                      f"{len(failed)} of {total} file(s) could not be attached or read:", QMessageBox.Ok, parent)
+    box.setInformativeText("\n".join(failed))
+    box.setWindowModality(Qt.NonModal)
+    box.setAttribute(Qt.WA_DeleteOnClose)
+    box.show()
+    return box
 
 
 def fetch_pdfs_task(lib, paper_ids, *, progress=None, cancel=None) -> list[dict]:

@@ -14,16 +14,19 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
+from gapscope.textfmt import latex_to_text
+
 from .. import hints, queries
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
 
 
 def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
-    """Worker side: the best next paper by the model's ranking (id, probability of relevance), and the
-    current statistics of the scope."""
+    """Worker side: the best next paper by the model's ranking (id, probability of relevance), the
+    current statistics of the scope, and the reviewer's decision in force on that paper as the card
+    shows it (its id; None: undecided), for the decision made on the card to be checked against."""
     from gapscope import jobs
-    from gapscope.triage import TriageSession
+    from gapscope.triage import TriageSession, own_decision
 
     jobs.report(progress, 0, 2, "ranking")
     session = TriageSession(lib, scope=scope, reviewer=reviewer)
@@ -31,8 +34,9 @@ def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
     jobs.check(cancel)
     jobs.report(progress, 1, 2, "statistics")
     stats = session.stats()
+    seen = own_decision(lib, ranked[0][0], scope.collection, reviewer or "") if ranked else None
     jobs.report(progress, 2, 2, "")
-    return ranked, stats
+    return ranked, stats, seen
 
 
 def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
@@ -59,6 +63,20 @@ def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
     return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
 
 
+_DONE = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe", "postpone": "Postponed"}
+_TITLE_CHARS = 60                     # of a title in the line that confirms a decision
+
+
+def _local_time(iso: str) -> str:
+    """``HH:MM`` on this computer's clock of a stored (UTC) time."""
+    from datetime import datetime
+
+    try:
+        return datetime.fromisoformat(iso).astimezone().strftime("%H:%M")
+    except (TypeError, ValueError):
+        return str(iso)
+
+
 def _num(v) -> str:
     if isinstance(v, float):
         return f"{v:.2f}" if abs(v) < 10 else f"{v:,.0f}"
@@ -76,6 +94,9 @@ class TriageView(CoreView):
         self.score: Optional[float] = None
         self.loading = False
         self.history: list[int] = []
+        self.seen: Optional[int] = None   # the reviewer's decision on the card's paper when it was ranked
+        # what the last key press did, shown until the next one (a new card does not clear it)
+        self.last_action = ""
 
         self.cluster = None            # (map id, cluster number, label) narrowing the scope
         self.armed_reason: Optional[str] = None   # picked in the drop-down for the paper on the card
@@ -236,6 +257,8 @@ class TriageView(CoreView):
         same = lib is getattr(self, "_lists_for", None)
         self._lists_for = lib
         self.current = None
+        self.last_action = ""
+        self.message.clear()
         self.refresh_lists(lib, keep=same)
         if not same:
             self.cluster = None
@@ -340,7 +363,7 @@ class TriageView(CoreView):
 
     def _show_next(self, result) -> None:
         self.loading = False
-        ranked, stats = result
+        ranked, stats, self.seen = result
         summary, bar, stop, suggest = _fmt_stats(stats)
         self.stats_label.setText(summary)
         rule = (stats.get("stopping") or {}).get("rule", "") if isinstance(stats, dict) else ""
@@ -370,7 +393,7 @@ class TriageView(CoreView):
                                 "No model yet: papers come in library order until there is one include and one "
                                 "exclude.  Keys: I include · E exclude · 1–9 exclude with a reason · M maybe · "
                                 "P postpone · U undo")
-        self.message.clear()
+        self.message.setText(self.last_action)    # an error shown before this card is over; the last action stays
         self._set_enabled(True)
         self._focus_card()
 
@@ -390,12 +413,39 @@ class TriageView(CoreView):
         self.loading = True           # no second decision before this one is saved and the next paper ranked
         self._set_enabled(False)
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
-                        library=self.lib.path, on_result=lambda _r: self._decided(pid, decision),
+                        self.seen, library=self.lib.path,
+                        on_result=lambda r: self._decided_elsewhere(pid, r["elsewhere"]) if isinstance(r, dict)
+                        else self._decided(pid, decision, reason),
                         on_error=self._not_saved)
 
-    def _decided(self, pid: int, decision: str) -> None:
+    def _paper_label(self, pid: int) -> str:
+        """``#12 'A title cut to fit…'``: which paper an action was about."""
+        try:
+            title = " ".join(latex_to_text(self.lib.get_paper(pid).title).split())
+        except Exception:  # noqa: BLE001 - the paper is gone (another window deleted it): its number says enough
+            title = ""
+        if len(title) > _TITLE_CHARS:
+            title = title[:_TITLE_CHARS - 1].rstrip() + "…"
+        return f"#{pid} '{title}'" if title else f"#{pid}"
+
+    def _decided(self, pid: int, decision: str, reason: Optional[str] = None) -> None:
         self.history.append(pid)
-        self.message.setText(f"{decision.capitalize()}d" if decision != "maybe" else "Marked maybe")
+        self.last_action = (f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
+                            + " — Undo (U)")
+        self.message.setText(self.last_action)
+        self.decided.emit()
+        self.current = None
+        self.load_next()
+
+    def _decided_elsewhere(self, pid: int, current: Optional[dict]) -> None:
+        """Another window (or the CLI) decided the card's paper after it was shown: nothing was saved
+        here; say so, and show the next paper with the counts as they are now."""
+        if current is not None:
+            self.last_action = (f"Paper #{pid} was just decided elsewhere ({current['decision']}, at "
+                                f"{_local_time(current['decided_at'])}); showing the next paper")
+        else:
+            self.last_action = f"Paper #{pid}'s decision was just undone elsewhere; showing the next paper"
+        self.message.setText(self.last_action)
         self.decided.emit()
         self.current = None
         self.load_next()
@@ -423,17 +473,24 @@ class TriageView(CoreView):
             self._set_enabled(self.current is not None)
             self.message.setText("Nothing to undo.")
             return
-        self.message.setText("Undone.")
+        self.last_action = (f"Undone: {self._paper_label(undone['paper_id'])} is no longer "
+                            f"{_DONE[undone['decision']].lower()}")
+        self.message.setText(self.last_action)
         self.decided.emit()
         self.current = None
         self.load_next()
 
 
 # Writer-queue side (a worker with its own Library).
-def _decide(lib, paper_id, decision, reason, collection, reviewer, *, progress=None, cancel=None):
-    from gapscope.triage import decide
+def _decide(lib, paper_id, decision, reason, collection, reviewer, seen, *, progress=None, cancel=None):
+    """The decision's log id; ``{"elsewhere": decision in force}`` when the paper was decided since it
+    was shown (nothing saved)."""
+    from gapscope.triage import DecidedElsewhere, decide
 
-    return decide(lib, paper_id, decision, reason=reason, collection=collection, reviewer=reviewer)
+    try:
+        return decide(lib, paper_id, decision, reason=reason, collection=collection, reviewer=reviewer, seen=seen)
+    except DecidedElsewhere as exc:
+        return {"elsewhere": exc.current}
 
 
 def _undo(lib, collection, reviewer, *, progress=None, cancel=None):
