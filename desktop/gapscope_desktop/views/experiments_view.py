@@ -285,8 +285,10 @@ class ExperimentsView(CoreView):
             self.gap_label.setText('<span style="color:#888;">No gap linked — draft a spec from the Gaps view.</span>')
 
     def _spec_dir(self) -> Path:
-        base = self.lib.path.parent if self.lib else Path.home()
-        d = base / "experiments"
+        """The library's own spec folder (inside NAME.gapscope/), not one shared by every library beside it."""
+        from gapscope.experiments.store import specs_dir
+
+        d = specs_dir(self.lib.path) if self.lib else Path.home() / "experiments"
         d.mkdir(parents=True, exist_ok=True)
         return d
 
@@ -318,16 +320,26 @@ class ExperimentsView(CoreView):
         if not text.strip():
             self.run_label.setText("Write or draft a spec first.")
             return False
-        spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
-        spec_path.write_text(text, encoding="utf-8")
-        from gapscope.experiments import load_spec
         from gapscope.experiments.process import RunProcess
+        from gapscope.experiments.spec import spec_from_text, unfilled_data
 
         try:
-            load_spec(spec_path)
+            spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
+        except OSError as exc:  # a library folder that cannot be written
+            return self._refuse(f"Not started: cannot make the folder for the spec: {exc}")
+        # checked before anything is written or started: a bad spec or the drafted placeholder data set
+        # is refused at once, with what to fill in, instead of a runner that fails seconds later
+        try:
+            spec = spec_from_text(text, path=spec_path)
         except Exception as exc:  # noqa: BLE001 - a bad spec: say what is wrong, launch nothing
-            self.run_label.setText(f"The spec is not valid: {exc}")
-            return False
+            return self._refuse(f"The spec is not valid: {exc}")
+        why = unfilled_data(spec)   # the same check and words as `gapscope run`
+        if why:
+            return self._refuse(why)
+        try:
+            spec_path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return self._refuse(f"Not started: cannot write the spec to {spec_path}: {exc}")
         self._reset_curves()
         self.log.clear()
         self.events = []
@@ -353,6 +365,12 @@ class ExperimentsView(CoreView):
         self.right.setCurrentIndex(0)
         self.run_label.setText(f"Running {spec_path.name}…")
         return True
+
+    def _refuse(self, message: str) -> bool:
+        """Say on the Live run tab why nothing was started."""
+        self.right.setCurrentIndex(0)
+        self.run_label.setText(message)
+        return False
 
     def cancel(self) -> None:
         if not self.running:
