@@ -179,3 +179,15 @@ def test_draft_evidence_and_metric_come_from_the_gap_sides_never_an_unrelated_pa
     head = draft_spec_from_gap(gap, lib=library).split("\nname =")[0]
     assert f"name most: miou (1 of 4 papers: [{pc2}])" in head
     assert head.index(f"[{pc2}] (both)") < head.index("# Method-side papers")
+
+
+def test_draft_header_names_each_side_without_empty_brackets():
+    gap = _gap("data augmentation", [], "point cloud", ["point clouds", "point cloud", ""])
+    gap["details"] = {"level": "concept"}
+    text = draft_spec_from_gap(gap)
+    assert "# Method concept: data augmentation\n" in text
+    assert "# Problem concept: point cloud (point clouds)\n" in text   # the label is not repeated as a keyword
+    assert "()" not in text
+    bare = _gap("", [], "", ["lidar"])
+    text = draft_spec_from_gap(bare)
+    assert "# Method cluster: #1\n" in text and "# Problem cluster: #2 (lidar)\n" in text and "()" not in text

@@ -307,6 +307,16 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
     return L
 
 
+def _side_name(part: dict[str, Any]) -> str:
+    """A gap side as known: its label, then its keywords in brackets when it has any besides the label (never
+    empty brackets); the cluster number when it has no label."""
+    label = str(part.get("label") or "").strip()
+    kws = [str(k).strip() for k in (part.get("keywords") or [])]
+    kws = [k for k in dict.fromkeys(kws) if k and k.lower() != label.lower()][:8]
+    name = label or (f"#{part['cluster']}" if part.get("cluster") is not None else "(no label)")
+    return name + (f" ({', '.join(kws)})" if kws else "")
+
+
 def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Evidence, lib=None) -> list[str]:
     """The comment block, name, description, task and [source]."""
     method, problem = gap.get("method"), gap.get("problem")
@@ -319,10 +329,10 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Eviden
     ]
     if statement:
         L.append("# Gap: " + re.sub(r"\s+", " ", statement)[:300])
-    if method:
-        L.append(f"# Method cluster: {method.get('label')} ({', '.join(map(str, (method.get('keywords') or [])[:8]))})")
-    if problem:
-        L.append(f"# Problem cluster: {problem.get('label')} ({', '.join(map(str, (problem.get('keywords') or [])[:8]))})")
+    level = "concept" if (gap.get("details") or {}).get("level") == "concept" else "cluster"
+    for side, part in (("Method", method), ("Problem", problem)):
+        if part:
+            L.append(f"# {side} {level}: {_side_name(part)}")
     L += _evidence_lines(gap, ev, lib)
     L += ["", f"name = {_v(name)}",
           f"description = {_v(('Baseline for gap #' + str(gap_id) + ': ' + statement)[:400] if statement else 'Baseline drafted from a gap')}",
