@@ -122,3 +122,27 @@ def test_launched_specs_are_kept_inside_the_library_folder(qtbot, _library_templ
         assert [r["spec_path"] for k, r in runs.items() if k != "old-run"] == [str(spec_arg)]
     finally:
         w.close()
+
+
+def test_gap_label_cuts_a_long_statement_at_a_word_with_the_whole_in_a_tooltip(window):
+    from PySide6.QtGui import QTextDocument
+
+    from gapscope_desktop.views.experiments_view import GAP_LABEL_CHARS, clip_words
+
+    view = window.experiments_view
+    statement = ("Apply \u201cdata augmentation\u201d to \u201cpoint cloud\u201d: 7 papers in the library use data "
+                 "augmentation and 20 address point cloud, yet only one paper combines them, while the related "
+                 "method \u201csynthetic data\u201d has been applied to it (1 paper) <and more>.")
+    assert statement[GAP_LABEL_CHARS - 2].isalpha() and statement[GAP_LABEL_CHARS - 1].isalpha()  # mid-word
+    view.draft_from_gap(dict(POINT_CLOUD_GAP, statement=statement))
+    doc = QTextDocument()
+    doc.setHtml(view.gap_label.text())
+    shown = doc.toPlainText().split(": ", 1)[1]
+    assert shown.endswith("…") and len(shown) <= GAP_LABEL_CHARS
+    kept = shown[:-1]
+    assert statement.startswith(kept) and statement[len(kept)] == " "     # ends on a whole word
+    doc.setHtml(view.gap_label.toolTip())
+    assert doc.toPlainText() == statement                                   # all of it on hover
+    assert clip_words("short statement", GAP_LABEL_CHARS) == "short statement"
+    view.draft_from_gap(dict(POINT_CLOUD_GAP, statement="A short gap."))
+    assert view.gap_label.text().endswith("A short gap.") and "…" not in view.gap_label.text()

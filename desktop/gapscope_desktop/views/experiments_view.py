@@ -67,6 +67,19 @@ def _metrics_text(metrics: Any) -> str:
                       if isinstance(v, (int, float)) or not isinstance(v, (dict, list)))
 
 
+GAP_LABEL_CHARS = 140   # of the gap statement over the spec editor; the tooltip has all of it
+
+
+def clip_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]                  # room for the "…"
+    if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
+        cut = cut[:cut.rfind(" ")]          # never half a word (a single huge word is cut where it must be)
+    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
+
+
 _FIELD_LABELS = {"id": "Run", "name": "Name", "spec_path": "Spec file", "folder": "Folder", "status": "Status",
                  "gap_id": "Gap", "created_at": "Started", "finished_at": "Finished", "message": "Message",
                  "papers": "Papers"}
@@ -279,10 +292,14 @@ class ExperimentsView(CoreView):
 
     def _show_gap(self) -> None:
         if self.gap:
+            statement = " ".join(str(self.gap.get("statement") or "").split())
             self.gap_label.setText(f'Testing <a href="gap">gap #{self.gap.get("id")}</a>: '
-                                   f'{html.escape(str(self.gap.get("statement", ""))[:140])}')
+                                   f'{html.escape(clip_words(statement, GAP_LABEL_CHARS))}')
+            # the whole statement on hover (rich text, so that a long one wraps)
+            self.gap_label.setToolTip(f"<p>{html.escape(statement)}</p>" if statement else "")
         else:
             self.gap_label.setText('<span style="color:#888;">No gap linked — draft a spec from the Gaps view.</span>')
+            self.gap_label.setToolTip("")
 
     def _spec_dir(self) -> Path:
         """The library's own spec folder (inside NAME.gapscope/), not one shared by every library beside it."""
