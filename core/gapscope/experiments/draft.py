@@ -284,6 +284,9 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
         L += [_figure_line(f, roles.get(str(f["paper"]), "problem")) for f in ev.problem]
     elif ev.problem_papers:
         L.append(f"# Problem-side papers{on}: no result sentence with a figure found{no_lib}")
+    elif gap.get("evidence") and not roles:
+        L.append("# Problem-side papers: the gap does not say which side its evidence papers are on, so none "
+                 "is quoted")
     else:
         L.append("# Problem-side papers: the gap lists none")
     if ev.method:
@@ -299,11 +302,12 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
         L.append(f"# Metric: none stated in the result sentences of the {len(ev.problem_read)} problem-side "
                  f"paper{'s' if len(ev.problem_read) != 1 else ''} ({ids}), and none is borrowed from other papers: "
                  f"choose the metric that {pname + ' work' if pname else 'work on the problem'} reports")
+    elif ev.problem_papers and lib is None:
+        L.append("# Metric: none taken (no library given to read the problem-side papers' result sentences)")
     elif ev.problem_papers:
-        L.append(f"# Metric: the problem-side papers' result sentences could not be read (no facet labels: "
-                 f"run `gapscope facets`){no_lib}")
+        L.append("# Metric: none taken: the problem-side papers have no facet labels yet (run `gapscope facets`)")
     else:
-        L.append("# Metric: none, for the gap lists no problem-side papers to take it from")
+        L.append("# Metric: none taken, for the gap lists no problem-side papers to take it from")
     return L
 
 

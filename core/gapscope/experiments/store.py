@@ -13,8 +13,8 @@ from typing import Any, Optional
 def specs_dir(library_path: str | Path) -> Path:
     """Where the specs launched from the desktop are kept: inside the library folder
     (``NAME.gapscope/experiments/``), so each library keeps its own; for a library that is a plain database
-    file (as before folders), ``NAME-experiments/`` beside it. Not created here. Runs recorded earlier keep the
-    absolute spec path they were launched from (once ``experiments/`` beside the library), which still opens."""
+    file (as before folders), ``NAME-experiments/`` beside it. Not created here. Nothing is moved: a run
+    recorded earlier keeps the absolute spec path it was launched from (``experiments/`` beside the library)."""
     from ..store.library import is_library_folder
 
     p = Path(library_path).expanduser()

@@ -309,17 +309,24 @@ class ExperimentsView(CoreView):
         d.mkdir(parents=True, exist_ok=True)
         return d
 
+    def _dialog_dir(self) -> str:
+        """Where the Open / Save dialogs start: the spec folder, or the home folder when it cannot be made."""
+        try:
+            return str(self._spec_dir())
+        except OSError:  # a read-only library folder
+            return str(Path.home())
+
     def _open_spec(self) -> None:
         from ..file_dialogs import open_file_name
 
-        path = open_file_name(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
+        path = open_file_name(self, "Open spec", self._dialog_dir(), "TOML (*.toml);;All (*)")
         if path:
             self.editor.setPlainText(Path(path).read_text(encoding="utf-8"))
 
     def _save_spec(self) -> None:
         from ..file_dialogs import save_file_name
 
-        path = save_file_name(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
+        path = save_file_name(self, "Save spec", str(Path(self._dialog_dir()) / "spec.toml"), "TOML (*.toml)")
         if path:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
 
