@@ -125,3 +125,29 @@ def test_runs_draft_from_gap_json_then_run(tmp_path):
                                   "--set", "train.epochs=1", "--set", "eval.seeds=[0]"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout.strip().splitlines()[-1])["status"] == "done"
+
+
+def test_run_refuses_a_drafted_placeholder_before_starting_anything(tmp_path):
+    """A drafted spec whose data set is still the placeholder: refused at once with what to fill in, no runs
+    folder made, a non-zero exit; the message is the core's, the one the desktop's Launch shows."""
+    from gapscope.experiments.draft import draft_spec_from_gap
+    from gapscope.experiments.spec import load_spec, unfilled_data
+
+    gap = {"id": 7, "type": "method_x_problem", "score": 0.5, "statement": "data augmentation for point clouds",
+           "method": {"cluster": 1, "label": "data augmentation", "keywords": []},
+           "problem": {"cluster": 2, "label": "point cloud", "keywords": ["point clouds"]}, "evidence": []}
+    spec = write_spec(tmp_path, draft_spec_from_gap(gap), "draft.toml")
+    reason = load_spec(spec)["data"]["placeholder"]
+    why = unfilled_data(load_spec(spec))
+    assert reason in why and "[data]" in why and "path" in why and "target" in why
+    runs = tmp_path / "runs"
+    r = CliRunner().invoke(main, ["run", str(spec), "--runs-dir", str(runs)])
+    assert r.exit_code == 1 and why in " ".join(r.output.split())
+    assert not runs.exists()
+    # with the placeholder line deleted but path and target still FILL-IN, the same refusal names them
+    text = "\n".join(line for line in spec.read_text().splitlines() if not line.startswith("placeholder ="))
+    spec.write_text(text)
+    r = CliRunner().invoke(main, ["run", str(spec), "--runs-dir", str(runs), "--events", "jsonl"])
+    assert r.exit_code == 1 and not runs.exists()
+    err = json.loads(r.stdout.strip().splitlines()[0])
+    assert err["event"] == "error" and "path and target still say FILL-IN" in err["message"]

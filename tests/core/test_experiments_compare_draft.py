@@ -128,3 +128,66 @@ def test_draft_without_clusters_and_with_library_tags(library):
     text = draft_spec_from_gap(_gap("attention", ["transformer"], "text classification", ["document"]), lib=library)
     spec = spec_from_text(text)
     assert spec["data"]["labels"] == "tags" and "your tags" in text
+
+
+def _paper_with_results(lib, title, results):
+    """A paper whose abstract's sentences are labelled: ``results`` are its result sentences."""
+    with lib.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES (?, ?, '2026')",
+                           (title, title.lower())).lastrowid
+    rows = [(0, 0, 10, f"We study {title}.", "objective", 0.9, "none", 0.9)]
+    rows += [(i + 1, 20 * (i + 1), 20 * (i + 1) + 10, t, "result", 0.9, "none", 0.9) for i, t in enumerate(results)]
+    lib.write_facet_sentences(pid, rows, "test", "h", "2026-01-01")
+    return pid
+
+
+def test_draft_evidence_and_metric_come_from_the_gap_sides_never_an_unrelated_paper(library):
+    """Gap "data augmentation -> point cloud": its problem-side papers' result sentences state no figure and
+    no metric, while a method-side paper (knowledge distillation on CIFAR-10) and a predicting neighbour
+    report accuracy. The draft once quoted them as the gap's evidence and took "accuracy" from them."""
+    kd = _paper_with_results(library, "Knowledge distillation with integrated gradients",
+                             ["On CIFAR-10 the student reaches 92.5% classification accuracy."])
+    nb = _paper_with_results(library, "Synthetic data for scene understanding",
+                             ["Our model improves F1 by 4.2 points on the benchmark."])
+    pc = [_paper_with_results(library, f"Point cloud paper {i}",
+                              ["Extensive experiments show that our method is effective."]) for i in range(3)]
+    gap = {"id": 1, "type": "method_x_problem", "score": 1.0,
+           "statement": "Apply \u201cdata augmentation\u201d to \u201cpoint cloud\u201d",
+           "method": {"cluster": 108, "label": "data augmentation", "keywords": []},
+           "problem": {"cluster": 401, "label": "point cloud", "keywords": ["point clouds"]},
+           "evidence": [kd, *pc, nb],
+           "evidence_roles": {str(kd): "method", **{str(p): "problem" for p in pc}, str(nb): "neighbour"}}
+    text = draft_spec_from_gap(gap, lib=library)
+    head = text.split("\nname =")[0]
+    problem_part, method_part = head.split("# Method-side papers")
+    # the method-side paper is quoted only as the method side, never as the problem's evidence; the
+    # neighbour (on neither side) is not quoted at all
+    assert "Problem-side papers (point cloud): no result sentence with a figure found" in problem_part
+    assert f"[{kd}]" not in problem_part and f"[{kd}] (method)" in method_part
+    assert f"[{nb}]" not in head and "4.2" not in head
+    # no metric is borrowed: the spec says the problem side states none, and names the papers it read
+    metric_line = [line for line in head.splitlines() if line.startswith("# Metric")]
+    assert len(metric_line) == 1 and "accuracy" not in metric_line[0] and "f1" not in metric_line[0]
+    assert "Metric: none stated in the result sentences of the 3 problem-side papers" in metric_line[0]
+    assert all(f"[{p}]" in metric_line[0] for p in pc)
+    assert "the problem-side papers report" not in text          # no metric note in [eval]
+    # once a problem-side paper states its metric, that is the one taken
+    pc2 = _paper_with_results(library, "Point cloud segmentation",
+                              ["Our network reaches 71.3 mIoU on ScanNet, 2.1 points above prior work."])
+    gap["evidence"].append(pc2)
+    gap["evidence_roles"][str(pc2)] = "both"
+    head = draft_spec_from_gap(gap, lib=library).split("\nname =")[0]
+    assert f"name most: miou (1 of 4 papers: [{pc2}])" in head
+    assert head.index(f"[{pc2}] (both)") < head.index("# Method-side papers")
+
+
+def test_draft_header_names_each_side_without_empty_brackets():
+    gap = _gap("data augmentation", [], "point cloud", ["point clouds", "point cloud", ""])
+    gap["details"] = {"level": "concept"}
+    text = draft_spec_from_gap(gap)
+    assert "# Method concept: data augmentation\n" in text
+    assert "# Problem concept: point cloud (point clouds)\n" in text   # the label is not repeated as a keyword
+    assert "()" not in text
+    bare = _gap("", [], "", ["lidar"])
+    text = draft_spec_from_gap(bare)
+    assert "# Method cluster: #1\n" in text and "# Problem cluster: #2 (lidar)\n" in text and "()" not in text

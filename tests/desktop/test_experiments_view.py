@@ -52,3 +52,97 @@ def test_history_result_in_words():
     cells = [fmt(run) for _l, fmt in HISTORY_COLUMNS]
     assert cells == ["r1", "mlp", "Succeeded", "#3", "2026-05-01 14:03", "", "accuracy 0.9123 · macro f1 0.8"]
     assert _field_label("metrics.val_accuracy") == "val accuracy" and _field_label("gap_id") == "Gap"
+
+
+POINT_CLOUD_GAP = {"id": 1, "type": "method_x_problem", "score": 1.0,
+                   "statement": "Apply \u201cdata augmentation\u201d to \u201cpoint cloud\u201d: 7 papers use it",
+                   "method": {"cluster": 1, "label": "data augmentation", "keywords": []},
+                   "problem": {"cluster": 2, "label": "point cloud", "keywords": ["point clouds"]},
+                   "evidence": []}
+
+
+def test_launch_refuses_the_drafted_placeholder_data_set_at_once(window):
+    """No fitting data set: the draft's [data] is a placeholder. Launch starts nothing and says, in the core's
+    words (those of `gapscope run`), the placeholder's reason and what to fill in."""
+    from gapscope.experiments.spec import spec_from_text, unfilled_data
+    from gapscope.experiments.store import specs_dir
+
+    view = window.experiments_view
+    window.tabs.setCurrentIndex(4)
+    view.right.setCurrentIndex(1)
+    view.draft_from_gap(dict(POINT_CLOUD_GAP))
+    spec = spec_from_text(view.editor.toPlainText())
+    assert spec["data"]["placeholder"]
+    assert view.launch() is False
+    assert view.process is None and not view.running and view.launch_button.isEnabled()
+    said = view.run_label.text()
+    assert said == unfilled_data(spec)
+    assert spec["data"]["placeholder"] in said and "[data]" in said and "target" in said
+    assert view.right.currentIndex() == 0              # shown where a run would have been
+    d = specs_dir(window.experiments_view.lib.path)
+    assert not d.exists() or not list(d.glob("spec-*.toml"))  # nothing written for a run that never started
+
+
+def test_launched_specs_are_kept_inside_the_library_folder(qtbot, _library_template, tmp_path):
+    """Each library keeps its own specs (NAME.gapscope/experiments/), not a folder beside it shared by every
+    library there; a run recorded with a spec in the old place still lists with its spec path."""
+    import shutil
+
+    from tests.core._experiments_helpers import SMALL_IRIS
+
+    from .conftest import _open_window
+
+    folder = tmp_path / "mine.gapscope"
+    folder.mkdir()
+    shutil.copy(_library_template, folder / "library.sqlite")
+    old_spec = tmp_path / "experiments" / "spec-20260101-000000.toml"   # where launches went before
+    old_spec.parent.mkdir()
+    old_spec.write_text(SMALL_IRIS, encoding="utf-8")
+    from gapscope.store import Library
+
+    lib = Library(folder)
+    lib.insert_run(run_id="old-run", name="iris-small", spec_path=str(old_spec), spec=SMALL_IRIS,
+                   folder=str(tmp_path / "runs" / "old-run"), status="done", gap_id=None,
+                   created_at="2026-01-01T00:00:00+00:00", papers=[])
+    lib.close()
+    w = _open_window(qtbot, folder)
+    try:
+        view = w.experiments_view
+        w.tabs.setCurrentIndex(4)
+        view.editor.setPlainText(SMALL_IRIS.replace("epochs = 6", "epochs = 1").replace("folds = 3", "folds = 2"))
+        assert view.launch()
+        spec_arg = Path(view.process.cmd[view.process.cmd.index("run") + 1])
+        assert spec_arg.parent == folder / "experiments" and spec_arg.is_file()
+        assert sorted(p.name for p in old_spec.parent.iterdir()) == [old_spec.name]  # nothing new beside it
+        qtbot.waitUntil(lambda: not view.running, timeout=120000)
+        qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 2, timeout=20000)
+        runs = {it.data(0, 256)["id"]: it.data(0, 256) for it in
+                (view.history.topLevelItem(i) for i in range(2))}
+        assert runs["old-run"]["spec_path"] == str(old_spec)
+        assert [r["spec_path"] for k, r in runs.items() if k != "old-run"] == [str(spec_arg)]
+    finally:
+        w.close()
+
+
+def test_gap_label_cuts_a_long_statement_at_a_word_with_the_whole_in_a_tooltip(window):
+    from PySide6.QtGui import QTextDocument
+
+    from gapscope_desktop.views.experiments_view import GAP_LABEL_CHARS, clip_words
+
+    view = window.experiments_view
+    statement = ("Apply \u201cdata augmentation\u201d to \u201cpoint cloud\u201d: 7 papers in the library use data "
+                 "augmentation and 20 address point cloud, yet only one paper combines them, while the related "
+                 "method \u201csynthetic data\u201d has been applied to it (1 paper) <and more>.")
+    assert statement[GAP_LABEL_CHARS - 2].isalpha() and statement[GAP_LABEL_CHARS - 1].isalpha()  # mid-word
+    view.draft_from_gap(dict(POINT_CLOUD_GAP, statement=statement))
+    doc = QTextDocument()
+    doc.setHtml(view.gap_label.text())
+    shown = doc.toPlainText().split(": ", 1)[1]
+    assert shown.endswith("…") and len(shown) <= GAP_LABEL_CHARS
+    kept = shown[:-1]
+    assert statement.startswith(kept) and statement[len(kept)] == " "     # ends on a whole word
+    doc.setHtml(view.gap_label.toolTip())
+    assert doc.toPlainText() == statement                                   # all of it on hover
+    assert clip_words("short statement", GAP_LABEL_CHARS) == "short statement"
+    view.draft_from_gap(dict(POINT_CLOUD_GAP, statement="A short gap."))
+    assert view.gap_label.text().endswith("A short gap.") and "…" not in view.gap_label.text()

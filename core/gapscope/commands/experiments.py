@@ -45,7 +45,7 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     """Run an experiment spec (TOML): k-fold training with fixed seeds, a run folder with the spec,
     environment, per-epoch metrics, loss curves, best checkpoint and model card."""
     from ..experiments.runner import EXIT_CANCELLED as RUN_CANCELLED, RunError, resume_run, run_spec
-    from ..experiments.spec import SpecError, load_spec
+    from ..experiments.spec import SpecError, check_runnable, load_spec
     from ..jobs import CancelToken
 
     if not spec and not resume_id:
@@ -90,6 +90,7 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
                                  emit=emit, cancel=cancel)
         else:
             s = load_spec(spec, overrides)
+            check_runnable(s)  # before anything is made: no runs folder for a spec that cannot run
             rd = _runs_dir(ref, runs_dir)
             rd.mkdir(parents=True, exist_ok=True)
             summary = run_spec(s, runs_dir=rd, library_path=lib_path, emit=emit, cancel=cancel)
@@ -107,7 +108,7 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     elif events != "jsonl":
         if summary["status"] == "done":
             if not quiet:
-                click.echo(f"done: " + ", ".join(f"{k} {v:.4f} ± {summary['std'][k]:.4f}"
+                click.echo("done: " + ", ".join(f"{k} {v:.4f} ± {summary['std'][k]:.4f}"
                                                  for k, v in summary["metrics"].items()) + f"  ({summary['folder']})")
         elif summary["status"] != "cancelled":
             click.secho(f"{summary['status']}: {summary['message']}", fg="red", err=True)  # also with -q

@@ -1,5 +1,7 @@
-"""Drafting an experiment spec from a gap: the hypothesis, the evidence papers with the figures their result
-sentences report, the metric those papers use, the model family from the gap's method side, and a data set
+"""Drafting an experiment spec from a gap: the hypothesis, the gap's own papers with the figures their result
+sentences report (problem side, then method side), the metric the problem-side papers' result sentences name
+(or a line saying they name none: never one borrowed from another paper), the model family from the gap's
+method side, and a data set
 that truly fits the problem (the library's own text, or a bundled set the problem names) or else an
 explicit placeholder with the reason: a keyword such as "medical" never picks an unrelated toy table.
 The TOML carries a comment for each choice so the user can see why and change it."""
@@ -108,33 +110,46 @@ def fitting_dataset(problem_text: str) -> tuple[Optional[str], str]:
                   "the method on unrelated data")
 
 
+def _metrics_named(text: str) -> list[str]:
+    """The metric names a text uses, as METRICS spells them ("mAP" only in capitals: "map" is a word)."""
+    low = text.lower()
+    found = [m for m, _ in METRICS if m != "map" and re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
+    if re.search(r"\bmAP\b", text):
+        found.append("mAP")
+    return found
+
+
 def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, Any]]:
-    """For each evidence paper (up to ``limit`` with any): its result sentences that report a figure, and the
+    """For each paper (up to ``limit`` with any): its result sentences that report a figure, and the
     metric names they use."""
+    out = []
+    for r in result_sentences(lib, papers):
+        hits = [t for t in r["sentences"] if FIGURE.search(t) or METRIC_FIGURE.search(t)]
+        if not hits:
+            continue
+        figs = [f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)]
+        out.append({"paper": r["paper"], "title": r["title"], "figures": figs[:6],
+                    "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": _metrics_named(" ".join(hits))})
+        if len(out) >= limit:
+            break
+    return out
+
+
+def result_sentences(lib, papers: list[int]) -> list[dict[str, Any]]:
+    """{paper, title, sentences}: the result sentences of each paper that has facet labels (URLs and DOIs
+    blanked, so that their digits never read as figures)."""
     if lib is None:
         return []
     from ..facets import paper_sentences
 
     out = []
+    titles = {p.id: p.title for p in lib.get_papers([int(p) for p in papers])}  # a deleted paper is skipped
     for pid in papers:
-        try:
-            sents = [x["text"] for x in paper_sentences(lib, int(pid)) if x["role"] == "result"]
-        except Exception:   # a paper without facet labels
+        labelled = paper_sentences(lib, int(pid)) if int(pid) in titles else []
+        if not labelled:   # no facet labels yet: nothing was read, so nothing is claimed
             continue
-        sents = [URL.sub(" ", t) for t in sents]
-        hits = [t for t in sents if FIGURE.search(t) or METRIC_FIGURE.search(t)]
-        if not hits:
-            continue
-        title = lib.get_paper(int(pid)).title
-        low = " ".join(hits).lower()
-        metrics = [m for m, _ in METRICS if m != "map" and re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
-        if re.search(r"\bmAP\b", " ".join(hits)):
-            metrics.append("mAP")
-        figs = [f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)]
-        out.append({"paper": int(pid), "title": title, "figures": figs[:6],
-                    "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": metrics})
-        if len(out) >= limit:
-            break
+        sents = [x["text"] for x in labelled if x["role"] == "result"]
+        out.append({"paper": int(pid), "title": titles[int(pid)], "sentences": [URL.sub(" ", t) for t in sents]})
     return out
 
 
@@ -204,21 +219,55 @@ def _baseline(gap: dict[str, Any]) -> _Baseline:
     return _Baseline(family, dataset, task, notes_model, notes_data, placeholder)
 
 
-def _evidence_metric(gap: dict[str, Any], lib) -> tuple[list[dict[str, Any]], dict[str, int], Optional[str]]:
-    """(figures of the evidence papers, problem side first; {metric: papers naming it}; the most used metric)."""
+# A gap's evidence papers by side (gaps/concept_evidence.py, gaps/detect.py): the problem side is what the
+# experiment is measured on, so only it gives the metric; the method side is quoted apart, as what the method
+# reports on its own tasks. Predicting neighbours (a related method's or problem's papers) are on neither side.
+PROBLEM_ROLES = ("both", "problem", "shortcoming", "addresses", "region")
+METHOD_ROLES = ("method",)
+
+
+def _side(gap: dict[str, Any], roles_wanted: tuple[str, ...]) -> list[int]:
+    """The gap's evidence papers with one of ``roles_wanted``, in that order of roles (then as the gap lists them)."""
     roles = gap.get("evidence_roles") or {}
     papers = [int(p) for p in (gap.get("evidence") or [])][:100]
-    order = {"problem": 0, "both": 1, "neighbour": 2, "method": 3}
-    figs = evidence_figures(lib, sorted(papers, key=lambda p: order.get(roles.get(str(p), ""), 4)))
-    used: dict[str, int] = {}
-    for f in figs:
-        for m_ in f["metrics"]:
-            used[m_] = used.get(m_, 0) + 1
-    return figs, used, (max(used, key=used.get) if used else None)
+    mine = [p for p in papers if roles.get(str(p)) in roles_wanted]
+    return sorted(mine, key=lambda p: roles_wanted.index(roles[str(p)]))
 
 
-def _evidence_lines(gap: dict[str, Any], ev: tuple, lib) -> list[str]:
-    """The hypothesis, the evidence papers with the figures they report, and the metric they use most."""
+@dataclass
+class _Evidence:
+    """What the drafted spec quotes from the gap's papers, and the metric it takes from the problem side."""
+
+    problem: list[dict[str, Any]]          # problem-side papers' result sentences with figures
+    method: list[dict[str, Any]]           # the same for the method side (quoted, never the metric)
+    problem_papers: list[int]              # the gap's problem-side papers
+    problem_read: list[int]                # of those, the ones whose result sentences could be read
+    used: dict[str, list[int]]             # {metric: problem-side papers naming it in a result sentence}
+    metric: Optional[str]
+
+
+def _evidence_metric(gap: dict[str, Any], lib) -> _Evidence:
+    """The figures of the gap's problem- and method-side papers, and the metric the problem side names most."""
+    problem = _side(gap, PROBLEM_ROLES)
+    read = result_sentences(lib, problem[:30])
+    used: dict[str, list[int]] = {}
+    for r in read:
+        for m_ in _metrics_named(" ".join(r["sentences"])):
+            used.setdefault(m_, []).append(r["paper"])
+    metric = max(used, key=lambda k: len(used[k])) if used else None
+    return _Evidence(problem=evidence_figures(lib, problem[:30], limit=5),
+                     method=evidence_figures(lib, _side(gap, METHOD_ROLES)[:30], limit=3),
+                     problem_papers=problem, problem_read=[r["paper"] for r in read], used=used, metric=metric)
+
+
+def _figure_line(f: dict[str, Any], role: str) -> str:
+    return (f"#   [{f['paper']}] ({role}) {f['title'][:80]}: {', '.join(f['figures'])}  \u2014 "
+            f"\"{f['sentence'][:160]}\"")
+
+
+def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
+    """The hypothesis, the gap's papers with the figures they report (problem side, then method side), and
+    the metric the problem side names, or why there is none."""
     method, problem = gap.get("method"), gap.get("problem")
     details = gap.get("details") or {}
     L: list[str] = []
@@ -228,22 +277,51 @@ def _evidence_lines(gap: dict[str, Any], ev: tuple, lib) -> list[str]:
         L.append(f"# Hypothesis: applying {mname} to {pname} does better on {pname} than the methods its "
                  "papers use now (the baseline below is the reference to beat)")
     roles = gap.get("evidence_roles") or {}
-    figs, used, metric = ev
-    if figs:
-        L.append("# Evidence papers and the figures their result sentences report:")
-        for f in figs:
-            L.append(f"#   [{f['paper']}] ({roles.get(str(f['paper']), 'evidence')}) {f['title'][:80]}: "
-                     f"{', '.join(f['figures'])}  \u2014 \"{f['sentence'][:160]}\"")
+    no_lib = "" if lib is not None else " (no library given)"
+    on = f" ({pname})" if pname else ""
+    if ev.problem:
+        L.append(f"# Problem-side papers{on} and the figures their result sentences report:")
+        L += [_figure_line(f, roles.get(str(f["paper"]), "problem")) for f in ev.problem]
+    elif ev.problem_papers:
+        L.append(f"# Problem-side papers{on}: no result sentence with a figure found{no_lib}")
+    elif gap.get("evidence") and not roles:
+        L.append("# Problem-side papers: the gap does not say which side its evidence papers are on, so none "
+                 "is quoted")
     else:
-        L.append("# Evidence papers: no result sentence with a figure found" + ("" if lib is not None else " (no library given)"))
-    if metric:
-        L.append(f"# Metric the evidence papers use most: {metric} ({used[metric]} of {len(figs)} papers)")
+        L.append("# Problem-side papers: the gap lists none")
+    if ev.method:
+        L.append(f"# Method-side papers{' (' + mname + ')' if mname else ''}: what they report on their own "
+                 "tasks (not where this experiment's metric comes from):")
+        L += [_figure_line(f, "method") for f in ev.method]
+    if ev.metric:
+        L.append(f"# Metric the problem-side papers' result sentences name most: {ev.metric} "
+                 f"({len(ev.used[ev.metric])} of {len(ev.problem_read)} papers: "
+                 + ", ".join(f"[{p}]" for p in ev.used[ev.metric][:8]) + ")")
+    elif ev.problem_read:
+        ids = ", ".join(f"[{p}]" for p in ev.problem_read[:8]) + (", ..." if len(ev.problem_read) > 8 else "")
+        L.append(f"# Metric: none stated in the result sentences of the {len(ev.problem_read)} problem-side "
+                 f"paper{'s' if len(ev.problem_read) != 1 else ''} ({ids}), and none is borrowed from other papers: "
+                 f"choose the metric that {pname + ' work' if pname else 'work on the problem'} reports")
+    elif ev.problem_papers and lib is None:
+        L.append("# Metric: none taken (no library given to read the problem-side papers' result sentences)")
+    elif ev.problem_papers:
+        L.append("# Metric: none taken: the problem-side papers have no facet labels yet (run `gapscope facets`)")
     else:
-        L.append("# Metric: none named in the evidence papers' result sentences")
+        L.append("# Metric: none taken, for the gap lists no problem-side papers to take it from")
     return L
 
 
-def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: tuple, lib=None) -> list[str]:
+def _side_name(part: dict[str, Any]) -> str:
+    """A gap side as known: its label, then its keywords in brackets when it has any besides the label (never
+    empty brackets); the cluster number when it has no label."""
+    label = str(part.get("label") or "").strip()
+    kws = [str(k).strip() for k in (part.get("keywords") or [])]
+    kws = [k for k in dict.fromkeys(kws) if k and k.lower() != label.lower()][:8]
+    name = label or (f"#{part['cluster']}" if part.get("cluster") is not None else "(no label)")
+    return name + (f" ({', '.join(kws)})" if kws else "")
+
+
+def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Evidence, lib=None) -> list[str]:
     """The comment block, name, description, task and [source]."""
     method, problem = gap.get("method"), gap.get("problem")
     gap_id = gap.get("id")
@@ -255,10 +333,10 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: tuple, 
     ]
     if statement:
         L.append("# Gap: " + re.sub(r"\s+", " ", statement)[:300])
-    if method:
-        L.append(f"# Method cluster: {method.get('label')} ({', '.join(map(str, (method.get('keywords') or [])[:8]))})")
-    if problem:
-        L.append(f"# Problem cluster: {problem.get('label')} ({', '.join(map(str, (problem.get('keywords') or [])[:8]))})")
+    level = "concept" if (gap.get("details") or {}).get("level") == "concept" else "cluster"
+    for side, part in (("Method", method), ("Problem", problem)):
+        if part:
+            L.append(f"# {side} {level}: {_side_name(part)}")
     L += _evidence_lines(gap, ev, lib)
     L += ["", f"name = {_v(name)}",
           f"description = {_v(('Baseline for gap #' + str(gap_id) + ': ' + statement)[:400] if statement else 'Baseline drafted from a gap')}",
@@ -314,7 +392,7 @@ def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
             "", "[eval]",
             "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
             'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
-            *([f"# the evidence papers report {metric}; the runner measures "
+            *([f"# the problem-side papers report {metric}; the runner measures "
                + (dict(METRICS).get(metric) or "its nearest: accuracy / macro_f1")] if metric else []),
             f"metrics = {_v(['mae', 'rmse'] if b.task == 'regression' else ['accuracy', 'macro_f1'])}",
             "", "[budget]", "max_minutes = 30.0", ""]
@@ -326,5 +404,5 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
     statement = str(gap.get("statement") or "").strip()
     ev = _evidence_metric(gap, lib)
     L = (_header_lines(gap, b, statement, ev, lib) + _data_lines(b, lib) + _model_lines(b)
-         + _train_eval_lines(b, ev[2]))
+         + _train_eval_lines(b, ev.metric))
     return "\n".join(L)

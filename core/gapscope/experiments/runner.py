@@ -31,7 +31,7 @@ from typing import Any, Callable, Optional
 import numpy as np
 
 from ..jobs import Cancelled, CancelToken, check, report
-from .spec import Spec, SpecError, cuda_only_notes, load_spec
+from .spec import Spec, SpecError, check_runnable, cuda_only_notes, load_spec
 
 EXIT_CANCELLED = 130
 Emit = Callable[[dict[str, Any]], None]
@@ -193,10 +193,7 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     """Run a spec in a new folder under ``runs_dir``; returns the summary (also in result.json)."""
     if not isinstance(spec, Spec):
         spec = load_spec(spec, overrides)
-    if spec["data"].get("placeholder"):
-        raise SpecError(f"{spec.path or '<spec>'}: data.placeholder: the data set is a placeholder "
-                        f"({spec['data']['placeholder']}); set data.path and data.target to your data, then delete "
-                        "the placeholder line")
+    check_runnable(spec)  # a drafted placeholder data set: refused before the run folder exists
     run_id = run_id or new_run_id(spec.name)
     folder = RunFolder(Path(runs_dir) / run_id)
     folder.path.mkdir(parents=True, exist_ok=False)
@@ -360,8 +357,6 @@ def _load_resume(run: _Run, resume_path: Path) -> Optional[dict[str, Any]]:
 
 def _prepare(run: _Run, resumed: bool) -> _Plan:
     """Device, determinism, env.json and the dataset; the start event. Raises _StartFailed."""
-    import torch
-
     from .datasets import DatasetError, load_dataset
     from .metrics import DEFAULT_METRICS
     from .trainer import pick_device, setup_determinism

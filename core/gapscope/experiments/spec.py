@@ -405,6 +405,32 @@ def validate(raw: dict[str, Any], where: str = "<spec>") -> tuple[dict[str, Any]
     return d, warnings
 
 
+FILL_IN = "FILL-IN"   # how a drafted spec marks a value the user must write (data.path, data.target)
+
+
+def unfilled_data(spec: Spec) -> Optional[str]:
+    """Why ``spec`` cannot run yet, in plain words, when its data set is still the drafted placeholder
+    (``data.placeholder`` set, or ``data.path`` / ``data.target`` still FILL-IN); else None. The desktop's
+    Launch and `gapscope run` both ask this before they start anything."""
+    data = spec["data"]
+    todo = [k for k in ("path", "target") if isinstance(data.get(k), str) and data[k].startswith(FILL_IN)]
+    what = ("In [data], set path to your CSV file (absolute, or relative to the spec file) and target to the "
+            "column to predict, or set dataset to a bundled one")
+    if data.get("placeholder"):
+        return (f"Not started: the data set is still a placeholder (\u201c{data['placeholder']}\u201d). "
+                f"{what}; then delete the placeholder line.")
+    if todo:
+        return f"Not started: [data] {' and '.join(todo)} still say {FILL_IN}. {what}."
+    return None
+
+
+def check_runnable(spec: Spec) -> None:
+    """Raise SpecError (naming the spec file) when the spec's data set is still to be filled in."""
+    why = unfilled_data(spec)
+    if why:
+        raise SpecError(f"{spec.path or '<spec>'}: {why}")
+
+
 def cuda_only_notes(spec_data: dict[str, Any], device: str) -> list[str]:
     """Why CUDA-only options are ignored on this device (said in the start event and env.json)."""
     notes = []

@@ -6,7 +6,19 @@ both hold it open (SQLite WAL: one writer at a time, readers never blocked).
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, Optional
+
+
+def specs_dir(library_path: str | Path) -> Path:
+    """Where the specs launched from the desktop are kept: inside the library folder
+    (``NAME.gapscope/experiments/``), so each library keeps its own; for a library that is a plain database
+    file (as before folders), ``NAME-experiments/`` beside it. Not created here. Nothing is moved: a run
+    recorded earlier keeps the absolute spec path it was launched from (``experiments/`` beside the library)."""
+    from ..store.library import is_library_folder
+
+    p = Path(library_path).expanduser()
+    return p / "experiments" if is_library_folder(p) else p.with_name(p.stem + "-experiments")
 
 
 def _open(library_path: str):

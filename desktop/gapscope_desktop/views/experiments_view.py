@@ -67,6 +67,19 @@ def _metrics_text(metrics: Any) -> str:
                       if isinstance(v, (int, float)) or not isinstance(v, (dict, list)))
 
 
+GAP_LABEL_CHARS = 140   # of the gap statement over the spec editor; the tooltip has all of it
+
+
+def clip_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]                  # room for the "…"
+    if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
+        cut = cut[:cut.rfind(" ")]          # never half a word (a single huge word is cut where it must be)
+    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
+
+
 _FIELD_LABELS = {"id": "Run", "name": "Name", "spec_path": "Spec file", "folder": "Folder", "status": "Status",
                  "gap_id": "Gap", "created_at": "Started", "finished_at": "Finished", "message": "Message",
                  "papers": "Papers"}
@@ -279,28 +292,41 @@ class ExperimentsView(CoreView):
 
     def _show_gap(self) -> None:
         if self.gap:
+            statement = " ".join(str(self.gap.get("statement") or "").split())
             self.gap_label.setText(f'Testing <a href="gap">gap #{self.gap.get("id")}</a>: '
-                                   f'{html.escape(str(self.gap.get("statement", ""))[:140])}')
+                                   f'{html.escape(clip_words(statement, GAP_LABEL_CHARS))}')
+            # the whole statement on hover (rich text, so that a long one wraps)
+            self.gap_label.setToolTip(f"<p>{html.escape(statement)}</p>" if statement else "")
         else:
             self.gap_label.setText('<span style="color:#888;">No gap linked — draft a spec from the Gaps view.</span>')
+            self.gap_label.setToolTip("")
 
     def _spec_dir(self) -> Path:
-        base = self.lib.path.parent if self.lib else Path.home()
-        d = base / "experiments"
+        """The library's own spec folder (inside NAME.gapscope/), not one shared by every library beside it."""
+        from gapscope.experiments.store import specs_dir
+
+        d = specs_dir(self.lib.path) if self.lib else Path.home() / "experiments"
         d.mkdir(parents=True, exist_ok=True)
         return d
+
+    def _dialog_dir(self) -> str:
+        """Where the Open / Save dialogs start: the spec folder, or the home folder when it cannot be made."""
+        try:
+            return str(self._spec_dir())
+        except OSError:  # a read-only library folder
+            return str(Path.home())
 
     def _open_spec(self) -> None:
         from ..file_dialogs import open_file_name
 
-        path = open_file_name(self, "Open spec", str(self._spec_dir()), "TOML (*.toml);;All (*)")
+        path = open_file_name(self, "Open spec", self._dialog_dir(), "TOML (*.toml);;All (*)")
         if path:
             self.editor.setPlainText(Path(path).read_text(encoding="utf-8"))
 
     def _save_spec(self) -> None:
         from ..file_dialogs import save_file_name
 
-        path = save_file_name(self, "Save spec", str(self._spec_dir() / "spec.toml"), "TOML (*.toml)")
+        path = save_file_name(self, "Save spec", str(Path(self._dialog_dir()) / "spec.toml"), "TOML (*.toml)")
         if path:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
 
@@ -318,16 +344,26 @@ class ExperimentsView(CoreView):
         if not text.strip():
             self.run_label.setText("Write or draft a spec first.")
             return False
-        spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
-        spec_path.write_text(text, encoding="utf-8")
-        from gapscope.experiments import load_spec
         from gapscope.experiments.process import RunProcess
+        from gapscope.experiments.spec import spec_from_text, unfilled_data
 
         try:
-            load_spec(spec_path)
+            spec_path = self._spec_dir() / f"spec-{time.strftime('%Y%m%d-%H%M%S')}.toml"
+        except OSError as exc:  # a library folder that cannot be written
+            return self._refuse(f"Not started: cannot make the folder for the spec: {exc}")
+        # checked before anything is written or started: a bad spec or the drafted placeholder data set
+        # is refused at once, with what to fill in, instead of a runner that fails seconds later
+        try:
+            spec = spec_from_text(text, path=spec_path)
         except Exception as exc:  # noqa: BLE001 - a bad spec: say what is wrong, launch nothing
-            self.run_label.setText(f"The spec is not valid: {exc}")
-            return False
+            return self._refuse(f"The spec is not valid: {exc}")
+        why = unfilled_data(spec)   # the same check and words as `gapscope run`
+        if why:
+            return self._refuse(why)
+        try:
+            spec_path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            return self._refuse(f"Not started: cannot write the spec to {spec_path}: {exc}")
         self._reset_curves()
         self.log.clear()
         self.events = []
@@ -353,6 +389,12 @@ class ExperimentsView(CoreView):
         self.right.setCurrentIndex(0)
         self.run_label.setText(f"Running {spec_path.name}…")
         return True
+
+    def _refuse(self, message: str) -> bool:
+        """Say on the Live run tab why nothing was started."""
+        self.right.setCurrentIndex(0)
+        self.run_label.setText(message)
+        return False
 
     def cancel(self) -> None:
         if not self.running:
