@@ -151,3 +151,21 @@ def test_run_refuses_a_drafted_placeholder_before_starting_anything(tmp_path):
     assert r.exit_code == 1 and not runs.exists()
     err = json.loads(r.stdout.strip().splitlines()[0])
     assert err["event"] == "error" and "path and target still say FILL-IN" in err["message"]
+
+
+def test_runs_of_a_library_folder_go_inside_it_not_beside_it(tmp_path):
+    """Two libraries in one folder each keep their own runs (`-L NAME.gapscope` put them in the shared
+    parent's runs/ before); `runs list` and `--resume` still find them."""
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    folders = {}
+    for name in ("a.gapscope", "b.gapscope"):
+        lib = tmp_path / name
+        r = CliRunner().invoke(main, ["--library", str(lib), "run", str(spec), "--json", "-q",
+                                      "--set", "train.epochs=1", "--set", "eval.seeds=[0]"])
+        assert r.exit_code == 0, r.output
+        last = json.loads(r.stdout.strip().splitlines()[-1])
+        folders[name] = RunFolder(last["folder"]).path
+        assert folders[name].parent == lib / "runs"
+        listed = CliRunner().invoke(main, ["--library", str(lib), "runs", "list", "--json"])
+        assert [x["id"] for x in json.loads(listed.stdout)] == [last["run_id"]]
+    assert not (tmp_path / "runs").exists()

@@ -78,11 +78,12 @@ def sweep_cmd(ref, spec, grid, overrides, runs_dir, metric, ray_address, ray_act
     table and the paired comparison of the best trial with each other one. With --ray the trials run
     on Ray actors (one trial per actor at a time) and come back here to be recorded."""
     from ..experiments.spec import SpecError
+    from ..experiments.store import default_runs_dir
     from ..experiments.sweep import format_table, sweep, trial_specs
     from ..jobs import Cancelled
 
     lib_path = str(ref.path) if (getattr(ref, "_path", None) or ref.path.exists()) else None
-    rd = Path(runs_dir) if runs_dir else ref.path.parent / "runs"
+    rd = Path(runs_dir) if runs_dir else default_runs_dir(ref.path)
     try:
         trial_specs(spec, grid, overrides)               # every bad key or value before anything runs
         if ray_address:

@@ -20,7 +20,9 @@ from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, r
 
 
 def _runs_dir(ref, runs_dir):
-    return Path(runs_dir) if runs_dir else ref.path.parent / "runs"
+    from ..experiments.store import default_runs_dir
+
+    return Path(runs_dir) if runs_dir else default_runs_dir(ref.path)
 
 
 def _library_for_record(ref):

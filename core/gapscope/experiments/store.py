@@ -21,6 +21,17 @@ def specs_dir(library_path: str | Path) -> Path:
     return p / "experiments" if is_library_folder(p) else p.with_name(p.stem + "-experiments")
 
 
+def default_runs_dir(library_path: str | Path) -> Path:
+    """Where run folders go unless --runs-dir says otherwise: inside the library folder
+    (``NAME.gapscope/runs/``), so libraries that share a parent folder do not share their runs; for a plain
+    database file (as before folders), ``runs/`` beside it. Nothing is moved: a run recorded earlier keeps
+    its absolute folder, which ``find_run_folder`` reads from the library."""
+    from ..store.library import is_library_folder
+
+    p = Path(library_path).expanduser()
+    return p / "runs" if is_library_folder(p) else p.parent / "runs"
+
+
 def _open(library_path: str):
     from ..store import Library
 
