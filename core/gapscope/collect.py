@@ -30,18 +30,6 @@ from .store.library import Library
 
 DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
 ENDPOINT_DEFAULT = {"arxiv": ax.DEFAULT_ARXIV_URL, "scholar": DEFAULT_SCHOLAR_URL}
-# Settings a user may change (`gapscope settings set KEY VALUE`), with their defaults.
-COLLECT_SETTINGS: dict[str, Any] = {
-    "collect.arxiv_url": ax.DEFAULT_ARXIV_URL,
-    "collect.scholar_url": DEFAULT_SCHOLAR_URL,
-    "collect.proxy": None,
-    "collect.timeout_s": 60.0,  # a 2,000-entry arXiv page can take tens of seconds to come
-    "collect.deadline_s": 300.0,  # the whole answer of one request, however it trickles in
-    "collect.max_retries": 5,
-    "collect.arxiv_interval_s": ax.MIN_INTERVAL_S,
-    "collect.arxiv_page_size": ax.MAX_PAGE_SIZE,
-    "collect.scholar_interval_s": 5.0,
-}
 NEW_OVERLAP = timedelta(days=1)  # arXiv's index lags submissions; re-reading a day costs nothing
 NEW_DEFAULT_SPAN = timedelta(days=7)  # a first "new in these categories" with no --since
 
@@ -88,7 +76,7 @@ def endpoint(lib: Library, source: str) -> str:
 
 
 def proxies(lib: Library) -> Optional[dict]:
-    value = lib.get_setting("collect.proxy")
+    value = setting(lib, "collect.proxy")
     if not value:
         return None
     if isinstance(value, str):
@@ -97,7 +85,11 @@ def proxies(lib: Library) -> Optional[dict]:
 
 
 def setting(lib: Library, key: str) -> Any:
-    return lib.get_setting(key, COLLECT_SETTINGS[key])
+    """A collect.* setting (declared with its default and range in gapscope.settings); a stored value that
+    is not valid is replaced by the default, with a warning naming the key."""
+    from . import settings
+
+    return settings.library_value(lib, key)
 
 
 def cancellable(sleep: Callable[[float], None], *, cancel: Optional[CancelToken] = None) -> Callable[[float], None]:

@@ -91,8 +91,7 @@ _EXPLAINED = {"name not resolved": "name not resolved: no network, or DNS does n
               "connection refused": "connection refused: nothing answers on that port; a wrong URL or proxy, "
                                     "or the server is down",
               "TLS error": "TLS error: the secure connection failed; a Wi-Fi login page or a proxy in the way, "
-                           "or a wrong certificate",
-              "timed out": "timed out"}
+                           "or a wrong certificate"}
 
 
 def host_of(url: str) -> str:
