@@ -22,7 +22,7 @@ from datetime import datetime, timedelta, timezone
 from typing import Any, Callable, Iterator, Optional, Sequence, Union
 
 from .ingest import ingest_papers
-from .jobs import Cancelled, CancelToken, ProgressFn, check, report
+from .jobs import Cancelled, CancelToken, Notice, ProgressFn, check, report
 from .models import ImportReport, Paper, RecordError
 from .sources import arxiv_api as ax
 from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
@@ -30,18 +30,6 @@ from .store.library import Library
 
 DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
 ENDPOINT_DEFAULT = {"arxiv": ax.DEFAULT_ARXIV_URL, "scholar": DEFAULT_SCHOLAR_URL}
-# Settings a user may change (`gapscope settings set KEY VALUE`), with their defaults.
-COLLECT_SETTINGS: dict[str, Any] = {
-    "collect.arxiv_url": ax.DEFAULT_ARXIV_URL,
-    "collect.scholar_url": DEFAULT_SCHOLAR_URL,
-    "collect.proxy": None,
-    "collect.timeout_s": 60.0,  # a 2,000-entry arXiv page can take tens of seconds to come
-    "collect.deadline_s": 300.0,  # the whole answer of one request, however it trickles in
-    "collect.max_retries": 5,
-    "collect.arxiv_interval_s": ax.MIN_INTERVAL_S,
-    "collect.arxiv_page_size": ax.MAX_PAGE_SIZE,
-    "collect.scholar_interval_s": 5.0,
-}
 NEW_OVERLAP = timedelta(days=1)  # arXiv's index lags submissions; re-reading a day costs nothing
 NEW_DEFAULT_SPAN = timedelta(days=7)  # a first "new in these categories" with no --since
 
@@ -88,7 +76,7 @@ def endpoint(lib: Library, source: str) -> str:
 
 
 def proxies(lib: Library) -> Optional[dict]:
-    value = lib.get_setting("collect.proxy")
+    value = setting(lib, "collect.proxy")
     if not value:
         return None
     if isinstance(value, str):
@@ -97,7 +85,11 @@ def proxies(lib: Library) -> Optional[dict]:
 
 
 def setting(lib: Library, key: str) -> Any:
-    return lib.get_setting(key, COLLECT_SETTINGS[key])
+    """A collect.* setting (declared with its default and range in gapscope.settings); a stored value that
+    is not valid is replaced by the default, with a warning naming the key."""
+    from . import settings
+
+    return settings.library_value(lib, key)
 
 
 def cancellable(sleep: Callable[[float], None], *, cancel: Optional[CancelToken] = None) -> Callable[[float], None]:
@@ -164,6 +156,12 @@ class _Run:
         self.state: Optional[dict] = None
         self.limit: Optional[int] = None  # max_results, for the progress total
         self.collection: Optional[str] = None  # every paper the collect finds joins it, batch by batch
+        self.shown = (0, 0)                    # the last (done, total) reported, for a notice between batches
+
+    def listen(self, fetcher: PoliteFetcher) -> None:
+        """Each retry of ``fetcher`` shown as it happens (a line in the CLI, the dialog's status)."""
+        if self.progress is not None:
+            fetcher.on_retry = lambda line: report(self.progress, *self.shown, Notice(line))
 
     def records(self, pages: Iterator[tuple[list[Union[Paper, RecordError]], dict]]) -> Iterator:
         try:
@@ -192,6 +190,7 @@ class _Run:
         total = self.rep.total or 0
         if self.limit is not None:
             total = min(total, self.limit) if total else self.limit
+        self.shown = (done, total)
         report(self.progress, done, total, message)
 
     def run(self, pages, batch_size: int, fetcher: PoliteFetcher, final_state: Callable[[Optional[dict]], dict]) -> CollectReport:
@@ -223,7 +222,8 @@ class _Run:
         if isinstance(exc, ax.ArxivQueryError):
             rep.message = f"{exc} (check the query syntax or the ids; nothing to retry)"
         else:
-            rep.message = f"{exc}. What was read is kept; run the same collect again to continue from there."
+            rep.message = (f"{exc}. Nothing is lost: what was read is kept; run the same collect again "
+                           "to continue from there.")
         self._log("failed", rep.message)
         raise CollectError(rep.message, rep) from exc
 
@@ -434,6 +434,7 @@ def collect_arxiv(lib: Library, query: str = "", *, ids: Sequence[str] = (), cat
     run = _Run(lib, rep, key, "arxiv", label, progress=progress, cancel=cancel)
     run.limit = max_results
     run.collection = collection
+    run.listen(fetcher)
     return run.run(pages(), size, fetcher, final)
 
 
@@ -491,6 +492,7 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
     run = _Run(lib, rep, key, "scholar", query, progress=progress, cancel=cancel)
     run.limit = max_results
     run.collection = collection
+    run.listen(fetcher)
     try:
         run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))
     finally:

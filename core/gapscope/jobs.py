@@ -20,6 +20,12 @@ class Progress(Protocol):
 ProgressFn = Callable[[int, int, str], None]
 
 
+class Notice(str):
+    """A progress message worth a line of its own, as it happens (a retry and its wait), not only the
+    status that the next message replaces: the CLI prints it on its own line, a dialog shows it like any
+    message. A plain ``str`` everywhere else."""
+
+
 class Cancelled(Exception):
     """Raised inside a long core function when its CancelToken was set. A normal way to end.
 

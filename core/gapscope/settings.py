@@ -75,6 +75,40 @@ class Number:
 
 _share = Number(0.0, 1.0)
 _count = Number(1, None, integer=True)
+_seconds = Number(0.1, 3600.0)         # a wait for an answer: 0 would fail every request
+_interval = Number(0.0, 3600.0)        # spacing between requests (0: mirrors and tests)
+_retries = Number(0, 20, integer=True)
+
+
+def _text(value: Any) -> Optional[str]:
+    """Free text (a model name, a path, an e-mail address); empty is none."""
+    if isinstance(value, (dict, list, bool)):
+        raise ValueError("give text")
+    return str(value).strip() or None if value is not None else None
+
+
+def _proxy(value: Any) -> Any:
+    """``collect.proxy``: one URL for every request, or {"http": URL, "https": URL} (what Preferences write)."""
+    def url(v: Any) -> str:
+        v = str(v).strip()
+        if "://" not in v:
+            raise ValueError("give a proxy URL such as http://host:3128, or {\"http\": URL, \"https\": URL}")
+        return v
+
+    if value in (None, "", {}):
+        return None
+    if isinstance(value, dict):
+        if not set(value) <= {"http", "https"}:
+            raise ValueError('give a proxy URL, or {"http": URL, "https": URL}')
+        return {k: url(v) for k, v in value.items() if v} or None
+    return url(value)
+
+
+def _library(key: str, default: Any, help: str, parse: Optional[Callable[[Any], Any]] = None,
+             choices: tuple[str, ...] = ()) -> Setting:
+    """A setting kept only in the library's settings table (`gapscope settings set KEY VALUE`): its name is
+    the key with '_' for '.' (``collect.timeout_s`` is ``collect_timeout_s``)."""
+    return Setting(key.replace(".", "_"), None, key, None, default, choices, help, parse=parse)
 
 
 SETTINGS: dict[str, Setting] = {s.name: s for s in (
@@ -112,7 +146,37 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
             0, (), "works in OpenAlex (all years, title or abstract) mentioning both concepts of a pair that make "
             "it established practice, no gap: `gaps find` asks OpenAlex once per pair it lists (online, with the "
             "openalex_api_key); 0 (the default) keeps gap finding offline", parse=Number(0, None, integer=True)),
+    # collecting (gapscope.collect); the two defaults from arXiv's API terms are checked against
+    # gapscope.sources.arxiv_api by the tests
+    _library("collect.proxy", None, "a proxy for every collect request: http://HOST:PORT, or "
+             '{"http": URL, "https": URL}', _proxy),
+    _library("collect.timeout_s", 60.0, "the longest wait for the next bytes of an answer, in seconds "
+             "(a 2,000-entry arXiv page can take tens of seconds)", _seconds),
+    _library("collect.deadline_s", 300.0, "the longest wait for one request's whole answer, in seconds, "
+             "however it trickles in", _seconds),
+    _library("collect.max_retries", 5, "retries of a request that failed in a way worth retrying", _retries),
+    _library("collect.arxiv_interval_s", 3.0, "seconds between two arXiv requests (at least 3 s on "
+             "arxiv.org, the API's terms; less only for a mirror)", _interval),
+    _library("collect.arxiv_page_size", 2000, "results per arXiv request (2,000 is the API's maximum)",
+             Number(1, 2000, integer=True)),
+    _library("collect.scholar_interval_s", 5.0, "seconds between two Google Scholar requests", _interval),
+    # citation enrichment (gapscope.citations)
+    _library("citations.openalex_mailto", None, "an e-mail address sent to OpenAlex (its polite pool)", _text),
+    _library("citations.openalex_interval_s", 0.2, "seconds between two OpenAlex requests", _interval),
+    _library("citations.s2_interval_s", 1.1, "seconds between two Semantic Scholar requests (it asks for at "
+             "most one a second)", _interval),
+    _library("citations.timeout_s", 30.0, "the longest wait for a citation source's answer, in seconds", _seconds),
+    _library("citations.max_retries", 5, "retries of a citation request worth retrying", _retries),
+    _library("citations.max_citing", 2000, "citing works stored per paper (the most cited have 100,000+)",
+             Number(1, None, integer=True)),
+    # vectors (gapscope.embed)
+    _library("facets.vectors", "pooled", "how facet texts get their vectors: pooled (from the facets pass) "
+             "or encoded (a second pass)", choices=("pooled", "encoded")),
+    _library("embed.model", None, "the model the library's vectors are made with (set by `gapscope embed "
+             "--model`; default all-MiniLM-L6-v2)", _text),
+    _library("embed.model_path", None, "where that model was loaded from (set with embed.model)", _text),
 )}
+LIBRARY_SETTINGS: dict[str, Setting] = {s.library_key: s for s in SETTINGS.values() if s.library_key}
 
 # Library setting keys whose values are secrets (API keys).
 SECRET_KEYS = frozenset(k for s in SETTINGS.values() if s.secret for k in (s.name, s.library_key) if k)
@@ -275,14 +339,44 @@ def resolve_device(preference: str, source: str = "the default") -> str:
     return preference
 
 
+def library_setting_for(key: str) -> Setting:
+    """The declared setting for ``key`` (a library key or a setting's name); SettingError for a key no
+    setting declares, with the nearest known key when it looks like a typo."""
+    for s in SETTINGS.values():
+        if key in (s.name, s.library_key) and s.library_key:
+            return s
+    import difflib
+
+    near = difflib.get_close_matches(key, list(LIBRARY_SETTINGS), n=1, cutoff=0.6)
+    hint = f"; did you mean {near[0]}?" if near else f"; known: {', '.join(sorted(LIBRARY_SETTINGS))}"
+    raise SettingError(f"unknown setting {key!r}{hint}")
+
+
 def checked_library_value(key: str, value: Any) -> Any:
     """``value`` for the library setting ``key`` (a library key or a setting's name) as it may be stored:
     parsed by its setting's parser or choices; SettingError naming the setting and what it allows when it
-    is not valid (nothing is stored then). A key no setting here declares is returned unchanged."""
-    for s in SETTINGS.values():
-        if key in (s.name, s.library_key):
-            return _checked(replace(s, name=key), value, "")
-    return value
+    is not valid, or when no setting declares ``key`` (nothing is stored then)."""
+    s = library_setting_for(key)
+    return _checked(replace(s, name=key), value, "")
+
+
+class SettingWarning(UserWarning):
+    """A stored setting is not valid (an older library, a hand edit): its default is used instead."""
+
+
+def library_value(lib: Any, key: str) -> Any:
+    """The library setting ``key`` as stored in ``lib`` (its default when unset). A stored value that is not
+    valid falls back to the default with a warning naming the key, instead of failing the work later."""
+    s = library_setting_for(key)
+    value = lib.get_setting(key) if lib is not None else None
+    if value in (None, ""):
+        return s.default
+    try:
+        return _checked(replace(s, name=key), value, "")
+    except SettingError as exc:
+        warnings.warn(f"the library setting {exc}; using the default {s.default!r} (fix it with "
+                      f"`gapscope settings set {key} VALUE`)", SettingWarning, stacklevel=2)
+        return s.default
 
 
 def _check_known(name: str) -> None:

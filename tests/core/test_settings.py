@@ -170,3 +170,61 @@ def test_an_api_key_is_never_printed_in_full(tmp_path, monkeypatch):
     with Library(path) as lib:
         assert lib.get_setting("citations.s2_api_key") == key
         assert api_key(lib, "s2") == key and api_key(lib, "openalex") == short
+
+
+@pytest.mark.parametrize("key, value, said", [
+    ("collect.max_retries", "abc", "collect.max_retries 'abc' is not valid: give a whole number from 0 to 20"),
+    ("collect.timeout_s", "0", "collect.timeout_s 0 is not valid: give a number from 0.1 to 3600"),
+    ("collect.arxiv_page_size", "5000", "collect.arxiv_page_size 5000 is not valid: give a whole number from 1 to 2000"),
+    ("collect.proxy", "host:3128", "collect.proxy 'host:3128' is not valid: give a proxy URL"),
+    ("citations.max_retries", "21", "citations.max_retries 21 is not valid: give a whole number from 0 to 20"),
+    ("collect.timeout_secs", "30", "unknown setting 'collect.timeout_secs'; did you mean collect.timeout_s?"),
+    ("no.such.key", "1", "unknown setting 'no.such.key'; known: ")])
+def test_settings_set_refuses_a_bad_collect_value_or_an_unknown_key_and_stores_nothing(tmp_path, key, value, said):
+    path = str(tmp_path / "l.gapscope")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-L", path, "settings", "set", "collect.timeout_s", "30"]).exit_code == 0
+    before = json.loads(runner.invoke(main, ["-L", path, "settings", "list", "--json"]).stdout)
+    res = runner.invoke(main, ["-L", path, "settings", "set", key, value])
+    assert res.exit_code == 2 and said in res.output and "nothing stored" in res.output, res.output
+    after = json.loads(runner.invoke(main, ["-L", path, "settings", "list", "--json"]).stdout)
+    assert after == before and after["collect.timeout_s"] == 30.0
+
+
+def test_settings_set_takes_good_collect_values_as_numbers_and_a_proxy_as_given(tmp_path):
+    path = str(tmp_path / "l.gapscope")
+    runner = CliRunner()
+    for key, value, shown in (("collect.max_retries", "2", "2"), ("collect.arxiv_interval_s", "0", "0.0"),
+                              ("collect.proxy", "http://127.0.0.1:3128", '"http://127.0.0.1:3128"'),
+                              ("facets.vectors", "encoded", '"encoded"')):
+        res = runner.invoke(main, ["-L", path, "settings", "set", key, value])
+        assert res.exit_code == 0 and res.output.strip() == f"{key} = {shown}", res.output
+
+
+def test_a_bad_value_stored_by_an_older_library_falls_back_to_the_default_with_a_warning(library):
+    """A library written before the settings were checked may hold anything: collect runs with the
+    default and a warning naming the key, instead of failing with int()'s message."""
+    from gapscope.collect import make_fetcher, proxies
+
+    library.set_setting("collect.max_retries", "abc")
+    library.set_setting("collect.timeout_s", 0)
+    library.set_setting("collect.proxy", "not a url")
+    with pytest.warns(settings.SettingWarning) as caught:
+        f = make_fetcher(library, "arxiv")
+        assert proxies(library) is None
+    said = " ".join(str(w.message) for w in caught)
+    for key in ("collect.max_retries 'abc'", "collect.timeout_s 0", "collect.proxy 'not a url'"):
+        assert key in said
+    assert (f.max_retries, f.timeout) == (5, 60.0)
+
+
+def test_every_library_setting_is_declared_once_with_the_collect_defaults_the_code_relies_on():
+    from gapscope.sources import arxiv_api as ax
+
+    keys = settings.LIBRARY_SETTINGS
+    assert keys["collect.arxiv_interval_s"].default == ax.MIN_INTERVAL_S
+    assert keys["collect.arxiv_page_size"].default == ax.MAX_PAGE_SIZE
+    assert {"collect.timeout_s", "collect.max_retries", "collect.proxy", "citations.max_citing",
+            "compute.device", "gaps.plausible_min"} <= set(keys)
+    for s in keys.values():             # each default passes its own check
+        assert settings.checked_library_value(s.library_key, s.default) == s.default or s.default is None

@@ -66,3 +66,25 @@ def test_a_scholar_block_page_is_reported_with_what_was_kept(window, qtbot, net,
     kept = window.lib.count_papers() - before
     assert kept > 0 and f"{kept:,} added" in text
     assert dlg.start_button.isEnabled() and dlg.cancel_button.text() == "Close"
+
+
+def test_offline_each_retry_shows_in_the_status_and_the_failure_says_why_in_seconds(window, qtbot, net, monkeypatch):
+    """No network: the status shows the retry as it happens; the collect gives up after two quick tries
+    with the host and the cause (a *.invalid name never resolves), and says nothing is lost."""
+    from gapscope.sources import polite
+    from gapscope_desktop.dialogs.collect_dialog import CollectDialog
+
+    monkeypatch.setenv("GAPSCOPE_ARXIV_URL", "http://export.arxiv.invalid/api/query")
+    monkeypatch.setattr(polite, "QUICK_RECHECK_S", 0.0)
+    dlg = CollectDialog(window.tasks, window.lib.path, source="arxiv", parent=window)
+    qtbot.addWidget(dlg)
+    shown = []
+    show = dlg._progress
+    dlg._progress = lambda done, total, message: (show(done, total, message), shown.append(dlg.status.text()))
+    dlg.query.setText("abs:nerf")
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert task.outcome == "failed"
+    assert "export.arxiv.invalid: cannot connect (name not resolved); try 2 of 6" in " ".join(shown)
+    text = dlg.status.text()
+    assert "export.arxiv.invalid cannot be reached (name not resolved" in text and "Nothing is lost" in text

@@ -141,3 +141,25 @@ def test_gaps_view_shows_the_openalex_works_that_already_tried_a_gap_or_why_it_w
     view.table.setCurrentItem(view.table.topLevelItem(1))
     text = view.detail.toPlainText()
     assert "OpenAlex check: not done for this gap (3 OpenAlex requests failed in a row" in text
+
+
+def test_proxies_chosen_in_preferences_pass_the_declared_collect_proxy_setting(qtbot, library):
+    """The Preferences store {"http": ..., "https": ...} in the library; the declared collect.proxy
+    setting accepts that form, so collect uses it without a warning."""
+    import warnings
+
+    from gapscope import settings as core_settings
+    from gapscope.collect import proxies
+    from gapscope_desktop.dialogs.preferences_dialog import PreferencesDialog
+
+    dlg = PreferencesDialog(lib=library)
+    qtbot.addWidget(dlg)
+    dlg.http_proxy.setText("http://127.0.0.1:3128")
+    dlg.https_proxy.setText("")
+    dlg.accept()
+    for key, value in dlg.library_settings.items():
+        core_settings.checked_library_value(key, value)          # what `settings set` would accept too
+        library.set_setting(key, value)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", core_settings.SettingWarning)
+        assert proxies(library) == {"http": "http://127.0.0.1:3128"}

@@ -32,21 +32,15 @@ from .sources import (DEFAULT_OPENALEX_URL, DEFAULT_S2_URL, OPENALEX_IDS_PER_FIL
 SOURCES = ("openalex", "s2")
 STEPS = ("lookup", "references", "citations")
 ENDPOINT_DEFAULT = {"openalex": DEFAULT_OPENALEX_URL, "s2": DEFAULT_S2_URL}
-# Library settings of the enrichment (`gapscope settings set KEY VALUE`), with their defaults. The hosts
-# and API keys are gapscope.settings' openalex_url, s2_url, openalex_api_key and s2_api_key.
-CITATION_SETTINGS: dict[str, Any] = {
-    "citations.openalex_mailto": None,
-    "citations.openalex_interval_s": 0.2,
-    "citations.s2_interval_s": 1.1,          # S2 asks for at most one request per second
-    "citations.timeout_s": 30.0,
-    "citations.max_retries": 5,
-    "citations.max_citing": 2000,            # citing works stored per paper (the most cited papers have 100k+)
-}
 DONE = ("done", "not_found")
 
 
 def setting(lib, key: str) -> Any:
-    return lib.get_setting(key, CITATION_SETTINGS[key])
+    """A citations.* library setting (declared with its default and range in gapscope.settings); a stored
+    value that is not valid is replaced by the default, with a warning naming the key."""
+    from .. import settings
+
+    return settings.library_value(lib, key)
 
 
 def endpoint(lib, source: str) -> str:

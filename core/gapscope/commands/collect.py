@@ -180,13 +180,10 @@ def collect_cursors(ref, as_json) -> None:
 
 
 def _known_library_settings() -> dict:
-    """Every library setting a user may change, with its default."""
-    from ..citations.enrich import CITATION_SETTINGS
-    from ..collect import COLLECT_SETTINGS
-    from ..settings import SETTINGS
+    """Every library setting a user may change, with its default (all declared in gapscope.settings)."""
+    from ..settings import LIBRARY_SETTINGS
 
-    return {**{s.library_key: s.default for s in SETTINGS.values() if s.library_key}, **COLLECT_SETTINGS,
-            **CITATION_SETTINGS}
+    return {key: s.default for key, s in LIBRARY_SETTINGS.items()}
 
 
 @click.group()
@@ -236,7 +233,7 @@ def settings_set(ref, key, value) -> None:
     try:
         parsed = checked_library_value(key, parsed)      # a choice, or a number in its range
     except SettingError as exc:
-        fail(f"{exc}; nothing stored", 2)
+        fail(f"nothing stored: {exc}", 2)
     ref.open(create=True).set_setting(key, parsed)
     click.echo(f"{key} = {json.dumps(shown(key, parsed))}")
 

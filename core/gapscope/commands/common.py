@@ -157,6 +157,11 @@ class PlainProgress:
         self.tenth = -1
 
     def __call__(self, done: int, total: int, message: str = "") -> None:
+        from ..jobs import Notice
+
+        if isinstance(message, Notice):
+            print(f"{self.label}: {message}", file=self.stream, flush=True)
+            return
         stage = message.split(":", 1)[0] if message else ""
         tenth = int(10 * done / total) if total > 0 else 0
         if stage == self.stage and tenth <= self.tenth:
@@ -179,12 +184,13 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Itera
     """
     import signal
 
-    from ..jobs import CancelToken
+    from ..jobs import CancelToken, Notice
 
     cancel = CancelToken()
     if plain:
         bar = PlainProgress(label)
-        progress = bar if enabled else (lambda done, total, message="": None)
+        progress = bar if enabled else (lambda done, total, message="": bar(done, total, message)
+                                        if isinstance(message, Notice) else None)
     else:
         from tqdm import tqdm
 
@@ -192,6 +198,9 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Itera
                    dynamic_ncols=True, leave=True)
 
         def progress(done: int, total: int, message: str = "") -> None:
+            if isinstance(message, Notice):      # a line of its own, above the bar (also with --quiet)
+                bar.write(f"{label}: {message}", file=sys.stderr)
+                return
             if bar.total != total:
                 bar.total = total
             bar.n = done

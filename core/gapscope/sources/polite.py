@@ -5,6 +5,10 @@ starts of two requests (arXiv asks for 3 s), retries what is worth retrying (HTT
 timeouts, a connection cut mid-body, a body that ends early) with exponential backoff plus jitter
 (or the server's ``Retry-After``), and raises :class:`FetchError` with the URL and the last cause
 when it gives up. ``sleep`` and ``clock`` are injectable so tests run without real waiting.
+
+A host that cannot be reached at all (its name does not resolve, the connection is refused, TLS fails)
+is tried once more after a short pause and then given up: minutes of backoff do not bring a network
+back, and a researcher offline wants to know at once. Each retry is announced through ``on_retry``.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import random
 import time
 from dataclasses import dataclass, field
 from typing import Callable, Optional
+from urllib.parse import urlsplit
 
 from ..jobs import CancelToken, check as check_cancel
 
@@ -78,6 +83,52 @@ class FetchStats:
 # Statuses worth another try: rate limited, or the server is having a moment.
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 
+# Connection failures that waiting a minute does not mend (no network, a wrong host or port, a TLS
+# interception): after the first, one quick check, then give up.
+UNREACHABLE = ("name not resolved", "connection refused", "TLS error")
+QUICK_RECHECK_S = 2.0
+_EXPLAINED = {"name not resolved": "name not resolved: no network, or DNS does not know the host",
+              "connection refused": "connection refused: nothing answers on that port; a wrong URL or proxy, "
+                                    "or the server is down",
+              "TLS error": "TLS error: the secure connection failed; a Wi-Fi login page or a proxy in the way, "
+                           "or a wrong certificate"}
+
+
+def host_of(url: str) -> str:
+    """The host (and a port that is not the usual one) of ``url``, for a message."""
+    parts = urlsplit(url)
+    return parts.netloc.rsplit("@", 1)[-1] or url
+
+
+def connection_cause(exc: BaseException) -> str:
+    """Why a connection failed, in a few words: name not resolved, connection refused, timed out, TLS
+    error, or the exception's class name. Looks down the chain requests and urllib3 wrap it in."""
+    import socket
+    import ssl
+
+    import urllib3
+
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    found: list[BaseException] = []
+    while stack:
+        e = stack.pop()
+        if e is None or id(e) in seen:
+            continue
+        seen.add(id(e))
+        found.append(e)
+        stack += [a for a in getattr(e, "args", ()) if isinstance(a, BaseException)]
+        stack += [x for x in (getattr(e, "reason", None), e.__cause__, e.__context__) if isinstance(x, BaseException)]
+    # NameResolutionError is a kind of connect timeout in urllib3's tree: ask the most telling first
+    checks = (("name not resolved", (urllib3.exceptions.NameResolutionError, socket.gaierror)),
+              ("connection refused", (ConnectionRefusedError,)),
+              ("TLS error", (ssl.SSLError, urllib3.exceptions.SSLError)),
+              ("timed out", (socket.timeout, TimeoutError, urllib3.exceptions.ConnectTimeoutError)))
+    for cause, kinds in checks:
+        if any(isinstance(e, kinds) for e in found):
+            return cause
+    return type(exc).__name__
+
 
 class PoliteFetcher:
     def __init__(self, *, min_interval: float = 3.0, timeout: float = 30.0, max_retries: int = 5,
@@ -85,16 +136,18 @@ class PoliteFetcher:
                  user_agent: str = "GapScope (literature review tool)",
                  sleep: Callable[[float], None] = time.sleep, clock: Callable[[], float] = time.monotonic,
                  rng: Optional[random.Random] = None, deadline: Optional[float] = None,
-                 cancel: Optional[CancelToken] = None) -> None:
+                 cancel: Optional[CancelToken] = None, on_retry: Optional[Callable[[str], None]] = None) -> None:
         """``timeout``: seconds without a byte before a try is given up; ``deadline``: seconds for the
         whole answer of one try (default 5 x timeout), so that a body that trickles in byte by byte
-        cannot hold a collect forever. ``cancel`` stops a request in the middle (Ctrl-C, Cancel)."""
+        cannot hold a collect forever. ``cancel`` stops a request in the middle (Ctrl-C, Cancel).
+        ``on_retry(line)`` hears of each retry before its wait ("HOST: ...; try 2 of 6 in 8 s…")."""
         import requests
 
         self.min_interval = min_interval
         self.timeout = timeout
         self.deadline = deadline if deadline is not None else 5 * timeout
         self.cancel = cancel
+        self.on_retry = on_retry
         self.max_retries = max_retries
         self.backoff_base = backoff_base
         self.backoff_max = backoff_max
@@ -170,21 +223,29 @@ class PoliteFetcher:
         import urllib3
 
         last = ""
+        host = host_of(url)
+        unreachable: Optional[str] = None      # the first try's connection failure, when waiting will not mend it
         for attempt in range(self.max_retries + 1):
             if attempt:
                 self.stats.retries += 1
             self._space()
             self.stats.requests += 1
             retry_after = None
+            cause = None
             try:
                 with self._interruptible():
                     resp = self._fetch(url)
             except _TooSlow:
                 last = f"the answer did not come whole within {self.deadline:g} s (it trickled in)"
+            except requests.exceptions.ConnectTimeout:
+                cause = "timed out"
+                last = f"{host}: cannot connect (timed out after {self.timeout:g} s)"
             except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError):
                 last = f"no answer within {self.timeout:g} s"
-            except (requests.exceptions.ConnectionError, requests.exceptions.ChunkedEncodingError,
-                    urllib3.exceptions.ProtocolError) as exc:
+            except (requests.exceptions.ConnectionError, urllib3.exceptions.NewConnectionError) as exc:
+                cause = connection_cause(exc)
+                last = f"{host}: cannot connect ({cause})"
+            except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
             except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
                     requests.exceptions.InvalidSchema) as exc:
@@ -212,9 +273,20 @@ class PoliteFetcher:
                         last = (check(resp) if check else None) or ""
                         if not last:
                             return resp
+            if cause in UNREACHABLE and ((attempt == 1 and unreachable) or attempt == self.max_retries):
+                raise FetchError(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {attempt + 1} "
+                                 f"{'try' if attempt == 0 else 'quick tries'} ({url})", url)
             if attempt == self.max_retries:
                 break
-            wait = self.backoff(attempt + 1, retry_after)
+            if attempt == 0 and cause in UNREACHABLE:
+                unreachable, wait = cause, QUICK_RECHECK_S      # one quick check, not minutes of backoff
+            else:
+                wait = self.backoff(attempt + 1, retry_after)
             self.stats.events.append(f"{last}; retry {attempt + 1} in {wait:.1f} s")
+            if self.on_retry is not None:
+                said = last if last.startswith(f"{host}:") else f"{host}: {last}"
+                self.on_retry(f"{said}; try {attempt + 2} of {self.max_retries + 1} in {wait:.0f} s…")
             self._wait(wait)
+        if cause in UNREACHABLE:
+            last = f"{last.split(' (', 1)[0]} ({_EXPLAINED[cause]})"
         raise FetchError(f"gave up after {self.max_retries + 1} tries: {last} ({url})", url)
