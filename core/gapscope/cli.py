@@ -24,6 +24,24 @@ def main(ctx: click.Context, library: str | None, device: str | None) -> None:
     settings.set_command_line("device", device)
     ctx.obj = LibraryRef(library)
     terminal.install(ctx)
+    _plain_setting_warnings(ctx)
+
+
+def _plain_setting_warnings(ctx: click.Context) -> None:
+    """A stored setting that is not valid is a user's matter: "warning: ..." on stderr, not Python's
+    "file:line: SettingWarning" form (other warnings keep theirs)."""
+    import warnings
+
+    shown = warnings.showwarning
+
+    def show(message, category, filename, lineno, file=None, line=None):
+        if issubclass(category, settings.SettingWarning):
+            click.echo(f"warning: {message}", err=True)
+        else:
+            shown(message, category, filename, lineno, file, line)
+
+    warnings.showwarning = show
+    ctx.call_on_close(lambda: setattr(warnings, "showwarning", shown))
 
 
 # One module per area under gapscope.commands, each with register(main).

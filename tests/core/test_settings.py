@@ -228,3 +228,19 @@ def test_every_library_setting_is_declared_once_with_the_collect_defaults_the_co
             "compute.device", "gaps.plausible_min"} <= set(keys)
     for s in keys.values():             # each default passes its own check
         assert settings.checked_library_value(s.library_key, s.default) == s.default or s.default is None
+
+
+def test_the_cli_says_a_bad_stored_setting_as_a_plain_warning(capsys):
+    import warnings
+
+    import click
+
+    from gapscope import cli
+
+    ctx = click.Context(cli.main)
+    with ctx, warnings.catch_warnings():
+        warnings.simplefilter("always")
+        cli._plain_setting_warnings(ctx)
+        warnings.warn("the library setting collect.max_retries: 'abc' is not a whole number", settings.SettingWarning)
+    err = capsys.readouterr().err
+    assert err.startswith("warning: the library setting collect.max_retries") and "SettingWarning" not in err
