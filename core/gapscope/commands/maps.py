@@ -6,7 +6,8 @@ from __future__ import annotations
 import click
 
 from ..vocabulary import MAP_FACETS
-from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
+                     progress_bar)
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
@@ -18,7 +19,7 @@ FACET_CHOICE = click.Choice(MAP_FACETS)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--collection", help="Map only the papers of this collection.")
 @click.option("--query", help="Map only the papers matching this full-text search.")
-@click.option("--before", metavar="DATE", help="Map only papers listed before DATE (YYYY-MM-DD).")
+@click.option("--before", type=ISO_DATE, metavar="DATE", help="Map only papers listed before DATE (YYYY-MM-DD).")
 @click.option("--stability-seeds", type=click.IntRange(0, 20), default=3, show_default=True,
               help="Re-clusterings with other seeds used to score each cluster's stability.")
 @click.option("--json", "as_json", is_flag=True, help="Print the maps built (clusters, parameters) as JSON.")
@@ -381,7 +382,7 @@ def _seed_list(ctx, param, value):
 
 
 @gaps.command("backtest")
-@click.option("--before", "befores", required=True, multiple=True, metavar="DATE",
+@click.option("--before", "befores", type=ISO_DATE, required=True, multiple=True, metavar="DATE",
               help="Find gaps with papers listed before DATE (YYYY-MM-DD); repeat for several cut-off dates.")
 @click.option("--level", type=click.Choice(["concepts", "clusters"]), default="concepts", show_default=True,
               help="concepts: GapScope's concept-pair ranker against network baselines (ROC-AUC over all candidate "

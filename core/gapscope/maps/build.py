@@ -149,6 +149,9 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
         if query:
             scope["query"] = query
     if before:
+        from ..dates import iso_day
+
+        before = iso_day(before)          # compared as text: only an ISO day sorts right
         sel = lib.ids_published_before(before)
         ids = sel if ids is None else ids & sel
         scope["before"] = before
