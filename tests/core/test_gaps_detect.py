@@ -205,8 +205,6 @@ def test_method_x_problem_caps_repeats_of_a_cluster_and_reads_plainly(mapped):
 
 
 def test_unaddressed_shortcoming_needs_several_clusters_to_compare_with(mapped):
-    import numpy as np
-
     from gapscope.gaps.detect import unaddressed_shortcoming
     from gapscope.maps.model import Map
 
