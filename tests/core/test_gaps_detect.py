@@ -205,15 +205,15 @@ def test_method_x_problem_caps_repeats_of_a_cluster_and_reads_plainly(mapped):
 
 
 def test_unaddressed_shortcoming_needs_several_clusters_to_compare_with(mapped):
-    import numpy as np
-
     from gapscope.gaps.detect import unaddressed_shortcoming
     from gapscope.maps.model import Map
 
-    _, data, ms = mapped
+    from gapscope.maps.build import paper_dates
+
+    lib, data, ms = mapped
     lim = ms["shortcoming"]
     ids, vecs, _ = data["method"]
-    dates = {}
+    dates = paper_dates(lib)
     assert unaddressed_shortcoming(lim, ids, vecs, dates) or len(lim.clusters) < 3
     two = [c.id for c in lim.clusters[:2]]
     small = Map(**{**lim.__dict__, "clusters": [c for c in lim.clusters if c.id in two],
@@ -227,14 +227,63 @@ def test_unaddressed_shortcoming_names_where_its_example_sentence_stands(mapped)
     import copy
 
     from gapscope.gaps.detect import unaddressed_shortcoming
+    from gapscope.maps.build import paper_dates
 
-    _, data, ms = mapped
+    lib, data, ms = mapped
     lim = copy.deepcopy(ms["shortcoming"])
     ids, vecs, _ = data["method"]
-    plain = unaddressed_shortcoming(lim, ids, vecs, {})
+    dates = paper_dates(lib)
+    plain = unaddressed_shortcoming(lim, ids, vecs, dates)
     assert plain
     target = next(c for c in lim.clusters if c.id == plain[0].problem.cluster)
     target.representative_where = "Limitations p. 10"
-    again = {g.problem.cluster: g.statement for g in unaddressed_shortcoming(lim, ids, vecs, {})}
+    again = {g.problem.cluster: g.statement for g in unaddressed_shortcoming(lim, ids, vecs, dates)}
     assert f"(e.g. \u201c{target.representative}\u201d, Limitations p. 10)" in again[target.id]
     assert all("Limitations p." not in s for c, s in again.items() if c != target.id)
+
+
+def test_unaddressed_shortcoming_on_one_day_of_papers_is_refused_with_what_it_needs(mapped):
+    """Every paper listed on one day: no paper is later than another, so no shortcoming can be called
+    unaddressed (it was ranked by cluster size, "none of the 0 papers listed after ..."); find_gaps says why."""
+    from gapscope.gaps.detect import unaddressed_shortcoming
+    from gapscope.gaps.find import detect_all
+    from gapscope.gaps.span import MIN_SHORTCOMING_SPAN_DAYS, SpanTooShort
+
+    _, data, ms = mapped
+    ids, vecs, _ = data["method"]
+    one_day = {int(p): "2025-03-18" for p in [*ms["shortcoming"].assignments, *ids]}
+    with pytest.raises(SpanTooShort, match=f"span 0 days .*at least {MIN_SHORTCOMING_SPAN_DAYS} days"):
+        unaddressed_shortcoming(ms["shortcoming"], ids, vecs, one_day)
+    notices: list = []
+    found = detect_all({"shortcoming": ms["shortcoming"]}, one_day, method_vecs=(ids, vecs), notices=notices)
+    assert not [g for g in found if g.type == "unaddressed_shortcoming"]
+    assert any(n.startswith("no 'unaddressed shortcoming' gaps: ") and "0 days" in n for n in notices), notices
+
+
+def test_unaddressed_shortcoming_needs_later_papers_for_each_shortcoming(mapped):
+    """A long enough span, but (almost) no method paper listed after the papers stating each shortcoming:
+    no rate is read from a handful of later papers, and the refusal names the number needed."""
+    from gapscope.gaps.detect import unaddressed_shortcoming
+    from gapscope.gaps.span import MIN_LATER_PAPERS, SpanTooShort
+    from gapscope.maps.build import paper_dates
+
+    lib, data, ms = mapped
+    ids, vecs, _ = data["method"]
+    dates = paper_dates(lib)
+    few = np.argsort([dates[int(p)] for p in ids])[-(MIN_LATER_PAPERS - 1):]   # the latest few method papers
+    with pytest.raises(SpanTooShort, match=f"{MIN_LATER_PAPERS} or more method papers listed after"):
+        unaddressed_shortcoming(ms["shortcoming"], ids[few], vecs[few], dates)
+
+
+def test_unaddressed_shortcoming_over_a_long_span_compares_real_rates(mapped):
+    from gapscope.gaps.detect import unaddressed_shortcoming
+    from gapscope.gaps.span import MIN_LATER_PAPERS
+    from gapscope.maps.build import paper_dates
+
+    lib, data, ms = mapped
+    ids, vecs, _ = data["method"]
+    found = unaddressed_shortcoming(ms["shortcoming"], ids, vecs, paper_dates(lib))
+    assert found
+    for g in found:
+        assert g.details["later_method_papers"] >= MIN_LATER_PAPERS and g.details["typical_rate"] > 0
+        assert " of the 0 papers" not in g.statement and "against 0.00 for" not in g.statement

@@ -54,7 +54,7 @@ def test_bad_annotations_are_refused(paper):
     lib, pid = paper
     with pytest.raises(LibraryError, match="outside"):
         add_highlight(lib, pid, 10, len(ABSTRACT) + 5)
-    with pytest.raises(LibraryError, match="outside"):
+    with pytest.raises(LibraryError, match="start must be before the end"):
         add_highlight(lib, pid, 20, 10)
     with pytest.raises(LibraryError, match="facet label"):
         correct_facet(lib, pid, 0, 10, "conclusion")

@@ -7,8 +7,8 @@ import sys
 
 import click
 
-from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
-                     pass_library, progress_bar)
+from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE, IsoDate, emit_json,
+                     fail, pass_library, progress_bar)
 
 
 @click.group()
@@ -62,8 +62,10 @@ def _failed(exc, as_json: bool) -> None:
 @click.option("--new-in", "new_in", multiple=True, metavar="CATEGORY",
               help="Everything new in these categories (cs.LG ...) since the last such collect (or --since).")
 @click.option("--max", "max_results", type=click.IntRange(min=1), help="Stop after this many papers.")
-@click.option("--since", help="Only papers submitted on or after this date (YYYY-MM-DD).")
-@click.option("--until", help="Only papers submitted on or before this date (YYYY-MM-DD).")
+@click.option("--since", type=IsoDate(with_time=True), metavar="DATE",
+              help="Only papers submitted on or after this date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC).")
+@click.option("--until", type=IsoDate(with_time=True), metavar="DATE",
+              help="Only papers submitted on or before this date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC).")
 @click.option("--sort", type=click.Choice(["relevance", "newest", "oldest", "updated"]),
               help="Result order (default: relevance; oldest-first whenever dates are given).")
 @click.option("--page-size", type=click.IntRange(1, 2000), help="Results per request (default 2000, the API maximum).")

@@ -116,6 +116,36 @@ def device_option(expose_value: bool = False):
                         help="Where the encoder runs (default: the device setting, else CUDA when present).")
 
 
+class _OptionError(click.BadParameter):
+    """Reads "--before: '2025-3-1' is not a date (YYYY-MM-DD)" (click's own: "Invalid value for '--before': ...")."""
+
+    def format_message(self) -> str:
+        name = self.param.opts[0] if self.param is not None and self.param.opts else (self.param_hint or "value")
+        return f"{name}: {self.message}"
+
+
+class IsoDate(click.ParamType):
+    """Every date option of the CLI (--before, --since, --until): an ISO day, YYYY-MM-DD, checked here and
+    passed on as that text (gapscope.dates: a month, a year or "yesterday" is refused). ``with_time`` also
+    takes YYYY-MM-DDTHH:MM[:SS] where the command can honour a time of day."""
+
+    name = "date"
+
+    def __init__(self, with_time: bool = False) -> None:
+        self.with_time = with_time
+
+    def convert(self, value, param, ctx):
+        from ..dates import iso_day, iso_day_or_time
+
+        try:
+            return (iso_day_or_time if self.with_time else iso_day)(value)
+        except ValueError as exc:
+            raise _OptionError(str(exc), ctx=ctx, param=param) from None
+
+
+ISO_DATE = IsoDate()
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     # Called inside `except LibraryError`: a missing step or a fault of the library keeps its own code
     # (commands written before those codes existed pass "not found").

@@ -171,6 +171,12 @@ def _print_facets(lib, stats, as_json: bool) -> None:
     else:
         click.echo(f"classified {stats['classified']} papers ({stats['sentences']} sentences), "
                    f"{stats['skipped_up_to_date']} already up to date, model {stats['facet_model']}")
+        if not stats["labels"]["roles"]:     # nothing labelled: say why instead of two empty lines
+            n = lib.count_papers()
+            click.echo("no sentence labelled: " + ("the library has no papers yet" if n == 0 else
+                                                   f"the library has no abstracts ({n} paper{'s' if n != 1 else ''}, "
+                                                   "none with an abstract)"))
+            return
         click.echo("roles: " + ", ".join(f"{k} {v}" for k, v in stats["labels"]["roles"].items()))
         click.echo("shortcomings: " + ", ".join(f"{k} {v}" for k, v in stats["labels"]["shortcomings"].items()))
 
@@ -364,11 +370,24 @@ def show_cmd(ref, paper, as_json) -> None:
         emit_json({"paper_id": pid, "sentences": rows})
         return
     if not rows:
-        click.echo("not classified yet: run `gapscope facets`")
+        click.echo(_why_no_sentences(lib, pid))
     for r in rows:
         click.echo(f"{r['role']:<11}{'*' if r['role_corrected'] else ' '} {r['role_confidence']:.2f}  "
                    f"{r['shortcoming']:<6}{'*' if r['shortcoming_corrected'] else ' '} "
                    f"{r['shortcoming_confidence']:.2f}  {r['text']}")
+
+
+def _why_no_sentences(lib, pid: int) -> str:
+    """A paper without labelled abstract sentences: not classified yet, or no abstract (and its PDF text's state)."""
+    if lib.paper_abstract(pid).strip():
+        return "not classified yet: run `gapscope facets`"
+    if not lib.attachments_of(pid):
+        return f"paper {pid} has no abstract, so no sentences to label, and no PDF attached (`gapscope pdf attach`)"
+    n, labelled = lib.fulltext_label_counts(pid)
+    pdf = ("its PDF gave no text" if n == 0 else
+           f"its PDF text is labelled ({labelled} of {n} sentences): `gapscope pdf text {pid}`" if labelled else
+           f"its PDF text ({n} sentences) is not labelled yet: run `gapscope pdf label`")
+    return f"paper {pid} has no abstract, so no sentences to label here; {pdf}"
 
 
 @facets.command("review")

@@ -6,7 +6,8 @@ from __future__ import annotations
 import click
 
 from ..vocabulary import MAP_FACETS
-from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
+                     progress_bar)
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
@@ -18,7 +19,7 @@ FACET_CHOICE = click.Choice(MAP_FACETS)
 @click.option("--seed", type=int, default=0, show_default=True)
 @click.option("--collection", help="Map only the papers of this collection.")
 @click.option("--query", help="Map only the papers matching this full-text search.")
-@click.option("--before", metavar="DATE", help="Map only papers listed before DATE (YYYY-MM-DD).")
+@click.option("--before", type=ISO_DATE, metavar="DATE", help="Map only papers listed before DATE (YYYY-MM-DD).")
 @click.option("--stability-seeds", type=click.IntRange(0, 20), default=3, show_default=True,
               help="Re-clusterings with other seeds used to score each cluster's stability.")
 @click.option("--json", "as_json", is_flag=True, help="Print the maps built (clusters, parameters) as JSON.")
@@ -55,6 +56,9 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
         click.echo(f"{f}: map {m.id}, {len(m.assignments)} papers, k={m.k}"
                    f"{' (chosen from the data)' if m.params.get('k_auto') else ''}, {ms.timings[f]:.1f} s, "
                    f"{LABEL_KIND_WORDS[m.label_kind]}")
+        if m.params.get("k_asked"):
+            click.secho(f"  note: --k {m.params['k_asked']} asks for more clusters than the {len(m.assignments)} "
+                        f"papers with {f} vectors: k={m.k} (a map has no more clusters than papers)", fg="yellow")
         for c in sorted(m.clusters, key=lambda c: -c.size)[:8]:
             click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label}")
         if m.k > 8:
@@ -331,9 +335,25 @@ def gaps_list(ref, type_, topic, limit, as_json) -> None:
         emit_json([{**g.to_dict(), "stale": stale_reasons(lib, g)} for g in found])
         return
     if not found:
-        click.echo("no gaps yet: run `gapscope map` then `gapscope gaps find`" if not (topic or type_) else "no gaps match")
+        _echo_no_gaps(lib, filtered=bool(topic or type_))
     for g in found:
         _print_gap(g, lib)
+
+
+def _echo_no_gaps(lib, filtered: bool) -> None:
+    """Why `gaps list` shows nothing: no find yet, the last find found none (and what it refused), or the filters."""
+    from ..gaps.store import last_find
+
+    last = last_find(lib)
+    if last is not None and last.get("found") == 0:
+        click.echo(f"the last `gapscope gaps find` ({last.get('at', '?')}) found no gaps"
+                   + (":" if lib.get_setting("gaps.notices") else ""))
+        for n in lib.get_setting("gaps.notices") or []:
+            click.echo(f"  - {n}")
+    elif filtered:
+        click.echo("no gaps match")
+    else:
+        click.echo("no gaps yet: run `gapscope map` then `gapscope gaps find`")
 
 
 @gaps.command("show")
@@ -358,8 +378,49 @@ def gaps_show(ref, gap_id, as_json) -> None:
                    "stale": stale_reasons(lib, g)})
         return
     _print_gap(g, lib, full=True)
-    if g.details:
-        click.echo(f"    details: {g.details}")
+    rest = {k: v for k, v in (g.details or {}).items() if k not in SHOWN_DETAILS and v not in (None, {}, [], "")}
+    if rest:
+        click.echo("    details:")
+        for line in detail_lines(rest, "      "):
+            click.echo(line)
+
+
+# what _print_gap already shows of a gap's details (all of them are in `gaps show --json`)
+SHOWN_DETAILS = {"level", "topic", "acronyms", "expansions", "plausibility", "reference", "openalex", "closest_check",
+                 "closest_work", "shortcoming_sentences", "quotes"}
+DETAIL_LIST_MAX = 10
+
+
+def detail_lines(value, indent: str) -> list[str]:
+    """A gap's details for people: "key: value" lines, a nested mapping or list under its key, indented;
+    numbers as they are, a list of plain values on one line, a long list cut after DETAIL_LIST_MAX items."""
+    def scalar(v) -> bool:
+        return not isinstance(v, (dict, list, tuple))
+
+    out: list[str] = []
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if scalar(v):
+                out.append(f"{indent}{k}: {v}")
+            elif isinstance(v, (list, tuple)) and all(scalar(x) for x in v):
+                shown = ", ".join(str(x) for x in v[:DETAIL_LIST_MAX])
+                more = f" ... {len(v) - DETAIL_LIST_MAX} more" if len(v) > DETAIL_LIST_MAX else ""
+                out.append(f"{indent}{k}: {shown}{more}" if v else f"{indent}{k}: (none)")
+            else:
+                out.append(f"{indent}{k}:" + (" (none)" if not v else ""))
+                out += detail_lines(v, indent + "  ")
+    else:
+        items = list(value)
+        for x in items[:DETAIL_LIST_MAX]:
+            if scalar(x):
+                out.append(f"{indent}- {x}")
+            else:
+                sub = detail_lines(x, indent + "  ")
+                out.append(indent + "- " + sub[0].lstrip() if sub else f"{indent}-")
+                out += sub[1:]
+        if len(items) > DETAIL_LIST_MAX:
+            out.append(f"{indent}... {len(items) - DETAIL_LIST_MAX} more (`gapscope gaps show --json`)")
+    return out
 
 
 def _seed_list(ctx, param, value):
@@ -381,7 +442,7 @@ def _seed_list(ctx, param, value):
 
 
 @gaps.command("backtest")
-@click.option("--before", "befores", required=True, multiple=True, metavar="DATE",
+@click.option("--before", "befores", type=ISO_DATE, required=True, multiple=True, metavar="DATE",
               help="Find gaps with papers listed before DATE (YYYY-MM-DD); repeat for several cut-off dates.")
 @click.option("--level", type=click.Choice(["concepts", "clusters"]), default="concepts", show_default=True,
               help="concepts: GapScope's concept-pair ranker against network baselines (ROC-AUC over all candidate "

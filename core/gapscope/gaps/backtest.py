@@ -234,10 +234,12 @@ def backtest(lib, before: str, *, k: int = 20, m: int = 3, rare_max: int = 1, ma
              data: Optional[Mapping[str, tuple]] = None, progress: Optional[ProgressFn] = None,
              cancel=None) -> dict:
     """Library wrapper: vectors from gapscope.embed (or ``data``), dates from ``papers.published``."""
+    from ..dates import iso_day
     from ..embed import load_vectors
     from ..maps.build import paper_dates
     from ..vocabulary import MAP_FACET_EMBED_KIND
 
+    before = iso_day(before)
     got = {}
     for facet in ("method", "result"):
         got[facet] = data[facet] if data is not None and facet in data else load_vectors(lib, MAP_FACET_EMBED_KIND[facet])

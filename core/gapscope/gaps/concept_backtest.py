@@ -193,9 +193,11 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
     """One object per date; with several dates ``{"dates": [...], "summary": ...}``. ``plausible_min``
     None: the gaps_plausible_min setting (command line > environment > library > user file)."""
     from ..concepts import load_concept_set
+    from ..dates import iso_day
     from ..maps.build import paper_dates
     from ..store.errors import MissingStep
 
+    befores = [iso_day(b) for b in befores]    # dates are compared as text
     cs = concepts if concepts is not None else load_concept_set(lib)
     if not cs.concepts:
         if lib is not None and not lib.classified_paper_ids():

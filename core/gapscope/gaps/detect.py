@@ -19,6 +19,7 @@ import numpy as np
 from ..maps.cluster import normalize
 from ..maps.model import Map
 from .model import Gap, ClusterRef
+from .span import MIN_LATER_PAPERS, SHORTCOMING_WHAT, SpanTooShort, require_shortcoming_span
 
 
 def _ref(m: Map, cid: int) -> ClusterRef:
@@ -190,30 +191,49 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     them and how few later method sentences come close.
 
     'Close' = cosine to the shortcoming centroid at least the ``quantile`` of the cluster's own members'
-    similarity; 'later' = published after the cluster's median date."""
+    similarity; 'later' = published after the cluster's median date. Raises SpanTooShort (saying what it needs)
+    when the papers span too little time or too few shortcomings have later papers to compare."""
     if not shortcoming.clusters or len(method_ids) == 0:
         return []
+    # 'later' needs time: a library listed on one day has no later paper, and a rate over none means nothing
+    require_shortcoming_span({int(p): dates.get(int(p)) for p in [*shortcoming.assignments, *method_ids]})
     min_size = default_min_size(len(shortcoming.assignments)) if min_size is None else min_size
     cent = shortcoming.centroids()
     mv = normalize(method_vecs)
     msims = mv @ cent.T                                   # (n_method, k)
     mdates = np.array([dates.get(int(p)) or "" for p in method_ids])
     stats = []
+    too_few_later = 0
     for ci, c in enumerate(shortcoming.clusters):
         mem = [p for p, cc in shortcoming.assignments.items() if cc == c.id]
         if len(mem) < min_size:
             continue
         mdts = sorted(d for d in (dates.get(p) or "" for p in mem) if d)
-        median = mdts[len(mdts) // 2] if mdts else ""
+        if not mdts:
+            too_few_later += 1
+            continue
+        median = mdts[len(mdts) // 2]
         tau = float(np.quantile([shortcoming.sims.get(p, 0.0) for p in mem], quantile))
-        later = mdates > median
+        later = (mdates != "") & (mdates > median)
+        if int(later.sum()) < MIN_LATER_PAPERS:   # too few later papers to say whether any addressed it
+            too_few_later += 1
+            continue
         close = later & (msims[:, ci] >= tau)
         stats.append((ci, c, mem, median, tau, int(later.sum()), close))
     if len(stats) < 3:   # 'against the typical shortcoming' means nothing with one or two clusters
+        if too_few_later:
+            raise SpanTooShort(
+                f"cannot tell {SHORTCOMING_WHAT}: only {len(stats)} of {len(stats) + too_few_later} shortcomings have "
+                f"{MIN_LATER_PAPERS} or more method papers listed after the papers stating them; comparing them "
+                "needs 3 (papers listed over a longer time)")
         return []
     # how often later methods come close, per stating paper, for the typical shortcoming cluster
     rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl in stats]
-    typical = float(np.median(rates)) or 1e-9
+    typical = float(np.median(rates))
+    if typical <= 0:     # most shortcomings have no close later method: none stands out as unaddressed
+        raise SpanTooShort(
+            f"cannot tell {SHORTCOMING_WHAT}: no later method comes close to most of the {len(stats)} shortcomings, "
+            "so none stands out against the typical one (papers listed over a longer time)")
     out: list[tuple[float, Gap]] = []
     for (ci, c, mem, median, tau, n_later, close), rate in zip(stats, rates):
         addressed = int(close.sum())
@@ -227,7 +247,7 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
                      + (f" (e.g. \u201c{c.representative}\u201d"
                         + (f", {c.representative_where}" if c.representative_where else "") + ")"
                         if c.representative else "")
-                     + f", yet {'none' if addressed == 0 else f'only {addressed}'} of the {n_later} papers listed after {median or 'them'} describe a method"
+                     + f", yet {'none' if addressed == 0 else f'only {addressed}'} of the {n_later} papers listed after {median} describe a method"
                      f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
         out.append((raw, Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,

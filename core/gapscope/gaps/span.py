@@ -11,6 +11,10 @@ MIN_GROWTH_SPAN_DAYS = 90
 # the backtest trains its ranker on an earlier slice before the cut-off and checks links after it
 MIN_BACKTEST_BEFORE_DAYS = 60
 MIN_BACKTEST_AFTER_DAYS = 30
+# an unaddressed shortcoming counts the methods listed after the median date of the papers stating it: the
+# papers must cover time, and each shortcoming needs enough later papers for a rate to mean something
+MIN_SHORTCOMING_SPAN_DAYS = 60
+MIN_LATER_PAPERS = 10
 
 
 class SpanTooShort(ValueError):
@@ -60,4 +64,16 @@ def require_backtest_span(dates: Mapping[int, Optional[str]], before: str) -> tu
             f"{max(pre, 0)} days before {before} and {max(post, 0)} after; the backtest needs at least "
             f"{MIN_BACKTEST_BEFORE_DAYS} days of papers before the date (to train the ranker on an earlier slice) "
             f"and {MIN_BACKTEST_AFTER_DAYS} days after it (to see which links formed)")
+    return first, last, days
+
+
+SHORTCOMING_WHAT = "which shortcomings later papers left unaddressed"
+
+
+def require_shortcoming_span(dates: Mapping[int, Optional[str]]) -> tuple[str, str, int]:
+    first, last, days = corpus_span(dates.values())
+    if days < MIN_SHORTCOMING_SPAN_DAYS:
+        raise SpanTooShort(f"cannot tell {SHORTCOMING_WHAT}: the papers span {plural(days, 'day')} "
+                           f"({first or '?'} .. {last or '?'}); it needs at least {MIN_SHORTCOMING_SPAN_DAYS} days of "
+                           "papers (the methods listed after the papers stating a shortcoming, about a month at the least)")
     return first, last, days

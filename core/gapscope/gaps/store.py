@@ -44,8 +44,16 @@ def _row_to_gap(lib, row) -> Gap:
 
 
 def list_gaps(lib, type: Optional[str] = None, limit: Optional[int] = None) -> list[Gap]:
-    """The gaps of the latest find_gaps run, best first."""
+    """The gaps of the latest find_gaps run, best first (none when that run found none)."""
+    if (last_find(lib) or {}).get("found") == 0:
+        return []
     return [_row_to_gap(lib, r) for r in lib.gap_rows(type=type, limit=limit)]
+
+
+def last_find(lib) -> Optional[dict]:
+    """{"at", "found"} of the latest stored find_gaps run (None before the first, or from an older GapScope);
+    its notices (what was refused and why) are the setting ``gaps.notices``."""
+    return lib.get_setting("gaps.last_find")
 
 
 def get_gap(lib, gap_id: int) -> Gap:

@@ -83,7 +83,8 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
         k_auto = True
     else:
         k_auto = False
-    k = int(max(1, min(k, len(ids))))
+    asked = k
+    k = int(max(1, min(k, len(ids))))         # no more clusters than papers
     check(cancel)
     res = spherical_kmeans(x, k, seed=seed)
     report(progress, 600, 1000, f"{facet}: k-means k={k}")
@@ -122,6 +123,8 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
               "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3)}
+    if not k_auto and asked != k:
+        params["k_asked"] = int(asked)       # the user's --k, more than the papers allowed
     wheres = {str(c.id): c.representative_where for c in clusters if c.representative_where}
     if wheres:
         params["representative_where"] = wheres
@@ -141,6 +144,14 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
     if paper_ids is not None:
         ids = set(int(p) for p in paper_ids)
         scope["paper_ids"] = len(ids)
+    if collection:
+        names = [n for n, _ in lib.list_collections()]
+        if collection not in names:
+            from ..store import LibraryError
+
+            raise LibraryError(f"no collection named {collection!r} ("
+                               + (f"the library has {', '.join(repr(n) for n in names)})" if names
+                                  else "the library has no collections)"))
     if collection or query:
         sel = set(lib.list_paper_ids(collection=collection, query=query))
         ids = sel if ids is None else ids & sel
@@ -149,12 +160,29 @@ def scope_paper_ids(lib, *, collection: Optional[str] = None, query: Optional[st
         if query:
             scope["query"] = query
     if before:
+        from ..dates import iso_day
+
+        before = iso_day(before)          # compared as text: only an ISO day sorts right
         sel = lib.ids_published_before(before)
         ids = sel if ids is None else ids & sel
         scope["before"] = before
     if not scope:
         scope["library"] = True
     return (sorted(ids) if ids is not None else None), scope
+
+
+def scope_words(scope: Mapping[str, Any]) -> str:
+    """A map's scope for people: "collection 'x', matching 'q', listed before 2025-03-01"."""
+    parts = []
+    if "paper_ids" in scope:
+        parts.append(f"{scope['paper_ids']} given papers")
+    if "collection" in scope:
+        parts.append(f"collection {scope['collection']!r}")
+    if "query" in scope:
+        parts.append(f"matching {scope['query']!r}")
+    if "before" in scope:
+        parts.append(f"listed before {scope['before']}")
+    return ", ".join(parts) or "the whole library"
 
 
 def paper_dates(lib, ids: Optional[Sequence[int]] = None) -> dict[int, Optional[str]]:
@@ -227,7 +255,7 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
             raise ValueError(f"unknown facet {f!r}; choose from {', '.join(MAP_FACETS)}")
     ids, scope = scope_paper_ids(lib, collection=collection, query=query, paper_ids=paper_ids, before=before)
     if ids is not None and not ids:
-        raise ValueError(f"no papers in scope {scope}")
+        raise ValueError(f"no papers in scope: {scope_words(scope)}")
     dates = paper_dates(lib, ids)
     out = MapSet(maps={})
     missing: list[str] = []
@@ -270,6 +298,6 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
         if missing:
             from ..store.errors import MissingStep
 
-            raise MissingStep("nothing to map: " + "; ".join(out.skipped.values()))
-        raise ValueError("nothing to map: " + "; ".join(out.skipped.values()))
+            raise MissingStep("nothing to map: " + "; ".join(dict.fromkeys(out.skipped.values())))
+        raise ValueError("nothing to map: " + "; ".join(dict.fromkeys(out.skipped.values())))   # each reason once
     return out

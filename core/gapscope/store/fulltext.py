@@ -143,6 +143,12 @@ class FulltextMixin:
             list(kinds)).fetchone()
         return f"flagged={n};ids={int(ids)};models={models}"
 
+    def fulltext_label_counts(self, paper_id: int) -> tuple[int, int]:
+        """(sentences of the paper's PDF text, how many of them the facet classifier labelled)."""
+        n, labelled = self._conn.execute("SELECT count(*), count(facet_model) FROM fulltext_sentences WHERE paper_id = ?",
+                                         (int(paper_id),)).fetchone()
+        return int(n), int(labelled)
+
     def unlabelled_fulltext_attachments(self, facet_model: str) -> list[int]:
         return [r[0] for r in self._conn.execute(
             "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL OR facet_model != ?",

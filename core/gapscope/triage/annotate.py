@@ -19,6 +19,8 @@ def _abstract(lib, paper_id: int) -> str:
 
 def _check_span(lib, paper_id: int, start: int, end: int) -> str:
     text = _abstract(lib, paper_id)
+    if start >= end:
+        raise LibraryError(f"span {start}..{end}: the start must be before the end (characters START..END of the abstract)")
     if not (0 <= start < end <= len(text)):
         raise LibraryError(f"span {start}..{end} is outside paper {paper_id}'s abstract (0..{len(text)})")
     return text

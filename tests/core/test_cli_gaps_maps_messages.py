@@ -1,0 +1,145 @@
+"""What `map`, `gaps list / show`, `facets` and `annotate` say when there is little or nothing to work on:
+each reason once, in words, naming what is missing."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
+
+
+def _run(lib, *args):
+    from gapscope.cli import main
+
+    return CliRunner().invoke(main, ["--library", str(lib.path), *args])
+
+
+@pytest.fixture
+def small(tmp_path, cs_rows):
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "lib.gapscope")
+    rows = cs_rows[:60]
+    ids = insert_papers(lib, rows)
+    yield lib, ids, facet_data(ids, rows)
+    lib.close()
+
+
+def test_gaps_list_after_a_find_that_found_none_says_so_and_why(small, monkeypatch):
+    import gapscope.gaps.find as find_mod
+    from gapscope.gaps import find_gaps, list_gaps, save_gaps
+    from gapscope.gaps.model import Gap
+    from gapscope.maps import build_maps
+
+    lib, ids, data = small
+    build_maps(lib, facets=("topic",), data=data, stability_seeds=0)
+    save_gaps(lib, [Gap("thin_growing", 1.0, "An older gap.", None, None, [ids[0]])])   # an earlier list
+
+    def none_found(maps, dates, notices=None, **kw):
+        notices.append("no 'thin and growing' gaps: the papers span 3 days")
+        return []
+
+    monkeypatch.setattr(find_mod, "detect_all", none_found)
+    assert find_gaps(lib, data=data) == []
+    assert list_gaps(lib) == []                                # not the earlier list, as if it were current
+    r = _run(lib, "gaps", "list")
+    assert r.exit_code == 0, r.output
+    assert "found no gaps" in r.output and "the papers span 3 days" in r.output
+    assert "run `gapscope map`" not in r.output and "An older gap." not in r.output
+
+
+def test_gaps_show_prints_details_as_indented_lines(small):
+    from gapscope.gaps import save_gaps
+    from gapscope.gaps.model import Gap
+
+    lib, ids, _ = small
+    g = Gap("method_x_problem", 0.9, "Apply X to Y.", None, None, [ids[0]], roles={ids[0]: "method"},
+            details={"method_papers": 6, "features": {"jaccard": 0.12, "growth_m": -0.07},
+                     "predicting_methods": [{"concept": "synthetic data", "papers_with_problem": 1}],
+                     "shared": ["a", "b"], "reference": None})
+    save_gaps(lib, [g])
+    r = _run(lib, "gaps", "show", str(g.id))
+    assert r.exit_code == 0, r.output
+    assert "{'" not in r.output and "[{" not in r.output
+    lines = r.output.splitlines()
+    at = lines.index("    details:")
+    assert lines[at + 1:at + 9] == ["      method_papers: 6", "      features:", "        jaccard: 0.12",
+                                    "        growth_m: -0.07", "      predicting_methods:",
+                                    "        - concept: synthetic data", "          papers_with_problem: 1",
+                                    "      shared: a, b"]
+
+
+def test_map_on_an_empty_library_says_why_once(tmp_path):
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "empty.gapscope")
+    r = _run(lib, "map")
+    assert r.exit_code != 0
+    assert r.output.count("the library has no papers yet") == 1, r.output
+    lib.close()
+
+
+def test_map_k_above_the_papers_is_capped_with_a_note(small, monkeypatch):
+    import gapscope.maps as maps_mod
+
+    lib, ids, data = small
+    real = maps_mod.build_maps
+    monkeypatch.setattr(maps_mod, "build_maps", lambda lib, **kw: real(lib, data=data, **kw))   # stand-in vectors
+    r = _run(lib, "map", "--facet", "topic", "--k", "500", "--stability-seeds", "0")
+    assert r.exit_code == 0, r.output
+    n = len(data["topic"][0])
+    assert f"note: --k 500 asks for more clusters than the {n} papers with topic vectors: k={n}" in r.output
+    r = _run(lib, "map", "--facet", "topic", "--k", "5", "--stability-seeds", "0")
+    assert r.exit_code == 0 and "note:" not in r.output
+
+
+def test_map_of_a_collection_that_does_not_exist_names_the_ones_that_do(small):
+    lib, ids, _ = small
+    lib.add_to_collection("half", ids[::2])
+    r = _run(lib, "map", "--collection", "typo")
+    assert r.exit_code == 4
+    assert "no collection named 'typo' (the library has 'half')" in r.output
+    assert "scope" not in r.output and "{" not in r.output
+
+
+def test_facets_on_a_library_without_abstracts_says_so(tmp_path):
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "empty.gapscope")
+    r = _run(lib, "facets", "-q")
+    assert r.exit_code == 0, r.output
+    assert "roles:" not in r.output and "the library has no papers yet" in r.output
+    with lib.transaction() as conn:
+        conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES ('A PDF only', '', 'a', 'now')")
+    r = _run(lib, "facets", "-q")
+    assert "roles:" not in r.output and "the library has no abstracts (1 paper, none with an abstract)" in r.output
+    lib.close()
+
+
+def test_facets_show_of_a_paper_without_abstract_says_so_and_what_its_pdf_has(small):
+    lib, ids, _ = small
+    with lib.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES ('PDF only', '',"
+                           " 'pdf only', 'now')").lastrowid
+    r = _run(lib, "facets", "show", str(pid))
+    assert "has no abstract" in r.output and "no PDF attached" in r.output and "run `gapscope facets`" not in r.output
+    att = lib.add_attachment(pid, "0" * 64, "x.pdf", "x.pdf", source="file", match_how=None, match_score=None,
+                             status="ok", message=None, pages=1)
+    lib.put_fulltext(att, pid, [{"position": 0, "name": "Limitations", "kind": "limitations", "page": 1}],
+                     [{"section_pos": 0, "page": 1, "paragraph": 0, "start": 0, "end": 9, "text": "It fails."}])
+    r = _run(lib, "facets", "show", str(pid))
+    assert "has no abstract" in r.output and "not labelled yet: run `gapscope pdf label`" in r.output
+    with lib.transaction() as conn:
+        conn.execute("UPDATE fulltext_sentences SET role = 'other', shortcoming = 'own', facet_model = 'm'")
+    r = _run(lib, "facets", "show", str(pid))
+    assert f"its PDF text is labelled (1 of 1 sentences): `gapscope pdf text {pid}`" in r.output
+
+
+@pytest.mark.parametrize("args", [["annotate", "highlight", "{p}", "50", "10"],
+                                  ["annotate", "correct-facet", "{p}", "130", "84", "method"]])
+def test_a_reversed_span_says_the_start_must_come_first(small, args):
+    lib, ids, _ = small
+    r = _run(lib, *[a.format(p=ids[0]) for a in args])
+    assert r.exit_code != 0
+    assert "start must be before the end" in r.output and "outside" not in r.output
