@@ -7,6 +7,7 @@ Formats: the arXiv bulk snapshot (one JSON object per line, plain or gzip), BibT
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import unicodedata
@@ -488,11 +489,17 @@ def _delimiter(path: Path, header_line: str) -> str:
 def _swallowed(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str,
                numbered: bool) -> bool:
     """A row read over several lines that is really a quote left open: it has not the header's
-    number of fields, or (in a file whose rows start with a number, a record id) a line inside it
-    is itself a whole row starting with a number."""
+    number of fields; or its quoting is broken (a quote closes and text follows it, as when the
+    open quote ran on to the next row's opening quote) and a line inside it is itself a whole row
+    of the header's width; or (in a file whose rows start with a number, a record id) a line inside
+    it is itself a whole row starting with a number. A quoted field that rightly holds line breaks
+    (a multi-line abstract) closes cleanly and is kept."""
     if len(lines) < 2:
         return False
     if len(row) != len(header):
+        return True
+    if _badly_quoted("".join(text for _, text in lines), delimiter) and any(
+            len(next(csv.reader([text], delimiter=delimiter), [])) == len(header) for _, text in lines[1:]):
         return True
     if not numbered or len(header) < 3:
         return False
@@ -500,6 +507,16 @@ def _swallowed(row: list[str], header: list[str], lines: list[tuple[int, str]], 
         fields = next(csv.reader([text], delimiter=delimiter), [])
         if len(fields) == len(header) and fields[0].strip().isdigit():
             return True
+    return False
+
+
+def _badly_quoted(text: str, delimiter: str) -> bool:
+    """Whether ``text`` (one row) breaks CSV's quoting rules, which the lenient reader forgives."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
     return False
 
 
@@ -566,6 +583,9 @@ def read_csv(path: Path) -> Iterator[Record]:
         authors_raw = nfc(get("authors"))
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))
+        if year is None and get("year"):
+            yield RecordWarning(f"{path}:{start}", f"unreadable year {get('year')[:40]!r}: the record is kept "
+                                                   "without a year")
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
