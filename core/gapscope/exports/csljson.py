@@ -38,15 +38,18 @@ def item(p: Paper, key: str) -> dict[str, Any]:
         d["container-title"] = plain(p.venue)
     if p.doi:
         d["DOI"] = p.doi
-    if p.arxiv_id:
-        d["URL"] = f"https://arxiv.org/abs/{p.arxiv_id}"
-        d["number"] = p.arxiv_id
-        d["publisher"] = "arXiv"
-        d["note"] = f"arXiv:{p.arxiv_id}" + (f" [{p.primary_category}]" if p.primary_category else "")
-    elif p.url:
+    if p.url:
         d["URL"] = p.url
+    elif p.arxiv_id:
+        d["URL"] = f"https://arxiv.org/abs/{p.arxiv_id}"
     elif p.doi:
         d["URL"] = f"https://doi.org/{p.doi}"
+    if p.arxiv_id:
+        d["number"] = p.arxiv_id_versioned
+        d["publisher"] = "arXiv"
+        d["note"] = f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")
+    if p.categories:
+        d["keyword"] = ", ".join(p.categories)
     if p.abstract:
         d["abstract"] = plain(p.abstract)
     return d
