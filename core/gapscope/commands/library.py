@@ -95,7 +95,7 @@ def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20)
 
 
 @click.command()
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def imports(ref, limit, as_json) -> None:
@@ -115,8 +115,8 @@ def papers() -> None:
 
 
 @papers.command("list")
-@click.option("--limit", default=20, show_default=True)
-@click.option("--offset", default=0)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--offset", default=0, type=click.IntRange(min=0))
 @click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category"]))
 @click.option("--desc", is_flag=True, help="Descending order.")
 @click.option("--tag", help="Only papers with this tag.")
@@ -138,7 +138,7 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 
 @papers.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_search(ref, query, limit, as_json) -> None:
