@@ -65,6 +65,14 @@ def normalize_doi(raw: Optional[str]) -> Optional[str]:
     return s if s.startswith("10.") and "/" in s else None
 
 
+# GapScope's bibliography exports say that they are GapScope's (a BibTeX @comment, RIS ``DB  - GapScope``,
+# CSL-JSON ``"source": "GapScope"``: the "library catalog" in Zotero's terms). Reading one back gives its
+# records this source: they are a library's papers read again, not a new search, and the report's
+# PRISMA flow does not count them as identified a second time.
+EXPORT_MARK = "GapScope"
+OWN_EXPORT_SOURCE = "gapscope-export"
+
+
 @dataclass
 class Paper:
     """One paper as a source reports it (before or after it is merged into the library).

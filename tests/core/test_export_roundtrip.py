@@ -130,7 +130,7 @@ def test_csl_json_of_another_program_imports(tmp_path, library):
 def test_bibtex_entries_keep_arxiv_fields_and_unique_keys(built):
     papers = built.lib.get_papers(built.lib.list_paper_ids())
     text = to_bibtex(papers)
-    keys = re.findall(r"^@\w+\{([^,]+),$", text, flags=re.M)
+    keys = re.findall(r"^@\w+\{([^,\n]+),$", text, flags=re.M)
     assert len(keys) == len(papers) == len(set(keys))
     assert all(re.fullmatch(r"[a-z0-9]+", k) for k in keys)
     first = papers[0]
@@ -218,3 +218,29 @@ def test_the_calls_the_desktop_export_action_makes(built, tmp_path):
     assert (tmp_path / "sel.bib").read_text(encoding="utf-8").count("@misc{") == len(built.included)
     with pytest.raises(ValueError):
         export_report(built.lib, tmp_path / "x.doc", fmt="doc")
+
+
+def test_reading_back_the_librarys_own_export_is_not_counted_as_identified(shared_data, tmp_path):
+    from gapscope.reports import build_report_data
+
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    before = build_report_data(lib).prisma
+    for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
+        path = tmp_path / f"own export.{ext}"
+        path.write_text(export_text(lib, fmt, ids), encoding="utf-8")
+        rep = import_file(lib, path)
+        assert (rep.merged, rep.added) == (len(ids), 0)
+    after = build_report_data(lib).prisma
+    # Before: 3 x 25 records more identified and as many "duplicates removed".
+    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
+        (before.identified, before.duplicates_removed, before.after_dedup)
+    assert any(f"{3 * len(ids)} records were read back from GapScope's own exports" in t for t in after.how_counted)
+    # In another library the export is where its papers come from: one identified record each.
+    fresh = Library(tmp_path / "fresh.sqlite")
+    import_file(fresh, tmp_path / "own export.bib")
+    import_file(fresh, tmp_path / "own export.ris")
+    p = build_report_data(fresh).prisma
+    assert (p.identified, p.duplicates_removed, p.after_dedup) == (len(ids), 0, len(ids))
+    lib.close()
+    fresh.close()

@@ -19,7 +19,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-from ..models import Paper
+from ..models import EXPORT_MARK, Paper
 from .names import split_name
 
 _ESCAPES = {
@@ -157,6 +157,9 @@ def entry(p: Paper, key: str, keep_math: bool = False) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
+EXPORT_COMMENT = f"@comment{{{EXPORT_MARK} export}}\n"  # read back: see models.EXPORT_MARK
+
+
 def to_bibtex(papers: list[Paper], keep_math: bool = False) -> str:
     keys = unique_keys(papers)
-    return "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))
+    return EXPORT_COMMENT + "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))

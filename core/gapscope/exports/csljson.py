@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from ..models import Paper
+from ..models import EXPORT_MARK, Paper
 from .bibtex import plain, unique_keys
 from .names import split_name
 
@@ -52,6 +52,7 @@ def item(p: Paper, key: str) -> dict[str, Any]:
         d["keyword"] = ", ".join(p.categories)
     if p.abstract:
         d["abstract"] = plain(p.abstract)
+    d["source"] = EXPORT_MARK  # where the record comes from (see models.EXPORT_MARK)
     return d
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from ..models import Paper
+from ..models import EXPORT_MARK, Paper
 from .bibtex import plain
 from .names import split_name
 
@@ -41,6 +41,7 @@ def record(p: Paper) -> str:
     if p.arxiv_id:  # with its version: the importer reads the id back from here
         lines.append(("N1", f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")))
     lines += [("KW", c) for c in p.categories]  # read back as categories (they look like cs.CV)
+    lines.append(("DB", EXPORT_MARK))  # where the record comes from (see models.EXPORT_MARK)
     if p.abstract:
         lines.append(("AB", plain(p.abstract)))
     lines.append(("ER", ""))

@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from ..models import Paper, RecordError, arxiv_categories, normalize_doi, split_arxiv_id
+from ..models import EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi, split_arxiv_id
 from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, nfc
 from .textio import TextLines
 
@@ -91,7 +91,7 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(str(item.get("DOI") or "")),
         venue=_text(item.get("container-title")) or None, url=_text(item.get("URL")) or None,
         categories=arxiv_categories(str(item.get("keyword") or "")),
-        source="csljson", source_key=source_key, raw=item,
+        source=OWN_EXPORT_SOURCE if item.get("source") == EXPORT_MARK else "csljson", source_key=source_key, raw=item,
     )
 
 

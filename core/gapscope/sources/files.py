@@ -17,7 +17,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from ..models import Paper, RecordError, RecordWarning, arxiv_categories, normalize_doi, split_arxiv_id
+from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
+                      normalize_doi, split_arxiv_id)
 from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, TextLines, is_binary, open_binary
 
@@ -353,9 +354,11 @@ def read_bibtex(path: Path) -> Iterator[Record]:
     entries = parser.bib_database.entries
     keys = RecordKeys(path)
     lines = TextLines(path)
+    own_export = False  # the file is GapScope's own export (its first comment says so)
     for line_no, chunk, closed in _bibtex_chunks(path, lines):
         head = chunk.lstrip()[:12].lower()
         if head.startswith(("@comment", "@preamble")):
+            own_export = own_export or f"{EXPORT_MARK.lower()} export" in chunk.lower()
             continue
         if not closed:
             first = chunk.strip().splitlines()[0][:60]
@@ -385,6 +388,8 @@ def read_bibtex(path: Path) -> Iterator[Record]:
             if keys.warning:
                 yield keys.warning
             paper.location = f"{path}:{line_no}"
+            if own_export:
+                paper.source = OWN_EXPORT_SOURCE
             yield paper
     yield from encoding_note(path, lines)
 
@@ -429,7 +434,8 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         published=published, categories=arxiv_categories(" ".join(tags.get("KW", []))),
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
-        source="ris", source_key=source_key, raw={k: v for k, v in tags.items()},
+        source=OWN_EXPORT_SOURCE if first("DB") == EXPORT_MARK else "ris", source_key=source_key,
+        raw={k: v for k, v in tags.items()},
     )
 
 
