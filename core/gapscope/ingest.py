@@ -307,7 +307,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
 def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collection: Optional[str] = None,
                 batch_size: int = 5000, *, progress: Optional[ProgressFn] = None,
                 cancel: Optional[CancelToken] = None) -> ImportReport:
-    """Import one file (arXiv snapshot lines, BibTeX, RIS or CSV). Raises ImportFailed when the file
+    """Import one file (arXiv snapshot lines, BibTeX, RIS, CSV or CSL-JSON). Raises ImportFailed when the file
     as a whole cannot be read; bad records inside a readable file are listed in the report."""
     path = Path(path)
     if not path.exists():
@@ -338,4 +338,4 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
                          collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
 
 
-_SOURCE_NAMES = {"arxiv": "arxiv-snapshot", "bibtex": "bibtex", "ris": "ris", "csv": "csv"}
+_SOURCE_NAMES = {"arxiv": "arxiv-snapshot", "bibtex": "bibtex", "ris": "ris", "csv": "csv", "csljson": "csljson"}

@@ -34,6 +34,27 @@ def split_arxiv_id(raw: str) -> tuple[str, Optional[int]]:
     return ident, (int(v) if v else None)
 
 
+# arXiv's archives, current and retired (alg-geom, chao-dyn ...), as category names start: "cs.CV",
+# "hep-th", "math.AG". A keyword that matches is read back as a category (see the exports).
+_ARXIV_CATEGORY = re.compile(
+    r"^(?:cs|econ|eess|math|physics|stat|q-bio|q-fin|astro-ph|cond-mat|gr-qc|hep-ex|hep-lat|hep-ph|hep-th|math-ph"
+    r"|nlin|nucl-ex|nucl-th|quant-ph|acc-phys|adap-org|alg-geom|ao-sci|atom-ph|bayes-an|chao-dyn|chem-ph|cmp-lg"
+    r"|comp-gas|dg-ga|funct-an|mtrl-th|patt-sol|plasm-ph|q-alg|solv-int|supr-con)(?:\.[A-Za-z][A-Za-z\-]*)?$")
+
+
+def is_arxiv_category(word: str) -> bool:
+    return bool(_ARXIV_CATEGORY.match(word.strip()))
+
+
+def arxiv_categories(text: str) -> list[str]:
+    """The arXiv categories among keywords ("cs.CV, cs.RO; deep learning" -> cs.CV, cs.RO), in order."""
+    out: list[str] = []
+    for word in re.split(r"[,;\s]+", text or ""):
+        if is_arxiv_category(word) and word not in out:
+            out.append(word)
+    return out
+
+
 def normalize_doi(raw: Optional[str]) -> Optional[str]:
     """Lower-case DOI without resolver prefix, or None."""
     if not raw:
@@ -42,6 +63,14 @@ def normalize_doi(raw: Optional[str]) -> Optional[str]:
     s = re.sub(r"^(?:https?://(?:dx\.)?doi\.org/|doi:\s*)", "", s, flags=re.IGNORECASE)
     s = s.strip().rstrip(".").lower()
     return s if s.startswith("10.") and "/" in s else None
+
+
+# GapScope's bibliography exports say that they are GapScope's (a BibTeX @comment, RIS ``DB  - GapScope``,
+# CSL-JSON ``"source": "GapScope"``: the "library catalog" in Zotero's terms). Reading one back gives its
+# records this source: they are a library's papers read again, not a new search, and the report's
+# PRISMA flow does not count them as identified a second time.
+EXPORT_MARK = "GapScope"
+OWN_EXPORT_SOURCE = "gapscope-export"
 
 
 @dataclass

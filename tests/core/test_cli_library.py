@@ -58,3 +58,35 @@ def test_help_lists_the_commands():
     r = CliRunner().invoke(main, ["--help"])
     for cmd in ("init", "import", "papers", "tag", "stats"):
         assert cmd in r.output
+
+
+@pytest.mark.parametrize("args", [("triage", "next", "--n", "0"), ("triage", "next", "--n", "-1"),
+                                  ("papers", "list", "--limit", "-1"), ("papers", "list", "--limit", "0"),
+                                  ("papers", "search", "--limit", "0", "photon"), ("imports", "--limit", "-1"),
+                                  ("export", "bibtex", "-o", "-", "--ids", ",,"),
+                                  ("export", "bibtex", "-o", "-", "--ids", " , ")])
+def test_counts_below_one_and_an_empty_id_list_are_refused(run, shared_data, args, tmp_path):
+    # Before: `--n 0` said "nothing left to screen" with every paper unseen, `--limit -1` listed all
+    # but the last paper, and `--ids ",,"` exported the whole library.
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), *args])
+    assert r.exit_code == 2, r.output
+    assert "@" not in r.output and "nothing left" not in r.output
+    if "--ids" in args:
+        assert "--ids: no paper ids given" in r.output
+
+
+def test_collection_delete_asks_and_keeps_the_papers(run, shared_data, tmp_path):
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    assert run("collection", "add", "typo", "0704.0001", "0704.0002").exit_code == 0
+    assert run("triage", "decide", "0704.0001", "exclude", "--collection", "typo").exit_code == 0
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo"],
+                           input="n\n")
+    assert r.exit_code == 1 and "2 paper(s) stay in the library" in r.output and "1 screening decision" in r.output
+    assert "typo" in run("collection", "list").output
+    r = run("collection", "delete", "typo", "--yes")
+    assert r.exit_code == 0 and "deleted collection 'typo'" in r.output
+    assert "typo" not in run("collection", "list").output
+    assert json.loads(run("stats", "--json").output)["papers"] == 200
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo", "--yes"])
+    assert r.exit_code == 4 and "no collection named 'typo'" in r.output

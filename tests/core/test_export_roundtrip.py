@@ -54,15 +54,88 @@ def test_round_trip_through_the_importers_keeps_id_title_authors_year_doi(built,
     fresh.close()
 
 
+_CARRIED = ("title", "authors", "year", "published", "arxiv_id", "arxiv_version", "doi", "categories", "venue")
+
+
+def _small_library(shared_data, tmp_path):
+    """Real records: 12 arXiv cs papers of 2025 (several categories each), 12 of the 2007 snapshot
+    (DOIs, journal references, several versions), and one published paper without an arXiv id whose
+    URL is its publisher's page and whose date has a month (read from BibTeX)."""
+    import gzip
+    import itertools
+
+    with gzip.open(shared_data / "arxiv/arxiv-cs-2025-2026.jsonl.gz", "rt", encoding="utf-8") as f:
+        cs = list(itertools.islice(f, 12))
+    with open(shared_data / "arxiv/kaggle-snapshot-head200.jsonl", encoding="utf-8") as f:
+        kaggle = [line for line in f if json.loads(line).get("doi")][:13]
+    src = tmp_path / "src.jsonl"
+    src.write_text("".join(cs + kaggle[:12]), encoding="utf-8")
+    rec = json.loads(kaggle[12])
+    bib = tmp_path / "published.bib"
+    bib.write_text(f"@article{{pub, title = {{{rec['title']}}}, author = {{{rec['authors']}}}, year = {{2008}},"
+                   f" month = jul, journal = {{{rec.get('journal-ref') or 'Phys. Rev. D'}}}, doi = {{{rec['doi']}}},"
+                   f" url = {{https://journals.example.org/{rec['doi']}}}}}\n", encoding="utf-8")
+    lib = Library(tmp_path / "orig.sqlite")
+    import_file(lib, src)
+    import_file(lib, bib)
+    return lib
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")])
+def test_round_trip_into_a_fresh_library_keeps_every_field_the_format_carries(shared_data, tmp_path, fmt, ext):
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    originals = lib.get_papers(ids)
+    # what the test relies on: several categories, versions past 1, month-day dates, a publisher URL
+    assert any(len(p.categories) > 1 for p in originals) and any((p.arxiv_version or 0) > 1 for p in originals)
+    assert any(p.published and len(p.published) == 10 for p in originals)
+    assert any(p.url and "arxiv.org" not in p.url for p in originals)
+    path = tmp_path / f"export.{ext}"
+    path.write_text(export_text(lib, fmt, ids), encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    rep = import_file(fresh, path)
+    assert (rep.read, rep.added, rep.errors) == (len(ids), len(ids), [])
+    back = fresh.get_papers(fresh.list_paper_ids())
+    for orig, got in zip(originals, back):
+        for name in _CARRIED:
+            assert getattr(got, name) == getattr(orig, name), (fmt, orig.id, name)
+        assert got.abstract == " ".join(orig.abstract.split())  # line breaks: none of the formats holds them
+        assert got.url == orig.url  # the arXiv page, or the publisher's
+    lib.close()
+    fresh.close()
+
+
+def test_csl_json_of_another_program_imports(tmp_path, library):
+    """A Zotero-style CSL-JSON item: family/given names, date-parts, container-title; a bad item is
+    reported with its line and the others kept."""
+    path = tmp_path / "zotero.json"
+    path.write_text(json.dumps([
+        {"id": "http://zotero.org/users/1/items/AB", "type": "article-journal", "title": "Deep Residual Learning",
+         "author": [{"family": "He", "given": "Kaiming"}, {"literal": "The CV Group"}],
+         "issued": {"date-parts": [["2016", 6]]}, "container-title": "CVPR", "DOI": "10.1109/CVPR.2016.90"},
+        {"id": "notitle", "type": "article"},
+        "not an item",
+    ], indent=1), encoding="utf-8")
+    lines = path.read_text(encoding="utf-8").splitlines()
+    notitle = next(n for n, line in enumerate(lines, 1) if '"notitle"' in line) - 1  # its "{" line
+    stray = next(n for n, line in enumerate(lines, 1) if '"not an item"' in line)
+    rep = import_file(library, path)
+    assert (rep.added, rep.bad) == (1, 2)
+    assert [str(e).split(": ", 1)[0] for e in rep.errors] == [f"{path}:{notitle}", f"{path}:{stray}"]
+    p = library.get_paper(rep.added_ids[0])
+    assert (p.authors, p.year, p.published, p.venue, p.doi) == (["Kaiming He", "The CV Group"], 2016, "2016-06",
+                                                                 "CVPR", "10.1109/cvpr.2016.90")
+
+
 def test_bibtex_entries_keep_arxiv_fields_and_unique_keys(built):
     papers = built.lib.get_papers(built.lib.list_paper_ids())
     text = to_bibtex(papers)
-    keys = re.findall(r"^@\w+\{([^,]+),$", text, flags=re.M)
+    keys = re.findall(r"^@\w+\{([^,\n]+),$", text, flags=re.M)
     assert len(keys) == len(papers) == len(set(keys))
     assert all(re.fullmatch(r"[a-z0-9]+", k) for k in keys)
     first = papers[0]
     entry = text.split("\n\n")[0]
-    assert f"eprint = {{{first.arxiv_id}}}" in entry and "archivePrefix = {arXiv}" in entry
+    assert f"eprint = {{{first.arxiv_id_versioned}}}" in entry and "archivePrefix = {arXiv}" in entry
     assert f"primaryClass = {{{first.primary_category}}}" in entry
     # the same first author, year and first word still get distinct keys
     twins = [papers[0], papers[0], papers[0]]
@@ -145,3 +218,29 @@ def test_the_calls_the_desktop_export_action_makes(built, tmp_path):
     assert (tmp_path / "sel.bib").read_text(encoding="utf-8").count("@misc{") == len(built.included)
     with pytest.raises(ValueError):
         export_report(built.lib, tmp_path / "x.doc", fmt="doc")
+
+
+def test_reading_back_the_librarys_own_export_is_not_counted_as_identified(shared_data, tmp_path):
+    from gapscope.reports import build_report_data
+
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    before = build_report_data(lib).prisma
+    for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
+        path = tmp_path / f"own export.{ext}"
+        path.write_text(export_text(lib, fmt, ids), encoding="utf-8")
+        rep = import_file(lib, path)
+        assert (rep.merged, rep.added) == (len(ids), 0)
+    after = build_report_data(lib).prisma
+    # Before: 3 x 25 records more identified and as many "duplicates removed".
+    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
+        (before.identified, before.duplicates_removed, before.after_dedup)
+    assert any(f"{3 * len(ids)} records were read back from GapScope's own exports" in t for t in after.how_counted)
+    # In another library the export is where its papers come from: one identified record each.
+    fresh = Library(tmp_path / "fresh.sqlite")
+    import_file(fresh, tmp_path / "own export.bib")
+    import_file(fresh, tmp_path / "own export.ris")
+    p = build_report_data(fresh).prisma
+    assert (p.identified, p.duplicates_removed, p.after_dedup) == (len(ids), 0, len(ids))
+    lib.close()
+    fresh.close()

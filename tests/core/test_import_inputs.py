@@ -233,6 +233,68 @@ def test_csv_unclosed_quote_is_reported_and_the_next_rows_kept(library, shared_d
     assert rep.added == 7 and library.count_papers() == 7  # every other row, the ones after it too
 
 
+def _quoted_csv(shared_data, n=6):
+    """Title, abstract and year of real screening rows, every field quoted (as Zotero and spreadsheets
+    write them), without a record-id column. Row 1's abstract is made to hold line breaks."""
+    import csv
+    import io
+
+    header, rows = screening_rows(shared_data, n)
+    cols = [header.index(c) for c in ("title", "abstract", "year")]
+    rows = [[r[i] for i in cols] for r in rows]
+    rows[1][1] = rows[1][1][:80] + "\nWe compare a, b, c\nacross sites, in two arms."
+    buf = io.StringIO()
+    csv.writer(buf, quoting=csv.QUOTE_ALL, lineterminator="\n").writerows([["title", "abstract", "year"]] + rows)
+    return rows, buf.getvalue()
+
+
+def test_csv_quote_left_open_before_a_quoted_row_is_reported_at_its_line(shared_data, tmp_path):
+    # The open quote runs on to the next row's opening quote: the lenient csv reader makes one row of
+    # the header's width out of the two (a title holding the next row, the next row's year).
+    rows, text = _quoted_csv(shared_data)
+    lines = text.split("\n")
+    bad_line = next(i for i, line in enumerate(lines, 1) if line.startswith(f'"{rows[3][0]}"'))
+    title, abstract, year = rows[3]
+    lines[bad_line - 1] = f'"{title},{abstract[:60].replace(chr(34), "")},{year}'  # only the first quote left
+    path = tmp_path / "open quote.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    lib_path = tmp_path / "lib.sqlite"
+    r = cli(lib_path, "import", "--quiet", str(path))
+    assert r.exit_code == 3, r.output
+    assert f"{path}:{bad_line}: a quote opened in this row is not closed" in r.output
+    lib = Library(lib_path)
+    titles = sorted(t for t, in lib._conn.execute("SELECT title FROM papers"))
+    lib.close()
+    # every other row is kept as it was, the one after the bad row too; the multi-line abstract is not bad
+    assert titles == sorted(" ".join(r[0].split()) for i, r in enumerate(rows) if i != 3)
+
+
+def test_csv_multi_line_quoted_abstract_is_not_a_bad_record(library, shared_data, tmp_path):
+    rows, text = _quoted_csv(shared_data)
+    path = tmp_path / "multiline.csv"
+    path.write_text(text, encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.bad, rep.added, rep.warnings) == (0, len(rows), [])
+    p = library.get_paper(rep.added_ids[1])
+    assert p.abstract == rows[1][1]
+
+
+def test_csv_unreadable_year_is_a_warning_naming_line_and_value(shared_data, tmp_path):
+    rows, text = _quoted_csv(shared_data, 3)
+    lines = text.split("\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith(f'"{rows[2][0]}"'))
+    lines[n] = lines[n].replace(f'"{rows[2][2]}"', '"20x1"')
+    path = tmp_path / "year.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    lib_path = tmp_path / "lib.sqlite"
+    r = cli(lib_path, "import", "--quiet", str(path))
+    assert f"{path}:{n + 1}: unreadable year '20x1'" in r.output, r.output
+    lib = Library(lib_path)
+    assert lib.count_papers() == 3  # the record is kept, without a year
+    assert [y for y, in lib._conn.execute("SELECT year FROM papers ORDER BY id")][2] is None
+    lib.close()
+
+
 # --- every bad input the README promises to handle, through the CLI ------------------------------------
 
 def _bibtex_unclosed(shared_data, tmp_path):

@@ -7,7 +7,7 @@ import pytest
 
 from gapscope.ingest import ImportFailed, import_file
 from gapscope.sources.files import read_arxiv_snapshot, read_bibtex, read_csv, read_ris
-from gapscope.models import Paper, RecordError
+from gapscope.models import Paper, RecordError, RecordWarning
 
 
 def test_kaggle_snapshot_head(library, shared_data):
@@ -183,7 +183,8 @@ def test_csv_reader_handles_quoted_newlines_and_reports_line(tmp_path):
     recs = list(read_csv(path))
     assert recs[0].abstract == "line one\nline two" and recs[0].year == 2020
     assert isinstance(recs[1], RecordError) and recs[1].location == f"{path}:4"
-    assert recs[2].title == "B" and recs[2].year is None
+    assert isinstance(recs[2], RecordWarning) and str(recs[2]) == f"{path}:5: unreadable year 'x': the record is kept without a year"
+    assert recs[3].title == "B" and recs[3].year is None
 
 
 def test_arxiv_reader_on_math_file_is_lazy(shared_data):

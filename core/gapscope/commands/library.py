@@ -29,7 +29,7 @@ def init(ref) -> None:
 
 @click.command("import")
 @click.argument("files", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["auto", "arxiv", "bibtex", "ris", "csv"]), default="auto",
+@click.option("--format", "fmt", type=click.Choice(["auto", "arxiv", "bibtex", "ris", "csv", "csljson"]), default="auto",
               help="File format (default: from the extension and contents).")
 @click.option("--collection", help="Also put the imported papers in this collection.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
@@ -40,7 +40,8 @@ def init(ref) -> None:
               help="Attach the PDFs that BibTeX `file` fields name (Zotero, Better BibTeX exports).")
 @pass_library
 def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files) -> None:
-    """Import papers from arXiv snapshot lines (.jsonl/.json/.gz), BibTeX, RIS or CSV files.
+    """Import papers from arXiv snapshot lines (.jsonl/.json/.gz), BibTeX, RIS, CSV or CSL-JSON files
+    (a .json file that holds a JSON array: Zotero's and GapScope's CSL-JSON export).
 
     Bad records are skipped and listed with their file and line; the good ones are imported.
     Re-importing a file adds nothing. Exit code 3 when some records were bad."""
@@ -94,7 +95,7 @@ def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20)
 
 
 @click.command()
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def imports(ref, limit, as_json) -> None:
@@ -114,8 +115,8 @@ def papers() -> None:
 
 
 @papers.command("list")
-@click.option("--limit", default=20, show_default=True)
-@click.option("--offset", default=0)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--offset", default=0, type=click.IntRange(min=0))
 @click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category"]))
 @click.option("--desc", is_flag=True, help="Descending order.")
 @click.option("--tag", help="Only papers with this tag.")
@@ -137,7 +138,7 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 
 @papers.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_search(ref, query, limit, as_json) -> None:

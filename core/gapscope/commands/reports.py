@@ -84,9 +84,11 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
     from ..reports import export_papers
     from ..store import LibraryError
 
+    id_list = [i.strip() for i in ids.split(",") if i.strip()] if ids is not None else None
+    if id_list == []:  # an empty list would be no filter at all: the whole library
+        raise click.UsageError("--ids: no paper ids given")
     lib = ref.open()
-    filters = dict(collection=collection, tag=tag, query=query,
-                   ids=[i.strip() for i in ids.split(",") if i.strip()] if ids else None, included=included)
+    filters = dict(collection=collection, tag=tag, query=query, ids=id_list, included=included)
     if fmt == ANNOTATED_PDF:
         _export_annotated_pdfs(lib, output, filters)
         return

@@ -55,7 +55,7 @@ def triage() -> None:
 @triage.command("next")
 @_scope_opts
 @_reviewer_opt
-@click.option("--n", "n", default=1, show_default=True, help="How many papers to show.")
+@click.option("--n", "n", default=1, show_default=True, type=click.IntRange(min=1), help="How many papers to show.")
 @click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
 @click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
@@ -628,6 +628,29 @@ def collection_rename(ref, old, new) -> None:
     click.echo(f"renamed {old!r} to {new!r}")
 
 
+@collection.command("delete")
+@click.argument("name")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_library
+def collection_delete(ref, name, yes) -> None:
+    """Delete collection NAME and the screening decisions made in it; its papers stay in the library."""
+    from ..store import LibraryError
+
+    lib = ref.open()
+    try:
+        papers, decisions = lib.collection_contents(name)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    what = f"collection {name!r} ({papers} paper(s) stay in the library; {decisions} screening decision(s) made in it are deleted)"
+    if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
+        fail("not deleted", EXIT_ERROR)
+    try:
+        lib.delete_collection(name)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"deleted {what}")
+
+
 @collection.command("add")
 @click.argument("name")
 @click.argument("papers", nargs=-1)
@@ -635,7 +658,8 @@ def collection_rename(ref, old, new) -> None:
 @click.option("--tag", help="Add every paper with this tag.")
 @pass_library
 def collection_add(ref, name, papers, query, tag) -> None:
-    """Add PAPERS (and/or the papers of a search or a tag) to collection NAME (created if new)."""
+    """Add PAPERS (and/or the papers of a search or a tag) to collection NAME (created if new: a
+    misspelt NAME makes a new collection, which `collection delete` removes)."""
     from ..store import LibraryError
 
     lib = ref.open()

@@ -4,6 +4,9 @@ Text fields (title, abstract, authors, journal) are escaped so that they mean ex
 ``\\ { } & % $ # _ ~ ^`` become ``\\textbackslash{}``, ``\\textbraceleft{}``, ``\\&`` ... and a title
 holding LaTeX (``$\\ell_1$``) is written as that literal text, not as math, because that is what the
 library holds. Non-ASCII text is written as UTF-8. Identifier fields (doi, url, eprint) are verbatim.
+The arXiv id carries its version (``eprint = {2503.11731v2}``), ``date`` the full date of first
+appearance, ``keywords`` every arXiv category (``primaryClass`` the first); the importer reads all
+of them back.
 
 What is not kept: control characters (U+0000..U+001F, U+007F..U+009F) are dropped and runs of
 whitespace become one space, since BibTeX has no way to write them; no case protection braces are
@@ -16,7 +19,7 @@ import re
 import unicodedata
 from typing import Iterable, Optional
 
-from ..models import Paper
+from ..models import EXPORT_MARK, Paper
 from .names import split_name
 
 _ESCAPES = {
@@ -139,9 +142,11 @@ def entry(p: Paper, key: str, keep_math: bool = False) -> str:
     if p.doi:
         fields.append(("doi", _verbatim(p.doi)))
     if p.arxiv_id:
-        fields += [("eprint", _verbatim(p.arxiv_id)), ("archivePrefix", "arXiv")]
+        fields += [("eprint", _verbatim(p.arxiv_id_versioned)), ("archivePrefix", "arXiv")]
         if p.primary_category:
             fields.append(("primaryClass", _verbatim(p.primary_category)))
+    if p.categories:  # every category, primary first: GapScope reads them back, Zotero makes them tags
+        fields.append(("keywords", ", ".join(_verbatim(c) for c in p.categories)))
     url = p.url or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else None)
     if url:
         fields.append(("url", _verbatim(url)))
@@ -152,6 +157,9 @@ def entry(p: Paper, key: str, keep_math: bool = False) -> str:
     return f"@{kind}{{{key},\n{body}\n}}\n"
 
 
+EXPORT_COMMENT = f"@comment{{{EXPORT_MARK} export}}\n"  # read back: see models.EXPORT_MARK
+
+
 def to_bibtex(papers: list[Paper], keep_math: bool = False) -> str:
     keys = unique_keys(papers)
-    return "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))
+    return EXPORT_COMMENT + "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))

@@ -6,7 +6,7 @@ import json
 import re
 from typing import Any
 
-from ..models import Paper
+from ..models import EXPORT_MARK, Paper
 from .bibtex import plain, unique_keys
 from .names import split_name
 
@@ -38,17 +38,21 @@ def item(p: Paper, key: str) -> dict[str, Any]:
         d["container-title"] = plain(p.venue)
     if p.doi:
         d["DOI"] = p.doi
-    if p.arxiv_id:
-        d["URL"] = f"https://arxiv.org/abs/{p.arxiv_id}"
-        d["number"] = p.arxiv_id
-        d["publisher"] = "arXiv"
-        d["note"] = f"arXiv:{p.arxiv_id}" + (f" [{p.primary_category}]" if p.primary_category else "")
-    elif p.url:
+    if p.url:
         d["URL"] = p.url
+    elif p.arxiv_id:
+        d["URL"] = f"https://arxiv.org/abs/{p.arxiv_id}"
     elif p.doi:
         d["URL"] = f"https://doi.org/{p.doi}"
+    if p.arxiv_id:
+        d["number"] = p.arxiv_id_versioned
+        d["publisher"] = "arXiv"
+        d["note"] = f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")
+    if p.categories:
+        d["keyword"] = ", ".join(p.categories)
     if p.abstract:
         d["abstract"] = plain(p.abstract)
+    d["source"] = EXPORT_MARK  # where the record comes from (see models.EXPORT_MARK)
     return d
 
 

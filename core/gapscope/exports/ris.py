@@ -1,11 +1,13 @@
 """RIS export (Zotero, EndNote, Mendeley). One value per line: control characters are dropped and
-runs of whitespace become one space, as RIS has no way to write a line break inside a field."""
+runs of whitespace become one space, as RIS has no way to write a line break inside a field.
+GapScope's importer reads back the full date (DA), the arXiv id with its version (N1 ``arXiv:...``),
+the categories (KW) and the paper's URL (the first UR)."""
 
 from __future__ import annotations
 
 import re
 
-from ..models import Paper
+from ..models import EXPORT_MARK, Paper
 from .bibtex import plain
 from .names import split_name
 
@@ -23,20 +25,23 @@ def record(p: Paper) -> str:
     lines += [("AU", _name(a)) for a in p.authors if plain(a)]
     if p.year:
         lines.append(("PY", str(p.year)))
-    if p.published and re.fullmatch(r"\d{4}-\d{2}-\d{2}", p.published):
+    if p.published and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", p.published):
         lines.append(("DA", p.published.replace("-", "/")))
     if p.venue:
         lines.append(("JO", plain(p.venue)))
     if p.doi:
         lines.append(("DO", plain(p.doi)))
-    if p.arxiv_id:
-        lines.append(("UR", f"https://arxiv.org/abs/{p.arxiv_id}"))
-        lines.append(("N1", f"arXiv:{p.arxiv_id}" + (f" [{p.primary_category}]" if p.primary_category else "")))
-    if p.url and (not p.arxiv_id or "arxiv.org" not in p.url):
-        lines.append(("UR", plain(p.url)))
-    elif p.doi and not p.arxiv_id:
-        lines.append(("UR", f"https://doi.org/{plain(p.doi)}"))
-    lines += [("KW", c) for c in p.categories]
+    # The paper's own URL first (the importer keeps the first UR), then its arXiv page.
+    urls = [plain(p.url)] if p.url else []
+    if p.arxiv_id and f"https://arxiv.org/abs/{p.arxiv_id}" not in urls:
+        urls.append(f"https://arxiv.org/abs/{p.arxiv_id}")
+    if not urls and p.doi:
+        urls.append(f"https://doi.org/{plain(p.doi)}")
+    lines += [("UR", u) for u in urls]
+    if p.arxiv_id:  # with its version: the importer reads the id back from here
+        lines.append(("N1", f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")))
+    lines += [("KW", c) for c in p.categories]  # read back as categories (they look like cs.CV)
+    lines.append(("DB", EXPORT_MARK))  # where the record comes from (see models.EXPORT_MARK)
     if p.abstract:
         lines.append(("AB", plain(p.abstract)))
     lines.append(("ER", ""))

@@ -221,12 +221,19 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         # a file imported twice, reads the same records again, and they are one record each.
         counts = lib.identified_records()
         sec.unreadable = counts["unreadable"]
-        sec.identified = counts["source_records"]
+        own, own_only = counts["own_export"], counts["own_export_only"]
+        sec.identified = counts["source_records"] - own + own_only
         sec.how_counted.append(
             "Identified = distinct source records (one per record of a file or a collect; a record read again "
             "by a re-import or a resumed collect counts once), unreadable records left out. Duplicates removed = "
             "identified records that matched a paper already in the library (same arXiv id, DOI or "
             "near-identical title).")
+        if own:
+            sec.how_counted.append(
+                f"{own} records were read back from GapScope's own exports (BibTeX, RIS or CSL-JSON files this "
+                f"program wrote): they are papers a library already held, not a new source, and are not counted "
+                f"as identified" + (f", except one for each of the {own_only} papers that came only from such "
+                                    f"an export." if own_only else "."))
         # Papers that reached the library without an import or collect (an older library, a tool writing
         # directly) are counted as identified once each, so the flow adds up.
         direct = counts["direct"]
@@ -242,7 +249,8 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         sec.duplicates_removed = max(0, n_records - corpus.papers)
         sec.how_counted.append(
             f"Identified = source records (one per source that reported a paper) of the papers in collection "
-            f"{collection!r}; duplicates removed = those records minus the collection's unique papers.")
+            f"{collection!r}; duplicates removed = those records minus the collection's unique papers. Records "
+            f"read back from GapScope's own exports count only for a paper that has no other record.")
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
     # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two

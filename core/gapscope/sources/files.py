@@ -1,12 +1,14 @@
 """Streaming readers for paper files. Each yields ``Paper`` for a good record and ``RecordError``
 (with file and line) for a bad one, reading the file incrementally, never whole into memory.
 
-Formats: the arXiv bulk snapshot (one JSON object per line, plain or gzip), BibTeX, RIS, CSV.
+Formats: the arXiv bulk snapshot (one JSON object per line, plain or gzip), BibTeX, RIS, CSV, and
+CSL-JSON (a JSON array, read whole: see csljson.py).
 """
 
 from __future__ import annotations
 
 import csv
+import io
 import json
 import re
 import unicodedata
@@ -15,12 +17,13 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Iterator, Optional, Union
 
-from ..models import Paper, RecordError, RecordWarning, normalize_doi, split_arxiv_id
+from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
+                      normalize_doi, split_arxiv_id)
 from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, TextLines, is_binary, open_binary
 
 Record = Union[Paper, RecordError]
-FORMATS = ("arxiv", "bibtex", "ris", "csv")
+FORMATS = ("arxiv", "bibtex", "ris", "csv", "csljson")
 
 
 class FileFormatError(Exception):
@@ -79,6 +82,23 @@ def nfc(s: str) -> str:
 def _year_of(date: Optional[str]) -> Optional[int]:
     m = re.match(r"^\s*(\d{4})", date or "")
     return int(m.group(1)) if m else None
+
+
+def _iso_date(text: Optional[str]) -> Optional[str]:
+    """A date as written in BibTeX or RIS (2025-03-18, 2025/03/18, 2025/03, 2025///) as ISO
+    YYYY[-MM[-DD]], as far as it is a real date; None when it does not start with a year."""
+    m = re.match(r"^\s*(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text or "")
+    if not m:
+        return None
+    year, month, day = m.group(1), m.group(2), m.group(3)
+    try:
+        if month and day:
+            return calendar_date(int(year), int(month), int(day)).isoformat()
+        if month and 1 <= int(month) <= 12:
+            return f"{year}-{int(month):02d}"
+    except ValueError:
+        pass
+    return year
 
 
 # --- arXiv snapshot ---------------------------------------------------------------------------------
@@ -288,14 +308,32 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
                     pass
     year = _year_of(entry.get("year") or entry.get("date"))
     venue = latex_to_text(entry.get("journal") or entry.get("booktitle") or "") or None
+    categories = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
+    categories += [c for c in arxiv_categories(entry.get("keywords", "")) if c not in categories]
     return Paper(
         title=title, abstract=latex_to_text(entry.get("abstract", "")), authors=authors, year=year,
-        published=(entry.get("date") or (str(year) if year else None)), arxiv_id=arxiv_id,
+        published=_iso_date(entry.get("date")) or _bibtex_date(year, entry), arxiv_id=arxiv_id,
         arxiv_version=version, doi=normalize_doi(entry.get("doi")), venue=venue,
         url=entry.get("url") or None,
-        categories=[c for c in (entry.get("primaryclass"),) if c],
+        categories=categories,
         source="bibtex", source_key=source_key or f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
     )
+
+
+_MONTH_NAMES = {name: i for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
+                                                  "oct", "nov", "dec"), 1)}
+
+
+def _bibtex_date(year: Optional[int], entry: dict) -> Optional[str]:
+    """``year`` with ``month`` (3, mar, March) and ``day`` when the entry has them, as an ISO date."""
+    if not year:
+        return None
+    month_text = (entry.get("month") or "").strip().lower()
+    month = int(month_text) if month_text.isdigit() else _MONTH_NAMES.get(month_text[:3])
+    if not month or not 1 <= month <= 12:
+        return str(year)
+    day = (entry.get("day") or "").strip()
+    return _iso_date(f"{year}-{month:02d}-{int(day):02d}" if day.isdigit() else f"{year}-{month:02d}") or str(year)
 
 
 def _flip_name(name: str) -> str:
@@ -316,9 +354,11 @@ def read_bibtex(path: Path) -> Iterator[Record]:
     entries = parser.bib_database.entries
     keys = RecordKeys(path)
     lines = TextLines(path)
+    own_export = False  # the file is GapScope's own export (its first comment says so)
     for line_no, chunk, closed in _bibtex_chunks(path, lines):
         head = chunk.lstrip()[:12].lower()
         if head.startswith(("@comment", "@preamble")):
+            own_export = own_export or f"{EXPORT_MARK.lower()} export" in chunk.lower()
             continue
         if not closed:
             first = chunk.strip().splitlines()[0][:60]
@@ -348,6 +388,8 @@ def read_bibtex(path: Path) -> Iterator[Record]:
             if keys.warning:
                 yield keys.warning
             paper.location = f"{path}:{line_no}"
+            if own_export:
+                paper.source = OWN_EXPORT_SOURCE
             yield paper
     yield from encoding_note(path, lines)
 
@@ -365,8 +407,18 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         raise ValueError("record has no title (TI or T1)")
     authors = [nfc(_flip_name(clean_ws(a))) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
     year = _year_of(first("PY", "Y1", "DA"))
+    dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
+    published = max(dates, key=len) if dates else (str(year) if year else None)
     arxiv_id = version = None
-    for u in tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []):
+    for note in tags.get("N1", []):  # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
+        m = re.match(r"^arXiv:(\S+)", note.strip())
+        if m:
+            try:
+                arxiv_id, version = split_arxiv_id(m.group(1))
+                break
+            except ValueError:
+                pass
+    for u in [] if arxiv_id else tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []):
         m = re.search(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", u.strip(), re.I)
         if m:
             try:
@@ -379,10 +431,11 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     return Paper(
         title=title, abstract=nfc(clean_ws(first("AB", "N2"))), authors=authors, year=year,
-        published=str(year) if year else None,
+        published=published, categories=arxiv_categories(" ".join(tags.get("KW", []))),
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
-        source="ris", source_key=source_key, raw={k: v for k, v in tags.items()},
+        source=OWN_EXPORT_SOURCE if first("DB") == EXPORT_MARK else "ris", source_key=source_key,
+        raw={k: v for k, v in tags.items()},
     )
 
 
@@ -488,11 +541,17 @@ def _delimiter(path: Path, header_line: str) -> str:
 def _swallowed(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str,
                numbered: bool) -> bool:
     """A row read over several lines that is really a quote left open: it has not the header's
-    number of fields, or (in a file whose rows start with a number, a record id) a line inside it
-    is itself a whole row starting with a number."""
+    number of fields; or its quoting is broken (a quote closes and text follows it, as when the
+    open quote ran on to the next row's opening quote) and a line inside it is itself a whole row
+    of the header's width; or (in a file whose rows start with a number, a record id) a line inside
+    it is itself a whole row starting with a number. A quoted field that rightly holds line breaks
+    (a multi-line abstract) closes cleanly and is kept."""
     if len(lines) < 2:
         return False
     if len(row) != len(header):
+        return True
+    if _badly_quoted("".join(text for _, text in lines), delimiter) and any(
+            len(next(csv.reader([text], delimiter=delimiter), [])) == len(header) for _, text in lines[1:]):
         return True
     if not numbered or len(header) < 3:
         return False
@@ -500,6 +559,16 @@ def _swallowed(row: list[str], header: list[str], lines: list[tuple[int, str]], 
         fields = next(csv.reader([text], delimiter=delimiter), [])
         if len(fields) == len(header) and fields[0].strip().isdigit():
             return True
+    return False
+
+
+def _badly_quoted(text: str, delimiter: str) -> bool:
+    """Whether ``text`` (one row) breaks CSV's quoting rules, which the lenient reader forgives."""
+    try:
+        for _ in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True):
+            pass
+    except csv.Error:
+        return True
     return False
 
 
@@ -566,6 +635,9 @@ def read_csv(path: Path) -> Iterator[Record]:
         authors_raw = nfc(get("authors"))
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))
+        if year is None and get("year"):
+            yield RecordWarning(f"{path}:{start}", f"unreadable year {get('year')[:40]!r}: the record is kept "
+                                                   "without a year")
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
@@ -584,16 +656,17 @@ def read_csv(path: Path) -> Iterator[Record]:
 def detect_format(path: Path) -> str:
     name = path.name.lower()
     for suffix, fmt in ((".bib", "bibtex"), (".bibtex", "bibtex"), (".ris", "ris"), (".csv", "csv"),
-                        (".tsv", "csv"), (".jsonl", "arxiv"), (".json", "arxiv"), (".jsonl.gz", "arxiv"),
-                        (".json.gz", "arxiv")):
+                        (".tsv", "csv"), (".jsonl", "arxiv"), (".jsonl.gz", "arxiv")):
         if name.endswith(suffix):
             return fmt
-    # Sniff the first non-blank line.
+    # Sniff the first non-blank line (a .json file is arXiv JSON lines or, opening an array, CSL-JSON).
     for _, line in TextLines(path):
-        s = line.strip()
+        s = line.strip().lstrip("\ufeff")
         if not s:
             continue
-        if s.startswith("{"):
+        if s.startswith("["):
+            return "csljson"
+        if s.startswith("{") or name.endswith((".json", ".json.gz")):
             return "arxiv"
         if s.startswith("@"):
             return "bibtex"
@@ -603,7 +676,14 @@ def detect_format(path: Path) -> str:
     raise FileFormatError(f"{path}: the file is empty")
 
 
-READERS = {"arxiv": read_arxiv_snapshot, "bibtex": read_bibtex, "ris": read_ris, "csv": read_csv}
+def read_csl_json(path: Path) -> Iterator[Record]:
+    from .csljson import read_csl_json as read  # that module builds on this one
+
+    return read(path)
+
+
+READERS = {"arxiv": read_arxiv_snapshot, "bibtex": read_bibtex, "ris": read_ris, "csv": read_csv,
+           "csljson": read_csl_json}
 
 
 def check_text_file(path: Path) -> None:
@@ -618,7 +698,8 @@ def check_text_file(path: Path) -> None:
     if not head.strip():
         raise FileFormatError(f"{path}: the file is empty")
     if is_binary(head):
-        raise FileFormatError(f"{path}: a binary file, not text (GapScope reads BibTeX, RIS, CSV and arXiv JSON lines,"
+        raise FileFormatError(f"{path}: a binary file, not text (GapScope reads BibTeX, RIS, CSV, CSL-JSON and"
+                              " arXiv JSON lines,"
                               " plain or .gz)")
 
 

@@ -14,7 +14,7 @@ import platform
 import sqlite3
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
-from ..models import Paper
+from ..models import OWN_EXPORT_SOURCE, Paper
 from .base import LibraryError, chunks, now_iso
 
 _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "year", "published", "venue",
@@ -242,9 +242,15 @@ class ImportsMixin:
         """Distinct source records (a record re-read by a re-import or a resumed collect counts once),
         papers that have none (added directly), and unreadable records counted once per file: the
         latest finished read of each import target."""
-        q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
+        q = lambda sql, *args: self._conn.execute(sql, args).fetchone()[0]  # noqa: E731
         return {
             "source_records": q("SELECT count(*) FROM source_records"),
+            # records read back from GapScope's own exports, and those of them that are the only record of
+            # their paper (an export imported into another library: there, it is the paper's source)
+            "own_export": q("SELECT count(*) FROM source_records WHERE source = ?", OWN_EXPORT_SOURCE),
+            "own_export_only": q("SELECT count(DISTINCT paper_id) FROM source_records s WHERE source = ?1 AND NOT EXISTS"
+                                 " (SELECT 1 FROM source_records o WHERE o.paper_id = s.paper_id AND o.source != ?1)",
+                                 OWN_EXPORT_SOURCE),
             "direct": q("SELECT count(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM source_records)"),
             "unreadable": q(
                 "SELECT coalesce(sum(error_count), 0) FROM imports i WHERE i.id = (SELECT max(j.id) FROM imports j"

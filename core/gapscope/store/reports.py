@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+from ..models import OWN_EXPORT_SOURCE
+
 
 def in_scope_sql(collection: Optional[str], column: str = "id") -> tuple[str, list[Any]]:
     """A WHERE condition keeping ``column`` (a paper id) inside ``collection`` (everything when None)."""
@@ -55,8 +57,14 @@ class ReportsMixin:
         return out
 
     def count_source_records(self, collection: Optional[str] = None) -> int:
+        """Source records of the papers in scope; those read back from GapScope's own exports count
+        only for a paper that has no other record (one for it)."""
         where, args = in_scope_sql(collection, "paper_id")
-        return self._conn.execute(f"SELECT count(*) FROM source_records WHERE {where}", args).fetchone()[0]
+        return self._conn.execute(
+            f"SELECT (SELECT count(*) FROM source_records WHERE {where} AND source != ?)"
+            f" + (SELECT count(DISTINCT paper_id) FROM source_records s WHERE {where} AND source = ? AND NOT EXISTS"
+            f" (SELECT 1 FROM source_records o WHERE o.paper_id = s.paper_id AND o.source != ?))",
+            [*args, OWN_EXPORT_SOURCE, *args, OWN_EXPORT_SOURCE, OWN_EXPORT_SOURCE]).fetchone()[0]
 
     def report_run_rows(self, collection: Optional[str] = None) -> list[tuple]:
         """(id, name, status, gap_id, metrics JSON, created_at, finished_at, folder, spec) of every run,

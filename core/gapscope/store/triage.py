@@ -151,6 +151,19 @@ class TriageMixin:
             if conn.execute("UPDATE collections SET name = ? WHERE name = ?", (new, old)).rowcount != 1:
                 raise LibraryError(f"no collection named {old!r}")
 
+    def collection_contents(self, name: str) -> tuple[int, int]:
+        """(papers, screening decisions) of a collection; LibraryError when there is none by that name."""
+        cid = self.collection_id(name)
+        papers = self._conn.execute("SELECT count(*) FROM collection_papers WHERE collection_id = ?", (cid,)).fetchone()
+        decisions = self._conn.execute("SELECT count(*) FROM decisions WHERE collection_id = ?", (cid,)).fetchone()
+        return papers[0], decisions[0]
+
+    def delete_collection(self, name: str) -> None:
+        """Delete a collection and its own screening decisions; its papers stay in the library."""
+        with self.transaction() as conn:
+            if conn.execute("DELETE FROM collections WHERE name = ?", (name,)).rowcount != 1:
+                raise LibraryError(f"no collection named {name!r}")
+
     def remove_from_collection(self, name: str, paper_ids) -> int:
         cid = self.collection_id(name)
         with self.transaction() as conn:

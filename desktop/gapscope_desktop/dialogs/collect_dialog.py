@@ -75,11 +75,11 @@ class CollectDialog(QDialog):
         self.limit.setRange(1, 100000)
         self.limit.setValue(200)
         self.limit.setSuffix(" papers at most")
-        self.file = QLineEdit(placeholderText="A .bib, .ris, .csv or arXiv snapshot .jsonl(.gz) file")
+        self.file = QLineEdit(placeholderText="A .bib, .ris, .csv, CSL-JSON .json or arXiv snapshot .jsonl(.gz) file")
         self.browse = QPushButton("Browse…")
         self.browse.clicked.connect(self._browse)
         self.fmt = QComboBox()
-        for f in ("auto", "arxiv", "bibtex", "ris", "csv"):
+        for f in ("auto", "arxiv", "bibtex", "ris", "csv", "csljson"):
             self.fmt.addItem(f, f)
         self.collection = QLineEdit(placeholderText="optional: also put the papers in this collection")
 

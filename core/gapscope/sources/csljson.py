@@ -1,0 +1,142 @@
+"""CSL-JSON reader: a JSON array of CSL items, as Zotero, Pandoc, citeproc and GapScope's own export
+write it. Each item becomes a Paper (title, authors, issued date, DOI, URL, abstract, container-title,
+the arXiv id from GapScope's note ``arXiv:2503.11731v2 [cs.CV]`` or an arxiv.org URL, the arXiv
+categories among ``keyword``); an item that is not an object or has no title is a bad record named by
+its line.
+
+The array is one JSON document, so the file is read whole (a bibliography, not a bulk snapshot); its
+items are decoded one at a time, which gives each its line.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from ..models import EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi, split_arxiv_id
+from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, nfc
+from .textio import TextLines
+
+
+def _text(value: Any) -> str:
+    return nfc(clean_ws(value if isinstance(value, str) else str(value) if isinstance(value, (int, float)) else ""))
+
+
+def _name(person: Any) -> str:
+    if not isinstance(person, dict):
+        return _text(person)
+    if person.get("literal"):
+        return _text(person["literal"])
+    parts = [person.get(k) for k in ("given", "non-dropping-particle", "family", "suffix")]
+    return _text(" ".join(str(p) for p in parts if p))
+
+
+def _issued(item: dict) -> Optional[str]:
+    """The item's date as ISO YYYY[-MM[-DD]]: ``date-parts`` first, else ``raw`` / ``literal``."""
+    issued = item.get("issued")
+    if not isinstance(issued, dict):
+        return None
+    parts = issued.get("date-parts")
+    if isinstance(parts, list) and parts and isinstance(parts[0], list) and parts[0]:
+        try:
+            nums = [int(x) for x in parts[0][:3]]
+        except (TypeError, ValueError):
+            nums = []
+        if nums and 1000 <= nums[0] <= 9999:
+            if len(nums) > 1 and not 1 <= nums[1] <= 12:
+                nums = nums[:1]
+            return "-".join([f"{nums[0]:04d}"] + [f"{n:02d}" for n in nums[1:]])
+    for key in ("raw", "literal"):
+        m = re.match(r"^\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(issued.get(key) or ""))
+        if m:
+            return "-".join(g for g in m.groups() if g)
+    return None
+
+
+def _arxiv(item: dict) -> tuple[Optional[str], Optional[int]]:
+    candidates = []
+    note = item.get("note")
+    if isinstance(note, str):
+        candidates += re.findall(r"arXiv:\s*(\S+?)(?:\s|$)", note)
+    if str(item.get("publisher") or "").lower() == "arxiv" and item.get("number"):
+        candidates.append(str(item["number"]))
+    url = item.get("URL")
+    if isinstance(url, str) and "arxiv.org/" in url:
+        candidates.append(url)
+    for c in candidates:
+        try:
+            return split_arxiv_id(c.removeprefix("arXiv:"))
+        except ValueError:
+            continue
+    return None, None
+
+
+def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
+    if not isinstance(item, dict):
+        raise ValueError(f"item is not a JSON object but {type(item).__name__}")
+    title = _text(item.get("title"))
+    if not title:
+        raise ValueError(f"item {str(item.get('id', '?'))[:60]!r} has no title")
+    authors = [n for n in (_name(a) for a in item.get("author") or [] if a) if n] \
+        if isinstance(item.get("author"), list) else []
+    published = _issued(item)
+    arxiv_id, version = _arxiv(item)
+    key = str(item.get("id") or "").strip()
+    source_key = keys.key(key, line) if key else keys.key(title.lower()[:200], line, stated=False)
+    return Paper(
+        title=title, abstract=nfc((item.get("abstract") or "").strip()) if isinstance(item.get("abstract"), str) else "",
+        authors=authors, year=int(published[:4]) if published else None, published=published,
+        arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(str(item.get("DOI") or "")),
+        venue=_text(item.get("container-title")) or None, url=_text(item.get("URL")) or None,
+        categories=arxiv_categories(str(item.get("keyword") or "")),
+        source=OWN_EXPORT_SOURCE if item.get("source") == EXPORT_MARK else "csljson", source_key=source_key, raw=item,
+    )
+
+
+def read_csl_json(path: Path) -> Iterator[Record]:
+    lines = TextLines(path)
+    text = "".join(line for _, line in lines)
+    decoder = json.JSONDecoder()
+    pos = _skip(text, 0)
+    if not text.startswith("[", pos):
+        raise FileFormatError(f"{path}: not a CSL-JSON file (it does not start with a JSON array '[')")
+    pos = _skip(text, pos + 1)
+    keys = RecordKeys(path)
+    while pos < len(text) and text[pos] != "]":
+        line = text.count("\n", 0, pos) + 1
+        try:
+            item, end = decoder.raw_decode(text, pos)
+        except json.JSONDecodeError as exc:
+            yield RecordError(f"{path}:{exc.lineno}", f"not valid JSON ({exc.msg} at column {exc.colno}); "
+                                                      "the rest of the file is not read")
+            break
+        try:
+            paper = paper_from_csl_item(item, keys, line)
+        except ValueError as exc:
+            yield RecordError(f"{path}:{line}", str(exc))
+        else:
+            if keys.warning:
+                yield keys.warning
+            paper.location = f"{path}:{line}"
+            yield paper
+        pos = _skip(text, end)
+        if text.startswith(",", pos):
+            pos = _skip(text, pos + 1)
+    yield from encoding_note(path, lines)
+
+
+def _skip(text: str, pos: int) -> int:
+    while pos < len(text) and text[pos] in " \t\r\n\ufeff":
+        pos += 1
+    return pos
+
+
+def starts_with_array(path: Path) -> bool:
+    """Whether the file's first non-blank character opens a JSON array (CSL-JSON, not JSON lines)."""
+    for _, line in TextLines(path):
+        s = line.strip().lstrip("\ufeff")
+        if s:
+            return s.startswith("[")
+    return False
