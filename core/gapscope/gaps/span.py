@@ -46,13 +46,19 @@ def days_between(a: str, b: str) -> int:
     return (db - da).days if da and db else 0
 
 
-def require_growth_span(dates: Mapping[int, Optional[str]], what: str = "growth ('thin and growing')") -> tuple[str, str, int]:
+def _require_days(dates: Mapping[int, Optional[str]], need: int, cannot: str, why: str) -> tuple[str, str, int]:
+    """(first, last, days) of the papers' dates; SpanTooShort saying what it ``cannot`` do and what it needs
+    (``why``) when they span fewer than ``need`` days."""
     first, last, days = corpus_span(dates.values())
-    if days < MIN_GROWTH_SPAN_DAYS:
-        raise SpanTooShort(f"cannot measure {what}: the papers span {plural(days, 'day')} ({first or '?'} .. {last or '?'}); "
-                           f"it needs at least {MIN_GROWTH_SPAN_DAYS} days of papers (the last third against the "
-                           "first two thirds, about a month each at the least)")
+    if days < need:
+        raise SpanTooShort(f"cannot {cannot}: the papers span {plural(days, 'day')} ({first or '?'} .. {last or '?'}); "
+                           f"it needs at least {need} days of papers ({why})")
     return first, last, days
+
+
+def require_growth_span(dates: Mapping[int, Optional[str]], what: str = "growth ('thin and growing')") -> tuple[str, str, int]:
+    return _require_days(dates, MIN_GROWTH_SPAN_DAYS, f"measure {what}",
+                         "the last third against the first two thirds, about a month each at the least")
 
 
 def require_backtest_span(dates: Mapping[int, Optional[str]], before: str) -> tuple[str, str, int]:
@@ -71,9 +77,5 @@ SHORTCOMING_WHAT = "which shortcomings later papers left unaddressed"
 
 
 def require_shortcoming_span(dates: Mapping[int, Optional[str]]) -> tuple[str, str, int]:
-    first, last, days = corpus_span(dates.values())
-    if days < MIN_SHORTCOMING_SPAN_DAYS:
-        raise SpanTooShort(f"cannot tell {SHORTCOMING_WHAT}: the papers span {plural(days, 'day')} "
-                           f"({first or '?'} .. {last or '?'}); it needs at least {MIN_SHORTCOMING_SPAN_DAYS} days of "
-                           "papers (the methods listed after the papers stating a shortcoming, about a month at the least)")
-    return first, last, days
+    return _require_days(dates, MIN_SHORTCOMING_SPAN_DAYS, f"tell {SHORTCOMING_WHAT}",
+                         "the methods listed after the papers stating a shortcoming, about a month at the least")

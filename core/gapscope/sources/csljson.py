@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from ..models import EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi, split_arxiv_id
-from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, nfc
+from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, located_paper, nfc
 from .textio import TextLines
 
 
@@ -112,15 +112,7 @@ def read_csl_json(path: Path) -> Iterator[Record]:
             yield RecordError(f"{path}:{exc.lineno}", f"not valid JSON ({exc.msg} at column {exc.colno}); "
                                                       "the rest of the file is not read")
             break
-        try:
-            paper = paper_from_csl_item(item, keys, line)
-        except ValueError as exc:
-            yield RecordError(f"{path}:{line}", str(exc))
-        else:
-            if keys.warning:
-                yield keys.warning
-            paper.location = f"{path}:{line}"
-            yield paper
+        yield from located_paper(lambda: paper_from_csl_item(item, keys, line), f"{path}:{line}", keys)
         pos = _skip(text, end)
         if text.startswith(",", pos):
             pos = _skip(text, pos + 1)

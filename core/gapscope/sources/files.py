@@ -15,7 +15,7 @@ import unicodedata
 from datetime import date as calendar_date
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from typing import Any, Iterator, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
                       normalize_doi, split_arxiv_id)
@@ -284,6 +284,41 @@ def _latex_to_text(s: str) -> str:
     return nfc(clean_ws(s))
 
 
+def located_paper(make: Callable[[], Paper], where: str, keys: Optional["RecordKeys"]) -> Iterator:
+    """The paper ``make()`` builds, located at ``where`` (after the warning its key raised, if any), or a
+    RecordError at ``where`` when it raises ValueError: one bad record never stops the file."""
+    try:
+        paper = make()
+    except ValueError as exc:
+        yield RecordError(where, str(exc))
+        return
+    if keys is not None and keys.warning:
+        yield keys.warning
+    paper.location = where
+    yield paper
+
+
+def _arxiv_id_in(texts: Iterable[str], pattern: re.Pattern) -> tuple[Optional[str], Optional[int]]:
+    """The first arXiv id that ``pattern`` (group 1; the version in group 2 when it has one) finds in ``texts``."""
+    for text in texts:
+        m = pattern.search(text.strip())
+        if not m:
+            continue
+        try:
+            arxiv_id, version = split_arxiv_id(m.group(1))
+        except ValueError:
+            continue
+        if pattern.groups > 1 and m.group(2):
+            version = int(m.group(2))
+        return arxiv_id, version
+    return None, None
+
+
+_BIBTEX_ARXIV = re.compile(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", re.I)
+_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+)")          # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
+_RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", re.I)
+
+
 def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[str] = None) -> Paper:
     title = latex_to_text(entry.get("title", ""))
     if not title:
@@ -298,14 +333,7 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
         except ValueError:
             pass
     if not arxiv_id:
-        for field in ("url", "journal"):
-            m = re.search(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", entry.get(field, ""), re.I)
-            if m:
-                try:
-                    arxiv_id, version = split_arxiv_id(m.group(1))
-                    break
-                except ValueError:
-                    pass
+        arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
     year = _year_of(entry.get("year") or entry.get("date"))
     venue = latex_to_text(entry.get("journal") or entry.get("booktitle") or "") or None
     categories = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
@@ -409,24 +437,9 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     year = _year_of(first("PY", "Y1", "DA"))
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
     published = max(dates, key=len) if dates else (str(year) if year else None)
-    arxiv_id = version = None
-    for note in tags.get("N1", []):  # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
-        m = re.match(r"^arXiv:(\S+)", note.strip())
-        if m:
-            try:
-                arxiv_id, version = split_arxiv_id(m.group(1))
-                break
-            except ValueError:
-                pass
-    for u in [] if arxiv_id else tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []):
-        m = re.search(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", u.strip(), re.I)
-        if m:
-            try:
-                arxiv_id, _ = split_arxiv_id(m.group(1))
-                version = int(m.group(2)) if m.group(2) else None
-                break
-            except ValueError:
-                pass
+    arxiv_id, version = _arxiv_id_in(tags.get("N1", []), _RIS_NOTE_ARXIV)
+    if not arxiv_id:
+        arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
     key = first("ID") or f"line{line_no}"
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     return Paper(
@@ -467,15 +480,7 @@ def read_ris(path: Path) -> Iterator[Record]:
             if not tags:
                 yield RecordError(f"{path}:{n}", "'ER  -' without a record")
                 continue
-            try:
-                paper = paper_from_ris(tags, "", start, keys)
-            except ValueError as exc:
-                yield RecordError(f"{path}:{start}", str(exc))
-            else:
-                if keys.warning:
-                    yield keys.warning
-                paper.location = f"{path}:{start}"
-                yield paper
+            yield from located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys)
             tags, last = {}, None
             continue
         if not tags:
