@@ -27,7 +27,8 @@ def _attach_without_parsing(lib, pdf: Path, title: str) -> int:
 
 
 def library_with_files(tmp_path, shared_data):
-    """``src ü.gapscope`` with two attached PDFs and one experiment run kept beside it (runs/)."""
+    """``src ü.gapscope`` with two attached PDFs, a saved spec, and one experiment run kept beside it (runs/,
+    where runs went before they went inside the library folder)."""
     path = tmp_path / "src ü.gapscope"
     run_dir = tmp_path / "runs" / "20260101-000000-iris-ab12"
     (run_dir / "checkpoints").mkdir(parents=True)
@@ -40,4 +41,6 @@ def library_with_files(tmp_path, shared_data):
         lib.insert_run(run_id=run_dir.name, name="iris", spec_path=None, spec='name = "iris"\n',
                        folder=str(run_dir), status="done", gap_id=None, created_at="2026-01-01T00:00:00+00:00",
                        papers=pids)
+    (path / "experiments").mkdir()
+    (path / "experiments" / "iris.toml").write_text('name = "iris"\n')      # a spec saved from the window
     return path, pids, run_dir

@@ -40,6 +40,7 @@ def test_backup_holds_the_pdfs_and_runs_and_opens_as_a_library(library, tmp_path
     out = tmp_path / "out.pdf"
     assert cli(dest, "pdf", "export", str(pids[1]), "-o", str(out)).exit_code == 0
     assert out.read_bytes()[:5] == b"%PDF-"
+    assert (dest / "experiments" / "iris.toml").read_text() == 'name = "iris"\n'
     copied = dest / "runs" / run_dir.name
     assert (copied / "checkpoints" / "best-s0-f0.pt").stat().st_size == 5000
     with Library(dest) as lib:

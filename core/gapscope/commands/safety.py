@@ -24,8 +24,8 @@ def _size(n: int) -> str:
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
 def backup(ref, dest, as_json, quiet) -> None:
-    """Back up the library into DEST, a new folder (NAME.gapscope): the database, the attached PDFs and
-    the folders of its experiment runs. Safe while the window or an import uses the library: the
+    """Back up the library into DEST, a new folder (NAME.gapscope): the database, the attached PDFs, the
+    saved specs and the folders of its experiment runs. Safe while the window or an import uses the library: the
     database is copied by SQLite's backup API, never as a plain file. The backup is built in a hidden
     folder and renamed to DEST at the end, so a cancelled or failed backup leaves no DEST. Open it with
     `gapscope -L DEST`; restore by using it in place of the library. Exit 3 when a file the library

@@ -145,8 +145,6 @@ def find_run_folder(run: str, runs_dir: Optional[Path], library_path: Optional[s
     p = Path(run)
     if (p / "status.json").is_file():
         return RunFolder(p)
-    if library_path and (Path(library_path) / "runs" / run / "status.json").is_file():
-        return RunFolder(Path(library_path) / "runs" / run)    # a backup keeps its runs inside it
     if runs_dir and (Path(runs_dir) / run / "status.json").is_file():
         return RunFolder(Path(runs_dir) / run)
     if library_path and Path(library_path).exists():

@@ -2,9 +2,10 @@
 
 The database is copied by SQLite itself (the online backup API), never by a file copy: reading the live
 file through another descriptor and closing it would drop this process's locks on it. Beside it go the
-files the library owns: the attached PDFs (``files/``) and the experiment run folders its runs record.
-Run folders live outside the library folder (``<library's parent>/runs`` by default, or any
-``--runs-dir``), so they are copied into ``BACKUP/runs/`` and the backup's runs point at those copies.
+files the library owns: the attached PDFs (``files/``), the folder of every run it records and the specs
+saved in its ``experiments/`` folder. A run folder may lie outside the library folder (runs made before
+runs went into ``NAME.gapscope/runs/``, or with ``--runs-dir``): each is copied into ``BACKUP/runs/`` and
+the backup's runs point at those copies.
 
 Everything is written into a hidden temporary folder beside the destination and renamed into place at
 the end: a cancelled or failed backup leaves nothing that looks like a backup.
@@ -125,6 +126,10 @@ class BackupMixin:
                 pdfs += 1
             else:
                 result.missing.append(f"the PDF file of paper {paper_id} is missing: {src}")
+        specs = Path(self.path) / "experiments"
+        if Path(self.path).is_dir() and specs.is_dir():         # specs saved from the Experiments view
+            plan += [(f, Path("experiments") / f.relative_to(specs), "specs") for f in sorted(specs.rglob("*"))
+                     if f.is_file() and not f.is_symlink()]
         copied_runs: list[tuple[str, str]] = []
         for run_id, folder in runs:
             src_dir = Path(folder) if folder else None
