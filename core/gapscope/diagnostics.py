@@ -41,6 +41,22 @@ def log_path() -> Path:
     return Path(platformdirs.user_log_dir("GapScope", appauthor=False)) / LOG_NAME
 
 
+def log_error(message: str, *, name: str = "gapscope.cli", details: str = "", level: str = "ERROR") -> None:
+    """Append one record to the app log, in the window's format (desktop applog.FORMAT), so that the
+    command line's failures reach ``last_errors`` too. The CLI sets up no logging handler (it may run
+    many times in one process, and must not leave files open): one short append per failure instead.
+    A log that cannot be written is skipped: the failure itself was already shown."""
+    stamp = datetime.now().strftime("%Y-%m-%d %H:%M:%S")
+    text = f"{stamp} {level} {name}: {message}\n" + (details.rstrip("\n") + "\n" if details else "")
+    try:
+        path = log_path()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "a", encoding="utf-8") as fh:
+            fh.write(text)
+    except OSError:
+        pass
+
+
 def redact(text: str) -> str:
     text = _URL_CREDENTIALS.sub(r"\1[redacted]@", text)
     return _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}[redacted]", text)

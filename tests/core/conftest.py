@@ -8,6 +8,13 @@ from tests.replay_server import replay_server  # noqa: F401  (the fixture)
 
 
 @pytest.fixture(autouse=True)
+def private_log(monkeypatch, tmp_path_factory):
+    """The command line's failures go to the app log: each test's to its own file, never the user's
+    (outside tmp_path, which some tests list)."""
+    monkeypatch.setenv("GAPSCOPE_LOG", str(tmp_path_factory.mktemp("user-log") / "gapscope.log"))
+
+
+@pytest.fixture(autouse=True)
 def no_real_endpoints(monkeypatch):
     """No test reaches the internet: unless a test points them at a replay server, both sources
     point at a closed local port (connection refused at once)."""

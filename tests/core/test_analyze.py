@@ -121,7 +121,7 @@ def test_a_changed_citation_graph_reruns_only_the_gaps(analysed, tmp_path, monke
     monkeypatch.setattr(concreteness, "load_model", lambda: None)
     path, _ = analysed
     with Library(path) as shared:
-        copy = shared.backup_to(tmp_path / "copy.gapscope")    # the module's library stays as it is
+        copy = shared.backup_to(tmp_path / "copy.gapscope").library    # the module's library stays as it is
     with Library(copy) as lib:
         assert analyze(lib).ran == []
         a, b, c = (lib.upsert_work({"doi": f"10.1/x{i}"}, paper_id=pid) for i, pid in enumerate(lib.list_paper_ids()[:3]))

@@ -316,3 +316,26 @@ def test_a_broken_file_beside_a_good_pdf_adds_no_paper_and_the_failure_stays_sho
     all_papers = w.sidebar.topLevelItem(0).child(0)
     assert (all_papers.text(0), all_papers.text(1)) == ("All papers", f"{before + 1:,}")
     box.close()
+
+
+def test_a_missing_stored_pdf_is_named_on_the_page(qtbot, lib_path, shared_data):
+    from gapscope.fulltext import stored_path
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    lib = Library(lib_path)
+    try:
+        gone = stored_path(lib, lib.attachments_of(pid)[0])
+    finally:
+        lib.close()
+    gone.unlink()                              # deleted by hand, or a library copied without its files
+    w = _open_window(qtbot, lib_path)
+    try:
+        assert not w.reader.show_paper(pid)
+        shown = w.reader.page_view.text()
+        assert f"paper {pid} is missing" in shown and gone.name in shown and "gapscope attach" in shown
+        assert not w.reader.export_button.isEnabled()
+    finally:
+        w.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import re
 import sys
+import traceback
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator, NoReturn, Optional
@@ -54,8 +55,15 @@ class GapScopeGroup(click.Group):
             ref = ctx.obj if isinstance(ctx.obj, LibraryRef) else None
             fault = library_fault(exc, ref.path if ref is not None else None)
             if fault is None:
+                _log_failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 raise
             fail(str(fault), fault.exit_code)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
+            raise                              # usage errors, and output piped into `head`: not failures
+        except Exception as exc:
+            # a bug: the traceback is shown as before, and kept in the log for a problem report
+            _log_failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
+            raise
 
 
 class LibraryRef:
@@ -156,7 +164,17 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
         if isinstance(handled, (LibraryFault, MissingStep)):
             code = handled.exit_code
     click.secho(f"error: {message}", fg="red", err=True)
+    if code not in (EXIT_OK, EXIT_CANCELLED):
+        _log_failure(message)
     sys.exit(code)
+
+
+def _log_failure(message: str, details: str = "") -> None:
+    """The failure in the app log that `gapscope diagnostics` and Help > Report a Problem read."""
+    from ..diagnostics import log_error
+
+    ctx = click.get_current_context(silent=True)
+    log_error(f"{ctx.command_path if ctx else 'gapscope'}: {message}", details=details)
 
 
 def resolve_paper(lib, paper: str) -> int:

@@ -159,7 +159,8 @@ def pdf_show(ref, paper, as_json) -> None:
     rows = []
     for a in atts:
         secs = lib.fulltext_sections(a["id"])
-        rows.append(dict(a, path=str(stored_path(lib, a)), sections=[s["name"] for s in secs if s["name"]]))
+        path = stored_path(lib, a)
+        rows.append(dict(a, path=str(path), missing=not path.is_file(), sections=[s["name"] for s in secs if s["name"]]))
     if as_json:
         emit_json(rows)
         return
@@ -167,6 +168,8 @@ def pdf_show(ref, paper, as_json) -> None:
         click.echo(f"paper {r['paper_id']:>5}  {r['status']:<10} {r['pages'] or '-':>3} pages  {r['match_how']}"
                    f"  {safe(r['original_name'])}")
         click.echo(f"{'':12}{r['path']}")
+        if r["missing"]:
+            click.secho(f"{'':12}this file is missing: re-attach it with `gapscope attach`", fg="red")
         if r["message"]:
             click.secho(f"{'':12}{safe(r['message'])}", fg="yellow")
 

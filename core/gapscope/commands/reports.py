@@ -4,11 +4,12 @@ CSL-JSON, notes) of any selection."""
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import click
 
-from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, emit_json, fail, pass_library, progress_bar
+from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
 
 ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not text; the Reader offers it per paper
 
@@ -108,7 +109,9 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
     """One selected paper: its annotated copy at OUTPUT. Several: OUTPUT is a folder with one
     ``<paper id>.pdf`` each. Papers without a readable PDF are named and skipped."""
     from ..exports import select_ids
+    from ..diagnostics import log_error
     from ..fulltext.annotated import export_annotated_pdf
+    from ..fulltext.attach import MissingPdf
     from ..store import LibraryError
 
     try:
@@ -122,6 +125,7 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
     one_file = len(chosen) == 1 and not Path(output).is_dir() and not output.endswith(("/", os.sep))
     if not one_file:
         Path(output).mkdir(parents=True, exist_ok=True)
+    missing = []
     for pid in chosen:
         if pid not in with_pdf:
             click.echo(f"paper {pid}: no readable PDF attached, skipped", err=True)
@@ -129,9 +133,18 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
         dest = Path(output) if one_file else Path(output) / f"{pid}.pdf"
         try:
             done = export_annotated_pdf(lib, pid, dest)
+        except MissingPdf as exc:           # the stored file is gone: name it, export the others
+            if one_file:
+                fail(str(exc), EXIT_NOT_FOUND)
+            click.secho(f"error: {exc}; skipped", fg="red", err=True)
+            log_error(f"export annotated-pdf: {exc}")
+            missing.append(pid)
+            continue
         except OSError as exc:
             fail(f"cannot write {dest}: {exc.strerror or exc}")
         click.echo(f"wrote {done['file']} with {done['highlights']} highlight(s)", err=True)
+    if missing:
+        sys.exit(EXIT_PARTIAL)
 
 
 def register(main: click.Group) -> None:

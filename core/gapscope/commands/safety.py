@@ -1,24 +1,61 @@
-"""`gapscope backup`: a consistent copy of the library, made by SQLite while others may use it."""
+"""`gapscope backup`: a library you can open and restore from, made while others may use the original."""
 
 from __future__ import annotations
 
+import sys
+
 import click
 
-from .common import EXIT_ERROR, fail, pass_library
+from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
+from .terminal import terminal_safe as safe
+
+
+def _size(n: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if n < 1024 or unit == "GiB":
+            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+        n /= 1024
+    return str(n)
 
 
 @click.command()
 @click.argument("dest", type=click.Path())
+@click.option("--json", "as_json", is_flag=True, help="What was copied, as one JSON object.")
+@click.option("--quiet", "-q", is_flag=True)
 @pass_library
-def backup(ref, dest) -> None:
-    """Copy the library to DEST (a new NAME.gapscope folder, or a new file), safely while the window
-    or an import uses it: through SQLite's backup API, never a plain file copy of the live database."""
+def backup(ref, dest, as_json, quiet) -> None:
+    """Back up the library into DEST, a new folder (NAME.gapscope): the database, the attached PDFs, the
+    saved specs and the folders of its experiment runs. Safe while the window or an import uses the library: the
+    database is copied by SQLite's backup API, never as a plain file. The backup is built in a hidden
+    folder and renamed to DEST at the end, so a cancelled or failed backup leaves no DEST. Open it with
+    `gapscope -L DEST`; restore by using it in place of the library. Exit 3 when a file the library
+    references was missing (it is named; the rest is backed up)."""
+    from ..diagnostics import log_error
+    from ..jobs import Cancelled
+    from ..store.backup import BackupError
+
     lib = ref.open()
     try:
-        written = lib.backup_to(dest)
+        with progress_bar("backup", enabled=not quiet and not as_json) as (progress, cancel):
+            done = lib.backup_to(dest, progress=progress, cancel=cancel)
     except FileExistsError as exc:
         fail(str(exc), EXIT_ERROR)
-    click.echo(f"backed up {lib.path} to {written}")
+    except Cancelled:
+        fail("backup cancelled: nothing was written", EXIT_CANCELLED)
+    except (BackupError, OSError) as exc:
+        fail(f"backup not made ({exc}); nothing was written to {dest}", EXIT_ERROR)
+    for line in done.missing:
+        click.secho(f"warning: {safe(line)}", fg="yellow", err=True)
+        log_error(f"backup to {done.library}: {line}", level="WARNING")
+    if as_json:
+        emit_json(done.to_dict())
+    else:
+        click.echo(f"backed up {safe(str(lib.path))} to {safe(str(done.library))}: {done.papers} papers,"
+                   f" {done.pdfs} PDFs, {done.runs} runs ({done.files} files), {_size(done.bytes)}")
+        if done.missing:
+            click.echo(f"{len(done.missing)} referenced file(s) were missing and are not in the backup", err=True)
+    if done.missing:
+        sys.exit(EXIT_PARTIAL)
 
 
 def register(main: click.Group) -> None:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from ..store.base import LibraryError
-from .attach import stored_path
+from .attach import existing_stored_path
 from .pdfium_lock import PDFIUM_LOCK
 
 _COLOURS = {"yellow": (255, 220, 0), "green": (80, 200, 80), "red": (240, 80, 80), "blue": (90, 150, 250)}
@@ -33,8 +33,9 @@ def export_annotated_pdf(lib, paper_id: int, dest: str | Path) -> dict[str, Any]
     att = atts[-1]
     highlights = [h for h in lib.pdf_highlights(paper_id) if h["attachment_id"] == att["id"]]
     dest = Path(dest)
+    src = existing_stored_path(lib, att)
     with PDFIUM_LOCK:
-        return _write(pdfium, raw, stored_path(lib, att), dest, highlights, paper_id, att)
+        return _write(pdfium, raw, src, dest, highlights, paper_id, att)
 
 
 def _write(pdfium, raw, src: Path, dest: Path, highlights: list, paper_id: int, att: dict) -> dict[str, Any]:

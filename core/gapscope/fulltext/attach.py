@@ -122,6 +122,24 @@ def stored_path(lib, attachment: dict[str, Any]) -> Path:
     return lib.files_folder() / attachment["stored_name"]
 
 
+class MissingPdf(LibraryError):
+    """An attachment whose stored file is gone (deleted, or a library copied without its files/)."""
+
+    def __init__(self, paper_id: int, path: Path) -> None:
+        super().__init__(f"the PDF file of paper {paper_id} is missing: {path}"
+                         " (re-attach it with `gapscope attach`)")
+        self.paper_id, self.path = paper_id, path
+
+
+def existing_stored_path(lib, attachment: dict[str, Any]) -> Path:
+    """The stored file of ``attachment``, or :class:`MissingPdf` naming the paper and the path: what
+    every reader of a stored PDF calls before opening it."""
+    path = stored_path(lib, attachment)
+    if not path.is_file():
+        raise MissingPdf(attachment["paper_id"], path.absolute())
+    return path
+
+
 def _new_paper(lib, meta: PdfMetadata, path: Path) -> int:
     from ..ingest import ingest_papers
 
@@ -178,6 +196,9 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
         res.status, res.paper_id, res.attachment_id, res.pages = ("already-attached", known["paper_id"],
                                                                    known["id"], known["pages"])
         res.message = f"{path}: the same file is already attached to paper {known['paper_id']}"
+        if not stored_path(lib, known).is_file():      # its stored copy was lost: the same bytes put it back
+            _store_file(lib, path, sha)
+            res.message = f"{path}: the missing stored copy of paper {known['paper_id']}'s PDF is put back"
         return res
     doc: Optional[Document] = None
     unreadable = None

@@ -12,6 +12,7 @@ Every pdfium call goes through gapscope.fulltext.pagetext, under the process-wid
 from __future__ import annotations
 
 import html
+import logging
 from pathlib import Path
 from typing import Optional
 
@@ -22,6 +23,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QLi
 
 from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
+
+log = logging.getLogger(__name__)
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 _COLOURS = {"yellow": QColor(255, 220, 0, 90), "green": QColor(80, 200, 80, 90), "red": QColor(240, 80, 80, 90)}
@@ -152,23 +155,29 @@ class PdfReader(QWidget):
 
     def show_paper(self, paper_id: Optional[int]) -> bool:
         """Open the paper's PDF; False (with a hint on the page) when it has none that can be read."""
-        from gapscope.fulltext import stored_path
+        from gapscope.fulltext import MissingPdf, existing_stored_path
 
         self.paper_id, self.attachment, self.path, self.pages = paper_id, None, None, 0
         self.text, self.selection = None, None
         atts = self.lib.attachments_of(paper_id) if (self.lib is not None and paper_id is not None) else []
         readable = [a for a in atts if a["status"] == "extracted"]
+        missing = None
         if readable:
-            self.attachment = readable[-1]
-            self.path = stored_path(self.lib, self.attachment)
-            self.pages = self.attachment["pages"] or 0
+            try:
+                self.path = existing_stored_path(self.lib, readable[-1])
+                self.attachment = readable[-1]
+                self.pages = self.attachment["pages"] or 0
+            except MissingPdf as exc:          # the library's copy is gone: say which, not a traceback
+                missing = str(exc)
+                log.warning("%s", exc)
         for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.find_edit,
                   self.highlight_button, self.comment_edit, self.export_button):
             w.setEnabled(self.path is not None)
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
             self.sentence_list.clear()
-            hint = ("The PDF attached to this paper cannot be read." if atts else
+            hint = (missing[0].upper() + missing[1:] if missing else
+                    "The PDF attached to this paper cannot be read." if atts else
                     "No PDF attached. Drag a PDF onto the window, or run `gapscope attach FILE`.")
             self.page_view.setText(f'<p style="color:#888; margin-top:40px;">{html.escape(hint)}</p>'
                                    if paper_id is not None else "")

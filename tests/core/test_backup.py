@@ -1,0 +1,100 @@
+"""`gapscope backup`: a library you can open and restore from (database, attached PDFs, run folders),
+built beside the destination and renamed into place, so a cancelled backup leaves nothing."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.diagnostics import last_errors
+from gapscope.jobs import Cancelled, CancelToken
+from gapscope.store import Library
+
+from .library_files import library_with_files
+
+
+def cli(library, *args):
+    return CliRunner().invoke(main, ["--library", str(library), *args], catch_exceptions=False)
+
+
+@pytest.fixture
+def library(tmp_path, shared_data):
+    return library_with_files(tmp_path, shared_data)
+
+
+def test_backup_holds_the_pdfs_and_runs_and_opens_as_a_library(library, tmp_path):
+    path, pids, run_dir = library
+    dest = tmp_path / "back up ü.gapscope"
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 0, r.output
+    assert "2 papers, 2 PDFs, 1 runs" in r.output
+    shown = json.loads(cli(dest, "pdf", "show", str(pids[0]), "--json").output)
+    assert Path(shown[0]["path"]).is_file()
+    assert Path(shown[0]["path"]).parent == dest / "files"
+    shutil.rmtree(path / "files")                       # the backup does not lean on the original
+    out = tmp_path / "out.pdf"
+    assert cli(dest, "pdf", "export", str(pids[1]), "-o", str(out)).exit_code == 0
+    assert out.read_bytes()[:5] == b"%PDF-"
+    assert (dest / "experiments" / "iris.toml").read_text() == 'name = "iris"\n'
+    copied = dest / "runs" / run_dir.name
+    assert (copied / "checkpoints" / "best-s0-f0.pt").stat().st_size == 5000
+    with Library(dest) as lib:
+        assert lib.get_run(run_dir.name)["folder"] == str(copied)
+    shown = json.loads(cli(dest, "runs", "show", run_dir.name, "--json").output)
+    assert shown["folder"] == str(copied)
+
+
+def test_backup_json_counts_and_refuses_a_non_empty_destination(library, tmp_path):
+    path, _pids, run_dir = library
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "keep.txt").write_text("mine")
+    r = cli(path, "backup", str(full))
+    assert r.exit_code == 1 and "not empty" in r.output
+    assert [p.name for p in full.iterdir()] == ["keep.txt"]
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    r = cli(path, "backup", str(empty), "--json")
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.output)
+    sizes = sum(f.stat().st_size for f in empty.rglob("*") if f.is_file())
+    assert (data["pdfs"], data["runs"], data["missing"], data["bytes"]) == (2, 1, [], sizes)
+
+
+def test_cancelled_backup_leaves_no_destination(library, tmp_path):
+    path, _pids, _run = library
+    dest = tmp_path / "cancelled.gapscope"
+    token = CancelToken()
+    seen = []
+
+    def progress(done, total, message=""):
+        seen.append(message)
+        if message.startswith("PDF"):                # the database is in, the files are being copied
+            token.cancel()
+
+    with Library(path) as lib, pytest.raises(Cancelled):
+        lib.backup_to(dest, progress=progress, cancel=token)
+    assert "database" in seen and any(m.startswith("PDF") for m in seen)
+    assert not dest.exists()
+    assert not [p.name for p in tmp_path.iterdir() if "cancelled" in p.name]       # no half backup either
+
+
+def test_a_missing_pdf_is_named_and_the_rest_backed_up(library, tmp_path):
+    path, pids, run_dir = library
+    with Library(path) as lib:
+        gone = lib.files_folder() / lib.attachments_of(pids[0])[0]["stored_name"]
+    gone.unlink()
+    dest = tmp_path / "copy.gapscope"
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 3, r.output
+    assert f"the PDF file of paper {pids[0]} is missing: {gone}" in r.output
+    assert "1 PDFs, 1 runs" in r.output
+    with Library(dest) as lib:
+        kept = lib.files_folder() / lib.attachments_of(pids[1])[0]["stored_name"]
+    assert kept.is_file() and (dest / "runs" / run_dir.name / "status.json").is_file()
+    assert any(f"paper {pids[0]} is missing" in e for e in last_errors())
