@@ -263,6 +263,7 @@ class TriageSession:
             "decisions_elsewhere": dec.decisions_elsewhere(self.lib, self.collection),
         }
         if self.reviewer is None:
+            out["named_reviewers"] = dec.named_reviewers(self.lib, self.collection)
             out["conflicts"] = sum(1 for c in dec.conflicts(self.lib, self.collection) if c["paper_id"] in self.row_of)
             out["agreement"] = dec.agreement(self.lib, self.collection)
         return out
