@@ -250,8 +250,9 @@ def agreement(lib, collection: Optional[str] = None) -> Optional[dict[str, Any]]
             and da[p]["origin"] != "seed" and db[p]["origin"] != "seed"]
     ya = [da[p]["decision"] for p in both]
     yb = [db[p]["decision"] for p in both]
-    out = {"reviewers": [a, b], "papers": len(both), "seeds_left_out": sum(
-               1 for p in da if p in db and "seed" in (da[p]["origin"], db[p]["origin"])), "agreed": sum(x == y for x, y in zip(ya, yb)), "kappa": None,
+    seeds = sum(1 for p in da if p in db and "seed" in (da[p]["origin"], db[p]["origin"]))
+    out = {"reviewers": [a, b], "papers": len(both), "seeds_left_out": seeds,
+           "agreed": sum(x == y for x, y in zip(ya, yb)), "kappa": None,
            "unresolved_conflicts": len(conflicts(lib, collection))}
     if both:
         out["observed_agreement"] = round(out["agreed"] / len(both), 4)
