@@ -76,6 +76,7 @@ class MainWindow(QMainWindow):
         self.gaps_view = GapsView(self.tasks)
         self.experiments_view = ExperimentsView(self.tasks)
         self.triage_view.decided.connect(self._after_decision)
+        self.triage_view.scopeChanged.connect(self.sidebar.set_triage_scope)
         self.library_view.papersChanged.connect(self._papers_changed)
         self.library_view.screenRequested.connect(self.screen_in_triage)
         self.sidebar.changed.connect(self._papers_changed)
@@ -510,8 +511,9 @@ class MainWindow(QMainWindow):
         elif kind == "tag":
             base["tag"] = value
         elif kind == "decision":
-            base["restrict"] = frozenset(queries.ids_with_decision(self.lib, value))
-            base["restrict_label"] = f"triage: {value}"
+            where = self.sidebar.counted_collection
+            base["restrict"] = frozenset(queries.ids_with_decision(self.lib, value, where))
+            base["restrict_label"] = f"triage: {value}" + (f" in {where}" if where else "")
         lv.set_filter(**base)
         self.detail.set_query(base["query"])
         self.tabs.setCurrentIndex(TAB_LIBRARY)

@@ -6,24 +6,40 @@ from __future__ import annotations
 from gapscope.vocabulary import DECISIONS
 
 
-def decision_counts(lib) -> dict[str, int]:
-    from gapscope.triage import current_decisions
-
-    from gapscope.triage import conflicts
+def decision_counts(lib, collection=None) -> dict[str, int]:
+    """The resolved decisions of a screening scope (the whole library or ``collection``) by decision,
+    and its open conflicts ("conflict")."""
+    from gapscope.triage import conflicts, current_decisions
 
     counts = {d: 0 for d in DECISIONS}
-    for d in current_decisions(lib).values():
+    for d in current_decisions(lib, collection).values():
         counts[d["decision"]] = counts.get(d["decision"], 0) + 1
-    counts["conflict"] = len(conflicts(lib))  # two reviewers disagree and nobody resolved it yet
+    counts["conflict"] = len(conflicts(lib, collection))  # two reviewers disagree and nobody resolved it yet
     return counts
 
 
-def ids_with_decision(lib, decision: str) -> list[int]:
+def ids_with_decision(lib, decision: str, collection=None) -> list[int]:
     from gapscope.triage import conflicts, current_decisions
 
     if decision == "conflict":
-        return [c["paper_id"] for c in conflicts(lib)]
-    return [pid for pid, d in current_decisions(lib).items() if d["decision"] == decision]
+        return [c["paper_id"] for c in conflicts(lib, collection)]
+    return [pid for pid, d in current_decisions(lib, collection).items() if d["decision"] == decision]
+
+
+def screened_collection(lib, chosen=None):
+    """The collection whose screening the sidebar counts: ``chosen`` (what the Triage view screens), or,
+    when that is the whole library and it has no decisions while one collection has, that collection."""
+    from gapscope.store import LibraryError
+    from gapscope.triage.decisions import decisions_elsewhere
+
+    if chosen is not None:
+        try:
+            lib.collection_id(chosen)
+            return chosen
+        except LibraryError:   # renamed or deleted meanwhile
+            return None
+    where = decisions_elsewhere(lib)
+    return next(iter(where)) if len(where) == 1 else None
 
 
 def saved_searches(lib) -> list[tuple[str, str]]:

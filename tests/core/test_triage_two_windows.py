@@ -48,12 +48,12 @@ def test_the_check_is_per_reviewer_and_follows_undo(two):
     # blind dual screening: ann's decision is not ben's
     decide(b, 1, "exclude", reviewer="ben", seen=own_decision(b, 1, reviewer="ben"))
     # B showed paper 2 as postponed; A undoes that postpone meanwhile: the state B saw is gone
-    pid = decide(a, 2, "postpone", seen=None)
-    seen_b = own_decision(b, 2)
+    pid = decide(a, 2, "postpone", reviewer="ann", seen=None)
+    seen_b = own_decision(b, 2, reviewer="ann")
     assert seen_b == pid
-    assert undo(a)["id"] == pid
+    assert undo(a, reviewer="ann")["id"] == pid
     with pytest.raises(DecidedElsewhere, match="undone"):
-        decide(b, 2, "include", seen=seen_b)
+        decide(b, 2, "include", reviewer="ann", seen=seen_b)
     assert 2 not in current_decisions(b)
 
 

@@ -182,3 +182,90 @@ def test_a_paper_decided_in_another_window_meanwhile_is_not_decided_again(window
     finally:
         qtbot.waitUntil(lambda: not window.tasks.running, timeout=60000)
         other.close()
+
+
+def _sidebar_triage(window):
+    items = {window.sidebar.topLevelItem(i).text(0): window.sidebar.topLevelItem(i)
+             for i in range(window.sidebar.topLevelItemCount())}
+    sec = next(v for k, v in items.items() if k.startswith("TRIAGE"))
+    return sec.text(0), {sec.child(j).text(0): sec.child(j).text(1) for j in range(sec.childCount())}
+
+
+def test_a_blank_reviewer_resolves_conflicts_and_never_votes_or_undoes_a_reviewers_decision(window, qtbot):
+    """Two named reviewers disagree on a paper: with the reviewer field blank the card shows that
+    conflict and says so, E records its resolution (not a third reviewer), the next card is another
+    paper, and U undoes that resolution only, never a reviewer's own decision."""
+    from gapscope.triage import agreement, conflicts, current_decisions, decide, decision_log
+
+    from .library_data import write_aside
+
+    lib = window.lib
+    ids = lib.list_paper_ids()[:4]
+
+    def arrange(other):
+        for k, pid in enumerate(ids):
+            decide(other, pid, "include" if k == 0 else "exclude", reviewer="ann")
+            decide(other, pid, "include" if k in (0, 1) else "exclude", reviewer="bob")
+
+    write_aside(lib.path, arrange)
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    view.load_next()
+    assert _wait_card(qtbot, view) == ids[1]
+    shown = "Conflict: ann exclude, bob include — your decision resolves it"
+    assert shown in view.rank_label.text() and shown in view.card.toPlainText()
+    n = len(decision_log(lib))
+    qtbot.keyClick(view, Qt.Key_E)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Resolved the conflict"), timeout=60000)
+    assert _wait_card(qtbot, view) != ids[1]
+    assert current_decisions(lib)[ids[1]]["origin"] == "resolution" and not conflicts(lib)
+    assert agreement(lib)["reviewers"] == ["ann", "bob"]
+    # not a conflict: the card says a name is needed, and a key press is refused, nothing written
+    assert "enter your reviewer name" in view.rank_label.text()
+    qtbot.keyClick(view, Qt.Key_I)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Not saved"), timeout=60000)
+    assert "reviewer" in view.message.text() and len(decision_log(lib)) == n + 1
+    write_aside(lib.path, lambda other: decide(other, ids[3], "include", reviewer="bob"))   # bob's is the latest now
+    qtbot.keyClick(view, Qt.Key_U)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Undone"), timeout=60000)
+    _wait_card(qtbot, view)
+    assert current_decisions(lib, reviewer="bob")[ids[3]]["decision"] == "include"
+    assert ids[1] in {c["paper_id"] for c in conflicts(lib)}       # the resolution was undone
+
+
+def test_the_card_says_what_ranks_it_and_the_sidebar_counts_the_screened_collection(window, qtbot):
+    from gapscope.triage import decide
+
+    from .library_data import write_aside
+
+    lib = window.lib
+    ids = lib.list_paper_ids()[:30]
+    write_aside(lib.path, lambda other: other.add_to_collection("review", ids))
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    view.set_scope(collection="review")
+    _wait_card(qtbot, view)
+    assert "library order" in view.rank_label.text()
+    qtbot.keyClick(view, Qt.Key_I)
+    _wait_card(qtbot, view)
+    assert "similar to the included papers" in view.rank_label.text()
+    qtbot.waitUntil(lambda: _sidebar_triage(window)[1].get("Included") == "1", timeout=60000)
+    assert _sidebar_triage(window)[0] == "TRIAGE · REVIEW"
+    qtbot.keyClick(view, Qt.Key_P)
+    _wait_card(qtbot, view)
+    qtbot.keyClick(view, Qt.Key_E)
+    _wait_card(qtbot, view)
+    assert "Ranked first by the model (probability of relevance" in view.rank_label.text()
+    assert "with 1 found, 95% recall allows missing none" in view.stop_label.text()
+    done = set(_decided(lib, "review"))
+    write_aside(lib.path, lambda other: [decide(other, pid, "exclude", collection="review")   # all but the postponed
+                                         for pid in ids if pid not in done])
+    view.load_next()
+    _wait_card(qtbot, view)
+    assert view.rank_label.text().startswith("Postponed earlier: back at the end of the queue")
+
+
+def _decided(lib, collection):
+    from gapscope.triage import current_decisions
+
+    return current_decisions(lib, collection)

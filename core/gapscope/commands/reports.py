@@ -73,7 +73,8 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
 @click.option("--tag", help="Only papers with this tag.")
 @click.option("--query", help="Only papers matching this full-text search.")
 @click.option("--ids", help="Only these papers: library ids, arXiv ids or DOIs, separated by commas.")
-@click.option("--included", is_flag=True, help="Only papers whose current triage decision is include.")
+@click.option("--included", is_flag=True, help="Only papers whose resolved triage decision is include (with two "
+              "reviewers: agreed or resolved; open conflicts are left out).")
 @click.option("--keep-math", is_flag=True,
               help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
 @pass_library
@@ -103,6 +104,19 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
     click.echo(f"wrote {n} paper(s) to {output} ({fmt})", err=True)
+    if included:
+        _say_unresolved(lib, collection)
+
+
+def _say_unresolved(lib, collection) -> None:
+    """--included takes the resolved decisions: say how many open reviewer conflicts were left out."""
+    from ..triage import conflicts
+
+    scope = None if collection is None else set(lib.list_paper_ids(collection=collection))
+    n = sum(1 for c in conflicts(lib, collection) if scope is None or c["paper_id"] in scope)
+    if n:
+        click.echo(f"not included: {n} paper(s) the reviewers decided differently and nobody has resolved yet "
+                   "(`gapscope triage conflicts`)", err=True)
 
 
 def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:

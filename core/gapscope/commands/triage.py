@@ -83,12 +83,11 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
         click.echo("nothing to screen: this scope holds no papers" if not session.paper_ids
                    else "nothing left to screen", err=True)
         return
-    decided = {d["decision"] for d in session.current().values()}
-    trained = "include" in decided and "exclude" in decided
     for r in rows:
         click.secho(f"[{r['paper_id']}] {r['title']}", bold=True)
-        p = f"p(relevant) {r['probability']:.2f}" if trained else "no model yet (needs one include and one exclude)"
-        click.echo(f"    {p}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
+        click.echo(f"    {rank_text(r)}  ({r['why']})  {r['year'] or ''} {r['arxiv_id'] or r['doi'] or ''}")
+        if r.get("conflict"):
+            click.echo(f"    conflict: {_said(r['conflict'])}; a decision without --reviewer resolves it")
         if abstract and r["abstract"]:
             click.echo(click.wrap_text(r["abstract"], 100, initial_indent="    ", subsequent_indent="    "))
         click.echo()
@@ -111,7 +110,7 @@ def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as
     from ..store import LibraryError
     from ..store.triage import NOT_CHECKED
     from ..triage import decide
-    from ..triage.decisions import collection_id
+    from ..triage.decisions import collection_id, paper_conflict
 
     lib = ref.open()
     _check_collection(lib, collection)
@@ -124,15 +123,18 @@ def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as
             is_now = f"was decided elsewhere ({now['decision']}, at {now['decided_at']})" if now else "has no decision now"
             fail(f"paper {pid} {is_now}, not {expect}; nothing was recorded")
         seen = now["id"] if now else None
+    # without a name, in a dual-screened scope, a decision on a conflict is its resolution
+    conflict = None if (reviewer or "").strip() else paper_conflict(lib, pid, collection)
     try:
         did = decide(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "", seen=seen)
     except LibraryError as exc:
         fail(str(exc))
     if as_json:
         emit_json({"id": did, "paper_id": pid, "decision": decision, "reason": reason, "collection": collection,
-                   "reviewer": reviewer or ""})
+                   "reviewer": reviewer or "", "resolution": conflict is not None})
     else:
-        click.echo(f"{decision} {pid}" + (f" ({reason})" if reason else "") + (f" by {reviewer}" if reviewer else ""))
+        click.echo(f"{decision} {pid}" + (f" ({reason})" if reason else "") + (f" by {reviewer}" if reviewer else "")
+                   + (f": resolves the conflict ({_said(conflict)})" if conflict else ""))
 
 
 @triage.command("undo")
@@ -144,6 +146,7 @@ def triage_undo(ref, collection, reviewer, as_json) -> None:
     """Undo the latest decision (the one before it, if any, becomes current again). To fix an older
     decision, decide that paper again instead."""
     from ..triage import undo
+    from ..triage.decisions import named_reviewers
 
     lib = ref.open()
     _check_collection(lib, collection)
@@ -151,7 +154,10 @@ def triage_undo(ref, collection, reviewer, as_json) -> None:
     if as_json:
         emit_json(undone)
     elif undone is None:
-        click.echo("nothing to undo", err=True)
+        names = [] if reviewer else named_reviewers(lib, collection)
+        click.echo("nothing to undo" + (f" without a reviewer name: the named reviewers' ({', '.join(names)}) own "
+                                        "decisions are undone with --reviewer NAME" if names else "")
+                   + _elsewhere_hint(lib, collection), err=True)
     else:
         click.echo(f"undid {undone['decision']} of paper {undone['paper_id']} ({undone['decided_at']})")
 
@@ -203,11 +209,14 @@ def stats_lines(s: dict) -> list[str]:
     """`triage stats` as text (also what the report and the app say, in their own layout)."""
     from ..triage.stopping import describe
 
+    from ..triage.decisions import elsewhere_text
+
     lines = [f"scope: {s['scope']}" + (f"; reviewer {s['reviewer']}" if s.get("reviewer") else "")]
     if s["empty"]:
         return lines + ["nothing to screen: this scope holds no papers"]
     lines.append(f"{s['screened']} of {s['total']} screened: {s['include']} included ({s['seeds']} seeds), "
-                 f"{s['exclude']} excluded, {s['maybe']} maybe; {s['postpone']} postponed; {s['unseen']} unseen")
+                 f"{s['exclude']} excluded, {s['maybe']} maybe; {s['postpone']} postponed; {s['unseen']} unseen"
+                 + elsewhere_text(s.get("decisions_elsewhere")))
     for r, k in sorted(s["exclusion_reasons"].items(), key=lambda x: -x[1]):
         lines.append(f"  excluded: {r}: {k}")
     if s.get("conflicts"):
@@ -216,7 +225,11 @@ def stats_lines(s: dict) -> list[str]:
     if ag:
         kappa = "undefined (one category only)" if ag["kappa"] is None else f"{ag['kappa']:.2f}"
         lines.append(f"agreement {ag['reviewers'][0]} vs {ag['reviewers'][1]} on {ag['papers']} papers both screened: "
-                     f"Cohen's kappa {kappa}, {ag['agreed']} agreed")
+                     f"Cohen's kappa {kappa}, {ag['agreed']} agreed"
+                     + (f" (seeds left out: {ag['seeds_left_out']})" if ag.get("seeds_left_out") else ""))
+    if s.get("model"):
+        lines.append(f"queue ranked by {s['ranking']}")
+        lines.append(click.wrap_text("ranking model: " + s["model"]["text"], 100, subsequent_indent="  "))
     lines += describe(s["stopping"], s["unseen"])
     lines.append(click.wrap_text("rule: " + s["stopping"]["rule"], 100, subsequent_indent="  "))
     return lines
@@ -265,9 +278,29 @@ def triage_conflicts(ref, collection, as_json) -> None:
     if not rows:
         click.echo("no conflicts to resolve", err=True)
     for r in rows:
-        said = "; ".join(f"{rev or '(default)'}: {d['decision']}" + (f" ({d['reason']})" if d["reason"] else "")
-                         for rev, d in r["decisions"].items())
-        click.echo(f"[{r['paper_id']}] {r['title']}\n    {said}")
+        click.echo(f"[{r['paper_id']}] {r['title']}\n    {_said(r['decisions'])}")
+
+
+def rank_text(q: dict) -> str:
+    """What put a queue entry where it is, in words: the classifier's probability, or what ranks the queue
+    before there is a classifier (library order; similarity to the included papers)."""
+    if q.get("probability") is not None:
+        return f"p(relevant) {q['probability']:.2f}"
+    return {"library order": "no classifier yet (library order until a paper is included)",
+            "similarity": "no classifier yet (needs an exclude): ranked by similarity to the included papers",
+            }.get(q.get("ranked_by"), "no classifier yet")
+
+
+def _elsewhere_hint(lib, collection) -> str:
+    from ..triage.decisions import elsewhere_hint
+
+    return elsewhere_hint(lib, collection)
+
+
+def _said(decisions: dict) -> str:
+    """'ann: include; bob: exclude (off topic)' from {reviewer: {decision, reason}}."""
+    return "; ".join(f"{rev or '(no reviewer)'}: {d['decision']}" + (f" ({d['reason']})" if d["reason"] else "")
+                     for rev, d in decisions.items())
 
 
 @triage.command("resolve")
@@ -276,9 +309,11 @@ def triage_conflicts(ref, collection, as_json) -> None:
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @_reviewer_opt
+@click.option("--force", is_flag=True, help="Also on a paper that is not a conflict (overrides the reviewers' decision).")
 @pass_library
-def triage_resolve(ref, paper, decision, reason, collection, reviewer) -> None:
-    """Settle a conflict: PAPER's decision from now on (the reviewers' decisions stay in the log)."""
+def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) -> None:
+    """Settle a conflict: PAPER's decision from now on (the reviewers' decisions stay in the log). On a
+    paper the reviewers agreed on (or one decided) it is refused unless --force."""
     from ..store import LibraryError
     from ..triage import resolve
 
@@ -286,7 +321,7 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer) -> None:
     _check_collection(lib, collection)
     pid = resolve_paper(lib, paper)
     try:
-        resolve(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "")
+        resolve(lib, pid, decision, reason=reason, collection=collection, reviewer=reviewer or "", force=force)
     except LibraryError as exc:
         fail(str(exc))
     click.echo(f"resolved {pid}: {decision}" + (f" ({reason})" if reason else ""))

@@ -8,9 +8,14 @@ from ..store.library import Library
 
 
 def included_ids(lib: Library, collection: Optional[str] = None) -> list[int]:
-    """Papers whose current triage decision is 'include' (the latest decision not undone), in the
+    """Papers whose resolved triage decision is 'include' (the latest decision not undone; with two
+    reviewers, their agreed or resolved decision: open conflicts are not included), in the
     whole-library triage or, with ``collection``, in that collection's triage."""
-    return lib.included_paper_ids(collection)
+    from ..triage.decisions import included_ids as resolved_included
+
+    if collection is not None:
+        lib.collection_id(collection)   # a clear error for an unknown collection
+    return resolved_included(lib, collection)
 
 
 def select_ids(lib: Library, *, collection: Optional[str] = None, tag: Optional[str] = None,

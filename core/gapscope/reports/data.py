@@ -167,6 +167,15 @@ class ExperimentsSection(Section):
 class IncludedSection(Section):
     papers: list[PaperRef] = field(default_factory=list)   # the first `limit`, in library order
     total: int = 0
+    unresolved: int = 0     # reviewer conflicts not resolved: not included (the PRISMA counts agree)
+
+    @property
+    def unresolved_note(self) -> str:
+        """' N papers the reviewers decided differently ... are not listed.' or ''."""
+        if not self.unresolved:
+            return ""
+        return (f" {self.unresolved} paper(s) the reviewers decided differently are not resolved yet and are not "
+                f"listed (`gapscope triage conflicts`).")
 
 
 @dataclass
@@ -251,6 +260,15 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             f"Identified = source records (one per source that reported a paper) of the papers in collection "
             f"{collection!r}; duplicates removed = those records minus the collection's unique papers. Records "
             f"read back from GapScope's own exports count only for a paper that has no other record.")
+        # unreadable records of the imports that brought the collection's papers (the latest read of each
+        # file, as for the whole library): a record that could not be read is in no collection, but was lost
+        latest: dict[tuple, dict] = {}
+        for imp in corpus.imports:
+            latest[(imp["kind"], imp["source"], imp["target"])] = imp
+        sec.unreadable = sum(int(imp.get("errors") or 0) for imp in latest.values())
+        if sec.unreadable:
+            sec.how_counted.append(f"Unreadable records = records the imports of this collection's papers could "
+                                   f"not read ({sec.unreadable}); they are not counted as identified.")
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
     # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two
@@ -304,6 +322,8 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
     if stats is not None:
         flat: dict[str, Any] = {}
         for k, v in stats.items():  # one level of nesting flattened: stopping.estimated_recall ...
+            if k == "decisions_elsewhere":
+                continue
             if isinstance(v, dict) and k != "exclusion_reasons":
                 flat.update({f"{k}.{k2}": v2 for k2, v2 in v.items()})
             elif k != "exclusion_reasons":
@@ -455,11 +475,15 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
     sec = IncludedSection()
     from ..exports.selection import included_ids
 
+    from ..triage import conflicts
+
     ids = included_ids(lib, collection)
     sec.papers = paper_refs(lib, ids[:limit])
     sec.total = len(ids)
+    scope = None if collection is None else set(lib.list_paper_ids(collection=collection))
+    sec.unresolved = sum(1 for c in conflicts(lib, collection) if scope is None or c["paper_id"] in scope)
     if not ids:
-        sec.missing = "No paper has been included yet: screen papers with `gapscope triage`."
+        sec.missing = "No paper has been included yet: screen papers with `gapscope triage`." + sec.unresolved_note
     return sec
 
 
@@ -547,6 +571,13 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
     included = gather_included(lib, collection)
     notes = gather_notes(lib, collection)
     repro = gather_reproducibility(lib, maps, gaps, exps, generated)
+    ts = prisma.triage_stats or {}
+    if ts.get("model.text") and prisma.screened:
+        # the screening ranked papers with this model and stopped (or not) by this rule
+        repro["screening_model"] = ts["model.text"]
+        repro["screening_features"] = ts.get("model.features")
+        repro["stopping_rule"] = (f"buscar hypergeometric test, recall target {ts.get('stopping.target_recall', 0):.0%} "
+                                  f"at {ts.get('stopping.confidence', 0):.0%} confidence")
     from ..citations.report import citation_section
 
     citations = citation_section(lib, collection)
@@ -568,7 +599,11 @@ def reproducibility_rows(r: dict[str, Any]) -> list[tuple[str, Any]]:
     rows = [("GapScope", r.get("gapscope")), ("Generated", r.get("generated_at")), ("Python", r.get("python")),
             ("Platform", r.get("platform")), ("Library", r.get("library")),
             ("Library schema", f"{len(migrations)} migrations" + (f", the latest {migrations[-1]}" if migrations else "")),
-            ("Models", ", ".join(r.get("models", [])) or "none used yet")]
+            ("Models", ", ".join(r.get("models", []) + (["screening: logistic regression, "
+                                                          + str(r.get("screening_features"))]
+                                                         if r.get("screening_model") else [])) or "none used yet")]
+    if r.get("screening_model"):
+        rows += [("Screening ranking model", r["screening_model"]), ("Screening stopping rule", r.get("stopping_rule"))]
     rows += [(f"Package {k}", v) for k, v in r.get("packages", {}).items()]
     rows += [(f"Library: {label(k).lower()}", value(v)) for k, v in r.get("counts", {}).items()]
     return rows

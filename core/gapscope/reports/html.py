@@ -249,7 +249,8 @@ def _included(d: ReportData) -> list[str]:
     if s.missing:
         return [_missing(s.missing)]
     return [f"<p>{s.total} papers included" + (f" (the first {len(s.papers)} listed; `gapscope export bibtex "
-                                                 f"--included` gives all)" if s.total > len(s.papers) else "") + ".</p>",
+                                                 f"--included` gives all)" if s.total > len(s.papers) else "") + "."
+            + html.escape(s.unresolved_note) + "</p>",
             "<ol>" + "".join(f"<li>{paper_html(p)}</li>" for p in s.papers) + "</ol>"]
 
 

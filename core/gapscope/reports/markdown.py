@@ -147,7 +147,7 @@ def _md_included(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         return L
     listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
               if inc.total > len(inc.papers) else "")
-    return L + [f"{inc.total} papers included{listed}.", ""] + [f"{i}. {paper_md(pr)}"
+    return L + [f"{inc.total} papers included{listed}.{inc.unresolved_note}", ""] + [f"{i}. {paper_md(pr)}"
                                                                for i, pr in enumerate(inc.papers, 1)] + [""]
 
 

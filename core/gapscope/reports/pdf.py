@@ -339,7 +339,7 @@ def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: d
         return
     listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
               if inc.total > len(inc.papers) else "")
-    doc.text(f"{inc.total} papers included{listed}.")
+    doc.text(f"{inc.total} papers included{listed}.{inc.unresolved_note}")
     for i, pr in enumerate(inc.papers, 1):
         doc.paper(pr, f"{i}. ")
 

@@ -31,21 +31,6 @@ class DecidedElsewhere(LibraryError):
 
 
 class TriageMixin:
-    def included_paper_ids(self, collection: Optional[str] = None) -> list[int]:
-        """Papers whose current decision is 'include' (the latest decision not undone), in the
-        whole-library triage or, with ``collection``, in that collection's triage; by id."""
-        if collection is None:
-            scope, args = "d.collection_id IS NULL", []
-        else:
-            self.collection_id(collection)   # a clear error for an unknown collection
-            scope, args = "d.collection_id = (SELECT id FROM collections WHERE name = ?)", [collection]
-        return [r[0] for r in self._conn.execute(
-            f"""SELECT d.paper_id FROM decisions d
-                WHERE {scope} AND d.undone_at IS NULL AND d.decision = 'include'
-                  AND d.id = (SELECT max(d2.id) FROM decisions d2 WHERE d2.paper_id = d.paper_id
-                              AND d2.collection_id IS d.collection_id AND d2.undone_at IS NULL)
-                ORDER BY d.paper_id""", args)]
-
     # --- exclusion reasons ------------------------------------------------------------------------
     def exclusion_reasons(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT name FROM exclusion_reasons ORDER BY position, name")]
@@ -95,11 +80,14 @@ class TriageMixin:
                 (paper_id, collection_id, decision, reason, origin, reviewer, decided_at)).lastrowid
 
     def undo_latest_decision(self, collection_id: Optional[int], reviewer: Optional[str],
-                             undone_at: str) -> Optional[dict[str, Any]]:
-        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone."""
+                             undone_at: str, *, unnamed_only: bool = False) -> Optional[dict[str, Any]]:
+        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone.
+        ``unnamed_only``: only a decision without a reviewer or a resolution (never a named reviewer's)."""
         sql = "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ? AND undone_at IS NULL"
         args: list[Any] = [collection_id]
-        if reviewer is not None:
+        if unnamed_only:
+            sql += " AND (reviewer = '' OR origin = 'resolution')"
+        elif reviewer is not None:
             sql += " AND reviewer = ?"
             args.append(reviewer)
         with self.transaction() as conn:
@@ -123,6 +111,12 @@ class TriageMixin:
             sql += " AND paper_id = ?"
             args.append(paper_id)
         return [dict(zip(_DECISION_COLS, r)) for r in self._conn.execute(sql + " ORDER BY id", args)]
+
+    def live_decisions_by_collection(self) -> dict[Optional[str], int]:
+        """Live decisions per screening scope: {collection name (None: the whole library): count}."""
+        return {name: n for name, n in self._conn.execute(
+            "SELECT c.name, count(*) FROM decisions d LEFT JOIN collections c ON c.id = d.collection_id"
+            " WHERE d.undone_at IS NULL GROUP BY d.collection_id ORDER BY count(*) DESC")}
 
     def reviewers(self, collection_id: Optional[int]) -> list[str]:
         """Reviewers with a live screening decision in the scope (resolutions do not make a reviewer)."""

@@ -7,7 +7,13 @@ undone, so the previous decision (if any) becomes current again; nothing is ever
 
 With two reviewers (blind dual screening) a paper's resolved decision is: the latest resolution if
 there is one, else the reviewers' decision when they agree (or when only one decided); papers where
-they disagree are conflicts until someone resolves them (``resolve``).
+they disagree are conflicts until someone resolves them (``resolve``). That resolved decision is the
+one definition of a paper's decision in a scope: PRISMA counts, the included list, ``export --included``,
+the sidebar and the stats all read it from :func:`current_decisions` (open conflicts are in none of them).
+
+Once named reviewers screen a scope, a decision without a name is not a third vote: on a conflict it is
+the resolution; on any other paper it is refused (:class:`ReviewerNeeded`), since it would silently
+override or pre-empt the named reviewers (use ``resolve`` with ``force`` for that, on purpose).
 """
 
 from __future__ import annotations
@@ -20,6 +26,14 @@ from ..vocabulary import DECISIONS
 
 # Decisions that count as screened (postpone is "not now").
 SCREENED = tuple(d for d in DECISIONS if d != "postpone")
+
+
+class ReviewerNeeded(LibraryError):
+    """An unnamed decision on a paper that is not a conflict, in a scope named reviewers screen."""
+
+
+class NotAConflict(LibraryError):
+    """``resolve`` on a paper the reviewers did not decide differently (pass ``force`` to override)."""
 
 
 def collection_id(lib, collection: Optional[str]) -> Optional[int]:
@@ -64,12 +78,51 @@ def decide(lib, paper_id: int, decision: str, reason: Optional[str] = None, coll
         known = ", ".join(list_reasons(lib))
         raise LibraryError(f"unknown exclusion reason {reason!r} (known: {known}; add it with `gapscope triage reasons add`)")
     cid = collection_id(lib, collection)
+    reviewer = (reviewer or "").strip()
+    if not reviewer and origin == "user":
+        origin = _unnamed_origin(lib, paper_id, cid, decision, collection)
     try:
-        return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer.strip(), now_iso(), seen=seen)
+        return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer, now_iso(), seen=seen)
     except LibraryError as exc:
         if collection is not None and "collection" in str(exc):
             raise LibraryError(f"paper {paper_id} is not in collection {collection!r}") from exc
         raise
+
+
+def named_reviewers(lib, collection: Optional[str] = None) -> list[str]:
+    """The scope's reviewers who screen by name (a blank name is a one-person review, not a reviewer)."""
+    return [r for r in reviewers(lib, collection) if r]
+
+
+def _scope_label(collection: Optional[str]) -> str:
+    return f"collection {collection!r}" if collection else "the whole library"
+
+
+def _unnamed_origin(lib, paper_id: int, cid: Optional[int], decision: str, collection: Optional[str]) -> str:
+    """What an unnamed decision is: a plain one (no named reviewers), or, in a dual-screened scope, the
+    resolution of the paper's conflict. Any other unnamed decision there is refused."""
+    names = [r for r in lib.reviewers(cid) if r]
+    if not names:
+        return "user"
+    who = ", ".join(names)
+    if paper_conflict(lib, paper_id, collection) is None:
+        raise ReviewerNeeded(
+            f"{_scope_label(collection)} is screened by named reviewers ({who}) and paper {paper_id} is not a "
+            f"conflict between them: give your reviewer name (--reviewer NAME; in the app, the reviewer field), "
+            f"or settle it for all reviewers with `gapscope triage resolve {paper_id} DECISION --force`")
+    if decision == "postpone":
+        raise ReviewerNeeded(f"paper {paper_id} is a conflict between {who}: resolve it with include, exclude "
+                             "or maybe (a postpone settles nothing)")
+    return "resolution"
+
+
+def paper_conflict(lib, paper_id: int, collection: Optional[str] = None) -> Optional[dict[str, dict]]:
+    """{reviewer: {decision, reason}} when the paper is an open conflict in the scope, else None."""
+    rows = lib.decision_rows(collection_id(lib, collection), paper_id=paper_id)
+    by_rev, resolution, _ = _per_reviewer(rows)
+    if paper_id in resolution or paper_id not in by_rev or _resolved(by_rev[paper_id]) is not None:
+        return None
+    return {rev: {"decision": r["decision"], "reason": r["reason"]} for rev, r in sorted(by_rev[paper_id].items())}
 
 
 def own_decision(lib, paper_id: int, collection: Optional[str] = None, reviewer: str = "") -> Optional[int]:
@@ -85,15 +138,27 @@ def seed(lib, paper_ids: Iterable[int], collection: Optional[str] = None, review
 
 
 def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, collection: Optional[str] = None,
-            reviewer: str = "") -> int:
-    """Settle a conflict between reviewers: the paper's decision from now on, whatever they said."""
+            reviewer: str = "", force: bool = False) -> int:
+    """Settle a conflict between reviewers: the paper's decision from now on, whatever they said.
+    On a paper that is not a conflict (the reviewers agreed, or one decided) it would override their
+    decision: :class:`NotAConflict` unless ``force``."""
+    if not force and paper_conflict(lib, paper_id, collection) is None:
+        now = current_decisions(lib, collection).get(paper_id)
+        what = (f"its decision is {now['decision']}" + (" (agreed by the reviewers)" if now["origin"] != "resolution"
+                                                         else " (resolved)") if now else "nobody has decided it")
+        raise NotAConflict(f"paper {paper_id} is not a conflict: {what}; resolving it would override that "
+                           "(--force to do so)")
     return decide(lib, paper_id, decision, reason=reason, collection=collection, origin="resolution", reviewer=reviewer)
 
 
 def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None) -> Optional[dict[str, Any]]:
     """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it, or None
-    when there is nothing to undo."""
-    return lib.undo_latest_decision(collection_id(lib, collection), reviewer, now_iso())
+    when there is nothing to undo. Without a reviewer in a scope named reviewers screen, only unnamed
+    decisions and resolutions are undone: never another reviewer's own decision."""
+    cid = collection_id(lib, collection)
+    reviewer = reviewer.strip() if reviewer else None
+    unnamed_only = not reviewer and any(lib.reviewers(cid))
+    return lib.undo_latest_decision(cid, reviewer or None, now_iso(), unnamed_only=unnamed_only)
 
 
 def _entry(row: dict[str, Any]) -> dict[str, Any]:
@@ -172,18 +237,22 @@ def reviewers(lib, collection: Optional[str] = None) -> list[str]:
 
 
 def agreement(lib, collection: Optional[str] = None) -> Optional[dict[str, Any]]:
-    """Cohen's kappa between the first two reviewers of the scope, over the papers both screened
-    (include / exclude / maybe; postpone left out). None with fewer than two reviewers."""
-    revs = [r for r in reviewers(lib, collection)]
+    """Cohen's kappa between the first two named reviewers of the scope (by name), over the papers both
+    screened (include / exclude / maybe; postpone left out). Seeds are left out: a paper a reviewer
+    marked as known relevant was not screened blind. None with fewer than two named reviewers."""
+    revs = named_reviewers(lib, collection)
     if len(revs) < 2:
         return None
     a, b = revs[0], revs[1]
     da = current_decisions(lib, collection, a)
     db = current_decisions(lib, collection, b)
-    both = [p for p in da if p in db and da[p]["decision"] in SCREENED and db[p]["decision"] in SCREENED]
+    both = [p for p in da if p in db and da[p]["decision"] in SCREENED and db[p]["decision"] in SCREENED
+            and da[p]["origin"] != "seed" and db[p]["origin"] != "seed"]
     ya = [da[p]["decision"] for p in both]
     yb = [db[p]["decision"] for p in both]
-    out = {"reviewers": [a, b], "papers": len(both), "agreed": sum(x == y for x, y in zip(ya, yb)), "kappa": None,
+    seeds = sum(1 for p in da if p in db and "seed" in (da[p]["origin"], db[p]["origin"]))
+    out = {"reviewers": [a, b], "papers": len(both), "seeds_left_out": seeds,
+           "agreed": sum(x == y for x, y in zip(ya, yb)), "kappa": None,
            "unresolved_conflicts": len(conflicts(lib, collection))}
     if both:
         out["observed_agreement"] = round(out["agreed"] / len(both), 4)
@@ -192,6 +261,46 @@ def agreement(lib, collection: Optional[str] = None) -> Optional[dict[str, Any]]
 
         out["kappa"] = round(float(cohen_kappa_score(ya, yb)), 4)
     return out
+
+
+def included_ids(lib, collection: Optional[str] = None) -> list[int]:
+    """Papers whose resolved decision in the scope is include (open conflicts are not), by id."""
+    return sorted(pid for pid, d in current_decisions(lib, collection).items() if d["decision"] == "include")
+
+
+def decisions_elsewhere(lib, collection: Optional[str] = None) -> dict[str, int]:
+    """For the whole library with no screening decisions of its own: {collection: live decisions} of the
+    collections that hold some (each collection keeps its own decisions, so a command without
+    ``--collection`` does not see them); empty otherwise."""
+    if collection is not None:
+        return {}
+    counts = lib.live_decisions_by_collection()
+    if counts.get(None):
+        return {}
+    return {name: n for name, n in counts.items() if name is not None}
+
+
+def elsewhere_hint(lib, collection: Optional[str] = None) -> str:
+    """'; your 826 decisions are in collection 'adhd': add -c adhd' when the whole library has none of
+    its own (see :func:`decisions_elsewhere`), else ''."""
+    return elsewhere_text(decisions_elsewhere(lib, collection))
+
+
+def elsewhere_text(where: Optional[dict[str, int]]) -> str:
+    """The hint of :func:`elsewhere_hint` from :func:`decisions_elsewhere`'s answer."""
+    if not where:
+        return ""
+    if len(where) == 1:
+        (name, n), = where.items()
+        return f"; your {n:,} screening decision(s) are in collection {name!r}: add -c {_shell_word(name)}"
+    listed = ", ".join(f"{name!r} ({n:,})" for name, n in where.items())
+    return f"; your screening decisions are in collections {listed}: add -c NAME"
+
+
+def _shell_word(name: str) -> str:
+    import shlex
+
+    return shlex.quote(name)
 
 
 def decision_log(lib, collection: Optional[str] = None, include_undone: bool = True,

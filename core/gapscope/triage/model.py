@@ -1,6 +1,7 @@
-"""The relevance model: a class-balanced linear classifier over precomputed features.
+"""The relevance model: a logistic regression over precomputed features, with "balanced" class weights
+times 10 for the relevant class (so the relevant class weighs 10x more than balanced would give it).
 
-Class balance matters: a review has a few relevant papers among hundreds of irrelevant ones, and an
+Class weighting matters: a review has a few relevant papers among hundreds of irrelevant ones, and an
 unweighted model would rank by "looks like the excluded ones" only.
 """
 

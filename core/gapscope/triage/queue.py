@@ -15,14 +15,45 @@ import numpy as np
 
 from ..vocabulary import LABELLING_DECISIONS
 from . import decisions as dec
-from .features import build_features
-from .model import DEFAULT_C, blank_records_due, fit_and_score
+from .features import EMBEDDING_WEIGHT, build_features
+from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
 from .scope import Scope
-from .stopping import assess, rule_text, streak_threshold
+from .stopping import allowed_missing, assess, rule_text, streak_threshold
 from .vectors import cache_dir, library_vectors
 
 # Stopping rule, stated in the CLI, the app, the report and the docs.
 STOP_RULE = rule_text()
+
+
+# What orders the queue, by what is labelled (include and exclude train; maybe and postpone do not).
+RANKED_BY = {
+    "library order": "no include yet: papers come in library order",
+    "similarity": "includes only: papers most similar to the included ones come first",
+    "classifier": "the classifier, trained on the includes and excludes",
+}
+
+
+def ranked_by(current: dict[int, dict[str, Any]]) -> str:
+    """'library order' (no include), 'similarity' (includes, no exclude) or 'classifier' (both)."""
+    labels = {d["decision"] for d in current.values()}
+    if "include" not in labels:
+        return "library order"
+    return "classifier" if "exclude" in labels else "similarity"
+
+
+def model_description(has_embeddings: bool, C: float = DEFAULT_C) -> dict[str, Any]:
+    """The ranking model and its settings, as stats, the CLI and the report state them."""
+    features = "tfidf+minilm" if has_embeddings else "tfidf"
+    return {
+        "classifier": "logistic regression (liblinear, dual)", "C": C, "relevant_class_weight": DEFAULT_POS_WEIGHT,
+        "class_weight": f"balanced, relevant class x{DEFAULT_POS_WEIGHT:g}",
+        "features": features, "embeddings": bool(has_embeddings),
+        "embedding_weight": EMBEDDING_WEIGHT if has_embeddings else None,
+        "text": (f"logistic regression (liblinear, dual form), C={C:g}, class weights balanced with the relevant "
+                 f"class x{DEFAULT_POS_WEIGHT:g}; features: word 1-2 gram TF-IDF of title and abstract"
+                 + (f" + MiniLM sentence embeddings (weight {EMBEDDING_WEIGHT:g})" if has_embeddings else
+                    " only (TF-IDF only: run `gapscope embed` to add sentence embeddings)")),
+    }
 
 
 # Part of the feature-cache key: change it whenever build_features changes.
@@ -79,6 +110,8 @@ class TriageSession:
                                                      if self.paper_ids else (None, False, np.zeros(0, bool)))
         self._fitted = None
         self._fitted_key = None
+        # a session without a reviewer where named reviewers screen: it resolves their conflicts
+        self.resolving = reviewer is None and bool(dec.named_reviewers(lib, self.collection))
 
     # --- state from the library -------------------------------------------------------------------
     def current(self) -> dict[int, dict[str, Any]]:
@@ -117,23 +150,41 @@ class TriageSession:
             return []
         current = self.current()
         fitted = self._fit(current)
+        by = ranked_by(current)
+        classifier = by == "classifier"
+
+        def entry(k: int, why: str) -> dict[str, Any]:
+            # no classifier, no probability: the scores then only order the papers
+            return {"paper_id": self.paper_ids[k], "score": float(fitted.scores[k]),
+                    "probability": float(fitted.prob[k]) if classifier else None, "why": why, "ranked_by": by}
+
+        out: list[dict[str, Any]] = []
+        if self.resolving:
+            # the open conflicts come first: a decision here without a name is their resolution
+            for c in dec.conflicts(self.lib, self.collection):
+                k = self.row_of.get(c["paper_id"])
+                if k is not None and len(out) < n:
+                    out.append(dict(entry(k, "conflict"), conflict=c["decisions"]))
+            if len(out) >= n:
+                return out
         decided = np.zeros(len(self.paper_ids), dtype=bool)
         decided[[self.row_of[p] for p in current if p in self.row_of]] = True
+        decided[[self.row_of[q["paper_id"]] for q in out]] = True    # the conflicts listed above
         fresh = np.flatnonzero(~decided)
         ranked = fresh[np.argsort(-fitted.scores[fresh], kind="stable")] if len(fresh) else fresh
         blank = ranked[self.no_text[ranked]]
         ranked = ranked[~self.no_text[ranked]]
         n_found = sum(1 for d in current.values() if d["decision"] == "include")
-        due = bool(len(blank)) and (not len(ranked) or
-                                    blank_records_due(fitted.prob[ranked], n_found, len(self.paper_ids)))
+        # without a classifier there is no probability to compare the base rate with: text first
+        due = bool(len(blank)) and (not len(ranked) or (classifier and
+                                    blank_records_due(fitted.prob[ranked], n_found, len(self.paper_ids))))
         # Seeded by the number of decisions so the same state shows the same queue.
         rng = np.random.default_rng(len(current) * 7919 + len(self.paper_ids))
-        out, taken, top = [], set(), 0
+        taken, top = set(), 0
 
         def add_blanks() -> None:
             for k in (int(b) for b in blank[: max(n - len(out), 0)]):
-                out.append({"paper_id": self.paper_ids[k], "score": float(fitted.prob[k]),
-                            "probability": float(fitted.prob[k]), "why": "no text"})
+                out.append(entry(k, "no text"))
 
         if due:
             add_blanks()
@@ -148,8 +199,7 @@ class TriageSession:
                     top += 1
                 pick, why = int(ranked[top]), "top"
             taken.add(pick)
-            out.append({"paper_id": self.paper_ids[pick], "score": float(fitted.prob[pick]),
-                        "probability": float(fitted.prob[pick]), "why": why})
+            out.append(entry(pick, why))
         if not due:
             add_blanks()
         if len(out) < n:
@@ -157,8 +207,7 @@ class TriageSession:
             for pid in postponed[: n - len(out)]:
                 k = self.row_of.get(pid)
                 if k is not None:
-                    out.append({"paper_id": pid, "score": float(fitted.prob[k]),
-                                "probability": float(fitted.prob[k]), "why": "postponed"})
+                    out.append(entry(k, "postponed"))
         return out
 
     def decide(self, paper_id: int, decision: str, reason: Optional[str] = None) -> int:
@@ -200,7 +249,9 @@ class TriageSession:
             "p_value": None if st.p_value is None else round(st.p_value, 4),
             "irrelevant_in_a_row": streak, "streak_threshold": streak_threshold(total),
             "suggest_stop": bool(total and (st.stop or unseen == 0)),
+            "relevant_found": found, "allowed_missing": allowed_missing(found, st.target_recall) if found else None,
         }
+        by = ranked_by(current)
         out = {
             "scope": self.scope.describe(), "collection": self.collection, "reviewer": self.reviewer,
             "total": total, "empty": total == 0,
@@ -208,8 +259,11 @@ class TriageSession:
             "unseen": unseen, "include": counts["include"], "exclude": counts["exclude"], "maybe": counts["maybe"],
             "postpone": counts["postpone"], "seeds": sum(1 for d in current.values() if d["origin"] == "seed"),
             "exclusion_reasons": reasons, "uses_embeddings": bool(self.has_embeddings), "stopping": stopping,
+            "ranked_by": by, "ranking": RANKED_BY[by], "model": model_description(bool(self.has_embeddings), self.C),
+            "decisions_elsewhere": dec.decisions_elsewhere(self.lib, self.collection),
         }
         if self.reviewer is None:
+            out["named_reviewers"] = dec.named_reviewers(self.lib, self.collection)
             out["conflicts"] = sum(1 for c in dec.conflicts(self.lib, self.collection) if c["paper_id"] in self.row_of)
             out["agreement"] = dec.agreement(self.lib, self.collection)
         return out
@@ -217,7 +271,8 @@ class TriageSession:
 
 def next_papers(lib, collection: Optional[str] = None, n: int = 1, explore: float = 0.0, *,
                 scope: Optional[Scope] = None, reviewer: Optional[str] = None) -> list[tuple[int, float]]:
-    """(paper id, probability of relevance in [0, 1]) of the next papers to screen."""
+    """(paper id, probability of relevance in [0, 1], or None before there is a classifier) of the next
+    papers to screen."""
     return [(q["paper_id"], q["probability"])
             for q in TriageSession(lib, collection, scope=scope, reviewer=reviewer).queue(n, explore)]
 

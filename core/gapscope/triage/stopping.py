@@ -165,6 +165,7 @@ def describe(stopping: dict, unseen: int) -> list[str]:
     """The stopping figures of ``TriageSession.stats()['stopping']`` in words (CLI, app and report)."""
     st = stopping
     lines = []
+    note = small_review_note(st)
     upper, est = st.get("unseen_relevant_upper"), st.get("estimated_relevant_unseen")
     if upper is None:
         lines.append("unseen relevant papers: no estimate until at least one paper is included")
@@ -178,6 +179,25 @@ def describe(stopping: dict, unseen: int) -> list[str]:
         p = st.get("p_value")
         lines.append(f"stopping rule: keep screening - recall >= {st['target_recall']:.0%} not shown yet"
                      + (f" (p = {p:.2f}, needs < {1 - st['confidence']:.2f})" if p is not None else ""))
+    if note:
+        lines.append(note)
     lines.append(f"heuristic, for comparison: {st['irrelevant_in_a_row']} irrelevant in a row "
                  f"(a common rule of thumb stops at {st['streak_threshold']}; it carries no guarantee)")
     return lines
+
+
+def allowed_missing(found: int, target_recall: float = TARGET_RECALL) -> int:
+    """How many relevant papers may stay unseen with ``found`` found and recall still at the target."""
+    return recall_threshold(found, target_recall) - 1
+
+
+def small_review_note(stopping: dict) -> str:
+    """When so few relevant papers are found that the recall target allows missing none, say so: the rule
+    then needs evidence that nothing relevant is left, which takes screening most of the scope."""
+    found, allowed = stopping.get("relevant_found"), stopping.get("allowed_missing")
+    if not found or allowed is None or allowed > 0 or stopping.get("suggest_stop"):
+        return ""
+    target = stopping.get("target_recall", TARGET_RECALL)
+    more = next(r for r in range(found, found + 10_000) if allowed_missing(r, target) > 0)
+    return (f"with {found} found, {target:.0%} recall allows missing none: the rule needs evidence that no "
+            f"relevant paper is left, so it fires late (from {more} found on, it may allow one missing)")

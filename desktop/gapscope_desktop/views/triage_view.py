@@ -22,21 +22,55 @@ from .paper_html import abstract_html, legend_html, load_sentences, paper_header
 
 
 def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
-    """Worker side: the best next paper by the model's ranking (id, probability of relevance), the
-    current statistics of the scope, and the reviewer's decision in force on that paper as the card
-    shows it (its id; None: undecided), for the decision made on the card to be checked against."""
+    """Worker side: the next paper as the queue gives it ({paper_id, probability (None before there is
+    a classifier), why, ranked_by, conflict?}), the current statistics of the scope, and the
+    reviewer's decision in force on that paper as the card shows it (its id; None: undecided), for the
+    decision made on the card to be checked against."""
     from gapscope import jobs
     from gapscope.triage import TriageSession, own_decision
 
     jobs.report(progress, 0, 2, "ranking")
     session = TriageSession(lib, scope=scope, reviewer=reviewer)
-    ranked = [(q["paper_id"], q["probability"]) for q in session.queue(1)]
+    ranked = session.queue(1)
     jobs.check(cancel)
     jobs.report(progress, 1, 2, "statistics")
     stats = session.stats()
-    seen = own_decision(lib, ranked[0][0], scope.collection, reviewer or "") if ranked else None
+    seen = own_decision(lib, ranked[0]["paper_id"], scope.collection, reviewer or "") if ranked else None
     jobs.report(progress, 2, 2, "")
     return ranked, stats, seen
+
+
+_KEYS_HELP = "Keys: I include · E exclude · 1–9 exclude with a reason · M maybe · P postpone · U undo"
+
+
+def conflict_text(conflict: dict) -> str:
+    """'Conflict: ann include, bob exclude — your decision resolves it'."""
+    said = ", ".join(f"{rev or '(no reviewer)'} {d['decision']}" for rev, d in conflict.items())
+    return f"Conflict: {said} — your decision resolves it"
+
+
+def why_text(q: dict, stats) -> str:
+    """Why this paper is on the card, from the queue's ``why`` and ``ranked_by``."""
+    prob = q.get("probability")
+    p = f" (probability of relevance {prob:.2f})" if prob is not None else ""
+    why, by = q.get("why"), q.get("ranked_by")
+    if why == "conflict" and q.get("conflict"):
+        return conflict_text(q["conflict"])
+    names = stats.get("named_reviewers") if isinstance(stats, dict) and not stats.get("reviewer") else None
+    if names:
+        return (f"Screened by named reviewers ({', '.join(names)}): enter your reviewer name to screen this "
+                "paper; with a blank name only their conflicts are resolved")
+    if why == "postponed":
+        return "Postponed earlier: back at the end of the queue" + p
+    if why == "no text":
+        return "No title or abstract for the model to judge: shown at the review's base rate" + p
+    if why == "explore":
+        return "Picked at random to explore other subtopics" + p
+    if by == "classifier":
+        return "Ranked first by the model" + p
+    if by == "similarity":
+        return ("Most similar to the included papers (no classifier until there is one exclude)")
+    return "No include yet: papers come in library order"
 
 
 def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
@@ -87,6 +121,7 @@ def _num(v) -> str:
 
 class TriageView(CoreView):
     decided = Signal()
+    scopeChanged = Signal(object)      # the collection being screened (None: the whole library)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -95,6 +130,7 @@ class TriageView(CoreView):
         self.loading = False
         self.history: list[int] = []
         self.seen: Optional[int] = None   # the reviewer's decision on the card's paper when it was ranked
+        self.conflict: Optional[dict] = None   # the card's paper is this open conflict between reviewers
         # what the last key press did, shown until the next one (a new card does not clear it)
         self.last_action = ""
 
@@ -263,11 +299,24 @@ class TriageView(CoreView):
         if not same:
             self.cluster = None
             self.cluster_chip.hide()
+            self._last_scope = None
+            self._open_on_the_screened_collection(lib)
         self.reason.clear()
         self.reason.addItem("exclusion reason…", None)
         for i, r in enumerate(queries.exclusion_reasons(lib), start=1):
             self.reason.addItem(f"{i}  {r}", r)
         self.card.setHtml("")
+
+    def _open_on_the_screened_collection(self, lib) -> None:
+        """A library whose screening decisions all live in one collection opens on that collection (the
+        whole library would show none of them)."""
+        from gapscope.triage.decisions import decisions_elsewhere
+
+        where = decisions_elsewhere(lib)
+        if len(where) == 1:
+            self.collection.blockSignals(True)
+            self.collection.setCurrentIndex(max(self.collection.findData(next(iter(where))), 0))
+            self.collection.blockSignals(False)
 
     def refresh_lists(self, lib, keep: bool = True) -> None:
         """Fill the collection and tag drop-downs (keeping the current choice when ``keep``)."""
@@ -348,6 +397,8 @@ class TriageView(CoreView):
         self._set_enabled(False)
         self.rank_label.setText("Ranking the remaining papers…")
         self._disarm()
+        if self._last_scope is None or self._last_scope[0].collection != self._collection():
+            self.scopeChanged.emit(self._collection())
         self._last_scope = (self.scope(), self._reviewer())
         # a ranking asked for before the scope changed may end after a newer one: drop it then
         self._generation = getattr(self, "_generation", 0) + 1
@@ -376,23 +427,21 @@ class TriageView(CoreView):
             self.progress.setValue(bar[0])
             self.progress.setFormat("nothing to screen" if empty else "%v of %m screened")
         if not ranked:
-            self.current = None
+            self.current, self.conflict = None, None
             self.card.setHtml('<p align="center" style="color:#777; margin-top:40px; font-size:14pt;">'
                               + (hints.NOTHING_TO_SCREEN if empty else
                                  "Every paper here has a decision.") + '</p>')
             self.rank_label.clear()
             return
-        pid, score = ranked[0]
-        self.current, self.score = int(pid), score
+        q = ranked[0]
+        self.current, self.score = int(q["paper_id"]), q.get("probability")
+        self.conflict = q.get("conflict")
         p = self.lib.get_paper(self.current)
         sents = load_sentences(self.lib, p.id)
-        self.card.setHtml(paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, []))
-        trained = isinstance(stats, dict) and stats.get("include") and stats.get("exclude")
-        self.rank_label.setText(f"Ranked first by the model (probability of relevance {score:.2f}).  Keys: I include · E exclude · "
-                                f"1–9 exclude with a reason · M maybe · P postpone · U undo" if trained else
-                                "No model yet: papers come in library order until there is one include and one "
-                                "exclude.  Keys: I include · E exclude · 1–9 exclude with a reason · M maybe · "
-                                "P postpone · U undo")
+        banner = (f'<p style="color:#a04000; font-weight:bold;">{html.escape(conflict_text(self.conflict))}</p>'
+                  if self.conflict else "")
+        self.card.setHtml(banner + paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, []))
+        self.rank_label.setText(f"{why_text(q, stats)}.  {_KEYS_HELP}")
         self.message.setText(self.last_action)    # an error shown before this card is over; the last action stays
         self._set_enabled(True)
         self._focus_card()
@@ -409,13 +458,13 @@ class TriageView(CoreView):
             return
         # The reason is what the caller passed for this decision: a key, or the Exclude button with the
         # reason picked for this card. Nothing is read from the drop-down here.
-        pid = self.current
+        pid, resolves = self.current, self.conflict is not None and not self._reviewer()
         self.loading = True           # no second decision before this one is saved and the next paper ranked
         self._set_enabled(False)
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
                         self.seen, library=self.lib.path,
                         on_result=lambda r: self._decided_elsewhere(pid, r["elsewhere"]) if isinstance(r, dict)
-                        else self._decided(pid, decision, reason),
+                        else self._decided(pid, decision, reason, resolves),
                         on_error=self._not_saved)
 
     def _paper_label(self, pid: int) -> str:
@@ -428,9 +477,10 @@ class TriageView(CoreView):
             title = title[:_TITLE_CHARS - 1].rstrip() + "…"
         return f"#{pid} '{title}'" if title else f"#{pid}"
 
-    def _decided(self, pid: int, decision: str, reason: Optional[str] = None) -> None:
+    def _decided(self, pid: int, decision: str, reason: Optional[str] = None, resolves: bool = False) -> None:
         self.history.append(pid)
-        self.last_action = (f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
+        self.last_action = (("Resolved the conflict: " if resolves else "")
+                            + f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
                             + " — Undo (U)")
         self.message.setText(self.last_action)
         self.decided.emit()

@@ -34,10 +34,18 @@ class Sidebar(QTreeWidget):
         self.setContextMenuPolicy(Qt.CustomContextMenu)
         self.customContextMenuRequested.connect(self._context_menu)
         self.lib = None
+        self.triage_collection: Optional[str] = None   # what the Triage view screens (None: whole library)
+        self.counted_collection: Optional[str] = None  # whose decisions the Triage section counts
 
     def set_library(self, lib) -> None:
         self.lib = lib
         self.reload()
+
+    def set_triage_scope(self, collection: Optional[str]) -> None:
+        """Count the Triage section in this collection's screening (None: the whole library's)."""
+        if collection != self.triage_collection:
+            self.triage_collection = collection
+            self.reload()
 
     def _section(self, title: str) -> QTreeWidgetItem:
         item = QTreeWidgetItem(self, [title.upper(), ""])
@@ -83,8 +91,13 @@ class Sidebar(QTreeWidget):
             sec = self._section("Saved searches")
             for name, q in searches:
                 self._entry(sec, name, None, "search", q)
-        sec = self._section("Triage")
-        counts = queries.decision_counts(lib)
+        # the counts of the scope being screened: the whole library, or the Triage view's collection
+        self.counted_collection = queries.screened_collection(lib, self.triage_collection)
+        sec = self._section("Triage" + (f" · {self.counted_collection}" if self.counted_collection else ""))
+        sec.setToolTip(0, "Resolved decisions in " + (f"collection “{self.counted_collection}”"
+                                                      if self.counted_collection else "the whole library")
+                       + " (with two reviewers: agreed or resolved; conflicts are listed apart)")
+        counts = queries.decision_counts(lib, self.counted_collection)
         for d, label in (("include", "Included"), ("maybe", "Maybe"), ("exclude", "Excluded"),
                          ("postpone", "Postponed")):
             self._entry(sec, label, counts[d], "decision", d)

@@ -1,0 +1,199 @@
+"""One decision per paper with two reviewers (PRISMA, the included list, export --included agree), unnamed
+decisions in a dual-screened scope (a resolution on a conflict, refused elsewhere), kappa between named
+reviewers without seeds, resolve and undo that never override a reviewer silently, what ranks the queue
+and which model, the stopping rule on small reviews, decisions kept in a collection, and the unreadable
+records of a collection's imports."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.store.library import now_iso
+from gapscope.triage import (TriageSession, agreement, conflicts, current_decisions, decide, decision_log, resolve,
+                             seed, triage_stats, undo)
+from gapscope.triage.decisions import NotAConflict, ReviewerNeeded
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+
+
+def _papers(lib, n, prefix="paper"):
+    with lib.transaction() as conn:
+        return [conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                             (f"{prefix} {i}", f"{prefix} {i} abstract words", f"{prefix} {i}", now_iso())).lastrowid
+                for i in range(n)]
+
+
+def _cli(lib, *args):
+    return CliRunner().invoke(main, ["--library", str(lib.path), *args])
+
+
+def _dual(lib, n=6):
+    """ann and bob screen n papers: both include 0, disagree on 1 (ann include) and 2 (ann exclude), both exclude the rest."""
+    ids = _papers(lib, n)
+    for k, pid in enumerate(ids):
+        a = "include" if k in (0, 1) else "exclude"
+        b = "include" if k in (0, 2) else "exclude"
+        decide(lib, pid, a, reviewer="ann")
+        decide(lib, pid, b, reviewer="bob")
+    return ids
+
+
+# --- 1. one definition of a paper's decision -----------------------------------------------------------
+def test_included_list_export_and_prisma_use_the_resolved_decision(library, tmp_path):
+    from gapscope.exports import select_ids
+    from gapscope.reports import write_report
+
+    ids = _dual(library)
+    # bob's include of the conflict ids[2] is the latest row of anyone: it is still not included
+    assert select_ids(library, included=True) == [ids[0]]
+    d = write_report(library, "md", tmp_path / "r.md")
+    assert d.prisma.included == d.included.total == 1 and d.included.unresolved == 2
+    assert "not resolved yet and are not listed" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    # both include ids[0]; bob then postpones it: the resolved decision is still include
+    decide(library, ids[0], "postpone", reviewer="bob")
+    assert current_decisions(library)[ids[0]]["decision"] == "include"
+    assert select_ids(library, included=True) == [ids[0]]
+    res = _cli(library, "export", "bibtex", "--included", "-o", str(tmp_path / "inc.bib"))
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "inc.bib").read_text(encoding="utf-8").count("@misc") == 1
+    assert "not included: 2 paper(s) the reviewers decided differently" in res.output
+
+
+# --- 2. an unnamed decision in a dual-screened scope -------------------------------------------------------
+def test_an_unnamed_decision_on_a_conflict_resolves_it_and_elsewhere_is_refused(library):
+    ids = _dual(library)
+    res = _cli(library, "triage", "decide", str(ids[1]), "exclude")
+    assert res.exit_code == 0, res.output
+    assert "resolves the conflict (ann: include; bob: exclude)" in res.output
+    assert current_decisions(library)[ids[1]] == {**current_decisions(library)[ids[1]],
+                                                  "origin": "resolution", "decision": "exclude"}
+    assert [c["paper_id"] for c in conflicts(library)] == [ids[2]]
+    assert agreement(library)["reviewers"] == ["ann", "bob"]          # no '' reviewer
+    # not a conflict: refused, nothing written, the message asks for a reviewer
+    n = len(decision_log(library))
+    with pytest.raises(ReviewerNeeded, match="--reviewer"):
+        decide(library, ids[3], "include")
+    res = _cli(library, "triage", "decide", str(ids[0]), "exclude")
+    assert res.exit_code != 0 and "--reviewer" in res.output
+    assert len(decision_log(library)) == n
+    # a session without a reviewer shows the open conflict first, saying it is one
+    q = TriageSession(library, use_embeddings=False).queue(1)[0]
+    assert (q["paper_id"], q["why"]) == (ids[2], "conflict")
+    assert q["conflict"] == {"ann": {"decision": "exclude", "reason": None}, "bob": {"decision": "include", "reason": None}}
+
+
+def test_kappa_is_between_named_reviewers_without_seeds(library):
+    ids = _papers(library, 8)
+    seed(library, ids[:4], reviewer="ann")
+    seed(library, ids[:4], reviewer="bob")
+    for pid, a, b in zip(ids[4:], "IEEE", "IEIE"):
+        decide(library, pid, "include" if a == "I" else "exclude", reviewer="ann")
+        decide(library, pid, "include" if b == "I" else "exclude", reviewer="bob")
+    ag = agreement(library)
+    assert ag["reviewers"] == ["ann", "bob"] and ag["papers"] == 4 and ag["agreed"] == 3 and ag["seeds_left_out"] == 4
+
+
+# --- 3. resolve and undo never override a reviewer silently ------------------------------------------------
+def test_resolve_on_an_agreed_paper_needs_force(library):
+    ids = _dual(library)
+    with pytest.raises(NotAConflict, match="agreed"):
+        resolve(library, ids[0], "exclude")
+    res = _cli(library, "triage", "resolve", str(ids[0]), "exclude")
+    assert res.exit_code != 0 and "--force" in res.output
+    assert current_decisions(library)[ids[0]]["decision"] == "include"
+    assert _cli(library, "triage", "resolve", str(ids[0]), "exclude", "--force").exit_code == 0
+    assert current_decisions(library)[ids[0]]["decision"] == "exclude"
+    resolve(library, ids[1], "include")  # a conflict: no force needed
+
+
+def test_undo_without_a_reviewer_never_undoes_a_named_reviewers_decision(library):
+    ids = _dual(library)
+    assert undo(library) is None                                 # bob's latest is bob's to undo
+    res = _cli(library, "triage", "undo")
+    assert "nothing to undo without a reviewer name" in res.output
+    assert current_decisions(library, reviewer="bob")[ids[-1]]["decision"] == "exclude"
+    resolve(library, ids[1], "include")
+    decide(library, ids[5], "include", reviewer="bob")
+    assert undo(library)["origin"] == "resolution"             # the resolution, not bob's later decision
+    assert undo(library, reviewer="bob")["paper_id"] == ids[5]
+
+
+# --- 5, 6. what ranks the queue, and the model ----------------------------------------------------------
+def test_queue_and_stats_say_what_ranks_the_queue_and_name_the_model(library):
+    ids = _papers(library, 6)
+    session = TriageSession(library, use_embeddings=False)
+    q = session.queue(1)[0]
+    assert q["probability"] is None and q["ranked_by"] == "library order"
+    decide(library, ids[0], "include")
+    q = session.queue(1)[0]
+    assert q["probability"] is None and q["ranked_by"] == "similarity"
+    decide(library, ids[1], "exclude")
+    q = session.queue(1)[0]
+    assert 0.0 <= q["probability"] <= 1.0 and q["ranked_by"] == "classifier"
+    res = _cli(library, "triage", "stats", "--json")
+    st = json.loads(res.output)
+    assert st["ranked_by"] == "classifier"
+    assert st["model"]["C"] == 0.1 and st["model"]["relevant_class_weight"] == 10.0
+    assert st["model"]["features"] in ("tfidf", "tfidf+minilm")
+    text = _cli(library, "triage", "stats").output
+    assert "ranking model: logistic regression" in text and "C=0.1" in text
+    decide(library, ids[1], "include")
+    undo(library)
+    undo(library)
+    res = _cli(library, "triage", "next", "--json")
+    assert json.loads(res.output)[0]["probability"] is None
+    assert "similarity to the included papers" in _cli(library, "triage", "next").output
+
+
+def test_report_names_the_screening_model_and_rule(library, tmp_path):
+    from gapscope.reports import write_report
+
+    ids = _papers(library, 4)
+    decide(library, ids[0], "include")
+    decide(library, ids[1], "exclude")
+    d = write_report(library, "md", tmp_path / "r.md")
+    text = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert d.reproducibility["screening_model"].startswith("logistic regression")
+    assert "Screening ranking model" in text and "none used yet" not in text
+
+
+# --- 9. the stopping rule on a small review ----------------------------------------------------------------
+def test_stats_say_when_the_target_allows_missing_none(library):
+    ids = _papers(library, 40)
+    for pid in ids[:3]:
+        decide(library, pid, "include")
+    st = triage_stats(library)
+    assert st["stopping"]["relevant_found"] == 3 and st["stopping"]["allowed_missing"] == 0
+    assert "with 3 found, 95% recall allows missing none" in _cli(library, "triage", "stats").output
+
+
+# --- 10. decisions kept in a collection ------------------------------------------------------------------
+def test_whole_library_commands_point_at_the_collection_holding_the_decisions(library):
+    ids = _papers(library, 5)
+    library.add_to_collection("adhd", ids)
+    for pid in ids[:3]:
+        decide(library, pid, "exclude", collection="adhd")
+    out = _cli(library, "triage", "stats").output
+    assert "your 3 screening decision(s) are in collection 'adhd': add -c adhd" in out
+    assert "add -c adhd" in _cli(library, "triage", "undo").output
+    assert "add -c" not in _cli(library, "triage", "stats", "-c", "adhd").output
+
+
+# --- 4. unreadable records of a collection's imports -------------------------------------------------------
+def test_collection_report_counts_the_unreadable_records_of_its_imports(library, tmp_path):
+    from gapscope.ingest import import_file
+    from gapscope.reports.data import build_report_data
+
+    csv = tmp_path / "refs.csv"
+    csv.write_text("title,abstract,year\nA readable paper,Some text,2020\n,an abstract without a title,2021\n",
+                   encoding="utf-8")
+    import_file(library, csv, collection="adhd")
+    assert build_report_data(library).prisma.unreadable == 1
+    assert build_report_data(library, collection="adhd").prisma.unreadable == 1
