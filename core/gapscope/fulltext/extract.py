@@ -221,7 +221,8 @@ def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Li
 
 def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[list[Line]], dict]:
     """Every page's lines in reading order, and the PDF's metadata (with ``margins``: each page's
-    vertical text, such as the arXiv stamp)."""
+    vertical text, such as the arXiv stamp; ``page1``: page 1's lines top to bottom, before running
+    headers and footnotes are dropped)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -269,6 +270,8 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
             doc.close()
     if sum(len(p) for p in pages) < 3:
         raise UnreadablePdf(f"{path}: no text in the PDF ({n} pages; a scan without a text layer?)")
+    # page 1 as printed, its header and footnotes too: where a paper's dates stand ("Received ...")
+    meta["page1"] = [ln.text for ln in sorted(pages[0], key=lambda ln: ln.y0)] if pages else []
     pages = _drop_margins(pages, heights)
     meta["margins"] = margins
     return drop_footnotes(pages, widths, heights, body_size(pages)), meta
