@@ -22,9 +22,10 @@ from ..jobs import check, report
 from ..models import Paper
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
-from .meta import PdfMetadata, read_metadata
+from .meta import FROM_FILE_DATE, PdfMetadata, read_metadata
 
 CHECK_TAG = "check: metadata from PDF"
+CHECK_YEAR_TAG = "check: year from the file's date"   # no better date found: when the PDF was made
 TITLE_SURE = 92.0                     # rapidfuzz token_sort_ratio from which a title match is taken
 SKIP_KINDS = ("references",)          # no sentences from the reference list
 
@@ -82,7 +83,7 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
             return lib.resolve(meta.arxiv_id), "arxiv", 1.0, meta.arxiv_id
         except LibraryError:
             pass
-    if meta.title and len(meta.title) >= 12:
+    if meta.title_is_read and len(meta.title) >= 12:     # never on a title made from the file name
         from rapidfuzz import fuzz
 
         from ..sources.dedup import normalize_title
@@ -145,8 +146,9 @@ def _new_paper(lib, meta: PdfMetadata, path: Path) -> int:
 
     title = meta.title or path.stem
     paper = Paper(title=title, authors=meta.authors, doi=meta.dois[0] if meta.dois else None,
-                  arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version, source="pdf",
-                  source_key=str(path.resolve()), location=str(path))
+                  arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version, year=meta.year,
+                  published=meta.published, source="pdf", source_key=str(path.resolve()), location=str(path),
+                  raw={"read_from": meta.sources})       # where the title, authors and date were read
     rep = ingest_papers(lib, [paper], kind="import", source="pdf", target=str(path.resolve()))
     if rep.added_ids:
         pid = rep.added_ids[0]
@@ -155,6 +157,8 @@ def _new_paper(lib, meta: PdfMetadata, path: Path) -> int:
         if pid is None:
             raise LibraryError(f"{path}: could not add a paper for it ({rep.errors or rep.warnings})")
     lib.add_tag([pid], CHECK_TAG)
+    if meta.sources.get("date") == FROM_FILE_DATE:
+        lib.add_tag([pid], CHECK_YEAR_TAG)
     return pid
 
 

@@ -221,7 +221,8 @@ def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Li
 
 def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[list[Line]], dict]:
     """Every page's lines in reading order, and the PDF's metadata (with ``margins``: each page's
-    vertical text, such as the arXiv stamp)."""
+    vertical text, such as the arXiv stamp; ``page1``: page 1's lines top to bottom, before running
+    headers and footnotes are dropped)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -269,6 +270,8 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
             doc.close()
     if sum(len(p) for p in pages) < 3:
         raise UnreadablePdf(f"{path}: no text in the PDF ({n} pages; a scan without a text layer?)")
+    # page 1 as printed, its header and footnotes too: where a paper's dates stand ("Received ...")
+    meta["page1"] = [ln.text for ln in sorted(pages[0], key=lambda ln: ln.y0)] if pages else []
     pages = _drop_margins(pages, heights)
     meta["margins"] = margins
     return drop_footnotes(pages, widths, heights, body_size(pages)), meta
@@ -277,20 +280,38 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
 def drop_footnotes(pages: list[list[Line]], widths: list[float], heights: list[float], body: float) -> list[list[Line]]:
     """Drop the footnotes: the run of lines in smaller type at the bottom of each column (they would
     otherwise cut a paragraph that goes on in the next column)."""
+    from .nonprose import back_matter_heading
+
     out = []
-    for lines, w, h in zip(pages, widths, heights):
+    for p, (lines, w, h) in enumerate(zip(pages, widths, heights)):
         drop: set[int] = set()
         mid = w / 2
         for col in (lambda ln: ln.x1 <= mid + 4, lambda ln: ln.x0 >= mid - 4,
                     lambda ln: ln.x0 < mid - 4 and ln.x1 > mid + 4):
             members = sorted((ln for ln in lines if col(ln)), key=lambda ln: -ln.y0)
+            run = []
             for ln in members:
                 if ln.size < body - 1.0 and ln.y0 > 0.6 * h:
-                    drop.add(id(ln))
+                    run.append(ln)
                 else:
                     break
+            if run and not _back_matter_run(run, lines, pages[p + 1:], body, back_matter_heading):
+                drop.update(id(ln) for ln in run)
         out.append([ln for ln in lines if id(ln) not in drop])
     return out
+
+
+def _back_matter_run(run: list[Line], lines: list[Line], later: list[list[Line]], body: float, heading) -> bool:
+    """A small-type run at the foot of a column that is the paper's back matter (Springer sets
+    "Acknowledgements ... Funding ... Contribution statement ..." so after the Discussion), not a
+    footnote: it opens on a back-matter heading and what is read after it is small type too (it goes
+    on in the next column or page), or nothing. Dropped, its continuation would join the Discussion."""
+    top = run[-1]
+    if not heading(top.text):
+        return False
+    pos = max(i for i, ln in enumerate(lines) if any(ln is r for r in run))
+    after = lines[pos + 1:] or next((pg for pg in later if pg), [])
+    return not after or after[0].size < body - 1.0
 
 
 def body_size(pages: list[list[Line]]) -> float:

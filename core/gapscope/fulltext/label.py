@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any, Optional, Sequence
 from .. import settings
 from ..jobs import check, report
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
+from .nonprose import back_matter_heading, back_matter_sentence, fragment
 from .section_prior import decide
 
 if TYPE_CHECKING:
@@ -74,13 +75,30 @@ def _paragraph_labels(model, docs, vecs, chunk, section_prior: bool) -> list[lis
     return out
 
 
+FRAGMENT, BACK_MATTER = "fragment", "back-matter"     # the role of a sentence that gets no facet label
+
+
+def nonprose_mark(sentence: dict[str, Any], in_back_matter_paragraph: bool = False) -> Optional[str]:
+    """``fragment`` for text that is not a sentence (a table cell, a row of numbers, a heading run into
+    the text), ``back-matter`` for author contributions, funding, conflicts, guarantor or licence
+    statements (their section, a paragraph opening on such a run-in heading, or the statement's own
+    words inside a Discussion); None for a sentence to label (fulltext/nonprose.py)."""
+    text = sentence["text"]
+    if fragment(text):
+        return FRAGMENT
+    if sentence.get("section_kind") == "acknowledgements" or in_back_matter_paragraph or back_matter_sentence(text):
+        return BACK_MATTER
+    return None
+
+
 def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model=None, encoder=None,
                    redo: bool = False, kinds: Optional[Sequence[str]] = None, section_prior: bool = True,
                    progress=None, cancel=None) -> dict[str, Any]:
     """Label the full-text sentences of the attachments not yet labelled by this facet model (only the
     sections of ``kinds``, e.g. ("limitations", "discussion"), when given). With ``section_prior`` (the
     default) a Limitations, Discussion or Future-work section moves the shortcoming decision
-    (section_prior.py)."""
+    (section_prior.py). Fragments and back matter get the role ``fragment`` / ``back-matter`` and no
+    shortcoming type (:func:`nonprose_mark`)."""
     from ..facets.model import load_model
 
     model = model or load_model()
@@ -117,7 +135,12 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
         head_vecs = [v[:, :width] for v in vecs]
         rows = []
         for (_t, _sp, ss), labels, v in zip(chunk, _paragraph_labels(model, docs, head_vecs, chunk, section_prior), vecs):
+            back = bool(ss) and back_matter_heading(ss[0]["text"]) is not None
             for j, (sent, (role, short, conf)) in enumerate(zip(ss, labels)):
+                mark = nonprose_mark(sent, back)
+                if mark:                    # kept in the text, but neither labelled nor read by the maps
+                    rows.append((sent["id"], mark, None, None, model.model_id))
+                    continue
                 rows.append((sent["id"], role, short, round(conf, 4), model.model_id))
                 if pool and short != "none" and sent.get("section_kind") in FULLTEXT_SHORTCOMING_SECTIONS:
                     last = wanted.index(encoder.num_layers)

@@ -3,7 +3,10 @@ or to make a new one that the user checks)."""
 
 from __future__ import annotations
 
+import datetime
+import html
 import re
+import statistics
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +21,10 @@ _ARXIV_NAME = re.compile(r"(?<![\d.])(\d{4}\.\d{4,5})(v\d+)?(?![\d])")
 _ACL_ID = re.compile(r"^(\d{4}\.[a-z0-9]+-[a-z0-9]+\.\d+)$", re.I)     # 2020.acl-main.447
 _JUNK_TITLES = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(dvi|pdf|docx?|tex))", re.I)
 
+# where each field came from (PdfMetadata.sources), so a user knows which to check
+FROM_PROPERTIES, FROM_PAGE1, FROM_FILE_NAME = "file properties", "page 1", "file name"
+FROM_ARXIV_ID, FROM_BIORXIV_DOI, FROM_FILE_DATE = "arXiv id", "bioRxiv DOI", "file creation date (weak)"
+
 
 @dataclass
 class PdfMetadata:
@@ -26,6 +33,15 @@ class PdfMetadata:
     dois: list[str] = field(default_factory=list)        # best first
     arxiv_id: Optional[str] = None
     arxiv_version: Optional[int] = None
+    year: Optional[int] = None
+    published: Optional[str] = None                      # ISO date, as precise as known (YYYY-MM, YYYY-MM-DD)
+    sources: dict[str, str] = field(default_factory=dict)  # {"title" | "authors" | "date": FROM_...}
+
+    @property
+    def title_is_read(self) -> bool:
+        """The title was read from the PDF (its properties or page 1), not made up from the file name: only
+        such a title may match a library paper."""
+        return bool(self.title) and self.sources.get("title") in (FROM_PROPERTIES, FROM_PAGE1)
 
 
 def _clean_doi(raw: str) -> Optional[str]:
@@ -52,38 +68,214 @@ def from_filename(path: str | Path) -> PdfMetadata:
     return meta
 
 
-def _title_lines(lines: list[Line]) -> list[Line]:
-    """The largest type in the top half of page 1 (the title), at most three lines next to each other."""
+def clean_text(text: str) -> str:
+    """HTML entities decoded (Crossref-fed properties hold "COVID&#x02010;19"), typographic hyphens made
+    plain, white space collapsed."""
+    text = html.unescape(html.unescape(text))
+    return re.sub(r"\s+", " ", text.translate(_HYPHENS)).strip()
+
+
+_HYPHENS = str.maketrans({"\u2010": "-", "\u2011": "-", "\u00ad": ""})
+_SECTION_NAME = re.compile(r"^(?:\d{1,2}(?:\.\d{1,2})*\.?|[IVX]{1,5}\.)\s+\S+(?:\s+\S+){0,4}$")
+_TRAILING_FUNCTION_WORD = re.compile(r"\b(?:a|an|the|of|in|on|for|to|and|or|with|by|from|at|via|as)$", re.I)
+
+
+def title_problem(title: str) -> Optional[str]:
+    """Why ``title`` is not a paper's title, or None: a word processor's default ("Untitled", "Microsoft
+    Word - ..."), a section heading ("5 Discussion"), a typesetter's job name or file code
+    ("OP-GENE210101 1..14"), a table cell with a citation, a caption ("Table 1: ...") or running text, a cut-off title
+    ("A loss-of-function mutation in"), or too short."""
+    from .sections import heading_kind
+
+    t = clean_text(title)
+    words = t.split()
+    if not t or _JUNK_TITLES.match(t):
+        return "a placeholder"
+    if len(words) < 3 or len(t) < 12:
+        return "too short"
+    if _SECTION_NAME.match(t) or heading_kind(t) != "other":
+        return "a section heading"
+    letters = [c for c in t if c.isalpha()]
+    if re.search(r"\d\s*\.\.\s*\d", t) or (re.search(r"\d", t) and sum(c.islower() for c in letters) < 0.2 * len(letters)):
+        return "a job name or file code"
+    if re.search(r"\bet al\b|^arxiv:|^doi:|^10\.\d{4,}/", t, re.I):
+        return "a citation or an identifier"
+    if not (t[0].isalnum() or t[0] in "\"“‘'") or re.search(r"[a-z]{2}[.;]\s+[A-Z][a-z]", t):
+        return "running text"
+    if re.match(r"^(?:table|fig(?:ure)?|algorithm|listing|scheme)\.?\s*[A-Z]?\d+", t, re.I):
+        return "a caption"
+    if _TRAILING_FUNCTION_WORD.search(t):
+        return "cut off"
+    return None
+
+
+# login names, placeholder and software names that PDF producers write as the Author
+_JUNK_AUTHOR = re.compile(
+    r"^(?:administrator|admin|user|owner|author|authors|unknown|anonymous|root|default|guest|editor|staff|office"
+    r"|pc|customer|windows user|microsoft (?:office )?user|.*\b(?:latex|pdftex|tex|acrobat|adobe|microsoft|word"
+    r"|libreoffice|openoffice|indesign|quark\w*|arbortext|apex|elsevier|springer|wiley|typeset\w*)\b.*)$", re.I)
+# affiliation and footnote marks after (or between) names: ♢ ♠ * † ‡ § ¶ ∗, superscript digits,
+# "1,2" or "7–12" glued to a name, a Greek letter stuck to a name ("Kyle Loα")
+_MARKS = re.escape("*†‡§¶∗♠♣♥♦♡♢□■●○◆◇★☆#⊥⋆✝⁰¹²³⁴⁵⁶⁷⁸⁹")
+_LETTER_BEFORE = r"(?<=[^\W\d_])"
+
+
+def _marks_to_commas(text: str) -> str:
+    t = re.sub(rf"[{_MARKS}]", ",", clean_text(text))
+    t = re.sub(rf"{_LETTER_BEFORE}[α-ω]+(?![^\W\d_])", ",", t)
+    t = re.sub(rf"(?:{_LETTER_BEFORE}|(?<=[.)]))\d+(?:\s*[–-]\s*\d+)?", ",", t)
+    return re.sub(r"(?<=,)\s*\d+(?:\s*[–-]\s*\d+)?(?=[\s,]|$)", ",", t)
+
+
+def strip_marks(name: str) -> str:
+    """A name without its affiliation marks ("Erin Bransom♢" -> "Erin Bransom", "Yuan Lin†1" -> "Yuan Lin")."""
+    return re.sub(r"\s+", " ", re.sub(r"\s*,[\s,]*", " ", _marks_to_commas(name))).strip(" ,;")
+
+
+def plausible_author(name: str) -> bool:
+    """A person's name: two to five words, capitalised, no digits or e-mail; not a login or software name
+    ("Administrator", "jsmith", "LaTeX with hyperref")."""
+    words = name.split()
+    if not 2 <= len(words) <= 5 or _JUNK_AUTHOR.match(name) or re.search(r"[\d@/\\_]", name):
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES for w in words)
+
+
+_PARTICLES = {"van", "von", "der", "den", "de", "da", "del", "della", "di", "du", "la", "le", "bin", "ibn", "y", "dos"}
+
+
+def property_authors(value: str) -> list[str]:
+    """The Author property as names: "A; B", "A, B and C", "Last, First" (one name), "X et al."."""
+    value = clean_text(re.sub(r"\bet al\.?", "", value))
+    if re.fullmatch(r"[^,;]+,\s*[^,;]+", value) and all(len(p.split()) == 1 for p in value.split(",")):
+        last, first = (p.strip() for p in value.split(","))
+        return [f"{first} {last}"]
+    parts = re.split(r";", value) if ";" in value else re.split(r",|\band\b|&", value)
+    return [strip_marks(p) for p in parts if strip_marks(p)]
+
+
+def _title_blocks(lines: list[Line]) -> list[list[Line]]:
+    """Runs of up to three adjacent lines in the same type in the top half of page 1, likeliest title
+    first: the topmost among those in near the largest type (a logo in larger type below the title,
+    PaSa's, comes after it), then the rest by size."""
     top = [ln for ln in lines if ln.y0 < 420 and len(ln.text) > 2 and re.search(r"[A-Za-z]{3}", ln.text)
            and not _ARXIV_TEXT.search(ln.text)]
     if not top:
         return []
-    size = max(ln.size for ln in top)
-    cand = sorted([ln for ln in top if ln.size >= size - 0.3], key=lambda ln: ln.y0)
-    out = [cand[0]]
-    for ln in cand[1:]:
-        if ln.y0 - out[-1].y1 < 2.2 * ln.size and len(out) < 3:
-            out.append(ln)
-        else:
-            break
-    return out
+    blocks: list[list[Line]] = []
+    for size in sorted({ln.size for ln in top}, reverse=True):
+        same = sorted([ln for ln in top if abs(ln.size - size) < 0.05], key=lambda ln: ln.y0)
+        block: list[Line] = []
+        for ln in same:
+            if block and (ln.y0 - block[-1].y1 >= 2.2 * ln.size or len(block) == 3):
+                blocks.append(block)
+                block = []
+            block.append(ln)
+        blocks.append(block)
+    biggest = blocks[0][0].size
+    near = sorted([b for b in blocks if b[0].size >= 0.7 * biggest], key=lambda b: b[0].y0)
+    return near + [b for b in blocks if b[0].size < 0.7 * biggest]
+
+
+def _page1_title(lines: list[Line]) -> tuple[str, list[Line]]:
+    """The first plausible title among the blocks of larger type at the top of page 1, and its lines."""
+    if not lines:
+        return "", []
+    body = statistics.mode([ln.size for ln in lines for _ in range(max(1, len(ln.text) // 20))])
+    for block in _title_blocks(lines):
+        if block[0].size < body + 0.8:          # a title is set larger than the text
+            continue
+        text = clean_text(" ".join(ln.text for ln in block))
+        if title_problem(text) is None:
+            return text, block
+    return "", []
 
 
 def _authors_after(lines: list[Line], title: list[Line]) -> list[str]:
+    """The names on the lines below the title, up to the first line that is not a list of names (the
+    affiliations); affiliation marks end a name ("Erin Bransom♢ Bailey Kuehl♢")."""
     if not title:
         return []
-    below = sorted([ln for ln in lines if ln.y0 > title[-1].y1 and ln.y0 < title[-1].y1 + 80], key=lambda ln: ln.y0)
-    for ln in below[:3]:
-        text = re.sub(r"[\d*†‡§♠♣♥♦¶∗,]+(?=\s|$|,)", ",", ln.text)
-        parts = [p.strip(" ,") for p in re.split(r",|\band\b|;|·", text) if p.strip(" ,")]
-        names = [p for p in parts if 2 <= len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split())
-                 and not re.search(r"univ|institut|department|lab|school|college|abstract", p, re.I)]
-        if names and len(names) >= len(parts) / 2:
-            return names
-    return []
+    below = sorted([ln for ln in lines if title[-1].y1 < ln.y0 < title[-1].y1 + 120], key=lambda ln: ln.y0)
+    found: list[str] = []
+    for ln in below[:8]:
+        parts = [p.strip(" ,·") for p in re.split(r",|\band\b|;|·|&", _marks_to_commas(ln.text))]
+        parts = [p for p in parts if re.search(r"[^\W\d_]", p)]
+        names = [p for p in parts if 1 <= len(p.split()) <= 4 and all(w[:1].isupper() for w in p.split())
+                 and not re.search(r"univ|institut|department|lab|school|college|abstract|correspond", p, re.I)]
+        if parts and names and len(names) >= len(parts) / 2:
+            found += [n.title() if n.isupper() else n for n in names]     # "TAL AUGUST" (ACM)
+        elif found and parts:
+            break
+    return found
+
+
+_MONTH = (r"(?:Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?"
+          r"|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)")
+_DATE = rf"(?:(?P<d1>\d{{1,2}})\s+)?(?P<m>{_MONTH})\.?\s+(?:(?P<d2>\d{{1,2}})(?:\s*[-–]\s*\d{{1,2}})?,?\s+)?(?P<y>(?:19|20)\d\d)\b"
+# the dates a first page prints, most telling first: when it was published, then accepted, then received
+_LABELLED_DATES = [re.compile(rf"\b(?:{label})\b\s*:?\s*(?:on\s+)?{_DATE}", re.I) for label in (
+    r"published(?: online)?|this version posted|posted|available online|publication date|issue date",
+    r"accepted(?: for publication)?", r"received")]
+_ANY_DATE = re.compile(rf"\b{_DATE}", re.I)
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+_BIORXIV_DOI = re.compile(r"^10\.1101/(20\d\d)\.(\d\d)\.(\d\d)\.")
+_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
+
+
+def _iso(m: re.Match) -> tuple[int, str]:
+    year = int(m.group("y"))
+    month = _MONTHS.index(m.group("m")[:3].lower()) + 1
+    day = m.group("d1") or m.group("d2")
+    return year, f"{year}-{month:02d}" + (f"-{int(day):02d}" if day and 1 <= int(day) <= 31 else "")
+
+
+def _page1_date(page1: list[str]) -> tuple[Optional[int], Optional[str]]:
+    """(year, ISO date or None) printed on page 1: a labelled date (published > accepted > received), a
+    copyright year, or a date written out with its month; (None, None) when there is none."""
+    text = "\n".join(page1)
+    this_year = datetime.date.today().year
+    for rx in _LABELLED_DATES:
+        for m in rx.finditer(text):
+            year, iso = _iso(m)
+            if 1900 < year <= this_year + 1:
+                return year, iso
+    m = _COPYRIGHT.search(text)
+    if m and 1900 < int(m.group("y")) <= this_year + 1:
+        return int(m.group("y")), None
+    dated = [_iso(m) for m in _ANY_DATE.finditer(text)]
+    dated = [d for d in dated if 1900 < d[0] <= this_year + 1]
+    return max(dated) if dated else (None, None)
+
+
+def _date(meta: PdfMetadata, doc: Document) -> None:
+    """The paper's year (and date, as far as known), most reliable source first: the arXiv id (2501.10120:
+    January 2025), a bioRxiv DOI (10.1101/2023.08.22...), page 1, and the file's creation date, weak (a
+    PDF may be made years after the paper)."""
+    if meta.arxiv_id and re.match(r"^\d{4}\.", meta.arxiv_id):
+        yy, mm = int(meta.arxiv_id[:2]), int(meta.arxiv_id[2:4])
+        if 1 <= mm <= 12:
+            meta.year, meta.published, meta.sources["date"] = 2000 + yy, f"{2000 + yy}-{mm:02d}", FROM_ARXIV_ID
+            return
+    for d in meta.dois:
+        m = _BIORXIV_DOI.match(d)
+        if m:
+            meta.year, meta.published, meta.sources["date"] = int(m.group(1)), "-".join(m.groups()), FROM_BIORXIV_DOI
+            return
+    year, iso = _page1_date((doc.metadata or {}).get("page1") or [ln.text for ln in doc.first_page_lines])
+    if year:
+        meta.year, meta.published, meta.sources["date"] = year, iso, FROM_PAGE1
+        return
+    m = re.match(r"^(?:D:)?((?:19|20)\d\d)", str((doc.metadata or {}).get("CreationDate") or ""))
+    if m:
+        meta.year, meta.sources["date"] = int(m.group(1)), FROM_FILE_DATE
 
 
 def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
+    """Identifiers, title, authors and date read from a PDF (``doc``; None when it could not be read)
+    and its file name. A title or author in the file's properties is taken only when it looks like one
+    (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top, and the
+    authors below it; else (a title) the file name. ``sources`` says where each came from."""
     meta = from_filename(path)
     if doc is None:
         return meta
@@ -96,14 +288,21 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     m = _ARXIV_TEXT.search(text)
     if m:
         meta.arxiv_id, meta.arxiv_version = split_arxiv_id(m.group(1) + (m.group(2) or ""))
-    title = str(info.get("Title") or "").strip()
-    lines = _title_lines(doc.first_page_lines)
-    if not title or _JUNK_TITLES.match(title) or len(title) < 8:
-        title = " ".join(ln.text for ln in lines)
-    meta.title = re.sub(r"\s+", " ", title).strip()
-    author = str(info.get("Author") or "").strip()
-    if author and not _JUNK_TITLES.match(author):
-        meta.authors = [a.strip() for a in re.split(r";|,|\band\b", author) if a.strip()]
+    page_title, block = _page1_title(doc.first_page_lines)
+    title = clean_text(str(info.get("Title") or ""))
+    if title and title_problem(title) is None:
+        meta.title, meta.sources["title"] = title, FROM_PROPERTIES
+    elif page_title:
+        meta.title, meta.sources["title"] = page_title, FROM_PAGE1
     else:
-        meta.authors = _authors_after(doc.first_page_lines, lines)
+        meta.title, meta.sources["title"] = urllib.parse.unquote(Path(path).stem), FROM_FILE_NAME
+    authors = [a for a in property_authors(str(info.get("Author") or "")) if plausible_author(a)]
+    if authors:
+        meta.authors, meta.sources["authors"] = authors, FROM_PROPERTIES
+    else:
+        meta.authors = [a for a in (strip_marks(n) for n in _authors_after(doc.first_page_lines, block))
+                        if plausible_author(a)]
+        if meta.authors:
+            meta.sources["authors"] = FROM_PAGE1
+    _date(meta, doc)
     return meta

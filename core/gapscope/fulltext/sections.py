@@ -11,6 +11,7 @@ import re
 import statistics
 
 from .extract import Line, Paragraph, Section, join_lines
+from .nonprose import back_matter_heading
 
 # canonical kind <- heading name (matched on the whole name, lower case)
 _KINDS: list[tuple[str, str]] = [
@@ -97,11 +98,25 @@ def build_sections(pages: list[list[Line]], body: float) -> list[Section]:
     prev: Line | None = None
     para_page = 0
 
+    resume: list[Section] = []       # the section a run of run-in back matter interrupted
+
     def flush() -> None:
         nonlocal buf
         if buf:
             text = join_lines(buf)
             if text.strip():
+                run_in = back_matter_heading(text) if not in_refs else None
+                last = sections[-1]
+                if run_in and not (last.kind == "acknowledgements" and not last.paragraphs):
+                    # "Funding NV and FMA are supported by ...": back matter without a heading line of its
+                    # own (Springer, MDPI); a Methods subsection "Ethics statement" too
+                    if not resume and last.kind != "acknowledgements":
+                        resume.append(last)
+                    sections.append(Section(text.strip()[:len(run_in)], "acknowledgements", para_page))
+                elif not run_in and resume:
+                    # a paragraph after it that opens on no such heading goes on with what was interrupted
+                    was = resume.pop()
+                    sections.append(Section(was.name, was.kind, para_page, was.number, was.level))
                 sections[-1].paragraphs.append(Paragraph(para_page, text))
         buf = []
 
@@ -127,6 +142,7 @@ def build_sections(pages: list[list[Line]], body: float) -> list[Section]:
             if h:
                 flush()
                 number, name, kind, level = h
+                resume.clear()
                 sections.append(Section(name, kind, ln.page, number, level))
                 last_heading = ln
                 in_refs = in_refs or kind == "references"

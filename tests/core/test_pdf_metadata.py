@@ -1,0 +1,99 @@
+"""Title, authors and date read from the real PDFs in ../shared/data/pdfs: what a file's properties hold
+is taken only when it looks like a title or a person (not a typesetter's job name, a section heading, an
+HTML entity, "Administrator"); else page 1, else the file name, with where each came from. The expected
+values are only what page 1 of each PDF shows when it is drawn."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gapscope.fulltext import attach as attach_mod
+from gapscope.fulltext import extract as extract_mod
+from gapscope.fulltext.meta import (FROM_ARXIV_ID, FROM_FILE_DATE, FROM_FILE_NAME, FROM_PAGE1, plausible_author,
+                                    read_metadata, title_problem)
+
+from .fulltext_helpers import cached_extract
+
+MARKS = re.compile(r"[♢♠♡*†‡§¶∗\d]")
+
+
+@pytest.fixture(scope="module")
+def _extract_once():
+    return cached_extract(extract_mod.extract)
+
+
+@pytest.fixture(scope="module")
+def meta(shared_data, _extract_once):
+    def read(name):
+        path = shared_data / "pdfs" / name
+        return read_metadata(_extract_once(path), path)
+    return read
+
+
+def test_html_entities_in_the_title_are_decoded(meta):
+    m = meta("odd/papermage-index-string-out-of-range.pdf")
+    assert "&#" not in m.title and m.title.startswith("COVID-19 vaccination and treatment")
+
+
+def test_a_login_name_is_not_an_author(meta):
+    m = meta("bio/10.1101%2F2023.08.22.554289.pdf")        # Author property: "Administrator"
+    assert "Administrator" not in m.authors
+    assert m.authors[0] == "Nicholas L. Truex" and m.sources["authors"] == FROM_PAGE1
+    assert all(plausible_author(a) for a in m.authors)
+
+
+def test_a_typesetter_job_name_gives_way_to_page_one(meta):
+    m = meta("bio/10.1093%2Fgenetics%2Fiyab101.pdf")       # Title property: "OP-GENE210101 1..14"
+    assert title_problem("OP-GENE210101 1..14")
+    assert m.title.startswith("Discovery of new vascular disrupting agents") and m.sources["title"] == FROM_PAGE1
+    assert "Riddhiman K. Garge" in m.authors
+
+
+def test_a_cut_off_property_title_gives_way_to_page_one(meta):
+    m = meta("bio/10.1007%2Fs00125-024-06103-w.pdf")       # Title property: "A loss-of-function mutation in"
+    assert m.title.endswith("diabetes in early adult life") and m.sources["title"] == FROM_PAGE1
+    assert (m.year, m.published, m.sources["date"]) == (2024, "2024-02-17", FROM_PAGE1)    # "Published online"
+
+
+@pytest.mark.parametrize("name", ["cs/1903.10676.pdf", "odd/papermage-test-uu.pdf"])
+def test_a_table_page_gives_no_section_heading_for_a_title(meta, name):
+    m = meta(name)
+    assert m.title != "5 Discussion" and "REL ChemProt" not in m.authors
+    assert m.sources["title"] == FROM_FILE_NAME and not m.title_is_read
+
+
+def test_affiliation_marks_are_not_part_of_names(meta):
+    m = meta("cs/2023.eacl-main.121.pdf")
+    assert {"Kalpesh Krishna", "Erin Bransom", "Bailey Kuehl", "Kyle Lo"} <= set(m.authors)
+    assert not any(MARKS.search(a) for a in m.authors)
+    pasa = meta("cs/pasa-2501.10120.pdf")
+    assert pasa.title.startswith("PaSa: An LLM Agent") and "Paper Search" != pasa.title
+    assert pasa.authors[0] == "Yichen He" and not any(MARKS.search(a) for a in pasa.authors)
+
+
+def test_the_year_from_the_arxiv_id_a_biorxiv_doi_or_weakly_the_file(meta):
+    pasa = meta("cs/pasa-2501.10120.pdf")
+    assert (pasa.year, pasa.published, pasa.sources["date"]) == (2025, "2025-01", FROM_ARXIV_ID)
+    biorxiv = meta("bio/10.1101%2F2023.08.22.554289.pdf")
+    assert biorxiv.year == 2023 and biorxiv.published.startswith("2023-08")
+    uu = meta("odd/papermage-test-uu.pdf")
+    assert uu.year and uu.sources["date"] == FROM_FILE_DATE
+
+
+def test_no_title_match_on_a_title_made_from_the_file_name(tmp_path, shared_data, monkeypatch, _extract_once):
+    """The SciBERT table page and its copy under another name: the copy once matched the first's paper
+    by its "title" ("5 Discussion") at 1.00."""
+    from gapscope.store import Library
+
+    monkeypatch.setattr(attach_mod, "extract", _extract_once)
+    with Library(tmp_path / "l.gapscope") as lib:
+        first = attach_mod.attach_file(lib, shared_data / "pdfs" / "cs" / "1903.10676.pdf")
+        second = attach_mod.attach_file(lib, shared_data / "pdfs" / "odd" / "papermage-test-uu.pdf")
+        assert first.status == second.status == "new-paper"
+        assert second.match != "title" and second.paper_id != first.paper_id
+        paper = lib.get_paper(first.paper_id)
+        assert paper.title != "5 Discussion" and paper.year == 2019
+        weak = lib.get_paper(second.paper_id)
+        assert attach_mod.CHECK_YEAR_TAG in lib.tags_of(weak.id)
