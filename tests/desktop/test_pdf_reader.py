@@ -105,7 +105,11 @@ def test_dropped_pdfs_are_attached_but_never_library_files(qtbot, tmp_path, shar
             assert [a["original_name"] for a in atts] == [str(outside)]
             assert lib.get_paper(atts[0]["paper_id"]).title.startswith("CiteSee")
             sents = lib.fulltext_sentences(atts[0]["id"])
-            assert sents and all(s["role"] and s["shortcoming"] for s in sents)     # labelled in the same task
+            # labelled in the same task (fragments and back matter get a role and no shortcoming type)
+            from gapscope.fulltext.label import BACK_MATTER, FRAGMENT
+
+            assert sents and all(s["role"] for s in sents)
+            assert all(s["shortcoming"] for s in sents if s["role"] not in (FRAGMENT, BACK_MATTER))
             lim = lib.fulltext_sentences(atts[0]["id"], kinds=["limitations"])
             assert any(s["shortcoming"] == "own" for s in lim)
         finally:
