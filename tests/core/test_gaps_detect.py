@@ -287,3 +287,24 @@ def test_unaddressed_shortcoming_over_a_long_span_compares_real_rates(mapped):
     for g in found:
         assert g.details["later_method_papers"] >= MIN_LATER_PAPERS and g.details["typical_rate"] > 0
         assert " of the 0 papers" not in g.statement and "against 0.00 for" not in g.statement
+
+
+def test_a_thin_growing_region_on_an_unstable_cluster_says_so_and_ranks_lower(mapped):
+    import copy
+
+    from gapscope.gaps.detect import UNSTABLE_FACTOR, thin_growing
+    from gapscope.maps.build import paper_dates
+
+    lib, data, ms = mapped
+    topic = copy.deepcopy(ms["topic"])
+    ids, vecs, _ = data["topic"]
+    dates = paper_dates(lib)
+    for c in topic.clusters:
+        c.stability = 0.9
+    steady = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+    assert steady and all("unstable cluster" not in g.statement for g in steady.values())
+    cid = next(iter(steady))
+    next(c for c in topic.clusters if c.id == cid).stability = 0.12
+    shaky = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+    assert shaky[cid].statement.startswith(f"\u201c{shaky[cid].problem.label}\u201d (unstable cluster: stability 0.12) is")
+    assert shaky[cid].score == pytest.approx(UNSTABLE_FACTOR * steady[cid].score) and shaky[cid].details["unstable"]

@@ -361,6 +361,37 @@ def read_acronyms(concepts: Sequence, texts: Mapping[int, str]) -> dict[int, Acr
     return out
 
 
+def _form_key(phrase: str) -> tuple[str, ...]:
+    """A phrase with case, plurals and hyphens folded: "Large Language Models" = "large language model"."""
+    return tuple(_fold(w) for w in re.split(r"[\s\-/]+", _surface(phrase)) if w)
+
+
+def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) -> dict[int, int]:
+    """{concept id: the id of the concept it is one with}, for an acronym whose papers agree on an expansion
+    ("SFT": supervised fine-tuning) and the concept whose phrase or merged variant is that expansion (case,
+    plurals and hyphens aside): the extractor keeps them apart (their phrase vectors are far apart), yet
+    they are one idea, and a gap list must neither pair them nor let the idea lead more gaps than any
+    other. Both map to the larger of the two (the acronym on a tie); a concept in no such pair is absent."""
+    by_form: dict[tuple, list] = {}
+    for c in concepts:
+        for f in {_form_key(x) for x in [c.phrase, *c.synonyms]}:
+            if f:
+                by_form.setdefault(f, []).append(c)
+    out: dict[int, int] = {}
+    for c in concepts:
+        r = readings.get(c.id)
+        if r is None or r.verdict != DEFINED or not r.dominant:
+            continue
+        alike = [x for x in by_form.get(_form_key(r.dominant), []) if x.id != c.id]
+        if not alike:
+            continue
+        group = [c, *alike]
+        head = max(group, key=lambda x: (x.n_papers, x is c))
+        for x in group:
+            out[x.id] = head.id
+    return out
+
+
 def library_acronyms(lib, concepts: Sequence) -> dict[int, AcronymReading]:
     """``read_acronyms`` over the titles and abstracts of the library's papers."""
     acr = [c for c in concepts if is_acronym(c.phrase)]

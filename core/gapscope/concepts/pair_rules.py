@@ -81,17 +81,19 @@ class ConceptMentions(dict):
     """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data},
     ``in_aim``: {concept id: papers naming it in the title or an objective sentence}, ``as_technique`` /
     ``as_task``: {concept id: papers using it as a technique / naming it as a problem} (None: not
-    read)."""
+    read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read)."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
                  in_aim: Optional[Mapping[int, frozenset]] = None,
                  as_technique: Optional[Mapping[int, frozenset]] = None,
-                 as_task: Optional[Mapping[int, frozenset]] = None):
+                 as_task: Optional[Mapping[int, frozenset]] = None,
+                 as_input: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
         self.as_technique = None if as_technique is None else dict(as_technique)
         self.as_task = None if as_task is None else dict(as_task)
+        self.as_input = None if as_input is None else dict(as_input)
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMentions:
@@ -101,7 +103,7 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
     TECHNIQUE_MIN_MENTIONS papers."""
     from .quality import text_mentions
-    from .roles import technique_and_task_papers
+    from .roles import input_papers, technique_and_task_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
     hits = lib.papers_mentioning(forms)
@@ -115,13 +117,16 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     mentioned = {c.id: hits.get(c.id, set()) | set(c.papers) for c in concepts}
     # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
     read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
-    as_technique, as_task = technique_and_task_papers({pid: f"{t or ''} {a or ''}" for pid, t, a in rows},
-                                                      read, mentioned)
+    texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
+    as_technique, as_task = technique_and_task_papers(texts, read, mentioned)
+    as_input = input_papers(texts, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read},
+                            mentioned)
     return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
                            {k: frozenset(v) for k, v in as_data.items()},
                            {k: frozenset(v) for k, v in in_aim.items()},
                            {k: frozenset(v) for k, v in as_technique.items()},
-                           {k: frozenset(v) for k, v in as_task.items()})
+                           {k: frozenset(v) for k, v in as_task.items()},
+                           {k: frozenset(v) for k, v in as_input.items()})
 
 
 def is_name(phrase: str) -> bool:
@@ -171,6 +176,26 @@ def techniques(concepts: Sequence, mentions: Mapping[int, frozenset], as_techniq
     out = np.zeros(len(concepts), dtype=bool)
     for i, (n, tech, task) in enumerate(technique_shares(concepts, mentions, as_technique, as_task, papers)):
         out[i] = n >= TECHNIQUE_MIN_MENTIONS and tech >= TECHNIQUE_SHARE * n and tech > TECHNIQUE_OVER * task
+    return out
+
+
+INPUT_SHARE = 0.35   # of the abstracts mentioning a problem concept, those writing it as an input ("RGB images") ...
+INPUT_OVER = 2.0     # ... more than this many times those naming it as a problem: an input modality ("RGB": 56%
+                     # of its 16 abstracts as input, 6% as a problem, on a 630-paper library; "remote sensing"
+                     # 50% and 50%, a field, stays)
+
+
+def inputs(concepts: Sequence, mentions: Mapping[int, frozenset], as_input: Mapping[int, frozenset],
+           as_task: Mapping[int, frozenset]) -> np.ndarray:
+    """Per problem concept (with ``id``): an input modality its papers take in ("RGB", "LiDAR scans"), written
+    as one ("<X> images / frames / cameras / data", "from <X>") by INPUT_SHARE of the abstracts mentioning it
+    and far more than name it as a problem: data, not a problem a method could be applied to. Only the gap
+    listing reads it (the backtest scores link prediction, where a modality links like any other)."""
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        inp, task = as_input.get(c.id, frozenset()), as_task.get(c.id, frozenset())
+        n = len(mentions.get(c.id, frozenset()) | inp | task)
+        out[i] = n >= TECHNIQUE_MIN_MENTIONS and len(inp) >= INPUT_SHARE * n and len(inp) > INPUT_OVER * len(task)
     return out
 
 

@@ -31,6 +31,12 @@ TASK_BEFORE = ("for", "address", "addresses", "addressing", "tackle", "tackles",
                "enhancing")
 TASK_AFTER = ("task", "problem", "challenge", "issue")
 
+# what a text takes in rather than works on: "<X> images / frames / cameras / data", "from <X>"; a phrase
+# written so ("RGB images", "from RGB", "RGB cameras") names an input modality, no problem (pair_rules.inputs)
+INPUT_BEFORE = ("from", "given", "raw", "input", "captured", "acquired")
+INPUT_AFTER = ("image", "frame", "video", "camera", "input", "data", "sensor", "scan", "map", "signal", "modality",
+               "stream", "observation", "channel", "measurement", "recording", "reading")
+
 _WORD = re.compile(r"\w+", flags=re.UNICODE)
 
 
@@ -115,3 +121,11 @@ def technique_and_task_papers(texts: Mapping[int, str], forms_of: Mapping[int, S
         uses = tech_of_task if forms and task_head(forms[0]) else tech
         as_tech[key], as_task[key] = uses.papers(forms, among), task.papers(forms, among)
     return as_tech, as_task
+
+
+def input_papers(texts: Mapping[int, str], forms_of: Mapping[int, Sequence[str]],
+                 among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+    """{key: the papers of ``among_of[key]`` writing one of its forms as an input they take in ("RGB images",
+    "from RGB", "RGB cameras")}."""
+    inputs = Contexts(texts, INPUT_BEFORE, INPUT_AFTER)
+    return {key: inputs.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}

@@ -39,11 +39,15 @@ def _q(s: str) -> str:
 
 
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
-              nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None) -> str:
-    """``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
+              nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None,
+              example: Optional[str] = None) -> str:
+    """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one.
+    ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
     first mention: Apply “VAR (visual autoregressive modeling)” to ..."""
     done = "yet none combines them" if both == 0 else (
-        "yet only one paper combines them" if both == 1 else f"yet only {both} papers combine them")
+        "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
+    if both and example:
+        done += f" (e.g. {_q(example)})"
     exp = expansions or {}
 
     def first(c: Concept) -> str:
@@ -60,6 +64,38 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
         k = sum(n for _, n in nb_problems[:2])
         s += f", while {m.phrase} has been applied to the related problem{'s' if len(nb_problems[:2]) > 1 else ''} {names} ({k} paper{'s' if k != 1 else ''})"
     return s + "."
+
+
+def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping[int, frozenset]],
+                titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> dict:
+    """The works that already combine the pair, each once, whichever check saw them: the library's papers the
+    extractor named both in, those whose title or abstract mentions both (the FTS index; at most one, or the
+    pair would be no candidate) and those the closest-work check found about both (gaps/closest.py), plus the
+    other sources' abstracts that check found. A gap's statement must not say "none combines them" next to
+    such evidence. {"count", "papers" (library ids), "example" (a title, one the closest-work check
+    found first)}."""
+    m, p = ev.method, ev.problem
+    here = set(int(q) for q in ev.both)
+    if mentions:
+        here |= set(mentions.get(m.id, ())) & set(mentions.get(p.id, ()))
+    example = None
+    elsewhere = 0
+    if cw is not None:
+        here |= set(cw.get("done_library") or ())
+        elsewhere = int(cw.get("done_elsewhere") or 0)
+        example = next((x.get("title") for x in cw.get("closest_work") or () if x.get("did_both") and x.get("title")),
+                       None)
+    papers = sorted(here)
+    if example is None and papers and titles is not None:
+        example = titles(papers[:1]).get(papers[0])
+    return {"count": len(papers) + elsewhere, "papers": papers, "example": example}
+
+
+def listing_score(score: float, combined: int) -> float:
+    """The order a gap is listed in: the ranker's score, divided by one more than the abstracts that combine
+    the pair already, so a pair none has tried comes before an equally likely one two abstracts did. Only the
+    listing reads it (the backtest scores the ranker's link prediction)."""
+    return score / (1 + combined) if score >= 0 else score * (1 + combined)
 
 
 def listable(c: Concept, n_library: int, max_share: float) -> bool:
@@ -111,7 +147,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  texts: Optional[Mapping[int, str]] = None,
                  mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                  plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None, closest=None,
-                 acronyms: Optional[Mapping[int, "AcronymReading"]] = None, world=None) -> list[Gap]:
+                 acronyms: Optional[Mapping[int, "AcronymReading"]] = None, world=None,
+                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
@@ -126,7 +163,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     concepts/acronyms.py; read from ``texts`` when not given): an acronym the papers naming it define in
     different ways is no gap end (a notice names them); a gap names the others' expansion. ``world`` (a
     gaps.world_check.OpenAlexCheck): asked last, for the pairs the other checks keep; a pair enough works in
-    OpenAlex mention together is established, no gap, and each kept gap carries the few that did."""
+    OpenAlex mention together is established, no gap, and each kept gap carries the few that did.
+    ``titles`` (paper ids -> their titles): names an example of the abstracts that combine a pair already
+    when the closest-work check named none (combined_by)."""
     if not cs.concepts:
         return []
     acronyms, mentions = _readings(cs, texts, acronyms, mentions)
@@ -143,6 +182,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     if not cand.any():
         return []
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices)
+    same_as = _same_concepts(cs, blk, score, acronyms)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
     gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs)
@@ -151,7 +191,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         i, j = np.unravel_index(int(f), score.shape)
         ev = pairs[(i, j)] = gather.gather(cs.concepts[blk.m_idx[i]], cs.concepts[blk.p_idx[j]],
                                            int(blk.text_both[i, j]) if blk.text_both is not None else None)
-        pool.append(gather.candidate((i, j), float(score[i, j]), ev))
+        pool.append(gather.candidate((i, j), float(score[i, j]), ev, same_as))
     established = EstablishedCheck(reference, closest, pairs, top, progress, cancel, world=world)
     kept, dropped = dedupe(pool, top, per_concept=per_concept, accept=established if established.active else None)
     if notices is not None:
@@ -160,8 +200,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     from ..concepts.quality import not_a_concept
 
     not_neighbours = [k for k, c in enumerate(cs.concepts) if c.n_papers < 5 or not_a_concept(c.phrase)] if kept else []
-    return [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
-                         sum(1 for d in dropped if d["duplicate_of"] == c.key)) for c in kept]
+    gaps = [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
+                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles) for c in kept]
+    return sorted(gaps, key=lambda g: -g.score)     # listing order: pairs some abstracts combine already lower
 
 
 def _readings(cs: ConceptSet, texts, acronyms, mentions) -> tuple[Mapping[int, "AcronymReading"], Optional[Mapping]]:
@@ -205,6 +246,7 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
+    ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
     ok_m &= np.array([cs.concepts[i].id not in vague for i in blk.m_idx], dtype=bool)
     ok_p &= np.array([cs.concepts[j].id not in vague for j in blk.p_idx], dtype=bool)
@@ -216,17 +258,23 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
 
 
 def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: dict, established: EstablishedCheck,
-                 acronyms, shortcomings, topic_of, not_neighbours: Sequence[int], duplicates_dropped: int) -> Gap:
+                 acronyms, shortcomings, topic_of, not_neighbours: Sequence[int], duplicates_dropped: int,
+                 mentions: Optional[Mapping[int, frozenset]] = None,
+                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> Gap:
     """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank."""
     i, j = cand.key
     m, p = ev.method, ev.problem
-    roles = ev.roles()
+    ref, cw = established.reference_of.get((i, j)), established.closest_of.get((i, j))
+    world = established.world_of.get((i, j))
+    combined = combined_by(ev, cw, mentions, titles)
+    # the library's papers that combine the pair already are its "did both" evidence, whatever found them
+    roles = {q: "both" for q in combined["papers"]}
+    for q, r in ev.roles().items():
+        roles.setdefault(q, r)
     short = shortcoming_quotes(m, p, shortcomings)
     for s in short:
         roles.setdefault(s["paper_id"], "shortcoming")
     topic = main_topic(m, p, topic_of)
-    ref, cw = established.reference_of.get((i, j)), established.closest_of.get((i, j))
-    world = established.world_of.get((i, j))
     counts = {r: sum(1 for v in roles.values() if v == r) for r in ROLE_ORDER}
     if ref is not None:
         counts["reference"] = ref["co_mentions"]
@@ -236,8 +284,9 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
         counts["openalex"] = world["works"]
     expansions = _expansions(m, p, acronyms)
     return Gap(
-        type="method_x_problem", score=cand.score,
-        statement=statement(m, p, len(ev.both), ev.near_methods, ev.near_problems, expansions)
+        type="method_x_problem", score=listing_score(cand.score, combined["count"]),
+        statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
+                            combined["example"])
         + (tried_note(ref) if ref else "") + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
@@ -246,6 +295,9 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  "expansions": expansions,
                  "acronyms": {c.phrase: acronyms[c.id].to_dict() for c in (m, p) if c.id in acronyms} or None,
                  "abstracts_mentioning_both": ev.text_both,
+                 # the works that combine the pair already, each once, whichever check found them (the
+                 # statement's "only N abstracts combine them so far"): their count and the library's among them
+                 "combined_by": {"count": combined["count"], "papers": combined["papers"]},
                  "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in ev.near_methods[:3]],
                  "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in ev.near_problems[:3]],
                  "shortcoming_sentences": short,
@@ -272,6 +324,40 @@ def _expansions(m: Concept, p: Concept, acronyms: Mapping[int, "AcronymReading"]
     from ..concepts.acronyms import DEFINED
 
     return {c.phrase: r.dominant for c in (m, p) if (r := acronyms.get(c.id)) is not None and r.verdict == DEFINED}
+
+
+def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, mentions,
+                      notices: Optional[list]) -> np.ndarray:
+    """Per problem column: an input modality ("RGB": "RGB images", "from RGB"; concepts/pair_rules.inputs),
+    no problem end of a listed gap; a notice names those that had a candidate pair."""
+    as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
+    if as_input is None or as_task is None:
+        return np.zeros(len(blk.p_idx), dtype=bool)
+    from ..concepts.pair_rules import inputs
+
+    out = inputs([cs.concepts[j] for j in blk.p_idx], mentions, as_input, as_task)
+    hit = [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(out & ok_p & cand.any(axis=0))]
+    if hit and notices is not None:
+        n = len(hit)
+        notices.append(f"{n} problem concept{'s' if n != 1 else ''} that {'their' if n != 1 else 'its'} abstracts "
+                       "write as an input (\u201c<X> images\u201d, \u201cfrom <X>\u201d) far more than as a "
+                       f"problem {'are' if n != 1 else 'is'} data, not a problem, and ended no gap: "
+                       + ", ".join(_q(c.phrase) for c in hit[:8]))
+    return out
+
+
+def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int, "AcronymReading"]) -> dict[int, int]:
+    """{concept id: the concept it is one with} for the acronyms and their expansions (concepts/acronyms.py,
+    same_concepts: "SFT" and "supervised fine-tuning"); a concept paired with its own alias is no gap
+    (its score -inf)."""
+    from ..concepts.acronyms import same_concepts
+
+    same_as = same_concepts(cs.concepts, acronyms)
+    if same_as:
+        gm = np.array([same_as.get(cs.concepts[i].id, cs.concepts[i].id) for i in blk.m_idx])
+        gp = np.array([same_as.get(cs.concepts[j].id, cs.concepts[j].id) for j in blk.p_idx])
+        score[gm[:, None] == gp[None, :]] = -np.inf
+    return same_as
 
 
 def _drop_ambiguous(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[int, "AcronymReading"],

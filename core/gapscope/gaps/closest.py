@@ -32,8 +32,7 @@ Only `gaps find` uses it, never the backtest (a reference holds papers from afte
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from pathlib import Path
-from typing import Callable, Optional, Sequence
+from typing import Optional, Sequence
 
 import numpy as np
 
@@ -215,7 +214,8 @@ class ClosestWork:
         return ((a >= both and b >= both) or (x["names_method"] and b >= named) or (x["names_problem"] and a >= named))
 
     def check(self, m, p) -> dict:
-        """{"established", "done" (abstracts that did both, merged across sources), "min_done", "sources",
+        """{"established", "done" (abstracts that did both, merged across sources), "min_done", "done_library"
+        (the library's papers among them), "done_elsewhere" (the others), "sources",
         "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity", "did_both"}]}."""
         prm = self.params
         self.checked += 1
@@ -230,6 +230,8 @@ class ClosestWork:
             if ids:
                 info.update({(src.name, i): d for i, d in src.papers(ids).items()})
         done_keys = {_key(info.get((x["source"], x["id"]), {}), x["source"], x["id"]) for x in done_hits}
+        done_here = [x for x in done_hits if x["source"] == "library"]
+        here_keys = {_key(info.get(("library", x["id"]), {}), "library", x["id"]) for x in done_here}
         established = len(done_keys) >= prm.min_done
         self.established += established
         closest, seen = [], set()
@@ -249,7 +251,11 @@ class ClosestWork:
                             "did_both": self.did_both(x, prm.both, prm.named, prm.relative)})
             if len(closest) >= prm.examples:
                 break
+        # which of them are the library's own papers (the gap's statement counts them with the abstracts
+        # naming both, once each), and how many more only the other sources hold
         return {"established": established, "done": len(done_keys), "min_done": prm.min_done,
+                "done_library": sorted({int(x["id"]) for x in done_here}),
+                "done_elsewhere": len(done_keys - here_keys),
                 "sources": [s.name for s in self.sources], "closest_work": closest}
 
 

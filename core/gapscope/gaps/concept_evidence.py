@@ -105,9 +105,13 @@ class EvidenceGatherer:
         return PairEvidence(m, p, both, nb_m, nb_p, top_papers(m, set(both) | set(p.papers), self.evidence_n),
                             top_papers(p, set(both) | set(m.papers), self.evidence_n), bridge, text_both)
 
-    def candidate(self, key, score: float, ev: PairEvidence) -> Candidate:
+    def candidate(self, key, score: float, ev: PairEvidence, same_as: Optional[Mapping[int, int]] = None) -> Candidate:
+        """``same_as`` ({concept id: the concept it is one with}, concepts/acronyms.same_concepts): an acronym
+        and its expansion count as one concept in deduplication and in the gaps a concept may lead."""
         m, p = ev.method, ev.problem
-        return Candidate(key=key, score=score, method=m.id, problem=p.id, method_vec=m.vector, problem_vec=p.vector,
+        one = same_as or {}
+        return Candidate(key=key, score=score, method=one.get(m.id, m.id), problem=one.get(p.id, p.id),
+                         method_vec=m.vector, problem_vec=p.vector,
                          evidence=frozenset(ev.method_papers + ev.problem_papers + ev.both + ev.bridge),
                          method_content=self.content(m), problem_content=self.content(p))
 
@@ -204,6 +208,16 @@ class EstablishedCheck:
         if self.world is not None:
             out.append(self.world.notice(est_world))
         if self.active and kept < self.top and est_phrase + est_dense + est_world:
-            out.append(f"only {kept} concept gaps among the best {pool} candidates are not established "
-                       "in the reference corpus")
+            # name the checks that left pairs out: with no reference set, it was the library's own
+            # closest-work check (or OpenAlex), not a reference corpus
+            by = [f"{n} by {what}" for n, what in (
+                (est_phrase, "the reference corpus (abstracts mentioning both)"),
+                (est_dense, "the closest-work check (abstracts of " + self._closest_where() + " about both)"),
+                (est_world, "OpenAlex (works mentioning both)")) if n]
+            out.append(f"only {kept} concept gaps among the best {pool} candidates are not established practice; "
+                       f"left out as established: {', '.join(by)}")
         return out
+
+    def _closest_where(self) -> str:
+        names = [s.name for s in getattr(self.closest, "sources", ())]
+        return " and ".join("this library" if n == "library" else "the reference library" for n in names) or "libraries"

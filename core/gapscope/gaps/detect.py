@@ -16,7 +16,7 @@ from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..maps.cluster import normalize
+from ..maps.cluster import UNSTABLE_BELOW, normalize
 from ..maps.model import Map
 from .model import Gap, ClusterRef
 from .span import MIN_LATER_PAPERS, SHORTCOMING_WHAT, SpanTooShort, require_shortcoming_span
@@ -25,6 +25,24 @@ from .span import MIN_LATER_PAPERS, SHORTCOMING_WHAT, SpanTooShort, require_shor
 def _ref(m: Map, cid: int) -> ClusterRef:
     c = m.cluster(cid)
     return ClusterRef(facet=m.facet, map_id=m.id, cluster=cid, label=c.label, keywords=list(c.keywords))
+
+
+UNSTABLE_FACTOR = 0.5     # a map-level gap on an unstable cluster ranks at this share of its score
+
+
+def _stability_note(c) -> str:
+    """The note after the label of a cluster that depends on the clustering's random start (stability below
+    UNSTABLE_BELOW, docs/maps.md): " (unstable cluster: stability 0.02)"; else ""."""
+    # rounded down: 0.299 reads 0.29, not a "0.30" that looks at the threshold
+    return f" (unstable cluster: stability {math.floor(float(c.stability) * 100) / 100:.2f})" if _unstable(c) else ""
+
+
+def _unstable(c) -> bool:
+    return c.stability is not None and float(c.stability) < UNSTABLE_BELOW
+
+
+def _stability_details(c) -> dict:
+    return {"stability": round(float(c.stability), 3), "unstable": _unstable(c)} if c.stability is not None else {}
 
 
 def _nearest_members(m: Map, cid: int, n: int, among: Optional[set] = None) -> list[int]:
@@ -186,13 +204,20 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
 # --- unaddressed shortcoming -----------------------------------------------------------------------
 def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vecs: np.ndarray,
                             dates: Mapping[int, Optional[str]], *, min_size: Optional[int] = None,
-                            top: int = 30, evidence_n: int = 5, quantile: float = 0.25) -> list[Gap]:
+                            top: int = 30, evidence_n: int = 5, quantile: float = 0.25,
+                            own_only: Optional[set] = None) -> list[Gap]:
     """Shortcoming clusters (prior work's, the field's open problems, papers' own) by how many papers state
-    them and how few later method sentences come close.
+    them and how few later papers address them with a method.
 
-    'Close' = cosine to the shortcoming centroid at least the ``quantile`` of the cluster's own members'
-    similarity; 'later' = published after the cluster's median date. Raises SpanTooShort (saying what it needs)
-    when the papers span too little time or too few shortcomings have later papers to compare."""
+    A later paper (published after the cluster's median date) addresses it when its method sentences are
+    close to it (cosine to the shortcoming centroid at least the ``quantile`` of the cluster's own members'
+    similarity) or when it states the shortcoming itself (a member of the cluster) and has method sentences:
+    an abstract that opens "LVLMs still suffer from object hallucination" and goes on to propose a method
+    addresses it, however far its method sentences read from the centroid (method and shortcoming sentences
+    are written differently). ``own_only``: papers whose shortcoming sentences are all their own limitations
+    ("our method does not handle ..."): stating those is no addressing. A paper that addresses it is
+    evidence as such, never as one stating it. Raises SpanTooShort (saying what it needs) when the papers
+    span too little time or too few shortcomings have later papers to compare."""
     if not shortcoming.clusters or len(method_ids) == 0:
         return []
     # 'later' needs time: a library listed on one day has no later paper, and a rate over none means nothing
@@ -202,6 +227,8 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     mv = normalize(method_vecs)
     msims = mv @ cent.T                                   # (n_method, k)
     mdates = np.array([dates.get(int(p)) or "" for p in method_ids])
+    mpos = {int(p): k for k, p in enumerate(method_ids)}
+    own_only = own_only or set()
     stats = []
     too_few_later = 0
     for ci, c in enumerate(shortcoming.clusters):
@@ -219,7 +246,11 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
             too_few_later += 1
             continue
         close = later & (msims[:, ci] >= tau)
-        stats.append((ci, c, mem, median, tau, int(later.sum()), close))
+        # later papers stating it and proposing a method (not stating only their own limitation) address it
+        stating = np.zeros(len(method_ids), dtype=bool)
+        stating[[mpos[p] for p in mem if p in mpos and p not in own_only]] = True
+        close |= later & stating
+        stats.append((ci, c, mem, median, tau, int(later.sum()), close, stating))
     if len(stats) < 3:   # 'against the typical shortcoming' means nothing with one or two clusters
         if too_few_later:
             raise SpanTooShort(
@@ -228,33 +259,45 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
                 "needs 3 (papers listed over a longer time)")
         return []
     # how often later methods come close, per stating paper, for the typical shortcoming cluster
-    rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl in stats]
+    rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl, _ in stats]
     typical = float(np.median(rates))
     if typical <= 0:     # most shortcomings have no close later method: none stands out as unaddressed
         raise SpanTooShort(
             f"cannot tell {SHORTCOMING_WHAT}: no later method comes close to most of the {len(stats)} shortcomings, "
             "so none stands out against the typical one (papers listed over a longer time)")
     out: list[tuple[float, Gap]] = []
-    for (ci, c, mem, median, tau, n_later, close), rate in zip(stats, rates):
+    for (ci, c, mem, median, tau, n_later, close, stating), rate in zip(stats, rates):
+        if rate >= typical:      # addressed as often as the typical shortcoming or more: not unaddressed
+            continue
         addressed = int(close.sum())
-        raw = math.log1p(len(mem)) * math.exp(-rate / typical)
+        # an unstable cluster (it depends on the clustering's seed) is said so and ranked lower
+        raw = math.log1p(len(mem)) * math.exp(-rate / typical) * (UNSTABLE_FACTOR if _unstable(c) else 1.0)
         ref = _ref(shortcoming, c.id)
-        addr_ids = [int(method_ids[k]) for k in np.flatnonzero(close)[np.argsort(-msims[close, ci])][:2]]
-        ev = _nearest_members(shortcoming, c.id, evidence_n)
-        roles = {p: "shortcoming" for p in ev}
-        roles.update({p: "addresses" for p in addr_ids if p not in roles})
-        statement = (f"{len(mem)} papers state the shortcoming \u201c{ref.label}\u201d"
+        # those that state it and propose a method first (the plainest case), then the closest methods
+        at = np.flatnonzero(close)
+        addr_ids = [int(method_ids[k]) for k in at[np.lexsort((-msims[at, ci], ~stating[at]))][:3]]
+        addressing = {int(method_ids[k]) for k in at}
+        ev = [p for p in _nearest_members(shortcoming, c.id, evidence_n + len(addressing)) if p not in addressing]
+        roles = {p: "shortcoming" for p in ev[:evidence_n]}
+        roles.update({p: "addresses" for p in addr_ids})
+        does = ("none of the {n} papers listed after {d} addresses it (describes a method close to it, or states "
+                "it and proposes a method)" if addressed == 0 else
+                "only {a} of the {n} papers listed after {d} address it (describe a method close to it, or state "
+                "it and propose a method)").format(a=addressed, n=n_later, d=median)
+        statement = (f"{len(mem)} papers state the shortcoming \u201c{ref.label}\u201d{_stability_note(c)}"
                      + (f" (e.g. \u201c{c.representative}\u201d"
                         + (f", {c.representative_where}" if c.representative_where else "") + ")"
                         if c.representative else "")
-                     + f", yet {'none' if addressed == 0 else f'only {addressed}'} of the {n_later} papers listed after {median} describe a method"
-                     f" close to it: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
+                     + f", yet {does}: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
         out.append((raw, Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,
                              details={"stated_by": len(mem), "later_method_papers": n_later,
-                                      "close_later_methods": addressed, "rate": round(rate, 4),
+                                      "close_later_methods": addressed,
+                                      # of them, later papers that state it themselves and propose a method
+                                      "stating_later_methods": int((close & stating).sum()),
+                                      "rate": round(rate, 4),
                                       "typical_rate": round(typical, 4), "threshold": round(tau, 4),
-                                      "since": median, "raw_score": round(raw, 4)})))
+                                      "since": median, "raw_score": round(raw, 4), **_stability_details(c)})))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]
 
@@ -328,12 +371,12 @@ def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[i
         pct = float(np.searchsorted(dens_sorted, dens[c.id])) / len(dens_sorted)
         if pct >= 0.5 or growth < min_growth:
             continue
-        raw = (growth - 1.0) * (1.0 - pct)
+        raw = (growth - 1.0) * (1.0 - pct) * (UNSTABLE_FACTOR if _unstable(c) else 1.0)
         ref = _ref(topic, c.id)
         recent_members = {p for p in m if is_recent[p]}
         ev = _nearest_members(topic, c.id, evidence_n, among=recent_members)
         roles = {p: "region" for p in ev}
-        statement = (f"\u201c{ref.label}\u201d is a thinly covered region ({len(m)} papers, density in the lowest "
+        statement = (f"\u201c{ref.label}\u201d{_stability_note(c)} is a thinly covered region ({len(m)} papers, density in the lowest "
                      f"{max(1, round(100 * (pct + 1 / len(dens_sorted))))}% of the map) whose share of new papers rose "
                      f"from {100 * e / n_early:.2f}% to {100 * share_r:.2f}% (since {split}): it is growing "
                      f"but still sparse.")
@@ -341,7 +384,7 @@ def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[i
                              evidence=list(roles), roles=roles,
                              details={"size": len(m), "density": round(dens[c.id], 4), "density_percentile": round(pct, 3),
                                       "growth": round(growth, 3), "recent_since": split, "recent": r, "earlier": e,
-                                      "raw_score": round(raw, 4)})))
+                                      "raw_score": round(raw, 4), **_stability_details(c)})))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]
 

@@ -30,13 +30,16 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                cancel=None, concepts=None, shortcomings=None, notices: Optional[list] = None,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
-               plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None) -> list[Gap]:
+               plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None,
+               titles=None, own_only: Optional[set] = None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
     gaps.reference.ReferenceCorpus): concept pairs its abstracts already combine are left out; ``world`` (a
     gaps.world_check.OpenAlexCheck): so are pairs enough works in OpenAlex mention together.
-    ``plausible_min``: the plausibility floor of a concept pair (concepts/pair_rules.py; None: the default)."""
+    ``plausible_min``: the plausibility floor of a concept pair (concepts/pair_rules.py; None: the default).
+    ``titles`` (paper ids -> titles) names a paper that combines a concept pair already; ``own_only``: the
+    papers whose shortcoming sentences are all their own limitations (detect.unaddressed_shortcoming)."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -47,7 +50,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
                                    reference=reference, progress=progress, cancel=cancel, closest=closest,
-                                   acronyms=acronyms, world=world,
+                                   acronyms=acronyms, world=world, titles=titles,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
@@ -55,7 +58,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     check(cancel)
     if "shortcoming" in maps and method_vecs is not None:
         try:
-            groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates))
+            groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates,
+                                                  own_only=own_only))
         except SpanTooShort as exc:
             if notices is not None:
                 notices.append(f"no 'unaddressed shortcoming' gaps: {exc}")
@@ -70,6 +74,15 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                 notices.append(f"no 'thin and growing' gaps: {exc}")
     report(progress, 3, 3, "thin and growing regions")
     return rank_gaps(groups)
+
+
+def own_limitation_papers(lib, paper_ids) -> set[int]:
+    """The papers whose shortcoming sentences (abstract and full text) are all their own limitations: stating
+    such a shortcoming is no addressing it (detect.unaddressed_shortcoming)."""
+    from ..facets.store import shortcoming_sentences
+
+    return {int(p) for p, qs in shortcoming_sentences(lib, paper_ids).items()
+            if qs and all(q["shortcoming"] == "own" for q in qs)}
 
 
 def shortcoming_reader(lib):
@@ -150,7 +163,9 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
-                          world=world)
+                          world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
+                          own_only=own_limitation_papers(lib, list(maps["shortcoming"].assignments))
+                          if "shortcoming" in maps else None)
     finally:
         if opened:
             ref.close()

@@ -153,6 +153,10 @@ def match_jaccard(ref: np.ndarray, other: np.ndarray, k_ref: int) -> np.ndarray:
     return out
 
 
+# below this a cluster "depends on the seed" (docs/maps.md, the stability table; the Maps view's red)
+UNSTABLE_BELOW = 0.3
+
+
 def cluster_stability(ref_labels: np.ndarray, k: int, other_labelings: Sequence[np.ndarray]) -> np.ndarray:
     """Mean matched Jaccard of each reference cluster over the other labelings, in [0, 1]."""
     if not other_labelings:

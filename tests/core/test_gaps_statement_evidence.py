@@ -1,0 +1,254 @@
+"""A gap's statement agrees with its own evidence: a method x problem pair that some abstracts already
+combine (named by the extractor, mentioned together in the text, or found about both by the closest-work
+check) says "only N abstracts combine them so far (e.g. “Title”)", never "none combines them", and lists
+them as the papers that already did both."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from tests.core.test_gaps_closest import _synthetic_source
+from tests.core.test_gaps_rank import constructed_graph
+
+
+def _pair(g):
+    return g.details["method_concept"], g.details["problem_concept"]
+
+
+def _consistent(g):
+    n = g.details["combined_by"]["count"]
+    if n == 0:
+        return "yet none combines them" in g.statement
+    said = re.search(r"yet only (one|\d+) abstracts? combines? them so far", g.statement)
+    return said is not None and said.group(1) == ("one" if n == 1 else str(n)) and "none combines" not in g.statement
+
+
+def test_a_pair_one_abstract_mentions_says_so_and_names_it():
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates, pv = constructed_graph(seed=2)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    assert listed and all(_consistent(g) for g in listed)
+    g = listed[0]
+    m, p = _pair(g)
+    assert "yet none combines them" in g.statement
+    q = sorted(dates)[0]
+    texts = {x: (f"{m} and {p}." if x == q else "nothing") for x in dates}
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, texts=texts,
+                         titles=lambda ids: {int(i): f"Title {int(i)}" for i in ids})
+    assert all(_consistent(x) for x in again)
+    same = [x for x in again if _pair(x) == (m, p)]
+    assert same, [_pair(x) for x in again]
+    s = same[0]
+    assert f"yet only one abstract combines them so far (e.g. \u201cTitle {q}\u201d)" in s.statement, s.statement
+    assert s.roles[q] == "both" and s.details["combined_by"] == {"count": 1, "papers": [q]}
+    # listed by the ranker's score over one more than the abstracts that did it (the ranker's own unchanged)
+    assert s.details["raw_score"] == g.details["raw_score"] and s.score == pytest.approx(g.score / 2)
+    assert [x.score for x in again] == sorted((x.score for x in again), reverse=True)
+
+
+def test_abstracts_the_closest_work_check_finds_about_both_are_counted_and_quoted(tmp_path):
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.closest import ClosestParams, ClosestWork, ConceptVectors
+
+    cs, dates, pv = constructed_graph(seed=2)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    by_id = cs.by_id()
+    m0, p0 = by_id[listed[0].method.cluster], by_id[listed[0].problem.cluster]
+    params = ClosestParams(query="phrase", side="phrase", k=10, relative=False, both=0.55, named=0.55, min_done=3)
+    lib, src = _synthetic_source(tmp_path, cs, m0, p0, n_done=2)      # two did both: below the count
+    try:
+        again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0,
+                             closest=ClosestWork([src], ConceptVectors(pv), params))
+    finally:
+        lib.close()
+    assert all(_consistent(g) for g in again)
+    g = next(x for x in again if _pair(x) == (m0.phrase, p0.phrase))
+    assert g.details["closest_check"]["done"] == 2 and g.details["combined_by"]["count"] == 2
+    assert re.search(r"yet only 2 abstracts combine them so far \(e\.g\. \u201cParaphrase [01]\u201d\)", g.statement), \
+        g.statement
+
+
+def test_the_notice_names_the_check_that_left_pairs_out_not_an_unset_reference():
+    from types import SimpleNamespace
+
+    from gapscope.gaps.concept_evidence import EstablishedCheck
+
+    closest = SimpleNamespace(sources=[SimpleNamespace(name="library")], checked=24,
+                              params=SimpleNamespace(min_done=5))
+    ec = EstablishedCheck(None, closest, {}, top=50)
+    ec.left_out["dense"] = 1
+    notes = ec.notices(kept=15, pool=23)
+    last = notes[-1]
+    assert "reference corpus" not in " ".join(notes), notes
+    assert last.startswith("only 15 concept gaps among the best 23 candidates are not established practice")
+    assert "1 by the closest-work check (abstracts of this library about both)" in last, last
+    # with a reference set, each check is named with its own count
+    ref = SimpleNamespace(path="ref.gapscope", n_papers=1000, checked=30, min_co_mentions=3)
+    ec2 = EstablishedCheck(ref, closest, {}, top=50)
+    ec2.left_out.update(phrase=2, dense=1)
+    last = ec2.notices(kept=15, pool=23)[-1]
+    assert "2 by the reference corpus" in last and "1 by the closest-work check" in last, last
+
+
+def _shortcoming_map(members: dict[int, list[int]], dim: int = 8):
+    """A shortcoming map of clusters along the first axes, each member at 0.9 of its centroid."""
+    import numpy as np
+
+    from gapscope.maps.model import Cluster, Map
+
+    eye = np.eye(dim, dtype=np.float32)
+    clusters = [Cluster(id=c, label=f"shortcoming {c}", keywords=[], representative=f"Example {c}.",
+                        size=len(ps), stability=0.9, sizes_by_year={}, centroid=eye[c]) for c, ps in members.items()]
+    assignments = {p: c for c, ps in members.items() for p in ps}
+    return Map(facet="shortcoming", params={}, scope={}, clusters=clusters, assignments=assignments, coords={},
+               sims={p: 0.9 for p in assignments})
+
+
+def test_a_later_paper_stating_the_shortcoming_and_proposing_a_method_addresses_it():
+    """Two later papers state shortcoming 0 ("LVLMs still suffer from object hallucination") and propose a
+    method whose sentences read far from the shortcoming's centroid: they address it, are listed as such
+    (not as stating it), and the statement says "only 2 ... address it"; a later paper stating only its own
+    limitation does not address it."""
+    import numpy as np
+
+    from gapscope.gaps.detect import unaddressed_shortcoming
+
+    early = "2025-01-{:02d}"
+    members = {c: list(range(10 * c + 1, 10 * c + 7)) for c in range(4)}
+    members[0] += [100, 101, 102]                        # later papers that state shortcoming 0
+    dates = {p: early.format(1 + p % 28) for c in members for p in members[c] if p < 100}
+    dates.update({100: "2025-05-02", 101: "2025-05-03", 102: "2025-05-04"})
+    eye = np.eye(8, dtype=np.float32)
+    ids, vecs = [100, 101, 102], [eye[7], eye[7], eye[7]]       # their method sentences: far from every centroid
+    for c in (1, 2, 3):                                  # the other shortcomings: three later close methods each
+        for k in range(3):
+            ids.append(200 + 10 * c + k)
+            vecs.append(eye[c])
+            dates[ids[-1]] = "2025-06-01"
+    for k in range(20):                                  # later methods about something else
+        ids.append(400 + k)
+        vecs.append(eye[6])
+        dates[ids[-1]] = "2025-06-02"
+    sm = _shortcoming_map(members)
+    sm.sims.update({100: 0.99, 101: 0.99, 102: 0.99})   # the nearest members: first to be quoted as stating it
+    found = {g.problem.cluster: g for g in unaddressed_shortcoming(sm, np.array(ids), np.stack(vecs), dates,
+                                                                   own_only={102})}
+    g = found[0]
+    assert g.details["close_later_methods"] == 2 and g.details["stating_later_methods"] == 2
+    assert "yet only 2 of the 32 papers listed after" in g.statement and " address it " in g.statement, g.statement
+    assert g.roles[100] == g.roles[101] == "addresses"
+    assert g.roles.get(102) == "shortcoming"             # its own limitation: it states it, does not address it
+    assert all(r != "shortcoming" or p not in (100, 101) for p, r in g.roles.items())
+    # a shortcoming no later paper addresses says none
+    members[0] = members[0][:6]
+    quiet = {x.problem.cluster: x for x in unaddressed_shortcoming(_shortcoming_map(members), np.array(ids[3:]),
+                                                                   np.stack(vecs[3:]), dates)}
+    assert quiet[0].details["close_later_methods"] == 0 and "yet none of the 29 papers" in quiet[0].statement
+
+
+def _defined(phrase, expansion):
+    from gapscope.concepts.acronyms import DEFINED, AcronymReading
+
+    return AcronymReading(phrase, 5, 3, ((expansion, 3),), DEFINED, ((1, 2, 3),))
+
+
+def test_an_acronym_and_its_expansion_are_one_concept_in_the_gap_list():
+    from collections import Counter
+
+    from gapscope.concepts.acronyms import same_concepts
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates, pv = constructed_graph(seed=0)
+    plain = concept_gaps(cs, dates, top=20, min_support=3, paper_vecs=pv, plausible_min=0.0, acronyms={})
+    by_phrase = {c.phrase: c for c in cs.concepts}
+    leads = Counter(x for g in plain for x in _pair(g))
+    # the idea one concept leads two gaps with, written also as another concept's phrase
+    a = next(x for x, n in leads.items() if n == 2)
+    b = next(x for x, n in leads.items() if n >= 1 and x != a and (a, x) not in map(_pair, plain)
+             and (x, a) not in map(_pair, plain))
+    ca, cb = by_phrase[a], by_phrase[b]
+    ca.phrase, cb.phrase = "SFT", "Supervised Fine-Tunings"        # case and plural aside, its expansion
+    readings = {ca.id: _defined("SFT", "supervised fine-tuning")}
+    assert same_concepts(cs.concepts, readings) == {ca.id: max((ca, cb), key=lambda c: (c.n_papers, c is ca)).id,
+                                                    cb.id: max((ca, cb), key=lambda c: (c.n_papers, c is ca)).id}
+    assert same_concepts(cs.concepts, {}) == {}
+    again = concept_gaps(cs, dates, top=20, min_support=3, paper_vecs=pv, plausible_min=0.0, acronyms=readings)
+    assert again
+    # one idea leads at most two gaps, under either name
+    assert sum(1 for g in again for x in _pair(g) if x in ("SFT", "Supervised Fine-Tunings")) <= 2
+    # and is never paired with itself: a listed pair's ends made an acronym and its expansion
+    m, p = next(_pair(g) for g in plain if not {a, b} & set(_pair(g)))
+    cm, cp = by_phrase[m], by_phrase[p]
+    cm.phrase, cp.phrase = "LoRA", "low-rank adaptation"
+    assert ("LoRA", "low-rank adaptation") in [
+        _pair(g) for g in concept_gaps(cs, dates, top=20, min_support=3, paper_vecs=pv, plausible_min=0.0,
+                                       acronyms=readings)]
+    readings[cm.id] = _defined("LoRA", "low-rank adaptation")
+    third = concept_gaps(cs, dates, top=20, min_support=3, paper_vecs=pv, plausible_min=0.0, acronyms=readings)
+    assert third and ("LoRA", "low-rank adaptation") not in [_pair(g) for g in third]
+
+
+def test_a_shortcoming_on_an_unstable_cluster_says_so_and_ranks_lower():
+    import numpy as np
+
+    from gapscope.gaps.detect import UNSTABLE_FACTOR, unaddressed_shortcoming
+    from gapscope.maps.cluster import UNSTABLE_BELOW
+
+    members = {c: list(range(10 * c + 1, 10 * c + 7)) for c in range(4)}
+    dates = {p: "2025-01-{:02d}".format(1 + p % 28) for c in members for p in members[c]}
+    eye = np.eye(8, dtype=np.float32)
+    ids, vecs = [], []
+    for k in range(24):        # later methods: four close to shortcoming 1, four to 2, one to 3, none to 0
+        ids.append(300 + k)
+        vecs.append(eye[1] if k < 4 else eye[2] if k < 8 else eye[3] if k == 8 else eye[6])
+        dates[ids[-1]] = "2025-06-01"
+    sm = _shortcoming_map(members)
+    steady = {g.problem.cluster: g for g in unaddressed_shortcoming(sm, np.array(ids), np.stack(vecs), dates)}
+    sm.clusters[0].stability = 0.02
+    shaky = {g.problem.cluster: g for g in unaddressed_shortcoming(sm, np.array(ids), np.stack(vecs), dates)}
+    assert 0.02 < UNSTABLE_BELOW
+    assert "\u201cshortcoming 0\u201d (unstable cluster: stability 0.02)" in shaky[0].statement, shaky[0].statement
+    assert "unstable cluster" not in steady[0].statement and "unstable cluster" not in shaky[3].statement
+    assert shaky[0].details["unstable"] and shaky[0].details["stability"] == 0.02 and not shaky[3].details["unstable"]
+    assert shaky[0].score == pytest.approx(UNSTABLE_FACTOR * steady[0].score)
+    assert shaky[3].score == pytest.approx(steady[3].score)
+    # a shortcoming addressed as often as the typical one or more is no gap
+    assert set(shaky) == {0, 3} and all(g.details["rate"] < g.details["typical_rate"] for g in shaky.values())
+
+
+def test_an_input_modality_is_no_problem_end():
+    """"RGB" written as what papers take in ("RGB images", "from RGB", "RGB cameras") far more than as a
+    problem is data, not a problem: no gap's problem end; a field named as both ("remote sensing
+    images" / "for remote sensing") stays."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import ConceptMentions, inputs
+    from gapscope.concepts.roles import input_papers
+    from gapscope.gaps.candidates import concept_gaps
+
+    texts = {1: "Depth from RGB images with a transformer.", 2: "We fuse RGB frames and LiDAR scans.",
+             3: "Given RGB input, we predict poses.", 4: "Monocular RGB cameras on drones.",
+             5: "RGB and thermal fusion for tracking.", 6: "A survey of RGB.",
+             11: "Remote sensing images of crops.", 12: "Foundation models for remote sensing.",
+             13: "Remote sensing data at scale.", 14: "Challenges for remote sensing.", 15: "Remote sensing, surveyed."}
+    rgb = Concept(1, "problem", "RGB", [], None, {p: "problem" for p in range(1, 7)})
+    rs = Concept(2, "problem", "remote sensing", [], None, {p: "problem" for p in range(11, 16)})
+    among = {1: set(range(1, 7)), 2: set(range(11, 16))}
+    as_input = input_papers(texts, {1: ["RGB"], 2: ["remote sensing"]}, among)
+    assert as_input == {1: {1, 2, 3, 4}, 2: {11, 13}}
+    as_task = {1: frozenset(), 2: frozenset({12, 14})}
+    assert inputs([rgb, rs], {k: frozenset(v) for k, v in among.items()}, as_input, as_task).tolist() == [True, False]
+
+    # the listing: the top pair's problem end made an input modality is no longer an end
+    cs, dates, pv = constructed_graph(seed=2)
+    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    p = cs.by_id()[plain[0].problem.cluster]
+    men = {c.id: frozenset(c.papers) for c in cs.concepts}
+    some = sorted(p.papers)[: len(p.papers) // 2]
+    notices: list = []
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, notices=notices,
+                         mentions=ConceptMentions(men, as_task={}, as_input={p.id: frozenset(some)}))
+    assert again and all(g.problem.cluster != p.id for g in again)
+    assert any("write as an input" in n and f"\u201c{p.phrase}\u201d" in n for n in notices), notices
