@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from tests.replay_server import replay_server  # noqa: F401  (the fixture)
@@ -339,3 +339,34 @@ def test_a_missing_stored_pdf_is_named_on_the_page(qtbot, lib_path, shared_data)
         assert not w.reader.export_button.isEnabled()
     finally:
         w.close()
+
+
+def test_the_page_gets_most_of_the_width_and_the_users_split_is_remembered(qtbot, lib_path, shared_data):
+    """The sentence list's long lines must not squeeze the page into a sliver; a dragged split stays."""
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        for size in ((1280, 800), (1400, 900)):
+            w.resize(*size)
+            qtbot.waitUntil(lambda: reader.split.sizes()[0] > 0)
+            page, side = reader.split.sizes()
+            assert page >= 0.6 * (page + side), (size, page, side)
+            assert reader.scroll.viewport().width() >= 0.6 * reader.width()
+        handle = reader.split.handle(1)
+        start = handle.rect().center()
+        qtbot.mousePress(handle, Qt.LeftButton, pos=start)
+        qtbot.mouseMove(handle, start - QPoint(150, 0))
+        qtbot.mouseRelease(handle, Qt.LeftButton, pos=start - QPoint(150, 0))
+        moved = reader.split.sizes()
+        assert moved[0] < page - 50, (moved, page)
+    finally:
+        w.close()
+    w2, reader2 = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        w2.resize(1400, 900)
+        qtbot.waitUntil(lambda: reader2.split.sizes()[0] > 0)
+        again = reader2.split.sizes()
+        share = moved[0] / sum(moved)
+        assert abs(again[0] / sum(again) - share) < 0.03, (again, moved)
+    finally:
+        w2.close()

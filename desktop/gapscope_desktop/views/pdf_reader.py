@@ -29,6 +29,20 @@ log = logging.getLogger(__name__)
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 _COLOURS = {"yellow": QColor(255, 220, 0, 90), "green": QColor(80, 200, 80, 90), "red": QColor(240, 80, 80, 90)}
 _SELECTION = QColor(40, 110, 250, 80)
+PAGE_MIN_WIDTH = 320                 # below this a page is unreadable at any zoom
+SIDE_MAX_WIDTH = 480                 # the sentence list's widest default; the user may drag it wider
+DEFAULT_PAGE_SHARE = 0.7
+SPLIT_KEY = "reader/pageShare"       # the page's share of the width, as the user last left it
+
+
+def _saved_page_share() -> float:
+    from .. import settings
+
+    try:
+        share = float(settings.get(SPLIT_KEY) or DEFAULT_PAGE_SHARE)
+    except (TypeError, ValueError):
+        share = DEFAULT_PAGE_SHARE
+    return share if 0.05 < share < 0.95 else DEFAULT_PAGE_SHARE
 
 
 class PageView(QLabel):
@@ -137,16 +151,56 @@ class PdfReader(QWidget):
         sl.addWidget(self.highlight_button)
         sl.addWidget(self.status)
 
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.scroll)
-        split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        # The sentence list's size hint (long wrapped lines) would otherwise win over stretch factors and
+        # squeeze the page to a sliver: the split follows a share of the width, the user's once moved.
+        self.scroll.setMinimumWidth(PAGE_MIN_WIDTH)
+        self.sentence_list.setMinimumWidth(160)
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.setObjectName("pdfReaderSplit")
+        self.split.addWidget(self.scroll)
+        self.split.addWidget(side)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.splitterMoved.connect(self._split_moved)
+        self._page_share = _saved_page_share()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
         self.show_paper(None)
+
+    # --- the split between page and sentences -----------------------------------------------------------
+    def split_sizes(self, width: int) -> list[int]:
+        """The page's and the sentence list's widths for a split ``width`` pixels wide: the page's share
+        (the user's last, or most of it), the list at most SIDE_MAX_WIDTH unless the user made it wider."""
+        side = round(width * (1 - self._page_share))
+        if self._page_share == DEFAULT_PAGE_SHARE:
+            side = min(side, SIDE_MAX_WIDTH)
+        page = max(min(PAGE_MIN_WIDTH, width), width - side)
+        return [page, max(0, width - page)]
+
+    def _apply_split(self) -> None:
+        width = self.split.width() - self.split.handleWidth()
+        if width > 0:
+            self.split.setSizes(self.split_sizes(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_split()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._apply_split()
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        """The user dragged the handle: keep that share, here and in the settings for the next start."""
+        page, side = self.split.sizes()
+        if page + side > 0:
+            self._page_share = page / (page + side)
+            from .. import settings
+
+            settings.put(SPLIT_KEY, round(self._page_share, 4))
 
     # --- what is shown --------------------------------------------------------------------------------
     def set_library(self, lib) -> None:
