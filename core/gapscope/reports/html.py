@@ -13,6 +13,7 @@ import html
 from typing import Any, Iterable, Optional
 
 from . import labels as L
+from .explain import GAPS_INTRO, shown_line, side_keywords
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 
@@ -27,7 +28,8 @@ td{overflow-wrap:anywhere;max-width:24rem}th{overflow-wrap:normal;word-break:kee
 td.n{text-align:right}.missing{background:#fff6e0;border-left:4px solid #e0a800;padding:.5rem .8rem}
 .meta{color:#5a6472;font-size:.9rem}figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#5a6472}.gap{border:1px solid #c9d2e0;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
-.kw{color:#5a6472;font-size:.85rem}code{background:#f2f4f7;padding:0 .2rem}ol.evidence li{margin:.15rem 0}
+.kw{color:#5a6472;font-size:.85rem}code{background:#f2f4f7;padding:0 .2rem}ol.evidence li{margin:.15rem 0}ol.evidence{margin-top:.1rem}
+p.role{font-weight:600;margin:.5rem 0 0}.quote{color:#3d4652;font-style:italic;font-size:.9rem}.why{font-size:.92rem}
 pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}
 """
 
@@ -46,6 +48,11 @@ SECTIONS = [
 
 def esc(s: Any) -> str:
     return html.escape(visible("" if s is None else str(s)), quote=True)
+
+
+def prose(text: str) -> str:
+    """Escaped text whose `backticked` parts (a command) are set as code."""
+    return "".join(f"<code>{esc(part)}</code>" if i % 2 else esc(part) for i, part in enumerate(text.split("`")))
 
 
 def _img(png: bytes, alt: str, caption: str) -> str:
@@ -172,8 +179,8 @@ def _citations(d: ReportData, figures: dict[str, bytes]) -> list[str]:
 def _cluster_ref(ref: Optional[dict]) -> str:
     if not ref:
         return ""
-    kw = ", ".join(ref.get("keywords", [])[:6])
-    return f'{esc(ref.get("label"))} <span class="kw">({esc(kw)})</span>'
+    kw = side_keywords(ref)
+    return esc(ref.get("label")) + (f' <span class="kw">({esc(kw)})</span>' if kw else "")
 
 
 def _gaps(d: ReportData) -> list[str]:
@@ -181,20 +188,29 @@ def _gaps(d: ReportData) -> list[str]:
     out = []
     if s.missing:
         out.append(_missing(s.missing))
+    if s.gaps:
+        out.append(f"<p>{prose(shown_line(len(s.gaps), s.total))}</p><p>{esc(GAPS_INTRO)}</p>")
     for rank, g in enumerate(s.gaps, 1):
-        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.statement)}</h3>')
+        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.headline or g.statement)}</h3>')
         out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · score {g.score:.3f}</p>')
         if g.method:
             out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")
         if g.problem:
             out.append(f"<p>Problem: {_cluster_ref(g.problem)}</p>")
-        if g.details:
-            out.append(f'<p class="kw">Behind the score: {esc(L.gap_details(g.details))}</p>')
-        if g.evidence:
-            out.append('<p>Evidence:</p><ol class="evidence">' +
-                       "".join(f"<li>{paper_html(p)}</li>" for p in g.evidence) + "</ol>")
+        if g.why:
+            out.append(f'<p class="why"><b>Behind the score:</b> {esc(" ".join(g.why))}</p>')
+        for group in g.groups:
+            out.append(f'<p class="role">{esc(group.heading)} ({len(group.items)})</p><ol class="evidence">'
+                       + "".join(f"<li>{_evidence_item(item)}</li>" for item in group.items) + "</ol>")
         out.append("</div>")
     return out
+
+
+def _evidence_item(item) -> str:
+    head = f'<a href="{esc(item.link)}">{esc(item.title)}</a>' if item.link else esc(item.title)
+    meta = f' <span class="meta">({esc(item.meta)})</span>' if item.meta else ""
+    quotes = "".join(f'<br /><span class="quote">{esc(q)}</span>' for q in item.quotes)
+    return head + meta + quotes
 
 
 def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:

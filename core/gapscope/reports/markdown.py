@@ -8,6 +8,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
+from .explain import GAPS_INTRO, shown_line, side_keywords
 from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
 
@@ -102,19 +103,28 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 
 def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
-    """The ranked gaps with their evidence."""
+    """The ranked gaps: what each says, why it scores as it does, its evidence by role."""
     g = d.gaps
     L = _section(titles["gaps"], g.missing)
+    if g.gaps:
+        L += [md(shown_line(len(g.gaps), g.total)).replace("\\`", "`"), "", md(GAPS_INTRO), ""]
     for rank, gap in enumerate(g.gaps, 1):
-        L += [f"### {rank}\\. {md(gap.statement)}", "",
+        L += [f"### {rank}\\. {md(gap.headline or gap.statement)}", "",
               f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · score {gap.score:.3f}", ""]
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
-                L += [f"{name}: {md(ref.get('label'))} ({md(', '.join(ref.get('keywords', [])[:6]))})", ""]
-        if gap.details:
-            L += [f"Behind the score: {md(H.gap_details(gap.details))}", ""]
-        if gap.evidence:
-            L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
+                kw = side_keywords(ref)
+                L += [f"{name}: {md(ref.get('label'))}" + (f" ({md(kw)})" if kw else ""), ""]
+        if gap.why:
+            L += ["Behind the score: " + md(" ".join(gap.why)), ""]
+        for group in gap.groups:
+            L += [f"**{md(group.heading)} ({len(group.items)})**", ""]
+            for i, item in enumerate(group.items, 1):
+                title = md(item.title)
+                L.append(f"{i}. " + (f"[{title}](<{item.link}>)" if item.link else title)
+                         + (f" ({md(item.meta)})" if item.meta else ""))
+                L += [f"    - {md(q)}" for q in item.quotes]
+            L.append("")
     return L
 
 

@@ -10,6 +10,7 @@ import os
 from typing import Any, Iterable, Optional
 
 from . import labels as L
+from .explain import GAPS_INTRO, plain_commands, shown_line, side_keywords
 from .data import PaperRef, ReportData, reproducibility_rows
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
@@ -297,16 +298,28 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
     """The ranked gaps with their evidence."""
     g = d.gaps
     doc.section(titles["gaps"], g.missing)
+    if g.gaps:
+        doc.text(plain_commands(shown_line(len(g.gaps), g.total)), size=9.5)
+        doc.text(GAPS_INTRO, size=9, color=(60, 68, 80))
+        doc.gap()
     for rank, gap in enumerate(g.gaps, 1):
-        doc.text(f"{rank}. {gap.statement}", size=10.5, bold=True)
+        doc.text(f"{rank}. {gap.headline or gap.statement}", size=10.5, bold=True)
         doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
-                doc.text(f"{name}: {ref.get('label')} ({', '.join(ref.get('keywords', [])[:6])})", size=9)
-        if gap.details:
-            doc.text(f"Behind the score: {L.gap_details(gap.details)}", size=7.5, color=(90, 100, 114))
-        for i, pr in enumerate(gap.evidence, 1):
-            doc.paper(pr, f"{i}. ")
+                kw = side_keywords(ref)
+                doc.text(f"{name}: {ref.get('label')}" + (f" ({kw})" if kw else ""), size=9)
+        if gap.why:
+            doc.text("Behind the score: " + " ".join(gap.why), size=8.5, color=(60, 68, 80))
+        for group in gap.groups:
+            doc.gap(1)
+            doc.text(f"{group.heading} ({len(group.items)})", size=9, bold=True)
+            for i, item in enumerate(group.items, 1):
+                doc.text(f"{i}. {one_line(item.title)}", size=9.5, link=item.link, indent=4)
+                if item.meta:
+                    doc.text(item.meta, size=8, color=(90, 100, 114), indent=8)
+                for q in item.quotes:
+                    doc.text(q, size=8, color=(60, 68, 80), indent=8)
         doc.gap()
 
 
