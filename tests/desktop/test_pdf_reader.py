@@ -370,3 +370,51 @@ def test_the_page_gets_most_of_the_width_and_the_users_split_is_remembered(qtbot
         assert abs(again[0] / sum(again) - share) < 0.03, (again, moved)
     finally:
         w2.close()
+
+
+def test_the_sentence_list_shows_roles_and_shortcomings_filters_them_and_marks_them_on_the_page(
+        qtbot, lib_path, shared_data):
+    from gapscope.store import Library
+    from gapscope_desktop.views.pdf_reader import LABELS_ROLE, SHORTCOMING_COLOURS
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    lib = Library(lib_path)
+    try:
+        att = lib.attachments_of(pid)[0]["id"]
+        lim = [s for s in lib.fulltext_sentences(att, kinds=["limitations"]) if s["page"] == 10]
+        own, prior, plain = lim[0], lim[1], lim[2]
+        lib.set_fulltext_labels([(own["id"], "result", "own", 0.9, "test"),
+                                 (prior["id"], "background", "prior", 0.9, "test"),
+                                 (plain["id"], "method", "none", 0.9, "test")])
+    finally:
+        lib.close()
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        items = {reader.sentence_list.item(i).data(Qt.UserRole): reader.sentence_list.item(i)
+                 for i in range(reader.sentence_list.count())}
+        assert "result · own limitation]" in items[own["text"]].text()
+        assert "background · prior work]" in items[prior["text"]].text()
+        assert "· method]" in items[plain["text"]].text() and "limitation" not in items[plain["text"]].text()
+        assert items[own["text"]].data(LABELS_ROLE) == ("result", "own")
+
+        def shown():
+            return {t for t, it in items.items() if not it.isHidden()}
+
+        reader.sentence_filter.setCurrentText("Own limitations")
+        assert shown() == {own["text"]}
+        reader.sentence_filter.setCurrentText("Shortcomings")
+        assert shown() == {own["text"], prior["text"]}
+        reader.sentence_filter.setCurrentText("All sentences")
+        assert len(shown()) == len(items)
+
+        # the shortcoming sentences are marked on the page in their tag's colour, apart from highlights
+        first, last = reader.text.find(own["text"])
+        x0, y0, x1, _y1 = reader.text.rects(first, last)[0]
+        spot = reader.page_view.pixmap().toImage()
+        sc, h = reader._scale, reader._page_height
+        at = (int((x0 + x1) / 2 * sc), int((h - y0) * sc) + 1)
+        assert spot.pixelColor(*at) == SHORTCOMING_COLOURS["own"]
+        reader.mark_shortcomings.setChecked(False)
+        assert reader.page_view.pixmap().toImage().pixelColor(*at) != SHORTCOMING_COLOURS["own"]
+    finally:
+        w.close()
