@@ -73,6 +73,10 @@ def reports(tmp_path_factory, shared_data):
     papers = lib.get_papers(ids)
     papers.sort(key=lambda p: ids.index(p.id))
     save_gaps(lib, _gaps(ids, papers))
+    undated = tmp / "undated.bib"
+    undated.write_text("@article{undated1, title={An Undated Note on Night Sensors}, author={Doe, Jane}}\n",
+                       encoding="utf-8")
+    assert import_file(lib, undated).added_ids
     out = {fmt: tmp / f"report.{fmt}" for fmt in ("html", "md", "pdf")}
     for fmt, path in out.items():
         write_report(lib, fmt, path)
@@ -135,3 +139,18 @@ def test_no_empty_parentheses_after_a_concept_without_variants(reports):
     for fmt, text in texts.items():
         assert "Problem: RGB" in text and not re.search(r"Problem: RGB \(\s*\)", text), fmt
         assert "Method: point cloud (point clouds)" in text, fmt
+
+
+def test_undated_papers_are_counted_under_papers_per_year(reports):
+    _lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        assert "Papers per year" in text and "1 paper without a date is not shown." in text, fmt
+
+
+def test_commands_read_as_code_in_html_and_quoted_in_the_pdf(reports):
+    _lib, _papers, out, texts = reports
+    body = out["html"].read_text(encoding="utf-8")
+    assert "<code>gapscope run spec.toml</code>" in body and "<code>gapscope gaps list</code>" in body
+    assert "`" not in texts["pdf"]
+    assert "“gapscope run spec.toml”" in texts["pdf"] and "Draft experiment…" in texts["pdf"]
+    assert "`gapscope run spec.toml`" in texts["md"]

@@ -66,6 +66,11 @@ class CorpusSection(Section):
     first_published: Optional[str] = None
     last_published: Optional[str] = None
 
+    @property
+    def undated(self) -> int:
+        """Papers without a year: not in the papers-per-year table (which says so)."""
+        return max(0, self.papers - sum(int(n) for n in self.years.values()))
+
 
 @dataclass
 class PrismaSection(Section):
@@ -439,8 +444,9 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
         sec.runs.append(run)
     _compare_runs(sec.runs)
     if not sec.runs:
-        sec.missing = ("No experiments have been run from this library: draft one from a gap "
-                       "(`gapscope runs draft --gap ID -o spec.toml`) and run it with `gapscope run spec.toml`.")
+        sec.missing = ("No experiments have been run from this library yet. To test a gap, draft an experiment "
+                       "from it (the Gaps view's “Draft experiment…” button, or `gapscope runs draft --gap ID -o "
+                       "spec.toml`) and run it (`gapscope run spec.toml`).")
     return sec
 
 

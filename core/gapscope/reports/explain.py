@@ -216,3 +216,13 @@ def plain_commands(text: str) -> str:
     if len(parts) % 2 == 0:              # an odd backtick: leave the text as it is
         return text
     return "".join(f"“{p}”" if i % 2 else p for i, p in enumerate(parts))
+
+
+def undated_line(n: int) -> str:
+    return f"{_n(n, 'paper')} without a date {'is' if n == 1 else 'are'} not shown."
+
+
+def included_line(total: int, listed: int) -> str:
+    more = (f" (the first {listed} listed; all of them in a BibTeX file with `gapscope export bibtex --included`)"
+            if total > listed else "")
+    return f"{_n(total, 'paper')} included{more}."

@@ -13,7 +13,7 @@ import html
 from typing import Any, Iterable, Optional
 
 from . import labels as L
-from .explain import GAPS_INTRO, shown_line, side_keywords
+from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 
@@ -76,7 +76,7 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable
 
 
 def _missing(text: Optional[str]) -> str:
-    return f'<p class="missing">{esc(text)}</p>'
+    return f'<p class="missing">{prose(text or "")}</p>'
 
 
 def paper_html(p: PaperRef, max_authors: int = 4) -> str:
@@ -101,6 +101,8 @@ def _corpus(d: ReportData) -> list[str]:
         out.append(_table(IMPORT_HEAD, import_rows(c.imports), numeric=(7, 8, 9, 10, 11)))
     if c.years:
         out.append("<h3>Papers per year</h3>" + _table(["Year", "Papers"], c.years.items(), numeric=(1,)))
+        if c.undated:
+            out.append(f'<p class="meta">{esc(undated_line(c.undated))}</p>')
     if c.categories:
         out.append("<h3>Main categories</h3>" + _table(["Category", "Papers"], c.categories.items(), numeric=(1,)))
     return out
@@ -115,7 +117,7 @@ def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     out.append(_table(["Step", "Records"], rows, numeric=(1,)))
     if "prisma" in figures:
         out.append(_img(figures["prisma"], "PRISMA flow diagram", "PRISMA-style flow of the screening counts."))
-    out.append("<ul>" + "".join(f"<li>{esc(h)}</li>" for h in p.how_counted) + "</ul>")
+    out.append("<ul>" + "".join(f"<li>{prose(h)}</li>" for h in p.how_counted) + "</ul>")
     if p.triage_stats:
         out.append("<h3>Triage statistics</h3>" + _table(["Measure", "Value"], L.rows(p.triage_stats)))
     return out
@@ -264,8 +266,7 @@ def _included(d: ReportData) -> list[str]:
     s = d.included
     if s.missing:
         return [_missing(s.missing)]
-    return [f"<p>{s.total} papers included" + (f" (the first {len(s.papers)} listed; `gapscope export bibtex "
-                                                 f"--included` gives all)" if s.total > len(s.papers) else "") + ".</p>",
+    return [f"<p>{prose(included_line(s.total, len(s.papers)))}</p>",
             "<ol>" + "".join(f"<li>{paper_html(p)}</li>" for p in s.papers) + "</ol>"]
 
 

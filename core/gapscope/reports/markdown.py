@@ -8,7 +8,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
-from .explain import GAPS_INTRO, shown_line, side_keywords
+from .explain import GAPS_INTRO, shown_line, side_keywords, undated_line
 from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
 
@@ -50,6 +50,8 @@ def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         L += _table(IMPORT_HEAD, import_rows(c.imports))
     if c.years:
         L += ["### Papers per year", ""] + _table(["Year", "Papers"], c.years.items())
+        if c.undated:
+            L += [md(undated_line(c.undated)), ""]
     return L
 
 

@@ -10,7 +10,7 @@ import os
 from typing import Any, Iterable, Optional
 
 from . import labels as L
-from .explain import GAPS_INTRO, plain_commands, shown_line, side_keywords
+from .explain import GAPS_INTRO, included_line, plain_commands, shown_line, side_keywords, undated_line
 from .data import PaperRef, ReportData, reproducibility_rows
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
@@ -74,7 +74,7 @@ class _Doc:
         self.gap(1.5)
 
     def missing(self, s: str) -> None:
-        self.text(s, size=9.5, color=(150, 100, 0))
+        self.text(plain_commands(s), size=9.5, color=(150, 100, 0))
         self.gap()
 
     def section(self, title: str, missing: Optional[str], keep: float = 30) -> None:
@@ -231,6 +231,8 @@ def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dic
         doc.table(IMPORT_HEAD, import_rows(c.imports), numeric=(7, 8, 9, 10, 11), title="Imports and collects")
     if c.years:
         doc.table(["Year", "Papers"], c.years.items(), numeric=(1,), title="Papers per year")
+        if c.undated:
+            doc.text(undated_line(c.undated), size=8.5, color=(90, 100, 114))
 
 
 def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -240,7 +242,7 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
     rows = p.rows(indent="")
     doc.table(["Step", "Records"], rows, numeric=(1,))
     for h in p.how_counted:  # the text before the figure: it fills the page rather than a gap above it
-        doc.text("• " + h, size=8.5, color=(90, 100, 114))
+        doc.text("• " + plain_commands(h), size=8.5, color=(90, 100, 114))
     doc.gap()
     if "prisma" in figures:
         doc.image(figures["prisma"], 130)
@@ -350,9 +352,7 @@ def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: d
     doc.section(titles["included"], inc.missing)
     if inc.missing:
         return
-    listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
-              if inc.total > len(inc.papers) else "")
-    doc.text(f"{inc.total} papers included{listed}.")
+    doc.text(plain_commands(included_line(inc.total, len(inc.papers))))
     for i, pr in enumerate(inc.papers, 1):
         doc.paper(pr, f"{i}. ")
 
