@@ -17,7 +17,6 @@ SHORTCOMINGS = ("none", "prior", "open", "own")
 SHORTCOMING_NAMES = {"own": "own limitation", "prior": "prior work", "open": "open problem"}
 
 
-
 def sentence_tag(role: str | None, shortcoming: str | None) -> str:
     """A labelled sentence's role and shortcoming type as one tag ("method · own", "background"); ""
     when the sentence is not labelled."""

@@ -80,12 +80,9 @@ def _missing(text: Optional[str]) -> str:
 
 
 def paper_html(p: PaperRef, max_authors: int = 4) -> str:
-    authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
     title = esc(p.title)
-    link = p.link
-    head = f'<a href="{esc(link)}">{title}</a>' if link else title
-    bits = [b for b in (authors, str(p.year) if p.year else "", p.ident) if b]
-    return f'{head} <span class="meta">({esc(" · ".join(bits))})</span>'
+    head = f'<a href="{esc(p.link)}">{title}</a>' if p.link else title
+    return f'{head} <span class="meta">({esc(p.meta(max_authors))})</span>'
 
 
 def _corpus(d: ReportData) -> list[str]:

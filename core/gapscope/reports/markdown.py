@@ -31,11 +31,9 @@ def _section(title: str, missing: Optional[str]) -> list[str]:
 
 
 def paper_md(p: PaperRef, max_authors: int = 4) -> str:
-    authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
     title = md(p.title)
     head = f"[{title}](<{p.link}>)" if p.link else title
-    bits = [b for b in (authors, str(p.year) if p.year else "", p.ident) if b]
-    return f"{head} ({md(' · '.join(bits))})"
+    return f"{head} ({md(p.meta(max_authors))})"
 
 
 def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:

@@ -203,10 +203,8 @@ class _Doc:
         return width * h / w
 
     def paper(self, p: PaperRef, prefix: str = "", indent: float = 4) -> None:
-        authors = "; ".join(p.authors[:4]) + (" et al." if len(p.authors) > 4 else "")
         self.text(f"{prefix}{one_line(p.title)}", size=9.5, link=p.link, indent=indent)
-        self.text(" · ".join(b for b in (authors, str(p.year) if p.year else "", p.ident) if b), size=8,
-                  color=(90, 100, 114), indent=indent + 4)
+        self.text(p.meta(), size=8, color=(90, 100, 114), indent=indent + 4)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
