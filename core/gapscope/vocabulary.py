@@ -13,6 +13,23 @@ SENTENCE_ROLES = ("background", "objective", "method", "result", "other")
 # prior work; an open problem of the field; a limitation of the paper itself.
 SHORTCOMINGS = ("none", "prior", "open", "own")
 
+# What each shortcoming type is called where a reader sees it (the Reader's tags, the report's quotes).
+SHORTCOMING_NAMES = {"own": "own limitation", "prior": "prior work", "open": "open problem"}
+
+
+def sentence_tag(role: str | None, shortcoming: str | None) -> str:
+    """A labelled sentence's role and shortcoming type as one tag ("method · own", "background"); ""
+    when the sentence is not labelled."""
+    short = shortcoming if shortcoming not in (None, "", "none") else ""
+    return " · ".join(x for x in (role or "", short) if x)
+
+
+# A gap's evidence papers by role, as the Gaps view, `gaps show` and the report name and order them.
+GAP_ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
+                  "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
+                  "addresses": "Addresses it", "region": "In the region", "closest": "Closest existing work"}
+GAP_ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
+
 # What a correction may set a sentence's role to (a shortcoming is corrected on its own).
 FACET_LABELS = SENTENCE_ROLES
 

@@ -245,6 +245,29 @@ def test_cli_pdf_attach_json_and_text(tmp_path, pdfs, monkeypatch, _extract_once
     assert any(r["where"] == "Limitations, p. 10" for r in json.loads(out.output))
 
 
+def test_pdf_text_shows_each_sentences_role_and_shortcoming_apart(tmp_path, pdfs, fast_extract):
+    """`pdf text` prints both labels of a sentence ("[result · own]"), never one in place of the other."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.store import Library
+
+    path = tmp_path / "tags.gapscope"
+    lib = Library(path)
+    try:
+        res = attach_mod.attach_file(lib, pdfs / EACL)
+        lim = lib.fulltext_sentences(res.attachment_id, kinds=["limitations"])
+        lib.set_fulltext_labels([(lim[0]["id"], "result", "own", 0.9, "test"),
+                                 (lim[1]["id"], "background", "none", 0.8, "test")])
+    finally:
+        lib.close()
+    out = CliRunner().invoke(main, ["-L", str(path), "pdf", "text", str(res.paper_id), "--section", "limitations"])
+    assert out.exit_code == 0, out.output
+    lines = {line.split("] ", 1)[1]: line for line in out.output.splitlines() if "] " in line}
+    assert lines[lim[0]["text"]].lstrip().startswith("[result · own")
+    assert lines[lim[1]["text"]].lstrip().startswith("[background ")
+
+
 def test_pdf_highlights_survive_a_reopen_and_export(tmp_path, pdfs, fast_extract):
     from gapscope.store import Library
 

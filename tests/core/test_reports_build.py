@@ -115,7 +115,7 @@ def test_html_report_is_self_contained_with_every_section_and_evidence_links(bui
         assert f"excluded: {reason}" in body
     # each step that has not been run says so instead of showing made-up content
     if not d.maps.maps:
-        assert "No maps have been built in this library: run `gapscope map`." in body
+        assert "No maps have been built in this library: run gapscope map." in body   # the command as code
     if not d.gaps.gaps:
         assert "No gaps have been found in this library" in body
     if not d.experiments.runs:

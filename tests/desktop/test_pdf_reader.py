@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import shutil
 
-from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 
 from tests.replay_server import replay_server  # noqa: F401  (the fixture)
@@ -341,5 +341,84 @@ def test_a_missing_stored_pdf_is_named_on_the_page(qtbot, lib_path, shared_data)
         shown = w.reader.page_view.text()
         assert f"paper {pid} is missing" in shown and gone.name in shown and "gapscope attach" in shown
         assert not w.reader.export_button.isEnabled()
+    finally:
+        w.close()
+
+
+def test_the_page_gets_most_of_the_width_and_the_users_split_is_remembered(qtbot, lib_path, shared_data):
+    """The sentence list's long lines must not squeeze the page into a sliver; a dragged split stays."""
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        for size in ((1280, 800), (1400, 900)):
+            w.resize(*size)
+            qtbot.waitUntil(lambda: reader.split.sizes()[0] > 0)
+            page, side = reader.split.sizes()
+            assert page >= 0.6 * (page + side), (size, page, side)
+            assert reader.scroll.viewport().width() >= 0.6 * reader.width()
+        handle = reader.split.handle(1)
+        start = handle.rect().center()
+        qtbot.mousePress(handle, Qt.LeftButton, pos=start)
+        qtbot.mouseMove(handle, start - QPoint(150, 0))
+        qtbot.mouseRelease(handle, Qt.LeftButton, pos=start - QPoint(150, 0))
+        moved = reader.split.sizes()
+        assert moved[0] < page - 50, (moved, page)
+    finally:
+        w.close()
+    w2, reader2 = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        w2.resize(1400, 900)
+        qtbot.waitUntil(lambda: reader2.split.sizes()[0] > 0)
+        again = reader2.split.sizes()
+        share = moved[0] / sum(moved)
+        assert abs(again[0] / sum(again) - share) < 0.03, (again, moved)
+    finally:
+        w2.close()
+
+
+def test_the_sentence_list_shows_roles_and_shortcomings_filters_them_and_marks_them_on_the_page(
+        qtbot, lib_path, shared_data):
+    from gapscope.store import Library
+    from gapscope_desktop.views.pdf_reader import LABELS_ROLE, SHORTCOMING_COLOURS
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    lib = Library(lib_path)
+    try:
+        att = lib.attachments_of(pid)[0]["id"]
+        lim = [s for s in lib.fulltext_sentences(att, kinds=["limitations"]) if s["page"] == 10]
+        own, prior, plain = lim[0], lim[1], lim[2]
+        lib.set_fulltext_labels([(own["id"], "result", "own", 0.9, "test"),
+                                 (prior["id"], "background", "prior", 0.9, "test"),
+                                 (plain["id"], "method", "none", 0.9, "test")])
+    finally:
+        lib.close()
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        items = {reader.sentence_list.item(i).data(Qt.UserRole): reader.sentence_list.item(i)
+                 for i in range(reader.sentence_list.count())}
+        assert "result · own limitation]" in items[own["text"]].text()
+        assert "background · prior work]" in items[prior["text"]].text()
+        assert "· method]" in items[plain["text"]].text() and "limitation" not in items[plain["text"]].text()
+        assert items[own["text"]].data(LABELS_ROLE) == ("result", "own")
+
+        def shown():
+            return {t for t, it in items.items() if not it.isHidden()}
+
+        reader.sentence_filter.setCurrentText("Own limitations")
+        assert shown() == {own["text"]}
+        reader.sentence_filter.setCurrentText("Shortcomings")
+        assert shown() == {own["text"], prior["text"]}
+        reader.sentence_filter.setCurrentText("All sentences")
+        assert len(shown()) == len(items)
+
+        # the shortcoming sentences are marked on the page in their tag's colour, apart from highlights
+        first, last = reader.text.find(own["text"])
+        x0, y0, x1, _y1 = reader.text.rects(first, last)[0]
+        spot = reader.page_view.pixmap().toImage()
+        sc, h = reader._scale, reader._page_height
+        at = (int((x0 + x1) / 2 * sc), int((h - y0) * sc) + 1)
+        assert spot.pixelColor(*at) == SHORTCOMING_COLOURS["own"]
+        reader.mark_shortcomings.setChecked(False)
+        assert reader.page_view.pixmap().toImage().pixelColor(*at) != SHORTCOMING_COLOURS["own"]
     finally:
         w.close()

@@ -182,6 +182,7 @@ def pdf_show(ref, paper, as_json) -> None:
 def pdf_text(ref, paper, kinds, as_json) -> None:
     """The attached PDF's text by section, each sentence with its facet role and shortcoming type."""
     from ..fulltext import sections_with_sentences
+    from ..vocabulary import sentence_tag
 
     lib = ref.open()
     att = _attachment(lib, paper)
@@ -194,9 +195,8 @@ def pdf_text(ref, paper, kinds, as_json) -> None:
     for s in secs:
         click.secho(f"\n{s['number']} {safe(s['name']) or '(front matter)'}  [{s['kind']}, p. {s['page']}]".strip(),
                     bold=True)
-        for x in s["sentences"]:
-            tag = x["shortcoming"] if x["shortcoming"] not in (None, "none") else (x["role"] or "")
-            click.echo(f"  [{tag:<10}] {safe(x['text'])}")
+        for x in s["sentences"]:      # both labels: "[method · own]", "[background]"
+            click.echo(f"  [{sentence_tag(x['role'], x['shortcoming']):<16}] {safe(x['text'])}")
 
 
 @pdf.command("extract")

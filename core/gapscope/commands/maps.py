@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import click
 
-from ..vocabulary import MAP_FACETS
+from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
                      progress_bar)
 
@@ -194,9 +194,8 @@ def gaps() -> None:
     """Research gaps found in the maps: method x problem, unaddressed shortcomings, thin and growing regions."""
 
 
-ROLE_NAMES = {"method": "method side", "problem": "problem side", "neighbour": "predicting neighbours",
-              "both": "already did both", "shortcoming": "shortcoming", "region": "region", "addresses": "addresses it",
-              "closest": "closest existing work"}
+# the Gaps view's and the report's names of the evidence roles, in lower case
+ROLE_NAMES = {role: name.lower() for role, name in GAP_ROLE_NAMES.items()}
 
 
 def _topic(g) -> str:

@@ -41,6 +41,11 @@ class PaperRef:
     def ident(self) -> str:
         return f"arXiv:{self.arxiv_id}" if self.arxiv_id else (f"doi:{self.doi}" if self.doi else f"#{self.id}")
 
+    def meta(self, max_authors: int = 4) -> str:
+        """Authors · year · identifier, as every format prints them under a title."""
+        authors = "; ".join(self.authors[:max_authors]) + (" et al." if len(self.authors) > max_authors else "")
+        return " · ".join(b for b in (authors, str(self.year) if self.year else "", self.ident) if b)
+
 
 @dataclass
 class Section:
@@ -60,6 +65,11 @@ class CorpusSection(Section):
     categories: dict[str, int] = field(default_factory=dict)
     first_published: Optional[str] = None
     last_published: Optional[str] = None
+
+    @property
+    def undated(self) -> int:
+        """Papers without a year: not in the papers-per-year table (which says so)."""
+        return max(0, self.papers - sum(int(n) for n in self.years.values()))
 
 
 @dataclass
@@ -133,11 +143,15 @@ class GapData:
     problem: Optional[dict[str, Any]]
     evidence: list[PaperRef]
     details: dict[str, Any] = field(default_factory=dict)
+    headline: str = ""                                            # the statement as the report heads it
+    why: list[str] = field(default_factory=list)                  # the score and the counts, in sentences
+    groups: list[Any] = field(default_factory=list)               # explain.EvidenceGroup: evidence by role
 
 
 @dataclass
 class GapsSection(Section):
     gaps: list[GapData] = field(default_factory=list)
+    total: int = 0                     # gaps found; the report shows the best ``len(gaps)`` of them
 
 
 @dataclass
@@ -372,14 +386,26 @@ def gather_maps(lib: Library) -> MapsSection:
 def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
     from .. import gaps
 
+    from .explain import evidence_groups, headline, why_lines
+
     sec = GapsSection()
     found = gaps.list_gaps(lib)
+    sec.total = len(found)
     for g in sorted(found, key=lambda g: -float(g.score))[:limit]:
         d = g.to_dict()
+        details = d.get("details") or {}
+        ids = [int(p) for p in d.get("evidence", [])]
+        quoted = [int(q["paper_id"]) for q in (details.get("quotes") or []) + (details.get("shortcoming_sentences") or [])]
+        refs = {r.id: r for r in paper_refs(lib, list(dict.fromkeys(ids + quoted)))}
+        roles = {int(k): v for k, v in (d.get("evidence_roles") or {}).items()}
+        method, problem = d.get("method") or {}, d.get("problem") or {}
         sec.gaps.append(GapData(id=d.get("id"), type=d["type"], score=float(d["score"]), statement=d["statement"],
                                 method=d.get("method"), problem=d.get("problem"),
-                                evidence=paper_refs(lib, [int(p) for p in d.get("evidence", [])]),
-                                details=d.get("details") or {}))
+                                evidence=[refs[i] for i in ids if i in refs], details=details,
+                                headline=headline(d["statement"], details),
+                                why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
+                                              problem.get("label")),
+                                groups=evidence_groups(ids, roles, details, refs, PaperRef.meta)))
     if not sec.gaps:
         sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
     return sec
@@ -438,8 +464,9 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
         sec.runs.append(run)
     _compare_runs(sec.runs)
     if not sec.runs:
-        sec.missing = ("No experiments have been run from this library: draft one from a gap "
-                       "(`gapscope runs draft --gap ID -o spec.toml`) and run it with `gapscope run spec.toml`.")
+        sec.missing = ("No experiments have been run from this library yet. To test a gap, draft an experiment "
+                       "from it (the Gaps view's “Draft experiment…” button, or `gapscope runs draft --gap ID -o "
+                       "spec.toml`) and run it (`gapscope run spec.toml`).")
     return sec
 
 

@@ -13,6 +13,7 @@ import html
 from typing import Any, Iterable, Optional
 
 from . import labels as L
+from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 
@@ -27,7 +28,8 @@ td{overflow-wrap:anywhere;max-width:24rem}th{overflow-wrap:normal;word-break:kee
 td.n{text-align:right}.missing{background:#fff6e0;border-left:4px solid #e0a800;padding:.5rem .8rem}
 .meta{color:#5a6472;font-size:.9rem}figure{margin:1rem 0}figure img{max-width:100%;height:auto}
 figcaption{font-size:.85rem;color:#5a6472}.gap{border:1px solid #c9d2e0;border-radius:6px;padding:.6rem .9rem;margin:.8rem 0}
-.kw{color:#5a6472;font-size:.85rem}code{background:#f2f4f7;padding:0 .2rem}ol.evidence li{margin:.15rem 0}
+.kw{color:#5a6472;font-size:.85rem}code{background:#f2f4f7;padding:0 .2rem}ol.evidence li{margin:.15rem 0}ol.evidence{margin-top:.1rem}
+p.role{font-weight:600;margin:.5rem 0 0}.quote{color:#3d4652;font-style:italic;font-size:.9rem}.why{font-size:.92rem}
 pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.8rem;white-space:pre-wrap}
 """
 
@@ -46,6 +48,11 @@ SECTIONS = [
 
 def esc(s: Any) -> str:
     return html.escape(visible("" if s is None else str(s)), quote=True)
+
+
+def prose(text: str) -> str:
+    """Escaped text whose `backticked` parts (a command) are set as code."""
+    return "".join(f"<code>{esc(part)}</code>" if i % 2 else esc(part) for i, part in enumerate(text.split("`")))
 
 
 def _img(png: bytes, alt: str, caption: str) -> str:
@@ -69,16 +76,13 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable
 
 
 def _missing(text: Optional[str]) -> str:
-    return f'<p class="missing">{esc(text)}</p>'
+    return f'<p class="missing">{prose(text or "")}</p>'
 
 
 def paper_html(p: PaperRef, max_authors: int = 4) -> str:
-    authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
     title = esc(p.title)
-    link = p.link
-    head = f'<a href="{esc(link)}">{title}</a>' if link else title
-    bits = [b for b in (authors, str(p.year) if p.year else "", p.ident) if b]
-    return f'{head} <span class="meta">({esc(" · ".join(bits))})</span>'
+    head = f'<a href="{esc(p.link)}">{title}</a>' if p.link else title
+    return f'{head} <span class="meta">({esc(p.meta(max_authors))})</span>'
 
 
 def _corpus(d: ReportData) -> list[str]:
@@ -94,6 +98,8 @@ def _corpus(d: ReportData) -> list[str]:
         out.append(_table(IMPORT_HEAD, import_rows(c.imports), numeric=(7, 8, 9, 10, 11)))
     if c.years:
         out.append("<h3>Papers per year</h3>" + _table(["Year", "Papers"], c.years.items(), numeric=(1,)))
+        if c.undated:
+            out.append(f'<p class="meta">{esc(undated_line(c.undated))}</p>')
     if c.categories:
         out.append("<h3>Main categories</h3>" + _table(["Category", "Papers"], c.categories.items(), numeric=(1,)))
     return out
@@ -108,7 +114,7 @@ def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     out.append(_table(["Step", "Records"], rows, numeric=(1,)))
     if "prisma" in figures:
         out.append(_img(figures["prisma"], "PRISMA flow diagram", "PRISMA-style flow of the screening counts."))
-    out.append("<ul>" + "".join(f"<li>{esc(h)}</li>" for h in p.how_counted) + "</ul>")
+    out.append("<ul>" + "".join(f"<li>{prose(h)}</li>" for h in p.how_counted) + "</ul>")
     if p.triage_stats:
         out.append("<h3>Triage statistics</h3>" + _table(["Measure", "Value"], L.rows(p.triage_stats)))
     return out
@@ -172,8 +178,8 @@ def _citations(d: ReportData, figures: dict[str, bytes]) -> list[str]:
 def _cluster_ref(ref: Optional[dict]) -> str:
     if not ref:
         return ""
-    kw = ", ".join(ref.get("keywords", [])[:6])
-    return f'{esc(ref.get("label"))} <span class="kw">({esc(kw)})</span>'
+    kw = side_keywords(ref)
+    return esc(ref.get("label")) + (f' <span class="kw">({esc(kw)})</span>' if kw else "")
 
 
 def _gaps(d: ReportData) -> list[str]:
@@ -181,20 +187,29 @@ def _gaps(d: ReportData) -> list[str]:
     out = []
     if s.missing:
         out.append(_missing(s.missing))
+    if s.gaps:
+        out.append(f"<p>{prose(shown_line(len(s.gaps), s.total))}</p><p>{esc(GAPS_INTRO)}</p>")
     for rank, g in enumerate(s.gaps, 1):
-        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.statement)}</h3>')
+        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.headline or g.statement)}</h3>')
         out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · score {g.score:.3f}</p>')
         if g.method:
             out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")
         if g.problem:
             out.append(f"<p>Problem: {_cluster_ref(g.problem)}</p>")
-        if g.details:
-            out.append(f'<p class="kw">Behind the score: {esc(L.gap_details(g.details))}</p>')
-        if g.evidence:
-            out.append('<p>Evidence:</p><ol class="evidence">' +
-                       "".join(f"<li>{paper_html(p)}</li>" for p in g.evidence) + "</ol>")
+        if g.why:
+            out.append(f'<p class="why"><b>Behind the score:</b> {esc(" ".join(g.why))}</p>')
+        for group in g.groups:
+            out.append(f'<p class="role">{esc(group.heading)} ({len(group.items)})</p><ol class="evidence">'
+                       + "".join(f"<li>{_evidence_item(item)}</li>" for item in group.items) + "</ol>")
         out.append("</div>")
     return out
+
+
+def _evidence_item(item) -> str:
+    head = f'<a href="{esc(item.link)}">{esc(item.title)}</a>' if item.link else esc(item.title)
+    meta = f' <span class="meta">({esc(item.meta)})</span>' if item.meta else ""
+    quotes = "".join(f'<br /><span class="quote">{esc(q)}</span>' for q in item.quotes)
+    return head + meta + quotes
 
 
 def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
@@ -248,9 +263,7 @@ def _included(d: ReportData) -> list[str]:
     s = d.included
     if s.missing:
         return [_missing(s.missing)]
-    return [f"<p>{s.total} papers included" + (f" (the first {len(s.papers)} listed; `gapscope export bibtex "
-                                                 f"--included` gives all)" if s.total > len(s.papers) else "") + "."
-            + html.escape(s.unresolved_note) + "</p>",
+    return [f"<p>{prose(included_line(s.total, len(s.papers)))}{html.escape(s.unresolved_note)}</p>",
             "<ol>" + "".join(f"<li>{paper_html(p)}</li>" for p in s.papers) + "</ol>"]
 
 

@@ -169,13 +169,6 @@ def gap_type(t: str) -> str:
     return GAP_TYPES.get(t, label(t).lower())
 
 
-def gap_details(d: dict[str, Any], limit: int = 600) -> str:
-    """The numbers behind a gap's score on one line, in words (the cluster references are shown apart)."""
-    text = "; ".join(f"{label(k)} {value(v)}" for k, v in d.items()
-                     if not k.endswith("_ref") and k != "params" and not isinstance(v, dict))
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def scope_text(scope: dict[str, Any]) -> str:
     if not scope or scope.get("library"):
         return "the whole library"

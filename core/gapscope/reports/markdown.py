@@ -8,6 +8,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
+from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
 from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
 
@@ -30,11 +31,9 @@ def _section(title: str, missing: Optional[str]) -> list[str]:
 
 
 def paper_md(p: PaperRef, max_authors: int = 4) -> str:
-    authors = "; ".join(p.authors[:max_authors]) + (" et al." if len(p.authors) > max_authors else "")
     title = md(p.title)
     head = f"[{title}](<{p.link}>)" if p.link else title
-    bits = [b for b in (authors, str(p.year) if p.year else "", p.ident) if b]
-    return f"{head} ({md(' · '.join(bits))})"
+    return f"{head} ({md(p.meta(max_authors))})"
 
 
 def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
@@ -49,6 +48,8 @@ def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         L += _table(IMPORT_HEAD, import_rows(c.imports))
     if c.years:
         L += ["### Papers per year", ""] + _table(["Year", "Papers"], c.years.items())
+        if c.undated:
+            L += [md(undated_line(c.undated)), ""]
     return L
 
 
@@ -102,19 +103,28 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
 
 
 def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
-    """The ranked gaps with their evidence."""
+    """The ranked gaps: what each says, why it scores as it does, its evidence by role."""
     g = d.gaps
     L = _section(titles["gaps"], g.missing)
+    if g.gaps:
+        L += [md(shown_line(len(g.gaps), g.total)).replace("\\`", "`"), "", md(GAPS_INTRO), ""]
     for rank, gap in enumerate(g.gaps, 1):
-        L += [f"### {rank}\\. {md(gap.statement)}", "",
+        L += [f"### {rank}\\. {md(gap.headline or gap.statement)}", "",
               f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · score {gap.score:.3f}", ""]
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
-                L += [f"{name}: {md(ref.get('label'))} ({md(', '.join(ref.get('keywords', [])[:6]))})", ""]
-        if gap.details:
-            L += [f"Behind the score: {md(H.gap_details(gap.details))}", ""]
-        if gap.evidence:
-            L += ["Evidence:", ""] + [f"{i}. {paper_md(pr)}" for i, pr in enumerate(gap.evidence, 1)] + [""]
+                kw = side_keywords(ref)
+                L += [f"{name}: {md(ref.get('label'))}" + (f" ({md(kw)})" if kw else ""), ""]
+        if gap.why:
+            L += ["Behind the score: " + md(" ".join(gap.why)), ""]
+        for group in gap.groups:
+            L += [f"**{md(group.heading)} ({len(group.items)})**", ""]
+            for i, item in enumerate(group.items, 1):
+                title = md(item.title)
+                L.append(f"{i}. " + (f"[{title}](<{item.link}>)" if item.link else title)
+                         + (f" ({md(item.meta)})" if item.meta else ""))
+                L += [f"    - {md(q)}" for q in item.quotes]
+            L.append("")
     return L
 
 
@@ -145,10 +155,8 @@ def _md_included(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     L = _section(titles["included"], inc.missing)
     if inc.missing:
         return L
-    listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
-              if inc.total > len(inc.papers) else "")
-    return L + [f"{inc.total} papers included{listed}.{inc.unresolved_note}", ""] + [f"{i}. {paper_md(pr)}"
-                                                               for i, pr in enumerate(inc.papers, 1)] + [""]
+    return L + [included_line(inc.total, len(inc.papers)) + inc.unresolved_note, ""] + [
+        f"{i}. {paper_md(pr)}" for i, pr in enumerate(inc.papers, 1)] + [""]
 
 
 def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:

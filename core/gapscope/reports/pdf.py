@@ -10,6 +10,7 @@ import os
 from typing import Any, Iterable, Optional
 
 from . import labels as L
+from .explain import GAPS_INTRO, included_line, plain_commands, shown_line, side_keywords, undated_line
 from .data import PaperRef, ReportData, reproducibility_rows
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
@@ -73,7 +74,7 @@ class _Doc:
         self.gap(1.5)
 
     def missing(self, s: str) -> None:
-        self.text(s, size=9.5, color=(150, 100, 0))
+        self.text(plain_commands(s), size=9.5, color=(150, 100, 0))
         self.gap()
 
     def section(self, title: str, missing: Optional[str], keep: float = 30) -> None:
@@ -202,10 +203,8 @@ class _Doc:
         return width * h / w
 
     def paper(self, p: PaperRef, prefix: str = "", indent: float = 4) -> None:
-        authors = "; ".join(p.authors[:4]) + (" et al." if len(p.authors) > 4 else "")
         self.text(f"{prefix}{one_line(p.title)}", size=9.5, link=p.link, indent=indent)
-        self.text(" · ".join(b for b in (authors, str(p.year) if p.year else "", p.ident) if b), size=8,
-                  color=(90, 100, 114), indent=indent + 4)
+        self.text(p.meta(), size=8, color=(90, 100, 114), indent=indent + 4)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -230,6 +229,8 @@ def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dic
         doc.table(IMPORT_HEAD, import_rows(c.imports), numeric=(7, 8, 9, 10, 11), title="Imports and collects")
     if c.years:
         doc.table(["Year", "Papers"], c.years.items(), numeric=(1,), title="Papers per year")
+        if c.undated:
+            doc.text(undated_line(c.undated), size=8.5, color=(90, 100, 114))
 
 
 def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -239,7 +240,7 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
     rows = p.rows(indent="")
     doc.table(["Step", "Records"], rows, numeric=(1,))
     for h in p.how_counted:  # the text before the figure: it fills the page rather than a gap above it
-        doc.text("• " + h, size=8.5, color=(90, 100, 114))
+        doc.text("• " + plain_commands(h), size=8.5, color=(90, 100, 114))
     doc.gap()
     if "prisma" in figures:
         doc.image(figures["prisma"], 130)
@@ -297,16 +298,28 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
     """The ranked gaps with their evidence."""
     g = d.gaps
     doc.section(titles["gaps"], g.missing)
+    if g.gaps:
+        doc.text(plain_commands(shown_line(len(g.gaps), g.total)), size=9.5)
+        doc.text(GAPS_INTRO, size=9, color=(60, 68, 80))
+        doc.gap()
     for rank, gap in enumerate(g.gaps, 1):
-        doc.text(f"{rank}. {gap.statement}", size=10.5, bold=True)
+        doc.text(f"{rank}. {gap.headline or gap.statement}", size=10.5, bold=True)
         doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
-                doc.text(f"{name}: {ref.get('label')} ({', '.join(ref.get('keywords', [])[:6])})", size=9)
-        if gap.details:
-            doc.text(f"Behind the score: {L.gap_details(gap.details)}", size=7.5, color=(90, 100, 114))
-        for i, pr in enumerate(gap.evidence, 1):
-            doc.paper(pr, f"{i}. ")
+                kw = side_keywords(ref)
+                doc.text(f"{name}: {ref.get('label')}" + (f" ({kw})" if kw else ""), size=9)
+        if gap.why:
+            doc.text("Behind the score: " + " ".join(gap.why), size=8.5, color=(60, 68, 80))
+        for group in gap.groups:
+            doc.gap(1)
+            doc.text(f"{group.heading} ({len(group.items)})", size=9, bold=True)
+            for i, item in enumerate(group.items, 1):
+                doc.text(f"{i}. {one_line(item.title)}", size=9.5, link=item.link, indent=4)
+                if item.meta:
+                    doc.text(item.meta, size=8, color=(90, 100, 114), indent=8)
+                for q in item.quotes:
+                    doc.text(q, size=8, color=(60, 68, 80), indent=8)
         doc.gap()
 
 
@@ -337,9 +350,7 @@ def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: d
     doc.section(titles["included"], inc.missing)
     if inc.missing:
         return
-    listed = (f" (the first {len(inc.papers)} listed; `gapscope export bibtex --included` gives all)"
-              if inc.total > len(inc.papers) else "")
-    doc.text(f"{inc.total} papers included{listed}.{inc.unresolved_note}")
+    doc.text(plain_commands(included_line(inc.total, len(inc.papers))) + inc.unresolved_note)
     for i, pr in enumerate(inc.papers, 1):
         doc.paper(pr, f"{i}. ")
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from gapscope.concepts.acronyms import reading_line
 from gapscope.textfmt import latex_to_text
+from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
 from .. import hints
 from .core_view import CoreView
@@ -28,11 +29,8 @@ TYPE_NAMES = {
 }
 
 
-ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
-              "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
-              "addresses": "Addresses it", "region": "In the region", "closest": "Closest existing work"}
+ROLE_NAMES, ROLE_ORDER = GAP_ROLE_NAMES, GAP_ROLE_ORDER      # the report and `gaps show` use the same words
 NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
-ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
 
 def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[str, Optional[int], str]]:

@@ -16,19 +16,81 @@ import logging
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QPoint, Qt, Signal
-from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPixmap
-from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget, QListWidgetItem, QMenu,
-                               QMessageBox, QPushButton, QScrollArea, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPixmap, QTextDocument
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter,
+                               QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
 
 from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
+from gapscope.vocabulary import SHORTCOMING_NAMES
 
 log = logging.getLogger(__name__)
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 _COLOURS = {"yellow": QColor(255, 220, 0, 90), "green": QColor(80, 200, 80, 90), "red": QColor(240, 80, 80, 90)}
 _SELECTION = QColor(40, 110, 250, 80)
+PAGE_MIN_WIDTH = 320                 # below this a page is unreadable at any zoom
+SIDE_MAX_WIDTH = 480                 # the sentence list's widest default; the user may drag it wider
+DEFAULT_PAGE_SHARE = 0.7
+SPLIT_KEY = "reader/pageShare"       # the page's share of the width, as the user last left it
+# A shortcoming sentence's tag in the list and its mark on the page, by type (distinct from highlights).
+SHORTCOMING_COLOURS = {"own": QColor(200, 40, 40), "prior": QColor(200, 120, 0), "open": QColor(40, 110, 200)}
+SENTENCE_FILTERS = (("All sentences", None), ("Shortcomings", ("own", "prior", "open")), ("Own limitations", ("own",)))
+LABELS_ROLE = Qt.UserRole + 1        # a list item's (role, shortcoming)
+HTML_ROLE = Qt.UserRole + 2          # a list item's rich text (SentenceDelegate draws it)
+
+
+def sentence_html(section: str, role: str, shortcoming: str, text: str, marked: bool) -> str:
+    """A sentence of the list as rich text: its section and role in grey, a coloured tag naming its
+    shortcoming type ("own limitation", "prior work", "open problem"), then the sentence."""
+    tag = ""
+    if shortcoming in SHORTCOMING_COLOURS:
+        c = SHORTCOMING_COLOURS[shortcoming].name()
+        tag = (f'<span style="color:white; background-color:{c}; font-size:small;">&nbsp;'
+               f'{html.escape(SHORTCOMING_NAMES[shortcoming])}&nbsp;</span> ')
+    grey = " · ".join(x for x in (section, role) if x)
+    return (("★ " if marked else "") + tag + f'<span style="color:#777; font-size:small;">[{html.escape(grey)}]</span> '
+            + html.escape(text))
+
+
+class SentenceDelegate(QStyledItemDelegate):
+    """Draws a list item's rich text (LABELS_ROLE's tag and grey labels), wrapped to the list's width."""
+
+    def _doc(self, option, index) -> QTextDocument:
+        doc = QTextDocument()
+        doc.setDefaultFont(option.font)
+        doc.setHtml(index.data(HTML_ROLE) or html.escape(index.data(Qt.DisplayRole) or ""))
+        view = self.parent()
+        doc.setTextWidth(max(80, (view.viewport().width() if view is not None else option.rect.width()) - 8))
+        return doc
+
+    def paint(self, painter, option, index) -> None:
+        self.initStyleOption(option, index)
+        style = option.widget.style() if option.widget else None
+        option.text = ""
+        if style is not None:
+            style.drawControl(QStyle.CE_ItemViewItem, option, painter, option.widget)
+        doc = self._doc(option, index)
+        painter.save()
+        painter.translate(option.rect.left() + 4, option.rect.top() + 2)
+        doc.drawContents(painter)
+        painter.restore()
+
+    def sizeHint(self, option, index) -> QSize:  # noqa: N802 - Qt override
+        doc = self._doc(option, index)
+        return QSize(int(doc.idealWidth()) + 8, int(doc.size().height()) + 4)
+
+
+def _saved_page_share() -> float:
+    from .. import settings
+
+    try:
+        share = float(settings.get(SPLIT_KEY) or DEFAULT_PAGE_SHARE)
+    except (TypeError, ValueError):
+        share = DEFAULT_PAGE_SHARE
+    return share if 0.05 < share < 0.95 else DEFAULT_PAGE_SHARE
 
 
 class PageView(QLabel):
@@ -123,6 +185,18 @@ class PdfReader(QWidget):
         self.sentence_list = QListWidget()
         self.sentence_list.setObjectName("pdfSentences")
         self.sentence_list.setWordWrap(True)
+        self.sentence_list.setItemDelegate(SentenceDelegate(self.sentence_list))
+        self.sentence_filter = QComboBox()
+        for name, _kinds in SENTENCE_FILTERS:
+            self.sentence_filter.addItem(name)
+        self.sentence_filter.setToolTip("Show every sentence of the page, only those stating a shortcoming, or "
+                                        "only the paper's own limitations")
+        self.sentence_filter.currentIndexChanged.connect(lambda _i: self._filter_sentences())
+        self.mark_shortcomings = QCheckBox("Mark on page")
+        self.mark_shortcomings.setChecked(True)
+        self.mark_shortcomings.setToolTip("Underline the shortcoming sentences on the page in their tag's colour")
+        self.mark_shortcomings.toggled.connect(lambda _on: self._paint())
+        self._shortcoming_marks: list[tuple[list, QColor]] = []     # the page's shortcoming sentences' boxes
         self.comment_edit = QLineEdit(placeholderText="Comment (optional)")
         self.highlight_button = QPushButton("Highlight sentence")
         self.highlight_button.clicked.connect(self.highlight_selected)
@@ -131,22 +205,66 @@ class PdfReader(QWidget):
         side = QWidget()
         sl = QVBoxLayout(side)
         sl.setContentsMargins(4, 0, 0, 0)
-        sl.addWidget(QLabel("<b>Sentences on this page</b>"))
+        head = QHBoxLayout()
+        head.addWidget(QLabel("<b>Sentences on this page</b>"), 1)
+        head.addWidget(self.sentence_filter)
+        head.addWidget(self.mark_shortcomings)
+        sl.addLayout(head)
         sl.addWidget(self.sentence_list, 1)
         sl.addWidget(self.comment_edit)
         sl.addWidget(self.highlight_button)
         sl.addWidget(self.status)
 
-        split = QSplitter(Qt.Horizontal)
-        split.addWidget(self.scroll)
-        split.addWidget(side)
-        split.setStretchFactor(0, 3)
-        split.setStretchFactor(1, 1)
+        # The sentence list's size hint (long wrapped lines) would otherwise win over stretch factors and
+        # squeeze the page to a sliver: the split follows a share of the width, the user's once moved.
+        self.scroll.setMinimumWidth(PAGE_MIN_WIDTH)
+        self.sentence_list.setMinimumWidth(160)
+        self.split = QSplitter(Qt.Horizontal)
+        self.split.setObjectName("pdfReaderSplit")
+        self.split.addWidget(self.scroll)
+        self.split.addWidget(side)
+        self.split.setChildrenCollapsible(False)
+        self.split.setStretchFactor(0, 3)
+        self.split.setStretchFactor(1, 1)
+        self.split.splitterMoved.connect(self._split_moved)
+        self._page_share = _saved_page_share()
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addLayout(bar)
-        layout.addWidget(split, 1)
+        layout.addWidget(self.split, 1)
         self.show_paper(None)
+
+    # --- the split between page and sentences -----------------------------------------------------------
+    def split_sizes(self, width: int) -> list[int]:
+        """The page's and the sentence list's widths for a split ``width`` pixels wide: the page's share
+        (the user's last, or most of it), the list at most SIDE_MAX_WIDTH unless the user made it wider."""
+        side = round(width * (1 - self._page_share))
+        if self._page_share == DEFAULT_PAGE_SHARE:
+            side = min(side, SIDE_MAX_WIDTH)
+        page = max(min(PAGE_MIN_WIDTH, width), width - side)
+        return [page, max(0, width - page)]
+
+    def _apply_split(self) -> None:
+        width = self.split.width() - self.split.handleWidth()
+        if width > 0:
+            self.split.setSizes(self.split_sizes(width))
+
+    def resizeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().resizeEvent(event)
+        self._apply_split()
+
+    def showEvent(self, event) -> None:  # noqa: N802
+        super().showEvent(event)
+        self._apply_split()
+
+    def _split_moved(self, _pos: int, _index: int) -> None:
+        """The user dragged the handle: keep that share, here and in the settings for the next start."""
+        page, side = self.split.sizes()
+        if page + side > 0:
+            self._page_share = page / (page + side)
+            from .. import settings
+
+            settings.put(SPLIT_KEY, round(self._page_share, 4))
 
     # --- what is shown --------------------------------------------------------------------------------
     def set_library(self, lib) -> None:
@@ -176,6 +294,7 @@ class PdfReader(QWidget):
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
             self.sentence_list.clear()
+            self._shortcoming_marks, self._image = [], None
             hint = (missing[0].upper() + missing[1:] if missing else
                     "The PDF attached to this paper cannot be read." if atts else
                     "No PDF attached. Drag a PDF onto the window, or run `gapscope attach FILE`.")
@@ -216,6 +335,9 @@ class PdfReader(QWidget):
             return
         image = self._image.copy()
         painter = QPainter(image)
+        if self.mark_shortcomings.isChecked():
+            for rects, colour in self._shortcoming_marks:
+                self._underline(painter, rects, colour)
         for hl in self.highlights:
             if hl["page"] == self.page + 1:
                 self._fill(painter, hl["rects"], _COLOURS.get(hl["color"], _COLOURS["yellow"]))
@@ -229,6 +351,16 @@ class PdfReader(QWidget):
         for x0, y0, x1, y1 in rects:
             painter.fillRect(int(x0 * sc), int((h - y1) * sc), max(1, int((x1 - x0) * sc)),
                              max(1, int((y1 - y0) * sc)), colour)
+
+    def _underline(self, painter: QPainter, rects, colour: QColor) -> None:
+        """A shortcoming sentence's mark: a faint tint and a line under each of its lines, so it stays
+        apart from the highlights (filled) and the selection (blue)."""
+        tint = QColor(colour)
+        tint.setAlpha(30)
+        self._fill(painter, rects, tint)
+        sc, h = self._scale, self._page_height
+        for x0, y0, x1, _y1 in rects:
+            painter.fillRect(int(x0 * sc), int((h - y0) * sc), max(1, int((x1 - x0) * sc)), 2, colour)
 
     # --- selection with the mouse ---------------------------------------------------------------------
     def to_pdf(self, point: QPoint) -> tuple[float, float]:
@@ -336,15 +468,37 @@ class PdfReader(QWidget):
                               on_error=lambda msg, _detail: self.status.setText(f"Export failed: {msg}"))
 
     def _list_sentences(self) -> None:
+        """The page's sentences with their section, role and shortcoming type; the shortcoming sentences'
+        boxes for the marks on the page."""
         self.sentence_list.clear()
+        self._shortcoming_marks = []
         marked = {h["text"] for h in self.highlights if h["page"] == self.page + 1}
         for s in self.lib.fulltext_sentences(self.attachment["id"]):
             if s["page"] != self.page + 1:
                 continue
-            label = f"[{s['section'] or 'front matter'}] {s['text']}"
-            item = QListWidgetItem(("★ " if s["text"] in marked else "") + label)
+            section, role = s["section"] or "front matter", s.get("role") or ""
+            short = s.get("shortcoming") if s.get("shortcoming") in SHORTCOMING_COLOURS else ""
+            named = f" · {SHORTCOMING_NAMES[short]}" if short else ""
+            star = s["text"] in marked
+            item = QListWidgetItem(("★ " if star else "") + f"[{section}{' · ' + role if role else ''}{named}] "
+                                   + s["text"])
             item.setData(Qt.UserRole, s["text"])
+            item.setData(LABELS_ROLE, (role, short))
+            item.setData(HTML_ROLE, sentence_html(section, role, short, s["text"], star))
             self.sentence_list.addItem(item)
+            found = self.text.find(s["text"]) if short and self.text is not None else None
+            if found is not None:
+                self._shortcoming_marks.append((self.text.rects(*found), SHORTCOMING_COLOURS[short]))
+        self._filter_sentences()
+        self._paint()
+
+    def _filter_sentences(self) -> None:
+        """Hide the sentences the filter leaves out (All / Shortcomings / Own limitations)."""
+        kinds = SENTENCE_FILTERS[max(0, self.sentence_filter.currentIndex())][1]
+        for i in range(self.sentence_list.count()):
+            item = self.sentence_list.item(i)
+            _role, short = item.data(LABELS_ROLE) or ("", "")
+            item.setHidden(kinds is not None and short not in kinds)
 
     def _load_highlights(self) -> None:
         self.highlights = [h for h in self.lib.pdf_highlights(self.paper_id)

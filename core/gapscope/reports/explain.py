@@ -1,0 +1,228 @@
+"""A gap in words a grant reviewer reads: what its score means, the numbers behind it as sentences,
+its evidence grouped by role under the Gaps view's headings (gapscope.vocabulary), and its closest
+existing work as references. Every renderer (html, md, pdf) shows what this module returns; nothing
+here writes markup, and no internal record reaches the page as it is stored."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Optional, Sequence
+
+from ..exports.text import paper_link
+from ..textfmt import latex_to_text
+from ..vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SHORTCOMING_NAMES
+from .labels import gap_type
+
+# What a report says once, above the gaps: the kinds of gap and what a score is.
+GAPS_INTRO = (
+    "GapScope finds three kinds of gap in the library's maps. A method not yet tried on a problem: papers "
+    "use the method and papers address the problem, but (almost) none combine them, while related methods "
+    "or problems already meet. A shortcoming not yet addressed: several papers state the same shortcoming, "
+    "yet later papers rarely describe a method close to it. A thin but growing area: a sparsely covered "
+    "region of the topic map whose share of new papers is rising. The score (0 to 1) ranks gaps within "
+    "their kind: 1 is the strongest gap of that kind, and the scores of each kind are scaled to their "
+    "strongest so the kinds can be listed together. A score is a ranking, not a probability.")
+
+
+@dataclass
+class EvidenceItem:
+    """One paper under a role: its title, link, a line of facts, and the sentence it is quoted by."""
+
+    title: str
+    link: Optional[str]
+    meta: str                          # authors · year · identifier, or what the closest-work search found
+    quotes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class EvidenceGroup:
+    heading: str                       # the Gaps view's role name
+    items: list[EvidenceItem]
+
+
+def _n(count: Any, noun: str) -> str:
+    count = int(count or 0)
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def score_sentence(kind: str, score: float) -> str:
+    return (f"Score {score:.2f} of 1 among the gaps of this kind ({gap_type(kind)}); 1 is the strongest of the "
+            "kind in this library.")
+
+
+def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
+    out = [f"In the library {_n(d.get('method_papers'), 'paper')} use {m} and {_n(d.get('problem_papers'), 'paper')} "
+           f"address {p}; " + (f"{_n(d['papers_with_both'], 'paper')} combine"
+                                                    f"{'s' if d['papers_with_both'] == 1 else ''} them"
+                                                    if d.get("papers_with_both") else "none combines them")
+           + (f" ({_n(d['abstracts_mentioning_both'], 'abstract')} mention"
+              f"{'s' if d['abstracts_mentioning_both'] == 1 else ''} both words)"
+              if d.get("abstracts_mentioning_both") else "") + "."]
+    preds = [f"{x['concept']} ({_n(x.get('papers_with_problem'), 'paper')})" for x in d.get("predicting_methods") or []]
+    if preds:
+        out.append(f"Methods related to {m} have already been applied to {p}: " + ", ".join(preds) + ".")
+    preds = [f"{x['concept']} ({_n(x.get('papers_with_method'), 'paper')})" for x in d.get("predicting_problems") or []]
+    if preds:
+        out.append(f"{m[:1].upper() + m[1:]} has been applied to problems related to {p}: " + ", ".join(preds) + ".")
+    pl = d.get("plausibility")
+    if pl:
+        out.append(f"The two belong together: the papers on {p} are closer to those on {m} than "
+                   f"{float(pl['problem_closer_than']):.0%} of the other problems are"
+                   + (f"; shared neighbouring concepts: {', '.join(pl['shared_neighbours'])}"
+                      if pl.get("shared_neighbours") else "") + ".")
+    ranker = d.get("ranker")
+    if ranker:
+        out.append("The score is a model's estimate that the two will be combined, learnt from this library"
+                   + (f": of {ranker['train_pairs']} concept pairs that had not met by {ranker.get('train_before')}, "
+                      f"{ranker.get('train_positive')} were combined in the months after" if ranker.get("train_pairs")
+                      else "") + ".")
+    return out
+
+
+def _established_checks(d: Mapping[str, Any]) -> list[str]:
+    out = []
+    cwc = d.get("closest_check")
+    if cwc:
+        done = int(cwc.get("done") or 0)
+        where = " and ".join("this library" if s == "library" else s for s in cwc.get("sources") or ["library"])
+        out.append(f"Of the abstracts closest to the pair (in {where}), "
+                   f"{_n(done, 'abstract')} {'is' if done == 1 else 'are'} about both; {cwc.get('min_done')} would "
+                   "mark the pair as established practice and drop the gap.")
+    ref = d.get("reference")
+    if ref:
+        out.append(f"{_n(ref.get('co_mentions'), 'abstract')} of the reference corpus ({ref.get('size')} abstracts) "
+                   f"mention both; {ref.get('min_co_mentions')} would mark the pair as established.")
+    world = d.get("openalex")
+    if world:
+        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both; {world.get('min_works')} would "
+                   "mark the pair as established." if world.get("works") is not None
+                   else f"OpenAlex was not checked ({world.get('error')}).")
+    return out
+
+
+def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optional[str],
+              problem: Optional[str]) -> list[str]:
+    """The sentences behind a gap's score: what it means and the counts it rests on, in words."""
+    d = details or {}
+    m, p = f"“{method or 'the method'}”", f"“{problem or 'the problem'}”"
+    out = [score_sentence(kind, score)]
+    if kind == "method_x_problem" and d.get("level") == "concept":
+        out += _concept_pair(d, m, p) + _established_checks(d)
+    elif kind == "method_x_problem":
+        out.append(f"{_n(d.get('method_size'), 'paper')} are in the method's cluster and "
+                   f"{_n(d.get('problem_size'), 'paper')} in the problem's; {_n(d.get('cooccurring'), 'paper')} "
+                   f"join the two, where papers of similar methods suggest about {float(d.get('predicted') or 0):.1f}.")
+    elif kind in ("unaddressed_shortcoming", "unaddressed_limitation"):
+        kinds: dict[str, int] = {}
+        for q in d.get("quotes") or []:
+            name = SHORTCOMING_NAMES.get(q.get("shortcoming"), "")
+            if name:
+                kinds[name] = kinds.get(name, 0) + 1
+        out.append(f"{_n(d.get('stated_by'), 'paper')} state this shortcoming (half of them by {d.get('since')})"
+                   + (" — quoted below: " + ", ".join(f"{n} as {k}" for k, n in kinds.items()) if kinds else "")
+                   + ".")
+        out.append(f"Of the {d.get('later_method_papers')} papers listed after that date, "
+                   f"{d.get('close_later_methods') or 'none'} describe a method close to it: "
+                   f"{float(d.get('rate') or 0):.2f} per stating paper, where the typical shortcoming of this library "
+                   f"gets {float(d.get('typical_rate') or 0):.2f}. The fewer, the higher the score.")
+    elif kind == "thin_growing":
+        out.append(f"The region holds {_n(d.get('size'), 'paper')}: {d.get('recent')} since {d.get('recent_since')} and "
+                   f"{d.get('earlier')} before; its share of new papers is {float(d.get('growth') or 0):.1f} times its "
+                   "earlier share. The faster that share grows and the sparser the region, the higher the score.")
+    return out
+
+
+_STATED_AS = re.compile(r"\s*Stated as: .*$", re.S)
+
+
+def headline(statement: str, details: Mapping[str, Any]) -> str:
+    """The gap's statement as a heading: a shortcoming gap's "Stated as: …" quotes are left to its
+    evidence (listed under "States the shortcoming" with their papers), so no quote is printed twice."""
+    if (details or {}).get("quotes"):
+        return _STATED_AS.sub("", statement)
+    return statement
+
+
+def _quote_text(q: Mapping[str, Any]) -> str:
+    kind = SHORTCOMING_NAMES.get(q.get("shortcoming") or "")
+    where = f"{q['section']}, p. {q['page']}" if q.get("section") else "abstract"
+    return f"“{' '.join(str(q['text']).split())}” ({', '.join(x for x in (kind, where) if x)})"
+
+
+def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: Mapping[str, Any],
+                    refs: Mapping[int, Any], meta: Callable[[Any], str]) -> list[EvidenceGroup]:
+    """The gap's papers under their role's heading, in the Gaps view's order, each with the shortcoming
+    sentences it is quoted by; then its closest existing work not already listed. ``refs`` maps paper ids
+    (evidence and quoted papers) to the report's paper references, ``meta`` gives a reference's facts."""
+    d = details or {}
+    quotes: dict[int, list[str]] = {}
+    for q in list(d.get("quotes") or []) + list(d.get("shortcoming_sentences") or []):
+        quotes.setdefault(int(q["paper_id"]), []).append(_quote_text(q))
+    ids = [int(getattr(p, "id", p)) for p in evidence]
+    for pid in quotes:                   # a quoted paper that is not among the evidence states it too
+        if pid not in ids and pid in refs:
+            ids.append(pid)
+    by_role: dict[str, list[int]] = {}
+    for pid in ids:
+        role = roles.get(pid) or ("shortcoming" if pid in quotes else "")
+        by_role.setdefault(role, []).append(pid)
+    order = list(GAP_ROLE_ORDER) + [r for r in by_role if r not in GAP_ROLE_ORDER]
+    groups = []
+    for role in order:
+        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []))
+                 for pid in by_role.get(role, []) if pid in refs]
+        if items:
+            groups.append(EvidenceGroup(GAP_ROLE_NAMES.get(role, role.capitalize() or "Evidence"), items))
+    closest = closest_items(d, set(ids))
+    if closest:
+        groups.append(EvidenceGroup(GAP_ROLE_NAMES["closest"], closest))
+    return groups
+
+
+def closest_items(d: Mapping[str, Any], listed: set[int]) -> list[EvidenceItem]:
+    """The closest existing work as references: title, link, year, and whether it is about both ends."""
+    out = []
+    for p in d.get("closest_work") or []:
+        in_lib = p.get("source") == "library"
+        if in_lib and p.get("id") is not None and int(p["id"]) in listed:
+            continue
+        ident = f"arXiv:{p['arxiv_id']}" if p.get("arxiv_id") else (f"doi:{p['doi']}" if p.get("doi") else "")
+        where = "in this library" if in_lib else f"from {p.get('source') or 'a reference corpus'}"
+        note = "about both the method and the problem" if p.get("did_both") else "close, but not about both"
+        facts = [str(p["year"]) if p.get("year") else "", ident, f"{where}, {note}"]
+        out.append(EvidenceItem(" ".join(latex_to_text(str(p.get("title") or "(no title)")).split()),
+                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f)))
+    return out
+
+
+def side_keywords(ref: Optional[Mapping[str, Any]], n: int = 6) -> str:
+    """A gap end's keywords (a concept's variants) for after its label; "" when it has none, so no
+    report prints empty parentheses."""
+    return ", ".join(str(k) for k in ((ref or {}).get("keywords") or [])[:n] if str(k).strip())
+
+
+def shown_line(shown: int, total: int) -> str:
+    """How many of the gaps found the report lists (the rest are in `gapscope gaps list`)."""
+    if shown >= total:
+        return f"All {_n(total, 'gap')} found, best first."
+    return (f"The {shown} best of the {total} gaps found, best first; all {total} are listed by "
+            "`gapscope gaps list` and in the desktop's Gaps view.")
+
+
+def plain_commands(text: str) -> str:
+    """A `backticked` command in quotes, for a format without code text (the PDF)."""
+    parts = text.split("`")
+    if len(parts) % 2 == 0:              # an odd backtick: leave the text as it is
+        return text
+    return "".join(f"“{p}”" if i % 2 else p for i, p in enumerate(parts))
+
+
+def undated_line(n: int) -> str:
+    return f"{_n(n, 'paper')} without a date {'is' if n == 1 else 'are'} not shown."
+
+
+def included_line(total: int, listed: int) -> str:
+    more = (f" (the first {listed} listed; all of them in a BibTeX file with `gapscope export bibtex --included`)"
+            if total > listed else "")
+    return f"{_n(total, 'paper')} included{more}."

@@ -1,0 +1,156 @@
+"""The report's gaps as a grant reviewer reads them, in html, md and pdf: how many of the gaps found are
+shown, what the kinds and the score mean, the numbers behind a score in sentences (no stored record,
+no "Run" for a paper), the evidence under the Gaps view's role headings with the quoted shortcoming
+sentences, the closest existing work as linked references, and no quote printed twice."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from gapscope.gaps.model import ClusterRef, Gap
+from gapscope.gaps.store import save_gaps
+from gapscope.ingest import import_file
+from gapscope.reports import write_report
+from gapscope.store import Library
+from gapscope.vocabulary import GAP_ROLE_NAMES
+
+from .reports_fixtures import arxiv_slice
+from .test_reports_readable import html_text, pdf_text
+
+QUOTE = "Current detectors still fail on small objects seen at night."
+FILLERS = 26
+
+
+def _gaps(ids: list[int], papers) -> list[Gap]:
+    concept = Gap(
+        "method_x_problem", 1.0, "Apply “point cloud” to “RGB”: 9 papers use point cloud and 9 address RGB, "
+        "yet none combines them.",
+        ClusterRef("method_concept", 1, 10, "point cloud", ["point clouds"]),
+        ClusterRef("problem_concept", 1, 11, "RGB", []),
+        ids[:4], roles={ids[0]: "method", ids[1]: "method", ids[2]: "problem", ids[3]: "neighbour"},
+        details={"level": "concept", "method_papers": 9, "problem_papers": 9, "papers_with_both": 0,
+                 "abstracts_mentioning_both": 1,
+                 "predicting_methods": [{"concept": "LiDAR", "papers_with_problem": 2}], "predicting_problems": [],
+                 "closest_work": [
+                     {"source": "library", "id": ids[5], "arxiv_id": papers[5].arxiv_id, "title": papers[5].title,
+                      "year": papers[5].year, "similarity": 0.71, "to_method": 0.7, "to_problem": 0.5,
+                      "did_both": True},
+                     {"source": "library", "id": ids[0], "arxiv_id": papers[0].arxiv_id, "title": papers[0].title,
+                      "year": papers[0].year, "similarity": 0.69, "to_method": 0.6, "to_problem": 0.6,
+                      "did_both": False}],
+                 "closest_check": {"established": False, "done": 1, "min_done": 5, "sources": ["library"]},
+                 "plausibility": {"plausibility": 0.93, "floor": 0.75, "problem_closer_than": 0.99,
+                                  "method_closer_than": 0.93, "shared_neighbours": ["multi-view"]},
+                 "raw_score": 0.917})
+    quotes = [{"paper_id": ids[6], "text": QUOTE, "shortcoming": "own", "confidence": 0.97, "section": "Limitations",
+               "page": 9},
+              {"paper_id": ids[7], "text": "Night-time detection remains open.", "shortcoming": "open",
+               "confidence": 0.95}]
+    short = Gap("unaddressed_shortcoming", 0.9, f"14 papers state the shortcoming “night detection” (e.g. “{QUOTE}”), "
+                "yet none of the 333 later papers describe a method close to it. Stated as: "
+                f"“{QUOTE}” (own, Limitations p. 9) / “Night-time detection remains open.” (open)",
+                None, ClusterRef("shortcoming", 4, 12, "night detection", ["night", "small objects"]),
+                [ids[6], ids[7], ids[8]], roles={ids[6]: "shortcoming", ids[7]: "shortcoming", ids[8]: "addresses"},
+                details={"stated_by": 14, "later_method_papers": 333, "close_later_methods": 0, "rate": 0.0,
+                         "typical_rate": 0.48, "threshold": 0.6729, "since": "2025-08-22", "raw_score": 2.708,
+                         "quotes": quotes})
+    fillers = [Gap("thin_growing", 0.5 - i / 100, f"Region {i} is thin but growing.", None,
+                   ClusterRef("topic", 2, 20 + i, f"region {i}", [f"kw{i}"]), [ids[10 + i]],
+                   roles={ids[10 + i]: "region"},
+                   details={"size": 40, "density": 0.5, "density_percentile": 0.2, "growth": 1.4,
+                            "recent_since": "2025-12-24", "recent": 19, "earlier": 21, "raw_score": 0.3})
+               for i in range(FILLERS)]
+    return [concept, short] + fillers
+
+
+@pytest.fixture(scope="module")
+def reports(tmp_path_factory, shared_data):
+    tmp = tmp_path_factory.mktemp("gaps_report")
+    lib = Library(tmp / "library.sqlite")
+    ids = import_file(lib, arxiv_slice(shared_data, tmp / "arxiv60.jsonl", 60)).added_ids
+    papers = lib.get_papers(ids)
+    papers.sort(key=lambda p: ids.index(p.id))
+    save_gaps(lib, _gaps(ids, papers))
+    undated = tmp / "undated.bib"
+    undated.write_text("@article{undated1, title={An Undated Note on Night Sensors}, author={Doe, Jane}}\n",
+                       encoding="utf-8")
+    assert import_file(lib, undated).added_ids
+    out = {fmt: tmp / f"report.{fmt}" for fmt in ("html", "md", "pdf")}
+    for fmt, path in out.items():
+        write_report(lib, fmt, path)
+    texts = {"html": " ".join(html_text(out["html"]).split()),
+             "md": " ".join(out["md"].read_text(encoding="utf-8").replace("\\", "").split()),
+             "pdf": " ".join(pdf_text(out["pdf"]).split())}
+    yield lib, papers, out, texts
+    lib.close()
+
+
+def test_behind_the_score_is_plain_words_not_stored_records(reports):
+    _lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        for internal in ("Run:", "Raw score", "Closeness threshold", "Paper id", "Arxiv id", "To method",
+                         "Did both", "Confidence", "Source: library"):
+            assert internal not in text, (fmt, internal)
+        assert "Score 1.00 of 1 among the gaps of this kind" in text, fmt
+        assert "none combines them" in text and "LiDAR (2 papers)" in text, fmt
+        assert "0.48" in text and "none describe a method close to it" in text, fmt
+
+
+def test_evidence_is_grouped_by_role_with_the_gaps_views_headings(reports):
+    _lib, papers, _out, texts = reports
+    for fmt, text in texts.items():
+        method = text.index(f"{GAP_ROLE_NAMES['method']} (2)")
+        problem = text.index(f"{GAP_ROLE_NAMES['problem']} (1)")
+        neighbour = text.index(f"{GAP_ROLE_NAMES['neighbour']} (1)")
+        closest = text.index(f"{GAP_ROLE_NAMES['closest']} (1)")     # the method paper is not listed twice
+        assert method < text.index(" ".join(papers[1].title.split()[:4])) < problem < neighbour < closest, fmt
+        assert f"{GAP_ROLE_NAMES['shortcoming']} (2)" in text and f"{GAP_ROLE_NAMES['addresses']} (1)" in text, fmt
+        assert "about both the method and the problem" in text, fmt
+        # each quote under its paper, with its kind and place; the heading keeps its "e.g." but no longer
+        # repeats the quotes in a "Stated as:" tail
+        assert "Stated as" not in text and text.count(QUOTE) == 2, (fmt, text.count(QUOTE))
+        assert "own limitation, Limitations, p. 9" in text and "open problem, abstract" in text, fmt
+
+
+def test_closest_work_is_a_linked_reference(reports):
+    _lib, papers, out, _texts = reports
+    link = f"https://arxiv.org/abs/{papers[5].arxiv_id}"
+    assert f'href="{link}"' in out["html"].read_text(encoding="utf-8")
+    assert f"(<{link}>)" in out["md"].read_text(encoding="utf-8")
+    from pypdf import PdfReader
+
+    links = [a.get_object()["/A"].get("/URI") for page in PdfReader(out["pdf"]).pages
+             for a in page.get("/Annots") or [] if a.get_object().get("/A")]
+    assert link in links
+
+
+def test_the_report_says_how_many_gaps_it_shows_and_what_kinds_and_scores_mean(reports):
+    _lib, _papers, _out, texts = reports
+    total = FILLERS + 2
+    for fmt, text in texts.items():
+        assert f"The 25 best of the {total} gaps found" in text and "gapscope gaps list" in text, fmt
+        assert "A thin but growing area" in text and "A score is a ranking, not a probability" in text, fmt
+
+
+def test_no_empty_parentheses_after_a_concept_without_variants(reports):
+    _lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        assert "Problem: RGB" in text and not re.search(r"Problem: RGB \(\s*\)", text), fmt
+        assert "Method: point cloud (point clouds)" in text, fmt
+
+
+def test_undated_papers_are_counted_under_papers_per_year(reports):
+    _lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        assert "Papers per year" in text and "1 paper without a date is not shown." in text, fmt
+
+
+def test_commands_read_as_code_in_html_and_quoted_in_the_pdf(reports):
+    _lib, _papers, out, texts = reports
+    body = out["html"].read_text(encoding="utf-8")
+    assert "<code>gapscope run spec.toml</code>" in body and "<code>gapscope gaps list</code>" in body
+    assert "`" not in texts["pdf"]
+    assert "“gapscope run spec.toml”" in texts["pdf"] and "Draft experiment…" in texts["pdf"]
+    assert "`gapscope run spec.toml`" in texts["md"]
