@@ -263,7 +263,7 @@ def _included(d: ReportData) -> list[str]:
     s = d.included
     if s.missing:
         return [_missing(s.missing)]
-    return [f"<p>{prose(included_line(s.total, len(s.papers)))}{html.escape(s.unresolved_note)}</p>",
+    return [f"<p>{prose(included_line(s.total, len(s.papers)) + s.unresolved_note)}</p>",
             "<ol>" + "".join(f"<li>{paper_html(p)}</li>" for p in s.papers) + "</ol>"]
 
 

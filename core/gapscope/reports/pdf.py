@@ -233,6 +233,11 @@ def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dic
             doc.text(undated_line(c.undated), size=8.5, color=(90, 100, 114))
 
 
+def _plain_rows(rows) -> list:
+    """Table rows whose text values have their `commands` in quotes (the PDF has no code text)."""
+    return [tuple(plain_commands(v) if isinstance(v, str) else v for v in row) for row in rows]
+
+
 def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
     """The PRISMA counts and the triage statistics."""
     p = d.prisma
@@ -245,7 +250,7 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
     if "prisma" in figures:
         doc.image(figures["prisma"], 130)
     if p.triage_stats:
-        doc.table(["Measure", "Value"], L.rows(p.triage_stats), title="Triage statistics")
+        doc.table(["Measure", "Value"], _plain_rows(L.rows(p.triage_stats)), title="Triage statistics")
 
 
 def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -313,7 +318,7 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             doc.text("Behind the score: " + " ".join(gap.why), size=8.5, color=(60, 68, 80))
         for group in gap.groups:
             doc.gap(1)
-            doc.text(f"{group.heading} ({len(group.items)})", size=9, bold=True)
+            doc.text(f"{group.heading} ({len(group.items)})", size=9.5, bold=True)
             for i, item in enumerate(group.items, 1):
                 doc.text(f"{i}. {one_line(item.title)}", size=9.5, link=item.link, indent=4)
                 if item.meta:
@@ -350,7 +355,7 @@ def _pdf_included(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: d
     doc.section(titles["included"], inc.missing)
     if inc.missing:
         return
-    doc.text(plain_commands(included_line(inc.total, len(inc.papers))) + inc.unresolved_note)
+    doc.text(plain_commands(included_line(inc.total, len(inc.papers)) + inc.unresolved_note))
     for i, pr in enumerate(inc.papers, 1):
         doc.paper(pr, f"{i}. ")
 
@@ -374,7 +379,7 @@ def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], ti
     """Versions, parameters and scope, to run it again."""
     r = d.reproducibility
     doc.heading(titles["reproducibility"])
-    doc.table(["What", "Value"], reproducibility_rows(r))
+    doc.table(["What", "Value"], _plain_rows(reproducibility_rows(r)))
     for m in r.get("maps", []):
         doc.table(["Parameter", "Value"], L.map_parameter_rows(m),
                   title=f"{m['facet'].capitalize()} map #{m['map_id']} parameters")
