@@ -184,6 +184,9 @@ class GapsView(CoreView):
         pl.addWidget(self.notes)
         pl.addWidget(split, 1)
 
+    def writers(self) -> list:
+        return [self.find_button]
+
     def reload(self) -> None:
         if self.lib is None:
             return

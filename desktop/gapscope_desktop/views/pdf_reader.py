@@ -146,6 +146,9 @@ class PdfReader(QWidget):
         self.show_paper(None)
 
     # --- what is shown --------------------------------------------------------------------------------
+    def writers(self) -> list:
+        return [self.highlight_action, self.highlight_button]
+
     def set_library(self, lib) -> None:
         self.lib = lib
         self.show_paper(None)
