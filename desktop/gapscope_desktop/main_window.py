@@ -256,8 +256,10 @@ class MainWindow(QMainWindow):
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot open library", str(exc))
             return False
-        # the drafts belong to the open library's papers; the same library opened again keeps them
-        if self.lib is not None and lib.path.resolve() != self.lib.path.resolve() and not self.settle_drafts():
+        # the drafts belong to their library's papers (the open one, or the one a failure closed); the
+        # same library opened again keeps them
+        drafts_of = self.lib.path if self.lib is not None else self.detail.drafts_library
+        if drafts_of is not None and lib.path.resolve() != Path(drafts_of).resolve() and not self.settle_drafts():
             lib.close()
             return False
         if self.facet_review is not None:       # it lists and corrects the old library's sentences

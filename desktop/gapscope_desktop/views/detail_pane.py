@@ -1,11 +1,12 @@
 """The detail pane: one paper's header with links, its abstract coloured by facet role, the user's
 highlights, tags and notes. Edits (tags, notes, highlights) are saved at once through the core functions,
-on the writer queue.
+on the writer queue. A highlight is made by selecting words of the abstract (Highlight, Ctrl+H, or the
+context menu) and kept on the stored abstract's offsets, whatever LaTeX the screen renders.
 
 What is typed in the tag and note boxes is a draft of the paper shown: each paper keeps its own while
 the window is open (switching back brings it back), a draft leaves its box only once it is saved, and
-the window asks about unsaved drafts before it closes or opens another library (:meth:`unsaved_drafts`). A highlight is made by selecting words of the abstract (Highlight, Ctrl+H, or the
-context menu) and kept on the stored abstract's offsets, whatever LaTeX the screen renders."""
+the window asks about unsaved drafts before it closes or opens another library (:meth:`unsaved_drafts`).
+A tag's × removes it from the paper; a note's Edit and Delete links change it (Delete asks first)."""
 
 from __future__ import annotations
 
@@ -20,9 +21,6 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
 
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
                          load_highlights, load_sentences, paper_header_html, query_terms)
-
-
-DRAFT_KINDS = ("tag", "note")
 
 
 class DetailPane(QWidget):
