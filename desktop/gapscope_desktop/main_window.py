@@ -20,6 +20,7 @@ from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summa
 from .views.library_view import LibraryView
 from .widgets.sidebar import Sidebar
 from .widgets.task_progress import TaskProgress
+from .write_guard import WriteGuard
 
 def warm_up(*, progress=None, cancel=None) -> None:
     import numpy  # noqa: F401
@@ -34,6 +35,8 @@ def _store_settings(lib, values: dict, *, progress=None, cancel=None) -> None:
             lib.set_setting(key, value)
 
 
+LOCK_WAIT_MESSAGE = "Waiting for the library: another GapScope process is writing…"
+
 TAB_LIBRARY, TAB_TRIAGE, TAB_MAPS, TAB_GAPS, TAB_EXPERIMENTS = range(5)
 
 
@@ -45,6 +48,7 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.lib = None
         self._closed = False
+        self._close_approved = False   # drafts settled and running work stopped: closing goes through
         self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
@@ -140,8 +144,15 @@ class MainWindow(QMainWindow):
         self.task_progress = TaskProgress(self.tasks)
         self.statusBar().addPermanentWidget(self.task_progress)
         self.tasks.ended.connect(self._task_ended)
+        self.tasks.lockWaiting.connect(self._lock_waiting)
 
         self._build_actions()
+        # every control that writes to the library, held off (with a tooltip) while it is read-only
+        self.write_guard = WriteGuard(self)
+        for view in (self.detail, self.triage_view, self.maps_view, self.gaps_view, self.experiments_view,
+                     self.reader):
+            self.write_guard.register(view.writers())
+        self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
         self._restore_state()
         if library_path is not None:
             self.open_library(library_path)
@@ -249,6 +260,12 @@ class MainWindow(QMainWindow):
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot open library", str(exc))
             return False
+        # the drafts belong to their library's papers (the open one, or the one a failure closed); the
+        # same library opened again keeps them
+        drafts_of = self.lib.path if self.lib is not None else self.detail.drafts_library
+        if drafts_of is not None and lib.path.resolve() != Path(drafts_of).resolve() and not self.settle_drafts():
+            lib.close()
+            return False
         if self.facet_review is not None:       # it lists and corrects the old library's sentences
             self.facet_review.hide()
         if self.lib is not None:
@@ -260,6 +277,7 @@ class MainWindow(QMainWindow):
         self.welcome.set_message("")
         read_only = "  (read-only)" if lib.read_only else ""
         self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
+        self.write_guard.set_read_only(lib.read_only)
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.reader.set_library(lib)
@@ -273,7 +291,8 @@ class MainWindow(QMainWindow):
 
     # --- PDFs dropped on the window: the paths from the URLs, attached on the writer queue -----------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
-        if self.lib is not None and dropped_pdfs(event.mimeData().urls(), self.lib.path):
+        # a drop attaches as Attach PDF does: not where that action is off (a read-only library)
+        if self.lib is not None and self.act_attach_pdf.isEnabled() and dropped_pdfs(event.mimeData().urls(), self.lib.path):
             event.acceptProposedAction()
         else:
             event.ignore()
@@ -365,6 +384,7 @@ class MainWindow(QMainWindow):
         self.detail.set_library(None)
         self.reader.set_library(None)
         self.sidebar.set_library(None)
+        self.write_guard.set_read_only(False)
         self.setWindowTitle("GapScope")
         self.status_label.setText("")
         self.show_welcome(reason)
@@ -577,6 +597,8 @@ class MainWindow(QMainWindow):
     def _task_ended(self, task) -> None:
         from gapscope.store import MissingStep
 
+        if self.statusBar().currentMessage() == LOCK_WAIT_MESSAGE and not self.tasks.waiting_for_lock():
+            self.statusBar().clearMessage()
         exc = task.exception if task.outcome == "failed" else None
         # a quiet listing (a tab loading) that finds a step missing says so in its view, without a dialog
         if exc is not None and not (task.quiet and isinstance(exc, MissingStep)) and self.library_failed(exc):
@@ -716,7 +738,86 @@ class MainWindow(QMainWindow):
         # the restored tab's view was not visible when the library opened: let it load now
         QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
 
+    # --- closing: unsaved drafts, running work ------------------------------------------------------
+    def settle_drafts(self) -> bool:
+        """Tag and note drafts not saved yet: ask Save / Discard / Cancel. False: the user chose Cancel."""
+        drafts = self.detail.unsaved_drafts()
+        if not drafts:
+            return True
+        lines = []
+        for pid, kind, text in drafts[:8]:
+            title = self._paper_title(pid)
+            what = f"the tag “{text.strip()}”" if kind == "tag" else f"a note ({len(text.strip())} characters)"
+            lines.append(f"• {what} on “{title}”")
+        if len(drafts) > 8:
+            lines.append(f"• and {len(drafts) - 8} more")
+        answer = QMessageBox.question(
+            self, "Unsaved notes and tags",
+            "These were typed but not saved:\n\n" + "\n".join(lines) + "\n\nSave them to their papers?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
+        if answer == QMessageBox.Save:
+            self.detail.save_drafts()       # edits on the writer queue: closing waits for them
+            return True
+        if answer == QMessageBox.Discard:
+            self.detail.discard_drafts()
+            return True
+        return False
+
+    def _paper_title(self, paper_id: int) -> str:
+        try:
+            title = " ".join(self.lib.get_paper(paper_id).title.split())
+        except Exception:  # noqa: BLE001 - a name for a dialog: the paper's number will do
+            return f"paper {paper_id}"
+        return title if len(title) <= 70 else title[:69] + "…"
+
+    def running_work(self) -> list[str]:
+        """The names of the long tasks closing the window would stop (user edits are not among them:
+        they are always finished)."""
+        names = [t.name for t in self.tasks.active() if t.cancellable and not t.quiet]
+        if self.experiments_view.running:
+            names.append("the experiment run")
+        return list(dict.fromkeys(names))
+
+    def confirm_stop(self, names: list[str]) -> bool:
+        box = QMessageBox(QMessageBox.Question, "Work in progress",
+                          "Still running: " + ", ".join(names) + ".\n\nClosing the window cancels it "
+                          "(what is already saved is kept).", parent=self)
+        stop = box.addButton("Cancel them and close", QMessageBox.AcceptRole)
+        box.addButton("Keep working", QMessageBox.RejectRole)
+        box.setDefaultButton(stop)
+        box.exec()
+        return box.clickedButton() is stop
+
+    def _stop_then_close(self, names: list[str]) -> None:
+        """Cancel the running work without blocking the window; it closes once everything stopped."""
+        self.statusBar().showMessage("Stopping " + ", ".join(names) + "… the window closes when stopped.")
+        self.tasks.cancel_all()
+        self.experiments_view.cancel()
+        self.tasks.ended.connect(self._close_if_stopped)
+        self.experiments_view.runFinished.connect(self._close_if_stopped)
+        self._close_if_stopped()
+
+    def _close_if_stopped(self, *_args) -> None:
+        if not self._closed and not self.running_work():
+            QTimer.singleShot(0, self.close)
+
+    def _lock_waiting(self, _task) -> None:
+        self.statusBar().showMessage(LOCK_WAIT_MESSAGE)
+
     def closeEvent(self, event) -> None:
+        if not self._close_approved:
+            if not self.settle_drafts():
+                event.ignore()
+                return
+            running = self.running_work()
+            if running and not self.confirm_stop(running):
+                event.ignore()
+                return
+            self._close_approved = True
+            if running:
+                event.ignore()
+                self._stop_then_close(running)
+                return
         self._closed = True
         if self.facet_review is not None:
             self.facet_review.close()

@@ -38,6 +38,7 @@ class Task(QObject):
     failed = Signal(str, str)              # message, traceback
     cancelled = Signal()
     finished = Signal()                    # always last, after one of the three above
+    lock_waiting = Signal()                # a write found another process holding the library's lock
 
     def __init__(self, name: str, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -53,6 +54,8 @@ class Task(QObject):
         self.error_type: Optional[str] = None
         self.exception: Optional[BaseException] = None   # for the window: a library fault gets a dialog
         self.last_progress: tuple[int, int, str] = (0, 0, "")
+        self.waiting_for_lock = False       # until it ends: a write waiting on another process
+        self.lock_waiting.connect(self._mark_waiting)
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
 
@@ -65,6 +68,10 @@ class Task(QObject):
 
     def _mark_done(self) -> None:
         self.done = True
+        self.waiting_for_lock = False
+
+    def _mark_waiting(self) -> None:
+        self.waiting_for_lock = not self.done
 
     def _remember_progress(self, done: int, total: int, message: str) -> None:
         self.last_progress = (done, total, message)
@@ -101,6 +108,8 @@ class _Runnable(QRunnable):
                 from gapscope.store import Library
 
                 lib = Library(self.library_path, create=False)
+                if self.writes:
+                    lib.on_lock_wait = task.lock_waiting.emit
                 args = (lib, *args)
             if self.writes:
                 result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
@@ -138,6 +147,7 @@ class TaskManager(QObject):
 
     started = Signal(object)   # Task
     ended = Signal(object)     # Task
+    lockWaiting = Signal(object)   # Task: a write waits for another process to free the library
     _instances: "weakref.WeakSet[TaskManager]" = weakref.WeakSet()
 
     def __init__(self, parent: Optional[QObject] = None, max_threads: int = 2) -> None:
@@ -183,6 +193,7 @@ class TaskManager(QObject):
             task.progress.connect(on_progress)
         if on_cancelled is not None:
             task.cancelled.connect(on_cancelled)
+        task.lock_waiting.connect(lambda t=task: self.lockWaiting.emit(t))
         task.finished.connect(lambda t=task: self._finished(t))
         if on_finished is not None:
             task.finished.connect(on_finished)
@@ -238,6 +249,10 @@ class TaskManager(QObject):
         """Tasks whose worker has not ended (``running`` also holds ended ones whose queued
         ``finished`` signal the GUI has not processed yet)."""
         return [t for t in self.running if t.outcome is None]
+
+    def waiting_for_lock(self) -> list[Task]:
+        """Writes that wait for another process to free the library's write lock."""
+        return [t for t in self.active() if t.waiting_for_lock]
 
     @classmethod
     def instances(cls) -> list["TaskManager"]:

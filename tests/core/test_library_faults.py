@@ -140,6 +140,29 @@ def test_a_library_locked_past_our_patience_says_so(small_library, monkeypatch):
         holder.close()
 
 
+def test_a_write_that_finds_the_lock_taken_says_so_before_it_waits(small_library):
+    lib = Library(small_library, lock_patience_s=30)
+    told: list[str] = []
+    lib.on_lock_wait = lambda: told.append("waiting")
+    lib.add_note(1, "no one else writes")
+    assert told == []                                   # a free lock: nothing to say
+    holder = sqlite3.connect(small_library / "library.sqlite", isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+
+    def other_process_done():                           # told first, then the other writer finishes
+        told.append("waiting")
+        holder.execute("ROLLBACK")
+
+    lib.on_lock_wait = other_process_done
+    try:
+        lib.add_note(1, "written once the lock is free")
+    finally:
+        holder.close()
+    assert told == ["waiting"]
+    assert [n["body"] for n in lib.notes_of(1)] == ["no one else writes", "written once the lock is free"]
+    lib.close()
+
+
 def _read_only_copy(small_library: Path) -> tuple[Path, list[str]]:
     """A library this test's second process cannot write, and the command prefix that runs it so:
     as root (permissions do not bind root) the process runs as nobody over root's files."""

@@ -49,6 +49,17 @@ def lib_path(_library_template, tmp_path):
     return dest
 
 
+def _approve_close(w) -> None:
+    """At a test's end the window closes without the questions a user gets (unsaved drafts, running
+    work): a test that left a draft or a task running would otherwise wait on a dialog no one answers."""
+    w._close_approved = True
+
+
+def _close_at_teardown(w) -> None:
+    _approve_close(w)
+    w.close()
+
+
 def _open_window(qtbot, path):
     """The main window on ``path``, shown, its papers listed and its start-up warm-up done."""
     from gapscope_desktop.app import create_app
@@ -56,7 +67,7 @@ def _open_window(qtbot, path):
 
     create_app(["test"])
     w = MainWindow(path)
-    qtbot.addWidget(w)
+    qtbot.addWidget(w, before_close_func=_approve_close)      # qtbot closes it before fixtures end
     w.resize(1280, 800)
     w.show()
     qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
@@ -68,7 +79,7 @@ def _open_window(qtbot, path):
 def window(qtbot, lib_path):
     w = _open_window(qtbot, lib_path)
     yield w
-    w.close()
+    _close_at_teardown(w)
 
 
 @pytest.fixture(autouse=True)
@@ -119,4 +130,4 @@ def analysed_window(qtbot, _analysed_template, tmp_path):
     shutil.copy(_analysed_template, dest)
     w = _open_window(qtbot, dest)
     yield w
-    w.close()
+    _close_at_teardown(w)

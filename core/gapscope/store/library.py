@@ -22,7 +22,7 @@ import time
 import urllib.parse
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterator, Optional
 
 import sqlite_utils
 
@@ -126,6 +126,9 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         self.lock_patience_s = lock_patience_s
         self.lock_retries = 0          # BEGIN IMMEDIATE attempts that found the library still locked
         self.lock_wait_s = 0.0         # time spent waiting for the write lock, all transactions
+        # called (on the writing thread) when a transaction finds the write lock taken by another
+        # connection, before it waits: a window says "waiting for the library" instead of nothing
+        self.on_lock_wait: Optional[Callable[[], None]] = None
         try:
             conn, tables = self._connect(db)
         except sqlite3.Error as exc:
@@ -270,6 +273,10 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         start = time.monotonic()
         delay = 0.05
         try:
+            if self.on_lock_wait is not None:
+                if self._begin_at_once():
+                    return
+                self.on_lock_wait()
             while True:
                 try:
                     self._conn.execute("BEGIN IMMEDIATE")
@@ -282,6 +289,19 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                     delay = min(delay * 2, 0.5)   # short steps: the lock is taken soon after it is free
         finally:
             self.lock_wait_s += time.monotonic() - start
+
+    def _begin_at_once(self) -> bool:
+        """BEGIN IMMEDIATE without SQLite's busy wait: False when another connection holds the lock."""
+        self._conn.execute("PRAGMA busy_timeout = 0")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+            return True
+        except sqlite3.OperationalError as exc:
+            if not is_busy(exc):
+                raise
+            return False
+        finally:
+            self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
 
     def applied_migrations(self) -> list[str]:
         if "migrations" not in self._db.table_names():

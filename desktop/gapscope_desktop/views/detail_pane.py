@@ -1,17 +1,23 @@
 """The detail pane: one paper's header with links, its abstract coloured by facet role, the user's
 highlights, tags and notes. Edits (tags, notes, highlights) are saved at once through the core functions,
 on the writer queue. A highlight is made by selecting words of the abstract (Highlight, Ctrl+H, or the
-context menu) and kept on the stored abstract's offsets, whatever LaTeX the screen renders."""
+context menu) and kept on the stored abstract's offsets, whatever LaTeX the screen renders.
+
+What is typed in the tag and note boxes is a draft of the paper shown: each paper keeps its own while
+the window is open (switching back brings it back), a draft leaves its box only once it is saved, and
+the window asks about unsaved drafts before it closes or opens another library (:meth:`unsaved_drafts`).
+A tag's × removes it from the paper; a note's Edit and Delete links change it (Delete asks first)."""
 
 from __future__ import annotations
 
 import html
 from typing import Optional
+from urllib.parse import quote, unquote
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPlainTextEdit, QPushButton,
-                               QSplitter, QTextBrowser, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
+                               QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
                          load_highlights, load_sentences, paper_header_html, query_terms)
@@ -20,6 +26,7 @@ from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlig
 class DetailPane(QWidget):
     tagsChanged = Signal()
     noteAdded = Signal(int)
+    notesChanged = Signal(int)          # a note of this paper was edited or deleted
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -28,6 +35,9 @@ class DetailPane(QWidget):
         self.lib = None
         self.paper = None
         self.query = ""
+        self.drafts: dict[tuple[int, str], str] = {}    # (paper id, "tag" | "note"): the text typed for it
+        self.drafts_library = None                      # the library the drafts belong to
+        self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
@@ -62,14 +72,21 @@ class DetailPane(QWidget):
         self.tags_label = QLabel()
         self.tags_label.setWordWrap(True)
         self.tags_label.setTextFormat(Qt.RichText)
+        self.tags_label.setTextInteractionFlags(Qt.LinksAccessibleByMouse | Qt.LinksAccessibleByKeyboard)
+        self.tags_label.linkActivated.connect(self._tag_link)
         self.tag_edit = QLineEdit(placeholderText="Add tag…")
+        self.tag_edit.setObjectName("tagEdit")
         self.tag_edit.returnPressed.connect(self._add_tag)
+        self.tag_edit.textChanged.connect(lambda _t: self._draft_changed("tag"))
 
         self.notes_view = QTextBrowser()
         self.notes_view.setObjectName("notesView")
+        self.notes_view.setOpenLinks(False)        # note:edit/ID and note:delete/ID are handled here
+        self.notes_view.anchorClicked.connect(self._note_link)
         self.note_edit = QPlainTextEdit(placeholderText="Write a note — Ctrl+Enter saves it")
         self.note_edit.setObjectName("noteEdit")
         self.note_edit.setMaximumHeight(90)
+        self.note_edit.textChanged.connect(lambda: self._draft_changed("note"))
         self.save_note = QPushButton("Add note")
         self.save_note.clicked.connect(self._add_note)
         QShortcut(QKeySequence("Ctrl+Return"), self.note_edit, activated=self._add_note).setWhatsThis(
@@ -106,8 +123,20 @@ class DetailPane(QWidget):
         self.show_paper(None)
 
     def set_library(self, lib) -> None:
+        # drafts stay through a reload of the same library (after a failure) and while none is open;
+        # another library's papers are not theirs (the window asked about them before opening it)
+        if lib is not None and (self.drafts_library is None or lib.path != self.drafts_library):
+            self.drafts.clear()
+            self.saving.clear()
+        if lib is not None:
+            self.drafts_library = lib.path
         self.lib = lib
         self.show_paper(None)
+
+    def writers(self) -> list:
+        """The controls that write to the library (held off while it is read-only)."""
+        return [self.tag_edit, self.note_edit, self.save_note, self.highlight_button, self.act_highlight,
+                self.act_highlight_note]
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -116,10 +145,9 @@ class DetailPane(QWidget):
 
     def show_paper(self, paper_id: Optional[int]) -> None:
         enabled = paper_id is not None and self.lib is not None
-        for w in (self.tag_edit, self.note_edit, self.save_note):
-            w.setEnabled(enabled)
+        self.paper = self.lib.get_paper(paper_id) if enabled else None
+        self._load_drafts()
         if not enabled:
-            self.paper = None
             self.shown = ("", [])
             self.highlights = []
             self.browser.setHtml('<p style="color:#888; margin-top:40px;" align="center">Select a paper to see its '
@@ -127,8 +155,87 @@ class DetailPane(QWidget):
             self.tags_label.clear()
             self.notes_view.clear()
             return
-        self.paper = self.lib.get_paper(paper_id)
         self._render()
+
+    # --- drafts: what is typed in the tag and note boxes, per paper --------------------------------
+    def _editor_text(self, kind: str) -> str:
+        return self.tag_edit.text() if kind == "tag" else self.note_edit.toPlainText()
+
+    def _load_drafts(self) -> None:
+        """Fill the boxes with the shown paper's own drafts (nothing without a paper); a draft being
+        saved stays in its box, read-only, until it is saved."""
+        pid = self.paper.id if self.paper is not None else None
+        for kind, box in (("tag", self.tag_edit), ("note", self.note_edit)):
+            text = self.drafts.get((pid, kind), "")
+            if self._editor_text(kind) != text:
+                box.blockSignals(True)       # loading a draft is not typing one
+                if kind == "note":
+                    box.setPlainText(text)
+                else:
+                    box.setText(text)
+                box.blockSignals(False)
+            box.setReadOnly((pid, kind) in self.saving)
+            box.setEnabled(pid is not None)
+        self.save_note.setEnabled(pid is not None and (pid, "note") not in self.saving)
+
+    def _draft_changed(self, kind: str) -> None:
+        if self.paper is None:
+            return
+        text = self._editor_text(kind)
+        if text.strip():
+            self.drafts[(self.paper.id, kind)] = text
+        else:
+            self.drafts.pop((self.paper.id, kind), None)
+
+    def unsaved_drafts(self) -> list[tuple[int, str, str]]:
+        """``(paper id, "tag" | "note", text)`` of each draft not saved and not being saved."""
+        return [(pid, kind, text) for (pid, kind), text in self.drafts.items()
+                if text.strip() and (pid, kind) not in self.saving]
+
+    def save_drafts(self) -> list:
+        """Save every unsaved draft to its paper (on the writer queue); returns the tasks."""
+        tasks = [self.save_draft(pid, kind) for pid, kind, _t in self.unsaved_drafts()]
+        return [t for t in tasks if t is not None]
+
+    def discard_drafts(self) -> None:
+        for pid, kind, _t in self.unsaved_drafts():
+            del self.drafts[(pid, kind)]
+        self._load_drafts()
+
+    def save_draft(self, paper_id: int, kind: str):
+        """Save the paper's tag or note draft; it leaves its box only once saved (a failure leaves it
+        there to try again). Returns the task, or None when there is nothing to save."""
+        key = (paper_id, kind)
+        body = self.drafts.get(key, "").strip()
+        if not body or key in self.saving or self.drafts_library is None:
+            return None
+        self.saving.add(key)
+        self._refresh_paper(paper_id)
+        name, fn = ("Add tag", _add_tag) if kind == "tag" else ("Add note", _add_note)
+        return self.tasks.save(name, fn, paper_id, body, library=self.drafts_library,
+                               on_result=lambda _r: self._draft_saved(key),
+                               on_error=lambda m, _t: self._draft_failed(key, m))
+
+    def _draft_saved(self, key: tuple[int, str]) -> None:
+        self.saving.discard(key)
+        self.drafts.pop(key, None)
+        self._refresh_paper(key[0])
+        if key[1] == "tag":
+            self.tagsChanged.emit()
+        else:
+            self.noteAdded.emit(key[0])
+
+    def _draft_failed(self, key: tuple[int, str], message: str) -> None:
+        self.saving.discard(key)
+        self._refresh_paper(key[0])
+        self._not_saved(key[1], message)
+
+    def _refresh_paper(self, paper_id: int) -> None:
+        """Show the paper's tags, notes and boxes again, when it is still the one on screen."""
+        if self.paper is not None and self.paper.id == paper_id and self.lib is not None:
+            self._load_drafts()
+            self._render_tags()
+            self._render_notes()
 
     def _render(self) -> None:
         p = self.paper
@@ -178,7 +285,7 @@ class DetailPane(QWidget):
         """Save the selected words of the abstract as a highlight (on the writer queue); returns the
         task, or None when nothing of the abstract is selected."""
         span = self.selection_span()
-        if span is None or self.paper is None or self.lib is None:
+        if span is None or self.paper is None or not self._writable():
             return None
         pid = self.paper.id
         return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment,
@@ -194,7 +301,7 @@ class DetailPane(QWidget):
             self.highlight_selection(comment=note.strip())
 
     def remove_highlight(self, highlight_id: int):
-        if self.paper is None or self.lib is None:
+        if self.paper is None or not self._writable():
             return None
         pid = self.paper.id
         return self.tasks.save("Remove highlight", _remove_highlight, highlight_id, library=self.lib.path,
@@ -220,40 +327,106 @@ class DetailPane(QWidget):
         for a in (self.act_highlight, self.act_highlight_note):
             a.setEnabled(True)
 
+    def _writable(self) -> bool:
+        return self.lib is not None and not self.lib.read_only
+
     def _render_tags(self) -> None:
         tags = self.lib.tags_of(self.paper.id)
-        self.tags_label.setText(" ".join(
-            f'<span style="background-color:#e8eef7; color:#234;">&nbsp;{html.escape(t)}&nbsp;</span>' for t in tags)
-            or '<span style="color:#888;">none</span>')
+        remove = self._writable()
+        chips = [f'<span style="background-color:#e8eef7; color:#234;">&nbsp;{html.escape(t)}'
+                 + (f'&nbsp;<a href="tag:remove/{quote(t, safe="")}" style="color:#678; text-decoration:none;"'
+                    f' title="Remove the tag">×</a>' if remove else "") + '&nbsp;</span>' for t in tags]
+        draft = self.drafts.get((self.paper.id, "tag"), "").strip()
+        if (self.paper.id, "tag") in self.saving and draft not in tags:
+            chips.append(f'<span style="color:#888;"><i>{html.escape(draft)} (saving…)</i></span>')
+        self.tags_label.setText(" ".join(chips) or '<span style="color:#888;">none</span>')
+        self.tags_label.setToolTip("× removes a tag from this paper" if tags and remove else "")
 
     def _render_notes(self) -> None:
         notes = self.lib.notes_of(self.paper.id)
-        if not notes:
-            self.notes_view.setHtml('<p style="color:#888;">No notes yet.</p>')
-            return
-        self.notes_view.setHtml("".join(
-            f'<p><span style="color:#888; font-size:small;">{html.escape(n["updated_at"][:16].replace("T", " "))}'
-            f'</span><br>{html.escape(n["body"]).replace(chr(10), "<br>")}</p>' for n in notes))
+        edit = self._writable()
+        parts = [f'<p><span style="color:#888; font-size:small;">{html.escape(n["updated_at"][:16].replace("T", " "))}'
+                 + (f' &nbsp;<a href="note:edit/{n["id"]}">Edit</a> &nbsp;<a href="note:delete/{n["id"]}">Delete</a>'
+                    if edit else "")
+                 + f'</span><br>{html.escape(n["body"]).replace(chr(10), "<br>")}</p>' for n in notes]
+        if (self.paper.id, "note") in self.saving:
+            draft = self.drafts.get((self.paper.id, "note"), "").strip()
+            parts.append(f'<p style="color:#888;"><i>Saving…</i><br>{html.escape(draft).replace(chr(10), "<br>")}</p>')
+        self.notes_view.setHtml("".join(parts) or '<p style="color:#888;">No notes yet.</p>')
 
     def _add_tag(self) -> None:
-        name = self.tag_edit.text().strip()
-        if not name or self.paper is None:
-            return
-        self.tag_edit.clear()
-        pid = self.paper.id
-        self.tasks.save("Add tag", _add_tag, pid, name, library=self.lib.path,
-                        on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
-                        on_error=lambda m, _t: self._not_saved("tag", m))
+        if self.paper is not None:
+            self.save_draft(self.paper.id, "tag")
 
     def _add_note(self) -> None:
-        body = self.note_edit.toPlainText().strip()
-        if not body or self.paper is None:
-            return
-        self.note_edit.clear()
+        if self.paper is not None:
+            self.save_draft(self.paper.id, "note")
+
+    # --- removing a tag, editing and deleting a note ------------------------------------------------
+    def _tag_link(self, link: str) -> None:
+        action, _, name = link.partition("/")
+        if action == "tag:remove" and name:
+            self.remove_tag(unquote(name))
+
+    def remove_tag(self, name: str):
+        """Take the tag off the shown paper (the tag stays on its other papers)."""
+        if self.paper is None or not self._writable():
+            return None
         pid = self.paper.id
-        self.tasks.save("Add note", _add_note, pid, body, library=self.lib.path,
-                        on_result=lambda _n: self._saved(pid, self._render_notes, lambda: self.noteAdded.emit(pid)),
-                        on_error=lambda m, _t: self._not_saved("note", m))
+        return self.tasks.save("Remove tag", _remove_tag, pid, name, library=self.lib.path,
+                               on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
+                               on_error=lambda m, _t: self._not_saved("tag removal", m))
+
+    def _note_link(self, url: QUrl) -> None:
+        action, _, ident = url.toString().partition("/")
+        if not ident.isdigit():
+            return
+        if action == "note:edit":
+            self.ask_edit_note(int(ident))
+        elif action == "note:delete":
+            self.ask_delete_note(int(ident))
+
+    def _note(self, note_id: int) -> Optional[dict]:
+        if self.paper is None:
+            return None
+        return next((n for n in self.lib.notes_of(self.paper.id) if n["id"] == note_id), None)
+
+    def ask_edit_note(self, note_id: int) -> None:
+        note = self._note(note_id)
+        if note is None:
+            return
+        body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", note["body"])
+        if not ok or body.strip() == note["body"].strip():
+            return
+        if body.strip():
+            self.edit_note(note_id, body.strip())
+        else:                                   # emptied: that is a delete, asked as one
+            self.ask_delete_note(note_id)
+
+    def ask_delete_note(self, note_id: int) -> None:
+        note = self._note(note_id)
+        if note is None:
+            return
+        preview = note["body"] if len(note["body"]) <= 200 else note["body"][:200] + "…"
+        answer = QMessageBox.question(self, "Delete note", f"Delete this note?\n\n{preview}",
+                                      QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        if answer == QMessageBox.Yes:
+            self.delete_note(note_id)
+
+    def edit_note(self, note_id: int, body: str):
+        return self._note_change("Edit note", _update_note, note_id, body, what="note change")
+
+    def delete_note(self, note_id: int):
+        return self._note_change("Delete note", _delete_note, note_id, what="note deletion")
+
+    def _note_change(self, name: str, fn, *args, what: str):
+        if self.paper is None or not self._writable():
+            return None
+        pid = self.paper.id
+        return self.tasks.save(name, fn, *args, library=self.lib.path,
+                               on_result=lambda _r: self._saved(pid, self._render_notes,
+                                                                lambda: self.notesChanged.emit(pid)),
+                               on_error=lambda m, _t: self._not_saved(what, m))
 
     def _saved(self, paper_id: int, render, announce) -> None:
         if self.paper is not None and self.paper.id == paper_id:   # still on screen
@@ -269,8 +442,20 @@ def _add_tag(lib, paper_id: int, name: str, *, progress=None, cancel=None) -> in
     return lib.add_tag([paper_id], name)
 
 
+def _remove_tag(lib, paper_id: int, name: str, *, progress=None, cancel=None) -> int:
+    return lib.remove_tag([paper_id], name)
+
+
 def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> int:
     return lib.add_note(paper_id, body)
+
+
+def _update_note(lib, note_id: int, body: str, *, progress=None, cancel=None) -> None:
+    lib.update_note(note_id, body)
+
+
+def _delete_note(lib, note_id: int, *, progress=None, cancel=None) -> None:
+    lib.delete_note(note_id)
 
 
 def _add_highlight(lib, paper_id: int, start: int, end: int, color: str, comment: str, *,

@@ -330,6 +330,9 @@ class ExperimentsView(CoreView):
         if path:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
 
+    def writers(self) -> list:
+        return [self.launch_button]        # a run records itself in the library
+
     # --- running ---------------------------------------------------------------------------------
     @property
     def running(self) -> bool:

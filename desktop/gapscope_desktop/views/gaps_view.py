@@ -284,6 +284,9 @@ class GapsView(CoreView):
         pl.addWidget(self.link_label)
         pl.addWidget(split, 1)
 
+    def writers(self) -> list:
+        return [self.find_button]
+
     def reload(self) -> None:
         if self.lib is None:
             return

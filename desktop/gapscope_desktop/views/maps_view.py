@@ -190,6 +190,9 @@ class MapsView(CoreView):
         pl.addWidget(self.stale_banner)
         pl.addWidget(split, 1)
 
+    def writers(self) -> list:
+        return [self.build_button, self.rebuild_button]
+
     def library_changed(self, lib) -> None:
         self.map = None
         self.show_stale([])

@@ -11,6 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
+from ..write_guard import hold_menu_writers
+
 DECISION_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("maybe", "Maybe"), ("postpone", "Postpone"))
 
 
@@ -71,9 +73,9 @@ class PaperMenu:
         reasons = sub.addMenu("Exclude with reason")
         for r in list_reasons(self.lib):
             reasons.addAction(r, lambda r=r: self.decide("exclude", reason=r, origin=origin))
-        m.addAction("Seed as relevant" + where, self.seed)
+        seed = m.addAction("Seed as relevant" + where, self.seed)
         m.addSeparator()
-        m.addAction("Tag…", self.tag)
+        tag = m.addAction("Tag…", self.tag)
         coll = m.addMenu("Add to collection")
         for name, _n in self.lib.list_collections():
             coll.addAction(name, lambda n=name: self.add_to_collection(n))
@@ -86,6 +88,7 @@ class PaperMenu:
         m.addAction("Open", self.open_paper).setEnabled(single)
         m.addAction("Copy citation" + ("s" if len(ids) > 1 else ""), self.copy_citation)
         m.addAction("Decision history…", self.history).setEnabled(single)
+        hold_menu_writers(self.lib, [sub.menuAction(), seed, tag, coll.menuAction()])
         return m
 
     # --- actions ---------------------------------------------------------------------------------

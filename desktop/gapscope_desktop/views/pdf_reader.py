@@ -267,6 +267,9 @@ class PdfReader(QWidget):
             settings.put(SPLIT_KEY, round(self._page_share, 4))
 
     # --- what is shown --------------------------------------------------------------------------------
+    def writers(self) -> list:
+        return [self.highlight_action, self.highlight_button]
+
     def set_library(self, lib) -> None:
         self.lib = lib
         self.show_paper(None)

@@ -272,6 +272,8 @@ class TriageView(CoreView):
     def _handle_key(self, event) -> bool:
         """The decision keys; True when the key was one of them."""
         key, mods = event.key(), event.modifiers()
+        if not self.b_undo.isEnabled():           # decisions are off (a read-only library): keys too
+            return False
         actions = {k: (lambda d=d: self.decide(d)) if d else self.undo for k, _n, _w, d in self.KEYS}
         if key == Qt.Key_Z and mods & Qt.ControlModifier:
             self.undo()
@@ -337,6 +339,11 @@ class TriageView(CoreView):
 
     def reload(self) -> None:
         self.load_next()
+
+    def writers(self) -> list:
+        """The controls that write to the library (held off while it is read-only); the keys act only
+        where their button could."""
+        return [self.b_include, self.b_maybe, self.b_exclude, self.b_postpone, self.b_undo, self.reason]
 
     def _set_enabled(self, on: bool) -> None:
         for b in (self.b_include, self.b_maybe, self.b_exclude, self.b_postpone, self.reason):

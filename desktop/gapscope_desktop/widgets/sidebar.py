@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
 from .. import queries
+from ..write_guard import hold_menu_writers
 
 ROLE_KIND = Qt.UserRole
 ROLE_VALUE = Qt.UserRole + 1
@@ -146,14 +147,16 @@ class Sidebar(QTreeWidget):
         value = item.data(0, ROLE_VALUE) if item is not None else None
         section = item.text(0) if item is not None and kind is None and item.parent() is None else ""
         menu = QMenu(self)
+        writers = []
         if kind == "collection":
             menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"collection": value}))
-            menu.addAction("Rename…", lambda: self.rename_collection(value))
+            writers.append(menu.addAction("Rename…", lambda: self.rename_collection(value)))
         if kind == "tag":
             menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"tag": value}))
         if kind == "collection" or section == "COLLECTIONS" or (item is not None and item.parent() is not None
                                                                 and item.parent().text(0) == "COLLECTIONS"):
-            menu.addAction("New collection…", self.new_collection)
+            writers.append(menu.addAction("New collection…", self.new_collection))
+        hold_menu_writers(self.lib, writers)
         return menu if menu.actions() else None
 
     def new_collection(self, name: Optional[str] = None) -> None:

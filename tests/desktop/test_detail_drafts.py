@@ -1,0 +1,180 @@
+"""What is typed in the detail pane belongs to the paper it was typed for: a draft note or tag stays with
+its paper while another is shown, leaves its box only once saved, and is asked about (Save / Discard /
+Cancel) before the window closes or opens another library. Tags can be removed and notes edited or
+deleted; a write that waits for another process's lock says so and shows the edit as pending."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
+
+
+@pytest.fixture
+def answer(monkeypatch):
+    """QMessageBox.question answers what the test puts in ``answer[0]``; the questions asked are kept."""
+    asked: list[str] = []
+    reply = [QMessageBox.Cancel, asked]
+    monkeypatch.setattr(QMessageBox, "question", lambda parent, title, text, *a, **k: asked.append(text) or reply[0])
+    return reply
+
+
+def _select(window, row: int) -> int:
+    lv = window.library_view
+    lv.table.selectRow(row)
+    pid = lv.model.paper_id(row)
+    assert window.detail.paper.id == pid
+    return pid
+
+
+def test_a_draft_note_stays_with_its_paper(window, qtbot):
+    detail = window.detail
+    a = _select(window, 2)
+    qtbot.keyClicks(detail.note_edit, "Draft meant for paper A")
+    qtbot.keyClicks(detail.tag_edit, "tag-for-a")
+    b = _select(window, 5)
+    assert detail.note_edit.toPlainText() == "" and detail.tag_edit.text() == ""   # B has no drafts
+    qtbot.keyClicks(detail.note_edit, "B's own")
+    qtbot.mouseClick(detail.save_note, Qt.LeftButton)          # saves B's text, not A's
+    qtbot.waitUntil(lambda: [n["body"] for n in window.lib.notes_of(b)] == ["B's own"], timeout=10000)
+    qtbot.waitUntil(lambda: detail.note_edit.toPlainText() == "", timeout=10000)
+    assert window.lib.notes_of(a) == []
+    _select(window, 2)                                         # back to A: its drafts come back
+    assert detail.note_edit.toPlainText() == "Draft meant for paper A"
+    assert detail.tag_edit.text() == "tag-for-a"
+    assert {(pid, kind) for pid, kind, _t in detail.unsaved_drafts()} == {(a, "note"), (a, "tag")}
+
+
+def test_closing_with_drafts_asks_and_cancel_keeps_the_window(window, qtbot, answer, lib_path):
+    a = _select(window, 1)
+    qtbot.keyClicks(window.detail.note_edit, "not saved yet")
+    answer[0] = QMessageBox.Cancel
+    window.close()
+    assert window.isVisible() and window.lib is not None
+    assert "not saved yet" not in answer[1][0] and "note" in answer[1][0]     # names the draft, not its text
+    assert window.detail.note_edit.toPlainText() == "not saved yet"
+    answer[0] = QMessageBox.Discard
+    window.close()
+    assert not window.isVisible()
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        assert lib.notes_of(a) == []
+
+
+def test_closing_with_drafts_and_save_writes_them_to_their_papers(qtbot, lib_path, answer):
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    window = _open_window(qtbot, lib_path)
+    a = _select(window, 1)
+    qtbot.keyClicks(window.detail.note_edit, "note for A")
+    b = _select(window, 3)
+    qtbot.keyClicks(window.detail.tag_edit, "tag-for-b")
+    answer[0] = QMessageBox.Save
+    window.close()
+    assert not window.isVisible()
+    with Library(lib_path) as lib:
+        assert [n["body"] for n in lib.notes_of(a)] == ["note for A"] and lib.tags_of(a) == []
+        assert lib.tags_of(b) == ["tag-for-b"] and lib.notes_of(b) == []
+
+
+def test_opening_another_library_asks_about_drafts(window, qtbot, answer, tmp_path):
+    from gapscope.store import Library
+
+    Library(tmp_path / "other.gapscope").close()
+    first = window.lib.path
+    _select(window, 1)
+    qtbot.keyClicks(window.detail.note_edit, "still here")
+    answer[0] = QMessageBox.Cancel
+    assert window.open_library(tmp_path / "other.gapscope") is False
+    assert window.lib.path == first and window.detail.note_edit.toPlainText() == "still here"
+    window.open_library(first)                                   # the same library again: nothing to ask
+    assert len(answer[1]) == 1
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() > 1, timeout=10000)
+    _select(window, 1)
+    assert window.detail.note_edit.toPlainText() == "still here"
+    answer[0] = QMessageBox.Discard
+    assert window.open_library(tmp_path / "other.gapscope") is True
+    assert window.detail.unsaved_drafts() == []
+
+
+def test_a_note_that_fails_to_save_stays_in_its_box(window, qtbot, monkeypatch):
+    import gapscope_desktop.views.detail_pane as detail_pane
+
+    def refuse(lib, paper_id, body, *, progress=None, cancel=None):
+        raise ValueError("no room for notes today")
+
+    monkeypatch.setattr(detail_pane, "_add_note", refuse)
+    pid = _select(window, 1)
+    qtbot.keyClicks(window.detail.note_edit, "keep me")
+    qtbot.mouseClick(window.detail.save_note, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "no room for notes today" in window.detail.notes_view.toPlainText(), timeout=10000)
+    assert window.detail.note_edit.toPlainText() == "keep me" and not window.detail.note_edit.isReadOnly()
+    assert window.lib.notes_of(pid) == [] and window.detail.unsaved_drafts() == [(pid, "note", "keep me")]
+
+
+def test_a_write_waiting_for_another_process_says_so_and_shows_the_note_pending(window, qtbot, lib_path):
+    from gapscope_desktop.main_window import LOCK_WAIT_MESSAGE
+
+    pid = _select(window, 1)
+    holder = sqlite3.connect(str(lib_path), isolation_level=None)   # another process writing
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        qtbot.keyClicks(window.detail.note_edit, "written while locked")
+        qtbot.mouseClick(window.detail.save_note, Qt.LeftButton)
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == LOCK_WAIT_MESSAGE, timeout=20000)
+        shown = window.detail.notes_view.toPlainText()
+        assert "Saving…" in shown and "written while locked" in shown
+        assert window.detail.note_edit.isReadOnly()                # not typed over while it is saved
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.waitUntil(lambda: [n["body"] for n in window.lib.notes_of(pid)] == ["written while locked"], timeout=20000)
+    qtbot.waitUntil(lambda: window.statusBar().currentMessage() != LOCK_WAIT_MESSAGE, timeout=10000)
+    assert "Saving…" not in window.detail.notes_view.toPlainText()
+    assert window.detail.note_edit.toPlainText() == "" and not window.detail.note_edit.isReadOnly()
+
+
+def test_a_tag_can_be_removed_from_the_paper(window, qtbot):
+    detail = window.detail
+    pid = _select(window, 2)
+    other = window.library_view.model.paper_id(3)
+    for name in ("keep", "drop me"):
+        qtbot.keyClicks(detail.tag_edit, name)
+        with qtbot.waitSignal(detail.tagsChanged, timeout=10000):
+            qtbot.keyClick(detail.tag_edit, Qt.Key_Return)
+    assert "tag:remove/drop%20me" in detail.tags_label.text()
+    with qtbot.waitSignal(detail.tagsChanged, timeout=10000):
+        detail.tags_label.linkActivated.emit("tag:remove/drop%20me")
+    assert window.lib.tags_of(pid) == ["keep"] and "drop me" not in detail.tags_label.text()
+    assert window.lib.tags_of(other) == []
+
+
+def test_a_note_can_be_edited_and_deleted_after_a_confirmation(window, qtbot, answer, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QInputDialog
+
+    detail = window.detail
+    pid = _select(window, 2)
+    qtbot.keyClicks(detail.note_edit, "first thought")
+    with qtbot.waitSignal(detail.noteAdded, timeout=10000):
+        qtbot.mouseClick(detail.save_note, Qt.LeftButton)
+    (note,) = window.lib.notes_of(pid)
+    assert f"note:edit/{note['id']}" in detail.notes_view.toHtml()
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("second thought", True))
+    with qtbot.waitSignal(detail.notesChanged, timeout=10000):
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+    assert [n["body"] for n in window.lib.notes_of(pid)] == ["second thought"]
+    assert "second thought" in detail.notes_view.toPlainText()
+
+    answer[0] = QMessageBox.No                                    # asked first; No keeps it
+    detail.notes_view.anchorClicked.emit(QUrl(f"note:delete/{note['id']}"))
+    assert "second thought" in answer[1][-1] and len(window.lib.notes_of(pid)) == 1
+    answer[0] = QMessageBox.Yes
+    with qtbot.waitSignal(detail.notesChanged, timeout=10000):
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:delete/{note['id']}"))
+    assert window.lib.notes_of(pid) == [] and "No notes yet" in detail.notes_view.toPlainText()

@@ -1,0 +1,88 @@
+"""A read-only library can be read but not edited: every control that writes (note and tag boxes,
+triage decisions and their keys, Find gaps, Build maps, imports ...) is off, with a tooltip that says
+why, and comes back when a writable library is opened. Nothing typed is thrown away."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+from PySide6.QtCore import Qt
+
+
+def _writers(window):
+    w = window
+    return {"note box": w.detail.note_edit, "tag box": w.detail.tag_edit, "Add note": w.detail.save_note,
+            "Include": w.triage_view.b_include, "Undo": w.triage_view.b_undo, "Find gaps": w.gaps_view.find_button,
+            "Build maps": w.maps_view.build_button, "Launch": w.experiments_view.launch_button,
+            "Import": w.act_import, "Collect": w.act_collect, "Attach PDF": w.act_attach_pdf}
+
+
+@pytest.fixture
+def read_only_window(qtbot, lib_path, monkeypatch):
+    """Permissions do not bind root: the library is 'not writable' by the same check the store makes,
+    and then opened mode=ro for real."""
+    import gapscope.store.library as store_library
+
+    from .conftest import _close_at_teardown, _open_window
+
+    monkeypatch.setattr(store_library, "_writable", lambda db: False)
+    window = _open_window(qtbot, lib_path)
+    monkeypatch.undo()
+    yield window
+    _close_at_teardown(window)
+
+
+def test_a_read_only_library_turns_every_writing_control_off_with_the_reason(read_only_window, qtbot, tmp_path,
+                                                                            lib_path):
+    from gapscope.triage import current_decisions
+
+    from .test_triage_view import _wait_card
+
+    window = read_only_window
+    assert window.lib.read_only and "(read-only)" in window.windowTitle()
+    window.library_view.table.selectRow(1)                   # a paper shown: the boxes would be on
+    assert window.detail.paper is not None
+    for name, w in _writers(window).items():
+        assert not w.isEnabled(), name
+        assert "read-only" in w.toolTip(), name
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, window.triage_view)                    # a card shown: the decisions would be on
+    assert not window.triage_view.b_include.isEnabled()
+    qtbot.keyClick(window.triage_view, Qt.Key_I)             # the key does not decide either
+    assert not window.triage_view.loading and current_decisions(window.lib) == {}
+
+    writable = tmp_path / "writable.sqlite"
+    shutil.copy(lib_path, writable)
+    assert window.open_library(writable) and not window.lib.read_only
+    window.tabs.setCurrentIndex(0)
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() > 1, timeout=10000)
+    window.library_view.table.selectRow(1)
+    for name, w in _writers(window).items():
+        if name == "Include":
+            continue                                         # on once the Triage view shows a card
+        assert w.isEnabled(), name
+        assert "read-only" not in w.toolTip(), name
+    assert window.gaps_view.find_button.toolTip().startswith("Detect gaps")
+
+
+def test_a_control_the_view_turns_on_stays_off_while_read_only(qtbot):
+    from PySide6.QtWidgets import QPushButton, QWidget
+
+    from gapscope_desktop.write_guard import WriteGuard
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    button = QPushButton("Save", parent)
+    button.setToolTip("Save it")
+    guard = WriteGuard()
+    guard.register([button])
+    guard.set_read_only(True)
+    button.setEnabled(True)                                  # the view's own wish, e.g. a task ended
+    assert not button.isEnabled() and "read-only" in button.toolTip()
+    guard.set_read_only(False)
+    assert button.isEnabled() and button.toolTip() == "Save it"
+    button.setEnabled(False)                                 # off by the view's wish (nothing to do)
+    guard.set_read_only(True)
+    guard.set_read_only(False)
+    assert not button.isEnabled()
