@@ -233,6 +233,11 @@ def stats(ref, as_json) -> None:
         click.echo("years: " + ", ".join(f"{y}: {n}" for y, n in s["years"].items()))
     if s["top_categories"]:
         click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s["top_categories"].items()))
+    from ..steps import pdfs_not_labelled
+
+    note = pdfs_not_labelled(s.get("pdfs_not_labelled", 0))
+    if note:
+        click.secho(note, fg="yellow")
 
 
 @click.command()
