@@ -14,7 +14,7 @@ from .vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 
 @dataclass
 class StepResult:
-    step: str                 # "facets", "embed", "map:<facet>", "concepts", "gaps"
+    step: str                 # "pdf labels", "facets", "embed", "map:<facet>", "concepts", "gaps"
     ran: bool                 # False: it was up to date (or could not run: see detail)
     detail: str
 
@@ -153,11 +153,16 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     facets = [f for f in MAP_FACETS if f in facets]
     bounds = (0.0, 0.2, 0.5, 0.75 if gaps else 1.0, 0.9, 1.0)
 
+    # 0. attached PDFs whose sentences were never labelled (an attach stopped while labelling, or run
+    # with --no-facets): the shortcoming map reads their Limitations sentences
+    _pdf_labels_step(lib, out, _step(progress, bounds[0], 0.05, "labelling PDF sentences"), cancel)
+    check(cancel)
+
     # 1. facet sentences (they feed the method / result / limitation maps)
     wants_facets = any(f != "topic" for f in facets)
     if wants_facets and _needs_classify(lib):
         try:
-            st = classify_library(lib, progress=_step(progress, bounds[0], bounds[1], "classifying sentences"),
+            st = classify_library(lib, progress=_step(progress, 0.05, bounds[1], "classifying sentences"),
                                   cancel=cancel)
             out.steps.append(StepResult("facets", True, f"{st['classified']} papers classified"))
         except Cancelled:
@@ -220,6 +225,23 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
         _gaps_step(lib, out, problem_facet, _step(progress, bounds[4], bounds[5], "finding gaps"), cancel)
     report(progress, 1, 1, "done")
     return out
+
+
+def _pdf_labels_step(lib, out: AnalysisReport, progress, cancel) -> None:
+    from .fulltext import label_pending
+
+    todo = lib.fulltext_attachments_not_labelled()
+    if not todo:
+        return                          # nothing to say: most libraries have no PDFs
+    try:
+        st = label_pending(lib, progress=progress, cancel=cancel)
+    except Cancelled:
+        raise
+    except FileNotFoundError as exc:    # no facet model installed: the PDFs stay attached, unlabelled
+        out.notes.append(f"{len(todo)} PDFs not labelled ({exc})")
+        out.steps.append(StepResult("pdf labels", False, f"not labelled: {exc}"))
+        return
+    out.steps.append(StepResult("pdf labels", True, f"{st['sentences']} sentences of {st['attachments']} PDFs labelled"))
 
 
 def _concepts_step(lib, out: AnalysisReport, encoder, progress, cancel) -> None:

@@ -89,7 +89,10 @@ def last_errors(path: Optional[Path] = None, limit: int = LAST_ERRORS) -> list[s
 
 def library_summary(lib) -> dict[str, Any]:
     """Counts and the schema of a library: no titles, abstracts, notes or settings values."""
+    from .steps import pdfs_not_labelled
+
     stats = lib.stats()
+    notes = [n for n in (pdfs_not_labelled(stats.get("pdfs_not_labelled", 0)),) if n]
     return {
         "path": str(lib.path),
         "read_only": bool(getattr(lib, "read_only", False)),
@@ -98,6 +101,7 @@ def library_summary(lib) -> dict[str, Any]:
         "top_categories": stats.get("top_categories", {}),
         "migrations": lib.applied_migrations(),
         "setting_keys": sorted(lib.all_settings()),
+        "notes": notes,
     }
 
 

@@ -10,6 +10,14 @@ from .store.errors import MissingStep
 NO_PAPERS = "the library has no papers yet: run `gapscope import FILE` or `gapscope collect arxiv QUERY`"
 
 
+def pdfs_not_labelled(n: int) -> Optional[str]:
+    """The line that points at attached PDFs whose sentences were never labelled (an `attach` stopped
+    while labelling, `--no-facets`), or None when there are none."""
+    if not n:
+        return None
+    return f"{n} PDF{'s' if n != 1 else ''} not labelled yet: `gapscope pdf label` (or `gapscope analyze`)"
+
+
 def missing_for_vectors(lib, kind: str) -> Optional[str]:
     """Why the library has no vectors of ``kind`` (abstract, method, result, shortcoming), or None."""
     c = lib.step_counts()

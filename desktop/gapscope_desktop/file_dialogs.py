@@ -104,3 +104,12 @@ def new_library_folder(parent: Optional[QWidget], directory: str = "") -> str:
 def start_folder(path: Optional[Path]) -> str:
     """Where a dialog about a library starts: the folder that holds the library (never its file)."""
     return str(path.parent) if path is not None else str(Path.home())
+
+
+def destination_folder(parent: Optional[QWidget], caption: str, directory: str = "") -> str:
+    """An existing folder to write into (a backup goes into a new folder inside it), or "" when cancelled."""
+    dlg = make_dialog(parent, caption, directory)
+    dlg.setAcceptMode(QFileDialog.AcceptOpen)
+    dlg.setFileMode(QFileDialog.Directory)
+    dlg.setOption(QFileDialog.ShowDirsOnly, True)
+    return _run(dlg)

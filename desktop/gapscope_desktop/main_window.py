@@ -153,9 +153,11 @@ class MainWindow(QMainWindow):
                      self.reader):
             self.write_guard.register(view.writers())
         self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
+        self._build_library_safety()
         self._restore_state()
+        self.changed_banner.hide()
         if library_path is not None:
-            self.open_library(library_path)
+            self.open_library(library_path)      # when it fails: the welcome page, saying why (_open_failed)
         else:
             self.show_welcome()
         self.warm_up_task = None
@@ -207,6 +209,10 @@ class MainWindow(QMainWindow):
         self.act_find = act("&Find", self._focus_search, QKeySequence.Find)
         self.act_check_facets = act("Check Facet &Labels…", self.show_facet_review, "Ctrl+Shift+L",
                                     "The least certain role and shortcoming labels, to set right")
+        self.act_backup = act("&Back Up Library…", self.back_up_library,
+                              tip="Copy the library (database, PDFs, runs) into a new folder, safely while in use")
+        self.act_refresh = act("&Refresh", self.refresh_views, QKeySequence.Refresh,
+                               "Load every view again from the library (after the gapscope command changed it)")
 
         self.recent_menu = QMenu("Open &Recent", self)
         self.recent_menu.setObjectName("recentMenu")
@@ -217,7 +223,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_open)
         m.addMenu(self.recent_menu)
         for a in (None, self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs, self.act_export,
-                  None, self.act_prefs,
+                  None, self.act_backup, None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
@@ -228,6 +234,8 @@ class MainWindow(QMainWindow):
         for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments")):
             a = act(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             m.addAction(a)
+        m.addSeparator()
+        m.addAction(self.act_refresh)
         self.act_docs = act("&Documentation", self.show_documentation, QKeySequence.HelpContents,
                             "The user guide: README and the docs folder")
         self.act_shortcuts = act("&Keyboard Shortcuts", self.show_shortcuts, "Ctrl+/",
@@ -256,9 +264,11 @@ class MainWindow(QMainWindow):
             lib = Library(Path(path))
         except LibraryFault as exc:
             QMessageBox.critical(self, exc.title, str(exc))
+            self._open_failed(path, exc)
             return False
         except LibraryError as exc:
             QMessageBox.warning(self, "Cannot open library", str(exc))
+            self._open_failed(path, exc)
             return False
         # the drafts belong to their library's papers (the open one, or the one a failure closed); the
         # same library opened again keeps them
@@ -285,8 +295,9 @@ class MainWindow(QMainWindow):
         for view in (self.triage_view, self.maps_view, self.gaps_view, self.experiments_view, self.graph_view):
             view.set_library(lib)
         self.pages.setCurrentWidget(self.main_split)
-        for a in (self.act_export, self.act_check_facets):
-            a.setEnabled(True)
+        self._set_library_actions(True)
+        self.watch.watch(lib)
+        self.changed_banner.hide()
         return True
 
     # --- PDFs dropped on the window: the paths from the URLs, attached on the writer queue -----------------
@@ -380,6 +391,7 @@ class MainWindow(QMainWindow):
             except Exception:  # noqa: BLE001 - a connection on a failed disk may not close cleanly
                 pass
         self.lib = None
+        self.watch.watch(None)
         self.library_view.model.set_library(None)
         self.detail.set_library(None)
         self.reader.set_library(None)
@@ -426,8 +438,7 @@ class MainWindow(QMainWindow):
         self.welcome.set_recent(recent.recent_libraries())
         self.welcome.set_message(message)
         self.pages.setCurrentWidget(self.welcome)
-        for a in (self.act_export, self.act_check_facets):
-            a.setEnabled(False)
+        self._set_library_actions(False)
 
     def open_recent(self, path: str) -> None:
         """A recent library: opened as any library is (a folder that is gone is created anew only when
@@ -461,12 +472,18 @@ class MainWindow(QMainWindow):
 
     def ensure_library(self) -> bool:
         """An open library for an action that needs one (import, collect) started from the welcome page:
-        the default library, the one the gapscope command uses without --library."""
+        the default library, the one the gapscope command uses without --library, once the user says so
+        (never silently: after a library failed to open, writing elsewhere would look like losing it)."""
         if self.lib is not None:
             return True
-        from gapscope.store import default_library_path
+        from gapscope.store import database_file, default_library_path
 
-        return self.open_library(default_library_path())
+        path = default_library_path()
+        what = "Open" if database_file(path).exists() else "Create"
+        answer = QMessageBox.question(
+            self, "No library open", f"No library is open.\n\n{what} the default library, {path}, for this?\n\n"
+            "(No: open or create another library first.)", QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+        return answer == QMessageBox.Yes and self.open_library(path)
 
     def try_sample(self) -> None:
         """Open (creating it) the sample library next to the default one and import the sample papers on
@@ -615,6 +632,57 @@ class MainWindow(QMainWindow):
             # a task whose result callback left a summary (what came of each item) shows it, longer
             summary = getattr(task, "summary", None)
             self.statusBar().showMessage(summary or f"{task.name} done.", 30000 if summary else 5000)
+
+    # --- library safety: no library actions without a library, changes by others, backup ----------------
+    def _build_library_safety(self) -> None:
+        from .library_watch import ChangedBanner, LibraryWatch
+
+        self.watch = LibraryWatch(self.tasks, self)
+        self.changed_banner = ChangedBanner(self.act_refresh, self)
+        self.addToolBarBreak()
+        self.addToolBar(self.changed_banner)
+        self.watch.changed.connect(self.changed_banner.show)
+
+    def _library_actions(self) -> tuple:
+        """What needs an open library: disabled on the welcome page, so nothing writes elsewhere."""
+        return (self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs, self.act_export,
+                self.act_check_facets, self.act_backup, self.act_refresh)
+
+    def _set_library_actions(self, on: bool) -> None:
+        for a in self._library_actions():
+            a.setEnabled(on)
+
+    def _open_failed(self, path, exc: BaseException) -> None:
+        """Nothing open after a failed open (at start-up): the welcome page, never empty-looking views."""
+        if self.lib is None:
+            self.show_welcome(f"{path} could not be opened: {exc}\n\nOpen another library, open a backup of it "
+                              "(a backup is a library folder: Open Library…), or create a new one.")
+
+    def refresh_views(self) -> None:
+        """View > Refresh: every view and the sidebar load again from the library."""
+        if self.lib is None:
+            return
+        self.changed_banner.hide()
+        self.watch.take_version()
+        self.refresh_all()
+        for view in (self.triage_view, self.experiments_view, self.graph_view):
+            view.library_modified()
+
+    def changeEvent(self, event) -> None:  # noqa: N802 - Qt override
+        super().changeEvent(event)
+        from PySide6.QtCore import QEvent
+
+        if event.type() == QEvent.ActivationChange and self.isActiveWindow() and getattr(self, "watch", None):
+            self.watch.check()           # back from the terminal: did the command change the library?
+
+    def back_up_library(self):
+        from .dialogs.backup import start_backup
+        from .file_dialogs import destination_folder, start_folder
+
+        if self.lib is None:
+            return None
+        return start_backup(self, self.tasks, self.lib.path, lambda: destination_folder(
+            self, "Back up the library into a folder", start_folder(self.lib.path)))
 
     # --- dialogs ---------------------------------------------------------------------------------
     def show_collect(self, source: str = "arxiv") -> None:

@@ -51,3 +51,33 @@ def test_sample_build_reports_progress_and_stops_when_cancelled(library):
     assert 0 < library.count_papers() < SAMPLE_SIZE
     again = build_sample_library(library)
     assert not again.cancelled and library.count_papers() == SAMPLE_SIZE
+
+
+def test_sample_into_a_library_with_papers_of_its_own_is_refused_without_force(tmp_path):
+    """`sample` would mix ~300 unrelated papers into a real library: refused (saying how many, nothing
+    written) unless --force; a library holding only the sample may run it again."""
+    from gapscope.cli import main
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope.store import Library
+
+    path = tmp_path / "real.gapscope"
+    with Library(path) as lib:
+        ingest_papers(lib, [Paper(source="test", source_key=f"p{i}", title=f"My own paper {i}") for i in range(3)],
+                      kind="import", source="test", target="test")
+    runner = CliRunner()
+    result = runner.invoke(main, ["--library", str(path), "sample", "--quiet"])
+    assert result.exit_code != 0
+    assert "already holds 3 papers of its own" in result.output
+    assert f"up to {SAMPLE_SIZE} unrelated sample papers" in result.output and "--force" in result.output
+    with Library(path) as lib:
+        assert lib.count_papers() == 3
+    result = runner.invoke(main, ["--library", str(path), "sample", "--quiet", "--yes"])
+    assert result.exit_code == 0, result.output
+    with Library(path) as lib:
+        assert lib.count_papers() == 3 + SAMPLE_SIZE
+
+    only_sample = tmp_path / "try.gapscope"
+    for _ in range(2):                                    # the second run adds nothing and is not refused
+        result = runner.invoke(main, ["--library", str(only_sample), "sample", "--quiet"])
+        assert result.exit_code == 0, result.output

@@ -81,3 +81,26 @@ def test_cli_decide_with_expect_refuses_a_paper_decided_since(two, tmp_path):
     out = runner.invoke(main, ["-L", lib, "triage", "decide", "2", "maybe"])       # no --expect: as before
     assert out.exit_code == 0, out.output
     assert {p: d["decision"] for p, d in current_decisions(a).items()} == {1: "exclude", 2: "maybe"}
+
+
+def test_undo_of_one_decision_leaves_a_later_one_made_elsewhere(two):
+    """A window undoes the decision it made (by its id), not the latest in the scope: the CLI's later
+    decision on another paper stays; once the window's paper is decided again elsewhere, or its
+    decision undone, the undo is refused and nothing is written."""
+    from gapscope.triage import NotLiveDecision
+
+    a, b = two
+    mine = decide(a, 1, "include")
+    decide(b, 2, "exclude")                               # the CLI, after the window's decision
+    undone = undo(a, decision_id=mine)
+    assert (undone["id"], undone["paper_id"], undone["decision"]) == (mine, 1, "include")
+    assert {p: d["decision"] for p, d in current_decisions(b).items()} == {2: "exclude"}
+
+    again = decide(a, 1, "include")
+    decide(b, 1, "maybe")                                 # decided again elsewhere since
+    with pytest.raises(NotLiveDecision, match="decided again since") as err:
+        undo(a, decision_id=again)
+    assert err.value.why.startswith("was decided again since (maybe at ")
+    assert current_decisions(a)[1]["decision"] == "maybe"
+    with pytest.raises(NotLiveDecision, match="undone already"):
+        undo(a, decision_id=mine)

@@ -100,15 +100,18 @@ def test_create_library_from_the_welcome_page(fresh, dialogs, tmp_path):
 
 @pytest.mark.parametrize("button, source", [("importFile", "file"), ("collectArxiv", "arxiv")])
 def test_import_and_collect_open_the_default_library_first(fresh, monkeypatch, button, source):
-    """With no library open, Import and Collect work in the library the CLI uses without --library."""
+    """With no library open, Import and Collect work in the library the CLI uses without --library,
+    once the user says so (never silently)."""
     from gapscope.store import default_library_path
 
     from gapscope_desktop.dialogs.collect_dialog import CollectDialog
 
-    opened = []
+    opened, asked = [], []
     monkeypatch.setattr(CollectDialog, "exec", lambda self: opened.append(self.source.currentData()
                                                                           if hasattr(self, "source") else None))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
     fresh.welcome.buttons[button].click()
+    assert len(asked) == 1 and str(default_library_path()) in asked[0]
     assert fresh.lib is not None and fresh.lib.path == default_library_path()
     assert len(opened) == 1
 

@@ -269,3 +269,42 @@ def _decided(lib, collection):
     from gapscope.triage import current_decisions
 
     return current_decisions(lib, collection)
+
+
+def test_undo_takes_back_the_windows_own_decision_not_a_later_one_from_the_cli(window, qtbot):
+    """The window includes a paper, the CLI then excludes another: Undo undoes the window's include
+    (and says which paper), never the CLI's exclude. When the CLI has decided the window's paper again
+    since, Undo refuses and says so."""
+    from gapscope.triage import current_decisions, decide
+
+    from .library_data import write_aside
+
+    lib = window.lib
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    first = _wait_card(qtbot, view)
+    qtbot.keyClick(view, Qt.Key_I)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Included"), timeout=60000)
+    _wait_card(qtbot, view)
+    other = next(p for p in lib.list_paper_ids() if p not in (first, view.current))
+    write_aside(lib.path, lambda o: decide(o, other, "exclude"))
+    qtbot.keyClick(view, Qt.Key_U)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Undone"), timeout=60000)
+    assert view.message.text().startswith(f"Undone: #{first} '")
+    _wait_card(qtbot, view)
+    now = current_decisions(lib)
+    assert first not in now and now[other]["decision"] == "exclude"
+
+    second = view.current
+    qtbot.keyClick(view, Qt.Key_I)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Included"), timeout=60000)
+    _wait_card(qtbot, view)
+    write_aside(lib.path, lambda o: decide(o, second, "maybe"))
+    qtbot.keyClick(view, Qt.Key_U)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Not undone"), timeout=60000)
+    assert view.message.text().startswith(f"Not undone: #{second} '")
+    assert "was decided again since (maybe at " in view.message.text()
+    assert current_decisions(lib)[second]["decision"] == "maybe"
+    qtbot.keyClick(view, Qt.Key_U)              # the window's history is spent: nothing of the CLI's is undone
+    qtbot.waitUntil(lambda: view.message.text().startswith("Nothing to undo"), timeout=60000)
+    assert current_decisions(lib)[other]["decision"] == "exclude"

@@ -11,7 +11,7 @@ from .terminal import terminal_safe as safe
 
 
 def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
-    from ..fulltext import attach_paths, label_fulltext
+    from ..fulltext import attach_paths, label_pending
 
     lib = ref.open(create=True)
     pid = resolve_paper(lib, paper) if paper else None
@@ -25,11 +25,17 @@ def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
             results += attach_bibtex_files(lib, bib, progress=progress, cancel=cancel)
         if pdfs:
             results += attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress, cancel=cancel)
-    if facets:
-        new = [r.attachment_id for r in results if r.status in ("attached", "new-paper")]
-        if new:
-            with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
-                label_fulltext(lib, attachment_ids=new, progress=progress, cancel=cancel)
+    # every PDF whose sentences are not labelled yet: this run's, and those of an earlier run stopped
+    # while labelling (they are "already attached" now and would stay unlabelled)
+    if facets and lib.fulltext_attachments_not_labelled():
+        with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
+            label_pending(lib, progress=progress, cancel=cancel)
+    elif not facets and not as_json:
+        from ..steps import pdfs_not_labelled
+
+        note = pdfs_not_labelled(len(lib.fulltext_attachments_not_labelled()))
+        if note:
+            click.secho(note, fg="yellow", err=True)
     if as_json:
         for r in results:
             emit_json(r.to_dict())
@@ -231,7 +237,8 @@ def pdf_extract(file, as_json) -> None:
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
 def pdf_label(ref, redo, quiet) -> None:
-    """Label the full-text sentences not yet labelled by the current facet model."""
+    """Label the full-text sentences not yet labelled by the current facet model (also those an attach
+    stopped while labelling left)."""
     from ..fulltext import label_fulltext
 
     lib = ref.open()

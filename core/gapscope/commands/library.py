@@ -233,18 +233,32 @@ def stats(ref, as_json) -> None:
         click.echo("years: " + ", ".join(f"{y}: {n}" for y, n in s["years"].items()))
     if s["top_categories"]:
         click.echo("top categories: " + ", ".join(f"{c} {n}" for c, n in s["top_categories"].items()))
+    from ..steps import pdfs_not_labelled
+
+    note = pdfs_not_labelled(s.get("pdfs_not_labelled", 0))
+    if note:
+        click.secho(note, fg="yellow")
 
 
 @click.command()
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @click.option("--json", "as_json", is_flag=True, help="Print the import report as JSON.")
+@click.option("--force", "--yes", "force", is_flag=True,
+              help="Add the sample papers to a library that already holds papers of its own.")
 @pass_library
-def sample(ref, quiet, as_json) -> None:
+def sample(ref, quiet, as_json, force) -> None:
     """Fill --library with the sample papers that ship with GapScope (300 cs.CL arXiv papers, offline),
-    in the collection "sample": a library to try every step on. Running it again adds nothing."""
-    from ..sample import SAMPLE_COLLECTION, build_sample_library
+    in the collection "sample": a library to try every step on. Running it again adds nothing. A library
+    with papers of its own is refused (the sample would mix unrelated papers into it) unless --force."""
+    from ..sample import SAMPLE_COLLECTION, SAMPLE_SIZE, build_sample_library
 
     lib = ref.open(create=True)
+    own = lib.count_papers() - len(lib.list_paper_ids(collection=SAMPLE_COLLECTION))
+    if own and not force:
+        todo = SAMPLE_SIZE - len(lib.list_paper_ids(collection=SAMPLE_COLLECTION))
+        fail(f"{lib.path} already holds {own} papers of its own: `sample` would add up to {todo} unrelated "
+             f"sample papers to it. Try the sample in a library of its own (`gapscope -L sample.gapscope sample`),"
+             " or add them here anyway with --force.", EXIT_ERROR)
     with progress_bar("sample library", enabled=not quiet and not as_json) as (progress, cancel):
         report = build_sample_library(lib, progress=progress, cancel=cancel)
     if as_json:

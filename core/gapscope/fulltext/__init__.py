@@ -6,7 +6,7 @@ from .bibtex import attach_bibtex_files
 from .attach import CHECK_TAG, AttachResult, MissingPdf, attach_file, attach_paths, existing_stored_path, stored_path
 from .extract import Document, UnreadablePdf
 from .extract import extract as extract_pdf
-from .label import attach_and_label, fetch_and_label, label_fulltext, sections_with_sentences
+from .label import attach_and_label, fetch_and_label, label_fulltext, label_pending, sections_with_sentences
 
 __all__ = ["attach_and_label", "fetch_and_label", "CHECK_TAG", "AttachResult", "attach_bibtex_files", "Document", "UnreadablePdf", "attach_file", "attach_paths", "extract_pdf",
-           "label_fulltext", "sections_with_sentences", "stored_path", "existing_stored_path", "MissingPdf"]
+           "label_fulltext", "label_pending", "sections_with_sentences", "stored_path", "existing_stored_path", "MissingPdf"]

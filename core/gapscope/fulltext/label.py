@@ -177,21 +177,30 @@ def _put_fulltext_pooled(lib, model_id: str, per_attachment: list[list[tuple[tup
         vstore.put_vectors(lib, model_id, hashes, np.stack(vecs).astype(np.float32))
 
 
+def label_pending(lib, *, model=None, encoder=None, progress=None, cancel=None) -> dict[str, Any]:
+    """Label every attachment with sentences no facet model labelled yet: this run's new PDFs and those
+    of an earlier run stopped while labelling (its PDFs stay attached, so a second attach finds them
+    "already attached" and would otherwise leave them unlabelled for good)."""
+    todo = lib.fulltext_attachments_not_labelled()
+    if not todo:
+        report(progress, 1, 1, "nothing to label")
+        return {"attachments": 0, "sentences": 0}
+    return label_fulltext(lib, attachment_ids=todo, model=model, encoder=encoder, progress=progress, cancel=cancel)
+
+
 def attach_and_label(lib, targets, *, label: bool = True, model=None, encoder=None, progress=None,
                      cancel=None) -> tuple[list, Optional[str]]:
-    """Attach the PDFs named (or in the folders named), then label the new ones' sentences in the same
-    job, as the desktop's drop and "Attach PDF" do. (results, a note when the labels could not be
+    """Attach the PDFs named (or in the folders named), then label the sentences not labelled yet (the
+    new ones, and any an earlier stopped run left) in the same job, as the desktop's drop and "Attach PDF" do. (results, a note when the labels could not be
     made, e.g. no facet model: the PDFs stay attached and `gapscope pdf label` labels them later)."""
     from ..jobs import scaled
     from .attach import attach_paths
 
     results = attach_paths(lib, targets, progress=scaled(progress, 0.0, 0.4 if label else 1.0), cancel=cancel)
-    new = [r.attachment_id for r in results if r.status in ("attached", "new-paper")]
     note = None
-    if label and new:
+    if label and lib.fulltext_attachments_not_labelled():
         try:
-            label_fulltext(lib, attachment_ids=new, model=model, encoder=encoder,
-                           progress=scaled(progress, 0.4, 1.0), cancel=cancel)
+            label_pending(lib, model=model, encoder=encoder, progress=scaled(progress, 0.4, 1.0), cancel=cancel)
         except FileNotFoundError as exc:           # no facet model installed: attached, not labelled
             note = f"the sentences were not labelled ({exc})"
     return results, note
@@ -207,11 +216,10 @@ def fetch_and_label(lib, paper_ids=None, *, refetch: bool = False, label: bool =
 
     results = fetch_pdfs(lib, paper_ids, refetch=refetch, progress=scaled(progress, 0.0, 0.7 if label else 1.0),
                          cancel=cancel)
-    new = [r.attachment_id for r in results if r.status == "attached"]
     note = None
-    if label and new:
+    if label and lib.fulltext_attachments_not_labelled():       # the new PDFs, and any a stopped run left
         try:
-            label_fulltext(lib, attachment_ids=new, progress=scaled(progress, 0.7, 1.0), cancel=cancel)
+            label_pending(lib, progress=scaled(progress, 0.7, 1.0), cancel=cancel)
         except FileNotFoundError as exc:           # no facet model installed: attached, not labelled
             note = f"the sentences were not labelled ({exc})"
     return results, note

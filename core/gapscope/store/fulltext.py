@@ -149,6 +149,12 @@ class FulltextMixin:
                                          (int(paper_id),)).fetchone()
         return int(n), int(labelled)
 
+    def fulltext_attachments_not_labelled(self) -> list[int]:
+        """The attachments with sentences no facet model labelled yet: new ones, and those whose
+        labelling was cancelled or killed (labels are committed a chunk at a time)."""
+        return [r[0] for r in self._conn.execute(
+            "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL ORDER BY attachment_id")]
+
     def unlabelled_fulltext_attachments(self, facet_model: str) -> list[int]:
         return [r[0] for r in self._conn.execute(
             "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL OR facet_model != ?",

@@ -13,6 +13,17 @@ from .base import LibraryError
 
 _DECISION_COLS = ("id", "paper_id", "decision", "reason", "origin", "reviewer", "decided_at", "undone_at")
 
+class NotLiveDecision(LibraryError):
+    """The decision asked to be undone is no longer the paper's decision in force: it was undone, or the
+    paper was decided again since (in another window or process). Nothing was written."""
+
+    def __init__(self, decision: dict[str, Any], why: str) -> None:
+        self.decision = decision
+        self.why = why                     # "was decided again since (exclude at …)", "was undone already …"
+        super().__init__(f"decision {decision['id']} ({decision['decision']} of paper {decision['paper_id']}) "
+                         f"was not undone: the paper {why}")
+
+
 # ``seen`` of insert_decision when the caller does not say what it saw (the CLI, seeding): no check
 NOT_CHECKED = object()
 
@@ -96,6 +107,29 @@ class TriageMixin:
                 return None
             conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, row[0]))
         return dict(zip(_DECISION_COLS, row))
+
+    def undo_decision(self, decision_id: int, undone_at: str) -> dict[str, Any]:
+        """Stamp this one decision undone, only while it is the live one: :class:`NotLiveDecision` when
+        it was undone already or its paper was decided again since (by the same reviewer, or resolved)
+        in the same scope. The check runs under the write lock."""
+        cols = ", ".join(_DECISION_COLS)
+        with self.transaction() as conn:
+            row = conn.execute(f"SELECT {cols}, collection_id FROM decisions WHERE id = ?", (int(decision_id),)).fetchone()
+            if row is None:
+                raise LibraryError(f"no decision with id {decision_id}")
+            d = dict(zip(_DECISION_COLS + ("collection_id",), row))
+            if d["undone_at"] is not None:
+                raise NotLiveDecision(d, f"had that decision undone already (at {d['undone_at']})")
+            later = conn.execute(
+                f"SELECT {cols} FROM decisions WHERE paper_id = ? AND collection_id IS ? AND id > ?"
+                " AND undone_at IS NULL AND (reviewer = ? OR origin = 'resolution') ORDER BY id DESC LIMIT 1",
+                (d["paper_id"], d["collection_id"], d["id"], d["reviewer"])).fetchone()
+            if later is not None:
+                now = dict(zip(_DECISION_COLS, later))
+                raise NotLiveDecision(d, f"was decided again since ({now['decision']} at {now['decided_at']})")
+            conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, d["id"]))
+        d.pop("collection_id")
+        return d
 
     def decision_rows(self, collection_id: Optional[int], *, include_undone: bool = False,
                       reviewer: Optional[str] = None, paper_id: Optional[int] = None) -> list[dict[str, Any]]:

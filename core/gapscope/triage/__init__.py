@@ -5,7 +5,7 @@ Public API (sklearn/scipy are imported lazily inside the functions that need the
 annotations (``add_note``, ``add_highlight``, ``correct_facet``, ``query_spans``) and the simulation.
 """
 
-from ..store.triage import DecidedElsewhere
+from ..store.triage import DecidedElsewhere, NotLiveDecision
 from .annotate import (FACET_LABELS, add_highlight, add_note, annotations_of, correct_facet, delete_note,
                        facet_corrections_of, highlight_query, highlights_of, query_spans, remove_facet_correction,
                        remove_highlight, update_note)
@@ -21,5 +21,5 @@ __all__ = [
     "remove_highlight", "update_note", "DECISIONS", "add_reason", "current_decisions", "decide", "decision_log",
     "list_reasons", "remove_reason", "seed", "undo", "STOP_RULE", "TriageSession", "next_papers", "triage_stats",
     "agreement", "conflicts", "resolve", "reviewers", "screening_sequence", "Scope", "parse_cluster",
-    "DecidedElsewhere", "own_decision",
+    "DecidedElsewhere", "NotLiveDecision", "own_decision",
 ]

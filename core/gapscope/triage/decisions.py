@@ -151,10 +151,17 @@ def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, col
     return decide(lib, paper_id, decision, reason=reason, collection=collection, origin="resolution", reviewer=reviewer)
 
 
-def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None) -> Optional[dict[str, Any]]:
+def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
+         decision_id: Optional[int] = None) -> Optional[dict[str, Any]]:
     """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it, or None
     when there is nothing to undo. Without a reviewer in a scope named reviewers screen, only unnamed
-    decisions and resolutions are undone: never another reviewer's own decision."""
+    decisions and resolutions are undone: never another reviewer's own decision.
+
+    ``decision_id``: undo that decision only (a window undoes the decision it made, not whatever was
+    decided last by anyone); :class:`~gapscope.store.triage.NotLiveDecision` when it is no longer the
+    paper's decision in force (undone, or the paper decided again since)."""
+    if decision_id is not None:
+        return lib.undo_decision(decision_id, now_iso())
     cid = collection_id(lib, collection)
     reviewer = reviewer.strip() if reviewer else None
     unnamed_only = not reviewer and any(lib.reviewers(cid))

@@ -128,7 +128,9 @@ class TriageView(CoreView):
         self.current: Optional[int] = None
         self.score: Optional[float] = None
         self.loading = False
-        self.history: list[int] = []
+        # (paper id, decision id) of the decisions this window made, latest last: Undo takes back the
+        # window's own last decision, never one the CLI or another window made since
+        self.history: list[tuple[int, int]] = []
         self.seen: Optional[int] = None   # the reviewer's decision on the card's paper when it was ranked
         self.conflict: Optional[dict] = None   # the card's paper is this open conflict between reviewers
         # what the last key press did, shown until the next one (a new card does not clear it)
@@ -294,6 +296,8 @@ class TriageView(CoreView):
     def library_changed(self, lib) -> None:
         same = lib is getattr(self, "_lists_for", None)
         self._lists_for = lib
+        if not same:
+            self.history.clear()          # decision ids of another library
         self.current = None
         self.last_action = ""
         self.message.clear()
@@ -471,7 +475,7 @@ class TriageView(CoreView):
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
                         self.seen, library=self.lib.path,
                         on_result=lambda r: self._decided_elsewhere(pid, r["elsewhere"]) if isinstance(r, dict)
-                        else self._decided(pid, decision, reason, resolves),
+                        else self._decided(pid, decision, reason, resolves, r),
                         on_error=self._not_saved)
 
     def _paper_label(self, pid: int) -> str:
@@ -484,8 +488,10 @@ class TriageView(CoreView):
             title = title[:_TITLE_CHARS - 1].rstrip() + "…"
         return f"#{pid} '{title}'" if title else f"#{pid}"
 
-    def _decided(self, pid: int, decision: str, reason: Optional[str] = None, resolves: bool = False) -> None:
-        self.history.append(pid)
+    def _decided(self, pid: int, decision: str, reason: Optional[str] = None, resolves: bool = False,
+                 decision_id: Optional[int] = None) -> None:
+        if decision_id is not None:
+            self.history.append((pid, int(decision_id)))
         self.last_action = (("Resolved the conflict: " if resolves else "")
                             + f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
                             + " — Undo (U)")
@@ -517,19 +523,29 @@ class TriageView(CoreView):
             self.decide("exclude", reason=self.reason.itemData(n))
 
     def undo(self) -> None:
+        """Undo this window's last decision (its own history), and only while it is still the paper's
+        decision in force."""
         if self.lib is None or self.loading:
             return
+        if not self.history:
+            self.message.setText("Nothing to undo: this window has made no decision since it opened.")
+            return
+        pid, decision_id = self.history.pop()
         self.loading = True
         self._set_enabled(False)
-        self.tasks.save("Undo decision", _undo, self._collection(), self._reviewer(), library=self.lib.path,
-                        on_result=self._undone, on_error=self._not_saved)
+        self.tasks.save("Undo decision", _undo, decision_id, library=self.lib.path,
+                        on_result=lambda r: self._undone(r) if not isinstance(r, str) else self._not_undone(pid, r),
+                        on_error=self._not_saved)
+
+    def _not_undone(self, pid: int, why: str) -> None:
+        """The window's last decision is no longer in force (the CLI or another window decided the paper
+        again, or undid it): nothing was undone; say which paper and why."""
+        self.loading = False
+        self._set_enabled(self.current is not None)
+        self.last_action = f"Not undone: {self._paper_label(pid)} {why}"
+        self.message.setText(self.last_action)
 
     def _undone(self, undone) -> None:
-        if not undone:
-            self.loading = False
-            self._set_enabled(self.current is not None)
-            self.message.setText("Nothing to undo.")
-            return
         self.last_action = (f"Undone: {self._paper_label(undone['paper_id'])} is no longer "
                             f"{_DONE[undone['decision']].lower()}")
         self.message.setText(self.last_action)
@@ -550,7 +566,11 @@ def _decide(lib, paper_id, decision, reason, collection, reviewer, seen, *, prog
         return {"elsewhere": exc.current}
 
 
-def _undo(lib, collection, reviewer, *, progress=None, cancel=None):
-    from gapscope.triage import undo
+def _undo(lib, decision_id, *, progress=None, cancel=None):
+    """The decision undone; a sentence saying why not when it is no longer the paper's decision in force."""
+    from gapscope.triage import NotLiveDecision, undo
 
-    return undo(lib, collection=collection, reviewer=reviewer)
+    try:
+        return undo(lib, decision_id=decision_id)
+    except NotLiveDecision as exc:
+        return exc.why

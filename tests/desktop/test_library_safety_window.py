@@ -1,0 +1,105 @@
+"""The window never writes to a library the user did not choose and never shows stale data as current: a
+library that fails to open leaves the welcome page (every library action off, the default library only
+when asked), changes made by another process are noticed (banner, View > Refresh), and File > Back Up
+Library makes a backup on a worker."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtWidgets import QMessageBox
+
+
+@pytest.fixture
+def dialogs(monkeypatch):
+    shown = []
+    for kind in ("critical", "information", "warning"):
+        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
+    return shown
+
+
+def _add_paper(lib, title, *, progress=None, cancel=None):
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    ingest_papers(lib, [Paper(source="test", source_key=title, title=title, abstract="An abstract.")],
+                  kind="import", source="test", target="test")
+
+
+def test_a_library_that_fails_to_open_leaves_the_welcome_page_and_no_action_writes_elsewhere(
+        qtbot, lib_path, dialogs, monkeypatch):
+    from gapscope.store import database_file, default_library_path
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.main_window import MainWindow
+
+    data = Path(lib_path).read_bytes()
+    Path(lib_path).write_bytes(data[:len(data) // 3])          # a truncated library file
+    create_app(["test"])
+    w = MainWindow(lib_path)
+    qtbot.addWidget(w)
+    try:
+        assert dialogs and dialogs[0][0] in ("critical", "warning")
+        assert w.lib is None and w.pages.currentWidget() is w.welcome
+        assert str(lib_path) in w.welcome.message.text() and "backup" in w.welcome.message.text()
+        for a in (w.act_collect, w.act_import, w.act_attach_pdf, w.act_fetch_pdfs, w.act_export, w.act_check_facets,
+                  w.act_backup, w.act_refresh):
+            assert not a.isEnabled(), a.text()
+        asked = []
+        monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+        w.welcome.buttons["importFile"].click()               # asks; No: nothing opened, nothing created
+        assert asked and str(default_library_path()) in asked[0]
+        assert w.lib is None and not database_file(default_library_path()).exists()
+        assert Path(lib_path).read_bytes() == data[:len(data) // 3]        # the damaged file is left as it was
+    finally:
+        w.close()
+
+
+def test_changes_by_another_process_show_a_banner_and_refresh_reloads(qtbot, window):
+    from .library_data import write_aside
+
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window.watch.take_version()
+    before = window.library_view.model.rowCount()
+    assert window.watch.check() is False and window.changed_banner.isHidden()
+    write_aside(window.lib.path, lambda other: _add_paper(other, "A paper imported from the command line"))
+    assert window.watch.check() is True
+    assert not window.changed_banner.isHidden()
+    assert "changed by another GapScope process" in window.changed_banner.label.text()
+    assert window.library_view.model.rowCount() == before         # nothing reloads under the user's hands
+    window.act_refresh.trigger()                                   # View > Refresh (F5)
+    assert window.changed_banner.isHidden()
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 1, timeout=20000)
+    assert window.watch.check() is False
+
+
+def test_the_windows_own_writes_raise_no_banner(qtbot, window):
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window.watch.take_version()
+    task = window.tasks.write("Add a paper", _add_paper, "A paper added in the window", library=window.lib.path)
+    qtbot.waitUntil(lambda: task.done and not window.tasks.active(), timeout=20000)
+    assert task.outcome == "succeeded", task.error
+    assert window.watch.check() is False and window.changed_banner.isHidden()
+
+
+def test_back_up_library_from_the_file_menu(qtbot, window, dialogs, monkeypatch, tmp_path):
+    from gapscope.store import Library
+    from gapscope_desktop import file_dialogs
+
+    out = tmp_path / "backups"
+    out.mkdir()
+    monkeypatch.setattr(file_dialogs, "_run", lambda dlg: str(out))
+    n = window.lib.count_papers()
+    task = window.back_up_library()
+    assert task is not None and task.cancellable and not task.quiet     # progress and Cancel in the status bar
+    qtbot.waitUntil(lambda: task.done and bool(dialogs), timeout=60000)
+    assert task.outcome == "succeeded", task.error
+    made = list(out.iterdir())
+    assert len(made) == 1 and made[0].name.endswith(".gapscope") and "-backup-" in made[0].name
+    kind, title, text = dialogs[0]
+    assert title == "Backup made" and str(made[0]) in text and f"{n:,} papers" in text
+    with Library(made[0]) as copy:
+        assert copy.count_papers() == n
+    window.back_up_library()                       # a second one in the same minute gets its own name
+    qtbot.waitUntil(lambda: len(dialogs) == 2 and not window.tasks.active(), timeout=60000)
+    assert len(list(out.iterdir())) == 2
