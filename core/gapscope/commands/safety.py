@@ -42,7 +42,9 @@ def backup(ref, dest, as_json, quiet) -> None:
         fail(str(exc), EXIT_ERROR)
     except Cancelled:
         fail("backup cancelled: nothing was written", EXIT_CANCELLED)
-    except (BackupError, OSError) as exc:
+    except BackupError as exc:
+        fail(f"backup not made: {exc}; nothing was written to {dest}", EXIT_ERROR)
+    except OSError as exc:
         fail(f"backup not made ({exc}); nothing was written to {dest}", EXIT_ERROR)
     for line in done.missing:
         click.secho(f"warning: {safe(line)}", fg="yellow", err=True)
