@@ -29,6 +29,7 @@ EXIT_NOT_LIBRARY = 14   # not an SQLite file, or another program's database (lef
 EXIT_NEWER = 15         # a library from a newer GapScope (left untouched)
 EXIT_DISK_IO = 16       # the disk failed under the library (disk I/O error)
 EXIT_DAMAGED = 17       # the library file is damaged (malformed)
+EXIT_NOT_UPGRADED = 18  # a schema upgrade was not started: no copy of the old file could be kept first
 
 
 
@@ -89,6 +90,10 @@ class LibraryRef:
                 fail(str(exc), exc.exit_code)
             except LibraryError as exc:
                 fail(str(exc), EXIT_NOT_FOUND)
+            from .terminal import terminal_safe
+
+            for notice in self._lib.notices:   # said once, on stderr: stdout may be JSON
+                click.secho(f"note: {terminal_safe(notice)}", fg="yellow", err=True)
             ctx = click.get_current_context(silent=True)
             if ctx is not None:                # close at the end of the command: the last connection
                 ctx.find_root().call_on_close(self.close)   # checkpoints the WAL into the file
