@@ -115,6 +115,11 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         # recent changes that cannot be read): the CLI prints them on stderr, the window shows them.
         self.notices: list[str] = []
         db = self.db_path
+        if db.parent == self.path and self.path.is_file():
+            raise NotALibrary(
+                f"{self.path} is a file, not a library folder (a library is a folder NAME{LIBRARY_SUFFIX} holding"
+                f" {DATABASE_NAME}); it was left untouched. Give a new name to create a library, or, if it is a"
+                " library database from before folders, rename it to NAME.sqlite and open that.")
         exists = db.exists()
         if not exists and not create:
             raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
