@@ -215,6 +215,66 @@ def _copy_file(src: Path, dst: Path, done: int, total: int, progress: Optional[P
     return done
 
 
+def _build(dest, home: Optional[Path], fill) -> BackupReport:
+    """Make the backup folder ``dest`` with ``fill(tmp, dest)`` in a hidden partial folder beside it, then
+    sync it and rename it into place; a failure leaves no ``dest`` and no partial folder."""
+    dest = Path(dest).expanduser().absolute()
+    if home is not None and _inside(dest, home):
+        raise BackupError(f"{dest} is inside the library folder {home}: a backup inside the library dies"
+                          " with it; give a destination outside it")
+    _check_destination(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(dest.parent)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial"))
+    marker = _PartialMarker(tmp)
+    try:
+        marker.take()
+        result = fill(tmp, dest)
+        _fsync_tree(tmp)
+        _check_destination(dest)                   # someone may have made it meanwhile
+        if dest.is_dir():
+            dest.rmdir()                           # an empty folder the user picked
+        marker.release()
+        (tmp / _MARKER).unlink()
+        os.rename(tmp, dest)
+        _fsync_dir(dest.parent)
+    except BaseException as exc:
+        marker.release()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _disk_full(exc):
+            raise BackupError(f"the destination's disk is full ({dest})") from exc
+        raise
+    return result
+
+
+def backup_files_only(library, dest, *, progress: Optional[ProgressFn] = None,
+                      cancel: Optional[CancelToken] = None) -> BackupReport:
+    """Save what a library folder holds besides its database (``files/``, ``runs/``, ``experiments/``) into
+    the new folder ``dest``, without opening the database: the way out of a damaged library. The
+    database is not copied (``report.database`` does not exist); the rest is as for a backup."""
+    from .library import DATABASE_NAME, is_library_folder
+
+    home = Path(library).expanduser().absolute()
+    if not is_library_folder(home) or not home.is_dir():
+        raise BackupError(f"{home} is not a library folder: there are no files to save without its database")
+
+    def fill(tmp: Path, dest: Path) -> BackupReport:
+        result = BackupReport(library=dest, database=dest / DATABASE_NAME)
+        plan = [(f, f.relative_to(home)) for sub in ("files", "runs", "experiments") if (home / sub).is_dir()
+                for f in sorted((home / sub).rglob("*"))
+                if f.is_file() and not f.is_symlink() and f.name not in _SKIP_IN_RUNS]
+        total, done = sum(f.stat().st_size for f, _ in plan), 0
+        for src, rel in plan:
+            done = _copy_file(src, tmp / rel, done, total, progress, cancel, rel.parts[0])
+        result.files = len(plan)
+        result.pdfs = sum(1 for _, rel in plan if rel.parts[0] == "files")
+        result.runs = len({rel.parts[1] for _, rel in plan if rel.parts[0] == "runs" and len(rel.parts) > 2})
+        result.bytes = done
+        return result
+
+    return _build(dest, home, fill)
+
+
 class BackupMixin:
     def backup_to(self, dest, *, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None) -> BackupReport:
@@ -222,34 +282,7 @@ class BackupMixin:
         and is not empty): the database, the attached PDFs and the run folders of its runs. A file the
         library references and that is missing is named in ``missing``; the rest is still backed up.
         Progress counts bytes; ``Cancelled`` (or any failure) leaves no destination behind."""
-        dest = Path(dest).expanduser().absolute()
-        home = self._library_folder()
-        if home is not None and _inside(dest, home):
-            raise BackupError(f"{dest} is inside the library folder {home}: a backup inside the library dies"
-                              " with it; give a destination outside it")
-        _check_destination(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        remove_stale_partials(dest.parent)
-        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial"))
-        marker = _PartialMarker(tmp)
-        try:
-            marker.take()
-            result = self._backup_into(tmp, dest, progress, cancel)
-            _fsync_tree(tmp)
-            _check_destination(dest)                   # someone may have made it meanwhile
-            if dest.is_dir():
-                dest.rmdir()                           # an empty folder the user picked
-            marker.release()
-            (tmp / _MARKER).unlink()
-            os.rename(tmp, dest)
-            _fsync_dir(dest.parent)
-        except BaseException as exc:
-            marker.release()
-            shutil.rmtree(tmp, ignore_errors=True)
-            if _disk_full(exc):
-                raise BackupError(f"the destination's disk is full ({dest})") from exc
-            raise
-        return result
+        return _build(dest, self._library_folder(), lambda tmp, dest: self._backup_into(tmp, dest, progress, cancel))
 
     def _backup_into(self, tmp: Path, dest: Path, progress, cancel) -> BackupReport:
         from .library import DATABASE_NAME

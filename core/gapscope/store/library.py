@@ -33,7 +33,7 @@ from .citations import CitationsMixin
 from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
 from .collect import CollectMixin
 from .concepts import ConceptsMixin
-from .errors import (DiskIOError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, UpgradeNotSafe,  # noqa: F401
+from .errors import (DiskIOError, LibraryDamaged, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, UpgradeNotSafe,  # noqa: F401
                      is_busy, library_fault)
 from .experiments import ExperimentsMixin
 from .facets import FacetsMixin
@@ -171,7 +171,15 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             raise
 
     def _open_error(self, exc: sqlite3.Error) -> LibraryError:
-        return library_fault(exc, self.db_path) or LibraryError(f"cannot open {self.path}: {exc}")
+        """Called once the connection is closed (the damage check copies the file)."""
+        fault = library_fault(exc, self.db_path)
+        if isinstance(fault, LibraryDamaged):
+            from .salvage import stray_wal_hint
+
+            hint = stray_wal_hint(self.db_path)
+            if hint:
+                fault = LibraryDamaged(str(fault) + hint)
+        return fault or LibraryError(f"cannot open {self.path}: {exc}")
 
     def _connect(self, db: Path) -> tuple[sqlite3.Connection, set[str]]:
         """A connection and the names of the database's tables (the first read: a file that is not
