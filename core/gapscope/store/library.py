@@ -205,6 +205,12 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             # read it as immutable (safe here: this process never writes it).
             if not isinstance(library_fault(exc), (LibraryReadOnly, DiskIOError)):
                 raise
+            wal = Path(f"{db}-wal")
+            if wal.exists() and wal.stat().st_size > 0:     # immutable reads the main file only
+                self.notices.append(
+                    f"recent changes in {wal.name} cannot be read from a read-only folder ({db.parent}): what"
+                    " you see may be older than the library; copy the library folder somewhere writable to"
+                    " see them")
             return connect(uri + "?mode=ro&immutable=1", True)
 
     def _refuse_foreign(self, conn: sqlite3.Connection, tables: set[str]) -> None:
