@@ -121,7 +121,11 @@ def diagnostics(lib=None, *, extra: Optional[dict[str, Any]] = None, log: Option
         try:
             info["library"] = library_summary(lib)
         except Exception as exc:  # noqa: BLE001 - a broken library is itself worth reporting
-            info["library"] = {"path": str(getattr(lib, "path", "")), "error": redact(str(exc))}
+            from .store.errors import library_fault
+
+            fault = library_fault(exc, getattr(lib, "path", None)) or exc
+            info["library"] = {"path": str(getattr(lib, "path", "")), "error": redact(str(fault)),
+                               "exit_code": getattr(fault, "exit_code", 1)}
     log = Path(log) if log is not None else log_path()
     info["log"] = str(log)
     info["last_errors"] = last_errors(log)
@@ -130,8 +134,11 @@ def diagnostics(lib=None, *, extra: Optional[dict[str, Any]] = None, log: Option
 
 def write_diagnostics(dest: str | os.PathLike, lib=None, *, extra: Optional[dict[str, Any]] = None,
                       log: Optional[Path] = None) -> Path:
+    return write_info(dest, diagnostics(lib, extra=extra, log=log))
+
+
+def write_info(dest: str | os.PathLike, info: dict[str, Any]) -> Path:
     dest = Path(dest).expanduser()
     dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(diagnostics(lib, extra=extra, log=log), indent=2, ensure_ascii=False) + "\n",
-                    encoding="utf-8")
+    dest.write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
     return dest

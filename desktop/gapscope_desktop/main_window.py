@@ -288,6 +288,7 @@ class MainWindow(QMainWindow):
         read_only = "  (read-only)" if lib.read_only else ""
         self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.write_guard.set_read_only(lib.read_only)
+        self.statusBar().showMessage("  ".join(lib.notices), 120000)   # an upgrade, unreadable recent changes
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.reader.set_library(lib)

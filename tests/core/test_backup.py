@@ -98,3 +98,70 @@ def test_a_missing_pdf_is_named_and_the_rest_backed_up(library, tmp_path):
         kept = lib.files_folder() / lib.attachments_of(pids[1])[0]["stored_name"]
     assert kept.is_file() and (dest / "runs" / run_dir.name / "status.json").is_file()
     assert any(f"paper {pids[0]} is missing" in e for e in last_errors())
+
+
+def test_a_full_destination_disk_is_named_as_such_and_leaves_nothing(library, tmp_path, monkeypatch):
+    import sqlite3
+
+    from gapscope.store import backup as backup_module
+
+    path, _pids, _run = library
+    dest = tmp_path / "kill" / "a.gapscope"
+
+    def full_disk(src, dst, *args, **kwargs):
+        raise sqlite3.OperationalError("database or disk is full")
+
+    monkeypatch.setattr(backup_module, "_copy_file", full_disk)
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 1, r.output
+    assert f"backup not made: the destination's disk is full ({dest})" in r.output
+    assert "the last change was not written" not in r.output
+    assert not dest.exists() and not [p for p in dest.parent.iterdir() if p.name.endswith(".partial")]
+
+
+def test_the_partial_folder_of_a_killed_backup_is_removed_by_the_next(library, tmp_path):
+    from gapscope.store.backup import _MARKER, _PartialMarker
+
+    path, _pids, _run = library
+    killed = tmp_path / ".old.gapscope.x1y2.partial"      # its backup died: its marker is not locked
+    (killed / "files").mkdir(parents=True)
+    (killed / _MARKER).write_text("999999 elsewhere\n")
+    live = tmp_path / ".other.gapscope.a1b2.partial"     # a backup still in progress holds its marker
+    live.mkdir()
+    marker = _PartialMarker(live)
+    marker.take()
+    foreign = tmp_path / ".mine.partial"                 # not a backup's folder: never touched
+    (foreign / "notes.txt").parent.mkdir()
+    (foreign / "notes.txt").write_text("keep")
+    try:
+        assert cli(path, "backup", str(tmp_path / "new.gapscope")).exit_code == 0
+        assert not killed.exists()
+        assert live.is_dir() and (foreign / "notes.txt").read_text() == "keep"
+    finally:
+        marker.release()
+    assert not (tmp_path / "new.gapscope" / _MARKER).exists()
+
+
+def test_a_backup_inside_the_library_folder_is_refused(library):
+    path, _pids, _run = library
+    r = cli(path, "backup", str(path / "inner.gapscope"))
+    assert r.exit_code == 1 and "a backup inside the library dies with it" in r.output
+    assert not (path / "inner.gapscope").exists()
+    assert not [p for p in path.iterdir() if p.name.endswith(".partial")]
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="names the synced files through /proc")
+def test_the_backup_is_synced_before_it_is_renamed_into_place(library, tmp_path, monkeypatch):
+    import os
+
+    path, _pids, _run = library
+    synced, renamed = [], []
+    real_fsync, real_rename = os.fsync, os.rename
+    monkeypatch.setattr(os, "fsync", lambda fd: (synced.append(os.readlink(f"/proc/self/fd/{fd}")), real_fsync(fd)))
+    monkeypatch.setattr(os, "rename", lambda a, b: (renamed.append((len(synced), str(b))), real_rename(a, b)))
+    dest = tmp_path / "synced.gapscope"
+    assert cli(path, "backup", str(dest)).exit_code == 0
+    before = synced[:renamed[-1][0]]
+    assert any(p.endswith("library.sqlite") for p in before)
+    assert sum(".pdf" in p for p in before) == 2
+    assert synced[renamed[-1][0]:] == [str(tmp_path)]     # the parent folder, after the rename

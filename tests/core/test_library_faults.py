@@ -232,3 +232,48 @@ def test_backup_goes_through_sqlite_while_the_library_is_open(small_library, tmp
     copy.close()
     assert cli(small_library, "backup", str(tmp_path / "copy.gapscope")).exit_code == 1
     holder.close()
+
+
+def test_a_read_only_folder_whose_wal_holds_changes_says_they_cannot_be_read(tmp_path, monkeypatch):
+    """Opened as immutable (no -shm, folder not writable), SQLite reads the main file only: changes still
+    in the -wal are not shown, and the library says so. (The read-only folder is simulated: tests may
+    run as root, where chmod does not stop writes.)"""
+    import gapscope.store.library as store_lib
+    from gapscope.store import Library
+
+    src = tmp_path / "src.gapscope"
+    Library(src).close()
+    writer = sqlite3.connect(str(src / "library.sqlite"), isolation_level=None)
+    writer.execute("PRAGMA wal_autocheckpoint=0")
+    writer.execute("INSERT INTO settings (key, value) VALUES ('recent', '1')")   # committed, still in the -wal
+    copy = tmp_path / "ro.gapscope"
+    copy.mkdir()
+    shutil.copyfile(src / "library.sqlite", copy / "library.sqlite")
+    shutil.copyfile(src / "library.sqlite-wal", copy / "library.sqlite-wal")     # no -shm, as on a read-only share
+    writer.close()
+    assert (copy / "library.sqlite-wal").stat().st_size > 0
+
+    real_connect = sqlite3.connect
+
+    def read_only_folder(target, *args, **kwargs):   # what SQLite says without -shm in a folder it cannot write
+        if "mode=ro" in str(target) and "immutable" not in str(target):
+            raise sqlite3.OperationalError("attempt to write a readonly database")
+        return real_connect(target, *args, **kwargs)
+
+    monkeypatch.setattr(store_lib, "_writable", lambda db: False)
+    monkeypatch.setattr(store_lib.sqlite3, "connect", read_only_folder)
+    with Library(copy) as lib:
+        assert lib.read_only
+        assert lib.get_setting("recent") is None                     # the -wal's change is not seen ...
+        assert any("recent changes in library.sqlite-wal cannot be read from a read-only folder" in n
+                   for n in lib.notices)                             # ... and the library says so
+    r = _cli_in_process(copy, "stats")
+    assert "note: recent changes in library.sqlite-wal cannot be read" in r.stderr
+
+
+def _cli_in_process(library, *args):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    return CliRunner().invoke(main, ["--library", str(library), *args], catch_exceptions=False)

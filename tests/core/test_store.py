@@ -162,3 +162,19 @@ def test_resolve_by_id_arxiv_and_doi(library):
     assert library.resolve("https://doi.org/10.1000/XYZ") == library.list_paper_ids(query="diffusion")[0]
     with pytest.raises(LibraryError):
         library.resolve("2999.99999")
+
+
+def test_a_file_named_like_a_library_folder_is_refused_with_a_message(tmp_path):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.store import NotALibrary
+
+    path = tmp_path / "X.gapscope"
+    path.write_bytes(b"not a folder")
+    with pytest.raises(NotALibrary, match="X.gapscope is a file, not a library folder"):
+        Library(path)
+    r = CliRunner().invoke(main, ["--library", str(path), "import", str(tmp_path / "none.bib")])
+    assert "is a file, not a library folder" in r.output and "Traceback" not in r.output
+    assert r.exit_code == 14, r.output
+    assert path.read_bytes() == b"not a folder"

@@ -63,7 +63,7 @@ def test_a_read_only_library_turns_every_writing_control_off_with_the_reason(rea
             continue                                         # on once the Triage view shows a card
         assert w.isEnabled(), name
         assert "read-only" not in w.toolTip(), name
-    assert window.gaps_view.find_button.toolTip().startswith("Detect gaps")
+    assert window.gaps_view.find_button.toolTip().startswith("Find gaps between")
 
 
 def test_a_control_the_view_turns_on_stays_off_while_read_only(qtbot):

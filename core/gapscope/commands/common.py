@@ -29,6 +29,7 @@ EXIT_NOT_LIBRARY = 14   # not an SQLite file, or another program's database (lef
 EXIT_NEWER = 15         # a library from a newer GapScope (left untouched)
 EXIT_DISK_IO = 16       # the disk failed under the library (disk I/O error)
 EXIT_DAMAGED = 17       # the library file is damaged (malformed)
+EXIT_NOT_UPGRADED = 18  # a schema upgrade was not started: no copy of the old file could be kept first
 
 
 
@@ -57,13 +58,27 @@ class GapScopeGroup(click.Group):
             if fault is None:
                 _log_failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
                 raise
-            fail(str(fault), fault.exit_code)
+            fail(str(fault) + _damage_hint(fault, ref), fault.exit_code)
         except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort, BrokenPipeError):
             raise                              # usage errors, and output piped into `head`: not failures
         except Exception as exc:
             # a bug: the traceback is shown as before, and kept in the log for a problem report
             _log_failure(f"{type(exc).__name__}: {exc}", traceback.format_exc())
             raise
+
+
+def _damage_hint(fault, ref: Optional["LibraryRef"]) -> str:
+    """A library that read as damaged while in use: closed first (the check copies its file), then
+    checked for a stray -wal beside an intact main file."""
+    from ..store.errors import LibraryDamaged
+
+    if ref is None or not isinstance(fault, LibraryDamaged) or "stray file" in str(fault):
+        return ""
+    from ..store import database_file
+    from ..store.salvage import stray_wal_hint
+
+    ref.close()
+    return stray_wal_hint(database_file(ref.path))
 
 
 class LibraryRef:
@@ -80,15 +95,25 @@ class LibraryRef:
         return Path(self._path).expanduser() if self._path else default_library_path()
 
     def open(self, create: bool = False):
-        if self._lib is None:
-            from ..store import Library, LibraryError, LibraryFault
+        """The library, opened once; a library that cannot be opened ends the command with its message."""
+        from ..store import LibraryError, LibraryFault
 
-            try:
-                self._lib = Library(self.path, create=create)
-            except LibraryFault as exc:
-                fail(str(exc), exc.exit_code)
-            except LibraryError as exc:
-                fail(str(exc), EXIT_NOT_FOUND)
+        try:
+            return self.open_or_raise(create)
+        except LibraryFault as exc:
+            fail(str(exc), exc.exit_code)
+        except LibraryError as exc:
+            fail(str(exc), EXIT_NOT_FOUND)
+
+    def open_or_raise(self, create: bool = False):
+        """As :meth:`open`, raising the store's error (for a command that has a way out of it)."""
+        if self._lib is None:
+            from ..store import Library
+            from .terminal import terminal_safe
+
+            self._lib = Library(self.path, create=create)
+            for notice in self._lib.notices:   # said once, on stderr: stdout may be JSON
+                click.secho(f"note: {terminal_safe(notice)}", fg="yellow", err=True)
             ctx = click.get_current_context(silent=True)
             if ctx is not None:                # close at the end of the command: the last connection
                 ctx.find_root().call_on_close(self.close)   # checkpoints the WAL into the file

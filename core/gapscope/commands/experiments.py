@@ -130,7 +130,9 @@ def _load_summary(ref, run, runs_dir):
         folder = find_run_folder(run, _runs_dir(ref, runs_dir), _library_for_record(ref))
     except RunError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    return folder, summary_of(folder.read_json("status.json"))
+    summary = summary_of(folder.read_json("status.json"))
+    summary["folder"] = str(folder.path.absolute())   # where it is now (status.json says where it was made)
+    return folder, summary
 
 
 def _settle_row(library_path: str, folder_status: dict) -> str:

@@ -275,21 +275,41 @@ def sample(ref, quiet, as_json, force) -> None:
 @pass_library
 def diagnostics(ref, output) -> None:
     """Versions, platform, library counts and the last errors from the app log, to attach to a problem
-    report. No paper text and no settings values; keys, tokens and passwords in the log are redacted."""
+    report. No paper text and no settings values; keys, tokens and passwords in the log are redacted.
+    A library that will not open, or fails while read, is described as far as it can be (file sizes,
+    whether the main file alone passes SQLite's integrity check) and the exit code is its fault's."""
     import json
 
-    from ..diagnostics import diagnostics as gather, write_diagnostics
+    from ..diagnostics import diagnostics as gather, redact, write_info
+    from ..store import Library, LibraryError, database_file
+    from ..store.errors import SQLiteError, library_fault
+    from ..store.salvage import probe_database, stray_wal_hint
+    from .common import EXIT_DAMAGED
 
-    lib = None
+    lib, code = None, 0
+    info = gather(None)
     if ref.path.exists():
         try:
-            lib = ref.open(create=False)
-        except Exception:  # noqa: BLE001 - the report is wanted most when the library will not open
-            lib = None
+            lib = Library(ref.path, create=False)
+        except (LibraryError, SQLiteError) as exc:  # the report is wanted most when the library will not open
+            fault = library_fault(exc, ref.path) or exc
+            info["library"] = {"path": str(ref.path), "error": redact(str(fault)),
+                               "exit_code": getattr(fault, "exit_code", EXIT_ERROR)}
+    if lib is not None:
+        info = gather(lib)
+        lib.close()                           # before the damage check below copies the file
+    if "error" in info.get("library", {}):
+        code = info["library"]["exit_code"]
+        if code == EXIT_DAMAGED and "stray file" not in info["library"]["error"]:
+            info["library"]["error"] += stray_wal_hint(database_file(ref.path))
+        info["library"]["file"] = probe_database(database_file(ref.path))
     if output:
-        click.echo(f"wrote {write_diagnostics(output, lib)}")
+        click.echo(f"wrote {write_info(output, info)}")
     else:
-        click.echo(json.dumps(gather(lib), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(info, indent=2, ensure_ascii=False))
+    if code:
+        click.echo(f"error: {info['library']['error']}", err=True)
+        sys.exit(code)
 
 
 def register(main: click.Group) -> None:

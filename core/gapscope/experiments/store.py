@@ -13,8 +13,8 @@ from typing import Any, Optional
 def specs_dir(library_path: str | Path) -> Path:
     """Where the specs launched from the desktop are kept: inside the library folder
     (``NAME.gapscope/experiments/``), so each library keeps its own; for a library that is a plain database
-    file (as before folders), ``NAME-experiments/`` beside it. Not created here. Nothing is moved: a run
-    recorded earlier keeps the absolute spec path it was launched from (``experiments/`` beside the library)."""
+    file (as before folders), ``NAME-experiments/`` beside it. Not created here. A run records a spec inside
+    the library folder relative to it, so a moved library still finds it (store/experiments.py)."""
     from ..store.library import is_library_folder
 
     p = Path(library_path).expanduser()
@@ -24,8 +24,9 @@ def specs_dir(library_path: str | Path) -> Path:
 def default_runs_dir(library_path: str | Path) -> Path:
     """Where run folders go unless --runs-dir says otherwise: inside the library folder
     (``NAME.gapscope/runs/``), so libraries that share a parent folder do not share their runs; for a plain
-    database file (as before folders), ``runs/`` beside it. Nothing is moved: a run recorded earlier keeps
-    its absolute folder, which ``find_run_folder`` reads from the library."""
+    database file (as before folders), ``runs/`` beside it. A run folder inside the library folder is
+    recorded relative to it ("runs/ID") and found wherever the library is now; one outside it (made before,
+    or with --runs-dir) keeps its absolute path."""
     from ..store.library import is_library_folder
 
     p = Path(library_path).expanduser()

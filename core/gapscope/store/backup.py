@@ -5,19 +5,25 @@ file through another descriptor and closing it would drop this process's locks o
 files the library owns: the attached PDFs (``files/``), the folder of every run it records and the specs
 saved in its ``experiments/`` folder. A run folder may lie outside the library folder (runs made before
 runs went into ``NAME.gapscope/runs/``, or with ``--runs-dir``): each is copied into ``BACKUP/runs/`` and
-the backup's runs point at those copies.
+the backup's runs point at those copies, relative to the backup ("runs/ID"), so that it can be moved or
+renamed into the library's place.
 
-Everything is written into a hidden temporary folder beside the destination and renamed into place at
-the end: a cancelled or failed backup leaves nothing that looks like a backup.
+Everything is written into a hidden temporary folder beside the destination, synced to the disk, and
+renamed into place at the end: a cancelled or failed backup leaves nothing that looks like a backup. The
+temporary folder holds a marker locked for as long as its backup runs; the next backup to the same
+parent removes the folders of backups that were killed (their marker no longer locked).
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
+import platform
 import shutil
 import sqlite3
 import tempfile
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -46,7 +52,142 @@ class BackupReport:
 
 
 class BackupError(OSError):
-    """The backup could not be made; nothing was left at the destination."""
+    """The backup could not be made; nothing was left at the destination. The message says why."""
+
+
+_MARKER = "backup-in-progress"        # inside a partial folder: "pid host", flock held while the backup runs
+# What a partial folder may hold: anything else means it is not one of ours and is never removed.
+_PARTIAL_ENTRIES = {_MARKER, "library.sqlite", "library.sqlite-wal", "library.sqlite-shm", "library.sqlite-journal",
+                    "files", "runs", "experiments"}
+_UNMARKED_GRACE_S = 3600              # a partial folder without a marker (older GapScope) this old is stale
+
+
+def _disk_full(exc: BaseException) -> bool:
+    if isinstance(exc, sqlite3.Error):
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        return name.startswith("SQLITE_FULL") or "database or disk is full" in str(exc)
+    return isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EDQUOT)
+
+
+class _PartialMarker:
+    """The marker of a backup in progress: a file in its partial folder, locked (flock) while it runs.
+    The kernel lets go of the lock when the process dies, kill -9 included."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = folder / _MARKER
+        self._fh = None
+
+    def take(self) -> None:
+        fh = open(self.path, "a+", encoding="utf-8")
+        fh.write(f"{os.getpid()} {platform.node()}\n")
+        fh.flush()
+        try:
+            import fcntl
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:
+            pass                               # Windows: the pid in the file stands in for the lock
+        self._fh = fh
+
+    def release(self) -> None:
+        if self._fh is not None:
+            self._fh.close()
+            self._fh = None
+
+    @staticmethod
+    def is_stale(folder: Path) -> bool:
+        """Is ``folder`` the partial folder of a backup that no longer runs?"""
+        marker = folder / _MARKER
+        if not marker.is_file():
+            try:
+                return time.time() - folder.stat().st_mtime > _UNMARKED_GRACE_S
+            except OSError:
+                return False
+        try:
+            import fcntl
+        except ImportError:
+            return not _pid_alive(marker)
+        try:
+            with open(marker, "r+", encoding="utf-8") as fh:
+                try:
+                    fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except OSError:
+                    return False               # its backup holds the lock: in progress
+                return True
+        except OSError:
+            return False
+
+
+def _pid_alive(marker: Path) -> bool:
+    try:
+        pid_text, host = (marker.read_text(encoding="utf-8").split() + [""])[:2]
+        pid = int(pid_text)
+    except (OSError, ValueError):
+        return True                            # unreadable: leave it alone
+    if host != platform.node():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
+def remove_stale_partials(parent: Path) -> list[Path]:
+    """Remove the hidden ``.NAME.*.partial`` folders in ``parent`` left by backups that were killed (never
+    one still in progress, nor a folder holding anything a backup does not write); returns them."""
+    removed = []
+    try:
+        entries = list(parent.iterdir())
+    except OSError:
+        return removed
+    for folder in entries:
+        name = folder.name
+        if not (name.startswith(".") and name.endswith(".partial")) or folder.is_symlink() or not folder.is_dir():
+            continue
+        try:
+            if not {e.name for e in folder.iterdir()} <= _PARTIAL_ENTRIES:
+                continue
+        except OSError:
+            continue
+        if _PartialMarker.is_stale(folder):
+            shutil.rmtree(folder, ignore_errors=True)
+            removed.append(folder)
+    return removed
+
+
+def _fsync_tree(root: Path) -> None:
+    """Every file and folder under ``root``, and ``root`` itself, on the disk (before the rename that
+    makes the backup visible)."""
+    for dirpath, _dirs, names in os.walk(root):
+        for name in names:
+            with open(os.path.join(dirpath, name), "rb") as fh:
+                os.fsync(fh.fileno())
+        _fsync_dir(Path(dirpath))
+
+
+def _fsync_dir(folder: Path) -> None:
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return                                 # Windows cannot open a folder; its rename is durable there
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _inside(path: Path, folder: Path) -> bool:
+    for p, f in ((path, folder), (path.resolve(), folder.resolve())):
+        try:
+            p.relative_to(f)
+            return True
+        except ValueError:
+            continue
+    return False
 
 
 def _check_destination(dest: Path) -> None:
@@ -74,6 +215,66 @@ def _copy_file(src: Path, dst: Path, done: int, total: int, progress: Optional[P
     return done
 
 
+def _build(dest, home: Optional[Path], fill) -> BackupReport:
+    """Make the backup folder ``dest`` with ``fill(tmp, dest)`` in a hidden partial folder beside it, then
+    sync it and rename it into place; a failure leaves no ``dest`` and no partial folder."""
+    dest = Path(dest).expanduser().absolute()
+    if home is not None and _inside(dest, home):
+        raise BackupError(f"{dest} is inside the library folder {home}: a backup inside the library dies"
+                          " with it; give a destination outside it")
+    _check_destination(dest)
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    remove_stale_partials(dest.parent)
+    tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial"))
+    marker = _PartialMarker(tmp)
+    try:
+        marker.take()
+        result = fill(tmp, dest)
+        _fsync_tree(tmp)
+        _check_destination(dest)                   # someone may have made it meanwhile
+        if dest.is_dir():
+            dest.rmdir()                           # an empty folder the user picked
+        marker.release()
+        (tmp / _MARKER).unlink()
+        os.rename(tmp, dest)
+        _fsync_dir(dest.parent)
+    except BaseException as exc:
+        marker.release()
+        shutil.rmtree(tmp, ignore_errors=True)
+        if _disk_full(exc):
+            raise BackupError(f"the destination's disk is full ({dest})") from exc
+        raise
+    return result
+
+
+def backup_files_only(library, dest, *, progress: Optional[ProgressFn] = None,
+                      cancel: Optional[CancelToken] = None) -> BackupReport:
+    """Save what a library folder holds besides its database (``files/``, ``runs/``, ``experiments/``) into
+    the new folder ``dest``, without opening the database: the way out of a damaged library. The
+    database is not copied (``report.database`` does not exist); the rest is as for a backup."""
+    from .library import DATABASE_NAME, is_library_folder
+
+    home = Path(library).expanduser().absolute()
+    if not is_library_folder(home) or not home.is_dir():
+        raise BackupError(f"{home} is not a library folder: there are no files to save without its database")
+
+    def fill(tmp: Path, dest: Path) -> BackupReport:
+        result = BackupReport(library=dest, database=dest / DATABASE_NAME)
+        plan = [(f, f.relative_to(home)) for sub in ("files", "runs", "experiments") if (home / sub).is_dir()
+                for f in sorted((home / sub).rglob("*"))
+                if f.is_file() and not f.is_symlink() and f.name not in _SKIP_IN_RUNS]
+        total, done = sum(f.stat().st_size for f, _ in plan), 0
+        for src, rel in plan:
+            done = _copy_file(src, tmp / rel, done, total, progress, cancel, rel.parts[0])
+        result.files = len(plan)
+        result.pdfs = sum(1 for _, rel in plan if rel.parts[0] == "files")
+        result.runs = len({rel.parts[1] for _, rel in plan if rel.parts[0] == "runs" and len(rel.parts) > 2})
+        result.bytes = done
+        return result
+
+    return _build(dest, home, fill)
+
+
 class BackupMixin:
     def backup_to(self, dest, *, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None) -> BackupReport:
@@ -81,20 +282,7 @@ class BackupMixin:
         and is not empty): the database, the attached PDFs and the run folders of its runs. A file the
         library references and that is missing is named in ``missing``; the rest is still backed up.
         Progress counts bytes; ``Cancelled`` (or any failure) leaves no destination behind."""
-        dest = Path(dest).expanduser().absolute()
-        _check_destination(dest)
-        dest.parent.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial"))
-        try:
-            result = self._backup_into(tmp, dest, progress, cancel)
-            _check_destination(dest)                   # someone may have made it meanwhile
-            if dest.is_dir():
-                dest.rmdir()                           # an empty folder the user picked
-            os.rename(tmp, dest)
-        except BaseException:
-            shutil.rmtree(tmp, ignore_errors=True)
-            raise
-        return result
+        return _build(dest, self._library_folder(), lambda tmp, dest: self._backup_into(tmp, dest, progress, cancel))
 
     def _backup_into(self, tmp: Path, dest: Path, progress, cancel) -> BackupReport:
         from .library import DATABASE_NAME
@@ -109,7 +297,7 @@ class BackupMixin:
             # what the snapshot references, so that files and rows agree
             papers = out.execute("SELECT count(*) FROM papers").fetchone()[0]
             attachments = out.execute("SELECT paper_id, stored_name FROM attachments ORDER BY id").fetchall()
-            runs = out.execute("SELECT id, folder FROM runs ORDER BY created_at, id").fetchall()
+            runs = out.execute("SELECT id, folder, spec_path FROM runs ORDER BY created_at, id").fetchall()
         finally:
             out.close()
         result = BackupReport(library=dest, database=dest / DATABASE_NAME, papers=papers,
@@ -131,7 +319,8 @@ class BackupMixin:
             plan += [(f, Path("experiments") / f.relative_to(specs), "specs") for f in sorted(specs.rglob("*"))
                      if f.is_file() and not f.is_symlink()]
         copied_runs: list[tuple[str, str]] = []
-        for run_id, folder in runs:
+        for run_id, stored, _spec in runs:
+            folder = self.resolved_path(stored)          # where it is now, the library perhaps moved
             src_dir = Path(folder) if folder else None
             if src_dir is None or not src_dir.is_dir():
                 result.missing.append(f"the folder of run {run_id} is missing: {folder}")
@@ -149,21 +338,27 @@ class BackupMixin:
             done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
             got = (tmp / rel).stat().st_size
             if got != size:
-                raise BackupError(f"{src}: copied {got} of its {size} bytes; the backup was not made")
+                raise BackupError(f"{src}: copied {got} of its {size} bytes")
         result.pdfs, result.runs, result.files = pdfs, len(copied_runs), len(plan)
-        if copied_runs:
-            self._point_runs_at_copies(db, dest, copied_runs, tmp)
-        result.bytes = sum(f.stat().st_size for f in tmp.rglob("*") if f.is_file())     # as written, in all
+        if runs:
+            self._point_runs_at_copies(db, dest, copied_runs, tmp, runs)
+        result.bytes = sum(f.stat().st_size for f in tmp.rglob("*")                    # as written, in all
+                           if f.is_file() and f != tmp / _MARKER)
         return result
 
-    @staticmethod
-    def _point_runs_at_copies(db: Path, dest: Path, copied: list[tuple[str, str]], tmp: Path) -> None:
-        """The backup's runs (and their status.json) name the copies inside the backup, not the originals."""
+    def _point_runs_at_copies(self, db: Path, dest: Path, copied: list[tuple[str, str]], tmp: Path,
+                              runs: list[tuple]) -> None:
+        """The backup's runs (and their status.json) name the copies inside the backup, not the originals,
+        relative to it ("runs/ID"), so the backup may be moved or renamed; a spec kept in the library's
+        ``experiments/`` folder is named relative to the backup's copy of it."""
         out = sqlite3.connect(str(db))
         try:
             with out:
                 out.executemany("UPDATE runs SET folder = ? WHERE id = ?",
-                                [(str(dest / "runs" / name), run_id) for run_id, name in copied])
+                                [(f"runs/{name}", run_id) for run_id, name in copied])
+                out.executemany("UPDATE runs SET spec_path = ? WHERE id = ?",
+                                [(self.stored_path(self.resolved_path(spec)), run_id)
+                                 for run_id, _folder, spec in runs if spec])
         finally:
             out.close()
         for _run_id, name in copied:

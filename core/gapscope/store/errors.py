@@ -69,6 +69,13 @@ class DiskIOError(LibraryFault):
     title = "Disk error"
 
 
+class UpgradeNotSafe(LibraryFault):
+    """A schema upgrade was not started because the copy kept before it could not be made."""
+
+    exit_code = 18
+    title = "Library not upgraded"
+
+
 class LibraryDamaged(LibraryFault):
     exit_code = 17
     title = "Library damaged"

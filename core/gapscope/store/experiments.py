@@ -3,12 +3,61 @@
 from __future__ import annotations
 
 import json
+import os
+from pathlib import Path
 from typing import Any, Optional, Sequence
 
 _COLS = ("id", "name", "spec_path", "folder", "status", "gap_id", "metrics", "message", "created_at", "finished_at")
 
 
+# The folders inside a library folder that runs point into: recorded relative to the library, so that a
+# moved library, or a backup put in its place, still finds them.
+_OWN_FOLDERS = ("runs", "experiments")
+
+
 class ExperimentsMixin:
+    def _library_folder(self) -> Optional[Path]:
+        from .library import is_library_folder
+
+        return Path(self.path).absolute() if is_library_folder(self.path) else None
+
+    def stored_path(self, path: Optional[str | os.PathLike]) -> Optional[str]:
+        """How a run's folder or spec path is recorded: relative to the library folder ("runs/ID") when it
+        lies inside it, else as given (absolute)."""
+        if not path:
+            return None if path is None else str(path)
+        home = self._library_folder()
+        if home is not None:
+            p = Path(path)
+            for base, target in ((home, p.absolute()), (home.resolve(), p.resolve())):
+                try:
+                    return target.relative_to(base).as_posix()
+                except ValueError:
+                    continue
+        return str(path)
+
+    def resolved_path(self, stored: Optional[str]) -> Optional[str]:
+        """The absolute path of a recorded run folder or spec, against where the library is now. A
+        relative record is the library folder's; an absolute one that is gone and pointed into the
+        ``runs/`` or ``experiments/`` folder of a library folder (recorded before paths were relative,
+        the library since moved or restored from a backup) is looked for in this library's own."""
+        if not stored:
+            return stored
+        home = self._library_folder()
+        p = Path(stored)
+        if not p.is_absolute():
+            return str((home if home is not None else Path(self.path).absolute().parent) / p)
+        if home is None or p.exists():
+            return stored
+        parts = p.parts
+        for i in range(len(parts) - 2, 0, -1):
+            if parts[i].endswith(".gapscope") and parts[i + 1] in _OWN_FOLDERS:
+                moved = home.joinpath(*parts[i + 1:])
+                if moved.exists():
+                    return str(moved)
+                break
+        return stored
+
     def insert_run(self, *, run_id: str, name: str, spec_path: Optional[str], spec: str, folder: str, status: str,
                    gap_id: Optional[int], created_at: str, papers: Sequence[int]) -> list[int]:
         """Record a run and link it to its papers; returns the paper ids not in the library (not linked)."""
@@ -19,7 +68,8 @@ class ExperimentsMixin:
             conn.execute(
                 "INSERT INTO runs (id, name, spec_path, spec, folder, status, gap_id, metrics, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?)",
-                (run_id, name, spec_path, spec, folder, status, gap_id, created_at))
+                (run_id, name, self.stored_path(spec_path), spec, self.stored_path(folder), status, gap_id,
+                 created_at))
             for pid in papers:
                 if pid in known:
                     conn.execute("INSERT OR IGNORE INTO run_papers (run_id, paper_id) VALUES (?, ?)", (run_id, pid))
@@ -34,6 +84,7 @@ class ExperimentsMixin:
     def _run_dict(self, r) -> dict[str, Any]:
         d = dict(zip(_COLS, r))
         d["metrics"] = json.loads(d["metrics"] or "{}")
+        d["folder"], d["spec_path"] = self.resolved_path(d["folder"]), self.resolved_path(d["spec_path"])
         d["papers"] = self.run_paper_ids(d["id"])
         return d
 

@@ -33,8 +33,8 @@ from .citations import CitationsMixin
 from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
 from .collect import CollectMixin
 from .concepts import ConceptsMixin
-from .errors import (DiskIOError, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, is_busy,  # noqa: F401 - re-exported
-                     library_fault)
+from .errors import (DiskIOError, LibraryDamaged, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, UpgradeNotSafe,  # noqa: F401
+                     is_busy, library_fault)
 from .experiments import ExperimentsMixin
 from .facets import FacetsMixin
 from .fulltext import FulltextMixin
@@ -105,12 +105,21 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
 
     opened_read_only = False           # ReadOnlyLibrary: never writes, even where the file is writable
+    kept_before_upgrade = 3            # copies of the database kept from before schema upgrades
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
                  lock_patience_s: float = 120.0) -> None:
         self.path = Path(path).expanduser()
         self.db_path = database_file(self.path)
+        # What the user should hear once about this opening (an upgrade and where the old file is kept,
+        # recent changes that cannot be read): the CLI prints them on stderr, the window shows them.
+        self.notices: list[str] = []
         db = self.db_path
+        if db.parent == self.path and self.path.is_file():
+            raise NotALibrary(
+                f"{self.path} is a file, not a library folder (a library is a folder NAME{LIBRARY_SUFFIX} holding"
+                f" {DATABASE_NAME}); it was left untouched. Give a new name to create a library, or, if it is a"
+                " library database from before folders, rename it to NAME.sqlite and open that.")
         exists = db.exists()
         if not exists and not create:
             raise LibraryError(f"no library at {self.path} (run `gapscope init` first)")
@@ -165,7 +174,15 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             raise
 
     def _open_error(self, exc: sqlite3.Error) -> LibraryError:
-        return library_fault(exc, self.db_path) or LibraryError(f"cannot open {self.path}: {exc}")
+        """Called once the connection is closed (the damage check copies the file)."""
+        fault = library_fault(exc, self.db_path)
+        if isinstance(fault, LibraryDamaged):
+            from .salvage import stray_wal_hint
+
+            hint = stray_wal_hint(self.db_path)
+            if hint:
+                fault = LibraryDamaged(str(fault) + hint)
+        return fault or LibraryError(f"cannot open {self.path}: {exc}")
 
     def _connect(self, db: Path) -> tuple[sqlite3.Connection, set[str]]:
         """A connection and the names of the database's tables (the first read: a file that is not
@@ -191,6 +208,12 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             # read it as immutable (safe here: this process never writes it).
             if not isinstance(library_fault(exc), (LibraryReadOnly, DiskIOError)):
                 raise
+            wal = Path(f"{db}-wal")
+            if wal.exists() and wal.stat().st_size > 0:     # immutable reads the main file only
+                self.notices.append(
+                    f"recent changes in {wal.name} cannot be read from a read-only folder ({db.parent}): what"
+                    " you see may be older than the library; copy the library folder somewhere writable to"
+                    " see them")
             return connect(uri + "?mode=ro&immutable=1", True)
 
     def _refuse_foreign(self, conn: sqlite3.Connection, tables: set[str]) -> None:
@@ -327,6 +350,10 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             raise LibraryReadOnly(
                 f"{self.path} is read-only and needs an upgrade to this GapScope's schema"
                 f" ({', '.join(pending)}); make it writable once and open it again")
+        if pending and done:                   # an existing library: keep its file as it was first
+            kept = self._keep_before_upgrade(len(done))
+            self.notices.append(f"upgraded the library from schema {len(done)} to {len(done) + len(pending)};"
+                                f" the old file is kept at {kept}")
         applied = []
         for name, sql in MIGRATIONS:
             if name in done:
@@ -340,6 +367,47 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                 conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
             applied.append(name)
         return applied
+
+    def upgrade_backups_folder(self) -> Path:
+        """Where the copies made before schema upgrades go: ``NAME.gapscope/backups/``; beside the file
+        for a plain database file."""
+        return self.path / "backups" if is_library_folder(self.path) else self.db_path.parent
+
+    def _keep_before_upgrade(self, version: int) -> Path:
+        """Copy the database (SQLite's online backup) before its schema is upgraded, so that an older
+        GapScope can still open the copy; keeps the last ``kept_before_upgrade`` copies. A copy that
+        cannot be made stops the upgrade: the library is left unchanged."""
+        folder = self.upgrade_backups_folder()
+        stem = "library" if is_library_folder(self.path) else self.db_path.stem
+        stamp = time.strftime("%Y%m%d-%H%M%S")
+        dest = folder / f"{stem}-before-schema-{version}-{stamp}.sqlite"
+        n = 1
+        while dest.exists():
+            n += 1
+            dest = folder / f"{stem}-before-schema-{version}-{stamp}-{n}.sqlite"
+        try:
+            folder.mkdir(parents=True, exist_ok=True)
+            out = sqlite3.connect(str(dest))
+            try:
+                self._conn.backup(out)
+            finally:
+                out.close()
+        except (OSError, sqlite3.Error) as exc:
+            try:
+                dest.unlink()
+            except OSError:
+                pass
+            raise UpgradeNotSafe(
+                f"{self.path} needs a schema upgrade, and a copy of it could not be kept first at {dest}"
+                f" ({exc}); it was not changed. Free some space or make the folder writable, then open it"
+                " again.") from exc
+        older = sorted(folder.glob(f"{stem}-before-schema-*.sqlite"), key=lambda p: (p.stat().st_mtime, p.name))
+        for old in older[:-self.kept_before_upgrade]:
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        return dest
 
     # --- settings --------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:

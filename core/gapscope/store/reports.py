@@ -73,9 +73,10 @@ class ReportsMixin:
         if collection is not None:
             where, args = ("id IN (SELECT rp.run_id FROM run_papers rp WHERE " +
                            in_scope_sql(collection, "rp.paper_id")[0] + ")"), [collection]
-        return self._conn.execute(
+        rows = self._conn.execute(
             f"SELECT id, name, status, gap_id, metrics, created_at, finished_at, folder, spec FROM runs WHERE {where}"
             " ORDER BY created_at, id", args).fetchall()
+        return [(*r[:7], self.resolved_path(r[7]), r[8]) for r in rows]     # folders where the library is now
 
     def note_rows(self, collection: Optional[str] = None, limit: int = 500) -> list[tuple[int, str, str]]:
         """(paper_id, body, updated_at) of the notes, by paper."""

@@ -1,0 +1,77 @@
+"""A schema upgrade keeps the old file first: an existing library opened by a newer GapScope is copied
+(SQLite's backup API) before any migration runs, the last 3 copies are kept, and it is said once."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+import gapscope.store.library as store_lib
+from gapscope.cli import main
+from gapscope.store import Library
+from gapscope.store.errors import UpgradeNotSafe
+from gapscope.store.schema import MIGRATIONS
+
+
+def _old_library(path, monkeypatch, applied=4):
+    """A library as a GapScope that knew only the first ``applied`` migrations left it."""
+    with monkeypatch.context() as m:
+        m.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:applied])
+        m.setattr(Library, "mark_interrupted_imports", lambda self: None)   # its columns come later
+        Library(path).close()
+
+
+def _migrations_in(db) -> int:
+    conn = sqlite3.connect(str(db))
+    try:
+        return conn.execute("SELECT count(*) FROM migrations").fetchone()[0]
+    finally:
+        conn.close()
+
+
+def test_an_upgrade_keeps_the_old_file_and_says_so_once(tmp_path, monkeypatch):
+    path = tmp_path / "old.gapscope"
+    _old_library(path, monkeypatch)
+    r = CliRunner().invoke(main, ["--library", str(path), "stats"])
+    assert r.exit_code == 0, r.output
+    kept = list((path / "backups").glob("library-before-schema-4-*.sqlite"))
+    assert len(kept) == 1
+    assert f"upgraded the library from schema 4 to {len(MIGRATIONS)}; the old file is kept at {kept[0]}" in r.stderr
+    assert _migrations_in(kept[0]) == 4 and _migrations_in(path / "library.sqlite") == len(MIGRATIONS)
+    again = CliRunner().invoke(main, ["--library", str(path), "stats"])
+    assert "upgraded" not in again.stderr                 # once: nothing to upgrade the next time
+
+
+def test_a_new_library_is_not_copied_and_the_last_three_copies_are_kept(tmp_path, monkeypatch):
+    path = tmp_path / "lib.gapscope"
+    with Library(path) as lib:
+        assert lib.notices == []
+    assert not (path / "backups").exists()
+    for applied in (2, 3, 4, 5):
+        (path / "library.sqlite").unlink()
+        _old_library(path, monkeypatch, applied)
+        with Library(path) as lib:
+            assert len(lib.notices) == 1 and f"from schema {applied} " in lib.notices[0]
+    kept = sorted(p.name.split("-")[3] for p in (path / "backups").iterdir())
+    assert kept == ["3", "4", "5"]
+
+
+def test_a_plain_database_file_keeps_its_copy_beside_it(tmp_path, monkeypatch):
+    db = tmp_path / "old.sqlite"
+    _old_library(db, monkeypatch)
+    with Library(db) as lib:
+        assert lib.notices
+    assert [p.name.startswith("old-before-schema-4-") for p in tmp_path.glob("*-before-*")] == [True]
+
+
+def test_no_copy_no_upgrade(tmp_path, monkeypatch):
+    path = tmp_path / "old.gapscope"
+    _old_library(path, monkeypatch)
+    (path / "backups").write_text("a file where the copies would go")
+    with pytest.raises(UpgradeNotSafe, match="it was not changed"):
+        Library(path)
+    assert _migrations_in(path / "library.sqlite") == 4
+    r = CliRunner().invoke(main, ["--library", str(path), "stats"])
+    assert r.exit_code == 18 and "could not be kept first" in r.output
