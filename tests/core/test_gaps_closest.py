@@ -146,16 +146,26 @@ def _synthetic_source(tmp_path, cs, m, p, n_done):
     return lib, AbstractSource("reference", lib, ids, np.stack(vecs).astype(np.float32))
 
 
-def test_concept_gaps_leave_out_a_pair_done_in_other_words_and_keep_closest_work(tmp_path):
+def top_pair_and_params():
+    """The constructed graph (seed 2), its listed gaps, the concepts of the first, and closest-work
+    parameters that count 3 abstracts about both as done."""
     from gapscope.gaps.candidates import concept_gaps
-    from gapscope.gaps.closest import ClosestParams, ClosestWork, ConceptVectors
-    from gapscope.gaps.reference import ReferenceCorpus
+    from gapscope.gaps.closest import ClosestParams
 
     cs, dates, pv = constructed_graph(seed=2)
     listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
     by_id = cs.by_id()
     m0, p0 = by_id[listed[0].method.cluster], by_id[listed[0].problem.cluster]
     params = ClosestParams(query="phrase", side="phrase", k=10, relative=False, both=0.55, named=0.55, min_done=3)
+    return cs, dates, pv, listed, m0, p0, params
+
+
+def test_concept_gaps_leave_out_a_pair_done_in_other_words_and_keep_closest_work(tmp_path):
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.closest import ClosestWork, ConceptVectors
+    from gapscope.gaps.reference import ReferenceCorpus
+
+    cs, dates, pv, listed, m0, p0, params = top_pair_and_params()
     lib, src = _synthetic_source(tmp_path, cs, m0, p0, n_done=3)
     ref = ReferenceCorpus(lib)
     notices: list[str] = []

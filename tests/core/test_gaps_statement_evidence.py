@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from tests.core.test_gaps_closest import _synthetic_source
+from tests.core.test_gaps_closest import _synthetic_source, top_pair_and_params
 from tests.core.test_gaps_rank import constructed_graph
 
 
@@ -51,13 +51,9 @@ def test_a_pair_one_abstract_mentions_says_so_and_names_it():
 
 def test_abstracts_the_closest_work_check_finds_about_both_are_counted_and_quoted(tmp_path):
     from gapscope.gaps.candidates import concept_gaps
-    from gapscope.gaps.closest import ClosestParams, ClosestWork, ConceptVectors
+    from gapscope.gaps.closest import ClosestWork, ConceptVectors
 
-    cs, dates, pv = constructed_graph(seed=2)
-    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
-    by_id = cs.by_id()
-    m0, p0 = by_id[listed[0].method.cluster], by_id[listed[0].problem.cluster]
-    params = ClosestParams(query="phrase", side="phrase", k=10, relative=False, both=0.55, named=0.55, min_done=3)
+    cs, dates, pv, _listed, m0, p0, params = top_pair_and_params()
     lib, src = _synthetic_source(tmp_path, cs, m0, p0, n_done=2)      # two did both: below the count
     try:
         again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0,

@@ -10,23 +10,15 @@ from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, emit_json, fail, p
 from .terminal import terminal_safe as safe
 
 
-def _size(n: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
-def _salvage(ref, dest, reason: str, code: int, quiet: bool, as_json: bool) -> None:
-    """Save the library folder's files/, runs/ and experiments/ without its database."""
+def _copy_or_fail(copy, dest, label: str, quiet: bool, as_json: bool):
+    """Run ``copy(progress, cancel)`` under a progress bar; a failure ends the command, naming what was
+    not made (nothing is left at DEST then)."""
     from ..jobs import Cancelled
-    from ..store.backup import BackupError, backup_files_only
+    from ..store.backup import BackupError
 
-    ref.close()                                # nothing of ours holds the file while it is copied around
     try:
-        with progress_bar("backup (files)", enabled=not quiet and not as_json) as (progress, cancel):
-            done = backup_files_only(ref.path, dest, progress=progress, cancel=cancel)
+        with progress_bar(label, enabled=not quiet and not as_json) as (progress, cancel):
+            return copy(progress, cancel)
     except FileExistsError as exc:
         fail(str(exc), EXIT_ERROR)
     except Cancelled:
@@ -35,11 +27,20 @@ def _salvage(ref, dest, reason: str, code: int, quiet: bool, as_json: bool) -> N
         fail(f"backup not made: {exc}; nothing was written to {dest}", EXIT_ERROR)
     except OSError as exc:
         fail(f"backup not made ({exc}); nothing was written to {dest}", EXIT_ERROR)
+
+
+def _salvage(ref, dest, reason: str, code: int, quiet: bool, as_json: bool) -> None:
+    """Save the library folder's files/, runs/ and experiments/ without its database."""
+    from ..store.backup import backup_files_only
+
+    ref.close()                                # nothing of ours holds the file while it is copied around
+    done = _copy_or_fail(lambda progress, cancel: backup_files_only(ref.path, dest, progress=progress, cancel=cancel),
+                         dest, "backup (files)", quiet, as_json)
     if as_json:
         emit_json({**done.to_dict(), "database_copied": False, "reason": reason})
     else:
         click.echo(f"saved the files of {safe(str(ref.path))} to {safe(str(done.library))}: {done.pdfs} PDFs,"
-                   f" {done.runs} run folders ({done.files} files), {_size(done.bytes)}")
+                   f" {done.runs} run folders ({done.files} files), {done.size_text}")
     click.secho(f"the database was not copied: {safe(reason)}", fg="yellow", err=True)
     if code:
         sys.exit(code)
@@ -62,9 +63,7 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
     references was missing (it is named; the rest is backed up). A damaged database is not copied: its
     PDFs, runs and specs are still saved into DEST, and the exit code is the damage's (17)."""
     from ..diagnostics import log_error
-    from ..jobs import Cancelled
     from ..store import LibraryError
-    from ..store.backup import BackupError
     from ..store.errors import LibraryDamaged, NotALibrary, SQLiteError, library_fault
 
     if files_only:
@@ -76,16 +75,8 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
     except LibraryError:
         lib = ref.open()                            # its own message and exit code
     try:
-        with progress_bar("backup", enabled=not quiet and not as_json) as (progress, cancel):
-            done = lib.backup_to(dest, progress=progress, cancel=cancel)
-    except FileExistsError as exc:
-        fail(str(exc), EXIT_ERROR)
-    except Cancelled:
-        fail("backup cancelled: nothing was written", EXIT_CANCELLED)
-    except BackupError as exc:
-        fail(f"backup not made: {exc}; nothing was written to {dest}", EXIT_ERROR)
-    except OSError as exc:
-        fail(f"backup not made ({exc}); nothing was written to {dest}", EXIT_ERROR)
+        done = _copy_or_fail(lambda progress, cancel: lib.backup_to(dest, progress=progress, cancel=cancel),
+                             dest, "backup", quiet, as_json)
     except SQLiteError as exc:
         fault = library_fault(exc, ref.path)
         if not isinstance(fault, LibraryDamaged):
@@ -98,7 +89,7 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
         emit_json(done.to_dict())
     else:
         click.echo(f"backed up {safe(str(lib.path))} to {safe(str(done.library))}: {done.papers} papers,"
-                   f" {done.pdfs} PDFs, {done.runs} runs ({done.files} files), {_size(done.bytes)}")
+                   f" {done.pdfs} PDFs, {done.runs} runs ({done.files} files), {done.size_text}")
         if done.missing:
             click.echo(f"{len(done.missing)} referenced file(s) were missing and are not in the backup", err=True)
     if done.missing:

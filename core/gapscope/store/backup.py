@@ -45,6 +45,16 @@ class BackupReport:
     bytes: int = 0                    # their bytes, the database's included
     missing: list[str] = field(default_factory=list)   # what the library references and was not found
 
+    @property
+    def size_text(self) -> str:
+        """The bytes copied, as a person reads them ("27.6 MiB")."""
+        n = float(self.bytes)
+        for unit in ("bytes", "KiB", "MiB", "GiB"):
+            if n < 1024 or unit == "GiB":
+                return f"{int(n)} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
+            n /= 1024
+        return f"{n:.1f} GiB"
+
     def to_dict(self) -> dict:
         return {"library": str(self.library), "database": str(self.database), "papers": self.papers,
                 "pdfs": self.pdfs, "runs": self.runs, "files": self.files, "bytes": self.bytes,

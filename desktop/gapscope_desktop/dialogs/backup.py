@@ -32,17 +32,9 @@ def _backup(lib, dest, *, progress=None, cancel=None):
     return lib.backup_to(dest, progress=progress, cancel=cancel)
 
 
-def _size(n: float) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{int(n)} {unit}" if unit == "bytes" else f"{n:.1f} {unit}"
-        n /= 1024
-    return str(n)
-
-
 def summary(report) -> str:
     text = (f"Backed up to {report.library}:\n{report.papers:,} papers, {report.pdfs:,} PDFs, {report.runs:,} "
-            f"experiment runs ({report.files:,} files), {_size(report.bytes)}.\n\n"
+            f"experiment runs ({report.files:,} files), {report.size_text}.\n\n"
             "Open it with File > Open Library…; to restore, use it in place of the library.")
     if report.missing:
         text += (f"\n\n{len(report.missing)} file(s) the library refers to were missing and are not in the "
