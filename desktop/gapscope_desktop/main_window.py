@@ -48,7 +48,9 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.lib = None
         self._closed = False
-        self._close_approved = False   # drafts settled and running work stopped: closing goes through
+        self._close_approved = False   # closing goes through without questions (set by tests)
+        self._stopping = False         # closing once the running work has stopped
+        self._close_queued = False
         self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
@@ -808,11 +810,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
 
     # --- closing: unsaved drafts, running work ------------------------------------------------------
-    def settle_drafts(self) -> bool:
-        """Tag and note drafts not saved yet: ask Save / Discard / Cancel. False: the user chose Cancel."""
+    def ask_drafts(self) -> Optional[str]:
+        """Tag and note drafts not saved yet: ask Save / Discard / Cancel, changing nothing. "save",
+        "discard", "none" (no drafts) or None (the user chose Cancel); :meth:`apply_drafts` carries it out."""
         drafts = self.detail.unsaved_drafts()
         if not drafts:
-            return True
+            return "none"
         lines = []
         for pid, kind, text in drafts[:8]:
             title = self._paper_title(pid)
@@ -825,12 +828,22 @@ class MainWindow(QMainWindow):
             "These were typed but not saved:\n\n" + "\n".join(lines) + "\n\nSave them to their papers?",
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         if answer == QMessageBox.Save:
-            self.detail.save_drafts()       # edits on the writer queue: closing waits for them
-            return True
+            return "save"
         if answer == QMessageBox.Discard:
+            return "discard"
+        return None
+
+    def apply_drafts(self, choice: Optional[str]) -> None:
+        if choice == "save":
+            self.detail.save_drafts()       # edits on the writer queue: closing waits for them
+        elif choice == "discard":
             self.detail.discard_drafts()
-            return True
-        return False
+
+    def settle_drafts(self) -> bool:
+        """Ask about the drafts and do what the user chose. False: the user chose Cancel."""
+        choice = self.ask_drafts()
+        self.apply_drafts(choice)
+        return choice is not None
 
     def _paper_title(self, paper_id: int) -> str:
         try:
@@ -849,16 +862,22 @@ class MainWindow(QMainWindow):
 
     def confirm_stop(self, names: list[str]) -> bool:
         box = QMessageBox(QMessageBox.Question, "Work in progress",
-                          "Still running: " + ", ".join(names) + ".\n\nClosing the window cancels it "
-                          "(what is already saved is kept).", parent=self)
-        stop = box.addButton("Cancel them and close", QMessageBox.AcceptRole)
-        box.addButton("Keep working", QMessageBox.RejectRole)
-        box.setDefaultButton(stop)
+                          "Still running: " + ", ".join(names) + ".\n\nClosing the window cancels "
+                          + ("it" if len(names) == 1 else "them all") + " (what is already saved is kept).",
+                          parent=self)
+        stop = box.addButton("Cancel " + ("it" if len(names) == 1 else "them") + " and close",
+                             QMessageBox.AcceptRole)
+        keep = box.addButton("Keep working", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)         # Enter never throws work away
         box.exec()
         return box.clickedButton() is stop
 
     def _stop_then_close(self, names: list[str]) -> None:
-        """Cancel the running work without blocking the window; it closes once everything stopped."""
+        """Cancel the running work without blocking the window; it closes once everything stopped.
+        Meanwhile nothing new starts (an edit still saves), and the close asks again about drafts typed
+        while it waited."""
+        self._stopping = True
+        self.tasks.stopping = True
         self.statusBar().showMessage("Stopping " + ", ".join(names) + "… the window closes when stopped.")
         self.tasks.cancel_all()
         self.experiments_view.cancel()
@@ -866,27 +885,58 @@ class MainWindow(QMainWindow):
         self.experiments_view.runFinished.connect(self._close_if_stopped)
         self._close_if_stopped()
 
+    def _keep_open(self) -> None:
+        """The user cancelled the delayed close (at the drafts question): the window works on."""
+        self._stopping = False
+        self.tasks.stopping = False
+        self.tasks.ended.disconnect(self._close_if_stopped)
+        self.experiments_view.runFinished.disconnect(self._close_if_stopped)
+        self.statusBar().showMessage("The window stays open.", 5000)
+
     def _close_if_stopped(self, *_args) -> None:
-        if not self._closed and not self.running_work():
-            QTimer.singleShot(0, self.close)
+        if self._stopping and not self._closed and not self._close_queued and not self.running_work():
+            self._close_queued = True        # one close for a burst of ended tasks
+            QTimer.singleShot(0, self._delayed_close)
+
+    def _delayed_close(self) -> None:
+        self._close_queued = False
+        if self._stopping and not self._closed:
+            self.close()
 
     def _lock_waiting(self, _task) -> None:
         self.statusBar().showMessage(LOCK_WAIT_MESSAGE)
 
     def closeEvent(self, event) -> None:
-        if not self._close_approved:
-            if not self.settle_drafts():
-                event.ignore()
-                return
-            running = self.running_work()
-            if running and not self.confirm_stop(running):
-                event.ignore()
-                return
-            self._close_approved = True
-            if running:
-                event.ignore()
-                self._stop_then_close(running)
-                return
+        if not self._close_approved and not self._closed:
+            if self._stopping:
+                # the delayed close, once the work stopped: drafts typed meanwhile are asked about
+                choice = self.ask_drafts()
+                if choice is None:
+                    event.ignore()
+                    self._keep_open()
+                    return
+                self.apply_drafts(choice)
+                running = self.running_work()
+                if running:                  # started before the stop took hold: cancelled too
+                    event.ignore()
+                    self.tasks.cancel_all()
+                    self.experiments_view.cancel()
+                    return
+            else:
+                # ask everything first, change nothing until the user has said yes to all of it
+                choice = self.ask_drafts()
+                if choice is None:
+                    event.ignore()
+                    return
+                running = self.running_work()
+                if running and not self.confirm_stop(running):
+                    event.ignore()
+                    return
+                self.apply_drafts(choice)
+                if running:
+                    event.ignore()
+                    self._stop_then_close(running)
+                    return
         self._closed = True
         if self.facet_review is not None:
             self.facet_review.close()
@@ -897,3 +947,4 @@ class MainWindow(QMainWindow):
             self.lib.close()
             self.lib = None
         super().closeEvent(event)
+
