@@ -152,7 +152,7 @@ class MainWindow(QMainWindow):
         # every control that writes to the library, held off (with a tooltip) while it is read-only
         self.write_guard = WriteGuard(self)
         for view in (self.detail, self.triage_view, self.maps_view, self.gaps_view, self.experiments_view,
-                     self.reader):
+                     self.reader, self.graph_view):
             self.write_guard.register(view.writers())
         self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
         self._build_library_safety()
@@ -693,6 +693,10 @@ class MainWindow(QMainWindow):
 
         if not self.ensure_library():
             return
+        if not self.write_guard.writable:       # the default library just opened may be read-only
+            QMessageBox.information(self, "Read-only library", f"{self.lib.path} is read-only: nothing can be "
+                                    "collected into it. Open a writable library first.")
+            return
         dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self)
         dlg.collected.connect(lambda _r: self.refresh_all())
         dlg.exec()
@@ -716,6 +720,7 @@ class MainWindow(QMainWindow):
             self.facet_review = FacetReviewDialog(self.tasks, parent=self)
             self.facet_review.openPaper.connect(self.open_paper)
             self.facet_review.corrected.connect(self._facet_corrected)
+            self.write_guard.register(self.facet_review.writers())
         self.facet_review.show_for(self.lib, self.detail.paper.id if self.detail.paper is not None else None)
 
     def _facet_corrected(self, paper_id: int) -> None:
@@ -729,7 +734,15 @@ class MainWindow(QMainWindow):
         dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
             if dlg.library_settings and self.lib is not None:
-                self.tasks.save("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path)
+                if self.lib.read_only:        # kept in the library: nothing can be written there
+                    lost = sorted(k for k, v in dlg.library_settings.items() if self.lib.get_setting(k) != v)
+                    if lost:
+                        QMessageBox.information(self, "Read-only library", "Not saved: " + ", ".join(lost)
+                                                + " (kept in the library, which is read-only). The other "
+                                                "preferences were saved.")
+                else:
+                    self.tasks.save("Save preferences", _store_settings, dlg.library_settings,
+                                    library=self.lib.path)
             settings.apply_environment()
             new = settings.get("library/path")
             if new and (self.lib is None or Path(new).expanduser() != self.lib.path):
