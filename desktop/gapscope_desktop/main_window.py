@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitte
                                QToolBar, QWidget)
 
 from . import queries, recent, settings
+from .library_paths import same_library
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
 from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summary, dropped_pdfs, fetch_pdfs_task,
@@ -262,6 +263,15 @@ class MainWindow(QMainWindow):
     def open_library(self, path: Path | str) -> bool:
         from gapscope.store import Library, LibraryError, LibraryFault
 
+        # the drafts belong to their library's papers (the open one, or the one a failure closed); the
+        # same library opened again keeps them. Asked before the library is opened: opening may create
+        # its folder or upgrade its file, which Cancel must not leave behind
+        drafts_of = self.lib.path if self.lib is not None else self.detail.drafts_library
+        choice = "none"
+        if drafts_of is not None and not same_library(path, drafts_of):
+            choice = self.ask_drafts()
+            if choice is None:
+                return False
         try:
             lib = Library(Path(path))
         except LibraryFault as exc:
@@ -272,17 +282,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open library", str(exc))
             self._open_failed(path, exc)
             return False
-        # the drafts belong to their library's papers (the open one, or the one a failure closed); the
-        # same library opened again keeps them
-        drafts_of = self.lib.path if self.lib is not None else self.detail.drafts_library
-        if drafts_of is not None and lib.path.resolve() != Path(drafts_of).resolve() and not self.settle_drafts():
-            lib.close()
-            return False
+        self.apply_drafts(choice)             # only now: a failed open keeps them
         if self.facet_review is not None:       # it lists and corrects the old library's sentences
             self.facet_review.hide()
-        if self.lib is not None:
-            self.tasks.shutdown()
-            self.lib.close()
+        old = self.lib
+        if old is not None:
+            self.tasks.shutdown()         # may deliver a failure that closes the old library meanwhile
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001 - a connection on a failed disk may not close cleanly
+                pass
         self.lib = lib
         settings.put("library/path", str(lib.path))
         recent.remember(lib.path)
@@ -745,7 +754,7 @@ class MainWindow(QMainWindow):
                                     library=self.lib.path)
             settings.apply_environment()
             new = settings.get("library/path")
-            if new and (self.lib is None or Path(new).expanduser() != self.lib.path):
+            if new and (self.lib is None or not same_library(new, self.lib.path)):
                 self.open_library(new)
 
     def _about(self) -> None:
@@ -851,12 +860,6 @@ class MainWindow(QMainWindow):
             self.detail.save_drafts()       # edits on the writer queue: closing waits for them
         elif choice == "discard":
             self.detail.discard_drafts()
-
-    def settle_drafts(self) -> bool:
-        """Ask about the drafts and do what the user chose. False: the user chose Cancel."""
-        choice = self.ask_drafts()
-        self.apply_drafts(choice)
-        return choice is not None
 
     def _paper_title(self, paper_id: int) -> str:
         try:
