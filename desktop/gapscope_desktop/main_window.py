@@ -404,6 +404,7 @@ class MainWindow(QMainWindow):
                 pass
         self.lib = None
         self.watch.watch(None)
+        self.changed_banner.hide()           # it spoke of the library closed
         self.library_view.model.set_library(None)
         self.detail.set_library(None)
         self.reader.set_library(None)
@@ -649,7 +650,9 @@ class MainWindow(QMainWindow):
     def _build_library_safety(self) -> None:
         from .library_watch import ChangedBanner, LibraryWatch
 
-        self.watch = LibraryWatch(self.tasks, self)
+        self.watch = LibraryWatch(self.tasks, self, busy=lambda: self.experiments_view.running)
+        # a run launched here records itself in the library from its own process: not another's change
+        self.experiments_view.runFinished.connect(lambda *_a: self.watch.take_version())
         self.changed_banner = ChangedBanner(self.act_refresh, self)
         self.addToolBarBreak()
         self.addToolBar(self.changed_banner)
@@ -954,6 +957,8 @@ class MainWindow(QMainWindow):
                     self._stop_then_close(running)
                     return
         self._closed = True
+        self.watch.watch(None)
+        self.changed_banner.hide()
         if self.facet_review is not None:
             self.facet_review.close()
         self.save_state()

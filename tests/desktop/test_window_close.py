@@ -31,8 +31,10 @@ def test_closing_during_long_work_asks_and_keep_working_keeps_it(window, qtbot, 
 
 def test_closing_with_nothing_running_asks_nothing(window, monkeypatch):
     monkeypatch.setattr(window, "confirm_stop", lambda names: (_ for _ in ()).throw(AssertionError(names)))
+    window.changed_banner.show()
     window.close()
     assert not window.isVisible()
+    assert window.watch.lib is None and window.changed_banner.isHidden()     # no check on a closed library
 
 
 def _note_on_a_paper(window, qtbot, text: str) -> None:
