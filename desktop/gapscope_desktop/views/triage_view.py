@@ -530,11 +530,17 @@ class TriageView(CoreView):
         if not self.history:
             self.message.setText("Nothing to undo: this window has made no decision since it opened.")
             return
-        pid, decision_id = self.history.pop()
+        entry = self.history[-1]            # taken off only once answered: a failed save keeps it to retry
+        pid, decision_id = entry
         self.loading = True
         self._set_enabled(False)
-        self.tasks.save("Undo decision", _undo, decision_id, library=self.lib.path,
-                        on_result=lambda r: self._undone(r) if not isinstance(r, str) else self._not_undone(pid, r),
+
+        def answered(r) -> None:            # undone, or no longer in force: either way nothing left to undo
+            if entry in self.history:
+                self.history.remove(entry)
+            self._undone(r) if not isinstance(r, str) else self._not_undone(pid, r)
+
+        self.tasks.save("Undo decision", _undo, decision_id, library=self.lib.path, on_result=answered,
                         on_error=self._not_saved)
 
     def _not_undone(self, pid: int, why: str) -> None:
