@@ -640,7 +640,10 @@ class MainWindow(QMainWindow):
         if task.outcome == "failed":
             self.statusBar().showMessage(f"{task.name} failed: {task.error}", 10000)
         elif task.outcome == "cancelled":
-            self.statusBar().showMessage(f"{task.name} cancelled; work already committed is kept.", 8000)
+            # a backup leaves nothing behind (its partial copy is removed); other steps keep what they saved
+            kept = ("nothing was left behind" if getattr(task, "leaves_nothing", False)
+                    else "work already committed is kept")
+            self.statusBar().showMessage(f"{task.name} cancelled; {kept}.", 8000)
         elif task.outcome == "succeeded":
             # a task whose result callback left a summary (what came of each item) shows it, longer
             summary = getattr(task, "summary", None)

@@ -137,3 +137,20 @@ def test_closing_the_library_stops_watching_it_and_hides_the_banner(qtbot, windo
     window.changed_banner.show()
     window.close_library("gone")
     assert window.changed_banner.isHidden() and window.watch.lib is None
+
+
+def test_a_cancelled_backup_says_nothing_was_left(window):
+    from types import SimpleNamespace
+
+    window._task_ended(SimpleNamespace(name="Back up the library", outcome="cancelled", quiet=False,
+                                       exception=None, leaves_nothing=True))
+    assert window.statusBar().currentMessage() == "Back up the library cancelled; nothing was left behind."
+
+
+def test_the_sidebar_forgets_the_triage_collection_of_the_last_library(window, tmp_path):
+    from gapscope.store import Library
+
+    Library(tmp_path / "other.gapscope").close()
+    window.sidebar.set_triage_scope("a collection of the first library")
+    assert window.open_library(tmp_path / "other.gapscope")
+    assert window.sidebar.triage_collection is None and window.sidebar.counted_collection is None

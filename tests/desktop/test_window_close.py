@@ -88,3 +88,13 @@ def test_while_stopping_nothing_new_starts_and_new_drafts_are_asked_about(window
     assert window.isVisible() and window.detail.note_edit.toPlainText() == "typed while it stopped"
     assert not window.tasks.stopping                                # Cancel: the window works on
 
+
+
+def test_the_stop_question_defaults_to_keep_working(window, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    seen = []
+    monkeypatch.setattr(QMessageBox, "exec", lambda box: seen.append((box.defaultButton().text(), box.text())))
+    assert window.confirm_stop(["Find gaps", "Build maps"]) is False
+    (default, text), = seen
+    assert default == "Keep working" and "cancels them all" in text

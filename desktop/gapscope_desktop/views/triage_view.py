@@ -63,13 +63,13 @@ def why_text(q: dict, stats) -> str:
     if why == "postponed":
         return "Postponed earlier: back at the end of the queue" + p
     if why == "no text":
-        return "No title or abstract for the model to judge: shown at the review's base rate" + p
+        return "No title or abstract: the model has no text to judge it by" + p
     if why == "explore":
         return "Picked at random to explore other subtopics" + p
     if by == "classifier":
         return "Ranked first by the model" + p
     if by == "similarity":
-        return ("Most similar to the included papers (no classifier until there is one exclude)")
+        return "Most similar to the included papers (the model starts once you have excluded a paper)"
     return "No include yet: papers come in library order"
 
 
