@@ -5,12 +5,15 @@ go unseen. A banner says so, with Refresh; nothing reloads under the user's hand
 Cheap checks only: SQLite's ``data_version`` on the window's own connection (it moves when any other
 connection commits), read when the database or its -wal file changes on disk (QFileSystemWatcher), when
 the window is activated, and on a slow timer. The window's own writes run on writer-queue connections
-too, so the version is taken again when one of its tasks ends, and not checked while one runs."""
+too, and its experiment runs in a runner process that records the run in the library: the version is
+taken again when one of its writing tasks or runs ends, and not checked while one is under way (a
+write whose end the window has not handled yet included). A read ending takes nothing: a change made
+meanwhile by another process must still be seen."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Callable, Optional
 
 from PySide6.QtCore import QFileSystemWatcher, QObject, QTimer, Signal
 from PySide6.QtGui import QAction
@@ -23,9 +26,13 @@ SLOW_CHECK_MS = 15000
 class LibraryWatch(QObject):
     changed = Signal()                 # once per change seen, until the views are refreshed
 
-    def __init__(self, tasks, parent: Optional[QObject] = None, interval_ms: int = SLOW_CHECK_MS) -> None:
+    def __init__(self, tasks, parent: Optional[QObject] = None, interval_ms: int = SLOW_CHECK_MS,
+                 busy: Optional[Callable[[], bool]] = None) -> None:
+        """``busy``: True while the window's own work outside the task manager (an experiment run)
+        may write to the library."""
         super().__init__(parent)
         self.tasks = tasks
+        self.busy = busy or (lambda: False)
         self.lib = None
         self._seen: Optional[int] = None
         self._files = QFileSystemWatcher(self)
@@ -37,7 +44,11 @@ class LibraryWatch(QObject):
         self._timer = QTimer(self)
         self._timer.setInterval(interval_ms)
         self._timer.timeout.connect(self.check)
-        tasks.ended.connect(lambda _t: self.take_version())
+        tasks.ended.connect(self._task_ended)
+
+    def _task_ended(self, task) -> None:
+        if task.writes:
+            self.take_version()
 
     def watch(self, lib) -> None:
         """Follow ``lib`` (None: stop)."""
@@ -70,7 +81,7 @@ class LibraryWatch(QObject):
 
     def check(self) -> bool:
         """True (and ``changed`` emitted) when another connection committed since the version was taken."""
-        if self.lib is None or self._seen is None or self.tasks.active():
+        if self.lib is None or self._seen is None or self._own_writes_under_way():
             return False
         try:
             now = self.lib.data_version()
@@ -82,6 +93,11 @@ class LibraryWatch(QObject):
         self._seen = now
         self.changed.emit()
         return True
+
+
+    def _own_writes_under_way(self) -> bool:
+        # ``running`` still holds a write whose end is queued for the GUI: its commit is the window's own
+        return any(t.writes for t in self.tasks.running) or self.busy()
 
 
 class ChangedBanner(QToolBar):

@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitte
                                QToolBar, QWidget)
 
 from . import queries, recent, settings
+from .library_paths import same_library
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
 from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summary, dropped_pdfs, fetch_pdfs_task,
@@ -48,7 +49,9 @@ class MainWindow(QMainWindow):
         self.resize(1280, 800)
         self.lib = None
         self._closed = False
-        self._close_approved = False   # drafts settled and running work stopped: closing goes through
+        self._close_approved = False   # closing goes through without questions (set by tests)
+        self._stopping = False         # closing once the running work has stopped
+        self._close_queued = False
         self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
@@ -150,7 +153,7 @@ class MainWindow(QMainWindow):
         # every control that writes to the library, held off (with a tooltip) while it is read-only
         self.write_guard = WriteGuard(self)
         for view in (self.detail, self.triage_view, self.maps_view, self.gaps_view, self.experiments_view,
-                     self.reader):
+                     self.reader, self.graph_view):
             self.write_guard.register(view.writers())
         self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
         self._build_library_safety()
@@ -260,6 +263,15 @@ class MainWindow(QMainWindow):
     def open_library(self, path: Path | str) -> bool:
         from gapscope.store import Library, LibraryError, LibraryFault
 
+        # the drafts belong to their library's papers (the open one, or the one a failure closed); the
+        # same library opened again keeps them. Asked before the library is opened: opening may create
+        # its folder or upgrade its file, which Cancel must not leave behind
+        drafts_of = self.lib.path if self.lib is not None else self.detail.drafts_library
+        choice = "none"
+        if drafts_of is not None and not same_library(path, drafts_of):
+            choice = self.ask_drafts()
+            if choice is None:
+                return False
         try:
             lib = Library(Path(path))
         except LibraryFault as exc:
@@ -270,17 +282,16 @@ class MainWindow(QMainWindow):
             QMessageBox.warning(self, "Cannot open library", str(exc))
             self._open_failed(path, exc)
             return False
-        # the drafts belong to their library's papers (the open one, or the one a failure closed); the
-        # same library opened again keeps them
-        drafts_of = self.lib.path if self.lib is not None else self.detail.drafts_library
-        if drafts_of is not None and lib.path.resolve() != Path(drafts_of).resolve() and not self.settle_drafts():
-            lib.close()
-            return False
+        self.apply_drafts(choice)             # only now: a failed open keeps them
         if self.facet_review is not None:       # it lists and corrects the old library's sentences
             self.facet_review.hide()
-        if self.lib is not None:
-            self.tasks.shutdown()
-            self.lib.close()
+        old = self.lib
+        if old is not None:
+            self.tasks.shutdown()         # may deliver a failure that closes the old library meanwhile
+            try:
+                old.close()
+            except Exception:  # noqa: BLE001 - a connection on a failed disk may not close cleanly
+                pass
         self.lib = lib
         settings.put("library/path", str(lib.path))
         recent.remember(lib.path)
@@ -393,6 +404,7 @@ class MainWindow(QMainWindow):
                 pass
         self.lib = None
         self.watch.watch(None)
+        self.changed_banner.hide()           # it spoke of the library closed
         self.library_view.model.set_library(None)
         self.detail.set_library(None)
         self.reader.set_library(None)
@@ -628,7 +640,10 @@ class MainWindow(QMainWindow):
         if task.outcome == "failed":
             self.statusBar().showMessage(f"{task.name} failed: {task.error}", 10000)
         elif task.outcome == "cancelled":
-            self.statusBar().showMessage(f"{task.name} cancelled; work already committed is kept.", 8000)
+            # a backup leaves nothing behind (its partial copy is removed); other steps keep what they saved
+            kept = ("nothing was left behind" if getattr(task, "leaves_nothing", False)
+                    else "work already committed is kept")
+            self.statusBar().showMessage(f"{task.name} cancelled; {kept}.", 8000)
         elif task.outcome == "succeeded":
             # a task whose result callback left a summary (what came of each item) shows it, longer
             summary = getattr(task, "summary", None)
@@ -638,7 +653,9 @@ class MainWindow(QMainWindow):
     def _build_library_safety(self) -> None:
         from .library_watch import ChangedBanner, LibraryWatch
 
-        self.watch = LibraryWatch(self.tasks, self)
+        self.watch = LibraryWatch(self.tasks, self, busy=lambda: self.experiments_view.running)
+        # a run launched here records itself in the library from its own process: not another's change
+        self.experiments_view.runFinished.connect(lambda *_a: self.watch.take_version())
         self.changed_banner = ChangedBanner(self.act_refresh, self)
         self.addToolBarBreak()
         self.addToolBar(self.changed_banner)
@@ -691,6 +708,10 @@ class MainWindow(QMainWindow):
 
         if not self.ensure_library():
             return
+        if not self.write_guard.writable:       # the default library just opened may be read-only
+            QMessageBox.information(self, "Read-only library", f"{self.lib.path} is read-only: nothing can be "
+                                    "collected into it. Open a writable library first.")
+            return
         dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self)
         dlg.collected.connect(lambda _r: self.refresh_all())
         dlg.exec()
@@ -714,6 +735,7 @@ class MainWindow(QMainWindow):
             self.facet_review = FacetReviewDialog(self.tasks, parent=self)
             self.facet_review.openPaper.connect(self.open_paper)
             self.facet_review.corrected.connect(self._facet_corrected)
+            self.write_guard.register(self.facet_review.writers())
         self.facet_review.show_for(self.lib, self.detail.paper.id if self.detail.paper is not None else None)
 
     def _facet_corrected(self, paper_id: int) -> None:
@@ -727,10 +749,18 @@ class MainWindow(QMainWindow):
         dlg = PreferencesDialog(self, lib=self.lib)
         if dlg.exec():
             if dlg.library_settings and self.lib is not None:
-                self.tasks.save("Save preferences", _store_settings, dlg.library_settings, library=self.lib.path)
+                if self.lib.read_only:        # kept in the library: nothing can be written there
+                    lost = sorted(k for k, v in dlg.library_settings.items() if self.lib.get_setting(k) != v)
+                    if lost:
+                        QMessageBox.information(self, "Read-only library", "Not saved: " + ", ".join(lost)
+                                                + " (kept in the library, which is read-only). The other "
+                                                "preferences were saved.")
+                else:
+                    self.tasks.save("Save preferences", _store_settings, dlg.library_settings,
+                                    library=self.lib.path)
             settings.apply_environment()
             new = settings.get("library/path")
-            if new and (self.lib is None or Path(new).expanduser() != self.lib.path):
+            if new and (self.lib is None or not same_library(new, self.lib.path)):
                 self.open_library(new)
 
     def _about(self) -> None:
@@ -808,11 +838,12 @@ class MainWindow(QMainWindow):
         QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
 
     # --- closing: unsaved drafts, running work ------------------------------------------------------
-    def settle_drafts(self) -> bool:
-        """Tag and note drafts not saved yet: ask Save / Discard / Cancel. False: the user chose Cancel."""
+    def ask_drafts(self) -> Optional[str]:
+        """Tag and note drafts not saved yet: ask Save / Discard / Cancel, changing nothing. "save",
+        "discard", "none" (no drafts) or None (the user chose Cancel); :meth:`apply_drafts` carries it out."""
         drafts = self.detail.unsaved_drafts()
         if not drafts:
-            return True
+            return "none"
         lines = []
         for pid, kind, text in drafts[:8]:
             title = self._paper_title(pid)
@@ -825,12 +856,16 @@ class MainWindow(QMainWindow):
             "These were typed but not saved:\n\n" + "\n".join(lines) + "\n\nSave them to their papers?",
             QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Save)
         if answer == QMessageBox.Save:
-            self.detail.save_drafts()       # edits on the writer queue: closing waits for them
-            return True
+            return "save"
         if answer == QMessageBox.Discard:
+            return "discard"
+        return None
+
+    def apply_drafts(self, choice: Optional[str]) -> None:
+        if choice == "save":
+            self.detail.save_drafts()       # edits on the writer queue: closing waits for them
+        elif choice == "discard":
             self.detail.discard_drafts()
-            return True
-        return False
 
     def _paper_title(self, paper_id: int) -> str:
         try:
@@ -849,16 +884,22 @@ class MainWindow(QMainWindow):
 
     def confirm_stop(self, names: list[str]) -> bool:
         box = QMessageBox(QMessageBox.Question, "Work in progress",
-                          "Still running: " + ", ".join(names) + ".\n\nClosing the window cancels it "
-                          "(what is already saved is kept).", parent=self)
-        stop = box.addButton("Cancel them and close", QMessageBox.AcceptRole)
-        box.addButton("Keep working", QMessageBox.RejectRole)
-        box.setDefaultButton(stop)
+                          "Still running: " + ", ".join(names) + ".\n\nClosing the window cancels "
+                          + ("it" if len(names) == 1 else "them all") + " (what is already saved is kept).",
+                          parent=self)
+        stop = box.addButton("Cancel " + ("it" if len(names) == 1 else "them") + " and close",
+                             QMessageBox.AcceptRole)
+        keep = box.addButton("Keep working", QMessageBox.RejectRole)
+        box.setDefaultButton(keep)         # Enter never throws work away
         box.exec()
         return box.clickedButton() is stop
 
     def _stop_then_close(self, names: list[str]) -> None:
-        """Cancel the running work without blocking the window; it closes once everything stopped."""
+        """Cancel the running work without blocking the window; it closes once everything stopped.
+        Meanwhile nothing new starts (an edit still saves), and the close asks again about drafts typed
+        while it waited."""
+        self._stopping = True
+        self.tasks.stopping = True
         self.statusBar().showMessage("Stopping " + ", ".join(names) + "… the window closes when stopped.")
         self.tasks.cancel_all()
         self.experiments_view.cancel()
@@ -866,28 +907,61 @@ class MainWindow(QMainWindow):
         self.experiments_view.runFinished.connect(self._close_if_stopped)
         self._close_if_stopped()
 
+    def _keep_open(self) -> None:
+        """The user cancelled the delayed close (at the drafts question): the window works on."""
+        self._stopping = False
+        self.tasks.stopping = False
+        self.tasks.ended.disconnect(self._close_if_stopped)
+        self.experiments_view.runFinished.disconnect(self._close_if_stopped)
+        self.statusBar().showMessage("The window stays open.", 5000)
+
     def _close_if_stopped(self, *_args) -> None:
-        if not self._closed and not self.running_work():
-            QTimer.singleShot(0, self.close)
+        if self._stopping and not self._closed and not self._close_queued and not self.running_work():
+            self._close_queued = True        # one close for a burst of ended tasks
+            QTimer.singleShot(0, self._delayed_close)
+
+    def _delayed_close(self) -> None:
+        self._close_queued = False
+        if self._stopping and not self._closed:
+            self.close()
 
     def _lock_waiting(self, _task) -> None:
         self.statusBar().showMessage(LOCK_WAIT_MESSAGE)
 
     def closeEvent(self, event) -> None:
-        if not self._close_approved:
-            if not self.settle_drafts():
-                event.ignore()
-                return
-            running = self.running_work()
-            if running and not self.confirm_stop(running):
-                event.ignore()
-                return
-            self._close_approved = True
-            if running:
-                event.ignore()
-                self._stop_then_close(running)
-                return
+        if not self._close_approved and not self._closed:
+            if self._stopping:
+                # the delayed close, once the work stopped: drafts typed meanwhile are asked about
+                choice = self.ask_drafts()
+                if choice is None:
+                    event.ignore()
+                    self._keep_open()
+                    return
+                self.apply_drafts(choice)
+                running = self.running_work()
+                if running:                  # started before the stop took hold: cancelled too
+                    event.ignore()
+                    self.tasks.cancel_all()
+                    self.experiments_view.cancel()
+                    return
+            else:
+                # ask everything first, change nothing until the user has said yes to all of it
+                choice = self.ask_drafts()
+                if choice is None:
+                    event.ignore()
+                    return
+                running = self.running_work()
+                if running and not self.confirm_stop(running):
+                    event.ignore()
+                    return
+                self.apply_drafts(choice)
+                if running:
+                    event.ignore()
+                    self._stop_then_close(running)
+                    return
         self._closed = True
+        self.watch.watch(None)
+        self.changed_banner.hide()
         if self.facet_review is not None:
             self.facet_review.close()
         self.save_state()
@@ -897,3 +971,4 @@ class MainWindow(QMainWindow):
             self.lib.close()
             self.lib = None
         super().closeEvent(event)
+

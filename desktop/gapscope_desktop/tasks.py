@@ -160,6 +160,8 @@ class TaskManager(QObject):
         self.running: list[Task] = []
         self._runnables: dict[int, _Runnable] = {}
         self.closed = False        # after shutdown(final=True) nothing starts (a queued refresh may still ask)
+        self.stopping = False      # the window waits for its work to stop before closing: new long work
+                                   # starts cancelled (a user's edit still runs)
 
     def run(self, name: str, fn: Callable[..., Any], *args: Any, library: Optional[Path | str] = None,
             on_result: Optional[Callable[[Any], None]] = None,
@@ -202,6 +204,8 @@ class TaskManager(QObject):
         path = Path(library) if library is not None else None
         runnable = _Runnable(task, fn, path, args, kwargs, writes=writes)
         self._runnables[id(task)] = runnable
+        if self.stopping and cancellable:
+            task.cancel()          # it ends at once, cancelled, through its usual callbacks
         (self.writer if writes else self.pool).start(runnable)
         return task
 

@@ -56,6 +56,9 @@ class WriteGuard(QObject):
             if self.read_only:
                 self._hold(item)
 
+    def registered(self, item) -> bool:
+        return id(item) in self._wanted
+
     @property
     def writable(self) -> bool:
         return not self.read_only

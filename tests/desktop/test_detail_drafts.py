@@ -178,3 +178,38 @@ def test_a_note_can_be_edited_and_deleted_after_a_confirmation(window, qtbot, an
     with qtbot.waitSignal(detail.notesChanged, timeout=10000):
         detail.notes_view.anchorClicked.emit(QUrl(f"note:delete/{note['id']}"))
     assert window.lib.notes_of(pid) == [] and "No notes yet" in detail.notes_view.toPlainText()
+
+
+def test_cancel_at_the_drafts_question_leaves_no_new_library_behind(window, qtbot, answer, tmp_path):
+    _select(window, 1)
+    qtbot.keyClicks(window.detail.note_edit, "not saved yet")
+    answer[0] = QMessageBox.Cancel
+    new = tmp_path / "new.gapscope"
+    assert window.open_library(new) is False
+    assert len(answer[1]) == 1 and not new.exists()            # asked before anything was created
+
+
+def test_the_same_library_by_another_path_keeps_its_drafts_without_asking(window, qtbot, answer, tmp_path, lib_path):
+    link = tmp_path / "link"
+    link.symlink_to(lib_path.parent, target_is_directory=True)
+    pid = _select(window, 1)
+    qtbot.keyClicks(window.detail.note_edit, "still mine")
+    assert window.open_library(link / lib_path.name) is True
+    assert answer[1] == [] and window.detail.unsaved_drafts() == [(pid, "note", "still mine")]
+
+
+def test_opening_another_library_survives_the_old_one_closing_meanwhile(window, tmp_path, monkeypatch):
+    from gapscope.store import Library
+
+    Library(tmp_path / "other.gapscope").close()
+    shutdown = window.tasks.shutdown
+
+    def failure_delivered_while_stopping(*a, **k):            # a task's failure closes the old library
+        monkeypatch.setattr(window.tasks, "shutdown", shutdown)
+        done = shutdown(*a, **k)
+        window.close_library("the disk failed")
+        return done
+
+    monkeypatch.setattr(window.tasks, "shutdown", failure_delivered_while_stopping)
+    assert window.open_library(tmp_path / "other.gapscope") is True
+    assert window.lib is not None and window.lib.path == tmp_path / "other.gapscope"

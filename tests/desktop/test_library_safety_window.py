@@ -103,3 +103,54 @@ def test_back_up_library_from_the_file_menu(qtbot, window, dialogs, monkeypatch,
     window.back_up_library()                       # a second one in the same minute gets its own name
     qtbot.waitUntil(lambda: len(dialogs) == 2 and not window.tasks.active(), timeout=60000)
     assert len(list(out.iterdir())) == 2
+
+
+def test_an_experiment_run_from_the_window_raises_no_banner(qtbot, window):
+    """The runner is a process of its own that records the run in the library: the window's own work."""
+    from .library_data import write_aside
+
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window.watch.take_version()
+    ev = window.experiments_view
+    ev.process = object()                                          # a run under way (what `running` reads)
+    write_aside(window.lib.path, lambda other: _add_paper(other, "A run recorded by the runner"))
+    assert window.watch.check() is False                           # not while the run is on
+    ev.process = None
+    ev.runFinished.emit(0, "done")
+    assert window.watch.check() is False and window.changed_banner.isHidden()
+
+
+def test_a_read_ending_does_not_hide_another_process_change(qtbot, window):
+    from .library_data import write_aside
+
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window.watch._files.blockSignals(True)       # the check below is the only one: no race with the file watcher
+    window.watch.take_version()
+    write_aside(window.lib.path, lambda other: _add_paper(other, "Imported from the command line"))
+    task = window.tasks.run("List", lambda lib, *, progress=None, cancel=None: lib.count_papers(),
+                            library=window.lib.path, quiet=True)
+    qtbot.waitUntil(lambda: task.done and task not in window.tasks.running, timeout=20000)
+    assert window.watch.check() is True
+
+
+def test_closing_the_library_stops_watching_it_and_hides_the_banner(qtbot, window):
+    window.changed_banner.show()
+    window.close_library("gone")
+    assert window.changed_banner.isHidden() and window.watch.lib is None
+
+
+def test_a_cancelled_backup_says_nothing_was_left(window):
+    from types import SimpleNamespace
+
+    window._task_ended(SimpleNamespace(name="Back up the library", outcome="cancelled", quiet=False,
+                                       exception=None, leaves_nothing=True))
+    assert window.statusBar().currentMessage() == "Back up the library cancelled; nothing was left behind."
+
+
+def test_the_sidebar_forgets_the_triage_collection_of_the_last_library(window, tmp_path):
+    from gapscope.store import Library
+
+    Library(tmp_path / "other.gapscope").close()
+    window.sidebar.set_triage_scope("a collection of the first library")
+    assert window.open_library(tmp_path / "other.gapscope")
+    assert window.sidebar.triage_collection is None and window.sidebar.counted_collection is None

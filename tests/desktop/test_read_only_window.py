@@ -26,9 +26,9 @@ def read_only_window(qtbot, lib_path, monkeypatch):
 
     from .conftest import _close_at_teardown, _open_window
 
-    monkeypatch.setattr(store_library, "_writable", lambda db: False)
-    window = _open_window(qtbot, lib_path)
-    monkeypatch.undo()
+    with monkeypatch.context() as m:        # only this: the autouse isolation (settings, data, log) stays
+        m.setattr(store_library, "_writable", lambda db: False)
+        window = _open_window(qtbot, lib_path)
     yield window
     _close_at_teardown(window)
 
@@ -86,3 +86,51 @@ def test_a_control_the_view_turns_on_stays_off_while_read_only(qtbot):
     guard.set_read_only(True)
     guard.set_read_only(False)
     assert not button.isEnabled()
+
+
+def test_read_only_the_less_seen_writers_write_nothing(read_only_window, monkeypatch):
+    """Check Facet Labels (its number keys too), the Reader's page menu, Preferences' library-kept
+    settings and Collect each refuse, saying why, instead of failing in the store."""
+    import gapscope_desktop.dialogs.collect_dialog as collect_dialog
+    import gapscope_desktop.dialogs.preferences_dialog as preferences_dialog
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.vocabulary import SENTENCE_ROLES
+
+    window = read_only_window
+    started, told = [], []
+    for name in ("save", "write"):
+        monkeypatch.setattr(window.tasks, name, lambda task_name, *a, **k: started.append(task_name))
+    monkeypatch.setattr(QMessageBox, "information", lambda _p, _title, text, *a, **k: told.append(text))
+
+    window.show_facet_review()
+    dlg = window.facet_review
+    monkeypatch.setattr(dlg, "_show_context", lambda r: None)
+    dlg.show_rows([{"role_confidence": 0.4, "shortcoming_confidence": 0.5, "role": "result", "shortcoming": "none",
+                    "text": "A sentence.", "title": "A paper", "paper_id": 1, "start": 0, "end": 11, "idx": 0}])
+    assert all(not b.isEnabled() for b in dlg.buttons.values())
+    dlg.set_label(SENTENCE_ROLES[0])                          # what the number key 1 does
+    assert "read-only" in dlg.info.text()
+
+    reader = window.reader
+    reader.selection = (0, 1)                                 # text selected on the page
+    assert not any(a.isEnabled() for a in reader.page_menu().actions())
+    assert reader.highlight_selection("a note") is False and "read-only" in reader.status.text()
+
+    class Accepted:
+        library_settings = {"collect.arxiv_url": "http://mirror.example/api"}
+
+        def __init__(self, *a, **k):
+            pass
+
+        def exec(self):
+            return True
+
+    monkeypatch.setattr(preferences_dialog, "PreferencesDialog", Accepted)
+    window.show_preferences()
+    assert "collect.arxiv_url" in told[-1] and "read-only" in told[-1]
+
+    monkeypatch.setattr(collect_dialog.CollectDialog, "exec", lambda self: started.append("collect dialog"))
+    window.show_collect()
+    assert "read-only" in told[-1]
+    assert started == []

@@ -308,3 +308,23 @@ def test_undo_takes_back_the_windows_own_decision_not_a_later_one_from_the_cli(w
     qtbot.keyClick(view, Qt.Key_U)              # the window's history is spent: nothing of the CLI's is undone
     qtbot.waitUntil(lambda: view.message.text().startswith("Nothing to undo"), timeout=60000)
     assert current_decisions(lib)[other]["decision"] == "exclude"
+
+
+def test_an_undo_that_fails_to_save_can_be_tried_again(window, qtbot, monkeypatch):
+    import gapscope_desktop.views.triage_view as triage_view
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    qtbot.keyClick(view, Qt.Key_I)
+    qtbot.waitUntil(lambda: view.message.text().startswith("Included"), timeout=60000)
+    _wait_card(qtbot, view)
+    before = list(view.history)
+
+    def disk_full(lib, decision_id, *, progress=None, cancel=None):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(triage_view, "_undo", disk_full)
+    view.undo()
+    qtbot.waitUntil(lambda: "Not saved" in view.message.text(), timeout=20000)
+    assert view.history == before and before

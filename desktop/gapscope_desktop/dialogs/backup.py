@@ -59,4 +59,6 @@ def start_backup(parent: QWidget, tasks, library: Path, choose_folder: Callable[
         QMessageBox.warning(parent, "Backup not made", f"The backup was not made ({message}).\n\n"
                             f"Nothing was left in {folder}.")
 
-    return tasks.run("Back up the library", _backup, dest, library=library, on_result=done, on_error=failed)
+    task = tasks.run("Back up the library", _backup, dest, library=library, on_result=done, on_error=failed)
+    task.leaves_nothing = True     # cancelled, its partial folder is removed: the status bar says so
+    return task

@@ -116,6 +116,10 @@ class FacetReviewDialog(QDialog):
         layout.addWidget(self.info)
         self.resize(960, 560)
 
+    def writers(self) -> list:
+        """The label buttons (their number keys check :meth:`set_label`'s read-only test)."""
+        return list(self.buttons.values())
+
     def show_for(self, lib, paper_id: Optional[int]) -> None:
         """List ``lib``'s labels (the whole library; ``paper_id``, the selected paper, can narrow it)."""
         self.lib, self.paper_id = lib, paper_id
@@ -198,6 +202,9 @@ class FacetReviewDialog(QDialog):
         """Save ``label`` (a role or a shortcoming type) as the selected sentence's correction and move on."""
         item = self.table.currentItem()
         if item is None or not self.rows or self.lib is None:
+            return
+        if self.lib.read_only:          # a number key, whatever the (held off) buttons show
+            self.info.setText("Not saved: this library is read-only.")
             return
         r = self.rows[self._row(item)]
         self.tasks.save("Correct facet label", _correct, r["paper_id"], r["start"], r["end"], label,

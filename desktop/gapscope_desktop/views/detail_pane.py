@@ -19,6 +19,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from ..library_paths import same_library
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
                          load_highlights, load_sentences, paper_header_html, query_terms)
 
@@ -125,7 +126,7 @@ class DetailPane(QWidget):
     def set_library(self, lib) -> None:
         # drafts stay through a reload of the same library (after a failure) and while none is open;
         # another library's papers are not theirs (the window asked about them before opening it)
-        if lib is not None and (self.drafts_library is None or lib.path != self.drafts_library):
+        if lib is not None and not same_library(lib.path, self.drafts_library):
             self.drafts.clear()
             self.saving.clear()
         if lib is not None:

@@ -343,6 +343,8 @@ class ExperimentsView(CoreView):
     def launch(self) -> bool:
         if self.running or self.lib is None:
             return False
+        if self.tasks.stopping:           # the window is closing: nothing new may start
+            return self._refuse("Not started: the window is closing.")
         text = self.editor.toPlainText()
         if not text.strip():
             self.run_label.setText("Write or draft a spec first.")

@@ -368,8 +368,8 @@ class GapsView(CoreView):
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
         self.notes.setVisible(bool(notices))
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
-        self._count_text = (f", {n_stale} stale (what they were found from changed since or was already out of "
-                            "date): “Find gaps” again") if n_stale else ""
+        self._count_text = (f", {n_stale} stale (the papers or maps they came from have changed): "
+                            "run “Find gaps” again") if n_stale else ""
         self.apply_filters()
         wanted, self._select_after = self._select_after, None
         if wanted is not None:

@@ -90,6 +90,9 @@ class GraphView(CoreView):
         layout.addLayout(top)
         layout.addWidget(split, 1)
 
+    def writers(self) -> list:
+        return [self.enrich_button]        # enrichment stores references and citations in the library
+
     def library_changed(self, lib) -> None:
         self.figure = None
 

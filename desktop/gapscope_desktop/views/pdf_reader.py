@@ -26,6 +26,8 @@ from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
 from gapscope.vocabulary import SHORTCOMING_NAMES
 
+from ..write_guard import hold_menu_writers
+
 log = logging.getLogger(__name__)
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -436,6 +438,7 @@ class PdfReader(QWidget):
         note = menu.addAction("Highlight with a note…")
         note.setEnabled(bool(self.selection))
         note.triggered.connect(self._highlight_with_note)
+        hold_menu_writers(self.lib, [act, note])
         return menu
 
     def _page_menu(self, pos: QPoint) -> None:
@@ -536,6 +539,9 @@ class PdfReader(QWidget):
     def highlight_selection(self, note: Optional[str] = None) -> bool:
         """Highlight the text selected with the mouse; the note is ``note`` or the comment field."""
         text = self.selected_text()
+        if self.lib is None or self.lib.read_only:
+            self.status.setText("Not highlighted: this library is read-only.")
+            return False
         if not text or self.path is None:
             self.status.setText("Select text on the page first (press and drag).")
             return False

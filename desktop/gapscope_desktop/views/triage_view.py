@@ -63,13 +63,13 @@ def why_text(q: dict, stats) -> str:
     if why == "postponed":
         return "Postponed earlier: back at the end of the queue" + p
     if why == "no text":
-        return "No title or abstract for the model to judge: shown at the review's base rate" + p
+        return "No title or abstract: the model has no text to judge it by" + p
     if why == "explore":
         return "Picked at random to explore other subtopics" + p
     if by == "classifier":
         return "Ranked first by the model" + p
     if by == "similarity":
-        return ("Most similar to the included papers (no classifier until there is one exclude)")
+        return "Most similar to the included papers (the model starts once you have excluded a paper)"
     return "No include yet: papers come in library order"
 
 
@@ -530,11 +530,17 @@ class TriageView(CoreView):
         if not self.history:
             self.message.setText("Nothing to undo: this window has made no decision since it opened.")
             return
-        pid, decision_id = self.history.pop()
+        entry = self.history[-1]            # taken off only once answered: a failed save keeps it to retry
+        pid, decision_id = entry
         self.loading = True
         self._set_enabled(False)
-        self.tasks.save("Undo decision", _undo, decision_id, library=self.lib.path,
-                        on_result=lambda r: self._undone(r) if not isinstance(r, str) else self._not_undone(pid, r),
+
+        def answered(r) -> None:            # undone, or no longer in force: either way nothing left to undo
+            if entry in self.history:
+                self.history.remove(entry)
+            self._undone(r) if not isinstance(r, str) else self._not_undone(pid, r)
+
+        self.tasks.save("Undo decision", _undo, decision_id, library=self.lib.path, on_result=answered,
                         on_error=self._not_saved)
 
     def _not_undone(self, pid: int, why: str) -> None:

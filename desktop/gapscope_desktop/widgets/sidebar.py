@@ -39,6 +39,8 @@ class Sidebar(QTreeWidget):
         self.counted_collection: Optional[str] = None  # whose decisions the Triage section counts
 
     def set_library(self, lib) -> None:
+        if lib is not self.lib:        # another library's collections are not this one's
+            self.triage_collection = self.counted_collection = None
         self.lib = lib
         self.reload()
 
