@@ -227,8 +227,7 @@ def test_a_pair_that_abstracts_mention_together_is_not_listed():
     m, p = g.details["method_concept"], g.details["problem_concept"]
     few = {q: (f"{m} and {p}." if i < TEXT_BOTH_MAX else "nothing") for i, q in enumerate(sorted(dates))}
     again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, texts=few)
-    kept = [x for x in again if (x.details["method_concept"], x.details["problem_concept"]) == (m, p)]
-    assert kept and kept[0].details["abstracts_mentioning_both"] == TEXT_BOTH_MAX
+    assert again[0].details["method_concept"] == m and again[0].details["abstracts_mentioning_both"] == TEXT_BOTH_MAX
 
 
 @pytest.mark.parametrize("phrase, named_model", [

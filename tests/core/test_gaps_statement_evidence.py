@@ -1,6 +1,6 @@
 """A gap's statement agrees with its own evidence: a method x problem pair that some abstracts already
 combine (named by the extractor, mentioned together in the text, or found about both by the closest-work
-check) says "only N abstracts combine them so far (e.g. “Title”)", never "none combines them", and lists
+check) says "only N abstracts combine them so far (e.g. “Title”)", never "none of them combines the two", and lists
 them as the papers that already did both."""
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ def _pair(g):
 def _consistent(g):
     n = g.details["combined_by"]["count"]
     if n == 0:
-        return "yet none combines them" in g.statement
+        return "yet none of them combines the two" in g.statement
     said = re.search(r"yet only (one|\d+) abstracts? combines? them so far", g.statement)
     return said is not None and said.group(1) == ("one" if n == 1 else str(n)) and "none combines" not in g.statement
 
@@ -33,7 +33,7 @@ def test_a_pair_one_abstract_mentions_says_so_and_names_it():
     assert listed and all(_consistent(g) for g in listed)
     g = listed[0]
     m, p = _pair(g)
-    assert "yet none combines them" in g.statement
+    assert "yet none of them combines the two" in g.statement
     q = sorted(dates)[0]
     texts = {x: (f"{m} and {p}." if x == q else "nothing") for x in dates}
     again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, texts=texts,
@@ -44,8 +44,8 @@ def test_a_pair_one_abstract_mentions_says_so_and_names_it():
     s = same[0]
     assert f"yet only one abstract combines them so far (e.g. \u201cTitle {q}\u201d)" in s.statement, s.statement
     assert s.roles[q] == "both" and s.details["combined_by"] == {"count": 1, "papers": [q]}
-    # listed by the ranker's score over one more than the abstracts that did it (the ranker's own unchanged)
-    assert s.details["raw_score"] == g.details["raw_score"] and s.score == pytest.approx(g.score / 2)
+    # listed by the ranker's score, as before: the statement says what was done, the reader judges
+    assert s.details["raw_score"] == g.details["raw_score"] and s.score == pytest.approx(g.score)
     assert [x.score for x in again] == sorted((x.score for x in again), reverse=True)
 
 

@@ -26,7 +26,7 @@ FILLERS = 26
 def _gaps(ids: list[int], papers) -> list[Gap]:
     concept = Gap(
         "method_x_problem", 1.0, "Apply “point cloud” to “RGB”: 9 papers use point cloud and 9 address RGB, "
-        "yet none combines them.",
+        "yet none of them combines the two.",
         ClusterRef("method_concept", 1, 10, "point cloud", ["point clouds"]),
         ClusterRef("problem_concept", 1, 11, "RGB", []),
         ids[:4], roles={ids[0]: "method", ids[1]: "method", ids[2]: "problem", ids[3]: "neighbour"},
@@ -94,7 +94,7 @@ def test_behind_the_score_is_plain_words_not_stored_records(reports):
                          "Did both", "Confidence", "Source: library"):
             assert internal not in text, (fmt, internal)
         assert "Score 1.00 of 1 among the gaps of this kind" in text, fmt
-        assert "none combines them" in text and "LiDAR (2 papers)" in text, fmt
+        assert "none of them combines the two" in text and "LiDAR (2 papers)" in text, fmt
         assert "0.48" in text and "none describe a method close to it" in text, fmt
 
 

@@ -44,7 +44,7 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
     """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one.
     ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
     first mention: Apply “VAR (visual autoregressive modeling)” to ..."""
-    done = "yet none combines them" if both == 0 else (
+    done = "yet none of them combines the two" if both == 0 else (
         "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
     if both and example:
         done += f" (e.g. {_q(example)})"
@@ -71,7 +71,7 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     """The works that already combine the pair, each once, whichever check saw them: the library's papers the
     extractor named both in, those whose title or abstract mentions both (the FTS index; at most one, or the
     pair would be no candidate) and those the closest-work check found about both (gaps/closest.py), plus the
-    other sources' abstracts that check found. A gap's statement must not say "none combines them" next to
+    other sources' abstracts that check found. A gap's statement must not say "none of them combines the two" next to
     such evidence. {"count", "papers" (library ids), "example" (a title, one the closest-work check
     found first)}."""
     m, p = ev.method, ev.problem
@@ -89,13 +89,6 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     if example is None and papers and titles is not None:
         example = titles(papers[:1]).get(papers[0])
     return {"count": len(papers) + elsewhere, "papers": papers, "example": example}
-
-
-def listing_score(score: float, combined: int) -> float:
-    """The order a gap is listed in: the ranker's score, divided by one more than the abstracts that combine
-    the pair already, so a pair none has tried comes before an equally likely one two abstracts did. Only the
-    listing reads it (the backtest scores the ranker's link prediction)."""
-    return score / (1 + combined) if score >= 0 else score * (1 + combined)
 
 
 def listable(c: Concept, n_library: int, max_share: float) -> bool:
@@ -284,7 +277,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
         counts["openalex"] = world["works"]
     expansions = _expansions(m, p, acronyms)
     return Gap(
-        type="method_x_problem", score=listing_score(cand.score, combined["count"]),
+        type="method_x_problem", score=cand.score,
         statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
                             combined["example"])
         + (tried_note(ref) if ref else "") + tried_in_world_note(world),

@@ -55,7 +55,7 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
     out = [f"In the library {_n(d.get('method_papers'), 'paper')} use {m} and {_n(d.get('problem_papers'), 'paper')} "
            f"address {p}; " + (f"{_n(d['papers_with_both'], 'paper')} combine"
                                                     f"{'s' if d['papers_with_both'] == 1 else ''} them"
-                                                    if d.get("papers_with_both") else "none combines them")
+                                                    if d.get("papers_with_both") else "none of them combines the two")
            + (f" ({_n(d['abstracts_mentioning_both'], 'abstract')} mention"
               f"{'s' if d['abstracts_mentioning_both'] == 1 else ''} both words)"
               if d.get("abstracts_mentioning_both") else "") + "."]
