@@ -85,3 +85,29 @@ def test_a_stray_wal_beside_an_intact_main_file_is_named(tmp_path, monkeypatch):
         assert (path / "library.sqlite-wal").exists()    # the user decides; nothing is moved
     finally:
         keeper.close()
+
+
+def test_the_damage_check_keeps_the_locks_of_connections_open_in_this_process(tmp_path):
+    """Closing any plain descriptor of the file would drop this process's SQLite locks: another process
+    closing its connection would then think it the last one and remove the -wal under ours."""
+    import os
+    import subprocess
+    import sys
+
+    from gapscope.store.salvage import probe_database
+
+    path = tmp_path / "a.gapscope"
+    db = path / "library.sqlite"
+    lib = Library(path)
+    try:
+        lib.set_setting("k", 1)                           # a -wal in use by this process
+        info = probe_database(db)
+        assert info["main_file_alone"]["sqlite_header"] is True
+        assert "alone is intact" in stray_wal_hint(db)   # read through SQLite, not copied
+        other = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+                 " c.execute('SELECT count(*) FROM settings').fetchone(); c.close()")
+        subprocess.run([sys.executable, "-c", other, str(db)], check=True)
+        assert os.path.exists(f"{db}-wal")               # our shared lock kept it from being removed
+        assert lib.get_setting("k") == 1
+    finally:
+        lib.close()

@@ -174,7 +174,8 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             raise
 
     def _open_error(self, exc: sqlite3.Error) -> LibraryError:
-        """Called once the connection is closed (the damage check copies the file)."""
+        """The fault to raise for an open that failed; a damaged file is also checked for a stray -wal
+        (store.salvage reads it through SQLite, so other connections' locks are kept)."""
         fault = library_fault(exc, self.db_path)
         if isinstance(fault, LibraryDamaged):
             from .salvage import stray_wal_hint
