@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -165,3 +166,65 @@ def test_the_backup_is_synced_before_it_is_renamed_into_place(library, tmp_path,
     assert any(p.endswith("library.sqlite") for p in before)
     assert sum(".pdf" in p for p in before) == 2
     assert synced[renamed[-1][0]:] == [str(tmp_path)]     # the parent folder, after the rename
+
+
+def test_a_run_that_changes_while_copied_is_backed_up_and_named(library, tmp_path, monkeypatch):
+    """A run in progress replaces its checkpoints and appends to its logs: a file that vanishes or grows
+    during the copy is taken as it is, and the report says the run's copy may be partial."""
+    from gapscope.store import backup as backup_module
+
+    path, _pids, run_dir = library
+    real_copy = backup_module._copy_file
+
+    def runner_writes_meanwhile(src, dst, *args, **kwargs):
+        if src.name == "best-s0-f0.pt":
+            src.unlink()                                  # a checkpoint replaced by a better one
+        elif src.name == "spec.toml":
+            with open(src, "a") as fh:                    # a log appended to
+                fh.write("# more\n")
+        return real_copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "_copy_file", runner_writes_meanwhile)
+    dest = tmp_path / "during.gapscope"
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 0, r.output
+    assert f"run {run_dir.name} was running; its copy may be partial" in r.stderr
+    copied = dest / "runs" / run_dir.name
+    assert (copied / "status.json").is_file() and not (copied / "checkpoints" / "best-s0-f0.pt").exists()
+    assert (copied / "spec.toml").read_text().endswith("# more\n")
+    with Library(dest) as lib:
+        assert lib.get_run(run_dir.name) is not None
+
+
+def test_a_pdf_that_changes_while_copied_still_fails_the_backup(library, tmp_path, monkeypatch):
+    from gapscope.store import backup as backup_module
+
+    path, _pids, _run = library
+    real_copy = backup_module._copy_file
+
+    def grows(src, dst, *args, **kwargs):
+        if src.suffix == ".pdf":
+            with open(src, "ab") as fh:
+                fh.write(b"\0")
+        return real_copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "_copy_file", grows)
+    dest = tmp_path / "bad.gapscope"
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 1 and "bytes" in r.output
+    assert not dest.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="run.lock is a flock")
+def test_a_run_holding_its_lock_is_named_as_running(library, tmp_path):
+    from gapscope.experiments.runner import RunFolder, RunLock
+
+    path, _pids, run_dir = library
+    lock = RunLock(RunFolder(run_dir))
+    assert lock.acquire()
+    try:
+        r = cli(path, "backup", "--json", str(tmp_path / "live.gapscope"))
+    finally:
+        lock.release()
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["notes"] == [f"run {run_dir.name} was running; its copy may be partial"]

@@ -85,6 +85,8 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
     for line in done.missing:
         click.secho(f"warning: {safe(line)}", fg="yellow", err=True)
         log_error(f"backup to {done.library}: {line}", level="WARNING")
+    for line in done.notes:
+        click.secho(f"note: {safe(line)}", fg="yellow", err=True)
     if as_json:
         emit_json(done.to_dict())
     else:

@@ -44,6 +44,7 @@ class BackupReport:
     files: int = 0                    # every file copied besides the database
     bytes: int = 0                    # their bytes, the database's included
     missing: list[str] = field(default_factory=list)   # what the library references and was not found
+    notes: list[str] = field(default_factory=list)     # what else the user should know ("run X was running")
 
     @property
     def size_text(self) -> str:
@@ -58,7 +59,7 @@ class BackupReport:
     def to_dict(self) -> dict:
         return {"library": str(self.library), "database": str(self.database), "papers": self.papers,
                 "pdfs": self.pdfs, "runs": self.runs, "files": self.files, "bytes": self.bytes,
-                "missing": list(self.missing)}
+                "missing": list(self.missing), "notes": list(self.notes)}
 
 
 class BackupError(OSError):
@@ -225,6 +226,32 @@ def _copy_file(src: Path, dst: Path, done: int, total: int, progress: Optional[P
     return done
 
 
+def _run_lock_held(run_dir: Path) -> bool:
+    """Does a runner hold the run folder's ``run.lock`` (experiments.runner.RunLock) now?"""
+    lock = run_dir / "run.lock"
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        with open(lock, "rb") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        return False                           # no lock file: not running (or from before locks)
+    return False
+
+
+def _size_or_none(path: Path) -> Optional[int]:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
 def _build(dest, home: Optional[Path], fill) -> BackupReport:
     """Make the backup folder ``dest`` with ``fill(tmp, dest)`` in a hidden partial folder beside it, then
     sync it and rename it into place; a failure leaves no ``dest`` and no partial folder."""
@@ -329,27 +356,50 @@ class BackupMixin:
             plan += [(f, Path("experiments") / f.relative_to(specs), "specs") for f in sorted(specs.rglob("*"))
                      if f.is_file() and not f.is_symlink()]
         copied_runs: list[tuple[str, str]] = []
+        running: set[str] = set()                        # runs whose files changed while copied
         for run_id, stored, _spec in runs:
             folder = self.resolved_path(stored)          # where it is now, the library perhaps moved
             src_dir = Path(folder) if folder else None
             if src_dir is None or not src_dir.is_dir():
                 result.missing.append(f"the folder of run {run_id} is missing: {folder}")
                 continue
+            if _run_lock_held(src_dir):
+                running.add(run_id)
             inside = Path("runs") / src_dir.name
             for path in sorted(src_dir.rglob("*")):
                 if path.is_file() and not path.is_symlink() and path.name not in _SKIP_IN_RUNS:
                     plan.append((path, inside / path.relative_to(src_dir), f"run {run_id}"))
             copied_runs.append((run_id, src_dir.name))
-        sizes = [src.stat().st_size for src, _, _ in plan]
-        total = result.bytes + sum(sizes)
+        run_of = {f"run {run_id}": run_id for run_id, _name in copied_runs}
+        # A run in progress rewrites its status (via a .tmp file), appends to its logs and replaces its
+        # checkpoints: its files may change or vanish while copied, and its copy is what there was then.
+        # A PDF or spec that changes is an error (the backup would not hold what the library refers to).
+        sizes = [_size_or_none(src) for src, _, _ in plan]
+        total = result.bytes + sum(n or 0 for n in sizes)
         done = result.bytes
+        copied = 0
         report(progress, done, total, "database")
         for (src, rel, label), size in zip(plan, sizes):
-            done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
+            run_id = run_of.get(label)
+            try:
+                if size is None:
+                    raise FileNotFoundError(src)
+                done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
+            except FileNotFoundError:
+                if run_id is None:
+                    raise
+                (tmp / rel).unlink(missing_ok=True)
+                running.add(run_id)
+                continue
+            copied += 1
             got = (tmp / rel).stat().st_size
             if got != size:
-                raise BackupError(f"{src}: copied {got} of its {size} bytes")
-        result.pdfs, result.runs, result.files = pdfs, len(copied_runs), len(plan)
+                if run_id is None:
+                    raise BackupError(f"{src}: copied {got} of its {size} bytes")
+                running.add(run_id)
+        result.notes += [f"run {run_id} was running; its copy may be partial"
+                         for run_id, _name in copied_runs if run_id in running]
+        result.pdfs, result.runs, result.files = pdfs, len(copied_runs), copied
         if runs:
             self._point_runs_at_copies(db, dest, copied_runs, tmp, runs)
         result.bytes = sum(f.stat().st_size for f in tmp.rglob("*")                    # as written, in all
