@@ -368,7 +368,7 @@ def library_value(lib: Any, key: str) -> Any:
     """The library setting ``key`` as stored in ``lib`` (its default when unset). A stored value that is not
     valid falls back to the default with a warning naming the key, instead of failing the work later."""
     s = library_setting_for(key)
-    value = lib.get_setting(key) if lib is not None else None
+    value = lib.get_setting(s.library_key) if lib is not None else None
     if value in (None, ""):
         return s.default
     try:
