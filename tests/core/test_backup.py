@@ -4,6 +4,7 @@ built beside the destination and renamed into place, so a cancelled backup leave
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -124,23 +125,50 @@ def test_the_partial_folder_of_a_killed_backup_is_removed_by_the_next(library, t
     from gapscope.store.backup import _MARKER, _PartialMarker
 
     path, _pids, _run = library
-    killed = tmp_path / ".old.gapscope.x1y2.partial"      # its backup died: its marker is not locked
+    killed = tmp_path / ".new.gapscope.x1y2.partial"      # its backup died: its marker is not locked
     (killed / "files").mkdir(parents=True)
     (killed / _MARKER).write_text("999999 elsewhere\n")
-    live = tmp_path / ".other.gapscope.a1b2.partial"     # a backup still in progress holds its marker
+    live = tmp_path / ".new.gapscope.a1b2.partial"       # a backup still in progress holds its marker
     live.mkdir()
     marker = _PartialMarker(live)
     marker.take()
+    unmarked = tmp_path / ".new.gapscope.c3d4.partial"   # no marker (yet): never taken for a killed one
+    (unmarked / "files").mkdir(parents=True)
+    os.utime(unmarked, (0, 0))
+    elsewhere = tmp_path / ".other.gapscope.e5f6.partial"   # a backup to another destination: its own business
+    (elsewhere / "files").mkdir(parents=True)
+    (elsewhere / _MARKER).write_text("999999 elsewhere\n")
     foreign = tmp_path / ".mine.partial"                 # not a backup's folder: never touched
     (foreign / "notes.txt").parent.mkdir()
     (foreign / "notes.txt").write_text("keep")
     try:
         assert cli(path, "backup", str(tmp_path / "new.gapscope")).exit_code == 0
         assert not killed.exists()
-        assert live.is_dir() and (foreign / "notes.txt").read_text() == "keep"
+        assert live.is_dir() and unmarked.is_dir() and elsewhere.is_dir()
+        assert (foreign / "notes.txt").read_text() == "keep"
     finally:
         marker.release()
     assert not (tmp_path / "new.gapscope" / _MARKER).exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the marker is a flock")
+def test_a_partial_folders_marker_appears_only_once_locked(tmp_path, monkeypatch):
+    import fcntl
+
+    from gapscope.store.backup import _MARKER, _PartialMarker
+
+    seen = []
+    real_flock = fcntl.flock
+    monkeypatch.setattr(fcntl, "flock", lambda fh, op: (seen.append((tmp_path / _MARKER).exists()), real_flock(fh, op)))
+    marker = _PartialMarker(tmp_path)
+    marker.take()
+    try:
+        assert seen == [False] and (tmp_path / _MARKER).is_file()
+        assert [p.name for p in tmp_path.iterdir()] == [_MARKER]
+        assert not _PartialMarker.is_stale(tmp_path)
+    finally:
+        marker.release()
+    assert _PartialMarker.is_stale(tmp_path)
 
 
 def test_a_backup_inside_the_library_folder_is_refused(library):

@@ -11,7 +11,7 @@ renamed into the library's place.
 Everything is written into a hidden temporary folder beside the destination, synced to the disk, and
 renamed into place at the end: a cancelled or failed backup leaves nothing that looks like a backup. The
 temporary folder holds a marker locked for as long as its backup runs; the next backup to the same
-parent removes the folders of backups that were killed (their marker no longer locked).
+destination removes the folders of backups to it that were killed (their marker no longer locked).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import errno
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -70,7 +70,6 @@ _MARKER = "backup-in-progress"        # inside a partial folder: "pid host", flo
 # What a partial folder may hold: anything else means it is not one of ours and is never removed.
 _PARTIAL_ENTRIES = {_MARKER, "library.sqlite", "library.sqlite-wal", "library.sqlite-shm", "library.sqlite-journal",
                     "files", "runs", "experiments"}
-_UNMARKED_GRACE_S = 3600              # a partial folder without a marker (older GapScope) this old is stale
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -89,14 +88,20 @@ class _PartialMarker:
         self._fh = None
 
     def take(self) -> None:
-        fh = open(self.path, "a+", encoding="utf-8")
+        """Write and lock the marker under a temporary name, then rename it into place: a cleaner never
+        sees the marker unlocked (it would take the backup for a killed one and remove it)."""
+        pending = self.path.with_name(f"{_MARKER}.{os.getpid()}.tmp")
+        fh = open(pending, "w", encoding="utf-8")
         fh.write(f"{os.getpid()} {platform.node()}\n")
         fh.flush()
         try:
             import fcntl
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:
-            pass                               # Windows: the pid in the file stands in for the lock
+        except ImportError:                    # Windows: the pid in the file stands in for the lock, and
+            fh.close()                         # an open file cannot be renamed there
+            os.rename(pending, self.path)
+            return
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(pending, self.path)
         self._fh = fh
 
     def release(self) -> None:
@@ -106,13 +111,11 @@ class _PartialMarker:
 
     @staticmethod
     def is_stale(folder: Path) -> bool:
-        """Is ``folder`` the partial folder of a backup that no longer runs?"""
+        """Is ``folder`` the partial folder of a backup that no longer runs? One without a marker is
+        never taken for one (it may be a backup that has not locked its marker yet, or not ours)."""
         marker = folder / _MARKER
         if not marker.is_file():
-            try:
-                return time.time() - folder.stat().st_mtime > _UNMARKED_GRACE_S
-            except OSError:
-                return False
+            return False
         try:
             import fcntl
         except ImportError:
@@ -145,20 +148,29 @@ def _pid_alive(marker: Path) -> bool:
     return True
 
 
-def remove_stale_partials(parent: Path) -> list[Path]:
-    """Remove the hidden ``.NAME.*.partial`` folders in ``parent`` left by backups that were killed (never
-    one still in progress, nor a folder holding anything a backup does not write); returns them."""
+def _partial_name(name: str, dest_name: str) -> bool:
+    """Is ``name`` what ``_build`` names the partial folder of a backup to ``dest_name``
+    (``.DEST.<mkdtemp's letters>.partial``)?"""
+    prefix, suffix = f".{dest_name}.", ".partial"
+    middle = name[len(prefix):-len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
+    return bool(re.fullmatch(r"[a-z0-9_]+", middle))
+
+
+def remove_stale_partials(dest: Path) -> list[Path]:
+    """Remove the hidden ``.DEST.*.partial`` folders beside ``dest`` left by backups to it that were
+    killed: only one holding an unlocked marker, never one still in progress, one without a marker, nor
+    a folder holding anything a backup does not write; returns them."""
     removed = []
     try:
-        entries = list(parent.iterdir())
+        entries = list(dest.parent.iterdir())
     except OSError:
         return removed
     for folder in entries:
-        name = folder.name
-        if not (name.startswith(".") and name.endswith(".partial")) or folder.is_symlink() or not folder.is_dir():
+        if not _partial_name(folder.name, dest.name) or folder.is_symlink() or not folder.is_dir():
             continue
         try:
-            if not {e.name for e in folder.iterdir()} <= _PARTIAL_ENTRIES:
+            names = {e.name for e in folder.iterdir()}
+            if not {n for n in names if not n.startswith(f"{_MARKER}.")} <= _PARTIAL_ENTRIES:
                 continue
         except OSError:
             continue
@@ -261,7 +273,7 @@ def _build(dest, home: Optional[Path], fill) -> BackupReport:
                           " with it; give a destination outside it")
     _check_destination(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_partials(dest.parent)
+    remove_stale_partials(dest)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial"))
     marker = _PartialMarker(tmp)
     try:
