@@ -45,6 +45,8 @@ def test_backup_holds_the_pdfs_and_runs_and_opens_as_a_library(library, tmp_path
     assert (dest / "experiments" / "iris.toml").read_text() == 'name = "iris"\n'
     copied = dest / "runs" / run_dir.name
     assert (copied / "checkpoints" / "best-s0-f0.pt").stat().st_size == 5000
+    status = json.loads((copied / "status.json").read_text())
+    assert "library" not in status and status["folder"] == str(copied)   # not where the backup was made
     with Library(dest) as lib:
         assert lib.get_run(run_dir.name)["folder"] == str(copied)
     shown = json.loads(cli(dest, "runs", "show", run_dir.name, "--json").output)

@@ -420,9 +420,9 @@ class BackupMixin:
 
     def _point_runs_at_copies(self, db: Path, dest: Path, copied: list[tuple[str, str]], tmp: Path,
                               runs: list[tuple]) -> None:
-        """The backup's runs (and their status.json) name the copies inside the backup, not the originals,
-        relative to it ("runs/ID"), so the backup may be moved or renamed; a spec kept in the library's
-        ``experiments/`` folder is named relative to the backup's copy of it."""
+        """The backup's runs (and their status.json, without the library's path) name the copies inside the
+        backup, not the originals, relative to it ("runs/ID"), so the backup may be moved or renamed; a
+        spec kept in the library's ``experiments/`` folder is named relative to the backup's copy of it."""
         out = sqlite3.connect(str(db))
         try:
             with out:
@@ -439,5 +439,8 @@ class BackupMixin:
                 data = json.loads(status.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue                       # a run without a readable status keeps its files as they are
-            data.update(folder=str(dest / "runs" / name), library=str(dest))
+            # no "library": a backup is moved or renamed into the library's place, and a path to it here
+            # would send a resumed run's results to where the backup was made; its runs row says it
+            data.pop("library", None)
+            data.update(folder=str(dest / "runs" / name))
             status.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")
