@@ -5,6 +5,7 @@ and specs without the database; a stray -wal beside an intact main file is named
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 import pytest
@@ -58,11 +59,19 @@ def test_backup_of_a_damaged_library_saves_its_files_and_says_the_database_was_n
 
 def test_files_only_backup_of_a_sound_library(tmp_path, shared_data):
     path, _pids, _run = library_with_files(tmp_path, shared_data)
+    (path / "backups").mkdir()
+    kept = path / "backups" / "library-before-schema-4-20260101-000000.sqlite"   # the file before an upgrade
+    shutil.copyfile(path / "library.sqlite", kept)
     dest = tmp_path / "files.gapscope"
     r = cli(path, "backup", "--files-only", str(dest), "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["database_copied"] is False
+    done = json.loads(r.stdout)
+    assert done["database_copied"] is False and done["upgrade_copies"] == 1
     assert len(list((dest / "files").glob("*.pdf"))) == 2 and not (dest / "library.sqlite").exists()
+    assert (dest / "backups" / kept.name).read_bytes() == kept.read_bytes()
+    r = cli(path, "backup", "--files-only", str(tmp_path / "again.gapscope"))
+    assert "1 database copies from before schema upgrades" in r.stdout
+    assert "run folders kept outside the library folder are not saved" in r.stderr
 
 
 def test_a_stray_wal_beside_an_intact_main_file_is_named(tmp_path, monkeypatch):

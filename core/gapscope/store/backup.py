@@ -45,6 +45,7 @@ class BackupReport:
     bytes: int = 0                    # their bytes, the database's included
     missing: list[str] = field(default_factory=list)   # what the library references and was not found
     notes: list[str] = field(default_factory=list)     # what else the user should know ("run X was running")
+    upgrade_copies: int = 0           # files-only: database copies kept before schema upgrades (backups/)
 
     @property
     def size_text(self) -> str:
@@ -59,7 +60,7 @@ class BackupReport:
     def to_dict(self) -> dict:
         return {"library": str(self.library), "database": str(self.database), "papers": self.papers,
                 "pdfs": self.pdfs, "runs": self.runs, "files": self.files, "bytes": self.bytes,
-                "missing": list(self.missing), "notes": list(self.notes)}
+                "missing": list(self.missing), "notes": list(self.notes), "upgrade_copies": self.upgrade_copies}
 
 
 class BackupError(OSError):
@@ -264,6 +265,43 @@ def _size_or_none(path: Path) -> Optional[int]:
         return None
 
 
+def _copy_planned(plan: list[tuple[Path, Path, str, Optional[str]]], tmp: Path, done: int,
+                  progress: Optional[ProgressFn], cancel: Optional[CancelToken]) -> tuple[int, int, set[str]]:
+    """Copy each (source, path inside the backup, label, run id or None) into ``tmp``, after ``done``
+    bytes already written; returns (bytes written in all, files copied, runs whose files changed).
+
+    A run in progress rewrites its status (via a .tmp file), appends to its logs and replaces its
+    checkpoints: its files may change or vanish while copied, and its copy is what there was then. Any
+    other file (a PDF, a spec, a database copy) that changes is an error: the backup would not hold
+    what the library refers to."""
+    sizes = [_size_or_none(src) for src, *_ in plan]
+    total = done + sum(n or 0 for n in sizes)
+    copied, changed = 0, set()
+    report(progress, done, total, plan[0][2] if plan else "")
+    for (src, rel, label, run_id), size in zip(plan, sizes):
+        try:
+            if size is None:
+                raise FileNotFoundError(src)
+            done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
+        except FileNotFoundError:
+            if run_id is None:
+                raise
+            (tmp / rel).unlink(missing_ok=True)
+            changed.add(run_id)
+            continue
+        copied += 1
+        got = (tmp / rel).stat().st_size
+        if got != size:
+            if run_id is None:
+                raise BackupError(f"{src}: copied {got} of its {size} bytes")
+            changed.add(run_id)
+    return done, copied, changed
+
+
+def _running_notes(run_ids) -> list[str]:
+    return [f"run {run_id} was running; its copy may be partial" for run_id in run_ids]
+
+
 def _build(dest, home: Optional[Path], fill) -> BackupReport:
     """Make the backup folder ``dest`` with ``fill(tmp, dest)`` in a hidden partial folder beside it, then
     sync it and rename it into place; a failure leaves no ``dest`` and no partial folder."""
@@ -298,9 +336,12 @@ def _build(dest, home: Optional[Path], fill) -> BackupReport:
 
 def backup_files_only(library, dest, *, progress: Optional[ProgressFn] = None,
                       cancel: Optional[CancelToken] = None) -> BackupReport:
-    """Save what a library folder holds besides its database (``files/``, ``runs/``, ``experiments/``) into
-    the new folder ``dest``, without opening the database: the way out of a damaged library. The
-    database is not copied (``report.database`` does not exist); the rest is as for a backup."""
+    """Save what a library folder holds besides its database into the new folder ``dest``, without
+    opening the database: the way out of a damaged library. That is ``files/``, ``runs/``,
+    ``experiments/`` and the database copies kept before schema upgrades (``backups/*.sqlite``: often
+    the best restore point then). Run folders kept outside the library folder are named only in the
+    database and are not saved. The database is not copied (``report.database`` does not exist); the
+    rest is as for a backup."""
     from .library import DATABASE_NAME, is_library_folder
 
     home = Path(library).expanduser().absolute()
@@ -309,16 +350,23 @@ def backup_files_only(library, dest, *, progress: Optional[ProgressFn] = None,
 
     def fill(tmp: Path, dest: Path) -> BackupReport:
         result = BackupReport(library=dest, database=dest / DATABASE_NAME)
-        plan = [(f, f.relative_to(home)) for sub in ("files", "runs", "experiments") if (home / sub).is_dir()
-                for f in sorted((home / sub).rglob("*"))
-                if f.is_file() and not f.is_symlink() and f.name not in _SKIP_IN_RUNS]
-        total, done = sum(f.stat().st_size for f, _ in plan), 0
-        for src, rel in plan:
-            done = _copy_file(src, tmp / rel, done, total, progress, cancel, rel.parts[0])
-        result.files = len(plan)
-        result.pdfs = sum(1 for _, rel in plan if rel.parts[0] == "files")
-        result.runs = len({rel.parts[1] for _, rel in plan if rel.parts[0] == "runs" and len(rel.parts) > 2})
-        result.bytes = done
+        found = [f for sub in ("files", "runs", "experiments") if (home / sub).is_dir()
+                 for f in sorted((home / sub).rglob("*"))
+                 if f.is_file() and not f.is_symlink() and f.name not in _SKIP_IN_RUNS]
+        if (home / "backups").is_dir():
+            found += [f for f in sorted((home / "backups").glob("*.sqlite")) if f.is_file() and not f.is_symlink()]
+        plan = []
+        for f in found:
+            rel = f.relative_to(home)
+            run_id = rel.parts[1] if rel.parts[0] == "runs" and len(rel.parts) > 2 else None
+            plan.append((f, rel, rel.parts[0], run_id))
+        run_ids = sorted({run_id for *_, run_id in plan if run_id})
+        running = {run_id for run_id in run_ids if _run_lock_held(home / "runs" / run_id)}
+        result.bytes, result.files, changed = _copy_planned(plan, tmp, 0, progress, cancel)
+        result.pdfs = sum(1 for _, rel, *_ in plan if rel.parts[0] == "files" and (tmp / rel).is_file())
+        result.runs = len(run_ids)
+        result.upgrade_copies = sum(1 for _, rel, *_ in plan if rel.parts[0] == "backups")
+        result.notes += _running_notes(r for r in run_ids if r in running | changed)
         return result
 
     return _build(dest, home, fill)
@@ -383,34 +431,10 @@ class BackupMixin:
                     plan.append((path, inside / path.relative_to(src_dir), f"run {run_id}"))
             copied_runs.append((run_id, src_dir.name))
         run_of = {f"run {run_id}": run_id for run_id, _name in copied_runs}
-        # A run in progress rewrites its status (via a .tmp file), appends to its logs and replaces its
-        # checkpoints: its files may change or vanish while copied, and its copy is what there was then.
-        # A PDF or spec that changes is an error (the backup would not hold what the library refers to).
-        sizes = [_size_or_none(src) for src, _, _ in plan]
-        total = result.bytes + sum(n or 0 for n in sizes)
-        done = result.bytes
-        copied = 0
-        report(progress, done, total, "database")
-        for (src, rel, label), size in zip(plan, sizes):
-            run_id = run_of.get(label)
-            try:
-                if size is None:
-                    raise FileNotFoundError(src)
-                done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
-            except FileNotFoundError:
-                if run_id is None:
-                    raise
-                (tmp / rel).unlink(missing_ok=True)
-                running.add(run_id)
-                continue
-            copied += 1
-            got = (tmp / rel).stat().st_size
-            if got != size:
-                if run_id is None:
-                    raise BackupError(f"{src}: copied {got} of its {size} bytes")
-                running.add(run_id)
-        result.notes += [f"run {run_id} was running; its copy may be partial"
-                         for run_id, _name in copied_runs if run_id in running]
+        _done, copied, changed = _copy_planned([(src, rel, label, run_of.get(label)) for src, rel, label in plan],
+                                               tmp, result.bytes, progress, cancel)
+        running |= changed
+        result.notes += _running_notes(run_id for run_id, _name in copied_runs if run_id in running)
         result.pdfs, result.runs, result.files = pdfs, len(copied_runs), copied
         if runs:
             self._point_runs_at_copies(db, dest, copied_runs, tmp, runs)
