@@ -59,7 +59,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     if "shortcoming" in maps and method_vecs is not None:
         try:
             groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates,
-                                                  own_only=own_only))
+                                                  own_only=own_only, notices=notices))
         except SpanTooShort as exc:
             if notices is not None:
                 notices.append(f"no 'unaddressed shortcoming' gaps: {exc}")
