@@ -266,3 +266,22 @@ def test_settings_set_by_a_settings_name_stores_it_where_it_is_read(tmp_path):
     listed = json.loads(runner.invoke(main, ["-L", path, "settings", "list", "--json"]).output)
     assert "collect_timeout_s" not in listed and "device" not in listed and "gaps.last_find" not in listed
     assert listed["collect.timeout_s"] == 5.0 and listed["compute.device"] == "cpu"
+
+
+def test_embedding_settings_are_read_checked_and_declared_with_the_real_default(library):
+    """facets.vectors and embed.* are read through their declared settings: a bad stored value warns and
+    falls back; embed.model's declared default is the model the code uses (settings list shows it)."""
+    from gapscope.embed.encoder import DEFAULT_MODEL
+    from gapscope.embed.library import facet_vectors_mode, library_encoder_args, library_model
+
+    assert settings.LIBRARY_SETTINGS["embed.model"].default == DEFAULT_MODEL
+    assert library_model(library) == DEFAULT_MODEL and library_encoder_args(library)["model"] is None
+    library.set_setting("facets.vectors", "sideways")
+    with pytest.warns(settings.SettingWarning, match="facets.vectors 'sideways'"):
+        assert facet_vectors_mode(library) == "pooled"
+    library.set_setting("facets.vectors", "Encoded")
+    assert facet_vectors_mode(library) == "encoded"
+    library.set_setting("embed.model", "other/model")
+    library.set_setting("embed.model_path", "/models/other")
+    assert library_model(library) == "other/model"
+    assert library_encoder_args(library)["model"] == "/models/other"
