@@ -172,8 +172,8 @@ SETTINGS: dict[str, Setting] = {s.name: s for s in (
     # vectors (gapscope.embed)
     _library("facets.vectors", "pooled", "how facet texts get their vectors: pooled (from the facets pass) "
              "or encoded (a second pass)", choices=("pooled", "encoded")),
-    _library("embed.model", None, "the model the library's vectors are made with (set by `gapscope embed "
-             "--model`; default all-MiniLM-L6-v2)", _text),
+    _library("embed.model", "all-MiniLM-L6-v2", "the model the library's vectors are made with (set by "
+             "`gapscope embed --model`)", _text),      # gapscope.embed.encoder.DEFAULT_MODEL (checked by the tests)
     _library("embed.model_path", None, "where that model was loaded from (set with embed.model)", _text),
 )}
 LIBRARY_SETTINGS: dict[str, Setting] = {s.library_key: s for s in SETTINGS.values() if s.library_key}
@@ -368,7 +368,7 @@ def library_value(lib: Any, key: str) -> Any:
     """The library setting ``key`` as stored in ``lib`` (its default when unset). A stored value that is not
     valid falls back to the default with a warning naming the key, instead of failing the work later."""
     s = library_setting_for(key)
-    value = lib.get_setting(key) if lib is not None else None
+    value = lib.get_setting(s.library_key) if lib is not None else None
     if value in (None, ""):
         return s.default
     try:

@@ -4,7 +4,9 @@ built beside the destination and renamed into place, so a cancelled backup leave
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 from pathlib import Path
 
 import pytest
@@ -43,6 +45,8 @@ def test_backup_holds_the_pdfs_and_runs_and_opens_as_a_library(library, tmp_path
     assert (dest / "experiments" / "iris.toml").read_text() == 'name = "iris"\n'
     copied = dest / "runs" / run_dir.name
     assert (copied / "checkpoints" / "best-s0-f0.pt").stat().st_size == 5000
+    status = json.loads((copied / "status.json").read_text())
+    assert "library" not in status and status["folder"] == str(copied)   # not where the backup was made
     with Library(dest) as lib:
         assert lib.get_run(run_dir.name)["folder"] == str(copied)
     shown = json.loads(cli(dest, "runs", "show", run_dir.name, "--json").output)
@@ -123,23 +127,50 @@ def test_the_partial_folder_of_a_killed_backup_is_removed_by_the_next(library, t
     from gapscope.store.backup import _MARKER, _PartialMarker
 
     path, _pids, _run = library
-    killed = tmp_path / ".old.gapscope.x1y2.partial"      # its backup died: its marker is not locked
+    killed = tmp_path / ".new.gapscope.x1y2.partial"      # its backup died: its marker is not locked
     (killed / "files").mkdir(parents=True)
     (killed / _MARKER).write_text("999999 elsewhere\n")
-    live = tmp_path / ".other.gapscope.a1b2.partial"     # a backup still in progress holds its marker
+    live = tmp_path / ".new.gapscope.a1b2.partial"       # a backup still in progress holds its marker
     live.mkdir()
     marker = _PartialMarker(live)
     marker.take()
+    unmarked = tmp_path / ".new.gapscope.c3d4.partial"   # no marker (yet): never taken for a killed one
+    (unmarked / "files").mkdir(parents=True)
+    os.utime(unmarked, (0, 0))
+    elsewhere = tmp_path / ".other.gapscope.e5f6.partial"   # a backup to another destination: its own business
+    (elsewhere / "files").mkdir(parents=True)
+    (elsewhere / _MARKER).write_text("999999 elsewhere\n")
     foreign = tmp_path / ".mine.partial"                 # not a backup's folder: never touched
     (foreign / "notes.txt").parent.mkdir()
     (foreign / "notes.txt").write_text("keep")
     try:
         assert cli(path, "backup", str(tmp_path / "new.gapscope")).exit_code == 0
         assert not killed.exists()
-        assert live.is_dir() and (foreign / "notes.txt").read_text() == "keep"
+        assert live.is_dir() and unmarked.is_dir() and elsewhere.is_dir()
+        assert (foreign / "notes.txt").read_text() == "keep"
     finally:
         marker.release()
     assert not (tmp_path / "new.gapscope" / _MARKER).exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="the marker is a flock")
+def test_a_partial_folders_marker_appears_only_once_locked(tmp_path, monkeypatch):
+    import fcntl
+
+    from gapscope.store.backup import _MARKER, _PartialMarker
+
+    seen = []
+    real_flock = fcntl.flock
+    monkeypatch.setattr(fcntl, "flock", lambda fh, op: (seen.append((tmp_path / _MARKER).exists()), real_flock(fh, op)))
+    marker = _PartialMarker(tmp_path)
+    marker.take()
+    try:
+        assert seen == [False] and (tmp_path / _MARKER).is_file()
+        assert [p.name for p in tmp_path.iterdir()] == [_MARKER]
+        assert not _PartialMarker.is_stale(tmp_path)
+    finally:
+        marker.release()
+    assert _PartialMarker.is_stale(tmp_path)
 
 
 def test_a_backup_inside_the_library_folder_is_refused(library):
@@ -165,3 +196,65 @@ def test_the_backup_is_synced_before_it_is_renamed_into_place(library, tmp_path,
     assert any(p.endswith("library.sqlite") for p in before)
     assert sum(".pdf" in p for p in before) == 2
     assert synced[renamed[-1][0]:] == [str(tmp_path)]     # the parent folder, after the rename
+
+
+def test_a_run_that_changes_while_copied_is_backed_up_and_named(library, tmp_path, monkeypatch):
+    """A run in progress replaces its checkpoints and appends to its logs: a file that vanishes or grows
+    during the copy is taken as it is, and the report says the run's copy may be partial."""
+    from gapscope.store import backup as backup_module
+
+    path, _pids, run_dir = library
+    real_copy = backup_module._copy_file
+
+    def runner_writes_meanwhile(src, dst, *args, **kwargs):
+        if src.name == "best-s0-f0.pt":
+            src.unlink()                                  # a checkpoint replaced by a better one
+        elif src.name == "spec.toml":
+            with open(src, "a") as fh:                    # a log appended to
+                fh.write("# more\n")
+        return real_copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "_copy_file", runner_writes_meanwhile)
+    dest = tmp_path / "during.gapscope"
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 0, r.output
+    assert f"run {run_dir.name} was running; its copy may be partial" in r.stderr
+    copied = dest / "runs" / run_dir.name
+    assert (copied / "status.json").is_file() and not (copied / "checkpoints" / "best-s0-f0.pt").exists()
+    assert (copied / "spec.toml").read_text().endswith("# more\n")
+    with Library(dest) as lib:
+        assert lib.get_run(run_dir.name) is not None
+
+
+def test_a_pdf_that_changes_while_copied_still_fails_the_backup(library, tmp_path, monkeypatch):
+    from gapscope.store import backup as backup_module
+
+    path, _pids, _run = library
+    real_copy = backup_module._copy_file
+
+    def grows(src, dst, *args, **kwargs):
+        if src.suffix == ".pdf":
+            with open(src, "ab") as fh:
+                fh.write(b"\0")
+        return real_copy(src, dst, *args, **kwargs)
+
+    monkeypatch.setattr(backup_module, "_copy_file", grows)
+    dest = tmp_path / "bad.gapscope"
+    r = cli(path, "backup", str(dest))
+    assert r.exit_code == 1 and "bytes" in r.output
+    assert not dest.exists()
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="run.lock is a flock")
+def test_a_run_holding_its_lock_is_named_as_running(library, tmp_path):
+    from gapscope.experiments.runner import RunFolder, RunLock
+
+    path, _pids, run_dir = library
+    lock = RunLock(RunFolder(run_dir))
+    assert lock.acquire()
+    try:
+        r = cli(path, "backup", "--json", str(tmp_path / "live.gapscope"))
+    finally:
+        lock.release()
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["notes"] == [f"run {run_dir.name} was running; its copy may be partial"]

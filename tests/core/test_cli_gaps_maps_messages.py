@@ -143,3 +143,43 @@ def test_a_reversed_span_says_the_start_must_come_first(small, args):
     r = _run(lib, *[a.format(p=ids[0]) for a in args])
     assert r.exit_code != 0
     assert "start must be before the end" in r.output and "outside" not in r.output
+
+
+def test_a_batch_saved_after_a_find_that_found_none_is_listed(small, monkeypatch):
+    import gapscope.gaps.find as find_mod
+    from gapscope.gaps import find_gaps, list_gaps, save_gaps
+    from gapscope.gaps.model import Gap
+    from gapscope.maps import build_maps
+
+    lib, ids, data = small
+    build_maps(lib, facets=("topic",), data=data, stability_seeds=0)
+    monkeypatch.setattr(find_mod, "detect_all", lambda maps, dates, notices=None, **kw: [])
+    assert find_gaps(lib, data=data) == []
+    save_gaps(lib, [Gap("thin_growing", 1.0, "A later gap.", None, None, [ids[0]])])
+    assert [g.statement for g in list_gaps(lib)] == ["A later gap."]    # the flag is about its own run
+
+
+def test_a_find_saves_its_gaps_and_its_record_together_or_not_at_all(small, monkeypatch):
+    import gapscope.gaps.find as find_mod
+    from gapscope.gaps import find_gaps
+    from gapscope.gaps.model import Gap
+    from gapscope.maps import build_maps
+
+    lib, ids, data = small
+    build_maps(lib, facets=("topic",), data=data, stability_seeds=0)
+    monkeypatch.setattr(find_mod, "detect_all", lambda maps, dates, notices=None, **kw:
+                        [Gap("thin_growing", 1.0, "A gap.", None, None, [ids[0]])])
+    real_set = lib.set_setting
+
+    def fails_on_the_record(key, value):
+        if key == "gaps.last_find":
+            raise OSError("disk gone")
+        real_set(key, value)
+
+    monkeypatch.setattr(lib, "set_setting", fails_on_the_record)
+    with pytest.raises(OSError):
+        find_gaps(lib, data=data)
+    assert lib.latest_gap_batch() is None and lib.get_setting("gaps.notices") is None
+    monkeypatch.setattr(lib, "set_setting", real_set)
+    find_gaps(lib, data=data)
+    assert lib.get_setting("gaps.last_find")["batch"] == lib.latest_gap_batch()

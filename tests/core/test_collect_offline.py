@@ -89,3 +89,40 @@ def test_cli_collect_offline_prints_the_retry_as_it_happens_and_gives_up_in_seco
     assert "Nothing is lost" in lines[error[0]]
     res = runner.invoke(main, ["-L", path, "collect", "arxiv", "abs:nerf", "--max", "20", "--json"])
     assert "gave up after 2 quick tries" in json.loads(res.stdout.strip().splitlines()[-1])["error"]
+
+
+def test_an_unreachable_host_after_full_backoff_is_not_said_to_be_given_up_quickly(monkeypatch):
+    """A host that answered 503 first and then went unreachable was waited for with the full backoff:
+    the message counts the tries without calling them quick."""
+    import requests
+
+    answers = iter([polite.Response("http://h.test/x", 503, {}, b""),
+                    requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused")),
+                    requests.exceptions.ConnectionError(ConnectionRefusedError(111, "Connection refused"))])
+
+    def fetch(self, url):
+        answer = next(answers)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    monkeypatch.setattr(PoliteFetcher, "_fetch", fetch)
+    f = PoliteFetcher(min_interval=0, max_retries=2, backoff_base=3.0, sleep=Waits())
+    with pytest.raises(FetchError) as err:
+        f.get("http://h.test/x")
+    assert "gave up after 3 tries" in str(err.value) and "quick" not in str(err.value)
+    assert "cannot be reached (connection refused" in str(err.value)
+
+
+def test_a_connection_reset_after_connecting_is_a_failed_connection_not_an_unreachable_host(monkeypatch):
+    import requests
+
+    def reset(self, url):
+        raise requests.exceptions.ConnectionError(ConnectionResetError(104, "Connection reset by peer"))
+
+    monkeypatch.setattr(PoliteFetcher, "_fetch", reset)
+    lines = []
+    f = PoliteFetcher(min_interval=0, max_retries=1, backoff_base=3.0, sleep=Waits(), on_retry=lines.append)
+    with pytest.raises(FetchError, match=r"gave up after 2 tries: connection failed \(ConnectionError\)"):
+        f.get("http://h.test/x")
+    assert lines and "cannot connect" not in lines[0] and "connection failed" in lines[0]

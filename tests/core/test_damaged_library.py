@@ -5,6 +5,7 @@ and specs without the database; a stray -wal beside an intact main file is named
 from __future__ import annotations
 
 import json
+import shutil
 import sqlite3
 
 import pytest
@@ -58,11 +59,19 @@ def test_backup_of_a_damaged_library_saves_its_files_and_says_the_database_was_n
 
 def test_files_only_backup_of_a_sound_library(tmp_path, shared_data):
     path, _pids, _run = library_with_files(tmp_path, shared_data)
+    (path / "backups").mkdir()
+    kept = path / "backups" / "library-before-schema-4-20260101-000000.sqlite"   # the file before an upgrade
+    shutil.copyfile(path / "library.sqlite", kept)
     dest = tmp_path / "files.gapscope"
     r = cli(path, "backup", "--files-only", str(dest), "--json")
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["database_copied"] is False
+    done = json.loads(r.stdout)
+    assert done["database_copied"] is False and done["upgrade_copies"] == 1
     assert len(list((dest / "files").glob("*.pdf"))) == 2 and not (dest / "library.sqlite").exists()
+    assert (dest / "backups" / kept.name).read_bytes() == kept.read_bytes()
+    r = cli(path, "backup", "--files-only", str(tmp_path / "again.gapscope"))
+    assert "1 database copies from before schema upgrades" in r.stdout
+    assert "run folders kept outside the library folder are not saved" in r.stderr
 
 
 def test_a_stray_wal_beside_an_intact_main_file_is_named(tmp_path, monkeypatch):
@@ -85,3 +94,29 @@ def test_a_stray_wal_beside_an_intact_main_file_is_named(tmp_path, monkeypatch):
         assert (path / "library.sqlite-wal").exists()    # the user decides; nothing is moved
     finally:
         keeper.close()
+
+
+def test_the_damage_check_keeps_the_locks_of_connections_open_in_this_process(tmp_path):
+    """Closing any plain descriptor of the file would drop this process's SQLite locks: another process
+    closing its connection would then think it the last one and remove the -wal under ours."""
+    import os
+    import subprocess
+    import sys
+
+    from gapscope.store.salvage import probe_database
+
+    path = tmp_path / "a.gapscope"
+    db = path / "library.sqlite"
+    lib = Library(path)
+    try:
+        lib.set_setting("k", 1)                           # a -wal in use by this process
+        info = probe_database(db)
+        assert info["main_file_alone"]["sqlite_header"] is True
+        assert "alone is intact" in stray_wal_hint(db)   # read through SQLite, not copied
+        other = ("import sqlite3, sys; c = sqlite3.connect(sys.argv[1]);"
+                 " c.execute('SELECT count(*) FROM settings').fetchone(); c.close()")
+        subprocess.run([sys.executable, "-c", other, str(db)], check=True)
+        assert os.path.exists(f"{db}-wal")               # our shared lock kept it from being removed
+        assert lib.get_setting("k") == 1
+    finally:
+        lib.close()

@@ -308,3 +308,19 @@ def test_a_thin_growing_region_on_an_unstable_cluster_says_so_and_ranks_lower(ma
     shaky = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
     assert shaky[cid].statement.startswith(f"\u201c{shaky[cid].problem.label}\u201d (unstable cluster: stability 0.12) is")
     assert shaky[cid].score == pytest.approx(UNSTABLE_FACTOR * steady[cid].score) and shaky[cid].details["unstable"]
+
+
+def test_unaddressed_shortcoming_when_no_later_method_comes_close_says_so_plainly(mapped):
+    """No later method near most shortcomings: nothing stands out, and the notice says that, not that the
+    papers span too little time."""
+    from gapscope.gaps.detect import unaddressed_shortcoming
+    from gapscope.maps.build import paper_dates
+
+    lib, data, ms = mapped
+    ids, vecs, _ = data["method"]
+    lim = ms["shortcoming"]
+    notices: list = []
+    found = unaddressed_shortcoming(lim, ids, -vecs, paper_dates(lib), own_only=set(lim.assignments),
+                                    notices=notices)
+    assert found == []
+    assert len(notices) == 1 and "none stands out" in notices[0] and "longer time" not in notices[0]

@@ -244,3 +244,44 @@ def test_the_cli_says_a_bad_stored_setting_as_a_plain_warning(capsys):
         warnings.warn("the library setting collect.max_retries: 'abc' is not a whole number", settings.SettingWarning)
     err = capsys.readouterr().err
     assert err.startswith("warning: the library setting collect.max_retries") and "SettingWarning" not in err
+
+
+def test_settings_set_by_a_settings_name_stores_it_where_it_is_read(tmp_path):
+    """`settings set collect_timeout_s 5` (a setting's name) is stored under its library key, so the value
+    is used; what the library keeps for itself in the same table is not listed as a setting."""
+    from gapscope.store import Library
+
+    path = str(tmp_path / "n.gapscope")
+    runner = CliRunner()
+    for args in (["collect_timeout_s", "5"], ["device", "cpu"]):
+        r = runner.invoke(main, ["-L", path, "settings", "set", *args], catch_exceptions=False)
+        assert r.exit_code == 0, r.output
+    with Library(path) as lib:
+        assert lib.get_setting("collect.timeout_s") == 5.0 and lib.get_setting("compute.device") == "cpu"
+        assert settings.library_value(lib, "collect_timeout_s") == 5.0
+        assert settings.Settings(lib, environ={}).lookup("device") == ("cpu", "library")
+        lib.set_setting("gaps.last_find", {"at": "2026-01-01T00:00:00+00:00", "found": 0})
+    r = runner.invoke(main, ["-L", path, "settings", "get", "collect_timeout_s"])
+    assert r.output.strip() == "5.0"
+    listed = json.loads(runner.invoke(main, ["-L", path, "settings", "list", "--json"]).output)
+    assert "collect_timeout_s" not in listed and "device" not in listed and "gaps.last_find" not in listed
+    assert listed["collect.timeout_s"] == 5.0 and listed["compute.device"] == "cpu"
+
+
+def test_embedding_settings_are_read_checked_and_declared_with_the_real_default(library):
+    """facets.vectors and embed.* are read through their declared settings: a bad stored value warns and
+    falls back; embed.model's declared default is the model the code uses (settings list shows it)."""
+    from gapscope.embed.encoder import DEFAULT_MODEL
+    from gapscope.embed.library import facet_vectors_mode, library_encoder_args, library_model
+
+    assert settings.LIBRARY_SETTINGS["embed.model"].default == DEFAULT_MODEL
+    assert library_model(library) == DEFAULT_MODEL and library_encoder_args(library)["model"] is None
+    library.set_setting("facets.vectors", "sideways")
+    with pytest.warns(settings.SettingWarning, match="facets.vectors 'sideways'"):
+        assert facet_vectors_mode(library) == "pooled"
+    library.set_setting("facets.vectors", "Encoded")
+    assert facet_vectors_mode(library) == "encoded"
+    library.set_setting("embed.model", "other/model")
+    library.set_setting("embed.model_path", "/models/other")
+    assert library_model(library) == "other/model"
+    assert library_encoder_args(library)["model"] == "/models/other"

@@ -197,3 +197,38 @@ def test_collection_report_counts_the_unreadable_records_of_its_imports(library,
     import_file(library, csv, collection="adhd")
     assert build_report_data(library).prisma.unreadable == 1
     assert build_report_data(library, collection="adhd").prisma.unreadable == 1
+
+
+@pytest.mark.parametrize("how", ["resolve", "unnamed"])
+def test_a_conflict_is_checked_under_the_write_lock(library, monkeypatch, how):
+    """Between `resolve` (or an unnamed decision) finding the paper a conflict and recording the
+    resolution, another process cannot settle the conflict: its decision waits for the write lock."""
+    import gapscope.triage.decisions as decisions_mod
+    from gapscope.store import Library
+
+    ids = _dual(library)
+    real_conflict = decisions_mod.paper_conflict
+    meanwhile = []
+
+    def another_process_decides(lib, paper_id, collection=None):
+        found = real_conflict(lib, paper_id, collection)
+        if not meanwhile:
+            other = Library(library.path, busy_timeout_s=0.05, lock_patience_s=0.1)
+            try:
+                decide(other, ids[1], "exclude", reviewer="ann")      # now ann and bob agree
+                meanwhile.append("written")
+            except Exception as exc:                                  # noqa: BLE001 - what it met is the point
+                meanwhile.append(str(exc))
+            finally:
+                other.close()
+        return found
+
+    monkeypatch.setattr(decisions_mod, "paper_conflict", another_process_decides)
+    if how == "resolve":
+        resolve(library, ids[1], "include")
+    else:
+        decide(library, ids[1], "include")
+    assert meanwhile and "locked" in meanwhile[0]
+    log = decision_log(library)
+    assert [(r["reviewer"], r["decision"]) for r in log if r["paper_id"] == ids[1] and r["reviewer"] == "ann"] == \
+        [("ann", "include")]

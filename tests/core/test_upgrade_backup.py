@@ -1,5 +1,6 @@
 """A schema upgrade keeps the old file first: an existing library opened by a newer GapScope is copied
-(SQLite's backup API) before any migration runs, the last 3 copies are kept, and it is said once."""
+(SQLite's backup API) before any migration runs, the oldest and the last 3 copies of each schema version
+are kept, and it is said once."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from click.testing import CliRunner
 
 import gapscope.store.library as store_lib
 from gapscope.cli import main
-from gapscope.store import Library
+from gapscope.store import Library, LibraryError
 from gapscope.store.errors import UpgradeNotSafe
 from gapscope.store.schema import MIGRATIONS
 
@@ -44,7 +45,7 @@ def test_an_upgrade_keeps_the_old_file_and_says_so_once(tmp_path, monkeypatch):
     assert "upgraded" not in again.stderr                 # once: nothing to upgrade the next time
 
 
-def test_a_new_library_is_not_copied_and_the_last_three_copies_are_kept(tmp_path, monkeypatch):
+def test_a_new_library_is_not_copied_and_each_versions_copies_are_kept(tmp_path, monkeypatch):
     path = tmp_path / "lib.gapscope"
     with Library(path) as lib:
         assert lib.notices == []
@@ -55,7 +56,51 @@ def test_a_new_library_is_not_copied_and_the_last_three_copies_are_kept(tmp_path
         with Library(path) as lib:
             assert len(lib.notices) == 1 and f"from schema {applied} " in lib.notices[0]
     kept = sorted(p.name.split("-")[3] for p in (path / "backups").iterdir())
-    assert kept == ["3", "4", "5"]
+    assert kept == ["2", "3", "4", "5"]                  # pruned per version, not across versions
+
+
+def test_repeated_failed_upgrades_keep_the_first_copy(tmp_path, monkeypatch):
+    """An upgrade that fails is rolled back whole (the file stays at its schema) and tried again at the next
+    opening, copying the same version again: the first copy, the file before any try, is never pruned."""
+    import os
+
+    path = tmp_path / "old.gapscope"
+    _old_library(path, monkeypatch)
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS + [("zz_fails", "CREATE TABLE papers (x);")])
+    backups = path / "backups"
+    before: set = set()
+    for attempt in range(6):
+        with pytest.raises(LibraryError):
+            Library(path)
+        new = set(backups.iterdir()) - before
+        assert len(new) == 1
+        (copy,) = new
+        os.utime(copy, (1_000_000 + attempt, 1_000_000 + attempt))   # one attempt after the other
+        before = set(backups.iterdir())
+        assert _migrations_in(path / "library.sqlite") == 4
+    assert sorted(p.stat().st_mtime for p in before) == [1_000_000, 1_000_003, 1_000_004, 1_000_005]
+
+
+def test_an_upgrade_made_meanwhile_by_another_process_is_not_made_again(tmp_path, monkeypatch):
+    """The pending migrations are read again under the write lock: a library upgraded by another opening
+    between this one's first look and its lock is neither copied nor migrated twice."""
+    path = tmp_path / "old.gapscope"
+    _old_library(path, monkeypatch)
+    real_begin = Library._begin_immediate
+    other = []
+
+    def another_opening_first(self):
+        if not other:
+            other.append(None)
+            other[0] = Library(path)                      # upgrades the file (and keeps its copy)
+            other[0].close()
+        real_begin(self)
+
+    monkeypatch.setattr(Library, "_begin_immediate", another_opening_first)
+    with Library(path) as lib:
+        assert lib.notices == []                          # nothing left to upgrade once it held the lock
+    assert other[0].notices and len(list((path / "backups").iterdir())) == 1
+    assert _migrations_in(path / "library.sqlite") == len(MIGRATIONS)
 
 
 def test_a_plain_database_file_keeps_its_copy_beside_it(tmp_path, monkeypatch):

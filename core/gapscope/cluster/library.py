@@ -32,13 +32,10 @@ def embed_library_ray(lib, kinds: Sequence[str] = EMBED_KINDS, *, actors: int = 
     """:func:`gapscope.embed.embed_library` with its chunks encoded by ``actors`` Ray actors (Ray must be
     initialised: see :func:`gapscope.cluster.ray_session`), with the library's model (setting
     ``embed.model``). Each actor runs ``cpus_per_actor`` torch threads, or one GPU when the device is CUDA."""
-    from ..embed.library import embed_library, library_model
-
-    from ..embed.encoder import DEFAULT_MODEL
+    from ..embed.library import embed_library, library_model, model_source
 
     model_id = library_model(lib)
-    args = {"model": None if model_id == DEFAULT_MODEL else lib.get_setting("embed.model_path", model_id),
-            "device": _device_preference(lib, device)}
+    args = {"model": model_source(lib, model_id), "device": _device_preference(lib, device)}
     if runner is None:
         runner = RayChunkRunner(functools.partial(embed_worker, args, precision, cpus_per_actor),
                                 actors=actors, cpus=cpus_per_actor, gpus=_actor_gpus(args))

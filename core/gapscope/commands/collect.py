@@ -197,12 +197,14 @@ def settings() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def settings_list(ref, as_json) -> None:
-    """Known settings with their current values (an API key masked)."""
+    """Known settings with their current values (an API key masked). What the library keeps for itself
+    in the same table (the last gap find, its notices) is not a setting and is not listed."""
     from ..settings import shown
 
     lib = ref.open()
-    stored = lib.all_settings()
-    values = {k: shown(k, v) for k, v in {**_known_library_settings(), **stored}.items()}
+    known = _known_library_settings()
+    stored = {k: v for k, v in lib.all_settings().items() if k in known}
+    values = {k: shown(k, v) for k, v in {**known, **stored}.items()}
     if as_json:
         emit_json(values)
         return
@@ -214,10 +216,22 @@ def settings_list(ref, as_json) -> None:
 @click.argument("key")
 @pass_library
 def settings_get(ref, key) -> None:
-    """KEY's value (an API key masked)."""
+    """KEY's value (an API key masked); KEY is a library key or a setting's name."""
     from ..settings import shown
 
+    key = _library_key(key)
     click.echo(json.dumps(shown(key, ref.open().get_setting(key, _known_library_settings().get(key)))))
+
+
+def _library_key(key: str) -> str:
+    """The key a setting is stored under in the library (``collect_timeout_s`` -> ``collect.timeout_s``);
+    ``key`` itself when no setting declares it."""
+    from ..settings import SettingError, library_setting_for
+
+    try:
+        return library_setting_for(key).library_key or key
+    except SettingError:
+        return key
 
 
 @settings.command("set")
@@ -226,7 +240,7 @@ def settings_get(ref, key) -> None:
 @pass_library
 def settings_set(ref, key, value) -> None:
     """Set KEY to VALUE (JSON, or plain text): `gapscope settings set collect.proxy http://host:3128`."""
-    from ..settings import SettingError, checked_library_value, shown
+    from ..settings import SettingError, checked_library_value, library_setting_for, shown
 
     try:
         parsed = json.loads(value)
@@ -234,6 +248,7 @@ def settings_set(ref, key, value) -> None:
         parsed = value
     try:
         parsed = checked_library_value(key, parsed)      # a choice, or a number in its range
+        key = library_setting_for(key).library_key       # `device` is stored as compute.device
     except SettingError as exc:
         fail(f"nothing stored: {exc}", 2)
     ref.open(create=True).set_setting(key, parsed)

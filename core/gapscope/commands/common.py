@@ -68,8 +68,8 @@ class GapScopeGroup(click.Group):
 
 
 def _damage_hint(fault, ref: Optional["LibraryRef"]) -> str:
-    """A library that read as damaged while in use: closed first (the check copies its file), then
-    checked for a stray -wal beside an intact main file."""
+    """A library that read as damaged while in use: closed (nothing more is done with it), then checked
+    for a stray -wal beside an intact main file."""
     from ..store.errors import LibraryDamaged
 
     if ref is None or not isinstance(fault, LibraryDamaged) or "stray file" in str(fault):

@@ -297,12 +297,12 @@ def diagnostics(ref, output) -> None:
                                "exit_code": getattr(fault, "exit_code", EXIT_ERROR)}
     if lib is not None:
         info = gather(lib)
-        lib.close()                           # before the damage check below copies the file
+        lib.close()
     if "error" in info.get("library", {}):
         code = info["library"]["exit_code"]
+        probe = info["library"]["file"] = probe_database(database_file(ref.path))
         if code == EXIT_DAMAGED and "stray file" not in info["library"]["error"]:
-            info["library"]["error"] += stray_wal_hint(database_file(ref.path))
-        info["library"]["file"] = probe_database(database_file(ref.path))
+            info["library"]["error"] += stray_wal_hint(database_file(ref.path), probe)
     if output:
         click.echo(f"wrote {write_info(output, info)}")
     else:

@@ -341,11 +341,10 @@ def gaps_list(ref, type_, topic, limit, as_json) -> None:
 
 def _echo_no_gaps(lib, filtered: bool) -> None:
     """Why `gaps list` shows nothing: no find yet, the last find found none (and what it refused), or the filters."""
-    from ..gaps.store import last_find
+    from ..gaps.store import last_find, latest_find_found_none
 
-    last = last_find(lib)
-    if last is not None and last.get("found") == 0:
-        click.echo(f"the last `gapscope gaps find` ({last.get('at', '?')}) found no gaps"
+    if latest_find_found_none(lib):
+        click.echo(f"the last `gapscope gaps find` ({last_find(lib).get('at', '?')}) found no gaps"
                    + (":" if lib.get_setting("gaps.notices") else ""))
         for n in lib.get_setting("gaps.notices") or []:
             click.echo(f"  - {n}")

@@ -40,8 +40,12 @@ def _salvage(ref, dest, reason: str, code: int, quiet: bool, as_json: bool) -> N
         emit_json({**done.to_dict(), "database_copied": False, "reason": reason})
     else:
         click.echo(f"saved the files of {safe(str(ref.path))} to {safe(str(done.library))}: {done.pdfs} PDFs,"
-                   f" {done.runs} run folders ({done.files} files), {done.size_text}")
+                   f" {done.runs} run folders, {done.upgrade_copies} database copies from before schema upgrades"
+                   f" (backups/) ({done.files} files), {done.size_text}")
+    for line in done.notes:
+        click.secho(f"note: {safe(line)}", fg="yellow", err=True)
     click.secho(f"the database was not copied: {safe(reason)}", fg="yellow", err=True)
+    click.echo("run folders kept outside the library folder are not saved without the database", err=True)
     if code:
         sys.exit(code)
 
@@ -85,6 +89,8 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
     for line in done.missing:
         click.secho(f"warning: {safe(line)}", fg="yellow", err=True)
         log_error(f"backup to {done.library}: {line}", level="WARNING")
+    for line in done.notes:
+        click.secho(f"note: {safe(line)}", fg="yellow", err=True)
     if as_json:
         emit_json(done.to_dict())
     else:

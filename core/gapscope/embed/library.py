@@ -24,13 +24,12 @@ def facet_vectors_mode(lib) -> str:
     the sentences' vectors from the abstract's one encoder pass, made by ``gapscope facets``; a text with
     no pooled vector (a correction changed it) is encoded on its own. ``encoded`` = every facet text
     encoded on its own, a second pass (benchmarks/shortcomings/README.md compares the two)."""
-    mode = lib.get_setting("facets.vectors", "pooled")
-    return mode if mode in FACET_VECTORS else "pooled"
+    return settings.library_value(lib, "facets.vectors")     # a bad stored value: a warning, the default
 
 
 def library_model(lib) -> str:
     """The model the library's vectors are made with (setting ``embed.model``), default all-MiniLM-L6-v2."""
-    return lib.get_setting("embed.model", DEFAULT_MODEL)
+    return settings.library_value(lib, "embed.model")
 
 
 def paper_kind_texts(lib, kinds: Sequence[str], paper_ids: Optional[Sequence[int]] = None) -> dict[str, dict[int, str]]:
@@ -54,8 +53,15 @@ def library_encoder_args(lib, model: Optional[str] = None) -> dict[str, Any]:
     """How to build the library's encoder anywhere (this process or a cluster worker): the keyword
     arguments of :class:`Encoder` for model ``model`` (default: the library's ``embed.model``)."""
     model = model or library_model(lib)
-    return {"model": None if model == DEFAULT_MODEL else lib.get_setting("embed.model_path", model),
-            "device": settings.device(lib)}
+    return {"model": model_source(lib, model), "device": settings.device(lib)}
+
+
+def model_source(lib, model: str) -> Optional[str]:
+    """What :class:`Encoder` loads for ``model``: None for the default model, else where it was loaded
+    from when the library was embedded with it (setting ``embed.model_path``), else its name."""
+    if model == DEFAULT_MODEL:
+        return None
+    return settings.library_value(lib, "embed.model_path") or model
 
 
 def encode_texts(encoder, texts: Sequence[str], batch_size: Optional[int] = None, *,

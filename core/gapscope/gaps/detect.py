@@ -205,7 +205,7 @@ def method_x_problem(method: Map, problem: Map, *, neighbours: int = 5, rare_max
 def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vecs: np.ndarray,
                             dates: Mapping[int, Optional[str]], *, min_size: Optional[int] = None,
                             top: int = 30, evidence_n: int = 5, quantile: float = 0.25,
-                            own_only: Optional[set] = None) -> list[Gap]:
+                            own_only: Optional[set] = None, notices: Optional[list[str]] = None) -> list[Gap]:
     """Shortcoming clusters (prior work's, the field's open problems, papers' own) by how many papers state
     them and how few later papers address them with a method.
 
@@ -217,7 +217,9 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     are written differently). ``own_only``: papers whose shortcoming sentences are all their own limitations
     ("our method does not handle ..."): stating those is no addressing. A paper that addresses it is
     evidence as such, never as one stating it. Raises SpanTooShort (saying what it needs) when the papers
-    span too little time or too few shortcomings have later papers to compare."""
+    span too little time or too few shortcomings have later papers to compare. When no later method comes
+    close to most shortcomings (so none stands out), returns none and says so in ``notices``: a longer
+    span would not change that."""
     if not shortcoming.clusters or len(method_ids) == 0:
         return []
     # 'later' needs time: a library listed on one day has no later paper, and a rate over none means nothing
@@ -262,9 +264,10 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     rates = [int(cl.sum()) / len(mem) for _, _, mem, _, _, _, cl, _ in stats]
     typical = float(np.median(rates))
     if typical <= 0:     # most shortcomings have no close later method: none stands out as unaddressed
-        raise SpanTooShort(
-            f"cannot tell {SHORTCOMING_WHAT}: no later method comes close to most of the {len(stats)} shortcomings, "
-            "so none stands out against the typical one (papers listed over a longer time)")
+        if notices is not None:
+            notices.append(f"no 'unaddressed shortcoming' gaps: no later method paper comes close to most of the"
+                           f" {len(stats)} shortcomings, so none stands out as less addressed than the others")
+        return []
     out: list[tuple[float, Gap]] = []
     for (ci, c, mem, median, tau, n_later, close, stating), rate in zip(stats, rates):
         if rate >= typical:      # addressed as often as the typical shortcoming or more: not unaddressed

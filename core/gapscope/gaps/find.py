@@ -59,7 +59,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     if "shortcoming" in maps and method_vecs is not None:
         try:
             groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates,
-                                                  own_only=own_only))
+                                                  own_only=own_only, notices=notices))
         except SpanTooShort as exc:
             if notices is not None:
                 notices.append(f"no 'unaddressed shortcoming' gaps: {exc}")
@@ -182,12 +182,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
 
     annotate_gaps(lib, gaps, maps)   # citation evidence of method x problem gaps, when the graph has data
     if save:
-        from ..store.library import now_iso
-
-        save_gaps(lib, gaps)
-        lib.set_setting("gaps.notices", list(notices))
-        # a run that finds none stores no gap: this says the latest list is empty, not the one before it
-        lib.set_setting("gaps.last_find", {"at": now_iso(), "found": len(gaps)})
+        save_gaps(lib, gaps, notices=notices)
     return gaps
 
 

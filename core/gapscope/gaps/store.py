@@ -6,11 +6,15 @@ import json
 from typing import Optional
 
 from ..store import LibraryError
+from ..store.base import now_iso
 from .model import ClusterRef, Gap
 
 
-def save_gaps(lib, gaps: list[Gap]) -> int:
-    """Store a new batch; returns its number. Evidence ids not in the library are dropped."""
+def save_gaps(lib, gaps: list[Gap], notices: Optional[list[str]] = None) -> int:
+    """Store a new batch; returns its number. Evidence ids not in the library are dropped. With
+    ``notices`` (a find_gaps run), the run is recorded in the same transaction: its notices (setting
+    ``gaps.notices``) and {"at", "found", "batch"} (``gaps.last_find``; a run that finds none stores no
+    gap, and this says the latest list is empty, not the one before it)."""
     rows = []
     for g in gaps:
         details = dict(g.details)
@@ -24,7 +28,11 @@ def save_gaps(lib, gaps: list[Gap]) -> int:
                      "problem_cluster": g.problem.cluster if g.problem else None,
                      "details": json.dumps(details),
                      "evidence": [(pid, g.roles.get(pid, "")) for pid in g.evidence]})
-    batch, ids = lib.insert_gap_batch(rows)
+    with lib.transaction():
+        batch, ids = lib.insert_gap_batch(rows)
+        if notices is not None:
+            lib.set_setting("gaps.notices", list(notices))
+            lib.set_setting("gaps.last_find", {"at": now_iso(), "found": len(gaps), "batch": batch})
     for g, gid in zip(gaps, ids):
         g.id = gid
     return batch
@@ -45,15 +53,31 @@ def _row_to_gap(lib, row) -> Gap:
 
 def list_gaps(lib, type: Optional[str] = None, limit: Optional[int] = None) -> list[Gap]:
     """The gaps of the latest find_gaps run, best first (none when that run found none)."""
-    if (last_find(lib) or {}).get("found") == 0:
+    if latest_find_found_none(lib):
         return []
     return [_row_to_gap(lib, r) for r in lib.gap_rows(type=type, limit=limit)]
 
 
 def last_find(lib) -> Optional[dict]:
-    """{"at", "found"} of the latest stored find_gaps run (None before the first, or from an older GapScope);
-    its notices (what was refused and why) are the setting ``gaps.notices``."""
+    """{"at", "found", "batch"} of the latest stored find_gaps run (None before the first, or from an older
+    GapScope; "batch" missing before it was recorded); its notices (what was refused and why) are the
+    setting ``gaps.notices``."""
     return lib.get_setting("gaps.last_find")
+
+
+def latest_find_found_none(lib) -> bool:
+    """Did the latest find_gaps run find no gap, after the latest stored batch (so that batch is not
+    today's list)? A batch saved after that run (by another find, or directly) is shown again."""
+    last = last_find(lib) or {}
+    if last.get("found") != 0:
+        return False
+    latest = lib.latest_gap_batch()
+    if latest is None:
+        return True
+    if last.get("batch") is not None:
+        return int(last["batch"]) > latest
+    created = lib.gap_batch_created(latest)            # recorded before batches were: compare times
+    return created is None or str(last.get("at", "")) >= created
 
 
 def get_gap(lib, gap_id: int) -> Gap:

@@ -243,8 +243,12 @@ class PoliteFetcher:
             except (requests.exceptions.Timeout, urllib3.exceptions.ReadTimeoutError):
                 last = f"no answer within {self.timeout:g} s"
             except (requests.exceptions.ConnectionError, urllib3.exceptions.NewConnectionError) as exc:
-                cause = connection_cause(exc)
-                last = f"{host}: cannot connect ({cause})"
+                found = connection_cause(exc)
+                if found in UNREACHABLE or found == "timed out":
+                    cause = found
+                    last = f"{host}: cannot connect ({cause})"
+                else:                          # connected, then reset or dropped: a later try may get through
+                    last = f"connection failed ({found})"
             except (requests.exceptions.ChunkedEncodingError, urllib3.exceptions.ProtocolError) as exc:
                 last = f"connection failed ({type(exc).__name__})"
             except (requests.exceptions.InvalidURL, requests.exceptions.MissingSchema,
@@ -273,9 +277,11 @@ class PoliteFetcher:
                         last = (check(resp) if check else None) or ""
                         if not last:
                             return resp
-            if cause in UNREACHABLE and ((attempt == 1 and unreachable) or attempt == self.max_retries):
-                raise FetchError(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {attempt + 1} "
-                                 f"{'try' if attempt == 0 else 'quick tries'} ({url})", url)
+            early = attempt == 1 and unreachable is not None      # after the one quick check
+            if cause in UNREACHABLE and (early or attempt == self.max_retries):
+                tries = "1 try" if attempt == 0 else f"{attempt + 1} {'quick tries' if early else 'tries'}"
+                raise FetchError(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {tries} ({url})",
+                                 url)
             if attempt == self.max_retries:
                 break
             if attempt == 0 and cause in UNREACHABLE:
@@ -287,6 +293,4 @@ class PoliteFetcher:
                 said = last if last.startswith(f"{host}:") else f"{host}: {last}"
                 self.on_retry(f"{said}; try {attempt + 2} of {self.max_retries + 1} in {wait:.0f} s…")
             self._wait(wait)
-        if cause in UNREACHABLE:
-            last = f"{last.split(' (', 1)[0]} ({_EXPLAINED[cause]})"
         raise FetchError(f"gave up after {self.max_retries + 1} tries: {last} ({url})", url)

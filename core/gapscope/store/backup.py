@@ -11,7 +11,7 @@ renamed into the library's place.
 Everything is written into a hidden temporary folder beside the destination, synced to the disk, and
 renamed into place at the end: a cancelled or failed backup leaves nothing that looks like a backup. The
 temporary folder holds a marker locked for as long as its backup runs; the next backup to the same
-parent removes the folders of backups that were killed (their marker no longer locked).
+destination removes the folders of backups to it that were killed (their marker no longer locked).
 """
 
 from __future__ import annotations
@@ -20,10 +20,10 @@ import errno
 import json
 import os
 import platform
+import re
 import shutil
 import sqlite3
 import tempfile
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
@@ -44,6 +44,8 @@ class BackupReport:
     files: int = 0                    # every file copied besides the database
     bytes: int = 0                    # their bytes, the database's included
     missing: list[str] = field(default_factory=list)   # what the library references and was not found
+    notes: list[str] = field(default_factory=list)     # what else the user should know ("run X was running")
+    upgrade_copies: int = 0           # files-only: database copies kept before schema upgrades (backups/)
 
     @property
     def size_text(self) -> str:
@@ -58,7 +60,7 @@ class BackupReport:
     def to_dict(self) -> dict:
         return {"library": str(self.library), "database": str(self.database), "papers": self.papers,
                 "pdfs": self.pdfs, "runs": self.runs, "files": self.files, "bytes": self.bytes,
-                "missing": list(self.missing)}
+                "missing": list(self.missing), "notes": list(self.notes), "upgrade_copies": self.upgrade_copies}
 
 
 class BackupError(OSError):
@@ -69,7 +71,6 @@ _MARKER = "backup-in-progress"        # inside a partial folder: "pid host", flo
 # What a partial folder may hold: anything else means it is not one of ours and is never removed.
 _PARTIAL_ENTRIES = {_MARKER, "library.sqlite", "library.sqlite-wal", "library.sqlite-shm", "library.sqlite-journal",
                     "files", "runs", "experiments"}
-_UNMARKED_GRACE_S = 3600              # a partial folder without a marker (older GapScope) this old is stale
 
 
 def _disk_full(exc: BaseException) -> bool:
@@ -88,14 +89,20 @@ class _PartialMarker:
         self._fh = None
 
     def take(self) -> None:
-        fh = open(self.path, "a+", encoding="utf-8")
+        """Write and lock the marker under a temporary name, then rename it into place: a cleaner never
+        sees the marker unlocked (it would take the backup for a killed one and remove it)."""
+        pending = self.path.with_name(f"{_MARKER}.{os.getpid()}.tmp")
+        fh = open(pending, "w", encoding="utf-8")
         fh.write(f"{os.getpid()} {platform.node()}\n")
         fh.flush()
         try:
             import fcntl
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except ImportError:
-            pass                               # Windows: the pid in the file stands in for the lock
+        except ImportError:                    # Windows: the pid in the file stands in for the lock, and
+            fh.close()                         # an open file cannot be renamed there
+            os.rename(pending, self.path)
+            return
+        fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        os.rename(pending, self.path)
         self._fh = fh
 
     def release(self) -> None:
@@ -105,13 +112,11 @@ class _PartialMarker:
 
     @staticmethod
     def is_stale(folder: Path) -> bool:
-        """Is ``folder`` the partial folder of a backup that no longer runs?"""
+        """Is ``folder`` the partial folder of a backup that no longer runs? One without a marker is
+        never taken for one (it may be a backup that has not locked its marker yet, or not ours)."""
         marker = folder / _MARKER
         if not marker.is_file():
-            try:
-                return time.time() - folder.stat().st_mtime > _UNMARKED_GRACE_S
-            except OSError:
-                return False
+            return False
         try:
             import fcntl
         except ImportError:
@@ -144,20 +149,29 @@ def _pid_alive(marker: Path) -> bool:
     return True
 
 
-def remove_stale_partials(parent: Path) -> list[Path]:
-    """Remove the hidden ``.NAME.*.partial`` folders in ``parent`` left by backups that were killed (never
-    one still in progress, nor a folder holding anything a backup does not write); returns them."""
+def _partial_name(name: str, dest_name: str) -> bool:
+    """Is ``name`` what ``_build`` names the partial folder of a backup to ``dest_name``
+    (``.DEST.<mkdtemp's letters>.partial``)?"""
+    prefix, suffix = f".{dest_name}.", ".partial"
+    middle = name[len(prefix):-len(suffix)] if name.startswith(prefix) and name.endswith(suffix) else ""
+    return bool(re.fullmatch(r"[a-z0-9_]+", middle))
+
+
+def remove_stale_partials(dest: Path) -> list[Path]:
+    """Remove the hidden ``.DEST.*.partial`` folders beside ``dest`` left by backups to it that were
+    killed: only one holding an unlocked marker, never one still in progress, one without a marker, nor
+    a folder holding anything a backup does not write; returns them."""
     removed = []
     try:
-        entries = list(parent.iterdir())
+        entries = list(dest.parent.iterdir())
     except OSError:
         return removed
     for folder in entries:
-        name = folder.name
-        if not (name.startswith(".") and name.endswith(".partial")) or folder.is_symlink() or not folder.is_dir():
+        if not _partial_name(folder.name, dest.name) or folder.is_symlink() or not folder.is_dir():
             continue
         try:
-            if not {e.name for e in folder.iterdir()} <= _PARTIAL_ENTRIES:
+            names = {e.name for e in folder.iterdir()}
+            if not {n for n in names if not n.startswith(f"{_MARKER}.")} <= _PARTIAL_ENTRIES:
                 continue
         except OSError:
             continue
@@ -225,6 +239,69 @@ def _copy_file(src: Path, dst: Path, done: int, total: int, progress: Optional[P
     return done
 
 
+def _run_lock_held(run_dir: Path) -> bool:
+    """Does a runner hold the run folder's ``run.lock`` (experiments.runner.RunLock) now?"""
+    lock = run_dir / "run.lock"
+    try:
+        import fcntl
+    except ImportError:
+        return False
+    try:
+        with open(lock, "rb") as fh:
+            try:
+                fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            except OSError:
+                return True
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        return False                           # no lock file: not running (or from before locks)
+    return False
+
+
+def _size_or_none(path: Path) -> Optional[int]:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return None
+
+
+def _copy_planned(plan: list[tuple[Path, Path, str, Optional[str]]], tmp: Path, done: int,
+                  progress: Optional[ProgressFn], cancel: Optional[CancelToken]) -> tuple[int, int, set[str]]:
+    """Copy each (source, path inside the backup, label, run id or None) into ``tmp``, after ``done``
+    bytes already written; returns (bytes written in all, files copied, runs whose files changed).
+
+    A run in progress rewrites its status (via a .tmp file), appends to its logs and replaces its
+    checkpoints: its files may change or vanish while copied, and its copy is what there was then. Any
+    other file (a PDF, a spec, a database copy) that changes is an error: the backup would not hold
+    what the library refers to."""
+    sizes = [_size_or_none(src) for src, *_ in plan]
+    total = done + sum(n or 0 for n in sizes)
+    copied, changed = 0, set()
+    report(progress, done, total, plan[0][2] if plan else "")
+    for (src, rel, label, run_id), size in zip(plan, sizes):
+        try:
+            if size is None:
+                raise FileNotFoundError(src)
+            done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
+        except FileNotFoundError:
+            if run_id is None:
+                raise
+            (tmp / rel).unlink(missing_ok=True)
+            changed.add(run_id)
+            continue
+        copied += 1
+        got = (tmp / rel).stat().st_size
+        if got != size:
+            if run_id is None:
+                raise BackupError(f"{src}: copied {got} of its {size} bytes")
+            changed.add(run_id)
+    return done, copied, changed
+
+
+def _running_notes(run_ids) -> list[str]:
+    return [f"run {run_id} was running; its copy may be partial" for run_id in run_ids]
+
+
 def _build(dest, home: Optional[Path], fill) -> BackupReport:
     """Make the backup folder ``dest`` with ``fill(tmp, dest)`` in a hidden partial folder beside it, then
     sync it and rename it into place; a failure leaves no ``dest`` and no partial folder."""
@@ -234,7 +311,7 @@ def _build(dest, home: Optional[Path], fill) -> BackupReport:
                           " with it; give a destination outside it")
     _check_destination(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
-    remove_stale_partials(dest.parent)
+    remove_stale_partials(dest)
     tmp = Path(tempfile.mkdtemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".partial"))
     marker = _PartialMarker(tmp)
     try:
@@ -259,9 +336,12 @@ def _build(dest, home: Optional[Path], fill) -> BackupReport:
 
 def backup_files_only(library, dest, *, progress: Optional[ProgressFn] = None,
                       cancel: Optional[CancelToken] = None) -> BackupReport:
-    """Save what a library folder holds besides its database (``files/``, ``runs/``, ``experiments/``) into
-    the new folder ``dest``, without opening the database: the way out of a damaged library. The
-    database is not copied (``report.database`` does not exist); the rest is as for a backup."""
+    """Save what a library folder holds besides its database into the new folder ``dest``, without
+    opening the database: the way out of a damaged library. That is ``files/``, ``runs/``,
+    ``experiments/`` and the database copies kept before schema upgrades (``backups/*.sqlite``: often
+    the best restore point then). Run folders kept outside the library folder are named only in the
+    database and are not saved. The database is not copied (``report.database`` does not exist); the
+    rest is as for a backup."""
     from .library import DATABASE_NAME, is_library_folder
 
     home = Path(library).expanduser().absolute()
@@ -270,16 +350,23 @@ def backup_files_only(library, dest, *, progress: Optional[ProgressFn] = None,
 
     def fill(tmp: Path, dest: Path) -> BackupReport:
         result = BackupReport(library=dest, database=dest / DATABASE_NAME)
-        plan = [(f, f.relative_to(home)) for sub in ("files", "runs", "experiments") if (home / sub).is_dir()
-                for f in sorted((home / sub).rglob("*"))
-                if f.is_file() and not f.is_symlink() and f.name not in _SKIP_IN_RUNS]
-        total, done = sum(f.stat().st_size for f, _ in plan), 0
-        for src, rel in plan:
-            done = _copy_file(src, tmp / rel, done, total, progress, cancel, rel.parts[0])
-        result.files = len(plan)
-        result.pdfs = sum(1 for _, rel in plan if rel.parts[0] == "files")
-        result.runs = len({rel.parts[1] for _, rel in plan if rel.parts[0] == "runs" and len(rel.parts) > 2})
-        result.bytes = done
+        found = [f for sub in ("files", "runs", "experiments") if (home / sub).is_dir()
+                 for f in sorted((home / sub).rglob("*"))
+                 if f.is_file() and not f.is_symlink() and f.name not in _SKIP_IN_RUNS]
+        if (home / "backups").is_dir():
+            found += [f for f in sorted((home / "backups").glob("*.sqlite")) if f.is_file() and not f.is_symlink()]
+        plan = []
+        for f in found:
+            rel = f.relative_to(home)
+            run_id = rel.parts[1] if rel.parts[0] == "runs" and len(rel.parts) > 2 else None
+            plan.append((f, rel, rel.parts[0], run_id))
+        run_ids = sorted({run_id for *_, run_id in plan if run_id})
+        running = {run_id for run_id in run_ids if _run_lock_held(home / "runs" / run_id)}
+        result.bytes, result.files, changed = _copy_planned(plan, tmp, 0, progress, cancel)
+        result.pdfs = sum(1 for _, rel, *_ in plan if rel.parts[0] == "files" and (tmp / rel).is_file())
+        result.runs = len(run_ids)
+        result.upgrade_copies = sum(1 for _, rel, *_ in plan if rel.parts[0] == "backups")
+        result.notes += _running_notes(r for r in run_ids if r in running | changed)
         return result
 
     return _build(dest, home, fill)
@@ -329,27 +416,26 @@ class BackupMixin:
             plan += [(f, Path("experiments") / f.relative_to(specs), "specs") for f in sorted(specs.rglob("*"))
                      if f.is_file() and not f.is_symlink()]
         copied_runs: list[tuple[str, str]] = []
+        running: set[str] = set()                        # runs whose files changed while copied
         for run_id, stored, _spec in runs:
             folder = self.resolved_path(stored)          # where it is now, the library perhaps moved
             src_dir = Path(folder) if folder else None
             if src_dir is None or not src_dir.is_dir():
                 result.missing.append(f"the folder of run {run_id} is missing: {folder}")
                 continue
+            if _run_lock_held(src_dir):
+                running.add(run_id)
             inside = Path("runs") / src_dir.name
             for path in sorted(src_dir.rglob("*")):
                 if path.is_file() and not path.is_symlink() and path.name not in _SKIP_IN_RUNS:
                     plan.append((path, inside / path.relative_to(src_dir), f"run {run_id}"))
             copied_runs.append((run_id, src_dir.name))
-        sizes = [src.stat().st_size for src, _, _ in plan]
-        total = result.bytes + sum(sizes)
-        done = result.bytes
-        report(progress, done, total, "database")
-        for (src, rel, label), size in zip(plan, sizes):
-            done = _copy_file(src, tmp / rel, done, total, progress, cancel, label)
-            got = (tmp / rel).stat().st_size
-            if got != size:
-                raise BackupError(f"{src}: copied {got} of its {size} bytes")
-        result.pdfs, result.runs, result.files = pdfs, len(copied_runs), len(plan)
+        run_of = {f"run {run_id}": run_id for run_id, _name in copied_runs}
+        _done, copied, changed = _copy_planned([(src, rel, label, run_of.get(label)) for src, rel, label in plan],
+                                               tmp, result.bytes, progress, cancel)
+        running |= changed
+        result.notes += _running_notes(run_id for run_id, _name in copied_runs if run_id in running)
+        result.pdfs, result.runs, result.files = pdfs, len(copied_runs), copied
         if runs:
             self._point_runs_at_copies(db, dest, copied_runs, tmp, runs)
         result.bytes = sum(f.stat().st_size for f in tmp.rglob("*")                    # as written, in all
@@ -358,9 +444,9 @@ class BackupMixin:
 
     def _point_runs_at_copies(self, db: Path, dest: Path, copied: list[tuple[str, str]], tmp: Path,
                               runs: list[tuple]) -> None:
-        """The backup's runs (and their status.json) name the copies inside the backup, not the originals,
-        relative to it ("runs/ID"), so the backup may be moved or renamed; a spec kept in the library's
-        ``experiments/`` folder is named relative to the backup's copy of it."""
+        """The backup's runs (and their status.json, without the library's path) name the copies inside the
+        backup, not the originals, relative to it ("runs/ID"), so the backup may be moved or renamed; a
+        spec kept in the library's ``experiments/`` folder is named relative to the backup's copy of it."""
         out = sqlite3.connect(str(db))
         try:
             with out:
@@ -377,5 +463,8 @@ class BackupMixin:
                 data = json.loads(status.read_text(encoding="utf-8"))
             except (OSError, ValueError):
                 continue                       # a run without a readable status keeps its files as they are
-            data.update(folder=str(dest / "runs" / name), library=str(dest))
+            # no "library": a backup is moved or renamed into the library's place, and a path to it here
+            # would send a resumed run's results to where the backup was made; its runs row says it
+            data.pop("library", None)
+            data.update(folder=str(dest / "runs" / name))
             status.write_text(json.dumps(data, indent=1, default=str), encoding="utf-8")

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import sqlite3
 import threading
 import time
@@ -105,7 +106,7 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
 
     opened_read_only = False           # ReadOnlyLibrary: never writes, even where the file is writable
-    kept_before_upgrade = 3            # copies of the database kept from before schema upgrades
+    kept_before_upgrade = 3            # latest copies kept per schema version (and its oldest)
 
     def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
                  lock_patience_s: float = 120.0) -> None:
@@ -174,7 +175,8 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             raise
 
     def _open_error(self, exc: sqlite3.Error) -> LibraryError:
-        """Called once the connection is closed (the damage check copies the file)."""
+        """The fault to raise for an open that failed; a damaged file is also checked for a stray -wal
+        (store.salvage reads it through SQLite, so other connections' locks are kept)."""
         fault = library_fault(exc, self.db_path)
         if isinstance(fault, LibraryDamaged):
             from .salvage import stray_wal_hint
@@ -332,41 +334,50 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         return [r[0] for r in self._conn.execute("SELECT name FROM migrations ORDER BY id")]
 
     def migrate(self) -> list[str]:
-        """Apply every migration not applied yet; returns the names applied now."""
+        """Apply every migration not applied yet, all in one transaction; returns the names applied now."""
         if not self.read_only:
             self._conn.execute(
                 "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
                 " applied_at TEXT NOT NULL)"
             )
-        known = {n for n, _ in MIGRATIONS}
-        unknown = [n for n in self.applied_migrations() if n not in known]
-        if unknown:
-            raise NewerLibrary(
-                f"{self.path} was written by a newer GapScope (migrations {', '.join(unknown)}); upgrade"
-                " GapScope to open it. It was not changed.")
-        done = set(self.applied_migrations())
-        pending = [name for name, _ in MIGRATIONS if name not in done]
-        if pending and self.read_only:
+        pending = self._pending_migrations()
+        if not pending:
+            return []
+        if self.read_only:
             raise LibraryReadOnly(
                 f"{self.path} is read-only and needs an upgrade to this GapScope's schema"
                 f" ({', '.join(pending)}); make it writable once and open it again")
-        if pending and done:                   # an existing library: keep its file as it was first
-            kept = self._keep_before_upgrade(len(done))
-            self.notices.append(f"upgraded the library from schema {len(done)} to {len(done) + len(pending)};"
-                                f" the old file is kept at {kept}")
-        applied = []
-        for name, sql in MIGRATIONS:
-            if name in done:
-                continue
-            # Opening a library brings it up to date wherever it is opened (the desktop opens it on its
-            # GUI thread, before any worker runs): not a user's write, so not checked against the guard.
-            with self._transaction() as conn:
+        # Opening a library brings it up to date wherever it is opened (the desktop opens it on its GUI
+        # thread, before any worker runs): not a user's write, so not checked against the guard. Under
+        # the write lock the list is read again: another process may have upgraded the file meanwhile
+        # (it is then neither copied nor migrated twice), and no other can start until this one ends.
+        with self._transaction() as conn:
+            pending = self._pending_migrations()
+            done = len(self.applied_migrations())
+            if pending and done:               # an existing library: keep its file as it was first
+                kept = self._keep_before_upgrade(done)
+                self.notices.append(f"upgraded the library from schema {done} to {done + len(pending)};"
+                                    f" the old file is kept at {kept}")
+            for name, sql in MIGRATIONS:
+                if name not in pending:
+                    continue
                 # executescript would COMMIT our transaction; run statement by statement instead.
                 for stmt in _split_sql(sql):
                     conn.execute(stmt)
                 conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
-            applied.append(name)
-        return applied
+        return pending
+
+    def _pending_migrations(self) -> list[str]:
+        """The migrations not applied yet, in order; NewerLibrary when the file has some we do not know."""
+        known = {n for n, _ in MIGRATIONS}
+        applied = self.applied_migrations()
+        unknown = [n for n in applied if n not in known]
+        if unknown:
+            raise NewerLibrary(
+                f"{self.path} was written by a newer GapScope (migrations {', '.join(unknown)}); upgrade"
+                " GapScope to open it. It was not changed.")
+        done = set(applied)
+        return [name for name, _ in MIGRATIONS if name not in done]
 
     def upgrade_backups_folder(self) -> Path:
         """Where the copies made before schema upgrades go: ``NAME.gapscope/backups/``; beside the file
@@ -375,10 +386,11 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
 
     def _keep_before_upgrade(self, version: int) -> Path:
         """Copy the database (SQLite's online backup) before its schema is upgraded, so that an older
-        GapScope can still open the copy; keeps the last ``kept_before_upgrade`` copies. A copy that
-        cannot be made stops the upgrade: the library is left unchanged."""
+        GapScope can still open the copy. Called under the write lock, so the copy is read through a
+        second connection (a connection cannot back up while it holds a write transaction). A copy that
+        cannot be made stops the upgrade: the library is left unchanged. See :meth:`_prune_upgrade_copies`."""
         folder = self.upgrade_backups_folder()
-        stem = "library" if is_library_folder(self.path) else self.db_path.stem
+        stem = self._upgrade_copy_stem()
         stamp = time.strftime("%Y%m%d-%H%M%S")
         dest = folder / f"{stem}-before-schema-{version}-{stamp}.sqlite"
         n = 1
@@ -387,11 +399,15 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             dest = folder / f"{stem}-before-schema-{version}-{stamp}-{n}.sqlite"
         try:
             folder.mkdir(parents=True, exist_ok=True)
-            out = sqlite3.connect(str(dest))
+            src = sqlite3.connect(str(self.db_path), timeout=self.busy_timeout_s)
             try:
-                self._conn.backup(out)
+                out = sqlite3.connect(str(dest))
+                try:
+                    src.backup(out)
+                finally:
+                    out.close()
             finally:
-                out.close()
+                src.close()
         except (OSError, sqlite3.Error) as exc:
             try:
                 dest.unlink()
@@ -401,13 +417,35 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                 f"{self.path} needs a schema upgrade, and a copy of it could not be kept first at {dest}"
                 f" ({exc}); it was not changed. Free some space or make the folder writable, then open it"
                 " again.") from exc
-        older = sorted(folder.glob(f"{stem}-before-schema-*.sqlite"), key=lambda p: (p.stat().st_mtime, p.name))
-        for old in older[:-self.kept_before_upgrade]:
-            try:
-                old.unlink()
-            except OSError:
-                pass
+        self._prune_upgrade_copies()
         return dest
+
+    def _upgrade_copy_stem(self) -> str:
+        return "library" if is_library_folder(self.path) else self.db_path.stem
+
+    def _prune_upgrade_copies(self) -> None:
+        """Per schema version, keep the oldest copy (the file as that version left it, before any upgrade
+        was tried: repeated failed upgrades copy the same version again) and the last
+        ``kept_before_upgrade``; remove the others."""
+        stem = self._upgrade_copy_stem()
+        pattern = re.compile(rf"{re.escape(stem)}-before-schema-(\d+)-(\d{{8}}-\d{{6}})(?:-(\d+))?\.sqlite")
+        by_version: dict[str, list[tuple]] = {}
+        for path in self.upgrade_backups_folder().glob(f"{stem}-before-schema-*.sqlite"):
+            m = pattern.fullmatch(path.name)
+            if m is None:
+                continue
+            try:
+                mtime = path.stat().st_mtime
+            except OSError:
+                continue
+            by_version.setdefault(m.group(1), []).append((mtime, m.group(2), int(m.group(3) or 1), path))
+        for copies in by_version.values():
+            copies.sort()
+            for *_key, old in copies[1:-self.kept_before_upgrade]:
+                try:
+                    old.unlink()
+                except OSError:
+                    pass
 
     # --- settings --------------------------------------------------------------------------------
     def get_setting(self, key: str, default: Any = None) -> Any:

@@ -79,12 +79,15 @@ def decide(lib, paper_id: int, decision: str, reason: Optional[str] = None, coll
         raise LibraryError(f"unknown exclusion reason {reason!r} (known: {known}; add it with `gapscope triage reasons add`)")
     cid = collection_id(lib, collection)
     reviewer = (reviewer or "").strip()
-    if not reviewer and origin == "user":
-        origin = _unnamed_origin(lib, paper_id, cid, decision, collection)
     try:
-        return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer, now_iso(), seen=seen)
+        # An unnamed decision's kind depends on whether the paper is a conflict now: looked at under the
+        # write lock, so another process's decision cannot change that between the look and the write.
+        with lib.transaction():
+            if not reviewer and origin == "user":
+                origin = _unnamed_origin(lib, paper_id, cid, decision, collection)
+            return lib.insert_decision(paper_id, cid, decision, reason, origin, reviewer, now_iso(), seen=seen)
     except LibraryError as exc:
-        if collection is not None and "collection" in str(exc):
+        if collection is not None and "collection" in str(exc) and not isinstance(exc, ReviewerNeeded):
             raise LibraryError(f"paper {paper_id} is not in collection {collection!r}") from exc
         raise
 
@@ -142,13 +145,15 @@ def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, col
     """Settle a conflict between reviewers: the paper's decision from now on, whatever they said.
     On a paper that is not a conflict (the reviewers agreed, or one decided) it would override their
     decision: :class:`NotAConflict` unless ``force``."""
-    if not force and paper_conflict(lib, paper_id, collection) is None:
-        now = current_decisions(lib, collection).get(paper_id)
-        what = (f"its decision is {now['decision']}" + (" (agreed by the reviewers)" if now["origin"] != "resolution"
-                                                         else " (resolved)") if now else "nobody has decided it")
-        raise NotAConflict(f"paper {paper_id} is not a conflict: {what}; resolving it would override that "
-                           "(--force to do so)")
-    return decide(lib, paper_id, decision, reason=reason, collection=collection, origin="resolution", reviewer=reviewer)
+    with lib.transaction():                    # the check and the write under one write lock
+        if not force and paper_conflict(lib, paper_id, collection) is None:
+            now = current_decisions(lib, collection).get(paper_id)
+            what = (f"its decision is {now['decision']}" + (" (agreed by the reviewers)" if now["origin"] != "resolution"
+                                                             else " (resolved)") if now else "nobody has decided it")
+            raise NotAConflict(f"paper {paper_id} is not a conflict: {what}; resolving it would override that "
+                               "(--force to do so)")
+        return decide(lib, paper_id, decision, reason=reason, collection=collection, origin="resolution",
+                      reviewer=reviewer)
 
 
 def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
