@@ -230,7 +230,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
 def _pdf_labels_step(lib, out: AnalysisReport, progress, cancel) -> None:
     from .fulltext import label_pending
 
-    todo = lib.fulltext_attachments_not_labelled()
+    todo = lib.unlabelled_fulltext_attachments()
     if not todo:
         return                          # nothing to say: most libraries have no PDFs
     try:

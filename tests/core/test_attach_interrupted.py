@@ -75,7 +75,7 @@ def _stopped_attach(path, folder):
         with pytest.raises(Cancelled):
             attach_and_label(lib, [folder], model=_Model(stop_after=1, cancel=cancel), encoder=_Encoder(),
                              cancel=cancel)
-        left = lib.fulltext_attachments_not_labelled()
+        left = lib.unlabelled_fulltext_attachments()
         assert left, "the stop came before every PDF was labelled"
         return len(left)
     finally:
@@ -102,7 +102,7 @@ def test_a_second_attach_labels_what_a_stopped_one_left(tmp_path, pdf_folder, st
     assert out.output.count("already-attached") == len(PDFS)
     lib = Library(path)
     try:
-        assert lib.fulltext_attachments_not_labelled() == []
+        assert lib.unlabelled_fulltext_attachments() == []
         assert lib.stats()["pdfs_not_labelled"] == 0
     finally:
         lib.close()
@@ -126,7 +126,7 @@ def test_analyze_labels_the_pdfs_a_stopped_attach_left(tmp_path, pdf_folder, stu
     try:
         with pytest.raises(Cancelled, match="facets step"):
             analyze(lib, gaps=False)
-        assert lib.fulltext_attachments_not_labelled() == []
+        assert lib.unlabelled_fulltext_attachments() == []
         assert lib.stats()["pdfs_not_labelled"] == 0
     finally:
         lib.close()

@@ -27,13 +27,13 @@ def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
             results += attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress, cancel=cancel)
     # every PDF whose sentences are not labelled yet: this run's, and those of an earlier run stopped
     # while labelling (they are "already attached" now and would stay unlabelled)
-    if facets and lib.fulltext_attachments_not_labelled():
+    if facets and lib.unlabelled_fulltext_attachments():
         with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
             label_pending(lib, progress=progress, cancel=cancel)
     elif not facets and not as_json:
         from ..steps import pdfs_not_labelled
 
-        note = pdfs_not_labelled(len(lib.fulltext_attachments_not_labelled()))
+        note = pdfs_not_labelled(len(lib.unlabelled_fulltext_attachments()))
         if note:
             click.secho(note, fg="yellow", err=True)
     if as_json:

@@ -110,10 +110,9 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
 
 def _say_unresolved(lib, collection) -> None:
     """--included takes the resolved decisions: say how many open reviewer conflicts were left out."""
-    from ..triage import conflicts
+    from ..triage import unresolved_count
 
-    scope = None if collection is None else set(lib.list_paper_ids(collection=collection))
-    n = sum(1 for c in conflicts(lib, collection) if scope is None or c["paper_id"] in scope)
+    n = unresolved_count(lib, collection)
     if n:
         click.echo(f"not included: {n} paper(s) the reviewers decided differently and nobody has resolved yet "
                    "(`gapscope triage conflicts`)", err=True)

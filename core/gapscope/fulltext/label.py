@@ -181,7 +181,7 @@ def label_pending(lib, *, model=None, encoder=None, progress=None, cancel=None) 
     """Label every attachment with sentences no facet model labelled yet: this run's new PDFs and those
     of an earlier run stopped while labelling (its PDFs stay attached, so a second attach finds them
     "already attached" and would otherwise leave them unlabelled for good)."""
-    todo = lib.fulltext_attachments_not_labelled()
+    todo = lib.unlabelled_fulltext_attachments()
     if not todo:
         report(progress, 1, 1, "nothing to label")
         return {"attachments": 0, "sentences": 0}
@@ -198,7 +198,7 @@ def attach_and_label(lib, targets, *, label: bool = True, model=None, encoder=No
 
     results = attach_paths(lib, targets, progress=scaled(progress, 0.0, 0.4 if label else 1.0), cancel=cancel)
     note = None
-    if label and lib.fulltext_attachments_not_labelled():
+    if label and lib.unlabelled_fulltext_attachments():
         try:
             label_pending(lib, model=model, encoder=encoder, progress=scaled(progress, 0.4, 1.0), cancel=cancel)
         except FileNotFoundError as exc:           # no facet model installed: attached, not labelled
@@ -217,7 +217,7 @@ def fetch_and_label(lib, paper_ids=None, *, refetch: bool = False, label: bool =
     results = fetch_pdfs(lib, paper_ids, refetch=refetch, progress=scaled(progress, 0.0, 0.7 if label else 1.0),
                          cancel=cancel)
     note = None
-    if label and lib.fulltext_attachments_not_labelled():       # the new PDFs, and any a stopped run left
+    if label and lib.unlabelled_fulltext_attachments():       # the new PDFs, and any a stopped run left
         try:
             label_pending(lib, progress=scaled(progress, 0.7, 1.0), cancel=cancel)
         except FileNotFoundError as exc:           # no facet model installed: attached, not labelled

@@ -501,14 +501,12 @@ def _compare_runs(runs: list[RunData]) -> None:
 def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -> IncludedSection:
     sec = IncludedSection()
     from ..exports.selection import included_ids
-
-    from ..triage import conflicts
+    from ..triage import unresolved_count
 
     ids = included_ids(lib, collection)
     sec.papers = paper_refs(lib, ids[:limit])
     sec.total = len(ids)
-    scope = None if collection is None else set(lib.list_paper_ids(collection=collection))
-    sec.unresolved = sum(1 for c in conflicts(lib, collection) if scope is None or c["paper_id"] in scope)
+    sec.unresolved = unresolved_count(lib, collection)
     if not ids:
         sec.missing = "No paper has been included yet: screen papers with `gapscope triage`." + sec.unresolved_note
     return sec

@@ -453,7 +453,7 @@ class BackupMixin:
                 out.executemany("UPDATE runs SET folder = ? WHERE id = ?",
                                 [(f"runs/{name}", run_id) for run_id, name in copied])
                 out.executemany("UPDATE runs SET spec_path = ? WHERE id = ?",
-                                [(self.stored_path(self.resolved_path(spec)), run_id)
+                                [(self.recorded_path(self.resolved_path(spec)), run_id)
                                  for run_id, _folder, spec in runs if spec])
         finally:
             out.close()

@@ -21,7 +21,7 @@ class ExperimentsMixin:
 
         return Path(self.path).absolute() if is_library_folder(self.path) else None
 
-    def stored_path(self, path: Optional[str | os.PathLike]) -> Optional[str]:
+    def recorded_path(self, path: Optional[str | os.PathLike]) -> Optional[str]:
         """How a run's folder or spec path is recorded: relative to the library folder ("runs/ID") when it
         lies inside it, else as given (absolute)."""
         if not path:
@@ -68,7 +68,7 @@ class ExperimentsMixin:
             conn.execute(
                 "INSERT INTO runs (id, name, spec_path, spec, folder, status, gap_id, metrics, created_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?, '{}', ?)",
-                (run_id, name, self.stored_path(spec_path), spec, self.stored_path(folder), status, gap_id,
+                (run_id, name, self.recorded_path(spec_path), spec, self.recorded_path(folder), status, gap_id,
                  created_at))
             for pid in papers:
                 if pid in known:

@@ -149,16 +149,14 @@ class FulltextMixin:
                                          (int(paper_id),)).fetchone()
         return int(n), int(labelled)
 
-    def fulltext_attachments_not_labelled(self) -> list[int]:
-        """The attachments with sentences no facet model labelled yet: new ones, and those whose
-        labelling was cancelled or killed (labels are committed a chunk at a time)."""
+    def unlabelled_fulltext_attachments(self, facet_model: Optional[str] = None) -> list[int]:
+        """The attachments with sentences no facet model labelled yet (new ones, and those whose labelling
+        was cancelled or killed: labels are committed a chunk at a time); with ``facet_model``, also those
+        another model labelled."""
+        other = " OR facet_model != ?" if facet_model is not None else ""
         return [r[0] for r in self._conn.execute(
-            "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL ORDER BY attachment_id")]
-
-    def unlabelled_fulltext_attachments(self, facet_model: str) -> list[int]:
-        return [r[0] for r in self._conn.execute(
-            "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL OR facet_model != ?",
-            (facet_model,))]
+            "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL" + other
+            + " ORDER BY attachment_id", (facet_model,) if facet_model is not None else ())]
 
     def search_fulltext(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
         """Full-text sentences matching an FTS query, best first, each with its paper, section and page."""

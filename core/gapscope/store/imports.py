@@ -33,6 +33,14 @@ def process_alive(pid: int) -> bool:
     return True
 
 
+
+def own_export_only_sql(where: str = "1") -> str:
+    """Counts the papers (of those ``where`` keeps) whose only source records were read back from GapScope's
+    own exports: there, such a record is the paper's source. Two parameters: OWN_EXPORT_SOURCE twice."""
+    return (f"SELECT count(DISTINCT paper_id) FROM source_records s WHERE {where} AND source = ? AND NOT EXISTS"
+            " (SELECT 1 FROM source_records o WHERE o.paper_id = s.paper_id AND o.source != ?)")
+
+
 class ImportsMixin:
     def imports_log(self, limit: int = 50) -> list[dict[str, Any]]:
         out = []
@@ -248,9 +256,7 @@ class ImportsMixin:
             # records read back from GapScope's own exports, and those of them that are the only record of
             # their paper (an export imported into another library: there, it is the paper's source)
             "own_export": q("SELECT count(*) FROM source_records WHERE source = ?", OWN_EXPORT_SOURCE),
-            "own_export_only": q("SELECT count(DISTINCT paper_id) FROM source_records s WHERE source = ?1 AND NOT EXISTS"
-                                 " (SELECT 1 FROM source_records o WHERE o.paper_id = s.paper_id AND o.source != ?1)",
-                                 OWN_EXPORT_SOURCE),
+            "own_export_only": q(own_export_only_sql(), OWN_EXPORT_SOURCE, OWN_EXPORT_SOURCE),
             "direct": q("SELECT count(*) FROM papers WHERE id NOT IN (SELECT paper_id FROM source_records)"),
             "unreadable": q(
                 "SELECT coalesce(sum(error_count), 0) FROM imports i WHERE i.id = (SELECT max(j.id) FROM imports j"

@@ -184,8 +184,7 @@ class PapersMixin:
             "tags": q("SELECT count(*) FROM tags"),
             "collections": q("SELECT count(*) FROM collections"),
             "notes": q("SELECT count(*) FROM notes"),
-            "pdfs_not_labelled": q("SELECT count(DISTINCT attachment_id) FROM fulltext_sentences"
-                                   " WHERE facet_model IS NULL"),
+            "pdfs_not_labelled": len(self.unlabelled_fulltext_attachments()),
             "years": {str(y): n for y, n in self._conn.execute(
                 "SELECT year, count(*) FROM papers WHERE year IS NOT NULL GROUP BY year ORDER BY year")},
             "top_categories": {c: n for c, n in self._conn.execute(

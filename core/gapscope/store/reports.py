@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from ..models import OWN_EXPORT_SOURCE
+from .imports import own_export_only_sql
 
 
 def in_scope_sql(collection: Optional[str], column: str = "id") -> tuple[str, list[Any]]:
@@ -61,9 +62,7 @@ class ReportsMixin:
         only for a paper that has no other record (one for it)."""
         where, args = in_scope_sql(collection, "paper_id")
         return self._conn.execute(
-            f"SELECT (SELECT count(*) FROM source_records WHERE {where} AND source != ?)"
-            f" + (SELECT count(DISTINCT paper_id) FROM source_records s WHERE {where} AND source = ? AND NOT EXISTS"
-            f" (SELECT 1 FROM source_records o WHERE o.paper_id = s.paper_id AND o.source != ?))",
+            f"SELECT (SELECT count(*) FROM source_records WHERE {where} AND source != ?) + ({own_export_only_sql(where)})",
             [*args, OWN_EXPORT_SOURCE, *args, OWN_EXPORT_SOURCE, OWN_EXPORT_SOURCE]).fetchone()[0]
 
     def report_run_rows(self, collection: Optional[str] = None) -> list[tuple]:

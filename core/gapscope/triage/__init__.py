@@ -11,7 +11,7 @@ from .annotate import (FACET_LABELS, add_highlight, add_note, annotations_of, co
                        remove_highlight, update_note)
 from .decisions import (DECISIONS, add_reason, agreement, conflicts, current_decisions, decide,
                         decision_log, list_reasons, own_decision, remove_reason, resolve, reviewers,
-                        screening_sequence, seed, undo)
+                        screening_sequence, seed, undo, unresolved_count)
 from .queue import STOP_RULE, TriageSession, next_papers, triage_stats
 from .scope import Scope, parse_cluster
 
@@ -21,5 +21,5 @@ __all__ = [
     "remove_highlight", "update_note", "DECISIONS", "add_reason", "current_decisions", "decide", "decision_log",
     "list_reasons", "remove_reason", "seed", "undo", "STOP_RULE", "TriageSession", "next_papers", "triage_stats",
     "agreement", "conflicts", "resolve", "reviewers", "screening_sequence", "Scope", "parse_cluster",
-    "DecidedElsewhere", "NotLiveDecision", "own_decision",
+    "DecidedElsewhere", "NotLiveDecision", "own_decision", "unresolved_count",
 ]

@@ -232,6 +232,12 @@ def screening_sequence(lib, collection: Optional[str] = None, reviewer: Optional
     return [(pid, current[pid]["decision"]) for pid in sorted(current, key=lambda p: first[p])]
 
 
+def unresolved_count(lib, collection: Optional[str] = None) -> int:
+    """How many of the scope's papers are open reviewer conflicts (so not among the included ones)."""
+    scope = None if collection is None else set(lib.list_paper_ids(collection=collection))
+    return sum(1 for c in conflicts(lib, collection) if scope is None or c["paper_id"] in scope)
+
+
 def conflicts(lib, collection: Optional[str] = None) -> list[dict[str, Any]]:
     """Papers the reviewers decided differently and nobody has resolved yet:
     [{paper_id, decisions: {reviewer: {decision, reason}}}], in the order they were first screened."""
