@@ -33,7 +33,6 @@ def process_alive(pid: int) -> bool:
     return True
 
 
-
 def own_export_only_sql(where: str = "1") -> str:
     """Counts the papers (of those ``where`` keeps) whose only source records were read back from GapScope's
     own exports: there, such a record is the paper's source. Two parameters: OWN_EXPORT_SOURCE twice."""
