@@ -85,6 +85,7 @@ class MainWindow(QMainWindow):
         self.triage_view.decided.connect(self._after_decision)
         self.triage_view.scopeChanged.connect(self.sidebar.set_triage_scope)
         self.library_view.papersChanged.connect(self._papers_changed)
+        self.library_view.papersDeleted.connect(self._papers_deleted)
         self.library_view.screenRequested.connect(self.screen_in_triage)
         self.sidebar.changed.connect(self._papers_changed)
         self.sidebar.screenRequested.connect(self.screen_in_triage)
@@ -604,6 +605,14 @@ class MainWindow(QMainWindow):
             self.triage_view.library_changed(self.lib)
             self.triage_view.pending = True
             self.detail.show_paper(self.library_view.current_paper_id())
+
+    def _papers_deleted(self) -> None:
+        """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views."""
+        self.detail.show_paper(None)
+        self.refresh_all()
+        if self.lib is not None:
+            self.triage_view.library_changed(self.lib)
+            self.triage_view.pending = True
 
     def screen_in_triage(self, scope: dict) -> None:
         """Screen a collection, search, tag or map cluster in the Triage view."""

@@ -1,4 +1,4 @@
-"""`gapscope init | import | papers list/search/show | tag | stats | sample | diagnostics`."""
+"""`gapscope init | import | papers list/search/show/delete | tag | stats | sample | diagnostics`."""
 
 from __future__ import annotations
 
@@ -111,7 +111,7 @@ def imports(ref, limit, as_json) -> None:
 
 @click.group()
 def papers() -> None:
-    """List, search and show papers."""
+    """List, search, show and delete papers."""
 
 
 @papers.command("list")
@@ -189,6 +189,59 @@ def papers_show(ref, paper, as_json) -> None:
         click.echo(f"note ({n['updated_at']}): {n['body']}")
     for s in data["sources"]:
         click.echo(f"source: {s['source']} {s['source_key']} (seen {s['seen_at']})")
+
+
+def _what_goes(counts: dict) -> str:
+    """'3 decisions, 1 note, 2 PDFs' from a deletion summary (only what there is)."""
+    names = (("decisions", "decision"), ("notes", "note"), ("highlights", "highlight"),
+             ("pdf_highlights", "PDF highlight"), ("attachments", "PDF"), ("tags", "tag"),
+             ("collection_entries", "collection entry"))
+    bits = [f"{counts[k]} {one if counts[k] == 1 else ('collection entries' if k == 'collection_entries' else one + 's')}"
+            for k, one in names if counts.get(k)]
+    return ", ".join(bits) or "nothing else"
+
+
+@papers.command("delete")
+@click.argument("ids", metavar="PAPER...", nargs=-1, required=True)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@click.option("--json", "as_json", is_flag=True, help="Print what was removed as JSON (needs --yes).")
+@pass_library
+def papers_delete(ref, ids, yes, as_json) -> None:
+    """Delete papers (library ids, arXiv ids or DOIs) with their decisions, notes, highlights, tags,
+    collection entries and attached PDFs. Maps, concepts and gaps built from them show as out of date.
+    There is no undo: `gapscope backup` first keeps a copy."""
+    from ..deletion import delete_papers
+    from ..store import LibraryError
+    from .common import EXIT_READ_ONLY
+
+    lib = ref.open()
+    if lib.read_only:
+        fail(f"{lib.path} is read-only: no paper was deleted (open a writable copy to change it)", EXIT_READ_ONLY)
+    try:
+        pids = list(dict.fromkeys(lib.resolve(i) for i in ids))
+    except LibraryError as exc:
+        fail(f"{exc}; no paper was deleted", EXIT_NOT_FOUND)
+    summary = lib.deletion_summary(pids)
+    if not as_json:
+        for p in lib.get_papers(pids)[:20]:
+            click.echo(f"{p.id:>6}  {p.arxiv_id_versioned or p.doi or '':<18} {p.year or '':<5} {p.title[:90]}")
+        if len(pids) > 20:
+            click.echo(f"  ... and {len(pids) - 20} more")
+        click.echo(f"{summary['papers']} paper(s) will be deleted, with {_what_goes(summary)}.")
+    if not yes:
+        if as_json:
+            fail("--json deletes without asking: give --yes as well", EXIT_ERROR)
+        if not click.confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)", default=False):
+            click.echo("nothing deleted", err=True)
+            sys.exit(EXIT_CANCELLED)
+    report = delete_papers(lib, pids)
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        click.echo(f"deleted {report.papers} paper(s) with {_what_goes(report.counts)}"
+                   + (f"; removed {len(report.files_removed)} PDF file(s)" if report.files_removed else ""))
+    for e in report.file_errors:
+        click.secho(f"  could not remove {e}", fg="yellow", err=True)
 
 
 @click.command()

@@ -94,6 +94,48 @@ class PapersMixin:
                 return row[0]
         raise LibraryError(f"no paper matches {ident!r} (give a library id, an arXiv id or a DOI)")
 
+    # What goes with a deleted paper (ON DELETE CASCADE): counted for the report before it goes.
+    _GOES_WITH = (("decisions", "decisions"), ("notes", "notes"), ("highlights", "highlights"),
+                  ("pdf_highlights", "pdf_highlights"), ("attachments", "attachments"), ("tags", "paper_tags"),
+                  ("collection_entries", "collection_papers"))
+
+    def deletion_summary(self, ids: Sequence[int]) -> dict[str, int]:
+        """How many papers of ``ids`` exist, and the rows of the user's own work that go with them."""
+        ids = sorted({int(i) for i in ids})
+        out = {"papers": 0, **{name: 0 for name, _ in self._GOES_WITH}}
+        for part in chunks(ids, 500):
+            marks = ",".join("?" * len(part))
+            out["papers"] += self._conn.execute(f"SELECT count(*) FROM papers WHERE id IN ({marks})", part).fetchone()[0]
+            for name, table in self._GOES_WITH:
+                out[name] += self._conn.execute(
+                    f"SELECT count(*) FROM {table} WHERE paper_id IN ({marks})", part).fetchone()[0]
+        return out
+
+    def delete_papers(self, ids: Sequence[int]) -> dict[str, Any]:
+        """Delete these papers in one transaction; everything that references them goes with them
+        (the schema's ON DELETE CASCADE; the citation graph keeps the work, unlinked). Returns
+        :meth:`deletion_summary` taken inside the transaction, with ``ids`` (those deleted) and
+        ``stored_files`` (the attachments' file names: the caller removes the ones no longer attached,
+        after the commit, so a rollback never loses a PDF)."""
+        ids = sorted({int(i) for i in ids})
+        with self.transaction() as conn:
+            found: list[int] = []
+            files: list[str] = []
+            for part in chunks(ids, 500):
+                marks = ",".join("?" * len(part))
+                found += [r[0] for r in conn.execute(f"SELECT id FROM papers WHERE id IN ({marks})", part)]
+                files += [r[0] for r in conn.execute(
+                    f"SELECT stored_name FROM attachments WHERE paper_id IN ({marks})", part)]
+            summary = self.deletion_summary(found)
+            for part in chunks(found, 500):
+                conn.execute(f"DELETE FROM papers WHERE id IN ({','.join('?' * len(part))})", part)
+        return {**summary, "ids": found, "stored_files": sorted(set(files))}
+
+    def attached_file_in_use(self, stored_name: str) -> bool:
+        """Whether any attachment still keeps this file of the storage folder."""
+        return self._conn.execute("SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1",
+                                  (stored_name,)).fetchone() is not None
+
     _ORDERS = {
         "id": "id", "title": "title COLLATE NOCASE", "year": "year", "published": "published",
         "authors": "authors COLLATE NOCASE", "category": "primary_category",

@@ -62,6 +62,7 @@ class LibraryView(QWidget):
     countChanged = Signal(int, str)     # rows shown, filter description
     queryChanged = Signal(str)
     papersChanged = Signal()            # decisions, tags or collections changed from the context menu
+    papersDeleted = Signal()            # papers deleted from the context menu: the list is read again
     screenRequested = Signal(dict)      # screen this scope in Triage: {collection, query, tag}
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -254,7 +255,8 @@ class LibraryView(QWidget):
         f = self.filter
         return PaperMenu(self, self.lib, ids, collection=f.collection, tasks=self.tasks,
                          screen_scope={"collection": f.collection, "query": f.query, "tag": f.tag},
-                         changed=self._menu_changed, screen=self.screenRequested.emit)
+                         changed=self._menu_changed, screen=self.screenRequested.emit,
+                         deleted=self._menu_deleted)
 
     def _context_menu(self, pos) -> None:
         if self.lib is None:
@@ -271,6 +273,10 @@ class LibraryView(QWidget):
     def _menu_changed(self) -> None:
         self.model.invalidate()
         self.papersChanged.emit()
+
+    def _menu_deleted(self) -> None:
+        self.table.clearSelection()          # the detail pane lets go of a paper that is gone
+        self.papersDeleted.emit()
 
     def _on_selection(self, *_args) -> None:
         ids = self.selected_ids()

@@ -1,6 +1,6 @@
 """The paper table's context menu: decide or re-decide (or resolve a reviewers' conflict), seed as
-relevant, tag, add to a collection, screen the list in Triage, open, copy a citation, and the
-decision history. Every change goes through the same core functions as the CLI, on the window's writer
+relevant, tag, add to a collection, screen the list in Triage, open, copy a citation, the
+decision history, and delete. Every change goes through the same core functions as the CLI, on the window's writer
 queue."""
 
 from __future__ import annotations
@@ -43,9 +43,11 @@ class PaperMenu:
     ``changed()`` runs after an edit; ``screen(kwargs)`` asks the Triage view to screen a scope."""
 
     def __init__(self, parent: QWidget, lib, ids: list[int], *, collection: Optional[str], screen_scope: dict,
-                 changed: Callable[[], None], screen: Callable[[dict], None], tasks) -> None:
+                 changed: Callable[[], None], screen: Callable[[dict], None], tasks,
+                 deleted: Optional[Callable[[], None]] = None) -> None:
         self.parent, self.lib, self.ids, self.collection, self.tasks = parent, lib, list(ids), collection, tasks
         self.screen_scope, self.changed, self.screen = screen_scope, changed, screen
+        self.deleted = deleted or changed
 
     def build(self) -> QMenu:
         from gapscope.triage import conflicts, current_decisions, list_reasons, reviewers
@@ -88,7 +90,9 @@ class PaperMenu:
         m.addAction("Open", self.open_paper).setEnabled(single)
         m.addAction("Copy citation" + ("s" if len(ids) > 1 else ""), self.copy_citation)
         m.addAction("Decision history…", self.history).setEnabled(single)
-        hold_menu_writers(self.lib, [sub.menuAction(), seed, tag, coll.menuAction()])
+        m.addSeparator()
+        delete = m.addAction(f"Delete {len(ids)} paper{'' if single else 's'}…", self.delete)
+        hold_menu_writers(self.lib, [sub.menuAction(), seed, tag, coll.menuAction(), delete])
         return m
 
     # --- actions ---------------------------------------------------------------------------------
@@ -122,6 +126,20 @@ class PaperMenu:
         if name.strip():
             self.add_to_collection(name.strip())
 
+    def delete(self, confirm: Optional[Callable[[str], bool]] = None) -> None:
+        """Ask, saying what goes with the papers, then delete them on the writer queue."""
+        if self.lib is None or self.lib.read_only:
+            return
+        text = deletion_question(self.lib.deletion_summary(self.ids))
+        ask = confirm or (lambda t: QMessageBox.question(
+            self.parent, "Delete papers", t, QMessageBox.Yes | QMessageBox.Cancel,
+            QMessageBox.Cancel) == QMessageBox.Yes)
+        if not ask(text):
+            return
+        self.tasks.write("Delete papers", _delete, self.ids, library=self.lib.path,
+                         on_result=lambda _r: self.deleted(), cancellable=False,
+                         on_error=lambda message, _tb: QMessageBox.warning(self.parent, "Delete papers", message))
+
     def _papers(self):
         return self.lib.get_papers(self.ids)
 
@@ -142,6 +160,19 @@ class PaperMenu:
                  + (f" by {r['reviewer']}" if r["reviewer"] else "") + (f" [{r['origin']}]" if r["origin"] != "user" else "")
                  + (f" — undone {r['undone_at']}" if r["undone_at"] else "") for r in rows]
         QMessageBox.information(self.parent, "Decision history", "\n".join(lines) or "No decisions on this paper yet.")
+
+
+def deletion_question(summary: dict) -> str:
+    """The confirmation: how many papers, what of the user's own work goes with them, and the backup."""
+    n = summary["papers"]
+    names = (("decisions", "screening decision"), ("notes", "note"), ("highlights", "highlight"),
+             ("pdf_highlights", "PDF highlight"), ("attachments", "attached PDF"), ("tags", "tag"),
+             ("collection_entries", "collection entry"))
+    bits = [f"{summary[k]} {one if summary[k] == 1 else ('collection entries' if k == 'collection_entries' else one + 's')}"
+            for k, one in names if summary.get(k)]
+    goes = ("With them go " + ", ".join(bits) + ". ") if bits else ""
+    return (f"Delete {n} paper{'' if n == 1 else 's'} from the library? {goes}Maps, concepts and gaps built "
+            "from them will show as out of date.\n\nThere is no undo: File > Back Up Library… first keeps a copy.")
 
 
 # --- writes, run on the writer queue ----------------------------------------------------------------
@@ -165,3 +196,9 @@ def _tag(lib, ids, name, *, progress=None, cancel=None):
 
 def _add_to_collection(lib, ids, name, *, progress=None, cancel=None):
     lib.add_to_collection(name, ids)
+
+
+def _delete(lib, ids, *, progress=None, cancel=None):
+    from gapscope.deletion import delete_papers
+
+    return delete_papers(lib, ids)
