@@ -25,6 +25,20 @@ class DeletionReport:
                 "files_kept": self.files_kept, "file_errors": self.file_errors}
 
 
+_WHAT = (("decisions", "screening decision"), ("notes", "note"), ("highlights", "highlight"),
+         ("pdf_highlights", "PDF highlight"), ("attachments", "attached PDF"), ("tags", "tag"),
+         ("collection_entries", "collection entry"))
+
+
+def what_goes_with(counts: dict) -> list[str]:
+    """["3 screening decisions", "1 note", ...] from a deletion summary: only what there is."""
+    def named(n: int, one: str) -> str:
+        many = "collection entries" if one == "collection entry" else one + "s"
+        return f"{n} {one if n == 1 else many}"
+
+    return [named(counts[k], one) for k, one in _WHAT if counts.get(k)]
+
+
 def delete_papers(lib, ids: Sequence[int]) -> DeletionReport:
     """Delete the papers ``ids`` (library ids; unknown ones are skipped) with their decisions, notes,
     highlights, tags, collection entries and attachments, then their no-longer-attached PDF files."""

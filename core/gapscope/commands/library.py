@@ -192,13 +192,10 @@ def papers_show(ref, paper, as_json) -> None:
 
 
 def _what_goes(counts: dict) -> str:
-    """'3 decisions, 1 note, 2 PDFs' from a deletion summary (only what there is)."""
-    names = (("decisions", "decision"), ("notes", "note"), ("highlights", "highlight"),
-             ("pdf_highlights", "PDF highlight"), ("attachments", "PDF"), ("tags", "tag"),
-             ("collection_entries", "collection entry"))
-    bits = [f"{counts[k]} {one if counts[k] == 1 else ('collection entries' if k == 'collection_entries' else one + 's')}"
-            for k, one in names if counts.get(k)]
-    return ", ".join(bits) or "nothing else"
+    """'3 screening decisions, 1 note, 2 attached PDFs' from a deletion summary (only what there is)."""
+    from ..deletion import what_goes_with
+
+    return ", ".join(what_goes_with(counts)) or "nothing else"
 
 
 @papers.command("delete")

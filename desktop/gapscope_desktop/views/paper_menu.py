@@ -164,12 +164,10 @@ class PaperMenu:
 
 def deletion_question(summary: dict) -> str:
     """The confirmation: how many papers, what of the user's own work goes with them, and the backup."""
+    from gapscope.deletion import what_goes_with
+
     n = summary["papers"]
-    names = (("decisions", "screening decision"), ("notes", "note"), ("highlights", "highlight"),
-             ("pdf_highlights", "PDF highlight"), ("attachments", "attached PDF"), ("tags", "tag"),
-             ("collection_entries", "collection entry"))
-    bits = [f"{summary[k]} {one if summary[k] == 1 else ('collection entries' if k == 'collection_entries' else one + 's')}"
-            for k, one in names if summary.get(k)]
+    bits = what_goes_with(summary)
     goes = ("With them go " + ", ".join(bits) + ". ") if bits else ""
     return (f"Delete {n} paper{'' if n == 1 else 's'} from the library? {goes}Maps, concepts and gaps built "
             "from them will show as out of date.\n\nThere is no undo: File > Back Up Library… first keeps a copy.")
