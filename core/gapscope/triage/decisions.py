@@ -149,8 +149,8 @@ def seed(lib, paper_ids: Iterable[int], collection: Optional[str] = None, review
             if names:
                 raise ReviewerNeeded(
                     f"{_scope_label(collection)} is screened by named reviewers ({', '.join(names)}): a seed says "
-                    "whose known relevant paper it is; give your reviewer name (--reviewer NAME; in the app, the "
-                    "Triage view's reviewer field), or settle a paper for all reviewers with "
+                    "whose known relevant paper it is; seed it under your reviewer name "
+                    "(`gapscope triage seed PAPER --reviewer NAME`), or settle a paper for all reviewers with "
                     "`gapscope triage resolve PAPER include --force`")
         return [decide(lib, pid, "include", collection=collection, origin="seed", reviewer=reviewer)
                 for pid in paper_ids]
