@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
-from .models import MAX_KEPT_ERRORS, ImportReport, Paper, RecordError, RecordWarning
+from .models import MAX_KEPT_ERRORS, ImportReport, Paper, RecordError, RecordWarning, is_untitled
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .store.library import Library, now_iso
@@ -124,7 +124,8 @@ class _Writer:
             where = paper.location or f"{paper.source} record {(paper.source_key or '')[:200]}"
             self.report.add_error(RecordError(where, f"record refused: {too_big}"))
             return
-        norm = normalize_title(paper.title)
+        # A placeholder title ("[untitled] ...") is no title: such a record merges by an identifier only.
+        norm = "" if is_untitled(paper.title) else normalize_title(paper.title)
         key = paper.source_key or norm
         existing = self.known_keys.get((paper.source, key))
         if existing is not None:

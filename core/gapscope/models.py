@@ -128,6 +128,36 @@ class RecordWarning(RecordError):
     record itself was imported."""
 
 
+# A record with no title but an abstract or an identifier (a PubMed record with only a PMID, say) is
+# still a paper that a review may include: it is imported under a placeholder title, which says so and
+# which de-duplication never compares (two untitled records are the same paper only by an identifier).
+UNTITLED_MARK = "[untitled] "
+UNTITLED_WORDS = 12
+
+
+def untitled_title(abstract: str = "", *, doi: Optional[str] = None, pmid: Optional[str] = None,
+                   arxiv_id: Optional[str] = None) -> Optional[str]:
+    """The placeholder title of a record without one: the start of its abstract, else its identifier;
+    None when it has neither (then it is a bad record)."""
+    words = (abstract or "").split()
+    if words:
+        more = "\u2026" if len(words) > UNTITLED_WORDS else ""
+        return UNTITLED_MARK + " ".join(words[:UNTITLED_WORDS]) + more
+    for label, value in (("PMID", pmid), ("DOI", doi), ("arXiv", arxiv_id)):
+        if value and str(value).strip():
+            return UNTITLED_MARK + f"{label} {str(value).strip()}"
+    return None
+
+
+def is_untitled(title: Optional[str]) -> bool:
+    return bool(title) and title.startswith(UNTITLED_MARK)
+
+
+def untitled_warning(where: str, title: str) -> "RecordWarning":
+    return RecordWarning(where, f"no title: imported as \u201c{title}\u201d so that the record is not lost; "
+                                "it is never merged with another record by title")
+
+
 # An import keeps the first this many bad records (with file and line) and counts the rest: a
 # garbage file of millions of lines must not grow the library or the memory with its error list.
 MAX_KEPT_ERRORS = 1000

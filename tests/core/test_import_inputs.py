@@ -307,18 +307,21 @@ def _bibtex_unclosed(shared_data, tmp_path):
 def _ris_without_title(shared_data, tmp_path):
     a, b, c = arxiv_records(shared_data, 3)
     path = tmp_path / "refs.ris"
-    path.write_text(ris_record(a) + ris_record(b, title=False) + ris_record(c), encoding="utf-8")
+    # Without its title and its arXiv URL the record has nothing to be known by: a bad record.
+    bare = "\n".join(t for t in ris_record(b, title=False).splitlines() if not t.startswith("UR  -")) + "\n"
+    path.write_text(ris_record(a) + bare + ris_record(c), encoding="utf-8")
     line = ris_record(a).count("\n") + 1
-    return path, 2, 3, f"{path}:{line}: record has no title"
+    return path, 2, 3, f"{path}:{line}: record has no title (TI or T1), abstract (AB) or identifier"
 
 
 def _csv_semicolons(shared_data, tmp_path):
     header, rows = screening_rows(shared_data, 5)
-    rows[3][header.index("title")] = ""
+    for column in ("title", "abstract", "pubmedID"):  # a row with any of them is imported
+        rows[3][header.index(column)] = ""
     path = tmp_path / "semicolons.csv"
     path.write_text(csv_text(header, rows, delimiter=";"), encoding="utf-8")
     line = 1 + sum(csv_text(header, [r]).count("\n") - 1 for r in rows[:3]) + 1
-    return path, 4, 3, f"{path}:{line}: row has no title"
+    return path, 4, 3, f"{path}:{line}: row has no title, abstract or identifier"
 
 
 def _csv_bom(shared_data, tmp_path):

@@ -100,6 +100,22 @@ def test_kappa_is_between_named_reviewers_without_seeds(library):
     assert ag["reviewers"] == ["ann", "bob"] and ag["papers"] == 4 and ag["agreed"] == 3 and ag["seeds_left_out"] == 4
 
 
+def test_an_unnamed_seed_with_two_reviewers_is_refused_and_writes_nothing(library):
+    ids = _dual(library)
+    n = len(decision_log(library))
+    # ids[3] both excluded; an unnamed seed would be a third include and make it a conflict
+    with pytest.raises(ReviewerNeeded, match="reviewer name"):
+        seed(library, [ids[0], ids[3]])
+    res = _cli(library, "triage", "seed", str(ids[3]))
+    assert res.exit_code != 0 and "--reviewer" in res.output
+    assert len(decision_log(library)) == n
+    assert [c["paper_id"] for c in conflicts(library)] == [ids[1], ids[2]]
+    assert agreement(library)["reviewers"] == ["ann", "bob"]
+    # a named seed is that reviewer's own include (here against bob's exclude: a conflict, as it should be)
+    seed(library, [ids[3]], reviewer="ann")
+    assert ids[3] in {c["paper_id"] for c in conflicts(library)}
+
+
 # --- 3. resolve and undo never override a reviewer silently ------------------------------------------------
 def test_resolve_on_an_agreed_paper_needs_force(library):
     ids = _dual(library)
@@ -192,7 +208,7 @@ def test_collection_report_counts_the_unreadable_records_of_its_imports(library,
     from gapscope.reports.data import build_report_data
 
     csv = tmp_path / "refs.csv"
-    csv.write_text("title,abstract,year\nA readable paper,Some text,2020\n,an abstract without a title,2021\n",
+    csv.write_text("title,abstract,year\nA readable paper,Some text,2020\n,,2021\n",
                    encoding="utf-8")
     import_file(library, csv, collection="adhd")
     assert build_report_data(library).prisma.unreadable == 1

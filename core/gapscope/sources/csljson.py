@@ -1,8 +1,9 @@
 """CSL-JSON reader: a JSON array of CSL items, as Zotero, Pandoc, citeproc and GapScope's own export
 write it. Each item becomes a Paper (title, authors, issued date, DOI, URL, abstract, container-title,
 the arXiv id from GapScope's note ``arXiv:2503.11731v2 [cs.CV]`` or an arxiv.org URL, the arXiv
-categories among ``keyword``); an item that is not an object or has no title is a bad record named by
-its line.
+categories among ``keyword``); an item without a title but with an abstract or an identifier gets a
+placeholder title (see models.untitled_title); an item that is not an object or has neither is a bad
+record named by its line.
 
 The array is one JSON document, so the file is read whole (a bibliography, not a bulk snapshot); its
 items are decoded one at a time, which gives each its line.
@@ -15,7 +16,8 @@ import re
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
-from ..models import EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi, split_arxiv_id
+from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi,
+                      split_arxiv_id, untitled_title)
 from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, located_paper, nfc
 from .textio import TextLines
 
@@ -77,16 +79,21 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
     if not isinstance(item, dict):
         raise ValueError(f"item is not a JSON object but {type(item).__name__}")
     title = _text(item.get("title"))
+    abstract = nfc((item.get("abstract") or "").strip()) if isinstance(item.get("abstract"), str) else ""
+    arxiv_id, version = _arxiv(item)
     if not title:
-        raise ValueError(f"item {str(item.get('id', '?'))[:60]!r} has no title")
+        title = untitled_title(abstract, doi=normalize_doi(str(item.get("DOI") or "")), pmid=_text(item.get("PMID")),
+                               arxiv_id=arxiv_id) or ""
+    if not title:
+        raise ValueError(f"item {str(item.get('id', '?'))[:60]!r} has no title, abstract or identifier "
+                         "(DOI, PMID, arXiv id)")
     authors = [n for n in (_name(a) for a in item.get("author") or [] if a) if n] \
         if isinstance(item.get("author"), list) else []
     published = _issued(item)
-    arxiv_id, version = _arxiv(item)
     key = str(item.get("id") or "").strip()
     source_key = keys.key(key, line) if key else keys.key(title.lower()[:200], line, stated=False)
     return Paper(
-        title=title, abstract=nfc((item.get("abstract") or "").strip()) if isinstance(item.get("abstract"), str) else "",
+        title=title, abstract=abstract,
         authors=authors, year=int(published[:4]) if published else None, published=published,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(str(item.get("DOI") or "")),
         venue=_text(item.get("container-title")) or None, url=_text(item.get("URL")) or None,

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
-                      normalize_doi, split_arxiv_id)
+                      is_untitled, normalize_doi, split_arxiv_id, untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, TextLines, is_binary, open_binary
 
@@ -294,6 +294,8 @@ def located_paper(make: Callable[[], Paper], where: str, keys: Optional["RecordK
         return
     if keys is not None and keys.warning:
         yield keys.warning
+    if is_untitled(paper.title):
+        yield untitled_warning(where, paper.title)
     paper.location = where
     yield paper
 
@@ -321,8 +323,6 @@ _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\
 
 def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[str] = None) -> Paper:
     title = latex_to_text(entry.get("title", ""))
-    if not title:
-        raise ValueError(f"entry {entry.get('ID', '?')!r} has no title")
     authors = [latex_to_text(a) for a in re.split(r"\s+and\s+", entry.get("author", "")) if a.strip()]
     authors = [_flip_name(a) for a in authors]
     arxiv_id = version = None
@@ -334,6 +334,11 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
             pass
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
+    if not title:
+        title = untitled_title(latex_to_text(entry.get("abstract", "")), doi=normalize_doi(entry.get("doi")),
+                               pmid=entry.get("pmid"), arxiv_id=arxiv_id)
+    if not title:
+        raise ValueError(f"entry {entry.get('ID', '?')!r} has no title, abstract or identifier (DOI, PMID, arXiv id)")
     year = _year_of(entry.get("year") or entry.get("date"))
     venue = latex_to_text(entry.get("journal") or entry.get("booktitle") or "") or None
     categories = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
@@ -415,6 +420,8 @@ def read_bibtex(path: Path) -> Iterator[Record]:
                 continue
             if keys.warning:
                 yield keys.warning
+            if is_untitled(paper.title):
+                yield untitled_warning(f"{path}:{line_no}", paper.title)
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
@@ -431,8 +438,6 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
                    keys: Optional[RecordKeys] = None) -> Paper:
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
     title = nfc(clean_ws(first("TI", "T1", "CT", "BT")))
-    if not title:
-        raise ValueError("record has no title (TI or T1)")
     authors = [nfc(_flip_name(clean_ws(a))) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
     year = _year_of(first("PY", "Y1", "DA"))
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
@@ -440,6 +445,13 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     arxiv_id, version = _arxiv_id_in(tags.get("N1", []), _RIS_NOTE_ARXIV)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
+    if not title:
+        # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed.
+        pmid = first("AN") if "pubmed" in first("DB", "DP").lower() else None
+        title = untitled_title(nfc(clean_ws(first("AB", "N2"))), doi=normalize_doi(first("DO")), pmid=pmid,
+                               arxiv_id=arxiv_id)
+    if not title:
+        raise ValueError("record has no title (TI or T1), abstract (AB) or identifier (DO, arXiv id)")
     key = first("ID") or f"line{line_no}"
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     return Paper(
@@ -505,6 +517,7 @@ _CSV_COLUMNS = {
     "arxiv_id": ("arxiv_id", "arxiv", "eprint"),
     "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
     "key": ("record_id", "id", "key"),
+    "pmid": ("pmid", "pubmedid", "pubmed_id", "pubmed id"),
 }
 
 
@@ -628,15 +641,19 @@ def read_csv(path: Path) -> Iterator[Record]:
         numbered = row[0].strip().isdigit() and numbered is not False
         get = lambda f: (row[col[f]].strip() if f in col and col[f] < len(row) else "")  # noqa: E731
         title = nfc(clean_ws(get("title")))
-        if not title:
-            yield RecordError(f"{path}:{start}", "row has no title")
-            continue
         arxiv_id = version = None
         if get("arxiv_id"):
             try:
                 arxiv_id, version = split_arxiv_id(get("arxiv_id"))
             except ValueError:
                 yield RecordError(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
+        if not title:
+            title = untitled_title(nfc(get("abstract")), doi=normalize_doi(get("doi")), pmid=get("pmid"),
+                                   arxiv_id=arxiv_id) or ""
+            if not title:
+                yield RecordError(f"{path}:{start}", "row has no title, abstract or identifier (DOI, PMID, arXiv id)")
+                continue
+            yield untitled_warning(f"{path}:{start}", title)
         authors_raw = nfc(get("authors"))
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))

@@ -136,8 +136,24 @@ def own_decision(lib, paper_id: int, collection: Optional[str] = None, reviewer:
 
 
 def seed(lib, paper_ids: Iterable[int], collection: Optional[str] = None, reviewer: str = "") -> list[int]:
-    """Mark known relevant papers (before or during screening): include decisions with origin 'seed'."""
-    return [decide(lib, pid, "include", collection=collection, origin="seed", reviewer=reviewer) for pid in paper_ids]
+    """Mark known relevant papers (before or during screening): include decisions with origin 'seed'.
+
+    In a scope named reviewers screen, a seed needs a reviewer's name: an unnamed one would be a third
+    reviewer's include (and a conflict with a reviewer who excluded the paper), so it is refused, for all
+    the papers, before anything is written (as an unnamed decision on a paper that is not a conflict is)."""
+    reviewer = (reviewer or "").strip()
+    paper_ids = list(paper_ids)
+    with lib.transaction():
+        if not reviewer:
+            names = named_reviewers(lib, collection)
+            if names:
+                raise ReviewerNeeded(
+                    f"{_scope_label(collection)} is screened by named reviewers ({', '.join(names)}): a seed says "
+                    "whose known relevant paper it is; seed it under your reviewer name "
+                    "(`gapscope triage seed PAPER --reviewer NAME`), or settle a paper for all reviewers with "
+                    "`gapscope triage resolve PAPER include --force`")
+        return [decide(lib, pid, "include", collection=collection, origin="seed", reviewer=reviewer)
+                for pid in paper_ids]
 
 
 def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, collection: Optional[str] = None,

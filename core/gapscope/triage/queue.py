@@ -13,6 +13,7 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..models import is_untitled
 from ..vocabulary import LABELLING_DECISIONS
 from . import decisions as dec
 from .features import EMBEDDING_WEIGHT, build_features
@@ -61,7 +62,10 @@ FEATURES_VERSION = "3"
 
 
 def _texts(lib, paper_ids: list[int]) -> list[str]:
-    out = {pid: f"{title}. {abstract}" if abstract else title
+    # A placeholder title ("[untitled] " + the abstract's start) says nothing of its own: such a paper
+    # is judged on its abstract alone, as `triage simulate` judges a CSV row without a title, and one
+    # with no abstract either is a record without text.
+    out = {pid: (f"{title}. {abstract}" if abstract else title) if not is_untitled(title) else (abstract or "")
            for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
     return [out.get(p, "") for p in paper_ids]
 
