@@ -136,3 +136,14 @@ def test_with_named_reviewers_the_table_settles_a_paper_for_all(window, qtbot):
     _saved(qtbot, window)
     assert current_decisions(window.lib)[ids[0]]["decision"] == "exclude"
     assert conflicts(window.lib) == []  # not a third vote against ann and ben
+
+
+def test_with_named_reviewers_the_table_offers_no_unnamed_seed(window, qtbot):
+    from gapscope.triage import decide
+
+    ids = window.library_view.model.ids()[:2]
+    assert _action(window.library_view.paper_menu([ids[1]]).build(), "Seed as relevant").isEnabled()
+    with _set_up_as_another_process():
+        decide(window.lib, ids[0], "include", reviewer="ann")
+    seed = _action(window.library_view.paper_menu([ids[1]]).build(), "Seed as relevant")
+    assert not seed.isEnabled() and "--reviewer" in seed.toolTip()     # a third reviewer's vote otherwise

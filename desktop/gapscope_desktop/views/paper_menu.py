@@ -76,6 +76,13 @@ class PaperMenu:
         for r in list_reasons(self.lib):
             reasons.addAction(r, lambda r=r: self.decide("exclude", reason=r, origin=origin))
         seed = m.addAction("Seed as relevant" + where, self.seed)
+        if any(reviewers(self.lib, self.collection)):
+            # a seed is one reviewer's include here: made by no one of them it would be a third vote
+            seed.setEnabled(False)
+            seed.setToolTip("Named reviewers screen this scope: each seeds their own known relevant papers "
+                            "(`gapscope triage seed PAPER --reviewer NAME`); “Decide for all reviewers” includes "
+                            "a paper for everyone.")
+            m.setToolTipsVisible(True)
         m.addSeparator()
         tag = m.addAction("Tag…", self.tag)
         coll = m.addMenu("Add to collection")
