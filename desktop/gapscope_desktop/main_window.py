@@ -148,6 +148,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
         self.tasks.ended.connect(self._task_ended)
         self.tasks.lockWaiting.connect(self._lock_waiting)
+        self.tasks.lockTaken.connect(lambda _t: self._clear_lock_wait())
 
         self._build_actions()
         # every control that writes to the library, held off (with a tooltip) while it is read-only
@@ -627,8 +628,7 @@ class MainWindow(QMainWindow):
     def _task_ended(self, task) -> None:
         from gapscope.store import MissingStep
 
-        if self.statusBar().currentMessage() == LOCK_WAIT_MESSAGE and not self.tasks.waiting_for_lock():
-            self.statusBar().clearMessage()
+        self._clear_lock_wait()
         exc = task.exception if task.outcome == "failed" else None
         # a quiet listing (a tab loading) that finds a step missing says so in its view, without a dialog
         if exc is not None and not (task.quiet and isinstance(exc, MissingStep)) and self.library_failed(exc):
@@ -927,6 +927,11 @@ class MainWindow(QMainWindow):
 
     def _lock_waiting(self, _task) -> None:
         self.statusBar().showMessage(LOCK_WAIT_MESSAGE)
+
+    def _clear_lock_wait(self) -> None:
+        """The waiting message goes once no write waits any more (got the lock, or ended)."""
+        if self.statusBar().currentMessage() == LOCK_WAIT_MESSAGE and not self.tasks.waiting_for_lock():
+            self.statusBar().clearMessage()
 
     def closeEvent(self, event) -> None:
         if not self._close_approved and not self._closed:
