@@ -37,6 +37,7 @@ def _store_settings(lib, values: dict, *, progress=None, cancel=None) -> None:
 
 
 LOCK_WAIT_MESSAGE = "Waiting for the library: another GapScope process is writing…"
+AUTO_REFRESH_MESSAGE = "The library was changed by another GapScope process; the views show it now."
 
 TAB_LIBRARY, TAB_TRIAGE, TAB_MAPS, TAB_GAPS, TAB_EXPERIMENTS = range(5)
 
@@ -659,7 +660,25 @@ class MainWindow(QMainWindow):
         self.changed_banner = ChangedBanner(self.act_refresh, self)
         self.addToolBarBreak()
         self.addToolBar(self.changed_banner)
-        self.watch.changed.connect(self.changed_banner.show)
+        self.watch.changed.connect(self._changed_elsewhere)
+
+    def _changed_elsewhere(self) -> None:
+        """Another process changed the library: reload at once when that disturbs nothing, else the
+        banner lets the user refresh when done."""
+        if self._editing():
+            self.changed_banner.show()
+            return
+        self.refresh_views()
+        self.statusBar().showMessage(AUTO_REFRESH_MESSAGE, 8000)
+
+    def _editing(self) -> bool:
+        """What a reload could disturb: a note or tag typed or being saved, an open dialog, a write under
+        way, or screening in the Triage view (a reload moves its current paper)."""
+        from PySide6.QtWidgets import QApplication
+
+        return bool(self.detail.unsaved_drafts() or self.detail.saving or QApplication.activeModalWidget()
+                    or any(t.writes for t in self.tasks.active()) or self.experiments_view.running
+                    or self.tabs.currentWidget() is self.triage_view)
 
     def _library_actions(self) -> tuple:
         """What needs an open library: disabled on the welcome page, so nothing writes elsewhere."""
