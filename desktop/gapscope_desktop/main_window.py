@@ -37,6 +37,7 @@ def _store_settings(lib, values: dict, *, progress=None, cancel=None) -> None:
 
 
 LOCK_WAIT_MESSAGE = "Waiting for the library: another GapScope process is writing…"
+AUTO_REFRESH_MESSAGE = "The library was changed by another GapScope process; the views show it now."
 
 TAB_LIBRARY, TAB_TRIAGE, TAB_MAPS, TAB_GAPS, TAB_EXPERIMENTS = range(5)
 
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.task_progress)
         self.tasks.ended.connect(self._task_ended)
         self.tasks.lockWaiting.connect(self._lock_waiting)
+        self.tasks.lockTaken.connect(lambda _t: self._clear_lock_wait())
 
         self._build_actions()
         # every control that writes to the library, held off (with a tooltip) while it is read-only
@@ -636,8 +638,7 @@ class MainWindow(QMainWindow):
     def _task_ended(self, task) -> None:
         from gapscope.store import MissingStep
 
-        if self.statusBar().currentMessage() == LOCK_WAIT_MESSAGE and not self.tasks.waiting_for_lock():
-            self.statusBar().clearMessage()
+        self._clear_lock_wait()
         exc = task.exception if task.outcome == "failed" else None
         # a quiet listing (a tab loading) that finds a step missing says so in its view, without a dialog
         if exc is not None and not (task.quiet and isinstance(exc, MissingStep)) and self.library_failed(exc):
@@ -668,7 +669,25 @@ class MainWindow(QMainWindow):
         self.changed_banner = ChangedBanner(self.act_refresh, self)
         self.addToolBarBreak()
         self.addToolBar(self.changed_banner)
-        self.watch.changed.connect(self.changed_banner.show)
+        self.watch.changed.connect(self._changed_elsewhere)
+
+    def _changed_elsewhere(self) -> None:
+        """Another process changed the library: reload at once when that disturbs nothing, else the
+        banner lets the user refresh when done."""
+        if self._editing():
+            self.changed_banner.show()
+            return
+        self.refresh_views()
+        self.statusBar().showMessage(AUTO_REFRESH_MESSAGE, 8000)
+
+    def _editing(self) -> bool:
+        """What a reload could disturb: a note or tag typed or being saved, an open dialog, a write under
+        way, or screening in the Triage view (a reload moves its current paper)."""
+        from PySide6.QtWidgets import QApplication
+
+        return bool(self.detail.unsaved_drafts() or self.detail.saving or QApplication.activeModalWidget()
+                    or any(t.writes for t in self.tasks.active()) or self.experiments_view.running
+                    or self.tabs.currentWidget() is self.triage_view)
 
     def _library_actions(self) -> tuple:
         """What needs an open library: disabled on the welcome page, so nothing writes elsewhere."""
@@ -936,6 +955,11 @@ class MainWindow(QMainWindow):
 
     def _lock_waiting(self, _task) -> None:
         self.statusBar().showMessage(LOCK_WAIT_MESSAGE)
+
+    def _clear_lock_wait(self) -> None:
+        """The waiting message goes once no write waits any more (got the lock, or ended)."""
+        if self.statusBar().currentMessage() == LOCK_WAIT_MESSAGE and not self.tasks.waiting_for_lock():
+            self.statusBar().clearMessage()
 
     def closeEvent(self, event) -> None:
         if not self._close_approved and not self._closed:

@@ -39,6 +39,7 @@ class Task(QObject):
     cancelled = Signal()
     finished = Signal()                    # always last, after one of the three above
     lock_waiting = Signal()                # a write found another process holding the library's lock
+    lock_taken = Signal()                  # ... and has it now (the write itself may go on)
 
     def __init__(self, name: str, parent: Optional[QObject] = None) -> None:
         super().__init__(parent)
@@ -54,8 +55,9 @@ class Task(QObject):
         self.error_type: Optional[str] = None
         self.exception: Optional[BaseException] = None   # for the window: a library fault gets a dialog
         self.last_progress: tuple[int, int, str] = (0, 0, "")
-        self.waiting_for_lock = False       # until it ends: a write waiting on another process
+        self.waiting_for_lock = False       # a write waiting on another process, until it gets the lock
         self.lock_waiting.connect(self._mark_waiting)
+        self.lock_taken.connect(self._mark_lock_taken)
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
 
@@ -72,6 +74,9 @@ class Task(QObject):
 
     def _mark_waiting(self) -> None:
         self.waiting_for_lock = not self.done
+
+    def _mark_lock_taken(self) -> None:
+        self.waiting_for_lock = False
 
     def _remember_progress(self, done: int, total: int, message: str) -> None:
         self.last_progress = (done, total, message)
@@ -110,6 +115,7 @@ class _Runnable(QRunnable):
                 lib = Library(self.library_path, create=False)
                 if self.writes:
                     lib.on_lock_wait = task.lock_waiting.emit
+                    lib.on_lock_taken = task.lock_taken.emit
                 args = (lib, *args)
             if self.writes:
                 result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
@@ -148,6 +154,7 @@ class TaskManager(QObject):
     started = Signal(object)   # Task
     ended = Signal(object)     # Task
     lockWaiting = Signal(object)   # Task: a write waits for another process to free the library
+    lockTaken = Signal(object)     # Task: that write has the lock now
     _instances: "weakref.WeakSet[TaskManager]" = weakref.WeakSet()
 
     def __init__(self, parent: Optional[QObject] = None, max_threads: int = 2) -> None:
@@ -196,6 +203,7 @@ class TaskManager(QObject):
         if on_cancelled is not None:
             task.cancelled.connect(on_cancelled)
         task.lock_waiting.connect(lambda t=task: self.lockWaiting.emit(t))
+        task.lock_taken.connect(lambda t=task: self.lockTaken.emit(t))
         task.finished.connect(lambda t=task: self._finished(t))
         if on_finished is not None:
             task.finished.connect(on_finished)

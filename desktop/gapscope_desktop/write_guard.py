@@ -5,11 +5,13 @@ while the library is read-only they are all disabled, with a tooltip that says w
 A view keeps enabling and disabling its own controls as it always did (a button off while its task
 runs, the note box off with no paper selected): the guard remembers what the view asked for and
 holds the control off meanwhile, then gives the view's wish back when a writable library opens.
-(Qt says nothing when a control already off is turned off, so a view's "off" while held goes unseen;
-the window therefore sets the guard before the views load the new library, whose resets it sees.)"""
+(Qt says nothing when a control already off is turned off, so a view's "off" while held goes unseen:
+views turn registered controls on and off through :func:`set_enabled`, which tells the guard; the window
+also sets the guard before the views load the new library.)"""
 
 from __future__ import annotations
 
+import weakref
 from typing import Iterable
 
 from PySide6.QtCore import QEvent, QObject, Qt
@@ -33,9 +35,23 @@ def hold_menu_writers(lib, actions: Iterable[QAction]) -> None:
             menu.setToolTipsVisible(True)
 
 
+_guards: "weakref.WeakSet[WriteGuard]" = weakref.WeakSet()
+
+
+def set_enabled(item, on: bool) -> None:
+    """A view turns ``item`` on or off: through the guard that holds it (its wish kept for when the
+    library is writable again), or directly when no guard knows it."""
+    for guard in list(_guards):
+        if guard.registered(item):
+            guard.set_enabled(item, on)
+            return
+    item.setEnabled(on)
+
+
 class WriteGuard(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        _guards.add(self)
         self.read_only = False
         self._items: list[QWidget | QAction] = []
         self._wanted: dict[int, bool] = {}     # id(item): the enabled state its view last asked for
@@ -62,6 +78,18 @@ class WriteGuard(QObject):
     @property
     def writable(self) -> bool:
         return not self.read_only
+
+    def set_enabled(self, item, on: bool) -> None:
+        """The view's wish for a registered ``item``: kept, and applied while the library is writable."""
+        self._wanted[id(item)] = on
+        if self.read_only:
+            self._hold(item)
+        else:
+            self._forcing = True
+            try:
+                item.setEnabled(on)
+            finally:
+                self._forcing = False
 
     def set_read_only(self, read_only: bool) -> None:
         self.read_only = read_only

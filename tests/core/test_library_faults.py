@@ -154,12 +154,16 @@ def test_a_write_that_finds_the_lock_taken_says_so_before_it_waits(small_library
         holder.execute("ROLLBACK")
 
     lib.on_lock_wait = other_process_done
+    lib.on_lock_taken = lambda: told.append("taken")
     try:
         lib.add_note(1, "written once the lock is free")
     finally:
         holder.close()
-    assert told == ["waiting"]
-    assert [n["body"] for n in lib.notes_of(1)] == ["no one else writes", "written once the lock is free"]
+    assert told == ["waiting", "taken"]                 # the wait is over before the write goes on
+    lib.add_note(1, "a free lock again")
+    assert told == ["waiting", "taken"]                 # no wait, nothing to say
+    assert [n["body"] for n in lib.notes_of(1)] == ["no one else writes", "written once the lock is free",
+                                                    "a free lock again"]
     lib.close()
 
 

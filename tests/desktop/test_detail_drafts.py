@@ -213,3 +213,33 @@ def test_opening_another_library_survives_the_old_one_closing_meanwhile(window, 
     monkeypatch.setattr(window.tasks, "shutdown", failure_delivered_while_stopping)
     assert window.open_library(tmp_path / "other.gapscope") is True
     assert window.lib is not None and window.lib.path == tmp_path / "other.gapscope"
+
+
+def _long_write(lib, started, go_on, progress=None, cancel=None):
+    """A write that goes on after it took the lock, until the test lets it end."""
+    with lib.transaction():
+        started.set()
+        go_on.wait(20)
+
+
+def test_the_waiting_message_goes_once_the_write_has_the_lock(window, qtbot, lib_path):
+    import threading
+
+    from gapscope_desktop.main_window import LOCK_WAIT_MESSAGE
+
+    started, go_on = threading.Event(), threading.Event()
+    holder = sqlite3.connect(str(lib_path), isolation_level=None)   # another process writing
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        task = window.tasks.write("Long write", _long_write, started, go_on, library=window.lib.path)
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() == LOCK_WAIT_MESSAGE, timeout=20000)
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    try:
+        assert started.wait(20)                                      # the write has the lock and goes on
+        qtbot.waitUntil(lambda: window.statusBar().currentMessage() != LOCK_WAIT_MESSAGE, timeout=10000)
+        assert not task.done and not task.waiting_for_lock and window.tasks.waiting_for_lock() == []
+    finally:
+        go_on.set()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)

@@ -1,7 +1,7 @@
 """The window never writes to a library the user did not choose and never shows stale data as current: a
 library that fails to open leaves the welcome page (every library action off, the default library only
-when asked), changes made by another process are noticed (banner, View > Refresh), and File > Back Up
-Library makes a backup on a worker."""
+when asked), changes made by another process are noticed (the views reload by themselves when nothing
+is being edited, else a banner with Refresh), and File > Back Up Library makes a backup on a worker."""
 
 from __future__ import annotations
 
@@ -55,10 +55,28 @@ def test_a_library_that_fails_to_open_leaves_the_welcome_page_and_no_action_writ
         w.close()
 
 
-def test_changes_by_another_process_show_a_banner_and_refresh_reloads(qtbot, window):
+def test_changes_by_another_process_reload_the_views_when_nothing_is_being_edited(qtbot, window):
+    from gapscope_desktop.main_window import AUTO_REFRESH_MESSAGE
+
     from .library_data import write_aside
 
     qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window.watch.take_version()
+    before = window.library_view.model.rowCount()
+    write_aside(window.lib.path, lambda other: _add_paper(other, "A paper imported from the command line"))
+    assert window.watch.check() is True
+    assert window.changed_banner.isHidden()                        # no banner: the views reload by themselves
+    assert window.statusBar().currentMessage() == AUTO_REFRESH_MESSAGE
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 1, timeout=20000)
+    assert window.watch.check() is False
+
+
+def test_changes_by_another_process_show_a_banner_while_a_note_is_typed_and_refresh_reloads(qtbot, window):
+    from .library_data import write_aside
+
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    window.library_view.table.selectRow(1)
+    qtbot.keyClicks(window.detail.note_edit, "a thought not saved yet")
     window.watch.take_version()
     before = window.library_view.model.rowCount()
     assert window.watch.check() is False and window.changed_banner.isHidden()

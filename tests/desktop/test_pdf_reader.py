@@ -7,6 +7,7 @@ import shutil
 
 from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
+from PySide6.QtWidgets import QStyleOptionViewItem
 
 from tests.replay_server import replay_server  # noqa: F401  (the fixture)
 
@@ -420,5 +421,43 @@ def test_the_sentence_list_shows_roles_and_shortcomings_filters_them_and_marks_t
         assert spot.pixelColor(*at) == SHORTCOMING_COLOURS["own"]
         reader.mark_shortcomings.setChecked(False)
         assert reader.page_view.pixmap().toImage().pixelColor(*at) != SHORTCOMING_COLOURS["own"]
+    finally:
+        w.close()
+
+
+def test_the_sentence_rows_follow_the_lists_width_when_the_split_is_dragged(qtbot, lib_path, shared_data):
+    """A long sentence wraps to the list's width: a wider list gives its row fewer lines, a narrower more."""
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    try:
+        w.resize(1400, 900)
+        qtbot.waitUntil(lambda: reader.split.sizes()[0] > 0)
+        sl = reader.sentence_list
+        longest = max((sl.item(i) for i in range(sl.count())), key=lambda it: len(it.text()))
+
+        def height_after_drag(dx: int) -> int:
+            handle = reader.split.handle(1)
+            start = handle.rect().center()
+            qtbot.mousePress(handle, Qt.LeftButton, pos=start)
+            qtbot.mouseMove(handle, start + QPoint(dx, 0))
+            qtbot.mouseRelease(handle, Qt.LeftButton, pos=start + QPoint(dx, 0))
+            sl.executeDelayedItemsLayout()          # what the next paint would do
+            return sl.visualItemRect(longest).height()
+
+        def rows_fit() -> None:                     # every row as high as its sentence needs at this width
+            sl.executeDelayedItemsLayout()
+            opt = QStyleOptionViewItem()
+            opt.font = sl.font()
+            for i in range(sl.count()):
+                item = sl.item(i)
+                needs = sl.itemDelegate().sizeHint(opt, sl.indexFromItem(item)).height()
+                assert sl.visualItemRect(item).height() == needs, (i, sl.viewport().width())
+
+        rows_fit()                                  # the scroll bar that came with the rows narrowed them
+        narrow = height_after_drag(200)
+        wide = height_after_drag(-600)
+        assert reader.split.sizes()[1] > 600, reader.split.sizes()
+        assert wide < narrow, (wide, narrow)
+        rows_fit()
     finally:
         w.close()

@@ -88,6 +88,44 @@ def test_a_control_the_view_turns_on_stays_off_while_read_only(qtbot):
     assert not button.isEnabled()
 
 
+def test_a_control_the_view_turns_off_while_read_only_stays_off_once_writable(qtbot):
+    """Qt sends nothing when a control already held off is turned off: the view says so through
+    write_guard.set_enabled, and the guard gives that wish back, not the last one it saw."""
+    from PySide6.QtWidgets import QPushButton, QWidget
+
+    from gapscope_desktop.write_guard import WriteGuard, set_enabled
+
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    button = QPushButton("Find", parent)
+    guard = WriteGuard()
+    guard.register([button])
+    guard.set_read_only(True)
+    set_enabled(button, False)                               # e.g. a step started: off until it ends
+    guard.set_read_only(False)                               # a writable library opens
+    assert not button.isEnabled()
+    set_enabled(button, True)                                # the view's own "on"
+    assert button.isEnabled()
+    guard.set_read_only(True)
+    set_enabled(button, True)
+    assert not button.isEnabled() and "read-only" in button.toolTip()
+    loose = QPushButton("Not a writer", parent)              # a control no guard holds: set directly
+    set_enabled(loose, False)
+    assert not loose.isEnabled()
+
+
+def test_the_triage_buttons_turned_off_while_read_only_stay_off_once_writable(read_only_window):
+    window = read_only_window
+    triage = window.triage_view
+    triage._set_enabled(True)                                # a card shown (held off: read-only)
+    assert not triage.b_include.isEnabled()
+    triage._set_enabled(False)                               # then none left to decide on
+    window.write_guard.set_read_only(False)                  # what opening a writable library does first
+    assert not any(b.isEnabled() for b in (triage.b_include, triage.b_exclude, triage.reason))
+    triage._set_enabled(True)
+    assert all(b.isEnabled() for b in (triage.b_include, triage.b_exclude, triage.reason))
+
+
 def test_read_only_the_less_seen_writers_write_nothing(read_only_window, monkeypatch):
     """Check Facet Labels (its number keys too), the Reader's page menu, Preferences' library-kept
     settings and Collect each refuse, saying why, instead of failing in the store."""

@@ -139,6 +139,9 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
         # called (on the writing thread) when a transaction finds the write lock taken by another
         # connection, before it waits: a window says "waiting for the library" instead of nothing
         self.on_lock_wait: Optional[Callable[[], None]] = None
+        # called (on the writing thread) once a transaction that waited has the lock: the "waiting"
+        # said above is over while the write itself may go on for long
+        self.on_lock_taken: Optional[Callable[[], None]] = None
         try:
             conn, tables = self._connect(db)
         except sqlite3.Error as exc:
@@ -305,6 +308,8 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             while True:
                 try:
                     self._conn.execute("BEGIN IMMEDIATE")
+                    if self.on_lock_wait is not None and self.on_lock_taken is not None:
+                        self.on_lock_taken()
                     return
                 except sqlite3.OperationalError as exc:
                     if not is_busy(exc) or time.monotonic() - start + delay > self.lock_patience_s:

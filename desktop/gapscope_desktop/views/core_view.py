@@ -8,6 +8,8 @@ from typing import Callable, Optional, Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from ..write_guard import set_enabled
+
 
 class CoreView(QWidget):
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -52,11 +54,11 @@ class CoreView(QWidget):
             return None
         buttons = tuple(button) if isinstance(button, (tuple, list)) else (button,)
         for b in buttons:
-            b.setEnabled(False)
+            set_enabled(b, False)           # through the write guard: an "off" while read-only is kept
         status.setText(busy)
         def finished() -> None:
             for b in buttons:
-                b.setEnabled(True)
+                set_enabled(b, True)
             if on_finished is not None:
                 on_finished()
 

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit
 from gapscope.textfmt import latex_to_text
 
 from .. import hints, queries
+from ..write_guard import set_enabled
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
 
@@ -351,7 +352,7 @@ class TriageView(CoreView):
 
     def _set_enabled(self, on: bool) -> None:
         for b in (self.b_include, self.b_maybe, self.b_exclude, self.b_postpone, self.reason):
-            b.setEnabled(on)
+            set_enabled(b, on)              # through the write guard: an "off" while read-only is kept
 
     def _collection(self):
         return self.collection.currentData()
