@@ -678,7 +678,8 @@ class MainWindow(QMainWindow):
             self.changed_banner.show()
             return
         self.refresh_views()
-        self.statusBar().showMessage(AUTO_REFRESH_MESSAGE, 8000)
+        if not self.statusBar().currentMessage():     # what a task just reported (a fetch, an import) stays
+            self.statusBar().showMessage(AUTO_REFRESH_MESSAGE, 8000)
 
     def _editing(self) -> bool:
         """What a reload could disturb: a note or tag typed or being saved, an open dialog, a write under

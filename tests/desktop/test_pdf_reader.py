@@ -145,6 +145,12 @@ def _reader_at_limitations(qtbot, lib_path, pid):
     return w, w.reader
 
 
+def _resized(qtbot, w, size):
+    """The window at ``size``, once the Reader's split has laid itself out."""
+    w.resize(*size)
+    qtbot.waitUntil(lambda: w.reader.split.sizes()[0] > 0)
+
+
 def test_select_a_sentence_with_the_mouse_highlight_with_ctrl_h_and_export(qtbot, lib_path, shared_data):
     from gapscope.exports import notes_markdown
     from gapscope.store import Library
@@ -352,8 +358,7 @@ def test_the_page_gets_most_of_the_width_and_the_users_split_is_remembered(qtbot
     w, reader = _reader_at_limitations(qtbot, lib_path, pid)
     try:
         for size in ((1280, 800), (1400, 900)):
-            w.resize(*size)
-            qtbot.waitUntil(lambda: reader.split.sizes()[0] > 0)
+            _resized(qtbot, w, size)
             page, side = reader.split.sizes()
             assert page >= 0.6 * (page + side), (size, page, side)
             assert reader.scroll.viewport().width() >= 0.6 * reader.width()
@@ -368,8 +373,7 @@ def test_the_page_gets_most_of_the_width_and_the_users_split_is_remembered(qtbot
         w.close()
     w2, reader2 = _reader_at_limitations(qtbot, lib_path, pid)
     try:
-        w2.resize(1400, 900)
-        qtbot.waitUntil(lambda: reader2.split.sizes()[0] > 0)
+        _resized(qtbot, w2, (1400, 900))
         again = reader2.split.sizes()
         share = moved[0] / sum(moved)
         assert abs(again[0] / sum(again) - share) < 0.03, (again, moved)
@@ -430,8 +434,7 @@ def test_the_sentence_rows_follow_the_lists_width_when_the_split_is_dragged(qtbo
     pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
     w, reader = _reader_at_limitations(qtbot, lib_path, pid)
     try:
-        w.resize(1400, 900)
-        qtbot.waitUntil(lambda: reader.split.sizes()[0] > 0)
+        _resized(qtbot, w, (1400, 900))
         sl = reader.sentence_list
         longest = max((sl.item(i) for i in range(sl.count())), key=lambda it: len(it.text()))
 
