@@ -134,6 +134,12 @@ def _drag_over(qtbot, reader, first: int, last: int) -> None:
     qtbot.mouseRelease(view, Qt.LeftButton, pos=centre(last))
 
 
+def _eacl_at_limitations(qtbot, lib_path, shared_data):
+    """The EACL paper attached, then (its id, the window, the Reader) at its Limitations page."""
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    return (pid, *_reader_at_limitations(qtbot, lib_path, pid))
+
+
 def _reader_at_limitations(qtbot, lib_path, pid):
     """The window with the Reader showing the EACL paper's page 10 (its Limitations section)."""
     from .conftest import _open_window
@@ -155,8 +161,7 @@ def test_select_a_sentence_with_the_mouse_highlight_with_ctrl_h_and_export(qtbot
     from gapscope.exports import notes_markdown
     from gapscope.store import Library
 
-    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
-    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
     try:
         first, last = reader.text.find(SENTENCE)                     # where the characters are, not the selection
         _drag_over(qtbot, reader, first, last)
@@ -279,8 +284,7 @@ def test_fetch_arxiv_pdfs_of_the_selection_attaches_labels_and_reports_failures(
 def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_path, shared_data, monkeypatch):
     from PySide6.QtWidgets import QInputDialog
 
-    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
-    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
     try:
         menu = reader.page_menu()
         assert [a.text() for a in menu.actions()] == ["Highlight selection", "Highlight with a note…"]
@@ -354,8 +358,7 @@ def test_a_missing_stored_pdf_is_named_on_the_page(qtbot, lib_path, shared_data)
 
 def test_the_page_gets_most_of_the_width_and_the_users_split_is_remembered(qtbot, lib_path, shared_data):
     """The sentence list's long lines must not squeeze the page into a sliver; a dragged split stays."""
-    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
-    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
     try:
         for size in ((1280, 800), (1400, 900)):
             _resized(qtbot, w, size)
@@ -431,8 +434,7 @@ def test_the_sentence_list_shows_roles_and_shortcomings_filters_them_and_marks_t
 
 def test_the_sentence_rows_follow_the_lists_width_when_the_split_is_dragged(qtbot, lib_path, shared_data):
     """A long sentence wraps to the list's width: a wider list gives its row fewer lines, a narrower more."""
-    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
-    w, reader = _reader_at_limitations(qtbot, lib_path, pid)
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
     try:
         _resized(qtbot, w, (1400, 900))
         sl = reader.sentence_list
