@@ -103,7 +103,7 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
     TECHNIQUE_MIN_MENTIONS papers."""
     from .quality import text_mentions
-    from .roles import input_papers, technique_and_task_papers
+    from .roles import Contexts, input_papers, technique_and_task_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
     hits = lib.papers_mentioning(forms)
@@ -118,8 +118,9 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
     read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
     texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
-    as_technique, as_task = technique_and_task_papers(texts, read, mentioned)
-    as_input = input_papers(texts, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read},
+    index = Contexts(texts, (), ())                # each abstract split into words once, for both readings
+    as_technique, as_task = technique_and_task_papers(index, read, mentioned)
+    as_input = input_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read},
                             mentioned)
     return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
                            {k: frozenset(v) for k, v in as_data.items()},

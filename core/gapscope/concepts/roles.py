@@ -64,6 +64,12 @@ class Contexts:
                 self._before[len(seq)].add(seq)
         self._after = {w for a in after for w in words(a)[:1]}
 
+    def reading(self, before: Iterable[str], after: Iterable[str]) -> "Contexts":
+        """Other contexts over the same texts, sharing this one's token index (each text split once)."""
+        other = Contexts(self._texts, before, after)
+        other._tokens, other._where = self._tokens, self._where
+        return other
+
     def _index(self, pid: int) -> tuple[list[str], dict[str, list[int]]]:
         if pid not in self._tokens:
             toks = words(self._texts.get(pid, ""))
@@ -105,16 +111,19 @@ def task_head(phrase: str) -> bool:
     return len(toks) >= 2 and toks[-1] in CONCEPT_TASK_HEADS
 
 
-def technique_and_task_papers(texts: Mapping[int, str], forms_of: Mapping[int, Sequence[str]],
+def _indexed(texts: Mapping[int, str] | Contexts) -> Contexts:
+    return texts if isinstance(texts, Contexts) else Contexts(texts, (), ())
+
+
+def technique_and_task_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
                               among_of: Mapping[int, Iterable[int]]) -> tuple[dict[int, set], dict[int, set]]:
     """({key: papers using one of its forms as a technique}, {key: papers naming it as a problem}), reading
     the papers ``among_of[key]`` only (those mentioning it). ``forms_of[key][0]`` is the concept's phrase:
-    for a task (``task_head``) "<X> methods" is no technique context."""
-    tech, task = Contexts(texts, TECHNIQUE_BEFORE, TECHNIQUE_AFTER), Contexts(texts, TASK_BEFORE, TASK_AFTER)
-    tech_of_task = Contexts(texts, TECHNIQUE_BEFORE, [a for a in TECHNIQUE_AFTER if a not in METHOD_HEADS])
-    # one token index for all: the others read the first's
-    for c in (task, tech_of_task):
-        c._tokens, c._where = tech._tokens, tech._where
+    for a task (``task_head``) "<X> methods" is no technique context. ``texts``: or a Contexts whose token
+    index to share."""
+    tech = _indexed(texts).reading(TECHNIQUE_BEFORE, TECHNIQUE_AFTER)
+    task = tech.reading(TASK_BEFORE, TASK_AFTER)
+    tech_of_task = tech.reading(TECHNIQUE_BEFORE, [a for a in TECHNIQUE_AFTER if a not in METHOD_HEADS])
     as_tech, as_task = {}, {}
     for key, forms in forms_of.items():
         among = list(among_of.get(key, ()))
@@ -123,9 +132,9 @@ def technique_and_task_papers(texts: Mapping[int, str], forms_of: Mapping[int, S
     return as_tech, as_task
 
 
-def input_papers(texts: Mapping[int, str], forms_of: Mapping[int, Sequence[str]],
+def input_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
                  among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as an input they take in ("RGB images",
-    "from RGB", "RGB cameras")}."""
-    inputs = Contexts(texts, INPUT_BEFORE, INPUT_AFTER)
+    "from RGB", "RGB cameras")}. ``texts``: or a Contexts whose token index to share."""
+    inputs = _indexed(texts).reading(INPUT_BEFORE, INPUT_AFTER)
     return {key: inputs.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
