@@ -13,14 +13,14 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
-from .models import MAX_KEPT_ERRORS, ImportReport, Paper, RecordError, RecordWarning, is_untitled
+from .models import MAX_KEPT_ERRORS, MAX_TITLE_CHARS, ImportReport, Paper, RecordError, RecordWarning, is_untitled
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .store.library import Library, now_iso
 
 # Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
 # over them is a broken file or an attack on the library's size, and is refused with its location.
-MAX_TITLE_CHARS = 4_000
+# (The title's limit, MAX_TITLE_CHARS, lives in models: a title typed in by hand is held to it too.)
 MAX_ABSTRACT_CHARS = 200_000
 MAX_FIELD_CHARS = 4_000  # venue, DOI, URL, one author's name
 MAX_AUTHORS = 10_000
@@ -148,11 +148,13 @@ class _Writer:
             self.report.added += 1
             self.report.added_ids.append(pid)
         else:
+            reason = self.index.last_reason
             into = self._merge(pid, paper)
             self.report.merged += 1
             where = f"{paper.location}: " if paper.location else ""
+            titled = "; its title replaces the placeholder" if is_untitled(into) and not is_untitled(paper.title) else ""
             self.report.add_merge(f"{where}{paper.title[:100]!r} merged into #{pid} {into[:100]!r} "
-                                  f"(same {self.index.last_reason})")
+                                  f"(same {reason}{titled})")
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
@@ -175,7 +177,8 @@ class _Writer:
 
     def _merge(self, pid: int, p: Paper) -> str:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
-        except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version.
+        except a truncated abstract (a Scholar snippet) with a full one and a placeholder title with a
+        real one, and keep the newest version.
         Returns the library paper's title."""
         row = self.lib.merge_fields(pid)
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title = row
@@ -200,12 +203,18 @@ class _Writer:
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
             self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])
+        # A placeholder title ("[untitled] ...") gives way to the first real title a record of the paper
+        # brings; a real title (imported or typed in) is never overwritten.
+        if is_untitled(title) and p.title and not is_untitled(p.title):
+            sets["title"], sets["norm_title"] = p.title, normalize_title(p.title)
         if p.authors and not authors:
             sets["authors"] = "; ".join(p.authors)
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
             self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
+            if "norm_title" in sets:
+                self.index.update_title(pid, sets["norm_title"])  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
         return title
