@@ -154,7 +154,8 @@ class _Writer:
             into = self._merge(pid, paper)
             self.report.merged += 1
             where = f"{paper.location}: " if paper.location else ""
-            titled = "; its title replaces the placeholder" if is_untitled(into) and not is_untitled(paper.title) else ""
+            titled = ("; its title replaces the placeholder" if is_untitled(into) and not is_untitled(paper.title)
+                      else "")
             self.report.add_merge(f"{where}{paper.title[:100]!r} merged into #{pid} {into[:100]!r} "
                                   f"(same {reason}{titled})")
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))

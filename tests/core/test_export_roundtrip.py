@@ -293,12 +293,14 @@ def test_the_same_papers_from_another_program_or_with_a_new_one_are_counted(shar
     zotero.write_text("".join(
         f"TY  - JOUR\nTI  - {p.title}\n" + "".join(f"AU  - {a}\n" for a in p.authors)
         + f"T2  - {p.venue or 'arXiv'}\nAB  - {' '.join(p.abstract.split())}\nDA  - {p.year}///\nPY  - {p.year}\n"
-        + (f"DO  - {p.doi}\n" if p.doi else "") + f"UR  - {p.url or 'https://example.org'}\nER  - \n\n" for p in papers),
+        + (f"DO  - {p.doi}\n" if p.doi else "") + f"UR  - {p.url or 'https://example.org'}\nER  - \n\n"
+        for p in papers),
         encoding="utf-8")
     rep = import_file(lib, zotero)
     assert (rep.merged, rep.added) == (len(ids), 0) and not any("no GapScope mark" in w.message for w in rep.warnings)
     mid = build_report_data(lib).prisma
-    assert (mid.identified, mid.duplicates_removed) == (before.identified + len(ids), before.duplicates_removed + len(ids))
+    assert (mid.identified, mid.duplicates_removed) == \
+        (before.identified + len(ids), before.duplicates_removed + len(ids))
     # an older GapScope export from a library that holds one paper more: it is not this library's own
     other = Library(tmp_path / "other.sqlite")
     src = tmp_path / "one more.jsonl"

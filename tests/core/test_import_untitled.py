@@ -124,7 +124,8 @@ def test_a_title_edited_by_hand_replaces_the_placeholder(library, tmp_path):
         else:
             raise AssertionError(f"{bad[:20]!r} was taken as a title")
     assert is_untitled(library.get_paper(pid).title)
-    assert set_title(library, pid, "  Methylphenidate   in a classroom\ttrial ") == "Methylphenidate in a classroom trial"
+    typed = "  Methylphenidate   in a classroom\ttrial "
+    assert set_title(library, pid, typed) == "Methylphenidate in a classroom trial"
     assert library.list_paper_ids(query="classroom") == [pid]
     # a later record of the paper matches it by the new title, and keeps it
     again = tmp_path / "again.csv"
