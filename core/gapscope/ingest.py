@@ -13,14 +13,16 @@ from pathlib import Path
 from typing import Iterable, Optional, Union
 
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
-from .models import MAX_KEPT_ERRORS, ImportReport, Paper, RecordError, RecordWarning, is_untitled
+from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper, RecordError,
+                     RecordWarning, is_untitled)
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
+from .sources.own_export import has_export_layout
 from .store.library import Library, now_iso
 
 # Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
 # over them is a broken file or an attack on the library's size, and is refused with its location.
-MAX_TITLE_CHARS = 4_000
+# (The title's limit, MAX_TITLE_CHARS, lives in models: a title typed in by hand is held to it too.)
 MAX_ABSTRACT_CHARS = 200_000
 MAX_FIELD_CHARS = 4_000  # venue, DOI, URL, one author's name
 MAX_AUTHORS = 10_000
@@ -148,11 +150,14 @@ class _Writer:
             self.report.added += 1
             self.report.added_ids.append(pid)
         else:
+            reason = self.index.last_reason
             into = self._merge(pid, paper)
             self.report.merged += 1
             where = f"{paper.location}: " if paper.location else ""
+            titled = ("; its title replaces the placeholder" if is_untitled(into) and not is_untitled(paper.title)
+                      else "")
             self.report.add_merge(f"{where}{paper.title[:100]!r} merged into #{pid} {into[:100]!r} "
-                                  f"(same {self.index.last_reason})")
+                                  f"(same {reason}{titled})")
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
@@ -175,7 +180,8 @@ class _Writer:
 
     def _merge(self, pid: int, p: Paper) -> str:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
-        except a truncated abstract (a Scholar snippet) with a full one, and keep the newest version.
+        except a truncated abstract (a Scholar snippet) with a full one and a placeholder title with a
+        real one, and keep the newest version.
         Returns the library paper's title."""
         row = self.lib.merge_fields(pid)
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title = row
@@ -200,12 +206,18 @@ class _Writer:
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
             self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])
+        # A placeholder title ("[untitled] ...") gives way to the first real title a record of the paper
+        # brings; a real title (imported or typed in) is never overwritten.
+        if is_untitled(title) and p.title and not is_untitled(p.title):
+            sets["title"], sets["norm_title"] = p.title, normalize_title(p.title)
         if p.authors and not authors:
             sets["authors"] = "; ".join(p.authors)
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
             self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
+            if "norm_title" in sets:
+                self.index.update_title(pid, sets["norm_title"])  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
         return title
@@ -335,8 +347,67 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
     # The reader may run a whole batch ahead, so that it keeps parsing while a batch is written
     # (SQLite releases the GIL) and the next batch is ready when the commit returns.
     ahead = prefetched(chain(), chunk=256, depth=batch_size // 256 + 2)
+    # an unmarked file that may be an older export of GapScope's (a first record that is not laid out as
+    # one, or is marked, settles it at once; a first note or error leaves it to the check)
+    if fmt in _EXPORT_FORMATS and not (isinstance(first, Paper) and (first.source == OWN_EXPORT_SOURCE
+                                                                     or not has_export_layout(first))):
+        ahead = _as_own_export_if_unmarked(lib, path, fmt, ahead, cancel)
     return ingest_papers(lib, ahead, kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
                          collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
+
+
+_EXPORT_FORMATS = ("bibtex", "ris", "csljson")     # the formats GapScope exports papers in
+OWN_EXPORT_NOTE = ("the file has no GapScope mark, but each of its {n} records is a paper this library holds, laid "
+                   "out as GapScope exports it (an export made before exports were marked): its records are read as "
+                   "GapScope's own export, and the PRISMA flow does not count them as identified again")
+
+
+def unmarked_own_export(lib: Library, path: Path, fmt: str, *, cancel: Optional[CancelToken] = None) -> int:
+    """The number of records of ``path`` when it is an export GapScope made before it marked its exports,
+    else 0. It is one when it holds no unreadable record, no marked one, and every record has GapScope's
+    export layout (sources.own_export) and is a paper the library holds by its arXiv id, DOI or exact title,
+    and the file was not imported before under its own source (then it keeps that reading). Reads the
+    file once more; stops at the first record that says otherwise."""
+    index: Optional[DedupIndex] = None
+    n, pending = 0, []
+
+    def read_before() -> bool:
+        keys = [p.source_key or normalize_title(p.title) for p in pending]
+        found = bool(lib.source_record_papers(pending[0].source, keys)) if pending else False
+        pending.clear()
+        return found
+
+    for rec in read_file(path, fmt):
+        if isinstance(rec, RecordWarning):
+            continue
+        if isinstance(rec, RecordError) or rec.source == OWN_EXPORT_SOURCE or not has_export_layout(rec):
+            return 0
+        index = index or load_index(lib)
+        norm = "" if is_untitled(rec.title) else normalize_title(rec.title)
+        if index.match(rec, norm) is None or index.last_reason.startswith("similar"):
+            return 0        # a paper the library lacks, or one it holds only by a similar title
+        n += 1
+        pending.append(rec)
+        if len(pending) >= 500:
+            if read_before():
+                return 0
+            check(cancel)
+    return 0 if read_before() else n
+
+
+def _as_own_export_if_unmarked(lib: Library, path: Path, fmt: str, records, cancel: Optional[CancelToken]):
+    """``records``, read as GapScope's own export when :func:`unmarked_own_export` says the file is one
+    (a note in the report says so). Runs where the import writes, before its first write."""
+    try:
+        n = unmarked_own_export(lib, path, fmt, cancel=cancel)
+        if n:
+            yield RecordWarning(str(path), OWN_EXPORT_NOTE.format(n=n))
+        for rec in records:
+            if n and isinstance(rec, Paper):
+                rec.source = OWN_EXPORT_SOURCE
+            yield rec
+    finally:
+        records.close()
 
 
 _SOURCE_NAMES = {"arxiv": "arxiv-snapshot", "bibtex": "bibtex", "ris": "ris", "csv": "csv", "csljson": "csljson"}

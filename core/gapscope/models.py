@@ -132,6 +132,8 @@ class RecordWarning(RecordError):
 # still a paper that a review may include: it is imported under a placeholder title, which says so and
 # which de-duplication never compares (two untitled records are the same paper only by an identifier).
 UNTITLED_MARK = "[untitled] "
+# No real title is this long: the importers refuse a longer one as a broken record, and an edit too.
+MAX_TITLE_CHARS = 4_000
 UNTITLED_WORDS = 12
 
 

@@ -65,6 +65,7 @@ class MainWindow(QMainWindow):
         self.library_view.queryChanged.connect(self.detail.set_query)
         self.library_view.countChanged.connect(self._count_changed)
         self.detail.tagsChanged.connect(self.refresh_sidebar)
+        self.detail.titleChanged.connect(self._title_changed)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -607,6 +608,13 @@ class MainWindow(QMainWindow):
             self.triage_view.library_changed(self.lib)
             self.triage_view.pending = True
             self.detail.show_paper(self.library_view.current_paper_id())
+
+    def _title_changed(self, paper_id: int) -> None:
+        """A title edited in the detail pane: the list shows it (and sorts or searches by it anew)."""
+        self.library_view.model.invalidate(paper_id)
+        self.library_view.refresh(select=paper_id)
+        if self.lib is not None:
+            self.triage_view.pending = True
 
     def _papers_deleted(self) -> None:
         """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views."""

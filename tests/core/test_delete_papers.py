@@ -135,3 +135,27 @@ def test_cli_refuses_a_read_only_library(filled, monkeypatch):
     r = _cli(lib, "--yes", str(a))
     assert r.exit_code == 13 and "read-only" in r.output
     assert a in lib.list_paper_ids()
+
+
+def test_a_pdf_the_system_keeps_is_named_and_the_rest_goes(filled):
+    """A file that cannot be removed (its folder read-only; for root, which ignores permission bits, a
+    non-empty folder under the stored name) is reported by path and reason; the papers are gone."""
+    import os
+
+    lib, (a, b, _c) = filled
+    _attach(lib, a, "stuck.pdf", "s1")
+    _attach(lib, b, "gone.pdf", "g1")
+    folder = lib.files_folder()
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+    else:
+        (folder / "stuck.pdf").unlink()
+        (folder / "stuck.pdf").mkdir()
+        (folder / "stuck.pdf" / "kept").write_bytes(b"x")
+    try:
+        r = _cli(lib, str(a), str(b), "--yes")
+    finally:
+        folder.chmod(0o755)
+    assert r.exit_code == 0 and "removed 1 PDF file(s)" in r.output
+    assert f"could not remove {folder / 'stuck.pdf'}: " in r.output
+    assert not {a, b} & set(lib.list_paper_ids())

@@ -244,3 +244,76 @@ def test_reading_back_the_librarys_own_export_is_not_counted_as_identified(share
     assert (p.identified, p.duplicates_removed, p.after_dedup) == (len(ids), 0, len(ids))
     lib.close()
     fresh.close()
+
+
+def _unmarked(fmt: str, text: str) -> str:
+    """An export as GapScope wrote it before it marked its exports (the mark taken out)."""
+    if fmt == "bibtex":
+        assert text.startswith("@comment{GapScope export}\n")
+        return text.replace("@comment{GapScope export}\n", "", 1)
+    if fmt == "ris":
+        return re.sub(r"^DB  - GapScope\n", "", text, flags=re.M)
+    items = json.loads(text)
+    for i in items:
+        del i["source"]
+    return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+def test_an_unmarked_older_export_of_the_librarys_papers_is_not_counted_as_identified(shared_data, tmp_path):
+    from gapscope.reports import build_report_data
+
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    before = build_report_data(lib).prisma
+    for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
+        path = tmp_path / f"older export.{ext}"
+        path.write_text(_unmarked(fmt, export_text(lib, fmt, ids)), encoding="utf-8")
+        rep = import_file(lib, path)
+        assert (rep.merged, rep.added) == (len(ids), 0)
+        assert [w.location for w in rep.warnings if "no GapScope mark" in w.message] == [str(path)]
+        again = import_file(lib, path)                  # a re-import finds the same records again
+        assert (again.unchanged, again.merged, again.added) == (len(ids), 0, 0)
+    after = build_report_data(lib).prisma
+    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
+        (before.identified, before.duplicates_removed, before.after_dedup)
+    assert any(f"{3 * len(ids)} records were read back from GapScope's own exports" in t for t in after.how_counted)
+    lib.close()
+
+
+def test_the_same_papers_from_another_program_or_with_a_new_one_are_counted(shared_data, tmp_path):
+    """Real duplicates stay visible: a list of the library's papers in another program's layout (Zotero's
+    RIS here), and an unmarked export holding a paper the library lacks, count as identified records."""
+    from gapscope.reports import build_report_data
+
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    papers = lib.get_papers(ids)
+    before = build_report_data(lib).prisma
+    zotero = tmp_path / "zotero.ris"
+    zotero.write_text("".join(
+        f"TY  - JOUR\nTI  - {p.title}\n" + "".join(f"AU  - {a}\n" for a in p.authors)
+        + f"T2  - {p.venue or 'arXiv'}\nAB  - {' '.join(p.abstract.split())}\nDA  - {p.year}///\nPY  - {p.year}\n"
+        + (f"DO  - {p.doi}\n" if p.doi else "") + f"UR  - {p.url or 'https://example.org'}\nER  - \n\n"
+        for p in papers),
+        encoding="utf-8")
+    rep = import_file(lib, zotero)
+    assert (rep.merged, rep.added) == (len(ids), 0) and not any("no GapScope mark" in w.message for w in rep.warnings)
+    mid = build_report_data(lib).prisma
+    assert (mid.identified, mid.duplicates_removed) == \
+        (before.identified + len(ids), before.duplicates_removed + len(ids))
+    # an older GapScope export from a library that holds one paper more: it is not this library's own
+    other = Library(tmp_path / "other.sqlite")
+    src = tmp_path / "one more.jsonl"
+    with open(shared_data / "arxiv/kaggle-snapshot-head200.jsonl", encoding="utf-8") as f:
+        src.write_text(f.readlines()[-1], encoding="utf-8")
+    import_file(other, src)
+    mixed = tmp_path / "older export from elsewhere.ris"
+    mixed.write_text(_unmarked("ris", export_text(lib, "ris", ids)) + "\n"
+                     + _unmarked("ris", export_text(other, "ris", other.list_paper_ids())), encoding="utf-8")
+    rep = import_file(lib, mixed)
+    assert (rep.merged, rep.added) == (len(ids), 1)
+    after = build_report_data(lib).prisma
+    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
+        (mid.identified + len(ids) + 1, mid.duplicates_removed + len(ids), mid.after_dedup + 1)
+    other.close()
+    lib.close()

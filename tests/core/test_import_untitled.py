@@ -75,3 +75,72 @@ def test_untitled_records_merge_by_an_identifier_only(library, tmp_path):
     again = tmp_path / "again.csv"
     again.write_text(f'title,abstract\n,"{ABSTRACT_A} Follow-up."\n', encoding="utf-8")
     assert import_file(library, again).added == 1
+
+
+def test_a_placeholder_title_gives_way_to_the_real_title_of_a_later_record(library, tmp_path):
+    first = tmp_path / "screen.csv"
+    first.write_text("title,abstract,doi,arxiv_id\n"
+                     f',"{ABSTRACT_A}",10.1000/adhd.1,\n'
+                     ",,,2501.01234\n", encoding="utf-8")
+    assert import_file(library, first).added == 2
+    by_doi, by_arxiv = library.list_paper_ids()
+    assert is_untitled(library.get_paper(by_doi).title) and is_untitled(library.get_paper(by_arxiv).title)
+    later = tmp_path / "later.ris"
+    later.write_text("TY  - JOUR\nTI  - Stimulant medication in children with ADHD\nDO  - 10.1000/ADHD.1\nER  - \n\n"
+                     "TY  - JOUR\nTI  - Sparse attention for long documents\nUR  - https://arxiv.org/abs/2501.01234v2\n"
+                     "ER  - \n", encoding="utf-8")
+    rep = import_file(library, later)
+    assert (rep.added, rep.merged) == (0, 2)
+    assert library.get_paper(by_doi).title == "Stimulant medication in children with ADHD"
+    assert library.get_paper(by_arxiv).title == "Sparse attention for long documents"
+    # the merge says so, and the record that brought the title is kept with the paper's others
+    assert all("its title replaces the placeholder" in m for m in rep.merges)
+    assert [s["source"] for s in library.source_records(by_doi)] == ["csv", "ris"]
+    # the new title is searched and matched like any imported one; a real title is never replaced
+    assert library.list_paper_ids(query='"Stimulant medication"') == [by_doi]
+    third = tmp_path / "third.csv"
+    third.write_text("title,doi\nA different title for the same DOI,10.1000/adhd.1\n"
+                     "Stimulant medication in children with ADHD,\n", encoding="utf-8")
+    rep = import_file(library, third)
+    assert (rep.added, rep.merged) == (0, 2)
+    assert library.get_paper(by_doi).title == "Stimulant medication in children with ADHD"
+
+
+def test_a_title_edited_by_hand_replaces_the_placeholder(library, tmp_path):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.editing import EditError, set_title
+
+    path = tmp_path / "screen.csv"
+    path.write_text(f'title,abstract,doi\n,"{ABSTRACT_A}",10.1000/adhd.1\n', encoding="utf-8")
+    import_file(library, path)
+    (pid,) = library.list_paper_ids()
+    for bad in ("   ", "[untitled] Methylphenidate", "x" * 4001):
+        try:
+            set_title(library, pid, bad)
+        except EditError:
+            pass
+        else:
+            raise AssertionError(f"{bad[:20]!r} was taken as a title")
+    assert is_untitled(library.get_paper(pid).title)
+    typed = "  Methylphenidate   in a classroom\ttrial "
+    assert set_title(library, pid, typed) == "Methylphenidate in a classroom trial"
+    assert library.list_paper_ids(query="classroom") == [pid]
+    # a later record of the paper matches it by the new title, and keeps it
+    again = tmp_path / "again.csv"
+    again.write_text("title,venue\nMethylphenidate in a classroom trial,Pediatrics\n", encoding="utf-8")
+    assert (import_file(library, again).merged, library.get_paper(pid).venue) == (1, "Pediatrics")
+    # the CLI does the same, by library id, arXiv id or DOI, and refuses an empty title by name
+    cli = lambda *a: CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", *a])  # noqa: E731
+    r = cli("10.1000/adhd.1", "--title", "Methylphenidate and classroom behaviour")
+    assert r.exit_code == 0, r.output
+    assert "'Methylphenidate in a classroom trial' -> 'Methylphenidate and classroom behaviour'" in r.output
+    r = cli(str(pid), "--title", " ")
+    assert r.exit_code == 2 and f"paper #{pid}: a title cannot be empty" in r.output
+    assert cli("999", "--title", "X").exit_code == 4
+    library.close()
+    from gapscope.store import Library
+
+    with Library(library.path) as reopened:
+        assert reopened.get_paper(pid).title == "Methylphenidate and classroom behaviour"

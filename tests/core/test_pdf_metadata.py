@@ -11,8 +11,8 @@ import pytest
 
 from gapscope.fulltext import attach as attach_mod
 from gapscope.fulltext import extract as extract_mod
-from gapscope.fulltext.meta import (FROM_ARXIV_ID, FROM_FILE_DATE, FROM_FILE_NAME, FROM_PAGE1, plausible_author,
-                                    read_metadata, title_problem)
+from gapscope.fulltext.meta import (FROM_ARXIV_ID, FROM_FILE_DATE, FROM_FILE_NAME, FROM_PAGE1, FROM_PROPERTIES,
+                                    FROM_XMP, plausible_author, read_metadata, title_problem)
 
 from .fulltext_helpers import cached_extract
 
@@ -97,3 +97,40 @@ def test_no_title_match_on_a_title_made_from_the_file_name(tmp_path, shared_data
         assert paper.title != "5 Discussion" and paper.year == 2019
         weak = lib.get_paper(second.paper_id)
         assert attach_mod.CHECK_YEAR_TAG in lib.tags_of(weak.id)
+
+
+def test_the_xmp_author_list_wins_over_an_author_property_with_one_name(meta):
+    m = meta("bio/10.1186%2Fs13059-023-02935-8.pdf")       # Author property: " Sarah Gersing"; XMP: all 15
+    assert m.sources["authors"] == FROM_XMP and len(m.authors) == 15
+    assert m.authors[:3] == ["Sarah Gersing", "Matteo Cagiada", "Marinella Gebbia"]
+    nar = meta("bio/10.1093%2Fnar%2Fgkae223.pdf")          # Author property "Shahu Sneha; ...": XMP's order
+    assert nar.sources["authors"] == FROM_XMP and nar.authors[0] == "Sneha Shahu"
+    # the XMP list is held to the same test as the property: an "Administrator" there is no author either
+    truex = meta("bio/10.1101%2F2023.08.22.554289.pdf")
+    assert "Administrator" not in truex.authors and truex.sources["authors"] == FROM_PAGE1
+    # a file whose properties hold the whole list keeps it
+    assert meta("bio/10.3390%2Fijms25031660.pdf").sources["authors"] == FROM_PROPERTIES
+
+
+def test_page_ones_byline_wins_when_it_holds_the_propertys_name_and_more(meta):
+    m = meta("bio/10.1101%2F2024.02.13.580051.pdf")        # Author property (and XMP): "McVey, Mitch" alone
+    assert m.sources["authors"] == FROM_PAGE1 and "Mitch McVey" in m.authors and len(m.authors) > 3
+    jcs = meta("bio/10.1242%2Fjcs.115.4.827.pdf")           # "Heike B. Eberle et al."
+    assert jcs.authors[0] == "Heike B. Eberle" and len(jcs.authors) > 3
+    assert all(plausible_author(a) and not MARKS.search(a) for a in m.authors + jcs.authors)
+
+
+def test_the_year_from_an_open_access_copyright_or_the_articles_own_citation_line(meta):
+    gersing = meta("bio/10.1186%2Fs13059-023-02935-8.pdf")  # "© The Author(s) 2023" (was the file's date)
+    assert (gersing.year, gersing.sources["date"]) == (2023, FROM_PAGE1)
+    jcs = meta("bio/10.1242%2Fjcs.115.4.827.pdf")           # "Journal of Cell Science 115, 827-838 (2002)"
+    assert (jcs.year, jcs.sources["date"]) == (2002, FROM_PAGE1)
+
+
+def test_a_reference_on_page_one_does_not_give_the_year():
+    from gapscope.fulltext.meta import _page1_date
+
+    lines = ["Gersing et al. Genome Biology (2021) 24:97", "1. Smith, J. et al. A study of things.",
+             "Nature 405, 12-15 (2000).", "Cell 101, 3-9 (2019)."]
+    assert _page1_date(lines) == (2021, None)
+    assert _page1_date(["(Wong et al., 2001) showed", "as Smith (1999) found"]) == (None, None)

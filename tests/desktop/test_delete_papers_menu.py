@@ -57,3 +57,50 @@ def test_delete_is_off_on_a_read_only_library(read_only_window, qtbot):
     assert not entry.isEnabled() and "read-only" in entry.toolTip()
     menu.delete(confirm=lambda text: True)
     assert started == []
+
+
+def _undeletable(folder, name: str) -> None:
+    """Make ``folder/name`` a file the system refuses to delete: its folder read-only (what a user meets
+    on a shared drive); root ignores permission bits, so there the stored name is a non-empty folder,
+    which unlink refuses as well."""
+    import os
+
+    if os.geteuid() != 0:
+        folder.chmod(0o555)
+        return
+    (folder / name).unlink()
+    (folder / name).mkdir()
+    (folder / name / "kept").write_bytes(b"x")
+
+
+def test_pdfs_that_could_not_be_deleted_are_named(qtbot, lib_path, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.store import Library
+
+    from .conftest import _close_at_teardown, _open_window
+
+    with Library(lib_path) as lib:
+        a, b = lib.list_paper_ids()[:2]
+        folder = lib.files_folder()
+        folder.mkdir(parents=True, exist_ok=True)
+        for pid, name in ((a, "stuck.pdf"), (b, "gone.pdf")):
+            (folder / name).write_bytes(b"%PDF-1.4 " + name.encode())
+            lib.add_attachment(pid, name, name, f"/somewhere/{name}", source="file", match_how="paper",
+                               match_score=None, status="unreadable", message=None, pages=None)
+    window = _open_window(qtbot, lib_path)
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: warned.append(text))
+    _undeletable(folder, "stuck.pdf")
+    try:
+        window.library_view.paper_menu([a, b]).delete(confirm=lambda text: True)
+        _saved(qtbot, window)
+        qtbot.waitUntil(lambda: bool(warned), timeout=10000)
+    finally:
+        folder.chmod(0o755)
+        _close_at_teardown(window)
+    with Library(lib_path) as lib:
+        assert not {a, b} & set(lib.list_paper_ids()) and not (folder / "gone.pdf").exists()
+    (text,) = warned
+    assert "2 papers were deleted" in text and "1 PDF file could not be removed" in text
+    assert str(folder / "stuck.pdf") in text and "gone.pdf" not in text

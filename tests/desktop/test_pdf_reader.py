@@ -466,3 +466,49 @@ def test_the_sentence_rows_follow_the_lists_width_when_the_split_is_dragged(qtbo
         rows_fit()
     finally:
         w.close()
+
+
+def test_the_page_fits_the_panes_width_and_follows_it_until_zoomed(qtbot, lib_path, shared_data):
+    """Fit-to-width is the default and follows the pane as the window is resized; + / Ctrl+= and − / Ctrl+-
+    zoom (the page then keeps its size), Fit width / Ctrl+0 fit it again."""
+    _pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    page_width = lambda: reader.page_view.pixmap().width()  # noqa: E731
+    fits = lambda: abs(page_width() - reader.fit_width_pixels()) <= 1  # noqa: E731
+    try:
+        _resized(qtbot, w, (1100, 800))
+        qtbot.waitUntil(fits, timeout=10000)
+        narrow = page_width()
+        assert narrow <= reader.scroll.viewport().width()               # no sideways scrolling when fitted
+        assert reader.fit_button.isChecked() and reader.zoom_label.text() == f"{round(reader.zoom * 100)} %"
+        _resized(qtbot, w, (1700, 900))
+        qtbot.waitUntil(lambda: page_width() > narrow + 100 and fits(), timeout=10000)
+        wide, fitted_zoom = page_width(), reader.zoom
+        # the selection keeps its place on the page at the new width
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        assert reader.selected_text() == SENTENCE
+
+        reader.page_view.setFocus()
+        qtbot.keyClick(reader.page_view, Qt.Key_Equal, Qt.ControlModifier)            # Ctrl+=
+        assert not reader.fit_button.isChecked() and reader.zoom > fitted_zoom
+        zoomed = page_width()
+        assert zoomed > wide
+        _resized(qtbot, w, (1300, 850))                  # zoomed: the page keeps its size
+        qtbot.waitUntil(lambda: reader.fit_width_pixels() < wide - 100, timeout=10000)
+        assert not reader._refit.isActive() and page_width() == zoomed       # no re-fit queued either
+        qtbot.keyClick(reader.page_view, Qt.Key_Minus, Qt.ControlModifier)            # Ctrl+-
+        qtbot.keyClick(reader.page_view, Qt.Key_Minus, Qt.ControlModifier)
+        assert page_width() < zoomed
+        qtbot.keyClick(reader.page_view, Qt.Key_0, Qt.ControlModifier)                # Ctrl+0
+        assert reader.fit_button.isChecked() and fits()
+        _resized(qtbot, w, (1700, 900))
+        qtbot.waitUntil(lambda: abs(page_width() - wide) <= 1, timeout=10000)
+        # another page, and the buttons, keep the mode
+        reader.set_page(0)
+        assert fits()
+        reader.zoom_in.click()
+        assert not reader.fit_button.isChecked()
+        reader.fit_button.click()
+        assert reader.fit_button.isChecked() and fits()
+    finally:
+        w.close()

@@ -1,4 +1,4 @@
-"""`gapscope init | import | papers list/search/show/delete | tag | stats | sample | diagnostics`."""
+"""`gapscope init | import | papers list/search/show/edit/delete | tag | stats | sample | diagnostics`."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail,
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
                      pass_library, progress_bar, resolve_paper)
 
 
@@ -189,6 +189,27 @@ def papers_show(ref, paper, as_json) -> None:
         click.echo(f"note ({n['updated_at']}): {n['body']}")
     for s in data["sources"]:
         click.echo(f"source: {s['source']} {s['source_key']} (seen {s['seen_at']})")
+
+
+@papers.command("edit")
+@click.argument("paper")
+@click.option("--title", required=True, help="The paper's new title (replaces an \"[untitled] ...\" placeholder too).")
+@pass_library
+def papers_edit(ref, paper, title) -> None:
+    """Change a paper's (library id, arXiv id or DOI) title."""
+    from ..editing import EditError, set_title
+    from .common import EXIT_READ_ONLY
+
+    lib = ref.open()
+    pid = resolve_paper(lib, paper)
+    if lib.read_only:
+        fail(f"{lib.path} is read-only: the title was not changed (open a writable copy to change it)", EXIT_READ_ONLY)
+    before = lib.get_paper(pid).title
+    try:
+        after = set_title(lib, pid, title)
+    except EditError as exc:
+        fail(f"paper #{pid}: {exc}; the title was not changed", EXIT_USAGE)
+    click.echo(f"#{pid}: title {before[:100]!r} -> {after[:100]!r}")
 
 
 def _what_goes(counts: dict) -> str:

@@ -23,6 +23,7 @@ _JUNK_TITLES = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(dvi|pdf|d
 
 # where each field came from (PdfMetadata.sources), so a user knows which to check
 FROM_PROPERTIES, FROM_PAGE1, FROM_FILE_NAME = "file properties", "page 1", "file name"
+FROM_XMP = "file properties (XMP)"
 FROM_ARXIV_ID, FROM_BIORXIV_DOI, FROM_FILE_DATE = "arXiv id", "bioRxiv DOI", "file creation date (weak)"
 
 
@@ -42,6 +43,29 @@ class PdfMetadata:
         """The title was read from the PDF (its properties or page 1), not made up from the file name: only
         such a title may match a library paper."""
         return bool(self.title) and self.sources.get("title") in (FROM_PROPERTIES, FROM_PAGE1)
+
+
+def xmp_creators(path: str | Path) -> list[str]:
+    """The document's XMP ``dc:creator`` list (the catalog's metadata stream, not an image's), one name an
+    entry, in order; [] when the file has none, cannot be parsed, or pypdf is missing. Publishers write
+    every author here where the older Author property often holds only the first or the submitter."""
+    import logging
+
+    try:
+        from pypdf import PdfReader
+    except ImportError:
+        return []
+    quiet = logging.getLogger("pypdf")
+    level = quiet.level
+    quiet.setLevel(logging.ERROR)           # a damaged cross-reference table is not the user's concern here
+    try:
+        xmp = PdfReader(str(path)).xmp_metadata
+        names = (xmp.dc_creator if xmp is not None else None) or []
+    except Exception:  # noqa: BLE001 - a PDF pypdf cannot parse: pdfium's reading stands
+        return []
+    finally:
+        quiet.setLevel(level)
+    return [n for n in (clean_text(str(x)) for x in names) if n]
 
 
 def _clean_doi(raw: str) -> Optional[str]:
@@ -218,7 +242,16 @@ _LABELLED_DATES = [re.compile(rf"\b(?:{label})\b\s*:?\s*(?:on\s+)?{_DATE}", re.I
     r"published(?: online)?|this version posted|posted|available online|publication date|issue date",
     r"accepted(?: for publication)?", r"received")]
 _ANY_DATE = re.compile(rf"\b{_DATE}", re.I)
-_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:\d{4}\s*[-–]\s*)?(?P<y>(?:19|20)\d\d)\b", re.I)
+# "© 2023", "Copyright (c) 2019-2020", and the open-access form "© The Author(s) 2023"
+_COPYRIGHT = re.compile(r"(?:©|\(c\)|copyright)\s*(?:the\s+authors?(?:\(s\))?\s*,?\s*)?(?:\d{4}\s*[-–]\s*)?"
+                        r"(?P<y>(?:19|20)\d\d)\b", re.I)
+# The article's own citation, as journals print it in the header or footer of page 1: "Journal of Cell
+# Science 115, 827-838 (2002)", "Gersing et al. Genome Biology (2023) 24:97" (a line that starts with the
+# journal's name, or "Name et al." and the journal's name; volume and pages beside the year)
+_SELF_CITATION = re.compile(
+    r"^(?:[^\s,]+\s+et al\.?\s+)?[A-Z][A-Za-z&.'’ -]{2,80}?\s+"
+    r"(?:\d{1,4},\s*[A-Za-z]?\d+(?:\s*[-–]\s*[A-Za-z]?\d+)?\s*\((?P<y1>(?:19|20)\d\d)\)"
+    r"|\((?P<y2>(?:19|20)\d\d)\)\s*\d{1,4}\s*:\s*[A-Za-z]?\d+)", re.M)
 _BIORXIV_DOI = re.compile(r"^10\.1101/(20\d\d)\.(\d\d)\.(\d\d)\.")
 _MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
@@ -232,7 +265,8 @@ def _iso(m: re.Match) -> tuple[int, str]:
 
 def _page1_date(page1: list[str]) -> tuple[Optional[int], Optional[str]]:
     """(year, ISO date or None) printed on page 1: a labelled date (published > accepted > received), a
-    copyright year, or a date written out with its month; (None, None) when there is none."""
+    copyright year, the year of the article's own citation line (the latest, should a reference list
+    begin on page 1), or a date written out with its month; (None, None) when there is none."""
     text = "\n".join(page1)
     this_year = datetime.date.today().year
     for rx in _LABELLED_DATES:
@@ -243,6 +277,10 @@ def _page1_date(page1: list[str]) -> tuple[Optional[int], Optional[str]]:
     m = _COPYRIGHT.search(text)
     if m and 1900 < int(m.group("y")) <= this_year + 1:
         return int(m.group("y")), None
+    cited = [int(m.group("y1") or m.group("y2")) for m in _SELF_CITATION.finditer(text)]
+    cited = [y for y in cited if 1900 < y <= this_year + 1]
+    if cited:
+        return max(cited), None
     dated = [_iso(m) for m in _ANY_DATE.finditer(text)]
     dated = [d for d in dated if 1900 < d[0] <= this_year + 1]
     return max(dated) if dated else (None, None)
@@ -296,13 +334,28 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
         meta.title, meta.sources["title"] = page_title, FROM_PAGE1
     else:
         meta.title, meta.sources["title"] = urllib.parse.unquote(Path(path).stem), FROM_FILE_NAME
-    authors = [a for a in property_authors(str(info.get("Author") or "")) if plausible_author(a)]
-    if authors:
-        meta.authors, meta.sources["authors"] = authors, FROM_PROPERTIES
-    else:
-        meta.authors = [a for a in (strip_marks(n) for n in _authors_after(doc.first_page_lines, block))
-                        if plausible_author(a)]
-        if meta.authors:
-            meta.sources["authors"] = FROM_PAGE1
+    _authors(meta, doc, path, block)
     _date(meta, doc)
     return meta
+
+
+def _surname(name: str) -> str:
+    return name.split()[-1].lower() if name.split() else ""
+
+
+def _authors(meta: PdfMetadata, doc: Document, path: str | Path, block: list[Line]) -> None:
+    """The authors, each list kept to plausible names: the file's properties, the XMP list (ordered, one
+    name an entry) or the Author property, whichever names more; but page 1's byline when it names more
+    and holds every name the properties give (the Author property of a preprint often holds only the
+    submitter, a publisher's only the first author); else page 1's byline alone."""
+    info_names = [a for a in property_authors(str((doc.metadata or {}).get("Author") or "")) if plausible_author(a)]
+    xmp_names = [a for a in (property_authors(n)[0] if property_authors(n) else "" for n in xmp_creators(path))
+                 if plausible_author(a)]
+    props, source = (xmp_names, FROM_XMP) if len(xmp_names) >= len(info_names) and xmp_names \
+        else (info_names, FROM_PROPERTIES)
+    page1 = [a for a in (strip_marks(n) for n in _authors_after(doc.first_page_lines, block)) if plausible_author(a)]
+    if page1 and (not props or (len(page1) > len(props)
+                                and {_surname(a) for a in props} <= {_surname(a) for a in page1})):
+        props, source = page1, FROM_PAGE1
+    if props:
+        meta.authors, meta.sources["authors"] = props, source

@@ -26,14 +26,20 @@ class RenderedPage:
     scale: float
 
 
-def render_page(path: str | Path, index: int, scale: float) -> RenderedPage:
-    """Page ``index`` (0-based) drawn at ``scale`` pixels per PDF point."""
+def render_page(path: str | Path, index: int, scale: Optional[float] = None, *,
+                width: Optional[int] = None) -> RenderedPage:
+    """Page ``index`` (0-based) drawn at ``scale`` pixels per PDF point, or ``width`` pixels wide (the
+    scale that fits the page to that width: a reader's fit-to-width)."""
     import pypdfium2 as pdfium
 
+    if (scale is None) == (width is None):
+        raise ValueError("give either the scale or the width")
     with PDFIUM_LOCK:
         doc = pdfium.PdfDocument(str(path))
         try:
             page = doc[index]
+            if width is not None:
+                scale = max(1, width) / max(1.0, page.get_width())
             bitmap = page.render(scale=scale, rev_byteorder=True)
             try:
                 return RenderedPage(bytes(bitmap.buffer), bitmap.width, bitmap.height, bitmap.stride,

@@ -129,6 +129,18 @@ class DedupIndex:
             k.doi = doi
             self.by_doi[doi] = pid  # the old (preprint) DOI keeps pointing here too
 
+    def update_title(self, pid: int, norm_title: str) -> None:
+        """A paper that had no title to compare (a placeholder) got one: later records may match it by title."""
+        k = self.known[pid]
+        if k.norm_title or not norm_title:
+            return
+        k.norm_title = norm_title
+        self.by_title.setdefault(norm_title, []).append(pid)
+        for b in _blocks(norm_title):
+            self.by_block.setdefault(b, []).append(pid)
+            if not k.arxiv_id:
+                self.by_block_no_arxiv.setdefault(b, []).append(pid)
+
     def _add(self, pid: int, k: _Known) -> None:
         self.known[pid] = k
         if k.arxiv_id:

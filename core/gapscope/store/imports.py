@@ -18,7 +18,7 @@ from ..models import OWN_EXPORT_SOURCE, Paper
 from .base import LibraryError, chunks, now_iso
 
 _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "year", "published", "venue",
-                  "url", "categories", "primary_category", "authors")
+                  "url", "categories", "primary_category", "authors", "title", "norm_title")
 _LOG_COLUMNS = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
 

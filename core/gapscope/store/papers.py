@@ -131,6 +131,14 @@ class PapersMixin:
                 conn.execute(f"DELETE FROM papers WHERE id IN ({','.join('?' * len(part))})", part)
         return {**summary, "ids": found, "stored_files": sorted(set(files))}
 
+    def set_paper_title(self, paper_id: int, title: str, norm_title: str) -> None:
+        """The user's own title for a paper (one transaction); ``norm_title`` is what de-duplication
+        compares (empty for a placeholder title). The search index follows by its trigger."""
+        with self.transaction() as conn:
+            if conn.execute("UPDATE papers SET title = ?, norm_title = ? WHERE id = ?",
+                            (title, norm_title, paper_id)).rowcount != 1:
+                raise LibraryError(f"no paper with id {paper_id}")
+
     def attached_file_in_use(self, stored_name: str) -> bool:
         """Whether any attachment still keeps this file of the storage folder."""
         return self._conn.execute("SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1",

@@ -6,7 +6,9 @@ context menu) and kept on the stored abstract's offsets, whatever LaTeX the scre
 What is typed in the tag and note boxes is a draft of the paper shown: each paper keeps its own while
 the window is open (switching back brings it back), a draft leaves its box only once it is saved, and
 the window asks about unsaved drafts before it closes or opens another library (:meth:`unsaved_drafts`).
-A tag's × removes it from the paper; a note's Edit and Delete links change it (Delete asks first)."""
+A tag's × removes it from the paper; a note's Edit and Delete links change it (Delete asks first).
+The title is edited by the header's "Edit title" link or F2 (a record imported without a title shows
+its placeholder, "[untitled] ...", with a link to set the real one)."""
 
 from __future__ import annotations
 
@@ -28,6 +30,7 @@ class DetailPane(QWidget):
     tagsChanged = Signal()
     noteAdded = Signal(int)
     notesChanged = Signal(int)          # a note of this paper was edited or deleted
+    titleChanged = Signal(int)          # the user gave this paper a new title
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -59,8 +62,14 @@ class DetailPane(QWidget):
         self.act_highlight_note.setShortcut(QKeySequence("Ctrl+Shift+H"))
         self.act_highlight_note.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         self.act_highlight_note.triggered.connect(self._highlight_with_note)
+        self.act_edit_title = QAction("Edit Title…", self)
+        self.act_edit_title.setShortcut(QKeySequence(Qt.Key_F2))
+        self.act_edit_title.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.act_edit_title.setStatusTip("Change the title of the paper shown")
+        self.act_edit_title.triggered.connect(lambda: self.ask_edit_title())
         self.addAction(self.act_highlight)
         self.addAction(self.act_highlight_note)
+        self.addAction(self.act_edit_title)
         self.highlight_button = QPushButton("Highlight")
         self.highlight_button.setObjectName("highlightButton")
         self.highlight_button.setToolTip("Select words in the abstract, then Highlight (Ctrl+H; "
@@ -137,7 +146,7 @@ class DetailPane(QWidget):
     def writers(self) -> list:
         """The controls that write to the library (held off while it is read-only)."""
         return [self.tag_edit, self.note_edit, self.save_note, self.highlight_button, self.act_highlight,
-                self.act_highlight_note]
+                self.act_highlight_note, self.act_edit_title]
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -243,7 +252,7 @@ class DetailPane(QWidget):
         sents = load_sentences(self.lib, p.id)
         self.highlights = load_highlights(self.lib, p.id)
         self.shown = display_abstract(p.abstract or "", abstract_cuts(sents or [], self.highlights))
-        body = (paper_header_html(p) + legend_html(sents)
+        body = (paper_header_html(p, editable=self._writable()) + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
                 + highlights_html(self.highlights))
         if p.abstract_truncated:
@@ -310,6 +319,9 @@ class DetailPane(QWidget):
                                on_error=lambda m, _t: self._not_saved("highlight removal", m))
 
     def _link(self, url: QUrl) -> None:
+        if url.toString() == "title:edit":
+            self.ask_edit_title()
+            return
         if url.scheme() == "highlight":
             action, _, ident = url.path().partition("/")
             if action == "remove" and ident.isdigit():
@@ -324,9 +336,42 @@ class DetailPane(QWidget):
         for a in (self.act_highlight, self.act_highlight_note):
             a.setEnabled(can)
             menu.addAction(a)
+        if self.paper is not None:
+            menu.addAction(self.act_edit_title)
         menu.exec(self.browser.mapToGlobal(pos))
         for a in (self.act_highlight, self.act_highlight_note):
             a.setEnabled(True)
+
+    # --- the title ---------------------------------------------------------------------------------
+    def ask_edit_title(self) -> None:
+        """Ask for the shown paper's title (a placeholder starts the box empty) and save it."""
+        from gapscope.editing import EditError, clean_title
+        from gapscope.models import is_untitled
+
+        if self.paper is None or not self._writable():
+            return
+        current = self.paper.title
+        text, ok = QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal,
+                                        "" if is_untitled(current) else current)
+        if not ok:
+            return
+        try:
+            title = clean_title(text)
+        except EditError as exc:
+            QMessageBox.warning(self, "Edit title", f"The title was not changed: {exc}.")
+            return
+        if title != current:
+            self.edit_title(title)
+
+    def edit_title(self, title: str):
+        """Save ``title`` as the shown paper's (on the writer queue); returns the task."""
+        if self.paper is None or not self._writable():
+            return None
+        pid = self.paper.id
+        return self.tasks.save("Edit title", _set_title, pid, title, library=self.lib.path,
+                               on_result=lambda _t: self._saved(pid, lambda: self.show_paper(pid),
+                                                                lambda: self.titleChanged.emit(pid)),
+                               on_error=lambda m, _t: self._not_saved("title change", m))
 
     def _writable(self) -> bool:
         return self.lib is not None and not self.lib.read_only
@@ -445,6 +490,12 @@ def _add_tag(lib, paper_id: int, name: str, *, progress=None, cancel=None) -> in
 
 def _remove_tag(lib, paper_id: int, name: str, *, progress=None, cancel=None) -> int:
     return lib.remove_tag([paper_id], name)
+
+
+def _set_title(lib, paper_id: int, title: str, *, progress=None, cancel=None) -> str:
+    from gapscope.editing import set_title
+
+    return set_title(lib, paper_id, title)
 
 
 def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> int:

@@ -163,8 +163,21 @@ def legend_html(sentences: Optional[list[dict]]) -> str:
     return f'<p style="font-size:small;">{chips}</p>'
 
 
-def paper_header_html(paper) -> str:
+def paper_header_html(paper, editable: bool = False) -> str:
+    """Title, authors, date, venue and links; ``editable`` adds the title's Edit link (a placeholder
+    title of a record imported without one says so, and offers to set it)."""
+    from gapscope.models import is_untitled
+
     title = html.escape(" ".join(latex_to_text(paper.title).split()))
+    untitled = is_untitled(paper.title)
+    edit = ""
+    if untitled:
+        title = f'<span style="color:#777;">{title}</span>'
+        edit = ('<p style="margin-top:0; color:#a60; font-size:small;">No title came with this record'
+                + (': <a href="title:edit">Set the title…</a>' if editable else ".") + "</p>")
+    elif editable:
+        edit = ('<p style="margin-top:0; font-size:small;"><a href="title:edit" style="color:#678;">'
+                "Edit title</a></p>")
     authors = html.escape(", ".join(paper.authors)) if paper.authors else "<i>unknown authors</i>"
     meta = []
     if paper.published:
@@ -185,8 +198,8 @@ def paper_header_html(paper) -> str:
         links.append(f'<a href="https://doi.org/{doi}">doi:{doi}</a>')
     if paper.url and not paper.arxiv_id:
         links.append(f'<a href="{html.escape(paper.url)}">link</a>')
-    return (f'<h3 style="margin-bottom:2px;">{title}</h3>'
-            f'<p style="margin-top:0; color:#444;">{authors}</p>'
+    return (f'<h3 style="margin-bottom:2px;">{title}</h3>' + edit
+            + f'<p style="margin-top:0; color:#444;">{authors}</p>'
             f'<p style="color:#666; font-size:small;">{" — ".join(meta)}'
             + (("<br>" + " &nbsp;·&nbsp; ".join(links)) if links else "") + "</p>")
 

@@ -144,8 +144,15 @@ class PaperMenu:
         if not ask(text):
             return
         self.tasks.write("Delete papers", _delete, self.ids, library=self.lib.path,
-                         on_result=lambda _r: self.deleted(), cancellable=False,
+                         on_result=self._after_delete, cancellable=False,
                          on_error=lambda message, _tb: QMessageBox.warning(self.parent, "Delete papers", message))
+
+    def _after_delete(self, report) -> None:
+        self.deleted()
+        if report is not None and report.file_errors:
+            # the papers are gone; the PDFs the system kept are only disk space, but the user must know
+            # which, to remove them by hand
+            QMessageBox.warning(self.parent, "Delete papers", files_left_message(report))
 
     def _papers(self):
         return self.lib.get_papers(self.ids)
@@ -178,6 +185,16 @@ def deletion_question(summary: dict) -> str:
     goes = ("With them go " + ", ".join(bits) + ". ") if bits else ""
     return (f"Delete {n} paper{'' if n == 1 else 's'} from the library? {goes}Maps, concepts and gaps built "
             "from them will show as out of date.\n\nThere is no undo: File > Back Up Library… first keeps a copy.")
+
+
+def files_left_message(report, show: int = 15) -> str:
+    """What a deletion left behind: the PDF files the system refused to remove, each with its reason."""
+    n, left = report.papers, report.file_errors
+    listed = "\n".join(left[:show]) + (f"\n… and {len(left) - show} more" if len(left) > show else "")
+    return (f"{n} paper{' was' if n == 1 else 's were'} deleted, but {len(left)} PDF file"
+            f"{' could' if len(left) == 1 else 's could'} not be removed from the library's storage folder "
+            f"(in use by another program, or no permission):\n\n{listed}\n\n"
+            "No paper refers to them any more: delete them by hand to free the space.")
 
 
 # --- writes, run on the writer queue ----------------------------------------------------------------

@@ -2,6 +2,8 @@
 no QtPdf), zoom, find, text selection with the mouse, the page's sentences to pick from, and highlights
 stored in the library.
 
+The page fits the pane's width (it follows the pane as it is resized) until the user zooms: + / − and
+Ctrl+= / Ctrl+- step through ZOOMS, "Fit width" and Ctrl+0 go back to fitting.
 Press and drag over the page selects characters (pdfium's character boxes, read once per page);
 Ctrl+H or the page's context menu highlights the selection (the note from the comment field, or asked
 for). A highlight is the text with its page and boxes, saved through the writer queue and drawn on the
@@ -16,7 +18,7 @@ import logging
 from pathlib import Path
 from typing import Optional
 
-from PySide6.QtCore import QPoint, QSize, Qt, Signal
+from PySide6.QtCore import QEvent, QPoint, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QColor, QImage, QKeySequence, QPainter, QPixmap, QTextDocument
 from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter,
@@ -31,6 +33,8 @@ from ..write_guard import hold_menu_writers
 log = logging.getLogger(__name__)
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
+BASE_SCALE = 1.5                     # pixels per PDF point at 100 % (a page as wide as it prints, on a usual screen)
+FIT_MARGIN = 6                       # pixels left free on each side of a page fitted to the width
 _COLOURS = {"yellow": QColor(255, 220, 0, 90), "green": QColor(80, 200, 80, 90), "red": QColor(240, 80, 80, 90)}
 _SELECTION = QColor(40, 110, 250, 80)
 PAGE_MIN_WIDTH = 320                 # below this a page is unreadable at any zoom
@@ -142,7 +146,8 @@ class PdfReader(QWidget):
         self.path: Optional[Path] = None
         self.pages = 0
         self.page = 0
-        self.zoom = 1.0
+        self.zoom = 1.0                                  # the page's scale / BASE_SCALE
+        self.fit_width = True                            # the page follows the pane's width (until a zoom)
         self.highlights: list[dict] = []
         self.text: Optional[PageText] = None          # the shown page's characters (for selection)
         self.selection: Optional[tuple[int, int]] = None
@@ -155,18 +160,38 @@ class PdfReader(QWidget):
         self.page_label = QLabel()
         self.zoom_out = QPushButton("−")
         self.zoom_in = QPushButton("+")
+        self.zoom_out.setToolTip("Zoom out (Ctrl+-)")
+        self.zoom_in.setToolTip("Zoom in (Ctrl+=)")
+        self.zoom_label = QLabel()
+        self.zoom_label.setObjectName("pdfZoom")
+        self.fit_button = QPushButton("Fit width")
+        self.fit_button.setCheckable(True)
+        self.fit_button.setChecked(True)
+        self.fit_button.setToolTip("Fit the page to the pane's width, following it as it is resized (Ctrl+0)")
         self.find_edit = QLineEdit(placeholderText="Find in PDF…")
         self.prev_button.clicked.connect(lambda: self.set_page(self.page - 1))
         self.next_button.clicked.connect(lambda: self.set_page(self.page + 1))
-        self.zoom_out.clicked.connect(lambda: self._step_zoom(-1))
-        self.zoom_in.clicked.connect(lambda: self._step_zoom(1))
+        self.zoom_out.clicked.connect(lambda: self.step_zoom(-1))
+        self.zoom_in.clicked.connect(lambda: self.step_zoom(1))
+        self.fit_button.clicked.connect(lambda _on: self.fit_to_width())
+        # the usual PDF reader keys; Ctrl++ too, for keyboards where + needs no Shift
+        self.zoom_actions = []
+        for keys, slot in ((("Ctrl+=", "Ctrl++"), lambda: self.step_zoom(1)), (("Ctrl+-",), lambda: self.step_zoom(-1)),
+                           (("Ctrl+0",), lambda: self.fit_to_width())):
+            act = QAction(self)
+            act.setShortcuts([QKeySequence(k) for k in keys])
+            act.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+            act.triggered.connect(slot)
+            self.addAction(act)
+            self.zoom_actions.append(act)
         self.find_edit.returnPressed.connect(lambda: self.find(self.find_edit.text()))
         self.export_button = QPushButton("Export annotated PDF…")
         self.export_button.setToolTip("A copy of this PDF with its highlights as standard PDF annotations "
                                       "(Zotero, Acrobat and browsers show them); the library's copy is untouched")
         self.export_button.clicked.connect(self._ask_export)
         bar = QHBoxLayout()
-        for w in (self.prev_button, self.page_label, self.next_button, self.zoom_out, self.zoom_in):
+        for w in (self.prev_button, self.page_label, self.next_button, self.zoom_out, self.zoom_label, self.zoom_in,
+                  self.fit_button):
             bar.addWidget(w)
         bar.addWidget(self.find_edit, 1)
         bar.addWidget(self.export_button)
@@ -183,6 +208,12 @@ class PdfReader(QWidget):
         self.scroll = QScrollArea()
         self.scroll.setWidget(self.page_view)
         self.scroll.setWidgetResizable(True)
+        # A resize of the page's pane re-fits the page once the resizing pauses (a drag sends many).
+        self._refit = QTimer(self)
+        self._refit.setSingleShot(True)
+        self._refit.setInterval(40)
+        self._refit.timeout.connect(self._follow_width)
+        self.scroll.installEventFilter(self)
 
         self.sentence_list = QListWidget()
         self.sentence_list.setObjectName("pdfSentences")
@@ -293,8 +324,8 @@ class PdfReader(QWidget):
             except MissingPdf as exc:          # the library's copy is gone: say which, not a traceback
                 missing = str(exc)
                 log.warning("%s", exc)
-        for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.find_edit,
-                  self.highlight_button, self.comment_edit, self.export_button):
+        for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.fit_button, self.find_edit,
+                  self.highlight_button, self.comment_edit, self.export_button, *self.zoom_actions):
             w.setEnabled(self.path is not None)
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
@@ -306,6 +337,7 @@ class PdfReader(QWidget):
             self.page_view.setText(f'<p style="color:#888; margin-top:40px;">{html.escape(hint)}</p>'
                                    if paper_id is not None else "")
             self.page_label.setText("")
+            self.zoom_label.setText("")
             return False
         self.page = 0
         self._load_highlights()
@@ -321,17 +353,55 @@ class PdfReader(QWidget):
         self._render()
         self._list_sentences()
 
-    def _step_zoom(self, step: int) -> None:
-        i = min(range(len(ZOOMS)), key=lambda k: abs(ZOOMS[k] - self.zoom))
-        self.zoom = ZOOMS[max(0, min(len(ZOOMS) - 1, i + step))]
+    # --- zoom -----------------------------------------------------------------------------------------
+    def step_zoom(self, step: int) -> None:
+        """The next zoom of ZOOMS above (``step`` > 0) or below the page's present one (fitted or not);
+        the page stops following the pane's width."""
+        if self.path is None:
+            return
+        if step > 0:
+            self.zoom = min((z for z in ZOOMS if z > self.zoom + 0.005), default=ZOOMS[-1])
+        else:
+            self.zoom = max((z for z in ZOOMS if z < self.zoom - 0.005), default=ZOOMS[0])
+        self.fit_width = False
+        self.fit_button.setChecked(False)
         self._render()
 
+    def fit_to_width(self) -> None:
+        """Fit the page to the pane's width, and keep it fitted as the pane is resized."""
+        self.fit_width = True
+        self.fit_button.setChecked(True)
+        if self.path is not None:
+            self._render()
+
+    def fit_width_pixels(self) -> int:
+        """The page's width when fitted: the pane's inside, less a vertical scroll bar's width whether one
+        shows or not (so that its coming and going does not make the page flip between two widths)."""
+        bar = self.scroll.verticalScrollBar().sizeHint().width()
+        return max(100, self.scroll.contentsRect().width() - bar - 2 * FIT_MARGIN)
+
+    def eventFilter(self, obj, event) -> bool:  # noqa: N802 - Qt override
+        if obj is self.scroll and event.type() == QEvent.Resize and self.fit_width and self.path is not None:
+            self._refit.start()
+        return super().eventFilter(obj, event)
+
+    def _follow_width(self) -> None:
+        if self.fit_width and self.path is not None and self._image is not None \
+                and abs(self._image.width() - self.fit_width_pixels()) > 1:     # pdfium rounds the width
+            self._render()
+
     def _render(self) -> None:
-        """Draw the page (pdfium, under its lock), then the overlays."""
-        page = render_page(self.path, self.page, self.zoom * 1.5)
+        """Draw the page (pdfium, under its lock), fitted to the pane's width or at the user's zoom, then
+        the overlays."""
+        if self.fit_width:
+            page = render_page(self.path, self.page, width=self.fit_width_pixels())
+            self.zoom = page.scale / BASE_SCALE
+        else:
+            page = render_page(self.path, self.page, self.zoom * BASE_SCALE)
         self._scale, self._page_height = page.scale, page.page_height
         fmt = QImage.Format_RGB888 if page.channels == 3 else QImage.Format_RGBA8888
         self._image = QImage(page.data, page.width, page.height, page.stride, fmt).copy()
+        self.zoom_label.setText(f"{round(self.zoom * 100)} %")
         self._paint()
 
     def _paint(self) -> None:

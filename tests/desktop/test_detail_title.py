@@ -1,0 +1,66 @@
+"""A paper's title can be edited in the detail pane (the header's link, F2, or the context menu): a
+record imported without a title shows its "[untitled] ..." placeholder with a link to set the real
+one, the list shows the new title at once, and an empty title is refused by name."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtWidgets import QInputDialog, QMessageBox
+
+ABSTRACT = ("Methylphenidate was given to forty children with attention deficit disorder in a crossover trial "
+            "and their teachers rated the effect on classroom behaviour over eight weeks.")
+
+
+def _add_untitled(lib_path, tmp_path) -> int:
+    from gapscope.ingest import import_file
+    from gapscope.store import Library
+
+    csv = tmp_path / "untitled.csv"
+    csv.write_text(f'title,abstract,doi\n,"{ABSTRACT}",10.1000/adhd.1\n', encoding="utf-8")
+    with Library(lib_path) as lib:
+        return import_file(lib, csv).added_ids[0]
+
+
+def _typed(monkeypatch, answers: list):
+    """QInputDialog.getText answers from ``answers``; the texts it was opened with are kept."""
+    opened: list[str] = []
+
+    def get_text(parent, title, label, mode=None, text="", *a, **k):
+        opened.append(text)
+        return answers.pop(0), True
+
+    monkeypatch.setattr(QInputDialog, "getText", get_text)
+    return opened
+
+
+def test_a_placeholder_title_is_set_from_the_detail_pane(qtbot, lib_path, tmp_path, monkeypatch):
+    from .conftest import _close_at_teardown, _open_window
+
+    pid = _add_untitled(lib_path, tmp_path)
+    window = _open_window(qtbot, lib_path)
+    try:
+        detail, lv = window.detail, window.library_view
+        assert lv.select_paper(pid) and detail.paper.id == pid
+        shown = detail.browser.toPlainText()
+        assert "[untitled] Methylphenidate" in shown and "No title came with this record: Set the title" in shown
+        warned: list[str] = []
+        monkeypatch.setattr(QMessageBox, "warning", lambda parent, title, text, *a, **k: warned.append(text))
+        opened = _typed(monkeypatch, ["   ", "Methylphenidate and classroom behaviour: a crossover trial"])
+        detail.browser.anchorClicked.emit(QUrl("title:edit"))       # the header's link
+        assert opened == [""]            # the box starts empty, not with the placeholder
+        assert warned == ["The title was not changed: a title cannot be empty."]
+        detail.browser.anchorClicked.emit(QUrl("title:edit"))
+        qtbot.waitUntil(lambda: window.lib.get_paper(pid).title.startswith("Methylphenidate and"), timeout=10000)
+        row = lambda: lv.model.row_of(pid)  # noqa: E731
+        qtbot.waitUntil(lambda: row() >= 0 and lv.model.index(row(), 0).data(Qt.DisplayRole) ==
+                        "Methylphenidate and classroom behaviour: a crossover trial", timeout=10000)
+        qtbot.waitUntil(lambda: "No title came" not in detail.browser.toPlainText(), timeout=10000)
+        assert detail.browser.toPlainText().startswith("Methylphenidate and classroom behaviour")
+        # F2 edits a real title too, starting from it
+        opened = _typed(monkeypatch, ["Methylphenidate in the classroom"])
+        detail.browser.setFocus()
+        qtbot.keyClick(detail.browser, Qt.Key_F2)
+        assert opened == ["Methylphenidate and classroom behaviour: a crossover trial"]
+        qtbot.waitUntil(lambda: window.lib.get_paper(pid).title == "Methylphenidate in the classroom", timeout=10000)
+    finally:
+        _close_at_teardown(window)
