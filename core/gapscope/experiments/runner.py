@@ -245,11 +245,26 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
         spec = load_spec(folder.path / "spec.toml")
         if spec.path is not None and (folder.path / "spec.source.toml").exists():
             spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
+        spec.base = _started_from(status, library_path)
         status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
         folder.write_json("status.json", status)
         return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True)
     finally:
         lock.release()
+
+
+def _started_from(status: dict[str, Any], library_path: Optional[str]) -> Optional[Path]:
+    """The folder of the spec file a run started from (the library's record of it first: it follows a moved
+    library), so that a resumed run reads its relative data paths where the first session did; None when
+    the run started from no file."""
+    spec_path = status.get("spec_path")
+    if library_path and Path(library_path).exists():
+        from .store import get_run_row
+
+        row = get_run_row(library_path, status["run_id"])
+        if row and row.get("spec_path"):
+            spec_path = row["spec_path"]
+    return Path(spec_path).parent if spec_path else None
 
 
 def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],

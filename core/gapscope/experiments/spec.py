@@ -112,6 +112,7 @@ class Spec:
     path: Optional[Path] = None
     text: str = ""
     warnings: list[str] = field(default_factory=list)
+    base: Optional[Path] = None   # where relative data paths are read from, when not the spec's own folder
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -125,6 +126,10 @@ class Spec:
         return self.data["task"]
 
     def base_dir(self) -> Path:
+        """The folder a relative ``data.path`` / ``data.library`` is read from: the spec file's (on a resume,
+        the folder of the file the run started from, not the run folder holding its copy)."""
+        if self.base is not None:
+            return self.base
         return self.path.parent if self.path else Path.cwd()
 
     def to_toml(self) -> str:
