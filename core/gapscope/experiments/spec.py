@@ -415,10 +415,12 @@ FILL_IN = "FILL-IN"   # how a drafted spec marks a value the user must write (da
 
 def unfilled_data(spec: Spec) -> Optional[str]:
     """Why ``spec`` cannot run yet, in plain words, when its data set is still the drafted placeholder
-    (``data.placeholder`` set, or ``data.path`` / ``data.target`` still FILL-IN); else None. The desktop's
+    (``data.placeholder`` set, or a CSV's ``data.path`` / ``data.target`` still FILL-IN); else None. The desktop's
     Launch and `gapscope run` both ask this before they start anything."""
     data = spec["data"]
-    todo = [k for k in ("path", "target") if isinstance(data.get(k), str) and data[k].startswith(FILL_IN)]
+    # FILL-IN path and target left from the draft mean nothing once dataset names a bundled set
+    todo = [k for k in ("path", "target")
+            if data["dataset"] == "csv" and isinstance(data.get(k), str) and data[k].startswith(FILL_IN)]
     what = ("In [data], set path to your CSV file (absolute, or relative to the spec file) and target to the "
             "column to predict, or set dataset to a bundled one")
     if data.get("placeholder"):
