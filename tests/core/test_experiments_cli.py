@@ -95,8 +95,12 @@ def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
     status = folder.read_json("status.json")
     assert status["status"] == "cancelled" and len(status["folds"]) < 2
     assert (folder.path / "MODEL_CARD.md").is_file() and (folder.ckpt / "resume.pt").is_file()
-    out = CliRunner().invoke(main, ["--library", str(lib), "run", "--resume", proc.run_id,
-                                    "--runs-dir", str(tmp_path / "runs"), "--json", "-q"])
+    # the command the run says resumes it does so as it is typed: it names the library the run is recorded in
+    import shlex
+
+    resume = shlex.split(events[-1]["resume"])
+    assert resume[0] == "gapscope" and status["message"].endswith(events[-1]["resume"])
+    out = CliRunner().invoke(main, resume[1:] + ["--json", "-q"])
     assert out.exit_code == 0, out.output
     last = json.loads(out.stdout.strip().splitlines()[-1])
     assert last["run_id"] == proc.run_id and last["status"] == "done" and len(last["folds"]) == 2

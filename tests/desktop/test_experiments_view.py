@@ -31,6 +31,9 @@ def test_launch_watch_and_cancel_a_run(window, qtbot):
     view.cancel()
     qtbot.waitUntil(lambda: not view.running, timeout=60000)
     assert view.status == "cancelled"
+    # how to go on, as a command to type: this run, in this library
+    said = view.run_label.text()
+    assert said.endswith(f"run --resume {view.run_id}") and str(window.lib.path) in said
     assert view.launch_button.isEnabled()
     qtbot.waitUntil(lambda: view.history.topLevelItemCount() >= 1, timeout=20000)
     # the History tab speaks in words: headers a person reads, no raw column names or JSON

@@ -138,7 +138,7 @@ def _load_summary(ref, run, runs_dir):
 def _settle_row(library_path: str, folder_status: dict) -> str:
     """A library row still 'running' whose folder says otherwise (the run was killed, or killed while it
     finished) takes the folder's status, so that it does not read 'running' forever."""
-    from ..experiments.runner import summary_of
+    from ..experiments.runner import resume_command, summary_of
     from ..experiments.store import update_run
 
     s = summary_of(folder_status)
@@ -146,7 +146,7 @@ def _settle_row(library_path: str, folder_status: dict) -> str:
         message = s["message"]
         if s["status"] == "interrupted":
             message = (f"the run's process ended without finishing (killed?); resume with "
-                       f"`gapscope run --resume {s['run_id']}`")
+                       f"`{resume_command(dict(folder_status, library=library_path))}`")
         update_run(library_path, dict(folder_status, status=s["status"], message=message,
                                       finished_at=folder_status.get("finished_at")), s["metrics"])
     return s["status"]

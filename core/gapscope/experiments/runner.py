@@ -187,6 +187,16 @@ def summary_of(status: dict[str, Any]) -> dict[str, Any]:
             "std": stds, "folder": status["folder"], "message": status.get("message")}
 
 
+def resume_command(status: dict[str, Any]) -> str:
+    """The command that resumes a run, typed in any folder: with ``-L`` and the library the run is recorded in
+    (a bare `gapscope run --resume ID` looks in the default library only), else by the run folder."""
+    import shlex
+
+    if status.get("library"):
+        return f"gapscope -L {shlex.quote(str(Path(status['library']).resolve()))} run --resume {status['run_id']}"
+    return f"gapscope run --resume {shlex.quote(str(status['folder']))}"
+
+
 def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Optional[str] = None,
              emit: Optional[Emit] = None, progress=None, cancel: Optional[CancelToken] = None,
              overrides: tuple[str, ...] = (), run_id: Optional[str] = None) -> dict[str, Any]:
@@ -204,7 +214,8 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     if spec.text:
         (folder.path / "spec.source.toml").write_text(spec.text, encoding="utf-8")
     status = {"run_id": run_id, "status": "running", "name": spec.name, "folder": str(folder.path.resolve()),
-              "spec_path": str(spec.path) if spec.path else None, "library": library_path,
+              "spec_path": str(spec.path) if spec.path else None,
+              "library": str(Path(library_path).resolve()) if library_path else None,
               "gap_id": spec["source"]["gap_id"], "papers": spec["source"]["papers"],
               "started_at": now_iso(), "finished_at": None, "message": None, "folds": [], "seconds": 0.0,
               "pid": os.getpid(), "host": platform.node()}
@@ -485,7 +496,7 @@ def _end_cancelled(run: _Run, plan: _Plan, stop: Cancelled) -> dict[str, Any]:
         _save_atomic({"seed": seed, "fold": fold, "state": stop.state}, plan.resume_path)
         run.send({"event": "checkpoint", "path": str(plan.resume_path), "reason": "cancelled",
                   "epoch": stop.state["epoch"], "batch": stop.state["batch"]})
-    resume = f"gapscope run --resume {run.status['run_id']}"
+    resume = resume_command(run.status)
     summary = run.finish("cancelled", f"cancelled by the user; {len(run.status['folds'])} of {plan.total} folds "
                                       f"finished. Resume with: {resume}")
     run.send({"event": "cancelled", "folder": str(run.folder.path), "folds_done": len(run.status["folds"]),

@@ -519,7 +519,8 @@ class ExperimentsView(CoreView):
         last = self.events[-1] if self.events else {}
         if last.get("event") == "cancelled" or code == 130:
             self.status = "cancelled"
-            text = "Run cancelled; a checkpoint was kept (resume with `gapscope run --resume`)."
+            resume = last.get("resume") or f"gapscope run --resume {self.run_id or 'RUN_ID'}"
+            text = f"Run cancelled; a checkpoint was kept. Resume it with: {resume}"
         elif self.status == "cancelling":
             self.status = "cancelled"
             text = "Run cancelled."
