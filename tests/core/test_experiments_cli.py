@@ -173,3 +173,18 @@ def test_runs_of_a_library_folder_go_inside_it_not_beside_it(tmp_path):
         listed = CliRunner().invoke(main, ["--library", str(lib), "runs", "list", "--json"])
         assert [x["id"] for x in json.loads(listed.stdout)] == [last["run_id"]]
     assert not (tmp_path / "runs").exists()
+
+
+def test_run_says_how_far_each_fold_is_between_fold_ends(tmp_path):
+    """A fold of a text model takes minutes: the run prints an epoch line about ten times a fold, not only the
+    fold's end."""
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    r = CliRunner().invoke(main, ["run", str(spec), "--runs-dir", str(tmp_path / "runs"), "--set", "train.epochs=20",
+                                  "--set", "train.early_stopping=0", "--set", "eval.folds=2"])
+    assert r.exit_code == 0, r.output
+    lines = [line.strip() for line in r.stderr.splitlines()]
+    fold0 = [line for line in lines if line.startswith("seed 0 fold 0: epoch ")]
+    assert [line.split(",")[0] for line in fold0] == [f"seed 0 fold 0: epoch {e}/20" for e in (1, *range(2, 21, 2))]
+    assert "train loss" in fold0[0] and "val loss" in fold0[0]
+    fold0_end = next(i for i, line in enumerate(lines) if line.startswith("seed 0 fold 0: accuracy"))
+    assert lines.index(fold0[-1]) < fold0_end

@@ -3,8 +3,9 @@
 `gapscope run SPEC --events jsonl` streams one JSON object per line on stdout ({"event": "start" |
 "epoch" | "fold_end" | "checkpoint" | "warning" | "done" | "cancelled" | "error", "run_id", ...}); with
 --json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
-SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run folder
-cancelled and exits with code 130; `gapscope run --resume RUN_ID` finishes it.
+Without --events or -q it prints an epoch line about ten times a fold (a text model's fold takes minutes) and
+each fold's result. SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run
+folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it.
 """
 
 from __future__ import annotations
@@ -59,12 +60,17 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     def on_signal(signum, frame):  # noqa: ANN001
         if cancel.cancelled and signum == signal.SIGINT:
             raise KeyboardInterrupt
+        if signum == signal.SIGINT and events != "jsonl" and not cancel.cancelled:
+            click.echo("\nstopping after the current step; a checkpoint is kept (Ctrl-C again to abort now)",
+                       err=True)
         cancel.cancel()
 
     # SIGBREAK: what RunProcess.cancel() sends on Windows (CTRL_BREAK_EVENT)
     for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGBREAK", None)):
         if sig is not None:
             signal.signal(sig, on_signal)
+
+    epochs = {}   # the fold length, from the start event: an epoch line at each tenth of a fold
 
     def emit(ev):
         if events == "jsonl":
@@ -77,6 +83,15 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
             if kind == "start":
                 click.echo(f"run {ev['run_id']} on {ev['device']}: {ev['dataset'].get('description', '')}", err=True)
                 click.echo(f"  folder {ev['folder']}", err=True)
+                epochs["n"] = ev.get("epochs") or 0
+            elif kind == "epoch" and epochs.get("n"):
+                # a fold can take minutes (text models): say how far it is, about ten times a fold
+                n, e = epochs["n"], ev["epoch"]
+                if e == 1 or e % max(1, n // 10) == 0:
+                    losses = ", ".join(f"{k.replace('_', ' ')} {ev[k]:.4f}" for k in ("train_loss", "val_loss")
+                                       if isinstance(ev.get(k), float))
+                    click.echo(f"  seed {ev['seed']} fold {ev['fold']}: epoch {e}/{n}"
+                               + (f", {losses}" if losses else ""), err=True)
             elif kind == "fold_end":
                 click.echo(f"  seed {ev['seed']} fold {ev['fold']}: " + ", ".join(
                     f"{k} {v:.4f}" for k, v in ev["metrics"].items()) + f" (best epoch {ev['best_epoch']})", err=True)

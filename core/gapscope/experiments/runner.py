@@ -416,6 +416,7 @@ def _prepare(run: _Run, resumed: bool) -> _Plan:
         _trim_metrics(folder, plan.done_keys, plan.resume_blob)
     run.send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,
               "dataset": run.ds_summary, "metrics": plan.metric_names, "folds_total": plan.total,
+              "epochs": spec["train"]["epochs"],
               "folds_done": len(plan.done_keys), "resumed": resumed, "gap_id": spec["source"]["gap_id"]})
     for note in notes:
         run.send({"event": "warning", "message": note})
