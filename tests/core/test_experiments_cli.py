@@ -188,3 +188,19 @@ def test_run_says_how_far_each_fold_is_between_fold_ends(tmp_path):
     assert "train loss" in fold0[0] and "val loss" in fold0[0]
     fold0_end = next(i for i, line in enumerate(lines) if line.startswith("seed 0 fold 0: accuracy"))
     assert lines.index(fold0[-1]) < fold0_end
+
+
+def test_runs_draft_names_a_gap_json_file_that_is_not_one_gap(tmp_path):
+    """A broken --gap-json file gets a message naming it (and the line of a JSON error), not a traceback."""
+    broken = tmp_path / "gap.json"
+    broken.write_text('{"id": 3, "type": "method_x_problem",\n}\n', encoding="utf-8")
+    listed = tmp_path / "gaps.json"
+    listed.write_text('[{"id": 3}]', encoding="utf-8")
+    lib = ["--library", str(tmp_path / "none.sqlite")]
+    r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(broken)])
+    assert r.exit_code == 1 and f"{broken}: not valid JSON" in r.output and "line 2, column 1" in r.output
+    assert isinstance(r.exception, SystemExit)   # a message, not a traceback
+    r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(listed)])
+    assert r.exit_code == 1 and f"{listed}: expected one gap, a JSON object" in r.output and "got a list" in r.output
+    r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(tmp_path / "nope.json")])
+    assert r.exit_code == 4 and "nope.json: no such file" in r.output

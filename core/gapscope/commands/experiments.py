@@ -258,6 +258,25 @@ def runs_compare(ref, variant, baseline, metric, runs_dir, as_json) -> None:
     click.echo(click.wrap_text(res["summary"], 100))
 
 
+def _read_gap_json(path: str) -> dict:
+    """One gap as JSON (`gapscope gaps show N --json`); a file that is not one ends the command, naming the
+    file and, for bad JSON, the line and column."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file (--gap-json)", EXIT_NOT_FOUND)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read: {exc}")
+    try:
+        gap = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    if not isinstance(gap, dict):
+        fail(f"{path}: expected one gap, a JSON object (as `gapscope gaps show N --json` writes), "
+             f"got a {type(gap).__name__}")
+    return gap
+
+
 @runs.command("draft")
 @click.option("--gap", "gap_id", type=int, help="A gap of the library (gapscope gaps list).")
 @click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON (Gap.to_dict()).")
@@ -269,7 +288,7 @@ def runs_draft(ref, gap_id, gap_json, output) -> None:
 
     lib = None
     if gap_json:
-        gap = json.loads(Path(gap_json).read_text(encoding="utf-8"))
+        gap = _read_gap_json(gap_json)
     elif gap_id is not None:
         lib = ref.open()
         from ..gaps import get_gap
