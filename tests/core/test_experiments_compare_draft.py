@@ -191,3 +191,15 @@ def test_draft_header_names_each_side_without_empty_brackets():
     bare = _gap("", [], "", ["lidar"])
     text = draft_spec_from_gap(bare)
     assert "# Method cluster: #1\n" in text and "# Problem cluster: #2 (lidar)\n" in text and "()" not in text
+
+
+def test_draft_lists_each_figure_of_a_result_sentence_once(library):
+    """"an accuracy of 91.824%" is one figure: read both as a percentage and as a number after a metric name,
+    it was listed twice ("91.824%, 91.824"), as if the paper reported two."""
+    from gapscope.experiments.draft import evidence_figures
+
+    pid = _paper_with_results(library, "VR-FuseNet",
+                              ["This fusion improves the diagnostic performance and achieves an accuracy of 91.824%.",
+                               "It improves accuracy by up to 7.49% and F1 by 3.1 points over 7.49% of the baselines."])
+    figs = evidence_figures(library, [pid])[0]["figures"]
+    assert figs == ["91.824%", "7.49%", "3.1 points"]

@@ -127,8 +127,10 @@ def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, A
         hits = [t for t in r["sentences"] if FIGURE.search(t) or METRIC_FIGURE.search(t)]
         if not hits:
             continue
-        figs = [f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)]
-        out.append({"paper": r["paper"], "title": r["title"], "figures": figs[:6],
+        figs: dict[str, str] = {}   # number -> the figure as written first: "91.824%" read again as "91.824" is one
+        for f in (f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)):
+            figs.setdefault(re.match(r"\d+(?:\.\d+)?", f).group(), f)
+        out.append({"paper": r["paper"], "title": r["title"], "figures": list(figs.values())[:6],
                     "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": _metrics_named(" ".join(hits))})
         if len(out) >= limit:
             break
