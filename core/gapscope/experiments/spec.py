@@ -191,12 +191,26 @@ def spec_from_text(text: str, path: Optional[Path] = None, overrides: Iterable[s
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{where}: not valid TOML: {exc}") from None
+        raise SpecError(f"{where}: not valid TOML: {exc}{_other_format_hint(text, path)}") from None
     raw = apply_overrides(raw, overrides)
     data, warnings = validate(raw, where)
     if data["name"] is None:
         data["name"] = path.stem if path else "experiment"
     return Spec(data=data, path=Path(path).resolve() if path else None, text=text, warnings=warnings)
+
+
+def _other_format_hint(text: str, path: Optional[Path]) -> str:
+    """What to say when a spec that is not TOML looks like JSON or YAML (by its name or its first line)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    suffix = Path(path).suffix.lower() if path else ""
+    if suffix == ".json" or first.startswith("{"):
+        other = "JSON"
+    elif suffix in (".yaml", ".yml") or re.match(r"[A-Za-z_][\w-]*:(\s|$)", first):
+        other = "YAML"
+    else:
+        return ""
+    return (f"; a spec is TOML, not {other}: `key = value` lines under `[section]` headers, as "
+            "`gapscope runs draft` writes them")
 
 
 def spec_from_dict(raw: dict[str, Any], path: Optional[Path] = None) -> Spec:
