@@ -278,6 +278,12 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
     if mname and pname:
         L.append(f"# Hypothesis: applying {mname} to {pname} does better on {pname} than the methods its "
                  "papers use now (the baseline below is the reference to beat)")
+    elif pname and gap.get("type") == "unaddressed_shortcoming":
+        L.append(f"# Hypothesis: a method aimed at the shortcoming \u201c{pname}\u201d does better than the baseline "
+                 "below on the data of the papers that state it (few later papers address it)")
+    elif pname and gap.get("type") == "thin_growing":
+        L.append(f"# Hypothesis: none stated: a thin, growing region ({pname}) is a place to look, not a claim; "
+                 "the baseline below measures where its task stands now")
     roles = gap.get("evidence_roles") or {}
     no_lib = "" if lib is not None else " (no library given)"
     on = f" ({pname})" if pname else ""
