@@ -95,8 +95,12 @@ def test_subprocess_sigterm_mid_run_then_resume(tmp_path):
     status = folder.read_json("status.json")
     assert status["status"] == "cancelled" and len(status["folds"]) < 2
     assert (folder.path / "MODEL_CARD.md").is_file() and (folder.ckpt / "resume.pt").is_file()
-    out = CliRunner().invoke(main, ["--library", str(lib), "run", "--resume", proc.run_id,
-                                    "--runs-dir", str(tmp_path / "runs"), "--json", "-q"])
+    # the command the run says resumes it does so as it is typed: it names the library the run is recorded in
+    import shlex
+
+    resume = shlex.split(events[-1]["resume"])
+    assert resume[0] == "gapscope" and status["message"].endswith(events[-1]["resume"])
+    out = CliRunner().invoke(main, resume[1:] + ["--json", "-q"])
     assert out.exit_code == 0, out.output
     last = json.loads(out.stdout.strip().splitlines()[-1])
     assert last["run_id"] == proc.run_id and last["status"] == "done" and len(last["folds"]) == 2
@@ -169,3 +173,34 @@ def test_runs_of_a_library_folder_go_inside_it_not_beside_it(tmp_path):
         listed = CliRunner().invoke(main, ["--library", str(lib), "runs", "list", "--json"])
         assert [x["id"] for x in json.loads(listed.stdout)] == [last["run_id"]]
     assert not (tmp_path / "runs").exists()
+
+
+def test_run_says_how_far_each_fold_is_between_fold_ends(tmp_path):
+    """A fold of a text model takes minutes: the run prints an epoch line about ten times a fold, not only the
+    fold's end."""
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    r = CliRunner().invoke(main, ["run", str(spec), "--runs-dir", str(tmp_path / "runs"), "--set", "train.epochs=20",
+                                  "--set", "train.early_stopping=0", "--set", "eval.folds=2"])
+    assert r.exit_code == 0, r.output
+    lines = [line.strip() for line in r.stderr.splitlines()]
+    fold0 = [line for line in lines if line.startswith("seed 0 fold 0: epoch ")]
+    assert [line.split(",")[0] for line in fold0] == [f"seed 0 fold 0: epoch {e}/20" for e in (1, *range(2, 21, 2))]
+    assert "train loss" in fold0[0] and "val loss" in fold0[0]
+    fold0_end = next(i for i, line in enumerate(lines) if line.startswith("seed 0 fold 0: accuracy"))
+    assert lines.index(fold0[-1]) < fold0_end
+
+
+def test_runs_draft_names_a_gap_json_file_that_is_not_one_gap(tmp_path):
+    """A broken --gap-json file gets a message naming it (and the line of a JSON error), not a traceback."""
+    broken = tmp_path / "gap.json"
+    broken.write_text('{"id": 3, "type": "method_x_problem",\n}\n', encoding="utf-8")
+    listed = tmp_path / "gaps.json"
+    listed.write_text('[{"id": 3}]', encoding="utf-8")
+    lib = ["--library", str(tmp_path / "none.sqlite")]
+    r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(broken)])
+    assert r.exit_code == 1 and f"{broken}: not valid JSON" in r.output and "line 2, column 1" in r.output
+    assert isinstance(r.exception, SystemExit)   # a message, not a traceback
+    r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(listed)])
+    assert r.exit_code == 1 and f"{listed}: expected one gap, a JSON object" in r.output and "got a list" in r.output
+    r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(tmp_path / "nope.json")])
+    assert r.exit_code == 4 and "nope.json: no such file" in r.output

@@ -191,3 +191,29 @@ def test_draft_header_names_each_side_without_empty_brackets():
     bare = _gap("", [], "", ["lidar"])
     text = draft_spec_from_gap(bare)
     assert "# Method cluster: #1\n" in text and "# Problem cluster: #2 (lidar)\n" in text and "()" not in text
+
+
+def test_draft_lists_each_figure_of_a_result_sentence_once(library):
+    """"an accuracy of 91.824%" is one figure: read both as a percentage and as a number after a metric name,
+    it was listed twice ("91.824%, 91.824"), as if the paper reported two."""
+    from gapscope.experiments.draft import evidence_figures
+
+    pid = _paper_with_results(library, "VR-FuseNet",
+                              ["This fusion improves the diagnostic performance and achieves an accuracy of 91.824%.",
+                               "It improves accuracy by up to 7.49% and F1 by 3.1 points over 7.49% of the baselines."])
+    figs = evidence_figures(library, [pid])[0]["figures"]
+    assert figs == ["91.824%", "7.49%", "3.1 points"]
+
+
+def test_draft_states_a_hypothesis_for_a_shortcoming_gap_too():
+    """A method x problem draft says what it tests; an unaddressed-shortcoming draft said nothing, leaving the
+    researcher to guess what the baseline is the reference for. A thin and growing region says it has none."""
+    gap = {"id": 9, "type": "unaddressed_shortcoming", "score": 0.5, "method": None,
+           "statement": "12 papers state the shortcoming \u201cobject hallucination\u201d, yet few address it.",
+           "problem": {"cluster": 3, "label": "object hallucination", "keywords": ["lvlms"]}, "evidence": []}
+    hyp = [line for line in draft_spec_from_gap(gap).splitlines() if line.startswith("# Hypothesis")]
+    assert len(hyp) == 1 and "\u201cobject hallucination\u201d" in hyp[0] and "baseline below" in hyp[0]
+    thin = dict(gap, type="thin_growing", statement="\u201cpricing, nash\u201d is a thinly covered region",
+                problem={"cluster": 4, "label": "pricing, nash", "keywords": []})
+    hyp = [line for line in draft_spec_from_gap(thin).splitlines() if line.startswith("# Hypothesis")]
+    assert len(hyp) == 1 and "none" in hyp[0] and "pricing, nash" in hyp[0]

@@ -229,3 +229,23 @@ def test_a_run_whose_process_is_gone_reads_as_interrupted(tmp_path):
     import os
 
     assert effective_status(dict(st, pid=os.getpid())) == "running"
+
+
+def test_resume_reads_a_relative_csv_path_beside_the_spec_not_the_run_folder(tmp_path, library):
+    """A spec kept beside its data (`path = "data/t.csv"`): the resumed run reads the CSV the first session read,
+    not a "t.csv" under the run folder, which holds only a copy of the spec."""
+    import numpy as np
+
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(60, 2))
+    (tmp_path / "project" / "data").mkdir(parents=True)
+    rows = ["f1,f2,label"] + [f"{a:.4f},{b:.4f},{'pos' if a > 0 else 'neg'}" for a, b in X]
+    (tmp_path / "project" / "data" / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = write_spec(tmp_path / "project", "[data]\ndataset='csv'\npath='data/t.csv'\ntarget='label'\n"
+                                            "[model]\nfamily='linear'\n[train]\nepochs=6\nearly_stopping=0\n"
+                                            "[eval]\nfolds=2\n")
+    c = run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(library.path), cancel=CancelAfter(3))
+    assert c["status"] == "cancelled"
+    done = resume_run(c["run_id"], runs_dir=tmp_path / "runs", library_path=str(library.path))
+    assert done["status"] == "done", done["message"]
+    assert len(done["folds"]) == 2

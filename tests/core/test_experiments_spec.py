@@ -92,3 +92,40 @@ def test_spec_round_trips_through_toml():
     s = spec_from_text(SMALL_IRIS)
     again = spec_from_text(s.to_toml())
     assert again.data == s.data
+
+
+def test_a_drafted_placeholder_switched_to_a_bundled_data_set_may_run():
+    """The refusal says "or set dataset to a bundled one": done so (placeholder line deleted), the FILL-IN path
+    and target left from the draft mean nothing to a bundled set and no longer block it."""
+    from gapscope.experiments.draft import draft_spec_from_gap
+    from gapscope.experiments.spec import unfilled_data
+
+    gap = {"id": 7, "type": "method_x_problem", "statement": "data augmentation for point clouds",
+           "method": {"label": "data augmentation"}, "problem": {"label": "point cloud"}, "evidence": []}
+    text = draft_spec_from_gap(gap)
+    assert "FILL-IN" in text and 'dataset = "csv"' in text
+    drafted = spec_from_text(text)
+    assert "or set dataset to a bundled one" in unfilled_data(drafted)
+    lines = [line for line in text.splitlines() if not line.startswith("placeholder =")]
+    assert "FILL-IN" in unfilled_data(spec_from_text("\n".join(lines)))           # a CSV still needs them
+    wine = "\n".join(lines).replace('dataset = "csv"', 'dataset = "wine"')
+    assert unfilled_data(spec_from_text(wine)) is None
+
+
+@pytest.mark.parametrize("name, text, other", [
+    ("spec.json", '{"data": {"dataset": "iris"}, "model": {"family": "mlp"}}\n', "JSON"),
+    ("spec.yaml", "data:\n  dataset: iris\nmodel:\n  family: mlp\n", "YAML"),
+    ("spec.toml", "# my spec\ndata:\n  dataset: iris\n", "YAML"),
+])
+def test_a_spec_written_as_json_or_yaml_is_told_specs_are_toml(tmp_path, name, text, other):
+    """"not valid TOML: Invalid statement (at line 1, column 1)" left a JSON or YAML spec's author guessing."""
+    p = tmp_path / name
+    p.write_text(text)
+    with pytest.raises(SpecError) as err:
+        load_spec(p)
+    said = str(err.value)
+    assert said.startswith(f"{p}: not valid TOML") and "line " in said
+    assert f"a spec is TOML, not {other}" in said and "key = value" in said
+    with pytest.raises(SpecError) as err:                      # a TOML typo is not called JSON or YAML
+        spec_from_text("[data]\ndataset = 'iris'\nlr = 0.01,\n")
+    assert "not JSON" not in str(err.value) and "not YAML" not in str(err.value)

@@ -52,3 +52,24 @@ def test_the_runs_of_a_gap_include_those_of_its_earlier_copy(library):
 
     _first, again = found_twice(library)
     assert runs_of_gaps(library, list_gaps(library)) == {again[0].id: ["r1"]}
+
+
+def test_gaps_show_names_the_runs_that_tested_the_gap_through_either_id(library):
+    """The window's gap details name the runs that tested a gap; `gapscope gaps show N` (and its --json) did not,
+    so from the command line a gap found again read as never tested."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    _first, again = found_twice(library)
+    lib = ["--library", str(library.path)]
+    out = CliRunner().invoke(main, [*lib, "gaps", "show", str(again[0].id)])
+    assert out.exit_code == 0, out.output
+    assert any(line.startswith("    tested by runs: r1 ") for line in out.output.splitlines())
+    shown = json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(again[0].id), "--json"]).stdout)
+    assert shown["runs"] == ["r1"]
+    other = CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id)])
+    assert "tested by runs" not in other.output
+    assert json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id), "--json"]).stdout)["runs"] == []

@@ -31,6 +31,9 @@ def test_launch_watch_and_cancel_a_run(window, qtbot):
     view.cancel()
     qtbot.waitUntil(lambda: not view.running, timeout=60000)
     assert view.status == "cancelled"
+    # how to go on, as a command to type: this run, in this library
+    said = view.run_label.text()
+    assert said.endswith(f"run --resume {view.run_id}") and str(window.lib.path) in said
     assert view.launch_button.isEnabled()
     qtbot.waitUntil(lambda: view.history.topLevelItemCount() >= 1, timeout=20000)
     # the History tab speaks in words: headers a person reads, no raw column names or JSON
@@ -146,3 +149,27 @@ def test_gap_label_cuts_a_long_statement_at_a_word_with_the_whole_in_a_tooltip(w
     assert clip_words("short statement", GAP_LABEL_CHARS) == "short statement"
     view.draft_from_gap(dict(POINT_CLOUD_GAP, statement="A short gap."))
     assert view.gap_label.text().endswith("A short gap.") and "…" not in view.gap_label.text()
+
+
+def test_a_spec_opened_from_its_project_folder_reads_its_csv_there(window, qtbot, tmp_path, monkeypatch):
+    """Open… a spec kept beside its data (`path = "data/t.csv"`), then Launch: the launched copy lives in the
+    library's experiments/ folder, yet the run reads the CSV beside the opened file, as `gapscope run` would."""
+    import gapscope_desktop.file_dialogs as file_dialogs
+
+    project = tmp_path / "project"
+    (project / "data").mkdir(parents=True)
+    rows = ["f1,f2,label"] + [f"{i % 7},{(i * 3) % 5},{'pos' if i % 7 > 3 else 'neg'}" for i in range(40)]
+    (project / "data" / "t.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = project / "spec.toml"
+    spec.write_text("[data]\ndataset = 'csv'\npath = 'data/t.csv'\ntarget = 'label'\n[model]\nfamily = 'linear'\n"
+                    "[train]\nepochs = 2\n[eval]\nfolds = 2\n", encoding="utf-8")
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(spec))
+    view = window.experiments_view
+    window.tabs.setCurrentIndex(4)
+    view.open_button.click()
+    assert "data/t.csv" in view.editor.toPlainText()
+    assert view.launch()
+    spec_arg = Path(view.process.cmd[view.process.cmd.index("run") + 1])
+    assert spec_arg.parent != project                    # the copy launched from the library's folder
+    qtbot.waitUntil(lambda: not view.running, timeout=120000)
+    assert view.status == "done", view.run_label.text() + view.log.toPlainText()

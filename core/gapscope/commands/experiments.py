@@ -3,8 +3,9 @@
 `gapscope run SPEC --events jsonl` streams one JSON object per line on stdout ({"event": "start" |
 "epoch" | "fold_end" | "checkpoint" | "warning" | "done" | "cancelled" | "error", "run_id", ...}); with
 --json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
-SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run folder
-cancelled and exits with code 130; `gapscope run --resume RUN_ID` finishes it.
+Without --events or -q it prints an epoch line about ten times a fold (a text model's fold takes minutes) and
+each fold's result. SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run
+folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it.
 """
 
 from __future__ import annotations
@@ -59,12 +60,17 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     def on_signal(signum, frame):  # noqa: ANN001
         if cancel.cancelled and signum == signal.SIGINT:
             raise KeyboardInterrupt
+        if signum == signal.SIGINT and events != "jsonl" and not cancel.cancelled:
+            click.echo("\nstopping after the current step; a checkpoint is kept (Ctrl-C again to abort now)",
+                       err=True)
         cancel.cancel()
 
     # SIGBREAK: what RunProcess.cancel() sends on Windows (CTRL_BREAK_EVENT)
     for sig in (signal.SIGTERM, signal.SIGINT, getattr(signal, "SIGBREAK", None)):
         if sig is not None:
             signal.signal(sig, on_signal)
+
+    epochs = {}   # the fold length, from the start event: an epoch line at each tenth of a fold
 
     def emit(ev):
         if events == "jsonl":
@@ -77,6 +83,15 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
             if kind == "start":
                 click.echo(f"run {ev['run_id']} on {ev['device']}: {ev['dataset'].get('description', '')}", err=True)
                 click.echo(f"  folder {ev['folder']}", err=True)
+                epochs["n"] = ev.get("epochs") or 0
+            elif kind == "epoch" and epochs.get("n"):
+                # a fold can take minutes (text models): say how far it is, about ten times a fold
+                n, e = epochs["n"], ev["epoch"]
+                if e == 1 or e % max(1, n // 10) == 0:
+                    losses = ", ".join(f"{k.replace('_', ' ')} {ev[k]:.4f}" for k in ("train_loss", "val_loss")
+                                       if isinstance(ev.get(k), float))
+                    click.echo(f"  seed {ev['seed']} fold {ev['fold']}: epoch {e}/{n}"
+                               + (f", {losses}" if losses else ""), err=True)
             elif kind == "fold_end":
                 click.echo(f"  seed {ev['seed']} fold {ev['fold']}: " + ", ".join(
                     f"{k} {v:.4f}" for k, v in ev["metrics"].items()) + f" (best epoch {ev['best_epoch']})", err=True)
@@ -138,7 +153,7 @@ def _load_summary(ref, run, runs_dir):
 def _settle_row(library_path: str, folder_status: dict) -> str:
     """A library row still 'running' whose folder says otherwise (the run was killed, or killed while it
     finished) takes the folder's status, so that it does not read 'running' forever."""
-    from ..experiments.runner import summary_of
+    from ..experiments.runner import resume_command, summary_of
     from ..experiments.store import update_run
 
     s = summary_of(folder_status)
@@ -146,7 +161,7 @@ def _settle_row(library_path: str, folder_status: dict) -> str:
         message = s["message"]
         if s["status"] == "interrupted":
             message = (f"the run's process ended without finishing (killed?); resume with "
-                       f"`gapscope run --resume {s['run_id']}`")
+                       f"`{resume_command(dict(folder_status, library=library_path))}`")
         update_run(library_path, dict(folder_status, status=s["status"], message=message,
                                       finished_at=folder_status.get("finished_at")), s["metrics"])
     return s["status"]
@@ -243,6 +258,25 @@ def runs_compare(ref, variant, baseline, metric, runs_dir, as_json) -> None:
     click.echo(click.wrap_text(res["summary"], 100))
 
 
+def _read_gap_json(path: str) -> dict:
+    """One gap as JSON (`gapscope gaps show N --json`); a file that is not one ends the command, naming the
+    file and, for bad JSON, the line and column."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        fail(f"{path}: no such file (--gap-json)", EXIT_NOT_FOUND)
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read: {exc}")
+    try:
+        gap = json.loads(text)
+    except json.JSONDecodeError as exc:
+        fail(f"{path}: not valid JSON: {exc.msg} (line {exc.lineno}, column {exc.colno})")
+    if not isinstance(gap, dict):
+        fail(f"{path}: expected one gap, a JSON object (as `gapscope gaps show N --json` writes), "
+             f"got a {type(gap).__name__}")
+    return gap
+
+
 @runs.command("draft")
 @click.option("--gap", "gap_id", type=int, help="A gap of the library (gapscope gaps list).")
 @click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON (Gap.to_dict()).")
@@ -254,7 +288,7 @@ def runs_draft(ref, gap_id, gap_json, output) -> None:
 
     lib = None
     if gap_json:
-        gap = json.loads(Path(gap_json).read_text(encoding="utf-8"))
+        gap = _read_gap_json(gap_json)
     elif gap_id is not None:
         lib = ref.open()
         from ..gaps import get_gap

@@ -368,14 +368,19 @@ def gaps_show(ref, gap_id, as_json) -> None:
         g = get_gap(lib, gap_id)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    from ..gaps.identity import runs_of_gaps
+
+    runs = runs_of_gaps(lib, [g]).get(g.id, [])   # a run of an earlier copy of this gap included
     if as_json:
         from ..gaps.stale import stale_reasons
 
         # closest_work: the abstracts nearest the pair (gaps/closest.py), [] when the check ran on no vectors
         emit_json({**g.to_dict(), "closest_work": (g.details or {}).get("closest_work") or [],
-                   "stale": stale_reasons(lib, g)})
+                   "stale": stale_reasons(lib, g), "runs": runs})
         return
     _print_gap(g, lib, full=True)
+    if runs:
+        click.echo(f"    tested by runs: {', '.join(runs)}  (gapscope runs show ID)")
     rest = {k: v for k, v in (g.details or {}).items() if k not in SHOWN_DETAILS and v not in (None, {}, [], "")}
     if rest:
         click.echo("    details:")

@@ -127,8 +127,10 @@ def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, A
         hits = [t for t in r["sentences"] if FIGURE.search(t) or METRIC_FIGURE.search(t)]
         if not hits:
             continue
-        figs = [f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)]
-        out.append({"paper": r["paper"], "title": r["title"], "figures": figs[:6],
+        figs: dict[str, str] = {}   # number -> the figure as written first: "91.824%" read again as "91.824" is one
+        for f in (f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)):
+            figs.setdefault(re.match(r"\d+(?:\.\d+)?", f).group(), f)
+        out.append({"paper": r["paper"], "title": r["title"], "figures": list(figs.values())[:6],
                     "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": _metrics_named(" ".join(hits))})
         if len(out) >= limit:
             break
@@ -276,6 +278,12 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
     if mname and pname:
         L.append(f"# Hypothesis: applying {mname} to {pname} does better on {pname} than the methods its "
                  "papers use now (the baseline below is the reference to beat)")
+    elif pname and gap.get("type") == "unaddressed_shortcoming":
+        L.append(f"# Hypothesis: a method aimed at the shortcoming \u201c{pname}\u201d does better than the baseline "
+                 "below on the data of the papers that state it (few later papers address it)")
+    elif pname and gap.get("type") == "thin_growing":
+        L.append(f"# Hypothesis: none stated: a thin, growing region ({pname}) is a place to look, not a claim; "
+                 "the baseline below measures where its task stands now")
     roles = gap.get("evidence_roles") or {}
     no_lib = "" if lib is not None else " (no library given)"
     on = f" ({pname})" if pname else ""

@@ -187,6 +187,16 @@ def summary_of(status: dict[str, Any]) -> dict[str, Any]:
             "std": stds, "folder": status["folder"], "message": status.get("message")}
 
 
+def resume_command(status: dict[str, Any]) -> str:
+    """The command that resumes a run, typed in any folder: with ``-L`` and the library the run is recorded in
+    (a bare `gapscope run --resume ID` looks in the default library only), else by the run folder."""
+    import shlex
+
+    if status.get("library"):
+        return f"gapscope -L {shlex.quote(str(Path(status['library']).resolve()))} run --resume {status['run_id']}"
+    return f"gapscope run --resume {shlex.quote(str(status['folder']))}"
+
+
 def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Optional[str] = None,
              emit: Optional[Emit] = None, progress=None, cancel: Optional[CancelToken] = None,
              overrides: tuple[str, ...] = (), run_id: Optional[str] = None) -> dict[str, Any]:
@@ -204,7 +214,8 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
     if spec.text:
         (folder.path / "spec.source.toml").write_text(spec.text, encoding="utf-8")
     status = {"run_id": run_id, "status": "running", "name": spec.name, "folder": str(folder.path.resolve()),
-              "spec_path": str(spec.path) if spec.path else None, "library": library_path,
+              "spec_path": str(spec.path) if spec.path else None,
+              "library": str(Path(library_path).resolve()) if library_path else None,
               "gap_id": spec["source"]["gap_id"], "papers": spec["source"]["papers"],
               "started_at": now_iso(), "finished_at": None, "message": None, "folds": [], "seconds": 0.0,
               "pid": os.getpid(), "host": platform.node()}
@@ -245,11 +256,26 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
         spec = load_spec(folder.path / "spec.toml")
         if spec.path is not None and (folder.path / "spec.source.toml").exists():
             spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
+        spec.base = _started_from(status, library_path)
         status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
         folder.write_json("status.json", status)
         return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True)
     finally:
         lock.release()
+
+
+def _started_from(status: dict[str, Any], library_path: Optional[str]) -> Optional[Path]:
+    """The folder of the spec file a run started from (the library's record of it first: it follows a moved
+    library), so that a resumed run reads its relative data paths where the first session did; None when
+    the run started from no file."""
+    spec_path = status.get("spec_path")
+    if library_path and Path(library_path).exists():
+        from .store import get_run_row
+
+        row = get_run_row(library_path, status["run_id"])
+        if row and row.get("spec_path"):
+            spec_path = row["spec_path"]
+    return Path(spec_path).parent if spec_path else None
 
 
 def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
@@ -390,6 +416,7 @@ def _prepare(run: _Run, resumed: bool) -> _Plan:
         _trim_metrics(folder, plan.done_keys, plan.resume_blob)
     run.send({"event": "start", "name": spec.name, "folder": str(folder.path), "device": device, "notes": notes,
               "dataset": run.ds_summary, "metrics": plan.metric_names, "folds_total": plan.total,
+              "epochs": spec["train"]["epochs"],
               "folds_done": len(plan.done_keys), "resumed": resumed, "gap_id": spec["source"]["gap_id"]})
     for note in notes:
         run.send({"event": "warning", "message": note})
@@ -470,7 +497,7 @@ def _end_cancelled(run: _Run, plan: _Plan, stop: Cancelled) -> dict[str, Any]:
         _save_atomic({"seed": seed, "fold": fold, "state": stop.state}, plan.resume_path)
         run.send({"event": "checkpoint", "path": str(plan.resume_path), "reason": "cancelled",
                   "epoch": stop.state["epoch"], "batch": stop.state["batch"]})
-    resume = f"gapscope run --resume {run.status['run_id']}"
+    resume = resume_command(run.status)
     summary = run.finish("cancelled", f"cancelled by the user; {len(run.status['folds'])} of {plan.total} folds "
                                       f"finished. Resume with: {resume}")
     run.send({"event": "cancelled", "folder": str(run.folder.path), "folds_done": len(run.status["folds"]),

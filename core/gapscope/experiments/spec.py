@@ -112,6 +112,7 @@ class Spec:
     path: Optional[Path] = None
     text: str = ""
     warnings: list[str] = field(default_factory=list)
+    base: Optional[Path] = None   # where relative data paths are read from, when not the spec's own folder
 
     def __getitem__(self, key: str) -> Any:
         return self.data[key]
@@ -125,6 +126,10 @@ class Spec:
         return self.data["task"]
 
     def base_dir(self) -> Path:
+        """The folder a relative ``data.path`` / ``data.library`` is read from: the spec file's (on a resume,
+        the folder of the file the run started from, not the run folder holding its copy)."""
+        if self.base is not None:
+            return self.base
         return self.path.parent if self.path else Path.cwd()
 
     def to_toml(self) -> str:
@@ -186,12 +191,26 @@ def spec_from_text(text: str, path: Optional[Path] = None, overrides: Iterable[s
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise SpecError(f"{where}: not valid TOML: {exc}") from None
+        raise SpecError(f"{where}: not valid TOML: {exc}{_other_format_hint(text, path)}") from None
     raw = apply_overrides(raw, overrides)
     data, warnings = validate(raw, where)
     if data["name"] is None:
         data["name"] = path.stem if path else "experiment"
     return Spec(data=data, path=Path(path).resolve() if path else None, text=text, warnings=warnings)
+
+
+def _other_format_hint(text: str, path: Optional[Path]) -> str:
+    """What to say when a spec that is not TOML looks like JSON or YAML (by its name or its first line)."""
+    first = next((line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")
+    suffix = Path(path).suffix.lower() if path else ""
+    if suffix == ".json" or first.startswith("{"):
+        other = "JSON"
+    elif suffix in (".yaml", ".yml") or re.match(r"[A-Za-z_][\w-]*:(\s|$)", first):
+        other = "YAML"
+    else:
+        return ""
+    return (f"; a spec is TOML, not {other}: `key = value` lines under `[section]` headers, as "
+            "`gapscope runs draft` writes them")
 
 
 def spec_from_dict(raw: dict[str, Any], path: Optional[Path] = None) -> Spec:
@@ -410,10 +429,12 @@ FILL_IN = "FILL-IN"   # how a drafted spec marks a value the user must write (da
 
 def unfilled_data(spec: Spec) -> Optional[str]:
     """Why ``spec`` cannot run yet, in plain words, when its data set is still the drafted placeholder
-    (``data.placeholder`` set, or ``data.path`` / ``data.target`` still FILL-IN); else None. The desktop's
+    (``data.placeholder`` set, or a CSV's ``data.path`` / ``data.target`` still FILL-IN); else None. The desktop's
     Launch and `gapscope run` both ask this before they start anything."""
     data = spec["data"]
-    todo = [k for k in ("path", "target") if isinstance(data.get(k), str) and data[k].startswith(FILL_IN)]
+    # FILL-IN path and target left from the draft mean nothing once dataset names a bundled set
+    todo = [k for k in ("path", "target")
+            if data["dataset"] == "csv" and isinstance(data.get(k), str) and data[k].startswith(FILL_IN)]
     what = ("In [data], set path to your CSV file (absolute, or relative to the spec file) and target to the "
             "column to predict, or set dataset to a bundled one")
     if data.get("placeholder"):

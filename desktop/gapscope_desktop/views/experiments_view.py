@@ -111,6 +111,7 @@ class ExperimentsView(CoreView):
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
         self.gap: Optional[dict] = None
+        self.spec_file: Optional[Path] = None   # the file the editor's spec was opened from or saved to
         self.process = None               # gapscope.experiments.process.RunProcess while a run is going
         self._signals = _RunSignals(self)
         self._signals.event.connect(self._event)
@@ -282,6 +283,7 @@ class ExperimentsView(CoreView):
     # --- spec ------------------------------------------------------------------------------------
     def draft_from_gap(self, gap: dict) -> None:
         self.gap = gap
+        self.spec_file = None
         self._show_gap()
         from gapscope.experiments import draft_spec_from_gap
 
@@ -320,8 +322,15 @@ class ExperimentsView(CoreView):
         from ..file_dialogs import open_file_name
 
         path = open_file_name(self, "Open spec", self._dialog_dir(), "TOML (*.toml);;All (*)")
-        if path:
-            self.editor.setPlainText(Path(path).read_text(encoding="utf-8"))
+        if not path:
+            return
+        try:
+            text = Path(path).read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            self._refuse(f"Cannot open {path}: {exc}")
+            return
+        self.editor.setPlainText(text)
+        self.spec_file = Path(path)
 
     def _save_spec(self) -> None:
         from ..file_dialogs import save_file_name
@@ -329,6 +338,7 @@ class ExperimentsView(CoreView):
         path = save_file_name(self, "Save spec", str(Path(self._dialog_dir()) / "spec.toml"), "TOML (*.toml)")
         if path:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
+            self.spec_file = Path(path)
 
     def writers(self) -> list:
         return [self.launch_button]        # a run records itself in the library
@@ -377,8 +387,8 @@ class ExperimentsView(CoreView):
         self._where = None
         self.status = "running"
         sig = self._signals
-        p = RunProcess(spec_path, library=str(self.lib.path), on_event=sig.event.emit, on_stderr=sig.stderr.emit,
-                       env={"PYTHONUNBUFFERED": "1"})
+        p = RunProcess(spec_path, library=str(self.lib.path), overrides=self._data_paths_beside_file(spec),
+                       on_event=sig.event.emit, on_stderr=sig.stderr.emit, env={"PYTHONUNBUFFERED": "1"})
         try:
             p.start()
         except OSError as exc:
@@ -394,6 +404,21 @@ class ExperimentsView(CoreView):
         self.right.setCurrentIndex(0)
         self.run_label.setText(f"Running {spec_path.name}…")
         return True
+
+    def _data_paths_beside_file(self, spec) -> tuple[str, ...]:
+        """`--set` values that keep a relative data.path / data.library pointing beside the spec file it was
+        opened from or saved to: the launched copy lives in the library's experiments/ folder, and `gapscope
+        run` reads relative paths from the spec's folder."""
+        from gapscope.experiments.spec import FILL_IN
+
+        if self.spec_file is None:
+            return ()
+        out = []
+        for key in ("path", "library"):
+            v = spec["data"].get(key)
+            if isinstance(v, str) and v and not v.startswith(FILL_IN) and not Path(v).expanduser().is_absolute():
+                out.append(f"data.{key}={json.dumps(str(self.spec_file.parent / v))}")
+        return tuple(out)
 
     def _refuse(self, message: str) -> bool:
         """Say on the Live run tab why nothing was started."""
@@ -494,7 +519,8 @@ class ExperimentsView(CoreView):
         last = self.events[-1] if self.events else {}
         if last.get("event") == "cancelled" or code == 130:
             self.status = "cancelled"
-            text = "Run cancelled; a checkpoint was kept (resume with `gapscope run --resume`)."
+            resume = last.get("resume") or f"gapscope run --resume {self.run_id or 'RUN_ID'}"
+            text = f"Run cancelled; a checkpoint was kept. Resume it with: {resume}"
         elif self.status == "cancelling":
             self.status = "cancelled"
             text = "Run cancelled."

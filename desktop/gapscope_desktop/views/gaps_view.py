@@ -215,6 +215,8 @@ class GapsView(CoreView):
         self.table = QTreeWidget()
         self.table.setObjectName("gapTable")
         self.table.setHeaderLabels(["#", "Type", "Topic", "Score", "Statement"])
+        self.table.headerItem().setToolTip(0, "Rank by score. A gap's id (the “gap #N” of experiment runs and "
+                                              "`gapscope gaps show N`) heads its details.")
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -528,7 +530,8 @@ class GapsView(CoreView):
                       "“Find gaps” again.</p>")
         concept = details.get("level") == "concept"
         self.detail.setHtml(
-            f'<p style="color:#666;">{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
+            f'<p style="color:#666;">Gap #{g.get("id")} &nbsp;·&nbsp; '
+            f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
             + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
