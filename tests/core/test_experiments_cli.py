@@ -204,3 +204,54 @@ def test_runs_draft_names_a_gap_json_file_that_is_not_one_gap(tmp_path):
     assert r.exit_code == 1 and f"{listed}: expected one gap, a JSON object" in r.output and "got a list" in r.output
     r = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap-json", str(tmp_path / "nope.json")])
     assert r.exit_code == 4 and "nope.json: no such file" in r.output
+
+
+def test_run_refuses_a_missing_or_broken_csv_before_any_run_is_recorded(tmp_path, library):
+    """A CSV that is not there or has a bad row made a "failed" run in the history; it is refused before the
+    run exists, naming the file (and line), as the drafted placeholder is. The window's Launch passes the
+    CSV as `--set data.path=...`, so that path is checked too."""
+    (tmp_path / "t.csv").write_text("f1,f2,label\n1,2,pos\n3,oops,neg\n", encoding="utf-8")
+    spec = write_spec(tmp_path, "[data]\ndataset='csv'\npath='t.csv'\ntarget='label'\nfeatures=['f1','f2']\n"
+                                "[model]\nfamily='linear'\n[train]\nepochs=1\n[eval]\nfolds=2\n")
+    runs = tmp_path / "runs"
+    lib = ["--library", str(library.path)]
+    r = CliRunner().invoke(main, [*lib, "run", str(spec), "--runs-dir", str(runs)])
+    assert r.exit_code == 1 and f"{tmp_path / 't.csv'}:3: column 'f2' is not a number" in r.output
+    assert "No run was recorded" in r.output
+    gone = tmp_path / "elsewhere" / "gone.csv"
+    r = CliRunner().invoke(main, [*lib, "run", str(spec), "--runs-dir", str(runs), "--events", "jsonl",
+                                  "--set", f"data.path={json.dumps(str(gone))}"])
+    assert r.exit_code == 1
+    events = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
+    assert [e["event"] for e in events] == ["error"] and events[0]["run_id"] is None
+    assert f"{gone}: no such CSV file" in events[0]["message"]
+    # data that k-fold cannot split is refused as early (a class with fewer rows than folds)
+    (tmp_path / "t.csv").write_text("f1,f2,label\n1,2,pos\n3,4,neg\n5,6,neg\n", encoding="utf-8")
+    r = CliRunner().invoke(main, [*lib, "run", str(spec), "--runs-dir", str(runs)])
+    assert r.exit_code == 1 and "eval.folds = 2 but the smallest class has 1 rows" in r.output
+    assert not runs.exists() and list_runs(library) == []
+
+
+def test_resume_with_its_data_gone_keeps_the_run_resumable(tmp_path, library):
+    from gapscope.experiments.runner import run_spec
+    from gapscope.experiments.spec import load_spec
+
+    from .test_experiments_runner import CancelAfter
+
+    rows = ["f1,f2,label"] + [f"{i % 7},{(i * 3) % 5},{'pos' if i % 7 > 3 else 'neg'}" for i in range(40)]
+    data = tmp_path / "t.csv"
+    data.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    spec = write_spec(tmp_path, "[data]\ndataset='csv'\npath='t.csv'\ntarget='label'\n[model]\nfamily='linear'\n"
+                                "[train]\nepochs=4\nearly_stopping=0\n[eval]\nfolds=2\n")
+    c = run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(library.path), cancel=CancelAfter(3))
+    assert c["status"] == "cancelled"
+    data.rename(tmp_path / "moved.csv")
+    lib = ["--library", str(library.path)]
+    r = CliRunner().invoke(main, [*lib, "run", "--resume", c["run_id"]])
+    assert r.exit_code == 1 and f"Not resumed: {data}: no such CSV file" in r.output
+    assert RunFolder(c["folder"]).read_json("status.json")["status"] == "cancelled"
+    assert library.get_run(c["run_id"])["status"] == "cancelled"
+    (tmp_path / "moved.csv").rename(data)
+    r = CliRunner().invoke(main, [*lib, "run", "--resume", c["run_id"], "--json", "-q"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout.strip().splitlines()[-1])["status"] == "done"

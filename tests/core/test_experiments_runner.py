@@ -152,9 +152,29 @@ def test_csv_dataset_with_bad_cell_names_file_and_line(tmp_path):
     csv.write_text("a,b,label\n1,2,x\n3,oops,y\n", encoding="utf-8")
     spec = write_spec(tmp_path, "[data]\ndataset='csv'\npath='data.csv'\ntarget='label'\nfeatures=['a','b']\n"
                                 "[model]\nfamily='linear'\n[eval]\nsplit='holdout'\n")
-    s = run_spec(load_spec(spec), runs_dir=tmp_path / "runs")
-    assert s["status"] == "failed"
-    assert "data.csv:3: column 'b' is not a number" in s["message"]
+    from gapscope.experiments.datasets import DatasetError
+
+    # refused before the run exists: no run folder, nothing to list as a failed run
+    with pytest.raises(DatasetError, match="data.csv:3: column 'b' is not a number"):
+        run_spec(load_spec(spec), runs_dir=tmp_path / "runs")
+    assert not (tmp_path / "runs").exists()
+
+
+@pytest.mark.parametrize("content, said", [
+    (b"a,b,label\n1,2,x\n\n3,4,y,extra\n", "data.csv:4: 4 fields, the header has 3"),
+    (b"a,b,label\n1,2,x\n3,4\n", "data.csv:3: 2 fields, the header has 3"),
+    (b"a,b,label\n1,2,\"x\ny\"\n5,oops,z\n", "data.csv:4: column 'b' is not a number"),
+    (b"a,b,label\n1,2,x\n3,4,caf\xe9\n", "data.csv:3: not UTF-8 text"),
+])
+def test_an_unreadable_csv_row_is_named_by_file_and_line(tmp_path, content, said):
+    """A malformed row (too many or too few fields, a value not in UTF-8) is named by its line as the file
+    counts them (blank lines and a quoted value over two lines included), not a traceback or a shifted column."""
+    from gapscope.experiments.datasets import DatasetError, load_csv
+
+    (tmp_path / "data.csv").write_bytes(content)
+    with pytest.raises(DatasetError) as err:
+        load_csv(tmp_path / "data.csv", "label", ["a", "b"])
+    assert said in str(err.value) and str(tmp_path / "data.csv") in str(err.value)
 
 
 def test_csv_classification_runs(tmp_path):

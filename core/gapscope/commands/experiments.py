@@ -47,6 +47,7 @@ def _library_for_record(ref):
 def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -> None:
     """Run an experiment spec (TOML): k-fold training with fixed seeds, a run folder with the spec,
     environment, per-epoch metrics, loss curves, best checkpoint and model card."""
+    from ..experiments.datasets import DatasetError
     from ..experiments.runner import EXIT_CANCELLED as RUN_CANCELLED, RunError, resume_run, run_spec
     from ..experiments.spec import SpecError, check_runnable, load_spec
     from ..jobs import CancelToken
@@ -108,14 +109,20 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
         else:
             s = load_spec(spec, overrides)
             check_runnable(s)  # before anything is made: no runs folder for a spec that cannot run
-            rd = _runs_dir(ref, runs_dir)
-            rd.mkdir(parents=True, exist_ok=True)
-            summary = run_spec(s, runs_dir=rd, library_path=lib_path, emit=emit, cancel=cancel)
+            # run_spec reads the data first and makes the runs folder only for a run that starts
+            summary = run_spec(s, runs_dir=_runs_dir(ref, runs_dir), library_path=lib_path, emit=emit, cancel=cancel)
     except SpecError as exc:
         code = EXIT_NOT_FOUND if "no such spec file" in str(exc) else EXIT_ERROR
         if events == "jsonl":
             emit({"event": "error", "run_id": None, "message": str(exc)})
         fail(str(exc), code)
+    except DatasetError as exc:
+        # checked before a run folder or a library row is made (or, resuming, before the run is touched)
+        message = (f"Not resumed: {exc}. The run is kept as it was; resume it once the data is fixed."
+                   if resume_id else f"Not started: {exc}. No run was recorded.")
+        if events == "jsonl":
+            emit({"event": "error", "run_id": resume_id, "message": message})
+        fail(message, EXIT_ERROR)
     except RunError as exc:
         if events == "jsonl":
             emit({"event": "error", "run_id": resume_id, "message": str(exc)})

@@ -8,6 +8,7 @@ statistic (standardisation, vocabulary) on the training part only.
 from __future__ import annotations
 
 import csv
+import io
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -112,21 +113,48 @@ def _to_float(s: str) -> Optional[float]:
     return v if np.isfinite(v) else None
 
 
-def load_csv(path: Path, target: str, features: list[str], task: str = "auto") -> Dataset:
-    """A tabular CSV: numeric feature columns and one target column. Errors name the file, line and column."""
+def _csv_rows(path: Path) -> tuple[list[str], list[tuple[int, dict[str, Any]]]]:
+    """The header and the (line, row) pairs of a CSV file; an unreadable file or a malformed row raises
+    DatasetError naming the file and line (a row's line is where it ends: a quoted value may span lines)."""
     if not path.is_file():
         raise DatasetError(f"{path}: no such CSV file (data.path)")
-    with open(path, newline="", encoding="utf-8-sig") as fh:
-        reader = csv.DictReader(fh)
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DatasetError(f"{path}: cannot read the CSV file (data.path): {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise DatasetError(f"{path}:{line}: not UTF-8 text (byte {raw[exc.start]:#04x}); save it as a UTF-8 "
+                           "CSV file") from None
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    rows: list[tuple[int, dict[str, Any]]] = []
+    try:
         if not reader.fieldnames:
             raise DatasetError(f"{path}: empty file, no header row")
         cols = [c.strip() for c in reader.fieldnames]
         reader.fieldnames = cols
-        if target not in cols:
-            raise DatasetError(f"{path}: no column {target!r} (data.target); columns: {', '.join(cols)}")
-        rows = list(reader)
-    if not rows:
+        for r in reader:
+            if None in r or any(v is None for v in r.values()):
+                n = sum(v is not None for k, v in r.items() if k is not None) + len(r.get(None) or [])
+                raise DatasetError(f"{path}:{reader.line_num}: {n} fields, the header has {len(cols)} "
+                                   "(a comma inside an unquoted value, or a missing one?)")
+            rows.append((reader.line_num, r))
+    except csv.Error as exc:
+        raise DatasetError(f"{path}:{reader.line_num}: not a readable CSV row: {exc}") from None
+    return cols, rows
+
+
+def load_csv(path: Path, target: str, features: list[str], task: str = "auto") -> Dataset:
+    """A tabular CSV: numeric feature columns and one target column. Errors name the file, line and column."""
+    cols, numbered = _csv_rows(path)
+    if target not in cols:
+        raise DatasetError(f"{path}: no column {target!r} (data.target); columns: {', '.join(cols)}")
+    if not numbered:
         raise DatasetError(f"{path}: no data rows")
+    lines = [line for line, _r in numbered]
+    rows = [r for _line, r in numbered]
     missing = [f for f in features if f not in cols]
     if missing:
         raise DatasetError(f"{path}: data.features names columns that are not there: {', '.join(missing)}")
@@ -139,13 +167,13 @@ def load_csv(path: Path, target: str, features: list[str], task: str = "auto") -
         for j, c in enumerate(features):
             v = _to_float((r[c] or "").strip())
             if v is None:
-                raise DatasetError(f"{path}:{i + 2}: column {c!r} is not a number: {r[c]!r} "
+                raise DatasetError(f"{path}:{lines[i]}: column {c!r} is not a number: {r[c]!r} "
                                    "(fill or drop the row, or leave the column out of data.features)")
             X[i, j] = v
     raw_y = [(r[target] or "").strip() for r in rows]
     for i, v in enumerate(raw_y):
         if v == "":
-            raise DatasetError(f"{path}:{i + 2}: empty target {target!r}")
+            raise DatasetError(f"{path}:{lines[i]}: empty target {target!r}")
     numeric = all(_to_float(v) is not None for v in raw_y)
     if task == "auto":
         # a numeric target with few distinct integer values is a class label; anything else is regression
@@ -154,7 +182,7 @@ def load_csv(path: Path, target: str, features: list[str], task: str = "auto") -
     if task == "regression":
         if not numeric:
             bad = next(i for i, v in enumerate(raw_y) if _to_float(v) is None)
-            raise DatasetError(f"{path}:{bad + 2}: regression target {target!r} is not a number: {raw_y[bad]!r}")
+            raise DatasetError(f"{path}:{lines[bad]}: regression target {target!r} is not a number: {raw_y[bad]!r}")
         y = np.asarray([float(v) for v in raw_y], dtype=np.float32)
         return Dataset(path.stem, "regression", "tabular", X, y, feature_names=features,
                        description=f"user CSV {path.name}: {len(rows)} rows, target {target!r}")
@@ -309,6 +337,14 @@ def fold_arrays(ds: Dataset, train_idx: np.ndarray, val_idx: np.ndarray, test_id
     return FoldArrays(Xtr, ytr, Xva, yva, Xte, yte, dim, mean, std)
 
 
+def check_folds(ds: Dataset, eval_spec: dict[str, Any]) -> None:
+    """Raise DatasetError when k-fold cannot split the data: a class with fewer rows than folds."""
+    if ds.task == "classification" and eval_spec["split"] == "kfold":
+        smallest = int(np.bincount(ds.y).min())
+        if smallest < eval_spec["folds"]:
+            raise DatasetError(f"eval.folds = {eval_spec['folds']} but the smallest class has {smallest} rows")
+
+
 def fold_indices(ds: Dataset, eval_spec: dict[str, Any], val_fraction: float, seed: int
                  ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(train, val, test) index arrays for each fold; fixed by the seed (stratified for classes)."""
@@ -317,10 +353,7 @@ def fold_indices(ds: Dataset, eval_spec: dict[str, Any], val_fraction: float, se
     n = ds.n
     idx = np.arange(n)
     strat = ds.y if ds.task == "classification" else None
-    if strat is not None:
-        smallest = int(np.bincount(ds.y).min())
-        if eval_spec["split"] == "kfold" and smallest < eval_spec["folds"]:
-            raise DatasetError(f"eval.folds = {eval_spec['folds']} but the smallest class has {smallest} rows")
+    check_folds(ds, eval_spec)
     if eval_spec["split"] == "kfold":
         splitter = (StratifiedKFold if strat is not None else KFold)(
             n_splits=eval_spec["folds"], shuffle=True, random_state=seed)

@@ -200,10 +200,15 @@ def resume_command(status: dict[str, Any]) -> str:
 def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Optional[str] = None,
              emit: Optional[Emit] = None, progress=None, cancel: Optional[CancelToken] = None,
              overrides: tuple[str, ...] = (), run_id: Optional[str] = None) -> dict[str, Any]:
-    """Run a spec in a new folder under ``runs_dir``; returns the summary (also in result.json)."""
+    """Run a spec in a new folder under ``runs_dir``; returns the summary (also in result.json).
+
+    Raises SpecError for a spec that cannot run and DatasetError for data that cannot be read (a missing
+    CSV, a bad row: the message names the file and line), before the run folder or the library row exist:
+    a run that could never start is no run in the history."""
     if not isinstance(spec, Spec):
         spec = load_spec(spec, overrides)
     check_runnable(spec)  # a drafted placeholder data set: refused before the run folder exists
+    ds = load_data(spec, library_path)
     run_id = run_id or new_run_id(spec.name)
     folder = RunFolder(Path(runs_dir) / run_id)
     folder.path.mkdir(parents=True, exist_ok=False)
@@ -225,7 +230,8 @@ def run_spec(spec: Spec | str | Path, *, runs_dir: str | Path, library_path: Opt
             from .store import record_run
 
             record_run(library_path, status, spec)
-        return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=False)
+        return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=False,
+                        ds=ds)
     finally:
         lock.release()
 
@@ -257,11 +263,22 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
         if spec.path is not None and (folder.path / "spec.source.toml").exists():
             spec.text = (folder.path / "spec.source.toml").read_text(encoding="utf-8")
         spec.base = _started_from(status, library_path)
+        ds = load_data(spec, library_path)   # data gone or broken since: the run stays as it was, resumable
         status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
         folder.write_json("status.json", status)
-        return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True)
+        return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True,
+                        ds=ds)
     finally:
         lock.release()
+
+
+def load_data(spec: Spec, library_path: Optional[str]):
+    """The spec's data set, read before a run is made or resumed; raises DatasetError or SpecError."""
+    from .datasets import check_folds, load_dataset
+
+    ds = load_dataset(spec, library_path)
+    check_folds(ds, spec["eval"])
+    return ds
 
 
 def _started_from(status: dict[str, Any], library_path: Optional[str]) -> Optional[Path]:
@@ -279,7 +296,8 @@ def _started_from(status: dict[str, Any], library_path: Optional[str]) -> Option
 
 
 def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
-             emit: Optional[Emit], *, progress=None, cancel: Optional[CancelToken] = None, resumed: bool) -> dict[str, Any]:
+             emit: Optional[Emit], *, progress=None, cancel: Optional[CancelToken] = None, resumed: bool,
+             ds=None) -> dict[str, Any]:
     """Runs the folds; torch's process-wide settings (deterministic algorithms, threads) are put back after,
     so an in-process caller (tests, a notebook) is left as it was."""
     import torch
@@ -287,7 +305,8 @@ def _execute(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path
     saved = (torch.are_deterministic_algorithms_enabled(), torch.is_deterministic_algorithms_warn_only_enabled(),
              torch.get_num_threads())
     try:
-        return _execute_folds(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=resumed)
+        return _execute_folds(spec, folder, status, library_path, emit, progress=progress, cancel=cancel,
+                              resumed=resumed, ds=ds)
     finally:
         torch.use_deterministic_algorithms(saved[0], warn_only=saved[1])
         torch.set_num_threads(saved[2])
@@ -381,8 +400,9 @@ def _load_resume(run: _Run, resume_path: Path) -> Optional[dict[str, Any]]:
         return None
 
 
-def _prepare(run: _Run, resumed: bool) -> _Plan:
-    """Device, determinism, env.json and the dataset; the start event. Raises _StartFailed."""
+def _prepare(run: _Run, resumed: bool, ds=None) -> _Plan:
+    """Device, determinism, env.json and the dataset (read here unless the caller already has it); the start
+    event. Raises _StartFailed."""
     from .datasets import DatasetError, load_dataset
     from .metrics import DEFAULT_METRICS
     from .trainer import pick_device, setup_determinism
@@ -399,7 +419,7 @@ def _prepare(run: _Run, resumed: bool) -> _Plan:
     env["notes"] = notes
     folder.write_json("env.json" if not resumed else "env.resume.json", env)
     try:
-        ds = load_dataset(spec, run.library_path)
+        ds = ds if ds is not None else load_dataset(spec, run.library_path)
     except (DatasetError, SpecError) as exc:
         raise _StartFailed(str(exc)) from exc
     run.ds_summary = status["dataset"] = ds.summary()
@@ -522,13 +542,13 @@ def _end_done(run: _Run, plan: _Plan) -> dict[str, Any]:
 
 def _execute_folds(spec: Spec, folder: RunFolder, status: dict[str, Any], library_path: Optional[str],
                    emit: Optional[Emit], *, progress=None, cancel: Optional[CancelToken] = None,
-                   resumed: bool) -> dict[str, Any]:
+                   resumed: bool, ds=None) -> dict[str, Any]:
     from .datasets import DatasetError
     from .trainer import Diverged
 
     run = _Run(spec, folder, status, library_path, emit)
     try:
-        plan = _prepare(run, resumed)
+        plan = _prepare(run, resumed, ds)
     except _StartFailed as exc:
         return run.fail(str(exc))
     try:
