@@ -249,6 +249,15 @@ def test_a_run_whose_process_is_gone_reads_as_interrupted(tmp_path):
     import os
 
     assert effective_status(dict(st, pid=os.getpid())) == "running"
+    # a library row still "running" takes its folder's word (the window's History lists it so, resumable)
+    from gapscope.experiments.runner import row_status
+
+    folder = tmp_path / "x"
+    folder.mkdir()
+    (folder / "status.json").write_text(json.dumps(st), encoding="utf-8")
+    assert row_status({"id": "x", "status": "running", "folder": str(folder)}) == "interrupted"
+    assert row_status({"id": "x", "status": "cancelled", "folder": str(folder)}) == "cancelled"
+    assert row_status({"id": "x", "status": "running", "folder": str(tmp_path / "gone")}) == "running"
 
 
 def test_resume_reads_a_relative_csv_path_beside_the_spec_not_the_run_folder(tmp_path, library):

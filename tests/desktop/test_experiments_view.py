@@ -57,6 +57,30 @@ def test_history_result_in_words():
     assert _field_label("metrics.val_accuracy") == "val accuracy" and _field_label("gap_id") == "Gap"
 
 
+def test_history_lists_a_killed_run_as_interrupted_and_resumable(tmp_path):
+    import json
+    import platform
+    import subprocess
+    import sys
+
+    from gapscope_desktop.views.experiments_view import read_runs, resumable
+
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    (tmp_path / "r1").mkdir()
+    (tmp_path / "r1" / "status.json").write_text(json.dumps(
+        {"run_id": "r1", "status": "running", "pid": dead.pid, "host": platform.node()}), encoding="utf-8")
+
+    class Lib:
+        def list_runs(self, gap_id=None, paper_id=None):
+            return [{"id": "r1", "status": "running", "folder": str(tmp_path / "r1")},
+                    {"id": "r2", "status": "done", "folder": str(tmp_path / "r2")}]
+
+    runs = read_runs(Lib())
+    assert [r["status"] for r in runs] == ["interrupted", "done"]
+    assert [resumable(r) for r in runs] == [True, False]
+
+
 POINT_CLOUD_GAP = {"id": 1, "type": "method_x_problem", "score": 1.0,
                    "statement": "Apply \u201cdata augmentation\u201d to \u201cpoint cloud\u201d: 7 papers use it",
                    "method": {"cluster": 1, "label": "data augmentation", "keywords": []},
@@ -173,3 +197,75 @@ def test_a_spec_opened_from_its_project_folder_reads_its_csv_there(window, qtbot
     assert spec_arg.parent != project                    # the copy launched from the library's folder
     qtbot.waitUntil(lambda: not view.running, timeout=120000)
     assert view.status == "done", view.run_label.text() + view.log.toPlainText()
+
+
+def test_cancel_then_resume_from_the_history_finishes_the_same_run(window, qtbot):
+    """A cancelled run is resumed from the History (its Resume button, or the row's context menu) as Launch
+    runs: live progress, Cancel, and the same run id finishing in its own folder."""
+    spec = ROOT / "resources" / "examples" / "digits-mlp.toml"
+    if not spec.exists():
+        pytest.skip("the example specs are not installed")
+    view = window.experiments_view
+    window.tabs.setCurrentIndex(4)
+    view.editor.setPlainText(spec.read_text(encoding="utf-8").replace("epochs = 60", "epochs = 40")
+                             .replace("early_stopping = 10", "early_stopping = 0").replace("folds = 5", "folds = 2"))
+    assert view.launch()
+    qtbot.waitUntil(lambda: view.epochs >= 2, timeout=120000)
+    view.cancel()
+    qtbot.waitUntil(lambda: not view.running, timeout=60000)
+    assert view.status == "cancelled" and "Resume" in view.run_label.text()
+    cancelled = view.run_id
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 1
+                    and view.history.topLevelItem(0).text(2) == "Cancelled", timeout=20000)
+    assert not view.resume_button.isEnabled()                  # nothing selected yet
+    view.history.topLevelItem(0).setSelected(True)
+    assert view.resume_button.isEnabled()
+    # the row's context menu offers the same
+    rect = view.history.visualItemRect(view.history.topLevelItem(0))
+    view._history_menu(rect.center())
+    act = next(a for a in view._menu.actions() if a.text() == "Resume Run")
+    assert act.isEnabled()
+    view._menu.close()
+    view.resume_button.click()
+    assert view.running and view.process.cmd[-4:-2] == ["--resume", cancelled]
+    assert not view.launch_button.isEnabled() and not view.resume_button.isEnabled()
+    assert view.cancel_button.isEnabled() and view.right.currentIndex() == 0
+    qtbot.waitUntil(lambda: view.epochs >= 1 or not view.running, timeout=120000)
+    assert view.epochs >= 1, (view.status, view.run_label.text(), view.log.toPlainText(), view.events)
+    qtbot.waitUntil(lambda: not view.running, timeout=300000)
+    assert view.status == "done", view.run_label.text() + view.log.toPlainText()
+    assert view.run_id == cancelled and view.events[0]["resumed"] is True
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 1
+                    and view.history.topLevelItem(0).text(2) == "Done", timeout=20000)
+    assert view.history.topLevelItem(0).text(0) == cancelled
+    view.history.topLevelItem(0).setSelected(True)
+    assert not view.resume_button.isEnabled()                  # a finished run has nothing to resume
+
+
+def test_launch_refuses_a_missing_csv_without_recording_a_run(window, qtbot, tmp_path, monkeypatch):
+    """A spec whose CSV is not there (or has a bad row): the runner refuses it before the run exists, so the
+    History stays empty, the message names the file, and the spec copy made for the launch is not kept."""
+    import gapscope_desktop.file_dialogs as file_dialogs
+    from gapscope.experiments.store import specs_dir
+
+    project = tmp_path / "project"
+    project.mkdir()
+    spec = project / "spec.toml"
+    spec.write_text("[data]\ndataset = 'csv'\npath = 'data/missing.csv'\ntarget = 'label'\n[model]\n"
+                    "family = 'linear'\n[train]\nepochs = 1\n[eval]\nfolds = 2\n", encoding="utf-8")
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(spec))
+    view = window.experiments_view
+    window.tabs.setCurrentIndex(4)
+    view.open_button.click()
+    assert view.launch()
+    qtbot.waitUntil(lambda: not view.running, timeout=120000)
+    said = view.run_label.text()
+    assert view.status == "refused", said
+    assert said.startswith("Not started: ") and str(project / "data" / "missing.csv") in said
+    assert "No run was recorded" in said and "exit code" not in said
+    assert not list(specs_dir(window.lib.path).glob("spec-*.toml"))
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history_empty.isVisibleTo(view), timeout=20000)
+    assert view.history.topLevelItemCount() == 0

@@ -174,6 +174,17 @@ def effective_status(status: dict[str, Any]) -> str:
     return st
 
 
+def row_status(row: dict[str, Any]) -> str:
+    """The status a library row of a run stands for: a row still "running" takes its run folder's word
+    (``interrupted`` when the process is gone), so a killed run does not read as running forever."""
+    if row.get("status") != "running" or not row.get("folder"):
+        return str(row.get("status") or "")
+    try:
+        return effective_status(RunFolder(Path(row["folder"])).read_json("status.json"))
+    except (OSError, ValueError, KeyError):   # no folder any more, or a damaged status.json
+        return "running"
+
+
 def summary_of(status: dict[str, Any]) -> dict[str, Any]:
     status = dict(status, status=effective_status(status))
     folds = status.get("folds", [])

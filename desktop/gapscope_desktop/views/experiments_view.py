@@ -26,10 +26,19 @@ CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"
 
 
 def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
-    """The run history, newest first."""
+    """The run history, newest first; a run still recorded as running whose process is gone reads as
+    "interrupted" (its run folder says so), as `gapscope runs list` shows it."""
     from gapscope.experiments import list_runs
+    from gapscope.experiments.runner import row_status
 
-    return [dict(r) for r in list_runs(lib)]
+    return [dict(r, status=row_status(r)) for r in list_runs(lib)]
+
+
+RESUMABLE = ("cancelled", "interrupted")   # a run kept with its checkpoint, which `run --resume` finishes
+
+
+def resumable(run: Optional[dict]) -> bool:
+    return bool(run) and run.get("status") in RESUMABLE
 
 
 class _RunSignals(QObject):
@@ -125,6 +134,8 @@ class ExperimentsView(CoreView):
         self.points: dict[str, tuple[list, list]] = {}
         self.plot = None
         self.status = ""
+        self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
+        self.runs: list[dict] = []               # the History's runs, as last read
 
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
@@ -166,7 +177,15 @@ class ExperimentsView(CoreView):
         self.history.setSelectionMode(QAbstractItemView.ExtendedSelection)
         self.history.setAlternatingRowColors(True)
         self.history.itemSelectionChanged.connect(self._compare)
+        self.history.itemSelectionChanged.connect(self._update_resume)
         self.history.itemDoubleClicked.connect(self._history_open_gap)
+        self.history.setContextMenuPolicy(Qt.CustomContextMenu)
+        self.history.customContextMenuRequested.connect(self._history_menu)
+        self.resume_button = QPushButton("Resume")
+        self.resume_button.setObjectName("resumeRun")
+        self.resume_button.setToolTip("Continue the selected cancelled or interrupted run from its last checkpoint")
+        self.resume_button.setEnabled(False)
+        self.resume_button.clicked.connect(lambda: self.resume())
         self.compare = QTextBrowser()
         self.compare.setObjectName("runCompare")
 
@@ -192,7 +211,10 @@ class ExperimentsView(CoreView):
         hist = QWidget()
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
-        hl.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."))
+        hint_row = QHBoxLayout()
+        hint_row.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."), 1)
+        hint_row.addWidget(self.resume_button)
+        hl.addLayout(hint_row)
         self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list
         self.history_empty.setObjectName("noRunsHint")
         self.history_empty.setWordWrap(True)
@@ -246,6 +268,7 @@ class ExperimentsView(CoreView):
             self.history.addTopLevelItem(item)
         for i in range(len(labels)):
             self.history.resizeColumnToContents(i)
+        self._update_resume()
 
     def _compare(self) -> None:
         items = self.history.selectedItems()
@@ -274,6 +297,36 @@ class ExperimentsView(CoreView):
             "<tr><td><b>" + html.escape(_field_label(k)) + "</b></td>" + "".join(
                 f"<td>{html.escape(_short(d.get(k)))}</td>" for d in flat) + "</tr>" for k in keys)
         self.compare.setHtml(f'<table cellspacing="0" cellpadding="3" border="1" style="border-color:#ddd;">{rows}</table>')
+
+    def selected_run(self) -> Optional[dict]:
+        """The one run selected in the History (None for none or several)."""
+        items = self.history.selectedItems()
+        return items[0].data(0, Qt.UserRole) if len(items) == 1 else None
+
+    def _update_resume(self) -> None:
+        self.resume_button.setEnabled(not self.running and resumable(self.selected_run()))
+
+    def _history_menu(self, pos) -> None:
+        from PySide6.QtWidgets import QMenu
+
+        from ..write_guard import hold_menu_writers
+
+        item = self.history.itemAt(pos)
+        if item is None:
+            return
+        if not item.isSelected():
+            self.history.setCurrentItem(item)
+        run = item.data(0, Qt.UserRole)
+        menu = QMenu(self.history)
+        act = menu.addAction("Resume Run")
+        act.setEnabled(not self.running and resumable(run))
+        act.triggered.connect(lambda: self.resume(run["id"]))
+        hold_menu_writers(self.lib, [act])
+        gap = menu.addAction("Open Gap")
+        gap.setEnabled(run.get("gap_id") is not None)
+        gap.triggered.connect(lambda: self._history_open_gap(item))
+        menu.popup(self.history.viewport().mapToGlobal(pos))
+        self._menu = menu                  # kept for tests; shown without blocking
 
     def _history_open_gap(self, item) -> None:
         r = item.data(0, Qt.UserRole)
@@ -341,7 +394,7 @@ class ExperimentsView(CoreView):
             self.spec_file = Path(path)
 
     def writers(self) -> list:
-        return [self.launch_button]        # a run records itself in the library
+        return [self.launch_button, self.resume_button]        # a run records itself in the library
 
     # --- running ---------------------------------------------------------------------------------
     @property
@@ -379,6 +432,37 @@ class ExperimentsView(CoreView):
             spec_path.write_text(text, encoding="utf-8")
         except OSError as exc:
             return self._refuse(f"Not started: cannot write the spec to {spec_path}: {exc}")
+        sig = self._signals
+        p = RunProcess(spec_path, library=str(self.lib.path), overrides=self._data_paths_beside_file(spec),
+                       on_event=sig.event.emit, on_stderr=sig.stderr.emit, env={"PYTHONUNBUFFERED": "1"})
+        self._spec_copy = spec_path
+        return self._start(p, f"Running {spec_path.name}…")
+
+    def resume(self, run_id: Optional[str] = None) -> bool:
+        """Continue a cancelled or interrupted run (the one selected in the History unless ``run_id``) in its
+        own folder, from its last checkpoint, as `gapscope run --resume` does: the same run id, live curves,
+        and Cancel."""
+        if self.running or self.lib is None:
+            return False
+        if self.tasks.stopping:
+            return self._refuse("Not resumed: the window is closing.")
+        listed = {r.get("id"): r for r in self.runs}
+        run = self.selected_run() if run_id is None else listed.get(run_id, {"id": run_id})
+        if run is None:
+            return self._refuse("Select a cancelled or interrupted run to resume.")
+        if run.get("status") and not resumable(run):   # one not listed: the runner says why, if it cannot
+            return self._refuse(f"Run {run['id']} is {run['status']}: only a cancelled or interrupted run "
+                                "can be resumed.")
+        from gapscope.experiments.process import RunProcess
+
+        sig = self._signals
+        p = RunProcess(resume=str(run["id"]), library=str(self.lib.path), on_event=sig.event.emit,
+                       on_stderr=sig.stderr.emit, env={"PYTHONUNBUFFERED": "1"})
+        self._spec_copy = None
+        return self._start(p, f"Resuming run {run['id']}…")
+
+    def _start(self, p, label: str) -> bool:
+        """Start the runner process ``p`` and follow it: events, the loss curves, Cancel, its exit."""
         self._reset_curves()
         self.log.clear()
         self.events = []
@@ -387,8 +471,6 @@ class ExperimentsView(CoreView):
         self._where = None
         self.status = "running"
         sig = self._signals
-        p = RunProcess(spec_path, library=str(self.lib.path), overrides=self._data_paths_beside_file(spec),
-                       on_event=sig.event.emit, on_stderr=sig.stderr.emit, env={"PYTHONUNBUFFERED": "1"})
         try:
             p.start()
         except OSError as exc:
@@ -400,9 +482,10 @@ class ExperimentsView(CoreView):
         # every event has been emitted before `finished`)
         threading.Thread(target=lambda: sig.finished.emit(p, p.wait()), name="run-wait", daemon=True).start()
         self.launch_button.setEnabled(False)
+        self.resume_button.setEnabled(False)
         self.cancel_button.setEnabled(True)
         self.right.setCurrentIndex(0)
-        self.run_label.setText(f"Running {spec_path.name}…")
+        self.run_label.setText(label)
         return True
 
     def _data_paths_beside_file(self, spec) -> tuple[str, ...]:
@@ -431,12 +514,14 @@ class ExperimentsView(CoreView):
             return
         self.status = "cancelling"
         self.run_label.setText("Cancelling…")
-        self.process.cancel()
-        QTimer.singleShot(5000, self._kill_if_alive)
+        p = self.process
+        p.cancel()
+        QTimer.singleShot(5000, lambda: self._kill_if_alive(p))
 
-    def _kill_if_alive(self) -> None:
-        if self.running:
-            self.process.kill()
+    def _kill_if_alive(self, process) -> None:
+        # only the process that was cancelled: a run launched or resumed since is not this one
+        if self.process is process:
+            process.kill()
 
     def _stderr_line(self, text: str) -> None:
         if text.strip():
@@ -520,7 +605,15 @@ class ExperimentsView(CoreView):
         if last.get("event") == "cancelled" or code == 130:
             self.status = "cancelled"
             resume = last.get("resume") or f"gapscope run --resume {self.run_id or 'RUN_ID'}"
-            text = f"Run cancelled; a checkpoint was kept. Resume it with: {resume}"
+            text = (f"Run cancelled; a checkpoint was kept. Resume it from the History tab (Resume), or with: "
+                    f"{resume}")
+        elif code not in (0, 130) and self.run_id is None and last.get("event") == "error":
+            # refused before the run existed (data that cannot be read, a run that cannot be resumed):
+            # nothing was recorded, and the spec copy made for it is not kept
+            self.status = "refused"
+            text = str(last.get("message") or f"Not started (exit code {code}).")
+            if self._spec_copy is not None:
+                self._spec_copy.unlink(missing_ok=True)
         elif self.status == "cancelling":
             self.status = "cancelled"
             text = "Run cancelled."
@@ -535,6 +628,8 @@ class ExperimentsView(CoreView):
         self.launch_button.setEnabled(True)
         self.cancel_button.setEnabled(False)
         self.process = None
+        self._spec_copy = None
+        self._update_resume()
         self.runFinished.emit(code, self.status)
         self.reload()
 
