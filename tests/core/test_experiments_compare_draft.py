@@ -176,9 +176,32 @@ def test_draft_evidence_and_metric_come_from_the_gap_sides_never_an_unrelated_pa
                               ["Our network reaches 71.3 mIoU on ScanNet, 2.1 points above prior work."])
     gap["evidence"].append(pc2)
     gap["evidence_roles"][str(pc2)] = "both"
-    head = draft_spec_from_gap(gap, lib=library).split("\nname =")[0]
-    assert f"name most: miou (1 of 4 papers: [{pc2}])" in head
+    text = draft_spec_from_gap(gap, lib=library)
+    head = text.split("\nname =")[0]
+    assert f"name most: mIoU (1 of 4 papers: [{pc2}])" in head      # spelt as the papers spell it
     assert head.index(f"[{pc2}] (both)") < head.index("# Method-side papers")
+    # the runner has no mIoU: said plainly, with what it reports instead, not a "nearest" metric it is not
+    note = " ".join(line.lstrip("# ") for line in text.split("[eval]")[1].splitlines() if line.startswith("#"))
+    assert "report mIoU, which the runner does not measure" in note and "nearest" not in text
+    assert "reports accuracy and macro_f1 instead" in note and "not comparable with the papers' mIoU" in note
+    assert "miou" not in text
+
+
+def test_draft_says_which_runner_metric_a_paper_metric_is(library):
+    """"top-1" is accuracy, which the runner measures; latency is no runner metric at all."""
+    def eval_note(sentence):
+        pid = _paper_with_results(library, "A paper", [sentence])
+        gap = {"id": 2, "type": "method_x_problem", "score": 1.0, "statement": "Apply X to Y",
+               "method": {"cluster": 1, "label": "x", "keywords": []},
+               "problem": {"cluster": 2, "label": "y", "keywords": []},
+               "evidence": [pid], "evidence_roles": {str(pid): "problem"}}
+        tail = draft_spec_from_gap(gap, lib=library).split("[eval]")[1]
+        return " ".join(line.lstrip("# ") for line in tail.splitlines() if line.startswith("#"))
+
+    assert "report top-1; the runner measures it (as accuracy)" in eval_note("Top-1 reaches 81.2% on ImageNet.")
+    note = eval_note("Our method cuts latency by 35% on edge devices.")
+    assert "report latency, which the runner does not measure" in note and "nearest" not in note
+    assert "reports accuracy and macro_f1 instead" in note
 
 
 def test_draft_header_names_each_side_without_empty_brackets():

@@ -45,6 +45,17 @@ METRICS = [("accuracy", "accuracy"), ("top-1", "accuracy"), ("f1", "macro_f1"), 
            ("perplexity", None), ("exact match", None), ("pass@1", None), ("success rate", None),
            ("win rate", None), ("recall", None), ("precision", None), ("rmse", "rmse"), ("mae", "mae"),
            ("error rate", None), ("latency", None), ("speedup", None)]
+# how papers write a metric, for the text shown (the keys above stay lower case: they are matched and kept)
+METRIC_SPELLING = {"top-1": "top-1", "f1": "F1", "macro-f1": "macro-F1", "auc": "AUC", "bleu": "BLEU",
+                   "rouge": "ROUGE", "miou": "mIoU", "map": "mAP", "psnr": "PSNR", "ssim": "SSIM", "lpips": "LPIPS",
+                   "fid": "FID", "dice": "Dice", "wer": "WER", "cer": "CER", "rmse": "RMSE", "mae": "MAE"}
+
+
+def metric_display(key: str) -> str:
+    """A metric key ("miou") as papers spell it ("mIoU")."""
+    return METRIC_SPELLING.get(key, key)
+
+
 FIGURE = re.compile(r"(?<![\w.])(\d+(?:\.\d+)?\s?(?:%|x\b|×|points?\b|pp\b|dB\b))")
 # a bare number counts only right after a metric name ("mIoU of 52.3"); never inside a URL, DOI or version
 METRIC_FIGURE = re.compile(r"(?:accuracy|F1|BLEU|ROUGE(?:-L)?|mIoU|mAP|PSNR|SSIM|AUC|FID|Dice|WER|EM|pass@1|score)"
@@ -302,7 +313,7 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
                  "tasks (not where this experiment's metric comes from):")
         L += [_figure_line(f, "method") for f in ev.method]
     if ev.metric:
-        L.append(f"# Metric the problem-side papers' result sentences name most: {ev.metric} "
+        L.append(f"# Metric the problem-side papers' result sentences name most: {metric_display(ev.metric)} "
                  f"({len(ev.used[ev.metric])} of {len(ev.problem_read)} papers: "
                  + ", ".join(f"[{p}]" for p in ev.used[ev.metric][:8]) + ")")
     elif ev.problem_read:
@@ -390,8 +401,26 @@ def _model_lines(b: _Baseline) -> list[str]:
             + MODEL_DEFAULTS.get(b.family, []))
 
 
+def _metric_note(metric: str, task: str, reported: list[str]) -> list[str]:
+    """What the spec says of the problem side's metric: the runner metric it is, or, plainly, that the runner
+    does not measure it, what it reports instead and why (never a "nearest" metric it is not)."""
+    shown = metric_display(metric)
+    runner = dict(METRICS).get(metric)
+    instead = " and ".join(reported)
+    if runner in reported:
+        return [f"# the problem-side papers report {shown}; the runner measures it"
+                + ("" if runner == metric else f" (as {runner})")]
+    if runner:
+        return [f"# the problem-side papers report {shown}; this baseline is a {task} task, for which the runner "
+                f"reports {instead} instead"]
+    return [f"# the problem-side papers report {shown}, which the runner does not measure: it trains small "
+            "classification and regression baselines and scores them only by accuracy and macro_f1 or mae and rmse.",
+            f"# This run reports {instead} instead, on its own data: not comparable with the papers' {shown} figures"]
+
+
 def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
     text = b.text
+    reported = ["mae", "rmse"] if b.task == "regression" else ["accuracy", "macro_f1"]
     return ["", "[train]",
             "# a conservative default: Adam with a cosine schedule and early stopping on validation loss",
             f"epochs = {20 if text else 60}", f"batch_size = {32 if text else 64}",
@@ -400,9 +429,8 @@ def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
             "", "[eval]",
             "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
             'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
-            *([f"# the problem-side papers report {metric}; the runner measures "
-               + (dict(METRICS).get(metric) or "its nearest: accuracy / macro_f1")] if metric else []),
-            f"metrics = {_v(['mae', 'rmse'] if b.task == 'regression' else ['accuracy', 'macro_f1'])}",
+            *(_metric_note(metric, b.task, reported) if metric else []),
+            f"metrics = {_v(reported)}",
             "", "[budget]", "max_minutes = 30.0", ""]
 
 
