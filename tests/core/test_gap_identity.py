@@ -73,3 +73,36 @@ def test_gaps_show_names_the_runs_that_tested_the_gap_through_either_id(library)
     other = CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id)])
     assert "tested by runs" not in other.output
     assert json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id), "--json"]).stdout)["runs"] == []
+
+
+def test_runs_list_by_gap_finds_the_runs_of_its_earlier_copy_as_gaps_show_does(library):
+    """`runs list --gap N` matched the exact id only: a gap found again listed no runs there, while
+    `gaps show N` named them. Both now go through either id, and a gap id no longer stored keeps its own runs."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    first, again = found_twice(library)
+    library.insert_run(run_id="r2", name="mlp", spec_path=None, spec="", folder="runs/r2", status="done",
+                       gap_id=again[0].id, created_at="2026-05-02T10:00:00+00:00", papers=[])
+    library.insert_run(run_id="r3", name="mlp", spec_path=None, spec="", folder="runs/r3", status="done",
+                       gap_id=again[1].id, created_at="2026-05-03T10:00:00+00:00", papers=[])
+    library.insert_run(run_id="r4", name="mlp", spec_path=None, spec="", folder="runs/r4", status="done",
+                       gap_id=999, created_at="2026-05-04T10:00:00+00:00", papers=[])
+    lib = ["--library", str(library.path)]
+
+    def listed(gap_id):
+        out = CliRunner().invoke(main, [*lib, "runs", "list", "--gap", str(gap_id), "--json"])
+        assert out.exit_code == 0, out.output
+        return [r["id"] for r in json.loads(out.stdout)]
+
+    def shown(gap_id):
+        return json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(gap_id), "--json"]).stdout)["runs"]
+
+    assert listed(again[0].id) == ["r2", "r1"] and sorted(shown(again[0].id)) == ["r1", "r2"]
+    assert listed(first[0].id) == ["r2", "r1"]          # through the old id too
+    assert listed(again[1].id) == ["r3"] == shown(again[1].id)
+    assert listed(first[1].id) == []                    # a gap no run tested
+    assert listed(999) == ["r4"]                        # no such gap stored: its own runs still list

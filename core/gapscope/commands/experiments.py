@@ -175,7 +175,8 @@ def _settle_row(library_path: str, folder_status: dict) -> str:
 
 
 @runs.command("list")
-@click.option("--gap", "gap_id", type=int, help="Only runs linked to this gap.")
+@click.option("--gap", "gap_id", type=int,
+              help="Only runs that tested this gap (linked to it or to an earlier copy of it, as `gaps show` lists them).")
 @click.option("--paper", help="Only runs linked to this paper (library id, arXiv id or DOI).")
 @click.option("--runs-dir", type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True)
@@ -191,7 +192,12 @@ def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
         pid = None
         if paper:
             pid = resolve_paper(lib, paper)
-        rows = list_runs(lib, gap_id=gap_id, paper_id=pid)
+        rows = list_runs(lib, paper_id=pid)
+        if gap_id is not None:
+            from ..gaps.identity import runs_of_gap
+
+            tested = set(runs_of_gap(lib, gap_id))   # the same gap found again keeps its runs
+            rows = [r for r in rows if r["id"] in tested]
         for r in rows:  # the folder knows best whether a "running" run is still alive
             st = Path(r["folder"]) / "status.json"
             if r["status"] == "running" and st.is_file():

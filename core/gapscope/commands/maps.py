@@ -368,9 +368,9 @@ def gaps_show(ref, gap_id, as_json) -> None:
         g = get_gap(lib, gap_id)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    from ..gaps.identity import runs_of_gaps
+    from ..gaps.identity import runs_of_gap
 
-    runs = runs_of_gaps(lib, [g]).get(g.id, [])   # a run of an earlier copy of this gap included
+    runs = runs_of_gap(lib, g.id)   # a run of an earlier copy of this gap included
     if as_json:
         from ..gaps.stale import stale_reasons
 

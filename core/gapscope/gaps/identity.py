@@ -87,3 +87,16 @@ def runs_of_gaps(lib, gaps: list[Gap]) -> dict[int, list[str]]:
         for t in targets:
             out.setdefault(t, []).append(str(r["id"]))
     return out
+
+
+def runs_of_gap(lib, gap_id: int) -> list[str]:
+    """The ids of the runs that tested gap ``gap_id`` (newest first): those linked to it and those linked to
+    another stored copy of the same gap (an earlier or later `gaps find`), as `gaps show N` lists them. A gap
+    id no longer stored has only the runs linked to it by that id."""
+    from .store import get_gap
+
+    try:
+        gap = get_gap(lib, int(gap_id))
+    except LibraryError:
+        return [str(r["id"]) for r in lib.list_runs(gap_id=int(gap_id))]
+    return runs_of_gaps(lib, [gap]).get(gap.id, [])
