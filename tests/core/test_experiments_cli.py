@@ -255,3 +255,27 @@ def test_resume_with_its_data_gone_keeps_the_run_resumable(tmp_path, library):
     r = CliRunner().invoke(main, [*lib, "run", "--resume", c["run_id"], "--json", "-q"])
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout.strip().splitlines()[-1])["status"] == "done"
+
+
+def test_papers_show_lists_the_runs_linked_to_the_paper(library):
+    """A run links to its gap's evidence papers (`runs list --paper`); `papers show` did not say so."""
+    pid, other = _paper(library, "A"), _paper(library, "B")
+    library.insert_run(run_id="r-new", name="mlp", spec_path=None, spec="", folder="runs/r-new", status="running",
+                       gap_id=7, created_at="2026-05-02T10:00:00+00:00", papers=[pid])
+    library.finish_run("r-new", status="done", metrics={"accuracy": 0.9, "macro_f1": 0.85}, message=None,
+                       finished_at="2026-05-02T10:05:00+00:00")
+    library.insert_run(run_id="r-old", name="lin", spec_path=None, spec="", folder="runs/r-old", status="cancelled",
+                       gap_id=None, created_at="2026-05-01T10:00:00+00:00", papers=[pid, other])
+    lib = ["--library", str(library.path)]
+    out = CliRunner().invoke(main, [*lib, "papers", "show", str(pid)])
+    assert out.exit_code == 0, out.output
+    lines = [line for line in out.output.splitlines() if line.startswith("run: ")]
+    assert lines == ["run: r-new [done] accuracy 0.9000, macro_f1 0.8500, testing gap #7  (gapscope runs show ID)",
+                     "run: r-old [cancelled]  (gapscope runs show ID)"]
+    shown = json.loads(CliRunner().invoke(main, [*lib, "papers", "show", str(pid), "--json"]).stdout)
+    assert [(r["id"], r["status"], r["gap_id"]) for r in shown["runs"]] == [("r-new", "done", 7),
+                                                                           ("r-old", "cancelled", None)]
+    assert shown["runs"][0]["metrics"] == {"accuracy": 0.9, "macro_f1": 0.85}
+    third = _paper(library, "C")
+    assert json.loads(CliRunner().invoke(main, [*lib, "papers", "show", str(third), "--json"]).stdout)["runs"] == []
+    assert "run: " not in CliRunner().invoke(main, [*lib, "papers", "show", str(third)]).output

@@ -269,3 +269,23 @@ def test_launch_refuses_a_missing_csv_without_recording_a_run(window, qtbot, tmp
     view.right.setCurrentIndex(1)
     qtbot.waitUntil(lambda: view.history_empty.isVisibleTo(view), timeout=20000)
     assert view.history.topLevelItemCount() == 0
+
+
+def test_paper_details_name_the_runs_linked_to_the_paper(qtbot, lib_path):
+    """A run links to its gap's evidence papers; the paper's details say so (nowhere else in the window did)."""
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    with Library(lib_path) as lib:
+        pid, other = [r[0] for r in lib._conn.execute("SELECT id FROM papers ORDER BY id LIMIT 2")]
+        lib.insert_run(run_id="r-linked", name="mlp", spec_path=None, spec="", folder="runs/r-linked",
+                       status="running", gap_id=12, created_at="2026-05-02T10:00:00+00:00", papers=[pid])
+        lib.finish_run("r-linked", status="done", metrics={"accuracy": 0.91234}, message=None,
+                       finished_at="2026-05-02T10:05:00+00:00")
+    w = _open_window(qtbot, lib_path)
+    w.detail.show_paper(pid)
+    text = w.detail.browser.toPlainText()
+    assert "Experiment runs" in text and "r-linked — Done, accuracy 0.9123, testing gap #12" in text
+    w.detail.show_paper(other)
+    assert "Experiment runs" not in w.detail.browser.toPlainText()

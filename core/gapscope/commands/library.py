@@ -166,12 +166,14 @@ def papers_search(ref, query, limit, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_show(ref, paper, as_json) -> None:
-    """Show one paper (library id, arXiv id or DOI) with its sources, tags and notes."""
+    """Show one paper (library id, arXiv id or DOI) with its sources, tags, notes and the experiment runs
+    linked to it."""
     lib = ref.open()
     p = lib.get_paper(resolve_paper(lib, paper))
     data = dict(_paper_row(p), abstract=p.abstract, abstract_truncated=p.abstract_truncated, url=p.url,
                 versions=lib.versions(p.id), tags=lib.tags_of(p.id), notes=lib.notes_of(p.id),
-                sources=[{k: v for k, v in s.items() if k != "data"} for s in lib.source_records(p.id)])
+                sources=[{k: v for k, v in s.items() if k != "data"} for s in lib.source_records(p.id)],
+                runs=_paper_runs(lib, p.id))
     if as_json:
         emit_json(data)
         return
@@ -189,6 +191,21 @@ def papers_show(ref, paper, as_json) -> None:
         click.echo(f"note ({n['updated_at']}): {n['body']}")
     for s in data["sources"]:
         click.echo(f"source: {s['source']} {s['source_key']} (seen {s['seen_at']})")
+    for r in data["runs"]:
+        scores = ", ".join(f"{k} {v:.4f}" for k, v in r["metrics"].items() if isinstance(v, (int, float)))
+        click.echo(f"run: {r['id']} [{r['status']}]" + (f" {scores}" if scores else "")
+                   + (f", testing gap #{r['gap_id']}" if r["gap_id"] is not None else "")
+                   + "  (gapscope runs show ID)")
+
+
+def _paper_runs(lib, paper_id: int) -> list[dict]:
+    """The experiment runs linked to a paper (it is evidence of the gap they test), newest first."""
+    from ..experiments.runner import row_status
+    from ..experiments.store import list_runs
+
+    return [{"id": r["id"], "name": r["name"], "status": row_status(r), "gap_id": r["gap_id"],
+             "metrics": r["metrics"], "created_at": r["created_at"], "finished_at": r["finished_at"]}
+            for r in list_runs(lib, paper_id=paper_id)]
 
 
 @papers.command("edit")

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
 
 from ..library_paths import same_library
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
-                         load_highlights, load_sentences, paper_header_html, query_terms)
+                         load_highlights, load_runs, load_sentences, paper_header_html, query_terms, runs_html)
 
 
 class DetailPane(QWidget):
@@ -254,7 +254,7 @@ class DetailPane(QWidget):
         self.shown = display_abstract(p.abstract or "", abstract_cuts(sents or [], self.highlights))
         body = (paper_header_html(p, editable=self._writable()) + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
-                + highlights_html(self.highlights))
+                + highlights_html(self.highlights) + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
             body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'
         self.browser.setHtml(body)

@@ -232,3 +232,27 @@ def highlights_html(highlights: list[dict]) -> str:
                   'remove</a>' if h.get("id") is not None else "")
         rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>{comment}{remove}')
     return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"
+
+
+def load_runs(lib, paper_id: int) -> list[dict]:
+    """The experiment runs linked to the paper (it is evidence of the gap they test), newest first; a run
+    whose process is gone reads "interrupted", as in the Experiments history."""
+    from gapscope.experiments import list_runs
+    from gapscope.experiments.runner import row_status
+
+    return [dict(r, status=row_status(r)) for r in list_runs(lib, paper_id=paper_id)]
+
+
+def runs_html(runs: list[dict]) -> str:
+    """The runs linked to the paper, one a line: id, status, scores, the gap it tested."""
+    if not runs:
+        return ""
+    rows = []
+    for r in runs:
+        scores = " · ".join(f"{k.replace('_', ' ')} {v:.4g}" for k, v in (r.get("metrics") or {}).items()
+                            if isinstance(v, (int, float)))
+        gap = f", testing gap #{int(r['gap_id'])}" if r.get("gap_id") is not None else ""
+        rows.append(f"{html.escape(str(r['id']))} — {html.escape(str(r.get('status') or '').capitalize())}"
+                    + (f", {html.escape(scores)}" if scores else "") + gap)
+    return ('<p><b>Experiment runs</b> <span style="color:#666;">(linked to this paper as evidence of their '
+            'gap; Experiments &gt; History)</span><br>' + "<br>".join(rows) + "</p>")
