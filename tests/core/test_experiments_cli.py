@@ -269,13 +269,14 @@ def test_papers_show_lists_the_runs_linked_to_the_paper(library):
     lib = ["--library", str(library.path)]
     out = CliRunner().invoke(main, [*lib, "papers", "show", str(pid)])
     assert out.exit_code == 0, out.output
-    lines = [line for line in out.output.splitlines() if line.startswith("run: ")]
-    assert lines == ["run: r-new [done] accuracy 0.9000, macro_f1 0.8500, testing gap #7  (gapscope runs show ID)",
-                     "run: r-old [cancelled]  (gapscope runs show ID)"]
+    lines = out.output.splitlines()
+    at = lines.index("experiment runs linked to this paper (gapscope runs show ID):")
+    assert lines[at + 1:at + 3] == ["  r-new [done] accuracy 0.9000, macro_f1 0.8500, testing gap #7",
+                                    "  r-old [cancelled]"]
     shown = json.loads(CliRunner().invoke(main, [*lib, "papers", "show", str(pid), "--json"]).stdout)
     assert [(r["id"], r["status"], r["gap_id"]) for r in shown["runs"]] == [("r-new", "done", 7),
                                                                            ("r-old", "cancelled", None)]
     assert shown["runs"][0]["metrics"] == {"accuracy": 0.9, "macro_f1": 0.85}
     third = _paper(library, "C")
     assert json.loads(CliRunner().invoke(main, [*lib, "papers", "show", str(third), "--json"]).stdout)["runs"] == []
-    assert "run: " not in CliRunner().invoke(main, [*lib, "papers", "show", str(third)]).output
+    assert "experiment runs" not in CliRunner().invoke(main, [*lib, "papers", "show", str(third)]).output

@@ -191,11 +191,12 @@ def papers_show(ref, paper, as_json) -> None:
         click.echo(f"note ({n['updated_at']}): {n['body']}")
     for s in data["sources"]:
         click.echo(f"source: {s['source']} {s['source_key']} (seen {s['seen_at']})")
+    if data["runs"]:
+        click.echo("experiment runs linked to this paper (gapscope runs show ID):")
     for r in data["runs"]:
         scores = ", ".join(f"{k} {v:.4f}" for k, v in r["metrics"].items() if isinstance(v, (int, float)))
-        click.echo(f"run: {r['id']} [{r['status']}]" + (f" {scores}" if scores else "")
-                   + (f", testing gap #{r['gap_id']}" if r["gap_id"] is not None else "")
-                   + "  (gapscope runs show ID)")
+        click.echo(f"  {r['id']} [{r['status']}]" + (f" {scores}" if scores else "")
+                   + (f", testing gap #{r['gap_id']}" if r["gap_id"] is not None else ""))
 
 
 def _paper_runs(lib, paper_id: int) -> list[dict]:
