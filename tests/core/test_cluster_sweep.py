@@ -60,3 +60,22 @@ def test_sweep_on_ray_gives_the_runs_one_by_one(local_ray, tmp_path):
         got = json.loads((Path(rows[t["run_id"]]["folder"]) / "result.json").read_text())
         assert [f["metrics"] for f in got["folds"]] == [f["metrics"] for f in alone["folds"]]
         assert got["metrics"] == alone["metrics"]
+
+
+def test_sweep_refuses_a_trial_whose_data_cannot_be_read_before_any_trial_runs(tmp_path):
+    """As `gapscope run` does: a grid point whose data k-fold cannot split (or a CSV with a bad row) stops the
+    sweep before its first trial, naming the problem, instead of failing trials half-way through the grid."""
+    (tmp_path / "t.csv").write_text("f1,label\n" + "".join(f"{i},{'a' if i % 3 else 'b'}\n" for i in range(9)),
+                                    encoding="utf-8")
+    spec = tmp_path / "spec.toml"
+    spec.write_text("[data]\ndataset='csv'\npath='t.csv'\ntarget='label'\n[model]\nfamily='linear'\n"
+                    "[train]\nepochs=1\n", encoding="utf-8")
+    lib_path = tmp_path / "lib.sqlite"
+    Library(lib_path).close()
+    runs = tmp_path / "runs"
+    res = CliRunner().invoke(main, ["--library", str(lib_path), "sweep", str(spec), "--runs-dir", str(runs),
+                                    "--grid", "eval.folds=2,4", "-q"])
+    assert res.exit_code == 1 and "Not started: eval.folds = 4 but the smallest class has 3 rows" in res.output
+    assert not runs.exists() or not any(runs.iterdir())
+    with Library(lib_path) as lib:
+        assert lib.list_runs() == []

@@ -223,7 +223,7 @@ def test_run_refuses_a_missing_or_broken_csv_before_any_run_is_recorded(tmp_path
                                   "--set", f"data.path={json.dumps(str(gone))}"])
     assert r.exit_code == 1
     events = [json.loads(line) for line in r.stdout.splitlines() if line.startswith("{")]
-    assert [e["event"] for e in events] == ["error"] and events[0]["run_id"] is None
+    assert [e["event"] for e in events] == ["error"] and events[0]["run_id"] is None and events[0]["refused"]
     assert f"{gone}: no such CSV file" in events[0]["message"]
     # data that k-fold cannot split is refused as early (a class with fewer rows than folds)
     (tmp_path / "t.csv").write_text("f1,f2,label\n1,2,pos\n3,4,neg\n5,6,neg\n", encoding="utf-8")

@@ -77,15 +77,16 @@ def sweep_cmd(ref, spec, grid, overrides, runs_dir, metric, ray_address, ray_act
     """Run a grid of a spec's settings, each trial a normal run linked in the library; then a summary
     table and the paired comparison of the best trial with each other one. With --ray the trials run
     on Ray actors (one trial per actor at a time) and come back here to be recorded."""
+    from ..experiments.datasets import DatasetError
     from ..experiments.spec import SpecError
     from ..experiments.store import default_runs_dir
-    from ..experiments.sweep import format_table, sweep, trial_specs
+    from ..experiments.sweep import check_trials_data, format_table, sweep, trial_specs
     from ..jobs import Cancelled
 
     lib_path = str(ref.path) if (getattr(ref, "_path", None) or ref.path.exists()) else None
     rd = Path(runs_dir) if runs_dir else default_runs_dir(ref.path)
     try:
-        trial_specs(spec, grid, overrides)               # every bad key or value before anything runs
+        check_trials_data(trial_specs(spec, grid, overrides), lib_path)   # every bad key, value or data file
         if ray_address:
             from ..cluster.sweep import sweep_ray
 
@@ -99,6 +100,8 @@ def sweep_cmd(ref, spec, grid, overrides, runs_dir, metric, ray_address, ray_act
                                progress=progress, cancel=cancel)
     except SpecError as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no such spec file" in str(exc) else EXIT_ERROR)
+    except DatasetError as exc:
+        fail(f"Not started: {exc}. No trial was run.")
     except Cancelled:
         click.echo("cancelled: finished trials are recorded; resume a cancelled one with `gapscope run --resume`",
                    err=True)

@@ -1,7 +1,9 @@
 """`gapscope run SPEC | run --resume RUN_ID` and `gapscope runs list / show / compare / draft`.
 
 `gapscope run SPEC --events jsonl` streams one JSON object per line on stdout ({"event": "start" |
-"epoch" | "fold_end" | "checkpoint" | "warning" | "done" | "cancelled" | "error", "run_id", ...}); with
+"epoch" | "fold_end" | "checkpoint" | "warning" | "done" | "cancelled" | "error", "run_id", ...}; an "error"
+with "refused": true means that nothing started or changed: a spec or data that cannot run, a run that cannot
+resume); with
 --json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
 Without --events or -q it prints an epoch line about ten times a fold (a text model's fold takes minutes) and
 each fold's result. SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run
@@ -114,18 +116,18 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     except SpecError as exc:
         code = EXIT_NOT_FOUND if "no such spec file" in str(exc) else EXIT_ERROR
         if events == "jsonl":
-            emit({"event": "error", "run_id": None, "message": str(exc)})
+            emit({"event": "error", "run_id": None, "message": str(exc), "refused": True})
         fail(str(exc), code)
     except DatasetError as exc:
         # checked before a run folder or a library row is made (or, resuming, before the run is touched)
         message = (f"Not resumed: {exc}. The run is kept as it was; resume it once the data is fixed."
                    if resume_id else f"Not started: {exc}. No run was recorded.")
         if events == "jsonl":
-            emit({"event": "error", "run_id": resume_id, "message": message})
+            emit({"event": "error", "run_id": resume_id, "message": message, "refused": True})
         fail(message, EXIT_ERROR)
     except RunError as exc:
         if events == "jsonl":
-            emit({"event": "error", "run_id": resume_id, "message": str(exc)})
+            emit({"event": "error", "run_id": resume_id, "message": str(exc), "refused": True})
         fail(str(exc), EXIT_NOT_FOUND)
     if as_json:
         emit_json({k: summary[k] for k in ("run_id", "status", "metrics", "folds", "std", "folder", "message")})
@@ -176,7 +178,7 @@ def _settle_row(library_path: str, folder_status: dict) -> str:
 
 @runs.command("list")
 @click.option("--gap", "gap_id", type=int,
-              help="Only runs that tested this gap (linked to it or to an earlier copy of it, as `gaps show` lists them).")
+              help="Only runs that tested this gap (linked to it or to another copy of it, as `gaps show` lists).")
 @click.option("--paper", help="Only runs linked to this paper (library id, arXiv id or DOI).")
 @click.option("--runs-dir", type=click.Path(file_okay=False))
 @click.option("--json", "as_json", is_flag=True)

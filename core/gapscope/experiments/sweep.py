@@ -81,6 +81,20 @@ def _pack(folder: Path) -> bytes:
     return buf.getvalue()
 
 
+def check_trials_data(trials: list[tuple[list[str], Spec]], library_path: Optional[str]) -> None:
+    """Read each distinct data set of the trials (and check its folds) before any trial runs, as a single run
+    does: raises DatasetError or SpecError naming the file and line, so a bad CSV is no row of failed trials."""
+    from .runner import load_data
+
+    seen = set()
+    for _, spec in trials:
+        key = json.dumps([spec["data"], spec["eval"]["split"], spec["eval"]["folds"], str(spec.base_dir())],
+                         sort_keys=True, default=str)
+        if key not in seen:
+            seen.add(key)
+            load_data(spec, library_path)
+
+
 def run_trial(work: tuple[dict[str, Any], Optional[str], str, str]) -> tuple[dict[str, Any], bytes]:
     """On a worker: run one trial (spec data, spec path, source text, run id) in a folder of its own,
     unlinked; returns its summary and the folder as a .tar.gz."""

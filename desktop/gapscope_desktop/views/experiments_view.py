@@ -607,9 +607,9 @@ class ExperimentsView(CoreView):
             resume = last.get("resume") or f"gapscope run --resume {self.run_id or 'RUN_ID'}"
             text = (f"Run cancelled; a checkpoint was kept. Resume it from the History tab (Resume), or with: "
                     f"{resume}")
-        elif code not in (0, 130) and self.run_id is None and last.get("event") == "error":
-            # refused before the run existed (data that cannot be read, a run that cannot be resumed):
-            # nothing was recorded, and the spec copy made for it is not kept
+        elif code not in (0, 130) and last.get("event") == "error" and last.get("refused"):
+            # refused before anything started (data that cannot be read, a run that cannot be resumed):
+            # no run was recorded or changed, and the spec copy made for it is not kept
             self.status = "refused"
             text = str(last.get("message") or f"Not started (exit code {code}).")
             if self._spec_copy is not None:
