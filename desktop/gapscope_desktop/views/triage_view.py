@@ -31,7 +31,7 @@ def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
     from gapscope.triage import TriageSession, own_decision
 
     jobs.report(progress, 0, 2, "ranking")
-    session = TriageSession(lib, scope=scope, reviewer=reviewer)
+    session = TriageSession(lib, scope=scope, reviewer=reviewer, cancel=cancel)
     ranked = session.queue(1)
     jobs.check(cancel)
     jobs.report(progress, 1, 2, "statistics")
