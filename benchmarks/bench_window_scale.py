@@ -9,8 +9,9 @@ closing) runs as the user would start it, then the script lets the event loop ru
 background work has ended; the action's line gives its worst gap and how many gaps passed 150 ms.
 ``--seed`` first gives the library what the sidebar filters need when it has none (a tag on every
 15th paper, a collection of the papers matching "agent", 300 screening decisions): it writes to
-the library, so point it at a copy. ``--profile DIR`` writes a cProfile of the GUI thread per action; ``--stacks FILE`` every
-thread's stack at each stall of 400 ms (faulthandler), to see which worker held the GIL.
+the library, so point it at a copy. ``--profile DIR`` writes a cProfile of the GUI thread per action;
+``--stacks FILE`` every thread's stack at each stall of 400 ms (faulthandler), to see which worker held
+the GIL. ``--shots DIR`` saves screenshots of the window.
 """
 
 from __future__ import annotations

@@ -115,8 +115,9 @@ class TriageSession:
         self.C = C
         self.paper_ids = self.scope.paper_ids(lib)
         self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
-        self.X, self.has_embeddings, self.no_text = (_load_or_build(lib, self.paper_ids, use_embeddings, cancel, progress)
-                                                     if self.paper_ids else (None, False, np.zeros(0, bool)))
+        self.X, self.has_embeddings, self.no_text = (
+            _load_or_build(lib, self.paper_ids, use_embeddings, cancel, progress) if self.paper_ids
+            else (None, False, np.zeros(0, bool)))
         self._fitted = None
         self._fitted_key = None
         # a session without a reviewer where named reviewers screen: it resolves their conflicts
