@@ -258,3 +258,49 @@ def test_a_run_holding_its_lock_is_named_as_running(library, tmp_path):
         lock.release()
     assert r.exit_code == 0, r.output
     assert json.loads(r.stdout)["notes"] == [f"run {run_dir.name} was running; its copy may be partial"]
+
+
+def test_the_database_is_copied_in_steps_that_cancel_can_stop(library, tmp_path, monkeypatch):
+    """A big database is seconds of copying: progress and Cancel between steps, not after the copy."""
+    from gapscope.store import backup as backup_module
+
+    monkeypatch.setattr(backup_module, "BACKUP_STEP_PAGES", 2)
+    path, _pids, _run = library
+    dest = tmp_path / "stopped.gapscope"
+    token = CancelToken()
+    steps = []
+
+    def progress(done, total, message=""):
+        if message == "database" and done:
+            steps.append((done, total))
+            if len(steps) == 2:
+                token.cancel()
+
+    with Library(path) as lib, pytest.raises(Cancelled):
+        lib.backup_to(dest, progress=progress, cancel=token)
+    assert len(steps) == 2 and steps[0][0] < steps[1][0] < steps[1][1]     # stopped half-way through
+    assert not dest.exists()
+
+
+def test_a_commit_during_the_database_copy_neither_restarts_it_nor_enters_it(library, tmp_path, monkeypatch):
+    from gapscope.store import backup as backup_module
+
+    monkeypatch.setattr(backup_module, "BACKUP_STEP_PAGES", 2)
+    path, pids, _run = library
+    dest = tmp_path / "snapshot.gapscope"
+    steps = []
+
+    def progress(done, total, message=""):
+        if message == "database" and done:
+            steps.append(done)
+            if len(steps) == 1:                     # another process tags a paper between two steps
+                with Library(path) as other:
+                    other.add_tag([pids[0]], "added-meanwhile")
+
+    with Library(path) as lib:
+        lib.backup_to(dest, progress=progress)
+    assert steps == sorted(steps) and len(steps) == len(set(steps))     # never started over
+    with Library(dest) as copy:
+        assert "added-meanwhile" not in copy.tags_of(pids[0])
+    with Library(path) as lib:
+        assert "added-meanwhile" in lib.tags_of(pids[0])

@@ -174,3 +174,16 @@ def test_map_banner_says_why_the_map_is_stale_after_an_import_and_rebuild_clears
     assert "failed" not in view.info.text() and "cancelled" not in view.info.text(), view.info.text()
     assert not view.stale_banner.isVisible() and view.rebuild_button.isEnabled()
     assert view.map.id == latest_map(w.lib, "topic").id != before
+
+
+def test_the_no_map_message_wraps_instead_of_widening_the_window(window, qtbot):
+    """A library without maps: the Maps tab's message fits the window as it is, on as many lines as it
+    needs (one long line made the window wider than the screen it was opened at, 1,640 px)."""
+    w = window
+    view = w.maps_view
+    w.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.map is None and "No map yet" in view.empty.text(), timeout=30000)
+    assert view.empty.isVisible() and view.empty.wordWrap()
+    assert w.minimumSizeHint().width() <= 1280
+    qtbot.wait(50)
+    assert w.width() == 1280

@@ -328,3 +328,25 @@ def test_an_undo_that_fails_to_save_can_be_tried_again(window, qtbot, monkeypatc
     view.undo()
     qtbot.waitUntil(lambda: "Not saved" in view.message.text(), timeout=20000)
     assert view.history == before and before
+
+
+def test_a_big_scope_says_its_features_are_built_and_a_newer_ranking_stops_the_older(window, qtbot, monkeypatch,
+                                                                                      tmp_path):
+    """The first ranking of a big library builds its features (tens of seconds, in a child process): the
+    card says so, and a ranking asked for meanwhile (another scope) cancels the older one."""
+    from gapscope.triage import queue
+
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))   # nothing built yet
+    monkeypatch.setattr(queue, "CHILD_FROM", 10)            # 400 papers count as big here
+    view = window.triage_view
+    said = []
+    says = view._ranking_says
+    monkeypatch.setattr(view, "_ranking_says", lambda m: (said.append(m), says(m)))
+    window.tabs.setCurrentWidget(view)
+    first = view.rank_task
+    view.load_next()
+    assert view.rank_task is not first
+    _wait_card(qtbot, view)
+    qtbot.waitUntil(lambda: first.done, timeout=60000)
+    assert first.outcome == "cancelled"
+    assert any(m.startswith("Building the screening features of 400 papers") for m in said)

@@ -31,6 +31,7 @@ from typing import Optional
 from ..jobs import CancelToken, ProgressFn, check, report
 
 _CHUNK = 1 << 20                      # bytes copied between two cancel checks / progress reports
+BACKUP_STEP_PAGES = 4096              # database pages (16 MB at 4 KB) copied between two of them
 _SKIP_IN_RUNS = {"run.lock"}          # the live runner's flock file: not part of a run's results
 
 
@@ -389,7 +390,7 @@ class BackupMixin:
         db = tmp / DATABASE_NAME
         out = sqlite3.connect(str(db))
         try:
-            self._conn.backup(out)
+            self._copy_database(out, progress, cancel)
             out.execute("PRAGMA journal_mode=WAL")
             # what the snapshot references, so that files and rows agree
             papers = out.execute("SELECT count(*) FROM papers").fetchone()[0]
@@ -441,6 +442,24 @@ class BackupMixin:
         result.bytes = sum(f.stat().st_size for f in tmp.rglob("*")                    # as written, in all
                            if f.is_file() and f != tmp / _MARKER)
         return result
+
+    def _copy_database(self, out: sqlite3.Connection, progress, cancel) -> None:
+        """The committed database into ``out`` in steps (a gigabyte is seconds of copying): progress and
+        Cancel between steps. One read transaction around them all keeps the steps one snapshot, so a
+        commit made meanwhile by another connection neither restarts the copy nor gets half into it."""
+        def step(_status: int, remaining: int, total: int) -> None:
+            report(progress, total - remaining, total, "database")
+            check(cancel)
+
+        own = not self._conn.in_transaction
+        if own:
+            self._conn.execute("BEGIN")
+        try:
+            self._conn.execute("SELECT count(*) FROM sqlite_master").fetchone()   # the snapshot starts here
+            self._conn.backup(out, pages=BACKUP_STEP_PAGES, progress=step)
+        finally:
+            if own:
+                self._conn.execute("COMMIT")
 
     def _point_runs_at_copies(self, db: Path, dest: Path, copied: list[tuple[str, str]], tmp: Path,
                               runs: list[tuple]) -> None:

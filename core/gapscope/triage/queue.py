@@ -13,9 +13,11 @@ from typing import Any, Optional
 
 import numpy as np
 
+from ..jobs import report
 from ..models import is_untitled
 from ..vocabulary import LABELLING_DECISIONS
 from . import decisions as dec
+from .child_build import CHILD_FROM, build_in_child
 from .features import EMBEDDING_WEIGHT, build_features
 from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
 from .scope import Scope
@@ -70,7 +72,7 @@ def _texts(lib, paper_ids: list[int]) -> list[str]:
     return [out.get(p, "") for p in paper_ids]
 
 
-def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
+def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool, cancel=None, progress=None):
     from scipy import sparse
 
     texts = _texts(lib, paper_ids)
@@ -86,7 +88,10 @@ def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool):
             return sparse.load_npz(path).tocsr(), emb is not None, no_text
         except (OSError, ValueError):
             pass
-    feats = build_features(texts, emb)
+    report(progress, 0, 0, f"Building the screening features of {len(texts):,} papers (once: they are kept)")
+    # a big scope's build holds the GIL for seconds: in a child process, so a GUI thread beside it runs on
+    feats = (build_in_child(texts, emb, cancel=cancel) if len(texts) >= CHILD_FROM else None) \
+        or build_features(texts, emb)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
@@ -102,7 +107,7 @@ class TriageSession:
     resolved decisions of everyone; a name: that reviewer's own, blind to the others')."""
 
     def __init__(self, lib, collection: Optional[str] = None, *, use_embeddings: bool = True, C: float = DEFAULT_C,
-                 scope: Optional[Scope] = None, reviewer: Optional[str] = None):
+                 scope: Optional[Scope] = None, reviewer: Optional[str] = None, cancel=None, progress=None):
         self.lib = lib
         self.scope = scope if scope is not None else Scope(collection=collection)
         self.collection = self.scope.collection
@@ -110,8 +115,9 @@ class TriageSession:
         self.C = C
         self.paper_ids = self.scope.paper_ids(lib)
         self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
-        self.X, self.has_embeddings, self.no_text = (_load_or_build(lib, self.paper_ids, use_embeddings)
-                                                     if self.paper_ids else (None, False, np.zeros(0, bool)))
+        self.X, self.has_embeddings, self.no_text = (
+            _load_or_build(lib, self.paper_ids, use_embeddings, cancel, progress) if self.paper_ids
+            else (None, False, np.zeros(0, bool)))
         self._fitted = None
         self._fitted_key = None
         # a session without a reviewer where named reviewers screen: it resolves their conflicts

@@ -171,6 +171,7 @@ class MapsView(CoreView):
         self.canvas_layout.setContentsMargins(0, 0, 0, 0)
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignCenter)
+        self.empty.setWordWrap(True)       # on one line the message would widen the window past the screen
         self.empty.setStyleSheet("color: #777; font-size: 13pt;")
         self.canvas_layout.addWidget(self.empty)
 

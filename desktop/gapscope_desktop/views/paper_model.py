@@ -71,6 +71,10 @@ class PaperTableModel(QAbstractTableModel):
     def ids(self) -> list[int]:
         return list(self._ids)
 
+    def ids_view(self) -> Sequence[int]:
+        """The ids in row order, not copied (read only)."""
+        return self._ids
+
     def paper_id(self, row: int) -> Optional[int]:
         return self._ids[row] if 0 <= row < len(self._ids) else None
 

@@ -30,8 +30,9 @@ def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
     from gapscope import jobs
     from gapscope.triage import TriageSession, own_decision
 
-    jobs.report(progress, 0, 2, "ranking")
-    session = TriageSession(lib, scope=scope, reviewer=reviewer)
+    # no report before the session: the task passes on one report per 50 ms, and the session's first
+    # (a big scope's features being built, tens of seconds) is the one the card shows
+    session = TriageSession(lib, scope=scope, reviewer=reviewer, cancel=cancel, progress=progress)
     ranked = session.queue(1)
     jobs.check(cancel)
     jobs.report(progress, 1, 2, "statistics")
@@ -415,9 +416,19 @@ class TriageView(CoreView):
         # a ranking asked for before the scope changed may end after a newer one: drop it then
         self._generation = getattr(self, "_generation", 0) + 1
         gen = self._generation
-        self.tasks.run("Rank papers", fetch_next, self.scope(), self._reviewer(), library=self.lib.path, quiet=True,
-                       on_result=lambda r, g=gen: self._show_next(r) if g == self._generation else None,
-                       on_error=lambda m, t, g=gen: self._failed(m, t) if g == self._generation else None)
+        rank = getattr(self, "rank_task", None)
+        if rank is not None and not rank.done:
+            rank.cancel()          # replaced: a big scope's feature build (a child process) stops with it
+        self.rank_task = self.tasks.run(
+            "Rank papers", fetch_next, self.scope(), self._reviewer(), library=self.lib.path, quiet=True,
+            on_result=lambda r, g=gen: self._show_next(r) if g == self._generation else None,
+            on_error=lambda m, t, g=gen: self._failed(m, t) if g == self._generation else None,
+            on_progress=lambda _d, _t, m, g=gen: self._ranking_says(m) if g == self._generation else None)
+
+    def _ranking_says(self, message: str) -> None:
+        """What the ranking is doing when it takes long (a big scope's features, built once)."""
+        if message.startswith("Building"):
+            self.rank_label.setText(message + "…")
 
     def _failed(self, message: str, _tb: str) -> None:
         self.loading = False
