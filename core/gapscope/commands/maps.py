@@ -6,7 +6,7 @@ from __future__ import annotations
 import click
 
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
                      progress_bar)
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
@@ -85,7 +85,7 @@ def map_relabel(ref, facets, as_json) -> None:
     lib = ref.open()
     done = relabel_maps(lib, facets or MAP_FACETS)
     if not done:
-        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+        fail("no maps yet: run `gapscope map` first", EXIT_NEEDS_STEP)
     maps = {f: latest_map(lib, f) for f in done}
     if as_json:
         emit_json({f: {**m.summary(), "clusters": [c.to_dict() for c in m.clusters]} for f, m in maps.items()})
@@ -107,7 +107,7 @@ def map_export(ref, facets, as_json) -> None:
 
     out = export_maps(ref.open(), facets or MAP_FACETS)
     if not out["maps"]:
-        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+        fail("no maps yet: run `gapscope map` first", EXIT_NEEDS_STEP)
     emit_json(out)
 
 
@@ -183,7 +183,7 @@ def map_list(ref, as_json) -> None:
         emit_json(rows)
         return
     if not rows:
-        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+        fail("no maps yet: run `gapscope map` first", EXIT_NEEDS_STEP)
     for r in rows:
         click.echo(f"{r['facet']:<12} map {r['map_id']:>4}  {r['n_papers']:>7} papers  k={r['k']:<3} {r['created_at']}"
                    + ("  STALE" if r["stale"] else ""))
