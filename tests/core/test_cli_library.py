@@ -2,6 +2,7 @@
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -92,3 +93,18 @@ def test_collection_delete_asks_and_keeps_the_papers(run, shared_data, tmp_path)
     assert json.loads(run("stats", "--json").output)["papers"] == 200
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo", "--yes"])
     assert r.exit_code == 4 and "no collection named 'typo'" in r.output
+
+
+def test_abstracts_with_hard_line_wraps_print_as_one_paragraph(run, shared_data):
+    """arXiv abstracts often keep their hard line wraps; `papers show`, `triage next` and `annotate terms`
+    join them before wrapping, instead of printing ragged half-empty lines."""
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    abstract = json.loads(run("papers", "show", "--json", "0704.0001").output)["abstract"]
+    assert "\n" in abstract.strip()                      # the record keeps its wraps
+    joined = " ".join(abstract.split())
+    assert click.wrap_text(joined, 100) in run("papers", "show", "0704.0001").output
+    shown = run("triage", "next").output
+    first = json.loads(run("triage", "next", "--json").output)[0]
+    assert click.wrap_text(" ".join(first["abstract"].split()), 100, initial_indent="    ",
+                           subsequent_indent="    ") in shown
+    assert click.wrap_text(joined, 100) in run("annotate", "terms", "0704.0001", "zzzz").output

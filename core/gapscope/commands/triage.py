@@ -10,7 +10,7 @@ import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
 from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
-                     resolve_paper)
+                     resolve_paper, wrap_paragraph)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
 _reviewer_opt = click.option("--reviewer", "-r", default=None,
@@ -89,7 +89,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
         if r.get("conflict"):
             click.echo(f"    conflict: {_said(r['conflict'])}; a decision without --reviewer resolves it")
         if abstract and r["abstract"]:
-            click.echo(click.wrap_text(r["abstract"], 100, initial_indent="    ", subsequent_indent="    "))
+            click.echo(wrap_paragraph(r["abstract"], indent="    "))
         click.echo()
 
 
@@ -592,7 +592,7 @@ def annotate_terms(ref, paper, query, as_json) -> None:
         out += [p.abstract[last:s], "[[", p.abstract[s:e], "]]"]
         last = e
     out.append(p.abstract[last:])
-    click.echo(click.wrap_text("".join(out), 100))
+    click.echo(wrap_paragraph("".join(out)))
 
 
 @annotate.command("show")
