@@ -108,3 +108,16 @@ def test_abstracts_with_hard_line_wraps_print_as_one_paragraph(run, shared_data)
     assert click.wrap_text(" ".join(first["abstract"].split()), 100, initial_indent="    ",
                            subsequent_indent="    ") in shown
     assert click.wrap_text(joined, 100) in run("annotate", "terms", "0704.0001", "zzzz").output
+
+
+def test_listings_with_nothing_to_list_say_so(run, shared_data):
+    """An empty answer names what is missing instead of printing nothing (exit 0: nothing failed)."""
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    r = run("collect", "cursors")
+    assert r.exit_code == 0 and "no saved collect cursors" in r.output
+    r = run("citations", "refs")
+    assert r.exit_code == 0 and "no reference is cited by 2 or more of the 200 papers" in r.output
+    assert "run `gapscope enrich`" in r.output
+    r = run("annotate", "show", "0704.0001")
+    assert r.exit_code == 0 and "no notes, tags, highlights or facet corrections" in r.output
+    assert json.loads(run("annotate", "show", "--json", "0704.0001").output)["notes"] == []

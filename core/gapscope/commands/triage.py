@@ -608,6 +608,8 @@ def annotate_show(ref, paper, as_json) -> None:
     if as_json:
         emit_json(a)
         return
+    if not any(a[k] for k in ("notes", "tags", "highlights", "facet_corrections")):
+        click.echo(f"paper {a['paper_id']}: no notes, tags, highlights or facet corrections", err=True)
     for n in a["notes"]:
         click.echo(f"note {n['id']} ({n['updated_at']}): {n['body']}")
     if a["tags"]:
