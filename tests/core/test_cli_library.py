@@ -85,7 +85,9 @@ def test_collection_delete_asks_and_keeps_the_papers(run, shared_data, tmp_path)
     assert run("triage", "decide", "0704.0001", "exclude", "--collection", "typo").exit_code == 0
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo"],
                            input="n\n")
-    assert r.exit_code == 1 and "2 paper(s) stay in the library" in r.output and "1 screening decision" in r.output
+    # a "no" is a cancel (130, as `papers delete` answers it), not a failure
+    assert r.exit_code == 130 and "2 paper(s) stay in the library" in r.output and "1 screening decision" in r.output
+    assert "not deleted" in r.output
     assert "typo" in run("collection", "list").output
     r = run("collection", "delete", "typo", "--yes")
     assert r.exit_code == 0 and "deleted collection 'typo'" in r.output

@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
-from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
-                     resolve_paper, wrap_paragraph)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
+                     progress_bar, resolve_paper, wrap_paragraph)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
 _reviewer_opt = click.option("--reviewer", "-r", default=None,
@@ -680,7 +681,8 @@ def collection_delete(ref, name, yes) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     what = f"collection {name!r} ({papers} paper(s) stay in the library; {decisions} screening decision(s) made in it are deleted)"
     if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
-        fail("not deleted", EXIT_ERROR)
+        click.echo("not deleted", err=True)
+        sys.exit(EXIT_CANCELLED)               # a "no" is the user's cancel, as in `papers delete`
     try:
         lib.delete_collection(name)
     except LibraryError as exc:
