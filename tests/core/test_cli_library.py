@@ -123,3 +123,10 @@ def test_listings_with_nothing_to_list_say_so(run, shared_data):
     r = run("annotate", "show", "0704.0001")
     assert r.exit_code == 0 and "no notes, tags, highlights or facet corrections" in r.output
     assert json.loads(run("annotate", "show", "--json", "0704.0001").output)["notes"] == []
+
+
+def test_pdf_show_lists_the_sections_it_promises(run, shared_data):
+    r = run("attach", "--no-facets", str(shared_data / "pdfs/cs/1903.10676.pdf"))
+    assert r.exit_code == 0, r.output
+    sections = json.loads(run("pdf", "show", "--json").output)[0]["sections"]
+    assert sections and "sections: " + ", ".join(sections[:3]) in run("pdf", "show").output
