@@ -130,3 +130,10 @@ def test_pdf_show_lists_the_sections_it_promises(run, shared_data):
     assert r.exit_code == 0, r.output
     sections = json.loads(run("pdf", "show", "--json").output)[0]["sections"]
     assert sections and "sections: " + ", ".join(sections[:3]) in run("pdf", "show").output
+
+
+def test_triage_stats_says_what_ranks_the_queue_in_a_sentence(run, shared_data):
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    assert "queue ranked by library order (no include yet)" in run("triage", "stats").output
+    run("triage", "decide", "0704.0001", "include")
+    assert "queue ranked by similarity to the included papers" in run("triage", "stats").output
