@@ -34,7 +34,7 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
     them, else by its keywords."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..analyze import map_concepts
+    from ..analyze import map_concepts, record_maps_built
     from ..jobs import Cancelled
     from ..maps import build_maps
     from ..store import LibraryError
@@ -49,6 +49,8 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
         fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
     except (LibraryError, ValueError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_ERROR)
+    if (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3):
+        record_maps_built(lib, ms.maps)       # what `analyze` builds: it need not cluster these again
     if as_json:
         emit_json({f: {**m.summary(), "clusters": [c.to_dict() for c in m.clusters]} for f, m in ms.maps.items()})
         return
@@ -299,6 +301,10 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
         fail("cancelled: nothing stored", EXIT_CANCELLED)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    if not (reference or no_reference or openalex_min is not None):
+        from ..analyze import record_gaps_found
+
+        record_gaps_found(lib, problem_facet)     # what `analyze` finds: it need not find them again
     from ..gaps.stale import OUT_OF_DATE
 
     for n in notices:       # gaps from out-of-date maps are a warning, on stderr with --json too
