@@ -137,3 +137,10 @@ def test_triage_stats_says_what_ranks_the_queue_in_a_sentence(run, shared_data):
     assert "queue ranked by library order (no include yet)" in run("triage", "stats").output
     run("triage", "decide", "0704.0001", "include")
     assert "queue ranked by similarity to the included papers" in run("triage", "stats").output
+
+
+def test_papers_delete_json_without_yes_is_a_usage_error(run, shared_data):
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    r = run("papers", "delete", "0704.0001", "--json")
+    assert r.exit_code == 2 and "give --yes as well" in r.output       # README: 2 bad arguments
+    assert json.loads(run("stats", "--json").output)["papers"] == 200

@@ -266,7 +266,7 @@ def papers_delete(ref, ids, yes, as_json) -> None:
         click.echo(f"{summary['papers']} paper(s) will be deleted, with {_what_goes(summary)}.")
     if not yes:
         if as_json:
-            fail("--json deletes without asking: give --yes as well", EXIT_ERROR)
+            fail("--json deletes without asking: give --yes as well", EXIT_USAGE)
         if not click.confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)", default=False):
             click.echo("nothing deleted", err=True)
             sys.exit(EXIT_CANCELLED)
