@@ -144,3 +144,7 @@ def test_papers_delete_json_without_yes_is_a_usage_error(run, shared_data):
     r = run("papers", "delete", "0704.0001", "--json")
     assert r.exit_code == 2 and "give --yes as well" in r.output       # README: 2 bad arguments
     assert json.loads(run("stats", "--json").output)["papers"] == 200
+
+
+def test_search_help_says_the_limit_is_per_kind_of_hit(run):
+    assert "of each kind" in " ".join(run("search", "--help").output.split())

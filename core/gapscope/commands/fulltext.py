@@ -256,7 +256,8 @@ def pdf_label(ref, redo, quiet) -> None:
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True,
+              help="At most this many hits of each kind: titles and abstracts, and full text.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def search(ref, query, limit, as_json) -> None:
