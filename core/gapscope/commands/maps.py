@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
-                     progress_bar)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail,
+                     pass_library, progress_bar)
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
