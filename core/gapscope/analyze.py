@@ -69,6 +69,25 @@ def _map_fingerprint(lib, facet: str) -> str:
     return vectors_stamp(lib, facet)
 
 
+def _gaps_fingerprint(lib, maps: dict, problem_facet: str) -> str:
+    # the citation graph and the concepts too: a gap's citation evidence changes when enrichment changes
+    # the graph, and its concepts when they are extracted again
+    return _fingerprint("gaps", maps, problem_facet, lib.graph_stamp(), lib.latest_concept_batch())
+
+
+def record_maps_built(lib, maps: dict) -> None:
+    """Whole-library maps built outside analyze (`gapscope map` with its defaults) are what analyze would
+    build: recorded as its own, so the next `analyze` does not cluster them again while nothing changed."""
+    for f, m in maps.items():
+        lib.record_analysis_input(f"map:{f}", _map_fingerprint(lib, f), m.id)
+
+
+def record_gaps_found(lib, problem_facet: str) -> None:
+    """The same for a `gapscope gaps find` with analyze's settings (no --reference / --openalex of its own)."""
+    maps = {f: i for f in MAP_FACETS if (i := lib.latest_map_id(f)) is not None}
+    lib.record_analysis_input("gaps", _gaps_fingerprint(lib, maps, problem_facet), lib.latest_gap_batch())
+
+
 def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn]:
     sub = scaled(progress, start, end)
     if sub is None:
@@ -276,9 +295,7 @@ def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -
     if not out.maps:
         out.steps.append(StepResult("gaps", False, "no maps to find gaps in"))
         return
-    # the citation graph and the concepts too: a gap's citation evidence changes when enrichment changes
-    # the graph, and its concepts when they are extracted again
-    fp = _fingerprint("gaps", out.maps, problem_facet, lib.graph_stamp(), lib.latest_concept_batch())
+    fp = _gaps_fingerprint(lib, out.maps, problem_facet)
     batch = lib.latest_gap_batch()
     if lib.analysis_input("gaps") == (fp, batch):
         out.gaps = len(list_gaps(lib))

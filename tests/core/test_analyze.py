@@ -132,3 +132,26 @@ def test_a_changed_citation_graph_reruns_only_the_gaps(analysed, tmp_path, monke
         batch = lib.latest_gap_batch()
         assert analyze(lib).ran == ["gaps"] and lib.latest_gap_batch() != batch
         assert analyze(lib).ran == []
+
+
+def test_maps_and_gaps_made_by_their_own_commands_are_not_made_again(analysed, tmp_path, monkeypatch):
+    """README step 2 run command by command (`map`, `gaps find`), then `analyze`: nothing changed, so
+    nothing is clustered or found again; a map of other settings (`map --k 3`) is built again."""
+    from gapscope.analyze import analyze
+    from gapscope.cli import main
+    from gapscope.concepts import concreteness
+    from gapscope.store import Library
+
+    monkeypatch.setattr(concreteness, "load_model", lambda: None)     # no encoder needed for this check
+    path, _ = analysed
+    with Library(path) as shared:
+        copy = shared.backup_to(tmp_path / "copy.gapscope").library
+    for args in (["map", "-q"], ["gaps", "find", "-q"]):
+        r = CliRunner().invoke(main, ["--library", str(copy), *args])
+        assert r.exit_code == 0, r.output
+    with Library(copy) as lib:
+        assert analyze(lib).ran == []
+    r = CliRunner().invoke(main, ["--library", str(copy), "map", "-q", "--facet", "topic", "--k", "3"])
+    assert r.exit_code == 0, r.output
+    with Library(copy) as lib:
+        assert analyze(lib, gaps=False).ran == ["map:topic"]

@@ -2,6 +2,7 @@
 
 import json
 
+import click
 import pytest
 from click.testing import CliRunner
 
@@ -84,7 +85,9 @@ def test_collection_delete_asks_and_keeps_the_papers(run, shared_data, tmp_path)
     assert run("triage", "decide", "0704.0001", "exclude", "--collection", "typo").exit_code == 0
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo"],
                            input="n\n")
-    assert r.exit_code == 1 and "2 paper(s) stay in the library" in r.output and "1 screening decision" in r.output
+    # a "no" is a cancel (130, as `papers delete` answers it), not a failure
+    assert r.exit_code == 130 and "2 paper(s) stay in the library" in r.output and "1 screening decision" in r.output
+    assert "not deleted" in r.output
     assert "typo" in run("collection", "list").output
     r = run("collection", "delete", "typo", "--yes")
     assert r.exit_code == 0 and "deleted collection 'typo'" in r.output
@@ -92,3 +95,56 @@ def test_collection_delete_asks_and_keeps_the_papers(run, shared_data, tmp_path)
     assert json.loads(run("stats", "--json").output)["papers"] == 200
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo", "--yes"])
     assert r.exit_code == 4 and "no collection named 'typo'" in r.output
+
+
+def test_abstracts_with_hard_line_wraps_print_as_one_paragraph(run, shared_data):
+    """arXiv abstracts often keep their hard line wraps; `papers show`, `triage next` and `annotate terms`
+    join them before wrapping, instead of printing ragged half-empty lines."""
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    abstract = json.loads(run("papers", "show", "--json", "0704.0001").output)["abstract"]
+    assert "\n" in abstract.strip()                      # the record keeps its wraps
+    joined = " ".join(abstract.split())
+    assert click.wrap_text(joined, 100) in run("papers", "show", "0704.0001").output
+    shown = run("triage", "next").output
+    first = json.loads(run("triage", "next", "--json").output)[0]
+    assert click.wrap_text(" ".join(first["abstract"].split()), 100, initial_indent="    ",
+                           subsequent_indent="    ") in shown
+    assert click.wrap_text(joined, 100) in run("annotate", "terms", "0704.0001", "zzzz").output
+
+
+def test_listings_with_nothing_to_list_say_so(run, shared_data):
+    """An empty answer names what is missing instead of printing nothing (exit 0: nothing failed)."""
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    r = run("collect", "cursors")
+    assert r.exit_code == 0 and "no saved collect cursors" in r.output
+    r = run("citations", "refs")
+    assert r.exit_code == 0 and "no reference is cited by 2 or more of the 200 papers" in r.output
+    assert "run `gapscope enrich`" in r.output
+    r = run("annotate", "show", "0704.0001")
+    assert r.exit_code == 0 and "no notes, tags, highlights or facet corrections" in r.output
+    assert json.loads(run("annotate", "show", "--json", "0704.0001").output)["notes"] == []
+
+
+def test_pdf_show_lists_the_sections_it_promises(run, shared_data):
+    r = run("attach", "--no-facets", str(shared_data / "pdfs/cs/1903.10676.pdf"))
+    assert r.exit_code == 0, r.output
+    sections = json.loads(run("pdf", "show", "--json").output)[0]["sections"]
+    assert sections and "sections: " + ", ".join(sections[:3]) in run("pdf", "show").output
+
+
+def test_triage_stats_says_what_ranks_the_queue_in_a_sentence(run, shared_data):
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    assert "queue ranked by library order (no include yet)" in run("triage", "stats").output
+    run("triage", "decide", "0704.0001", "include")
+    assert "queue ranked by similarity to the included papers" in run("triage", "stats").output
+
+
+def test_papers_delete_json_without_yes_is_a_usage_error(run, shared_data):
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    r = run("papers", "delete", "0704.0001", "--json")
+    assert r.exit_code == 2 and "give --yes as well" in r.output       # README: 2 bad arguments
+    assert json.loads(run("stats", "--json").output)["papers"] == 200
+
+
+def test_search_help_says_the_limit_is_per_kind_of_hit(run):
+    assert "of each kind" in " ".join(run("search", "--help").output.split())

@@ -104,5 +104,8 @@ def test_eval_cs_shortcomings_json_on_a_slice_of_the_held_out_test(tmp_path):
     assert set(out) == {"shortcomings"} and set(out["shortcomings"]) == {"any", "types", "roles_macro_f1"}
     assert set(out["shortcomings"]["types"]) == {"prior", "open", "own"}
     assert 0.5 < out["shortcomings"]["any"]["f1"] <= 1        # a guess of "none" everywhere scores 0
+    text = CliRunner().invoke(main, ["facets", "eval", "--cs", str(sl), "--cs-labels",
+                                     str(ANNOTATIONS / "labels" / "adjudicated" / "test.tsv")])
+    assert f"CS roles macro-F1 {out['shortcomings']['roles_macro_f1']:.4f}" in text.output   # as in the JSON
     missing = CliRunner().invoke(main, ["facets", "eval", "--cs", str(sl)])
     assert missing.exit_code == 2 and "--cs-labels" in missing.output

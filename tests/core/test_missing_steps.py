@@ -70,3 +70,13 @@ def test_backtest_with_no_vectors_at_all_is_no_numpy_crash():
     empty = (np.zeros(0, dtype=np.int64), np.zeros((0, 4), dtype=np.float32))
     with pytest.raises(ValueError, match="too few papers before"):
         backtest_arrays(empty, empty, {}, "2026-01-01")
+
+
+def test_commands_that_read_a_map_say_to_build_it_with_exit_10(imported):
+    """README: exit 10 when an earlier step has not run; a missing map is such a step, not "not found"."""
+    for args in (["map", "show"], ["map", "show", "--facet", "method", "--cluster", "2"], ["map", "list"],
+                 ["map", "relabel"], ["map", "export"], ["citations", "cores"],
+                 ["triage", "next", "--cluster", "topic:3"], ["triage", "stats", "--cluster", "topic:3"]):
+        r = cli(imported, *args)
+        assert r.exit_code == 10, (args, r.output)
+        assert "gapscope map" in r.output, (args, r.output)

@@ -52,3 +52,21 @@ def test_runs_with_metrics_curves_papers_and_comparison(library, tmp_path):
     for fmt in ("md", "pdf"):  # the other renderers take the same runs without error
         write_report(library, fmt, tmp_path / f"r.{fmt}")
     assert variant.comparison["baseline"] in (tmp_path / "r.md").read_text(encoding="utf-8")
+
+
+def test_a_collection_without_linked_runs_does_not_say_the_library_has_none(library, tmp_path):
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, arxiv_id, norm_title, added_at) VALUES"
+                           " ('Linked', '2501.00002', 'linked', '2026')").lastrowid
+        other = conn.execute("INSERT INTO papers (title, arxiv_id, norm_title, added_at) VALUES"
+                             " ('Not linked', '2501.00003', 'not linked', '2026')").lastrowid
+    library.add_to_collection("elsewhere", [other])
+    spec = tmp_path / "spec.toml"
+    spec.write_text((EXAMPLES / "breast-cancer-logistic.toml").read_text(encoding="utf-8")
+                    + f"\n[source]\npapers = [{pid}]\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["--library", str(library.path), "run", str(spec), "-q",
+                                  "--set", "train.epochs=1", "--set", "eval.seeds=[0]"])
+    assert r.exit_code == 0, r.output
+    missing = build_report_data(library, collection="elsewhere").experiments.missing
+    assert "No experiments have been run" not in missing
+    assert "linked to a paper of collection “elsewhere”" in missing and "the library has 1 run" in missing

@@ -120,6 +120,10 @@ def citations_refs(ref, collection, k, min_count, as_json) -> None:
     if as_json:
         emit_json(rows)
         return
+    if not rows:
+        edges = lib.count_works()[2]
+        click.echo(f"no reference is cited by {min_count} or more of the {len(ids)} papers"
+                   + ("" if edges else " (no citation links yet: run `gapscope enrich`)"), err=True)
     for r in rows:
         click.echo(f"{r['cited_by']:4d} ({100 * r['share']:.0f}%)  {r['year'] or '    '}  {(r['title'] or '(no title)')[:90]}"
                    + ("  [in library]" if r["in_library"] else ""))

@@ -175,6 +175,8 @@ def collect_cursors(ref, as_json) -> None:
     if as_json:
         emit_json(rows)
         return
+    if not rows:
+        click.echo("no saved collect cursors (a collect that stops before its end leaves one)", err=True)
     for c in rows:
         st = c["state"]
         where = "done" if st.get("done") else f"unit {st.get('u', 0)}, start {st.get('start', 0)}, next {st.get('next', '')}"

@@ -212,6 +212,12 @@ def resolve_paper(lib, paper: str) -> int:
         fail(str(exc), EXIT_NOT_FOUND)
 
 
+def wrap_paragraph(text: str, width: int = 100, indent: str = "") -> str:
+    """A paper's text as one wrapped paragraph: the hard line wraps of arXiv abstracts (about half of
+    them) are joined first, or click's wrapper keeps each one and the lines come out ragged."""
+    return click.wrap_text(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent)
+
+
 def emit_json(obj: Any) -> None:
     # json escapes C0 controls itself; C1 controls (one-byte terminal escapes) are escaped here, so
     # the output is both exact and harmless on a terminal.

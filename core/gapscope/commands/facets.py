@@ -341,6 +341,8 @@ def eval_cmd(csabstruct, limitations, split, cs_jsonl, cs_labels, model_dir, as_
         for k, t in v["types"].items():
             click.echo(f"  {k:<6} precision {t['precision']:.4f} recall {t['recall']:.4f} F1 {t['f1']:.4f} "
                        f"(support {t['support']})")
+        if v.get("roles_macro_f1") is not None:
+            click.echo(f"CS roles macro-F1 {v['roles_macro_f1']:.4f}")
 
 
 def _limitations_in_sections(model, encoder, path: str, split: str) -> dict:

@@ -174,6 +174,10 @@ def pdf_show(ref, paper, as_json) -> None:
         click.echo(f"paper {r['paper_id']:>5}  {r['status']:<10} {r['pages'] or '-':>3} pages  {r['match_how']}"
                    f"  {safe(r['original_name'])}")
         click.echo(f"{'':12}{r['path']}")
+        if r["sections"]:
+            names = ", ".join(safe(n) for n in r["sections"][:8])
+            more = f", ... ({len(r['sections'])} in all)" if len(r["sections"]) > 8 else ""
+            click.echo(f"{'':12}sections: {names}{more}")
         if r["missing"]:
             click.secho(f"{'':12}this file is missing: re-attach it with `gapscope attach`", fg="red")
         if r["message"]:
@@ -252,7 +256,8 @@ def pdf_label(ref, redo, quiet) -> None:
 
 @click.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True,
+              help="At most this many hits of each kind: titles and abstracts, and full text.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def search(ref, query, limit, as_json) -> None:

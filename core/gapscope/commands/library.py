@@ -7,7 +7,7 @@ import sys
 import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
-                     pass_library, progress_bar, resolve_paper)
+                     pass_library, progress_bar, resolve_paper, wrap_paragraph)
 
 
 def _paper_row(p) -> dict:
@@ -183,7 +183,7 @@ def papers_show(ref, paper, as_json) -> None:
                         p.published, " ".join(p.categories), p.venue) if b]
     click.echo(" | ".join(bits))
     click.echo()
-    click.echo(click.wrap_text(p.abstract or "(no abstract)", 100) + (" [truncated]" if p.abstract_truncated else ""))
+    click.echo(wrap_paragraph(p.abstract or "(no abstract)") + (" [truncated]" if p.abstract_truncated else ""))
     click.echo()
     if data["tags"]:
         click.echo("tags: " + ", ".join(data["tags"]))
@@ -266,7 +266,7 @@ def papers_delete(ref, ids, yes, as_json) -> None:
         click.echo(f"{summary['papers']} paper(s) will be deleted, with {_what_goes(summary)}.")
     if not yes:
         if as_json:
-            fail("--json deletes without asking: give --yes as well", EXIT_ERROR)
+            fail("--json deletes without asking: give --yes as well", EXIT_USAGE)
         if not click.confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)", default=False):
             click.echo("nothing deleted", err=True)
             sys.exit(EXIT_CANCELLED)

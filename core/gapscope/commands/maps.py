@@ -6,8 +6,8 @@ from __future__ import annotations
 import click
 
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail, pass_library,
-                     progress_bar)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail,
+                     pass_library, progress_bar)
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
@@ -34,7 +34,7 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
     them, else by its keywords."""
     if ctx.invoked_subcommand is not None:
         return
-    from ..analyze import map_concepts
+    from ..analyze import map_concepts, record_maps_built
     from ..jobs import Cancelled
     from ..maps import build_maps
     from ..store import LibraryError
@@ -49,6 +49,8 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
         fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
     except (LibraryError, ValueError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_ERROR)
+    if (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3):
+        record_maps_built(lib, ms.maps)       # what `analyze` builds: it need not cluster these again
     if as_json:
         emit_json({f: {**m.summary(), "clusters": [c.to_dict() for c in m.clusters]} for f, m in ms.maps.items()})
         return
@@ -85,7 +87,7 @@ def map_relabel(ref, facets, as_json) -> None:
     lib = ref.open()
     done = relabel_maps(lib, facets or MAP_FACETS)
     if not done:
-        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+        fail("no maps yet: run `gapscope map` first", EXIT_NEEDS_STEP)
     maps = {f: latest_map(lib, f) for f in done}
     if as_json:
         emit_json({f: {**m.summary(), "clusters": [c.to_dict() for c in m.clusters]} for f, m in maps.items()})
@@ -107,7 +109,7 @@ def map_export(ref, facets, as_json) -> None:
 
     out = export_maps(ref.open(), facets or MAP_FACETS)
     if not out["maps"]:
-        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+        fail("no maps yet: run `gapscope map` first", EXIT_NEEDS_STEP)
     emit_json(out)
 
 
@@ -183,7 +185,7 @@ def map_list(ref, as_json) -> None:
         emit_json(rows)
         return
     if not rows:
-        fail("no maps yet: run `gapscope map` first", EXIT_NOT_FOUND)
+        fail("no maps yet: run `gapscope map` first", EXIT_NEEDS_STEP)
     for r in rows:
         click.echo(f"{r['facet']:<12} map {r['map_id']:>4}  {r['n_papers']:>7} papers  k={r['k']:<3} {r['created_at']}"
                    + ("  STALE" if r["stale"] else ""))
@@ -299,6 +301,10 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
         fail("cancelled: nothing stored", EXIT_CANCELLED)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
+    if not (reference or no_reference or openalex_min is not None):
+        from ..analyze import record_gaps_found
+
+        record_gaps_found(lib, problem_facet)     # what `analyze` finds: it need not find them again
     from ..gaps.stale import OUT_OF_DATE
 
     for n in notices:       # gaps from out-of-date maps are a warning, on stderr with --json too

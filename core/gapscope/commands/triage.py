@@ -4,13 +4,14 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
-from .common import (EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library, progress_bar,
-                     resolve_paper)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
+                     progress_bar, resolve_paper, wrap_paragraph)
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
 _reviewer_opt = click.option("--reviewer", "-r", default=None,
@@ -89,7 +90,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
         if r.get("conflict"):
             click.echo(f"    conflict: {_said(r['conflict'])}; a decision without --reviewer resolves it")
         if abstract and r["abstract"]:
-            click.echo(click.wrap_text(r["abstract"], 100, initial_indent="    ", subsequent_indent="    "))
+            click.echo(wrap_paragraph(r["abstract"], indent="    "))
         click.echo()
 
 
@@ -592,7 +593,7 @@ def annotate_terms(ref, paper, query, as_json) -> None:
         out += [p.abstract[last:s], "[[", p.abstract[s:e], "]]"]
         last = e
     out.append(p.abstract[last:])
-    click.echo(click.wrap_text("".join(out), 100))
+    click.echo(wrap_paragraph("".join(out)))
 
 
 @annotate.command("show")
@@ -608,6 +609,8 @@ def annotate_show(ref, paper, as_json) -> None:
     if as_json:
         emit_json(a)
         return
+    if not any(a[k] for k in ("notes", "tags", "highlights", "facet_corrections")):
+        click.echo(f"paper {a['paper_id']}: no notes, tags, highlights or facet corrections", err=True)
     for n in a["notes"]:
         click.echo(f"note {n['id']} ({n['updated_at']}): {n['body']}")
     if a["tags"]:
@@ -678,7 +681,8 @@ def collection_delete(ref, name, yes) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     what = f"collection {name!r} ({papers} paper(s) stay in the library; {decisions} screening decision(s) made in it are deleted)"
     if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
-        fail("not deleted", EXIT_ERROR)
+        click.echo("not deleted", err=True)
+        sys.exit(EXIT_CANCELLED)               # a "no" is the user's cancel, as in `papers delete`
     try:
         lib.delete_collection(name)
     except LibraryError as exc:

@@ -7,6 +7,7 @@ from typing import Optional
 
 import numpy as np
 
+from ..store.errors import MissingStep
 from ..store.library import LibraryError
 from .model import Cluster, Map
 
@@ -62,7 +63,7 @@ def latest_map_id(lib, facet: str) -> Optional[int]:
 def latest_map(lib, facet: str) -> Map:
     mid = latest_map_id(lib, facet)
     if mid is None:
-        raise LibraryError(f"no {facet} map yet (run `gapscope map --facet {facet}`)")
+        raise MissingStep(f"no {facet} map yet (run `gapscope map --facet {facet}`)")
     return load_map(lib, mid)
 
 

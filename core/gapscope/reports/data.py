@@ -463,7 +463,13 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
                     break
         sec.runs.append(run)
     _compare_runs(sec.runs)
-    if not sec.runs:
+    if not sec.runs and collection is not None and lib.report_run_rows(None):
+        # the library has runs, none linked to this collection's papers: "none run yet" would be untrue
+        n = len(lib.report_run_rows(None))
+        sec.missing = (f"No experiment run of this library is linked to a paper of collection “{collection}” "
+                       f"(the library has {n} run{'s' if n != 1 else ''}: `gapscope runs list`). A run drafted "
+                       "from a gap (`gapscope runs draft --gap ID`) is linked to the gap's evidence papers.")
+    elif not sec.runs:
         sec.missing = ("No experiments have been run from this library yet. To test a gap, draft an experiment "
                        "from it (the Gaps view's “Draft experiment…” button, or `gapscope runs draft --gap ID -o "
                        "spec.toml`) and run it (`gapscope run spec.toml`).")

@@ -29,9 +29,9 @@ STOP_RULE = rule_text()
 
 
 # What orders the queue, by what is labelled (include and exclude train; maybe and postpone do not).
-RANKED_BY = {
-    "library order": "no include yet: papers come in library order",
-    "similarity": "includes only: papers most similar to the included ones come first",
+RANKED_BY = {   # each reads after "queue ranked by"
+    "library order": "library order (no include yet)",
+    "similarity": "similarity to the included papers (includes only, no exclude yet)",
     "classifier": "the classifier, trained on the includes and excludes",
 }
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Optional
 
+from ..store.errors import MissingStep
 from ..store.library import LibraryError
 
 
@@ -46,7 +47,7 @@ def parse_cluster(lib, text: str) -> tuple[int, int]:
     else:
         map_id = lib.latest_map_of_facet(head)
         if map_id is None:
-            raise LibraryError(f"no {head!r} map in this library (run `gapscope map`)")
+            raise MissingStep(f"no {head!r} map in this library (run `gapscope map`)")
     cluster = int(tail)
     lib.cluster_paper_ids(map_id, cluster)  # raises when the cluster does not exist
     return map_id, cluster
