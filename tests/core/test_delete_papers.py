@@ -159,3 +159,22 @@ def test_a_pdf_the_system_keeps_is_named_and_the_rest_goes(filled):
     assert r.exit_code == 0 and "removed 1 PDF file(s)" in r.output
     assert f"could not remove {folder / 'stuck.pdf'}: " in r.output
     assert not {a, b} & set(lib.list_paper_ids())
+
+
+def test_a_deleted_papers_id_is_never_given_to_another_paper(filled, tmp_path):
+    """SQLite gives the next row max(id) + 1: without the library's own mark, the paper imported after the
+    top one was deleted would take its id, and a run, log or export naming that id would name it."""
+    from gapscope.deletion import delete_papers
+    from gapscope.ingest import import_file
+
+    lib, (a, b, c) = filled
+    delete_papers(lib, [b, c])
+    delete_papers(lib, [a])                       # a later, lower deletion keeps the highest mark
+    bib = tmp_path / "more.bib"
+    bib.write_text("@article{four, title={Delta paper about parsing trees}, author={Di Four}, year={2023}}\n"
+                   "@article{five, title={Epsilon paper about segmenting}, author={Ed Five}, year={2024}}\n",
+                   encoding="utf-8")
+    import_file(lib, str(bib))
+    new = lib.list_paper_ids()
+    assert new == [c + 1, c + 2]
+    assert [pid for pid, _ in lib.search("segmenting")] == [c + 2]      # the search index follows

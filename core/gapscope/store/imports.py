@@ -16,6 +16,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from ..models import OWN_EXPORT_SOURCE, Paper
 from .base import LibraryError, chunks, now_iso
+from .papers import HIGHEST_DELETED_ID
 
 _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "year", "published", "venue",
                   "url", "categories", "primary_category", "authors", "title", "norm_title")
@@ -193,13 +194,22 @@ class ImportsMixin:
         """Inside a transaction: a new paper row (its authors, categories and versions come with the batch)."""
         self._in_transaction()
         return self._conn.execute(
-            "INSERT INTO papers (title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
+            "INSERT INTO papers (id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
             " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors), p.year, p.published,
-             p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category, " ".join(p.categories),
-             p.venue, p.url, norm_title, added_at),
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (self._next_paper_id(), p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors),
+             p.year, p.published, p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category,
+             " ".join(p.categories), p.venue, p.url, norm_title, added_at),
         ).lastrowid
+
+    def _next_paper_id(self) -> Optional[int]:
+        """An id above every paper's and every deleted paper's, so an id never names two papers; None
+        (SQLite's own choice, the same) when no deleted id lies above the papers'."""
+        row = self._conn.execute(
+            "SELECT (SELECT CAST(value AS INTEGER) FROM settings WHERE key = ?), (SELECT max(id) FROM papers)",
+            (HIGHEST_DELETED_ID,)).fetchone()
+        deleted, top = row[0] or 0, row[1] or 0
+        return deleted + 1 if deleted > top else None
 
     def refresh_source_record(self, source: str, key: str, data: str, seen_at: str, import_id: int) -> None:
         """Inside a transaction: what a record seen before says now."""

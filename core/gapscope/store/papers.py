@@ -11,6 +11,9 @@ from ..models import Paper
 from .base import LibraryError, chunks
 
 
+# settings key: the highest paper id ever deleted (SQLite would otherwise give the top id to the next paper)
+HIGHEST_DELETED_ID = "papers.highest_deleted_id"
+
 _PAPER_COLUMNS = (
     "id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id, "
     "arxiv_version, doi, primary_category, categories, venue, url"
@@ -129,6 +132,10 @@ class PapersMixin:
             summary = self.deletion_summary(found)
             for part in chunks(found, 500):
                 conn.execute(f"DELETE FROM papers WHERE id IN ({','.join('?' * len(part))})", part)
+            if found:       # ids are never given again: runs, logs and exports that name one keep meaning it
+                conn.execute("INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE"
+                             " SET value = max(CAST(value AS INTEGER), CAST(excluded.value AS INTEGER))",
+                             (HIGHEST_DELETED_ID, str(max(found))))
         return {**summary, "ids": found, "stored_files": sorted(set(files))}
 
     def set_paper_title(self, paper_id: int, title: str, norm_title: str) -> None:
