@@ -120,6 +120,10 @@ def test_listings_with_nothing_to_list_say_so(run, shared_data):
     r = run("citations", "refs")
     assert r.exit_code == 0 and "no reference is cited by 2 or more of the 200 papers" in r.output
     assert "run `gapscope enrich`" in r.output
+    run("collection", "create", "empty")
+    r = run("citations", "refs", "-c", "empty")          # an empty collection, not the whole library
+    assert r.exit_code == 0 and "the collection 'empty' has no papers" in r.output and "200" not in r.output
+    assert json.loads(run("citations", "refs", "-c", "empty", "--json").output) == []
     r = run("annotate", "show", "0704.0001")
     assert r.exit_code == 0 and "no notes, tags, highlights or facet corrections" in r.output
     assert json.loads(run("annotate", "show", "--json", "0704.0001").output)["notes"] == []

@@ -115,12 +115,16 @@ def citations_refs(ref, collection, k, min_count, as_json) -> None:
     from ..citations.related import collection_references
 
     lib = ref.open()
-    ids = _scope_ids(lib, (), collection) or lib.list_paper_ids()
-    rows = collection_references(lib, ids, k=k, min_count=min_count)
+    ids = _scope_ids(lib, (), collection)
+    if ids is None:                 # no collection named (an empty one is not the whole library)
+        ids = lib.list_paper_ids()
+    rows = collection_references(lib, ids, k=k, min_count=min_count) if ids else []
     if as_json:
         emit_json(rows)
         return
-    if not rows:
+    if not ids:
+        click.echo(f"the collection {collection!r} has no papers", err=True)
+    elif not rows:
         edges = lib.count_works()[2]
         click.echo(f"no reference is cited by {min_count} or more of the {len(ids)} papers"
                    + ("" if edges else " (no citation links yet: run `gapscope enrich`)"), err=True)
