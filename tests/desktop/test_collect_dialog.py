@@ -78,3 +78,19 @@ def test_every_source_can_start_and_shows_its_own_fields(window, qtbot):
         assert dlg.start_button.isEnabled(), key
         assert dlg.start_button.text() == ("Import" if key == "file" else "Collect")
         assert dlg.file.isVisible() == (key == "file") and dlg.query.isVisible() == (key != "file")
+
+
+def test_a_file_refused_as_a_whole_does_not_report_an_earlier_import_as_kept(window, qtbot, tmp_path):
+    """An empty file writes nothing: the dialog must not show the previous import's log entry (the 400
+    papers the library was built with) as what this run kept."""
+    empty = tmp_path / "empty.bib"
+    empty.write_text("", encoding="utf-8")
+    dlg = _dialog(window)
+    qtbot.addWidget(dlg)
+    dlg.file.setText(str(empty))
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    assert task.outcome == "failed"
+    text = dlg.status.text()
+    assert "empty.bib" in text and "the file is empty" in text
+    assert "Kept in the library" not in text and "Nothing was added to the library." in text

@@ -66,6 +66,7 @@ class CollectDialog(QDialog):
         self.library_path = Path(library_path)
         self.task = None
         self.report = None
+        self.log_before: Optional[int] = None   # the newest import-log entry before this run started
 
         self.source = QComboBox()
         for key, label in SOURCES:
@@ -153,6 +154,7 @@ class CollectDialog(QDialog):
                 self.status.setText("Type what to search for.")
                 return None
             name, fn, args = f"Collect from {dict(SOURCES)[src]}", run_collect, (src, q, self.limit.value(), coll)
+        self.log_before = self._newest_log_id()
         self.bar.setRange(0, 0)
         self.bar.show()
         self.status.setText("Starting…")
@@ -176,16 +178,28 @@ class CollectDialog(QDialog):
         self.status.setText(describe_report(report))
         self.collected.emit(report)
 
-    def _kept(self) -> str:
+    def _newest_log(self) -> Optional[list]:
+        """The newest entry of the library's import log (an empty list: none yet; None: unreadable)."""
         try:
             from gapscope.store import Library
 
             with Library(self.library_path, create=False) as lib:
-                log = lib.imports_log(1)
+                return lib.imports_log(1)
         except Exception:  # noqa: BLE001 - the log is a courtesy; the error itself is already shown
+            return None
+
+    def _newest_log_id(self) -> int:
+        log = self._newest_log()
+        return log[0]["id"] if log else 0
+
+    def _kept(self) -> str:
+        """What this run left in the library. A run stopped before it wrote anything (an empty file, a
+        file of another format) has no log entry of its own: the newest one is an earlier run's."""
+        log = self._newest_log()
+        if log is None:
             return ""
-        if not log:
-            return ""
+        if not log or (self.log_before is not None and log[0]["id"] <= self.log_before):
+            return "<br>Nothing was added to the library."
         e = log[0]
         return (f"<br>Kept in the library from this run: {e['added']:,} added, {e['merged']:,} merged "
                 f"(log entry #{e['id']}, status {html.escape(str(e['status']))}).")
