@@ -71,6 +71,14 @@ def open_file_name(parent: Optional[QWidget], caption: str, directory: str = "",
     return _run(dlg)
 
 
+def open_file_names(parent: Optional[QWidget], caption: str, directory: str = "", name_filter: str = "") -> list[str]:
+    """Existing files to read (one or many), or [] when cancelled."""
+    dlg = make_dialog(parent, caption, directory, name_filter)
+    dlg.setAcceptMode(QFileDialog.AcceptOpen)
+    dlg.setFileMode(QFileDialog.ExistingFiles)
+    return list(dlg.selectedFiles()) if dlg.exec() == QFileDialog.Accepted else []
+
+
 def save_file_name(parent: Optional[QWidget], caption: str, directory: str = "", name_filter: str = "") -> str:
     """A file to write (asks before overwriting), or "" when cancelled."""
     dlg = make_dialog(parent, caption, directory, name_filter)

@@ -205,7 +205,8 @@ class MainWindow(QMainWindow):
         self.act_import = act("&Import File…", lambda: self.show_collect(source="file"), "Ctrl+I",
                               "Import BibTeX, RIS, CSV or an arXiv snapshot")
         self.act_attach_pdf = act("Attach &PDF…", self.choose_pdf,
-                                  tip="Attach a PDF to its paper (matched by DOI, arXiv id or title) and label its sentences")
+                                  tip="Attach PDFs, one or many, to their papers (matched by DOI, arXiv id or "
+                                  "title) and label their sentences")
         self.act_fetch_pdfs = act("&Fetch arXiv PDFs", self.fetch_pdfs,
                                   tip="Download and attach the arXiv PDF of the selected papers (of every paper "
                                       "without one when none is selected) and label their sentences")
@@ -333,13 +334,13 @@ class MainWindow(QMainWindow):
         self.attach_pdfs(paths)
 
     def choose_pdf(self) -> None:
-        from .file_dialogs import open_file_name
+        from .file_dialogs import open_file_names
 
         if self.lib is None:
             return
-        path = open_file_name(self, "Attach PDF", "", "PDF files (*.pdf)")
-        if path:
-            self.attach_pdfs([path])
+        paths = open_file_names(self, "Attach PDFs", "", "PDF files (*.pdf)")   # a whole folder's worth at once
+        if paths:
+            self.attach_pdfs(paths)
 
     def attach_pdfs(self, paths) -> None:
         made: dict = {}

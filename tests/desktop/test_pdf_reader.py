@@ -333,6 +333,65 @@ def test_a_broken_file_beside_a_good_pdf_adds_no_paper_and_the_failure_stays_sho
     box.close()
 
 
+def test_a_dropped_folder_attaches_the_pdfs_in_it_but_never_the_library_folder(qtbot, window, shared_data,
+                                                                               tmp_path, monkeypatch):
+    """A folder of PDFs dropped on the window is taken (as `gapscope attach folder/`), its PDFs attached
+    and a broken one named; the open library's own folder is never taken."""
+    import gapscope.fulltext as fulltext
+    from PySide6.QtGui import QDragEnterEvent
+
+    from gapscope_desktop.views.pdf_reader import dropped_pdfs
+
+    attach_only = fulltext.attach_and_label      # the facet labels are not what this test is about
+    monkeypatch.setattr(fulltext, "attach_and_label", lambda lib, paths, **kw: attach_only(lib, paths, label=False,
+                                                                                            **kw))
+    w = window
+    folder = tmp_path / "papers"
+    (folder / "more").mkdir(parents=True)
+    shutil.copyfile(shared_data / "pdfs" / "cs" / "2302.07302v1.pdf", folder / "more" / "citesee.pdf")
+    (folder / "broken.pdf").write_text("these are my notes, not a PDF")
+    (folder / "notes.txt").write_text("not a PDF either, and not taken for one")
+    libdir = tmp_path / "other.gapscope"
+    libdir.mkdir()
+    assert dropped_pdfs([QUrl.fromLocalFile(str(libdir))], libdir) == []
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(folder))])
+    enter = QDragEnterEvent(QPoint(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    w.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    before = w.lib.count_papers()
+    assert _drop(w, [folder]).isAccepted()
+    qtbot.waitUntil(lambda: bool(w.last_attach), timeout=60000)
+    assert [(r["file"], r["status"]) for r in w.last_attach] == [
+        (str(folder / "broken.pdf"), "unreadable"), (str(folder / "more" / "citesee.pdf"), "new-paper")]
+    assert w.lib.count_papers() == before + 1
+    assert w.attach_failures.informativeText().startswith(f"{folder / 'broken.pdf'}: not a readable PDF")
+    w.attach_failures.close()
+
+
+def test_attach_pdf_takes_several_files_chosen_at_once(qtbot, window, shared_data, tmp_path, monkeypatch):
+    """File > Attach PDF lets the user pick many PDFs in one go (the dialog answered as Qt's own does
+    in its several-files mode), and attaches every one."""
+    import gapscope.fulltext as fulltext
+    from PySide6.QtWidgets import QFileDialog
+
+    attach_only = fulltext.attach_and_label
+    monkeypatch.setattr(fulltext, "attach_and_label", lambda lib, paths, **kw: attach_only(lib, paths, label=False,
+                                                                                            **kw))
+    picked = []
+    for name, src in (("citesee.pdf", "cs/2302.07302v1.pdf"), ("eacl.pdf", EACL)):
+        shutil.copyfile(shared_data / "pdfs" / src, tmp_path / name)
+        picked.append(str(tmp_path / name))
+    modes = []
+    monkeypatch.setattr(QFileDialog, "exec", lambda dlg: modes.append(dlg.fileMode()) or QFileDialog.Accepted)
+    monkeypatch.setattr(QFileDialog, "selectedFiles",
+                        lambda dlg: picked if dlg.fileMode() == QFileDialog.ExistingFiles else picked[:1])
+    window.act_attach_pdf.trigger()
+    qtbot.waitUntil(lambda: bool(window.last_attach), timeout=60000)
+    assert modes == [QFileDialog.ExistingFiles]
+    assert [(r["file"], r["status"]) for r in window.last_attach] == [(p, "new-paper") for p in picked]
+
+
 def test_a_missing_stored_pdf_is_named_on_the_page(qtbot, lib_path, shared_data):
     from gapscope.fulltext import stored_path
     from gapscope.store import Library

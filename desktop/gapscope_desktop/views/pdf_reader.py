@@ -641,8 +641,9 @@ def _add_pdf_highlight(lib, paper_id: int, attachment_id: int, page: int, text: 
 
 
 def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:
-    """The local PDF files among dropped URLs, by name only (nothing is opened here), never one inside
-    the open library's folder (docs/architecture.md, "Library file safety")."""
+    """The local PDF files and folders among dropped URLs (a folder: the PDFs in it, found by the attach,
+    as `gapscope attach folder/` does), by name and ``stat`` only (nothing is opened here), never the
+    open library's folder or anything inside it (docs/architecture.md, "Library file safety")."""
     root = None
     if library_path is not None and (Path(library_path).suffix == ".gapscope" or Path(library_path).is_dir()):
         root = Path(library_path).resolve()
@@ -651,9 +652,10 @@ def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:
         if not url.isLocalFile():
             continue
         p = Path(url.toLocalFile())
-        if p.suffix.lower() != ".pdf" or (root is not None and root in p.resolve().parents):
+        if root is not None and (p.resolve() == root or root in p.resolve().parents):
             continue
-        out.append(p)
+        if p.suffix.lower() == ".pdf" or p.is_dir():
+            out.append(p)
     return out
 
 
