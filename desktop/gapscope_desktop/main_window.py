@@ -13,6 +13,7 @@ from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitte
                                QToolBar, QWidget)
 
 from . import queries, recent, settings
+from .dialogs.collect_dialog import dropped_import_file
 from .library_paths import same_library
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
@@ -317,21 +318,29 @@ class MainWindow(QMainWindow):
         self.changed_banner.hide()
         return True
 
-    # --- PDFs dropped on the window: the paths from the URLs, attached on the writer queue -----------------
+    # --- drops on the window: the paths from the URLs; PDFs (and folders) attached on the writer queue, a
+    # bibliography file opens the import dialog with it filled in ----------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # a drop attaches as Attach PDF does: not where that action is off (a read-only library)
-        if self.lib is not None and self.act_attach_pdf.isEnabled() and dropped_pdfs(event.mimeData().urls(), self.lib.path):
+        # a drop attaches as Attach PDF does, or imports as Import File does: not where those are off (read-only)
+        urls = event.mimeData().urls()
+        if self.lib is not None and (self.act_attach_pdf.isEnabled() and dropped_pdfs(urls, self.lib.path)
+                                     or self.act_import.isEnabled() and dropped_import_file(urls, self.lib.path)):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
-        paths = dropped_pdfs(event.mimeData().urls(), self.lib.path) if self.lib is not None else []
-        if not paths:
+        urls = event.mimeData().urls()
+        paths = dropped_pdfs(urls, self.lib.path) if self.lib is not None else []
+        bib = dropped_import_file(urls, self.lib.path) if self.lib is not None and not paths else None
+        if not paths and bib is None:
             event.ignore()
             return
         event.acceptProposedAction()
-        self.attach_pdfs(paths)
+        if paths:
+            self.attach_pdfs(paths)
+        else:   # after the drop has returned to the file manager: the dialog is modal
+            QTimer.singleShot(0, lambda: self.show_collect(source="file", path=str(bib)))
 
     def choose_pdf(self) -> None:
         from .file_dialogs import open_file_names
@@ -741,7 +750,7 @@ class MainWindow(QMainWindow):
             self, "Back up the library into a folder", start_folder(self.lib.path)))
 
     # --- dialogs ---------------------------------------------------------------------------------
-    def show_collect(self, source: str = "arxiv") -> None:
+    def show_collect(self, source: str = "arxiv", path: str = "") -> None:
         from .dialogs.collect_dialog import CollectDialog
 
         if not self.ensure_library():
@@ -750,7 +759,7 @@ class MainWindow(QMainWindow):
             QMessageBox.information(self, "Read-only library", f"{self.lib.path} is read-only: nothing can be "
                                     "collected into it. Open a writable library first.")
             return
-        dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self)
+        dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self, path=path)
         dlg.collected.connect(lambda _r: self.refresh_all())
         dlg.exec()
 

@@ -94,3 +94,44 @@ def test_a_file_refused_as_a_whole_does_not_report_an_earlier_import_as_kept(win
     text = dlg.status.text()
     assert "empty.bib" in text and "the file is empty" in text
     assert "Kept in the library" not in text and "Nothing was added to the library." in text
+
+
+def test_a_bibliography_dropped_on_the_window_opens_the_import_with_it(window, qtbot, tmp_path):
+    """A .bib dragged from the file manager onto the window is taken (not refused), and the import
+    dialog opens with that file filled in: Import brings its papers into the Library view."""
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope_desktop.dialogs.collect_dialog import CollectDialog
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{ok1, title={A real title dropped on the window}, author={Ada Lovelace}, year={2020}}\n",
+                   encoding="utf-8")
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(bib))])
+    enter = QDragEnterEvent(QPoint(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dragEnterEvent(enter)
+    assert enter.isAccepted()
+    seen = {}
+
+    def import_in_the_dialog():                 # runs inside the modal dialog's own event loop
+        dlg = QApplication.activeModalWidget()
+        if not isinstance(dlg, CollectDialog):
+            QTimer.singleShot(20, import_in_the_dialog)
+            return
+        seen.update(file=dlg.file.text(), source=dlg.source.currentData())
+        task = dlg.start()
+        qtbot.waitUntil(lambda: task.done, timeout=30000)
+        seen["status"] = dlg.status.text()
+        dlg.accept()
+
+    before = window.library_view.model.rowCount()
+    QTimer.singleShot(0, import_in_the_dialog)
+    drop = QDropEvent(QPointF(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    window.dropEvent(drop)
+    assert drop.isAccepted()
+    qtbot.waitUntil(lambda: "status" in seen, timeout=30000)
+    assert seen["file"] == str(bib) and seen["source"] == "file"
+    assert "added 1" in seen["status"]
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 1, timeout=10000)

@@ -14,6 +14,18 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLi
 from ..widgets.task_dialog import lay_out, progress_and_status
 
 SOURCES = [("arxiv", "arXiv"), ("scholar", "Google Scholar"), ("file", "File import")]
+IMPORT_SUFFIXES = (".bib", ".ris", ".csv", ".jsonl", ".json", ".gz")   # what Browse… lists, and a drop takes
+
+
+def dropped_import_file(urls, library_path: Optional[Path]) -> Optional[Path]:
+    """The first local bibliography file among dropped URLs, by name only (nothing is opened here), never
+    one inside the open library's folder (docs/architecture.md, "Library file safety")."""
+    root = Path(library_path).resolve() if library_path is not None and Path(library_path).is_dir() else None
+    for url in urls:
+        p = Path(url.toLocalFile()) if url.isLocalFile() else None
+        if p is not None and p.suffix.lower() in IMPORT_SUFFIXES and (root is None or root not in p.resolve().parents):
+            return p
+    return None
 
 
 def run_import(lib, path, fmt, collection, *, progress=None, cancel=None):
@@ -57,7 +69,8 @@ def describe_report(report) -> str:
 class CollectDialog(QDialog):
     collected = Signal(object)
 
-    def __init__(self, tasks, library_path: Path, source: str = "arxiv", parent: Optional[QWidget] = None) -> None:
+    def __init__(self, tasks, library_path: Path, source: str = "arxiv", parent: Optional[QWidget] = None,
+                 path: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Collect papers")
         self.setObjectName("collectDialog")
@@ -76,7 +89,8 @@ class CollectDialog(QDialog):
         self.limit.setRange(1, 100000)
         self.limit.setValue(200)
         self.limit.setSuffix(" papers at most")
-        self.file = QLineEdit(placeholderText="A .bib, .ris, .csv, CSL-JSON .json or arXiv snapshot .jsonl(.gz) file")
+        self.file = QLineEdit(path, placeholderText="A .bib, .ris, .csv, CSL-JSON .json or arXiv snapshot "
+                                                    ".jsonl(.gz) file")
         self.browse = QPushButton("Browse…")
         self.browse.clicked.connect(self._browse)
         self.fmt = QComboBox()
@@ -133,7 +147,7 @@ class CollectDialog(QDialog):
         from ..file_dialogs import open_file_name
 
         path = open_file_name(self, "Import papers", str(Path.home()),
-                              "Bibliographies (*.bib *.ris *.csv *.jsonl *.json *.gz);;All files (*)")
+                              f"Bibliographies ({' '.join('*' + x for x in IMPORT_SUFFIXES)});;All files (*)")
         if path:
             self.file.setText(path)
 
