@@ -51,7 +51,8 @@ def describe_report(report) -> str:
     errs = d.get("errors") or []
     bad = max(d.get("bad", 0), len(errs))
     if errs:
-        text += f"<br><span style='color:#a04000;'>{bad:,} records could not be read:</span><br>" + \
+        text += (f"<br><span style='color:#a04000;'>{bad:,} record{'' if bad == 1 else 's'} could not be "
+                 "read:</span><br>") + \
             "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if bad > 8 else "")
     for what, items in (("Merged", d.get("merges") or []), ("Note", d.get("warnings") or [])):
         if items:
