@@ -423,6 +423,7 @@ class MainWindow(QMainWindow):
         self.detail.set_library(None)
         self.reader.set_library(None)
         self.sidebar.set_library(None)
+        self.triage_view.sessions.clear()    # the closed library's screening features (hundreds of MB)
         self.write_guard.set_read_only(False)
         self.setWindowTitle("GapScope")
         self.status_label.setText("")

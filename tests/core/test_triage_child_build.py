@@ -8,7 +8,7 @@ import multiprocessing
 import pytest
 
 from gapscope.jobs import Cancelled, CancelToken
-from gapscope.triage import queue
+from gapscope.triage import queue, scope_features
 from gapscope.triage.child_build import build_in_child
 
 from .triage_helpers import load_screening_slice
@@ -27,13 +27,13 @@ def lib(library, shared_data):
 
 def test_a_big_scope_builds_its_features_in_a_child_process(lib, monkeypatch):
     ids = lib.list_paper_ids()
-    expected = queue.build_features(queue._texts(lib, ids), None).matrix
+    expected = scope_features.build_features(scope_features._texts(lib, ids), None).matrix
 
     def in_this_process(*_a, **_k):
         raise AssertionError("the features were built in the calling process")
 
-    monkeypatch.setattr(queue, "CHILD_FROM", 10)          # the library counts as big
-    monkeypatch.setattr(queue, "build_features", in_this_process)
+    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)          # the library counts as big
+    monkeypatch.setattr(scope_features, "build_features", in_this_process)
     X, has_embeddings, _ = queue._load_or_build(lib, ids, False)
     assert X.shape == expected.shape and (X != expected).nnz == 0
     assert not has_embeddings
@@ -44,5 +44,5 @@ def test_cancel_stops_the_child(lib):
     token = CancelToken()
     token.cancel()
     with pytest.raises(Cancelled):
-        build_in_child(queue._texts(lib, lib.list_paper_ids()), None, cancel=token)
+        build_in_child(scope_features._texts(lib, lib.list_paper_ids()), None, cancel=token)
     assert not multiprocessing.active_children()

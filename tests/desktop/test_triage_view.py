@@ -9,7 +9,8 @@ pytest.importorskip("gapscope.triage")
 
 
 def _wait_card(qtbot, view):
-    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    """The card shown, and the ranking behind it (with the last decision learnt) ended."""
+    qtbot.waitUntil(lambda: not view.loading and not view.ranking and view.current is not None, timeout=60000)
     return view.current
 
 
@@ -248,12 +249,20 @@ def test_the_card_says_what_ranks_it_and_the_sidebar_counts_the_screened_collect
     assert "library order" in view.rank_label.text()
     qtbot.keyClick(view, Qt.Key_I)
     _wait_card(qtbot, view)
+    # the card after a decision comes from the ranking before it (unless the new ranking puts it first too)
+    label = view.rank_label.text()
+    assert ("Next in the ranking made before your last decision (library order)" in label
+            or "Most similar to the included papers" in label), label
+    view.load_next()                           # a card from a new ranking
+    _wait_card(qtbot, view)
     assert "similar to the included papers" in view.rank_label.text()
     qtbot.waitUntil(lambda: _sidebar_triage(window)[1].get("Included") == "1", timeout=60000)
     assert _sidebar_triage(window)[0] == "TRIAGE · REVIEW"
     qtbot.keyClick(view, Qt.Key_P)
     _wait_card(qtbot, view)
     qtbot.keyClick(view, Qt.Key_E)
+    _wait_card(qtbot, view)
+    view.load_next()
     _wait_card(qtbot, view)
     assert "Ranked first by the model (probability of relevance" in view.rank_label.text()
     assert "with 1 found, 95% recall allows missing none" in view.stop_label.text()
@@ -334,14 +343,14 @@ def test_a_big_scope_says_its_features_are_built_and_a_newer_ranking_stops_the_o
                                                                                       tmp_path):
     """The first ranking of a big library builds its features (tens of seconds, in a child process): the
     card says so, and a ranking asked for meanwhile (another scope) cancels the older one."""
-    from gapscope.triage import queue
+    from gapscope.triage import scope_features
 
     monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))   # nothing built yet
-    monkeypatch.setattr(queue, "CHILD_FROM", 10)            # 400 papers count as big here
+    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)            # 400 papers count as big here
     view = window.triage_view
     said = []
     says = view._ranking_says
-    monkeypatch.setattr(view, "_ranking_says", lambda m: (said.append(m), says(m)))
+    monkeypatch.setattr(view, "_ranking_says", lambda d, t, m: (said.append(m), says(d, t, m)))
     window.tabs.setCurrentWidget(view)
     first = view.rank_task
     view.load_next()
@@ -350,3 +359,90 @@ def test_a_big_scope_says_its_features_are_built_and_a_newer_ranking_stops_the_o
     qtbot.waitUntil(lambda: first.done, timeout=60000)
     assert first.outcome == "cancelled"
     assert any(m.startswith("Building the screening features of 400 papers") for m in said)
+
+
+def test_the_next_paper_comes_at_once_while_the_scope_is_ranked_again(window, qtbot, monkeypatch):
+    """After a decision the next card is the next paper of the last ranking, shown while the new ranking
+    (held back here) runs; a second decision meanwhile takes the one after. The scope's features are
+    loaded once for all the decisions, and again when the scope changes."""
+    import threading
+
+    import gapscope_desktop.views.triage_view as triage_view
+    from gapscope.triage import current_decisions, queue
+
+    loads = []
+    real_load = queue.load_scope_features
+    monkeypatch.setattr(queue, "load_scope_features", lambda *a, **k: (loads.append(a[1]), real_load(*a, **k))[1])
+    release, rankings = threading.Event(), []
+    real_fetch = triage_view.fetch_next
+
+    def slow_ranker(*a, **k):
+        rankings.append(a[1])
+        if len(rankings) > 1:
+            release.wait(60)                  # held until the test lets it go
+        return real_fetch(*a, **k)
+
+    monkeypatch.setattr(triage_view, "fetch_next", slow_ranker)
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    try:
+        first = _wait_card(qtbot, view)
+        second = view.upcoming[0][0]["paper_id"]
+        qtbot.keyClick(view, Qt.Key_I)
+        qtbot.waitUntil(lambda: view.current == second and not view.loading, timeout=60000)
+        assert view.ranking and not release.is_set()      # the new ranking has not ended
+        assert "Next in the ranking made before your last decision" in view.rank_label.text()
+        assert view.message.text().startswith(f"Included #{first} ")
+        third = view.upcoming[0][0]["paper_id"]
+        qtbot.keyClick(view, Qt.Key_E)
+        qtbot.waitUntil(lambda: view.current == third and not view.loading, timeout=60000)
+        assert view.ranking
+    finally:
+        release.set()
+    _wait_card(qtbot, view)
+    now = current_decisions(window.lib)
+    assert now[first]["decision"] == "include" and now[second]["decision"] == "exclude"
+    assert view.current not in (first, second) and view.progress.value() == 2
+    for key in (Qt.Key_E, Qt.Key_M, Qt.Key_E):
+        qtbot.keyClick(view, key)
+        _wait_card(qtbot, view)
+    assert len(loads) == 1 and len(rankings) >= 4
+    word = window.lib.get_paper(view.current).title.split()[0]
+    view.set_scope(query=word)
+    _wait_card(qtbot, view)
+    assert len(loads) == 2
+
+
+def test_a_first_build_shows_its_steps_and_can_be_cancelled(window, qtbot, monkeypatch, tmp_path):
+    """The first ranking of a big scope builds its features: a bar says which step of how many, Cancel
+    stops it (no card; Rank again), and Rank again ranks."""
+    import time
+
+    from gapscope import jobs
+    from gapscope.triage import scope_features
+
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))   # nothing built yet
+    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)            # 400 papers count as big here
+    real_build = scope_features.build_in_child
+
+    def endless_build(texts, emb, *, cancel=None, on_wait=None):    # a build that runs until cancelled
+        while True:
+            jobs.check(cancel)
+            on_wait()
+            time.sleep(0.05)
+
+    monkeypatch.setattr(scope_features, "build_in_child", endless_build)
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.build_bar.isVisible() and "Building" in view.build_bar.format(), timeout=60000)
+    assert view.build_bar.format().startswith(f"Step {scope_features.STEP_FEATURES + 1} of {scope_features.STEPS}: "
+                                              "Building the screening features of 400 papers")
+    assert view.b_cancel_rank.isVisible() and view.current is None
+    qtbot.mouseClick(view.b_cancel_rank, Qt.LeftButton)
+    qtbot.waitUntil(lambda: view.rank_label.text().startswith("Ranking cancelled"), timeout=60000)
+    assert not view.build_bar.isVisible() and view.b_rank_again.isVisible() and view.current is None
+    assert not view.ranking and not view.loading
+    monkeypatch.setattr(scope_features, "build_in_child", real_build)
+    qtbot.mouseClick(view.b_rank_again, Qt.LeftButton)
+    _wait_card(qtbot, view)
+    assert not view.b_rank_again.isVisible() and not view.build_bar.isVisible()

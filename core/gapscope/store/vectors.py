@@ -41,6 +41,19 @@ class VectorsMixin:
             " ON e.model = pt.model AND e.text_hash = pt.text_hash WHERE pt.kind = ? AND pt.model = ?"
             " ORDER BY pt.paper_id", (kind, model)).fetchall()
 
+    def papers_with_vector(self, kind: str, model: str) -> set[int]:
+        """The papers that have a stored vector of one kind (what ``vector_blobs`` would return, without
+        reading the vectors)."""
+        return {r[0] for r in self._conn.execute(
+            "SELECT pt.paper_id FROM paper_texts pt JOIN embeddings e ON e.model = pt.model AND"
+            " e.text_hash = pt.text_hash WHERE pt.kind = ? AND pt.model = ?", (kind, model))}
+
+    def vector_mapping_count(self, kind: str, model: str) -> int:
+        """How many papers have a text of one kind mapped under one model: a cheap sign that vectors were
+        added or removed since it was last read."""
+        return self._conn.execute("SELECT count(*) FROM paper_texts WHERE kind = ? AND model = ?",
+                                  (kind, model)).fetchone()[0]
+
     def vector_blobs_by_hash(self, model: str, hashes: Iterable[str]) -> dict[str, tuple[int, str, bytes]]:
         """{text hash: (dim, dtype, blob)} of the cached vectors among ``hashes``."""
         hashes = list(dict.fromkeys(hashes))

@@ -1,7 +1,8 @@
 """Screening with active learning, and annotations that are never lost.
 
 Public API (sklearn/scipy are imported lazily inside the functions that need them):
-``decide``, ``undo``, ``seed``, ``next_papers``, ``triage_stats``, ``TriageSession``, exclusion reasons,
+``decide``, ``undo``, ``seed``, ``next_papers``, ``triage_stats``, ``TriageSession`` (``SessionCache`` keeps
+one between rankings), exclusion reasons,
 annotations (``add_note``, ``add_highlight``, ``correct_facet``, ``query_spans``) and the simulation.
 """
 
@@ -14,6 +15,7 @@ from .decisions import (DECISIONS, add_reason, agreement, conflicts, current_dec
                         screening_sequence, seed, undo, unresolved_count)
 from .queue import STOP_RULE, TriageSession, next_papers, triage_stats
 from .scope import Scope, parse_cluster
+from .sessions import SessionCache
 
 __all__ = [
     "FACET_LABELS", "add_highlight", "add_note", "annotations_of", "correct_facet", "delete_note",
@@ -21,5 +23,5 @@ __all__ = [
     "remove_highlight", "update_note", "DECISIONS", "add_reason", "current_decisions", "decide", "decision_log",
     "list_reasons", "remove_reason", "seed", "undo", "STOP_RULE", "TriageSession", "next_papers", "triage_stats",
     "agreement", "conflicts", "resolve", "reviewers", "screening_sequence", "Scope", "parse_cluster",
-    "DecidedElsewhere", "NotLiveDecision", "own_decision", "unresolved_count",
+    "DecidedElsewhere", "NotLiveDecision", "own_decision", "unresolved_count", "SessionCache",
 ]

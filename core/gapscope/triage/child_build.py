@@ -13,7 +13,7 @@ import logging
 import multiprocessing
 import tempfile
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 import numpy as np
 
@@ -34,9 +34,11 @@ def _build_to_file(texts: list[str], embeddings: Optional[np.ndarray], dest: str
     sparse.save_npz(dest, build_features(texts, embeddings).matrix, compressed=False)
 
 
-def build_in_child(texts: Sequence[str], embeddings: Optional[np.ndarray], *, cancel=None) -> Optional[Features]:
+def build_in_child(texts: Sequence[str], embeddings: Optional[np.ndarray], *, cancel=None,
+                   on_wait: Optional[Callable[[], None]] = None) -> Optional[Features]:
     """``build_features(texts, embeddings)`` computed by a child process; None when the child could
-    not build them (the caller then builds them itself). Cancel stops the child."""
+    not build them (the caller then builds them itself). Cancel stops the child; ``on_wait`` is called
+    every tenth of a second while it works (to say how long it has taken)."""
     from scipy import sparse
 
     ctx = multiprocessing.get_context("spawn")      # fork would copy a process that runs Qt threads
@@ -49,6 +51,8 @@ def build_in_child(texts: Sequence[str], embeddings: Optional[np.ndarray], *, ca
             while child.is_alive():
                 child.join(0.1)
                 jobs.check(cancel)
+                if on_wait is not None:
+                    on_wait()
         except jobs.Cancelled:
             child.terminate()
             child.join()

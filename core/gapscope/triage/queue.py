@@ -1,28 +1,25 @@
 """The screening queue: which paper to show next, and the stopping estimate.
 
 A :class:`TriageSession` holds a scope's features in memory (built once, cached on disk by content
-hash) and refits the model after each decision; the desktop keeps one per open collection, the CLI
-builds one per command. Every decision goes straight to the library (see decisions.py).
+hash: scope_features.py) and refits the model after each decision; the desktop keeps one per scope
+across decisions (sessions.py: dropped when the scope, its papers or the model settings change), the
+CLI builds one per command. Decisions are read from the library on every ranking (another window's
+too) and every decision goes straight to it (see decisions.py).
 """
 
 from __future__ import annotations
 
-import hashlib
-import os
 from typing import Any, Optional
 
 import numpy as np
 
-from ..jobs import report
-from ..models import is_untitled
 from ..vocabulary import LABELLING_DECISIONS
 from . import decisions as dec
-from .child_build import CHILD_FROM, build_in_child
-from .features import EMBEDDING_WEIGHT, build_features
+from .features import EMBEDDING_WEIGHT
 from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
 from .scope import Scope
+from .scope_features import ScopeFeatures, load_scope_features
 from .stopping import allowed_missing, assess, rule_text, streak_threshold
-from .vectors import cache_dir, library_vectors
 
 # Stopping rule, stated in the CLI, the app, the report and the docs.
 STOP_RULE = rule_text()
@@ -59,47 +56,10 @@ def model_description(has_embeddings: bool, C: float = DEFAULT_C) -> dict[str, A
     }
 
 
-# Part of the feature-cache key: change it whenever build_features changes.
-FEATURES_VERSION = "3"
-
-
-def _texts(lib, paper_ids: list[int]) -> list[str]:
-    # A placeholder title ("[untitled] " + the abstract's start) says nothing of its own: such a paper
-    # is judged on its abstract alone, as `triage simulate` judges a CSV row without a title, and one
-    # with no abstract either is a record without text.
-    out = {pid: (f"{title}. {abstract}" if abstract else title) if not is_untitled(title) else (abstract or "")
-           for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
-    return [out.get(p, "") for p in paper_ids]
-
-
 def _load_or_build(lib, paper_ids: list[int], use_embeddings: bool, cancel=None, progress=None):
-    from scipy import sparse
-
-    texts = _texts(lib, paper_ids)
-    emb = library_vectors(lib, paper_ids) if use_embeddings else None
-    h = hashlib.sha256()
-    for pid, t in zip(paper_ids, texts):
-        h.update(f"{pid}\x1f{t}\x1e".encode("utf-8"))
-    h.update(FEATURES_VERSION.encode() + (b"emb" if emb is not None else b"tfidf"))
-    path = cache_dir() / f"features-{h.hexdigest()[:24]}.npz"
-    no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
-    if path.exists():
-        try:
-            return sparse.load_npz(path).tocsr(), emb is not None, no_text
-        except (OSError, ValueError):
-            pass
-    report(progress, 0, 0, f"Building the screening features of {len(texts):,} papers (once: they are kept)")
-    # a big scope's build holds the GIL for seconds: in a child process, so a GUI thread beside it runs on
-    feats = (build_in_child(texts, emb, cancel=cancel) if len(texts) >= CHILD_FROM else None) \
-        or build_features(texts, emb)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
-        sparse.save_npz(tmp, feats.matrix, compressed=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache only
-    return feats.matrix, feats.has_embeddings, no_text
+    """(feature matrix, whether sentence vectors are in it, papers without text) of ``paper_ids``."""
+    f = load_scope_features(lib, paper_ids, use_embeddings, cancel, progress)
+    return f.X, f.has_embeddings, f.no_text
 
 
 class TriageSession:
@@ -107,21 +67,28 @@ class TriageSession:
     resolved decisions of everyone; a name: that reviewer's own, blind to the others')."""
 
     def __init__(self, lib, collection: Optional[str] = None, *, use_embeddings: bool = True, C: float = DEFAULT_C,
-                 scope: Optional[Scope] = None, reviewer: Optional[str] = None, cancel=None, progress=None):
-        self.lib = lib
+                 scope: Optional[Scope] = None, reviewer: Optional[str] = None, cancel=None, progress=None,
+                 features: Optional[ScopeFeatures] = None):
+        """``features``: the scope's, kept from an earlier session (see sessions.py); else loaded."""
         self.scope = scope if scope is not None else Scope(collection=collection)
         self.collection = self.scope.collection
         self.reviewer = reviewer
         self.C = C
-        self.paper_ids = self.scope.paper_ids(lib)
-        self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
-        self.X, self.has_embeddings, self.no_text = (
-            _load_or_build(lib, self.paper_ids, use_embeddings, cancel, progress) if self.paper_ids
-            else (None, False, np.zeros(0, bool)))
+        self.features = features if features is not None else load_scope_features(
+            lib, self.scope.paper_ids(lib), use_embeddings, cancel, progress)
+        self.paper_ids = self.features.paper_ids
+        self.row_of = self.features.row_of
+        self.X, self.has_embeddings, self.no_text = self.features.X, self.features.has_embeddings, self.features.no_text
         self._fitted = None
         self._fitted_key = None
+        self.rebind(lib)
+
+    def rebind(self, lib) -> None:
+        """Read the library through ``lib`` from now on (a worker's own connection): the session is kept
+        between rankings; what it reads of the library (decisions, reviewers) is read again each time."""
+        self.lib = lib
         # a session without a reviewer where named reviewers screen: it resolves their conflicts
-        self.resolving = reviewer is None and bool(dec.named_reviewers(lib, self.collection))
+        self.resolving = self.reviewer is None and bool(dec.named_reviewers(lib, self.collection))
 
     # --- state from the library -------------------------------------------------------------------
     def current(self) -> dict[int, dict[str, Any]]:

@@ -3,7 +3,13 @@ that reason, M maybe, P postpone, U or Ctrl+Z undo. Keyboard focus stays on the 
 drop-downs never take it, so the keys always decide. A reason goes only with the decision it was
 chosen for (its key, or a pick in the drop-down followed by the Exclude button); a plain exclude never
 inherits one. The scope is a collection, narrowed by a search, a tag or a map cluster; the reviewer
-field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue."""
+field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue.
+
+After a decision the next card comes at once from the last ranking (as ASReview shows the next record
+while it retrains), and the scope is ranked again behind it with the decision learnt; that ranking gives
+the cards after. The ranking session (the scope's features, ~400 MB at 75,000 papers) is kept between
+rankings (gapscope.triage.SessionCache); a first ranking that loads or builds it shows its steps on a
+bar, with Cancel."""
 
 from __future__ import annotations
 
@@ -22,23 +28,29 @@ from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
 
 
-def fetch_next(lib, scope, reviewer=None, *, progress=None, cancel=None):
-    """Worker side: the next paper as the queue gives it ({paper_id, probability (None before there is
-    a classifier), why, ranked_by, conflict?}), the current statistics of the scope, and the
-    reviewer's decision in force on that paper as the card shows it (its id; None: undecided), for the
-    decision made on the card to be checked against."""
-    from gapscope import jobs
-    from gapscope.triage import TriageSession, own_decision
+# Papers of a ranking kept to show next, one after each decision, while the scope is ranked again.
+UPCOMING = 10
 
-    # no report before the session: the task passes on one report per 50 ms, and the session's first
-    # (a big scope's features being built, tens of seconds) is the one the card shows
-    session = TriageSession(lib, scope=scope, reviewer=reviewer, cancel=cancel, progress=progress)
-    ranked = session.queue(1)
-    jobs.check(cancel)
-    jobs.report(progress, 1, 2, "statistics")
-    stats = session.stats()
-    seen = own_decision(lib, ranked[0]["paper_id"], scope.collection, reviewer or "") if ranked else None
-    jobs.report(progress, 2, 2, "")
+
+def fetch_next(lib, scope, reviewer=None, sessions=None, n=UPCOMING, *, progress=None, cancel=None):
+    """Worker side: the next ``n`` papers as the queue gives them ({paper_id, probability (None before
+    there is a classifier), why, ranked_by, conflict?}), the current statistics of the scope, and for
+    each paper the reviewer's decision in force on it as the card shows it (its id; None: undecided),
+    for the decision made on the card to be checked against. ``sessions``: a SessionCache that keeps
+    the ranking session between calls (None: one for this call only)."""
+    from gapscope import jobs
+    from gapscope.triage import SessionCache, own_decision
+    from gapscope.triage.scope_features import STEP_RANK, STEP_STATS, STEPS
+
+    sessions = sessions if sessions is not None else SessionCache()
+    with sessions.session(lib, scope, reviewer, cancel=cancel, progress=progress) as session:
+        jobs.report(progress, STEP_RANK, STEPS, "Ranking the papers")
+        ranked = session.queue(n)
+        jobs.check(cancel)
+        jobs.report(progress, STEP_STATS, STEPS, "Counting the decisions and the stopping estimate")
+        stats = session.stats()
+    seen = [own_decision(lib, q["paper_id"], scope.collection, reviewer or "") for q in ranked]
+    jobs.report(progress, STEPS, STEPS, "")
     return ranked, stats, seen
 
 
@@ -51,8 +63,9 @@ def conflict_text(conflict: dict) -> str:
     return f"Conflict: {said} — your decision resolves it"
 
 
-def why_text(q: dict, stats) -> str:
-    """Why this paper is on the card, from the queue's ``why`` and ``ranked_by``."""
+def why_text(q: dict, stats, first: bool = True) -> str:
+    """Why this paper is on the card, from the queue's ``why`` and ``ranked_by``; ``first``: it heads its
+    ranking (False: the next one of the last ranking, shown while the scope is ranked again)."""
     prob = q.get("probability")
     p = f" (probability of relevance {prob:.2f})" if prob is not None else ""
     why, by = q.get("why"), q.get("ranked_by")
@@ -68,6 +81,9 @@ def why_text(q: dict, stats) -> str:
         return "No title or abstract: the model has no text to judge it by" + p
     if why == "explore":
         return "Picked at random to explore other subtopics" + p
+    if not first and why == "top":
+        how = {"classifier": "by the model" + p, "similarity": "by similarity to the included papers"}
+        return f"Next in the ranking made before your last decision ({how.get(by, 'library order')})"
     if by == "classifier":
         return "Ranked first by the model" + p
     if by == "similarity":
@@ -141,6 +157,20 @@ class TriageView(CoreView):
         self.cluster = None            # (map id, cluster number, label) narrowing the scope
         self.armed_reason: Optional[str] = None   # picked in the drop-down for the paper on the card
 
+        from gapscope.triage import SessionCache
+
+        # the scope's ranking session, kept from one ranking to the next (dropped with the library)
+        self.sessions = SessionCache()
+        self.rank_task = None
+        self.ranking = False           # a ranking of the current scope is under way
+        self._generation = 0           # a ranking asked for before the scope changed is dropped
+        self._foreground = False       # the ranking under way is awaited for a card (none is shown)
+        self._rank_again = False       # decisions were made while it ran: rank once more when it ends
+        self._decided_since_rank: set[int] = set()   # by this window while the ranking ran
+        self.upcoming: list[tuple[dict, Optional[int]]] = []   # (queue entry, seen) after the card
+        self.card_entry: Optional[dict] = None    # the queue entry of the card
+        self.stats = None              # the last ranking's statistics
+
         self.collection = QComboBox()
         self.collection.setObjectName("triageCollection")
         self.collection.currentIndexChanged.connect(lambda _i: self.load_next())
@@ -212,6 +242,16 @@ class TriageView(CoreView):
         self.b_exclude.setStyleSheet("QPushButton { color: #b03a2e; font-weight: bold; }")
         self.message = QLabel()
         self.message.setStyleSheet("color: #a04000;")
+        # a ranking that loads or builds the scope's features (seconds; the first time tens of seconds)
+        self.build_bar = QProgressBar()
+        self.build_bar.setObjectName("triageBuildProgress")
+        self.build_bar.setTextVisible(True)
+        self.b_cancel_rank = button("Cancel", "Stop loading the screening features", self._cancel_ranking)
+        self.b_cancel_rank.setObjectName("triageCancelRanking")
+        self.b_rank_again = button("Rank again", "Load the screening features and rank the papers", self.load_next)
+        self.b_rank_again.setObjectName("triageRankAgain")
+        for w in (self.build_bar, self.b_cancel_rank, self.b_rank_again):
+            w.hide()
 
         top = QHBoxLayout()
         top.addWidget(QLabel("Screen:"))
@@ -242,6 +282,12 @@ class TriageView(CoreView):
         pl.addLayout(top)
         pl.addWidget(self.stats_label)
         pl.addWidget(self.stop_label)
+        build = QHBoxLayout()
+        build.addWidget(self.build_bar, 1)
+        build.addWidget(self.b_cancel_rank)
+        build.addWidget(self.b_rank_again)
+        build.addStretch(0)
+        pl.addLayout(build)
         pl.addWidget(frame, 1)
         pl.addWidget(self.rank_label)
         pl.addLayout(buttons)
@@ -300,6 +346,10 @@ class TriageView(CoreView):
         self._lists_for = lib
         if not same:
             self.history.clear()          # decision ids of another library
+            self.sessions.clear()         # its features too (hundreds of MB on a big library)
+        self._generation += 1             # a ranking of the library before is dropped when it ends
+        self._cancel_ranking()
+        self.ranking, self.loading, self.upcoming = False, False, []
         self.current = None
         self.last_action = ""
         self.message.clear()
@@ -404,40 +454,106 @@ class TriageView(CoreView):
 
     # --- flow ------------------------------------------------------------------------------------
     def load_next(self) -> None:
+        """A new card from a new ranking (the scope changed, an undo, a refresh): nothing is shown meanwhile."""
         if self.lib is None:
             return
         self.loading = True
+        self.current, self.card_entry, self.upcoming = None, None, []
         self._set_enabled(False)
         self.rank_label.setText("Ranking the remaining papers…")
+        self.b_rank_again.hide()
         self._disarm()
         if self._last_scope is None or self._last_scope[0].collection != self._collection():
             self.scopeChanged.emit(self._collection())
         self._last_scope = (self.scope(), self._reviewer())
-        # a ranking asked for before the scope changed may end after a newer one: drop it then
-        self._generation = getattr(self, "_generation", 0) + 1
+        self._rank(foreground=True)
+
+    def _rank(self, foreground: bool) -> None:
+        """Rank the scope on a worker (a ranking under way for an older scope or card is cancelled)."""
+        self._generation += 1
         gen = self._generation
-        rank = getattr(self, "rank_task", None)
+        rank = self.rank_task
         if rank is not None and not rank.done:
             rank.cancel()          # replaced: a big scope's feature build (a child process) stops with it
+        self.ranking, self._foreground, self._rank_again = True, foreground, False
+        self._decided_since_rank = set()
         self.rank_task = self.tasks.run(
-            "Rank papers", fetch_next, self.scope(), self._reviewer(), library=self.lib.path, quiet=True,
-            on_result=lambda r, g=gen: self._show_next(r) if g == self._generation else None,
+            "Rank papers", fetch_next, self.scope(), self._reviewer(), self.sessions, UPCOMING,
+            library=self.lib.path, quiet=True,
+            on_result=lambda r, g=gen: self._ranked(r) if g == self._generation else None,
             on_error=lambda m, t, g=gen: self._failed(m, t) if g == self._generation else None,
-            on_progress=lambda _d, _t, m, g=gen: self._ranking_says(m) if g == self._generation else None)
+            on_cancelled=lambda g=gen: self._rank_cancelled() if g == self._generation else None,
+            on_progress=lambda d, t, m, g=gen: self._ranking_says(d, t, m) if g == self._generation else None)
 
-    def _ranking_says(self, message: str) -> None:
-        """What the ranking is doing when it takes long (a big scope's features, built once)."""
-        if message.startswith("Building"):
+    def _rank_behind_the_card(self) -> None:
+        """After a decision, with the next card shown: rank again with the decision learnt. A ranking
+        already under way is not cancelled (a quick screener would never get a new one): it ends, and
+        one more starts after it."""
+        if self.ranking:
+            self._rank_again = True
+        else:
+            self._rank(foreground=False)
+
+    def _ranking_says(self, done: int, total: int, message: str) -> None:
+        """The steps of a ranking that loads or builds the scope's features, on the bar (a card is awaited)."""
+        from gapscope.triage.scope_features import STEP_RANK
+
+        if not self._foreground or not message or (done >= STEP_RANK and not self.build_bar.isVisible()):
+            return                 # a ranking with the features at hand is quick: no bar for it
+        self.build_bar.setRange(0, max(total, 1))
+        self.build_bar.setValue(done)
+        self.build_bar.setFormat(f"Step {min(done + 1, total)} of {total}: {message.replace('%', '%%')}")
+        for w in (self.build_bar, self.b_cancel_rank):
+            w.show()
+        if message.startswith("Building") or message.startswith("Loading"):
             self.rank_label.setText(message + "…")
 
-    def _failed(self, message: str, _tb: str) -> None:
-        self.loading = False
-        self.message.setText(f"Ranking failed: {message}")
-        self.rank_label.clear()
+    def _hide_build(self) -> None:
+        for w in (self.build_bar, self.b_cancel_rank):
+            w.hide()
 
-    def _show_next(self, result) -> None:
-        self.loading = False
-        ranked, stats, self.seen = result
+    def _cancel_ranking(self) -> None:
+        if self.rank_task is not None and not self.rank_task.done:
+            self.rank_task.cancel()
+
+    def _rank_cancelled(self) -> None:
+        self.ranking = False
+        self._hide_build()
+        if self._foreground:
+            self.loading = False
+            self.rank_label.setText("Ranking cancelled: no paper is shown until the papers are ranked.")
+            self.b_rank_again.show()
+
+    def _failed(self, message: str, _tb: str) -> None:
+        self.ranking = False
+        self._hide_build()
+        if self._foreground:
+            self.loading = False
+            self.rank_label.clear()
+        self.message.setText(f"Ranking failed: {message}")
+
+    def _ranked(self, result) -> None:
+        self.ranking = False
+        self._hide_build()
+        ranked, stats, seen = result
+        # papers this window decided while the ranking ran are not in the queue any more
+        entries = [(q, s) for q, s in zip(ranked, seen) if q["paper_id"] not in self._decided_since_rank]
+        self._show_stats(stats)
+        if self._foreground or self.current is None:
+            self.loading = False
+            self.upcoming = entries
+            self._show_upcoming()
+        else:
+            # the card (from the ranking before) stays under the reader's eyes; this ranking gives the next
+            self.upcoming = [e for e in entries if e[0]["paper_id"] != self.current]
+            if entries and entries[0][0]["paper_id"] == self.current:
+                self.card_entry = entries[0][0]        # it heads the new ranking too: say so
+                self.rank_label.setText(f"{why_text(self.card_entry, self.stats)}.  {_KEYS_HELP}")
+        if self._rank_again:
+            self._rank(foreground=False)
+
+    def _show_stats(self, stats) -> None:
+        self.stats = stats
         summary, bar, stop, suggest = _fmt_stats(stats)
         self.stats_label.setText(summary)
         rule = (stats.get("stopping") or {}).get("rule", "") if isinstance(stats, dict) else ""
@@ -449,14 +565,19 @@ class TriageView(CoreView):
             self.progress.setRange(0, max(bar[1], 1))
             self.progress.setValue(bar[0])
             self.progress.setFormat("nothing to screen" if empty else "%v of %m screened")
-        if not ranked:
-            self.current, self.conflict = None, None
+
+    def _show_upcoming(self, first: bool = True) -> None:
+        """The next paper of the last ranking on the card (``first``: it heads that ranking)."""
+        if not self.upcoming:
+            empty = isinstance(self.stats, dict) and self.stats.get("empty")
+            self.current, self.conflict, self.card_entry = None, None, None
             self.card.setHtml('<p align="center" style="color:#777; margin-top:40px; font-size:14pt;">'
                               + (hints.NOTHING_TO_SCREEN if empty else
                                  "Every paper here has a decision.") + '</p>')
             self.rank_label.clear()
             return
-        q = ranked[0]
+        q, self.seen = self.upcoming.pop(0)
+        self.card_entry = q
         self.current, self.score = int(q["paper_id"]), q.get("probability")
         self.conflict = q.get("conflict")
         p = self.lib.get_paper(self.current)
@@ -464,10 +585,25 @@ class TriageView(CoreView):
         banner = (f'<p style="color:#a04000; font-weight:bold;">{html.escape(conflict_text(self.conflict))}</p>'
                   if self.conflict else "")
         self.card.setHtml(banner + paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, []))
-        self.rank_label.setText(f"{why_text(q, stats)}.  {_KEYS_HELP}")
+        self.rank_label.setText(f"{why_text(q, self.stats, first)}.  {_KEYS_HELP}")
         self.message.setText(self.last_action)    # an error shown before this card is over; the last action stays
         self._set_enabled(True)
         self._focus_card()
+
+    def _next_card(self) -> None:
+        """After a decision: the next paper of the last ranking at once, and a new ranking behind it; with
+        none left, wait for the ranking (the one under way, or a new one)."""
+        if self.upcoming:
+            self.loading = False
+            self._show_upcoming(first=False)
+            self._rank_behind_the_card()
+        elif self.ranking:
+            self.current, self.card_entry = None, None
+            self._foreground = True                   # its result gives the card
+            self.card.setHtml("")
+            self.rank_label.setText("Ranking the remaining papers…")
+        else:
+            self.load_next()
 
     def _focus_card(self) -> None:
         """Give the keys back to the card (unless the user is typing in the search or reviewer field)."""
@@ -482,7 +618,7 @@ class TriageView(CoreView):
         # The reason is what the caller passed for this decision: a key, or the Exclude button with the
         # reason picked for this card. Nothing is read from the drop-down here.
         pid, resolves = self.current, self.conflict is not None and not self._reviewer()
-        self.loading = True           # no second decision before this one is saved and the next paper ranked
+        self.loading = True           # no second decision before this one is saved
         self._set_enabled(False)
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
                         self.seen, library=self.lib.path,
@@ -509,8 +645,9 @@ class TriageView(CoreView):
                             + " — Undo (U)")
         self.message.setText(self.last_action)
         self.decided.emit()
-        self.current = None
-        self.load_next()
+        if self.ranking:
+            self._decided_since_rank.add(pid)
+        self._next_card()
 
     def _decided_elsewhere(self, pid: int, current: Optional[dict]) -> None:
         """Another window (or the CLI) decided the card's paper after it was shown: nothing was saved

@@ -1,0 +1,148 @@
+"""A scope's screening features: its papers, their texts' TF-IDF (+ sentence vectors) matrix, cached on
+disk by content hash, and the key that says whether a matrix in memory still fits the library.
+
+Loading the matrix of a big library is seconds (75,000 papers: ~400 MB), building it the first time tens
+of seconds: a program that ranks again after each decision keeps it (see sessions.py) and checks, with
+:meth:`ScopeFeatures.still_current`, only what changes it (the papers, their texts, their vectors).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import time
+from dataclasses import dataclass, field
+from typing import Optional
+
+import numpy as np
+
+from ..jobs import report
+from ..models import is_untitled
+from .child_build import CHILD_FROM, build_in_child
+from .features import build_features
+from .vectors import cache_dir, library_vectors
+
+# Part of the feature-cache key: change it whenever build_features changes.
+FEATURES_VERSION = "3"
+
+# The steps of a ranking, as the progress of a first build reports them (the desktop's bar).
+STEPS = 5
+STEP_TEXTS, STEP_VECTORS, STEP_FEATURES, STEP_RANK, STEP_STATS = range(STEPS)
+
+
+def _texts(lib, paper_ids: list[int]) -> list[str]:
+    # A placeholder title ("[untitled] " + the abstract's start) says nothing of its own: such a paper
+    # is judged on its abstract alone, as `triage simulate` judges a CSV row without a title, and one
+    # with no abstract either is a record without text.
+    out = {pid: (f"{title}. {abstract}" if abstract else title) if not is_untitled(title) else (abstract or "")
+           for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
+    return [out.get(p, "") for p in paper_ids]
+
+
+def _vector_marker(lib) -> Optional[tuple[str, int]]:
+    """(embedding model, papers with an abstract vector): it moves when `gapscope embed` adds vectors."""
+    try:
+        from ..embed.library import library_model
+
+        model = library_model(lib)
+        return model, lib.vector_mapping_count("abstract", model)
+    except Exception:  # noqa: BLE001 - no embeddings module or table: no vectors
+        return None
+
+
+def _vectors_ready(lib, paper_ids: list[int], marker) -> bool:
+    """Whether every paper has a stored abstract vector (as ``library_vectors`` would find), without
+    reading the vectors."""
+    if marker is None or not paper_ids:
+        return False
+    try:
+        have = lib.papers_with_vector("abstract", marker[0])
+    except Exception:  # noqa: BLE001 - as library_vectors: no vectors table yet
+        return False
+    return all(p in have for p in paper_ids)
+
+
+def _key(paper_ids: list[int], texts: list[str], with_vectors: bool) -> str:
+    h = hashlib.sha256()
+    for pid, t in zip(paper_ids, texts):
+        h.update(f"{pid}\x1f{t}\x1e".encode("utf-8"))
+    h.update(FEATURES_VERSION.encode() + (b"emb" if with_vectors else b"tfidf"))
+    return h.hexdigest()[:24]
+
+
+@dataclass
+class ScopeFeatures:
+    paper_ids: list[int]
+    X: object                      # scipy.sparse.csr_matrix, one row per paper (None: no papers)
+    has_embeddings: bool
+    no_text: np.ndarray            # papers with neither title nor abstract
+    use_embeddings: bool = True
+    key: str = ""                  # of the papers, their texts and whether vectors were used
+    marker: object = None          # _vector_marker when built
+    row_of: dict = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.row_of = {pid: k for k, pid in enumerate(self.paper_ids)}
+
+    def still_current(self, lib, scope) -> bool:
+        """Whether the scope still holds the same papers with the same texts, and their vectors are as
+        they were (no `gapscope embed` since): then this matrix is the one a new build would give."""
+        ids = scope.paper_ids(lib)
+        if ids != self.paper_ids:
+            return False
+        if not ids:
+            return True
+        marker = _vector_marker(lib) if self.use_embeddings else None
+        with_vectors = self.has_embeddings if marker == self.marker else (
+            self.use_embeddings and _vectors_ready(lib, ids, marker))
+        return _key(ids, _texts(lib, ids), with_vectors) == self.key
+
+
+def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, cancel=None,
+                        progress=None) -> ScopeFeatures:
+    """The features of ``paper_ids``: read from the disk cache, else built (a big scope in a child
+    process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``."""
+    from scipy import sparse
+
+    if not paper_ids:
+        return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings)
+    n = len(paper_ids)
+    report(progress, STEP_TEXTS, STEPS, f"Reading the titles and abstracts of {n:,} papers")
+    texts = _texts(lib, paper_ids)
+    report(progress, STEP_VECTORS, STEPS, "Checking the papers' sentence vectors")
+    marker = _vector_marker(lib) if use_embeddings else None
+    with_vectors = use_embeddings and _vectors_ready(lib, paper_ids, marker)
+    key = _key(paper_ids, texts, with_vectors)
+    path = cache_dir() / f"features-{key}.npz"
+    no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
+
+    def made(matrix, has_embeddings: bool) -> ScopeFeatures:
+        return ScopeFeatures(list(paper_ids), matrix, has_embeddings, no_text, use_embeddings, key, marker)
+
+    if path.exists():
+        report(progress, STEP_FEATURES, STEPS, f"Loading the screening features of {n:,} papers")
+        try:
+            return made(sparse.load_npz(path).tocsr(), with_vectors)
+        except (OSError, ValueError):
+            pass
+    emb = library_vectors(lib, paper_ids) if with_vectors else None
+    if with_vectors and emb is None:      # the vectors could not be read after all: TF-IDF only, as before
+        return load_scope_features(lib, paper_ids, False, cancel, progress)
+    building = f"Building the screening features of {n:,} papers (once: they are kept)"
+    report(progress, STEP_FEATURES, STEPS, building)
+    start = time.monotonic()
+
+    def waiting() -> None:      # the build says nothing for tens of seconds: the time spent, at least
+        report(progress, STEP_FEATURES, STEPS, f"{building}: {time.monotonic() - start:.0f} s")
+
+    # a big scope's build holds the GIL for seconds: in a child process, so a GUI thread beside it runs on
+    feats = (build_in_child(texts, emb, cancel=cancel, on_wait=waiting) if n >= CHILD_FROM else None) \
+        or build_features(texts, emb)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
+        sparse.save_npz(tmp, feats.matrix, compressed=False)
+        os.replace(tmp, path)
+    except OSError:
+        pass  # a cache only
+    return made(feats.matrix, feats.has_embeddings)

@@ -1,0 +1,101 @@
+"""A ranking session kept between rankings (SessionCache): its features are loaded once for many
+decisions, it ranks as a new session would, and it is dropped when the scope, its papers, their texts
+or the model settings change; decisions made elsewhere are seen."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapscope.store import Library
+from gapscope.triage import Scope, SessionCache, TriageSession, decide, queue
+
+from .triage_helpers import load_screening_slice
+
+
+@pytest.fixture(autouse=True)
+def _cache(tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+
+
+@pytest.fixture
+def adhd(library, shared_data):
+    truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=120)
+    return library, truth
+
+
+@pytest.fixture
+def loads(monkeypatch):
+    """The calls of the features' load (or build)."""
+    calls = []
+    real = queue.load_scope_features
+
+    def counted(*args, **kwargs):
+        calls.append(args[1])
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(queue, "load_scope_features", counted)
+    return calls
+
+
+def _rank(cache, lib, scope=Scope(), **kw):
+    with cache.session(lib, scope, **kw) as s:
+        return s.queue(5), s.stats()
+
+
+def test_one_feature_load_for_many_decisions_and_the_same_ranking_as_a_new_session(adhd, loads):
+    lib, truth = adhd
+    cache = SessionCache()
+    for k in range(8):
+        kept, kept_stats = _rank(cache, lib)
+        fresh = TriageSession(lib).queue(5)
+        assert kept == fresh                      # the same papers, scores and probabilities
+        assert kept_stats["screened"] == k
+        pid = kept[0]["paper_id"]
+        decide(lib, pid, "include" if truth[pid] else "exclude")
+    # one load by the kept session, one by each new session it was compared with
+    assert len(loads) == 1 + 8 and cache.loads == 1
+
+
+def test_decisions_made_elsewhere_are_seen(adhd, loads):
+    lib, _truth = adhd
+    cache = SessionCache()
+    top = _rank(cache, lib)[0][0]["paper_id"]
+    other = Library(lib.path)
+    try:
+        decide(other, top, "exclude")            # another window or process
+    finally:
+        other.close()
+    ranked, stats = _rank(cache, lib)
+    assert top not in [q["paper_id"] for q in ranked] and stats["exclude"] == 1
+    assert cache.loads == 1
+
+
+def test_a_new_scope_new_papers_an_edited_text_or_other_settings_start_afresh(adhd, loads):
+    from gapscope.editing import set_title
+    from gapscope.store.library import now_iso
+
+    lib, truth = adhd
+    cache = SessionCache()
+    _rank(cache, lib)
+    _rank(cache, lib, reviewer="ann")            # another reviewer: the same features, a session of their own
+    assert cache.loads == 1
+    _rank(cache, lib, Scope(query="children"))   # another scope
+    assert cache.loads == 2
+    _rank(cache, lib)
+    assert cache.loads == 3
+    with lib.transaction() as conn:              # a paper comes in (an import, another process)
+        new = conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                           ("A new trial", "Methylphenidate in adults.", "a new trial", now_iso())).lastrowid
+    ranked = _rank(cache, lib)[0]
+    assert cache.loads == 4
+    with cache.session(lib, Scope()) as s:
+        assert new in s.paper_ids
+    set_title(lib, next(iter(truth)), "An edited title about stimulants")
+    _rank(cache, lib)
+    assert cache.loads == 5
+    _rank(cache, lib, use_embeddings=False)      # model settings
+    assert cache.loads == 6
+    with cache.session(lib, Scope(), use_embeddings=False, C=1.0) as s:    # the features do not depend on C
+        assert s.C == 1.0
+    assert cache.loads == 6
+    assert ranked                                # (the new paper is ranked with the others)
