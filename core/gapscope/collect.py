@@ -211,7 +211,7 @@ class _Run:
             return rep
         if self.cancelled:
             rep.cancelled = True
-            self._log("cancelled", "cancelled by the user; run the same collect again to continue")
+            self._log("cancelled", "cancelled by the user; collect again with the same query to continue")
             return rep
         exc = self.error
         if isinstance(exc, SourceBlocked):
@@ -222,8 +222,8 @@ class _Run:
         if isinstance(exc, ax.ArxivQueryError):
             rep.message = f"{exc} (check the query syntax or the ids; nothing to retry)"
         else:
-            rep.message = (f"{exc}. Nothing is lost: what was read is kept; run the same collect again "
-                           "to continue from there.")
+            rep.message = (f"{exc}. Nothing is lost: what was read is kept; collect again with the same "
+                           "query to continue from there.")
         self._log("failed", rep.message)
         raise CollectError(rep.message, rep) from exc
 
