@@ -88,8 +88,10 @@ def test_a_block_page_ends_the_collect_keeping_what_came_before_and_resumes(lib,
 @pytest.mark.parametrize("name", ["citation.html", "bibtex.html"])
 def test_a_403_page_is_a_block_with_a_clear_message(lib, scholar, shared_data, name):
     scholar.add("/scholar", page(shared_data, name), status=403, match={"q": None})
-    with pytest.raises(CollectBlocked, match="403"):
+    with pytest.raises(CollectBlocked, match="403") as err:
         collect_scholar(lib, "anything", sleep=no_sleep)
+    # one message for the window and the command line: each names its own way to set the proxy
+    assert "Preferences > Network" in str(err.value) and "`gapscope settings set collect.proxy" in str(err.value)
     assert lib.count_papers() == 0 and lib.imports_log()[0]["status"] == "blocked"
     assert len(scholar.log) == 1, "a block must not be hammered with retries"
 
