@@ -211,7 +211,7 @@ class _Run:
             return rep
         if self.cancelled:
             rep.cancelled = True
-            self._log("cancelled", "cancelled by the user; run the same collect again to continue")
+            self._log("cancelled", "cancelled by the user; collect again with the same query to continue")
             return rep
         exc = self.error
         if isinstance(exc, SourceBlocked):
@@ -222,8 +222,8 @@ class _Run:
         if isinstance(exc, ax.ArxivQueryError):
             rep.message = f"{exc} (check the query syntax or the ids; nothing to retry)"
         else:
-            rep.message = (f"{exc}. Nothing is lost: what was read is kept; run the same collect again "
-                           "to continue from there.")
+            rep.message = (f"{exc}. Nothing is lost: what was read is kept; collect again with the same "
+                           "query to continue from there.")
         self._log("failed", rep.message)
         raise CollectError(rep.message, rep) from exc
 
@@ -497,41 +497,66 @@ def collect_scholar(lib: Library, query: str, *, max_results: Optional[int] = 10
         run.run(pages(), 10, fetcher, lambda last: dict(last or state, done=True))
     finally:
         if fill_from_arxiv and rep.import_id is not None and not rep.cancelled:
-            _fill_from_arxiv(lib, rep, arxiv_title_lookups, sleep, arxiv_fetcher)
+            _fill_from_arxiv(lib, rep, arxiv_title_lookups, sleep, arxiv_fetcher, progress=progress, cancel=cancel)
     return rep
 
 
-def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep, fetcher) -> None:
-    """Full abstracts for this collect's Scholar snippets whose paper is on arXiv."""
+FILLING = "arXiv abstracts"    # the stage of the progress messages while snippets are filled
+
+
+def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep, fetcher, *,
+                     progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> None:
+    """Full abstracts for this collect's Scholar snippets whose paper is on arXiv: first by the arXiv links
+    Scholar shows (one id lookup), then by exact title (one request each, at arXiv's interval). Reports
+    each step; a cancel stops at the next request and keeps what was filled (``rep.cancelled``)."""
     rows = lib.scholar_snippets(rep.import_id)
     ids = [ax_id for _, _, ax_id, _ in rows if ax_id]
-    fetcher = fetcher or make_fetcher(lib, "arxiv", sleep)
+    by_title = [(pid, t, a) for pid, t, ax_id, a in rows if not ax_id][:max(0, title_lookups)]
+    fetcher = fetcher or make_fetcher(lib, "arxiv", cancellable(sleep, cancel=cancel), cancel=cancel)
     if ids:
+        report(progress, 0, len(by_title), f"{FILLING}: looking up {len(ids)} papers by their arXiv links")
         try:
-            sub = collect_arxiv(lib, ids=ids, sleep=sleep, fetcher=fetcher, restart=True)
-            rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(ids)} papers (by their arXiv links)")
+            sub = collect_arxiv(lib, ids=ids, sleep=sleep, fetcher=fetcher, restart=True, cancel=cancel)
         except CollectError as exc:
             rep.events.append(f"could not fill abstracts from arXiv: {exc}")
             return
-    by_title = [(pid, t, a) for pid, t, ax_id, a in rows if not ax_id][:max(0, title_lookups)]
+        if sub.cancelled:
+            rep.cancelled = True
+            rep.events.append(f"filling abstracts from arXiv cancelled: {sub.merged + sub.unchanged} of {len(ids)} "
+                              "filled by their arXiv links are kept")
+            return
+        rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(ids)} papers (by their arXiv links)")
     if not by_title:
         return
     found: list[Paper] = []
+    looked = 0
     try:
         for pid, title, authors in by_title:
+            report(progress, looked, len(by_title),
+                   f"{FILLING}: title {looked + 1} of {len(by_title)}, {len(found)} found")
+            check(cancel)       # before each request: a cancel asked at the message above asks for nothing more
             hit = _arxiv_title_match(fetcher, endpoint(lib, "arxiv"), title, authors)
+            looked += 1
             if hit is not None:
                 found.append(hit)
                 # Same title and first author: the same paper. Say so, so that the arXiv record
                 # merges into it even where Scholar's year or venue differ.
                 lib.claim_arxiv_id(pid, hit.arxiv_id)
+        report(progress, looked, len(by_title), f"{FILLING}: {looked} titles looked up, {len(found)} found")
     except FetchError as exc:
         rep.events.append(f"arXiv title lookups stopped: {exc}")
-    if found:
+    except Cancelled:
+        rep.cancelled = True
+    if found:   # also when stopped: the abstracts found so far are kept
         sub = ingest_papers(lib, found, kind="collect", source="arxiv", target=f"arXiv abstracts for Scholar: {rep.query}")
-        rep.events.append(f"filled from arXiv: {sub.merged + sub.unchanged} of {len(by_title)} papers (by exact title)")
+        filled = sub.merged + sub.unchanged
     else:
-        rep.events.append(f"filled from arXiv: 0 of {len(by_title)} papers (by exact title)")
+        filled = 0
+    if rep.cancelled:
+        rep.events.append(f"arXiv title lookups cancelled after {looked} of {len(by_title)}; abstracts filled "
+                          f"before the stop: {filled} (kept)")
+    else:
+        rep.events.append(f"filled from arXiv: {filled} of {len(by_title)} papers (by exact title)")
 
 
 def _arxiv_title_match(fetcher: PoliteFetcher, url: str, title: str, authors: str) -> Optional[Paper]:

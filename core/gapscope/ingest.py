@@ -9,8 +9,9 @@ how far it got. A re-import adds nothing.
 from __future__ import annotations
 
 import json
+from collections import deque
 from pathlib import Path
-from typing import Iterable, Optional, Union
+from typing import Iterable, Iterator, Optional, Union
 
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper, RecordError,
@@ -18,6 +19,7 @@ from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, Import
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .sources.own_export import has_export_layout
+from .sources.textio import ReadMeter
 from .store.library import Library, now_iso
 
 # Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
@@ -240,8 +242,13 @@ def _record_json(p: Paper) -> str:
 def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *, kind: str, source: str,
                   target: str, collection: Optional[str] = None, batch_size: int = 500,
                   total: Optional[int] = None, progress: Optional[ProgressFn] = None,
-                  cancel: Optional[CancelToken] = None, report_obj: Optional[ImportReport] = None) -> ImportReport:
+                  cancel: Optional[CancelToken] = None, report_obj: Optional[ImportReport] = None,
+                  meter: Optional[Union[ReadMeter, "_Positions"]] = None) -> ImportReport:
     """Add or merge papers (and note bad records) in batches of ``batch_size``, one transaction each.
+
+    Progress after each batch: records read of ``total`` (0: unknown), or with ``meter`` (the ReadMeter
+    of the file the records come from) bytes of the file read of its size, so that the bar fills; the
+    message counts the records either way.
 
     ``records`` may be a generator that raises: what was committed before stays, the ``imports`` row
     is marked failed with the message, and the exception propagates. Cancelling stops after the
@@ -279,7 +286,11 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
                 lib.add_to_collection_id(coll_id, writer.touched)
             save()
         batch.clear()
-        report(progress, rep.read, total or 0, f"{rep.added} new, {rep.merged} merged")
+        counts = f"{rep.read:,} read, {rep.added:,} new, {rep.merged:,} merged"
+        if meter is not None:
+            report(progress, meter.done, meter.total, counts)
+        else:
+            report(progress, rep.read, total or 0, counts)
 
     try:
         for rec in records:
@@ -330,7 +341,8 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
     try:
         check_text_file(path)
         fmt = detect_format(path) if fmt == "auto" else fmt
-        records = read_file(path, fmt)
+        meter = ReadMeter(path)
+        records = read_file(path, fmt, meter=meter)
         first = next(records, None)  # a whole-file problem (no title column) shows here, before any write
     except FileFormatError as exc:
         raise ImportFailed(str(exc)) from exc
@@ -343,17 +355,60 @@ def import_file(lib: Library, path: Union[str, Path], fmt: str = "auto", collect
         yield first
         yield from records
 
-    # The record count of a (compressed) file is unknown until its end: progress reports total 0.
-    # The reader may run a whole batch ahead, so that it keeps parsing while a batch is written
-    # (SQLite releases the GIL) and the next batch is ready when the commit returns.
-    ahead = prefetched(chain(), chunk=256, depth=batch_size // 256 + 2)
+    # The reader may run a whole batch ahead, so that it keeps parsing while a batch is written (SQLite
+    # releases the GIL) and the next batch is ready when the commit returns. The record count of a
+    # (compressed) file is unknown until its end: progress reports the bytes of the file read (of the
+    # compressed file for a .gz) up to the records committed, of its size.
+    where = _Positions(meter)
+    ahead = prefetched(where.tag(chain()), chunk=256, depth=batch_size // 256 + 2)
     # an unmarked file that may be an older export of GapScope's (a first record that is not laid out as
     # one, or is marked, settles it at once; a first note or error leaves it to the check)
     if fmt in _EXPORT_FORMATS and not (isinstance(first, Paper) and (first.source == OWN_EXPORT_SOURCE
                                                                      or not has_export_layout(first))):
         ahead = _as_own_export_if_unmarked(lib, path, fmt, ahead, cancel)
-    return ingest_papers(lib, ahead, kind="import", source=_SOURCE_NAMES[fmt], target=str(path.resolve()),
-                         collection=collection, batch_size=batch_size, progress=progress, cancel=cancel)
+    return ingest_papers(lib, where.count(ahead), kind="import", source=_SOURCE_NAMES[fmt],
+                         target=str(path.resolve()), collection=collection, batch_size=batch_size, progress=progress,
+                         cancel=cancel, meter=where)
+
+
+class _Positions:
+    """Where the reader was in its file (a ReadMeter's bytes) when it handed over each record, so that the
+    progress of an import is that of the records taken so far, not that of the reader running ahead."""
+
+    EVERY = 64      # records between marks
+
+    def __init__(self, meter: ReadMeter) -> None:
+        self.total = meter.total
+        self._meter = meter
+        self._marks: deque = deque()    # (records handed over, bytes read then), appended by the reader thread
+        self._taken = 0
+        self._done = 0
+
+    def tag(self, records: Iterable) -> Iterator:
+        """On the reader's side: ``records``, marking the position every EVERY of them and at the end."""
+        n = 0
+        for n, rec in enumerate(records, 1):
+            if not n % self.EVERY:
+                self._marks.append((n, self._meter.done))
+            yield rec
+        self._marks.append((n, self._meter.done))
+
+    def count(self, records: Iterator) -> Iterator:
+        """On the importer's side: ``records``, counted as they are taken."""
+        try:
+            for rec in records:
+                self._taken += 1
+                yield rec
+        finally:
+            close = getattr(records, "close", None)
+            if close is not None:
+                close()
+
+    @property
+    def done(self) -> int:
+        while self._marks and self._marks[0][0] <= self._taken:
+            self._done = self._marks.popleft()[1]
+        return self._done
 
 
 _EXPORT_FORMATS = ("bibtex", "ris", "csljson")     # the formats GapScope exports papers in

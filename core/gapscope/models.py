@@ -122,6 +122,20 @@ class RecordError:
     def __str__(self) -> str:
         return f"{self.location}: {self.message}"
 
+    @classmethod
+    def from_text(cls, text: str) -> "RecordError":
+        """The error back from its text as the import log keeps it (``str()`` of one): the location is
+        ``file:line`` where the text has one (a path may hold colons), else what comes before the first
+        ': ' ("arXiv id 2501.0"), else nothing."""
+        m = _LOCATED.match(text)
+        if m:
+            return cls(m.group(1), m.group(2))
+        where, sep, why = text.partition(": ")
+        return cls(where, why) if sep else cls("", text)
+
+
+_LOCATED = re.compile(r"(.+?:\d+): (.*)\Z", re.DOTALL)
+
 
 class RecordWarning(RecordError):
     """Something about a record the user should know (a key repeated in one file) although the

@@ -205,6 +205,9 @@ class MainWindow(QMainWindow):
                                "Collect from arXiv or Google Scholar, or import a file")
         self.act_import = act("&Import File…", lambda: self.show_collect(source="file"), "Ctrl+I",
                               "Import BibTeX, RIS, CSV or an arXiv snapshot")
+        self.act_import_history = act("Import &History…", self.show_import_history,
+                                      tip="Every import and collect: its counts, the records it refused (file, "
+                                          "line, reason), and the PRISMA counts")
         self.act_attach_pdf = act("Attach &PDF…", self.choose_pdf,
                                   tip="Attach PDFs, one or many, to their papers (matched by DOI, arXiv id or "
                                   "title) and label their sentences")
@@ -231,7 +234,7 @@ class MainWindow(QMainWindow):
         m.addAction(self.act_new)
         m.addAction(self.act_open)
         m.addMenu(self.recent_menu)
-        for a in (None, self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs, self.act_export,
+        for a in (None, self.act_collect, self.act_import, self.act_import_history, self.act_attach_pdf, self.act_fetch_pdfs, self.act_export,
                   None, self.act_backup, None, self.act_prefs,
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
@@ -711,8 +714,8 @@ class MainWindow(QMainWindow):
 
     def _library_actions(self) -> tuple:
         """What needs an open library: disabled on the welcome page, so nothing writes elsewhere."""
-        return (self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs, self.act_export,
-                self.act_check_facets, self.act_backup, self.act_refresh)
+        return (self.act_collect, self.act_import, self.act_import_history, self.act_attach_pdf, self.act_fetch_pdfs,
+                self.act_export, self.act_check_facets, self.act_backup, self.act_refresh)
 
     def _set_library_actions(self, on: bool) -> None:
         for a in self._library_actions():
@@ -763,6 +766,17 @@ class MainWindow(QMainWindow):
         dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self, path=path)
         dlg.collected.connect(lambda _r: self.refresh_all())
         dlg.exec()
+
+    def show_import_history(self):
+        """File > Import History…: the log of imports and collects, what each refused, the PRISMA counts.
+        Reading only: open on a read-only library too."""
+        from .dialogs.import_history import ImportHistoryDialog
+
+        if self.lib is None:
+            return None
+        dlg = ImportHistoryDialog(self.tasks, self.lib.path, parent=self)
+        dlg.exec()
+        return dlg
 
     def show_export(self) -> None:
         from .dialogs.export_dialog import ExportDialog

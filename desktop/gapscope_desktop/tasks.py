@@ -27,6 +27,18 @@ from gapscope.jobs import Cancelled, CancelToken
 # Progress is throttled on the worker side: a core function may report thousands of times a second,
 # the GUI only needs a few updates per frame.
 _PROGRESS_INTERVAL_S = 0.05
+# Qt's progress signal and bar hold 32-bit ints; an import counts the bytes of its file (several GB for
+# the arXiv snapshot), which is shown as millionths of the whole instead.
+_QT_INT_MAX = 2**31 - 1
+_SCALED_TOTAL = 1_000_000
+
+
+def fit_progress(done: int, total: int) -> tuple[int, int]:
+    """``(done, total)`` as ints a Qt signal and progress bar hold, in the same proportion."""
+    if total > _QT_INT_MAX or done > _QT_INT_MAX:
+        whole = max(total, done)
+        return done * _SCALED_TOTAL // whole, (total * _SCALED_TOTAL // whole) if total else 0
+    return int(done), int(total)
 
 
 class Task(QObject):
@@ -102,7 +114,7 @@ class _Runnable(QRunnable):
             now = time.monotonic()
             if now - last[0] >= _PROGRESS_INTERVAL_S or (total and done >= total):
                 last[0] = now
-                task.progress.emit(int(done), int(total), str(message or ""))
+                task.progress.emit(*fit_progress(int(done), int(total)), str(message or ""))
 
         lib = None
         try:

@@ -68,7 +68,7 @@ def test_offline_collect_shows_each_retry_through_progress_and_says_nothing_is_l
     message = str(err.value)
     assert seen == ["export.arxiv.invalid: cannot connect (name not resolved); try 2 of 6 in 2 s…"]
     assert "export.arxiv.invalid cannot be reached (name not resolved: no network" in message
-    assert "Nothing is lost" in message and "run the same collect again" in message
+    assert "Nothing is lost" in message and "collect again with the same query" in message
     assert sum(waits.slept) <= 5
     assert library.imports_log()[0]["status"] == "failed"
 

@@ -88,8 +88,10 @@ def test_a_block_page_ends_the_collect_keeping_what_came_before_and_resumes(lib,
 @pytest.mark.parametrize("name", ["citation.html", "bibtex.html"])
 def test_a_403_page_is_a_block_with_a_clear_message(lib, scholar, shared_data, name):
     scholar.add("/scholar", page(shared_data, name), status=403, match={"q": None})
-    with pytest.raises(CollectBlocked, match="403"):
+    with pytest.raises(CollectBlocked, match="403") as err:
         collect_scholar(lib, "anything", sleep=no_sleep)
+    # one message for the window and the command line: each names its own way to set the proxy
+    assert "Preferences > Network" in str(err.value) and "`gapscope settings set collect.proxy" in str(err.value)
     assert lib.count_papers() == 0 and lib.imports_log()[0]["status"] == "blocked"
     assert len(scholar.log) == 1, "a block must not be hammered with retries"
 
@@ -164,3 +166,59 @@ def test_the_2016_markup_is_read_too(lib, scholar, shared_data, name):
     [(title, authors)] = lib._conn.execute("SELECT title, authors FROM papers").fetchall()
     h3 = re.search(rb'<h3 class="gs_rt">(.*?)</h3>', html, flags=re.S).group(1)
     assert title.split(":")[0].encode() in re.sub(rb"<[^>]+>", b"", h3) and authors
+
+
+def _markov_bases_page(scholar, shared_data) -> bytes:
+    """The recorded Scholar page with one result rewritten as Scholar lists arXiv 1605.08386 (no arXiv
+    link: found by its exact title), served with the recorded arXiv answers."""
+    folder = shared_data / "fixtures" / "arxiv-api-atom"
+    scholar.add_arxiv_feed(next((folder / "arxivpy_xml").glob("id_1605.08386_*.xml")),
+                           {"search_query": lambda q: q.startswith("ti:") and "Markov bases" in q})
+    serve_arxiv(scholar, shared_data)
+    html = page(shared_data).decode("utf-8")
+    html = html.replace("The <b>Southern </b>Hemisphere glacial record-<b>Antarctica </b>and New Zealand",
+                        "Heat-bath random walks with <b>Markov bases</b>", 1)
+    html = re.sub(r'<div class="gs_a"><b>TJ Chinn</b>(\W+Papers)', r'<div class="gs_a">C Stanley\1', html, count=1)
+    scholar.add("/scholar", html.encode(), match={"q": None})
+    return html.encode()
+
+
+def _title_queries(scholar) -> list[str]:
+    return [h[1]["search_query"] for h in scholar.log if h[1].get("search_query", "").startswith("ti:")]
+
+
+def test_the_arxiv_title_lookups_report_progress(lib, scholar, shared_data):
+    _markov_bases_page(scholar, shared_data)
+    seen = []
+    collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep,
+                    progress=lambda d, t, m="": seen.append((d, t, str(m))))
+    lookups = [(d, t, m) for d, t, m in seen if m.startswith("arXiv abstracts: ")]
+    assert lookups
+    n = lookups[0][1]        # the snippets without an arXiv link (a title too short to be sure asks nothing)
+    assert {t for _, t, _ in lookups} == {n} and 0 < len(_title_queries(scholar)) <= n
+    assert lookups[-1][:2] == (n, n) and "1 found" in lookups[-1][2]     # the bar ends full, with what was found
+    assert [d for d, _, _ in lookups] == sorted(d for d, _, _ in lookups)
+
+
+def test_cancel_during_the_arxiv_title_lookups_stops_them_and_keeps_what_was_filled(lib, scholar, shared_data):
+    from gapscope.jobs import CancelToken
+
+    _markov_bases_page(scholar, shared_data)
+    cancel = CancelToken()
+
+    seen = []
+
+    def progress(done, total, message=""):
+        seen.append((done, total, str(message)))
+        if "1 found" in message:          # the first abstract is in hand: the user cancels
+            cancel.cancel()
+
+    rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep, progress=progress,
+                          cancel=cancel)
+    asked = _title_queries(scholar)
+    stopped_at, titles = next((d, t) for d, t, m in seen if "1 found" in m)
+    assert rep.cancelled and stopped_at < titles and len(asked) <= stopped_at, (asked, seen)   # nothing asked after
+    assert any("cancelled after" in e and "filled before the stop: 1 (kept)" in e for e in rep.events), rep.events
+    [(trunc, abstract)] = lib._conn.execute(
+        "SELECT abstract_truncated, abstract FROM papers WHERE title LIKE 'Heat-bath%'").fetchall()
+    assert trunc == 0 and abstract.startswith("Graphs on lattice points")       # the one filled is kept

@@ -88,3 +88,28 @@ def test_offline_each_retry_shows_in_the_status_and_the_failure_says_why_in_seco
     assert "export.arxiv.invalid: cannot connect (name not resolved); try 2 of 6" in " ".join(shown)
     text = dlg.status.text()
     assert "export.arxiv.invalid cannot be reached (name not resolved" in text and "Nothing is lost" in text
+
+
+def test_a_scholar_collect_shows_the_arxiv_abstract_lookups_in_its_progress(window, qtbot, net, shared_data):
+    """After the Scholar pages, the snippets are looked up on arXiv by title (3 s each against arXiv):
+    the dialog's bar and status follow them; the last report is the full bar with what was found."""
+    from gapscope_desktop.dialogs.collect_dialog import CollectDialog
+
+    folder = shared_data / "fixtures" / "arxiv-api-atom"
+    net.add_arxiv_feed(next((folder / "arxivpy_xml").glob("id_0000.0000_*.xml")),    # every title: nothing found
+                       {"search_query": lambda q: q.startswith("ti:")})
+    net.add("/scholar", shared_data.joinpath(*GEOMAP, "scholar_search_results.html").read_bytes(), match={"q": None},
+            content_type="text/html; charset=ISO-8859-1")
+    dlg = CollectDialog(window.tasks, window.lib.path, source="scholar", parent=window)
+    qtbot.addWidget(dlg)
+    dlg.query.setText("Geology of the Olympus Range")
+    dlg.limit.setValue(10)
+    seen = []
+    task = dlg.start()
+    task.progress.connect(lambda d, t, m: seen.append((d, t, m, dlg.bar.maximum(), dlg.status.text())))
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert task.outcome == "succeeded", task.error
+    lookups = [s for s in seen if s[2].startswith("arXiv abstracts: ")]
+    assert lookups, seen
+    done, total, message, maximum, status = lookups[-1]
+    assert done == total == maximum > 0 and "0 found" in message and "arXiv abstracts" in status

@@ -254,9 +254,10 @@ class PlainProgress:
 
 
 @contextmanager
-def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Iterator[Any]:
+def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: str = "") -> Iterator[Any]:
     """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
-    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal.
+    ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal. ``unit="B"``: done and
+    total are bytes (an import reports how far through its file it is), shown as kB, MB, GB.
 
     Yields ``(progress, cancel)``: Ctrl-C sets the cancel token first (the core stops cleanly at the
     next batch boundary); a second Ctrl-C interrupts at once.
@@ -273,8 +274,8 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False) -> Itera
     else:
         from tqdm import tqdm
 
-        bar = tqdm(total=0, desc=label, unit="", file=sys.stderr, disable=not enabled or None,
-                   dynamic_ncols=True, leave=True)
+        bar = tqdm(total=0, desc=label, unit=unit, unit_scale=unit == "B", file=sys.stderr,
+                   disable=not enabled or None, dynamic_ncols=True, leave=True)
 
         def progress(done: int, total: int, message: str = "") -> None:
             if isinstance(message, Notice):      # a line of its own, above the bar (also with --quiet)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from typing import Optional
 
 import click
 
@@ -51,7 +52,8 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
     reports, code = [], 0
     for path in files:
         try:
-            with progress_bar(f"import {click.format_filename(path)}", enabled=not quiet and not as_json) as (progress, cancel):
+            with progress_bar(f"import {click.format_filename(path)}", enabled=not quiet and not as_json,
+                              unit="B") as (progress, cancel):   # bytes of the file read: the bar fills
                 report = import_file(lib, path, fmt=fmt, collection=collection, batch_size=batch_size,
                                      progress=progress, cancel=cancel)
         except ImportFailed as exc:
@@ -73,9 +75,9 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
             click.echo(f"{path}: read {report.read}, added {report.added}, merged {report.merged}, "
                        f"already there {report.unchanged}, bad {report.bad}"
                        + (" (cancelled: committed batches kept)" if report.cancelled else ""))
-            _listed("merged", report.merges, report.merged, "cyan")
-            _listed("note", [str(w) for w in report.warnings], len(report.warnings), "yellow")
-            _listed("bad", [str(e) for e in report.errors], report.bad, "yellow")
+            _listed("merged", report.merges, report.merged, "cyan", log_id=report.import_id)
+            _listed("note", [str(w) for w in report.warnings], len(report.warnings), "yellow", log_id=report.import_id)
+            _listed("bad", [str(e) for e in report.errors], report.bad, "yellow", log_id=report.import_id)
         if report.cancelled:
             code = EXIT_CANCELLED
             break
@@ -86,27 +88,69 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
     sys.exit(code)
 
 
-def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20) -> None:
-    """The first ``show`` of a list in the import summary, and how many more the log holds."""
+def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20, log_id: Optional[int] = None) -> None:
+    """The first ``show`` of a list in the import summary, and how many more there are: in the log (which
+    keeps the first MAX_KEPT_ERRORS of each list of a run), or beyond what it keeps."""
+    from ..models import MAX_KEPT_ERRORS
+
     for line in lines[:show]:
         click.secho(f"  {what}: {line}", fg=color, err=True)
     if total > show:
-        click.secho(f"  ... and {total - show} more {what} (see `gapscope imports --json`)", fg=color, err=True)
+        where = (f"see `gapscope imports {log_id or 'ID'}`" if len(lines) > show
+                 else f"the log keeps the first {MAX_KEPT_ERRORS:,}")
+        click.secho(f"  ... and {total - show} more {what} ({where})", fg=color, err=True)
 
 
 @click.command()
+@click.argument("import_id", required=False, type=int)
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--prisma", is_flag=True, help="The PRISMA counts of the screening report instead (identified, "
+              "duplicates removed, screened, excluded, included), as tab-separated lines.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def imports(ref, limit, as_json) -> None:
-    """The import and collect log: what came in, when, and what was bad."""
-    log = ref.open().imports_log(limit)
+def imports(ref, import_id, limit, prisma, as_json) -> None:
+    """The import and collect log: what came in, when, and what was bad. With IMPORT_ID (the #N of the
+    list), that run with the records it refused (file and line, and why) and its notes."""
+    lib = ref.open()
+    if prisma:
+        from ..reports.data import prisma_flow
+
+        flow = prisma_flow(lib)
+        if as_json:
+            emit_json({"rows": [{"step": s.strip(), "records": n} for s, n in flow.rows()],
+                       "how_counted": flow.how_counted})
+        else:
+            click.echo(flow.as_text(), nl=False)
+        return
+    if import_id is not None:
+        e = lib.import_entry(import_id)
+        if e is None:
+            fail(f"no import or collect #{import_id} in the log (`gapscope imports` lists them)", EXIT_NOT_FOUND)
+        if as_json:
+            emit_json(e)
+            return
+        click.echo(_log_line(e))
+        if e["message"]:
+            click.echo(f"  {e['message']}")
+        for what, lines, total in (("bad", e["errors"], e["error_count"]), ("note", e["warnings"], len(e["warnings"])),
+                                   ("merged", e["merges"], e["merged"])):
+            for line in lines:
+                click.echo(f"  {what}: {line}")
+            if total > len(lines):
+                click.echo(f"  ... and {total - len(lines)} more {what} (the log keeps the first {len(lines):,})")
+        return
+    log = lib.imports_log(limit, lists=as_json)
     if as_json:
         emit_json(log)
         return
     for e in log:
-        click.echo(f"#{e['id']} {e['started_at']} {e['kind']} {e['source']} {e['target']}: {e['status']}, "
-                   f"read {e['read']}, added {e['added']}, merged {e['merged']}, bad {e['error_count']}")
+        click.echo(_log_line(e))
+
+
+def _log_line(e: dict) -> str:
+    return (f"#{e['id']} {e['started_at']} {e['kind']} {e['source']} {e['target']}: {e['status']}, "
+            f"read {e['read']}, added {e['added']}, merged {e['merged']}, already there {e['unchanged']}, "
+            f"bad {e['error_count']}")
 
 
 @click.group()

@@ -101,6 +101,11 @@ class PrismaSection(Section):
         rows.append(("Included", self.included))
         return rows
 
+    def as_text(self) -> str:
+        """The flow as tab-separated lines (step, records) under a header: pasted into a spreadsheet it
+        fills two columns; a PRISMA diagram tool takes the numbers from there."""
+        return "\n".join(f"{step}\t{n}" for step, n in [("Step", "Records"), *self.rows()]) + "\n"
+
 
 @dataclass
 class MapData:
@@ -237,7 +242,15 @@ def gather_corpus(lib: Library, collection: Optional[str]) -> CorpusSection:
     return sec
 
 
-def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection) -> PrismaSection:
+def prisma_flow(lib: Library, collection: Optional[str] = None) -> PrismaSection:
+    """The PRISMA counts of the screening report (identified, duplicates removed, screened, ...) and how
+    they are counted, without the triage statistics: `gapscope imports --prisma` and the window's Import
+    History show these."""
+    return gather_prisma(lib, collection, gather_corpus(lib, collection), triage_stats=False)
+
+
+def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection, *,
+                  triage_stats: bool = True) -> PrismaSection:
     sec = PrismaSection()
     if collection is None:
         # Counted from the records kept, not from the log's reads: an import killed and run again, or
@@ -320,7 +333,7 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
     from .. import triage
 
     try:
-        stats = triage.triage_stats(lib, collection=collection)
+        stats = triage.triage_stats(lib, collection=collection) if triage_stats else None
     except LibraryError:  # an unknown collection: the counts above still stand
         stats = None
     if stats is not None and not stats.get("empty"):

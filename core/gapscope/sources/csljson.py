@@ -19,7 +19,7 @@ from typing import Any, Iterator, Optional
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi,
                       split_arxiv_id, untitled_title)
 from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, located_paper, nfc
-from .textio import TextLines
+from .textio import ReadMeter, TextLines
 
 
 def _text(value: Any) -> str:
@@ -102,7 +102,8 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
     )
 
 
-def read_csl_json(path: Path) -> Iterator[Record]:
+def read_csl_json(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
+    # read whole (a JSON array): ``meter`` then follows the records through the text, scaled to the file
     lines = TextLines(path)
     text = "".join(line for _, line in lines)
     decoder = json.JSONDecoder()
@@ -120,9 +121,13 @@ def read_csl_json(path: Path) -> Iterator[Record]:
                                                       "the rest of the file is not read")
             break
         yield from located_paper(lambda: paper_from_csl_item(item, keys, line), f"{path}:{line}", keys)
+        if meter is not None:
+            meter.at(meter.total * end // len(text))
         pos = _skip(text, end)
         if text.startswith(",", pos):
             pos = _skip(text, pos + 1)
+    if meter is not None:
+        meter.finish()
     yield from encoding_note(path, lines)
 
 

@@ -20,7 +20,7 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Union
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
                       is_untitled, normalize_doi, split_arxiv_id, untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex
-from .textio import FileCutShort, TextLines, is_binary, open_binary
+from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
 Record = Union[Paper, RecordError]
 FORMATS = ("arxiv", "bibtex", "ris", "csv", "csljson")
@@ -176,8 +176,8 @@ def paper_from_arxiv_record(rec: dict, source: str = "arxiv-snapshot") -> Paper:
     )
 
 
-def read_arxiv_snapshot(path: Path) -> Iterator[Record]:
-    lines = TextLines(path)
+def read_arxiv_snapshot(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
+    lines = TextLines(path, meter)
     for n, line in lines:
         if not line.strip():
             continue
@@ -377,7 +377,7 @@ def _flip_name(name: str) -> str:
     return name
 
 
-def read_bibtex(path: Path) -> Iterator[Record]:
+def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     from bibtexparser.bparser import BibTexParser
 
     # One parser for the whole file: building one costs ~10 ms (its grammar), and @string macros
@@ -386,7 +386,7 @@ def read_bibtex(path: Path) -> Iterator[Record]:
     parser.expect_multiple_parse = True
     entries = parser.bib_database.entries
     keys = RecordKeys(path)
-    lines = TextLines(path)
+    lines = TextLines(path, meter)
     own_export = False  # the file is GapScope's own export (its first comment says so)
     for line_no, chunk, closed in _bibtex_chunks(path, lines):
         head = chunk.lstrip()[:12].lower()
@@ -464,12 +464,12 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     )
 
 
-def read_ris(path: Path) -> Iterator[Record]:
+def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     keys = RecordKeys(path)
     tags: dict[str, list[str]] = {}
     last: Optional[str] = None
     start = 0
-    lines = TextLines(path)
+    lines = TextLines(path, meter)
     for n, line in lines:
         line = line.rstrip("\r\n")
         if not line.strip():
@@ -590,8 +590,8 @@ def _badly_quoted(text: str, delimiter: str) -> bool:
     return False
 
 
-def read_csv(path: Path) -> Iterator[Record]:
-    lines = TextLines(path)
+def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
+    lines = TextLines(path, meter)
     counter = _LineCounter(lines)
     head_line = next((text for _, text in TextLines(path) if text.strip()), "")
     delimiter = _delimiter(path, head_line)
@@ -698,10 +698,10 @@ def detect_format(path: Path) -> str:
     raise FileFormatError(f"{path}: the file is empty")
 
 
-def read_csl_json(path: Path) -> Iterator[Record]:
+def read_csl_json(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     from .csljson import read_csl_json as read  # that module builds on this one
 
-    return read(path)
+    return read(path, meter)
 
 
 READERS = {"arxiv": read_arxiv_snapshot, "bibtex": read_bibtex, "ris": read_ris, "csv": read_csv,
@@ -725,13 +725,14 @@ def check_text_file(path: Path) -> None:
                               " plain or .gz)")
 
 
-def read_file(path: Path, fmt: str = "auto") -> Iterator[Record]:
+def read_file(path: Path, fmt: str = "auto", meter: Optional[ReadMeter] = None) -> Iterator[Record]:
+    """The records of a file, one by one; ``meter`` (a ReadMeter of ``path``) follows the reading in bytes."""
     path = Path(path)
     if fmt == "auto":
         fmt = detect_format(path)
     if fmt not in READERS:
         raise FileFormatError(f"{path}: unknown format {fmt!r} (choose {', '.join(FORMATS)})")
-    return _cut_short_is_a_record_error(READERS[fmt](path))
+    return _cut_short_is_a_record_error(READERS[fmt](path, meter=meter))
 
 
 def _cut_short_is_a_record_error(records: Iterator[Record]) -> Iterator[Record]:

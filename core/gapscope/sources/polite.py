@@ -38,7 +38,7 @@ def html_page_instead(resp: "Response", expected: str, setting: str,
     title = f" titled {m.group(1).decode('utf-8', 'replace').strip()[:80]!r}" if m else ""
     return (f"{resp.url} answered with an HTML page{title}, not {expected}: a Wi-Fi login page (captive "
             f"portal), a proxy's notice, or a wrong {setting}? Log in to the network or fix the setting, "
-            "then run the same command again")
+            "then try again")
 
 
 class FetchError(Exception):

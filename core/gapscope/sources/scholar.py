@@ -20,9 +20,10 @@ from urllib.parse import urljoin
 from ..models import Paper, split_arxiv_id
 from .polite import PoliteFetcher, Response, SourceBlocked
 
-BLOCK_HELP = ("Wait an hour or more before trying again, or set a proxy: "
-              "`gapscope settings set collect.proxy http://HOST:PORT`. Everything collected so far is kept, "
-              "and the next run of the same collect continues from the blocked page.")
+# Shown by the CLI and the window alike: each way of setting the proxy is named.
+BLOCK_HELP = ("Wait an hour or more before trying again, or set a proxy (in the window: Preferences > Network; "
+              "on the command line: `gapscope settings set collect.proxy http://HOST:PORT`). Everything collected "
+              "so far is kept, and the next collect with the same query continues from the blocked page.")
 
 _CAPTCHA_MARKERS = ('id="gs_captcha_ccl"', 'id="recaptcha"', 'id="captcha-form"', "rc-doscaptcha-body",
                     "not a robot")

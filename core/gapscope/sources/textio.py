@@ -5,6 +5,7 @@ from __future__ import annotations
 import codecs
 import gzip
 import io
+import os
 import zlib
 from pathlib import Path
 from typing import Iterator, Optional
@@ -58,21 +59,43 @@ def open_binary(path: Path):
     return f
 
 
+class ReadMeter:
+    """How far a reader has got through its file, in bytes of the file on disk: for a ``.gz``, the
+    position in the compressed file, so that ``done`` reaches ``total`` (the size on disk) at the end.
+    A file's record count is unknown until its end; its size is known at once, so a progress bar over
+    bytes fills. Written by the reading thread (the importer reads ahead), read by the importer's."""
+
+    EVERY = 64     # lines between updates: a position per line would cost more than the bar is worth
+
+    def __init__(self, path: Path) -> None:
+        self.total = os.path.getsize(path)
+        self.done = 0
+
+    def at(self, position: int) -> None:
+        self.done = min(position, self.total)
+
+    def finish(self) -> None:
+        self.done = self.total
+
+
 class TextLines:
     """Iterates ``(line_number, text)`` over a file, decoding each line as UTF-8 and falling back to
     Windows-1252 for lines that are not UTF-8 (a common export encoding). ``fallback_line`` tells the
     first line that needed the fallback, so the importer can say so."""
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, meter: Optional[ReadMeter] = None) -> None:
         self.path = Path(path)
         self.fallback_line: Optional[int] = None
         self.encoding = "utf-8"
+        self.meter = meter      # told the position on disk every ReadMeter.EVERY lines, and at the end
 
     def __iter__(self) -> Iterator[tuple[int, str]]:
         n = 0
         try:
             for n, line in self._lines():
                 yield n, line
+            if self.meter is not None:
+                self.meter.finish()
         except _GZIP_ERRORS as exc:
             raise FileCutShort(self.path, n + 1,
                                f"the compressed file ends early or is damaged after line {n} ({exc}); "
@@ -80,6 +103,8 @@ class TextLines:
 
     def _lines(self) -> Iterator[tuple[int, str]]:
         with open_binary(self.path) as raw:
+            meter = self.meter
+            disk = raw.fileobj if isinstance(raw, gzip.GzipFile) else raw   # the compressed position of a .gz
             head = raw.read(4096)
             raw.seek(0) if hasattr(raw, "seek") else None
             for bom, enc in _BOMS:
@@ -91,9 +116,13 @@ class TextLines:
             if self.encoding.startswith("utf-16"):
                 text = io.TextIOWrapper(raw, encoding=self.encoding, errors="replace", newline="")
                 for n, line in enumerate(text, 1):
+                    if meter is not None and not n % meter.EVERY:
+                        meter.at(disk.tell())
                     yield n, line.lstrip("\ufeff") if n == 1 else line
                 return
             for n, bline in enumerate(raw, 1):
+                if meter is not None and not n % meter.EVERY:
+                    meter.at(disk.tell())
                 if n == 1 and bline.startswith(codecs.BOM_UTF8):
                     bline = bline[len(codecs.BOM_UTF8):]
                 try:

@@ -22,6 +22,7 @@ _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version",
                   "url", "categories", "primary_category", "authors", "title", "norm_title")
 _LOG_COLUMNS = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
+_LOG_LISTS = ("errors", "warnings", "merges")
 
 
 def process_alive(pid: int) -> bool:
@@ -42,16 +43,25 @@ def own_export_only_sql(where: str = "1") -> str:
 
 
 class ImportsMixin:
-    def imports_log(self, limit: int = 50) -> list[dict[str, Any]]:
-        out = []
-        for row in self._conn.execute(f"SELECT {', '.join(_LOG_COLUMNS)} FROM imports ORDER BY id DESC LIMIT ?",
-                                      (limit,)):
-            d = dict(zip(_LOG_COLUMNS, row))
-            for k in ("errors", "warnings", "merges"):
+    def imports_log(self, limit: int = 50, *, lists: bool = True) -> list[dict[str, Any]]:
+        """The newest ``limit`` imports and collects, newest first. ``lists=False`` leaves out the kept
+        errors, warnings and merges (up to a thousand each per run): a listing of the runs alone."""
+        cols = _LOG_COLUMNS if lists else [c for c in _LOG_COLUMNS if c not in _LOG_LISTS]
+        rows = self._conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,))
+        return [self._log_entry(dict(zip(cols, row))) for row in rows]
+
+    def import_entry(self, import_id: int) -> Optional[dict[str, Any]]:
+        """One run of the log, with its kept errors, warnings and merges; None when there is no such run."""
+        row = self._conn.execute(f"SELECT {', '.join(_LOG_COLUMNS)} FROM imports WHERE id = ?", (import_id,)).fetchone()
+        return self._log_entry(dict(zip(_LOG_COLUMNS, row))) if row else None
+
+    @staticmethod
+    def _log_entry(d: dict[str, Any]) -> dict[str, Any]:
+        for k in _LOG_LISTS:
+            if k in d:
                 d[k] = json.loads(d[k])
-            d["error_count"] = max(d["error_count"], len(d["errors"]))
-            out.append(d)
-        return out
+        d["error_count"] = max(d["error_count"], len(d.get("errors", ())))
+        return d
 
     # --- the log ---------------------------------------------------------------------------------
     def start_import(self, kind: str, source: str, target: str) -> int:
@@ -108,7 +118,8 @@ class ImportsMixin:
                 conn.executemany(
                     "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
                     " message = 'stopped without finishing (killed or crashed); the committed batches are kept:"
-                    " run the same import again to complete it' WHERE id = ? AND status = 'running'",
+                    " ' || CASE kind WHEN 'collect' THEN 'collect again with the same query to complete it'"
+                    " ELSE 'import the same file again to complete it' END WHERE id = ? AND status = 'running'",
                     [(now_iso(), i) for (i,) in dead])
         except sqlite3.OperationalError:  # read-only, or busy beyond the timeout: say it next time
             return 0

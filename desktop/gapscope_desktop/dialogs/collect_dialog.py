@@ -67,6 +67,14 @@ def describe_report(report) -> str:
     return text
 
 
+def status_line(name: str, report) -> str:
+    """The window's status bar line after an import or collect: its counts, and where the rest is."""
+    bad = report.bad
+    return (f"{name}: {report.added:,} added, {report.merged:,} merged, {report.unchanged:,} already imported, "
+            f"{bad:,} refused" + (" (cancelled)" if report.cancelled else "") + "."
+            + (" File > Import History… lists what was refused and why." if bad else ""))
+
+
 class CollectDialog(QDialog):
     collected = Signal(object)
 
@@ -188,6 +196,8 @@ class CollectDialog(QDialog):
 
     def _done(self, report) -> None:
         self.report = report
+        if self.task is not None:          # the status bar's line once the dialog is closed
+            self.task.summary = status_line(self.task.name, report)
         self.bar.setRange(0, 1)
         self.bar.setValue(1)
         self.status.setText(describe_report(report))
@@ -199,7 +209,7 @@ class CollectDialog(QDialog):
             from gapscope.store import Library
 
             with Library(self.library_path, create=False) as lib:
-                return lib.imports_log(1)
+                return lib.imports_log(1, lists=False)
         except Exception:  # noqa: BLE001 - the log is a courtesy; the error itself is already shown
             return None
 
@@ -225,7 +235,8 @@ class CollectDialog(QDialog):
         head = "Blocked by the source" if blocked else "Stopped"
         self.status.setText(f"<span style='color:#b03a2e;'><b>{head}:</b> {html.escape(message)}</span>" + self._kept()
                             + ("<br>Try again later, or set a proxy in Preferences; the next collect with the "
-                               "same query continues where this one stopped." if blocked else ""))
+                               "same query continues where this one stopped."
+                               if blocked and "proxy" not in message else ""))   # Scholar's message says so
         self.collected.emit(None)
 
     def _cancelled(self) -> None:
