@@ -72,8 +72,6 @@ class PackedBert:
     """Runs a BertModel over windows given as one flat token tensor and their lengths."""
 
     def __init__(self, model, token_hint: int = 4096, branch_layers: Sequence = ()) -> None:
-        import torch
-
         p = next(model.parameters())
         self.device, self.dtype = p.device, p.dtype
         packed = _mkldnn_ok(self.device, self.dtype)

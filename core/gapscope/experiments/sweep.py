@@ -17,7 +17,7 @@ import tempfile
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
-from ..jobs import CancelToken, ChunkRunner, ProgressFn, check, local_runner, report
+from ..jobs import CancelToken, ChunkRunner, ProgressFn, check, report
 from .spec import Spec, SpecError, load_spec, parse_override
 
 
