@@ -16,12 +16,35 @@ TOPIC_MAP = {"id": 7, "facet": "topic", "coords": {1: (0.0, 0.0), 2: (1.0, 1.0)}
              "clusters": [{"id": 0, "label": "a topic", "size": 2}]}
 
 
+class Held:
+    """Reads held back: ``late(fn)`` stands in for a task's function; it reads at once (``read`` is set
+    then) and answers once the test calls ``set()``."""
+
+    def __init__(self) -> None:
+        self.read = threading.Event()
+        self.released = threading.Event()
+
+    def wait(self, timeout: float) -> None:
+        self.released.wait(timeout)
+
+    def set(self) -> None:
+        self.released.set()
+
+    def late(self, fn):
+        def stand_in(*args, progress=None, cancel=None):
+            out = fn(*args)
+            self.read.set()
+            self.released.wait(20)
+            return out
+        return stand_in
+
+
 @pytest.fixture
 def held():
-    """An event the held-back read waits for; set at the end in any case, so that no worker is left."""
-    release = threading.Event()
-    yield release
-    release.set()
+    """Set at the end in any case, so that no worker is left waiting."""
+    h = Held()
+    yield h
+    h.set()
 
 
 def _ended(qtbot, window, name):
@@ -100,21 +123,17 @@ def test_gaps_listed_before_find_gaps_and_delivered_after_it_do_not_replace_what
     write_aside(lib_path, _store(("Apply A to B.", 0.9)))
     real_load = gaps_view.load_gaps
 
-    def slow_listing(lib, *, progress=None, cancel=None):
-        gaps = real_load(lib)                              # read now...
-        held.wait(20)                                      # ...delivered late
-        return gaps
-
     def find(lib, *, progress=None, cancel=None):
         _store(("Apply C to D.", 0.8))(lib)
         return real_load(lib)
 
-    monkeypatch.setattr(gaps_view, "load_gaps", slow_listing)
+    monkeypatch.setattr(gaps_view, "load_gaps", held.late(real_load))
     monkeypatch.setattr(gaps_view, "detect_gaps", find)
     w = _open_window(qtbot, lib_path)
     try:
         view = w.gaps_view
-        w.tabs.setCurrentWidget(view)                      # the tab's listing: the gaps as they were
+        w.tabs.setCurrentWidget(view)                      # the tab's listing: the gaps as they were...
+        assert held.read.wait(20)                          # ...read, and delivered late
         task = view.find_gaps(build_first=False)
         qtbot.waitUntil(lambda: task.done, timeout=20000)
         assert _statements(view) == ["Apply C to D."]
@@ -133,20 +152,12 @@ def test_a_run_link_answered_before_the_tabs_listing_selects_its_gap_not_the_bes
 
     best, linked = write_aside(lib_path, _store(("Apply A to B.", 0.9), ("Apply C to D.", 0.5)))
     real_load = gaps_view.load_gaps
-    calls = []
-
-    def first_listing_slow(lib, *, progress=None, cancel=None):
-        calls.append(1)
-        gaps = real_load(lib)
-        if len(calls) == 1:
-            held.wait(20)
-        return gaps
-
-    monkeypatch.setattr(gaps_view, "load_gaps", first_listing_slow)
     w = _open_window(qtbot, lib_path)
     try:
         view = w.gaps_view
+        monkeypatch.setattr(gaps_view, "load_gaps", held.late(real_load))
         w._open_gap(linked)                                # what History's "open gap" does
+        monkeypatch.setattr(gaps_view, "load_gaps", real_load)   # (the tab's listing started: held)
         _ended(qtbot, w, "Find the linked gap")
         held.set()
         _ended(qtbot, w, "Load gaps")
@@ -161,18 +172,11 @@ def test_the_run_history_read_before_a_run_was_recorded_does_not_replace_a_newer
     from gapscope_desktop.views import experiments_view
 
     real_read = experiments_view.read_runs
-    calls = []
-
-    def first_read_slow(lib, *, progress=None, cancel=None):
-        calls.append(1)
-        runs = real_read(lib)
-        if len(calls) == 1:
-            held.wait(20)
-        return runs
-
-    monkeypatch.setattr(experiments_view, "read_runs", first_read_slow)
+    monkeypatch.setattr(experiments_view, "read_runs", held.late(real_read))
     view = window.experiments_view
-    window.tabs.setCurrentWidget(view)                     # the history read as it is: no runs
+    window.tabs.setCurrentWidget(view)                     # the history read as it is: no runs...
+    monkeypatch.setattr(experiments_view, "read_runs", real_read)
+    assert held.read.wait(20)                              # ...and delivered late
     write_aside(window.lib.path, lambda lib: lib.insert_run(
         run_id="r1", name="mlp", spec_path=None, spec="", folder="runs/r1", status="done", gap_id=None,
         created_at="2026-05-01T10:00:00+00:00", papers=[]))
@@ -181,3 +185,44 @@ def test_the_run_history_read_before_a_run_was_recorded_does_not_replace_a_newer
     held.set()
     _ended(qtbot, window, "Load runs")
     assert view.history.topLevelItemCount() == 1 and view.history.topLevelItem(0).text(0) == "r1"
+
+
+def _slow_listing(monkeypatch, held):
+    """The paper table's listings asked for from now on are held back; those asked for after the
+    function it returns is called are not."""
+    from gapscope_desktop.views import library_view
+
+    real_list = library_view.list_ids
+    monkeypatch.setattr(library_view, "list_ids", held.late(real_list))
+    return lambda: monkeypatch.setattr(library_view, "list_ids", real_list)
+
+
+def test_a_paper_chosen_while_the_list_is_read_again_stays_chosen(window, qtbot, monkeypatch, held):
+    """The table read again slowly (the window refreshing after another process's change, say): the paper
+    the user chooses meanwhile is still the one selected once the list lands, not the one before it."""
+    _slow_listing(monkeypatch, held)
+    lv = window.library_view
+    lv.table.selectRow(1)
+    lv.refresh()                                           # what the window's refresh does
+    lv.table.selectRow(3)
+    chosen = lv.model.paper_id(3)
+    held.set()
+    qtbot.waitUntil(lambda: not lv.loading, timeout=20000)
+    assert lv.current_paper_id() == chosen and window.detail.paper.id == chosen
+
+
+def test_the_paper_a_refresh_was_to_select_is_selected_by_a_newer_refresh_too(window, qtbot, monkeypatch, held):
+    """A PDF attached selects its paper once the list is read again; a plain refresh asked for meanwhile
+    lands in its place (the older answer is dropped) and selects that paper all the same."""
+    fast_again = _slow_listing(monkeypatch, held)
+    lv = window.library_view
+    lv.table.selectRow(1)
+    wanted = lv.model.paper_id(5)
+    lv.refresh(select=wanted)                              # what an attached PDF does
+    fast_again()
+    lv.refresh()                                           # the sidebar, another process's change...
+    qtbot.waitUntil(lambda: not lv.loading, timeout=20000)
+    assert lv.current_paper_id() == wanted
+    held.set()
+    _ended(qtbot, window, "List papers")
+    assert lv.current_paper_id() == wanted and window.detail.paper.id == wanted
