@@ -50,6 +50,7 @@ class Task(QObject):
     failed = Signal(str, str)              # message, traceback
     cancelled = Signal()
     finished = Signal()                    # always last, after one of the three above
+    _worker_ended = Signal()               # the worker's last word: relayed as `finished` on the GUI thread
     lock_waiting = Signal()                # a write found another process holding the library's lock
     lock_taken = Signal()                  # ... and has it now (the write itself may go on)
 
@@ -70,6 +71,11 @@ class Task(QObject):
         self.waiting_for_lock = False       # a write waiting on another process, until it gets the lock
         self.lock_waiting.connect(self._mark_waiting)
         self.lock_taken.connect(self._mark_lock_taken)
+        # The end reaches the GUI as ONE queued call that emits `finished` there, so every handler of
+        # it (this mark, the manager's, the window's status line, on_finished) runs in that one call.
+        # Emitted from the worker, `finished` would post one event per handler, and the GUI could run
+        # between them: `done` read True before the end's other handlers had run.
+        self._worker_ended.connect(self._announce_end)
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
 
@@ -79,6 +85,9 @@ class Task(QObject):
     @property
     def cancel_requested(self) -> bool:
         return self.token.cancelled
+
+    def _announce_end(self) -> None:       # GUI thread: each handler of `finished` runs now, in order
+        self.finished.emit()
 
     def _mark_done(self) -> None:
         self.done = True
@@ -152,7 +161,7 @@ class _Runnable(QRunnable):
         finally:
             if lib is not None:
                 lib.close()
-            task.finished.emit()
+            task._worker_ended.emit()
 
 
 def _describe(exc: BaseException) -> str:

@@ -3,7 +3,24 @@ and a check that no test leaves a worker thread running."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _jitter():
+    """GAPSCOPE_TEST_JITTER=SEED[,MAX_MS]: background tasks start and answer late, in a seeded random
+    order (jitter.py); unset, nothing changes."""
+    spec = os.environ.get("GAPSCOPE_TEST_JITTER")
+    if not spec:
+        yield
+        return
+    from .jitter import install
+
+    with pytest.MonkeyPatch.context() as mp:
+        install(spec, mp)
+        yield
 
 
 @pytest.fixture(autouse=True)

@@ -134,7 +134,9 @@ def test_a_write_waiting_for_another_process_says_so_and_shows_the_note_pending(
         holder.execute("ROLLBACK")
         holder.close()
     qtbot.waitUntil(lambda: [n["body"] for n in window.lib.notes_of(pid)] == ["written while locked"], timeout=20000)
-    qtbot.waitUntil(lambda: window.statusBar().currentMessage() != LOCK_WAIT_MESSAGE, timeout=10000)
+    # committed is not yet answered: the pane clears its "Saving…" when the save's result reaches it
+    qtbot.waitUntil(lambda: not window.detail.saving, timeout=10000)
+    assert window.statusBar().currentMessage() != LOCK_WAIT_MESSAGE
     assert "Saving…" not in window.detail.notes_view.toPlainText()
     assert window.detail.note_edit.toPlainText() == "" and not window.detail.note_edit.isReadOnly()
 

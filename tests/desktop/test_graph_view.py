@@ -77,3 +77,44 @@ def test_graph_view_without_citation_data_says_how_to_get_it(window, qtbot):
     window.tabs.setCurrentIndex(window.tabs.indexOf(view))
     qtbot.waitUntil(lambda: "No citation data yet" in view.empty.text(), timeout=20000)
     assert view.figure is None and view.empty.isVisible()
+
+
+def test_the_related_papers_of_a_node_clicked_before_do_not_replace_the_selected_nodes(qtbot, graph_lib,
+                                                                                     monkeypatch):
+    """Two nodes clicked one after the other, the first one's papers read more slowly: the list keeps the
+    papers related to the node selected last."""
+    import threading
+
+    from gapscope_desktop.views import graph_view
+
+    from .conftest import _open_window
+
+    path, p = graph_lib
+    real_related = graph_view.load_related
+    release = threading.Event()
+
+    def slow_for_the_first(lib, paper_id, *, progress=None, cancel=None):
+        if paper_id == p[0]:
+            release.wait(20)
+        return real_related(lib, paper_id)
+
+    monkeypatch.setattr(graph_view, "load_related", slow_for_the_first)
+    w = _open_window(qtbot, path)
+    try:
+        view = w.graph_view
+        w.tabs.setCurrentWidget(view)
+        qtbot.waitUntil(lambda: view.figure is not None, timeout=20000)
+        k = {n["paper_id"]: i for i, n in enumerate(view.figure.nodes)}
+        wanted = [r["paper_id"] for r in real_related(w.lib, p[2])]
+        assert wanted and wanted != [r["paper_id"] for r in real_related(w.lib, p[0])]
+        shown = lambda: [view.related.topLevelItem(i).data(0, 0x0100)  # noqa: E731
+                         for i in range(view.related.topLevelItemCount())]
+        view.select_node(k[p[0]])
+        view.select_node(k[p[2]])
+        qtbot.waitUntil(lambda: shown() == wanted, timeout=10000)
+        release.set()
+        qtbot.waitUntil(lambda: not any(t.name == "Related papers" for t in w.tasks.running), timeout=20000)
+        assert view.selected == p[2] and shown() == wanted
+    finally:
+        release.set()
+        w.close()

@@ -60,7 +60,7 @@ def test_changes_by_another_process_reload_the_views_when_nothing_is_being_edite
 
     from .library_data import write_aside
 
-    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)   # ended, and handled
     window.watch.take_version()
     before = window.library_view.model.rowCount()
     write_aside(window.lib.path, lambda other: _add_paper(other, "A paper imported from the command line"))
@@ -80,7 +80,7 @@ def test_changes_by_another_process_reload_the_views_when_nothing_is_being_edite
 def test_changes_by_another_process_show_a_banner_while_a_note_is_typed_and_refresh_reloads(qtbot, window):
     from .library_data import write_aside
 
-    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)   # ended, and handled
     window.library_view.table.selectRow(1)
     qtbot.keyClicks(window.detail.note_edit, "a thought not saved yet")
     window.watch.take_version()
@@ -98,7 +98,7 @@ def test_changes_by_another_process_show_a_banner_while_a_note_is_typed_and_refr
 
 
 def test_the_windows_own_writes_raise_no_banner(qtbot, window):
-    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)   # ended, and handled
     window.watch.take_version()
     task = window.tasks.write("Add a paper", _add_paper, "A paper added in the window", library=window.lib.path)
     qtbot.waitUntil(lambda: task.done and not window.tasks.active(), timeout=20000)
@@ -133,7 +133,7 @@ def test_an_experiment_run_from_the_window_raises_no_banner(qtbot, window):
     """The runner is a process of its own that records the run in the library: the window's own work."""
     from .library_data import write_aside
 
-    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)   # ended, and handled
     window.watch.take_version()
     ev = window.experiments_view
     ev.process = object()                                          # a run under way (what `running` reads)
@@ -147,7 +147,7 @@ def test_an_experiment_run_from_the_window_raises_no_banner(qtbot, window):
 def test_a_read_ending_does_not_hide_another_process_change(qtbot, window):
     from .library_data import write_aside
 
-    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20000)   # ended, and handled
     window.watch._files.blockSignals(True)       # the check below is the only one: no race with the file watcher
     window.watch.take_version()
     write_aside(window.lib.path, lambda other: _add_paper(other, "Imported from the command line"))

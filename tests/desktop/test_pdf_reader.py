@@ -9,7 +9,9 @@ from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QUrl
 from PySide6.QtGui import QDropEvent
 from PySide6.QtWidgets import QStyleOptionViewItem
 
-from tests.replay_server import replay_server  # noqa: F401  (the fixture)
+from tests import replay_server as replay
+
+replay_server = replay.replay_server  # the fixture
 
 EACL = "cs/2023.eacl-main.121.pdf"
 SENTENCE = "Human evaluation is a noisy process with many confounding variables."
@@ -219,7 +221,8 @@ def test_a_gaps_evidence_sentence_opens_the_reader_at_its_place(qtbot, lib_path,
     w = _open_window(qtbot, lib_path)
     try:
         w.tabs.setCurrentWidget(w.gaps_view)
-        qtbot.waitUntil(lambda: not w.tasks.busy, timeout=20000)   # its own load of the (empty) gaps first
+        # its own load of the (empty) gaps first, shown: `busy` turns False before its result is delivered
+        qtbot.waitUntil(lambda: not w.tasks.running, timeout=20000)
         w.gaps_view.show_gaps([d])
         w.gaps_view.select_gap(1)
         quotes = w.gaps_view.quotes

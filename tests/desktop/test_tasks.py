@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
-from gapscope.jobs import Cancelled, check, report
+from gapscope.jobs import check, report
 
 from .loop_ticks import loop_ticks
 
@@ -63,6 +61,29 @@ def test_nothing_starts_after_the_final_shutdown(qtbot):
     assert not tm.active() and tm.pool.activeThreadCount() == 0
     qtbot.wait(50)
     assert ran == [] and results == []
+
+
+def test_done_is_read_only_once_every_handler_of_the_end_has_run(qtbot, monkeypatch):
+    """``task.done`` (what the window and its tests wait for) means the end was handled: the manager has
+    let the task go and the on_finished callback has run. A worker pausing right after it announced the
+    end to the first of its handlers (a loaded machine preempting it) must not let the GUI read ``done``
+    while the others wait: here that pause is a slow handler connected second, run where it is emitted."""
+    from PySide6.QtCore import Qt
+
+    from gapscope_desktop import tasks
+
+    init = tasks.Task.__init__
+
+    def with_a_slow_second_handler(self, *a, **k):
+        init(self, *a, **k)
+        self.finished.connect(lambda: time.sleep(0.5), Qt.DirectConnection)
+
+    monkeypatch.setattr(tasks.Task, "__init__", with_a_slow_second_handler)
+    tm = tasks.TaskManager()
+    ended = []
+    task = tm.run("quick", lambda **kw: 7, on_finished=lambda: ended.append(1))
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert ended == [1] and task not in tm.running and not tm.active()
 
 
 def test_a_failure_is_delivered_with_its_message(qtbot):

@@ -1,6 +1,6 @@
 """What the Triage, Maps, Gaps and Experiments views share: the library they show, loading it lazily
-(at once when the view is on screen, else when its tab is first activated), and running a long core
-step from a button with its outcome in a status label."""
+(at once when the view is on screen, else when its tab is first activated), showing only the newest of
+its listings, and running a long core step from a button with its outcome in a status label."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ class CoreView(QWidget):
         self.tasks = tasks
         self.lib = None
         self.pending = False
+        self._listings = 0                 # listings asked for (or outdated) so far: only the last is shown
+        self._awaited: Optional[int] = None   # the listing still on its way, if any
 
     def set_library(self, lib) -> None:
         self.lib = lib
@@ -44,6 +46,34 @@ class CoreView(QWidget):
 
     def reload(self) -> None:
         raise NotImplementedError
+
+    def run_listing(self, name: str, fn: Callable, *args, on_result: Callable,
+                    on_error: Optional[Callable[[str, str], None]] = None):
+        """Read what the view shows with ``fn(lib, *args)`` on a worker (quiet). Only the newest listing is
+        shown: one asked for earlier that ends later (a slow machine, a facet changed meanwhile) would put
+        back what was read before, over what the user asked for since."""
+        self._listings += 1
+        ticket = self._awaited = self._listings
+
+        def newest(callback: Callable) -> Callable:
+            return lambda *a: callback(*a) if ticket == self._listings else None
+
+        def ended() -> None:
+            if self._awaited == ticket:
+                self._awaited = None
+
+        return self.tasks.run(name, fn, *args, library=self.lib.path, quiet=True, on_result=newest(on_result),
+                              on_error=newest(on_error) if on_error is not None else None, on_finished=ended)
+
+    def outdate_listings(self) -> None:
+        """What the view shows now is newer than any listing still on its way (a step's own result)."""
+        self._listings += 1
+        self._awaited = None
+
+    @property
+    def listing_on_its_way(self) -> bool:
+        """A listing was asked for and has not ended: it will show (and select) what it read."""
+        return self._awaited is not None
 
     def run_step(self, name: str, fn: Callable, *args, button: QPushButton | Sequence[QPushButton], status: QLabel,
                  busy: str, what: str, on_result: Callable, on_finished: Optional[Callable[[], None]] = None):

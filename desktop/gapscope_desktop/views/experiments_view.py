@@ -248,7 +248,7 @@ class ExperimentsView(CoreView):
         if self.lib is None:
             return
         self.pending = False
-        self.tasks.run("Load runs", read_runs, library=self.lib.path, quiet=True, on_result=self._show_history)
+        self.run_listing("Load runs", read_runs, on_result=self._show_history)
 
     def _show_history(self, runs: list[dict]) -> None:
         self.runs = runs

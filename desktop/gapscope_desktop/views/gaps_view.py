@@ -172,6 +172,7 @@ class GapsView(CoreView):
         super().__init__(tasks, parent)
         self.gaps: list[dict] = []
         self._select_after: Optional[int] = None
+        self._links = 0                     # links followed so far: only the last one's answer is followed
 
         self.find_button = QPushButton("Find gaps")
         self.find_button.setToolTip("Find gaps between the library's concepts, from its latest maps (runs in the "
@@ -293,12 +294,14 @@ class GapsView(CoreView):
         if self.lib is None:
             return
         self.pending = False
-        self.tasks.run("Load gaps", load_gaps, library=self.lib.path, quiet=True, on_result=self.show_gaps,
-                       on_error=lambda m, _t: self.info.setText(f"Cannot read the gaps: {m}"))
+        self.run_listing("Load gaps", load_gaps, on_result=self.show_gaps,
+                         on_error=lambda m, _t: self.info.setText(f"Cannot read the gaps: {m}"))
 
     def library_modified(self) -> None:
-        g = self.current_gap()               # shown again with its stale marks, the chosen gap kept
-        self._select_after = g.get("id") if g else None
+        # shown again with its stale marks, the chosen gap kept (or the one a listing on its way selects)
+        if not (self.listing_on_its_way and self._select_after is not None):
+            g = self.current_gap()
+            self._select_after = g.get("id") if g else None
         super().library_modified()
 
     def find_gaps(self, build_first: Optional[bool] = None):
@@ -318,10 +321,14 @@ class GapsView(CoreView):
         if late and build_first:
             return self.run_step("Build maps and find gaps", build_and_detect, button=self.find_button,
                                  status=self.info, busy="Building the maps, then finding gaps…",
-                                 what="Building the maps and finding gaps", on_result=self.show_gaps,
+                                 what="Building the maps and finding gaps", on_result=self._found,
                                  on_finished=self.inputsRebuilt.emit)
         return self.run_step("Find gaps", detect_gaps, button=self.find_button, status=self.info,
-                             busy="Finding gaps…", what="Finding gaps", on_result=self.show_gaps)
+                             busy="Finding gaps…", what="Finding gaps", on_result=self._found)
+
+    def _found(self, gaps: list[dict]) -> None:
+        self.outdate_listings()       # a listing still on its way read the gaps found before these
+        self.show_gaps(gaps)
 
     def ask_build_first(self, late: list[str]) -> Optional[bool]:
         """True: build the maps first; False: find gaps from them as they are; None: neither."""
@@ -429,27 +436,36 @@ class GapsView(CoreView):
         """Show the gap a link (an experiment run's) names: itself when listed, else the same gap found again
         (gapscope.gaps.identity), else say that it is gone; never another gap as if it were the linked one."""
         self.link_label.hide()
-        if not self.pending and self._select_id(gap_id):
+        self._links += 1                    # the answer for a link followed before this one is not followed
+        if not self.pending and not self.listing_on_its_way and self._select_id(gap_id):
             return
         if self.lib is None:
             return
+        ticket = self._links
         self.tasks.run("Find the linked gap", resolve_link, int(gap_id), library=self.lib.path, quiet=True,
-                       on_result=self._follow_link,
-                       on_error=lambda m, _t: self._show_link_note(f"Cannot find gap #{gap_id}: {m}"))
+                       on_result=lambda link: self._follow_link(link) if ticket == self._links else None,
+                       on_error=lambda m, _t: (self._show_link_note(f"Cannot find gap #{gap_id}: {m}")
+                                               if ticket == self._links else None))
 
     def _follow_link(self, link: dict) -> None:
         target = link.get("target")
         if target != link["linked"]:
             self._show_link_note(link_note(link))
-        # kept for a listing still on its way (the tab opening with the link): it selects this, or nothing
-        self._select_after = target if target is not None else NO_GAP
-        if self.pending:
-            self.reload()
-        elif target is None or not self._select_id(target):
-            self.table.setCurrentItem(None)
-            self._gap_selected()
-            if target is not None:
+        wanted = target if target is not None else NO_GAP
+        if self.pending or self.listing_on_its_way:
+            # a listing is still to come (the tab opening with the link): it selects this, or nothing
+            self._select_after = wanted
+            if self.pending:
                 self.reload()
+            return
+        self._select_after = None
+        if target is not None and self._select_id(target):
+            return
+        self.table.setCurrentItem(None)
+        self._gap_selected()
+        if target is not None:              # listed since this list was read: read it again, selecting it
+            self._select_after = target
+            self.reload()
 
     def _show_link_note(self, text: str) -> None:
         self.link_label.setText(text)

@@ -101,8 +101,8 @@ class GraphView(CoreView):
             return
         self.pending = False
         self.info.setText("Loading the citation graph…")
-        self.tasks.run("Load citation graph", load_graph, self.max_nodes.value(), library=self.lib.path, quiet=True,
-                       on_result=self.show_graph, on_error=lambda m, _t: self._empty(f"Cannot load the graph: {m}"))
+        self.run_listing("Load citation graph", load_graph, self.max_nodes.value(), on_result=self.show_graph,
+                         on_error=lambda m, _t: self._empty(f"Cannot load the graph: {m}"))
 
     def enrich(self):
         return self.run_step("Enrich", run_enrich, button=self.enrich_button, status=self.info,
@@ -187,8 +187,11 @@ class GraphView(CoreView):
         white, ring = pg.mkPen("w", width=0.5), pg.mkPen("#222", width=2)
         self.scatter.setPen([ring if i == k else white for i in range(len(self.figure.nodes))])
         self.info.setText(f"{node['title'][:110]}  ·  {node['citations']} citations")
-        self.tasks.run("Related papers", load_related, node["paper_id"], library=self.lib.path, quiet=True,
-                       on_result=self._show_related, on_error=lambda m, _t: self.info.setText(m))
+        # only the selected node's papers: those of a node clicked before, read more slowly, are not shown
+        asked = self.selected
+        self.tasks.run("Related papers", load_related, asked, library=self.lib.path, quiet=True,
+                       on_result=lambda rows: self._show_related(rows) if asked == self.selected else None,
+                       on_error=lambda m, _t: self.info.setText(m) if asked == self.selected else None)
 
     def _show_related(self, rows: list[dict]) -> None:
         self.related.clear()

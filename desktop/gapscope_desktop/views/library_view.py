@@ -145,6 +145,7 @@ class LibraryView(QWidget):
     # --- library & filters -----------------------------------------------------------------------
     def set_library(self, lib) -> None:
         self.lib = lib
+        self._pending_select = None           # a paper of the library shown before
         self.model.set_library(lib)
         self.refresh()
 
@@ -179,9 +180,10 @@ class LibraryView(QWidget):
             return
         self._generation += 1
         gen = self._generation
-        if select is None:
-            select = self.current_paper_id()
-        self._pending_select = select
+        # a paper asked for is selected when the list lands, whatever refresh lands it; otherwise the
+        # current paper then (the user may choose another one while a slow list is on its way)
+        if select is not None:
+            self._pending_select = select
         self.loading = True
         self.tasks.run("List papers", list_ids, self.filter, library=self.lib.path, quiet=True,
                        on_result=lambda ids, g=gen: self._listed(g, ids),
@@ -191,6 +193,8 @@ class LibraryView(QWidget):
         if gen != self._generation:
             return
         self.loading = False
+        keep = self._pending_select if self._pending_select is not None else self.current_paper_id()
+        self._pending_select = None
         self.model.set_ids(ids)
         self.search.setStyleSheet("")
         self.search.setToolTip("")
@@ -202,8 +206,8 @@ class LibraryView(QWidget):
         self.table.setVisible(not empty)
         self.clear_filter.setVisible(bool(desc))
         self.countChanged.emit(len(ids), desc)
-        if self._pending_select is not None:
-            self.select_paper(self._pending_select)
+        if keep is not None:
+            self.select_paper(keep)
         else:
             self.paperSelected.emit(None)
 
@@ -250,6 +254,8 @@ class LibraryView(QWidget):
         return [ids[r] for r in self.selected_rows() if r < len(ids)]
 
     def select_paper(self, paper_id: int) -> bool:
+        if self.loading:
+            self._pending_select = paper_id   # the list on its way selects it too
         row = self.model.row_of(paper_id)
         if row < 0:
             self.paperSelected.emit(None)

@@ -206,8 +206,8 @@ class MapsView(CoreView):
             return
         self.pending = False
         self.info.setText("Loading map…")
-        self.tasks.run("Load map", load_shown, self.current_facet(), library=self.lib.path, quiet=True,
-                       on_result=self._loaded, on_error=lambda m, _t: self._no_map(f"Cannot load the map: {m}"))
+        self.run_listing("Load map", load_shown, self.current_facet(), on_result=self._loaded,
+                         on_error=lambda m, _t: self._no_map(f"Cannot load the map: {m}"))
 
     def _loaded(self, result: BuildResult) -> None:
         shown = _attr(self.map, "id") if self.map is not None else None
@@ -224,11 +224,16 @@ class MapsView(CoreView):
         self.stale_banner.setVisible(bool(reasons))
 
     def build_maps(self):
-        return self.run_step("Build maps", build, self.current_facet(), button=(self.build_button, self.rebuild_button),
-                             status=self.info, busy="Building maps…", what="Building the maps", on_result=self._built,
-                             on_finished=self.inputsChanged.emit)
+        facet = self.current_facet()
+        return self.run_step("Build maps", build, facet, button=(self.build_button, self.rebuild_button),
+                             status=self.info, busy="Building maps…", what="Building the maps",
+                             on_result=lambda result: self._built(facet, result), on_finished=self.inputsChanged.emit)
 
-    def _built(self, result: BuildResult) -> None:
+    def _built(self, facet: str, result: BuildResult) -> None:
+        if facet != self.current_facet():
+            self.reload()                # another facet was chosen meanwhile: its map, as the build left it
+            return
+        self.outdate_listings()          # a load still on its way read the map as it was before the build
         self.show_map(result.map)
         self.show_stale(result.stale if result.map is not None else [])
         if result.notes:
