@@ -284,11 +284,12 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
 
 
 def load_data(spec: Spec, library_path: Optional[str]):
-    """The spec's data set, read before a run is made or resumed; raises DatasetError or SpecError."""
-    from .datasets import check_folds, load_dataset
+    """The spec's data set, read (and its splits tried) before a run is made or resumed; raises DatasetError
+    or SpecError."""
+    from .datasets import check_splits, load_dataset
 
     ds = load_dataset(spec, library_path)
-    check_folds(ds, spec["eval"])
+    check_splits(ds, spec["eval"], spec["train"]["val_fraction"])
     return ds
 
 
