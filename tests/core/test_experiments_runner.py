@@ -297,3 +297,20 @@ def test_data_too_small_for_the_validation_or_holdout_split_is_refused_before_th
         run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(library.path))
     assert said in str(err.value) and "give more rows" in str(err.value)
     assert not (tmp_path / "runs").exists() and library.list_runs() == []
+
+
+def test_a_run_resumed_in_a_library_names_that_library_when_it_stops_again(tmp_path, library):
+    """A backup's copy of a run names no library (and a moved library is elsewhere): resumed with one and
+    cancelled again, the resume command it prints must name the library this session recorded in, or a
+    plain `gapscope run --resume` would record the rest of the run in the default library."""
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    c = run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(library.path), cancel=CancelAfter(3))
+    folder = RunFolder(c["folder"])
+    status = folder.read_json("status.json")
+    status.pop("library")                            # as a backup writes its copy
+    folder.write_json("status.json", status)
+    again = resume_run(c["run_id"], runs_dir=tmp_path / "runs", library_path=str(library.path),
+                       cancel=CancelAfter(3))
+    assert again["status"] == "cancelled"
+    assert f"gapscope -L {library.path.resolve()} run --resume {c['run_id']}" in again["message"]
+    assert folder.read_json("status.json")["library"] == str(library.path.resolve())

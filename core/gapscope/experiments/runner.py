@@ -276,6 +276,10 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
         spec.base = _started_from(status, library_path)
         ds = load_data(spec, library_path)   # data gone or broken since: the run stays as it was, resumable
         status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
+        if library_path:
+            # the library this session records in (a backup's copy of a run names none; a moved library another
+            # path): the resume command a cancel prints, and a later resume, name it
+            status["library"] = str(Path(library_path).resolve())
         folder.write_json("status.json", status)
         return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True,
                         ds=ds)
