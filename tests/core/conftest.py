@@ -42,3 +42,13 @@ def local_ray():
     yield ray
     if started:
         ray.shutdown()
+
+
+@pytest.fixture
+def adhd(library, shared_data):
+    """A screening library: a slice of the Cohen 2006 ADHD review (its includes and 120 excludes), and
+    {paper id: 1 relevant / 0 not}."""
+    from .triage_helpers import load_screening_slice
+
+    truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=120)
+    return library, truth

@@ -69,7 +69,7 @@ def test_sweep_refuses_a_trial_whose_data_cannot_be_read_before_any_trial_runs(t
                                     encoding="utf-8")
     spec = tmp_path / "spec.toml"
     spec.write_text("[data]\ndataset='csv'\npath='t.csv'\ntarget='label'\n[model]\nfamily='linear'\n"
-                    "[train]\nepochs=1\n", encoding="utf-8")
+                    "[train]\nepochs=1\nval_fraction=0\nearly_stopping=0\n", encoding="utf-8")   # folds = 2 can run
     lib_path = tmp_path / "lib.sqlite"
     Library(lib_path).close()
     runs = tmp_path / "runs"
@@ -79,3 +79,32 @@ def test_sweep_refuses_a_trial_whose_data_cannot_be_read_before_any_trial_runs(t
     assert not runs.exists() or not any(runs.iterdir())
     with Library(lib_path) as lib:
         assert lib.list_runs() == []
+
+
+def test_data_gone_during_a_sweep_stops_it_saying_the_finished_trials_are_kept(tmp_path, monkeypatch):
+    """Checked before the first trial, the data can still go (or change) while the trials run: the sweep then
+    stops naming the file, and does not say that no trial was run while the finished ones are recorded."""
+    from gapscope.experiments import runner
+
+    data = tmp_path / "t.csv"
+    data.write_text("f1,label\n" + "".join(f"{i},{'a' if i % 2 else 'b'}\n" for i in range(40)), encoding="utf-8")
+    spec = tmp_path / "spec.toml"
+    spec.write_text("[data]\ndataset='csv'\npath='t.csv'\ntarget='label'\n[model]\nfamily='linear'\n"
+                    "[train]\nepochs=1\n[eval]\nfolds=2\nseeds=[0]\n", encoding="utf-8")
+    lib_path = tmp_path / "lib.sqlite"
+    Library(lib_path).close()
+    real = runner.run_spec
+
+    def then_the_data_goes(*args, **kwargs):
+        try:
+            return real(*args, **kwargs)
+        finally:
+            data.unlink(missing_ok=True)
+
+    monkeypatch.setattr(runner, "run_spec", then_the_data_goes)
+    res = CliRunner().invoke(main, ["--library", str(lib_path), "sweep", str(spec), "--runs-dir",
+                                    str(tmp_path / "runs"), "--grid", "train.lr=0.01,0.1", "-q"])
+    assert res.exit_code == 1 and f"Stopped: {data}: no such CSV file" in res.output, res.output
+    assert "No trial was run" not in res.output and "trials that finished before are recorded" in res.output
+    with Library(lib_path) as lib:
+        assert [r["status"] for r in lib.list_runs()] == ["done"]

@@ -122,28 +122,18 @@ def test_snippets_are_filled_from_arxiv_when_the_paper_is_there(lib, scholar, sh
 
 
 def test_a_snippet_is_filled_by_an_exact_title_match_on_arxiv(lib, scholar, shared_data):
-    folder = shared_data / "fixtures" / "arxiv-api-atom"
     # The recorded arXiv entry 1605.08386 answers a title search for it; any other title finds nothing.
-    scholar.add_arxiv_feed(next((folder / "arxivpy_xml").glob("id_1605.08386_*.xml")),
-                           {"search_query": lambda q: q.startswith("ti:") and "Markov bases" in q})
-    serve_arxiv(scholar, shared_data)
-    html = page(shared_data).decode("utf-8")
-    # One recorded result rewritten as Scholar would list that paper (no arXiv link, a snippet).
-    html = html.replace("The <b>Southern </b>Hemisphere glacial record-<b>Antarctica </b>and New Zealand",
-                        "Heat-bath random walks with <b>Markov bases</b>", 1)
-    html = re.sub(r'<div class="gs_a"><b>TJ Chinn</b>(\W+Papers)', r'<div class="gs_a">C Stanley\1', html, count=1)
-    assert "C Stanley" in html
-    scholar.add("/scholar", html.encode(), match={"q": None})
+    html = _markov_bases_page(scholar, shared_data)
+    assert b"C Stanley" in html
     rep = collect_scholar(lib, "Geology of the Olympus Range", max_results=10, sleep=no_sleep)
     assert any("1 of" in e and "exact title" in e for e in rep.events), rep.events
     [(pid, trunc, abstract)] = lib._conn.execute(
         "SELECT id, abstract_truncated, abstract FROM papers WHERE title LIKE 'Heat-bath%'").fetchall()
     assert trunc == 0 and abstract.startswith("Graphs on lattice points")
     assert lib.get_paper(pid).arxiv_id == "1605.08386"
-    title_queries = [h for h in scholar.log if h[1].get("search_query", "").startswith("ti:")]
-    queried = [h[1]["search_query"] for h in title_queries]
+    queried = _title_queries(scholar)
     assert queried and len(queried) == len(set(queried))  # each snippet looked up once
-    assert lib.count_papers() == result_titles(html.encode())  # the arXiv record merged, nothing added
+    assert lib.count_papers() == result_titles(html)  # the arXiv record merged, nothing added
 
 
 def test_the_proxy_setting_carries_the_requests(lib, replay_server, shared_data, monkeypatch):

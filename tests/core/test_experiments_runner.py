@@ -278,3 +278,39 @@ def test_resume_reads_a_relative_csv_path_beside_the_spec_not_the_run_folder(tmp
     done = resume_run(c["run_id"], runs_dir=tmp_path / "runs", library_path=str(library.path))
     assert done["status"] == "done", done["message"]
     assert len(done["folds"]) == 2
+
+
+@pytest.mark.parametrize("extra, said", [
+    ("[eval]\nfolds=2\n", "12 rows cannot be split as the spec asks (eval.folds = 2, train.val_fraction = 0.1)"),
+    ("[eval]\nsplit='holdout'\ntest_fraction=0.1\n", "12 rows cannot be split as the spec asks (eval.test_fraction"),
+])
+def test_data_too_small_for_the_validation_or_holdout_split_is_refused_before_the_run(tmp_path, library, extra, said):
+    """Enough rows per class for the folds, too few for a fold's validation part (a stratified split needs a
+    row of each class there): that was a ValueError traceback and a "failed" run in the history."""
+    from gapscope.experiments.datasets import DatasetError
+
+    (tmp_path / "t.csv").write_text("f1,label\n" + "".join(f"{i},{'a' if i % 2 else 'b'}\n" for i in range(12)),
+                                    encoding="utf-8")
+    spec = write_spec(tmp_path, "[data]\ndataset='csv'\npath='t.csv'\ntarget='label'\n[model]\nfamily='linear'\n"
+                                "[train]\nepochs=1\n" + extra)
+    with pytest.raises(DatasetError) as err:
+        run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(library.path))
+    assert said in str(err.value) and "give more rows" in str(err.value)
+    assert not (tmp_path / "runs").exists() and library.list_runs() == []
+
+
+def test_a_run_resumed_in_a_library_names_that_library_when_it_stops_again(tmp_path, library):
+    """A backup's copy of a run names no library (and a moved library is elsewhere): resumed with one and
+    cancelled again, the resume command it prints must name the library this session recorded in, or a
+    plain `gapscope run --resume` would record the rest of the run in the default library."""
+    spec = write_spec(tmp_path, SMALL_IRIS)
+    c = run_spec(load_spec(spec), runs_dir=tmp_path / "runs", library_path=str(library.path), cancel=CancelAfter(3))
+    folder = RunFolder(c["folder"])
+    status = folder.read_json("status.json")
+    status.pop("library")                            # as a backup writes its copy
+    folder.write_json("status.json", status)
+    again = resume_run(c["run_id"], runs_dir=tmp_path / "runs", library_path=str(library.path),
+                       cancel=CancelAfter(3))
+    assert again["status"] == "cancelled"
+    assert f"gapscope -L {library.path.resolve()} run --resume {c['run_id']}" in again["message"]
+    assert folder.read_json("status.json")["library"] == str(library.path.resolve())

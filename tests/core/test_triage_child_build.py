@@ -46,3 +46,28 @@ def test_cancel_stops_the_child(lib):
     with pytest.raises(Cancelled):
         build_in_child(scope_features._texts(lib, lib.list_paper_ids()), None, cancel=token)
     assert not multiprocessing.active_children()
+
+
+def _hang(_texts, _embeddings, _dest):    # a build that takes long (the child's target, by name)
+    import time
+
+    time.sleep(120)
+
+
+def test_anything_that_ends_the_wait_stops_the_child(monkeypatch):
+    """Not only Cancel: an error while waiting (or a second Ctrl-C) must not leave a build running unseen."""
+    from gapscope.triage import child_build
+
+    monkeypatch.setattr(child_build, "_build_to_file", _hang)
+
+    def failing_wait():
+        raise RuntimeError("the window went away")
+
+    try:
+        with pytest.raises(RuntimeError, match="went away"):
+            build_in_child(["a text", "another"], None, on_wait=failing_wait)
+        assert not multiprocessing.active_children()
+    finally:
+        for child in multiprocessing.active_children():
+            child.terminate()
+            child.join()

@@ -16,12 +16,6 @@ def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
 
 
-@pytest.fixture
-def adhd(library, shared_data):
-    truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=120)
-    return library, truth
-
-
 def _rel(truth):
     return [p for p, y in truth.items() if y == 1]
 

@@ -9,18 +9,10 @@ import pytest
 from gapscope.store import Library
 from gapscope.triage import Scope, SessionCache, TriageSession, decide, queue
 
-from .triage_helpers import load_screening_slice
-
 
 @pytest.fixture(autouse=True)
 def _cache(tmp_path, monkeypatch):
     monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
-
-
-@pytest.fixture
-def adhd(library, shared_data):
-    truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=120)
-    return library, truth
 
 
 @pytest.fixture

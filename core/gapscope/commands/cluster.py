@@ -87,6 +87,11 @@ def sweep_cmd(ref, spec, grid, overrides, runs_dir, metric, ray_address, ray_act
     rd = Path(runs_dir) if runs_dir else default_runs_dir(ref.path)
     try:
         check_trials_data(trial_specs(spec, grid, overrides), lib_path)   # every bad key, value or data file
+    except SpecError as exc:
+        fail(str(exc), EXIT_NOT_FOUND if "no such spec file" in str(exc) else EXIT_ERROR)
+    except DatasetError as exc:
+        fail(f"Not started: {exc}. No trial was run.")
+    try:
         if ray_address:
             from ..cluster.sweep import sweep_ray
 
@@ -98,10 +103,9 @@ def sweep_cmd(ref, spec, grid, overrides, runs_dir, metric, ray_address, ray_act
             with progress_bar("sweep", enabled=not quiet and not as_json) as (progress, cancel):
                 result = sweep(spec, grid, runs_dir=rd, library_path=lib_path, overrides=overrides, metric=metric,
                                progress=progress, cancel=cancel)
-    except SpecError as exc:
-        fail(str(exc), EXIT_NOT_FOUND if "no such spec file" in str(exc) else EXIT_ERROR)
-    except DatasetError as exc:
-        fail(f"Not started: {exc}. No trial was run.")
+    except (SpecError, DatasetError) as exc:
+        # checked above: the data changed (or cannot be read where a trial ran) once the sweep was under way
+        fail(f"Stopped: {exc}. The trials that finished before are recorded (`gapscope runs list`).")
     except Cancelled:
         click.echo("cancelled: finished trials are recorded; resume a cancelled one with `gapscope run --resume`",
                    err=True)

@@ -345,6 +345,23 @@ def check_folds(ds: Dataset, eval_spec: dict[str, Any]) -> None:
             raise DatasetError(f"eval.folds = {eval_spec['folds']} but the smallest class has {smallest} rows")
 
 
+def check_splits(ds: Dataset, eval_spec: dict[str, Any], val_fraction: float) -> None:
+    """Raise DatasetError when the runner could not split the data as the spec asks, for any of its seeds:
+    k-fold (check_folds), the holdout split or a fold's validation part (too few rows, or a class too small
+    for a stratified split). The splits are index arrays, cheap to make: each seed's are made here once."""
+    check_folds(ds, eval_spec)
+    for seed in eval_spec["seeds"]:
+        try:
+            fold_indices(ds, eval_spec, val_fraction, seed)
+        except DatasetError:
+            raise
+        except ValueError as exc:       # scikit-learn's splitters on data too small for them
+            split = (f"eval.folds = {eval_spec['folds']}" if eval_spec["split"] == "kfold"
+                     else f"eval.test_fraction = {eval_spec['test_fraction']}")
+            raise DatasetError(f"{ds.n} rows cannot be split as the spec asks ({split}, train.val_fraction = "
+                               f"{val_fraction}): {exc}; give more rows, fewer folds or another val_fraction") from None
+
+
 def fold_indices(ds: Dataset, eval_spec: dict[str, Any], val_fraction: float, seed: int
                  ) -> list[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """(train, val, test) index arrays for each fold; fixed by the seed (stratified for classes)."""

@@ -276,6 +276,10 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
         spec.base = _started_from(status, library_path)
         ds = load_data(spec, library_path)   # data gone or broken since: the run stays as it was, resumable
         status.update(status="running", message=None, finished_at=None, pid=os.getpid(), host=platform.node())
+        if library_path:
+            # the library this session records in (a backup's copy of a run names none; a moved library another
+            # path): the resume command a cancel prints, and a later resume, name it
+            status["library"] = str(Path(library_path).resolve())
         folder.write_json("status.json", status)
         return _execute(spec, folder, status, library_path, emit, progress=progress, cancel=cancel, resumed=True,
                         ds=ds)
@@ -284,11 +288,12 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
 
 
 def load_data(spec: Spec, library_path: Optional[str]):
-    """The spec's data set, read before a run is made or resumed; raises DatasetError or SpecError."""
-    from .datasets import check_folds, load_dataset
+    """The spec's data set, read (and its splits tried) before a run is made or resumed; raises DatasetError
+    or SpecError."""
+    from .datasets import check_splits, load_dataset
 
     ds = load_dataset(spec, library_path)
-    check_folds(ds, spec["eval"])
+    check_splits(ds, spec["eval"], spec["train"]["val_fraction"])
     return ds
 
 

@@ -82,13 +82,13 @@ def _pack(folder: Path) -> bytes:
 
 
 def check_trials_data(trials: list[tuple[list[str], Spec]], library_path: Optional[str]) -> None:
-    """Read each distinct data set of the trials (and check its folds) before any trial runs, as a single run
+    """Read each distinct data set of the trials (and try its splits) before any trial runs, as a single run
     does: raises DatasetError or SpecError naming the file and line, so a bad CSV is no row of failed trials."""
     from .runner import load_data
 
     seen = set()
     for _, spec in trials:
-        key = json.dumps([spec["data"], spec["eval"]["split"], spec["eval"]["folds"], str(spec.base_dir())],
+        key = json.dumps([spec["data"], spec["eval"], spec["train"]["val_fraction"], str(spec.base_dir())],
                          sort_keys=True, default=str)
         if key not in seen:
             seen.add(key)

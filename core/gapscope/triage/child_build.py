@@ -53,13 +53,15 @@ def build_in_child(texts: Sequence[str], embeddings: Optional[np.ndarray], *, ca
                 jobs.check(cancel)
                 if on_wait is not None:
                     on_wait()
-        except jobs.Cancelled:
-            child.terminate()
-            child.join()
-            raise
         except OSError as exc:           # no process could be started (limits, a locked-down system)
             log.warning("triage features: no child process (%s); built in this one", exc)
             return None
+        finally:
+            # Cancel, or anything else that ends the wait (Ctrl-C, a failing on_wait): the child goes
+            # before its folder does, and no build goes on unseen using a core and memory
+            if child.is_alive():
+                child.terminate()
+                child.join()
         if child.exitcode != 0 or not dest.exists():
             log.warning("triage features: the child process ended with %s; built in this one", child.exitcode)
             return None
