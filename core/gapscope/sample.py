@@ -45,12 +45,4 @@ def build_sample_library(lib: Library, source: Optional[Union[str, Path]] = None
     """Import the sample papers into ``lib`` (into the collection "sample"); returns the import
     report. Cancelling keeps the batches already committed; running it again completes them."""
     path = Path(source) if source else SAMPLE_FILE
-    opener = gzip.open if path.suffix == ".gz" else open
-    with opener(path, "rt", encoding="utf-8") as f:        # a few hundred lines: the bar gets its total
-        total = sum(1 for line in f if line.strip())
-
-    def counted(done: int, _total: int, message: str = "") -> None:
-        if progress is not None:
-            progress(done, total, message)
-
-    return import_file(lib, path, collection=SAMPLE_COLLECTION, batch_size=50, progress=counted, cancel=cancel)
+    return import_file(lib, path, collection=SAMPLE_COLLECTION, batch_size=50, progress=progress, cancel=cancel)
