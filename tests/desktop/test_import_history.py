@@ -113,8 +113,14 @@ def test_an_import_progress_bar_fills_over_the_bytes_of_the_file(window, qtbot, 
     qtbot.addWidget(dlg)
     dlg.file.setText(str(path))
     seen = []
+    shows = dlg._progress
+
+    def shown(d, t, m):               # each report, as the dialog shows it (followed before the task starts)
+        shows(d, t, m)
+        seen.append((d, t, m, dlg.bar.maximum(), dlg.bar.value()))
+
+    dlg._progress = shown
     task = dlg.start()
-    task.progress.connect(lambda d, t, m: seen.append((d, t, m, dlg.bar.maximum(), dlg.bar.value())))
     qtbot.waitUntil(lambda: task.done, timeout=60000)
     assert task.outcome == "succeeded" and seen
     size = path.stat().st_size
