@@ -620,7 +620,7 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         if self.lib is not None:
             self.triage_view.library_changed(self.lib)
-            self.triage_view.pending = True
+            self.triage_view.library_modified()     # a card again at once when Triage is on screen
             self.detail.show_paper(self.library_view.current_paper_id())
 
     def _title_changed(self, paper_id: int) -> None:
@@ -636,7 +636,7 @@ class MainWindow(QMainWindow):
         self.refresh_all()
         if self.lib is not None:
             self.triage_view.library_changed(self.lib)
-            self.triage_view.pending = True
+            self.triage_view.library_modified()
 
     def screen_in_triage(self, scope: dict) -> None:
         """Screen a collection, search, tag or map cluster in the Triage view."""

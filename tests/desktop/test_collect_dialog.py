@@ -4,7 +4,7 @@ a bad file is reported with what was kept; cancel keeps the committed batches.""
 from __future__ import annotations
 
 from .library_data import write_slice
-from .loop_ticks import loop_ticks
+from .loop_ticks import GuiTurns, loop_ticks
 
 
 def _dialog(window, source="file"):
@@ -15,21 +15,40 @@ def _dialog(window, source="file"):
     return dlg
 
 
-def test_file_import_runs_on_a_worker_without_blocking_the_window(window, qtbot, shared_data, tmp_path):
+def test_file_import_runs_on_a_worker_without_blocking_the_window(window, qtbot, shared_data, tmp_path,
+                                                                  monkeypatch):
+    """The import runs on the writer queue while the window keeps turning: as it starts, and after each
+    batch it commits, the import waits until a timer on the GUI thread has answered it (the dialog still
+    busy). A GUI-thread import would never be answered. Nothing is timed; how long the loop went without a
+    tick is printed, as a measurement."""
+    from gapscope_desktop.dialogs import collect_dialog
+
     path = write_slice(shared_data, tmp_path / "more.jsonl", 2500, skip=400)
+    turns = GuiTurns()
+    real_import = collect_dialog.run_import
+
+    def import_answered_by_the_gui(lib, *args, progress=None, cancel=None):
+        def reported(done, total, message=""):
+            progress(done, total, message)
+            turns.ask()
+        turns.ask()
+        return real_import(lib, *args, progress=reported, cancel=cancel)
+
+    monkeypatch.setattr(collect_dialog, "run_import", import_answered_by_the_gui)
     before = window.lib.count_papers()
     dlg = _dialog(window)
     qtbot.addWidget(dlg)
     dlg.file.setText(str(path))
-    with loop_ticks() as ticks:
+    with loop_ticks() as ticks, turns.ticking(lambda: dlg.start_button.isEnabled()):
         task = dlg.start()
         assert task is not None and dlg.cancel_button.text() == "Cancel"
-        qtbot.waitUntil(lambda: task.done, timeout=120000)
+        qtbot.waitUntil(lambda: task.done, timeout=300000)
     gaps = ticks.gaps
-    print(f"import of 2500 papers: {len(gaps)} ticks, max gap {max(gaps)} ms", ticks.worst(), task.last_progress)
-    # A GUI-thread import would block for seconds; the strict 100 ms bound lives in test_tasks.py.
-    assert max(gaps) <= 250, f"the event loop stalled for {max(gaps)} ms during the import"
-    assert task.outcome == "succeeded"
+    print(f"import of 2500 papers: {len(gaps)} ticks, max gap {max(gaps, default=0)} ms", ticks.worst(),
+          task.last_progress)                                                  # measured, not asserted
+    assert task.outcome == "succeeded", task.error
+    assert turns.answered >= 2 and turns.unanswered == 0
+    assert turns.seen == [False] * turns.answered       # answered mid-import, the dialog busy
     assert dlg.report.added == 2500
     assert "added 2,500" in dlg.status.text()
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 2500, timeout=10000)

@@ -105,8 +105,14 @@ def test_a_scholar_collect_shows_the_arxiv_abstract_lookups_in_its_progress(wind
     dlg.query.setText("Geology of the Olympus Range")
     dlg.limit.setValue(10)
     seen = []
+    shows = dlg._progress
+
+    def shown(d, t, m):               # each report, as the dialog shows it (followed before the task starts)
+        shows(d, t, m)
+        seen.append((d, t, m, dlg.bar.maximum(), dlg.status.text()))
+
+    dlg._progress = shown
     task = dlg.start()
-    task.progress.connect(lambda d, t, m: seen.append((d, t, m, dlg.bar.maximum(), dlg.status.text())))
     qtbot.waitUntil(lambda: task.done, timeout=60000)
     assert task.outcome == "succeeded", task.error
     lookups = [s for s in seen if s[2].startswith("arXiv abstracts: ")]

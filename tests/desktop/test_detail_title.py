@@ -64,3 +64,23 @@ def test_a_placeholder_title_is_set_from_the_detail_pane(qtbot, lib_path, tmp_pa
         qtbot.waitUntil(lambda: window.lib.get_paper(pid).title == "Methylphenidate in the classroom", timeout=10000)
     finally:
         _close_at_teardown(window)
+
+
+def test_the_title_goes_to_the_paper_it_was_typed_for_when_the_pane_moved_on_meanwhile(window, qtbot, monkeypatch):
+    """The title box is modal, but the window's own work goes on behind it: a list read again may select
+    another paper before the box is answered. The title is saved on the paper the box was opened for."""
+    lv, detail = window.library_view, window.detail
+    asked, other = lv.model.paper_id(2), lv.model.paper_id(6)
+    assert lv.select_paper(asked) and detail.paper.id == asked
+    other_title = window.lib.get_paper(other).title
+
+    def answered_after_the_pane_moved_on(parent, title, label, mode=None, text="", *a, **k):
+        lv.select_paper(other)                             # what a refresh landing behind the box does
+        assert detail.paper.id == other
+        return "A title typed for the first paper", True
+
+    monkeypatch.setattr(QInputDialog, "getText", answered_after_the_pane_moved_on)
+    detail.ask_edit_title()
+    qtbot.waitUntil(lambda: not any(t.name == "Edit title" for t in window.tasks.running), timeout=10000)
+    assert window.lib.get_paper(asked).title == "A title typed for the first paper"
+    assert window.lib.get_paper(other).title == other_title

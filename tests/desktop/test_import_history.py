@@ -113,8 +113,14 @@ def test_an_import_progress_bar_fills_over_the_bytes_of_the_file(window, qtbot, 
     qtbot.addWidget(dlg)
     dlg.file.setText(str(path))
     seen = []
+    shows = dlg._progress
+
+    def shown(d, t, m):               # each report, as the dialog shows it (followed before the task starts)
+        shows(d, t, m)
+        seen.append((d, t, m, dlg.bar.maximum(), dlg.bar.value()))
+
+    dlg._progress = shown
     task = dlg.start()
-    task.progress.connect(lambda d, t, m: seen.append((d, t, m, dlg.bar.maximum(), dlg.bar.value())))
     qtbot.waitUntil(lambda: task.done, timeout=60000)
     assert task.outcome == "succeeded" and seen
     size = path.stat().st_size
@@ -130,3 +136,21 @@ def test_progress_beyond_a_qt_int_keeps_its_proportion():
     assert fit_progress(gb5 // 2, gb5) == (500_000, 1_000_000)
     assert fit_progress(gb5, gb5) == (1_000_000, 1_000_000)
     assert fit_progress(300, 1000) == (300, 1000)
+
+
+def test_refresh_reads_the_selected_runs_details_again(window, qtbot):
+    """The dialog opened while an import ran: Refresh shows the run as it ended, in its row and in the
+    details below it (the run stays selected, so no selection change asks for them)."""
+    from gapscope.models import ImportReport
+
+    from .library_data import write_aside
+
+    run = write_aside(window.lib.path, lambda lib: lib.start_import("import", "bibtex", "/data/late.bib"))
+    dlg = _history(window, qtbot)
+    assert dlg.entry["id"] == run and dlg.entry["status"] == "running"
+    write_aside(window.lib.path, lambda lib: lib.save_import_progress(
+        run, ImportReport(source="bibtex", read=3, added=3), status="done"))
+    dlg.refresh_button.click()
+    qtbot.waitUntil(lambda: dlg.task.done, timeout=20000)
+    qtbot.waitUntil(lambda: dlg.entry["status"] == "done", timeout=20000)
+    assert dlg.selected_run() == run and "3 added" in dlg.summary.text()

@@ -226,3 +226,18 @@ def test_the_paper_a_refresh_was_to_select_is_selected_by_a_newer_refresh_too(wi
     held.set()
     _ended(qtbot, window, "List papers")
     assert lv.current_paper_id() == wanted and window.detail.paper.id == wanted
+
+
+def test_a_paper_chosen_after_a_refresh_was_asked_to_select_another_stays_chosen(window, qtbot, monkeypatch,
+                                                                                  held):
+    """A refresh asked to select a paper (an attached PDF's, an edited title's), the list read slowly, and
+    the user chooses another paper meanwhile: the user's choice stays selected when the list lands."""
+    _slow_listing(monkeypatch, held)
+    lv = window.library_view
+    lv.table.selectRow(1)
+    lv.refresh(select=lv.model.paper_id(5))               # what an attached PDF does
+    lv.table.selectRow(3)                                 # the user, while the list is read again
+    chosen = lv.model.paper_id(3)
+    held.set()
+    qtbot.waitUntil(lambda: not lv.loading, timeout=20000)
+    assert lv.current_paper_id() == chosen and window.detail.paper.id == chosen

@@ -7,7 +7,7 @@ import time
 
 from gapscope.jobs import check, report
 
-from .loop_ticks import loop_ticks
+from .loop_ticks import GuiTurns, loop_ticks
 
 
 def busy_python(n_batches: int, *, progress=None, cancel=None) -> int:
@@ -18,12 +18,6 @@ def busy_python(n_batches: int, *, progress=None, cancel=None) -> int:
         total += sum(i * i for i in range(20000))
         report(progress, b + 1, n_batches, f"batch {b + 1}")
     return total
-
-
-def _gaps_while(qtbot, task, tick_ms=10):
-    with loop_ticks(tick_ms) as ticks:
-        qtbot.waitUntil(lambda: task.done, timeout=120000)
-    return ticks.gaps
 
 
 def test_result_and_progress_arrive_on_the_gui_thread(qtbot):
@@ -128,27 +122,37 @@ def test_the_worker_opens_its_own_library(qtbot, lib_path):
 
 
 def test_event_loop_keeps_turning_during_a_long_task(window, qtbot):
-    """A QTimer ticking every 10 ms records the gaps between ticks while a multi-second task runs in the
-    window's own task manager (status bar progress and all): no frame is blocked over 250 ms (a GUI that
-waits on the task stalls for its whole 2.5 s; a loaded 2-core machine alone has shown gaps of 110-160 ms).
+    """A long pure-Python task (it holds the GIL most of the time: the hard case for the GUI) runs in the
+    window's own task manager while the event loop keeps turning: after every batch the task waits until
+    a timer on the GUI thread has answered it, so the loop turned between every two batches, and each time
+    the status bar showed the task. A GUI that ran the task, or waited for it, would never answer.
 
-    Up to three attempts: code that blocks the GUI fails every one of them, while a shared, overloaded
-    test machine that once did not schedule the process for a moment does not fail the test."""
-    maxima = []
-    for _attempt in range(3):
-        task = window.tasks.run("Long computation", busy_python, 2500)
-        assert window.task_progress.isVisible()
-        gaps = _gaps_while(qtbot, task)
-        assert task.outcome == "succeeded"
-        # the task really ran for a while: a second at least as the loop saw it (a count of ticks is not
-        # that: on a loaded machine a 10 ms timer ticks every 50 ms, and 48 ticks once covered 2.5 s)
-        assert len(gaps) >= 5 and sum(gaps) >= 1000, gaps
-        maxima.append(max(gaps))
-        print(f"event loop: {len(gaps)} ticks, max gap {max(gaps)} ms at tick {gaps.index(max(gaps))}")
-        if max(gaps) <= 250:
-            break
-    assert min(maxima) <= 250, f"the event loop stalled in every attempt: max gaps {maxima} ms"
-    qtbot.waitUntil(lambda: not window.task_progress.isVisible(), timeout=5000)
+    Nothing here is timed (a loaded machine only makes it slower); how long the loop went without a tick
+    is printed, as a measurement (the GUI-thread stalls of real actions: benchmarks/bench_window_scale.py)."""
+    n_batches = 40
+    turns = GuiTurns()
+
+    def batches_answered_by_the_gui(*, progress=None, cancel=None) -> int:
+        total = 0
+        for b in range(n_batches):
+            check(cancel)
+            total += sum(i * i for i in range(20000))
+            report(progress, b + 1, n_batches, f"batch {b + 1}")
+            if not turns.ask():
+                raise RuntimeError(f"the GUI did not answer after batch {b + 1}")
+        return total
+
+    status_bar = window.task_progress
+    with loop_ticks(10) as ticks, turns.ticking(lambda: (status_bar.isVisible(), status_bar.current)):
+        task = window.tasks.run("Long computation", batches_answered_by_the_gui)
+        assert status_bar.isVisible()
+        qtbot.waitUntil(lambda: task.done, timeout=600000)
+    gaps = ticks.gaps
+    print(f"event loop: {len(gaps)} ticks, max gap {max(gaps, default=0)} ms")   # measured, not asserted
+    assert task.outcome == "succeeded", task.error
+    assert turns.answered == n_batches and turns.unanswered == 0
+    assert turns.seen == [(True, task)] * n_batches
+    qtbot.waitUntil(lambda: not status_bar.isVisible(), timeout=20000)
 
 
 def test_status_bar_cancel_button_stops_the_task(window, qtbot):

@@ -446,3 +446,46 @@ def test_a_first_build_shows_its_steps_and_can_be_cancelled(window, qtbot, monke
     qtbot.mouseClick(view.b_rank_again, Qt.LeftButton)
     _wait_card(qtbot, view)
     assert not view.b_rank_again.isVisible() and not view.build_bar.isVisible()
+
+
+def test_a_collection_made_in_the_sidebar_while_screening_keeps_a_card_on_screen(window, qtbot):
+    """The sidebar sits beside the Triage tab: a collection made there (the lists change) ranks the scope
+    again and shows a card, not an empty card that waits for the tab to be opened again."""
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    _wait_card(qtbot, view)
+    ranking = view.rank_task
+    window.sidebar.new_collection("to read later")
+    qtbot.waitUntil(lambda: view.collection.findData("to read later") >= 0, timeout=20000)
+    assert view.rank_task is not ranking                  # ranked again for the lists as they are now
+    _wait_card(qtbot, view)
+    assert view.card.toPlainText().strip() and view.b_include.isEnabled()
+
+
+def test_a_ranking_dropped_with_its_library_takes_its_bar_and_cancel_with_it(window, qtbot, monkeypatch, tmp_path):
+    """A first build under way when the library is read again (another library, the lists changed): its end
+    is dropped, so the bar and Cancel it showed go at once, not once a later ranking ends."""
+    import time
+
+    from gapscope import jobs
+    from gapscope.triage import scope_features
+
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))   # nothing built yet
+    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)            # 400 papers count as big here
+
+    def endless_build(texts, emb, *, cancel=None, on_wait=None):    # a build that runs until cancelled
+        while True:
+            jobs.check(cancel)
+            on_wait()
+            time.sleep(0.05)
+
+    monkeypatch.setattr(scope_features, "build_in_child", endless_build)
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.build_bar.isVisible() and "Building" in view.build_bar.format(), timeout=60000)
+    building = view.rank_task
+    view.library_changed(window.lib)
+    assert not view.build_bar.isVisible() and not view.b_cancel_rank.isVisible()
+    assert "Building" not in view.rank_label.text()
+    qtbot.waitUntil(lambda: building.done, timeout=60000)
+    assert building.outcome == "cancelled"

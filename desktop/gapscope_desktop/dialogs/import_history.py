@@ -194,7 +194,11 @@ class ImportHistoryDialog(QDialog):
                             else "Nothing has been imported or collected into this library yet.")
         ids = [e["id"] for e in entries]
         if ids:
-            self.select_run(keep if keep in ids else ids[0])
+            target = keep if keep in ids else ids[0]
+            if self.selected_run() == target:
+                self._run_selected()      # still selected (no signal): its details read again, as its row was
+            else:
+                self.select_run(target)
         else:
             self._show_entry(None)
 
@@ -214,11 +218,15 @@ class ImportHistoryDialog(QDialog):
                 self.runs.selectRow(r)
                 return
 
-    def _run_selected(self) -> None:
+    def selected_run(self) -> Optional[int]:
+        """The id of the run selected in the table, if any."""
         rows = self.runs.selectionModel().selectedRows()
-        if not rows:
+        return self.runs.item(rows[0].row(), 0).data(Qt.UserRole) if rows else None
+
+    def _run_selected(self) -> None:
+        import_id = self.selected_run()
+        if import_id is None:
             return
-        import_id = self.runs.item(rows[0].row(), 0).data(Qt.UserRole)
         self.summary.setText("Reading…")
         self.entry_task = self.tasks.run(f"Read import #{import_id}", load_entry, import_id,
                                          library=self.library_path, quiet=True,
@@ -226,8 +234,8 @@ class ImportHistoryDialog(QDialog):
                                          on_error=self._read_failed)
 
     def _entry_read(self, import_id: int, entry) -> None:
-        rows = self.runs.selectionModel().selectedRows()
-        if rows and self.runs.item(rows[0].row(), 0).data(Qt.UserRole) != import_id:
+        selected = self.selected_run()
+        if selected is not None and selected != import_id:
             return     # another run was selected meanwhile: its own read shows it
         self._show_entry(entry)
 

@@ -350,7 +350,9 @@ class DetailPane(QWidget):
 
         if self.paper is None or not self._writable():
             return
-        current = self.paper.title
+        # the paper asked about: the pane may show another one by the time the box is answered (a list
+        # read again behind the modal box selects the paper it was asked to)
+        pid, current = self.paper.id, self.paper.title
         text, ok = QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal,
                                         "" if is_untitled(current) else current)
         if not ok:
@@ -361,13 +363,16 @@ class DetailPane(QWidget):
             QMessageBox.warning(self, "Edit title", f"The title was not changed: {exc}.")
             return
         if title != current:
-            self.edit_title(title)
+            self.edit_title(title, pid)
 
-    def edit_title(self, title: str):
-        """Save ``title`` as the shown paper's (on the writer queue); returns the task."""
-        if self.paper is None or not self._writable():
+    def edit_title(self, title: str, paper_id: Optional[int] = None):
+        """Save ``title`` as paper ``paper_id``'s (the shown paper's by default), on the writer queue;
+        returns the task."""
+        if paper_id is None and self.paper is not None:
+            paper_id = self.paper.id
+        if paper_id is None or not self._writable():
             return None
-        pid = self.paper.id
+        pid = paper_id
         return self.tasks.save("Edit title", _set_title, pid, title, library=self.lib.path,
                                on_result=lambda _t: self._saved(pid, lambda: self.show_paper(pid),
                                                                 lambda: self.titleChanged.emit(pid)),

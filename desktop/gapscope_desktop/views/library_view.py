@@ -72,6 +72,7 @@ class LibraryView(QWidget):
         self.filter = Filter()
         self._generation = 0
         self._pending_select: Optional[int] = None
+        self._selecting = False             # select_paper is moving the selection (not the user)
         self.loading = False
 
         self.search = QLineEdit(placeholderText="Search titles, abstracts, authors   (\"exact phrase\", OR, title:word)")
@@ -261,8 +262,12 @@ class LibraryView(QWidget):
             self.paperSelected.emit(None)
             return False
         idx = self.model.index(row, 0)
-        self.table.selectionModel().setCurrentIndex(
-            idx, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        self._selecting = True
+        try:
+            self.table.selectionModel().setCurrentIndex(
+                idx, QItemSelectionModel.ClearAndSelect | QItemSelectionModel.Rows)
+        finally:
+            self._selecting = False
         self.table.scrollTo(idx, QAbstractItemView.PositionAtCenter)
         return True
 
@@ -297,6 +302,10 @@ class LibraryView(QWidget):
         self.papersDeleted.emit()
 
     def _on_selection(self, *_args) -> None:
+        if self.loading and not self._selecting:
+            # the user chose meanwhile: the list on its way keeps that choice, not the paper a refresh
+            # was asked to select before it (an attached PDF's, an edited title's)
+            self._pending_select = None
         ids = self.selected_ids()
         self.selectionChanged.emit(ids)
         self.paperSelected.emit(self.current_paper_id() if ids else None)

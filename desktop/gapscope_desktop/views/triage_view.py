@@ -350,6 +350,9 @@ class TriageView(CoreView):
         self._generation += 1             # a ranking of the library before is dropped when it ends
         self._cancel_ranking()
         self.ranking, self.loading, self.upcoming = False, False, []
+        self._hide_build()                # its bar and Cancel too: its own end is dropped with it
+        self.b_rank_again.hide()
+        self.rank_label.clear()
         self.current = None
         self.last_action = ""
         self.message.clear()
