@@ -47,6 +47,7 @@ def test_the_history_lists_each_run_with_what_it_refused_and_the_prisma_counts(w
     dlg = _history(window, qtbot)
     runs = dlg.runs
     assert runs.rowCount() == len(window.lib.imports_log(1000, lists=False))
+    assert dlg.status.text() == f"{runs.rowCount()} import and collect runs"
     row = next(r for r in range(runs.rowCount()) if runs.item(r, 0).data(Qt.UserRole) == logged["id"])
     assert runs.item(row, _column(runs, "Source / file")).text() == logged["target"]
     for name, key in (("Added", "added"), ("Merged", "merged"), ("Already imported", "unchanged"),

@@ -189,7 +189,7 @@ class ImportHistoryDialog(QDialog):
         self.runs.horizontalHeader().setSectionResizeMode(3, QHeaderView.Stretch)
         self._show_prisma(flow)
         n = len(entries)
-        self.status.setText(f"{n:,} import{'' if n == 1 else 's'} and collects"
+        self.status.setText(("1 import or collect run" if n == 1 else f"{n:,} import and collect runs")
                             + (f" (the newest {HISTORY_LIMIT:,})" if n >= HISTORY_LIMIT else "") if n
                             else "Nothing has been imported or collected into this library yet.")
         ids = [e["id"] for e in entries]
