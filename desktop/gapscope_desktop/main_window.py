@@ -335,14 +335,14 @@ class MainWindow(QMainWindow):
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
         urls = event.mimeData().urls()
         paths = dropped_pdfs(urls, self.lib.path) if self.lib is not None else []
-        bib = dropped_import_file(urls, self.lib.path) if self.lib is not None and not paths else None
+        bib = dropped_import_file(urls, self.lib.path) if self.lib is not None else None
         if not paths and bib is None:
             event.ignore()
             return
         event.acceptProposedAction()
         if paths:
             self.attach_pdfs(paths)
-        else:   # after the drop has returned to the file manager: the dialog is modal
+        if bib is not None:     # after the drop has returned to the file manager: the dialog is modal
             QTimer.singleShot(0, lambda: self.show_collect(source="file", path=str(bib)))
 
     def choose_pdf(self) -> None:

@@ -116,26 +116,23 @@ def test_a_file_refused_as_a_whole_does_not_report_an_earlier_import_as_kept(win
     assert "Kept in the library" not in text and "Nothing was added to the library." in text
 
 
-def test_a_bibliography_dropped_on_the_window_opens_the_import_with_it(window, qtbot, tmp_path):
-    """A .bib dragged from the file manager onto the window is taken (not refused), and the import
-    dialog opens with that file filled in: Import brings its papers into the Library view."""
+def _drop_and_import(window, qtbot, files: list) -> dict:
+    """Drag ``files`` from the file manager onto the window and drop them; Import in the dialog the drop
+    opens (inside its own modal event loop). What the dialog showed comes back."""
     from PySide6.QtCore import QMimeData, QPoint, QPointF, Qt, QTimer, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
     from PySide6.QtWidgets import QApplication
 
     from gapscope_desktop.dialogs.collect_dialog import CollectDialog
 
-    bib = tmp_path / "refs.bib"
-    bib.write_text("@article{ok1, title={A real title dropped on the window}, author={Ada Lovelace}, year={2020}}\n",
-                   encoding="utf-8")
     mime = QMimeData()
-    mime.setUrls([QUrl.fromLocalFile(str(bib))])
+    mime.setUrls([QUrl.fromLocalFile(str(f)) for f in files])
     enter = QDragEnterEvent(QPoint(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     window.dragEnterEvent(enter)
     assert enter.isAccepted()
     seen = {}
 
-    def import_in_the_dialog():                 # runs inside the modal dialog's own event loop
+    def import_in_the_dialog():
         dlg = QApplication.activeModalWidget()
         if not isinstance(dlg, CollectDialog):
             QTimer.singleShot(20, import_in_the_dialog)
@@ -146,12 +143,37 @@ def test_a_bibliography_dropped_on_the_window_opens_the_import_with_it(window, q
         seen["status"] = dlg.status.text()
         dlg.accept()
 
-    before = window.library_view.model.rowCount()
     QTimer.singleShot(0, import_in_the_dialog)
     drop = QDropEvent(QPointF(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
     window.dropEvent(drop)
     assert drop.isAccepted()
     qtbot.waitUntil(lambda: "status" in seen, timeout=30000)
+    return seen
+
+
+def _bib(tmp_path, title: str):
+    bib = tmp_path / "refs.bib"
+    bib.write_text(f"@article{{ok1, title={{{title}}}, author={{Ada Lovelace}}, year={{2020}}}}\n", encoding="utf-8")
+    return bib
+
+
+def test_a_bibliography_dropped_on_the_window_opens_the_import_with_it(window, qtbot, tmp_path):
+    """A .bib dragged from the file manager onto the window is taken (not refused), and the import
+    dialog opens with that file filled in: Import brings its papers into the Library view."""
+    bib = _bib(tmp_path, "A real title dropped on the window")
+    before = window.library_view.model.rowCount()
+    seen = _drop_and_import(window, qtbot, [bib])
     assert seen["file"] == str(bib) and seen["source"] == "file"
     assert "added 1" in seen["status"]
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 1, timeout=10000)
+
+
+def test_pdfs_and_a_bibliography_dropped_together_are_both_taken(window, qtbot, shared_data, tmp_path):
+    """A drop of a PDF with a .bib attaches the PDF and opens the import with the .bib; neither is dropped
+    silently."""
+    bib = _bib(tmp_path, "A bibliography dropped with a PDF")
+    attached = len(window.lib.list_attachments())
+    seen = _drop_and_import(window, qtbot, [shared_data / "pdfs/cs/1903.10676.pdf", bib])
+    assert seen["file"] == str(bib) and "added 1" in seen["status"]
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=60000)
+    assert len(window.lib.list_attachments()) == attached + 1
