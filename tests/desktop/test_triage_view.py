@@ -413,25 +413,32 @@ def test_the_next_paper_comes_at_once_while_the_scope_is_ranked_again(window, qt
     assert len(loads) == 2
 
 
-def test_a_first_build_shows_its_steps_and_can_be_cancelled(window, qtbot, monkeypatch, tmp_path):
-    """The first ranking of a big scope builds its features: a bar says which step of how many, Cancel
-    stops it (no card; Rank again), and Rank again ranks."""
+def _build_until_cancelled(monkeypatch, tmp_path) -> None:
+    """Nothing built yet, 400 papers counted as big (the child build), and a build that runs until cancelled."""
     import time
 
     from gapscope import jobs
     from gapscope.triage import scope_features
 
-    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))   # nothing built yet
-    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)            # 400 papers count as big here
-    real_build = scope_features.build_in_child
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))
+    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)
 
-    def endless_build(texts, emb, *, cancel=None, on_wait=None):    # a build that runs until cancelled
+    def endless_build(texts, emb, *, cancel=None, on_wait=None):
         while True:
             jobs.check(cancel)
             on_wait()
             time.sleep(0.05)
 
     monkeypatch.setattr(scope_features, "build_in_child", endless_build)
+
+
+def test_a_first_build_shows_its_steps_and_can_be_cancelled(window, qtbot, monkeypatch, tmp_path):
+    """The first ranking of a big scope builds its features: a bar says which step of how many, Cancel
+    stops it (no card; Rank again), and Rank again ranks."""
+    from gapscope.triage import scope_features
+
+    real_build = scope_features.build_in_child
+    _build_until_cancelled(monkeypatch, tmp_path)
     view = window.triage_view
     window.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.build_bar.isVisible() and "Building" in view.build_bar.format(), timeout=60000)
@@ -465,21 +472,7 @@ def test_a_collection_made_in_the_sidebar_while_screening_keeps_a_card_on_screen
 def test_a_ranking_dropped_with_its_library_takes_its_bar_and_cancel_with_it(window, qtbot, monkeypatch, tmp_path):
     """A first build under way when the library is read again (another library, the lists changed): its end
     is dropped, so the bar and Cancel it showed go at once, not once a later ranking ends."""
-    import time
-
-    from gapscope import jobs
-    from gapscope.triage import scope_features
-
-    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "triage-cache"))   # nothing built yet
-    monkeypatch.setattr(scope_features, "CHILD_FROM", 10)            # 400 papers count as big here
-
-    def endless_build(texts, emb, *, cancel=None, on_wait=None):    # a build that runs until cancelled
-        while True:
-            jobs.check(cancel)
-            on_wait()
-            time.sleep(0.05)
-
-    monkeypatch.setattr(scope_features, "build_in_child", endless_build)
+    _build_until_cancelled(monkeypatch, tmp_path)
     view = window.triage_view
     window.tabs.setCurrentWidget(view)
     qtbot.waitUntil(lambda: view.build_bar.isVisible() and "Building" in view.build_bar.format(), timeout=60000)
