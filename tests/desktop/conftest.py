@@ -148,3 +148,20 @@ def analysed_window(qtbot, _analysed_template, tmp_path):
     w = _open_window(qtbot, dest)
     yield w
     _close_at_teardown(w)
+
+
+def run_recording_progress(dlg, qtbot, shown_with):
+    """Start the collect/import dialog ``dlg`` and keep each progress report as the dialog shows it
+    (followed from before the task starts, so that no early report is missed): ``(done, total, message,
+    *shown_with(dlg))`` each. Returns (task, reports) once the task is done."""
+    seen = []
+    shows = dlg._progress
+
+    def shown(d, t, m):
+        shows(d, t, m)
+        seen.append((d, t, m, *shown_with(dlg)))
+
+    dlg._progress = shown
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    return task, seen

@@ -8,6 +8,8 @@ import pytest
 
 pytest.importorskip("gapscope.collect")
 replay = pytest.importorskip("tests.replay_server")
+
+from .conftest import run_recording_progress  # noqa: E402 - after the skips
 replay_server = replay.replay_server  # the fixture
 
 GEOMAP = ("fixtures", "google-scholar-html", "geomap_2020")
@@ -104,16 +106,7 @@ def test_a_scholar_collect_shows_the_arxiv_abstract_lookups_in_its_progress(wind
     qtbot.addWidget(dlg)
     dlg.query.setText("Geology of the Olympus Range")
     dlg.limit.setValue(10)
-    seen = []
-    shows = dlg._progress
-
-    def shown(d, t, m):               # each report, as the dialog shows it (followed before the task starts)
-        shows(d, t, m)
-        seen.append((d, t, m, dlg.bar.maximum(), dlg.status.text()))
-
-    dlg._progress = shown
-    task = dlg.start()
-    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    task, seen = run_recording_progress(dlg, qtbot, lambda d: (d.bar.maximum(), d.status.text()))
     assert task.outcome == "succeeded", task.error
     lookups = [s for s in seen if s[2].startswith("arXiv abstracts: ")]
     assert lookups, seen

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 
+from .conftest import run_recording_progress
+
 
 def _import(window, qtbot, path):
     from gapscope_desktop.dialogs.collect_dialog import CollectDialog
@@ -113,16 +115,7 @@ def test_an_import_progress_bar_fills_over_the_bytes_of_the_file(window, qtbot, 
     dlg = CollectDialog(window.tasks, window.lib.path, source="file", parent=window)
     qtbot.addWidget(dlg)
     dlg.file.setText(str(path))
-    seen = []
-    shows = dlg._progress
-
-    def shown(d, t, m):               # each report, as the dialog shows it (followed before the task starts)
-        shows(d, t, m)
-        seen.append((d, t, m, dlg.bar.maximum(), dlg.bar.value()))
-
-    dlg._progress = shown
-    task = dlg.start()
-    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    task, seen = run_recording_progress(dlg, qtbot, lambda d: (d.bar.maximum(), d.bar.value()))
     assert task.outcome == "succeeded" and seen
     size = path.stat().st_size
     assert all(t == size and maximum == size for _, t, _, maximum, _ in seen)
