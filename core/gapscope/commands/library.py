@@ -245,12 +245,10 @@ def papers_show(ref, paper, as_json) -> None:
 
 def _paper_runs(lib, paper_id: int) -> list[dict]:
     """The experiment runs linked to a paper (it is evidence of the gap they test), newest first."""
-    from ..experiments.runner import row_status
-    from ..experiments.store import list_runs
+    from ..experiments.runner import runs_as_shown
 
-    return [{"id": r["id"], "name": r["name"], "status": row_status(r), "gap_id": r["gap_id"],
-             "metrics": r["metrics"], "created_at": r["created_at"], "finished_at": r["finished_at"]}
-            for r in list_runs(lib, paper_id=paper_id)]
+    keep = ("id", "name", "status", "gap_id", "metrics", "created_at", "finished_at")
+    return [{k: r[k] for k in keep} for r in runs_as_shown(lib, paper_id=paper_id)]
 
 
 @papers.command("edit")

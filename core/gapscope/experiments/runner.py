@@ -185,6 +185,14 @@ def row_status(row: dict[str, Any]) -> str:
         return "running"
 
 
+def runs_as_shown(lib, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
+    """The library's runs (those linked to ``paper_id`` when given), newest first, each with the status
+    :func:`row_status` reads: what the history, a paper's details and `papers show` list."""
+    from .store import list_runs
+
+    return [dict(r, status=row_status(r)) for r in list_runs(lib, paper_id=paper_id)]
+
+
 def summary_of(status: dict[str, Any]) -> dict[str, Any]:
     status = dict(status, status=effective_status(status))
     folds = status.get("folds", [])

@@ -28,10 +28,9 @@ CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"
 def read_runs(lib, *, progress=None, cancel=None) -> list[dict[str, Any]]:
     """The run history, newest first; a run still recorded as running whose process is gone reads as
     "interrupted" (its run folder says so), as `gapscope runs list` shows it."""
-    from gapscope.experiments import list_runs
-    from gapscope.experiments.runner import row_status
+    from gapscope.experiments.runner import runs_as_shown
 
-    return [dict(r, status=row_status(r)) for r in list_runs(lib)]
+    return runs_as_shown(lib)
 
 
 RESUMABLE = ("cancelled", "interrupted")   # a run kept with its checkpoint, which `run --resume` finishes

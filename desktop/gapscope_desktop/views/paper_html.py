@@ -238,12 +238,11 @@ def load_runs(lib, paper_id: int) -> list[dict]:
     """The experiment runs linked to the paper (it is evidence of the gap they test), newest first; a run
     whose process is gone reads "interrupted", as in the Experiments history."""
     try:
-        from gapscope.experiments import list_runs
-        from gapscope.experiments.runner import row_status
+        from gapscope.experiments.runner import runs_as_shown
     except ImportError:
         return []
     try:
-        return [dict(r, status=row_status(r)) for r in list_runs(lib, paper_id=paper_id)]
+        return runs_as_shown(lib, paper_id=paper_id)
     except Exception:  # noqa: BLE001 - as the highlights: a note on the paper, never a reason not to show it
         return []
 
