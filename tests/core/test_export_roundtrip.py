@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from contextlib import contextmanager
 
 import pytest
 from click.testing import CliRunner
@@ -220,22 +221,39 @@ def test_the_calls_the_desktop_export_action_makes(built, tmp_path):
         export_report(built.lib, tmp_path / "x.doc", fmt="doc")
 
 
+def _exports_read_back(lib, tmp_path, stem, change=lambda fmt, text: text):
+    """The library's papers exported in each format (the text ``change``d), written, then imported back into
+    it: each file and its import report, every record merged into its paper."""
+    ids = lib.list_paper_ids()
+    for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
+        path = tmp_path / f"{stem}.{ext}"
+        path.write_text(change(fmt, export_text(lib, fmt, ids)), encoding="utf-8")
+        rep = import_file(lib, path)
+        assert (rep.merged, rep.added) == (len(ids), 0)
+        yield path, rep
+
+
+@contextmanager
+def _counts_unchanged_by_reading_back(lib):
+    """The PRISMA counts after the block are those before it, and say that the three files were read back."""
+    from gapscope.reports import build_report_data
+
+    before = build_report_data(lib).prisma
+    yield
+    after = build_report_data(lib).prisma
+    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
+        (before.identified, before.duplicates_removed, before.after_dedup)
+    n = 3 * lib.count_papers()
+    assert any(f"{n} records were read back from GapScope's own exports" in t for t in after.how_counted)
+
+
 def test_reading_back_the_librarys_own_export_is_not_counted_as_identified(shared_data, tmp_path):
     from gapscope.reports import build_report_data
 
     lib = _small_library(shared_data, tmp_path)
     ids = lib.list_paper_ids()
-    before = build_report_data(lib).prisma
-    for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
-        path = tmp_path / f"own export.{ext}"
-        path.write_text(export_text(lib, fmt, ids), encoding="utf-8")
-        rep = import_file(lib, path)
-        assert (rep.merged, rep.added) == (len(ids), 0)
-    after = build_report_data(lib).prisma
-    # Before: 3 x 25 records more identified and as many "duplicates removed".
-    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
-        (before.identified, before.duplicates_removed, before.after_dedup)
-    assert any(f"{3 * len(ids)} records were read back from GapScope's own exports" in t for t in after.how_counted)
+    with _counts_unchanged_by_reading_back(lib):    # before: 3 x 25 more identified, as many "duplicates removed"
+        list(_exports_read_back(lib, tmp_path, "own export"))
     # In another library the export is where its papers come from: one identified record each.
     fresh = Library(tmp_path / "fresh.sqlite")
     import_file(fresh, tmp_path / "own export.bib")
@@ -260,23 +278,13 @@ def _unmarked(fmt: str, text: str) -> str:
 
 
 def test_an_unmarked_older_export_of_the_librarys_papers_is_not_counted_as_identified(shared_data, tmp_path):
-    from gapscope.reports import build_report_data
-
     lib = _small_library(shared_data, tmp_path)
     ids = lib.list_paper_ids()
-    before = build_report_data(lib).prisma
-    for fmt, ext in (("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")):
-        path = tmp_path / f"older export.{ext}"
-        path.write_text(_unmarked(fmt, export_text(lib, fmt, ids)), encoding="utf-8")
-        rep = import_file(lib, path)
-        assert (rep.merged, rep.added) == (len(ids), 0)
-        assert [w.location for w in rep.warnings if "no GapScope mark" in w.message] == [str(path)]
-        again = import_file(lib, path)                  # a re-import finds the same records again
-        assert (again.unchanged, again.merged, again.added) == (len(ids), 0, 0)
-    after = build_report_data(lib).prisma
-    assert (after.identified, after.duplicates_removed, after.after_dedup) == \
-        (before.identified, before.duplicates_removed, before.after_dedup)
-    assert any(f"{3 * len(ids)} records were read back from GapScope's own exports" in t for t in after.how_counted)
+    with _counts_unchanged_by_reading_back(lib):
+        for path, rep in _exports_read_back(lib, tmp_path, "older export", _unmarked):
+            assert [w.location for w in rep.warnings if "no GapScope mark" in w.message] == [str(path)]
+            again = import_file(lib, path)                  # a re-import finds the same records again
+            assert (again.unchanged, again.merged, again.added) == (len(ids), 0, 0)
     lib.close()
 
 

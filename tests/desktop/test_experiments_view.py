@@ -175,11 +175,20 @@ def test_gap_label_cuts_a_long_statement_at_a_word_with_the_whole_in_a_tooltip(w
     assert view.gap_label.text().endswith("A short gap.") and "…" not in view.gap_label.text()
 
 
+def _open_spec(window, monkeypatch, spec):
+    """File > Open… of the Experiments tab, answered with ``spec``: the view, showing it."""
+    import gapscope_desktop.file_dialogs as file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(spec))
+    view = window.experiments_view
+    window.tabs.setCurrentIndex(4)
+    view.open_button.click()
+    return view
+
+
 def test_a_spec_opened_from_its_project_folder_reads_its_csv_there(window, qtbot, tmp_path, monkeypatch):
     """Open… a spec kept beside its data (`path = "data/t.csv"`), then Launch: the launched copy lives in the
     library's experiments/ folder, yet the run reads the CSV beside the opened file, as `gapscope run` would."""
-    import gapscope_desktop.file_dialogs as file_dialogs
-
     project = tmp_path / "project"
     (project / "data").mkdir(parents=True)
     rows = ["f1,f2,label"] + [f"{i % 7},{(i * 3) % 5},{'pos' if i % 7 > 3 else 'neg'}" for i in range(40)]
@@ -187,10 +196,7 @@ def test_a_spec_opened_from_its_project_folder_reads_its_csv_there(window, qtbot
     spec = project / "spec.toml"
     spec.write_text("[data]\ndataset = 'csv'\npath = 'data/t.csv'\ntarget = 'label'\n[model]\nfamily = 'linear'\n"
                     "[train]\nepochs = 2\n[eval]\nfolds = 2\n", encoding="utf-8")
-    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(spec))
-    view = window.experiments_view
-    window.tabs.setCurrentIndex(4)
-    view.open_button.click()
+    view = _open_spec(window, monkeypatch, spec)
     assert "data/t.csv" in view.editor.toPlainText()
     assert view.launch()
     spec_arg = Path(view.process.cmd[view.process.cmd.index("run") + 1])
@@ -247,7 +253,6 @@ def test_cancel_then_resume_from_the_history_finishes_the_same_run(window, qtbot
 def test_launch_refuses_a_missing_csv_without_recording_a_run(window, qtbot, tmp_path, monkeypatch):
     """A spec whose CSV is not there (or has a bad row): the runner refuses it before the run exists, so the
     History stays empty, the message names the file, and the spec copy made for the launch is not kept."""
-    import gapscope_desktop.file_dialogs as file_dialogs
     from gapscope.experiments.store import specs_dir
 
     project = tmp_path / "project"
@@ -255,10 +260,7 @@ def test_launch_refuses_a_missing_csv_without_recording_a_run(window, qtbot, tmp
     spec = project / "spec.toml"
     spec.write_text("[data]\ndataset = 'csv'\npath = 'data/missing.csv'\ntarget = 'label'\n[model]\n"
                     "family = 'linear'\n[train]\nepochs = 1\n[eval]\nfolds = 2\n", encoding="utf-8")
-    monkeypatch.setattr(file_dialogs, "open_file_name", lambda *a, **k: str(spec))
-    view = window.experiments_view
-    window.tabs.setCurrentIndex(4)
-    view.open_button.click()
+    view = _open_spec(window, monkeypatch, spec)
     assert view.launch()
     qtbot.waitUntil(lambda: not view.running, timeout=120000)
     said = view.run_label.text()
