@@ -144,3 +144,54 @@ def test_select_all_reads_the_selection_by_ranges(window, qtbot, monkeypatch):
         sm.select(lv.model.index(row, 0), QItemSelectionModel.Deselect | QItemSelectionModel.Rows)
     ids = lv.model.ids()
     assert lv.selected_ids() == [i for r, i in enumerate(ids) if r not in (5, 7)]
+
+
+def _select_rows(lv, rows, current):
+    """Ctrl+click as a user does: ``rows`` selected, ``current`` (one of them) the current row."""
+    from PySide6.QtCore import QItemSelectionModel
+
+    sm = lv.table.selectionModel()
+    for row in rows:
+        sm.select(lv.model.index(row, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+    sm.setCurrentIndex(lv.model.index(current, 0), QItemSelectionModel.Select | QItemSelectionModel.Rows)
+
+
+def test_a_multi_selection_and_its_current_paper_survive_the_list_read_again(window, qtbot):
+    """Twelve papers chosen to tag, and the list read again (another process's change, an import, a sort):
+    the same twelve stay selected, wherever their rows went, with the same current paper."""
+    lv = window.library_view
+    rows = [1, 2, 3, 7, 8, 20, 21, 40, 55, 56, 90, 120]
+    _select_rows(lv, rows, current=20)
+    chosen, current = lv.selected_ids(), lv.current_paper_id()
+    assert len(chosen) == 12 and current == lv.model.paper_id(20)
+    lv.refresh()                                           # what the window's refresh does
+    qtbot.waitUntil(lambda: not lv.loading, timeout=20000)
+    assert lv.selected_ids() == chosen and lv.current_paper_id() == current
+    assert window.detail.paper.id == current
+    lv.table.sortByColumn(0, Qt.DescendingOrder)           # listed again in another order: other rows
+    qtbot.waitUntil(lambda: not lv.loading and lv.filter.order == "title", timeout=20000)
+    assert sorted(lv.selected_ids()) == sorted(chosen) and lv.current_paper_id() == current
+    assert [lv.model.row_of(p) for p in chosen] != rows
+
+
+def test_papers_no_longer_listed_leave_the_selection_and_the_rest_stay(window, qtbot):
+    lv = window.library_view
+    _select_rows(lv, [0, 1, 2, 3], current=1)
+    chosen, current = lv.selected_ids(), lv.current_paper_id()
+    lv.show_ids([p for p in lv.model.ids() if p != chosen[0]], "all but one")
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == 399, timeout=20000)
+    assert lv.selected_ids() == chosen[1:] and lv.current_paper_id() == current
+
+
+def test_a_title_edited_in_a_multi_selection_keeps_the_selection(window, qtbot):
+    """F2 on the current paper of a multi-selection: the list is read again for the new title, and the
+    selection stays whole (the edited paper still current)."""
+    lv = window.library_view
+    _select_rows(lv, [4, 5, 6, 9, 11], current=6)
+    chosen, current = lv.selected_ids(), lv.current_paper_id()
+    window.detail.edit_title("A title typed in the detail pane", current)
+    qtbot.waitUntil(lambda: window.lib.get_paper(current).title == "A title typed in the detail pane",
+                    timeout=10000)
+    qtbot.waitUntil(lambda: not lv.loading and not any(t.name == "List papers" for t in window.tasks.running),
+                    timeout=20000)
+    assert lv.selected_ids() == chosen and lv.current_paper_id() == current

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Optional
 
-from PySide6.QtCore import QItemSelectionModel, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -194,7 +194,12 @@ class LibraryView(QWidget):
         if gen != self._generation:
             return
         self.loading = False
-        keep = self._pending_select if self._pending_select is not None else self.current_paper_id()
+        # the selection as it is now (the user may have changed it while the list was read), by paper:
+        # the rows move with a new order or filter, the papers stay selected where they are still listed
+        chosen, current = self.selected_ids(), self.current_paper_id()
+        keep = self._pending_select if self._pending_select is not None else current
+        if self._pending_select is not None and self._pending_select not in chosen:
+            chosen = []                   # a paper asked for outside the selection (an attached PDF's) alone
         self._pending_select = None
         self.model.set_ids(ids)
         self.search.setStyleSheet("")
@@ -207,7 +212,9 @@ class LibraryView(QWidget):
         self.table.setVisible(not empty)
         self.clear_filter.setVisible(bool(desc))
         self.countChanged.emit(len(ids), desc)
-        if keep is not None:
+        if len(chosen) > 1:
+            self._reselect(chosen, keep)
+        elif keep is not None:
             self.select_paper(keep)
         else:
             self.paperSelected.emit(None)
@@ -270,6 +277,35 @@ class LibraryView(QWidget):
             self._selecting = False
         self.table.scrollTo(idx, QAbstractItemView.PositionAtCenter)
         return True
+
+    def _reselect(self, paper_ids: list[int], current: Optional[int]) -> None:
+        """Select these papers again where the new list has them, ``current`` (else the first of them)
+        as the current row; one selection change, from row ranges (a Ctrl+A of 75,000 papers in one)."""
+        row_of = {pid: row for row, pid in enumerate(self.model.ids_view())}
+        rows = sorted(row_of[p] for p in paper_ids if p in row_of)
+        if not rows:
+            self.select_paper(current) if current is not None else self.paperSelected.emit(None)
+            return
+        last_col = self.model.columnCount() - 1
+        selection = QItemSelection()
+        start = prev = rows[0]
+        for row in rows[1:] + [None]:
+            if row is not None and row == prev + 1:
+                prev = row
+                continue
+            selection.select(self.model.index(start, 0), self.model.index(prev, last_col))
+            if row is not None:
+                start = prev = row
+        idx = self.model.index(row_of[current] if current in row_of else rows[0], 0)
+        sm = self.table.selectionModel()
+        self._selecting = True
+        try:
+            # the current row first, without a selection change: the one that follows then shows it
+            sm.setCurrentIndex(idx, QItemSelectionModel.NoUpdate)
+            sm.select(selection, QItemSelectionModel.ClearAndSelect)
+        finally:
+            self._selecting = False
+        self.table.scrollTo(idx)
 
     # --- context menu ----------------------------------------------------------------------------
     def paper_menu(self, ids: list[int]):
