@@ -627,8 +627,7 @@ class MainWindow(QMainWindow):
         """A title edited in the detail pane: the list shows it (and sorts or searches by it anew)."""
         self.library_view.model.invalidate(paper_id)
         self.library_view.refresh(select=paper_id)
-        if self.lib is not None:
-            self.triage_view.pending = True
+        self.triage_view.refresh_card(paper_id)     # the card shows it now, not after the next ranking
 
     def _papers_deleted(self) -> None:
         """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views."""
@@ -697,6 +696,7 @@ class MainWindow(QMainWindow):
         """Another process changed the library: reload at once when that disturbs nothing, else the
         banner lets the user refresh when done."""
         if self._editing():
+            self.triage_view.refresh_card()     # screening goes on, on the card's paper as it is now (its title)
             self.changed_banner.show()
             return
         self.refresh_views()

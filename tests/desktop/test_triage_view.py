@@ -482,3 +482,43 @@ def test_a_ranking_dropped_with_its_library_takes_its_bar_and_cancel_with_it(win
     assert "Building" not in view.rank_label.text()
     qtbot.waitUntil(lambda: building.done, timeout=60000)
     assert building.outcome == "cancelled"
+
+
+def _card_text(view):
+    return " ".join(view.card.toPlainText().split())
+
+
+def test_a_title_edited_in_the_detail_pane_shows_on_the_card_at_once(window, qtbot):
+    """F2 in the Library tab on the paper the Triage card shows: back on Triage the card has the new title,
+    the same paper still on it (no ranking in between)."""
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    pid = _wait_card(qtbot, view)
+    rankings = view.rank_task
+    window.tabs.setCurrentIndex(0)
+    lv = window.library_view
+    assert lv.select_paper(pid) and window.detail.paper.id == pid
+    window.detail.edit_title("Screening cards that follow their edits", pid)
+    qtbot.waitUntil(lambda: window.lib.get_paper(pid).title == "Screening cards that follow their edits",
+                    timeout=10000)
+    qtbot.waitUntil(lambda: not any(t.name == "Edit title" for t in window.tasks.running), timeout=10000)
+    window.tabs.setCurrentWidget(view)
+    assert "Screening cards that follow their edits" in _card_text(view)
+    assert view.current == pid and view.rank_task is rankings
+
+
+def test_a_title_edited_by_the_cli_shows_on_the_card_when_the_window_sees_the_change(window, qtbot):
+    """`gapscope papers edit --title` on the paper on the card while the user screens: the change is seen,
+    and the card shows the new title at once (screening is not disturbed: the same paper, no ranking)."""
+    from gapscope.editing import set_title
+
+    from .library_data import write_aside
+
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    pid = _wait_card(qtbot, view)
+    rankings = view.rank_task
+    write_aside(window.lib.path, lambda lib: set_title(lib, pid, "A title the command line gave"))
+    assert window.watch.check() is True
+    assert "A title the command line gave" in _card_text(view)
+    assert view.current == pid and view.rank_task is rankings

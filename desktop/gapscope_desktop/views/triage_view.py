@@ -169,6 +169,7 @@ class TriageView(CoreView):
         self._decided_since_rank: set[int] = set()   # by this window while the ranking ran
         self.upcoming: list[tuple[dict, Optional[int]]] = []   # (queue entry, seen) after the card
         self.card_entry: Optional[dict] = None    # the queue entry of the card
+        self._card_source = ""                    # the card's HTML as made (Qt's toHtml() rewrites it)
         self.stats = None              # the last ranking's statistics
 
         self.collection = QComboBox()
@@ -583,15 +584,40 @@ class TriageView(CoreView):
         self.card_entry = q
         self.current, self.score = int(q["paper_id"]), q.get("probability")
         self.conflict = q.get("conflict")
-        p = self.lib.get_paper(self.current)
-        sents = load_sentences(self.lib, p.id)
-        banner = (f'<p style="color:#a04000; font-weight:bold;">{html.escape(conflict_text(self.conflict))}</p>'
-                  if self.conflict else "")
-        self.card.setHtml(banner + paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, []))
+        self._card_source = self._card_html()
+        self.card.setHtml(self._card_source)
         self.rank_label.setText(f"{why_text(q, self.stats, first)}.  {_KEYS_HELP}")
         self.message.setText(self.last_action)    # an error shown before this card is over; the last action stays
         self._set_enabled(True)
         self._focus_card()
+
+    def _card_html(self) -> str:
+        """The card of the paper on it, as the library has it now."""
+        p = self.lib.get_paper(self.current)
+        sents = load_sentences(self.lib, p.id)
+        banner = (f'<p style="color:#a04000; font-weight:bold;">{html.escape(conflict_text(self.conflict))}</p>'
+                  if self.conflict else "")
+        return banner + paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, [])
+
+    def refresh_card(self, paper_id: Optional[int] = None) -> None:
+        """The paper on the card read again (its title edited in the detail pane, or by `gapscope papers
+        edit` in another process): shown at once, the same paper and ranking, redrawn only when it changed
+        (the card keeps its scroll). ``paper_id``: only when that paper is the one on the card."""
+        if self.lib is None or self.current is None or paper_id not in (None, self.current):
+            return
+        from gapscope.store import LibraryError
+
+        try:
+            source = self._card_html()
+        except LibraryError:          # deleted meanwhile: deciding on it says so
+            return
+        if source != self._card_source:
+            self._card_source = source
+            self.card.setHtml(source)
+
+    def library_modified(self) -> None:
+        self.refresh_card()           # until the next ranking, which the view's tab may be waiting for
+        super().library_modified()
 
     def _next_card(self) -> None:
         """After a decision: the next paper of the last ranking at once, and a new ranking behind it; with
