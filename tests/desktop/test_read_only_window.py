@@ -172,3 +172,35 @@ def test_read_only_the_less_seen_writers_write_nothing(read_only_window, monkeyp
     window.show_collect()
     assert "read-only" in told[-1]
     assert started == []
+
+
+def _cancelled_run(lib):
+    lib.insert_run(run_id="r-kept", name="mlp", spec_path=None, spec="", folder="runs/r-kept", status="cancelled",
+                   gap_id=None, created_at="2026-05-01T10:00:00+00:00", papers=[])
+
+
+def test_resume_turned_off_while_read_only_stays_off_once_writable(qtbot, lib_path, monkeypatch):
+    """Experiments: a cancelled run selected in a read-only library's History (Resume held off), then
+    deselected (no run to resume): a writable library opened next does not turn Resume on, even
+    for the moment before its History loads."""
+    import gapscope.store.library as store_library
+
+    from .conftest import _close_at_teardown, _open_window
+    from .library_data import write_aside
+
+    write_aside(lib_path, _cancelled_run)
+    with monkeypatch.context() as m:
+        m.setattr(store_library, "_writable", lambda db: False)
+        window = _open_window(qtbot, lib_path)
+    try:
+        view = window.experiments_view
+        window.tabs.setCurrentWidget(view)
+        qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 1, timeout=20000)
+        view.history.topLevelItem(0).setSelected(True)       # resumable: Resume would be on
+        assert not view.resume_button.isEnabled() and "read-only" in view.resume_button.toolTip()
+        view.history.clearSelection()                        # nothing to resume
+        window.write_guard.set_read_only(False)              # what opening a writable library does first
+        assert not view.resume_button.isEnabled()
+        assert view.launch_button.isEnabled()
+    finally:
+        _close_at_teardown(window)

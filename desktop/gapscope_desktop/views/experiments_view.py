@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
                                QVBoxLayout, QWidget)
 
 from .. import hints
+from ..write_guard import set_enabled
 from .core_view import CoreView
 
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
@@ -303,7 +304,8 @@ class ExperimentsView(CoreView):
         return items[0].data(0, Qt.UserRole) if len(items) == 1 else None
 
     def _update_resume(self) -> None:
-        self.resume_button.setEnabled(not self.running and resumable(self.selected_run()))
+        # through the write guard, as every writing control: an "off" while read-only is kept
+        set_enabled(self.resume_button, not self.running and resumable(self.selected_run()))
 
     def _history_menu(self, pos) -> None:
         from PySide6.QtWidgets import QMenu
@@ -480,8 +482,8 @@ class ExperimentsView(CoreView):
         # the exit, seen by a thread of its own (RunProcess.wait joins the reader threads first, so
         # every event has been emitted before `finished`)
         threading.Thread(target=lambda: sig.finished.emit(p, p.wait()), name="run-wait", daemon=True).start()
-        self.launch_button.setEnabled(False)
-        self.resume_button.setEnabled(False)
+        set_enabled(self.launch_button, False)
+        set_enabled(self.resume_button, False)
         self.cancel_button.setEnabled(True)
         self.right.setCurrentIndex(0)
         self.run_label.setText(label)
@@ -624,7 +626,7 @@ class ExperimentsView(CoreView):
             text = f"Run failed (exit code {code})" + (f": {last.get('error') or last.get('message')}"
                                                        if last.get("error") or last.get("message") else ".")
         self.run_label.setText(text)
-        self.launch_button.setEnabled(True)
+        set_enabled(self.launch_button, True)
         self.cancel_button.setEnabled(False)
         self.process = None
         self._spec_copy = None
