@@ -94,6 +94,36 @@ def test_a_build_that_ends_after_the_facet_changed_shows_the_chosen_facets_map(w
     assert view.current_facet() == "method" and view.map is None and "No map yet" in view.empty.text()
 
 
+
+def test_a_build_that_ends_after_the_facet_changed_keeps_its_notes_for_its_facet(window, qtbot, monkeypatch, held):
+    """What a build reported (a step it could not do) is not lost when the user chose another facet while it
+    ran: the map of the facet chosen shows as it is, and the build's facet shows its notes when chosen again."""
+    from gapscope_desktop.views import maps_view
+
+    note = "PDFs not labelled (no model)"
+
+    def build(lib, facet, *, progress=None, cancel=None):
+        held.wait(20)
+        return maps_view.BuildResult(TOPIC_MAP, [note])
+
+    monkeypatch.setattr(maps_view, "build", build)
+    monkeypatch.setattr(maps_view, "load_shown", lambda lib, facet, **kw: maps_view.BuildResult(
+        TOPIC_MAP if facet == "topic" else None, []))
+    view = window.maps_view
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: view.map is not None, timeout=20000)
+    task = view.build_maps()
+    view.facet.setCurrentIndex(view.facet.findData("method"))
+    qtbot.waitUntil(lambda: "No map yet" in view.empty.text(), timeout=20000)
+    held.set()
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    _ended(qtbot, window, "Load map")
+    assert view.current_facet() == "method" and view.map is None and note not in view.info.text()
+    view.facet.setCurrentIndex(view.facet.findData("topic"))
+    qtbot.waitUntil(lambda: view.map is not None, timeout=20000)
+    _ended(qtbot, window, "Load map")
+    assert view.info.text().startswith(view._summary(TOPIC_MAP)) and view.info.text().endswith(note)
+
 def _gap(statement: str, score: float, pid: int):
     from gapscope.gaps.model import Gap
 

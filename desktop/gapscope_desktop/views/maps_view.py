@@ -124,6 +124,9 @@ class MapsView(CoreView):
         self._anchor: dict = {}
         self._label_of: dict = {}
         self._size_of: dict = {}
+        # what the last build reported (steps it could not do), kept for the facet it was started on: shown
+        # under that facet's map whenever it is shown, until the next build or another library
+        self.build_notes: tuple[Optional[str], list[str]] = (None, [])
 
         self.facet = QComboBox()
         self.facet.setObjectName("mapFacet")
@@ -196,6 +199,7 @@ class MapsView(CoreView):
 
     def library_changed(self, lib) -> None:
         self.map = None
+        self.build_notes = (None, [])
         self.show_stale([])
 
     def current_facet(self) -> str:
@@ -216,6 +220,7 @@ class MapsView(CoreView):
         else:                 # the same map (the library changed under it): keep the selection and the view
             self.info.setText(self._summary(self.map))
         self.show_stale(result.stale if result.map is not None else [])
+        self._show_notes()
 
     def show_stale(self, reasons: list[str]) -> None:
         """The banner over the map: why it may be out of date (hidden when it is current)."""
@@ -230,14 +235,21 @@ class MapsView(CoreView):
                              on_result=lambda result: self._built(facet, result), on_finished=self.inputsChanged.emit)
 
     def _built(self, facet: str, result: BuildResult) -> None:
+        self.build_notes = (facet, list(result.notes))
         if facet != self.current_facet():
             self.reload()                # another facet was chosen meanwhile: its map, as the build left it
             return
         self.outdate_listings()          # a load still on its way read the map as it was before the build
         self.show_map(result.map)
         self.show_stale(result.stale if result.map is not None else [])
-        if result.notes:
-            self.info.setText(self.info.text() + "  —  " + "; ".join(result.notes))
+        self._show_notes()
+
+    def _show_notes(self) -> None:
+        """The last build's notes after the map's summary, when its facet is the one shown."""
+        facet, notes = self.build_notes
+        if notes and facet == self.current_facet():
+            shown = self.info.text()
+            self.info.setText((shown + "  —  " if shown else "") + "; ".join(notes))
 
     def _no_map(self, text: str) -> None:
         self.map = None
