@@ -291,3 +291,34 @@ def test_paper_details_name_the_runs_linked_to_the_paper(qtbot, lib_path):
     assert "Experiment runs" in text and "r-linked — Done, accuracy 0.9123, testing gap #12" in text
     w.detail.show_paper(other)
     assert "Experiment runs" not in w.detail.browser.toPlainText()
+
+
+def _run(run_id: str, status: str, when: str):
+    def insert(lib):
+        lib.insert_run(run_id=run_id, name="mlp", spec_path=None, spec="", folder=f"runs/{run_id}", status=status,
+                       gap_id=None, created_at=when, papers=[])
+    return insert
+
+
+def test_the_selected_run_stays_selected_when_another_process_changes_the_library(window, qtbot):
+    """A run selected in the History (to resume or compare), and the gapscope command records a run: the
+    History read again lists it, and the run the user chose is still the one selected."""
+    from .library_data import write_aside
+
+    for run_id, status, when in (("r-old", "done", "2026-05-01T10:00:00+00:00"),
+                                 ("r-cancelled", "cancelled", "2026-05-02T10:00:00+00:00")):
+        write_aside(window.lib.path, _run(run_id, status, when))
+    view = window.experiments_view
+    window.tabs.setCurrentWidget(view)
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 2, timeout=20000)
+    chosen = next(view.history.topLevelItem(i) for i in range(2)
+                  if view.history.topLevelItem(i).text(0) == "r-cancelled")
+    view.history.setCurrentItem(chosen)
+    assert view.selected_run()["id"] == "r-cancelled" and view.resume_button.isEnabled()
+    write_aside(window.lib.path, _run("r-cli", "done", "2026-05-03T10:00:00+00:00"))
+    assert window.watch.check() is True                    # seen: the views load again by themselves
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 3, timeout=20000)
+    qtbot.waitUntil(lambda: not any(t.name == "Load runs" for t in window.tasks.running), timeout=20000)
+    assert (view.selected_run() or {}).get("id") == "r-cancelled" and view.resume_button.isEnabled()
+    assert view.history.currentItem().text(0) == "r-cancelled"

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit,
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
@@ -252,6 +252,21 @@ class ExperimentsView(CoreView):
 
     def _show_history(self, runs: list[dict]) -> None:
         self.runs = runs
+        # the runs the user selected (to resume, to compare) stay selected where they are still listed: a
+        # reload comes after any change to the library, another process's included
+        chosen = {(it.data(0, Qt.UserRole) or {}).get("id") for it in self.history.selectedItems()}
+        current = self.history.currentItem()
+        current_id = (current.data(0, Qt.UserRole) or {}).get("id") if current is not None else None
+        self.history.blockSignals(True)       # one selection change at the end, not one per row
+        try:
+            self._fill_history(runs, chosen, current_id)
+        finally:
+            self.history.blockSignals(False)
+        if chosen:
+            self._compare()                   # the selected runs as they are now (or gone)
+        self._update_resume()
+
+    def _fill_history(self, runs: list[dict], chosen: set, current_id) -> None:
         self.history.clear()
         if not runs:
             self.history.setHeaderLabels(["No runs yet"])
@@ -266,9 +281,11 @@ class ExperimentsView(CoreView):
             item.setData(0, Qt.UserRole, r)
             item.setToolTip(len(labels) - 1, _metrics_text(r.get("metrics")))
             self.history.addTopLevelItem(item)
+            if r.get("id") == current_id:
+                self.history.setCurrentItem(item, 0, QItemSelectionModel.NoUpdate)
+            item.setSelected(r.get("id") in chosen)
         for i in range(len(labels)):
             self.history.resizeColumnToContents(i)
-        self._update_resume()
 
     def _compare(self) -> None:
         items = self.history.selectedItems()
