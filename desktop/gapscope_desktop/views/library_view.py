@@ -283,8 +283,11 @@ class LibraryView(QWidget):
         as the current row; one selection change, from row ranges (a Ctrl+A of 75,000 papers in one)."""
         row_of = {pid: row for row, pid in enumerate(self.model.ids_view())}
         rows = sorted(row_of[p] for p in paper_ids if p in row_of)
-        if not rows:
-            self.select_paper(current) if current is not None else self.paperSelected.emit(None)
+        if not rows:                      # none of them listed any more
+            if current is not None:
+                self.select_paper(current)
+            else:
+                self.paperSelected.emit(None)
             return
         last_col = self.model.columnCount() - 1
         selection = QItemSelection()
