@@ -210,6 +210,10 @@ def triage_snowball(ref, collection, direction, limit, add, work_ids, as_json) -
         rep = add_candidates(lib, cands, collection=collection, progress=progress, cancel=cancel)
     if as_json:
         emit_json(rep.to_dict())
+    elif rep.import_id is None:
+        click.echo(f"nothing to add: {'no candidates' if not rep.offered else 'no candidate has a title'}"
+                   " (nothing imported)" + ("; include papers first, and run `gapscope enrich` on them"
+                                            if not rep.offered else ""), err=True)
     else:
         click.echo(f"offered {rep.offered}: added {rep.added}, already in the library {rep.merged + rep.unchanged}, "
                    f"skipped {len(rep.skipped)} (no title)")
