@@ -42,9 +42,10 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
 
 
 def _failed(exc, as_json: bool) -> None:
-    from ..collect import CollectBlocked
+    from ..collect import CollectBlocked, CollectUnreachable
 
-    code = EXIT_BLOCKED if isinstance(exc, CollectBlocked) else EXIT_ERROR
+    # a source unreachable (offline) ends as `enrich` ends for the same cause: 5, not 1
+    code = EXIT_BLOCKED if isinstance(exc, (CollectBlocked, CollectUnreachable)) else EXIT_ERROR
     rep = exc.report
     if as_json:
         emit_json(dict(rep.to_dict() if rep else {}, error=str(exc)))
@@ -83,7 +84,8 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
 
     One request per 3 s (the API's terms), pages of up to 2,000, queries over 30,000 results split
     into date windows. Endpoint: $GAPSCOPE_ARXIV_URL or setting collect.arxiv_url.
-    Exit codes: 0 done, 1 failed (what was read is kept), 3 some ids not found, 130 cancelled."""
+    Exit codes: 0 done, 1 failed (what was read is kept), 3 some ids not found, 5 arXiv could not be reached
+    (no network) or stopped answering, as for `enrich` (what was read is kept), 130 cancelled."""
     from ..collect import CollectError, collect_arxiv
 
     q = " ".join(query)
@@ -133,7 +135,8 @@ def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_f
                         quiet) -> None:
     """Collect a Google Scholar search. Scholar shows snippets: abstracts are marked truncated and
     filled from arXiv where the paper is there. Google blocks scrapers without warning: a block
-    ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait).
+    ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait); so does
+    a Scholar that cannot be reached (no network).
     Endpoint: $GAPSCOPE_SCHOLAR_URL or setting collect.scholar_url."""
     from ..collect import CollectError, collect_scholar
 
