@@ -109,15 +109,16 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
 
 def _fetch_pdfs(lib, rep, as_json: bool, quiet: bool) -> int:
     """The PDFs of the papers a collect added (a line per paper, or "pdfs" in the JSON report); the
-    exit code: EXIT_PARTIAL when a paper's PDF was not attached (named by its arXiv id)."""
-    from .fulltext import fetch_and_attach
+    exit code: EXIT_PARTIAL when a paper's PDF was not attached (named by its arXiv id), EXIT_BLOCKED when
+    the PDF host could not be reached."""
+    from .fulltext import fetch_and_attach, fetch_exit_code
 
     results = fetch_and_attach(lib, rep.added_ids, quiet=quiet, print_results=not as_json)
     rep.pdfs = [r.to_dict() for r in results]
     failed = [r.arxiv_id for r in results if r.status in ("failed", "unreadable")]
     if failed and not as_json:
         click.secho(f"{len(failed)} PDF(s) not attached: {', '.join(failed)}", fg="yellow", err=True)
-    return EXIT_PARTIAL if failed else 0
+    return fetch_exit_code(results)
 
 
 @collect.command("scholar")
