@@ -231,7 +231,8 @@ class _Run:
             rep.message = (f"{exc}. Nothing is lost: what was read is kept; collect again with the same "
                            "query to continue from there.")
         self._log("failed", rep.message)
-        raise (CollectUnreachable if isinstance(exc, (GaveUp, NotTheSource)) else CollectError)(rep.message, rep) from exc
+        unreachable = isinstance(exc, (GaveUp, NotTheSource))
+        raise (CollectUnreachable if unreachable else CollectError)(rep.message, rep) from exc
 
     def _mark_interrupted(self) -> None:
         """Earlier runs of this collect still 'running' in the log died without a word (killed,

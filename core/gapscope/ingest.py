@@ -219,7 +219,8 @@ class _Writer:
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
-            self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"), sets.get("pmid"))  # type: ignore[arg-type]
+            ids = (sets.get("arxiv_id"), sets.get("doi"), sets.get("pmid"))
+            self.index.update_ids(pid, *ids)  # type: ignore[arg-type]
             if "norm_title" in sets:
                 self.index.update_title(pid, sets["norm_title"])  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):

@@ -93,7 +93,8 @@ def test_a_correction_of_a_paper_not_yet_classified_must_be_one_of_its_sentences
         correct_facet(lib, pid, 0, third - 1, "method")
     assert facet_corrections_of(lib, pid) == []
     correct_facet(lib, pid, second, third - 1, "result")
-    assert [(c["start"], c["end"], c["role"]) for c in facet_corrections_of(lib, pid)] == [(second, third - 1, "result")]
+    corrected = [(c["start"], c["end"], c["role"]) for c in facet_corrections_of(lib, pid)]
+    assert corrected == [(second, third - 1, "result")]
 
 
 def test_cli_correct_facet_names_what_is_wrong(paper):
@@ -132,7 +133,8 @@ def test_annotate_cli(tmp_path, paper):
     assert r.invoke(main, ["-L", path, "annotate", "note", str(pid), "compare", "with", "GIN"]).exit_code == 0
     assert r.invoke(main, ["-L", path, "annotate", "highlight", str(pid), "0", "10"]).exit_code == 0
     first_end = ABSTRACT.index(".") + 1
-    assert r.invoke(main, ["-L", path, "annotate", "correct-facet", str(pid), "0", str(first_end), "method"]).exit_code == 0
+    res = r.invoke(main, ["-L", path, "annotate", "correct-facet", str(pid), "0", str(first_end), "method"])
+    assert res.exit_code == 0
     res = r.invoke(main, ["-L", path, "annotate", "highlight", str(pid), "0", "100000"])
     assert res.exit_code == 1 and "outside" in res.output
     res = r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"])

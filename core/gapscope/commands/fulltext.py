@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from .common import EXIT_BLOCKED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar, resolve_paper
+from .common import (EXIT_BLOCKED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar,
+                     resolve_paper)
 from .terminal import terminal_safe as safe
 
 
