@@ -5,10 +5,11 @@ A deletion takes every row linked to its paper by a foreign key with it, so what
 paper is what names papers without one: a map cluster's representative paper, an import's merge list
 ("... merged into #12 ..."), a gap's details. Each of these is dated, and names only a paper that existed
 at that date: one dated before the paper that now holds the id was added named an earlier paper under
-that id. That is the test, and it changes nothing. Rows linked by a foreign key are held to the same
-test (none should fail it). A reuse that left nothing dated naming the old paper cannot be seen, and
-then nothing in the library points at the wrong paper either (run folders and exports outside the
-library may, and are not read)."""
+that id. That is the test, and it changes nothing. Rows linked by a foreign key and dated when made
+(decisions, notes, highlights, facet corrections) are held to the same test (none should fail it).
+Not read: a run's papers (a spec may name another library's ids, and a sweep links its runs after they
+ran), run folders and exports outside the library. A reuse that left nothing dated naming the old paper
+cannot be seen, and then nothing in the library points at the wrong paper either."""
 
 from __future__ import annotations
 

@@ -19,8 +19,7 @@ from .base import LibraryError, chunks, now_iso
 from .papers import HIGHEST_DELETED_ID
 
 _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "pmid", "year", "published",
-                  "venue",
-                  "url", "categories", "primary_category", "authors", "title", "norm_title")
+                  "venue", "url", "categories", "primary_category", "authors", "title", "norm_title")
 _LOG_COLUMNS = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
 _LOG_LISTS = ("errors", "warnings", "merges")

@@ -141,14 +141,14 @@ class PapersMixin:
     # --- records dated before the paper they name (an id given twice: gapscope.integrity) ---------
     # (what, the paper id, the record's id, its date, from where) of rows that name a paper. Those with a
     # foreign key go with their paper when it is deleted; a map's cluster names its representative paper
-    # without one, and stays.
+    # without one, and stays. A run's paper links are left out: a sweep records its runs after they ran,
+    # dated when they started, so a link may be younger than its date.
     _DATED_LINKS = (
         ("decision", "t.paper_id", "t.id", "t.decided_at", "decisions t"),
         ("note", "t.paper_id", "t.id", "t.created_at", "notes t"),
         ("highlight", "t.paper_id", "t.id", "t.created_at", "highlights t"),
         ("PDF highlight", "t.paper_id", "t.id", "t.created_at", "pdf_highlights t"),
         ("facet correction", "t.paper_id", "t.start || '..' || t.\"end\"", "t.corrected_at", "facet_corrections t"),
-        ("run link", "t.paper_id", "t.run_id", "r.created_at", "run_papers t JOIN runs r ON r.id = t.run_id"),
         ("map cluster representative", "t.representative_paper", "'map ' || t.map_id || ' cluster ' || t.cluster",
          "m.created_at", "clusters t JOIN maps m ON m.id = t.map_id"),
     )
