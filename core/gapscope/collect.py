@@ -25,7 +25,7 @@ from .ingest import ingest_papers
 from .jobs import Cancelled, CancelToken, Notice, ProgressFn, check, report
 from .models import ImportReport, Paper, RecordError
 from .sources import arxiv_api as ax
-from .sources.polite import FetchError, PoliteFetcher, SourceBlocked
+from .sources.polite import FetchError, GaveUp, NotTheSource, PoliteFetcher, SourceBlocked
 from .store.library import Library
 
 DEFAULT_SCHOLAR_URL = "https://scholar.google.com"
@@ -44,6 +44,12 @@ class CollectError(Exception):
 
 class CollectBlocked(CollectError):
     """The source refused us (403, a "not a robot" page, too many tries). What came before is kept."""
+
+
+class CollectUnreachable(CollectError):
+    """The source could not be reached or stopped answering (no network, a refused connection, every retry
+    failed), or something else answered for it (a captive portal). What came before is kept; the same
+    cause as an enrichment source given up, and the same exit code."""
 
 
 @dataclass
@@ -225,7 +231,8 @@ class _Run:
             rep.message = (f"{exc}. Nothing is lost: what was read is kept; collect again with the same "
                            "query to continue from there.")
         self._log("failed", rep.message)
-        raise CollectError(rep.message, rep) from exc
+        unreachable = isinstance(exc, (GaveUp, NotTheSource))
+        raise (CollectUnreachable if unreachable else CollectError)(rep.message, rep) from exc
 
     def _mark_interrupted(self) -> None:
         """Earlier runs of this collect still 'running' in the log died without a word (killed,

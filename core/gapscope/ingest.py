@@ -38,13 +38,13 @@ class ImportFailed(Exception):
 def load_index(lib: Library, after_id: int = 0, index: Optional[DedupIndex] = None) -> DedupIndex:
     """The dedup index of the library's papers; with ``index``, add to it the papers past ``after_id``
     that it lacks (another process added them)."""
-    rows = ((pid, ax, doi, yr, first_author_key([name]) if name else None, nt)
-            for pid, ax, doi, yr, name, nt in lib.dedup_rows(after_id))
+    rows = ((pid, ax, doi, yr, first_author_key([name]) if name else None, nt, pmid)
+            for pid, ax, doi, yr, name, nt, pmid in lib.dedup_rows(after_id))
     if index is None:
         return DedupIndex.from_rows(rows)
-    for pid, ax, doi, yr, author, nt in rows:
+    for pid, ax, doi, yr, author, nt, pmid in rows:
         if pid not in index.known:
-            index.from_row(pid, ax, doi, yr, author, nt)
+            index.from_row(pid, ax, doi, yr, author, nt, pmid)
     return index
 
 
@@ -144,8 +144,8 @@ class _Writer:
         if pid is None and self.shared:
             # Another writer may have given an older paper this arXiv id or DOI by a merge (our index
             # only learns of its new papers): the library's unique ids decide.
-            pid = self.lib.paper_with_ids(paper.arxiv_id, paper.doi)
-            self.index.last_reason = "arXiv id or DOI (added by another import meanwhile)"
+            pid = self.lib.paper_with_ids(paper.arxiv_id, paper.doi, paper.pmid)
+            self.index.last_reason = "arXiv id, DOI or PMID (added by another import meanwhile)"
         if pid is None:
             pid = self._insert(paper, norm, now)
             self.index.add(pid, paper, norm, author)
@@ -186,7 +186,7 @@ class _Writer:
         real one, and keep the newest version.
         Returns the library paper's title."""
         row = self.lib.merge_fields(pid)
-        abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title = row
+        abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title, pmid = row
         sets: dict[str, object] = {}
         if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
             sets["abstract"], sets["abstract_truncated"] = p.abstract, int(p.abstract_truncated)
@@ -197,6 +197,8 @@ class _Writer:
         # A published DOI wins over a preprint server's DOI (that one stays in the source record).
         if p.doi and (not doi or (is_preprint_doi(doi) and not is_preprint_doi(p.doi))) and not self._taken("doi", p.doi):
             sets["doi"] = p.doi
+        if p.pmid and not pmid and not self._taken("pmid", p.pmid):
+            sets["pmid"] = p.pmid
         if p.year and not year:
             sets["year"] = p.year
         if p.published and (not published or (len(published) == 4 and len(p.published) > 4 and p.published[:4] == published)):
@@ -217,7 +219,8 @@ class _Writer:
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
-            self.index.update_ids(pid, sets.get("arxiv_id"), sets.get("doi"))  # type: ignore[arg-type]
+            ids = (sets.get("arxiv_id"), sets.get("doi"), sets.get("pmid"))
+            self.index.update_ids(pid, *ids)  # type: ignore[arg-type]
             if "norm_title" in sets:
                 self.index.update_title(pid, sets["norm_title"])  # type: ignore[arg-type]
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):

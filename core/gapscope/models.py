@@ -65,6 +65,14 @@ def normalize_doi(raw: Optional[str]) -> Optional[str]:
     return s if s.startswith("10.") and "/" in s else None
 
 
+def normalize_pmid(raw: Optional[str]) -> Optional[str]:
+    """A PubMed id as digits ("PMID: 10434822" -> "10434822"), or None when it is not one."""
+    if raw is None:
+        return None
+    s = re.sub(r"^(?:pmid|pubmed)\s*:?\s*", "", str(raw).strip(), flags=re.IGNORECASE)
+    return s.lstrip("0") or None if s.isdigit() and len(s) <= 12 else None
+
+
 # GapScope's bibliography exports say that they are GapScope's (a BibTeX @comment, RIS ``DB  - GapScope``,
 # CSL-JSON ``"source": "GapScope"``: the "library catalog" in Zotero's terms). Reading one back gives its
 # records this source: they are a library's papers read again, not a new search, and the report's
@@ -91,6 +99,7 @@ class Paper:
     arxiv_version: Optional[int] = None  # highest version the source knows
     versions: list[tuple[int, str]] = field(default_factory=list)  # (version, ISO date)
     doi: Optional[str] = None
+    pmid: Optional[str] = None  # PubMed id, digits: the one identifier a PubMed record without a title carries
     categories: list[str] = field(default_factory=list)  # first = primary
     venue: Optional[str] = None
     url: Optional[str] = None

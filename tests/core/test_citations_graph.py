@@ -125,6 +125,33 @@ def test_snowball_adds_exactly_the_new_works(g):
     assert again.added == 0 and lib.count_papers() == before + 6
 
 
+def test_a_snowball_with_nothing_to_add_logs_no_import(g):
+    """`triage snowball --add` that finds nothing to bring in (every candidate added before, or only works
+    known by an id, without a title) writes nothing and logs no import, as an empty file logs none."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.triage import decide
+
+    lib, w = g
+    decide(lib, w.pid_a, "include")
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
+    assert json.loads(run("triage", "snowball", "--add", "--json").stdout)["import_id"] is not None
+    log = json.loads(run("imports", "--json").stdout)
+    papers = lib.count_papers()
+    r = run("triage", "snowball", "--add")                 # all added already: no candidates left
+    assert r.exit_code == 0 and "nothing to add: no candidates (nothing imported)" in r.stderr
+    untitled = lib.upsert_work({"openalex_id": "W4242"})     # an id only: cannot become a paper
+    lib.add_citations([(w.Pa, untitled)], VIA_S2)
+    r = run("triage", "snowball", "--add", "--json")
+    rep = json.loads(r.stdout)
+    assert r.exit_code == 0 and rep["import_id"] is None and rep["added"] == 0
+    assert rep["skipped"] == ["openalex:W4242: no title known (only an id): not added"]
+    assert json.loads(run("imports", "--json").stdout) == log and lib.count_papers() == papers
+
+
 def test_a_gap_says_whether_its_sides_share_a_core_and_whether_a_paper_cites_both(g):
     from gapscope.gaps.model import ClusterRef, Gap
 

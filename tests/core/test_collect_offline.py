@@ -80,7 +80,7 @@ def test_cli_collect_offline_prints_the_retry_as_it_happens_and_gives_up_in_seco
     runner = CliRunner()
     assert runner.invoke(main, ["-L", path, "settings", "set", "collect.arxiv_interval_s", "0"]).exit_code == 0
     res = runner.invoke(main, ["-L", path, "collect", "arxiv", "abs:nerf", "--max", "20"])
-    assert res.exit_code == 1
+    assert res.exit_code == 5     # unreachable: as `enrich` ends for the same cause
     lines = res.stderr.splitlines()
     retry = [i for i, line in enumerate(lines) if "cannot connect (name not resolved); try 2 of 6" in line]
     error = [i for i, line in enumerate(lines) if line.startswith("error: ")]
@@ -126,3 +126,38 @@ def test_a_connection_reset_after_connecting_is_a_failed_connection_not_an_unrea
     with pytest.raises(FetchError, match=r"gave up after 2 tries: connection failed \(ConnectionError\)"):
         f.get("http://h.test/x")
     assert lines and "cannot connect" not in lines[0] and "connection failed" in lines[0]
+
+
+def test_offline_collect_and_enrich_end_with_the_same_exit_code(tmp_path, monkeypatch):
+    """Network unreachable (every source at a closed loopback port): `collect arxiv`, `collect scholar`,
+    `enrich` and `pdf fetch` each stop for that one cause and exit with the one code for it, 5, keeping
+    what they have."""
+    from gapscope.commands.common import EXIT_BLOCKED
+
+    monkeypatch.setattr(polite, "QUICK_RECHECK_S", 0.0)
+    for var in ("GAPSCOPE_ARXIV_URL", "GAPSCOPE_SCHOLAR_URL", "GAPSCOPE_S2_URL", "GAPSCOPE_OPENALEX_URL",
+                "GAPSCOPE_ARXIV_PDF_URL"):
+        monkeypatch.setenv(var, REFUSED.removesuffix("/api/query"))
+    path = str(tmp_path / "offline.gapscope")
+    runner = CliRunner()
+    for key in ("collect.arxiv_interval_s", "collect.scholar_interval_s", "citations.s2_interval_s",
+                "citations.openalex_interval_s"):
+        assert runner.invoke(main, ["-L", path, "settings", "set", key, "0"]).exit_code == 0, key
+    assert runner.invoke(main, ["-L", path, "settings", "set", "citations.openalex_api_key", "k-0123"]).exit_code == 0
+    bib = tmp_path / "one.bib"
+    bib.write_text("@article{kitchenham2009,\n  title = {Systematic literature reviews in software engineering -- "
+                   "A systematic literature review},\n  author = {Kitchenham, Barbara and Brereton, O. Pearl},\n"
+                   "  journal = {Information and Software Technology},\n  year = {2009},\n"
+                   "  doi = {10.1016/j.infsof.2008.09.009}\n}\n"
+                   "@article{vaswani2017,\n  title = {Attention Is All You Need},\n  author = {Vaswani, Ashish},\n"
+                   "  year = {2017},\n  eprint = {1706.03762},\n  archivePrefix = {arXiv}\n}\n", encoding="utf-8")
+    assert runner.invoke(main, ["-L", path, "import", str(bib)]).exit_code == 0
+    codes = {}
+    for name, args in (("collect arxiv", ["collect", "arxiv", "abs:nerf", "--max", "20"]),
+                       ("collect scholar", ["collect", "scholar", "systematic review", "--max", "10"]),
+                       ("enrich", ["enrich"]), ("pdf fetch", ["pdf", "fetch", "--no-facets"])):
+        res = runner.invoke(main, ["-L", path, *args])
+        assert "127.0.0.1:9 cannot be reached (connection refused" in res.stderr, (name, res.stderr)
+        codes[name] = res.exit_code
+    assert codes == {"collect arxiv": EXIT_BLOCKED, "collect scholar": EXIT_BLOCKED, "enrich": EXIT_BLOCKED,
+                     "pdf fetch": EXIT_BLOCKED}

@@ -115,7 +115,7 @@ def test_cancel_mid_epoch_then_resume_matches_uninterrupted(tmp_path, steps):
     assert [(f["best_epoch"], f["epochs"]) for f in done["folds"]] == [(f["best_epoch"], f["epochs"]) for f in base["folds"]]
     assert _epochs(done["folder"]) == _epochs(base["folder"])
     assert not (folder.ckpt / "resume.pt").exists()
-    with pytest.raises(RunError, match="already done"):
+    with pytest.raises(RunError, match="already finished; nothing to resume"):
         resume_run(c["run_id"], runs_dir=tmp_path / "b")
 
 

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from gapscope.cli import main
-from gapscope.commands.common import EXIT_PARTIAL
+from gapscope.commands.common import EXIT_BLOCKED, EXIT_PARTIAL
 from gapscope.fulltext import attach as attach_mod
 from gapscope.fulltext import extract as extract_mod
 from gapscope.models import Paper
@@ -92,7 +92,9 @@ def test_fetch_attaches_and_reports_404_non_pdf_and_duplicate_by_arxiv_id(lib_pa
 def test_a_captive_portal_stops_the_fetch_and_names_the_papers_not_tried(lib_path, pdf_server, fast_extract):
     pdf_server.inject("portal", times=99)
     run, rows = fetch(lib_path)
-    assert run.exit_code == EXIT_PARTIAL and [r["status"] for r in rows] == ["failed"] * 5
+    # something other than the source answered: the cause `collect` and `enrich` end with 5 for
+    assert run.exit_code == EXIT_BLOCKED and [r["status"] for r in rows] == ["failed"] * 5
+    assert all(r["unreachable"] for r in rows)
     assert "HTML page" in rows[0]["message"] and "Airport Free WiFi" in rows[0]["message"]
     assert all("not tried" in r["message"] for r in rows[1:])
     assert len(pdf_server.log) == 1                                  # the host was asked once

@@ -78,6 +78,37 @@ def test_correction_must_match_a_split_sentence_when_sentences_exist(paper):
         correct_facet(lib, pid, 0, first_end - 3, "method")
 
 
+def test_a_correction_of_a_paper_not_yet_classified_must_be_one_of_its_sentences(paper):
+    """No sentences stored yet: the span is checked against the sentences the facet splitter will make of
+    the abstract, as it is against the stored ones once the paper is classified."""
+    lib, pid = paper
+    assert lib.facet_sentence_spans(pid) == []
+    second = ABSTRACT.index("Our models")
+    third = ABSTRACT.index("A limitation")
+    with pytest.raises(LibraryError, match=rf"0\.\.10 is not a sentence of paper {pid} "
+                                           rf"\(sentences: 0\.\.{second - 1}, {second}\.\.{third - 1}, "
+                                           rf"{third}\.\.{len(ABSTRACT)}\)"):
+        correct_facet(lib, pid, 0, 10, "method")
+    with pytest.raises(LibraryError, match="not a sentence"):        # two sentences at once
+        correct_facet(lib, pid, 0, third - 1, "method")
+    assert facet_corrections_of(lib, pid) == []
+    correct_facet(lib, pid, second, third - 1, "result")
+    corrected = [(c["start"], c["end"], c["role"]) for c in facet_corrections_of(lib, pid)]
+    assert corrected == [(second, third - 1, "result")]
+
+
+def test_cli_correct_facet_names_what_is_wrong(paper):
+    lib, pid = paper
+    r = CliRunner()
+    res = r.invoke(main, ["-L", str(lib.path), "annotate", "correct-facet", str(pid), "3", "25", "method"])
+    assert res.exit_code == 1 and f"3..25 is not a sentence of paper {pid}" in res.stderr
+    res = r.invoke(main, ["-L", str(lib.path), "annotate", "correct-facet", str(pid), "0", "100000", "method"])
+    assert res.exit_code == 1 and f"outside paper {pid}'s abstract" in res.stderr
+    res = r.invoke(main, ["-L", str(lib.path), "annotate", "correct-facet", "4242", "0", "10", "method"])
+    assert res.exit_code == 4 and "4242" in res.stderr
+    assert facet_corrections_of(lib, pid) == []
+
+
 def test_query_spans_mark_words_prefixes_and_phrases():
     text = "Graph Neural Networks and graph-based models; neural nets."
     spans = query_spans(text, 'graph "neural networks" model')
@@ -101,7 +132,9 @@ def test_annotate_cli(tmp_path, paper):
     r = CliRunner()
     assert r.invoke(main, ["-L", path, "annotate", "note", str(pid), "compare", "with", "GIN"]).exit_code == 0
     assert r.invoke(main, ["-L", path, "annotate", "highlight", str(pid), "0", "10"]).exit_code == 0
-    assert r.invoke(main, ["-L", path, "annotate", "correct-facet", str(pid), "0", "10", "method"]).exit_code == 0
+    first_end = ABSTRACT.index(".") + 1
+    res = r.invoke(main, ["-L", path, "annotate", "correct-facet", str(pid), "0", str(first_end), "method"])
+    assert res.exit_code == 0
     res = r.invoke(main, ["-L", path, "annotate", "highlight", str(pid), "0", "100000"])
     assert res.exit_code == 1 and "outside" in res.output
     res = r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"])

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Optional, Sequence
 
 from ..jobs import Cancelled, CancelToken, ProgressFn, check, report
-from ..sources.polite import FetchError, NotTheSource, PoliteFetcher
+from ..sources.polite import FetchError, GaveUp, NotTheSource, PoliteFetcher
 from ..store.citations import VIA_OPENALEX, VIA_S2
 from .sources import (DEFAULT_OPENALEX_URL, DEFAULT_S2_URL, OPENALEX_IDS_PER_FILTER, KeyRefused, NotFound, OpenAlex,
                       SemanticScholar, WorkRecord)
@@ -183,7 +183,7 @@ class _Enricher:
             return None
         except FetchError as exc:
             self.lib.save_enrich_step(res.paper_id, source, step, "failed", message=str(exc))
-            if exc.status is None and "gave up" in str(exc):
+            if isinstance(exc, GaveUp):
                 # retries exhausted (rate limited or down): more requests now would only add to it
                 self.rep.refused[source] = f"{source} stopped answering: {exc}. Run `gapscope enrich` again later."
             return None

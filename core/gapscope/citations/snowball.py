@@ -80,7 +80,9 @@ class SnowballReport:
 def add_candidates(lib, cands: Sequence[dict[str, Any]], *, collection: Optional[str] = None,
                    progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> SnowballReport:
     """Add candidate works as library papers (in ``collection`` when given), so that they enter the
-    screening queue; each work is then linked to its paper, so the graph knows them as library papers."""
+    screening queue; each work is then linked to its paper, so the graph knows them as library papers.
+    With no candidate that can become a paper, nothing is written and no import is logged (``import_id``
+    stays None)."""
     from ..ingest import ingest_papers
 
     rep = SnowballReport(offered=len(cands))
@@ -90,6 +92,10 @@ def add_candidates(lib, cands: Sequence[dict[str, Any]], *, collection: Optional
             addable.append(w)
         else:
             rep.skipped.append(f"{source_key(w)}: no title known (only an id): not added")
+    if not addable:
+        # Nothing to bring in: no import is logged, as an empty file or a Scholar collect whose titles
+        # arXiv did not know logs none (the import history lists what came in, not every look).
+        return rep
     ir: ImportReport = ingest_papers(lib, [work_to_paper(w) for w in addable], kind="import", source=SOURCE,
                                      target=f"snowball ({len(addable)} candidates)", collection=collection,
                                      progress=progress, cancel=cancel)

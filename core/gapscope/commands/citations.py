@@ -41,7 +41,8 @@ def enrich_cmd(ref, papers, collection, refresh, as_json, quiet) -> None:
     Keys: setting citations.openalex_api_key (OpenAlex requires one) and citations.s2_api_key
     (optional), or $GAPSCOPE_OPENALEX_API_KEY / $GAPSCOPE_S2_API_KEY. Hosts: $GAPSCOPE_OPENALEX_URL /
     $GAPSCOPE_S2_URL or settings citations.openalex_url / citations.s2_url.
-    Exit codes: 0 done, 3 some papers failed (listed), 5 a source refused us (bad key, rate limit), 130 cancelled."""
+    Exit codes: 0 done, 3 some papers failed (listed), 5 a source refused us (bad key, rate limit) or could not
+    be reached (no network; as for `collect`), 130 cancelled."""
     from ..citations.enrich import enrich
 
     lib = ref.open()
@@ -210,6 +211,10 @@ def triage_snowball(ref, collection, direction, limit, add, work_ids, as_json) -
         rep = add_candidates(lib, cands, collection=collection, progress=progress, cancel=cancel)
     if as_json:
         emit_json(rep.to_dict())
+    elif rep.import_id is None:
+        click.echo(f"nothing to add: {'no candidates' if not rep.offered else 'no candidate has a title'}"
+                   " (nothing imported)" + ("; include papers first, and run `gapscope enrich` on them"
+                                            if not rep.offered else ""), err=True)
     else:
         click.echo(f"offered {rep.offered}: added {rep.added}, already in the library {rep.merged + rep.unchanged}, "
                    f"skipped {len(rep.skipped)} (no title)")

@@ -42,9 +42,10 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
 
 
 def _failed(exc, as_json: bool) -> None:
-    from ..collect import CollectBlocked
+    from ..collect import CollectBlocked, CollectUnreachable
 
-    code = EXIT_BLOCKED if isinstance(exc, CollectBlocked) else EXIT_ERROR
+    # a source unreachable (offline) ends as `enrich` ends for the same cause: 5, not 1
+    code = EXIT_BLOCKED if isinstance(exc, (CollectBlocked, CollectUnreachable)) else EXIT_ERROR
     rep = exc.report
     if as_json:
         emit_json(dict(rep.to_dict() if rep else {}, error=str(exc)))
@@ -83,7 +84,8 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
 
     One request per 3 s (the API's terms), pages of up to 2,000, queries over 30,000 results split
     into date windows. Endpoint: $GAPSCOPE_ARXIV_URL or setting collect.arxiv_url.
-    Exit codes: 0 done, 1 failed (what was read is kept), 3 some ids not found, 130 cancelled."""
+    Exit codes: 0 done, 1 failed (what was read is kept), 3 some ids not found, 5 arXiv could not be reached
+    (no network) or stopped answering, as for `enrich` (what was read is kept), 130 cancelled."""
     from ..collect import CollectError, collect_arxiv
 
     q = " ".join(query)
@@ -107,15 +109,16 @@ def collect_arxiv_cmd(ref, query, ids, new_in, max_results, since, until, sort, 
 
 def _fetch_pdfs(lib, rep, as_json: bool, quiet: bool) -> int:
     """The PDFs of the papers a collect added (a line per paper, or "pdfs" in the JSON report); the
-    exit code: EXIT_PARTIAL when a paper's PDF was not attached (named by its arXiv id)."""
-    from .fulltext import fetch_and_attach
+    exit code: EXIT_PARTIAL when a paper's PDF was not attached (named by its arXiv id), EXIT_BLOCKED when
+    the PDF host could not be reached."""
+    from .fulltext import fetch_and_attach, fetch_exit_code
 
     results = fetch_and_attach(lib, rep.added_ids, quiet=quiet, print_results=not as_json)
     rep.pdfs = [r.to_dict() for r in results]
     failed = [r.arxiv_id for r in results if r.status in ("failed", "unreadable")]
     if failed and not as_json:
         click.secho(f"{len(failed)} PDF(s) not attached: {', '.join(failed)}", fg="yellow", err=True)
-    return EXIT_PARTIAL if failed else 0
+    return fetch_exit_code(results)
 
 
 @collect.command("scholar")
@@ -133,7 +136,8 @@ def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_f
                         quiet) -> None:
     """Collect a Google Scholar search. Scholar shows snippets: abstracts are marked truncated and
     filled from arXiv where the paper is there. Google blocks scrapers without warning: a block
-    ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait).
+    ends the collect with exit code 5, keeping what was collected (set collect.proxy, or wait); so does
+    a Scholar that cannot be reached (no network).
     Endpoint: $GAPSCOPE_SCHOLAR_URL or setting collect.scholar_url."""
     from ..collect import CollectError, collect_scholar
 

@@ -18,7 +18,9 @@ EXIT_ERROR = 1          # the command failed; nothing was changed
 EXIT_USAGE = 2          # bad arguments (click's own code)
 EXIT_PARTIAL = 3        # done, but some records were bad (listed in the report)
 EXIT_NOT_FOUND = 4      # an id, file or collection that does not exist
-EXIT_BLOCKED = 5        # a source refused us (block page, 403, rate limit); what was collected is kept
+EXIT_BLOCKED = 5        # a source refused us (block page, 403, rate limit) or could not be reached (no network,
+                        # it stopped answering); what was collected is kept
+EXIT_NOT_NOW = 6        # it exists, but its state forbids this (a run still running, or already finished)
 EXIT_CANCELLED = 130    # stopped by the user (Ctrl-C); committed work is kept
 # The library itself (gapscope.store.errors, each fault class carries its code):
 EXIT_NEEDS_STEP = 10    # an earlier step has not run (the message names the command to run)

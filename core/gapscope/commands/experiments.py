@@ -7,7 +7,8 @@ resume); with
 --json the last line is the summary {"run_id", "status", "metrics": {name: mean}, "folds": [...]}.
 Without --events or -q it prints an epoch line about ten times a fold (a text model's fold takes minutes) and
 each fold's result. SIGTERM or SIGINT stops after the current optimiser step, saves a checkpoint, marks the run
-folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it.
+folder cancelled and exits with code 130; `gapscope -L LIBRARY run --resume RUN_ID` finishes it. A resume
+of a run id that does not exist exits 4; of a run still running or already finished, 6 (with why).
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail, pass_library, resolve_paper
+from .common import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_NOT_NOW, emit_json, fail, pass_library, resolve_paper
 
 
 def _runs_dir(ref, runs_dir):
@@ -50,7 +51,8 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     """Run an experiment spec (TOML): k-fold training with fixed seeds, a run folder with the spec,
     environment, per-epoch metrics, loss curves, best checkpoint and model card."""
     from ..experiments.datasets import DatasetError
-    from ..experiments.runner import EXIT_CANCELLED as RUN_CANCELLED, RunError, resume_run, run_spec
+    from ..experiments.runner import (EXIT_CANCELLED as RUN_CANCELLED, NotResumable, RunError, resume_run,
+                                      run_spec)
     from ..experiments.spec import SpecError, check_runnable, load_spec
     from ..jobs import CancelToken
 
@@ -128,7 +130,8 @@ def run_cmd(ref, spec, resume_id, overrides, runs_dir, events, as_json, quiet) -
     except RunError as exc:
         if events == "jsonl":
             emit({"event": "error", "run_id": resume_id, "message": str(exc), "refused": True})
-        fail(str(exc), EXIT_NOT_FOUND)
+        # a run still running or already finished is there: not "not found"
+        fail(str(exc), EXIT_NOT_NOW if isinstance(exc, NotResumable) else EXIT_NOT_FOUND)
     if as_json:
         emit_json({k: summary[k] for k in ("run_id", "status", "metrics", "folds", "std", "folder", "message")})
     elif events != "jsonl":

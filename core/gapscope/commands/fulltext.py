@@ -6,7 +6,8 @@ import sys
 
 import click
 
-from .common import EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar, resolve_paper
+from .common import (EXIT_BLOCKED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar,
+                     resolve_paper)
 from .terminal import terminal_safe as safe
 
 
@@ -142,14 +143,25 @@ def pdf_fetch(ref, papers, refetch, facets, as_json, quiet) -> None:
     """Download the arXiv PDF of PAPERS (library id, arXiv id or DOI; default: every paper with an arXiv
     id and no PDF) and attach it. Politely: the arXiv collect's spacing, retries and deadline.
     Base URL: $GAPSCOPE_ARXIV_PDF_URL or setting collect.arxiv_pdf_url (default https://arxiv.org/pdf).
-    Exit 3 when a paper's PDF could not be fetched or read (the others are attached)."""
+    Exit 3 when a paper's PDF could not be fetched or read (the others are attached); 5 when the host could
+    not be reached (no network), failed every retry or something else answered (a captive portal): the
+    papers left are not tried, as `collect` and `enrich` stop for that cause."""
     lib = ref.open()
     ids = [resolve_paper(lib, p) for p in papers] if papers else None
     results = fetch_and_attach(lib, ids, refetch=refetch, facets=facets, as_json=as_json, quiet=quiet)
     if not results and not as_json:
         click.echo("no paper with an arXiv id and no PDF", err=True)
-    if any(r.status in ("failed", "unreadable") for r in results):
-        sys.exit(EXIT_PARTIAL)
+    code = fetch_exit_code(results)
+    if code:
+        sys.exit(code)
+
+
+def fetch_exit_code(results) -> int:
+    """5 when the host could not be asked (the cause `collect` and `enrich` end with 5 for), 3 when some
+    PDF failed otherwise, else 0."""
+    if any(r.unreachable for r in results):
+        return EXIT_BLOCKED
+    return EXIT_PARTIAL if any(r.status in ("failed", "unreadable") for r in results) else 0
 
 
 @pdf.command("show")

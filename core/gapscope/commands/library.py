@@ -1,4 +1,4 @@
-"""`gapscope init | import | papers list/search/show/edit/delete | tag | stats | sample | diagnostics`."""
+"""`gapscope init | import | papers list/search/show/edit/delete | tag | stats | sample | diagnostics | check`."""
 
 from __future__ import annotations
 
@@ -443,6 +443,32 @@ def diagnostics(ref, output) -> None:
         sys.exit(code)
 
 
+@click.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object per paper id given twice.")
+@pass_library
+def check(ref, as_json) -> None:
+    """Check the library's records for paper ids given twice (before GapScope kept deleted ids from
+    reuse, a paper imported after the newest papers were deleted could get a deleted one's id): each
+    such paper, and the records dated before it was added that named the earlier paper under its id
+    (a map cluster's representative, an import's merge list, a gap's details). Changes nothing.
+    Exit codes: 0 nothing found, 3 found (each listed)."""
+    from ..integrity import reused_paper_ids
+
+    found = reused_paper_ids(ref.open())
+    if as_json:
+        for r in found:
+            emit_json(r.to_dict())
+    else:
+        for r in found:
+            click.echo(f"paper {r.paper_id} {r.title[:80]!r} (added {r.added_at}): its id named an earlier, "
+                       f"deleted paper; {len(r.records)} record(s) dated before it still name that one:")
+            for line in r.records:
+                click.echo(f"  {line}")
+        click.echo(f"{len(found)} paper id(s) given twice" if found else "no paper id given twice", err=True)
+    if found:
+        sys.exit(EXIT_PARTIAL)
+
+
 def register(main: click.Group) -> None:
-    for cmd in (init, import_, imports, papers, tag, stats, sample, diagnostics):
+    for cmd in (init, import_, imports, papers, tag, stats, sample, diagnostics, check):
         main.add_command(cmd)

@@ -41,6 +41,11 @@ class RunError(RuntimeError):
     """A run that cannot start or continue (unknown run id, finished run, missing files)."""
 
 
+class NotResumable(RunError):
+    """The run exists but is not in a state to resume: still running (its process is alive) or already
+    finished. Not the same as an unknown run id: the CLI gives it its own exit code."""
+
+
 def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -263,13 +268,13 @@ def resume_run(run: str, *, runs_dir: Optional[str | Path] = None, library_path:
     status = folder.read_json("status.json")
     if not lock.acquire() or (effective_status(status) == "running" and status.get("pid") != os.getpid()):
         lock.release()
-        raise RunError(f"run {status['run_id']} is still running (process {status.get('pid')} on "
-                       f"{status.get('host')}): cancel it or wait for it to end before resuming")
+        raise NotResumable(f"run {status['run_id']} is still running (pid {status.get('pid')} on "
+                           f"{status.get('host')}): cancel it or wait for it to end before resuming")
     try:
         library_path = library_path or status.get("library")
         if status["status"] == "done":
             if (folder.path / "result.json").is_file():
-                raise RunError(f"run {status['run_id']} is already done; nothing to resume")
+                raise NotResumable(f"run {status['run_id']} already finished; nothing to resume")
             # Killed while it finished: every fold is there, only the last writes are missing.
             summary = summary_of(status)
             folder.write_json("result.json", summary)

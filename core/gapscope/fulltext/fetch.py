@@ -9,8 +9,9 @@ https://arxiv.org/pdf); the id (with its version when known) is appended.
 Each file is attached as `pdf attach` does (content-hash storage, never twice), to the paper it was
 downloaded for. A failure for one paper (404, a body that is not a PDF, the network) is that paper's
 result, named by its arXiv id; the others go on, and every PDF attached before a cancel stays. An HTML
-page instead of a PDF (a captive portal, a wrong URL setting) stops the asking: the papers left are
-reported "not tried", with why.
+page instead of a PDF (a captive portal, a wrong URL setting), or a host that cannot be reached (no
+network) or failed every retry, stops the asking: the papers left are reported "not tried", with why,
+and those results are marked ``unreachable`` (the CLI's exit code 5, as for `collect` and `enrich`).
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ class FetchResult:
     sentences: int = 0
     bytes: int = 0
     message: Optional[str] = None
+    unreachable: bool = False         # failed because the host could not be asked (offline, portal, gave up)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -120,7 +122,7 @@ def fetch_pdfs(lib, paper_ids: Optional[Sequence[int]] = None, *, refetch: bool 
                 continue
             res.url = f"{base}/{arxiv_id}v{version}" if version else f"{base}/{arxiv_id}"
             if stopped:
-                res.message = f"arXiv {arxiv_id}: not tried ({stopped})"
+                res.message, res.unreachable = f"arXiv {arxiv_id}: not tried ({stopped})", True
                 continue
             stopped = _download_and_attach(lib, fetcher, res, folder, cancel)
         report(progress, len(todo), len(todo), "PDFs fetched")
@@ -133,15 +135,18 @@ def fetch_pdfs(lib, paper_ids: Optional[Sequence[int]] = None, *, refetch: bool 
 def _download_and_attach(lib, fetcher, res: FetchResult, folder: Path, cancel) -> Optional[str]:
     """Fill ``res``; a reason to ask the host no more when something other than arXiv answered."""
     from ..jobs import Cancelled
-    from ..sources.polite import FetchError, NotTheSource
+    from ..sources.polite import FetchError, GaveUp, NotTheSource
 
     try:
         resp = fetcher.get(res.url, wrong=_html_instead)
     except Cancelled:
         raise
     except NotTheSource as exc:
-        res.message = f"arXiv {res.arxiv_id}: {exc}"
+        res.message, res.unreachable = f"arXiv {res.arxiv_id}: {exc}", True
         return "an HTML page answered instead of a PDF"
+    except GaveUp as exc:         # offline, or the host failed every retry: the next paper would fare the same
+        res.message, res.unreachable = f"arXiv {res.arxiv_id}: {exc}", True
+        return "the host could not be reached"
     except FetchError as exc:
         res.message = f"arXiv {res.arxiv_id}: {exc}"
         return None

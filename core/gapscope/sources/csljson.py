@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi,
-                      split_arxiv_id, untitled_title)
+                      normalize_pmid, split_arxiv_id, untitled_title)
 from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, located_paper, nfc
 from .textio import ReadMeter, TextLines
 
@@ -96,7 +96,8 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
         title=title, abstract=abstract,
         authors=authors, year=int(published[:4]) if published else None, published=published,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(str(item.get("DOI") or "")),
-        venue=_text(item.get("container-title")) or None, url=_text(item.get("URL")) or None,
+        pmid=normalize_pmid(_text(item.get("PMID"))), venue=_text(item.get("container-title")) or None,
+        url=_text(item.get("URL")) or None,
         categories=arxiv_categories(str(item.get("keyword") or "")),
         source=OWN_EXPORT_SOURCE if item.get("source") == EXPORT_MARK else "csljson", source_key=source_key, raw=item,
     )

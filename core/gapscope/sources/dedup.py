@@ -64,6 +64,7 @@ class _Known:
     year: Optional[int]
     author: Optional[str]
     norm_title: str
+    pmid: Optional[str] = None
 
 
 # DOI prefixes of preprint servers: a preprint and its published version have different DOIs but
@@ -92,6 +93,7 @@ class DedupIndex:
     def __init__(self) -> None:
         self.by_arxiv: dict[str, int] = {}
         self.by_doi: dict[str, int] = {}
+        self.by_pmid: dict[str, int] = {}
         self.by_title: dict[str, list[int]] = {}
         self.by_block: dict[str, list[int]] = {}
         # The same blocks holding only papers without an arXiv id: a record with an arXiv id that
@@ -103,22 +105,25 @@ class DedupIndex:
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple]) -> "DedupIndex":
-        """rows: (id, arxiv_id, doi, year, first_author_key, norm_title)."""
+        """rows: (id, arxiv_id, doi, year, first_author_key, norm_title[, pmid])."""
         index = cls()
-        for pid, arxiv_id, doi, year, author, norm in rows:
-            index._add(pid, _Known(arxiv_id, doi, year, author, norm))
+        for pid, arxiv_id, doi, year, author, norm, *pmid in rows:
+            index._add(pid, _Known(arxiv_id, doi, year, author, norm, pmid[0] if pmid else None))
         return index
 
     def from_row(self, pid: int, arxiv_id: Optional[str], doi: Optional[str], year: Optional[int],
-                 author: Optional[str], norm_title: str) -> None:
-        self._add(pid, _Known(arxiv_id, doi, year, author, norm_title))
+                 author: Optional[str], norm_title: str, pmid: Optional[str] = None) -> None:
+        self._add(pid, _Known(arxiv_id, doi, year, author, norm_title, pmid))
 
     def add(self, pid: int, paper: Paper, norm_title: str, author: Optional[str] = None) -> None:
         author = author if author is not None else first_author_key(paper.authors)
-        self._add(pid, _Known(paper.arxiv_id, paper.doi, paper.year, author, norm_title))
+        self._add(pid, _Known(paper.arxiv_id, paper.doi, paper.year, author, norm_title, paper.pmid))
 
-    def update_ids(self, pid: int, arxiv_id: Optional[str], doi: Optional[str]) -> None:
+    def update_ids(self, pid: int, arxiv_id: Optional[str], doi: Optional[str], pmid: Optional[str] = None) -> None:
         k = self.known[pid]
+        if pmid and not k.pmid:
+            k.pmid = pmid
+            self.by_pmid.setdefault(pmid, pid)
         if arxiv_id and not k.arxiv_id:
             k.arxiv_id = arxiv_id
             self.by_arxiv[arxiv_id] = pid
@@ -147,6 +152,8 @@ class DedupIndex:
             self.by_arxiv[k.arxiv_id] = pid
         if k.doi:
             self.by_doi[k.doi] = pid
+        if k.pmid:
+            self.by_pmid.setdefault(k.pmid, pid)   # the first paper with it: the one a merge fills
         if k.norm_title:
             self.by_title.setdefault(k.norm_title, []).append(pid)
             for b in _blocks(k.norm_title):
@@ -163,6 +170,10 @@ class DedupIndex:
         if paper.doi and paper.doi in self.by_doi:
             self.last_reason = "DOI"
             return self.by_doi[paper.doi]
+        if paper.pmid and paper.pmid in self.by_pmid:
+            # a PubMed record without a title carries nothing else to match by
+            self.last_reason = "PMID"
+            return self.by_pmid[paper.pmid]
         if not norm_title:
             return None
         if author is None:

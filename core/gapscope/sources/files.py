@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
-                      is_untitled, normalize_doi, split_arxiv_id, untitled_title, untitled_warning)
+                      is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
@@ -346,8 +346,8 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
     return Paper(
         title=title, abstract=latex_to_text(entry.get("abstract", "")), authors=authors, year=year,
         published=_iso_date(entry.get("date")) or _bibtex_date(year, entry), arxiv_id=arxiv_id,
-        arxiv_version=version, doi=normalize_doi(entry.get("doi")), venue=venue,
-        url=entry.get("url") or None,
+        arxiv_version=version, doi=normalize_doi(entry.get("doi")), pmid=normalize_pmid(entry.get("pmid")),
+        venue=venue, url=entry.get("url") or None,
         categories=categories,
         source="bibtex", source_key=source_key or f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
     )
@@ -445,9 +445,9 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     arxiv_id, version = _arxiv_id_in(tags.get("N1", []), _RIS_NOTE_ARXIV)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
+    # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed.
+    pmid = first("AN") if "pubmed" in first("DB", "DP").lower() else None
     if not title:
-        # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed.
-        pmid = first("AN") if "pubmed" in first("DB", "DP").lower() else None
         title = untitled_title(nfc(clean_ws(first("AB", "N2"))), doi=normalize_doi(first("DO")), pmid=pmid,
                                arxiv_id=arxiv_id)
     if not title:
@@ -457,7 +457,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     return Paper(
         title=title, abstract=nfc(clean_ws(first("AB", "N2"))), authors=authors, year=year,
         published=published, categories=arxiv_categories(" ".join(tags.get("KW", []))),
-        arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")),
+        arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source=OWN_EXPORT_SOURCE if first("DB") == EXPORT_MARK else "ris", source_key=source_key,
         raw={k: v for k, v in tags.items()},
@@ -666,8 +666,8 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         yield Paper(
             title=title, abstract=nfc(get("abstract")), authors=authors, year=year,
             published=str(year) if year else None, arxiv_id=arxiv_id, arxiv_version=version,
-            doi=normalize_doi(get("doi")), url=get("url") or None, venue=nfc(get("venue")) or None,
-            source="csv", source_key=source_key, location=f"{path}:{start}",
+            doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
+            venue=nfc(get("venue")) or None, source="csv", source_key=source_key, location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
         )
     yield from encoding_note(path, lines)

@@ -55,6 +55,12 @@ class SourceBlocked(FetchError):
     """The source refused us (403, a "not a robot" page, too many requests): stop, keep what we have."""
 
 
+class GaveUp(FetchError):
+    """The host could not be reached (no network, a name that does not resolve, a refused connection) or
+    failed every retry: nothing said no, asking again later may work. Every command that meets it ends
+    with the same exit code (5, as a refusal: the source is given up for this run, what came is kept)."""
+
+
 class NotTheSource(FetchError):
     """Something other than the source answered (a captive portal, a proxy's page, a wrong URL setting):
     every further request would get the same, so the caller stops asking that host."""
@@ -280,8 +286,7 @@ class PoliteFetcher:
             early = attempt == 1 and unreachable is not None      # after the one quick check
             if cause in UNREACHABLE and (early or attempt == self.max_retries):
                 tries = "1 try" if attempt == 0 else f"{attempt + 1} {'quick tries' if early else 'tries'}"
-                raise FetchError(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {tries} ({url})",
-                                 url)
+                raise GaveUp(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {tries} ({url})", url)
             if attempt == self.max_retries:
                 break
             if attempt == 0 and cause in UNREACHABLE:
@@ -293,4 +298,4 @@ class PoliteFetcher:
                 said = last if last.startswith(f"{host}:") else f"{host}: {last}"
                 self.on_retry(f"{said}; try {attempt + 2} of {self.max_retries + 1} in {wait:.0f} s…")
             self._wait(wait)
-        raise FetchError(f"gave up after {self.max_retries + 1} tries: {last} ({url})", url)
+        raise GaveUp(f"gave up after {self.max_retries + 1} tries: {last} ({url})", url)

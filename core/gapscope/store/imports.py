@@ -18,8 +18,8 @@ from ..models import OWN_EXPORT_SOURCE, Paper
 from .base import LibraryError, chunks, now_iso
 from .papers import HIGHEST_DELETED_ID
 
-_MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "year", "published", "venue",
-                  "url", "categories", "primary_category", "authors", "title", "norm_title")
+_MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "pmid", "year", "published",
+                  "venue", "url", "categories", "primary_category", "authors", "title", "norm_title")
 _LOG_COLUMNS = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
 _LOG_LISTS = ("errors", "warnings", "merges")
@@ -127,9 +127,9 @@ class ImportsMixin:
 
     # --- what an import matches records against, kept up to date with other writers ------------
     def dedup_rows(self, after_id: int = 0) -> Iterator[tuple]:
-        """(id, arxiv_id, doi, year, first author's name, normalised title) of papers with id > after_id."""
+        """(id, arxiv_id, doi, year, first author's name, normalised title, pmid) of papers with id > after_id."""
         return iter(self._conn.execute(
-            "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title FROM papers p"
+            "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title, p.pmid FROM papers p"
             " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
             " LEFT JOIN authors a ON a.id = pa.author_id WHERE p.id > ? ORDER BY p.id", (after_id,)))
 
@@ -137,9 +137,9 @@ class ImportsMixin:
         """SQLite's data_version: it changes when another connection commits (another import, a collect)."""
         return self._conn.execute("PRAGMA data_version").fetchone()[0]
 
-    def paper_with_ids(self, arxiv_id: Optional[str], doi: Optional[str]) -> Optional[int]:
-        """The paper that holds this arXiv id, else this DOI, or None."""
-        for column, value in (("arxiv_id", arxiv_id), ("doi", doi)):
+    def paper_with_ids(self, arxiv_id: Optional[str], doi: Optional[str], pmid: Optional[str] = None) -> Optional[int]:
+        """The paper that holds this arXiv id, else this DOI, else this PubMed id, or None."""
+        for column, value in (("arxiv_id", arxiv_id), ("doi", doi), ("pmid", pmid)):
             if value:
                 pid = self.paper_with(column, value)
                 if pid is not None:
@@ -206,10 +206,10 @@ class ImportsMixin:
         self._in_transaction()
         return self._conn.execute(
             "INSERT INTO papers (id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
-            " arxiv_version, doi, primary_category, categories, venue, url, norm_title, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " arxiv_version, doi, pmid, primary_category, categories, venue, url, norm_title, added_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self._next_paper_id(), p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors),
-             p.year, p.published, p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.primary_category,
+             p.year, p.published, p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.pmid, p.primary_category,
              " ".join(p.categories), p.venue, p.url, norm_title, added_at),
         ).lastrowid
 
@@ -230,10 +230,10 @@ class ImportsMixin:
 
     def merge_fields(self, paper_id: int) -> tuple:
         """(abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,
-        categories, authors, title) of a paper: what a merge may fill, and the title it goes into."""
+        categories, authors, title, pmid) of a paper: what a merge may fill, and the title it goes into."""
         return self._conn.execute(
             "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
-            " categories, authors, title FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            " categories, authors, title, pmid FROM papers WHERE id = ?", (paper_id,)).fetchone()
 
     def update_paper_fields(self, paper_id: int, fields: dict[str, Any]) -> None:
         """Inside a transaction: set some of a paper's bibliographic fields (a merge)."""
@@ -259,10 +259,10 @@ class ImportsMixin:
                                rows)
 
     def paper_with(self, column: str, value: str) -> Optional[int]:
-        """The id of the paper whose ``arxiv_id`` or ``doi`` is ``value``, or None."""
-        if column not in ("arxiv_id", "doi"):
+        """The id of the paper whose ``arxiv_id``, ``doi`` or ``pmid`` is ``value``, or None."""
+        if column not in ("arxiv_id", "doi", "pmid"):
             raise LibraryError(f"cannot look papers up by {column!r}")
-        row = self._conn.execute(f"SELECT id FROM papers WHERE {column} = ?", (value,)).fetchone()
+        row = self._conn.execute(f"SELECT id FROM papers WHERE {column} = ? ORDER BY id LIMIT 1", (value,)).fetchone()
         return row[0] if row else None
 
     # --- PRISMA ----------------------------------------------------------------------------------

@@ -138,6 +138,49 @@ class PapersMixin:
                              (HIGHEST_DELETED_ID, str(max(found))))
         return {**summary, "ids": found, "stored_files": sorted(set(files))}
 
+    # --- records dated before the paper they name (an id given twice: gapscope.integrity) ---------
+    # (what, the paper id, the record's id, its date, from where) of rows that name a paper. Those with a
+    # foreign key go with their paper when it is deleted; a map's cluster names its representative paper
+    # without one, and stays. A run's paper links are left out: a sweep records its runs after they ran,
+    # dated when they started, so a link may be younger than its date.
+    _DATED_LINKS = (
+        ("decision", "t.paper_id", "t.id", "t.decided_at", "decisions t"),
+        ("note", "t.paper_id", "t.id", "t.created_at", "notes t"),
+        ("highlight", "t.paper_id", "t.id", "t.created_at", "highlights t"),
+        ("PDF highlight", "t.paper_id", "t.id", "t.created_at", "pdf_highlights t"),
+        ("facet correction", "t.paper_id", "t.start || '..' || t.\"end\"", "t.corrected_at", "facet_corrections t"),
+        ("map cluster representative", "t.representative_paper", "'map ' || t.map_id || ' cluster ' || t.cluster",
+         "m.created_at", "clusters t JOIN maps m ON m.id = t.map_id"),
+    )
+
+    def records_dated_before_their_paper(self) -> list[tuple[int, str, str, str]]:
+        """(paper id, what, the record's id, its date) of each row that names an existing paper and is
+        dated before that paper was added (dates are UTC ISO text, compared as text)."""
+        out = []
+        for what, paper, ref, date, source in self._DATED_LINKS:
+            out += [(pid, what, str(r), at) for pid, r, at in self._conn.execute(
+                f"SELECT p.id, {ref}, {date} FROM {source} JOIN papers p ON p.id = {paper}"
+                f" WHERE {date} < p.added_at ORDER BY p.id, {date}")]
+        return out
+
+    def dated_paper_mentions(self) -> list[tuple[str, int, Optional[str], str]]:
+        """(what, its id, its date, its text) of records that name papers in their text, not by a foreign
+        key: each finished import's merge list ("... merged into #12 ...") and each gap's details (JSON
+        with "paper_id" keys)."""
+        out = [("import", i, at, merges) for i, at, merges in self._conn.execute(
+            "SELECT id, finished_at, merges FROM imports WHERE finished_at IS NOT NULL AND merges NOT IN ('', '[]')")]
+        out += [("gap", i, at, details) for i, at, details in self._conn.execute(
+            "SELECT id, created_at, details FROM gaps WHERE details LIKE '%paper_id%'")]
+        return out
+
+    def papers_added_at(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
+        """{id: (added_at, title)} of the papers of ``ids`` that exist."""
+        out = {}
+        for part in chunks(sorted({int(i) for i in ids}), 500):
+            out.update({pid: (at, title) for pid, at, title in self._conn.execute(
+                f"SELECT id, added_at, title FROM papers WHERE id IN ({','.join('?' * len(part))})", part)})
+        return out
+
     def set_paper_title(self, paper_id: int, title: str, norm_title: str) -> None:
         """The user's own title for a paper (one transaction); ``norm_title`` is what de-duplication
         compares (empty for a placeholder title). The search index follows by its trigger."""

@@ -634,4 +634,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX pdf_highlights_paper ON pdf_highlights(paper_id);
         """,
     ),
+    (
+        "1100_paper_pmid",
+        """
+        -- A paper's PubMed id: a PubMed record without a title carries nothing else, so a later record of
+        -- the paper (with its title) can only be matched to it by this id. Not unique: a merge fills it only
+        -- where no other paper holds it.
+        ALTER TABLE papers ADD COLUMN pmid TEXT;
+        CREATE INDEX papers_pmid ON papers(pmid) WHERE pmid IS NOT NULL;
+        -- Records imported before: a PMID-only record's placeholder title names its PMID.
+        UPDATE papers SET pmid = ltrim(substr(title, 17), '0')
+            WHERE title LIKE '[untitled] PMID %' AND substr(title, 17) GLOB '[0-9]*'
+            AND substr(title, 17) NOT GLOB '*[^0-9]*';
+        """,
+    ),
 ]

@@ -63,8 +63,8 @@ def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str]
                   shortcoming: Optional[str] = None) -> None:
     """Correct the abstract sentence at ``start:end``: ``label`` is a role (background ... other) or a
     shortcoming type (none / prior / open / own; "limitation" means own), ``shortcoming`` a type. Each
-    kind is corrected on its own and wins over the classifier in the maps and gaps. When the facet pipeline
-    has split this paper, the span must be one of its sentences."""
+    kind is corrected on its own and wins over the classifier in the maps and gaps. The span must be one of
+    the paper's sentences: as the facet pipeline split it, or, not yet classified, as it will."""
     role = None
     if label == "limitation":
         label = "own"
@@ -79,12 +79,21 @@ def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str]
         raise LibraryError(f"unknown shortcoming {shortcoming!r}; choose one of {', '.join(SHORTCOMING_LABELS)}")
     if role is None and shortcoming is None:
         raise LibraryError("give a role or a shortcoming to correct")
-    _check_span(lib, paper_id, start, end)
-    spans = lib.facet_sentence_spans(paper_id)
-    if spans and (start, end) not in spans:
-        listed = ", ".join(f"{s}..{e}" for s, e in spans[:12])
+    text = _check_span(lib, paper_id, start, end)
+    spans = _sentence_spans(lib, paper_id, text)
+    if (start, end) not in spans:
+        listed = ", ".join(f"{s}..{e}" for s, e in spans[:12]) + (", ..." if len(spans) > 12 else "")
         raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
     lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
+
+
+def _sentence_spans(lib, paper_id: int, abstract: str) -> list[tuple[int, int]]:
+    """The sentences a correction may name: those the facet pipeline stored for the paper, or, before it
+    has classified the paper, those its splitter will make of the abstract (a correction is keyed by its
+    span, so any other span would never meet a sentence)."""
+    from ..facets.split import split_sentences
+
+    return lib.facet_sentence_spans(paper_id) or [(s.start, s.end) for s in split_sentences(abstract)]
 
 
 def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
