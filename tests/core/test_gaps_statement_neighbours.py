@@ -29,3 +29,61 @@ def test_a_bare_word_is_no_related_concept_in_the_statement():
     s = statement(method, problem, 0, ev.near_methods, ev.near_problems)
     assert "“anomaly detection”" in s and "detecting”" not in s
     assert 2 in ev.bridge and 1 not in ev.bridge     # the bridge paper comes from the named neighbour only
+
+
+def _defined(phrase, expansion):
+    from gapscope.concepts.acronyms import DEFINED, AcronymReading
+
+    return AcronymReading(phrase, 5, 3, ((expansion, 3),), DEFINED, ((1, 2, 3),))
+
+
+def _nlp_and_its_expansion():
+    """RAG x NLP: "natural language processing" is NLP's expansion, close to it, and met RAG in paper 1."""
+    from gapscope.concepts.acronyms import same_concepts
+
+    method = _concept(1, "method", "retrieval-augmented generation", [1, 0, 0], [1, 2, 3])
+    problem = _concept(2, "problem", "NLP", [0, 1, 0], [10, 11, 12])
+    expansion = _concept(3, "problem", "natural language processing", [0, 1, 0.05], [1, 13])
+    related = _concept(4, "problem", "machine translation", [0, 1, 0.3], [2, 14])
+    concepts = [method, problem, expansion, related]
+    same_as = same_concepts(concepts, {problem.id: _defined("NLP", "natural language processing")})
+    assert same_as == {2: 2, 3: 2}
+    return concepts, same_as
+
+
+def test_an_acronyms_expansion_is_no_related_problem_and_its_papers_combine_the_pair():
+    """A gap "Apply RAG to NLP" must not say RAG "has been applied to the related problem natural language
+    processing": that is NLP itself, and the paper that did it already combines the pair."""
+    from gapscope.gaps.candidates import statement
+    from gapscope.gaps.concept_evidence import EvidenceGatherer
+
+    concepts, same_as = _nlp_and_its_expansion()
+    method, problem = concepts[0], concepts[1]
+    ev = EvidenceGatherer(concepts, evidence_n=3, paper_vecs=None, same_as=same_as).gather(method, problem, 0)
+    assert [c.phrase for c, _ in ev.near_problems] == ["machine translation"]
+    assert ev.both == [1] and ev.roles()[1] == "both"
+    s = statement(method, problem, len(ev.both), ev.near_methods, ev.near_problems)
+    assert "natural language processing" not in s and "yet only one abstract combines them so far" in s, s
+    # without the alias, the expansion is simply the nearest related problem
+    plain = EvidenceGatherer(concepts, evidence_n=3, paper_vecs=None).gather(method, problem, 0)
+    assert [c.phrase for c, _ in plain.near_problems][0] == "natural language processing"
+
+
+def test_a_pair_joined_under_the_other_name_is_no_gap():
+    """More than ``rare_max`` papers name the method with the problem's expansion: the pair is joined."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import _same_concepts
+
+    concepts, _ = _nlp_and_its_expansion()
+    concepts[2].papers.update({2: "problem", 3: "problem"})      # RAG's papers 1-3 all name the expansion
+    cs = SimpleNamespace(concepts=concepts)
+    blk = SimpleNamespace(m_idx=np.array([0]), p_idx=np.array([1, 3]))
+    readings = {2: _defined("NLP", "natural language processing")}
+    score = np.array([[0.9, 0.8]])
+    _same_concepts(cs, blk, score, readings, rare_max=1)
+    assert score[0, 0] == -np.inf and score[0, 1] == 0.8      # machine translation met RAG in one paper only
+    concepts[2].papers = {1: "problem", 13: "problem"}             # one paper: still a candidate
+    score = np.array([[0.9, 0.8]])
+    _same_concepts(cs, blk, score, readings, rare_max=1)
+    assert score[0, 0] == 0.9

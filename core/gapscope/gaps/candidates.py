@@ -175,10 +175,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     if not cand.any():
         return []
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices)
-    same_as = _same_concepts(cs, blk, score, acronyms)
+    same_as = _same_concepts(cs, blk, score, acronyms, rare_max)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
-    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs)
+    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as)
     pool, pairs = [], {}
     for f in flat:
         i, j = np.unravel_index(int(f), score.shape)
@@ -339,10 +339,12 @@ def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, m
     return out
 
 
-def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int, "AcronymReading"]) -> dict[int, int]:
+def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int, "AcronymReading"],
+                   rare_max: int = 1) -> dict[int, int]:
     """{concept id: the concept it is one with} for the acronyms and their expansions (concepts/acronyms.py,
     same_concepts: "SFT" and "supervised fine-tuning"); a concept paired with its own alias is no gap
-    (its score -inf)."""
+    (its score -inf), and neither is a pair more than ``rare_max`` papers name together under either name
+    ("RAG" x "NLP" when three papers name "retrieval-augmented generation" with "natural language processing")."""
     from ..concepts.acronyms import same_concepts
 
     same_as = same_concepts(cs.concepts, acronyms)
@@ -350,6 +352,14 @@ def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int
         gm = np.array([same_as.get(cs.concepts[i].id, cs.concepts[i].id) for i in blk.m_idx])
         gp = np.array([same_as.get(cs.concepts[j].id, cs.concepts[j].id) for j in blk.p_idx])
         score[gm[:, None] == gp[None, :]] = -np.inf
+        papers: dict[int, set] = {}
+        for c in cs.concepts:
+            papers.setdefault(same_as.get(c.id, c.id), set()).update(c.papers)
+        aliased = np.array(sorted(set(same_as.values())))
+        touched = np.isin(gm, aliased)[:, None] | np.isin(gp, aliased)[None, :]
+        for i, j in zip(*np.nonzero(np.isfinite(score) & touched)):
+            if len(papers[int(gm[i])] & papers[int(gp[j])]) > rare_max:
+                score[i, j] = -np.inf
     return same_as
 
 

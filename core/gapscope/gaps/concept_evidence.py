@@ -50,11 +50,13 @@ def top_papers(c: Concept, exclude: set, n: int) -> list[int]:
 
 
 def neighbours(c: Concept, others: Sequence[Concept], vecs: np.ndarray, target: Concept,
-               k: int = NEIGHBOURS) -> list[tuple[Concept, int]]:
+               k: int = NEIGHBOURS, same: frozenset = frozenset()) -> list[tuple[Concept, int]]:
     """Of ``c``'s ``k`` most similar concepts (of the same kind), those that co-occur with ``target``,
-    with the number of papers naming both, most first."""
+    with the number of papers naming both, most first. ``same``: the ids of ``c`` under its other names
+    (an acronym's expansion): no neighbour, for having met ``target`` under another name is no related
+    concept meeting it."""
     s = vecs @ c.vector
-    order = [i for i in np.argsort(-s) if others[i].id != c.id][:k]
+    order = [i for i in np.argsort(-s) if others[i].id != c.id and others[i].id not in same][:k]
     tp = set(target.papers)
     out = [(others[i], len(tp & set(others[i].papers))) for i in order]
     return sorted([x for x in out if x[1] > 0], key=lambda x: -x[1])
@@ -72,8 +74,17 @@ class EvidenceGatherer:
     """Builds each pair's PairEvidence and its deduplication Candidate over one concept set; the neighbours
     that predict a link are drawn from the nameable concepts only, for the statement names them."""
 
-    def __init__(self, concepts: Sequence[Concept], evidence_n: int, paper_vecs: Optional[tuple]):
+    def __init__(self, concepts: Sequence[Concept], evidence_n: int, paper_vecs: Optional[tuple],
+                 same_as: Optional[Mapping[int, int]] = None):
+        """``same_as`` ({concept id: the concept it is one with}, concepts/acronyms.same_concepts): an
+        acronym and its expansion are one concept here: neither is the other's related concept, and a paper
+        naming the method and the problem under either name already did both."""
         self.evidence_n = evidence_n
+        self._one = dict(same_as or {})
+        self._alias: dict[int, list[Concept]] = {}
+        for c in concepts:
+            if c.id in self._one:
+                self._alias.setdefault(self._one[c.id], []).append(c)
         self.methods = [c for c in concepts if c.kind == "method" and nameable(c)]
         self.problems = [c for c in concepts if c.kind == "problem" and nameable(c)]
         self.mv = np.stack([c.vector for c in self.methods]) if self.methods else np.zeros((0, 1))
@@ -93,10 +104,16 @@ class EvidenceGatherer:
             self._content[c.id] = v / max(float(np.linalg.norm(v)), 1e-9)
         return self._content[c.id]
 
+    def names_of(self, c: Concept) -> list[Concept]:
+        """``c`` and the concepts it is one with (an acronym and its expansion), ``c`` first."""
+        head = self._one.get(c.id)
+        return [c] + [x for x in self._alias.get(head, []) if x.id != c.id] if head is not None else [c]
+
     def gather(self, m: Concept, p: Concept, text_both: Optional[int]) -> PairEvidence:
-        both = sorted(set(m.papers) & set(p.papers))
-        nb_m = neighbours(m, self.methods, self.mv, p)
-        nb_p = neighbours(p, self.problems, self.pv, m)
+        ms, ps = self.names_of(m), self.names_of(p)
+        both = sorted({q for x in ms for q in x.papers} & {q for x in ps for q in x.papers})
+        nb_m = neighbours(m, self.methods, self.mv, p, same=frozenset(x.id for x in ms))
+        nb_p = neighbours(p, self.problems, self.pv, m, same=frozenset(x.id for x in ps))
         bridge = []
         for c, _ in nb_m[:2]:
             bridge += sorted(set(c.papers) & set(p.papers))[:2]
