@@ -51,6 +51,20 @@ def score_sentence(kind: str, score: float) -> str:
             "kind in this library.")
 
 
+def related_concepts(d: Mapping[str, Any], m: str, p: str) -> list[str]:
+    """The neighbours that predict a concept gap, each side said for what it is: the methods related to
+    ``m`` applied to ``p``, and the problems related to ``p`` that ``m`` has been applied to (the Gaps
+    view and the report); ``m`` and ``p`` as they are to be written (quoted)."""
+    out = []
+    preds = [f"{x['concept']} ({_n(x.get('papers_with_problem'), 'paper')})" for x in d.get("predicting_methods") or []]
+    if preds:
+        out.append(f"Methods related to {m} have already been applied to {p}: " + ", ".join(preds) + ".")
+    preds = [f"{x['concept']} ({_n(x.get('papers_with_method'), 'paper')})" for x in d.get("predicting_problems") or []]
+    if preds:
+        out.append(f"{m[:1].upper() + m[1:]} has been applied to problems related to {p}: " + ", ".join(preds) + ".")
+    return out
+
+
 def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
     out = [f"In the library {_n(d.get('method_papers'), 'paper')} use {m} and {_n(d.get('problem_papers'), 'paper')} "
            f"address {p}; " + (f"{_n(d['papers_with_both'], 'paper')} combine"
@@ -59,12 +73,7 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
            + (f" ({_n(d['abstracts_mentioning_both'], 'abstract')} mention"
               f"{'s' if d['abstracts_mentioning_both'] == 1 else ''} both words)"
               if d.get("abstracts_mentioning_both") else "") + "."]
-    preds = [f"{x['concept']} ({_n(x.get('papers_with_problem'), 'paper')})" for x in d.get("predicting_methods") or []]
-    if preds:
-        out.append(f"Methods related to {m} have already been applied to {p}: " + ", ".join(preds) + ".")
-    preds = [f"{x['concept']} ({_n(x.get('papers_with_method'), 'paper')})" for x in d.get("predicting_problems") or []]
-    if preds:
-        out.append(f"{m[:1].upper() + m[1:]} has been applied to problems related to {p}: " + ", ".join(preds) + ".")
+    out += related_concepts(d, m, p)
     pl = d.get("plausibility")
     if pl:
         out.append(f"The two belong together: the papers on {p} are closer to those on {m} than "

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from gapscope.concepts.acronyms import reading_line
+from gapscope.reports.explain import related_concepts
 from gapscope.textfmt import latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
@@ -501,10 +502,12 @@ class GapsView(CoreView):
         details = g.get("details") or {}
         extra = ""
         if details.get("level") == "concept":
-            preds = [x["concept"] for x in details.get("predicting_methods") or []] + \
-                    [x["concept"] for x in details.get("predicting_problems") or []]
-            if preds:
-                extra += f'<p><b>Predicting neighbours:</b> {html.escape(", ".join(preds))}</p>'
+            # which neighbours met the problem (related methods) and which the method (related problems)
+            related = related_concepts(details, f"\u201c{details.get('method_concept') or 'the method'}\u201d",
+                                       f"\u201c{details.get('problem_concept') or 'the problem'}\u201d")
+            if related:
+                extra += ('<p><b>Predicting neighbours:</b> '
+                          + "<br>".join(html.escape(line) for line in related) + '</p>')
             acr = [reading_line(d) for d in (details.get("acronyms") or {}).values()]
             if acr:
                 extra += f'<p><b>Acronyms:</b> {html.escape("; ".join(acr))}</p>'
