@@ -586,6 +586,8 @@ def side_by_side(results: list[dict]) -> str:
         rows.append(f"{r['before']}: {r['candidates']} candidate pairs ({r['method_concepts']} method x "
                     f"{r['problem_concepts']} problem concepts), {r['filled_candidates']} filled; GapScope AUC "
                     f"{'n/a' if margin is None else f'{margin:+.3f}'} over the best baseline; {how}")
+        if r.get("warning"):
+            rows.append(f"  warning: {r['warning']}")
     rows.append(f"filled = {results[0]['filled_definition']}")
     if "candidate_filter" in results[0]:
         rows.append(f"candidates = {results[0]['candidate_filter']}")

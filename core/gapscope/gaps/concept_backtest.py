@@ -92,9 +92,28 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
         "m": m, "rare_max": rare_max, "min_support": min_support, "ranker": info,
         "papers_before": n_before, "papers_after": sum(1 for d in dates.values() if d and d >= before),
         "span": {"first": first, "last": last},
+        "warning": few_filled_warning(int(y.sum()), int(cand.sum())),
         "seconds": round(time.perf_counter() - t0, 2),
     })
     return res
+
+
+# Fewer filled pairs than this and a ROC-AUC or precision@k is the rank of a handful of pairs: one pair
+# more or less moves it by tenths, and the margin over the baselines says nothing.
+MIN_FILLED_FOR_SCORES = 10
+
+
+def few_filled_warning(filled: int, candidates: int) -> Optional[str]:
+    """What to say when the scores rest on too few filled pairs to compare the rankers (None otherwise)."""
+    if filled >= MIN_FILLED_FOR_SCORES:
+        return None
+    if filled == 0:
+        return (f"none of the {candidates} candidate pairs was filled after the date: nothing to score; "
+                "an earlier date or a bigger library gives the backtest links to find")
+    return (f"only {filled} of the {candidates} candidate pairs {'was' if filled == 1 else 'were'} filled after the "
+            f"date: the ROC-AUC and precision rest on {'that pair' if filled == 1 else 'those pairs'} and move by "
+            f"chance, so the margin over the baselines means little (at least {MIN_FILLED_FOR_SCORES} filled pairs "
+            "are needed to compare the rankers); an earlier date or a bigger library gives more")
 
 
 def training_horizon(first: str, last: str, before: str) -> int:

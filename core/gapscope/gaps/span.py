@@ -63,7 +63,10 @@ def require_growth_span(dates: Mapping[int, Optional[str]], what: str = "growth 
 
 def require_backtest_span(dates: Mapping[int, Optional[str]], before: str) -> tuple[str, str, int]:
     first, last, days = corpus_span(dates.values())
-    pre, post = days_between(first, before), days_between(before, last)
+    # days of papers on each side of the date: a date past the last paper has the whole span before it, not
+    # the days up to the date
+    pre = days_between(first, min(before, last)) if first else 0
+    post = days_between(max(before, first), last) if last else 0
     if pre < MIN_BACKTEST_BEFORE_DAYS or post < MIN_BACKTEST_AFTER_DAYS:
         raise SpanTooShort(
             f"cannot backtest at {before}: the papers span {first or '?'} .. {last or '?'} ({plural(days, 'day')}), "
