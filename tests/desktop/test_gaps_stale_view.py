@@ -130,3 +130,31 @@ def test_a_run_link_opens_the_same_gap_found_again_or_says_it_is_gone(qtbot, lib
         assert "“Apply RAG to hallucination.”" in view.link_label.text() and "found again on 20" in view.link_label.text()
     finally:
         w.close()
+
+
+def test_a_finished_run_shows_in_its_gaps_details_without_a_refresh(qtbot, lib_path):
+    """A run launched from a drafted gap records itself from the runner's own process; back in the Gaps
+    view the gap's details name it (they kept the runs listed before the run)."""
+    gap_id = write_aside(lib_path, store_gap)
+    w = _open_window(qtbot, lib_path)
+    try:
+        view = w.gaps_view
+        w.tabs.setCurrentIndex(3)
+        qtbot.waitUntil(lambda: view.table.topLevelItemCount() == 1, timeout=10000)
+        view.table.setCurrentItem(view.table.topLevelItem(0))
+        assert "Tested by runs" not in view.detail.toPlainText()
+        w.tabs.setCurrentIndex(4)
+
+        def record_run(other):                    # what the runner process writes when the run ends
+            other.insert_run(run_id="r-gap", name="mlp", spec_path=None, spec="", folder="runs/r-gap",
+                             status="running", gap_id=gap_id, created_at="2026-05-02T10:00:00+00:00", papers=[])
+            other.finish_run("r-gap", status="done", metrics={"accuracy": 0.9}, message=None,
+                             finished_at="2026-05-02T10:05:00+00:00")
+
+        write_aside(lib_path, record_run)
+        w.experiments_view.runFinished.emit(0, "done")
+        w.tabs.setCurrentIndex(3)
+        qtbot.waitUntil(lambda: view.current_gap() is not None
+                        and "Tested by runs: r-gap" in view.detail.toPlainText(), timeout=10000)
+    finally:
+        w.close()
