@@ -322,3 +322,17 @@ def test_the_selected_run_stays_selected_when_another_process_changes_the_librar
     qtbot.waitUntil(lambda: not any(t.name == "Load runs" for t in window.tasks.running), timeout=20000)
     assert (view.selected_run() or {}).get("id") == "r-cancelled" and view.resume_button.isEnabled()
     assert view.history.currentItem().text(0) == "r-cancelled"
+
+
+def test_the_loss_axis_reads_the_losses_as_they_are(window, qtbot):
+    """Losses of 0.45-0.70 read as such, not as 450-700 under a "loss (x0.001)" label (pyqtgraph's SI
+    prefix scaling of a unitless axis)."""
+    view = window.experiments_view
+    window.tabs.setCurrentIndex(4)
+    view._reset_curves()
+    for x, y in ((1, 0.703), (2, 0.571), (3, 0.452)):
+        view._add_point("train_loss", x, y)
+    qtbot.wait(50)
+    axis = view.plot.getAxis("left")
+    assert axis.autoSIPrefixScale == 1.0
+    assert "x0.001" not in axis.labelString() and "loss" in axis.labelString()

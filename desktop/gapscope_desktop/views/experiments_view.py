@@ -594,6 +594,8 @@ class ExperimentsView(CoreView):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "epoch (all seeds and folds in order)")
         self.plot.setLabel("left", "loss")
+        for side in ("left", "bottom"):     # a loss of 0.45 reads 0.45, not 450 under "loss (x0.001)"
+            self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.addLegend(offset=(-10, 10))
         self.curve_layout.addWidget(self.plot)
 
