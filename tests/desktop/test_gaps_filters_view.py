@@ -41,3 +41,24 @@ def test_filters_count_the_shown_gaps_say_when_none_and_clear_a_hidden_gap(qtbot
     view.topic_filter.setCurrentIndex(view.topic_filter.findData("LLMs"))
     assert shown() == [1, 3]
     assert [view.table.topLevelItem(i).text(2) for i in range(3)] == ["LLMs", "evidence: Vision", ANY_TOPIC]
+
+
+def test_the_topic_filter_is_wide_enough_to_read_the_chosen_topic(qtbot, library):
+    """Topics arrive with the gaps, after the view was first shown: the box grows to show the chosen
+    topic's label, not "diffusion," of "diffusion, block, gpu"."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    qtbot.waitExposed(view)
+    qtbot.wait(20)
+    view.lib = library
+    label = "KV cache, sparse attention, Mixture-of-Experts MoE"
+    gaps = _gaps()
+    gaps[0]["details"]["topic"]["label"] = label
+    view.show_gaps(gaps)
+    view.topic_filter.setCurrentIndex(view.topic_filter.findData(label))
+    qtbot.waitUntil(lambda: view.topic_filter.width() >= view.topic_filter.fontMetrics().horizontalAdvance(label),
+                    timeout=3000)

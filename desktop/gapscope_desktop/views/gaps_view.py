@@ -206,6 +206,8 @@ class GapsView(CoreView):
         self.topic_filter.setToolTip(TOPIC_FILTER_TIP)
         for box in (self.type_filter, self.topic_filter):
             box.currentIndexChanged.connect(self.apply_filters)
+            # the topics come with the gaps, after the first show: the box grows to show a chosen label whole
+            box.setSizeAdjustPolicy(QComboBox.AdjustToContents)
         # said when the filters hide every gap (the table alone would just be empty)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("gapFilterEmpty")
