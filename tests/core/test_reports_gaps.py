@@ -154,3 +154,20 @@ def test_commands_read_as_code_in_html_and_quoted_in_the_pdf(reports):
     assert "`" not in texts["pdf"]
     assert "“gapscope run spec.toml”" in texts["pdf"] and "Draft experiment…" in texts["pdf"]
     assert "`gapscope run spec.toml`" in texts["md"]
+
+
+def test_each_gap_is_headed_by_a_few_words_and_its_statement_follows(reports):
+    """A 60-word statement is no heading: the heading says what the gap is, the statement is the paragraph
+    under it (in every format)."""
+    _lib, _papers, out, texts = reports
+    md_lines = out["md"].read_text(encoding="utf-8").splitlines()
+    heads = [x for x in md_lines if x.startswith("### ") and "\\. " in x]
+    assert heads[:3] == ["### 1\\. Apply “point cloud” to “RGB”",
+                         "### 2\\. Shortcoming not yet addressed: “night detection”",
+                         "### 3\\. Thin but growing area: “region 0”"], heads[:3]
+    page = out["html"].read_text(encoding="utf-8")
+    assert "<h3>1. Apply “point cloud” to “RGB”</h3>" in page
+    assert re.search(r'<h3>1\. [^<]*</h3>\s*<p class="statement">Apply “point cloud” to “RGB”: 9 papers', page)
+    for fmt, text in texts.items():
+        first = text.index("1. Apply “point cloud” to “RGB”")
+        assert text.index("yet none of them combines the two", first) < text.lower().index("gap #", first), fmt

@@ -148,7 +148,8 @@ class GapData:
     problem: Optional[dict[str, Any]]
     evidence: list[PaperRef]
     details: dict[str, Any] = field(default_factory=dict)
-    headline: str = ""                                            # the statement as the report heads it
+    headline: str = ""                                            # the statement as the report gives it
+    title: str = ""                                               # its heading, a few words (explain.short_title)
     why: list[str] = field(default_factory=list)                  # the score and the counts, in sentences
     groups: list[Any] = field(default_factory=list)               # explain.EvidenceGroup: evidence by role
 
@@ -399,7 +400,7 @@ def gather_maps(lib: Library) -> MapsSection:
 def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
     from .. import gaps
 
-    from .explain import evidence_groups, headline, why_lines
+    from .explain import evidence_groups, headline, short_title, why_lines
 
     sec = GapsSection()
     found = gaps.list_gaps(lib)
@@ -416,6 +417,7 @@ def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
                                 method=d.get("method"), problem=d.get("problem"),
                                 evidence=[refs[i] for i in ids if i in refs], details=details,
                                 headline=headline(d["statement"], details),
+                                title=short_title(d["type"], d["statement"], method.get("label"), problem.get("label")),
                                 why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
                                               problem.get("label")),
                                 groups=evidence_groups(ids, roles, details, refs, PaperRef.meta)))

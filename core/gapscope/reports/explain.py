@@ -145,6 +145,22 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
 _STATED_AS = re.compile(r"\s*Stated as: .*$", re.S)
 
 
+_APPLY = re.compile(r"^(Apply “[^”]*” to “[^”]*”)")
+
+
+def short_title(kind: str, statement: str, method: Optional[str], problem: Optional[str]) -> str:
+    """A gap's heading in a report: what it is in a few words ("Apply “LoRA” to “ASR”", "Shortcoming not
+    yet addressed: “night detection”"); the whole statement follows it as a paragraph."""
+    m = _APPLY.match(statement or "")
+    if m:
+        return m.group(1)
+    label = problem or method
+    if not label:
+        return statement
+    kind_name = gap_type(kind)
+    return f"{kind_name[:1].upper() + kind_name[1:]}: “{label}”"
+
+
 def headline(statement: str, details: Mapping[str, Any]) -> str:
     """The gap's statement as a heading: a shortcoming gap's "Stated as: …" quotes are left to its
     evidence (listed under "States the shortcoming" with their papers), so no quote is printed twice."""

@@ -190,7 +190,8 @@ def _gaps(d: ReportData) -> list[str]:
     if s.gaps:
         out.append(f"<p>{prose(shown_line(len(s.gaps), s.total))}</p><p>{esc(GAPS_INTRO)}</p>")
     for rank, g in enumerate(s.gaps, 1):
-        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.headline or g.statement)}</h3>')
+        out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.title or g.headline or g.statement)}</h3>')
+        out.append(f'<p class="statement">{esc(g.headline or g.statement)}</p>')
         out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · score {g.score:.3f}</p>')
         if g.method:
             out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")

@@ -109,7 +109,8 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     if g.gaps:
         L += [md(shown_line(len(g.gaps), g.total)).replace("\\`", "`"), "", md(GAPS_INTRO), ""]
     for rank, gap in enumerate(g.gaps, 1):
-        L += [f"### {rank}\\. {md(gap.headline or gap.statement)}", "",
+        L += [f"### {rank}\\. {md(gap.title or gap.headline or gap.statement)}", "",
+              md(gap.headline or gap.statement), "",
               f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · score {gap.score:.3f}", ""]
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:

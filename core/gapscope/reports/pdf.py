@@ -308,7 +308,8 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
         doc.text(GAPS_INTRO, size=9, color=(60, 68, 80))
         doc.gap()
     for rank, gap in enumerate(g.gaps, 1):
-        doc.text(f"{rank}. {gap.headline or gap.statement}", size=10.5, bold=True)
+        doc.text(f"{rank}. {gap.title or gap.headline or gap.statement}", size=10.5, bold=True)
+        doc.text(gap.headline or gap.statement, size=9.5)
         doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
