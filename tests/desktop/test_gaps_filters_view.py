@@ -62,3 +62,28 @@ def test_the_topic_filter_is_wide_enough_to_read_the_chosen_topic(qtbot, library
     view.topic_filter.setCurrentIndex(view.topic_filter.findData(label))
     qtbot.waitUntil(lambda: view.topic_filter.width() >= view.topic_filter.fontMetrics().horizontalAdvance(label),
                     timeout=3000)
+
+
+def test_a_thin_growing_region_is_its_own_topic(qtbot, library):
+    """A thin but growing region is a cluster of the topic map: its Topic column and the detail header name
+    it, and the topic filter keeps it under that topic only (not as "evidence: …" under every topic its
+    papers touch)."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    base = {"evidence": [], "evidence_roles": {}, "details": {}, "stale": [], "runs": []}
+    region = {**base, "id": 4, "type": "thin_growing", "score": 0.6, "statement": "“diffusion, gpu” is thin.",
+              "problem": {"facet": "topic", "map_id": 1, "cluster": 0, "label": "diffusion, gpu"},
+              "evidence_topics": ["diffusion, gpu", "Vision"]}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps(_gaps() + [region])
+    row = next(view.table.topLevelItem(i) for i in range(view.table.topLevelItemCount())
+               if view.table.topLevelItem(i).data(0, 0x0100) == 4)
+    assert row.text(2) == "diffusion, gpu"
+    view.table.setCurrentItem(row)
+    assert "topic: diffusion, gpu" in view.detail.toPlainText()
+    view.topic_filter.setCurrentIndex(view.topic_filter.findData("Vision"))
+    assert row.isHidden()
+    view.topic_filter.setCurrentIndex(view.topic_filter.findData("diffusion, gpu"))
+    assert not row.isHidden()

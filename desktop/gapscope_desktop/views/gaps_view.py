@@ -115,8 +115,15 @@ def link_note(link: dict) -> str:
 
 
 def gap_topic(g: dict) -> str:
+    """The topic-map cluster holding most of the gap's papers; a thin but growing region is a topic-map
+    cluster itself, so it is its own topic."""
     t = (g.get("details") or {}).get("topic")
-    return str(t.get("label", "")) if isinstance(t, dict) else ""
+    if isinstance(t, dict):
+        return str(t.get("label", ""))
+    region = g.get("problem") or {}
+    if g.get("type") == "thin_growing" and isinstance(region, dict) and region.get("facet") == "topic":
+        return str(region.get("label") or "")
+    return ""
 
 
 ANY_TOPIC = "(any topic)"
