@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["latex_to_text", "latex_to_text_spans", "looks_like_latex"]
+__all__ = ["clip_words", "latex_to_text", "latex_to_text_spans", "looks_like_latex"]
 
 _LATEX_HINT = re.compile(r"[\\$]")
 
@@ -181,3 +181,13 @@ def _convert(text: str) -> tuple[str, list[tuple[int, int]]]:
         out.append(escaped[j])
         spans.append((where[j], where[j] + 1))
     return "".join(out), spans
+
+
+def clip_words(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when anything was cut."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]                  # room for the "…"
+    if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
+        cut = cut[:cut.rfind(" ")]          # never half a word (a single huge word is cut where it must be)
+    return cut.rstrip(" ,;:-\u2013\u2014") + "…"

@@ -240,3 +240,25 @@ def test_draft_states_a_hypothesis_for_a_shortcoming_gap_too():
                 problem={"cluster": 4, "label": "pricing, nash", "keywords": []})
     hyp = [line for line in draft_spec_from_gap(thin).splitlines() if line.startswith("# Hypothesis")]
     assert len(hyp) == 1 and "none" in hyp[0] and "pricing, nash" in hyp[0]
+
+
+def test_a_long_gap_statement_is_cut_at_a_word_with_an_ellipsis_in_the_spec():
+    """The statement of an unaddressed shortcoming runs to hundreds of characters: the spec's comment,
+    description and note (which the run's card quotes) end on a whole word and say they were cut, never
+    "(describe a method close to it, or state i"."""
+    import tomllib
+
+    words = ("49 papers state the shortcoming “reasoning ability” (e.g. “However, the challenge of performing "
+             "efficient language reasoning has drawn increasing attention.”), yet only 25 of the 192 papers listed "
+             "after 2025-10-29 address it (describe a method close to it, or state it and propose a method): 0.51 "
+             "per stating paper, against 0.59 for the typical shortcoming. Stated as: “However, the challenge "
+             "of performing efficient language reasoning has drawn increasing attention.” (open)")
+    gap = _gap("", [], "reasoning ability", ["reasoning"])
+    gap.update(type="unaddressed_shortcoming", statement=words)
+    text = draft_spec_from_gap(gap)
+    spec = tomllib.loads(text)
+    comment = next(x for x in text.splitlines() if x.startswith("# Gap: "))[len("# Gap: "):]
+    for cut in (comment, spec["description"], spec["source"]["note"]):
+        assert len(cut) <= 400 and cut.endswith("…"), cut
+        body = cut[:-1].removeprefix("Baseline for gap #3: ")
+        assert words.startswith(body) and words[len(body)] in " ,;:", cut     # a whole word, then "…"

@@ -13,6 +13,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..textfmt import clip_words
+
 # (family, words): first family whose words appear in the method cluster's label or keywords wins
 FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
     ("transformer", ("transformer", "attention", "bert", "llm", "large language model", "language model", "gpt",
@@ -274,8 +276,8 @@ def _evidence_metric(gap: dict[str, Any], lib) -> _Evidence:
 
 
 def _figure_line(f: dict[str, Any], role: str) -> str:
-    return (f"#   [{f['paper']}] ({role}) {f['title'][:80]}: {', '.join(f['figures'])}  \u2014 "
-            f"\"{f['sentence'][:160]}\"")
+    return (f"#   [{f['paper']}] ({role}) {clip_words(f['title'], 80)}: {', '.join(f['figures'])}  \u2014 "
+            f"\"{clip_words(f['sentence'], 160)}\"")
 
 
 def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
@@ -351,20 +353,20 @@ def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Eviden
         "# Edit freely and keep it in git; run it with:  gapscope run THIS_FILE",
     ]
     if statement:
-        L.append("# Gap: " + re.sub(r"\s+", " ", statement)[:300])
+        L.append("# Gap: " + clip_words(re.sub(r"\s+", " ", statement), 300))
     level = "concept" if (gap.get("details") or {}).get("level") == "concept" else "cluster"
     for side, part in (("Method", method), ("Problem", problem)):
         if part:
             L.append(f"# {side} {level}: {_side_name(part)}")
     L += _evidence_lines(gap, ev, lib)
     L += ["", f"name = {_v(name)}",
-          f"description = {_v(('Baseline for gap #' + str(gap_id) + ': ' + statement)[:400] if statement else 'Baseline drafted from a gap')}",
+          f"description = {_v(clip_words('Baseline for gap #' + str(gap_id) + ': ' + statement, 400) if statement else 'Baseline drafted from a gap')}",
           f"task = {_v(b.task)}", "",
           "[source]",
           "# the gap and its evidence papers: the run is recorded in the library and linked to both",
           f"gap_id = {_v(gap_id) if gap_id is not None else '0  # set the gap id'}",
           f"papers = {_v(papers)}",
-          f"note = {_v(statement[:300])}", ""]
+          f"note = {_v(clip_words(statement, 300))}", ""]
     return L
 
 

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
+from gapscope.textfmt import clip_words
+
 from .. import hints
 from ..write_guard import set_enabled
 from .core_view import CoreView
@@ -77,16 +79,6 @@ def _metrics_text(metrics: Any) -> str:
 
 
 GAP_LABEL_CHARS = 140   # of the gap statement over the spec editor; the tooltip has all of it
-
-
-def clip_words(text: str, limit: int) -> str:
-    """``text`` cut to at most ``limit`` characters at a word boundary, with "…" when anything was cut."""
-    if len(text) <= limit:
-        return text
-    cut = text[:limit - 1]                  # room for the "…"
-    if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
-        cut = cut[:cut.rfind(" ")]          # never half a word (a single huge word is cut where it must be)
-    return cut.rstrip(" ,;:-\u2013\u2014") + "…"
 
 
 _FIELD_LABELS = {"id": "Run", "name": "Name", "spec_path": "Spec file", "folder": "Folder", "status": "Status",
