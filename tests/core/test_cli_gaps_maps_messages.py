@@ -183,3 +183,36 @@ def test_a_find_saves_its_gaps_and_its_record_together_or_not_at_all(small, monk
     monkeypatch.setattr(lib, "set_setting", real_set)
     find_gaps(lib, data=data)
     assert lib.get_setting("gaps.last_find")["batch"] == lib.latest_gap_batch()
+
+
+def test_gaps_list_topic_keeps_a_region_and_a_shortcoming_by_their_topics_as_the_gaps_view(small):
+    """`gaps list --topic` follows the Gaps view's rule (gapscope.gaps.topics): a thin, growing region is its
+    own topic, an unaddressed shortcoming belongs to its evidence papers' topics; it used to list neither."""
+    import numpy as np
+
+    from gapscope.gaps import save_gaps
+    from gapscope.gaps.model import ClusterRef, Gap
+    from gapscope.maps.model import Cluster, Map
+    from gapscope.maps.store import save_map
+
+    lib, ids, _data = small
+    cl = [Cluster(id=k, label=label, keywords=[], representative="", size=2, stability=1.0, sizes_by_year={},
+                  centroid=np.ones(4, dtype=np.float32) / 2) for k, label in ((0, "diffusion, gpu"), (1, "speech"))]
+    mid = save_map(lib, Map(facet="topic", params={}, scope={"library": True}, clusters=cl,
+                            assignments={ids[0]: 0, ids[1]: 0, ids[2]: 1, ids[3]: 1}, coords={}))
+    save_gaps(lib, [
+        Gap("thin_growing", 0.9, "Region diffusion is thin.", None,
+            ClusterRef("topic", mid, 0, "diffusion, gpu", []), [ids[0]], roles={ids[0]: "region"}),
+        Gap("unaddressed_shortcoming", 0.8, "Nobody fixes accents.", None,
+            ClusterRef("shortcoming", 9, 3, "accents", []), [ids[2]], roles={ids[2]: "shortcoming"}),
+        Gap("method_x_problem", 0.7, "Apply A to B.", None, None, [ids[1]],
+            details={"level": "concept", "topic": {"cluster": 0, "label": "diffusion, gpu"}})])
+
+    def listed(text):
+        out = _run(lib, "gaps", "list", "--topic", text).output
+        return [s for s in ("Region diffusion is thin.", "Nobody fixes accents.", "Apply A to B.") if s in out]
+
+    assert "topic: diffusion, gpu" in _run(lib, "gaps", "list").output.split("Region diffusion")[0]
+    assert listed("diffusion") == ["Region diffusion is thin.", "Apply A to B."]
+    assert listed("speech") == ["Nobody fixes accents."]
+    assert listed("vision") == []

@@ -201,8 +201,9 @@ ROLE_NAMES = {role: name.lower() for role, name in GAP_ROLE_NAMES.items()}
 
 
 def _topic(g) -> str:
-    t = (g.details or {}).get("topic")
-    return t["label"] if t else ""
+    from ..gaps.topics import gap_topic
+
+    return gap_topic(g)
 
 
 def _print_gap(g, lib=None, full=False) -> None:
@@ -322,7 +323,9 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
 
 @gaps.command("list")
 @click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]))
-@click.option("--topic", help="Only gaps whose topic (the map cluster above their concepts) contains this text.")
+@click.option("--topic", help="Only gaps whose topic (the topic-map cluster holding most of their papers; a thin, "
+                               "growing region's own) contains this text; a gap without one (an unaddressed "
+                               "shortcoming) by its evidence papers' topics, as in the Gaps view.")
 @click.option("--limit", type=int, default=20, show_default=True)
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
@@ -334,7 +337,10 @@ def gaps_list(ref, type_, topic, limit, as_json) -> None:
     lib = ref.open()
     found = list_gaps(lib, type=type_)
     if topic:
-        found = [g for g in found if topic.lower() in _topic(g).lower()]
+        from ..gaps.topics import evidence_topics, in_topic, paper_topics
+
+        topic_of = paper_topics(lib) if any(not _topic(g) for g in found) else {}
+        found = [g for g in found if in_topic(_topic(g), evidence_topics(g.evidence, topic_of), topic, contains=True)]
     found = found[:limit] if limit else found
     if as_json:
         emit_json([{**g.to_dict(), "stale": stale_reasons(lib, g)} for g in found])

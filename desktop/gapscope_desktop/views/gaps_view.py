@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from gapscope.concepts.acronyms import reading_line
+from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
+from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
 from gapscope.textfmt import latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
@@ -77,20 +79,9 @@ def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
         d["runs"] = runs.get(g.id, [])
         if not (g.details or {}).get("topic"):
-            d["evidence_topics"] = sorted({topic_of[p] for p in g.evidence if p in topic_of})
+            d["evidence_topics"] = evidence_topics(g.evidence, topic_of)
         out.append(d)
     return out
-
-
-def paper_topics(lib) -> dict[int, str]:
-    """{paper id: the label of its cluster on the latest topic map}; {} without a topic map."""
-    from gapscope.maps.store import latest_map_id
-
-    mid = latest_map_id(lib, "topic")
-    if mid is None:
-        return {}
-    labels = {int(c[0]): str(c[1] or f"cluster {c[0]}") for c in lib.map_clusters(mid)}
-    return {int(p): labels[int(c)] for p, c, *_ in lib.map_assignments(mid) if c is not None and int(c) in labels}
 
 
 def resolve_link(lib, gap_id: int, *, progress=None, cancel=None) -> dict:
@@ -114,19 +105,6 @@ def link_note(link: dict) -> str:
             "The run keeps its own copy of what it tested (its spec).")
 
 
-def gap_topic(g: dict) -> str:
-    """The topic-map cluster holding most of the gap's papers; a thin but growing region is a topic-map
-    cluster itself, so it is its own topic."""
-    t = (g.get("details") or {}).get("topic")
-    if isinstance(t, dict):
-        return str(t.get("label", ""))
-    region = g.get("problem") or {}
-    if g.get("type") == "thin_growing" and isinstance(region, dict) and region.get("facet") == "topic":
-        return str(region.get("label") or "")
-    return ""
-
-
-ANY_TOPIC = "(any topic)"
 TOPIC_FILTER_TIP = (
     "Gaps whose topic (the topic-map cluster that holds most of their papers) is this one. A gap without a "
     "topic (an unaddressed shortcoming) is shown under each topic its evidence papers belong to on the latest "
@@ -143,13 +121,8 @@ def topic_column(g: dict) -> str:
 
 
 def in_topic(g: dict, topic: Optional[str]) -> bool:
-    """The topic filter's rule (TOPIC_FILTER_TIP)."""
-    if not topic:
-        return True
-    if gap_topic(g):
-        return gap_topic(g) == topic
-    ev = g.get("evidence_topics") or []
-    return topic in ev if ev else True
+    """The topic filter's rule (TOPIC_FILTER_TIP; gapscope.gaps.topics, as `gaps list --topic`)."""
+    return topic_rule(gap_topic(g), g.get("evidence_topics") or [], topic)
 
 
 def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
