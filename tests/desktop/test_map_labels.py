@@ -132,3 +132,6 @@ def test_concept_labels_are_placed_without_overlap_and_the_hover_keeps_the_keywo
 def test_a_keyword_labelled_map_says_so(view, qtbot, map80):
     view.show_map(map80)
     assert "keywords" in view.info.text() and "concepts" not in view.clusters.topLevelItem(0).toolTip(0)
+    # how to get concept labels, in the window's own words: its buttons, not a command it does not have
+    assert "Analyze" not in view.info.text()
+    assert "Find gaps, then Build maps" in view.info.text() and view.build_button.text() == "Build maps"

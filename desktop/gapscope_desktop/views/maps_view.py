@@ -36,7 +36,8 @@ LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover
 # what the labels are made of (Map.label_kind), said under the map
 LABEL_KIND_TEXT = {"concepts": "labels: each cluster's most distinctive concepts",
                    "mixed": "labels: each cluster's most distinctive concepts (keywords where it has none)",
-                   "keywords": "labels: keywords (run Analyze for concept labels)"}
+                   # the window has no "Analyze": Find gaps extracts the concepts, Build maps names the clusters
+                   "keywords": "labels: keywords (for concept labels: Find gaps, then Build maps)"}
 
 
 def load_map(lib, facet, *, progress=None, cancel=None):
