@@ -215,3 +215,27 @@ def test_arxiv_version_dates_read_as_written():
         assert _created_date(created) == parsedate_to_datetime(created).date().isoformat()
     with pytest.raises(ValueError):
         _created_date("Fri, 31 Feb 2025 10:00:00 GMT")
+
+
+def test_a_year_that_cannot_be_read_is_said_in_every_format_and_never_cut_to_four_digits(tmp_path):
+    """A typo'd year ("19999", "20x5") is kept out of the record with a note naming its line, in BibTeX
+    and RIS as in CSV; "19999" is never read as 1999. A suffixed year (2020a) is still 2020."""
+    bib = tmp_path / "years.bib"
+    bib.write_text("@article{a, title={Typo year}, year={19999}}\n\n"
+                   "@article{b, title={Letter in the year}, year={20x5}}\n\n"
+                   "@article{c, title={Author-year suffix}, year={2020a}}\n", encoding="utf-8")
+    ris = tmp_path / "years.ris"
+    ris.write_text("TY  - JOUR\nTI  - Typo year\nPY  - 19999\nER  - \n\n"
+                   "TY  - JOUR\nTI  - Letter in the year\nPY  - 20x5\nER  - \n", encoding="utf-8")
+    csv = tmp_path / "years.csv"
+    csv.write_text("title,year\nTypo year,19999\n", encoding="utf-8")
+    for recs, lines in ((list(read_bibtex(bib)), (1, 3)), (list(read_ris(ris)), (1, 6)),
+                        (list(read_csv(csv)), (2,))):
+        papers = [r for r in recs if isinstance(r, Paper)]
+        notes = [str(r) for r in recs if isinstance(r, RecordWarning)]
+        assert [p.year for p in papers][:2] == [None] * len(lines)
+        assert all(p.published is None for p in papers[:len(lines)])
+        path = papers[0].location.rsplit(":", 1)[0]
+        assert notes == [f"{path}:{n}: unreadable year {y!r}: the record is kept without a year"
+                         for n, y in zip(lines, ("19999", "20x5"))]
+    assert papers and [p.year for p in read_bibtex(bib) if isinstance(p, Paper)][2] == 2020

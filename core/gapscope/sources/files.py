@@ -80,14 +80,20 @@ def nfc(s: str) -> str:
 
 
 def _year_of(date: Optional[str]) -> Optional[int]:
-    m = re.match(r"^\s*(\d{4})", date or "")
+    # four digits and no fifth: "19999" (a typo) is no year, not 1999; "2020a" (author-year styles) is 2020
+    m = re.match(r"^\s*(\d{4})(?!\d)", date or "")
     return int(m.group(1)) if m else None
+
+
+def unreadable_year(where: str, text: str) -> RecordWarning:
+    """The note for a record kept without the year it states (``20x5``, ``n.d.``, ``19999``)."""
+    return RecordWarning(where, f"unreadable year {text.strip()[:40]!r}: the record is kept without a year")
 
 
 def _iso_date(text: Optional[str]) -> Optional[str]:
     """A date as written in BibTeX or RIS (2025-03-18, 2025/03/18, 2025/03, 2025///) as ISO
     YYYY[-MM[-DD]], as far as it is a real date; None when it does not start with a year."""
-    m = re.match(r"^\s*(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text or "")
+    m = re.match(r"^\s*(\d{4})(?!\d)(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text or "")
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
@@ -422,6 +428,9 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
                 yield keys.warning
             if is_untitled(paper.title):
                 yield untitled_warning(f"{path}:{line_no}", paper.title)
+            stated_year = entry.get("year") or entry.get("date") or ""
+            if paper.year is None and stated_year.strip():
+                yield unreadable_year(f"{path}:{line_no}", stated_year)
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
@@ -492,7 +501,11 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             if not tags:
                 yield RecordError(f"{path}:{n}", "'ER  -' without a record")
                 continue
-            yield from located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys)
+            stated_year = next((tags[t][0] for t in ("PY", "Y1", "DA") if tags.get(t)), "")
+            for rec in located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys):
+                if isinstance(rec, Paper) and rec.year is None and stated_year.strip():
+                    yield unreadable_year(f"{path}:{start}", stated_year)
+                yield rec
             tags, last = {}, None
             continue
         if not tags:
@@ -658,8 +671,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))
         if year is None and get("year"):
-            yield RecordWarning(f"{path}:{start}", f"unreadable year {get('year')[:40]!r}: the record is kept "
-                                                   "without a year")
+            yield unreadable_year(f"{path}:{start}", get("year"))
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
