@@ -239,3 +239,18 @@ def test_a_year_that_cannot_be_read_is_said_in_every_format_and_never_cut_to_fou
         assert notes == [f"{path}:{n}: unreadable year {y!r}: the record is kept without a year"
                          for n, y in zip(lines, ("19999", "20x5"))]
     assert papers and [p.year for p in read_bibtex(bib) if isinstance(p, Paper)][2] == 2020
+
+
+def test_a_ris_record_that_lost_its_er_line_is_kept_with_a_note(library, tmp_path):
+    """A record whose 'ER  -' line is missing ends where the next 'TY  -' starts: all its fields are there,
+    so it is imported (with a note naming its line), not refused; the record after it is read as before."""
+    path = tmp_path / "hand-edited.ris"
+    path.write_text("TY  - JOUR\nTI  - First record without its end\nAU  - Lovelace, Ada\nPY  - 2020\n"
+                    "DO  - 10.1000/first\n\n"
+                    "TY  - JOUR\nTI  - Second record\nPY  - 2021\nER  - \n", encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (2, 2, 0)
+    first = library.get_paper(library.resolve("10.1000/first"))
+    assert first.title == "First record without its end" and first.authors == ["Ada Lovelace"]
+    assert [str(w) for w in rep.warnings] == [f"{path}:1: record not closed with 'ER  -' before the next 'TY  -' "
+                                              "(line 7): imported as read; check its last field"]

@@ -473,6 +473,15 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     )
 
 
+def _ris_record(path: Path, tags: dict[str, list[str]], start: int, keys: RecordKeys) -> Iterator[Record]:
+    """The paper of one RIS record (with its notes), or the error that names its line."""
+    stated_year = next((tags[t][0] for t in ("PY", "Y1", "DA") if tags.get(t)), "")
+    for rec in located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys):
+        if isinstance(rec, Paper) and rec.year is None and stated_year.strip():
+            yield unreadable_year(f"{path}:{start}", stated_year)
+        yield rec
+
+
 def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     keys = RecordKeys(path)
     tags: dict[str, list[str]] = {}
@@ -492,8 +501,10 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             continue
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
-            if tags:
-                yield RecordError(f"{path}:{start}", "record not closed with 'ER  -' before the next 'TY  -'")
+            if tags:  # the record before lost its 'ER  -' line: its fields all came before this TY, keep it
+                yield RecordWarning(f"{path}:{start}", f"record not closed with 'ER  -' before the next 'TY  -' "
+                                                       f"(line {n}): imported as read; check its last field")
+                yield from _ris_record(path, tags, start, keys)
             tags, start = {"TY": [value]}, n
             last = tag
             continue
@@ -501,11 +512,7 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             if not tags:
                 yield RecordError(f"{path}:{n}", "'ER  -' without a record")
                 continue
-            stated_year = next((tags[t][0] for t in ("PY", "Y1", "DA") if tags.get(t)), "")
-            for rec in located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys):
-                if isinstance(rec, Paper) and rec.year is None and stated_year.strip():
-                    yield unreadable_year(f"{path}:{start}", stated_year)
-                yield rec
+            yield from _ris_record(path, tags, start, keys)
             tags, last = {}, None
             continue
         if not tags:
