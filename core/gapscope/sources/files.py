@@ -538,6 +538,10 @@ _CSV_COLUMNS = {
     "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
     "key": ("record_id", "id", "key"),
     "pmid": ("pmid", "pubmedid", "pubmed_id", "pubmed id"),
+    # what GapScope's own CSV export writes besides (exports/csv_table.py)
+    "published": ("published",),
+    "categories": ("categories",),
+    "mark": ("source",),
 }
 
 
@@ -682,11 +686,14 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
+        published = _iso_date(get("published"))
         yield Paper(
             title=title, abstract=nfc(get("abstract")), authors=authors, year=year,
-            published=str(year) if year else None, arxiv_id=arxiv_id, arxiv_version=version,
+            published=published if year and published and published[:4] == str(year) else (str(year) if year else None),
+            arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), url=get("url") or None, venue=nfc(get("venue")) or None,
-            source="csv", source_key=source_key, location=f"{path}:{start}",
+            source=OWN_EXPORT_SOURCE if get("mark") == EXPORT_MARK else "csv", source_key=source_key,
+            location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
         )
     yield from encoding_note(path, lines)
