@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.library_view.paperSelected.connect(self.detail.show_paper)
         self.library_view.queryChanged.connect(self.detail.set_query)
         self.library_view.countChanged.connect(self._count_changed)
-        self.detail.tagsChanged.connect(self.refresh_sidebar)
+        self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
 
         self.lib_split = QSplitter(Qt.Horizontal)
@@ -632,6 +632,14 @@ class MainWindow(QMainWindow):
         self.screening_inputs_changed()
         if self.lib is not None:
             self.detail.show_paper(self.library_view.current_paper_id())
+
+    def _tags_changed(self) -> None:
+        """A tag added to or taken off the shown paper in the detail pane: the sidebar's counts, the table
+        when it lists a tag (a paper that lost it leaves the list), and the tags Triage can screen."""
+        self.refresh_sidebar()
+        self.screening_inputs_changed()
+        if self.library_view.filter.tag is not None:
+            self.library_view.refresh()
 
     def _title_changed(self, paper_id: int) -> None:
         """A title edited in the detail pane: the list shows it (and sorts or searches by it anew)."""
