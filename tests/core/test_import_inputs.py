@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -180,7 +181,7 @@ def test_a_near_title_merge_is_reported_with_what_it_merged(library):
                         kind="import", source="csv", target="test")
     assert rep.merged == 1
     assert rep.merges[0].startswith(f"{t.replace('Framework', 'Frameworks')!r}"[:60])
-    assert "similar title (ratio" in rep.merges[0]
+    assert re.search(r" \(similar title \(ratio \d+\) and same first author\)$", rep.merges[0]), rep.merges[0]
     assert library.imports_log()[0]["merges"] == rep.merges
 
 
