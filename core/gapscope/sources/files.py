@@ -686,10 +686,11 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
-        published = _iso_date(get("published"))
+        published = _iso_date(get("published"))       # a full date (GapScope's export), when it is the year's
+        if not (year and published and published[:4] == str(year)):
+            published = str(year) if year else None
         yield Paper(
-            title=title, abstract=nfc(get("abstract")), authors=authors, year=year,
-            published=published if year and published and published[:4] == str(year) else (str(year) if year else None),
+            title=title, abstract=nfc(get("abstract")), authors=authors, year=year, published=published,
             arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), url=get("url") or None, venue=nfc(get("venue")) or None,
             source=OWN_EXPORT_SOURCE if get("mark") == EXPORT_MARK else "csv", source_key=source_key,
