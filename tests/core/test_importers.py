@@ -254,3 +254,17 @@ def test_a_ris_record_that_lost_its_er_line_is_kept_with_a_note(library, tmp_pat
     assert first.title == "First record without its end" and first.authors == ["Ada Lovelace"]
     assert [str(w) for w in rep.warnings] == [f"{path}:1: record not closed with 'ER  -' before the next 'TY  -' "
                                               "(line 7): imported as read; check its last field"]
+
+
+def test_a_file_pasted_together_from_two_encodings_names_only_its_latin1_lines(library, tmp_path):
+    """A UTF-8 BibTeX file with one entry pasted in from a Windows-1252 export: the note names that line
+    alone (not "from this line on": the UTF-8 entries after it are read as UTF-8), and both accents are
+    right."""
+    path = tmp_path / "pasted.bib"
+    path.write_bytes("@article{a, title={Réseaux de neurones}, year={2020}}\n\n".encode("cp1252")
+                     + "@article{b, title={Müller's graphs}, year={2021}}\n".encode("utf-8"))
+    rep = import_file(library, path)
+    titles = sorted(p.title for p in library.get_papers(library.list_paper_ids()))
+    assert titles == ["Müller's graphs", "Réseaux de neurones"]
+    assert [str(w) for w in rep.warnings] == [f"{path}:1: this line is not UTF-8: read as Windows-1252 (latin-1);"
+                                              " check the accents there"]

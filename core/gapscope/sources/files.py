@@ -37,10 +37,19 @@ def file_key(path: Path) -> str:
 
 
 def encoding_note(path: Path, lines: TextLines) -> Iterator[RecordWarning]:
-    """A note when lines of the file were not UTF-8 and were read as Windows-1252 (latin-1)."""
-    if lines.fallback_line is not None:
-        yield RecordWarning(f"{path}:{lines.fallback_line}", "not UTF-8 from this line on: read as Windows-1252 "
-                                                            "(latin-1); check the accents of these records")
+    """A note when lines of the file were not UTF-8 and were read as Windows-1252 (latin-1), at the first
+    such line and naming the others: only those lines were read so (a file pasted together from two
+    exports has UTF-8 lines after them)."""
+    if not lines.fallback_count:
+        return
+    first, *more = lines.fallback_lines
+    if not more:
+        which = "this line is not UTF-8"
+    else:
+        rest = lines.fallback_count - len(lines.fallback_lines)
+        which = (f"{lines.fallback_count} lines are not UTF-8 (this one and line{'s' if len(more) > 1 else ''} "
+                 f"{', '.join(map(str, more))}{f' and {rest} more' if rest else ''})")
+    yield RecordWarning(f"{path}:{first}", f"{which}: read as Windows-1252 (latin-1); check the accents there")
 
 
 class RecordKeys:
