@@ -145,7 +145,7 @@ class _Writer:
             # Another writer may have given an older paper this arXiv id or DOI by a merge (our index
             # only learns of its new papers): the library's unique ids decide.
             pid = self.lib.paper_with_ids(paper.arxiv_id, paper.doi, paper.pmid)
-            self.index.last_reason = "arXiv id, DOI or PMID (added by another import meanwhile)"
+            self.index.last_reason = "same arXiv id, DOI or PMID (added by another import meanwhile)"
         if pid is None:
             pid = self._insert(paper, norm, now)
             self.index.add(pid, paper, norm, author)
@@ -159,7 +159,7 @@ class _Writer:
             titled = ("; its title replaces the placeholder" if is_untitled(into) and not is_untitled(paper.title)
                       else "")
             self.report.add_merge(f"{where}{paper.title[:100]!r} merged into #{pid} {into[:100]!r} "
-                                  f"(same {reason}{titled})")
+                                  f"({reason}{titled})")
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)

@@ -65,7 +65,7 @@ class MainWindow(QMainWindow):
         self.library_view.paperSelected.connect(self.detail.show_paper)
         self.library_view.queryChanged.connect(self.detail.set_query)
         self.library_view.countChanged.connect(self._count_changed)
-        self.detail.tagsChanged.connect(self.refresh_sidebar)
+        self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
 
         self.lib_split = QSplitter(Qt.Horizontal)
@@ -404,6 +404,8 @@ class MainWindow(QMainWindow):
         self.library_view.refresh(select=pid)       # selecting it opens its PDF in the reader
         self.refresh_sidebar()
         self.analysis_inputs_changed()
+        if any(r["status"] == "new-paper" for r in results):
+            self.screening_inputs_changed()      # a PDF of an unknown paper is a new paper to screen
         if pid is not None:
             self.reader.show_paper(pid)
         # one box for the whole drop, not one per file; the status bar keeps the summary
@@ -561,6 +563,15 @@ class MainWindow(QMainWindow):
         self.refresh_sidebar()
         self.library_view.refresh()
         self.analysis_inputs_changed()
+        self.screening_inputs_changed()
+
+    def screening_inputs_changed(self) -> None:
+        """Papers came in or went (an import, PDFs of new papers, a delete), or tags and collections
+        changed: the Triage view's lists and ranking, at once when it is on screen (an import dialog
+        opens over it), else when its tab is next opened."""
+        if self.lib is not None:
+            self.triage_view.library_changed(self.lib)
+            self.triage_view.library_modified()
 
     def analysis_inputs_changed(self) -> None:
         """Papers, facet labels or labelled PDFs changed: the Maps and Gaps views say what went stale."""
@@ -620,10 +631,17 @@ class MainWindow(QMainWindow):
     def _papers_changed(self) -> None:
         """Decisions, tags or collections changed outside the Triage view (context menu, sidebar)."""
         self.refresh_sidebar()
+        self.screening_inputs_changed()
         if self.lib is not None:
-            self.triage_view.library_changed(self.lib)
-            self.triage_view.library_modified()     # a card again at once when Triage is on screen
             self.detail.show_paper(self.library_view.current_paper_id())
+
+    def _tags_changed(self) -> None:
+        """A tag added to or taken off the shown paper in the detail pane: the sidebar's counts, the table
+        when it lists a tag (a paper that lost it leaves the list), and the tags Triage can screen."""
+        self.refresh_sidebar()
+        self.screening_inputs_changed()
+        if self.library_view.filter.tag is not None:
+            self.library_view.refresh()
 
     def _title_changed(self, paper_id: int) -> None:
         """A title edited in the detail pane: the list shows it (and sorts or searches by it anew)."""
@@ -635,9 +653,6 @@ class MainWindow(QMainWindow):
         """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views."""
         self.detail.show_paper(None)
         self.refresh_all()
-        if self.lib is not None:
-            self.triage_view.library_changed(self.lib)
-            self.triage_view.library_modified()
 
     def screen_in_triage(self, scope: dict) -> None:
         """Screen a collection, search, tag or map cluster in the Triage view."""
@@ -736,7 +751,7 @@ class MainWindow(QMainWindow):
         self.changed_banner.hide()
         self.watch.take_version()
         self.refresh_all()
-        for view in (self.triage_view, self.experiments_view, self.graph_view):
+        for view in (self.experiments_view, self.graph_view):
             view.library_modified()
 
     def changeEvent(self, event) -> None:  # noqa: N802 - Qt override

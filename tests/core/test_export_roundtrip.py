@@ -82,7 +82,7 @@ def _small_library(shared_data, tmp_path):
     return lib
 
 
-@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csljson", "json")])
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csljson", "json"), ("csv", "csv")])
 def test_round_trip_into_a_fresh_library_keeps_every_field_the_format_carries(shared_data, tmp_path, fmt, ext):
     lib = _small_library(shared_data, tmp_path)
     ids = lib.list_paper_ids()
@@ -325,3 +325,35 @@ def test_the_same_papers_from_another_program_or_with_a_new_one_are_counted(shar
         (mid.identified + len(ids) + 1, mid.duplicates_removed + len(ids), mid.after_dedup + 1)
     other.close()
     lib.close()
+
+
+def test_a_csv_export_is_a_table_with_the_tags_and_reads_back_as_the_librarys_own_papers(shared_data, tmp_path):
+    """`gapscope export csv`: one row a paper with its tags (for a spreadsheet); read back into the library
+    every row merges into its paper and the PRISMA counts stay; in another library it is where its papers
+    came from."""
+    import csv
+
+    from gapscope.reports import build_report_data
+
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    lib.add_tag(ids[:2], "to read")
+    path = tmp_path / "table.csv"
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "export", "csv", "-o", str(path)])
+    assert r.exit_code == 0, r.output
+    with open(path, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    assert [int(row["id"]) for row in rows] == ids
+    assert [row["tags"] for row in rows[:3]] == ["to read", "to read", ""]
+    assert rows[0]["title"] == lib.get_paper(ids[0]).title and rows[0]["authors"].count("; ") >= 1
+    before = build_report_data(lib).prisma
+    rep = import_file(lib, path)
+    assert (rep.read, rep.merged, rep.added, rep.errors) == (len(ids), len(ids), 0, [])
+    after = build_report_data(lib).prisma
+    assert (after.identified, after.duplicates_removed) == (before.identified, before.duplicates_removed)
+    fresh = Library(tmp_path / "fresh.sqlite")
+    import_file(fresh, path)
+    p = build_report_data(fresh).prisma
+    assert (p.identified, p.duplicates_removed, p.after_dedup) == (len(ids), 0, len(ids))
+    lib.close()
+    fresh.close()

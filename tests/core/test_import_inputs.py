@@ -6,6 +6,7 @@ from __future__ import annotations
 import gzip
 import json
 import os
+import re
 import subprocess
 import sys
 
@@ -180,7 +181,7 @@ def test_a_near_title_merge_is_reported_with_what_it_merged(library):
                         kind="import", source="csv", target="test")
     assert rep.merged == 1
     assert rep.merges[0].startswith(f"{t.replace('Framework', 'Frameworks')!r}"[:60])
-    assert "similar title (ratio" in rep.merges[0]
+    assert re.search(r" \(similar title \(ratio \d+\) and same first author\)$", rep.merges[0]), rep.merges[0]
     assert library.imports_log()[0]["merges"] == rep.merges
 
 
@@ -334,8 +335,12 @@ def _csv_bom(shared_data, tmp_path):
 def _bibtex_latin1(shared_data, tmp_path):
     a, b = arxiv_records(shared_data, 2)  # 0704.0001: Balázs
     path = tmp_path / "latin1.bib"
-    path.write_bytes((bib_entry(a, "a") + bib_entry(b, "b")).encode("latin-1"))
-    return path, 2, 0, f"{path}:3: not UTF-8 from this line on: read as Windows-1252"
+    text = bib_entry(a, "a") + bib_entry(b, "b")
+    path.write_bytes(text.encode("latin-1"))
+    first, *more = [n for n, line in enumerate(text.splitlines(), 1) if not line.isascii()]
+    which = (f"{1 + len(more)} lines are not UTF-8 (this one and line{'s' if len(more) > 1 else ''} "
+             f"{', '.join(map(str, more))})" if more else "this line is not UTF-8")
+    return path, 2, 0, f"{path}:{first}: {which}: read as Windows-1252 (latin-1)"
 
 
 def _csv_utf16(bom):

@@ -215,3 +215,56 @@ def test_arxiv_version_dates_read_as_written():
         assert _created_date(created) == parsedate_to_datetime(created).date().isoformat()
     with pytest.raises(ValueError):
         _created_date("Fri, 31 Feb 2025 10:00:00 GMT")
+
+
+def test_a_year_that_cannot_be_read_is_said_in_every_format_and_never_cut_to_four_digits(tmp_path):
+    """A typo'd year ("19999", "20x5") is kept out of the record with a note naming its line, in BibTeX
+    and RIS as in CSV; "19999" is never read as 1999. A suffixed year (2020a) is still 2020."""
+    bib = tmp_path / "years.bib"
+    bib.write_text("@article{a, title={Typo year}, year={19999}}\n\n"
+                   "@article{b, title={Letter in the year}, year={20x5}}\n\n"
+                   "@article{c, title={Author-year suffix}, year={2020a}}\n", encoding="utf-8")
+    ris = tmp_path / "years.ris"
+    ris.write_text("TY  - JOUR\nTI  - Typo year\nPY  - 19999\nER  - \n\n"
+                   "TY  - JOUR\nTI  - Letter in the year\nPY  - 20x5\nER  - \n", encoding="utf-8")
+    csv = tmp_path / "years.csv"
+    csv.write_text("title,year\nTypo year,19999\n", encoding="utf-8")
+    for recs, lines in ((list(read_bibtex(bib)), (1, 3)), (list(read_ris(ris)), (1, 6)),
+                        (list(read_csv(csv)), (2,))):
+        papers = [r for r in recs if isinstance(r, Paper)]
+        notes = [str(r) for r in recs if isinstance(r, RecordWarning)]
+        assert [p.year for p in papers][:2] == [None] * len(lines)
+        assert all(p.published is None for p in papers[:len(lines)])
+        path = papers[0].location.rsplit(":", 1)[0]
+        assert notes == [f"{path}:{n}: unreadable year {y!r}: the record is kept without a year"
+                         for n, y in zip(lines, ("19999", "20x5"))]
+    assert papers and [p.year for p in read_bibtex(bib) if isinstance(p, Paper)][2] == 2020
+
+
+def test_a_ris_record_that_lost_its_er_line_is_kept_with_a_note(library, tmp_path):
+    """A record whose 'ER  -' line is missing ends where the next 'TY  -' starts: all its fields are there,
+    so it is imported (with a note naming its line), not refused; the record after it is read as before."""
+    path = tmp_path / "hand-edited.ris"
+    path.write_text("TY  - JOUR\nTI  - First record without its end\nAU  - Lovelace, Ada\nPY  - 2020\n"
+                    "DO  - 10.1000/first\n\n"
+                    "TY  - JOUR\nTI  - Second record\nPY  - 2021\nER  - \n", encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (2, 2, 0)
+    first = library.get_paper(library.resolve("10.1000/first"))
+    assert first.title == "First record without its end" and first.authors == ["Ada Lovelace"]
+    assert [str(w) for w in rep.warnings] == [f"{path}:1: record not closed with 'ER  -' before the next 'TY  -' "
+                                              "(line 7): imported as read; check its last field"]
+
+
+def test_a_file_pasted_together_from_two_encodings_names_only_its_latin1_lines(library, tmp_path):
+    """A UTF-8 BibTeX file with one entry pasted in from a Windows-1252 export: the note names that line
+    alone (not "from this line on": the UTF-8 entries after it are read as UTF-8), and both accents are
+    right."""
+    path = tmp_path / "pasted.bib"
+    path.write_bytes("@article{a, title={Réseaux de neurones}, year={2020}}\n\n".encode("cp1252")
+                     + "@article{b, title={Müller's graphs}, year={2021}}\n".encode("utf-8"))
+    rep = import_file(library, path)
+    titles = sorted(p.title for p in library.get_papers(library.list_paper_ids()))
+    assert titles == ["Müller's graphs", "Réseaux de neurones"]
+    assert [str(w) for w in rep.warnings] == [f"{path}:1: this line is not UTF-8: read as Windows-1252 (latin-1);"
+                                              " check the accents there"]

@@ -248,3 +248,28 @@ def test_a_conflict_is_checked_under_the_write_lock(library, monkeypatch, how):
     log = decision_log(library)
     assert [(r["reviewer"], r["decision"]) for r in log if r["paper_id"] == ids[1] and r["reviewer"] == "ann"] == \
         [("ann", "include")]
+
+
+def test_exported_decisions_name_the_records_they_came_from(library, shared_data, tmp_path):
+    """A review screened from a database export (a real screening CSV with record ids): `triage export`
+    says which record of which file each decision is about, so that the decisions join back to the file
+    (by its record_id; the PMID is in that row), whatever the library's own ids are."""
+    import csv
+
+    from gapscope.ingest import import_file
+
+    from .input_files import csv_text, screening_rows
+
+    header, rows = screening_rows(shared_data, 6)
+    path = tmp_path / "adhd-search.csv"
+    path.write_text(csv_text(header, rows), encoding="utf-8")
+    rep = import_file(library, path)
+    ids = rep.added_ids
+    assert _cli(library, "triage", "decide", str(ids[1]), "include").exit_code == 0
+    assert _cli(library, "triage", "decide", str(ids[4]), "exclude").exit_code == 0
+    out = tmp_path / "decisions.csv"
+    assert _cli(library, "triage", "export", "-o", str(out)).exit_code == 0
+    with open(out, newline="", encoding="utf-8") as f:
+        got = {r["records"]: r["decision"] for r in csv.DictReader(f)}
+    rid = header.index("record_id")
+    assert got == {f"adhd-search.csv#{rows[1][rid]}": "include", f"adhd-search.csv#{rows[4][rid]}": "exclude"}

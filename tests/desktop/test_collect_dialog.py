@@ -177,3 +177,25 @@ def test_pdfs_and_a_bibliography_dropped_together_are_both_taken(window, qtbot, 
     assert seen["file"] == str(bib) and "added 1" in seen["status"]
     qtbot.waitUntil(lambda: not window.tasks.running, timeout=60000)
     assert len(window.lib.list_attachments()) == attached + 1
+
+
+def test_papers_imported_while_triage_is_on_screen_come_to_screening(window, qtbot, tmp_path):
+    """The Triage tab on screen says "Nothing to screen" for a search no paper matches; a file imported
+    with such a paper (Import File opens over the Triage tab) is screened at once, and the collection it
+    was imported into is in the Triage view's collection list, not only after the tab is opened again."""
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    view.set_scope(query="zyxwordlessly")
+    qtbot.waitUntil(lambda: not view.loading and "Nothing to screen" in view.card.toPlainText(), timeout=60000)
+    bib = _bib(tmp_path, "Zyxwordlessly ranked retrieval")
+    dlg = _dialog(window)
+    qtbot.addWidget(dlg)
+    dlg.file.setText(str(bib))
+    dlg.collection.setText("imported today")
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    assert task.outcome == "succeeded", task.error
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    assert "Zyxwordlessly" in view.card.toPlainText()
+    assert view.collection.findData("imported today") >= 0

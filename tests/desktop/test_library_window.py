@@ -195,3 +195,29 @@ def test_a_title_edited_in_a_multi_selection_keeps_the_selection(window, qtbot):
     qtbot.waitUntil(lambda: not lv.loading and not any(t.name == "List papers" for t in window.tasks.running),
                     timeout=20000)
     assert lv.selected_ids() == chosen and lv.current_paper_id() == current
+
+
+def test_a_tag_taken_off_in_the_detail_pane_leaves_the_list_of_that_tag_and_the_triage_tags(window, qtbot):
+    """The table lists the papers of tag "to-read" (chosen in the sidebar); the tag taken off the shown
+    paper in the detail pane takes the paper off that list, as the sidebar's count says, and a tag added
+    there is one the Triage view can screen, without the library being opened again."""
+    from .library_data import write_aside
+
+    lv = window.library_view
+    ids = lv.model.ids()[:3]
+    write_aside(window.lib.path, lambda lib: lib.add_tag(ids, "to-read"))
+    window.refresh_sidebar()
+    window._sidebar_chosen("tag", "to-read")
+    qtbot.waitUntil(lambda: sorted(lv.model.ids()) == sorted(ids), timeout=10000)
+    assert lv.select_paper(ids[0])
+    qtbot.waitUntil(lambda: window.detail.paper is not None and window.detail.paper.id == ids[0], timeout=10000)
+    with qtbot.waitSignal(window.detail.tagsChanged, timeout=10000):
+        window.detail.tags_label.linkActivated.emit("tag:remove/to-read")
+    qtbot.waitUntil(lambda: sorted(lv.model.ids()) == sorted(ids[1:]), timeout=10000)
+    assert window.triage_view.tag.findText("tag: to-read (2)") >= 0
+    lv.select_paper(ids[1])
+    qtbot.waitUntil(lambda: window.detail.paper is not None and window.detail.paper.id == ids[1], timeout=10000)
+    qtbot.keyClicks(window.detail.tag_edit, "methods")
+    with qtbot.waitSignal(window.detail.tagsChanged, timeout=10000):
+        qtbot.keyClick(window.detail.tag_edit, Qt.Key_Return)
+    qtbot.waitUntil(lambda: window.triage_view.tag.findData("methods") >= 0, timeout=10000)

@@ -66,7 +66,7 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
 
 @click.command()
 @click.argument("fmt", metavar="FORMAT",
-                type=click.Choice(["bibtex", "ris", "csljson", "notes-md", "notes-json", ANNOTATED_PDF]))
+                type=click.Choice(["bibtex", "ris", "csljson", "csv", "notes-md", "notes-json", ANNOTATED_PDF]))
 @click.option("--output", "-o", required=True, type=click.Path(allow_dash=True),
               help="File to write ('-' for standard output); for annotated-pdf of several papers, a folder.")
 @click.option("--collection", help="Only papers in this collection.")
@@ -80,8 +80,9 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
 @pass_library
 def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
-    three), its notes and highlights as Markdown or JSON, or (annotated-pdf) copies of its PDFs with the
-    highlights as standard PDF annotations: one paper to a file, several into a folder. Filters combine (AND)."""
+    three), as a CSV table (a spreadsheet; `gapscope import` reads it back), its notes and highlights as
+    Markdown or JSON, or (annotated-pdf) copies of its PDFs with the highlights as standard PDF
+    annotations: one paper to a file, several into a folder. Filters combine (AND)."""
     from ..exports import export_text, select_ids
     from ..reports import export_papers
     from ..store import LibraryError

@@ -328,6 +328,23 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
     click.echo(f"resolved {pid}: {decision}" + (f" ({reason})" if reason else ""))
 
 
+def record_names(keys: list[tuple[str, str]]) -> str:
+    """Where a paper's records came from, to join decisions back to the files screened: "refs.csv#42" (the
+    file's name and the record's id, key or line), the arXiv id of a snapshot line; GapScope's own
+    exports read back are left out (they are the paper again)."""
+    from ..models import OWN_EXPORT_SOURCE
+
+    names = []
+    for source, key in keys:
+        if source == OWN_EXPORT_SOURCE:
+            continue
+        file, sep, record = key.rpartition("#")
+        name = f"{Path(file).name}#{record}" if sep else Path(key).name if source == "pdf" else key
+        if name not in names:
+            names.append(name)
+    return "; ".join(names)
+
+
 @triage.command("export")
 @_collection_opt
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -335,7 +352,8 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @pass_library
 def triage_export(ref, collection, fmt, full_log, output) -> None:
-    """Export decisions with paper ids, titles, reasons and times."""
+    """Export decisions with paper ids, titles, the records they came from (FILE#ID: the id, key or line of
+    the imported file's record, to join them back), reasons and times."""
     import csv
     import io
     import json
@@ -348,14 +366,17 @@ def triage_export(ref, collection, fmt, full_log, output) -> None:
         rows = decision_log(lib, collection)
     else:
         rows = [dict(paper_id=pid, **d) for pid, d in current_decisions(lib, collection).items()]
-    papers = {p.id: p for p in lib.get_papers(sorted({r["paper_id"] for r in rows}))}
-    cols = ["paper_id", "arxiv_id", "doi", "title", "year", "decision", "reason", "origin", "reviewer", "decided_at"] + \
-           (["undone_at"] if full_log else [])
+    ids = sorted({r["paper_id"] for r in rows})
+    papers = {p.id: p for p in lib.get_papers(ids)}
+    records = {pid: record_names(keys) for pid, keys in lib.source_keys(ids).items()}
+    cols = ["paper_id", "arxiv_id", "doi", "title", "year", "records", "decision", "reason", "origin", "reviewer",
+            "decided_at"] + (["undone_at"] if full_log else [])
     out_rows = []
     for r in rows:
         p = papers.get(r["paper_id"])
         out_rows.append({"paper_id": r["paper_id"], "arxiv_id": p and p.arxiv_id, "doi": p and p.doi,
-                         "title": p and p.title, "year": p and p.year, "decision": r["decision"], "reason": r["reason"],
+                         "title": p and p.title, "year": p and p.year, "records": records.get(r["paper_id"], ""),
+                         "decision": r["decision"], "reason": r["reason"],
                          "origin": r["origin"], "reviewer": r["reviewer"], "decided_at": r["decided_at"],
                          **({"undone_at": r["undone_at"]} if full_log else {})})
     if fmt == "json":

@@ -1,15 +1,16 @@
 """Bibliography and annotation exports of any selection of papers: BibTeX, RIS, CSL-JSON (all three
-import into Zotero), and notes with highlights as Markdown or JSON."""
+import into Zotero), a CSV table (spreadsheets), and notes with highlights as Markdown or JSON."""
 
 from __future__ import annotations
 
 from .bibtex import to_bibtex
 from .csljson import to_csl_json
+from .csv_table import to_csv
 from .notes import notes_json, notes_markdown
 from .ris import to_ris
 from .selection import included_ids, select_ids
 
-EXPORT_FORMATS = ("bibtex", "ris", "csljson", "notes-md", "notes-json")
+EXPORT_FORMATS = ("bibtex", "ris", "csljson", "csv", "notes-md", "notes-json")
 
 
 def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False) -> str:
@@ -26,8 +27,10 @@ def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False)
         return to_ris(papers)
     if fmt == "csljson":
         return to_csl_json(papers)
+    if fmt == "csv":
+        return to_csv(papers, lib.tags_of)
     raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
 
 
 __all__ = ["EXPORT_FORMATS", "export_text", "included_ids", "notes_json", "notes_markdown", "select_ids",
-           "to_bibtex", "to_csl_json", "to_ris"]
+           "to_bibtex", "to_csl_json", "to_csv", "to_ris"]

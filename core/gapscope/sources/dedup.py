@@ -101,7 +101,9 @@ class DedupIndex:
         # ids are two papers), so an arXiv import compares titles against these alone.
         self.by_block_no_arxiv: dict[str, list[int]] = {}
         self.known: dict[int, _Known] = {}
-        self.last_reason = ""  # why match() matched: "arXiv id", "DOI", "title", "similar title (ratio 95)"
+        # why match() matched, as the import's merge list says it: "same arXiv id", "same DOI", "same title",
+        # "similar title (ratio 95) and same first author"
+        self.last_reason = ""
 
     @classmethod
     def from_rows(cls, rows: Iterable[tuple]) -> "DedupIndex":
@@ -165,10 +167,10 @@ class DedupIndex:
         """The library id of the paper this record describes, or None when it is new.
         ``author``: the record's first_author_key when the caller has it already."""
         if paper.arxiv_id and paper.arxiv_id in self.by_arxiv:
-            self.last_reason = "arXiv id"
+            self.last_reason = "same arXiv id"
             return self.by_arxiv[paper.arxiv_id]
         if paper.doi and paper.doi in self.by_doi:
-            self.last_reason = "DOI"
+            self.last_reason = "same DOI"
             return self.by_doi[paper.doi]
         if paper.pmid and paper.pmid in self.by_pmid:
             # a PubMed record without a title carries nothing else to match by
@@ -180,7 +182,7 @@ class DedupIndex:
             author = first_author_key(paper.authors)
         for pid in self.by_title.get(norm_title, ()):
             if self._compatible(self.known[pid], paper, author, exact=True):
-                self.last_reason = "title"
+                self.last_reason = "same title"
                 return pid
         if len(norm_title) < FUZZY_MIN_LENGTH:
             return None
@@ -200,7 +202,7 @@ class DedupIndex:
                         and distinguishing_marks(norm_title) == distinguishing_marks(k.norm_title)):
                     best, best_score = pid, score
         if best is not None:
-            self.last_reason = f"similar title (ratio {best_score:.0f}) and first author"
+            self.last_reason = f"similar title (ratio {best_score:.0f}) and same first author"
         return best
 
     @staticmethod

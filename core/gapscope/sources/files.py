@@ -37,10 +37,19 @@ def file_key(path: Path) -> str:
 
 
 def encoding_note(path: Path, lines: TextLines) -> Iterator[RecordWarning]:
-    """A note when lines of the file were not UTF-8 and were read as Windows-1252 (latin-1)."""
-    if lines.fallback_line is not None:
-        yield RecordWarning(f"{path}:{lines.fallback_line}", "not UTF-8 from this line on: read as Windows-1252 "
-                                                            "(latin-1); check the accents of these records")
+    """A note when lines of the file were not UTF-8 and were read as Windows-1252 (latin-1), at the first
+    such line and naming the others: only those lines were read so (a file pasted together from two
+    exports has UTF-8 lines after them)."""
+    if not lines.fallback_count:
+        return
+    first, *more = lines.fallback_lines
+    if not more:
+        which = "this line is not UTF-8"
+    else:
+        rest = lines.fallback_count - len(lines.fallback_lines)
+        which = (f"{lines.fallback_count} lines are not UTF-8 (this one and line{'s' if len(more) > 1 else ''} "
+                 f"{', '.join(map(str, more))}{f' and {rest} more' if rest else ''})")
+    yield RecordWarning(f"{path}:{first}", f"{which}: read as Windows-1252 (latin-1); check the accents there")
 
 
 class RecordKeys:
@@ -80,14 +89,20 @@ def nfc(s: str) -> str:
 
 
 def _year_of(date: Optional[str]) -> Optional[int]:
-    m = re.match(r"^\s*(\d{4})", date or "")
+    # four digits and no fifth: "19999" (a typo) is no year, not 1999; "2020a" (author-year styles) is 2020
+    m = re.match(r"^\s*(\d{4})(?!\d)", date or "")
     return int(m.group(1)) if m else None
+
+
+def unreadable_year(where: str, text: str) -> RecordWarning:
+    """The note for a record kept without the year it states (``20x5``, ``n.d.``, ``19999``)."""
+    return RecordWarning(where, f"unreadable year {text.strip()[:40]!r}: the record is kept without a year")
 
 
 def _iso_date(text: Optional[str]) -> Optional[str]:
     """A date as written in BibTeX or RIS (2025-03-18, 2025/03/18, 2025/03, 2025///) as ISO
     YYYY[-MM[-DD]], as far as it is a real date; None when it does not start with a year."""
-    m = re.match(r"^\s*(\d{4})(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text or "")
+    m = re.match(r"^\s*(\d{4})(?!\d)(?:[-/](\d{1,2})(?:[-/](\d{1,2}))?)?", text or "")
     if not m:
         return None
     year, month, day = m.group(1), m.group(2), m.group(3)
@@ -422,6 +437,9 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
                 yield keys.warning
             if is_untitled(paper.title):
                 yield untitled_warning(f"{path}:{line_no}", paper.title)
+            stated_year = entry.get("year") or entry.get("date") or ""
+            if paper.year is None and stated_year.strip():
+                yield unreadable_year(f"{path}:{line_no}", stated_year)
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
@@ -464,6 +482,15 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     )
 
 
+def _ris_record(path: Path, tags: dict[str, list[str]], start: int, keys: RecordKeys) -> Iterator[Record]:
+    """The paper of one RIS record (with its notes), or the error that names its line."""
+    stated_year = next((tags[t][0] for t in ("PY", "Y1", "DA") if tags.get(t)), "")
+    for rec in located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys):
+        if isinstance(rec, Paper) and rec.year is None and stated_year.strip():
+            yield unreadable_year(f"{path}:{start}", stated_year)
+        yield rec
+
+
 def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     keys = RecordKeys(path)
     tags: dict[str, list[str]] = {}
@@ -483,8 +510,10 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             continue
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
-            if tags:
-                yield RecordError(f"{path}:{start}", "record not closed with 'ER  -' before the next 'TY  -'")
+            if tags:  # the record before lost its 'ER  -' line: its fields all came before this TY, keep it
+                yield RecordWarning(f"{path}:{start}", f"record not closed with 'ER  -' before the next 'TY  -' "
+                                                       f"(line {n}): imported as read; check its last field")
+                yield from _ris_record(path, tags, start, keys)
             tags, start = {"TY": [value]}, n
             last = tag
             continue
@@ -492,7 +521,7 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             if not tags:
                 yield RecordError(f"{path}:{n}", "'ER  -' without a record")
                 continue
-            yield from located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys)
+            yield from _ris_record(path, tags, start, keys)
             tags, last = {}, None
             continue
         if not tags:
@@ -518,6 +547,10 @@ _CSV_COLUMNS = {
     "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
     "key": ("record_id", "id", "key"),
     "pmid": ("pmid", "pubmedid", "pubmed_id", "pubmed id"),
+    # what GapScope's own CSV export writes besides (exports/csv_table.py)
+    "published": ("published",),
+    "categories": ("categories",),
+    "mark": ("source",),
 }
 
 
@@ -658,16 +691,20 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
         year = _year_of(get("year"))
         if year is None and get("year"):
-            yield RecordWarning(f"{path}:{start}", f"unreadable year {get('year')[:40]!r}: the record is kept "
-                                                   "without a year")
+            yield unreadable_year(f"{path}:{start}", get("year"))
         source_key = keys.key(get("key"), start) if get("key") else keys.key(title.lower()[:200], start, stated=False)
         if keys.warning:
             yield keys.warning
+        published = _iso_date(get("published"))       # a full date (GapScope's export), when it is the year's
+        if not (year and published and published[:4] == str(year)):
+            published = str(year) if year else None
         yield Paper(
-            title=title, abstract=nfc(get("abstract")), authors=authors, year=year,
-            published=str(year) if year else None, arxiv_id=arxiv_id, arxiv_version=version,
+            title=title, abstract=nfc(get("abstract")), authors=authors, year=year, published=published,
+            arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
-            venue=nfc(get("venue")) or None, source="csv", source_key=source_key, location=f"{path}:{start}",
+            venue=nfc(get("venue")) or None,
+            source=OWN_EXPORT_SOURCE if get("mark") == EXPORT_MARK else "csv", source_key=source_key,
+            location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
         )
     yield from encoding_note(path, lines)

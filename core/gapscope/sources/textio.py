@@ -80,12 +80,16 @@ class ReadMeter:
 
 class TextLines:
     """Iterates ``(line_number, text)`` over a file, decoding each line as UTF-8 and falling back to
-    Windows-1252 for lines that are not UTF-8 (a common export encoding). ``fallback_line`` tells the
-    first line that needed the fallback, so the importer can say so."""
+    Windows-1252 for lines that are not UTF-8 (a common export encoding). ``fallback_lines`` (the first
+    ``KEPT_FALLBACK_LINES``) and ``fallback_count`` tell which lines needed the fallback, so the importer
+    can name them: the lines after one such line are still read as UTF-8 when they are."""
+
+    KEPT_FALLBACK_LINES = 10
 
     def __init__(self, path: Path, meter: Optional[ReadMeter] = None) -> None:
         self.path = Path(path)
-        self.fallback_line: Optional[int] = None
+        self.fallback_lines: list[int] = []
+        self.fallback_count = 0
         self.encoding = "utf-8"
         self.meter = meter      # told the position on disk every ReadMeter.EVERY lines, and at the end
 
@@ -128,6 +132,7 @@ class TextLines:
                 try:
                     yield n, bline.decode("utf-8")
                 except UnicodeDecodeError:
-                    if self.fallback_line is None:
-                        self.fallback_line = n
+                    self.fallback_count += 1
+                    if len(self.fallback_lines) < self.KEPT_FALLBACK_LINES:
+                        self.fallback_lines.append(n)
                     yield n, bline.decode("cp1252", errors="replace")

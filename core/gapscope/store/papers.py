@@ -248,6 +248,17 @@ class PapersMixin:
                 " WHERE paper_id = ? ORDER BY id", (paper_id,))
         ]
 
+    def source_keys(self, paper_ids: Sequence[int]) -> dict[int, list[tuple[str, str]]]:
+        """paper id -> its records' (source, source_key), oldest first, for many papers in one query."""
+        rows = []
+        for part in chunks(sorted(set(int(i) for i in paper_ids))):
+            rows += self._conn.execute("SELECT id, paper_id, source, source_key FROM source_records WHERE paper_id"
+                                       f" IN ({','.join('?' * len(part))})", part).fetchall()
+        out: dict[int, list[tuple[str, str]]] = {}
+        for _id, pid, source, key in sorted(rows):
+            out.setdefault(pid, []).append((source, key))
+        return out
+
     def versions(self, paper_id: int) -> list[tuple[int, Optional[str]]]:
         return [tuple(r) for r in self._conn.execute(
             "SELECT version, date FROM paper_versions WHERE paper_id = ? ORDER BY version", (paper_id,))]

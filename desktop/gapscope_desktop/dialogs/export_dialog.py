@@ -1,6 +1,6 @@
 """Export any scope in any format the CLI has: the gap report (HTML / Markdown / PDF) of the library or a
 collection, and the papers of the whole library, the selection, the included papers, a tag, a collection
-or the current search as BibTeX, RIS, CSL-JSON or their notes (Markdown / JSON). The same core functions
+or the current search as BibTeX, RIS, CSL-JSON, CSV or their notes (Markdown / JSON). The same core functions
 as `gapscope report` and `gapscope export` (`gapscope.reports.export_report` / `export_papers`)."""
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ PAPER_FORMATS = [
     ("bibtex", "Bibliography (BibTeX)", "bibtex", "*.bib"),
     ("ris", "Bibliography (RIS)", "ris", "*.ris"),
     ("csljson", "Bibliography (CSL-JSON, for Zotero)", "csljson", "*.json"),
+    ("csv", "Table (CSV, for a spreadsheet)", "csv", "*.csv"),
     ("notes-md", "Notes and highlights (Markdown)", "notes-md", "*.md"),
     ("notes-json", "Notes and highlights (JSON)", "notes-json", "*.json"),
 ]
