@@ -61,7 +61,7 @@ _CARRIED = ("title", "authors", "year", "published", "arxiv_id", "arxiv_version"
 def _small_library(shared_data, tmp_path):
     """Real records: 12 arXiv cs papers of 2025 (several categories each), 12 of the 2007 snapshot
     (DOIs, journal references, several versions), and one published paper without an arXiv id whose
-    URL is its publisher's page and whose date has a month (read from BibTeX)."""
+    URL is its publisher's page, whose date has a month and which carries a PubMed id (read from BibTeX)."""
     import gzip
     import itertools
 
@@ -75,7 +75,7 @@ def _small_library(shared_data, tmp_path):
     bib = tmp_path / "published.bib"
     bib.write_text(f"@article{{pub, title = {{{rec['title']}}}, author = {{{rec['authors']}}}, year = {{2008}},"
                    f" month = jul, journal = {{{rec.get('journal-ref') or 'Phys. Rev. D'}}}, doi = {{{rec['doi']}}},"
-                   f" url = {{https://journals.example.org/{rec['doi']}}}}}\n", encoding="utf-8")
+                   f" url = {{https://journals.example.org/{rec['doi']}}}, pmid = {{18517657}}}}\n", encoding="utf-8")
     lib = Library(tmp_path / "orig.sqlite")
     import_file(lib, src)
     import_file(lib, bib)
@@ -91,6 +91,7 @@ def test_round_trip_into_a_fresh_library_keeps_every_field_the_format_carries(sh
     assert any(len(p.categories) > 1 for p in originals) and any((p.arxiv_version or 0) > 1 for p in originals)
     assert any(p.published and len(p.published) == 10 for p in originals)
     assert any(p.url and "arxiv.org" not in p.url for p in originals)
+    assert any(p.pmid for p in originals)
     path = tmp_path / f"export.{ext}"
     path.write_text(export_text(lib, fmt, ids), encoding="utf-8")
     fresh = Library(tmp_path / "fresh.sqlite")
@@ -102,6 +103,8 @@ def test_round_trip_into_a_fresh_library_keeps_every_field_the_format_carries(sh
             assert getattr(got, name) == getattr(orig, name), (fmt, orig.id, name)
         assert got.abstract == " ".join(orig.abstract.split())  # line breaks: none of the formats holds them
         assert got.url == orig.url  # the arXiv page, or the publisher's
+        if fmt != "ris":  # RIS has no PubMed-id tag of its own (AN is the database's accession number)
+            assert got.pmid == orig.pmid, (fmt, orig.id)
     lib.close()
     fresh.close()
 

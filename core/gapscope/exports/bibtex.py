@@ -141,6 +141,8 @@ def entry(p: Paper, key: str, keep_math: bool = False) -> str:
         fields.append(("journal", tex_escape(p.venue)))
     if p.doi:
         fields.append(("doi", _verbatim(p.doi)))
+    if p.pmid:
+        fields.append(("pmid", _verbatim(p.pmid)))
     if p.arxiv_id:
         fields += [("eprint", _verbatim(p.arxiv_id_versioned)), ("archivePrefix", "arXiv")]
         if p.primary_category:

@@ -38,6 +38,8 @@ def item(p: Paper, key: str) -> dict[str, Any]:
         d["container-title"] = plain(p.venue)
     if p.doi:
         d["DOI"] = p.doi
+    if p.pmid:
+        d["PMID"] = p.pmid
     if p.url:
         d["URL"] = p.url
     elif p.arxiv_id:

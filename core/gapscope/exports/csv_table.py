@@ -1,5 +1,5 @@
 """CSV export: one row per paper, for a spreadsheet or another screening tool. GapScope's CSV import
-reads every column back (title, authors, year, published, doi, arxiv_id with its version, venue, url,
+reads every column back (title, authors, year, published, doi, pmid, arxiv_id with its version, venue, url,
 categories, abstract); tags ride along for the spreadsheet only. The ``source`` column marks the rows as
 GapScope's export (models.EXPORT_MARK), so that a re-import counts them as the library's own papers,
 not as a new search (docs/triage.md, "PRISMA")."""
@@ -13,14 +13,14 @@ from typing import Callable, Optional
 from ..models import EXPORT_MARK, Paper
 from .bibtex import plain
 
-COLUMNS = ("id", "title", "authors", "year", "published", "doi", "arxiv_id", "venue", "url", "categories", "tags",
+COLUMNS = ("id", "title", "authors", "year", "published", "doi", "pmid", "arxiv_id", "venue", "url", "categories", "tags",
            "abstract", "source")
 AUTHOR_SEPARATOR = "; "     # the CSV import splits authors at ";"
 
 
 def row(p: Paper, tags: list[str]) -> list[str]:
     return [str(p.id or ""), plain(p.title), AUTHOR_SEPARATOR.join(plain(a) for a in p.authors if plain(a)),
-            str(p.year or ""), p.published or "", p.doi or "", p.arxiv_id_versioned or "", plain(p.venue),
+            str(p.year or ""), p.published or "", p.doi or "", p.pmid or "", p.arxiv_id_versioned or "", plain(p.venue),
             p.url or "", " ".join(p.categories), "; ".join(tags), plain(p.abstract), EXPORT_MARK]
 
 

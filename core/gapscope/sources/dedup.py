@@ -174,7 +174,7 @@ class DedupIndex:
             return self.by_doi[paper.doi]
         if paper.pmid and paper.pmid in self.by_pmid:
             # a PubMed record without a title carries nothing else to match by
-            self.last_reason = "PMID"
+            self.last_reason = "same PMID"
             return self.by_pmid[paper.pmid]
         if not norm_title:
             return None

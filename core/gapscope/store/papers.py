@@ -16,18 +16,18 @@ HIGHEST_DELETED_ID = "papers.highest_deleted_id"
 
 _PAPER_COLUMNS = (
     "id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id, "
-    "arxiv_version, doi, primary_category, categories, venue, url"
+    "arxiv_version, doi, primary_category, categories, venue, url, pmid"
 )
 
 
 def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
     (pid, title, abstract, trunc, authors, year, published, updated, arxiv_id, arxiv_version, doi,
-     _primary, categories, venue, url) = tuple(row)
+     _primary, categories, venue, url, pmid) = tuple(row)
     return Paper(
         id=pid, title=title, abstract=abstract, abstract_truncated=bool(trunc),
         authors=[a for a in authors.split("; ") if a], year=year, published=published,
         updated=updated, arxiv_id=arxiv_id, arxiv_version=arxiv_version, doi=doi,
-        categories=categories.split() if categories else [], venue=venue, url=url,
+        categories=categories.split() if categories else [], venue=venue, url=url, pmid=pmid,
     )
 
 
