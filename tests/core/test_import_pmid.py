@@ -98,3 +98,20 @@ def test_an_upgraded_library_matches_its_pmid_only_records_by_pmid(tmp_path, mon
         assert lib.get_paper(pid).title == "Methylphenidate and the timing of sleep onset in children with ADHD."
     finally:
         lib.close()
+
+
+def test_a_papers_pmid_is_shown_by_the_cli(library, tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    (tmp_path / "pubmed.ris").write_text(PUBMED_RIS, encoding="utf-8")
+    import_file(library, tmp_path / "pubmed.ris")
+    pid = next(p for p in library.list_paper_ids() if library.get_paper(p).pmid == "10637679")
+    run = CliRunner().invoke(main, ["-L", str(library.path), "papers", "show", "--json", str(pid)])
+    assert run.exit_code == 0, run.output
+    assert json.loads(run.output)["pmid"] == "10637679"
+    text = CliRunner().invoke(main, ["-L", str(library.path), "papers", "show", str(pid)]).output
+    assert "PMID:10637679" in text

@@ -84,3 +84,11 @@ def test_the_title_goes_to_the_paper_it_was_typed_for_when_the_pane_moved_on_mea
     qtbot.waitUntil(lambda: not any(t.name == "Edit title" for t in window.tasks.running), timeout=10000)
     assert window.lib.get_paper(asked).title == "A title typed for the first paper"
     assert window.lib.get_paper(other).title == other_title
+
+
+def test_the_header_links_a_papers_pubmed_record():
+    from gapscope.models import Paper
+    from gapscope_desktop.views.paper_html import paper_header_html
+
+    shown = paper_header_html(Paper(title="Tic exacerbation during stimulant treatment", pmid="10637679"))
+    assert '<a href="https://pubmed.ncbi.nlm.nih.gov/10637679/">PMID:10637679</a>' in shown

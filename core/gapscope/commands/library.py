@@ -13,7 +13,7 @@ from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, E
 
 def _paper_row(p) -> dict:
     return {
-        "id": p.id, "arxiv_id": p.arxiv_id_versioned, "doi": p.doi, "title": p.title,
+        "id": p.id, "arxiv_id": p.arxiv_id_versioned, "doi": p.doi, "pmid": p.pmid, "title": p.title,
         "authors": p.authors, "year": p.year, "published": p.published,
         "categories": p.categories, "venue": p.venue,
     }
@@ -224,7 +224,7 @@ def papers_show(ref, paper, as_json) -> None:
     click.secho(p.title, bold=True)
     click.echo("; ".join(p.authors))
     bits = [b for b in (p.arxiv_id_versioned and f"arXiv:{p.arxiv_id_versioned}", p.doi and f"doi:{p.doi}",
-                        p.published, " ".join(p.categories), p.venue) if b]
+                        p.pmid and f"PMID:{p.pmid}", p.published, " ".join(p.categories), p.venue) if b]
     click.echo(" | ".join(bits))
     click.echo()
     click.echo(wrap_paragraph(p.abstract or "(no abstract)") + (" [truncated]" if p.abstract_truncated else ""))
