@@ -197,7 +197,8 @@ def paper_header_html(paper, editable: bool = False) -> str:
         doi = html.escape(paper.doi)
         links.append(f'<a href="https://doi.org/{doi}">doi:{doi}</a>')
     if paper.pmid:
-        links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{html.escape(paper.pmid)}/">PMID:{html.escape(paper.pmid)}</a>')
+        pmid = html.escape(paper.pmid)
+        links.append(f'<a href="https://pubmed.ncbi.nlm.nih.gov/{pmid}/">PMID:{pmid}</a>')
     if paper.url and not paper.arxiv_id:
         links.append(f'<a href="{html.escape(paper.url)}">link</a>')
     return (f'<h3 style="margin-bottom:2px;">{title}</h3>' + edit
