@@ -100,6 +100,11 @@ def listable(c: Concept, n_library: int, max_share: float) -> bool:
             and c.n_papers <= max(30, max_share * n_library))
 
 
+def _common_only(c: Concept, n_library: int, max_share: float) -> bool:
+    """Listable but for how common it is ("reinforcement learning" in a small library): still a name."""
+    return listable(Concept(c.id, c.kind, c.phrase, c.synonyms, c.vector), n_library, max_share)
+
+
 def modifier(phrase: str) -> bool:
     """A compound modifier ("AI-driven", "LLM-driven", "training-free"): how a thing is, not the thing."""
     compound = phrase.split()[-1].lower().split("-") if phrase.strip() else []
@@ -180,13 +185,16 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     if not cand.any():
         return []
     things = not_method_ids(cs, mentions)
-    score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things)
+    refused: set[int] = set()
+    score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
+                            refused)
     same_as = _same_concepts(cs, blk, score, acronyms, rare_max)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
-    # no related method that is data, a space or an output ("CXR") nor a modifier ("LLM-driven")
+    # a concept the checks refuse as an end is named as no related method or problem either: data, a space or
+    # an output ("CXR"), a modifier ("LLM-driven"), a vague phrase ("representations directly")
     gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as,
-                              unnamed=things | {c.id for c in cs.concepts if modifier(c.phrase)})
+                              unnamed=things | refused | {c.id for c in cs.concepts if modifier(c.phrase)})
     pool, pairs = [], {}
     for f in flat:
         i, j = np.unravel_index(int(f), score.shape)
@@ -242,16 +250,21 @@ def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: in
 
 
 def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_share: float, mentions, paper_vecs,
-                    acronyms, notices: Optional[list], things: frozenset = frozenset()) -> np.ndarray:
+                    acronyms, notices: Optional[list], things: frozenset = frozenset(),
+                    refused: Optional[set] = None) -> np.ndarray:
     """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
     listable or concrete concept, a method end that is no method (``things``, not_method_ids), or an
-    ambiguous acronym (each with its notice)."""
+    ambiguous acronym (each with its notice). ``refused`` gets the ids of the concepts refused for what they
+    are (not for being common): no statement names them as a related concept."""
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_m &= ~_not_methods(cs, blk, cand, ok_m, things, notices)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
+    if refused is not None:
+        refused |= vague | {cs.concepts[k].id for k, ok in [*zip(blk.m_idx, ok_m), *zip(blk.p_idx, ok_p)]
+                            if not ok and not _common_only(cs.concepts[k], n_library, max_share)}
     ok_m &= np.array([cs.concepts[i].id not in vague for i in blk.m_idx], dtype=bool)
     ok_p &= np.array([cs.concepts[j].id not in vague for j in blk.p_idx], dtype=bool)
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
