@@ -262,7 +262,8 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     if weak and notices is not None:
         notices.append(f"{len(weak)} shortcoming cluster{'s' if len(weak) != 1 else ''} too unstable to state one "
                        f"shortcoming (stability below {SHORTCOMING_WEAK_BELOW}) ended no gap: "
-                       + ", ".join(f"\u201c{c.label}\u201d ({float(c.stability):.2f})" for c in weak[:5]))
+                       + ", ".join(f"\u201c{c.label}\u201d ({math.floor(float(c.stability) * 100) / 100:.2f})"
+                                   for c in weak[:5]))
     if len(stats) < 3:   # 'against the typical shortcoming' means nothing with one or two clusters
         if too_few_later:
             raise SpanTooShort(
