@@ -131,9 +131,15 @@ def test_a_shortcoming_gap_quotes_no_method_sentence(tmp_path):
         gap = Gap("unaddressed_shortcoming", 0.5, f"4 papers state the shortcoming \u201cx\u201d{example}, yet none.",
                   None, None, [pid], roles={pid: "shortcoming"},
                   details={"example": {"text": how, "in_statement": example}})
-        quote_shortcomings(lib, [gap])
+        # a map's representative, cut at 60 characters, of a paper the gap does not quote
+        cut = how[:59].rstrip() + "\u2026"
+        other = Gap("unaddressed_shortcoming", 0.4, f"5 papers state \u201cy\u201d (e.g. \u201c{cut}\u201d), yet none.",
+                    None, None, [], roles={},
+                    details={"example": {"text": cut, "in_statement": f" (e.g. \u201c{cut}\u201d)", "paper_id": pid}})
+        quote_shortcomings(lib, [gap, other])
         assert [q["text"] for q in gap.details["quotes"]] == [short]
         assert how not in gap.statement and "(e.g." not in gap.statement and short in gap.statement, gap.statement
+        assert other.statement == "5 papers state \u201cy\u201d, yet none.", other.statement
         assert shortcoming_reader(lib)([pid]) == {pid: [short]}      # a method x problem gap's quotes too
     finally:
         lib.close()

@@ -314,7 +314,8 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
                                       "since": median, "raw_score": round(raw, 4), **_stability_details(c),
                                       # the statement's example sentence (find.quote_shortcomings drops a
                                       # method sentence the classifier also flagged)
-                                      "example": {"text": c.representative, "in_statement": example}
+                                      "example": {"text": c.representative, "in_statement": example,
+                                                  "paper_id": c.representative_paper}
                                       if example else None})))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]

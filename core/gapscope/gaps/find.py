@@ -248,14 +248,16 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
     wanted = [g for g in gaps if g.type == "unaddressed_shortcoming"]
     if not wanted:
         return
-    sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"])
+    examples = [int(ex["paper_id"]) for g in wanted if (ex := g.details.get("example")) and ex.get("paper_id")]
+    sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"]
+                                  + examples)
     # a sentence saying what the paper does ("we apply a sliding-window chunking ...") is no shortcoming stated,
     # whatever else the classifier flagged in it
     method = {q["text"] for qs in sents.values() for q in qs if q.get("role") == "method"}
     sents = {p: [q for q in qs if q.get("role") != "method"] for p, qs in sents.items()}
     for g in wanted:
         ex = g.details.get("example")
-        if ex and ex.get("text") in method:
+        if ex and _one_of(ex.get("text") or "", method):
             g.statement = g.statement.replace(ex["in_statement"], "", 1)
             g.details["example"] = None
         # per paper: its first abstract sentence, and its first full-text one (with the section it is in)
@@ -267,3 +269,11 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
             g.statement += " Stated as: " + " / ".join(
                 f"\u201c{q['text']}\u201d ({q['shortcoming']}"
                 + (f", {q['section']} p. {q['page']}" if q.get("section") else "") + ")" for q in quotes[:per_gap])
+
+
+def _one_of(text: str, sentences: set[str]) -> bool:
+    """Whether ``text`` is one of ``sentences``, or the start of one cut with "\u2026" (a map's representative)."""
+    if text in sentences:
+        return True
+    cut = text[:-1].rstrip() if text.endswith("\u2026") else None
+    return bool(cut) and any(s.startswith(cut) for s in sentences)
