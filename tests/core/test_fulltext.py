@@ -347,7 +347,7 @@ def test_gap_quotes_name_the_section_of_a_fulltext_shortcoming(lib, pdfs, fast_e
                              (lim[0]["id"], "other", "own", 0.9, "test")])
     quotes = shortcoming_sentences(lib, [pid])[pid]
     assert quotes[0] == {"text": lim[0]["text"], "shortcoming": "own", "confidence": 0.9, "section": "Limitations",
-                         "page": 10}
+                         "page": 10, "role": "other"}
     gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [pid], roles={pid: "shortcoming"})
     quote_shortcomings(lib, [gap])
     assert gap.details["quotes"][0]["section"] == "Limitations"

@@ -323,4 +323,5 @@ def test_unaddressed_shortcoming_when_no_later_method_comes_close_says_so_plainl
     found = unaddressed_shortcoming(lim, ids, -vecs, paper_dates(lib), own_only=set(lim.assignments),
                                     notices=notices)
     assert found == []
-    assert len(notices) == 1 and "none stands out" in notices[0] and "longer time" not in notices[0]
+    said = [n for n in notices if "too unstable" not in n]     # the clusters too weak to compare are named apart
+    assert len(said) == 1 and "none stands out" in said[0] and "longer time" not in said[0]

@@ -190,7 +190,7 @@ def test_an_acronym_and_its_expansion_are_one_concept_in_the_gap_list():
 def test_a_shortcoming_on_an_unstable_cluster_says_so_and_ranks_lower():
     import numpy as np
 
-    from gapscope.gaps.detect import UNSTABLE_FACTOR, unaddressed_shortcoming
+    from gapscope.gaps.detect import SHORTCOMING_WEAK_BELOW, UNSTABLE_FACTOR, unaddressed_shortcoming
     from gapscope.maps.cluster import UNSTABLE_BELOW
 
     members = {c: list(range(10 * c + 1, 10 * c + 7)) for c in range(4)}
@@ -203,16 +203,23 @@ def test_a_shortcoming_on_an_unstable_cluster_says_so_and_ranks_lower():
         dates[ids[-1]] = "2025-06-01"
     sm = _shortcoming_map(members)
     steady = {g.problem.cluster: g for g in unaddressed_shortcoming(sm, np.array(ids), np.stack(vecs), dates)}
-    sm.clusters[0].stability = 0.02
+    sm.clusters[0].stability = 0.2
     shaky = {g.problem.cluster: g for g in unaddressed_shortcoming(sm, np.array(ids), np.stack(vecs), dates)}
-    assert 0.02 < UNSTABLE_BELOW
-    assert "\u201cshortcoming 0\u201d (unstable cluster: stability 0.02)" in shaky[0].statement, shaky[0].statement
+    assert SHORTCOMING_WEAK_BELOW < 0.2 < UNSTABLE_BELOW
+    assert "\u201cshortcoming 0\u201d (unstable cluster: stability 0.20)" in shaky[0].statement, shaky[0].statement
     assert "unstable cluster" not in steady[0].statement and "unstable cluster" not in shaky[3].statement
-    assert shaky[0].details["unstable"] and shaky[0].details["stability"] == 0.02 and not shaky[3].details["unstable"]
+    assert shaky[0].details["unstable"] and shaky[0].details["stability"] == 0.2 and not shaky[3].details["unstable"]
     assert shaky[0].score == pytest.approx(UNSTABLE_FACTOR * steady[0].score)
     assert shaky[3].score == pytest.approx(steady[3].score)
     # a shortcoming addressed as often as the typical one or more is no gap
     assert set(shaky) == {0, 3} and all(g.details["rate"] < g.details["typical_rate"] for g in shaky.values())
+    # a cluster this weak ("datasets, training", 4 papers, stability 0.05) states no one shortcoming: no gap
+    sm.clusters[0].stability = 0.05
+    notices: list = []
+    weak = {g.problem.cluster for g in unaddressed_shortcoming(sm, np.array(ids), np.stack(vecs), dates,
+                                                               notices=notices)}
+    assert 0 not in weak and 3 in weak
+    assert any("too unstable" in n and "\u201cshortcoming 0\u201d (0.05)" in n for n in notices), notices
 
 
 def test_an_input_modality_is_no_problem_end():

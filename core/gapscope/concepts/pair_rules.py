@@ -81,19 +81,25 @@ class ConceptMentions(dict):
     """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data},
     ``in_aim``: {concept id: papers naming it in the title or an objective sentence}, ``as_technique`` /
     ``as_task``: {concept id: papers using it as a technique / naming it as a problem} (None: not
-    read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read)."""
+    read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read);
+    ``as_used`` / ``as_thing``: {method concept id: papers using it as a technique / writing it as a thing a
+    method takes in, works in or produces} (None: not read; pair_rules.not_methods)."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
                  in_aim: Optional[Mapping[int, frozenset]] = None,
                  as_technique: Optional[Mapping[int, frozenset]] = None,
                  as_task: Optional[Mapping[int, frozenset]] = None,
-                 as_input: Optional[Mapping[int, frozenset]] = None):
+                 as_input: Optional[Mapping[int, frozenset]] = None,
+                 as_used: Optional[Mapping[int, frozenset]] = None,
+                 as_thing: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
         self.as_technique = None if as_technique is None else dict(as_technique)
         self.as_task = None if as_task is None else dict(as_task)
         self.as_input = None if as_input is None else dict(as_input)
+        self.as_used = None if as_used is None else dict(as_used)
+        self.as_thing = None if as_thing is None else dict(as_thing)
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMentions:
@@ -101,9 +107,10 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
     as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
-    TECHNIQUE_MIN_MENTIONS papers."""
+    TECHNIQUE_MIN_MENTIONS papers; ``as_used`` / ``as_thing``: the papers using a method concept as a technique /
+    writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions."""
     from .quality import text_mentions
-    from .roles import Contexts, input_papers, technique_and_task_papers
+    from .roles import Contexts, input_papers, technique_and_task_papers, thing_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
     hits = lib.papers_mentioning(forms)
@@ -122,12 +129,17 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     as_technique, as_task = technique_and_task_papers(index, read, mentioned)
     as_input = input_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read},
                             mentioned)
+    # every method concept mentioned often enough, small ones too: a gap names them as related methods
+    as_used, as_thing = thing_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "method"
+                                             and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
     return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
                            {k: frozenset(v) for k, v in as_data.items()},
                            {k: frozenset(v) for k, v in in_aim.items()},
                            {k: frozenset(v) for k, v in as_technique.items()},
                            {k: frozenset(v) for k, v in as_task.items()},
-                           {k: frozenset(v) for k, v in as_input.items()})
+                           {k: frozenset(v) for k, v in as_input.items()},
+                           {k: frozenset(v) for k, v in as_used.items()},
+                           {k: frozenset(v) for k, v in as_thing.items()})
 
 
 def is_name(phrase: str) -> bool:
@@ -197,6 +209,30 @@ def inputs(concepts: Sequence, mentions: Mapping[int, frozenset], as_input: Mapp
         inp, task = as_input.get(c.id, frozenset()), as_task.get(c.id, frozenset())
         n = len(mentions.get(c.id, frozenset()) | inp | task)
         out[i] = n >= TECHNIQUE_MIN_MENTIONS and len(inp) >= INPUT_SHARE * n and len(inp) > INPUT_OVER * len(task)
+    return out
+
+
+THING_SHARE = 0.12   # of the abstracts mentioning a method concept, those writing it as data, a space or an output
+THING_OVER = 1.5     # ... more than this many times those using it as a technique: no method. Set by reading the
+                     # 10,653-paper CS library's method concepts: "point clouds" 20% thing / 4% technique,
+                     # "latent space" 26% / 4%, "camera poses" 30% / 6%, "MRI" 35% / 4%, "SQL" 36% / 18%; methods
+                     # stay ("LoRA" 4% / 28%, "KV cache" 8% / 8%, "VLMs" 11% / 11%, "contrastive learning" 1% / 37%)
+THING_MIN_MENTIONS = 8
+
+
+def not_methods(concepts: Sequence, mentions: Mapping[int, frozenset], as_used: Mapping[int, frozenset],
+                as_thing: Mapping[int, frozenset]) -> np.ndarray:
+    """Per method concept (with ``id``): no method but a thing a method takes in, works in or produces (data
+    "point clouds", a modality "MRI", a space "latent space", an estimated quantity "camera poses", a language
+    "SQL"), written so (roles.thing_papers) by THING_SHARE of the abstracts mentioning it and far more often
+    than used as a technique. No method end of a listed gap nor a related method a gap names; it may still be a
+    problem ("point cloud segmentation" is its own concept). Only the gap listing reads it (the backtest scores
+    link prediction, where such a concept links like any other)."""
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        used, thing = as_used.get(c.id, frozenset()), as_thing.get(c.id, frozenset())
+        n = len(mentions.get(c.id, frozenset()) | used | thing)
+        out[i] = n >= THING_MIN_MENTIONS and len(thing) >= THING_SHARE * n and len(thing) > THING_OVER * len(used)
     return out
 
 

@@ -37,6 +37,14 @@ INPUT_BEFORE = ("from", "given", "raw", "input", "captured", "acquired")
 INPUT_AFTER = ("image", "frame", "video", "camera", "input", "data", "sensor", "scan", "map", "signal", "modality",
                "stream", "observation", "channel", "measurement", "recording", "reading")
 
+# what a method works on or in, or produces, rather than applies: a space ("in the latent space"), a quantity
+# estimated or generated ("estimate camera poses", "SQL generation"); with the input contexts above, a method
+# concept written so far more often than as a technique is no method (pair_rules.not_methods)
+PLACE_BEFORE = ("in", "in the", "into", "into the", "within", "within the", "onto the")
+TARGET_BEFORE = ("estimate", "estimating", "estimation of", "predict", "predicting", "recover", "recovering",
+                 "generate", "generating", "generates", "reconstruct", "reconstructing", "known", "given", "without")
+TARGET_AFTER = ("estimation", "prediction", "reconstruction", "generation", "recovery", "synthesis")
+
 _WORD = re.compile(r"\w+", flags=re.UNICODE)
 
 
@@ -138,3 +146,17 @@ def input_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Seq
     "from RGB", "RGB cameras")}. ``texts``: or a Contexts whose token index to share."""
     inputs = _indexed(texts).reading(INPUT_BEFORE, INPUT_AFTER)
     return {key: inputs.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
+
+
+def thing_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
+                 among_of: Mapping[int, Iterable[int]]) -> tuple[dict[int, set], dict[int, set]]:
+    """({key: the papers of ``among_of[key]`` using one of its forms as a technique}, {key: those writing it as
+    a thing a method takes in, works in or produces: "from point clouds", "point cloud data", "in the latent
+    space", "estimate camera poses", "SQL generation"}). ``texts``: or a Contexts whose token index to share."""
+    tech = _indexed(texts).reading(TECHNIQUE_BEFORE, TECHNIQUE_AFTER)
+    thing = tech.reading(INPUT_BEFORE + PLACE_BEFORE + TARGET_BEFORE, INPUT_AFTER + TARGET_AFTER)
+    as_tech, as_thing = {}, {}
+    for key, forms in forms_of.items():
+        among = list(among_of.get(key, ()))
+        as_tech[key], as_thing[key] = tech.papers(forms, among), thing.papers(forms, among)
+    return as_tech, as_thing

@@ -96,9 +96,19 @@ def listable(c: Concept, n_library: int, max_share: float) -> bool:
     "LoRA"), not so common that it is a field rather than a concept ("attention" in 3% of the papers), and
     no compound modifier ("AI-driven", "training-free": how a thing is, not the thing) nor a hardware budget
     ("GPU memory"); the backtest keeps them, as it keeps every vague phrase, for they link like any other."""
-    compound = c.phrase.split()[-1].lower().split("-") if c.phrase.strip() else []
-    modifier = len(compound) >= 2 and compound[-1] in CONCEPT_MODIFIER_TAILS
-    return specific(c.phrase) and not modifier and not resource(c.phrase) and c.n_papers <= max(30, max_share * n_library)
+    return (specific(c.phrase) and not modifier(c.phrase) and not resource(c.phrase)
+            and c.n_papers <= max(30, max_share * n_library))
+
+
+def _common_only(c: Concept, n_library: int, max_share: float) -> bool:
+    """Listable but for how common it is ("reinforcement learning" in a small library): still a name."""
+    return listable(Concept(c.id, c.kind, c.phrase, c.synonyms, c.vector), n_library, max_share)
+
+
+def modifier(phrase: str) -> bool:
+    """A compound modifier ("AI-driven", "LLM-driven", "training-free"): how a thing is, not the thing."""
+    compound = phrase.split()[-1].lower().split("-") if phrase.strip() else []
+    return len(compound) >= 2 and compound[-1] in CONCEPT_MODIFIER_TAILS
 
 
 def resource(phrase: str) -> bool:
@@ -174,11 +184,17 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     cand = candidates(blk, rare_max)
     if not cand.any():
         return []
-    score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices)
+    things = not_method_ids(cs, mentions)
+    refused: set[int] = set()
+    score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
+                            refused)
     same_as = _same_concepts(cs, blk, score, acronyms, rare_max)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
-    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as)
+    # a concept the checks refuse as an end is named as no related method or problem either: data, a space or
+    # an output ("CXR"), a modifier ("LLM-driven"), a vague phrase ("representations directly")
+    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as,
+                              unnamed=things | refused | {c.id for c in cs.concepts if modifier(c.phrase)})
     pool, pairs = [], {}
     for f in flat:
         i, j = np.unravel_index(int(f), score.shape)
@@ -192,7 +208,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     # a shared neighbour worth naming: a concept of 5+ papers that may be named (not "RGB", "reconstruction")
     from ..concepts.quality import not_a_concept
 
-    not_neighbours = [k for k, c in enumerate(cs.concepts) if c.n_papers < 5 or not_a_concept(c.phrase)] if kept else []
+    not_neighbours = [k for k, c in enumerate(cs.concepts)
+                      if c.n_papers < 5 or not_a_concept(c.phrase) or modifier(c.phrase)] if kept else []
     gaps = [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
                          sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles) for c in kept]
     return sorted(gaps, key=lambda g: -g.score)     # listing order: pairs some abstracts combine already lower
@@ -233,14 +250,21 @@ def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: in
 
 
 def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_share: float, mentions, paper_vecs,
-                    acronyms, notices: Optional[list]) -> np.ndarray:
+                    acronyms, notices: Optional[list], things: frozenset = frozenset(),
+                    refused: Optional[set] = None) -> np.ndarray:
     """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
-    listable or concrete concept, or an ambiguous acronym (each with its notice)."""
+    listable or concrete concept, a method end that is no method (``things``, not_method_ids), or an
+    ambiguous acronym (each with its notice). ``refused`` gets the ids of the concepts refused for what they
+    are (not for being common): no statement names them as a related concept."""
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
+    ok_m &= ~_not_methods(cs, blk, cand, ok_m, things, notices)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
+    if refused is not None:
+        refused |= vague | {cs.concepts[k].id for k, ok in [*zip(blk.m_idx, ok_m), *zip(blk.p_idx, ok_p)]
+                            if not ok and not _common_only(cs.concepts[k], n_library, max_share)}
     ok_m &= np.array([cs.concepts[i].id not in vague for i in blk.m_idx], dtype=bool)
     ok_p &= np.array([cs.concepts[j].id not in vague for j in blk.p_idx], dtype=bool)
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
@@ -317,6 +341,35 @@ def _expansions(m: Concept, p: Concept, acronyms: Mapping[int, "AcronymReading"]
     from ..concepts.acronyms import DEFINED
 
     return {c.phrase: r.dominant for c in (m, p) if (r := acronyms.get(c.id)) is not None and r.verdict == DEFINED}
+
+
+def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
+    """The ids of the method concepts that are no method but data, a modality, a space or an output ("point
+    clouds", "MRI", "latent space", "camera poses"; concepts/pair_rules.not_methods), when ``mentions`` has
+    the reading (ConceptMentions.as_used / as_thing)."""
+    as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
+    if as_used is None or as_thing is None:
+        return frozenset()
+    from ..concepts.pair_rules import not_methods
+
+    methods = [c for c in cs.concepts if c.kind == "method"]
+    return frozenset(c.id for c, out in zip(methods, not_methods(methods, mentions, as_used, as_thing)) if out)
+
+
+def _not_methods(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, things: frozenset,
+                 notices: Optional[list]) -> np.ndarray:
+    """Per method row: one of ``things``, no method end of a listed gap; a notice names those that had a
+    candidate pair."""
+    out = np.array([cs.concepts[i].id in things for i in blk.m_idx], dtype=bool)
+    hit = sorted((cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(out & ok_m & cand.any(axis=1))),
+                 key=lambda c: -c.n_papers)
+    if hit and notices is not None:
+        n = len(hit)
+        notices.append(f"{n} method concept{'s' if n != 1 else ''} that {'their' if n != 1 else 'its'} abstracts "
+                       "write as data, a space or an output (\u201cfrom <X>\u201d, \u201cin the <X>\u201d, "
+                       f"\u201cestimate <X>\u201d) far more than as a technique {'are' if n != 1 else 'is'} no "
+                       "method one applies and ended no gap: " + ", ".join(_q(c.phrase) for c in hit[:8]))
+    return out
 
 
 def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, mentions,

@@ -28,6 +28,8 @@ def _ref(m: Map, cid: int) -> ClusterRef:
 
 
 UNSTABLE_FACTOR = 0.5     # a map-level gap on an unstable cluster ranks at this share of its score
+SHORTCOMING_WEAK_BELOW = 0.1   # a shortcoming cluster this unstable (its papers together in under a tenth of the
+                               # reclusterings: "datasets, training", 4 papers, 0.05) states no one shortcoming
 
 
 def _stability_note(c) -> str:
@@ -233,9 +235,13 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     own_only = own_only or set()
     stats = []
     too_few_later = 0
+    weak = []
     for ci, c in enumerate(shortcoming.clusters):
         mem = [p for p, cc in shortcoming.assignments.items() if cc == c.id]
         if len(mem) < min_size:
+            continue
+        if c.stability is not None and float(c.stability) < SHORTCOMING_WEAK_BELOW:
+            weak.append(c)
             continue
         mdts = sorted(d for d in (dates.get(p) or "" for p in mem) if d)
         if not mdts:
@@ -253,6 +259,11 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
         stating[[mpos[p] for p in mem if p in mpos and p not in own_only]] = True
         close |= later & stating
         stats.append((ci, c, mem, median, tau, int(later.sum()), close, stating))
+    if weak and notices is not None:
+        notices.append(f"{len(weak)} shortcoming cluster{'s' if len(weak) != 1 else ''} too unstable to state one "
+                       f"shortcoming (stability below {SHORTCOMING_WEAK_BELOW}) ended no gap: "
+                       + ", ".join(f"\u201c{c.label}\u201d ({math.floor(float(c.stability) * 100) / 100:.2f})"
+                                   for c in weak[:5]))
     if len(stats) < 3:   # 'against the typical shortcoming' means nothing with one or two clusters
         if too_few_later:
             raise SpanTooShort(
@@ -287,11 +298,11 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
                 "it and proposes a method)" if addressed == 0 else
                 "only {a} of the {n} papers listed after {d} address it (describe a method close to it, or state "
                 "it and propose a method)").format(a=addressed, n=n_later, d=median)
+        example = (f" (e.g. \u201c{c.representative}\u201d"
+                   + (f", {c.representative_where}" if c.representative_where else "") + ")"
+                   if c.representative else "")
         statement = (f"{len(mem)} papers state the shortcoming \u201c{ref.label}\u201d{_stability_note(c)}"
-                     + (f" (e.g. \u201c{c.representative}\u201d"
-                        + (f", {c.representative_where}" if c.representative_where else "") + ")"
-                        if c.representative else "")
-                     + f", yet {does}: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
+                     + example + f", yet {does}: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
         out.append((raw, Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,
                              details={"stated_by": len(mem), "later_method_papers": n_later,
@@ -300,7 +311,12 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
                                       "stating_later_methods": int((close & stating).sum()),
                                       "rate": round(rate, 4),
                                       "typical_rate": round(typical, 4), "threshold": round(tau, 4),
-                                      "since": median, "raw_score": round(raw, 4), **_stability_details(c)})))
+                                      "since": median, "raw_score": round(raw, 4), **_stability_details(c),
+                                      # the statement's example sentence (find.quote_shortcomings drops a
+                                      # method sentence the classifier also flagged)
+                                      "example": {"text": c.representative, "in_statement": example,
+                                                  "paper_id": c.representative_paper}
+                                      if example else None})))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]
 

@@ -86,15 +86,17 @@ def own_limitation_papers(lib, paper_ids) -> set[int]:
 
 
 def shortcoming_reader(lib):
-    """paper ids -> their shortcoming sentences (any type but none; the user's corrections win): the
-    abstract's (as text), then those of a labelled PDF's Limitations, Discussion, Future-work and
+    """paper ids -> their shortcoming sentences (any type but none, no method sentence; the user's corrections
+    win): the abstract's (as text), then those of a labelled PDF's Limitations, Discussion, Future-work and
     Conclusion sections, the ones its shortcoming facet reads, as {"text", "section", "page"}."""
     from ..facets import paper_sentences
 
     def read(pids):
         out: dict[int, list] = {}
         for pid in pids:
-            s = [x["text"] for x in paper_sentences(lib, int(pid)) if x["shortcoming"] != "none"]
+            # a method sentence the classifier also flagged says what the paper does, no shortcoming
+            s = [x["text"] for x in paper_sentences(lib, int(pid))
+                 if x["shortcoming"] != "none" and x.get("role") != "method"]
             if s:
                 out[int(pid)] = s
         for pid, parts in lib.fulltext_shortcoming_parts(pids).items():
@@ -246,8 +248,18 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
     wanted = [g for g in gaps if g.type == "unaddressed_shortcoming"]
     if not wanted:
         return
-    sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"])
+    examples = [int(ex["paper_id"]) for g in wanted if (ex := g.details.get("example")) and ex.get("paper_id")]
+    sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"]
+                                  + examples)
+    # a sentence saying what the paper does ("we apply a sliding-window chunking ...") is no shortcoming stated,
+    # whatever else the classifier flagged in it
+    method = {q["text"] for qs in sents.values() for q in qs if q.get("role") == "method"}
+    sents = {p: [q for q in qs if q.get("role") != "method"] for p, qs in sents.items()}
     for g in wanted:
+        ex = g.details.get("example")
+        if ex and _one_of(ex.get("text") or "", method):
+            g.statement = g.statement.replace(ex["in_statement"], "", 1)
+            g.details["example"] = None
         # per paper: its first abstract sentence, and its first full-text one (with the section it is in)
         quotes = [{"paper_id": p, **q} for p, r in g.roles.items() if r == "shortcoming"
                   for q in ([q for q in sents.get(p, []) if not q.get("section")][:1]
@@ -257,3 +269,11 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
             g.statement += " Stated as: " + " / ".join(
                 f"\u201c{q['text']}\u201d ({q['shortcoming']}"
                 + (f", {q['section']} p. {q['page']}" if q.get("section") else "") + ")" for q in quotes[:per_gap])
+
+
+def _one_of(text: str, sentences: set[str]) -> bool:
+    """Whether ``text`` is one of ``sentences``, or the start of one cut with "\u2026" (a map's representative)."""
+    if text in sentences:
+        return True
+    cut = text[:-1].rstrip() if text.endswith("\u2026") else None
+    return bool(cut) and any(s.startswith(cut) for s in sentences)
