@@ -22,6 +22,7 @@ class CoreView(QWidget):
 
     def set_library(self, lib) -> None:
         self.lib = lib
+        self.outdate_listings()            # one of the library before, ending late, is not shown over this one
         self.library_changed(lib)
         self.pending = True
         if self.isVisible():

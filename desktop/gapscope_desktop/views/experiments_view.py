@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
                                QVBoxLayout, QWidget)
 
 from .. import hints
+from ..library_paths import same_library
 from ..write_guard import set_enabled
 from .core_view import CoreView
 
@@ -136,6 +137,7 @@ class ExperimentsView(CoreView):
         self.status = ""
         self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
         self.runs: list[dict] = []               # the History's runs, as last read
+        self._runs_of: Optional[Path] = None     # the library they were read from
 
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
@@ -242,6 +244,34 @@ class ExperimentsView(CoreView):
         if self.lib is not None:
             self._ensure_plot()  # pyqtgraph loads when the view is first shown, not at start-up
         super().activated()
+
+    def library_changed(self, lib) -> None:
+        """Another library: the History, its comparison and Resume spoke of the previous library's runs,
+        and the linked gap was one of its gaps; all go at once, not when the new History has been read
+        (meanwhile a run listed could be selected and resumed in the wrong library). The spec typed stays.
+        The same library opened again (after a failure) keeps them: its reload keeps the selection."""
+        path = lib.path if lib is not None else None
+        if same_library(path, self._runs_of):
+            return
+        self._runs_of = path
+        self.runs = []
+        self.history.blockSignals(True)
+        try:
+            self.history.clear()
+        finally:
+            self.history.blockSignals(False)
+        self.history.setHeaderLabels([label for label, _f in HISTORY_COLUMNS])
+        self.history_empty.hide()
+        self._compare()
+        self._update_resume()
+        self.gap = None
+        self._show_gap()
+        if not self.running:                     # a run still going is followed to its end, wherever it writes
+            self.run_label.clear()
+            self.log.clear()
+            self.events, self.epochs, self.run_id, self.status = [], 0, None, ""
+            if self.plot is not None:
+                self._reset_curves()
 
     def reload(self) -> None:
         """The run history."""
