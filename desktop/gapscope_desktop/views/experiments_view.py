@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTex
                                QVBoxLayout, QWidget)
 
 from .. import hints
-from ..library_paths import same_library
 from ..write_guard import set_enabled
 from .core_view import CoreView
 
@@ -137,7 +136,6 @@ class ExperimentsView(CoreView):
         self.status = ""
         self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
         self.runs: list[dict] = []               # the History's runs, as last read
-        self._runs_of: Optional[Path] = None     # the library they were read from
 
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
@@ -245,15 +243,10 @@ class ExperimentsView(CoreView):
             self._ensure_plot()  # pyqtgraph loads when the view is first shown, not at start-up
         super().activated()
 
-    def library_changed(self, lib) -> None:
-        """Another library: the History, its comparison and Resume spoke of the previous library's runs,
-        and the linked gap was one of its gaps; all go at once, not when the new History has been read
-        (meanwhile a run listed could be selected and resumed in the wrong library). The spec typed stays.
-        The same library opened again (after a failure) keeps them: its reload keeps the selection."""
-        path = lib.path if lib is not None else None
-        if same_library(path, self._runs_of):
-            return
-        self._runs_of = path
+    def library_switched(self, lib) -> None:
+        """The History, its comparison and Resume spoke of the previous library's runs, and the linked
+        gap was one of its gaps; all go at once, not when the new History has been read (meanwhile a run
+        listed could be selected and resumed in the wrong library). The spec typed stays."""
         self.runs = []
         self.history.blockSignals(True)
         try:

@@ -305,6 +305,8 @@ class PdfReader(QWidget):
 
     def set_library(self, lib) -> None:
         self.lib = lib
+        self.highlights = []
+        self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
         self.show_paper(None)
 
     def show_paper(self, paper_id: Optional[int]) -> bool:
