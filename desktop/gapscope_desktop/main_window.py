@@ -22,7 +22,7 @@ from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summa
 from .views.library_view import LibraryView
 from .widgets.sidebar import Sidebar
 from .widgets.task_progress import TaskProgress
-from .write_guard import WriteGuard
+from .write_guard import WriteGuard, set_enabled
 
 def warm_up(*, progress=None, cancel=None) -> None:
     import numpy  # noqa: F401
@@ -736,7 +736,7 @@ class MainWindow(QMainWindow):
 
     def _set_library_actions(self, on: bool) -> None:
         for a in self._library_actions():
-            a.setEnabled(on)
+            set_enabled(a, on)          # Import, Attach PDF ... through the write guard (held while read-only)
 
     def _open_failed(self, path, exc: BaseException) -> None:
         """Nothing open after a failed open (at start-up): the welcome page, never empty-looking views."""

@@ -75,6 +75,10 @@ class WriteGuard(QObject):
     def registered(self, item) -> bool:
         return id(item) in self._wanted
 
+    def items(self) -> list:
+        """The registered controls, in the order they were registered."""
+        return list(self._items)
+
     @property
     def writable(self) -> bool:
         return not self.read_only

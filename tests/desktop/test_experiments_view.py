@@ -336,3 +336,48 @@ def test_the_loss_axis_reads_the_losses_as_they_are(window, qtbot):
     axis = view.plot.getAxis("left")
     assert axis.autoSIPrefixScale == 1.0
     assert "x0.001" not in axis.labelString() and "loss" in axis.labelString()
+
+
+def _history_ids(view) -> list[str]:
+    return [view.history.topLevelItem(i).text(0) for i in range(view.history.topLevelItemCount())]
+
+
+def test_another_library_opened_clears_the_history_its_comparison_selection_and_resume_at_once(
+        window, qtbot, lib_path, tmp_path):
+    """Runs chosen in one library's History (compared, one to resume) and a gap linked: another library
+    opened shows none of them, not even until its own History is read, and Resume is off; then its own
+    runs are listed. The spec typed in the editor stays."""
+    import shutil
+
+    from .library_data import write_aside
+
+    other = tmp_path / "other.sqlite"
+    shutil.copy(lib_path, other)
+    for run_id, status, when in (("r-old", "done", "2026-05-01T10:00:00+00:00"),
+                                 ("r-cancelled", "cancelled", "2026-05-02T10:00:00+00:00")):
+        write_aside(lib_path, _run(run_id, status, when))
+    write_aside(other, _run("r-other", "cancelled", "2026-06-01T10:00:00+00:00"))
+    view = window.experiments_view
+    window.tabs.setCurrentWidget(view)
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 2, timeout=20000)
+    for i in range(2):
+        view.history.topLevelItem(i).setSelected(True)
+    assert "r-old" in view.compare.toPlainText() and "r-cancelled" in view.compare.toPlainText()
+    view.gap = {"id": 3, "statement": "A gap of this library."}
+    view._show_gap()
+    view.editor.setPlainText("# my spec")
+
+    assert window.open_library(other)
+    assert _history_ids(view) == [] and view.runs == [] and view.selected_run() is None
+    assert "r-old" not in view.compare.toPlainText() and "r-cancelled" not in view.compare.toPlainText()
+    assert not view.resume_button.isEnabled()
+    assert "gap #3" not in view.gap_label.text() and view.editor.toPlainText() == "# my spec"
+    qtbot.waitUntil(lambda: _history_ids(view) == ["r-other"], timeout=20000)
+
+    view.history.topLevelItem(0).setSelected(True)       # a run to resume: Resume on
+    assert view.resume_button.isEnabled()
+    assert window.open_library(lib_path)
+    assert _history_ids(view) == [] and view.selected_run() is None and not view.resume_button.isEnabled()
+    assert view.resume() is False                          # nothing selected: nothing resumed
+    qtbot.waitUntil(lambda: sorted(_history_ids(view)) == ["r-cancelled", "r-old"], timeout=20000)

@@ -109,3 +109,86 @@ def test_every_control_that_writes_is_held_off_by_the_write_guard(window):
     missing += [f"FacetReviewDialog.{lab}" for lab, b in window.facet_review.buttons.items()
                 if not window.write_guard.registered(b)]
     assert missing == []
+
+
+# --- a control's own "on" and "off" go through the guard -------------------------------------------------------
+def _name(item) -> str:
+    return f"{type(item).__name__} {item.objectName() or item.text()}"
+
+
+def _select_abstract_words(pane, on: bool) -> None:
+    from PySide6.QtGui import QTextCursor
+
+    block = pane._abstract_block()
+    cursor = pane.browser.textCursor()
+    cursor.setPosition(block.position())
+    if on:
+        cursor.setPosition(block.position() + 12, QTextCursor.KeepAnchor)
+    pane.browser.setTextCursor(cursor)
+
+
+def _drive(window, qtbot, pdf_paper: int, monkeypatch):
+    """The usual selection changes, each turning writing controls on and then off again: a paper with a PDF
+    (the boxes, Add note, the Reader's Highlight), another paper and words of its abstract (Highlight),
+    the words let go, a sentence listed in Check Facet Labels then none, and at last no paper at all.
+    Yields after each step."""
+    lv = window.library_view
+    assert lv.select_paper(pdf_paper) and window.reader.path is not None
+    yield "a paper with a PDF"
+    other = next(pid for pid in (lv.model.paper_id(r) for r in range(1, 20)) if pid != pdf_paper)
+    assert lv.select_paper(other) and window.detail._abstract_block() is not None
+    yield "a paper without a PDF"
+    _select_abstract_words(window.detail, True)
+    yield "words of its abstract selected"
+    _select_abstract_words(window.detail, False)
+    yield "the words let go"
+    window.show_facet_review()
+    dlg = window.facet_review
+    qtbot.waitUntil(lambda: dlg.info.text() != "Loading…", timeout=20000)    # its own listing, read first
+    monkeypatch.setattr(dlg, "_show_context", lambda r: None)
+    dlg.show_rows([{"role_confidence": 0.4, "shortcoming_confidence": 0.5, "role": "result", "shortcoming": "none",
+                    "text": "A sentence.", "title": "A paper", "paper_id": other, "start": 0, "end": 11, "idx": 0}])
+    yield "a sentence to label"
+    dlg.show_rows([])
+    dlg.hide()
+    yield "no sentence to label"
+    lv.table.clearSelection()
+    assert window.detail.paper is None
+    yield "no paper"
+
+
+def test_a_read_only_window_keeps_each_writing_controls_own_wish_for_when_it_is_writable(
+        qtbot, lib_path, shared_data, monkeypatch):
+    """The same selection changes in a writable window and in a read-only one on the same library: in the
+    read-only one every registered control is off (with the reason) after each, and once the guard lets
+    go (what opening a writable library does first) each is as its view left it, as in the writable one.
+    A view that turned a held control off straight through Qt would leave it on here (Qt says nothing
+    when a control already off is turned off)."""
+    import gapscope.store.library as store_library
+    from gapscope.fulltext import attach_file
+    from gapscope.store import Library
+
+    from .conftest import _close_at_teardown, _open_window
+    from .test_pdf_reader import EACL
+
+    with Library(lib_path) as lib:
+        pdf_paper = attach_file(lib, shared_data / "pdfs" / EACL).paper_id
+    writable = _open_window(qtbot, lib_path)
+    with monkeypatch.context() as m:
+        m.setattr(store_library, "_writable", lambda db: False)
+        read_only = _open_window(qtbot, lib_path)
+    try:
+        assert read_only.lib.read_only and not writable.lib.read_only
+        for step in _drive(writable, qtbot, pdf_paper, monkeypatch):
+            pass
+        for step in _drive(read_only, qtbot, pdf_paper, monkeypatch):
+            on = [_name(i) for i in read_only.write_guard.items() if i.isEnabled() or "read-only" not in i.toolTip()]
+            assert on == [], step
+        read_only.write_guard.set_read_only(False)
+        theirs = [(_name(i), i.isEnabled()) for i in writable.write_guard.items()]
+        ours = [(_name(i), i.isEnabled()) for i in read_only.write_guard.items()]
+        assert [n for n, _on in ours] == [n for n, _on in theirs]
+        assert [x for x in ours if x not in theirs] == []
+    finally:
+        _close_at_teardown(read_only)
+        _close_at_teardown(writable)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 from gapscope.vocabulary import SENTENCE_ROLES as ROLES, SHORTCOMINGS
 
 from ..views.facet_style import FACET_COLORS, SHORTCOMING_COLOR
+from ..write_guard import set_enabled
 
 SHOWN = 300
 
@@ -175,7 +176,7 @@ class FacetReviewDialog(QDialog):
     def _selection_changed(self) -> None:
         has = self.table.currentItem() is not None and bool(self.rows)
         for b in self.buttons.values():
-            b.setEnabled(has)
+            set_enabled(b, has)             # through the write guard: an "off" while read-only is kept
         self._show_context(self.rows[self._row(self.table.currentItem())] if has else None)
 
     def _show_context(self, r: Optional[dict]) -> None:

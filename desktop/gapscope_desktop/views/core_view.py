@@ -8,6 +8,7 @@ from typing import Callable, Optional, Sequence
 
 from PySide6.QtWidgets import QLabel, QPushButton, QWidget
 
+from ..library_paths import same_library
 from ..write_guard import set_enabled
 
 
@@ -19,13 +20,26 @@ class CoreView(QWidget):
         self.pending = False
         self._listings = 0                 # listings asked for (or outdated) so far: only the last is shown
         self._awaited: Optional[int] = None   # the listing still on its way, if any
+        self._shown_of = None              # the path of the library the view was last given
 
     def set_library(self, lib) -> None:
+        path = lib.path if lib is not None else None
+        another = not same_library(path, self._shown_of)
+        self._shown_of = path
         self.lib = lib
+        self.outdate_listings()            # one of the library before, ending late, is not shown over this one
+        if another:
+            self.library_switched(lib)
         self.library_changed(lib)
         self.pending = True
         if self.isVisible():
             self.reload()
+
+    def library_switched(self, lib) -> None:
+        """Another library than the one shown: clear at once what the view shows of the previous one
+        (a row listed could otherwise be chosen and acted on in the new library until its listing
+        ends, or until the tab is next opened). Not called when the same library is opened again
+        (after a failure): its listing keeps the user's selection."""
 
     def library_changed(self, lib) -> None:
         """Forget what belonged to the previous library (before the new one loads)."""

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..library_paths import same_library
+from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
                          load_highlights, load_runs, load_sentences, paper_header_html, query_terms, runs_html)
 
@@ -76,8 +77,9 @@ class DetailPane(QWidget):
                                          "Ctrl+Shift+H adds a note)")
         self.highlight_button.clicked.connect(lambda: self.highlight_selection())
         self.highlight_button.setEnabled(False)
+        # its own "on" and "off" through the write guard: one said while read-only is kept for later
         self.browser.selectionChanged.connect(
-            lambda: self.highlight_button.setEnabled(self.selection_span() is not None))
+            lambda: set_enabled(self.highlight_button, self.selection_span() is not None))
 
         self.tags_label = QLabel()
         self.tags_label.setWordWrap(True)
@@ -185,8 +187,8 @@ class DetailPane(QWidget):
                     box.setText(text)
                 box.blockSignals(False)
             box.setReadOnly((pid, kind) in self.saving)
-            box.setEnabled(pid is not None)
-        self.save_note.setEnabled(pid is not None and (pid, "note") not in self.saving)
+            set_enabled(box, pid is not None)       # through the write guard, as every writing control
+        set_enabled(self.save_note, pid is not None and (pid, "note") not in self.saving)
 
     def _draft_changed(self, kind: str) -> None:
         if self.paper is None:
@@ -334,13 +336,13 @@ class DetailPane(QWidget):
         can = self.selection_span() is not None
         menu.addSeparator()
         for a in (self.act_highlight, self.act_highlight_note):
-            a.setEnabled(can)
+            set_enabled(a, can)
             menu.addAction(a)
         if self.paper is not None:
             menu.addAction(self.act_edit_title)
         menu.exec(self.browser.mapToGlobal(pos))
         for a in (self.act_highlight, self.act_highlight_note):
-            a.setEnabled(True)
+            set_enabled(a, True)
 
     # --- the title ---------------------------------------------------------------------------------
     def ask_edit_title(self) -> None:

@@ -235,6 +235,29 @@ class ExperimentsView(CoreView):
             self._ensure_plot()  # pyqtgraph loads when the view is first shown, not at start-up
         super().activated()
 
+    def library_switched(self, lib) -> None:
+        """The History, its comparison and Resume spoke of the previous library's runs, and the linked
+        gap was one of its gaps; all go at once, not when the new History has been read (meanwhile a run
+        listed could be selected and resumed in the wrong library). The spec typed stays."""
+        self.runs = []
+        self.history.blockSignals(True)
+        try:
+            self.history.clear()
+        finally:
+            self.history.blockSignals(False)
+        self.history.setHeaderLabels([label for label, _f in HISTORY_COLUMNS])
+        self.history_empty.hide()
+        self._compare()
+        self._update_resume()
+        self.gap = None
+        self._show_gap()
+        if not self.running:                     # a run still going is followed to its end, wherever it writes
+            self.run_label.clear()
+            self.log.clear()
+            self.events, self.epochs, self.run_id, self.status = [], 0, None, ""
+            if self.plot is not None:
+                self._reset_curves()
+
     def reload(self) -> None:
         """The run history."""
         if self.lib is None:

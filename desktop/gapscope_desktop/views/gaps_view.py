@@ -273,6 +273,28 @@ class GapsView(CoreView):
     def writers(self) -> list:
         return [self.find_button]
 
+    def library_switched(self, lib) -> None:
+        """The gaps listed, the one shown with its evidence and a gap still to select were the previous
+        library's: a gap id or evidence paper id names another here, and "Draft experiment" would link
+        the wrong gap."""
+        self._select_after = None
+        self._links += 1                    # a link followed in the library before is not followed here
+        self.link_label.hide()
+        self.gaps = []
+        self.table.blockSignals(True)
+        self.table.clear()
+        self.table.blockSignals(False)
+        self._gap_selected()
+        self.topic_filter.blockSignals(True)  # its topics were the library before's
+        self.topic_filter.clear()
+        self.topic_filter.addItem("All topics", None)
+        self.topic_filter.blockSignals(False)
+        self.notes.clear()
+        self.notes.hide()
+        self.empty_label.hide()
+        self._count_text = ""
+        self.info.setText("")
+
     def reload(self) -> None:
         if self.lib is None:
             return

@@ -96,6 +96,15 @@ class GraphView(CoreView):
     def library_changed(self, lib) -> None:
         self.figure = None
 
+    def library_switched(self, lib) -> None:
+        """The graph and the related papers were the previous library's (their ids name other papers here)."""
+        self.selected = None
+        self.related.clear()
+        if self.scatter is not None:
+            self.scatter.clear()
+            self.edges_item.setData(x=[], y=[])
+        self._empty("")
+
     def reload(self) -> None:
         if self.lib is None:
             return

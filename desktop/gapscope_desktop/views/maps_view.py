@@ -203,6 +203,11 @@ class MapsView(CoreView):
         self.build_notes = (None, [])
         self.show_stale([])
 
+    def library_switched(self, lib) -> None:
+        """The map drawn, its clusters and the papers selected on it were the previous library's: "Show in
+        library" would filter this one to other papers."""
+        self._clear_map("")
+
     def current_facet(self) -> str:
         return self.facet.currentData()
 
@@ -253,17 +258,25 @@ class MapsView(CoreView):
             self.info.setText((shown + "  —  " if shown else "") + "; ".join(notes))
 
     def _no_map(self, text: str) -> None:
+        self._ensure_plot()
+        self._clear_map(text)
+
+    def _clear_map(self, text: str) -> None:
+        """No map: no clusters, points, labels or selection; ``text`` where the map was."""
         self.map = None
         self.show_stale([])
+        self.clusters.blockSignals(True)      # the selection goes below, once
         self.clusters.clear()
+        self.clusters.blockSignals(False)
         self.info.setText("")
-        self._ensure_plot()
         if self.scatter is not None:
             self.scatter.clear()
         for t in self.labels:
             self.plot.removeItem(t)
         self.labels = []
         self.label_item = {}
+        self.ids, self.cluster_of, self._anchor, self._label_of = [], {}, {}, {}
+        self._set_selection([])
         self.empty.setText(text)
         self.empty.show()
         if self.plot is not None:

@@ -28,7 +28,7 @@ from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
 from gapscope.vocabulary import SHORTCOMING_NAMES
 
-from ..write_guard import hold_menu_writers
+from ..write_guard import hold_menu_writers, set_enabled
 
 log = logging.getLogger(__name__)
 
@@ -305,6 +305,8 @@ class PdfReader(QWidget):
 
     def set_library(self, lib) -> None:
         self.lib = lib
+        self.highlights = []
+        self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
         self.show_paper(None)
 
     def show_paper(self, paper_id: Optional[int]) -> bool:
@@ -326,7 +328,7 @@ class PdfReader(QWidget):
                 log.warning("%s", exc)
         for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.fit_button, self.find_edit,
                   self.highlight_button, self.comment_edit, self.export_button, *self.zoom_actions):
-            w.setEnabled(self.path is not None)
+            set_enabled(w, self.path is not None)     # Highlight through the write guard (held while read-only)
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
             self.sentence_list.clear()

@@ -355,6 +355,7 @@ class TriageView(CoreView):
         self.b_rank_again.hide()
         self.rank_label.clear()
         self.current = None
+        self._set_enabled(False)          # no card: nothing to decide on until the next one shows
         self.last_action = ""
         self.message.clear()
         self.refresh_lists(lib, keep=same)
@@ -368,6 +369,14 @@ class TriageView(CoreView):
         for i, r in enumerate(queries.exclusion_reasons(lib), start=1):
             self.reason.addItem(f"{i}  {r}", r)
         self.card.setHtml("")
+
+    def library_switched(self, lib) -> None:
+        """The screening counts and the stopping estimate were the previous library's."""
+        self.stats = None
+        self.stats_label.clear()
+        self.stop_label.clear()
+        self.stop_label.setToolTip("")
+        self.progress.reset()
 
     def _open_on_the_screened_collection(self, lib) -> None:
         """A library whose screening decisions all live in one collection opens on that collection (the
