@@ -8,6 +8,7 @@ import click
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail,
                      pass_library, progress_bar)
+from ..textfmt import plural
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
@@ -230,7 +231,7 @@ def _print_gap(g, lib=None, full=False) -> None:
         click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
     refd = g.details.get("reference") if g.details else None
     if refd:
-        click.echo(f"    reference corpus: {refd['co_mentions']} abstract(s) of {refd['size']} mention both "
+        click.echo(f"    reference corpus: {plural(refd['co_mentions'], 'abstract')} of {refd['size']} mention both "
                    f"(established from {refd['min_co_mentions']})")
         if full:
             for p in refd.get("papers") or []:
@@ -238,7 +239,7 @@ def _print_gap(g, lib=None, full=False) -> None:
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
-        click.echo("    OpenAlex: " + (f"{world['works']} work(s) mention both (established from {world['min_works']})"
+        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both (established from {world['min_works']})"
                                        if world.get("works") is not None else f"not checked ({world.get('error')})"))
         if full:
             for p in world.get("papers") or []:
@@ -526,7 +527,7 @@ def gaps_backtest(ref, befores, level, top_k, min_filled, rare_max, min_support,
                    f"{s['candidates']:>10}  {s['filled_candidates']:>6}")
     click.echo(f"{'mean':>6}  {pct(res['precision_at_k']):>9}  {pct(res['popularity_precision_at_k']):>10}  "
                f"{pct(res['random_precision_at_k']):>7}")
-    click.echo(f"precision@{k} over {len(res['seeds'])} seed(s): GapScope {res['precision_at_k']:.3f}, popularity "
+    click.echo(f"precision@{k} over {plural(len(res['seeds']), 'seed')}: GapScope {res['precision_at_k']:.3f}, popularity "
                f"{res['popularity_precision_at_k']:.3f}, random {res['random_precision_at_k']:.3f}")
     click.echo(f"ratio of the means vs popularity: {ratio(res['ratio_vs_popularity'])}; GapScope above popularity "
                f"on {res['seeds_above_popularity']} of {len(res['seeds'])} seeds, below on {res['seeds_below_popularity']}")

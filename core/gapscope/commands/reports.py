@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
+from ..textfmt import plural
 
 ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not text; the Reader offers it per paper
 
@@ -104,7 +105,7 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
         fail(str(exc), EXIT_NOT_FOUND)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    click.echo(f"wrote {n} paper(s) to {output} ({fmt})", err=True)
+    click.echo(f"wrote {plural(n, 'paper')} to {output} ({fmt})", err=True)
     if included:
         _say_unresolved(lib, collection)
 
@@ -115,7 +116,7 @@ def _say_unresolved(lib, collection) -> None:
 
     n = unresolved_count(lib, collection)
     if n:
-        click.echo(f"not included: {n} paper(s) the reviewers decided differently and nobody has resolved yet "
+        click.echo(f"not included: {plural(n, 'paper')} the reviewers decided differently and nobody has resolved yet "
                    "(`gapscope triage conflicts`)", err=True)
 
 
@@ -134,7 +135,7 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     with_pdf = [pid for pid in chosen if any(a["status"] == "extracted" for a in lib.attachments_of(pid))]
     if not with_pdf:
-        fail(f"none of the {len(chosen)} selected paper(s) has a readable PDF attached (gapscope pdf attach)",
+        fail(f"none of the {plural(len(chosen), 'selected paper')} has a readable PDF attached (gapscope pdf attach)",
              EXIT_NOT_FOUND)
     one_file = len(chosen) == 1 and not Path(output).is_dir() and not output.endswith(("/", os.sep))
     if not one_file:
@@ -156,7 +157,7 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
             continue
         except OSError as exc:
             fail(f"cannot write {dest}: {exc.strerror or exc}")
-        click.echo(f"wrote {done['file']} with {done['highlights']} highlight(s)", err=True)
+        click.echo(f"wrote {done['file']} with {plural(done['highlights'], 'highlight')}", err=True)
     if missing:
         sys.exit(EXIT_PARTIAL)
 
