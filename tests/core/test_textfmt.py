@@ -102,3 +102,11 @@ def test_the_import_summary_counts_the_notes_left_out_in_the_plural(tmp_path):
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "lib.sqlite"), "import", str(path)],
                            catch_exceptions=False)
     assert "... and 2 more notes (" in r.output and "more note " not in r.output
+
+
+def test_a_clusters_stability_reads_with_two_decimals_in_the_cli_and_the_gap_details():
+    from gapscope.commands.maps import detail_lines
+    from gapscope.maps.model import stability_text
+
+    assert [stability_text(v) for v in (0.3, 0.61, 0.29, 0.299, 1)] == ["0.30", "0.61", "0.29", "0.29", "1.00"]
+    assert detail_lines({"stability": 0.3, "size": 12}, "  ") == ["  stability: 0.30", "  size: 12"]
