@@ -138,6 +138,7 @@ class _Writer:
             self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
+            self._tag(existing, paper)
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
@@ -163,6 +164,12 @@ class _Writer:
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
+        self._tag(pid, paper)
+
+    def _tag(self, pid: int, paper: Paper) -> None:
+        """The tags a record brings (GapScope's own export carries the library's tags): added, never removed."""
+        for name in paper.tags:
+            self.lib.add_tag([pid], name)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
         pid = self.lib.insert_paper(p, norm, now)

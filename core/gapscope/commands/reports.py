@@ -78,8 +78,11 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
               "reviewers: agreed or resolved; open conflicts are left out).")
 @click.option("--keep-math", is_flag=True,
               help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
+@click.option("--no-tags-notes", "no_tags_notes", is_flag=True,
+              help="BibTeX and RIS: leave out the papers' tags (keywords / KW, Zotero's tags) and notes "
+              "(annote / N1, Zotero's notes), which are written by default.")
 @pass_library
-def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -> None:
+def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, no_tags_notes) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
     three), as a CSV table (a spreadsheet; `gapscope import` reads it back), its notes and highlights as
     Markdown or JSON, or (annotated-pdf) copies of its PDFs with the highlights as standard PDF
@@ -98,9 +101,10 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
         return
     try:
         if output == "-":
-            click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math), nl=False)
+            click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math,
+                                   tags_notes=not no_tags_notes), nl=False)
             return
-        n = export_papers(lib, output, fmt, keep_math=keep_math, **filters)
+        n = export_papers(lib, output, fmt, keep_math=keep_math, tags_notes=not no_tags_notes, **filters)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except OSError as exc:

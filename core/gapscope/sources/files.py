@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
-                      is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title, untitled_warning)
+                      is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title,
+                      untitled_warning)
 from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
@@ -328,6 +329,17 @@ def _latex_to_text(s: str) -> str:
     return nfc(clean_ws(s))
 
 
+def own_export_tags(keywords: Iterable[str]) -> list[str]:
+    """The library tags among the keywords of GapScope's own export: those that are not arXiv
+    categories (exports/bibtex.py, exports/ris.py write the categories first, then the tags)."""
+    out: list[str] = []
+    for word in keywords:
+        word = word.strip()
+        if word and not is_arxiv_category(word) and word not in out:
+            out.append(word)
+    return out
+
+
 def located_paper(make: Callable[[], Paper], where: str, keys: Optional["RecordKeys"]) -> Iterator:
     """The paper ``make()`` builds, located at ``where`` (after the warning its key raised, if any), or a
     RecordError at ``where`` when it raises ValueError: one bad record never stops the file."""
@@ -485,6 +497,7 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
+                paper.tags = own_export_tags(latex_to_text(w) for w in entry.get("keywords", "").split(","))
             yield paper
     yield from encoding_note(path, lines)
 
@@ -521,6 +534,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source=OWN_EXPORT_SOURCE if first("DB") == EXPORT_MARK else "ris", source_key=source_key,
         raw={k: v for k, v in tags.items()},
+        tags=own_export_tags(nfc(clean_ws(k)) for k in tags.get("KW", [])) if first("DB") == EXPORT_MARK else [],
     )
 
 
