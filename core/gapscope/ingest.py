@@ -138,6 +138,7 @@ class _Writer:
             self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
+            self._tag(existing, paper)
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
@@ -163,6 +164,12 @@ class _Writer:
         self.rows["sources"].append((pid, paper.source, key, self.import_id, now, data))
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
+        self._tag(pid, paper)
+
+    def _tag(self, pid: int, paper: Paper) -> None:
+        """The tags a record brings (GapScope's own export carries the library's tags): added, never removed."""
+        for name in paper.tags:
+            self.lib.add_tag([pid], name)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
         pid = self.lib.insert_paper(p, norm, now)
@@ -246,7 +253,8 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
                   target: str, collection: Optional[str] = None, batch_size: int = 500,
                   total: Optional[int] = None, progress: Optional[ProgressFn] = None,
                   cancel: Optional[CancelToken] = None, report_obj: Optional[ImportReport] = None,
-                  meter: Optional[Union[ReadMeter, "_Positions"]] = None) -> ImportReport:
+                  meter: Optional[Union[ReadMeter, "_Positions"]] = None, import_id: Optional[int] = None,
+                  finish: bool = True) -> ImportReport:
     """Add or merge papers (and note bad records) in batches of ``batch_size``, one transaction each.
 
     Progress after each batch: records read of ``total`` (0: unknown), or with ``meter`` (the ReadMeter
@@ -255,9 +263,14 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
 
     ``records`` may be a generator that raises: what was committed before stays, the ``imports`` row
     is marked failed with the message, and the exception propagates. Cancelling stops after the
-    current batch (``report.cancelled``)."""
+    current batch (``report.cancelled``).
+
+    ``import_id`` (with the ``report_obj`` it counts in) adds the records to a run of the log already
+    started, and ``finish=False`` leaves it running: one user action that brings its records one at a
+    time (a folder of PDFs) is one import."""
     rep = report_obj or ImportReport(source=source)
-    import_id = lib.start_import(kind, source, target)
+    if import_id is None:
+        import_id = lib.start_import(kind, source, target)
     rep.import_id = import_id
     index = load_index(lib)
     writer = _Writer(lib, index, import_id, rep)
@@ -327,7 +340,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
     except BaseException as exc:
         save("failed", f"{type(exc).__name__}: {exc}")
         raise
-    save("done")
+    save("done" if finish else "running")
     return rep
 
 

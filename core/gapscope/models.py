@@ -109,6 +109,7 @@ class Paper:
     raw: Any = field(default_factory=dict)  # the source's own record (dict, or its JSON text), kept verbatim
     id: Optional[int] = None
     location: Optional[str] = None  # where a file reader found it ("refs.bib:120"), for messages
+    tags: list[str] = field(default_factory=list)  # the library's tags, as GapScope's own export carries them
 
     @property
     def primary_category(self) -> Optional[str]:

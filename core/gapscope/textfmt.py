@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["clip_words", "latex_to_text", "latex_to_text_spans", "looks_like_latex"]
+__all__ = ["clip_words", "plural", "latex_to_text", "latex_to_text_spans", "looks_like_latex"]
 
 _LATEX_HINT = re.compile(r"[\\$]")
 
@@ -191,3 +191,16 @@ def clip_words(text: str, limit: int) -> str:
     if not text[limit - 1].isspace() and " " in cut[limit // 2:]:
         cut = cut[:cut.rfind(" ")]          # never half a word (a single huge word is cut where it must be)
     return cut.rstrip(" ,;:-\u2013\u2014") + "…"
+
+
+# Nouns whose plural is not the noun with an "s" (the CLI's messages use these).
+_IRREGULAR = {"analysis": "analyses", "entry": "entries", "query": "queries", "summary": "summaries",
+              "category": "categories", "study": "studies", "library": "libraries", "match": "matches",
+              "batch": "batches", "copy": "copies", "is": "are", "was": "were", "has": "have"}
+
+
+def plural(n: int, noun: str, many: str | None = None, *, number: bool = True) -> str:
+    """``n`` and ``noun`` agreeing: "1 paper", "4 papers", "2 entries" (``many``: the plural when it is
+    neither the noun with an "s" nor a known irregular one); ``number=False`` gives the noun alone."""
+    word = noun if n == 1 else (many or _IRREGULAR.get(noun) or noun + "s")
+    return f"{n:,} {word}" if number else word

@@ -86,7 +86,7 @@ def test_collection_delete_asks_and_keeps_the_papers(run, shared_data, tmp_path)
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "cli.sqlite"), "collection", "delete", "typo"],
                            input="n\n")
     # a "no" is a cancel (130, as `papers delete` answers it), not a failure
-    assert r.exit_code == 130 and "2 paper(s) stay in the library" in r.output and "1 screening decision" in r.output
+    assert r.exit_code == 130 and "2 papers stay in the library" in r.output and "1 screening decision" in r.output
     assert "not deleted" in r.output
     assert "typo" in run("collection", "list").output
     r = run("collection", "delete", "typo", "--yes")
@@ -152,3 +152,20 @@ def test_papers_delete_json_without_yes_is_a_usage_error(run, shared_data):
 
 def test_search_help_says_the_limit_is_per_kind_of_hit(run):
     assert "of each kind" in " ".join(run("search", "--help").output.split())
+
+
+def test_papers_list_keeps_its_columns_aligned_when_the_id_is_a_long_doi(run, tmp_path):
+    """The id column is as wide as its longest DOI (up to 40 characters; a longer one is cut with "…"), so
+    the year and the title start at the same column on every line."""
+    doi_long = "10.1016/j.neubiorev.2019.104567.supplementary-material"      # past 40: cut
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title = {Short arXiv paper}, year = {2020}, eprint = {2101.00001}, archiveprefix = {arXiv}}\n"
+                   "@article{b, title = {Paper with a long DOI}, year = {2019}, doi = {10.1001/jamapsychiatry.2019.1234}}\n"
+                   "@article{c, title = {Paper with a very long DOI}, year = {2018}, doi = {" + doi_long + "}}\n",
+                   encoding="utf-8")
+    assert run("import", "--quiet", str(bib)).exit_code == 0
+    lines = run("papers", "list").stdout.splitlines()
+    titles = ("Short arXiv paper", "Paper with a long DOI", "Paper with a very long DOI")
+    assert len(lines) == 3 and len({line.index(t) for line, t in zip(lines, titles)}) == 1
+    assert len({line.index(f" {y} ") for line, y in zip(lines, ("2020", "2019", "2018"))}) == 1
+    assert "10.1001/jamapsychiatry.2019.1234 " in lines[1] and doi_long[:30] in lines[2] and "… 2018" in lines[2]

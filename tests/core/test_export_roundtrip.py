@@ -360,3 +360,43 @@ def test_a_csv_export_is_a_table_with_the_tags_and_reads_back_as_the_librarys_ow
     assert (p.identified, p.duplicates_removed, p.after_dedup) == (len(ids), 0, len(ids))
     lib.close()
     fresh.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris")])
+def test_tags_and_notes_travel_to_zotero_and_come_back_as_tags_with_the_categories_kept(shared_data, tmp_path,
+                                                                                        fmt, ext):
+    """BibTeX keywords / RIS KW carry the tags after the categories (Zotero's tags), annote / N1 the notes
+    (Zotero's notes); a GapScope import of its own export keeps the categories as categories and brings the
+    tags back as tags. --no-tags-notes leaves them out."""
+    from bibtexparser.bparser import BibTexParser
+
+    lib = _small_library(shared_data, tmp_path)
+    ids = lib.list_paper_ids()
+    p = next(p for p in lib.get_papers(ids) if len(p.categories) > 1)
+    lib.add_tag([p.id], "to read")
+    lib.add_tag([p.id], "include, maybe")          # a comma: Zotero would split it at it in BibTeX
+    lib.add_note(p.id, "Strong baseline.\nCheck the ablation in section 5.")
+    lib.add_note(p.id, "Second note")
+    text = export_text(lib, fmt, [p.id])
+    if fmt == "bibtex":
+        [entry] = BibTexParser(common_strings=True).parse(text).entries
+        keywords = [k.strip() for k in entry["keywords"].split(",")]
+        assert keywords == p.categories + ["include / maybe", "to read"]
+        assert entry["annote"].split("\n\n") == ["Strong baseline. Check the ablation in section 5.", "Second note"]
+    else:
+        lines = text.splitlines()
+        assert [v for t, v in (x.split("  - ", 1) for x in lines if x[2:6] == "  - ") if t == "KW"] == \
+            p.categories + ["include, maybe", "to read"]
+        assert "N1  - Strong baseline. Check the ablation in section 5." in lines and "N1  - Second note" in lines
+    path = tmp_path / f"tagged.{ext}"
+    path.write_text(text, encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    rep = import_file(fresh, path)
+    [back] = fresh.get_papers(rep.added_ids)
+    assert back.categories == p.categories
+    assert fresh.tags_of(back.id) == (["include / maybe", "to read"] if fmt == "bibtex" else ["include, maybe", "to read"])
+    fresh.close()
+    lib.close()
+    out = CliRunner().invoke(main, ["--library", str(tmp_path / "orig.sqlite"), "export", fmt, "-o", "-", "--ids",
+                                    str(p.id), "--no-tags-notes"]).output
+    assert "to read" not in out and "Second note" not in out and p.categories[1] in out

@@ -135,6 +135,31 @@ def test_same_file_is_attached_once(lib, pdfs, tmp_path, fast_extract):
     assert len(lib.list_attachments()) == 1 and len(list(lib.files_folder().iterdir())) == 1
 
 
+def test_a_folder_of_pdfs_is_one_import_whose_records_name_their_files(lib, pdfs, tmp_path, fast_extract):
+    """Attaching a folder is one user action: one run of the import log (and one row of the report's corpus
+    table), with a record per PDF that became a paper, each record naming its file."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    names = ["citesee.pdf", "eacl.pdf", "paperplain.pdf"]
+    for name, src in zip(names, (CITESEE, EACL, "cs/2203.00130v1.pdf")):
+        shutil.copyfile(pdfs / src, folder / name)
+    results = attach_mod.attach_paths(lib, [folder])
+    assert [r.status for r in results] == ["new-paper"] * 3
+    [run] = [e for e in lib.imports_log() if e["source"] == "pdf"]
+    assert (run["target"], run["read"], run["added"], run["status"]) == (str(folder.resolve()), 3, 3, "done")
+    assert len([r for r in lib.import_rows() if r["source"] == "pdf"]) == 1
+    records = [s for r in results for s in lib.source_records(r.paper_id)]
+    assert sorted(s["source_key"] for s in records) == [str(folder.resolve() / n) for n in names]
+    assert {s["import_id"] for s in records} == {run["id"]}
+    lib.close()
+    listed = CliRunner().invoke(main, ["--library", str(tmp_path / "review.gapscope"), "imports"]).output
+    assert len([line for line in listed.splitlines() if "pdf" in line]) == 1, listed
+
+
 def test_unknown_pdf_becomes_a_paper_to_check(lib, pdfs, fast_extract):
     from gapscope.fulltext import CHECK_TAG
 

@@ -177,7 +177,7 @@ def test_gaps_find_reference_option_library_setting_and_no_reference(spread_with
     assert all(g["details"]["reference"]["size"] == 9 for g in found)
     # `gaps show` prints the reference line of a stored gap
     r = run("gaps", "show", str(found[0]["id"]))
-    assert r.exit_code == 0 and "reference corpus: 0 abstract(s) of 9 mention both" in r.output
+    assert r.exit_code == 0 and "reference corpus: 0 abstracts of 9 mention both" in r.output
 
     # the library setting (as the GUI's "Find gaps" reads it) applies without the option ...
     lib.set_setting("gaps.reference", str(ref_path))
@@ -240,4 +240,4 @@ def test_gaps_find_openalex_option_drops_an_established_pair_and_shows_the_count
     second = found[got.index(pairs[1])]
     assert second["details"]["openalex"]["works"] == 1 and "OpenAlex lists 1 work" in second["statement"]
     r = run("gaps", "show", str(second["id"]))
-    assert r.exit_code == 0 and "OpenAlex: 1 work(s) mention both (established from 2)" in r.output
+    assert r.exit_code == 0 and "OpenAlex: 1 work mentions both (established from 2)" in r.output

@@ -90,7 +90,7 @@ def test_established_in_openalex_is_dropped_and_a_rarer_pair_kept_with_its_works
     assert "stopped" in world.stopped or "failed in a row" in world.stopped
     assert len(again) == len(listed)                          # the list is still made, one pair fewer in it
     note = next(n for n in notices if n.startswith("OpenAlex"))
-    assert "1 established" in note and "3 request(s) failed" in note and "the check stopped" in note
+    assert "1 established" in note and "3 requests failed" in note and "the check stopped" in note
 
 
 def test_a_refused_key_stops_the_check_at_once_and_the_list_is_made(library, replay_server, monkeypatch):

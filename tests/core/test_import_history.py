@@ -23,8 +23,8 @@ from .input_files import arxiv_records, bib_entry
 def bib_with_a_broken_entry(shared_data, tmp_path):
     recs = arxiv_records(shared_data, 3)
     path = tmp_path / "refs.bib"
-    # the second entry is never closed: refused with its line, the others imported
-    path.write_text(bib_entry(recs[0], "one") + bib_entry(recs[1], "two", close=False) + bib_entry(recs[2], "three"),
+    # the last entry is never closed (the file cut off): refused with its line, the others imported
+    path.write_text(bib_entry(recs[0], "one") + bib_entry(recs[2], "three") + bib_entry(recs[1], "two", close=False),
                     encoding="utf-8")
     return path
 

@@ -74,8 +74,8 @@ def test_an_id_given_twice_is_reported_with_the_records_that_named_the_deleted_p
     before = library.count_papers(), library.imports_log(), library.get_paper(newest).title
     r = CliRunner().invoke(main, ["-L", str(library.path), "check"])
     assert r.exit_code == 3, r.output
-    assert r.stdout.startswith(f"paper {newest} ") and "3 record(s) dated before it" in r.stdout
-    assert "1 paper id(s) given twice" in r.stderr
+    assert r.stdout.startswith(f"paper {newest} ") and "3 records dated before it" in r.stdout
+    assert "1 paper id given twice" in r.stderr
     as_json = CliRunner().invoke(main, ["-L", str(library.path), "check", "--json"])
     rows = [json.loads(line) for line in as_json.stdout.splitlines()]
     assert [(x["paper_id"], len(x["records"])) for x in rows] == [(newest, 3)]

@@ -78,3 +78,35 @@ def test_report_shows_titles_and_highlights_as_text(library, shared_data, tmp_pa
     (h,) = sec.highlights
     assert "$" not in h["text"] and h["text"] == latex_to_text(abstract[start:end])
     assert h["paper"].title == latex_to_text(title) and "$" not in h["paper"].title
+
+
+def test_plural_nouns_agree_with_their_number():
+    from gapscope.textfmt import plural
+
+    assert [plural(n, "note") for n in (0, 1, 4, 1200)] == ["0 notes", "1 note", "4 notes", "1,200 notes"]
+    assert plural(2, "entry") == "2 entries" and plural(1, "entry") == "1 entry"
+    assert plural(3, "PDF file") == "3 PDF files" and plural(2, "is", number=False) == "are"
+
+
+def test_the_import_summary_counts_the_notes_left_out_in_the_plural(tmp_path):
+    """More notes than the summary lists: "... and 2 more notes", never "2 more note"."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    path = tmp_path / "hand-edited.bib"
+    # 22 entries that lost their closing brace: each kept with a note, 20 listed
+    path.write_text("".join(f"@article{{k{i},\n  title = {{Entry number {i} of a hand-edited file}},\n"
+                            f"  year = {{2020}}\n\n" for i in range(22)) + "@misc{end, title = {Closed}}\n",
+                    encoding="utf-8")
+    r = CliRunner().invoke(main, ["--library", str(tmp_path / "lib.sqlite"), "import", str(path)],
+                           catch_exceptions=False)
+    assert "... and 2 more notes (" in r.output and "more note " not in r.output
+
+
+def test_a_clusters_stability_reads_with_two_decimals_in_the_cli_and_the_gap_details():
+    from gapscope.commands.maps import detail_lines
+    from gapscope.maps.model import stability_text
+
+    assert [stability_text(v) for v in (0.3, 0.61, 0.29, 0.299, 1)] == ["0.30", "0.61", "0.29", "0.29", "1.00"]
+    assert detail_lines({"stability": 0.3, "size": 12}, "  ") == ["  stability: 0.30", "  size: 12"]

@@ -63,7 +63,7 @@ def test_included_list_export_and_prisma_use_the_resolved_decision(library, tmp_
     res = _cli(library, "export", "bibtex", "--included", "-o", str(tmp_path / "inc.bib"))
     assert res.exit_code == 0, res.output
     assert (tmp_path / "inc.bib").read_text(encoding="utf-8").count("@misc") == 1
-    assert "not included: 2 paper(s) the reviewers decided differently" in res.output
+    assert "not included: 2 papers the reviewers decided differently" in res.output
 
 
 # --- 2. an unnamed decision in a dual-screened scope -------------------------------------------------------
@@ -197,7 +197,7 @@ def test_whole_library_commands_point_at_the_collection_holding_the_decisions(li
     for pid in ids[:3]:
         decide(library, pid, "exclude", collection="adhd")
     out = _cli(library, "triage", "stats").output
-    assert "your 3 screening decision(s) are in collection 'adhd': add -c adhd" in out
+    assert "your 3 screening decisions are in collection 'adhd': add -c adhd" in out
     assert "add -c adhd" in _cli(library, "triage", "undo").output
     assert "add -c" not in _cli(library, "triage", "stats", "-c", "adhd").output
 

@@ -121,3 +121,37 @@ def test_reports_offer_the_library_or_a_collection(window, qtbot, tmp_path, arra
     qtbot.waitUntil(lambda: task.done, timeout=120000)
     assert task.outcome == "succeeded", task.error
     assert "collection review" in out.read_text(encoding="utf-8")
+
+
+def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot, tmp_path):
+    """BibTeX and RIS from the dialog carry the papers' tags and notes (Zotero's tags and notes), as
+    `gapscope export` does; unticked, they are left out as with `--no-tags-notes`."""
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    from .library_data import write_aside
+
+    ids = window.library_view.model.ids()[:2]
+
+    def arrange(lib):
+        lib.add_tag(ids[:1], "to read")
+        lib.add_note(ids[0], "Compare with the baseline")
+
+    write_aside(window.lib.path, arrange)
+    dlg = ExportDialog(window.tasks, window.lib, selected=ids, parent=window)
+    qtbot.addWidget(dlg)
+    dlg.scope.setCurrentIndex(dlg.scope.findData("selected"))
+    dlg.kind.setCurrentIndex(dlg.kind.findData("csljson"))
+    assert dlg.tags_notes.isHidden()
+    texts = {}
+    for fmt, ticked in (("ris", True), ("ris", False), ("bibtex", True), ("bibtex", False)):
+        dlg.kind.setCurrentIndex(dlg.kind.findData(fmt))
+        assert not dlg.tags_notes.isHidden()
+        dlg.tags_notes.setChecked(ticked)
+        out = tmp_path / f"{fmt}-{ticked}.txt"
+        task = dlg.export_to(str(out))
+        qtbot.waitUntil(lambda: task.done, timeout=60000)
+        assert task.outcome == "succeeded", task.error
+        texts[fmt, ticked] = out.read_text(encoding="utf-8")
+    assert "KW  - to read" in texts["ris", True] and "N1  - Compare with the baseline" in texts["ris", True]
+    assert "to read" in texts["bibtex", True] and "annote = {Compare with the baseline}" in texts["bibtex", True]
+    assert not any(s in texts[f, False] for f in ("ris", "bibtex") for s in ("to read", "Compare with the baseline"))

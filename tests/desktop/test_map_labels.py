@@ -135,3 +135,27 @@ def test_a_keyword_labelled_map_says_so(view, qtbot, map80):
     # how to get concept labels, in the window's own words: its buttons, not a command it does not have
     assert "Analyze" not in view.info.text()
     assert "Find gaps, then Build maps" in view.info.text() and view.build_button.text() == "Build maps"
+
+
+def test_the_cluster_list_shows_stability_with_two_decimals_and_sorts_it_as_a_number(view, qtbot, map80):
+    """0.3 reads "0.30" as in the CLI and the reports (never "0.3" beside "0.61"), and the column still
+    sorts by the number."""
+    import copy
+
+    from PySide6.QtCore import Qt
+
+    from gapscope.maps.model import stability_text
+    from gapscope_desktop.views.maps_view import SORT_VALUE, STABILITY_COLUMN
+
+    m = copy.deepcopy(map80)
+    for c, value in zip(m.clusters, (0.3, 0.61, 0.05, 1.0, 0.299)):
+        c.stability = value
+    view.show_map(m)
+    items = [view.clusters.topLevelItem(i) for i in range(view.clusters.topLevelItemCount())]
+    shown = {it.data(0, Qt.UserRole): it.text(STABILITY_COLUMN) for it in items}
+    assert [shown[c.id] for c in m.clusters[:5]] == ["0.30", "0.61", "0.05", "1.00", "0.29"]
+    assert all(shown[c.id] == stability_text(c.stability) for c in m.clusters)
+    view.clusters.sortItems(STABILITY_COLUMN, Qt.AscendingOrder)
+    values = [view.clusters.topLevelItem(i).data(STABILITY_COLUMN, SORT_VALUE)
+              for i in range(view.clusters.topLevelItemCount())]
+    assert values == sorted(values) and values[-1] == 1.0

@@ -9,6 +9,7 @@ import click
 
 from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, EXIT_USAGE, IsoDate, emit_json,
                      fail, pass_library, progress_bar)
+from ..textfmt import plural
 
 
 @click.group()
@@ -117,7 +118,7 @@ def _fetch_pdfs(lib, rep, as_json: bool, quiet: bool) -> int:
     rep.pdfs = [r.to_dict() for r in results]
     failed = [r.arxiv_id for r in results if r.status in ("failed", "unreadable")]
     if failed and not as_json:
-        click.secho(f"{len(failed)} PDF(s) not attached: {', '.join(failed)}", fg="yellow", err=True)
+        click.secho(f"{plural(len(failed), 'PDF')} not attached: {', '.join(failed)}", fg="yellow", err=True)
     return fetch_exit_code(results)
 
 

@@ -9,6 +9,7 @@ import click
 from .common import (EXIT_BLOCKED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 from .terminal import terminal_safe as safe
+from ..textfmt import plural
 
 
 def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
@@ -319,7 +320,7 @@ def pdf_export(ref, paper, output, as_json) -> None:
     if as_json:
         emit_json(done)
     else:
-        click.echo(f"wrote {done['file']} with {done['highlights']} highlight(s)")
+        click.echo(f"wrote {done['file']} with {plural(done['highlights'], 'highlight')}")
 
 
 def register(main: click.Group) -> None:

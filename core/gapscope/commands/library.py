@@ -9,6 +9,7 @@ import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
                      pass_library, progress_bar, resolve_paper, wrap_paragraph)
+from ..textfmt import plural
 
 
 def _paper_row(p) -> dict:
@@ -88,6 +89,28 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
     sys.exit(code)
 
 
+ID_WIDTH, ID_WIDTH_MAX = 18, 40   # the id column: an arXiv id fits 18; a DOI may need more, up to 40
+
+
+def _paper_lines(rows: list[dict]) -> list[str]:
+    """One aligned line per paper row (library id, arXiv id or DOI, year, title): the id column is as wide
+    as its longest entry (from 18 up to 40 characters); a longer one is cut with "…"."""
+    ids = [r["arxiv_id"] or r["doi"] or "" for r in rows]
+    width = min(max([ID_WIDTH, *map(len, ids)]), ID_WIDTH_MAX)
+    return [f"{r['id']:>6}  {_clip_id(i, width):<{width}} {r['year'] or '':<5} {r['title'][:90]}"
+            for r, i in zip(rows, ids)]
+
+
+def _clip_id(text: str, width: int) -> str:
+    return text if len(text) <= width else text[:width - 1] + "…"
+
+
+def _noun(what: str, n: int) -> str:
+    """The word of a list of the import log for ``n`` of its lines: "note" is a noun, "bad" and
+    "merged" are not."""
+    return plural(n, what, number=False) if what in ("note", "record", "error", "warning") else what
+
+
 def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20, log_id: Optional[int] = None) -> None:
     """The first ``show`` of a list in the import summary, and how many more there are: in the log (which
     keeps the first MAX_KEPT_ERRORS of each list of a run), or beyond what it keeps."""
@@ -98,7 +121,7 @@ def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20,
     if total > show:
         where = (f"see `gapscope imports {log_id or 'ID'}`" if len(lines) > show
                  else f"the log keeps the first {MAX_KEPT_ERRORS:,}")
-        click.secho(f"  ... and {total - show} more {what} ({where})", fg=color, err=True)
+        click.secho(f"  ... and {total - show:,} more {_noun(what, total - show)} ({where})", fg=color, err=True)
 
 
 @click.command()
@@ -137,7 +160,7 @@ def imports(ref, import_id, limit, prisma, as_json) -> None:
             for line in lines:
                 click.echo(f"  {what}: {line}")
             if total > len(lines):
-                click.echo(f"  ... and {total - len(lines)} more {what} (the log keeps the first {len(lines):,})")
+                click.echo(f"  ... and {total - len(lines):,} more {_noun(what, total - len(lines))} (the log keeps the first {len(lines):,})")
         return
     log = lib.imports_log(limit, lists=as_json)
     if as_json:
@@ -175,8 +198,8 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
     if as_json:
         emit_json({"total": len(ids), "papers": rows})
         return
-    for r in rows:
-        click.echo(f"{r['id']:>6}  {r['arxiv_id'] or r['doi'] or '':<18} {r['year'] or '':<5} {r['title'][:90]}")
+    for line in _paper_lines(rows):
+        click.echo(line)
     click.echo(f"({len(rows)} of {len(ids)})", err=True)
 
 
@@ -199,8 +222,8 @@ def papers_search(ref, query, limit, as_json) -> None:
     if as_json:
         emit_json(rows)
         return
-    for r in rows:
-        click.echo(f"{r['id']:>6}  {r['arxiv_id'] or r['doi'] or '':<18} {r['year'] or '':<5} {r['title'][:90]}")
+    for line in _paper_lines(rows):
+        click.echo(line)
     if not rows:
         click.echo("no match", err=True)
 
@@ -301,11 +324,11 @@ def papers_delete(ref, ids, yes, as_json) -> None:
         fail(f"{exc}; no paper was deleted", EXIT_NOT_FOUND)
     summary = lib.deletion_summary(pids)
     if not as_json:
-        for p in lib.get_papers(pids)[:20]:
-            click.echo(f"{p.id:>6}  {p.arxiv_id_versioned or p.doi or '':<18} {p.year or '':<5} {p.title[:90]}")
+        for line in _paper_lines([_paper_row(p) for p in lib.get_papers(pids)[:20]]):
+            click.echo(line)
         if len(pids) > 20:
             click.echo(f"  ... and {len(pids) - 20} more")
-        click.echo(f"{summary['papers']} paper(s) will be deleted, with {_what_goes(summary)}.")
+        click.echo(f"{plural(summary['papers'], 'paper')} will be deleted, with {_what_goes(summary)}.")
     if not yes:
         if as_json:
             fail("--json deletes without asking: give --yes as well", EXIT_USAGE)
@@ -316,8 +339,8 @@ def papers_delete(ref, ids, yes, as_json) -> None:
     if as_json:
         emit_json(report.to_dict())
     else:
-        click.echo(f"deleted {report.papers} paper(s) with {_what_goes(report.counts)}"
-                   + (f"; removed {len(report.files_removed)} PDF file(s)" if report.files_removed else ""))
+        click.echo(f"deleted {plural(report.papers, 'paper')} with {_what_goes(report.counts)}"
+                   + (f"; removed {plural(len(report.files_removed), 'PDF file')}" if report.files_removed else ""))
     for e in report.file_errors:
         click.secho(f"  could not remove {e}", fg="yellow", err=True)
 
@@ -344,7 +367,7 @@ def tag(ref, name, papers_, query, remove) -> None:
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     n = lib.remove_tag(ids, name) if remove else lib.add_tag(ids, name)
-    click.echo(f"{'untagged' if remove else 'tagged'} {n} paper(s) {name!r}")
+    click.echo(f"{'untagged' if remove else 'tagged'} {plural(n, 'paper')} {name!r}")
 
 
 @click.command()
@@ -461,10 +484,10 @@ def check(ref, as_json) -> None:
     else:
         for r in found:
             click.echo(f"paper {r.paper_id} {r.title[:80]!r} (added {r.added_at}): its id named an earlier, "
-                       f"deleted paper; {len(r.records)} record(s) dated before it still name that one:")
+                       f"deleted paper; {plural(len(r.records), 'record')} dated before it still name{'s' if len(r.records) == 1 else ''} that one:")
             for line in r.records:
                 click.echo(f"  {line}")
-        click.echo(f"{len(found)} paper id(s) given twice" if found else "no paper id given twice", err=True)
+        click.echo(f"{plural(len(found), 'paper id')} given twice" if found else "no paper id given twice", err=True)
     if found:
         sys.exit(EXIT_PARTIAL)
 

@@ -8,6 +8,8 @@ import click
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail,
                      pass_library, progress_bar)
+from ..maps.model import stability_text
+from ..textfmt import plural
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
@@ -62,7 +64,7 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
             click.secho(f"  note: --k {m.params['k_asked']} asks for more clusters than the {len(m.assignments)} "
                         f"papers with {f} vectors: k={m.k} (a map has no more clusters than papers)", fg="yellow")
         for c in sorted(m.clusters, key=lambda c: -c.size)[:8]:
-            click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label}")
+            click.echo(f"  {c.id:>3}  {c.size:>6}  stab {stability_text(c.stability)}  {c.label}")
         if m.k > 8:
             click.echo(f"  ... {m.k - 8} more (`gapscope map show --facet {f}`)")
     for f, why in ms.skipped.items():
@@ -139,7 +141,7 @@ def map_show(ref, facet, cluster, as_json) -> None:
             emit_json({**c.to_dict(), "papers": members, "stale": stale})
             return
         _echo_stale(facet, stale)
-        click.echo(f"{facet} cluster {c.id}: {c.label}  ({c.size} papers, stability {c.stability:.2f})")
+        click.echo(f"{facet} cluster {c.id}: {c.label}  ({c.size} papers, stability {stability_text(c.stability)})")
         if c.concepts:
             click.echo(f"concepts: {', '.join(c.concepts)}")
         click.echo(f"keywords: {', '.join(c.keywords)}")
@@ -156,7 +158,7 @@ def map_show(ref, facet, cluster, as_json) -> None:
                f" model {m.params.get('model')}, {LABEL_KIND_WORDS[m.label_kind]}")
     _echo_stale(facet, stale)
     for c in sorted(m.clusters, key=lambda c: -c.size):
-        click.echo(f"  {c.id:>3}  {c.size:>6}  stab {c.stability:.2f}  {c.label:<45} {c.representative[:70]}")
+        click.echo(f"  {c.id:>3}  {c.size:>6}  stab {stability_text(c.stability)}  {c.label:<45} {c.representative[:70]}")
 
 
 def _echo_stale(facet: str, stale: list[str]) -> None:
@@ -230,7 +232,7 @@ def _print_gap(g, lib=None, full=False) -> None:
         click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
     refd = g.details.get("reference") if g.details else None
     if refd:
-        click.echo(f"    reference corpus: {refd['co_mentions']} abstract(s) of {refd['size']} mention both "
+        click.echo(f"    reference corpus: {plural(refd['co_mentions'], 'abstract')} of {refd['size']} mention both "
                    f"(established from {refd['min_co_mentions']})")
         if full:
             for p in refd.get("papers") or []:
@@ -238,7 +240,7 @@ def _print_gap(g, lib=None, full=False) -> None:
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
-        click.echo("    OpenAlex: " + (f"{world['works']} work(s) mention both (established from {world['min_works']})"
+        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both (established from {world['min_works']})"
                                        if world.get("works") is not None else f"not checked ({world.get('error')})"))
         if full:
             for p in world.get("papers") or []:
@@ -406,6 +408,13 @@ SHOWN_DETAILS = {"level", "topic", "acronyms", "expansions", "plausibility", "re
 DETAIL_LIST_MAX = 10
 
 
+def _detail_value(key: str, value) -> str:
+    """A cluster's stability as everywhere else (two decimals); any other value as it is."""
+    if key == "stability" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return stability_text(value)
+    return str(value)
+
+
 def detail_lines(value, indent: str) -> list[str]:
     """A gap's details for people: "key: value" lines, a nested mapping or list under its key, indented;
     numbers as they are, a list of plain values on one line, a long list cut after DETAIL_LIST_MAX items."""
@@ -416,7 +425,7 @@ def detail_lines(value, indent: str) -> list[str]:
     if isinstance(value, dict):
         for k, v in value.items():
             if scalar(v):
-                out.append(f"{indent}{k}: {v}")
+                out.append(f"{indent}{k}: {_detail_value(k, v)}")
             elif isinstance(v, (list, tuple)) and all(scalar(x) for x in v):
                 shown = ", ".join(str(x) for x in v[:DETAIL_LIST_MAX])
                 more = f" ... {len(v) - DETAIL_LIST_MAX} more" if len(v) > DETAIL_LIST_MAX else ""
@@ -526,7 +535,7 @@ def gaps_backtest(ref, befores, level, top_k, min_filled, rare_max, min_support,
                    f"{s['candidates']:>10}  {s['filled_candidates']:>6}")
     click.echo(f"{'mean':>6}  {pct(res['precision_at_k']):>9}  {pct(res['popularity_precision_at_k']):>10}  "
                f"{pct(res['random_precision_at_k']):>7}")
-    click.echo(f"precision@{k} over {len(res['seeds'])} seed(s): GapScope {res['precision_at_k']:.3f}, popularity "
+    click.echo(f"precision@{k} over {plural(len(res['seeds']), 'seed')}: GapScope {res['precision_at_k']:.3f}, popularity "
                f"{res['popularity_precision_at_k']:.3f}, random {res['random_precision_at_k']:.3f}")
     click.echo(f"ratio of the means vs popularity: {ratio(res['ratio_vs_popularity'])}; GapScope above popularity "
                f"on {res['seeds_above_popularity']} of {len(res['seeds'])} seeds, below on {res['seeds_below_popularity']}")

@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
+from ..textfmt import plural
 
 ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not text; the Reader offers it per paper
 
@@ -77,8 +78,11 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
               "reviewers: agreed or resolved; open conflicts are left out).")
 @click.option("--keep-math", is_flag=True,
               help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
+@click.option("--no-tags-notes", "no_tags_notes", is_flag=True,
+              help="BibTeX and RIS: leave out the papers' tags (keywords / KW, Zotero's tags) and notes "
+              "(annote / N1, Zotero's notes), which are written by default.")
 @pass_library
-def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -> None:
+def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, no_tags_notes) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
     three), as a CSV table (a spreadsheet; `gapscope import` reads it back), its notes and highlights as
     Markdown or JSON, or (annotated-pdf) copies of its PDFs with the highlights as standard PDF
@@ -97,14 +101,15 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math) -
         return
     try:
         if output == "-":
-            click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math), nl=False)
+            click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math,
+                                   tags_notes=not no_tags_notes), nl=False)
             return
-        n = export_papers(lib, output, fmt, keep_math=keep_math, **filters)
+        n = export_papers(lib, output, fmt, keep_math=keep_math, tags_notes=not no_tags_notes, **filters)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    click.echo(f"wrote {n} paper(s) to {output} ({fmt})", err=True)
+    click.echo(f"wrote {plural(n, 'paper')} to {output} ({fmt})", err=True)
     if included:
         _say_unresolved(lib, collection)
 
@@ -115,7 +120,7 @@ def _say_unresolved(lib, collection) -> None:
 
     n = unresolved_count(lib, collection)
     if n:
-        click.echo(f"not included: {n} paper(s) the reviewers decided differently and nobody has resolved yet "
+        click.echo(f"not included: {plural(n, 'paper')} the reviewers decided differently and nobody has resolved yet "
                    "(`gapscope triage conflicts`)", err=True)
 
 
@@ -134,7 +139,7 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     with_pdf = [pid for pid in chosen if any(a["status"] == "extracted" for a in lib.attachments_of(pid))]
     if not with_pdf:
-        fail(f"none of the {len(chosen)} selected paper(s) has a readable PDF attached (gapscope pdf attach)",
+        fail(f"none of the {plural(len(chosen), 'selected paper')} has a readable PDF attached (gapscope pdf attach)",
              EXIT_NOT_FOUND)
     one_file = len(chosen) == 1 and not Path(output).is_dir() and not output.endswith(("/", os.sep))
     if not one_file:
@@ -156,7 +161,7 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
             continue
         except OSError as exc:
             fail(f"cannot write {dest}: {exc.strerror or exc}")
-        click.echo(f"wrote {done['file']} with {done['highlights']} highlight(s)", err=True)
+        click.echo(f"wrote {done['file']} with {plural(done['highlights'], 'highlight')}", err=True)
     if missing:
         sys.exit(EXIT_PARTIAL)
 

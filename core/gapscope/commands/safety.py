@@ -8,6 +8,7 @@ import click
 
 from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
 from .terminal import terminal_safe as safe
+from ..textfmt import plural
 
 
 def _copy_or_fail(copy, dest, label: str, quiet: bool, as_json: bool):
@@ -97,7 +98,7 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
         click.echo(f"backed up {safe(str(lib.path))} to {safe(str(done.library))}: {done.papers} papers,"
                    f" {done.pdfs} PDFs, {done.runs} runs ({done.files} files), {done.size_text}")
         if done.missing:
-            click.echo(f"{len(done.missing)} referenced file(s) were missing and are not in the backup", err=True)
+            click.echo(f"{plural(len(done.missing), 'referenced file')} {plural(len(done.missing), 'was', number=False)} missing and are not in the backup", err=True)
     if done.missing:
         sys.exit(EXIT_PARTIAL)
 

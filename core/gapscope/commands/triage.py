@@ -12,6 +12,7 @@ import click
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
                      progress_bar, resolve_paper, wrap_paragraph)
+from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
 _reviewer_opt = click.option("--reviewer", "-r", default=None,
@@ -180,7 +181,7 @@ def triage_seed(ref, papers, collection, reviewer) -> None:
         seed(lib, ids, collection, reviewer=reviewer or "")
     except LibraryError as exc:
         fail(str(exc))
-    click.echo(f"seeded {len(ids)} relevant paper(s)")
+    click.echo(f"seeded {plural(len(ids), 'relevant paper')}")
 
 
 @triage.command("stats")
@@ -389,7 +390,7 @@ def triage_export(ref, collection, fmt, full_log, output) -> None:
         text = buf.getvalue()
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {len(out_rows)} decision(s) to {output}", err=True)
+        click.echo(f"wrote {plural(len(out_rows), 'decision')} to {output}", err=True)
     else:
         click.echo(text, nl=False)
 
@@ -700,7 +701,7 @@ def collection_delete(ref, name, yes) -> None:
         papers, decisions = lib.collection_contents(name)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    what = f"collection {name!r} ({papers} paper(s) stay in the library; {decisions} screening decision(s) made in it are deleted)"
+    what = f"collection {name!r} ({plural(papers, 'paper')} stay{'s' if papers == 1 else ''} in the library; {plural(decisions, 'screening decision')} made in it {plural(decisions, 'is', number=False)} deleted)"
     if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
         click.echo("not deleted", err=True)
         sys.exit(EXIT_CANCELLED)               # a "no" is the user's cancel, as in `papers delete`
@@ -732,7 +733,7 @@ def collection_add(ref, name, papers, query, tag) -> None:
     if not ids:
         fail("nothing to add: give papers, --query or --tag")
     n = lib.add_to_collection(name, ids)
-    click.echo(f"added {n} paper(s) to {name!r}")
+    click.echo(f"added {plural(n, 'paper')} to {name!r}")
 
 
 @collection.command("remove")
@@ -747,7 +748,7 @@ def collection_remove(ref, name, papers) -> None:
         n = lib.remove_from_collection(name, [resolve_paper(lib, p) for p in papers])
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    click.echo(f"removed {n} paper(s) from {name!r}")
+    click.echo(f"removed {plural(n, 'paper')} from {name!r}")
 
 
 def register(main: click.Group) -> None:

@@ -13,18 +13,22 @@ from .selection import included_ids, select_ids
 EXPORT_FORMATS = ("bibtex", "ris", "csljson", "csv", "notes-md", "notes-json")
 
 
-def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False) -> str:
+def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False, tags_notes: bool = True) -> str:
     """The export of ``paper_ids`` (in that order) as text in ``fmt`` (one of EXPORT_FORMATS).
-    ``keep_math``: BibTeX only, write ``$...$`` spans as LaTeX math (see bibtex.tex_escape)."""
+    ``keep_math``: BibTeX only, write ``$...$`` spans as LaTeX math (see bibtex.tex_escape).
+    ``tags_notes``: BibTeX and RIS carry each paper's tags and notes (what Zotero reads as its tags and
+    notes); False leaves them out."""
+    tags_of = lib.tags_of if tags_notes else None
+    notes_of = (lambda pid: [n["body"] for n in lib.notes_of(pid)]) if tags_notes else None
     if fmt == "notes-md":
         return notes_markdown(lib, paper_ids)
     if fmt == "notes-json":
         return notes_json(lib, paper_ids)
     papers = lib.get_papers(paper_ids)
     if fmt == "bibtex":
-        return to_bibtex(papers, keep_math=keep_math)
+        return to_bibtex(papers, keep_math=keep_math, tags_of=tags_of, notes_of=notes_of)
     if fmt == "ris":
-        return to_ris(papers)
+        return to_ris(papers, tags_of=tags_of, notes_of=notes_of)
     if fmt == "csljson":
         return to_csl_json(papers)
     if fmt == "csv":

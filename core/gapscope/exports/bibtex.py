@@ -5,8 +5,9 @@ Text fields (title, abstract, authors, journal) are escaped so that they mean ex
 holding LaTeX (``$\\ell_1$``) is written as that literal text, not as math, because that is what the
 library holds. Non-ASCII text is written as UTF-8. Identifier fields (doi, url, eprint) are verbatim.
 The arXiv id carries its version (``eprint = {2503.11731v2}``), ``date`` the full date of first
-appearance, ``keywords`` every arXiv category (``primaryClass`` the first); the importer reads all
-of them back.
+appearance, ``keywords`` every arXiv category (``primaryClass`` the first) and then the paper's tags;
+the importer reads all of them back (the categories as categories, the tags of GapScope's own export as
+tags). The paper's notes are ``annote`` (Zotero makes it a note, and ``keywords`` its tags).
 
 What is not kept: control characters (U+0000..U+001F, U+007F..U+009F) are dropped and runs of
 whitespace become one space, since BibTeX has no way to write them; no case protection braces are
@@ -17,7 +18,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from typing import Iterable, Optional
+from typing import Callable, Iterable, Optional, Sequence
 
 from ..models import EXPORT_MARK, Paper
 from .names import split_name
@@ -129,7 +130,13 @@ def _suffix(n: int) -> str:
     return s
 
 
-def entry(p: Paper, key: str, keep_math: bool = False) -> str:
+def tag_keyword(tag: str) -> str:
+    """A tag as one keyword: Zotero splits ``keywords`` at commas and semicolons, so a tag keeps none."""
+    return re.sub(r"\s*[,;]\s*", " / ", plain(tag)).replace("{", "").replace("}", "")
+
+
+def entry(p: Paper, key: str, keep_math: bool = False, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
+    """One BibTeX entry; ``tags`` join the categories in ``keywords``, ``notes`` (their text) are ``annote``."""
     fields: list[tuple[str, str]] = [("title", tex_escape(p.title, keep_math))]
     if p.authors:
         fields.append(("author", " and ".join(_name_field(a) for a in p.authors if plain(a))))
@@ -147,13 +154,19 @@ def entry(p: Paper, key: str, keep_math: bool = False) -> str:
         fields += [("eprint", _verbatim(p.arxiv_id_versioned)), ("archivePrefix", "arXiv")]
         if p.primary_category:
             fields.append(("primaryClass", _verbatim(p.primary_category)))
-    if p.categories:  # every category, primary first: GapScope reads them back, Zotero makes them tags
-        fields.append(("keywords", ", ".join(_verbatim(c) for c in p.categories)))
+    # every category, primary first, then the tags: GapScope reads the categories back as categories (they
+    # look like cs.CV) and the rest of its own export's keywords as tags; Zotero makes them all tags
+    keywords = [_verbatim(c) for c in p.categories] + [k for k in map(tag_keyword, tags) if k]
+    if keywords:
+        fields.append(("keywords", ", ".join(keywords)))
     url = p.url or (f"https://arxiv.org/abs/{p.arxiv_id}" if p.arxiv_id else None)
     if url:
         fields.append(("url", _verbatim(url)))
     if p.abstract:
         fields.append(("abstract", tex_escape(p.abstract, keep_math)))
+    notes = [tex_escape(n) for n in notes if plain(n)]
+    if notes:     # one paragraph a note
+        fields.append(("annote", "\n\n".join(notes)))
     kind = "article" if p.venue else "misc"
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
     return f"@{kind}{{{key},\n{body}\n}}\n"
@@ -162,6 +175,11 @@ def entry(p: Paper, key: str, keep_math: bool = False) -> str:
 EXPORT_COMMENT = f"@comment{{{EXPORT_MARK} export}}\n"  # read back: see models.EXPORT_MARK
 
 
-def to_bibtex(papers: list[Paper], keep_math: bool = False) -> str:
+def to_bibtex(papers: list[Paper], keep_math: bool = False, *, tags_of: Optional[Callable[[int], list[str]]] = None,
+              notes_of: Optional[Callable[[int], list[str]]] = None) -> str:
+    """The papers as BibTeX; with ``tags_of`` / ``notes_of`` (paper id -> its tags / its notes' text)
+    each entry carries them."""
     keys = unique_keys(papers)
-    return EXPORT_COMMENT + "\n".join(entry(p, k, keep_math) for p, k in zip(papers, keys))
+    return EXPORT_COMMENT + "\n".join(
+        entry(p, k, keep_math, tags_of(p.id) if tags_of and p.id else (), notes_of(p.id) if notes_of and p.id else ())
+        for p, k in zip(papers, keys))

@@ -1,11 +1,14 @@
 """RIS export (Zotero, EndNote, Mendeley). One value per line: control characters are dropped and
 runs of whitespace become one space, as RIS has no way to write a line break inside a field.
 GapScope's importer reads back the full date (DA), the arXiv id with its version (N1 ``arXiv:...``),
-the categories (KW) and the paper's URL (the first UR)."""
+the categories (KW) and the paper's URL (the first UR). The paper's tags follow the categories as KW
+lines (Zotero's tags; GapScope reads them back from its own export as tags, the categories staying
+categories), and each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
 
 from __future__ import annotations
 
 import re
+from typing import Callable, Optional, Sequence
 
 from ..models import EXPORT_MARK, Paper
 from .bibtex import plain
@@ -20,7 +23,7 @@ def _name(display: str) -> str:
     return f"{family}, {name.given}" if name.given else family
 
 
-def record(p: Paper) -> str:
+def record(p: Paper, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
     lines = [("TY", "JOUR" if p.venue else "GEN"), ("TI", plain(p.title))]
     lines += [("AU", _name(a)) for a in p.authors if plain(a)]
     if p.year:
@@ -40,7 +43,9 @@ def record(p: Paper) -> str:
     lines += [("UR", u) for u in urls]
     if p.arxiv_id:  # with its version: the importer reads the id back from here
         lines.append(("N1", f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")))
+    lines += [("N1", plain(n)) for n in notes if plain(n)]
     lines += [("KW", c) for c in p.categories]  # read back as categories (they look like cs.CV)
+    lines += [("KW", plain(t)) for t in tags if plain(t)]
     lines.append(("DB", EXPORT_MARK))  # where the record comes from (see models.EXPORT_MARK)
     if p.abstract:
         lines.append(("AB", plain(p.abstract)))
@@ -48,5 +53,9 @@ def record(p: Paper) -> str:
     return "\n".join(f"{tag}  - {value}".rstrip() if tag == "ER" else f"{tag}  - {value}" for tag, value in lines) + "\n"
 
 
-def to_ris(papers: list[Paper]) -> str:
-    return "\n".join(record(p) for p in papers)
+def to_ris(papers: list[Paper], *, tags_of: Optional[Callable[[int], list[str]]] = None,
+           notes_of: Optional[Callable[[int], list[str]]] = None) -> str:
+    """The papers as RIS; with ``tags_of`` / ``notes_of`` (paper id -> its tags / its notes' text) each
+    record carries them."""
+    return "\n".join(record(p, tags_of(p.id) if tags_of and p.id else (), notes_of(p.id) if notes_of and p.id else ())
+                     for p in papers)

@@ -23,6 +23,7 @@ from ..models import Paper
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
 from .meta import FROM_FILE_DATE, PdfMetadata, read_metadata
+from ..textfmt import plural
 
 CHECK_TAG = "check: metadata from PDF"
 CHECK_YEAR_TAG = "check: year from the file's date"   # no better date found: when the PDF was made
@@ -141,21 +142,51 @@ def existing_stored_path(lib, attachment: dict[str, Any]) -> Path:
     return path
 
 
-def _new_paper(lib, meta: PdfMetadata, path: Path) -> int:
-    from ..ingest import ingest_papers
+class PdfImport:
+    """One run of the import log for one attach (a folder, a drop, a pick of files): the PDFs that become
+    new papers are its records, each kept with its file as the paper's source record. It is started by
+    the first new paper (an attach that only matches library papers imports nothing)."""
 
+    def __init__(self, lib, target: str) -> None:
+        from ..models import ImportReport
+
+        self.lib, self.target = lib, target
+        self.rep = ImportReport(source="pdf")
+
+    def add(self, paper: Paper):
+        """Ingest ``paper``; (the ids it added, the errors and warnings it brought)."""
+        from ..ingest import ingest_papers
+
+        rep = self.rep
+        ids, errors, warnings = len(rep.added_ids), len(rep.errors), len(rep.warnings)
+        ingest_papers(self.lib, [paper], kind="import", source="pdf", target=self.target, report_obj=rep,
+                      import_id=rep.import_id, finish=False)
+        return rep.added_ids[ids:], rep.errors[errors:] + rep.warnings[warnings:]
+
+    def end(self, status: str = "done", message: Optional[str] = None) -> None:
+        if self.rep.import_id is not None:
+            self.rep.cancelled = status == "cancelled"
+            self.lib.save_import_progress(self.rep.import_id, self.rep, status, message)
+
+
+def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = None) -> int:
     title = meta.title or path.stem
     paper = Paper(title=title, authors=meta.authors, doi=meta.dois[0] if meta.dois else None,
                   arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version, year=meta.year,
                   published=meta.published, source="pdf", source_key=str(path.resolve()), location=str(path),
                   raw={"read_from": meta.sources})       # where the title, authors and date were read
-    rep = ingest_papers(lib, [paper], kind="import", source="pdf", target=str(path.resolve()))
-    if rep.added_ids:
-        pid = rep.added_ids[0]
+    batch = batch or PdfImport(lib, str(path.resolve()))
+    try:
+        added, problems = batch.add(paper)
+    finally:
+        if batch.target == str(path.resolve()):          # a file attached on its own: its own import
+            batch.end()
+    if added:
+        pid = added[0]
     else:                                                  # merged into a paper the index knew
         pid, _how, _s, _on = match_paper(lib, meta)
         if pid is None:
-            raise LibraryError(f"{path}: could not add a paper for it ({rep.errors or rep.warnings})")
+            raise LibraryError(f"{path}: could not add a paper for it ({problems})")
     lib.add_tag([pid], CHECK_TAG)
     if meta.sources.get("date") == FROM_FILE_DATE:
         lib.add_tag([pid], CHECK_YEAR_TAG)
@@ -182,9 +213,11 @@ def fulltext_rows(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, A
 
 
 def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source: str = "file",
-                create: bool = True, name: Optional[str] = None, cancel=None) -> AttachResult:
+                create: bool = True, name: Optional[str] = None, cancel=None,
+                batch: Optional[PdfImport] = None) -> AttachResult:
     """Attach one PDF (see the module's docstring). Never raises for a bad file: the result says.
-    ``name``: what to record as the file's origin (a URL) instead of its path."""
+    ``name``: what to record as the file's origin (a URL) instead of its path. ``batch``: the import a
+    new paper is a record of (by default one of its own)."""
     path = Path(path)
     res = AttachResult(file=name or str(path), status="failed")
     if not path.is_file():
@@ -224,7 +257,7 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
         if not create:
             res.status, res.message = "unmatched", f"{path}: no library paper matches"
             return res
-        paper_id, how, score = _new_paper(lib, meta, path), "new", 0.0
+        paper_id, how, score = _new_paper(lib, meta, path, batch), "new", 0.0
     stored = _store_file(lib, path, sha)
     att = lib.add_attachment(paper_id, sha, stored, name or str(path), source=source, match_how=how, match_score=score,
                              status="unreadable" if doc is None else "extracted", message=unreadable,
@@ -248,13 +281,47 @@ def _naming(message: str, path: Path) -> str:
 
 def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] = None, source: str = "file",
                  create: bool = True, progress=None, cancel=None) -> list[AttachResult]:
-    """Attach every PDF named or found in the folders named; one result per file, in order."""
+    """Attach every PDF named or found in the folders named; one result per file, in order. The PDFs
+    that become new papers are the records of one import (see :class:`PdfImport`), named after the
+    folder (or the folder the files share)."""
+    from ..jobs import Cancelled
+
+    targets = list(targets)
     files = pdf_files(targets, skip_under=Path(lib.db_path).parent if Path(lib.db_path).parent.suffix == ".gapscope"
                       else None)
+    batch = PdfImport(lib, _import_target(targets, files))
     out = []
-    for i, f in enumerate(files):
-        check(cancel)
-        report(progress, i, len(files), f"attaching {f.name}")
-        out.append(attach_file(lib, f, paper_id=paper_id, source=source, create=create, cancel=cancel))
+    try:
+        for i, f in enumerate(files):
+            check(cancel)
+            report(progress, i, len(files), f"attaching {f.name}")
+            out.append(attach_file(lib, f, paper_id=paper_id, source=source, create=create, cancel=cancel,
+                                   batch=batch))
+    except Cancelled:
+        batch.end("cancelled", "cancelled by the user; the PDFs attached before are kept")
+        raise
+    except BaseException as exc:
+        batch.end("failed", f"{type(exc).__name__}: {exc}")
+        raise
+    batch.end("done", f"{plural(len(files), 'PDF file')}: " + _counts(out))
     report(progress, len(files), len(files), "attached")
     return out
+
+
+def _import_target(targets: list, files: list[Path]) -> str:
+    """What an attach's import is of: the one folder or file named, else the folder the files share."""
+    if len(targets) == 1:
+        return str(Path(targets[0]).expanduser().resolve())
+    if not files:
+        return ""
+    try:
+        return os.path.commonpath([str(f.resolve().parent) for f in files])
+    except ValueError:                                     # files on different drives
+        return str(files[0].resolve().parent)
+
+
+def _counts(results: list[AttachResult]) -> str:
+    by: dict[str, int] = {}
+    for r in results:
+        by[r.status] = by.get(r.status, 0) + 1
+    return ", ".join(f"{n} {status}" for status, n in by.items())

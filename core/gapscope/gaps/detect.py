@@ -18,6 +18,7 @@ import numpy as np
 
 from ..maps.cluster import UNSTABLE_BELOW, normalize
 from ..maps.model import Map
+from ..maps.model import stability_text
 from .model import Gap, ClusterRef
 from .span import MIN_LATER_PAPERS, SHORTCOMING_WHAT, SpanTooShort, require_shortcoming_span
 
@@ -36,7 +37,7 @@ def _stability_note(c) -> str:
     """The note after the label of a cluster that depends on the clustering's random start (stability below
     UNSTABLE_BELOW, docs/maps.md): " (unstable cluster: stability 0.02)"; else ""."""
     # rounded down: 0.299 reads 0.29, not a "0.30" that looks at the threshold
-    return f" (unstable cluster: stability {math.floor(float(c.stability) * 100) / 100:.2f})" if _unstable(c) else ""
+    return f" (unstable cluster: stability {stability_text(c.stability)})" if _unstable(c) else ""
 
 
 def _unstable(c) -> bool:

@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from typing import Iterable, Mapping, Optional
 
+from ..textfmt import plural  # noqa: F401 - used here, and imported from here by the gap modules
+
 # growth compares the last third of the span with the first two thirds: each needs about a month of papers
 MIN_GROWTH_SPAN_DAYS = 90
 # the backtest trains its ranker on an earlier slice before the cut-off and checks links after it
@@ -21,9 +23,6 @@ class SpanTooShort(ValueError):
     """The corpus does not cover enough time for a time-based measurement; the message says what it needs."""
 
 
-def plural(n: int, noun: str) -> str:
-    """"1 day", "7 days"."""
-    return f"{n} {noun}{'' if n == 1 else 's'}"
 
 
 def _day(s: str) -> Optional[date]:

@@ -20,6 +20,7 @@ from typing import Mapping, Optional
 from ..citations.sources import KeyRefused
 from ..concepts.acronyms import DEFINED
 from ..sources.polite import FetchError, NotTheSource, SourceBlocked
+from ..textfmt import plural
 
 EXAMPLES = 5            # the most cited works that mention both, kept as evidence
 GIVE_UP_AFTER = 3       # error answers in a row that end the check for the run
@@ -116,7 +117,7 @@ class OpenAlexCheck:
         text = (f"OpenAlex (all years, titles and abstracts): {self.checked} pairs checked, {left_out} established "
                 f"(>= {self.min_works} works mention both) left out")
         if self.failed:
-            text += f"; {self.failed} request(s) failed, those pairs are unchecked"
+            text += f"; {plural(self.failed, 'request')} failed, those pairs are unchecked"
         if self.stopped:
             text += f"; the check stopped: {self.stopped}"
         return text

@@ -15,6 +15,7 @@ from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_
 from .layout import layout_2d
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
+from ..textfmt import plural
 
 LABEL_DOCS = 40
 
@@ -279,7 +280,7 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
             from ..steps import missing_for_vectors
 
             why = missing_for_vectors(lib, MAP_FACET_EMBED_KIND[facet]) if data is None else None
-            out.skipped[facet] = why or f"{len(pids)} paper(s) in scope have {facet} vectors"
+            out.skipped[facet] = why or f"{plural(len(pids), 'paper')} in scope {plural(len(pids), 'has', number=False)} {facet} vectors"
             if why:
                 missing.append(why)
             continue

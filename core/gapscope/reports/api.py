@@ -46,7 +46,7 @@ def export_bibliography(lib: Library, path: str | os.PathLike, fmt: str = "bibte
 def export_papers(lib: Library, path: str | os.PathLike, fmt: str = "bibtex", *, collection: Optional[str] = None,
                   tag: Optional[str] = None, query: Optional[str] = None,
                   ids: Optional[Sequence[str | int]] = None, included: bool = False, keep_math: bool = False,
-                  progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> int:
+                  tags_notes: bool = True, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> int:
     """`gapscope export FORMAT -o PATH` with its filters (they combine; none: the whole library):
     write the chosen papers as bibtex, ris, csljson, notes-md or notes-json; returns how many. The CLI
     and the desktop's Export dialog both call this. Raises LibraryError for an unknown collection or id."""
@@ -58,7 +58,7 @@ def export_papers(lib: Library, path: str | os.PathLike, fmt: str = "bibtex", *,
     chosen = select_ids(lib, collection=collection, tag=tag, query=query, ids=ids, included=included)
     check(cancel)
     report(progress, 1, 3, f"writing {len(chosen)} papers as {fmt}")
-    text = export_text(lib, fmt, chosen, keep_math=keep_math)
+    text = export_text(lib, fmt, chosen, keep_math=keep_math, tags_notes=tags_notes)
     check(cancel)
     _atomic_write(Path(path), text.encode("utf-8"))
     report(progress, 3, 3, "done")

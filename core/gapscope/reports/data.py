@@ -19,6 +19,7 @@ from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
 from ..textfmt import latex_to_text
 from ..vocabulary import MAP_FACETS
+from ..textfmt import plural
 
 
 
@@ -194,7 +195,7 @@ class IncludedSection(Section):
         """' N papers the reviewers decided differently ... are not listed.' or ''."""
         if not self.unresolved:
             return ""
-        return (f" {self.unresolved} paper(s) the reviewers decided differently are not resolved yet and are not "
+        return (f" {plural(self.unresolved, 'paper')} the reviewers decided differently are not resolved yet and are not "
                 f"listed (`gapscope triage conflicts`).")
 
 

@@ -16,6 +16,7 @@ from . import labels as L
 from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
+from ..maps.model import stability_text
 
 CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -134,7 +135,7 @@ def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
         out.append(f'<p class="meta">{esc(m.time_note)}</p>')
     out.append(f'<p class="meta">{esc(STABILITY_NOTE)}</p>')
     rows = [[c["id"], c["label"], ", ".join(c["keywords"][:8]), c["size"],
-             "" if c.get("stability") is None else f"{float(c['stability']):.2f}"]
+             "" if c.get("stability") is None else stability_text(c["stability"])]
             for c in sorted(m.clusters, key=lambda c: -c["size"])]
     out.append(_table(["Cluster", "Label", "Keywords", "Papers", "Stability"], rows, numeric=(0, 3, 4)))
     return out

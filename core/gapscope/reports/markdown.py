@@ -11,6 +11,7 @@ from . import labels as H
 from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
 from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
+from ..maps.model import stability_text
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
@@ -82,7 +83,7 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         L += [md(STABILITY_NOTE), ""]
         L += _table(["Cluster", "Label", "Keywords", "Papers", "Stability"],
                     [[cl["id"], cl["label"], ", ".join(cl["keywords"][:8]), cl["size"],
-                      "" if cl.get("stability") is None else f"{float(cl['stability']):.2f}"]
+                      "" if cl.get("stability") is None else stability_text(cl["stability"])]
                      for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
     if s.maps and s.not_built:
         L += _missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")

@@ -14,6 +14,7 @@ from .explain import GAPS_INTRO, included_line, plain_commands, shown_line, side
 from .data import PaperRef, ReportData, reproducibility_rows
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
+from ..maps.model import stability_text
 
 
 def _font_dir() -> str:
@@ -279,7 +280,7 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             doc.gap()
         doc.table(["Cluster", "Label", "Keywords", "Papers", "Stability"],
                   [[cl["id"], cl["label"], ", ".join(cl["keywords"][:6]), cl["size"],
-                    "" if cl.get("stability") is None else f"{float(cl['stability']):.2f}"]
+                    "" if cl.get("stability") is None else stability_text(cl["stability"])]
                    for cl in sorted(m.clusters, key=lambda cl: -cl["size"])], numeric=(0, 3, 4))
     if s.maps and s.not_built:
         doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
-                      is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title, untitled_warning)
+                      is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title,
+                      untitled_warning)
 from ..textfmt import latex_to_text as render_latex
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
@@ -213,13 +214,14 @@ def read_arxiv_snapshot(path: Path, meter: Optional[ReadMeter] = None) -> Iterat
 _ENTRY_OPEN = re.compile(r"\s*@\s*\w+\s*([({])")
 
 
-def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tuple[int, str, bool]]:
-    """Split a .bib file into entry texts by depth: ``(first line, text, closed)``. An entry is
+def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tuple[int, str, bool, Optional[int]]]:
+    """Split a .bib file into entry texts by depth: ``(first line, text, closed, cut at)``. An entry is
     delimited by braces, or by parentheses (``@article(key, ...)``, which BibTeX allows too): such an
     entry comes out rewritten with braces, which is what the parser reads.
 
     An ``@`` at the start of a line while an entry is still open means that entry lost a closing
-    brace: it comes out with ``closed=False`` and the new entry starts there."""
+    brace: it comes out with ``closed=False``, ``cut at`` that line, and the new entry starts there (an
+    entry still open at the end of the file has no ``cut at``)."""
     buf: list[str] = []
     start = 0
     depth = 0
@@ -227,7 +229,7 @@ def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tu
     for n, line in (lines if lines is not None else TextLines(path)):
         starts_entry = line.lstrip().startswith("@")
         if buf and depth > 0 and starts_entry:
-            yield start, "".join(buf), False
+            yield start, "".join(buf), False, n
             buf, depth = [], 0
         if not buf:
             if not starts_entry:
@@ -241,10 +243,38 @@ def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tu
         else:
             depth += line.count("{") - line.count("\\{") - (line.count("}") - line.count("\\}"))
         if depth <= 0 and any("{" in b or "(" in b for b in buf):
-            yield start, _braced("".join(buf)) if opener == "(" else "".join(buf), True
+            yield start, _braced("".join(buf)) if opener == "(" else "".join(buf), True, None
             buf, depth = [], 0
     if buf:
-        yield start, "".join(buf), depth <= 0
+        yield start, "".join(buf), depth <= 0, None
+
+
+def _closed_entry(text: str) -> str:
+    """An entry that lost its closing brace(s) (or parenthesis), closed after its last line: BibTeX
+    fields end with it, so whatever it held is read as written."""
+    m = _ENTRY_OPEN.match(text)
+    if m and m.group(1) == "(":
+        return _braced(text.rstrip() + ")" * max(1, text.count("(") - text.count(")")))
+    depth = text.count("{") - text.count("\\{") - (text.count("}") - text.count("\\}"))
+    return text.rstrip() + "\n" + "}" * max(1, depth) + "\n"
+
+
+_FIELD_START = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\d]")
+
+
+def _swallowing_field(parser, text: str) -> Optional[str]:
+    """The field of an entry closed by :func:`_closed_entry` whose value holds the lines of other fields
+    (its own brace was the one lost), or None."""
+    entries = parser.bib_database.entries
+    before = len(entries)
+    try:
+        parser.parse(text)
+    except Exception:  # noqa: BLE001 - the caller parses it again and says why
+        return None
+    finally:
+        new = entries[before:]
+        del entries[before:]
+    return next((k for e in new for k, v in e.items() if isinstance(v, str) and _FIELD_START.search(v)), None)
 
 
 def _braced(text: str) -> str:
@@ -297,6 +327,17 @@ def _latex_to_text(s: str) -> str:
     s = render_latex(s).replace("{", "").replace("}", "")
     s = re.sub(r"\\([&%$#_])", r"\1", s)
     return nfc(clean_ws(s))
+
+
+def own_export_tags(keywords: Iterable[str]) -> list[str]:
+    """The library tags among the keywords of GapScope's own export: those that are not arXiv
+    categories (exports/bibtex.py, exports/ris.py write the categories first, then the tags)."""
+    out: list[str] = []
+    for word in keywords:
+        word = word.strip()
+        if word and not is_arxiv_category(word) and word not in out:
+            out.append(word)
+    return out
 
 
 def located_paper(make: Callable[[], Paper], where: str, keys: Optional["RecordKeys"]) -> Iterator:
@@ -403,15 +444,28 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
     keys = RecordKeys(path)
     lines = TextLines(path, meter)
     own_export = False  # the file is GapScope's own export (its first comment says so)
-    for line_no, chunk, closed in _bibtex_chunks(path, lines):
+    for line_no, chunk, closed, cut_at in _bibtex_chunks(path, lines):
         head = chunk.lstrip()[:12].lower()
         if head.startswith(("@comment", "@preamble")):
             own_export = own_export or f"{EXPORT_MARK.lower()} export" in chunk.lower()
             continue
         if not closed:
             first = chunk.strip().splitlines()[0][:60]
-            yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r} is not closed (a '}}' is missing)")
-            continue
+            if cut_at is None:   # open at the end of the file: it may have been cut off anywhere
+                yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r} is not closed (a '}}' is missing)"
+                                                     " before the end of the file")
+                continue
+            # the next entry (line cut_at) shows where this one ends: its fields all came before, keep it
+            # (unless the brace lost was a field's: that field swallowed the ones after it)
+            chunk = _closed_entry(chunk)
+            swallowed = _swallowing_field(parser, chunk)
+            if swallowed:
+                yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r}: its field {swallowed!r} is not "
+                                                       "closed (a '}' is missing) and runs into the fields after it")
+                continue
+            yield RecordWarning(f"{path}:{line_no}", f"BibTeX entry {first!r} not closed (a '}}' is missing) "
+                                                     f"before the next entry (line {cut_at}): imported as read; "
+                                                     "check its last field")
         before = len(entries)
         try:
             parser.parse(chunk)
@@ -443,6 +497,7 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
+                paper.tags = own_export_tags(latex_to_text(w) for w in entry.get("keywords", "").split(","))
             yield paper
     yield from encoding_note(path, lines)
 
@@ -479,6 +534,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source=OWN_EXPORT_SOURCE if first("DB") == EXPORT_MARK else "ris", source_key=source_key,
         raw={k: v for k, v in tags.items()},
+        tags=own_export_tags(nfc(clean_ws(k)) for k in tags.get("KW", [])) if first("DB") == EXPORT_MARK else [],
     )
 
 

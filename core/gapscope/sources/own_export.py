@@ -7,7 +7,8 @@ from another program's list of the same papers (Zotero, JabRef, Mendeley, Google
 duplicates the PRISMA flow must count: those programs write other fields, in another order, with other
 citation keys.
 
-What the exporters (gapscope.exports) have written, in every version:
+What the exporters (gapscope.exports) wrote before they marked their exports (later ones are marked, and
+also carry the papers' tags and notes: BibTeX ``annote``, more ``keywords``; RIS more ``KW`` and ``N1``):
 - BibTeX: ``@article`` when there is a journal, else ``@misc``; only the fields title, author, year, date,
   journal, doi, pmid (once papers kept their PubMed id), eprint, archivePrefix (= arXiv, with eprint),
   primaryClass, keywords, url, abstract; the key in lower-case ASCII letters and digits (family name, year,

@@ -23,6 +23,7 @@ from typing import Any, Iterable, Optional
 from ..store.library import LibraryError, now_iso
 from ..store.triage import NOT_CHECKED
 from ..vocabulary import DECISIONS
+from ..textfmt import plural
 
 # Decisions that count as screened (postpone is "not now").
 SCREENED = tuple(d for d in DECISIONS if d != "postpone")
@@ -326,7 +327,7 @@ def elsewhere_text(where: Optional[dict[str, int]]) -> str:
         return ""
     if len(where) == 1:
         (name, n), = where.items()
-        return f"; your {n:,} screening decision(s) are in collection {name!r}: add -c {_shell_word(name)}"
+        return f"; your {plural(n, 'screening decision')} {plural(n, 'is', number=False)} in collection {name!r}: add -c {_shell_word(name)}"
     listed = ", ".join(f"{name!r} ({n:,})" for name, n in where.items())
     return f"; your screening decisions are in collections {listed}: add -c NAME"
 

@@ -9,7 +9,7 @@ import html
 from pathlib import Path
 from typing import Any, Optional
 
-from PySide6.QtWidgets import QComboBox, QDialog, QFormLayout, QPushButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
 from ..widgets.task_dialog import lay_out, progress_and_status
 
@@ -30,6 +30,7 @@ PAPER_FORMATS = [
 ]
 KINDS = REPORTS + PAPER_FORMATS
 REPORT_SCOPES = {"all", "collection"}
+WITH_TAGS_NOTES = {"bibtex", "ris"}     # the formats that carry the tags and notes (`--no-tags-notes`)
 
 
 def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=None, cancel=None):
@@ -77,6 +78,9 @@ class ExportDialog(QDialog):
             self.scope.addItem(f"The current search ({self._describe_search()})", "search")
         self.which = QComboBox()  # the tag or the collection
         self.which.setObjectName("exportWhich")
+        self.tags_notes = QCheckBox("With the papers' tags and notes (Zotero reads them as its tags and notes)")
+        self.tags_notes.setObjectName("exportTagsNotes")
+        self.tags_notes.setChecked(True)
         self.bar, self.status = progress_and_status()
         self.go = QPushButton("Export…")
         self.go.setDefault(True)
@@ -87,6 +91,7 @@ class ExportDialog(QDialog):
         form.addRow("What:", self.kind)
         form.addRow("Papers:", self.scope)
         form.addRow("", self.which)
+        form.addRow("", self.tags_notes)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
         lay_out(self, form, self.bar, self.status, close, self.go)
@@ -119,6 +124,7 @@ class ExportDialog(QDialog):
             model.item(i).setEnabled(not is_report or self.scope.itemData(i) in REPORT_SCOPES)
         if is_report and self.scope.currentData() not in REPORT_SCOPES:
             self.scope.setCurrentIndex(0)
+        self.tags_notes.setVisible(self.kind.currentData() in WITH_TAGS_NOTES)
         self._scope_changed()
 
     def _scope_changed(self) -> None:
@@ -131,6 +137,11 @@ class ExportDialog(QDialog):
     def filters(self) -> dict[str, Any]:
         """The chosen scope as the CLI's filters (`--ids`, `--included`, `--tag`, `--collection`, `--query`)."""
         scope = self.scope.currentData()
+        if self.kind.currentData() in WITH_TAGS_NOTES and not self.tags_notes.isChecked():
+            return dict(self._scope_filters(scope), tags_notes=False)          # `--no-tags-notes`
+        return self._scope_filters(scope)
+
+    def _scope_filters(self, scope) -> dict[str, Any]:
         if scope == "selected":
             return {"ids": list(self.selected)}
         if scope == "included":

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout
                                QSplitter, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from gapscope.maps.display import Label, colours_by_size, place_labels, short_label
+from gapscope.maps.model import stability_text
 from gapscope.vocabulary import MAP_FACETS
 
 from .. import hints
@@ -91,6 +92,28 @@ def _attr(obj, name, default=None):
     if isinstance(obj, dict):
         return obj.get(name, default)
     return getattr(obj, name, default)
+
+
+STABILITY_COLUMN = 2
+SORT_VALUE = Qt.UserRole + 1      # the number a column shown as text sorts by
+
+
+class ClusterItem(QTreeWidgetItem):
+    """A row of the cluster list: the stability column shows text ("0.30", as the CLI and the reports do)
+    and sorts by its number."""
+
+    def __lt__(self, other) -> bool:
+        col = self.treeWidget().sortColumn() if self.treeWidget() is not None else 0
+        mine, theirs = self.data(col, SORT_VALUE), other.data(col, SORT_VALUE)
+        if mine is not None and theirs is not None:
+            return mine < theirs
+        if (mine is None) != (theirs is None):       # a cluster without a stability sorts first
+            return mine is None
+        a, b = self.data(col, Qt.DisplayRole), other.data(col, Qt.DisplayRole)   # the size, the label
+        try:
+            return a < b
+        except TypeError:
+            return str(a) < str(b)
 
 
 def cluster_tip(label: str, concepts, keywords) -> str:
@@ -368,12 +391,13 @@ class MapsView(CoreView):
             label = str(_attr(c, "label", "") or f"cluster {cid}")
             self._label_of[cid] = label
             stab = _attr(c, "stability")
-            item = QTreeWidgetItem([label, "", ""])
+            item = ClusterItem([label, "", ""])
             item.setData(0, Qt.UserRole, cid)
             item.setIcon(0, _swatch(self.colour_of[cid]))
             item.setData(1, Qt.DisplayRole, int(_attr(c, "size", len(members)) or len(members)))
             if isinstance(stab, (int, float)) and stab == stab:
-                item.setData(2, Qt.DisplayRole, round(float(stab), 2))
+                item.setData(STABILITY_COLUMN, Qt.DisplayRole, stability_text(stab))
+                item.setData(STABILITY_COLUMN, SORT_VALUE, float(stab))
                 item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
                 item.setToolTip(2, tip)
             tip_text = cluster_tip(label, _attr(c, "concepts") or [], _attr(c, "keywords") or [])
