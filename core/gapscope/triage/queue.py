@@ -81,7 +81,6 @@ class TriageSession:
         self.X, self.has_embeddings, self.no_text = self.features.X, self.features.has_embeddings, self.features.no_text
         self._fitted = None
         self._fitted_key = None
-        self._stopping = None      # the last stopping test: where the next one's search starts
         self.rebind(lib)
 
     def rebind(self, lib) -> None:
@@ -212,7 +211,7 @@ class TriageSession:
         sequence = [1 if decision in ("include", "maybe") else 0
                     for pid, decision in dec.screening_sequence(self.lib, self.collection, self.reviewer)
                     if pid in self.row_of and decision in dec.SCREENED]
-        st = self._stopping = assess(sequence, total, hint=self._stopping)
+        st = assess(sequence, total)
         streak = 0
         for v in reversed(sequence):
             if v:

@@ -58,16 +58,15 @@ def p_value(n: np.ndarray, k: np.ndarray, unseen: int, m: int) -> float:
 
 class _Test:
     """The p-values of one screening record. Each is hundreds of hypergeometric CDFs on a big scope
-    (one per window, a tenth of a millisecond or more each), so the window that gave the smallest value
-    last is asked first: when it alone is below alpha the test rejects without the others (the search
-    for the bounds asks neighbouring m, whose smallest value mostly comes from the same window)."""
+    (one per window, a tenth of a millisecond or more each), so the searches for the bounds work on
+    one window at a time as far as they can (see ``_largest_not_rejected``)."""
 
     def __init__(self, n: np.ndarray, k: np.ndarray, unseen: int):
         ok = n > 0
         self.n, self.k, self.unseen = n[ok], k[ok], unseen
         self.worst = 0          # the window of the last smallest value
 
-    def _cdf(self, m: int, at=slice(None)) -> np.ndarray:
+    def cdf(self, m: int, at=slice(None)) -> np.ndarray:
         from scipy.stats import hypergeom
 
         n, k = self.n[at], self.k[at]
@@ -81,60 +80,36 @@ class _Test:
             return 0.0
         if not len(self.n):
             return 1.0
-        cdf = self._cdf(m)
+        cdf = self.cdf(m)
         self.worst = int(np.argmin(cdf))
         return float(cdf[self.worst])
 
-    def holds(self, m: int, alpha: float) -> bool:
-        """p(m) >= alpha: "m relevant papers unseen" is not rejected."""
-        if 0 < m <= self.unseen and len(self.n):
-            one = self._cdf(m, slice(self.worst, self.worst + 1))
-            if float(one[0]) < alpha:       # the smallest value is below it too
-                return False
-        return self.p(m) >= alpha
 
+def _largest_not_rejected(test: _Test, alpha: float, lo: int = 0) -> int:
+    """The largest m in lo..unseen with p_value >= alpha (``lo``: one known to hold).
 
-def _largest_not_rejected(test: _Test, alpha: float, lo: int = 0, guess: Optional[int] = None) -> int:
-    """The largest m in lo..unseen with p_value >= alpha (p_value falls as m grows; ``lo`` is one that
-    holds). ``guess``: where it was on a record one decision shorter; the search starts there and
-    widens step by step, so a bound that moved a little costs a few tests instead of a full bisection.
-    The answer does not depend on the guess."""
+    Every window's CDF falls as m grows, so the answer is the smallest, over the windows, of the
+    largest m each window alone does not reject. The search bisects with the window that gave the
+    smallest p-value (one CDF a step), then checks its answer against all windows at once: when one
+    of them rejects it, that window leads the next bisection below. One or two full tests a bound,
+    where bisecting on the full test takes about seventeen on 75,000 papers; the answer is the same."""
     unseen = test.unseen
-    lo = min(max(lo, 0), unseen)
-    if guess is None or not lo <= guess <= unseen:
-        hi = unseen       # p(lo) >= alpha always
-        if test.holds(hi, alpha):
-            return hi
-    elif test.holds(guess, alpha):
-        lo, step = guess, 1
-        while True:                     # gallop up until a test rejects
-            cand = lo + step
-            if cand >= unseen:
-                if test.holds(unseen, alpha):
-                    return unseen
-                hi = unseen
-                break
-            if not test.holds(cand, alpha):
-                hi = cand
-                break
-            lo, step = cand, step * 2
-    else:
-        hi, step = guess, 1
-        while True:                     # gallop down until a test holds (lo does)
-            cand = hi - step
-            if cand <= lo:
-                break
-            if test.holds(cand, alpha):
-                lo = cand
-                break
-            hi, step = cand, step * 2
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if test.holds(mid, alpha):
-            lo = mid
-        else:
-            hi = mid
-    return lo
+    if not len(test.n):
+        return unseen
+    hi = unseen + 1                     # rejected (p = 0); lo holds
+    while True:
+        w = slice(test.worst, test.worst + 1)
+        top = hi                        # the window alone: largest m in [lo, hi) it does not reject
+        low = lo
+        while top - low > 1:
+            mid = (low + top) // 2
+            if float(test.cdf(mid, w)[0]) >= alpha:
+                low = mid
+            else:
+                top = mid
+        if low == lo or test.p(low) >= alpha:
+            return low
+        hi = low                        # another window rejects it: that one leads below
 
 
 def recall_threshold(found: int, target_recall: float) -> int:
@@ -163,10 +138,8 @@ class Stopping:
 
 
 def assess(labels: Sequence[int], total: int, *, target_recall: float = TARGET_RECALL,
-           confidence: float = CONFIDENCE, hint: Optional[Stopping] = None) -> Stopping:
-    """The stopping test on ``labels`` (1 relevant, 0 not, in screening order) in a scope of ``total``.
-    ``hint``: the result on an earlier record (one decision shorter, say): its bounds are where the
-    search starts, which makes it several times cheaper; the result is the same with or without it."""
+           confidence: float = CONFIDENCE) -> Stopping:
+    """The stopping test on ``labels`` (1 relevant, 0 not, in screening order) in a scope of ``total``."""
     y = np.asarray(labels, dtype=np.int64)
     screened, found = len(y), int(y.sum())
     unseen = max(total - screened, 0)
@@ -178,9 +151,8 @@ def assess(labels: Sequence[int], total: int, *, target_recall: float = TARGET_R
     n, k = windows(y)
     test = _Test(n, k, unseen)
     # the estimate (tested at 50 %) is at most the upper bound (at 1 - confidence): it bounds that search
-    estimate = _largest_not_rejected(test, 0.5, 0, hint.estimate if hint else None)
-    upper = _largest_not_rejected(test, 1 - confidence, min(estimate, unseen) if confidence >= 0.5 else 0,
-                                  hint.upper if hint else None)
+    estimate = _largest_not_rejected(test, 0.5)
+    upper = _largest_not_rejected(test, 1 - confidence, estimate if confidence >= 0.5 else 0)
     m_star = recall_threshold(found, target_recall)
     p = test.p(m_star)
     return Stopping(screened, total, found, estimate, upper, p, p < 1 - confidence, target_recall, confidence)
