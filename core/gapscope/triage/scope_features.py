@@ -1,5 +1,5 @@
 """A scope's screening features: its papers, their texts' TF-IDF (+ sentence vectors) matrix, cached on
-disk by content hash, and the key that says whether a matrix in memory still fits the library.
+disk by content hash (feature_cache.py: mapped, not read), and the key that says whether a matrix in memory still fits the library.
 
 Loading the matrix of a big library is seconds (75,000 papers: ~400 MB), building it the first time tens
 of seconds: a program that ranks again after each decision keeps it (see sessions.py) and checks, with
@@ -9,7 +9,6 @@ of seconds: a program that ranks again after each decision keeps it (see session
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from dataclasses import dataclass, field
 from typing import Optional
@@ -18,6 +17,7 @@ import numpy as np
 
 from ..jobs import report
 from ..models import is_untitled
+from . import feature_cache
 from .child_build import CHILD_FROM, build_in_child
 from .features import build_features
 from .vectors import cache_dir, library_vectors
@@ -102,8 +102,6 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
                         progress=None) -> ScopeFeatures:
     """The features of ``paper_ids``: read from the disk cache, else built (a big scope in a child
     process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``."""
-    from scipy import sparse
-
     if not paper_ids:
         return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings)
     n = len(paper_ids)
@@ -113,18 +111,16 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
     marker = _vector_marker(lib) if use_embeddings else None
     with_vectors = use_embeddings and _vectors_ready(lib, paper_ids, marker)
     key = _key(paper_ids, texts, with_vectors)
-    path = cache_dir() / f"features-{key}.npz"
     no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
 
     def made(matrix, has_embeddings: bool) -> ScopeFeatures:
         return ScopeFeatures(list(paper_ids), matrix, has_embeddings, no_text, use_embeddings, key, marker)
 
-    if path.exists():
+    if feature_cache.present(cache_dir(), key):
         report(progress, STEP_FEATURES, STEPS, f"Loading the screening features of {n:,} papers")
-        try:
-            return made(sparse.load_npz(path).tocsr(), with_vectors)
-        except (OSError, ValueError):
-            pass
+        cached = feature_cache.load(cache_dir(), key)
+        if cached is not None:
+            return made(cached, with_vectors)
     emb = library_vectors(lib, paper_ids) if with_vectors else None
     if with_vectors and emb is None:      # the vectors could not be read after all: TF-IDF only, as before
         return load_scope_features(lib, paper_ids, False, cancel, progress)
@@ -138,11 +134,6 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
     # a big scope's build holds the GIL for seconds: in a child process, so a GUI thread beside it runs on
     feats = (build_in_child(texts, emb, cancel=cancel, on_wait=waiting) if n >= CHILD_FROM else None) \
         or build_features(texts, emb)
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(path.stem + f".{os.getpid()}.tmp.npz")
-        sparse.save_npz(tmp, feats.matrix, compressed=False)
-        os.replace(tmp, path)
-    except OSError:
-        pass  # a cache only
-    return made(feats.matrix, feats.has_embeddings)
+    # kept mapped from the cache (shared, reclaimable memory) when it could be written
+    matrix = feature_cache.save(cache_dir(), key, feats.matrix)
+    return made(feats.matrix if matrix is None else matrix, feats.has_embeddings)
