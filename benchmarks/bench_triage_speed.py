@@ -11,8 +11,8 @@ the same start: ``--seed-decisions`` papers drawn with a fixed seed, included wh
 Each side then decides the top paper of each ranking by the same rule, so as long as both rank alike
 they make the same decisions; the script checks that rankings (papers and scores), the stopping
 figures and the CLI's output are equal, and says where they are not. ``--before``: a git revision;
-its ``core`` is extracted (git archive) and run from there. Both sides share one feature cache (built
-once, before the timings). Each side runs in a fresh Python process; the figures are medians.
+its ``core`` is extracted (git archive) and run from there. The features are built once, before the
+timings, and given to each side in the form its code reads. Each side runs in a fresh Python process; the figures are medians.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
+import shutil
 import sqlite3
 import statistics
 import subprocess
@@ -56,8 +56,16 @@ for step in range(decisions + 1):
     if step < decisions:
         pid = q[0]["paper_id"]
         decide(lib, pid, "include" if pid in wanted else "exclude")
+def status_mb(field):   # Linux: the process's own (anonymous) memory and its mapped file pages, now
+    try:
+        for line in open("/proc/self/status"):
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
 print(json.dumps({"steps": steps, "rankings": rankings, "loads": cache.loads,
-                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "maxrss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "anon_mb": status_mb("RssAnon"), "file_mb": status_mb("RssFile")}))
 '''
 
 
@@ -86,8 +94,28 @@ def seed(path: Path, code: Path, n: int, relevant: str) -> int:
     return int(_run(code, [sys.executable, "-c", script]).strip())
 
 
+CACHES: dict[str, str] = {}       # the feature cache of each side's code (their forms differ)
+
+
 def _env(code: Path) -> dict:
-    return dict(os.environ, PYTHONPATH=str(code), HF_HUB_OFFLINE="1")
+    return dict(os.environ, PYTHONPATH=str(code), HF_HUB_OFFLINE="1", GAPSCOPE_TRIAGE_CACHE=CACHES[str(code)])
+
+
+def share_cache(src: Path, dest: Path) -> None:
+    """The cache built by this code, also in the single-.npz form an earlier revision reads (when it is
+    in the mapped form: a folder of .npy arrays per key)."""
+    import numpy as np
+    from scipy import sparse
+
+    dest.mkdir(parents=True, exist_ok=True)
+    for folder in src.glob("features-*"):
+        if folder.is_dir():
+            shape = tuple(int(v) for v in np.load(folder / "shape.npy"))
+            m = sparse.csr_matrix(tuple(np.load(folder / f"{p}.npy") for p in ("data", "indices", "indptr")),
+                                  shape=shape)
+            sparse.save_npz(dest / f"{folder.name}.npz", m, compressed=False)
+        else:
+            shutil.copy(folder, dest / folder.name)
 
 
 def _run(code: Path, argv: list[str]) -> str:
@@ -135,8 +163,9 @@ def main() -> int:
     say(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}; before = {args.before} ({rev}), "
         f"after = HEAD ({here}) + working tree")
     tmp = Path(tempfile.mkdtemp(prefix="gapscope-bench-triage-speed-"))
-    os.environ["GAPSCOPE_TRIAGE_CACHE"] = str(tmp / "cache")
     sides = {"before": extract_core(args.before, tmp / "before"), "after": ROOT / "core"}
+    for name, code in sides.items():
+        CACHES[str(code)] = str(tmp / f"cache-{name}")
     libs = {}
     for name, code in sides.items():
         libs[name] = copy_library(args.library, tmp / f"{name}.gapscope")
@@ -147,6 +176,7 @@ def main() -> int:
     _run(sides["after"], [sys.executable, "-c", "from pathlib import Path; from gapscope.store import Library; "
                           "from gapscope.triage import TriageSession; "
                           f"TriageSession(Library(Path({str(libs['after'])!r})))"])
+    share_cache(Path(CACHES[str(sides["after"])]), Path(CACHES[str(sides["before"])]))
     say(f"features built once for both sides in {time.perf_counter() - t:.0f} s")
 
     out = {name: json.loads(_run(code, [sys.executable, "-c", CHILD, str(libs[name]), args.relevant,
@@ -164,8 +194,11 @@ def main() -> int:
         say(f"{label:<34}{med['before']:>10.3f}{med['after']:>10.3f}{ratio(med['before'], med['after']):>14}")
     say(f"first ranking (features loaded from the cache): before {sum(out['before']['steps'][0].values()):.2f} s, "
         f"after {sum(out['after']['steps'][0].values()):.2f} s")
-    say(f"peak memory of the ranking process: before {out['before']['maxrss_mb']:.0f} MB, "
+    say(f"peak resident memory of the ranking process: before {out['before']['maxrss_mb']:.0f} MB, "
         f"after {out['after']['maxrss_mb']:.0f} MB")
+    if out["after"]["anon_mb"] is not None:
+        say("held after the last ranking, its own (anonymous) memory + mapped file pages (shared, reclaimable): "
+            + ", ".join(f"{name} {out[name]['anon_mb']:.0f} + {out[name]['file_mb']:.0f} MB" for name in sides))
     same = out["before"]["rankings"] == out["after"]["rankings"]
     say(f"rankings (papers, scores, probabilities) and stopping figures equal at every step: {same}")
     if not same:
@@ -187,18 +220,18 @@ def main() -> int:
             times[name].append(time.perf_counter() - t)
     b, a = statistics.median(times["before"]), statistics.median(times["after"])
     say(f"{'triage next':<34}{b:>10.2f}{a:>10.2f}{ratio(b, a):>14}")
-    t_py = []
+    start = {name: [] for name in sides}
     for _ in range(args.cli_runs):
-        t = time.perf_counter()
-        subprocess.run([sys.executable, "-c", "pass"], check=True)
-        t_py.append(time.perf_counter() - t)
-    say(f"(of which starting a bare Python: {statistics.median(t_py):.2f} s)")
+        for name, code in sides.items():
+            t = time.perf_counter()
+            _run(code, [sys.executable, "-m", "gapscope", "--version"])
+            start[name].append(time.perf_counter() - t)
+    b, a = statistics.median(start["before"]), statistics.median(start["after"])
+    say(f"{'gapscope --version (start-up)':<34}{b:>10.2f}{a:>10.2f}{ratio(b, a):>14}")
     say(f"CLI output equal on both sides: {outputs['before'] == outputs['after'] and len(outputs['after']) == 1}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    import shutil
-
     shutil.rmtree(tmp, ignore_errors=True)
     return 0
 

@@ -1,8 +1,9 @@
 """A scope's screening features: its papers, their texts' TF-IDF (+ sentence vectors) matrix, cached on
-disk by content hash (feature_cache.py: mapped, not read), and the key that says whether a matrix in memory still fits the library.
+disk by content hash (feature_cache.py: mapped, not read), and the key that says whether a matrix in
+memory still fits the library.
 
-Loading the matrix of a big library is seconds (75,000 papers: ~400 MB), building it the first time tens
-of seconds: a program that ranks again after each decision keeps it (see sessions.py) and checks, with
+Loading the matrix of a big library takes seconds (75,000 papers: ~450 MB mapped, after reading and
+hashing the texts that key it), building it the first time tens of seconds: a program that ranks again after each decision keeps it (see sessions.py) and checks, with
 :meth:`ScopeFeatures.still_current`, only what changes it (the papers, their texts, their vectors).
 """
 
