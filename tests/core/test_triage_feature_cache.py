@@ -83,3 +83,20 @@ def test_a_damaged_cache_is_built_again(adhd, cache, monkeypatch):
     assert calls and again.queue(10) == built.queue(10)
     _no_build(monkeypatch)                              # the cache was written afresh
     assert _mapped(TriageSession(lib, use_embeddings=False).X)
+
+
+def test_a_cache_built_with_the_vectors_as_they_are_spares_checking_every_papers_vector(adhd, cache, monkeypatch):
+    lib, _truth = adhd
+    checked = []
+    real = scope_features._vectors_ready
+    monkeypatch.setattr(scope_features, "_vectors_ready", lambda *a: checked.append(1) or real(*a))
+    built = TriageSession(lib)
+    assert checked == [1]
+    again = TriageSession(lib)
+    assert checked == [1] and again.has_embeddings == built.has_embeddings
+    assert again.queue(10) == built.queue(10)
+    # `gapscope embed` since (the vectors' marker moved): every paper's vector is checked again
+    marker = scope_features._vector_marker(lib)
+    monkeypatch.setattr(scope_features, "_vector_marker", lambda _lib: (marker[0], marker[1] + 5))
+    TriageSession(lib)
+    assert checked == [1, 1]

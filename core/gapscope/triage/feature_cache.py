@@ -5,11 +5,14 @@ Reading the former single .npz of 75,000 papers (~400 MB through zipfile) took 1
 `triage next`; mapping takes a millisecond, the pages come from the OS's file cache as the first
 product touches them, and they stay shared with other processes and reclaimable (the desktop's kept
 session no longer holds 400 MB of its own). Copy-on-write: nothing is ever written back to the file.
-A cache from before (``features-KEY.npz``) is read once more and rewritten in the new form.
+A cache from before (``features-KEY.npz``) is read once more and rewritten in the new form. Beside the
+arrays, ``marker.json`` keeps what the sentence vectors were when it was built (scope_features.py:
+while they are the same, whether every paper had one needs no check).
 """
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from pathlib import Path
@@ -56,9 +59,18 @@ def load(cache_root: Path, key: str):
     return None
 
 
-def save(cache_root: Path, key: str, matrix) -> Optional[object]:
+def marker_of(cache_root: Path, key: str):
+    """The vector marker saved with the cache of ``key`` (what the sentence vectors were when it was
+    built), or None."""
+    try:
+        return json.loads((folder_of(cache_root, key) / "marker.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def save(cache_root: Path, key: str, matrix, marker=None) -> Optional[object]:
     """Write ``matrix`` as the cache of ``key`` and return it mapped from there (None when it could not be
-    written: a cache only, the caller keeps its matrix)."""
+    written: a cache only, the caller keeps its matrix). ``marker``: the vectors' when it was built."""
     folder = folder_of(cache_root, key)
     tmp = folder.with_name(folder.name + f".{os.getpid()}.tmp")
     try:
@@ -66,6 +78,8 @@ def save(cache_root: Path, key: str, matrix) -> Optional[object]:
         for p in _PARTS:
             np.save(tmp / f"{p}.npy", np.ascontiguousarray(getattr(matrix, p)))
         np.save(tmp / "shape.npy", np.asarray(matrix.shape, dtype=np.int64))
+        if marker is not None:
+            (tmp / "marker.json").write_text(json.dumps(list(marker)), encoding="utf-8")
         try:
             os.replace(tmp, folder)      # atomic
         except OSError:
