@@ -12,7 +12,8 @@ Each side then decides the top paper of each ranking by the same rule, so as lon
 they make the same decisions; the script checks that rankings (papers and scores), the stopping
 figures and the CLI's output are equal, and says where they are not. ``--before``: a git revision;
 its ``core`` is extracted (git archive) and run from there. The features are built once, before the
-timings, and given to each side in the form its code reads. Each side runs in a fresh Python process; the figures are medians.
+timings, and given to each side in the form its code reads. Each side runs in a fresh Python process;
+the figures are medians.
 """
 
 from __future__ import annotations
@@ -139,7 +140,8 @@ def ratio(before: float, after: float) -> str:
 def main() -> int:
     ap = argparse.ArgumentParser()
     ap.add_argument("--library", required=True, type=Path)
-    ap.add_argument("--before", default=None, help="git revision to compare with (default: where this branch left main)")
+    ap.add_argument("--before", default=None,
+                    help="git revision to compare with (default: where this branch left main)")
     ap.add_argument("--decisions", type=int, default=8)
     ap.add_argument("--seed-decisions", type=int, default=600)
     ap.add_argument("--relevant", default="reinforcement learning")

@@ -25,7 +25,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-
 from .analysis import AnalysisMixin
 from .annotations import AnnotationsMixin
 from .backup import BackupMixin

@@ -4,7 +4,8 @@ memory still fits the library.
 
 Loading the matrix of a big library takes seconds (75,000 papers: ~450 MB mapped, after reading and
 hashing the texts that key it), building it the first time tens of seconds: a program that ranks again
-after each decision keeps it (see sessions.py) and checks, with :meth:`ScopeFeatures.still_current`, only what changes it (the papers, their texts, their vectors).
+after each decision keeps it (see sessions.py) and checks, with :meth:`ScopeFeatures.still_current`,
+only what changes it (the papers, their texts, their vectors).
 """
 
 from __future__ import annotations
