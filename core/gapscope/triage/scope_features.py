@@ -22,6 +22,7 @@ from ..models import is_untitled
 from . import feature_cache
 from .child_build import CHILD_FROM, build_in_child
 from .features import build_features
+from .scope import Scope
 from .vectors import cache_dir, library_vectors
 
 # Part of the feature-cache key: change it whenever build_features changes.
@@ -32,13 +33,23 @@ STEPS = 5
 STEP_TEXTS, STEP_VECTORS, STEP_FEATURES, STEP_RANK, STEP_STATS = range(STEPS)
 
 
-def _texts(lib, paper_ids: list[int]) -> list[str]:
+def _text(title: str, abstract: str) -> str:
     # A placeholder title ("[untitled] " + the abstract's start) says nothing of its own: such a paper
     # is judged on its abstract alone, as `triage simulate` judges a CSV row without a title, and one
     # with no abstract either is a record without text.
-    out = {pid: (f"{title}. {abstract}" if abstract else title) if not is_untitled(title) else (abstract or "")
-           for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
+    return (f"{title}. {abstract}" if abstract else title) if not is_untitled(title) else (abstract or "")
+
+
+def _texts(lib, paper_ids: list[int]) -> list[str]:
+    out = {pid: _text(title, abstract) for pid, (title, abstract) in lib.title_abstracts_of(paper_ids).items()}
     return [out.get(p, "") for p in paper_ids]
+
+
+def _library_texts(lib) -> tuple[list[int], list[str]]:
+    """Every paper and its text, by id (the order of ``Scope().paper_ids``), in one pass over the table:
+    the whole library's check after each decision reads ids and texts together (a third faster)."""
+    rows = lib.paper_title_abstracts()
+    return [r[0] for r in rows], [_text(title, abstract) for _pid, title, abstract in rows]
 
 
 def _vector_marker(lib) -> Optional[tuple[str, int]]:
@@ -110,7 +121,7 @@ class ScopeFeatures:
     def still_current(self, lib, scope) -> bool:
         """Whether the scope still holds the same papers with the same texts, and their vectors are as
         they were (no `gapscope embed` since): then this matrix is the one a new build would give."""
-        ids = scope.paper_ids(lib)
+        ids, texts = _library_texts(lib) if scope == Scope() else (scope.paper_ids(lib), None)
         if ids != self.paper_ids:
             return False
         if not ids:
@@ -118,7 +129,7 @@ class ScopeFeatures:
         marker = _vector_marker(lib) if self.use_embeddings else None
         with_vectors = self.has_embeddings if marker == self.marker else (
             self.use_embeddings and _vectors_ready(lib, ids, marker))
-        return _key(ids, _texts(lib, ids), with_vectors) == self.key
+        return _key(ids, _texts(lib, ids) if texts is None else texts, with_vectors) == self.key
 
 
 def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, cancel=None,
