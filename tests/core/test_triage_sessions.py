@@ -94,8 +94,9 @@ def test_a_new_scope_new_papers_an_edited_text_or_other_settings_start_afresh(ad
 
 
 def test_the_whole_library_is_checked_in_one_pass_over_the_papers(adhd, loads, monkeypatch):
-    """After each decision the kept session checks the scope's papers and texts: for the whole library
-    ids and texts come from one read of the table, not a lookup of 75,000 ids (and an edit is seen)."""
+    """After each decision the kept session checks the scope's papers and texts, and a new session reads
+    them to find its features: for the whole library ids and texts come from one read of the table, not
+    a lookup of 75,000 ids (and an edit is seen)."""
     from gapscope.editing import set_title
 
     lib, truth = adhd
@@ -108,6 +109,7 @@ def test_the_whole_library_is_checked_in_one_pass_over_the_papers(adhd, loads, m
     with monkeypatch.context() as m:
         m.setattr(type(lib), "title_abstracts_of", looked_up)
         _rank(cache, lib)
+        assert TriageSession(lib).queue(5) == _rank(cache, lib)[0]      # a new session (the CLI's) too
     assert cache.loads == 1
     set_title(lib, next(iter(truth)), "An edited title about stimulants")
     _rank(cache, lib)

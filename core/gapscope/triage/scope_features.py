@@ -45,9 +45,12 @@ def _texts(lib, paper_ids: list[int]) -> list[str]:
     return [out.get(p, "") for p in paper_ids]
 
 
-def _library_texts(lib) -> tuple[list[int], list[str]]:
-    """Every paper and its text, by id (the order of ``Scope().paper_ids``), in one pass over the table:
-    the whole library's check after each decision reads ids and texts together (a third faster)."""
+def scope_papers(lib, scope) -> tuple[list[int], Optional[list[str]]]:
+    """The scope's papers, and for the whole library their texts too (None: read them with ``_texts``
+    when needed): every paper by id (the order of ``Scope().paper_ids``) in one read of the table,
+    a third faster than the ids and then a lookup of each."""
+    if scope != Scope():
+        return scope.paper_ids(lib), None
     rows = lib.paper_title_abstracts()
     return [r[0] for r in rows], [_text(title, abstract) for _pid, title, abstract in rows]
 
@@ -121,7 +124,7 @@ class ScopeFeatures:
     def still_current(self, lib, scope) -> bool:
         """Whether the scope still holds the same papers with the same texts, and their vectors are as
         they were (no `gapscope embed` since): then this matrix is the one a new build would give."""
-        ids, texts = _library_texts(lib) if scope == Scope() else (scope.paper_ids(lib), None)
+        ids, texts = scope_papers(lib, scope)
         if ids != self.paper_ids:
             return False
         if not ids:
@@ -133,14 +136,15 @@ class ScopeFeatures:
 
 
 def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, cancel=None,
-                        progress=None) -> ScopeFeatures:
+                        progress=None, *, texts: Optional[list[str]] = None) -> ScopeFeatures:
     """The features of ``paper_ids``: read from the disk cache, else built (a big scope in a child
-    process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``."""
+    process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``.
+    ``texts``: theirs, when already read (``scope_papers``)."""
     if not paper_ids:
         return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings)
     n = len(paper_ids)
     report(progress, STEP_TEXTS, STEPS, f"Reading the titles and abstracts of {n:,} papers")
-    texts = _texts(lib, paper_ids)
+    texts = _texts(lib, paper_ids) if texts is None else texts
     report(progress, STEP_VECTORS, STEPS, "Checking the papers' sentence vectors")
     marker = _vector_marker(lib) if use_embeddings else None
     text_hash = _text_hash(paper_ids, texts)
@@ -160,7 +164,7 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
             return made(cached, with_vectors)
     emb = library_vectors(lib, paper_ids) if with_vectors else None
     if with_vectors and emb is None:      # the vectors could not be read after all: TF-IDF only, as before
-        return load_scope_features(lib, paper_ids, False, cancel, progress)
+        return load_scope_features(lib, paper_ids, False, cancel, progress, texts=texts)
     building = f"Building the screening features of {n:,} papers (once: they are kept)"
     report(progress, STEP_FEATURES, STEPS, building)
     start = time.monotonic()
