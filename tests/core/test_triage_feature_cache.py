@@ -70,6 +70,20 @@ def test_a_cache_of_the_former_form_is_used_and_rewritten(adhd, cache, monkeypat
     assert again.queue(10) == built.queue(10)
 
 
+def test_a_cache_without_the_vectors_marker_gets_one_on_its_first_load(adhd, cache, monkeypatch):
+    lib, _truth = adhd
+    built = TriageSession(lib)
+    marker = next(cache.glob("features-*")) / "marker.json"
+    marker.unlink()                                      # as the former form's cache, rewritten, has none
+    checked = []
+    real = scope_features._vectors_ready
+    monkeypatch.setattr(scope_features, "_vectors_ready", lambda *a: checked.append(1) or real(*a))
+    _no_build(monkeypatch)
+    TriageSession(lib)
+    assert checked == [1] and marker.exists()
+    assert TriageSession(lib).queue(10) == built.queue(10) and checked == [1]
+
+
 def test_a_damaged_cache_is_built_again(adhd, cache, monkeypatch):
     lib, truth = adhd
     built = TriageSession(lib, use_embeddings=False)

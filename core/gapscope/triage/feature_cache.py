@@ -68,6 +68,17 @@ def marker_of(cache_root: Path, key: str):
         return None
 
 
+def write_marker(cache_root: Path, key: str, marker) -> None:
+    """Note the vectors' marker beside a cache that has none (one written before markers were kept)."""
+    target = folder_of(cache_root, key) / "marker.json"
+    tmp = target.with_name(f"marker.{os.getpid()}.tmp")
+    try:
+        tmp.write_text(json.dumps(list(marker)), encoding="utf-8")
+        os.replace(tmp, target)
+    except OSError:
+        tmp.unlink(missing_ok=True)      # a cache only
+
+
 def save(cache_root: Path, key: str, matrix, marker=None) -> Optional[object]:
     """Write ``matrix`` as the cache of ``key`` and return it mapped from there (None when it could not be
     written: a cache only, the caller keeps its matrix). ``marker``: the vectors' when it was built."""

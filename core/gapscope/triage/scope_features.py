@@ -149,7 +149,8 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
     marker = _vector_marker(lib) if use_embeddings else None
     text_hash = _text_hash(paper_ids, texts)
     with_vectors = _cached_verdict(text_hash, marker) if use_embeddings else False
-    if with_vectors is None:
+    checked = with_vectors is None
+    if checked:
         with_vectors = use_embeddings and _vectors_ready(lib, paper_ids, marker)
     key = _key_from(text_hash, with_vectors)
     no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
@@ -161,6 +162,8 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
         report(progress, STEP_FEATURES, STEPS, f"Loading the screening features of {n:,} papers")
         cached = feature_cache.load(cache_dir(), key)
         if cached is not None:
+            if checked and marker is not None:        # a cache from before markers: the next load needs no check
+                feature_cache.write_marker(cache_dir(), key, marker)
             return made(cached, with_vectors)
     emb = library_vectors(lib, paper_ids) if with_vectors else None
     if with_vectors and emb is None:      # the vectors could not be read after all: TF-IDF only, as before
