@@ -55,6 +55,33 @@ def test_cli_help_imports_no_heavy_library():
     assert r.stdout.strip() == ""
 
 
+def test_opening_a_library_and_a_first_triage_ranking_import_no_heavy_library(tmp_path, monkeypatch):
+    """Every command opens the library and `triage next` ranks (a CLI call starts Python afresh): the
+    library needs only sqlite3 (sqlite_utils pulled in pandas, 0.4 s), and a ranking from cached
+    features before there are both includes and excludes needs no classifier (scikit-learn is a
+    second to import)."""
+    from gapscope.store import Library
+    from gapscope.triage import TriageSession, seed
+
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+    lib = Library(tmp_path / "lib.sqlite")
+    with lib.transaction() as conn:
+        ids = [conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                            (t, t, t, "2026-01-01")).lastrowid for t in ("agents at scale", "a study of agents", "graphs")]
+    seed(lib, ids[:1])
+    TriageSession(lib, use_embeddings=False)       # the features, built once and cached
+    lib.close()
+    code = ("import sys; from pathlib import Path\n"
+            "from gapscope.store import Library\n"
+            "from gapscope.triage import TriageSession\n"
+            f"lib = Library(Path({str(tmp_path / 'lib.sqlite')!r}))\n"
+            "assert TriageSession(lib, use_embeddings=False).queue(1)[0]['ranked_by'] == 'similarity'\n"
+            "print(','.join(m for m in ('pandas', 'sqlite_utils', 'sklearn') if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **_env()), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == ""
+
+
 def test_core_sources_do_not_mention_qt():
     offenders = [str(p) for p in (ROOT / "core" / "gapscope").rglob("*.py")
                  if any(line.lstrip().startswith(("import PySide6", "from PySide6", "import gapscope_desktop", "from gapscope_desktop"))

@@ -91,3 +91,26 @@ def test_a_new_scope_new_papers_an_edited_text_or_other_settings_start_afresh(ad
         assert s.C == 1.0
     assert cache.loads == 6
     assert ranked                                # (the new paper is ranked with the others)
+
+
+def test_the_whole_library_is_checked_in_one_pass_over_the_papers(adhd, loads, monkeypatch):
+    """After each decision the kept session checks the scope's papers and texts, and a new session reads
+    them to find its features: for the whole library ids and texts come from one read of the table, not
+    a lookup of 75,000 ids (and an edit is seen)."""
+    from gapscope.editing import set_title
+
+    lib, truth = adhd
+    cache = SessionCache()
+    _rank(cache, lib)
+
+    def looked_up(*_a, **_k):
+        raise AssertionError("texts looked up by id")
+
+    with monkeypatch.context() as m:
+        m.setattr(type(lib), "title_abstracts_of", looked_up)
+        _rank(cache, lib)
+        assert TriageSession(lib).queue(5) == _rank(cache, lib)[0]      # a new session (the CLI's) too
+    assert cache.loads == 1
+    set_title(lib, next(iter(truth)), "An edited title about stimulants")
+    _rank(cache, lib)
+    assert cache.loads == 2

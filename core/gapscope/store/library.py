@@ -25,8 +25,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
-import sqlite_utils
-
 from .analysis import AnalysisMixin
 from .annotations import AnnotationsMixin
 from .backup import BackupMixin
@@ -163,7 +161,6 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                 raise self._open_error(exc) from exc
             raise
         self._conn = conn
-        self._db = sqlite_utils.Database(conn)
         self._lock = threading.RLock()
         self._depth = 0
         try:
@@ -334,7 +331,8 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
             self._conn.execute(f"PRAGMA busy_timeout = {int(self.busy_timeout_s * 1000)}")
 
     def applied_migrations(self) -> list[str]:
-        if "migrations" not in self._db.table_names():
+        if self._conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'migrations'"
+                              ).fetchone() is None:
             return []
         return [r[0] for r in self._conn.execute("SELECT name FROM migrations ORDER BY id")]
 

@@ -35,8 +35,6 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
     With only one class labelled there is nothing to learn yet: every row scores by its mean
     cosine similarity to the labelled relevant papers (or 0 when there are none).
     """
-    from sklearn.linear_model import LogisticRegression
-
     labelled = np.asarray(labelled, dtype=np.int64)
     y = np.asarray(y, dtype=np.int64)
     Xs = X if rows is None else X[rows]
@@ -48,6 +46,8 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
         else:
             scores = np.zeros(Xs.shape[0])
         return Fitted(scores, np.full(Xs.shape[0], 0.5 if n_pos else 0.0))
+    from sklearn.linear_model import LogisticRegression      # a second to import: only when it is used
+
     # dual liblinear: fast when papers labelled << features (milliseconds, vs ~0.3 s for the primal)
     # class weights: "balanced", times pos_weight for the relevant class
     cw = {0: len(y) / (2.0 * n_neg), 1: pos_weight * len(y) / (2.0 * n_pos)}

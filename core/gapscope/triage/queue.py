@@ -18,7 +18,7 @@ from . import decisions as dec
 from .features import EMBEDDING_WEIGHT
 from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
 from .scope import Scope
-from .scope_features import ScopeFeatures, load_scope_features
+from .scope_features import ScopeFeatures, load_scope_features, scope_papers
 from .stopping import allowed_missing, assess, rule_text, streak_threshold
 
 # Stopping rule, stated in the CLI, the app, the report and the docs.
@@ -74,8 +74,10 @@ class TriageSession:
         self.collection = self.scope.collection
         self.reviewer = reviewer
         self.C = C
-        self.features = features if features is not None else load_scope_features(
-            lib, self.scope.paper_ids(lib), use_embeddings, cancel, progress)
+        if features is None:
+            ids, texts = scope_papers(lib, self.scope)
+            features = load_scope_features(lib, ids, use_embeddings, cancel, progress, texts=texts)
+        self.features = features
         self.paper_ids = self.features.paper_ids
         self.row_of = self.features.row_of
         self.X, self.has_embeddings, self.no_text = self.features.X, self.features.has_embeddings, self.features.no_text

@@ -2,10 +2,11 @@
 Triage view) asks here instead of building a :class:`TriageSession` each time.
 
 One session is kept, the scope's last one: loading a big scope's features takes seconds (75,000 papers:
-~400 MB read from the disk cache), refitting the model after a decision milliseconds. It is used again
-while the scope, the model settings and what the features are made of (the scope's papers, their texts
-and sentence vectors: :meth:`ScopeFeatures.still_current`) are unchanged; decisions and reviewers are
-read from the library on every ranking, so those made by another window or process are always seen.
+~450 MB mapped from the disk cache, after reading the texts that key it), refitting the model after a
+decision milliseconds. It is used again while the scope, the model settings and what the features are
+made of (the scope's papers, their texts and sentence vectors: :meth:`ScopeFeatures.still_current`) are
+unchanged; decisions and reviewers are read from the library on every ranking, so those made by another
+window or process are always seen.
 """
 
 from __future__ import annotations

@@ -53,32 +53,63 @@ def p_value(n: np.ndarray, k: np.ndarray, unseen: int, m: int) -> float:
     """The test's p-value for "m relevant papers are unseen": the smallest, over the windows, chance
     of seeing at most k relevant in a random draw of n from the urn of n + unseen papers that holds
     m + k relevant ones."""
-    from scipy.stats import hypergeom
-
-    if m <= 0:
-        return 1.0
-    if m > unseen:
-        return 0.0
-    ok = n > 0
-    if not ok.any():
-        return 1.0
-    n, k = n[ok], k[ok]
-    # scipy's hypergeom(M=population, n=successes, N=draws)
-    return float(np.min(hypergeom.cdf(k, unseen + n, m + k, n)))
+    return _Test(n, k, unseen).p(m)
 
 
-def _largest_not_rejected(n: np.ndarray, k: np.ndarray, unseen: int, alpha: float) -> int:
-    """The largest m in 0..unseen with p_value >= alpha (p_value falls as m grows)."""
-    lo, hi = 0, unseen  # p(lo) >= alpha always (p(0) = 1)
-    if p_value(n, k, unseen, hi) >= alpha:
-        return hi
-    while hi - lo > 1:
-        mid = (lo + hi) // 2
-        if p_value(n, k, unseen, mid) >= alpha:
-            lo = mid
-        else:
-            hi = mid
-    return lo
+class _Test:
+    """The p-values of one screening record. Each is hundreds of hypergeometric CDFs on a big scope
+    (one per window, a tenth of a millisecond or more each), so the searches for the bounds work on
+    one window at a time as far as they can (see ``_largest_not_rejected``)."""
+
+    def __init__(self, n: np.ndarray, k: np.ndarray, unseen: int):
+        ok = n > 0
+        self.n, self.k, self.unseen = n[ok], k[ok], unseen
+        self.worst = 0          # the window of the last smallest value
+
+    def cdf(self, m: int, at=slice(None)) -> np.ndarray:
+        from scipy.stats import hypergeom
+
+        n, k = self.n[at], self.k[at]
+        # scipy's hypergeom(M=population, n=successes, N=draws)
+        return hypergeom.cdf(k, self.unseen + n, m + k, n)
+
+    def p(self, m: int) -> float:
+        if m <= 0:
+            return 1.0
+        if m > self.unseen:
+            return 0.0
+        if not len(self.n):
+            return 1.0
+        cdf = self.cdf(m)
+        self.worst = int(np.argmin(cdf))
+        return float(cdf[self.worst])
+
+
+def _largest_not_rejected(test: _Test, alpha: float, lo: int = 0) -> int:
+    """The largest m in lo..unseen with p_value >= alpha (``lo``: one known to hold).
+
+    Every window's CDF falls as m grows, so the answer is the smallest, over the windows, of the
+    largest m each window alone does not reject. The search bisects with the window that gave the
+    smallest p-value (one CDF a step), then checks its answer against all windows at once: when one
+    of them rejects it, that window leads the next bisection below. One or two full tests a bound,
+    where bisecting on the full test takes about seventeen on 75,000 papers; the answer is the same."""
+    unseen = test.unseen
+    if not len(test.n):
+        return unseen
+    hi = unseen + 1                     # rejected (p = 0); lo holds
+    while True:
+        w = slice(test.worst, test.worst + 1)
+        top = hi                        # the window alone: largest m in [lo, hi) it does not reject
+        low = lo
+        while top - low > 1:
+            mid = (low + top) // 2
+            if float(test.cdf(mid, w)[0]) >= alpha:
+                low = mid
+            else:
+                top = mid
+        if low == lo or test.p(low) >= alpha:
+            return low
+        hi = low                        # another window rejects it: that one leads below
 
 
 def recall_threshold(found: int, target_recall: float) -> int:
@@ -118,10 +149,12 @@ def assess(labels: Sequence[int], total: int, *, target_recall: float = TARGET_R
         # No relevant paper yet: recall is undefined and nothing says when to stop.
         return Stopping(screened, total, 0, None, None, None, False, target_recall, confidence)
     n, k = windows(y)
-    upper = _largest_not_rejected(n, k, unseen, 1 - confidence)
-    estimate = _largest_not_rejected(n, k, unseen, 0.5)
+    test = _Test(n, k, unseen)
+    # the estimate (tested at 50 %) is at most the upper bound (at 1 - confidence): it bounds that search
+    estimate = _largest_not_rejected(test, 0.5)
+    upper = _largest_not_rejected(test, 1 - confidence, estimate if confidence >= 0.5 else 0)
     m_star = recall_threshold(found, target_recall)
-    p = p_value(n, k, unseen, m_star)
+    p = test.p(m_star)
     return Stopping(screened, total, found, estimate, upper, p, p < 1 - confidence, target_recall, confidence)
 
 

@@ -7,9 +7,9 @@ field turns on blind dual screening. The ranking runs on a worker; a decision is
 
 After a decision the next card comes at once from the last ranking (as ASReview shows the next record
 while it retrains), and the scope is ranked again behind it with the decision learnt; that ranking gives
-the cards after. The ranking session (the scope's features, ~400 MB at 75,000 papers) is kept between
-rankings (gapscope.triage.SessionCache); a first ranking that loads or builds it shows its steps on a
-bar, with Cancel."""
+the cards after. The ranking session (the scope's features, ~450 MB at 75,000 papers, mapped from the
+disk cache) is kept between rankings (gapscope.triage.SessionCache); a first ranking that loads or
+builds it shows its steps on a bar, with Cancel."""
 
 from __future__ import annotations
 
