@@ -1,4 +1,8 @@
-"""Paper ids given twice: before deleted ids were kept from reuse (setting ``papers.highest_deleted_id``),
+"""The library's integrity check (``gapscope check``, Help > Check Library Integrity…): SQLite's own
+checks, the schema against the migrations', the files the library refers to (store.integrity does the
+reading), and paper ids given twice; :func:`repair` mends what can be mended without losing anything.
+
+Paper ids given twice: before deleted ids were kept from reuse (setting ``papers.highest_deleted_id``),
 deleting the newest papers and importing again gave the new papers the deleted ones' ids.
 
 A deletion takes every row linked to its paper by a foreign key with it, so what still names the old
@@ -14,9 +18,14 @@ cannot be seen, and then nothing in the library points at the wrong paper either
 from __future__ import annotations
 
 import json
+import os
 import re
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from pathlib import Path
+from typing import Any, Iterator, Optional
+
+from .store.base import LibraryError
+from .textfmt import plural
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
 
@@ -72,3 +81,202 @@ def reused_paper_ids(lib) -> list[ReusedId]:
         added_at, title = papers[pid]
         found.setdefault(pid, ReusedId(pid, title, added_at)).records.append(record)
     return [found[p] for p in sorted(found)]
+
+
+# --- the whole check ------------------------------------------------------------------------------------
+
+KINDS = ("sqlite", "foreign_keys", "schema", "missing_files", "reused_ids")
+KIND_TITLES = {"sqlite": "SQLite integrity check", "foreign_keys": "rows naming a row that no longer exists",
+               "schema": "schema differences from what the migrations make",
+               "missing_files": "files the library refers to that are missing",
+               "reused_ids": "paper ids given twice"}
+
+
+@dataclass
+class IntegrityReport:
+    """What ``gapscope check`` found, one list per kind (empty lists: nothing found)."""
+    library: str
+    sqlite: list[str] = field(default_factory=list)
+    foreign_keys: list[dict[str, Any]] = field(default_factory=list)
+    schema: list[dict[str, str]] = field(default_factory=list)
+    missing_files: list[dict[str, Any]] = field(default_factory=list)
+    reused_ids: list[ReusedId] = field(default_factory=list)
+
+    @property
+    def clean(self) -> bool:
+        return not any(getattr(self, k) for k in KINDS)
+
+    def count(self) -> int:
+        return sum(len(getattr(self, k)) for k in KINDS)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"library": self.library, "sqlite": list(self.sqlite), "foreign_keys": list(self.foreign_keys),
+                "schema": list(self.schema), "missing_files": list(self.missing_files),
+                "reused_ids": [r.to_dict() for r in self.reused_ids]}
+
+    def lines(self) -> dict[str, list[str]]:
+        """Each finding in words, by kind, with what to do where the check cannot repair it."""
+        out: dict[str, list[str]] = {k: [] for k in KINDS}
+        out["sqlite"] = [f"SQLite: {m}" for m in self.sqlite]
+        for f in self.foreign_keys:
+            where = f"{f['table']} row {f['rowid']}" if f["rowid"] is not None else f"a row of {f['table']}"
+            out["foreign_keys"].append(f"{where}: {f['column']} = {f['value']} names a row of {f['parent']} that "
+                                       "no longer exists")
+        for d in self.schema:
+            if d["found"] == "missing":
+                out["schema"].append(f"{d['kind']} {d['name']} of {d['table']} is missing ({d['expected']})"
+                                     if d["kind"] != "table" else f"table {d['table']} is missing")
+            else:
+                out["schema"].append(f"{d['kind']} {d['name']} of {d['table']}: {d['found']}, the migrations make "
+                                     f"{d['expected']}")
+        for m in self.missing_files:
+            who = f"the PDF of paper {m['paper_id']} (attachment {m['id']})" if m["kind"] == "pdf" \
+                else f"the folder of run {m['id']}"
+            out["missing_files"].append(f"{who} is missing: {m['path']}")
+        for r in self.reused_ids:
+            n = len(r.records)
+            out["reused_ids"].append(
+                f"paper {r.paper_id} {r.title[:80]!r} (added {r.added_at}): its id named an earlier, deleted paper;"
+                f" {plural(n, 'record')} dated before it still name{'s' if n == 1 else ''} that one:"
+                + "".join(f"\n    {line}" for line in r.records))
+        return out
+
+    def advice(self, repaired: bool = False) -> list[str]:
+        """What to do about what was found (``repaired``: after ``--repair``, what it leaves)."""
+        out = []
+        if self.sqlite:
+            out.append("The database file is damaged: back it up now (File > Back Up Library…, or copy the folder),"
+                       " then restore from an earlier backup, or rebuild it with `sqlite3 library.sqlite .recover`.")
+        if not repaired and (any(f["on_delete"] in ("CASCADE", "SET NULL") for f in self.foreign_keys)
+                             or repairable_indexes(self)):
+            out.append("`gapscope check --repair` repairs the rows naming deleted rows (written to a JSON file in"
+                       " the library's backups folder first) and makes missing indexes again.")
+        if any(f["on_delete"] not in ("CASCADE", "SET NULL") for f in self.foreign_keys):
+            out.append("Rows naming a deleted row that GapScope keeps (authors, imports) cannot be removed safely:"
+                       " restore the library from a backup made before the damage.")
+        if any(d["kind"] != "index" or d["found"] != "missing" for d in self.schema):
+            out.append("A table, column, foreign key or trigger differs from what GapScope makes: the library was"
+                       " changed outside GapScope; restore it from a backup.")
+        if self.missing_files:
+            out.append("Missing files: attach the PDF again (Attach PDF…, `gapscope attach`) or restore the files/"
+                       " and runs/ folders from a backup.")
+        if self.reused_ids:
+            out.append("Paper ids given twice: the records listed name the earlier paper; check them by hand.")
+        return out
+
+
+def repairable_indexes(report: IntegrityReport) -> list[str]:
+    return [d["name"] for d in report.schema if d["kind"] == "index" and d["found"] == "missing"]
+
+
+def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
+    """The library's integrity check (read only): SQLite's integrity_check and foreign_key_check, the
+    schema against the migrations', the files it refers to, paper ids given twice. ``progress(done,
+    total, message)``; ``cancel`` (a CancelToken) stops it between steps and inside SQLite's checks."""
+    from .jobs import check, report as tell
+
+    cancelled = (lambda: cancel.cancelled) if cancel is not None else None
+    tables = lib.table_names()
+    paths = None
+    steps = 1 + len(tables) + 1 + 1 + 1         # integrity_check, each table's foreign keys, schema, files, ids
+    out = IntegrityReport(library=str(lib.path))
+    tell(progress, 0, steps, "SQLite integrity check")
+    out.sqlite = lib.sqlite_integrity_problems(cancelled=cancelled)
+    done = 1
+    for table in tables:
+        check(cancel)
+        tell(progress, done, steps, f"foreign keys: {table}")
+        out.foreign_keys += lib.foreign_key_problems(table, cancelled=cancelled)
+        done += 1
+    check(cancel)
+    tell(progress, done, steps, "schema")
+    out.schema = lib.schema_differences()
+    done += 1
+    check(cancel)
+    tell(progress, done, steps, "files")
+    paths = lib.referenced_paths()
+    for i, ref in enumerate(paths):
+        if i % 500 == 0:
+            check(cancel)
+        p = ref["path"]
+        if not p or not (Path(p).is_dir() if ref["kind"] == "run folder" else Path(p).is_file()):
+            out.missing_files.append(ref)
+    done += 1
+    check(cancel)
+    tell(progress, done, steps, "paper ids given twice")
+    out.reused_ids = reused_paper_ids(lib)
+    tell(progress, steps, steps, "done")
+    return out
+
+
+@dataclass
+class RepairReport:
+    removed_rows: int = 0
+    emptied: int = 0
+    saved_to: Optional[str] = None          # the JSON file holding every row removed or changed
+    indexes: list[str] = field(default_factory=list)
+    not_repaired: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"removed_rows": self.removed_rows, "emptied": self.emptied, "saved_to": self.saved_to,
+                "indexes": self.indexes, "not_repaired": self.not_repaired}
+
+
+def repair(lib, report: IntegrityReport) -> RepairReport:
+    """What can be repaired without losing anything: missing indexes made again from the migrations,
+    rows naming a row that no longer exists removed (ON DELETE CASCADE: with what they take along) or
+    emptied (SET NULL), after all of them are written to ``backups/check-repair-<time>.json``.
+    Everything else stays as it is (``report.advice()`` says what to do)."""
+    from .store.base import now_iso
+
+    out = RepairReport()
+    if report.sqlite:
+        # a damaged file can lose more under writes: nothing is touched until it is recovered
+        out.not_repaired = ["nothing repaired: SQLite found the file damaged (see above)"]
+        return out
+    fixable = [f for f in report.foreign_keys if f["rowid"] is not None and f["on_delete"] in ("CASCADE", "SET NULL")]
+    out.not_repaired += [f"{f['table']} row {f['rowid']}: {f['column']} -> {f['parent']} (ON DELETE "
+                         f"{f['on_delete']}) is not removed safely" for f in report.foreign_keys if f not in fixable]
+    if fixable:
+        saved: list[dict[str, Any]] = []
+        seen: set[tuple[str, int]] = set()
+        for f in fixable:
+            if f["on_delete"] == "CASCADE":
+                rows = lib.rows_removed_with(f["table"], f["rowid"])
+            else:
+                rows = [{"table": f["table"], "rowid": f["rowid"], "row": lib.row_dict(f["table"], f["rowid"]),
+                         "on_delete": "set null"}]
+            for r in rows:
+                if (r["table"], r["rowid"]) not in seen:
+                    seen.add((r["table"], r["rowid"]))
+                    saved.append({**r, "reason": f"{f['table']} row {f['rowid']}: {f['column']} = {f['value']} "
+                                  f"named a row of {f['parent']} that no longer exists"})
+        folder = Path(lib.upgrade_backups_folder())
+        folder.mkdir(parents=True, exist_ok=True)
+        stem = f"check-repair-{now_iso().replace(':', '').replace('+0000', 'Z')}"
+        dest, n = folder / f"{stem}.json", 1
+        while dest.exists():
+            n += 1
+            dest = folder / f"{stem}-{n}.json"
+        # written and flushed to disk before anything is removed: the rows can always be put back
+        with open(dest, "w", encoding="utf-8") as fh:
+            json.dump({"library": str(lib.path), "written_at": now_iso(), "rows": saved}, fh, indent=1,
+                      ensure_ascii=False, default=str)
+            fh.flush()
+            os.fsync(fh.fileno())
+        try:
+            lib.remove_orphan_rows([(f["table"], f["rowid"], f["column"], f["on_delete"]) for f in fixable])
+        except LibraryError as exc:
+            dest.unlink()
+            out.not_repaired.append(str(exc))
+        else:
+            out.saved_to = str(dest)
+            out.removed_rows = sum(1 for r in saved if r["on_delete"] != "set null")
+            out.emptied = len(saved) - out.removed_rows
+    names = repairable_indexes(report)
+    if names:
+        try:
+            out.indexes = lib.repair_missing_indexes(names)
+        except LibraryError as exc:
+            out.not_repaired.append(str(exc))
+    return out

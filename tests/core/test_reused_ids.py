@@ -74,10 +74,10 @@ def test_an_id_given_twice_is_reported_with_the_records_that_named_the_deleted_p
     before = library.count_papers(), library.imports_log(), library.get_paper(newest).title
     r = CliRunner().invoke(main, ["-L", str(library.path), "check"])
     assert r.exit_code == 3, r.output
-    assert r.stdout.startswith(f"paper {newest} ") and "3 records dated before it" in r.stdout
-    assert "1 paper id given twice" in r.stderr
+    assert r.stdout.startswith(f"paper ids given twice (1):\n  paper {newest} ") and "3 records dated before it" in r.stdout
+    assert "paper ids given twice: 1" in r.stderr
     as_json = CliRunner().invoke(main, ["-L", str(library.path), "check", "--json"])
-    rows = [json.loads(line) for line in as_json.stdout.splitlines()]
+    rows = json.loads(as_json.stdout)["reused_ids"]
     assert [(x["paper_id"], len(x["records"])) for x in rows] == [(newest, 3)]
     after = library.count_papers(), library.imports_log(), library.get_paper(newest).title
     assert after == before          # nothing changed
@@ -91,4 +91,4 @@ def test_no_report_where_no_id_was_given_twice(library, shared_data, tmp_path):
     assert newest not in library.list_paper_ids()
     assert reused_paper_ids(library) == []               # the map and the log name a deleted paper: no reuse
     r = CliRunner().invoke(main, ["-L", str(library.path), "check"])
-    assert r.exit_code == 0 and "no paper id given twice" in r.stderr
+    assert r.exit_code == 0 and "no problems found" in r.stderr

@@ -467,29 +467,63 @@ def diagnostics(ref, output) -> None:
 
 
 @click.command()
-@click.option("--json", "as_json", is_flag=True, help="One JSON object per paper id given twice.")
+@click.option("--json", "as_json", is_flag=True,
+              help="One JSON object: the library and one list per kind (sqlite, foreign_keys, schema, "
+                   "missing_files, reused_ids; and repair with --repair).")
+@click.option("--repair", is_flag=True,
+              help="Then repair what can be repaired without losing anything: rows naming a deleted row "
+                   "(written to backups/check-repair-*.json first) and missing indexes.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
-def check(ref, as_json) -> None:
-    """Check the library's records for paper ids given twice (before GapScope kept deleted ids from
-    reuse, a paper imported after the newest papers were deleted could get a deleted one's id): each
-    such paper, and the records dated before it was added that named the earlier paper under its id
-    (a map cluster's representative, an import's merge list, a gap's details). Changes nothing.
-    Exit codes: 0 nothing found, 3 found (each listed)."""
-    from ..integrity import reused_paper_ids
+def check(ref, as_json, repair, quiet) -> None:
+    """Check the library's integrity (as Zotero's "Check Database Integrity"): SQLite's own integrity and
+    foreign-key checks (rows naming a paper or record that no longer exists, by table and row), the
+    schema against what GapScope's migrations make (tables, columns, foreign keys, indexes, triggers),
+    the files it refers to (attached PDFs, run folders), and paper ids given twice (before GapScope kept
+    deleted ids from reuse; with the records dated before the paper that named the earlier one).
+    Changes nothing, unless --repair. Exit codes: 0 nothing found, 3 found (each listed, with what to
+    do), 130 cancelled."""
+    from ..integrity import KIND_TITLES, KINDS, check_library, repair as mend
+    from .common import EXIT_READ_ONLY
 
-    found = reused_paper_ids(ref.open())
+    lib = ref.open()
+    if repair and lib.read_only:
+        fail(f"{lib.path} is read-only: --repair cannot change it (run the check without --repair, or copy the "
+             "library somewhere writable)", EXIT_READ_ONLY)
+    with progress_bar("check", enabled=not quiet and not as_json) as (progress, cancel):
+        found = check_library(lib, progress=progress, cancel=cancel)
+    mended = mend(lib, found) if repair and not found.clean else None
     if as_json:
-        for r in found:
-            emit_json(r.to_dict())
+        emit_json({**found.to_dict(), **({"repair": mended.to_dict()} if mended else {})})
     else:
-        for r in found:
-            click.echo(f"paper {r.paper_id} {r.title[:80]!r} (added {r.added_at}): its id named an earlier, "
-                       f"deleted paper; {plural(len(r.records), 'record')} dated before it still name{'s' if len(r.records) == 1 else ''} that one:")
-            for line in r.records:
-                click.echo(f"  {line}")
-        click.echo(f"{plural(len(found), 'paper id')} given twice" if found else "no paper id given twice", err=True)
-    if found:
+        lines = found.lines()
+        for kind in KINDS:
+            if lines[kind]:
+                click.echo(f"{KIND_TITLES[kind]} ({len(lines[kind])}):")
+                for line in lines[kind]:
+                    click.echo(f"  {line}")
+        if mended is not None:
+            _say_repaired(mended)
+        for line in found.advice(repaired=mended is not None):
+            click.echo(f"what to do: {line}")
+        click.echo(f"{lib.path}: " + ("no problems found" if found.clean else
+                                       "; ".join(f"{KIND_TITLES[k]}: {len(lines[k])}" for k in KINDS if lines[k])),
+                   err=True)
+    if not found.clean:
         sys.exit(EXIT_PARTIAL)
+
+
+def _say_repaired(mended) -> None:
+    if mended.saved_to:
+        click.echo(f"repaired: removed {plural(mended.removed_rows, 'row')} and emptied "
+                   f"{plural(mended.emptied, 'column')} naming deleted rows; every one is written to "
+                   f"{mended.saved_to}")
+    if mended.indexes:
+        click.echo(f"repaired: made again {plural(len(mended.indexes), 'index', 'indexes')} ({', '.join(mended.indexes)})")
+    for line in mended.not_repaired:
+        click.echo(f"not repaired: {line}")
+    if not (mended.saved_to or mended.indexes):
+        click.echo("nothing could be repaired safely; see what to do above")
 
 
 def register(main: click.Group) -> None:

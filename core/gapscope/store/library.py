@@ -39,6 +39,7 @@ from .facets import FacetsMixin
 from .fulltext import FulltextMixin
 from .gaps import GapsMixin
 from .imports import ImportsMixin
+from .integrity import IntegrityMixin
 from .maps import MapsMixin
 from .mentions import MentionsMixin
 from .notes import NotesMixin
@@ -55,6 +56,8 @@ APP_NAME = "GapScope"
 # A library is a folder NAME.gapscope/ holding the database (see docs/architecture.md, "Library file
 # safety"): file dialogs pick the folder and never list, sniff or open the database inside it.
 LIBRARY_SUFFIX = ".gapscope"
+MIGRATIONS_TABLE = ("CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
+                    " applied_at TEXT NOT NULL)")
 DATABASE_NAME = "library.sqlite"
 
 __all__ = ["Library", "LibraryError", "WriteFromForbiddenThread", "default_library_path", "database_file",
@@ -98,7 +101,7 @@ def _writable(db: Path) -> bool:
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
               GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
-              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin):
+              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin, IntegrityMixin):
     """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
@@ -339,10 +342,7 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     def migrate(self) -> list[str]:
         """Apply every migration not applied yet, all in one transaction; returns the names applied now."""
         if not self.read_only:
-            self._conn.execute(
-                "CREATE TABLE IF NOT EXISTS migrations (id INTEGER PRIMARY KEY, name TEXT UNIQUE NOT NULL,"
-                " applied_at TEXT NOT NULL)"
-            )
+            self._conn.execute(MIGRATIONS_TABLE)
         pending = self._pending_migrations()
         if not pending:
             return []

@@ -1,0 +1,244 @@
+"""The library's integrity, as SQLite and the migrations see it (``gapscope check``, Help > Check Library
+Integrity…): SQLite's own ``integrity_check`` and ``foreign_key_check``, the schema compared with what the
+migrations make, and the paths the library keeps (attached PDFs, run folders). Everything here reads,
+except :meth:`IntegrityMixin.repair_missing_indexes` and :meth:`IntegrityMixin.remove_orphan_rows`,
+which only ``--repair`` calls.
+
+The schema is read with sqlite-utils (its ``Database(conn)`` introspection: tables, columns, foreign
+keys, indexes). It imports pandas (0.3 s), so it is imported here, inside the check only: opening a
+library never loads it (tests/core/test_architecture.py)."""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any, Callable, Iterator, Optional
+
+from ..jobs import Cancelled
+from .base import LibraryError
+
+
+def migrated_schema() -> sqlite3.Connection:
+    """A fresh in-memory library made by the same migrations as every library: what the schema should be."""
+    from .library import MIGRATIONS_TABLE, _split_sql
+    from .schema import MIGRATIONS
+
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    conn.execute(MIGRATIONS_TABLE)
+    for _name, sql in MIGRATIONS:
+        for stmt in _split_sql(sql):
+            conn.execute(stmt)
+    return conn
+
+
+def _schema(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
+    """{table: {"columns": {...}, "foreign_keys": {...}, "indexes": {...}}} and the triggers, by name."""
+    from sqlite_utils import Database
+
+    db = Database(conn)
+    out: dict[str, dict[str, Any]] = {}
+    for table in db.tables:
+        out[table.name] = {
+            "columns": {c.name: (c.type.upper(), bool(c.notnull), c.default_value, c.is_pk) for c in table.columns},
+            "foreign_keys": {(tuple(fk.columns), fk.other_table, tuple(fk.other_columns or ())): getattr(fk, "on_delete", None)
+                             for fk in table.foreign_keys},
+            "indexes": {ix.name: (tuple(ix.columns), bool(ix.unique), bool(getattr(ix, "partial", 0)))
+                        for ix in table.indexes if not ix.name.startswith("sqlite_autoindex")},
+        }
+    out[""] = {"triggers": {t.name: t.table for t in db.triggers}}
+    return out
+
+
+class IntegrityMixin:
+    @contextmanager
+    def _interruptible(self, cancelled: Optional[Callable[[], bool]]) -> Iterator[None]:
+        """SQLite's checks are single statements: a progress handler stops one when the user cancels."""
+        if cancelled is None:
+            yield
+            return
+        self._conn.set_progress_handler(lambda: 1 if cancelled() else 0, 20000)
+        try:
+            yield
+        except sqlite3.OperationalError as exc:
+            if cancelled():
+                raise Cancelled() from exc
+            raise
+        finally:
+            self._conn.set_progress_handler(None, 0)
+
+    def sqlite_integrity_problems(self, *, limit: int = 100,
+                                  cancelled: Optional[Callable[[], bool]] = None) -> list[str]:
+        """What SQLite's ``PRAGMA integrity_check`` finds in the file (pages, b-trees, indexes that
+        disagree with their tables, NOT NULL and CHECK constraints); empty when it says "ok"."""
+        with self._interruptible(cancelled):
+            rows = [r[0] for r in self._conn.execute(f"PRAGMA integrity_check({int(limit)})")]
+        return [] if rows == ["ok"] else rows
+
+    def table_names(self) -> list[str]:
+        return [r[0] for r in self._conn.execute(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")]
+
+    def foreign_key_problems(self, table: str, *,
+                             cancelled: Optional[Callable[[], bool]] = None) -> list[dict[str, Any]]:
+        """``PRAGMA foreign_key_check`` of one table: each row naming a row that no longer exists, as
+        {table, rowid, column, value, parent, parent_column, on_delete}."""
+        fks: dict[int, list] = {}
+        for fk_id, _seq, parent, frm, to, _upd, on_delete, _match in self._conn.execute(
+                f"PRAGMA foreign_key_list({_quote(table)})"):
+            fks.setdefault(fk_id, []).append((frm, to, parent, on_delete))
+        if not fks:
+            return []
+        with self._interruptible(cancelled):
+            found = self._conn.execute(f"PRAGMA foreign_key_check({_quote(table)})").fetchall()
+        out = []
+        for _table, rowid, parent, fk_id in found:
+            cols = fks.get(fk_id, [])
+            column = ", ".join(c[0] for c in cols)
+            value = None
+            if rowid is not None and cols:
+                row = self._conn.execute(f"SELECT {', '.join(_quote(c[0]) for c in cols)} FROM {_quote(table)}"
+                                         " WHERE rowid = ?", (rowid,)).fetchone()
+                value = (row[0] if len(cols) == 1 else list(row)) if row else None
+            out.append({"table": table, "rowid": rowid, "column": column, "value": value, "parent": parent,
+                        "parent_column": ", ".join(str(c[1]) for c in cols),
+                        "on_delete": cols[0][3] if cols else None})
+        return out
+
+    def schema_differences(self) -> list[dict[str, str]]:
+        """What the migrations make and this library lacks or has otherwise: tables, columns, foreign
+        keys, indexes, triggers (each {kind, table, name, expected, found}). Objects the library has
+        beyond them are not listed (another tool's table harms nothing)."""
+        want_conn = migrated_schema()
+        try:
+            want = _schema(want_conn)
+        finally:
+            want_conn.close()
+        have = _schema(self._conn)
+        out: list[dict[str, str]] = []
+
+        def add(kind, table, name, expected, found=""):
+            out.append({"kind": kind, "table": table, "name": name, "expected": str(expected), "found": str(found)})
+
+        for table, spec in want.items():
+            if table == "":
+                for name, on in sorted(spec["triggers"].items()):
+                    if name not in have[""]["triggers"]:
+                        add("trigger", on, name, "present", "missing")
+                continue
+            got = have.get(table)
+            if got is None:
+                add("table", table, table, "present", "missing")
+                continue
+            for col, shape in spec["columns"].items():
+                if col not in got["columns"]:
+                    add("column", table, col, shape[0] or "(no type)", "missing")
+                elif got["columns"][col] != shape:
+                    add("column", table, col, shape, got["columns"][col])
+            for key, on_delete in spec["foreign_keys"].items():
+                cols, other, other_cols = key
+                name = f"({', '.join(cols)}) -> {other}({', '.join(other_cols)})"
+                if key not in got["foreign_keys"]:
+                    add("foreign key", table, name, f"ON DELETE {on_delete}", "missing")
+                elif got["foreign_keys"][key] != on_delete:
+                    add("foreign key", table, name, f"ON DELETE {on_delete}", f"ON DELETE {got['foreign_keys'][key]}")
+            for name, shape in spec["indexes"].items():
+                if name not in got["indexes"]:
+                    add("index", table, name, f"on ({', '.join(shape[0])})", "missing")
+                elif got["indexes"][name] != shape:
+                    add("index", table, name, shape, got["indexes"][name])
+        return out
+
+    def referenced_paths(self) -> list[dict[str, Any]]:
+        """Every file or folder the library keeps a path to: attached PDFs (in the files folder) and run
+        folders (resolved against where the library is now), as {kind, id, paper_id, path}."""
+        files = Path(self.files_folder()).absolute()
+        out = [{"kind": "pdf", "id": att_id, "paper_id": paper_id, "path": str(files / name)}
+               for att_id, paper_id, name in self._conn.execute(
+                   "SELECT id, paper_id, stored_name FROM attachments ORDER BY id")]
+        for run_id, folder in self._conn.execute("SELECT id, folder FROM runs ORDER BY created_at, id").fetchall():
+            out.append({"kind": "run folder", "id": run_id, "paper_id": None, "path": self.resolved_path(folder)})
+        return out
+
+    # --- repairs (--repair only) -----------------------------------------------------------------
+    def repair_missing_indexes(self, names: list[str]) -> list[str]:
+        """Create the named indexes as the migrations define them (an index is derived from its table:
+        making it again loses nothing). Returns those made; one that cannot be (a UNIQUE index over
+        duplicate rows) raises LibraryError naming it."""
+        want = migrated_schema()
+        try:
+            sql = {n: s for n, s in want.execute("SELECT name, sql FROM sqlite_master WHERE type = 'index'"
+                                                 " AND sql IS NOT NULL")}
+        finally:
+            want.close()
+        made = []
+        with self.transaction() as conn:
+            for name in names:
+                if name not in sql:
+                    continue
+                try:
+                    conn.execute(sql[name])
+                except sqlite3.IntegrityError as exc:
+                    raise LibraryError(f"index {name} cannot be made again: {exc}") from exc
+                made.append(name)
+        return made
+
+    def rows_removed_with(self, table: str, rowid: int) -> list[dict[str, Any]]:
+        """The row and every row a delete of it would take or change through ON DELETE CASCADE / SET
+        NULL, as {table, rowid, row, on_delete}: what a repair writes down before it removes the row."""
+        row = self.row_dict(table, rowid)
+        if row is None:
+            return []
+        out = [{"table": table, "rowid": rowid, "row": row, "on_delete": "removed"}]
+        for child in self.table_names():
+            for fk_id, cols in self._foreign_keys_to(child, table).items():
+                frm = [c[0] for c in cols]
+                to = [c[1] for c in cols]
+                if any(t is None for t in to):
+                    continue
+                on_delete = cols[0][2]
+                where = " AND ".join(f"{_quote(f)} = ?" for f in frm)
+                for (child_rowid,) in self._conn.execute(
+                        f"SELECT rowid FROM {_quote(child)} WHERE {where}", [row[t] for t in to]).fetchall():
+                    if on_delete == "CASCADE":
+                        out += self.rows_removed_with(child, child_rowid)
+                    elif on_delete in ("SET NULL", "SET DEFAULT"):
+                        out.append({"table": child, "rowid": child_rowid, "row": self.row_dict(child, child_rowid),
+                                    "on_delete": on_delete.lower()})
+        return out
+
+    def row_dict(self, table: str, rowid: int) -> Optional[dict[str, Any]]:
+        cur = self._conn.execute(f"SELECT * FROM {_quote(table)} WHERE rowid = ?", (rowid,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        return {d[0]: (v.hex() if isinstance(v, bytes) else v) for d, v in zip(cur.description, row)}
+
+    def _foreign_keys_to(self, child: str, parent: str) -> dict[int, list]:
+        fks: dict[int, list] = {}
+        for fk_id, _seq, other, frm, to, _upd, on_delete, _match in self._conn.execute(
+                f"PRAGMA foreign_key_list({_quote(child)})"):
+            if other == parent:
+                fks.setdefault(fk_id, []).append((frm, to, on_delete))
+        return fks
+
+    def remove_orphan_rows(self, rows: list[tuple[str, int, str, str]]) -> None:
+        """Repair of rows naming a row that no longer exists, each (table, rowid, column, on_delete):
+        CASCADE removes the row (and what it takes with it), SET NULL empties the column. The caller
+        has written them all down first (:meth:`rows_removed_with`)."""
+        try:
+            self._remove_orphan_rows(rows)
+        except sqlite3.IntegrityError as exc:      # a row it would take along is still needed elsewhere
+            raise LibraryError(f"the rows were not removed (nothing changed): {exc}") from exc
+
+    def _remove_orphan_rows(self, rows: list[tuple[str, int, str, str]]) -> None:
+        with self.transaction() as conn:
+            for table, rowid, column, on_delete in rows:
+                if on_delete == "CASCADE":
+                    conn.execute(f"DELETE FROM {_quote(table)} WHERE rowid = ?", (rowid,))
+                elif on_delete == "SET NULL" and "," not in column:
+                    conn.execute(f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE rowid = ?", (rowid,))
+
+
+def _quote(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'

@@ -1,0 +1,165 @@
+"""`gapscope check`: the library's integrity check. A library damaged the ways a library gets damaged (a
+paper deleted with foreign keys off, leaving its note behind; an index dropped; an attached PDF's file
+gone) has each reported, by table and row, index name and path; a clean library reports nothing. The
+check changes nothing; --repair mends only what it can without loss, writing the rows it removes first."""
+
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.ingest import import_file
+from gapscope.integrity import check_library, repair
+from gapscope.jobs import Cancelled, CancelToken
+from gapscope.store import Library
+from gapscope.store.library import ReadOnlyLibrary
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def folder_library(shared_data, tmp_path):
+    """A library folder with six papers of the Kitchenham review, a note and an attached PDF file."""
+    with open(shared_data / "screening" / "kitchenham2010-software-engineering.csv", newline="",
+              encoding="utf-8") as fh:
+        rows = [{k: r[k] for k in ("title", "abstract", "year")} for r in csv.DictReader(fh)][:6]
+    src = tmp_path / "papers.csv"
+    with open(src, "w", newline="", encoding="utf-8") as fh:
+        out = csv.DictWriter(fh, fieldnames=["title", "abstract", "year"])
+        out.writeheader()
+        out.writerows(rows)
+    lib = Library(tmp_path / "review.gapscope")
+    assert import_file(lib, src).added == 6
+    first, second = lib.list_paper_ids()[:2]
+    lib.add_note(first, "read the method section")
+    files = lib.files_folder()
+    files.mkdir(parents=True, exist_ok=True)
+    (files / ("ab" * 32 + ".pdf")).write_bytes(b"%PDF-1.4 a stand-in\n")
+    lib.add_attachment(second, "ab" * 32, "ab" * 32 + ".pdf", "paper.pdf", source="file", match_how="paper",
+                       match_score=None, status="unreadable", message=None, pages=None)
+    yield lib
+    lib.close()
+
+
+def _damage(lib) -> tuple[int, int]:
+    """The three kinds of damage: returns (the deleted paper's id, the paper whose PDF file is gone)."""
+    first, second = lib.list_paper_ids()[:2]
+    with lib.transaction() as conn:
+        conn.execute("PRAGMA defer_foreign_keys = ON")      # as a tool with foreign keys off would leave it
+        conn.execute("DROP INDEX notes_paper")
+    lib._conn.execute("PRAGMA foreign_keys = OFF")
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM papers WHERE id = ?", (first,))
+    lib._conn.execute("PRAGMA foreign_keys = ON")
+    for f in lib.files_folder().iterdir():
+        f.unlink()
+    return first, second
+
+
+def _rows(lib) -> dict:
+    tables = lib.table_names()
+    return {t: lib._conn.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+
+
+def test_a_clean_library_reports_nothing(folder_library):
+    found = check_library(folder_library)
+    assert found.clean, found.to_dict()
+    r = CliRunner().invoke(main, ["-L", str(folder_library.path), "check", "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert "no problems found" in r.stderr and r.stdout == ""
+    doc = json.loads(CliRunner().invoke(main, ["-L", str(folder_library.path), "check", "--json"]).stdout)
+    assert {k: v for k, v in doc.items() if k != "library"} == {
+        "sqlite": [], "foreign_keys": [], "schema": [], "missing_files": [], "reused_ids": []}
+
+
+def test_each_damage_is_reported_and_nothing_changed(folder_library):
+    lib = folder_library
+    gone, without_file = _damage(lib)
+    before = _rows(lib)
+    found = check_library(lib)
+    notes = [f for f in found.foreign_keys if f["table"] == "notes"]
+    assert [(f["column"], f["value"], f["parent"]) for f in notes] == [("paper_id", gone, "papers")]
+    assert {f["table"] for f in found.foreign_keys} == {"notes", "source_records"}   # its import record too
+    assert [(d["kind"], d["table"], d["name"], d["found"]) for d in found.schema] == [
+        ("index", "notes", "notes_paper", "missing")]
+    assert [(m["kind"], m["paper_id"]) for m in found.missing_files] == [("pdf", without_file)]
+    assert found.sqlite == [] and found.reused_ids == []
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--quiet"])
+    assert r.exit_code == 3, r.output
+    assert f"notes row {notes[0]['rowid']}: paper_id = {gone} names a row of papers" in r.stdout
+    assert "index notes_paper of notes is missing" in r.stdout
+    assert f"the PDF of paper {without_file}" in r.stdout and "--repair" in r.stdout
+    doc = json.loads(CliRunner().invoke(main, ["-L", str(lib.path), "check", "--json"]).stdout)
+    assert [d["name"] for d in doc["schema"]] == ["notes_paper"]
+    assert len(doc["missing_files"]) == 1 and any(f["table"] == "notes" for f in doc["foreign_keys"])
+    assert _rows(lib) == before                      # read only
+
+
+def test_repair_writes_the_rows_down_then_removes_them_and_makes_the_index_again(folder_library):
+    lib = folder_library
+    gone, without_file = _damage(lib)
+    note = lib._conn.execute("SELECT body FROM notes").fetchone()[0]
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--repair", "--quiet"])
+    assert r.exit_code == 3, r.output                # it found problems (and the missing file stays)
+    saved = sorted((lib.path / "backups").glob("check-repair-*.json"))
+    assert len(saved) == 1 and str(saved[0]) in r.stdout
+    rows = json.loads(saved[0].read_text(encoding="utf-8"))["rows"]
+    kept = [x["row"] for x in rows if x["table"] == "notes"]
+    assert [(n["body"], n["paper_id"]) for n in kept] == [(note, gone)]
+    assert "made again 1 index (notes_paper)" in r.stdout
+    after = check_library(lib)
+    assert after.foreign_keys == [] and after.schema == []
+    assert [m["paper_id"] for m in after.missing_files] == [without_file]     # not repairable: said what to do
+    assert "attach the PDF again" in r.stdout
+
+
+def test_a_clean_library_is_not_repaired(folder_library):
+    found = check_library(folder_library)
+    mended = repair(folder_library, found)
+    assert mended.saved_to is None and mended.indexes == []
+    assert not (folder_library.path / "backups").exists() or not list(
+        (folder_library.path / "backups").glob("check-repair-*"))
+
+
+def test_read_only_library_is_checked_and_not_repaired(folder_library, tmp_path):
+    lib = folder_library
+    _damage(lib)
+    ro = ReadOnlyLibrary(lib.path, create=False)
+    try:
+        found = check_library(ro)
+    finally:
+        ro.close()
+    assert found.schema and found.missing_files and found.foreign_keys
+
+
+def test_cancel_stops_the_check(folder_library):
+    token = CancelToken()
+    seen = []
+
+    def progress(done, total, message=""):
+        seen.append(message)
+        if message.startswith("foreign keys"):
+            token.cancel()
+
+    with pytest.raises(Cancelled):
+        check_library(folder_library, progress=progress, cancel=token)
+    assert seen[0] == "SQLite integrity check" and "schema" not in seen
+
+
+def test_the_check_reads_the_schema_with_sqlite_utils_and_opening_does_not(folder_library):
+    code = ("import sys; from gapscope.store import Library\n"
+            f"lib = Library({str(folder_library.path)!r}, create=False)\n"
+            "opened = 'sqlite_utils' in sys.modules\n"
+            "from gapscope.integrity import check_library\n"
+            "check_library(lib)\n"
+            "print(opened, 'sqlite_utils' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         env={"PYTHONPATH": f"{ROOT / 'core'}", "PATH": "/usr/bin:/bin"})
+    assert out.stdout.split() == ["False", "True"], out.stderr
