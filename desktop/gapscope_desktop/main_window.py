@@ -256,10 +256,14 @@ class MainWindow(QMainWindow):
                                  "Every keyboard shortcut of the window")
         self.act_report = act("&Report a Problem…", self.report_problem, tip="Write a diagnostics file to attach "
                               "to a problem report (versions, library counts, last errors; no paper text)")
+        self.act_check_library = act("Check Library &Integrity…", self.check_library_integrity,
+                                     tip="Check the library for damage: SQLite's own checks, rows naming deleted "
+                                         "papers, the schema, missing PDF files and run folders (changes nothing)")
         self.act_about = act("&About GapScope", self._about)
         self.act_about.setMenuRole(QAction.AboutRole)
         m = self.menuBar().addMenu("&Help")
-        for a in (self.act_docs, self.act_shortcuts, None, self.act_report, None, self.act_about):
+        for a in (self.act_docs, self.act_shortcuts, None, self.act_check_library, self.act_report, None,
+                  self.act_about):
             m.addSeparator() if a is None else m.addAction(a)
 
         tb = QToolBar("Main")
@@ -732,7 +736,7 @@ class MainWindow(QMainWindow):
     def _library_actions(self) -> tuple:
         """What needs an open library: disabled on the welcome page, so nothing writes elsewhere."""
         return (self.act_collect, self.act_import, self.act_import_history, self.act_attach_pdf, self.act_fetch_pdfs,
-                self.act_export, self.act_check_facets, self.act_backup, self.act_refresh)
+                self.act_export, self.act_check_facets, self.act_backup, self.act_refresh, self.act_check_library)
 
     def _set_library_actions(self, on: bool) -> None:
         for a in self._library_actions():
@@ -769,6 +773,14 @@ class MainWindow(QMainWindow):
             return None
         return start_backup(self, self.tasks, self.lib.path, lambda: destination_folder(
             self, "Back up the library into a folder", start_folder(self.lib.path)))
+
+    def check_library_integrity(self, show=None):
+        """Help > Check Library Integrity…: read only, so a read-only library is checked too."""
+        from .dialogs.integrity_dialog import start_check
+
+        if self.lib is None:
+            return None
+        return start_check(self, self.tasks, self.lib.path, show=show)
 
     # --- dialogs ---------------------------------------------------------------------------------
     def show_collect(self, source: str = "arxiv", path: str = "") -> None:
