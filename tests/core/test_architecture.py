@@ -82,6 +82,23 @@ def test_opening_a_library_and_a_first_triage_ranking_import_no_heavy_library(tm
     assert r.stdout.strip() == ""
 
 
+def test_the_integrity_check_reads_the_schema_with_sqlite_utils_and_opening_does_not(tmp_path):
+    """sqlite-utils (which imports pandas) is the integrity check's, imported inside it: a library opens
+    without it, and `gapscope check` loads it."""
+    from gapscope.store import Library
+
+    Library(tmp_path / "lib.gapscope").close()
+    code = ("import sys; from gapscope.store import Library\n"
+            f"lib = Library({str(tmp_path / 'lib.gapscope')!r}, create=False)\n"
+            "opened = 'sqlite_utils' in sys.modules\n"
+            "from gapscope.integrity import check_library\n"
+            "assert check_library(lib).clean\n"
+            "print(opened, 'sqlite_utils' in sys.modules)")
+    r = subprocess.run([sys.executable, "-c", code], env=dict(os.environ, **_env()), capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.split() == ["False", "True"]
+
+
 def test_core_sources_do_not_mention_qt():
     offenders = [str(p) for p in (ROOT / "core" / "gapscope").rglob("*.py")
                  if any(line.lstrip().startswith(("import PySide6", "from PySide6", "import gapscope_desktop", "from gapscope_desktop"))
