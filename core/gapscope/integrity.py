@@ -115,7 +115,7 @@ class IntegrityReport:
                 "reused_ids": [r.to_dict() for r in self.reused_ids]}
 
     def lines(self) -> dict[str, list[str]]:
-        """Each finding in words, by kind, with what to do where the check cannot repair it."""
+        """Each finding in words, by kind (:meth:`advice` says what to do)."""
         out: dict[str, list[str]] = {k: [] for k in KINDS}
         out["sqlite"] = [f"SQLite: {m}" for m in self.sqlite]
         for f in self.foreign_keys:
@@ -177,7 +177,6 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
 
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     tables = lib.table_names()
-    paths = None
     steps = 1 + len(tables) + 1 + 1 + 1         # integrity_check, each table's foreign keys, schema, files, ids
     out = IntegrityReport(library=str(lib.path))
     tell(progress, 0, steps, "SQLite integrity check")
