@@ -279,7 +279,7 @@ class LibraryView(QWidget):
         return True
 
     def _reselect(self, paper_ids: list[int], current: Optional[int]) -> None:
-        """Select these papers again where the new list has them, ``current`` (else the first of them)
+        """The papers chosen before, chosen again where the new list has them, ``current`` (else the first of them)
         as the current row; one selection change, from row ranges (a Ctrl+A of 75,000 papers in one)."""
         row_of = {pid: row for row, pid in enumerate(self.model.ids_view())}
         rows = sorted(row_of[p] for p in paper_ids if p in row_of)
