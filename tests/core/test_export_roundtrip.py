@@ -400,3 +400,33 @@ def test_tags_and_notes_travel_to_zotero_and_come_back_as_tags_with_the_categori
     out = CliRunner().invoke(main, ["--library", str(tmp_path / "orig.sqlite"), "export", fmt, "-o", "-", "--ids",
                                     str(p.id), "--no-tags-notes"]).output
     assert "to read" not in out and "Second note" not in out and p.categories[1] in out
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris")])
+def test_own_export_read_back_takes_no_id_from_a_note_and_no_category_from_inside_a_tag(tmp_path, fmt, ext):
+    """A note that starts "arXiv:..." names another paper, not this one's id (RIS writes notes as N1 like
+    the arXiv note); a tag that holds a category's name ("re-read cs.LG part") adds no category, and a
+    category-like tag after a plain one comes back as a tag."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{doe, title = {A study of things}, author = {Doe, Jane}, year = {2020},"
+                   " journal = {J}, doi = {10.1000/things}}\n"
+                   "@misc{roe, title = {A preprint}, author = {Roe, Ann}, year = {2023}, eprint = {2301.00001},"
+                   " archivePrefix = {arXiv}, primaryClass = {cs.CL}}\n", encoding="utf-8")
+    lib = Library(tmp_path / "orig.sqlite")
+    import_file(lib, bib)
+    pid = next(p.id for p in lib.get_papers(lib.list_paper_ids()) if p.doi)
+    lib.add_note(pid, "arXiv:2301.00001 is the long version of it")
+    lib.add_tag([pid], "re-read cs.LG part")
+    lib.add_tag([pid], "stat")
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    rep = import_file(fresh, path)
+    [back] = fresh.get_papers(rep.added_ids)
+    assert (back.arxiv_id, back.categories) == (None, [])
+    assert fresh.tags_of(back.id) == ["re-read cs.LG part", "stat"]
+    rep = import_file(lib, path)     # into its own library: the paper it is, not the preprint
+    assert (rep.merged, rep.added) == (1, 0)
+    assert lib.get_paper(pid).arxiv_id is None and lib.get_paper(pid).categories == []
+    fresh.close()
+    lib.close()
