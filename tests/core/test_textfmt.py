@@ -110,3 +110,13 @@ def test_a_clusters_stability_reads_with_two_decimals_in_the_cli_and_the_gap_det
 
     assert [stability_text(v) for v in (0.3, 0.61, 0.29, 0.299, 1)] == ["0.30", "0.61", "0.29", "0.29", "1.00"]
     assert detail_lines({"stability": 0.3, "size": 12}, "  ") == ["  stability: 0.30", "  size: 12"]
+
+
+def test_the_report_note_of_unresolved_conflicts_agrees_with_its_count():
+    from gapscope.reports.data import IncludedSection
+
+    def note(n):
+        return IncludedSection(unresolved=n).unresolved_note
+
+    assert "1 paper the reviewers decided differently is not resolved yet and is not listed" in note(1)
+    assert "2 papers the reviewers decided differently are not resolved yet and are not listed" in note(2)
