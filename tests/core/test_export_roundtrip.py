@@ -103,8 +103,7 @@ def test_round_trip_into_a_fresh_library_keeps_every_field_the_format_carries(sh
             assert getattr(got, name) == getattr(orig, name), (fmt, orig.id, name)
         assert got.abstract == " ".join(orig.abstract.split())  # line breaks: none of the formats holds them
         assert got.url == orig.url  # the arXiv page, or the publisher's
-        if fmt != "ris":  # RIS has no PubMed-id tag of its own (AN is the database's accession number)
-            assert got.pmid == orig.pmid, (fmt, orig.id)
+        assert got.pmid == orig.pmid, (fmt, orig.id)       # RIS: AN, as PubMed's own RIS
     lib.close()
     fresh.close()
 
@@ -429,4 +428,20 @@ def test_own_export_read_back_takes_no_id_from_a_note_and_no_category_from_insid
     assert (rep.merged, rep.added) == (1, 0)
     assert lib.get_paper(pid).arxiv_id is None and lib.get_paper(pid).categories == []
     fresh.close()
+    lib.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csljson", "json"), ("csv", "csv")])
+def test_a_paper_known_by_its_pmid_alone_read_back_from_an_export_is_the_same_paper(tmp_path, fmt, ext):
+    """A PubMed record without a title has only its PMID: the export carries it (RIS as AN), so reading the
+    export back merges into that paper instead of adding a second "[untitled] PMID ..." one."""
+    ris = tmp_path / "pubmed.ris"
+    ris.write_text("TY  - JOUR\nAU  - Doe, J\nPY  - 2019\nDB  - PubMed\nAN  - 31234567\nER  - \n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    import_file(lib, ris)
+    [pid] = lib.list_paper_ids()
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+    rep = import_file(lib, path)
+    assert (rep.added, rep.merged + rep.unchanged) == (0, 1) and lib.list_paper_ids() == [pid]
     lib.close()

@@ -532,8 +532,8 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     arxiv_id, version = _arxiv_id_in(notes[:1], _OWN_RIS_NOTE_ARXIV) if own else _arxiv_id_in(notes, _RIS_NOTE_ARXIV)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
-    # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed.
-    pmid = first("AN") if "pubmed" in first("DB", "DP").lower() else None
+    # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
+    pmid = first("AN") if own or "pubmed" in first("DB", "DP").lower() else None
     if not title:
         title = untitled_title(nfc(clean_ws(first("AB", "N2"))), doi=normalize_doi(first("DO")), pmid=pmid,
                                arxiv_id=arxiv_id)
