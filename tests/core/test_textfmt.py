@@ -112,6 +112,23 @@ def test_a_clusters_stability_reads_with_two_decimals_in_the_cli_and_the_gap_det
     assert detail_lines({"stability": 0.3, "size": 12}, "  ") == ["  stability: 0.30", "  size: 12"]
 
 
+def test_a_cluster_stored_without_a_stability_reads_as_none_instead_of_failing(tmp_path):
+    """SQLite keeps a NaN as NULL and maps/store.py reads it back as NaN: `map show` and the reports print it."""
+    import numpy as np
+
+    from gapscope.maps.model import Cluster, Map, stability_text
+    from gapscope.maps.store import load_map, save_map
+    from gapscope.store import Library
+
+    assert [stability_text(v) for v in (float("nan"), None)] == ["n/a", "n/a"]
+    lib = Library(tmp_path / "lib.sqlite")
+    c = Cluster(id=0, label="x", keywords=["x"], representative="", representative_paper=None, size=0,
+                stability=float("nan"), sizes_by_year={}, sizes_by_month={}, x=0.0, y=0.0, centroid=np.zeros(2, np.float32))
+    m = load_map(lib, save_map(lib, Map(facet="topic", params={}, scope={}, clusters=[c], assignments={}, coords={})))
+    assert stability_text(m.clusters[0].stability) == "n/a"
+    lib.close()
+
+
 def test_the_report_note_of_unresolved_conflicts_agrees_with_its_count():
     from gapscope.reports.data import IncludedSection
 
