@@ -381,8 +381,8 @@ def _arxiv_id_in(texts: Iterable[str], pattern: re.Pattern) -> tuple[Optional[st
 
 _BIBTEX_ARXIV = re.compile(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", re.I)
 _RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+)")          # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
-# In GapScope's own export the arXiv note is the first N1 and nothing else: the notes after it are the user's
-# (one that starts "arXiv:2301.00001 is the long version" names another paper, not this one's id).
+# In GapScope's own export the arXiv note is an N1 that holds nothing else: the other N1 lines are the user's
+# notes (one that starts "arXiv:2301.00001 is the long version" names another paper, not this one's id).
 _OWN_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
 _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", re.I)
 
@@ -529,7 +529,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     published = max(dates, key=len) if dates else (str(year) if year else None)
     own = first("DB") == EXPORT_MARK
     notes = tags.get("N1", [])
-    arxiv_id, version = _arxiv_id_in(notes[:1], _OWN_RIS_NOTE_ARXIV) if own else _arxiv_id_in(notes, _RIS_NOTE_ARXIV)
+    arxiv_id, version = _arxiv_id_in(notes, _OWN_RIS_NOTE_ARXIV if own else _RIS_NOTE_ARXIV)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
     # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
