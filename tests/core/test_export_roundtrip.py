@@ -445,3 +445,26 @@ def test_a_paper_known_by_its_pmid_alone_read_back_from_an_export_is_the_same_pa
     rep = import_file(lib, path)
     assert (rep.added, rep.merged + rep.unchanged) == (0, 1) and lib.list_paper_ids() == [pid]
     lib.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris")])
+def test_tags_with_tex_characters_come_back_as_written(tmp_path, fmt, ext):
+    """BibTeX keywords are read as LaTeX like every other field: a tag is escaped as they are, so "$x$ math"
+    or a backslash comes back as the same tag, not as a new one beside it."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{doe, title = {A study of things}, author = {Doe, Jane}, year = {2020},"
+                   " journal = {J}, doi = {10.1000/things}}\n", encoding="utf-8")
+    lib = Library(tmp_path / "orig.sqlite")
+    import_file(lib, bib)
+    [pid] = lib.list_paper_ids()
+    tags = ["$x$ math", "50% done", "C# code", "R&D", "back\\slash", "under_score", "{braced}", "~tilde", "naïve"]
+    for t in tags:
+        lib.add_tag([pid], t)
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    [back] = import_file(fresh, path).added_ids
+    assert sorted(fresh.tags_of(back)) == sorted(lib.tags_of(pid))
+    assert import_file(lib, path).merged == 1 and sorted(lib.tags_of(pid)) == sorted(tags)      # no new tag
+    fresh.close()
+    lib.close()
