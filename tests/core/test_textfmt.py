@@ -123,7 +123,7 @@ def test_a_cluster_stored_without_a_stability_reads_as_none_instead_of_failing(t
     assert [stability_text(v) for v in (float("nan"), None)] == ["n/a", "n/a"]
     lib = Library(tmp_path / "lib.sqlite")
     c = Cluster(id=0, label="x", keywords=["x"], representative="", representative_paper=None, size=0,
-                stability=float("nan"), sizes_by_year={}, sizes_by_month={}, x=0.0, y=0.0, centroid=np.zeros(2, np.float32))
+                stability=float("nan"), sizes_by_year={}, centroid=np.zeros(2, np.float32))
     m = load_map(lib, save_map(lib, Map(facet="topic", params={}, scope={}, clusters=[c], assignments={}, coords={})))
     assert stability_text(m.clusters[0].stability) == "n/a"
     lib.close()

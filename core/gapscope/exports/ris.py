@@ -1,9 +1,9 @@
 """RIS export (Zotero, EndNote, Mendeley). One value per line: control characters are dropped and
 runs of whitespace become one space, as RIS has no way to write a line break inside a field.
 GapScope's importer reads back the full date (DA), the arXiv id with its version (N1 ``arXiv:...``),
-the PubMed id (AN), the categories (KW) and the paper's URL (the first UR). The paper's tags follow the categories as KW
-lines (Zotero's tags; GapScope reads them back from its own export as tags, the categories staying
-categories), and each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
+the PubMed id (AN), the categories (KW) and the paper's URL (the first UR). The paper's tags follow the
+categories as KW lines (Zotero's tags; GapScope reads them back from its own export as tags, the
+categories staying categories), and each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
 
 from __future__ import annotations
 
