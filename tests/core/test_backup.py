@@ -98,6 +98,7 @@ def test_a_missing_pdf_is_named_and_the_rest_backed_up(library, tmp_path):
     assert r.exit_code == 3, r.output
     assert f"the PDF file of paper {pids[0]} is missing: {gone}" in r.output
     assert "1 PDFs, 1 runs" in r.output
+    assert "1 referenced file was missing and is not in the backup" in r.output
     with Library(dest) as lib:
         kept = lib.files_folder() / lib.attachments_of(pids[1])[0]["stored_name"]
     assert kept.is_file() and (dest / "runs" / run_dir.name / "status.json").is_file()

@@ -103,8 +103,7 @@ def test_round_trip_into_a_fresh_library_keeps_every_field_the_format_carries(sh
             assert getattr(got, name) == getattr(orig, name), (fmt, orig.id, name)
         assert got.abstract == " ".join(orig.abstract.split())  # line breaks: none of the formats holds them
         assert got.url == orig.url  # the arXiv page, or the publisher's
-        if fmt != "ris":  # RIS has no PubMed-id tag of its own (AN is the database's accession number)
-            assert got.pmid == orig.pmid, (fmt, orig.id)
+        assert got.pmid == orig.pmid, (fmt, orig.id)       # RIS: AN, as PubMed's own RIS
     lib.close()
     fresh.close()
 
@@ -400,3 +399,72 @@ def test_tags_and_notes_travel_to_zotero_and_come_back_as_tags_with_the_categori
     out = CliRunner().invoke(main, ["--library", str(tmp_path / "orig.sqlite"), "export", fmt, "-o", "-", "--ids",
                                     str(p.id), "--no-tags-notes"]).output
     assert "to read" not in out and "Second note" not in out and p.categories[1] in out
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris")])
+def test_own_export_read_back_takes_no_id_from_a_note_and_no_category_from_inside_a_tag(tmp_path, fmt, ext):
+    """A note that starts "arXiv:..." names another paper, not this one's id (RIS writes notes as N1 like
+    the arXiv note); a tag that holds a category's name ("re-read cs.LG part") adds no category, and a
+    category-like tag after a plain one comes back as a tag."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{doe, title = {A study of things}, author = {Doe, Jane}, year = {2020},"
+                   " journal = {J}, doi = {10.1000/things}}\n"
+                   "@misc{roe, title = {A preprint}, author = {Roe, Ann}, year = {2023}, eprint = {2301.00001},"
+                   " archivePrefix = {arXiv}, primaryClass = {cs.CL}}\n", encoding="utf-8")
+    lib = Library(tmp_path / "orig.sqlite")
+    import_file(lib, bib)
+    pid = next(p.id for p in lib.get_papers(lib.list_paper_ids()) if p.doi)
+    lib.add_note(pid, "arXiv:2301.00001 is the long version of it")
+    lib.add_tag([pid], "re-read cs.LG part")
+    lib.add_tag([pid], "stat")
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    rep = import_file(fresh, path)
+    [back] = fresh.get_papers(rep.added_ids)
+    assert (back.arxiv_id, back.categories) == (None, [])
+    assert fresh.tags_of(back.id) == ["re-read cs.LG part", "stat"]
+    rep = import_file(lib, path)     # into its own library: the paper it is, not the preprint
+    assert (rep.merged, rep.added) == (1, 0)
+    assert lib.get_paper(pid).arxiv_id is None and lib.get_paper(pid).categories == []
+    fresh.close()
+    lib.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csljson", "json"), ("csv", "csv")])
+def test_a_paper_known_by_its_pmid_alone_read_back_from_an_export_is_the_same_paper(tmp_path, fmt, ext):
+    """A PubMed record without a title has only its PMID: the export carries it (RIS as AN), so reading the
+    export back merges into that paper instead of adding a second "[untitled] PMID ..." one."""
+    ris = tmp_path / "pubmed.ris"
+    ris.write_text("TY  - JOUR\nAU  - Doe, J\nPY  - 2019\nDB  - PubMed\nAN  - 31234567\nER  - \n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    import_file(lib, ris)
+    [pid] = lib.list_paper_ids()
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+    rep = import_file(lib, path)
+    assert (rep.added, rep.merged + rep.unchanged) == (0, 1) and lib.list_paper_ids() == [pid]
+    lib.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris")])
+def test_tags_with_tex_characters_come_back_as_written(tmp_path, fmt, ext):
+    """BibTeX keywords are read as LaTeX like every other field: a tag is escaped as they are, so "$x$ math"
+    or a backslash comes back as the same tag, not as a new one beside it."""
+    bib = tmp_path / "in.bib"
+    bib.write_text("@article{doe, title = {A study of things}, author = {Doe, Jane}, year = {2020},"
+                   " journal = {J}, doi = {10.1000/things}}\n", encoding="utf-8")
+    lib = Library(tmp_path / "orig.sqlite")
+    import_file(lib, bib)
+    [pid] = lib.list_paper_ids()
+    tags = ["$x$ math", "50% done", "C# code", "R&D", "back\\slash", "under_score", "{braced}", "~tilde", "naïve"]
+    for t in tags:
+        lib.add_tag([pid], t)
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    [back] = import_file(fresh, path).added_ids
+    assert sorted(fresh.tags_of(back)) == sorted(lib.tags_of(pid))
+    assert import_file(lib, path).merged == 1 and sorted(lib.tags_of(pid)) == sorted(tags)      # no new tag
+    fresh.close()
+    lib.close()

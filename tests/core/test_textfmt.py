@@ -110,3 +110,30 @@ def test_a_clusters_stability_reads_with_two_decimals_in_the_cli_and_the_gap_det
 
     assert [stability_text(v) for v in (0.3, 0.61, 0.29, 0.299, 1)] == ["0.30", "0.61", "0.29", "0.29", "1.00"]
     assert detail_lines({"stability": 0.3, "size": 12}, "  ") == ["  stability: 0.30", "  size: 12"]
+
+
+def test_a_cluster_stored_without_a_stability_reads_as_none_instead_of_failing(tmp_path):
+    """SQLite keeps a NaN as NULL and maps/store.py reads it back as NaN: `map show` and the reports print it."""
+    import numpy as np
+
+    from gapscope.maps.model import Cluster, Map, stability_text
+    from gapscope.maps.store import load_map, save_map
+    from gapscope.store import Library
+
+    assert [stability_text(v) for v in (float("nan"), None)] == ["n/a", "n/a"]
+    lib = Library(tmp_path / "lib.sqlite")
+    c = Cluster(id=0, label="x", keywords=["x"], representative="", representative_paper=None, size=0,
+                stability=float("nan"), sizes_by_year={}, centroid=np.zeros(2, np.float32))
+    m = load_map(lib, save_map(lib, Map(facet="topic", params={}, scope={}, clusters=[c], assignments={}, coords={})))
+    assert stability_text(m.clusters[0].stability) == "n/a"
+    lib.close()
+
+
+def test_the_report_note_of_unresolved_conflicts_agrees_with_its_count():
+    from gapscope.reports.data import IncludedSection
+
+    def note(n):
+        return IncludedSection(unresolved=n).unresolved_note
+
+    assert "1 paper the reviewers decided differently is not resolved yet and is not listed" in note(1)
+    assert "2 papers the reviewers decided differently are not resolved yet and are not listed" in note(2)

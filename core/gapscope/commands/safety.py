@@ -98,7 +98,9 @@ def backup(ref, dest, files_only, as_json, quiet) -> None:
         click.echo(f"backed up {safe(str(lib.path))} to {safe(str(done.library))}: {done.papers} papers,"
                    f" {done.pdfs} PDFs, {done.runs} runs ({done.files} files), {done.size_text}")
         if done.missing:
-            click.echo(f"{plural(len(done.missing), 'referenced file')} {plural(len(done.missing), 'was', number=False)} missing and are not in the backup", err=True)
+            n = len(done.missing)
+            click.echo(f"{plural(n, 'referenced file')} {plural(n, 'was', number=False)} missing and"
+                       f" {plural(n, 'is', number=False)} not in the backup", err=True)
     if done.missing:
         sys.exit(EXIT_PARTIAL)
 

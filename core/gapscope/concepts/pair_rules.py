@@ -204,11 +204,18 @@ def inputs(concepts: Sequence, mentions: Mapping[int, frozenset], as_input: Mapp
     as one ("<X> images / frames / cameras / data", "from <X>") by INPUT_SHARE of the abstracts mentioning it
     and far more than name it as a problem: data, not a problem a method could be applied to. Only the gap
     listing reads it (the backtest scores link prediction, where a modality links like any other)."""
+    return _mostly_written_as(concepts, mentions, as_input, as_task, TECHNIQUE_MIN_MENTIONS, INPUT_SHARE, INPUT_OVER)
+
+
+def _mostly_written_as(concepts: Sequence, mentions: Mapping[int, frozenset], as_this: Mapping[int, frozenset],
+                       as_that: Mapping[int, frozenset], min_mentions: int, share: float, over: float) -> np.ndarray:
+    """Per concept: of the ``min_mentions``+ abstracts mentioning it, at least ``share`` write it as this, and
+    more than ``over`` times as many as write it as that."""
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
-        inp, task = as_input.get(c.id, frozenset()), as_task.get(c.id, frozenset())
-        n = len(mentions.get(c.id, frozenset()) | inp | task)
-        out[i] = n >= TECHNIQUE_MIN_MENTIONS and len(inp) >= INPUT_SHARE * n and len(inp) > INPUT_OVER * len(task)
+        this, that = as_this.get(c.id, frozenset()), as_that.get(c.id, frozenset())
+        n = len(mentions.get(c.id, frozenset()) | this | that)
+        out[i] = n >= min_mentions and len(this) >= share * n and len(this) > over * len(that)
     return out
 
 
@@ -228,12 +235,7 @@ def not_methods(concepts: Sequence, mentions: Mapping[int, frozenset], as_used: 
     than used as a technique. No method end of a listed gap nor a related method a gap names; it may still be a
     problem ("point cloud segmentation" is its own concept). Only the gap listing reads it (the backtest scores
     link prediction, where such a concept links like any other)."""
-    out = np.zeros(len(concepts), dtype=bool)
-    for i, c in enumerate(concepts):
-        used, thing = as_used.get(c.id, frozenset()), as_thing.get(c.id, frozenset())
-        n = len(mentions.get(c.id, frozenset()) | used | thing)
-        out[i] = n >= THING_MIN_MENTIONS and len(thing) >= THING_SHARE * n and len(thing) > THING_OVER * len(used)
-    return out
+    return _mostly_written_as(concepts, mentions, as_thing, as_used, THING_MIN_MENTIONS, THING_SHARE, THING_OVER)
 
 
 def co_mentions(mentions: Mapping[int, frozenset], m_ids: Sequence[int], p_ids: Sequence[int],

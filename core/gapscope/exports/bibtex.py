@@ -131,8 +131,9 @@ def _suffix(n: int) -> str:
 
 
 def tag_keyword(tag: str) -> str:
-    """A tag as one keyword: Zotero splits ``keywords`` at commas and semicolons, so a tag keeps none."""
-    return re.sub(r"\s*[,;]\s*", " / ", plain(tag)).replace("{", "").replace("}", "")
+    """A tag as one keyword: Zotero splits ``keywords`` at commas and semicolons, so a tag keeps none; escaped
+    as the other text fields are, so that it reads back as written ("R&D", "$x$", a backslash)."""
+    return tex_escape(re.sub(r"\s*[,;]\s*", " / ", plain(tag)))
 
 
 def entry(p: Paper, key: str, keep_math: bool = False, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:

@@ -1,9 +1,9 @@
 """RIS export (Zotero, EndNote, Mendeley). One value per line: control characters are dropped and
 runs of whitespace become one space, as RIS has no way to write a line break inside a field.
 GapScope's importer reads back the full date (DA), the arXiv id with its version (N1 ``arXiv:...``),
-the categories (KW) and the paper's URL (the first UR). The paper's tags follow the categories as KW
-lines (Zotero's tags; GapScope reads them back from its own export as tags, the categories staying
-categories), and each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
+the PubMed id (AN), the categories (KW) and the paper's URL (the first UR). The paper's tags follow the
+categories as KW lines (Zotero's tags; GapScope reads them back from its own export as tags, the
+categories staying categories), and each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
 
 from __future__ import annotations
 
@@ -34,6 +34,8 @@ def record(p: Paper, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str
         lines.append(("JO", plain(p.venue)))
     if p.doi:
         lines.append(("DO", plain(p.doi)))
+    if p.pmid:  # the accession number, as PubMed's own RIS has it: a paper known by its PMID alone matches by it
+        lines.append(("AN", p.pmid))
     # The paper's own URL first (the importer keeps the first UR), then its arXiv page.
     urls = [plain(p.url)] if p.url else []
     if p.arxiv_id and f"https://arxiv.org/abs/{p.arxiv_id}" not in urls:

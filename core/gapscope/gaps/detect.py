@@ -17,8 +17,7 @@ from typing import Mapping, Optional, Sequence
 import numpy as np
 
 from ..maps.cluster import UNSTABLE_BELOW, normalize
-from ..maps.model import Map
-from ..maps.model import stability_text
+from ..maps.model import Map, stability_text
 from .model import Gap, ClusterRef
 from .span import MIN_LATER_PAPERS, SHORTCOMING_WHAT, SpanTooShort, require_shortcoming_span
 
@@ -36,7 +35,6 @@ SHORTCOMING_WEAK_BELOW = 0.1   # a shortcoming cluster this unstable (its papers
 def _stability_note(c) -> str:
     """The note after the label of a cluster that depends on the clustering's random start (stability below
     UNSTABLE_BELOW, docs/maps.md): " (unstable cluster: stability 0.02)"; else ""."""
-    # rounded down: 0.299 reads 0.29, not a "0.30" that looks at the threshold
     return f" (unstable cluster: stability {stability_text(c.stability)})" if _unstable(c) else ""
 
 
@@ -263,7 +261,7 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
     if weak and notices is not None:
         notices.append(f"{len(weak)} shortcoming cluster{'s' if len(weak) != 1 else ''} too unstable to state one "
                        f"shortcoming (stability below {SHORTCOMING_WEAK_BELOW}) ended no gap: "
-                       + ", ".join(f"\u201c{c.label}\u201d ({math.floor(float(c.stability) * 100) / 100:.2f})"
+                       + ", ".join(f"\u201c{c.label}\u201d ({stability_text(c.stability)})"
                                    for c in weak[:5]))
     if len(stats) < 3:   # 'against the typical shortcoming' means nothing with one or two clusters
         if too_few_later:

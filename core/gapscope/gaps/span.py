@@ -23,8 +23,6 @@ class SpanTooShort(ValueError):
     """The corpus does not cover enough time for a time-based measurement; the message says what it needs."""
 
 
-
-
 def _day(s: str) -> Optional[date]:
     try:
         return date.fromisoformat(s[:10]) if len(s) >= 10 else date(int(s[:4]), 1, 1)

@@ -12,7 +12,10 @@ import numpy as np
 def stability_text(value) -> str:
     """A cluster's stability as people see it everywhere (CLI, window, reports, a gap's note): two
     decimals, cut down rather than rounded, so that a value under a threshold (0.3 unstable, 0.6
-    stable: docs/maps.md) never reads as reaching it (0.299 is "0.29")."""
+    stable: docs/maps.md) never reads as reaching it (0.299 is "0.29"). "n/a" for none (a cluster stored
+    without one is read back as NaN: maps/store.py)."""
+    if value is None or not math.isfinite(float(value)):
+        return "n/a"
     return f"{math.floor(round(float(value) * 100, 6)) / 100:.2f}"
 
 

@@ -195,8 +195,9 @@ class IncludedSection(Section):
         """' N papers the reviewers decided differently ... are not listed.' or ''."""
         if not self.unresolved:
             return ""
-        return (f" {plural(self.unresolved, 'paper')} the reviewers decided differently are not resolved yet and are not "
-                f"listed (`gapscope triage conflicts`).")
+        verb = plural(self.unresolved, "is", number=False)
+        return (f" {plural(self.unresolved, 'paper')} the reviewers decided differently {verb} not resolved yet and"
+                f" {verb} not listed (`gapscope triage conflicts`).")
 
 
 @dataclass

@@ -329,15 +329,22 @@ def _latex_to_text(s: str) -> str:
     return nfc(clean_ws(s))
 
 
-def own_export_tags(keywords: Iterable[str]) -> list[str]:
-    """The library tags among the keywords of GapScope's own export: those that are not arXiv
-    categories (exports/bibtex.py, exports/ris.py write the categories first, then the tags)."""
-    out: list[str] = []
+def own_export_keywords(keywords: Iterable[str]) -> tuple[list[str], list[str]]:
+    """(categories, tags) of the keywords of GapScope's own export (exports/bibtex.py, exports/ris.py write
+    the categories first, each a keyword of its own, then the tags): the leading keywords that are arXiv
+    categories, and the rest. A tag is never split into words, so "re-read cs.LG part" adds no category,
+    and one that looks like a category ("math") after a plain tag stays a tag."""
+    categories: list[str] = []
+    tags: list[str] = []
     for word in keywords:
         word = word.strip()
-        if word and not is_arxiv_category(word) and word not in out:
-            out.append(word)
-    return out
+        if not word:
+            continue
+        if not tags and is_arxiv_category(word):
+            categories += [word] if word not in categories else []
+        elif word not in tags:
+            tags.append(word)
+    return categories, tags
 
 
 def located_paper(make: Callable[[], Paper], where: str, keys: Optional["RecordKeys"]) -> Iterator:
@@ -374,6 +381,9 @@ def _arxiv_id_in(texts: Iterable[str], pattern: re.Pattern) -> tuple[Optional[st
 
 _BIBTEX_ARXIV = re.compile(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", re.I)
 _RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+)")          # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
+# In GapScope's own export the arXiv note is an N1 that holds nothing else: the other N1 lines are the user's
+# notes (one that starts "arXiv:2301.00001 is the long version" names another paper, not this one's id).
+_OWN_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
 _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", re.I)
 
 
@@ -497,7 +507,9 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
-                paper.tags = own_export_tags(latex_to_text(w) for w in entry.get("keywords", "").split(","))
+                cats, paper.tags = own_export_keywords(latex_to_text(w) for w in entry.get("keywords", "").split(","))
+                primary = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
+                paper.categories = primary + [c for c in cats if c not in primary]
             yield paper
     yield from encoding_note(path, lines)
 
@@ -515,11 +527,13 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     year = _year_of(first("PY", "Y1", "DA"))
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
     published = max(dates, key=len) if dates else (str(year) if year else None)
-    arxiv_id, version = _arxiv_id_in(tags.get("N1", []), _RIS_NOTE_ARXIV)
+    own = first("DB") == EXPORT_MARK
+    notes = tags.get("N1", [])
+    arxiv_id, version = _arxiv_id_in(notes, _OWN_RIS_NOTE_ARXIV if own else _RIS_NOTE_ARXIV)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
-    # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed.
-    pmid = first("AN") if "pubmed" in first("DB", "DP").lower() else None
+    # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
+    pmid = first("AN") if own or "pubmed" in first("DB", "DP").lower() else None
     if not title:
         title = untitled_title(nfc(clean_ws(first("AB", "N2"))), doi=normalize_doi(first("DO")), pmid=pmid,
                                arxiv_id=arxiv_id)
@@ -527,14 +541,15 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         raise ValueError("record has no title (TI or T1), abstract (AB) or identifier (DO, arXiv id)")
     key = first("ID") or f"line{line_no}"
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
+    categories, own_tags = own_export_keywords(nfc(clean_ws(k)) for k in tags.get("KW", [])) if own else (
+        arxiv_categories(" ".join(tags.get("KW", []))), [])
     return Paper(
         title=title, abstract=nfc(clean_ws(first("AB", "N2"))), authors=authors, year=year,
-        published=published, categories=arxiv_categories(" ".join(tags.get("KW", []))),
+        published=published, categories=categories,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
-        source=OWN_EXPORT_SOURCE if first("DB") == EXPORT_MARK else "ris", source_key=source_key,
-        raw={k: v for k, v in tags.items()},
-        tags=own_export_tags(nfc(clean_ws(k)) for k in tags.get("KW", [])) if first("DB") == EXPORT_MARK else [],
+        source=OWN_EXPORT_SOURCE if own else "ris", source_key=source_key,
+        raw={k: v for k, v in tags.items()}, tags=own_tags,
     )
 
 

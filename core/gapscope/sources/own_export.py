@@ -13,8 +13,8 @@ also carry the papers' tags and notes: BibTeX ``annote``, more ``keywords``; RIS
   journal, doi, pmid (once papers kept their PubMed id), eprint, archivePrefix (= arXiv, with eprint),
   primaryClass, keywords, url, abstract; the key in lower-case ASCII letters and digits (family name, year,
   a title word, a/b/c for a repeat).
-- RIS: the tags TY (JOUR when there is a JO, else GEN), TI, AU, PY, DA, JO, DO, UR, N1 (``arXiv:...``),
-  KW, AB, first met in that order, the single-valued ones once.
+- RIS: the tags TY (JOUR when there is a JO, else GEN), TI, AU, PY, DA, JO, DO, AN (the PMID, once papers
+  kept it), UR, N1 (``arXiv:...``), KW, AB, first met in that order, the single-valued ones once.
 - CSL-JSON: the keys id (a key as in BibTeX), type (article-journal when there is a container-title, else
   article), title, author, issued, container-title, DOI, PMID, URL, number, publisher (= arXiv), note
   (``arXiv:...``), keyword, abstract, in that order.
@@ -31,8 +31,8 @@ _KEY = re.compile(r"[a-z0-9]+")
 
 _BIBTEX_FIELDS = {"title", "author", "year", "date", "journal", "doi", "pmid", "eprint", "archiveprefix", "primaryclass",
                   "keywords", "url", "abstract"}
-_RIS_ORDER = ("TY", "TI", "AU", "PY", "DA", "JO", "DO", "UR", "N1", "KW", "AB")
-_RIS_ONCE = {"TY", "TI", "PY", "DA", "JO", "DO", "N1", "AB"}
+_RIS_ORDER = ("TY", "TI", "AU", "PY", "DA", "JO", "DO", "AN", "UR", "N1", "KW", "AB")
+_RIS_ONCE = {"TY", "TI", "PY", "DA", "JO", "DO", "AN", "N1", "AB"}
 _CSL_ORDER = ("id", "type", "title", "author", "issued", "container-title", "DOI", "PMID", "URL", "number", "publisher",
               "note", "keyword", "abstract")
 
