@@ -377,7 +377,17 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
         for f in {_form_key(x) for x in [c.phrase, *c.synonyms]}:
             if f:
                 by_form.setdefault(f, []).append(c)
-    out: dict[int, int] = {}
+    # groups that share a concept are one group ("LoRA" -> "low-rank adaptation" and "LoRAs" -> "low-rank
+    # adapters" fold to one form): joined, else the later group would re-point the shared one and the
+    # acronym would stand alone again
+    parent: dict[int, int] = {}
+
+    def root(k: int) -> int:
+        while parent.setdefault(k, k) != k:
+            k = parent[k]
+        return k
+
+    by_id, acronym_of = {c.id: c for c in concepts}, set()
     for c in concepts:
         r = readings.get(c.id)
         if r is None or r.verdict != DEFINED or not r.dominant:
@@ -385,8 +395,15 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
         alike = [x for x in by_form.get(_form_key(r.dominant), []) if x.id != c.id]
         if not alike:
             continue
-        group = [c, *alike]
-        head = max(group, key=lambda x: (x.n_papers, x is c))
+        acronym_of.add(c.id)
+        for x in alike:
+            parent[root(x.id)] = root(c.id)
+    groups: dict[int, list] = {}
+    for k in parent:
+        groups.setdefault(root(k), []).append(by_id[k])
+    out: dict[int, int] = {}
+    for group in groups.values():
+        head = max(group, key=lambda x: (x.n_papers, x.id in acronym_of, -x.id))
         for x in group:
             out[x.id] = head.id
     return out
