@@ -1,7 +1,7 @@
 """What a listed gap names: an acronym and every spelling of its expansion are one concept for the per-concept
 cap ("LoRA", "low-rank adaptation", "LoRAs"); a problem end is a problem, not a technique, a model or a part of
 one ("Mixture-of-Experts MoE", "attention heads"); and the related methods and problems a gap names pass the
-checks its ends pass (no vague "knowledge database", no sensor "LiDAR"). Listing only: the backtest's
+checks its ends pass (no vague "knowledge database", no sensor "LiDAR", "camera LiDAR"). Listing only: the backtest's
 candidates are untouched."""
 
 from __future__ import annotations
@@ -148,12 +148,26 @@ def test_a_sensor_is_named_as_no_related_problem():
     plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
     named = [x for g in plain for x in sorted(_named(g))
              if x not in {g.details["method_concept"], g.details["problem_concept"]}]
-    r = next(c for c in cs.concepts if c.phrase in named and c.kind == "problem")
-    r.phrase = "LiDAR"
+    r, pair = [c for c in cs.concepts if c.phrase in named and c.kind == "problem"][:2]
+    r.phrase, pair.phrase = "LiDAR", "camera LiDAR"
     men = {c.id: frozenset(c.papers) for c in cs.concepts}
-    reading = ConceptMentions(men, as_task={r.id: frozenset()}, as_input={r.id: frozenset(r.papers)})
+    # "LiDAR" written as an input; "camera LiDAR" seldom so ("camera-LiDAR fusion"), but both its words are sensors
+    reading = ConceptMentions(men, as_task={r.id: frozenset(), pair.id: frozenset()},
+                              as_input={r.id: frozenset(r.papers), pair.id: frozenset()})
     again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, mentions=reading)
-    assert again and all("LiDAR" not in _named(g) and "\u201cLiDAR\u201d" not in g.statement for g in again)
+    assert again
+    for sensor in ("LiDAR", "camera LiDAR"):
+        assert all(sensor not in _named(g) and f"\u201c{sensor}\u201d" not in g.statement for g in again)
+
+
+def test_sensors_named_together_are_an_input():
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import input_compounds
+
+    phrases = ["camera LiDAR", "sensor data", "LiDAR camera", "camera-LiDAR fusion", "depth estimation",
+               "video generation", "LiDAR point clouds"]
+    out = input_compounds([Concept(k, "problem", ph, [], None) for k, ph in enumerate(phrases)], ["LiDAR"])
+    assert [ph for ph, o in zip(phrases, out) if o] == ["camera LiDAR", "sensor data", "LiDAR camera"]
 
 
 def test_a_vague_related_concept_is_named_no_more(monkeypatch):

@@ -49,7 +49,7 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
 from __future__ import annotations
 
 import re
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -217,6 +217,21 @@ def inputs(concepts: Sequence, mentions: Mapping[int, frozenset], as_input: Mapp
         inp, task = as_input.get(c.id, frozenset()), as_task.get(c.id, frozenset())
         n = len(mentions.get(c.id, frozenset()) | inp | task)
         out[i] = n >= TECHNIQUE_MIN_MENTIONS and len(inp) >= INPUT_SHARE * n and len(inp) > INPUT_OVER * len(task)
+    return out
+
+
+def input_compounds(concepts: Sequence, modalities: Iterable[str]) -> np.ndarray:
+    """Per concept: a phrase of two or more words each of which names an input ("camera LiDAR", "RGB depth":
+    a word roles.INPUT_AFTER lists, "camera", or the phrase of an input modality ``inputs`` found, "LiDAR"):
+    sensors named together are a sensor setup, no problem, however seldom the abstracts write the pair as an
+    input ("camera-LiDAR fusion" is its own concept)."""
+    from .roles import INPUT_AFTER, words
+
+    known = {w for m in modalities for w in [" ".join(words(m))] if w} | {w for a in INPUT_AFTER for w in words(a)}
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        toks = words(c.phrase)
+        out[i] = len(toks) >= 2 and all(t in known for t in toks)
     return out
 
 

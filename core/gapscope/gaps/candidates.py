@@ -374,14 +374,17 @@ def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
 
 def input_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the problem concepts written as an input modality ("LiDAR", "RGB"; concepts/pair_rules.inputs),
-    of every problem concept read, not only the candidate ends."""
+    of every problem concept read, not only the candidate ends, and the sensors named together ("camera LiDAR";
+    pair_rules.input_compounds)."""
+    from ..concepts.pair_rules import input_compounds, inputs
+
     as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
     if as_input is None or as_task is None:
         return frozenset()
-    from ..concepts.pair_rules import inputs
-
     problems = [c for c in cs.concepts if c.kind == "problem"]
-    return frozenset(c.id for c, out in zip(problems, inputs(problems, mentions, as_input, as_task)) if out)
+    flagged = inputs(problems, mentions, as_input, as_task)
+    flagged |= input_compounds(problems, [c.phrase for c, f in zip(problems, flagged) if f])
+    return frozenset(c.id for c, out in zip(problems, flagged) if out)
 
 
 def unnamed_concepts(cs: ConceptSet, blk, mentions, paper_vecs, refused: set, max_share: float) -> frozenset:
@@ -446,9 +449,8 @@ def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, m
     as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
     if as_input is None or as_task is None:
         return np.zeros(len(blk.p_idx), dtype=bool)
-    from ..concepts.pair_rules import inputs
-
-    out = inputs([cs.concepts[j] for j in blk.p_idx], mentions, as_input, as_task)
+    ids = input_ids(cs, mentions)
+    out = np.array([cs.concepts[j].id in ids for j in blk.p_idx], dtype=bool)
     hit = [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(out & ok_p & cand.any(axis=0))]
     if hit and notices is not None:
         n = len(hit)
