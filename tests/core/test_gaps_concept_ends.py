@@ -217,3 +217,19 @@ def test_a_vague_related_concept_is_named_no_more(monkeypatch):
     assert all(f"\u201c{v}\u201d" not in g.statement for g in again for v in vague.values())
     # a concrete related concept is still named
     assert {x for g in again for x in _named(g)} - set(vague.values())
+
+
+def test_a_method_phrase_headed_by_data_is_data():
+    """The library's method concepts "tabular data" (named as the related method of "knowledge graph" x
+    "Text-to-SQL"), "preference data", "video frames", "reward signals" are data by their phrase; "dual-stream",
+    "image-to-video", "contrastive learning", "KV cache" stay."""
+    from gapscope.concepts.model import Concept, ConceptSet
+    from gapscope.concepts.pair_rules import data_phrases
+    from gapscope.gaps.candidates import not_method_ids
+
+    phrases = ["tabular data", "preference data", "video frames", "reward signals", "dual-stream", "image-to-video",
+               "contrastive learning", "KV cache", "data"]
+    concepts = [Concept(k + 1, "method", ph, [], None) for k, ph in enumerate(phrases)]
+    out = data_phrases(concepts)
+    assert [ph for ph, o in zip(phrases, out) if o] == phrases[:4]
+    assert not_method_ids(ConceptSet(concepts), None) == {1, 2, 3, 4}

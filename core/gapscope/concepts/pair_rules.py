@@ -235,6 +235,22 @@ def input_compounds(concepts: Sequence, modalities: Iterable[str]) -> np.ndarray
     return out
 
 
+def data_phrases(concepts: Sequence) -> np.ndarray:
+    """Per concept: a phrase headed by a noun for what a method takes in (roles.INPUT_AFTER: "tabular data",
+    "preference data", "video frames", "reward signals"): data whatever its abstracts write around it, no
+    method one applies. A hyphenated last word is a modifier or a task ("dual-stream", "image-to-video"), not
+    such a noun."""
+    from .roles import INPUT_AFTER, words
+
+    nouns = {w for a in INPUT_AFTER for w in words(a)}
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        parts = c.phrase.split()
+        last = words(parts[-1]) if len(parts) >= 2 and "-" not in parts[-1] else []
+        out[i] = len(last) == 1 and last[0] in nouns
+    return out
+
+
 THING_SHARE = 0.12   # of the abstracts mentioning a method concept, those writing it as data, a space or an output
 THING_OVER = 1.5     # ... more than this many times those using it as a technique: no method. Set by reading the
                      # 10,653-paper CS library's method concepts: "point clouds" 20% thing / 4% technique,

@@ -349,14 +349,16 @@ def _expansions(m: Concept, p: Concept, acronyms: Mapping[int, "AcronymReading"]
 def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the method concepts that are no method but data, a modality, a space or an output ("point
     clouds", "MRI", "latent space", "camera poses"; concepts/pair_rules.not_methods), when ``mentions`` has
-    the reading (ConceptMentions.as_used / as_thing)."""
-    as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
-    if as_used is None or as_thing is None:
-        return frozenset()
-    from ..concepts.pair_rules import not_methods
+    the reading (ConceptMentions.as_used / as_thing), and those whose phrase is headed by a noun for data
+    ("tabular data", "video frames"; pair_rules.data_phrases)."""
+    from ..concepts.pair_rules import data_phrases, not_methods
 
     methods = [c for c in cs.concepts if c.kind == "method"]
-    return frozenset(c.id for c, out in zip(methods, not_methods(methods, mentions, as_used, as_thing)) if out)
+    out = data_phrases(methods)       # "tabular data", "video frames": data by its very phrase
+    as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
+    if as_used is not None and as_thing is not None:
+        out |= not_methods(methods, mentions, as_used, as_thing)
+    return frozenset(c.id for c, o in zip(methods, out) if o)
 
 
 def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
