@@ -221,7 +221,7 @@ def inputs(concepts: Sequence, mentions: Mapping[int, frozenset], as_input: Mapp
 
 
 def input_compounds(concepts: Sequence, modalities: Iterable[str]) -> np.ndarray:
-    """Per concept: a phrase of two or more words each of which names an input ("camera LiDAR", "RGB depth":
+    """Per concept: a phrase of two or more words each of which names an input ("camera LiDAR", "sensor data":
     a word roles.INPUT_AFTER lists, "camera", or the phrase of an input modality ``inputs`` found, "LiDAR"):
     sensors named together are a sensor setup, no problem, however seldom the abstracts write the pair as an
     input ("camera-LiDAR fusion" is its own concept)."""

@@ -256,8 +256,9 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
                     refused: Optional[set] = None, non_problems: frozenset = frozenset()) -> np.ndarray:
     """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
     listable or concrete concept, a method end that is no method (``things``, not_method_ids), a problem end
-    that is no problem (``non_problems``, not_problem_ids), or an ambiguous acronym (each with its notice). ``refused`` gets the ids of the concepts refused for what they
-    are (not for being common): no statement names them as a related concept."""
+    that is no problem (``non_problems``, not_problem_ids), or an ambiguous acronym (each with its notice).
+    ``refused`` gets the ids of the concepts refused for what they are (not for being common): no statement
+    names them as a related concept."""
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_m &= ~_not_methods(cs, blk, cand, ok_m, things, notices)
@@ -394,19 +395,17 @@ def unnamed_concepts(cs: ConceptSet, blk, mentions, paper_vecs, refused: set, ma
     listing refuses as ends (``refused``), and, over every concept, what the end checks would refuse it for
     (not for being common): an input modality, a modifier or a hardware budget, and a vague phrase
     (concepts/concreteness.py: "knowledge database", "additional languages"). Listing only."""
+    from ..concepts.concreteness import concreteness, load_model, usage_features
     from .concept_evidence import nameable
 
     n_library = len({p for c in cs.concepts for p in c.papers})
     out = set(refused) | input_ids(cs, mentions)
     out |= {c.id for c in cs.concepts if not _common_only(c, n_library, max_share)}
     named = [c for c in cs.concepts if c.id not in out and nameable(c)]
-    from ..concepts.concreteness import concreteness, load_model, usage_features
-
     model = load_model()
-    if named and model is not None and mentions:
-
+    if named and model is not None:
         spread = {c.id: float(blk.spread[k]) for k, c in enumerate(cs.concepts)} if blk.spread is not None else {}
-        prob = concreteness(named, cs.encoder, usage_features(named, mentions, spread, paper_vecs))
+        prob = concreteness(named, cs.encoder, usage_features(named, mentions or {}, spread, paper_vecs))
         if prob is not None:
             out |= {c.id for c, q in zip(named, prob) if q < model.threshold}
     return frozenset(out)
