@@ -25,9 +25,9 @@ def _concept(cid, kind, phrase, n, synonyms=()):
 
 
 def test_an_acronym_its_expansion_and_their_plurals_are_one_concept():
-    """The library's "LoRA" (low-rank adaptation, 55 papers), "low-rank adaptation" (39), "low-rank adapter" (4)
-    and "LoRAs" (low-rank adapters, 4): two acronym readings reach one folded form, and all four are one
-    concept, so that the idea leads at most two gaps under any of its names."""
+    """The library's "LoRA" (low-rank adaptation, 55 papers), "low-rank adaptation" (39), "low-rank adapter" (4),
+    "LoRAs" (low-rank adapters, 4) and "low-rank adaptation LoRA" (18): two acronym readings reach one folded
+    form, and all five are one concept, so that the idea leads at most two gaps under any of its names."""
     from gapscope.concepts.acronyms import same_concepts
     from gapscope.gaps.concept_evidence import EvidenceGatherer, PairEvidence
     from gapscope.gaps.dedup import dedupe
@@ -36,10 +36,11 @@ def test_an_acronym_its_expansion_and_their_plurals_are_one_concept():
     adapter, loras = _concept(3, "method", "low-rank adapter", 4), _concept(4, "problem", "LoRAs", 4)
     problems = [_concept(k, "problem", ph, 20) for k, ph in
                 ((5, "test-time adaptation"), (6, "text-to-image generation"), (7, "Mixture-of-Experts MoE"))]
-    concepts = [lora, lra, adapter, loras, *problems]
+    both = _concept(8, "problem", "low-rank adaptation LoRA", 18)     # the expansion written with the acronym
+    concepts = [lora, lra, adapter, loras, *problems, both]
     same = same_concepts(concepts, {1: _defined("LoRA", "low-rank adaptation"),
                                     4: _defined("LoRAs", "low-rank adapters")})
-    assert same == {1: 1, 2: 1, 3: 1, 4: 1}      # the largest, the acronym
+    assert same == {1: 1, 2: 1, 3: 1, 4: 1, 8: 1}      # the largest, the acronym
     gather = EvidenceGatherer(concepts, 3, None, same)
     cands = [gather.candidate((m.id, p.id), 1.0 - 0.1 * k,
                               PairEvidence(m, p, [], [], [], [1000 + 10 * k], [2000 + 10 * k], [], None), same)
@@ -233,3 +234,27 @@ def test_a_method_phrase_headed_by_data_is_data():
     out = data_phrases(concepts)
     assert [ph for ph, o in zip(phrases, out) if o] == phrases[:4]
     assert not_method_ids(ConceptSet(concepts), None) == {1, 2, 3, 4}
+
+
+def test_an_end_under_its_other_name_is_no_shared_neighbour():
+    """"BEV representations" x "LiDAR point clouds" named "bird eye view" (the method under its other name) as a
+    shared neighbour, and another gap both "SFT" and "supervised fine-tuning SFT": an end's alias is no
+    neighbour, and an acronym and its expansion are named once."""
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates, pv = constructed_graph(seed=2)
+    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    g = next(g for g in plain if len(g.details["plausibility"]["shared_neighbours"]) == 3)
+    by_phrase = {c.phrase: c for c in cs.concepts}
+    m = by_phrase[g.details["method_concept"]]
+    n1, n2, n3 = (by_phrase[x] for x in g.details["plausibility"]["shared_neighbours"])
+    m.phrase, n1.phrase = "BEV", "bird eye view"
+    n2.phrase, n3.phrase = "SFT", "supervised fine-tuning SFT"
+    readings = {m.id: _defined("BEV", "bird eye view"), n2.id: _defined("SFT", "supervised fine-tuning")}
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, acronyms=readings)
+    for h in again:
+        near = h.details["plausibility"]["shared_neighbours"]
+        if h.details["method_concept"] == "BEV":
+            assert "bird eye view" not in near
+        assert not {"SFT", "supervised fine-tuning SFT"} <= set(near), near
+    assert any(h.details["method_concept"] == "BEV" for h in again)

@@ -213,7 +213,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     not_neighbours = [k for k, c in enumerate(cs.concepts)
                       if c.n_papers < 5 or not_a_concept(c.phrase) or c.id in unnamed] if kept else []
     gaps = [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
-                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles) for c in kept]
+                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles, same_as)
+            for c in kept]
     return sorted(gaps, key=lambda g: -g.score)     # listing order: pairs some abstracts combine already lower
 
 
@@ -281,7 +282,8 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
 def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: dict, established: EstablishedCheck,
                  acronyms, shortcomings, topic_of, not_neighbours: Sequence[int], duplicates_dropped: int,
                  mentions: Optional[Mapping[int, frozenset]] = None,
-                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> Gap:
+                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
+                 same_as: Optional[Mapping[int, int]] = None) -> Gap:
     """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank."""
     i, j = cand.key
     m, p = ev.method, ev.problem
@@ -333,7 +335,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  # works in OpenAlex (all years) whose title or abstract mentions both (`gaps_openalex_min`):
                  # the count, the query asked, the most cited of them; works None when the request failed
                  "openalex": world,
-                 "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
+                 "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours, same_as),
                  "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                  "features": {name: round(float(v), 4) for name, v in zip(FEATURES, blk.X[i, j])},
                  "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
@@ -509,17 +511,29 @@ def _drop_ambiguous(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[in
         notices.append(note)
 
 
-def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = ()) -> Optional[dict]:
+def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = (),
+                          same_as: Optional[Mapping[int, int]] = None) -> Optional[dict]:
     """Why a pair passed the plausibility floor (concepts/pair_rules.py, rule 5): its plausibility, the
     share of problems further from the method than this one and of methods further from the problem,
-    the floor, and the concepts closest to both (their shared neighbourhood; not those of ``exclude``)."""
-    from ..concepts.pair_rules import shared_neighbours
+    the floor, and the concepts closest to both (their shared neighbourhood; not those of ``exclude``).
+    ``same_as`` (concepts/acronyms.same_concepts): an end under its other name ("bird eye view" for "BEV
+    representations") is no neighbour, and an acronym and its expansion are named once ("SFT", not also
+    "supervised fine-tuning SFT")."""
+    from ..concepts.pair_rules import SHARED_NEIGHBOURS, shared_neighbours
 
     if blk.closeness is None or blk.content is None:
         return None
     rows, cols = blk.closeness
     mi, pj = int(blk.m_idx[i]), int(blk.p_idx[j])
-    near = shared_neighbours(blk.content, mi, pj, exclude=exclude)
+    one = same_as or {}
+    group = [one.get(c.id, c.id) for c in cs.concepts]
+    ends = {group[mi], group[pj]}
+    aliases = [k for k, g in enumerate(group) if g in ends and k not in (mi, pj)] if one else []
+    near, seen = [], set()
+    for k in shared_neighbours(blk.content, mi, pj, exclude=[*exclude, *aliases], n=3 * SHARED_NEIGHBOURS):
+        if group[k] not in seen and len(near) < SHARED_NEIGHBOURS:
+            seen.add(group[k])
+            near.append(k)
     return {"plausibility": round(float(blk.plausibility[i, j]), 3), "floor": blk.plausible_min,
             "problem_closer_than": round(float(rows[i, j]), 3), "method_closer_than": round(float(cols[i, j]), 3),
             "shared_neighbours": [cs.concepts[k].phrase for k in near]}
