@@ -174,7 +174,8 @@ def test_sensors_named_together_are_an_input():
 def test_a_vague_related_concept_is_named_no_more(monkeypatch):
     """The concreteness check (its test model here calls a phrase headed by "database", "parameters" or
     "languages" vague) reads the related concepts a gap would name, not only the candidate ends: "knowledge
-    database", "gaussian parameters", "additional languages" are named no more; "graph reasoning" stays."""
+    database", "gaussian parameters", "additional languages" are named no more; concrete ones ("graph
+    reasoning") still are."""
     import gapscope.concepts.concreteness as conc
     import gapscope.embed as embed
     from gapscope.gaps.candidates import concept_gaps
