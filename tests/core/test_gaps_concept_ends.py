@@ -68,6 +68,9 @@ TEXTS = {
                     "The Text-to-SQL task maps questions to queries.", "Text-to-SQL models hallucinate columns.",
                     "Improving Text-to-SQL with feedback.", "Text-to-SQL benchmarks.", "LLMs for Text-to-SQL.",
                     "Text-to-SQL is hard."],
+    "inpainting": ["Inpainting models hallucinate.", "Inpainting networks blur edges.", "An inpainting module.",
+                   "Inpainting fills masked regions.", "Inpainting of large holes.", "Video inpainting is hard.",
+                   "Inpainting quality.", "Inpainting benchmarks."],
     "pose estimation": ["Pose estimation models fail on occlusion.", "Pose estimation networks are heavy.",
                         "A pose estimation framework for sports.", "For pose estimation, we lift 2D keypoints.",
                         "Pose estimation under occlusion.", "Human pose estimation benchmarks.",
@@ -100,8 +103,9 @@ def test_a_technique_a_model_or_a_part_of_one_is_no_problem():
     concepts, mentions, part, task = _reading()
     out = not_problems(concepts, mentions, part, task)
     assert {c.phrase for c, o in zip(concepts, out) if o} == set(REFUSED)
-    # "MoE models / layers / architectures / model / backbone", "using MoE"; the task's "<X> models" are not
-    assert len(part[1]) == 6 and len(part[5]) == 0 and len(task[5]) == 1
+    # "MoE models / layers / architectures / model / backbone", "using MoE"; a task's or a process's "<X> models /
+    # networks / module" are not
+    assert len(part[1]) == 6 and len(part[5]) == 0 and len(part[6]) == 0 and len(task[6]) == 1
     assert len(task[3]) >= 4 and len(task[4]) >= 3
 
 
