@@ -68,6 +68,10 @@ TEXTS = {
                     "The Text-to-SQL task maps questions to queries.", "Text-to-SQL models hallucinate columns.",
                     "Improving Text-to-SQL with feedback.", "Text-to-SQL benchmarks.", "LLMs for Text-to-SQL.",
                     "Text-to-SQL is hard."],
+    "video diffusion": ["Pre-trained video diffusion models generate clips.", "We fine-tune a video diffusion model.",
+                        "Video diffusion backbones are heavy.", "Video diffusion quality varies.",
+                        "Video diffusion priors help.", "A video diffusion architecture.", "Video diffusion is costly.",
+                        "Video diffusion samples."],
     "inpainting": ["Inpainting models hallucinate.", "Inpainting networks blur edges.", "An inpainting module.",
                    "Inpainting fills masked regions.", "Inpainting of large holes.", "Video inpainting is hard.",
                    "Inpainting quality.", "Inpainting benchmarks."],
@@ -76,7 +80,7 @@ TEXTS = {
                         "Pose estimation under occlusion.", "Human pose estimation benchmarks.",
                         "Pose estimation in the wild.", "Pose estimation accuracy."],
 }
-REFUSED = ("Mixture-of-Experts MoE", "attention heads")
+REFUSED = ("Mixture-of-Experts MoE", "attention heads", "video diffusion")
 SYNONYMS = {"Mixture-of-Experts MoE": ["MoE", "Mixture-of-Experts"]}     # its merged variants
 
 
@@ -105,7 +109,7 @@ def test_a_technique_a_model_or_a_part_of_one_is_no_problem():
     assert {c.phrase for c, o in zip(concepts, out) if o} == set(REFUSED)
     # "MoE models / layers / architectures / model / backbone", "using MoE"; a task's or a process's "<X> models /
     # networks / module" are not
-    assert len(part[1]) == 6 and len(part[5]) == 0 and len(part[6]) == 0 and len(task[6]) == 1
+    assert len(part[1]) == 6 and len(part[5]) == 4 and len(part[6]) == 0 and len(part[7]) == 0 and len(task[7]) == 1
     assert len(task[3]) >= 4 and len(task[4]) >= 3
 
 
@@ -226,19 +230,20 @@ def test_a_vague_related_concept_is_named_no_more(monkeypatch):
 
 
 def test_a_method_phrase_headed_by_data_is_data():
-    """The library's method concepts "tabular data" (named as the related method of "knowledge graph" x
-    "Text-to-SQL"), "preference data", "video frames", "reward signals" are data by their phrase; "dual-stream",
+    """The library's method concepts "tabular data", "preference data", "video frames", "reward signals" are data
+    by their phrase, "gaussian parameters" (named as the related method of "gaussian primitives" x "video
+    diffusion") a model's values; "dual-stream",
     "image-to-video", "contrastive learning", "KV cache" stay."""
     from gapscope.concepts.model import Concept, ConceptSet
     from gapscope.concepts.pair_rules import data_phrases
     from gapscope.gaps.candidates import not_method_ids
 
-    phrases = ["tabular data", "preference data", "video frames", "reward signals", "dual-stream", "image-to-video",
-               "contrastive learning", "KV cache", "data"]
+    phrases = ["tabular data", "preference data", "video frames", "reward signals", "gaussian parameters",
+               "dual-stream", "image-to-video", "contrastive learning", "KV cache", "data"]
     concepts = [Concept(k + 1, "method", ph, [], None) for k, ph in enumerate(phrases)]
     out = data_phrases(concepts)
-    assert [ph for ph, o in zip(phrases, out) if o] == phrases[:4]
-    assert not_method_ids(ConceptSet(concepts), None) == {1, 2, 3, 4}
+    assert [ph for ph, o in zip(phrases, out) if o] == phrases[:5]
+    assert not_method_ids(ConceptSet(concepts), None) == {1, 2, 3, 4, 5}
 
 
 def test_an_end_under_its_other_name_is_no_shared_neighbour():

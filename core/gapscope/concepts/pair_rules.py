@@ -235,14 +235,18 @@ def input_compounds(concepts: Sequence, modalities: Iterable[str]) -> np.ndarray
     return out
 
 
+# what a model has rather than applies: "gaussian parameters", "pre-trained weights"
+PARAMETER_HEADS = ("parameter", "weight")
+
+
 def data_phrases(concepts: Sequence) -> np.ndarray:
     """Per concept: a phrase headed by a noun for what a method takes in (roles.INPUT_AFTER: "tabular data",
-    "preference data", "video frames", "reward signals"): data whatever its abstracts write around it, no
-    method one applies. A hyphenated last word is a modifier or a task ("dual-stream", "image-to-video"), not
-    such a noun."""
+    "preference data", "video frames", "reward signals") or for what a model has (PARAMETER_HEADS: "gaussian
+    parameters"): data or a model's values whatever its abstracts write around it, no method one applies. A
+    hyphenated last word is a modifier or a task ("dual-stream", "image-to-video"), not such a noun."""
     from .roles import INPUT_AFTER, words
 
-    nouns = {w for a in INPUT_AFTER for w in words(a)}
+    nouns = {w for a in INPUT_AFTER for w in words(a)} | set(PARAMETER_HEADS)
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
         parts = c.phrase.split()
@@ -283,7 +287,7 @@ PART_OVER = 3.0      # ... more than this many times those naming it as a proble
                      # estimation" 1% / 11%, "test-time adaptation" 16% / 14%)
 # the last word of a part of a model ("attention heads", "hidden layers"): one that is never written as a
 # problem (under PART_TASK_MIN of its abstracts) is a component, whatever contexts it is read in
-PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder")
+PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder", *PARAMETER_HEADS)
 PART_TASK_MIN = 0.05
 
 

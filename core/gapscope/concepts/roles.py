@@ -170,14 +170,16 @@ def thing_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Seq
     return as_tech, as_thing
 
 
-# a way to train a model, though its name ends as a process's does: "<X> models" are no task's models
-TRAINING_HEADS = ("learning", "training", "tuning")
+# a way to train a model or a model family, though its name ends as a process's does: "<X> models" are no
+# task's models ("self-supervised learning", "video diffusion")
+TRAINING_HEADS = ("learning", "training", "tuning", "diffusion")
 
 
 def process_head(phrase: str) -> bool:
     """A task (``task_head``) or a process named by its last word ("inpainting", "watermarking", "video
     compression", "re-identification"): "<X> models / networks / modules" are models for it, no sign that it is
-    one; a way to train ("self-supervised learning", "post-training") is no such process."""
+    one; a way to train ("self-supervised learning", "post-training") or a model family ("video diffusion") is
+    no such process."""
     toks = words(phrase)
     return task_head(phrase) or (bool(toks) and toks[-1].endswith(("ing", "tion", "sion"))
                                  and toks[-1] not in TRAINING_HEADS)
