@@ -371,22 +371,43 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
     ("SFT": supervised fine-tuning) and the concept whose phrase or merged variant is that expansion (case,
     plurals and hyphens aside): the extractor keeps them apart (their phrase vectors are far apart), yet
     they are one idea, and a gap list must neither pair them nor let the idea lead more gaps than any
-    other. Both map to the larger of the two (the acronym on a tie); a concept in no such pair is absent."""
+    other; so is a concept whose phrase is the expansion with the acronym ("supervised fine-tuning SFT"). All
+    map to the largest (the acronym on a tie); a concept in no such pair is absent."""
     by_form: dict[tuple, list] = {}
     for c in concepts:
         for f in {_form_key(x) for x in [c.phrase, *c.synonyms]}:
             if f:
                 by_form.setdefault(f, []).append(c)
-    out: dict[int, int] = {}
+    # groups that share a concept are one group ("LoRA" -> "low-rank adaptation" and "LoRAs" -> "low-rank
+    # adapters" fold to one form): joined, else the later group would re-point the shared one and the
+    # acronym would stand alone again
+    parent: dict[int, int] = {}
+
+    def root(k: int) -> int:
+        while parent.setdefault(k, k) != k:
+            k = parent[k]
+        return k
+
+    by_id, acronym_of = {c.id: c for c in concepts}, set()
     for c in concepts:
         r = readings.get(c.id)
         if r is None or r.verdict != DEFINED or not r.dominant:
             continue
-        alike = [x for x in by_form.get(_form_key(r.dominant), []) if x.id != c.id]
+        # the expansion, and the expansion written with the acronym ("low-rank adaptation LoRA", "LoRA
+        # low-rank adaptation"), which the extractor keeps as a concept of its own
+        keys = {_form_key(r.dominant), _form_key(f"{r.dominant} {c.phrase}"), _form_key(f"{c.phrase} {r.dominant}")}
+        alike = [x for k in keys for x in by_form.get(k, []) if x.id != c.id]
         if not alike:
             continue
-        group = [c, *alike]
-        head = max(group, key=lambda x: (x.n_papers, x is c))
+        acronym_of.add(c.id)
+        for x in alike:
+            parent[root(x.id)] = root(c.id)
+    groups: dict[int, list] = {}
+    for k in parent:
+        groups.setdefault(root(k), []).append(by_id[k])
+    out: dict[int, int] = {}
+    for group in groups.values():
+        head = max(group, key=lambda x: (x.n_papers, x.id in acronym_of, -x.id))
         for x in group:
             out[x.id] = head.id
     return out

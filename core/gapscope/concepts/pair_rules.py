@@ -49,7 +49,7 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
 from __future__ import annotations
 
 import re
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -83,7 +83,8 @@ class ConceptMentions(dict):
     ``as_task``: {concept id: papers using it as a technique / naming it as a problem} (None: not
     read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read);
     ``as_used`` / ``as_thing``: {method concept id: papers using it as a technique / writing it as a thing a
-    method takes in, works in or produces} (None: not read; pair_rules.not_methods)."""
+    method takes in, works in or produces} (None: not read; pair_rules.not_methods); ``as_part``: {problem
+    concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems)."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
                  in_aim: Optional[Mapping[int, frozenset]] = None,
@@ -91,7 +92,8 @@ class ConceptMentions(dict):
                  as_task: Optional[Mapping[int, frozenset]] = None,
                  as_input: Optional[Mapping[int, frozenset]] = None,
                  as_used: Optional[Mapping[int, frozenset]] = None,
-                 as_thing: Optional[Mapping[int, frozenset]] = None):
+                 as_thing: Optional[Mapping[int, frozenset]] = None,
+                 as_part: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
@@ -100,6 +102,7 @@ class ConceptMentions(dict):
         self.as_input = None if as_input is None else dict(as_input)
         self.as_used = None if as_used is None else dict(as_used)
         self.as_thing = None if as_thing is None else dict(as_thing)
+        self.as_part = None if as_part is None else dict(as_part)
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMentions:
@@ -108,9 +111,10 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
     TECHNIQUE_MIN_MENTIONS papers; ``as_used`` / ``as_thing``: the papers using a method concept as a technique /
-    writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions."""
+    writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions;
+    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read."""
     from .quality import text_mentions
-    from .roles import Contexts, input_papers, technique_and_task_papers, thing_papers
+    from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
     hits = lib.papers_mentioning(forms)
@@ -132,6 +136,9 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     # every method concept mentioned often enough, small ones too: a gap names them as related methods
     as_used, as_thing = thing_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "method"
                                              and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
+    # the problem concepts as_task reads: a gap names them as related problems too
+    as_part = part_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read
+                                  and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
     return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
                            {k: frozenset(v) for k, v in as_data.items()},
                            {k: frozenset(v) for k, v in in_aim.items()},
@@ -139,7 +146,8 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
                            {k: frozenset(v) for k, v in as_task.items()},
                            {k: frozenset(v) for k, v in as_input.items()},
                            {k: frozenset(v) for k, v in as_used.items()},
-                           {k: frozenset(v) for k, v in as_thing.items()})
+                           {k: frozenset(v) for k, v in as_thing.items()},
+                           {k: frozenset(v) for k, v in as_part.items()})
 
 
 def is_name(phrase: str) -> bool:
@@ -219,6 +227,41 @@ def _mostly_written_as(concepts: Sequence, mentions: Mapping[int, frozenset], as
     return out
 
 
+def input_compounds(concepts: Sequence, modalities: Iterable[str]) -> np.ndarray:
+    """Per concept: a phrase of two or more words each of which names an input ("camera LiDAR", "sensor data":
+    a word roles.INPUT_AFTER lists, "camera", or the phrase of an input modality ``inputs`` found, "LiDAR"):
+    sensors named together are a sensor setup, no problem, however seldom the abstracts write the pair as an
+    input ("camera-LiDAR fusion" is its own concept)."""
+    from .roles import INPUT_AFTER, words
+
+    known = {w for m in modalities for w in [" ".join(words(m))] if w} | {w for a in INPUT_AFTER for w in words(a)}
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        toks = words(c.phrase)
+        out[i] = len(toks) >= 2 and all(t in known for t in toks)
+    return out
+
+
+# what a model has rather than applies: "gaussian parameters", "pre-trained weights"
+PARAMETER_HEADS = ("parameter", "weight")
+
+
+def data_phrases(concepts: Sequence) -> np.ndarray:
+    """Per concept: a phrase headed by a noun for what a method takes in (roles.INPUT_AFTER: "tabular data",
+    "preference data", "video frames", "reward signals") or for what a model has (PARAMETER_HEADS: "gaussian
+    parameters"): data or a model's values whatever its abstracts write around it, no method one applies. A
+    hyphenated last word is a modifier or a task ("dual-stream", "image-to-video"), not such a noun."""
+    from .roles import INPUT_AFTER, words
+
+    nouns = {w for a in INPUT_AFTER for w in words(a)} | set(PARAMETER_HEADS)
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        parts = c.phrase.split()
+        last = words(parts[-1]) if len(parts) >= 2 and "-" not in parts[-1] else []
+        out[i] = len(last) == 1 and last[0] in nouns
+    return out
+
+
 THING_SHARE = 0.12   # of the abstracts mentioning a method concept, those writing it as data, a space or an output
 THING_OVER = 1.5     # ... more than this many times those using it as a technique: no method. Set by reading the
                      # 10,653-paper CS library's method concepts: "point clouds" 20% thing / 4% technique,
@@ -236,6 +279,42 @@ def not_methods(concepts: Sequence, mentions: Mapping[int, frozenset], as_used: 
     problem ("point cloud segmentation" is its own concept). Only the gap listing reads it (the backtest scores
     link prediction, where such a concept links like any other)."""
     return _mostly_written_as(concepts, mentions, as_thing, as_used, THING_MIN_MENTIONS, THING_SHARE, THING_OVER)
+
+
+PART_SHARE = 0.12    # of the abstracts mentioning a problem concept, those writing it as a technique or a model part
+PART_OVER = 3.0      # ... more than this many times those naming it as a problem: no problem. Set by reading the
+                     # 10,653-paper CS library's problem concepts: "Mixture-of-Experts MoE" 46% part / 0% problem,
+                     # "knowledge distillation" 37% / 1%, "gaussian splatting" 23% / 1%, "video diffusion" 55% / 5%;
+                     # problems stay ("catastrophic forgetting" 1% / 52%, "Text-to-SQL" 16% / 56%, "depth
+                     # estimation" 1% / 11%, "test-time adaptation" 16% / 14%)
+# the last word of a part of a model ("attention heads", "hidden layers"): one that is never written as a
+# problem (under PART_TASK_MIN of its abstracts) is a component, whatever contexts it is read in
+PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder", *PARAMETER_HEADS)
+PART_TASK_MIN = 0.05
+
+
+def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part: Mapping[int, frozenset],
+                 as_task: Mapping[int, frozenset]) -> np.ndarray:
+    """Per problem concept (with ``id``): no problem a method could be applied to but a technique, a model or a
+    part of one ("Mixture-of-Experts MoE": "MoE layers", "MoE architecture"; "attention heads"), written so
+    (roles.part_papers) by PART_SHARE of the abstracts mentioning it and far more often than as a problem
+    ("address <X>", "for <X>", "<X> task"), or a model part never written as a problem. Only read concepts
+    (in ``as_part`` and ``as_task``) are judged. No problem end of a listed gap nor a related problem a gap
+    names; the backtest scores link prediction, where such a concept links like any other."""
+    from .roles import words
+
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        if c.id not in as_part or c.id not in as_task:
+            continue
+        part, task = as_part[c.id], as_task[c.id]
+        n = len(mentions.get(c.id, frozenset()) | part | task)
+        if n < THING_MIN_MENTIONS:
+            continue
+        toks = words(c.phrase)
+        component = len(toks) >= 2 and toks[-1] in PART_HEADS and len(task) < PART_TASK_MIN * n
+        out[i] = component or (len(part) >= PART_SHARE * n and len(part) > PART_OVER * len(task))
+    return out
 
 
 def co_mentions(mentions: Mapping[int, frozenset], m_ids: Sequence[int], p_ids: Sequence[int],

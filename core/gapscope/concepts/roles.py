@@ -45,6 +45,14 @@ TARGET_BEFORE = ("estimate", "estimating", "estimation of", "predict", "predicti
                  "generate", "generating", "generates", "reconstruct", "reconstructing", "known", "given", "without")
 TARGET_AFTER = ("estimation", "prediction", "reconstruction", "generation", "recovery", "synthesis")
 
+# what a model is built of or is, rather than a problem it works on: "<X> layers / architecture / models /
+# backbone", "each / individual / across <X>", "prune <X>"; with the technique contexts, a problem concept
+# written so far more often than as a problem is no problem (pair_rules.not_problems: "Mixture-of-Experts MoE")
+PART_BEFORE = ("each", "every", "individual", "across", "prune", "pruning", "insert", "inserting", "replace",
+               "replacing", "stack", "stacking", "number of")
+PART_AFTER = ("layer", "architecture", "model", "module", "block", "backbone", "network", "weight", "parameter",
+              "component", "variant")
+
 _WORD = re.compile(r"\w+", flags=re.UNICODE)
 
 
@@ -160,3 +168,31 @@ def thing_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Seq
         among = list(among_of.get(key, ()))
         as_tech[key], as_thing[key] = tech.papers(forms, among), thing.papers(forms, among)
     return as_tech, as_thing
+
+
+# a way to train a model or a model family, though its name ends as a process's does: "<X> models" are no
+# task's models ("self-supervised learning", "video diffusion")
+TRAINING_HEADS = ("learning", "training", "tuning", "diffusion")
+
+
+def process_head(phrase: str) -> bool:
+    """A task (``task_head``) or a process named by its last word ("inpainting", "watermarking", "video
+    compression", "re-identification"): "<X> models / networks / modules" are models for it, no sign that it is
+    one; a way to train ("self-supervised learning", "post-training") or a model family ("video diffusion") is
+    no such process."""
+    toks = words(phrase)
+    return task_head(phrase) or (bool(toks) and toks[-1].endswith(("ing", "tion", "sion"))
+                                 and toks[-1] not in TRAINING_HEADS)
+
+
+def part_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
+                among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+    """{key: the papers of ``among_of[key]`` writing one of its forms as a technique or as a model or a part of
+    one: "MoE layers", "MoE architecture", "using MoE", "across attention heads"}. ``forms_of[key][0]`` is the
+    concept's phrase: for a task or a process (``process_head``: "pose estimation", "inpainting") "<X> models /
+    networks / methods" are models for it, no sign. ``texts``: or a Contexts whose token index to share."""
+    part = _indexed(texts).reading(TECHNIQUE_BEFORE + PART_BEFORE, TECHNIQUE_AFTER + PART_AFTER)
+    part_of_task = part.reading(TECHNIQUE_BEFORE + PART_BEFORE,
+                                [a for a in TECHNIQUE_AFTER if a not in METHOD_HEADS])
+    return {key: (part_of_task if forms and process_head(forms[0]) else part).papers(forms, list(among_of.get(key, ())))
+            for key, forms in forms_of.items()}

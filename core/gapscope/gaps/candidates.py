@@ -184,17 +184,19 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     cand = candidates(blk, rare_max)
     if not cand.any():
         return []
-    things = not_method_ids(cs, mentions)
+    things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions)
     refused: set[int] = set()
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
-                            refused)
+                            refused, non_problems)
     same_as = _same_concepts(cs, blk, score, acronyms, rare_max)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
-    # a concept the checks refuse as an end is named as no related method or problem either: data, a space or
-    # an output ("CXR"), a modifier ("LLM-driven"), a vague phrase ("representations directly")
-    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as,
-                              unnamed=things | refused | {c.id for c in cs.concepts if modifier(c.phrase)})
+    # a concept the checks refuse as an end is named as no related method or problem either, nor as a shared
+    # neighbour, whether or not it had a candidate pair: data, a space or an output ("CXR"), a sensor
+    # ("LiDAR"), a model part ("attention heads"), a modifier ("LLM-driven"), a vague phrase ("knowledge
+    # database", "gaussian parameters")
+    unnamed = unnamed_concepts(cs, blk, mentions, paper_vecs, things | non_problems | refused, max_share)
+    gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as, unnamed=unnamed)
     pool, pairs = [], {}
     for f in flat:
         i, j = np.unravel_index(int(f), score.shape)
@@ -209,9 +211,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     from ..concepts.quality import not_a_concept
 
     not_neighbours = [k for k, c in enumerate(cs.concepts)
-                      if c.n_papers < 5 or not_a_concept(c.phrase) or modifier(c.phrase)] if kept else []
+                      if c.n_papers < 5 or not_a_concept(c.phrase) or c.id in unnamed] if kept else []
     gaps = [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
-                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles) for c in kept]
+                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles, same_as)
+            for c in kept]
     return sorted(gaps, key=lambda g: -g.score)     # listing order: pairs some abstracts combine already lower
 
 
@@ -251,16 +254,18 @@ def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: in
 
 def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_share: float, mentions, paper_vecs,
                     acronyms, notices: Optional[list], things: frozenset = frozenset(),
-                    refused: Optional[set] = None) -> np.ndarray:
+                    refused: Optional[set] = None, non_problems: frozenset = frozenset()) -> np.ndarray:
     """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
-    listable or concrete concept, a method end that is no method (``things``, not_method_ids), or an
-    ambiguous acronym (each with its notice). ``refused`` gets the ids of the concepts refused for what they
-    are (not for being common): no statement names them as a related concept."""
+    listable or concrete concept, a method end that is no method (``things``, not_method_ids), a problem end
+    that is no problem (``non_problems``, not_problem_ids), or an ambiguous acronym (each with its notice).
+    ``refused`` gets the ids of the concepts refused for what they are (not for being common): no statement
+    names them as a related concept."""
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
     ok_m &= ~_not_methods(cs, blk, cand, ok_m, things, notices)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
+    ok_p &= ~_not_problems(cs, blk, cand, ok_p, non_problems, notices)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
     if refused is not None:
         refused |= vague | {cs.concepts[k].id for k, ok in [*zip(blk.m_idx, ok_m), *zip(blk.p_idx, ok_p)]
@@ -277,7 +282,8 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
 def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: dict, established: EstablishedCheck,
                  acronyms, shortcomings, topic_of, not_neighbours: Sequence[int], duplicates_dropped: int,
                  mentions: Optional[Mapping[int, frozenset]] = None,
-                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> Gap:
+                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
+                 same_as: Optional[Mapping[int, int]] = None) -> Gap:
     """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank."""
     i, j = cand.key
     m, p = ev.method, ev.problem
@@ -329,7 +335,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  # works in OpenAlex (all years) whose title or abstract mentions both (`gaps_openalex_min`):
                  # the count, the query asked, the most cited of them; works None when the request failed
                  "openalex": world,
-                 "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours),
+                 "plausibility": plausibility_evidence(blk, i, j, cs, not_neighbours, same_as),
                  "topic": {"cluster": topic[0], "label": topic[1]} if topic else None,
                  "features": {name: round(float(v), 4) for name, v in zip(FEATURES, blk.X[i, j])},
                  "ranker": {k: v for k, v in info.items() if k != "fallback"} | ({"fallback": info["fallback"]} if info.get("fallback") else {}),
@@ -346,14 +352,81 @@ def _expansions(m: Concept, p: Concept, acronyms: Mapping[int, "AcronymReading"]
 def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the method concepts that are no method but data, a modality, a space or an output ("point
     clouds", "MRI", "latent space", "camera poses"; concepts/pair_rules.not_methods), when ``mentions`` has
-    the reading (ConceptMentions.as_used / as_thing)."""
-    as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
-    if as_used is None or as_thing is None:
-        return frozenset()
-    from ..concepts.pair_rules import not_methods
+    the reading (ConceptMentions.as_used / as_thing), and those whose phrase is headed by a noun for data
+    ("tabular data", "video frames"; pair_rules.data_phrases)."""
+    from ..concepts.pair_rules import data_phrases, not_methods
 
     methods = [c for c in cs.concepts if c.kind == "method"]
-    return frozenset(c.id for c, out in zip(methods, not_methods(methods, mentions, as_used, as_thing)) if out)
+    out = data_phrases(methods)       # "tabular data", "video frames": data by its very phrase
+    as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
+    if as_used is not None and as_thing is not None:
+        out |= not_methods(methods, mentions, as_used, as_thing)
+    return frozenset(c.id for c, o in zip(methods, out) if o)
+
+
+def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
+    """The ids of the problem concepts that are no problem but a technique, a model or a part of one
+    ("Mixture-of-Experts MoE", "attention heads"; concepts/pair_rules.not_problems), when ``mentions`` has the
+    reading (ConceptMentions.as_part / as_task)."""
+    as_part, as_task = getattr(mentions, "as_part", None), getattr(mentions, "as_task", None)
+    if as_part is None or as_task is None:
+        return frozenset()
+    from ..concepts.pair_rules import not_problems
+
+    problems = [c for c in cs.concepts if c.kind == "problem"]
+    return frozenset(c.id for c, out in zip(problems, not_problems(problems, mentions, as_part, as_task)) if out)
+
+
+def input_ids(cs: ConceptSet, mentions) -> frozenset:
+    """The ids of the problem concepts written as an input modality ("LiDAR", "RGB"; concepts/pair_rules.inputs),
+    of every problem concept read, not only the candidate ends, and the sensors named together ("camera LiDAR";
+    pair_rules.input_compounds)."""
+    from ..concepts.pair_rules import input_compounds, inputs
+
+    as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
+    if as_input is None or as_task is None:
+        return frozenset()
+    problems = [c for c in cs.concepts if c.kind == "problem"]
+    flagged = inputs(problems, mentions, as_input, as_task)
+    flagged |= input_compounds(problems, [c.phrase for c, f in zip(problems, flagged) if f])
+    return frozenset(c.id for c, out in zip(problems, flagged) if out)
+
+
+def unnamed_concepts(cs: ConceptSet, blk, mentions, paper_vecs, refused: set, max_share: float) -> frozenset:
+    """The ids of the concepts no gap may name as a related method or problem or a shared neighbour: those the
+    listing refuses as ends (``refused``), and, over every concept, what the end checks would refuse it for
+    (not for being common): an input modality, a modifier or a hardware budget, and a vague phrase
+    (concepts/concreteness.py: "knowledge database", "additional languages"). Listing only."""
+    from ..concepts.concreteness import concreteness, load_model, usage_features
+    from .concept_evidence import nameable
+
+    n_library = len({p for c in cs.concepts for p in c.papers})
+    out = set(refused) | input_ids(cs, mentions)
+    out |= {c.id for c in cs.concepts if not _common_only(c, n_library, max_share)}
+    named = [c for c in cs.concepts if c.id not in out and nameable(c)]
+    model = load_model()
+    if named and model is not None:
+        spread = {c.id: float(blk.spread[k]) for k, c in enumerate(cs.concepts)} if blk.spread is not None else {}
+        prob = concreteness(named, cs.encoder, usage_features(named, mentions or {}, spread, paper_vecs))
+        if prob is not None:
+            out |= {c.id for c, q in zip(named, prob) if q < model.threshold}
+    return frozenset(out)
+
+
+def _not_problems(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, non_problems: frozenset,
+                  notices: Optional[list]) -> np.ndarray:
+    """Per problem column: one of ``non_problems``, no problem end of a listed gap; a notice names those that had
+    a candidate pair."""
+    out = np.array([cs.concepts[j].id in non_problems for j in blk.p_idx], dtype=bool)
+    hit = sorted((cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(out & ok_p & cand.any(axis=0))),
+                 key=lambda c: -c.n_papers)
+    if hit and notices is not None:
+        n = len(hit)
+        notices.append(f"{n} problem concept{'s' if n != 1 else ''} that {'their' if n != 1 else 'its'} abstracts "
+                       "write as a technique or a model part (\u201c<X> layers\u201d, \u201c<X> architecture\u201d, "
+                       f"\u201cusing <X>\u201d) far more than as a problem {'are' if n != 1 else 'is'} no problem "
+                       "to apply a method to and ended no gap: " + ", ".join(_q(c.phrase) for c in hit[:8]))
+    return out
 
 
 def _not_methods(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, things: frozenset,
@@ -379,9 +452,8 @@ def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, m
     as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
     if as_input is None or as_task is None:
         return np.zeros(len(blk.p_idx), dtype=bool)
-    from ..concepts.pair_rules import inputs
-
-    out = inputs([cs.concepts[j] for j in blk.p_idx], mentions, as_input, as_task)
+    ids = input_ids(cs, mentions)
+    out = np.array([cs.concepts[j].id in ids for j in blk.p_idx], dtype=bool)
     hit = [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(out & ok_p & cand.any(axis=0))]
     if hit and notices is not None:
         n = len(hit)
@@ -439,17 +511,29 @@ def _drop_ambiguous(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[in
         notices.append(note)
 
 
-def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = ()) -> Optional[dict]:
+def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = (),
+                          same_as: Optional[Mapping[int, int]] = None) -> Optional[dict]:
     """Why a pair passed the plausibility floor (concepts/pair_rules.py, rule 5): its plausibility, the
     share of problems further from the method than this one and of methods further from the problem,
-    the floor, and the concepts closest to both (their shared neighbourhood; not those of ``exclude``)."""
-    from ..concepts.pair_rules import shared_neighbours
+    the floor, and the concepts closest to both (their shared neighbourhood; not those of ``exclude``).
+    ``same_as`` (concepts/acronyms.same_concepts): an end under its other name ("bird eye view" for "BEV
+    representations") is no neighbour, and an acronym and its expansion are named once ("SFT", not also
+    "supervised fine-tuning SFT")."""
+    from ..concepts.pair_rules import SHARED_NEIGHBOURS, shared_neighbours
 
     if blk.closeness is None or blk.content is None:
         return None
     rows, cols = blk.closeness
     mi, pj = int(blk.m_idx[i]), int(blk.p_idx[j])
-    near = shared_neighbours(blk.content, mi, pj, exclude=exclude)
+    one = same_as or {}
+    group = [one.get(c.id, c.id) for c in cs.concepts]
+    ends = {group[mi], group[pj]}
+    aliases = [k for k, g in enumerate(group) if g in ends and k not in (mi, pj)] if one else []
+    near, seen = [], set()
+    for k in shared_neighbours(blk.content, mi, pj, exclude=[*exclude, *aliases], n=3 * SHARED_NEIGHBOURS):
+        if group[k] not in seen and len(near) < SHARED_NEIGHBOURS:
+            seen.add(group[k])
+            near.append(k)
     return {"plausibility": round(float(blk.plausibility[i, j]), 3), "floor": blk.plausible_min,
             "problem_closer_than": round(float(rows[i, j]), 3), "method_closer_than": round(float(cols[i, j]), 3),
             "shared_neighbours": [cs.concepts[k].phrase for k in near]}
