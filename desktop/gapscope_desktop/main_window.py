@@ -637,9 +637,10 @@ class MainWindow(QMainWindow):
 
     def _tags_changed(self) -> None:
         """A tag added to or taken off the shown paper in the detail pane: the sidebar's counts, the table
-        when it lists a tag (a paper that lost it leaves the list), and the tags Triage can screen."""
+        when it lists a tag (a paper that lost it leaves the list), and the tags Triage can screen (its card
+        stays unless it screens a tag)."""
         self.refresh_sidebar()
-        self.screening_inputs_changed()
+        self.triage_view.tags_changed()
         if self.library_view.filter.tag is not None:
             self.library_view.refresh()
 
