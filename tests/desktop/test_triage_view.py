@@ -566,3 +566,23 @@ def test_a_tag_taken_off_a_paper_of_the_tag_screened_ranks_that_tag_again(window
     assert view.current is None and view.tag.currentData() == "to-read"
     window.tabs.setCurrentWidget(view)
     assert _wait_card(qtbot, view) in set(ids) - {pid}
+
+
+def test_another_processs_change_seen_from_another_tab_keeps_the_card(window, qtbot):
+    """Screening, then in the Library tab while `gapscope` in a terminal files papers into a collection: the
+    window reads the library again by itself, and back on Triage the same card is there (the ranking under
+    way is not cancelled: on a big library a first one builds its features for minutes), with the new
+    collection offered."""
+    from .library_data import write_aside
+
+    view = window.triage_view
+    window.tabs.setCurrentWidget(view)
+    pid = _wait_card(qtbot, view)
+    rankings = view.rank_task
+    window.tabs.setCurrentIndex(0)
+    ids = window.library_view.model.ids()[:2]
+    write_aside(window.lib.path, lambda lib: lib.add_to_collection("from the terminal", ids))
+    assert window.watch.check() is True
+    assert view.collection.findData("from the terminal") >= 0
+    window.tabs.setCurrentWidget(view)
+    assert view.current == pid and view.rank_task is rankings and view.b_include.isEnabled()

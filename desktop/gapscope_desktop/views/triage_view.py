@@ -382,6 +382,15 @@ class TriageView(CoreView):
         self.library_changed(self.lib)
         self.library_modified()
 
+    def changed_elsewhere(self) -> None:
+        """Another process changed the library (or View > Refresh): the collections and tags offered, and
+        the card, read again. The card and a ranking under way stay, as with :meth:`tags_changed`; the
+        next ranking reads the library as it is then. Without a card: ranked when next on screen."""
+        if self.lib is None:
+            return
+        self.refresh_lists(self.lib)
+        self.library_modified()
+
     def library_switched(self, lib) -> None:
         """The screening counts and the stopping estimate were the previous library's."""
         self.stats = None
