@@ -488,14 +488,21 @@ def _card_text(view):
     return " ".join(view.card.toPlainText().split())
 
 
-def test_a_title_edited_in_the_detail_pane_shows_on_the_card_at_once(window, qtbot):
-    """F2 in the Library tab on the paper the Triage card shows: back on Triage the card has the new title,
-    the same paper still on it (no ranking in between)."""
+def _screening_then_library_tab(window, qtbot):
+    """A card on screen in Triage (its ranking ended), then the Library tab: (the view, the card's paper,
+    the ranking task that put it there)."""
     view = window.triage_view
     window.tabs.setCurrentWidget(view)
     pid = _wait_card(qtbot, view)
     rankings = view.rank_task
     window.tabs.setCurrentIndex(0)
+    return view, pid, rankings
+
+
+def test_a_title_edited_in_the_detail_pane_shows_on_the_card_at_once(window, qtbot):
+    """F2 in the Library tab on the paper the Triage card shows: back on Triage the card has the new title,
+    the same paper still on it (no ranking in between)."""
+    view, pid, rankings = _screening_then_library_tab(window, qtbot)
     lv = window.library_view
     assert lv.select_paper(pid) and window.detail.paper.id == pid
     window.detail.edit_title("Screening cards that follow their edits", pid)
@@ -528,11 +535,7 @@ def test_a_tag_added_in_the_detail_pane_keeps_the_card_and_its_ranking(window, q
     """Screening the whole library, the user tags a paper in the Library tab: back on Triage the same card is
     on screen (no ranking in between: on a big library a first ranking builds its features for minutes),
     and the new tag is one Triage can screen."""
-    view = window.triage_view
-    window.tabs.setCurrentWidget(view)
-    pid = _wait_card(qtbot, view)
-    rankings = view.rank_task
-    window.tabs.setCurrentIndex(0)
+    view, pid, rankings = _screening_then_library_tab(window, qtbot)
     lv = window.library_view
     other = next(p for p in lv.model.ids() if p != pid)
     assert lv.select_paper(other) and window.detail.paper.id == other
@@ -575,11 +578,7 @@ def test_another_processs_change_seen_from_another_tab_keeps_the_card(window, qt
     collection offered."""
     from .library_data import write_aside
 
-    view = window.triage_view
-    window.tabs.setCurrentWidget(view)
-    pid = _wait_card(qtbot, view)
-    rankings = view.rank_task
-    window.tabs.setCurrentIndex(0)
+    view, pid, rankings = _screening_then_library_tab(window, qtbot)
     ids = window.library_view.model.ids()[:2]
     write_aside(window.lib.path, lambda lib: lib.add_to_collection("from the terminal", ids))
     assert window.watch.check() is True
