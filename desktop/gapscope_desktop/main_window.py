@@ -564,10 +564,14 @@ class MainWindow(QMainWindow):
             self.sidebar.reload()
 
     def refresh_all(self) -> None:
+        """Papers came in or went here (an import, a collect, a delete): every list, and Triage ranks anew."""
+        self._read_lists_again()
+        self.screening_inputs_changed()
+
+    def _read_lists_again(self) -> None:
         self.refresh_sidebar()
         self.library_view.refresh()
         self.analysis_inputs_changed()
-        self.screening_inputs_changed()
 
     def screening_inputs_changed(self) -> None:
         """Papers came in or went (an import, PDFs of new papers, a delete), or tags and collections
@@ -641,9 +645,10 @@ class MainWindow(QMainWindow):
 
     def _tags_changed(self) -> None:
         """A tag added to or taken off the shown paper in the detail pane: the sidebar's counts, the table
-        when it lists a tag (a paper that lost it leaves the list), and the tags Triage can screen."""
+        when it lists a tag (a paper that lost it leaves the list), and the tags Triage can screen (its card
+        stays unless it screens a tag)."""
         self.refresh_sidebar()
-        self.screening_inputs_changed()
+        self.triage_view.tags_changed()
         if self.library_view.filter.tag is not None:
             self.library_view.refresh()
 
@@ -754,7 +759,8 @@ class MainWindow(QMainWindow):
             return
         self.changed_banner.hide()
         self.watch.take_version()
-        self.refresh_all()
+        self._read_lists_again()
+        self.triage_view.changed_elsewhere()     # its card stays (and a ranking under way)
         for view in (self.experiments_view, self.graph_view):
             view.library_modified()
 

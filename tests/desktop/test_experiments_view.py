@@ -328,12 +328,16 @@ def test_the_loss_axis_reads_the_losses_as_they_are(window, qtbot):
     """Losses of 0.45-0.70 read as such, not as 450-700 under a "loss (x0.001)" label (pyqtgraph's SI
     prefix scaling of a unitless axis)."""
     view = window.experiments_view
-    window.tabs.setCurrentIndex(4)
+    window.tabs.setCurrentWidget(view)
+    view.right.setCurrentIndex(0)                          # the live run's curves, on screen
     view._reset_curves()
     for x, y in ((1, 0.703), (2, 0.571), (3, 0.452)):
         view._add_point("train_loss", x, y)
-    qtbot.wait(50)
     axis = view.plot.getAxis("left")
+    # the axis takes the losses' range (not its first 0-1) when the plot is next drawn: only then could it
+    # choose a prefix
+    qtbot.waitUntil(lambda: view.plot.isVisible() and 0.3 < axis.range[0] <= 0.452 and 0.703 <= axis.range[1] < 0.9,
+                    timeout=10000)
     assert axis.autoSIPrefixScale == 1.0
     assert "x0.001" not in axis.labelString() and "loss" in axis.labelString()
 

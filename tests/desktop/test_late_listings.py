@@ -72,12 +72,14 @@ def test_a_map_still_loading_when_the_facet_changes_is_not_shown_for_the_new_fac
     assert view.current_facet() == "method" and view.map is None and "No map yet" in view.empty.text()
 
 
-def test_a_build_that_ends_after_the_facet_changed_shows_the_chosen_facets_map(window, qtbot, monkeypatch, held):
+def _build_ending_after_the_facet_changed(window, qtbot, monkeypatch, held, notes: list[str]):
+    """Build maps on the topic map, the method facet chosen while the build runs, then the build let end
+    (with ``notes``, what it reports): the Maps view once the build and the method map's listing ended."""
     from gapscope_desktop.views import maps_view
 
     def build(lib, facet, *, progress=None, cancel=None):
         held.wait(20)
-        return maps_view.BuildResult(TOPIC_MAP, [])        # built every map; shows the one it was asked for
+        return maps_view.BuildResult(TOPIC_MAP, notes)     # built every map; shows the one it was asked for
 
     monkeypatch.setattr(maps_view, "build", build)
     monkeypatch.setattr(maps_view, "load_shown", lambda lib, facet, **kw: maps_view.BuildResult(
@@ -91,38 +93,25 @@ def test_a_build_that_ends_after_the_facet_changed_shows_the_chosen_facets_map(w
     held.set()
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     _ended(qtbot, window, "Load map")
-    assert view.current_facet() == "method" and view.map is None and "No map yet" in view.empty.text()
+    return view
 
+
+def test_a_build_that_ends_after_the_facet_changed_shows_the_chosen_facets_map(window, qtbot, monkeypatch, held):
+    view = _build_ending_after_the_facet_changed(window, qtbot, monkeypatch, held, [])
+    assert view.current_facet() == "method" and view.map is None and "No map yet" in view.empty.text()
 
 
 def test_a_build_that_ends_after_the_facet_changed_keeps_its_notes_for_its_facet(window, qtbot, monkeypatch, held):
     """What a build reported (a step it could not do) is not lost when the user chose another facet while it
     ran: the map of the facet chosen shows as it is, and the build's facet shows its notes when chosen again."""
-    from gapscope_desktop.views import maps_view
-
     note = "PDFs not labelled (no model)"
-
-    def build(lib, facet, *, progress=None, cancel=None):
-        held.wait(20)
-        return maps_view.BuildResult(TOPIC_MAP, [note])
-
-    monkeypatch.setattr(maps_view, "build", build)
-    monkeypatch.setattr(maps_view, "load_shown", lambda lib, facet, **kw: maps_view.BuildResult(
-        TOPIC_MAP if facet == "topic" else None, []))
-    view = window.maps_view
-    window.tabs.setCurrentWidget(view)
-    qtbot.waitUntil(lambda: view.map is not None, timeout=20000)
-    task = view.build_maps()
-    view.facet.setCurrentIndex(view.facet.findData("method"))
-    qtbot.waitUntil(lambda: "No map yet" in view.empty.text(), timeout=20000)
-    held.set()
-    qtbot.waitUntil(lambda: task.done, timeout=20000)
-    _ended(qtbot, window, "Load map")
+    view = _build_ending_after_the_facet_changed(window, qtbot, monkeypatch, held, [note])
     assert view.current_facet() == "method" and view.map is None and note not in view.info.text()
     view.facet.setCurrentIndex(view.facet.findData("topic"))
     qtbot.waitUntil(lambda: view.map is not None, timeout=20000)
     _ended(qtbot, window, "Load map")
     assert view.info.text().startswith(view._summary(TOPIC_MAP)) and view.info.text().endswith(note)
+
 
 def _gap(statement: str, score: float, pid: int):
     from gapscope.gaps.model import Gap

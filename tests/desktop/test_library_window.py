@@ -192,6 +192,8 @@ def test_a_title_edited_in_a_multi_selection_keeps_the_selection(window, qtbot):
     window.detail.edit_title("A title typed in the detail pane", current)
     qtbot.waitUntil(lambda: window.lib.get_paper(current).title == "A title typed in the detail pane",
                     timeout=10000)
+    # the title is written before its task answers, and the list is read again only then
+    qtbot.waitUntil(lambda: not any(t.name == "Edit title" for t in window.tasks.running), timeout=10000)
     qtbot.waitUntil(lambda: not lv.loading and not any(t.name == "List papers" for t in window.tasks.running),
                     timeout=20000)
     assert lv.selected_ids() == chosen and lv.current_paper_id() == current

@@ -488,14 +488,21 @@ def _card_text(view):
     return " ".join(view.card.toPlainText().split())
 
 
-def test_a_title_edited_in_the_detail_pane_shows_on_the_card_at_once(window, qtbot):
-    """F2 in the Library tab on the paper the Triage card shows: back on Triage the card has the new title,
-    the same paper still on it (no ranking in between)."""
+def _screening_then_library_tab(window, qtbot):
+    """A card on screen in Triage (its ranking ended), then the Library tab: (the view, the card's paper,
+    the ranking task that put it there)."""
     view = window.triage_view
     window.tabs.setCurrentWidget(view)
     pid = _wait_card(qtbot, view)
     rankings = view.rank_task
     window.tabs.setCurrentIndex(0)
+    return view, pid, rankings
+
+
+def test_a_title_edited_in_the_detail_pane_shows_on_the_card_at_once(window, qtbot):
+    """F2 in the Library tab on the paper the Triage card shows: back on Triage the card has the new title,
+    the same paper still on it (no ranking in between)."""
+    view, pid, rankings = _screening_then_library_tab(window, qtbot)
     lv = window.library_view
     assert lv.select_paper(pid) and window.detail.paper.id == pid
     window.detail.edit_title("Screening cards that follow their edits", pid)
@@ -522,3 +529,59 @@ def test_a_title_edited_by_the_cli_shows_on_the_card_when_the_window_sees_the_ch
     assert window.watch.check() is True
     assert "A title the command line gave" in _card_text(view)
     assert view.current == pid and view.rank_task is rankings
+
+
+def test_a_tag_added_in_the_detail_pane_keeps_the_card_and_its_ranking(window, qtbot):
+    """Screening the whole library, the user tags a paper in the Library tab: back on Triage the same card is
+    on screen (no ranking in between: on a big library a first ranking builds its features for minutes),
+    and the new tag is one Triage can screen."""
+    view, pid, rankings = _screening_then_library_tab(window, qtbot)
+    lv = window.library_view
+    other = next(p for p in lv.model.ids() if p != pid)
+    assert lv.select_paper(other) and window.detail.paper.id == other
+    qtbot.keyClicks(window.detail.tag_edit, "methods")
+    with qtbot.waitSignal(window.detail.tagsChanged, timeout=10000):
+        qtbot.keyClick(window.detail.tag_edit, Qt.Key_Return)
+    assert view.tag.findData("methods") >= 0
+    window.tabs.setCurrentWidget(view)
+    assert view.current == pid and view.rank_task is rankings and view.b_include.isEnabled()
+    assert " ".join(window.lib.get_paper(pid).title.split()) in " ".join(view.card.toPlainText().split())
+
+
+def test_a_tag_taken_off_a_paper_of_the_tag_screened_ranks_that_tag_again(window, qtbot):
+    """Screening the papers of a tag, the user takes the tag off one of them in the Library tab: the scope
+    changed, so Triage ranks it again (the paper taken off is no longer one to screen there)."""
+    from .library_data import write_aside
+
+    ids = window.library_view.model.ids()[:3]
+    write_aside(window.lib.path, lambda lib: lib.add_tag(ids, "to-read"))
+    view = window.triage_view
+    view.refresh_lists(window.lib)
+    window.tabs.setCurrentWidget(view)
+    view.tag.setCurrentIndex(view.tag.findData("to-read"))
+    pid = _wait_card(qtbot, view)
+    assert pid in ids
+    window.tabs.setCurrentIndex(0)
+    lv = window.library_view
+    assert lv.select_paper(pid) and window.detail.paper.id == pid
+    with qtbot.waitSignal(window.detail.tagsChanged, timeout=10000):
+        window.detail.tags_label.linkActivated.emit("tag:remove/to-read")
+    assert view.current is None and view.tag.currentData() == "to-read"
+    window.tabs.setCurrentWidget(view)
+    assert _wait_card(qtbot, view) in set(ids) - {pid}
+
+
+def test_another_processs_change_seen_from_another_tab_keeps_the_card(window, qtbot):
+    """Screening, then in the Library tab while `gapscope` in a terminal files papers into a collection: the
+    window reads the library again by itself, and back on Triage the same card is there (the ranking under
+    way is not cancelled: on a big library a first one builds its features for minutes), with the new
+    collection offered."""
+    from .library_data import write_aside
+
+    view, pid, rankings = _screening_then_library_tab(window, qtbot)
+    ids = window.library_view.model.ids()[:2]
+    write_aside(window.lib.path, lambda lib: lib.add_to_collection("from the terminal", ids))
+    assert window.watch.check() is True
+    assert view.collection.findData("from the terminal") >= 0
+    window.tabs.setCurrentWidget(view)
+    assert view.current == pid and view.rank_task is rankings and view.b_include.isEnabled()

@@ -370,6 +370,27 @@ class TriageView(CoreView):
             self.reason.addItem(f"{i}  {r}", r)
         self.card.setHtml("")
 
+    def tags_changed(self) -> None:
+        """Tags added to or taken off papers elsewhere (the detail pane): the tags offered, with their counts.
+        The card and a ranking under way stay (a first ranking of a big library builds its features for
+        minutes), unless the scope is a tag: its papers may have changed, so it is ranked again."""
+        if self.lib is None:
+            return
+        if self.tag.currentData() is None:
+            self.refresh_lists(self.lib)
+            return
+        self.library_changed(self.lib)
+        self.library_modified()
+
+    def changed_elsewhere(self) -> None:
+        """Another process changed the library (or View > Refresh): the collections and tags offered, and
+        the card, read again. The card and a ranking under way stay, as with :meth:`tags_changed`; the
+        next ranking reads the library as it is then. Without a card: ranked when next on screen."""
+        if self.lib is None:
+            return
+        self.refresh_lists(self.lib)
+        self.library_modified()
+
     def library_switched(self, lib) -> None:
         """The screening counts and the stopping estimate were the previous library's."""
         self.stats = None
