@@ -262,10 +262,10 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     names them as a related concept."""
     n_library = len({p for c in cs.concepts for p in c.papers})
     ok_m = np.array([listable(cs.concepts[i], n_library, max_share) for i in blk.m_idx], dtype=bool)
-    ok_m &= ~_not_methods(cs, blk, cand, ok_m, things, notices)
+    ok_m &= ~_refused_ends(cs, blk.m_idx, cand.any(axis=1), ok_m, things, notices, _NOT_METHOD_SAYS)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
-    ok_p &= ~_not_problems(cs, blk, cand, ok_p, non_problems, notices)
+    ok_p &= ~_refused_ends(cs, blk.p_idx, cand.any(axis=0), ok_p, non_problems, notices, _NOT_PROBLEM_SAYS)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
     if refused is not None:
         refused |= vague | {cs.concepts[k].id for k, ok in [*zip(blk.m_idx, ok_m), *zip(blk.p_idx, ok_p)]
@@ -413,36 +413,26 @@ def unnamed_concepts(cs: ConceptSet, blk, mentions, paper_vecs, refused: set, ma
     return frozenset(out)
 
 
-def _not_problems(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, non_problems: frozenset,
-                  notices: Optional[list]) -> np.ndarray:
-    """Per problem column: one of ``non_problems``, no problem end of a listed gap; a notice names those that had
-    a candidate pair."""
-    out = np.array([cs.concepts[j].id in non_problems for j in blk.p_idx], dtype=bool)
-    hit = sorted((cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(out & ok_p & cand.any(axis=0))),
-                 key=lambda c: -c.n_papers)
+def _refused_ends(cs: ConceptSet, idx, has_pair: np.ndarray, ok: np.ndarray, refused: frozenset,
+                  notices: Optional[list], says: str) -> np.ndarray:
+    """Per end (``idx``: the block's method rows or problem columns): one of ``refused``, no end of a listed gap;
+    a notice (``says``, its number and plurals filled in) names those that had a candidate pair."""
+    out = np.array([cs.concepts[i].id in refused for i in idx], dtype=bool)
+    hit = sorted((cs.concepts[idx[k]] for k in np.flatnonzero(out & ok & has_pair)), key=lambda c: -c.n_papers)
     if hit and notices is not None:
         n = len(hit)
-        notices.append(f"{n} problem concept{'s' if n != 1 else ''} that {'their' if n != 1 else 'its'} abstracts "
-                       "write as a technique or a model part (\u201c<X> layers\u201d, \u201c<X> architecture\u201d, "
-                       f"\u201cusing <X>\u201d) far more than as a problem {'are' if n != 1 else 'is'} no problem "
-                       "to apply a method to and ended no gap: " + ", ".join(_q(c.phrase) for c in hit[:8]))
+        notices.append(says.format(n=n, s="s" if n != 1 else "", their="their" if n != 1 else "its",
+                                   are="are" if n != 1 else "is")
+                       + ", ".join(_q(c.phrase) for c in hit[:8]))
     return out
 
 
-def _not_methods(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, things: frozenset,
-                 notices: Optional[list]) -> np.ndarray:
-    """Per method row: one of ``things``, no method end of a listed gap; a notice names those that had a
-    candidate pair."""
-    out = np.array([cs.concepts[i].id in things for i in blk.m_idx], dtype=bool)
-    hit = sorted((cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(out & ok_m & cand.any(axis=1))),
-                 key=lambda c: -c.n_papers)
-    if hit and notices is not None:
-        n = len(hit)
-        notices.append(f"{n} method concept{'s' if n != 1 else ''} that {'their' if n != 1 else 'its'} abstracts "
-                       "write as data, a space or an output (\u201cfrom <X>\u201d, \u201cin the <X>\u201d, "
-                       f"\u201cestimate <X>\u201d) far more than as a technique {'are' if n != 1 else 'is'} no "
-                       "method one applies and ended no gap: " + ", ".join(_q(c.phrase) for c in hit[:8]))
-    return out
+_NOT_PROBLEM_SAYS = ("{n} problem concept{s} that {their} abstracts write as a technique or a model part "
+                     "(\u201c<X> layers\u201d, \u201c<X> architecture\u201d, \u201cusing <X>\u201d) far more than "
+                     "as a problem {are} no problem to apply a method to and ended no gap: ")
+_NOT_METHOD_SAYS = ("{n} method concept{s} that {their} abstracts write as data, a space or an output "
+                    "(\u201cfrom <X>\u201d, \u201cin the <X>\u201d, \u201cestimate <X>\u201d) far more than as "
+                    "a technique {are} no method one applies and ended no gap: ")
 
 
 def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, mentions,
