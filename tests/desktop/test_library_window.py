@@ -175,12 +175,30 @@ def test_a_multi_selection_and_its_current_paper_survive_the_list_read_again(win
 
 
 def test_papers_no_longer_listed_leave_the_selection_and_the_rest_stay(window, qtbot):
+    """One of four selected papers deleted by another process: the list read again keeps the other three."""
+    from .library_data import write_aside
+
     lv = window.library_view
     _select_rows(lv, [0, 1, 2, 3], current=1)
     chosen, current = lv.selected_ids(), lv.current_paper_id()
-    lv.show_ids([p for p in lv.model.ids() if p != chosen[0]], "all but one")
+    write_aside(window.lib.path, lambda lib: lib.delete_papers([chosen[0]]))
+    lv.refresh()
     qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == 399, timeout=20000)
     assert lv.selected_ids() == chosen[1:] and lv.current_paper_id() == current
+
+
+def test_a_new_search_or_restriction_keeps_the_current_paper_alone(window, qtbot):
+    """Ctrl+A on the whole library, then a search: the matching papers are not all selected (one Delete away
+    from deleting every match); the current paper stays chosen when the search lists it, alone."""
+    lv = window.library_view
+    assert lv.select_paper(lv.model.paper_id(5))            # a paper clicked, then Ctrl+A
+    lv.table.selectAll()
+    current = lv.current_paper_id()
+    assert current is not None and len(lv.selected_ids()) == lv.model.rowCount() == 400
+    others = [p for p in lv.model.ids() if p != current][:30]
+    lv.show_ids(others + [current], "31 papers")
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == 31, timeout=20000)
+    assert lv.selected_ids() == [current] and lv.current_paper_id() == current
 
 
 def test_a_title_edited_in_a_multi_selection_keeps_the_selection(window, qtbot):

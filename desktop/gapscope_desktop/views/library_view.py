@@ -42,6 +42,10 @@ class Filter:
             parts.append(f"matching “{self.query}”")
         return ", ".join(parts)
 
+    def same_papers(self, other: "Filter") -> bool:
+        """Whether ``other`` lists the same papers, in whatever order."""
+        return replace(self, order="", descending=False) == replace(other, order="", descending=False)
+
 
 def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> list[int]:
     """Worker side: the ids the filter selects, in the filter's order; a search with no column
@@ -71,6 +75,7 @@ class LibraryView(QWidget):
         self.lib = None
         self.filter = Filter()
         self._generation = 0
+        self._shown_filter: Optional[Filter] = None      # the filter of the list on screen
         self._pending_select: Optional[int] = None
         self._selecting = False             # select_paper is moving the selection (not the user)
         self.loading = False
@@ -147,6 +152,7 @@ class LibraryView(QWidget):
     def set_library(self, lib) -> None:
         self.lib = lib
         self._pending_select = None           # a paper of the library shown before
+        self._shown_filter = None
         self.model.set_library(lib)
         self.refresh()
 
@@ -187,19 +193,24 @@ class LibraryView(QWidget):
             self._pending_select = select
         self.loading = True
         self.tasks.run("List papers", list_ids, self.filter, library=self.lib.path, quiet=True,
-                       on_result=lambda ids, g=gen: self._listed(g, ids),
+                       on_result=lambda ids, g=gen, f=self.filter: self._listed(g, ids, f),
                        on_error=lambda msg, _tb, g=gen: self._list_failed(g, msg))
 
-    def _listed(self, gen: int, ids: list[int]) -> None:
+    def _listed(self, gen: int, ids: list[int], flt: Filter) -> None:
         if gen != self._generation:
             return
         self.loading = False
         # the selection as it is now (the user may have changed it while the list was read), by paper:
-        # the rows move with a new order or filter, the papers stay selected where they are still listed
+        # the same list read again or sorted anew keeps every selected paper still listed; a new search,
+        # tag, collection or restriction starts from the current paper alone (a Ctrl+A made on the whole
+        # library must not become "every paper matching the search", one Delete away)
         chosen, current = self.selected_ids(), self.current_paper_id()
         keep = self._pending_select if self._pending_select is not None else current
         if self._pending_select is not None and self._pending_select not in chosen:
             chosen = []                   # a paper asked for outside the selection (an attached PDF's) alone
+        if self._shown_filter is None or not flt.same_papers(self._shown_filter):
+            chosen = []
+        self._shown_filter = flt
         self._pending_select = None
         self.model.set_ids(ids)
         self.search.setStyleSheet("")
