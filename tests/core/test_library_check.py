@@ -146,3 +146,23 @@ def test_cancel_stops_the_check(folder_library):
     with pytest.raises(Cancelled):
         check_library(folder_library, progress=progress, cancel=token)
     assert seen[0] == "SQLite integrity check" and "schema" not in seen
+
+
+def test_repair_leaves_a_row_that_is_no_longer_an_orphan(folder_library):
+    """Another process may change the library between the check and --repair: the orphan note is removed
+    and a new note, of a paper that exists, gets its id. The repair must not delete the new note."""
+    lib = folder_library
+    _damage(lib)
+    found = check_library(lib)
+    orphan = next(f for f in found.foreign_keys if f["table"] == "notes")
+    second = lib.list_paper_ids()[0]
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM notes WHERE id = ?", (orphan["rowid"],))
+    lib.add_note(second, "a note written after the check")
+    assert lib._conn.execute("SELECT id FROM notes WHERE paper_id = ?", (second,)).fetchone()[0] == orphan["rowid"]
+    mended = repair(lib, found)
+    assert lib._conn.execute("SELECT body FROM notes WHERE paper_id = ?", (second,)).fetchone()[0] == \
+        "a note written after the check"
+    assert mended.saved_to is None and mended.removed_rows == 0
+    assert any("changed since the check" in line for line in mended.not_repaired)
+    assert not list((lib.path / "backups").glob("check-repair-*.json"))

@@ -233,6 +233,16 @@ class IntegrityMixin:
 
     def _remove_orphan_rows(self, rows: list[tuple[str, int, str, str]]) -> None:
         with self.transaction() as conn:
+            # the check ran without the write lock: another process may since have removed an orphan and
+            # given its rowid to a sound row. Under the lock, each row must still be one SQLite finds
+            # naming a missing row, or nothing is changed (the written-down rows would not match either).
+            still: dict[str, set[int]] = {}
+            for table, rowid, _column, _on_delete in rows:
+                if table not in still:
+                    still[table] = {r[1] for r in conn.execute(f"PRAGMA foreign_key_check({_quote(table)})")}
+                if rowid not in still[table]:
+                    raise LibraryError(f"{table} row {rowid} changed since the check (nothing repaired): "
+                                       "run the check again")
             for table, rowid, column, on_delete in rows:
                 if on_delete == "CASCADE":
                     conn.execute(f"DELETE FROM {_quote(table)} WHERE rowid = ?", (rowid,))
