@@ -93,3 +93,33 @@ def test_cancel_ends_the_check_without_a_dialog(window, qtbot, dialogs, monkeypa
     task.cancel()
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert task.outcome == "cancelled" and shown == [] and dialogs == []
+
+
+def test_a_check_that_ends_after_another_library_is_opened_shows_nothing(window, qtbot, dialogs, monkeypatch,
+                                                                          tmp_path):
+    """Opening another library cancels the check; one past its last point of cancelling still returns its
+    findings, and they are the old library's: no dialog over the new one."""
+    from gapscope.store import Library
+    from gapscope_desktop.dialogs import integrity_dialog
+
+    started = []
+
+    def late_check(lib, *, progress=None, cancel=None):
+        import time
+
+        from gapscope.integrity import check_library
+
+        started.append(True)
+        while not cancel.cancelled:
+            time.sleep(0.01)
+        return check_library(lib)            # the cancel came too late to stop it
+
+    monkeypatch.setattr(integrity_dialog, "_check", late_check)
+    other = tmp_path / "other.gapscope"
+    Library(other).close()
+    shown = []
+    task = window.check_library_integrity(show=shown.append)
+    qtbot.waitUntil(lambda: bool(started), timeout=20000)
+    assert window.open_library(other)
+    qtbot.waitUntil(lambda: task.done, timeout=20000)
+    assert shown == [] and dialogs == []

@@ -61,6 +61,10 @@ def start_check(parent: QWidget, tasks, library: Path,
     dialog, ``exec`` by default). Returns the task."""
 
     def done(report) -> None:
+        if task.token.cancelled:
+            # cancelled past its last point of stopping (another library opened, the window closing):
+            # its findings are of a library no longer shown
+            return
         if report.clean:
             QMessageBox.information(parent, "Library integrity", f"No problems found in {report.library}.")
             return
@@ -70,4 +74,5 @@ def start_check(parent: QWidget, tasks, library: Path,
     def failed(message: str, _tb: str) -> None:
         QMessageBox.warning(parent, "Library integrity", f"The check could not finish ({message}).")
 
-    return tasks.run("Check library integrity", _check, library=library, on_result=done, on_error=failed)
+    task = tasks.run("Check library integrity", _check, library=library, on_result=done, on_error=failed)
+    return task
