@@ -166,3 +166,14 @@ def test_repair_leaves_a_row_that_is_no_longer_an_orphan(folder_library):
     assert mended.saved_to is None and mended.removed_rows == 0
     assert any("changed since the check" in line for line in mended.not_repaired)
     assert not list((lib.path / "backups").glob("check-repair-*.json"))
+
+
+def test_repair_of_an_index_made_again_since_the_check_is_no_error(folder_library):
+    lib = folder_library
+    _damage(lib)
+    found = check_library(lib)
+    with lib.transaction() as conn:            # another GapScope upgraded or repaired it meanwhile
+        conn.execute("CREATE INDEX notes_paper ON notes(paper_id)")
+    mended = repair(lib, found)
+    assert mended.indexes == [] and mended.not_repaired == []
+    assert check_library(lib).schema == []

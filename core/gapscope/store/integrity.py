@@ -174,8 +174,9 @@ class IntegrityMixin:
         made = []
         with self.transaction() as conn:
             for name in names:
-                if name not in sql:
-                    continue
+                if name not in sql or conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                                                   (name,)).fetchone():
+                    continue        # made since the check (another GapScope opened it meanwhile)
                 try:
                     conn.execute(sql[name])
                 except sqlite3.IntegrityError as exc:
