@@ -20,6 +20,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
@@ -147,7 +148,9 @@ class IntegrityReport:
         if self.sqlite:
             out.append("The database file is damaged: back it up now (File > Back Up Library…, or copy the folder),"
                        " then restore from an earlier backup, or rebuild it with `sqlite3 library.sqlite .recover`.")
-        if not repaired and (any(f["on_delete"] in ("CASCADE", "SET NULL") for f in self.foreign_keys)
+        damaged = {d["table"] for d in self.schema if d["kind"] in ("table", "column")}
+        if not repaired and (any(f["on_delete"] in ("CASCADE", "SET NULL") and f["parent"] not in damaged
+                                 for f in self.foreign_keys)
                              or repairable_indexes(self)):
             out.append("`gapscope check --repair` repairs the rows naming deleted rows (written to a JSON file in"
                        " the library's backups folder first) and makes missing indexes again.")
@@ -203,7 +206,12 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
     done += 1
     check(cancel)
     tell(progress, done, steps, "paper ids given twice")
-    out.reused_ids = reused_paper_ids(lib)
+    try:
+        out.reused_ids = reused_paper_ids(lib)
+    except sqlite3.OperationalError:
+        # a table or column it reads is gone: the schema findings say so, and there are no dates to compare
+        if not out.schema:
+            raise
     tell(progress, steps, steps, "done")
     return out
 
@@ -233,9 +241,17 @@ def repair(lib, report: IntegrityReport) -> RepairReport:
         # a damaged file can lose more under writes: nothing is touched until it is recovered
         out.not_repaired = ["nothing repaired: SQLite found the file damaged (see above)"]
         return out
-    fixable = [f for f in report.foreign_keys if f["rowid"] is not None and f["on_delete"] in ("CASCADE", "SET NULL")]
+    # a parent table missing or changed outside GapScope: SQLite reports every row naming it, yet it is the
+    # parent rows that are lost; removing the children would lose the rest (restore from a backup instead)
+    damaged = {d["table"] for d in report.schema if d["kind"] in ("table", "column")}
+    fixable = [f for f in report.foreign_keys if f["rowid"] is not None and f["on_delete"] in ("CASCADE", "SET NULL")
+               and f["parent"] not in damaged]
     out.not_repaired += [f"{f['table']} row {f['rowid']}: {f['column']} -> {f['parent']} (ON DELETE "
-                         f"{f['on_delete']}) is not removed safely" for f in report.foreign_keys if f not in fixable]
+                         f"{f['on_delete']}) is not removed safely" for f in report.foreign_keys
+                         if f not in fixable and f["parent"] not in damaged]
+    out.not_repaired += [f"rows naming {parent}: not removed, as the table {parent} is missing or changed (restore "
+                         "the library from a backup)" for parent in sorted({f["parent"] for f in report.foreign_keys
+                                                                            if f["parent"] in damaged})]
     if fixable:
         saved: list[dict[str, Any]] = []
         seen: set[tuple[str, int]] = set()

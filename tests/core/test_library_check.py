@@ -177,3 +177,22 @@ def test_repair_of_an_index_made_again_since_the_check_is_no_error(folder_librar
     mended = repair(lib, found)
     assert mended.indexes == [] and mended.not_repaired == []
     assert check_library(lib).schema == []
+
+
+def test_repair_removes_no_row_of_a_table_whose_parent_table_is_missing(folder_library):
+    """With the papers table gone (the library changed outside GapScope), SQLite reports every note as
+    naming a missing paper; they are not orphans but the papers are lost: restore, never delete."""
+    lib = folder_library
+    notes = lib._conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0]
+    lib._conn.execute("PRAGMA foreign_keys = OFF")
+    with lib.transaction() as conn:
+        conn.execute("DROP TABLE papers")
+    lib._conn.execute("PRAGMA foreign_keys = ON")
+    found = check_library(lib)
+    assert any(f["table"] == "notes" for f in found.foreign_keys)
+    assert any(d["kind"] == "table" and d["table"] == "papers" for d in found.schema)
+    mended = repair(lib, found)
+    assert lib._conn.execute("SELECT COUNT(*) FROM notes").fetchone()[0] == notes == 1
+    assert mended.removed_rows == 0 and mended.saved_to is None
+    assert any("papers" in line and "restore" in line for line in mended.not_repaired)
+    assert not any("--repair" in line for line in found.advice())
