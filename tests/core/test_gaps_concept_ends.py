@@ -268,3 +268,26 @@ def test_an_end_under_its_other_name_is_no_shared_neighbour():
             assert "bird eye view" not in near
         assert not {"SFT", "supervised fine-tuning SFT"} <= set(near), near
     assert any(h.details["method_concept"] == "BEV" for h in again)
+
+
+def test_a_concept_without_papers_or_mentions_breaks_no_listing(monkeypatch):
+    """A concept whose papers were all deleted since the extraction (no papers, no mentions) is read by the
+    checks of the concepts a gap may name: it is judged, not divided by."""
+    import gapscope.concepts.concreteness as conc
+    from gapscope.concepts.model import ConceptSet
+    from gapscope.gaps.candidates import unnamed_concepts
+
+    n_usage = len(conc.USAGE) + 1
+    model = conc.ConcretenessModel({
+        "encoder": "test-encoder", "threshold": 0.5,
+        "phrase": {"weights": [0.0] * 13, "bias": 0.0},
+        "usage": {"mean": [0.0] * n_usage, "scale": [1.0] * n_usage, "weights": [0.0] * n_usage, "bias": 0.0}})
+    monkeypatch.setattr(conc, "load_model", lambda: model)
+    alone = _concept(1, "method", "graph reasoning", 0)
+    cs = ConceptSet([alone, _concept(2, "problem", "entity linking", 6)])
+
+    class Block:
+        spread = None
+
+    out = unnamed_concepts(cs, Block(), {}, None, set(), 0.5)
+    assert isinstance(out, frozenset)

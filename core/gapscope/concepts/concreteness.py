@@ -64,7 +64,7 @@ def usage_features(concepts: Sequence, mentions: Mapping[int, frozenset], spread
     tech, task = getattr(mentions, "as_technique", None) or {}, getattr(mentions, "as_task", None) or {}
     out = []
     for c in concepts:
-        men = len(mentions.get(c.id, ())) or c.n_papers
+        men = len(mentions.get(c.id, ())) or c.n_papers      # 0: its papers all deleted since the extraction
         rows = [at[p] for p in c.papers if p in at]
         coh = 0.0
         if len(rows) > 1:
@@ -72,8 +72,8 @@ def usage_features(concepts: Sequence, mentions: Mapping[int, frozenset], spread
             coh = (len(rows) ** 2 * float(m @ m) - len(rows)) / (len(rows) * (len(rows) - 1))
         s = spread.get(c.id, np.nan)
         out.append([np.log(max(c.n_papers, 1)), np.log1p(men), men / max(c.n_papers, 1), coh,
-                    0.0 if s is None or np.isnan(s) else float(s), len(tech.get(c.id, ())) / men,
-                    len(task.get(c.id, ())) / men, float(c.kind == "problem")])
+                    0.0 if s is None or np.isnan(s) else float(s), len(tech.get(c.id, ())) / max(men, 1),
+                    len(task.get(c.id, ())) / max(men, 1), float(c.kind == "problem")])
     return np.array(out, dtype=np.float32).reshape(len(concepts), len(USAGE))
 
 
