@@ -20,12 +20,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from .store.base import LibraryError
+from .store.integrity import UnreadableSchema
 from .textfmt import plural
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
@@ -208,7 +208,7 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
     tell(progress, done, steps, "paper ids given twice")
     try:
         out.reused_ids = reused_paper_ids(lib)
-    except sqlite3.OperationalError:
+    except UnreadableSchema:
         # a table or column it reads is gone: the schema findings say so, and there are no dates to compare
         if not out.schema:
             raise

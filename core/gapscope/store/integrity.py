@@ -18,6 +18,9 @@ from typing import Any, Callable, Iterator, Optional
 from ..jobs import Cancelled
 from .base import LibraryError
 
+# What a read raises when a table or column it names is gone (a schema changed outside GapScope).
+UnreadableSchema = sqlite3.OperationalError
+
 
 def migrated_schema() -> sqlite3.Connection:
     """A fresh in-memory library made by the same migrations as every library: what the schema should be."""
