@@ -165,3 +165,14 @@ def run_recording_progress(dlg, qtbot, shown_with):
     task = dlg.start()
     qtbot.waitUntil(lambda: task.done, timeout=60000)
     return task, seen
+
+
+@pytest.fixture
+def message_boxes(monkeypatch):
+    """Every QMessageBox the window shows (critical, information, warning), as (kind, title, text), answered."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown = []
+    for kind in ("critical", "information", "warning"):
+        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
+    return shown

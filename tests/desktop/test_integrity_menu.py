@@ -4,17 +4,6 @@ deleted paper, a missing index, a missing PDF file), on a read-only library too.
 
 from __future__ import annotations
 
-import pytest
-from PySide6.QtWidgets import QMessageBox
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    shown = []
-    for kind in ("critical", "information", "warning"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
-    return shown
-
 
 def _damage(lib_path) -> tuple[int, int]:
     """A note left behind by a paper deleted with foreign keys off, a dropped index, a PDF file gone."""
@@ -34,23 +23,23 @@ def _damage(lib_path) -> tuple[int, int]:
     return first, second
 
 
-def _check(window, qtbot, dialogs):
+def _check(window, qtbot, message_boxes):
     shown = []
     task = window.check_library_integrity(show=shown.append)
     assert task is not None and task.cancellable and not task.quiet        # progress and Cancel in the status bar
-    qtbot.waitUntil(lambda: task.done and (bool(shown) or bool(dialogs)), timeout=60000)
+    qtbot.waitUntil(lambda: task.done and (bool(shown) or bool(message_boxes)), timeout=60000)
     assert task.outcome == "succeeded", task.error
     return shown
 
 
-def test_a_clean_library_says_no_problems_found(window, qtbot, dialogs):
+def test_a_clean_library_says_no_problems_found(window, qtbot, message_boxes):
     assert window.act_check_library in window.menuBar().actions()[-1].menu().actions()     # the Help menu
     assert window.act_check_library.isEnabled()
-    assert _check(window, qtbot, dialogs) == []
-    assert dialogs == [("information", "Library integrity", f"No problems found in {window.lib.path}.")]
+    assert _check(window, qtbot, message_boxes) == []
+    assert message_boxes == [("information", "Library integrity", f"No problems found in {window.lib.path}.")]
 
 
-def test_each_finding_is_shown_on_a_read_only_library_too(qtbot, lib_path, dialogs, monkeypatch):
+def test_each_finding_is_shown_on_a_read_only_library_too(qtbot, lib_path, message_boxes, monkeypatch):
     import gapscope.store.library as store_library
 
     from .conftest import _close_at_teardown, _open_window
@@ -60,8 +49,8 @@ def test_each_finding_is_shown_on_a_read_only_library_too(qtbot, lib_path, dialo
     window = _open_window(qtbot, lib_path)
     try:
         assert window.lib.read_only and window.act_check_library.isEnabled()
-        shown = _check(window, qtbot, dialogs)
-        assert len(shown) == 1 and not dialogs
+        shown = _check(window, qtbot, message_boxes)
+        assert len(shown) == 1 and not message_boxes
         text = shown[0].text.toPlainText()
         assert f"paper_id = {gone} names a row of papers that no longer exists" in text
         assert "index notes_paper of notes is missing" in text
@@ -70,7 +59,7 @@ def test_each_finding_is_shown_on_a_read_only_library_too(qtbot, lib_path, dialo
         _close_at_teardown(window)
 
 
-def test_cancel_ends_the_check_without_a_dialog(window, qtbot, dialogs, monkeypatch):
+def test_cancel_ends_the_check_without_a_dialog(window, qtbot, message_boxes, monkeypatch):
     from gapscope_desktop.dialogs import integrity_dialog
 
     started = []
@@ -92,10 +81,10 @@ def test_cancel_ends_the_check_without_a_dialog(window, qtbot, dialogs, monkeypa
     qtbot.waitUntil(lambda: bool(started), timeout=20000)
     task.cancel()
     qtbot.waitUntil(lambda: task.done, timeout=20000)
-    assert task.outcome == "cancelled" and shown == [] and dialogs == []
+    assert task.outcome == "cancelled" and shown == [] and message_boxes == []
 
 
-def test_a_check_that_ends_after_another_library_is_opened_shows_nothing(window, qtbot, dialogs, monkeypatch,
+def test_a_check_that_ends_after_another_library_is_opened_shows_nothing(window, qtbot, message_boxes, monkeypatch,
                                                                           tmp_path):
     """Opening another library cancels the check; one past its last point of cancelling still returns its
     findings, and they are the old library's: no dialog over the new one."""
@@ -122,4 +111,4 @@ def test_a_check_that_ends_after_another_library_is_opened_shows_nothing(window,
     qtbot.waitUntil(lambda: bool(started), timeout=20000)
     assert window.open_library(other)
     qtbot.waitUntil(lambda: task.done, timeout=20000)
-    assert shown == [] and dialogs == []
+    assert shown == [] and message_boxes == []

@@ -7,16 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtWidgets import QMessageBox
-
-
-@pytest.fixture
-def dialogs(monkeypatch):
-    shown = []
-    for kind in ("critical", "information", "warning"):
-        monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
-    return shown
 
 
 def _add_paper(lib, title, *, progress=None, cancel=None):
@@ -28,7 +19,7 @@ def _add_paper(lib, title, *, progress=None, cancel=None):
 
 
 def test_a_library_that_fails_to_open_leaves_the_welcome_page_and_no_action_writes_elsewhere(
-        qtbot, lib_path, dialogs, monkeypatch):
+        qtbot, lib_path, message_boxes, monkeypatch):
     from gapscope.store import database_file, default_library_path
     from gapscope_desktop.app import create_app
     from gapscope_desktop.main_window import MainWindow
@@ -39,7 +30,7 @@ def test_a_library_that_fails_to_open_leaves_the_welcome_page_and_no_action_writ
     w = MainWindow(lib_path)
     qtbot.addWidget(w)
     try:
-        assert dialogs and dialogs[0][0] in ("critical", "warning")
+        assert message_boxes and message_boxes[0][0] in ("critical", "warning")
         assert w.lib is None and w.pages.currentWidget() is w.welcome
         assert str(lib_path) in w.welcome.message.text() and "backup" in w.welcome.message.text()
         for a in (w.act_collect, w.act_import, w.act_attach_pdf, w.act_fetch_pdfs, w.act_export, w.act_check_facets,
@@ -106,7 +97,7 @@ def test_the_windows_own_writes_raise_no_banner(qtbot, window):
     assert window.watch.check() is False and window.changed_banner.isHidden()
 
 
-def test_back_up_library_from_the_file_menu(qtbot, window, dialogs, monkeypatch, tmp_path):
+def test_back_up_library_from_the_file_menu(qtbot, window, message_boxes, monkeypatch, tmp_path):
     from gapscope.store import Library
     from gapscope_desktop import file_dialogs
 
@@ -116,16 +107,16 @@ def test_back_up_library_from_the_file_menu(qtbot, window, dialogs, monkeypatch,
     n = window.lib.count_papers()
     task = window.back_up_library()
     assert task is not None and task.cancellable and not task.quiet     # progress and Cancel in the status bar
-    qtbot.waitUntil(lambda: task.done and bool(dialogs), timeout=60000)
+    qtbot.waitUntil(lambda: task.done and bool(message_boxes), timeout=60000)
     assert task.outcome == "succeeded", task.error
     made = list(out.iterdir())
     assert len(made) == 1 and made[0].name.endswith(".gapscope") and "-backup-" in made[0].name
-    kind, title, text = dialogs[0]
+    kind, title, text = message_boxes[0]
     assert title == "Backup made" and str(made[0]) in text and f"{n:,} papers" in text
     with Library(made[0]) as copy:
         assert copy.count_papers() == n
     window.back_up_library()                       # a second one in the same minute gets its own name
-    qtbot.waitUntil(lambda: len(dialogs) == 2 and not window.tasks.active(), timeout=60000)
+    qtbot.waitUntil(lambda: len(message_boxes) == 2 and not window.tasks.active(), timeout=60000)
     assert len(list(out.iterdir())) == 2
 
 

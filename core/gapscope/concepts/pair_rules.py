@@ -105,14 +105,15 @@ class ConceptMentions(dict):
         self.as_part = None if as_part is None else dict(as_part)
 
 
-def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMentions:
+def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True) -> ConceptMentions:
     """{concept id: ids of the papers whose title or abstract mentions the concept (its phrase or one of
     its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
     as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
     TECHNIQUE_MIN_MENTIONS papers; ``as_used`` / ``as_thing``: the papers using a method concept as a technique /
     writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions;
-    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read."""
+    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read.
+    ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None)."""
     from .quality import text_mentions
     from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
 
@@ -131,23 +132,23 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10) -> ConceptMenti
     texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
     index = Contexts(texts, (), ())                # each abstract split into words once, for both readings
     as_technique, as_task = technique_and_task_papers(index, read, mentioned)
-    as_input = input_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read},
-                            mentioned)
+    out = ConceptMentions(_frozen(mentioned), _frozen(as_data), _frozen(in_aim), _frozen(as_technique), _frozen(as_task))
+    if not listing:              # the backtest scores link prediction: the listing's end checks are not read
+        return out
+    problems_read = {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read}
+    out.as_input = _frozen(input_papers(index, problems_read, mentioned))
     # every method concept mentioned often enough, small ones too: a gap names them as related methods
     as_used, as_thing = thing_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "method"
                                              and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
+    out.as_used, out.as_thing = _frozen(as_used), _frozen(as_thing)
     # the problem concepts as_task reads: a gap names them as related problems too
-    as_part = part_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read
-                                  and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
-    return ConceptMentions({k: frozenset(v) for k, v in mentioned.items()},
-                           {k: frozenset(v) for k, v in as_data.items()},
-                           {k: frozenset(v) for k, v in in_aim.items()},
-                           {k: frozenset(v) for k, v in as_technique.items()},
-                           {k: frozenset(v) for k, v in as_task.items()},
-                           {k: frozenset(v) for k, v in as_input.items()},
-                           {k: frozenset(v) for k, v in as_used.items()},
-                           {k: frozenset(v) for k, v in as_thing.items()},
-                           {k: frozenset(v) for k, v in as_part.items()})
+    out.as_part = _frozen(part_papers(index, {k: v for k, v in problems_read.items()
+                                             if len(mentioned[k]) >= THING_MIN_MENTIONS}, mentioned))
+    return out
+
+
+def _frozen(papers: Mapping[int, Iterable[int]]) -> dict[int, frozenset]:
+    return {k: frozenset(v) for k, v in papers.items()}
 
 
 def is_name(phrase: str) -> bool:
