@@ -359,6 +359,7 @@ def triage_export(ref, collection, fmt, full_log, output) -> None:
     import io
     import json
 
+    from ..csvcells import guarded_row
     from ..triage import current_decisions, decision_log
 
     lib = ref.open()
@@ -384,9 +385,9 @@ def triage_export(ref, collection, fmt, full_log, output) -> None:
         text = json.dumps(out_rows, ensure_ascii=False, indent=1) + "\n"
     else:
         buf = io.StringIO()
-        w = csv.DictWriter(buf, fieldnames=cols, lineterminator="\n")
-        w.writeheader()
-        w.writerows(out_rows)
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(cols)
+        w.writerows(guarded_row(r[c] for c in cols) for r in out_rows)   # a title or reason never runs as a formula
         text = buf.getvalue()
     if output:
         Path(output).write_text(text, encoding="utf-8")

@@ -7,7 +7,8 @@ library holds. Non-ASCII text is written as UTF-8. Identifier fields (doi, url, 
 The arXiv id carries its version (``eprint = {2503.11731v2}``), ``date`` the full date of first
 appearance, ``keywords`` every arXiv category (``primaryClass`` the first) and then the paper's tags;
 the importer reads all of them back (the categories as categories, the tags of GapScope's own export as
-tags). The paper's notes are ``annote`` (Zotero makes it a note, and ``keywords`` its tags).
+tags, a tag named like a category braced so that it stays a tag). The paper's notes are ``annote`` (Zotero
+makes it a note, and ``keywords`` its tags).
 
 What is not kept: control characters (U+0000..U+001F, U+007F..U+009F) are dropped and runs of
 whitespace become one space, since BibTeX has no way to write them; no case protection braces are
@@ -20,7 +21,7 @@ import re
 import unicodedata
 from typing import Callable, Iterable, Optional, Sequence
 
-from ..models import EXPORT_MARK, Paper
+from ..models import EXPORT_MARK, Paper, is_arxiv_category
 from .names import split_name
 
 _ESCAPES = {
@@ -132,8 +133,11 @@ def _suffix(n: int) -> str:
 
 def tag_keyword(tag: str) -> str:
     """A tag as one keyword: Zotero splits ``keywords`` at commas and semicolons, so a tag keeps none; escaped
-    as the other text fields are, so that it reads back as written ("R&D", "$x$", a backslash)."""
-    return tex_escape(re.sub(r"\s*[,;]\s*", " / ", plain(tag)))
+    as the other text fields are, so that it reads back as written ("R&D", "$x$", a backslash). A tag named
+    like an arXiv category ("cs.LG") is braced: BibTeX and Zotero drop the braces, GapScope's import reads
+    a braced keyword as a tag, never as one of the categories written before it."""
+    keyword = tex_escape(re.sub(r"\s*[,;]\s*", " / ", plain(tag)))
+    return f"{{{keyword}}}" if is_arxiv_category(keyword) else keyword
 
 
 def entry(p: Paper, key: str, keep_math: bool = False, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:

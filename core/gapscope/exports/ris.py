@@ -2,8 +2,9 @@
 runs of whitespace become one space, as RIS has no way to write a line break inside a field.
 GapScope's importer reads back the full date (DA), the arXiv id with its version (N1 ``arXiv:...``),
 the PubMed id (AN), the categories (KW) and the paper's URL (the first UR). The paper's tags follow the
-categories as KW lines (Zotero's tags; GapScope reads them back from its own export as tags, the
-categories staying categories), and each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
+categories as KW lines after the DB line (Zotero's tags; GapScope reads the KW lines after the DB line of
+its own export back as tags, even one named like a category, and the ones before it as categories), and
+each of its notes is an N1 line after the arXiv one (Zotero's notes)."""
 
 from __future__ import annotations
 
@@ -47,8 +48,9 @@ def record(p: Paper, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str
         lines.append(("N1", f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")))
     lines += [("N1", plain(n)) for n in notes if plain(n)]
     lines += [("KW", c) for c in p.categories]  # read back as categories (they look like cs.CV)
-    lines += [("KW", plain(t)) for t in tags if plain(t)]
     lines.append(("DB", EXPORT_MARK))  # where the record comes from (see models.EXPORT_MARK)
+    # after the mark: read back as tags, even one named like a category ("cs.LG"); Zotero reads KW anywhere
+    lines += [("KW", plain(t)) for t in tags if plain(t)]
     if p.abstract:
         lines.append(("AB", plain(p.abstract)))
     lines.append(("ER", ""))

@@ -17,6 +17,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
+from ..csvcells import split_tags, unguard
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
                       is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title,
                       untitled_warning)
@@ -329,18 +330,21 @@ def _latex_to_text(s: str) -> str:
     return nfc(clean_ws(s))
 
 
-def own_export_keywords(keywords: Iterable[str]) -> tuple[list[str], list[str]]:
+def own_export_keywords(keywords: Iterable[str], tags_from: Optional[int] = None) -> tuple[list[str], list[str]]:
     """(categories, tags) of the keywords of GapScope's own export (exports/bibtex.py, exports/ris.py write
     the categories first, each a keyword of its own, then the tags): the leading keywords that are arXiv
     categories, and the rest. A tag is never split into words, so "re-read cs.LG part" adds no category,
-    and one that looks like a category ("math") after a plain tag stays a tag."""
+    and one that looks like a category ("math") after a plain tag stays a tag. ``tags_from``: the position
+    of the first keyword the export marks as a tag (a braced BibTeX keyword, a KW line after RIS's DB line),
+    so that a tag named like a category right after the categories ("cs.LG") stays a tag too; exports made
+    before they marked it have none."""
     categories: list[str] = []
     tags: list[str] = []
-    for word in keywords:
+    for i, word in enumerate(keywords):
         word = word.strip()
         if not word:
             continue
-        if not tags and is_arxiv_category(word):
+        if not tags and is_arxiv_category(word) and (tags_from is None or i < tags_from):
             categories += [word] if word not in categories else []
         elif word not in tags:
             tags.append(word)
@@ -507,7 +511,9 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
             paper.location = f"{path}:{line_no}"
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
-                cats, paper.tags = own_export_keywords(latex_to_text(w) for w in entry.get("keywords", "").split(","))
+                words = entry.get("keywords", "").split(",")
+                braced = next((i for i, w in enumerate(words) if w.strip().startswith("{")), None)   # a tag
+                cats, paper.tags = own_export_keywords((latex_to_text(w) for w in words), braced)
                 primary = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
                 paper.categories = primary + [c for c in cats if c not in primary]
             yield paper
@@ -520,7 +526,9 @@ _RIS_LINE = re.compile(r"^([A-Z][A-Z0-9])  -(?: (.*))?$")
 
 
 def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
-                   keys: Optional[RecordKeys] = None) -> Paper:
+                   keys: Optional[RecordKeys] = None, kw_before_db: Optional[int] = None) -> Paper:
+    """``kw_before_db``: how many KW lines came before the DB line (GapScope's own export writes the tags
+    after it)."""
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
     title = nfc(clean_ws(first("TI", "T1", "CT", "BT")))
     authors = [nfc(_flip_name(clean_ws(a))) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
@@ -541,8 +549,10 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         raise ValueError("record has no title (TI or T1), abstract (AB) or identifier (DO, arXiv id)")
     key = first("ID") or f"line{line_no}"
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
-    categories, own_tags = own_export_keywords(nfc(clean_ws(k)) for k in tags.get("KW", [])) if own else (
-        arxiv_categories(" ".join(tags.get("KW", []))), [])
+    if own:
+        categories, own_tags = own_export_keywords((nfc(clean_ws(k)) for k in tags.get("KW", [])), kw_before_db)
+    else:
+        categories, own_tags = arxiv_categories(" ".join(tags.get("KW", []))), []
     return Paper(
         title=title, abstract=nfc(clean_ws(first("AB", "N2"))), authors=authors, year=year,
         published=published, categories=categories,
@@ -553,10 +563,11 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     )
 
 
-def _ris_record(path: Path, tags: dict[str, list[str]], start: int, keys: RecordKeys) -> Iterator[Record]:
+def _ris_record(path: Path, tags: dict[str, list[str]], start: int, keys: RecordKeys,
+                kw_before_db: Optional[int] = None) -> Iterator[Record]:
     """The paper of one RIS record (with its notes), or the error that names its line."""
     stated_year = next((tags[t][0] for t in ("PY", "Y1", "DA") if tags.get(t)), "")
-    for rec in located_paper(lambda: paper_from_ris(tags, "", start, keys), f"{path}:{start}", keys):
+    for rec in located_paper(lambda: paper_from_ris(tags, "", start, keys, kw_before_db), f"{path}:{start}", keys):
         if isinstance(rec, Paper) and rec.year is None and stated_year.strip():
             yield unreadable_year(f"{path}:{start}", stated_year)
         yield rec
@@ -567,6 +578,7 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     tags: dict[str, list[str]] = {}
     last: Optional[str] = None
     start = 0
+    kw_before_db: Optional[int] = None     # KW lines of the record before its DB line (see paper_from_ris)
     lines = TextLines(path, meter)
     for n, line in lines:
         line = line.rstrip("\r\n")
@@ -584,20 +596,22 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             if tags:  # the record before lost its 'ER  -' line: its fields all came before this TY, keep it
                 yield RecordWarning(f"{path}:{start}", f"record not closed with 'ER  -' before the next 'TY  -' "
                                                        f"(line {n}): imported as read; check its last field")
-                yield from _ris_record(path, tags, start, keys)
-            tags, start = {"TY": [value]}, n
+                yield from _ris_record(path, tags, start, keys, kw_before_db)
+            tags, start, kw_before_db = {"TY": [value]}, n, None
             last = tag
             continue
         if tag == "ER":
             if not tags:
                 yield RecordError(f"{path}:{n}", "'ER  -' without a record")
                 continue
-            yield from _ris_record(path, tags, start, keys)
-            tags, last = {}, None
+            yield from _ris_record(path, tags, start, keys, kw_before_db)
+            tags, last, kw_before_db = {}, None, None
             continue
         if not tags:
             yield RecordError(f"{path}:{n}", f"field {tag} outside a record (no 'TY  -' before it)")
             continue
+        if tag == "DB" and kw_before_db is None:
+            kw_before_db = len(tags.get("KW", []))
         tags.setdefault(tag, []).append(value)
         last = tag
     if tags:
@@ -621,6 +635,7 @@ _CSV_COLUMNS = {
     # what GapScope's own CSV export writes besides (exports/csv_table.py)
     "published": ("published",),
     "categories": ("categories",),
+    "tags": ("tags",),
     "mark": ("source",),
 }
 
@@ -743,7 +758,10 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
                                                  " (a stray quote or delimiter?); the row is skipped")
             continue
         numbered = row[0].strip().isdigit() and numbered is not False
-        get = lambda f: (row[col[f]].strip() if f in col and col[f] < len(row) else "")  # noqa: E731
+        own = "mark" in col and col["mark"] < len(row) and row[col["mark"]].strip() == EXPORT_MARK
+        # GapScope's own export guards cells that would open as formulas: take the guard away again
+        cells = [unguard(c.strip()) for c in row] if own else row
+        get = lambda f: (cells[col[f]].strip() if f in col and col[f] < len(cells) else "")  # noqa: E731
         title = nfc(clean_ws(get("title")))
         arxiv_id = version = None
         if get("arxiv_id"):
@@ -774,9 +792,10 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
             venue=nfc(get("venue")) or None,
-            source=OWN_EXPORT_SOURCE if get("mark") == EXPORT_MARK else "csv", source_key=source_key,
+            source=OWN_EXPORT_SOURCE if own else "csv", source_key=source_key,
             location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
+            tags=split_tags(get("tags")) if own else [],   # another program's tags column is its own business
         )
     yield from encoding_note(path, lines)
 

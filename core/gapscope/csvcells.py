@@ -1,0 +1,64 @@
+"""Cells of the CSV files GapScope writes, safe to open in a spreadsheet and read back unchanged.
+
+A cell that starts with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return opens as a formula in
+Excel and LibreOffice (CSV injection): a paper's title or a user's tag could run one. Such a cell is
+written with a single quote before it (OWASP's advice), which the spreadsheet shows as text.
+:func:`unguard` takes that quote away again, exactly: a cell whose text, past any quotes it starts
+with, starts with one of those characters gets one quote more on the way out and one less on the way
+in, so a title such as "'=x" (a quote of its own) comes back as written too.
+
+Tags share one cell, separated by ``"; "``; a semicolon or backslash inside a tag is escaped with a
+backslash, so that every tag comes back whole (:func:`join_tags`, :func:`split_tags`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterable, Optional
+
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+TAG_SEPARATOR = "; "
+
+
+def _looks_like_formula(text: str) -> bool:
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
+def guard(cell: object) -> str:
+    """``cell`` as text a spreadsheet shows as text, never runs as a formula."""
+    text = "" if cell is None else str(cell)
+    return "'" + text if _looks_like_formula(text) else text
+
+
+def unguard(cell: str) -> str:
+    """The text :func:`guard` was given for ``cell`` (of a file GapScope wrote)."""
+    return cell[1:] if cell.startswith("'") and _looks_like_formula(cell) else cell
+
+
+def guarded_row(cells: Iterable[object]) -> list[str]:
+    return [guard(c) for c in cells]
+
+
+def join_tags(tags: Iterable[str]) -> str:
+    return TAG_SEPARATOR.join(t.replace("\\", "\\\\").replace(";", "\\;") for t in tags)
+
+
+_TAG_PIECE = re.compile(r"\\(.)|;", re.S)
+
+
+def split_tags(cell: Optional[str]) -> list[str]:
+    """The tags :func:`join_tags` wrote in ``cell``, each whole and stripped, none empty."""
+    tags: list[str] = []
+    current: list[str] = []
+    pos = 0
+    for m in _TAG_PIECE.finditer(cell or ""):
+        current.append(cell[pos:m.start()])
+        if m.group(1) is not None:
+            current.append(m.group(1))
+        else:
+            tags.append("".join(current))
+            current = []
+        pos = m.end()
+    current.append((cell or "")[pos:])
+    tags.append("".join(current))
+    return [t.strip() for t in tags if t.strip()]
