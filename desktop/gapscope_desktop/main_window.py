@@ -12,6 +12,8 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QStackedWidget, QTabWidget,
                                QToolBar, QWidget)
 
+from gapscope.textfmt import plural
+
 from . import queries, recent, settings
 from .dialogs.collect_dialog import dropped_import_file
 from .library_paths import same_library
@@ -392,7 +394,7 @@ class MainWindow(QMainWindow):
         self.last_fetch = results
         self.library_view.refresh(select=got[-1]["paper_id"] if got else None)
         self.analysis_inputs_changed()
-        return (f"Fetched {len(got)} of {len(results)} PDF(s)" + (f"; {note}" if note else "")
+        return (f"Fetched {len(got)} of {plural(len(results), 'PDF')}" + (f"; {note}" if note else "")
                 + "".join(f"; {r['message']}" for r in bad[:3]) + (f"; {len(bad) - 3} more failed" if len(bad) > 3 else ""))
 
     def open_in_pdf(self, paper_id: int, page: int, sentence: str) -> bool:

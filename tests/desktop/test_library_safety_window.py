@@ -61,10 +61,10 @@ def test_changes_by_another_process_reload_the_views_when_nothing_is_being_edite
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 1, timeout=20000)
     assert window.watch.check() is False
     # a task's report on the status line (what a fetch or an import did) is not covered by this one
-    window.statusBar().showMessage("Fetched 1 of 2 PDF(s)", 30000)
+    window.statusBar().showMessage("Fetched 1 of 2 PDFs", 30000)
     write_aside(window.lib.path, lambda other: _add_paper(other, "Another paper from the command line"))
     assert window.watch.check() is True
-    assert window.statusBar().currentMessage() == "Fetched 1 of 2 PDF(s)"
+    assert window.statusBar().currentMessage() == "Fetched 1 of 2 PDFs"
     qtbot.waitUntil(lambda: window.library_view.model.rowCount() == before + 2, timeout=20000)
 
 

@@ -183,7 +183,7 @@ def test_select_a_sentence_with_the_mouse_highlight_with_ctrl_h_and_export(qtbot
         task = reader.export_annotated(str(out))
         qtbot.waitUntil(lambda: task.done, timeout=30000)
         assert task.outcome == "succeeded", task.error
-        assert "1 highlight(s)" in reader.status.text()
+        assert "with 1 highlight." in reader.status.text()
     finally:
         w.close()
     from pypdf import PdfReader
@@ -271,7 +271,7 @@ def test_fetch_arxiv_pdfs_of_the_selection_attaches_labels_and_reports_failures(
         assert set(by) == {"2304.02623", "2301.99999"}
         assert by["2304.02623"]["status"] == "attached" and by["2301.99999"]["status"] == "failed"
         message = w.statusBar().currentMessage()
-        assert "Fetched 1 of 2 PDF(s)" in message and "arXiv 2301.99999" in message and "404" in message
+        assert "Fetched 1 of 2 PDFs" in message and "arXiv 2301.99999" in message and "404" in message
         assert not any(p.startswith("/pdf/2302.07302") for p, _q, _m in replay_server.log)
     finally:
         w.close()
@@ -327,9 +327,10 @@ def test_a_broken_file_beside_a_good_pdf_adds_no_paper_and_the_failure_stays_sho
     # the list refresh (which writes the paper count) has run: the summary is still what the bar shows
     qtbot.waitUntil(lambda: w.library_view.model.rowCount() == before + 1 and not w.tasks.running, timeout=10000)
     message = w.statusBar().currentMessage()
-    assert message.startswith("Attached 1 of 2 PDF(s)") and f"{broken}: not a readable PDF" in message, message
+    assert message.startswith("Attached 1 of 2 PDFs") and f"{broken}: not a readable PDF" in message, message
     box = w.attach_failures
     assert box.isVisible() and not box.isModal()
+    assert box.text() == "1 of 2 files could not be attached or read:"
     assert box.informativeText().startswith(f"{broken}: not a readable PDF")
     all_papers = w.sidebar.topLevelItem(0).child(0)
     assert (all_papers.text(0), all_papers.text(1)) == ("All papers", f"{before + 1:,}")

@@ -8,6 +8,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..store.library import LibraryError
+from ..textfmt import plural
 from .graph import CitationGraph, top_references
 
 
@@ -27,8 +28,8 @@ def seeds_of(lib, graph: CitationGraph, paper_ids: Sequence[int]) -> np.ndarray:
     idx = graph.paper_index(paper_ids)
     missing = sorted(set(paper_ids) - {int(graph.paper_of[i]) for i in idx})
     if missing:
-        raise LibraryError("no citation data for paper(s) " + ", ".join(map(str, missing))
-                           + " (run `gapscope enrich` first)")
+        raise LibraryError(f"no citation data for {plural(len(missing), 'paper', number=False)} "
+                           f"{', '.join(map(str, missing))} (run `gapscope enrich` first)")
     return idx
 
 

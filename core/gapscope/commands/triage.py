@@ -64,7 +64,7 @@ def triage() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, as_json) -> None:
-    """The next paper(s) to screen."""
+    """The next papers to screen."""
     from ..store import LibraryError
     from ..triage import TriageSession
 

@@ -8,6 +8,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..textfmt import plural
 from ..vocabulary import SENTENCE_ROLES as CSABSTRUCT_LABELS  # CSAbstruct labels its sentences with the roles
 
 
@@ -82,7 +83,8 @@ def read_limitations(path: str | Path, split: str = "all") -> list[LimitationSen
         reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {"label", "sentence"} - set(reader.fieldnames or [])
         if missing:
-            raise DataError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
+            raise DataError(f"{path}:1: missing {plural(len(missing), 'column', number=False)} "
+                            f"{', '.join(sorted(missing))}")
         for n, row in enumerate(reader, 2):
             lab = (row.get("label") or "").strip()
             if lab not in ("POS", "NEG"):

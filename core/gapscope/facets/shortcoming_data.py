@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
+from ..textfmt import plural
 from .data import DataError, heldout_article, join_sentences
 from .model import ROLES, SHORTCOMINGS
 
@@ -136,7 +137,8 @@ def read_limitation_runs(path: str | Path, split: str = "all", alone: bool = Tru
         reader = csv.DictReader(fh, delimiter="\t", quoting=csv.QUOTE_NONE)
         missing = {"label", "sentence", "article", "sentence_id"} - set(reader.fieldnames or [])
         if missing:
-            raise DataError(f"{path}:1: missing column(s) {', '.join(sorted(missing))}")
+            raise DataError(f"{path}:1: missing {plural(len(missing), 'column', number=False)} "
+                            f"{', '.join(sorted(missing))}")
         for n, row in enumerate(reader, 2):
             lab = (row["label"] or "").strip()
             if lab not in ("POS", "NEG"):

@@ -18,6 +18,7 @@ import numpy as np
 
 from ..jobs import ProgressFn, check, report
 from ..maps.cluster import K_SEED, assign, choose_k, normalize, spherical_kmeans
+from ..textfmt import plural
 from .detect import default_min_size, pair_candidates, pick_pairs, two_sided_prediction
 
 # twenty clusterings: on the full cs library, seeds 0-4 gave 1.6x popularity and seeds 5-9 3.8x (same data),
@@ -27,9 +28,10 @@ TIE_DRAWS = 64           # random orders averaged over when a ranking has equal 
 
 
 def filled_definition(m: int, rare_max: int) -> str:
-    return (f"a (method cluster, problem cluster) pair that had at most {rare_max} paper(s) with both before DATE "
-            f"is filled when at least {m} papers listed on or after DATE have their method sentences nearest that "
-            f"method cluster's centroid and their result sentences nearest that problem cluster's centroid")
+    return (f"a (method cluster, problem cluster) pair that had at most {plural(rare_max, 'paper')} with both "
+            f"before DATE is filled when at least {plural(m, 'paper')} listed on or after DATE "
+            f"{plural(m, 'has', number=False)} their method sentences nearest that method cluster's centroid and "
+            "their result sentences nearest that problem cluster's centroid")
 
 
 def expected_precision(score: np.ndarray, cand: np.ndarray, filled: np.ndarray, k: int,

@@ -13,15 +13,16 @@ import numpy as np
 from ..concepts.pair_rules import PLAUSIBLE_MIN, TRAIN_PLAUSIBLE_MIN
 from ..concepts.quality import GENERIC_MIN_PAPERS, GENERIC_SPREAD
 from ..jobs import ProgressFn, check, report
+from ..textfmt import plural
 from .linkpred import (BASELINES, RANKER_MODEL, candidates, expected_precision_at_k, formed, pair_block, roc_auc,
                        train_ranker)
 from .span import days_between, require_backtest_span
 
 
 def filled_definition(m: int, rare_max: int, min_support: int) -> str:
-    return (f"a (method concept, problem concept) pair, each named by >= {min_support} papers before DATE and "
-            f"named together by at most {rare_max} before it, is filled when >= {m} paper(s) listed on or after "
-            "DATE name both")
+    return (f"a (method concept, problem concept) pair, each named by >= {plural(min_support, 'paper')} before DATE "
+            f"and named together by at most {rare_max} before it, is filled when >= {plural(m, 'paper')} listed on "
+            f"or after DATE {'names' if m == 1 else 'name'} both")
 
 
 def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *, k: int = 20, ks: Sequence[int] = (10, 20, 50, 100),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..exports.text import paper_link
-from ..textfmt import latex_to_text
+from ..textfmt import latex_to_text, plural
 from ..vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SHORTCOMING_NAMES
 from .labels import gap_type
 
@@ -241,6 +241,11 @@ def plain_commands(text: str) -> str:
     if len(parts) % 2 == 0:              # an odd backtick: leave the text as it is
         return text
     return "".join(f"“{p}”" if i % 2 else p for i, p in enumerate(parts))
+
+
+def not_built_line(facets: Sequence[str]) -> str:
+    """The maps a report would show but the library has not built."""
+    return f"Not built yet: {', '.join(facets)} {plural(len(facets), 'map', number=False)} (run `gapscope map`)."
 
 
 def undated_line(n: int) -> str:

@@ -13,7 +13,7 @@ import html
 from typing import Any, Iterable, Optional
 
 from . import labels as L
-from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
+from .explain import GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords, undated_line
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 from ..maps.model import stability_text
@@ -151,7 +151,7 @@ def _maps(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     for m in s.maps:
         out += _map(m, figures)
     if s.maps and s.not_built:
-        out.append(_missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`)."))
+        out.append(_missing(not_built_line(s.not_built)))
     out += _citations(d, figures)
     return out
 

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
-from .explain import GAPS_INTRO, included_line, shown_line, side_keywords, undated_line
+from .explain import GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords, undated_line
 from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
 from ..maps.model import stability_text
@@ -86,7 +86,7 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
                       "" if cl.get("stability") is None else stability_text(cl["stability"])]
                      for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
     if s.maps and s.not_built:
-        L += _missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+        L += _missing(not_built_line(s.not_built))
     c = getattr(d, "citations", None)
     if c is not None:
         L += ["### Citation graph", ""]

@@ -10,7 +10,8 @@ import os
 from typing import Any, Iterable, Optional
 
 from . import labels as L
-from .explain import GAPS_INTRO, included_line, plain_commands, shown_line, side_keywords, undated_line
+from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands, shown_line, side_keywords,
+                      undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
@@ -283,7 +284,7 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
                     "" if cl.get("stability") is None else stability_text(cl["stability"])]
                    for cl in sorted(m.clusters, key=lambda cl: -cl["size"])], numeric=(0, 3, 4))
     if s.maps and s.not_built:
-        doc.missing("Not built yet: " + ", ".join(s.not_built) + " map(s) (run `gapscope map`).")
+        doc.missing(not_built_line(s.not_built))
     c = getattr(d, "citations", None)
     if c is not None:
         fig = figures.get("citations")

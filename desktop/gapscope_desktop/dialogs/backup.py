@@ -10,6 +10,8 @@ from typing import Callable, Optional
 
 from PySide6.QtWidgets import QMessageBox, QWidget
 
+from gapscope.textfmt import plural
+
 
 def backup_name(library: Path, when: Optional[datetime] = None) -> str:
     """``review-backup-2025-03-01-1430.gapscope``: next to other backups it sorts by date."""
@@ -37,8 +39,9 @@ def summary(report) -> str:
             f"experiment runs ({report.files:,} files), {report.size_text}.\n\n"
             "Open it with File > Open Library…; to restore, use it in place of the library.")
     if report.missing:
-        text += (f"\n\n{len(report.missing)} file(s) the library refers to were missing and are not in the "
-                 "backup:\n" + "\n".join(report.missing[:10]))
+        n = len(report.missing)
+        text += (f"\n\n{plural(n, 'file')} the library refers to {plural(n, 'was', number=False)} missing and "
+                 f"{plural(n, 'is', number=False)} not in the backup:\n" + "\n".join(report.missing[:10]))
     return text
 
 

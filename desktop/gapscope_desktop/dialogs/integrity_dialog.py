@@ -10,6 +10,8 @@ from typing import Callable, Optional
 
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QMessageBox, QPlainTextEdit, QVBoxLayout, QWidget
 
+from gapscope.textfmt import plural
+
 
 def _check(lib, *, progress=None, cancel=None):
     from gapscope.integrity import check_library
@@ -44,7 +46,7 @@ class IntegrityFindingsDialog(QDialog):
         self.setWindowTitle("Library integrity")
         self.resize(760, 480)
         layout = QVBoxLayout(self)
-        self.summary = QLabel(f"{report.library}: {report.count():,} problem(s) found.")
+        self.summary = QLabel(f"{report.library}: {plural(report.count(), 'problem')} found.")
         self.summary.setWordWrap(True)
         layout.addWidget(self.summary)
         self.text = QPlainTextEdit(findings_text(report))

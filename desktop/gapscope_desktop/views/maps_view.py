@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFrame, QHBoxLayout
 
 from gapscope.maps.display import Label, colours_by_size, place_labels, short_label
 from gapscope.maps.model import stability_text
+from gapscope.textfmt import plural
 from gapscope.vocabulary import MAP_FACETS
 
 from .. import hints
@@ -26,12 +27,18 @@ from .core_view import CoreView
 # What the Stability column means (the list's header and each cell say it on hover; docs/maps.md).
 STABILITY_TIP = (
     "<b>Stability</b> (0 to 1): does this cluster come back when the map is made again?<br/>"
-    "The same papers are clustered {runs} more time(s) with other random seeds. Each time, this cluster "
+    "The same papers are clustered {runs} with other random seeds. Each time, this cluster "
     "is matched to its closest counterpart and we count the papers they share out of the papers in either "
     "(Jaccard). Stability is the mean of those shares.<br/>"
     "<span style='color:#1d7a3a'>0.6 and above</span>: the same group every time, a real theme. "
     "<span style='color:#b7791f'>0.3 to 0.6</span>: its core is real, its edges move. "
     "<span style='color:#b03a2e'>below 0.3</span>: it depends on the seed; read it with its neighbours.")
+
+
+def stability_tip(runs: int) -> str:
+    """STABILITY_TIP for a map whose stability came from ``runs`` more clusterings."""
+    return STABILITY_TIP.format(runs=plural(runs, "more time"))
+
 
 LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover show them whole
 # what the labels are made of (Map.label_kind), said under the map
@@ -375,7 +382,7 @@ class MapsView(CoreView):
         self._label_of = {}
         self._size_of = sizes
         runs = (_attr(m, "params", {}) or {}).get("stability_seeds", 3)
-        tip = STABILITY_TIP.format(runs=runs)
+        tip = stability_tip(runs)
         self.clusters.headerItem().setToolTip(2, tip)
         self.clusters.headerItem().setToolTip(0, "Each cluster in its colour on the map (the legend); "
                                                  "hover a point on the map to see its cluster")

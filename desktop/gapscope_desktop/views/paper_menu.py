@@ -11,6 +11,8 @@ from PySide6.QtCore import QUrl
 from PySide6.QtGui import QDesktopServices, QGuiApplication
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QWidget
 
+from gapscope.textfmt import plural
+
 from ..write_guard import hold_menu_writers
 
 DECISION_LABELS = (("include", "Include"), ("exclude", "Exclude"), ("maybe", "Maybe"), ("postpone", "Postpone"))
@@ -116,7 +118,7 @@ class PaperMenu:
     def tag(self, name: Optional[str] = None) -> None:
         if name is None:
             names = [n for n, _ in self.lib.list_tags()]
-            name, ok = QInputDialog.getItem(self.parent, "Tag", f"Tag {len(self.ids)} paper(s) with:", names, 0, True)
+            name, ok = QInputDialog.getItem(self.parent, "Tag", f"Tag {plural(len(self.ids), 'paper')} with:", names, 0, True)
             if not ok:
                 return
         if name.strip():

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, 
 
 from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
+from gapscope.textfmt import plural
 from gapscope.vocabulary import SHORTCOMING_NAMES
 
 from ..write_guard import hold_menu_writers, set_enabled
@@ -536,7 +537,7 @@ class PdfReader(QWidget):
         from gapscope.fulltext.annotated import export_annotated_pdf
 
         def done(result: dict) -> None:
-            self.status.setText(f"Wrote {result['file']} with {result['highlights']} highlight(s).")
+            self.status.setText(f"Wrote {result['file']} with {plural(result['highlights'], 'highlight')}.")
 
         def write(lib, paper_id, path, *, progress=None, cancel=None):   # one file: nothing to report
             return export_annotated_pdf(lib, paper_id, path)
@@ -681,7 +682,7 @@ def attach_summary(results: list[dict]) -> tuple[str, list[str]]:
     failed = [r.get("message") or f"{r['file']}: {r['status']}" for r in results if r["status"] not in ATTACHED]
     labelled = sum(bool(r.get("labelled")) for r in results)
     note = next((r["label_note"] for r in results if r.get("label_note")), None)
-    line = (f"Attached {len(done)} of {len(results)} PDF(s)" + (f", {labelled} labelled" if labelled else "")
+    line = (f"Attached {len(done)} of {plural(len(results), 'PDF')}" + (f", {labelled} labelled" if labelled else "")
             + (f"; {note}" if note else "") + "".join(f"; {m}" for m in failed[:3])
             + (f"; {len(failed) - 3} more not attached" if len(failed) > 3 else ""))
     return line, failed
@@ -691,7 +692,7 @@ def show_attach_failures(parent: QWidget, failed: list[str], total: int) -> QMes
     """One box for a whole drop, listing every file that failed and why; not modal, so the window (and
     the next drop) is not blocked."""
     box = QMessageBox(QMessageBox.Warning, "PDFs not attached",
-                      f"{len(failed)} of {total} file(s) could not be attached or read:", QMessageBox.Ok, parent)
+                      f"{len(failed)} of {plural(total, 'file')} could not be attached or read:", QMessageBox.Ok, parent)
     box.setInformativeText("\n".join(failed))
     box.setWindowModality(Qt.NonModal)
     box.setAttribute(Qt.WA_DeleteOnClose)
