@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.core.test_gaps_rank import constructed_graph
+from tests.core.gap_ends_helpers import assert_left_out, concept_corpus, listed_gaps
 
 
 def _defined(phrase, expansion):
@@ -85,16 +85,9 @@ SYNONYMS = {"Mixture-of-Experts MoE": ["MoE", "Mixture-of-Experts"]}     # its m
 
 
 def _reading():
-    from gapscope.concepts.model import Concept
     from gapscope.concepts.roles import part_papers, technique_and_task_papers
 
-    texts, among, concepts = {}, {}, []
-    for k, (phrase, sents) in enumerate(TEXTS.items()):
-        ids = [100 * (k + 1) + i for i in range(len(sents))]
-        texts.update(zip(ids, sents))
-        among[k + 1] = set(ids)
-        concepts.append(Concept(k + 1, "problem", phrase, SYNONYMS.get(phrase, []), None,
-                                {p: "problem" for p in ids}))
+    concepts, texts, among = concept_corpus(TEXTS, "problem", SYNONYMS)
     forms = {c.id: [c.phrase, *c.synonyms] for c in concepts}
     _tech, task = technique_and_task_papers(texts, forms, among)
     part = part_papers(texts, forms, among)
@@ -115,10 +108,9 @@ def test_a_technique_a_model_or_a_part_of_one_is_no_problem():
 
 def test_a_non_problem_ends_no_gap_and_is_named_as_no_related_problem():
     from gapscope.concepts.pair_rules import ConceptMentions
-    from gapscope.gaps.candidates import concept_gaps, not_problem_ids
+    from gapscope.gaps.candidates import not_problem_ids
 
-    cs, dates, pv = constructed_graph(seed=2)
-    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    cs, dates, pv, plain = listed_gaps()
     by_id = cs.by_id()
     p = by_id[plain[0].problem.cluster]
     related = next(r["concept"] for g in plain for r in g.details["predicting_problems"]
@@ -128,12 +120,7 @@ def test_a_non_problem_ends_no_gap_and_is_named_as_no_related_problem():
     reading = ConceptMentions(men, as_task={p.id: frozenset(), r.id: frozenset()},
                               as_part={p.id: frozenset(p.papers), r.id: frozenset(r.papers)})
     assert not_problem_ids(cs, reading) == {p.id, r.id}
-    notices: list = []
-    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, notices=notices, mentions=reading)
-    assert again and all(g.problem.cluster not in (p.id, r.id) for g in again)
-    assert all(x["concept"] != related for g in again for x in g.details["predicting_problems"])
-    assert all(f"\u201c{related}\u201d" not in g.statement for g in again)
-    assert any("technique or a model part" in n and f"\u201c{p.phrase}\u201d" in n for n in notices), notices
+    assert_left_out(cs, dates, pv, reading, "problem", p, r, "technique or a model part")
     # a method concept written so stays a method
     m = by_id[plain[0].method.cluster]
     assert not_problem_ids(cs, ConceptMentions(men, as_task={m.id: frozenset()},
@@ -153,8 +140,7 @@ def test_a_sensor_is_named_as_no_related_problem():
     from gapscope.concepts.pair_rules import ConceptMentions
     from gapscope.gaps.candidates import concept_gaps
 
-    cs, dates, pv = constructed_graph(seed=2)
-    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    cs, dates, pv, plain = listed_gaps(plausible_min=0.0)
     named = [x for g in plain for x in sorted(_named(g))
              if x not in {g.details["method_concept"], g.details["problem_concept"]}]
     r, pair = [c for c in cs.concepts if c.phrase in named and c.kind == "problem"][:2]
@@ -188,8 +174,7 @@ def test_a_vague_related_concept_is_named_no_more(monkeypatch):
     import gapscope.embed as embed
     from gapscope.gaps.candidates import concept_gaps
 
-    cs, dates, pv = constructed_graph(seed=2)
-    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    cs, dates, pv, plain = listed_gaps(plausible_min=0.0)
     ends = {x for g in plain for x in (g.details["method_concept"], g.details["problem_concept"])}
     named = sorted({x for g in plain for x in _named(g)} - ends)
     assert len(named) >= 2
@@ -252,8 +237,7 @@ def test_an_end_under_its_other_name_is_no_shared_neighbour():
     neighbour, and an acronym and its expansion are named once."""
     from gapscope.gaps.candidates import concept_gaps
 
-    cs, dates, pv = constructed_graph(seed=2)
-    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    cs, dates, pv, plain = listed_gaps(plausible_min=0.0)
     g = next(g for g in plain if len(g.details["plausibility"]["shared_neighbours"]) == 3)
     by_phrase = {c.phrase: c for c in cs.concepts}
     m = by_phrase[g.details["method_concept"]]

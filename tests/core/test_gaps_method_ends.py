@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from tests.core.test_gaps_rank import constructed_graph
+from tests.core.gap_ends_helpers import assert_left_out, concept_corpus, listed_gaps
 
 # abstracts as the 10,653-paper CS library writes these concepts (its phrases, shortened sentences)
 TEXTS = {
@@ -36,15 +36,9 @@ REFUSED = ("point clouds", "latent space", "camera poses")
 
 
 def _reading():
-    from gapscope.concepts.model import Concept
     from gapscope.concepts.roles import thing_papers
 
-    texts, among, concepts = {}, {}, []
-    for k, (phrase, sents) in enumerate(TEXTS.items()):
-        ids = [100 * (k + 1) + i for i in range(len(sents))]
-        texts.update(zip(ids, sents))
-        among[k + 1] = set(ids)
-        concepts.append(Concept(k + 1, "method", phrase, [], None, {p: "method" for p in ids}))
+    concepts, texts, among = concept_corpus(TEXTS, "method")
     used, thing = thing_papers(texts, {c.id: [c.phrase] for c in concepts}, among)
     return concepts, {k: frozenset(v) for k, v in among.items()}, used, thing
 
@@ -72,10 +66,9 @@ def test_too_few_mentions_say_nothing():
 
 def test_a_thing_ends_no_gap_and_is_named_as_no_related_method():
     from gapscope.concepts.pair_rules import ConceptMentions
-    from gapscope.gaps.candidates import concept_gaps, not_method_ids
+    from gapscope.gaps.candidates import not_method_ids
 
-    cs, dates, pv = constructed_graph(seed=2)
-    plain = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv)
+    cs, dates, pv, plain = listed_gaps()
     by_id = cs.by_id()
     m = by_id[plain[0].method.cluster]
     men = {c.id: frozenset(c.papers) for c in cs.concepts}
@@ -85,12 +78,7 @@ def test_a_thing_ends_no_gap_and_is_named_as_no_related_method():
     reading = ConceptMentions(men, as_task={}, as_used={m.id: frozenset(), r.id: frozenset()},
                               as_thing={m.id: frozenset(m.papers), r.id: frozenset(r.papers)})
     assert not_method_ids(cs, reading) == {m.id, r.id}
-    notices: list = []
-    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, notices=notices, mentions=reading)
-    assert again and all(g.method.cluster not in (m.id, r.id) for g in again)
-    assert all(x["concept"] != related for g in again for x in g.details["predicting_methods"])
-    assert all(f"\u201c{related}\u201d" not in g.statement for g in again)
-    assert any("write as data, a space or an output" in n and f"\u201c{m.phrase}\u201d" in n for n in notices), notices
+    assert_left_out(cs, dates, pv, reading, "method", m, r, "write as data, a space or an output")
     # a problem concept written so stays a problem ("point cloud segmentation" is one)
     p = by_id[plain[0].problem.cluster]
     as_p = ConceptMentions(men, as_task={}, as_used={p.id: frozenset()}, as_thing={p.id: frozenset(p.papers)})
