@@ -15,6 +15,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from ..widgets.rows import right_aligned
+
 HISTORY_LIMIT = 500      # runs listed, newest first (the CLI's --limit)
 COLUMNS = ("#", "Date", "Kind", "Source / file", "Status", "Read", "Added", "Merged", "Already imported", "Refused")
 
@@ -104,10 +106,7 @@ class ImportHistoryDialog(QDialog):
         lay = QVBoxLayout(details)
         lay.addWidget(self.summary)
         lay.addWidget(self.refused, 1)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.copy_refused)
-        lay.addLayout(row)
+        lay.addLayout(right_aligned(self.copy_refused))
 
         self.prisma = _table(("Step", "Records"), "prismaCounts")
         self.prisma.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
@@ -123,10 +122,7 @@ class ImportHistoryDialog(QDialog):
         lay = QVBoxLayout(prisma_box)
         lay.addWidget(self.prisma, 1)
         lay.addWidget(self.how)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.copy_prisma)
-        lay.addLayout(row)
+        lay.addLayout(right_aligned(self.copy_prisma))
 
         lower = QSplitter(Qt.Horizontal)
         lower.addWidget(details)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..library_paths import same_library
+from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
                          load_highlights, load_runs, load_sentences, paper_header_html, query_terms, runs_html)
@@ -119,10 +120,7 @@ class DetailPane(QWidget):
         bl.addWidget(QLabel("<b>Notes</b>"))
         bl.addWidget(self.notes_view, 1)
         bl.addWidget(self.note_edit)
-        row = QHBoxLayout()
-        row.addStretch(1)
-        row.addWidget(self.save_note)
-        bl.addLayout(row)
+        bl.addLayout(right_aligned(self.save_note))
 
         self.splitter = QSplitter(Qt.Vertical)
         self.splitter.addWidget(self.browser)

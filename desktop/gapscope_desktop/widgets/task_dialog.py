@@ -4,7 +4,9 @@ runs, a rich-text status line, and the buttons at the bottom right."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog, QFormLayout, QHBoxLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
+from PySide6.QtWidgets import QDialog, QFormLayout, QLabel, QProgressBar, QPushButton, QVBoxLayout
+
+from .rows import right_aligned
 
 
 def progress_and_status() -> tuple[QProgressBar, QLabel]:
@@ -17,12 +19,8 @@ def progress_and_status() -> tuple[QProgressBar, QLabel]:
 
 
 def lay_out(dialog: QDialog, form: QFormLayout, bar: QProgressBar, status: QLabel, *buttons: QPushButton) -> None:
-    row = QHBoxLayout()
-    row.addStretch(1)
-    for b in buttons:
-        row.addWidget(b)
     lay = QVBoxLayout(dialog)
     lay.addLayout(form)
     lay.addWidget(bar)
     lay.addWidget(status)
-    lay.addLayout(row)
+    lay.addLayout(right_aligned(*buttons))
