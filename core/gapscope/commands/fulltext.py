@@ -237,7 +237,7 @@ def pdf_extract(file, as_json) -> None:
         fail(str(exc))
     meta = read_metadata(doc, file)
     data = {"file": file, "pages": doc.pages, "title": meta.title, "authors": meta.authors, "dois": meta.dois,
-            "arxiv_id": meta.arxiv_id,
+            "arxiv_id": meta.arxiv_id, "abstract": meta.abstract, "abstract_missing": meta.abstract_missing,
             "sections": [{"name": s.name, "kind": s.kind, "number": s.number, "page": s.page + 1,
                           "paragraphs": [p.text for p in s.paragraphs]} for s in doc.sections]}
     if as_json:
@@ -245,6 +245,7 @@ def pdf_extract(file, as_json) -> None:
         return
     click.echo(f"{safe(meta.title)}\n{', '.join(safe(a) for a in meta.authors)}  DOI {meta.dois[:1]}"
                f"  arXiv {meta.arxiv_id}  {doc.pages} pages")
+    click.echo(f"Abstract: {safe(meta.abstract)}" if meta.abstract else f"({meta.abstract_missing})")
     for s in data["sections"]:
         click.echo(f"  p.{s['page']:<3} {s['number']:<5} {safe(s['name'])}  [{s['kind']}, {len(s['paragraphs'])} paragraphs]")
 
