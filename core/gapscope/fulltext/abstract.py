@@ -6,7 +6,8 @@ Terms", "CCS Concepts" ...), its lines joined and de-hyphenated as the extractio
 Without such a heading nothing is taken (the first paragraph of a page is as often an affiliation or
 a summary for lay readers as the abstract): :func:`read_abstract` says why, for the import's note.
 The rules work on the lines' text (:func:`abstract_heading`, :func:`ends_abstract`); the type size and
-position of the lines only set aside a margin column (affiliations beside a BMC abstract)."""
+position of the lines only set aside a margin column (affiliations beside a BMC abstract), footnotes
+and a title in large type."""
 
 from __future__ import annotations
 
