@@ -48,8 +48,9 @@ def test_not_an_abstract_heading(line):
 
 @pytest.mark.parametrize("line", [
     "1 Introduction", "1. INTRODUCTION", "I. INTRODUCTION", "Introduction", "INTRODUCTION", "29 Introduction:",
-    "2 Related Work", "Keywords: graphs; trees", "KEYWORDS", "Key words Graphs · Trees", "Index Terms\u2014graphs, trees",
-    "CCS Concepts: \u2022 Computing", "ACM Reference Format:", "Additional Key Words and Phrases: reading",
+    "2 Related Work", "Keywords: graphs; trees", "KEYWORDS", "Key words Graphs · Trees",
+    "Index Terms\u2014graphs, trees", "CCS Concepts: \u2022 Computing", "ACM Reference Format:",
+    "Additional Key Words and Phrases: reading",
     "IMPORTANCE Acinetobacter lwoffii is", "Significance Statement", "eLife assessment", "Graphical abstract",
 ])
 def test_headings_that_end_an_abstract(line):
@@ -71,7 +72,8 @@ def test_lines_are_joined_and_de_hyphenated_up_to_the_next_heading():
         "A Title About Graphs", "Jane Doe", "Abstract", "We study the classi\ufffe", "fication of large",
         "graphs in two columns. Our method is state-of-the-", "art and fast.", "1 Introduction", "Graphs are ..."])
     assert why is None
-    assert text == "We study the classification of large graphs in two columns. Our method is state-of-the-art and fast."
+    assert text == ("We study the classification of large graphs in two columns. "
+                    "Our method is state-of-the-art and fast.")
 
 
 def test_a_run_in_heading_and_keywords_after_it():
@@ -89,7 +91,8 @@ def test_line_numbers_of_a_draft_are_taken_off():
     assert text == ("The field of engineering living materials seeks to engineer cells that form materials "
                     "with tailorable structures.")
     # numbers that start sentences are not line numbers
-    assert strip_line_numbers(["162 papers were read", "and 3 were kept"]) == ["162 papers were read", "and 3 were kept"]
+    lines = ["162 papers were read", "and 3 were kept"]
+    assert strip_line_numbers(lines) == lines
 
 
 def test_no_heading_no_guess():

@@ -161,9 +161,9 @@ def flaky_lib(tmp_path, replay_server, shared_data, monkeypatch):
     with Library(path) as lib:
         lib.set_setting("collect.arxiv_interval_s", 0)
         lib.set_setting("collect.max_retries", 1)          # each URL: a try and one retry
-        ingest_papers(lib, [Paper(title=t, arxiv_id=a, arxiv_version=v, source="test", source_key=a) for t, a, v in (
-            ("CiteSee", "2302.07302", 1), ("Never served", "2501.00002", 2), ("Beyond summarization", "2304.02623", 1))],
-            kind="import", source="test", target="test")
+        papers = [Paper(title=t, arxiv_id=a, arxiv_version=v, source="test", source_key=a) for t, a, v in (
+            ("CiteSee", "2302.07302", 1), ("Never served", "2501.00002", 2), ("Beyond summarization", "2304.02623", 1))]
+        ingest_papers(lib, papers, kind="import", source="test", target="test")
     return path
 
 

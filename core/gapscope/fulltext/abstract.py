@@ -70,7 +70,9 @@ def ends_abstract(text: str) -> bool:
     if _FRONT_END_RE.match(t) or _BODY_HEADING.match(t):
         return True
     m = _NUMBERED.match(text.strip())
-    return bool(m) and not re.search(r"[.,;:]$", m.group("name")) and m.group("name").split()[0].lower() not in _NOT_NAMES
+    if not m or re.search(r"[.,;:]$", m.group("name")):
+        return False
+    return m.group("name").split()[0].lower() not in _NOT_NAMES
 
 
 # "1 of 9 human ...", "2 In the present study": a number starting a sentence, not a section

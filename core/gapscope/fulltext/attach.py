@@ -6,8 +6,9 @@ when the PDF prints one under an "Abstract" heading; else the import's note on t
 none), tagged :data:`CHECK_TAG` for the user to check. Attaching a PDF to a library paper changes
 none of the paper's fields: an abstract it has is never replaced by one read from a PDF. A PDF we
 cannot read (encrypted, no text layer, broken) is still kept and attached when it matches (the paper
-given, or the arXiv id or DOI its file name holds); the result says why its text is missing. One that matches nothing never becomes a paper: it is reported
-``unreadable`` with its name and why, and nothing is stored.
+given, or the arXiv id or DOI its file name holds); the result says why its text is missing. One that
+matches nothing never becomes a paper: it is reported ``unreadable`` with its name and why, and nothing
+is stored.
 """
 
 from __future__ import annotations

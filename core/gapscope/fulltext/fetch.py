@@ -174,7 +174,8 @@ def _fetch_paper(lib, fetcher, res: FetchResult, urls: list[str], folder: Path, 
     return None
 
 
-def _download_and_attach(lib, fetcher, res: FetchResult, folder: Path, cancel) -> tuple[Optional[str], Optional[str], bool]:
+def _download_and_attach(lib, fetcher, res: FetchResult, folder: Path,
+                         cancel) -> tuple[Optional[str], Optional[str], bool]:
     """Fetch ``res.url`` and attach what came; (why it failed or None, a reason to ask the host no
     more, whether the failure is the host's rather than the URL's answer)."""
     from ..jobs import Cancelled

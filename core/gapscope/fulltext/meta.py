@@ -315,9 +315,10 @@ def _date(meta: PdfMetadata, doc: Document) -> None:
 
 def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     """Identifiers, title, authors, date and abstract read from a PDF (``doc``; None when it could not
-    be read) and its file name. A title or author in the file's properties is taken only when it looks like one
-    (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top, and the
-    authors below it; else (a title) the file name. ``sources`` says where each came from."""
+    be read) and its file name. A title or author in the file's properties is taken only when it looks
+    like one (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top,
+    and the authors below it; else (a title) the file name; the abstract only from under an abstract
+    heading (abstract.py). ``sources`` says where each came from."""
     meta = from_filename(path)
     if doc is None:
         return meta
