@@ -141,3 +141,59 @@ def test_collect_arxiv_pdf_downloads_the_added_papers(tmp_path, arxiv_server, sh
     assert rep["added"] == 1 and [p["status"] for p in rep["pdfs"]] == ["attached"]
     assert rep["pdfs"][0]["arxiv_id"] == "1605.08386" and rep["pdfs"][0]["pages"] == 4
     assert any(h[0].startswith("/pdf/1605.08386") for h in arxiv_server.log)
+
+
+@pytest.fixture
+def flaky_lib(tmp_path, replay_server, shared_data, monkeypatch):
+    """Three papers with a known version: the first's versioned URL fails every retry (HTTP 503) while
+    the id alone serves its PDF; every URL of the second fails every retry; the third is served."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.store import Library
+
+    pdfs = shared_data / "pdfs"
+    replay_server.add("/pdf/2302.07302v1", b"busy", status=503, content_type="text/plain")
+    replay_server.add("/pdf/2302.07302", (pdfs / CITESEE).read_bytes(), content_type="application/pdf")
+    replay_server.add("/pdf/2501.00002v2", b"busy", status=503, content_type="text/plain")
+    replay_server.add("/pdf/2501.00002", b"busy", status=503, content_type="text/plain")
+    replay_server.add("/pdf/2304.02623v1", (pdfs / SHORT).read_bytes(), content_type="application/pdf")
+    monkeypatch.setenv("GAPSCOPE_ARXIV_PDF_URL", replay_server.url + "/pdf")
+    path = tmp_path / "flaky.gapscope"
+    with Library(path) as lib:
+        lib.set_setting("collect.arxiv_interval_s", 0)
+        lib.set_setting("collect.max_retries", 1)          # each URL: a try and one retry
+        papers = [Paper(title=t, arxiv_id=a, arxiv_version=v, source="test", source_key=a) for t, a, v in (
+            ("CiteSee", "2302.07302", 1), ("Never served", "2501.00002", 2), ("Beyond summarization", "2304.02623", 1))]
+        ingest_papers(lib, papers, kind="import", source="test", target="test")
+    return path
+
+
+def test_a_url_that_fails_every_retry_gives_way_to_the_next_url_and_the_next_paper(flaky_lib, replay_server,
+                                                                                    fast_extract):
+    run, rows = fetch(flaky_lib)
+    by = {r["arxiv_id"]: r for r in rows}
+    base = replay_server.url + "/pdf"
+    # the paper's next candidate URL was asked, and gave its PDF
+    assert by["2302.07302"]["status"] == "attached" and by["2302.07302"]["url"] == f"{base}/2302.07302"
+    assert [t["url"] for t in by["2302.07302"]["tried"]] == [f"{base}/2302.07302v1"]
+    assert "gave up after 2 tries: HTTP 503" in by["2302.07302"]["tried"][0]["error"]
+    # every URL of the second failed: that paper failed, naming each URL, and the third was still asked
+    failed = by["2501.00002"]
+    assert failed["status"] == "failed" and failed["unreachable"]
+    assert [t["url"] for t in failed["tried"]] == [f"{base}/2501.00002v2", f"{base}/2501.00002"]
+    assert failed["message"].startswith("arXiv 2501.00002: every URL failed") and "not tried" not in failed["message"]
+    assert by["2304.02623"]["status"] == "attached"
+    assert len(replay_server.hits("/pdf/2501.00002v2")) == len(replay_server.hits("/pdf/2501.00002")) == 2
+    # the host failed every retry for a paper: exit 5, as before; each failure said again at the end, by paper
+    assert run.exit_code == EXIT_BLOCKED
+    assert run.stderr.splitlines()[-2:] == ["1 paper of 3 got no readable PDF:",
+                                            f"  paper {failed['paper_id']}: {failed['message']}"]
+
+
+def test_a_paper_that_got_a_definite_no_is_exit_3_even_when_another_url_gave_up(flaky_lib, replay_server,
+                                                                                fast_extract):
+    replay_server.routes.insert(0, type(replay_server.routes[0])("/pdf/2501.00002", {}, 404, b"no such paper",
+                                                                 {"Content-Type": "text/plain"}))
+    run, rows = fetch(flaky_lib, "2501.00002")
+    [row] = rows
+    assert row["status"] == "failed" and not row["unreachable"] and "HTTP 404" in row["tried"][1]["error"]
+    assert run.exit_code == EXIT_PARTIAL

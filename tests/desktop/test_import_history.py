@@ -148,3 +148,44 @@ def test_refresh_reads_the_selected_runs_details_again(window, qtbot):
     qtbot.waitUntil(lambda: dlg.task.done, timeout=20000)
     qtbot.waitUntil(lambda: dlg.entry["status"] == "done", timeout=20000)
     assert dlg.selected_run() == run and "3 added" in dlg.summary.text()
+
+
+# a folder of PDFs being attached whose process is killed after its second new paper
+_KILLED_PDF_IMPORT = """
+import os, signal, sys
+from gapscope.fulltext.attach import PdfImport
+from gapscope.models import Paper
+from gapscope.store import Library
+
+batch = PdfImport(Library(sys.argv[1]), sys.argv[2])
+for i in (1, 2):
+    batch.add(Paper(title=f"A paper read from the PDF number {i} of the folder", source="pdf",
+                    source_key=f"{sys.argv[2]}/paper{i}.pdf"))
+os.kill(os.getpid(), signal.SIGKILL)
+"""
+
+
+def test_a_pdf_folder_import_killed_midway_reads_interrupted_with_what_it_attached(window, qtbot, tmp_path):
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    core = str(Path(__file__).resolve().parents[2] / "core")
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([core, os.environ.get("PYTHONPATH", "")]))
+    folder = tmp_path / "pdfs"
+    proc = subprocess.run([sys.executable, "-c", _KILLED_PDF_IMPORT, str(window.lib.path), str(folder)], env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    # the window's own connection, opened before the kill, reads it so too
+    assert window.lib.imports_log(1)[0]["status"] == "interrupted"
+
+    dlg = _history(window, qtbot)
+    runs = dlg.runs
+    row = next(r for r in range(runs.rowCount()) if runs.item(r, _column(runs, "Source / file")).text() == str(folder))
+    assert runs.item(row, _column(runs, "Status")).text() == "interrupted"
+    assert runs.item(row, _column(runs, "Added")).data(Qt.DisplayRole) == 2
+    runs.selectRow(row)
+    qtbot.waitUntil(lambda: dlg.entry is not None and dlg.entry["target"] == str(folder), timeout=20000)
+    assert ": interrupted. Read 2: 2 added" in dlg.summary.text()
+    assert "the PDFs attached before are kept: attach the same folder or files again" in dlg.summary.text()

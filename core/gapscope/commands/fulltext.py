@@ -127,8 +127,14 @@ def fetch_and_attach(lib, paper_ids, *, refetch: bool = False, facets: bool = Tr
             continue
         what = f"{r.pages} pages, {r.sentences} sentences" if r.status == "attached" else ""
         click.echo(f"{r.status:<16} paper {r.paper_id:>5}  arXiv {safe(r.arxiv_id):<14} {what}")
-        if r.message and r.status != "attached":
+        if r.message and (r.status != "attached" or r.tried):
             click.secho(f"{'':17}{safe(r.message)}", fg="yellow" if r.status != "failed" else "red", err=True)
+    failed = [r for r in results if r.status in ("failed", "unreadable")]
+    if print_results and failed:
+        # every failure again at the end, by paper: the lines above scroll away on a long fetch
+        click.secho(f"{plural(len(failed), 'paper')} of {len(results):,} got no readable PDF:", fg="red", err=True)
+        for r in failed:
+            click.secho(f"  paper {r.paper_id}: {safe(r.message or r.status)}", fg="red", err=True)
     return results
 
 
@@ -144,9 +150,11 @@ def pdf_fetch(ref, papers, refetch, facets, as_json, quiet) -> None:
     """Download the arXiv PDF of PAPERS (library id, arXiv id or DOI; default: every paper with an arXiv
     id and no PDF) and attach it. Politely: the arXiv collect's spacing, retries and deadline.
     Base URL: $GAPSCOPE_ARXIV_PDF_URL or setting collect.arxiv_pdf_url (default https://arxiv.org/pdf).
-    Exit 3 when a paper's PDF could not be fetched or read (the others are attached); 5 when the host could
-    not be reached (no network), failed every retry or something else answered (a captive portal): the
-    papers left are not tried, as `collect` and `enrich` stop for that cause."""
+    A URL that fails gives way to the paper's next one (the id without its version), then to the next
+    paper; the papers that got no PDF are named again at the end. Exit 3 when a paper's PDF could not be
+    fetched or read (a 404, not a PDF); 5 when the host failed every retry on each of a paper's URLs, could
+    not be reached (no network) or something else answered (a captive portal), as for `collect` and
+    `enrich`: the last two stop the asking, the papers left are not tried."""
     lib = ref.open()
     ids = [resolve_paper(lib, p) for p in papers] if papers else None
     results = fetch_and_attach(lib, ids, refetch=refetch, facets=facets, as_json=as_json, quiet=quiet)
@@ -237,7 +245,7 @@ def pdf_extract(file, as_json) -> None:
         fail(str(exc))
     meta = read_metadata(doc, file)
     data = {"file": file, "pages": doc.pages, "title": meta.title, "authors": meta.authors, "dois": meta.dois,
-            "arxiv_id": meta.arxiv_id,
+            "arxiv_id": meta.arxiv_id, "abstract": meta.abstract, "abstract_missing": meta.abstract_missing,
             "sections": [{"name": s.name, "kind": s.kind, "number": s.number, "page": s.page + 1,
                           "paragraphs": [p.text for p in s.paragraphs]} for s in doc.sections]}
     if as_json:
@@ -245,6 +253,7 @@ def pdf_extract(file, as_json) -> None:
         return
     click.echo(f"{safe(meta.title)}\n{', '.join(safe(a) for a in meta.authors)}  DOI {meta.dois[:1]}"
                f"  arXiv {meta.arxiv_id}  {doc.pages} pages")
+    click.echo(f"Abstract: {safe(meta.abstract)}" if meta.abstract else f"({meta.abstract_missing})")
     for s in data["sections"]:
         click.echo(f"  p.{s['page']:<3} {s['number']:<5} {safe(s['name'])}  [{s['kind']}, {len(s['paragraphs'])} paragraphs]")
 

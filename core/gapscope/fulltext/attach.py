@@ -1,11 +1,14 @@
 """Attach PDFs to library papers: match by DOI, arXiv id or title (with how sure), copy the file into
 the library's storage folder under its content hash, and store its sections and sentences.
 
-A PDF that matches no paper becomes a new paper with the metadata read from it, tagged
-:data:`CHECK_TAG` for the user to check. A PDF we cannot read (encrypted, no text layer, broken) is
-still kept and attached when it matches (the paper given, or the arXiv id or DOI its file name holds); the
-result says why its text is missing. One that matches nothing never becomes a paper: it is reported
-``unreadable`` with its name and why, and nothing is stored.
+A PDF that matches no paper becomes a new paper with the metadata read from it (its abstract too,
+when the PDF prints one under an "Abstract" heading; else the import's note on the file says it has
+none), tagged :data:`CHECK_TAG` for the user to check. Attaching a PDF to a library paper changes
+none of the paper's fields: an abstract it has is never replaced by one read from a PDF. A PDF we
+cannot read (encrypted, no text layer, broken) is still kept and attached when it matches (the paper
+given, or the arXiv id or DOI its file name holds); the result says why its text is missing. One that
+matches nothing never becomes a paper: it is reported ``unreadable`` with its name and why, and nothing
+is stored.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from ..jobs import check, report
-from ..models import Paper
+from ..models import Paper, RecordWarning
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
 from .meta import FROM_FILE_DATE, PdfMetadata, read_metadata
@@ -153,13 +156,14 @@ class PdfImport:
         self.lib, self.target = lib, target
         self.rep = ImportReport(source="pdf")
 
-    def add(self, paper: Paper):
-        """Ingest ``paper``; (the ids it added, the errors and warnings it brought)."""
+    def add(self, paper: Paper, notes: Iterable[RecordWarning] = ()):
+        """Ingest ``paper`` (and ``notes`` on it for the import's record); (the ids it added, the errors
+        and warnings it brought)."""
         from ..ingest import ingest_papers
 
         rep = self.rep
         ids, errors, warnings = len(rep.added_ids), len(rep.errors), len(rep.warnings)
-        ingest_papers(self.lib, [paper], kind="import", source="pdf", target=self.target, report_obj=rep,
+        ingest_papers(self.lib, [*notes, paper], kind="import", source="pdf", target=self.target, report_obj=rep,
                       import_id=rep.import_id, finish=False)
         return rep.added_ids[ids:], rep.errors[errors:] + rep.warnings[warnings:]
 
@@ -171,13 +175,15 @@ class PdfImport:
 
 def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = None) -> int:
     title = meta.title or path.stem
-    paper = Paper(title=title, authors=meta.authors, doi=meta.dois[0] if meta.dois else None,
-                  arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version, year=meta.year,
-                  published=meta.published, source="pdf", source_key=str(path.resolve()), location=str(path),
-                  raw={"read_from": meta.sources})       # where the title, authors and date were read
+    paper = Paper(title=title, abstract=meta.abstract, authors=meta.authors,
+                  doi=meta.dois[0] if meta.dois else None, arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version,
+                  year=meta.year, published=meta.published, source="pdf", source_key=str(path.resolve()),
+                  location=str(path), raw={"read_from": meta.sources})  # where the title, authors ... were read
+    # no abstract: no embedding, facets or place on the maps until the user adds one; the note says why
+    notes = [RecordWarning(str(path), meta.abstract_missing)] if not meta.abstract and meta.abstract_missing else []
     batch = batch or PdfImport(lib, str(path.resolve()))
     try:
-        added, problems = batch.add(paper)
+        added, problems = batch.add(paper, notes)
     finally:
         if batch.target == str(path.resolve()):          # a file attached on its own: its own import
             batch.end()

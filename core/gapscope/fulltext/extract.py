@@ -62,6 +62,9 @@ class Document:
     sections: list[Section]
     first_page_lines: list[Line]
     metadata: dict
+    # the first two pages' lines in reading order, small type at a column's foot kept: where the abstract
+    # is read (abstract.py); one at the foot of page 1 would pass for a footnote
+    lead_lines: list[Line] = field(default_factory=list)
 
     def text(self) -> str:
         return "\n\n".join(p.text for s in self.sections for p in s.paragraphs)
@@ -222,7 +225,7 @@ def _drop_margins(pages: list[list[Line]], heights: list[float]) -> list[list[Li
 def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[list[Line]], dict]:
     """Every page's lines in reading order, and the PDF's metadata (with ``margins``: each page's
     vertical text, such as the arXiv stamp; ``page1``: page 1's lines top to bottom, before running
-    headers and footnotes are dropped)."""
+    headers and footnotes are dropped; ``lead_lines``: the first two pages' lines, footnotes not dropped)."""
     import pypdfium2 as pdfium
     import pypdfium2.raw as raw
 
@@ -274,6 +277,7 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
     meta["page1"] = [ln.text for ln in sorted(pages[0], key=lambda ln: ln.y0)] if pages else []
     pages = _drop_margins(pages, heights)
     meta["margins"] = margins
+    meta["lead_lines"] = [ln for page in pages[:2] for ln in page]
     return drop_footnotes(pages, widths, heights, body_size(pages)), meta
 
 
@@ -325,8 +329,9 @@ def extract(path: str | Path, *, progress=None, cancel=None) -> Document:
     from .sections import build_sections
 
     pages, meta = read_lines(path, progress=progress, cancel=cancel)
+    lead = meta.pop("lead_lines", [])
     return Document(str(path), len(pages), build_sections(pages, body_size(pages)),
-                    pages[0] if pages else [], meta)
+                    pages[0] if pages else [], meta, lead)
 
 
 def join_lines(texts: list[str]) -> str:

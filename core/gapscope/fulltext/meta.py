@@ -1,5 +1,5 @@
-"""Identifiers and metadata read from a PDF: DOI, arXiv id, title and authors (to match a library paper,
-or to make a new one that the user checks)."""
+"""Identifiers and metadata read from a PDF: DOI, arXiv id, title, authors and abstract (to match a
+library paper, or to make a new one that the user checks)."""
 
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Optional
 
 from ..models import normalize_doi, split_arxiv_id
+from .abstract import read_abstract
 from .extract import Document, Line
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>()\[\]{},;]+)", re.I)
@@ -25,6 +26,7 @@ _JUNK_TITLES = re.compile(r"^(untitled|microsoft word|document\d*|.*\.(dvi|pdf|d
 FROM_PROPERTIES, FROM_PAGE1, FROM_FILE_NAME = "file properties", "page 1", "file name"
 FROM_XMP = "file properties (XMP)"
 FROM_ARXIV_ID, FROM_BIORXIV_DOI, FROM_FILE_DATE = "arXiv id", "bioRxiv DOI", "file creation date (weak)"
+FROM_ABSTRACT_HEADING = "first pages, after the Abstract heading"
 
 
 @dataclass
@@ -36,7 +38,9 @@ class PdfMetadata:
     arxiv_version: Optional[int] = None
     year: Optional[int] = None
     published: Optional[str] = None                      # ISO date, as precise as known (YYYY-MM, YYYY-MM-DD)
-    sources: dict[str, str] = field(default_factory=dict)  # {"title" | "authors" | "date": FROM_...}
+    sources: dict[str, str] = field(default_factory=dict)  # {"title" | "authors" | "date" | "abstract": FROM_...}
+    abstract: str = ""
+    abstract_missing: Optional[str] = None               # why no abstract was read (for the import's note)
 
     @property
     def title_is_read(self) -> bool:
@@ -310,10 +314,11 @@ def _date(meta: PdfMetadata, doc: Document) -> None:
 
 
 def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
-    """Identifiers, title, authors and date read from a PDF (``doc``; None when it could not be read)
-    and its file name. A title or author in the file's properties is taken only when it looks like one
-    (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top, and the
-    authors below it; else (a title) the file name. ``sources`` says where each came from."""
+    """Identifiers, title, authors, date and abstract read from a PDF (``doc``; None when it could not
+    be read) and its file name. A title or author in the file's properties is taken only when it looks
+    like one (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top,
+    and the authors below it; else (a title) the file name; the abstract only from under an abstract
+    heading (abstract.py). ``sources`` says where each came from."""
     meta = from_filename(path)
     if doc is None:
         return meta
@@ -336,6 +341,9 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
         meta.title, meta.sources["title"] = urllib.parse.unquote(Path(path).stem), FROM_FILE_NAME
     _authors(meta, doc, path, block)
     _date(meta, doc)
+    meta.abstract, meta.abstract_missing = read_abstract(doc.lead_lines or doc.first_page_lines)
+    if meta.abstract:
+        meta.sources["abstract"] = FROM_ABSTRACT_HEADING
     return meta
 
 

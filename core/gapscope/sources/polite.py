@@ -61,6 +61,12 @@ class GaveUp(FetchError):
     with the same exit code (5, as a refusal: the source is given up for this run, what came is kept)."""
 
 
+class HostUnreachable(GaveUp):
+    """The GaveUp of a host that could not be connected to at all (no network, a name that does not
+    resolve, a refused connection, a TLS failure): every other URL of that host would fare the same,
+    where one URL that failed every retry (HTTP 503 each time) says nothing of the next."""
+
+
 class NotTheSource(FetchError):
     """Something other than the source answered (a captive portal, a proxy's page, a wrong URL setting):
     every further request would get the same, so the caller stops asking that host."""
@@ -286,7 +292,8 @@ class PoliteFetcher:
             early = attempt == 1 and unreachable is not None      # after the one quick check
             if cause in UNREACHABLE and (early or attempt == self.max_retries):
                 tries = "1 try" if attempt == 0 else f"{attempt + 1} {'quick tries' if early else 'tries'}"
-                raise GaveUp(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {tries} ({url})", url)
+                raise HostUnreachable(f"{host} cannot be reached ({_EXPLAINED[cause]}); gave up after {tries} ({url})",
+                                      url)
             if attempt == self.max_retries:
                 break
             if attempt == 0 and cause in UNREACHABLE:

@@ -23,6 +23,7 @@ _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version",
 _LOG_COLUMNS = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
 _LOG_LISTS = ("errors", "warnings", "merges")
+_PROCESS = ["pid", "host"]       # the process that ran it: a 'running' row whose process is gone was killed
 
 
 def process_alive(pid: int) -> bool:
@@ -42,18 +43,35 @@ def own_export_only_sql(where: str = "1") -> str:
             " (SELECT 1 FROM source_records o WHERE o.paper_id = s.paper_id AND o.source != ?)")
 
 
+def interrupted_message(kind: str, source: str) -> str:
+    """What a run killed before it finished says in the log: what it kept, and how to complete it."""
+    if source == "pdf":        # a folder (or pick) of PDFs attached: each PDF's paper is committed with it
+        return ("stopped without finishing (killed or crashed); the PDFs attached before are kept: attach the"
+                " same folder or files again to complete it (those are skipped as already attached)")
+    again = "collect again with the same query" if kind == "collect" else "import the same file again"
+    return f"stopped without finishing (killed or crashed); the committed batches are kept: {again} to complete it"
+
+
+def _gone(pid: Optional[int], host: Optional[str]) -> bool:
+    """The process that ran a 'running' row is no more: it ran on this machine, is not this process,
+    and no process has its id. (A row from another machine cannot be told: it stays running.)"""
+    return pid is not None and host == platform.node() and pid != os.getpid() and not process_alive(pid)
+
+
 class ImportsMixin:
     def imports_log(self, limit: int = 50, *, lists: bool = True) -> list[dict[str, Any]]:
         """The newest ``limit`` imports and collects, newest first. ``lists=False`` leaves out the kept
         errors, warnings and merges (up to a thousand each per run): a listing of the runs alone."""
         cols = _LOG_COLUMNS if lists else [c for c in _LOG_COLUMNS if c not in _LOG_LISTS]
-        rows = self._conn.execute(f"SELECT {', '.join(cols)} FROM imports ORDER BY id DESC LIMIT ?", (limit,))
-        return [self._log_entry(dict(zip(cols, row))) for row in rows]
+        rows = self._conn.execute(f"SELECT {', '.join(cols + _PROCESS)} FROM imports ORDER BY id DESC LIMIT ?",
+                                  (limit,))
+        return [self._log_entry(dict(zip(cols + _PROCESS, row))) for row in rows]
 
     def import_entry(self, import_id: int) -> Optional[dict[str, Any]]:
         """One run of the log, with its kept errors, warnings and merges; None when there is no such run."""
-        row = self._conn.execute(f"SELECT {', '.join(_LOG_COLUMNS)} FROM imports WHERE id = ?", (import_id,)).fetchone()
-        return self._log_entry(dict(zip(_LOG_COLUMNS, row))) if row else None
+        cols = _LOG_COLUMNS + _PROCESS
+        row = self._conn.execute(f"SELECT {', '.join(cols)} FROM imports WHERE id = ?", (import_id,)).fetchone()
+        return self._log_entry(dict(zip(cols, row))) if row else None
 
     @staticmethod
     def _log_entry(d: dict[str, Any]) -> dict[str, Any]:
@@ -61,6 +79,11 @@ class ImportsMixin:
             if k in d:
                 d[k] = json.loads(d[k])
         d["error_count"] = max(d["error_count"], len(d.get("errors", ())))
+        pid, host = d.pop("pid"), d.pop("host")
+        if d["status"] == "running" and _gone(pid, host):
+            # killed since this connection opened (the desktop's), or in a library this process cannot
+            # write (read-only, or another writer holding it): it reads as what the next open will mark
+            d["status"], d["message"] = "interrupted", interrupted_message(d["kind"], d["source"])
         return d
 
     # --- the log ---------------------------------------------------------------------------------
@@ -105,22 +128,19 @@ class ImportsMixin:
 
     def mark_interrupted_imports(self) -> int:
         """Imports and collects still 'running' whose process is gone from this machine (killed, crashed,
-        power cut) become 'interrupted'. Returns how many. Does nothing on a library it cannot write."""
-        host = platform.node()
-        dead = [(i,) for i, pid, h in self._conn.execute(
-            "SELECT id, pid, host FROM imports WHERE status = 'running'")
-            if pid is not None and h == host and pid != os.getpid() and not process_alive(pid)]
+        power cut) become 'interrupted', with what they kept and how to complete them
+        (:func:`interrupted_message`); their counts stay as last committed. Returns how many. Does nothing
+        on a library it cannot write (the log still reads them as interrupted: :meth:`imports_log`)."""
+        dead = [(now_iso(), interrupted_message(kind, source), i) for i, kind, source, pid, host in self._conn.execute(
+            "SELECT id, kind, source, pid, host FROM imports WHERE status = 'running'") if _gone(pid, host)]
         if not dead:
             return 0
         try:
             # on open, like the migrations: not a user's write, so allowed from any thread
             with self._transaction() as conn:
                 conn.executemany(
-                    "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?),"
-                    " message = 'stopped without finishing (killed or crashed); the committed batches are kept:"
-                    " ' || CASE kind WHEN 'collect' THEN 'collect again with the same query to complete it'"
-                    " ELSE 'import the same file again to complete it' END WHERE id = ? AND status = 'running'",
-                    [(now_iso(), i) for (i,) in dead])
+                    "UPDATE imports SET status = 'interrupted', finished_at = COALESCE(finished_at, ?), message = ?"
+                    " WHERE id = ? AND status = 'running'", dead)
         except sqlite3.OperationalError:  # read-only, or busy beyond the timeout: say it next time
             return 0
         return len(dead)

@@ -1,0 +1,156 @@
+"""A paper's abstract read from its PDF: the text after an "Abstract" heading on the first two pages
+(a line of its own, "ABSTRACT", or run in: "Abstract—We ...", "Abstract. We ...", "ABSTRACT The ..."),
+up to the first heading that follows it ("1 Introduction", "I. INTRODUCTION", "Keywords", "Index
+Terms", "CCS Concepts" ...), its lines joined and de-hyphenated as the extraction joins a paragraph's.
+
+Without such a heading nothing is taken (the first paragraph of a page is as often an affiliation or
+a summary for lay readers as the abstract): :func:`read_abstract` says why, for the import's note.
+The rules work on the lines' text (:func:`abstract_heading`, :func:`ends_abstract`); the type size and
+position of the lines only set aside a margin column (affiliations beside a BMC abstract), footnotes
+and a title in large type."""
+
+from __future__ import annotations
+
+import re
+from typing import Optional
+
+from .extract import Line, join_lines
+
+# what the user can do: a record of the same paper imported later (BibTeX, RIS ...) fills in the abstract
+_LATER = "; importing a record of the paper with its abstract (BibTeX, RIS ...) fills it in"
+NO_HEADING = "no abstract read from the PDF: it has no \u201cAbstract\u201d heading on its first two pages" + _LATER
+NO_TEXT = "no abstract read from the PDF: no text follows its \u201cAbstract\u201d heading" + _LATER
+
+# the heading, alone or run in; "A B S T R A C T" (Elsevier) too. A mixed-case "Abstract" runs in with
+# no punctuation only before a sentence's worth of words ("Abstract Splicing is the ...", eLife): a
+# title may start "Abstract Meaning Representation".
+_ABSTRACT = re.compile(
+    r"^(?:(?P<upper>ABSTRACT|A B S T R A C T)|(?P<mixed>Abstract|Summary|SUMMARY))"
+    r"(?:\s*$|\s*[:.\u2014\u2013]\s*(?P<rest1>.*)$|\s*-{1,2}\s*(?P<rest2>.*)$|\s+(?P<rest3>[A-Z\d(\u201c\"].*)$)")
+RUN_IN_WORDS = 8
+# a line number (bioRxiv, PLOS drafts) glued before the text: "13 Abstract:", "14 The field of ..."
+_LINE_NUMBER = re.compile(r"^\d{1,4}\s+(?=\S)")
+
+_FRONT_END = (r"key\s*words?|keywords?(?: and phrases)?|additional key words(?: and phrases)?|index terms"
+              r"|ccs concepts|acm reference format|general terms|categories and subject descriptors"
+              r"|subjects?|(?:ams |mathematics )?subject classification|msc(?: \d{4})?|jel(?: classification)?"
+              r"|abbreviations|graphical abstract|highlights|significance(?: statement)?|importance"
+              r"|author summary|lay summary|plain language summary|elife digest|elife assessment|editor'?s evaluation"
+              r"|one sentence summary|summary|teaser|main|main text")
+# "Keywords: ...", "Index Terms—...", "CCS Concepts: •", "KEYWORDS" alone; "IMPORTANCE Acinetobacter ..."
+# (any case for the name; a capital after it, so that "highlights that ..." in a sentence is no heading)
+_FRONT_END_RE = re.compile(rf"^(?i:{_FRONT_END})(?:\s*$|\s*[:.\u2014\u2013-]|\s+(?=[A-Z\u2022]))")
+_BODY_NAMES = (r"introduction|background|related work|methods?|materials and methods|results|discussion"
+               r"|conclusions?|references|acknowledge?ments?|preliminaries|overview|motivation")
+# an unnumbered body heading on a line of its own: "Introduction", "INTRODUCTION" (not "Background:
+# Glucokinase ...", the run-in label of a structured abstract)
+_BODY_HEADING = re.compile(rf"^(?:{_BODY_NAMES})[.:]?$", re.I)
+# a numbered heading: "1 Introduction", "1. INTRODUCTION", "I. INTRODUCTION", "2 Related Work"
+_NUMBERED = re.compile(r"^(?:\d{1,2}|[IVX]{1,4})\.?\s+(?P<name>[A-Z][\w'’-]*(?:\s+[\w'’&-]+){0,6}):?$")
+
+
+def abstract_heading(text: str) -> Optional[str]:
+    """The text run in after an abstract heading on this line ("" when the heading stands alone), or
+    None when the line is no abstract heading."""
+    m = _ABSTRACT.match(_LINE_NUMBER.sub("", text.strip()))
+    if not m:
+        return None
+    rest = next((g for g in (m.group("rest1"), m.group("rest2"), m.group("rest3")) if g is not None), "")
+    if m.group("mixed") and m.group("rest3") is not None and len(rest.split()) < RUN_IN_WORDS:
+        return None                    # "Abstract Meaning Representation ...": a title, no heading
+    if m.group("mixed") in ("Summary", "SUMMARY") and rest:
+        return None                    # only a "Summary" line of its own stands for the abstract (Cell)
+    return rest.strip()
+
+
+def ends_abstract(text: str) -> bool:
+    """The line is a heading that follows an abstract: front matter (keywords, index terms, a
+    significance statement) or the body's first section."""
+    t = _LINE_NUMBER.sub("", text.strip()) if not _NUMBERED.match(text.strip()) else text.strip()
+    if _FRONT_END_RE.match(t) or _BODY_HEADING.match(t):
+        return True
+    m = _NUMBERED.match(text.strip())
+    if not m or re.search(r"[.,;:]$", m.group("name")):
+        return False
+    return m.group("name").split()[0].lower() not in _NOT_NAMES
+
+
+# "1 of 9 human ...", "2 In the present study": a number starting a sentence, not a section
+_NOT_NAMES = {"in", "of", "the", "a", "an", "and", "we", "this", "these", "to", "for", "with", "on", "at", "by"}
+
+
+def strip_line_numbers(texts: list[str]) -> list[str]:
+    """Lines without the line numbers a draft prints before them ("14 The field ...", "15 macro..."):
+    taken off only when most lines start with a number and those numbers mostly go up by one."""
+    nums = [int(m.group(0)) if (m := re.match(r"^\d{1,4}(?=\s)", t)) else None for t in texts]
+    given = [n for n in nums if n is not None]
+    steps = sum(1 for a, b in zip(nums, nums[1:]) if a is not None and b is not None and b == a + 1)
+    if len(given) < max(2, 0.6 * len(texts)) or steps < 0.5 * (len(given) - 1):
+        return texts
+    return [_LINE_NUMBER.sub("", t) if n is not None else t for t, n in zip(texts, nums)]
+
+
+def abstract_from_texts(texts: list[str]) -> tuple[str, Optional[str]]:
+    """(abstract, why it is empty or None) from lines of text in reading order: the text-level rules
+    alone (:func:`read_abstract` adds the layout)."""
+    start = next((i for i, t in enumerate(texts) if abstract_heading(t) is not None), None)
+    if start is None:
+        return "", NO_HEADING
+    return _collect(texts[start:])
+
+
+def _collect(texts: list[str]) -> tuple[str, Optional[str]]:
+    # a line-end non-breaking hyphen before a lower-case letter is a hyphenation (BMC sets them so)
+    texts = [t[:-1] + "\u00ad" if t.endswith("\u2011") and k + 1 < len(texts) and texts[k + 1][:1].islower()
+             else t for k, t in enumerate(strip_line_numbers(texts))]
+    first = abstract_heading(texts[0]) or ""
+    body = [first] if first else []
+    for t in texts[1:]:
+        if ends_abstract(t):
+            break
+        body.append(t)
+    text = re.sub(r"\s+", " ", join_lines(body)).strip()
+    return (text, None) if len(text.split()) >= 8 else ("", NO_TEXT)
+
+
+def read_abstract(lines: list[Line]) -> tuple[str, Optional[str]]:
+    """(abstract, why it is empty or None) from the first pages' lines in reading order: the text
+    after the first abstract heading up to the next heading (:func:`ends_abstract`). The abstract is
+    read down its column: a line beside it at the same height (a margin column of affiliations and
+    dates, BMC and eLife) is left out; one beside it higher up, or on the next page, goes on in the
+    next column."""
+    start = next((i for i, ln in enumerate(lines) if abstract_heading(ln.text) is not None
+                  and not (abstract_heading(ln.text) and _title_type(ln, lines))), None)
+    if start is None:
+        return "", NO_HEADING
+    head = lines[start]
+    col = head
+    if not abstract_heading(head.text):       # a heading of its own: the column is the text's below it
+        col = next((ln for ln in lines[start + 1:] if _overlap(ln, head)), head)
+    kept, last = [head.text], head
+    for ln in lines[start + 1:]:
+        if not _overlap(ln, col):
+            if ln.page == last.page and ln.y0 > last.y0 - 1:
+                continue                      # beside the abstract, at the height it is read at
+            col = ln                          # the next column, or the next page
+        if ends_abstract(ln.text):
+            kept.append(ln.text)
+            break
+        if ln.size < col.size - 0.5 and _FOOTNOTE.match(ln.text):
+            continue                          # a footnote at the column's foot ("∗Equal contribution.")
+        kept.append(ln.text)
+        last = ln
+    return _collect(kept)
+
+
+_FOOTNOTE = re.compile(r"^[*\u2217\u2020\u2021\u00a7\u00b6#\u22c6\d\u00b9\u00b2\u00b3\u2070-\u2079]")
+
+
+def _overlap(a: Line, b: Line) -> bool:
+    return a.x0 < b.x1 + 2 and b.x0 < a.x1 + 2
+
+
+def _title_type(ln: Line, lines: list[Line]) -> bool:
+    """Set far larger than most lines: a title ("Abstract Algebra for ..."), not a heading run in."""
+    sizes = sorted(x.size for x in lines)
+    return ln.size > sizes[len(sizes) // 2] + 4

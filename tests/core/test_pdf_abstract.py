@@ -1,0 +1,212 @@
+"""The abstract of a paper made from a PDF: the heading rules on lines of text, then the real PDFs in
+../shared/data/pdfs (the expected text is what each PDF prints under its Abstract heading), and the
+import: a new paper takes the abstract, one without a heading gets none and a note saying why, and a
+library paper's own abstract is never replaced."""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from gapscope.fulltext import attach as attach_mod
+from gapscope.fulltext import extract as extract_mod
+from gapscope.fulltext.abstract import (NO_HEADING, NO_TEXT, abstract_from_texts, abstract_heading, ends_abstract,
+                                        strip_line_numbers)
+from gapscope.fulltext.meta import read_metadata
+from gapscope.models import Paper
+
+from .fulltext_helpers import cached_extract
+
+ACL = "cs/2020.acl-main.447.pdf"                  # "Abstract" centred over the left column, then "1 Introduction"
+NATURE = "bio/10.1038%2Fs41467-024-44806-1.pdf"   # Nature Communications: the abstract has no heading
+
+
+# --- the heading rules, on text ---------------------------------------------------------------------
+
+@pytest.mark.parametrize("line, rest", [
+    ("Abstract", ""), ("ABSTRACT", ""), ("Abstract:", ""), ("13 Abstract:", ""), ("A B S T R A C T", ""),
+    ("Abstract\u2014We study graphs.", "We study graphs."), ("Abstract. We study graphs.", "We study graphs."),
+    ("Abstract: We study graphs.", "We study graphs."), ("Abstract -- We study graphs.", "We study graphs."),
+    ("ABSTRACT The two species that account for most", "The two species that account for most"),
+    ("Abstract Splicing is the stepwise molecular process by which introns",
+     "Splicing is the stepwise molecular process by which introns"),
+    ("Summary", ""),
+])
+def test_an_abstract_heading_alone_or_run_in(line, rest):
+    assert abstract_heading(line) == rest
+
+
+@pytest.mark.parametrize("line", [
+    "Abstract Meaning Representation Parsing",     # a title, not a heading run in
+    "Abstracts of the papers were screened",        # a word that starts like it
+    "Graphical abstract", "Summary statistics were computed", "abstract", "Summary We report a new method",
+])
+def test_not_an_abstract_heading(line):
+    assert abstract_heading(line) is None
+
+
+@pytest.mark.parametrize("line", [
+    "1 Introduction", "1. INTRODUCTION", "I. INTRODUCTION", "Introduction", "INTRODUCTION", "29 Introduction:",
+    "2 Related Work", "Keywords: graphs; trees", "KEYWORDS", "Key words Graphs · Trees",
+    "Index Terms\u2014graphs, trees", "CCS Concepts: \u2022 Computing", "ACM Reference Format:",
+    "Additional Key Words and Phrases: reading",
+    "IMPORTANCE Acinetobacter lwoffii is", "Significance Statement", "eLife assessment", "Graphical abstract",
+])
+def test_headings_that_end_an_abstract(line):
+    assert ends_abstract(line)
+
+
+@pytest.mark.parametrize("line", [
+    "Background: Glucokinase (GCK) regulates insulin secretion",   # a structured abstract's own labels
+    "Results: here we show", "Result: Here, we exploit a multiplexed assay",
+    "1 of 9 human tubulins is targeted", "162 papers on long-form summarization",
+    "highlights that fine-tuning genetic sequences can create", "main results are shown",
+])
+def test_lines_that_do_not_end_an_abstract(line):
+    assert not ends_abstract(line)
+
+
+def test_lines_are_joined_and_de_hyphenated_up_to_the_next_heading():
+    text, why = abstract_from_texts([
+        "A Title About Graphs", "Jane Doe", "Abstract", "We study the classi\ufffe", "fication of large",
+        "graphs in two columns. Our method is state-of-the-", "art and fast.", "1 Introduction", "Graphs are ..."])
+    assert why is None
+    assert text == ("We study the classification of large graphs in two columns. "
+                    "Our method is state-of-the-art and fast.")
+
+
+def test_a_run_in_heading_and_keywords_after_it():
+    text, _why = abstract_from_texts([
+        "Abstract\u2014We propose a parser for trees that runs", "in linear time on every input we tried.",
+        "Index Terms\u2014parsing, trees", "I. INTRODUCTION"])
+    assert text == "We propose a parser for trees that runs in linear time on every input we tried."
+
+
+def test_line_numbers_of_a_draft_are_taken_off():
+    lines = ["13 Abstract:", "14 The field of engineering living materials seeks", "15 to engineer cells that",
+             "16 form materials with tailorable structures.", "17 Introduction:"]
+    assert strip_line_numbers(lines)[1] == "The field of engineering living materials seeks"
+    text, _why = abstract_from_texts(lines)
+    assert text == ("The field of engineering living materials seeks to engineer cells that form materials "
+                    "with tailorable structures.")
+    # numbers that start sentences are not line numbers
+    lines = ["162 papers were read", "and 3 were kept"]
+    assert strip_line_numbers(lines) == lines
+
+
+def test_no_heading_no_guess():
+    assert abstract_from_texts(["A Title", "Jane Doe", "We study graphs in two columns and more.", "1 Introduction"]) \
+        == ("", NO_HEADING)
+    assert abstract_from_texts(["Abstract", "1 Introduction", "Graphs are everywhere."]) == ("", NO_TEXT)
+
+
+# --- the real PDFs -----------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def _extract_once():
+    return cached_extract(extract_mod.extract)
+
+
+@pytest.fixture(scope="module")
+def meta(shared_data, _extract_once):
+    def read(name):
+        path = shared_data / "pdfs" / name
+        return read_metadata(_extract_once(path), path)
+    return read
+
+
+@pytest.mark.parametrize("name, start, end", [
+    # a heading over one column of two, "1 Introduction" below it
+    (ACL, "We introduce S2ORC,1 a large corpus of 81.1M English-language academic papers spanning",
+     "development of tools and tasks for text mining over academic text."),
+    # the abstract in the left column, "1 Introduction" at the top of the right one; footnotes below it
+    ("cs/pasa-2501.10120.pdf", "We introduce PaSa, an advanced Paper Search agent powered by large language models.",
+     "Model, datasets, and code are available at https://github.com/bytedance/pasa."),
+    # "ABSTRACT" then "KEYWORDS" (ACM)
+    ("cs/2304.02623v1.pdf", "Large language models have introduced exciting new opportunities",
+     "We sketch three components for AI support design and discuss considerations for future research."),
+    # a structured abstract ("Background:", "Result:", "Conclusion:") beside a margin column of affiliations
+    ("bio/10.1186%2Fs13059-023-02935-8.pdf", "Background: Glucokinase (GCK) regulates insulin secretion to "
+     "maintain appropriate blood glucose levels.", "and inform development of therapeutics targeting GCK."),
+    # "Abstract Splicing is ..." run in, beside a margin column of dates and the editor
+    ("bio/10.7554%2FeLife.91357.3.pdf", "Splicing is the stepwise molecular process by which introns are removed",
+     "These results may unify conflicting reports of co-transcriptional versus post-transcriptional splicing."),
+    # "ABSTRACT The two species ..." run in, then "IMPORTANCE"
+    ("bio/10.1128%2Fmsphere.00109-24.pdf", "The two species that account for most cases of Acinetobacter-associated",
+     "how development of resistance can be constrained in Gram-negative bacteria."),
+    # a bioRxiv draft: line numbers before every line, "13 Abstract:" ... "29 Introduction:" on the next page
+    ("bio/10.1101%2F2024.05.14.594155.pdf", "The field of engineering living materials (ELMs) seeks to engineer cells",
+     "create significant differences in rheological properties, uncovering new design principles of ELMs."),
+    # the abstract in smaller type at the foot of page 1: no footnote
+    ("odd/paperqa-paper.pdf", "Chemists can be skeptical in using deep learning (DL) in decision making",
+     "explaining predictions can uncover structure-property relationships."),
+])
+def test_the_abstract_under_the_heading(meta, name, start, end):
+    m = meta(name)
+    assert m.abstract.startswith(start) and m.abstract.endswith(end), m.abstract
+    assert m.abstract_missing is None and m.sources["abstract"]
+    assert "\ufffe" not in m.abstract and "  " not in m.abstract
+
+
+def test_hyphenation_at_line_ends_is_repaired(meta):
+    a = meta(ACL).abstract
+    assert "The corpus consists of rich metadata" in a and "structured full text for 8.1M open access papers" in a
+    assert "\u2011 " not in meta("bio/10.1186%2Fs13059-023-02935-8.pdf").abstract     # "hyperinsuline-" "mic"
+
+
+@pytest.mark.parametrize("name", [NATURE, "cs/2203.00130v1.pdf", "cs/1903.10676.pdf"])
+def test_no_heading_gives_no_abstract_and_says_so(meta, name):
+    m = meta(name)
+    assert m.abstract == "" and m.abstract_missing == NO_HEADING and "abstract" not in m.sources
+
+
+# --- the import ------------------------------------------------------------------------------------
+
+@pytest.fixture
+def lib(tmp_path, monkeypatch, _extract_once):
+    from gapscope.store import Library
+
+    monkeypatch.setattr(attach_mod, "extract", _extract_once)
+    lib = Library(tmp_path / "review.gapscope")
+    yield lib
+    lib.close()
+
+
+def test_a_folder_import_gives_new_papers_their_abstracts_and_notes_those_without(lib, shared_data, tmp_path):
+    folder = tmp_path / "pdfs"
+    folder.mkdir()
+    for rel in (ACL, NATURE):
+        shutil.copyfile(shared_data / "pdfs" / rel, folder / rel.split("/")[-1])
+    results = {r.file.split("/")[-1]: r for r in attach_mod.attach_paths(lib, [folder])}
+    assert {r.status for r in results.values()} == {"new-paper"}
+    acl = lib.get_paper(results["2020.acl-main.447.pdf"].paper_id)
+    assert acl.abstract.startswith("We introduce S2ORC") and acl.abstract.endswith("over academic text.")
+    assert lib.get_paper(results[NATURE.split("/")[-1]].paper_id).abstract == ""
+    [run] = [e for e in lib.imports_log() if e["source"] == "pdf"]
+    assert run["status"] == "done"
+    [note] = run["warnings"]
+    assert NATURE.split("/")[-1] in note and NO_HEADING in note
+
+
+def test_a_pdf_never_replaces_the_abstract_a_library_paper_has(lib, shared_data):
+    from gapscope.ingest import ingest_papers
+
+    own = "Our own abstract, as the arXiv listing gives it."
+    ingest_papers(lib, [Paper(title="S2ORC: The Semantic Scholar Open Research Corpus", abstract=own,
+                              doi="10.18653/v1/2020.acl-main.447", source="bibtex", source_key="lo2020")],
+                  kind="import", source="bibtex", target="refs.bib")
+    res = attach_mod.attach_file(lib, shared_data / "pdfs" / ACL)
+    assert res.status == "attached" and res.match == "doi"
+    assert lib.get_paper(res.paper_id).abstract == own
+
+
+def test_a_library_paper_without_an_abstract_is_not_given_one_by_an_attach(lib, shared_data):
+    """Attaching a PDF to a library paper changes none of its fields (the user chose them)."""
+    from gapscope.ingest import ingest_papers
+
+    ingest_papers(lib, [Paper(title="S2ORC: The Semantic Scholar Open Research Corpus",
+                              doi="10.18653/v1/2020.acl-main.447", source="bibtex", source_key="lo2020")],
+                  kind="import", source="bibtex", target="refs.bib")
+    res = attach_mod.attach_file(lib, shared_data / "pdfs" / ACL)
+    assert res.status == "attached" and lib.get_paper(res.paper_id).abstract == ""
