@@ -235,21 +235,25 @@ def test_a_title_changed_behind_a_dropped_trigger_is_reported_and_repaired(folde
 
 def test_papers_missing_from_the_index_or_indexed_without_a_paper_are_named(folder_library):
     lib = folder_library
-    a, b = lib.list_paper_ids()[:2]
+    a, b, c = lib.list_paper_ids()[:3]
     title = lib.get_paper(a).title
     with lib.transaction() as conn:
+        conn.execute("DROP TRIGGER papers_fts_au")           # and a title changed unseen beside them
+        conn.execute("UPDATE papers SET title = 'Zymurgy of brewing yeasts' WHERE id = ?", (c,))
+        conn.execute(f"CREATE TRIGGER papers_fts_au {_au_body(lib)}")
         conn.execute("INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
                      " SELECT 'delete', id, title, abstract, authors FROM papers WHERE id = ?", (a,))
         conn.execute("INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (9999, 'ghost', '', '')")
     assert a not in _found(lib, title.split()[0])
     found = check_library(lib)
-    assert [(f["problem"], f["paper_id"]) for f in found.search_index] == [("not_indexed", a), ("not_a_paper", 9999)]
+    assert [(f["problem"], f["paper_id"]) for f in found.search_index] == [
+        ("not_indexed", a), ("not_a_paper", 9999), ("stale", c)]
     lines = found.lines()["search_index"]
     assert f"paper {a}" in lines[0] and "not in the search index" in lines[0] and "9999" in lines[1]
     mended = repair(lib, found)
     assert mended.search_index_rebuilt and mended.triggers == [] and mended.not_repaired == []
     assert check_library(lib).clean
-    assert a in _found(lib, title.split()[0]) and _found(lib, "ghost") == []
+    assert a in _found(lib, title.split()[0]) and _found(lib, "ghost") == [] and _found(lib, "zymurgy") == [c]
     assert b in lib.list_paper_ids()
 
 

@@ -182,7 +182,7 @@ class IntegrityMixin:
         papers' (0.1 s at 75,000 papers). Texts: where this thread may write, FTS5's own 'integrity-check'
         with the content table (an INSERT, so SQLite holds the write lock while it runs: 2.5 s); then,
         only when it fails, the rows are named by tokenizing the papers again into a temporary index
-        and comparing each row's token counts. A read-only library, or a thread that must not write (the
+        and comparing each row's token counts (3-5 s). A read-only library, or a thread that must not write (the
         desktop's readers), gets that comparison alone: a text changed keeping each column's number of
         tokens is not seen there."""
         tables = set(self.table_names())
@@ -205,7 +205,7 @@ class IntegrityMixin:
         named += [{"problem": "not_a_paper", "paper_id": pid} for pid in gone]
         exact = not self.read_only and writes_allowed_here()
         agrees = self._fts_integrity_check(cancelled) if exact else None
-        if agrees is None or (agrees is False and not named):
+        if not agrees:          # not known to agree: the rows with other text are looked for
             named += [{"problem": "stale", "paper_id": pid, "title": title}
                       for pid, title in self._rows_indexed_otherwise(cancelled)]
         if agrees is False and not named:
