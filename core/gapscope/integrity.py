@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from .store.base import LibraryError
-from .store.integrity import UnreadableSchema
+from .store.integrity import REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS, UnreadableSchema
 from .textfmt import plural
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
@@ -86,9 +86,10 @@ def reused_paper_ids(lib) -> list[ReusedId]:
 
 # --- the whole check ------------------------------------------------------------------------------------
 
-KINDS = ("sqlite", "foreign_keys", "schema", "missing_files", "reused_ids")
+KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "missing_files", "reused_ids")
 KIND_TITLES = {"sqlite": "SQLite integrity check", "foreign_keys": "rows naming a row that no longer exists",
                "schema": "schema differences from what the migrations make",
+               "search_index": "the search index disagrees with the papers",
                "missing_files": "files the library refers to that are missing",
                "reused_ids": "paper ids given twice"}
 
@@ -100,6 +101,7 @@ class IntegrityReport:
     sqlite: list[str] = field(default_factory=list)
     foreign_keys: list[dict[str, Any]] = field(default_factory=list)
     schema: list[dict[str, str]] = field(default_factory=list)
+    search_index: list[dict[str, Any]] = field(default_factory=list)
     missing_files: list[dict[str, Any]] = field(default_factory=list)
     reused_ids: list[ReusedId] = field(default_factory=list)
 
@@ -112,7 +114,8 @@ class IntegrityReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"library": self.library, "sqlite": list(self.sqlite), "foreign_keys": list(self.foreign_keys),
-                "schema": list(self.schema), "missing_files": list(self.missing_files),
+                "schema": list(self.schema), "search_index": list(self.search_index),
+                "missing_files": list(self.missing_files),
                 "reused_ids": [r.to_dict() for r in self.reused_ids]}
 
     def lines(self) -> dict[str, list[str]]:
@@ -130,6 +133,7 @@ class IntegrityReport:
             else:
                 out["schema"].append(f"{d['kind']} {d['name']} of {d['table']}: {d['found']}, the migrations make "
                                      f"{d['expected']}")
+        out["search_index"] = [_search_index_line(f) for f in self.search_index]
         for m in self.missing_files:
             who = f"the PDF of paper {m['paper_id']} (attachment {m['id']})" if m["kind"] == "pdf" \
                 else f"the folder of run {m['id']}"
@@ -157,7 +161,12 @@ class IntegrityReport:
         if any(f["on_delete"] not in ("CASCADE", "SET NULL") for f in self.foreign_keys):
             out.append("Rows naming a deleted row that GapScope keeps (authors, imports) cannot be removed safely:"
                        " restore the library from a backup made before the damage.")
-        if any(d["kind"] != "index" or d["found"] != "missing" for d in self.schema):
+        if search_index_repairable(self):
+            out.append("The search index is derived from the papers: `gapscope check --repair` makes its triggers "
+                       "again and rebuilds it from the papers table (nothing is lost)." if not repaired else
+                       "The search index was rebuilt; run the check again to see it agree.")
+        if any(not (d["kind"] == "index" and d["found"] == "missing") and not _repairable_trigger(d)
+               for d in self.schema):
             out.append("A table, column, foreign key or trigger differs from what GapScope makes: the library was"
                        " changed outside GapScope; restore it from a backup.")
         if self.missing_files:
@@ -172,6 +181,44 @@ def repairable_indexes(report: IntegrityReport) -> list[str]:
     return [d["name"] for d in report.schema if d["kind"] == "index" and d["found"] == "missing"]
 
 
+def _repairable_trigger(d: dict[str, str]) -> bool:
+    return d["kind"] == "trigger" and d["name"] in REPAIRABLE_TRIGGERS
+
+
+def repairable_triggers(report: IntegrityReport) -> list[str]:
+    """The triggers a repair makes again: the search index's (its findings) and the text stamp's (schema)."""
+    return ([f["name"] for f in report.search_index if f["problem"] == "trigger"]
+            + [d["name"] for d in report.schema if _repairable_trigger(d)])
+
+
+def search_index_repairable(report: IntegrityReport) -> bool:
+    """Whether there is something a rebuild of the search index mends, and the tables it is made from are
+    as the migrations make them."""
+    damaged = {d["table"] for d in report.schema if d["kind"] in ("table", "column")}
+    return bool(report.search_index or repairable_triggers(report)) and not (
+        {"papers", "papers_fts", "fts_deferred", "paper_text_stamp"} & damaged)
+
+
+def _search_index_line(f: dict[str, Any]) -> str:
+    p = f["problem"]
+    paper = f"paper {f.get('paper_id')} {str(f.get('title') or '')[:80]!r}"
+    if p == "trigger":
+        return f"the trigger {f['name']}, which keeps the search index in step with the papers, is {f['detail']}"
+    if p == "deferred":
+        return (f"fts_deferred holds a row an import left behind: the triggers skip the papers from id "
+                f"{f['paper_id']} on")
+    if p == "not_indexed":
+        return f"{paper} is not in the search index (a search cannot find it)"
+    if p == "not_a_paper":
+        return f"the search index holds row {f['paper_id']}, of a paper that no longer exists"
+    if p == "stale":
+        return f"{paper} is in the search index with other text than its title, abstract and authors now"
+    if p == "more":
+        return f"... and {plural(f['detail'], 'more paper')} as these"
+    return ("FTS5's integrity-check finds the search index disagreeing with the papers table in rows not named "
+            "here (texts changed keeping their number of words)")
+
+
 def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
     """The library's integrity check (read only): SQLite's integrity_check and foreign_key_check, the
     schema against the migrations', the files it refers to, paper ids given twice. ``progress(done,
@@ -180,7 +227,7 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
 
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     tables = lib.table_names()
-    steps = 1 + len(tables) + 1 + 1 + 1         # integrity_check, each table's foreign keys, schema, files, ids
+    steps = 1 + len(tables) + 1 + 1 + 1 + 1     # integrity_check, each table's foreign keys, schema, search, files, ids
     out = IntegrityReport(library=str(lib.path))
     tell(progress, 0, steps, "SQLite integrity check")
     out.sqlite = lib.sqlite_integrity_problems(cancelled=cancelled)
@@ -192,7 +239,13 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
         done += 1
     check(cancel)
     tell(progress, done, steps, "schema")
-    out.schema = lib.schema_differences()
+    # the search index's own triggers are reported with it (and made again by a repair)
+    out.schema = [d for d in lib.schema_differences()
+                  if not (d["kind"] == "trigger" and d["name"] in SEARCH_INDEX_TRIGGERS)]
+    done += 1
+    check(cancel)
+    tell(progress, done, steps, "search index")
+    out.search_index = lib.search_index_problems(cancelled=cancelled)
     done += 1
     check(cancel)
     tell(progress, done, steps, "files")
@@ -222,15 +275,19 @@ class RepairReport:
     emptied: int = 0
     saved_to: Optional[str] = None          # the JSON file holding every row removed or changed
     indexes: list[str] = field(default_factory=list)
+    triggers: list[str] = field(default_factory=list)
+    search_index_rebuilt: bool = False
     not_repaired: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"removed_rows": self.removed_rows, "emptied": self.emptied, "saved_to": self.saved_to,
-                "indexes": self.indexes, "not_repaired": self.not_repaired}
+                "indexes": self.indexes, "triggers": self.triggers, "search_index_rebuilt": self.search_index_rebuilt,
+                "not_repaired": self.not_repaired}
 
 
 def repair(lib, report: IntegrityReport) -> RepairReport:
-    """What can be repaired without losing anything: missing indexes made again from the migrations,
+    """What can be repaired without losing anything: missing indexes made again from the migrations, the
+    search index rebuilt from the papers (with its triggers and the text stamp's made again),
     rows naming a row that no longer exists removed (ON DELETE CASCADE: with what they take along) or
     emptied (SET NULL), after all of them are written to ``backups/check-repair-<time>.json``.
     Everything else stays as it is (``report.advice()`` says what to do)."""
@@ -294,4 +351,12 @@ def repair(lib, report: IntegrityReport) -> RepairReport:
             out.indexes = lib.repair_missing_indexes(names)
         except LibraryError as exc:
             out.not_repaired.append(str(exc))
+    if report.search_index or repairable_triggers(report):
+        if not search_index_repairable(report):
+            out.not_repaired.append("the search index is not rebuilt: a table it is made from is missing or changed"
+                                    " (restore the library from a backup)")
+        else:
+            # derived from the papers table: rebuilt, it loses nothing, so nothing is written down first
+            out.triggers = lib.rebuild_search_index(repairable_triggers(report))
+            out.search_index_rebuilt = True
     return out

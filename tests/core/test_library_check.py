@@ -15,7 +15,7 @@ from gapscope.cli import main
 from gapscope.ingest import import_file
 from gapscope.integrity import check_library, repair
 from gapscope.jobs import Cancelled, CancelToken
-from gapscope.store import Library
+from gapscope.store import Library, writes_forbidden
 from gapscope.store.library import ReadOnlyLibrary
 
 
@@ -71,7 +71,7 @@ def test_a_clean_library_reports_nothing(folder_library):
     assert "no problems found" in r.stderr and r.stdout == ""
     doc = json.loads(CliRunner().invoke(main, ["-L", str(folder_library.path), "check", "--json"]).stdout)
     assert {k: v for k, v in doc.items() if k != "library"} == {
-        "sqlite": [], "foreign_keys": [], "schema": [], "missing_files": [], "reused_ids": []}
+        "sqlite": [], "foreign_keys": [], "schema": [], "search_index": [], "missing_files": [], "reused_ids": []}
 
 
 def test_each_damage_is_reported_and_nothing_changed(folder_library):
@@ -196,3 +196,152 @@ def test_repair_removes_no_row_of_a_table_whose_parent_table_is_missing(folder_l
     assert mended.removed_rows == 0 and mended.saved_to is None
     assert any("papers" in line and "restore" in line for line in mended.not_repaired)
     assert not any("--repair" in line for line in found.advice())
+
+
+# --- the search index ------------------------------------------------------------------------------------
+
+def _found(lib, words: str) -> list[int]:
+    return lib.list_paper_ids(query=words)
+
+
+def test_a_title_changed_behind_a_dropped_trigger_is_reported_and_repaired(folder_library):
+    """A tool dropped the trigger that keeps the search index in step, then a title changed: the check
+    names the trigger and the paper, --repair makes the trigger again and rebuilds the index, and a
+    search finds the paper by its new title."""
+    lib = folder_library
+    pid = lib.list_paper_ids()[2]
+    with lib.transaction() as conn:
+        conn.execute("DROP TRIGGER papers_fts_au")
+        conn.execute("UPDATE papers SET title = 'Zymurgy of brewing yeasts' WHERE id = ?", (pid,))
+    assert _found(lib, "zymurgy") == []
+    found = check_library(lib)
+    assert found.schema == []               # reported once, with the search index
+    assert [(f["problem"], f.get("name") or f.get("paper_id")) for f in found.search_index] == [
+        ("trigger", "papers_fts_au"), ("stale", pid)]
+    lines = found.lines()["search_index"]
+    assert "papers_fts_au" in lines[0] and "missing" in lines[0]
+    assert f"paper {pid} 'Zymurgy of brewing yeasts'" in lines[1]
+    assert any("--repair" in line for line in found.advice())
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--repair", "--quiet"])
+    assert r.exit_code == 3, r.output
+    assert "made again 1 trigger (papers_fts_au)" in r.stdout and "rebuilt the search index" in r.stdout
+    assert not list((lib.path / "backups").glob("check-repair-*.json"))    # derived: nothing to write down
+    assert check_library(lib).clean
+    assert _found(lib, "zymurgy") == [pid]
+    with lib.transaction() as conn:         # the trigger works again
+        conn.execute("UPDATE papers SET title = 'Oenology of grapes' WHERE id = ?", (pid,))
+    assert _found(lib, "oenology") == [pid] and check_library(lib).clean
+
+
+def test_papers_missing_from_the_index_or_indexed_without_a_paper_are_named(folder_library):
+    lib = folder_library
+    a, b, c = lib.list_paper_ids()[:3]
+    title = lib.get_paper(a).title
+    with lib.transaction() as conn:
+        conn.execute("DROP TRIGGER papers_fts_au")           # and a title changed unseen beside them
+        conn.execute("UPDATE papers SET title = 'Zymurgy of brewing yeasts' WHERE id = ?", (c,))
+        conn.execute(f"CREATE TRIGGER papers_fts_au {_au_body(lib)}")
+        conn.execute("INSERT INTO papers_fts (papers_fts, rowid, title, abstract, authors)"
+                     " SELECT 'delete', id, title, abstract, authors FROM papers WHERE id = ?", (a,))
+        conn.execute("INSERT INTO papers_fts (rowid, title, abstract, authors) VALUES (9999, 'ghost', '', '')")
+    assert a not in _found(lib, title.split()[0])
+    found = check_library(lib)
+    assert [(f["problem"], f["paper_id"]) for f in found.search_index] == [
+        ("not_indexed", a), ("not_a_paper", 9999), ("stale", c)]
+    lines = found.lines()["search_index"]
+    assert f"paper {a}" in lines[0] and "not in the search index" in lines[0] and "9999" in lines[1]
+    mended = repair(lib, found)
+    assert mended.search_index_rebuilt and mended.triggers == [] and mended.not_repaired == []
+    assert check_library(lib).clean
+    assert a in _found(lib, title.split()[0]) and _found(lib, "ghost") == [] and _found(lib, "zymurgy") == [c]
+    assert b in lib.list_paper_ids()
+
+
+def test_a_text_changed_keeping_its_word_count_is_seen_by_fts5s_own_check(folder_library):
+    """Where the check may write (the CLI), FTS5's integrity-check compares every indexed text; the
+    temporary index that names rows compares only token counts, so such a row is reported unnamed."""
+    lib = folder_library
+    pid = lib.list_paper_ids()[0]
+    with lib.transaction() as conn:
+        conn.execute("UPDATE papers SET title = 'Brewing with wild yeasts' WHERE id = ?", (pid,))
+        conn.execute("DROP TRIGGER papers_fts_au")
+        conn.execute("UPDATE papers SET title = 'Zymurgy of wild yeasts' WHERE id = ?", (pid,))
+        conn.execute(f"CREATE TRIGGER papers_fts_au {_au_body(lib)}")
+    found = check_library(lib)
+    assert [f["problem"] for f in found.search_index] == ["unnamed"], found.search_index
+    assert "FTS5's integrity-check" in found.lines()["search_index"][0]
+    with writes_forbidden():        # where FTS5's check cannot run, token counts alone do not see it
+        assert check_library(lib).search_index == []
+    assert not repair(lib, found).not_repaired and check_library(lib).clean and _found(lib, "zymurgy") == [pid]
+
+
+def _au_body(lib) -> str:
+    from gapscope.store.integrity import _migrated_sql
+
+    return _migrated_sql("trigger")["papers_fts_au"].split("papers_fts_au", 1)[1]
+
+
+def test_a_reader_that_must_not_write_still_names_the_stale_paper(folder_library):
+    """The desktop's check runs on a reader thread, where FTS5's integrity-check (a write) cannot run:
+    the texts tokenized again into a temporary index name the paper all the same."""
+    lib = folder_library
+    pid = lib.list_paper_ids()[1]
+    with lib.transaction() as conn:
+        conn.execute("DROP TRIGGER papers_fts_au")
+        conn.execute("UPDATE papers SET abstract = abstract || ' and zymurgy besides' WHERE id = ?", (pid,))
+    with writes_forbidden():
+        found = check_library(lib)
+    assert [(f["problem"], f.get("name") or f.get("paper_id")) for f in found.search_index] == [
+        ("trigger", "papers_fts_au"), ("stale", pid)]
+    ro = ReadOnlyLibrary(lib.path, create=False)
+    try:
+        assert [f["problem"] for f in check_library(ro).search_index] == ["trigger", "stale"]
+    finally:
+        ro.close()
+
+
+def test_an_import_deferral_left_behind_is_reported_and_removed(folder_library):
+    lib = folder_library
+    with lib.transaction() as conn:
+        conn.execute("INSERT INTO fts_deferred (first_id) VALUES (1000)")
+    found = check_library(lib)
+    assert [(f["problem"], f["paper_id"]) for f in found.search_index] == [("deferred", 1000)]
+    repair(lib, found)
+    assert check_library(lib).clean
+
+
+def test_a_missing_text_stamp_trigger_is_made_again_and_the_stamp_moved(folder_library):
+    lib = folder_library
+    stamp = lib.paper_text_stamp()
+    with lib.transaction() as conn:
+        conn.execute("DROP TRIGGER papers_text_stamp_au")
+    found = check_library(lib)
+    assert [(d["kind"], d["name"]) for d in found.schema] == [("trigger", "papers_text_stamp_au")]
+    assert any("--repair" in line for line in found.advice())
+    assert not any("restore it from a backup" in line for line in found.advice())
+    mended = repair(lib, found)
+    assert mended.triggers == ["papers_text_stamp_au"] and lib.paper_text_stamp() != stamp
+    assert check_library(lib).clean
+
+
+def test_a_library_upgraded_to_the_text_stamp_checks_clean(tmp_path, monkeypatch):
+    """The text stamp's migration on a library of before: one row and three triggers (no paper read);
+    the schema comparison finds what the migrations make, and the stamp moves with each text change."""
+    from gapscope.store import library as store_lib
+    from gapscope.store.schema import MIGRATIONS
+
+    path = tmp_path / "old.gapscope"
+    with monkeypatch.context() as m:
+        m.setattr(store_lib, "MIGRATIONS", [mg for mg in MIGRATIONS if mg[0] != "1200_paper_text_stamp"])
+        old = Library(path)
+        old.close()
+    lib = Library(path)
+    try:
+        assert check_library(lib).clean
+        stamp = lib.paper_text_stamp()
+        assert stamp is not None
+        with lib.transaction() as conn:
+            conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('A', 'a', '2026-01-01')")
+        assert lib.paper_text_stamp() != stamp
+    finally:
+        lib.close()

@@ -114,3 +114,91 @@ def test_the_whole_library_is_checked_in_one_pass_over_the_papers(adhd, loads, m
     set_title(lib, next(iter(truth)), "An edited title about stimulants")
     _rank(cache, lib)
     assert cache.loads == 2
+
+
+def _texts_not_read(monkeypatch, lib):
+    def read(*_a, **_k):
+        raise AssertionError("the papers' texts were read")
+
+    monkeypatch.setattr(type(lib), "paper_title_abstracts", read)
+    monkeypatch.setattr(type(lib), "title_abstracts_of", read)
+
+
+def test_an_unchanged_library_is_known_current_without_reading_the_texts(adhd, loads, monkeypatch):
+    """The library's text stamp (moved by triggers on every added or deleted paper, changed title or
+    abstract) says the texts are as they were: the kept session is used without reading them."""
+    lib, truth = adhd
+    cache = SessionCache()
+    first = _rank(cache, lib)[0]
+    pid = first[0]["paper_id"]
+    decide(lib, pid, "include" if truth[pid] else "exclude")     # decisions, tags, notes: no text change
+    lib.add_note(pid, "read it")
+    with monkeypatch.context() as m:
+        _texts_not_read(m, lib)
+        kept = _rank(cache, lib)[0]
+    assert cache.loads == 1 and pid not in [q["paper_id"] for q in kept]
+    assert kept == TriageSession(lib).queue(5)
+
+
+@pytest.mark.parametrize("how", ["title", "abstract", "insert", "delete"])
+def test_a_text_changed_by_plain_sql_in_another_connection_is_seen(adhd, loads, how):
+    """A write that no GapScope code sees (plain SQL, through another connection, as another process
+    would) moves the stamp through the triggers: the kept session is dropped."""
+    from gapscope.store.library import now_iso
+
+    lib, truth = adhd
+    cache = SessionCache()
+    _rank(cache, lib)
+    pid = next(iter(truth))
+    other = Library(lib.path)
+    try:
+        with other.transaction() as conn:
+            if how == "insert":
+                conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                             ("A new trial", "Methylphenidate in adults.", "a new trial", now_iso()))
+            elif how == "delete":
+                conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
+            else:
+                conn.execute(f"UPDATE papers SET {how} = {how} || ' stimulants' WHERE id = ?", (pid,))
+    finally:
+        other.close()
+    with cache.session(lib, Scope()) as s:
+        assert (pid in s.paper_ids) == (how != "delete")
+        assert s.queue(5) == TriageSession(lib).queue(5)
+    assert cache.loads == 2
+
+
+def test_a_text_changed_and_changed_back_keeps_the_session(adhd, loads, monkeypatch):
+    """A moved stamp is not a changed text: the texts are compared, and, equal, the new stamp is noted."""
+    from gapscope.editing import set_title
+
+    lib, truth = adhd
+    cache = SessionCache()
+    _rank(cache, lib)
+    pid = next(iter(truth))
+    title = lib.get_paper(pid).title
+    before = lib.paper_text_stamp()
+    set_title(lib, pid, "An edited title about stimulants")
+    set_title(lib, pid, title)
+    assert lib.paper_text_stamp() != before
+    _rank(cache, lib)
+    assert cache.loads == 1
+    with monkeypatch.context() as m:
+        _texts_not_read(m, lib)
+        _rank(cache, lib)
+    assert cache.loads == 1
+
+
+def test_a_collections_papers_are_still_compared(adhd, loads):
+    lib, truth = adhd
+    ids = list(truth)
+    lib.create_collection("picked")
+    lib.add_to_collection("picked", ids[:40])
+    cache = SessionCache()
+    _rank(cache, lib, Scope(collection="picked"))
+    _rank(cache, lib, Scope(collection="picked"))
+    assert cache.loads == 1
+    lib.add_to_collection("picked", ids[40:41])                  # no text changed, yet the scope did
+    with cache.session(lib, Scope(collection="picked")) as s:
+        assert ids[40] in s.paper_ids
+    assert cache.loads == 2

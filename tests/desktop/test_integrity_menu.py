@@ -112,3 +112,27 @@ def test_a_check_that_ends_after_another_library_is_opened_shows_nothing(window,
     assert window.open_library(other)
     qtbot.waitUntil(lambda: task.done, timeout=20000)
     assert shown == [] and message_boxes == []
+
+
+def test_a_search_index_out_of_step_is_shown_from_the_reader(qtbot, lib_path, message_boxes):
+    """The window's check runs on a reader, which may not write (FTS5's own check is an INSERT): the papers
+    are tokenized again there, and the paper whose title changed behind a dropped trigger is named."""
+    from gapscope.store import Library
+
+    from .conftest import _close_at_teardown, _open_window
+
+    with Library(lib_path, create=False) as lib:
+        pid = lib.list_paper_ids()[1]
+        with lib.transaction() as conn:
+            conn.execute("DROP TRIGGER papers_fts_au")
+            conn.execute("UPDATE papers SET title = 'Zymurgy of brewing yeasts' WHERE id = ?", (pid,))
+    window = _open_window(qtbot, lib_path)
+    try:
+        shown = _check(window, qtbot, message_boxes)
+        assert len(shown) == 1 and not message_boxes
+        text = shown[0].text.toPlainText()
+        assert "The search index disagrees with the papers (2):" in text
+        assert "papers_fts_au" in text and f"paper {pid} 'Zymurgy of brewing yeasts' is in the search index" in text
+        assert "gapscope check --repair" in text
+    finally:
+        _close_at_teardown(window)

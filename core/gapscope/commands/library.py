@@ -469,16 +469,18 @@ def diagnostics(ref, output) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object: the library and one list per kind (sqlite, foreign_keys, schema, "
-                   "missing_files, reused_ids; and repair with --repair).")
+                   "search_index, missing_files, reused_ids; and repair with --repair).")
 @click.option("--repair", is_flag=True,
               help="Then repair what can be repaired without losing anything: rows naming a deleted row "
-                   "(written to backups/check-repair-*.json first) and missing indexes.")
+                   "(written to backups/check-repair-*.json first), missing indexes, and the search index "
+                   "(rebuilt from the papers, with its triggers).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
 def check(ref, as_json, repair, quiet) -> None:
     """Check the library's integrity (as Zotero's "Check Database Integrity"): SQLite's own integrity and
     foreign-key checks (rows naming a paper or record that no longer exists, by table and row), the
-    schema against what GapScope's migrations make (tables, columns, foreign keys, indexes, triggers),
+    schema against what GapScope's migrations make (tables, columns, foreign keys, indexes, triggers), the
+    search index against the papers (its triggers, papers missing from it or indexed with other text),
     the files it refers to (attached PDFs, run folders), and paper ids given twice (before GapScope kept
     deleted ids from reuse; with the records dated before the paper that named the earlier one).
     Changes nothing, unless --repair. Exit codes: 0 nothing found, 3 found (each listed, with what to
@@ -520,9 +522,13 @@ def _say_repaired(mended) -> None:
                    f"{mended.saved_to}")
     if mended.indexes:
         click.echo(f"repaired: made again {plural(len(mended.indexes), 'index', 'indexes')} ({', '.join(mended.indexes)})")
+    if mended.triggers:
+        click.echo(f"repaired: made again {plural(len(mended.triggers), 'trigger')} ({', '.join(mended.triggers)})")
+    if mended.search_index_rebuilt:
+        click.echo("repaired: rebuilt the search index from the papers table")
     for line in mended.not_repaired:
         click.echo(f"not repaired: {line}")
-    if not (mended.saved_to or mended.indexes):
+    if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt):
         click.echo("nothing could be repaired safely; see what to do above")
 
 

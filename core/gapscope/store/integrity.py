@@ -16,10 +16,19 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from ..jobs import Cancelled
-from .base import LibraryError
+from .base import LibraryError, writes_allowed_here
+from .errors import is_busy
 
 # What a read raises when a table or column it names is gone (a schema changed outside GapScope).
 UnreadableSchema = sqlite3.OperationalError
+
+# The triggers that keep the papers' search index (papers_fts, external content: it holds no text of its
+# own) in step with the papers table, and those that move the papers' text stamp. Both are derived: a
+# repair makes them again from the migrations without losing anything (then rebuilds the index and
+# moves the stamp, for what they missed meanwhile).
+SEARCH_INDEX_TRIGGERS = ("papers_fts_ai", "papers_fts_ad", "papers_fts_au")
+TEXT_STAMP_TRIGGERS = ("papers_text_stamp_ai", "papers_text_stamp_ad", "papers_text_stamp_au")
+REPAIRABLE_TRIGGERS = SEARCH_INDEX_TRIGGERS + TEXT_STAMP_TRIGGERS
 
 
 def migrated_schema() -> sqlite3.Connection:
@@ -152,6 +161,126 @@ class IntegrityMixin:
                     add("index", table, name, shape, got["indexes"][name])
         return out
 
+    # --- the papers' search index ------------------------------------------------------------------
+    def trigger_differences(self, names) -> dict[str, str]:
+        """{name: "missing" | "changed"} of the named triggers whose SQL is not what the migrations make."""
+        want = _migrated_sql("trigger")
+        have = {n: s for n, s in self._conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'trigger'")}
+        return {n: ("missing" if n not in have else "changed") for n in names
+                if n in want and _normal(have.get(n)) != _normal(want[n])}
+
+    def search_index_problems(self, *, limit: int = 100,
+                              cancelled: Optional[Callable[[], bool]] = None) -> list[dict[str, Any]]:
+        """Where the papers' search index (papers_fts) disagrees with the papers table, each as {problem,
+        paper_id, title, name, detail}: a trigger keeping it in step missing or changed ("trigger"), an
+        import's deferral row left behind, which makes the triggers skip papers ("deferred"), a paper not
+        in the index ("not_indexed"), an index row of a paper that no longer exists ("not_a_paper"), a
+        paper indexed with other text than its own ("stale"), more rows than ``limit`` ("more"), a
+        disagreement FTS5 found in rows not named ("unnamed").
+
+        Papers in and out: the index's row ids (its docsize table, one row per indexed paper) against the
+        papers' (0.1 s at 75,000 papers). Texts: where this thread may write, FTS5's own 'integrity-check'
+        with the content table (an INSERT, so SQLite holds the write lock while it runs: 2.5 s); then,
+        only when it fails, the rows are named by tokenizing the papers again into a temporary index
+        and comparing each row's token counts (3-5 s). A read-only library, or a thread that must not write (the
+        desktop's readers), gets that comparison alone: a text changed keeping each column's number of
+        tokens is not seen there."""
+        tables = set(self.table_names())
+        if not {"papers", "papers_fts", "papers_fts_docsize"} <= tables:
+            return []          # the schema findings name the missing table
+        out: list[dict[str, Any]] = []
+        for name, found in sorted(self.trigger_differences(SEARCH_INDEX_TRIGGERS).items()):
+            out.append({"problem": "trigger", "name": name, "detail": found})
+        if "fts_deferred" in tables:
+            for (first_id,) in self._conn.execute("SELECT first_id FROM fts_deferred ORDER BY first_id"):
+                out.append({"problem": "deferred", "paper_id": first_id})
+        with self._interruptible(cancelled):
+            # ids only (0.1 s at 75k papers): the few papers named have their titles read after
+            missing = [r[0] for r in self._conn.execute(
+                "SELECT id FROM papers WHERE id NOT IN (SELECT id FROM papers_fts_docsize) ORDER BY id")]
+            gone = [r[0] for r in self._conn.execute(
+                "SELECT id FROM papers_fts_docsize WHERE id NOT IN (SELECT id FROM papers) ORDER BY id")]
+        named = [{"problem": "not_indexed", "paper_id": pid, "title": self._title_of(pid)} for pid in missing[:limit]]
+        named += [{"problem": "not_indexed", "paper_id": pid} for pid in missing[limit:]]
+        named += [{"problem": "not_a_paper", "paper_id": pid} for pid in gone]
+        exact = not self.read_only and writes_allowed_here()
+        agrees = self._fts_integrity_check(cancelled) if exact else None
+        if not agrees:          # not known to agree: the rows with other text are looked for
+            named += [{"problem": "stale", "paper_id": pid, "title": title}
+                      for pid, title in self._rows_indexed_otherwise(cancelled)]
+        if agrees is False and not named:
+            out.append({"problem": "unnamed"})
+        out += named[:limit]
+        if len(named) > limit:
+            out.append({"problem": "more", "detail": len(named) - limit})
+        return out
+
+    def _title_of(self, paper_id: int) -> str:
+        row = self._conn.execute("SELECT title FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        return row[0] if row else ""
+
+    def _fts_integrity_check(self, cancelled) -> Optional[bool]:
+        """FTS5's integrity-check of papers_fts against its content table (the papers): True when it agrees,
+        False when not, None when it could not run (the write lock was not to be had)."""
+        try:
+            with self._interruptible(cancelled):
+                self._conn.execute("INSERT INTO papers_fts (papers_fts, rank) VALUES ('integrity-check', 1)")
+        except sqlite3.OperationalError as exc:
+            if is_busy(exc) or "readonly" in str(exc):
+                return None
+            raise
+        except sqlite3.DatabaseError:            # SQLITE_CORRUPT_VTAB: the index is not what the rows make
+            return False
+        return True
+
+    def _rows_indexed_otherwise(self, cancelled) -> list[tuple[int, str]]:
+        """The papers whose indexed token counts (per column) are not those of their text now: the texts
+        tokenized again into a temporary index as papers_fts tokenizes them (detail=none: no positions to
+        write), its docsize compared with the real one's, row by row."""
+        import re
+
+        sql = self._conn.execute("SELECT sql FROM sqlite_master WHERE name = 'papers_fts'").fetchone()[0]
+        m = re.search(r"tokenize\s*=\s*('(?:[^']|'')*'|\"[^\"]*\")", sql)
+        columns = [r[1] for r in self._conn.execute("PRAGMA table_info(papers_fts)")]
+        cols = ", ".join(_quote(c) for c in columns)
+        self._conn.execute("DROP TABLE IF EXISTS temp.papers_fts_probe")
+        self._conn.execute(f"CREATE VIRTUAL TABLE temp.papers_fts_probe USING fts5({cols}, content='', detail=none"
+                           + (f", tokenize={m.group(1)}" if m else "") + ")")
+        try:
+            with self._interruptible(cancelled):
+                self._conn.execute(f"INSERT INTO temp.papers_fts_probe (rowid, {cols}) SELECT id, {cols} FROM papers")
+                return self._conn.execute(
+                    "SELECT p.id, p.title FROM papers_fts_docsize d JOIN temp.papers_fts_probe_docsize n ON n.id = d.id"
+                    " JOIN papers p ON p.id = d.id WHERE n.sz IS NOT d.sz ORDER BY d.id").fetchall()
+        finally:
+            self._conn.execute("DROP TABLE IF EXISTS temp.papers_fts_probe")
+
+    def rebuild_search_index(self, triggers: list[str]) -> list[str]:
+        """Repair of the papers' search index, under the write lock: the named triggers (of
+        REPAIRABLE_TRIGGERS) made again from the migrations, an import's deferral row left behind
+        removed, the index rebuilt from the papers table (FTS5 'rebuild': derived, nothing is lost), and
+        the text stamp moved when one of its triggers was missing (changes it missed). Returns the
+        triggers made."""
+        want = _migrated_sql("trigger")
+        made = []
+        with self.transaction() as conn:
+            for name in triggers:
+                if name not in REPAIRABLE_TRIGGERS or name not in want:
+                    continue
+                have = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
+                                    (name,)).fetchone()
+                if have is not None and _normal(have[0]) == _normal(want[name]):
+                    continue            # made since the check (another GapScope repaired it meanwhile)
+                if have is not None:
+                    conn.execute(f"DROP TRIGGER {_quote(name)}")
+                conn.execute(want[name])
+                made.append(name)
+            conn.execute("DELETE FROM fts_deferred")    # a committed library never holds a row (0900_import_fts_per_batch)
+            conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
+            if any(n in TEXT_STAMP_TRIGGERS for n in made):
+                conn.execute("UPDATE paper_text_stamp SET stamp = random()")
+        return made
+
     def referenced_paths(self) -> list[dict[str, Any]]:
         """Every file or folder the library keeps a path to: attached PDFs (in the files folder) and run
         folders (resolved against where the library is now), as {kind, id, paper_id, path}."""
@@ -252,6 +381,20 @@ class IntegrityMixin:
                     conn.execute(f"DELETE FROM {_quote(table)} WHERE rowid = ?", (rowid,))
                 elif on_delete == "SET NULL" and "," not in column:
                     conn.execute(f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE rowid = ?", (rowid,))
+
+
+def _migrated_sql(kind: str) -> dict[str, str]:
+    """{name: CREATE statement} of the migrations' objects of ``kind`` (index, trigger)."""
+    want = migrated_schema()
+    try:
+        return {n: s for n, s in want.execute("SELECT name, sql FROM sqlite_master WHERE type = ? AND sql IS NOT NULL",
+                                              (kind,))}
+    finally:
+        want.close()
+
+
+def _normal(sql: Optional[str]) -> str:
+    return " ".join((sql or "").split())
 
 
 def _quote(name: str) -> str:

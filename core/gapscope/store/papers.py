@@ -271,6 +271,16 @@ class PapersMixin:
         wanted = set(int(i) for i in ids)
         return [r for r in rows if r[0] in wanted]
 
+    def paper_text_stamp(self) -> Optional[int]:
+        """The papers' text stamp (migration 1200_paper_text_stamp): it moves whenever a paper is added or
+        deleted or a title or abstract changes, in any process. None where the library has none (a
+        read-only library of an older schema): then nothing can be known current without reading."""
+        try:
+            row = self._conn.execute("SELECT stamp FROM paper_text_stamp WHERE id = 1").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return None if row is None else int(row[0])
+
     def title_abstracts_of(self, ids: Sequence[int]) -> dict[int, tuple[str, str]]:
         """{id: (title, abstract)} of the papers in ``ids`` (unknown ids left out)."""
         out: dict[int, tuple[str, str]] = {}

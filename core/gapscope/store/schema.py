@@ -648,4 +648,27 @@ MIGRATIONS: list[tuple[str, str]] = [
             AND substr(title, 17) NOT GLOB '*[^0-9]*';
         """,
     ),
+    (
+        "1200_paper_text_stamp",
+        """
+        -- A stamp of the papers' texts: a fresh random value whenever a paper is added or deleted or its
+        -- title or abstract changes, by any process (these triggers see every write, plain SQL too). What
+        -- was built from the texts (triage's feature matrix) records it and, while it has not moved, needs
+        -- no read of the texts to know it is current. Random, not a count: a library put back from a
+        -- backup and edited again cannot come back to a stamp seen with other texts. One row; creating it
+        -- reads no paper.
+        CREATE TABLE paper_text_stamp (id INTEGER PRIMARY KEY CHECK (id = 1), stamp INTEGER NOT NULL);
+        INSERT INTO paper_text_stamp (id, stamp) VALUES (1, random());
+        CREATE TRIGGER papers_text_stamp_ai AFTER INSERT ON papers BEGIN
+            UPDATE paper_text_stamp SET stamp = random();
+        END;
+        CREATE TRIGGER papers_text_stamp_ad AFTER DELETE ON papers BEGIN
+            UPDATE paper_text_stamp SET stamp = random();
+        END;
+        CREATE TRIGGER papers_text_stamp_au AFTER UPDATE OF title, abstract ON papers
+        WHEN old.title IS NOT new.title OR old.abstract IS NOT new.abstract BEGIN
+            UPDATE paper_text_stamp SET stamp = random();
+        END;
+        """,
+    ),
 ]

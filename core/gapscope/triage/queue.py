@@ -75,8 +75,10 @@ class TriageSession:
         self.reviewer = reviewer
         self.C = C
         if features is None:
+            stamp = lib.paper_text_stamp()      # before the texts are read (see ScopeFeatures.still_current)
             ids, texts = scope_papers(lib, self.scope)
-            features = load_scope_features(lib, ids, use_embeddings, cancel, progress, texts=texts)
+            features = load_scope_features(lib, ids, use_embeddings, cancel, progress, texts=texts,
+                                           text_stamp=stamp)
         self.features = features
         self.paper_ids = self.features.paper_ids
         self.row_of = self.features.row_of

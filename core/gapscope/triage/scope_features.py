@@ -116,6 +116,7 @@ class ScopeFeatures:
     use_embeddings: bool = True
     key: str = ""                  # of the papers, their texts and whether vectors were used
     marker: object = None          # _vector_marker when built
+    text_stamp: Optional[int] = None   # the library's paper text stamp, read before the texts were
     row_of: dict = field(init=False)
 
     def __post_init__(self) -> None:
@@ -123,25 +124,39 @@ class ScopeFeatures:
 
     def still_current(self, lib, scope) -> bool:
         """Whether the scope still holds the same papers with the same texts, and their vectors are as
-        they were (no `gapscope embed` since): then this matrix is the one a new build would give."""
+        they were (no `gapscope embed` since): then this matrix is the one a new build would give.
+
+        The library's text stamp (store: it moves on every added or deleted paper and every changed title
+        or abstract, whoever writes) is read first: while it is the one recorded, no text changed and the
+        texts need no reading (75,000 papers: 0.45 s). The whole library's papers are then the same too;
+        a narrower scope's are read. A stamp that moved compares the texts, as before."""
+        stamp = lib.paper_text_stamp()       # first: a change made after this read moves it again
+        if stamp is not None and stamp == self.text_stamp and (
+                not self.use_embeddings or _vector_marker(lib) == self.marker) and (
+                scope == Scope() or scope.paper_ids(lib) == self.paper_ids):
+            return True
         ids, texts = scope_papers(lib, scope)
         if ids != self.paper_ids:
             return False
-        if not ids:
-            return True
-        marker = _vector_marker(lib) if self.use_embeddings else None
-        with_vectors = self.has_embeddings if marker == self.marker else (
-            self.use_embeddings and _vectors_ready(lib, ids, marker))
-        return _key(ids, _texts(lib, ids) if texts is None else texts, with_vectors) == self.key
+        if ids:
+            marker = _vector_marker(lib) if self.use_embeddings else None
+            with_vectors = self.has_embeddings if marker == self.marker else (
+                self.use_embeddings and _vectors_ready(lib, ids, marker))
+            if _key(ids, _texts(lib, ids) if texts is None else texts, with_vectors) != self.key:
+                return False
+        self.text_stamp = stamp              # the same texts under the new stamp: the next check is quick
+        return True
 
 
 def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, cancel=None,
-                        progress=None, *, texts: Optional[list[str]] = None) -> ScopeFeatures:
+                        progress=None, *, texts: Optional[list[str]] = None,
+                        text_stamp: Optional[int] = None) -> ScopeFeatures:
     """The features of ``paper_ids``: read from the disk cache, else built (a big scope in a child
     process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``.
-    ``texts``: theirs, when already read (``scope_papers``)."""
+    ``texts``: theirs, when already read (``scope_papers``); ``text_stamp``: the library's text stamp as
+    read before the papers and their texts were (None: none recorded, the first check reads the texts)."""
     if not paper_ids:
-        return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings)
+        return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings, text_stamp=text_stamp)
     n = len(paper_ids)
     report(progress, STEP_TEXTS, STEPS, f"Reading the titles and abstracts of {n:,} papers")
     texts = _texts(lib, paper_ids) if texts is None else texts
@@ -156,7 +171,8 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
     no_text = np.array([not t.strip(" .") for t in texts], dtype=bool)
 
     def made(matrix, has_embeddings: bool) -> ScopeFeatures:
-        return ScopeFeatures(list(paper_ids), matrix, has_embeddings, no_text, use_embeddings, key, marker)
+        return ScopeFeatures(list(paper_ids), matrix, has_embeddings, no_text, use_embeddings, key, marker,
+                             text_stamp)
 
     if feature_cache.present(cache_dir(), key):
         report(progress, STEP_FEATURES, STEPS, f"Loading the screening features of {n:,} papers")
@@ -167,7 +183,7 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
             return made(cached, with_vectors)
     emb = library_vectors(lib, paper_ids) if with_vectors else None
     if with_vectors and emb is None:      # the vectors could not be read after all: TF-IDF only, as before
-        return load_scope_features(lib, paper_ids, False, cancel, progress, texts=texts)
+        return load_scope_features(lib, paper_ids, False, cancel, progress, texts=texts, text_stamp=text_stamp)
     building = f"Building the screening features of {n:,} papers (once: they are kept)"
     report(progress, STEP_FEATURES, STEPS, building)
     start = time.monotonic()
