@@ -113,6 +113,67 @@ def test_a_technique_a_model_or_a_part_of_one_is_no_problem():
     assert len(task[3]) >= 4 and len(task[4]) >= 3
 
 
+# tasks the library's abstracts also use as a technique or name with "<X> system / method / network" (their
+# phrases, shortened sentences): "optical flow" (merged with "optical flow estimation"), "SLAM" (simultaneous
+# localization and mapping), "gesture recognition"; and a model part, "convolutional layers"
+TASKS = {
+    "optical flow": ["Video inpainting algorithms utilize optical flow.", "We leverage dense optical flow to align.",
+                     "Optical flow based warping of frames.", "An event-based optical flow network.",
+                     "Incorporating optical flow as a constraint.", "Optical flow estimation from events.",
+                     "We jointly estimate optical flow and uncertainty.", "Unsupervised optical flow estimation."],
+    "SLAM": ["We present GS-SLAM, a simultaneous localization and mapping (SLAM) system.",
+             "Simultaneous localization and mapping (SLAM) methods fail in dynamic scenes.",
+             "The first SLAM method based on 4D gaussians.", "Our SLAM system runs in real time.",
+             "Using SLAM, the robot maps rooms.", "Visual SLAM with stereo cameras.",
+             "Attacking LiDAR-based SLAM with point injection.", "SLAM pipelines drift."],
+    "gesture recognition": ["Egocentric gesture recognition based on event cameras.",
+                            "Devices rely on gesture recognition to estimate intake.",
+                            "Hand gesture recognition using surface EMG.", "Action and gesture recognition are related.",
+                            "Micro gesture recognition from skeletons.", "Gesture recognition under domain shift.",
+                            "WiFi gesture recognition.", "Limitations of current gesture recognition."],
+    "convolutional layers": ["Convolutional layers extract local features.", "We stack convolutional layers.",
+                             "Replacing convolutional layers with attention.", "Deeper convolutional layers overfit.",
+                             "Convolutional layers and pooling.", "The first convolutional layers see edges.",
+                             "Pruning convolutional layers.", "Convolutional layers are cheap."],
+}
+TASK_SYNONYMS = {"optical flow": ["optical flow estimation", "dense optical flow"]}
+
+
+def test_a_task_also_used_as_a_technique_is_a_problem():
+    """A task is written as a technique or a system too ("using optical flow", "SLAM system", "gesture recognition
+    based on ...") and stays a problem end: named as a task by its phrase ("gesture recognition") or its
+    acronym's expansion ("SLAM": simultaneous localization and mapping), or written as a task's object ("optical
+    flow estimation", "estimate optical flow") when its merged variants name that task; the techniques and model
+    parts ("Mixture-of-Experts MoE", "attention heads", "convolutional layers") are still refused."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import not_problems, task_readings
+    from gapscope.concepts.roles import Contexts, part_papers, technique_and_task_papers
+
+    texts, among, concepts = {}, {}, []
+    for k, (phrase, sents) in enumerate({**TEXTS, **TASKS}.items()):
+        ids = [100 * (k + 1) + i for i in range(len(sents))]
+        texts.update(zip(ids, sents))
+        among[k + 1] = set(ids)
+        concepts.append(Concept(k + 1, "problem", phrase, {**SYNONYMS, **TASK_SYNONYMS}.get(phrase, []), None,
+                                {p: "problem" for p in ids}))
+    forms = {c.id: [c.phrase, *c.synonyms] for c in concepts}
+    index = Contexts(texts, (), ())
+    _tech, task = technique_and_task_papers(index, forms, among)
+    part = part_papers(index, forms, among)
+    mentions = {k: frozenset(v) for k, v in among.items()}
+    by_phrase = {c.phrase: c.id for c in concepts}
+    # read as before, each task is a technique or a model: its abstracts write it so far more than as a problem
+    before = not_problems(concepts, mentions, part, task)
+    assert {"optical flow", "SLAM", "gesture recognition"} <= {c.phrase for c, o in zip(concepts, before) if o}
+    named, objects = task_readings(concepts, forms, index, among, texts)
+    assert {by_phrase["SLAM"], by_phrase["gesture recognition"], by_phrase["pose estimation"]} <= named
+    assert by_phrase["Mixture-of-Experts MoE"] not in named and by_phrase["convolutional layers"] not in named
+    # "optical flow estimation" twice, "estimate optical flow" once
+    assert set(objects) == {by_phrase["optical flow"]} and len(objects[by_phrase["optical flow"]]) == 3
+    out = not_problems(concepts, mentions, part, task, named, objects)
+    assert {c.phrase for c, o in zip(concepts, out) if o} == {*REFUSED, "convolutional layers"}
+
+
 def test_a_non_problem_ends_no_gap_and_is_named_as_no_related_problem():
     from gapscope.concepts.pair_rules import ConceptMentions
     from gapscope.gaps.candidates import concept_gaps, not_problem_ids

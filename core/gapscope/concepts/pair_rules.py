@@ -84,7 +84,10 @@ class ConceptMentions(dict):
     read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read);
     ``as_used`` / ``as_thing``: {method concept id: papers using it as a technique / writing it as a thing a
     method takes in, works in or produces} (None: not read; pair_rules.not_methods); ``as_part``: {problem
-    concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems)."""
+    concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems);
+    ``task_named``: the problem concepts read whose phrase or acronym expansion names a task ("gesture
+    recognition", "SLAM": simultaneous localization and mapping); ``as_object``: {problem concept id: papers
+    writing it as what a task works on ("optical flow estimation")}, for those a merged variant names a task on."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
                  in_aim: Optional[Mapping[int, frozenset]] = None,
@@ -93,7 +96,8 @@ class ConceptMentions(dict):
                  as_input: Optional[Mapping[int, frozenset]] = None,
                  as_used: Optional[Mapping[int, frozenset]] = None,
                  as_thing: Optional[Mapping[int, frozenset]] = None,
-                 as_part: Optional[Mapping[int, frozenset]] = None):
+                 as_part: Optional[Mapping[int, frozenset]] = None, task_named: Iterable[int] = (),
+                 as_object: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
@@ -103,6 +107,8 @@ class ConceptMentions(dict):
         self.as_used = None if as_used is None else dict(as_used)
         self.as_thing = None if as_thing is None else dict(as_thing)
         self.as_part = None if as_part is None else dict(as_part)
+        self.task_named = frozenset(task_named)
+        self.as_object = dict(as_object or {})
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True) -> ConceptMentions:
@@ -112,8 +118,9 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
     TECHNIQUE_MIN_MENTIONS papers; ``as_used`` / ``as_thing``: the papers using a method concept as a technique /
     writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions;
-    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read.
-    ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None)."""
+    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read, with
+    ``task_named`` and ``as_object`` (the problem concepts named as a task; the papers writing one as a task's
+    object). ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None)."""
     from .quality import text_mentions
     from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
 
@@ -142,9 +149,27 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
                                              and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
     out.as_used, out.as_thing = _frozen(as_used), _frozen(as_thing)
     # the problem concepts as_task reads: a gap names them as related problems too
-    out.as_part = _frozen(part_papers(index, {k: v for k, v in problems_read.items()
-                                             if len(mentioned[k]) >= THING_MIN_MENTIONS}, mentioned))
+    parts_read = {k: v for k, v in problems_read.items() if len(mentioned[k]) >= THING_MIN_MENTIONS}
+    out.as_part = _frozen(part_papers(index, parts_read, mentioned))
+    out.task_named, out.as_object = task_readings([c for c in concepts if c.id in parts_read], forms, index, mentioned,
+                                                   {pid: f"{t or ''}. {a or ''}" for pid, t, a in rows})
     return out
+
+
+def task_readings(problems: Sequence, forms: Mapping[int, Sequence[str]], index, mentioned: Mapping[int, set],
+                   texts: Mapping[int, str]) -> tuple[frozenset, dict[int, frozenset]]:
+    """The ids of the ``problems`` named as a task (roles.task_name) by their phrase or by the expansion their
+    papers agree an acronym stands for ("SLAM": simultaneous localization and mapping), and {id: the papers
+    writing one as a task's object} for the others whose merged variants name a task on them ("optical flow":
+    "optical flow estimation")."""
+    from .acronyms import DEFINED, read_acronyms
+    from .roles import object_papers, task_name
+
+    acronyms = read_acronyms(problems, texts)
+    named = frozenset(c.id for c in problems if task_name(c.phrase)
+                      or ((r := acronyms.get(c.id)) is not None and r.verdict == DEFINED and task_name(r.dominant)))
+    objects = {c.id: forms[c.id] for c in problems if c.id not in named and any(task_name(f) for f in forms[c.id][1:])}
+    return named, _frozen(object_papers(index, objects, mentioned))
 
 
 def _frozen(papers: Mapping[int, Iterable[int]]) -> dict[int, frozenset]:
@@ -295,20 +320,26 @@ PART_TASK_MIN = 0.05
 
 
 def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part: Mapping[int, frozenset],
-                 as_task: Mapping[int, frozenset]) -> np.ndarray:
+                 as_task: Mapping[int, frozenset], task_named: Iterable[int] = (),
+                 as_object: Optional[Mapping[int, frozenset]] = None) -> np.ndarray:
     """Per problem concept (with ``id``): no problem a method could be applied to but a technique, a model or a
     part of one ("Mixture-of-Experts MoE": "MoE layers", "MoE architecture"; "attention heads"), written so
     (roles.part_papers) by PART_SHARE of the abstracts mentioning it and far more often than as a problem
     ("address <X>", "for <X>", "<X> task"), or a model part never written as a problem. Only read concepts
-    (in ``as_part`` and ``as_task``) are judged. No problem end of a listed gap nor a related problem a gap
-    names; the backtest scores link prediction, where such a concept links like any other."""
+    (in ``as_part`` and ``as_task``) are judged. A task is used as a technique too ("using optical flow", "SLAM
+    system", "with formal verification") and stays a problem: a concept named as a task (``task_named``:
+    "gesture recognition", "SLAM") is not judged, and the papers writing one as a task's object (``as_object``:
+    "optical flow estimation", "estimate optical flow") name it as a problem. No problem end of a listed gap nor
+    a related problem a gap names; the backtest scores link prediction, where such a concept links like any
+    other."""
     from .roles import words
 
+    named, objects = frozenset(task_named), as_object or {}
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
-        if c.id not in as_part or c.id not in as_task:
+        if c.id not in as_part or c.id not in as_task or c.id in named:
             continue
-        part, task = as_part[c.id], as_task[c.id]
+        part, task = as_part[c.id], as_task[c.id] | objects.get(c.id, frozenset())
         n = len(mentions.get(c.id, frozenset()) | part | task)
         if n < THING_MIN_MENTIONS:
             continue

@@ -367,14 +367,16 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
 def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the problem concepts that are no problem but a technique, a model or a part of one
     ("Mixture-of-Experts MoE", "attention heads"; concepts/pair_rules.not_problems), when ``mentions`` has the
-    reading (ConceptMentions.as_part / as_task)."""
+    reading (ConceptMentions.as_part / as_task; a task, task_named / as_object, stays: "SLAM", "optical flow")."""
     as_part, as_task = getattr(mentions, "as_part", None), getattr(mentions, "as_task", None)
     if as_part is None or as_task is None:
         return frozenset()
     from ..concepts.pair_rules import not_problems
 
     problems = [c for c in cs.concepts if c.kind == "problem"]
-    return frozenset(c.id for c, out in zip(problems, not_problems(problems, mentions, as_part, as_task)) if out)
+    out = not_problems(problems, mentions, as_part, as_task, getattr(mentions, "task_named", ()),
+                       getattr(mentions, "as_object", None))
+    return frozenset(c.id for c, o in zip(problems, out) if o)
 
 
 def input_ids(cs: ConceptSet, mentions) -> frozenset:
