@@ -307,6 +307,45 @@ def test_a_method_phrase_headed_by_data_is_data():
     assert not_method_ids(ConceptSet(concepts), None) == {1, 2, 3, 4, 5}
 
 
+def test_data_a_device_or_people_seldom_named_as_a_problem_is_no_problem():
+    """The library's problem ends "social media posts" (none of its 18 abstracts names it as a problem),
+    "edge devices" (2 of 51), "synthetic data" and "end users" are data, hardware and people; "hyperspectral
+    image" (17 of its 47 abstracts: "for hyperspectral image classification") and "continual learning" stay."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import not_problems
+
+    counts = {"social media posts": (18, 0), "edge devices": (51, 2), "synthetic data": (100, 2),
+              "end users": (22, 1), "hyperspectral image": (47, 17), "continual learning": (40, 1),
+              "cross-device": (30, 0)}      # a hyphenated modifier, no device
+    concepts = [Concept(k + 1, "problem", ph, [], None) for k, ph in enumerate(counts)]
+    mentions = {c.id: frozenset(range(1000 * c.id, 1000 * c.id + counts[c.phrase][0])) for c in concepts}
+    task = {c.id: frozenset(sorted(mentions[c.id])[:counts[c.phrase][1]]) for c in concepts}
+    part = {c.id: frozenset() for c in concepts}
+    out = not_problems(concepts, mentions, part, task)
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["social media posts", "edge devices", "synthetic data",
+                                                             "end users"]
+
+
+def test_a_model_part_or_people_seldom_proposed_is_no_method():
+    """The library's method ends "convolutional layers" (2 of its 12 papers name it in their aims), "transformer
+    decoder" and "native speakers" (none of 12) are a model part and people; a part papers propose ("memory
+    module", in the aims of half its papers), "sparse autoencoders" and "dual-encoder" (a modifier) stay."""
+    from gapscope.concepts.model import Concept, ConceptSet
+    from gapscope.concepts.pair_rules import ConceptMentions, part_phrases
+    from gapscope.gaps.candidates import not_method_ids
+
+    aims = {"convolutional layers": 2, "transformer decoder": 2, "native speakers": 0, "memory module": 6,
+            "sparse autoencoders": 0, "dual-encoder": 0}
+    concepts = [Concept(k + 1, "method", ph, [], None, {100 * (k + 1) + i: "method" for i in range(12)})
+                for k, ph in enumerate(aims)]
+    in_aim = {c.id: frozenset(sorted(c.papers)[:aims[c.phrase]]) for c in concepts}
+    out = part_phrases(concepts, in_aim)
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["convolutional layers", "transformer decoder",
+                                                             "native speakers"]
+    men = ConceptMentions({c.id: frozenset(c.papers) for c in concepts}, in_aim=in_aim)
+    assert not_method_ids(ConceptSet(concepts), men) == {1, 2, 3}
+
+
 def test_an_end_under_its_other_name_is_no_shared_neighbour():
     """"BEV representations" x "LiDAR point clouds" named "bird eye view" (the method under its other name) as a
     shared neighbour, and another gap both "SFT" and "supervised fine-tuning SFT": an end's alias is no

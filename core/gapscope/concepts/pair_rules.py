@@ -288,6 +288,25 @@ def data_phrases(concepts: Sequence) -> np.ndarray:
     return out
 
 
+# a part of a model or people by the last word: no method one applies ("convolutional layers", "transformer
+# decoder", "native speakers") when few of its papers name it where they say what they propose (rule 4's share)
+METHOD_PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder")
+
+
+def part_phrases(concepts: Sequence, in_aim: Mapping[int, frozenset]) -> np.ndarray:
+    """Per method concept (with ``id`` and ``papers``): a part of a model ("convolutional layers", "transformer
+    decoder", "attention blocks": METHOD_PART_HEADS) or a group of people ("native speakers", "human
+    participants": PEOPLE_HEADS) by its last word, that at most COMPONENT_AIM_SHARE of its papers name in their
+    title or objective sentences (``in_aim``): a building block or the people a study involves, no method one
+    applies; a part a paper proposes ("memory module" named in its aims) stays. Only the gap listing reads it."""
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        own = set(c.papers)
+        if own and thing_head(c.phrase, METHOD_PART_HEADS + PEOPLE_HEADS):
+            out[i] = len(own & in_aim.get(c.id, frozenset())) <= COMPONENT_AIM_SHARE * len(own)
+    return out
+
+
 THING_SHARE = 0.12   # of the abstracts mentioning a method concept, those writing it as data, a space or an output
 THING_OVER = 1.5     # ... more than this many times those using it as a technique: no method. Set by reading the
                      # 10,653-paper CS library's method concepts: "point clouds" 20% thing / 4% technique,
@@ -317,6 +336,30 @@ PART_OVER = 3.0      # ... more than this many times those naming it as a proble
 # problem (under PART_TASK_MIN of its abstracts) is a component, whatever contexts it is read in
 PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder", *PARAMETER_HEADS)
 PART_TASK_MIN = 0.05
+# the last word of another thing no one researches as such, by the same test: data (the input nouns of
+# roles.INPUT_AFTER, and what people write: "social media posts"), a device ("edge devices"), people ("native
+# speakers", "end users")
+TEXT_HEADS = ("post", "tweet", "comment", "message", "document", "article", "imagery")
+DEVICE_HEADS = ("device", "hardware")
+PEOPLE_HEADS = ("speaker", "user", "participant", "annotator", "crowdworker", "patient", "clinician", "physician",
+                "radiologist", "student", "teacher", "learner", "worker", "people", "children", "child", "adult")
+
+
+def thing_head(phrase: str, heads: Iterable[str]) -> bool:
+    """A phrase of two or more words whose last one is one of ``heads`` (singular, lower case); a hyphenated
+    last word is a modifier ("multi-camera", "cross-device"), no such noun."""
+    from .roles import words
+
+    parts = phrase.split()
+    toks = words(parts[-1]) if len(parts) >= 2 and "-" not in parts[-1] else []
+    return len(toks) == 1 and toks[0] in set(heads)
+
+
+def _problem_thing_heads() -> frozenset:
+    from .roles import INPUT_AFTER, words
+
+    return frozenset({w for a in INPUT_AFTER for w in words(a)} | set(TEXT_HEADS) | set(DEVICE_HEADS)
+                     | set(PEOPLE_HEADS))
 
 
 def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part: Mapping[int, frozenset],
@@ -325,7 +368,9 @@ def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part:
     """Per problem concept (with ``id``): no problem a method could be applied to but a technique, a model or a
     part of one ("Mixture-of-Experts MoE": "MoE layers", "MoE architecture"; "attention heads"), written so
     (roles.part_papers) by PART_SHARE of the abstracts mentioning it and far more often than as a problem
-    ("address <X>", "for <X>", "<X> task"), or a model part never written as a problem. Only read concepts
+    ("address <X>", "for <X>", "<X> task"), or a model part, data, a device or people by its last word
+    (PART_HEADS, ``thing_head``: "attention heads", "social media posts", "edge devices") seldom written as a
+    problem (under PART_TASK_MIN of its abstracts). Only read concepts
     (in ``as_part`` and ``as_task``) are judged. A task is used as a technique too ("using optical flow", "SLAM
     system", "with formal verification") and stays a problem: a concept named as a task (``task_named``:
     "gesture recognition", "SLAM") is not judged, and the papers writing one as a task's object (``as_object``:
@@ -334,7 +379,7 @@ def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part:
     other."""
     from .roles import words
 
-    named, objects = frozenset(task_named), as_object or {}
+    named, objects, things = frozenset(task_named), as_object or {}, _problem_thing_heads()
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
         if c.id not in as_part or c.id not in as_task or c.id in named:
@@ -344,7 +389,8 @@ def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part:
         if n < THING_MIN_MENTIONS:
             continue
         toks = words(c.phrase)
-        component = len(toks) >= 2 and toks[-1] in PART_HEADS and len(task) < PART_TASK_MIN * n
+        thing = (len(toks) >= 2 and toks[-1] in PART_HEADS) or thing_head(c.phrase, things)
+        component = thing and len(task) < PART_TASK_MIN * n
         out[i] = component or (len(part) >= PART_SHARE * n and len(part) > PART_OVER * len(task))
     return out
 
