@@ -370,13 +370,12 @@ def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part:
     (roles.part_papers) by PART_SHARE of the abstracts mentioning it and far more often than as a problem
     ("address <X>", "for <X>", "<X> task"), or a model part, data, a device or people by its last word
     (PART_HEADS, ``thing_head``: "attention heads", "social media posts", "edge devices") seldom written as a
-    problem (under PART_TASK_MIN of its abstracts). Only read concepts
-    (in ``as_part`` and ``as_task``) are judged. A task is used as a technique too ("using optical flow", "SLAM
-    system", "with formal verification") and stays a problem: a concept named as a task (``task_named``:
-    "gesture recognition", "SLAM") is not judged, and the papers writing one as a task's object (``as_object``:
-    "optical flow estimation", "estimate optical flow") name it as a problem. No problem end of a listed gap nor
-    a related problem a gap names; the backtest scores link prediction, where such a concept links like any
-    other."""
+    problem (under PART_TASK_MIN of its abstracts). Only read concepts (in ``as_part`` and ``as_task``) are
+    judged. A task is used as a technique too ("using optical flow", "SLAM system", "with formal verification")
+    and stays a problem: a concept named as a task (``task_named``: "gesture recognition", "SLAM") is not judged,
+    and the papers writing one as a task's object (``as_object``: "optical flow estimation", "estimate optical
+    flow") name it as a problem. No problem end of a listed gap nor a related problem a gap names; the backtest
+    scores link prediction, where such a concept links like any other."""
     from .roles import words
 
     named, objects, things = frozenset(task_named), as_object or {}, _problem_thing_heads()

@@ -215,8 +215,8 @@ def task_name(phrase: str) -> bool:
 def object_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
                   among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as what a task works on: "optical flow
-    estimation", "estimate optical flow", "gesture recognition"}. ``texts``: or a Contexts whose token index to
-    share."""
+    estimation", "estimate optical flow", "optical flow prediction"}. ``texts``: or a Contexts whose token index
+    to share."""
     from ..vocabulary import CONCEPT_TASK_HEADS
 
     obj = _indexed(texts).reading(OBJECT_BEFORE, sorted(CONCEPT_TASK_HEADS) + list(TASK_NAME_HEADS))
