@@ -106,6 +106,67 @@ def test_a_technique_a_model_or_a_part_of_one_is_no_problem():
     assert len(task[3]) >= 4 and len(task[4]) >= 3
 
 
+# tasks the library's abstracts also use as a technique or name with "<X> system / method / network" (their
+# phrases, shortened sentences): "optical flow" (merged with "optical flow estimation"), "SLAM" (simultaneous
+# localization and mapping), "gesture recognition"; and a model part, "convolutional layers"
+TASKS = {
+    "optical flow": ["Video inpainting algorithms utilize optical flow.", "We leverage dense optical flow to align.",
+                     "Optical flow based warping of frames.", "An event-based optical flow network.",
+                     "Incorporating optical flow as a constraint.", "Optical flow estimation from events.",
+                     "We jointly estimate optical flow and uncertainty.", "Unsupervised optical flow estimation."],
+    "SLAM": ["We present GS-SLAM, a simultaneous localization and mapping (SLAM) system.",
+             "Simultaneous localization and mapping (SLAM) methods fail in dynamic scenes.",
+             "The first SLAM method based on 4D gaussians.", "Our SLAM system runs in real time.",
+             "Using SLAM, the robot maps rooms.", "Visual SLAM with stereo cameras.",
+             "Attacking LiDAR-based SLAM with point injection.", "SLAM pipelines drift."],
+    "gesture recognition": ["Egocentric gesture recognition based on event cameras.",
+                            "Devices rely on gesture recognition to estimate intake.",
+                            "Hand gesture recognition using surface EMG.", "Action and gesture recognition are related.",
+                            "Micro gesture recognition from skeletons.", "Gesture recognition under domain shift.",
+                            "WiFi gesture recognition.", "Limitations of current gesture recognition."],
+    "convolutional layers": ["Convolutional layers extract local features.", "We stack convolutional layers.",
+                             "Replacing convolutional layers with attention.", "Deeper convolutional layers overfit.",
+                             "Convolutional layers and pooling.", "The first convolutional layers see edges.",
+                             "Pruning convolutional layers.", "Convolutional layers are cheap."],
+}
+TASK_SYNONYMS = {"optical flow": ["optical flow estimation", "dense optical flow"]}
+
+
+def test_a_task_also_used_as_a_technique_is_a_problem():
+    """A task is written as a technique or a system too ("using optical flow", "SLAM system", "gesture recognition
+    based on ...") and stays a problem end: named as a task by its phrase ("gesture recognition") or its
+    acronym's expansion ("SLAM": simultaneous localization and mapping), or written as a task's object ("optical
+    flow estimation", "estimate optical flow") when its merged variants name that task; the techniques and model
+    parts ("Mixture-of-Experts MoE", "attention heads", "convolutional layers") are still refused."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import not_problems, task_readings
+    from gapscope.concepts.roles import Contexts, part_papers, technique_and_task_papers
+
+    texts, among, concepts = {}, {}, []
+    for k, (phrase, sents) in enumerate({**TEXTS, **TASKS}.items()):
+        ids = [100 * (k + 1) + i for i in range(len(sents))]
+        texts.update(zip(ids, sents))
+        among[k + 1] = set(ids)
+        concepts.append(Concept(k + 1, "problem", phrase, {**SYNONYMS, **TASK_SYNONYMS}.get(phrase, []), None,
+                                {p: "problem" for p in ids}))
+    forms = {c.id: [c.phrase, *c.synonyms] for c in concepts}
+    index = Contexts(texts, (), ())
+    _tech, task = technique_and_task_papers(index, forms, among)
+    part = part_papers(index, forms, among)
+    mentions = {k: frozenset(v) for k, v in among.items()}
+    by_phrase = {c.phrase: c.id for c in concepts}
+    # read as before, each task is a technique or a model: its abstracts write it so far more than as a problem
+    before = not_problems(concepts, mentions, part, task)
+    assert {"optical flow", "SLAM", "gesture recognition"} <= {c.phrase for c, o in zip(concepts, before) if o}
+    named, objects = task_readings(concepts, forms, index, among, texts)
+    assert {by_phrase["SLAM"], by_phrase["gesture recognition"], by_phrase["pose estimation"]} <= named
+    assert by_phrase["Mixture-of-Experts MoE"] not in named and by_phrase["convolutional layers"] not in named
+    # "optical flow estimation" twice, "estimate optical flow" once
+    assert set(objects) == {by_phrase["optical flow"]} and len(objects[by_phrase["optical flow"]]) == 3
+    out = not_problems(concepts, mentions, part, task, named, objects)
+    assert {c.phrase for c, o in zip(concepts, out) if o} == {*REFUSED, "convolutional layers"}
+
+
 def test_a_non_problem_ends_no_gap_and_is_named_as_no_related_problem():
     from gapscope.concepts.pair_rules import ConceptMentions
     from gapscope.gaps.candidates import not_problem_ids
@@ -229,6 +290,45 @@ def test_a_method_phrase_headed_by_data_is_data():
     out = data_phrases(concepts)
     assert [ph for ph, o in zip(phrases, out) if o] == phrases[:5]
     assert not_method_ids(ConceptSet(concepts), None) == {1, 2, 3, 4, 5}
+
+
+def test_data_a_device_or_people_seldom_named_as_a_problem_is_no_problem():
+    """The library's problem ends "social media posts" (none of its 18 abstracts names it as a problem),
+    "edge devices" (2 of 51), "synthetic data" and "end users" are data, hardware and people; "hyperspectral
+    image" (17 of its 47 abstracts: "for hyperspectral image classification") and "continual learning" stay."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import not_problems
+
+    counts = {"social media posts": (18, 0), "edge devices": (51, 2), "synthetic data": (100, 2),
+              "end users": (22, 1), "hyperspectral image": (47, 17), "continual learning": (40, 1),
+              "cross-device": (30, 0)}      # a hyphenated modifier, no device
+    concepts = [Concept(k + 1, "problem", ph, [], None) for k, ph in enumerate(counts)]
+    mentions = {c.id: frozenset(range(1000 * c.id, 1000 * c.id + counts[c.phrase][0])) for c in concepts}
+    task = {c.id: frozenset(sorted(mentions[c.id])[:counts[c.phrase][1]]) for c in concepts}
+    part = {c.id: frozenset() for c in concepts}
+    out = not_problems(concepts, mentions, part, task)
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["social media posts", "edge devices", "synthetic data",
+                                                             "end users"]
+
+
+def test_a_model_part_or_people_seldom_proposed_is_no_method():
+    """The library's method ends "convolutional layers" (2 of its 12 papers name it in their aims), "transformer
+    decoder" and "native speakers" (none of 12) are a model part and people; a part papers propose ("memory
+    module", in the aims of half its papers), "sparse autoencoders" and "dual-encoder" (a modifier) stay."""
+    from gapscope.concepts.model import Concept, ConceptSet
+    from gapscope.concepts.pair_rules import ConceptMentions, part_phrases
+    from gapscope.gaps.candidates import not_method_ids
+
+    aims = {"convolutional layers": 2, "transformer decoder": 2, "native speakers": 0, "memory module": 6,
+            "sparse autoencoders": 0, "dual-encoder": 0}
+    concepts = [Concept(k + 1, "method", ph, [], None, {100 * (k + 1) + i: "method" for i in range(12)})
+                for k, ph in enumerate(aims)]
+    in_aim = {c.id: frozenset(sorted(c.papers)[:aims[c.phrase]]) for c in concepts}
+    out = part_phrases(concepts, in_aim)
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["convolutional layers", "transformer decoder",
+                                                             "native speakers"]
+    men = ConceptMentions({c.id: frozenset(c.papers) for c in concepts}, in_aim=in_aim)
+    assert not_method_ids(ConceptSet(concepts), men) == {1, 2, 3}
 
 
 def test_an_end_under_its_other_name_is_no_shared_neighbour():

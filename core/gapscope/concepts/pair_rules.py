@@ -84,7 +84,10 @@ class ConceptMentions(dict):
     read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read);
     ``as_used`` / ``as_thing``: {method concept id: papers using it as a technique / writing it as a thing a
     method takes in, works in or produces} (None: not read; pair_rules.not_methods); ``as_part``: {problem
-    concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems)."""
+    concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems);
+    ``task_named``: the problem concepts read whose phrase or acronym expansion names a task ("gesture
+    recognition", "SLAM": simultaneous localization and mapping); ``as_object``: {problem concept id: papers
+    writing it as what a task works on ("optical flow estimation")}, for those a merged variant names a task on."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
                  in_aim: Optional[Mapping[int, frozenset]] = None,
@@ -93,7 +96,8 @@ class ConceptMentions(dict):
                  as_input: Optional[Mapping[int, frozenset]] = None,
                  as_used: Optional[Mapping[int, frozenset]] = None,
                  as_thing: Optional[Mapping[int, frozenset]] = None,
-                 as_part: Optional[Mapping[int, frozenset]] = None):
+                 as_part: Optional[Mapping[int, frozenset]] = None, task_named: Iterable[int] = (),
+                 as_object: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
@@ -103,6 +107,8 @@ class ConceptMentions(dict):
         self.as_used = None if as_used is None else dict(as_used)
         self.as_thing = None if as_thing is None else dict(as_thing)
         self.as_part = None if as_part is None else dict(as_part)
+        self.task_named = frozenset(task_named)
+        self.as_object = dict(as_object or {})
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True) -> ConceptMentions:
@@ -112,8 +118,9 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     / ``as_task``: the papers using it as a technique / naming it as a problem, for the concepts with
     TECHNIQUE_MIN_MENTIONS papers; ``as_used`` / ``as_thing``: the papers using a method concept as a technique /
     writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions;
-    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read.
-    ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None)."""
+    ``as_part``: the papers writing a problem concept as a technique or a model part, for those read, with
+    ``task_named`` and ``as_object`` (the problem concepts named as a task; the papers writing one as a task's
+    object). ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None)."""
     from .quality import text_mentions
     from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
 
@@ -142,9 +149,27 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
                                              and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)
     out.as_used, out.as_thing = _frozen(as_used), _frozen(as_thing)
     # the problem concepts as_task reads: a gap names them as related problems too
-    out.as_part = _frozen(part_papers(index, {k: v for k, v in problems_read.items()
-                                             if len(mentioned[k]) >= THING_MIN_MENTIONS}, mentioned))
+    parts_read = {k: v for k, v in problems_read.items() if len(mentioned[k]) >= THING_MIN_MENTIONS}
+    out.as_part = _frozen(part_papers(index, parts_read, mentioned))
+    out.task_named, out.as_object = task_readings([c for c in concepts if c.id in parts_read], forms, index, mentioned,
+                                                   {pid: f"{t or ''}. {a or ''}" for pid, t, a in rows})
     return out
+
+
+def task_readings(problems: Sequence, forms: Mapping[int, Sequence[str]], index, mentioned: Mapping[int, set],
+                   texts: Mapping[int, str]) -> tuple[frozenset, dict[int, frozenset]]:
+    """The ids of the ``problems`` named as a task (roles.task_name) by their phrase or by the expansion their
+    papers agree an acronym stands for ("SLAM": simultaneous localization and mapping), and {id: the papers
+    writing one as a task's object} for the others whose merged variants name a task on them ("optical flow":
+    "optical flow estimation")."""
+    from .acronyms import DEFINED, read_acronyms
+    from .roles import object_papers, task_name
+
+    acronyms = read_acronyms(problems, texts)
+    named = frozenset(c.id for c in problems if task_name(c.phrase)
+                      or ((r := acronyms.get(c.id)) is not None and r.verdict == DEFINED and task_name(r.dominant)))
+    objects = {c.id: forms[c.id] for c in problems if c.id not in named and any(task_name(f) for f in forms[c.id][1:])}
+    return named, _frozen(object_papers(index, objects, mentioned))
 
 
 def _frozen(papers: Mapping[int, Iterable[int]]) -> dict[int, frozenset]:
@@ -263,6 +288,25 @@ def data_phrases(concepts: Sequence) -> np.ndarray:
     return out
 
 
+# a part of a model or people by the last word: no method one applies ("convolutional layers", "transformer
+# decoder", "native speakers") when few of its papers name it where they say what they propose (rule 4's share)
+METHOD_PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder")
+
+
+def part_phrases(concepts: Sequence, in_aim: Mapping[int, frozenset]) -> np.ndarray:
+    """Per method concept (with ``id`` and ``papers``): a part of a model ("convolutional layers", "transformer
+    decoder", "attention blocks": METHOD_PART_HEADS) or a group of people ("native speakers", "human
+    participants": PEOPLE_HEADS) by its last word, that at most COMPONENT_AIM_SHARE of its papers name in their
+    title or objective sentences (``in_aim``): a building block or the people a study involves, no method one
+    applies; a part a paper proposes ("memory module" named in its aims) stays. Only the gap listing reads it."""
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, c in enumerate(concepts):
+        own = set(c.papers)
+        if own and thing_head(c.phrase, METHOD_PART_HEADS + PEOPLE_HEADS):
+            out[i] = len(own & in_aim.get(c.id, frozenset())) <= COMPONENT_AIM_SHARE * len(own)
+    return out
+
+
 THING_SHARE = 0.12   # of the abstracts mentioning a method concept, those writing it as data, a space or an output
 THING_OVER = 1.5     # ... more than this many times those using it as a technique: no method. Set by reading the
                      # 10,653-paper CS library's method concepts: "point clouds" 20% thing / 4% technique,
@@ -292,28 +336,60 @@ PART_OVER = 3.0      # ... more than this many times those naming it as a proble
 # problem (under PART_TASK_MIN of its abstracts) is a component, whatever contexts it is read in
 PART_HEADS = ("head", "layer", "module", "block", "neuron", "encoder", "decoder", *PARAMETER_HEADS)
 PART_TASK_MIN = 0.05
+# the last word of another thing no one researches as such, by the same test: data (the input nouns of
+# roles.INPUT_AFTER, and what people write: "social media posts"), a device ("edge devices"), people ("native
+# speakers", "end users")
+TEXT_HEADS = ("post", "tweet", "comment", "message", "document", "article", "imagery")
+DEVICE_HEADS = ("device", "hardware")
+PEOPLE_HEADS = ("speaker", "user", "participant", "annotator", "crowdworker", "patient", "clinician", "physician",
+                "radiologist", "student", "teacher", "learner", "worker", "people", "children", "child", "adult")
+
+
+def thing_head(phrase: str, heads: Iterable[str]) -> bool:
+    """A phrase of two or more words whose last one is one of ``heads`` (singular, lower case); a hyphenated
+    last word is a modifier ("multi-camera", "cross-device"), no such noun."""
+    from .roles import words
+
+    parts = phrase.split()
+    toks = words(parts[-1]) if len(parts) >= 2 and "-" not in parts[-1] else []
+    return len(toks) == 1 and toks[0] in set(heads)
+
+
+def _problem_thing_heads() -> frozenset:
+    from .roles import INPUT_AFTER, words
+
+    return frozenset({w for a in INPUT_AFTER for w in words(a)} | set(TEXT_HEADS) | set(DEVICE_HEADS)
+                     | set(PEOPLE_HEADS))
 
 
 def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part: Mapping[int, frozenset],
-                 as_task: Mapping[int, frozenset]) -> np.ndarray:
+                 as_task: Mapping[int, frozenset], task_named: Iterable[int] = (),
+                 as_object: Optional[Mapping[int, frozenset]] = None) -> np.ndarray:
     """Per problem concept (with ``id``): no problem a method could be applied to but a technique, a model or a
     part of one ("Mixture-of-Experts MoE": "MoE layers", "MoE architecture"; "attention heads"), written so
     (roles.part_papers) by PART_SHARE of the abstracts mentioning it and far more often than as a problem
-    ("address <X>", "for <X>", "<X> task"), or a model part never written as a problem. Only read concepts
-    (in ``as_part`` and ``as_task``) are judged. No problem end of a listed gap nor a related problem a gap
-    names; the backtest scores link prediction, where such a concept links like any other."""
+    ("address <X>", "for <X>", "<X> task"), or a model part, data, a device or people by its last word
+    (PART_HEADS, ``thing_head``: "attention heads", "social media posts", "edge devices") seldom written as a
+    problem (under PART_TASK_MIN of its abstracts). Only read concepts (in ``as_part`` and ``as_task``) are
+    judged. A task is used as a technique too ("using optical flow", "SLAM system", "with formal verification")
+    and stays a problem: a concept named as a task (``task_named``: "gesture recognition", "SLAM") is not judged,
+    and the papers writing one as a task's object (``as_object``: "optical flow estimation", "estimate optical
+    flow") name it as a problem. No problem end of a listed gap nor a related problem a gap names; the backtest
+    scores link prediction, where such a concept links like any other."""
     from .roles import words
 
+    named, objects, things = frozenset(task_named), as_object or {}, _problem_thing_heads()
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
-        if c.id not in as_part or c.id not in as_task:
+        if c.id not in as_part or c.id not in as_task or c.id in named:
             continue
-        part, task = as_part[c.id], as_task[c.id]
+        part, task = as_part[c.id], as_task[c.id] | objects.get(c.id, frozenset())
         n = len(mentions.get(c.id, frozenset()) | part | task)
         if n < THING_MIN_MENTIONS:
             continue
         toks = words(c.phrase)
-        component = len(toks) >= 2 and toks[-1] in PART_HEADS and len(task) < PART_TASK_MIN * n
+        thing = (len(toks) >= 2 and toks[-1] in PART_HEADS) or thing_head(c.phrase, things)
+        component = thing and len(task) < PART_TASK_MIN * n
         out[i] = component or (len(part) >= PART_SHARE * n and len(part) > PART_OVER * len(task))
     return out
 

@@ -185,6 +185,44 @@ def process_head(phrase: str) -> bool:
                                  and toks[-1] not in TRAINING_HEADS)
 
 
+# the heads of a task's whole name ("gesture recognition", "optical flow estimation", "formal verification",
+# "simultaneous localization and mapping", "natural language inference"): the task heads of vocabulary.py and
+# the judgements and matchings a method makes. Using a gesture recogniser is still work on gesture recognition,
+# so the part reading does not judge a concept so named (pair_rules.not_problems)
+TASK_NAME_HEADS = ("verification", "identification", "registration", "matching", "mapping", "inference", "parsing")
+# a hyphenated modifier right before that head saying how the task is done names a method for it, no task:
+# "retrieval-augmented generation" (RAG), "diffusion-based generation"
+HOW_SUFFIXES = ("-augmented", "-based", "-guided", "-driven", "-conditioned", "-assisted", "-enhanced", "-aware",
+                "-informed")
+# what a task does to its object: "estimate <X>", "<X> estimation / recognition / detection"
+OBJECT_BEFORE = ("estimate", "estimating", "estimation of", "predict", "predicting", "detect", "detecting",
+                 "recognize", "recognizing", "segment", "segmenting", "track", "tracking", "recover", "recovering",
+                 "reconstruct", "reconstructing", "verify", "verifying", "localize", "localizing")
+
+
+def task_name(phrase: str) -> bool:
+    """A phrase naming a task whole: headed by a task noun (CONCEPT_TASK_HEADS, TASK_NAME_HEADS: "gesture
+    recognition", "formal verification", "simultaneous localization and mapping"), not by a way to do one
+    ("retrieval-augmented generation")."""
+    from ..vocabulary import CONCEPT_TASK_HEADS
+
+    toks, parts = words(phrase), phrase.lower().split()
+    if len(toks) < 2 or (toks[-1] not in CONCEPT_TASK_HEADS and toks[-1] not in TASK_NAME_HEADS):
+        return False
+    return not (len(parts) >= 2 and parts[-2].endswith(HOW_SUFFIXES))
+
+
+def object_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
+                  among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
+    """{key: the papers of ``among_of[key]`` writing one of its forms as what a task works on: "optical flow
+    estimation", "estimate optical flow", "optical flow prediction"}. ``texts``: or a Contexts whose token index
+    to share."""
+    from ..vocabulary import CONCEPT_TASK_HEADS
+
+    obj = _indexed(texts).reading(OBJECT_BEFORE, sorted(CONCEPT_TASK_HEADS) + list(TASK_NAME_HEADS))
+    return {key: obj.papers(forms, list(among_of.get(key, ()))) for key, forms in forms_of.items()}
+
+
 def part_papers(texts: Mapping[int, str] | Contexts, forms_of: Mapping[int, Sequence[str]],
                 among_of: Mapping[int, Iterable[int]]) -> dict[int, set]:
     """{key: the papers of ``among_of[key]`` writing one of its forms as a technique or as a model or a part of

@@ -353,11 +353,16 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the method concepts that are no method but data, a modality, a space or an output ("point
     clouds", "MRI", "latent space", "camera poses"; concepts/pair_rules.not_methods), when ``mentions`` has
     the reading (ConceptMentions.as_used / as_thing), and those whose phrase is headed by a noun for data
-    ("tabular data", "video frames"; pair_rules.data_phrases)."""
-    from ..concepts.pair_rules import data_phrases, not_methods
+    ("tabular data", "video frames"; pair_rules.data_phrases), and, when ``mentions`` has the aims read
+    (ConceptMentions.in_aim), a model part or people seldom named in their papers' aims ("convolutional layers",
+    "native speakers"; pair_rules.part_phrases)."""
+    from ..concepts.pair_rules import data_phrases, not_methods, part_phrases
 
     methods = [c for c in cs.concepts if c.kind == "method"]
     out = data_phrases(methods)       # "tabular data", "video frames": data by its very phrase
+    in_aim = getattr(mentions, "in_aim", None)
+    if in_aim is not None:
+        out |= part_phrases(methods, in_aim)
     as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
     if as_used is not None and as_thing is not None:
         out |= not_methods(methods, mentions, as_used, as_thing)
@@ -367,14 +372,16 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
 def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the problem concepts that are no problem but a technique, a model or a part of one
     ("Mixture-of-Experts MoE", "attention heads"; concepts/pair_rules.not_problems), when ``mentions`` has the
-    reading (ConceptMentions.as_part / as_task)."""
+    reading (ConceptMentions.as_part / as_task; a task, task_named / as_object, stays: "SLAM", "optical flow")."""
     as_part, as_task = getattr(mentions, "as_part", None), getattr(mentions, "as_task", None)
     if as_part is None or as_task is None:
         return frozenset()
     from ..concepts.pair_rules import not_problems
 
     problems = [c for c in cs.concepts if c.kind == "problem"]
-    return frozenset(c.id for c, out in zip(problems, not_problems(problems, mentions, as_part, as_task)) if out)
+    out = not_problems(problems, mentions, as_part, as_task, getattr(mentions, "task_named", ()),
+                       getattr(mentions, "as_object", None))
+    return frozenset(c.id for c, o in zip(problems, out) if o)
 
 
 def input_ids(cs: ConceptSet, mentions) -> frozenset:
@@ -429,10 +436,12 @@ def _refused_ends(cs: ConceptSet, idx, has_pair: np.ndarray, ok: np.ndarray, ref
 
 _NOT_PROBLEM_SAYS = ("{n} problem concept{s} that {their} abstracts write as a technique or a model part "
                      "(\u201c<X> layers\u201d, \u201c<X> architecture\u201d, \u201cusing <X>\u201d) far more than "
-                     "as a problem {are} no problem to apply a method to and ended no gap: ")
+                     "as a problem, or that name data, a device or people and are seldom written as a problem, "
+                     "{are} no problem to apply a method to and ended no gap: ")
 _NOT_METHOD_SAYS = ("{n} method concept{s} that {their} abstracts write as data, a space or an output "
                     "(\u201cfrom <X>\u201d, \u201cin the <X>\u201d, \u201cestimate <X>\u201d) far more than as "
-                    "a technique {are} no method one applies and ended no gap: ")
+                    "a technique, or that name data, a model part or people, {are} no method one applies and "
+                    "ended no gap: ")
 
 
 def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, mentions,
