@@ -56,6 +56,7 @@ def main() -> None:
     from gapscope.gaps.reference import ReferenceCorpus
     from gapscope.settings import get, set_command_line
     from gapscope.store import Library
+    from gapscope.textfmt import plural
 
     lib = Library(a.library)
     if a.plausible_min is not None:
@@ -108,7 +109,7 @@ def main() -> None:
             text.append(f"      reference {p['id']:>6} {p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {p['title'][:95]}")
         cwc = d.get("closest_check")
         if cwc:     # the paraphrase-aware check (gaps/closest.py), when it ran
-            text.append(f"    closest existing work: {cwc['done']} abstract(s) close to the pair about both (established "
+            text.append(f"    closest existing work: {plural(cwc['done'], 'abstract')} close to the pair about both (established "
                         f"from {cwc['min_done']}; {' + '.join(cwc['sources'])}); the nearest:")
             for p in d.get("closest_work") or []:
                 text.append(f"      {'did both' if p['did_both'] else 'nearest':<8} {p['similarity']:.2f} {p['source']:<9} "
