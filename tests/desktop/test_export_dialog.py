@@ -124,8 +124,8 @@ def test_reports_offer_the_library_or_a_collection(window, qtbot, tmp_path, arra
 
 
 def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot, tmp_path):
-    """BibTeX and RIS from the dialog carry the papers' tags and notes (Zotero's tags and notes), as
-    `gapscope export` does; unticked, they are left out as with `--no-tags-notes`."""
+    """BibTeX and RIS from the dialog carry the papers' tags and notes (Zotero's tags and notes), the CSV
+    table its tags column, as `gapscope export` does; unticked, they are left out as with `--no-tags-notes`."""
     from gapscope_desktop.dialogs.export_dialog import ExportDialog
 
     from .library_data import write_aside
@@ -143,7 +143,8 @@ def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot
     dlg.kind.setCurrentIndex(dlg.kind.findData("csljson"))
     assert dlg.tags_notes.isHidden()
     texts = {}
-    for fmt, ticked in (("ris", True), ("ris", False), ("bibtex", True), ("bibtex", False)):
+    for fmt, ticked in (("ris", True), ("ris", False), ("bibtex", True), ("bibtex", False), ("csv", True),
+                        ("csv", False)):
         dlg.kind.setCurrentIndex(dlg.kind.findData(fmt))
         assert not dlg.tags_notes.isHidden()
         dlg.tags_notes.setChecked(ticked)
@@ -155,3 +156,5 @@ def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot
     assert "KW  - to read" in texts["ris", True] and "N1  - Compare with the baseline" in texts["ris", True]
     assert "to read" in texts["bibtex", True] and "annote = {Compare with the baseline}" in texts["bibtex", True]
     assert not any(s in texts[f, False] for f in ("ris", "bibtex") for s in ("to read", "Compare with the baseline"))
+    assert "to read" in texts["csv", True] and "tags" in texts["csv", True].splitlines()[0]
+    assert "to read" not in texts["csv", False] and "tags" not in texts["csv", False].splitlines()[0]

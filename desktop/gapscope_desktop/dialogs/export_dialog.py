@@ -30,7 +30,9 @@ PAPER_FORMATS = [
 ]
 KINDS = REPORTS + PAPER_FORMATS
 REPORT_SCOPES = {"all", "collection"}
-WITH_TAGS_NOTES = {"bibtex", "ris"}     # the formats that carry the tags and notes (`--no-tags-notes`)
+WITH_TAGS_NOTES = {"bibtex", "ris", "csv"}     # the formats that carry the tags (and notes) (`--no-tags-notes`)
+TAGS_NOTES_TEXT = "With the papers' tags and notes (Zotero reads them as its tags and notes)"
+TAGS_COLUMN_TEXT = "With the papers' tags (a column of their own)"     # CSV carries no notes
 
 
 def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=None, cancel=None):
@@ -78,7 +80,7 @@ class ExportDialog(QDialog):
             self.scope.addItem(f"The current search ({self._describe_search()})", "search")
         self.which = QComboBox()  # the tag or the collection
         self.which.setObjectName("exportWhich")
-        self.tags_notes = QCheckBox("With the papers' tags and notes (Zotero reads them as its tags and notes)")
+        self.tags_notes = QCheckBox(TAGS_NOTES_TEXT)
         self.tags_notes.setObjectName("exportTagsNotes")
         self.tags_notes.setChecked(True)
         self.bar, self.status = progress_and_status()
@@ -125,6 +127,7 @@ class ExportDialog(QDialog):
         if is_report and self.scope.currentData() not in REPORT_SCOPES:
             self.scope.setCurrentIndex(0)
         self.tags_notes.setVisible(self.kind.currentData() in WITH_TAGS_NOTES)
+        self.tags_notes.setText(TAGS_COLUMN_TEXT if self.kind.currentData() == "csv" else TAGS_NOTES_TEXT)
         self._scope_changed()
 
     def _scope_changed(self) -> None:
