@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
+        self._notice_at_show: Optional[tuple[str, int]] = None     # a status message given before the window showed
         self.task_progress = TaskProgress(self.tasks)
         self.statusBar().addPermanentWidget(self.task_progress)
         self.tasks.ended.connect(self._task_ended)
@@ -316,7 +317,7 @@ class MainWindow(QMainWindow):
         read_only = "  (read-only)" if lib.read_only else ""
         self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.write_guard.set_read_only(lib.read_only)
-        self.statusBar().showMessage("  ".join(lib.notices), 120000)   # an upgrade, unreadable recent changes
+        self._status_notice("  ".join(lib.notices), 120000)   # an upgrade, unreadable recent changes
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.reader.set_library(lib)
@@ -931,8 +932,24 @@ class MainWindow(QMainWindow):
         s.setValue("window/tab", self.tabs.currentIndex())
         s.setValue("window/paperTable", self.library_view.header_state())
 
+    def _status_notice(self, text: str, ms: int) -> None:
+        """A message in the status bar. Qt hides the status line (library path, paper count) under a
+        message only while the window is visible: one given before the window is shown would be written
+        over it, so it is given again when the window shows."""
+        self.statusBar().showMessage(text, ms)
+        self._notice_at_show = (text, ms) if text and not self.isVisible() else None
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        notice, self._notice_at_show = self._notice_at_show, None
+        if notice:      # once the status bar's own widgets show too (after this event)
+            QTimer.singleShot(0, lambda: self._notice_again(*notice))
+
+    def _notice_again(self, text: str, ms: int) -> None:
+        bar = self.statusBar()
+        if bar.currentMessage() == text:     # not replaced meanwhile; the same text again would be ignored
+            bar.clearMessage()
+            bar.showMessage(text, ms)
         # the restored tab's view was not visible when the library opened: let it load now
         QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
 
