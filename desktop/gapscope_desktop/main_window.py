@@ -170,7 +170,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.changed_banner.hide()
         if library_path is not None:
-            self.open_library(library_path)      # when it fails: the welcome page, saying why (_open_failed)
+            # when it fails: the welcome page, saying why (_open_failed)
+            if self.open_library(library_path):
+                self._select_last_paper()
         else:
             self.show_welcome()
         self.warm_up_task = None
@@ -922,8 +924,21 @@ class MainWindow(QMainWindow):
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
 
+    def _select_last_paper(self) -> None:
+        """The paper that was current when the window last closed on this library, current again (a
+        reading or screening session goes on where it stopped); the table lists it when it arrives."""
+        s = settings.settings()
+        where, paper = s.value("window/paperLibrary"), s.value("window/paper")
+        if self.lib is None or where != str(self.lib.path) or not str(paper or "").isdigit():
+            return
+        self.library_view.select_paper(int(paper))
+
     def save_state(self) -> None:
         s = settings.settings()
+        current = self.library_view.current_paper_id() if self.lib is not None else None
+        if current is not None:
+            s.setValue("window/paperLibrary", str(self.lib.path))
+            s.setValue("window/paper", current)
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/mainSplit", self.main_split.saveState())
