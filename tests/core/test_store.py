@@ -98,6 +98,18 @@ def test_a_minus_word_leaves_papers_out_and_a_short_last_word_is_no_prefix(libra
         library.search("-graph")
 
 
+def test_field_names_from_arxiv_and_pubmed_searches_name_the_index_columns(library):
+    """au:, author:, ti: and abs: (as typed in arXiv's or PubMed's search) search the authors, title
+    and abstract; before, "author:turing" looked for the words "author" and "turing" and found nothing."""
+    ingest_papers(library, _papers(), kind="import", source="t", target="test")
+    ids = {p.title.split()[0]: p.id for p in library.get_papers(library.list_paper_ids())}
+    found = lambda q: set(library.list_paper_ids(query=q))      # noqa: E731
+    assert found("author:turing") == found("au:Turing") == found("authors:turing") == {ids["Graph"], ids["Sparse"]}
+    assert found("ti:diffusion") == found("Title:diffusion") == {ids["Diffusion"]}
+    assert found("abs:transformers") == {ids["Sparse"]} and found("ti:transformers") == set()
+    assert found("au:hopper AND ti:diffusion") == {ids["Diffusion"]}
+
+
 def test_fts_follows_updates_and_deletes(library):
     ingest_papers(library, _papers(), kind="import", source="t", target="test")
     pid = library.search("diffusion")[0][0]

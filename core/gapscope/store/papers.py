@@ -34,6 +34,11 @@ def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
 # FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
 # term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
 _FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):')
+# the field names a researcher brings from arXiv's and PubMed's search (ti:, au:, abs:) or writes in the
+# singular (author:): the search index's columns are title, abstract and authors
+_FIELD_NAME = re.compile(r"(?<![\w\"])(ti|title|ab|abs|abstract|au|author|authors)\s*:(?=\S)", re.IGNORECASE)
+_COLUMN_OF = {"ti": "title", "title": "title", "ab": "abstract", "abs": "abstract", "abstract": "abstract",
+              "au": "authors", "author": "authors", "authors": "authors"}
 # a plain word; one written "-word" after a space (as in a web search) is to be left out
 _PLAIN_TERM = re.compile(r"(-?)([\w][\w\-']*)", flags=re.UNICODE)
 # the last word is matched as a prefix (search as you type) from this many letters on: "C++" or "AI"
@@ -45,6 +50,7 @@ def fts_query(text: str) -> str:
     text = text.strip()
     if not text:
         raise LibraryError("empty search")
+    text = _FIELD_NAME.sub(lambda m: _COLUMN_OF[m.group(1).lower()] + ":", text)
     if _FTS_SYNTAX.search(text):
         return text
     wanted, unwanted = [], []
