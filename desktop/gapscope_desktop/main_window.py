@@ -221,7 +221,7 @@ class MainWindow(QMainWindow):
         self.act_fetch_pdfs = act("&Fetch arXiv PDFs", self.fetch_pdfs,
                                   tip="Download and attach the arXiv PDF of the selected papers (of every paper "
                                       "without one when none is selected) and label their sentences")
-        self.act_export = act("&Export…", self.show_export, "Ctrl+E", "Export a gap report or a bibliography")
+        self.act_export = act("&Export…", self.show_export, "Ctrl+E", "Export a gap report, a bibliography or the screening decisions")
         self.act_prefs = act("&Preferences…", self.show_preferences, QKeySequence.Preferences)
         self.act_prefs.setMenuRole(QAction.PreferencesRole)
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)

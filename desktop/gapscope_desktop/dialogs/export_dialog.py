@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
+from gapscope.textfmt import plural
+
 from ..widgets.task_dialog import lay_out, progress_and_status
 
 # (key, label, format, file pattern); a report takes a whole library or a collection only
@@ -28,8 +30,13 @@ PAPER_FORMATS = [
     ("notes-md", "Notes and highlights (Markdown)", "notes-md", "*.md"),
     ("notes-json", "Notes and highlights (JSON)", "notes-json", "*.json"),
 ]
-KINDS = REPORTS + PAPER_FORMATS
-REPORT_SCOPES = {"all", "collection"}
+# the screening decisions (`gapscope triage export`): of the whole library or of a collection
+DECISIONS = [
+    ("decisions-csv", "Screening decisions (CSV)", "csv", "*.csv"),
+    ("decisions-json", "Screening decisions (JSON)", "json", "*.json"),
+]
+KINDS = REPORTS + PAPER_FORMATS + DECISIONS
+REPORT_SCOPES = {"all", "collection"}      # the scopes of a report and of the decisions
 WITH_TAGS_NOTES = {"bibtex", "ris", "csv"}     # the formats that carry the tags (and notes) (`--no-tags-notes`)
 TAGS_NOTES_TEXT = "With the papers' tags and notes (Zotero reads them as its tags and notes)"
 TAGS_COLUMN_TEXT = "With the papers' tags (a column of their own)"     # CSV carries no notes
@@ -43,6 +50,10 @@ def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=N
     if kind.startswith("report-"):
         return reports.export_report(lib, path, fmt, collection=filters.get("collection"), progress=progress,
                                      cancel=cancel)
+    if kind.startswith("decisions-"):
+        from gapscope.triage.export import export_decisions
+
+        return export_decisions(lib, path, fmt, collection=filters.get("collection"))
     return reports.export_papers(lib, path, fmt, progress=progress, cancel=cancel, **filters)
 
 
@@ -120,7 +131,7 @@ class ExportDialog(QDialog):
 
     def _kind_changed(self) -> None:
         """A report covers the library or a collection; the other scopes are for paper exports."""
-        is_report = self.kind.currentData().startswith("report-")
+        is_report = self.kind.currentData().startswith(("report-", "decisions-"))
         model = self.scope.model()
         for i in range(self.scope.count()):
             model.item(i).setEnabled(not is_report or self.scope.itemData(i) in REPORT_SCOPES)
@@ -174,7 +185,8 @@ class ExportDialog(QDialog):
         self.go.setEnabled(False)
 
         def done(n) -> None:
-            what = f"{n:,} papers written" if isinstance(n, int) else "Written"
+            noun = "decision" if key.startswith("decisions-") else "paper"
+            what = f"{plural(n, noun)} written" if isinstance(n, int) else "Written"
             self.status.setText(f"{what} to {html.escape(path)}")
 
         self.task = self.tasks.run(f"Export {label}", run_export, key, path, self.filters(), library=self.lib.path,
