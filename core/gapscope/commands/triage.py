@@ -57,7 +57,7 @@ def triage() -> None:
 @triage.command("next")
 @_scope_opts
 @_reviewer_opt
-@click.option("--n", "n", default=1, show_default=True, type=click.IntRange(min=1), help="How many papers to show.")
+@click.option("-n", "--n", "n", default=1, show_default=True, type=click.IntRange(min=1), help="How many papers to show.")
 @click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
 @click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
