@@ -221,7 +221,8 @@ class MainWindow(QMainWindow):
         self.act_fetch_pdfs = act("&Fetch arXiv PDFs", self.fetch_pdfs,
                                   tip="Download and attach the arXiv PDF of the selected papers (of every paper "
                                       "without one when none is selected) and label their sentences")
-        self.act_export = act("&Export…", self.show_export, "Ctrl+E", "Export a gap report, a bibliography or the screening decisions")
+        self.act_export = act("&Export…", self.show_export, "Ctrl+E",
+                              "Export a gap report, a bibliography or the screening decisions")
         self.act_prefs = act("&Preferences…", self.show_preferences, QKeySequence.Preferences)
         self.act_prefs.setMenuRole(QAction.PreferencesRole)
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)
@@ -956,6 +957,8 @@ class MainWindow(QMainWindow):
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
+        # the restored tab's view was not visible when the library opened: let it load now
+        QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
         notice, self._notice_at_show = self._notice_at_show, None
         if notice:      # once the status bar's own widgets show too (after this event)
             QTimer.singleShot(0, lambda: self._notice_again(*notice))
@@ -965,8 +968,6 @@ class MainWindow(QMainWindow):
         if bar.currentMessage() == text:     # not replaced meanwhile; the same text again would be ignored
             bar.clearMessage()
             bar.showMessage(text, ms)
-        # the restored tab's view was not visible when the library opened: let it load now
-        QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
 
     # --- closing: unsaved drafts, running work ------------------------------------------------------
     def ask_drafts(self) -> Optional[str]:
