@@ -544,8 +544,8 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
     pmid = first("AN") if own or "pubmed" in first("DB", "DP").lower() else None
     if not title:
-        title = untitled_title(nfc(clean_ws(markup_to_text(first("AB", "N2")))), doi=normalize_doi(first("DO")), pmid=pmid,
-                               arxiv_id=arxiv_id)
+        title = untitled_title(nfc(clean_ws(markup_to_text(first("AB", "N2")))), doi=normalize_doi(first("DO")),
+                               pmid=pmid, arxiv_id=arxiv_id)
     if not title:
         raise ValueError("record has no title (TI or T1), abstract (AB) or identifier (DO, arXiv id)")
     key = first("ID") or f"line{line_no}"

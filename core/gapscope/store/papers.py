@@ -61,7 +61,8 @@ def fts_query(text: str) -> str:
         (unwanted if left_out else wanted).append(quoted)
         last = None if left_out else m
     if not wanted:
-        raise LibraryError(f"nothing to search for in {text!r}" + (" (a -word only leaves papers out)" if unwanted else ""))
+        raise LibraryError(f"nothing to search for in {text!r}"
+                           + (" (a -word only leaves papers out)" if unwanted else ""))
     if last is not None and last.end() == len(text) and len(last.group(2)) >= PREFIX_MIN_CHARS:
         wanted[-1] += "*"
     return " ".join(wanted + [f"NOT {q}" for q in unwanted])
