@@ -152,6 +152,7 @@ class MainWindow(QMainWindow):
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
+        self._notice_at_show: Optional[tuple[str, int]] = None     # a status message given before the window showed
         self.task_progress = TaskProgress(self.tasks)
         self.statusBar().addPermanentWidget(self.task_progress)
         self.tasks.ended.connect(self._task_ended)
@@ -169,7 +170,9 @@ class MainWindow(QMainWindow):
         self._restore_state()
         self.changed_banner.hide()
         if library_path is not None:
-            self.open_library(library_path)      # when it fails: the welcome page, saying why (_open_failed)
+            # when it fails: the welcome page, saying why (_open_failed)
+            if self.open_library(library_path):
+                self._select_last_paper()
         else:
             self.show_welcome()
         self.warm_up_task = None
@@ -218,7 +221,8 @@ class MainWindow(QMainWindow):
         self.act_fetch_pdfs = act("&Fetch arXiv PDFs", self.fetch_pdfs,
                                   tip="Download and attach the arXiv PDF of the selected papers (of every paper "
                                       "without one when none is selected) and label their sentences")
-        self.act_export = act("&Export…", self.show_export, "Ctrl+E", "Export a gap report or a bibliography")
+        self.act_export = act("&Export…", self.show_export, "Ctrl+E",
+                              "Export a gap report, a bibliography or the screening decisions")
         self.act_prefs = act("&Preferences…", self.show_preferences, QKeySequence.Preferences)
         self.act_prefs.setMenuRole(QAction.PreferencesRole)
         self.act_quit = act("&Quit", self.close, QKeySequence.Quit)
@@ -316,7 +320,7 @@ class MainWindow(QMainWindow):
         read_only = "  (read-only)" if lib.read_only else ""
         self.setWindowTitle(f"{lib.path.name}{read_only} — GapScope")
         self.write_guard.set_read_only(lib.read_only)
-        self.statusBar().showMessage("  ".join(lib.notices), 120000)   # an upgrade, unreadable recent changes
+        self._status_notice("  ".join(lib.notices), 120000)   # an upgrade, unreadable recent changes
         self.sidebar.set_library(lib)
         self.detail.set_library(lib)
         self.reader.set_library(lib)
@@ -921,8 +925,21 @@ class MainWindow(QMainWindow):
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
 
+    def _select_last_paper(self) -> None:
+        """The paper that was current when the window last closed on this library, current again (a
+        reading or screening session goes on where it stopped); the table lists it when it arrives."""
+        s = settings.settings()
+        where, paper = s.value("window/paperLibrary"), s.value("window/paper")
+        if self.lib is None or where != str(self.lib.path) or not str(paper or "").isdigit():
+            return
+        self.library_view.select_paper(int(paper))
+
     def save_state(self) -> None:
         s = settings.settings()
+        current = self.library_view.current_paper_id() if self.lib is not None else None
+        if current is not None:
+            s.setValue("window/paperLibrary", str(self.lib.path))
+            s.setValue("window/paper", current)
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
         s.setValue("window/mainSplit", self.main_split.saveState())
@@ -931,10 +948,26 @@ class MainWindow(QMainWindow):
         s.setValue("window/tab", self.tabs.currentIndex())
         s.setValue("window/paperTable", self.library_view.header_state())
 
+    def _status_notice(self, text: str, ms: int) -> None:
+        """A message in the status bar. Qt hides the status line (library path, paper count) under a
+        message only while the window is visible: one given before the window is shown would be written
+        over it, so it is given again when the window shows."""
+        self.statusBar().showMessage(text, ms)
+        self._notice_at_show = (text, ms) if text and not self.isVisible() else None
+
     def showEvent(self, event) -> None:
         super().showEvent(event)
         # the restored tab's view was not visible when the library opened: let it load now
         QTimer.singleShot(0, lambda: self._tab_changed(self.tabs.currentIndex()))
+        notice, self._notice_at_show = self._notice_at_show, None
+        if notice:      # once the status bar's own widgets show too (after this event)
+            QTimer.singleShot(0, lambda: self._notice_again(*notice))
+
+    def _notice_again(self, text: str, ms: int) -> None:
+        bar = self.statusBar()
+        if bar.currentMessage() == text:     # not replaced meanwhile; the same text again would be ignored
+            bar.clearMessage()
+            bar.showMessage(text, ms)
 
     # --- closing: unsaved drafts, running work ------------------------------------------------------
     def ask_drafts(self) -> Optional[str]:

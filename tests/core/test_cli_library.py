@@ -112,6 +112,15 @@ def test_abstracts_with_hard_line_wraps_print_as_one_paragraph(run, shared_data)
     assert click.wrap_text(joined, 100) in run("annotate", "terms", "0704.0001", "zzzz").output
 
 
+def test_triage_next_takes_dash_n_for_how_many(run, shared_data):
+    """`triage next -n 3` (as head -n) shows three papers, as `--n 3` does."""
+    run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))
+    short = run("triage", "next", "-n", "3", "--json")
+    assert short.exit_code == 0, short.output
+    assert json.loads(short.output) == json.loads(run("triage", "next", "--n", "3", "--json").output)
+    assert len(json.loads(short.output)) == 3
+
+
 def test_listings_with_nothing_to_list_say_so(run, shared_data):
     """An empty answer names what is missing instead of printing nothing (exit 0: nothing failed)."""
     run("import", "--quiet", str(shared_data / "arxiv/kaggle-snapshot-head200.jsonl"))

@@ -67,6 +67,18 @@ def test_collect_arxiv_from_the_setting_url(run, arxiv_server, monkeypatch):
     assert len(arxiv_server.log) == 2
 
 
+def test_the_request_count_agrees_with_its_noun(run, arxiv_server, replay_server, shared_data, monkeypatch):
+    """One request is "1 request", not "1 requests", in the summary and in what a blocked collect kept."""
+    res = run("collect", "arxiv", "--ids", "1605.08386")
+    assert res.exit_code == 0, res.output
+    assert "1 request, 0 retries," in res.stderr
+    geo = shared_data / "fixtures" / "google-scholar-html" / "geomap_2020"
+    replay_server.add_file("/scholar", geo / "scholar_search_results2.html", match={"q": None}, charset="ISO-8859-1")
+    monkeypatch.setenv("GAPSCOPE_SCHOLAR_URL", replay_server.url)
+    blocked = run("collect", "scholar", "Olympus Range geology", "--max", "30", "--no-arxiv-fill")
+    assert blocked.exit_code == EXIT_BLOCKED and "(1 request)" in blocked.stderr
+
+
 def test_collect_scholar_block_exits_5_with_a_message_and_keeps_papers(run, replay_server, shared_data, monkeypatch):
     geo = shared_data / "fixtures" / "google-scholar-html" / "geomap_2020"
     replay_server.add_file("/scholar", geo / "scholar_search_results.html", match={"q": None}, charset="ISO-8859-1")

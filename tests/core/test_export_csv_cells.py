@@ -117,6 +117,30 @@ def test_an_older_export_without_the_tag_marks_reads_as_before(tmp_path):
     lib.close()
 
 
+def test_no_tags_notes_leaves_the_tags_column_out_of_the_csv(tmp_path):
+    """`gapscope export csv --no-tags-notes` writes no tags column at all (as BibTeX and RIS leave out
+    their keywords); every other column stays, and the table still reads back."""
+    lib = _library(tmp_path)
+    doe, roe = lib.get_papers(lib.list_paper_ids())
+    lib.add_tag([doe.id], "to read")
+    lib.close()
+    run = lambda *extra: CliRunner().invoke(main, ["--library", str(tmp_path / "orig.sqlite"), "export", "csv",
+                                                   "-o", "-", *extra])
+    with_tags, without = run(), run("--no-tags-notes")
+    assert with_tags.exit_code == 0 and without.exit_code == 0, (with_tags.output, without.output)
+    assert "tags" in _csv_rows(with_tags.output)[0] and "to read" in with_tags.output
+    rows = _csv_rows(without.output)
+    assert "tags" not in rows[0] and "to read" not in without.output
+    assert [r["title"] for r in rows] == [r["title"] for r in _csv_rows(with_tags.output)]
+    path = tmp_path / "bare.csv"
+    path.write_text(without.output, encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    rep = import_file(fresh, path)
+    assert (rep.added, rep.errors) == (2, [])
+    assert all(fresh.tags_of(pid) == [] for pid in rep.added_ids)
+    fresh.close()
+
+
 def test_csv_cells_that_would_open_as_formulas_are_guarded_and_read_back_unchanged(tmp_path):
     """A title, author, abstract or tag that starts with = + - @ is written with a quote before it (a
     spreadsheet shows it as text, never runs it); GapScope's CSV import takes exactly that quote away, so a

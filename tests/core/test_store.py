@@ -77,6 +77,39 @@ def test_fts_search_ranks_title_matches_and_supports_syntax(library):
         library.search("   ")
 
 
+def test_a_minus_word_leaves_papers_out_and_a_short_last_word_is_no_prefix(library):
+    """As in a web search, "-word" after a space leaves out the papers with that word (it used to be
+    required instead); a hyphen inside a word stays part of it. The last word is a prefix only from
+    three letters on: "C++" or "AI" as a prefix finds every word starting with c or ai."""
+    ingest_papers(library, _papers() + [
+        Paper(title="Teaching C++ to first-year students", abstract="A course report.", source="t", source_key="4"),
+        Paper(title="AI planning with graph search", abstract="Classical planning.", source="t", source_key="5"),
+    ], kind="import", source="t", target="test")
+    ids = {p.title.split()[0]: p.id for p in library.get_papers(library.list_paper_ids())}
+    found = lambda q: set(library.list_paper_ids(query=q))      # noqa: E731
+    assert found("graph") == {ids["Graph"], ids["AI"]}
+    assert found("graph -planning") == found("graph NOT planning") == {ids["Graph"]}
+    assert found("attention -graph") == {ids["Sparse"]}
+    assert found("first-year") == {ids["Teaching"]}                 # a hyphen inside a word
+    assert found("C++") == {ids["Teaching"]}                        # not Classical, course, Crossing ...
+    assert found("AI") == {ids["AI"]}
+    assert found("diffus") == {ids["Diffusion"]}                    # still a prefix from three letters on
+    with pytest.raises(LibraryError, match="leaves papers out"):
+        library.search("-graph")
+
+
+def test_field_names_from_arxiv_and_pubmed_searches_name_the_index_columns(library):
+    """au:, author:, ti: and abs: (as typed in arXiv's or PubMed's search) search the authors, title
+    and abstract; before, "author:turing" looked for the words "author" and "turing" and found nothing."""
+    ingest_papers(library, _papers(), kind="import", source="t", target="test")
+    ids = {p.title.split()[0]: p.id for p in library.get_papers(library.list_paper_ids())}
+    found = lambda q: set(library.list_paper_ids(query=q))      # noqa: E731
+    assert found("author:turing") == found("au:Turing") == found("authors:turing") == {ids["Graph"], ids["Sparse"]}
+    assert found("ti:diffusion") == found("Title:diffusion") == {ids["Diffusion"]}
+    assert found("abs:transformers") == {ids["Sparse"]} and found("ti:transformers") == set()
+    assert found("au:hopper AND ti:diffusion") == {ids["Diffusion"]}
+
+
 def test_fts_follows_updates_and_deletes(library):
     ingest_papers(library, _papers(), kind="import", source="t", target="test")
     pid = library.search("diffusion")[0][0]

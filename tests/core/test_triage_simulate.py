@@ -69,3 +69,14 @@ def test_simulate_cli_json_on_the_adhd_review(tmp_path, shared_data, monkeypatch
     # active learning must beat screening in random order by a wide margin on this review
     assert out["wss95"] > 0.1 and out["recall_at_10"] > 0.3
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_a_simulation_reads_the_text_an_import_gives(shared_data):
+    """The Kitchenham review's HTML (<p>, &#39;) is left out of the simulated texts as an import leaves it
+    out of the library, so that a simulation judges the records the app screens."""
+    from gapscope.triage.dataset import read_labelled_csv
+
+    data = read_labelled_csv(shared_data / "screening" / "kitchenham2010-software-engineering.csv")
+    texts = data.texts
+    assert not any("<p>" in t or "&#39;" in t or "&nbsp;" in t for t in texts)
+    assert any("customers' shopping" in t for t in texts)

@@ -124,8 +124,8 @@ def test_reports_offer_the_library_or_a_collection(window, qtbot, tmp_path, arra
 
 
 def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot, tmp_path):
-    """BibTeX and RIS from the dialog carry the papers' tags and notes (Zotero's tags and notes), as
-    `gapscope export` does; unticked, they are left out as with `--no-tags-notes`."""
+    """BibTeX and RIS from the dialog carry the papers' tags and notes (Zotero's tags and notes), the CSV
+    table its tags column, as `gapscope export` does; unticked, they are left out as with `--no-tags-notes`."""
     from gapscope_desktop.dialogs.export_dialog import ExportDialog
 
     from .library_data import write_aside
@@ -143,7 +143,8 @@ def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot
     dlg.kind.setCurrentIndex(dlg.kind.findData("csljson"))
     assert dlg.tags_notes.isHidden()
     texts = {}
-    for fmt, ticked in (("ris", True), ("ris", False), ("bibtex", True), ("bibtex", False)):
+    for fmt, ticked in (("ris", True), ("ris", False), ("bibtex", True), ("bibtex", False), ("csv", True),
+                        ("csv", False)):
         dlg.kind.setCurrentIndex(dlg.kind.findData(fmt))
         assert not dlg.tags_notes.isHidden()
         dlg.tags_notes.setChecked(ticked)
@@ -155,3 +156,47 @@ def test_a_bibliography_carries_the_tags_and_notes_unless_unticked(window, qtbot
     assert "KW  - to read" in texts["ris", True] and "N1  - Compare with the baseline" in texts["ris", True]
     assert "to read" in texts["bibtex", True] and "annote = {Compare with the baseline}" in texts["bibtex", True]
     assert not any(s in texts[f, False] for f in ("ris", "bibtex") for s in ("to read", "Compare with the baseline"))
+    assert "to read" in texts["csv", True] and "tags" in texts["csv", True].splitlines()[0]
+    assert "to read" not in texts["csv", False] and "tags" not in texts["csv", False].splitlines()[0]
+
+
+def test_the_screening_decisions_export_as_the_cli_writes_them(window, qtbot, tmp_path):
+    """The decisions (`gapscope triage export`) from the window: of the whole library or of a collection,
+    as CSV or JSON, the same file as the CLI writes; a selection, tag or search is no scope for them."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.triage import decide, list_reasons
+    from gapscope_desktop.dialogs.export_dialog import REPORT_SCOPES, ExportDialog
+
+    from .library_data import write_aside
+
+    ids = window.library_view.model.ids()[:4]
+
+    def arrange(lib):
+        decide(lib, ids[0], "include")
+        decide(lib, ids[1], "exclude", reason=list_reasons(lib)[0])
+        lib.create_collection("review")
+        lib.add_to_collection("review", ids[2:4])
+        decide(lib, ids[2], "maybe", collection="review")
+
+    write_aside(window.lib.path, arrange)
+    dlg = ExportDialog(window.tasks, window.lib, selected=ids, parent=window)
+    qtbot.addWidget(dlg)
+    for key, fmt, scope, collection, rows in (("decisions-csv", "csv", "all", None, 2),
+                                              ("decisions-json", "json", "all", None, 2),
+                                              ("decisions-csv", "csv", "collection", "review", 1)):
+        dlg.kind.setCurrentIndex(dlg.kind.findData(key))
+        model = dlg.scope.model()
+        offered = {dlg.scope.itemData(i) for i in range(dlg.scope.count()) if model.item(i).isEnabled()}
+        assert offered <= REPORT_SCOPES and "all" in offered
+        dlg.set_scope(scope, collection)
+        out = tmp_path / f"decisions-{scope}.{fmt}"
+        task = dlg.export_to(str(out))
+        qtbot.waitUntil(lambda: task.done, timeout=60000)
+        assert task.outcome == "succeeded", task.error
+        assert f"{rows} decision" in dlg.status.text()
+        args = ["--library", str(window.lib.path), "triage", "export", "--format", fmt]
+        cli = CliRunner().invoke(main, args + (["--collection", collection] if collection else []))
+        assert cli.exit_code == 0, cli.output
+        assert out.read_text(encoding="utf-8") == cli.stdout

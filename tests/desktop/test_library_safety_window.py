@@ -169,3 +169,34 @@ def test_the_sidebar_forgets_the_triage_collection_of_the_last_library(window, t
     window.sidebar.set_triage_scope("a collection of the first library")
     assert window.open_library(tmp_path / "other.gapscope")
     assert window.sidebar.triage_collection is None and window.sidebar.counted_collection is None
+
+
+def test_a_notice_from_opening_the_library_is_not_written_over_the_status_line(qtbot, lib_path, monkeypatch):
+    """The upgrade notice of a library opened at start (before the window shows) takes the status bar's
+    place as any message does: the status line (path, paper count) is hidden under it, not overlapped,
+    and comes back when the message goes."""
+    from gapscope.store import Library
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.main_window import MainWindow
+
+    notice = "upgraded the library from schema 1 to 2; the old file is kept at old.sqlite"
+    migrate = Library.migrate
+
+    def upgraded(self):
+        done = migrate(self)
+        self.notices.append(notice)
+        return done
+
+    monkeypatch.setattr(Library, "migrate", upgraded)
+    create_app(["test"])
+    w = MainWindow(lib_path)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    assert w.statusBar().currentMessage() == notice
+    assert w.status_label.text() and not w.status_label.isVisible()
+    w.statusBar().clearMessage()
+    assert w.status_label.isVisible()
+    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    w._close_approved = True
+    w.close()

@@ -103,6 +103,42 @@ def test_window_state_is_remembered(window, qtbot, lib_path):
     w2.close()
 
 
+def test_the_current_paper_is_current_again_after_a_restart(window, qtbot, lib_path, tmp_path):
+    """A reading session goes on where it stopped: the paper that was current when the window closed is
+    current again (and shown in the detail pane) when it opens on that library; another library keeps
+    its own first row."""
+    import shutil
+
+    from gapscope_desktop.main_window import MainWindow
+
+    lv = window.library_view
+    lv.table.selectRow(57)
+    pid = lv.current_paper_id()
+    assert pid is not None and pid != lv.model.paper_id(0)
+    window._close_approved = True
+    window.close()
+    w2 = MainWindow(lib_path)
+    qtbot.addWidget(w2)
+    w2.show()
+    qtbot.waitUntil(lambda: w2.library_view.model.rowCount() > 0 and not w2.library_view.loading, timeout=10000)
+    qtbot.waitUntil(lambda: w2.library_view.current_paper_id() == pid, timeout=10000)
+    title = " ".join(w2.lib.get_paper(pid).title.split())
+    assert title in " ".join(w2.detail.browser.toPlainText().split())
+    other = tmp_path / "other" / "library.sqlite"
+    other.parent.mkdir()
+    w2._close_approved = True
+    w2.close()
+    shutil.copy(lib_path, other)
+    w3 = MainWindow(other)
+    qtbot.addWidget(w3)
+    w3.show()
+    qtbot.waitUntil(lambda: w3.library_view.model.rowCount() > 0 and not w3.library_view.loading, timeout=10000)
+    assert w3.library_view.current_paper_id() != pid
+    qtbot.waitUntil(lambda: w3.warm_up_task is not None and w3.warm_up_task.done, timeout=20000)
+    w3._close_approved = True
+    w3.close()
+
+
 def test_highlights_made_in_the_core_show_in_the_detail_pane(window, qtbot):
     import pytest
 

@@ -585,3 +585,48 @@ def test_another_processs_change_seen_from_another_tab_keeps_the_card(window, qt
     assert view.collection.findData("from the terminal") >= 0
     window.tabs.setCurrentWidget(view)
     assert view.current == pid and view.rank_task is rankings and view.b_include.isEnabled()
+
+
+def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, qtbot, lib_path, tmp_path):
+    """Screening goes on after a restart where it stopped: the search it was narrowed to and the reviewer's
+    name come back with the library (not the whole library under no name, whose counts and stopping
+    estimate are another scope's); another library does not take them."""
+    import shutil
+
+    from gapscope_desktop.main_window import MainWindow
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    view.query.setText("diffusion")
+    view.reviewer.setText("ann")
+    view._scope_edited()
+    _wait_card(qtbot, view)
+    narrowed = view.stats["total"]
+    assert 0 < narrowed < window.lib.count_papers()
+    window._close_approved = True
+    window.close()
+
+    w2 = MainWindow(lib_path)
+    qtbot.addWidget(w2)
+    w2.show()
+    w2.tabs.setCurrentIndex(1)
+    v2 = w2.triage_view
+    _wait_card(qtbot, v2)
+    assert (v2.query.text(), v2.reviewer.text()) == ("diffusion", "ann")
+    assert v2.stats["total"] == narrowed and v2.stats["reviewer"] == "ann"
+    w2._close_approved = True
+    w2.close()
+
+    other = tmp_path / "other" / "library.sqlite"
+    other.parent.mkdir()
+    shutil.copy(lib_path, other)
+    w3 = MainWindow(other)
+    qtbot.addWidget(w3)
+    w3.show()
+    w3.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, w3.triage_view)
+    assert (w3.triage_view.query.text(), w3.triage_view.reviewer.text()) == ("", "")
+    qtbot.waitUntil(lambda: w3.warm_up_task is not None and w3.warm_up_task.done, timeout=20000)
+    w3._close_approved = True
+    w3.close()

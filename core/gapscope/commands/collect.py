@@ -27,7 +27,8 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
         if report.total is not None:
             head += f" (the source reports {report.total} results)"
         click.echo(head)
-        click.echo(f"{report.requests} requests, {report.retries} retries, {report.waited_s:.0f} s waiting"
+        click.echo(f"{plural(report.requests, 'request')}, {plural(report.retries, 'retry', 'retries')}, "
+                   f"{report.waited_s:.0f} s waiting"
                    + (" (resumed from the saved cursor)" if report.resumed_from else ""), err=True)
         for e in report.events[-10:]:
             click.secho(f"  {e}", fg="yellow", err=True)
@@ -53,7 +54,7 @@ def _failed(exc, as_json: bool) -> None:
     else:
         if rep is not None:
             click.echo(f"kept: added {rep.added}, merged {rep.merged}, already there {rep.unchanged} "
-                       f"({rep.requests} requests)", err=True)
+                       f"({plural(rep.requests, 'request')})", err=True)
         click.secho(f"error: {exc}", fg="red", err=True)
     sys.exit(code)
 

@@ -80,7 +80,7 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
               help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
 @click.option("--no-tags-notes", "no_tags_notes", is_flag=True,
               help="BibTeX and RIS: leave out the papers' tags (keywords / KW, Zotero's tags) and notes "
-              "(annote / N1, Zotero's notes), which are written by default.")
+              "(annote / N1, Zotero's notes), which are written by default; CSV: leave out the tags column.")
 @pass_library
 def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, no_tags_notes) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all

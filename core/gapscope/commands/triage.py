@@ -57,7 +57,7 @@ def triage() -> None:
 @triage.command("next")
 @_scope_opts
 @_reviewer_opt
-@click.option("--n", "n", default=1, show_default=True, type=click.IntRange(min=1), help="How many papers to show.")
+@click.option("-n", "--n", "n", default=1, show_default=True, type=click.IntRange(min=1), help="How many papers to show.")
 @click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
 @click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
@@ -329,23 +329,6 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
     click.echo(f"resolved {pid}: {decision}" + (f" ({reason})" if reason else ""))
 
 
-def record_names(keys: list[tuple[str, str]]) -> str:
-    """Where a paper's records came from, to join decisions back to the files screened: "refs.csv#42" (the
-    file's name and the record's id, key or line), the arXiv id of a snapshot line; GapScope's own
-    exports read back are left out (they are the paper again)."""
-    from ..models import OWN_EXPORT_SOURCE
-
-    names = []
-    for source, key in keys:
-        if source == OWN_EXPORT_SOURCE:
-            continue
-        file, sep, record = key.rpartition("#")
-        name = f"{Path(file).name}#{record}" if sep else Path(key).name if source == "pdf" else key
-        if name not in names:
-            names.append(name)
-    return "; ".join(names)
-
-
 @triage.command("export")
 @_collection_opt
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
@@ -355,43 +338,14 @@ def record_names(keys: list[tuple[str, str]]) -> str:
 def triage_export(ref, collection, fmt, full_log, output) -> None:
     """Export decisions with paper ids, titles, the records they came from (FILE#ID: the id, key or line of
     the imported file's record, to join them back), reasons and times."""
-    import csv
-    import io
-    import json
-
-    from ..csvcells import guarded_row
-    from ..triage import current_decisions, decision_log
+    from ..triage.export import decisions_text
 
     lib = ref.open()
     _check_collection(lib, collection)
-    if full_log:
-        rows = decision_log(lib, collection)
-    else:
-        rows = [dict(paper_id=pid, **d) for pid, d in current_decisions(lib, collection).items()]
-    ids = sorted({r["paper_id"] for r in rows})
-    papers = {p.id: p for p in lib.get_papers(ids)}
-    records = {pid: record_names(keys) for pid, keys in lib.source_keys(ids).items()}
-    cols = ["paper_id", "arxiv_id", "doi", "title", "year", "records", "decision", "reason", "origin", "reviewer",
-            "decided_at"] + (["undone_at"] if full_log else [])
-    out_rows = []
-    for r in rows:
-        p = papers.get(r["paper_id"])
-        out_rows.append({"paper_id": r["paper_id"], "arxiv_id": p and p.arxiv_id, "doi": p and p.doi,
-                         "title": p and p.title, "year": p and p.year, "records": records.get(r["paper_id"], ""),
-                         "decision": r["decision"], "reason": r["reason"],
-                         "origin": r["origin"], "reviewer": r["reviewer"], "decided_at": r["decided_at"],
-                         **({"undone_at": r["undone_at"]} if full_log else {})})
-    if fmt == "json":
-        text = json.dumps(out_rows, ensure_ascii=False, indent=1) + "\n"
-    else:
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(cols)
-        w.writerows(guarded_row(r[c] for c in cols) for r in out_rows)   # a title or reason never runs as a formula
-        text = buf.getvalue()
+    text, n = decisions_text(lib, fmt, collection, full_log)
     if output:
         Path(output).write_text(text, encoding="utf-8")
-        click.echo(f"wrote {plural(len(out_rows), 'decision')} to {output}", err=True)
+        click.echo(f"wrote {plural(n, 'decision')} to {output}", err=True)
     else:
         click.echo(text, nl=False)
 

@@ -17,7 +17,7 @@ def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False,
     """The export of ``paper_ids`` (in that order) as text in ``fmt`` (one of EXPORT_FORMATS).
     ``keep_math``: BibTeX only, write ``$...$`` spans as LaTeX math (see bibtex.tex_escape).
     ``tags_notes``: BibTeX and RIS carry each paper's tags and notes (what Zotero reads as its tags and
-    notes); False leaves them out."""
+    notes), the CSV table its tags column; False leaves them out."""
     tags_of = lib.tags_of if tags_notes else None
     notes_of = (lambda pid: [n["body"] for n in lib.notes_of(pid)]) if tags_notes else None
     if fmt == "notes-md":
@@ -32,7 +32,7 @@ def export_text(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = False,
     if fmt == "csljson":
         return to_csl_json(papers)
     if fmt == "csv":
-        return to_csv(papers, lib.tags_of)
+        return to_csv(papers, tags_of)
     raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
 
 

@@ -29,9 +29,13 @@ def row(p: Paper, tags: list[str]) -> list[str]:
 
 
 def to_csv(papers: list[Paper], tags_of: Optional[Callable[[int], list[str]]] = None) -> str:
+    """The table of ``papers``; without ``tags_of`` (`--no-tags-notes`) the tags column is left out,
+    not written empty, so that the table says nothing about tags (a re-import then leaves them alone)."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(COLUMNS)
+    tags_at = COLUMNS.index("tags")
+    writer.writerow(COLUMNS if tags_of else COLUMNS[:tags_at] + COLUMNS[tags_at + 1:])
     for p in papers:
-        writer.writerow(row(p, tags_of(p.id) if tags_of and p.id else []))
+        cells = row(p, tags_of(p.id) if p.id else []) if tags_of else row(p, [])
+        writer.writerow(cells if tags_of else cells[:tags_at] + cells[tags_at + 1:])
     return out.getvalue()

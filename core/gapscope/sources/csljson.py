@@ -19,6 +19,7 @@ from typing import Any, Iterator, Optional
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi,
                       normalize_pmid, split_arxiv_id, untitled_title)
 from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, located_paper, nfc
+from .markup import markup_to_text
 from .textio import ReadMeter, TextLines
 
 
@@ -78,8 +79,9 @@ def _arxiv(item: dict) -> tuple[Optional[str], Optional[int]]:
 def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
     if not isinstance(item, dict):
         raise ValueError(f"item is not a JSON object but {type(item).__name__}")
-    title = _text(item.get("title"))
-    abstract = nfc((item.get("abstract") or "").strip()) if isinstance(item.get("abstract"), str) else ""
+    # Zotero passes on Crossref's JATS (<jats:p>) and publishers' HTML in titles and abstracts
+    title = _text(markup_to_text(item["title"]) if isinstance(item.get("title"), str) else item.get("title"))
+    abstract = nfc(markup_to_text(item["abstract"].strip())) if isinstance(item.get("abstract"), str) else ""
     arxiv_id, version = _arxiv(item)
     if not title:
         title = untitled_title(abstract, doi=normalize_doi(str(item.get("DOI") or "")), pmid=_text(item.get("PMID")),

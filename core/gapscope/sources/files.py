@@ -22,6 +22,7 @@ from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, Record
                       is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title,
                       untitled_warning)
 from ..textfmt import latex_to_text as render_latex
+from .markup import markup_to_text
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
 Record = Union[Paper, RecordError]
@@ -530,7 +531,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     """``kw_before_db``: how many KW lines came before the DB line (GapScope's own export writes the tags
     after it)."""
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
-    title = nfc(clean_ws(first("TI", "T1", "CT", "BT")))
+    title = nfc(clean_ws(markup_to_text(first("TI", "T1", "CT", "BT"))))
     authors = [nfc(_flip_name(clean_ws(a))) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
     year = _year_of(first("PY", "Y1", "DA"))
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
@@ -543,8 +544,8 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
     pmid = first("AN") if own or "pubmed" in first("DB", "DP").lower() else None
     if not title:
-        title = untitled_title(nfc(clean_ws(first("AB", "N2"))), doi=normalize_doi(first("DO")), pmid=pmid,
-                               arxiv_id=arxiv_id)
+        title = untitled_title(nfc(clean_ws(markup_to_text(first("AB", "N2")))), doi=normalize_doi(first("DO")),
+                               pmid=pmid, arxiv_id=arxiv_id)
     if not title:
         raise ValueError("record has no title (TI or T1), abstract (AB) or identifier (DO, arXiv id)")
     key = first("ID") or f"line{line_no}"
@@ -554,7 +555,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     else:
         categories, own_tags = arxiv_categories(" ".join(tags.get("KW", []))), []
     return Paper(
-        title=title, abstract=nfc(clean_ws(first("AB", "N2"))), authors=authors, year=year,
+        title=title, abstract=nfc(clean_ws(markup_to_text(first("AB", "N2")))), authors=authors, year=year,
         published=published, categories=categories,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
@@ -762,7 +763,9 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         # GapScope's own export guards cells that would open as formulas: take the guard away again
         cells = [unguard(c.strip()) for c in row] if own else row
         get = lambda f: (cells[col[f]].strip() if f in col and col[f] < len(cells) else "")  # noqa: E731
-        title = nfc(clean_ws(get("title")))
+        # another program's table may carry its database's HTML; GapScope's own export is plain text
+        text_of = (lambda f: get(f)) if own else (lambda f: markup_to_text(get(f)))  # noqa: E731
+        title = nfc(clean_ws(text_of("title")))
         arxiv_id = version = None
         if get("arxiv_id"):
             try:
@@ -770,7 +773,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             except ValueError:
                 yield RecordError(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
         if not title:
-            title = untitled_title(nfc(get("abstract")), doi=normalize_doi(get("doi")), pmid=get("pmid"),
+            title = untitled_title(nfc(text_of("abstract")), doi=normalize_doi(get("doi")), pmid=get("pmid"),
                                    arxiv_id=arxiv_id) or ""
             if not title:
                 yield RecordError(f"{path}:{start}", "row has no title, abstract or identifier (DOI, PMID, arXiv id)")
@@ -788,7 +791,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         if not (year and published and published[:4] == str(year)):
             published = str(year) if year else None
         yield Paper(
-            title=title, abstract=nfc(get("abstract")), authors=authors, year=year, published=published,
+            title=title, abstract=nfc(text_of("abstract")), authors=authors, year=year, published=published,
             arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
             venue=nfc(get("venue")) or None,

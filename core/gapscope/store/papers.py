@@ -34,20 +34,38 @@ def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
 # FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
 # term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
 _FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):')
+# the field names a researcher brings from arXiv's and PubMed's search (ti:, au:, abs:) or writes in the
+# singular (author:): the search index's columns are title, abstract and authors
+_FIELD_NAME = re.compile(r"(?<![\w\"])(ti|title|ab|abs|abstract|au|author|authors)\s*:(?=\S)", re.IGNORECASE)
+_COLUMN_OF = {"ti": "title", "title": "title", "ab": "abstract", "abs": "abstract", "abstract": "abstract",
+              "au": "authors", "author": "authors", "authors": "authors"}
+# a plain word; one written "-word" after a space (as in a web search) is to be left out
+_PLAIN_TERM = re.compile(r"(-?)([\w][\w\-']*)", flags=re.UNICODE)
+# the last word is matched as a prefix (search as you type) from this many letters on: "C++" or "AI"
+# as prefixes would find every word that starts with c or ai
+PREFIX_MIN_CHARS = 3
 
 
 def fts_query(text: str) -> str:
     text = text.strip()
     if not text:
         raise LibraryError("empty search")
+    text = _FIELD_NAME.sub(lambda m: _COLUMN_OF[m.group(1).lower()] + ":", text)
     if _FTS_SYNTAX.search(text):
         return text
-    terms = re.findall(r"[\w][\w\-']*", text, flags=re.UNICODE)
-    if not terms:
-        raise LibraryError(f"nothing to search for in {text!r}")
-    quoted = ['"' + t.replace('"', '""') + '"' for t in terms]
-    quoted[-1] += "*"
-    return " ".join(quoted)
+    wanted, unwanted = [], []
+    last = None
+    for m in _PLAIN_TERM.finditer(text):
+        left_out = m.group(1) == "-" and (m.start() == 0 or text[m.start() - 1].isspace())
+        quoted = '"' + m.group(2).replace('"', '""') + '"'
+        (unwanted if left_out else wanted).append(quoted)
+        last = None if left_out else m
+    if not wanted:
+        raise LibraryError(f"nothing to search for in {text!r}"
+                           + (" (a -word only leaves papers out)" if unwanted else ""))
+    if last is not None and last.end() == len(text) and len(last.group(2)) >= PREFIX_MIN_CHARS:
+        wanted[-1] += "*"
+    return " ".join(wanted + [f"NOT {q}" for q in unwanted])
 
 
 class PapersMixin:

@@ -8,6 +8,8 @@ from pathlib import Path
 
 import numpy as np
 
+from ..sources.markup import markup_to_text
+
 
 class DatasetError(Exception):
     """A screening file that cannot be used: missing columns or bad labels (names file and line)."""
@@ -55,8 +57,9 @@ def read_labelled_csv(path: str | Path) -> LabelledSet:
             raw = row.get(label_col, "").strip()
             if raw not in ("0", "1", "0.0", "1.0", "true", "false", "True", "False"):
                 raise DatasetError(f"{path}:{reader.line_num}: label {raw!r} in {label_col!r} is not 0 or 1")
-            titles.append(row.get("title", "").strip())
-            abstracts.append(row.get("abstract", "").strip())
+            # the text an import of the file gives the library (without its database's HTML)
+            titles.append(markup_to_text(row.get("title", "").strip()))
+            abstracts.append(markup_to_text(row.get("abstract", "").strip()))
             labels.append(1 if raw in ("1", "1.0", "true", "True") else 0)
     y = np.asarray(labels, dtype=np.int8)
     if y.sum() == 0 or y.sum() == len(y):

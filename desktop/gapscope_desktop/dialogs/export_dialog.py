@@ -11,6 +11,8 @@ from typing import Any, Optional
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
+from gapscope.textfmt import plural
+
 from ..widgets.task_dialog import lay_out, progress_and_status
 
 # (key, label, format, file pattern); a report takes a whole library or a collection only
@@ -28,9 +30,16 @@ PAPER_FORMATS = [
     ("notes-md", "Notes and highlights (Markdown)", "notes-md", "*.md"),
     ("notes-json", "Notes and highlights (JSON)", "notes-json", "*.json"),
 ]
-KINDS = REPORTS + PAPER_FORMATS
-REPORT_SCOPES = {"all", "collection"}
-WITH_TAGS_NOTES = {"bibtex", "ris"}     # the formats that carry the tags and notes (`--no-tags-notes`)
+# the screening decisions (`gapscope triage export`): of the whole library or of a collection
+DECISIONS = [
+    ("decisions-csv", "Screening decisions (CSV)", "csv", "*.csv"),
+    ("decisions-json", "Screening decisions (JSON)", "json", "*.json"),
+]
+KINDS = REPORTS + PAPER_FORMATS + DECISIONS
+REPORT_SCOPES = {"all", "collection"}      # the scopes of a report and of the decisions
+WITH_TAGS_NOTES = {"bibtex", "ris", "csv"}     # the formats that carry the tags (and notes) (`--no-tags-notes`)
+TAGS_NOTES_TEXT = "With the papers' tags and notes (Zotero reads them as its tags and notes)"
+TAGS_COLUMN_TEXT = "With the papers' tags (a column of their own)"     # CSV carries no notes
 
 
 def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=None, cancel=None):
@@ -41,6 +50,10 @@ def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=N
     if kind.startswith("report-"):
         return reports.export_report(lib, path, fmt, collection=filters.get("collection"), progress=progress,
                                      cancel=cancel)
+    if kind.startswith("decisions-"):
+        from gapscope.triage.export import export_decisions
+
+        return export_decisions(lib, path, fmt, collection=filters.get("collection"))
     return reports.export_papers(lib, path, fmt, progress=progress, cancel=cancel, **filters)
 
 
@@ -78,7 +91,7 @@ class ExportDialog(QDialog):
             self.scope.addItem(f"The current search ({self._describe_search()})", "search")
         self.which = QComboBox()  # the tag or the collection
         self.which.setObjectName("exportWhich")
-        self.tags_notes = QCheckBox("With the papers' tags and notes (Zotero reads them as its tags and notes)")
+        self.tags_notes = QCheckBox(TAGS_NOTES_TEXT)
         self.tags_notes.setObjectName("exportTagsNotes")
         self.tags_notes.setChecked(True)
         self.bar, self.status = progress_and_status()
@@ -118,13 +131,14 @@ class ExportDialog(QDialog):
 
     def _kind_changed(self) -> None:
         """A report covers the library or a collection; the other scopes are for paper exports."""
-        is_report = self.kind.currentData().startswith("report-")
+        is_report = self.kind.currentData().startswith(("report-", "decisions-"))
         model = self.scope.model()
         for i in range(self.scope.count()):
             model.item(i).setEnabled(not is_report or self.scope.itemData(i) in REPORT_SCOPES)
         if is_report and self.scope.currentData() not in REPORT_SCOPES:
             self.scope.setCurrentIndex(0)
         self.tags_notes.setVisible(self.kind.currentData() in WITH_TAGS_NOTES)
+        self.tags_notes.setText(TAGS_COLUMN_TEXT if self.kind.currentData() == "csv" else TAGS_NOTES_TEXT)
         self._scope_changed()
 
     def _scope_changed(self) -> None:
@@ -171,7 +185,8 @@ class ExportDialog(QDialog):
         self.go.setEnabled(False)
 
         def done(n) -> None:
-            what = f"{n:,} papers written" if isinstance(n, int) else "Written"
+            noun = "decision" if key.startswith("decisions-") else "paper"
+            what = f"{plural(n, noun)} written" if isinstance(n, int) else "Written"
             self.status.setText(f"{what} to {html.escape(path)}")
 
         self.task = self.tasks.run(f"Export {label}", run_export, key, path, self.filters(), library=self.lib.path,

@@ -80,7 +80,7 @@ class LibraryView(QWidget):
         self._selecting = False             # select_paper is moving the selection (not the user)
         self.loading = False
 
-        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors   (\"exact phrase\", OR, title:word)")
+        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors   (\"exact phrase\", OR, -word, title: au:)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("searchBox")
         self.filter_label = QLabel()

@@ -364,6 +364,7 @@ class TriageView(CoreView):
             self.cluster_chip.hide()
             self._last_scope = None
             self._open_on_the_screened_collection(lib)
+            self._restore_scope(lib)
         self.reason.clear()
         self.reason.addItem("exclusion reason…", None)
         for i, r in enumerate(queries.exclusion_reasons(lib), start=1):
@@ -409,6 +410,40 @@ class TriageView(CoreView):
             self.collection.blockSignals(True)
             self.collection.setCurrentIndex(max(self.collection.findData(next(iter(where))), 0))
             self.collection.blockSignals(False)
+
+    # The scope screened last (collection, search, tag, reviewer) is kept in the settings with its library:
+    # after a restart the screening goes on in that scope, under that reviewer's name, and the counts and
+    # the stopping estimate are that scope's, not the whole library's.
+    SCOPE_KEY = "triage/lastScope"
+
+    def _remember_scope(self) -> None:
+        import json
+
+        from .. import settings
+
+        settings.put(self.SCOPE_KEY, json.dumps({
+            "library": str(self.lib.path), "collection": self._collection(), "tag": self.tag.currentData(),
+            "query": self.query.text().strip(), "reviewer": self.reviewer.text().strip()}))
+
+    def _restore_scope(self, lib) -> None:
+        import json
+
+        from .. import settings
+
+        try:
+            saved = json.loads(str(settings.get(self.SCOPE_KEY) or "{}"))
+        except ValueError:
+            return
+        if not isinstance(saved, dict) or saved.get("library") != str(lib.path):
+            return
+        for combo, value in ((self.collection, saved.get("collection")), (self.tag, saved.get("tag"))):
+            at = combo.findData(value) if value is not None else -1
+            if at >= 0:                  # gone since (renamed, deleted): the choice made above stays
+                combo.blockSignals(True)
+                combo.setCurrentIndex(at)
+                combo.blockSignals(False)
+        self.query.setText(str(saved.get("query") or ""))
+        self.reviewer.setText(str(saved.get("reviewer") or ""))
 
     def refresh_lists(self, lib, keep: bool = True) -> None:
         """Fill the collection and tag drop-downs (keeping the current choice when ``keep``)."""
@@ -500,6 +535,7 @@ class TriageView(CoreView):
         if self._last_scope is None or self._last_scope[0].collection != self._collection():
             self.scopeChanged.emit(self._collection())
         self._last_scope = (self.scope(), self._reviewer())
+        self._remember_scope()
         self._rank(foreground=True)
 
     def _rank(self, foreground: bool) -> None:
