@@ -76,7 +76,7 @@ class TriageSession:
         self.C = C
         if features is None:
             stamp = lib.paper_text_stamp()      # before the texts are read (see ScopeFeatures.still_current)
-            ids, texts = scope_papers(lib, self.scope)
+            ids, texts = scope_papers(lib, self.scope, stamp)     # no texts while the disk cache knows them
             features = load_scope_features(lib, ids, use_embeddings, cancel, progress, texts=texts,
                                            text_stamp=stamp)
         self.features = features
