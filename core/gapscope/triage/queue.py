@@ -114,7 +114,7 @@ class TriageSession:
 
             self._fitted = Fitted(np.zeros(n), np.zeros(n))
         else:
-            self._fitted = fit_and_score(self.X, idx, y, C=self.C)
+            self._fitted = fit_and_score(self.X, idx, y, C=self.C, features_key=self.features.key)
         self._fitted_key = key
         return self._fitted
 
