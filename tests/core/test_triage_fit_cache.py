@@ -28,14 +28,16 @@ def _screen(lib, truth, n):
         decide(lib, pid, "include" if truth[pid] else "exclude")
 
 
+def _both_classes(lib, truth):
+    for p in [p for p, v in truth.items() if v][:2]:
+        decide(lib, p, "include")
+    for p in [p for p, v in truth.items() if not v][:3]:
+        decide(lib, p, "exclude")
+
+
 def test_the_same_decisions_on_the_same_features_are_not_fitted_again(adhd, fits):
     lib, truth = adhd
-    includes = [p for p, v in truth.items() if v][:2]
-    excludes = [p for p, v in truth.items() if not v][:3]
-    for p in includes:
-        decide(lib, p, "include")
-    for p in excludes:
-        decide(lib, p, "exclude")
+    _both_classes(lib, truth)
     first = TriageSession(lib, use_embeddings=False).queue(30)
     assert len(fits) == 1 and first[0]["ranked_by"] == "classifier"
     again = TriageSession(lib, use_embeddings=False)
@@ -58,9 +60,29 @@ def test_a_kept_fit_ranks_as_a_fresh_one_through_a_screening(adhd, fits, monkeyp
     from gapscope.triage import fit_cache
 
     lib, truth = adhd
-    _screen(lib, truth, 10)
+    _both_classes(lib, truth)
+    _screen(lib, truth, 8)
+    TriageSession(lib, use_embeddings=False).queue(1)
+    n = len(fits)
     kept = [TriageSession(lib, use_embeddings=False) for _ in range(2)]
     kept_rank = kept[1].queue(40)
+    assert len(fits) == n and kept_rank[0]["ranked_by"] == "classifier"
     monkeypatch.setattr(fit_cache, "load", lambda *_a: None)    # as without the cache
-    assert TriageSession(lib, use_embeddings=False).queue(40) == kept_rank
+    assert TriageSession(lib, use_embeddings=False).queue(40) == kept_rank and len(fits) == n + 1
     assert kept[1].stats() == TriageSession(lib, use_embeddings=False).stats()
+
+
+def test_a_kept_session_keeps_only_its_first_fit(adhd, fits, tmp_path):
+    """The desktop's session, kept between decisions, meets each new state once: it fits in memory and
+    writes nothing more to the disk."""
+    from gapscope.triage import Scope, SessionCache
+
+    lib, truth = adhd
+    _both_classes(lib, truth)
+    cache = SessionCache()
+    for _ in range(3):
+        with cache.session(lib, Scope(), use_embeddings=False) as s:
+            pid = s.queue(1)[0]["paper_id"]
+        decide(lib, pid, "include" if truth[pid] else "exclude")
+    assert len(fits) == 3 and cache.loads == 1
+    assert len(list((tmp_path / "cache" / "fits").glob("fit-*.npz"))) == 1

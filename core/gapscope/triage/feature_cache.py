@@ -21,6 +21,7 @@ import hashlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -144,7 +145,7 @@ def write_stamp_record(cache_root: Path, stamp: int, papers: str, version: str, 
     """Record the keys the texts of ``papers`` have under ``stamp`` (the caller read the texts while the
     stamp was that one, before and after); the oldest records beyond ``RECORDS_KEPT`` go."""
     target = _record_path(cache_root, stamp, papers, version)
-    tmp = target.with_name(f"{target.stem}.{os.getpid()}.tmp")
+    tmp = target.with_name(f"{target.stem}.{os.getpid()}-{threading.get_ident()}.tmp")
     rec = {"stamp": stamp, "papers": papers, "version": version, "keys": keys, "no_text": no_text_rows}
     try:
         cache_root.mkdir(parents=True, exist_ok=True)

@@ -4,8 +4,10 @@ the labelled rows and their labels, the settings and the installed scikit-learn.
 A fresh process (each `gapscope triage next`) spends about a second importing scikit-learn before a
 fit of a tenth of one; the same decisions on the same features give the same fit, so a second command
 in the same state (`triage next` again, with --explore, another --n) reads the weights instead. Any
-decision, edited text or new setting is another key: fitted afresh. Exact: the weights are kept in the
-float type the scoring uses, so the scores are the same to the bit.
+decision, edited text or new setting is another key: fitted afresh. Only a session's first fit is looked
+up and kept: a session kept between decisions (the desktop's) meets each new state once and fits it in
+memory. Exact: the weights are kept in the float type the scoring uses, so the scores are the same to the
+bit.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -54,7 +57,7 @@ def load(key: str, n_features: int, dtype) -> Optional[tuple[np.ndarray, float]]
     try:
         with np.load(_path(key)) as f:
             coef, intercept = f["coef"], float(f["intercept"])
-    except (OSError, ValueError, KeyError):
+    except Exception:  # noqa: BLE001 - missing, cut short, damaged (zipfile's own errors too): fitted afresh
         return None
     if coef.shape != (n_features,) or coef.dtype != dtype:
         return None
@@ -64,7 +67,7 @@ def load(key: str, n_features: int, dtype) -> Optional[tuple[np.ndarray, float]]
 def save(key: str, coef: np.ndarray, intercept: float) -> None:
     """Keep a fit (a cache only: a failed write loses nothing); the oldest beyond ``FITS_KEPT`` go."""
     target = _path(key)
-    tmp = target.with_name(f"fit-{key}.{os.getpid()}.tmp.npz")
+    tmp = target.with_name(f"fit-{key}.{os.getpid()}-{threading.get_ident()}.tmp.npz")
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
         np.savez(tmp, coef=coef, intercept=np.float64(intercept))

@@ -114,7 +114,10 @@ class TriageSession:
 
             self._fitted = Fitted(np.zeros(n), np.zeros(n))
         else:
-            self._fitted = fit_and_score(self.X, idx, y, C=self.C, features_key=self.features.key)
+            # a session's first fit is kept on disk (a new process in the same state reads it); a kept
+            # session's later ones are new states, fitted once in memory
+            self._fitted = fit_and_score(self.X, idx, y, C=self.C,
+                                         features_key=self.features.key if self._fitted is None else "")
         self._fitted_key = key
         return self._fitted
 
