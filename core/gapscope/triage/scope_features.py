@@ -2,10 +2,11 @@
 disk by content hash (feature_cache.py: mapped, not read), and the key that says whether a matrix in
 memory still fits the library.
 
-Loading the matrix of a big library takes seconds (75,000 papers: ~450 MB mapped, after reading and
-hashing the texts that key it), building it the first time tens of seconds: a program that ranks again
-after each decision keeps it (see sessions.py) and checks, with :meth:`ScopeFeatures.still_current`,
-only what changes it (the papers, their texts, their vectors).
+Loading the matrix of a big library takes a second or more (75,000 papers: ~450 MB mapped, after reading
+and hashing the texts that key it, unless the cache knows them by the library's text stamp), building it
+the first time tens of seconds: a program that ranks again after each decision keeps it (see sessions.py)
+and checks, with :meth:`ScopeFeatures.still_current`, only what changes it (the papers, their texts, their
+vectors).
 """
 
 from __future__ import annotations
@@ -175,7 +176,8 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
     """The features of ``paper_ids``: read from the disk cache, else built (a big scope in a child
     process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``.
     ``texts``: theirs, when already read (``scope_papers``); ``text_stamp``: the library's text stamp as
-    read before the papers and their texts were (None: none recorded, the first check reads the texts)."""
+    read before the papers and their texts were (None: none recorded, the first check reads the texts).
+    Without ``texts``, a cache recorded under that stamp for these papers is used without reading them."""
     if not paper_ids:
         return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings, text_stamp=text_stamp)
     n = len(paper_ids)
