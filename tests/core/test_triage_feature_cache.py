@@ -177,3 +177,33 @@ def test_a_text_changed_by_plain_sql_in_another_connection_reads_the_texts_again
     with monkeypatch.context() as m:                     # the new state is known by its stamp in turn
         _texts_not_read(m, lib)
         assert TriageSession(lib, use_embeddings=False).features.key == after.features.key
+
+
+def test_a_text_changed_while_the_texts_are_read_records_nothing(adhd, cache, monkeypatch):
+    """The texts read belong to the stamp read before them only if it has not moved meanwhile: a change
+    made by another process during the read leaves no record, and the next session reads the texts."""
+    from gapscope.store import Library
+
+    lib, truth = adhd
+    pid = next(iter(truth))
+    real = type(lib).paper_title_abstracts
+
+    def read_then_edited(self, *a, **k):
+        rows = real(self, *a, **k)
+        other = Library(lib.path)
+        try:
+            with other.transaction() as conn:
+                conn.execute("UPDATE papers SET title = 'Stimulants in preschool children' WHERE id = ?", (pid,))
+        finally:
+            other.close()
+        return rows
+
+    with monkeypatch.context() as m:
+        m.setattr(type(lib), "paper_title_abstracts", read_then_edited)
+        TriageSession(lib, use_embeddings=False)
+    assert not list(cache.glob("texts-*.json"))
+    read = []
+    monkeypatch.setattr(type(lib), "paper_title_abstracts", lambda *a, **k: read.append(1) or real(*a, **k))
+    now = TriageSession(lib, use_embeddings=False)
+    assert read == [1] and "Stimulants in preschool children" in scope_features._texts(lib, [pid])[0]
+    assert (now.X != scope_features.build_features(scope_features._texts(lib, now.paper_ids)).matrix).nnz == 0
