@@ -114,3 +114,96 @@ def test_a_cache_built_with_the_vectors_as_they_are_spares_checking_every_papers
     monkeypatch.setattr(scope_features, "_vector_marker", lambda _lib: (marker[0], marker[1] + 5))
     TriageSession(lib)
     assert checked == [1, 1]
+
+
+def _texts_not_read(monkeypatch, lib):
+    def read(*_a, **_k):
+        raise AssertionError("the papers' texts were read")
+
+    monkeypatch.setattr(type(lib), "paper_title_abstracts", read)
+    monkeypatch.setattr(type(lib), "title_abstracts_of", read)
+
+
+@pytest.mark.parametrize("use_embeddings", [False, True])
+def test_an_unchanged_library_finds_its_cache_without_reading_the_texts(adhd, cache, monkeypatch, use_embeddings):
+    """The library's text stamp is recorded with the cache: a new session (each `triage next`) under the
+    same stamp maps its features without reading and hashing the texts, and ranks as the one that built them."""
+    lib, truth = adhd
+    _screened(lib, truth, n=6)
+    built = TriageSession(lib, use_embeddings=use_embeddings)
+    lib.add_note(next(iter(truth)), "read it")           # decisions, notes: no text change
+    _no_build(monkeypatch)
+    with monkeypatch.context() as m:
+        _texts_not_read(m, lib)
+        again = TriageSession(lib, use_embeddings=use_embeddings)
+        assert _mapped(again.X) and again.features.key == built.features.key
+        assert again.has_embeddings == built.has_embeddings
+        assert (again.no_text == built.no_text).all() and again.paper_ids == built.paper_ids
+        assert again.queue(20) == built.queue(20) and again.stats() == built.stats()
+
+
+@pytest.mark.parametrize("how", ["title", "abstract", "insert", "delete"])
+def test_a_text_changed_by_plain_sql_in_another_connection_reads_the_texts_again(adhd, cache, monkeypatch, how):
+    """A write no GapScope code sees (plain SQL through another connection, as another process would) moves
+    the stamp: the texts are read and hashed again, the features are those of the texts as they are now, and
+    the new state is recorded in turn."""
+    from gapscope.store import Library
+    from gapscope.store.library import now_iso
+
+    lib, truth = adhd
+    before = TriageSession(lib, use_embeddings=False)
+    pid = next(iter(truth))
+    other = Library(lib.path)
+    try:
+        with other.transaction() as conn:
+            if how == "insert":
+                conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                             ("A new trial", "Methylphenidate in adults.", "a new trial", now_iso()))
+            elif how == "delete":
+                conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
+            else:
+                conn.execute(f"UPDATE papers SET {how} = 'Stimulants in preschool children' WHERE id = ?", (pid,))
+    finally:
+        other.close()
+    read = []
+    real = type(lib).paper_title_abstracts
+    monkeypatch.setattr(type(lib), "paper_title_abstracts", lambda *a, **k: read.append(1) or real(*a, **k))
+    after = TriageSession(lib, use_embeddings=False)
+    assert read == [1] and after.features.key != before.features.key
+    assert (pid in after.paper_ids) == (how != "delete")
+    fresh = scope_features.build_features(scope_features._texts(lib, after.paper_ids)).matrix
+    assert (after.X != fresh).nnz == 0                   # exactly the features of the texts as they are now
+    _no_build(monkeypatch)
+    with monkeypatch.context() as m:                     # the new state is known by its stamp in turn
+        _texts_not_read(m, lib)
+        assert TriageSession(lib, use_embeddings=False).features.key == after.features.key
+
+
+def test_a_text_changed_while_the_texts_are_read_records_nothing(adhd, cache, monkeypatch):
+    """The texts read belong to the stamp read before them only if it has not moved meanwhile: a change
+    made by another process during the read leaves no record, and the next session reads the texts."""
+    from gapscope.store import Library
+
+    lib, truth = adhd
+    pid = next(iter(truth))
+    real = type(lib).paper_title_abstracts
+
+    def read_then_edited(self, *a, **k):
+        rows = real(self, *a, **k)
+        other = Library(lib.path)
+        try:
+            with other.transaction() as conn:
+                conn.execute("UPDATE papers SET title = 'Stimulants in preschool children' WHERE id = ?", (pid,))
+        finally:
+            other.close()
+        return rows
+
+    with monkeypatch.context() as m:
+        m.setattr(type(lib), "paper_title_abstracts", read_then_edited)
+        TriageSession(lib, use_embeddings=False)
+    assert not list(cache.glob("texts-*.json"))
+    read = []
+    monkeypatch.setattr(type(lib), "paper_title_abstracts", lambda *a, **k: read.append(1) or real(*a, **k))
+    now = TriageSession(lib, use_embeddings=False)
+    assert read == [1] and "Stimulants in preschool children" in scope_features._texts(lib, [pid])[0]
+    assert (now.X != scope_features.build_features(scope_features._texts(lib, now.paper_ids)).matrix).nnz == 0

@@ -8,8 +8,15 @@ import click
 from ..vocabulary import GAP_ROLE_NAMES, MAP_FACETS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NEEDS_STEP, EXIT_NOT_FOUND, ISO_DATE, emit_json, fail,
                      pass_library, progress_bar)
-from ..maps.model import stability_text
 from ..textfmt import plural
+
+
+def stability_text(value) -> str:
+    # imported when used: gapscope.maps loads its builders, a tenth of a second at every command's start
+    from ..maps.model import stability_text as text
+
+    return text(value)
+
 
 FACET_CHOICE = click.Choice(MAP_FACETS)
 

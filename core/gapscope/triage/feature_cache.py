@@ -8,13 +8,20 @@ session no longer holds 400 MB of its own). Copy-on-write: nothing is ever writt
 A cache from before (``features-KEY.npz``) is read once more and rewritten in the new form. Beside the
 arrays, ``marker.json`` keeps what the sentence vectors were when it was built (scope_features.py:
 while they are the same, whether every paper had one needs no check).
+
+The keys hash the papers' texts, and reading 75,000 texts to hash them takes a second. Beside the folders,
+a small ``texts-*.json`` record per library text stamp (store: a random number that moves on every added
+or deleted paper and every changed title or abstract, in any process) says which keys the texts of those
+papers had under that stamp: while the stamp is the same, the texts are too and need no reading.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import threading
 from pathlib import Path
 from typing import Optional
 
@@ -104,3 +111,48 @@ def save(cache_root: Path, key: str, matrix, marker=None) -> Optional[object]:
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return load(cache_root, key)
+
+
+# The newest stamp records kept (one is written per text state a ranking saw: each is ~100 bytes).
+RECORDS_KEPT = 200
+
+
+def _record_path(cache_root: Path, stamp: int, papers: str, version: str) -> Path:
+    name = hashlib.sha256(f"{version}\x1f{stamp}\x1f{papers}".encode()).hexdigest()[:24]
+    return cache_root / f"texts-{name}.json"
+
+
+def papers_digest(paper_ids) -> str:
+    """What identifies a list of papers (ids in order) in a stamp record."""
+    return hashlib.sha256(np.asarray(paper_ids, dtype=np.int64).tobytes()).hexdigest()[:24]
+
+
+def stamp_record(cache_root: Path, stamp: int, papers: str, version: str) -> Optional[dict]:
+    """What was recorded of the texts of ``papers`` (``papers_digest``) under the library text stamp
+    ``stamp`` by the features' ``version``: {"keys": {"tfidf": key, "emb": key}, "no_text": [rows]}, or
+    None."""
+    try:
+        rec = json.loads(_record_path(cache_root, stamp, papers, version).read_text(encoding="utf-8"))
+        ok = (rec["stamp"] == stamp and rec["papers"] == papers and rec["version"] == version
+              and set(rec["keys"]) == {"tfidf", "emb"} and isinstance(rec["no_text"], list))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return rec if ok else None
+
+
+def write_stamp_record(cache_root: Path, stamp: int, papers: str, version: str, keys: dict,
+                       no_text_rows: list[int]) -> None:
+    """Record the keys the texts of ``papers`` have under ``stamp`` (the caller read the texts while the
+    stamp was that one, before and after); the oldest records beyond ``RECORDS_KEPT`` go."""
+    target = _record_path(cache_root, stamp, papers, version)
+    tmp = target.with_name(f"{target.stem}.{os.getpid()}-{threading.get_ident()}.tmp")
+    rec = {"stamp": stamp, "papers": papers, "version": version, "keys": keys, "no_text": no_text_rows}
+    try:
+        cache_root.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(rec), encoding="utf-8")
+        os.replace(tmp, target)
+        records = sorted(cache_root.glob("texts-*.json"), key=lambda p: p.stat().st_mtime)
+        for old in records[:-RECORDS_KEPT]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        tmp.unlink(missing_ok=True)      # a cache only

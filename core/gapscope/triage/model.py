@@ -12,6 +12,8 @@ from typing import Optional
 
 import numpy as np
 
+from . import fit_cache
+
 # Strong regularisation and a relevant class weighted 10x over "balanced": few labelled relevant
 # papers must pull the ranking (ASReview's elas_u4 uses a similar 9.8 ratio with a linear SVM).
 DEFAULT_C = 0.1
@@ -29,11 +31,14 @@ def _sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_C,
-                  rows: Optional[np.ndarray] = None, pos_weight: float = DEFAULT_POS_WEIGHT) -> Fitted:
+                  rows: Optional[np.ndarray] = None, pos_weight: float = DEFAULT_POS_WEIGHT,
+                  features_key: str = "") -> Fitted:
     """Fit on rows ``labelled`` (labels ``y`` in {0,1}) and score ``rows`` (default: all rows).
 
     With only one class labelled there is nothing to learn yet: every row scores by its mean
     cosine similarity to the labelled relevant papers (or 0 when there are none).
+    ``features_key``: what ``X`` is made of (its feature cache key): a fit of the same rows and labels is
+    then read from the disk (fit_cache.py) instead of made again.
     """
     labelled = np.asarray(labelled, dtype=np.int64)
     y = np.asarray(y, dtype=np.int64)
@@ -46,6 +51,25 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
         else:
             scores = np.zeros(Xs.shape[0])
         return Fitted(scores, np.full(Xs.shape[0], 0.5 if n_pos else 0.0))
+    key = fit_cache.fit_key(X, features_key, labelled, y, (C, pos_weight)) if features_key else None
+    kept = fit_cache.load(key, X.shape[1], X.dtype) if key else None
+    if kept is not None:
+        coef, intercept = kept
+    else:
+        coef, intercept = _fit(X, labelled, y, C, pos_weight, n_pos, n_neg)
+        if key:
+            fit_cache.save(key, coef, intercept)
+    scores = np.asarray(Xs @ coef).ravel().astype(np.float64) + intercept
+    # Balanced weights shift the log-odds by about log(n_neg / n_pos); undo that so the
+    # probabilities reflect the labelled prevalence (still an over-estimate of the unseen pool's
+    # prevalence, since screening picks likely-relevant papers first: a conservative estimate).
+    prob = _sigmoid(scores + np.log(n_pos / (n_neg * pos_weight)))
+    return Fitted(scores, prob)
+
+
+def _fit(X, labelled: np.ndarray, y: np.ndarray, C: float, pos_weight: float, n_pos: int,
+         n_neg: int) -> tuple[np.ndarray, float]:
+    """(weights in the float type of ``X``, intercept) of the logistic regression."""
     from sklearn.linear_model import LogisticRegression      # a second to import: only when it is used
 
     # dual liblinear: fast when papers labelled << features (milliseconds, vs ~0.3 s for the primal)
@@ -57,13 +81,7 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
     clf.fit(X[labelled], y)
     # Score with a float32 copy of the weights: a float64 vector would make scipy upcast (copy) the
     # whole float32 feature matrix on every call, which dominates the latency on 10k papers.
-    coef = clf.coef_.ravel().astype(X.dtype, copy=False)
-    scores = np.asarray(Xs @ coef).ravel().astype(np.float64) + float(clf.intercept_[0])
-    # Balanced weights shift the log-odds by about log(n_neg / n_pos); undo that so the
-    # probabilities reflect the labelled prevalence (still an over-estimate of the unseen pool's
-    # prevalence, since screening picks likely-relevant papers first: a conservative estimate).
-    prob = _sigmoid(scores + np.log(n_pos / (n_neg * pos_weight)))
-    return Fitted(scores, prob)
+    return clf.coef_.ravel().astype(X.dtype, copy=False), float(clf.intercept_[0])
 
 
 def blank_records_due(prob_with_text: np.ndarray, n_found: int, n_total: int) -> bool:

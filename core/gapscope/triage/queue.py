@@ -76,7 +76,7 @@ class TriageSession:
         self.C = C
         if features is None:
             stamp = lib.paper_text_stamp()      # before the texts are read (see ScopeFeatures.still_current)
-            ids, texts = scope_papers(lib, self.scope)
+            ids, texts = scope_papers(lib, self.scope, stamp)     # no texts while the disk cache knows them
             features = load_scope_features(lib, ids, use_embeddings, cancel, progress, texts=texts,
                                            text_stamp=stamp)
         self.features = features
@@ -114,7 +114,10 @@ class TriageSession:
 
             self._fitted = Fitted(np.zeros(n), np.zeros(n))
         else:
-            self._fitted = fit_and_score(self.X, idx, y, C=self.C)
+            # a session's first fit is kept on disk (a new process in the same state reads it); a kept
+            # session's later ones are new states, fitted once in memory
+            self._fitted = fit_and_score(self.X, idx, y, C=self.C,
+                                         features_key=self.features.key if self._fitted is None else "")
         self._fitted_key = key
         return self._fitted
 

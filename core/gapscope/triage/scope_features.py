@@ -2,10 +2,11 @@
 disk by content hash (feature_cache.py: mapped, not read), and the key that says whether a matrix in
 memory still fits the library.
 
-Loading the matrix of a big library takes seconds (75,000 papers: ~450 MB mapped, after reading and
-hashing the texts that key it), building it the first time tens of seconds: a program that ranks again
-after each decision keeps it (see sessions.py) and checks, with :meth:`ScopeFeatures.still_current`,
-only what changes it (the papers, their texts, their vectors).
+Loading the matrix of a big library takes a second or more (75,000 papers: ~450 MB mapped, after reading
+and hashing the texts that key it, unless the cache knows them by the library's text stamp), building it
+the first time tens of seconds: a program that ranks again after each decision keeps it (see sessions.py)
+and checks, with :meth:`ScopeFeatures.still_current`, only what changes it (the papers, their texts, their
+vectors).
 """
 
 from __future__ import annotations
@@ -45,12 +46,15 @@ def _texts(lib, paper_ids: list[int]) -> list[str]:
     return [out.get(p, "") for p in paper_ids]
 
 
-def scope_papers(lib, scope) -> tuple[list[int], Optional[list[str]]]:
+def scope_papers(lib, scope, text_stamp: Optional[int] = None) -> tuple[list[int], Optional[list[str]]]:
     """The scope's papers, and for the whole library their texts too (None: read them with ``_texts``
     when needed): every paper by id (the order of ``Scope().paper_ids``) in one read of the table,
-    a third faster than the ids and then a lookup of each."""
-    if scope != Scope():
-        return scope.paper_ids(lib), None
+    a third faster than the ids and then a lookup of each. ``text_stamp``: the library's, read first;
+    while the disk cache holds a record of these papers' texts under it, the texts are not read."""
+    if scope != Scope() or text_stamp is not None:
+        ids = scope.paper_ids(lib)
+        if scope != Scope() or _stamp_record(text_stamp, ids) is not None:
+            return ids, None
     rows = lib.paper_title_abstracts()
     return [r[0] for r in rows], [_text(title, abstract) for _pid, title, abstract in rows]
 
@@ -93,6 +97,24 @@ def _key_from(text_hash, with_vectors: bool) -> str:
 
 def _key(paper_ids: list[int], texts: list[str], with_vectors: bool) -> str:
     return _key_from(_text_hash(paper_ids, texts), with_vectors)
+
+
+def _stamp_record(text_stamp: Optional[int], paper_ids: list[int]) -> Optional[dict]:
+    if text_stamp is None or not paper_ids:
+        return None
+    return feature_cache.stamp_record(cache_dir(), text_stamp, feature_cache.papers_digest(paper_ids),
+                                      FEATURES_VERSION)
+
+
+def _record_texts(lib, paper_ids: list[int], text_hash, no_text: np.ndarray, text_stamp: Optional[int]) -> None:
+    """Note in the disk cache the keys of these texts under ``text_stamp``, when the stamp is still the one
+    read before the texts were (no text changed meanwhile: otherwise the texts read may be newer or older
+    than the stamp, and nothing is recorded)."""
+    if text_stamp is None or lib.paper_text_stamp() != text_stamp:
+        return
+    keys = {"emb": _key_from(text_hash, True), "tfidf": _key_from(text_hash, False)}
+    feature_cache.write_stamp_record(cache_dir(), text_stamp, feature_cache.papers_digest(paper_ids),
+                                     FEATURES_VERSION, keys, [int(k) for k in np.flatnonzero(no_text)])
 
 
 def _cached_verdict(text_hash, marker) -> Optional[bool]:
@@ -154,10 +176,15 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
     """The features of ``paper_ids``: read from the disk cache, else built (a big scope in a child
     process, which Cancel stops) and cached. Reports its steps (of ``STEPS``) to ``progress``.
     ``texts``: theirs, when already read (``scope_papers``); ``text_stamp``: the library's text stamp as
-    read before the papers and their texts were (None: none recorded, the first check reads the texts)."""
+    read before the papers and their texts were (None: none recorded, the first check reads the texts).
+    Without ``texts``, a cache recorded under that stamp for these papers is used without reading them."""
     if not paper_ids:
         return ScopeFeatures([], None, False, np.zeros(0, bool), use_embeddings, text_stamp=text_stamp)
     n = len(paper_ids)
+    if texts is None:
+        known = _known_by_stamp(lib, paper_ids, use_embeddings, progress, text_stamp)
+        if known is not None:
+            return known
     report(progress, STEP_TEXTS, STEPS, f"Reading the titles and abstracts of {n:,} papers")
     texts = _texts(lib, paper_ids) if texts is None else texts
     report(progress, STEP_VECTORS, STEPS, "Checking the papers' sentence vectors")
@@ -180,6 +207,7 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
         if cached is not None:
             if checked and marker is not None:        # a cache from before markers: the next load needs no check
                 feature_cache.write_marker(cache_dir(), key, marker)
+            _record_texts(lib, paper_ids, text_hash, no_text, text_stamp)
             return made(cached, with_vectors)
     emb = library_vectors(lib, paper_ids) if with_vectors else None
     if with_vectors and emb is None:      # the vectors could not be read after all: TF-IDF only, as before
@@ -196,4 +224,36 @@ def load_scope_features(lib, paper_ids: list[int], use_embeddings: bool = True, 
         or build_features(texts, emb)
     # kept mapped from the cache (shared, reclaimable memory) when it could be written
     matrix = feature_cache.save(cache_dir(), key, feats.matrix, marker)
+    if matrix is not None and feats.has_embeddings == with_vectors:
+        _record_texts(lib, paper_ids, text_hash, no_text, text_stamp)
     return made(feats.matrix if matrix is None else matrix, feats.has_embeddings)
+
+
+def _known_by_stamp(lib, paper_ids: list[int], use_embeddings: bool, progress,
+                    text_stamp: Optional[int]) -> Optional[ScopeFeatures]:
+    """The features of ``paper_ids`` from the disk cache without reading their texts, when a record says
+    which keys their texts had under the library's text stamp as it is (``text_stamp``, read before the
+    papers were) and that key's cache is there; None otherwise (the texts are then read and hashed)."""
+    rec = _stamp_record(text_stamp, paper_ids)
+    if rec is None:
+        return None
+    marker = _vector_marker(lib) if use_embeddings else None
+    with_vectors, checked = False, False
+    if use_embeddings:       # as for read texts: the verdict of a cache built with the vectors as they are
+        with_vectors = next((v for v in (True, False) if marker is not None and feature_cache.marker_of(
+            cache_dir(), rec["keys"]["emb" if v else "tfidf"]) == list(marker)), None)
+        checked = with_vectors is None
+        if checked:
+            with_vectors = _vectors_ready(lib, paper_ids, marker)
+    key = rec["keys"]["emb" if with_vectors else "tfidf"]
+    if not feature_cache.present(cache_dir(), key):
+        return None
+    report(progress, STEP_FEATURES, STEPS, f"Loading the screening features of {len(paper_ids):,} papers")
+    cached = feature_cache.load(cache_dir(), key)
+    if cached is None or cached.shape[0] != len(paper_ids):
+        return None
+    if checked and marker is not None:
+        feature_cache.write_marker(cache_dir(), key, marker)
+    no_text = np.zeros(len(paper_ids), dtype=bool)
+    no_text[[r for r in rec["no_text"] if 0 <= r < len(paper_ids)]] = True
+    return ScopeFeatures(list(paper_ids), cached, with_vectors, no_text, use_embeddings, key, marker, text_stamp)

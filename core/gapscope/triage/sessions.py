@@ -1,12 +1,12 @@
 """Ranking sessions kept between rankings: a program that ranks again after every decision (the desktop's
 Triage view) asks here instead of building a :class:`TriageSession` each time.
 
-One session is kept, the scope's last one: loading a big scope's features takes seconds (75,000 papers:
-~450 MB mapped from the disk cache, after reading the texts that key it), refitting the model after a
-decision milliseconds. It is used again while the scope, the model settings and what the features are
-made of (the scope's papers, their texts and sentence vectors: :meth:`ScopeFeatures.still_current`) are
-unchanged; decisions and reviewers are read from the library on every ranking, so those made by another
-window or process are always seen.
+One session is kept, the scope's last one: loading a big scope's features takes a second or more (75,000
+papers: ~450 MB mapped from the disk cache, found by the library's text stamp or else by their texts),
+refitting the model after a decision milliseconds. It is used again while the scope, the model settings
+and what the features are made of (the scope's papers, their texts and sentence vectors:
+:meth:`ScopeFeatures.still_current`) are unchanged; decisions and reviewers are read from the library on
+every ranking, so those made by another window or process are always seen.
 """
 
 from __future__ import annotations
