@@ -203,7 +203,7 @@ class IncludedSection(Section):
 @dataclass
 class NotesSection(Section):
     notes: list[dict[str, Any]] = field(default_factory=list)        # paper, body, updated_at
-    highlights: list[dict[str, Any]] = field(default_factory=list)   # paper, text, comment, color
+    highlights: list[dict[str, Any]] = field(default_factory=list)   # paper, text, comment, color, where
 
 
 @dataclass
@@ -539,11 +539,19 @@ def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> N
     sec = NotesSection()
     rows = lib.note_rows(collection, limit)
     hrows = lib.highlight_rows(collection, limit)
-    refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}))}
+    prows = lib.pdf_highlight_rows(collection, limit)      # made in the Reader: as much the user's as the rest
+    refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}
+                                                    | {r[0] for r in prows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
-    sec.highlights = [{"paper": refs.get(pid), "text": latex_to_text(abstract[s:e]), "comment": comment, "color": color}
-                      for pid, s, e, color, comment, abstract in hrows]
-    if not rows and not hrows:
+    abstract_hl = [(pid, 0, {"paper": refs.get(pid), "text": latex_to_text(abstract[s:e]), "comment": comment,
+                             "color": color, "where": "abstract"})
+                   for pid, s, e, color, comment, abstract in hrows]
+    pdf_hl = [(pid, page, {"paper": refs.get(pid), "text": text, "comment": comment, "color": color,
+                           "where": f"PDF page {page}"})
+              for pid, page, text, color, comment in prows]
+    # by paper, each paper's abstract highlights first, then its PDF's page by page (a stable sort)
+    sec.highlights = [h for _pid, _page, h in sorted(abstract_hl + pdf_hl, key=lambda t: (t[0], t[1]))]
+    if not rows and not hrows and not prows:
         sec.missing = "No notes or highlights yet."
     return sec
 

@@ -166,10 +166,12 @@ def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     n = d.notes
     L = _section(titles["notes"], n.missing)
     for note in n.notes:
-        L += [f"- {paper_md(note['paper']) if note['paper'] else ''}: {md(note['body'])}"]
+        # the note's own line breaks kept: its lines quoted inside the list item (as the notes export does)
+        lines = ["  > " + md(line) if line.strip() else "  >" for line in note["body"].splitlines()] or ["  >"]
+        L += [f"- {paper_md(note['paper']) if note['paper'] else ''}:", ""] + lines + [""]
     for h in n.highlights:
         comment = f" — {md(h['comment'])}" if h["comment"] else ""
-        L += [f"- “{md(h['text'])}”{comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
+        L += [f"- “{md(h['text'])}” ({md(h['where'])}){comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
     L.append("")
     return L
 

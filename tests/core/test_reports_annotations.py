@@ -1,0 +1,52 @@
+"""The gap report's "Notes and highlights" section holds every annotation the user made: the highlights
+made in an attached PDF (the Reader's) beside the abstract ones, and notes with their line breaks."""
+
+from __future__ import annotations
+
+import re
+
+from gapscope.reports import write_report
+
+PDF = "2304.02623v1.pdf"        # a 4-page CS paper
+
+
+def _annotated(library, shared_data):
+    """A library with one PDF paper: an abstract highlight, a highlight on page 2 of its PDF, a two-line note."""
+    from gapscope.fulltext.attach import attach_file
+
+    res = attach_file(library, shared_data / "pdfs" / "cs" / PDF)
+    assert res.paper_id and res.attachment_id, res.message
+    pid = res.paper_id
+    library.add_pdf_highlight(pid, res.attachment_id, 2, "expository writing is a distinct genre",
+                              [[10.0, 10.0, 50.0, 20.0]], comment="the framing we reuse")
+    abstract = library.paper_abstract(pid)
+    if abstract:
+        library.add_highlight(pid, 0, min(20, len(abstract)), comment="opening")
+    library.add_note(pid, "first line of the note\nsecond line: compare with ours")
+    return pid
+
+
+def test_every_report_format_lists_the_readers_pdf_highlights(library, shared_data, tmp_path):
+    _annotated(library, shared_data)
+    for fmt in ("md", "html", "pdf"):
+        write_report(library, fmt, tmp_path / f"r.{fmt}")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    notes = md[md.index("## Notes and highlights"):]
+    assert "No notes or highlights yet" not in notes
+    assert "“expository writing is a distinct genre” (PDF page 2) — the framing we reuse" in notes
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "expository writing is a distinct genre" in html and "PDF page 2" in html
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "r.pdf")).pages)
+    assert "expository writing is a distinct genre" in re.sub(r"\s+", " ", text)
+
+
+def test_a_notes_line_breaks_survive_in_the_markdown_report(library, shared_data, tmp_path):
+    _annotated(library, shared_data)
+    write_report(library, "md", tmp_path / "r.md")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    lines = md[md.index("## Notes and highlights"):].splitlines()
+    first = next(i for i, line in enumerate(lines) if "first line of the note" in line)
+    assert lines[first].strip() == "> first line of the note"
+    assert lines[first + 1].strip() == "> second line: compare with ours"
