@@ -305,6 +305,38 @@ def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_p
         w.close()
 
 
+def test_the_context_menu_over_a_highlight_removes_it_from_the_page_the_list_and_the_library(
+        qtbot, lib_path, shared_data):
+    """A highlight made by mistake can be taken back: right-click on it, Remove highlight."""
+    from gapscope.store import Library
+
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    try:
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            assert reader.highlight_selection()
+        (hl,) = reader.highlights
+        x0, y0, x1, y1 = hl["rects"][0]
+        on_it = reader.to_view((x0 + x1) / 2, (y0 + y1) / 2)
+        assert [a.text() for a in reader.page_menu(QPoint(2, 2)).actions()] == \
+            ["Highlight selection", "Highlight with a note…"]                  # the margin: nothing to remove
+        remove = [a for a in reader.page_menu(on_it).actions() if a.text().startswith("Remove highlight")]
+        assert len(remove) == 1 and remove[0].isEnabled() and "Human evaluation" in remove[0].text()
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            remove[0].trigger()
+        assert reader.highlights == [] and reader.status.text() == "Highlight removed."
+        texts = [reader.sentence_list.item(i).text() for i in range(reader.sentence_list.count())]
+        assert not any(t.startswith("★") for t in texts)
+    finally:
+        w.close()
+    lib = Library(lib_path)
+    try:
+        assert lib.pdf_highlights(pid) == []
+    finally:
+        lib.close()
+
+
 def test_a_broken_file_beside_a_good_pdf_adds_no_paper_and_the_failure_stays_shown(qtbot, window, shared_data,
                                                                                     tmp_path, monkeypatch):
     """The summary is not replaced by the paper count the refresh writes, the box lists the failed file

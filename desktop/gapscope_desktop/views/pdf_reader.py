@@ -6,7 +6,7 @@ The page fits the pane's width (it follows the pane as it is resized) until the 
 Ctrl+= / Ctrl+- step through ZOOMS, "Fit width" and Ctrl+0 go back to fitting.
 Press and drag over the page selects characters (pdfium's character boxes, read once per page);
 Ctrl+H or the page's context menu highlights the selection (the note from the comment field, or asked
-for). A highlight is the text with its page and boxes, saved through the writer queue and drawn on the
+for); the context menu over a highlight removes it. A highlight is the text with its page and boxes, saved through the writer queue and drawn on the
 page. ``show_sentence`` opens a paper at a full-text sentence and selects it (a gap's evidence).
 Every pdfium call goes through gapscope.fulltext.pagetext, under the process-wide pdfium lock.
 """
@@ -134,7 +134,7 @@ class PageView(QLabel):
 class PdfReader(QWidget):
     """Shows one paper's PDF. ``show_paper`` opens its latest readable attachment."""
 
-    highlightSaved = Signal(int)      # paper id
+    highlightSaved = Signal(int)      # paper id: one of its highlights was saved or removed
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -501,8 +501,9 @@ class PdfReader(QWidget):
         self.status.setText("The sentence was not found on the page; the page is shown.")
         return False
 
-    def page_menu(self) -> QMenu:
-        """The page's context menu: highlight the mouse selection, with or without a note."""
+    def page_menu(self, pos: Optional[QPoint] = None) -> QMenu:
+        """The page's context menu: highlight the mouse selection, with or without a note; over a
+        highlight (``pos``, page view pixels), remove it."""
         menu = QMenu(self)
         act = menu.addAction("Highlight selection")
         act.setEnabled(bool(self.selection))
@@ -510,11 +511,39 @@ class PdfReader(QWidget):
         note = menu.addAction("Highlight with a note…")
         note.setEnabled(bool(self.selection))
         note.triggered.connect(self._highlight_with_note)
-        hold_menu_writers(self.lib, [act, note])
+        writers = [act, note]
+        hit = self.highlight_at(pos) if pos is not None else None
+        if hit is not None:
+            menu.addSeparator()
+            text = hit["text"]
+            remove = menu.addAction(f"Remove highlight “{text[:40]}{'…' if len(text) > 40 else ''}”")
+            remove.triggered.connect(lambda: self.remove_highlight(hit["id"]))
+            writers.append(remove)
+        hold_menu_writers(self.lib, writers)
         return menu
 
     def _page_menu(self, pos: QPoint) -> None:
-        self.page_menu().exec(self.page_view.mapToGlobal(pos))
+        self.page_menu(pos).exec(self.page_view.mapToGlobal(pos))
+
+    def highlight_at(self, pos: QPoint) -> Optional[dict]:
+        """The highlight of the shown page under ``pos`` (page view pixels), if any."""
+        if self.page_view.pixmap() is None or self.page_view.pixmap().isNull():
+            return None
+        x, y = self.to_pdf(pos)
+        for hl in reversed(self.highlights):          # the latest drawn on top
+            if hl["page"] == self.page + 1 and any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in hl["rects"]):
+                return hl
+        return None
+
+    def remove_highlight(self, highlight_id: int):
+        """Delete a PDF highlight (through the writer queue); the page and the list show it gone."""
+        if self.lib is None or self.lib.read_only:
+            self.status.setText("Not removed: this library is read-only.")
+            return None
+        pid = self.paper_id
+        return self.tasks.save("Remove highlight", _remove_pdf_highlight, highlight_id, library=self.lib.path,
+                               on_result=lambda _r: self._highlight_saved(pid, "Highlight removed."),
+                               on_error=lambda m, _t: self.status.setText(f"The highlight was not removed: {m}"))
 
     def _highlight_with_note(self) -> None:
         text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
@@ -626,13 +655,13 @@ class PdfReader(QWidget):
                         on_error=lambda m, _t: self.status.setText(f"The highlight was not saved: {m}"))
         return True
 
-    def _highlight_saved(self, paper_id: int) -> None:
+    def _highlight_saved(self, paper_id: int, message: str = "Highlight saved.") -> None:
         if paper_id == self.paper_id and self.path is not None:
             self._load_highlights()
             self.selection = None
             self._paint()
             self._list_sentences()
-            self.status.setText("Highlight saved.")
+            self.status.setText(message)
         self.highlightSaved.emit(paper_id)
 
 
@@ -640,6 +669,10 @@ class PdfReader(QWidget):
 def _add_pdf_highlight(lib, paper_id: int, attachment_id: int, page: int, text: str, rects, comment: str, *,
                        progress=None, cancel=None) -> int:
     return lib.add_pdf_highlight(paper_id, attachment_id, page, text, rects, comment=comment)
+
+
+def _remove_pdf_highlight(lib, highlight_id: int, *, progress=None, cancel=None) -> None:
+    lib.remove_pdf_highlight(highlight_id)
 
 
 def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:
