@@ -19,9 +19,9 @@ def _annotated(library, shared_data):
     pid = res.paper_id
     library.add_pdf_highlight(pid, res.attachment_id, 2, "expository writing is a distinct genre",
                               [[10.0, 10.0, 50.0, 20.0]], comment="the framing we reuse")
-    abstract = library.paper_abstract(pid)
-    if abstract:
-        library.add_highlight(pid, 0, min(20, len(abstract)), comment="opening")
+    with library.transaction() as conn:          # the PDF's paper has no abstract of its own
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", ("Writing support beyond summaries.", pid))
+    library.add_highlight(pid, 0, 15, comment="opening")
     library.add_note(pid, "first line of the note\nsecond line: compare with ours")
     return pid
 
@@ -34,6 +34,7 @@ def test_every_report_format_lists_the_readers_pdf_highlights(library, shared_da
     notes = md[md.index("## Notes and highlights"):]
     assert "No notes or highlights yet" not in notes
     assert "“expository writing is a distinct genre” (PDF page 2) — the framing we reuse" in notes
+    assert "“Writing support” (abstract) — opening" in notes
     html = (tmp_path / "r.html").read_text(encoding="utf-8")
     assert "expository writing is a distinct genre" in html and "PDF page 2" in html
     from pypdf import PdfReader
@@ -50,3 +51,30 @@ def test_a_notes_line_breaks_survive_in_the_markdown_report(library, shared_data
     first = next(i for i, line in enumerate(lines) if "first line of the note" in line)
     assert lines[first].strip() == "> first line of the note"
     assert lines[first + 1].strip() == "> second line: compare with ours"
+
+
+def test_the_cli_lists_and_removes_a_pdf_highlight(library, shared_data):
+    """`annotate show` lists the Reader's highlights with their ids; `annotate unhighlight --pdf ID` removes
+    one (the abstract highlight with the same number stays)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    pid = _annotated(library, shared_data)
+    (pdf_hl,) = library.pdf_highlights(pid)
+    path = str(library.path)
+    r = CliRunner()
+    res = r.invoke(main, ["-L", path, "annotate", "show", str(pid)])
+    assert res.exit_code == 0
+    assert f"PDF highlight {pdf_hl['id']} page 2 yellow: 'expository writing is a distinct genre'" in res.output
+    data = json.loads(r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"]).output)
+    assert [h["text"] for h in data["pdf_highlights"]] == ["expository writing is a distinct genre"]
+    abstract_before = library.highlights_with_ids(pid)
+    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
+    assert res.exit_code == 0, res.output
+    assert library.pdf_highlights(pid) == [] and len(abstract_before) == 1
+    assert library.highlights_with_ids(pid) == abstract_before
+    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
+    assert res.exit_code == 4 and "no PDF highlight" in res.output
