@@ -626,8 +626,8 @@ class MainWindow(QMainWindow):
         self.detail.show_paper(paper_id)
 
     def _draft_experiment(self, gap: dict) -> None:
-        self.experiments_view.draft_from_gap(gap)
-        self.tabs.setCurrentIndex(TAB_EXPERIMENTS)
+        if self.experiments_view.draft_from_gap(gap):
+            self.tabs.setCurrentIndex(TAB_EXPERIMENTS)
 
     def _open_gap(self, gap_id: int) -> None:
         self.gaps_view.select_gap(gap_id)
@@ -1050,6 +1050,9 @@ class MainWindow(QMainWindow):
                 # ask everything first, change nothing until the user has said yes to all of it
                 choice = self.ask_drafts()
                 if choice is None:
+                    event.ignore()
+                    return
+                if not self.experiments_view.confirm_replace_spec("Close the window"):
                     event.ignore()
                     return
                 running = self.running_work()

@@ -385,3 +385,58 @@ def test_another_library_opened_clears_the_history_its_comparison_selection_and_
     assert _history_ids(view) == [] and view.selected_run() is None and not view.resume_button.isEnabled()
     assert view.resume() is False                          # nothing selected: nothing resumed
     qtbot.waitUntil(lambda: sorted(_history_ids(view)) == ["r-cancelled", "r-old"], timeout=20000)
+
+
+def _answer_questions(monkeypatch, answer):
+    """QMessageBox.question answered with ``answer``; returns the (title, text) of each question asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def question(parent, title, text, *a, **k):
+        asked.append((title, text))
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_a_hand_edited_spec_is_not_replaced_by_a_new_draft_without_asking(window, qtbot, monkeypatch):
+    """The user filled in the drafted spec (their CSV, their target) and then clicks "Draft experiment…" on
+    another gap: Cancel keeps their spec, Discard replaces it; an unedited draft is replaced without a question."""
+    from PySide6.QtWidgets import QMessageBox
+
+    view = window.experiments_view
+    asked = _answer_questions(monkeypatch, QMessageBox.Cancel)
+    window._draft_experiment(dict(POINT_CLOUD_GAP))
+    assert asked == [] and "gap #1" in view.editor.toPlainText()
+    window.tabs.setCurrentIndex(0)
+    window._draft_experiment(dict(POINT_CLOUD_GAP, id=2))            # nothing edited: no question
+    assert asked == [] and "gap #2" in view.editor.toPlainText()
+    window.tabs.setCurrentIndex(0)
+    qtbot.keyClicks(view.editor, "# my data: runs/ours.csv")
+    edited = view.editor.toPlainText()
+    window._draft_experiment(dict(POINT_CLOUD_GAP, id=3))
+    assert len(asked) == 1 and "not saved" in asked[0][1]
+    assert view.editor.toPlainText() == edited and window.tabs.currentIndex() == 0   # kept, and stayed put
+    _answer_questions(monkeypatch, QMessageBox.Discard)
+    window._draft_experiment(dict(POINT_CLOUD_GAP, id=3))
+    assert "gap #3" in view.editor.toPlainText() and "runs/ours.csv" not in view.editor.toPlainText()
+
+
+def test_closing_the_window_asks_about_a_hand_edited_spec(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    view = window.experiments_view
+    window._draft_experiment(dict(POINT_CLOUD_GAP))
+    qtbot.keyClicks(view.editor, "# tuned by hand")
+    asked = _answer_questions(monkeypatch, QMessageBox.Cancel)
+    window.close()
+    assert len(asked) == 1 and window.isVisible() and "# tuned by hand" in view.editor.toPlainText()
+    # saved: no more question
+    saved = window.lib.path.parent / "tuned.toml"
+    import gapscope_desktop.file_dialogs as file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(saved))
+    assert view._save_spec() and "# tuned by hand" in saved.read_text(encoding="utf-8")
+    assert not view.spec_edited()
