@@ -329,7 +329,7 @@ class LibraryView(QWidget):
         return PaperMenu(self, self.lib, ids, collection=f.collection, tasks=self.tasks,
                          screen_scope={"collection": f.collection, "query": f.query, "tag": f.tag},
                          changed=self._menu_changed, screen=self.screenRequested.emit,
-                         deleted=self._menu_deleted)
+                         deleted=self._menu_deleted, left=self._menu_left)
 
     def _context_menu(self, pos) -> None:
         if self.lib is None:
@@ -346,6 +346,11 @@ class LibraryView(QWidget):
     def _menu_changed(self) -> None:
         self.model.invalidate()
         self.papersChanged.emit()
+
+    def _menu_left(self) -> None:
+        """Papers were taken out of the listed collection: list it again."""
+        self._menu_changed()
+        self.refresh()
 
     def _menu_deleted(self) -> None:
         self.table.clearSelection()          # the detail pane lets go of a paper that is gone
