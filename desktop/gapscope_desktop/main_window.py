@@ -88,6 +88,7 @@ class MainWindow(QMainWindow):
         self.triage_view.decided.connect(self._after_decision)
         self.triage_view.scopeChanged.connect(self.sidebar.set_triage_scope)
         self.library_view.papersChanged.connect(self._papers_changed)
+        self.library_view.searchSaved.connect(lambda _name: self.refresh_sidebar())
         self.library_view.papersDeleted.connect(self._papers_deleted)
         self.library_view.screenRequested.connect(self.screen_in_triage)
         self.sidebar.changed.connect(self._papers_changed)
@@ -159,8 +160,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         # every control that writes to the library, held off (with a tooltip) while it is read-only
         self.write_guard = WriteGuard(self)
-        for view in (self.detail, self.triage_view, self.maps_view, self.gaps_view, self.experiments_view,
-                     self.reader, self.graph_view):
+        for view in (self.library_view, self.detail, self.triage_view, self.maps_view, self.gaps_view,
+                     self.experiments_view, self.reader, self.graph_view):
             self.write_guard.register(view.writers())
         self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
         self._build_library_safety()

@@ -186,3 +186,35 @@ def test_papers_leave_the_listed_collection_and_the_collection_can_be_deleted(wi
     assert current_decisions(window.lib) == {}                            # the whole library's: untouched
     assert sb.current_choice() == ("all", None)
     qtbot.waitUntil(lambda: lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
+
+
+def test_a_search_is_saved_by_name_listed_in_the_sidebar_run_again_and_deleted(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    lv, sb = window.library_view, window.sidebar
+    assert not lv.save_search_button.isEnabled()                       # nothing typed: nothing to save
+    lv.search.setText("segmentation")
+    lv._apply_search()
+    assert lv.save_search_button.isEnabled()
+    qtbot.waitUntil(lambda: not lv.loading, timeout=20000)
+    found = sorted(lv.model.ids())
+    assert 0 < len(found) < window.lib.count_papers()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Segmentation papers", True)))
+    with qtbot.waitSignal(lv.searchSaved, timeout=20000):
+        lv.save_search_button.click()
+    assert window.lib.saved_searches() == [("Segmentation papers", "segmentation")]
+    sb.select_choice("search", "segmentation")
+    item = sb.currentItem()
+    assert item is not None and item.text(0) == "Segmentation papers"
+
+    window.library_view.clear_filters()
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
+    sb.itemClicked.emit(item, 0)                                         # one click runs it again
+    qtbot.waitUntil(lambda: not lv.loading and sorted(lv.model.ids()) == found, timeout=20000)
+    assert lv.search.text() == "segmentation"
+
+    _action(sb.menu_for(item), "Delete saved search").trigger()
+    _saved(qtbot, window)
+    assert window.lib.saved_searches() == []
+    names = [sb.topLevelItem(i).text(0) for i in range(sb.topLevelItemCount())]
+    assert "SAVED SEARCHES" not in names

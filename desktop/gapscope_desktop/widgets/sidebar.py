@@ -156,6 +156,9 @@ class Sidebar(QTreeWidget):
             writers.append(menu.addAction("Delete collection…", lambda: self.delete_collection(value)))
         if kind == "tag":
             menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"tag": value}))
+        if kind == "search":
+            name = item.text(0)
+            writers.append(menu.addAction("Delete saved search", lambda: self.delete_search(name)))
         if kind == "collection" or section == "COLLECTIONS" or (item is not None and item.parent() is not None
                                                                 and item.parent().text(0) == "COLLECTIONS"):
             writers.append(menu.addAction("New collection…", self.new_collection))
@@ -202,6 +205,10 @@ class Sidebar(QTreeWidget):
                    after=self._show_all if was_shown else None)
         return True
 
+    def delete_search(self, name: str) -> None:
+        """Forget a saved search (the papers it found are not touched)."""
+        self._save("Delete saved search", _delete_saved_search, name)
+
     def _show_all(self) -> None:
         self.select_choice("all", None)
         self.chosen.emit("all", None)
@@ -233,3 +240,7 @@ def _rename_collection(lib, old, new, *, progress=None, cancel=None):
 
 def _delete_collection(lib, name, *, progress=None, cancel=None):
     lib.delete_collection(name)
+
+
+def _delete_saved_search(lib, name, *, progress=None, cancel=None):
+    lib.delete_saved_search(name)
