@@ -78,3 +78,24 @@ def test_the_cli_lists_and_removes_a_pdf_highlight(library, shared_data):
     assert library.highlights_with_ids(pid) == abstract_before
     res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
     assert res.exit_code == 4 and "no PDF highlight" in res.output
+
+
+def test_the_report_says_when_it_lists_only_the_first_notes(library, tmp_path, monkeypatch):
+    """More notes than the report lists: it says so and names the export that has them all, instead of
+    leaving them out without a word."""
+    from gapscope.reports.data import gather_notes
+
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('A paper', 'a paper', '2026')"
+                           ).lastrowid
+    for i in range(4):
+        library.add_note(pid, f"note {i}")
+    assert gather_notes(library, None, limit=4).left_out == ""
+    sec = gather_notes(library, None, limit=3)
+    assert len(sec.notes) == 3 and "first 3 notes" in sec.left_out and "notes-md" in sec.left_out
+    import gapscope.reports.data as data
+
+    monkeypatch.setattr(data, "gather_notes", lambda lib, collection: gather_notes(lib, collection, limit=3))
+    write_report(library, "md", tmp_path / "r.md")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Only the first 3 notes are listed here; the notes export (`gapscope export notes-md -o notes.md`)" in md

@@ -204,6 +204,7 @@ class IncludedSection(Section):
 class NotesSection(Section):
     notes: list[dict[str, Any]] = field(default_factory=list)        # paper, body, updated_at
     highlights: list[dict[str, Any]] = field(default_factory=list)   # paper, text, comment, color, where
+    left_out: str = ""            # when the lists stop at the limit: says so, and where they all are
 
 
 @dataclass
@@ -537,9 +538,17 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
 
 def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> NotesSection:
     sec = NotesSection()
-    rows = lib.note_rows(collection, limit)
-    hrows = lib.highlight_rows(collection, limit)
-    prows = lib.pdf_highlight_rows(collection, limit)      # made in the Reader: as much the user's as the rest
+    # one row past the limit says whether some were left out (the report then says where they all are)
+    rows = lib.note_rows(collection, limit + 1)
+    hrows = lib.highlight_rows(collection, limit + 1)
+    prows = lib.pdf_highlight_rows(collection, limit + 1)  # made in the Reader: as much the user's as the rest
+    cut = [what for what, got in (("notes", rows), ("abstract highlights", hrows), ("PDF highlights", prows))
+           if len(got) > limit]
+    rows, hrows, prows = rows[:limit], hrows[:limit], prows[:limit]
+    if cut:
+        sec.left_out = (f"Only the first {limit} {' and '.join(cut)} are listed here; the notes export "
+                        f"(`gapscope export notes-md -o notes.md`{' --collection ' + collection if collection else ''}) "
+                        "holds them all.")
     refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}
                                                     | {r[0] for r in prows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]

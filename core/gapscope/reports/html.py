@@ -285,6 +285,8 @@ def _notes(d: ReportData) -> list[str]:
             out.append(f"<li>“{esc(h['text'])}” <span class='meta'>({esc(h['where'])})</span>{comment} <span class='meta'>in "
                        f"{paper_html(h['paper']) if h['paper'] else ''}</span></li>")
         out.append("</ul>")
+    if s.left_out:
+        out.append(f"<p>{prose(s.left_out)}</p>")
     return out
 
 

@@ -173,6 +173,8 @@ def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         comment = f" — {md(h['comment'])}" if h["comment"] else ""
         L += [f"- “{md(h['text'])}” ({md(h['where'])}){comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
     L.append("")
+    if n.left_out:
+        L += [md(n.left_out).replace("\\`", "`"), ""]
     return L
 
 

@@ -375,6 +375,8 @@ def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict
         doc.text(f"“{one_line(h['text'])}” ({h['where']})" + (f" — {h['comment']}" if h["comment"] else ""), size=9)
         if h["paper"]:
             doc.paper(h["paper"], "in ", indent=4)
+    if n.left_out:
+        doc.text(plain_commands(n.left_out), size=9)
 
 
 def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
