@@ -246,7 +246,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_check_facets)
         m = self.menuBar().addMenu("&View")
-        for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments")):
+        # every tab, in the tabs' order (the Reader and Citations too: reached from the keyboard like the rest)
+        for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments", "Citations", "Reader")):
             a = act(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             m.addAction(a)
         m.addSeparator()

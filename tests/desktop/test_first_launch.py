@@ -394,3 +394,16 @@ def test_highlight_in_an_abstract_coloured_by_role(analysed_window, qtbot):
     qtbot.waitUntil(lambda: len(pane.highlights) == 1, timeout=5000)
     assert pane.shown[0] == shown and pane._abstract_block() is not None
     assert "#fff3a3" in pane.browser.toHtml().lower()
+
+
+def test_the_view_menu_reaches_every_tab_with_its_shortcut(window, qtbot):
+    """View lists each tab (Citations and the Reader included) with Ctrl+N in the tabs' order."""
+    from PySide6.QtGui import QKeySequence
+
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    entries = [a for a in view_menu.actions() if a.text() and not a.text().startswith("&Refresh")]
+    assert [a.text() for a in entries] == [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    for i, a in enumerate(entries):
+        assert a.shortcut() == QKeySequence(f"Ctrl+{i + 1}")
+        a.trigger()
+        assert window.tabs.currentIndex() == i
