@@ -67,6 +67,7 @@ class MainWindow(QMainWindow):
         self.library_view.countChanged.connect(self._count_changed)
         self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
+        self.detail.pdfHighlightAsked.connect(self.open_in_pdf)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -121,6 +122,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.graph_view, "Citations")
         self.reader = PdfReader(self.tasks)
         self.library_view.paperSelected.connect(self.reader.show_paper)
+        self.reader.highlightSaved.connect(lambda pid: self.detail.annotations_changed(pid))
         self.tabs.addTab(self.reader, "Reader")
         self.setAcceptDrops(True)         # PDFs dropped on the window are attached
         self.tabs.currentChanged.connect(self._tab_changed)
