@@ -343,10 +343,21 @@ def test_a_highlight_made_in_the_pane_survives_a_restart(qtbot, lib_path):
     assert (h["start"], h["end"]) == span and h["comment"] == "check this number"
     page = w2.detail.browser.toHtml()
     assert "check this number" in page and "highlight:remove/" in page
-    # removable: the pane's remove link
+    # removable: the pane's remove link, which asks first since the highlight carries a note
     from PySide6.QtCore import QUrl
 
-    w2.detail._link(QUrl(f"highlight:remove/{h['id']}"))
+    asked = []
+
+    def answer(reply):
+        return staticmethod(lambda *a, **k: asked.append(a[2]) or reply)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(QMessageBox, "question", answer(QMessageBox.No))
+        w2.detail._link(QUrl(f"highlight:remove/{h['id']}"))
+        assert len(asked) == 1 and "check this number" in asked[0]
+        assert len(w2.detail.highlights) == 1 and not w2.tasks.running       # No: kept
+        mp.setattr(QMessageBox, "question", answer(QMessageBox.Yes))
+        w2.detail._link(QUrl(f"highlight:remove/{h['id']}"))
     qtbot.waitUntil(lambda: not w2.detail.highlights, timeout=10000)
     w2.close()
 

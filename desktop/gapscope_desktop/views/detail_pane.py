@@ -323,6 +323,19 @@ class DetailPane(QWidget):
         if ok:
             self.highlight_selection(comment=note.strip())
 
+    def ask_remove_highlight(self, highlight_id: int) -> None:
+        """The "remove" link: a highlight with a note is the user's writing, asked about first (as a note's
+        Delete is; there is no undo); a bare one goes at once."""
+        hit = next((h for h in self.highlights if h.get("id") == highlight_id), None)
+        if hit is not None and (hit.get("comment") or "").strip():
+            note = hit["comment"] if len(hit["comment"]) <= 200 else hit["comment"][:200] + "…"
+            answer = QMessageBox.question(self, "Remove highlight",
+                                          f"Remove this highlight and its note?\n\n{note}",
+                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return
+        self.remove_highlight(highlight_id)
+
     def remove_highlight(self, highlight_id: int):
         if self.paper is None or not self._writable():
             return None
@@ -338,7 +351,7 @@ class DetailPane(QWidget):
         if url.scheme() == "highlight":
             action, _, ident = url.path().partition("/")
             if action == "remove" and ident.isdigit():
-                self.remove_highlight(int(ident))
+                self.ask_remove_highlight(int(ident))
             return
         if url.scheme() == "pdfhighlight":
             action, _, ident = url.path().partition("/")
