@@ -176,6 +176,17 @@ class RunData:
     curves_png: Optional[bytes] = None
     comparison: Optional[dict[str, Any]] = None
     env: dict[str, Any] = field(default_factory=dict)
+    std: dict[str, Any] = field(default_factory=dict)      # each metric's standard deviation over seeds x folds
+    setup: str = ""          # what the numbers were measured on: data, model, evaluation (from the spec)
+
+    def metric_text(self, name: str) -> str:
+        """A metric as a reader needs it: the mean, and its spread over the seeds and folds when known."""
+        from .labels import value
+
+        mean, sd = self.metrics.get(name), self.std.get(name)
+        if isinstance(mean, (int, float)) and isinstance(sd, (int, float)):
+            return f"{mean:.4f} ± {sd:.4f}"
+        return value(mean)
 
 
 @dataclass
@@ -429,6 +440,37 @@ def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
     return sec
 
 
+def run_setup(spec_text: str) -> str:
+    """One line saying what a run's numbers were measured on: its data, model and evaluation, read from its
+    spec ("" when the spec cannot be read)."""
+    import tomllib
+
+    try:
+        spec = tomllib.loads(spec_text or "")
+    except tomllib.TOMLDecodeError:
+        return ""
+    data, model, ev = (spec.get(k) if isinstance(spec.get(k), dict) else {} for k in ("data", "model", "eval"))
+    parts = []
+    dataset = data.get("dataset")
+    if dataset == "csv":
+        parts.append(f"data: {data.get('path', '?')}" + (f" (target {data['target']})" if data.get("target") else ""))
+    elif dataset:
+        parts.append(f"data: {dataset}")
+    if model.get("family"):
+        parts.append(f"model: {model['family']}")
+    split, folds, seeds = ev.get("split"), ev.get("folds"), ev.get("seeds")
+    kfold = split == "kfold" and isinstance(folds, int) and folds > 0
+    how = f"{folds}-fold cross-validation" if kfold else str(split or "")
+    n_seeds = len(seeds) if isinstance(seeds, list) else 0
+    if n_seeds:
+        how += f"{' × ' if how else ''}{n_seeds} seed{'s' if n_seeds != 1 else ''}"
+    if how:
+        results = folds * n_seeds if kfold and n_seeds else None
+        parts.append(f"evaluation: {how} (scores: mean ± standard deviation over "
+                     + (f"the {results} results)" if results else "the results)"))
+    return "; ".join(parts)
+
+
 def _spec_seeds(spec_text: str) -> list[Any]:
     import tomllib
 
@@ -463,9 +505,12 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
         paper_ids = lib.run_paper_ids(rid)
         run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
                       created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
-                      papers=paper_refs(lib, paper_ids))
+                      papers=paper_refs(lib, paper_ids), setup=run_setup(spec))
         if folder:
             f = Path(folder)
+            result = _read_json(f / "result.json")
+            if isinstance(result, dict) and isinstance(result.get("std"), dict):
+                run.std = result["std"]
             curves = f / "curves.png"
             if curves.is_file():
                 run.curves_png = curves.read_bytes()

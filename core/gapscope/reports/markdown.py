@@ -138,9 +138,11 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         names = sorted({k for r in e.runs for k in r.metrics})
         L += _table(["Run", "Name", "Status", "Gap", "Seeds"] + names,
                     [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
-                     + [H.value(r.metrics.get(k)) for k in names] for r in e.runs])
+                     + [r.metric_text(k) for k in names] for r in e.runs])
     for r in e.runs:
         L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status)} · {md(r.created_at)}", ""]
+        if r.setup:
+            L += [md(r.setup), ""]
         if r.papers:
             L += ["Linked papers:", ""] + [f"- {paper_md(pr)}" for pr in r.papers] + [""]
         L += img(f"run-{r.id}", f"curves of {r.name}")

@@ -339,8 +339,10 @@ def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles
         doc.text(f"{run.id} · {run.status} · {run.created_at}"
                  + (f" · gap #{run.gap_id}" if run.gap_id is not None else "")
                  + (f" · seeds {', '.join(map(str, run.seeds))}" if run.seeds else ""), size=9)
+        if run.setup:
+            doc.text(run.setup, size=9)
         if run.metrics:
-            doc.table(["Metric", "Value"], [(k, L.value(v)) for k, v in run.metrics.items()])
+            doc.table(["Metric", "Value"], [(k, run.metric_text(k)) for k in run.metrics])
         for pr in run.papers:
             doc.paper(pr, "• ")
         if f"run-{run.id}" in figures:
