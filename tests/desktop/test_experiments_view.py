@@ -440,3 +440,38 @@ def test_closing_the_window_asks_about_a_hand_edited_spec(window, qtbot, monkeyp
     monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(saved))
     assert view._save_spec() and "# tuned by hand" in saved.read_text(encoding="utf-8")
     assert not view.spec_edited()
+
+
+def test_one_run_selected_in_the_history_shows_its_results(qtbot, lib_path):
+    """Reading a finished run's results needs no terminal: selecting it shows its model card (data, model,
+    the scores of each seed and fold); a run without one says what is known and why there is no more."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    spec = ROOT / "resources" / "examples" / "breast-cancer-logistic.toml"
+    r = CliRunner().invoke(main, ["--library", str(lib_path), "run", str(spec), "-q", "--set", "train.epochs=1",
+                                  "--set", "eval.seeds=[0]", "--set", "eval.folds=2"])
+    assert r.exit_code == 0, r.output
+    with Library(lib_path) as lib:
+        lib.insert_run(run_id="r-nofolder", name="lost", spec_path=None, spec="", folder="runs/r-nofolder",
+                       status="running", gap_id=None, created_at="2026-01-01T10:00:00+00:00", papers=[])
+        lib.finish_run("r-nofolder", status="done", metrics={"accuracy": 0.5}, message=None,
+                       finished_at="2026-01-01T10:05:00+00:00")
+    w = _open_window(qtbot, lib_path)
+    view = w.experiments_view
+    w.tabs.setCurrentIndex(4)
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 2, timeout=20000)
+    items = {view.history.topLevelItem(i).text(1): view.history.topLevelItem(i)
+             for i in range(view.history.topLevelItemCount())}
+    items["breast-cancer-logistic"].setSelected(True)
+    shown = view.compare.toPlainText()
+    assert "Model card: breast-cancer-logistic" in shown and "2-fold" in shown and "accuracy" in shown
+    view.history.clearSelection()
+    items["lost"].setSelected(True)
+    shown = view.compare.toPlainText()
+    assert "accuracy 0.5" in shown and "No results file" in shown

@@ -204,7 +204,8 @@ class ExperimentsView(CoreView):
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
         hint_row = QHBoxLayout()
-        hint_row.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."), 1)
+        hint_row.addWidget(QLabel("Select a run to read its results, two or more to compare them; double-click opens a "
+                                   "run's gap."), 1)
         hint_row.addWidget(self.resume_button)
         hl.addLayout(hint_row)
         self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list
@@ -304,8 +305,12 @@ class ExperimentsView(CoreView):
 
     def _compare(self) -> None:
         items = self.history.selectedItems()
+        if len(items) == 1:
+            self._show_run(items[0].data(0, Qt.UserRole) or {})
+            return
         if len(items) < 2:
-            self.compare.setHtml('<p style="color:#888;">Select two or more runs.</p>' if not items else "")
+            self.compare.setHtml('<p style="color:#888;">Select a run to read its results, or two or more '
+                                 'to compare them.</p>')
             return
         runs = [it.data(0, Qt.UserRole) for it in items]
         keys: list[str] = []
@@ -329,6 +334,25 @@ class ExperimentsView(CoreView):
             "<tr><td><b>" + html.escape(_field_label(k)) + "</b></td>" + "".join(
                 f"<td>{html.escape(_short(d.get(k)))}</td>" for d in flat) + "</tr>" for k in keys)
         self.compare.setHtml(f'<table cellspacing="0" cellpadding="3" border="1" style="border-color:#ddd;">{rows}</table>')
+
+    def _show_run(self, run: dict) -> None:
+        """One run selected: its results as the runner wrote them (the run's model card: data, model,
+        scores per seed and fold), else what the library knows of it."""
+        folder = Path(str(run["folder"])) if run.get("folder") else None
+        card = folder / "MODEL_CARD.md" if folder is not None else None
+        try:
+            text = card.read_text(encoding="utf-8") if card is not None and card.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if text:
+            self.compare.setMarkdown(text)
+            return
+        why = (f"No results file in {folder}" if folder is not None else "This run has no folder") + \
+            (f" ({run.get('message')})" if run.get("message") else "") + "."
+        self.compare.setHtml(f"<p><b>{html.escape(str(run.get('name') or run.get('id')))}</b> — "
+                             f"{html.escape(str(run.get('status') or '').replace('_', ' '))}</p>"
+                             f"<p>{html.escape(_metrics_text(run.get('metrics')) or 'No scores.')}</p>"
+                             f'<p style="color:#888;">{html.escape(why)}</p>')
 
     def selected_run(self) -> Optional[dict]:
         """The one run selected in the History (None for none or several)."""
