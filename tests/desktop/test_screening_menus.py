@@ -185,6 +185,7 @@ def test_papers_leave_the_listed_collection_and_the_collection_can_be_deleted(wi
     assert dict(window.lib.list_collections()) == {}
     assert current_decisions(window.lib) == {}                            # the whole library's: untouched
     assert sb.current_choice() == ("all", None)
+    assert window.triage_view.collection.findData("reading list") == -1      # Triage offers it no more
     qtbot.waitUntil(lambda: lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
 
 

@@ -1,7 +1,7 @@
 """The paper table's context menu: decide or re-decide (or resolve a reviewers' conflict), seed as
-relevant, tag, add to a collection (or remove from the listed one), screen the list in Triage, open, copy a citation, the
-decision history, and delete. Every change goes through the same core functions as the CLI, on the window's writer
-queue."""
+relevant, tag, add to a collection (or remove from the listed one), screen the list in Triage, open,
+copy a citation, the decision history, and delete. Every change goes through the same core functions as
+the CLI, on the window's writer queue."""
 
 from __future__ import annotations
 

@@ -136,7 +136,7 @@ class Sidebar(QTreeWidget):
                     self.setCurrentItem(item)
                     return
 
-    # --- collections: create, rename, delete, screen -----------------------------------------------------
+    # --- collections: create, rename, delete, screen; saved searches: delete ----------------------
     def _context_menu(self, pos) -> None:
         if self.lib is None:
             return
