@@ -22,8 +22,18 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
     return out + [""]
 
 
+def md_prose(text: str) -> str:
+    """GapScope's own sentence as Markdown: escaped, its `backticked` parts (a command) set as code, as the
+    HTML report sets them (a code span keeps its text as written; a backtick inside one is dropped)."""
+    def words(part: str) -> str:         # md() trims: the spaces around a code span stay
+        return part[:len(part) - len(part.lstrip())] + md(part) + part[len(part.rstrip()):] if part.strip() else part
+
+    return "".join(f"`{part.replace('`', '')}`" if i % 2 and part else words(part)
+                   for i, part in enumerate(text.split("`")))
+
+
 def _missing(text: Optional[str]) -> list[str]:
-    return [f"> {md(text)}", ""]
+    return [f"> {md_prose(text or '')}", ""]
 
 
 def _section(title: str, missing: Optional[str]) -> list[str]:
@@ -108,7 +118,7 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     g = d.gaps
     L = _section(titles["gaps"], g.missing)
     if g.gaps:
-        L += [md(shown_line(len(g.gaps), g.total)).replace("\\`", "`"), "", md(GAPS_INTRO), ""]
+        L += [md_prose(shown_line(len(g.gaps), g.total)), "", md(GAPS_INTRO), ""]
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.title or gap.headline or gap.statement)}", "",
               md(gap.headline or gap.statement), "",
@@ -176,7 +186,7 @@ def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         L += [f"- “{md(h['text'])}” ({md(h['where'])}){comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
     L.append("")
     if n.left_out:
-        L += [md(n.left_out).replace("\\`", "`"), ""]
+        L += [md_prose(n.left_out), ""]
     return L
 
 
