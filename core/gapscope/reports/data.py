@@ -411,7 +411,7 @@ def gather_maps(lib: Library) -> MapsSection:
     return sec
 
 
-def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
+def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
     from .. import gaps
 
     from .explain import evidence_groups, headline, short_title, why_lines
@@ -653,9 +653,14 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
     return out
 
 
+DEFAULT_REPORT_GAPS = 25
+
+
 def build_report_data(lib: Library, *, collection: Optional[str] = None, title: Optional[str] = None,
-                      progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> ReportData:
-    """Read everything a gap report shows. Raises LibraryError for an unknown collection."""
+                      progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                      max_gaps: Optional[int] = DEFAULT_REPORT_GAPS) -> ReportData:
+    """Read everything a gap report shows: the ``max_gaps`` best gaps (None: all). Raises LibraryError for
+    an unknown collection."""
     _scope_ids(lib, collection)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     steps = 7
@@ -672,7 +677,7 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
                      f"not only collection {collection!r}.")
     check(cancel)
     report(progress, 3, steps, "gaps")
-    gaps = gather_gaps(lib)
+    gaps = gather_gaps(lib, limit=max_gaps)
     check(cancel)
     report(progress, 4, steps, "experiments")
     exps = gather_experiments(lib, collection)
