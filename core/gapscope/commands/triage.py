@@ -536,6 +536,48 @@ def annotate_note(ref, paper, text) -> None:
     click.echo(f"note {nid} on paper {pid}")
 
 
+@annotate.command("edit-note")
+@click.argument("note_id", type=int)
+@click.argument("text", nargs=-1, required=True)
+@pass_library
+def annotate_edit_note(ref, note_id, text) -> None:
+    """Replace the text of note NOTE_ID (`annotate show PAPER` lists the notes with their ids)."""
+    from ..store import LibraryError
+    from ..triage import update_note
+
+    body = " ".join(text)
+    if not body.strip():
+        fail("an empty note: `gapscope annotate delete-note ID` deletes one")
+    try:
+        update_note(ref.open(), note_id, body)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"note {note_id} changed")
+
+
+@annotate.command("delete-note")
+@click.argument("note_id", type=int)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_library
+def annotate_delete_note(ref, note_id, yes) -> None:
+    """Delete note NOTE_ID, after showing it and asking (there is no undo)."""
+    from ..store import LibraryError
+    from ..triage import delete_note
+
+    lib = ref.open()
+    try:
+        note = lib.get_note(note_id)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    if not yes:
+        click.echo(f"note {note_id} on paper {note['paper_id']} ({note['updated_at']}):\n{note['body']}", err=True)
+        if not click.confirm("Delete it? There is no undo", default=False, err=True):
+            click.echo("not deleted", err=True)
+            sys.exit(EXIT_CANCELLED)
+    delete_note(lib, note_id)
+    click.echo(f"deleted note {note_id}")
+
+
 @annotate.command("highlight")
 @click.argument("paper")
 @click.argument("start", type=int)
