@@ -638,3 +638,22 @@ def test_the_papers_details_list_its_pdf_highlights_and_show_one_in_the_reader(q
         assert "Highlights in the PDF" not in w.detail.browser.toPlainText()
     finally:
         w.close()
+
+
+def test_the_reader_goes_back_to_the_page_a_pdf_was_left_on(qtbot, lib_path, shared_data):
+    """Reading two papers in turns: each opens again where it was left, not at its first page."""
+    from .conftest import _open_window
+
+    a = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    b = _attach_before_opening(lib_path, shared_data / "pdfs" / "cs" / "2304.02623v1.pdf")
+    w = _open_window(qtbot, lib_path)
+    try:
+        reader = w.reader
+        assert reader.show_paper(a) and reader.page == 0
+        reader.set_page(6)
+        assert reader.show_paper(b) and reader.page == 0
+        reader.set_page(2)
+        assert reader.show_paper(a) and reader.page == 6 and reader.page_label.text() == "page 7 / 20"
+        assert reader.show_paper(b) and reader.page == 2
+    finally:
+        w.close()

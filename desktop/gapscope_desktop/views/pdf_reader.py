@@ -149,6 +149,7 @@ class PdfReader(QWidget):
         self.zoom = 1.0                                  # the page's scale / BASE_SCALE
         self.fit_width = True                            # the page follows the pane's width (until a zoom)
         self.highlights: list[dict] = []
+        self.pages_read: dict[int, int] = {}          # attachment id: the page last shown (this session)
         self.text: Optional[PageText] = None          # the shown page's characters (for selection)
         self.selection: Optional[tuple[int, int]] = None
         self._scale = 1.5
@@ -306,6 +307,7 @@ class PdfReader(QWidget):
     def set_library(self, lib) -> None:
         self.lib = lib
         self.highlights = []
+        self.pages_read = {}               # another library's attachment ids
         self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
         self.show_paper(None)
 
@@ -343,13 +345,15 @@ class PdfReader(QWidget):
             return False
         self.page = 0
         self._load_highlights()
-        self.set_page(0)
+        # back at the page the user left this PDF on (reading two papers side by side, in turns)
+        self.set_page(self.pages_read.get(self.attachment["id"], 0))
         return True
 
     def set_page(self, index: int) -> None:
         if self.path is None:
             return
         self.page = max(0, min(index, self.pages - 1))
+        self.pages_read[self.attachment["id"]] = self.page
         self.page_label.setText(f"page {self.page + 1} / {self.pages}")
         self.text, self.selection = page_text(self.path, self.page), None
         self._render()
