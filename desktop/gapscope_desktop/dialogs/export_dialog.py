@@ -85,7 +85,8 @@ class ExportDialog(QDialog):
         self.tags_notes.setObjectName("exportTagsNotes")
         self.tags_notes.setChecked(True)
         self.all_gaps = QCheckBox(f"Every gap found, not only the {DEFAULT_REPORT_GAPS} best")
-        self.all_gaps.setToolTip("The report lists all the gaps of the latest “Find gaps” (`gapscope report --gaps all`)")
+        self.all_gaps.setToolTip("The report lists all the gaps of the latest “Find gaps” "
+                                 "(`gapscope report --gaps all`)")
         self.all_gaps.setObjectName("exportAllGaps")
         self.bar, self.status = progress_and_status()
         self.go = QPushButton("Export…")
