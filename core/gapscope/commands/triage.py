@@ -603,7 +603,8 @@ def annotate_highlight(ref, paper, start, end, color, comment) -> None:
 @annotate.command("unhighlight")
 @click.argument("highlight_id", type=int)
 @click.option("--pdf", "pdf", is_flag=True,
-              help="HIGHLIGHT_ID is a highlight made in an attached PDF (`annotate show` lists them as \"PDF highlight\").")
+              help="HIGHLIGHT_ID is a highlight made in an attached PDF (`annotate show` lists them as "
+                   "\"PDF highlight\").")
 @pass_library
 def annotate_unhighlight(ref, highlight_id, pdf) -> None:
     """Remove a highlight by its id (see `gapscope annotate show PAPER`)."""

@@ -284,7 +284,8 @@ def _notes(d: ReportData) -> list[str]:
         out.append("<h3>Highlights</h3><ul>")
         for h in s.highlights:
             comment = f" — {esc(h['comment'])}" if h["comment"] else ""
-            out.append(f"<li>“{esc(h['text'])}” <span class='meta'>({esc(h['where'])})</span>{comment} <span class='meta'>in "
+            out.append(f"<li>“{esc(h['text'])}” <span class='meta'>({esc(h['where'])})</span>{comment} "
+                       f"<span class='meta'>in "
                        f"{paper_html(h['paper']) if h['paper'] else ''}</span></li>")
         out.append("</ul>")
     if s.left_out:

@@ -374,7 +374,8 @@ def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict
         doc.text(note["body"], size=9, indent=4)
         doc.gap(1.5)
     for h in n.highlights:
-        doc.text(f"“{one_line(h['text'])}” ({h['where']})" + (f" — {h['comment']}" if h["comment"] else ""), size=9)
+        doc.text(f"“{one_line(h['text'])}” ({h['where']})" + (f" — {h['comment']}" if h["comment"] else ""),
+                 size=9)
         if h["paper"]:
             doc.paper(h["paper"], "in ", indent=4)
     if n.left_out:

@@ -7,7 +7,8 @@ Ctrl+= / Ctrl+- step through ZOOMS, "Fit width" and Ctrl+0 go back to fitting.
 Press and drag over the page selects characters (pdfium's character boxes, read once per page);
 Ctrl+H or the page's context menu highlights the selection (the note from the comment field, or asked
 for); the context menu over a highlight removes it. A highlight is the text with its page and boxes,
-saved through the writer queue and drawn on the page. ``show_sentence`` opens a paper at a full-text sentence and selects it (a gap's evidence).
+saved through the writer queue and drawn on the page. ``show_sentence`` opens a paper at a full-text
+sentence and selects it (a gap's evidence).
 Every pdfium call goes through gapscope.fulltext.pagetext, under the process-wide pdfium lock.
 """
 
