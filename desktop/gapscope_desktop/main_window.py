@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
         self.library_view.countChanged.connect(self._count_changed)
         self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
+        self.detail.pdfHighlightAsked.connect(self.open_in_pdf)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -90,6 +91,7 @@ class MainWindow(QMainWindow):
         self.triage_view.decided.connect(self._after_decision)
         self.triage_view.scopeChanged.connect(self.sidebar.set_triage_scope)
         self.library_view.papersChanged.connect(self._papers_changed)
+        self.library_view.searchSaved.connect(lambda _name: self.refresh_sidebar())
         self.library_view.papersDeleted.connect(self._papers_deleted)
         self.library_view.screenRequested.connect(self.screen_in_triage)
         self.sidebar.changed.connect(self._papers_changed)
@@ -122,6 +124,7 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.graph_view, "Citations")
         self.reader = PdfReader(self.tasks)
         self.library_view.paperSelected.connect(self.reader.show_paper)
+        self.reader.highlightSaved.connect(lambda pid: self.detail.annotations_changed(pid))
         self.tabs.addTab(self.reader, "Reader")
         self.setAcceptDrops(True)         # PDFs dropped on the window are attached
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -162,8 +165,8 @@ class MainWindow(QMainWindow):
         self._build_actions()
         # every control that writes to the library, held off (with a tooltip) while it is read-only
         self.write_guard = WriteGuard(self)
-        for view in (self.detail, self.triage_view, self.maps_view, self.gaps_view, self.experiments_view,
-                     self.reader, self.graph_view):
+        for view in (self.library_view, self.detail, self.triage_view, self.maps_view, self.gaps_view,
+                     self.experiments_view, self.reader, self.graph_view):
             self.write_guard.register(view.writers())
         self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
         self._build_library_safety()
@@ -251,7 +254,8 @@ class MainWindow(QMainWindow):
         m.addSeparator()
         m.addAction(self.act_check_facets)
         m = self.menuBar().addMenu("&View")
-        for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments")):
+        # every tab, in the tabs' order (the Reader and Citations too: reached from the keyboard like the rest)
+        for i, name in enumerate(("Library", "Triage", "Maps", "Gaps", "Experiments", "Citations", "Reader")):
             a = act(name, lambda _c=False, i=i: self.tabs.setCurrentIndex(i), f"Ctrl+{i + 1}")
             m.addAction(a)
         m.addSeparator()
@@ -632,8 +636,8 @@ class MainWindow(QMainWindow):
         self.detail.show_paper(paper_id)
 
     def _draft_experiment(self, gap: dict) -> None:
-        self.experiments_view.draft_from_gap(gap)
-        self.tabs.setCurrentIndex(TAB_EXPERIMENTS)
+        if self.experiments_view.draft_from_gap(gap):
+            self.tabs.setCurrentIndex(TAB_EXPERIMENTS)
 
     def _open_gap(self, gap_id: int) -> None:
         self.gaps_view.select_gap(gap_id)
@@ -1085,6 +1089,9 @@ class MainWindow(QMainWindow):
                 # ask everything first, change nothing until the user has said yes to all of it
                 choice = self.ask_drafts()
                 if choice is None:
+                    event.ignore()
+                    return
+                if not self.experiments_view.confirm_replace_spec("Close the window"):
                     event.ignore()
                     return
                 running = self.running_work()

@@ -178,3 +178,25 @@ def test_papers_list_keeps_its_columns_aligned_when_the_id_is_a_long_doi(run, tm
     assert len(lines) == 3 and len({line.index(t) for line, t in zip(lines, titles)}) == 1
     assert len({line.index(f" {y} ") for line, y in zip(lines, ("2020", "2019", "2018"))}) == 1
     assert "10.1001/jamapsychiatry.2019.1234 " in lines[1] and doi_long[:30] in lines[2] and "… 2018" in lines[2]
+
+
+def test_search_save_keeps_the_query_by_name_and_refuses_a_broken_one(tmp_path):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.store import Library
+
+    path = str(tmp_path / "saved.gapscope")
+    r = CliRunner()
+    assert r.invoke(main, ["-L", path, "init"]).exit_code == 0
+    res = r.invoke(main, ["-L", path, "search", "--save", "GNN", "graph", "neural"])
+    assert res.exit_code == 0, res.output
+    res = r.invoke(main, ["-L", path, "search", "--save", "GNN", "graph", "attention"])   # the same name: updated
+    assert res.exit_code == 0
+    res = r.invoke(main, ["-L", path, "search", "--save", "broken", "title:("])
+    assert res.exit_code != 0
+    lib = Library(tmp_path / "saved.gapscope")
+    try:
+        assert lib.saved_searches() == [("GNN", "graph attention")]
+    finally:
+        lib.close()

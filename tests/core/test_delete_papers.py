@@ -178,3 +178,14 @@ def test_a_deleted_papers_id_is_never_given_to_another_paper(filled, tmp_path):
     new = lib.list_paper_ids()
     assert new == [c + 1, c + 2]
     assert [pid for pid, _ in lib.search("segmenting")] == [c + 2]      # the search index follows
+
+
+def test_stats_count_only_the_authors_of_the_papers_left(filled):
+    """`gapscope stats`, the report's reproducibility table and the diagnostics count authors; after a
+    delete the count is of the papers that are left, not of every name ever imported."""
+    from gapscope.deletion import delete_papers
+
+    lib, ids = filled
+    assert lib.stats()["authors"] == 3
+    delete_papers(lib, ids[:2])
+    assert lib.stats()["authors"] == 1

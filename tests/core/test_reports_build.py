@@ -188,3 +188,13 @@ def test_empty_library_and_papers_added_outside_the_import_log(library, tmp_path
     p = build_report_data(library).prisma
     assert (p.identified, p.duplicates_removed, p.after_dedup, p.not_screened) == (3, 0, 3, 3)
     assert any("added directly" in h for h in p.how_counted)
+
+
+def test_markdown_sets_the_commands_it_suggests_as_code(library, tmp_path):
+    """"run `gapscope map`" reads as a command in rendered Markdown, as in the HTML report, never with the
+    backticks printed as text."""
+    write_report(library, "md", tmp_path / "empty.md")
+    text = (tmp_path / "empty.md").read_text(encoding="utf-8")
+    assert "> The library holds no papers yet: run `gapscope import FILE` or `gapscope collect`." in text
+    assert not [line for line in text.splitlines() if line.startswith(">") and "\\`" in line]
+    assert "> No maps have been built in this library: run `gapscope map`." in text

@@ -70,3 +70,25 @@ def test_a_collection_without_linked_runs_does_not_say_the_library_has_none(libr
     missing = build_report_data(library, collection="elsewhere").experiments.missing
     assert "No experiments have been run" not in missing
     assert "linked to a paper of collection “elsewhere”" in missing and "the library has 1 run" in missing
+
+
+def test_a_runs_scores_come_with_their_spread_and_what_they_were_measured_on(library, tmp_path):
+    """A mean alone says little: each score shows ± its standard deviation over the seeds and folds, and the
+    run says its data, model and evaluation, in every format."""
+    spec = tmp_path / "spec.toml"
+    spec.write_text((EXAMPLES / "breast-cancer-logistic.toml").read_text(encoding="utf-8"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["--library", str(library.path), "run", str(spec), "--json", "-q",
+                                  "--set", "train.epochs=1", "--set", "eval.seeds=[0]", "--set", "eval.folds=3"])
+    assert r.exit_code == 0, r.output
+    result = json.loads(r.stdout.strip().splitlines()[-1])
+    (run,) = build_report_data(library).experiments.runs
+    name = next(iter(result["metrics"]))
+    mean, sd = result["metrics"][name], result["std"][name]
+    assert run.metric_text(name) == f"{mean:.4f} ± {sd:.4f}"
+    assert "data: breast_cancer" in run.setup and "model: linear" in run.setup
+    assert "3-fold cross-validation × 1 seed" in run.setup and "over the 3 results" in run.setup
+    for fmt in ("md", "html"):
+        write_report(library, fmt, tmp_path / f"r.{fmt}")
+        text = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
+        assert f"{mean:.4f} ± {sd:.4f}" in text and "3-fold cross-validation" in text
+    write_report(library, "pdf", tmp_path / "r.pdf")

@@ -150,7 +150,8 @@ def test_undated_papers_are_counted_under_papers_per_year(reports):
 def test_commands_read_as_code_in_html_and_quoted_in_the_pdf(reports):
     _lib, _papers, out, texts = reports
     body = out["html"].read_text(encoding="utf-8")
-    assert "<code>gapscope run spec.toml</code>" in body and "<code>gapscope gaps list</code>" in body
+    assert "<code>gapscope run spec.toml</code>" in body
+    assert f"<code>gapscope gaps list --limit {FILLERS + 2}</code>" in body      # the command that lists them all
     assert "`" not in texts["pdf"]
     assert "“gapscope run spec.toml”" in texts["pdf"] and "Draft experiment…" in texts["pdf"]
     assert "`gapscope run spec.toml`" in texts["md"]
@@ -171,3 +172,23 @@ def test_each_gap_is_headed_by_a_few_words_and_its_statement_follows(reports):
     for fmt, text in texts.items():
         first = text.index("1. Apply “point cloud” to “RGB”")
         assert text.index("yet none of them combines the two", first) < text.lower().index("gap #", first), fmt
+
+
+def test_the_report_can_list_every_gap_or_as_many_as_asked(reports, tmp_path):
+    """`gapscope report --gaps all` puts every gap found in the report; `--gaps N` the N best; a bad count
+    is refused before anything is written."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    lib, _papers, _out, _texts = reports
+    total = FILLERS + 2
+    for asked, listed in (("all", total), ("3", 3)):
+        out = tmp_path / f"r-{asked}.md"
+        r = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(out), "-q", "--gaps", asked])
+        assert r.exit_code == 0, r.output
+        text = out.read_text(encoding="utf-8")
+        assert len(re.findall(r"^### \d+\\?\. ", text, flags=re.M)) == listed, asked
+        assert (f"All {total} gaps found" in text) == (asked == "all")
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(tmp_path / "bad.md"), "--gaps", "0"])
+    assert r.exit_code == 2 and not (tmp_path / "bad.md").exists()

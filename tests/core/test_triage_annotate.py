@@ -145,3 +145,21 @@ def test_annotate_cli(tmp_path, paper):
     res = r.invoke(main, ["-L", path, "annotate", "terms", str(pid), "graph", "neural"])
     assert "[[graph]] [[neural]]" in res.output
     assert r.invoke(main, ["-L", path, "annotate", "note", "4242", "x"]).exit_code == 4
+
+
+def test_a_note_is_edited_and_deleted_from_the_cli(paper):
+    """A note with a typo is put right, and one no longer wanted goes, after it is shown and asked about."""
+    lib, pid = paper
+    path = str(lib.path)
+    r = CliRunner()
+    assert r.invoke(main, ["-L", path, "annotate", "note", str(pid), "compare", "wiht", "GIN"]).exit_code == 0
+    (note,) = lib.notes_of(pid)
+    res = r.invoke(main, ["-L", path, "annotate", "edit-note", str(note["id"]), "compare", "with", "GIN"])
+    assert res.exit_code == 0, res.output
+    assert [n["body"] for n in lib.notes_of(pid)] == ["compare with GIN"]
+    assert r.invoke(main, ["-L", path, "annotate", "edit-note", str(note["id"]), " "]).exit_code == 1
+    res = r.invoke(main, ["-L", path, "annotate", "delete-note", str(note["id"])], input="n\n")
+    assert res.exit_code == 130 and "compare with GIN" in res.output and len(lib.notes_of(pid)) == 1
+    res = r.invoke(main, ["-L", path, "annotate", "delete-note", str(note["id"])], input="y\n")
+    assert res.exit_code == 0 and lib.notes_of(pid) == []
+    assert r.invoke(main, ["-L", path, "annotate", "delete-note", str(note["id"]), "--yes"]).exit_code == 4

@@ -385,3 +385,93 @@ def test_another_library_opened_clears_the_history_its_comparison_selection_and_
     assert _history_ids(view) == [] and view.selected_run() is None and not view.resume_button.isEnabled()
     assert view.resume() is False                          # nothing selected: nothing resumed
     qtbot.waitUntil(lambda: sorted(_history_ids(view)) == ["r-cancelled", "r-old"], timeout=20000)
+
+
+def _answer_questions(monkeypatch, answer):
+    """QMessageBox.question answered with ``answer``; returns the (title, text) of each question asked."""
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def question(parent, title, text, *a, **k):
+        asked.append((title, text))
+        return answer
+
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(question))
+    return asked
+
+
+def test_a_hand_edited_spec_is_not_replaced_by_a_new_draft_without_asking(window, qtbot, monkeypatch):
+    """The user filled in the drafted spec (their CSV, their target) and then clicks "Draft experiment…" on
+    another gap: Cancel keeps their spec, Discard replaces it; an unedited draft is replaced without a question."""
+    from PySide6.QtWidgets import QMessageBox
+
+    view = window.experiments_view
+    asked = _answer_questions(monkeypatch, QMessageBox.Cancel)
+    window._draft_experiment(dict(POINT_CLOUD_GAP))
+    assert asked == [] and "gap #1" in view.editor.toPlainText()
+    window.tabs.setCurrentIndex(0)
+    window._draft_experiment(dict(POINT_CLOUD_GAP, id=2))            # nothing edited: no question
+    assert asked == [] and "gap #2" in view.editor.toPlainText()
+    window.tabs.setCurrentIndex(0)
+    qtbot.keyClicks(view.editor, "# my data: runs/ours.csv")
+    edited = view.editor.toPlainText()
+    window._draft_experiment(dict(POINT_CLOUD_GAP, id=3))
+    assert len(asked) == 1 and "not saved" in asked[0][1]
+    assert view.editor.toPlainText() == edited and window.tabs.currentIndex() == 0   # kept, and stayed put
+    _answer_questions(monkeypatch, QMessageBox.Discard)
+    window._draft_experiment(dict(POINT_CLOUD_GAP, id=3))
+    assert "gap #3" in view.editor.toPlainText() and "runs/ours.csv" not in view.editor.toPlainText()
+
+
+def test_closing_the_window_asks_about_a_hand_edited_spec(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    view = window.experiments_view
+    window._draft_experiment(dict(POINT_CLOUD_GAP))
+    qtbot.keyClicks(view.editor, "# tuned by hand")
+    asked = _answer_questions(monkeypatch, QMessageBox.Cancel)
+    window.close()
+    assert len(asked) == 1 and window.isVisible() and "# tuned by hand" in view.editor.toPlainText()
+    # saved: no more question
+    saved = window.lib.path.parent / "tuned.toml"
+    import gapscope_desktop.file_dialogs as file_dialogs
+
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(saved))
+    assert view._save_spec() and "# tuned by hand" in saved.read_text(encoding="utf-8")
+    assert not view.spec_edited()
+
+
+def test_one_run_selected_in_the_history_shows_its_results(qtbot, lib_path):
+    """Reading a finished run's results needs no terminal: selecting it shows its model card (data, model,
+    the scores of each seed and fold); a run without one says what is known and why there is no more."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    spec = ROOT / "resources" / "examples" / "breast-cancer-logistic.toml"
+    r = CliRunner().invoke(main, ["--library", str(lib_path), "run", str(spec), "-q", "--set", "train.epochs=1",
+                                  "--set", "eval.seeds=[0]", "--set", "eval.folds=2"])
+    assert r.exit_code == 0, r.output
+    with Library(lib_path) as lib:
+        lib.insert_run(run_id="r-nofolder", name="lost", spec_path=None, spec="", folder="runs/r-nofolder",
+                       status="running", gap_id=None, created_at="2026-01-01T10:00:00+00:00", papers=[])
+        lib.finish_run("r-nofolder", status="done", metrics={"accuracy": 0.5}, message=None,
+                       finished_at="2026-01-01T10:05:00+00:00")
+    w = _open_window(qtbot, lib_path)
+    view = w.experiments_view
+    w.tabs.setCurrentIndex(4)
+    view.right.setCurrentIndex(1)
+    qtbot.waitUntil(lambda: view.history.topLevelItemCount() == 2, timeout=20000)
+    items = {view.history.topLevelItem(i).text(1): view.history.topLevelItem(i)
+             for i in range(view.history.topLevelItemCount())}
+    items["breast-cancer-logistic"].setSelected(True)
+    shown = view.compare.toPlainText()
+    assert "Model card: breast-cancer-logistic" in shown and "2-fold" in shown and "accuracy" in shown
+    view.history.clearSelection()
+    items["lost"].setSelected(True)
+    shown = view.compare.toPlainText()
+    assert "accuracy 0.5" in shown and "No results file" in shown

@@ -200,3 +200,38 @@ def test_the_screening_decisions_export_as_the_cli_writes_them(window, qtbot, tm
         cli = CliRunner().invoke(main, args + (["--collection", collection] if collection else []))
         assert cli.exit_code == 0, cli.output
         assert out.read_text(encoding="utf-8") == cli.stdout
+
+
+def test_a_report_from_the_dialog_can_list_every_gap(window, qtbot, tmp_path):
+    """The report lists the 25 best gaps unless "Every gap found" is ticked (`gapscope report --gaps all`);
+    the box is offered for reports only."""
+    import re
+
+    from gapscope.gaps.model import ClusterRef, Gap
+    from gapscope.gaps.store import save_gaps
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    from .library_data import write_aside
+
+    ids = window.library_view.model.ids()
+    gaps = [Gap("thin_growing", 1.0 - i / 100, f"“region {i}” is a thinly covered region that grows.", None,
+                ClusterRef("topic", 1, 20 + i, f"region {i}", [f"kw{i}"]), [ids[i]], roles={ids[i]: "region"},
+                details={"size": 40, "density": 0.5, "density_percentile": 0.2, "growth": 1.4,
+                         "recent_since": "2025-12-24", "recent": 19, "earlier": 21, "raw_score": 0.3})
+            for i in range(30)]
+    write_aside(window.lib.path, lambda lib: save_gaps(lib, gaps))
+    dlg = ExportDialog(window.tasks, window.lib, parent=window)
+    qtbot.addWidget(dlg)
+    dlg.kind.setCurrentIndex(dlg.kind.findData("bibtex"))
+    assert dlg.all_gaps.isHidden()
+    dlg.kind.setCurrentIndex(dlg.kind.findData("report-md"))
+    assert not dlg.all_gaps.isHidden() and not dlg.all_gaps.isChecked()
+    counts = {}
+    for ticked in (False, True):
+        dlg.all_gaps.setChecked(ticked)
+        out = tmp_path / f"report-{ticked}.md"
+        task = dlg.export_to(str(out))
+        qtbot.waitUntil(lambda: task.done, timeout=120000)
+        assert task.outcome == "succeeded", task.error
+        counts[ticked] = len(re.findall(r"^### \d+\\?\. ", out.read_text(encoding="utf-8"), flags=re.M))
+    assert counts == {False: 25, True: 30}

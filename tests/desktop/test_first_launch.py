@@ -343,10 +343,21 @@ def test_a_highlight_made_in_the_pane_survives_a_restart(qtbot, lib_path):
     assert (h["start"], h["end"]) == span and h["comment"] == "check this number"
     page = w2.detail.browser.toHtml()
     assert "check this number" in page and "highlight:remove/" in page
-    # removable: the pane's remove link
+    # removable: the pane's remove link, which asks first since the highlight carries a note
     from PySide6.QtCore import QUrl
 
-    w2.detail._link(QUrl(f"highlight:remove/{h['id']}"))
+    asked = []
+
+    def answer(reply):
+        return staticmethod(lambda *a, **k: asked.append(a[2]) or reply)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(QMessageBox, "question", answer(QMessageBox.No))
+        w2.detail._link(QUrl(f"highlight:remove/{h['id']}"))
+        assert len(asked) == 1 and "check this number" in asked[0]
+        assert len(w2.detail.highlights) == 1 and not w2.tasks.running       # No: kept
+        mp.setattr(QMessageBox, "question", answer(QMessageBox.Yes))
+        w2.detail._link(QUrl(f"highlight:remove/{h['id']}"))
     qtbot.waitUntil(lambda: not w2.detail.highlights, timeout=10000)
     w2.close()
 
@@ -394,3 +405,16 @@ def test_highlight_in_an_abstract_coloured_by_role(analysed_window, qtbot):
     qtbot.waitUntil(lambda: len(pane.highlights) == 1, timeout=5000)
     assert pane.shown[0] == shown and pane._abstract_block() is not None
     assert "#fff3a3" in pane.browser.toHtml().lower()
+
+
+def test_the_view_menu_reaches_every_tab_with_its_shortcut(window, qtbot):
+    """View lists each tab (Citations and the Reader included) with Ctrl+N in the tabs' order."""
+    from PySide6.QtGui import QKeySequence
+
+    view_menu = next(a.menu() for a in window.menuBar().actions() if a.text() == "&View")
+    entries = [a for a in view_menu.actions() if a.text() and not a.text().startswith("&Refresh")]
+    assert [a.text() for a in entries] == [window.tabs.tabText(i) for i in range(window.tabs.count())]
+    for i, a in enumerate(entries):
+        assert a.shortcut() == QKeySequence(f"Ctrl+{i + 1}")
+        a.trigger()
+        assert window.tabs.currentIndex() == i

@@ -305,6 +305,38 @@ def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_p
         w.close()
 
 
+def test_the_context_menu_over_a_highlight_removes_it_from_the_page_the_list_and_the_library(
+        qtbot, lib_path, shared_data):
+    """A highlight made by mistake can be taken back: right-click on it, Remove highlight."""
+    from gapscope.store import Library
+
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    try:
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            assert reader.highlight_selection()
+        (hl,) = reader.highlights
+        x0, y0, x1, y1 = hl["rects"][0]
+        on_it = reader.to_view((x0 + x1) / 2, (y0 + y1) / 2)
+        assert [a.text() for a in reader.page_menu(QPoint(2, 2)).actions()] == \
+            ["Highlight selection", "Highlight with a note…"]                  # the margin: nothing to remove
+        remove = [a for a in reader.page_menu(on_it).actions() if a.text().startswith("Remove highlight")]
+        assert len(remove) == 1 and remove[0].isEnabled() and "Human evaluation" in remove[0].text()
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            remove[0].trigger()
+        assert reader.highlights == [] and reader.status.text() == "Highlight removed."
+        texts = [reader.sentence_list.item(i).text() for i in range(reader.sentence_list.count())]
+        assert not any(t.startswith("★") for t in texts)
+    finally:
+        w.close()
+    lib = Library(lib_path)
+    try:
+        assert lib.pdf_highlights(pid) == []
+    finally:
+        lib.close()
+
+
 def test_a_broken_file_beside_a_good_pdf_adds_no_paper_and_the_failure_stays_shown(qtbot, window, shared_data,
                                                                                     tmp_path, monkeypatch):
     """The summary is not replaced by the paper count the refresh writes, the box lists the failed file
@@ -576,5 +608,53 @@ def test_the_page_fits_the_panes_width_and_follows_it_until_zoomed(qtbot, lib_pa
         assert not reader.fit_button.isChecked()
         reader.fit_button.click()
         assert reader.fit_button.isChecked() and fits()
+    finally:
+        w.close()
+
+
+def test_the_papers_details_list_its_pdf_highlights_and_show_one_in_the_reader(qtbot, lib_path, shared_data):
+    """A highlight made in the Reader appears in the paper's details at once (page and note), and its
+    "show" link opens the Reader at that page with the text selected; removed, it leaves the details."""
+    from PySide6.QtCore import QUrl
+
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    try:
+        w.detail.show_paper(pid)
+        assert "Highlights in the PDF" not in w.detail.browser.toPlainText()
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        reader.comment_edit.setText("a limitation to cite")
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            assert reader.highlight_selection()
+        shown = w.detail.browser.toPlainText()
+        assert "Highlights in the PDF" in shown and SENTENCE in shown and "(p. 10)" in shown
+        assert "a limitation to cite" in shown
+        (hl,) = w.detail.pdf_highlights
+        reader.set_page(0)
+        w.tabs.setCurrentIndex(0)
+        w.detail._link(QUrl(f"pdfhighlight:show/{hl['id']}"))
+        assert w.tabs.currentWidget() is reader and reader.page == 9 and reader.selected_text() == SENTENCE
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            reader.remove_highlight(hl["id"])
+        assert "Highlights in the PDF" not in w.detail.browser.toPlainText()
+    finally:
+        w.close()
+
+
+def test_the_reader_goes_back_to_the_page_a_pdf_was_left_on(qtbot, lib_path, shared_data):
+    """Reading two papers in turns: each opens again where it was left, not at its first page."""
+    from .conftest import _open_window
+
+    a = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    b = _attach_before_opening(lib_path, shared_data / "pdfs" / "cs" / "2304.02623v1.pdf")
+    w = _open_window(qtbot, lib_path)
+    try:
+        reader = w.reader
+        assert reader.show_paper(a) and reader.page == 0
+        reader.set_page(6)
+        assert reader.show_paper(b) and reader.page == 0
+        reader.set_page(2)
+        assert reader.show_paper(a) and reader.page == 6 and reader.page_label.text() == "page 7 / 20"
+        assert reader.show_paper(b) and reader.page == 2
     finally:
         w.close()

@@ -147,3 +147,75 @@ def test_with_named_reviewers_the_table_offers_no_unnamed_seed(window, qtbot):
         decide(window.lib, ids[0], "include", reviewer="ann")
     seed = _action(window.library_view.paper_menu([ids[1]]).build(), "Seed as relevant")
     assert not seed.isEnabled() and "--reviewer" in seed.toolTip()     # a third reviewer's vote otherwise
+
+
+def test_papers_leave_the_listed_collection_and_the_collection_can_be_deleted(window, qtbot):
+    """A paper put in the wrong collection comes out of it from the table's menu (it stays in the library);
+    the sidebar deletes a collection after saying what goes with it, and the list shows all papers again."""
+    from gapscope.triage import current_decisions
+
+    lv, sb = window.library_view, window.sidebar
+    ids = lv.model.ids()[:3]
+    lv.paper_menu(ids).new_collection("reading list")
+    _saved(qtbot, window)
+    sb.reload()
+    sb.select_choice("collection", "reading list")
+    window._sidebar_chosen("collection", "reading list")
+    qtbot.waitUntil(lambda: sorted(lv.model.ids()) == sorted(ids), timeout=20000)
+    with _set_up_as_another_process():
+        from gapscope.triage import decide
+
+        decide(window.lib, ids[0], "include", collection="reading list")
+    menu = lv.paper_menu(ids[:1]).build()
+    assert lv.paper_menu(ids[:1]).collection == "reading list"
+    _action(menu, "Remove from “reading list”").trigger()
+    _saved(qtbot, window)
+    assert sorted(window.lib.list_paper_ids(collection="reading list")) == sorted(ids[1:])
+    assert window.lib.get_paper(ids[0]) is not None                     # still in the library
+    qtbot.waitUntil(lambda: sorted(lv.model.ids()) == sorted(ids[1:]), timeout=20000)
+
+    menu = sb.menu_for(sb.currentItem())
+    assert _action(menu, "Delete collection…").isEnabled()
+    asked = []
+    assert not sb.delete_collection("reading list", confirm=lambda t: asked.append(t) or False)
+    assert dict(window.lib.list_collections()) == {"reading list": 2}     # Cancel: nothing deleted
+    assert "(2) stay in the library" in asked[0] and "1 screening decision made in it is deleted" in asked[0]
+    assert sb.delete_collection("reading list", confirm=lambda t: True)
+    _saved(qtbot, window)
+    assert dict(window.lib.list_collections()) == {}
+    assert current_decisions(window.lib) == {}                            # the whole library's: untouched
+    assert sb.current_choice() == ("all", None)
+    assert window.triage_view.collection.findData("reading list") == -1      # Triage offers it no more
+    qtbot.waitUntil(lambda: lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
+
+
+def test_a_search_is_saved_by_name_listed_in_the_sidebar_run_again_and_deleted(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QInputDialog
+
+    lv, sb = window.library_view, window.sidebar
+    assert not lv.save_search_button.isEnabled()                       # nothing typed: nothing to save
+    lv.search.setText("segmentation")
+    lv._apply_search()
+    assert lv.save_search_button.isEnabled()
+    qtbot.waitUntil(lambda: not lv.loading, timeout=20000)
+    found = sorted(lv.model.ids())
+    assert 0 < len(found) < window.lib.count_papers()
+    monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("Segmentation papers", True)))
+    with qtbot.waitSignal(lv.searchSaved, timeout=20000):
+        lv.save_search_button.click()
+    assert window.lib.saved_searches() == [("Segmentation papers", "segmentation")]
+    sb.select_choice("search", "segmentation")
+    item = sb.currentItem()
+    assert item is not None and item.text(0) == "Segmentation papers"
+
+    window.library_view.clear_filters()
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
+    sb.itemClicked.emit(item, 0)                                         # one click runs it again
+    qtbot.waitUntil(lambda: not lv.loading and sorted(lv.model.ids()) == found, timeout=20000)
+    assert lv.search.text() == "segmentation"
+
+    _action(sb.menu_for(item), "Delete saved search").trigger()
+    _saved(qtbot, window)
+    assert window.lib.saved_searches() == []
+    names = [sb.topLevelItem(i).text(0) for i in range(sb.topLevelItemCount())]
+    assert "SAVED SEARCHES" not in names

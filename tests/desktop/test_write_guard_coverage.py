@@ -96,7 +96,7 @@ def test_every_control_that_writes_is_held_off_by_the_write_guard(window):
     owners = {"MainWindow": window, "DetailPane": window.detail, "TriageView": window.triage_view,
               "MapsView": window.maps_view, "GapsView": window.gaps_view, "GraphView": window.graph_view,
               "ExperimentsView": window.experiments_view, "PdfReader": window.reader,
-              "FacetReviewDialog": window.facet_review}
+              "FacetReviewDialog": window.facet_review, "LibraryView": window.library_view}
     missing = []
     for cls, attrs in _found().items():
         for attr in sorted(attrs):

@@ -281,8 +281,10 @@ def pdf_label(ref, redo, quiet) -> None:
 @click.option("--limit", default=20, show_default=True,
               help="At most this many hits of each kind: titles and abstracts, and full text.")
 @click.option("--json", "as_json", is_flag=True)
+@click.option("--save", "save_as", metavar="NAME",
+              help="Also keep QUERY as the saved search NAME (the app's sidebar lists it under Saved searches).")
 @pass_library
-def search(ref, query, limit, as_json) -> None:
+def search(ref, query, limit, as_json, save_as) -> None:
     """Search titles and abstracts, and the full text of attached PDFs; each hit says where it was found
     (the abstract, or a section and page of the PDF)."""
     from ..store import LibraryError
@@ -292,6 +294,9 @@ def search(ref, query, limit, as_json) -> None:
     try:
         hits = lib.search(q, limit=limit)
         full = lib.search_fulltext(q, limit=limit)
+        if save_as is not None:          # only a query that ran: a broken one is not kept
+            lib.save_search(save_as, q)
+            click.echo(f"saved the search as {save_as.strip()!r}", err=True)
     except LibraryError as exc:
         fail(str(exc))
     papers = {p.id: p for p in lib.get_papers(list({h[0] for h in hits} | {f["paper_id"] for f in full}))}

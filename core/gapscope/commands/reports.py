@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
+from ..reports.data import DEFAULT_REPORT_GAPS
 from ..textfmt import plural
 
 ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not text; the Reader offers it per paper
@@ -21,10 +22,12 @@ ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The report file to write.")
 @click.option("--collection", help="Report on this collection only (its papers, decisions and runs).")
 @click.option("--title", help="Report title.")
+@click.option("--gaps", "max_gaps", default=str(DEFAULT_REPORT_GAPS), show_default=True, metavar="N|all",
+              help="How many of the best gaps the report lists, or all of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary of what the report holds as JSON.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
-def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
+def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> None:
     """Write the gap report: corpus and how it was collected, the PRISMA screening flow, maps, ranked gaps
     with evidence, experiment runs, included papers, notes, and what it takes to reproduce it.
 
@@ -34,13 +37,20 @@ def report(ref, fmt, output, collection, title, as_json, quiet) -> None:
     from ..reports import write_report
     from ..store import LibraryError
 
+    if max_gaps.strip().lower() == "all":
+        max_gaps = None
+    elif max_gaps.strip().isdigit() and int(max_gaps) > 0:
+        max_gaps = int(max_gaps)
+    else:
+        raise click.BadParameter(f"{max_gaps!r}: a number of gaps (1 or more) or all", param_hint="--gaps")
     if fmt is None:
         ext = output.rsplit(".", 1)[-1].lower() if "." in output else ""
         fmt = {"htm": "html", "html": "html", "md": "md", "markdown": "md", "pdf": "pdf"}.get(ext, "html")
     lib = ref.open()
     try:
         with progress_bar(f"report {fmt}", enabled=not quiet and not as_json) as (progress, cancel):
-            d = write_report(lib, fmt, output, collection=collection, title=title, progress=progress, cancel=cancel)
+            d = write_report(lib, fmt, output, collection=collection, title=title, progress=progress, cancel=cancel,
+                             max_gaps=max_gaps)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     except Cancelled:

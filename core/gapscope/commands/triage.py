@@ -491,6 +491,48 @@ def annotate_note(ref, paper, text) -> None:
     click.echo(f"note {nid} on paper {pid}")
 
 
+@annotate.command("edit-note")
+@click.argument("note_id", type=int)
+@click.argument("text", nargs=-1, required=True)
+@pass_library
+def annotate_edit_note(ref, note_id, text) -> None:
+    """Replace the text of note NOTE_ID (`annotate show PAPER` lists the notes with their ids)."""
+    from ..store import LibraryError
+    from ..triage import update_note
+
+    body = " ".join(text)
+    if not body.strip():
+        fail("an empty note: `gapscope annotate delete-note ID` deletes one")
+    try:
+        update_note(ref.open(), note_id, body)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"note {note_id} changed")
+
+
+@annotate.command("delete-note")
+@click.argument("note_id", type=int)
+@click.option("--yes", "-y", is_flag=True, help="Do not ask for confirmation.")
+@pass_library
+def annotate_delete_note(ref, note_id, yes) -> None:
+    """Delete note NOTE_ID, after showing it and asking (there is no undo)."""
+    from ..store import LibraryError
+    from ..triage import delete_note
+
+    lib = ref.open()
+    try:
+        note = lib.get_note(note_id)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    if not yes:
+        click.echo(f"note {note_id} on paper {note['paper_id']} ({note['updated_at']}):\n{note['body']}", err=True)
+        if not click.confirm("Delete it? There is no undo", default=False, err=True):
+            click.echo("not deleted", err=True)
+            sys.exit(EXIT_CANCELLED)
+    delete_note(lib, note_id)
+    click.echo(f"deleted note {note_id}")
+
+
 @annotate.command("highlight")
 @click.argument("paper")
 @click.argument("start", type=int)
@@ -515,17 +557,20 @@ def annotate_highlight(ref, paper, start, end, color, comment) -> None:
 
 @annotate.command("unhighlight")
 @click.argument("highlight_id", type=int)
+@click.option("--pdf", "pdf", is_flag=True,
+              help="HIGHLIGHT_ID is a highlight made in an attached PDF (`annotate show` lists them as "
+                   "\"PDF highlight\").")
 @pass_library
-def annotate_unhighlight(ref, highlight_id) -> None:
-    """Remove a highlight by its id."""
+def annotate_unhighlight(ref, highlight_id, pdf) -> None:
+    """Remove a highlight by its id (see `gapscope annotate show PAPER`)."""
     from ..store import LibraryError
     from ..triage import remove_highlight
 
     try:
-        remove_highlight(ref.open(), highlight_id)
+        remove_highlight(ref.open(), highlight_id, pdf=pdf)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    click.echo(f"removed highlight {highlight_id}")
+    click.echo(f"removed {'PDF ' if pdf else ''}highlight {highlight_id}")
 
 
 @annotate.command("correct-facet")
@@ -586,7 +631,7 @@ def annotate_show(ref, paper, as_json) -> None:
     if as_json:
         emit_json(a)
         return
-    if not any(a[k] for k in ("notes", "tags", "highlights", "facet_corrections")):
+    if not any(a[k] for k in ("notes", "tags", "highlights", "pdf_highlights", "facet_corrections")):
         click.echo(f"paper {a['paper_id']}: no notes, tags, highlights or facet corrections", err=True)
     for n in a["notes"]:
         click.echo(f"note {n['id']} ({n['updated_at']}): {n['body']}")
@@ -594,6 +639,9 @@ def annotate_show(ref, paper, as_json) -> None:
         click.echo("tags: " + ", ".join(a["tags"]))
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
+    for h in a["pdf_highlights"]:
+        click.echo(f"PDF highlight {h['id']} page {h['page']} {h['color']}: {h['text']!r}"
+                   + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
         what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
         click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")

@@ -9,7 +9,7 @@ from typing import Optional, Sequence
 
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library
-from .data import ReportData
+from .data import DEFAULT_REPORT_GAPS, ReportData
 from .write import _atomic_write, write_report
 
 _REPORT_ALIASES = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "pdf": "pdf"}
@@ -17,12 +17,13 @@ _REPORT_ALIASES = {"html": "html", "htm": "html", "md": "md", "markdown": "md", 
 
 def export_report(lib: Library, path: str | os.PathLike, fmt: str = "html", *, collection: Optional[str] = None,
                   title: Optional[str] = None, progress: Optional[ProgressFn] = None,
-                  cancel: Optional[CancelToken] = None) -> ReportData:
-    """Write the gap report (``fmt``: html, md / markdown, pdf) of the library or one collection."""
+                  cancel: Optional[CancelToken] = None, max_gaps: Optional[int] = DEFAULT_REPORT_GAPS) -> ReportData:
+    """Write the gap report (``fmt``: html, md / markdown, pdf) of the library or one collection, with its
+    ``max_gaps`` best gaps (None: all)."""
     if fmt not in _REPORT_ALIASES:
         raise ValueError(f"unknown report format {fmt!r} (choose html, md or pdf)")
     return write_report(lib, _REPORT_ALIASES[fmt], path, collection=collection, title=title, progress=progress,
-                        cancel=cancel)
+                        cancel=cancel, max_gaps=max_gaps)
 
 
 def export_bibliography(lib: Library, path: str | os.PathLike, fmt: str = "bibtex",

@@ -176,6 +176,17 @@ class RunData:
     curves_png: Optional[bytes] = None
     comparison: Optional[dict[str, Any]] = None
     env: dict[str, Any] = field(default_factory=dict)
+    std: dict[str, Any] = field(default_factory=dict)      # each metric's standard deviation over seeds x folds
+    setup: str = ""          # what the numbers were measured on: data, model, evaluation (from the spec)
+
+    def metric_text(self, name: str) -> str:
+        """A metric as a reader needs it: the mean, and its spread over the seeds and folds when known."""
+        from .labels import value
+
+        mean, sd = self.metrics.get(name), self.std.get(name)
+        if isinstance(mean, (int, float)) and isinstance(sd, (int, float)):
+            return f"{mean:.4f} ± {sd:.4f}"
+        return value(mean)
 
 
 @dataclass
@@ -203,7 +214,8 @@ class IncludedSection(Section):
 @dataclass
 class NotesSection(Section):
     notes: list[dict[str, Any]] = field(default_factory=list)        # paper, body, updated_at
-    highlights: list[dict[str, Any]] = field(default_factory=list)   # paper, text, comment, color
+    highlights: list[dict[str, Any]] = field(default_factory=list)   # paper, text, comment, color, where
+    left_out: str = ""            # when the lists stop at the limit: says so, and where they all are
 
 
 @dataclass
@@ -399,7 +411,7 @@ def gather_maps(lib: Library) -> MapsSection:
     return sec
 
 
-def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
+def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
     from .. import gaps
 
     from .explain import evidence_groups, headline, short_title, why_lines
@@ -426,6 +438,37 @@ def gather_gaps(lib: Library, limit: int = 25) -> GapsSection:
     if not sec.gaps:
         sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
     return sec
+
+
+def run_setup(spec_text: str) -> str:
+    """One line saying what a run's numbers were measured on: its data, model and evaluation, read from its
+    spec ("" when the spec cannot be read)."""
+    import tomllib
+
+    try:
+        spec = tomllib.loads(spec_text or "")
+    except tomllib.TOMLDecodeError:
+        return ""
+    data, model, ev = (spec.get(k) if isinstance(spec.get(k), dict) else {} for k in ("data", "model", "eval"))
+    parts = []
+    dataset = data.get("dataset")
+    if dataset == "csv":
+        parts.append(f"data: {data.get('path', '?')}" + (f" (target {data['target']})" if data.get("target") else ""))
+    elif dataset:
+        parts.append(f"data: {dataset}")
+    if model.get("family"):
+        parts.append(f"model: {model['family']}")
+    split, folds, seeds = ev.get("split"), ev.get("folds"), ev.get("seeds")
+    kfold = split == "kfold" and isinstance(folds, int) and folds > 0
+    how = f"{folds}-fold cross-validation" if kfold else str(split or "")
+    n_seeds = len(seeds) if isinstance(seeds, list) else 0
+    if n_seeds:
+        how += f"{' × ' if how else ''}{n_seeds} seed{'s' if n_seeds != 1 else ''}"
+    if how:
+        results = folds * n_seeds if kfold and n_seeds else None
+        parts.append(f"evaluation: {how} (scores: mean ± standard deviation over "
+                     + (f"the {results} results)" if results else "the results)"))
+    return "; ".join(parts)
 
 
 def _spec_seeds(spec_text: str) -> list[Any]:
@@ -462,9 +505,12 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
         paper_ids = lib.run_paper_ids(rid)
         run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
                       created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
-                      papers=paper_refs(lib, paper_ids))
+                      papers=paper_refs(lib, paper_ids), setup=run_setup(spec))
         if folder:
             f = Path(folder)
+            result = _read_json(f / "result.json")
+            if isinstance(result, dict) and isinstance(result.get("std"), dict):
+                run.std = result["std"]
             curves = f / "curves.png"
             if curves.is_file():
                 run.curves_png = curves.read_bytes()
@@ -537,13 +583,29 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
 
 def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> NotesSection:
     sec = NotesSection()
-    rows = lib.note_rows(collection, limit)
-    hrows = lib.highlight_rows(collection, limit)
-    refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}))}
+    # one row past the limit says whether some were left out (the report then says where they all are)
+    rows = lib.note_rows(collection, limit + 1)
+    hrows = lib.highlight_rows(collection, limit + 1)
+    prows = lib.pdf_highlight_rows(collection, limit + 1)  # made in the Reader: as much the user's as the rest
+    cut = [what for what, got in (("notes", rows), ("abstract highlights", hrows), ("PDF highlights", prows))
+           if len(got) > limit]
+    rows, hrows, prows = rows[:limit], hrows[:limit], prows[:limit]
+    if cut:
+        sec.left_out = (f"Only the first {limit} {' and '.join(cut)} are listed here; the notes export "
+                        f"(`gapscope export notes-md -o notes.md`{' --collection ' + collection if collection else ''}) "
+                        "holds them all.")
+    refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}
+                                                    | {r[0] for r in prows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
-    sec.highlights = [{"paper": refs.get(pid), "text": latex_to_text(abstract[s:e]), "comment": comment, "color": color}
-                      for pid, s, e, color, comment, abstract in hrows]
-    if not rows and not hrows:
+    abstract_hl = [(pid, 0, {"paper": refs.get(pid), "text": latex_to_text(abstract[s:e]), "comment": comment,
+                             "color": color, "where": "abstract"})
+                   for pid, s, e, color, comment, abstract in hrows]
+    pdf_hl = [(pid, page, {"paper": refs.get(pid), "text": text, "comment": comment, "color": color,
+                           "where": f"PDF page {page}"})
+              for pid, page, text, color, comment in prows]
+    # by paper, each paper's abstract highlights first, then its PDF's page by page (a stable sort)
+    sec.highlights = [h for _pid, _page, h in sorted(abstract_hl + pdf_hl, key=lambda t: (t[0], t[1]))]
+    if not rows and not hrows and not prows:
         sec.missing = "No notes or highlights yet."
     return sec
 
@@ -591,9 +653,14 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
     return out
 
 
+DEFAULT_REPORT_GAPS = 25
+
+
 def build_report_data(lib: Library, *, collection: Optional[str] = None, title: Optional[str] = None,
-                      progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> ReportData:
-    """Read everything a gap report shows. Raises LibraryError for an unknown collection."""
+                      progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
+                      max_gaps: Optional[int] = DEFAULT_REPORT_GAPS) -> ReportData:
+    """Read everything a gap report shows: the ``max_gaps`` best gaps (None: all). Raises LibraryError for
+    an unknown collection."""
     _scope_ids(lib, collection)
     generated = datetime.now(timezone.utc).isoformat(timespec="seconds")
     steps = 7
@@ -610,7 +677,7 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
                      f"not only collection {collection!r}.")
     check(cancel)
     report(progress, 3, steps, "gaps")
-    gaps = gather_gaps(lib)
+    gaps = gather_gaps(lib, limit=max_gaps)
     check(cancel)
     report(progress, 4, steps, "experiments")
     exps = gather_experiments(lib, collection)

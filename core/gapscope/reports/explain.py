@@ -232,7 +232,8 @@ def shown_line(shown: int, total: int) -> str:
     if shown >= total:
         return f"All {_n(total, 'gap')} found, best first."
     return (f"The {shown} best of the {total} gaps found, best first; all {total} are listed by "
-            "`gapscope gaps list` and in the desktop's Gaps view.")
+            f"`gapscope gaps list --limit {total}` and in the desktop's Gaps view (`gapscope report --gaps all` "
+            "puts them all in the report).")
 
 
 def plain_commands(text: str) -> str:

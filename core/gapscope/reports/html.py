@@ -224,11 +224,13 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
         out.append(_table(["Run", "Name", "Status", "Gap", "Seeds"] + metric_names,
                           [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}",
                             ", ".join(map(str, r.seeds))] +
-                           [L.value(r.metrics.get(k)) for k in metric_names] for r in s.runs]))
+                           [r.metric_text(k) for k in metric_names] for r in s.runs]))
     for r in s.runs:
         out.append(f'<h3 id="run-{esc(r.id)}">Run {esc(r.name)}</h3>')
         out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status)} · {esc(r.created_at)}'
                    + (f" → {esc(r.finished_at)}" if r.finished_at else "") + "</p>")
+        if r.setup:
+            out.append(f"<p>{esc(r.setup)}</p>")
         if r.papers:
             out.append("<p>Linked papers:</p><ul>" + "".join(f"<li>{paper_html(p)}</li>" for p in r.papers) + "</ul>")
         if f"run-{r.id}" in figures:
@@ -282,9 +284,12 @@ def _notes(d: ReportData) -> list[str]:
         out.append("<h3>Highlights</h3><ul>")
         for h in s.highlights:
             comment = f" — {esc(h['comment'])}" if h["comment"] else ""
-            out.append(f"<li>“{esc(h['text'])}”{comment} <span class='meta'>in "
+            out.append(f"<li>“{esc(h['text'])}” <span class='meta'>({esc(h['where'])})</span>{comment} "
+                       f"<span class='meta'>in "
                        f"{paper_html(h['paper']) if h['paper'] else ''}</span></li>")
         out.append("</ul>")
+    if s.left_out:
+        out.append(f"<p>{prose(s.left_out)}</p>")
     return out
 
 

@@ -22,8 +22,18 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
     return out + [""]
 
 
+def md_prose(text: str) -> str:
+    """GapScope's own sentence as Markdown: escaped, its `backticked` parts (a command) set as code, as the
+    HTML report sets them (a code span keeps its text as written; a backtick inside one is dropped)."""
+    def words(part: str) -> str:         # md() trims: the spaces around a code span stay
+        return part[:len(part) - len(part.lstrip())] + md(part) + part[len(part.rstrip()):] if part.strip() else part
+
+    return "".join(f"`{part.replace('`', '')}`" if i % 2 and part else words(part)
+                   for i, part in enumerate(text.split("`")))
+
+
 def _missing(text: Optional[str]) -> list[str]:
-    return [f"> {md(text)}", ""]
+    return [f"> {md_prose(text or '')}", ""]
 
 
 def _section(title: str, missing: Optional[str]) -> list[str]:
@@ -108,7 +118,7 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     g = d.gaps
     L = _section(titles["gaps"], g.missing)
     if g.gaps:
-        L += [md(shown_line(len(g.gaps), g.total)).replace("\\`", "`"), "", md(GAPS_INTRO), ""]
+        L += [md_prose(shown_line(len(g.gaps), g.total)), "", md(GAPS_INTRO), ""]
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.title or gap.headline or gap.statement)}", "",
               md(gap.headline or gap.statement), "",
@@ -138,9 +148,11 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         names = sorted({k for r in e.runs for k in r.metrics})
         L += _table(["Run", "Name", "Status", "Gap", "Seeds"] + names,
                     [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
-                     + [H.value(r.metrics.get(k)) for k in names] for r in e.runs])
+                     + [r.metric_text(k) for k in names] for r in e.runs])
     for r in e.runs:
         L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status)} · {md(r.created_at)}", ""]
+        if r.setup:
+            L += [md(r.setup), ""]
         if r.papers:
             L += ["Linked papers:", ""] + [f"- {paper_md(pr)}" for pr in r.papers] + [""]
         L += img(f"run-{r.id}", f"curves of {r.name}")
@@ -166,11 +178,15 @@ def _md_notes(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     n = d.notes
     L = _section(titles["notes"], n.missing)
     for note in n.notes:
-        L += [f"- {paper_md(note['paper']) if note['paper'] else ''}: {md(note['body'])}"]
+        # the note's own line breaks kept: its lines quoted inside the list item (as the notes export does)
+        lines = ["  > " + md(line) if line.strip() else "  >" for line in note["body"].splitlines()] or ["  >"]
+        L += [f"- {paper_md(note['paper']) if note['paper'] else ''}:", ""] + lines + [""]
     for h in n.highlights:
         comment = f" — {md(h['comment'])}" if h["comment"] else ""
-        L += [f"- “{md(h['text'])}”{comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
+        L += [f"- “{md(h['text'])}” ({md(h['where'])}){comment} in {paper_md(h['paper']) if h['paper'] else ''}"]
     L.append("")
+    if n.left_out:
+        L += [md_prose(n.left_out), ""]
     return L
 
 

@@ -340,8 +340,10 @@ def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles
         doc.text(f"{run.id} · {run.status} · {run.created_at}"
                  + (f" · gap #{run.gap_id}" if run.gap_id is not None else "")
                  + (f" · seeds {', '.join(map(str, run.seeds))}" if run.seeds else ""), size=9)
+        if run.setup:
+            doc.text(run.setup, size=9)
         if run.metrics:
-            doc.table(["Metric", "Value"], [(k, L.value(v)) for k, v in run.metrics.items()])
+            doc.table(["Metric", "Value"], [(k, run.metric_text(k)) for k in run.metrics])
         for pr in run.papers:
             doc.paper(pr, "• ")
         if f"run-{run.id}" in figures:
@@ -373,9 +375,12 @@ def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict
         doc.text(note["body"], size=9, indent=4)
         doc.gap(1.5)
     for h in n.highlights:
-        doc.text(f"“{one_line(h['text'])}”" + (f" — {h['comment']}" if h["comment"] else ""), size=9)
+        doc.text(f"“{one_line(h['text'])}” ({h['where']})" + (f" — {h['comment']}" if h["comment"] else ""),
+                 size=9)
         if h["paper"]:
             doc.paper(h["paper"], "in ", indent=4)
+    if n.left_out:
+        doc.text(plain_commands(n.left_out), size=9)
 
 
 def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:

@@ -9,7 +9,7 @@ from typing import Optional
 
 from ..jobs import CancelToken, ProgressFn, check, report, scaled
 from ..store.library import Library
-from .data import ReportData, build_report_data
+from .data import DEFAULT_REPORT_GAPS, ReportData, build_report_data
 from ..exports.text import figure_file
 
 REPORT_FORMATS = ("html", "md", "pdf")
@@ -72,15 +72,16 @@ def render(d: ReportData, fmt: str, figures: dict[str, bytes], image_dir: str = 
 
 def write_report(lib: Library, fmt: str, output: str | os.PathLike, *, collection: Optional[str] = None,
                  title: Optional[str] = None, progress: Optional[ProgressFn] = None,
-                 cancel: Optional[CancelToken] = None) -> ReportData:
-    """Write the gap report of the library (or one collection) to ``output`` as html, md or pdf.
+                 cancel: Optional[CancelToken] = None, max_gaps: Optional[int] = DEFAULT_REPORT_GAPS) -> ReportData:
+    """Write the gap report of the library (or one collection) to ``output`` as html, md or pdf, with its
+    ``max_gaps`` best gaps (None: all).
 
     Markdown figures go to ``<output stem>_files/`` beside the file. Returns the gathered data."""
     if fmt not in REPORT_FORMATS:
         raise ValueError(f"unknown report format {fmt!r} (choose {', '.join(REPORT_FORMATS)})")
     out = Path(output)
     d = build_report_data(lib, collection=collection, title=title, progress=scaled(progress, 0, 0.5),
-                          cancel=cancel)
+                          cancel=cancel, max_gaps=max_gaps)
     report(progress, 500, 1000, "figures")
     figures = make_figures(d, cancel=cancel)
     check(cancel)

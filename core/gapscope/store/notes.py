@@ -18,6 +18,13 @@ class NotesMixin:
         return [dict(id=i, body=b, created_at=c, updated_at=u) for i, b, c, u in self._conn.execute(
             "SELECT id, body, created_at, updated_at FROM notes WHERE paper_id = ? ORDER BY id", (paper_id,))]
 
+    def get_note(self, note_id: int) -> dict[str, Any]:
+        """paper_id, body, created_at, updated_at of a note; LibraryError when there is none."""
+        row = self._conn.execute("SELECT paper_id, body, created_at, updated_at FROM notes WHERE id = ?",
+                                 (note_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no note with id {note_id}")
+        return dict(id=note_id, paper_id=row[0], body=row[1], created_at=row[2], updated_at=row[3])
 
     def update_note(self, note_id: int, body: str) -> None:
         with self.transaction() as conn:

@@ -317,7 +317,8 @@ class PapersMixin:
             "with_abstract": q("SELECT count(*) FROM papers WHERE abstract != ''"),
             "arxiv": q("SELECT count(*) FROM papers WHERE arxiv_id IS NOT NULL"),
             "doi": q("SELECT count(*) FROM papers WHERE doi IS NOT NULL"),
-            "authors": q("SELECT count(*) FROM authors"),
+            # the authors of the papers there are: a deleted paper's author row stays behind in `authors`
+            "authors": q("SELECT count(DISTINCT author_id) FROM paper_authors"),
             "source_records": q("SELECT count(*) FROM source_records"),
             "imports": q("SELECT count(*) FROM imports"),
             "tags": q("SELECT count(*) FROM tags"),

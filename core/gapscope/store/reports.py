@@ -92,3 +92,12 @@ class ReportsMixin:
             f"SELECT h.paper_id, h.start, h.end, h.color, h.comment, p.abstract FROM highlights h"
             f" JOIN papers p ON p.id = h.paper_id WHERE {where} ORDER BY h.paper_id, h.start LIMIT ?",
             args + [limit]).fetchall()
+
+    def pdf_highlight_rows(self, collection: Optional[str] = None,
+                           limit: int = 500) -> list[tuple[int, int, str, str, str]]:
+        """(paper_id, page (1-based), text, color, comment) of the highlights made in attached PDFs (the
+        Reader's), by paper and page."""
+        where, args = in_scope_sql(collection, "h.paper_id")
+        return self._conn.execute(
+            f"SELECT h.paper_id, h.page, h.text, h.color, h.comment FROM pdf_highlights h WHERE {where}"
+            f" ORDER BY h.paper_id, h.page, h.id LIMIT ?", args + [limit]).fetchall()

@@ -73,6 +73,20 @@ class TagsMixin:
         """(name, query) of the saved searches, by name."""
         return [tuple(r) for r in self._conn.execute("SELECT name, query FROM saved_searches ORDER BY name")]
 
+    def save_search(self, name: str, query: str) -> None:
+        """Keep ``query`` under ``name`` (a name already used gets the new query)."""
+        name, query = name.strip(), query.strip()
+        if not name or not query:
+            raise LibraryError("a saved search needs a name and a query")
+        with self.transaction() as conn:
+            conn.execute("INSERT INTO saved_searches (name, query) VALUES (?, ?)"
+                         " ON CONFLICT(name) DO UPDATE SET query = excluded.query", (name, query))
+
+    def delete_saved_search(self, name: str) -> None:
+        with self.transaction() as conn:
+            if conn.execute("DELETE FROM saved_searches WHERE name = ?", (name,)).rowcount != 1:
+                raise LibraryError(f"no saved search named {name!r}")
+
     def add_to_collection_id(self, collection_id: int, paper_ids: Iterable[int]) -> None:
         """Papers into a collection by its id, all in one statement (joins the caller's transaction)."""
         now = now_iso()

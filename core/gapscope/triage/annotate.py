@@ -49,8 +49,15 @@ def add_highlight(lib, paper_id: int, start: int, end: int, color: str = "yellow
     return lib.add_highlight(paper_id, start, end, color, comment)
 
 
-def remove_highlight(lib, highlight_id: int) -> None:
-    lib.remove_highlight(highlight_id)
+def remove_highlight(lib, highlight_id: int, *, pdf: bool = False) -> None:
+    """Remove an abstract highlight, or (``pdf``) one made in an attached PDF."""
+    (lib.remove_pdf_highlight if pdf else lib.remove_highlight)(highlight_id)
+
+
+def pdf_highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
+    """The highlights made in the paper's attached PDFs: id, page (1-based), text, color, comment, created_at."""
+    keep = ("id", "page", "text", "color", "comment", "created_at")
+    return [{k: h[k] for k in keep} for h in lib.pdf_highlights(paper_id)]
 
 
 def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
@@ -107,7 +114,8 @@ def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:
 
 def annotations_of(lib, paper_id: int) -> dict[str, Any]:
     return {"paper_id": paper_id, "notes": lib.notes_of(paper_id), "tags": lib.tags_of(paper_id),
-            "highlights": highlights_of(lib, paper_id), "facet_corrections": facet_corrections_of(lib, paper_id)}
+            "highlights": highlights_of(lib, paper_id), "pdf_highlights": pdf_highlights_of(lib, paper_id),
+            "facet_corrections": facet_corrections_of(lib, paper_id)}
 
 
 # --- query terms ---------------------------------------------------------------------------------

@@ -11,6 +11,7 @@ from typing import Any, Optional
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
+from gapscope.reports.data import DEFAULT_REPORT_GAPS
 from gapscope.textfmt import plural
 
 from ..widgets.task_dialog import lay_out, progress_and_status
@@ -49,7 +50,8 @@ def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=N
     fmt = next(k[2] for k in KINDS if k[0] == kind)
     if kind.startswith("report-"):
         return reports.export_report(lib, path, fmt, collection=filters.get("collection"), progress=progress,
-                                     cancel=cancel)
+                                     cancel=cancel,
+                                     max_gaps=None if filters.get("all_gaps") else DEFAULT_REPORT_GAPS)
     if kind.startswith("decisions-"):
         from gapscope.triage.export import export_decisions
 
@@ -94,6 +96,10 @@ class ExportDialog(QDialog):
         self.tags_notes = QCheckBox(TAGS_NOTES_TEXT)
         self.tags_notes.setObjectName("exportTagsNotes")
         self.tags_notes.setChecked(True)
+        self.all_gaps = QCheckBox(f"Every gap found, not only the {DEFAULT_REPORT_GAPS} best")
+        self.all_gaps.setToolTip("The report lists all the gaps of the latest “Find gaps” "
+                                 "(`gapscope report --gaps all`)")
+        self.all_gaps.setObjectName("exportAllGaps")
         self.bar, self.status = progress_and_status()
         self.go = QPushButton("Export…")
         self.go.setDefault(True)
@@ -105,6 +111,7 @@ class ExportDialog(QDialog):
         form.addRow("Papers:", self.scope)
         form.addRow("", self.which)
         form.addRow("", self.tags_notes)
+        form.addRow("", self.all_gaps)
         self.kind.currentIndexChanged.connect(lambda _i: self._kind_changed())
         self.scope.currentIndexChanged.connect(lambda _i: self._scope_changed())
         lay_out(self, form, self.bar, self.status, close, self.go)
@@ -139,6 +146,7 @@ class ExportDialog(QDialog):
             self.scope.setCurrentIndex(0)
         self.tags_notes.setVisible(self.kind.currentData() in WITH_TAGS_NOTES)
         self.tags_notes.setText(TAGS_COLUMN_TEXT if self.kind.currentData() == "csv" else TAGS_NOTES_TEXT)
+        self.all_gaps.setVisible(self.kind.currentData().startswith("report-"))
         self._scope_changed()
 
     def _scope_changed(self) -> None:
@@ -151,6 +159,8 @@ class ExportDialog(QDialog):
     def filters(self) -> dict[str, Any]:
         """The chosen scope as the CLI's filters (`--ids`, `--included`, `--tag`, `--collection`, `--query`)."""
         scope = self.scope.currentData()
+        if self.kind.currentData().startswith("report-") and self.all_gaps.isChecked():
+            return dict(self._scope_filters(scope), all_gaps=True)             # `report --gaps all`
         if self.kind.currentData() in WITH_TAGS_NOTES and not self.tags_notes.isChecked():
             return dict(self._scope_filters(scope), tags_notes=False)          # `--no-tags-notes`
         return self._scope_filters(scope)

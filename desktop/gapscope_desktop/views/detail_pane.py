@@ -25,7 +25,8 @@ from ..library_paths import same_library
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
-                         load_highlights, load_runs, load_sentences, paper_header_html, query_terms, runs_html)
+                         load_highlights, load_pdf_highlights, load_runs, load_sentences, paper_header_html,
+                         pdf_highlights_html, query_terms, runs_html)
 
 
 class DetailPane(QWidget):
@@ -33,6 +34,7 @@ class DetailPane(QWidget):
     noteAdded = Signal(int)
     notesChanged = Signal(int)          # a note of this paper was edited or deleted
     titleChanged = Signal(int)          # the user gave this paper a new title
+    pdfHighlightAsked = Signal(int, int, str)   # paper id, page (1-based), text: show it in the Reader
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -54,6 +56,7 @@ class DetailPane(QWidget):
         self.browser.customContextMenuRequested.connect(self._context_menu)
         self.shown = ("", [])                     # the abstract as shown, and each character's source span
         self.highlights: list[dict] = []
+        self.pdf_highlights: list[dict] = []         # the Reader's, listed with their page
 
         self.act_highlight = QAction("Highlight", self)
         self.act_highlight.setShortcut(QKeySequence("Ctrl+H"))
@@ -160,6 +163,7 @@ class DetailPane(QWidget):
         if not enabled:
             self.shown = ("", [])
             self.highlights = []
+            self.pdf_highlights = []
             self.browser.setHtml('<p style="color:#888; margin-top:40px;" align="center">Select a paper to see its '
                                  'abstract, tags and notes.</p>')
             self.tags_label.clear()
@@ -247,14 +251,21 @@ class DetailPane(QWidget):
             self._render_tags()
             self._render_notes()
 
+    def annotations_changed(self, paper_id: int) -> None:
+        """Highlights of ``paper_id`` were made or removed elsewhere (the Reader): shown again if on screen."""
+        if self.paper is not None and self.paper.id == paper_id and self.lib is not None:
+            self._render()
+
     def _render(self) -> None:
         p = self.paper
         sents = load_sentences(self.lib, p.id)
         self.highlights = load_highlights(self.lib, p.id)
+        self.pdf_highlights = load_pdf_highlights(self.lib, p.id)
         self.shown = display_abstract(p.abstract or "", abstract_cuts(sents or [], self.highlights))
         body = (paper_header_html(p, editable=self._writable()) + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
-                + highlights_html(self.highlights) + runs_html(load_runs(self.lib, p.id)))
+                + highlights_html(self.highlights) + pdf_highlights_html(self.pdf_highlights)
+                + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
             body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'
         self.browser.setHtml(body)
@@ -310,6 +321,19 @@ class DetailPane(QWidget):
         if ok:
             self.highlight_selection(comment=note.strip())
 
+    def ask_remove_highlight(self, highlight_id: int) -> None:
+        """The "remove" link: a highlight with a note is the user's writing, asked about first (as a note's
+        Delete is; there is no undo); a bare one goes at once."""
+        hit = next((h for h in self.highlights if h.get("id") == highlight_id), None)
+        if hit is not None and (hit.get("comment") or "").strip():
+            note = hit["comment"] if len(hit["comment"]) <= 200 else hit["comment"][:200] + "…"
+            answer = QMessageBox.question(self, "Remove highlight",
+                                          f"Remove this highlight and its note?\n\n{note}",
+                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
+            if answer != QMessageBox.Yes:
+                return
+        self.remove_highlight(highlight_id)
+
     def remove_highlight(self, highlight_id: int):
         if self.paper is None or not self._writable():
             return None
@@ -325,7 +349,13 @@ class DetailPane(QWidget):
         if url.scheme() == "highlight":
             action, _, ident = url.path().partition("/")
             if action == "remove" and ident.isdigit():
-                self.remove_highlight(int(ident))
+                self.ask_remove_highlight(int(ident))
+            return
+        if url.scheme() == "pdfhighlight":
+            action, _, ident = url.path().partition("/")
+            hit = next((h for h in self.pdf_highlights if str(h["id"]) == ident), None)
+            if action == "show" and hit is not None and self.paper is not None:
+                self.pdfHighlightAsked.emit(self.paper.id, int(hit["page"]), hit["text"])
             return
         QDesktopServices.openUrl(url)
 

@@ -15,7 +15,7 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
@@ -204,7 +204,8 @@ class ExperimentsView(CoreView):
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
         hint_row = QHBoxLayout()
-        hint_row.addWidget(QLabel("Select two or more runs to compare them; double-click opens a run's gap."), 1)
+        hint_row.addWidget(QLabel("Select a run to read its results, two or more to compare them; "
+                                  "double-click opens a run's gap."), 1)
         hint_row.addWidget(self.resume_button)
         hl.addLayout(hint_row)
         self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list
@@ -304,8 +305,12 @@ class ExperimentsView(CoreView):
 
     def _compare(self) -> None:
         items = self.history.selectedItems()
+        if len(items) == 1:
+            self._show_run(items[0].data(0, Qt.UserRole) or {})
+            return
         if len(items) < 2:
-            self.compare.setHtml('<p style="color:#888;">Select two or more runs.</p>' if not items else "")
+            self.compare.setHtml('<p style="color:#888;">Select a run to read its results, or two or more '
+                                 'to compare them.</p>')
             return
         runs = [it.data(0, Qt.UserRole) for it in items]
         keys: list[str] = []
@@ -329,6 +334,25 @@ class ExperimentsView(CoreView):
             "<tr><td><b>" + html.escape(_field_label(k)) + "</b></td>" + "".join(
                 f"<td>{html.escape(_short(d.get(k)))}</td>" for d in flat) + "</tr>" for k in keys)
         self.compare.setHtml(f'<table cellspacing="0" cellpadding="3" border="1" style="border-color:#ddd;">{rows}</table>')
+
+    def _show_run(self, run: dict) -> None:
+        """One run selected: its results as the runner wrote them (the run's model card: data, model,
+        scores per seed and fold), else what the library knows of it."""
+        folder = Path(str(run["folder"])) if run.get("folder") else None
+        card = folder / "MODEL_CARD.md" if folder is not None else None
+        try:
+            text = card.read_text(encoding="utf-8") if card is not None and card.is_file() else ""
+        except (OSError, UnicodeDecodeError):
+            text = ""
+        if text:
+            self.compare.setMarkdown(text)
+            return
+        why = (f"No results file in {folder}" if folder is not None else "This run has no folder") + \
+            (f" ({run.get('message')})" if run.get("message") else "") + "."
+        self.compare.setHtml(f"<p><b>{html.escape(str(run.get('name') or run.get('id')))}</b> — "
+                             f"{html.escape(str(run.get('status') or '').replace('_', ' '))}</p>"
+                             f"<p>{html.escape(_metrics_text(run.get('metrics')) or 'No scores.')}</p>"
+                             f'<p style="color:#888;">{html.escape(why)}</p>')
 
     def selected_run(self) -> Optional[dict]:
         """The one run selected in the History (None for none or several)."""
@@ -367,16 +391,43 @@ class ExperimentsView(CoreView):
             self.openGap.emit(int(r["gap_id"]))
 
     # --- spec ------------------------------------------------------------------------------------
-    def draft_from_gap(self, gap: dict) -> None:
+    def draft_from_gap(self, gap: dict) -> bool:
+        """Put a spec drafted from ``gap`` in the editor; False when the user kept an edited spec instead."""
+        if not self.confirm_replace_spec(f"Draft a spec for gap #{gap.get('id')}"):
+            return False
         self.gap = gap
         self.spec_file = None
         self._show_gap()
         from gapscope.experiments import draft_spec_from_gap
 
         try:
-            self.editor.setPlainText(draft_spec_from_gap(gap, lib=self.lib))
+            self._set_spec(draft_spec_from_gap(gap, lib=self.lib))
         except Exception as exc:  # noqa: BLE001 - show why the draft failed, keep the editor usable
             self.run_label.setText(f"Could not draft a spec for this gap: {exc}")
+        return True
+
+    # the editor's spec, edited by hand and not saved anywhere, is the user's work: it is never replaced
+    # (a new draft, Open…) or closed with the window without asking
+    def _set_spec(self, text: str) -> None:
+        self.editor.setPlainText(text)
+        self.editor.document().setModified(False)
+
+    def spec_edited(self) -> bool:
+        """The spec in the editor was changed since it was drafted, opened, saved or launched."""
+        return self.editor.document().isModified() and bool(self.editor.toPlainText().strip())
+
+    def confirm_replace_spec(self, action: str) -> bool:
+        """When the editor holds unsaved edits, ask Save / Discard / Cancel before ``action`` replaces or
+        closes them; True when it may go on (saved, discarded, or nothing to lose)."""
+        if not self.spec_edited():
+            return True
+        answer = QMessageBox.question(
+            self, "Unsaved experiment spec",
+            f"The experiment spec in the editor has changes that are not saved.\n\n{action} anyway?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, QMessageBox.Cancel)
+        if answer == QMessageBox.Save:
+            return self._save_spec()
+        return answer == QMessageBox.Discard
 
     def _show_gap(self) -> None:
         if self.gap:
@@ -407,6 +458,8 @@ class ExperimentsView(CoreView):
     def _open_spec(self) -> None:
         from ..file_dialogs import open_file_name
 
+        if not self.confirm_replace_spec("Open another spec"):
+            return
         path = open_file_name(self, "Open spec", self._dialog_dir(), "TOML (*.toml);;All (*)")
         if not path:
             return
@@ -415,16 +468,24 @@ class ExperimentsView(CoreView):
         except (OSError, UnicodeDecodeError) as exc:
             self._refuse(f"Cannot open {path}: {exc}")
             return
-        self.editor.setPlainText(text)
+        self._set_spec(text)
         self.spec_file = Path(path)
 
-    def _save_spec(self) -> None:
+    def _save_spec(self) -> bool:
+        """Save as…: True when the spec was written."""
         from ..file_dialogs import save_file_name
 
         path = save_file_name(self, "Save spec", str(Path(self._dialog_dir()) / "spec.toml"), "TOML (*.toml)")
-        if path:
+        if not path:
+            return False
+        try:
             Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
-            self.spec_file = Path(path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Save spec", f"Cannot write {path}: {exc}")
+            return False
+        self.spec_file = Path(path)
+        self.editor.document().setModified(False)
+        return True
 
     def writers(self) -> list:
         return [self.launch_button, self.resume_button]        # a run records itself in the library
@@ -465,6 +526,7 @@ class ExperimentsView(CoreView):
             spec_path.write_text(text, encoding="utf-8")
         except OSError as exc:
             return self._refuse(f"Not started: cannot write the spec to {spec_path}: {exc}")
+        self.editor.document().setModified(False)       # kept: the launched copy in the library's spec folder
         sig = self._signals
         p = RunProcess(spec_path, library=str(self.lib.path), overrides=self._data_paths_beside_file(spec),
                        on_event=sig.event.emit, on_stderr=sig.stderr.emit, env={"PYTHONUNBUFFERED": "1"})

@@ -8,10 +8,11 @@ from dataclasses import dataclass, replace
 from typing import Optional
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QTableView,
-                               QToolButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from .. import hints
+from ..write_guard import set_enabled
 from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, COLUMNS,
                           PaperTableModel)
 
@@ -68,6 +69,7 @@ class LibraryView(QWidget):
     papersChanged = Signal()            # decisions, tags or collections changed from the context menu
     papersDeleted = Signal()            # papers deleted from the context menu: the list is read again
     screenRequested = Signal(dict)      # screen this scope in Triage: {collection, query, tag}
+    searchSaved = Signal(str)           # a saved search was kept under this name (the sidebar lists it)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -89,6 +91,13 @@ class LibraryView(QWidget):
         self.clear_filter.setAutoRaise(True)
         self.clear_filter.clicked.connect(self.clear_filters)
         self.clear_filter.hide()
+        # the search typed, kept by name in the sidebar's "Saved searches" (one click runs it again)
+        self.save_search_button = QToolButton(text="Save search…")
+        self.save_search_button.setObjectName("saveSearch")
+        self.save_search_button.setAutoRaise(True)
+        self.save_search_button.setToolTip("Keep this search under a name in the sidebar's Saved searches")
+        self.save_search_button.setEnabled(False)
+        self.save_search_button.clicked.connect(lambda: self.save_search())
 
         self.model = PaperTableModel(parent=self)
         self.model.sortRequested.connect(self._sort)
@@ -126,11 +135,14 @@ class LibraryView(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
+        self.search.textChanged.connect(
+            lambda t: set_enabled(self.save_search_button, bool(t.strip()) and self.lib is not None))
         self.search.returnPressed.connect(self._apply_search)
 
         top = QHBoxLayout()
         top.setContentsMargins(6, 6, 6, 2)
         top.addWidget(self.search, 1)
+        top.addWidget(self.save_search_button)
         top.addWidget(self.filter_label)
         top.addWidget(self.clear_filter)
         # an empty library says how to fill it (shown instead of the table)
@@ -170,6 +182,25 @@ class LibraryView(QWidget):
         self.search.blockSignals(False)
         self.filter = Filter(order=self.filter.order, descending=self.filter.descending)
         self.refresh()
+
+    def writers(self) -> list:
+        return [self.save_search_button]
+
+    def save_search(self, name: Optional[str] = None):
+        """Keep the search box's query under ``name`` (asked for, the query offered); returns the task."""
+        query = self.search.text().strip()
+        if self.lib is None or not query:
+            return None
+        if name is None:
+            name, ok = QInputDialog.getText(self, "Save search", "Name of the saved search:", text=query)
+            if not ok:
+                return None
+        name = name.strip()
+        if not name:
+            return None
+        return self.tasks.save("Save search", _save_search, name, query, library=self.lib.path,
+                               on_result=lambda _r: self.searchSaved.emit(name),
+                               on_error=lambda message, _tb: QMessageBox.warning(self, "Save search", message))
 
     def _apply_search(self) -> None:
         self._debounce.stop()
@@ -329,7 +360,7 @@ class LibraryView(QWidget):
         return PaperMenu(self, self.lib, ids, collection=f.collection, tasks=self.tasks,
                          screen_scope={"collection": f.collection, "query": f.query, "tag": f.tag},
                          changed=self._menu_changed, screen=self.screenRequested.emit,
-                         deleted=self._menu_deleted)
+                         deleted=self._menu_deleted, left=self._menu_left)
 
     def _context_menu(self, pos) -> None:
         if self.lib is None:
@@ -347,6 +378,11 @@ class LibraryView(QWidget):
         self.model.invalidate()
         self.papersChanged.emit()
 
+    def _menu_left(self) -> None:
+        """Papers were taken out of the listed collection: list it again."""
+        self._menu_changed()
+        self.refresh()
+
     def _menu_deleted(self) -> None:
         self.table.clearSelection()          # the detail pane lets go of a paper that is gone
         self.papersDeleted.emit()
@@ -359,3 +395,7 @@ class LibraryView(QWidget):
         ids = self.selected_ids()
         self.selectionChanged.emit(ids)
         self.paperSelected.emit(self.current_paper_id() if ids else None)
+
+
+def _save_search(lib, name: str, query: str, *, progress=None, cancel=None) -> None:
+    lib.save_search(name, query)

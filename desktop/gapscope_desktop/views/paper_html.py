@@ -237,6 +237,30 @@ def highlights_html(highlights: list[dict]) -> str:
     return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"
 
 
+def load_pdf_highlights(lib, paper_id: int) -> list[dict]:
+    """The highlights made in the paper's attached PDFs (the Reader's), by page."""
+    try:
+        return lib.pdf_highlights(paper_id)
+    except Exception:  # noqa: BLE001 - as the abstract's: decoration of the pane, never a reason not to show it
+        return []
+
+
+def pdf_highlights_html(highlights: list[dict]) -> str:
+    """The Reader's highlights of this paper, each with its page, note and a "show" link
+    (``pdfhighlight:show/ID``: the Reader at that page, the text selected)."""
+    if not highlights:
+        return ""
+    rows = []
+    for h in highlights:
+        bg = HIGHLIGHT_COLORS.get(str(h.get("color")), "#fff3a3")
+        text = " ".join(str(h.get("text", "")).split())
+        comment = f' — <i>{html.escape(str(h["comment"]))}</i>' if h.get("comment") else ""
+        rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>'
+                    f' <span style="color:#666;">(p. {int(h["page"])})</span>{comment}'
+                    f' &nbsp;<a href="pdfhighlight:show/{int(h["id"])}" style="font-size:small;">show</a>')
+    return '<p><b>Highlights in the PDF</b><br>' + "<br>".join(rows) + "</p>"
+
+
 def load_runs(lib, paper_id: int) -> list[dict]:
     """The experiment runs linked to the paper (it is evidence of the gap they test), newest first; a run
     whose process is gone reads "interrupted", as in the Experiments history."""

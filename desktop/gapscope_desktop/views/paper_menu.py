@@ -1,7 +1,7 @@
 """The paper table's context menu: decide or re-decide (or resolve a reviewers' conflict), seed as
-relevant, tag, add to a collection, screen the list in Triage, open, copy a citation, the
-decision history, and delete. Every change goes through the same core functions as the CLI, on the window's writer
-queue."""
+relevant, tag, add to a collection (or remove from the listed one), screen the list in Triage, open,
+copy a citation, the decision history, and delete. Every change goes through the same core functions as
+the CLI, on the window's writer queue."""
 
 from __future__ import annotations
 
@@ -46,10 +46,11 @@ class PaperMenu:
 
     def __init__(self, parent: QWidget, lib, ids: list[int], *, collection: Optional[str], screen_scope: dict,
                  changed: Callable[[], None], screen: Callable[[dict], None], tasks,
-                 deleted: Optional[Callable[[], None]] = None) -> None:
+                 deleted: Optional[Callable[[], None]] = None, left: Optional[Callable[[], None]] = None) -> None:
         self.parent, self.lib, self.ids, self.collection, self.tasks = parent, lib, list(ids), collection, tasks
         self.screen_scope, self.changed, self.screen = screen_scope, changed, screen
         self.deleted = deleted or changed
+        self.left = left or changed          # papers left the listed collection: the list changes
 
     def build(self) -> QMenu:
         from gapscope.triage import conflicts, current_decisions, list_reasons, reviewers
@@ -92,6 +93,9 @@ class PaperMenu:
             coll.addAction(name, lambda n=name: self.add_to_collection(n))
         coll.addSeparator()
         coll.addAction("New collection…", self.new_collection)
+        writers = [sub.menuAction(), seed, tag, coll.menuAction()]
+        if self.collection:          # the list is a collection's: a paper put there by mistake can leave it
+            writers.append(m.addAction(f"Remove from “{self.collection}”", self.remove_from_collection))
         if any(self.screen_scope.get(k) for k in ("collection", "query", "tag")):
             m.addAction("Screen this list in Triage", lambda: self.screen(dict(self.screen_scope)))
         m.addSeparator()
@@ -101,7 +105,7 @@ class PaperMenu:
         m.addAction("Decision history…", self.history).setEnabled(single)
         m.addSeparator()
         delete = m.addAction(f"Delete {len(ids)} paper{'' if single else 's'}…", self.delete)
-        hold_menu_writers(self.lib, [sub.menuAction(), seed, tag, coll.menuAction(), delete])
+        hold_menu_writers(self.lib, writers + [delete])
         return m
 
     # --- actions ---------------------------------------------------------------------------------
@@ -126,6 +130,13 @@ class PaperMenu:
 
     def add_to_collection(self, name: str) -> None:
         self._save("Add to collection", _add_to_collection, self.ids, name)
+
+    def remove_from_collection(self) -> None:
+        """Take the papers out of the listed collection; they stay in the library with their decisions."""
+        self.tasks.save("Remove from collection", _remove_from_collection, self.ids, self.collection,
+                        library=self.lib.path, on_result=lambda _r: self.left(),
+                        on_error=lambda message, _tb: QMessageBox.warning(self.parent, "Remove from collection",
+                                                                          message))
 
     def new_collection(self, name: Optional[str] = None) -> None:
         if name is None:
@@ -220,6 +231,10 @@ def _tag(lib, ids, name, *, progress=None, cancel=None):
 
 def _add_to_collection(lib, ids, name, *, progress=None, cancel=None):
     lib.add_to_collection(name, ids)
+
+
+def _remove_from_collection(lib, ids, name, *, progress=None, cancel=None):
+    lib.remove_from_collection(name, ids)
 
 
 def _delete(lib, ids, *, progress=None, cancel=None):

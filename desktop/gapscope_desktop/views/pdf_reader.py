@@ -6,8 +6,9 @@ The page fits the pane's width (it follows the pane as it is resized) until the 
 Ctrl+= / Ctrl+- step through ZOOMS, "Fit width" and Ctrl+0 go back to fitting.
 Press and drag over the page selects characters (pdfium's character boxes, read once per page);
 Ctrl+H or the page's context menu highlights the selection (the note from the comment field, or asked
-for). A highlight is the text with its page and boxes, saved through the writer queue and drawn on the
-page. ``show_sentence`` opens a paper at a full-text sentence and selects it (a gap's evidence).
+for); the context menu over a highlight removes it. A highlight is the text with its page and boxes,
+saved through the writer queue and drawn on the page. ``show_sentence`` opens a paper at a full-text
+sentence and selects it (a gap's evidence).
 Every pdfium call goes through gapscope.fulltext.pagetext, under the process-wide pdfium lock.
 """
 
@@ -135,7 +136,7 @@ class PageView(QLabel):
 class PdfReader(QWidget):
     """Shows one paper's PDF. ``show_paper`` opens its latest readable attachment."""
 
-    highlightSaved = Signal(int)      # paper id
+    highlightSaved = Signal(int)      # paper id: one of its highlights was saved or removed
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -150,6 +151,7 @@ class PdfReader(QWidget):
         self.zoom = 1.0                                  # the page's scale / BASE_SCALE
         self.fit_width = True                            # the page follows the pane's width (until a zoom)
         self.highlights: list[dict] = []
+        self.pages_read: dict[int, int] = {}          # attachment id: the page last shown (this session)
         self.text: Optional[PageText] = None          # the shown page's characters (for selection)
         self.selection: Optional[tuple[int, int]] = None
         self._scale = 1.5
@@ -307,6 +309,7 @@ class PdfReader(QWidget):
     def set_library(self, lib) -> None:
         self.lib = lib
         self.highlights = []
+        self.pages_read = {}               # another library's attachment ids
         self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
         self.show_paper(None)
 
@@ -344,13 +347,15 @@ class PdfReader(QWidget):
             return False
         self.page = 0
         self._load_highlights()
-        self.set_page(0)
+        # back at the page the user left this PDF on (reading two papers side by side, in turns)
+        self.set_page(self.pages_read.get(self.attachment["id"], 0))
         return True
 
     def set_page(self, index: int) -> None:
         if self.path is None:
             return
         self.page = max(0, min(index, self.pages - 1))
+        self.pages_read[self.attachment["id"]] = self.page
         self.page_label.setText(f"page {self.page + 1} / {self.pages}")
         self.text, self.selection = page_text(self.path, self.page), None
         self._render()
@@ -502,8 +507,9 @@ class PdfReader(QWidget):
         self.status.setText("The sentence was not found on the page; the page is shown.")
         return False
 
-    def page_menu(self) -> QMenu:
-        """The page's context menu: highlight the mouse selection, with or without a note."""
+    def page_menu(self, pos: Optional[QPoint] = None) -> QMenu:
+        """The page's context menu: highlight the mouse selection, with or without a note; over a
+        highlight (``pos``, page view pixels), remove it."""
         menu = QMenu(self)
         act = menu.addAction("Highlight selection")
         act.setEnabled(bool(self.selection))
@@ -511,11 +517,39 @@ class PdfReader(QWidget):
         note = menu.addAction("Highlight with a note…")
         note.setEnabled(bool(self.selection))
         note.triggered.connect(self._highlight_with_note)
-        hold_menu_writers(self.lib, [act, note])
+        writers = [act, note]
+        hit = self.highlight_at(pos) if pos is not None else None
+        if hit is not None:
+            menu.addSeparator()
+            text = hit["text"]
+            remove = menu.addAction(f"Remove highlight “{text[:40]}{'…' if len(text) > 40 else ''}”")
+            remove.triggered.connect(lambda: self.remove_highlight(hit["id"]))
+            writers.append(remove)
+        hold_menu_writers(self.lib, writers)
         return menu
 
     def _page_menu(self, pos: QPoint) -> None:
-        self.page_menu().exec(self.page_view.mapToGlobal(pos))
+        self.page_menu(pos).exec(self.page_view.mapToGlobal(pos))
+
+    def highlight_at(self, pos: QPoint) -> Optional[dict]:
+        """The highlight of the shown page under ``pos`` (page view pixels), if any."""
+        if self.page_view.pixmap() is None or self.page_view.pixmap().isNull():
+            return None
+        x, y = self.to_pdf(pos)
+        for hl in reversed(self.highlights):          # the latest drawn on top
+            if hl["page"] == self.page + 1 and any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in hl["rects"]):
+                return hl
+        return None
+
+    def remove_highlight(self, highlight_id: int):
+        """Delete a PDF highlight (through the writer queue); the page and the list show it gone."""
+        if self.lib is None or self.lib.read_only:
+            self.status.setText("Not removed: this library is read-only.")
+            return None
+        pid = self.paper_id
+        return self.tasks.save("Remove highlight", _remove_pdf_highlight, highlight_id, library=self.lib.path,
+                               on_result=lambda _r: self._highlight_saved(pid, "Highlight removed."),
+                               on_error=lambda m, _t: self.status.setText(f"The highlight was not removed: {m}"))
 
     def _highlight_with_note(self) -> None:
         text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
@@ -627,13 +661,13 @@ class PdfReader(QWidget):
                         on_error=lambda m, _t: self.status.setText(f"The highlight was not saved: {m}"))
         return True
 
-    def _highlight_saved(self, paper_id: int) -> None:
+    def _highlight_saved(self, paper_id: int, message: str = "Highlight saved.") -> None:
         if paper_id == self.paper_id and self.path is not None:
             self._load_highlights()
             self.selection = None
             self._paint()
             self._list_sentences()
-            self.status.setText("Highlight saved.")
+            self.status.setText(message)
         self.highlightSaved.emit(paper_id)
 
 
@@ -641,6 +675,10 @@ class PdfReader(QWidget):
 def _add_pdf_highlight(lib, paper_id: int, attachment_id: int, page: int, text: str, rects, comment: str, *,
                        progress=None, cancel=None) -> int:
     return lib.add_pdf_highlight(paper_id, attachment_id, page, text, rects, comment=comment)
+
+
+def _remove_pdf_highlight(lib, highlight_id: int, *, progress=None, cancel=None) -> None:
+    lib.remove_pdf_highlight(highlight_id)
 
 
 def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:

@@ -136,7 +136,7 @@ class Sidebar(QTreeWidget):
                     self.setCurrentItem(item)
                     return
 
-    # --- collections: create, rename, screen -----------------------------------------------------
+    # --- collections: create, rename, delete, screen; saved searches: delete ----------------------
     def _context_menu(self, pos) -> None:
         if self.lib is None:
             return
@@ -153,8 +153,12 @@ class Sidebar(QTreeWidget):
         if kind == "collection":
             menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"collection": value}))
             writers.append(menu.addAction("Rename…", lambda: self.rename_collection(value)))
+            writers.append(menu.addAction("Delete collection…", lambda: self.delete_collection(value)))
         if kind == "tag":
             menu.addAction("Screen in Triage", lambda: self.screenRequested.emit({"tag": value}))
+        if kind == "search":
+            name = item.text(0)
+            writers.append(menu.addAction("Delete saved search", lambda: self.delete_search(name)))
         if kind == "collection" or section == "COLLECTIONS" or (item is not None and item.parent() is not None
                                                                 and item.parent().text(0) == "COLLECTIONS"):
             writers.append(menu.addAction("New collection…", self.new_collection))
@@ -176,10 +180,45 @@ class Sidebar(QTreeWidget):
                 return
         self._save("Rename collection", _rename_collection, old, new)
 
-    def _save(self, what: str, fn, *args) -> None:
+    def delete_collection(self, name: str, confirm=None) -> bool:
+        """Ask, saying what goes (the decisions made in it) and what stays (its papers), then delete the
+        collection; a list showing it goes back to all papers. ``confirm(text) -> bool`` replaces the
+        question (tests). True when asked to delete."""
+        from gapscope.store import LibraryError
+        from gapscope.textfmt import plural
+
+        try:
+            papers, decisions = self.lib.collection_contents(name)
+        except LibraryError as exc:
+            QMessageBox.warning(self, "Delete collection", str(exc))
+            return False
+        text = (f"Delete the collection “{name}”?\n\nThe papers in it ({papers:,}) stay in the library; "
+                f"the {plural(decisions, 'screening decision')} made in it {plural(decisions, 'is', number=False)} "
+                "deleted with it. There is no undo: File > Back Up Library… first keeps a copy.")
+        ask = confirm or (lambda t: QMessageBox.question(self, "Delete collection", t,
+                                                         QMessageBox.Yes | QMessageBox.Cancel,
+                                                         QMessageBox.Cancel) == QMessageBox.Yes)
+        if not ask(text):
+            return False
+        was_shown = self.current_choice() == ("collection", name)
+        self._save("Delete collection", _delete_collection, name,
+                   after=self._show_all if was_shown else None)
+        return True
+
+    def delete_search(self, name: str) -> None:
+        """Forget a saved search (the papers it found are not touched)."""
+        self._save("Delete saved search", _delete_saved_search, name)
+
+    def _show_all(self) -> None:
+        self.select_choice("all", None)
+        self.chosen.emit("all", None)
+
+    def _save(self, what: str, fn, *args, after=None) -> None:
         def done(_result) -> None:
             self.reload()
             self.changed.emit()
+            if after is not None:
+                after()
 
         self.tasks.save(what, fn, *args, library=self.lib.path, on_result=done,
                         on_error=lambda message, _tb: QMessageBox.warning(self, what, message))
@@ -197,3 +236,11 @@ def _create_collection(lib, name, *, progress=None, cancel=None):
 
 def _rename_collection(lib, old, new, *, progress=None, cancel=None):
     lib.rename_collection(old, new)
+
+
+def _delete_collection(lib, name, *, progress=None, cancel=None):
+    lib.delete_collection(name)
+
+
+def _delete_saved_search(lib, name, *, progress=None, cancel=None):
+    lib.delete_saved_search(name)

@@ -1,0 +1,101 @@
+"""The gap report's "Notes and highlights" section holds every annotation the user made: the highlights
+made in an attached PDF (the Reader's) beside the abstract ones, and notes with their line breaks."""
+
+from __future__ import annotations
+
+import re
+
+from gapscope.reports import write_report
+
+PDF = "2304.02623v1.pdf"        # a 4-page CS paper
+
+
+def _annotated(library, shared_data):
+    """A library with one PDF paper: an abstract highlight, a highlight on page 2 of its PDF, a two-line note."""
+    from gapscope.fulltext.attach import attach_file
+
+    res = attach_file(library, shared_data / "pdfs" / "cs" / PDF)
+    assert res.paper_id and res.attachment_id, res.message
+    pid = res.paper_id
+    library.add_pdf_highlight(pid, res.attachment_id, 2, "expository writing is a distinct genre",
+                              [[10.0, 10.0, 50.0, 20.0]], comment="the framing we reuse")
+    with library.transaction() as conn:          # the PDF's paper has no abstract of its own
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", ("Writing support beyond summaries.", pid))
+    library.add_highlight(pid, 0, 15, comment="opening")
+    library.add_note(pid, "first line of the note\nsecond line: compare with ours")
+    return pid
+
+
+def test_every_report_format_lists_the_readers_pdf_highlights(library, shared_data, tmp_path):
+    _annotated(library, shared_data)
+    for fmt in ("md", "html", "pdf"):
+        write_report(library, fmt, tmp_path / f"r.{fmt}")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    notes = md[md.index("## Notes and highlights"):]
+    assert "No notes or highlights yet" not in notes
+    assert "“expository writing is a distinct genre” (PDF page 2) — the framing we reuse" in notes
+    assert "“Writing support” (abstract) — opening" in notes
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert "expository writing is a distinct genre" in html and "PDF page 2" in html
+    from pypdf import PdfReader
+
+    text = " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "r.pdf")).pages)
+    assert "expository writing is a distinct genre" in re.sub(r"\s+", " ", text)
+
+
+def test_a_notes_line_breaks_survive_in_the_markdown_report(library, shared_data, tmp_path):
+    _annotated(library, shared_data)
+    write_report(library, "md", tmp_path / "r.md")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    lines = md[md.index("## Notes and highlights"):].splitlines()
+    first = next(i for i, line in enumerate(lines) if "first line of the note" in line)
+    assert lines[first].strip() == "> first line of the note"
+    assert lines[first + 1].strip() == "> second line: compare with ours"
+
+
+def test_the_cli_lists_and_removes_a_pdf_highlight(library, shared_data):
+    """`annotate show` lists the Reader's highlights with their ids; `annotate unhighlight --pdf ID` removes
+    one (the abstract highlight with the same number stays)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    pid = _annotated(library, shared_data)
+    (pdf_hl,) = library.pdf_highlights(pid)
+    path = str(library.path)
+    r = CliRunner()
+    res = r.invoke(main, ["-L", path, "annotate", "show", str(pid)])
+    assert res.exit_code == 0
+    assert f"PDF highlight {pdf_hl['id']} page 2 yellow: 'expository writing is a distinct genre'" in res.output
+    data = json.loads(r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"]).output)
+    assert [h["text"] for h in data["pdf_highlights"]] == ["expository writing is a distinct genre"]
+    abstract_before = library.highlights_with_ids(pid)
+    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
+    assert res.exit_code == 0, res.output
+    assert library.pdf_highlights(pid) == [] and len(abstract_before) == 1
+    assert library.highlights_with_ids(pid) == abstract_before
+    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
+    assert res.exit_code == 4 and "no PDF highlight" in res.output
+
+
+def test_the_report_says_when_it_lists_only_the_first_notes(library, tmp_path, monkeypatch):
+    """More notes than the report lists: it says so and names the export that has them all, instead of
+    leaving them out without a word."""
+    from gapscope.reports.data import gather_notes
+
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('A paper', 'a paper', '2026')"
+                           ).lastrowid
+    for i in range(4):
+        library.add_note(pid, f"note {i}")
+    assert gather_notes(library, None, limit=4).left_out == ""
+    sec = gather_notes(library, None, limit=3)
+    assert len(sec.notes) == 3 and "first 3 notes" in sec.left_out and "notes-md" in sec.left_out
+    import gapscope.reports.data as data
+
+    monkeypatch.setattr(data, "gather_notes", lambda lib, collection: gather_notes(lib, collection, limit=3))
+    write_report(library, "md", tmp_path / "r.md")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert "Only the first 3 notes are listed here; the notes export (`gapscope export notes-md -o notes.md`)" in md
