@@ -46,7 +46,10 @@ def code_stamp(fn) -> str:
     def add(code) -> None:
         h.update(code.co_code + repr(code.co_names).encode())
         for c in code.co_consts:        # a nested function's code by its own print, never its address
-            add(c) if hasattr(c, "co_code") else h.update(repr(c).encode())
+            if hasattr(c, "co_code"):
+                add(c)
+            else:
+                h.update(repr(c).encode())
 
     add(fn.__code__)
     return h.hexdigest()[:16]
