@@ -110,7 +110,14 @@ class IntegrityReport:
         return not any(getattr(self, k) for k in KINDS)
 
     def count(self) -> int:
-        return sum(len(getattr(self, k)) for k in KINDS)
+        return sum(self.count_of(k) for k in KINDS)
+
+    def count_of(self, kind: str) -> int:
+        """How many problems of ``kind``: the search index's "... and N more" stands for N papers."""
+        items = getattr(self, kind)
+        if kind == "search_index":
+            return sum(f["detail"] if f["problem"] == "more" else 1 for f in items)
+        return len(items)
 
     def to_dict(self) -> dict[str, Any]:
         return {"library": self.library, "sqlite": list(self.sqlite), "foreign_keys": list(self.foreign_keys),

@@ -71,3 +71,25 @@ def test_ris_and_csl_json_lose_their_markup_too_and_gapscope_csv_reads_back_as_w
     assert fresh.get_paper(rep.added_ids[0]).abstract == "The <p> element &amp; its kin."
     fresh.close()
     lib.close()
+
+
+def test_gapscopes_own_ris_and_csl_json_read_back_as_written(tmp_path):
+    """A title about HTML ("The <div> element") or with an entity written out is the paper's text: GapScope's
+    own RIS and CSL-JSON exports, read back (into another library), keep it as the CSV does; before, the
+    import took it for markup and changed the title and abstract."""
+    lib = Library(tmp_path / "lib.sqlite")
+    src = tmp_path / "a.csv"
+    src.write_text("title,abstract,year\nThe <div> element considered harmful,Write &amp; read <i>x</i>.,2020\n",
+                   encoding="utf-8")
+    [pid] = import_file(lib, src).added_ids
+    with lib.transaction() as conn:       # as a library holds it (an earlier import, a BibTeX file)
+        conn.execute("UPDATE papers SET title = 'The <div> element considered harmful',"
+                     " abstract = 'Write &amp; read <i>x</i>.' WHERE id = ?", (pid,))
+    for fmt, ext in (("ris", "ris"), ("csljson", "json")):
+        path = tmp_path / f"own.{ext}"
+        path.write_text(export_text(lib, fmt, [pid]), encoding="utf-8")
+        fresh = Library(tmp_path / f"fresh-{fmt}.sqlite")
+        back = fresh.get_paper(import_file(fresh, path).added_ids[0])
+        assert (back.title, back.abstract) == ("The <div> element considered harmful", "Write &amp; read <i>x</i>.")
+        fresh.close()
+    lib.close()

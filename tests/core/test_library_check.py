@@ -345,3 +345,23 @@ def test_a_library_upgraded_to_the_text_stamp_checks_clean(tmp_path, monkeypatch
         assert lib.paper_text_stamp() != stamp
     finally:
         lib.close()
+
+
+def test_papers_past_the_named_hundred_are_counted_as_papers_not_as_one_line(tmp_path):
+    """150 papers missing from the search index: 100 named, "... and 50 more", and the count says 150
+    problems (before: 101, the "more" line counted as one)."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    lib = Library(tmp_path / "big.gapscope")
+    ingest_papers(lib, [Paper(title=f"Paper number {i}", year=2020, source="t", source_key=str(i)) for i in range(150)],
+                  kind="import", source="t", target="t")
+    with lib.transaction() as conn:
+        conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('delete-all')")
+    found = check_library(lib)
+    assert [f["problem"] for f in found.search_index][-1] == "more" and len(found.search_index) == 101
+    assert found.count() == found.count_of("search_index") == 150
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "check", "-q"])
+    assert r.exit_code == 3 and "the search index disagrees with the papers (150):" in r.output
+    assert "the search index disagrees with the papers: 150" in r.output
+    lib.close()

@@ -12,7 +12,7 @@ import pytest
 from gapscope.fulltext import attach as attach_mod
 from gapscope.fulltext import extract as extract_mod
 from gapscope.fulltext.abstract import (NO_HEADING, NO_TEXT, abstract_from_texts, abstract_heading, ends_abstract,
-                                        strip_line_numbers)
+                                        read_abstract, strip_line_numbers)
 from gapscope.fulltext.meta import read_metadata
 from gapscope.models import Paper
 
@@ -93,6 +93,42 @@ def test_line_numbers_of_a_draft_are_taken_off():
     # numbers that start sentences are not line numbers
     lines = ["162 papers were read", "and 3 were kept"]
     assert strip_line_numbers(lines) == lines
+
+
+def test_a_structured_abstract_goes_on_past_its_own_labels():
+    """A structured abstract's labels (BMC and PLOS Medicine set "Background", "Methods" ... on lines of their
+    own; JAMA runs "IMPORTANCE", "MAIN OUTCOMES AND MEASURES" in) are no heading after the abstract: before,
+    the first label ended it and the import said no text followed the Abstract heading."""
+    text, why = abstract_from_texts([
+        "Abstract", "Background", "Sepsis is a leading cause of death in hospitals.", "Methods",
+        "We randomised 400 patients at six sites.", "Results", "Mortality fell by a third.", "Conclusions",
+        "Early treatment saves lives.", "Keywords: sepsis, mortality", "Background", "Sepsis kills ..."])
+    assert why is None and text == ("Background Sepsis is a leading cause of death in hospitals. Methods We "
+                                    "randomised 400 patients at six sites. Results Mortality fell by a third. "
+                                    "Conclusions Early treatment saves lives.")
+    text, _why = abstract_from_texts([
+        "ABSTRACT", "IMPORTANCE Sepsis is a leading cause of death in hospitals.", "OBJECTIVE To test early",
+        "treatment.", "MAIN OUTCOMES AND MEASURES Mortality at 28 days.", "RESULTS Mortality fell by a third.",
+        "CONCLUSIONS AND RELEVANCE Early treatment saves lives.", "Introduction", "Sepsis kills ..."])
+    assert text.startswith("IMPORTANCE Sepsis") and text.endswith("RELEVANCE Early treatment saves lives.")
+    # the body's own "Background" after the abstract's ends it; an unstructured abstract ends at its labels
+    assert abstract_from_texts(["Abstract", "Background", "Sepsis is a leading cause of death in hospitals.",
+                                "Conclusions", "Early treatment saves lives.", "Background", "Sepsis kills ..."])[0] \
+        == "Background Sepsis is a leading cause of death in hospitals. Conclusions Early treatment saves lives."
+    assert abstract_from_texts(["ABSTRACT Bacteria that resist antibiotics kill many patients in hospitals.",
+                                "IMPORTANCE This matters."])[0] == \
+        "Bacteria that resist antibiotics kill many patients in hospitals."
+
+
+def test_a_structured_abstract_is_read_down_its_column_past_its_labels():
+    from gapscope.fulltext.extract import Line
+
+    texts = ["Abstract", "Background", "Sepsis is a leading cause of death in hospitals.", "Results",
+             "Mortality fell by a third in the treated arm.", "Keywords: sepsis", "Background", "Body."]
+    lines = [Line(0, 50, 100 + 12 * i, 300, 110 + 12 * i, t, 9.0, t in ("Abstract", "Background", "Results"))
+             for i, t in enumerate(texts)]
+    assert read_abstract(lines)[0] == ("Background Sepsis is a leading cause of death in hospitals. Results "
+                                       "Mortality fell by a third in the treated arm.")
 
 
 def test_no_heading_no_guess():

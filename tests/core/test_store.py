@@ -110,6 +110,20 @@ def test_field_names_from_arxiv_and_pubmed_searches_name_the_index_columns(libra
     assert found("au:hopper AND ti:diffusion") == {ids["Diffusion"]}
 
 
+def test_a_field_name_before_a_hyphenated_or_quoted_word_is_no_search_error(library):
+    """"ti:covid-19" and "au:O'Brien" search the title and authors for those words; before, the field name
+    sent the query to FTS5 unquoted, which read "-19" as a column and the apostrophe as a syntax error."""
+    ingest_papers(library, _papers() + [
+        Paper(title="COVID-19 in schools", abstract="Closures.", authors=["Mary O'Brien"], year=2021, source="t",
+              source_key="4")], kind="import", source="t", target="test")
+    ids = {p.title.split()[0]: p.id for p in library.get_papers(library.list_paper_ids())}
+    found = lambda q: set(library.list_paper_ids(query=q))      # noqa: E731
+    assert found("ti:covid-19") == found("ti:COVID-19 schools") == {ids["COVID-19"]}
+    assert found("au:O'Brien") == {ids["COVID-19"]}
+    assert found("au:turing -ti:graph") == found("au:turing -graph") == {ids["Sparse"]}
+    assert found("ti:(sparse OR graph)") == {ids["Sparse"], ids["Graph"]}      # FTS5's own syntax as before
+
+
 def test_fts_follows_updates_and_deletes(library):
     ingest_papers(library, _papers(), kind="import", source="t", target="test")
     pid = library.search("diffusion")[0][0]

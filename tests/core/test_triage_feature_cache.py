@@ -147,24 +147,12 @@ def test_a_text_changed_by_plain_sql_in_another_connection_reads_the_texts_again
     """A write no GapScope code sees (plain SQL through another connection, as another process would) moves
     the stamp: the texts are read and hashed again, the features are those of the texts as they are now, and
     the new state is recorded in turn."""
-    from gapscope.store import Library
-    from gapscope.store.library import now_iso
+    from .triage_helpers import write_behind
 
     lib, truth = adhd
     before = TriageSession(lib, use_embeddings=False)
     pid = next(iter(truth))
-    other = Library(lib.path)
-    try:
-        with other.transaction() as conn:
-            if how == "insert":
-                conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
-                             ("A new trial", "Methylphenidate in adults.", "a new trial", now_iso()))
-            elif how == "delete":
-                conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
-            else:
-                conn.execute(f"UPDATE papers SET {how} = 'Stimulants in preschool children' WHERE id = ?", (pid,))
-    finally:
-        other.close()
+    write_behind(lib, how, pid)
     read = []
     real = type(lib).paper_title_abstracts
     monkeypatch.setattr(type(lib), "paper_title_abstracts", lambda *a, **k: read.append(1) or real(*a, **k))

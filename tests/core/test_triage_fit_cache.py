@@ -86,3 +86,24 @@ def test_a_kept_session_keeps_only_its_first_fit(adhd, fits, tmp_path):
         decide(lib, pid, "include" if truth[pid] else "exclude")
     assert len(fits) == 3 and cache.loads == 1
     assert len(list((tmp_path / "cache" / "fits").glob("fit-*.npz"))) == 1
+
+
+def test_a_fit_with_other_options_is_not_read_from_an_older_ones_weights(adhd, fits, monkeypatch):
+    """Another GapScope's fit (other solver options, class weights: the fitting code changed) on the same
+    features and decisions fits afresh; before, it read the weights the older code had kept."""
+    from gapscope.triage import model
+
+    lib, truth = adhd
+    _both_classes(lib, truth)
+    TriageSession(lib, use_embeddings=False).queue(5)
+    assert len(fits) == 1
+    real = model._fit
+
+    def other_fit(X, labelled, y, C, pos_weight, n_pos, n_neg):
+        return real(X, labelled, y, C * 100, pos_weight, n_pos, n_neg)
+
+    monkeypatch.setattr(model, "_fit", other_fit)
+    changed = TriageSession(lib, use_embeddings=False).queue(30)
+    assert len(fits) == 2
+    monkeypatch.setattr(model.fit_cache, "load", lambda *_a: None)     # as without the cache
+    assert changed == TriageSession(lib, use_embeddings=False).queue(30)

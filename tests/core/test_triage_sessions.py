@@ -144,24 +144,13 @@ def test_an_unchanged_library_is_known_current_without_reading_the_texts(adhd, l
 def test_a_text_changed_by_plain_sql_in_another_connection_is_seen(adhd, loads, how):
     """A write that no GapScope code sees (plain SQL, through another connection, as another process
     would) moves the stamp through the triggers: the kept session is dropped."""
-    from gapscope.store.library import now_iso
+    from .triage_helpers import write_behind
 
     lib, truth = adhd
     cache = SessionCache()
     _rank(cache, lib)
     pid = next(iter(truth))
-    other = Library(lib.path)
-    try:
-        with other.transaction() as conn:
-            if how == "insert":
-                conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
-                             ("A new trial", "Methylphenidate in adults.", "a new trial", now_iso()))
-            elif how == "delete":
-                conn.execute("DELETE FROM papers WHERE id = ?", (pid,))
-            else:
-                conn.execute(f"UPDATE papers SET {how} = {how} || ' stimulants' WHERE id = ?", (pid,))
-    finally:
-        other.close()
+    write_behind(lib, how, pid, lib.get_paper(pid).title + " stimulants")
     with cache.session(lib, Scope()) as s:
         assert (pid in s.paper_ids) == (how != "delete")
         assert s.queue(5) == TriageSession(lib).queue(5)

@@ -25,3 +25,24 @@ def load_screening_slice(lib, csv_path: Path, n_excluded: int = 180, collection:
     if collection:
         lib.add_to_collection(collection, list(truth))
     return truth
+
+
+def write_behind(lib, how: str, paper_id: int, text: str = "Stimulants in preschool children") -> None:
+    """A write no GapScope code sees: plain SQL through another connection (as another process would),
+    ``how`` one of "insert" (a new paper), "delete" (``paper_id``), "title" or "abstract" (``paper_id``'s
+    set to ``text``)."""
+    from gapscope.store import Library
+    from gapscope.store.library import now_iso
+
+    other = Library(lib.path)
+    try:
+        with other.transaction() as conn:
+            if how == "insert":
+                conn.execute("INSERT INTO papers (title, abstract, norm_title, added_at) VALUES (?, ?, ?, ?)",
+                             ("A new trial", "Methylphenidate in adults.", "a new trial", now_iso()))
+            elif how == "delete":
+                conn.execute("DELETE FROM papers WHERE id = ?", (paper_id,))
+            else:
+                conn.execute(f"UPDATE papers SET {how} = ? WHERE id = ?", (text, paper_id))
+    finally:
+        other.close()

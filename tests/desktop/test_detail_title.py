@@ -92,3 +92,14 @@ def test_the_header_links_a_papers_pubmed_record():
 
     shown = paper_header_html(Paper(title="Tic exacerbation during stimulant treatment", pmid="10637679"))
     assert '<a href="https://pubmed.ncbi.nlm.nih.gov/10637679/">PMID:10637679</a>' in shown
+
+
+def test_a_searchs_field_names_and_left_out_words_are_not_marked():
+    """"au:hopper -graph" marks hopper only: before, "au" marked every word starting so ("automatic") and the
+    word the search leaves out was marked as found."""
+    from gapscope_desktop.views.paper_html import mark_terms, query_terms
+
+    assert query_terms("au:hopper -graph ti:diffusion") == ["hopper", "diffusion"]
+    assert query_terms("abs:transformers NOT attention Author:Turing") == ["transformers", "Turing"]
+    assert query_terms("covid-19 in-context learning") == ["covid-19", "in-context", "learning"]
+    assert "<span" not in mark_terms("Automatic graph time series", query_terms("au:hopper -graph ti:x"))

@@ -501,7 +501,7 @@ def check(ref, as_json, repair, quiet) -> None:
         lines = found.lines()
         for kind in KINDS:
             if lines[kind]:
-                click.echo(f"{KIND_TITLES[kind]} ({len(lines[kind])}):")
+                click.echo(f"{KIND_TITLES[kind]} ({found.count_of(kind):,}):")
                 for line in lines[kind]:
                     click.echo(f"  {line}")
         if mended is not None:
@@ -509,7 +509,7 @@ def check(ref, as_json, repair, quiet) -> None:
         for line in found.advice(repaired=mended is not None):
             click.echo(f"what to do: {line}")
         click.echo(f"{lib.path}: " + ("no problems found" if found.clean else
-                                       "; ".join(f"{KIND_TITLES[k]}: {len(lines[k])}" for k in KINDS if lines[k])),
+                                       "; ".join(f"{KIND_TITLES[k]}: {found.count_of(k):,}" for k in KINDS if lines[k])),
                    err=True)
     if not found.clean:
         sys.exit(EXIT_PARTIAL)

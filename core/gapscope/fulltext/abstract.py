@@ -1,7 +1,8 @@
 """A paper's abstract read from its PDF: the text after an "Abstract" heading on the first two pages
 (a line of its own, "ABSTRACT", or run in: "Abstract—We ...", "Abstract. We ...", "ABSTRACT The ..."),
 up to the first heading that follows it ("1 Introduction", "I. INTRODUCTION", "Keywords", "Index
-Terms", "CCS Concepts" ...), its lines joined and de-hyphenated as the extraction joins a paragraph's.
+Terms", "CCS Concepts" ...; a structured abstract's own labels, "Background", "Results", go on in it),
+its lines joined and de-hyphenated as the extraction joins a paragraph's.
 
 Without such a heading nothing is taken (the first paragraph of a page is as often an affiliation or
 a summary for lay readers as the abstract): :func:`read_abstract` says why, for the import's note.
@@ -79,6 +80,48 @@ def ends_abstract(text: str) -> bool:
 _NOT_NAMES = {"in", "of", "the", "a", "an", "and", "we", "this", "these", "to", "for", "with", "on", "at", "by"}
 
 
+# the labels of a structured abstract (BMC, PLOS Medicine: "Background" on a line of its own; JAMA:
+# "IMPORTANCE Sepsis is ...", "MAIN OUTCOMES AND MEASURES ..."). Some name a body section too, and
+# "Importance" follows an ASM abstract: an abstract whose first line is such a label is structured, and
+# then its labels go on in it (each once: a second "Background" is the body's first section).
+_STRUCTURED_NAMES = (r"background|context|importance|objectives?|aims?|purpose|rationale|design(?:,? setting,? and"
+                     r" participants)?|setting|participants|patients|interventions?|exposures?|methods?"
+                     r"|materials and methods|methods and findings|main outcomes?(?: and measures?)?"
+                     r"|main outcome measures?|measurements?|results?|findings|conclusions?(?: and relevance)?"
+                     r"|interpretation|limitations")
+_STRUCTURED = re.compile(rf"^(?P<name>(?i:{_STRUCTURED_NAMES}))(?:\s*$|\s*[:.\u2014\u2013]|(?P<run>\s+(?=[A-Z])))")
+
+
+def structured_label(text: str) -> Optional[str]:
+    """The label of a structured abstract's part that starts this line ("background", "main outcomes and
+    measures"), or None. Run in without a colon only in capitals ("RESULTS Mortality ..."): "Design
+    Patterns are ..." starts a sentence."""
+    m = _STRUCTURED.match(_LINE_NUMBER.sub("", text.strip()))
+    if not m or (m.group("run") and not m.group("name").isupper()):
+        return None
+    return " ".join(m.group("name").lower().split())
+
+
+class _Ends:
+    """:func:`ends_abstract` for the lines of one abstract in turn, the first one first: the labels of a
+    structured abstract end it only when one comes again."""
+
+    def __init__(self) -> None:
+        self.structured: Optional[bool] = None
+        self.seen: set[str] = set()
+
+    def __call__(self, text: str) -> bool:
+        label = structured_label(text)
+        if self.structured is None:
+            self.structured = label is not None
+        if label is not None and self.structured:
+            if label in self.seen:
+                return True
+            self.seen.add(label)
+            return False
+        return ends_abstract(text)
+
+
 def strip_line_numbers(texts: list[str]) -> list[str]:
     """Lines without the line numbers a draft prints before them ("14 The field ...", "15 macro..."):
     taken off only when most lines start with a number and those numbers mostly go up by one."""
@@ -105,8 +148,11 @@ def _collect(texts: list[str]) -> tuple[str, Optional[str]]:
              else t for k, t in enumerate(strip_line_numbers(texts))]
     first = abstract_heading(texts[0]) or ""
     body = [first] if first else []
+    ends = _Ends()
+    if first:
+        ends(first)
     for t in texts[1:]:
-        if ends_abstract(t):
+        if ends(t):
             break
         body.append(t)
     text = re.sub(r"\s+", " ", join_lines(body)).strip()
@@ -128,12 +174,15 @@ def read_abstract(lines: list[Line]) -> tuple[str, Optional[str]]:
     if not abstract_heading(head.text):       # a heading of its own: the column is the text's below it
         col = next((ln for ln in lines[start + 1:] if _overlap(ln, head)), head)
     kept, last = [head.text], head
+    ends = _Ends()
+    if abstract_heading(head.text):
+        ends(abstract_heading(head.text))
     for ln in lines[start + 1:]:
         if not _overlap(ln, col):
             if ln.page == last.page and ln.y0 > last.y0 - 1:
                 continue                      # beside the abstract, at the height it is read at
             col = ln                          # the next column, or the next page
-        if ends_abstract(ln.text):
+        if ends(ln.text):
             kept.append(ln.text)
             break
         if ln.size < col.size - 0.5 and _FOOTNOTE.match(ln.text):

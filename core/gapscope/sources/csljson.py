@@ -79,9 +79,12 @@ def _arxiv(item: dict) -> tuple[Optional[str], Optional[int]]:
 def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
     if not isinstance(item, dict):
         raise ValueError(f"item is not a JSON object but {type(item).__name__}")
-    # Zotero passes on Crossref's JATS (<jats:p>) and publishers' HTML in titles and abstracts
-    title = _text(markup_to_text(item["title"]) if isinstance(item.get("title"), str) else item.get("title"))
-    abstract = nfc(markup_to_text(item["abstract"].strip())) if isinstance(item.get("abstract"), str) else ""
+    own = item.get("source") == EXPORT_MARK
+    # Zotero passes on Crossref's JATS (<jats:p>) and publishers' HTML in titles and abstracts; GapScope's
+    # own export is the paper's text as it is
+    untag = (lambda s: s) if own else markup_to_text     # noqa: E731
+    title = _text(untag(item["title"]) if isinstance(item.get("title"), str) else item.get("title"))
+    abstract = nfc(untag(item["abstract"].strip())) if isinstance(item.get("abstract"), str) else ""
     arxiv_id, version = _arxiv(item)
     if not title:
         title = untitled_title(abstract, doi=normalize_doi(str(item.get("DOI") or "")), pmid=_text(item.get("PMID")),
@@ -101,7 +104,7 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
         pmid=normalize_pmid(_text(item.get("PMID"))), venue=_text(item.get("container-title")) or None,
         url=_text(item.get("URL")) or None,
         categories=arxiv_categories(str(item.get("keyword") or "")),
-        source=OWN_EXPORT_SOURCE if item.get("source") == EXPORT_MARK else "csljson", source_key=source_key, raw=item,
+        source=OWN_EXPORT_SOURCE if own else "csljson", source_key=source_key, raw=item,
     )
 
 

@@ -531,12 +531,14 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     """``kw_before_db``: how many KW lines came before the DB line (GapScope's own export writes the tags
     after it)."""
     first = lambda *names: next((tags[n][0] for n in names if tags.get(n)), "")  # noqa: E731
-    title = nfc(clean_ws(markup_to_text(first("TI", "T1", "CT", "BT"))))
+    own = first("DB") == EXPORT_MARK
+    # another database's record may carry HTML; GapScope's own export is the paper's text as it is
+    text_of = (lambda *names: first(*names)) if own else (lambda *names: markup_to_text(first(*names)))  # noqa: E731
+    title = nfc(clean_ws(text_of("TI", "T1", "CT", "BT")))
     authors = [nfc(_flip_name(clean_ws(a))) for n in ("AU", "A1", "A2") for a in tags.get(n, [])]
     year = _year_of(first("PY", "Y1", "DA"))
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
     published = max(dates, key=len) if dates else (str(year) if year else None)
-    own = first("DB") == EXPORT_MARK
     notes = tags.get("N1", [])
     arxiv_id, version = _arxiv_id_in(notes, _OWN_RIS_NOTE_ARXIV if own else _RIS_NOTE_ARXIV)
     if not arxiv_id:
@@ -544,7 +546,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
     pmid = first("AN") if own or "pubmed" in first("DB", "DP").lower() else None
     if not title:
-        title = untitled_title(nfc(clean_ws(markup_to_text(first("AB", "N2")))), doi=normalize_doi(first("DO")),
+        title = untitled_title(nfc(clean_ws(text_of("AB", "N2"))), doi=normalize_doi(first("DO")),
                                pmid=pmid, arxiv_id=arxiv_id)
     if not title:
         raise ValueError("record has no title (TI or T1), abstract (AB) or identifier (DO, arXiv id)")
@@ -555,7 +557,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     else:
         categories, own_tags = arxiv_categories(" ".join(tags.get("KW", []))), []
     return Paper(
-        title=title, abstract=nfc(clean_ws(markup_to_text(first("AB", "N2")))), authors=authors, year=year,
+        title=title, abstract=nfc(clean_ws(text_of("AB", "N2"))), authors=authors, year=year,
         published=published, categories=categories,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,

@@ -33,14 +33,17 @@ def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
 
 # FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
 # term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
-_FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):')
+# A field name before plain words ("ti:covid-19", "au:O'Brien") is no such syntax: those words are quoted
+# as any others (unquoted, FTS5 reads "-19" as a column and "'" as an error); one before a parenthesis is.
+_FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):\s*[({]')
 # the field names a researcher brings from arXiv's and PubMed's search (ti:, au:, abs:) or writes in the
 # singular (author:): the search index's columns are title, abstract and authors
 _FIELD_NAME = re.compile(r"(?<![\w\"])(ti|title|ab|abs|abstract|au|author|authors)\s*:(?=\S)", re.IGNORECASE)
 _COLUMN_OF = {"ti": "title", "title": "title", "ab": "abstract", "abs": "abstract", "abstract": "abstract",
               "au": "authors", "author": "authors", "authors": "authors"}
-# a plain word; one written "-word" after a space (as in a web search) is to be left out
-_PLAIN_TERM = re.compile(r"(-?)([\w][\w\-']*)", flags=re.UNICODE)
+# a plain word, perhaps after a column's name; one written "-word" after a space (as in a web search) is
+# to be left out
+_PLAIN_TERM = re.compile(r"(-?)((?:title|abstract|authors):)?([\w][\w\-']*)", flags=re.UNICODE)
 # the last word is matched as a prefix (search as you type) from this many letters on: "C++" or "AI"
 # as prefixes would find every word that starts with c or ai
 PREFIX_MIN_CHARS = 3
@@ -57,13 +60,13 @@ def fts_query(text: str) -> str:
     last = None
     for m in _PLAIN_TERM.finditer(text):
         left_out = m.group(1) == "-" and (m.start() == 0 or text[m.start() - 1].isspace())
-        quoted = '"' + m.group(2).replace('"', '""') + '"'
+        quoted = (m.group(2) or "") + '"' + m.group(3).replace('"', '""') + '"'
         (unwanted if left_out else wanted).append(quoted)
         last = None if left_out else m
     if not wanted:
         raise LibraryError(f"nothing to search for in {text!r}"
                            + (" (a -word only leaves papers out)" if unwanted else ""))
-    if last is not None and last.end() == len(text) and len(last.group(2)) >= PREFIX_MIN_CHARS:
+    if last is not None and last.end() == len(text) and len(last.group(3)) >= PREFIX_MIN_CHARS:
         wanted[-1] += "*"
     return " ".join(wanted + [f"NOT {q}" for q in unwanted])
 

@@ -1,5 +1,5 @@
 """The relevance model's fits, kept on disk by what they were fitted on: the features (their cache key),
-the labelled rows and their labels, the settings and the installed scikit-learn.
+the labelled rows and their labels, the settings, the fitting code and the installed scikit-learn.
 
 A fresh process (each `gapscope triage next`) spends about a second importing scikit-learn before a
 fit of a tenth of one; the same decisions on the same features give the same fit, so a second command
@@ -35,6 +35,24 @@ def _sklearn_stamp() -> str:
         return f"{origin}:{os.stat(origin).st_mtime_ns}" if origin else "none"
     except OSError:
         return "none"
+
+
+def code_stamp(fn) -> str:
+    """A print of the fitting function's code (its bytecode, names and constants): a GapScope whose fit has
+    other options (another solver, class weights, iterations) fits afresh instead of reading the weights an
+    older one kept under the same features and decisions."""
+    h = hashlib.sha256()
+
+    def add(code) -> None:
+        h.update(code.co_code + repr(code.co_names).encode())
+        for c in code.co_consts:        # a nested function's code by its own print, never its address
+            if hasattr(c, "co_code"):
+                add(c)
+            else:
+                h.update(repr(c).encode())
+
+    add(fn.__code__)
+    return h.hexdigest()[:16]
 
 
 def fit_key(X, features_key: str, labelled: np.ndarray, y: np.ndarray, settings: tuple) -> str:

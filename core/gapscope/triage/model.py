@@ -51,7 +51,8 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
         else:
             scores = np.zeros(Xs.shape[0])
         return Fitted(scores, np.full(Xs.shape[0], 0.5 if n_pos else 0.0))
-    key = fit_cache.fit_key(X, features_key, labelled, y, (C, pos_weight)) if features_key else None
+    key = fit_cache.fit_key(X, features_key, labelled, y, (C, pos_weight, fit_cache.code_stamp(_fit))) \
+        if features_key else None
     kept = fit_cache.load(key, X.shape[1], X.dtype) if key else None
     if kept is not None:
         coef, intercept = kept

@@ -27,7 +27,7 @@ def findings_text(report) -> str:
     parts = []
     for kind in KINDS:
         if lines[kind]:
-            parts.append(f"{KIND_TITLES[kind][0].upper()}{KIND_TITLES[kind][1:]} ({len(lines[kind])}):")
+            parts.append(f"{KIND_TITLES[kind][0].upper()}{KIND_TITLES[kind][1:]} ({report.count_of(kind):,}):")
             parts += [f"  {line}" for line in lines[kind]]
             parts.append("")
     advice = report.advice()

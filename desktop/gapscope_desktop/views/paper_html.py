@@ -16,11 +16,17 @@ from .facet_style import FACET_COLORS, FACET_TINTS, SHORTCOMING_COLOR
 
 _TERM_RE = re.compile(r"[\w][\w\-']*", re.UNICODE)
 _FTS_WORDS = {"AND", "OR", "NOT", "NEAR"}
+# what a search names but does not look for (store/papers.py, fts_query): a word left out ("-word" after a
+# space, "NOT word") and a field name ("au:", "ti:", "abs:"); marked, "au" or "ti" would light up every
+# word that starts so ("automatic", "time")
+_LEFT_OUT = re.compile(r"(?:^|(?<=\s))-(?:[A-Za-z]+:)?[\w][\w\-']*|\bNOT\s+(?:[A-Za-z]+:)?(?:\"[^\"]*\"|[\w][\w\-']*)")
+_FIELD = re.compile(r"(?<![\w\"])(?:ti|title|ab|abs|abstract|au|author|authors)\s*:", re.IGNORECASE)
 
 
 def query_terms(query: str) -> list[str]:
+    """The words of a search to mark in a paper's text."""
     terms = []
-    for t in _TERM_RE.findall(query or ""):
+    for t in _TERM_RE.findall(_FIELD.sub(" ", _LEFT_OUT.sub(" ", query or ""))):
         if t.upper() in _FTS_WORDS and t.isupper() or t.lower() in ("title", "abstract", "authors"):
             continue
         if len(t) >= 2:
