@@ -103,6 +103,20 @@ def test_an_empty_scope_says_there_is_nothing_to_screen(window, qtbot):
     assert view.progress.format() == "nothing to screen"
 
 
+def test_one_include_gives_no_stopping_figure_but_says_what_the_estimate_needs(window, qtbot):
+    from gapscope.triage.stopping import MIN_SCREENED
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    qtbot.keyClick(view, Qt.Key_I)
+    _wait_card(qtbot, view)
+    qtbot.waitUntil(lambda: view.progress.value() == 1, timeout=60000)
+    text = view.stop_label.text()
+    assert f"not estimable yet - screen at least {MIN_SCREENED - 1} more" in text, text
+    assert "at most" not in text and "keep screening" not in text
+
+
 def test_two_reviewers_screen_blind_and_see_kappa(window, qtbot):
     from gapscope.triage import decision_log
 

@@ -339,6 +339,10 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         stats = triage.triage_stats(lib, collection=collection) if triage_stats else None
     except LibraryError:  # an unknown collection: the counts above still stand
         stats = None
+    if stats is not None:
+        from ..triage.stopping import add_readiness
+
+        add_readiness(stats)
     if stats is not None and not stats.get("empty"):
         from ..triage.stopping import describe
 

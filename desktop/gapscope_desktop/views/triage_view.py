@@ -111,7 +111,8 @@ def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
     total, screened = stats.get("total"), stats.get("screened")
     bar = (int(screened), int(total)) if isinstance(total, int) and isinstance(screened, int) else None
     stop = stats.get("stopping") or {}
-    text = "\n".join(describe(stop, int(stats.get("unseen") or 0))) if "suggest_stop" in stop else ""
+    text = "\n".join(describe(stop, int(stats.get("unseen") or 0),
+                                    int(stats.get("screened") or 0))) if "suggest_stop" in stop else ""
     return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
 
 
