@@ -442,8 +442,13 @@ class TriageView(CoreView):
             return
         if not isinstance(saved, dict) or saved.get("library") != str(lib.path):
             return
-        for combo, value in ((self.collection, saved.get("collection")), (self.tag, saved.get("tag"))):
-            at = combo.findData(value) if value is not None else -1
+        for key, combo in (("collection", self.collection), ("tag", self.tag)):
+            if key not in saved:
+                continue
+            # None is a choice too ("Whole library", "any tag"): it wins over the collection the
+            # decisions sit in, picked above for a library screened before its scope was kept
+            value = saved[key]
+            at = combo.findData(value) if value is not None else 0
             if at >= 0:                  # gone since (renamed, deleted): the choice made above stays
                 combo.blockSignals(True)
                 combo.setCurrentIndex(at)
