@@ -74,3 +74,16 @@ def test_triage_stats_says_not_yet_estimable(adhd, tmp_path, monkeypatch):
     res = run()
     assert f"not estimable yet - screen at least {MIN_SCREENED - 1} more" in res.output
     assert "at most" not in res.output
+
+
+def test_the_report_gives_no_figure_before_the_estimate_has_support(adhd, tmp_path, monkeypatch):
+    from gapscope.reports.data import build_report_data
+
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+    lib, truth = adhd
+    decide(lib, next(p for p, y in truth.items() if y), "include")
+    d = build_report_data(lib)
+    flat = d.prisma.triage_stats
+    assert flat["stopping.estimable"] is False
+    assert flat["stopping.estimated_relevant_unseen"] == flat["stopping.unseen_relevant_upper"] == "not estimable yet"
+    assert any("not estimable yet" in line for line in d.prisma.how_counted)
