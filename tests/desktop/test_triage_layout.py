@@ -18,7 +18,8 @@ def _map_over_every_paper(lib):
     with lib.transaction() as conn:
         ids = [r[0] for r in conn.execute("SELECT id FROM papers")]
         mid = conn.execute("INSERT INTO maps (facet, created_at) VALUES ('topic', ?)", (now_iso(),)).lastrowid
-        conn.execute("INSERT INTO clusters (map_id, cluster, label, size) VALUES (?, 0, ?, ?)", (mid, LONG_LABEL, len(ids)))
+        conn.execute("INSERT INTO clusters (map_id, cluster, label, size) VALUES (?, 0, ?, ?)",
+                     (mid, LONG_LABEL, len(ids)))
         for pid in ids:
             conn.execute("INSERT INTO map_assignments (map_id, paper_id, cluster) VALUES (?, ?, 0)", (mid, pid))
     return mid

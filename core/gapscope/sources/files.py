@@ -19,9 +19,8 @@ from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..csvcells import split_tags, unguard
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordNote, RecordWarning,
-                      arxiv_categories,
-                      is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title,
-                      untitled_warning)
+                      arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
+                      untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex
 from .markup import markup_to_text
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
@@ -76,7 +75,7 @@ class RecordKeys:
             return f"{self.prefix}#{key}"
         if stated:
             self.warning = RecordNote(f"{self.path}:{line}", f"key {key!r} is used again (first at line {first});"
-                                         f" imported as a separate record")
+                                      f" imported as a separate record")
         return f"{self.prefix}#{key}~{times + 1}"
 
 
