@@ -15,7 +15,7 @@ from typing import Iterable, Iterator, Optional, Union
 
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper, RecordError,
-                     RecordWarning, is_untitled)
+                     RecordNote, RecordWarning, is_untitled)
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .sources.own_export import has_export_layout
@@ -287,16 +287,36 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
         with lib.transaction():
             writer.touched = []
             writer.begin_batch(batch)
+            notes: list[RecordNote] = []     # about the record that comes next
+
+            def keep(warning: RecordWarning) -> None:
+                if len(rep.warnings) < MAX_KEPT_ERRORS:
+                    rep.warnings.append(warning)
+
             for rec in batch:
+                if isinstance(rec, RecordNote):
+                    notes.append(rec)
+                    continue
                 if isinstance(rec, RecordWarning):
-                    if len(rep.warnings) < MAX_KEPT_ERRORS:
-                        rep.warnings.append(rec)
+                    keep(rec)
                     continue
                 rep.read += 1
+                known = False
                 if isinstance(rec, RecordError):
                     rep.add_error(rec)
                 else:
+                    before = rep.unchanged
                     writer.write(rec)
+                    known = rep.unchanged > before
+                # a note on a record imported before was shown then (and is in that import's log)
+                for note in notes:
+                    if known and note.location == rec.location:
+                        rep.known_notes += 1
+                    else:
+                        keep(note)
+                notes.clear()
+            for note in notes:
+                keep(note)
             writer.end_batch()
             if coll_id is not None and writer.touched:
                 lib.add_to_collection_id(coll_id, writer.touched)
@@ -311,10 +331,11 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
     try:
         for rec in records:
             batch.append(rec)
-            if len(batch) >= batch_size:
+            # a batch never ends between a record's notes and the record
+            if len(batch) >= batch_size and not isinstance(rec, RecordNote):
                 # Counters live in memory and are only trusted once their batch commits.
                 snapshot = (rep.read, rep.added, rep.merged, rep.unchanged, len(rep.errors), len(rep.added_ids),
-                            rep.error_count, len(rep.warnings), len(rep.merges))
+                            rep.error_count, len(rep.warnings), len(rep.merges), rep.known_notes)
                 try:
                     flush()
                 except BaseException:
@@ -322,6 +343,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
                     del rep.errors[snapshot[4]:], rep.added_ids[snapshot[5]:]
                     rep.error_count = snapshot[6]
                     del rep.warnings[snapshot[7]:], rep.merges[snapshot[8]:]
+                    rep.known_notes = snapshot[9]
                     lists_saved[:] = [-1, -1, -1]
                     index = writer.index = load_index(lib)
                     writer.seen_up_to = lib.max_paper_id()

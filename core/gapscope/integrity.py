@@ -20,12 +20,16 @@ from __future__ import annotations
 import json
 import os
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from .store.base import LibraryError
 from .store.integrity import REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS, UnreadableSchema
+from .models import is_untitled
+from .sources.dedup import normalize_title
+from .sources.markup import first_markup, has_markup, markup_to_text
 from .textfmt import plural
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
@@ -86,12 +90,13 @@ def reused_paper_ids(lib) -> list[ReusedId]:
 
 # --- the whole check ------------------------------------------------------------------------------------
 
-KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "missing_files", "reused_ids")
+KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "missing_files", "reused_ids", "markup")
 KIND_TITLES = {"sqlite": "SQLite integrity check", "foreign_keys": "rows naming a row that no longer exists",
                "schema": "schema differences from what the migrations make",
                "search_index": "the search index disagrees with the papers",
                "missing_files": "files the library refers to that are missing",
-               "reused_ids": "paper ids given twice"}
+               "reused_ids": "paper ids given twice",
+               "markup": "titles or abstracts still holding HTML markup"}
 
 
 @dataclass
@@ -104,6 +109,7 @@ class IntegrityReport:
     search_index: list[dict[str, Any]] = field(default_factory=list)
     missing_files: list[dict[str, Any]] = field(default_factory=list)
     reused_ids: list[ReusedId] = field(default_factory=list)
+    markup: list[dict[str, Any]] = field(default_factory=list)   # {"paper_id", "title", "fields", "example"}
 
     @property
     def clean(self) -> bool:
@@ -123,7 +129,7 @@ class IntegrityReport:
         return {"library": self.library, "sqlite": list(self.sqlite), "foreign_keys": list(self.foreign_keys),
                 "schema": list(self.schema), "search_index": list(self.search_index),
                 "missing_files": list(self.missing_files),
-                "reused_ids": [r.to_dict() for r in self.reused_ids]}
+                "reused_ids": [r.to_dict() for r in self.reused_ids], "markup": list(self.markup)}
 
     def lines(self) -> dict[str, list[str]]:
         """Each finding in words, by kind (:meth:`advice` says what to do)."""
@@ -151,6 +157,9 @@ class IntegrityReport:
                 f"paper {r.paper_id} {r.title[:80]!r} (added {r.added_at}): its id named an earlier, deleted paper;"
                 f" {plural(n, 'record')} dated before it still name{'s' if n == 1 else ''} that one:"
                 + "".join(f"\n    {line}" for line in r.records))
+        out["markup"] = [f"paper {m['paper_id']} {m['title'][:80]!r}: its {' and '.join(m['fields'])} "
+                         f"hold{'s' if len(m['fields']) == 1 else ''} HTML markup ({m['example']!r})"
+                         for m in self.markup]
         return out
 
     def advice(self, repaired: bool = False) -> list[str]:
@@ -181,6 +190,11 @@ class IntegrityReport:
                        " and runs/ folders from a backup.")
         if self.reused_ids:
             out.append("Paper ids given twice: the records listed name the earlier paper; check them by hand.")
+        if self.markup:
+            out.append("`gapscope check --repair` takes the markup out of these titles and abstracts, as an import"
+                       " does now (the old texts are written to a JSON file in the library's backups folder"
+                       " first; each paper's source record keeps the file's text as it was)." if not repaired else
+                       "The markup was taken out of the titles and abstracts listed; run the check again to see.")
         return out
 
 
@@ -234,7 +248,8 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
 
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     tables = lib.table_names()
-    steps = 1 + len(tables) + 1 + 1 + 1 + 1     # integrity_check, each table's foreign keys, schema, search, files, ids
+    # integrity_check, each table's foreign keys, schema, search, files, ids, markup
+    steps = 1 + len(tables) + 1 + 1 + 1 + 1 + 1
     out = IntegrityReport(library=str(lib.path))
     tell(progress, 0, steps, "SQLite integrity check")
     out.sqlite = lib.sqlite_integrity_problems(cancelled=cancelled)
@@ -272,8 +287,31 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
         # a table or column it reads is gone: the schema findings say so, and there are no dates to compare
         if not out.schema:
             raise
+    done += 1
+    check(cancel)
+    tell(progress, done, steps, "markup in titles and abstracts")
+    try:
+        out.markup = [{"paper_id": pid, "title": title, "fields": fields,
+                       "example": first_markup(title if fields[0] == "title" else abstract)}
+                      for pid, title, abstract, fields in _with_markup(lib, cancelled)]
+    except UnreadableSchema:
+        if not out.schema:
+            raise
     tell(progress, steps, steps, "done")
     return out
+
+
+def _with_markup(lib, cancelled=None) -> Iterator[tuple[int, str, str, list[str]]]:
+    """(id, title, abstract, the fields holding markup) of the papers whose title or abstract still holds
+    the markup an import takes out now (stored before it did)."""
+    for pid, title, abstract in lib.papers_maybe_with_markup(cancelled=cancelled):
+        fields = [f for f, text in (("title", title), ("abstract", abstract)) if has_markup(text or "")]
+        if fields:
+            yield pid, title, abstract, fields
+
+
+def _cleaned(text: str) -> str:
+    return unicodedata.normalize("NFC", markup_to_text(text))
 
 
 @dataclass
@@ -285,21 +323,23 @@ class RepairReport:
     triggers: list[str] = field(default_factory=list)
     search_index_rebuilt: bool = False
     not_repaired: list[str] = field(default_factory=list)
+    markup_cleaned: int = 0                 # papers whose title or abstract lost its markup
+    markup_saved_to: Optional[str] = None   # the JSON file holding their texts as they were
 
     def to_dict(self) -> dict[str, Any]:
         return {"removed_rows": self.removed_rows, "emptied": self.emptied, "saved_to": self.saved_to,
                 "indexes": self.indexes, "triggers": self.triggers, "search_index_rebuilt": self.search_index_rebuilt,
-                "not_repaired": self.not_repaired}
+                "not_repaired": self.not_repaired, "markup_cleaned": self.markup_cleaned,
+                "markup_saved_to": self.markup_saved_to}
 
 
 def repair(lib, report: IntegrityReport) -> RepairReport:
     """What can be repaired without losing anything: missing indexes made again from the migrations, the
     search index rebuilt from the papers (with its triggers and the text stamp's made again),
     rows naming a row that no longer exists removed (ON DELETE CASCADE: with what they take along) or
-    emptied (SET NULL), after all of them are written to ``backups/check-repair-<time>.json``.
+    emptied (SET NULL), after all of them are written to ``backups/check-repair-<time>.json``, and the
+    markup taken out of titles and abstracts stored before an import did so (their texts written down too).
     Everything else stays as it is (``report.advice()`` says what to do)."""
-    from .store.base import now_iso
-
     out = RepairReport()
     if report.sqlite:
         # a damaged file can lose more under writes: nothing is touched until it is recovered
@@ -330,19 +370,8 @@ def repair(lib, report: IntegrityReport) -> RepairReport:
                     seen.add((r["table"], r["rowid"]))
                     saved.append({**r, "reason": f"{f['table']} row {f['rowid']}: {f['column']} = {f['value']} "
                                   f"named a row of {f['parent']} that no longer exists"})
-        folder = Path(lib.upgrade_backups_folder())
-        folder.mkdir(parents=True, exist_ok=True)
-        stem = f"check-repair-{now_iso().replace(':', '').replace('+0000', 'Z')}"
-        dest, n = folder / f"{stem}.json", 1
-        while dest.exists():
-            n += 1
-            dest = folder / f"{stem}-{n}.json"
         # written and flushed to disk before anything is removed: the rows can always be put back
-        with open(dest, "w", encoding="utf-8") as fh:
-            json.dump({"library": str(lib.path), "written_at": now_iso(), "rows": saved}, fh, indent=1,
-                      ensure_ascii=False, default=str)
-            fh.flush()
-            os.fsync(fh.fileno())
+        dest = _write_down(lib, {"rows": saved})
         try:
             lib.remove_orphan_rows([(f["table"], f["rowid"], f["column"], f["on_delete"]) for f in fixable])
         except LibraryError as exc:
@@ -366,4 +395,56 @@ def repair(lib, report: IntegrityReport) -> RepairReport:
             # derived from the papers table: rebuilt, it loses nothing, so nothing is written down first
             out.triggers = lib.rebuild_search_index(repairable_triggers(report))
             out.search_index_rebuilt = True
+    if report.markup:
+        _clean_markup(lib, report, out)
     return out
+
+
+def _write_down(lib, payload: dict[str, Any]) -> Path:
+    """``payload`` written to a new ``backups/check-repair-<time>.json`` of the library, flushed to disk."""
+    from .store.base import now_iso
+
+    folder = Path(lib.upgrade_backups_folder())
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"check-repair-{now_iso().replace(':', '').replace('+0000', 'Z')}"
+    dest, n = folder / f"{stem}.json", 1
+    while dest.exists():
+        n += 1
+        dest = folder / f"{stem}-{n}.json"
+    with open(dest, "w", encoding="utf-8") as fh:
+        json.dump({"library": str(lib.path), "written_at": now_iso(), **payload}, fh, indent=1,
+                  ensure_ascii=False, default=str)
+        fh.flush()
+        os.fsync(fh.fileno())
+    return dest
+
+
+def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
+    """The markup taken out of the titles and abstracts the check found holding it, as an import takes it
+    out now, after their texts as they were are written down (the source records keep them too). A
+    paper edited since the check keeps its new text; a title that would be left empty keeps its markup."""
+    wanted = {m["paper_id"] for m in report.markup}
+    changes = []
+    for pid, title, abstract, fields in _with_markup(lib):
+        if pid not in wanted:
+            continue
+        old: dict[str, str] = {}
+        new: dict[str, str] = {}
+        if "title" in fields and _cleaned(title).strip():
+            old["title"], new["title"] = title, _cleaned(title)
+            new["norm_title"] = "" if is_untitled(new["title"]) else normalize_title(new["title"])
+        if "abstract" in fields:
+            old["abstract"], new["abstract"] = abstract, _cleaned(abstract)
+        if old:
+            changes.append({"paper_id": pid, "old": old, "new": new})
+    if not changes:
+        return
+    dest = _write_down(lib, {"papers": [{"paper_id": c["paper_id"], "old": c["old"],
+                                         "reason": "HTML markup taken out of the text"} for c in changes]})
+    try:
+        out.markup_cleaned = lib.replace_paper_texts(changes)
+    except LibraryError as exc:
+        dest.unlink()
+        out.not_repaired.append(f"the markup was not taken out (nothing changed): {exc}")
+    else:
+        out.markup_saved_to = str(dest)

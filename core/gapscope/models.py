@@ -152,6 +152,12 @@ class RecordWarning(RecordError):
     record itself was imported."""
 
 
+class RecordNote(RecordWarning):
+    """A note about the one record that follows it in the stream, at the same location (no title, an
+    unreadable year, a key used again). A re-import that finds that record already imported does not
+    repeat it: it was shown at the first import and is in its log."""
+
+
 # A record with no title but an abstract or an identifier (a PubMed record with only a PMID, say) is
 # still a paper that a review may include: it is imported under a placeholder title, which says so and
 # which de-duplication never compares (two untitled records are the same paper only by an identifier).
@@ -180,8 +186,8 @@ def is_untitled(title: Optional[str]) -> bool:
 
 
 def untitled_warning(where: str, title: str) -> "RecordWarning":
-    return RecordWarning(where, f"no title: imported as \u201c{title}\u201d so that the record is not lost; "
-                                "it is never merged with another record by title")
+    return RecordNote(where, f"no title: imported as \u201c{title}\u201d so that the record is not lost; "
+                             "it is never merged with another record by title")
 
 
 # An import keeps the first this many bad records (with file and line) and counts the rest: a
@@ -206,6 +212,7 @@ class ImportReport:
     error_count: int = 0  # every bad record, also those past MAX_KEPT_ERRORS
     warnings: list[RecordWarning] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)  # "record -> library paper (why)", the first MAX_KEPT_MERGES
+    known_notes: int = 0  # notes about records already imported, not repeated (see RecordNote)
 
     @property
     def ok(self) -> bool:
@@ -235,6 +242,7 @@ class ImportReport:
             "bad": self.bad,
             "errors": [str(e) for e in self.errors],
             "warnings": [str(w) for w in self.warnings],
+            "known_notes": self.known_notes,
             "merges": list(self.merges),
             "cancelled": self.cancelled,
             "import_id": self.import_id,

@@ -16,7 +16,7 @@ ABSTRACT_B = ("Methylphenidate was given to forty children with attention defici
 
 
 def _kinds(records):
-    return ([r for r in records if isinstance(r, Paper)], [r for r in records if type(r) is RecordWarning],
+    return ([r for r in records if isinstance(r, Paper)], [r for r in records if isinstance(r, RecordWarning)],
             [r for r in records if type(r) is RecordError])
 
 
@@ -144,3 +144,33 @@ def test_a_title_edited_by_hand_replaces_the_placeholder(library, tmp_path):
 
     with Library(library.path) as reopened:
         assert reopened.get_paper(pid).title == "Methylphenidate and classroom behaviour"
+
+
+def test_a_reimport_does_not_repeat_the_notes_of_records_already_imported(library, shared_data):
+    """Importing the same export twice: the second run finds every record already there and repeats none of
+    the first run's notes on them ("no title: ..."); it counts them instead. A new record's note still shows."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    path = library.path.parent / "cohen2006-adhd.csv"
+    shutil.copy(shared_data / "screening" / path.name, path)
+    first = import_file(library, path)
+    untitled = [w for w in first.warnings if "no title" in w.message]
+    assert untitled and first.known_notes == 0
+    again = import_file(library, path)
+    assert again.unchanged == first.read and again.added == 0
+    assert not [w for w in again.warnings if "no title" in w.message]
+    assert again.known_notes >= len(untitled)
+    res = CliRunner().invoke(main, ["--library", str(library.path), "import", str(path)])
+    assert "no title" not in res.output and f"{again.known_notes} note(s) on records already there" in res.output
+    # a record the library lacks keeps its note, in the same file grown by a row
+    grown = path
+    ends = grown.read_text(encoding="utf-8").endswith("\n")
+    with open(grown, "a", encoding="utf-8") as f:   # record_id,pubmedID,title,authors,abstract,year,labels
+        f.write(("" if ends else "\n") + f'999999,,,,"{ABSTRACT_B}",2001,0,0\n')
+    third = import_file(library, grown)
+    assert third.added == 1 and [w.location for w in third.warnings if "no title" in w.message] == [
+        f"{grown}:{len(grown.read_text(encoding='utf-8').splitlines())}"]

@@ -71,7 +71,8 @@ def test_a_clean_library_reports_nothing(folder_library):
     assert "no problems found" in r.stderr and r.stdout == ""
     doc = json.loads(CliRunner().invoke(main, ["-L", str(folder_library.path), "check", "--json"]).stdout)
     assert {k: v for k, v in doc.items() if k != "library"} == {
-        "sqlite": [], "foreign_keys": [], "schema": [], "search_index": [], "missing_files": [], "reused_ids": []}
+        "sqlite": [], "foreign_keys": [], "schema": [], "search_index": [], "missing_files": [], "reused_ids": [],
+        "markup": []}
 
 
 def test_each_damage_is_reported_and_nothing_changed(folder_library):
@@ -365,3 +366,37 @@ def test_papers_past_the_named_hundred_are_counted_as_papers_not_as_one_line(tmp
     assert r.exit_code == 3 and "the search index disagrees with the papers (150):" in r.output
     assert "the search index disagrees with the papers: 150" in r.output
     lib.close()
+
+
+def test_markup_stored_before_imports_took_it_out_is_reported_and_cleaned(folder_library):
+    """An abstract and a title stored with HTML markup (an import before they took it out) are named by the
+    check; --repair writes their texts down, then takes the markup out, as an import does now; the source
+    record keeps the file's text; a search then finds the words, not the entities."""
+    lib = folder_library
+    pid, other = lib.list_paper_ids()[2:4]
+    abstract = "<p>Teachers&#39; ratings of &lt;i&gt;software&lt;/i&gt; estimation</p><p>p<0.05 stays.</p>"
+    title = "Cost <i>estimation</i> &amp; effort"
+    records_before = lib._conn.execute("SELECT paper_id, data FROM source_records ORDER BY id").fetchall()
+    with lib.transaction() as conn:          # as an import before markup.py left them
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (abstract, pid))
+        conn.execute("UPDATE papers SET title = ? WHERE id = ?", (title, other))
+    found = check_library(lib)
+    assert [(m["paper_id"], m["fields"]) for m in found.markup] == [(pid, ["abstract"]), (other, ["title"])]
+    lines = found.lines()["markup"]
+    assert f"paper {pid}" in lines[0] and "'<p>'" in lines[0]
+    assert any("--repair" in a for a in found.advice())
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--quiet"])
+    assert r.exit_code == 3 and "HTML markup" in r.stdout, r.output
+    assert lib.get_paper(pid).abstract == abstract                   # the check changes nothing
+
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--repair", "--quiet"])
+    assert r.exit_code == 3, r.output                                # it found them (now repaired)
+    saved = sorted((lib.path / "backups").glob("check-repair-*.json"))
+    assert len(saved) == 1 and str(saved[0]) in r.stdout and "2 papers" in r.stdout
+    kept = {p["paper_id"]: p["old"] for p in json.loads(saved[0].read_text(encoding="utf-8"))["papers"]}
+    assert kept == {pid: {"abstract": abstract}, other: {"title": title}}
+    assert lib.get_paper(pid).abstract == "Teachers' ratings of software estimation p<0.05 stays."
+    assert lib.get_paper(other).title == "Cost estimation & effort"
+    assert lib._conn.execute("SELECT paper_id, data FROM source_records ORDER BY id").fetchall() == records_before
+    assert check_library(lib).clean
+    assert pid in _found(lib, "teachers ratings") and other in _found(lib, "cost estimation")

@@ -103,6 +103,20 @@ def test_an_empty_scope_says_there_is_nothing_to_screen(window, qtbot):
     assert view.progress.format() == "nothing to screen"
 
 
+def test_one_include_gives_no_stopping_figure_but_says_what_the_estimate_needs(window, qtbot):
+    from gapscope.triage.stopping import MIN_SCREENED
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, view)
+    qtbot.keyClick(view, Qt.Key_I)
+    _wait_card(qtbot, view)
+    qtbot.waitUntil(lambda: view.progress.value() == 1, timeout=60000)
+    text = view.stop_label.text()
+    assert f"not estimable yet - screen at least {MIN_SCREENED - 1} more" in text, text
+    assert "at most" not in text and "keep screening" not in text
+
+
 def test_two_reviewers_screen_blind_and_see_kappa(window, qtbot):
     from gapscope.triage import decision_log
 
@@ -630,3 +644,38 @@ def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, 
     qtbot.waitUntil(lambda: w3.warm_up_task is not None and w3.warm_up_task.done, timeout=20000)
     w3._close_approved = True
     w3.close()
+
+
+def test_whole_library_chosen_last_wins_over_the_collection_holding_the_decisions(window, qtbot, lib_path):
+    """A library whose decisions all sit in one collection opens on it, unless the researcher chose the whole
+    library last: that choice comes back after a restart."""
+    from gapscope.triage import decide
+
+    from gapscope_desktop.main_window import MainWindow
+
+    from .library_data import write_aside
+
+    lib = window.lib
+    ids = lib.list_paper_ids()[:30]
+    write_aside(lib.path, lambda other: (other.add_to_collection("review", ids),
+                                         decide(other, ids[0], "include", collection="review")))
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    view.set_scope(collection="review")
+    _wait_card(qtbot, view)
+    view.set_scope(collection=None)             # deliberately the whole library
+    _wait_card(qtbot, view)
+    assert view.collection.currentData() is None and view.stats["collection"] is None
+    window._close_approved = True
+    window.close()
+
+    w2 = MainWindow(lib_path)
+    qtbot.addWidget(w2)
+    w2.show()
+    w2.tabs.setCurrentIndex(1)
+    v2 = w2.triage_view
+    _wait_card(qtbot, v2)
+    assert v2.collection.currentData() is None and v2.stats["collection"] is None
+    qtbot.waitUntil(lambda: w2.warm_up_task is not None and w2.warm_up_task.done, timeout=20000)
+    w2._close_approved = True
+    w2.close()

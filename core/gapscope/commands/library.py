@@ -75,6 +75,8 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
         if not as_json:
             click.echo(f"{path}: read {report.read}, added {report.added}, merged {report.merged}, "
                        f"already there {report.unchanged}, bad {report.bad}"
+                       + (f" ({report.known_notes} note(s) on records already there not repeated: see "
+                          f"their first import's log)" if report.known_notes else "")
                        + (" (cancelled: committed batches kept)" if report.cancelled else ""))
             _listed("merged", report.merges, report.merged, "cyan", log_id=report.import_id)
             _listed("note", [str(w) for w in report.warnings], len(report.warnings), "yellow", log_id=report.import_id)
@@ -469,11 +471,12 @@ def diagnostics(ref, output) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object: the library and one list per kind (sqlite, foreign_keys, schema, "
-                   "search_index, missing_files, reused_ids; and repair with --repair).")
+                   "search_index, missing_files, reused_ids, markup; and repair with --repair).")
 @click.option("--repair", is_flag=True,
               help="Then repair what can be repaired without losing anything: rows naming a deleted row "
-                   "(written to backups/check-repair-*.json first), missing indexes, and the search index "
-                   "(rebuilt from the papers, with its triggers).")
+                   "(written to backups/check-repair-*.json first), missing indexes, the search index "
+                   "(rebuilt from the papers, with its triggers), and HTML markup left in titles and abstracts "
+                   "(their old texts written to the same kind of file first).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
 def check(ref, as_json, repair, quiet) -> None:
@@ -482,7 +485,8 @@ def check(ref, as_json, repair, quiet) -> None:
     schema against what GapScope's migrations make (tables, columns, foreign keys, indexes, triggers), the
     search index against the papers (its triggers, papers missing from it or indexed with other text),
     the files it refers to (attached PDFs, run folders), and paper ids given twice (before GapScope kept
-    deleted ids from reuse; with the records dated before the paper that named the earlier one).
+    deleted ids from reuse; with the records dated before the paper that named the earlier one), and
+    titles or abstracts still holding HTML markup (stored before an import took it out).
     Changes nothing, unless --repair. Exit codes: 0 nothing found, 3 found (each listed, with what to
     do), 130 cancelled."""
     from ..integrity import KIND_TITLES, KINDS, check_library, repair as mend
@@ -526,9 +530,13 @@ def _say_repaired(mended) -> None:
         click.echo(f"repaired: made again {plural(len(mended.triggers), 'trigger')} ({', '.join(mended.triggers)})")
     if mended.search_index_rebuilt:
         click.echo("repaired: rebuilt the search index from the papers table")
+    if mended.markup_saved_to:
+        click.echo(f"repaired: took the HTML markup out of the title or abstract of "
+                   f"{plural(mended.markup_cleaned, 'paper')}; their texts as they were are written to "
+                   f"{mended.markup_saved_to} (and each paper's source record keeps them)")
     for line in mended.not_repaired:
         click.echo(f"not repaired: {line}")
-    if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt):
+    if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt or mended.markup_saved_to):
         click.echo("nothing could be repaired safely; see what to do above")
 
 

@@ -194,12 +194,14 @@ def triage_stats_cmd(ref, collection, query, tag, cluster, reviewer, as_json) ->
     reviewers' agreement."""
     from ..store import LibraryError
     from ..triage import triage_stats
+    from ..triage.stopping import add_readiness
 
     lib = ref.open()
     try:
         s = triage_stats(lib, scope=_scope(lib, collection, query, tag, cluster), reviewer=reviewer)
     except LibraryError as exc:
         fail(str(exc))
+    add_readiness(s)
     if as_json:
         emit_json(s)
         return
@@ -232,7 +234,7 @@ def stats_lines(s: dict) -> list[str]:
     if s.get("model"):
         lines.append(f"queue ranked by {s['ranking']}")
         lines.append(click.wrap_text("ranking model: " + s["model"]["text"], 100, subsequent_indent="  "))
-    lines += describe(s["stopping"], s["unseen"])
+    lines += describe(s["stopping"], s["unseen"], s["screened"])
     lines.append(click.wrap_text("rule: " + s["stopping"]["rule"], 100, subsequent_indent="  "))
     return lines
 

@@ -351,6 +351,10 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         stats = triage.triage_stats(lib, collection=collection) if triage_stats else None
     except LibraryError:  # an unknown collection: the counts above still stand
         stats = None
+    if stats is not None:
+        from ..triage.stopping import add_readiness
+
+        add_readiness(stats)
     if stats is not None and not stats.get("empty"):
         from ..triage.stopping import describe
 
@@ -370,6 +374,12 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
                 flat.update({f"{k}.{k2}": v2 for k2, v2 in v.items()})
             elif k != "exclusion_reasons":
                 flat[k] = v
+        if flat.get("stopping.estimable") is False:
+            # figures without enough decisions behind them are not shown as figures (stopping.readiness)
+            for k in ("estimated_relevant_unseen", "unseen_relevant_upper", "estimated_recall", "recall_lower_bound",
+                      "p_value"):
+                if flat.get(f"stopping.{k}") is not None:
+                    flat[f"stopping.{k}"] = "not estimable yet"
         sec.triage_stats = flat
     if not sec.identified and not corpus.papers:
         sec.missing = "Nothing has been imported or collected yet: run `gapscope import FILE` or `gapscope collect`."

@@ -18,9 +18,9 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
 from ..csvcells import split_tags, unguard
-from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordWarning, arxiv_categories,
-                      is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id, untitled_title,
-                      untitled_warning)
+from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordNote, RecordWarning,
+                      arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
+                      untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex
 from .markup import markup_to_text
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
@@ -74,8 +74,8 @@ class RecordKeys:
         if not times:
             return f"{self.prefix}#{key}"
         if stated:
-            self.warning = RecordWarning(f"{self.path}:{line}", f"key {key!r} is used again (first at line {first});"
-                                         f" imported as a separate record")
+            self.warning = RecordNote(f"{self.path}:{line}", f"key {key!r} is used again (first at line {first});"
+                                      f" imported as a separate record")
         return f"{self.prefix}#{key}~{times + 1}"
 
 
@@ -99,7 +99,7 @@ def _year_of(date: Optional[str]) -> Optional[int]:
 
 def unreadable_year(where: str, text: str) -> RecordWarning:
     """The note for a record kept without the year it states (``20x5``, ``n.d.``, ``19999``)."""
-    return RecordWarning(where, f"unreadable year {text.strip()[:40]!r}: the record is kept without a year")
+    return RecordNote(where, f"unreadable year {text.strip()[:40]!r}: the record is kept without a year")
 
 
 def _iso_date(text: Optional[str]) -> Optional[str]:

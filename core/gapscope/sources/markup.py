@@ -41,3 +41,11 @@ def markup_to_text(text: str) -> str:
         text = html.unescape(_untag(text))
     text = _untag(text).replace("\u00a0", " ")
     return re.sub(r"[ \t]{2,}", " ", text).strip()
+
+
+def first_markup(text: str) -> str:
+    """The first tag or entity in ``text`` (to name it in a message), or ""."""
+    if not has_markup(text):
+        return ""
+    found = [m for m in (_TAG.search(text), _ENTITY.search(text)) if m]
+    return min(found, key=lambda m: m.start()).group(0)[:40]

@@ -355,6 +355,34 @@ class IntegrityMixin:
                 fks.setdefault(fk_id, []).append((frm, to, on_delete))
         return fks
 
+    def papers_maybe_with_markup(self, *, cancelled: Optional[Callable[[], bool]] = None
+                                 ) -> list[tuple[int, str, str]]:
+        """(id, title, abstract) of the papers whose title or abstract holds a '<' or an '&': the only
+        ones that can hold markup (the caller tells which do)."""
+        with self._interruptible(cancelled):
+            return [tuple(r) for r in self._conn.execute(
+                "SELECT id, title, COALESCE(abstract, '') FROM papers WHERE instr(title, '<') OR instr(title, '&')"
+                " OR instr(abstract, '<') OR instr(abstract, '&') ORDER BY id")]
+
+    def replace_paper_texts(self, changes: list[dict[str, Any]]) -> int:
+        """Set each paper's title (with its ``norm_title``) and abstract to the ``new`` values of
+        ``changes`` ({"paper_id", "old": {field: text}, "new": {field: text}}), in one transaction, where
+        the paper still holds the ``old`` values (another process may have edited it since the check);
+        the search index and the text stamp follow by their triggers. Returns how many were changed."""
+        done = 0
+        with self.transaction() as conn:
+            for c in changes:
+                old, new = c["old"], c["new"]
+                now = conn.execute("SELECT title, COALESCE(abstract, '') FROM papers WHERE id = ?",
+                                   (c["paper_id"],)).fetchone()
+                if now is None or any(now[i] != old[f] for i, f in enumerate(("title", "abstract")) if f in old):
+                    continue
+                cols = {k: v for k, v in new.items() if k in ("title", "norm_title", "abstract")}
+                conn.execute(f"UPDATE papers SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
+                             (*cols.values(), c["paper_id"]))
+                done += 1
+        return done
+
     def remove_orphan_rows(self, rows: list[tuple[str, int, str, str]]) -> None:
         """Repair of rows naming a row that no longer exists, each (table, rowid, column, on_delete):
         CASCADE removes the row (and what it takes with it), SET NULL empties the column. The caller

@@ -194,12 +194,71 @@ def streak_threshold(total: int) -> int:
     return max(50, int(0.05 * total))
 
 
-def describe(stopping: dict, unseen: int) -> list[str]:
-    """The stopping figures of ``TriageSession.stats()['stopping']`` in words (CLI, app and report)."""
+# Before the estimate is worth reading. The test treats the latest screened papers as a random sample
+# of themselves plus the unseen ones, so it needs (1) a relevant paper found (recall is undefined
+# before), (2) a sample: at least MIN_SCREENED screened papers (all of a smaller scope), and (3) an
+# interval that rules something out: while the 95 % bound still covers more than half of the unseen
+# papers, the screened papers are too few, or too rich in relevant ones, to say anything about the rest
+# (after one include the bound is every unseen paper: "about 251 (at most 251)").
+MIN_SCREENED = 20
+MIN_RELEVANT = 1
+
+
+def readiness(stopping: dict, screened: int, unseen: int) -> dict:
+    """Whether the unseen-relevant estimate of ``stats()['stopping']`` has enough decisions behind it to
+    be shown, and what it still needs: {"estimable", "needs_screened", "needs_relevant", "interval_narrow"}.
+    A fully screened scope is always estimable (nothing is unseen)."""
+    found = int(stopping.get("relevant_found") or 0)
+    upper = stopping.get("unseen_relevant_upper")
+    if unseen <= 0:
+        return {"estimable": True, "needs_screened": 0, "needs_relevant": 0, "interval_narrow": True}
+    needs_screened = max(0, min(MIN_SCREENED, screened + unseen) - screened)
+    needs_relevant = max(0, MIN_RELEVANT - found)
+    narrow = upper is not None and upper <= unseen / 2
+    return {"estimable": bool(not needs_screened and not needs_relevant and narrow),
+            "needs_screened": needs_screened, "needs_relevant": needs_relevant, "interval_narrow": narrow}
+
+
+def add_readiness(stats: dict) -> dict:
+    """``stats`` (``triage_stats``) with :func:`readiness`'s fields added to its ``stopping`` (none removed)."""
+    st = stats.get("stopping")
+    if isinstance(st, dict) and not stats.get("empty"):
+        st.update(readiness(st, int(stats.get("screened") or 0), int(stats.get("unseen") or 0)))
+    return stats
+
+
+def not_estimable_text(ready: dict, unseen: int) -> str:
+    """What the estimate still needs, in words."""
+    needs = []
+    if ready["needs_screened"]:
+        needs.append(f"screen at least {ready['needs_screened']} more paper(s)")
+    if ready["needs_relevant"]:
+        needs.append(f"find {ready['needs_relevant']} relevant paper(s) (include or maybe)")
+    if needs:
+        return ("unseen relevant papers: not estimable yet - " + " and ".join(needs)
+                + f" (the estimate needs {MIN_SCREENED} screened papers and a relevant one found; "
+                  "before that it can only say 'maybe all of them')")
+    return (f"unseen relevant papers: not estimable yet - the 95% bound still covers more than half of the "
+            f"{unseen} unseen papers; it narrows as irrelevant papers are screened")
+
+
+def describe(stopping: dict, unseen: int, screened: Optional[int] = None) -> list[str]:
+    """The stopping figures of ``TriageSession.stats()['stopping']`` in words (CLI, app and report).
+    With ``screened`` (or the fields of :func:`add_readiness` in ``stopping``), an estimate without
+    enough decisions behind it says what it needs instead of its figures."""
     st = stopping
     lines = []
     note = small_review_note(st)
     upper, est = st.get("unseen_relevant_upper"), st.get("estimated_relevant_unseen")
+    ready = readiness(st, screened, unseen) if screened is not None else (st if "estimable" in st else None)
+    if ready is not None and not ready["estimable"] and not st["suggest_stop"]:
+        lines.append(not_estimable_text(ready, unseen))
+        lines.append("stopping rule: no verdict yet - it reads the same estimate")
+        if note:
+            lines.append(note)
+        lines.append(f"heuristic, for comparison: {st['irrelevant_in_a_row']} irrelevant in a row "
+                     f"(a common rule of thumb stops at {st['streak_threshold']}; it carries no guarantee)")
+        return lines
     if upper is None:
         lines.append("unseen relevant papers: no estimate until at least one paper is included")
     else:

@@ -111,8 +111,13 @@ def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
     total, screened = stats.get("total"), stats.get("screened")
     bar = (int(screened), int(total)) if isinstance(total, int) and isinstance(screened, int) else None
     stop = stats.get("stopping") or {}
-    text = "\n".join(describe(stop, int(stats.get("unseen") or 0))) if "suggest_stop" in stop else ""
+    text = "\n".join(describe(stop, int(stats.get("unseen") or 0),
+                                    int(stats.get("screened") or 0))) if "suggest_stop" in stop else ""
     return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
+
+
+_CHIP_TIP = "Screening one map cluster; click to screen the whole scope again"
+_CHIP_CHARS = 28                      # the cluster chip's text at most about this many characters wide
 
 
 _DONE = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe", "postpone": "Postponed"}
@@ -185,7 +190,7 @@ class TriageView(CoreView):
         self.cluster_chip = QToolButton()
         self.cluster_chip.setObjectName("triageCluster")
         self.cluster_chip.setAutoRaise(True)
-        self.cluster_chip.setToolTip("Screening one map cluster; click to screen the whole scope again")
+        self.cluster_chip.setToolTip(_CHIP_TIP)
         self.cluster_chip.clicked.connect(lambda: self.set_cluster(None))
         self.cluster_chip.hide()
         self.reviewer = QLineEdit(placeholderText="reviewer (blank: one reviewer)")
@@ -200,6 +205,7 @@ class TriageView(CoreView):
         self.progress = QProgressBar()
         self.progress.setObjectName("triageProgress")
         self.progress.setFormat("%v of %m screened")
+        self._fit_progress()
         self.stats_label = QLabel()
         self.stop_label = QLabel()
         self.stop_label.setObjectName("stoppingEstimate")
@@ -436,8 +442,13 @@ class TriageView(CoreView):
             return
         if not isinstance(saved, dict) or saved.get("library") != str(lib.path):
             return
-        for combo, value in ((self.collection, saved.get("collection")), (self.tag, saved.get("tag"))):
-            at = combo.findData(value) if value is not None else -1
+        for key, combo in (("collection", self.collection), ("tag", self.tag)):
+            if key not in saved:
+                continue
+            # None is a choice too ("Whole library", "any tag"): it wins over the collection the
+            # decisions sit in, picked above for a library screened before its scope was kept
+            value = saved[key]
+            at = combo.findData(value) if value is not None else 0
             if at >= 0:                  # gone since (renamed, deleted): the choice made above stays
                 combo.blockSignals(True)
                 combo.setCurrentIndex(at)
@@ -505,7 +516,12 @@ class TriageView(CoreView):
     def set_cluster(self, cluster, reload: bool = True) -> None:
         """``cluster``: (map id, cluster number, label) or None."""
         self.cluster = tuple(cluster) if cluster else None
-        self.cluster_chip.setText(f"cluster: {self.cluster[2]}  ✕" if self.cluster else "")
+        # a long cluster label is elided (whole in the tooltip): the progress beside it keeps its room
+        full = f"cluster: {self.cluster[2]}" if self.cluster else ""
+        fm = self.cluster_chip.fontMetrics()
+        shown = fm.elidedText(full, Qt.ElideRight, fm.averageCharWidth() * _CHIP_CHARS) if full else ""
+        self.cluster_chip.setText(f"{shown}  ✕" if full else "")
+        self.cluster_chip.setToolTip(f"{full}\n{_CHIP_TIP}" if full else _CHIP_TIP)
         self.cluster_chip.setVisible(self.cluster is not None)
         if reload:
             self.load_next()
@@ -635,6 +651,15 @@ class TriageView(CoreView):
             self.progress.setRange(0, max(bar[1], 1))
             self.progress.setValue(bar[0])
             self.progress.setFormat("nothing to screen" if empty else "%v of %m screened")
+            self._fit_progress()
+
+    def _fit_progress(self) -> None:
+        """The progress bar at least as wide as the longest text it can show ("252 of 252 screened"), so
+        that the top row squeezes the other fields (the cluster chip is elided), never its text."""
+        top = max(self.progress.maximum(), 0)
+        widest = self.progress.format().replace("%v", str(top)).replace("%m", str(top)).replace("%p", "100")
+        fm = self.progress.fontMetrics()
+        self.progress.setMinimumWidth(fm.horizontalAdvance(widest) + 4 * fm.averageCharWidth())
 
     def _show_upcoming(self, first: bool = True) -> None:
         """The next paper of the last ranking on the card (``first``: it heads that ranking)."""

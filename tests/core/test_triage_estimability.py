@@ -1,0 +1,89 @@
+"""The unseen-relevant estimate is shown only once it has enough decisions behind it; before that the
+stats say what it still needs, never a figure that reads as a verdict."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.triage import decide
+from gapscope.triage.stopping import MIN_SCREENED, assess, describe, readiness
+
+
+def _stopping(labels, total):
+    st = assess(labels, total)
+    found = st.found
+    return {"estimated_relevant_unseen": st.estimate, "unseen_relevant_upper": st.upper, "relevant_found": found,
+            "suggest_stop": st.stop, "p_value": st.p_value, "target_recall": st.target_recall,
+            "confidence": st.confidence, "recall_lower_bound": st.recall_lower, "irrelevant_in_a_row": 0,
+            "streak_threshold": 50, "allowed_missing": 0}
+
+
+def test_one_include_in_a_big_scope_is_not_estimable_and_says_what_it_needs():
+    st = _stopping([1], 252)
+    assert st["unseen_relevant_upper"] == 251          # the figure the card used to show as a verdict
+    ready = readiness(st, 1, 251)
+    assert not ready["estimable"] and ready["needs_screened"] == MIN_SCREENED - 1 and ready["needs_relevant"] == 0
+    text = "\n".join(describe(st, 251, 1))
+    assert "not estimable yet" in text and f"screen at least {MIN_SCREENED - 1} more" in text
+    assert "at most 251" not in text and "keep screening" not in text and "you can stop" not in text
+
+
+def test_no_include_yet_asks_for_one():
+    st = _stopping([0] * 30, 252)
+    ready = readiness(st, 30, 222)
+    assert not ready["estimable"] and ready["needs_relevant"] == 1 and ready["needs_screened"] == 0
+    assert "find 1 relevant paper" in "\n".join(describe(st, 222, 30))
+
+
+def test_an_interval_covering_most_of_the_unseen_papers_is_not_estimable():
+    labels = [1, 0] * 15                               # half of the screened papers relevant
+    st = _stopping(labels, 252)
+    ready = readiness(st, len(labels), 252 - len(labels))
+    assert not ready["estimable"] and not ready["interval_narrow"] and not ready["needs_screened"]
+    assert "covers more than half" in "\n".join(describe(st, 252 - len(labels), len(labels)))
+
+
+def test_the_interval_shows_once_the_estimate_has_support():
+    labels = [1] + [0] * 30
+    st = _stopping(labels, 252)
+    ready = readiness(st, len(labels), 252 - len(labels))
+    assert ready["estimable"]
+    text = "\n".join(describe(st, 252 - len(labels), len(labels)))
+    assert f"at most {st['unseen_relevant_upper']}" in text and "not estimable" not in text
+
+
+def test_a_fully_screened_small_scope_is_estimable():
+    st = _stopping([1, 0, 0], 3)
+    assert readiness(st, 3, 0)["estimable"]
+
+
+def test_triage_stats_says_not_yet_estimable(adhd, tmp_path, monkeypatch):
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+    lib, truth = adhd
+    first = next(p for p, y in truth.items() if y)
+    decide(lib, first, "include")
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), "triage", "stats", *a])  # noqa: E731
+    res = run("--json")
+    assert res.exit_code == 0, res.output
+    stop = json.loads(res.output)["stopping"]
+    assert stop["unseen_relevant_upper"] is not None   # the former keys stay
+    assert stop["estimable"] is False and stop["needs_screened"] == MIN_SCREENED - 1
+    res = run()
+    assert f"not estimable yet - screen at least {MIN_SCREENED - 1} more" in res.output
+    assert "at most" not in res.output
+
+
+def test_the_report_gives_no_figure_before_the_estimate_has_support(adhd, tmp_path, monkeypatch):
+    from gapscope.reports.data import build_report_data
+
+    monkeypatch.setenv("GAPSCOPE_TRIAGE_CACHE", str(tmp_path / "cache"))
+    lib, truth = adhd
+    decide(lib, next(p for p, y in truth.items() if y), "include")
+    d = build_report_data(lib)
+    flat = d.prisma.triage_stats
+    assert flat["stopping.estimable"] is False
+    assert flat["stopping.estimated_relevant_unseen"] == flat["stopping.unseen_relevant_upper"] == "not estimable yet"
+    assert any("not estimable yet" in line for line in d.prisma.how_counted)
