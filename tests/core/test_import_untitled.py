@@ -7,6 +7,7 @@ from gapscope.ingest import import_file
 from gapscope.models import Paper, RecordError, RecordWarning, is_untitled
 from gapscope.sources.csljson import read_csl_json
 from gapscope.sources.files import read_bibtex, read_csv, read_ris
+from gapscope.textfmt import plural
 
 ABSTRACT_A = ("Methylphenidate was given to forty children with attention deficit disorder in a crossover trial "
               "and their teachers rated the effect on classroom behaviour over eight weeks.")
@@ -165,7 +166,7 @@ def test_a_reimport_does_not_repeat_the_notes_of_records_already_imported(librar
     assert not [w for w in again.warnings if "no title" in w.message]
     assert again.known_notes >= len(untitled)
     res = CliRunner().invoke(main, ["--library", str(library.path), "import", str(path)])
-    assert "no title" not in res.output and f"{again.known_notes} note(s) on records already there" in res.output
+    assert "no title" not in res.output and f"{plural(again.known_notes, 'note')} on records already there" in res.output
     # a record the library lacks keeps its note, in the same file grown by a row
     grown = path
     ends = grown.read_text(encoding="utf-8").endswith("\n")

@@ -75,7 +75,7 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
         if not as_json:
             click.echo(f"{path}: read {report.read}, added {report.added}, merged {report.merged}, "
                        f"already there {report.unchanged}, bad {report.bad}"
-                       + (f" ({report.known_notes} note(s) on records already there not repeated: see "
+                       + (f" ({plural(report.known_notes, 'note')} on records already there not repeated: see "
                           f"their first import's log)" if report.known_notes else "")
                        + (" (cancelled: committed batches kept)" if report.cancelled else ""))
             _listed("merged", report.merges, report.merged, "cyan", log_id=report.import_id)

@@ -8,6 +8,7 @@ from typing import Any
 
 from .data import MapData, PrismaSection
 from ..exports.text import one_line
+from ..textfmt import plural
 
 
 def _figure(w: float, h: float):
@@ -173,7 +174,7 @@ def time_note(m: MapData) -> str | None:
     if not steps:
         return "Clusters over time is not drawn: no paper on this map has a publication date."
     span = f"{steps[0]} to {steps[-1]}" if len(steps) > 1 else steps[0]
-    return (f"Clusters over time is not drawn: the papers span {len(steps)} {unit}(s) ({span}), and a trend needs "
+    return (f"Clusters over time is not drawn: the papers span {plural(len(steps), unit)} ({span}), and a trend needs "
             f"at least {MIN_TIME_STEPS} points in time; the cluster sizes are in the table.")
 
 

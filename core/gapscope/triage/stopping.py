@@ -26,6 +26,8 @@ from typing import Optional, Sequence
 
 import numpy as np
 
+from ..textfmt import plural
+
 TARGET_RECALL = 0.95
 CONFIDENCE = 0.95
 
@@ -231,9 +233,9 @@ def not_estimable_text(ready: dict, unseen: int) -> str:
     """What the estimate still needs, in words."""
     needs = []
     if ready["needs_screened"]:
-        needs.append(f"screen at least {ready['needs_screened']} more paper(s)")
+        needs.append(f"screen at least {plural(ready['needs_screened'], 'more paper')}")
     if ready["needs_relevant"]:
-        needs.append(f"find {ready['needs_relevant']} relevant paper(s) (include or maybe)")
+        needs.append(f"find {plural(ready['needs_relevant'], 'relevant paper')} (include or maybe)")
     if needs:
         return ("unseen relevant papers: not estimable yet - " + " and ".join(needs)
                 + f" (the estimate needs {MIN_SCREENED} screened papers and a relevant one found; "
