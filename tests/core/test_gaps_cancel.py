@@ -1,6 +1,6 @@
-"""Cancel reaches the concept-mention reading that `gaps find` and the backtest start with: on a large
-library it runs for minutes (an FTS query and a context reading per concept), and Ctrl-C / Cancel waited
-for all of it before."""
+"""Cancel reaches the concept-mention reading that `gaps find` and the backtest start with, and the steps of
+the gap listing after it: on a large library they run for minutes (an FTS query and a context reading per
+concept, then the ranker and each pair's evidence), and Ctrl-C / Cancel waited for all of it before."""
 
 from __future__ import annotations
 
@@ -73,3 +73,20 @@ def test_the_fts_queries_and_context_readings_each_look_at_cancel(library, listi
     concept_mentions(library, concepts, cancel=token, listing=listing)
     # one look per concept's FTS query, at least one per concept read in context
     assert token.reads >= len(concepts) + 2
+
+
+def test_cancel_is_read_between_the_listing_steps_and_pairs():
+    """concept_gaps (the gap listing of `gaps find`): the ranker, the pair features, the listing scores and
+    each pair's evidence each take a while on a large library; a cancel stops at the next of them."""
+    from gapscope.gaps.candidates import concept_gaps
+    from tests.core.test_gaps_rank import constructed_graph
+
+    cs, dates, pv = constructed_graph(seed=2)
+    whole = CancelAfter(10 ** 6)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, cancel=whole)
+    assert listed and whole.reads >= 5
+    for after in (0, whole.reads // 2, whole.reads - 1):
+        token = CancelAfter(after)
+        with pytest.raises(Cancelled):
+            concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, cancel=token)
+        assert token.reads == after + 1
