@@ -66,6 +66,7 @@ class GapScopeGroup(click.Group):
     earlier step, wherever in a command it happens, into its message and exit code, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ..jobs import Cancelled
         from ..settings import SettingError
         from ..store.errors import LibraryFault, MissingStep, SQLiteError, library_fault
 
@@ -77,6 +78,11 @@ class GapScopeGroup(click.Group):
             # the code README promises, instead of click's "Aborted!" and 1; so does SIGTERM.
             how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
             click.echo(f"\ncancelled ({how}): committed work is kept", err=True)
+            sys.exit(EXIT_CANCELLED)
+        except Cancelled:
+            # a long command stopped by Ctrl-C / SIGTERM that has no message of its own for it: the
+            # same code and words, not a traceback logged as a failure
+            click.echo("cancelled: committed work is kept", err=True)
             sys.exit(EXIT_CANCELLED)
         except MissingStep as exc:
             fail(str(exc), exc.exit_code)
