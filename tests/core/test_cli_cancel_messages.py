@@ -76,3 +76,22 @@ def test_a_command_without_its_own_message_ends_with_130_not_a_traceback(lib_pat
 
     monkeypatch.setattr(gapscope.fulltext, "fetch_and_label", _stop)
     _assert_cancelled(_run(lib_path, "pdf", "fetch", "--quiet"), "cancelled: committed work is kept")
+
+
+@pytest.mark.parametrize("redo", [False, True])
+def test_facets_stopped_says_how_to_go_on_with_and_without_redo(lib_path, monkeypatch, redo):
+    """After --redo the papers not reached keep their labels of the same model, so "run again to resume"
+    (a plain run) would find nothing to do: the message names --redo, which starts over."""
+    from types import SimpleNamespace
+
+    import gapscope.facets
+    import gapscope.facets.model
+
+    monkeypatch.setattr(gapscope.facets.model, "load_model", lambda d=None: SimpleNamespace(encoder_model=None))
+    monkeypatch.setattr(gapscope.facets, "classify_library", _stop)
+    out = _run(lib_path, "facets", "--quiet", *(["--redo"] if redo else []))
+    if redo:
+        _assert_cancelled(out, "`gapscope facets --redo` starts again")
+        assert "resume" not in out.output
+    else:
+        _assert_cancelled(out, "run again to resume")
