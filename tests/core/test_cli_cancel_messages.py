@@ -95,3 +95,23 @@ def test_facets_stopped_says_how_to_go_on_with_and_without_redo(lib_path, monkey
         assert "resume" not in out.output
     else:
         _assert_cancelled(out, "run again to resume")
+
+
+def test_import_stopped_names_the_files_to_import_again(lib_path, tmp_path, monkeypatch):
+    """Of `import A B C` stopped in B: B (its rest) and C were not imported; the message names both."""
+    import gapscope.ingest
+    from gapscope.models import ImportReport
+
+    files = [tmp_path / n for n in ("a.jsonl", "b.jsonl", "c.jsonl")]
+    for f in files:
+        f.write_text("")
+    seen = []
+
+    def fake_import(lib, path, **kw):
+        seen.append(path)
+        return ImportReport(source="arxiv-snapshot", read=10, added=10, cancelled=path.endswith("b.jsonl"))
+
+    monkeypatch.setattr(gapscope.ingest, "import_file", fake_import)
+    out = _run(lib_path, "import", "--quiet", *map(str, files))
+    _assert_cancelled(out, f"`gapscope import {files[1]} {files[2]}` again adds the rest")
+    assert len(seen) == 2

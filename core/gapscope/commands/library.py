@@ -81,6 +81,10 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
             _listed("bad", [str(e) for e in report.errors], report.bad, "yellow", log_id=report.import_id)
         if report.cancelled:
             code = EXIT_CANCELLED
+            left = files[files.index(path):]       # this file (its rest) and those not started
+            click.echo("cancelled: the committed batches are kept; `gapscope import "
+                       + " ".join(click.format_filename(f) for f in left)
+                       + "` again adds the rest (the records already there are skipped)", err=True)
             break
         if report.bad:
             code = max(code, EXIT_PARTIAL)
