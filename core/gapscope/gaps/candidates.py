@@ -13,9 +13,9 @@ import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
+from ..jobs import check
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
-from ..jobs import check
 from .dedup import Candidate, dedupe
 from .reference import tried_note
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
