@@ -217,8 +217,13 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
         if f not in stale:
             out.steps.append(StepResult(f"map:{f}", False, "up to date"))
     if stale:
-        ms = build_maps(lib, facets=tuple(stale), progress=_step(progress, bounds[2], bounds[3], "clustering"),
-                        cancel=cancel, concepts=map_concepts(lib))
+        try:
+            ms = build_maps(lib, facets=tuple(stale), progress=_step(progress, bounds[2], bounds[3], "clustering"),
+                            cancel=cancel, concepts=map_concepts(lib))
+        except Cancelled as exc:   # the maps finished before the stop are kept: the next run need not redo them
+            for f, m in (exc.state or {}).get("maps", {}).items():
+                lib.record_analysis_input(f"map:{f}", fingerprints[f], m.id)
+            raise
         for f in stale:
             m = ms.maps.get(f)
             if m is not None:

@@ -71,10 +71,12 @@ class SnowballReport:
     skipped: list[str] = field(default_factory=list)   # works that cannot become papers (no title)
     paper_ids: list[int] = field(default_factory=list)
     import_id: Optional[int] = None
+    cancelled: bool = False  # stopped (Ctrl-C, Cancel) after a batch: the papers of the batches before are kept
 
     def to_dict(self) -> dict[str, Any]:
         return {"offered": self.offered, "added": self.added, "merged": self.merged, "unchanged": self.unchanged,
-                "skipped": self.skipped, "paper_ids": self.paper_ids, "import_id": self.import_id}
+                "skipped": self.skipped, "paper_ids": self.paper_ids, "import_id": self.import_id,
+                "cancelled": self.cancelled}
 
 
 def add_candidates(lib, cands: Sequence[dict[str, Any]], *, collection: Optional[str] = None,
@@ -100,6 +102,7 @@ def add_candidates(lib, cands: Sequence[dict[str, Any]], *, collection: Optional
                                      target=f"snowball ({len(addable)} candidates)", collection=collection,
                                      progress=progress, cancel=cancel)
     rep.added, rep.merged, rep.unchanged, rep.import_id = ir.added, ir.merged, ir.unchanged, ir.import_id
+    rep.cancelled = ir.cancelled      # the papers of the committed batches are linked below all the same
     where = lib.paper_ids_from_source(SOURCE, [source_key(w) for w in addable])
     for w in addable:
         pid = where.get(source_key(w))

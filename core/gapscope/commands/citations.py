@@ -218,6 +218,9 @@ def triage_snowball(ref, collection, direction, limit, add, work_ids, as_json) -
     else:
         click.echo(f"offered {rep.offered}: added {rep.added}, already in the library {rep.merged + rep.unchanged}, "
                    f"skipped {len(rep.skipped)} (no title)")
+    if rep.cancelled:
+        fail("cancelled: the candidates added before the stop are kept; `gapscope triage snowball --add` again adds"
+             " the rest (those added are skipped)", EXIT_CANCELLED)
 
 
 def register(main: click.Group) -> None:

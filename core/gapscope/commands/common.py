@@ -35,20 +35,54 @@ EXIT_NOT_UPGRADED = 18  # a schema upgrade was not started: no copy of the old f
 
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM (a process manager, `kill`, a logout): stops the command as Ctrl-C does, through the
+    same ``finally`` blocks and rollbacks, instead of ending the process where it stands."""
+
+
+def _on_sigterm(signum, frame) -> None:  # noqa: ANN001
+    raise Terminated()
+
+
+@contextmanager
+def stop_on_sigterm() -> Iterator[None]:
+    """SIGTERM raises :class:`Terminated` (a KeyboardInterrupt) in the main thread: what a command does on
+    Ctrl-C it does on SIGTERM (a long one, under :func:`progress_bar`, stops after its batch)."""
+    import signal
+
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not in the main thread (a test calling the CLI from a worker)
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)   # a caller in the same process (a test) gets its own back
+
+
 class GapScopeGroup(click.Group):
     """Turns a failure of the library itself (disk, lock, read-only, not a library ...) or a missing
     earlier step, wherever in a command it happens, into its message and exit code, not a traceback."""
 
     def invoke(self, ctx: click.Context) -> Any:
+        from ..jobs import Cancelled
         from ..settings import SettingError
         from ..store.errors import LibraryFault, MissingStep, SQLiteError, library_fault
 
         try:
-            return super().invoke(ctx)
-        except KeyboardInterrupt:
+            with stop_on_sigterm():
+                return super().invoke(ctx)
+        except KeyboardInterrupt as exc:
             # A Ctrl-C that reaches here (the second one, or one outside a long command) ends with 130,
-            # the code README promises, instead of click's "Aborted!" and 1.
-            click.echo("\ncancelled (Ctrl-C): committed work is kept", err=True)
+            # the code README promises, instead of click's "Aborted!" and 1; so does SIGTERM.
+            how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
+            click.echo(f"\ncancelled ({how}): committed work is kept", err=True)
+            sys.exit(EXIT_CANCELLED)
+        except Cancelled:
+            # a long command stopped by Ctrl-C / SIGTERM that has no message of its own for it: the
+            # same code and words, not a traceback logged as a failure
+            click.echo("cancelled: committed work is kept", err=True)
             sys.exit(EXIT_CANCELLED)
         except MissingStep as exc:
             fail(str(exc), exc.exit_code)
@@ -261,8 +295,8 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: st
     ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal. ``unit="B"``: done and
     total are bytes (an import reports how far through its file it is), shown as kB, MB, GB.
 
-    Yields ``(progress, cancel)``: Ctrl-C sets the cancel token first (the core stops cleanly at the
-    next batch boundary); a second Ctrl-C interrupts at once.
+    Yields ``(progress, cancel)``: Ctrl-C (or SIGTERM) sets the cancel token first (the core stops cleanly
+    at the next batch boundary); a second one interrupts at once.
     """
     import signal
 
@@ -290,21 +324,26 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: st
                 bar.set_postfix_str(message[:60], refresh=False)
             bar.refresh()
 
-    previous = signal.getsignal(signal.SIGINT)
+    # SIGTERM as Ctrl-C: a process manager's stop request gets the same clean stop after the batch
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {sig: signal.getsignal(sig) for sig in signals}
 
     def on_sigint(signum, frame):  # noqa: ANN001
         from ..jobs import Cancelled
 
         if cancel.cancelled:
-            signal.signal(signal.SIGINT, previous)
-            raise KeyboardInterrupt
-        click.echo("\nstopping after the current batch (Ctrl-C again to abort now)", err=True)
+            for sig in signals:
+                signal.signal(sig, previous[sig])
+            raise Terminated() if signum == signal.SIGTERM else KeyboardInterrupt()
+        again = "SIGTERM: again to abort now" if signum == signal.SIGTERM else "Ctrl-C again to abort now"
+        click.echo(f"\nstopping after the current batch ({again})", err=True)
         cancel.cancel()
         if cancel.in_blocking_call:
             raise Cancelled()  # a download in progress stops now, not when its answer is complete
 
     try:
-        signal.signal(signal.SIGINT, on_sigint)
+        for sig in signals:
+            signal.signal(sig, on_sigint)
     except ValueError:  # not in the main thread
         pass
     try:
@@ -312,6 +351,7 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: st
     finally:
         bar.close()
         try:
-            signal.signal(signal.SIGINT, previous)
+            for sig in signals:
+                signal.signal(sig, previous[sig])
         except ValueError:
             pass

@@ -157,7 +157,12 @@ def facets(ctx, model_dir, redo, precision, device, batch_size, ray_address, ray
             stats = classify_library(lib, progress=progress, cancel=cancel, model=model, encoder=encoder,
                                      redo=redo, batch_size=batch_size)
     except Cancelled:
-        click.echo("cancelled: classified batches are kept; run again to resume", err=True)
+        # after --redo the papers not reached keep their labels of the same model: a plain run finds
+        # nothing to do, only --redo again (from the start) reaches them
+        click.echo("cancelled: the papers classified before the stop keep their new labels, the others their "
+                   "earlier ones; `gapscope facets --redo` starts again from the first paper (a plain `gapscope "
+                   "facets` redoes only those labelled by another model)" if redo else
+                   "cancelled: classified batches are kept; run again to resume", err=True)
         raise SystemExit(EXIT_CANCELLED)
     _print_facets(lib, stats, as_json)
 

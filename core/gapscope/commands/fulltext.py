@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from .common import (EXIT_BLOCKED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar,
+from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar,
                      resolve_paper)
 from .terminal import terminal_safe as safe
 from ..textfmt import plural
@@ -14,6 +14,7 @@ from ..textfmt import plural
 
 def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
     from ..fulltext import attach_paths, label_pending
+    from ..jobs import Cancelled
 
     lib = ref.open(create=True)
     pid = resolve_paper(lib, paper) if paper else None
@@ -22,16 +23,25 @@ def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
     bibs = [t for t in targets if str(t).lower().endswith(".bib")]
     pdfs = [t for t in targets if t not in bibs]
     results = []
-    with progress_bar("attach", enabled=not quiet and not as_json) as (progress, cancel):
-        for bib in bibs:                   # the PDFs its file fields name, for its imported entries
-            results += attach_bibtex_files(lib, bib, progress=progress, cancel=cancel)
-        if pdfs:
-            results += attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress, cancel=cancel)
+    try:
+        with progress_bar("attach", enabled=not quiet and not as_json) as (progress, cancel):
+            for bib in bibs:                   # the PDFs its file fields name, for its imported entries
+                results += attach_bibtex_files(lib, bib, progress=progress, cancel=cancel)
+            if pdfs:
+                results += attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress,
+                                        cancel=cancel)
+    except Cancelled:
+        fail("cancelled: the PDFs attached before the stop are kept; attach the same files again for the rest"
+             " (those attached already are skipped)", EXIT_CANCELLED)
     # every PDF whose sentences are not labelled yet: this run's, and those of an earlier run stopped
     # while labelling (they are "already attached" now and would stay unlabelled)
+    stopped = False
     if facets and lib.unlabelled_fulltext_attachments():
-        with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
-            label_pending(lib, progress=progress, cancel=cancel)
+        try:
+            with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
+                label_pending(lib, progress=progress, cancel=cancel)
+        except Cancelled:
+            stopped = True          # the PDFs are attached: said below, with their lines
     elif not facets and not as_json:
         from ..steps import pdfs_not_labelled
 
@@ -53,6 +63,8 @@ def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
                 click.secho(f"{'':17}{safe(r.message)}", fg="yellow", err=True)
         if not results:
             click.echo("no PDF found", err=True)
+    if stopped:
+        fail(f"cancelled while labelling: the PDFs are attached, {pdfs_not_labelled_yet(lib)}", EXIT_CANCELLED)
     if not results:
         sys.exit(EXIT_NOT_FOUND)
     if any(r.status in ("unreadable", "failed", "unmatched") for r in results):
@@ -107,6 +119,12 @@ def _attachment(lib, paper: str) -> dict:
     if not atts:
         fail(f"paper {pid} has no attached PDF (attach one with `gapscope attach FILE`)", EXIT_NOT_FOUND)
     return atts[-1]
+
+
+def pdfs_not_labelled_yet(lib) -> str:
+    """What a stop while labelling left, and the command that labels it (the next attach does too)."""
+    n = len(lib.unlabelled_fulltext_attachments())
+    return f"{plural(n, 'PDF')} not labelled yet: `gapscope pdf label` labels them"
 
 
 def fetch_and_attach(lib, paper_ids, *, refetch: bool = False, facets: bool = True, as_json: bool = False,
@@ -268,8 +286,13 @@ def pdf_label(ref, redo, quiet) -> None:
     from ..fulltext import label_fulltext
 
     lib = ref.open()
-    with progress_bar("facets", enabled=not quiet) as (progress, cancel):
-        stats = label_fulltext(lib, redo=redo, progress=progress, cancel=cancel)
+    from ..jobs import Cancelled
+
+    try:
+        with progress_bar("facets", enabled=not quiet) as (progress, cancel):
+            stats = label_fulltext(lib, redo=redo, progress=progress, cancel=cancel)
+    except Cancelled:
+        fail(f"cancelled: the PDFs labelled before the stop are kept; {pdfs_not_labelled_yet(lib)}", EXIT_CANCELLED)
     click.echo(f"labelled {stats['sentences']} sentences of {stats['attachments']} PDFs ({stats['facet_model']})")
     if stats["sentences"] and lib.latest_map_id("shortcoming") is not None:
         click.echo("the shortcoming map reads their Limitations, Discussion, Future-work and Conclusion sentences:"

@@ -83,6 +83,10 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
             _listed("bad", [str(e) for e in report.errors], report.bad, "yellow", log_id=report.import_id)
         if report.cancelled:
             code = EXIT_CANCELLED
+            left = files[files.index(path):]       # this file (its rest) and those not started
+            click.echo("cancelled: the committed batches are kept; `gapscope import "
+                       + " ".join(click.format_filename(f) for f in left)
+                       + "` again adds the rest (the records already there are skipped)", err=True)
             break
         if report.bad:
             code = max(code, EXIT_PARTIAL)
@@ -496,8 +500,14 @@ def check(ref, as_json, repair, quiet) -> None:
     if repair and lib.read_only:
         fail(f"{lib.path} is read-only: --repair cannot change it (run the check without --repair, or copy the "
              "library somewhere writable)", EXIT_READ_ONLY)
-    with progress_bar("check", enabled=not quiet and not as_json) as (progress, cancel):
-        found = check_library(lib, progress=progress, cancel=cancel)
+    from ..jobs import Cancelled
+
+    try:
+        with progress_bar("check", enabled=not quiet and not as_json) as (progress, cancel):
+            found = check_library(lib, progress=progress, cancel=cancel)
+    except Cancelled:
+        fail("cancelled: the check stopped before its end and changed nothing; `gapscope check` runs it again",
+             EXIT_CANCELLED)
     mended = mend(lib, found) if repair and not found.clean else None
     if as_json:
         emit_json({**found.to_dict(), **({"repair": mended.to_dict()} if mended else {})})

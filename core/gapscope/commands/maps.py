@@ -21,6 +21,16 @@ def stability_text(value) -> str:
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
 
+def cancelled_maps_message(kept: dict, facets) -> str:
+    """What a cancelled `gapscope map` kept (each map is stored as it is made) and how to build the rest."""
+    left = [f for f in facets if f not in kept]
+    rest = "gapscope map " + " ".join(f"--facet {f}" for f in left)
+    if not kept:
+        return f"cancelled: no map was stored; `{rest}` builds them"
+    done = ", ".join(f"{f} (map {m.id})" for f, m in kept.items())
+    return f"cancelled: kept the maps finished before the stop: {done}; `{rest}` builds the rest"
+
+
 @click.group("map", invoke_without_command=True)
 @click.option("--facet", "facets", multiple=True, type=FACET_CHOICE,
               help="Facet to map (repeatable; default: all four).")
@@ -54,8 +64,12 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
             ms = build_maps(lib, facets=facets or MAP_FACETS, k=k, seed=seed, collection=collection, query=query,
                             before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel,
                             concepts=map_concepts(lib))
-    except Cancelled:
-        fail("cancelled: no map was stored for the facet being built", EXIT_CANCELLED)
+    except Cancelled as exc:
+        kept = (exc.state or {}).get("maps", {})
+        defaults = (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3)
+        if kept and defaults:
+            record_maps_built(lib, kept)
+        fail(cancelled_maps_message(kept, facets or MAP_FACETS), EXIT_CANCELLED)
     except (LibraryError, ValueError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_ERROR)
     if (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3):

@@ -111,7 +111,8 @@ class ConceptMentions(dict):
         self.as_object = dict(as_object or {})
 
 
-def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True) -> ConceptMentions:
+def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True,
+                     cancel=None) -> ConceptMentions:
     """{concept id: ids of the papers whose title or abstract mentions the concept (its phrase or one of
     its merged variants), and the papers the extractor named it in}; ``as_data``: the papers naming it
     as a data set, for the concepts that are names (the only ones ``data_sets`` can flag); ``as_technique``
@@ -120,24 +121,30 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions;
     ``as_part``: the papers writing a problem concept as a technique or a model part, for those read, with
     ``task_named`` and ``as_object`` (the problem concepts named as a task; the papers writing one as a task's
-    object). ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None)."""
+    object). ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None).
+    ``cancel`` (a jobs.CancelToken) is read before each concept's query and reading: on a large library
+    this takes minutes, and Ctrl-C / Cancel must not wait for it."""
+    from ..jobs import check
     from .quality import text_mentions
     from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
-    hits = lib.papers_mentioning(forms)
-    as_data = lib.papers_naming_as_data({k: v for k, v in forms.items() if is_name(v[0])})
+    hits = lib.papers_mentioning(forms, cancel=cancel)
+    as_data = lib.papers_naming_as_data({k: v for k, v in forms.items() if is_name(v[0])}, cancel=cancel)
+    check(cancel)
     rows = lib.paper_title_abstracts()
     aims = {pid: title for pid, title, _ in rows}
     for r in lib.effective_sentences():
         if r["role"] == "objective":
             aims[r["paper_id"]] = aims.get(r["paper_id"], "") + " " + r["text"]
+    check(cancel)
     in_aim = text_mentions([c for c in concepts if c.kind == "method"], aims, n_forms)
+    check(cancel)
     mentioned = {c.id: hits.get(c.id, set()) | set(c.papers) for c in concepts}
     # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
     read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
     texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
-    index = Contexts(texts, (), ())                # each abstract split into words once, for both readings
+    index = Contexts(texts, (), (), cancel)              # each abstract split into words once, for both readings
     as_technique, as_task = technique_and_task_papers(index, read, mentioned)
     out = ConceptMentions(_frozen(mentioned), _frozen(as_data), _frozen(in_aim), _frozen(as_technique), _frozen(as_task))
     if not listing:              # the backtest scores link prediction: the listing's end checks are not read

@@ -69,8 +69,9 @@ def words(text: str) -> list[str]:
 class Contexts:
     """The words around each phrase occurrence in a set of texts ({paper id: title and abstract})."""
 
-    def __init__(self, texts: Mapping[int, str], before: Iterable[str], after: Iterable[str]):
+    def __init__(self, texts: Mapping[int, str], before: Iterable[str], after: Iterable[str], cancel=None):
         self._texts = texts
+        self._cancel = cancel     # a jobs.CancelToken: each concept's reading is a point to stop at
         self._tokens: dict[int, list[str]] = {}
         self._where: dict[int, dict[str, list[int]]] = {}
         self._before: dict[int, set[tuple]] = defaultdict(set)
@@ -82,7 +83,7 @@ class Contexts:
 
     def reading(self, before: Iterable[str], after: Iterable[str]) -> "Contexts":
         """Other contexts over the same texts, sharing this one's token index (each text split once)."""
-        other = Contexts(self._texts, before, after)
+        other = Contexts(self._texts, before, after, self._cancel)
         other._tokens, other._where = self._tokens, self._where
         return other
 
@@ -115,6 +116,8 @@ class Contexts:
 
     def papers(self, forms: Sequence[str], among: Iterable[int]) -> set[int]:
         """The papers of ``among`` (ids of ``texts``) with one of ``forms`` in context."""
+        if self._cancel is not None:
+            self._cancel.raise_if_cancelled()
         return {int(p) for p in among if int(p) in self._texts and self.in_context(int(p), forms)}
 
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
+from ..jobs import check
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
@@ -172,10 +173,12 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     if not cs.concepts:
         return []
     acronyms, mentions = _readings(cs, texts, acronyms, mentions)
+    check(cancel)            # each step below takes a while on a large library: Ctrl-C / Cancel stops between
     first, last, days = corpus_span(dates.values())
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
     ranker, info = _ranker_for(cs, dates, before, (first, last, days), rare_max=rare_max, min_support=min_support,
                                seed=seed, paper_vecs=paper_vecs, mentions=mentions, notices=notices)
+    check(cancel)
     blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
                      plausible_min=plausible_min)
     # not generic, not a measure, a fragment or a bare property, two things (concepts/quality.py), not joined
@@ -184,10 +187,12 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     cand = candidates(blk, rare_max)
     if not cand.any():
         return []
+    check(cancel)
     things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions)
     refused: set[int] = set()
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
                             refused, non_problems)
+    check(cancel)
     same_as = _same_concepts(cs, blk, score, acronyms, rare_max)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
@@ -199,6 +204,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as, unnamed=unnamed)
     pool, pairs = [], {}
     for f in flat:
+        check(cancel)
         i, j = np.unravel_index(int(f), score.shape)
         ev = pairs[(i, j)] = gather.gather(cs.concepts[blk.m_idx[i]], cs.concepts[blk.p_idx[j]],
                                            int(blk.text_both[i, j]) if blk.text_both is not None else None)

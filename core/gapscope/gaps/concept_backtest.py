@@ -231,7 +231,7 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
         from ..concepts.pair_rules import concept_mentions
 
         report(progress, 0, len(befores), "concept mentions in the abstracts")
-        mentions = concept_mentions(lib, cs.concepts, listing=False)
+        mentions = concept_mentions(lib, cs.concepts, listing=False, cancel=cancel)
     if plausible_min is None:
         from ..settings import get
 

@@ -153,7 +153,8 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         acronyms = library_acronyms(lib, concepts.concepts)   # what each acronym concept stands for
 
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
-        mentions = concept_mentions(lib, concepts.concepts)   # through the FTS index, as the backtest
+        report(progress, 0, 3, "concept mentions in the abstracts")
+        mentions = concept_mentions(lib, concepts.concepts, cancel=cancel)   # through the FTS index, as the backtest
     ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
     world = None
     try:

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..jobs import ProgressFn, check, report, scaled
+from ..jobs import Cancelled, ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
 from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
                      label_from_concepts, label_from_keywords, representative_sentence)
@@ -246,7 +246,10 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
     where given (the caller reads them: maps may not import the concepts area), else by keywords.
 
     ``data`` may hand in ``{facet: (ids, vecs, texts)}`` directly (tests, benchmarks); otherwise the
-    vectors come from :func:`gapscope.embed.load_vectors` and the texts from the facets area."""
+    vectors come from :func:`gapscope.embed.load_vectors` and the texts from the facets area.
+
+    Cancelled: each map is stored as it is made, so the exception's ``state["maps"]`` holds those kept (the
+    caller says so, and records them: a rerun or `analyze` need not cluster them again)."""
     from .stale import made_from
     from .store import save_map
 
@@ -261,7 +264,8 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
     out = MapSet(maps={})
     missing: list[str] = []
     for i, facet in enumerate(facets):
-        check(cancel)
+        if cancel is not None and cancel.cancelled:
+            raise Cancelled(state={"maps": dict(out.maps)})
         t = time.perf_counter()
         given = data is not None and facet in data
         made = made_from(lib, facet, vectors=not given)   # read before the data: a change meanwhile shows
@@ -284,10 +288,13 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
             if why:
                 missing.append(why)
             continue
-        m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
-                     model=model, scope=scope, concepts=concepts, origins=origins,
-                     progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
-                     cancel=cancel)
+        try:
+            m = make_map(facet, pids, vecs, texts, dates, k=k, seed=seed, stability_seeds=stability_seeds,
+                         model=model, scope=scope, concepts=concepts, origins=origins,
+                         progress=scaled(progress, i / len(facets), (i + 1) / len(facets)),
+                         cancel=cancel)
+        except Cancelled as exc:
+            raise Cancelled(str(exc), state={"maps": dict(out.maps)}) from exc
         m.params["made_from"] = made          # what says when the map is out of date (maps/stale.py)
         if facet == "shortcoming" and data is None:
             m.params["fulltext"] = lib.fulltext_shortcoming_stamp()   # what it read of the full text

@@ -54,24 +54,33 @@ def data_context_query(forms: Iterable[str]) -> Optional[str]:
     return "{title abstract} : (" + " OR ".join(dict.fromkeys(parts)) + ")"
 
 
+def _check(cancel) -> None:
+    if cancel is not None:
+        cancel.raise_if_cancelled()
+
+
 class MentionsMixin:
     """Phrase mentions in titles and abstracts (a Library mixin; reads only)."""
 
     def papers_mentioning(self, forms_of: Mapping[Hashable, Iterable[str]],
-                          slack: int = NEAR_SLACK) -> dict[Hashable, set[int]]:
-        """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query)."""
+                          slack: int = NEAR_SLACK, cancel=None) -> dict[Hashable, set[int]]:
+        """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query);
+        ``cancel`` (a jobs.CancelToken) is read before each key's query."""
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
+            _check(cancel)
             q = mention_query(forms, slack)
             out[key] = set() if q is None else {r[0] for r in self._conn.execute(
                 "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
         return out
 
-    def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]]) -> dict[Hashable, set[int]]:
+    def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]],
+                              cancel=None) -> dict[Hashable, set[int]]:
         """{key: ids of the papers whose title or abstract names one of its forms as a data set or
-        benchmark} (see data_context_query)."""
+        benchmark} (see data_context_query); ``cancel`` as for papers_mentioning."""
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
+            _check(cancel)
             q = data_context_query(forms)
             out[key] = set() if q is None else {r[0] for r in self._conn.execute(
                 "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
