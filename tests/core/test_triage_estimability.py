@@ -9,7 +9,7 @@ from click.testing import CliRunner
 
 from gapscope.cli import main
 from gapscope.triage import decide
-from gapscope.triage.stopping import MIN_SCREENED, assess, describe, readiness
+from gapscope.triage.stopping import MIN_SCREENED, assess, describe, none_found_upper, readiness
 
 
 def _stopping(labels, total):
@@ -32,10 +32,28 @@ def test_one_include_in_a_big_scope_is_not_estimable_and_says_what_it_needs():
 
 
 def test_no_include_yet_asks_for_one():
-    st = _stopping([0] * 30, 252)
-    ready = readiness(st, 30, 222)
-    assert not ready["estimable"] and ready["needs_relevant"] == 1 and ready["needs_screened"] == 0
-    assert "find 1 relevant paper" in "\n".join(describe(st, 222, 30))
+    st = _stopping([0] * 10, 252)
+    ready = readiness(st, 10, 242)
+    assert not ready["estimable"] and ready["needs_relevant"] == 1 and ready["needs_screened"] == MIN_SCREENED - 10
+    assert "find 1 relevant paper" in "\n".join(describe(st, 242, 10))
+
+
+def test_many_screened_and_none_relevant_bounds_the_rest_instead_of_asking_for_an_include_forever():
+    # "maybe all of them" after 2,000 irrelevant papers in a row is not what the screening says: the same
+    # test bounds the unseen relevant papers with none found
+    st = _stopping([0] * 2000, 2500)
+    text = "\n".join(describe(st, 500, 2000))
+    upper = none_found_upper(2000, 500)
+    assert 0 < upper < 500 * 0.05
+    assert f"at most {upper} of the 500 unseen" in text
+    assert "maybe all of them" not in text and "find 1 relevant" not in text and "you can stop" not in text
+
+
+def test_a_fully_screened_scope_with_none_relevant_does_not_say_keep_screening():
+    st = _stopping([0] * 300, 300)
+    for text in ("\n".join(describe(st, 0, 300)), "\n".join(describe({**st, "estimable": True, "screened": 300}, 0))):
+        assert "keep screening" not in text and "no estimate until" not in text
+        assert "every paper is screened" in text
 
 
 def test_an_interval_covering_most_of_the_unseen_papers_is_not_estimable():

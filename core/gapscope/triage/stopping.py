@@ -225,8 +225,31 @@ def add_readiness(stats: dict) -> dict:
     """``stats`` (``triage_stats``) with :func:`readiness`'s fields added to its ``stopping`` (none removed)."""
     st = stats.get("stopping")
     if isinstance(st, dict) and not stats.get("empty"):
-        st.update(readiness(st, int(stats.get("screened") or 0), int(stats.get("unseen") or 0)))
+        screened = int(stats.get("screened") or 0)
+        st.update(readiness(st, screened, int(stats.get("unseen") or 0)), screened=screened)
     return stats
+
+
+def none_found_upper(screened: int, unseen: int, confidence: float = CONFIDENCE) -> int:
+    """With ``screened`` papers screened and none relevant, the most relevant papers the ``unseen`` ones
+    can hold that the same test does not rule out (its one window: all screened, none relevant)."""
+    if unseen <= 0 or screened <= 0:
+        return max(unseen, 0)
+    test = _Test(np.array([screened], dtype=np.int64), np.array([0], dtype=np.int64), unseen)
+    return _largest_not_rejected(test, 1 - confidence)
+
+
+def _none_found_lines(stopping: dict, unseen: int, screened: int) -> list[str]:
+    """No relevant paper found: recall has nothing to be a share of, but many irrelevant papers in a row
+    still bound how many relevant ones the rest can hold (a whole scope screened: none)."""
+    if unseen <= 0:
+        return ["unseen relevant papers: none - every paper is screened and none was relevant",
+                "stopping rule: nothing left to screen (no relevant paper in this scope)"]
+    conf = stopping.get("confidence", CONFIDENCE)
+    upper = none_found_upper(screened, unseen, conf)
+    return [f"unseen relevant papers: none found in {plural(screened, 'screened paper')}; at most {upper} of the "
+            f"{unseen} unseen at {conf:.0%} confidence",
+            "stopping rule: no verdict yet - recall is a share of the relevant papers found, and none is yet"]
 
 
 def not_estimable_text(ready: dict, unseen: int) -> str:
@@ -253,6 +276,13 @@ def describe(stopping: dict, unseen: int, screened: Optional[int] = None) -> lis
     note = small_review_note(st)
     upper, est = st.get("unseen_relevant_upper"), st.get("estimated_relevant_unseen")
     ready = readiness(st, screened, unseen) if screened is not None else (st if "estimable" in st else None)
+    screened = screened if screened is not None else st.get("screened")
+    if not st.get("relevant_found") and screened is not None and (unseen <= 0 or screened >= MIN_SCREENED):
+        # none relevant: "find one" would be all it said however many were screened (the whole scope too)
+        lines += _none_found_lines(st, unseen, int(screened))
+        lines.append(f"heuristic, for comparison: {st['irrelevant_in_a_row']} irrelevant in a row "
+                     f"(a common rule of thumb stops at {st['streak_threshold']}; it carries no guarantee)")
+        return lines
     if ready is not None and not ready["estimable"] and not st["suggest_stop"]:
         lines.append(not_estimable_text(ready, unseen))
         lines.append("stopping rule: no verdict yet - it reads the same estimate")
