@@ -9,7 +9,7 @@ import re
 
 from gapscope.exports import export_text
 from gapscope.ingest import import_file
-from gapscope.sources.markup import markup_to_text
+from gapscope.sources.markup import has_markup, markup_to_text
 from gapscope.store import Library
 
 _LEFT_OVER = re.compile(r"</?(?:p|i|b|sub|sup|BR|Emphasis|URLREF)\b[^>]*>|&(?:#\d+|[a-z]+);")
@@ -44,6 +44,36 @@ def test_less_than_and_greater_than_in_text_stay(tmp_path):
         assert markup_to_text(text) == text
     assert markup_to_text("rate &lt;30%") == "rate <30%"
     assert markup_to_text("H<sub>2</sub>O&nbsp;and &lt;i&gt;in vivo&lt;/i&gt;") == "H2O and in vivo"
+
+
+def test_text_that_only_looks_like_markup_stays():
+    """A lone tag name in angle brackets is the paper's text (LaTeX, generics, a title about HTML), and
+    a word after an "&" is not a semicolon-less entity, even where the text also holds real markup."""
+    for text in ("$a<b>c$ holds", "Vector<i> of ints", "the <b> element in HTML", "</i> alone"):
+        assert not has_markup(text) and markup_to_text(text) == text
+    assert markup_to_text("HTML <em>, <strong> tags &amp; semantics") == "HTML <em>, <strong> tags & semantics"
+    assert markup_to_text("R&amp;D in macro&microeconomics &not; &para") == "R&D in macro&microeconomics \u00ac &para"
+    assert markup_to_text("Evidence &amp; &notation for $a<b>c$, <i>in situ</i>") == \
+        "Evidence & &notation for $a<b>c$, in situ"
+    assert markup_to_text('<Emphasis Type="Bold">L</Emphasis> and <br/>x') == "L and x"
+
+
+def test_the_library_check_leaves_such_text_alone(tmp_path):
+    from gapscope.integrity import check_library, repair
+
+    lib = Library(tmp_path / "lib.sqlite")
+    ris = tmp_path / "a.ris"
+    ris.write_text("TY  - JOUR\nTI  - Placeholder\nPY  - 2019\nER  - \n", encoding="utf-8")
+    pid = import_file(lib, ris).added_ids[0]
+    title, abstract = "The <b> element and macro&microeconomics", "We bound $a<b>c$ &amp; Vector<i>."
+    with lib.transaction() as conn:
+        conn.execute("UPDATE papers SET title = ?, abstract = ? WHERE id = ?", (title, abstract, pid))
+    found = check_library(lib)
+    assert [m["fields"] for m in found.markup] == [["abstract"]]
+    repair(lib, found)
+    got = lib.get_paper(pid)
+    assert (got.title, got.abstract) == (title, "We bound $a<b>c$ & Vector<i>.")
+    lib.close()
 
 
 def test_ris_and_csl_json_lose_their_markup_too_and_gapscope_csv_reads_back_as_written(tmp_path):
