@@ -57,11 +57,26 @@ def test_a_fully_screened_scope_with_none_relevant_does_not_say_keep_screening()
 
 
 def test_an_interval_covering_most_of_the_unseen_papers_is_not_estimable():
-    labels = [1, 0] * 15                               # half of the screened papers relevant
+    labels = [1, 1, 0] * 10                            # few decisions: a bound far above the estimate
     st = _stopping(labels, 252)
+    assert st["unseen_relevant_upper"] - st["estimated_relevant_unseen"] > 222 / 4
     ready = readiness(st, len(labels), 252 - len(labels))
     assert not ready["estimable"] and not ready["interval_narrow"] and not ready["needs_screened"]
-    assert "covers more than half" in "\n".join(describe(st, 252 - len(labels), len(labels)))
+    assert "too wide" in "\n".join(describe(st, 252 - len(labels), len(labels)))
+    st = _stopping([1] * 20, 252)                      # every unseen paper: says nothing
+    assert st["unseen_relevant_upper"] == 232 and not readiness(st, 20, 232)["estimable"]
+
+
+def test_a_scope_rich_in_relevant_papers_shows_its_estimate_before_the_rule_fires():
+    # half of 900 screened papers relevant: the bound is above half of the 100 unseen because the scope
+    # is rich in relevant papers, not for want of decisions; hiding it left "not estimable" until the end
+    labels = [1, 0] * 450
+    st = _stopping(labels, 1000)
+    assert not st["suggest_stop"] and st["unseen_relevant_upper"] > 50
+    assert readiness(st, 900, 100)["estimable"]
+    text = "\n".join(describe(st, 100, 900))
+    assert f"about {st['estimated_relevant_unseen']} (at most {st['unseen_relevant_upper']}" in text
+    assert "not estimable" not in text and "keep screening" in text
 
 
 def test_the_interval_shows_once_the_estimate_has_support():

@@ -27,7 +27,7 @@ LABELS: dict[str, str] = {
     "stopping.estimable": "Enough decisions for the estimate",
     "stopping.needs_screened": "Papers still to screen before the estimate",
     "stopping.needs_relevant": "Relevant papers still to find before the estimate",
-    "stopping.interval_narrow": "95% bound below half the unseen papers",
+    "stopping.interval_narrow": "95% bound narrow enough to read",
     "stopping.irrelevant_in_a_row": "Irrelevant papers in a row",
     "stopping.streak_threshold": "Irrelevant in a row before stopping",
     "stopping.suggest_stop": "Stopping suggested",

@@ -199,9 +199,12 @@ def streak_threshold(total: int) -> int:
 # Before the estimate is worth reading. The test treats the latest screened papers as a random sample
 # of themselves plus the unseen ones, so it needs (1) a relevant paper found (recall is undefined
 # before), (2) a sample: at least MIN_SCREENED screened papers (all of a smaller scope), and (3) an
-# interval that rules something out: while the 95 % bound still covers more than half of the unseen
-# papers, the screened papers are too few, or too rich in relevant ones, to say anything about the rest
-# (after one include the bound is every unseen paper: "about 251 (at most 251)").
+# interval that says something: a 95 % bound below half of the unseen papers, or one below them all
+# that is close to the estimate (within a quarter of the unseen papers). Where the bound is high
+# because the screened papers are rich in relevant ones (a scope of likely includes: "about 50, at
+# most 65, of 100 unseen"), it is the figure the screening gives, not a want of decisions; a bound
+# that is every unseen paper ("about 251 (at most 251)" after one include) or far above the estimate
+# is one that too few decisions leave wide.
 MIN_SCREENED = 20
 MIN_RELEVANT = 1
 
@@ -216,7 +219,9 @@ def readiness(stopping: dict, screened: int, unseen: int) -> dict:
         return {"estimable": True, "needs_screened": 0, "needs_relevant": 0, "interval_narrow": True}
     needs_screened = max(0, min(MIN_SCREENED, screened + unseen) - screened)
     needs_relevant = max(0, MIN_RELEVANT - found)
-    narrow = upper is not None and upper <= unseen / 2
+    est = stopping.get("estimated_relevant_unseen")
+    narrow = upper is not None and (upper <= unseen / 2 or (
+        upper < unseen and est is not None and upper - est <= unseen / 4))
     return {"estimable": bool(not needs_screened and not needs_relevant and narrow),
             "needs_screened": needs_screened, "needs_relevant": needs_relevant, "interval_narrow": narrow}
 
@@ -263,8 +268,8 @@ def not_estimable_text(ready: dict, unseen: int) -> str:
         return ("unseen relevant papers: not estimable yet - " + " and ".join(needs)
                 + f" (the estimate needs {MIN_SCREENED} screened papers and a relevant one found; "
                   "before that it can only say 'maybe all of them')")
-    return (f"unseen relevant papers: not estimable yet - the 95% bound still covers more than half of the "
-            f"{unseen} unseen papers; it narrows as irrelevant papers are screened")
+    return (f"unseen relevant papers: not estimable yet - the 95% bound is still too wide to say much about the "
+            f"{unseen} unseen papers; it narrows as more papers are screened")
 
 
 def describe(stopping: dict, unseen: int, screened: Optional[int] = None) -> list[str]:
