@@ -1,53 +1,25 @@
 """Kill the process in the middle of an import: the library opens afterwards and holds exactly the
 papers of the committed batches; importing again completes it without doubling anything."""
 
-import gzip
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
-import time
 
 from gapscope.store import Library
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def _env():
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join([os.path.join(ROOT, "core"), env.get("PYTHONPATH", "")])
-    return env
+from .import_process import arxiv_slice, env as _env, start_import, wait_committed
 
 
 def test_sigkill_mid_import_keeps_exactly_the_committed_batches(tmp_path, shared_data):
-    src = shared_data / "arxiv/arxiv-cs-2025-2026.jsonl.gz"
-    part = tmp_path / "part.jsonl.gz"
     n_lines = 6000
-    with gzip.open(src, "rt", encoding="utf-8") as f, gzip.open(part, "wt", encoding="utf-8") as out:
-        for i, line in enumerate(f):
-            if i == n_lines:
-                break
-            out.write(line)
+    part = arxiv_slice(shared_data, tmp_path, n_lines)
     lib_path = tmp_path / "lib.sqlite"
     Library(lib_path).close()
     batch = 250
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "gapscope", "--library", str(lib_path), "import", "--quiet",
-         "--batch-size", str(batch), str(part)],
-        env=_env(), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-    )
+    proc = start_import(lib_path, part, batch, stdout=subprocess.DEVNULL)
     # Wait until at least two batches are committed, then kill without warning.
-    deadline = time.time() + 120
-    committed = 0
-    while time.time() < deadline and proc.poll() is None:
-        conn = sqlite3.connect(lib_path, timeout=30)
-        row = conn.execute("SELECT added FROM imports ORDER BY id DESC LIMIT 1").fetchone()
-        conn.close()
-        committed = row[0] if row else 0
-        if committed >= 2 * batch:
-            break
-        time.sleep(0.02)
+    wait_committed(proc, lib_path, 2 * batch)
     assert proc.poll() is None, "the import finished before it could be killed; make the slice larger"
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait()

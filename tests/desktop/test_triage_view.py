@@ -601,13 +601,29 @@ def test_another_processs_change_seen_from_another_tab_keeps_the_card(window, qt
     assert view.current == pid and view.rank_task is rankings and view.b_include.isEnabled()
 
 
+def _reopened_on_triage(qtbot, path):
+    """A window on the library at ``path`` (a restart), on the Triage tab with its card shown."""
+    from gapscope_desktop.main_window import MainWindow
+
+    w = MainWindow(path)
+    qtbot.addWidget(w)
+    w.show()
+    w.tabs.setCurrentIndex(1)
+    _wait_card(qtbot, w.triage_view)
+    return w
+
+
+def _close_when_warm(qtbot, w) -> None:
+    qtbot.waitUntil(lambda: w.warm_up_task is not None and w.warm_up_task.done, timeout=20000)
+    w._close_approved = True
+    w.close()
+
+
 def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, qtbot, lib_path, tmp_path):
     """Screening goes on after a restart where it stopped: the search it was narrowed to and the reviewer's
     name come back with the library (not the whole library under no name, whose counts and stopping
     estimate are another scope's); another library does not take them."""
     import shutil
-
-    from gapscope_desktop.main_window import MainWindow
 
     view = window.triage_view
     window.tabs.setCurrentIndex(1)
@@ -621,12 +637,8 @@ def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, 
     window._close_approved = True
     window.close()
 
-    w2 = MainWindow(lib_path)
-    qtbot.addWidget(w2)
-    w2.show()
-    w2.tabs.setCurrentIndex(1)
+    w2 = _reopened_on_triage(qtbot, lib_path)
     v2 = w2.triage_view
-    _wait_card(qtbot, v2)
     assert (v2.query.text(), v2.reviewer.text()) == ("diffusion", "ann")
     assert v2.stats["total"] == narrowed and v2.stats["reviewer"] == "ann"
     w2._close_approved = True
@@ -635,23 +647,15 @@ def test_the_scope_and_reviewer_screened_last_come_back_after_a_restart(window, 
     other = tmp_path / "other" / "library.sqlite"
     other.parent.mkdir()
     shutil.copy(lib_path, other)
-    w3 = MainWindow(other)
-    qtbot.addWidget(w3)
-    w3.show()
-    w3.tabs.setCurrentIndex(1)
-    _wait_card(qtbot, w3.triage_view)
+    w3 = _reopened_on_triage(qtbot, other)
     assert (w3.triage_view.query.text(), w3.triage_view.reviewer.text()) == ("", "")
-    qtbot.waitUntil(lambda: w3.warm_up_task is not None and w3.warm_up_task.done, timeout=20000)
-    w3._close_approved = True
-    w3.close()
+    _close_when_warm(qtbot, w3)
 
 
 def test_whole_library_chosen_last_wins_over_the_collection_holding_the_decisions(window, qtbot, lib_path):
     """A library whose decisions all sit in one collection opens on it, unless the researcher chose the whole
     library last: that choice comes back after a restart."""
     from gapscope.triage import decide
-
-    from gapscope_desktop.main_window import MainWindow
 
     from .library_data import write_aside
 
@@ -669,13 +673,7 @@ def test_whole_library_chosen_last_wins_over_the_collection_holding_the_decision
     window._close_approved = True
     window.close()
 
-    w2 = MainWindow(lib_path)
-    qtbot.addWidget(w2)
-    w2.show()
-    w2.tabs.setCurrentIndex(1)
+    w2 = _reopened_on_triage(qtbot, lib_path)
     v2 = w2.triage_view
-    _wait_card(qtbot, v2)
     assert v2.collection.currentData() is None and v2.stats["collection"] is None
-    qtbot.waitUntil(lambda: w2.warm_up_task is not None and w2.warm_up_task.done, timeout=20000)
-    w2._close_approved = True
-    w2.close()
+    _close_when_warm(qtbot, w2)
