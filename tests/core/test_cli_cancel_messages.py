@@ -71,6 +71,19 @@ def test_pdf_label_stopped_names_what_is_left(lib_path, monkeypatch):
     _assert_cancelled(_run(lib_path, "pdf", "label", "--quiet"), "1 PDF not labelled yet")
 
 
+def test_pdf_label_redo_stopped_says_that_redo_starts_again(lib_path, monkeypatch):
+    """After --redo the PDFs not reached keep their earlier labels: none is "not labelled", and a plain
+    `pdf label` passes them by; "0 PDFs not labelled yet" would say that nothing is left."""
+    import gapscope.fulltext
+    from gapscope.store import Library
+
+    monkeypatch.setattr(Library, "unlabelled_fulltext_attachments", lambda self, *a: [])
+    monkeypatch.setattr(gapscope.fulltext, "label_fulltext", _stop)
+    out = _run(lib_path, "pdf", "label", "--redo", "--quiet")
+    _assert_cancelled(out, "`gapscope pdf label --redo` starts again")
+    assert "0 PDFs" not in out.output
+
+
 def test_a_command_without_its_own_message_ends_with_130_not_a_traceback(lib_path, monkeypatch):
     import gapscope.fulltext
 

@@ -292,6 +292,10 @@ def pdf_label(ref, redo, quiet) -> None:
         with progress_bar("facets", enabled=not quiet) as (progress, cancel):
             stats = label_fulltext(lib, redo=redo, progress=progress, cancel=cancel)
     except Cancelled:
+        if redo:
+            # the PDFs not reached keep their labels of the same model: a plain run finds nothing to do
+            fail("cancelled: the PDFs labelled before the stop keep their new labels, the others their earlier "
+                 "ones; `gapscope pdf label --redo` starts again from the first PDF", EXIT_CANCELLED)
         fail(f"cancelled: the PDFs labelled before the stop are kept; {pdfs_not_labelled_yet(lib)}", EXIT_CANCELLED)
     click.echo(f"labelled {stats['sentences']} sentences of {stats['attachments']} PDFs ({stats['facet_model']})")
     if stats["sentences"] and lib.latest_map_id("shortcoming") is not None:
