@@ -60,6 +60,31 @@ def test_the_message_names_the_maps_kept_and_the_command_for_the_rest():
     assert "no map was stored" in cancelled_maps_message({}, ("topic",))
 
 
+def test_the_command_for_the_rest_keeps_the_options_given(tmp_path, monkeypatch):
+    """A map of one collection (or with its own k, seed ...) stopped: the command for the rest maps the same
+    papers with the same options, not the whole library with the defaults."""
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    import gapscope.maps
+    from gapscope.cli import main
+    from gapscope.jobs import Cancelled
+
+    def stop(lib, **kw):
+        raise Cancelled(state={"maps": {"topic": SimpleNamespace(id=3)}})
+
+    from gapscope.store import Library
+
+    lib_path = tmp_path / "review.gapscope"
+    Library(lib_path, create=True).close()
+    monkeypatch.setattr(gapscope.maps, "build_maps", stop)
+    out = CliRunner().invoke(main, ["-L", str(lib_path), "map", "--facet", "topic", "--facet", "method",
+                                    "--collection", "my review", "--k", "8", "--quiet"])
+    assert out.exit_code == 130, out.output
+    assert "`gapscope map --facet method --k 8 --collection 'my review'`" in out.output
+
+
 def test_analyze_records_the_maps_kept_by_a_cancelled_build(lib_and_data, monkeypatch):
     import gapscope.embed
     import gapscope.maps

@@ -21,10 +21,15 @@ def stability_text(value) -> str:
 FACET_CHOICE = click.Choice(MAP_FACETS)
 
 
-def cancelled_maps_message(kept: dict, facets) -> str:
-    """What a cancelled `gapscope map` kept (each map is stored as it is made) and how to build the rest."""
+def cancelled_maps_message(kept: dict, facets, options: dict | None = None) -> str:
+    """What a cancelled `gapscope map` kept (each map is stored as it is made) and how to build the rest;
+    ``options``: the command's other options as given ({"collection": "review"}), repeated in that
+    command (without them it would map the whole library with the defaults)."""
+    import shlex
+
     left = [f for f in facets if f not in kept]
-    rest = "gapscope map " + " ".join(f"--facet {f}" for f in left)
+    rest = "gapscope map " + " ".join(f"--facet {f}" for f in left) + "".join(
+        f" --{name.replace('_', '-')} {shlex.quote(str(value))}" for name, value in (options or {}).items())
     if not kept:
         return f"cancelled: no map was stored; `{rest}` builds them"
     done = ", ".join(f"{f} (map {m.id})" for f, m in kept.items())
@@ -69,7 +74,10 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
         defaults = (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3)
         if kept and defaults:
             record_maps_built(lib, kept)
-        fail(cancelled_maps_message(kept, facets or MAP_FACETS), EXIT_CANCELLED)
+        given = {name: value for name, value, default in (
+            ("k", k, None), ("seed", seed, 0), ("collection", collection, None), ("query", query, None),
+            ("before", before, None), ("stability_seeds", stability_seeds, 3)) if value != default}
+        fail(cancelled_maps_message(kept, facets or MAP_FACETS, given), EXIT_CANCELLED)
     except (LibraryError, ValueError) as exc:
         fail(str(exc), EXIT_NOT_FOUND if "no " in str(exc) else EXIT_ERROR)
     if (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3):
