@@ -128,3 +128,17 @@ def test_import_stopped_names_the_files_to_import_again(lib_path, tmp_path, monk
     out = _run(lib_path, "import", "--quiet", *map(str, files))
     _assert_cancelled(out, f"`gapscope import {files[1]} {files[2]}` again adds the rest")
     assert len(seen) == 2
+
+
+def test_import_stopped_names_the_command_with_its_collection_and_format(lib_path, tmp_path, monkeypatch):
+    """Imported into a collection: the command for the rest puts the rest there too (without --collection
+    it would add them outside it), with the format given; a path with a space is quoted."""
+    import gapscope.ingest
+    from gapscope.models import ImportReport
+
+    part = tmp_path / "my refs.ris"
+    part.write_text("")
+    monkeypatch.setattr(gapscope.ingest, "import_file", lambda lib, path, **kw: ImportReport(
+        source="ris", read=1, added=1, cancelled=True))
+    out = _run(lib_path, "import", "--quiet", "--format", "ris", "--collection", "screening", str(part))
+    _assert_cancelled(out, f"`gapscope import --format ris --collection screening '{part}'` again adds the rest")

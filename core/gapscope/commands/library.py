@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 from typing import Optional
 
@@ -84,8 +85,12 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
         if report.cancelled:
             code = EXIT_CANCELLED
             left = files[files.index(path):]       # this file (its rest) and those not started
+            # with the options given: without --collection the rest would land outside the collection
+            given = ([f"--format {fmt}"] if fmt != "auto" else []) + (
+                [f"--collection {shlex.quote(collection)}"] if collection else []) + (
+                [] if with_files else ["--no-files"])
             click.echo("cancelled: the committed batches are kept; `gapscope import "
-                       + " ".join(click.format_filename(f) for f in left)
+                       + " ".join([*given, *(shlex.quote(click.format_filename(f)) for f in left)])
                        + "` again adds the rest (the records already there are skipped)", err=True)
             break
         if report.bad:
