@@ -51,3 +51,24 @@ def test_the_cli_exits_130_and_names_the_command_that_goes_on(tmp_path, monkeypa
     out = CliRunner().invoke(main, ["-L", str(path), "triage", "snowball", "--add"])
     assert out.exit_code == 130, out.output
     assert "offered 2: added 1" in out.output and "`gapscope triage snowball --add` again" in out.output
+
+
+def test_the_command_that_goes_on_keeps_the_collection_direction_and_what_is_left_of_the_limit(tmp_path, monkeypatch):
+    """Snowballing from one collection's includes: the command for the rest snowballs from the same ones (the
+    whole library's includes give other candidates), with what is left of --limit."""
+    import gapscope.citations.snowball as snowball
+    import gapscope.commands.citations as cmd
+    from gapscope.cli import main
+    from gapscope.store import Library
+
+    path = tmp_path / "review.gapscope"
+    Library(path, create=True).close()
+    monkeypatch.setattr(cmd, "_scope_ids", lambda *a: [])
+    monkeypatch.setattr(snowball, "candidates", lambda lib, **kw: [{"work_id": i} for i in range(30)])
+    monkeypatch.setattr(snowball, "add_candidates", lambda lib, cands, **kw: SnowballReport(
+        offered=30, added=8, merged=2, import_id=1, cancelled=True))
+    out = CliRunner().invoke(main, ["-L", str(path), "triage", "snowball", "--add", "-c", "my review",
+                                    "--direction", "backward", "--limit", "30"])
+    assert out.exit_code == 130, out.output
+    assert ("`gapscope triage snowball --add --collection 'my review' --direction backward --limit 20` again"
+            in out.output)

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shlex
 import sys
 
 import click
@@ -219,8 +220,16 @@ def triage_snowball(ref, collection, direction, limit, add, work_ids, as_json) -
         click.echo(f"offered {rep.offered}: added {rep.added}, already in the library {rep.merged + rep.unchanged}, "
                    f"skipped {len(rep.skipped)} (no title)")
     if rep.cancelled:
-        fail("cancelled: the candidates added before the stop are kept; `gapscope triage snowball --add` again adds"
-             " the rest (those added are skipped)", EXIT_CANCELLED)
+        # with the options given: the same included papers' candidates (another collection's are others),
+        # and of a --limit only what is left (those added are candidates no more)
+        reached = rep.added + rep.merged + rep.unchanged
+        given = ([f"--collection {shlex.quote(collection)}"] if collection is not None else []) + (
+            [f"--direction {direction}"] if direction != "both" else []) + (
+            [f"--limit {max(1, limit - reached)}"] if limit and not work_ids else []) + [
+            f"--work {w}" for w in work_ids]
+        fail("cancelled: the candidates added before the stop are kept; `"
+             + " ".join(["gapscope triage snowball --add", *given]) + "` again adds the rest (those added are skipped)",
+             EXIT_CANCELLED)
 
 
 def register(main: click.Group) -> None:
