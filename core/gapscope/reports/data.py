@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -591,9 +592,9 @@ def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> N
            if len(got) > limit]
     rows, hrows, prows = rows[:limit], hrows[:limit], prows[:limit]
     if cut:
+        scope = f" --collection {shlex.quote(collection)}" if collection else ""     # inside the command
         sec.left_out = (f"Only the first {limit} {' and '.join(cut)} are listed here; the notes export "
-                        f"(`gapscope export notes-md -o notes.md`{' --collection ' + collection if collection else ''}) "
-                        "holds them all.")
+                        f"(`gapscope export notes-md -o notes.md{scope}`) holds them all.")
     refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}
                                                     | {r[0] for r in prows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]
