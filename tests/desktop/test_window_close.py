@@ -98,3 +98,63 @@ def test_the_stop_question_defaults_to_keep_working(window, monkeypatch):
     assert window.confirm_stop(["Find gaps", "Build maps"]) is False
     (default, text), = seen
     assert default == "Keep working" and "cancels them all" in text
+
+
+def test_a_spec_edited_while_the_window_stopped_is_asked_about_once_only(window, qtbot, monkeypatch):
+    """The spec question came when the close began; the spec edited while the work stopped is asked about
+    again by the delayed close (Cancel keeps the window), a spec left as it was answered is not."""
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.jobs import Cancelled
+
+    view = window.experiments_view
+    view.editor.setPlainText("[data]\ndataset = 'iris'\n")
+    view.editor.document().setModified(True)                        # typed by hand
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Discard)
+    monkeypatch.setattr(window, "confirm_stop", lambda names: True)
+    began, release = threading.Event(), threading.Event()
+
+    def slow_to_stop(lib, *, progress=None, cancel=None):
+        began.set()
+        release.wait(30)
+        raise Cancelled()
+
+    window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
+    assert began.wait(20)
+    window.close()
+    assert window.isVisible() and len(asked) == 1 and "spec" in asked[0]      # Discard, then it stops
+    view.editor.appendPlainText("# typed while it stopped")
+    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Cancel)
+    release.set()
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=20000)          # the delayed close asks about it
+    assert "spec" in asked[1] and window.isVisible() and not window.tasks.stopping
+    assert "# typed while it stopped" in view.editor.toPlainText()
+
+
+def test_a_spec_discarded_when_the_close_began_is_not_asked_about_again(window, qtbot, monkeypatch):
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.jobs import Cancelled
+
+    view = window.experiments_view
+    view.editor.setPlainText("[data]\ndataset = 'iris'\n")
+    view.editor.document().setModified(True)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Discard)
+    monkeypatch.setattr(window, "confirm_stop", lambda names: True)
+    release = threading.Event()
+
+    def slow_to_stop(lib, *, progress=None, cancel=None):
+        release.wait(30)
+        raise Cancelled()
+
+    window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
+    window.close()
+    release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert len(asked) == 1
