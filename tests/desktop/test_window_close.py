@@ -58,25 +58,9 @@ def test_discarding_drafts_then_keep_working_loses_nothing(window, qtbot, monkey
 
 
 def test_while_stopping_nothing_new_starts_and_new_drafts_are_asked_about(window, qtbot, monkeypatch):
-    import threading
-
     from PySide6.QtWidgets import QMessageBox
 
-    from gapscope.jobs import Cancelled
-
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Cancel)
-    monkeypatch.setattr(window, "confirm_stop", lambda names: True)
-    began, release = threading.Event(), threading.Event()
-
-    def slow_to_stop(lib, *, progress=None, cancel=None):
-        began.set()
-        release.wait(30)
-        raise Cancelled()
-
-    window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
-    assert began.wait(20)
-    window.close()
+    asked, release = _closing_while_work_stops(window, monkeypatch, [QMessageBox.Cancel], spec=False)
     assert window.isVisible() and asked == []                      # no drafts yet: only the stop was asked
     late = window.tasks.run("Build maps", _long_write, library=window.lib.path)   # a reader: not queued behind
     qtbot.waitUntil(lambda: late.done, timeout=20000)               # started while stopping: cancelled at once
@@ -100,20 +84,20 @@ def test_the_stop_question_defaults_to_keep_working(window, monkeypatch):
     assert default == "Keep working" and "cancels them all" in text
 
 
-def test_a_spec_edited_while_the_window_stopped_is_asked_about_once_only(window, qtbot, monkeypatch):
-    """The spec question came when the close began; the spec edited while the work stopped is asked about
-    again by the delayed close (Cancel keeps the window), a spec left as it was answered is not."""
+def _closing_while_work_stops(window, monkeypatch, answer, spec=True):
+    """A write that stops only when released (and with ``spec`` a hand-edited spec), the window closed with
+    every question answered ``answer[0]`` (the stop agreed to); returns (questions asked, the release)."""
     import threading
 
     from PySide6.QtWidgets import QMessageBox
 
     from gapscope.jobs import Cancelled
 
-    view = window.experiments_view
-    view.editor.setPlainText("[data]\ndataset = 'iris'\n")
-    view.editor.document().setModified(True)                        # typed by hand
+    if spec:
+        window.experiments_view.editor.setPlainText("[data]\ndataset = 'iris'\n")
+        window.experiments_view.editor.document().setModified(True)        # typed by hand
     asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Discard)
+    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or answer[0])
     monkeypatch.setattr(window, "confirm_stop", lambda names: True)
     began, release = threading.Event(), threading.Event()
 
@@ -125,9 +109,20 @@ def test_a_spec_edited_while_the_window_stopped_is_asked_about_once_only(window,
     window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
     assert began.wait(20)
     window.close()
+    return asked, release
+
+
+def test_a_spec_edited_while_the_window_stopped_is_asked_about_again(window, qtbot, monkeypatch):
+    """The spec question came when the close began; the spec edited while the work stopped is asked about
+    again by the delayed close (Cancel keeps the window)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = [QMessageBox.Discard]
+    asked, release = _closing_while_work_stops(window, monkeypatch, answer)
     assert window.isVisible() and len(asked) == 1 and "spec" in asked[0]      # Discard, then it stops
+    view = window.experiments_view
     view.editor.appendPlainText("# typed while it stopped")
-    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Cancel)
+    answer[0] = QMessageBox.Cancel
     release.set()
     qtbot.waitUntil(lambda: len(asked) == 2, timeout=20000)          # the delayed close asks about it
     assert "spec" in asked[1] and window.isVisible() and not window.tasks.stopping
@@ -135,26 +130,9 @@ def test_a_spec_edited_while_the_window_stopped_is_asked_about_once_only(window,
 
 
 def test_a_spec_discarded_when_the_close_began_is_not_asked_about_again(window, qtbot, monkeypatch):
-    import threading
-
     from PySide6.QtWidgets import QMessageBox
 
-    from gapscope.jobs import Cancelled
-
-    view = window.experiments_view
-    view.editor.setPlainText("[data]\ndataset = 'iris'\n")
-    view.editor.document().setModified(True)
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Discard)
-    monkeypatch.setattr(window, "confirm_stop", lambda names: True)
-    release = threading.Event()
-
-    def slow_to_stop(lib, *, progress=None, cancel=None):
-        release.wait(30)
-        raise Cancelled()
-
-    window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
-    window.close()
+    asked, release = _closing_while_work_stops(window, monkeypatch, [QMessageBox.Discard])
     release.set()
     qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
     assert len(asked) == 1
