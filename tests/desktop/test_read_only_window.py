@@ -233,6 +233,6 @@ def test_read_only_a_highlight_with_a_note_offers_no_remove_and_asks_nothing(qtb
         asked = []
         monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a) or QMessageBox.Yes))
         window.detail._link(QUrl(f"highlight:remove/{hid}"))
-        assert asked == [] and not [t for t in window.tasks.running if t.writes]
+        assert asked == [] and "Remove highlight" not in [t.name for t in window.tasks.running]
     finally:
         _close_at_teardown(window)
