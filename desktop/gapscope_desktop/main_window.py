@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self._close_approved = False   # closing goes through without questions (set by tests)
         self._stopping = False         # closing once the running work has stopped
         self._close_queued = False
+        self._spec_at_stop: Optional[str] = None   # the spec as it was when the close asked about it
         self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
@@ -1078,6 +1079,13 @@ class MainWindow(QMainWindow):
                     event.ignore()
                     self._keep_open()
                     return
+                # the spec was asked about when the close began: again only if it was edited since
+                view = self.experiments_view
+                edited_since = view.editor.toPlainText() != self._spec_at_stop
+                if edited_since and not view.confirm_replace_spec("Close the window"):
+                    event.ignore()
+                    self._keep_open()
+                    return
                 self.apply_drafts(choice)
                 running = self.running_work()
                 if running:                  # started before the stop took hold: cancelled too
@@ -1101,6 +1109,7 @@ class MainWindow(QMainWindow):
                 self.apply_drafts(choice)
                 if running:
                     event.ignore()
+                    self._spec_at_stop = self.experiments_view.editor.toPlainText()
                     self._stop_then_close(running)
                     return
         self._closed = True

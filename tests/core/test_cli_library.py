@@ -200,3 +200,18 @@ def test_search_save_keeps_the_query_by_name_and_refuses_a_broken_one(tmp_path):
         assert lib.saved_searches() == [("GNN", "graph attention")]
     finally:
         lib.close()
+
+
+def test_report_refuses_a_gap_count_that_is_not_a_plain_number(tmp_path):
+    """`--gaps ²` (a digit to Python's isdigit, not a number to int) is a usage error, not a traceback."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    path = str(tmp_path / "gaps.gapscope")
+    r = CliRunner()
+    assert r.invoke(main, ["-L", path, "init"]).exit_code == 0
+    for bad in ("²", "٣x", "-1", "0"):
+        res = r.invoke(main, ["-L", path, "report", "-q", "-o", str(tmp_path / "r.md"), "--gaps", bad])
+        assert res.exit_code == 2 and "--gaps" in res.output, (bad, res.output, res.exception)
+        assert not (tmp_path / "r.md").exists()

@@ -99,3 +99,21 @@ def test_the_report_says_when_it_lists_only_the_first_notes(library, tmp_path, m
     write_report(library, "md", tmp_path / "r.md")
     md = (tmp_path / "r.md").read_text(encoding="utf-8")
     assert "Only the first 3 notes are listed here; the notes export (`gapscope export notes-md -o notes.md`)" in md
+
+
+def test_the_export_named_for_a_collections_notes_is_one_command_that_runs(library):
+    """The collection is part of the command (in its code span) and quoted, so a name with spaces copies
+    and runs as written."""
+    import shlex
+
+    from gapscope.reports.data import gather_notes
+
+    with library.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('A paper', 'a paper', '2026')"
+                           ).lastrowid
+    library.add_to_collection("My review", [pid])
+    for i in range(2):
+        library.add_note(pid, f"note {i}")
+    left_out = gather_notes(library, "My review", limit=1).left_out
+    (command,) = re.findall(r"`([^`]*)`", left_out)
+    assert shlex.split(command) == ["gapscope", "export", "notes-md", "-o", "notes.md", "--collection", "My review"]

@@ -92,3 +92,17 @@ def test_a_runs_scores_come_with_their_spread_and_what_they_were_measured_on(lib
         text = (tmp_path / f"r.{fmt}").read_text(encoding="utf-8")
         assert f"{mean:.4f} ± {sd:.4f}" in text and "3-fold cross-validation" in text
     write_report(library, "pdf", tmp_path / "r.pdf")
+
+
+def test_a_run_without_a_spread_does_not_claim_one(library):
+    """A cancelled run has no result file: its scores are shown without ±, and its setup does not say they
+    are a mean ± standard deviation over every result the spec asked for."""
+    spec = ("[data]\ndataset = 'breast_cancer'\n[model]\nfamily = 'linear'\n"
+            "[eval]\nsplit = 'kfold'\nfolds = 3\nseeds = [0, 1]\n")
+    library.insert_run(run_id="r-cut", name="cut short", spec_path=None, spec=spec, folder="runs/r-cut", status="running",
+                       gap_id=None, created_at="2026-01-01T10:00:00+00:00", papers=[])
+    library.finish_run("r-cut", status="cancelled", metrics={"accuracy": 0.9}, message=None,
+                       finished_at="2026-01-01T10:05:00+00:00")
+    (run,) = build_report_data(library).experiments.runs
+    assert "3-fold cross-validation × 2 seeds" in run.setup
+    assert "standard deviation" not in run.setup and "±" not in run.metric_text("accuracy")

@@ -658,3 +658,32 @@ def test_the_reader_goes_back_to_the_page_a_pdf_was_left_on(qtbot, lib_path, sha
         assert reader.show_paper(b) and reader.page == 2
     finally:
         w.close()
+
+
+def test_removing_a_pdf_highlight_that_carries_a_note_asks_first(qtbot, lib_path, shared_data, monkeypatch):
+    """The note is the user's writing: the page menu's Remove asks (as the paper details do) and No keeps it."""
+    from PySide6.QtWidgets import QMessageBox
+
+    _pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    try:
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        reader.comment_edit.setText("the limitation we build on")
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            assert reader.highlight_selection()
+        (hl,) = reader.highlights
+        x0, y0, x1, y1 = hl["rects"][0]
+        on_it = reader.to_view((x0 + x1) / 2, (y0 + y1) / 2)
+        asked, reply = [], [QMessageBox.No]
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or reply[0]))
+        remove = [a for a in reader.page_menu(on_it).actions() if a.text().startswith("Remove highlight")]
+        remove[0].trigger()
+        assert len(asked) == 1 and "the limitation we build on" in asked[0]
+        assert "Remove highlight" not in [t.name for t in w.tasks.running]               # No: nothing removed
+        assert len(reader.highlights) == 1
+        reply[0] = QMessageBox.Yes
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            [a for a in reader.page_menu(on_it).actions() if a.text().startswith("Remove highlight")][0].trigger()
+        assert reader.highlights == []
+    finally:
+        w.close()

@@ -204,3 +204,35 @@ def test_resume_turned_off_while_read_only_stays_off_once_writable(qtbot, lib_pa
         assert view.launch_button.isEnabled()
     finally:
         _close_at_teardown(window)
+
+
+def test_read_only_a_highlight_with_a_note_offers_no_remove_and_asks_nothing(qtbot, lib_path, monkeypatch):
+    """The paper details list the highlights without their "remove" link, and a stray click on one is
+    not answered by "Remove this highlight and its note?" that then removes nothing."""
+    import gapscope.store.library as store_library
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.store import Library
+
+    from .conftest import _close_at_teardown, _open_window
+
+    lib = Library(lib_path)
+    try:
+        pid = next(p.id for p in lib.get_papers(lib.list_paper_ids()) if len(p.abstract or "") > 20)
+        hid = lib.add_highlight(pid, 0, 10, comment="keep this one")
+    finally:
+        lib.close()
+    with monkeypatch.context() as m:
+        m.setattr(store_library, "_writable", lambda db: False)
+        window = _open_window(qtbot, lib_path)
+    try:
+        window.detail.show_paper(pid)
+        page = window.detail.browser.toHtml()
+        assert "keep this one" in page and "highlight:remove/" not in page
+        asked = []
+        monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a) or QMessageBox.Yes))
+        window.detail._link(QUrl(f"highlight:remove/{hid}"))
+        assert asked == [] and "Remove highlight" not in [t.name for t in window.tasks.running]
+    finally:
+        _close_at_teardown(window)

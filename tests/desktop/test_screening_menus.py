@@ -219,3 +219,33 @@ def test_a_search_is_saved_by_name_listed_in_the_sidebar_run_again_and_deleted(w
     assert window.lib.saved_searches() == []
     names = [sb.topLevelItem(i).text(0) for i in range(sb.topLevelItemCount())]
     assert "SAVED SEARCHES" not in names
+
+
+def test_saving_a_search_keeps_no_broken_query_and_replaces_another_only_when_asked(window, qtbot, monkeypatch):
+    """As `gapscope search --save`: a query that cannot run is refused with why; a name already used for
+    another search is replaced only after a Yes."""
+    from PySide6.QtWidgets import QMessageBox
+
+    lv = window.library_view
+    warned, asked, reply = [], [], [QMessageBox.Cancel]
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: warned.append(a[2])))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: asked.append(a[2]) or reply[0]))
+
+    def save(query, name):
+        lv.search.setText(query)
+        task = lv.save_search(name)
+        if task is not None:
+            qtbot.waitUntil(lambda: task.done, timeout=20000)
+        return task
+
+    save("segmentation", "mine")
+    assert window.lib.saved_searches() == [("mine", "segmentation")]
+    save("title:(", "broken")
+    assert window.lib.saved_searches() == [("mine", "segmentation")] and len(warned) == 1
+    assert "bad search" in warned[0]
+    assert save("graph", "mine") is None and len(asked) == 1 and "segmentation" in asked[0]
+    assert window.lib.saved_searches() == [("mine", "segmentation")]               # Cancel: kept
+    reply[0] = QMessageBox.Yes
+    save("graph", "mine")
+    assert window.lib.saved_searches() == [("mine", "graph")]
+    assert save("graph", "mine") is not None and len(asked) == 2                  # the same query: not asked

@@ -58,25 +58,9 @@ def test_discarding_drafts_then_keep_working_loses_nothing(window, qtbot, monkey
 
 
 def test_while_stopping_nothing_new_starts_and_new_drafts_are_asked_about(window, qtbot, monkeypatch):
-    import threading
-
     from PySide6.QtWidgets import QMessageBox
 
-    from gapscope.jobs import Cancelled
-
-    asked = []
-    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or QMessageBox.Cancel)
-    monkeypatch.setattr(window, "confirm_stop", lambda names: True)
-    began, release = threading.Event(), threading.Event()
-
-    def slow_to_stop(lib, *, progress=None, cancel=None):
-        began.set()
-        release.wait(30)
-        raise Cancelled()
-
-    window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
-    assert began.wait(20)
-    window.close()
+    asked, release = _closing_while_work_stops(window, monkeypatch, [QMessageBox.Cancel], spec=False)
     assert window.isVisible() and asked == []                      # no drafts yet: only the stop was asked
     late = window.tasks.run("Build maps", _long_write, library=window.lib.path)   # a reader: not queued behind
     qtbot.waitUntil(lambda: late.done, timeout=20000)               # started while stopping: cancelled at once
@@ -98,3 +82,57 @@ def test_the_stop_question_defaults_to_keep_working(window, monkeypatch):
     assert window.confirm_stop(["Find gaps", "Build maps"]) is False
     (default, text), = seen
     assert default == "Keep working" and "cancels them all" in text
+
+
+def _closing_while_work_stops(window, monkeypatch, answer, spec=True):
+    """A write that stops only when released (and with ``spec`` a hand-edited spec), the window closed with
+    every question answered ``answer[0]`` (the stop agreed to); returns (questions asked, the release)."""
+    import threading
+
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.jobs import Cancelled
+
+    if spec:
+        window.experiments_view.editor.setPlainText("[data]\ndataset = 'iris'\n")
+        window.experiments_view.editor.document().setModified(True)        # typed by hand
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda p, t, text, *a, **k: asked.append(text) or answer[0])
+    monkeypatch.setattr(window, "confirm_stop", lambda names: True)
+    began, release = threading.Event(), threading.Event()
+
+    def slow_to_stop(lib, *, progress=None, cancel=None):
+        began.set()
+        release.wait(30)
+        raise Cancelled()
+
+    window.tasks.write("Find gaps", slow_to_stop, library=window.lib.path)
+    assert began.wait(20)
+    window.close()
+    return asked, release
+
+
+def test_a_spec_edited_while_the_window_stopped_is_asked_about_again(window, qtbot, monkeypatch):
+    """The spec question came when the close began; the spec edited while the work stopped is asked about
+    again by the delayed close (Cancel keeps the window)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    answer = [QMessageBox.Discard]
+    asked, release = _closing_while_work_stops(window, monkeypatch, answer)
+    assert window.isVisible() and len(asked) == 1 and "spec" in asked[0]      # Discard, then it stops
+    view = window.experiments_view
+    view.editor.appendPlainText("# typed while it stopped")
+    answer[0] = QMessageBox.Cancel
+    release.set()
+    qtbot.waitUntil(lambda: len(asked) == 2, timeout=20000)          # the delayed close asks about it
+    assert "spec" in asked[1] and window.isVisible() and not window.tasks.stopping
+    assert "# typed while it stopped" in view.editor.toPlainText()
+
+
+def test_a_spec_discarded_when_the_close_began_is_not_asked_about_again(window, qtbot, monkeypatch):
+    from PySide6.QtWidgets import QMessageBox
+
+    asked, release = _closing_while_work_stops(window, monkeypatch, [QMessageBox.Discard])
+    release.set()
+    qtbot.waitUntil(lambda: not window.isVisible(), timeout=20000)
+    assert len(asked) == 1

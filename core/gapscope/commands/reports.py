@@ -37,10 +37,11 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
     from ..reports import write_report
     from ..store import LibraryError
 
-    if max_gaps.strip().lower() == "all":
+    asked = max_gaps.strip()
+    if asked.lower() == "all":
         max_gaps = None
-    elif max_gaps.strip().isdigit() and int(max_gaps) > 0:
-        max_gaps = int(max_gaps)
+    elif asked.isascii() and asked.isdigit() and int(asked) > 0:     # "²" is a digit to str.isdigit, not to int()
+        max_gaps = int(asked)
     else:
         raise click.BadParameter(f"{max_gaps!r}: a number of gaps (1 or more) or all", param_hint="--gaps")
     if fmt is None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import platform
+import shlex
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -450,9 +451,10 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
     return sec
 
 
-def run_setup(spec_text: str) -> str:
+def run_setup(spec_text: str, spread: bool = True) -> str:
     """One line saying what a run's numbers were measured on: its data, model and evaluation, read from its
-    spec ("" when the spec cannot be read)."""
+    spec ("" when the spec cannot be read); ``spread``: its scores are shown ± their standard deviation
+    (a finished run's; one cancelled or failed has no spread, and maybe not all its results)."""
     import tomllib
 
     try:
@@ -474,7 +476,9 @@ def run_setup(spec_text: str) -> str:
     n_seeds = len(seeds) if isinstance(seeds, list) else 0
     if n_seeds:
         how += f"{' × ' if how else ''}{n_seeds} seed{'s' if n_seeds != 1 else ''}"
-    if how:
+    if how and not spread:
+        parts.append(f"evaluation: {how}")
+    elif how:
         results = folds * n_seeds if kfold and n_seeds else None
         parts.append(f"evaluation: {how} (scores: mean ± standard deviation over "
                      + (f"the {results} results)" if results else "the results)"))
@@ -515,7 +519,7 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
         paper_ids = lib.run_paper_ids(rid)
         run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
                       created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
-                      papers=paper_refs(lib, paper_ids), setup=run_setup(spec))
+                      papers=paper_refs(lib, paper_ids))
         if folder:
             f = Path(folder)
             result = _read_json(f / "result.json")
@@ -534,6 +538,7 @@ def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSe
                 if isinstance(cmp_, dict):
                     run.comparison = cmp_
                     break
+        run.setup = run_setup(spec, spread=bool(run.std))     # ± only where the run's folder gave a spread
         sec.runs.append(run)
     _compare_runs(sec.runs)
     if not sec.runs and collection is not None and lib.report_run_rows(None):
@@ -601,9 +606,9 @@ def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> N
            if len(got) > limit]
     rows, hrows, prows = rows[:limit], hrows[:limit], prows[:limit]
     if cut:
+        scope = f" --collection {shlex.quote(collection)}" if collection else ""     # inside the command
         sec.left_out = (f"Only the first {limit} {' and '.join(cut)} are listed here; the notes export "
-                        f"(`gapscope export notes-md -o notes.md`{' --collection ' + collection if collection else ''}) "
-                        "holds them all.")
+                        f"(`gapscope export notes-md -o notes.md{scope}`) holds them all.")
     refs = {r.id: r for r in paper_refs(lib, sorted({r[0] for r in rows} | {r[0] for r in hrows}
                                                     | {r[0] for r in prows}))}
     sec.notes = [{"paper": refs.get(pid), "body": body, "updated_at": t} for pid, body, t in rows]

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
 from ..library_paths import same_library
+from ..widgets.confirm import highlight_may_go
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
@@ -264,7 +265,8 @@ class DetailPane(QWidget):
         self.shown = display_abstract(p.abstract or "", abstract_cuts(sents or [], self.highlights))
         body = (paper_header_html(p, editable=self._writable()) + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
-                + highlights_html(self.highlights) + pdf_highlights_html(self.pdf_highlights)
+                + highlights_html(self.highlights, removable=self._writable())
+                + pdf_highlights_html(self.pdf_highlights)
                 + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
             body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'
@@ -322,17 +324,13 @@ class DetailPane(QWidget):
             self.highlight_selection(comment=note.strip())
 
     def ask_remove_highlight(self, highlight_id: int) -> None:
-        """The "remove" link: a highlight with a note is the user's writing, asked about first (as a note's
-        Delete is; there is no undo); a bare one goes at once."""
+        """The "remove" link: asks first when the highlight carries a note (there is no undo); nothing is
+        asked of a read-only library, where nothing could be removed."""
+        if self.paper is None or not self._writable():
+            return
         hit = next((h for h in self.highlights if h.get("id") == highlight_id), None)
-        if hit is not None and (hit.get("comment") or "").strip():
-            note = hit["comment"] if len(hit["comment"]) <= 200 else hit["comment"][:200] + "…"
-            answer = QMessageBox.question(self, "Remove highlight",
-                                          f"Remove this highlight and its note?\n\n{note}",
-                                          QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
-            if answer != QMessageBox.Yes:
-                return
-        self.remove_highlight(highlight_id)
+        if highlight_may_go(self, hit.get("comment") if hit is not None else None):
+            self.remove_highlight(highlight_id)
 
     def remove_highlight(self, highlight_id: int):
         if self.paper is None or not self._writable():

@@ -198,6 +198,12 @@ class LibraryView(QWidget):
         name = name.strip()
         if not name:
             return None
+        kept = dict(self.lib.saved_searches()).get(name)
+        if kept is not None and kept != query and QMessageBox.question(
+                self, "Save search", f"There is already a saved search “{name}” ({kept}).\n\n"
+                f"Replace it with this search ({query})?", QMessageBox.Yes | QMessageBox.Cancel,
+                QMessageBox.Cancel) != QMessageBox.Yes:
+            return None                  # another saved search is not lost to a name typed twice
         return self.tasks.save("Save search", _save_search, name, query, library=self.lib.path,
                                on_result=lambda _r: self.searchSaved.emit(name),
                                on_error=lambda message, _tb: QMessageBox.warning(self, "Save search", message))
@@ -398,4 +404,5 @@ class LibraryView(QWidget):
 
 
 def _save_search(lib, name: str, query: str, *, progress=None, cancel=None) -> None:
+    lib.search(query, limit=1)          # a query that cannot run is refused with why, as `search --save` does
     lib.save_search(name, query)

@@ -228,8 +228,9 @@ def load_highlights(lib, paper_id: int) -> list[dict]:
         return []
 
 
-def highlights_html(highlights: list[dict]) -> str:
-    """The paper's highlights as a list, each with its note and a "remove" link (``highlight:remove/ID``)."""
+def highlights_html(highlights: list[dict], removable: bool = True) -> str:
+    """The paper's highlights as a list, each with its note and (``removable``: the library can be
+    written) a "remove" link (``highlight:remove/ID``)."""
     if not highlights:
         return ""
     rows = []
@@ -238,7 +239,7 @@ def highlights_html(highlights: list[dict]) -> str:
         text = " ".join(latex_to_text(str(h.get("text", ""))).split())
         comment = f' — <i>{html.escape(str(h["comment"]))}</i>' if h.get("comment") else ""
         remove = (f' &nbsp;<a href="highlight:remove/{int(h["id"])}" style="color:#a04000; font-size:small;">'
-                  'remove</a>' if h.get("id") is not None else "")
+                  'remove</a>' if removable and h.get("id") is not None else "")
         rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>{comment}{remove}')
     return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"
 

@@ -30,6 +30,7 @@ from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_pa
 from gapscope.textfmt import plural
 from gapscope.vocabulary import SHORTCOMING_NAMES
 
+from ..widgets.confirm import highlight_may_go
 from ..write_guard import hold_menu_writers, set_enabled
 
 log = logging.getLogger(__name__)
@@ -523,7 +524,7 @@ class PdfReader(QWidget):
             menu.addSeparator()
             text = hit["text"]
             remove = menu.addAction(f"Remove highlight “{text[:40]}{'…' if len(text) > 40 else ''}”")
-            remove.triggered.connect(lambda: self.remove_highlight(hit["id"]))
+            remove.triggered.connect(lambda: self.ask_remove_highlight(hit))
             writers.append(remove)
         hold_menu_writers(self.lib, writers)
         return menu
@@ -540,6 +541,10 @@ class PdfReader(QWidget):
             if hl["page"] == self.page + 1 and any(x0 <= x <= x1 and y0 <= y <= y1 for x0, y0, x1, y1 in hl["rects"]):
                 return hl
         return None
+
+    def ask_remove_highlight(self, hit: dict):
+        """The menu's Remove: asks first when the highlight carries a note (as the paper details do)."""
+        return self.remove_highlight(hit["id"]) if highlight_may_go(self, hit.get("comment")) else None
 
     def remove_highlight(self, highlight_id: int):
         """Delete a PDF highlight (through the writer queue); the page and the list show it gone."""
