@@ -239,7 +239,8 @@ def _print_gap(g, lib=None, full=False) -> None:
         click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
     refd = g.details.get("reference") if g.details else None
     if refd:
-        click.echo(f"    reference corpus: {plural(refd['co_mentions'], 'abstract')} of {refd['size']} mention both "
+        n = refd["co_mentions"]
+        click.echo(f"    reference corpus: {n} of its {plural(refd['size'], 'abstract')} mention{'s' if n == 1 else ''} both "
                    f"(established from {refd['min_co_mentions']})")
         if full:
             for p in refd.get("papers") or []:

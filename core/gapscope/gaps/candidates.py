@@ -540,9 +540,11 @@ def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence
 
 def plausibility_line(pl: dict, method: str, problem: str) -> str:
     """One sentence for `gaps show`: why the pair is in one neighbourhood."""
+    # no possessive of a concept ("low-resource languages's"): the sentence names each side's papers
     s = (f"plausible ({pl['plausibility']:.2f}, floor {pl['floor']:.2f}): the papers on {problem} are closer to "
-         f"those on {method} than {pl['problem_closer_than']:.0%} of the problems', and those on {method} to "
-         f"{problem}'s than {pl['method_closer_than']:.0%} of the methods'")
+         f"those on {method} than the papers on {pl['problem_closer_than']:.0%} of the problems are, and the papers "
+         f"on {method} closer to those on {problem} than the papers on {pl['method_closer_than']:.0%} of the "
+         "methods are")
     if pl.get("shared_neighbours"):
         s += "; shared neighbours: " + ", ".join(pl["shared_neighbours"])
     return s

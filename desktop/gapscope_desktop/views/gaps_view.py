@@ -60,7 +60,8 @@ def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -
     """"<heading>: n nouns mention both" and the (title, [bracketed note]) of those listed, as HTML."""
     items = "".join(f"<li>{html.escape(' '.join(title.split()))} <span style='color:#888'>[{html.escape(note)}]"
                     "</span></li>" for title, note in papers)
-    return f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention both</p><ul>{items}</ul>"
+    return (f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention{'s' if n == 1 else ''} both</p>"
+            f"<ul>{items}</ul>")
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
