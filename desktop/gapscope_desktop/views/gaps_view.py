@@ -34,6 +34,7 @@ TYPE_NAMES = {
 
 ROLE_NAMES, ROLE_ORDER = GAP_ROLE_NAMES, GAP_ROLE_ORDER      # the report and `gaps show` use the same words
 NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
+NOTES_SHOWN = 2        # notices of the last "Find gaps" shown in full; more are behind a "show" link
 
 
 def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[str, Optional[int], str]]:
@@ -170,6 +171,14 @@ class GapsView(CoreView):
         self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.notes.setStyleSheet("color: #555;")
         self.notes.hide()
+        # more than NOTES_SHOWN notices (a big library gives seven, a quarter of the view): one line that
+        # opens them, so the gap list keeps its room
+        self.notes_toggle = QLabel()
+        self.notes_toggle.setObjectName("gapNoticesToggle")
+        self.notes_toggle.setStyleSheet("color: #555;")
+        self.notes_toggle.linkActivated.connect(lambda _l: self._show_notes(self.notes.isHidden()))
+        self.notes_toggle.hide()
+        self._n_notes = 0
         # where a followed link (an experiment run's gap) led: found again under another id, or gone
         self.link_label = QLabel()
         self.link_label.setObjectName("gapLinkNote")
@@ -267,6 +276,7 @@ class GapsView(CoreView):
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
+        pl.addWidget(self.notes_toggle)
         pl.addWidget(self.notes)
         pl.addWidget(self.link_label)
         pl.addWidget(split, 1)
@@ -292,6 +302,8 @@ class GapsView(CoreView):
         self.topic_filter.blockSignals(False)
         self.notes.clear()
         self.notes.hide()
+        self.notes_toggle.hide()
+        self._n_notes = 0
         self.empty_label.hide()
         self._count_text = ""
         self.info.setText("")
@@ -381,7 +393,8 @@ class GapsView(CoreView):
         self.topic_filter.blockSignals(False)
         notices = (self.lib.get_setting("gaps.notices") or []) if self.lib is not None else []
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
-        self.notes.setVisible(bool(notices))
+        self._n_notes = len(notices)
+        self._show_notes(len(notices) <= NOTES_SHOWN)
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
         self._count_text = (f", {n_stale} stale (the papers or maps they came from have changed): "
                             "run “Find gaps” again") if n_stale else ""
@@ -398,6 +411,16 @@ class GapsView(CoreView):
                 self.table.setCurrentItem(first)
         else:
             self._gap_selected()
+
+    def _show_notes(self, opened: bool) -> None:
+        """The notices in full (``opened``), or only the line that opens them when there are many."""
+        n = self._n_notes
+        self.notes.setVisible(bool(n) and opened)
+        many = n > NOTES_SHOWN
+        self.notes_toggle.setVisible(many)
+        if many:
+            self.notes_toggle.setText(f"{n} notes on what the last “Find gaps” left out and why — "
+                                      f'<a href="toggle">{"hide" if opened else "show"}</a>')
 
     def apply_filters(self) -> None:
         """Hide the rows whose type or topic is not the chosen one (a gap without a topic: in_topic); the
