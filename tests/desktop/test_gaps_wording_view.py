@@ -8,3 +8,29 @@ def test_the_gaps_view_says_one_abstract_mentions_both():
 
     assert "1 abstract mentions both" in tried_html("Already tried in the reference corpus", 1, "abstract", [])
     assert "2 abstracts mention both" in tried_html("Already tried in the reference corpus", 2, "abstract", [])
+
+
+def test_shortcoming_sentences_name_their_paper_by_title_not_by_id(qtbot, library):
+    """A shortcoming sentence and a quoted sentence end with the paper's title and year, not its library id
+    (“[14421]” told a reader nothing)."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    ingest_papers(library, [Paper(title="Overcoming Catastrophic Forgetting in Visual Continual Learning", year=2026,
+                                  source="test", source_key="p1")], kind="import", source="test", target="t")
+    pid = library.list_paper_ids()[0]
+    sentence = "Whether RFT overcomes forgetting remains an open problem."
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [pid],
+           "evidence_roles": {str(pid): "shortcoming"}, "stale": [], "runs": [],
+           "details": {"level": "concept", "shortcoming_sentences": [{"paper_id": pid, "text": sentence}],
+                       "quotes": [{"paper_id": pid, "text": sentence, "shortcoming": "forgetting"}]}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    text = view.detail.toPlainText()
+    assert f"{sentence} [Overcoming Catastrophic Forgetting in Visual Continual Learning, 2026]" in text
+    assert f"[{pid}]" not in text
+    quote = view.quotes.item(0).text()
+    assert quote.endswith("[Overcoming Catastrophic Forgetting in Visual Continual Learning, 2026]")

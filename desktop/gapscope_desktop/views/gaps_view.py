@@ -19,7 +19,7 @@ from gapscope.concepts.acronyms import reading_line
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
-from gapscope.textfmt import latex_to_text
+from gapscope.textfmt import clip_words, latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
 from .. import hints
@@ -55,6 +55,14 @@ def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[
                + ("" if in_lib else " (not in this library)"))
         out.append((text, int(p["id"]) if in_lib else None, tip))
     return out
+
+
+def paper_ref(paper, paper_id) -> str:
+    """A paper as a reader knows it: its title cut short and its year ("#id" when it is gone)."""
+    if paper is None:
+        return f"paper #{paper_id}"
+    title = clip_words(" ".join(latex_to_text(paper.title or "").split()), 70)
+    return f"{title}, {paper.year}" if paper.year else title
 
 
 def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -> str:
@@ -564,8 +572,11 @@ class GapsView(CoreView):
                       "evidence, after the papers already listed there</p>")
         short = details.get("shortcoming_sentences") or []
         if short:
+            # the paper by its title and year, not its library id (a number that tells a reader nothing)
+            said_by = self._papers_by_id([int(s["paper_id"]) for s in short])
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
-                f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}"
+                f"<li>{html.escape(s['text'])} <span style='color:#888'>["
+                + html.escape(paper_ref(said_by.get(int(s["paper_id"])), s["paper_id"]))
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
                 + "]</span></li>" for s in short) + "</ul>"
         if g.get("runs"):
@@ -601,9 +612,11 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, "closest")
             it.setToolTip(tip)
             self.evidence.addItem(it)
+        quoted = self._papers_by_id([int(q["paper_id"]) for q in details.get("quotes") or []])
         for q in details.get("quotes") or []:
             where = f"{q['section']} p. {q['page']}" if q.get("section") else "abstract"
-            it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) [{q['paper_id']}]")
+            it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) "
+                                 f"[{paper_ref(quoted.get(int(q['paper_id'])), q['paper_id'])}]")
             it.setData(Qt.UserRole, (int(q["paper_id"]), int(q.get("page") or 0), str(q["text"])))
             if not q.get("section"):
                 it.setToolTip("From the abstract: double-click opens the paper in the library")
@@ -611,6 +624,9 @@ class GapsView(CoreView):
         # most gaps quote no sentence (only unaddressed shortcomings do): no empty box then
         for w in (self.quotes_label, self.quotes):
             w.setVisible(self.quotes.count() > 0)
+
+    def _papers_by_id(self, ids: list[int]) -> dict:
+        return {p.id: p for p in self.lib.get_papers(sorted(set(ids)))} if ids and self.lib is not None else {}
 
     def _open_quote(self, item: QListWidgetItem) -> None:
         """A sentence from a PDF opens the Reader at its page, selected; one from an abstract opens the paper."""
