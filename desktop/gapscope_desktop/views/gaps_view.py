@@ -594,7 +594,9 @@ class GapsView(CoreView):
             + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
-            + side("Problem concept" if concept else "Problem", g.get("problem")) + extra)
+            # a thin, growing region is a topic-map cluster, not a problem a method is applied to
+            + side("Problem concept" if concept else "Region" if g.get("type") == "thin_growing" else "Problem",
+                   g.get("problem")) + extra)
         ids = [int(i) for i in g.get("evidence") or []]
         roles = {int(k): v for k, v in (g.get("evidence_roles") or {}).items()}
         rank = {r: i for i, r in enumerate(ROLE_ORDER)}

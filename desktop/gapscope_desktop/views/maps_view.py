@@ -521,7 +521,9 @@ class MapsView(CoreView):
             self.clusters.blockSignals(False)
             self._set_selection([pid])
             if self.lib is not None:
-                self.info.setText(f"{self.lib.get_paper(pid).title[:90]}  (cluster {cid})")
+                # the cluster by its label, as the list and the plot name it (its number alone says nothing)
+                name = self._label_of.get(cid, "")
+                self.info.setText(f"{self.lib.get_paper(pid).title[:90]}  (cluster {cid}" + (f": {name})" if name else ")"))
 
     def _rect_selected(self, x0: float, y0: float, x1: float, y1: float) -> None:
         if self.map is None:
