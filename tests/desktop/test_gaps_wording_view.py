@@ -34,3 +34,23 @@ def test_shortcoming_sentences_name_their_paper_by_title_not_by_id(qtbot, librar
     assert f"[{pid}]" not in text
     quote = view.quotes.item(0).text()
     assert quote.endswith("[Overcoming Catastrophic Forgetting in Visual Continual Learning, 2026]")
+
+
+def test_an_acronym_concept_shows_no_pieces_of_its_definition_as_synonyms(qtbot, library):
+    """GRPO's synonyms were “relative policy optimization, group relative, group relative policy, optimization
+    grpo”: pieces the extractor cut from its definition, shown as if they were other names; a real variant
+    stays."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    synonyms = ["relative policy optimization", "group relative", "optimization grpo", "grpo variants"]
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
+           "evidence_roles": {}, "stale": [], "runs": [],
+           "method": {"label": "GRPO", "keywords": synonyms}, "problem": {"label": "credit assignment", "keywords": []},
+           "details": {"level": "concept", "expansions": {"GRPO": "group relative policy optimization"}}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    text = view.detail.toPlainText()
+    assert "grpo variants" in text
+    assert not any(s in text for s in synonyms[:3]), text

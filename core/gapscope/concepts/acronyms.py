@@ -443,3 +443,17 @@ def reading_line(d: Mapping) -> str:
     if d.get("verdict") == AMBIGUOUS:
         return f"{d['phrase']}: ambiguous, {len(exps)} expansions in {d['defining_papers']} papers"
     return f"{d['phrase']}: not defined by two or more of its {d.get('papers')} papers"
+
+
+def telling_synonyms(phrase: str, synonyms: Sequence[str], expansion: Optional[str] = None) -> list[str]:
+    """The synonyms of an acronym concept worth showing beside it: not the pieces the extractor cut from its
+    definition ("relative policy optimization", "group relative", "optimization grpo" for GRPO, "sam sam"),
+    every word of which is the acronym's or its expansion's and which are not the expansion itself."""
+    if not expansion:
+        return list(synonyms)
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.split(r"[\s\-]+", text.lower()) if w}
+
+    known = words(phrase) | words(expansion)
+    return [s for s in synonyms if not (words(s) <= known and s.lower() != expansion.lower())]

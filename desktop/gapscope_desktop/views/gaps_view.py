@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from gapscope.concepts.acronyms import reading_line
+from gapscope.concepts.acronyms import reading_line, telling_synonyms
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -527,10 +527,17 @@ class GapsView(CoreView):
             self.detail.setHtml('<p style="color:#888;">Select a gap.</p>')
             return
 
+        expansions = (g.get("details") or {}).get("expansions") or {}
+
         def side(name, part):
             if not part:
                 return ""
-            kw = ", ".join(str(k) for k in (part.get("keywords") or [])[:8])
+            kws = [str(k) for k in (part.get("keywords") or [])[:8]]
+            if (g.get("details") or {}).get("level") == "concept":
+                # an acronym's synonyms without the pieces cut from its definition ("optimization grpo")
+                label = str(part.get("label", ""))
+                kws = telling_synonyms(label, kws, expansions.get(label))
+            kw = ", ".join(kws)
             return (f'<p><b>{name}:</b> {html.escape(str(part.get("label", "")))}'
                     + (f'<br><span style="color:#666; font-size:small;">{html.escape(kw)}</span>' if kw else "")
                     + "</p>")
