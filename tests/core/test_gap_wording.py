@@ -32,3 +32,21 @@ def test_gaps_show_says_one_reference_abstract_mentions_both(library):
     assert r.exit_code == 0, r.output
     assert "reference corpus: 1 of its 74,566 abstracts mentions both (established from 3)" in r.output
 
+
+
+def test_a_concept_ending_in_its_acronym_reads_with_brackets_in_the_statement():
+    """The extractor keeps “whole-slide images WSIs” without the brackets its papers write: the statement
+    gives them back; a phrase whose last word is no acronym of the others stays as it is."""
+    from types import SimpleNamespace
+
+    from gapscope.concepts.acronyms import readable_phrase
+    from gapscope.gaps.candidates import statement
+
+    m = SimpleNamespace(phrase="SAM", n_papers=31)
+    p = SimpleNamespace(phrase="whole-slide images WSIs", n_papers=12)
+    s = statement(m, p, 0, [], [], expansions={"SAM": "segment anything model"})
+    assert s.startswith("Apply “SAM (segment anything model)” to “whole-slide images (WSIs)”: 31 papers in the "
+                        "library use SAM and 12 address whole-slide images (WSIs), yet none"), s
+    assert readable_phrase("Mixture-of-Experts MoE") == "Mixture-of-Experts (MoE)"
+    assert readable_phrase("flow matching NVS") == "flow matching NVS"
+    assert readable_phrase("YOLOv8") == "YOLOv8"

@@ -54,3 +54,16 @@ def test_an_acronym_concept_shows_no_pieces_of_its_definition_as_synonyms(qtbot,
     text = view.detail.toPlainText()
     assert "grpo variants" in text
     assert not any(s in text for s in synonyms[:3]), text
+
+
+def test_a_concept_ending_in_its_acronym_is_named_with_brackets(qtbot, library):
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
+           "evidence_roles": {}, "stale": [], "runs": [], "method": {"label": "SAM", "keywords": []},
+           "problem": {"label": "whole-slide images WSIs", "keywords": []}, "details": {"level": "concept"}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    assert "Problem concept: whole-slide images (WSIs)" in view.detail.toPlainText()

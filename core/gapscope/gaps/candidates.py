@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from ..concepts.acronyms import readable_phrase
 from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
@@ -58,10 +59,10 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
     exp = expansions or {}
 
     def first(c: Concept) -> str:
-        return _q(f"{c.phrase} ({exp[c.phrase]})" if exp.get(c.phrase) else c.phrase)
+        return _q(f"{c.phrase} ({exp[c.phrase]})" if exp.get(c.phrase) else readable_phrase(c.phrase))
 
-    s = (f"Apply {first(m)} to {first(p)}: {m.n_papers} papers in the library use {m.phrase} and "
-         f"{p.n_papers} address {p.phrase}, {done}")
+    s = (f"Apply {first(m)} to {first(p)}: {m.n_papers} papers in the library use {readable_phrase(m.phrase)} and "
+         f"{p.n_papers} address {readable_phrase(p.phrase)}, {done}")
     if nb_methods:
         names = " and ".join(_q(c.phrase) for c, _ in nb_methods[:2])
         k = sum(n for _, n in nb_methods[:2])

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from gapscope.concepts.acronyms import reading_line, telling_synonyms
+from gapscope.concepts.acronyms import readable_phrase, reading_line, telling_synonyms
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -533,12 +533,14 @@ class GapsView(CoreView):
             if not part:
                 return ""
             kws = [str(k) for k in (part.get("keywords") or [])[:8]]
+            label = str(part.get("label", ""))
             if (g.get("details") or {}).get("level") == "concept":
-                # an acronym's synonyms without the pieces cut from its definition ("optimization grpo")
-                label = str(part.get("label", ""))
+                # an acronym's synonyms without the pieces cut from its definition ("optimization grpo"), and
+                # a phrase ending in its acronym as the statement writes it ("whole-slide images (WSIs)")
                 kws = telling_synonyms(label, kws, expansions.get(label))
+                label = readable_phrase(label)
             kw = ", ".join(kws)
-            return (f'<p><b>{name}:</b> {html.escape(str(part.get("label", "")))}'
+            return (f'<p><b>{name}:</b> {html.escape(label)}'
                     + (f'<br><span style="color:#666; font-size:small;">{html.escape(kw)}</span>' if kw else "")
                     + "</p>")
 
