@@ -173,3 +173,15 @@ def test_a_clicked_point_names_its_cluster_by_label(view, qtbot, map80):
         assert view.info.text() == f"A paper on a map  (cluster {cid}: {map80.cluster(cid).label})"
     finally:
         view.lib = None
+
+
+def test_a_clusters_hover_quotes_its_most_central_paper(view, qtbot, map80):
+    """Three label words rarely say what a cluster's papers do: the hover quotes the first sentence of its
+    most central paper (the map's representative)."""
+    import html
+
+    view.show_map(map80)
+    c = next(c for c in map80.clusters if c.size and c.representative)
+    item = next(view.clusters.topLevelItem(i) for i in range(view.clusters.topLevelItemCount())
+                if view.clusters.topLevelItem(i).data(0, 0x0100) == c.id)
+    assert "most central paper: <i>" + html.escape(" ".join(c.representative.split())) + "</i>" in item.toolTip(0)
