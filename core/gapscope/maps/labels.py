@@ -124,9 +124,6 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     return out
 
 
-_SENTENCE_END = re.compile(r"(^|[.!?:;]\s*)$")
-
-
 def surface_form(term: str, texts: Sequence[str]) -> str:
     """A keyword as the cluster's texts most often write it: terms are counted in lower case, which read as
     "lrms, vits, mil" in a label for "LRMs, ViTs, MIL". A capital at a sentence's start says nothing of the
@@ -139,8 +136,9 @@ def surface_form(term: str, texts: Sequence[str]) -> str:
     for text in texts:
         for m in pat.finditer(text):
             form = " ".join(m.group(0).split())
-            if form[0].isupper() and form[1:] == form[1:].lower() and _SENTENCE_END.search(text[:m.start()]):
-                continue
+            before = text[max(0, m.start() - 8):m.start()].rstrip()
+            if form[0].isupper() and form[1:] == form[1:].lower() and (not before or before[-1] in ".!?:;"):
+                continue            # a sentence's first word
             seen[form] = seen.get(form, 0) + 1
     if term in seen:
         # titles capitalise every word ("Neuro-Symbolic Reasoning for ..."): such a form wins only over texts
