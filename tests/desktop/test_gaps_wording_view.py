@@ -67,3 +67,19 @@ def test_a_concept_ending_in_its_acronym_is_named_with_brackets(qtbot, library):
     view.lib = library
     view.show_gaps([gap])
     assert "Problem concept: whole-slide images (WSIs)" in view.detail.toPlainText()
+
+
+def test_the_details_say_an_end_is_listed_under_its_other_name(qtbot, library):
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    base = {"type": "method_x_problem", "evidence": [], "evidence_roles": {}, "stale": [], "runs": []}
+    gaps = [{**base, "id": 7, "score": 0.9, "statement": "Apply LoRA to B.",
+             "details": {"level": "concept", "method_concept": "LoRA", "problem_concept": "B",
+                         "expansions": {"LoRA": "low-rank adaptation"}}},
+            {**base, "id": 9, "score": 0.8, "statement": "Apply low-rank adaptation to C.",
+             "details": {"level": "concept", "method_concept": "low-rank adaptation", "problem_concept": "C"}}]
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps(gaps)
+    assert "Also listed: “LoRA” is also listed as “low-rank adaptation” (gap #9)" in view.detail.toPlainText()

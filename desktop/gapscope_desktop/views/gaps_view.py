@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from gapscope.concepts.acronyms import readable_phrase, reading_line, telling_synonyms
+from gapscope.gaps.aliases import other_names
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -162,6 +163,7 @@ class GapsView(CoreView):
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
         self.gaps: list[dict] = []
+        self._other_names: dict[int, list[str]] = {}
         self._select_after: Optional[int] = None
         self._links = 0                     # links followed so far: only the last one's answer is followed
 
@@ -371,6 +373,8 @@ class GapsView(CoreView):
 
     def show_gaps(self, gaps: list[dict]) -> None:
         self.gaps = sorted(gaps, key=lambda g: -(g.get("score") or 0))
+        # an end listed under its acronym in one gap and spelled out in another ("LoRA", "low-rank adaptation")
+        self._other_names = other_names((g.get("id"), g.get("details")) for g in self.gaps)
         self.table.clear()
         grey = QBrush(QColor("#999"))
         for rank, g in enumerate(self.gaps, start=1):
@@ -579,6 +583,8 @@ class GapsView(CoreView):
                       f"{'are' if n != 1 else 'is'} about both concepts (established from {cwc.get('min_done')}; "
                       f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
                       "evidence, after the papers already listed there</p>")
+        for line in self._other_names.get(g.get("id"), []):
+            extra += f'<p style="color:#a60;"><b>Also listed:</b> {html.escape(line)}</p>'
         short = details.get("shortcoming_sentences") or []
         if short:
             # the paper by its title and year, not its library id (a number that tells a reader nothing)
