@@ -83,3 +83,24 @@ def test_the_details_say_an_end_is_listed_under_its_other_name(qtbot, library):
     view.lib = library
     view.show_gaps(gaps)
     assert "Also listed: “LoRA” is also listed as “low-rank adaptation” (gap #9)" in view.detail.toPlainText()
+
+
+def test_show_in_library_counts_and_shows_every_library_paper_of_the_evidence_list(qtbot, library):
+    """The evidence list holds the closest existing work too; "Show in library" showed only the rest and
+    did not say how many: it names the count and shows the library papers of the whole list."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [5, 6],
+           "evidence_roles": {"5": "method", "6": "problem"}, "stale": [], "runs": [],
+           "details": {"level": "concept", "closest_work": [
+               {"source": "library", "id": 9, "title": "Near", "similarity": 0.7, "did_both": True},
+               {"source": "library", "id": 5, "title": "Already listed", "similarity": 0.6},
+               {"source": "reference", "id": 77, "title": "Elsewhere", "similarity": 0.6}]}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    assert view.evidence_button.text() == "Show 3 in library" and view.evidence_button.isEnabled()
+    with qtbot.waitSignal(view.showPapers) as sig:
+        view.evidence_button.click()
+    assert sig.args == [[5, 6, 9], "evidence of gap #1"]

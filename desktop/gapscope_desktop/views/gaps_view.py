@@ -527,6 +527,11 @@ class GapsView(CoreView):
             w.hide()
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(g is not None)
+        shown = self._evidence_ids(g) if g is not None else []
+        # the button names how many it shows: every library paper of the evidence list, those of the
+        # closest existing work included
+        self.evidence_button.setText(f"Show {len(shown):,} in library" if shown else "Show evidence in library")
+        self.evidence_button.setEnabled(bool(shown))
         if g is None:
             self.detail.setHtml('<p style="color:#888;">Select a gap.</p>')
             return
@@ -657,10 +662,19 @@ class GapsView(CoreView):
         if item.data(Qt.UserRole) is not None:
             self.openPaper.emit(int(item.data(Qt.UserRole)))
 
+    @staticmethod
+    def _evidence_ids(g: dict) -> list[int]:
+        """The library papers the evidence list shows: the evidence, then the closest existing work's."""
+        ids = [int(i) for i in g.get("evidence") or []]
+        for p in (g.get("details") or {}).get("closest_work") or []:
+            if p.get("source") == "library" and int(p["id"]) not in ids:
+                ids.append(int(p["id"]))
+        return ids
+
     def _show_evidence(self) -> None:
         g = self.current_gap()
         if g:
-            self.showPapers.emit([int(i) for i in g.get("evidence") or []], f"evidence of gap #{g.get('id')}")
+            self.showPapers.emit(self._evidence_ids(g), f"evidence of gap #{g.get('id')}")
 
     def _draft(self) -> None:
         g = self.current_gap()
