@@ -177,7 +177,7 @@ def test_gaps_find_reference_option_library_setting_and_no_reference(spread_with
     assert all(g["details"]["reference"]["size"] == 9 for g in found)
     # `gaps show` prints the reference line of a stored gap
     r = run("gaps", "show", str(found[0]["id"]))
-    assert r.exit_code == 0 and "reference corpus: 0 abstracts of 9 mention both" in r.output
+    assert r.exit_code == 0 and "reference corpus: 0 of its 9 abstracts mention both" in r.output
 
     # the library setting (as the GUI's "Find gaps" reads it) applies without the option ...
     lib.set_setting("gaps.reference", str(ref_path))

@@ -63,8 +63,25 @@ def test_abstracts_the_closest_work_check_finds_about_both_are_counted_and_quote
     assert all(_consistent(g) for g in again)
     g = next(x for x in again if _pair(x) == (m0.phrase, p0.phrase))
     assert g.details["closest_check"]["done"] == 2 and g.details["combined_by"]["count"] == 2
-    assert re.search(r"yet only 2 abstracts combine them so far \(e\.g\. \u201cParaphrase [01]\u201d\)", g.statement), \
-        g.statement
+    # both are the reference's: the statement says so, next to the library's own counts
+    assert re.search(r"yet only 2 abstracts combine them so far \(all in the reference corpus; "
+                     r"e\.g\. \u201cParaphrase [01]\u201d\)", g.statement), g.statement
+
+
+def test_the_statement_says_where_the_abstracts_that_combine_the_pair_are():
+    """After "N papers in the library use X", "only 4 abstracts combine them" read as the library's, and a
+    search of the library found one: the statement says how many are the reference corpus's."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import statement
+
+    m = SimpleNamespace(phrase="preference optimization", n_papers=40)
+    p = SimpleNamespace(phrase="credit assignment", n_papers=16)
+    s = statement(m, p, 4, [], [], example="OSPO", in_library=1)
+    assert "yet only 4 abstracts combine them so far (1 in the library, 3 in the reference corpus; e.g. “OSPO”)" in s
+    assert "(in the reference corpus; e.g. “OSPO”)" in statement(m, p, 1, [], [], example="OSPO", in_library=0)
+    assert "so far (e.g. “OSPO”)." in statement(m, p, 2, [], [], example="OSPO", in_library=2)
+    assert "so far (e.g. “OSPO”)." in statement(m, p, 2, [], [], example="OSPO")      # where unknown: as before
 
 
 def test_the_notice_names_the_check_that_left_pairs_out_not_an_unset_reference():

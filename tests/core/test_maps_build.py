@@ -87,7 +87,7 @@ def test_build_maps_labels_come_from_member_texts_and_are_stored(slice_lib):
             assert c.keywords and c.label
             words = set(re.findall(r"[a-z][a-z\-]+", " ".join(texts[p] for p in m.members(c.id)).lower()))
             for kw in c.keywords:
-                assert all(w in words for w in kw.split()), (kw, c.id)
+                assert all(w in words for w in kw.lower().split()), (kw, c.id)
             assert c.representative_paper in m.members(c.id)
             assert sum(c.sizes_by_year.values()) == c.size
             assert 0.0 <= c.stability <= 1.0
@@ -165,4 +165,21 @@ def test_label_bigrams_only_join_adjacent_words_and_skip_fillers():
     kws = ctfidf_keywords([["Finite groups of Lie type.", "Groups of Lie type and their characters."],
                            ["Sheaves on curves.", "Coherent sheaves on curves."]], top_n=4)
     assert all("groups lie" not in k for k in kws)
-    assert "lie" in " ".join(kws[0]) and any("sheaves" in w for w in kws[1])
+    assert "lie" in " ".join(kws[0]).lower() and any("sheaves" in w for w in kws[1])
+
+
+def test_keyword_labels_write_acronyms_and_names_as_the_texts_do():
+    """Keywords are counted in lower case; a label shows them as the cluster's texts write them ("LRMs,
+    ViTs", "Nash"), while a word capitalised only at a sentence's start stays in lower case."""
+    from gapscope.maps.labels import ctfidf_keywords
+
+    reasoning = ["Large reasoning models (LRMs) overthink on easy problems.", "Overthinking wastes tokens in LRMs.",
+                 "Curbing Overthinking in Reasoning. We curb overthinking.",
+                 "LRMs produce long chains; overthinking follows.", "Overthinking is costly for LRMs."]
+    vision = ["Vision transformers (ViTs) need a Nash bargaining step.", "ViTs and Nash bargaining.",
+              "We prune ViTs with Nash bargaining.", "ViTs reach a Nash bargaining point."]
+    kws = ctfidf_keywords([reasoning, vision], top_n=4)
+    assert "LRMs" in kws[0] and "lrms" not in kws[0]
+    assert "overthinking" in kws[0] and "Overthinking" not in kws[0]
+    assert "ViTs" in kws[1] and any(k.startswith("Nash") for k in kws[1])
+    assert not any(k.lower() != k and k.lower() in kws[1] for k in kws[1])

@@ -83,6 +83,8 @@ def test_a_thin_growing_region_is_its_own_topic(qtbot, library):
     assert row.text(2) == "diffusion, gpu"
     view.table.setCurrentItem(row)
     assert "topic: diffusion, gpu" in view.detail.toPlainText()
+    # the region is no problem a method is applied to: the details call it a region
+    assert "Region: diffusion, gpu" in view.detail.toPlainText() and "Problem:" not in view.detail.toPlainText()
     view.topic_filter.setCurrentIndex(view.topic_filter.findData("Vision"))
     assert row.isHidden()
     view.topic_filter.setCurrentIndex(view.topic_filter.findData("diffusion, gpu"))

@@ -19,3 +19,27 @@ def test_gaps_view_shows_what_find_gaps_left_out(qtbot, library):
     assert not view.notes.isHidden()
     assert view.notes.text().splitlines() == ["\u2022 " + refusal,
                                               "\u2022 2 acronyms name different things in different papers"]
+
+
+def test_many_notices_wait_behind_one_line_that_opens_them(qtbot, library):
+    """Seven notices (a 10k library's) took a quarter of the view from the gap list: beyond two, one line
+    counts them and opens them; it closes them again."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
+           "evidence_roles": {}, "details": {"level": "concept"}}
+    library.set_setting("gaps.notices", [f"notice {i}" for i in range(7)])
+    view.show_gaps([gap])
+    assert view.notes.isHidden() and not view.notes_toggle.isHidden()
+    assert "7 notes on what the last “Find gaps” left out" in view.notes_toggle.text()
+    view.notes_toggle.linkActivated.emit("toggle")
+    assert not view.notes.isHidden() and len(view.notes.text().splitlines()) == 7
+    assert ">hide<" in view.notes_toggle.text()
+    view.notes_toggle.linkActivated.emit("toggle")
+    assert view.notes.isHidden() and ">show<" in view.notes_toggle.text()
+    library.set_setting("gaps.notices", [])
+    view.show_gaps([gap])
+    assert view.notes.isHidden() and view.notes_toggle.isHidden()

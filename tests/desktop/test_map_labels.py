@@ -159,3 +159,29 @@ def test_the_cluster_list_shows_stability_with_two_decimals_and_sorts_it_as_a_nu
     values = [view.clusters.topLevelItem(i).data(STABILITY_COLUMN, SORT_VALUE)
               for i in range(view.clusters.topLevelItemCount())]
     assert values == sorted(values) and values[-1] == 1.0
+
+
+def test_a_clicked_point_names_its_cluster_by_label(view, qtbot, map80):
+    """Clicking a paper's point says its title and its cluster by label, not by a bare number."""
+    from types import SimpleNamespace
+
+    view.show_map(map80)
+    pid, cid = next(iter(map80.assignments.items()))
+    view.lib = SimpleNamespace(get_paper=lambda _pid: SimpleNamespace(title="A paper on a map"))
+    try:
+        view._point_clicked(None, [SimpleNamespace(data=lambda: pid)])
+        assert view.info.text() == f"A paper on a map  (cluster {cid}: {map80.cluster(cid).label})"
+    finally:
+        view.lib = None
+
+
+def test_a_clusters_hover_quotes_its_most_central_paper(view, qtbot, map80):
+    """Three label words rarely say what a cluster's papers do: the hover quotes the first sentence of its
+    most central paper (the map's representative)."""
+    import html
+
+    view.show_map(map80)
+    c = next(c for c in map80.clusters if c.size and c.representative)
+    item = next(view.clusters.topLevelItem(i) for i in range(view.clusters.topLevelItemCount())
+                if view.clusters.topLevelItem(i).data(0, 0x0100) == c.id)
+    assert "most central paper: <i>" + html.escape(" ".join(c.representative.split())) + "</i>" in item.toolTip(0)

@@ -8,6 +8,7 @@ import sys
 
 import click
 
+from ..textfmt import plural
 from ..vocabulary import MAP_FACETS
 from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
                      pass_library, progress_bar, resolve_paper)
@@ -152,6 +153,11 @@ def citations_cores(ref, facet, k, as_json) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     if as_json:
         emit_json(rows)
+        return
+    if not lib.count_works()[2]:
+        # every cluster would read "0 with citations" and list no core: one line says why instead
+        click.echo(f"no citation links yet, so no cluster of the {facet} map ({plural(len(rows), 'cluster')}) has core "
+                   "references: run `gapscope enrich` (the Citations view's “Enrich”) first", err=True)
         return
     for c in rows:
         click.secho(f"cluster {c['cluster']}: {c['label']} ({c['papers']} papers, {c['with_citations']} with citations)", bold=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from typing import Sequence
 
 import click
 
@@ -237,7 +238,8 @@ def _topic(g) -> str:
     return gap_topic(g)
 
 
-def _print_gap(g, lib=None, full=False) -> None:
+def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
+    """``also``: the notes of gaps.aliases.other_names (an end another gap lists under its other name)."""
     from ..gaps.stale import stale_reasons
 
     stale = stale_reasons(lib, g) if lib is not None else []
@@ -250,6 +252,8 @@ def _print_gap(g, lib=None, full=False) -> None:
 
         for d in (g.details.get("acronyms") or {}).values():
             click.echo("    acronym " + reading_line(d))
+    for line in also:
+        click.echo(f"    also listed: {line}")
     counts = {}
     for r in g.roles.values():
         counts[r] = counts.get(r, 0) + 1
@@ -261,7 +265,8 @@ def _print_gap(g, lib=None, full=False) -> None:
         click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
     refd = g.details.get("reference") if g.details else None
     if refd:
-        click.echo(f"    reference corpus: {plural(refd['co_mentions'], 'abstract')} of {refd['size']} mention both "
+        n = refd["co_mentions"]
+        click.echo(f"    reference corpus: {n} of its {plural(refd['size'], 'abstract')} mention{'s' if n == 1 else ''} both "
                    f"(established from {refd['min_co_mentions']})")
         if full:
             for p in refd.get("papers") or []:
@@ -378,8 +383,17 @@ def gaps_list(ref, type_, topic, limit, as_json) -> None:
         return
     if not found:
         _echo_no_gaps(lib, filtered=bool(topic or type_))
+    also = _other_names(lib)
     for g in found:
-        _print_gap(g, lib)
+        _print_gap(g, lib, also=also.get(g.id, []))
+
+
+def _other_names(lib) -> dict:
+    """Over the latest list (gaps.aliases): the gaps an end of which another lists under its other name."""
+    from ..gaps import list_gaps
+    from ..gaps.aliases import other_names
+
+    return other_names((g.id, g.details) for g in list_gaps(lib))
 
 
 def _echo_no_gaps(lib, filtered: bool) -> None:
@@ -421,7 +435,7 @@ def gaps_show(ref, gap_id, as_json) -> None:
         emit_json({**g.to_dict(), "closest_work": (g.details or {}).get("closest_work") or [],
                    "stale": stale_reasons(lib, g), "runs": runs})
         return
-    _print_gap(g, lib, full=True)
+    _print_gap(g, lib, full=True, also=_other_names(lib).get(g.id, []))
     if runs:
         click.echo(f"    tested by runs: {', '.join(runs)}  (gapscope runs show ID)")
     rest = {k: v for k, v in (g.details or {}).items() if k not in SHOWN_DETAILS and v not in (None, {}, [], "")}

@@ -443,3 +443,31 @@ def reading_line(d: Mapping) -> str:
     if d.get("verdict") == AMBIGUOUS:
         return f"{d['phrase']}: ambiguous, {len(exps)} expansions in {d['defining_papers']} papers"
     return f"{d['phrase']}: not defined by two or more of its {d.get('papers')} papers"
+
+
+def telling_synonyms(phrase: str, synonyms: Sequence[str], expansion: Optional[str] = None) -> list[str]:
+    """The synonyms of an acronym concept worth showing beside it: not the pieces the extractor cut from its
+    definition ("relative policy optimization", "group relative", "optimization grpo" for GRPO, "sam sam"),
+    every word of which is the acronym's or its expansion's and which are not the expansion itself."""
+    if not expansion:
+        return list(synonyms)
+
+    def words(text: str) -> set[str]:
+        return {w for w in re.split(r"[\s\-]+", text.lower()) if w}
+
+    known = words(phrase) | words(expansion)
+    return [s for s in synonyms if not (words(s) <= known and s.lower() != expansion.lower())]
+
+
+def readable_phrase(phrase: str) -> str:
+    """A concept phrase that ends in its own acronym, as a sentence writes it: the extractor drops the
+    brackets of "whole-slide images (WSIs)", which then read "whole-slide images WSIs"."""
+    words = phrase.split()
+    if len(words) < 2:
+        return phrase
+    last = words[-1]
+    core = last[:-1] if last.endswith("s") and len(last) > 2 else last
+    if sum(c.isupper() for c in core) < 2 or not core.isalnum():
+        return phrase
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", " ".join(words[:-1])) if w)
+    return f"{' '.join(words[:-1])} ({last})" if core.lower() == initials.lower() else phrase

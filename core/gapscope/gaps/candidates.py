@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from ..concepts.acronyms import readable_phrase
 from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
 from ..jobs import check
@@ -41,21 +42,28 @@ def _q(s: str) -> str:
 
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
               nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None,
-              example: Optional[str] = None) -> str:
-    """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one.
-    ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
+              example: Optional[str] = None, in_library: Optional[int] = None) -> str:
+    """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one;
+    ``in_library``: how many of them are the library's (None: not known), the rest being the reference
+    corpus's. ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
     first mention: Apply “VAR (visual autoregressive modeling)” to ..."""
     done = "yet none of them combines the two" if both == 0 else (
         "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
-    if both and example:
-        done += f" (e.g. {_q(example)})"
+    # after "N papers in the library use X", N abstracts read as the library's: say where they are when
+    # some are the reference corpus's (a reader who searches the library finds only its own)
+    outside = both - in_library if in_library is not None else 0
+    where = ("" if outside <= 0 else "in the reference corpus" if outside == 1 == both
+             else "all in the reference corpus" if outside == both
+             else f"{in_library} in the library, {outside} in the reference corpus")
+    if both and (example or where):
+        done += " (" + "; ".join(x for x in (where, f"e.g. {_q(example)}" if example else "") if x) + ")"
     exp = expansions or {}
 
     def first(c: Concept) -> str:
-        return _q(f"{c.phrase} ({exp[c.phrase]})" if exp.get(c.phrase) else c.phrase)
+        return _q(f"{c.phrase} ({exp[c.phrase]})" if exp.get(c.phrase) else readable_phrase(c.phrase))
 
-    s = (f"Apply {first(m)} to {first(p)}: {m.n_papers} papers in the library use {m.phrase} and "
-         f"{p.n_papers} address {p.phrase}, {done}")
+    s = (f"Apply {first(m)} to {first(p)}: {m.n_papers} papers in the library use {readable_phrase(m.phrase)} and "
+         f"{p.n_papers} address {readable_phrase(p.phrase)}, {done}")
     if nb_methods:
         names = " and ".join(_q(c.phrase) for c, _ in nb_methods[:2])
         k = sum(n for _, n in nb_methods[:2])
@@ -315,7 +323,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     return Gap(
         type="method_x_problem", score=cand.score,
         statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
-                            combined["example"])
+                            combined["example"], in_library=len(combined["papers"]))
         + (tried_note(ref) if ref else "") + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
@@ -546,9 +554,11 @@ def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence
 
 def plausibility_line(pl: dict, method: str, problem: str) -> str:
     """One sentence for `gaps show`: why the pair is in one neighbourhood."""
+    # no possessive of a concept ("low-resource languages's"): the sentence names each side's papers
     s = (f"plausible ({pl['plausibility']:.2f}, floor {pl['floor']:.2f}): the papers on {problem} are closer to "
-         f"those on {method} than {pl['problem_closer_than']:.0%} of the problems', and those on {method} to "
-         f"{problem}'s than {pl['method_closer_than']:.0%} of the methods'")
+         f"those on {method} than the papers on {pl['problem_closer_than']:.0%} of the problems are, and the papers "
+         f"on {method} closer to those on {problem} than the papers on {pl['method_closer_than']:.0%} of the "
+         "methods are")
     if pl.get("shared_neighbours"):
         s += "; shared neighbours: " + ", ".join(pl["shared_neighbours"])
     return s

@@ -119,8 +119,41 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
             picked.append(str(t))
             if len(picked) == top_n:
                 break
-        out.append(picked)
+        texts = [member_docs[j] for j in np.flatnonzero(np.asarray(owner) == i)]
+        out.append([surface_form(t, texts) for t in picked])
     return out
+
+
+def surface_form(term: str, texts: Sequence[str]) -> str:
+    """A keyword as the cluster's texts most often write it: terms are counted in lower case, which read as
+    "lrms, vits, mil" in a label for "LRMs, ViTs, MIL". A capital at a sentence's start says nothing of the
+    word and is not counted, nor is a title's where the texts also write the term in lower case; a term its
+    texts never write (or only at sentence starts) stays as it is."""
+    words = term.split()
+    pat = re.compile(r"(?<![A-Za-z0-9\-'])" + r"\s+".join(re.escape(w) for w in words) + r"(?![A-Za-z0-9\-'])",
+                     re.IGNORECASE)
+    seen: dict[str, int] = {}
+    for text in texts:
+        for m in pat.finditer(text):
+            form = " ".join(m.group(0).split())
+            before = text[max(0, m.start() - 8):m.start()].rstrip()
+            if form[0].isupper() and form[1:] == form[1:].lower() and (not before or before[-1] in ".!?:;"):
+                continue            # a sentence's first word
+            seen[form] = seen.get(form, 0) + 1
+    if term in seen:
+        # titles capitalise every word ("Neuro-Symbolic Reasoning for ..."): such a form wins only over texts
+        # that never write the term in lower case (a name: "Nash", "Lie type"); an acronym's or a name's inner
+        # capitals ("LRMs", "SemanticKITTI") are the word's own
+        seen = {f: n for f, n in seen.items() if not _title_cased(f)}
+    if not seen:
+        return term
+    # the most frequent form; on a tie the lower-case one, then the first seen
+    return max(seen, key=lambda f: (seen[f], f == term))
+
+
+def _title_cased(form: str) -> bool:
+    """Capitals only at its words' starts ("Neuro-Symbolic", "Pricing"), none inside a word ("ViTs")."""
+    return form != form.lower() and all(w[1:] == w[1:].lower() for w in re.split(r"[\s\-]+", form))
 
 
 def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:

@@ -65,14 +65,29 @@ def related_concepts(d: Mapping[str, Any], m: str, p: str) -> list[str]:
     return out
 
 
+def _combined(d: Mapping[str, Any]) -> str:
+    """How many combine the pair already, as the statement counts them (``combined_by``: every check's
+    abstracts, the library's and the reference corpus's; a gap found before that was recorded: the papers
+    the extractor named both in), with how many abstracts mention both words."""
+    cb = d.get("combined_by")
+    mention = int(d.get("abstracts_mentioning_both") or 0)
+    notes = [f"{_n(mention, 'abstract')} mention{'s' if mention == 1 else ''} both words"] if mention else []
+    if not cb:
+        n = int(d.get("papers_with_both") or 0)
+        said = f"{_n(n, 'paper')} combine{'s' if n == 1 else ''} them" if n else "none of them combines the two"
+    else:
+        n, here = int(cb.get("count") or 0), len(cb.get("papers") or [])
+        said = f"{_n(n, 'abstract')} combine{'s' if n == 1 else ''} them" if n else "none of them combines the two"
+        if 0 < n and here < n:
+            notes.insert(0, "in the reference corpus" if here == 0 and n == 1 else "all in the reference corpus"
+                         if here == 0 else f"{here} in the library, {n - here} in the reference corpus")
+    return said + (f" ({'; '.join(notes)})" if notes else "")
+
+
 def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
+    # never "none of them combines the two" under a statement that says "only 4 abstracts combine them"
     out = [f"In the library {_n(d.get('method_papers'), 'paper')} use {m} and {_n(d.get('problem_papers'), 'paper')} "
-           f"address {p}; " + (f"{_n(d['papers_with_both'], 'paper')} combine"
-                                                    f"{'s' if d['papers_with_both'] == 1 else ''} them"
-                                                    if d.get("papers_with_both") else "none of them combines the two")
-           + (f" ({_n(d['abstracts_mentioning_both'], 'abstract')} mention"
-              f"{'s' if d['abstracts_mentioning_both'] == 1 else ''} both words)"
-              if d.get("abstracts_mentioning_both") else "") + "."]
+           f"address {p}; " + _combined(d) + "."]
     out += related_concepts(d, m, p)
     pl = d.get("plausibility")
     if pl:

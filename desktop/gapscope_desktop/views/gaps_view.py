@@ -15,11 +15,12 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
-from gapscope.concepts.acronyms import reading_line
+from gapscope.concepts.acronyms import readable_phrase, reading_line, telling_synonyms
+from gapscope.gaps.aliases import other_names
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
-from gapscope.textfmt import latex_to_text
+from gapscope.textfmt import clip_words, latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
 from .. import hints
@@ -34,6 +35,7 @@ TYPE_NAMES = {
 
 ROLE_NAMES, ROLE_ORDER = GAP_ROLE_NAMES, GAP_ROLE_ORDER      # the report and `gaps show` use the same words
 NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
+NOTES_SHOWN = 2        # notices of the last "Find gaps" shown in full; more are behind a "show" link
 
 
 def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[str, Optional[int], str]]:
@@ -56,11 +58,20 @@ def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[
     return out
 
 
+def paper_ref(paper, paper_id) -> str:
+    """A paper as a reader knows it: its title cut short and its year ("#id" when it is gone)."""
+    if paper is None:
+        return f"paper #{paper_id}"
+    title = clip_words(" ".join(latex_to_text(paper.title or "").split()), 70)
+    return f"{title}, {paper.year}" if paper.year else title
+
+
 def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -> str:
     """"<heading>: n nouns mention both" and the (title, [bracketed note]) of those listed, as HTML."""
     items = "".join(f"<li>{html.escape(' '.join(title.split()))} <span style='color:#888'>[{html.escape(note)}]"
                     "</span></li>" for title, note in papers)
-    return f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention both</p><ul>{items}</ul>"
+    return (f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention{'s' if n == 1 else ''} both</p>"
+            f"<ul>{items}</ul>")
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
@@ -152,6 +163,7 @@ class GapsView(CoreView):
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
         self.gaps: list[dict] = []
+        self._other_names: dict[int, list[str]] = {}
         self._select_after: Optional[int] = None
         self._links = 0                     # links followed so far: only the last one's answer is followed
 
@@ -169,6 +181,14 @@ class GapsView(CoreView):
         self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.notes.setStyleSheet("color: #555;")
         self.notes.hide()
+        # more than NOTES_SHOWN notices (a big library gives seven, a quarter of the view): one line that
+        # opens them, so the gap list keeps its room
+        self.notes_toggle = QLabel()
+        self.notes_toggle.setObjectName("gapNoticesToggle")
+        self.notes_toggle.setStyleSheet("color: #555;")
+        self.notes_toggle.linkActivated.connect(lambda _l: self._show_notes(self.notes.isHidden()))
+        self.notes_toggle.hide()
+        self._n_notes = 0
         # where a followed link (an experiment run's gap) led: found again under another id, or gone
         self.link_label = QLabel()
         self.link_label.setObjectName("gapLinkNote")
@@ -266,6 +286,7 @@ class GapsView(CoreView):
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
+        pl.addWidget(self.notes_toggle)
         pl.addWidget(self.notes)
         pl.addWidget(self.link_label)
         pl.addWidget(split, 1)
@@ -291,6 +312,8 @@ class GapsView(CoreView):
         self.topic_filter.blockSignals(False)
         self.notes.clear()
         self.notes.hide()
+        self.notes_toggle.hide()
+        self._n_notes = 0
         self.empty_label.hide()
         self._count_text = ""
         self.info.setText("")
@@ -350,6 +373,8 @@ class GapsView(CoreView):
 
     def show_gaps(self, gaps: list[dict]) -> None:
         self.gaps = sorted(gaps, key=lambda g: -(g.get("score") or 0))
+        # an end listed under its acronym in one gap and spelled out in another ("LoRA", "low-rank adaptation")
+        self._other_names = other_names((g.get("id"), g.get("details")) for g in self.gaps)
         self.table.clear()
         grey = QBrush(QColor("#999"))
         for rank, g in enumerate(self.gaps, start=1):
@@ -380,7 +405,8 @@ class GapsView(CoreView):
         self.topic_filter.blockSignals(False)
         notices = (self.lib.get_setting("gaps.notices") or []) if self.lib is not None else []
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
-        self.notes.setVisible(bool(notices))
+        self._n_notes = len(notices)
+        self._show_notes(len(notices) <= NOTES_SHOWN)
         n_stale = sum(1 for g in self.gaps if g.get("stale"))
         self._count_text = (f", {n_stale} stale (the papers or maps they came from have changed): "
                             "run “Find gaps” again") if n_stale else ""
@@ -397,6 +423,16 @@ class GapsView(CoreView):
                 self.table.setCurrentItem(first)
         else:
             self._gap_selected()
+
+    def _show_notes(self, opened: bool) -> None:
+        """The notices in full (``opened``), or only the line that opens them when there are many."""
+        n = self._n_notes
+        self.notes.setVisible(bool(n) and opened)
+        many = n > NOTES_SHOWN
+        self.notes_toggle.setVisible(many)
+        if many:
+            self.notes_toggle.setText(f"{n} notes on what the last “Find gaps” left out and why — "
+                                      f'<a href="toggle">{"hide" if opened else "show"}</a>')
 
     def apply_filters(self) -> None:
         """Hide the rows whose type or topic is not the chosen one (a gap without a topic: in_topic); the
@@ -491,15 +527,29 @@ class GapsView(CoreView):
             w.hide()
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(g is not None)
+        shown = self._evidence_ids(g) if g is not None else []
+        # the button names how many it shows: every library paper of the evidence list, those of the
+        # closest existing work included
+        self.evidence_button.setText(f"Show {len(shown):,} in library" if shown else "Show evidence in library")
+        self.evidence_button.setEnabled(bool(shown))
         if g is None:
             self.detail.setHtml('<p style="color:#888;">Select a gap.</p>')
             return
 
+        expansions = (g.get("details") or {}).get("expansions") or {}
+
         def side(name, part):
             if not part:
                 return ""
-            kw = ", ".join(str(k) for k in (part.get("keywords") or [])[:8])
-            return (f'<p><b>{name}:</b> {html.escape(str(part.get("label", "")))}'
+            kws = [str(k) for k in (part.get("keywords") or [])[:8]]
+            label = str(part.get("label", ""))
+            if (g.get("details") or {}).get("level") == "concept":
+                # an acronym's synonyms without the pieces cut from its definition ("optimization grpo"), and
+                # a phrase ending in its acronym as the statement writes it ("whole-slide images (WSIs)")
+                kws = telling_synonyms(label, kws, expansions.get(label))
+                label = readable_phrase(label)
+            kw = ", ".join(kws)
+            return (f'<p><b>{name}:</b> {html.escape(label)}'
                     + (f'<br><span style="color:#666; font-size:small;">{html.escape(kw)}</span>' if kw else "")
                     + "</p>")
 
@@ -538,10 +588,15 @@ class GapsView(CoreView):
                       f"{'are' if n != 1 else 'is'} about both concepts (established from {cwc.get('min_done')}; "
                       f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
                       "evidence, after the papers already listed there</p>")
+        for line in self._other_names.get(g.get("id"), []):
+            extra += f'<p style="color:#a60;"><b>Also listed:</b> {html.escape(line)}</p>'
         short = details.get("shortcoming_sentences") or []
         if short:
+            # the paper by its title and year, not its library id (a number that tells a reader nothing)
+            said_by = self._papers_by_id([int(s["paper_id"]) for s in short])
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
-                f"<li>{html.escape(s['text'])} <span style='color:#888'>[{s['paper_id']}"
+                f"<li>{html.escape(s['text'])} <span style='color:#888'>["
+                + html.escape(paper_ref(said_by.get(int(s["paper_id"])), s["paper_id"]))
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
                 + "]</span></li>" for s in short) + "</ul>"
         if g.get("runs"):
@@ -559,7 +614,9 @@ class GapsView(CoreView):
             + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
-            + side("Problem concept" if concept else "Problem", g.get("problem")) + extra)
+            # a thin, growing region is a topic-map cluster, not a problem a method is applied to
+            + side("Problem concept" if concept else "Region" if g.get("type") == "thin_growing" else "Problem",
+                   g.get("problem")) + extra)
         ids = [int(i) for i in g.get("evidence") or []]
         roles = {int(k): v for k, v in (g.get("evidence_roles") or {}).items()}
         rank = {r: i for i, r in enumerate(ROLE_ORDER)}
@@ -577,9 +634,11 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, "closest")
             it.setToolTip(tip)
             self.evidence.addItem(it)
+        quoted = self._papers_by_id([int(q["paper_id"]) for q in details.get("quotes") or []])
         for q in details.get("quotes") or []:
             where = f"{q['section']} p. {q['page']}" if q.get("section") else "abstract"
-            it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) [{q['paper_id']}]")
+            it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) "
+                                 f"[{paper_ref(quoted.get(int(q['paper_id'])), q['paper_id'])}]")
             it.setData(Qt.UserRole, (int(q["paper_id"]), int(q.get("page") or 0), str(q["text"])))
             if not q.get("section"):
                 it.setToolTip("From the abstract: double-click opens the paper in the library")
@@ -587,6 +646,9 @@ class GapsView(CoreView):
         # most gaps quote no sentence (only unaddressed shortcomings do): no empty box then
         for w in (self.quotes_label, self.quotes):
             w.setVisible(self.quotes.count() > 0)
+
+    def _papers_by_id(self, ids: list[int]) -> dict:
+        return {p.id: p for p in self.lib.get_papers(sorted(set(ids)))} if ids and self.lib is not None else {}
 
     def _open_quote(self, item: QListWidgetItem) -> None:
         """A sentence from a PDF opens the Reader at its page, selected; one from an abstract opens the paper."""
@@ -600,10 +662,19 @@ class GapsView(CoreView):
         if item.data(Qt.UserRole) is not None:
             self.openPaper.emit(int(item.data(Qt.UserRole)))
 
+    @staticmethod
+    def _evidence_ids(g: dict) -> list[int]:
+        """The library papers the evidence list shows: the evidence, then the closest existing work's."""
+        ids = [int(i) for i in g.get("evidence") or []]
+        for p in (g.get("details") or {}).get("closest_work") or []:
+            if p.get("source") == "library" and int(p["id"]) not in ids:
+                ids.append(int(p["id"]))
+        return ids
+
     def _show_evidence(self) -> None:
         g = self.current_gap()
         if g:
-            self.showPapers.emit([int(i) for i in g.get("evidence") or []], f"evidence of gap #{g.get('id')}")
+            self.showPapers.emit(self._evidence_ids(g), f"evidence of gap #{g.get('id')}")
 
     def _draft(self) -> None:
         g = self.current_gap()

@@ -123,13 +123,16 @@ class ClusterItem(QTreeWidgetItem):
             return str(a) < str(b)
 
 
-def cluster_tip(label: str, concepts, keywords) -> str:
-    """A cluster's hover: its label, then the concepts ranked for it and its keywords, each named."""
+def cluster_tip(label: str, concepts, keywords, representative: str = "") -> str:
+    """A cluster's hover: its label, then the concepts ranked for it and its keywords, each named, and the
+    first sentence of its most central paper (a label's three words rarely say what the papers do)."""
     lines = [html.escape(label)]
     if concepts:
         lines.append("concepts: " + html.escape(", ".join(map(str, concepts))))
     if keywords:
         lines.append("keywords: " + html.escape(", ".join(map(str, keywords))))
+    if representative:
+        lines.append("most central paper: <i>" + html.escape(" ".join(str(representative).split())) + "</i>")
     return "<br/>".join(lines)
 
 
@@ -407,7 +410,8 @@ class MapsView(CoreView):
                 item.setData(STABILITY_COLUMN, SORT_VALUE, float(stab))
                 item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
                 item.setToolTip(2, tip)
-            tip_text = cluster_tip(label, _attr(c, "concepts") or [], _attr(c, "keywords") or [])
+            tip_text = cluster_tip(label, _attr(c, "concepts") or [], _attr(c, "keywords") or [],
+                                   _attr(c, "representative") or "")
             item.setToolTip(0, tip_text)
             self.clusters.addTopLevelItem(item)
             if members:
@@ -521,7 +525,9 @@ class MapsView(CoreView):
             self.clusters.blockSignals(False)
             self._set_selection([pid])
             if self.lib is not None:
-                self.info.setText(f"{self.lib.get_paper(pid).title[:90]}  (cluster {cid})")
+                # the cluster by its label, as the list and the plot name it (its number alone says nothing)
+                name = self._label_of.get(cid, "")
+                self.info.setText(f"{self.lib.get_paper(pid).title[:90]}  (cluster {cid}" + (f": {name})" if name else ")"))
 
     def _rect_selected(self, x0: float, y0: float, x1: float, y1: float) -> None:
         if self.map is None:

@@ -1,0 +1,24 @@
+"""The report's sentence behind a concept gap counts the works that already combine the pair as the gap's
+statement does: never "none of them combines the two" under "yet only 4 abstracts combine them so far"."""
+
+from __future__ import annotations
+
+
+def test_the_why_line_counts_what_the_statement_counts():
+    from gapscope.reports.explain import _concept_pair
+
+    d = {"method_papers": 8, "problem_papers": 42, "papers_with_both": 0, "abstracts_mentioning_both": 0,
+         "combined_by": {"count": 4, "papers": [1366]}}
+    line = _concept_pair(d, "Squeeze-and-Excitation", "medical image segmentation")[0]
+    assert "none of them combines" not in line
+    assert line == ("In the library 8 papers use Squeeze-and-Excitation and 42 papers address medical image segmentation; "
+                    "4 abstracts combine them (1 in the library, 3 in the reference corpus).")
+    d["combined_by"] = {"count": 1, "papers": []}
+    d["abstracts_mentioning_both"] = 1
+    assert _concept_pair(d, "A", "B")[0].endswith(
+        "1 abstract combines them (in the reference corpus; 1 abstract mentions both words).")
+    d["combined_by"] = {"count": 0, "papers": []}
+    assert "none of them combines the two" in _concept_pair(d, "A", "B")[0]
+    del d["combined_by"]                    # a gap found before the count was recorded: as before
+    d["papers_with_both"] = 2
+    assert "2 papers combine them (1 abstract mentions both words)." in _concept_pair(d, "A", "B")[0]
