@@ -90,11 +90,12 @@ def test_show_in_library_counts_and_shows_every_library_paper_of_the_evidence_li
     did not say how many: it names the count and shows the library papers of the whole list."""
     from gapscope_desktop.views.gaps_view import GapsView
 
-    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [5, 6],
-           "evidence_roles": {"5": "method", "6": "problem"}, "stale": [], "runs": [],
+    a, b, c = _papers(library, 3)
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [a, b],
+           "evidence_roles": {str(a): "method", str(b): "problem"}, "stale": [], "runs": [],
            "details": {"level": "concept", "closest_work": [
-               {"source": "library", "id": 9, "title": "Near", "similarity": 0.7, "did_both": True},
-               {"source": "library", "id": 5, "title": "Already listed", "similarity": 0.6},
+               {"source": "library", "id": c, "title": "Near", "similarity": 0.7, "did_both": True},
+               {"source": "library", "id": a, "title": "Already listed", "similarity": 0.6},
                {"source": "reference", "id": 77, "title": "Elsewhere", "similarity": 0.6}]}}
     view = GapsView(None)
     qtbot.addWidget(view)
@@ -103,4 +104,66 @@ def test_show_in_library_counts_and_shows_every_library_paper_of_the_evidence_li
     assert view.evidence_button.text() == "Show 3 in library" and view.evidence_button.isEnabled()
     with qtbot.waitSignal(view.showPapers) as sig:
         view.evidence_button.click()
-    assert sig.args == [[5, 6, 9], "evidence of gap #1"]
+    assert sig.args == [[a, b, c], "evidence of gap #1"]
+
+
+def _papers(library, n, arxiv=()):
+    """``n`` papers in ``library`` (the first ones with the given arXiv ids), their ids in that order."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    arxiv = list(arxiv) + [None] * n
+    ingest_papers(library, [Paper(title=f"Evidence paper {i}", year=2026, source="test", source_key=f"e{i}",
+                                  arxiv_id=arxiv[i]) for i in range(n)], kind="import", source="test", target="t")
+    by_title = {p.title: p.id for p in library.get_papers(library.list_paper_ids())}
+    return [by_title[f"Evidence paper {i}"] for i in range(n)]
+
+
+def test_show_in_library_counts_no_paper_removed_since(qtbot, library):
+    """A stale gap's evidence may name a paper removed from the library since: the evidence list leaves it
+    out, and so do the button's count and the papers it shows ("Show 3" showed 2)."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    a, b = _papers(library, 2)
+    gone = max(a, b) + 1000
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [a, gone, b],
+           "evidence_roles": {str(a): "method", str(gone): "method", str(b): "problem"}, "stale": ["papers"],
+           "runs": [], "details": {"level": "concept", "closest_work": [
+               {"source": "library", "id": gone + 1, "title": "Gone too", "similarity": 0.7}]}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    assert view.evidence.count() == 3                   # a, b and the closest work's entry
+    assert view.evidence_button.text() == "Show 2 in library"
+    with qtbot.waitSignal(view.showPapers) as sig:
+        view.evidence_button.click()
+    assert sig.args == [[a, b], "evidence of gap #1"]
+
+
+def test_closest_work_the_reference_lists_but_the_library_holds_counts_as_the_librarys(qtbot, library):
+    """The closest-work check keeps one copy of a paper, often the reference corpus's: one the library holds
+    too is not "not in this library", is not listed twice next to its evidence row, opens the library's
+    paper and is among those "Show N in library" shows."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    a, near = _papers(library, 2, arxiv=["2603.03749", "2510.04021"])
+    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [a],
+           "evidence_roles": {str(a): "both"}, "stale": [], "runs": [],
+           "details": {"level": "concept", "closest_work": [
+               {"source": "reference", "id": 11, "arxiv_id": "2603.03749", "title": "Evidence paper 0",
+                "similarity": 0.8, "did_both": True},
+               {"source": "reference", "id": 12, "arxiv_id": "2510.04021", "title": "Evidence paper 1",
+                "similarity": 0.7},
+               {"source": "reference", "id": 13, "arxiv_id": "2401.00001", "title": "Elsewhere", "similarity": 0.6}]}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    rows = [view.evidence.item(i) for i in range(view.evidence.count())]
+    assert [r.data(0x0100) for r in rows] == [a, near, None]
+    assert "not in this library" not in rows[1].toolTip() and "not in this library" in rows[2].toolTip()
+    assert view.evidence_button.text() == "Show 2 in library"
+    with qtbot.waitSignal(view.showPapers) as sig:
+        view.evidence_button.click()
+    assert sig.args == [[a, near], "evidence of gap #1"]

@@ -7,7 +7,7 @@ nearest the concept pair (gaps/closest.py); "Draft experiment" hands the gap to 
 from __future__ import annotations
 
 import html
-from typing import Optional
+from typing import Mapping, Optional
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush, QColor
@@ -38,23 +38,33 @@ NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
 NOTES_SHOWN = 2        # notices of the last "Find gaps" shown in full; more are behind a "show" link
 
 
-def closest_items(details: dict, listed: frozenset = frozenset()) -> list[tuple[str, Optional[int], str]]:
+def closest_library_id(p: dict, held: Mapping[str, int]) -> Optional[int]:
+    """The library paper one closest-work entry is: its own id, or for a reference entry the library's copy
+    (``held``: {arXiv id: library paper id}; the check keeps one copy of a paper, often the reference's)."""
+    if p.get("source") == "library":
+        return int(p["id"])
+    return held.get(str(p.get("arxiv_id") or ""))
+
+
+def closest_items(details: dict, listed: frozenset = frozenset(),
+                  held: Optional[Mapping[str, int]] = None) -> list[tuple[str, Optional[int], str]]:
     """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list;
-    library papers in ``listed`` (already in the list under an earlier role) are not repeated."""
+    library papers in ``listed`` (already in the list under an earlier role) are not repeated. ``held``:
+    closest_library_id's."""
     out = []
     for p in details.get("closest_work") or []:
-        if p.get("source") == "library" and int(p["id"]) in listed:
+        pid = closest_library_id(p, held or {})
+        if pid is not None and pid in listed:
             continue
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
         mark = "  (about both)" if p.get("did_both") else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
                 f"[{'arXiv ' + str(p['arxiv_id']) + ', ' if p.get('arxiv_id') else ''}similarity "
                 f"{float(p.get('similarity') or 0):.2f}]{mark}")
-        in_lib = p.get("source") == "library"
         tip = (f"In the {p.get('source', 'reference')}: cosine to the pair {float(p.get('similarity') or 0):.2f}, to the "
                f"method {float(p.get('to_method') or 0):.2f}, to the problem {float(p.get('to_problem') or 0):.2f}"
-               + ("" if in_lib else " (not in this library)"))
-        out.append((text, int(p["id"]) if in_lib else None, tip))
+               + ("" if pid is not None else " (not in this library)"))
+        out.append((text, pid, tip))
     return out
 
 
@@ -527,7 +537,8 @@ class GapsView(CoreView):
             w.hide()
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(g is not None)
-        shown = self._evidence_ids(g) if g is not None else []
+        held = self._held_in_library((g.get("details") or {}) if g is not None else {})
+        shown = self._evidence_ids(g, held) if g is not None else []
         # the button names how many it shows: every library paper of the evidence list, those of the
         # closest existing work included
         self.evidence_button.setText(f"Show {len(shown):,} in library" if shown else "Show evidence in library")
@@ -628,7 +639,7 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
-        for text, pid, tip in closest_items(details, frozenset(p.id for p in papers)):
+        for text, pid, tip in closest_items(details, frozenset(p.id for p in papers), held):
             it = QListWidgetItem(text)
             it.setData(Qt.UserRole, pid)           # None: a reference paper, not in this library
             it.setData(Qt.UserRole + 1, "closest")
@@ -662,14 +673,31 @@ class GapsView(CoreView):
         if item.data(Qt.UserRole) is not None:
             self.openPaper.emit(int(item.data(Qt.UserRole)))
 
-    @staticmethod
-    def _evidence_ids(g: dict) -> list[int]:
-        """The library papers the evidence list shows: the evidence, then the closest existing work's."""
+    def _held_in_library(self, details: dict) -> dict[str, int]:
+        """{arXiv id: library paper id} of the closest existing work listed from the reference corpus that
+        the library holds too (a library inside the reference is common)."""
+        if self.lib is None:
+            return {}
+        out = {}
+        for p in details.get("closest_work") or []:
+            if p.get("source") != "library" and p.get("arxiv_id"):
+                pid = self.lib.paper_with_ids(str(p["arxiv_id"]), None)
+                if pid is not None:
+                    out[str(p["arxiv_id"])] = int(pid)
+        return out
+
+    def _evidence_ids(self, g: dict, held: Optional[Mapping[str, int]] = None) -> list[int]:
+        """The library papers the evidence list shows: the evidence, then the closest existing work's; none
+        removed from the library since (a stale gap's), so the button's count is what the library shows."""
+        details = g.get("details") or {}
+        held = self._held_in_library(details) if held is None else held
         ids = [int(i) for i in g.get("evidence") or []]
-        for p in (g.get("details") or {}).get("closest_work") or []:
-            if p.get("source") == "library" and int(p["id"]) not in ids:
-                ids.append(int(p["id"]))
-        return ids
+        for p in details.get("closest_work") or []:
+            pid = closest_library_id(p, held)
+            if pid is not None and pid not in ids:
+                ids.append(pid)
+        present = {p.id for p in self.lib.get_papers(ids)} if ids and self.lib is not None else set(ids)
+        return [i for i in ids if i in present]
 
     def _show_evidence(self) -> None:
         g = self.current_gap()
