@@ -52,3 +52,36 @@ def adhd(library, shared_data):
 
     truth = load_screening_slice(library, shared_data / "screening" / "cohen2006-adhd.csv", n_excluded=120)
     return library, truth
+
+
+@pytest.fixture(scope="session")
+def extract_once():
+    """The PDF parser with each file parsed once per session (PDF parsing is CPU-heavy)."""
+    from gapscope.fulltext import extract as extract_mod
+
+    from .fulltext_helpers import cached_extract
+
+    return cached_extract(extract_mod.extract)
+
+
+@pytest.fixture(scope="session")
+def pdf_meta(shared_data, extract_once):
+    """The metadata read from a shared PDF, by its path under ``pdfs/``."""
+    from gapscope.fulltext.meta import read_metadata
+
+    def read(name):
+        path = shared_data / "pdfs" / name
+        return read_metadata(extract_once(path), path)
+    return read
+
+
+@pytest.fixture
+def pdf_library(tmp_path, monkeypatch, extract_once):
+    """An empty library whose PDF attaching parses each file once per session."""
+    from gapscope.fulltext import attach as attach_mod
+    from gapscope.store import Library
+
+    monkeypatch.setattr(attach_mod, "extract", extract_once)
+    lib = Library(tmp_path / "review.gapscope")
+    yield lib
+    lib.close()

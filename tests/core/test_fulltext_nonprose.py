@@ -9,29 +9,17 @@ import pytest
 
 from gapscope.facets.model import SentenceLabel
 from gapscope.fulltext import attach as attach_mod
-from gapscope.fulltext import extract as extract_mod
 from gapscope.fulltext.label import BACK_MATTER, FRAGMENT, label_fulltext, sections_with_sentences
 from gapscope.fulltext.nonprose import back_matter_heading, back_matter_sentence, fragment
 
-from .fulltext_helpers import cached_extract
 
 PASA = "cs/pasa-2501.10120.pdf"
 DIABETOLOGIA = "bio/10.1007%2Fs00125-024-06103-w.pdf"
 
 
-@pytest.fixture(scope="module")
-def _extract_once():
-    return cached_extract(extract_mod.extract)
-
-
 @pytest.fixture
-def lib(tmp_path, monkeypatch, _extract_once):
-    from gapscope.store import Library
-
-    monkeypatch.setattr(attach_mod, "extract", _extract_once)
-    lib = Library(tmp_path / "review.gapscope")
-    yield lib
-    lib.close()
+def lib(pdf_library):
+    return pdf_library
 
 
 class _FlagsEverything:

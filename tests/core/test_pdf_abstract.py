@@ -10,13 +10,10 @@ import shutil
 import pytest
 
 from gapscope.fulltext import attach as attach_mod
-from gapscope.fulltext import extract as extract_mod
 from gapscope.fulltext.abstract import (NO_HEADING, NO_TEXT, abstract_from_texts, abstract_heading, ends_abstract,
                                         read_abstract, strip_line_numbers)
-from gapscope.fulltext.meta import read_metadata
 from gapscope.models import Paper
 
-from .fulltext_helpers import cached_extract
 
 ACL = "cs/2020.acl-main.447.pdf"                  # "Abstract" centred over the left column, then "1 Introduction"
 NATURE = "bio/10.1038%2Fs41467-024-44806-1.pdf"   # Nature Communications: the abstract has no heading
@@ -139,19 +136,6 @@ def test_no_heading_no_guess():
 
 # --- the real PDFs -----------------------------------------------------------------------------------
 
-@pytest.fixture(scope="module")
-def _extract_once():
-    return cached_extract(extract_mod.extract)
-
-
-@pytest.fixture(scope="module")
-def meta(shared_data, _extract_once):
-    def read(name):
-        path = shared_data / "pdfs" / name
-        return read_metadata(_extract_once(path), path)
-    return read
-
-
 @pytest.mark.parametrize("name, start, end", [
     # a heading over one column of two, "1 Introduction" below it
     (ACL, "We introduce S2ORC,1 a large corpus of 81.1M English-language academic papers spanning",
@@ -178,35 +162,30 @@ def meta(shared_data, _extract_once):
     ("odd/paperqa-paper.pdf", "Chemists can be skeptical in using deep learning (DL) in decision making",
      "explaining predictions can uncover structure-property relationships."),
 ])
-def test_the_abstract_under_the_heading(meta, name, start, end):
-    m = meta(name)
+def test_the_abstract_under_the_heading(pdf_meta, name, start, end):
+    m = pdf_meta(name)
     assert m.abstract.startswith(start) and m.abstract.endswith(end), m.abstract
     assert m.abstract_missing is None and m.sources["abstract"]
     assert "\ufffe" not in m.abstract and "  " not in m.abstract
 
 
-def test_hyphenation_at_line_ends_is_repaired(meta):
-    a = meta(ACL).abstract
+def test_hyphenation_at_line_ends_is_repaired(pdf_meta):
+    a = pdf_meta(ACL).abstract
     assert "The corpus consists of rich metadata" in a and "structured full text for 8.1M open access papers" in a
-    assert "\u2011 " not in meta("bio/10.1186%2Fs13059-023-02935-8.pdf").abstract     # "hyperinsuline-" "mic"
+    assert "\u2011 " not in pdf_meta("bio/10.1186%2Fs13059-023-02935-8.pdf").abstract     # "hyperinsuline-" "mic"
 
 
 @pytest.mark.parametrize("name", [NATURE, "cs/2203.00130v1.pdf", "cs/1903.10676.pdf"])
-def test_no_heading_gives_no_abstract_and_says_so(meta, name):
-    m = meta(name)
+def test_no_heading_gives_no_abstract_and_says_so(pdf_meta, name):
+    m = pdf_meta(name)
     assert m.abstract == "" and m.abstract_missing == NO_HEADING and "abstract" not in m.sources
 
 
 # --- the import ------------------------------------------------------------------------------------
 
 @pytest.fixture
-def lib(tmp_path, monkeypatch, _extract_once):
-    from gapscope.store import Library
-
-    monkeypatch.setattr(attach_mod, "extract", _extract_once)
-    lib = Library(tmp_path / "review.gapscope")
-    yield lib
-    lib.close()
+def lib(pdf_library):
+    return pdf_library
 
 
 def test_a_folder_import_gives_new_papers_their_abstracts_and_notes_those_without(lib, shared_data, tmp_path):

@@ -10,84 +10,69 @@ import re
 import pytest
 
 from gapscope.fulltext import attach as attach_mod
-from gapscope.fulltext import extract as extract_mod
 from gapscope.fulltext.meta import (FROM_ARXIV_ID, FROM_FILE_DATE, FROM_FILE_NAME, FROM_PAGE1, FROM_PROPERTIES,
-                                    FROM_XMP, plausible_author, read_metadata, title_problem)
+                                    FROM_XMP, plausible_author, title_problem)
 
-from .fulltext_helpers import cached_extract
 
 MARKS = re.compile(r"[♢♠♡*†‡§¶∗\d]")
 
 
-@pytest.fixture(scope="module")
-def _extract_once():
-    return cached_extract(extract_mod.extract)
-
-
-@pytest.fixture(scope="module")
-def meta(shared_data, _extract_once):
-    def read(name):
-        path = shared_data / "pdfs" / name
-        return read_metadata(_extract_once(path), path)
-    return read
-
-
-def test_html_entities_in_the_title_are_decoded(meta):
-    m = meta("odd/papermage-index-string-out-of-range.pdf")
+def test_html_entities_in_the_title_are_decoded(pdf_meta):
+    m = pdf_meta("odd/papermage-index-string-out-of-range.pdf")
     assert "&#" not in m.title and m.title.startswith("COVID-19 vaccination and treatment")
 
 
-def test_a_login_name_is_not_an_author(meta):
-    m = meta("bio/10.1101%2F2023.08.22.554289.pdf")        # Author property: "Administrator"
+def test_a_login_name_is_not_an_author(pdf_meta):
+    m = pdf_meta("bio/10.1101%2F2023.08.22.554289.pdf")        # Author property: "Administrator"
     assert "Administrator" not in m.authors
     assert m.authors[0] == "Nicholas L. Truex" and m.sources["authors"] == FROM_PAGE1
     assert all(plausible_author(a) for a in m.authors)
 
 
-def test_a_typesetter_job_name_gives_way_to_page_one(meta):
-    m = meta("bio/10.1093%2Fgenetics%2Fiyab101.pdf")       # Title property: "OP-GENE210101 1..14"
+def test_a_typesetter_job_name_gives_way_to_page_one(pdf_meta):
+    m = pdf_meta("bio/10.1093%2Fgenetics%2Fiyab101.pdf")       # Title property: "OP-GENE210101 1..14"
     assert title_problem("OP-GENE210101 1..14")
     assert m.title.startswith("Discovery of new vascular disrupting agents") and m.sources["title"] == FROM_PAGE1
     assert "Riddhiman K. Garge" in m.authors
 
 
-def test_a_cut_off_property_title_gives_way_to_page_one(meta):
-    m = meta("bio/10.1007%2Fs00125-024-06103-w.pdf")       # Title property: "A loss-of-function mutation in"
+def test_a_cut_off_property_title_gives_way_to_page_one(pdf_meta):
+    m = pdf_meta("bio/10.1007%2Fs00125-024-06103-w.pdf")       # Title property: "A loss-of-function mutation in"
     assert m.title.endswith("diabetes in early adult life") and m.sources["title"] == FROM_PAGE1
     assert (m.year, m.published, m.sources["date"]) == (2024, "2024-02-17", FROM_PAGE1)    # "Published online"
 
 
 @pytest.mark.parametrize("name", ["cs/1903.10676.pdf", "odd/papermage-test-uu.pdf"])
-def test_a_table_page_gives_no_section_heading_for_a_title(meta, name):
-    m = meta(name)
+def test_a_table_page_gives_no_section_heading_for_a_title(pdf_meta, name):
+    m = pdf_meta(name)
     assert m.title != "5 Discussion" and "REL ChemProt" not in m.authors
     assert m.sources["title"] == FROM_FILE_NAME and not m.title_is_read
 
 
-def test_affiliation_marks_are_not_part_of_names(meta):
-    m = meta("cs/2023.eacl-main.121.pdf")
+def test_affiliation_marks_are_not_part_of_names(pdf_meta):
+    m = pdf_meta("cs/2023.eacl-main.121.pdf")
     assert {"Kalpesh Krishna", "Erin Bransom", "Bailey Kuehl", "Kyle Lo"} <= set(m.authors)
     assert not any(MARKS.search(a) for a in m.authors)
-    pasa = meta("cs/pasa-2501.10120.pdf")
+    pasa = pdf_meta("cs/pasa-2501.10120.pdf")
     assert pasa.title.startswith("PaSa: An LLM Agent") and "Paper Search" != pasa.title
     assert pasa.authors[0] == "Yichen He" and not any(MARKS.search(a) for a in pasa.authors)
 
 
-def test_the_year_from_the_arxiv_id_a_biorxiv_doi_or_weakly_the_file(meta):
-    pasa = meta("cs/pasa-2501.10120.pdf")
+def test_the_year_from_the_arxiv_id_a_biorxiv_doi_or_weakly_the_file(pdf_meta):
+    pasa = pdf_meta("cs/pasa-2501.10120.pdf")
     assert (pasa.year, pasa.published, pasa.sources["date"]) == (2025, "2025-01", FROM_ARXIV_ID)
-    biorxiv = meta("bio/10.1101%2F2023.08.22.554289.pdf")
+    biorxiv = pdf_meta("bio/10.1101%2F2023.08.22.554289.pdf")
     assert biorxiv.year == 2023 and biorxiv.published.startswith("2023-08")
-    uu = meta("odd/papermage-test-uu.pdf")
+    uu = pdf_meta("odd/papermage-test-uu.pdf")
     assert uu.year and uu.sources["date"] == FROM_FILE_DATE
 
 
-def test_no_title_match_on_a_title_made_from_the_file_name(tmp_path, shared_data, monkeypatch, _extract_once):
+def test_no_title_match_on_a_title_made_from_the_file_name(tmp_path, shared_data, monkeypatch, extract_once):
     """The SciBERT table page and its copy under another name: the copy once matched the first's paper
     by its "title" ("5 Discussion") at 1.00."""
     from gapscope.store import Library
 
-    monkeypatch.setattr(attach_mod, "extract", _extract_once)
+    monkeypatch.setattr(attach_mod, "extract", extract_once)
     with Library(tmp_path / "l.gapscope") as lib:
         first = attach_mod.attach_file(lib, shared_data / "pdfs" / "cs" / "1903.10676.pdf")
         second = attach_mod.attach_file(lib, shared_data / "pdfs" / "odd" / "papermage-test-uu.pdf")
@@ -99,31 +84,31 @@ def test_no_title_match_on_a_title_made_from_the_file_name(tmp_path, shared_data
         assert attach_mod.CHECK_YEAR_TAG in lib.tags_of(weak.id)
 
 
-def test_the_xmp_author_list_wins_over_an_author_property_with_one_name(meta):
-    m = meta("bio/10.1186%2Fs13059-023-02935-8.pdf")       # Author property: " Sarah Gersing"; XMP: all 15
+def test_the_xmp_author_list_wins_over_an_author_property_with_one_name(pdf_meta):
+    m = pdf_meta("bio/10.1186%2Fs13059-023-02935-8.pdf")       # Author property: " Sarah Gersing"; XMP: all 15
     assert m.sources["authors"] == FROM_XMP and len(m.authors) == 15
     assert m.authors[:3] == ["Sarah Gersing", "Matteo Cagiada", "Marinella Gebbia"]
-    nar = meta("bio/10.1093%2Fnar%2Fgkae223.pdf")          # Author property "Shahu Sneha; ...": XMP's order
+    nar = pdf_meta("bio/10.1093%2Fnar%2Fgkae223.pdf")          # Author property "Shahu Sneha; ...": XMP's order
     assert nar.sources["authors"] == FROM_XMP and nar.authors[0] == "Sneha Shahu"
     # the XMP list is held to the same test as the property: an "Administrator" there is no author either
-    truex = meta("bio/10.1101%2F2023.08.22.554289.pdf")
+    truex = pdf_meta("bio/10.1101%2F2023.08.22.554289.pdf")
     assert "Administrator" not in truex.authors and truex.sources["authors"] == FROM_PAGE1
     # a file whose properties hold the whole list keeps it
-    assert meta("bio/10.3390%2Fijms25031660.pdf").sources["authors"] == FROM_PROPERTIES
+    assert pdf_meta("bio/10.3390%2Fijms25031660.pdf").sources["authors"] == FROM_PROPERTIES
 
 
-def test_page_ones_byline_wins_when_it_holds_the_propertys_name_and_more(meta):
-    m = meta("bio/10.1101%2F2024.02.13.580051.pdf")        # Author property (and XMP): "McVey, Mitch" alone
+def test_page_ones_byline_wins_when_it_holds_the_propertys_name_and_more(pdf_meta):
+    m = pdf_meta("bio/10.1101%2F2024.02.13.580051.pdf")        # Author property (and XMP): "McVey, Mitch" alone
     assert m.sources["authors"] == FROM_PAGE1 and "Mitch McVey" in m.authors and len(m.authors) > 3
-    jcs = meta("bio/10.1242%2Fjcs.115.4.827.pdf")           # "Heike B. Eberle et al."
+    jcs = pdf_meta("bio/10.1242%2Fjcs.115.4.827.pdf")           # "Heike B. Eberle et al."
     assert jcs.authors[0] == "Heike B. Eberle" and len(jcs.authors) > 3
     assert all(plausible_author(a) and not MARKS.search(a) for a in m.authors + jcs.authors)
 
 
-def test_the_year_from_an_open_access_copyright_or_the_articles_own_citation_line(meta):
-    gersing = meta("bio/10.1186%2Fs13059-023-02935-8.pdf")  # "© The Author(s) 2023" (was the file's date)
+def test_the_year_from_an_open_access_copyright_or_the_articles_own_citation_line(pdf_meta):
+    gersing = pdf_meta("bio/10.1186%2Fs13059-023-02935-8.pdf")  # "© The Author(s) 2023" (was the file's date)
     assert (gersing.year, gersing.sources["date"]) == (2023, FROM_PAGE1)
-    jcs = meta("bio/10.1242%2Fjcs.115.4.827.pdf")           # "Journal of Cell Science 115, 827-838 (2002)"
+    jcs = pdf_meta("bio/10.1242%2Fjcs.115.4.827.pdf")           # "Journal of Cell Science 115, 827-838 (2002)"
     assert (jcs.year, jcs.sources["date"]) == (2002, FROM_PAGE1)
 
 
