@@ -161,6 +161,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
                    and concepts.concepts else None)
         world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
+        check(cancel)
         gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
                           topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
@@ -174,6 +175,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
             ref.close()
         if world is not None:
             world.close()
+    check(cancel)           # what follows reads the library for the gaps found: seconds, then they are stored
     quote_shortcomings(lib, gaps)
     stamp = made_with(lib, maps, concepts=concepts is not None and bool(concepts.concepts))
     if stamp["inputs_stale"]:
@@ -184,6 +186,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     from ..citations.gaps import annotate_gaps
 
     annotate_gaps(lib, gaps, maps)   # citation evidence of method x problem gaps, when the graph has data
+    check(cancel)
     if save:
         save_gaps(lib, gaps, notices=notices)
     return gaps
