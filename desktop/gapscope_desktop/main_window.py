@@ -56,6 +56,7 @@ class MainWindow(QMainWindow):
         self._close_approved = False   # closing goes through without questions (set by tests)
         self._stopping = False         # closing once the running work has stopped
         self._close_queued = False
+        self._terminating = False      # closing on SIGTERM (terminate.py): nobody to ask
         self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
@@ -976,10 +977,13 @@ class MainWindow(QMainWindow):
     # --- closing: unsaved drafts, running work ------------------------------------------------------
     def ask_drafts(self) -> Optional[str]:
         """Tag and note drafts not saved yet: ask Save / Discard / Cancel, changing nothing. "save",
-        "discard", "none" (no drafts) or None (the user chose Cancel); :meth:`apply_drafts` carries it out."""
+        "discard", "none" (no drafts) or None (the user chose Cancel); :meth:`apply_drafts` carries it out.
+        Closing on SIGTERM asks nothing: the drafts are saved, as the question's default would."""
         drafts = self.detail.unsaved_drafts()
         if not drafts:
             return "none"
+        if self._terminating:
+            return "save"
         lines = []
         for pid, kind, text in drafts[:8]:
             title = self._paper_title(pid)
@@ -1043,6 +1047,14 @@ class MainWindow(QMainWindow):
         self.experiments_view.runFinished.connect(self._close_if_stopped)
         self._close_if_stopped()
 
+    def close_on_terminate(self) -> None:
+        """SIGTERM (a logout, ``kill``): close as the window's close does when the user says yes to
+        everything: drafts saved, running work cancelled, the window closing once it has stopped."""
+        if self._closed:
+            return
+        self._terminating = True
+        self.close()
+
     def _keep_open(self) -> None:
         """The user cancelled the delayed close (at the drafts question): the window works on."""
         self._stopping = False
@@ -1091,11 +1103,11 @@ class MainWindow(QMainWindow):
                 if choice is None:
                     event.ignore()
                     return
-                if not self.experiments_view.confirm_replace_spec("Close the window"):
+                if not self._terminating and not self.experiments_view.confirm_replace_spec("Close the window"):
                     event.ignore()
                     return
                 running = self.running_work()
-                if running and not self.confirm_stop(running):
+                if running and not self._terminating and not self.confirm_stop(running):
                     event.ignore()
                     return
                 self.apply_drafts(choice)
