@@ -161,15 +161,21 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
                    and concepts.concepts else None)
         world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
+        # the detectors' inputs: each a read of the library (seconds on 10,000 papers), cancel read between
         check(cancel)
-        gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
-                          topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
+        method_vecs = vectors("method") if "shortcoming" in maps else None
+        check(cancel)
+        topic_vecs = vectors("topic")
+        check(cancel)
+        own_only = own_limitation_papers(lib, list(maps["shortcoming"].assignments)) if "shortcoming" in maps else None
+        check(cancel)
+        gaps = detect_all(maps, paper_dates(lib), method_vecs=method_vecs,
+                          topic_vecs=topic_vecs, problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
-                          own_only=own_limitation_papers(lib, list(maps["shortcoming"].assignments))
-                          if "shortcoming" in maps else None)
+                          own_only=own_only)
     finally:
         if opened:
             ref.close()
