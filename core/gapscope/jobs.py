@@ -90,6 +90,20 @@ def check(cancel: Optional[CancelToken]) -> None:
         raise Cancelled()
 
 
+@contextmanager
+def interruptible(cancel: Optional[CancelToken]) -> Iterator[None]:
+    """Around one long call into a library that polls no token itself (k-means, loading a model): ``cancel``
+    is read before and after it, and the CLI's Ctrl-C cuts it short meanwhile (CancelToken.interruptible:
+    the signal handler raises Cancelled inside it). None: no token, nothing read."""
+    check(cancel)
+    if cancel is None or not hasattr(cancel, "interruptible"):
+        yield
+    else:
+        with cancel.interruptible():
+            yield
+    check(cancel)
+
+
 def report(progress: Optional[ProgressFn], done: int, total: int, message: str = "") -> None:
     if progress is not None:
         progress(done, total, message)

@@ -99,6 +99,9 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
             return 1
     window = MainWindow(path)
     install_exception_hook(window)
+    from .terminate import close_on_sigterm
+
+    close_on_sigterm(window)     # SIGTERM closes the window as a close that cancels the running work
     window.show()
     if args.smoke_test:
         smoke.schedule(app, window, _T0)

@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self._stopping = False         # closing once the running work has stopped
         self._close_queued = False
         self._spec_at_stop: Optional[str] = None   # the spec as it was when the close asked about it
+        self._terminating = False      # closing on SIGTERM (terminate.py): nobody to ask
         self.last_attach: list = []     # the results of the last PDF drop
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
@@ -977,10 +978,13 @@ class MainWindow(QMainWindow):
     # --- closing: unsaved drafts, running work ------------------------------------------------------
     def ask_drafts(self) -> Optional[str]:
         """Tag and note drafts not saved yet: ask Save / Discard / Cancel, changing nothing. "save",
-        "discard", "none" (no drafts) or None (the user chose Cancel); :meth:`apply_drafts` carries it out."""
+        "discard", "none" (no drafts) or None (the user chose Cancel); :meth:`apply_drafts` carries it out.
+        Closing on SIGTERM asks nothing: the drafts are saved, as the question's default would."""
         drafts = self.detail.unsaved_drafts()
         if not drafts:
             return "none"
+        if self._terminating:
+            return "save"
         lines = []
         for pid, kind, text in drafts[:8]:
             title = self._paper_title(pid)
@@ -1044,6 +1048,14 @@ class MainWindow(QMainWindow):
         self.experiments_view.runFinished.connect(self._close_if_stopped)
         self._close_if_stopped()
 
+    def close_on_terminate(self) -> None:
+        """SIGTERM (a logout, ``kill``): close as the window's close does when the user says yes to
+        everything: drafts saved, running work cancelled, the window closing once it has stopped."""
+        if self._closed:
+            return
+        self._terminating = True
+        self.close()
+
     def _keep_open(self) -> None:
         """The user cancelled the delayed close (at the drafts question): the window works on."""
         self._stopping = False
@@ -1082,7 +1094,7 @@ class MainWindow(QMainWindow):
                 # the spec was asked about when the close began: again only if it was edited since
                 view = self.experiments_view
                 edited_since = view.editor.toPlainText() != self._spec_at_stop
-                if edited_since and not view.confirm_replace_spec("Close the window"):
+                if edited_since and not self._terminating and not view.confirm_replace_spec("Close the window"):
                     event.ignore()
                     self._keep_open()
                     return
@@ -1099,11 +1111,11 @@ class MainWindow(QMainWindow):
                 if choice is None:
                     event.ignore()
                     return
-                if not self.experiments_view.confirm_replace_spec("Close the window"):
+                if not self._terminating and not self.experiments_view.confirm_replace_spec("Close the window"):
                     event.ignore()
                     return
                 running = self.running_work()
-                if running and not self.confirm_stop(running):
+                if running and not self._terminating and not self.confirm_stop(running):
                     event.ignore()
                     return
                 self.apply_drafts(choice)

@@ -90,3 +90,61 @@ def test_cancel_is_read_between_the_listing_steps_and_pairs():
         with pytest.raises(Cancelled):
             concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, cancel=token)
         assert token.reads == after + 1
+
+
+def test_the_pair_features_read_cancel_between_their_groups():
+    """pair_block (the ranker's training slice, then the listing's): on 10,000 papers each feature group (the
+    neighbourhood scores, the k-means topics, the text rules ...) takes seconds and the whole half a minute;
+    a cancel stops at the next group, not after the block."""
+    from gapscope.gaps.linkpred import pair_block
+    from tests.core.test_gaps_rank import constructed_graph
+
+    cs, dates, pv = constructed_graph(seed=2)
+    before = max(d for d in dates.values() if d) + "Z"
+    whole = CancelAfter(10 ** 6)
+    pair_block(cs, dates, before, min_support=3, paper_vecs=pv, cancel=whole)
+    assert whole.reads >= 8
+    for after in range(whole.reads):
+        token = CancelAfter(after)
+        with pytest.raises(Cancelled):
+            pair_block(cs, dates, before, min_support=3, paper_vecs=pv, cancel=token)
+        assert token.reads == after + 1
+
+
+def test_the_k_means_and_the_ranker_fit_may_be_cut_short_by_ctrl_c(monkeypatch):
+    """Library calls that read no token (k-means, the classifier's fit) run marked interruptible: the CLI's
+    Ctrl-C handler raises inside them instead of waiting seconds for them to return."""
+    from gapscope.gaps import linkpred
+    from tests.core.test_gaps_rank import constructed_graph
+
+    cs, dates, pv = constructed_graph(seed=2)
+    before = max(d for d in dates.values() if d) + "Z"
+    token, seen = CancelToken(), []
+    topics, fit = linkpred._topics, linkpred.Ranker.fit
+    monkeypatch.setattr(linkpred, "_topics", lambda *a, **k: seen.append(("topics", token.in_blocking_call))
+                        or topics(*a, **k))
+    monkeypatch.setattr(linkpred.Ranker, "fit", lambda self, *a, **k: seen.append(("fit", token.in_blocking_call))
+                        or fit(self, *a, **k))
+    linkpred.train_ranker(cs, dates, before, horizon_days=60, min_support=3, paper_vecs=pv, cancel=token)
+    assert {s for s, _ in seen} == {"topics", "fit"} and all(blocking for _, blocking in seen)
+
+
+def test_a_cancel_stops_the_concreteness_check_before_its_encoder_runs():
+    from gapscope.concepts.concreteness import concreteness, load_model
+    from gapscope.concepts.model import Concept
+
+    model = load_model()
+    if model is None:
+        pytest.skip("no concreteness model shipped")
+    ends = [Concept(id=1, kind="method", phrase="graph neural networks", synonyms=[],
+                    vector=np.ones(model.dim, dtype=np.float32), papers={1: "m"})]
+    usage = np.zeros((1, len(model._um) - 1))
+    encoded = []
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        concreteness(ends, model.encoder, usage, encode=lambda texts: encoded.append(texts) or
+                     np.ones((len(texts), model.dim), np.float32), cancel=token)
+    assert encoded == []
+    assert concreteness(ends, model.encoder, usage, encode=lambda texts: np.ones((len(texts), model.dim), np.float32),
+                        cancel=CancelToken()) is not None

@@ -24,6 +24,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
+from ..jobs import check, interruptible
 from .acronyms import has_two_capitals
 
 RESOURCE = Path(__file__).resolve().parents[1] / "resources" / "concepts" / "concreteness.json"
@@ -124,10 +125,11 @@ def load_model(path: str = str(RESOURCE)) -> Optional[ConcretenessModel]:
 
 
 def concreteness(concepts: Sequence, encoder_id: Optional[str], usage: np.ndarray, notices: Optional[list] = None,
-                 encode: Optional[Callable[[list[str]], np.ndarray]] = None) -> Optional[np.ndarray]:
+                 encode: Optional[Callable[[list[str]], np.ndarray]] = None, cancel=None) -> Optional[np.ndarray]:
     """P(concrete) of each concept (``usage``: their ``usage_features``); None (and a notice) when the concepts'
     vectors come from another encoder than the model's, or there is no model. ``encode`` gives the head
-    words' vectors (default: that encoder, loaded here)."""
+    words' vectors (default: that encoder, loaded here). ``cancel``: read before the encoder loads (the CLI's
+    Ctrl-C cuts the load short: seconds of imports) and between its batches."""
     model = load_model()
     if model is None or not len(concepts) or not encoder_id:   # no encoder recorded: vectors of unknown meaning
         return None
@@ -137,12 +139,18 @@ def concreteness(concepts: Sequence, encoder_id: Optional[str], usage: np.ndarra
                            f"concepts were extracted with {encoder_id}")
         return None
     if encode is None:
-        from ..embed import Encoder
-        from ..embed.encoder import DEFAULT_MODEL
+        with interruptible(cancel):
+            from ..embed import Encoder
+            from ..embed.encoder import DEFAULT_MODEL
 
-        encode = Encoder(None if model.encoder == DEFAULT_MODEL else model.encoder).encode
+            encoder = Encoder(None if model.encoder == DEFAULT_MODEL else model.encoder)
+
+        def encode(texts):
+            return encoder.encode(texts, cancel=cancel)     # stops between batches
     phrases = [c.phrase for c in concepts]
     heads = sorted({head_word(p) for p in phrases})
+    check(cancel)
     hv = dict(zip(heads, encode(heads)))
+    check(cancel)
     return model.probability(phrases, np.stack([c.vector for c in concepts]),
                              np.stack([hv[head_word(p)] for p in phrases]), usage)

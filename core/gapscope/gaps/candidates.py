@@ -128,7 +128,7 @@ def resource(phrase: str) -> bool:
 
 def set_aside_vague(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_p: np.ndarray,
                     mentions: Mapping[int, frozenset], paper_vecs: Optional[tuple],
-                    notices: Optional[list]) -> set[int]:
+                    notices: Optional[list], cancel=None) -> set[int]:
     """Ids of the concepts that may not end a listed gap because they are not concrete
     (concepts/concreteness.py: "accuracy degrading", "preprocessing pipeline"), among those with a candidate
     pair; a notice counts them. Only the listing reads it: the backtest scores link prediction, where a vague
@@ -141,7 +141,7 @@ def set_aside_vague(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_
     if not ends or model is None:
         return set()
     spread = {cs.concepts[i].id: float(blk.spread[i]) for i in idx}
-    prob = concreteness(ends, cs.encoder, usage_features(ends, mentions, spread, paper_vecs), notices)
+    prob = concreteness(ends, cs.encoder, usage_features(ends, mentions, spread, paper_vecs), notices, cancel=cancel)
     if prob is None:
         return set()
     vague = sorted((c for c, q in zip(ends, prob) if q < model.threshold), key=lambda c: -c.n_papers)
@@ -185,10 +185,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     first, last, days = corpus_span(dates.values())
     before = (date.fromisoformat(last[:10]) + timedelta(days=1)).isoformat() if last else "9999"
     ranker, info = _ranker_for(cs, dates, before, (first, last, days), rare_max=rare_max, min_support=min_support,
-                               seed=seed, paper_vecs=paper_vecs, mentions=mentions, notices=notices)
+                               seed=seed, paper_vecs=paper_vecs, mentions=mentions, notices=notices, cancel=cancel)
     check(cancel)
     blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
-                     plausible_min=plausible_min)
+                     plausible_min=plausible_min, cancel=cancel)
     # not generic, not a measure, a fragment or a bare property, two things (concepts/quality.py), not joined
     # in text, neither inside the other's area, no data set, no building block, above the plausibility
     # floor (concepts/pair_rules.py), as the backtest scores
@@ -199,9 +199,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions)
     refused: set[int] = set()
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
-                            refused, non_problems)
+                            refused, non_problems, cancel=cancel)
     check(cancel)
-    same_as = _same_concepts(cs, blk, score, acronyms, rare_max)
+    same_as = _same_concepts(cs, blk, score, acronyms, rare_max, cancel=cancel)
+    check(cancel)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
     # a concept the checks refuse as an end is named as no related method or problem either, nor as a shared
@@ -209,6 +210,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     # ("LiDAR"), a model part ("attention heads"), a modifier ("LLM-driven"), a vague phrase ("knowledge
     # database", "gaussian parameters")
     unnamed = unnamed_concepts(cs, blk, mentions, paper_vecs, things | non_problems | refused, max_share)
+    check(cancel)
     gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as, unnamed=unnamed)
     pool, pairs = [], {}
     for f in flat:
@@ -247,14 +249,14 @@ def _readings(cs: ConceptSet, texts, acronyms, mentions) -> tuple[Mapping[int, "
 
 
 def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: int, min_support: int, seed: int,
-                paper_vecs, mentions, notices: Optional[list]) -> tuple[Ranker, dict]:
+                paper_vecs, mentions, notices: Optional[list], cancel=None) -> tuple[Ranker, dict]:
     """The ranker trained on the library's last slice, or the fixed blend (with a notice) when the papers
     span too short a time to train on an earlier slice."""
     first, last, days = span
     if days >= MIN_BACKTEST_BEFORE_DAYS:
         ranker, info = train_ranker(cs, dates, before, horizon_days=max(30, min(90, days // 3)), rare_max=rare_max,
                                     min_support=min_support, seed=seed, paper_vecs=paper_vecs, mentions=mentions,
-                                    plausible_min=TRAIN_PLAUSIBLE_MIN)
+                                    plausible_min=TRAIN_PLAUSIBLE_MIN, cancel=cancel)
         if info.get("fallback") and notices is not None:
             notices.append("gaps ranked by a simple score of how the concepts are connected, not one learnt from "
                            "this library: " + info["fallback"])
@@ -268,7 +270,7 @@ def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: in
 
 def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_share: float, mentions, paper_vecs,
                     acronyms, notices: Optional[list], things: frozenset = frozenset(),
-                    refused: Optional[set] = None, non_problems: frozenset = frozenset()) -> np.ndarray:
+                    refused: Optional[set] = None, non_problems: frozenset = frozenset(), cancel=None) -> np.ndarray:
     """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
     listable or concrete concept, a method end that is no method (``things``, not_method_ids), a problem end
     that is no problem (``non_problems``, not_problem_ids), or an ambiguous acronym (each with its notice).
@@ -280,7 +282,7 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
     ok_p &= ~_refused_ends(cs, blk.p_idx, cand.any(axis=0), ok_p, non_problems, notices, _NOT_PROBLEM_SAYS)
-    vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices)
+    vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices, cancel=cancel)
     if refused is not None:
         refused |= vague | {cs.concepts[k].id for k, ok in [*zip(blk.m_idx, ok_m), *zip(blk.p_idx, ok_p)]
                             if not ok and not _common_only(cs.concepts[k], n_library, max_share)}
@@ -478,7 +480,7 @@ def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, m
 
 
 def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int, "AcronymReading"],
-                   rare_max: int = 1) -> dict[int, int]:
+                   rare_max: int = 1, cancel=None) -> dict[int, int]:
     """{concept id: the concept it is one with} for the acronyms and their expansions (concepts/acronyms.py,
     same_concepts: "SFT" and "supervised fine-tuning"); a concept paired with its own alias is no gap
     (its score -inf), and neither is a pair more than ``rare_max`` papers name together under either name
@@ -495,7 +497,9 @@ def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int
             papers.setdefault(same_as.get(c.id, c.id), set()).update(c.papers)
         aliased = np.array(sorted(set(same_as.values())))
         touched = np.isin(gm, aliased)[:, None] | np.isin(gp, aliased)[None, :]
-        for i, j in zip(*np.nonzero(np.isfinite(score) & touched)):
+        for k, (i, j) in enumerate(zip(*np.nonzero(np.isfinite(score) & touched))):
+            if k % 4096 == 0:
+                check(cancel)
             if len(papers[int(gm[i])] & papers[int(gp[j])]) > rare_max:
                 score[i, j] = -np.inf
     return same_as

@@ -29,7 +29,7 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
                          m: int = 1, rare_max: int = 0, min_support: int = 5, seed: int = 0,
                          horizon_days: Optional[int] = None, paper_vecs: Optional[tuple] = None,
                          quality: bool = True, mentions: Optional[Mapping[int, frozenset]] = None,
-                         plausible_min: float = PLAUSIBLE_MIN, ranker_model: str = RANKER_MODEL) -> dict:
+                         plausible_min: float = PLAUSIBLE_MIN, ranker_model: str = RANKER_MODEL, cancel=None) -> dict:
     """``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5), read from the papers
     before DATE like every rule; 0 turns it off. The floor is part of GapScope's ranking, not of the
     candidates: every method ranks the same candidates, and GapScope puts the pairs above its floor (those
@@ -40,8 +40,9 @@ def backtest_concepts_at(cs, dates: Mapping[int, Optional[str]], before: str, *,
     horizon = horizon_days or training_horizon(first, last, before)
     ranker, info = train_ranker(cs, dates, before, horizon_days=horizon, rare_max=rare_max, m=m,
                                 min_support=min_support, seed=seed, paper_vecs=paper_vecs, quality=quality,
-                                mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN, model=ranker_model)
-    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions)
+                                mentions=mentions, plausible_min=TRAIN_PLAUSIBLE_MIN, model=ranker_model, cancel=cancel)
+    blk = pair_block(cs, dates, before, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
+                     cancel=cancel)
     rare = blk.both <= rare_max
     cand = candidates(blk, rare_max, quality)
     filled = formed(cs, dates, blk, before, "9999") >= m      # the only read of papers on or after DATE
@@ -241,7 +242,8 @@ def backtest_concepts(lib, befores: Sequence[str], *, k: int = 20, m: int = 1, r
         check(cancel)
         report(progress, i, len(befores), f"backtest at {b}")
         out.append(backtest_concepts_at(cs, dates, b, k=k, m=m, rare_max=rare_max, min_support=min_support, seed=seed,
-                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min))
+                                        paper_vecs=paper_vecs, mentions=mentions, plausible_min=plausible_min,
+                                        cancel=cancel))
     report(progress, len(befores), len(befores), "backtest done")
     if len(out) == 1:
         return out[0]

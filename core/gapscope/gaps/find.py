@@ -161,19 +161,27 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
                    and concepts.concepts else None)
         world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
-        gaps = detect_all(maps, paper_dates(lib), method_vecs=vectors("method") if "shortcoming" in maps else None,
-                          topic_vecs=vectors("topic"), problem_facet=problem_facet, progress=progress, cancel=cancel,
+        # the detectors' inputs: each a read of the library (seconds on 10,000 papers), cancel read between
+        check(cancel)
+        method_vecs = vectors("method") if "shortcoming" in maps else None
+        check(cancel)
+        topic_vecs = vectors("topic")
+        check(cancel)
+        own_only = own_limitation_papers(lib, list(maps["shortcoming"].assignments)) if "shortcoming" in maps else None
+        check(cancel)
+        gaps = detect_all(maps, paper_dates(lib), method_vecs=method_vecs,
+                          topic_vecs=topic_vecs, problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
-                          own_only=own_limitation_papers(lib, list(maps["shortcoming"].assignments))
-                          if "shortcoming" in maps else None)
+                          own_only=own_only)
     finally:
         if opened:
             ref.close()
         if world is not None:
             world.close()
+    check(cancel)           # what follows reads the library for the gaps found: seconds, then they are stored
     quote_shortcomings(lib, gaps)
     stamp = made_with(lib, maps, concepts=concepts is not None and bool(concepts.concepts))
     if stamp["inputs_stale"]:
@@ -184,6 +192,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     from ..citations.gaps import annotate_gaps
 
     annotate_gaps(lib, gaps, maps)   # citation evidence of method x problem gaps, when the graph has data
+    check(cancel)
     if save:
         save_gaps(lib, gaps, notices=notices)
     return gaps

@@ -30,6 +30,7 @@ from typing import Mapping, Optional
 import numpy as np
 
 from ..concepts.model import ConceptSet
+from ..jobs import check, interruptible
 
 FEATURES = ("log_papers_m", "log_papers_p", "log_degree_m", "log_degree_p", "log_pref_attachment",
             "log_popularity", "log_common_neighbours", "adamic_adar", "jaccard", "similarity",
@@ -182,18 +183,20 @@ def _svd_scores(co, mi: np.ndarray, pi: np.ndarray, seed: int) -> np.ndarray:
 def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, *, min_support: int = 5,
                start: str = "0000", max_per_kind: int = 3000, paper_vecs: Optional[tuple] = None,
                seed: int = 0, mentions: Optional[Mapping[int, frozenset]] = None,
-               plausible_min: float = 0.0) -> PairBlock:
+               plausible_min: float = 0.0, cancel=None) -> PairBlock:
     """Features of every (method, problem) pair from the papers dated before ``before`` ONLY (nothing
     later enters: the counts, the graph, the topics and the concept quality all read the papers before
     the date). ``paper_vecs`` = (paper ids, abstract vectors): each concept's content is the mean vector of
     its papers and topics are k-means clusters of them; without them the phrase vectors stand in and the
     topic features are 0. ``mentions`` = {concept id: papers whose text mentions it}
     (concepts/pair_rules.py): the pairs their papers before the date mention together are not candidates.
-    ``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5; 0: none)."""
+    ``plausible_min``: the plausibility floor (concepts/pair_rules.py, rule 5; 0: none). ``cancel`` is read
+    between the feature groups (each up to a few seconds on 10,000 papers), the k-means cut short by Ctrl-C."""
     from ..concepts.pair_rules import closeness_ranks
 
     vec = cs.vectors()
     g = _Graph(cs, dates, start, before)
+    check(cancel)
     kinds = np.array([c.kind for c in cs.concepts])
 
     def pick(kind):
@@ -201,7 +204,8 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         return idx[np.argsort(-g.n[idx], kind="stable")][:max_per_kind]
 
     mi, pi = np.sort(pick("method")), np.sort(pick("problem"))
-    cn, aa, ra, p3 = _neighbourhood_scores(g, mi, pi)
+    cn, aa, ra, p3 = _neighbourhood_scores(g, mi, pi, cancel)
+    check(cancel)
     both = g.co[mi][:, pi].toarray().astype(np.float32)
     pa = np.outer(g.deg[mi], g.deg[pi]).astype(np.float32)
     pop = np.outer(g.n[mi], g.n[pi]).astype(np.float32)
@@ -211,6 +215,7 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     linked = (both > 0).astype(np.float32)
     nb_m = _nn_share(vec[mi] @ vec[mi].T, linked, NEIGHBOURS)
     nb_p = _nn_share(vec[pi] @ vec[pi].T, linked.T, NEIGHBOURS).T
+    check(cancel)
     growth = _growth(cs, dates, start, before, g.n)
     n_rec, new_links = _recent_activity(cs, dates, start, before, g.deg)
     # content: where the two concepts' papers sit (the mean abstract vector of each concept's papers);
@@ -220,9 +225,11 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
     cent = cent / np.maximum(np.linalg.norm(cent, axis=1, keepdims=True), 1e-9)
     csim = (cent[mi] @ cent[pi].T).astype(np.float32)
     cpop = np.log1p(pop) + 4.0 * csim
-    tf = _topic_features(g.a, pv, seed, mi, pi, cn.shape, len(cs.concepts))
-    svd = _svd_scores(g.co, mi, pi, seed)
-    X = np.stack([
+    check(cancel)
+    tf = _topic_features(g.a, pv, seed, mi, pi, cn.shape, len(cs.concepts), cancel=cancel)
+    with interruptible(cancel):
+        svd = _svd_scores(g.co, mi, pi, seed)
+    X = _feature_stack([
         np.broadcast_to(np.log1p(g.n[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(g.n[pi])[None, :], cn.shape),
         np.broadcast_to(np.log1p(g.deg[mi])[:, None], cn.shape), np.broadcast_to(np.log1p(g.deg[pi])[None, :], cn.shape),
         np.log1p(pa), np.log1p(pop), np.log1p(cn), aa, jac, sim, nb_m, nb_p,
@@ -230,16 +237,29 @@ def pair_block(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str, 
         csim, cpop,
         np.log1p(np.outer(n_rec[mi], n_rec[pi])), np.broadcast_to(new_links[mi][:, None], cn.shape),
         np.broadcast_to(new_links[pi][None, :], cn.shape), ra, np.log1p(p3), tf.expected, tf.overlap, tf.same_topic, svd,
-    ], axis=-1).astype(np.float32)
+    ], cn.shape, cancel)
     rng = np.random.default_rng(0)
     baselines = {"preferential_attachment": pa, "common_neighbours": cn, "adamic_adar": aa, "popularity": pop,
                  "random": rng.random(cn.shape).astype(np.float32)}
     ok_m, ok_p, same = _nameable_ends(cs, vec, mi, pi, tf.spread, g.n)
-    rules = _text_rules(cs, dates, start, before, mi, pi, mentions, tf.spread)
+    check(cancel)
+    rules = _text_rules(cs, dates, start, before, mi, pi, mentions, tf.spread, cancel=cancel)
     closer = closeness_ranks(csim)
+    check(cancel)
     return PairBlock(before, mi, pi, X, both, baselines, ok_m, ok_p, tf.spread, same, rules["text_both"], tf.inside,
                      rules["data_m"], rules["data_p"], rules["component_m"], np.minimum(*closer),
                      float(plausible_min or 0.0), cent.astype(np.float32), closer, technique_p=rules["technique_p"])
+
+
+def _feature_stack(columns: list, shape: tuple, cancel=None) -> np.ndarray:
+    """The (|M|, |P|, features) float32 matrix, filled a feature at a time (the values np.stack(...).astype
+    gives; seconds on 10,000 papers, so ``cancel`` is read between features)."""
+    X = np.empty((*shape, len(columns)), np.float32)
+    for k, col in enumerate(columns):
+        check(cancel)
+        X[..., k] = col
+    check(cancel)
+    return X
 
 
 class _Graph:
@@ -259,13 +279,16 @@ class _Graph:
         self.deg = np.asarray(b.sum(axis=1)).ravel()
 
 
-def _neighbourhood_scores(g: _Graph, mi: np.ndarray, pi: np.ndarray) -> tuple[np.ndarray, ...]:
+def _neighbourhood_scores(g: _Graph, mi: np.ndarray, pi: np.ndarray, cancel=None) -> tuple[np.ndarray, ...]:
     """Common neighbours, Adamic-Adar, resource allocation and paths of length 3 of every pair."""
     bm, bp = g.b[mi], g.b[pi]
     cn = (bm @ bp.T).toarray().astype(np.float32)
+    check(cancel)
     inv = 1.0 / np.log(np.maximum(g.deg, 2.0))
     aa = (bm.multiply(inv[None, :]).tocsr() @ bp.T).toarray().astype(np.float32)
+    check(cancel)
     ra = (bm.multiply(1.0 / np.maximum(g.deg, 1.0)[None, :]).tocsr() @ bp.T).toarray().astype(np.float32)
+    check(cancel)
     p3 = ((bm @ g.b) @ bp.T).toarray().astype(np.float32)
     return cn, aa, ra, p3
 
@@ -302,7 +325,7 @@ class _TopicFeatures:
 
 
 def _topic_features(a, pv: Optional[np.ndarray], seed: int, mi: np.ndarray, pi: np.ndarray, shape: tuple,
-                    n_concepts: int) -> _TopicFeatures:
+                    n_concepts: int, cancel=None) -> _TopicFeatures:
     """Topics of the papers before the date (k-means of their abstract vectors) and what they say of each
     pair; zeros without abstract vectors."""
     import scipy.sparse as sp
@@ -314,7 +337,8 @@ def _topic_features(a, pv: Optional[np.ndarray], seed: int, mi: np.ndarray, pi: 
     if pv is None or len(pv) < 4:
         zero = np.zeros(shape, np.float32)
         return _TopicFeatures(zero, zero, zero, None, spread)
-    lab = _topics(pv, seed)
+    with interruptible(cancel):       # seconds of k-means on 10,000 abstracts
+        lab = _topics(pv, seed)
     k = int(lab.max()) + 1
     z = sp.csr_matrix((np.ones(len(lab), np.float32), (np.arange(len(lab)), lab)), shape=(len(lab), k))
     tc = np.asarray((a.T @ z).todense(), dtype=np.float64)          # concepts x topics
@@ -326,7 +350,8 @@ def _topic_features(a, pv: Optional[np.ndarray], seed: int, mi: np.ndarray, pi: 
     inside = contained(tc[mi], tc[pi], nt)
     # generic-ness over coarse areas (vision, language, robotics...): a specific concept's few papers
     # fall in one or two of them, a generic one's anywhere
-    lab = _topics(pv, seed, GENERIC_AREAS)
+    with interruptible(cancel):
+        lab = _topics(pv, seed, GENERIC_AREAS)
     z = sp.csr_matrix((np.ones(len(lab), np.float32), (np.arange(len(lab)), lab)), shape=(len(lab), int(lab.max()) + 1))
     ac = np.asarray((a.T @ z).todense(), dtype=np.float64)
     sel = np.concatenate([mi, pi])
@@ -356,7 +381,8 @@ def _nameable_ends(cs: ConceptSet, vec: np.ndarray, mi: np.ndarray, pi: np.ndarr
 
 
 def _text_rules(cs: ConceptSet, dates, start: str, before: str, mi: np.ndarray, pi: np.ndarray,
-                mentions: Optional[Mapping[int, frozenset]], spread: np.ndarray) -> dict[str, Optional[np.ndarray]]:
+                mentions: Optional[Mapping[int, frozenset]], spread: np.ndarray,
+                cancel=None) -> dict[str, Optional[np.ndarray]]:
     """What the abstracts before the date say (concepts/pair_rules.py): the pairs they mention together,
     the concepts they name as data sets, the methods that are building blocks, the problems that are
     techniques; all None without ``mentions``."""
@@ -368,6 +394,7 @@ def _text_rules(cs: ConceptSet, dates, start: str, before: str, mi: np.ndarray, 
     earlier = {int(p) for p, d in dates.items() if d and start <= d < before}
     methods, problems = [cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi]
     out["text_both"] = co_mentions(mentions, [c.id for c in methods], [c.id for c in problems], earlier)
+    check(cancel)
     as_data = getattr(mentions, "as_data", None)
     if as_data is not None:
         out["data_m"] = data_sets(methods, mentions, as_data, earlier)
@@ -454,16 +481,17 @@ def train_ranker(cs: ConceptSet, dates: Mapping[int, Optional[str]], before: str
                  rare_max: int = 0, m: int = 1, min_support: int = 5, seed: int = 0,
                  paper_vecs: Optional[tuple] = None, quality: bool = True,
                  mentions: Optional[Mapping[int, frozenset]] = None,
-                 plausible_min: float = 0.0, model: str = RANKER_MODEL) -> tuple[Ranker, dict]:
+                 plausible_min: float = 0.0, model: str = RANKER_MODEL, cancel=None) -> tuple[Ranker, dict]:
     """The ranker for predictions at ``before``: trained on features before ``before - horizon_days`` and
-    the links that formed between then and ``before``."""
+    the links that formed between then and ``before``. ``cancel`` is read in the features and around the fit."""
     t1 = _shift(before, -horizon_days)
     blk = pair_block(cs, dates, t1, min_support=min_support, paper_vecs=paper_vecs, seed=seed, mentions=mentions,
-                     plausible_min=plausible_min)
+                     plausible_min=plausible_min, cancel=cancel)
     cand = candidates(blk, rare_max, quality)
     # the label: links formed in [t1, before); nothing on or after ``before`` is read
     y = (formed(cs, dates, blk, t1, before) >= m)[cand]
-    r = Ranker(seed, model).fit(blk.X[cand], y)
+    with interruptible(cancel):
+        r = Ranker(seed, model).fit(blk.X[cand], y)
     r.info.update({"train_before": t1, "train_window": f"{t1} .. {before}",
                    "train_method_concepts": int(len(blk.m_idx)), "train_problem_concepts": int(len(blk.p_idx))})
     return r, r.info
