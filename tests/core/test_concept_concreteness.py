@@ -74,7 +74,7 @@ def test_a_vague_end_is_not_listed_and_a_notice_says_so(monkeypatch):
         def __init__(self, *_a, **_k):
             pass
 
-        def encode(self, words):
+        def encode(self, words, cancel=None):
             return np.ones((len(words), dim), np.float32)
     monkeypatch.setattr(embed, "Encoder", HeadWords)
     cs.encoder = "test-encoder"

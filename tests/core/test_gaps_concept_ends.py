@@ -259,7 +259,7 @@ def test_a_vague_related_concept_is_named_no_more(monkeypatch):
         def __init__(self, *_a, **_k):
             pass
 
-        def encode(self, words):
+        def encode(self, words, cancel=None):
             return np.array([[-1.0 if w in ("database", "parameters", "languages") else 1.0] + [0.0] * (dim - 1)
                              for w in words], np.float32)
     monkeypatch.setattr(embed, "Encoder", HeadWords)
