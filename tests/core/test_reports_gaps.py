@@ -192,3 +192,23 @@ def test_the_report_can_list_every_gap_or_as_many_as_asked(reports, tmp_path):
         assert (f"All {total} gaps found" in text) == (asked == "all")
     r = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(tmp_path / "bad.md"), "--gaps", "0"])
     assert r.exit_code == 2 and not (tmp_path / "bad.md").exists()
+
+
+def test_closest_work_the_library_holds_is_reported_in_the_library_not_from_the_reference(reports):
+    """The reference corpus often holds the library's own papers: a closest-work entry the check found in
+    the reference (a gap found before the check said so itself) that the library holds is in this library,
+    and not repeated when it is listed under a role already; one the library lacks is from the reference."""
+    from gapscope.reports.data import _held
+    from gapscope.reports.explain import closest_items
+
+    lib, papers, _out, _texts = reports
+    mine = papers[9]
+    d = {"closest_work": [
+        {"source": "reference", "id": 70692, "arxiv_id": mine.arxiv_id, "title": mine.title, "year": mine.year,
+         "similarity": 0.7, "to_method": 0.6, "to_problem": 0.6, "did_both": True},
+        {"source": "reference", "id": 5, "arxiv_id": "2999.00001", "title": "Held elsewhere", "year": 2026,
+         "similarity": 0.6, "to_method": 0.5, "to_problem": 0.5, "did_both": False}]}
+    items = closest_items(d, set(), _held(lib, d))
+    assert "in this library" in items[0].meta and "reference" not in items[0].meta, items[0].meta
+    assert "from reference" in items[1].meta
+    assert [x.title for x in closest_items(d, {mine.id}, _held(lib, d))] == ["Held elsewhere"]

@@ -248,6 +248,10 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
     click.echo(f"    {g.statement}")
     if g.method is not None and g.details.get("level") == "concept":
         click.echo(f"    concepts: method \u201c{g.method.label}\u201d, problem \u201c{g.problem.label}\u201d")
+        for end, key in (("method", "method_search"), ("problem", "problem_search")):
+            if g.details.get(key):     # the search that lists the papers the statement counts (with the extractor's)
+                click.echo(f"    {end} papers: {g.details[end + '_papers']} (gapscope search '{g.details[key]}', "
+                           f"and those the extractor named it in)")
         from ..concepts.acronyms import reading_line
 
         for d in (g.details.get("acronyms") or {}).values():
@@ -270,7 +274,9 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                    f"(established from {refd['min_co_mentions']})")
         if full:
             for p in refd.get("papers") or []:
-                click.echo(f"      {'already tried (reference)':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
+                mine = p.get("library_id") is not None         # a reference paper the library holds too
+                click.echo(f"      {'already tried (library)' if mine else 'already tried (reference)':<22} "
+                           f"{p['library_id'] if mine else p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
@@ -287,7 +293,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
         click.echo("    " + closest_note({**cwc, "closest_work": g.details.get("closest_work")}))
         if full:
             for p in g.details.get("closest_work") or []:
-                mark = "did both" if p.get("did_both") else "nearest"
+                # naming both is evidence of a combination; being about both is a reading by meaning
+                mark = "names both" if p.get("names_both") else "about both" if p.get("did_both") else "nearest"
                 click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")
     if full and lib is not None:

@@ -445,10 +445,20 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
                                 title=short_title(d["type"], d["statement"], method.get("label"), problem.get("label")),
                                 why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
                                               problem.get("label")),
-                                groups=evidence_groups(ids, roles, details, refs, PaperRef.meta)))
+                                groups=evidence_groups(ids, roles, details, refs, PaperRef.meta,
+                                                       _held(lib, details))))
     if not sec.gaps:
         sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
     return sec
+
+
+def _held(lib: Library, details: dict) -> dict[str, int]:
+    """{arXiv id: library paper id} of a gap's closest existing work found in another source (the reference
+    corpus) that the library holds too: a library paper is reported as in the library."""
+    from ..gaps.find import library_copies
+
+    return library_copies(lib, [p["arxiv_id"] for p in details.get("closest_work") or []
+                                if p.get("source") != "library" and p.get("arxiv_id")])
 
 
 def run_setup(spec_text: str, spread: bool = True) -> str:

@@ -57,7 +57,8 @@ def closest_items(details: dict, listed: frozenset = frozenset(),
         if pid is not None and pid in listed:
             continue
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
-        mark = "  (about both)" if p.get("did_both") else ""
+        # naming both is evidence that a paper combined them; "about both" is a reading by meaning
+        mark = "  (names both)" if p.get("names_both") else "  (about both)" if p.get("did_both") else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
                 f"[{'arXiv ' + str(p['arxiv_id']) + ', ' if p.get('arxiv_id') else ''}similarity "
                 f"{float(p.get('similarity') or 0):.2f}]{mark}")
