@@ -14,6 +14,7 @@ ROWS = [
     ("Streaming video models", "We bound memory by evicting KV caches of old frames."),                 # plural
     ("Serving LLMs", "A key-value cache is shared across requests."),       # another spelling: not a form
     ("Caches elsewhere", "The KV store and the page cache of the operating system."),     # both words, apart
+    ("Attention sinks", "We study where attention goes.", "Kv Cache"),                   # an author's name
 ]
 
 
@@ -21,8 +22,9 @@ def _library(library):
     from gapscope.ingest import ingest_papers
     from gapscope.models import Paper
 
-    ingest_papers(library, [Paper(title=t, abstract=a, year=2025, source="t", source_key=str(i))
-                            for i, (t, a) in enumerate(ROWS)], kind="import", source="t", target="test")
+    ingest_papers(library, [Paper(title=r[0], abstract=r[1], year=2025, source="t", source_key=str(i),
+                                  authors=list(r[2:]))
+                            for i, r in enumerate(ROWS)], kind="import", source="t", target="test")
     return {t: pid for pid, t, _a in library.paper_title_abstracts()}
 
 
@@ -35,9 +37,10 @@ def test_the_papers_naming_a_concept_are_those_its_search_finds(library):
     kv = Concept(1, "method", "KV cache", ["kv-cache", "kv caches", "kv cache compression"], np.zeros(4), {})
     named = named_in_text(library, [kv])
     q = search_query([kv])
-    assert q == '"KV cache" OR "kv caches"'       # "kv-cache" is it, "kv cache compression" holds it
+    # "kv-cache" is "KV cache" to the index, "kv cache compression" holds it; authors are not read
+    assert q == '{title abstract} : ("KV cache" OR "kv caches")'
     found = {pid for pid, _ in library.search(q, limit=100)}
-    assert named[1] == found == {ids[t] for t, _ in ROWS[:3]}
+    assert named[1] == found == {ids[r[0]] for r in ROWS[:3]}
     assert members([kv], named) == found
     # the extractor's papers count too, once
     kv.papers = {ids["Serving LLMs"]: "method", ids[ROWS[0][0]]: "method"}
@@ -73,3 +76,22 @@ def test_a_gap_counts_for_each_end_the_papers_that_name_it_and_says_how_to_find_
     assert len(set(asked)) < len(cs.concepts)
     # the ranking is the extractor's concept graph: unchanged
     assert [(x.method.cluster, x.problem.cluster) for x in again] == [(x.method.cluster, x.problem.cluster) for x in plain]
+
+
+def test_the_search_a_gap_gives_runs_on_the_command_line_and_finds_the_counted_papers(library):
+    """`gapscope search` also reads the PDFs' full text, which has no title or abstract column: a query
+    naming those columns (the concept's search, "ti:covid") finds its papers there and no error."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.concepts.members import named_in_text, search_query
+    from gapscope.concepts.model import Concept
+
+    ids = _library(library)
+    kv = Concept(1, "method", "KV cache", ["kv-cache"], np.zeros(4), {})
+    for q, want in ((search_query([kv]), named_in_text(library, [kv])[1]), ("ti:keepkv", {ids[ROWS[0][0]]})):
+        r = CliRunner().invoke(main, ["-L", str(library.path), "search", q, "--json", "--limit", "100"])
+        assert r.exit_code == 0, r.output
+        assert {x["paper_id"] for x in json.loads(r.output)} == want, q

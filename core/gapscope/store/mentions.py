@@ -51,11 +51,12 @@ def phrase_forms(forms: Iterable[str]) -> list[tuple[str, ...]]:
 
 
 def phrase_query(forms: Iterable[str]) -> Optional[str]:
-    """The FTS5 expression a user types into `gapscope search` to find the papers naming one of ``forms``:
-    each form as a quoted phrase (its words in order, as the index stems them: "KV caches" finds "KV
-    cache", "KV-cache" and "KV caching"), joined by OR. None when no form has a word."""
+    """The FTS5 expression a user types into `gapscope search` to find the papers whose title or abstract
+    names one of ``forms`` (not the authors: "SAM" is also a first name): each form as a quoted phrase (its
+    words in order, as the index stems them: "KV caches" finds "KV cache", "KV-cache" and "KV caching"),
+    joined by OR. None when no form has a word."""
     runs = phrase_forms(forms)
-    return " OR ".join('"' + " ".join(r) + '"' for r in runs) if runs else None
+    return ("{title abstract} : (" + " OR ".join('"' + " ".join(r) + '"' for r in runs) + ")") if runs else None
 
 
 def data_context_query(forms: Iterable[str]) -> Optional[str]:
@@ -99,14 +100,13 @@ class MentionsMixin:
 
     def papers_naming(self, forms_of: Mapping[Hashable, Iterable[str]], cancel=None) -> dict[Hashable, set[int]]:
         """{key: ids of the papers whose title or abstract names one of its forms as a phrase} (phrase_query:
-        what `gapscope search` finds for that query, less hits in the authors); ``cancel`` as for
-        papers_mentioning."""
+        what `gapscope search` finds for that query); ``cancel`` as for papers_mentioning."""
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
             _check(cancel)
             q = phrase_query(forms)
             out[key] = set() if q is None else {r[0] for r in self._conn.execute(
-                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", ("{title abstract} : (" + q + ")",))}
+                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
         return out
 
     def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]],
