@@ -582,7 +582,9 @@ class GapsView(CoreView):
             # abstracts of the reference corpus (`gaps find --reference`) that mention both concepts
             extra += tried_html("Already tried in the reference corpus", ref["co_mentions"], "abstract", [
                 (latex_to_text(str(p.get("title", ""))), f"{p.get('year') or ''}"
-                 + (f", arXiv {p['arxiv_id']}" if p.get("arxiv_id") else "")) for p in ref.get("papers") or []])
+                 + (f", arXiv {p['arxiv_id']}" if p.get("arxiv_id") else "")
+                 + (", in this library" if p.get("library_id") is not None else ""))   # the library holds it too
+                for p in ref.get("papers") or []])
         world = details.get("openalex") or {}
         if world.get("works"):
             # works in OpenAlex, all years, that mention both (the gaps_openalex_min setting), most cited first
