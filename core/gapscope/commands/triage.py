@@ -333,7 +333,8 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
 
 @triage.command("export")
 @_collection_opt
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: one row per decision (a spreadsheet); json: a list of objects.")
 @click.option("--log", "full_log", is_flag=True, help="Every decision ever made (with undone ones), not just current ones.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @pass_library
@@ -368,6 +369,7 @@ def triage_reasons(ctx, ref) -> None:
 @click.argument("name")
 @pass_library
 def reasons_add(ref, name) -> None:
+    """Add NAME to the exclusion reasons (`triage decide PAPER exclude --reason NAME`)."""
     from ..store import LibraryError
     from ..triage import add_reason
 
@@ -382,6 +384,7 @@ def reasons_add(ref, name) -> None:
 @click.argument("name")
 @pass_library
 def reasons_remove(ref, name) -> None:
+    """Remove NAME from the exclusion reasons (decisions that gave it keep it)."""
     from ..triage import remove_reason
 
     if not remove_reason(ref.open(), name):
@@ -539,8 +542,8 @@ def annotate_delete_note(ref, note_id, yes) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.option("--color", default="yellow", show_default=True)
-@click.option("--comment", default="")
+@click.option("--color", default="yellow", show_default=True, help="The highlight's colour.")
+@click.option("--comment", default="", help="A note kept with the highlight.")
 @pass_library
 def annotate_highlight(ref, paper, start, end, color, comment) -> None:
     """Highlight abstract characters START..END of PAPER."""
@@ -659,6 +662,7 @@ def collection() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def collection_list(ref, as_json) -> None:
+    """The collections, each with its number of papers."""
     rows = [{"name": n, "papers": k} for n, k in ref.open().list_collections()]
     if as_json:
         emit_json(rows)
@@ -671,6 +675,7 @@ def collection_list(ref, as_json) -> None:
 @click.argument("name")
 @pass_library
 def collection_create(ref, name) -> None:
+    """Create an empty collection NAME (`collection add` fills it)."""
     name = name.strip()
     if not name:
         fail("a collection needs a name")
@@ -746,6 +751,7 @@ def collection_add(ref, name, papers, query, tag) -> None:
 @click.argument("papers", nargs=-1, required=True)
 @pass_library
 def collection_remove(ref, name, papers) -> None:
+    """Take PAPERS (library ids, arXiv ids or DOIs) out of collection NAME; they stay in the library."""
     from ..store import LibraryError
 
     lib = ref.open()
