@@ -272,11 +272,20 @@ def settings_set(ref, key, value) -> None:
 @pass_library
 def settings_resolve(ref, name, as_json) -> None:
     """Each setting's value as a command sees it, and where it comes from
-    (command line > environment > library > user settings > default)."""
+    (command line > environment > library > user settings > default). NAME is a setting's name or its
+    library key (device or compute.device)."""
     from .. import settings as store
 
     if name is not None and name not in store.SETTINGS:
-        fail(f"unknown setting {name!r}; known: {', '.join(store.SETTINGS)}", 2)
+        # the key `settings list` / `get` / `set` show names the same setting
+        by_key = {s.library_key: n for n, s in store.SETTINGS.items() if s.library_key}
+        if name not in by_key:
+            import difflib
+
+            near = difflib.get_close_matches(name, [*store.SETTINGS, *by_key], n=1, cutoff=0.6)
+            fail(f"unknown setting {name!r}; " + (f"did you mean {near[0]}?" if near else
+                                                   f"known: {', '.join(store.SETTINGS)}"), 2)
+        name = by_key[name]
     view = store.Settings(ref.open() if ref.path.exists() else None)
     try:
         rows = {n: view.lookup(n) for n in ([name] if name else store.SETTINGS)}
