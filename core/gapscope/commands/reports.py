@@ -69,11 +69,16 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
     if as_json:
         emit_json(summary)
         return
-    click.echo(f"wrote {output} ({fmt}): {summary['papers']} papers, {summary['screened']} screened, "
-               f"{summary['included']} included, {len(summary['maps'])} maps, {summary['gaps']} gaps, "
-               f"{summary['runs']} runs")
+    click.echo(summary_line(summary))
     for name, why in summary["not_run"].items():
         click.secho(f"  {name}: {why}", fg="yellow", err=True)
+
+
+def summary_line(summary: dict) -> str:
+    """What `gapscope report` wrote, in one line whose counts agree with their nouns."""
+    return (f"wrote {summary['output']} ({summary['format']}): {plural(summary['papers'], 'paper')}, "
+            f"{summary['screened']:,} screened, {summary['included']:,} included, {plural(len(summary['maps']), 'map')}, "
+            f"{plural(summary['gaps'], 'gap')}, {plural(summary['runs'], 'run')}")
 
 
 @click.command()

@@ -668,7 +668,7 @@ def collection_list(ref, as_json) -> None:
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['name']}  ({r['papers']} papers)")
+        click.echo(f"{r['name']}  ({plural(r['papers'], 'paper')})")
 
 
 @collection.command("create")
