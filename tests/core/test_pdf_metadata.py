@@ -119,3 +119,30 @@ def test_a_reference_on_page_one_does_not_give_the_year():
              "Nature 405, 12-15 (2000).", "Cell 101, 3-9 (2019)."]
     assert _page1_date(lines) == (2021, None)
     assert _page1_date(["(Wong et al., 2001) showed", "as Smith (1999) found"]) == (None, None)
+
+
+def test_pdf_extract_says_what_it_read_and_where_from(pdf_meta):
+    """`gapscope pdf extract FILE` prints what an attach would store: each identifier, or that the PDF has
+    none (not a Python list or None), and the date with where it was read from."""
+    from gapscope.commands.fulltext import extract_summary
+
+    pasa = extract_summary(pdf_meta("cs/pasa-2501.10120.pdf"), 15)
+    assert pasa[-1] == f"no DOI  ·  arXiv 2501.10120v1  ·  date 2025-01 (read from: {FROM_ARXIV_ID})  ·  15 pages"
+    assert pasa[0].startswith("Title: PaSa: An LLM Agent") and pasa[0].endswith(f"(read from: {FROM_PAGE1})")
+    eacl = extract_summary(pdf_meta("cs/2023.eacl-main.121.pdf"), 20)[-1]
+    assert eacl.startswith("DOI 10.18653/v1/2023.eacl-main.121  ·  no arXiv id  ·  date 2023")
+    assert not any(bad in line for line in pasa + [eacl] for bad in ("[]", "None", "['"))
+
+
+def test_pdf_extract_json_has_the_date_and_where_each_field_came_from(shared_data):
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    res = CliRunner().invoke(main, ["pdf", "extract", str(shared_data / "pdfs" / "cs" / "pasa-2501.10120.pdf"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert (data["arxiv_id"], data["arxiv_version"], data["published"], data["year"]) == ("2501.10120", 1, "2025-01", 2025)
+    assert data["read_from"]["date"] == FROM_ARXIV_ID and data["read_from"]["title"] == FROM_PAGE1
