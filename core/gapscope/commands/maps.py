@@ -177,7 +177,7 @@ def map_show(ref, facet, cluster, as_json) -> None:
         click.echo(f"keywords: {', '.join(c.keywords)}")
         click.echo(f"representative: {c.representative}"
                    + (f"  ({c.representative_where})" if c.representative_where else ""))
-        click.echo(f"by month: {c.sizes_by_month}")
+        click.echo(f"by month: {months_text(c.sizes_by_month)}")
         for p in lib.get_papers(members[:20]):
             click.echo(f"  {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         return
@@ -189,6 +189,11 @@ def map_show(ref, facet, cluster, as_json) -> None:
     _echo_stale(facet, stale)
     for c in sorted(m.clusters, key=lambda c: -c.size):
         click.echo(f"  {c.id:>3}  {c.size:>6}  stab {stability_text(c.stability)}  {c.label:<45} {c.representative[:70]}")
+
+
+def months_text(sizes: dict[str, int]) -> str:
+    """A cluster's papers per month as a reader takes them in: "2025-03: 38, 2025-04: 12" (months in order)."""
+    return ", ".join(f"{month}: {n:,}" for month, n in sorted(sizes.items())) or "no dated papers"
 
 
 def _echo_stale(facet: str, stale: list[str]) -> None:
