@@ -8,7 +8,7 @@ from typing import Optional
 
 import click
 
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, confirm, emit_json, fail,
                      pass_library, progress_bar, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
@@ -345,7 +345,7 @@ def papers_delete(ref, ids, yes, as_json) -> None:
     if not yes:
         if as_json:
             fail("--json deletes without asking: give --yes as well", EXIT_USAGE)
-        if not click.confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)", default=False):
+        if not confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)"):
             click.echo("nothing deleted", err=True)
             sys.exit(EXIT_CANCELLED)
     report = delete_papers(lib, pids)

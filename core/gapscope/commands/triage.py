@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
-                     progress_bar, resolve_paper, wrap_paragraph)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, confirm, device_option, emit_json, fail,
+                     pass_library, progress_bar, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -531,7 +531,7 @@ def annotate_delete_note(ref, note_id, yes) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     if not yes:
         click.echo(f"note {note_id} on paper {note['paper_id']} ({note['updated_at']}):\n{note['body']}", err=True)
-        if not click.confirm("Delete it? There is no undo", default=False, err=True):
+        if not confirm("Delete it? There is no undo", err=True):
             click.echo("not deleted", err=True)
             sys.exit(EXIT_CANCELLED)
     delete_note(lib, note_id)
@@ -712,7 +712,7 @@ def collection_delete(ref, name, yes) -> None:
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     what = f"collection {name!r} ({plural(papers, 'paper')} stay{'s' if papers == 1 else ''} in the library; {plural(decisions, 'screening decision')} made in it {plural(decisions, 'is', number=False)} deleted)"
-    if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
+    if not yes and not confirm(f"Delete {what}?", err=True):
         click.echo("not deleted", err=True)
         sys.exit(EXIT_CANCELLED)               # a "no" is the user's cancel, as in `papers delete`
     try:
