@@ -643,9 +643,10 @@ def annotate_show(ref, paper, as_json) -> None:
         click.echo("tags: " + ", ".join(a["tags"]))
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
+    several = len(lib.attachments_of(a["paper_id"])) > 1      # then say which PDF each highlight is in
     for h in a["pdf_highlights"]:
-        click.echo(f"PDF highlight {h['id']} page {h['page']} {h['color']}: {h['text']!r}"
-                   + (f" - {h['comment']}" if h["comment"] else ""))
+        click.echo(f"PDF highlight {h['id']}" + (f" in {h['pdf']}" if several else "")
+                   + f" page {h['page']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
         what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
         click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")

@@ -55,9 +55,13 @@ def remove_highlight(lib, highlight_id: int, *, pdf: bool = False) -> None:
 
 
 def pdf_highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
-    """The highlights made in the paper's attached PDFs: id, page (1-based), text, color, comment, created_at."""
-    keep = ("id", "page", "text", "color", "comment", "created_at")
-    return [{k: h[k] for k in keep} for h in lib.pdf_highlights(paper_id)]
+    """The highlights made in the paper's attached PDFs: id, attachment_id and pdf (which of its PDFs, by
+    the file's name: a paper may have several), page (1-based), text, color, comment, created_at."""
+    import os
+
+    names = {a["id"]: os.path.basename(a["original_name"].rstrip("/\\")) for a in lib.attachments_of(paper_id)}
+    keep = ("id", "attachment_id", "page", "text", "color", "comment", "created_at")
+    return [dict({k: h[k] for k in keep}, pdf=names.get(h["attachment_id"], "")) for h in lib.pdf_highlights(paper_id)]
 
 
 def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
