@@ -64,7 +64,8 @@ def triage() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, as_json) -> None:
-    """The next papers to screen."""
+    """The next papers to screen. With --json: {"papers": [...], "stopping": {...}}, the stopping figures
+    those of `triage stats --json`."""
     from ..store import LibraryError
     from ..triage import TriageSession
 
@@ -72,6 +73,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
     try:
         session = TriageSession(lib, scope=_scope(lib, collection, query, tag, cluster), reviewer=reviewer)
         queue = session.queue(n, explore)
+        stopping = session.stopping() if as_json else None
     except LibraryError as exc:
         fail(str(exc))
     papers = {p.id: p for p in lib.get_papers([q["paper_id"] for q in queue])}
@@ -79,7 +81,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
                  arxiv_id=papers[q["paper_id"]].arxiv_id, doi=papers[q["paper_id"]].doi,
                  abstract=papers[q["paper_id"]].abstract) for q in queue]
     if as_json:
-        emit_json(rows)
+        emit_json({"papers": rows, "stopping": stopping})
         return
     if not rows:
         click.echo("nothing to screen: this scope holds no papers" if not session.paper_ids
@@ -644,9 +646,10 @@ def annotate_show(ref, paper, as_json) -> None:
         click.echo("tags: " + ", ".join(a["tags"]))
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
+    several = len(lib.attachments_of(a["paper_id"])) > 1      # then say which PDF each highlight is in
     for h in a["pdf_highlights"]:
-        click.echo(f"PDF highlight {h['id']} page {h['page']} {h['color']}: {h['text']!r}"
-                   + (f" - {h['comment']}" if h["comment"] else ""))
+        click.echo(f"PDF highlight {h['id']}" + (f" in {h['pdf']}" if several else "")
+                   + f" page {h['page']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
         what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
         click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
