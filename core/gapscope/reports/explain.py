@@ -33,6 +33,7 @@ class EvidenceItem:
     link: Optional[str]
     meta: str                          # authors · year · identifier, or what the closest-work search found
     quotes: list[str] = field(default_factory=list)
+    paper_id: Optional[int] = None     # a library paper's id (the PDF names it when it cannot draw its text)
 
 
 @dataclass
@@ -210,7 +211,7 @@ def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: 
     order = list(GAP_ROLE_ORDER) + [r for r in by_role if r not in GAP_ROLE_ORDER]
     groups = []
     for role in order:
-        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []))
+        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []), pid)
                  for pid in by_role.get(role, []) if pid in refs]
         if items:
             groups.append(EvidenceGroup(GAP_ROLE_NAMES.get(role, role.capitalize() or "Evidence"), items))
@@ -232,7 +233,8 @@ def closest_items(d: Mapping[str, Any], listed: set[int]) -> list[EvidenceItem]:
         note = "about both the method and the problem" if p.get("did_both") else "close, but not about both"
         facts = [str(p["year"]) if p.get("year") else "", ident, f"{where}, {note}"]
         out.append(EvidenceItem(" ".join(latex_to_text(str(p.get("title") or "(no title)")).split()),
-                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f)))
+                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f),
+                                paper_id=int(p["id"]) if in_lib and p.get("id") is not None else None))
     return out
 
 
