@@ -171,3 +171,18 @@ def test_gapscope_report_names_the_papers_and_suggests_html(scripts, tmp_path, m
     # an HTML report has nothing to leave out
     res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(tmp_path / "r.html"), "--json"])
     assert json.loads(res.stdout)["undrawn"] == []
+
+
+def test_the_font_search_reads_fontconfig_charsets_and_tries_the_usual_cjk_fonts_first(tmp_path, monkeypatch):
+    from gapscope.reports.fonts import Coverage, font_faces
+
+    cov = Coverage.of_fontconfig("20-7e a0-17f 4e00-9fff")
+    assert 0x41 in cov and 0x4E2D in cov and 0x9FFF in cov and 0x7F not in cov and 0x3042 not in cov
+    assert Coverage.of_codepoints([0x41, 0x42, 0x43, 0x4E2D]).starts == [0x41, 0x4E2D]
+    for name in ("aaa-Regular.ttf", "NotoSansCJK-Bold.ttc", "wqy-microhei.ttc", "NotoSansCJK-Regular.ttc",
+                 "readme.txt", "sub/DejaVuSans.ttf"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path))
+    assert [f.path[len(str(tmp_path)) + 1:] for f in font_faces()] == [
+        "NotoSansCJK-Regular.ttc", "wqy-microhei.ttc", "sub/DejaVuSans.ttf", "aaa-Regular.ttf", "NotoSansCJK-Bold.ttc"]
