@@ -139,13 +139,13 @@ def test_without_a_font_the_pdf_and_the_message_name_what_was_left_out(scripts, 
     assert all(u.title == PAPERS[ids.index(u.paper_id)][0] for u in d.undrawn)
     message = undrawn_message(d.undrawn, "The HTML report")
     total = sum(expected.values())
-    assert message.startswith(f"The PDF leaves out {total} characters that no font on this computer has")
+    assert message.startswith(f"The PDF leaves out {total} characters that no font on this computer has: ")
     for pid, n in expected.items():
-        assert f"paper {pid} “{PAPERS[ids.index(pid)][0]}”: {n}" in message
+        assert f"{n} in paper {pid} “{PAPERS[ids.index(pid)][0]}”" in message
     assert "The HTML report shows every character" in message
     text = pdf_text(tmp_path / "r.pdf")          # said under the report's title, too
-    assert squeeze(f"The PDF leaves out {total} characters") in text
-    assert squeeze(f"paper {ids[0]}: {expected[ids[0]]}") in text and "HTMLversionofthisreport" in text
+    assert squeeze(f"This PDF leaves out {total} characters") in text
+    assert squeeze(f"{expected[ids[0]]} in paper {ids[0]};") in text and "HTMLversionofthisreport" in text
 
 
 def test_gapscope_report_names_the_papers_and_suggests_html(scripts, tmp_path, monkeypatch):
@@ -163,7 +163,7 @@ def test_gapscope_report_names_the_papers_and_suggests_html(scripts, tmp_path, m
     expected = {pid: sum(map(is_cjk, "".join(texts))) for pid, texts in cjk_texts(ids).items()}
     assert f"leaves out {sum(expected.values())} characters" in res.stderr
     for pid, n in expected.items():
-        assert f"paper {pid} “{PAPERS[ids.index(pid)][0]}”: {n}" in res.stderr
+        assert f"{n} in paper {pid} “{PAPERS[ids.index(pid)][0]}”" in res.stderr
     assert f"The HTML report (gapscope report -o {tmp_path / 'review.html'}) shows every character" in res.stderr
     res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(out), "--json"])
     undrawn = json.loads(res.stdout)["undrawn"]

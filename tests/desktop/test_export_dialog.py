@@ -266,5 +266,5 @@ def test_a_pdf_report_says_which_papers_text_no_font_could_draw(window, qtbot, t
     assert task.outcome == "succeeded", task.error
     status = dlg.status.text()
     assert f"leaves out {len(title)} characters" in status
-    assert f"paper {pid} “{title}”: {len(title)}" in status
+    assert f"{len(title)} in paper {pid} “{title}”" in status
     assert "“Gap report (HTML)” export shows every character" in status

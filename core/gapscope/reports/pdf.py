@@ -42,16 +42,17 @@ class Undrawn:
         return f"paper {self.paper_id}" + (f" “{short}”" if titled and short else "")
 
 
-def undrawn_message(undrawn: list[Undrawn], html_hint: str, titled: bool = True) -> str:
-    """What the PDF left out and why, naming the papers: for the export's message (and, without the
-    titles, whose characters it cannot draw, for the PDF itself)."""
+def undrawn_message(undrawn: list[Undrawn], html_hint: str, in_pdf: bool = False) -> str:
+    """What the PDF left out and why, naming the papers and the characters: for the export's message;
+    ``in_pdf``: for the PDF itself, without the titles, whose characters it cannot draw."""
     total = sum(u.characters for u in undrawn)
-    shown = [f"{u.where(titled)}: {u.characters}" + (f" ({u.sample})" if titled else "") for u in undrawn[:8]]
+    shown = [f"{u.characters} in {u.where(not in_pdf)}" + ("" if in_pdf else f" ({u.sample})") for u in undrawn[:8]]
     if len(undrawn) > 8:
-        shown.append(f"and {len(undrawn) - 8} more")
-    return (f"The PDF leaves out {plural(total, 'character')} that no font on this computer has "
-            f"({'; '.join(shown)}). {html_hint} shows every character; with a font that has them installed "
-            "(for Chinese, Japanese and Korean: Noto Sans CJK) the PDF draws them too.")
+        shown.append(f"and more in {len(undrawn) - 8} other places")
+    pdf, computer = ("This PDF", "the computer that wrote it") if in_pdf else ("The PDF", "this computer")
+    return (f"{pdf} leaves out {plural(total, 'character')} that no font on {computer} has: {'; '.join(shown)}. "
+            f"{html_hint} shows every character; with a font that has them installed (for Chinese, Japanese "
+            "and Korean: Noto Sans CJK) the PDF draws them too.")
 
 
 class _Doc:
@@ -84,7 +85,7 @@ class _Doc:
         # the paper (or part of the report) the text being drawn belongs to, and what no font could draw
         self.owner: tuple[str, Any] = ("section", "title")
         self.titles: dict[int, str] = {}
-        self.undrawn: dict[tuple[str, Any], set[str]] = {}   # owner: the texts with characters no font has
+        self.undrawn: dict[tuple[str, Any], dict[str, None]] = {}   # owner: its texts that hold such characters
 
     # --- fonts -------------------------------------------------------------------------------------
     def fonts_for(self, s: str) -> str:
@@ -97,7 +98,7 @@ class _Doc:
             if need:
                 self._add_fonts(need)
         if any(ord(c) in self.undrawable for c in s):
-            self.undrawn.setdefault(self.owner, set()).add(s)
+            self.undrawn.setdefault(self.owner, {})[s] = None
         return s
 
     def _add_fonts(self, need: set[int]) -> None:
@@ -142,10 +143,7 @@ class _Doc:
         line: "1. Title", "in Title") the report prints it."""
         out = []
         for (kind, key), texts in self.undrawn.items():
-            kept: list[str] = []
-            for t in sorted(texts, key=len, reverse=True):
-                if not any(t in k for k in kept):
-                    kept.append(t)
+            kept = [t for t in texts if not any(t in k for k in texts if k != t)]     # in the order drawn
             lost = [c for t in kept for c in t if ord(c) in self.undrawable]
             chars = list(dict.fromkeys(lost))
             out.append(Undrawn(len(lost), " ".join(chars[:8]) + (" …" if len(chars) > 8 else ""),
@@ -163,8 +161,8 @@ class _Doc:
         pdf.set_font("DejaVuMono" if mono else "DejaVu", "B" if bold and not mono else "", size)
         pdf.set_text_color(*((30, 70, 160) if link else color))
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, self.fonts_for(visible("" if s is None else str(s))), link=link or None,
-                       new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(pdf.epw - indent, size * 0.5, self.fonts_for(visible("" if s is None else str(s))),
+                       link=link or None, new_x="LMARGIN", new_y="NEXT", align="L")
 
     def gap(self, h: float = 2.5) -> None:
         self.pdf.ln(h)
@@ -332,7 +330,7 @@ def _pdf_title(doc: _Doc, d: ReportData) -> None:
              color=(90, 100, 114))
     if d.undrawn:  # known from a first pass over the report: said where a reader of the PDF sees it
         doc.gap(1.5)
-        doc.missing(undrawn_message(d.undrawn, "The HTML version of this report", titled=False))
+        doc.missing(undrawn_message(d.undrawn, "The HTML version of this report", in_pdf=True))
 
 
 def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
