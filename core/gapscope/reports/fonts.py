@@ -1,9 +1,10 @@
-"""Fonts for the PDF report. DejaVu Sans (matplotlib ships it) draws Latin, Greek, Cyrillic, Arabic,
-Hebrew and most math symbols; for what it lacks (Chinese, Japanese, Korean, Devanagari, math letters
-such as 𝒪) the report looks for a font on this computer that has the characters: the fonts fontconfig
-lists (Linux) and the usual font folders (macOS, Windows, Linux), the best known families first (Noto
-Sans CJK, Source Han Sans, Noto Sans, then each system's CJK font). No CJK font is bundled: one is
-10-20 MB, over the repository's 5 MB a file, and every desktop system that shows CJK has one.
+"""Fonts for the PDF report. DejaVu Sans (matplotlib ships it) draws Latin, Greek, Cyrillic, most math
+symbols, and Arabic and Hebrew letters (unjoined, left to right: fpdf2 shapes text only with uharfbuzz).
+For what it lacks (Chinese, Japanese, Korean, Devanagari, math letters such as 𝒪) the report looks for a
+font on this computer that has the characters: the fonts fontconfig lists (Linux) and the usual font
+folders (macOS, Windows, Linux), the best known families first (Noto Sans CJK, Source Han Sans, Noto
+Sans, then each system's CJK font). No CJK font is bundled: one is 10-20 MB, over the repository's 5 MB
+a file, and every desktop system that shows CJK has one.
 
 $GAPSCOPE_FONT_PATH (folders, separated by the path separator) replaces that search: only fonts in
 those folders are used (an empty folder: DejaVu alone)."""
@@ -169,4 +170,3 @@ def font_faces() -> list[FontFace]:
             seen.add(real)
             out.append(face)
     return out
-
