@@ -368,7 +368,8 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
 @click.option("--topic", help="Only gaps whose topic (the topic-map cluster holding most of their papers; a thin, "
                                "growing region's own) contains this text; a gap without one (an unaddressed "
                                "shortcoming) by its evidence papers' topics, as in the Gaps view.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many gaps to list.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many gaps to list (0: every one).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def gaps_list(ref, type_, topic, limit, as_json) -> None:
