@@ -127,9 +127,9 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
     if items:
         if runner is None:
             if encoder is None:
-                from .encoder import Encoder
+                from .encoder import load_encoder
 
-                encoder = Encoder(**library_encoder_args(lib, model))
+                encoder = load_encoder(**library_encoder_args(lib, model), cancel=cancel)
             runner = local_runner(lambda work: encode_texts(encoder, work[0], work[1], cancel=cancel))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:

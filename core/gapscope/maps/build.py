@@ -87,17 +87,19 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     asked = k
     k = int(max(1, min(k, len(ids))))         # no more clusters than papers
     check(cancel)
-    res = spherical_kmeans(x, k, seed=seed)
+    res = spherical_kmeans(x, k, seed=seed, cancel=cancel)
     report(progress, 600, 1000, f"{facet}: k-means k={k}")
     others = stability_runs(x, k, seed, runs=stability_seeds, cancel=cancel) if stability_seeds else []
     stab = cluster_stability(res.labels, k, others)
     report(progress, 800, 1000, f"{facet}: stability over {len(others)} seeds")
+    check(cancel)
     xy, cxy = layout_2d(x, res.labels, res.centroids, seed=seed)
+    check(cancel)
 
     members: list[np.ndarray] = [np.flatnonzero(res.labels == c) for c in range(k)]
     # labels read the members nearest each centroid: the core of the cluster, and seconds for 75k papers
     cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
-    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed)
+    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed, cancel=cancel)
     clusters = []
     for c in range(k):
         m = members[c]
@@ -120,6 +122,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             sizes_by_month=dict(sorted(months.items())), representative_paper=rep_paper,
             x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c],
             representative_where=origins.get(rep_paper, "") if rep else ""))
+    check(cancel)
     report(progress, 1000, 1000, f"{facet}: {k} clusters")
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
