@@ -182,3 +182,37 @@ def test_cluster_keywords_stop_when_cancelled(lib_and_data):
         ctfidf_keywords([texts[:50], texts[50:100]], cancel=token)
     assert ctfidf_keywords([texts[:50], texts[50:100]], cancel=CancelToken()) == ctfidf_keywords(
         [texts[:50], texts[50:100]])
+
+
+def test_a_cancel_while_a_facet_is_read_hands_back_the_maps_kept(lib_and_data, monkeypatch):
+    """Cancel while the next facet's vectors are read: its texts are not read (a second or two on a big
+    library), and the stop names the maps stored before it, as a stop between facets does."""
+    import gapscope.embed as embed
+    import gapscope.facets as facets
+    from gapscope.jobs import CancelToken, Cancelled
+    from gapscope.maps import build_maps
+    from gapscope.vocabulary import MAP_FACET_EMBED_KIND
+
+    lib, data = lib_and_data
+    token = CancelToken()
+    facet_of = {kind: facet for facet, kind in MAP_FACET_EMBED_KIND.items()}
+
+    def load_vectors(lib, kind, paper_ids=None):
+        if facet_of[kind] == "method":
+            token.cancel()                 # as the method vectors are read
+        return data[facet_of[kind]][0], data[facet_of[kind]][1]
+
+    read = []
+    real_texts = facets.facet_texts
+
+    def facet_texts(lib, ids):
+        read.append(len(ids))
+        return real_texts(lib, ids)
+
+    monkeypatch.setattr(embed, "load_vectors", load_vectors)
+    monkeypatch.setattr(facets, "facet_texts", facet_texts)
+    with pytest.raises(Cancelled) as info:
+        build_maps(lib, facets=("topic", "method"), k=4, stability_seeds=0, cancel=token)
+    assert list(info.value.state["maps"]) == ["topic"]
+    assert not read                        # the method texts were not read after the Cancel
+    assert lib.latest_map_id("method") is None

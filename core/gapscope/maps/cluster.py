@@ -179,11 +179,16 @@ def match_jaccard(ref: np.ndarray, other: np.ndarray, k_ref: int) -> np.ndarray:
 UNSTABLE_BELOW = 0.3
 
 
-def cluster_stability(ref_labels: np.ndarray, k: int, other_labelings: Sequence[np.ndarray]) -> np.ndarray:
+def cluster_stability(ref_labels: np.ndarray, k: int, other_labelings: Sequence[np.ndarray], *,
+                      cancel=None) -> np.ndarray:
     """Mean matched Jaccard of each reference cluster over the other labelings, in [0, 1]."""
     if not other_labelings:
         return np.ones(k)
-    return np.mean([match_jaccard(ref_labels, o, k) for o in other_labelings], axis=0)
+    matched = []
+    for o in other_labelings:
+        check(cancel)
+        matched.append(match_jaccard(ref_labels, o, k))
+    return np.mean(matched, axis=0)
 
 
 def stability_runs(x: np.ndarray, k: int, seed: int, runs: int = 3, *, cancel=None) -> list[np.ndarray]:

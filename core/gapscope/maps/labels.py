@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..jobs import check
+from ..jobs import abandonable, check
 
 _LATEX = re.compile(r"\$[^$]*\$|\\[a-zA-Z]+|\{|\}")
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
@@ -64,9 +65,12 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     """Top c-TF-IDF terms (unigrams and bigrams) per cluster; at most ``max_docs_per_cluster``
     texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds.
     ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build)."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-
     import scipy.sparse as sp
+
+    # sklearn's first import is seconds that no token reaches: a Cancel meanwhile does not wait for it
+    text_features = abandonable(lambda: importlib.import_module("sklearn.feature_extraction.text"), cancel,
+                                name="gapscope-import")
+    ENGLISH_STOP_WORDS, CountVectorizer = text_features.ENGLISH_STOP_WORDS, text_features.CountVectorizer
 
     rng = np.random.default_rng(seed)
     member_docs: list[str] = []
