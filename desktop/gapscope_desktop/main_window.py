@@ -110,6 +110,9 @@ class MainWindow(QMainWindow):
         self.gaps_view.openInPdf.connect(self.open_in_pdf)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
+        self.experiments_view.draftOffered.connect(
+            lambda _text: self._status_notice("An experiment spec was not saved when GapScope last closed: the "
+                                              "Experiments tab offers to restore it.", 15000))
         from .views.graph_view import GraphView
 
         self.graph_view = GraphView(self.tasks)
@@ -1130,6 +1133,8 @@ class MainWindow(QMainWindow):
         if self.facet_review is not None:
             self.facet_review.close()
         self.save_state()
+        # an unsaved spec nobody was asked about (SIGTERM) is kept in the library's folder for next time
+        self.experiments_view.close_drafts(keep=self._terminating or self._close_approved)
         self.experiments_view.shutdown()
         self.tasks.shutdown(final=True)
         if self.lib is not None:
