@@ -85,11 +85,11 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     if not member_docs:
         return [[] for _ in range(k)]
     stop = frozenset(ENGLISH_STOP_WORDS | EXTRA_STOP)
-    def terms(text: str) -> list[str]:
+    def cancellable_terms(text: str) -> list[str]:
         check(cancel)
         return terms_of(text, stop)
 
-    vec = CountVectorizer(analyzer=terms, min_df=1)
+    vec = CountVectorizer(analyzer=cancellable_terms, min_df=1)
     try:
         per_doc = vec.fit_transform(member_docs)
     except ValueError:  # only stop words
