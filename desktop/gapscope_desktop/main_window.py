@@ -110,9 +110,7 @@ class MainWindow(QMainWindow):
         self.gaps_view.openInPdf.connect(self.open_in_pdf)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
-        self.experiments_view.draftOffered.connect(
-            lambda _text: self._status_notice("An experiment spec was not saved when GapScope last closed: the "
-                                              "Experiments tab offers to restore it.", 15000))
+        self.experiments_view.draftOffered.connect(self._spec_draft_offered)
         from .views.graph_view import GraphView
 
         self.graph_view = GraphView(self.tasks)
@@ -956,6 +954,14 @@ class MainWindow(QMainWindow):
         s.setValue("window/detailSplit", self.detail.splitter.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
         s.setValue("window/paperTable", self.library_view.header_state())
+
+    def _spec_draft_offered(self, _text: str) -> None:
+        """Said in the status bar too: the Experiments tab may not be the one shown. After what the library's
+        opening said (an upgrade), not over it."""
+        notice = "An experiment spec was not saved when GapScope last closed: the Experiments tab offers to restore it."
+        shown = self.statusBar().currentMessage()
+        if notice not in shown:
+            self._status_notice(f"{shown}  {notice}" if shown else notice, 120000 if shown else 15000)
 
     def _status_notice(self, text: str, ms: int) -> None:
         """A message in the status bar. Qt hides the status line (library path, paper count) under a

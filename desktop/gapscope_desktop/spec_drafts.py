@@ -62,7 +62,8 @@ def read_draft(path: Path) -> SpecDraft:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         return SpecDraft(path, problem=f"{path} cannot be read ({exc}); it is left where it is")
     gap = data.get("gap") if isinstance(data.get("gap"), dict) else None
-    return SpecDraft(path, data["text"], gap, data.get("spec_file") or None, str(data.get("kept_at") or ""))
+    spec_file = data.get("spec_file") if isinstance(data.get("spec_file"), str) else None
+    return SpecDraft(path, data["text"], gap, spec_file or None, str(data.get("kept_at") or ""))
 
 
 def list_drafts(library_path: str | Path) -> list[SpecDraft]:
