@@ -87,9 +87,10 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
     and commits each as it arrives. ``encoder_model_id``: the runner's encoder model id."""
     from ..embed import store as vstore
     from ..embed.library import library_model
+    from ..jobs import abandonable
     from .model import load_model
 
-    model = model or load_model()
+    model = model or abandonable(load_model, cancel, name="gapscope-model-load")   # seconds of torch imports
     rows = lib.facet_state()
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     todo = [(pid, title, abstract) for pid, title, abstract, fm, ah in rows
@@ -103,9 +104,9 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
         return stats
     if runner is None:
         if encoder is None:
-            from ..embed import Encoder
+            from ..embed.encoder import load_encoder
 
-            encoder = Encoder(**facet_encoder_args(lib, model))
+            encoder = load_encoder(**facet_encoder_args(lib, model), cancel=cancel)
         runner = local_runner(lambda work: classify_texts(encoder, model, *work, cancel=cancel))
     enc_id = encoder.model_id if encoder is not None else (encoder_model_id or model.encoder_model or "all-MiniLM-L6-v2")
     cache_abstracts = enc_id == library_model(lib)
