@@ -83,10 +83,9 @@ def main() -> int:
     print("command:", " ".join([sys.executable, *sys.argv]))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     tmp = Path(tempfile.mkdtemp(prefix="gapscope-bench-cancel-"))
-    from PySide6.QtCore import QSettings
+    from gapscope_desktop.settings import use_private_settings
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp / "settings"))
+    use_private_settings(tmp / "settings")
     os.environ["XDG_DATA_HOME"] = str(tmp / "data")
     os.environ["GAPSCOPE_LOG"] = str(tmp / "gapscope.log")
     from gapscope_desktop.app import create_app
