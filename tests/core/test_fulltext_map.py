@@ -110,8 +110,10 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
         from gapscope.gaps.find import shortcoming_reader
 
         read = shortcoming_reader(lib)([eacl])[eacl]
-        assert {"text": lim[0]["text"], "section": "Limitations", "page": 10} in read
-        assert all(isinstance(x, str) for x in read[:len(read) - len([y for y in read if isinstance(y, dict)])])
+        assert [(q["section"], q["page"]) for q in read if q["text"] == lim[0]["text"]] == [("Limitations", 10)]
+        # the abstract's first, then the full text's; each labelled
+        assert [bool(q.get("section")) for q in read] == sorted(bool(q.get("section")) for q in read)
+        assert all(q["shortcoming"] != "none" and "confidence" in q for q in read)
 
         # the map: the paper is a member and its keywords' text holds the Limitations sentences
         from gapscope.maps.build import load_facet_data

@@ -55,7 +55,8 @@ _DEFICIENCY = re.compile(
     r"inconsisten\w*|suboptimal|sub-optimal|unclear|unknown|opaque|elusive|risk\w*|threat\w*|concern\w*|"
     r"not|no|never|neither|nor|without|rarely|seldom|few|little|only|however|but|yet|despite|although|though|"
     r"unlike|undermin\w*|compromis\w*|underperform\w*|underrepresent\w*|disparit\w*|trade-?offs?|dilemma|"
-    r"intractab\w*|infeasib\w*|unstable|instabilit\w*|uncertain\w*|ambigu\w*|ill-posed)\b", re.I)
+    r"intractab\w*|infeasib\w*|unstable|instabilit\w*|uncertain\w*|ambigu\w*|ill-posed|diminish\w*|nois[ey]|"
+    r"complexity)\b", re.I)
 
 
 def only_solves(text: str) -> bool:
@@ -67,7 +68,7 @@ def only_solves(text: str) -> bool:
 
 
 # why a flagged sentence is not quoted, as the reader is told when a gap quotes none
-REASONS = {"role": "a method or objective sentence", "confidence": "confidence under {min:g}",
+REASONS = {"role": "a method or objective sentence", "confidence": "with confidence under {min:g}",
            "solves": "a problem named only as what is solved"}
 
 

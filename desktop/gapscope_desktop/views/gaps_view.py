@@ -610,7 +610,7 @@ class GapsView(CoreView):
                 f"<li>{html.escape(s['text'])} <span style='color:#888'>["
                 + html.escape(paper_ref(said_by.get(int(s["paper_id"])), s["paper_id"]))
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
-                + f"; {html.escape(label_of(s))}]</span></li>" for s in short) + "</ul>"
+                + (f"; {html.escape(label_of(s))}" if label_of(s) else "") + "]</span></li>" for s in short) + "</ul>"
         elif details.get("quote_note") and g.get("type") != "unaddressed_shortcoming":  # that one's statement says it
             extra += (f"<p><b>Shortcomings stated:</b> <span style='color:#888'>"
                       f"{html.escape(details['quote_note'])}</span></p>")
@@ -652,7 +652,7 @@ class GapsView(CoreView):
         quoted = self._papers_by_id([int(q["paper_id"]) for q in details.get("quotes") or []])
         for q in details.get("quotes") or []:
             where = f"{q['section']} p. {q['page']}" if q.get("section") else "abstract"
-            it = QListWidgetItem(f"“{q['text']}”  ({label_of(q)}, {where}) "
+            it = QListWidgetItem(f"“{q['text']}”  ({', '.join(x for x in (label_of(q), where) if x)}) "
                                  f"[{paper_ref(quoted.get(int(q['paper_id'])), q['paper_id'])}]")
             it.setData(Qt.UserRole, (int(q["paper_id"]), int(q.get("page") or 0), str(q["text"])))
             if not q.get("section"):
