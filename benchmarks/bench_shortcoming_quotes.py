@@ -104,7 +104,7 @@ def compare(before: dict, after: dict, judged: dict, show: bool) -> int:
         return by
 
     qb, qa = quoting(before), quoting(after)
-    rows.append(("gaps that quote (concept + unaddressed)", len(before["gaps"]), len(after["gaps"])))
+    rows.append(("concept and unaddressed-shortcoming gaps", len(before["gaps"]), len(after["gaps"])))
     rows.append(("quoted sentences (each time quoted)", len(before["quoted"]), len(after["quoted"])))
     rows.append(("distinct quoted sentences", len({(p, t) for _k, _w, p, t in before["quoted"]}),
                  len({(p, t) for _k, _w, p, t in after["quoted"]})))

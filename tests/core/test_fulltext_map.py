@@ -96,14 +96,16 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
         assert _map_fingerprint(lib, "shortcoming") != fp["shortcoming"]
         assert _map_fingerprint(lib, "method") == fp["method"]
 
-        # an unaddressed-shortcoming gap with the paper as evidence quotes its Limitations section, named
+        # an unaddressed-shortcoming gap with the paper as evidence quotes its Limitations section, named: its
+        # surest sentence there
         from gapscope.gaps.find import quote_shortcomings
         from gapscope.gaps.model import Gap
 
         gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [eacl], roles={eacl: "shortcoming"})
         quote_shortcomings(lib, [gap])
         full = [q for q in gap.details["quotes"] if q.get("section")]
-        assert [(q["text"], q["section"], q["page"]) for q in full] == [(lim[0]["text"], "Limitations", 10)]
+        surest = max(lim, key=lambda s: s["confidence"])       # max keeps the first of equals, as the quotes do
+        assert [(q["text"], q["section"], q["page"]) for q in full] == [(surest["text"], "Limitations", 10)]
         assert "Limitations p. 10)" in gap.statement
 
         # the concept gaps' shortcoming evidence reads them too, with the section

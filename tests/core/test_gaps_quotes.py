@@ -41,7 +41,7 @@ def _paper(lib, title):
 
 
 def test_quote_rules_on_constructed_sentences():
-    from gapscope.gaps.quotes import QUOTE_MIN_CONFIDENCE, pick_quotes, quotable, why_not_quoted
+    from gapscope.gaps.quotes import QUOTE_MIN_CONFIDENCE, label_of, pick_quotes, quotable, why_not_quoted
 
     aims = {"text": AIMS, "shortcoming": "open", "confidence": 0.957, "role": "background"}
     states = {"text": STATES, "shortcoming": "prior", "confidence": 0.986, "role": "background"}
@@ -49,6 +49,9 @@ def test_quote_rules_on_constructed_sentences():
     propose = {"text": PROPOSE, "shortcoming": "prior", "confidence": 0.99, "role": "objective"}
     assert QUOTE_MIN_CONFIDENCE == 0.9
     assert why_not_quoted(aims) == "solves"               # the problem only as what CL addresses
+    assert [label_of(s) for s in (states, {**states, "confidence": 0.998}, {**states, "confidence": 0.29},
+                                  {**states, "corrected": True})] == [
+        "prior 0.98", "prior 0.99", "prior 0.29", "prior, your label"]     # cut, never a certain-looking 1.00
     assert why_not_quoted(unsure) == "confidence"
     assert why_not_quoted(propose) == "role"
     assert why_not_quoted(states) is None
@@ -105,7 +108,7 @@ def test_an_unaddressed_shortcoming_gap_quotes_what_states_one_and_says_when_non
     quote_shortcomings(lib, [one, none])
     assert [q["text"] for q in one.details["quotes"]] == [STATES]
     assert one.statement == (f"2 papers state \u201cforgetting\u201d, yet none. Stated as: \u201c{STATES}\u201d "
-                             "(prior 0.99)"), one.statement             # the "aims to" example is gone too
+                             "(prior 0.98)"), one.statement             # the "aims to" example is gone too
     assert none.details["quotes"] == []
     assert none.details["quote_note"] == ("no shortcoming sentence quoted: the 2 sentences of its papers flagged as one "
                                           "fall short of a quote (1 with confidence under 0.9, 1 a problem named only "
@@ -182,5 +185,5 @@ def test_gaps_show_prints_how_sure_each_quote_is_and_why_none_is(lib, capsys):
     _print_gap(quoting, lib, full=True)
     _print_gap(silent, lib, full=True)
     out = capsys.readouterr().out
-    assert f"shortcoming (7, prior 0.99): {STATES[:200]}" in out
+    assert f"shortcoming (7, prior 0.98): {STATES[:200]}" in out
     assert f"shortcoming: {note}" in out and "quote_note" not in out

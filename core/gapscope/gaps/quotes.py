@@ -20,6 +20,7 @@ benchmarks/bench_shortcoming_quotes.py (dev sentences and the 10,653-paper libra
 
 from __future__ import annotations
 
+import math
 import re
 from typing import Any, Iterable, Mapping, Optional, Sequence
 
@@ -141,4 +142,9 @@ def label_of(s: Mapping[str, Any]) -> str:
     if s.get("corrected"):
         return f"{kind}, your label"
     conf = s.get("confidence")
-    return f"{kind} {float(conf):.2f}" if conf is not None else kind
+    return f"{kind} {confidence_text(conf)}" if conf is not None else kind
+
+
+def confidence_text(conf: float) -> str:
+    """Two decimals, cut rather than rounded: 0.998 reads 0.99, never a certain-looking 1.00."""
+    return f"{math.floor(round(float(conf) * 100, 6)) / 100:.2f}"

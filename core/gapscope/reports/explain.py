@@ -187,10 +187,12 @@ def headline(statement: str, details: Mapping[str, Any]) -> str:
 
 
 def _quote_text(q: Mapping[str, Any]) -> str:
+    from ..gaps.quotes import confidence_text
+
     kind = SHORTCOMING_NAMES.get(q.get("shortcoming") or "")
     # how sure: the user's own label, or the classifier's confidence
     sure = ("your label" if q.get("corrected") else
-            f"confidence {float(q['confidence']):.2f}" if q.get("confidence") is not None else "")
+            f"confidence {confidence_text(q['confidence'])}" if q.get("confidence") is not None else "")
     where = f"{q['section']}, p. {q['page']}" if q.get("section") else "abstract"
     return f"“{' '.join(str(q['text']).split())}” ({', '.join(x for x in (kind, sure, where) if x)})"
 
