@@ -81,6 +81,21 @@ def read_judgments(path: Path) -> dict:
     return out
 
 
+def agreement(first: dict, second: dict) -> str:
+    """Cohen's kappa of two readers on "states a shortcoming" (yes against no or borderline)."""
+    both = [s for s in first if s in second]
+    a = [first[s][0] == "yes" for s in both]
+    b = [second[s][0] == "yes" for s in both]
+    n = len(both)
+    if not n:
+        return "no sentence judged by both readers"
+    po = sum(x == y for x, y in zip(a, b)) / n
+    pa, pb = sum(a) / n, sum(b) / n
+    pe = pa * pb + (1 - pa) * (1 - pb)
+    kappa = (po - pe) / (1 - pe) if pe < 1 else 1.0
+    return f"{n} sentences judged by both readers: agreement {po:.1%}, Cohen's kappa {kappa:.2f}"
+
+
 def _share(yes: int, n: int) -> str:
     return f"{yes}/{n} = {yes / n:.1%}" if n else "-"
 
@@ -183,6 +198,7 @@ def main() -> int:
     ap.add_argument("before", nargs="?", type=Path, default=RESULTS / "before.json")
     ap.add_argument("after", nargs="?", type=Path, default=RESULTS / "after.json")
     ap.add_argument("--judgments", type=Path, default=RESULTS / "judgments.tsv")
+    ap.add_argument("--second", type=Path, help="a second reader's judgements (same columns): their agreement")
     ap.add_argument("--save", type=Path, help="write the two quote lists (before.json, after.json) to DIR")
     ap.add_argument("--show", action="store_true", help="list the quoted sentences judged not to state one")
     ap.add_argument("--dev", action="store_true", help="the confidence grid on the CS dev abstracts")
@@ -195,7 +211,13 @@ def main() -> int:
         a.save.mkdir(parents=True, exist_ok=True)
         save_run(before, a.save / "before.json")
         save_run(after, a.save / "after.json")
-    return compare(before, after, read_judgments(a.judgments), a.show)
+    judged = read_judgments(a.judgments)
+    if a.second:
+        print(agreement(judged, read_judgments(a.second)))
+        print(f"figures by the second reader ({a.second.name}):")
+        compare(before, after, read_judgments(a.second), False)
+        print(f"\nfigures by the first reader ({a.judgments.name}):")
+    return compare(before, after, judged, a.show)
 
 
 if __name__ == "__main__":
