@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.library_view.countChanged.connect(self._count_changed)
         self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
-        self.detail.pdfHighlightAsked.connect(self.open_in_pdf)
+        self.detail.pdfHighlightAsked.connect(self.show_pdf_highlight)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -411,6 +411,11 @@ class MainWindow(QMainWindow):
         """The Reader at a full-text sentence (a gap's evidence), the sentence selected."""
         self.tabs.setCurrentWidget(self.reader)
         return self.reader.show_sentence(paper_id, page, sentence)
+
+    def show_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str) -> bool:
+        """The Reader at a highlight: in the PDF it was made in (a paper may have several), its text selected."""
+        self.tabs.setCurrentWidget(self.reader)
+        return self.reader.show_sentence(paper_id, page, text, attachment_id=attachment_id)
 
     def _pdfs_attached(self, results: list) -> str:
         summary, failed = attach_summary(results)

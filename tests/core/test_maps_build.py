@@ -150,6 +150,9 @@ def test_export_json_uses_arxiv_ids(slice_lib):
     assert show.exit_code == 0 and json.loads(show.output)["facet"] == "topic"
     bad = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--cluster", "999"])
     assert bad.exit_code == 4
+    one = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--cluster", "0"])
+    months = next(line for line in one.output.splitlines() if line.startswith("by month: "))
+    assert re.fullmatch(r"by month: \d{4}-\d{2}: [\d,]+(, \d{4}-\d{2}: [\d,]+)*", months), months
 
 
 def test_label_bigrams_only_join_adjacent_words_and_skip_fillers():

@@ -117,3 +117,27 @@ def test_the_export_named_for_a_collections_notes_is_one_command_that_runs(libra
     left_out = gather_notes(library, "My review", limit=1).left_out
     (command,) = re.findall(r"`([^`]*)`", left_out)
     assert shlex.split(command) == ["gapscope", "export", "notes-md", "-o", "notes.md", "--collection", "My review"]
+
+
+def test_the_cli_says_which_of_a_papers_pdfs_a_highlight_is_in(library, shared_data):
+    """A paper with two PDFs: `annotate show` names the file each highlight was made in (its JSON always
+    carries the attachment id and the file's name), so the right one is opened."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.fulltext.attach import attach_file
+
+    pid = _annotated(library, shared_data)
+    second = attach_file(library, shared_data / "pdfs" / "cs" / "2023.eacl-main.121.pdf", paper_id=pid)
+    assert second.status == "attached"
+    library.add_pdf_highlight(pid, second.attachment_id, 10, "Human evaluation is a noisy process")
+    first_hl, second_hl = library.pdf_highlights(pid)[0]["id"], library.pdf_highlights(pid)[-1]["id"]
+    r = CliRunner()
+    text = r.invoke(main, ["-L", str(library.path), "annotate", "show", str(pid)]).output
+    assert f"PDF highlight {first_hl} in {PDF} page 2 yellow: 'expository writing" in text
+    assert f"PDF highlight {second_hl} in 2023.eacl-main.121.pdf page 10 yellow: 'Human evaluation" in text
+    data = json.loads(r.invoke(main, ["-L", str(library.path), "annotate", "show", str(pid), "--json"]).output)
+    assert [(h["pdf"], h["attachment_id"]) for h in data["pdf_highlights"]] == [
+        (PDF, library.attachments_of(pid)[0]["id"]), ("2023.eacl-main.121.pdf", second.attachment_id)]
