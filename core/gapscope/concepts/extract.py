@@ -211,7 +211,7 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
                      progress: Optional[ProgressFn] = None, cancel=None) -> dict[str, Any]:
     """Extract, merge and (``save``) store the library's concepts; returns a summary with the batch number.
     Needs facet labels (`gapscope facets`)."""
-    from ..embed import Encoder
+    from ..embed.encoder import load_encoder
     from ..store.errors import MissingStep
     from ..store.library import LibraryError, now_iso
 
@@ -229,7 +229,7 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     vocab = candidate_vocabulary(docs, min_df)
     if not vocab:
         raise LibraryError(f"too few papers with facet labels ({len(ids)}) to find phrases shared by {min_df}")
-    enc = encoder or Encoder()
+    enc = encoder or load_encoder(cancel=cancel)       # a Cancel does not wait for the load
     report(progress, 1, 5, f"embedding {len(vocab)} candidate phrases")
     vocab_vecs = enc.encode(vocab, cancel=cancel)
     check(cancel)

@@ -310,7 +310,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():
         roles.setdefault(q, r)
-    short = shortcoming_quotes(m, p, shortcomings)
+    short, no_quote = shortcoming_quotes(m, p, shortcomings)
     for s in short:
         roles.setdefault(s["paper_id"], "shortcoming")
     topic = main_topic(m, p, topic_of)
@@ -340,6 +340,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in ev.near_methods[:3]],
                  "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in ev.near_problems[:3]],
                  "shortcoming_sentences": short,
+                 # why it quotes none, when it does not (gaps/quotes.py)
+                 "quote_note": no_quote,
                  "evidence_counts": counts,
                  # the reference corpus's abstracts that mention both (`gaps find --reference`), below
                  # the count that makes a pair established practice; papers: title, year, id there

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import importlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
 from typing import Mapping, Optional, Sequence
 
 import numpy as np
+
+from ..jobs import abandonable, check
 
 _LATEX = re.compile(r"\$[^$]*\$|\\[a-zA-Z]+|\{|\}")
 _SENT = re.compile(r"(?<=[.!?])\s+(?=[A-Z(])")
@@ -110,12 +113,16 @@ def whole_term(term: str, runs: Sequence[Sequence[str]], where: Optional[Mapping
 
 
 def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
-                    max_docs_per_cluster: int = 200, seed: int = 0) -> list[list[str]]:
+                    max_docs_per_cluster: int = 200, seed: int = 0, *, cancel=None) -> list[list[str]]:
     """Top c-TF-IDF terms (unigrams and bigrams) per cluster; at most ``max_docs_per_cluster``
-    texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds."""
-    from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS, CountVectorizer
-
+    texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds.
+    ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build)."""
     import scipy.sparse as sp
+
+    # sklearn's first import is seconds that no token reaches: a Cancel meanwhile does not wait for it
+    text_features = abandonable(lambda: importlib.import_module("sklearn.feature_extraction.text"), cancel,
+                                name="gapscope-import")
+    ENGLISH_STOP_WORDS, CountVectorizer = text_features.ENGLISH_STOP_WORDS, text_features.CountVectorizer
 
     rng = np.random.default_rng(seed)
     member_docs: list[str] = []
@@ -130,7 +137,11 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     if not member_docs:
         return [[] for _ in range(k)]
     stop = frozenset(ENGLISH_STOP_WORDS | EXTRA_STOP)
-    vec = CountVectorizer(analyzer=lambda t: terms_of(t, stop), min_df=1)
+    def cancellable_terms(text: str) -> list[str]:
+        check(cancel)
+        return terms_of(text, stop)
+
+    vec = CountVectorizer(analyzer=cancellable_terms, min_df=1)
     try:
         per_doc = vec.fit_transform(member_docs)
     except ValueError:  # only stop words
@@ -155,6 +166,7 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     scores = tf.multiply(idf).tocsr()
     out = []
     for i in range(scores.shape[0]):
+        check(cancel)
         row = scores.getrow(i)
         df_row = doc_freq.getrow(i).toarray().ravel()
         keep = df_row[row.indices] >= min(min_docs[i], max(sizes[i], 1))
