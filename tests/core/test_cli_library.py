@@ -106,7 +106,7 @@ def test_abstracts_with_hard_line_wraps_print_as_one_paragraph(run, shared_data)
     joined = " ".join(abstract.split())
     assert click.wrap_text(joined, 100) in run("papers", "show", "0704.0001").output
     shown = run("triage", "next").output
-    first = json.loads(run("triage", "next", "--json").output)["papers"][0]
+    first = json.loads(run("triage", "next", "--json").output)[0]
     assert click.wrap_text(" ".join(first["abstract"].split()), 100, initial_indent="    ",
                            subsequent_indent="    ") in shown
     assert click.wrap_text(joined, 100) in run("annotate", "terms", "0704.0001", "zzzz").output
@@ -118,7 +118,7 @@ def test_triage_next_takes_dash_n_for_how_many(run, shared_data):
     short = run("triage", "next", "-n", "3", "--json")
     assert short.exit_code == 0, short.output
     assert json.loads(short.output) == json.loads(run("triage", "next", "--n", "3", "--json").output)
-    assert len(json.loads(short.output)["papers"]) == 3
+    assert len(json.loads(short.output)) == 3
 
 
 def test_listings_with_nothing_to_list_say_so(run, shared_data):

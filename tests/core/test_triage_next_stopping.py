@@ -1,7 +1,8 @@
-"""`triage next --json` carries the stopping figures `triage stats --json` gives (one object, made by one
-function), and neither it nor `triage stats` imports scipy.stats for them: the stopping test's
-hypergeometric CDF is scipy's own kernel, to the bit, without scipy.stats' 0.6 s import. A `triage next` in
-a state already ranked (its fit kept on disk) therefore imports no scikit-learn, scipy.stats or pandas."""
+"""`triage next --json --stopping` carries the stopping figures `triage stats --json` gives (one object, made
+by one function; `--json` alone is the list of papers it always was), and neither it nor `triage stats`
+imports scipy.stats for them: the stopping test's
+hypergeometric CDF is scipy's own kernel, to the bit, without scipy.stats' 0.6 s import. A `triage next` in a
+state already ranked (its fit kept on disk) therefore imports no scikit-learn, scipy.stats or pandas."""
 
 from __future__ import annotations
 
@@ -73,7 +74,7 @@ def test_the_stopping_figures_are_scipys_on_a_screening(monkeypatch):
 def test_triage_next_json_carries_the_stopping_figures_of_triage_stats(adhd, cache):
     lib, truth = adhd
     _screened(lib, truth)
-    nxt = _cli(lib, "triage", "next", "--n", "3", "--json")
+    nxt = _cli(lib, "triage", "next", "--n", "3", "--json", "--stopping")
     stats = _cli(lib, "triage", "stats", "--json")
     assert len(nxt["papers"]) == 3 and nxt["papers"][0]["ranked_by"] == "classifier"
     assert nxt["stopping"] == stats["stopping"]
@@ -85,10 +86,10 @@ def test_triage_next_json_carries_the_stopping_figures_of_triage_stats(adhd, cac
 def test_triage_next_json_before_any_decision_and_of_an_empty_scope_has_the_stopping_object_too(adhd, cache):
     """Before anything is screened it says what the estimate still needs; a scope without papers has one too."""
     lib, _truth = adhd
-    nxt = _cli(lib, "triage", "next", "--json")
+    nxt = _cli(lib, "triage", "next", "--json", "--stopping")
     assert nxt["stopping"] == _cli(lib, "triage", "stats", "--json")["stopping"]
     assert nxt["stopping"]["estimable"] is False and nxt["stopping"]["needs_screened"] > 0
-    empty = _cli(lib, "triage", "next", "--json", "--query", "zyxwordlessly")
+    empty = _cli(lib, "triage", "next", "--json", "--stopping", "--query", "zyxwordlessly")
     assert empty == {"papers": [], "stopping": _cli(lib, "triage", "stats", "--json", "--query",
                                                     "zyxwordlessly")["stopping"]}
 
@@ -107,15 +108,39 @@ def _modules_after(lib, cache, *args) -> tuple[dict, list[str]]:
 
 
 def test_triage_next_in_a_ranked_state_and_triage_stats_import_no_heavy_module(adhd, cache):
-    """The fast path: `triage next --json` again in the same state (another --n) reads the kept fit and
+    """The fast path: `triage next --json --stopping` again in the same state (another --n) reads the kept fit and
     computes the stopping figures; `triage stats` computes them too. scikit-learn (its own import pulls
     scipy.stats and pandas) is only for a new fit."""
     lib, truth = adhd
     _screened(lib, truth)
-    first, loaded = _modules_after(lib, cache, "triage", "next", "--json")      # a new state: fitted
+    first, loaded = _modules_after(lib, cache, "triage", "next", "--json", "--stopping")      # a new state: fitted
     assert "sklearn" in loaded and first["papers"][0]["ranked_by"] == "classifier"
-    again, loaded = _modules_after(lib, cache, "triage", "next", "--n", "5", "--json")
+    again, loaded = _modules_after(lib, cache, "triage", "next", "--n", "5", "--json", "--stopping")
     assert loaded == [] and again["papers"][0] == first["papers"][0]
     assert again["stopping"] == first["stopping"] and again["stopping"]["relevant_found"] == 3
     stats, loaded = _modules_after(lib, cache, "triage", "stats", "--json")
     assert loaded == [] and stats["stopping"] == again["stopping"]
+
+
+def test_triage_next_json_without_stopping_is_the_list_of_papers_scripts_read(adhd, cache, monkeypatch):
+    """A script written for `triage next --json` (a list: `[0]["paper_id"]`, `jq '.[0].paper_id'`) reads
+    it as before: the same papers --stopping carries, and no stopping figures computed for it."""
+    from gapscope.triage import TriageSession
+
+    lib, truth = adhd
+    _screened(lib, truth)
+    with_stopping = _cli(lib, "triage", "next", "--n", "3", "--json", "--stopping")
+
+    def not_asked(self):
+        raise AssertionError("the stopping figures were computed for a plain --json")
+
+    monkeypatch.setattr(TriageSession, "stopping", not_asked)
+    plain = _cli(lib, "triage", "next", "--n", "3", "--json")
+    assert isinstance(plain, list) and len(plain) == 3 and plain[0]["paper_id"] is not None
+    assert plain == with_stopping["papers"]
+
+
+def test_stopping_without_json_is_refused_naming_the_command_that_says_it(adhd, cache):
+    lib, _truth = adhd
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "triage", "next", "--stopping"])
+    assert r.exit_code == 2 and "--stopping goes with --json" in r.output and "triage stats" in r.output

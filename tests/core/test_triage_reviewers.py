@@ -164,7 +164,7 @@ def test_queue_and_stats_say_what_ranks_the_queue_and_name_the_model(library):
     undo(library)
     undo(library)
     res = _cli(library, "triage", "next", "--json")
-    assert json.loads(res.output)["papers"][0]["probability"] is None
+    assert json.loads(res.output)[0]["probability"] is None
     assert "similarity to the included papers" in _cli(library, "triage", "next").output
 
 

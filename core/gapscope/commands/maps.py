@@ -296,11 +296,15 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                 click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")
     if full and lib is not None:
+        from ..gaps.quotes import label_of
+
         for p in lib.get_papers(g.evidence):
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         for s in g.details.get("shortcoming_sentences") or []:
             where = f", {s['section']} p. {s['page']}" if s.get("section") else ""
-            click.echo(f"      shortcoming ({s['paper_id']}{where}): {s['text'][:200]}")
+            click.echo(f"      shortcoming ({s['paper_id']}, {label_of(s)}{where}): {s['text'][:200]}")
+        if g.details.get("quote_note") and g.type != "unaddressed_shortcoming":     # that one's statement says it
+            click.echo(f"      shortcoming: {g.details['quote_note']}")
     if full and stale:
         click.echo("    stale: " + "; ".join(stale))
 
@@ -368,7 +372,8 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
 @click.option("--topic", help="Only gaps whose topic (the topic-map cluster holding most of their papers; a thin, "
                                "growing region's own) contains this text; a gap without one (an unaddressed "
                                "shortcoming) by its evidence papers' topics, as in the Gaps view.")
-@click.option("--limit", type=click.IntRange(min=1), default=20, show_default=True, help="How many gaps to list.")
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many gaps to list (0: every one).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def gaps_list(ref, type_, topic, limit, as_json) -> None:
@@ -453,7 +458,7 @@ def gaps_show(ref, gap_id, as_json) -> None:
 
 # what _print_gap already shows of a gap's details (all of them are in `gaps show --json`)
 SHOWN_DETAILS = {"level", "topic", "acronyms", "expansions", "plausibility", "reference", "openalex", "closest_check",
-                 "closest_work", "shortcoming_sentences", "quotes"}
+                 "closest_work", "shortcoming_sentences", "quotes", "quote_note"}
 DETAIL_LIST_MAX = 10
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, confirm, device_option, emit_json, fail,
-                     pass_library, progress_bar, resolve_paper, wrap_paragraph)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
+                     fail, pass_library, progress_bar, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -61,19 +61,24 @@ def triage() -> None:
 @click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
 @click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
+@click.option("--stopping", "with_stopping", is_flag=True,
+              help='With --json: one object, {"papers": [...], "stopping": {...}}, the stopping figures those of '
+                   '`triage stats --json`, instead of the list of papers.')
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, as_json) -> None:
-    """The next papers to screen. With --json: {"papers": [...], "stopping": {...}}, the stopping figures
-    those of `triage stats --json`."""
+def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, with_stopping, as_json) -> None:
+    """The next papers to screen."""
     from ..store import LibraryError
     from ..triage import TriageSession
 
+    if with_stopping and not as_json:
+        fail("--stopping goes with --json (`gapscope triage stats` says the stopping figures in words)", EXIT_USAGE)
     lib = ref.open()
     try:
         session = TriageSession(lib, scope=_scope(lib, collection, query, tag, cluster), reviewer=reviewer)
         queue = session.queue(n, explore)
-        stopping = session.stopping() if as_json else None
+        # only when asked: a script that reads the list (what --json always printed) keeps it, and its speed
+        stopping = session.stopping() if with_stopping else None
     except LibraryError as exc:
         fail(str(exc))
     papers = {p.id: p for p in lib.get_papers([q["paper_id"] for q in queue])}
@@ -81,7 +86,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
                  arxiv_id=papers[q["paper_id"]].arxiv_id, doi=papers[q["paper_id"]].doi,
                  abstract=papers[q["paper_id"]].abstract) for q in queue]
     if as_json:
-        emit_json({"papers": rows, "stopping": stopping})
+        emit_json({"papers": rows, "stopping": stopping} if with_stopping else rows)
         return
     if not rows:
         click.echo("nothing to screen: this scope holds no papers" if not session.paper_ids

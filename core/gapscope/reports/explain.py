@@ -134,6 +134,8 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
     out = [score_sentence(kind, score)]
     if kind == "method_x_problem" and d.get("level") == "concept":
         out += _concept_pair(d, m, p) + _established_checks(d)
+        if d.get("quote_note"):          # why no shortcoming sentence is quoted (gaps/quotes.py)
+            out.append(d["quote_note"][:1].upper() + d["quote_note"][1:] + ".")
     elif kind == "method_x_problem":
         out.append(f"{_n(d.get('method_size'), 'paper')} are in the method's cluster and "
                    f"{_n(d.get('problem_size'), 'paper')} in the problem's; {_n(d.get('cooccurring'), 'paper')} "
@@ -186,9 +188,14 @@ def headline(statement: str, details: Mapping[str, Any]) -> str:
 
 
 def _quote_text(q: Mapping[str, Any]) -> str:
+    from ..gaps.quotes import confidence_text
+
     kind = SHORTCOMING_NAMES.get(q.get("shortcoming") or "")
+    # how sure: the user's own label, or the classifier's confidence
+    sure = ("your label" if q.get("corrected") else
+            f"confidence {confidence_text(q['confidence'])}" if q.get("confidence") is not None else "")
     where = f"{q['section']}, p. {q['page']}" if q.get("section") else "abstract"
-    return f"“{' '.join(str(q['text']).split())}” ({', '.join(x for x in (kind, where) if x)})"
+    return f"“{' '.join(str(q['text']).split())}” ({', '.join(x for x in (kind, sure, where) if x)})"
 
 
 def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: Mapping[str, Any],

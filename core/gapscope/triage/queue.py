@@ -235,7 +235,7 @@ class TriageSession:
     def stopping(self) -> dict[str, Any]:
         """The stopping figures as `triage stats --json` gives them (``stats()['stopping']`` with
         :func:`~.stopping.add_readiness`'s fields), without the rest of the statistics: what `triage next
-        --json` carries beside the papers."""
+        --json --stopping` carries beside the papers."""
         current = self.current()
         unseen = self._unseen(current)
         stats = {"empty": not self.paper_ids, "screened": _screened(_counts(current)), "unseen": unseen,

@@ -60,8 +60,8 @@ def p_value(n: np.ndarray, k: np.ndarray, unseen: int, m: int) -> float:
 
 def hypergeom_cdf(k, M, n, N) -> np.ndarray:
     """``scipy.stats.hypergeom.cdf(k, M, n, N)`` for integer arguments, the same values to the bit, without
-    importing scipy.stats: that import takes 0.6 s, more than the test itself (and `triage next --json`,
-    which carries the stopping figures, needs nothing else of it). It is the Boost kernel hypergeom calls,
+    importing scipy.stats: that import takes 0.6 s, more than the test itself (and `triage next --json
+    --stopping`, which carries the stopping figures, needs nothing else of it). It is the Boost kernel hypergeom calls,
     from scipy.special, inside the rules of scipy's discrete ``cdf``: 1 from min(n, N) up, 0 below
     max(N - (M - n), 0), NaN where (M, n, N) is no distribution. A SciPy without that kernel uses
     scipy.stats."""
