@@ -1,6 +1,7 @@
-"""The limitation head on CS abstracts: its scores for the 420 hand-labelled arXiv sentences of
-benchmarks/data/cs_limitation_sentences.jsonl, each scored in its own abstract as `gapscope facets`
-scores it.
+"""The facet head's own-work limitations on CS abstracts: for the 420 hand-labelled arXiv sentences of
+benchmarks/data/cs_limitation_sentences.jsonl, each read in its own abstract as `gapscope facets` reads
+it, whether the head calls it a shortcoming of type `own` (P(any shortcoming) at the threshold, then
+`own` the likeliest type).
 
 Each sentence's abstract is read from the shared arXiv file by id and split as the library splits it;
 the labelled sentence is found among the split sentences by its text. Prints precision and recall at a
@@ -36,8 +37,9 @@ def load_gold() -> list[dict]:
     return [json.loads(line) for line in GOLD.open(encoding="utf-8")]
 
 
-def features(encoder, gold: list[dict], span_layers):
-    """(sentence vectors in context, sentence texts), one row per labelled sentence."""
+def features(encoder, model, gold: list[dict]) -> np.ndarray:
+    """The shortcoming probabilities (none, prior, open, own) of each labelled sentence, read in its
+    abstract by the encoder (with the head's adapter) and the head, as `gapscope facets` reads it."""
     from gapscope.embed.store import abstract_text
     from gapscope.facets.split import split_sentences
 
@@ -58,28 +60,28 @@ def features(encoder, gold: list[dict], span_layers):
         texts.append(text)
         spans.append([(x + shift, y + shift) for x, y, _ in split])
         sents.append([_norm(s) for _, _, s in split])
-    _, vecs = encoder.encode_spans(texts, spans, span_layers=span_layers)
+    layers = model.span_layers or [encoder.num_layers]
+    docs, vecs = encoder.encode_spans(texts, spans, span_layers=layers, adapter=model.adapter)
+    probs = model.probabilities(docs, vecs, sents)
     where = {a: i for i, a in enumerate(ids)}
-    rows, texts_out = [], []
+    rows = []
     for g in gold:
         i = where[g["arxiv_id"]]
         j = sents[i].index(_norm(g["text"]))      # ValueError names a sentence the splitter no longer yields
-        rows.append(vecs[i][j])
-        texts_out.append(sents[i][j])
-    return np.stack(rows).astype(np.float32), texts_out
+        rows.append(probs[i][1][j])
+    return np.stack(rows)
 
 
-def scores(model, x: np.ndarray, texts: list[str]) -> np.ndarray:
-    import torch
+def own_at(p: np.ndarray, thr: float) -> np.ndarray:
+    """Whether each sentence is labelled `own` at threshold ``thr``: P(any) = 1 - P(none) reaches it and
+    `own` is the likeliest of the types (gapscope.facets.model.decide_shortcoming)."""
+    return (1.0 - p[:, 0] >= thr) & (p[:, 1:].argmax(axis=1) == 2)
 
-    with torch.inference_mode():
-        return torch.sigmoid(model.lim(torch.from_numpy(x), model.lex(texts))).numpy()
 
-
-def report(gold: list[dict], s: np.ndarray, thr: float, pool: str | None = None) -> str:
+def report(gold: list[dict], probs: np.ndarray, thr: float, pool: str | None = None) -> str:
     keep = np.array([pool is None or g["pool"] == pool for g in gold])
     y = np.array([g["label"] == "POS" for g in gold])[keep]
-    p = (s >= thr)[keep]
+    p = own_at(probs, thr)[keep]
     tp, fp, fn = int((p & y).sum()), int((p & ~y).sum()), int((~p & y).sum())
     return (f"{pool or 'all':10s} thr {thr:.2f}: {keep.sum():3d} sentences, {y.sum():2d} POS; predicted {tp + fp:3d}: "
             f"TP {tp:2d} FP {fp:3d} FN {fn:2d}  P {tp / max(tp + fp, 1):.2f} R {tp / max(tp + fn, 1):.2f}")
@@ -94,13 +96,13 @@ def main() -> None:
 
     model = load_model(a.model)
     gold = load_gold()
-    x, texts = features(Encoder(), gold, model.span_layers)
-    s = scores(model, x, texts)
-    print(f"model {model.model_id}")
+    probs = features(Encoder(), model, gold)
+    print("Command: python benchmarks/bench_cs_limitations.py" + (f" --model {a.model}" if a.model else ""))
+    print(f"model {model.model_id}: a sentence is predicted POS when the head labels it shortcoming `own`")
     for thr in sorted({0.5, model.threshold, 0.7, 0.9}):
-        print(report(gold, s, thr))
+        print(report(gold, probs, thr))
     for pool in sorted({g["pool"] for g in gold}):
-        print(report(gold, s, model.threshold, pool))
+        print(report(gold, probs, model.threshold, pool))
 
 
 if __name__ == "__main__":

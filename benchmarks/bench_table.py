@@ -30,10 +30,11 @@ def main() -> int:
     args = ap.parse_args()
     print("command:", " ".join([sys.executable, *sys.argv]))
 
-    from PySide6.QtCore import QSettings, Qt
+    from PySide6.QtCore import Qt
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, "/tmp/gapscope-bench-settings")
+    from gapscope_desktop.settings import use_private_settings
+
+    use_private_settings("/tmp/gapscope-bench-settings")
     from gapscope_desktop.app import create_app
     from gapscope_desktop.main_window import MainWindow
 

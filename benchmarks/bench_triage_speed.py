@@ -1,7 +1,8 @@
 """Triage's costs on a big library, this code side by side with an earlier revision, in the same run:
 the re-ranking the Triage view does after each decision (the kept session's check, the queue, the
 statistics with the stopping estimate), the memory of a ranking process, and `gapscope triage next`: again
-in the same state, and after a new decision (`triage decide` of the top paper shown, untimed).
+in the same state, and after a new decision (`triage decide` of the top paper shown, untimed), and `gapscope
+triage stats --json`.
 
     python benchmarks/bench_triage_speed.py --library /path/big.gapscope [--before REV] [--decisions 8]
         [--cli-runs 3] [--out benchmarks/results/triage/triage_speed.txt]
@@ -134,6 +135,18 @@ def extract_core(rev: str, dest: Path) -> Path:
     return dest / "core"
 
 
+def cli_papers(output: str) -> list:
+    """The papers `triage next --json` printed: the list itself, or (with the stopping figures beside them)
+    its "papers"."""
+    data = json.loads(output)
+    return data["papers"] if isinstance(data, dict) else data
+
+
+def cli_text(output: str) -> str:
+    """The papers of a `triage next --json` output as one text, to compare the two sides by."""
+    return json.dumps(cli_papers(output), sort_keys=True)
+
+
 def ratio(before: float, after: float) -> str:
     return f"{before / after:.1f}x" if after > 0 else "-"
 
@@ -218,8 +231,8 @@ def main() -> int:
     for _ in range(args.cli_runs):
         for name, code in sides.items():
             t = time.perf_counter()
-            outputs[name].add(_run(code, [sys.executable, "-m", "gapscope", "-L", str(libs[name]), "triage", "next",
-                                          "--n", "10", "--json"]))
+            outputs[name].add(cli_text(_run(code, [sys.executable, "-m", "gapscope", "-L", str(libs[name]), "triage",
+                                                   "next", "--n", "10", "--json"])))
             times[name].append(time.perf_counter() - t)
     b, a = statistics.median(times["before"]), statistics.median(times["after"])
     say(f"{'triage next (the same state again)':<34}{b:>10.2f}{a:>10.2f}{ratio(b, a):>14}")
@@ -233,12 +246,22 @@ def main() -> int:
             _run(code, [sys.executable, "-m", "gapscope", "-L", str(libs[name]), "triage", "decide", str(top),
                         "exclude"])
             t = time.perf_counter()
-            last[name] = _run(code, [sys.executable, "-m", "gapscope", "-L", str(libs[name]), "triage", "next",
-                                     "--n", "10", "--json"])
+            last[name] = cli_text(_run(code, [sys.executable, "-m", "gapscope", "-L", str(libs[name]), "triage",
+                                              "next", "--n", "10", "--json"]))
             decided[name].append(time.perf_counter() - t)
             seen[name].append(last[name])
     b, a = statistics.median(decided["before"]), statistics.median(decided["after"])
     say(f"{'triage next after a decision':<34}{b:>10.2f}{a:>10.2f}{ratio(b, a):>14}")
+    stats_t: dict[str, list[float]] = {name: [] for name in sides}
+    stops: dict[str, set[str]] = {name: set() for name in sides}
+    for _ in range(args.cli_runs):
+        for name, code in sides.items():
+            t = time.perf_counter()
+            out_stats = _run(code, [sys.executable, "-m", "gapscope", "-L", str(libs[name]), "triage", "stats", "--json"])
+            stats_t[name].append(time.perf_counter() - t)
+            stops[name].add(json.dumps(json.loads(out_stats)["stopping"], sort_keys=True))
+    b, a = statistics.median(stats_t["before"]), statistics.median(stats_t["after"])
+    say(f"{'triage stats --json':<34}{b:>10.2f}{a:>10.2f}{ratio(b, a):>14}")
     start = {name: [] for name in sides}
     for _ in range(args.cli_runs):
         for name, code in sides.items():
@@ -247,8 +270,9 @@ def main() -> int:
             start[name].append(time.perf_counter() - t)
     b, a = statistics.median(start["before"]), statistics.median(start["after"])
     say(f"{'gapscope --version (start-up)':<34}{b:>10.2f}{a:>10.2f}{ratio(b, a):>14}")
-    say(f"CLI output equal on both sides: {outputs['before'] == outputs['after'] and len(outputs['after']) == 1}"
-        f" (the same state), {seen['before'] == seen['after']} (after each decision)")
+    say(f"CLI output (the papers) equal on both sides: {outputs['before'] == outputs['after'] and len(outputs['after']) == 1}"
+        f" (the same state), {seen['before'] == seen['after']} (after each decision); "
+        f"triage stats' stopping figures equal: {stops['before'] == stops['after'] and len(stops['after']) == 1}")
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")

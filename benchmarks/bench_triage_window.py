@@ -35,11 +35,12 @@ def main() -> int:
     print("command:", " ".join([sys.executable, *sys.argv]))
     print(f"machine: {os.cpu_count()} cores, load average {os.getloadavg()[0]:.1f}")
     tmp = Path(tempfile.mkdtemp(prefix="gapscope-bench-triage-"))
-    from PySide6.QtCore import QElapsedTimer, QSettings, Qt, QTimer
+    from PySide6.QtCore import QElapsedTimer, Qt, QTimer
     from PySide6.QtTest import QTest
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(tmp / "settings"))
+    from gapscope_desktop.settings import use_private_settings
+
+    use_private_settings(tmp / "settings")
     os.environ["XDG_DATA_HOME"] = str(tmp / "data")
     os.environ["GAPSCOPE_LOG"] = str(tmp / "gapscope.log")
     if not args.warm_cache:

@@ -138,12 +138,13 @@ class Session:
 
 
 def run(args) -> int:
-    from PySide6.QtCore import QItemSelection, QItemSelectionModel, QSettings, Qt
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt
     from PySide6.QtTest import QTest
 
     settings_dir = Path(tempfile.mkdtemp(prefix="gapscope-bench-"))
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(settings_dir / "settings"))
+    from gapscope_desktop.settings import use_private_settings
+
+    use_private_settings(settings_dir / "settings")
     os.environ["XDG_DATA_HOME"] = str(settings_dir / "data")
     os.environ["GAPSCOPE_LOG"] = str(settings_dir / "gapscope.log")
     if not args.warm_cache:        # the Triage tab as on the library's first screening: features built

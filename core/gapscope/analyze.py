@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Optional, Sequence
 
 from .jobs import CancelToken, Cancelled, ProgressFn, check, report, scaled
+from .textfmt import plural
 from .vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 
 
@@ -183,7 +184,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
         try:
             st = classify_library(lib, progress=_step(progress, 0.05, bounds[1], "classifying sentences"),
                                   cancel=cancel)
-            out.steps.append(StepResult("facets", True, f"{st['classified']} papers classified"))
+            out.steps.append(StepResult("facets", True, f"{plural(st['classified'], 'paper')} classified"))
         except Cancelled:
             raise
         except Exception as exc:  # noqa: BLE001 - e.g. no trained facet head yet: the topic map still works
@@ -200,8 +201,8 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
         st = embed_library(lib, kinds=kinds, encoder=encoder,
                            progress=_step(progress, bounds[1], bounds[2], "embedding"), cancel=cancel)
         done = st["embedded"] + st.get("reused", 0)
-        out.steps.append(StepResult("embed", bool(done), f"{st['embedded']} texts embedded, "
-                                                           f"{st.get('reused', 0)} given vectors from the facets pass"))
+        out.steps.append(StepResult("embed", bool(done), f"{plural(st['embedded'], 'text')} embedded, "
+                                                           f"{plural(st.get('reused', 0), 'text')} given vectors from the facets pass"))
     check(cancel)
 
     # 3. maps whose inputs changed (or that were never built), or that say they are out of date (papers
@@ -228,7 +229,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
             m = ms.maps.get(f)
             if m is not None:
                 lib.record_analysis_input(f"map:{f}", fingerprints[f], m.id)
-                out.steps.append(StepResult(f"map:{f}", True, f"map {m.id}, {len(m.assignments)} papers, k={m.k}"))
+                out.steps.append(StepResult(f"map:{f}", True, f"map {m.id}, {plural(len(m.assignments), 'paper')}, k={m.k}"))
             else:
                 why = ms.skipped.get(f, "not built")
                 out.steps.append(StepResult(f"map:{f}", False, f"not mapped ({why})"))
@@ -262,10 +263,10 @@ def _pdf_labels_step(lib, out: AnalysisReport, progress, cancel) -> None:
     except Cancelled:
         raise
     except FileNotFoundError as exc:    # no facet model installed: the PDFs stay attached, unlabelled
-        out.notes.append(f"{len(todo)} PDFs not labelled ({exc})")
+        out.notes.append(f"{plural(len(todo), 'PDF')} not labelled ({exc})")
         out.steps.append(StepResult("pdf labels", False, f"not labelled: {exc}"))
         return
-    out.steps.append(StepResult("pdf labels", True, f"{st['sentences']} sentences of {st['attachments']} PDFs labelled"))
+    out.steps.append(StepResult("pdf labels", True, f"{plural(st['sentences'], 'sentence')} of {plural(st['attachments'], 'PDF')} labelled"))
 
 
 def _concepts_step(lib, out: AnalysisReport, encoder, progress, cancel) -> None:
@@ -290,8 +291,8 @@ def _concepts_step(lib, out: AnalysisReport, encoder, progress, cancel) -> None:
         out.steps.append(StepResult("concepts", False, f"not extracted: {exc}"))
         return
     lib.record_analysis_input("concepts", fp, res["batch"])
-    out.steps.append(StepResult("concepts", True, f"{res['concepts']} concepts ({res['method_concepts']} method, "
-                                                 f"{res['problem_concepts']} problem) from {res['papers']} papers"))
+    out.steps.append(StepResult("concepts", True, f"{plural(res['concepts'], 'concept')} ({res['method_concepts']:,} method, "
+                                                 f"{res['problem_concepts']:,} problem) from {plural(res['papers'], 'paper')}"))
 
 
 def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -> None:
@@ -309,4 +310,4 @@ def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -
     found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet)
     lib.record_analysis_input("gaps", fp, lib.latest_gap_batch())
     out.gaps = len(found)
-    out.steps.append(StepResult("gaps", True, f"{len(found)} gaps found"))
+    out.steps.append(StepResult("gaps", True, f"{plural(len(found), 'gap')} found"))

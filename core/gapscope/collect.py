@@ -569,6 +569,7 @@ def _fill_from_arxiv(lib: Library, rep: CollectReport, title_lookups: int, sleep
 def _arxiv_title_match(fetcher: PoliteFetcher, url: str, title: str, authors: str) -> Optional[Paper]:
     import re
 
+    from .csvcells import split_authors
     from .sources.dedup import first_author_key, normalize_title
 
     words = re.sub(r"[^\w\s\-]", " ", title).split()
@@ -576,7 +577,7 @@ def _arxiv_title_match(fetcher: PoliteFetcher, url: str, title: str, authors: st
         return None  # too short to be sure, or Scholar cut the title
     page = ax.fetch_page(fetcher, url, ax.make_search(f'ti:"{" ".join(words)}"'), 0, 5)
     want = normalize_title(title)
-    author = first_author_key([a for a in authors.split("; ") if a])
+    author = first_author_key(split_authors(authors))
     for r in page.results:
         p = ax.result_to_paper(r)
         if normalize_title(p.title) == want and (author is None or first_author_key(p.authors) == author):

@@ -13,6 +13,7 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
+from .csvcells import join_authors
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper, RecordError,
                      RecordNote, RecordWarning, is_untitled)
@@ -222,7 +223,7 @@ class _Writer:
         if is_untitled(title) and p.title and not is_untitled(p.title):
             sets["title"], sets["norm_title"] = p.title, normalize_title(p.title)
         if p.authors and not authors:
-            sets["authors"] = "; ".join(p.authors)
+            sets["authors"] = join_authors(p.authors)
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 from contextlib import contextmanager
-from typing import Any, Callable, Iterable, Iterator, Optional, Protocol
+from typing import Any, Callable, Iterable, Iterator, Optional, Protocol, TypeVar
 
 
 class Progress(Protocol):
@@ -18,6 +18,7 @@ class Progress(Protocol):
 
 
 ProgressFn = Callable[[int, int, str], None]
+T = TypeVar("T")
 
 
 class Notice(str):
@@ -102,6 +103,36 @@ def interruptible(cancel: Optional[CancelToken]) -> Iterator[None]:
         with cancel.interruptible():
             yield
     check(cancel)
+
+
+def abandonable(load: Callable[[], T], cancel: Optional[CancelToken], *, name: str = "gapscope-load",
+                poll_s: float = 0.05) -> T:
+    """``load()``, one long call that reads no token and has no effect but its result (loading a model:
+    seconds of imports and weights), run so that Cancel does not wait for it: on a daemon thread of its
+    own, while the caller reads ``cancel``. Cancelled meanwhile, the caller gets :class:`Cancelled` at once
+    and the load goes on by itself to its end, its result dropped. ``load`` must therefore write nothing
+    anywhere (a library above all): read what it needs before. None for ``cancel``: ``load()`` here."""
+    if cancel is None:
+        return load()
+    check(cancel)
+    out: dict[str, Any] = {}
+    ended = threading.Event()
+
+    def run() -> None:
+        try:
+            out["value"] = load()
+        except BaseException as exc:  # noqa: BLE001 - raised in the caller's thread
+            out["error"] = exc
+        finally:
+            ended.set()
+
+    threading.Thread(target=run, name=name, daemon=True).start()
+    with interruptible(cancel):           # the CLI's Ctrl-C raises in the wait below
+        while not ended.wait(poll_s):
+            check(cancel)
+    if "error" in out:
+        raise out["error"]
+    return out["value"]
 
 
 def report(progress: Optional[ProgressFn], done: int, total: int, message: str = "") -> None:

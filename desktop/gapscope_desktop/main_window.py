@@ -71,7 +71,7 @@ class MainWindow(QMainWindow):
         self.library_view.countChanged.connect(self._count_changed)
         self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
-        self.detail.pdfHighlightAsked.connect(self.open_in_pdf)
+        self.detail.pdfHighlightAsked.connect(self.show_pdf_highlight)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -110,6 +110,7 @@ class MainWindow(QMainWindow):
         self.gaps_view.openInPdf.connect(self.open_in_pdf)
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
+        self.experiments_view.draftOffered.connect(self._spec_draft_offered)
         from .views.graph_view import GraphView
 
         self.graph_view = GraphView(self.tasks)
@@ -411,6 +412,11 @@ class MainWindow(QMainWindow):
         """The Reader at a full-text sentence (a gap's evidence), the sentence selected."""
         self.tabs.setCurrentWidget(self.reader)
         return self.reader.show_sentence(paper_id, page, sentence)
+
+    def show_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str) -> bool:
+        """The Reader at a highlight: in the PDF it was made in (a paper may have several), its text selected."""
+        self.tabs.setCurrentWidget(self.reader)
+        return self.reader.show_sentence(paper_id, page, text, attachment_id=attachment_id)
 
     def _pdfs_attached(self, results: list) -> str:
         summary, failed = attach_summary(results)
@@ -954,6 +960,14 @@ class MainWindow(QMainWindow):
         s.setValue("window/tab", self.tabs.currentIndex())
         s.setValue("window/paperTable", self.library_view.header_state())
 
+    def _spec_draft_offered(self, _text: str) -> None:
+        """Said in the status bar too: the Experiments tab may not be the one shown. After what the library's
+        opening said (an upgrade), not over it."""
+        notice = "An experiment spec was not saved when GapScope last closed: the Experiments tab offers to restore it."
+        shown = self.statusBar().currentMessage()
+        if notice not in shown:
+            self._status_notice(f"{shown}  {notice}" if shown else notice, 120000 if shown else 15000)
+
     def _status_notice(self, text: str, ms: int) -> None:
         """A message in the status bar. Qt hides the status line (library path, paper count) under a
         message only while the window is visible: one given before the window is shown would be written
@@ -1130,6 +1144,8 @@ class MainWindow(QMainWindow):
         if self.facet_review is not None:
             self.facet_review.close()
         self.save_state()
+        # an unsaved spec nobody was asked about (SIGTERM) is kept in the library's folder for next time
+        self.experiments_view.close_drafts(keep=self._terminating or self._close_approved)
         self.experiments_view.shutdown()
         self.tasks.shutdown(final=True)
         if self.lib is not None:

@@ -129,10 +129,9 @@ def _settle(app, window, ms: int = 300) -> None:
 def welcome_shot(out: Path, tmp: Path, recent=()) -> Path:
     """The window as a new user first sees it: no library yet, the welcome page (with ``recent``
     libraries listed). The settings and the default library folder are temporary ones."""
-    from PySide6.QtCore import QSettings
+    from .settings import use_private_settings
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    os.environ["GAPSCOPE_SETTINGS"] = str(tmp / "settings" / "GapScope.ini")
+    use_private_settings(tmp / "settings")
     os.environ.setdefault("XDG_DATA_HOME", str(tmp / "user-data"))
     from . import recent as recent_list
     from .app import create_app
@@ -179,11 +178,9 @@ def main(argv=None) -> int:
                 map_of(lib_path, args.map_k)
         screen_a_few(lib_path)
 
-    from PySide6.QtCore import QSettings
+    from .settings import use_private_settings
 
-    QSettings.setDefaultFormat(QSettings.IniFormat)
-    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(Path(tmp.name) / "settings"))
-    os.environ["GAPSCOPE_SETTINGS"] = str(Path(tmp.name) / "settings" / "GapScope.ini")
+    use_private_settings(Path(tmp.name) / "settings")
     from .app import create_app
     from .main_window import MainWindow
 

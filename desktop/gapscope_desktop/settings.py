@@ -31,6 +31,17 @@ def settings() -> QSettings:
     return QSettings(str(core_settings.user_settings_path()), QSettings.IniFormat)
 
 
+def use_private_settings(folder) -> None:
+    """Keep this process's settings in ``folder`` (benchmarks, screenshots): the user's own file is
+    chosen by ``$GAPSCOPE_SETTINGS``, so moving QSettings' default path alone would not spare it."""
+    from pathlib import Path
+
+    folder = Path(folder)
+    QSettings.setDefaultFormat(QSettings.IniFormat)
+    QSettings.setPath(QSettings.IniFormat, QSettings.UserScope, str(folder))
+    os.environ["GAPSCOPE_SETTINGS"] = str(folder / "GapScope.ini")
+
+
 def get(key: str) -> Any:
     value = settings().value(key, DEFAULTS.get(key))
     return DEFAULTS.get(key) if value is None else value

@@ -216,3 +216,19 @@ def test_gaps_list_topic_keeps_a_region_and_a_shortcoming_by_their_topics_as_the
     assert listed("diffusion") == ["Region diffusion is thin.", "Apply A to B."]
     assert listed("speech") == ["Nobody fixes accents."]
     assert listed("vision") == []
+
+
+def test_gaps_list_limit_0_lists_every_gap(small):
+    """`gaps list --limit 0` has always listed every gap (the list is cut only at a limit): a script that
+    asks for all of them is not refused."""
+    import json
+
+    from gapscope.gaps import save_gaps
+    from gapscope.gaps.model import Gap
+
+    lib, ids, _data = small
+    save_gaps(lib, [Gap("thin_growing", 1.0 - i / 100, f"Gap number {i}.", None, None, [ids[i]]) for i in range(25)])
+    r = _run(lib, "gaps", "list", "--limit", "0", "--json")
+    assert r.exit_code == 0, r.output
+    assert [g["statement"] for g in json.loads(r.output)] == [f"Gap number {i}." for i in range(25)]
+    assert len(json.loads(_run(lib, "gaps", "list", "--json").output)) == 20

@@ -79,3 +79,31 @@ def test_encoder_cancel_between_batches(shared_data, encoder):
     with pytest.raises(Cancelled):
         encoder.encode(texts, batch_size=2, progress=progress, cancel=token)
     assert 0 < max(calls) < len(texts)
+
+
+def test_cancel_while_the_texts_are_read_writes_nothing(library, shared_data, monkeypatch):
+    """Reading and hashing every paper's texts is seconds on a big library before anything is encoded: a
+    Cancel then stops before the vector cache and its mapping are touched (and before a model loads)."""
+    import gapscope.embed.library as lib_mod
+    import gapscope.embed.store as vstore
+
+    add_papers(library, arxiv_records(str(shared_data), 5))
+    token = CancelToken()
+    real_texts, written = lib_mod.paper_kind_texts, []
+
+    def texts_then_cancel(*args, **kwargs):
+        out = real_texts(*args, **kwargs)
+        token.cancel()
+        return out
+
+    def no_load(*args, **kwargs):
+        written.append("the model loaded")
+        raise AssertionError("the model loaded after the Cancel")
+
+    monkeypatch.setattr(lib_mod, "paper_kind_texts", texts_then_cancel)
+    monkeypatch.setattr(vstore, "put_mapping", lambda *a, **kw: written.append(a))
+    monkeypatch.setattr("gapscope.embed.Encoder", no_load)
+    monkeypatch.setattr("gapscope.embed.encoder.Encoder", no_load)
+    with pytest.raises(Cancelled):
+        embed_library(library, kinds=("abstract",), encoder=None, cancel=token)
+    assert not written

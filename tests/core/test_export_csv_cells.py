@@ -194,3 +194,58 @@ def test_the_triage_export_guards_its_cells_too(tmp_path):
     [row] = _csv_rows((tmp_path / "decisions.csv").read_text(encoding="utf-8"))
     assert (row["title"], row["reason"]) == ("'=1+1 formulas in titles", "'@wrong population")
     lib.close()
+
+
+_NAMES = ["Ann Lee", "Research; Development Group", "Martin Luther King, Jr.", "Ann and Bo Lab", "back\\slash",
+          "ends with\\", "; semi first", "Ørsted, H. C."]
+
+
+def test_every_author_name_comes_back_exactly_through_the_csv_export(tmp_path):
+    """GapScope's CSV export read back: a name with a ";" is one name (the library, which keeps its names
+    "; "-joined, and the export made it two), a name with " and " is not split, a "Family, Given" name is not
+    turned around (the export writes the library's names as they are), backslashes stay; into a fresh
+    library and into the library itself (merged, unchanged)."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    lib = Library(tmp_path / "orig.sqlite")
+    papers = [Paper(title="A paper by many hands", authors=_NAMES, year=2024, source="test", source_key="a"),
+              Paper(title="A paper by one odd name", authors=["Lab; Group"], year=2024, source="test", source_key="b")]
+    ingest_papers(lib, papers, kind="import", source="test", target="names")
+    ids = lib.list_paper_ids()
+    assert [p.authors for p in lib.get_papers(ids)] == [_NAMES, ["Lab; Group"]]     # the library keeps them too
+    text = export_text(lib, "csv", ids)
+    assert "Research\\; Development Group" in text              # what a spreadsheet shows: readable
+    path = tmp_path / "table.csv"
+    path.write_text(text, encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    rep = import_file(fresh, path)
+    assert (rep.added, rep.errors) == (2, [])
+    assert [p.authors for p in fresh.get_papers(rep.added_ids)] == [_NAMES, ["Lab; Group"]]
+    rep = import_file(lib, path)
+    assert rep.merged + rep.unchanged == 2 and [p.authors for p in lib.get_papers(ids)] == [_NAMES, ["Lab; Group"]]
+    fresh.close()
+    lib.close()
+
+
+def test_an_older_csv_export_and_another_programs_table_read_their_authors_as_before(tmp_path, library):
+    """An export written before names were escaped: its "; "-separated names come back, a backslash in one
+    kept. Another program's table is split at ";" and " and ", "Family, Given" turned around, as always."""
+    old = tmp_path / "old.csv"
+    old.write_text("id,title,authors,year,source\n1,An older export,Ann Lee; Bo Chen; A\\B Ng,2020,GapScope\n",
+                   encoding="utf-8")
+    other = tmp_path / "other.csv"
+    other.write_text("title,authors,year\nA table from elsewhere,\"Lee, Ann; Chen, Bo and Ng, Cy\",2021\n",
+                     encoding="utf-8")
+    [a] = import_file(library, old).added_ids
+    [b] = import_file(library, other).added_ids
+    assert library.get_paper(a).authors == ["Ann Lee", "Bo Chen", "A\\B Ng"]
+    assert library.get_paper(b).authors == ["Ann Lee", "Bo Chen", "Cy Ng"]
+
+
+def test_author_names_in_one_cell_come_back_whole():
+    from gapscope.csvcells import join_authors, split_authors
+
+    assert split_authors(join_authors(_NAMES)) == _NAMES
+    assert join_authors(["Ann Lee", "Bo Chen"]) == "Ann Lee; Bo Chen"       # as before for plain names
+    assert split_authors("Ann Lee; X;Y") == ["Ann Lee", "X;Y"]             # a name kept before escapes were

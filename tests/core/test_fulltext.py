@@ -372,11 +372,11 @@ def test_gap_quotes_name_the_section_of_a_fulltext_shortcoming(lib, pdfs, fast_e
                              (lim[0]["id"], "other", "own", 0.9, "test")])
     quotes = shortcoming_sentences(lib, [pid])[pid]
     assert quotes[0] == {"text": lim[0]["text"], "shortcoming": "own", "confidence": 0.9, "section": "Limitations",
-                         "page": 10, "role": "other"}
+                         "section_kind": "limitations", "page": 10, "role": "other", "corrected": False}
     gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [pid], roles={pid: "shortcoming"})
     quote_shortcomings(lib, [gap])
     assert gap.details["quotes"][0]["section"] == "Limitations"
-    assert "Human evaluation is a noisy process" in gap.statement and "(own, Limitations p. 10)" in gap.statement
+    assert "Human evaluation is a noisy process" in gap.statement and "(own 0.90, Limitations p. 10)" in gap.statement
 
 
 def test_facet_model_labels_the_limitations_sentences(lib, pdfs, fast_extract):

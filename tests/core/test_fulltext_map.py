@@ -96,22 +96,26 @@ def test_limitations_sentences_join_the_shortcoming_vector_and_the_map(tmp_path,
         assert _map_fingerprint(lib, "shortcoming") != fp["shortcoming"]
         assert _map_fingerprint(lib, "method") == fp["method"]
 
-        # an unaddressed-shortcoming gap with the paper as evidence quotes its Limitations section, named
+        # an unaddressed-shortcoming gap with the paper as evidence quotes its Limitations section, named: its
+        # surest sentence there
         from gapscope.gaps.find import quote_shortcomings
         from gapscope.gaps.model import Gap
 
         gap = Gap("unaddressed_shortcoming", 0.5, "A gap.", None, None, [eacl], roles={eacl: "shortcoming"})
         quote_shortcomings(lib, [gap])
         full = [q for q in gap.details["quotes"] if q.get("section")]
-        assert [(q["text"], q["section"], q["page"]) for q in full] == [(lim[0]["text"], "Limitations", 10)]
+        surest = max(lim, key=lambda s: s["confidence"])       # max keeps the first of equals, as the quotes do
+        assert [(q["text"], q["section"], q["page"]) for q in full] == [(surest["text"], "Limitations", 10)]
         assert "Limitations p. 10)" in gap.statement
 
         # the concept gaps' shortcoming evidence reads them too, with the section
         from gapscope.gaps.find import shortcoming_reader
 
         read = shortcoming_reader(lib)([eacl])[eacl]
-        assert {"text": lim[0]["text"], "section": "Limitations", "page": 10} in read
-        assert all(isinstance(x, str) for x in read[:len(read) - len([y for y in read if isinstance(y, dict)])])
+        assert [(q["section"], q["page"]) for q in read if q["text"] == lim[0]["text"]] == [("Limitations", 10)]
+        # the abstract's first, then the full text's; each labelled
+        assert [bool(q.get("section")) for q in read] == sorted(bool(q.get("section")) for q in read)
+        assert all(q["shortcoming"] != "none" and "confidence" in q for q in read)
 
         # the map: the paper is a member and its keywords' text holds the Limitations sentences
         from gapscope.maps.build import load_facet_data

@@ -149,7 +149,7 @@ def test_listed_concept_gaps_have_no_duplicates_and_evidence_by_role(spread):
 
 def test_concept_gap_shortcoming_evidence_names_the_pdf_section(spread):
     """The shortcoming sentences a concept gap cites may come from a PDF's Limitations section (the reader
-    gives {"text", "section", "page"}) beside abstract sentences (plain text); the section and page stay."""
+    gives its "section" and "page") beside abstract sentences; the section and page stay."""
     from gapscope.gaps.candidates import concept_gaps
 
     lib, data, cs, dates = spread
@@ -160,8 +160,10 @@ def test_concept_gap_shortcoming_evidence_names_the_pdf_section(spread):
                 phrase_of.setdefault(int(pid), c.phrase)
 
     def reader(pids):
-        return {int(p): ["Nothing is said here.",
-                         {"text": f"Our study does not cover {phrase_of[int(p)]} in depth.", "section": "Limitations",
+        return {int(p): [{"text": "Nothing is said here.", "shortcoming": "prior", "confidence": 0.99,
+                          "role": "background"},
+                         {"text": f"Our study does not cover {phrase_of[int(p)]} in depth.", "shortcoming": "own",
+                          "confidence": 0.7, "role": "other", "section": "Limitations", "section_kind": "limitations",
                           "page": 9}] for p in pids if int(p) in phrase_of}
     gaps = concept_gaps(cs, dates, top=5, shortcomings=reader)
     quoted = [s for g in gaps for s in g.details["shortcoming_sentences"]]

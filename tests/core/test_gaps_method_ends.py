@@ -103,6 +103,7 @@ def test_a_shortcoming_gap_quotes_no_method_sentence(tmp_path):
     example; the paper's shortcoming sentence is."""
     from gapscope.gaps.find import quote_shortcomings, shortcoming_reader
     from gapscope.gaps.model import Gap
+    from gapscope.gaps.quotes import quotable
     from gapscope.store import Library
 
     lib = Library(tmp_path / "review.gapscope")
@@ -127,7 +128,12 @@ def test_a_shortcoming_gap_quotes_no_method_sentence(tmp_path):
         quote_shortcomings(lib, [gap, other])
         assert [q["text"] for q in gap.details["quotes"]] == [short]
         assert how not in gap.statement and "(e.g." not in gap.statement and short in gap.statement, gap.statement
-        assert other.statement == "5 papers state \u201cy\u201d, yet none.", other.statement
-        assert shortcoming_reader(lib)([pid]) == {pid: [short]}      # a method x problem gap's quotes too
+        # its example gone, and it says it quotes none (it names no stating paper)
+        assert other.statement.startswith("5 papers state \u201cy\u201d, yet none. No shortcoming sentence quoted"), \
+            other.statement
+        # a method x problem gap's reader gives both, labelled; the method one is never quoted
+        read = shortcoming_reader(lib)([pid])[pid]
+        assert [(q["text"], q["role"]) for q in read] == [(how, "method"), (short, "background")]
+        assert [q["text"] for q in quotable(read)] == [short]
     finally:
         lib.close()

@@ -54,7 +54,22 @@ def test_ris_bibtex_and_csl_json_records_without_title(tmp_path):
     csl = tmp_path / "refs.json"
     csl.write_text(json.dumps([{"id": "x", "abstract": ABSTRACT_B}, {"id": "y"}], indent=1), encoding="utf-8")
     papers, warnings, errors = _kinds(list(read_csl_json(csl)))
-    assert is_untitled(papers[0].title) and len(warnings) == 1 and "'y' has no title, abstract" in errors[0].message
+    assert is_untitled(papers[0].title) and len(warnings) == 1
+    assert errors[0].message.startswith("item 2 of the array (id 'y') has no title, abstract")
+
+
+def test_csl_items_on_one_line_are_named_by_their_place_in_the_array(tmp_path):
+    """A CSL-JSON array written on one line (json.dump, pandoc) gives every item line 1: a bad item is
+    named by its place in the array (and its id when it has one), so that it can be found."""
+    csl = tmp_path / "refs.json"
+    csl.write_text(json.dumps([{"title": "A paper"}, {"note": "no title"}, 5, {"id": "k7", "note": "x"}]),
+                   encoding="utf-8")
+    papers, _, errors = _kinds(list(read_csl_json(csl)))
+    assert [p.title for p in papers] == ["A paper"]
+    assert [str(e) for e in errors] == [
+        f"{csl}:1: item 2 of the array has no title, abstract or identifier (DOI, PMID, arXiv id)",
+        f"{csl}:1: item 3 of the array is not a JSON object but a number",
+        f"{csl}:1: item 4 of the array (id 'k7') has no title, abstract or identifier (DOI, PMID, arXiv id)"]
 
 
 def test_untitled_records_merge_by_an_identifier_only(library, tmp_path):

@@ -150,6 +150,9 @@ def test_export_json_uses_arxiv_ids(slice_lib):
     assert show.exit_code == 0 and json.loads(show.output)["facet"] == "topic"
     bad = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--cluster", "999"])
     assert bad.exit_code == 4
+    one = CliRunner().invoke(main, ["--library", str(lib.path), "map", "show", "--facet", "topic", "--cluster", "0"])
+    months = next(line for line in one.output.splitlines() if line.startswith("by month: "))
+    assert re.fullmatch(r"by month: \d{4}-\d{2}: [\d,]+(, \d{4}-\d{2}: [\d,]+)*", months), months
 
 
 def test_label_bigrams_only_join_adjacent_words_and_skip_fillers():
@@ -166,6 +169,21 @@ def test_label_bigrams_only_join_adjacent_words_and_skip_fillers():
                            ["Sheaves on curves.", "Coherent sheaves on curves."]], top_n=4)
     assert all("groups lie" not in k for k in kws)
     assert "lie" in " ".join(kws[0]).lower() and any("sheaves" in w for w in kws[1])
+
+
+def test_a_keyword_cut_from_a_longer_term_is_shown_whole():
+    """The bigrams cut "mean average precision" to "mean average": a cluster of the 10,653-paper library was
+    labelled "ViTs, mean average, tiny"."""
+    from gapscope.maps.labels import ctfidf_keywords
+
+    detection = ["We report mean average precision on drone images.", "Mean average precision rises for drones.",
+                 "Drone detectors reach a higher mean average precision.", "Mean average precision of drones.",
+                 "Tiny drones are hard; the tiny ones blur."]
+    other = ["Sheaves on curves.", "Coherent sheaves on curves.", "Curves and sheaves."]
+    kws = ctfidf_keywords([detection, other], top_n=4)
+    assert "mean average precision" in [k.lower() for k in kws[0]], kws
+    assert not {"mean average", "average precision", "mean", "average", "precision"} & {k.lower() for k in kws[0]}
+    assert "tiny" in kws[0] or "drones" in kws[0]           # words with no one longer term stay as they are
 
 
 def test_keyword_labels_write_acronyms_and_names_as_the_texts_do():

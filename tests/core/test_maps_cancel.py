@@ -106,3 +106,113 @@ def test_analyze_records_the_maps_kept_by_a_cancelled_build(lib_and_data, monkey
     topic = lib.latest_map_id("topic")
     assert topic is not None and lib.latest_map_id("method") is None
     assert lib.analysis_input("map:topic") == (analyze._map_fingerprint(lib, "topic"), topic)
+
+
+# --- Cancel inside a k-means run (faiss's k-means is one C++ call that reads no token) ------------------
+def _faiss_runs(monkeypatch, after_first=None):
+    """The iteration counts of each faiss Clustering.train call; ``after_first()`` runs once the first
+    returns (a Cancel as the k-means is under way)."""
+    import faiss
+
+    runs: list[int] = []
+    real = faiss.Clustering.train
+
+    def train(self, *args, **kwargs):
+        runs.append(int(self.niter))
+        out = real(self, *args, **kwargs)
+        if after_first is not None and len(runs) == 1:
+            after_first()
+        return out
+
+    monkeypatch.setattr(faiss.Clustering, "train", train)
+    return runs
+
+
+def test_kmeans_stops_between_its_iterations_when_cancelled(lib_and_data, monkeypatch):
+    from gapscope.jobs import CancelToken, Cancelled
+    from gapscope.maps.cluster import spherical_kmeans
+
+    _, data = lib_and_data
+    token = CancelToken()
+    runs = _faiss_runs(monkeypatch, after_first=token.cancel)
+    with pytest.raises(Cancelled):
+        spherical_kmeans(data["topic"][1], 12, seed=0, niter=20, cancel=token)
+    assert len(runs) == 1 and runs[0] < 20         # the iterations after the Cancel never ran
+
+
+@pytest.mark.parametrize("niter, points_per_centroid", [(20, 256), (12, 8), (7, 256)])
+def test_kmeans_read_in_steps_gives_the_clusters_of_one_faiss_run(lib_and_data, monkeypatch, niter,
+                                                                  points_per_centroid):
+    """Not cancelled, the k-means that reads Cancel between its steps gives the centroids and clusters of
+    faiss's own k-means in one call, bit for bit: a map built again with the same seed does not change.
+    (8 points per centroid: faiss trains on its seeded sample of the papers, the same at every step.)"""
+    import faiss
+    import numpy as np
+
+    from gapscope.jobs import CancelToken
+    from gapscope.maps.cluster import assign, normalize, spherical_kmeans
+
+    _, data = lib_and_data
+    x = normalize(data["topic"][1])
+    for seed in (0, 3):
+        one = faiss.Kmeans(x.shape[1], 12, niter=niter, spherical=True, seed=seed + 1, verbose=False,
+                           min_points_per_centroid=1, max_points_per_centroid=points_per_centroid)
+        one.train(x)
+        runs = _faiss_runs(monkeypatch)
+        stepped = spherical_kmeans(x, 12, seed=seed, niter=niter, points_per_centroid=points_per_centroid,
+                                   cancel=CancelToken())
+        monkeypatch.undo()
+        assert len(runs) > 1 and sum(runs) == niter
+        assert np.array_equal(stepped.centroids, normalize(one.centroids))
+        assert np.array_equal(stepped.labels, assign(x, normalize(one.centroids))[1])
+        plain = spherical_kmeans(x, 12, seed=seed, niter=niter, points_per_centroid=points_per_centroid)
+        assert np.array_equal(plain.centroids, stepped.centroids)
+
+
+def test_cluster_keywords_stop_when_cancelled(lib_and_data):
+    """The keywords of a map's clusters (seconds on a big library, after the k-means) read Cancel too."""
+    from gapscope.jobs import CancelToken, Cancelled
+    from gapscope.maps.labels import ctfidf_keywords
+
+    _, data = lib_and_data
+    texts = list(data["topic"][2].values())
+    token = CancelToken()
+    token.cancel()
+    with pytest.raises(Cancelled):
+        ctfidf_keywords([texts[:50], texts[50:100]], cancel=token)
+    assert ctfidf_keywords([texts[:50], texts[50:100]], cancel=CancelToken()) == ctfidf_keywords(
+        [texts[:50], texts[50:100]])
+
+
+def test_a_cancel_while_a_facet_is_read_hands_back_the_maps_kept(lib_and_data, monkeypatch):
+    """Cancel while the next facet's vectors are read: its texts are not read (a second or two on a big
+    library), and the stop names the maps stored before it, as a stop between facets does."""
+    import gapscope.embed as embed
+    import gapscope.facets as facets
+    from gapscope.jobs import CancelToken, Cancelled
+    from gapscope.maps import build_maps
+    from gapscope.vocabulary import MAP_FACET_EMBED_KIND
+
+    lib, data = lib_and_data
+    token = CancelToken()
+    facet_of = {kind: facet for facet, kind in MAP_FACET_EMBED_KIND.items()}
+
+    def load_vectors(lib, kind, paper_ids=None):
+        if facet_of[kind] == "method":
+            token.cancel()                 # as the method vectors are read
+        return data[facet_of[kind]][0], data[facet_of[kind]][1]
+
+    read = []
+    real_texts = facets.facet_texts
+
+    def facet_texts(lib, ids):
+        read.append(len(ids))
+        return real_texts(lib, ids)
+
+    monkeypatch.setattr(embed, "load_vectors", load_vectors)
+    monkeypatch.setattr(facets, "facet_texts", facet_texts)
+    with pytest.raises(Cancelled) as info:
+        build_maps(lib, facets=("topic", "method"), k=4, stability_seeds=0, cancel=token)
+    assert list(info.value.state["maps"]) == ["topic"]
+    assert not read                        # the method texts were not read after the Cancel
+    assert lib.latest_map_id("method") is None

@@ -10,8 +10,8 @@ import re
 import pytest
 
 from gapscope.fulltext import attach as attach_mod
-from gapscope.fulltext.meta import (FROM_ARXIV_ID, FROM_FILE_DATE, FROM_FILE_NAME, FROM_PAGE1, FROM_PROPERTIES,
-                                    FROM_XMP, plausible_author, title_problem)
+from gapscope.fulltext.meta import (FROM_ARXIV_ID, FROM_FILE_DATE, FROM_FILE_NAME, FROM_NOWHERE, FROM_PAGE1,
+                                    FROM_PROPERTIES, FROM_XMP, plausible_author, title_problem)
 
 
 MARKS = re.compile(r"[♢♠♡*†‡§¶∗\d]")
@@ -46,7 +46,61 @@ def test_a_cut_off_property_title_gives_way_to_page_one(pdf_meta):
 def test_a_table_page_gives_no_section_heading_for_a_title(pdf_meta, name):
     m = pdf_meta(name)
     assert m.title != "5 Discussion" and "REL ChemProt" not in m.authors
-    assert m.sources["title"] == FROM_FILE_NAME and not m.title_is_read
+    assert m.sources["title"] in (FROM_FILE_NAME, FROM_NOWHERE) and not m.title_is_read
+
+
+def test_a_page_named_by_its_arxiv_id_is_untitled_with_that_id_not_titled_by_it(pdf_meta):
+    """The SciBERT table page, 1903.10676.pdf, has no title on it: its name is its arXiv id, which is the
+    paper's id, not its title; the title is the placeholder of a record without one. A file with a name
+    of its own keeps that name as its title."""
+    m = pdf_meta("cs/1903.10676.pdf")
+    assert (m.title, m.sources["title"], m.arxiv_id) == ("[untitled] arXiv 1903.10676", FROM_NOWHERE, "1903.10676")
+    assert pdf_meta("odd/papermage-test-uu.pdf").title == "papermage-test-uu"
+
+
+def _excerpt(path, *, title_size):
+    """A one-page excerpt: a title line (in ``title_size`` type), a byline and body text in 11 pt."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=title_size)
+    pdf.multi_cell(180, 9, "Sparse Mixture Routing for Long-Context Retrieval", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=11)
+    pdf.multi_cell(180, 6, "Ann Lee, Bo Chen", new_x="LMARGIN", new_y="NEXT")
+    for _ in range(6):
+        pdf.multi_cell(180, 6, "We study how sparse routing of experts changes retrieval quality over long "
+                               "contexts, and report results on three benchmarks.", new_x="LMARGIN", new_y="NEXT")
+    pdf.output(str(path))
+    return path
+
+
+def test_an_excerpt_named_by_its_arxiv_id_is_titled_from_its_text_and_keeps_the_id(tmp_path, shared_data):
+    """Imported as new papers: an excerpt with its title in larger type is titled by it; the table page
+    and an excerpt whose title line is body-sized are "[untitled] arXiv ..."; each keeps the arXiv id of its
+    file name, and a record of the paper with a title, imported later, gives it that title."""
+    from gapscope.ingest import import_file
+    from gapscope.models import is_untitled
+    from gapscope.store import Library
+
+    titled = _excerpt(tmp_path / "2401.01234v2.pdf", title_size=17)
+    (tmp_path / "plain").mkdir()
+    plain = _excerpt(tmp_path / "plain" / "2401.05678.pdf", title_size=11)
+    with Library(tmp_path / "l.gapscope") as lib:
+        res = attach_mod.attach_paths(lib, [titled, plain, shared_data / "pdfs" / "cs" / "1903.10676.pdf"])
+        assert [r.status for r in res] == ["new-paper"] * 3
+        papers = [lib.get_paper(r.paper_id) for r in res]
+        assert [(p.arxiv_id, p.arxiv_version) for p in papers] == [("2401.01234", 2), ("2401.05678", None),
+                                                                      ("1903.10676", None)]
+        assert papers[0].title == "Sparse Mixture Routing for Long-Context Retrieval"
+        assert [p.title for p in papers[1:]] == ["[untitled] arXiv 2401.05678", "[untitled] arXiv 1903.10676"]
+        bib = tmp_path / "scibert.bib"
+        bib.write_text("@misc{beltagy2019, title = {SciBERT: A Pretrained Language Model for Scientific Text},"
+                       " author = {Beltagy, Iz}, year = {2019}, eprint = {1903.10676}, archivePrefix = {arXiv}}\n",
+                       encoding="utf-8")
+        assert import_file(lib, bib).merged == 1
+        scibert = lib.get_paper(res[2].paper_id)
+        assert scibert.title.startswith("SciBERT") and not is_untitled(scibert.title)
 
 
 def test_affiliation_marks_are_not_part_of_names(pdf_meta):
@@ -119,3 +173,30 @@ def test_a_reference_on_page_one_does_not_give_the_year():
              "Nature 405, 12-15 (2000).", "Cell 101, 3-9 (2019)."]
     assert _page1_date(lines) == (2021, None)
     assert _page1_date(["(Wong et al., 2001) showed", "as Smith (1999) found"]) == (None, None)
+
+
+def test_pdf_extract_says_what_it_read_and_where_from(pdf_meta):
+    """`gapscope pdf extract FILE` prints what an attach would store: each identifier, or that the PDF has
+    none (not a Python list or None), and the date with where it was read from."""
+    from gapscope.commands.fulltext import extract_summary
+
+    pasa = extract_summary(pdf_meta("cs/pasa-2501.10120.pdf"), 15)
+    assert pasa[-1] == f"no DOI  ·  arXiv 2501.10120v1  ·  date 2025-01 (read from: {FROM_ARXIV_ID})  ·  15 pages"
+    assert pasa[0].startswith("Title: PaSa: An LLM Agent") and pasa[0].endswith(f"(read from: {FROM_PAGE1})")
+    eacl = extract_summary(pdf_meta("cs/2023.eacl-main.121.pdf"), 20)[-1]
+    assert eacl.startswith("DOI 10.18653/v1/2023.eacl-main.121  ·  no arXiv id  ·  date 2023")
+    assert not any(bad in line for line in pasa + [eacl] for bad in ("[]", "None", "['"))
+
+
+def test_pdf_extract_json_has_the_date_and_where_each_field_came_from(shared_data):
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    res = CliRunner().invoke(main, ["pdf", "extract", str(shared_data / "pdfs" / "cs" / "pasa-2501.10120.pdf"), "--json"])
+    assert res.exit_code == 0, res.output
+    data = json.loads(res.output)
+    assert (data["arxiv_id"], data["arxiv_version"], data["published"], data["year"]) == ("2501.10120", 1, "2025-01", 2025)
+    assert data["read_from"]["date"] == FROM_ARXIV_ID and data["read_from"]["title"] == FROM_PAGE1

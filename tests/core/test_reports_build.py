@@ -198,3 +198,20 @@ def test_markdown_sets_the_commands_it_suggests_as_code(library, tmp_path):
     assert "> The library holds no papers yet: run `gapscope import FILE` or `gapscope collect`." in text
     assert not [line for line in text.splitlines() if line.startswith(">") and "\\`" in line]
     assert "> No maps have been built in this library: run `gapscope map`." in text
+
+
+def test_the_output_name_gives_the_format_and_an_unknown_extension_is_refused(library, tmp_path):
+    """`report -o review.docx` would have written HTML under that name: it is refused, naming the formats;
+    a name without an extension is HTML, as the help says."""
+    from gapscope.commands.reports import format_of
+
+    assert [format_of(n) for n in ("r.HTML", "r.htm", "r.md", "r.markdown", "r.pdf", "review")] == \
+        ["html", "html", "md", "md", "pdf", "html"]
+    runner = CliRunner()
+    res = runner.invoke(main, ["--library", str(library.path), "report", "-o", str(tmp_path / "review.docx")])
+    assert res.exit_code == 2 and ".html, .md or .pdf, not .docx" in res.output
+    assert not (tmp_path / "review.docx").exists()
+    res = runner.invoke(main, ["--library", str(library.path), "report", "-o", str(tmp_path / "review.docx"),
+                               "--format", "html", "-q"])
+    assert res.exit_code == 0, res.output
+    assert (tmp_path / "review.docx").read_text(encoding="utf-8").lstrip().lower().startswith("<!doctype html")

@@ -115,7 +115,9 @@ def test_evidence_is_grouped_by_role_with_the_gaps_views_headings(reports):
         # each quote under its paper, with its kind and place; the heading keeps its "e.g." but no longer
         # repeats the quotes in a "Stated as:" tail
         assert "Stated as" not in text and text.count(QUOTE) == 2, (fmt, text.count(QUOTE))
-        assert "own limitation, Limitations, p. 9" in text and "open problem, abstract" in text, fmt
+        # and how sure each is: the classifier's confidence
+        assert "own limitation, confidence 0.97, Limitations, p. 9" in text, fmt
+        assert "open problem, confidence 0.95, abstract" in text, fmt
 
 
 def test_closest_work_is_a_linked_reference(reports):

@@ -285,3 +285,20 @@ def test_embedding_settings_are_read_checked_and_declared_with_the_real_default(
     library.set_setting("embed.model_path", "/models/other")
     assert library_model(library) == "other/model"
     assert library_encoder_args(library)["model"] == "/models/other"
+
+
+@pytest.mark.parametrize("name", ["gaps.reference", "gaps_reference"])
+def test_settings_resolve_takes_the_library_key_that_list_shows(tmp_path, name):
+    """`settings list`, `get` and `set` name a setting by its library key: `resolve` takes it too."""
+    path = str(tmp_path / "l.gapscope")
+    runner = CliRunner()
+    assert runner.invoke(main, ["-L", path, "settings", "set", "gaps.reference", "/tmp/ref.gapscope"]).exit_code == 0
+    res = runner.invoke(main, ["-L", path, "settings", "resolve", name, "--json"])
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.output) == {"gaps_reference": {"value": "/tmp/ref.gapscope", "source": "library"}}
+
+
+def test_settings_resolve_names_the_nearest_setting_for_a_typo(tmp_path):
+    res = CliRunner().invoke(main, ["-L", str(tmp_path / "l.gapscope"), "settings", "resolve", "gaps.referense"])
+    assert res.exit_code == 2
+    assert "did you mean gaps.reference?" in res.output

@@ -167,3 +167,40 @@ def test_closest_work_the_reference_lists_but_the_library_holds_counts_as_the_li
     with qtbot.waitSignal(view.showPapers) as sig:
         view.evidence_button.click()
     assert sig.args == [[a, near], "evidence of gap #1"]
+
+
+def test_shortcoming_sentences_show_how_sure_and_a_gap_quoting_none_says_why(qtbot, library):
+    """A quoted shortcoming sentence shows its type and the classifier's confidence (or that it is the user's
+    label); a concept gap whose papers state no shortcoming surely enough says so instead of showing nothing."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    ingest_papers(library, [Paper(title="Continual Learning on the Edge", year=2026, source="test", source_key="p1")],
+                  kind="import", source="test", target="t")
+    pid = library.list_paper_ids()[0]
+    sentence = "Whether RFT overcomes forgetting remains an open problem."
+    note = ("no shortcoming sentence quoted: the 2 sentences naming “continual learning” or “KV cache” in the papers "
+            "on “continual learning” flagged as one fall short of a quote (2 with confidence under 0.9)")
+    base = {"type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [pid],
+            "evidence_roles": {str(pid): "problem"}, "stale": [], "runs": []}
+    quoting = {**base, "id": 1, "details": {"level": "concept", "shortcoming_sentences": [
+        {"paper_id": pid, "text": sentence, "shortcoming": "open", "confidence": 0.964}]}}
+    mine = {**base, "id": 2, "details": {"level": "concept", "shortcoming_sentences": [
+        {"paper_id": pid, "text": sentence, "shortcoming": "prior", "confidence": 0.6, "corrected": True}]}}
+    silent = {**base, "id": 3, "details": {"level": "concept", "shortcoming_sentences": [], "quote_note": note}}
+    shortfall = {**base, "id": 4, "type": "unaddressed_shortcoming", "statement": "1 paper states it.",
+                 "details": {"quotes": [{"paper_id": pid, "text": sentence, "shortcoming": "open",
+                                         "confidence": 0.964}]}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([quoting, mine, silent, shortfall])
+    view.select_gap(1)
+    assert f"{sentence} [Continual Learning on the Edge, 2026; open 0.96]" in view.detail.toPlainText()
+    view.select_gap(2)
+    assert f"{sentence} [Continual Learning on the Edge, 2026; prior, your label]" in view.detail.toPlainText()
+    view.select_gap(3)
+    assert f"Shortcomings stated: {note}" in " ".join(view.detail.toPlainText().split())
+    view.select_gap(4)
+    assert view.quotes.item(0).text().startswith(f"“{sentence}”  (open 0.96, abstract)")

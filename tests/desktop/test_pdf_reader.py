@@ -687,3 +687,42 @@ def test_removing_a_pdf_highlight_that_carries_a_note_asks_first(qtbot, lib_path
         assert reader.highlights == []
     finally:
         w.close()
+
+
+def test_show_on_a_highlight_opens_the_pdf_it_was_made_in_not_the_latest(qtbot, lib_path, shared_data):
+    """A paper with two PDFs (its paper, then a second file attached to it): "show" on a highlight made in
+    the first opens the first at its page with the text selected, not the latest PDF; a highlight in the
+    latest one opens that."""
+    from PySide6.QtCore import QUrl
+
+    from gapscope.fulltext import attach_file
+    from gapscope.store import Library
+
+    from .conftest import _open_window
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    lib = Library(lib_path)
+    try:
+        later = attach_file(lib, shared_data / "pdfs" / "cs" / "2304.02623v1.pdf", paper_id=pid)
+        assert later.status == "attached"
+        first_att, last_att = (a["id"] for a in lib.attachments_of(pid))
+        assert last_att == later.attachment_id
+        old_hl = lib.add_pdf_highlight(pid, first_att, 10, SENTENCE, comment="in the first PDF")
+        page1 = lib.fulltext_sentences(last_att)[0]
+        new_hl = lib.add_pdf_highlight(pid, last_att, page1["page"], page1["text"])
+    finally:
+        lib.close()
+    w = _open_window(qtbot, lib_path)
+    try:
+        reader = w.reader
+        w.detail.show_paper(pid)
+        assert reader.show_paper(pid) and reader.attachment["id"] == last_att       # the latest, by default
+        w.detail._link(QUrl(f"pdfhighlight:show/{old_hl}"))
+        assert w.tabs.currentWidget() is reader and reader.attachment["id"] == first_att
+        assert reader.pages == 20 and reader.page == 9 and reader.selected_text() == SENTENCE
+        assert [h["id"] for h in reader.highlights] == [old_hl]                     # that PDF's highlights
+        w.detail._link(QUrl(f"pdfhighlight:show/{new_hl}"))
+        assert reader.attachment["id"] == last_att and reader.page == page1["page"] - 1
+        assert [h["id"] for h in reader.highlights] == [new_hl]
+    finally:
+        w.close()

@@ -73,7 +73,8 @@ def enrich_cmd(ref, papers, collection, refresh, as_json, quiet) -> None:
 
 @click.command("related")
 @click.argument("papers", nargs=-1, required=True)
-@click.option("--k", "k", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--k", "k", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="How many related papers to list.")
 @click.option("--measure", type=click.Choice(["combined", "coupling", "cocitation", "adamic_adar"]), default="combined",
               show_default=True, help="combined: coupling and co-citation, each normalised (as Connected Papers).")
 @click.option("--library-only", is_flag=True, help="Only papers in the library (default: outside works too).")
@@ -109,7 +110,8 @@ def citations() -> None:
 
 @citations.command("refs")
 @click.option("--collection", "-c", help="The papers of this collection (default: the whole library).")
-@click.option("--k", "k", default=20, show_default=True, type=click.IntRange(1, 1000))
+@click.option("--k", "k", default=20, show_default=True, type=click.IntRange(1, 1000),
+              help="How many references to list, most cited first.")
 @click.option("--min-count", default=2, show_default=True, help="Cited by at least this many of the papers.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
@@ -137,8 +139,10 @@ def citations_refs(ref, collection, k, min_count, as_json) -> None:
 
 
 @citations.command("cores")
-@click.option("--facet", default="topic", show_default=True, type=click.Choice(MAP_FACETS))
-@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 100))
+@click.option("--facet", default="topic", show_default=True, type=click.Choice(MAP_FACETS),
+              help="Whose clusters: the latest map of this facet.")
+@click.option("--k", "k", default=5, show_default=True, type=click.IntRange(1, 100),
+              help="Core references listed per cluster.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def citations_cores(ref, facet, k, as_json) -> None:

@@ -63,7 +63,8 @@ def _failed(exc, as_json: bool) -> None:
 @click.argument("query", nargs=-1)
 @click.option("--ids", "ids", multiple=True, help="arXiv ids (2501.01234, 2501.01234v2, hep-th/9901001); repeat or comma-separate.")
 @click.option("--new-in", "new_in", multiple=True, metavar="CATEGORY",
-              help="Everything new in these categories (cs.LG ...) since the last such collect (or --since).")
+              help="Everything new in these categories (cs.LG ...) since the last such collect (or --since); "
+                   "repeat or comma-separate.")
 @click.option("--max", "max_results", type=click.IntRange(min=1), help="Stop after this many papers.")
 @click.option("--since", type=IsoDate(with_time=True), metavar="DATE",
               help="Only papers submitted on or after this date (YYYY-MM-DD, or YYYY-MM-DDTHH:MM in UTC).")
@@ -125,7 +126,8 @@ def _fetch_pdfs(lib, rep, as_json: bool, quiet: bool) -> int:
 
 @collect.command("scholar")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True)
+@click.option("--max", "max_results", type=click.IntRange(min=1), default=100, show_default=True,
+              help="Stop after this many results.")
 @click.option("--year-low", type=int, help="Only results from this year on.")
 @click.option("--year-high", type=int, help="Only results up to this year.")
 @click.option("--no-arxiv-fill", is_flag=True, help="Do not look up results that link to arXiv for their full abstracts.")
@@ -155,7 +157,8 @@ def collect_scholar_cmd(ref, query, max_results, year_low, year_high, no_arxiv_f
 
 
 @collect.command("log")
-@click.option("--limit", default=20, show_default=True)
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many of the latest collects to list.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def collect_log(ref, limit, as_json) -> None:
@@ -269,11 +272,20 @@ def settings_set(ref, key, value) -> None:
 @pass_library
 def settings_resolve(ref, name, as_json) -> None:
     """Each setting's value as a command sees it, and where it comes from
-    (command line > environment > library > user settings > default)."""
+    (command line > environment > library > user settings > default). NAME is a setting's name or its
+    library key (device or compute.device)."""
     from .. import settings as store
 
     if name is not None and name not in store.SETTINGS:
-        fail(f"unknown setting {name!r}; known: {', '.join(store.SETTINGS)}", 2)
+        # the key `settings list` / `get` / `set` show names the same setting
+        by_key = {s.library_key: n for n, s in store.SETTINGS.items() if s.library_key}
+        if name not in by_key:
+            import difflib
+
+            near = difflib.get_close_matches(name, [*store.SETTINGS, *by_key], n=1, cutoff=0.6)
+            fail(f"unknown setting {name!r}; " + (f"did you mean {near[0]}?" if near else
+                                                   f"known: {', '.join(store.SETTINGS)}"), 2)
+        name = by_key[name]
     view = store.Settings(ref.open() if ref.path.exists() else None)
     try:
         rows = {n: view.lookup(n) for n in ([name] if name else store.SETTINGS)}

@@ -215,6 +215,17 @@ class IsoDate(click.ParamType):
 ISO_DATE = IsoDate()
 
 
+def confirm(question: str, *, err: bool = False) -> bool:
+    """Ask a yes/no question (default no). No answer (standard input closed or empty, as in a script or a
+    pipe, or Ctrl-C at the prompt) is a no that says how to go ahead without asking, instead of click's
+    bare "Aborted!" and exit code 1."""
+    try:
+        return click.confirm(question, default=False, err=err)
+    except click.exceptions.Abort:
+        click.echo("\nno answer (give --yes to go ahead without asking)", err=True)
+        return False
+
+
 def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     # Called inside `except LibraryError`: a missing step or a fault of the library keeps its own code
     # (commands written before those codes existed pass "not found").

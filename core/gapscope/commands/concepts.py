@@ -53,8 +53,8 @@ def concepts(ctx, ref, top_n, min_papers, as_json, quiet) -> None:
 
 
 @concepts.command("list")
-@click.option("--kind", type=click.Choice(["method", "problem"]))
-@click.option("--limit", type=int, default=30, show_default=True)
+@click.option("--kind", type=click.Choice(["method", "problem"]), help="Only method or only problem concepts.")
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True, help="How many concepts to list.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def concepts_list(ref, kind, limit, as_json) -> None:

@@ -16,7 +16,8 @@ from .common import EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, emit_json, fail,
               help="Records per Parquet shard: the unit of resume and of work for a Ray actor.")
 @click.option("--limit", type=click.IntRange(1), default=None, help="Only the first N records (a trial run).")
 @click.option("--device", default=None, help="auto, cpu, cuda, mps (default: the device setting).")
-@click.option("--precision", type=click.Choice(["auto", "fp32", "bf16", "fp16"]), default="auto")
+@click.option("--precision", type=click.Choice(["auto", "fp32", "bf16", "fp16"]), default="auto",
+              help="auto: fp16 on CUDA, bf16 on CPUs with bf16 units, else fp32.")
 @click.option("--batch-size", type=int, default=None, help="Texts per batch (default suits the device).")
 @ray_options
 @click.option("--json", "as_json", is_flag=True)

@@ -183,7 +183,8 @@ def _settle_row(library_path: str, folder_status: dict) -> str:
 @click.option("--gap", "gap_id", type=int,
               help="Only runs that tested this gap (linked to it or to another copy of it, as `gaps show` lists).")
 @click.option("--paper", help="Only runs linked to this paper (library id, arXiv id or DOI).")
-@click.option("--runs-dir", type=click.Path(file_okay=False))
+@click.option("--runs-dir", type=click.Path(file_okay=False),
+              help="The folder of run folders (default: <library folder>/runs).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
@@ -226,7 +227,8 @@ def runs_list(ref, gap_id, paper, runs_dir, as_json) -> None:
 
 @runs.command("show")
 @click.argument("run")
-@click.option("--runs-dir", type=click.Path(file_okay=False))
+@click.option("--runs-dir", type=click.Path(file_okay=False),
+              help="The folder of run folders (default: <library folder>/runs).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def runs_show(ref, run, runs_dir, as_json) -> None:
@@ -255,7 +257,8 @@ def runs_show(ref, run, runs_dir, as_json) -> None:
 @click.argument("variant")
 @click.argument("baseline")
 @click.option("--metric", help="Metric to compare (default: the first one of the runs).")
-@click.option("--runs-dir", type=click.Path(file_okay=False))
+@click.option("--runs-dir", type=click.Path(file_okay=False),
+              help="The folder of run folders (default: <library folder>/runs).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def runs_compare(ref, variant, baseline, metric, runs_dir, as_json) -> None:
@@ -297,7 +300,7 @@ def _read_gap_json(path: str) -> dict:
 
 @runs.command("draft")
 @click.option("--gap", "gap_id", type=int, help="A gap of the library (gapscope gaps list).")
-@click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON (Gap.to_dict()).")
+@click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON, as `gapscope gaps show N --json` writes it.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout).")
 @pass_library
 def runs_draft(ref, gap_id, gap_json, output) -> None:

@@ -201,8 +201,9 @@ def _default_annotations() -> Path:
               help="Their labels, SENTENCE_ID<TAB>role<TAB>shortcoming (default: the annotators' train labels).")
 @click.option("--dev", type=click.Path(exists=True, dir_okay=False), default=None,
               help="CSAbstruct dev file to score after training (default: the shared dev.jsonl when present).")
-@click.option("--out", type=click.Path(file_okay=False), default="facets-model", show_default=True)
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False), default="facets-model", show_default=True,
+              help="Folder to write the trained model to (use it with `gapscope facets --model-dir`).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Random seed: the same seed, the same weights.")
 @click.option("--epochs", type=int, default=None, help="Override the epochs.")
 @click.option("--threshold", type=float, default=None, help="P(any shortcoming) from which a sentence is flagged.")
 @click.option("--limit", type=int, default=None, help="Only the first N sequences of each source (quick tests).")
@@ -279,7 +280,8 @@ def train_cmd(csabstruct, limitations, cs_jsonl, cs_labels, dev, out, seed, epoc
               help="Labelled CS abstracts (JSON lines) to score shortcomings and roles on.")
 @click.option("--cs-labels", type=click.Path(exists=True, dir_okay=False), multiple=True,
               help="Their labels (SENTENCE_ID<TAB>role<TAB>shortcoming).")
-@click.option("--model-dir", type=click.Path(file_okay=False), default=None)
+@click.option("--model-dir", type=click.Path(file_okay=False), default=None,
+              help="A facet model folder from `gapscope facets train` (default: the shipped one).")
 @device_option()
 @click.option("--json", "as_json", is_flag=True,
               help='One object: {"csabstruct": {...}, "limitations": {...}, "limitations_in_sections": {...}, '
@@ -406,7 +408,8 @@ def _why_no_sentences(lib, pid: int) -> str:
 @click.option("--by", type=click.Choice(["either", "role", "shortcoming"]), default="either", show_default=True,
               help="Rank by the role's confidence, the shortcoming's, or the lower of the two.")
 @click.option("--below", type=click.FloatRange(0, 1), default=None, help="Only labels with a confidence below this.")
-@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True)
+@click.option("--limit", type=click.IntRange(min=1), default=30, show_default=True,
+              help="How many sentences to list.")
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_obj
 def review_cmd(ref, role, shortcoming, by, below, limit, as_json) -> None:

@@ -263,17 +263,37 @@ def pdf_extract(file, as_json) -> None:
         fail(str(exc))
     meta = read_metadata(doc, file)
     data = {"file": file, "pages": doc.pages, "title": meta.title, "authors": meta.authors, "dois": meta.dois,
-            "arxiv_id": meta.arxiv_id, "abstract": meta.abstract, "abstract_missing": meta.abstract_missing,
+            "arxiv_id": meta.arxiv_id, "arxiv_version": meta.arxiv_version, "year": meta.year,
+            "published": meta.published, "read_from": meta.sources,
+            "abstract": meta.abstract, "abstract_missing": meta.abstract_missing,
             "sections": [{"name": s.name, "kind": s.kind, "number": s.number, "page": s.page + 1,
                           "paragraphs": [p.text for p in s.paragraphs]} for s in doc.sections]}
     if as_json:
         emit_json(data)
         return
-    click.echo(f"{safe(meta.title)}\n{', '.join(safe(a) for a in meta.authors)}  DOI {meta.dois[:1]}"
-               f"  arXiv {meta.arxiv_id}  {doc.pages} pages")
+    for line in extract_summary(meta, doc.pages):
+        click.echo(line)
     click.echo(f"Abstract: {safe(meta.abstract)}" if meta.abstract else f"({meta.abstract_missing})")
     for s in data["sections"]:
-        click.echo(f"  p.{s['page']:<3} {s['number']:<5} {safe(s['name'])}  [{s['kind']}, {len(s['paragraphs'])} paragraphs]")
+        click.echo(f"  p.{s['page']:<3} {s['number']:<5} {safe(s['name'])}  "
+                   f"[{s['kind']}, {plural(len(s['paragraphs']), 'paragraph')}]")
+
+
+def extract_summary(meta, pages: int) -> list[str]:
+    """What `pdf extract` read of a new paper's record, each field with where it came from (as an attach
+    would store it); a field the PDF does not give says so instead of printing an empty value."""
+    def where(field: str) -> str:
+        return f" (read from: {meta.sources[field]})" if meta.sources.get(field) else ""
+
+    version = f"v{meta.arxiv_version}" if meta.arxiv_id and meta.arxiv_version else ""
+    ids = [f"DOI {meta.dois[0]}" if meta.dois else "no DOI",
+           f"arXiv {meta.arxiv_id}{version}" if meta.arxiv_id else "no arXiv id",
+           f"date {meta.published or meta.year}{where('date')}" if meta.published or meta.year else "no date",
+           plural(pages, "page")]
+    return [f"Title: {safe(meta.title)}{where('title')}" if meta.title else "Title: none read",
+            f"Authors: {'; '.join(safe(a) for a in meta.authors)}{where('authors')}" if meta.authors
+            else "Authors: none read",
+            "  ·  ".join(ids)]
 
 
 @pdf.command("label")

@@ -8,7 +8,7 @@ from typing import Optional
 
 import click
 
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, emit_json, fail,
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, confirm, emit_json, fail,
                      pass_library, progress_bar, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
@@ -137,7 +137,8 @@ def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20,
 
 @click.command()
 @click.argument("import_id", required=False, type=int)
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1),
+              help="How many of the latest imports and collects to list.")
 @click.option("--prisma", is_flag=True, help="The PRISMA counts of the screening report instead (identified, "
               "duplicates removed, screened, excluded, included), as tab-separated lines.")
 @click.option("--json", "as_json", is_flag=True)
@@ -193,9 +194,10 @@ def papers() -> None:
 
 
 @papers.command("list")
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
-@click.option("--offset", default=0, type=click.IntRange(min=0))
-@click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category"]))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many papers to list.")
+@click.option("--offset", default=0, type=click.IntRange(min=0), help="Skip this many papers first (the next page).")
+@click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category"]),
+              help="Order by this field (default: library id).")
 @click.option("--desc", is_flag=True, help="Descending order.")
 @click.option("--tag", help="Only papers with this tag.")
 @click.option("--collection", help="Only papers in this collection.")
@@ -216,7 +218,7 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 
 @papers.command("search")
 @click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many papers to list.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_search(ref, query, limit, as_json) -> None:
@@ -343,7 +345,7 @@ def papers_delete(ref, ids, yes, as_json) -> None:
     if not yes:
         if as_json:
             fail("--json deletes without asking: give --yes as well", EXIT_USAGE)
-        if not click.confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)", default=False):
+        if not confirm("Delete them? There is no undo (`gapscope backup` keeps a copy first)"):
             click.echo("nothing deleted", err=True)
             sys.exit(EXIT_CANCELLED)
     report = delete_papers(lib, pids)

@@ -41,7 +41,7 @@ def cancelled_maps_message(kept: dict, facets, options: dict | None = None) -> s
 @click.option("--facet", "facets", multiple=True, type=FACET_CHOICE,
               help="Facet to map (repeatable; default: all four).")
 @click.option("--k", type=click.IntRange(1, 1000), default=None, help="Number of clusters (default: chosen from the data).")
-@click.option("--seed", type=int, default=0, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="k-means seed: the same seed, the same clusters.")
 @click.option("--collection", help="Map only the papers of this collection.")
 @click.option("--query", help="Map only the papers matching this full-text search.")
 @click.option("--before", type=ISO_DATE, metavar="DATE", help="Map only papers listed before DATE (YYYY-MM-DD).")
@@ -146,7 +146,7 @@ def map_export(ref, facets, as_json) -> None:
 
 
 @map_.command("show")
-@click.option("--facet", type=FACET_CHOICE, default="topic", show_default=True)
+@click.option("--facet", type=FACET_CHOICE, default="topic", show_default=True, help="Which map to show.")
 @click.option("--cluster", type=int, default=None, help="Show one cluster with its papers.")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
@@ -177,7 +177,7 @@ def map_show(ref, facet, cluster, as_json) -> None:
         click.echo(f"keywords: {', '.join(c.keywords)}")
         click.echo(f"representative: {c.representative}"
                    + (f"  ({c.representative_where})" if c.representative_where else ""))
-        click.echo(f"by month: {c.sizes_by_month}")
+        click.echo(f"by month: {months_text(c.sizes_by_month)}")
         for p in lib.get_papers(members[:20]):
             click.echo(f"  {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         return
@@ -189,6 +189,11 @@ def map_show(ref, facet, cluster, as_json) -> None:
     _echo_stale(facet, stale)
     for c in sorted(m.clusters, key=lambda c: -c.size):
         click.echo(f"  {c.id:>3}  {c.size:>6}  stab {stability_text(c.stability)}  {c.label:<45} {c.representative[:70]}")
+
+
+def months_text(sizes: dict[str, int]) -> str:
+    """A cluster's papers per month as a reader takes them in: "2025-03: 38, 2025-04: 12" (months in order)."""
+    return ", ".join(f"{month}: {n:,}" for month, n in sorted(sizes.items())) or "no dated papers"
 
 
 def _echo_stale(facet: str, stale: list[str]) -> None:
@@ -298,11 +303,15 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                 click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")
     if full and lib is not None:
+        from ..gaps.quotes import label_of
+
         for p in lib.get_papers(g.evidence):
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         for s in g.details.get("shortcoming_sentences") or []:
             where = f", {s['section']} p. {s['page']}" if s.get("section") else ""
-            click.echo(f"      shortcoming ({s['paper_id']}{where}): {s['text'][:200]}")
+            click.echo(f"      shortcoming ({s['paper_id']}, {label_of(s)}{where}): {s['text'][:200]}")
+        if g.details.get("quote_note") and g.type != "unaddressed_shortcoming":     # that one's statement says it
+            click.echo(f"      shortcoming: {g.details['quote_note']}")
     if full and stale:
         click.echo("    stale: " + "; ".join(stale))
 
@@ -313,12 +322,12 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
 @click.option("--reference", "reference", metavar="LIB",
               help="A bigger GapScope library (e.g. an import of the arXiv snapshot) to check each concept pair "
                    "against: a pair enough of its abstracts mention together is established practice, no gap "
-                   "(default: the gaps_reference setting, `gapscope settings`).")
+                   "(default: the setting gaps.reference, `gapscope settings`).")
 @click.option("--no-reference", is_flag=True, help="No reference check, whatever the settings say.")
 @click.option("--openalex", "openalex_min", type=click.IntRange(min=0), metavar="N",
               help="Ask OpenAlex (online, all years) how many works mention both concepts of each listed pair; "
                    "N or more make it established practice, no gap; 0: no OpenAlex check "
-                   "(default: the gaps_openalex_min setting, 0).")
+                   "(default: the setting gaps.openalex_min, 0).")
 @click.option("--json", "as_json", is_flag=True)
 @click.option("--quiet", "-q", is_flag=True)
 @pass_library
@@ -365,11 +374,13 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
 
 
 @gaps.command("list")
-@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]))
+@click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]),
+              help="Only gaps of this kind.")
 @click.option("--topic", help="Only gaps whose topic (the topic-map cluster holding most of their papers; a thin, "
                                "growing region's own) contains this text; a gap without one (an unaddressed "
                                "shortcoming) by its evidence papers' topics, as in the Gaps view.")
-@click.option("--limit", type=int, default=20, show_default=True)
+@click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
+              help="How many gaps to list (0: every one).")
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def gaps_list(ref, type_, topic, limit, as_json) -> None:
@@ -454,7 +465,7 @@ def gaps_show(ref, gap_id, as_json) -> None:
 
 # what _print_gap already shows of a gap's details (all of them are in `gaps show --json`)
 SHOWN_DETAILS = {"level", "topic", "acronyms", "expansions", "plausibility", "reference", "openalex", "closest_check",
-                 "closest_work", "shortcoming_sentences", "quotes"}
+                 "closest_work", "shortcoming_sentences", "quotes", "quote_note"}
 DETAIL_LIST_MAX = 10
 
 

@@ -4,7 +4,9 @@ CSL-JSON, notes) of any selection."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -18,7 +20,7 @@ ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not
 
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default=None,
-              help="Report format (default: from the --output extension, else html).")
+              help="Report format (default: from the --output extension, .html, .md or .pdf; html without one).")
 @click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The report file to write.")
 @click.option("--collection", help="Report on this collection only (its papers, decisions and runs).")
 @click.option("--title", help="Report title.")
@@ -45,8 +47,7 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
     else:
         raise click.BadParameter(f"{max_gaps!r}: a number of gaps (1 or more) or all", param_hint="--gaps")
     if fmt is None:
-        ext = output.rsplit(".", 1)[-1].lower() if "." in output else ""
-        fmt = {"htm": "html", "html": "html", "md": "md", "markdown": "md", "pdf": "pdf"}.get(ext, "html")
+        fmt = format_of(output)
     lib = ref.open()
     try:
         with progress_bar(f"report {fmt}", enabled=not quiet and not as_json) as (progress, cancel):
@@ -65,15 +66,43 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
         "not_run": {name: sec.missing for name, sec in (("maps", d.maps), ("gaps", d.gaps),
                                                          ("experiments", d.experiments), ("screening", d.prisma))
                     if sec.missing},
+        # what the PDF left out: characters no font on this computer has, by paper (or report section)
+        "undrawn": [asdict(u) for u in d.undrawn],
     }
     if as_json:
         emit_json(summary)
         return
-    click.echo(f"wrote {output} ({fmt}): {summary['papers']} papers, {summary['screened']} screened, "
-               f"{summary['included']} included, {len(summary['maps'])} maps, {summary['gaps']} gaps, "
-               f"{summary['runs']} runs")
+    click.echo(summary_line(summary))
     for name, why in summary["not_run"].items():
         click.secho(f"  {name}: {why}", fg="yellow", err=True)
+    if d.undrawn:
+        from ..reports.pdf import undrawn_message
+
+        again = ["gapscope", "report", "-o", str(Path(output).with_suffix(".html"))] + (
+            ["--collection", collection] if collection else [])
+        click.secho(undrawn_message(d.undrawn, f"The HTML report ({shlex.join(again)})"), fg="yellow", err=True)
+
+
+REPORT_EXTENSIONS = {".htm": "html", ".html": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}
+
+
+def format_of(output: str) -> str:
+    """The report format the --output name asks for: .html, .md or .pdf; html for a name without an
+    extension. Another extension (.docx, .txt) is refused rather than given HTML under that name."""
+    ext = Path(output).suffix.lower()
+    if not ext:
+        return "html"
+    if ext not in REPORT_EXTENSIONS:
+        raise click.BadParameter(f"{output!r}: GapScope writes a report as .html, .md or .pdf, not {ext}; "
+                                 "name the file so, or give --format html|md|pdf", param_hint="--output")
+    return REPORT_EXTENSIONS[ext]
+
+
+def summary_line(summary: dict) -> str:
+    """What `gapscope report` wrote, in one line whose counts agree with their nouns."""
+    return (f"wrote {summary['output']} ({summary['format']}): {plural(summary['papers'], 'paper')}, "
+            f"{summary['screened']:,} screened, {summary['included']:,} included, {plural(len(summary['maps']), 'map')}, "
+            f"{plural(summary['gaps'], 'gap')}, {plural(summary['runs'], 'run')}")
 
 
 @click.command()

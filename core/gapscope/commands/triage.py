@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS
-from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, device_option, emit_json, fail, pass_library,
-                     progress_bar, resolve_paper, wrap_paragraph)
+from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
+                     fail, pass_library, progress_bar, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -61,17 +61,24 @@ def triage() -> None:
 @click.option("--explore", default=0.0, show_default=True, type=click.FloatRange(0, 1),
               help="Fraction of picks drawn at random instead of by the model (keeps it from locking onto one subtopic).")
 @click.option("--abstract/--no-abstract", default=True, help="Print the abstracts (text output).")
+@click.option("--stopping", "with_stopping", is_flag=True,
+              help='With --json: one object, {"papers": [...], "stopping": {...}}, the stopping figures those of '
+                   '`triage stats --json`, instead of the list of papers.')
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
-def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, as_json) -> None:
+def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abstract, with_stopping, as_json) -> None:
     """The next papers to screen."""
     from ..store import LibraryError
     from ..triage import TriageSession
 
+    if with_stopping and not as_json:
+        fail("--stopping goes with --json (`gapscope triage stats` says the stopping figures in words)", EXIT_USAGE)
     lib = ref.open()
     try:
         session = TriageSession(lib, scope=_scope(lib, collection, query, tag, cluster), reviewer=reviewer)
         queue = session.queue(n, explore)
+        # only when asked: a script that reads the list (what --json always printed) keeps it, and its speed
+        stopping = session.stopping() if with_stopping else None
     except LibraryError as exc:
         fail(str(exc))
     papers = {p.id: p for p in lib.get_papers([q["paper_id"] for q in queue])}
@@ -79,7 +86,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
                  arxiv_id=papers[q["paper_id"]].arxiv_id, doi=papers[q["paper_id"]].doi,
                  abstract=papers[q["paper_id"]].abstract) for q in queue]
     if as_json:
-        emit_json(rows)
+        emit_json({"papers": rows, "stopping": stopping} if with_stopping else rows)
         return
     if not rows:
         click.echo("nothing to screen: this scope holds no papers" if not session.paper_ids
@@ -333,7 +340,8 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
 
 @triage.command("export")
 @_collection_opt
-@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
+              help="csv: one row per decision (a spreadsheet); json: a list of objects.")
 @click.option("--log", "full_log", is_flag=True, help="Every decision ever made (with undone ones), not just current ones.")
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @pass_library
@@ -368,6 +376,7 @@ def triage_reasons(ctx, ref) -> None:
 @click.argument("name")
 @pass_library
 def reasons_add(ref, name) -> None:
+    """Add NAME to the exclusion reasons (`triage decide PAPER exclude --reason NAME`)."""
     from ..store import LibraryError
     from ..triage import add_reason
 
@@ -382,6 +391,7 @@ def reasons_add(ref, name) -> None:
 @click.argument("name")
 @pass_library
 def reasons_remove(ref, name) -> None:
+    """Remove NAME from the exclusion reasons (decisions that gave it keep it)."""
     from ..triage import remove_reason
 
     if not remove_reason(ref.open(), name):
@@ -528,7 +538,7 @@ def annotate_delete_note(ref, note_id, yes) -> None:
         fail(str(exc), EXIT_NOT_FOUND)
     if not yes:
         click.echo(f"note {note_id} on paper {note['paper_id']} ({note['updated_at']}):\n{note['body']}", err=True)
-        if not click.confirm("Delete it? There is no undo", default=False, err=True):
+        if not confirm("Delete it? There is no undo", err=True):
             click.echo("not deleted", err=True)
             sys.exit(EXIT_CANCELLED)
     delete_note(lib, note_id)
@@ -539,8 +549,8 @@ def annotate_delete_note(ref, note_id, yes) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
-@click.option("--color", default="yellow", show_default=True)
-@click.option("--comment", default="")
+@click.option("--color", default="yellow", show_default=True, help="The highlight's colour.")
+@click.option("--comment", default="", help="A note kept with the highlight.")
 @pass_library
 def annotate_highlight(ref, paper, start, end, color, comment) -> None:
     """Highlight abstract characters START..END of PAPER."""
@@ -641,9 +651,10 @@ def annotate_show(ref, paper, as_json) -> None:
         click.echo("tags: " + ", ".join(a["tags"]))
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
+    several = len(lib.attachments_of(a["paper_id"])) > 1      # then say which PDF each highlight is in
     for h in a["pdf_highlights"]:
-        click.echo(f"PDF highlight {h['id']} page {h['page']} {h['color']}: {h['text']!r}"
-                   + (f" - {h['comment']}" if h["comment"] else ""))
+        click.echo(f"PDF highlight {h['id']}" + (f" in {h['pdf']}" if several else "")
+                   + f" page {h['page']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
         what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
         click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
@@ -659,18 +670,20 @@ def collection() -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def collection_list(ref, as_json) -> None:
+    """The collections, each with its number of papers."""
     rows = [{"name": n, "papers": k} for n, k in ref.open().list_collections()]
     if as_json:
         emit_json(rows)
         return
     for r in rows:
-        click.echo(f"{r['name']}  ({r['papers']} papers)")
+        click.echo(f"{r['name']}  ({plural(r['papers'], 'paper')})")
 
 
 @collection.command("create")
 @click.argument("name")
 @pass_library
 def collection_create(ref, name) -> None:
+    """Create an empty collection NAME (`collection add` fills it)."""
     name = name.strip()
     if not name:
         fail("a collection needs a name")
@@ -707,7 +720,7 @@ def collection_delete(ref, name, yes) -> None:
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
     what = f"collection {name!r} ({plural(papers, 'paper')} stay{'s' if papers == 1 else ''} in the library; {plural(decisions, 'screening decision')} made in it {plural(decisions, 'is', number=False)} deleted)"
-    if not yes and not click.confirm(f"Delete {what}?", default=False, err=True):
+    if not yes and not confirm(f"Delete {what}?", err=True):
         click.echo("not deleted", err=True)
         sys.exit(EXIT_CANCELLED)               # a "no" is the user's cancel, as in `papers delete`
     try:
@@ -746,6 +759,7 @@ def collection_add(ref, name, papers, query, tag) -> None:
 @click.argument("papers", nargs=-1, required=True)
 @pass_library
 def collection_remove(ref, name, papers) -> None:
+    """Take PAPERS (library ids, arXiv ids or DOIs) out of collection NAME; they stay in the library."""
     from ..store import LibraryError
 
     lib = ref.open()

@@ -24,7 +24,7 @@ from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
-from ..jobs import check, interruptible
+from ..jobs import check
 from .acronyms import has_two_capitals
 
 RESOURCE = Path(__file__).resolve().parents[1] / "resources" / "concepts" / "concreteness.json"
@@ -128,8 +128,8 @@ def concreteness(concepts: Sequence, encoder_id: Optional[str], usage: np.ndarra
                  encode: Optional[Callable[[list[str]], np.ndarray]] = None, cancel=None) -> Optional[np.ndarray]:
     """P(concrete) of each concept (``usage``: their ``usage_features``); None (and a notice) when the concepts'
     vectors come from another encoder than the model's, or there is no model. ``encode`` gives the head
-    words' vectors (default: that encoder, loaded here). ``cancel``: read before the encoder loads (the CLI's
-    Ctrl-C cuts the load short: seconds of imports) and between its batches."""
+    words' vectors (default: that encoder, loaded here). ``cancel``: read while the encoder loads (a Cancel
+    does not wait for the seconds of imports: embed.encoder.load_encoder) and between its batches."""
     model = load_model()
     if model is None or not len(concepts) or not encoder_id:   # no encoder recorded: vectors of unknown meaning
         return None
@@ -139,11 +139,9 @@ def concreteness(concepts: Sequence, encoder_id: Optional[str], usage: np.ndarra
                            f"concepts were extracted with {encoder_id}")
         return None
     if encode is None:
-        with interruptible(cancel):
-            from ..embed import Encoder
-            from ..embed.encoder import DEFAULT_MODEL
+        from ..embed.encoder import DEFAULT_MODEL, load_encoder
 
-            encoder = Encoder(None if model.encoder == DEFAULT_MODEL else model.encoder)
+        encoder = load_encoder(None if model.encoder == DEFAULT_MODEL else model.encoder, cancel=cancel)
 
         def encode(texts):
             return encoder.encode(texts, cancel=cancel)     # stops between batches

@@ -39,6 +39,16 @@ def cpu_has_bf16() -> bool:
     return False
 
 
+def load_encoder(model: Optional[str] = None, *, cancel: Optional[CancelToken] = None, **kwargs) -> "Encoder":
+    """``Encoder(model, **kwargs)`` for a long function that takes ``cancel``: the load (seconds of imports
+    and weights, in calls no token reaches) does not hold up a Cancel. The caller ends Cancelled at once,
+    the load finishes on its own thread and is dropped (jobs.abandonable); it writes nothing."""
+    from .. import embed          # the package's Encoder, as `from gapscope.embed import Encoder` gives it
+    from ..jobs import abandonable
+
+    return abandonable(lambda: embed.Encoder(model, **kwargs), cancel, name="gapscope-encoder-load")
+
+
 @dataclass
 class Window:
     """One transformer input: token ids with [CLS]/[SEP], and the spans (token index ranges) to pool."""

@@ -88,7 +88,9 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
             raise ValueError(f"unknown kind {k!r}; choose from {', '.join(EMBED_KINDS)}")
     model = encoder.model_id if encoder is not None else (model_id or library_model(lib))
     texts = paper_kind_texts(lib, kinds, paper_ids)
+    check(cancel)                                # reading and hashing the texts is seconds on a big library
     have = store.cached_hashes(lib, model)
+    check(cancel)
     pooled = facet_vectors_mode(lib) == "pooled"
     stats: dict[str, Any] = {"model": model, "kinds": {}}
     if pooled and "shortcoming" in kinds:
@@ -100,6 +102,7 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
     mapping_now: list[tuple[int, str, str]] = []
     pending: list[tuple[int, str, str]] = []
     for k in kinds:
+        check(cancel)
         cur = store.current_mapping(lib, model, k)
         n_new = 0
         for pid, t in texts[k].items():
@@ -127,9 +130,9 @@ def embed_library(lib, kinds: Sequence[str] = EMBED_KINDS, encoder=None, *, prog
     if items:
         if runner is None:
             if encoder is None:
-                from .encoder import Encoder
+                from .encoder import load_encoder
 
-                encoder = Encoder(**library_encoder_args(lib, model))
+                encoder = load_encoder(**library_encoder_args(lib, model), cancel=cancel)
             runner = local_runner(lambda work: encode_texts(encoder, work[0], work[1], cancel=cancel))
         by_hash: dict[str, list[tuple[int, str, str]]] = {}
         for row in pending:

@@ -87,9 +87,10 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
     and commits each as it arrives. ``encoder_model_id``: the runner's encoder model id."""
     from ..embed import store as vstore
     from ..embed.library import library_model
+    from ..jobs import abandonable
     from .model import load_model
 
-    model = model or load_model()
+    model = model or abandonable(load_model, cancel, name="gapscope-model-load")   # seconds of torch imports
     rows = lib.facet_state()
     wanted = None if paper_ids is None else set(int(i) for i in paper_ids)
     todo = [(pid, title, abstract) for pid, title, abstract, fm, ah in rows
@@ -103,9 +104,9 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
         return stats
     if runner is None:
         if encoder is None:
-            from ..embed import Encoder
+            from ..embed.encoder import load_encoder
 
-            encoder = Encoder(**facet_encoder_args(lib, model))
+            encoder = load_encoder(**facet_encoder_args(lib, model), cancel=cancel)
         runner = local_runner(lambda work: classify_texts(encoder, model, *work, cancel=cancel))
     enc_id = encoder.model_id if encoder is not None else (encoder_model_id or model.encoder_model or "all-MiniLM-L6-v2")
     cache_abstracts = enc_id == library_model(lib)
@@ -208,17 +209,18 @@ def facet_texts(lib, paper_ids: Optional[Sequence[int]] = None) -> dict[int, dic
 
 
 def shortcoming_sentences(lib, paper_ids: Sequence[int]) -> dict[int, list[dict[str, Any]]]:
-    """{paper_id: its shortcoming sentences (text, type, confidence, role)}: the evidence a shortcoming gap quotes.
-    The abstract's come first; then those of an attached PDF's full text, each with its ``section`` and
-    ``page`` (the paper's own Limitations section: type ``own``, first; then the other sections the
-    shortcoming map reads)."""
+    """{paper_id: its shortcoming sentences (text, type, the classifier's confidence, role, ``corrected``: the
+    type is the user's)}: the evidence a shortcoming gap quotes (gaps/quotes.py picks which).
+    The abstract's come first; then those of an attached PDF's full text, each with its ``section``, its
+    ``section_kind`` and ``page`` (the paper's own Limitations section: type ``own``, first; then the other
+    sections the shortcoming map reads)."""
     wanted = set(int(i) for i in paper_ids)
     out: dict[int, list[dict[str, Any]]] = {}
     for r in lib.effective_sentences():
         if r["paper_id"] in wanted and r["shortcoming"] != "none":
             out.setdefault(r["paper_id"], []).append(
                 {"text": r["text"], "shortcoming": r["shortcoming"], "confidence": r["shortcoming_confidence"],
-                 "role": r["role"]})
+                 "role": r["role"], "corrected": r["shortcoming_corrected"]})
     full = lib.fulltext_shortcomings(sorted(wanted), exclude=("none",))
     # those the shortcoming map reads first (Limitations, then Discussion, Future work, Conclusion)
     full.sort(key=lambda r: (r["paper_id"], r["section_kind"] != "limitations",
@@ -226,7 +228,8 @@ def shortcoming_sentences(lib, paper_ids: Sequence[int]) -> dict[int, list[dict[
     for r in full:
         out.setdefault(r["paper_id"], []).append(
             {"text": r["text"], "shortcoming": r["shortcoming"], "confidence": r["confidence"],
-             "section": r["section"] or "front matter", "page": r["page"], "role": r["role"]})
+             "section": r["section"] or "front matter", "section_kind": r["section_kind"], "page": r["page"],
+             "role": r["role"], "corrected": False})
     return out
 
 

@@ -100,8 +100,9 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
     (section_prior.py). Fragments and back matter get the role ``fragment`` / ``back-matter`` and no
     shortcoming type (:func:`nonprose_mark`)."""
     from ..facets.model import load_model
+    from ..jobs import abandonable
 
-    model = model or load_model()
+    model = model or abandonable(load_model, cancel, name="gapscope-model-load")   # seconds of torch imports
     todo = list(attachment_ids) if attachment_ids is not None else lib.unlabelled_fulltext_attachments(
         model.model_id if not redo else "")
     paras = []
@@ -112,10 +113,11 @@ def label_fulltext(lib, *, attachment_ids: Optional[Sequence[int]] = None, model
         report(progress, 1, 1, "nothing to label")
         return stats
     if encoder is None:
-        from ..embed import Encoder
+        from ..embed.encoder import load_encoder
 
         enc_model = model.encoder_model
-        encoder = Encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model, device=settings.device(lib))
+        encoder = load_encoder(None if enc_model in (None, "all-MiniLM-L6-v2") else enc_model,
+                               device=settings.device(lib), cancel=cancel)
     from ..embed.library import library_model
 
     # the pooled shortcoming vectors are the base last layer's, as the abstracts' (facets/store.py), and

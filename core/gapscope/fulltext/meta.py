@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-from ..models import normalize_doi, split_arxiv_id
+from ..models import normalize_doi, split_arxiv_id, untitled_title
 from .abstract import read_abstract
 from .extract import Document, Line
 
@@ -27,6 +27,7 @@ FROM_PROPERTIES, FROM_PAGE1, FROM_FILE_NAME = "file properties", "page 1", "file
 FROM_XMP = "file properties (XMP)"
 FROM_ARXIV_ID, FROM_BIORXIV_DOI, FROM_FILE_DATE = "arXiv id", "bioRxiv DOI", "file creation date (weak)"
 FROM_ABSTRACT_HEADING = "first pages, after the Abstract heading"
+FROM_NOWHERE = "none found in the PDF: a placeholder"
 
 
 @dataclass
@@ -94,6 +95,16 @@ def from_filename(path: str | Path) -> PdfMetadata:
     if m:
         meta.arxiv_id, meta.arxiv_version = split_arxiv_id(m.group(0))
     return meta
+
+
+def names_only_an_id(path: str | Path) -> bool:
+    """The file's name is an identifier and nothing more ("1903.10676.pdf", "arXiv-2401.01234v2.pdf", a DOI
+    or an ACL Anthology id): no title to make of it."""
+    named = from_filename(path)
+    if named.dois:                    # the whole name is the DOI (or the ACL id it stands for)
+        return True
+    rest = _ARXIV_NAME.sub("", urllib.parse.unquote(Path(path).stem)) if named.arxiv_id else "a name"
+    return not re.sub(r"(?i)arxiv|[\W_]", "", rest)
 
 
 def clean_text(text: str) -> str:
@@ -317,8 +328,10 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     """Identifiers, title, authors, date and abstract read from a PDF (``doc``; None when it could not
     be read) and its file name. A title or author in the file's properties is taken only when it looks
     like one (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top,
-    and the authors below it; else (a title) the file name; the abstract only from under an abstract
-    heading (abstract.py). ``sources`` says where each came from."""
+    and the authors below it; else (a title) the file name, unless that is only an identifier (the arXiv
+    id is the paper's, and the title the placeholder of a record without one: "[untitled] arXiv ...", which
+    a record of the paper with a title replaces); the abstract only from under an abstract heading
+    (abstract.py). ``sources`` says where each came from."""
     meta = from_filename(path)
     if doc is None:
         return meta
@@ -337,13 +350,16 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
         meta.title, meta.sources["title"] = title, FROM_PROPERTIES
     elif page_title:
         meta.title, meta.sources["title"] = page_title, FROM_PAGE1
-    else:
-        meta.title, meta.sources["title"] = urllib.parse.unquote(Path(path).stem), FROM_FILE_NAME
     _authors(meta, doc, path, block)
     _date(meta, doc)
     meta.abstract, meta.abstract_missing = read_abstract(doc.lead_lines or doc.first_page_lines)
     if meta.abstract:
         meta.sources["abstract"] = FROM_ABSTRACT_HEADING
+    if not meta.title and names_only_an_id(path):
+        meta.title = untitled_title(meta.abstract, doi=meta.dois[0] if meta.dois else None, arxiv_id=meta.arxiv_id)
+        meta.sources["title"] = FROM_NOWHERE
+    elif not meta.title:
+        meta.title, meta.sources["title"] = urllib.parse.unquote(Path(path).stem), FROM_FILE_NAME
     return meta
 
 

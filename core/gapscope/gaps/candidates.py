@@ -314,7 +314,7 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
-    _drop_ambiguous(score, blk, cs, acronyms, notices)
+    _drop_unnamed_acronyms(score, blk, cs, acronyms, notices, refused)
     return score
 
 
@@ -367,7 +367,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():
         roles.setdefault(q, r)
-    short = shortcoming_quotes(m, p, shortcomings)
+    short, no_quote = shortcoming_quotes(m, p, shortcomings)
     for s in short:
         roles.setdefault(s["paper_id"], "shortcoming")
     topic = main_topic(m, p, topic_of)
@@ -405,6 +405,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in ev.near_methods[:3]],
                  "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in ev.near_problems[:3]],
                  "shortcoming_sentences": short,
+                 # why it quotes none, when it does not (gaps/quotes.py)
+                 "quote_note": no_quote,
                  "evidence_counts": counts,
                  # the reference corpus's abstracts that mention both (`gaps find --reference`), below
                  # the count that makes a pair established practice; papers: title, year, id there
@@ -570,27 +572,30 @@ def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int
     return same_as
 
 
-def _drop_ambiguous(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[int, "AcronymReading"],
-                    notices: Optional[list]) -> None:
+def _drop_unnamed_acronyms(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[int, "AcronymReading"],
+                    notices: Optional[list], refused: Optional[set] = None) -> None:
     """An acronym its papers define in different ways (SAGE: a query rewriter, a knowledge-graph embedding,
-    an erasing method ...) names no one concept: its pairs are no gaps (their score -inf). The notice
-    names those that had a candidate pair."""
-    from ..concepts.acronyms import ambiguous_notice
+    an erasing method ...) names no one concept, nor does one only the papers that coined it write ("DIVE":
+    a system of one paper; concepts/acronyms.py, ``system_name``): their pairs are no gaps (their score
+    -inf). The notices name those that had a candidate pair; ``refused`` gets the system names' ids (no
+    statement names them as a related concept)."""
+    from ..concepts.acronyms import ambiguous_notice, system_name_notice
 
-    amb_m = np.array([bool(acronyms.get(cs.concepts[i].id) and acronyms[cs.concepts[i].id].ambiguous)
-                      for i in blk.m_idx], dtype=bool)
-    amb_p = np.array([bool(acronyms.get(cs.concepts[j].id) and acronyms[cs.concepts[j].id].ambiguous)
-                      for j in blk.p_idx], dtype=bool)
-    if not (amb_m.any() or amb_p.any()):
-        return
-    finite = np.isfinite(score)
-    hit = ([cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(amb_m & finite.any(axis=1))]
-           + [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(amb_p & finite.any(axis=0))])
-    score[amb_m, :] = -np.inf
-    score[:, amb_p] = -np.inf
-    note = ambiguous_notice([acronyms[c.id] for c in hit])
-    if note and notices is not None:
-        notices.append(note)
+    for flag, notice in ((lambda r: r.ambiguous, ambiguous_notice), (lambda r: r.system_name, system_name_notice)):
+        bad_m = np.array([bool((r := acronyms.get(cs.concepts[i].id)) and flag(r)) for i in blk.m_idx], dtype=bool)
+        bad_p = np.array([bool((r := acronyms.get(cs.concepts[j].id)) and flag(r)) for j in blk.p_idx], dtype=bool)
+        if notice is system_name_notice and refused is not None:
+            refused.update(c.id for c in cs.concepts if (r := acronyms.get(c.id)) is not None and r.system_name)
+        if not (bad_m.any() or bad_p.any()):
+            continue
+        finite = np.isfinite(score)
+        hit = ([cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(bad_m & finite.any(axis=1))]
+               + [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(bad_p & finite.any(axis=0))])
+        score[bad_m, :] = -np.inf
+        score[:, bad_p] = -np.inf
+        note = notice([acronyms[c.id] for c in hit])
+        if note and notices is not None:
+            notices.append(note)
 
 
 def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = (),

@@ -15,6 +15,7 @@ from ..concepts.model import Concept
 from ..jobs import check, report
 from .dedup import Candidate
 from .linkpred import NEIGHBOURS
+from .quotes import no_quote_note, pick_quotes
 
 ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming")
 
@@ -134,23 +135,25 @@ class EvidenceGatherer:
                          method_content=self.content(m), problem_content=self.content(p))
 
 
-def shortcoming_quotes(m: Concept, p: Concept,
-                       shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]]) -> list[dict]:
-    """Up to about three shortcoming sentences of the problem's papers that name either end (or a synonym)."""
+def shortcoming_quotes(m: Concept, p: Concept, shortcomings: Optional[Callable[[Sequence[int]], Mapping[int, list]]]
+                       ) -> tuple[list[dict], Optional[str]]:
+    """Up to three shortcoming sentences of the problem's papers that name either end (or a synonym): those
+    that state one, the surest first, from three papers where there are (gaps/quotes.py); and, when none is
+    quoted, why not (else None)."""
     if shortcomings is None:
-        return []
-    short = []
+        return [], None
+    named = []
     words = [w.lower() for w in [p.phrase, *p.synonyms, m.phrase, *m.synonyms] if len(w) > 3]
     pp = sorted(p.papers, key=lambda q: -p.scores.get(q, 0.0))[:200]
     for pid, sents in shortcomings(pp).items():
         for s in sents:
-            # a sentence (abstract) or {"text", "section", "page"} (a PDF's Limitations, Discussion ...)
+            # labelled, as find.shortcoming_reader gives them; from a PDF also with "section" and "page"
             q = {"text": s} if isinstance(s, str) else dict(s)
             if any(w in q["text"].lower() for w in words):
-                short.append({"paper_id": int(pid), **q})
-        if len(short) >= 3:
-            break
-    return short
+                named.append({"paper_id": int(pid), **q})
+    short = pick_quotes(named, 3)
+    return short, (None if short else no_quote_note(
+        named, f"naming \u201c{p.phrase}\u201d or \u201c{m.phrase}\u201d in the papers on \u201c{p.phrase}\u201d"))
 
 
 def main_topic(m: Concept, p: Concept, topic_of: Optional[Mapping[int, tuple[int, str]]]) -> Optional[tuple[int, str]]:

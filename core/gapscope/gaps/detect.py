@@ -311,8 +311,8 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
                                       "rate": round(rate, 4),
                                       "typical_rate": round(typical, 4), "threshold": round(tau, 4),
                                       "since": median, "raw_score": round(raw, 4), **_stability_details(c),
-                                      # the statement's example sentence (find.quote_shortcomings drops a
-                                      # method sentence the classifier also flagged)
+                                      # the statement's example sentence (find.quote_shortcomings drops one
+                                      # a gap may not quote: gaps/quotes.py)
                                       "example": {"text": c.representative, "in_statement": example,
                                                   "paper_id": c.representative_paper}
                                       if example else None})))

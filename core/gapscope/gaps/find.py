@@ -21,6 +21,7 @@ from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
+from .quotes import label_of, no_quote_note, quotable, quote_rank
 from .stale import made_with, out_of_date_notice
 from .store import save_gaps
 
@@ -89,22 +90,25 @@ def own_limitation_papers(lib, paper_ids) -> set[int]:
 
 
 def shortcoming_reader(lib):
-    """paper ids -> their shortcoming sentences (any type but none, no method sentence; the user's corrections
-    win): the abstract's (as text), then those of a labelled PDF's Limitations, Discussion, Future-work and
-    Conclusion sections, the ones its shortcoming facet reads, as {"text", "section", "page"}."""
+    """paper ids -> their shortcoming sentences (any type but none; the user's corrections win), each with its
+    type, the classifier's confidence, role and whether the user labelled it (``corrected``): the abstract's,
+    then those of a labelled PDF's Limitations, Discussion, Future-work and Conclusion sections, the ones its
+    shortcoming facet reads, with their "section" and "page". Which of them a gap quotes: gaps/quotes.py."""
     from ..facets import paper_sentences
 
     def read(pids):
         out: dict[int, list] = {}
         for pid in pids:
-            # a method sentence the classifier also flagged says what the paper does, no shortcoming
-            s = [x["text"] for x in paper_sentences(lib, int(pid))
-                 if x["shortcoming"] != "none" and x.get("role") != "method"]
+            s = [{"text": x["text"], "shortcoming": x["shortcoming"], "confidence": x["shortcoming_confidence"],
+                  "role": x["role"], "corrected": x["shortcoming_corrected"]}
+                 for x in paper_sentences(lib, int(pid)) if x["shortcoming"] != "none"]
             if s:
                 out[int(pid)] = s
         for pid, parts in lib.fulltext_shortcoming_parts(pids).items():
             out.setdefault(int(pid), []).extend(
-                {"text": r["text"], "section": r["section"] or "front matter", "page": r["page"]}
+                {"text": r["text"], "shortcoming": r["shortcoming"], "confidence": r["confidence"], "role": r["role"],
+                 "corrected": False, "section": r["section"] or "front matter", "section_kind": r["section_kind"],
+                 "page": r["page"]}
                 for _att, rows in parts for r in rows)
         return out
     return read
@@ -266,7 +270,10 @@ def _concepts_for_gaps(lib, notices: list, *, progress: Optional[ProgressFn] = N
 
 def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
     """An unaddressed-shortcoming gap quotes its evidence papers' shortcoming sentences (the words the
-    papers use, with whose shortcoming each is): in ``details["quotes"]`` and at the end of the statement."""
+    papers use, with whose shortcoming each is and how sure): in ``details["quotes"]`` and at the end of the
+    statement. Only sentences that state one are quoted, the surest first (gaps/quotes.py); a gap left with
+    none says so and why (``details["quote_note"]``). The statement's example, the map cluster's
+    representative, stays only when it may be quoted too."""
     from ..facets.store import shortcoming_sentences
 
     wanted = [g for g in gaps if g.type == "unaddressed_shortcoming"]
@@ -275,24 +282,32 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
     examples = [int(ex["paper_id"]) for g in wanted if (ex := g.details.get("example")) and ex.get("paper_id")]
     sents = shortcoming_sentences(lib, [p for g in wanted for p, r in g.roles.items() if r == "shortcoming"]
                                   + examples)
-    # a sentence saying what the paper does ("we apply a sliding-window chunking ...") is no shortcoming stated,
-    # whatever else the classifier flagged in it
-    method = {q["text"] for qs in sents.values() for q in qs if q.get("role") == "method"}
-    sents = {p: [q for q in qs if q.get("role") != "method"] for p, qs in sents.items()}
     for g in wanted:
         ex = g.details.get("example")
-        if ex and _one_of(ex.get("text") or "", method):
-            g.statement = g.statement.replace(ex["in_statement"], "", 1)
-            g.details["example"] = None
-        # per paper: its first abstract sentence, and its first full-text one (with the section it is in)
-        quotes = [{"paper_id": p, **q} for p, r in g.roles.items() if r == "shortcoming"
-                  for q in ([q for q in sents.get(p, []) if not q.get("section")][:1]
-                            + [q for q in sents.get(p, []) if q.get("section")][:1])]
+        if ex:
+            of = [int(ex["paper_id"])] if ex.get("paper_id") else list(sents)
+            ok = {q["text"] for p in of for q in quotable(sents.get(p, []))}
+            if not _one_of(ex.get("text") or "", ok):
+                # a method sentence the classifier also flagged, one the user labelled none, or one too unsure
+                g.statement = g.statement.replace(ex["in_statement"], "", 1)
+                g.details["example"] = None
+        stating = [p for p, r in g.roles.items() if r == "shortcoming"]
+        # per paper: its surest abstract sentence, and its surest full-text one (with the section it is in)
+        quotes = []
+        for p in stating:
+            ranked = quotable(sents.get(p, []))
+            quotes += [{"paper_id": p, **q} for q in ([q for q in ranked if not q.get("section")][:1]
+                                                      + [q for q in ranked if q.get("section")][:1])]
+        quotes.sort(key=quote_rank)
         g.details["quotes"] = quotes
         if quotes:
             g.statement += " Stated as: " + " / ".join(
-                f"\u201c{q['text']}\u201d ({q['shortcoming']}"
+                f"\u201c{q['text']}\u201d ({label_of(q)}"
                 + (f", {q['section']} p. {q['page']}" if q.get("section") else "") + ")" for q in quotes[:per_gap])
+        else:
+            note = no_quote_note([q for p in stating for q in sents.get(p, [])], "of its papers")
+            g.details["quote_note"] = note
+            g.statement += f" {note[:1].upper()}{note[1:]}."
 
 
 def _one_of(text: str, sentences: set[str]) -> bool:

@@ -87,17 +87,19 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     asked = k
     k = int(max(1, min(k, len(ids))))         # no more clusters than papers
     check(cancel)
-    res = spherical_kmeans(x, k, seed=seed)
+    res = spherical_kmeans(x, k, seed=seed, cancel=cancel)
     report(progress, 600, 1000, f"{facet}: k-means k={k}")
     others = stability_runs(x, k, seed, runs=stability_seeds, cancel=cancel) if stability_seeds else []
-    stab = cluster_stability(res.labels, k, others)
+    stab = cluster_stability(res.labels, k, others, cancel=cancel)
     report(progress, 800, 1000, f"{facet}: stability over {len(others)} seeds")
+    check(cancel)
     xy, cxy = layout_2d(x, res.labels, res.centroids, seed=seed)
+    check(cancel)
 
     members: list[np.ndarray] = [np.flatnonzero(res.labels == c) for c in range(k)]
     # labels read the members nearest each centroid: the core of the cluster, and seconds for 75k papers
     cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
-    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed)
+    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed, cancel=cancel)
     clusters = []
     for c in range(k):
         m = members[c]
@@ -120,6 +122,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             sizes_by_month=dict(sorted(months.items())), representative_paper=rep_paper,
             x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c],
             representative_where=origins.get(rep_paper, "") if rep else ""))
+    check(cancel)
     report(progress, 1000, 1000, f"{facet}: {k} clusters")
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
@@ -212,12 +215,14 @@ def embedding_model(lib, kind: str) -> str:
     return "unknown"
 
 
-def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]]):
-    """(ids, vecs, texts) for one facet from the library (embed + facets areas)."""
+def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]], *, cancel=None):
+    """(ids, vecs, texts) for one facet from the library (embed + facets areas); ``cancel`` is read between
+    the vectors and the texts (each a second on a big library)."""
     from ..embed import load_vectors
 
     kind = MAP_FACET_EMBED_KIND[facet]
     pids, vecs = load_vectors(lib, kind, paper_ids=list(ids) if ids is not None else None)
+    check(cancel)
     if facet == "topic":
         texts = topic_texts(lib, pids.tolist())
     else:
@@ -277,7 +282,10 @@ def build_maps(lib, facets: Sequence[str] = MAP_FACETS, paper_ids: Optional[Iter
                 pids, vecs = pids[keep], vecs[keep]
             model = "given"
         else:
-            pids, vecs, texts = load_facet_data(lib, facet, ids)
+            try:
+                pids, vecs, texts = load_facet_data(lib, facet, ids, cancel=cancel)
+            except Cancelled as exc:
+                raise Cancelled(str(exc), state={"maps": dict(out.maps)}) from exc
             model = embedding_model(lib, MAP_FACET_EMBED_KIND[facet])
         origins = text_origins(lib, facet, pids.tolist()) if len(pids) >= 2 else {}
         if len(pids) < 2:

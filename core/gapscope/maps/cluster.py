@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..jobs import ProgressFn, check, report
+from ..jobs import ProgressFn, check, interruptible, report
 
 MAX_AUTO_K = 80          # a map a person can read; the user may ask for more with --k
 SILHOUETTE_SAMPLE = 2000
@@ -42,20 +42,42 @@ class KMeansResult:
     sims: np.ndarray         # cosine of each row to its centroid
 
 
+# k-means reads Cancel between runs of this many iterations: faiss's k-means is one C++ call that no token
+# reaches, and a run of it is seconds on a big library. A run that starts from the centroids the last one
+# left (and the same seeded sample of training points) goes on exactly where it stopped: the centroids are
+# bit for bit those of one call (tests/core/test_maps_cancel.py), at a few milliseconds per run.
+KMEANS_ITERATIONS_PER_CHECK = 5
+
+
 def spherical_kmeans(x: np.ndarray, k: int, seed: int = 0, niter: int = 20,
-                     points_per_centroid: int = 256) -> KMeansResult:
-    """FAISS spherical k-means on unit vectors; deterministic for a given (data, k, seed)."""
+                     points_per_centroid: int = 256, *, cancel=None) -> KMeansResult:
+    """FAISS spherical k-means on unit vectors; deterministic for a given (data, k, seed). ``cancel`` is
+    read every KMEANS_ITERATIONS_PER_CHECK iterations (the result does not depend on it)."""
     import faiss
 
     x = normalize(x)
     n, d = x.shape
     k = int(max(1, min(k, n)))
     faiss.omp_set_num_threads(_threads(n))
-    # faiss trains on at most 256 points per centroid (its own seeded sample), then we assign everyone
-    km = faiss.Kmeans(d, k, niter=niter, spherical=True, seed=int(seed) + 1, verbose=False,
-                      min_points_per_centroid=1, max_points_per_centroid=points_per_centroid)
-    km.train(x)
-    cent = normalize(km.centroids)
+    # faiss trains on at most points_per_centroid points per centroid (its own seeded sample), then we
+    # assign everyone; these are the parameters faiss.Kmeans(d, k, niter=..., spherical=True, ...) sets
+    params = faiss.ClusteringParameters()
+    params.spherical = True
+    params.seed = int(seed) + 1
+    params.verbose = False
+    params.min_points_per_centroid = 1
+    params.max_points_per_centroid = points_per_centroid
+    clustering = faiss.Clustering(d, k, params)
+    index = faiss.IndexFlatIP(d)
+    done = 0
+    while done < niter:
+        check(cancel)
+        clustering.niter = min(KMEANS_ITERATIONS_PER_CHECK if cancel is not None else niter, niter - done)
+        with interruptible(cancel):      # the CLI's Ctrl-C may also stop the run itself
+            clustering.train(x, index)   # after the first run: from the centroids the last one left
+        done += clustering.niter
+    cent = normalize(faiss.vector_float_to_array(clustering.centroids).reshape(k, d))
+    check(cancel)
     sims, labels = assign(x, cent)
     return KMeansResult(k=k, seed=seed, labels=labels, centroids=cent, sims=sims)
 
@@ -128,7 +150,7 @@ def choose_k(x: np.ndarray, seed: int = 0, ks: Optional[Sequence[int]] = None,
     scores: dict[int, float] = {}
     for i, k in enumerate(ks):
         check(cancel)
-        res = spherical_kmeans(x, k, seed=seed, niter=10)
+        res = spherical_kmeans(x, k, seed=seed, niter=10, cancel=cancel)
         scores[k] = silhouette_cosine(x, res.labels, seed=seed)
         report(progress, i + 1, len(ks), f"k={k}: silhouette {scores[k]:.3f}")
     best = max(scores.values())
@@ -157,11 +179,16 @@ def match_jaccard(ref: np.ndarray, other: np.ndarray, k_ref: int) -> np.ndarray:
 UNSTABLE_BELOW = 0.3
 
 
-def cluster_stability(ref_labels: np.ndarray, k: int, other_labelings: Sequence[np.ndarray]) -> np.ndarray:
+def cluster_stability(ref_labels: np.ndarray, k: int, other_labelings: Sequence[np.ndarray], *,
+                      cancel=None) -> np.ndarray:
     """Mean matched Jaccard of each reference cluster over the other labelings, in [0, 1]."""
     if not other_labelings:
         return np.ones(k)
-    return np.mean([match_jaccard(ref_labels, o, k) for o in other_labelings], axis=0)
+    matched = []
+    for o in other_labelings:
+        check(cancel)
+        matched.append(match_jaccard(ref_labels, o, k))
+    return np.mean(matched, axis=0)
 
 
 def stability_runs(x: np.ndarray, k: int, seed: int, runs: int = 3, *, cancel=None) -> list[np.ndarray]:
@@ -171,5 +198,6 @@ def stability_runs(x: np.ndarray, k: int, seed: int, runs: int = 3, *, cancel=No
         check(cancel)
         # fewer iterations and training points than the map itself: this only asks whether the
         # same groups come back, then every paper is assigned to the nearest centroid
-        out.append(spherical_kmeans(x, k, seed=seed + 1000 * r, niter=10, points_per_centroid=128).labels)
+        out.append(spherical_kmeans(x, k, seed=seed + 1000 * r, niter=10, points_per_centroid=128,
+                                    cancel=cancel).labels)
     return out

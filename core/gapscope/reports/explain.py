@@ -33,6 +33,7 @@ class EvidenceItem:
     link: Optional[str]
     meta: str                          # authors · year · identifier, or what the closest-work search found
     quotes: list[str] = field(default_factory=list)
+    paper_id: Optional[int] = None     # a library paper's id (the PDF names it when it cannot draw its text)
 
 
 @dataclass
@@ -139,6 +140,8 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
     out = [score_sentence(kind, score)]
     if kind == "method_x_problem" and d.get("level") == "concept":
         out += _concept_pair(d, m, p) + _established_checks(d)
+        if d.get("quote_note"):          # why no shortcoming sentence is quoted (gaps/quotes.py)
+            out.append(d["quote_note"][:1].upper() + d["quote_note"][1:] + ".")
     elif kind == "method_x_problem":
         out.append(f"{_n(d.get('method_size'), 'paper')} are in the method's cluster and "
                    f"{_n(d.get('problem_size'), 'paper')} in the problem's; {_n(d.get('cooccurring'), 'paper')} "
@@ -191,9 +194,14 @@ def headline(statement: str, details: Mapping[str, Any]) -> str:
 
 
 def _quote_text(q: Mapping[str, Any]) -> str:
+    from ..gaps.quotes import confidence_text
+
     kind = SHORTCOMING_NAMES.get(q.get("shortcoming") or "")
+    # how sure: the user's own label, or the classifier's confidence
+    sure = ("your label" if q.get("corrected") else
+            f"confidence {confidence_text(q['confidence'])}" if q.get("confidence") is not None else "")
     where = f"{q['section']}, p. {q['page']}" if q.get("section") else "abstract"
-    return f"“{' '.join(str(q['text']).split())}” ({', '.join(x for x in (kind, where) if x)})"
+    return f"“{' '.join(str(q['text']).split())}” ({', '.join(x for x in (kind, sure, where) if x)})"
 
 
 def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: Mapping[str, Any],
@@ -219,7 +227,7 @@ def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: 
     order = list(GAP_ROLE_ORDER) + [r for r in by_role if r not in GAP_ROLE_ORDER]
     groups = []
     for role in order:
-        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []))
+        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []), pid)
                  for pid in by_role.get(role, []) if pid in refs]
         if items:
             groups.append(EvidenceGroup(GAP_ROLE_NAMES.get(role, role.capitalize() or "Evidence"), items))
@@ -249,7 +257,8 @@ def closest_items(d: Mapping[str, Any], listed: set[int],
                 else "close, but not about both")
         facts = [str(p["year"]) if p.get("year") else "", ident, f"{where}, {note}"]
         out.append(EvidenceItem(" ".join(latex_to_text(str(p.get("title") or "(no title)")).split()),
-                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f)))
+                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f),
+                                paper_id=int(p["id"]) if in_lib and p.get("id") is not None else None))
     return out
 
 

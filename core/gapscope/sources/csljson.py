@@ -76,9 +76,23 @@ def _arxiv(item: dict) -> tuple[Optional[str], Optional[int]]:
     return None, None
 
 
-def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
+_JSON_KINDS = {"int": "a number", "float": "a number", "str": "a string", "list": "a list", "bool": "true or false",
+               "NoneType": "null"}
+
+
+def _item_name(index: Optional[int], item: Any = None) -> str:
+    """How a message names an item: by its place in the array (a one-line file gives every item line 1),
+    and its CSL ``id`` when it has one."""
+    name = f"item {index} of the array" if index is not None else "item"
+    key = item.get("id") if isinstance(item, dict) else None
+    return f"{name} (id {str(key)[:60]!r})" if key not in (None, "") else name
+
+
+def paper_from_csl_item(item: Any, keys: RecordKeys, line: int, index: Optional[int] = None) -> Paper:
+    """The paper of one CSL item; ``index``: its place in the array (1 = the first), for the messages."""
     if not isinstance(item, dict):
-        raise ValueError(f"item is not a JSON object but {type(item).__name__}")
+        kind = _JSON_KINDS.get(type(item).__name__, type(item).__name__)
+        raise ValueError(f"{_item_name(index)} is not a JSON object but {kind}")
     own = item.get("source") == EXPORT_MARK
     # Zotero passes on Crossref's JATS (<jats:p>) and publishers' HTML in titles and abstracts; GapScope's
     # own export is the paper's text as it is
@@ -90,8 +104,7 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int) -> Paper:
         title = untitled_title(abstract, doi=normalize_doi(str(item.get("DOI") or "")), pmid=_text(item.get("PMID")),
                                arxiv_id=arxiv_id) or ""
     if not title:
-        raise ValueError(f"item {str(item.get('id', '?'))[:60]!r} has no title, abstract or identifier "
-                         "(DOI, PMID, arXiv id)")
+        raise ValueError(f"{_item_name(index, item)} has no title, abstract or identifier (DOI, PMID, arXiv id)")
     authors = [n for n in (_name(a) for a in item.get("author") or [] if a) if n] \
         if isinstance(item.get("author"), list) else []
     published = _issued(item)
@@ -118,15 +131,17 @@ def read_csl_json(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Rec
         raise FileFormatError(f"{path}: not a CSL-JSON file (it does not start with a JSON array '[')")
     pos = _skip(text, pos + 1)
     keys = RecordKeys(path)
+    index = 0
     while pos < len(text) and text[pos] != "]":
         line = text.count("\n", 0, pos) + 1
+        index += 1
         try:
             item, end = decoder.raw_decode(text, pos)
         except json.JSONDecodeError as exc:
             yield RecordError(f"{path}:{exc.lineno}", f"not valid JSON ({exc.msg} at column {exc.colno}); "
                                                       "the rest of the file is not read")
             break
-        yield from located_paper(lambda: paper_from_csl_item(item, keys, line), f"{path}:{line}", keys)
+        yield from located_paper(lambda: paper_from_csl_item(item, keys, line, index), f"{path}:{line}", keys)
         if meter is not None:
             meter.at(meter.total * end // len(text))
         pos = _skip(text, end)

@@ -17,7 +17,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
-from ..csvcells import split_tags, unguard
+from ..csvcells import split_authors, split_tags, unguard
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordNote, RecordWarning,
                       arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
                       untitled_title, untitled_warning)
@@ -665,6 +665,17 @@ class _LineCounter:
         self._again[:0] = lines
 
 
+def _csv_authors(cell: str, own: bool) -> list[str]:
+    """The names in a CSV authors cell. GapScope's own export writes the library's names as they are, a
+    ";" inside one escaped (csvcells.join_authors): read back exactly. Another program's table separates
+    them by ";" or " and ", in "Family, Given" form or not."""
+    if own:
+        return split_authors(cell)
+    if ";" in cell or " and " in cell:
+        return [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", cell) if a.strip()]
+    return [cell] if cell else []
+
+
 _DELIMITERS = (",", ";", "\t", "|")
 
 
@@ -781,8 +792,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
                 yield RecordError(f"{path}:{start}", "row has no title, abstract or identifier (DOI, PMID, arXiv id)")
                 continue
             yield untitled_warning(f"{path}:{start}", title)
-        authors_raw = nfc(get("authors"))
-        authors = [_flip_name(a.strip()) for a in re.split(r";|\s+and\s+", authors_raw) if a.strip()] if ";" in authors_raw or " and " in authors_raw else ([authors_raw] if authors_raw else [])
+        authors = _csv_authors(nfc(get("authors")), own)
         year = _year_of(get("year"))
         if year is None and get("year"):
             yield unreadable_year(f"{path}:{start}", get("year"))

@@ -14,6 +14,7 @@ import platform
 import sqlite3
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
+from ..csvcells import join_authors
 from ..models import OWN_EXPORT_SOURCE, Paper
 from .base import LibraryError, chunks, now_iso
 from .papers import HIGHEST_DELETED_ID
@@ -228,7 +229,7 @@ class ImportsMixin:
             "INSERT INTO papers (id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
             " arxiv_version, doi, pmid, primary_category, categories, venue, url, norm_title, added_at)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            (self._next_paper_id(), p.title, p.abstract or "", int(p.abstract_truncated), "; ".join(p.authors),
+            (self._next_paper_id(), p.title, p.abstract or "", int(p.abstract_truncated), join_authors(p.authors),
              p.year, p.published, p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.pmid, p.primary_category,
              " ".join(p.categories), p.venue, p.url, norm_title, added_at),
         ).lastrowid

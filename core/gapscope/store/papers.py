@@ -7,6 +7,7 @@ import re
 import sqlite3
 from typing import Any, Optional, Sequence
 
+from ..csvcells import split_authors
 from ..models import Paper
 from .base import LibraryError, chunks
 
@@ -25,7 +26,7 @@ def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
      _primary, categories, venue, url, pmid) = tuple(row)
     return Paper(
         id=pid, title=title, abstract=abstract, abstract_truncated=bool(trunc),
-        authors=[a for a in authors.split("; ") if a], year=year, published=published,
+        authors=split_authors(authors), year=year, published=published,
         updated=updated, arxiv_id=arxiv_id, arxiv_version=arxiv_version, doi=doi,
         categories=categories.split() if categories else [], venue=venue, url=url, pmid=pmid,
     )

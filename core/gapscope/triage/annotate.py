@@ -5,6 +5,7 @@ Each write is its own transaction, committed before the function returns.
 
 from __future__ import annotations
 
+import os
 import re
 from typing import Any, Optional
 
@@ -54,10 +55,17 @@ def remove_highlight(lib, highlight_id: int, *, pdf: bool = False) -> None:
     (lib.remove_pdf_highlight if pdf else lib.remove_highlight)(highlight_id)
 
 
+def pdf_name(original_name: str) -> str:
+    """An attached PDF as the user knows it: the name of the file (or the URL's last part) it came from."""
+    return os.path.basename(original_name.rstrip("/\\"))
+
+
 def pdf_highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
-    """The highlights made in the paper's attached PDFs: id, page (1-based), text, color, comment, created_at."""
-    keep = ("id", "page", "text", "color", "comment", "created_at")
-    return [{k: h[k] for k in keep} for h in lib.pdf_highlights(paper_id)]
+    """The highlights made in the paper's attached PDFs: id, attachment_id and pdf (which of its PDFs, by
+    the file's name: a paper may have several), page (1-based), text, color, comment, created_at."""
+    names = {a["id"]: pdf_name(a["original_name"]) for a in lib.attachments_of(paper_id)}
+    keep = ("id", "attachment_id", "page", "text", "color", "comment", "created_at")
+    return [dict({k: h[k] for k in keep}, pdf=names.get(h["attachment_id"], "")) for h in lib.pdf_highlights(paper_id)]
 
 
 def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:

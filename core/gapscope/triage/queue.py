@@ -19,7 +19,7 @@ from .features import EMBEDDING_WEIGHT
 from .model import DEFAULT_C, DEFAULT_POS_WEIGHT, blank_records_due, fit_and_score
 from .scope import Scope
 from .scope_features import ScopeFeatures, load_scope_features, scope_papers
-from .stopping import allowed_missing, assess, rule_text, streak_threshold
+from .stopping import add_readiness, allowed_missing, assess, rule_text, streak_threshold
 
 # Stopping rule, stated in the CLI, the app, the report and the docs.
 STOP_RULE = rule_text()
@@ -202,17 +202,13 @@ class TriageSession:
         return dec.undo(self.lib, self.collection, self.reviewer)
 
     # --- progress and stopping --------------------------------------------------------------------
-    def stats(self) -> dict[str, Any]:
-        current = self.current()
-        counts = {d: 0 for d in dec.DECISIONS}
-        reasons: dict[str, int] = {}
-        for d in current.values():
-            counts[d["decision"]] += 1
-            if d["decision"] == "exclude":
-                key = d["reason"] or "(no reason)"
-                reasons[key] = reasons.get(key, 0) + 1
+    def _unseen(self, current: dict[int, dict[str, Any]]) -> int:
+        """The scope's papers not yet screened (postponed ones included)."""
+        return sum(1 for pid in self.paper_ids if pid not in current or current[pid]["decision"] == "postpone")
+
+    def _stopping(self, current: dict[int, dict[str, Any]], unseen: int) -> dict[str, Any]:
+        """``stats()['stopping']``: the stopping test, the unseen-relevant estimate and the streak heuristic."""
         total = len(self.paper_ids)
-        unseen = sum(1 for pid in self.paper_ids if pid not in current or current[pid]["decision"] == "postpone")
         # The screening record in the order papers were first screened: include and maybe count as
         # relevant (both go on to the next stage), postponed papers are still unseen.
         sequence = [1 if decision in ("include", "maybe") else 0
@@ -225,7 +221,7 @@ class TriageSession:
                 break
             streak += 1
         found = st.found
-        stopping = {
+        return {
             "rule": STOP_RULE, "target_recall": st.target_recall, "confidence": st.confidence,
             "estimated_relevant_unseen": st.estimate, "unseen_relevant_upper": st.upper,
             "estimated_recall": (None if st.estimate is None else round(found / (found + st.estimate), 3)),
@@ -235,12 +231,34 @@ class TriageSession:
             "suggest_stop": bool(total and (st.stop or unseen == 0)),
             "relevant_found": found, "allowed_missing": allowed_missing(found, st.target_recall) if found else None,
         }
+
+    def stopping(self) -> dict[str, Any]:
+        """The stopping figures as `triage stats --json` gives them (``stats()['stopping']`` with
+        :func:`~.stopping.add_readiness`'s fields), without the rest of the statistics: what `triage next
+        --json --stopping` carries beside the papers."""
+        current = self.current()
+        unseen = self._unseen(current)
+        stats = {"empty": not self.paper_ids, "screened": _screened(_counts(current)), "unseen": unseen,
+                 "stopping": self._stopping(current, unseen)}
+        return add_readiness(stats)["stopping"]
+
+    def stats(self) -> dict[str, Any]:
+        current = self.current()
+        counts = _counts(current)
+        reasons: dict[str, int] = {}
+        for d in current.values():
+            if d["decision"] == "exclude":
+                key = d["reason"] or "(no reason)"
+                reasons[key] = reasons.get(key, 0) + 1
+        total = len(self.paper_ids)
+        unseen = self._unseen(current)
+        stopping = self._stopping(current, unseen)
         by = ranked_by(current)
         out = {
             "scope": self.scope.describe(), "collection": self.collection, "reviewer": self.reviewer,
             "total": total, "empty": total == 0,
-            "screened": counts["include"] + counts["exclude"] + counts["maybe"],
-            "unseen": unseen, "include": counts["include"], "exclude": counts["exclude"], "maybe": counts["maybe"],
+            "screened": _screened(counts), "unseen": unseen,
+            "include": counts["include"], "exclude": counts["exclude"], "maybe": counts["maybe"],
             "postpone": counts["postpone"], "seeds": sum(1 for d in current.values() if d["origin"] == "seed"),
             "exclusion_reasons": reasons, "uses_embeddings": bool(self.has_embeddings), "stopping": stopping,
             "ranked_by": by, "ranking": RANKED_BY[by], "model": model_description(bool(self.has_embeddings), self.C),
@@ -251,6 +269,19 @@ class TriageSession:
             out["conflicts"] = sum(1 for c in dec.conflicts(self.lib, self.collection) if c["paper_id"] in self.row_of)
             out["agreement"] = dec.agreement(self.lib, self.collection)
         return out
+
+
+def _counts(current: dict[int, dict[str, Any]]) -> dict[str, int]:
+    """How many current decisions of each kind."""
+    counts = {d: 0 for d in dec.DECISIONS}
+    for d in current.values():
+        counts[d["decision"]] += 1
+    return counts
+
+
+def _screened(counts: dict[str, int]) -> int:
+    """Papers screened: included, excluded or maybe (a postponed paper is still unseen)."""
+    return counts["include"] + counts["exclude"] + counts["maybe"]
 
 
 def next_papers(lib, collection: Optional[str] = None, n: int = 1, explore: float = 0.0, *,

@@ -26,9 +26,9 @@ def cache_dir() -> Path:
 
 
 def _encode(texts: list[str], *, progress=None, cancel=None) -> tuple[np.ndarray, str]:
-    from ..embed import Encoder
+    from ..embed.encoder import load_encoder
 
-    enc = Encoder()
+    enc = load_encoder(cancel=cancel)
     return enc.encode(texts, progress=progress, cancel=cancel), str(enc.model_id)
 
 

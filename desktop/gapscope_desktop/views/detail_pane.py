@@ -35,7 +35,7 @@ class DetailPane(QWidget):
     noteAdded = Signal(int)
     notesChanged = Signal(int)          # a note of this paper was edited or deleted
     titleChanged = Signal(int)          # the user gave this paper a new title
-    pdfHighlightAsked = Signal(int, int, str)   # paper id, page (1-based), text: show it in the Reader
+    pdfHighlightAsked = Signal(int, int, int, str)   # paper id, its PDF (attachment id), page (1-based), text
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -353,7 +353,7 @@ class DetailPane(QWidget):
             action, _, ident = url.path().partition("/")
             hit = next((h for h in self.pdf_highlights if str(h["id"]) == ident), None)
             if action == "show" and hit is not None and self.paper is not None:
-                self.pdfHighlightAsked.emit(self.paper.id, int(hit["page"]), hit["text"])
+                self.pdfHighlightAsked.emit(self.paper.id, int(hit["attachment_id"]), int(hit["page"]), hit["text"])
             return
         QDesktopServices.openUrl(url)
 

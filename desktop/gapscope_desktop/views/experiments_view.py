@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import threading
 import time
 from pathlib import Path
@@ -15,16 +16,17 @@ from typing import Any, Optional
 
 from PySide6.QtCore import QItemSelectionModel, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
+from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTabWidget, QTextBrowser, QTreeWidget, QTreeWidgetItem,
                                QVBoxLayout, QWidget)
 
 from gapscope.textfmt import clip_words
 
-from .. import hints
+from .. import hints, spec_drafts
 from ..write_guard import set_enabled
 from .core_view import CoreView
 
+log = logging.getLogger(__name__)
 CURVE_COLORS = ["#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b"]
 
 
@@ -105,9 +107,14 @@ HISTORY_COLUMNS: list[tuple[str, Any]] = [
 ]
 
 
+# an unsaved spec is written to its draft file this long after the last keystroke (spec_drafts.py)
+DRAFT_DELAY_MS = 1000
+
+
 class ExperimentsView(CoreView):
     openGap = Signal(int)
     runFinished = Signal(int, str)  # exit code, status
+    draftOffered = Signal(str)      # a spec kept unsaved from an earlier session is offered: the banner's words
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -128,6 +135,12 @@ class ExperimentsView(CoreView):
         self.status = ""
         self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
         self.runs: list[dict] = []               # the History's runs, as last read
+        self._draft_path: Optional[Path] = None  # where the editor's unsaved spec is kept (spec_drafts.py)
+        self.offered: Optional[spec_drafts.SpecDraft] = None   # a kept spec the banner offers to restore
+        self._draft_timer = QTimer(self)
+        self._draft_timer.setSingleShot(True)
+        self._draft_timer.setInterval(DRAFT_DELAY_MS)
+        self._draft_timer.timeout.connect(self.keep_draft)
 
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
@@ -138,6 +151,27 @@ class ExperimentsView(CoreView):
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.editor.setPlaceholderText("An experiment spec (TOML). Draft one from a gap in the Gaps view, "
                                        "or open a spec file.")
+        self.editor.textChanged.connect(self._draft_timer.start)
+        # saved, launched or replaced: its draft goes (an edit afterwards starts a new one)
+        self.editor.document().modificationChanged.connect(lambda edited: edited or self._drop_own_draft())
+        self.draft_banner = QFrame()
+        self.draft_banner.setObjectName("specDraftBanner")
+        self.draft_banner.setStyleSheet("#specDraftBanner { background: #fff4d6; border: 1px solid #e0b84a; }")
+        self.draft_label = QLabel()
+        self.draft_label.setWordWrap(True)
+        self.draft_label.setMinimumWidth(1)
+        self.restore_button = QPushButton("Restore")
+        self.restore_button.setObjectName("restoreSpecDraft")
+        self.restore_button.clicked.connect(lambda: self.restore_draft())
+        self.discard_draft_button = QPushButton("Discard")
+        self.discard_draft_button.setObjectName("discardSpecDraft")
+        self.discard_draft_button.clicked.connect(self.discard_draft)
+        bl = QHBoxLayout(self.draft_banner)
+        bl.setContentsMargins(8, 4, 8, 4)
+        bl.addWidget(self.draft_label, 1)
+        bl.addWidget(self.restore_button)
+        bl.addWidget(self.discard_draft_button)
+        self.draft_banner.hide()
         self.open_button = QPushButton("Open…")
         self.open_button.clicked.connect(self._open_spec)
         self.save_button = QPushButton("Save as…")
@@ -184,6 +218,7 @@ class ExperimentsView(CoreView):
         left = QWidget()
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
+        ll.addWidget(self.draft_banner)
         ll.addWidget(self.gap_label)
         ll.addWidget(self.editor, 1)
         row = QHBoxLayout()
@@ -239,7 +274,10 @@ class ExperimentsView(CoreView):
     def library_switched(self, lib) -> None:
         """The History, its comparison and Resume spoke of the previous library's runs, and the linked
         gap was one of its gaps; all go at once, not when the new History has been read (meanwhile a run
-        listed could be selected and resumed in the wrong library). The spec typed stays."""
+        listed could be selected and resumed in the wrong library). The spec typed stays, and so does its
+        draft, which moves to the new library's folder (library_changed)."""
+        if lib is not None:
+            self._drop_own_draft()
         self.runs = []
         self.history.blockSignals(True)
         try:
@@ -258,6 +296,10 @@ class ExperimentsView(CoreView):
             self.events, self.epochs, self.run_id, self.status = [], 0, None, ""
             if self.plot is not None:
                 self._reset_curves()
+
+    def library_changed(self, lib) -> None:
+        self.keep_draft()
+        self.offer_drafts()
 
     def reload(self) -> None:
         """The run history."""
@@ -489,6 +531,83 @@ class ExperimentsView(CoreView):
 
     def writers(self) -> list:
         return [self.launch_button, self.resume_button]        # a run records itself in the library
+
+    # --- the unsaved spec, kept on disk (spec_drafts.py) ----------------------------------------------
+    def keep_draft(self) -> None:
+        """Write the editor's spec to its draft file while it has unsaved edits; remove the file once it has
+        none (saved, launched, discarded, emptied)."""
+        self._draft_timer.stop()
+        if not self.spec_edited():
+            self._drop_own_draft()
+            return
+        if self.lib is None:
+            return
+        try:
+            if self._draft_path is None:
+                self._draft_path = spec_drafts.new_draft_path(self.lib.path)
+            spec_drafts.write_draft(self._draft_path, self.editor.toPlainText(), self.gap, self.spec_file)
+        except OSError as exc:                # a read-only library folder: the edit lives in the editor only
+            log.warning("cannot keep the unsaved experiment spec in %s: %s", self._draft_path, exc)
+
+    def _drop_own_draft(self) -> None:
+        try:
+            spec_drafts.remove_draft(self._draft_path)
+        except OSError as exc:
+            log.warning("cannot remove the experiment spec draft %s: %s", self._draft_path, exc)
+        self._draft_path = None
+
+    def close_drafts(self, keep: bool) -> None:
+        """The window closes. ``keep``: nobody was asked about the spec (SIGTERM), whose unsaved edits are
+        kept to be offered next time; otherwise the user chose to save or to discard them."""
+        if keep:
+            self.keep_draft()
+        else:
+            self._draft_timer.stop()
+            self._drop_own_draft()
+
+    def offer_drafts(self) -> None:
+        """Show the newest spec kept unsaved by an earlier session (not this editor's own) in the banner."""
+        kept = [d for d in spec_drafts.list_drafts(self.lib.path) if d.path != self._draft_path] if self.lib else []
+        self.offered = kept[0] if kept else None
+        if self.offered is None:
+            self.draft_banner.hide()
+            return
+        d = self.offered
+        more = f" ({len(kept) - 1} more after it)" if len(kept) > 1 else ""
+        if d.problem:
+            text = f"An unsaved experiment spec was kept, but {d.problem}.{more}"
+        else:
+            gap = f" for gap #{d.gap.get('id')}" if d.gap and d.gap.get("id") is not None else ""
+            text = (f"An experiment spec{gap} edited {('on ' + d.kept_at) if d.kept_at else 'earlier'} was not "
+                    f"saved when GapScope closed.{more}")
+        self.draft_label.setText(text)
+        self.restore_button.setEnabled(not d.problem)
+        self.draft_banner.show()
+        self.draftOffered.emit(text)
+
+    def restore_draft(self) -> bool:
+        """Put the offered spec in the editor, unsaved as it was (its draft file now follows the editor)."""
+        d = self.offered
+        if d is None or d.problem or not self.confirm_replace_spec("Restore the kept spec"):
+            return False
+        self._drop_own_draft()                 # what the editor held was saved or discarded just now
+        self.gap = d.gap
+        self.spec_file = Path(d.spec_file) if d.spec_file else None
+        self._show_gap()
+        self.editor.setPlainText(d.text)
+        self.editor.document().setModified(True)
+        self._draft_path = d.path
+        self.offer_drafts()
+        return True
+
+    def discard_draft(self) -> None:
+        if self.offered is not None:
+            try:
+                spec_drafts.remove_draft(self.offered.path)
+            except OSError as exc:
+                QMessageBox.warning(self, "Discard the kept spec", f"Cannot remove {self.offered.path}: {exc}")
+                return
+        self.offer_drafts()
 
     # --- running ---------------------------------------------------------------------------------
     @property

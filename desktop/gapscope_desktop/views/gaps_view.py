@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from gapscope.concepts.acronyms import readable_phrase, reading_line, telling_synonyms
 from gapscope.gaps.aliases import other_names
+from gapscope.gaps.quotes import label_of
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -612,7 +613,10 @@ class GapsView(CoreView):
                 f"<li>{html.escape(s['text'])} <span style='color:#888'>["
                 + html.escape(paper_ref(said_by.get(int(s["paper_id"])), s["paper_id"]))
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
-                + "]</span></li>" for s in short) + "</ul>"
+                + (f"; {html.escape(label_of(s))}" if label_of(s) else "") + "]</span></li>" for s in short) + "</ul>"
+        elif details.get("quote_note") and g.get("type") != "unaddressed_shortcoming":  # that one's statement says it
+            extra += (f"<p><b>Shortcomings stated:</b> <span style='color:#888'>"
+                      f"{html.escape(details['quote_note'])}</span></p>")
         if g.get("runs"):
             extra += (f'<p><b>Tested by runs:</b> {html.escape(", ".join(g["runs"]))} '
                       '<span style="color:#888">(Experiments › History)</span></p>')
@@ -651,7 +655,7 @@ class GapsView(CoreView):
         quoted = self._papers_by_id([int(q["paper_id"]) for q in details.get("quotes") or []])
         for q in details.get("quotes") or []:
             where = f"{q['section']} p. {q['page']}" if q.get("section") else "abstract"
-            it = QListWidgetItem(f"“{q['text']}”  ({q.get('shortcoming', '')}, {where}) "
+            it = QListWidgetItem(f"“{q['text']}”  ({', '.join(x for x in (label_of(q), where) if x)}) "
                                  f"[{paper_ref(quoted.get(int(q['paper_id'])), q['paper_id'])}]")
             it.setData(Qt.UserRole, (int(q["paper_id"]), int(q.get("page") or 0), str(q["text"])))
             if not q.get("section"):

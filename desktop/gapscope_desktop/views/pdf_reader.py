@@ -135,7 +135,8 @@ class PageView(QLabel):
 
 
 class PdfReader(QWidget):
-    """Shows one paper's PDF. ``show_paper`` opens its latest readable attachment."""
+    """Shows one paper's PDF. ``show_paper`` opens its latest readable attachment, or the one asked for (a
+    highlight's: a paper may have several PDFs)."""
 
     highlightSaved = Signal(int)      # paper id: one of its highlights was saved or removed
 
@@ -314,14 +315,16 @@ class PdfReader(QWidget):
         self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
         self.show_paper(None)
 
-    def show_paper(self, paper_id: Optional[int]) -> bool:
-        """Open the paper's PDF; False (with a hint on the page) when it has none that can be read."""
+    def show_paper(self, paper_id: Optional[int], attachment_id: Optional[int] = None) -> bool:
+        """Open the paper's PDF (``attachment_id``: that one of its PDFs, when it can be read; else its
+        latest); False (with a hint on the page) when it has none that can be read."""
         from gapscope.fulltext import MissingPdf, existing_stored_path
 
         self.paper_id, self.attachment, self.path, self.pages = paper_id, None, None, 0
         self.text, self.selection = None, None
         atts = self.lib.attachments_of(paper_id) if (self.lib is not None and paper_id is not None) else []
         readable = [a for a in atts if a["status"] == "extracted"]
+        readable.sort(key=lambda a: a["id"] == attachment_id)       # the one asked for last, the rest in order
         missing = None
         if readable:
             try:
@@ -487,11 +490,14 @@ class PdfReader(QWidget):
             self.scroll.ensureVisible(0, top.y(), 0, 120)
         return found is not None
 
-    def show_sentence(self, paper_id: int, page: Optional[int], sentence: str) -> bool:
-        """Open the paper's PDF at ``page`` (1-based; searched when None or wrong) with ``sentence``
-        selected: the jump from a gap's evidence."""
-        if paper_id != self.paper_id or self.path is None:
-            if not self.show_paper(paper_id):
+    def show_sentence(self, paper_id: int, page: Optional[int], sentence: str,
+                      attachment_id: Optional[int] = None) -> bool:
+        """Open the paper's PDF (``attachment_id``: that one, as a highlight's "show" asks) at ``page``
+        (1-based; searched when None or wrong) with ``sentence`` selected: the jump from a gap's evidence
+        or a highlight."""
+        other_pdf = attachment_id is not None and (self.attachment or {}).get("id") != attachment_id
+        if paper_id != self.paper_id or self.path is None or other_pdf:
+            if not self.show_paper(paper_id, attachment_id):
                 return False
         if page:
             self.set_page(page - 1)
