@@ -258,7 +258,7 @@ def closest_items(d: Mapping[str, Any], listed: set[int],
         facts = [str(p["year"]) if p.get("year") else "", ident, f"{where}, {note}"]
         out.append(EvidenceItem(" ".join(latex_to_text(str(p.get("title") or "(no title)")).split()),
                                 paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f),
-                                paper_id=int(p["id"]) if in_lib and p.get("id") is not None else None))
+                                paper_id=own))
     return out
 
 
