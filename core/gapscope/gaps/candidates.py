@@ -16,6 +16,7 @@ from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
 from ..jobs import check
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
+from .closest import work_key
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
@@ -98,8 +99,6 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
         here |= members[0] & members[1]
     elsewhere: set[str] = set()
     example = None
-    from .closest import work_key
-
     others = list((cw or {}).get("named_both") or ()) + [{"source": "reference", **x} for x in (ref or {}).get("papers") or ()]
     for x in others:
         own = x["id"] if x.get("source") == "library" else x.get("library_id")
