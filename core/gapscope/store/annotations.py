@@ -28,6 +28,16 @@ class AnnotationsMixin:
             if conn.execute("DELETE FROM highlights WHERE id = ?", (highlight_id,)).rowcount != 1:
                 raise LibraryError(f"no highlight with id {highlight_id}")
 
+    def get_highlight(self, highlight_id: int, *, pdf: bool = False) -> dict[str, Any]:
+        """paper_id, color and comment of an abstract highlight (``pdf``: one made in an attached PDF);
+        LibraryError when there is none."""
+        table, what = ("pdf_highlights", "PDF highlight") if pdf else ("highlights", "highlight")
+        row = self._conn.execute(f"SELECT paper_id, color, comment FROM {table} WHERE id = ?",
+                                 (highlight_id,)).fetchone()
+        if row is None:
+            raise LibraryError(f"no {what} with id {highlight_id}")
+        return dict(id=highlight_id, paper_id=row[0], color=row[1], comment=row[2])
+
     def highlights_with_ids(self, paper_id: int) -> list[dict[str, Any]]:
         """A paper's highlights by position: id, start, end, color, comment, created_at."""
         return [dict(id=i, start=s, end=e, color=c, comment=cm, created_at=t)
