@@ -528,7 +528,7 @@ def annotate_edit_note(ref, note_id, text) -> None:
 @pass_library
 def annotate_delete_note(ref, note_id, yes) -> None:
     """Delete note NOTE_ID, after showing it and asking (there is no undo)."""
-    from ..store import LibraryError
+    from ..store import LibraryError, NoteChanged
     from ..triage import delete_note
 
     lib = ref.open()
@@ -541,7 +541,13 @@ def annotate_delete_note(ref, note_id, yes) -> None:
         if not confirm("Delete it? There is no undo", err=True):
             click.echo("not deleted", err=True)
             sys.exit(EXIT_CANCELLED)
-    delete_note(lib, note_id)
+    try:
+        # the note as shown: one changed meanwhile (another window) is not deleted unseen
+        delete_note(lib, note_id, expected=None if yes else note["body"])
+    except NoteChanged as exc:
+        fail(str(exc))
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"deleted note {note_id}")
 
 
