@@ -422,7 +422,9 @@ def _write_down(lib, payload: dict[str, Any]) -> Path:
 def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
     """The markup taken out of the titles and abstracts the check found holding it, as an import takes it
     out now, after their texts as they were are written down (the source records keep them too). A
-    paper edited since the check keeps its new text; a title that would be left empty keeps its markup."""
+    paper edited since the check keeps its new text; a title that would be left empty keeps its markup.
+    The user's highlights and facet corrections hold character offsets into the abstract: they move with
+    their words; an abstract where one cannot be placed for sure keeps its markup (and is named)."""
     wanted = {m["paper_id"] for m in report.markup}
     changes = []
     for pid, title, abstract, fields in _with_markup(lib):
@@ -430,16 +432,29 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
             continue
         old: dict[str, str] = {}
         new: dict[str, str] = {}
+        spans: dict[str, list] = {"highlights": [], "corrections": []}
         if "title" in fields and _cleaned(title).strip():
             old["title"], new["title"] = title, _cleaned(title)
             new["norm_title"] = "" if is_untitled(new["title"]) else normalize_title(new["title"])
         if "abstract" in fields:
-            old["abstract"], new["abstract"] = abstract, _cleaned(abstract)
+            cleaned = _cleaned(abstract)
+            spans = _spans_moved(lib, pid, abstract, cleaned)
+            if spans is None:
+                out.not_repaired.append(
+                    f"paper {pid}: its abstract keeps its markup, as a highlight or facet correction on it could not"
+                    " be placed in the text without markup for sure (remove that annotation and repair again to"
+                    " clean it)")
+            else:
+                old["abstract"], new["abstract"] = abstract, cleaned
         if old:
-            changes.append({"paper_id": pid, "old": old, "new": new})
+            changes.append({"paper_id": pid, "old": old, "new": new, **(spans or {})})
     if not changes:
         return
     dest = _write_down(lib, {"papers": [{"paper_id": c["paper_id"], "old": c["old"],
+                                         **({"highlights_at": [h[:3] for h in c["highlights"]]} if c.get("highlights")
+                                            else {}),
+                                         **({"facet_corrections_at": [k[:2] for k in c["corrections"]]}
+                                            if c.get("corrections") else {}),
                                          "reason": "HTML markup taken out of the text"} for c in changes]})
     try:
         out.markup_cleaned = lib.replace_paper_texts(changes)
@@ -448,3 +463,46 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
         out.not_repaired.append(f"the markup was not taken out (nothing changed): {exc}")
     else:
         out.markup_saved_to = str(dest)
+
+
+def _spans_moved(lib, paper_id: int, old: str, new: str) -> Optional[dict[str, list]]:
+    """Where the paper's highlights ``(id, start, end, new_start, new_end)`` and facet corrections
+    ``(start, end, new_start, new_end)`` fall in ``new``, the abstract ``old`` without its markup: each
+    span moves with its words; None when one of them cannot be found there for sure."""
+    highlights = [(h["id"], h["start"], h["end"]) for h in lib.highlights_with_ids(paper_id)]
+    corrections = [(c["start"], c["end"]) for c in lib.facet_corrections(paper_id)]
+    if not highlights and not corrections:
+        return {"highlights": [], "corrections": []}
+    import difflib
+
+    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+
+    def moved(start: int, end: int) -> Optional[tuple[int, int]]:
+        want = " ".join(_cleaned(old[start:end]).split())
+        at = (_offset_in(blocks, start, False), _offset_in(blocks, end, True))
+        if want and " ".join(new[at[0]:at[1]].split()) == want:
+            return at
+        return None
+
+    out: dict[str, list] = {"highlights": [], "corrections": []}
+    for hid, start, end in highlights:
+        to = moved(start, end)
+        if to is None:
+            return None
+        out["highlights"].append((hid, start, end, *to))
+    for start, end in corrections:
+        to = moved(start, end)
+        if to is None:
+            return None
+        out["corrections"].append((start, end, *to))
+    return out
+
+
+def _offset_in(blocks: list[tuple[str, int, int, int, int]], i: int, end: bool) -> int:
+    """Offset ``i`` of the old text in the new one, by difflib's opcodes: kept text moves as it is; an
+    offset inside text taken out (a tag, an entity) goes to the start of what replaced it, or its end for
+    the end of a span."""
+    for tag, i1, i2, j1, j2 in blocks:
+        if (i1 < i <= i2) if end else (i1 <= i < i2):
+            return j1 + (i - i1) if tag == "equal" else (j2 if end else j1)
+    return blocks[-1][4] if end and blocks else 0
