@@ -334,3 +334,29 @@ def test_a_note_changed_elsewhere_after_the_delete_question_is_not_deleted(windo
         QMessageBox.question = real
     qtbot.waitUntil(lambda: "was not saved" in detail.notes_view.toPlainText(), timeout=10000)
     assert [n["body"] for n in window.lib.notes_of(pid)] == ["rewritten elsewhere"]
+
+
+def test_a_highlights_note_that_fails_to_save_goes_to_the_note_box(window, qtbot, monkeypatch):
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QInputDialog
+
+    import gapscope_desktop.views.detail_pane as detail_pane
+
+    def refuse(*_a, **_k):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(detail_pane, "_add_highlight", refuse)
+    detail = window.detail
+    pid = _select(window, 3)
+    shown, spans = detail.shown
+    cursor = detail.browser.textCursor()
+    block = detail._abstract_block()
+    cursor.setPosition(block.position())
+    cursor.setPosition(block.position() + 30, QTextCursor.KeepAnchor)
+    detail.browser.setTextCursor(cursor)
+    start, end = detail.selection_span()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("why this matters", True))
+    detail._highlight_with_note()
+    qtbot.waitUntil(lambda: "the disk is full" in detail.notes_view.toPlainText(), timeout=10000)
+    words = " ".join(window.lib.get_paper(pid).abstract[start:end].split())
+    assert detail.unsaved_drafts() == [(pid, "note", f"“{words}”: why this matters")]

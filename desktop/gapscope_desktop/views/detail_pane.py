@@ -315,10 +315,14 @@ class DetailPane(QWidget):
         if span is None or self.paper is None or not self._writable():
             return None
         pid = self.paper.id
+        # a note typed for the highlight is not lost with a failed save: it goes to the note box, quoting
+        # the words it was about
+        words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
+        kept = f"“{words}”: {comment.strip()}" if comment.strip() else ""
         return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment,
                                library=self.lib.path,
                                on_result=lambda _h: self._saved(pid, self._render, lambda: None),
-                               on_error=lambda m, _t: self._not_saved("highlight", m))
+                               on_error=lambda m, _t: self._note_change_failed(pid, "highlight", m, kept))
 
     def _highlight_with_note(self) -> None:
         if self.selection_span() is None:
@@ -514,9 +518,9 @@ class DetailPane(QWidget):
                                on_error=lambda m, _t: self._note_change_failed(pid, what, m, typed))
 
     def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str) -> None:
-        """A note edit that could not be saved (changed elsewhere meanwhile, the library locked or full):
-        what the user typed is not thrown away but kept as the paper's note draft, to save as a new note
-        (or copy into the note), and asked about on close as any draft."""
+        """A note edit (or a highlight's note) that could not be saved (changed elsewhere meanwhile, the
+        library locked or full): what the user typed is not thrown away but kept as the paper's note draft,
+        to save as a new note (or copy back), and asked about on close as any draft."""
         if typed.strip():
             key = (paper_id, "note")
             draft = self.drafts.get(key, "").strip()
