@@ -30,6 +30,7 @@ from .store.integrity import REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS, Unreada
 from .models import is_untitled
 from .sources.dedup import normalize_title
 from .sources.markup import first_markup, has_markup, markup_to_text
+from .spans import moved_spans
 from .textfmt import plural
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
@@ -468,41 +469,11 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
 def _spans_moved(lib, paper_id: int, old: str, new: str) -> Optional[dict[str, list]]:
     """Where the paper's highlights ``(id, start, end, new_start, new_end)`` and facet corrections
     ``(start, end, new_start, new_end)`` fall in ``new``, the abstract ``old`` without its markup: each
-    span moves with its words; None when one of them cannot be found there for sure."""
+    span moves with its words; None when one of them cannot be placed there for sure."""
     highlights = [(h["id"], h["start"], h["end"]) for h in lib.highlights_with_ids(paper_id)]
     corrections = [(c["start"], c["end"]) for c in lib.facet_corrections(paper_id)]
-    if not highlights and not corrections:
-        return {"highlights": [], "corrections": []}
-    import difflib
-
-    blocks = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
-
-    def moved(start: int, end: int) -> Optional[tuple[int, int]]:
-        want = " ".join(_cleaned(old[start:end]).split())
-        at = (_offset_in(blocks, start, False), _offset_in(blocks, end, True))
-        if want and " ".join(new[at[0]:at[1]].split()) == want:
-            return at
+    to = moved_spans(old, new, [h[1:] for h in highlights] + corrections, reads_as=_cleaned)
+    if to is None:
         return None
-
-    out: dict[str, list] = {"highlights": [], "corrections": []}
-    for hid, start, end in highlights:
-        to = moved(start, end)
-        if to is None:
-            return None
-        out["highlights"].append((hid, start, end, *to))
-    for start, end in corrections:
-        to = moved(start, end)
-        if to is None:
-            return None
-        out["corrections"].append((start, end, *to))
-    return out
-
-
-def _offset_in(blocks: list[tuple[str, int, int, int, int]], i: int, end: bool) -> int:
-    """Offset ``i`` of the old text in the new one, by difflib's opcodes: kept text moves as it is; an
-    offset inside text taken out (a tag, an entity) goes to the start of what replaced it, or its end for
-    the end of a span."""
-    for tag, i1, i2, j1, j2 in blocks:
-        if (i1 < i <= i2) if end else (i1 <= i < i2):
-            return j1 + (i - i1) if tag == "equal" else (j2 if end else j1)
-    return blocks[-1][4] if end and blocks else 0
+    return {"highlights": [(*h, *t) for h, t in zip(highlights, to)],
+            "corrections": [(*c, *t) for c, t in zip(corrections, to[len(highlights):])]}

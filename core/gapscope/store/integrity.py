@@ -381,35 +381,15 @@ class IntegrityMixin:
                 if now is None or any(now[i] != old[f] for i, f in enumerate(("title", "abstract")) if f in old):
                     continue
                 highlights, corrections = c.get("highlights") or [], c.get("corrections") or []
-                if "abstract" in new and not self._spans_unchanged(conn, pid, highlights, corrections):
+                if "abstract" in new and not self._annotation_spans_held(conn, pid, highlights, corrections):
                     continue
                 cols = {k: v for k, v in new.items() if k in ("title", "norm_title", "abstract")}
                 conn.execute(f"UPDATE papers SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
                              (*cols.values(), pid))
-                for hid, _s, _e, start, end in highlights:
-                    conn.execute('UPDATE highlights SET start = ?, "end" = ? WHERE id = ?', (start, end, hid))
-                if corrections:      # all out, then all in: a moved span may be another's old one
-                    rows = {(s, e): r for s, e, *r in conn.execute(
-                        'SELECT start, "end", label, shortcoming, corrected_at FROM facet_corrections'
-                        " WHERE paper_id = ?", (pid,))}
-                    conn.execute("DELETE FROM facet_corrections WHERE paper_id = ?", (pid,))
-                    conn.executemany(
-                        'INSERT INTO facet_corrections (paper_id, start, "end", label, shortcoming, corrected_at)'
-                        " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, \"end\") DO UPDATE SET"
-                        " label = coalesce(excluded.label, label),"
-                        " shortcoming = coalesce(excluded.shortcoming, shortcoming)",
-                        [(pid, start, end, *rows[(s, e)]) for s, e, start, end in corrections])
+                self._move_annotation_spans(conn, pid, highlights, corrections)
                 done += 1
         return done
 
-    @staticmethod
-    def _spans_unchanged(conn, paper_id: int, highlights: list, corrections: list) -> bool:
-        """Does the paper still hold exactly these highlights and facet corrections, at these offsets?"""
-        held = {(i, s, e) for i, s, e in conn.execute('SELECT id, start, "end" FROM highlights WHERE paper_id = ?',
-                                                      (paper_id,))}
-        spans = {(s, e) for s, e in conn.execute('SELECT start, "end" FROM facet_corrections WHERE paper_id = ?',
-                                                 (paper_id,))}
-        return held == {tuple(h[:3]) for h in highlights} and spans == {tuple(k[:2]) for k in corrections}
 
     def remove_orphan_rows(self, rows: list[tuple[str, int, str, str]]) -> None:
         """Repair of rows naming a row that no longer exists, each (table, rowid, column, on_delete):
