@@ -334,6 +334,7 @@ def test_a_note_changed_elsewhere_after_the_delete_question_is_not_deleted(windo
         QMessageBox.question = real
     qtbot.waitUntil(lambda: "was not saved" in detail.notes_view.toPlainText(), timeout=10000)
     assert [n["body"] for n in window.lib.notes_of(pid)] == ["rewritten elsewhere"]
+    assert "rewritten elsewhere" in detail.notes_view.toPlainText()       # shown as it is now
 
 
 def test_a_highlights_note_that_fails_to_save_goes_to_the_note_box(window, qtbot, monkeypatch):

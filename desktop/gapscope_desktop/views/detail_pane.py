@@ -525,8 +525,8 @@ class DetailPane(QWidget):
             key = (paper_id, "note")
             draft = self.drafts.get(key, "").strip()
             self.drafts[key] = f"{draft}\n\n{typed.strip()}" if draft else typed.strip()
-            self._refresh_paper(paper_id)
             message += " (your text is kept in the note box below)"
+        self._refresh_paper(paper_id)         # the notes as they are now (changed elsewhere, say)
         self._not_saved(what, message)
 
     def _saved(self, paper_id: int, render, announce) -> None:
