@@ -72,8 +72,9 @@ def test_the_cli_lists_and_removes_a_pdf_highlight(library, shared_data):
     data = json.loads(r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"]).output)
     assert [h["text"] for h in data["pdf_highlights"]] == ["expository writing is a distinct genre"]
     abstract_before = library.highlights_with_ids(pid)
-    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
+    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])], input="y\n")
     assert res.exit_code == 0, res.output
+    assert "the framing we reuse" in res.output             # its comment was shown before it went
     assert library.pdf_highlights(pid) == [] and len(abstract_before) == 1
     assert library.highlights_with_ids(pid) == abstract_before
     res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])

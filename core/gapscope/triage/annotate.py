@@ -35,12 +35,14 @@ def add_note(lib, paper_id: int, body: str) -> int:
     return lib.add_note(paper_id, body)
 
 
-def update_note(lib, note_id: int, body: str) -> None:
-    lib.update_note(note_id, body)
+def update_note(lib, note_id: int, body: str, *, expected: Optional[str] = None) -> None:
+    """Replace a note's text; ``expected``: the text it held when the edit began (store: NoteChanged)."""
+    lib.update_note(note_id, body, expected=expected)
 
 
-def delete_note(lib, note_id: int) -> None:
-    lib.delete_note(note_id)
+def delete_note(lib, note_id: int, *, expected: Optional[str] = None) -> None:
+    """Delete a note; ``expected``: the text the user was shown when asked."""
+    lib.delete_note(note_id, expected=expected)
 
 
 # --- highlights ----------------------------------------------------------------------------------

@@ -228,12 +228,16 @@ class DetailPane(QWidget):
         self._refresh_paper(paper_id)
         name, fn = ("Add tag", _add_tag) if kind == "tag" else ("Add note", _add_note)
         return self.tasks.save(name, fn, paper_id, body, library=self.drafts_library,
-                               on_result=lambda _r: self._draft_saved(key),
+                               on_result=lambda _r: self._draft_saved(key, body),
                                on_error=lambda m, _t: self._draft_failed(key, m))
 
-    def _draft_saved(self, key: tuple[int, str]) -> None:
+    def _draft_saved(self, key: tuple[int, str], body: str) -> None:
         self.saving.discard(key)
-        self.drafts.pop(key, None)
+        # text added to the draft while it was saved (a failed note edit's) stays in the box
+        rest = self.drafts.pop(key, "").strip()
+        rest = rest[len(body):].strip() if rest.startswith(body) else rest
+        if rest:
+            self.drafts[key] = rest
         self._refresh_paper(key[0])
         if key[1] == "tag":
             self.tagsChanged.emit()
@@ -311,10 +315,14 @@ class DetailPane(QWidget):
         if span is None or self.paper is None or not self._writable():
             return None
         pid = self.paper.id
+        # a note typed for the highlight is not lost with a failed save: it goes to the note box, quoting
+        # the words it was about
+        words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
+        kept = f"“{words}”: {comment.strip()}" if comment.strip() else ""
         return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment,
                                library=self.lib.path,
                                on_result=lambda _h: self._saved(pid, self._render, lambda: None),
-                               on_error=lambda m, _t: self._not_saved("highlight", m))
+                               on_error=lambda m, _t: self._note_change_failed(pid, "highlight", m, kept))
 
     def _highlight_with_note(self) -> None:
         if self.selection_span() is None:
@@ -478,7 +486,7 @@ class DetailPane(QWidget):
         if not ok or body.strip() == note["body"].strip():
             return
         if body.strip():
-            self.edit_note(note_id, body.strip())
+            self.edit_note(note_id, body.strip(), expected=note["body"])
         else:                                   # emptied: that is a delete, asked as one
             self.ask_delete_note(note_id)
 
@@ -490,22 +498,36 @@ class DetailPane(QWidget):
         answer = QMessageBox.question(self, "Delete note", f"Delete this note?\n\n{preview}",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer == QMessageBox.Yes:
-            self.delete_note(note_id)
+            self.delete_note(note_id, expected=note["body"])
 
-    def edit_note(self, note_id: int, body: str):
-        return self._note_change("Edit note", _update_note, note_id, body, what="note change")
+    def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
+        """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
+        elsewhere meanwhile is not written over. A failed edit's text goes to the paper's note box."""
+        return self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body)
 
-    def delete_note(self, note_id: int):
-        return self._note_change("Delete note", _delete_note, note_id, what="note deletion")
+    def delete_note(self, note_id: int, expected: Optional[str] = None):
+        return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
 
-    def _note_change(self, name: str, fn, *args, what: str):
+    def _note_change(self, name: str, fn, *args, what: str, typed: str = ""):
         if self.paper is None or not self._writable():
             return None
         pid = self.paper.id
         return self.tasks.save(name, fn, *args, library=self.lib.path,
                                on_result=lambda _r: self._saved(pid, self._render_notes,
                                                                 lambda: self.notesChanged.emit(pid)),
-                               on_error=lambda m, _t: self._not_saved(what, m))
+                               on_error=lambda m, _t: self._note_change_failed(pid, what, m, typed))
+
+    def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str) -> None:
+        """A note edit (or a highlight's note) that could not be saved (changed elsewhere meanwhile, the
+        library locked or full): what the user typed is not thrown away but kept as the paper's note draft,
+        to save as a new note (or copy back), and asked about on close as any draft."""
+        if typed.strip():
+            key = (paper_id, "note")
+            draft = self.drafts.get(key, "").strip()
+            self.drafts[key] = f"{draft}\n\n{typed.strip()}" if draft else typed.strip()
+            message += " (your text is kept in the note box below)"
+        self._refresh_paper(paper_id)         # the notes as they are now (changed elsewhere, say)
+        self._not_saved(what, message)
 
     def _saved(self, paper_id: int, render, announce) -> None:
         if self.paper is not None and self.paper.id == paper_id:   # still on screen
@@ -535,12 +557,13 @@ def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> i
     return lib.add_note(paper_id, body)
 
 
-def _update_note(lib, note_id: int, body: str, *, progress=None, cancel=None) -> None:
-    lib.update_note(note_id, body)
+def _update_note(lib, note_id: int, body: str, expected: Optional[str] = None, *, progress=None,
+                 cancel=None) -> None:
+    lib.update_note(note_id, body, expected=expected)
 
 
-def _delete_note(lib, note_id: int, *, progress=None, cancel=None) -> None:
-    lib.delete_note(note_id)
+def _delete_note(lib, note_id: int, expected: Optional[str] = None, *, progress=None, cancel=None) -> None:
+    lib.delete_note(note_id, expected=expected)
 
 
 def _add_highlight(lib, paper_id: int, start: int, end: int, color: str, comment: str, *,
