@@ -1,4 +1,5 @@
-"""Experiment specs edited in the window and not saved, kept on disk until they are saved or discarded.
+"""Experiment specs edited in the window and not saved, kept on disk until they are saved or discarded
+(drafts.py does the keeping, for notes and titles as well).
 
 Saving a spec asks for a file name, which a window closed by SIGTERM (or a crash) cannot ask: the editor's
 unsaved spec is therefore written, as it is typed, to a draft file in the library's spec folder
@@ -9,16 +10,14 @@ The draft goes once its spec is saved, launched or discarded.
 
 from __future__ import annotations
 
-import itertools
-import json
-import os
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
-SUFFIX = ".json"
-_numbers = itertools.count(1)
+from . import drafts
+
+PREFIX = "spec"
+remove_draft = drafts.remove_draft
 
 
 def drafts_dir(library_path: str | Path) -> Path:
@@ -29,8 +28,7 @@ def drafts_dir(library_path: str | Path) -> Path:
 
 
 def new_draft_path(library_path: str | Path) -> Path:
-    """A name no other draft has (this process's id and a count: two windows never share one)."""
-    return drafts_dir(library_path) / f"spec-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{next(_numbers)}{SUFFIX}"
+    return drafts.new_draft_path(drafts_dir(library_path), PREFIX)
 
 
 @dataclass
@@ -43,47 +41,29 @@ class SpecDraft:
     problem: str = field(default="")       # why the file cannot be read (it is then left as it is)
 
 
-def write_draft(path: Path, text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> None:
-    """Write (or replace) the draft at ``path``, whole or not at all (a temporary file renamed over it)."""
+def draft_data(text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> dict:
+    """What a spec's draft file holds (besides when and by whom it was written)."""
     keep_gap = {k: gap.get(k) for k in ("id", "statement")} if gap else None
-    data = {"text": text, "gap": keep_gap, "spec_file": str(spec_file) if spec_file else None,
-            "kept_at": time.strftime("%Y-%m-%d %H:%M")}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    part = path.with_name(path.name + ".part")
-    part.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-    os.replace(part, path)
+    return {"text": text, "gap": keep_gap, "spec_file": str(spec_file) if spec_file else None}
+
+
+def write_draft(path: Path, text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> None:
+    drafts.write_draft(path, draft_data(text, gap, spec_file))
+
+
+def _spec_draft(kept: drafts.KeptFile) -> SpecDraft:
+    if kept.problem:
+        return SpecDraft(kept.path, problem=kept.problem)
+    data = kept.data
+    gap = data.get("gap") if isinstance(data.get("gap"), dict) else None
+    spec_file = data.get("spec_file") if isinstance(data.get("spec_file"), str) else None
+    return SpecDraft(kept.path, data["text"], gap, spec_file or None, str(data.get("kept_at") or ""))
 
 
 def read_draft(path: Path) -> SpecDraft:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        if not isinstance(data, dict) or not isinstance(data.get("text"), str):
-            raise ValueError("no spec text in it")
-    except (OSError, UnicodeDecodeError, ValueError) as exc:
-        return SpecDraft(path, problem=f"{path} cannot be read ({exc}); it is left where it is")
-    gap = data.get("gap") if isinstance(data.get("gap"), dict) else None
-    spec_file = data.get("spec_file") if isinstance(data.get("spec_file"), str) else None
-    return SpecDraft(path, data["text"], gap, spec_file or None, str(data.get("kept_at") or ""))
+    return _spec_draft(drafts.read_draft(path))
 
 
 def list_drafts(library_path: str | Path) -> list[SpecDraft]:
     """The library's kept drafts, newest first."""
-    d = drafts_dir(library_path)
-    try:
-        files = [p for p in d.iterdir() if p.suffix == SUFFIX and p.is_file()]
-    except OSError:                        # no folder yet (nothing kept), or one that cannot be read
-        return []
-    files.sort(key=lambda p: (_mtime(p), p.name), reverse=True)
-    return [read_draft(p) for p in files]
-
-
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:                        # removed meanwhile (by another window): read_draft says so
-        return 0.0
-
-
-def remove_draft(path: Optional[Path]) -> None:
-    if path is not None:
-        path.unlink(missing_ok=True)
+    return [_spec_draft(k) for k in drafts.list_drafts(drafts_dir(library_path))]

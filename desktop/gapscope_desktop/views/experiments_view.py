@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, Q
 from gapscope.textfmt import clip_words
 
 from .. import hints, spec_drafts
+from ..drafts import DraftKeeper
 from ..write_guard import set_enabled
 from .core_view import CoreView
 
@@ -107,14 +108,14 @@ HISTORY_COLUMNS: list[tuple[str, Any]] = [
 ]
 
 
-# an unsaved spec is written to its draft file this long after the last keystroke (spec_drafts.py)
-DRAFT_DELAY_MS = 1000
+SPEC_KEY = "spec"                   # the editor's spec, among the keeper's drafts
 
 
 class ExperimentsView(CoreView):
     openGap = Signal(int)
     runFinished = Signal(int, str)  # exit code, status
     draftOffered = Signal(str)      # a spec kept unsaved from an earlier session is offered: the banner's words
+    draftNotKept = Signal(str)      # the unsaved spec cannot be written to its draft file: why
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(tasks, parent)
@@ -135,12 +136,10 @@ class ExperimentsView(CoreView):
         self.status = ""
         self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
         self.runs: list[dict] = []               # the History's runs, as last read
-        self._draft_path: Optional[Path] = None  # where the editor's unsaved spec is kept (spec_drafts.py)
+        # the editor's unsaved spec, kept in the library's folder as it is typed (drafts.py, spec_drafts.py)
+        self.kept = DraftKeeper(spec_drafts.PREFIX, "the unsaved experiment spec", self)
+        self.kept.failed.connect(self.draftNotKept)
         self.offered: Optional[spec_drafts.SpecDraft] = None   # a kept spec the banner offers to restore
-        self._draft_timer = QTimer(self)
-        self._draft_timer.setSingleShot(True)
-        self._draft_timer.setInterval(DRAFT_DELAY_MS)
-        self._draft_timer.timeout.connect(self.keep_draft)
 
         self.gap_label = QLabel()
         self.gap_label.setTextFormat(Qt.RichText)
@@ -151,7 +150,7 @@ class ExperimentsView(CoreView):
         self.editor.setFont(QFontDatabase.systemFont(QFontDatabase.FixedFont))
         self.editor.setPlaceholderText("An experiment spec (TOML). Draft one from a gap in the Gaps view, "
                                        "or open a spec file.")
-        self.editor.textChanged.connect(self._draft_timer.start)
+        self.editor.textChanged.connect(lambda: self.kept.keep(SPEC_KEY, self._draft_data))
         # saved, launched or replaced: its draft goes (an edit afterwards starts a new one)
         self.editor.document().modificationChanged.connect(lambda edited: edited or self._drop_own_draft())
         self.draft_banner = QFrame()
@@ -298,6 +297,7 @@ class ExperimentsView(CoreView):
                 self._reset_curves()
 
     def library_changed(self, lib) -> None:
+        self.kept.set_folder(spec_drafts.drafts_dir(lib.path) if lib is not None else None)
         self.keep_draft()
         self.offer_drafts()
 
@@ -533,28 +533,20 @@ class ExperimentsView(CoreView):
         return [self.launch_button, self.resume_button]        # a run records itself in the library
 
     # --- the unsaved spec, kept on disk (spec_drafts.py) ----------------------------------------------
-    def keep_draft(self) -> None:
-        """Write the editor's spec to its draft file while it has unsaved edits; remove the file once it has
+    def _draft_data(self) -> Optional[dict]:
+        """What the spec's draft file holds while the editor has unsaved edits; None (no draft) once it has
         none (saved, launched, discarded, emptied)."""
-        self._draft_timer.stop()
         if not self.spec_edited():
-            self._drop_own_draft()
-            return
-        if self.lib is None:
-            return
-        try:
-            if self._draft_path is None:
-                self._draft_path = spec_drafts.new_draft_path(self.lib.path)
-            spec_drafts.write_draft(self._draft_path, self.editor.toPlainText(), self.gap, self.spec_file)
-        except OSError as exc:                # a read-only library folder: the edit lives in the editor only
-            log.warning("cannot keep the unsaved experiment spec in %s: %s", self._draft_path, exc)
+            return None
+        return spec_drafts.draft_data(self.editor.toPlainText(), self.gap, self.spec_file)
+
+    def keep_draft(self) -> None:
+        """Write the editor's spec to its draft file now (or remove the file when nothing is unsaved)."""
+        self.kept.keep(SPEC_KEY, self._draft_data)
+        self.kept.flush()
 
     def _drop_own_draft(self) -> None:
-        try:
-            spec_drafts.remove_draft(self._draft_path)
-        except OSError as exc:
-            log.warning("cannot remove the experiment spec draft %s: %s", self._draft_path, exc)
-        self._draft_path = None
+        self.kept.drop(SPEC_KEY)
 
     def close_drafts(self, keep: bool) -> None:
         """The window closes. ``keep``: nobody was asked about the spec (SIGTERM), whose unsaved edits are
@@ -562,12 +554,12 @@ class ExperimentsView(CoreView):
         if keep:
             self.keep_draft()
         else:
-            self._draft_timer.stop()
             self._drop_own_draft()
 
     def offer_drafts(self) -> None:
         """Show the newest spec kept unsaved by an earlier session (not this editor's own) in the banner."""
-        kept = [d for d in spec_drafts.list_drafts(self.lib.path) if d.path != self._draft_path] if self.lib else []
+        own = self.kept.paths()
+        kept = [d for d in spec_drafts.list_drafts(self.lib.path) if d.path not in own] if self.lib else []
         self.offered = kept[0] if kept else None
         if self.offered is None:
             self.draft_banner.hide()
@@ -596,7 +588,7 @@ class ExperimentsView(CoreView):
         self._show_gap()
         self.editor.setPlainText(d.text)
         self.editor.document().setModified(True)
-        self._draft_path = d.path
+        self.kept.adopt(SPEC_KEY, d.path)
         self.offer_drafts()
         return True
 

@@ -1,0 +1,198 @@
+"""Text typed in the window and not saved yet, kept in the library's folder until it is saved or discarded.
+
+A window killed (SIGKILL, a crash, power loss) or closed by SIGTERM (which asks nothing) would otherwise lose
+what was typed and not yet written to the library. Each such text is a draft: one JSON file in a folder of
+the library's own (a spec's in ``experiments/unsaved/``: spec_drafts.py; a paper's note, tag, title or
+highlight note in ``unsaved/``: paper_drafts.py), written a second after the last keystroke, whole or not at
+all, and removed at once when the text is saved or discarded. When the library is opened next, the window
+offers the drafts it finds there: Restore or Discard.
+
+:class:`DraftKeeper` does the writing for one part of the window: it holds the file of each of its drafts
+(under a key of the caller's) and keeps it up to date.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import logging
+import os
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Hashable, Optional, Union
+
+from PySide6.QtCore import QObject, QTimer, Signal
+
+log = logging.getLogger(__name__)
+
+SUFFIX = ".json"
+# a draft is written this long after the last change: typing is not slowed by a write per keystroke
+KEEP_DELAY_MS = 1000
+_numbers = itertools.count(1)
+
+
+def new_draft_path(folder: Path, prefix: str) -> Path:
+    """A name no other draft has (this process's id and a count: two windows never share one)."""
+    return folder / f"{prefix}-{time.strftime('%Y%m%d-%H%M%S')}-{os.getpid()}-{next(_numbers)}{SUFFIX}"
+
+
+def write_draft(path: Path, data: dict) -> None:
+    """Write (or replace) the draft at ``path``, whole or not at all (a temporary file renamed over it),
+    with when it was written and by which process added."""
+    data = dict(data, kept_at=time.strftime("%Y-%m-%d %H:%M"), pid=os.getpid())
+    path.parent.mkdir(parents=True, exist_ok=True)
+    part = path.with_name(path.name + ".part")
+    part.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    os.replace(part, path)
+
+
+@dataclass
+class KeptFile:
+    path: Path
+    data: dict = field(default_factory=dict)
+    problem: str = ""                      # why the file cannot be read (it is then left as it is)
+
+
+def read_draft(path: Path, required: str = "text") -> KeptFile:
+    """The draft's data; a file that cannot be read, or lacks the text field ``required``, comes back with
+    its ``problem`` said and is left where it is."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if not isinstance(data, dict) or not isinstance(data.get(required), str):
+            raise ValueError(f"no {required} in it")
+    except (OSError, UnicodeDecodeError, ValueError) as exc:
+        return KeptFile(path, problem=f"{path} cannot be read ({exc}); it is left where it is")
+    return KeptFile(path, data)
+
+
+def list_drafts(folder: Path, required: str = "text") -> list[KeptFile]:
+    """The drafts in ``folder``, newest first; those another window still running keeps up to date are left
+    to it (they are not left over from an earlier session)."""
+    try:
+        files = [p for p in folder.iterdir() if p.suffix == SUFFIX and p.is_file()]
+    except OSError:                        # no folder yet (nothing kept), or one that cannot be read
+        return []
+    files.sort(key=lambda p: (_mtime(p), p.name), reverse=True)
+    drafts = [read_draft(p, required) for p in files]
+    return [d for d in drafts if not _kept_by_another_window(d.data.get("pid"))]
+
+
+def _kept_by_another_window(pid: Any) -> bool:
+    if not isinstance(pid, int) or pid == os.getpid() or os.name != "posix":   # os.kill on Windows ends it
+        return False
+    try:
+        os.kill(pid, 0)                    # no signal sent: is the process there?
+    except ProcessLookupError:
+        return False
+    except OSError:                        # there, another user's (PermissionError)
+        return True
+    return True
+
+
+def _mtime(path: Path) -> float:
+    try:
+        return path.stat().st_mtime
+    except OSError:                        # removed meanwhile (by another window): read_draft says so
+        return 0.0
+
+
+def remove_draft(path: Optional[Path]) -> None:
+    if path is not None:
+        path.unlink(missing_ok=True)
+
+
+Data = Union[dict, Callable[[], Optional[dict]]]
+
+
+class DraftKeeper(QObject):
+    """Keeps texts typed in one part of the window in draft files of one folder, each under a key of the
+    caller's: :meth:`keep` writes it a second after the last call (the data, or a function giving it then:
+    None drops the draft), :meth:`drop` removes its file at once (saved or discarded). A file that cannot be
+    written (a read-only library folder) is reported by ``failed``, once until a write succeeds again; the
+    text then lives in the window only, as it did before drafts were kept."""
+
+    failed = Signal(str)                   # what could not be kept, where, and why
+
+    def __init__(self, prefix: str, what: str, parent: Optional[QObject] = None) -> None:
+        super().__init__(parent)
+        self.prefix = prefix               # the start of the draft files' names
+        self.what = what                   # what is kept, for the failure message ("the unsaved notes")
+        self.folder: Optional[Path] = None
+        self._paths: dict[Hashable, Path] = {}
+        self._written: dict[Hashable, dict] = {}
+        self._pending: dict[Hashable, Data] = {}
+        self._failing = False
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(KEEP_DELAY_MS)
+        self._timer.timeout.connect(self.flush)
+
+    def set_folder(self, folder: Optional[Path]) -> None:
+        """Where new drafts go (the library's folder). The files already written stay where they are, for
+        :meth:`drop` to remove once their text is saved or discarded."""
+        if folder != self.folder:
+            self.folder = folder
+            self._failing = False
+
+    def keep(self, key: Hashable, data: Data) -> None:
+        if not callable(data) and self._written.get(key) == data:
+            self._pending.pop(key, None)   # back to what the file holds
+            return
+        self._pending[key] = data
+        self._timer.start()
+
+    def drop(self, key: Hashable) -> None:
+        self._pending.pop(key, None)
+        self._written.pop(key, None)
+        path = self._paths.pop(key, None)
+        try:
+            remove_draft(path)
+        except OSError as exc:             # offered again next time: its text is already saved or discarded
+            log.warning("cannot remove the draft %s: %s", path, exc)
+
+    def adopt(self, key: Hashable, path: Path) -> None:
+        """A draft restored from ``path`` is this key's text now: its file follows it from here on."""
+        self.drop(key)
+        self._paths[key] = path
+
+    def keys(self) -> set:
+        return set(self._paths) | set(self._pending)
+
+    def paths(self) -> set[Path]:
+        """The files this keeper writes (not drafts left over from an earlier session)."""
+        return set(self._paths.values())
+
+    def flush(self) -> None:
+        """Write the drafts changed since the last write, now."""
+        self._timer.stop()
+        pending, self._pending = self._pending, {}
+        for key, data in pending.items():
+            if callable(data):
+                data = data()
+            if data is None:
+                self.drop(key)
+                continue
+            if self._written.get(key) == data and key in self._paths:
+                continue
+            path = self._paths.get(key)
+            try:
+                if path is None:
+                    if self.folder is None:
+                        continue
+                    path = new_draft_path(self.folder, self.prefix)
+                write_draft(path, data)
+            except OSError as exc:
+                self._report(path, exc)
+                continue
+            self._paths[key] = path
+            self._written[key] = data
+            self._failing = False
+
+    def _report(self, path: Optional[Path], exc: OSError) -> None:
+        log.warning("cannot keep %s in %s: %s", self.what, path, exc)
+        if not self._failing:
+            self._failing = True
+            where = path.parent if path is not None else self.folder
+            self.failed.emit(f"{self.what[0].upper()}{self.what[1:]} cannot be kept in {where} ({exc.strerror or exc}): "
+                             "if the window is killed before they are saved, they are lost.")
