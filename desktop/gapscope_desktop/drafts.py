@@ -18,9 +18,10 @@ import json
 import logging
 import os
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Hashable, Optional, Union
+from typing import Any, Callable, Hashable, Iterator, Optional, Union
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -153,8 +154,54 @@ class DraftKeeper(QObject):
 
     def adopt(self, key: Hashable, path: Path) -> None:
         """A draft restored from ``path`` is this key's text now: its file follows it from here on."""
-        self.drop(key)
+        if self._paths.get(key) != path:
+            self.drop(key)
+        self._pending.pop(key, None)
+        self._written.pop(key, None)
         self._paths[key] = path
+
+    def take_over(self, key: Hashable, path: Path, data: dict) -> None:
+        """A draft restored from ``path`` is (part of) this key's text, ``data`` now: written at once, to
+        that file when the key had none; else to the key's own, and ``path`` goes once that is written."""
+        own = self._paths.get(key)
+        if own is None:
+            self._paths[key] = path
+            self._written.pop(key, None)
+        self._pending[key] = data
+        self.flush()
+        if own is not None and own != path and self._written.get(key) == data:
+            try:
+                remove_draft(path)
+            except OSError as exc:
+                log.warning("cannot remove the restored draft %s: %s", path, exc)
+
+    def keep_until_saved(self, data: dict, replacing: Optional[Hashable] = None) -> str:
+        """Text on its way to the library (an edit, a highlight's note), written at once and kept until its
+        save answers: drop the key returned then. ``replacing``: the draft it came from (an edit box now
+        closed), removed once this one is written."""
+        key = f"saving-{next(_numbers)}"
+        self.keep(key, data)
+        self.flush()
+        if replacing is not None:
+            self.drop(replacing)
+        return key
+
+    @contextmanager
+    def following_box(self, key: Hashable, data_of: Callable[[str], Optional[dict]]) -> Iterator[None]:
+        """Inside the block, what is typed into an input dialog (an Edit note or Edit title box) is kept
+        under ``key``: ``data_of(text)``, or no draft when it gives None (nothing typed). The caller drops
+        the key, or passes it to :meth:`keep_until_saved`, once the box is answered."""
+        from .widgets.typed_input import following_input_dialog
+
+        def typed(text: str) -> None:
+            data = data_of(text)
+            if data is None:
+                self.drop(key)
+            else:
+                self.keep(key, data)
+
+        with following_input_dialog(typed):
+            yield
 
     def keys(self) -> set:
         return set(self._paths) | set(self._pending)

@@ -10,11 +10,11 @@ from typing import Optional
 from PySide6.QtCore import QByteArray, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (QLabel, QMainWindow, QMenu, QMessageBox, QSplitter, QStackedWidget, QTabWidget,
-                               QToolBar, QWidget)
+                               QToolBar, QVBoxLayout, QWidget)
 
 from gapscope.textfmt import plural
 
-from . import queries, recent, settings
+from . import paper_drafts, queries, recent, settings
 from .dialogs.collect_dialog import dropped_import_file
 from .library_paths import same_library
 from .tasks import TaskManager
@@ -111,6 +111,9 @@ class MainWindow(QMainWindow):
         self.gaps_view.draftExperiment.connect(self._draft_experiment)
         self.experiments_view.openGap.connect(self._open_gap)
         self.experiments_view.draftOffered.connect(self._spec_draft_offered)
+        self._drafts_not_kept_said = False     # "cannot be kept" is said once per library opened
+        for keeper_of in (self.detail, self.experiments_view):
+            keeper_of.draftNotKept.connect(self._draft_not_kept)
         from .views.graph_view import GraphView
 
         self.graph_view = GraphView(self.tasks)
@@ -128,6 +131,7 @@ class MainWindow(QMainWindow):
         self.reader = PdfReader(self.tasks)
         self.library_view.paperSelected.connect(self.reader.show_paper)
         self.reader.highlightSaved.connect(lambda pid: self.detail.annotations_changed(pid))
+        self.reader.draftNotKept.connect(self._draft_not_kept)
         self.tabs.addTab(self.reader, "Reader")
         self.setAcceptDrops(True)         # PDFs dropped on the window are attached
         self.tabs.currentChanged.connect(self._tab_changed)
@@ -154,7 +158,19 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.addWidget(self.main_split)
         self.pages.addWidget(self.no_library)
-        self.setCentralWidget(self.pages)
+        # over the views: the notes, tags and titles an earlier window kept unsaved, to restore or discard
+        from .views.kept_drafts import KeptDraftsBar
+
+        self.kept_bar = KeptDraftsBar()
+        self.kept_bar.restoreAsked.connect(self.restore_kept_draft)
+        self.kept_bar.discardAsked.connect(self.discard_kept_draft)
+        central = QWidget()
+        cl = QVBoxLayout(central)
+        cl.setContentsMargins(0, 0, 0, 0)
+        cl.setSpacing(0)
+        cl.addWidget(self.kept_bar)
+        cl.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
 
         self.status_label = QLabel()
         self.statusBar().addWidget(self.status_label, 1)
@@ -171,7 +187,8 @@ class MainWindow(QMainWindow):
         for view in (self.library_view, self.detail, self.triage_view, self.maps_view, self.gaps_view,
                      self.experiments_view, self.reader, self.graph_view):
             self.write_guard.register(view.writers())
-        self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs])
+        self.write_guard.register([self.act_collect, self.act_import, self.act_attach_pdf, self.act_fetch_pdfs,
+                                   self.kept_bar.restore_button])
         self._build_library_safety()
         self._restore_state()
         self.changed_banner.hide()
@@ -338,7 +355,81 @@ class MainWindow(QMainWindow):
         self._set_library_actions(True)
         self.watch.watch(lib)
         self.changed_banner.hide()
+        self._drafts_not_kept_said = False
+        self.offer_kept_drafts()
         return True
+
+    # --- paper drafts kept by an earlier window (paper_drafts.py) ----------------------------------------
+    def offer_kept_drafts(self) -> None:
+        """List the notes, tags, titles and highlight notes an earlier window kept unsaved in the library's
+        folder (not this window's own), each checked against the library: one the library holds already
+        goes quietly; one whose paper is gone, or whose note or title was changed since, says so."""
+        from .drafts import remove_draft
+
+        if self.lib is None:
+            self.kept_bar.hide()
+            return
+        own = self.detail.kept.paths() | self.reader.kept.paths()
+        rows = []
+        for d in paper_drafts.list_drafts(self.lib.path):
+            if d.path in own:
+                continue
+            check = paper_drafts.check(self.lib, d)
+            if check.status == "saved":
+                try:
+                    remove_draft(d.path)          # saved after all (its window was killed before it knew)
+                except OSError:
+                    pass
+                continue
+            rows.append((d, check, paper_drafts.describe(self.lib, d)))
+        self.kept_bar.offer(rows)
+        if rows:
+            self._add_notice(f"{len(rows)} {'text' if len(rows) == 1 else 'texts'} typed but not saved when "
+                             "GapScope last closed: listed over the views, to restore or discard.")
+
+    def restore_kept_draft(self, d, check) -> bool:
+        """Put a kept draft back, unsaved, where it was typed: the paper's note or tag box, its title draft,
+        the Edit note box (a note changed since: the note box, as a new note), the Reader's comment field."""
+        if self.lib is None or check.status == "blocked" or not self.write_guard.writable:
+            return False
+        pid = d.paper_id
+        self.open_paper(pid)
+        if d.field == "note_edit" and check.status == "restore":
+            self.kept_bar.take_current()          # its file follows the box from here on
+            self.detail.ask_edit_note(d.note_id, text=d.text, kept_path=d.path)
+            return True
+        if d.field == "comment" and not d.quote and self.reader.show_paper(pid):
+            if self.reader.restore_comment(pid, d.text, d.path):
+                self.tabs.setCurrentWidget(self.reader)
+                self.kept_bar.take_current()
+                return True
+        if d.field in ("tag", "title"):
+            kind, text = d.field, d.text
+        else:                                     # a note, an edit of a note changed since, a highlight's note
+            kind, text = "note", (f"“{d.quote}”: {d.text.strip()}" if d.field == "comment" and d.quote else d.text)
+        why = self.detail.restore_draft(pid, kind, text, d.path, started_from=d.started_from)
+        if why:
+            QMessageBox.information(self, "Restore", why)
+            return False
+        self.kept_bar.take_current()
+        return True
+
+    def discard_kept_draft(self, d) -> bool:
+        from .drafts import remove_draft
+
+        try:
+            remove_draft(d.path)
+        except OSError as exc:
+            QMessageBox.warning(self, "Discard", f"Cannot remove {d.path}: {exc}")
+            return False
+        self.kept_bar.take_current()
+        return True
+
+    def _draft_not_kept(self, text: str) -> None:
+        """A draft could not be written to the library's folder (read-only, say): said once, not per keystroke."""
+        if not self._drafts_not_kept_said:
+            self._drafts_not_kept_said = True
+            self._add_notice(text, 60000)
 
     # --- drops on the window: the paths from the URLs; PDFs (and folders) attached on the writer queue, a
     # bibliography file opens the import dialog with it filled in ----------------------------------------------
@@ -449,6 +540,7 @@ class MainWindow(QMainWindow):
         self.watch.watch(None)
         self.changed_banner.hide()           # it spoke of the library closed
         self.library_view.model.set_library(None)
+        self.kept_bar.hide()                 # its drafts are the closed library's
         self.detail.set_library(None)
         self.reader.set_library(None)
         self.sidebar.set_library(None)
@@ -963,10 +1055,14 @@ class MainWindow(QMainWindow):
     def _spec_draft_offered(self, _text: str) -> None:
         """Said in the status bar too: the Experiments tab may not be the one shown. After what the library's
         opening said (an upgrade), not over it."""
-        notice = "An experiment spec was not saved when GapScope last closed: the Experiments tab offers to restore it."
+        self._add_notice("An experiment spec was not saved when GapScope last closed: the Experiments tab offers "
+                         "to restore it.")
+
+    def _add_notice(self, notice: str, ms: int = 15000) -> None:
+        """After what the status bar says already (the library's opening, an upgrade), not over it."""
         shown = self.statusBar().currentMessage()
         if notice not in shown:
-            self._status_notice(f"{shown}  {notice}" if shown else notice, 120000 if shown else 15000)
+            self._status_notice(f"{shown}  {notice}" if shown else notice, 120000 if shown else ms)
 
     def _status_notice(self, text: str, ms: int) -> None:
         """A message in the status bar. Qt hides the status line (library path, paper count) under a
@@ -1002,7 +1098,8 @@ class MainWindow(QMainWindow):
         lines = []
         for pid, kind, text in drafts[:8]:
             title = self._paper_title(pid)
-            what = f"the tag “{text.strip()}”" if kind == "tag" else f"a note ({len(text.strip())} characters)"
+            what = {"tag": f"the tag “{text.strip()}”", "title": f"the new title “{text.strip()}”"}.get(
+                kind, f"a note ({len(text.strip())} characters)")
             lines.append(f"• {what} on “{title}”")
         if len(drafts) > 8:
             lines.append(f"• and {len(drafts) - 8} more")
@@ -1148,6 +1245,10 @@ class MainWindow(QMainWindow):
         self.experiments_view.close_drafts(keep=self._terminating or self._close_approved)
         self.experiments_view.shutdown()
         self.tasks.shutdown(final=True)
+        # what is left unsaved now (a save that failed, drafts nobody was asked about, the Reader's comment)
+        # stays in the library's folder, offered next time
+        for keeper in (self.detail.kept, self.reader.kept):
+            keeper.flush()
         if self.lib is not None:
             self.lib.close()
             self.lib = None

@@ -8,7 +8,12 @@ the window is open (switching back brings it back), a draft leaves its box only 
 the window asks about unsaved drafts before it closes or opens another library (:meth:`unsaved_drafts`).
 A tag's × removes it from the paper; a note's Edit and Delete links change it (Delete asks first).
 The title is edited by the header's "Edit title" link or F2 (a record imported without a title shows
-its placeholder, "[untitled] ...", with a link to set the real one)."""
+its placeholder, "[untitled] ...", with a link to set the real one); a title that could not be saved is
+kept as the paper's title draft, shown over the header, until it is saved or discarded.
+
+Every such draft, and the text typed into an Edit note / Edit title / highlight-note box while it is
+open, is also kept in the library's folder until it is saved or discarded (paper_drafts.py, drafts.py),
+so a window killed meanwhile loses nothing: the next window offers it back."""
 
 from __future__ import annotations
 
@@ -21,6 +26,8 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from .. import paper_drafts
+from ..drafts import DraftKeeper
 from ..library_paths import same_library
 from ..widgets.confirm import highlight_may_go
 from ..widgets.rows import right_aligned
@@ -29,6 +36,9 @@ from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlig
                          load_highlights, load_pdf_highlights, load_runs, load_sentences, paper_header_html,
                          pdf_highlights_html, query_terms, runs_html)
 
+DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / Edit title / note box
+
+
 
 class DetailPane(QWidget):
     tagsChanged = Signal()
@@ -36,6 +46,7 @@ class DetailPane(QWidget):
     notesChanged = Signal(int)          # a note of this paper was edited or deleted
     titleChanged = Signal(int)          # the user gave this paper a new title
     pdfHighlightAsked = Signal(int, int, int, str)   # paper id, its PDF (attachment id), page (1-based), text
+    draftNotKept = Signal(str)          # the drafts cannot be written to the library's folder: why
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -44,9 +55,13 @@ class DetailPane(QWidget):
         self.lib = None
         self.paper = None
         self.query = ""
-        self.drafts: dict[tuple[int, str], str] = {}    # (paper id, "tag" | "note"): the text typed for it
+        self.drafts: dict[tuple[int, str], str] = {}    # (paper id, "tag" | "note" | "title"): the text typed
+        self.draft_origins: dict[tuple[int, str], str] = {}   # a title draft's key: the title it was typed over
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
+        # the drafts, the text of an open edit box and the edits being saved, kept on disk (paper_drafts.py)
+        self.kept = DraftKeeper(paper_drafts.PREFIX, "the unsaved notes and titles", self)
+        self.kept.failed.connect(self.draftNotKept)
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
@@ -141,9 +156,11 @@ class DetailPane(QWidget):
         # another library's papers are not theirs (the window asked about them before opening it)
         if lib is not None and not same_library(lib.path, self.drafts_library):
             self.drafts.clear()
+            self.draft_origins.clear()
             self.saving.clear()
         if lib is not None:
             self.drafts_library = lib.path
+            self.kept.set_folder(paper_drafts.drafts_dir(lib.path))
         self.lib = lib
         self.show_paper(None)
 
@@ -201,9 +218,71 @@ class DetailPane(QWidget):
             self.drafts[(self.paper.id, kind)] = text
         else:
             self.drafts.pop((self.paper.id, kind), None)
+        self._keep((self.paper.id, kind))
+
+    # --- drafts kept on disk (paper_drafts.py): written a second after the last change, gone once saved ----
+    def _title_of(self, paper_id: int) -> str:
+        if self.paper is not None and self.paper.id == paper_id:
+            return self.paper.title
+        try:
+            return self.lib.get_paper(paper_id).title if self.lib is not None else ""
+        except Exception:  # noqa: BLE001 - a name for the draft file only
+            return ""
+
+    def _draft_data(self, key: tuple[int, str]) -> dict:
+        pid, kind = key
+        return paper_drafts.draft_data(pid, kind, self.drafts[key], self.draft_origins.get(key, ""),
+                                       paper_title=self._title_of(pid))
+
+    def _keep(self, key: tuple[int, str]) -> None:
+        """The draft ``key`` as it is now, to its file (or its file removed: saved, discarded, emptied)."""
+        if self.drafts.get(key, "").strip():
+            self.kept.keep(key, self._draft_data(key))
+        else:
+            self.draft_origins.pop(key, None)
+            self.kept.drop(key)
+
+    def _keep_all(self) -> None:
+        for key in self.kept.keys():
+            if isinstance(key, tuple) and isinstance(key[0], int) and key not in self.drafts:
+                self._keep(key)
+        for key in list(self.drafts):
+            self._keep(key)
+
+    def _box_kept(self, paper_id: int, field: str, started_from: str, **more):
+        """While an edit box (QInputDialog) is open: what is typed into it is kept as a draft (DIALOG)."""
+        title = self._title_of(paper_id)
+        return self.kept.following_box(DIALOG, lambda text: paper_drafts.draft_data(
+            paper_id, field, text, started_from, paper_title=title, **more)
+            if text.strip() and text.strip() != started_from.strip() else None)
+
+    def _keep_in_flight(self, paper_id: int, field: str, text: str, started_from: str = "", **more) -> str:
+        """Text on its way to the library (a note edit, a highlight's note): kept until its save answers (the
+        key returned, to drop then); the edit box it came from, if any, has closed."""
+        return self.kept.keep_until_saved(paper_drafts.draft_data(
+            paper_id, field, text, started_from, paper_title=self._title_of(paper_id), **more), replacing=DIALOG)
+
+    def restore_draft(self, paper_id: int, kind: str, text: str, path, started_from: str = "") -> str:
+        """A draft kept by an earlier window (its file at ``path``) back as the paper's unsaved ``kind``
+        ("note", "tag" or "title"); a note joins a note being typed. Returns "" or why it was not restored."""
+        key = (paper_id, kind)
+        now, text = self.drafts.get(key, "").strip(), text.strip()
+        if kind == "note":
+            text = f"{now}\n\n{text}" if now and text not in now else (now or text)
+        elif now and now != text:
+            return (f"The paper's {kind} box holds another {kind} not saved yet (“{now}”): save or clear it, "
+                    "then restore this one.")
+        self.drafts[key] = text
+        if kind == "title":
+            self.draft_origins[key] = started_from
+        self.kept.take_over(key, path, self._draft_data(key))
+        if self.paper is not None and self.paper.id == paper_id:
+            self._load_drafts()
+            self._render()
+        return ""
 
     def unsaved_drafts(self) -> list[tuple[int, str, str]]:
-        """``(paper id, "tag" | "note", text)`` of each draft not saved and not being saved."""
+        """``(paper id, "tag" | "note" | "title", text)`` of each draft not saved and not being saved."""
         return [(pid, kind, text) for (pid, kind), text in self.drafts.items()
                 if text.strip() and (pid, kind) not in self.saving]
 
@@ -215,43 +294,60 @@ class DetailPane(QWidget):
     def discard_drafts(self) -> None:
         for pid, kind, _t in self.unsaved_drafts():
             del self.drafts[(pid, kind)]
+        self._keep_all()
         self._load_drafts()
+        if self.paper is not None:
+            self._render()                # a title draft shown over the header goes
 
     def save_draft(self, paper_id: int, kind: str):
-        """Save the paper's tag or note draft; it leaves its box only once saved (a failure leaves it
-        there to try again). Returns the task, or None when there is nothing to save."""
+        """Save the paper's tag, note or title draft; it leaves its box only once saved (a failure leaves
+        it there to try again). Returns the task, or None when there is nothing to save."""
         key = (paper_id, kind)
         body = self.drafts.get(key, "").strip()
         if not body or key in self.saving or self.drafts_library is None:
             return None
         self.saving.add(key)
-        self._refresh_paper(paper_id)
-        name, fn = ("Add tag", _add_tag) if kind == "tag" else ("Add note", _add_note)
+        self.kept.flush()                      # on disk as it goes: "Saving…" is not yet saved
+        self._refresh_paper(paper_id, kind)
+        name, fn = {"tag": ("Add tag", _add_tag), "note": ("Add note", _add_note),
+                    "title": ("Edit title", _set_title)}[kind]
         return self.tasks.save(name, fn, paper_id, body, library=self.drafts_library,
                                on_result=lambda _r: self._draft_saved(key, body),
                                on_error=lambda m, _t: self._draft_failed(key, m))
 
     def _draft_saved(self, key: tuple[int, str], body: str) -> None:
         self.saving.discard(key)
-        # text added to the draft while it was saved (a failed note edit's) stays in the box
         rest = self.drafts.pop(key, "").strip()
-        rest = rest[len(body):].strip() if rest.startswith(body) else rest
+        if key[1] == "title":
+            rest = "" if rest == body else rest       # another title typed meanwhile stays to be saved
+        else:
+            # text added to the draft while it was saved (a failed note edit's) stays in the box
+            rest = rest[len(body):].strip() if rest.startswith(body) else rest
         if rest:
             self.drafts[key] = rest
-        self._refresh_paper(key[0])
+        self._keep(key)
+        self._refresh_paper(key[0], key[1])
         if key[1] == "tag":
             self.tagsChanged.emit()
+        elif key[1] == "title":
+            self.titleChanged.emit(key[0])
         else:
             self.noteAdded.emit(key[0])
 
     def _draft_failed(self, key: tuple[int, str], message: str) -> None:
         self.saving.discard(key)
-        self._refresh_paper(key[0])
-        self._not_saved(key[1], message)
+        self._refresh_paper(key[0], key[1])
+        if key[1] == "title":
+            message += " (the title is kept over the paper's details: Edit title saves it)"
+        self._not_saved({"title": "title change"}.get(key[1], key[1]), message)
 
-    def _refresh_paper(self, paper_id: int) -> None:
-        """Show the paper's tags, notes and boxes again, when it is still the one on screen."""
+    def _refresh_paper(self, paper_id: int, kind: str = "") -> None:
+        """Show the paper's tags, notes and boxes again (the whole paper for a title), when it is still the
+        one on screen."""
         if self.paper is not None and self.paper.id == paper_id and self.lib is not None:
+            if kind == "title":
+                self.show_paper(paper_id)       # read again: its title may have changed
+                return
             self._load_drafts()
             self._render_tags()
             self._render_notes()
@@ -274,9 +370,27 @@ class DetailPane(QWidget):
                 + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
             body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'
-        self.browser.setHtml(body)
+        self.browser.setHtml(self._title_draft_html(p.id) + body)
         self._render_tags()
         self._render_notes()
+
+    def _title_draft_html(self, paper_id: int) -> str:
+        """A title typed for the paper and not saved (its save failed, or it was restored), over the header."""
+        key = (paper_id, "title")
+        draft = self.drafts.get(key, "").strip()
+        if not draft:
+            return ""
+        state = ("saving…" if key in self.saving else 'not saved: <a href="title:edit">Edit title</a> saves it, '
+                 '<a href="title:discard">Discard</a> forgets it')
+        return f'<p style="color:#a04000;">Title {state}<br>“{html.escape(draft)}”</p>'
+
+    def discard_title_draft(self, paper_id: int) -> None:
+        key = (paper_id, "title")
+        if key in self.saving:
+            return
+        self.drafts.pop(key, None)
+        self._keep(key)
+        self._refresh_paper(paper_id, "title")
 
     # --- highlights ------------------------------------------------------------------------------
     def _abstract_block(self):
@@ -319,17 +433,22 @@ class DetailPane(QWidget):
         # the words it was about
         words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
         kept = f"“{words}”: {comment.strip()}" if comment.strip() else ""
+        flying = self._keep_in_flight(pid, "comment", comment.strip(), quote=words) if kept else None
         return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment,
                                library=self.lib.path,
-                               on_result=lambda _h: self._saved(pid, self._render, lambda: None),
-                               on_error=lambda m, _t: self._note_change_failed(pid, "highlight", m, kept))
+                               on_result=lambda _h: self._saved(pid, self._render, lambda: None, flying),
+                               on_error=lambda m, _t: self._note_change_failed(pid, "highlight", m, kept, flying))
 
     def _highlight_with_note(self) -> None:
-        if self.selection_span() is None:
+        span = self.selection_span()
+        if span is None or self.paper is None:
             return
-        note, ok = QInputDialog.getText(self, "Highlight with a note", "Note:")
+        words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
+        with self._box_kept(self.paper.id, "comment", "", quote=words):
+            note, ok = QInputDialog.getText(self, "Highlight with a note", "Note:")
         if ok:
             self.highlight_selection(comment=note.strip())
+        self.kept.drop(DIALOG)
 
     def ask_remove_highlight(self, highlight_id: int) -> None:
         """The "remove" link: asks first when the highlight carries a note (there is no undo); nothing is
@@ -351,6 +470,10 @@ class DetailPane(QWidget):
     def _link(self, url: QUrl) -> None:
         if url.toString() == "title:edit":
             self.ask_edit_title()
+            return
+        if url.toString() == "title:discard":
+            if self.paper is not None:
+                self.discard_title_draft(self.paper.id)
             return
         if url.scheme() == "highlight":
             action, _, ident = url.path().partition("/")
@@ -380,39 +503,47 @@ class DetailPane(QWidget):
 
     # --- the title ---------------------------------------------------------------------------------
     def ask_edit_title(self) -> None:
-        """Ask for the shown paper's title (a placeholder starts the box empty) and save it."""
+        """Ask for the shown paper's title (a placeholder starts the box empty; a title draft, the box
+        starts from it) and save it."""
         from gapscope.editing import EditError, clean_title
         from gapscope.models import is_untitled
 
-        if self.paper is None or not self._writable():
+        if self.paper is None or not self._writable() or (self.paper.id, "title") in self.saving:
             return
         # the paper asked about: the pane may show another one by the time the box is answered (a list
         # read again behind the modal box selects the paper it was asked to)
         pid, current = self.paper.id, self.paper.title
-        text, ok = QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal,
-                                        "" if is_untitled(current) else current)
+        draft = self.drafts.get((pid, "title"), "")
+        with self._box_kept(pid, "title", current):
+            text, ok = QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal,
+                                            draft or ("" if is_untitled(current) else current))
         if not ok:
+            self.kept.drop(DIALOG)             # a title draft from before stays as it was
             return
         try:
             title = clean_title(text)
         except EditError as exc:
+            self.kept.drop(DIALOG)
             QMessageBox.warning(self, "Edit title", f"The title was not changed: {exc}.")
             return
         if title != current:
-            self.edit_title(title, pid)
+            self.edit_title(title, pid, started_from=current)
+        elif draft:
+            self.discard_title_draft(pid)      # the title as it is: nothing left to save
+        self.kept.drop(DIALOG)
 
-    def edit_title(self, title: str, paper_id: Optional[int] = None):
+    def edit_title(self, title: str, paper_id: Optional[int] = None, started_from: Optional[str] = None):
         """Save ``title`` as paper ``paper_id``'s (the shown paper's by default), on the writer queue;
-        returns the task."""
+        returns the task. Until it is saved it is the paper's title draft: a failed save keeps it so."""
         if paper_id is None and self.paper is not None:
             paper_id = self.paper.id
-        if paper_id is None or not self._writable():
+        if paper_id is None or not self._writable() or (paper_id, "title") in self.saving:
             return None
-        pid = paper_id
-        return self.tasks.save("Edit title", _set_title, pid, title, library=self.lib.path,
-                               on_result=lambda _t: self._saved(pid, lambda: self.show_paper(pid),
-                                                                lambda: self.titleChanged.emit(pid)),
-                               on_error=lambda m, _t: self._not_saved("title change", m))
+        key = (paper_id, "title")
+        self.drafts[key] = title
+        self.draft_origins[key] = started_from if started_from is not None else self._title_of(paper_id)
+        self._keep(key)
+        return self.save_draft(paper_id, "title")       # written to its draft file as it goes
 
     def _writable(self) -> bool:
         return self.lib is not None and not self.lib.read_only
@@ -478,16 +609,23 @@ class DetailPane(QWidget):
             return None
         return next((n for n in self.lib.notes_of(self.paper.id) if n["id"] == note_id), None)
 
-    def ask_edit_note(self, note_id: int) -> None:
+    def ask_edit_note(self, note_id: int, text: Optional[str] = None, kept_path=None) -> None:
+        """The Edit note box, starting from the note (or from ``text``: an edit kept by an earlier window,
+        its file at ``kept_path``, which follows the box from here on)."""
         note = self._note(note_id)
         if note is None:
             return
-        body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", note["body"])
+        if kept_path is not None:
+            self.kept.adopt(DIALOG, kept_path)
+        with self._box_kept(self.paper.id, "note_edit", note["body"], note_id=note_id):
+            body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", note["body"] if text is None else text)
         if not ok or body.strip() == note["body"].strip():
+            self.kept.drop(DIALOG)
             return
         if body.strip():
             self.edit_note(note_id, body.strip(), expected=note["body"])
         else:                                   # emptied: that is a delete, asked as one
+            self.kept.drop(DIALOG)
             self.ask_delete_note(note_id)
 
     def ask_delete_note(self, note_id: int) -> None:
@@ -503,21 +641,26 @@ class DetailPane(QWidget):
     def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
         """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
         elsewhere meanwhile is not written over. A failed edit's text goes to the paper's note box."""
-        return self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body)
+        if self.paper is None or not self._writable():
+            return None
+        flying = self._keep_in_flight(self.paper.id, "note_edit", body, expected or "", note_id=note_id)
+        return self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body,
+                                 flying=flying)
 
     def delete_note(self, note_id: int, expected: Optional[str] = None):
         return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
 
-    def _note_change(self, name: str, fn, *args, what: str, typed: str = ""):
+    def _note_change(self, name: str, fn, *args, what: str, typed: str = "", flying: Optional[str] = None):
         if self.paper is None or not self._writable():
             return None
         pid = self.paper.id
         return self.tasks.save(name, fn, *args, library=self.lib.path,
                                on_result=lambda _r: self._saved(pid, self._render_notes,
-                                                                lambda: self.notesChanged.emit(pid)),
-                               on_error=lambda m, _t: self._note_change_failed(pid, what, m, typed))
+                                                                lambda: self.notesChanged.emit(pid), flying),
+                               on_error=lambda m, _t: self._note_change_failed(pid, what, m, typed, flying))
 
-    def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str) -> None:
+    def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str,
+                            flying: Optional[str] = None) -> None:
         """A note edit (or a highlight's note) that could not be saved (changed elsewhere meanwhile, the
         library locked or full): what the user typed is not thrown away but kept as the paper's note draft,
         to save as a new note (or copy back), and asked about on close as any draft."""
@@ -525,11 +668,17 @@ class DetailPane(QWidget):
             key = (paper_id, "note")
             draft = self.drafts.get(key, "").strip()
             self.drafts[key] = f"{draft}\n\n{typed.strip()}" if draft else typed.strip()
+            self._keep(key)
+            self.kept.flush()                 # kept as a note draft before its copy on its way goes
             message += " (your text is kept in the note box below)"
+        if flying is not None:
+            self.kept.drop(flying)
         self._refresh_paper(paper_id)         # the notes as they are now (changed elsewhere, say)
         self._not_saved(what, message)
 
-    def _saved(self, paper_id: int, render, announce) -> None:
+    def _saved(self, paper_id: int, render, announce, flying: Optional[str] = None) -> None:
+        if flying is not None:
+            self.kept.drop(flying)            # saved: its kept copy goes
         if self.paper is not None and self.paper.id == paper_id:   # still on screen
             render()
         announce()

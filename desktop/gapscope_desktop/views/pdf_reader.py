@@ -30,10 +30,14 @@ from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_pa
 from gapscope.textfmt import plural
 from gapscope.vocabulary import SHORTCOMING_NAMES
 
+from .. import paper_drafts
+from ..drafts import DraftKeeper
 from ..widgets.confirm import highlight_may_go
 from ..write_guard import hold_menu_writers, set_enabled
 
 log = logging.getLogger(__name__)
+
+DIALOG, COMMENT = "dialog", "comment"   # the keeper's keys: the note box open, the comment field
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 BASE_SCALE = 1.5                     # pixels per PDF point at 100 % (a page as wide as it prints, on a usual screen)
@@ -139,6 +143,7 @@ class PdfReader(QWidget):
     highlight's: a paper may have several PDFs)."""
 
     highlightSaved = Signal(int)      # paper id: one of its highlights was saved or removed
+    draftNotKept = Signal(str)        # the comment typed cannot be kept in the library's folder: why
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
@@ -236,6 +241,11 @@ class PdfReader(QWidget):
         self.mark_shortcomings.toggled.connect(lambda _on: self._paint())
         self._shortcoming_marks: list[tuple[list, QColor]] = []     # the page's shortcoming sentences' boxes
         self.comment_edit = QLineEdit(placeholderText="Comment (optional)")
+        # the comment typed, and a highlight's note on its way to the library, kept in the library's folder
+        # until saved (paper_drafts.py): a window killed meanwhile loses neither
+        self.kept = DraftKeeper(paper_drafts.PREFIX, "the unsaved highlight notes", self)
+        self.kept.failed.connect(self.draftNotKept)
+        self.comment_edit.textChanged.connect(self._comment_typed)
         self.highlight_button = QPushButton("Highlight sentence")
         self.highlight_button.clicked.connect(self.highlight_selected)
         self.status = QLabel()
@@ -310,6 +320,8 @@ class PdfReader(QWidget):
 
     def set_library(self, lib) -> None:
         self.lib = lib
+        if lib is not None:
+            self.kept.set_folder(paper_drafts.drafts_dir(lib.path))
         self.highlights = []
         self.pages_read = {}               # another library's attachment ids
         self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
@@ -563,9 +575,51 @@ class PdfReader(QWidget):
                                on_error=lambda m, _t: self.status.setText(f"The highlight was not removed: {m}"))
 
     def _highlight_with_note(self) -> None:
-        text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
+        pid, words = self.paper_id, " ".join(self.selected_text().split())
+        with self.kept.following_box(DIALOG, lambda t: self._comment_data(t, pid, words)):
+            text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
         if ok:
             self.highlight_selection(text)
+        self.kept.drop(DIALOG)
+
+    # --- the comment typed, kept (paper_drafts.py) ------------------------------------------------------
+    def _comment_data(self, text: str, paper_id: Optional[int], quote: str = "") -> Optional[dict]:
+        if not text.strip() or paper_id is None:
+            return None
+        title = ""
+        try:
+            title = self.lib.get_paper(paper_id).title
+        except Exception:  # noqa: BLE001 - a name for the draft file only
+            pass
+        return paper_drafts.draft_data(paper_id, "comment", text, paper_title=title, quote=quote)
+
+    def _comment_typed(self) -> None:
+        data = self._comment_data(self.comment_edit.text(), self.paper_id)
+        if data is None:
+            self.kept.drop(COMMENT)
+        else:
+            self.kept.keep(COMMENT, data)
+
+    def _comment_on_its_way(self, paper_id: Optional[int], comment: str, quote: str) -> Optional[str]:
+        """A highlight's note sent to be saved: kept until the save answers (the key to drop then)."""
+        data = self._comment_data(comment, paper_id, quote)
+        return self.kept.keep_until_saved(data, replacing=DIALOG) if data is not None else None
+
+    def restore_comment(self, paper_id: int, text: str, path) -> bool:
+        """A comment kept by an earlier window back in the comment field, when this paper's PDF is shown
+        (False: it is not); its file follows the field from here on."""
+        if paper_id != self.paper_id or self.path is None:
+            return False
+        now = self.comment_edit.text().strip()
+        self.comment_edit.blockSignals(True)           # one write, below, for the joined text
+        self.comment_edit.setText(f"{now} {text.strip()}" if now and text.strip() not in now else (now or text.strip()))
+        self.comment_edit.blockSignals(False)
+        self.kept.take_over(COMMENT, path, self._comment_data(self.comment_edit.text(), paper_id))
+        return True
+
+    def _settled(self, key: Optional[str]) -> None:
+        if key is not None:
+            self.kept.drop(key)
 
     def _ask_export(self) -> None:
         from ..file_dialogs import save_file_name
@@ -649,10 +703,11 @@ class PdfReader(QWidget):
         text = item.data(Qt.UserRole)
         rects = sentence_rects(self.path, self.page, text)
         pid, att, page, comment = self.paper_id, self.attachment["id"], self.page + 1, self.comment_edit.text().strip()
+        flying = self._comment_on_its_way(pid, comment, " ".join(text.split()))
         self.comment_edit.clear()
         self.tasks.save("Highlight", _add_pdf_highlight, pid, att, page, text, rects, comment,
-                        library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid),
-                        on_error=lambda m, _t: self._highlight_failed(m, comment))
+                        library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid, flying=flying),
+                        on_error=lambda m, _t: self._highlight_failed(m, comment, flying))
 
     def highlight_selection(self, note: Optional[str] = None) -> bool:
         """Highlight the text selected with the mouse; the note is ``note`` or the comment field."""
@@ -665,23 +720,27 @@ class PdfReader(QWidget):
             return False
         rects = self.text.rects(*self.selection)
         comment = (note if note is not None else self.comment_edit.text()).strip()
-        self.comment_edit.clear()
         pid, att, page = self.paper_id, self.attachment["id"], self.page + 1
+        flying = self._comment_on_its_way(pid, comment, " ".join(text.split()))
+        self.comment_edit.clear()
         self.tasks.save("Highlight", _add_pdf_highlight, pid, att, page, text, rects, comment,
-                        library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid),
-                        on_error=lambda m, _t: self._highlight_failed(m, comment))
+                        library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid, flying=flying),
+                        on_error=lambda m, _t: self._highlight_failed(m, comment, flying))
         return True
 
-    def _highlight_failed(self, message: str, comment: str) -> None:
+    def _highlight_failed(self, message: str, comment: str, flying: Optional[str] = None) -> None:
         """A highlight that was not saved (the library locked too long, a full disk): the note typed for it
         goes back to the comment field instead of being lost with it."""
         if comment:
             now = self.comment_edit.text().strip()
             self.comment_edit.setText(f"{now} {comment}" if now and comment not in now else (now or comment))
+            self.kept.flush()                   # kept as the field's before its copy on its way goes
             message += " (its note is back in the comment field)"
+        self._settled(flying)
         self.status.setText(f"The highlight was not saved: {message}")
 
-    def _highlight_saved(self, paper_id: int, message: str = "Highlight saved.") -> None:
+    def _highlight_saved(self, paper_id: int, message: str = "Highlight saved.", flying: Optional[str] = None) -> None:
+        self._settled(flying)
         if paper_id == self.paper_id and self.path is not None:
             self._load_highlights()
             self.selection = None

@@ -1,0 +1,321 @@
+"""A note, tag, title or highlight note typed and not saved outlives a window that is killed (SIGKILL, a crash,
+power loss): it is kept in the library's folder as it is typed (paper_drafts.py), and the next window lists it
+over the views, to restore where it was typed, unsaved, or to discard. A kept draft whose paper is gone, or
+whose note or title was changed since, says so and is not put over it; a folder where nothing can be kept is
+said once, and the window works on."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QTextCursor
+from PySide6.QtWidgets import QApplication, QInputDialog, QPlainTextEdit
+
+ROOT = Path(__file__).resolve().parents[2]
+NOTE = "A thought typed just before the power went"
+
+# the app as started from the command line: once the papers are listed, a note is typed for the paper of the
+# row given, and the process says which paper; the test kills it from outside (nothing runs at its end)
+_APP = r'''
+import sys
+from PySide6.QtCore import QTimer
+from gapscope_desktop import app
+from gapscope_desktop.main_window import MainWindow
+
+shown = MainWindow.show
+
+def show(self):
+    shown(self)
+
+    def ready():
+        if not self.library_view.model.rowCount():
+            QTimer.singleShot(50, ready)
+            return
+        self.library_view.table.selectRow(int(sys.argv[2]))
+        self.detail.note_edit.insertPlainText(sys.argv[3])
+        print("typed", self.detail.paper.id, flush=True)
+    QTimer.singleShot(0, ready)
+
+MainWindow.show = show
+app.main(["gapscope-desktop", "--library", sys.argv[1]])
+'''
+
+
+def _kept(lib_path) -> list:
+    from gapscope_desktop.paper_drafts import list_drafts
+
+    return list_drafts(lib_path)
+
+
+def _keep(lib_path, paper_id, field, text, started_from="", **more) -> Path:
+    """A draft as a window killed earlier left it."""
+    from gapscope_desktop import drafts, paper_drafts
+
+    path = drafts.new_draft_path(paper_drafts.drafts_dir(lib_path), paper_drafts.PREFIX)
+    drafts.write_draft(path, paper_drafts.draft_data(paper_id, field, text, started_from, **more))
+    return path
+
+
+def _open(qtbot, lib_path):
+    from .conftest import _open_window
+
+    return _open_window(qtbot, lib_path)
+
+
+def test_a_note_typed_when_the_window_is_killed_is_offered_and_restored_into_its_paper(qtbot, lib_path, tmp_path):
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
+    child = subprocess.Popen([sys.executable, "-c", _APP, str(lib_path), "3", NOTE], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("typed "), (line, child.poll())
+        pid = int(line.split()[1])
+        deadline = time.monotonic() + 60              # the draft is written a second after the last keystroke
+        while not _kept(lib_path) and time.monotonic() < deadline and child.poll() is None:
+            time.sleep(0.05)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    (kept,) = _kept(lib_path)
+    data = json.loads(kept.path.read_text(encoding="utf-8"))
+    assert (data["paper_id"], data["field"], data["text"], data["started_from"]) == (pid, "note", NOTE, "")
+    assert data["kept_at"]
+
+    w = _open(qtbot, lib_path)
+    bar = w.kept_bar
+    title = w.lib.get_paper(pid).title
+    assert bar.isVisible() and len(bar.lines()) == 1
+    line = bar.lines()[0]
+    assert line.startswith("Note on “") and " ".join(title.split())[:40] in line and NOTE[:40] in line
+    assert "not saved when GapScope last closed" in w.statusBar().currentMessage()
+    assert w.lib.notes_of(pid) == []
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    # back in the paper's note box, unsaved, the paper shown; its file now follows the box
+    assert w.detail.paper.id == pid and w.library_view.current_paper_id() == pid
+    assert w.detail.note_edit.toPlainText() == NOTE
+    assert w.detail.unsaved_drafts() == [(pid, "note", NOTE)] and w.lib.notes_of(pid) == []
+    assert not bar.isVisible() and w.detail.kept.paths() == {kept.path}
+    with qtbot.waitSignal(w.detail.noteAdded, timeout=10000):
+        qtbot.mouseClick(w.detail.save_note, Qt.LeftButton)
+    assert [n["body"] for n in w.lib.notes_of(pid)] == [NOTE]
+    assert _kept(lib_path) == []                      # saved: its draft is gone
+
+
+def test_discard_removes_a_kept_draft(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("1")
+    path = _keep(lib_path, pid, "note", "not wanted after all")
+    w = _open(qtbot, lib_path)
+    assert w.kept_bar.isVisible() and "not wanted after all" in w.kept_bar.lines()[0]
+    qtbot.mouseClick(w.kept_bar.discard_button, Qt.LeftButton)
+    assert not path.exists() and not w.kept_bar.isVisible()
+    assert w.detail.unsaved_drafts() == [] and w.lib.notes_of(pid) == []
+
+
+def test_a_draft_for_a_deleted_paper_is_named_and_not_applied(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+        title = lib.get_paper(pid).title
+    path = _keep(lib_path, pid, "note", "a note on a paper deleted since", paper_title=title)
+    with Library(lib_path) as lib:
+        lib.delete_papers([pid])
+    w = _open(qtbot, lib_path)
+    bar = w.kept_bar
+    (line,) = bar.lines()
+    assert " ".join(title.split())[:40] in line and "deleted since" in line
+    assert not bar.restore_button.isEnabled()
+    d, check = bar.current()
+    assert w.restore_kept_draft(d, check) is False
+    assert w.detail.unsaved_drafts() == [] and path.exists()         # nothing applied, nothing lost
+    QApplication.clipboard().clear()
+    qtbot.mouseClick(bar.copy_button, Qt.LeftButton)
+    assert QApplication.clipboard().text() == "a note on a paper deleted since"
+    qtbot.mouseClick(bar.discard_button, Qt.LeftButton)
+    assert not path.exists()
+
+
+def test_a_draft_whose_note_or_title_changed_since_says_so_and_is_not_put_over_it(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("3")
+        note_id = lib.add_note(pid, "the co-author's rewrite")
+        title = lib.get_paper(pid).title
+        lib.set_paper_title(pid, "A title changed by the gapscope command", "")
+    _keep(lib_path, pid, "note_edit", "my rewrite", "what the note said before", note_id=note_id)
+    _keep(lib_path, pid, "title", "My better title", title)
+    w = _open(qtbot, lib_path)
+    bar = w.kept_bar
+    lines = bar.lines()
+    assert any(line.startswith("Edit of a note") and "the note was changed since" in line for line in lines)
+    assert any(line.startswith("Title") and "the title was changed since, to “A title changed by" in line
+               for line in lines)
+    rows = {bar.list.item(i).data(Qt.UserRole)[0].field: i for i in range(bar.list.count())}
+    bar.list.setCurrentRow(rows["title"])
+    assert not bar.restore_button.isEnabled()
+    bar.list.setCurrentRow(rows["note_edit"])
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    # the note changed since keeps that change; the rewrite waits in the note box, as a new note
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["the co-author's rewrite"]
+    assert w.detail.paper.id == pid and w.detail.note_edit.toPlainText() == "my rewrite"
+    assert w.lib.get_paper(pid).title == "A title changed by the gapscope command"
+    assert bar.lines() == [line for line in lines if line.startswith("Title")]
+
+
+def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(qtbot, lib_path, monkeypatch):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    path = _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
+    w = _open(qtbot, lib_path)
+    detail = w.detail
+    opened: list[str] = []
+
+    def edit_box(parent, title, label, text="", *a, **k):
+        opened.append(text)
+        assert path.exists()                          # the kept text stays on disk while the box is open
+        return text, True
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", edit_box)
+    with qtbot.waitSignal(detail.notesChanged, timeout=10000):
+        qtbot.mouseClick(w.kept_bar.restore_button, Qt.LeftButton)
+    assert opened == ["second thought, kept"]
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["second thought, kept"]
+    assert not path.exists() and _kept(lib_path) == []
+    monkeypatch.undo()
+
+    # the real box: what is typed into it is kept before it is answered, and goes when it is cancelled
+    seen: list = []
+
+    def type_then_cancel():
+        box = QApplication.activeModalWidget()
+        try:
+            edit = box.findChild(QPlainTextEdit)
+            edit.moveCursor(QTextCursor.End)              # the box opens with its text selected
+            qtbot.keyClicks(edit, " and a third")
+            qtbot.waitUntil(lambda: [d.text for d in _kept(lib_path)] == ["second thought, kept and a third"],
+                            timeout=10000)
+            seen.append(_kept(lib_path)[0].field)
+        finally:
+            box.reject()
+
+    QTimer.singleShot(0, type_then_cancel)
+    detail.ask_edit_note(note_id)
+    assert seen == ["note_edit"] and _kept(lib_path) == []
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["second thought, kept"]
+
+
+def test_a_title_whose_save_fails_is_kept_as_a_draft_until_saved(window, qtbot, lib_path, monkeypatch):
+    import gapscope_desktop.views.detail_pane as detail_pane
+
+    real = detail_pane._set_title
+
+    def refuse(*_a, **_k):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(detail_pane, "_set_title", refuse)
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    assert lv.select_paper(pid)
+    before = window.lib.get_paper(pid).title
+    detail.edit_title("A title that could not be saved", pid)
+    qtbot.waitUntil(lambda: "the disk is full" in detail.notes_view.toPlainText(), timeout=10000)
+    assert window.lib.get_paper(pid).title == before
+    assert detail.unsaved_drafts() == [(pid, "title", "A title that could not be saved")]
+    assert "Title not saved" in detail.browser.toPlainText()
+    (kept,) = _kept(lib_path)                         # on disk too: a window killed now keeps it
+    assert (kept.field, kept.text, kept.started_from) == ("title", "A title that could not be saved", before)
+
+    monkeypatch.setattr(detail_pane, "_set_title", real)
+    opened: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getText", lambda parent, t, label, mode=None, text="", *a, **k:
+                        (opened.append(text), (text, True))[1])
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.ask_edit_title()                       # F2 starts from the title kept
+    assert opened == ["A title that could not be saved"]
+    assert window.lib.get_paper(pid).title == "A title that could not be saved"
+    assert detail.unsaved_drafts() == [] and _kept(lib_path) == []
+
+
+def test_a_highlights_note_kept_goes_to_the_note_box_with_its_words(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("5")
+    _keep(lib_path, pid, "comment", "check this number", quote="a 12% gain")
+    w = _open(qtbot, lib_path)
+    qtbot.mouseClick(w.kept_bar.restore_button, Qt.LeftButton)
+    assert w.detail.unsaved_drafts() == [(pid, "note", "“a 12% gain”: check this number")]
+
+
+def test_a_comment_kept_from_the_reader_goes_back_to_its_comment_field(qtbot, lib_path, shared_data):
+    from .test_pdf_reader import EACL, _attach_before_opening
+
+    pid = _attach_before_opening(lib_path, shared_data / "pdfs" / EACL)
+    path = _keep(lib_path, pid, "comment", "compare with table 3")
+    w = _open(qtbot, lib_path)
+    qtbot.mouseClick(w.kept_bar.restore_button, Qt.LeftButton)
+    assert w.tabs.currentWidget() is w.reader and w.reader.paper_id == pid
+    assert w.reader.comment_edit.text() == "compare with table 3" and w.reader.kept.paths() == {path}
+    w.reader.comment_edit.clear()                     # emptied: nothing left to keep
+    assert not path.exists()
+
+
+def test_a_library_folder_where_drafts_cannot_be_written_is_said_once(qtbot, lib_path, tmp_path):
+    import shutil
+
+    folder = tmp_path / "reading.gapscope"
+    folder.mkdir()
+    shutil.copy(lib_path, folder / "library.sqlite")
+    w = _open(qtbot, folder)
+    said: list[str] = []
+    w.statusBar().messageChanged.connect(lambda m: "cannot be kept" in m and said.append(m))
+    if os.geteuid() == 0:                             # root writes into a read-only folder: a file in the way
+        (folder / "unsaved").write_text("", encoding="utf-8")
+    folder.chmod(0o555)
+    try:
+        pid = w.library_view.model.paper_id(1)
+        assert w.library_view.select_paper(pid)
+        qtbot.keyClicks(w.detail.note_edit, "typed where nothing can be kept")
+        qtbot.waitUntil(lambda: bool(said), timeout=10000)
+        assert "cannot be kept" in said[0] and str(folder / "unsaved") in said[0]
+        qtbot.keyClicks(w.detail.note_edit, ", and more")
+        w.detail.kept.flush()
+        w.experiments_view.editor.insertPlainText("name = 'x'\n")
+        w.experiments_view.keep_draft()
+        assert len(said) == 1                         # said once, not per keystroke
+        assert w.detail.unsaved_drafts() == [(pid, "note", "typed where nothing can be kept, and more")]
+    finally:
+        folder.chmod(0o755)
+    w.experiments_view.editor.document().setModified(False)
+
+
+@pytest.mark.parametrize("field", ["note", "tag"])
+def test_a_draft_the_library_already_holds_is_not_offered(qtbot, lib_path, field):
+    """Saved after all (the window was killed before it heard so): nothing to restore, the file goes."""
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("6")
+        lib.add_note(pid, "saved just in time") if field == "note" else lib.add_tag([pid], "saved just in time")
+    path = _keep(lib_path, pid, field, "saved just in time")
+    w = _open(qtbot, lib_path)
+    assert not w.kept_bar.isVisible() and not path.exists()
