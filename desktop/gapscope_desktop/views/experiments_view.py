@@ -566,8 +566,10 @@ class ExperimentsView(CoreView):
             self._drop_own_draft()
 
     def offer_drafts(self) -> None:
-        """Show the newest spec kept unsaved by an earlier session (not this editor's own) in the banner."""
-        kept = [d for d in spec_drafts.list_drafts(self.lib.path) if d.path != self._draft_path] if self.lib else []
+        """Show the newest spec kept unsaved by an earlier session (not this editor's own, nor one another
+        window open on the library is editing) in the banner."""
+        kept = [d for d in spec_drafts.list_drafts(self.lib.path)
+                if d.path != self._draft_path and not d.open_elsewhere] if self.lib else []
         self.offered = kept[0] if kept else None
         if self.offered is None:
             self.draft_banner.hide()
@@ -597,6 +599,7 @@ class ExperimentsView(CoreView):
         self.editor.setPlainText(d.text)
         self.editor.document().setModified(True)
         self._draft_path = d.path
+        self.keep_draft()                      # now this window's: another one opened meanwhile leaves it
         self.offer_drafts()
         return True
 
