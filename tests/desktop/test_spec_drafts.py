@@ -156,3 +156,25 @@ def test_a_spec_another_open_window_is_editing_is_not_offered(qtbot, lib_path):
     assert view.draft_banner.isVisible() and view.offered.text == "typed in the other window\n"
     assert view.restore_draft()
     assert [(d.text, d.pid) for d in _kept(lib_path)] == [("typed in the other window\n", os.getpid())]
+
+
+def test_a_library_folder_that_cannot_hold_the_draft_is_logged_once(qtbot, lib_path, monkeypatch, caplog):
+    """A read-only library folder: the spec lives in the editor only, and the log says so once, not at every
+    pause in the typing (the log's last errors go with a problem report)."""
+    import logging
+
+    from gapscope_desktop import spec_drafts
+
+    def read_only(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path.parent))
+
+    w = _open(qtbot, lib_path)
+    view = w.experiments_view
+    monkeypatch.setattr(spec_drafts, "write_draft", read_only)
+    with caplog.at_level(logging.WARNING, logger="gapscope_desktop.views.experiments_view"):
+        for part in ("name = 1\n", "[data]\n", 'path = "x.csv"\n'):
+            view.editor.insertPlainText(part)
+            view.keep_draft()                  # what the timer does after each pause
+    said = [r for r in caplog.records if "cannot keep the unsaved experiment spec" in r.getMessage()]
+    assert len(said) == 1 and "Permission denied" in said[0].getMessage()
+    assert view.editor.toPlainText() == 'name = 1\n[data]\npath = "x.csv"\n' and _kept(lib_path) == []
