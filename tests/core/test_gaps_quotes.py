@@ -182,8 +182,13 @@ def test_gaps_show_prints_how_sure_each_quote_is_and_why_none_is(lib, capsys):
                       {"paper_id": 7, "text": STATES, "shortcoming": "prior", "confidence": 0.986}]})
     silent = Gap("method_x_problem", 0.8, "Apply “a” to “c”.", None, None, [], roles={},
                  details={"level": "concept", "shortcoming_sentences": [], "quote_note": note})
+    # as gaps found before quotes had labels keep them: the text alone
+    stored = Gap("method_x_problem", 0.7, "Apply “a” to “d”.", None, None, [], roles={},
+                 details={"level": "concept", "shortcoming_sentences": [{"paper_id": 8, "text": AIMS}]})
     _print_gap(quoting, lib, full=True)
     _print_gap(silent, lib, full=True)
+    _print_gap(stored, lib, full=True)
     out = capsys.readouterr().out
     assert f"shortcoming (7, prior 0.98): {STATES[:200]}" in out
+    assert f"shortcoming (8): {AIMS}" in out
     assert f"shortcoming: {note}" in out and "quote_note" not in out
