@@ -298,8 +298,8 @@ class DetailPane(QWidget):
         if block is None or not cursor.hasSelection():
             return None
         shown, spans = self.shown
-        a = max(0, cursor.selectionStart() - block.position())
-        b = min(len(shown), cursor.selectionEnd() - block.position())
+        a = max(0, _characters(shown, cursor.selectionStart() - block.position()))
+        b = min(len(shown), _characters(shown, cursor.selectionEnd() - block.position()))
         while a < b and shown[a].isspace():
             a += 1
         while b > a and shown[b - 1].isspace():
@@ -551,6 +551,15 @@ def _set_title(lib, paper_id: int, title: str, *, progress=None, cancel=None) ->
     from gapscope.editing import set_title
 
     return set_title(lib, paper_id, title)
+
+
+def _characters(text: str, units: int) -> int:
+    """How many of ``text``'s characters the first ``units`` UTF-16 units hold (Qt's positions count a
+    character outside the Basic Multilingual Plane, 𝒪 or an emoji, as two; Python's offsets, which
+    highlights are stored in, as one)."""
+    if units <= 0 or text.isascii():
+        return units
+    return len(text.encode("utf-16-le")[:2 * units].decode("utf-16-le", errors="ignore"))
 
 
 def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> int:
