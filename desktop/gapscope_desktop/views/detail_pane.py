@@ -47,6 +47,7 @@ class DetailPane(QWidget):
         self.drafts: dict[tuple[int, str], str] = {}    # (paper id, "tag" | "note"): the text typed for it
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
+        self.note_edits: dict[int, str] = {}            # note id: its edit on the writer queue, not saved yet
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
@@ -142,6 +143,7 @@ class DetailPane(QWidget):
         if lib is not None and not same_library(lib.path, self.drafts_library):
             self.drafts.clear()
             self.saving.clear()
+            self.note_edits.clear()
         if lib is not None:
             self.drafts_library = lib.path
         self.lib = lib
@@ -482,11 +484,13 @@ class DetailPane(QWidget):
         note = self._note(note_id)
         if note is None:
             return
-        body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", note["body"])
-        if not ok or body.strip() == note["body"].strip():
+        # an edit still waiting for the library's lock is where the next one begins (and what it expects)
+        now = self.note_edits.get(note_id, note["body"])
+        body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", now)
+        if not ok or body.strip() == now.strip():
             return
         if body.strip():
-            self.edit_note(note_id, body.strip(), expected=note["body"])
+            self.edit_note(note_id, body.strip(), expected=now)
         else:                                   # emptied: that is a delete, asked as one
             self.ask_delete_note(note_id)
 
@@ -494,16 +498,20 @@ class DetailPane(QWidget):
         note = self._note(note_id)
         if note is None:
             return
-        preview = note["body"] if len(note["body"]) <= 200 else note["body"][:200] + "…"
+        now = self.note_edits.get(note_id, note["body"])
+        preview = now if len(now) <= 200 else now[:200] + "…"
         answer = QMessageBox.question(self, "Delete note", f"Delete this note?\n\n{preview}",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer == QMessageBox.Yes:
-            self.delete_note(note_id, expected=note["body"])
+            self.delete_note(note_id, expected=now)
 
     def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
         """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
         elsewhere meanwhile is not written over. A failed edit's text goes to the paper's note box."""
-        return self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body)
+        task = self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body)
+        if task is not None:
+            self.note_edits[note_id] = body
+        return task
 
     def delete_note(self, note_id: int, expected: Optional[str] = None):
         return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
@@ -511,11 +519,16 @@ class DetailPane(QWidget):
     def _note_change(self, name: str, fn, *args, what: str, typed: str = ""):
         if self.paper is None or not self._writable():
             return None
-        pid = self.paper.id
+        pid, note_id = self.paper.id, args[0]
+
+        def ended() -> None:
+            if typed and self.note_edits.get(note_id) == typed:
+                del self.note_edits[note_id]
+
         return self.tasks.save(name, fn, *args, library=self.lib.path,
-                               on_result=lambda _r: self._saved(pid, self._render_notes,
-                                                                lambda: self.notesChanged.emit(pid)),
-                               on_error=lambda m, _t: self._note_change_failed(pid, what, m, typed))
+                               on_result=lambda _r: (ended(), self._saved(pid, self._render_notes,
+                                                                          lambda: self.notesChanged.emit(pid))),
+                               on_error=lambda m, _t: (ended(), self._note_change_failed(pid, what, m, typed)))
 
     def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str) -> None:
         """A note edit (or a highlight's note) that could not be saved (changed elsewhere meanwhile, the
