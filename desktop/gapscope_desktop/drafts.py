@@ -17,11 +17,12 @@ import itertools
 import json
 import logging
 import os
+import platform
 import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Hashable, Iterator, Optional, Union
+from typing import Callable, Hashable, Iterator, Optional, Union
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
@@ -40,8 +41,8 @@ def new_draft_path(folder: Path, prefix: str) -> Path:
 
 def write_draft(path: Path, data: dict) -> None:
     """Write (or replace) the draft at ``path``, whole or not at all (a temporary file renamed over it),
-    with when it was written and by which process added."""
-    data = dict(data, kept_at=time.strftime("%Y-%m-%d %H:%M"), pid=os.getpid())
+    with when it was written and by which process (of which machine) added."""
+    data = dict(data, kept_at=time.strftime("%Y-%m-%d %H:%M"), pid=os.getpid(), host=platform.node())
     path.parent.mkdir(parents=True, exist_ok=True)
     part = path.with_name(path.name + ".part")
     part.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
@@ -53,6 +54,30 @@ class KeptFile:
     path: Path
     data: dict = field(default_factory=dict)
     problem: str = ""                      # why the file cannot be read (it is then left as it is)
+
+    @property
+    def writer(self) -> tuple[Optional[int], str]:
+        """The process that wrote it, and its machine."""
+        pid = self.data.get("pid")
+        return (pid if isinstance(pid, int) and pid > 0 else None), str(self.data.get("host") or "")
+
+
+def open_elsewhere(pid: Optional[int], host: str) -> bool:
+    """A draft written by ``pid`` on ``host`` is still being edited in another window (a process of this
+    machine that is running): not left over from a session that closed, and not to be offered here."""
+    return pid is not None and pid != os.getpid() and host == platform.node() and _process_alive(pid)
+
+
+def _process_alive(pid: int) -> bool:
+    if os.name == "nt":                    # os.kill(pid, 0) would end the process there: offered as if gone
+        return False
+    try:
+        os.kill(pid, 0)                    # no signal sent: is the process there?
+    except ProcessLookupError:
+        return False
+    except OSError:                        # PermissionError: someone else's process, alive
+        return True
+    return True
 
 
 def read_draft(path: Path, required: str = "text") -> KeptFile:
@@ -68,27 +93,13 @@ def read_draft(path: Path, required: str = "text") -> KeptFile:
 
 
 def list_drafts(folder: Path, required: str = "text") -> list[KeptFile]:
-    """The drafts in ``folder``, newest first; those another window still running keeps up to date are left
-    to it (they are not left over from an earlier session)."""
+    """The drafts in ``folder``, newest first (those another window still edits too: :func:`open_elsewhere`)."""
     try:
         files = [p for p in folder.iterdir() if p.suffix == SUFFIX and p.is_file()]
     except OSError:                        # no folder yet (nothing kept), or one that cannot be read
         return []
     files.sort(key=lambda p: (_mtime(p), p.name), reverse=True)
-    drafts = [read_draft(p, required) for p in files]
-    return [d for d in drafts if not _kept_by_another_window(d.data.get("pid"))]
-
-
-def _kept_by_another_window(pid: Any) -> bool:
-    if not isinstance(pid, int) or pid == os.getpid() or os.name != "posix":   # os.kill on Windows ends it
-        return False
-    try:
-        os.kill(pid, 0)                    # no signal sent: is the process there?
-    except ProcessLookupError:
-        return False
-    except OSError:                        # there, another user's (PermissionError)
-        return True
-    return True
+    return [read_draft(p, required) for p in files]
 
 
 def _mtime(path: Path) -> float:
@@ -115,10 +126,13 @@ class DraftKeeper(QObject):
 
     failed = Signal(str)                   # what could not be kept, where, and why
 
-    def __init__(self, prefix: str, what: str, parent: Optional[QObject] = None) -> None:
+    def __init__(self, prefix: str, what: str, parent: Optional[QObject] = None,
+                 write: Optional[Callable[[Path, dict], None]] = None, log_to: Optional[logging.Logger] = None) -> None:
         super().__init__(parent)
         self.prefix = prefix               # the start of the draft files' names
         self.what = what                   # what is kept, for the failure message ("the unsaved notes")
+        self._write = write or (lambda path, data: write_draft(path, data))
+        self._log = log_to or log
         self.folder: Optional[Path] = None
         self._paths: dict[Hashable, Path] = {}
         self._written: dict[Hashable, dict] = {}
@@ -228,7 +242,7 @@ class DraftKeeper(QObject):
                     if self.folder is None:
                         continue
                     path = new_draft_path(self.folder, self.prefix)
-                write_draft(path, data)
+                self._write(path, data)
             except OSError as exc:
                 self._report(path, exc)
                 continue
@@ -237,9 +251,9 @@ class DraftKeeper(QObject):
             self._failing = False
 
     def _report(self, path: Optional[Path], exc: OSError) -> None:
-        log.warning("cannot keep %s in %s: %s", self.what, path, exc)
-        if not self._failing:
+        if not self._failing:              # said once, not at every pause in the typing
             self._failing = True
+            self._log.warning("cannot keep %s in %s: %s", self.what, path, exc)
             where = path.parent if path is not None else self.folder
             self.failed.emit(f"{self.what[0].upper()}{self.what[1:]} cannot be kept in {where} ({exc.strerror or exc}): "
                              "if the window is killed before they are saved, they are lost.")

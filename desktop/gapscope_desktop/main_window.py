@@ -362,8 +362,9 @@ class MainWindow(QMainWindow):
     # --- paper drafts kept by an earlier window (paper_drafts.py) ----------------------------------------
     def offer_kept_drafts(self) -> None:
         """List the notes, tags, titles and highlight notes an earlier window kept unsaved in the library's
-        folder (not this window's own), each checked against the library: one the library holds already
-        goes quietly; one whose paper is gone, or whose note or title was changed since, says so."""
+        folder (not this window's own, nor those a window of another process open on the library is still
+        typing), each checked against the library: one the library holds already goes quietly; one whose
+        paper is gone, or whose note or title was changed since, says so."""
         from .drafts import remove_draft
 
         if self.lib is None:
@@ -372,7 +373,7 @@ class MainWindow(QMainWindow):
         own = self.detail.kept.paths() | self.reader.kept.paths()
         rows = []
         for d in paper_drafts.list_drafts(self.lib.path):
-            if d.path in own:
+            if d.path in own or d.open_elsewhere:
                 continue
             check = paper_drafts.check(self.lib, d)
             if check.status == "saved":

@@ -51,6 +51,13 @@ class PaperDraft:
     quote: str = ""
     kept_at: str = ""
     problem: str = ""                      # the file cannot be read: it is left as it is
+    pid: Optional[int] = None              # the process that wrote it, on ``host``
+    host: str = ""
+
+    @property
+    def open_elsewhere(self) -> bool:
+        """Still typed in another window open on the library: not left over, not to be offered here."""
+        return drafts.open_elsewhere(self.pid, self.host)
 
 
 def read(kept: drafts.KeptFile) -> PaperDraft:
@@ -59,15 +66,16 @@ def read(kept: drafts.KeptFile) -> PaperDraft:
     data = kept.data
     pid, field = data.get("paper_id"), data.get("field")
     if not isinstance(pid, int) or field not in FIELDS:
-        return PaperDraft(kept.path, text=data["text"],
+        return PaperDraft(kept.path, text=data["text"], pid=kept.writer[0], host=kept.writer[1],
                           problem=f"{kept.path} names no paper or field GapScope knows; it is left where it is")
 
     def text(key: str) -> str:
         return data.get(key) if isinstance(data.get(key), str) else ""
 
     note_id = data.get("note_id") if isinstance(data.get("note_id"), int) else None
+    writer, host = kept.writer
     return PaperDraft(kept.path, pid, field, data["text"], text("started_from"), text("paper_title"), note_id,
-                      text("quote"), text("kept_at"))
+                      text("quote"), text("kept_at"), pid=writer, host=host)
 
 
 def list_drafts(library_path: str | Path) -> list[PaperDraft]:

@@ -4,8 +4,9 @@
 Saving a spec asks for a file name, which a window closed by SIGTERM (or a crash) cannot ask: the editor's
 unsaved spec is therefore written, as it is typed, to a draft file in the library's spec folder
 (``NAME.gapscope/experiments/unsaved/``), and the Experiments view offers to restore it when the library is
-opened next. One JSON file per draft: the spec's text, the gap it tests and the file it was opened from.
-The draft goes once its spec is saved, launched or discarded.
+opened next. One JSON file per draft: the spec's text, the gap it tests, the file it was opened from and
+the process that keeps it (a window open on the same library in another process is still editing it: it is
+not offered there). The draft goes once its spec is saved, launched or discarded.
 """
 
 from __future__ import annotations
@@ -39,6 +40,14 @@ class SpecDraft:
     spec_file: Optional[str] = None        # the file it was opened from or saved to (relative data paths)
     kept_at: str = ""                      # when it was last written, "2026-05-01 14:03"
     problem: str = field(default="")       # why the file cannot be read (it is then left as it is)
+    pid: Optional[int] = None              # the process that wrote it, on ``host``
+    host: str = ""
+
+    @property
+    def open_elsewhere(self) -> bool:
+        """Still being edited in another window (a process of this machine that is running): not left over
+        from a session that closed."""
+        return drafts.open_elsewhere(self.pid, self.host)
 
 
 def draft_data(text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> dict:
@@ -57,7 +66,9 @@ def _spec_draft(kept: drafts.KeptFile) -> SpecDraft:
     data = kept.data
     gap = data.get("gap") if isinstance(data.get("gap"), dict) else None
     spec_file = data.get("spec_file") if isinstance(data.get("spec_file"), str) else None
-    return SpecDraft(kept.path, data["text"], gap, spec_file or None, str(data.get("kept_at") or ""))
+    pid, host = kept.writer
+    return SpecDraft(kept.path, data["text"], gap, spec_file or None, str(data.get("kept_at") or ""),
+                     pid=pid, host=host)
 
 
 def read_draft(path: Path) -> SpecDraft:

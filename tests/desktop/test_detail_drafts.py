@@ -361,3 +361,36 @@ def test_a_highlights_note_that_fails_to_save_goes_to_the_note_box(window, qtbot
     qtbot.waitUntil(lambda: "the disk is full" in detail.notes_view.toPlainText(), timeout=10000)
     words = " ".join(window.lib.get_paper(pid).abstract[start:end].split())
     assert detail.unsaved_drafts() == [(pid, "note", f"“{words}”: why this matters")]
+
+
+def test_a_note_edited_again_while_its_edit_waits_for_the_lock_begins_from_that_edit(window, qtbot, lib_path,
+                                                                                    monkeypatch):
+    """Another process holds the library's write lock: the first edit waits on the writer queue. The note
+    edited again starts from that edit (not from the text the library still holds), and once the lock is
+    free both are saved in turn: the second is not refused as "changed elsewhere"."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QInputDialog
+
+    detail = window.detail
+    pid = _select(window, 2)
+    note = _note_on(window, qtbot, pid, "first thought")
+    given = []
+
+    def edit_dialog(_parent, _title, _label, text, *a, **k):
+        given.append(text)
+        return ("second thought", "third thought")[len(given) - 1], True
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", edit_dialog)
+    holder = sqlite3.connect(str(lib_path), isolation_level=None)   # another process writing
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+        qtbot.waitUntil(lambda: window.tasks.waiting_for_lock() != [], timeout=20000)
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    assert given == ["first thought", "second thought"]
+    assert [n["body"] for n in window.lib.notes_of(pid)] == ["third thought"]
+    assert "was not saved" not in detail.notes_view.toPlainText() and detail.unsaved_drafts() == []

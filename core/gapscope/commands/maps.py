@@ -309,7 +309,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         for s in g.details.get("shortcoming_sentences") or []:
             where = f", {s['section']} p. {s['page']}" if s.get("section") else ""
-            click.echo(f"      shortcoming ({s['paper_id']}, {label_of(s)}{where}): {s['text'][:200]}")
+            sure = f", {label_of(s)}" if label_of(s) else ""     # none in gaps found before quotes had labels
+            click.echo(f"      shortcoming ({s['paper_id']}{sure}{where}): {s['text'][:200]}")
         if g.details.get("quote_note") and g.type != "unaddressed_shortcoming":     # that one's statement says it
             click.echo(f"      shortcoming: {g.details['quote_note']}")
     if full and stale:

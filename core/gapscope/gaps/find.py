@@ -21,7 +21,7 @@ from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
-from .quotes import label_of, no_quote_note, quotable, quote_rank
+from .quotes import label_of, no_quote_note, pick_quotes, quotable
 from .stale import made_with, out_of_date_notice
 from .store import save_gaps
 
@@ -298,7 +298,7 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
             ranked = quotable(sents.get(p, []))
             quotes += [{"paper_id": p, **q} for q in ([q for q in ranked if not q.get("section")][:1]
                                                       + [q for q in ranked if q.get("section")][:1])]
-        quotes.sort(key=quote_rank)
+        quotes = pick_quotes(quotes, len(quotes))      # the surest first, one per paper before a paper's second
         g.details["quotes"] = quotes
         if quotes:
             g.statement += " Stated as: " + " / ".join(

@@ -59,6 +59,7 @@ class DetailPane(QWidget):
         self.draft_origins: dict[tuple[int, str], str] = {}   # a title draft's key: the title it was typed over
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
+        self.note_edits: dict[int, str] = {}            # note id: its edit on the writer queue, not saved yet
         # the drafts, the text of an open edit box and the edits being saved, kept on disk (paper_drafts.py)
         self.kept = DraftKeeper(paper_drafts.PREFIX, "the unsaved notes and titles", self)
         self.kept.failed.connect(self.draftNotKept)
@@ -158,6 +159,7 @@ class DetailPane(QWidget):
             self.drafts.clear()
             self.draft_origins.clear()
             self.saving.clear()
+            self.note_edits.clear()
         if lib is not None:
             self.drafts_library = lib.path
             self.kept.set_folder(paper_drafts.drafts_dir(lib.path))
@@ -412,8 +414,8 @@ class DetailPane(QWidget):
         if block is None or not cursor.hasSelection():
             return None
         shown, spans = self.shown
-        a = max(0, cursor.selectionStart() - block.position())
-        b = min(len(shown), cursor.selectionEnd() - block.position())
+        a = max(0, _characters(shown, cursor.selectionStart() - block.position()))
+        b = min(len(shown), _characters(shown, cursor.selectionEnd() - block.position()))
         while a < b and shown[a].isspace():
             a += 1
         while b > a and shown[b - 1].isspace():
@@ -615,15 +617,17 @@ class DetailPane(QWidget):
         note = self._note(note_id)
         if note is None:
             return
+        # an edit still waiting for the library's lock is where the next one begins (and what it expects)
+        now = self.note_edits.get(note_id, note["body"])
         if kept_path is not None:
             self.kept.adopt(DIALOG, kept_path)
-        with self._box_kept(self.paper.id, "note_edit", note["body"], note_id=note_id):
-            body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", note["body"] if text is None else text)
-        if not ok or body.strip() == note["body"].strip():
+        with self._box_kept(self.paper.id, "note_edit", now, note_id=note_id):
+            body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", now if text is None else text)
+        if not ok or body.strip() == now.strip():
             self.kept.drop(DIALOG)
             return
         if body.strip():
-            self.edit_note(note_id, body.strip(), expected=note["body"])
+            self.edit_note(note_id, body.strip(), expected=now)
         else:                                   # emptied: that is a delete, asked as one
             self.kept.drop(DIALOG)
             self.ask_delete_note(note_id)
@@ -632,11 +636,12 @@ class DetailPane(QWidget):
         note = self._note(note_id)
         if note is None:
             return
-        preview = note["body"] if len(note["body"]) <= 200 else note["body"][:200] + "…"
+        now = self.note_edits.get(note_id, note["body"])
+        preview = now if len(now) <= 200 else now[:200] + "…"
         answer = QMessageBox.question(self, "Delete note", f"Delete this note?\n\n{preview}",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer == QMessageBox.Yes:
-            self.delete_note(note_id, expected=note["body"])
+            self.delete_note(note_id, expected=now)
 
     def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
         """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
@@ -644,8 +649,11 @@ class DetailPane(QWidget):
         if self.paper is None or not self._writable():
             return None
         flying = self._keep_in_flight(self.paper.id, "note_edit", body, expected or "", note_id=note_id)
-        return self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body,
+        task = self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body,
                                  flying=flying)
+        if task is not None:
+            self.note_edits[note_id] = body
+        return task
 
     def delete_note(self, note_id: int, expected: Optional[str] = None):
         return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
@@ -653,11 +661,16 @@ class DetailPane(QWidget):
     def _note_change(self, name: str, fn, *args, what: str, typed: str = "", flying: Optional[str] = None):
         if self.paper is None or not self._writable():
             return None
-        pid = self.paper.id
+        pid, note_id = self.paper.id, args[0]
+
+        def ended() -> None:
+            if typed and self.note_edits.get(note_id) == typed:
+                del self.note_edits[note_id]
+
         return self.tasks.save(name, fn, *args, library=self.lib.path,
-                               on_result=lambda _r: self._saved(pid, self._render_notes,
-                                                                lambda: self.notesChanged.emit(pid), flying),
-                               on_error=lambda m, _t: self._note_change_failed(pid, what, m, typed, flying))
+                               on_result=lambda _r: (ended(), self._saved(pid, self._render_notes,
+                                                                          lambda: self.notesChanged.emit(pid), flying)),
+                               on_error=lambda m, _t: (ended(), self._note_change_failed(pid, what, m, typed, flying)))
 
     def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str,
                             flying: Optional[str] = None) -> None:
@@ -700,6 +713,15 @@ def _set_title(lib, paper_id: int, title: str, *, progress=None, cancel=None) ->
     from gapscope.editing import set_title
 
     return set_title(lib, paper_id, title)
+
+
+def _characters(text: str, units: int) -> int:
+    """How many of ``text``'s characters the first ``units`` UTF-16 units hold (Qt's positions count a
+    character outside the Basic Multilingual Plane, 𝒪 or an emoji, as two; Python's offsets, which
+    highlights are stored in, as one)."""
+    if units <= 0 or text.isascii():
+        return units
+    return len(text.encode("utf-16-le")[:2 * units].decode("utf-16-le", errors="ignore"))
 
 
 def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> int:

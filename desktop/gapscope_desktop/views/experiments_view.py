@@ -136,8 +136,10 @@ class ExperimentsView(CoreView):
         self.status = ""
         self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
         self.runs: list[dict] = []               # the History's runs, as last read
-        # the editor's unsaved spec, kept in the library's folder as it is typed (drafts.py, spec_drafts.py)
-        self.kept = DraftKeeper(spec_drafts.PREFIX, "the unsaved experiment spec", self)
+        # the editor's unsaved spec, kept in the library's folder as it is typed (drafts.py, spec_drafts.py);
+        # written through spec_drafts.write_draft, a failure logged here once
+        self.kept = DraftKeeper(spec_drafts.PREFIX, "the unsaved experiment spec", self, log_to=log,
+                                write=lambda path, data: spec_drafts.write_draft(path, **data))
         self.kept.failed.connect(self.draftNotKept)
         self.offered: Optional[spec_drafts.SpecDraft] = None   # a kept spec the banner offers to restore
 
@@ -557,9 +559,11 @@ class ExperimentsView(CoreView):
             self._drop_own_draft()
 
     def offer_drafts(self) -> None:
-        """Show the newest spec kept unsaved by an earlier session (not this editor's own) in the banner."""
+        """Show the newest spec kept unsaved by an earlier session (not this editor's own, nor one another
+        window open on the library is editing) in the banner."""
         own = self.kept.paths()
-        kept = [d for d in spec_drafts.list_drafts(self.lib.path) if d.path not in own] if self.lib else []
+        kept = [d for d in spec_drafts.list_drafts(self.lib.path)
+                if d.path not in own and not d.open_elsewhere] if self.lib else []
         self.offered = kept[0] if kept else None
         if self.offered is None:
             self.draft_banner.hide()
@@ -589,6 +593,7 @@ class ExperimentsView(CoreView):
         self.editor.setPlainText(d.text)
         self.editor.document().setModified(True)
         self.kept.adopt(SPEC_KEY, d.path)
+        self.keep_draft()                      # now this window's: another one opened meanwhile leaves it
         self.offer_drafts()
         return True
 
