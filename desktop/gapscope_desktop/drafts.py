@@ -131,7 +131,7 @@ class DraftKeeper(QObject):
         super().__init__(parent)
         self.prefix = prefix               # the start of the draft files' names
         self.what = what                   # what is kept, for the failure message ("the unsaved notes")
-        self._write = write or (lambda path, data: write_draft(path, data))
+        self._write = write or write_draft
         self._log = log_to or log
         self.folder: Optional[Path] = None
         self._paths: dict[Hashable, Path] = {}
@@ -255,5 +255,5 @@ class DraftKeeper(QObject):
             self._failing = True
             self._log.warning("cannot keep %s in %s: %s", self.what, path, exc)
             where = path.parent if path is not None else self.folder
-            self.failed.emit(f"{self.what[0].upper()}{self.what[1:]} cannot be kept in {where} ({exc.strerror or exc}): "
-                             "if the window is killed before they are saved, they are lost.")
+            self.failed.emit(f"{self.what[0].upper()}{self.what[1:]} cannot be kept in {where} "
+                             f"({exc.strerror or exc}): until saved, what is typed lives in this window only.")

@@ -39,7 +39,6 @@ from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlig
 DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / Edit title / note box
 
 
-
 class DetailPane(QWidget):
     tagsChanged = Signal()
     noteAdded = Signal(int)
