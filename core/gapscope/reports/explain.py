@@ -95,6 +95,12 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
     if searches:
         out.append("Each count is the papers whose title or abstract names the concept, or that the concept "
                    "extractor named it in: " + ", ".join(searches) + " lists those of the text.")
+        from ..concepts.members import written_in_capitals
+
+        names = [n for q in (d.get("method_search"), d.get("problem_search")) for n in written_in_capitals(q)]
+        if names:     # the search ignores case and reads stems: "CLIP" finds "video clips" too
+            out.append("The search ignores case: a name with capitals (" + ", ".join(f"\u201c{n}\u201d" for n in names)
+                       + ") counts only the papers that write it so.")
     out += related_concepts(d, m, p)
     pl = d.get("plausibility")
     if pl:
