@@ -289,3 +289,21 @@ def test_an_input_modality_is_no_problem_end():
                          mentions=ConceptMentions(men, as_task={}, as_input={p.id: frozenset(some)}))
     assert again and all(g.problem.cluster != p.id for g in again)
     assert any("write as an input" in n and f"\u201c{p.phrase}\u201d" in n for n in notices), notices
+
+
+def test_every_reference_abstract_naming_both_is_counted_not_only_those_listed():
+    """A large reference corpus lists a few of the abstracts that name both concepts (its examples) while
+    more of them, still below the count that makes the pair established, name both: the statement counts
+    them all."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import combined_by
+
+    ev = SimpleNamespace(method=SimpleNamespace(id=1), problem=SimpleNamespace(id=2), both=[])
+    listed = [{"id": 10 + k, "title": f"Ref {k}", "year": 2025, "arxiv_id": f"2501.0000{k}"} for k in range(5)]
+    ref = {"co_mentions": 12, "min_co_mentions": 20, "established": False, "papers": listed}
+    got = combined_by(ev, None, None, ref=ref)
+    assert got["count"] == 12 and got["papers"] == [] and got["example"] == "Ref 0"
+    # one of the listed is the library's: counted once, as the library's
+    listed[0]["library_id"] = 7
+    assert combined_by(ev, None, None, ref=ref) == {"count": 12, "papers": [7], "example": "Ref 0"}
