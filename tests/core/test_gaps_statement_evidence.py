@@ -307,3 +307,14 @@ def test_every_reference_abstract_naming_both_is_counted_not_only_those_listed()
     # one of the listed is the library's: counted once, as the library's
     listed[0]["library_id"] = 7
     assert combined_by(ev, None, None, ref=ref) == {"count": 12, "papers": [7], "example": "Ref 0"}
+
+
+def test_two_old_style_arxiv_papers_are_two_works():
+    """One paper across sources is its arXiv id without its version; an old-style id's archive may hold a
+    "v" ("solv-int", "math.CV") and names no version."""
+    from gapscope.gaps.closest import work_key
+
+    assert work_key({"arxiv_id": "2501.01234v2"}, "reference", 1) == work_key({"arxiv_id": "2501.01234"}, "library", 9)
+    assert work_key({"arxiv_id": "math.CV/0301001"}, "reference", 1) != work_key({"arxiv_id": "math.CV/0302002"},
+                                                                                  "reference", 2)
+    assert work_key({"arxiv_id": "solv-int/9901001"}, "reference", 1) == "arxiv:solv-int/9901001"
