@@ -111,7 +111,9 @@ NAME_ROWS = [
 def test_a_name_in_capitals_counts_the_papers_that_write_it_so_not_the_words_its_stem_matches(library):
     """The search index ignores case and reads stems: "CLIP" finds "video clips" and "clipping", "AIME"
     finds "we aim". A concept named in capitals counts only the papers writing it so; its lower-case
-    merged variants ("vlm" of "VLMs") too. A phrase with more words is the search's ("KV cache")."""
+    merged variants ("vlm" of "VLMs") too. A phrase with more words is the search's ("KV cache"). The
+    mentions the pair checks read (the joined-in-text rule, the reference corpus, the closest-work check's
+    "names both") read such a name so too."""
     from gapscope.concepts.members import named_in_text, search_query, written_in_capitals
     from gapscope.concepts.model import Concept
     from gapscope.ingest import ingest_papers
@@ -127,6 +129,9 @@ def test_a_name_in_capitals_counts_the_papers_that_write_it_so_not_the_words_its
     assert named[1] == {ids["Zero-shot segmentation with CLIP"], ids["Prompt learning"]}
     assert named[2] == {ids["Math benchmarks"]}
     assert named[3] == {ids["Vision-language models"]}
+    # so for the mentions the pair checks read (a reference abstract "combines" CLIP only where it names it)
+    near = library.papers_mentioning({1: ["CLIP"], 2: ["AIME"], 3: ["VLMs", "vlm"]})
+    assert near == {k: set(v) for k, v in named.items()}
     # the search finds more for these names, and the gap says which are counted only as written
     assert len(library.search(search_query([clip]), limit=100)) == 4
     assert written_in_capitals(search_query([clip])) == ["CLIP"]

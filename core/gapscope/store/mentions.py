@@ -121,14 +121,20 @@ class MentionsMixin:
 
     def papers_mentioning(self, forms_of: Mapping[Hashable, Iterable[str]],
                           slack: int = NEAR_SLACK, cancel=None) -> dict[Hashable, set[int]]:
-        """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query);
-        ``cancel`` (a jobs.CancelToken) is read before each key's query."""
+        """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query; a
+        name with capitals only where it is written so: written_names); ``cancel`` (a jobs.CancelToken) is
+        read before each key's query."""
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
             _check(cancel)
-            q = mention_query(forms, slack)
-            out[key] = set() if q is None else {r[0] for r in self._conn.execute(
-                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
+            forms = list(forms)
+            names = written_names([tuple(_WORD.findall(f)) for f in forms])
+            found = self._hits(mention_query([f for f in forms if tuple(_WORD.findall(f)) not in names], slack))
+            if names:
+                _check(cancel)
+                maybe = self._hits(mention_query([f for f in forms if tuple(_WORD.findall(f)) in names], slack))
+                found |= self._written(maybe - found, names.values())
+            out[key] = found
         return out
 
     def papers_naming(self, forms_of: Mapping[Hashable, Iterable[str]], cancel=None) -> dict[Hashable, set[int]]:
@@ -140,27 +146,22 @@ class MentionsMixin:
             _check(cancel)
             runs = phrase_forms(forms)
             names = written_names(runs)
-            found = self._phrase_hits([r for r in runs if r not in names])
-            maybe = self._phrase_hits(list(names)) - found
-            if maybe:
-                wanted = set(names.values())
-                found |= {pid for pid, text in self._titles_abstracts(maybe)
-                          if any(writes_name(text, n) for n in wanted)}
-            out[key] = found
+            found = self._hits(_runs_query([r for r in runs if r not in names]))
+            out[key] = found | self._written(self._hits(_runs_query(list(names))) - found, names.values())
         return out
 
-    def _phrase_hits(self, runs: list[tuple[str, ...]]) -> set[int]:
-        q = _runs_query(runs)
+    def _hits(self, q: Optional[str]) -> set[int]:
         return set() if q is None else {r[0] for r in self._conn.execute(
             "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
 
-    def _titles_abstracts(self, ids: Iterable[int]) -> list[tuple[int, str]]:
-        ids = sorted(ids)
-        out = []
+    def _written(self, ids: set[int], names: Iterable[str]) -> set[int]:
+        """Those of ``ids`` whose title or abstract writes one of ``names`` as written (writes_name)."""
+        names, ids, out = set(names), sorted(ids), set()
         for start in range(0, len(ids), 900):
             chunk = ids[start:start + 900]
-            out += [(pid, f"{t or ''}\n{a or ''}") for pid, t, a in self._conn.execute(
-                f"SELECT id, title, abstract FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk)]
+            out |= {pid for pid, t, a in self._conn.execute(
+                f"SELECT id, title, abstract FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                if any(writes_name(f"{t or ''}\n{a or ''}", n) for n in names)}
         return out
 
     def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]],
