@@ -170,3 +170,6 @@ def test_gaps_show_says_which_names_count_only_as_written(library, capsys):
     out = capsys.readouterr().out
     assert f"method papers: 2 (gapscope search '{q}', \u201cCLIP\u201d counted only where written with its capitals," in out
     assert f"problem papers: 3 (gapscope search '{kv}', and those the extractor named it in)" in out
+    g.details["problem_papers"] = 62          # the command lists 20 unless told more
+    _print_gap(g, None)
+    assert f"problem papers: 62 (gapscope search --limit 62 '{kv}', and" in capsys.readouterr().out

@@ -33,6 +33,13 @@ def search_query(concepts: Iterable) -> Optional[str]:
     return phrase_query([f for c in concepts for f in concept_forms(c)])
 
 
+def search_command(query: str, count) -> str:
+    """The `gapscope search` command line that lists the papers of ``query``: with a ``--limit`` of the
+    end's count when that is over the command's 20, or it would list 20 of 62."""
+    n = count if isinstance(count, int) else 0
+    return "gapscope search " + (f"--limit {n} " if n > 20 else "") + f"'{query}'"
+
+
 def written_in_capitals(query: Optional[str]) -> list[str]:
     """The names of a concept's search (``search_query``) that count only where a paper writes them with
     their capitals (store.mentions.written_names): the search lists more papers for them."""
