@@ -105,6 +105,8 @@ NAME_ROWS = [
     ("Math reasoning", "We aim to solve olympiad problems; our model aims higher."),        # "AIME" is "aim"
     ("Math benchmarks", "We evaluate on AIME 2024 and AIME-25."),
     ("Vision-language models", "Small vlm and VLMs alike."),
+    ("LIDAR-BASED MAPPING", "Point clouds."),                                              # a title in capitals
+    ("Lidar odometry", "A lidar scan."),
 ]
 
 
@@ -125,12 +127,14 @@ def test_a_name_in_capitals_counts_the_papers_that_write_it_so_not_the_words_its
     clip = Concept(1, "method", "CLIP", [], np.zeros(4), {})
     aime = Concept(2, "problem", "AIME", [], np.zeros(4), {})
     vlm = Concept(3, "method", "VLMs", ["vlm"], np.zeros(4), {})
-    named = named_in_text(library, [clip, aime, vlm])
+    lidar = Concept(4, "problem", "LiDAR", [], np.zeros(4), {})
+    named = named_in_text(library, [clip, aime, vlm, lidar])
+    assert named[4] == {ids["LIDAR-BASED MAPPING"]}
     assert named[1] == {ids["Zero-shot segmentation with CLIP"], ids["Prompt learning"]}
     assert named[2] == {ids["Math benchmarks"]}
     assert named[3] == {ids["Vision-language models"]}
     # so for the mentions the pair checks read (a reference abstract "combines" CLIP only where it names it)
-    near = library.papers_mentioning({1: ["CLIP"], 2: ["AIME"], 3: ["VLMs", "vlm"]})
+    near = library.papers_mentioning({1: ["CLIP"], 2: ["AIME"], 3: ["VLMs", "vlm"], 4: ["LiDAR"]})
     assert near == {k: set(v) for k, v in named.items()}
     # the search finds more for these names, and the gap says which are counted only as written
     assert len(library.search(search_query([clip]), limit=100)) == 4

@@ -87,9 +87,11 @@ def written_names(runs: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], str]
 
 
 def writes_name(text: str, name: str) -> bool:
-    """Whether ``text`` writes ``name`` (written_names) as it is written, as a word (or its plural):
-    "CLIP", "CLIP-based", "CLIPs"; not "clip", "video clips" or "OpenCLIP"."""
-    return re.search(rf"(?<![A-Za-z0-9]){re.escape(name)}s?(?![A-Za-z0-9])", text or "") is not None
+    """Whether ``text`` writes ``name`` (written_names) as it is written or in capitals, as a word (or its
+    plural): "CLIP", "CLIP-based", "CLIPs", "LIDAR" for "LiDAR" (a title in capitals); not "clip", "Clip",
+    "video clips" or "OpenCLIP"."""
+    spelt = "|".join(re.escape(n) for n in dict.fromkeys((name, name.upper())))
+    return re.search(rf"(?<![A-Za-z0-9])(?:{spelt})s?(?![A-Za-z0-9])", text or "") is not None
 
 
 def data_context_query(forms: Iterable[str]) -> Optional[str]:
