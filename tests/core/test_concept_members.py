@@ -95,3 +95,85 @@ def test_the_search_a_gap_gives_runs_on_the_command_line_and_finds_the_counted_p
         r = CliRunner().invoke(main, ["-L", str(library.path), "search", q, "--json", "--limit", "100"])
         assert r.exit_code == 0, r.output
         assert {x["paper_id"] for x in json.loads(r.output)} == want, q
+
+
+NAME_ROWS = [
+    ("Zero-shot segmentation with CLIP", "We adapt CLIP-based features to masks."),          # the name
+    ("Video retrieval", "We rank short video clips by their captions."),                    # a common word
+    ("Gradient clipping revisited", "Clipping the gradient norm stabilises training."),     # its stem
+    ("Prompt learning", "Prompts for CLIPs of several sizes."),                             # its plural
+    ("Math reasoning", "We aim to solve olympiad problems; our model aims higher."),        # "AIME" is "aim"
+    ("Math benchmarks", "We evaluate on AIME 2024 and AIME-25."),
+    ("Vision-language models", "Small vlm and VLMs alike."),
+    ("LIDAR-BASED MAPPING", "Point clouds."),                                              # a title in capitals
+    ("Lidar odometry", "A lidar scan."),
+]
+
+
+def test_a_name_in_capitals_counts_the_papers_that_write_it_so_not_the_words_its_stem_matches(library):
+    """The search index ignores case and reads stems: "CLIP" finds "video clips" and "clipping", "AIME"
+    finds "we aim". A concept named in capitals counts only the papers writing it so; its lower-case
+    merged variants ("vlm" of "VLMs") too. A phrase with more words is the search's ("KV cache"). The
+    mentions the pair checks read (the joined-in-text rule, the reference corpus, the closest-work check's
+    "names both") read such a name so too."""
+    from gapscope.concepts.members import named_in_text, search_query, written_in_capitals
+    from gapscope.concepts.model import Concept
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    ingest_papers(library, [Paper(title=t, abstract=a, year=2025, source="t", source_key=str(i))
+                            for i, (t, a) in enumerate(NAME_ROWS)], kind="import", source="t", target="test")
+    ids = {t: pid for pid, t, _a in library.paper_title_abstracts()}
+    clip = Concept(1, "method", "CLIP", [], np.zeros(4), {})
+    aime = Concept(2, "problem", "AIME", [], np.zeros(4), {})
+    vlm = Concept(3, "method", "VLMs", ["vlm"], np.zeros(4), {})
+    lidar = Concept(4, "problem", "LiDAR", [], np.zeros(4), {})
+    named = named_in_text(library, [clip, aime, vlm, lidar])
+    assert named[4] == {ids["LIDAR-BASED MAPPING"]}
+    assert named[1] == {ids["Zero-shot segmentation with CLIP"], ids["Prompt learning"]}
+    assert named[2] == {ids["Math benchmarks"]}
+    assert named[3] == {ids["Vision-language models"]}
+    # so for the mentions the pair checks read (a reference abstract "combines" CLIP only where it names it)
+    near = library.papers_mentioning({1: ["CLIP"], 2: ["AIME"], 3: ["VLMs", "vlm"], 4: ["LiDAR"]})
+    assert near == {k: set(v) for k, v in named.items()}
+    # the search finds more for these names, and the gap says which are counted only as written
+    assert len(library.search(search_query([clip]), limit=100)) == 4
+    assert written_in_capitals(search_query([clip])) == ["CLIP"]
+    assert written_in_capitals(search_query([vlm])) == ["VLM"]
+    assert written_in_capitals('{title abstract} : ("KV cache")') == []
+
+
+def test_the_report_says_which_names_count_only_as_written():
+    from gapscope.concepts.members import search_query
+    from gapscope.concepts.model import Concept
+    from gapscope.reports.explain import why_lines
+
+    clip = Concept(1, "method", "CLIP", ["clips"], np.zeros(4), {})
+    kv = Concept(2, "problem", "KV cache", [], np.zeros(4), {})
+    d = {"level": "concept", "method_papers": 2, "problem_papers": 3, "method_search": search_query([clip]),
+         "problem_search": search_query([kv])}
+    text = " ".join(why_lines("method_x_problem", 0.9, d, "CLIP", "KV cache"))
+    assert "a name with capitals (\u201cCLIP\u201d) counts only the papers that write it so" in text
+    d["method_search"] = search_query([Concept(3, "method", "contrastive learning", [], np.zeros(4), {})])
+    assert "capitals" not in " ".join(why_lines("method_x_problem", 0.9, d, "contrastive learning", "KV cache"))
+
+
+def test_gaps_show_says_which_names_count_only_as_written(library, capsys):
+    from gapscope.commands.maps import _print_gap
+    from gapscope.concepts.members import search_query
+    from gapscope.concepts.model import Concept
+    from gapscope.gaps.model import ClusterRef, Gap
+
+    q = search_query([Concept(1, "method", "CLIP", [], np.zeros(4), {})])
+    kv = search_query([Concept(2, "problem", "KV cache", [], np.zeros(4), {})])
+    g = Gap("method_x_problem", 0.9, "Apply “CLIP” to “KV cache”.", ClusterRef("concept", None, 1, "CLIP", []),
+            ClusterRef("concept", None, 2, "KV cache", []), [], roles={},
+            details={"level": "concept", "method_papers": 2, "problem_papers": 3, "method_search": q,
+                     "problem_search": kv})
+    _print_gap(g, None)
+    out = capsys.readouterr().out
+    assert f"method papers: 2 (gapscope search '{q}', \u201cCLIP\u201d counted only where written with its capitals," in out
+    assert f"problem papers: 3 (gapscope search '{kv}', and those the extractor named it in)" in out
+    g.details["problem_papers"] = 62          # the command lists 20 unless told more
+    _print_gap(g, None)
+    assert f"problem papers: 62 (gapscope search --limit 62 '{kv}', and" in capsys.readouterr().out

@@ -289,3 +289,32 @@ def test_an_input_modality_is_no_problem_end():
                          mentions=ConceptMentions(men, as_task={}, as_input={p.id: frozenset(some)}))
     assert again and all(g.problem.cluster != p.id for g in again)
     assert any("write as an input" in n and f"\u201c{p.phrase}\u201d" in n for n in notices), notices
+
+
+def test_every_reference_abstract_naming_both_is_counted_not_only_those_listed():
+    """A large reference corpus lists a few of the abstracts that name both concepts (its examples) while
+    more of them, still below the count that makes the pair established, name both: the statement counts
+    them all."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import combined_by
+
+    ev = SimpleNamespace(method=SimpleNamespace(id=1), problem=SimpleNamespace(id=2), both=[])
+    listed = [{"id": 10 + k, "title": f"Ref {k}", "year": 2025, "arxiv_id": f"2501.0000{k}"} for k in range(5)]
+    ref = {"co_mentions": 12, "min_co_mentions": 20, "established": False, "papers": listed}
+    got = combined_by(ev, None, None, ref=ref)
+    assert got["count"] == 12 and got["papers"] == [] and got["example"] == "Ref 0"
+    # one of the listed is the library's: counted once, as the library's
+    listed[0]["library_id"] = 7
+    assert combined_by(ev, None, None, ref=ref) == {"count": 12, "papers": [7], "example": "Ref 0"}
+
+
+def test_two_old_style_arxiv_papers_are_two_works():
+    """One paper across sources is its arXiv id without its version; an old-style id's archive may hold a
+    "v" ("solv-int", "math.CV") and names no version."""
+    from gapscope.gaps.closest import work_key
+
+    assert work_key({"arxiv_id": "2501.01234v2"}, "reference", 1) == work_key({"arxiv_id": "2501.01234"}, "library", 9)
+    assert work_key({"arxiv_id": "math.CV/0301001"}, "reference", 1) != work_key({"arxiv_id": "math.CV/0302002"},
+                                                                                  "reference", 2)
+    assert work_key({"arxiv_id": "solv-int/9901001"}, "reference", 1) == "arxiv:solv-int/9901001"

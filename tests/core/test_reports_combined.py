@@ -16,8 +16,9 @@ def test_the_why_line_counts_what_the_statement_counts():
     # the search that finds the papers counted for each end (those of the text) follows
     d.update(method_search='"Squeeze-and-Excitation" OR "SE blocks"', problem_search='"medical image segmentation"')
     said = _concept_pair(d, "Squeeze-and-Excitation", "medical image segmentation")[1]
+    # with --limit where the command's 20 would cut the list short
     assert ("`gapscope search '\"Squeeze-and-Excitation\" OR \"SE blocks\"'` for Squeeze-and-Excitation, "
-            "`gapscope search '\"medical image segmentation\"'` for medical image segmentation") in said, said
+            "`gapscope search --limit 42 '\"medical image segmentation\"'` for medical image segmentation") in said, said
     del d["method_search"], d["problem_search"]
     d["combined_by"] = {"count": 1, "papers": []}
     d["abstracts_mentioning_both"] = 1

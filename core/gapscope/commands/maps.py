@@ -255,8 +255,13 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
         click.echo(f"    concepts: method \u201c{g.method.label}\u201d, problem \u201c{g.problem.label}\u201d")
         for end, key in (("method", "method_search"), ("problem", "problem_search")):
             if g.details.get(key):     # the search that lists the papers the statement counts (with the extractor's)
-                click.echo(f"    {end} papers: {g.details[end + '_papers']} (gapscope search '{g.details[key]}', "
-                           f"and those the extractor named it in)")
+                from ..concepts.members import search_command, written_in_capitals
+
+                names = " or ".join("\u201c" + n + "\u201d" for n in written_in_capitals(g.details[key]))
+                only = f", {names} counted only where written with its capitals," if names else ","
+                n = g.details[end + "_papers"]
+                click.echo(f"    {end} papers: {n} ({search_command(g.details[key], n)}{only} and those the "
+                           f"extractor named it in)")
         from ..concepts.acronyms import reading_line
 
         for d in (g.details.get("acronyms") or {}).values():

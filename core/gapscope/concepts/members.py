@@ -8,10 +8,13 @@ member, and on the 10,653-paper library "KV cache" had 43 papers where `gapscope
 every phrase it writes); what a gap says a concept counts is what a reader can find: the papers the
 extractor named it in and those whose title or abstract names it, its phrase or one of its merged variants
 as a phrase (the FTS index's stems: "KV-cache", "KV caches", "KV caching"), under either name of an acronym
-and its expansion. ``search_query`` is the search that finds those papers."""
+and its expansion. ``search_query`` is the search that finds those papers, save that a name with capitals
+("CLIP", "AIME") counts only the papers writing it so, where the search, which ignores case and reads stems,
+also finds "video clips" and "aims" (``written_in_capitals``)."""
 
 from __future__ import annotations
 
+import re
 from typing import Iterable, Mapping, Optional, Sequence
 
 N_FORMS = 10      # the merged variants read, as the joined-in-text rule and the reference check read them
@@ -28,6 +31,22 @@ def search_query(concepts: Iterable) -> Optional[str]:
     from ..store.mentions import phrase_query
 
     return phrase_query([f for c in concepts for f in concept_forms(c)])
+
+
+def search_command(query: str, count) -> str:
+    """The `gapscope search` command line that lists the papers of ``query``: with a ``--limit`` of the
+    end's count when that is over the command's 20, or it would list 20 of 62."""
+    n = count if isinstance(count, int) else 0
+    return "gapscope search " + (f"--limit {n} " if n > 20 else "") + f"'{query}'"
+
+
+def written_in_capitals(query: Optional[str]) -> list[str]:
+    """The names of a concept's search (``search_query``) that count only where a paper writes them with
+    their capitals (store.mentions.written_names): the search lists more papers for them."""
+    from ..store.mentions import written_names
+
+    runs = [tuple(r.split()) for r in re.findall(r'"([^"]+)"', query or "")]
+    return list(dict.fromkeys(written_names(runs).values()))
 
 
 def named_in_text(lib, concepts: Sequence, cancel=None) -> dict[int, frozenset]:

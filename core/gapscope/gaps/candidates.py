@@ -111,7 +111,10 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     papers = sorted(here)
     if example is None and papers and titles is not None:
         example = titles(papers[:1]).get(papers[0])
-    return {"count": len(papers) + len(elsewhere), "papers": papers, "example": example}
+    # the reference lists a few of the abstracts that name both (reference.EXAMPLES); below the count that
+    # makes a pair established there may be more (up to 19 against 500,000 abstracts): each combines it too
+    unlisted = max(0, int((ref or {}).get("co_mentions") or 0) - len((ref or {}).get("papers") or ()))
+    return {"count": len(papers) + len(elsewhere) + unlisted, "papers": papers, "example": example}
 
 
 def listable(c: Concept, n_library: int, max_share: float) -> bool:

@@ -31,6 +31,7 @@ Only `gaps find` uses it, never the backtest (a reference holds papers from afte
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Optional, Sequence
 
@@ -175,8 +176,8 @@ class ConceptVectors:
 
 def work_key(info: dict, source: str, pid: int) -> str:
     """One paper across sources (the user's library is often inside the reference): arXiv id, else title."""
-    if info.get("arxiv_id"):
-        return "arxiv:" + str(info["arxiv_id"]).split("v")[0].lower()
+    if info.get("arxiv_id"):     # without a version: "2501.01234v2"; "solv-int/9901001" keeps its v
+        return "arxiv:" + re.sub(r"v[0-9]+$", "", str(info["arxiv_id"]).strip()).lower()
     t = " ".join(str(info.get("title") or "").lower().split())
     return "title:" + t if t else f"{source}:{pid}"
 

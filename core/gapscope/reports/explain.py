@@ -90,11 +90,17 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
     # the papers naming each end (title, abstract or the extractor's key phrases): what a search finds
     out = [f"In the library {_n(d.get('method_papers'), 'paper')} mention {m} and {_n(d.get('problem_papers'), 'paper')} "
            f"mention {p}; " + _combined(d) + "."]
-    searches = [f"`gapscope search '{q}'` for {end}" for end, q in ((m, d.get("method_search")),
-                                                                      (p, d.get("problem_search"))) if q]
+    from ..concepts.members import search_command, written_in_capitals
+
+    searches = [f"`{search_command(q, n)}` for {end}" for end, q, n in (
+        (m, d.get("method_search"), d.get("method_papers")), (p, d.get("problem_search"), d.get("problem_papers"))) if q]
     if searches:
         out.append("Each count is the papers whose title or abstract names the concept, or that the concept "
                    "extractor named it in: " + ", ".join(searches) + " lists those of the text.")
+        names = [n for q in (d.get("method_search"), d.get("problem_search")) for n in written_in_capitals(q)]
+        if names:     # the search ignores case and reads stems: "CLIP" finds "video clips" too
+            out.append("The search ignores case: a name with capitals (" + ", ".join(f"\u201c{n}\u201d" for n in names)
+                       + ") counts only the papers that write it so.")
     out += related_concepts(d, m, p)
     pl = d.get("plausibility")
     if pl:

@@ -55,8 +55,43 @@ def phrase_query(forms: Iterable[str]) -> Optional[str]:
     names one of ``forms`` (not the authors: "SAM" is also a first name): each form as a quoted phrase (its
     words in order, as the index stems them: "KV caches" finds "KV cache", "KV-cache" and "KV caching"),
     joined by OR. None when no form has a word."""
-    runs = phrase_forms(forms)
+    return _runs_query(phrase_forms(forms))
+
+
+def _runs_query(runs: list[tuple[str, ...]]) -> Optional[str]:
     return ("{title abstract} : (" + " OR ".join('"' + " ".join(r) + '"' for r in runs) + ")") if runs else None
+
+
+def _singular(word: str) -> str:
+    """"VLMs" -> "VLM", "LoRAs" -> "LoRA" (a lower-case s after a capital); "MAS", "CLIP" stay."""
+    return word[:-1] if len(word) > 2 and word.endswith("s") and word[-2].isupper() else word
+
+
+def written_names(runs: Iterable[tuple[str, ...]]) -> dict[tuple[str, ...], str]:
+    """{run: the name it must be written as} for the one-word runs that are names with a capital after
+    their first letter ("CLIP", "LoRA", "SAM2", "VLMs"), and the lower-case copies of such a name among
+    ``runs`` (a merged variant "vlm" or "vits" of "VLMs" or "ViT"). The search index ignores case and
+    reads stems: to it "CLIP" is "clip", "clips" and "clipping", and "AIME" is "aim" and "aims"; a paper
+    counts as naming such a name only where it writes it so (in a word of its own, a plural s allowed)."""
+    runs = list(runs)
+    names = {_singular(r[0]).lower(): _singular(r[0]) for r in runs
+             if len(r) == 1 and any(c.isupper() for c in r[0][1:])}
+    out = {}
+    for r in runs:
+        if len(r) == 1:
+            low = r[0].lower()
+            name = names.get(low) or (names.get(low[:-1]) if low.endswith("s") else None)
+            if name is not None:
+                out[r] = name
+    return out
+
+
+def writes_name(text: str, name: str) -> bool:
+    """Whether ``text`` writes ``name`` (written_names) as it is written or in capitals, as a word (or its
+    plural): "CLIP", "CLIP-based", "CLIPs", "LIDAR" for "LiDAR" (a title in capitals); not "clip", "Clip",
+    "video clips" or "OpenCLIP"."""
+    spelt = "|".join(re.escape(n) for n in dict.fromkeys((name, name.upper())))
+    return re.search(rf"(?<![A-Za-z0-9])(?:{spelt})s?(?![A-Za-z0-9])", text or "") is not None
 
 
 def data_context_query(forms: Iterable[str]) -> Optional[str]:
@@ -88,25 +123,47 @@ class MentionsMixin:
 
     def papers_mentioning(self, forms_of: Mapping[Hashable, Iterable[str]],
                           slack: int = NEAR_SLACK, cancel=None) -> dict[Hashable, set[int]]:
-        """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query);
-        ``cancel`` (a jobs.CancelToken) is read before each key's query."""
+        """{key: ids of the papers whose title or abstract mentions one of its forms} (see mention_query; a
+        name with capitals only where it is written so: written_names); ``cancel`` (a jobs.CancelToken) is
+        read before each key's query."""
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
             _check(cancel)
-            q = mention_query(forms, slack)
-            out[key] = set() if q is None else {r[0] for r in self._conn.execute(
-                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
+            forms = list(forms)
+            names = written_names([tuple(_WORD.findall(f)) for f in forms])
+            found = self._hits(mention_query([f for f in forms if tuple(_WORD.findall(f)) not in names], slack))
+            if names:
+                _check(cancel)
+                maybe = self._hits(mention_query([f for f in forms if tuple(_WORD.findall(f)) in names], slack))
+                found |= self._written(maybe - found, names.values())
+            out[key] = found
         return out
 
     def papers_naming(self, forms_of: Mapping[Hashable, Iterable[str]], cancel=None) -> dict[Hashable, set[int]]:
         """{key: ids of the papers whose title or abstract names one of its forms as a phrase} (phrase_query:
-        what `gapscope search` finds for that query); ``cancel`` as for papers_mentioning."""
+        what `gapscope search` finds for that query, except that a name with capitals counts only where it
+        is written so: written_names); ``cancel`` as for papers_mentioning."""
         out: dict[Hashable, set[int]] = {}
         for key, forms in forms_of.items():
             _check(cancel)
-            q = phrase_query(forms)
-            out[key] = set() if q is None else {r[0] for r in self._conn.execute(
-                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
+            runs = phrase_forms(forms)
+            names = written_names(runs)
+            found = self._hits(_runs_query([r for r in runs if r not in names]))
+            out[key] = found | self._written(self._hits(_runs_query(list(names))) - found, names.values())
+        return out
+
+    def _hits(self, q: Optional[str]) -> set[int]:
+        return set() if q is None else {r[0] for r in self._conn.execute(
+            "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
+
+    def _written(self, ids: set[int], names: Iterable[str]) -> set[int]:
+        """Those of ``ids`` whose title or abstract writes one of ``names`` as written (writes_name)."""
+        names, ids, out = set(names), sorted(ids), set()
+        for start in range(0, len(ids), 900):
+            chunk = ids[start:start + 900]
+            out |= {pid for pid, t, a in self._conn.execute(
+                f"SELECT id, title, abstract FROM papers WHERE id IN ({','.join('?' * len(chunk))})", chunk)
+                if any(writes_name(f"{t or ''}\n{a or ''}", n) for n in names)}
         return out
 
     def papers_naming_as_data(self, forms_of: Mapping[Hashable, Iterable[str]],
