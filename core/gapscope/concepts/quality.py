@@ -9,7 +9,7 @@ removes on a real library):
    phrase made of words from the stop
    lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
    phrase that ends in a connective verb ("dataset containing"), in the verb of a claim ("LLMs excel") or
-   in an acronym it cuts ("learning RL") is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) or a
+   in an acronym it cuts ("learning RL") is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", "OpenVLA", ``model_name``) or a
    model class ("CNN", "VLMs", "diffusion models", ``model_class``) is a tool, not a problem.
 2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
    same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
@@ -24,7 +24,8 @@ removes on a real library):
 4. A bare property (``bare_property``): a quality without the thing it is a quality of ("visual fidelity",
    "semantic consistency", "failure modes", "faster inference"): a property noun whose other words are
    adjectives or properties, or a phrase led by a comparative. "image quality" or "inference latency" name
-   their object and stay.
+   their object and stay. A setting of training or inference ("batch sizes", "context length", "learning
+   rate", ``setting``) is refused with them: a quantity a paper chooses, not one it addresses.
 5. A measure as the problem (``metric``): "answer accuracy", "segmentation accuracy", "dice score", "attack
    success rate", "word error rate": how a result is scored, not a problem ("Apply X to answer accuracy"
    is "Apply X to question answering", which the problem side names already). A property to improve
