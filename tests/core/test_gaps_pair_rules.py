@@ -20,6 +20,7 @@ from tests.core.test_gaps_rank import constructed_graph
     ("batch sizes", True), ("context length", True), ("parameter count", True), ("denoising steps", True),
     ("number of views", True), ("learning rate", True), ("sampling rates", True),
     ("frame rate", False), ("hallucination rates", False), ("depth estimation", False), ("step reasoning", False),
+    ("number theory", False),
 ])
 def test_bare_property_on_constructed_phrases(phrase, bare):
     from gapscope.concepts.quality import bare_property

@@ -160,11 +160,14 @@ def setting(phrase: str) -> bool:
     """A setting of training or inference ("batch sizes", "context length", "number of views", "denoising
     steps", "learning rate"): a quantity a paper chooses, not a problem to apply a method to nor a method.
     See CONCEPT_SETTING_HEADS in vocabulary.py."""
-    words = [_singular(t) for t in _tokens(phrase) if t != "of"]
+    raw = [t for t in _tokens(phrase) if t != "of"]
+    words = [_singular(t) for t in raw]
     if len(words) < 2:
         return False
-    if words[0] == "number" or words[-1] in CONCEPT_SETTING_HEADS:
+    if words[-1] in CONCEPT_SETTING_HEADS:
         return True
+    if words[0] == "number":
+        return raw[-1].endswith("s")          # "number of views", not "number theory"
     return words[-1] == "rate" and any(w.endswith("ing") and len(w) > 5 for w in words[:-1])
 
 
