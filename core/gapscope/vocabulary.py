@@ -142,9 +142,17 @@ more less fewer cheaper smaller larger
 """.split())
 # Model classes: a problem concept whose head is one of these names an architecture ("CNN", "VLMs",
 # "diffusion models", "LLM agents"): a tool a method is part of, not a problem to apply it to (singular,
-# lower case; acronyms ending in "lm" such as "MLLM" or "LVLM" count too).
+# lower case; acronyms ending in "lm" such as "MLLM" or "LVLM" count too; "VLA", a vision-language-action
+# model).
 CONCEPT_MODEL_HEADS = frozenset("""
-model network architecture llm transformer cnn vit rnn lstm gnn gan vae agent
+model network architecture llm transformer cnn vit rnn lstm gnn gan vae agent vla
+""".split())
+# A setting of training or inference, chosen rather than addressed ("batch sizes", "context length",
+# "parameter count", "denoising steps"): the head nouns of a quantity a paper sets; a phrase led by
+# "number" ("number of views", read "number views") is one too. "rate" is one only after a gerund
+# ("learning rate", "sampling rate"): "frame rate" or "hallucination rates" are properties to improve.
+CONCEPT_SETTING_HEADS = frozenset("""
+size length count step
 """.split())
 # Artefacts a "model" can be that are no learnt model: "CAD models", "3D models", "mesh models" are
 # geometry, what a method takes in or produces, not a model class.

@@ -16,6 +16,11 @@ from tests.core.test_gaps_rank import constructed_graph
     ("reasoning capabilities", False), ("adversarial robustness", False), ("compositional generalization", False), ("inference latency", False), ("image quality", False),
     ("object detection", False), ("KV cache", False), ("low-resource languages", False),
     ("text-to-image generation", False), ("retrieval quality", False), ("efficient fine-tuning", False),
+    # a setting of training or inference, chosen rather than addressed
+    ("batch sizes", True), ("context length", True), ("parameter count", True), ("denoising steps", True),
+    ("number of views", True), ("learning rate", True), ("sampling rates", True),
+    ("frame rate", False), ("hallucination rates", False), ("depth estimation", False), ("step reasoning", False),
+    ("number theory", False),
 ])
 def test_bare_property_on_constructed_phrases(phrase, bare):
     from gapscope.concepts.quality import bare_property
@@ -133,7 +138,8 @@ def test_a_pair_joined_in_text_before_the_date_is_no_candidate_after_it_is():
     assert candidates(one, 0)[_ranks(one, mi, pj)]
 
 
-def test_a_bare_property_concept_is_no_candidate():
+@pytest.mark.parametrize("phrase", ["visual fidelity", "batch sizes"])
+def test_a_bare_property_concept_is_no_candidate(phrase):
     from gapscope.gaps.linkpred import candidates, pair_block
 
     cs, dates, pv = constructed_graph(seed=4)
@@ -141,7 +147,7 @@ def test_a_bare_property_concept_is_no_candidate():
     before = candidates(blk, 10**6)
     col = int(np.argmax(before.sum(axis=0)))
     assert before[:, col].any()
-    cs.concepts[int(blk.p_idx[col])].phrase = "visual fidelity"
+    cs.concepts[int(blk.p_idx[col])].phrase = phrase
     after = candidates(pair_block(cs, dates, "2025-12-01", min_support=3, paper_vecs=pv), 10**6)
     others = np.arange(before.shape[1]) != col
     assert not after[:, col].any() and after[:, others].sum() == before[:, others].sum()

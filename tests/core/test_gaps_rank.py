@@ -235,6 +235,8 @@ def test_a_pair_that_abstracts_mention_together_is_not_listed():
     ("ImageNet-1K", False), ("COCO", False), ("BERT", False), ("low-resource languages", False),
     ("ConvNeXt", True), ("ResNet-50", True), ("U-Net", True), ("SegFormer", True), ("EfficientNet-B0", True),
     ("ShapeNet", False), ("ScanNet", False), ("Internet of Things", False), ("information", False),
+    # a name ending in a model class: a vision-language-action model, a GAN; not an acronym such as "LoRA"
+    ("OpenVLA", True), ("CycleGAN", True), ("LoRA", False), ("LiDAR", False), ("NeRF", False), ("fMRI", False),
 ])
 def test_a_named_model_is_not_a_problem(phrase, named_model):
     from gapscope.concepts.quality import model_name

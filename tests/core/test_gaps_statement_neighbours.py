@@ -31,6 +31,29 @@ def test_a_bare_word_is_no_related_concept_in_the_statement():
     assert 2 in ev.bridge and 1 not in ev.bridge     # the bridge paper comes from the named neighbour only
 
 
+def test_a_named_model_or_a_setting_is_no_related_concept_in_the_statement():
+    """The end rules hold for the statement's related concepts: "OpenVLA" is no related problem, as it is
+    no problem end, and "batch sizes" (a setting) neither; a real problem as close is named instead."""
+    from gapscope.gaps.candidates import statement
+    from gapscope.gaps.concept_evidence import EvidenceGatherer, nameable
+
+    method = _concept(1, "method", "flow matching", [1, 0, 0], [1, 2, 3])
+    problem = _concept(2, "problem", "novel view synthesis", [0, 1, 0], [10, 11, 12])
+    model = _concept(3, "problem", "OpenVLA", [0, 1, 0.01], [1, 20])
+    knob = _concept(4, "problem", "batch sizes", [0, 1, 0.015], [2, 22])
+    real = _concept(5, "problem", "3D reconstruction", [0, 1, 0.02], [3, 21])
+    assert nameable(model) and nameable(knob)       # the bare-word rule alone lets them through
+    ev = EvidenceGatherer([method, problem, model, knob, real], evidence_n=3, paper_vecs=None).gather(method, problem, 0)
+    assert [c.phrase for c, _ in ev.near_problems] == ["3D reconstruction"]
+    s = statement(method, problem, 0, ev.near_methods, ev.near_problems)
+    assert "OpenVLA" not in s and "batch sizes" not in s and "“3D reconstruction”" in s
+    # a method neighbour that is a setting is no related method either
+    setting = _concept(6, "method", "learning rate", [1, 0, 0.01], [10, 30])
+    tool = _concept(7, "method", "rectified flow", [1, 0, 0.02], [11, 31])
+    ev = EvidenceGatherer([method, problem, setting, tool], evidence_n=3, paper_vecs=None).gather(method, problem, 0)
+    assert [c.phrase for c, _ in ev.near_methods] == ["rectified flow"]
+
+
 def _defined(phrase, expansion):
     from gapscope.concepts.acronyms import DEFINED, AcronymReading
 

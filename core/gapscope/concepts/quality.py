@@ -9,7 +9,7 @@ removes on a real library):
    phrase made of words from the stop
    lists in vocabulary.py: an evaluation measure ("f1 score", "ground truth", "PSNR") is how results are scored, not a problem; a
    phrase that ends in a connective verb ("dataset containing"), in the verb of a claim ("LLMs excel") or
-   in an acronym it cuts ("learning RL") is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", ``model_name``) or a
+   in an acronym it cuts ("learning RL") is a fragment of a sentence; and on the problem side a named model ("Qwen3-8B", "OpenVLA", ``model_name``) or a
    model class ("CNN", "VLMs", "diffusion models", ``model_class``) is a tool, not a problem.
 2. Generic (``topic_spread``): a concept whose papers spread over the library's topics as evenly as the
    same number of papers drawn at random ("foundation models", "NLP", "standard benchmarks") names a
@@ -24,7 +24,8 @@ removes on a real library):
 4. A bare property (``bare_property``): a quality without the thing it is a quality of ("visual fidelity",
    "semantic consistency", "failure modes", "faster inference"): a property noun whose other words are
    adjectives or properties, or a phrase led by a comparative. "image quality" or "inference latency" name
-   their object and stay.
+   their object and stay. A setting of training or inference ("batch sizes", "context length", "learning
+   rate", ``setting``) is refused with them: a quantity a paper chooses, not one it addresses.
 5. A measure as the problem (``metric``): "answer accuracy", "segmentation accuracy", "dice score", "attack
    success rate", "word error rate": how a result is scored, not a problem ("Apply X to answer accuracy"
    is "Apply X to question answering", which the problem side names already). A property to improve
@@ -43,7 +44,7 @@ import numpy as np
 from .acronyms import is_capitals
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
-                          CONCEPT_PROPERTIES)
+                          CONCEPT_PROPERTIES, CONCEPT_SETTING_HEADS)
 from ..vocabulary import (CONCEPT_ARTEFACT_MODIFIERS, CONCEPT_CLAUSE_VERBS, CONCEPT_HARDWARE_HEADS,
                           CONCEPT_METRIC_ERROR_WORDS, CONCEPT_METRIC_HEADS, CONCEPT_METRIC_RATE_WORDS,
                           CONCEPT_TASK_ADJECTIVES)
@@ -141,15 +142,33 @@ def _base(word: str) -> str:
 
 
 def bare_property(phrase: str) -> bool:
-    """A quality without its object: neither a method nor a problem a proposal can address."""
+    """A quality without its object, or a setting (``setting``): neither a method nor a problem a proposal
+    can address."""
     words = [_base(t) for t in _tokens(phrase)]
     if len(words) >= 2 and words[0] in CONCEPT_COMPARATIVES:
+        return True
+    if setting(phrase):
         return True
     if not words or words[-1] not in CONCEPT_PROPERTIES:
         return False
     if any(w in CONCEPT_TASK_ADJECTIVES for w in words[:-1]):
         return False                            # "diagnostic accuracy": the accuracy of a diagnosis
     return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
+
+
+def setting(phrase: str) -> bool:
+    """A setting of training or inference ("batch sizes", "context length", "number of views", "denoising
+    steps", "learning rate"): a quantity a paper chooses, not a problem to apply a method to nor a method.
+    See CONCEPT_SETTING_HEADS in vocabulary.py."""
+    raw = [t for t in _tokens(phrase) if t != "of"]
+    words = [_singular(t) for t in raw]
+    if len(words) < 2:
+        return False
+    if words[-1] in CONCEPT_SETTING_HEADS:
+        return True
+    if words[0] == "number":
+        return raw[-1].endswith("s")          # "number of views", not "number theory"
+    return words[-1] == "rate" and any(w.endswith("ing") and len(w) > 5 for w in words[:-1])
 
 
 def metric(phrase: str) -> bool:
@@ -194,12 +213,25 @@ _ARCHITECTURE = re.compile(r"(?:[A-Za-z0-9]NeXt|[A-Z][A-Za-z0-9]*[Ff]ormer|(?:Re
                            r"|Squeeze|Point|Reg|Alex|Le|Goog[Ll]e|HR|U-|V-|Y-|W-)Net)(?:[-\s]?[A-Za-z]?\d+\w*)?$")
 
 
+# one word that ends in capitals after a lower-case letter or a digit: "OpenVLA" ("VLA"), "CycleGAN", "dLLMs"
+_NAMED_CLASS = re.compile(r"^[A-Za-z0-9]*[a-z0-9]([A-Z]{2,}s?)$")
+
+
 def model_name(phrase: str) -> bool:
-    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3") or network architecture ("ConvNeXt", "U-Net"): a tool a
-    paper uses, not a problem it addresses."""
+    """A named model ("Qwen3-8B", "GPT-4o", "Llama 3", "OpenVLA": a name ending in a model class) or network
+    architecture ("ConvNeXt", "U-Net"): a tool a paper uses, not a problem it addresses."""
     low = phrase.lower()
+    named = _NAMED_CLASS.match(phrase.strip())
     return (any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
-            or bool(_ARCHITECTURE.search(phrase.strip())))
+            or bool(_ARCHITECTURE.search(phrase.strip())) or (named is not None and model_class(named.group(1))))
+
+
+def refused_end(phrase: str, kind: str) -> bool:
+    """What the end rules refuse whatever the library says: no concept, a bare property or a setting, and as
+    a problem a named model, a model class or a measure. No end of a gap, nor a related method or problem
+    its statement names."""
+    return (not_a_concept(phrase) is not None or bare_property(phrase)
+            or (kind == "problem" and (model_name(phrase) or model_class(phrase) or metric(phrase))))
 
 
 def content_words(phrase: str) -> frozenset:

@@ -80,15 +80,21 @@ class EvidenceGatherer:
         """``same_as`` ({concept id: the concept it is one with}, concepts/acronyms.same_concepts): an
         acronym and its expansion are one concept here: neither is the other's related concept, and a paper
         naming the method and the problem under either name already did both. ``unnamed``: the ids of
-        concepts no statement may name as a related method or problem (data named as a method, a modifier)."""
+        concepts no statement may name as a related method or problem (data named as a method, a modifier).
+        Nor is one the end rules refuse whatever the library says (concepts/quality.refused_end): a named
+        model such as "OpenVLA" is no related problem, as it is no problem end."""
+        from ..concepts.quality import refused_end
+
         self.evidence_n = evidence_n
         self._one = dict(same_as or {})
         self._alias: dict[int, list[Concept]] = {}
         for c in concepts:
             if c.id in self._one:
                 self._alias.setdefault(self._one[c.id], []).append(c)
-        self.methods = [c for c in concepts if c.kind == "method" and nameable(c) and c.id not in unnamed]
-        self.problems = [c for c in concepts if c.kind == "problem" and nameable(c) and c.id not in unnamed]
+        self.methods = [c for c in concepts if c.kind == "method" and nameable(c) and c.id not in unnamed
+                        and not refused_end(c.phrase, c.kind)]
+        self.problems = [c for c in concepts if c.kind == "problem" and nameable(c) and c.id not in unnamed
+                         and not refused_end(c.phrase, c.kind)]
         self.mv = np.stack([c.vector for c in self.methods]) if self.methods else np.zeros((0, 1))
         self.pv = np.stack([c.vector for c in self.problems]) if self.problems else np.zeros((0, 1))
         self.paper_vecs = paper_vecs if paper_vecs is not None and len(paper_vecs[0]) else None

@@ -363,17 +363,12 @@ def _nameable_ends(cs: ConceptSet, vec: np.ndarray, mi: np.ndarray, pi: np.ndarr
                    n: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Which method and problem concepts a gap may name (concepts/quality.py: a concept, not generic, no
     bare property; a problem no model and no metric), and the pairs whose ends are one thing."""
-    from ..concepts.quality import (bare_property, generic, metric, model_class, model_name, not_a_concept,
-                                    same_thing_matrix)
+    from ..concepts.quality import generic, refused_end, same_thing_matrix
 
     too_generic = generic(spread, n)
 
     def ok(idx):
-        return np.array([not_a_concept(cs.concepts[i].phrase) is None and not too_generic[i]
-                         and not bare_property(cs.concepts[i].phrase)
-                         and not (cs.concepts[i].kind == "problem" and (model_name(cs.concepts[i].phrase)
-                                                                          or model_class(cs.concepts[i].phrase)
-                                                                          or metric(cs.concepts[i].phrase)))
+        return np.array([not too_generic[i] and not refused_end(cs.concepts[i].phrase, cs.concepts[i].kind)
                          for i in idx], dtype=bool)
 
     same = same_thing_matrix([cs.concepts[i] for i in mi], [cs.concepts[j] for j in pi], vec[mi], vec[pi])
