@@ -537,6 +537,8 @@ def check(ref, as_json, repair, quiet) -> None:
 
 
 def _say_repaired(mended) -> None:
+    from ..integrity import stray_correction_line
+
     if mended.saved_to:
         click.echo(f"repaired: removed {plural(mended.removed_rows, 'row')} and emptied "
                    f"{plural(mended.emptied, 'column')} naming deleted rows; every one is written to "
@@ -551,6 +553,9 @@ def _say_repaired(mended) -> None:
         click.echo(f"repaired: took the HTML markup out of the title or abstract of "
                    f"{plural(mended.markup_cleaned, 'paper')}; their texts as they were are written to "
                    f"{mended.markup_saved_to} (and each paper's source record keeps them)")
+    for c in mended.stray_corrections:
+        click.echo(f"repaired, with a facet correction left labelling nothing: "
+                   f"{stray_correction_line(c, 'the abstract without markup')}")
     for line in mended.not_repaired:
         click.echo(f"not repaired: {line}")
     if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt or mended.markup_saved_to):

@@ -4,7 +4,14 @@ user's corrections (a Library mixin).
 A sentence's effective role / shortcoming is the user's correction where there is one, else the
 classifier's; each is corrected on its own (a NULL in facet_corrections leaves the classifier's). The
 facet texts embedding reads live here rather than in gapscope.facets: embed sits below facets in the
-core's layers (facets encode with the embedder)."""
+core's layers (facets encode with the embedder).
+
+A correction labels the sentences it overlaps for the most part (``_LABELS``, as
+gapscope.spans.labels_sentence): most of the correction lies in the sentence, or most of the sentence in the
+correction. Its span moves with its words when the abstract changes (markup taken out, a snippet replaced by
+the full abstract), and the splitter may then cut the new text otherwise: two sentences made one, or one
+made two. The correction still labels the sentence holding its words. It labels nothing while the words it
+was made on (its ``text``) are no longer at its place; `gapscope check` names those."""
 
 from __future__ import annotations
 
@@ -12,12 +19,33 @@ from typing import Any, Iterable, Optional, Sequence
 
 from ..vocabulary import FACET_TEXT_LABELS, FULLTEXT_SHORTCOMING_SECTIONS
 
+# correction c labels sentence s (keep in step with gapscope.spans.labels_sentence)
+_OVERLAP = 'min(c."end", s."end") - max(c.start, s.start)'
+_LABELS = (
+    f'c.paper_id = s.paper_id AND c.start < s."end" AND s.start < c."end"'
+    f' AND 2 * ({_OVERLAP}) > min(c."end" - c.start, s."end" - s.start)'
+    ' AND (c.text IS NULL OR c.text = (SELECT substr(p.abstract, c.start + 1, c."end" - c.start)'
+    ' FROM papers p WHERE p.id = c.paper_id))'
+)
+
+def _pick(column: str) -> str:
+    """The ``column`` (label, shortcoming) of the correction that sets it for sentence ``s``: where two label
+    one sentence (two sentences made one), the one made on that very sentence, else the one overlapping it
+    most, else the newest. (Nested: SQLite's ORDER BY in a subquery cannot read the outer row.)"""
+    return (f'(SELECT v FROM (SELECT c.{column} AS v, (c.start = s.start AND c."end" = s."end") AS exact,'
+            f" {_OVERLAP} AS ov, c.corrected_at AS at FROM facet_corrections c"
+            f" WHERE {_LABELS} AND c.{column} IS NOT NULL) ORDER BY exact DESC, ov DESC, at DESC LIMIT 1)")
+
+
+def _corrected(where: str = "1") -> str:
+    """The sentences (those ``where`` keeps) with the user's role ``cl`` and shortcoming ``cs`` (NULL: not
+    corrected)."""
+    return f"(SELECT s.*, {_pick('label')} AS cl, {_pick('shortcoming')} AS cs FROM sentences s WHERE {where}) s"
+
+
 _EFFECTIVE = (
-    "SELECT s.paper_id, s.idx, s.start, s.end, s.text, coalesce(c.label, s.label), s.confidence,"
-    " coalesce(c.shortcoming, s.shortcoming), s.shortcoming_confidence,"
-    " c.label IS NOT NULL, c.shortcoming IS NOT NULL"
-    " FROM sentences s LEFT JOIN facet_corrections c"
-    " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end"
+    'SELECT s.paper_id, s.idx, s.start, s."end", s.text, coalesce(s.cl, s.label), s.confidence,'
+    " coalesce(s.cs, s.shortcoming), s.shortcoming_confidence, s.cl IS NOT NULL, s.cs IS NOT NULL FROM "
 )
 _SORT = {"role": "s.confidence", "shortcoming": "s.shortcoming_confidence",
          "either": "min(s.confidence, s.shortcoming_confidence)"}
@@ -57,9 +85,9 @@ class FacetsMixin:
     def effective_sentences(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
         """Sentences with their effective role and shortcoming (a correction wins), in paper order."""
         if paper_id is None:
-            cur = self._conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx")
+            cur = self._conn.execute(_EFFECTIVE + _corrected() + " ORDER BY s.paper_id, s.idx")
         else:
-            cur = self._conn.execute(_EFFECTIVE + " WHERE s.paper_id = ? ORDER BY s.idx", (int(paper_id),))
+            cur = self._conn.execute(_EFFECTIVE + _corrected("s.paper_id = ?") + " ORDER BY s.idx", (int(paper_id),))
         return [_row(r) for r in cur]
 
     def uncertain_facet_sentences(self, *, role: Optional[str] = None, shortcoming: Optional[str] = None,
@@ -86,8 +114,7 @@ class FacetsMixin:
         # the top of the list first, then the titles: joining papers before the LIMIT reads every title
         sql = ("SELECT s.paper_id, p.title, s.idx, s.start, s.end, s.text, s.label, s.confidence, s.shortcoming,"
                " s.shortcoming_confidence FROM (SELECT * FROM sentences s WHERE " + " AND ".join(where) +
-               " AND NOT EXISTS (SELECT 1 FROM facet_corrections c"
-               " WHERE c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end)"
+               f" AND NOT EXISTS (SELECT 1 FROM facet_corrections c WHERE {_LABELS})"
                f" ORDER BY {key}, s.paper_id, s.idx LIMIT ?) s"
                f" JOIN papers p ON p.id = s.paper_id ORDER BY {key}, s.paper_id, s.idx")
         args.append(int(limit))
@@ -101,19 +128,41 @@ class FacetsMixin:
 
     def set_facet_correction(self, paper_id: int, start: int, end: int, role: Optional[str], shortcoming: Optional[str],
                              corrected_at: str) -> None:
-        """Upsert a correction; a None keeps what an earlier correction of that sentence set."""
+        """Upsert a correction; a None keeps what an earlier correction of that sentence set. It keeps the
+        words at ``start:end`` as its ``text``."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO facet_corrections (paper_id, start, end, label, shortcoming, corrected_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, end) DO UPDATE SET"
+                "INSERT INTO facet_corrections (paper_id, start, end, label, shortcoming, corrected_at, text)"
+                " VALUES (?, ?, ?, ?, ?, ?, (SELECT substr(abstract, ? + 1, ? - ?) FROM papers WHERE id = ?))"
+                " ON CONFLICT(paper_id, start, end) DO UPDATE SET"
                 " label = coalesce(excluded.label, label), shortcoming = coalesce(excluded.shortcoming, shortcoming),"
-                " corrected_at = excluded.corrected_at", (paper_id, start, end, role, shortcoming, corrected_at))
+                " corrected_at = excluded.corrected_at, text = excluded.text",
+                (paper_id, start, end, role, shortcoming, corrected_at, start, end, start, paper_id))
 
     def facet_corrections(self, paper_id: int) -> list[dict[str, Any]]:
-        cols = ("start", "end", "role", "shortcoming", "corrected_at")
+        """A paper's corrections by position: start, end, role, shortcoming, corrected_at and ``text``, the
+        words it was made on (None: made before they were kept)."""
+        cols = ("start", "end", "role", "shortcoming", "corrected_at", "text")
         return [dict(zip(cols, r)) for r in self._conn.execute(
-            'SELECT start, "end", label, shortcoming, corrected_at FROM facet_corrections WHERE paper_id = ?'
+            'SELECT start, "end", label, shortcoming, corrected_at, text FROM facet_corrections WHERE paper_id = ?'
             " ORDER BY start", (paper_id,))]
+
+    def facet_correction_sites(self) -> list[dict[str, Any]]:
+        """Each paper holding facet corrections: paper_id, title, abstract, its ``corrections``
+        (:meth:`facet_corrections`) and its stored ``sentences`` ((start, end, text), in order; empty when
+        not classified), to tell which corrections label no sentence."""
+        out: dict[int, dict[str, Any]] = {}
+        for pid, title, abstract in self._conn.execute(
+                "SELECT p.id, p.title, coalesce(p.abstract, '') FROM papers p"
+                " WHERE p.id IN (SELECT paper_id FROM facet_corrections) ORDER BY p.id"):
+            out[pid] = {"paper_id": pid, "title": title, "abstract": abstract,
+                        "corrections": self.facet_corrections(pid), "sentences": []}
+        for pid, a, b, text in self._conn.execute(
+                'SELECT paper_id, start, "end", text FROM sentences'
+                " WHERE paper_id IN (SELECT paper_id FROM facet_corrections) ORDER BY paper_id, idx"):
+            if pid in out:
+                out[pid]["sentences"].append((a, b, text))
+        return list(out.values())
 
     def delete_facet_correction(self, paper_id: int, start: int, end: int) -> bool:
         with self.transaction() as conn:
@@ -122,13 +171,15 @@ class FacetsMixin:
 
     def facet_label_counts(self) -> dict[str, dict[str, int]]:
         """{"roles": {role: n}, "shortcomings": {type: n}} over the effective labels."""
-        join = (" FROM sentences s LEFT JOIN facet_corrections c"
-                " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end")
-        return {"roles": dict(self._conn.execute(
-                    "SELECT coalesce(c.label, s.label) AS l, count(*)" + join + " GROUP BY l ORDER BY l").fetchall()),
-                "shortcomings": dict(self._conn.execute(
-                    "SELECT coalesce(c.shortcoming, s.shortcoming) AS l, count(*)" + join +
-                    " GROUP BY l ORDER BY l").fetchall())}
+        # one pass over the sentences, grouped by both labels; the few groups summed up here
+        roles: dict[str, int] = {}
+        shortcomings: dict[str, int] = {}
+        for role, short, n in self._conn.execute(
+                "SELECT coalesce(s.cl, s.label), coalesce(s.cs, s.shortcoming), count(*) FROM " + _corrected()
+                + " GROUP BY 1, 2"):
+            roles[role] = roles.get(role, 0) + n
+            shortcomings[short] = shortcomings.get(short, 0) + n
+        return {"roles": dict(sorted(roles.items())), "shortcomings": dict(sorted(shortcomings.items()))}
 
     def facet_models_used(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT facet_model FROM paper_facets") if r[0]]
