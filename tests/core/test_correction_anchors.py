@@ -168,3 +168,18 @@ def test_which_sentences_a_correction_labels():
     # across a boundary, most of it in neither, most of neither in it
     assert not labels_sentence((50, 70), (0, 59)) and not labels_sentence((50, 70), (60, 120))
     assert not labels_sentence((0, 10), (10, 20))
+
+
+def test_of_two_corrections_on_a_joined_sentence_the_one_on_it_then_the_one_covering_most_of_it_wins(library):
+    abstract = "We measure the fill-in of both factorizations. Then the time."
+    pid = add_papers(library, [("Two corrections, one sentence", abstract)])[0]
+    library.write_facet_sentences(pid, [(0, 0, len(abstract), abstract, "background", 0.5, "none", 0.5)],
+                                  "test-model", "hash", STAMP)      # the two sentences as one
+    cut = abstract.index(" Then")
+    library.set_facet_correction(pid, 0, cut, "method", None, "2026-01-01T00:00:00+00:00")
+    library.set_facet_correction(pid, cut + 1, len(abstract), "result", "own", "2026-02-01T00:00:00+00:00")
+    (s,) = paper_sentences(library, pid)
+    assert (s["role"], s["shortcoming"]) == ("method", "own")      # the larger part's role, the only shortcoming
+    library.set_facet_correction(pid, 0, len(abstract), "other", None, "2025-12-01T00:00:00+00:00")
+    (s,) = paper_sentences(library, pid)
+    assert (s["role"], s["shortcoming"]) == ("other", "own")       # made on that very sentence, older or not

@@ -497,7 +497,8 @@ def check(ref, as_json, repair, quiet) -> None:
     search index against the papers (its triggers, papers missing from it or indexed with other text),
     the files it refers to (attached PDFs, run folders), and paper ids given twice (before GapScope kept
     deleted ids from reuse; with the records dated before the paper that named the earlier one), and
-    titles or abstracts still holding HTML markup (stored before an import took it out).
+    titles or abstracts still holding HTML markup (stored before an import took it out), and facet
+    corrections that label no sentence (their abstract changed under them).
     Changes nothing, unless --repair. Exit codes: 0 nothing found, 3 found (each listed, with what to
     do), 130 cancelled."""
     from ..integrity import KIND_TITLES, KINDS, check_library, repair as mend

@@ -699,7 +699,8 @@ def annotate_show(ref, paper, as_json) -> None:
                    + f" page {h['page']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
         what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-        click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
+        words = f" {' '.join(c['text'].split())!r}" if c.get("text") else ""
+        click.echo(f"facet {c['start']}..{c['end']}{words}: {what} ({c['corrected_at']})")
 
 
 # --- collections ---------------------------------------------------------------------------------

@@ -28,25 +28,30 @@ _LABELS = (
     ' FROM papers p WHERE p.id = c.paper_id))'
 )
 
-def _pick(column: str) -> str:
-    """The ``column`` (label, shortcoming) of the correction that sets it for sentence ``s``: where two label
-    one sentence (two sentences made one), the one made on that very sentence, else the one overlapping it
-    most, else the newest. (Nested: SQLite's ORDER BY in a subquery cannot read the outer row.)"""
-    return (f'(SELECT v FROM (SELECT c.{column} AS v, (c.start = s.start AND c."end" = s."end") AS exact,'
-            f" {_OVERLAP} AS ov, c.corrected_at AS at FROM facet_corrections c"
-            f" WHERE {_LABELS} AND c.{column} IS NOT NULL) ORDER BY exact DESC, ov DESC, at DESC LIMIT 1)")
+
+def _first(column: str, name: str) -> str:
+    """``name``: the ``column`` (label, shortcoming) of the correction that sets it, per sentence of ``m`` (the
+    pairs of a correction and a sentence it labels). Where two label one sentence (two sentences made one):
+    the one made on that very sentence, else the one overlapping it most, else the newest: SQLite takes a
+    bare column from the row of the max()."""
+    return (f"{name} AS (SELECT pid, idx, {column} AS v, max(rank) FROM m WHERE {column} IS NOT NULL"
+            " GROUP BY pid, idx)")
 
 
-def _corrected(where: str = "1") -> str:
-    """The sentences (those ``where`` keeps) with the user's role ``cl`` and shortcoming ``cs`` (NULL: not
-    corrected)."""
-    return f"(SELECT s.*, {_pick('label')} AS cl, {_pick('shortcoming')} AS cs FROM sentences s WHERE {where}) s"
+def _with_corrected(columns: str, where: str = "1") -> str:
+    """A query of ``columns`` over the sentences ``s`` that ``where`` keeps, each with the user's role ``rl.v``
+    and shortcoming ``rs.v`` (NULL: not corrected). The pairs are found from the corrections' side: there
+    are few, and a sentence without one costs a join to a small table."""
+    return ("WITH m AS (SELECT s.paper_id AS pid, s.idx AS idx, c.label AS label, c.shortcoming AS shortcoming,"
+            f""" printf('%d %012d %s', c.start = s.start AND c."end" = s."end", {_OVERLAP}, c.corrected_at) AS rank"""
+            f" FROM facet_corrections c CROSS JOIN sentences s ON {_LABELS} WHERE {where}),"
+            f" {_first('label', 'rl')}, {_first('shortcoming', 'rs')}"
+            f" SELECT {columns} FROM sentences s LEFT JOIN rl ON rl.pid = s.paper_id AND rl.idx = s.idx"
+            f" LEFT JOIN rs ON rs.pid = s.paper_id AND rs.idx = s.idx WHERE {where}")
 
 
-_EFFECTIVE = (
-    'SELECT s.paper_id, s.idx, s.start, s."end", s.text, coalesce(s.cl, s.label), s.confidence,'
-    " coalesce(s.cs, s.shortcoming), s.shortcoming_confidence, s.cl IS NOT NULL, s.cs IS NOT NULL FROM "
-)
+_EFFECTIVE = ('s.paper_id, s.idx, s.start, s."end", s.text, coalesce(rl.v, s.label), s.confidence,'
+              " coalesce(rs.v, s.shortcoming), s.shortcoming_confidence, rl.v IS NOT NULL, rs.v IS NOT NULL")
 _SORT = {"role": "s.confidence", "shortcoming": "s.shortcoming_confidence",
          "either": "min(s.confidence, s.shortcoming_confidence)"}
 
@@ -85,9 +90,11 @@ class FacetsMixin:
     def effective_sentences(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
         """Sentences with their effective role and shortcoming (a correction wins), in paper order."""
         if paper_id is None:
-            cur = self._conn.execute(_EFFECTIVE + _corrected() + " ORDER BY s.paper_id, s.idx")
+            sql = _with_corrected(_EFFECTIVE) + " ORDER BY s.paper_id, s.idx"
+            cur = self._conn.execute(sql)
         else:
-            cur = self._conn.execute(_EFFECTIVE + _corrected("s.paper_id = ?") + " ORDER BY s.idx", (int(paper_id),))
+            sql = _with_corrected(_EFFECTIVE, "s.paper_id = :paper_id") + " ORDER BY s.idx"
+            cur = self._conn.execute(sql, {"paper_id": int(paper_id)})
         return [_row(r) for r in cur]
 
     def uncertain_facet_sentences(self, *, role: Optional[str] = None, shortcoming: Optional[str] = None,
@@ -174,9 +181,8 @@ class FacetsMixin:
         # one pass over the sentences, grouped by both labels; the few groups summed up here
         roles: dict[str, int] = {}
         shortcomings: dict[str, int] = {}
-        for role, short, n in self._conn.execute(
-                "SELECT coalesce(s.cl, s.label), coalesce(s.cs, s.shortcoming), count(*) FROM " + _corrected()
-                + " GROUP BY 1, 2"):
+        for role, short, n in self._conn.execute(_with_corrected(
+                "coalesce(rl.v, s.label), coalesce(rs.v, s.shortcoming), count(*)") + " GROUP BY 1, 2"):
             roles[role] = roles.get(role, 0) + n
             shortcomings[short] = shortcomings.get(short, 0) + n
         return {"roles": dict(sorted(roles.items())), "shortcomings": dict(sorted(shortcomings.items()))}
