@@ -7,7 +7,7 @@ facet texts embedding reads live here rather than in gapscope.facets: embed sits
 core's layers (facets encode with the embedder).
 
 A correction labels the sentences it overlaps for the most part (``_LABELS``, as
-gapscope.spans.labels_sentence): most of the correction lies in the sentence, or most of the sentence in the
+gapscope.sentences.labels_sentence): most of the correction lies in the sentence, or most of the sentence in the
 correction. Its span moves with its words when the abstract changes (markup taken out, a snippet replaced by
 the full abstract), and the splitter may then cut the new text otherwise: two sentences made one, or one
 made two. The correction still labels the sentence holding its words. It labels nothing while the words it
@@ -19,7 +19,7 @@ from typing import Any, Iterable, Optional, Sequence
 
 from ..vocabulary import FACET_TEXT_LABELS, FULLTEXT_SHORTCOMING_SECTIONS
 
-# correction c labels sentence s (keep in step with gapscope.spans.labels_sentence)
+# correction c labels sentence s (keep in step with gapscope.sentences.labels_sentence)
 _OVERLAP = 'min(c."end", s."end") - max(c.start, s.start)'
 _LABELS = (
     f'c.paper_id = s.paper_id AND c.start < s."end" AND s.start < c."end"'
