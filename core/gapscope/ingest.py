@@ -17,6 +17,7 @@ from .csvcells import join_authors
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper, RecordError,
                      RecordNote, RecordWarning, is_untitled)
+from .sentences import labelling_nothing
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .sources.own_export import has_export_layout
@@ -236,8 +237,8 @@ class _Writer:
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
-            if moved is not None and any(moved):
-                self.lib.move_abstract_spans(pid, *moved)
+            if moved is not None and any(moved) and self.lib.move_abstract_spans(pid, *moved, old_abstract=abstract):
+                self._name_stray_corrections(pid, p, abstract, moved[1])
             ids = (sets.get("arxiv_id"), sets.get("doi"), sets.get("pmid"))
             self.index.update_ids(pid, *ids)  # type: ignore[arg-type]
             if "norm_title" in sets:
@@ -257,6 +258,23 @@ class _Writer:
             return None
         return ([(*h, *t) for h, t in zip(highlights, to)],
                 [(*c, *t) for c, t in zip(corrections, to[len(highlights):])])
+
+    def _name_stray_corrections(self, pid: int, p: Paper, old: str, moved: list[tuple]) -> None:
+        """A warning for each facet correction moved into the record's full abstract that labels none of the
+        sentences the facet pipeline will make of it (it is kept: the user sets it again)."""
+        rows = {(c["start"], c["end"]): c for c in self.lib.facet_corrections(pid)}
+        # moved: the corrections at their new place now; one whose words were gone already is named by the check
+        placed = [m for m in moved if rows.get(tuple(m[2:])) and rows[tuple(m[2:])]["text"] == p.abstract[m[2]:m[3]]]
+        for i in labelling_nothing(p.abstract, placed):
+            c = rows[tuple(placed[i][2:])]
+            if len(self.report.warnings) >= MAX_KEPT_ERRORS:
+                return
+            labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+            words = " ".join(c["text"].split())
+            self.report.warnings.append(RecordWarning(
+                p.location or f"{p.source} record",
+                f"paper #{pid}: its facet correction ({labels}) of {words[:200]!r} labels no sentence of this record's"
+                " full abstract (its sentences are cut otherwise): set it again (`gapscope check` names it)"))
 
     def _taken(self, column: str, value: str) -> bool:
         return self.lib.paper_with(column, value) is not None

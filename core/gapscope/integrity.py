@@ -28,6 +28,7 @@ from typing import Any, Iterator, Optional
 from .store.base import LibraryError
 from .store.integrity import REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS, UnreadableSchema
 from .models import is_untitled
+from .sentences import labelling_nothing, labels_some_sentence, reads_as_split, split_sentences
 from .sources.dedup import normalize_title
 from .sources.markup import first_markup, has_markup, markup_to_text
 from .spans import moved_spans
@@ -91,13 +92,15 @@ def reused_paper_ids(lib) -> list[ReusedId]:
 
 # --- the whole check ------------------------------------------------------------------------------------
 
-KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "missing_files", "reused_ids", "markup")
+KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "missing_files", "reused_ids", "markup",
+         "facet_corrections")
 KIND_TITLES = {"sqlite": "SQLite integrity check", "foreign_keys": "rows naming a row that no longer exists",
                "schema": "schema differences from what the migrations make",
                "search_index": "the search index disagrees with the papers",
                "missing_files": "files the library refers to that are missing",
                "reused_ids": "paper ids given twice",
-               "markup": "titles or abstracts still holding HTML markup"}
+               "markup": "titles or abstracts still holding HTML markup",
+               "facet_corrections": "facet corrections that label no sentence"}
 
 
 @dataclass
@@ -111,6 +114,7 @@ class IntegrityReport:
     missing_files: list[dict[str, Any]] = field(default_factory=list)
     reused_ids: list[ReusedId] = field(default_factory=list)
     markup: list[dict[str, Any]] = field(default_factory=list)   # {"paper_id", "title", "fields", "example"}
+    facet_corrections: list[dict[str, Any]] = field(default_factory=list)   # stray_facet_corrections()
 
     @property
     def clean(self) -> bool:
@@ -130,7 +134,8 @@ class IntegrityReport:
         return {"library": self.library, "sqlite": list(self.sqlite), "foreign_keys": list(self.foreign_keys),
                 "schema": list(self.schema), "search_index": list(self.search_index),
                 "missing_files": list(self.missing_files),
-                "reused_ids": [r.to_dict() for r in self.reused_ids], "markup": list(self.markup)}
+                "reused_ids": [r.to_dict() for r in self.reused_ids], "markup": list(self.markup),
+                "facet_corrections": list(self.facet_corrections)}
 
     def lines(self) -> dict[str, list[str]]:
         """Each finding in words, by kind (:meth:`advice` says what to do)."""
@@ -161,6 +166,7 @@ class IntegrityReport:
         out["markup"] = [f"paper {m['paper_id']} {m['title'][:80]!r}: its {' and '.join(m['fields'])} "
                          f"hold{'s' if len(m['fields']) == 1 else ''} HTML markup ({m['example']!r})"
                          for m in self.markup]
+        out["facet_corrections"] = [stray_correction_line(c) for c in self.facet_corrections]
         return out
 
     def advice(self, repaired: bool = False) -> list[str]:
@@ -196,6 +202,8 @@ class IntegrityReport:
                        " does now (the old texts are written to a JSON file in the library's backups folder"
                        " first; each paper's source record keeps the file's text as it was)." if not repaired else
                        "The markup was taken out of the titles and abstracts listed; run the check again to see.")
+        if self.facet_corrections:
+            out.append(STRAY_CORRECTION_ADVICE)
         return out
 
 
@@ -249,8 +257,8 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
 
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     tables = lib.table_names()
-    # integrity_check, each table's foreign keys, schema, search, files, ids, markup
-    steps = 1 + len(tables) + 1 + 1 + 1 + 1 + 1
+    # integrity_check, each table's foreign keys, schema, search, files, ids, markup, facet corrections
+    steps = 1 + len(tables) + 1 + 1 + 1 + 1 + 1 + 1
     out = IntegrityReport(library=str(lib.path))
     tell(progress, 0, steps, "SQLite integrity check")
     out.sqlite = lib.sqlite_integrity_problems(cancelled=cancelled)
@@ -298,8 +306,64 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
     except UnreadableSchema:
         if not out.schema:
             raise
+    done += 1
+    check(cancel)
+    tell(progress, done, steps, "facet corrections")
+    try:
+        out.facet_corrections = stray_facet_corrections(lib)
+    except UnreadableSchema:
+        if not out.schema:
+            raise
     tell(progress, steps, steps, "done")
     return out
+
+
+# --- facet corrections that label no sentence ------------------------------------------------------------
+
+STRAY_CORRECTION_ADVICE = (
+    "A facet correction that labels no sentence does not count (the classifier's label stands): set the label"
+    " again on the sentence it was meant for (Edit > Check Facet Labels…, or `gapscope annotate correct-facet"
+    " PAPER START END LABEL` with a span `gapscope facets show PAPER --json` lists), then remove the old one"
+    " (Remove in Check Facet Labels, or `gapscope annotate uncorrect-facet PAPER START END`).")
+
+
+def _stray(paper_id: int, title: str, c: dict[str, Any], text: str, why: str) -> dict[str, Any]:
+    return {"paper_id": paper_id, "title": title, "start": c["start"], "end": c["end"], "text": text,
+            "role": c["role"], "shortcoming": c["shortcoming"], "why": why}
+
+
+def stray_facet_corrections(lib) -> list[dict[str, Any]]:
+    """The facet corrections that label no sentence of their paper's abstract, each {"paper_id", "title",
+    "start", "end", "text" (the words corrected), "role", "shortcoming", "why"}: ``words_gone`` when the
+    words it was made on are no longer at its place (the abstract changed under it), ``no_sentence`` when
+    no sentence holds most of it (nor lies mostly in it). The sentences are those the facet pipeline stored,
+    while they are of the abstract the paper has; else those it will make of it (the abstract changed since
+    it was classified). Read only."""
+    out = []
+    for site in lib.facet_correction_sites():
+        abstract, stored = site["abstract"], site["sentences"]
+        sentences = stored if reads_as_split(abstract, stored) else split_sentences(abstract)
+        for c in site["corrections"]:
+            here = abstract[c["start"]:c["end"]]
+            if c["text"] is not None and c["text"] != here:
+                out.append(_stray(site["paper_id"], site["title"], c, c["text"], "words_gone"))
+            elif not labels_some_sentence((c["start"], c["end"]), sentences):
+                out.append(_stray(site["paper_id"], site["title"], c, here, "no_sentence"))
+    return out
+
+
+def _labels(c: dict[str, Any]) -> str:
+    return ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c.get(k)) or "no label"
+
+
+def stray_correction_line(c: dict[str, Any], where: str = "the abstract") -> str:
+    """One correction of :func:`stray_facet_corrections` in words (``where``: the text it was placed in)."""
+    words = " ".join(c["text"].split())
+    shown = repr(words if len(words) <= 200 else words[:197] + "...")
+    why = (f"these words are no longer at its place ({c['start']}..{c['end']}) in {where}" if c["why"] == "words_gone"
+           else f"no sentence of {where} as it is split now holds most of it ({c['start']}..{c['end']})")
+    return f"paper {c['paper_id']} {str(c['title'] or '')[:80]!r}: the correction ({_labels(c)}) of {shown} labels " \
+           f"no sentence: {why}"
 
 
 def _with_markup(lib, cancelled=None) -> Iterator[tuple[int, str, str, list[str]]]:
@@ -326,12 +390,15 @@ class RepairReport:
     not_repaired: list[str] = field(default_factory=list)
     markup_cleaned: int = 0                 # papers whose title or abstract lost its markup
     markup_saved_to: Optional[str] = None   # the JSON file holding their texts as they were
+    # facet corrections moved into an abstract without markup that label none of its sentences (as
+    # stray_facet_corrections() gives them): kept, and named
+    stray_corrections: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         return {"removed_rows": self.removed_rows, "emptied": self.emptied, "saved_to": self.saved_to,
                 "indexes": self.indexes, "triggers": self.triggers, "search_index_rebuilt": self.search_index_rebuilt,
                 "not_repaired": self.not_repaired, "markup_cleaned": self.markup_cleaned,
-                "markup_saved_to": self.markup_saved_to}
+                "markup_saved_to": self.markup_saved_to, "stray_corrections": self.stray_corrections}
 
 
 def repair(lib, report: IntegrityReport) -> RepairReport:
@@ -425,9 +492,12 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
     out now, after their texts as they were are written down (the source records keep them too). A
     paper edited since the check keeps its new text; a title that would be left empty keeps its markup.
     The user's highlights and facet corrections hold character offsets into the abstract: they move with
-    their words; an abstract where one cannot be placed for sure keeps its markup (and is named)."""
+    their words; an abstract where one cannot be placed for sure keeps its markup (and is named). A
+    correction that then labels no sentence of the abstract without markup (the splitter cuts it otherwise)
+    is kept and named (``out.stray_corrections``)."""
     wanted = {m["paper_id"] for m in report.markup}
     changes = []
+    strays: list[dict[str, Any]] = []
     for pid, title, abstract, fields in _with_markup(lib):
         if pid not in wanted:
             continue
@@ -447,6 +517,7 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
                     " clean it)")
             else:
                 old["abstract"], new["abstract"] = abstract, cleaned
+                strays += moved_corrections_stray(lib, pid, title, abstract, cleaned, spans["corrections"])
         if old:
             changes.append({"paper_id": pid, "old": old, "new": new, **(spans or {})})
     if not changes:
@@ -464,6 +535,24 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
         out.not_repaired.append(f"the markup was not taken out (nothing changed): {exc}")
     else:
         out.markup_saved_to = str(dest)
+        cleaned_now = {c["paper_id"] for c in changes if "abstract" in c["new"]
+                       and lib.paper_abstract(c["paper_id"]) == c["new"]["abstract"]}
+        out.stray_corrections = [c for c in strays if c["paper_id"] in cleaned_now]
+
+
+def moved_corrections_stray(lib, paper_id: int, title: str, old: str, new: str,
+                            moved: list[tuple[int, int, int, int]]) -> list[dict[str, Any]]:
+    """The paper's facet corrections ``moved`` ((start, end, new_start, new_end) each) from abstract ``old``
+    into ``new`` that label none of the sentences the facet pipeline will make of ``new``, as
+    :func:`stray_facet_corrections` gives them (at their new place)."""
+    rows = {(c["start"], c["end"]): c for c in lib.facet_corrections(paper_id)}
+    # one whose words were gone from its place already is named by the check as it is
+    keep = [m for m in moved if tuple(m[:2]) in rows and rows[tuple(m[:2])]["text"] in (None, old[m[0]:m[1]])]
+    out = []
+    for i in labelling_nothing(new, keep):
+        s, e, ns, ne = keep[i]
+        out.append(_stray(paper_id, title, {**rows[(s, e)], "start": ns, "end": ne}, new[ns:ne], "no_sentence"))
+    return out
 
 
 def _spans_moved(lib, paper_id: int, old: str, new: str) -> Optional[dict[str, list]]:

@@ -72,7 +72,7 @@ def test_a_clean_library_reports_nothing(folder_library):
     doc = json.loads(CliRunner().invoke(main, ["-L", str(folder_library.path), "check", "--json"]).stdout)
     assert {k: v for k, v in doc.items() if k != "library"} == {
         "sqlite": [], "foreign_keys": [], "schema": [], "search_index": [], "missing_files": [], "reused_ids": [],
-        "markup": []}
+        "markup": [], "facet_corrections": []}
 
 
 def test_each_damage_is_reported_and_nothing_changed(folder_library):

@@ -63,3 +63,43 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     assert len(dlg.rows) == len([s for s in paper_sentences(w.lib, pid)
                                  if not (s["role_corrected"] or s["shortcoming_corrected"]) and s["role"] == "result"])
     dlg.close()
+
+
+def test_check_facet_labels_shows_a_correction_that_labels_no_sentence_and_removes_it(lib_path, qtbot):
+    """A correction whose words are gone from its place (its abstract changed under it) is listed below the
+    labels with the words it was made on; Remove Correction takes it out and the check is clean again."""
+    from gapscope.integrity import check_library
+    from gapscope.sentences import split_sentences
+    from gapscope.store import Library
+    from gapscope.triage import correct_facet
+
+    from .conftest import _close_at_teardown, _open_window
+
+    with Library(lib_path, create=False) as lib:
+        pid, abstract = next((p, a) for p, _t, a, *_ in lib.facet_state() if len(split_sentences(a or "")) >= 3)
+        last = split_sentences(abstract)[-1]
+        correct_facet(lib, pid, last.start, last.end, "own")
+        with lib.transaction() as conn:        # rewritten outside GapScope: other words at its place now
+            conn.execute("UPDATE papers SET abstract = ? WHERE id = ?",
+                         (abstract[:last.start] + "We leave the rest of the data to a later study.", pid))
+        assert [c["paper_id"] for c in check_library(lib).facet_corrections] == [pid]
+    w = _open_window(qtbot, lib_path)
+    try:
+        w.act_check_facets.trigger()
+        dlg = w.facet_review
+        qtbot.waitUntil(lambda: bool(dlg.strays), timeout=20000)
+        assert dlg.stray_box.isVisible() and dlg.stray_table.topLevelItemCount() == 1
+        item = dlg.stray_table.topLevelItem(0)
+        assert item.text(1) == last.text and item.text(2) == "shortcoming own" and "no longer" in item.text(3)
+        assert "1 of your corrections labels no sentence" in dlg.stray_note.text()
+        assert not dlg.remove_stray.isEnabled()
+        dlg.stray_table.setCurrentItem(item)
+        assert dlg.remove_stray.isEnabled()
+        with qtbot.waitSignal(dlg.corrected) as sig:
+            qtbot.mouseClick(dlg.remove_stray, Qt.LeftButton)
+        assert sig.args == [pid]
+        qtbot.waitUntil(lambda: not dlg.strays and not dlg.stray_box.isVisible(), timeout=20000)
+        assert w.lib.facet_corrections(pid) == [] and check_library(w.lib).clean
+        dlg.close()
+    finally:
+        _close_at_teardown(w)

@@ -497,7 +497,8 @@ def check(ref, as_json, repair, quiet) -> None:
     search index against the papers (its triggers, papers missing from it or indexed with other text),
     the files it refers to (attached PDFs, run folders), and paper ids given twice (before GapScope kept
     deleted ids from reuse; with the records dated before the paper that named the earlier one), and
-    titles or abstracts still holding HTML markup (stored before an import took it out).
+    titles or abstracts still holding HTML markup (stored before an import took it out), and facet
+    corrections that label no sentence (their abstract changed under them).
     Changes nothing, unless --repair. Exit codes: 0 nothing found, 3 found (each listed, with what to
     do), 130 cancelled."""
     from ..integrity import KIND_TITLES, KINDS, check_library, repair as mend
@@ -537,6 +538,8 @@ def check(ref, as_json, repair, quiet) -> None:
 
 
 def _say_repaired(mended) -> None:
+    from ..integrity import stray_correction_line
+
     if mended.saved_to:
         click.echo(f"repaired: removed {plural(mended.removed_rows, 'row')} and emptied "
                    f"{plural(mended.emptied, 'column')} naming deleted rows; every one is written to "
@@ -551,6 +554,9 @@ def _say_repaired(mended) -> None:
         click.echo(f"repaired: took the HTML markup out of the title or abstract of "
                    f"{plural(mended.markup_cleaned, 'paper')}; their texts as they were are written to "
                    f"{mended.markup_saved_to} (and each paper's source record keeps them)")
+    for c in mended.stray_corrections:
+        click.echo(f"repaired, with a facet correction left labelling nothing: "
+                   f"{stray_correction_line(c, 'the abstract without markup')}")
     for line in mended.not_repaired:
         click.echo(f"not repaired: {line}")
     if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt or mended.markup_saved_to):

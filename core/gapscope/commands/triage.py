@@ -1,6 +1,6 @@
 """`gapscope triage next | decide | undo | seed | stats | log | conflicts | resolve | export | reasons | simulate`,
 `gapscope collection list | create | rename | add | remove` and
-`gapscope annotate note | show | highlight | unhighlight | terms | correct-facet`."""
+`gapscope annotate note | show | highlight | unhighlight | terms | correct-facet | uncorrect-facet`."""
 
 from __future__ import annotations
 
@@ -626,6 +626,29 @@ def annotate_correct(ref, paper, start, end, label) -> None:
     click.echo(f"paper {pid} {start}..{end}: {label}")
 
 
+@annotate.command("uncorrect-facet")
+@click.argument("paper")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@pass_library
+def annotate_uncorrect(ref, paper, start, end) -> None:
+    """Remove PAPER's facet correction at START..END (`gapscope annotate show PAPER` lists them; `gapscope
+    check` names those that label no sentence): the classifier's labels stand there again."""
+    from ..store import LibraryError
+    from ..triage import remove_facet_correction
+
+    lib = ref.open()
+    pid = resolve_paper(lib, paper)
+    try:
+        removed = remove_facet_correction(lib, pid, start, end)
+    except LibraryError as exc:
+        fail(str(exc))
+    if not removed:
+        fail(f"paper {pid} has no facet correction at {start}..{end} (`gapscope annotate show {pid}` lists them)",
+             EXIT_NOT_FOUND)
+    click.echo(f"paper {pid} {start}..{end}: correction removed")
+
+
 @annotate.command("terms")
 @click.argument("paper")
 @click.argument("query", nargs=-1, required=True)
@@ -676,7 +699,8 @@ def annotate_show(ref, paper, as_json) -> None:
                    + f" page {h['page']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
         what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-        click.echo(f"facet {c['start']}..{c['end']}: {what} ({c['corrected_at']})")
+        words = f" {' '.join(c['text'].split())!r}" if c.get("text") else ""
+        click.echo(f"facet {c['start']}..{c['end']}{words}: {what} ({c['corrected_at']})")
 
 
 # --- collections ---------------------------------------------------------------------------------

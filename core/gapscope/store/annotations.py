@@ -46,14 +46,16 @@ class AnnotationsMixin:
                     " ORDER BY start, id", (paper_id,))]
 
     # --- the spans of highlights and facet corrections, moved with their abstract's words ---------------
-    def move_abstract_spans(self, paper_id: int, highlights: Sequence[tuple], corrections: Sequence[tuple]) -> bool:
-        """After the paper's abstract changed (in the same transaction): its highlights ``(id, start, end,
-        new_start, new_end)`` and facet corrections ``(start, end, new_start, new_end)`` to their new
-        offsets, provided the paper holds exactly these now. False (nothing moved) when it does not."""
+    def move_abstract_spans(self, paper_id: int, highlights: Sequence[tuple], corrections: Sequence[tuple],
+                            old_abstract: Optional[str] = None) -> bool:
+        """After the paper's abstract changed (in the same transaction; ``old_abstract``: what it was): its
+        highlights ``(id, start, end, new_start, new_end)`` and facet corrections ``(start, end, new_start,
+        new_end)`` to their new offsets, provided the paper holds exactly these now. False (nothing moved)
+        when it does not."""
         with self.transaction() as conn:
             if not self._annotation_spans_held(conn, paper_id, highlights, corrections):
                 return False
-            self._move_annotation_spans(conn, paper_id, highlights, corrections)
+            self._move_annotation_spans(conn, paper_id, highlights, corrections, old_abstract)
             return True
 
     @staticmethod
@@ -66,19 +68,31 @@ class AnnotationsMixin:
         return held == {tuple(h[:3]) for h in highlights} and spans == {tuple(k[:2]) for k in corrections}
 
     @staticmethod
-    def _move_annotation_spans(conn, paper_id: int, highlights: Sequence[tuple], corrections: Sequence[tuple]) -> None:
+    def _move_annotation_spans(conn, paper_id: int, highlights: Sequence[tuple], corrections: Sequence[tuple],
+                               old_abstract: Optional[str] = None) -> None:
+        """The spans moved (the paper's new abstract is written). A correction's ``text`` becomes its words
+        as the new abstract holds them (markup taken out), unless they were gone from its place already in
+        ``old_abstract``: then it keeps them, and the check still names it."""
         for hid, _s, _e, start, end in highlights:
             conn.execute('UPDATE highlights SET start = ?, "end" = ? WHERE id = ?', (start, end, hid))
         if corrections:      # all out, then all in: a moved span may be another's old one
             rows = {(s, e): r for s, e, *r in conn.execute(
-                'SELECT start, "end", label, shortcoming, corrected_at FROM facet_corrections WHERE paper_id = ?',
+                'SELECT start, "end", label, shortcoming, corrected_at, text FROM facet_corrections WHERE paper_id = ?',
                 (paper_id,))}
+            (new_abstract,) = conn.execute("SELECT coalesce(abstract, '') FROM papers WHERE id = ?",
+                                           (paper_id,)).fetchone()
+
+            def words(s: int, e: int, start: int, end: int) -> str:
+                text = rows[(s, e)][-1]
+                gone = text is not None and old_abstract is not None and old_abstract[s:e] != text
+                return text if gone else new_abstract[start:end]
+
             conn.execute("DELETE FROM facet_corrections WHERE paper_id = ?", (paper_id,))
             conn.executemany(
-                'INSERT INTO facet_corrections (paper_id, start, "end", label, shortcoming, corrected_at)'
-                ' VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, "end") DO UPDATE SET'
+                'INSERT INTO facet_corrections (paper_id, start, "end", label, shortcoming, corrected_at, text)'
+                ' VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, "end") DO UPDATE SET'
                 " label = coalesce(excluded.label, label), shortcoming = coalesce(excluded.shortcoming, shortcoming)",
-                [(paper_id, start, end, *rows[(s, e)]) for s, e, start, end in corrections])
+                [(paper_id, start, end, *rows[(s, e)][:-1], words(s, e, start, end)) for s, e, start, end in corrections])
 
     # --- highlights in an attached PDF -----------------------------------------------------------------------
     def add_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str,

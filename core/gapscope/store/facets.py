@@ -4,7 +4,14 @@ user's corrections (a Library mixin).
 A sentence's effective role / shortcoming is the user's correction where there is one, else the
 classifier's; each is corrected on its own (a NULL in facet_corrections leaves the classifier's). The
 facet texts embedding reads live here rather than in gapscope.facets: embed sits below facets in the
-core's layers (facets encode with the embedder)."""
+core's layers (facets encode with the embedder).
+
+A correction labels the sentences it overlaps for the most part (``_LABELS``, as
+gapscope.sentences.labels_sentence): most of the correction lies in the sentence, or most of the sentence in the
+correction. Its span moves with its words when the abstract changes (markup taken out, a snippet replaced by
+the full abstract), and the splitter may then cut the new text otherwise: two sentences made one, or one
+made two. The correction still labels the sentence holding its words. It labels nothing while the words it
+was made on (its ``text``) are no longer at its place; `gapscope check` names those."""
 
 from __future__ import annotations
 
@@ -12,13 +19,39 @@ from typing import Any, Iterable, Optional, Sequence
 
 from ..vocabulary import FACET_TEXT_LABELS, FULLTEXT_SHORTCOMING_SECTIONS
 
-_EFFECTIVE = (
-    "SELECT s.paper_id, s.idx, s.start, s.end, s.text, coalesce(c.label, s.label), s.confidence,"
-    " coalesce(c.shortcoming, s.shortcoming), s.shortcoming_confidence,"
-    " c.label IS NOT NULL, c.shortcoming IS NOT NULL"
-    " FROM sentences s LEFT JOIN facet_corrections c"
-    " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end"
+# correction c labels sentence s (keep in step with gapscope.sentences.labels_sentence)
+_OVERLAP = 'min(c."end", s."end") - max(c.start, s.start)'
+_LABELS = (
+    f'c.paper_id = s.paper_id AND c.start < s."end" AND s.start < c."end"'
+    f' AND 2 * ({_OVERLAP}) > min(c."end" - c.start, s."end" - s.start)'
+    ' AND (c.text IS NULL OR c.text = (SELECT substr(p.abstract, c.start + 1, c."end" - c.start)'
+    ' FROM papers p WHERE p.id = c.paper_id))'
 )
+
+
+def _first(column: str, name: str) -> str:
+    """``name``: the ``column`` (label, shortcoming) of the correction that sets it, per sentence of ``m`` (the
+    pairs of a correction and a sentence it labels). Where two label one sentence (two sentences made one):
+    the one made on that very sentence, else the one overlapping it most, else the newest: SQLite takes a
+    bare column from the row of the max()."""
+    return (f"{name} AS (SELECT pid, idx, {column} AS v, max(rank) FROM m WHERE {column} IS NOT NULL"
+            " GROUP BY pid, idx)")
+
+
+def _with_corrected(columns: str, where: str = "1") -> str:
+    """A query of ``columns`` over the sentences ``s`` that ``where`` keeps, each with the user's role ``rl.v``
+    and shortcoming ``rs.v`` (NULL: not corrected). The pairs are found from the corrections' side: there
+    are few, and a sentence without one costs a join to a small table."""
+    return ("WITH m AS (SELECT s.paper_id AS pid, s.idx AS idx, c.label AS label, c.shortcoming AS shortcoming,"
+            f""" printf('%d %012d %s', c.start = s.start AND c."end" = s."end", {_OVERLAP}, c.corrected_at) AS rank"""
+            f" FROM facet_corrections c CROSS JOIN sentences s ON {_LABELS} WHERE {where}),"
+            f" {_first('label', 'rl')}, {_first('shortcoming', 'rs')}"
+            f" SELECT {columns} FROM sentences s LEFT JOIN rl ON rl.pid = s.paper_id AND rl.idx = s.idx"
+            f" LEFT JOIN rs ON rs.pid = s.paper_id AND rs.idx = s.idx WHERE {where}")
+
+
+_EFFECTIVE = ('s.paper_id, s.idx, s.start, s."end", s.text, coalesce(rl.v, s.label), s.confidence,'
+              " coalesce(rs.v, s.shortcoming), s.shortcoming_confidence, rl.v IS NOT NULL, rs.v IS NOT NULL")
 _SORT = {"role": "s.confidence", "shortcoming": "s.shortcoming_confidence",
          "either": "min(s.confidence, s.shortcoming_confidence)"}
 
@@ -57,9 +90,11 @@ class FacetsMixin:
     def effective_sentences(self, paper_id: Optional[int] = None) -> list[dict[str, Any]]:
         """Sentences with their effective role and shortcoming (a correction wins), in paper order."""
         if paper_id is None:
-            cur = self._conn.execute(_EFFECTIVE + " ORDER BY s.paper_id, s.idx")
+            sql = _with_corrected(_EFFECTIVE) + " ORDER BY s.paper_id, s.idx"
+            cur = self._conn.execute(sql)
         else:
-            cur = self._conn.execute(_EFFECTIVE + " WHERE s.paper_id = ? ORDER BY s.idx", (int(paper_id),))
+            sql = _with_corrected(_EFFECTIVE, "s.paper_id = :paper_id") + " ORDER BY s.idx"
+            cur = self._conn.execute(sql, {"paper_id": int(paper_id)})
         return [_row(r) for r in cur]
 
     def uncertain_facet_sentences(self, *, role: Optional[str] = None, shortcoming: Optional[str] = None,
@@ -86,8 +121,7 @@ class FacetsMixin:
         # the top of the list first, then the titles: joining papers before the LIMIT reads every title
         sql = ("SELECT s.paper_id, p.title, s.idx, s.start, s.end, s.text, s.label, s.confidence, s.shortcoming,"
                " s.shortcoming_confidence FROM (SELECT * FROM sentences s WHERE " + " AND ".join(where) +
-               " AND NOT EXISTS (SELECT 1 FROM facet_corrections c"
-               " WHERE c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end)"
+               f" AND NOT EXISTS (SELECT 1 FROM facet_corrections c WHERE {_LABELS})"
                f" ORDER BY {key}, s.paper_id, s.idx LIMIT ?) s"
                f" JOIN papers p ON p.id = s.paper_id ORDER BY {key}, s.paper_id, s.idx")
         args.append(int(limit))
@@ -101,19 +135,41 @@ class FacetsMixin:
 
     def set_facet_correction(self, paper_id: int, start: int, end: int, role: Optional[str], shortcoming: Optional[str],
                              corrected_at: str) -> None:
-        """Upsert a correction; a None keeps what an earlier correction of that sentence set."""
+        """Upsert a correction; a None keeps what an earlier correction of that sentence set. It keeps the
+        words at ``start:end`` as its ``text``."""
         with self.transaction() as conn:
             conn.execute(
-                "INSERT INTO facet_corrections (paper_id, start, end, label, shortcoming, corrected_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, end) DO UPDATE SET"
+                "INSERT INTO facet_corrections (paper_id, start, end, label, shortcoming, corrected_at, text)"
+                " VALUES (?, ?, ?, ?, ?, ?, (SELECT substr(abstract, ? + 1, ? - ?) FROM papers WHERE id = ?))"
+                " ON CONFLICT(paper_id, start, end) DO UPDATE SET"
                 " label = coalesce(excluded.label, label), shortcoming = coalesce(excluded.shortcoming, shortcoming),"
-                " corrected_at = excluded.corrected_at", (paper_id, start, end, role, shortcoming, corrected_at))
+                " corrected_at = excluded.corrected_at, text = excluded.text",
+                (paper_id, start, end, role, shortcoming, corrected_at, start, end, start, paper_id))
 
     def facet_corrections(self, paper_id: int) -> list[dict[str, Any]]:
-        cols = ("start", "end", "role", "shortcoming", "corrected_at")
+        """A paper's corrections by position: start, end, role, shortcoming, corrected_at and ``text``, the
+        words it was made on (None: made before they were kept)."""
+        cols = ("start", "end", "role", "shortcoming", "corrected_at", "text")
         return [dict(zip(cols, r)) for r in self._conn.execute(
-            'SELECT start, "end", label, shortcoming, corrected_at FROM facet_corrections WHERE paper_id = ?'
+            'SELECT start, "end", label, shortcoming, corrected_at, text FROM facet_corrections WHERE paper_id = ?'
             " ORDER BY start", (paper_id,))]
+
+    def facet_correction_sites(self) -> list[dict[str, Any]]:
+        """Each paper holding facet corrections: paper_id, title, abstract, its ``corrections``
+        (:meth:`facet_corrections`) and its stored ``sentences`` ((start, end, text), in order; empty when
+        not classified), to tell which corrections label no sentence."""
+        out: dict[int, dict[str, Any]] = {}
+        for pid, title, abstract in self._conn.execute(
+                "SELECT p.id, p.title, coalesce(p.abstract, '') FROM papers p"
+                " WHERE p.id IN (SELECT paper_id FROM facet_corrections) ORDER BY p.id"):
+            out[pid] = {"paper_id": pid, "title": title, "abstract": abstract,
+                        "corrections": self.facet_corrections(pid), "sentences": []}
+        for pid, a, b, text in self._conn.execute(
+                'SELECT paper_id, start, "end", text FROM sentences'
+                " WHERE paper_id IN (SELECT paper_id FROM facet_corrections) ORDER BY paper_id, idx"):
+            if pid in out:
+                out[pid]["sentences"].append((a, b, text))
+        return list(out.values())
 
     def delete_facet_correction(self, paper_id: int, start: int, end: int) -> bool:
         with self.transaction() as conn:
@@ -122,13 +178,14 @@ class FacetsMixin:
 
     def facet_label_counts(self) -> dict[str, dict[str, int]]:
         """{"roles": {role: n}, "shortcomings": {type: n}} over the effective labels."""
-        join = (" FROM sentences s LEFT JOIN facet_corrections c"
-                " ON c.paper_id = s.paper_id AND c.start = s.start AND c.end = s.end")
-        return {"roles": dict(self._conn.execute(
-                    "SELECT coalesce(c.label, s.label) AS l, count(*)" + join + " GROUP BY l ORDER BY l").fetchall()),
-                "shortcomings": dict(self._conn.execute(
-                    "SELECT coalesce(c.shortcoming, s.shortcoming) AS l, count(*)" + join +
-                    " GROUP BY l ORDER BY l").fetchall())}
+        # one pass over the sentences, grouped by both labels; the few groups summed up here
+        roles: dict[str, int] = {}
+        shortcomings: dict[str, int] = {}
+        for role, short, n in self._conn.execute(_with_corrected(
+                "coalesce(rl.v, s.label), coalesce(rs.v, s.shortcoming), count(*)") + " GROUP BY 1, 2"):
+            roles[role] = roles.get(role, 0) + n
+            shortcomings[short] = shortcomings.get(short, 0) + n
+        return {"roles": dict(sorted(roles.items())), "shortcomings": dict(sorted(shortcomings.items()))}
 
     def facet_models_used(self) -> list[str]:
         return [r[0] for r in self._conn.execute("SELECT DISTINCT facet_model FROM paper_facets") if r[0]]

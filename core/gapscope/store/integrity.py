@@ -386,7 +386,7 @@ class IntegrityMixin:
                 cols = {k: v for k, v in new.items() if k in ("title", "norm_title", "abstract")}
                 conn.execute(f"UPDATE papers SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
                              (*cols.values(), pid))
-                self._move_annotation_spans(conn, pid, highlights, corrections)
+                self._move_annotation_spans(conn, pid, highlights, corrections, now[1])
                 done += 1
         return done
 

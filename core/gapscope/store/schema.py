@@ -671,4 +671,17 @@ MIGRATIONS: list[tuple[str, str]] = [
         END;
         """,
     ),
+    (
+        "1300_facet_correction_text",
+        """
+        -- The words a facet correction was made on, as the abstract held them at its span: a correction
+        -- labels a sentence only while its words are at its place, and `gapscope check` names the ones
+        -- whose words are gone (an abstract changed under it). Corrections made before: the words there now
+        -- (substr counts characters, as the offsets do).
+        ALTER TABLE facet_corrections ADD COLUMN text TEXT;
+        UPDATE facet_corrections SET text = (
+            SELECT substr(p.abstract, facet_corrections.start + 1, facet_corrections."end" - facet_corrections.start)
+            FROM papers p WHERE p.id = facet_corrections.paper_id);
+        """,
+    ),
 ]

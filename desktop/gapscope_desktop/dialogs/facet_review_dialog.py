@@ -1,7 +1,11 @@
 """Check facet labels: the classifier's least certain sentence labels (role or shortcoming, the lower
 confidence of the two), lowest first, each set right with one key: 1-5 a role, 6-9 a shortcoming type. A label
 set here is a correction (it wins over the classifier in the maps and gaps) and the sentence leaves the
-list. The listing runs on a worker; a correction is saved at once."""
+list. The listing runs on a worker; a correction is saved at once.
+
+Below, the user's corrections that label no sentence any more (the abstract changed under them, or the
+splitter now cuts it otherwise; ``gapscope check`` names them too), each with the words it was made on, so
+that the label can be set again on the sentence meant and the old correction removed."""
 
 from __future__ import annotations
 
@@ -29,6 +33,17 @@ def load_uncertain(lib, role: Optional[str], shortcoming: Optional[str], paper_i
     return uncertain_sentences(lib, role=role, shortcoming=shortcoming, paper_id=paper_id, limit=SHOWN)
 
 
+def load_strays(lib, paper_id: Optional[int], *, progress=None, cancel=None) -> list[dict]:
+    from gapscope.integrity import stray_facet_corrections
+
+    return [c for c in stray_facet_corrections(lib) if paper_id is None or c["paper_id"] == paper_id]
+
+
+def _stray_why(c: dict) -> str:
+    return ("its words are no longer at its place" if c["why"] == "words_gone"
+            else "no sentence holds most of it")
+
+
 def _confidence(r: dict) -> float:
     return min(r["role_confidence"], r["shortcoming_confidence"])
 
@@ -43,7 +58,9 @@ class FacetReviewDialog(QDialog):
         self.setObjectName("facetReview")
         self.tasks, self.lib, self.paper_id = tasks, None, None
         self.rows: list[dict] = []
+        self.strays: list[dict] = []   # corrections that label no sentence
         self._asked = 0                # the newest listing asked for: an older one that ends late is dropped
+        self._asked_strays = 0
 
         self.label_box = QComboBox()
         self.label_box.setObjectName("roleFilter")
@@ -98,6 +115,38 @@ class FacetReviewDialog(QDialog):
             buttons.addWidget(b)
         buttons.addStretch(1)
 
+        # the user's corrections that label no sentence: shown only when there are some
+        self.stray_note = QLabel()
+        self.stray_note.setObjectName("strayCorrectionsNote")
+        self.stray_note.setWordWrap(True)
+        self.stray_table = QTreeWidget()
+        self.stray_table.setObjectName("strayCorrections")
+        self.stray_table.setHeaderLabels(["Paper", "Corrected words", "Your label", "Why it labels nothing"])
+        self.stray_table.setRootIsDecorated(False)
+        self.stray_table.setWordWrap(True)
+        self.stray_table.setColumnWidth(0, 200)
+        self.stray_table.setColumnWidth(1, 400)
+        self.stray_table.setColumnWidth(2, 150)
+        self.stray_table.itemDoubleClicked.connect(
+            lambda item, _c: self.openPaper.emit(self.strays[self.stray_table.indexOfTopLevelItem(item)]["paper_id"]))
+        self.stray_table.itemSelectionChanged.connect(self._stray_selection_changed)
+        self.remove_stray = QPushButton("Remove Correction")
+        self.remove_stray.setObjectName("removeStrayCorrection")
+        self.remove_stray.setToolTip("Remove the selected correction (it labels nothing); set the label again on "
+                                     "the sentence meant, above")
+        self.remove_stray.clicked.connect(self.remove_selected_stray)
+        stray_box = QWidget()
+        stray_layout = QVBoxLayout(stray_box)
+        stray_layout.setContentsMargins(0, 0, 0, 0)
+        stray_layout.addWidget(self.stray_note)
+        stray_layout.addWidget(self.stray_table, 1)
+        stray_buttons = QHBoxLayout()
+        stray_buttons.addStretch(1)
+        stray_buttons.addWidget(self.remove_stray)
+        stray_layout.addLayout(stray_buttons)
+        self.stray_box = stray_box
+        stray_box.hide()
+
         top = QHBoxLayout()
         top.addWidget(self.label_box)
         top.addWidget(self.short_box)
@@ -111,15 +160,16 @@ class FacetReviewDialog(QDialog):
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.context)
-        split.setSizes([400, 120])
+        split.addWidget(self.stray_box)
+        split.setSizes([400, 120, 120])
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.info)
         self.resize(960, 560)
 
     def writers(self) -> list:
-        """The label buttons (their number keys check :meth:`set_label`'s read-only test)."""
-        return list(self.buttons.values())
+        """The label buttons (their number keys check :meth:`set_label`'s read-only test) and Remove Correction."""
+        return list(self.buttons.values()) + [self.remove_stray]
 
     def show_for(self, lib, paper_id: Optional[int]) -> None:
         """List ``lib``'s labels (the whole library; ``paper_id``, the selected paper, can narrow it)."""
@@ -144,6 +194,56 @@ class FacetReviewDialog(QDialog):
                        on_result=lambda rows: self.show_rows(rows) if asked == self._asked else None,
                        on_error=lambda m, _t: (self.info.setText(f"Cannot read the labels: {m}")
                                                if asked == self._asked else None))
+        self.reload_strays()
+
+    def reload_strays(self) -> None:
+        paper = self.paper_id if self.paper_only.isChecked() else None
+        self._asked_strays += 1
+        asked = self._asked_strays
+        self.tasks.run("Load facet corrections labelling no sentence", load_strays, paper, library=self.lib.path,
+                       quiet=True, on_result=lambda rows: self.show_strays(rows) if asked == self._asked_strays else None,
+                       on_error=lambda m, _t: (self.stray_note.setText(f"Cannot read your corrections: {m}")
+                                               if asked == self._asked_strays else None))
+
+    def show_strays(self, rows: list[dict]) -> None:
+        self.strays = list(rows)
+        self.stray_table.clear()
+        for c in self.strays:
+            labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+            words = " ".join(c["text"].split())
+            item = QTreeWidgetItem([c["title"] or f"paper {c['paper_id']}", words, labels, _stray_why(c)])
+            item.setToolTip(1, words)
+            self.stray_table.addTopLevelItem(item)
+        n = len(self.strays)
+        self.stray_box.setVisible(bool(n))
+        self.stray_note.setText(
+            f"{n} of your corrections label{'s' if n == 1 else ''} no sentence: a correction that labels none does"
+            " not count (its abstract changed under it, or is now split otherwise). Set the label again on the"
+            " sentence meant (double-click opens the paper), then remove the old correction." if n else "")
+        self._stray_selection_changed()
+
+    def _stray_selection_changed(self) -> None:
+        set_enabled(self.remove_stray, self.stray_table.currentItem() is not None and bool(self.strays))
+
+    def remove_selected_stray(self) -> None:
+        item = self.stray_table.currentItem()
+        if item is None or not self.strays or self.lib is None:
+            return
+        if self.lib.read_only:
+            self.info.setText("Not removed: this library is read-only.")
+            return
+        c = self.strays[self.stray_table.indexOfTopLevelItem(item)]
+        self.tasks.save("Remove facet correction", _uncorrect, c["paper_id"], c["start"], c["end"],
+                        library=self.lib.path, on_result=lambda _r: self._stray_removed(c),
+                        on_error=lambda m, _t: self.info.setText(m))
+
+    def _stray_removed(self, c: dict) -> None:
+        if c in self.strays:
+            i = self.strays.index(c)
+            del self.strays[i]
+            self.stray_table.takeTopLevelItem(i)
+        self.reload_strays()
+        self.corrected.emit(c["paper_id"])
 
     def show_rows(self, rows: list[dict]) -> None:
         self.rows = list(rows)
@@ -237,3 +337,10 @@ def _correct(lib, paper_id, start, end, label, *, progress=None, cancel=None):
     from gapscope.triage import correct_facet
 
     return correct_facet(lib, paper_id, start, end, label)
+
+
+def _uncorrect(lib, paper_id, start, end, *, progress=None, cancel=None):
+    """Writer-queue side: remove a correction that labels no sentence."""
+    from gapscope.triage import remove_facet_correction
+
+    return remove_facet_correction(lib, paper_id, start, end)
