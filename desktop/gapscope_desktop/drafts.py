@@ -150,6 +150,16 @@ class DraftKeeper(QObject):
             self.folder = folder
             self._failing = False
 
+    def let_go(self) -> None:
+        """Another library is opened: what is pending is written now, to the folder of the library it was
+        typed in, and every file written so far stays there (offered when that library opens next). This
+        keeper forgets them all: a key of the next library's (its paper 5's note) starts a file of its own
+        there, never the old library's file of the same key."""
+        self.flush()
+        self._paths.clear()
+        self._written.clear()
+        self._pending.clear()
+
     def keep(self, key: Hashable, data: Data) -> None:
         if not callable(data) and self._written.get(key) == data:
             self._pending.pop(key, None)   # back to what the file holds

@@ -319,3 +319,33 @@ def test_a_draft_the_library_already_holds_is_not_offered(qtbot, lib_path, field
     path = _keep(lib_path, pid, field, "saved just in time")
     w = _open(qtbot, lib_path)
     assert not w.kept_bar.isVisible() and not path.exists()
+
+
+def test_a_draft_left_in_one_library_is_not_written_over_from_another(window, qtbot, lib_path, tmp_path,
+                                                                      monkeypatch):
+    """A note whose save failed stays kept in its library's folder when another library is opened; a note
+    typed there for the paper of the same number is kept in the new library's folder, not over the old file."""
+    import shutil
+
+    import gapscope_desktop.views.detail_pane as detail_pane
+    from PySide6.QtWidgets import QMessageBox
+
+    other = tmp_path / "other.sqlite"
+    shutil.copy(lib_path, other)                      # the same papers, under the same numbers
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Save)
+    monkeypatch.setattr(detail_pane, "_add_note", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(1)
+    assert lv.select_paper(pid)
+    qtbot.keyClicks(detail.note_edit, "typed in the first library")
+    qtbot.mouseClick(detail.save_note, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "disk full" in detail.notes_view.toPlainText(), timeout=10000)
+    (first,) = _kept(lib_path)
+
+    assert window.open_library(other) is True
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() > 1, timeout=10000)
+    assert window.library_view.select_paper(pid) and detail.paper.id == pid
+    qtbot.keyClicks(detail.note_edit, "typed in the second library")
+    detail.kept.flush()
+    assert [(d.path, d.text) for d in _kept(lib_path)] == [(first.path, "typed in the first library")]
+    assert [(d.paper_id, d.text) for d in _kept(other)] == [(pid, "typed in the second library")]

@@ -159,6 +159,7 @@ class DetailPane(QWidget):
             self.draft_origins.clear()
             self.saving.clear()
             self.note_edits.clear()
+            self.kept.let_go()          # the old library's kept drafts stay in its folder, not followed here
         if lib is not None:
             self.drafts_library = lib.path
             self.kept.set_folder(paper_drafts.drafts_dir(lib.path))
