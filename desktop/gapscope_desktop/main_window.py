@@ -393,6 +393,16 @@ class MainWindow(QMainWindow):
         the Edit note box (a note changed since: the note box, as a new note), the Reader's comment field."""
         if self.lib is None or check.status == "blocked" or not self.write_guard.writable:
             return False
+        # checked again: the note or title may have changed since the list was made (another window, the
+        # gapscope command, this window), and the draft is not put over that change
+        check = paper_drafts.check(self.lib, d)
+        if check.status == "saved":               # the library holds it now: nothing to put back
+            self.discard_kept_draft(d)
+            return True
+        if check.status == "blocked":
+            QMessageBox.information(self, "Restore", f"This text is not put back: {check.says}.")
+            self.offer_kept_drafts()              # the list says so from now on
+            return False
         pid = d.paper_id
         self.open_paper(pid)
         if d.field == "note_edit" and check.status == "restore":

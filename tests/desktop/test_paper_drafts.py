@@ -349,3 +349,33 @@ def test_a_draft_left_in_one_library_is_not_written_over_from_another(window, qt
     detail.kept.flush()
     assert [(d.path, d.text) for d in _kept(lib_path)] == [(first.path, "typed in the first library")]
     assert [(d.paper_id, d.text) for d in _kept(other)] == [(pid, "typed in the second library")]
+
+
+def test_a_note_changed_after_the_list_was_made_is_not_written_over_by_restore(qtbot, lib_path, monkeypatch):
+    """The list is made when the library opens; a note changed after that (by another window) keeps its
+    change: Restore puts the kept edit in the note box as a new note, not in the Edit note box over it."""
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
+    w = _open(qtbot, lib_path)
+    (line,) = w.kept_bar.lines()
+    assert "changed since" not in line
+    def another_window():                                 # after this one listed the draft
+        with Library(lib_path) as lib:
+            lib.update_note(note_id, "the co-author's rewrite")
+
+    import threading
+
+    t = threading.Thread(target=another_window)
+    t.start()
+    t.join()
+    boxes: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda parent, title, label, text="", *a, **k: (boxes.append(text), (text, True))[1])
+    qtbot.mouseClick(w.kept_bar.restore_button, Qt.LeftButton)
+    assert boxes == []
+    assert w.detail.paper.id == pid and w.detail.note_edit.toPlainText() == "second thought, kept"
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["the co-author's rewrite"]
