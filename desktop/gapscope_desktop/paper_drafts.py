@@ -57,7 +57,7 @@ class PaperDraft:
     @property
     def open_elsewhere(self) -> bool:
         """Still typed in another window open on the library: not left over, not to be offered here."""
-        return drafts.open_elsewhere(self.pid, self.host)
+        return drafts.open_elsewhere(self.pid, self.host, self.path)
 
 
 def read(kept: drafts.KeptFile) -> PaperDraft:

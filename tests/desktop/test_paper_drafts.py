@@ -379,3 +379,45 @@ def test_a_note_changed_after_the_list_was_made_is_not_written_over_by_restore(q
     assert boxes == []
     assert w.detail.paper.id == pid and w.detail.note_edit.toPlainText() == "second thought, kept"
     assert [n["body"] for n in w.lib.notes_of(pid)] == ["the co-author's rewrite"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times are read from /proc")
+def test_a_draft_whose_process_number_was_taken_since_by_another_process_is_offered(qtbot, lib_path):
+    """A window killed (a crash, power lost) leaves its process number in the draft; a process started later
+    under that number (after a restart) is not the window that typed it: the draft is offered, not hidden."""
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+    path = _keep(lib_path, pid, "note", "typed before the crash")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        data = dict(json.loads(path.read_text(encoding="utf-8")), pid=other.pid)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        hour_ago = time.time() - 3600                      # written before that process started
+        os.utime(path, (hour_ago, hour_ago))
+        assert not _kept(lib_path)[0].open_elsewhere
+        w = _open(qtbot, lib_path)
+        (line,) = w.kept_bar.lines()
+        assert "typed before the crash" in line
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_draft_another_running_window_is_typing_is_not_offered(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+    path = _keep(lib_path, pid, "note", "typed in the other window")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        data = dict(json.loads(path.read_text(encoding="utf-8")), pid=other.pid)
+        path.write_text(json.dumps(data), encoding="utf-8")   # written by that process while it runs
+        assert _kept(lib_path)[0].open_elsewhere
+        w = _open(qtbot, lib_path)
+        assert w.kept_bar.lines() == []
+    finally:
+        other.kill()
+        other.wait()
