@@ -308,15 +308,20 @@ def test_a_library_folder_where_drafts_cannot_be_written_is_said_once(qtbot, lib
     w.experiments_view.editor.document().setModified(False)
 
 
-@pytest.mark.parametrize("field", ["note", "tag"])
+@pytest.mark.parametrize("field", ["note", "tag", "comment"])
 def test_a_draft_the_library_already_holds_is_not_offered(qtbot, lib_path, field):
     """Saved after all (the window was killed before it heard so): nothing to restore, the file goes."""
     from gapscope.store import Library
 
     with Library(lib_path) as lib:
         pid = lib.resolve("6")
-        lib.add_note(pid, "saved just in time") if field == "note" else lib.add_tag([pid], "saved just in time")
-    path = _keep(lib_path, pid, field, "saved just in time")
+        if field == "note":
+            lib.add_note(pid, "saved just in time")
+        elif field == "tag":
+            lib.add_tag([pid], "saved just in time")
+        else:                                         # a highlight's note, saved with its highlight
+            lib.add_highlight(pid, 0, 5, comment="saved just in time")
+    path = _keep(lib_path, pid, field, "saved just in time", quote="words")
     w = _open(qtbot, lib_path)
     assert not w.kept_bar.isVisible() and not path.exists()
 
