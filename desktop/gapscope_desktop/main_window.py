@@ -780,8 +780,10 @@ class MainWindow(QMainWindow):
         self.triage_view.refresh_card(paper_id)     # the card shows it now, not after the next ranking
 
     def _papers_deleted(self) -> None:
-        """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views."""
+        """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views;
+        the notes, tags and titles typed for them and not saved go too."""
         self.detail.show_paper(None)
+        self.detail.forget_deleted_papers()
         self.refresh_all()
 
     def screen_in_triage(self, scope: dict) -> None:

@@ -426,3 +426,23 @@ def test_a_draft_another_running_window_is_typing_is_not_offered(qtbot, lib_path
     finally:
         other.kill()
         other.wait()
+
+
+def test_a_note_typed_for_a_paper_then_deleted_goes_with_it(window, qtbot, lib_path):
+    """Not asked about on close, nor kept in the library's folder to be offered for a paper that is gone."""
+    from .test_delete_papers_menu import _saved
+
+    lv, detail = window.library_view, window.detail
+    qtbot.waitUntil(lambda: lv.model.rowCount() > 2, timeout=10000)
+    gone, stays = lv.model.paper_id(1), lv.model.paper_id(2)
+    assert lv.select_paper(gone)
+    qtbot.keyClicks(detail.note_edit, "a note on a paper about to go")
+    assert lv.select_paper(stays)
+    qtbot.keyClicks(detail.note_edit, "a note on a paper that stays")
+    detail.kept.flush()
+    assert len(_kept(lib_path)) == 2
+    lv.paper_menu([gone]).delete(confirm=lambda text: True)
+    _saved(qtbot, window)
+    qtbot.waitUntil(lambda: gone not in lv.model.ids(), timeout=10000)
+    assert detail.unsaved_drafts() == [(stays, "note", "a note on a paper that stays")]
+    assert [(d.paper_id, d.text) for d in _kept(lib_path)] == [(stays, "a note on a paper that stays")]

@@ -283,6 +283,25 @@ class DetailPane(QWidget):
             self._render()
         return ""
 
+    def forget_deleted_papers(self) -> None:
+        """Papers were deleted: their drafts (and the files keeping them) go with them, not asked about on
+        close nor offered by the next window."""
+        from gapscope.store import LibraryError
+
+        if self.lib is None:
+            return
+        gone = set()
+        for pid in {key[0] for key in list(self.drafts) + list(self.kept.keys()) if isinstance(key, tuple)}:
+            try:
+                self.lib.get_paper(pid)
+            except LibraryError:
+                gone.add(pid)
+        for key in [k for k in list(self.drafts) if k[0] in gone and k not in self.saving]:
+            del self.drafts[key]
+            self._keep(key)
+        for key in [k for k in self.kept.keys() if isinstance(k, tuple) and k[0] in gone and k not in self.saving]:
+            self.kept.drop(key)
+
     def unsaved_drafts(self) -> list[tuple[int, str, str]]:
         """``(paper id, "tag" | "note" | "title", text)`` of each draft not saved and not being saved."""
         return [(pid, kind, text) for (pid, kind), text in self.drafts.items()
