@@ -446,3 +446,29 @@ def test_a_note_typed_for_a_paper_then_deleted_goes_with_it(window, qtbot, lib_p
     qtbot.waitUntil(lambda: gone not in lv.model.ids(), timeout=10000)
     assert detail.unsaved_drafts() == [(stays, "note", "a note on a paper that stays")]
     assert [(d.paper_id, d.text) for d in _kept(lib_path)] == [(stays, "a note on a paper that stays")]
+
+
+def test_a_paper_deleted_after_the_list_was_made_gets_no_draft_from_restore(qtbot, lib_path, message_boxes):
+    import threading
+
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+    path = _keep(lib_path, pid, "note", "a note whose paper goes meanwhile")
+    w = _open(qtbot, lib_path)
+    assert len(w.kept_bar.lines()) == 1
+
+    def another_window():
+        with Library(lib_path) as lib:
+            lib.delete_papers([pid])
+
+    t = threading.Thread(target=another_window)
+    t.start()
+    t.join()
+    d, check = w.kept_bar.current()
+    assert w.restore_kept_draft(d, check) is False
+    assert [m[0] for m in message_boxes] == ["information"] and "deleted since" in message_boxes[0][2]
+    assert w.detail.unsaved_drafts() == [] and path.exists()
+    (line,) = w.kept_bar.lines()
+    assert "deleted since" in line
