@@ -62,10 +62,15 @@ class KeptFile:
         return (pid if isinstance(pid, int) and pid > 0 else None), str(self.data.get("host") or "")
 
 
-def open_elsewhere(pid: Optional[int], host: str) -> bool:
+def open_elsewhere(pid: Optional[int], host: str, path: Optional[Path] = None) -> bool:
     """A draft written by ``pid`` on ``host`` is still being edited in another window (a process of this
-    machine that is running): not left over from a session that closed, and not to be offered here."""
-    return pid is not None and pid != os.getpid() and host == platform.node() and _process_alive(pid)
+    machine that is running): not left over from a session that closed, and not to be offered here. A
+    process that started after the draft at ``path`` was last written is another one that got the number
+    since (after a crash and a restart, say): the draft is left over."""
+    if pid is None or pid == os.getpid() or host != platform.node() or not _process_alive(pid):
+        return False
+    started = _process_started(pid)
+    return started is None or path is None or started <= _mtime(path) + 1.0
 
 
 def _process_alive(pid: int) -> bool:
@@ -78,6 +83,18 @@ def _process_alive(pid: int) -> bool:
     except OSError:                        # PermissionError: someone else's process, alive
         return True
     return True
+
+
+def _process_started(pid: int) -> Optional[float]:
+    """When process ``pid`` started (seconds since the epoch), where the system says (Linux's /proc)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8", errors="replace") as f:
+            fields = f.read().rpartition(")")[2].split()    # after the name, which may hold spaces
+        with open("/proc/stat", encoding="utf-8") as f:
+            boot = next(float(line.split()[1]) for line in f if line.startswith("btime "))
+        return boot + int(fields[19]) / os.sysconf("SC_CLK_TCK")   # field 22: ticks after the boot
+    except (OSError, ValueError, IndexError, StopIteration):
+        return None
 
 
 def read_draft(path: Path, required: str = "text") -> KeptFile:
@@ -149,6 +166,16 @@ class DraftKeeper(QObject):
         if folder != self.folder:
             self.folder = folder
             self._failing = False
+
+    def let_go(self) -> None:
+        """Another library is opened: what is pending is written now, to the folder of the library it was
+        typed in, and every file written so far stays there (offered when that library opens next). This
+        keeper forgets them all: a key of the next library's (its paper 5's note) starts a file of its own
+        there, never the old library's file of the same key."""
+        self.flush()
+        self._paths.clear()
+        self._written.clear()
+        self._pending.clear()
 
     def keep(self, key: Hashable, data: Data) -> None:
         if not callable(data) and self._written.get(key) == data:

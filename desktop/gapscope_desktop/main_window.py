@@ -393,6 +393,16 @@ class MainWindow(QMainWindow):
         the Edit note box (a note changed since: the note box, as a new note), the Reader's comment field."""
         if self.lib is None or check.status == "blocked" or not self.write_guard.writable:
             return False
+        # checked again: the note or title may have changed since the list was made (another window, the
+        # gapscope command, this window), and the draft is not put over that change
+        check = paper_drafts.check(self.lib, d)
+        if check.status == "saved":               # the library holds it now: nothing to put back
+            self.discard_kept_draft(d)
+            return True
+        if check.status == "blocked":
+            QMessageBox.information(self, "Restore", f"This text is not put back: {check.says}.")
+            self.offer_kept_drafts()              # the list says so from now on
+            return False
         pid = d.paper_id
         self.open_paper(pid)
         if d.field == "note_edit" and check.status == "restore":
@@ -770,8 +780,10 @@ class MainWindow(QMainWindow):
         self.triage_view.refresh_card(paper_id)     # the card shows it now, not after the next ranking
 
     def _papers_deleted(self) -> None:
-        """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views."""
+        """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views;
+        the notes, tags and titles typed for them and not saved go too."""
         self.detail.show_paper(None)
+        self.detail.forget_deleted_papers()
         self.refresh_all()
 
     def screen_in_triage(self, scope: dict) -> None:

@@ -57,7 +57,7 @@ class PaperDraft:
     @property
     def open_elsewhere(self) -> bool:
         """Still typed in another window open on the library: not left over, not to be offered here."""
-        return drafts.open_elsewhere(self.pid, self.host)
+        return drafts.open_elsewhere(self.pid, self.host, self.path)
 
 
 def read(kept: drafts.KeptFile) -> PaperDraft:
@@ -123,6 +123,10 @@ def check(lib, d: PaperDraft) -> Check:
             return Check("as_note", "the note was changed since: Restore puts the text in the note box as a new "
                                     "note, the change kept")
         return Check("restore")
+    if d.field == "comment":              # a highlight's note: saved when a highlight of the paper carries it
+        held = [h["comment"] for h in lib.highlights_with_ids(paper.id)] + \
+               [h["comment"] for h in lib.pdf_highlights(paper.id)]
+        return Check("saved") if any((c or "").strip() == typed for c in held) else Check("restore")
     return Check("restore")
 
 

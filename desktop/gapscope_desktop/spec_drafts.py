@@ -47,7 +47,7 @@ class SpecDraft:
     def open_elsewhere(self) -> bool:
         """Still being edited in another window (a process of this machine that is running): not left over
         from a session that closed."""
-        return drafts.open_elsewhere(self.pid, self.host)
+        return drafts.open_elsewhere(self.pid, self.host, self.path)
 
 
 def draft_data(text: str, gap: Optional[dict] = None, spec_file: Optional[Path] = None) -> dict:

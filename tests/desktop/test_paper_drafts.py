@@ -308,14 +308,167 @@ def test_a_library_folder_where_drafts_cannot_be_written_is_said_once(qtbot, lib
     w.experiments_view.editor.document().setModified(False)
 
 
-@pytest.mark.parametrize("field", ["note", "tag"])
+@pytest.mark.parametrize("field", ["note", "tag", "comment"])
 def test_a_draft_the_library_already_holds_is_not_offered(qtbot, lib_path, field):
     """Saved after all (the window was killed before it heard so): nothing to restore, the file goes."""
     from gapscope.store import Library
 
     with Library(lib_path) as lib:
         pid = lib.resolve("6")
-        lib.add_note(pid, "saved just in time") if field == "note" else lib.add_tag([pid], "saved just in time")
-    path = _keep(lib_path, pid, field, "saved just in time")
+        if field == "note":
+            lib.add_note(pid, "saved just in time")
+        elif field == "tag":
+            lib.add_tag([pid], "saved just in time")
+        else:                                         # a highlight's note, saved with its highlight
+            lib.add_highlight(pid, 0, 5, comment="saved just in time")
+    path = _keep(lib_path, pid, field, "saved just in time", quote="words")
     w = _open(qtbot, lib_path)
     assert not w.kept_bar.isVisible() and not path.exists()
+
+
+def test_a_draft_left_in_one_library_is_not_written_over_from_another(window, qtbot, lib_path, tmp_path,
+                                                                      monkeypatch):
+    """A note whose save failed stays kept in its library's folder when another library is opened; a note
+    typed there for the paper of the same number is kept in the new library's folder, not over the old file."""
+    import shutil
+
+    import gapscope_desktop.views.detail_pane as detail_pane
+    from PySide6.QtWidgets import QMessageBox
+
+    other = tmp_path / "other.sqlite"
+    shutil.copy(lib_path, other)                      # the same papers, under the same numbers
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Save)
+    monkeypatch.setattr(detail_pane, "_add_note", lambda *a, **k: (_ for _ in ()).throw(OSError("disk full")))
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(1)
+    assert lv.select_paper(pid)
+    qtbot.keyClicks(detail.note_edit, "typed in the first library")
+    qtbot.mouseClick(detail.save_note, Qt.LeftButton)
+    qtbot.waitUntil(lambda: "disk full" in detail.notes_view.toPlainText(), timeout=10000)
+    (first,) = _kept(lib_path)
+
+    assert window.open_library(other) is True
+    qtbot.waitUntil(lambda: window.library_view.model.rowCount() > 1, timeout=10000)
+    assert window.library_view.select_paper(pid) and detail.paper.id == pid
+    qtbot.keyClicks(detail.note_edit, "typed in the second library")
+    detail.kept.flush()
+    assert [(d.path, d.text) for d in _kept(lib_path)] == [(first.path, "typed in the first library")]
+    assert [(d.paper_id, d.text) for d in _kept(other)] == [(pid, "typed in the second library")]
+
+
+def test_a_note_changed_after_the_list_was_made_is_not_written_over_by_restore(qtbot, lib_path, monkeypatch):
+    """The list is made when the library opens; a note changed after that (by another window) keeps its
+    change: Restore puts the kept edit in the note box as a new note, not in the Edit note box over it."""
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
+    w = _open(qtbot, lib_path)
+    (line,) = w.kept_bar.lines()
+    assert "changed since" not in line
+    def another_window():                                 # after this one listed the draft
+        with Library(lib_path) as lib:
+            lib.update_note(note_id, "the co-author's rewrite")
+
+    import threading
+
+    t = threading.Thread(target=another_window)
+    t.start()
+    t.join()
+    boxes: list[str] = []
+    monkeypatch.setattr(QInputDialog, "getMultiLineText",
+                        lambda parent, title, label, text="", *a, **k: (boxes.append(text), (text, True))[1])
+    qtbot.mouseClick(w.kept_bar.restore_button, Qt.LeftButton)
+    assert boxes == []
+    assert w.detail.paper.id == pid and w.detail.note_edit.toPlainText() == "second thought, kept"
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["the co-author's rewrite"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="process start times are read from /proc")
+def test_a_draft_whose_process_number_was_taken_since_by_another_process_is_offered(qtbot, lib_path):
+    """A window killed (a crash, power lost) leaves its process number in the draft; a process started later
+    under that number (after a restart) is not the window that typed it: the draft is offered, not hidden."""
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+    path = _keep(lib_path, pid, "note", "typed before the crash")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        data = dict(json.loads(path.read_text(encoding="utf-8")), pid=other.pid)
+        path.write_text(json.dumps(data), encoding="utf-8")
+        hour_ago = time.time() - 3600                      # written before that process started
+        os.utime(path, (hour_ago, hour_ago))
+        assert not _kept(lib_path)[0].open_elsewhere
+        w = _open(qtbot, lib_path)
+        (line,) = w.kept_bar.lines()
+        assert "typed before the crash" in line
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_draft_another_running_window_is_typing_is_not_offered(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+    path = _keep(lib_path, pid, "note", "typed in the other window")
+    other = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        data = dict(json.loads(path.read_text(encoding="utf-8")), pid=other.pid)
+        path.write_text(json.dumps(data), encoding="utf-8")   # written by that process while it runs
+        assert _kept(lib_path)[0].open_elsewhere
+        w = _open(qtbot, lib_path)
+        assert w.kept_bar.lines() == []
+    finally:
+        other.kill()
+        other.wait()
+
+
+def test_a_note_typed_for_a_paper_then_deleted_goes_with_it(window, qtbot, lib_path):
+    """Not asked about on close, nor kept in the library's folder to be offered for a paper that is gone."""
+    from .test_delete_papers_menu import _saved
+
+    lv, detail = window.library_view, window.detail
+    qtbot.waitUntil(lambda: lv.model.rowCount() > 2, timeout=10000)
+    gone, stays = lv.model.paper_id(1), lv.model.paper_id(2)
+    assert lv.select_paper(gone)
+    qtbot.keyClicks(detail.note_edit, "a note on a paper about to go")
+    assert lv.select_paper(stays)
+    qtbot.keyClicks(detail.note_edit, "a note on a paper that stays")
+    detail.kept.flush()
+    assert len(_kept(lib_path)) == 2
+    lv.paper_menu([gone]).delete(confirm=lambda text: True)
+    _saved(qtbot, window)
+    qtbot.waitUntil(lambda: gone not in lv.model.ids(), timeout=10000)
+    assert detail.unsaved_drafts() == [(stays, "note", "a note on a paper that stays")]
+    assert [(d.paper_id, d.text) for d in _kept(lib_path)] == [(stays, "a note on a paper that stays")]
+
+
+def test_a_paper_deleted_after_the_list_was_made_gets_no_draft_from_restore(qtbot, lib_path, message_boxes):
+    import threading
+
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("2")
+    path = _keep(lib_path, pid, "note", "a note whose paper goes meanwhile")
+    w = _open(qtbot, lib_path)
+    assert len(w.kept_bar.lines()) == 1
+
+    def another_window():
+        with Library(lib_path) as lib:
+            lib.delete_papers([pid])
+
+    t = threading.Thread(target=another_window)
+    t.start()
+    t.join()
+    d, check = w.kept_bar.current()
+    assert w.restore_kept_draft(d, check) is False
+    assert [m[0] for m in message_boxes] == ["information"] and "deleted since" in message_boxes[0][2]
+    assert w.detail.unsaved_drafts() == [] and path.exists()
+    (line,) = w.kept_bar.lines()
+    assert "deleted since" in line

@@ -159,6 +159,7 @@ class DetailPane(QWidget):
             self.draft_origins.clear()
             self.saving.clear()
             self.note_edits.clear()
+            self.kept.let_go()          # the old library's kept drafts stay in its folder, not followed here
         if lib is not None:
             self.drafts_library = lib.path
             self.kept.set_folder(paper_drafts.drafts_dir(lib.path))
@@ -281,6 +282,25 @@ class DetailPane(QWidget):
             self._load_drafts()
             self._render()
         return ""
+
+    def forget_deleted_papers(self) -> None:
+        """Papers were deleted: their drafts (and the files keeping them) go with them, not asked about on
+        close nor offered by the next window."""
+        from gapscope.store import LibraryError
+
+        if self.lib is None:
+            return
+        gone = set()
+        for pid in {key[0] for key in list(self.drafts) + list(self.kept.keys()) if isinstance(key, tuple)}:
+            try:
+                self.lib.get_paper(pid)
+            except LibraryError:
+                gone.add(pid)
+        for key in [k for k in list(self.drafts) if k[0] in gone and k not in self.saving]:
+            del self.drafts[key]
+            self._keep(key)
+        for key in [k for k in self.kept.keys() if isinstance(k, tuple) and k[0] in gone and k not in self.saving]:
+            self.kept.drop(key)
 
     def unsaved_drafts(self) -> list[tuple[int, str, str]]:
         """``(paper id, "tag" | "note" | "title", text)`` of each draft not saved and not being saved."""

@@ -321,7 +321,10 @@ class PdfReader(QWidget):
     def set_library(self, lib) -> None:
         self.lib = lib
         if lib is not None:
-            self.kept.set_folder(paper_drafts.drafts_dir(lib.path))
+            folder = paper_drafts.drafts_dir(lib.path)
+            if self.kept.folder is not None and folder != self.kept.folder:
+                self.kept.let_go()      # the comment kept stays in the old library's folder, offered there
+            self.kept.set_folder(folder)
         self.highlights = []
         self.pages_read = {}               # another library's attachment ids
         self.status.clear()                # it spoke of the previous library's PDF (a selection, a find)
