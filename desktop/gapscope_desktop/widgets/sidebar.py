@@ -7,7 +7,7 @@ from typing import Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
-from .. import queries
+from .. import queries, theme
 from ..write_guard import hold_menu_writers
 
 ROLE_KIND = Qt.UserRole
@@ -57,7 +57,7 @@ class Sidebar(QTreeWidget):
         f.setBold(True)
         f.setPointSizeF(f.pointSizeF() * 0.85)
         item.setFont(0, f)
-        item.setForeground(0, Qt.gray)
+        item.setForeground(0, theme.qcolor("heading"))
         item.setExpanded(True)
         return item
 
@@ -66,7 +66,7 @@ class Sidebar(QTreeWidget):
         item.setData(0, ROLE_KIND, kind)
         item.setData(0, ROLE_VALUE, value)
         item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
-        item.setForeground(1, Qt.gray)
+        item.setForeground(1, theme.qcolor("heading"))
         return item
 
     def reload(self) -> None:
@@ -114,7 +114,7 @@ class Sidebar(QTreeWidget):
     def _placeholder(self, parent: QTreeWidgetItem, text: str) -> None:
         item = QTreeWidgetItem(parent, [text, ""])
         item.setFlags(Qt.NoItemFlags)
-        item.setForeground(0, Qt.gray)
+        item.setForeground(0, theme.qcolor("heading"))
 
     def resizeEvent(self, event) -> None:  # keep counts right-aligned
         super().resizeEvent(event)
