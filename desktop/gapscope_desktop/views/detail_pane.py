@@ -115,6 +115,7 @@ class DetailPane(QWidget):
         bl.setContentsMargins(8, 4, 8, 8)
         mark_row = QHBoxLayout()
         mark_hint = QLabel("Select words in the abstract to highlight them.")
+        mark_hint.setWordWrap(True)
         theme.set_text_colour(mark_hint, "tertiary")
         mark_row.addWidget(mark_hint, 1)
         mark_row.addWidget(self.highlight_button)

@@ -239,8 +239,10 @@ class ExperimentsView(CoreView):
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
         hint_row = QHBoxLayout()
-        hint_row.addWidget(QLabel("Select a run to read its results, two or more to compare them; "
-                                  "double-click opens a run's gap."), 1)
+        history_hint = QLabel("Select a run to read its results, two or more to compare them; "
+                              "double-click opens a run's gap.")
+        history_hint.setWordWrap(True)        # wraps at a large font, never widens the window
+        hint_row.addWidget(history_hint, 1)
         hint_row.addWidget(self.resume_button)
         hl.addLayout(hint_row)
         self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list

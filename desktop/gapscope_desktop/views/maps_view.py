@@ -179,6 +179,7 @@ class MapsView(CoreView):
         self.build_button.setToolTip("Embed, classify and cluster the library (runs in the background)")
         self.build_button.clicked.connect(self.build_maps)
         self.info = QLabel()
+        self.info.setWordWrap(True)            # wraps at a large font, never widens the window
         theme.set_text_colour(self.info, "secondary")
         self.show_button = QPushButton("Show in library")
         self.show_button.setObjectName("showInLibrary")

@@ -207,6 +207,7 @@ class TriageView(CoreView):
         self.progress.setFormat("%v of %m screened")
         self._fit_progress()
         self.stats_label = QLabel()
+        self.stats_label.setWordWrap(True)     # these lines wrap at a large font, never widen the window
         self.stop_label = QLabel()
         self.stop_label.setObjectName("stoppingEstimate")
         self.stop_label.setWordWrap(True)
@@ -223,6 +224,7 @@ class TriageView(CoreView):
         self.card.setFocusPolicy(Qt.StrongFocus)
         self.card.installEventFilter(self)
         self.rank_label = QLabel()
+        self.rank_label.setWordWrap(True)
         theme.set_text_colour(self.rank_label, "secondary")
 
         self.reason = QComboBox()
