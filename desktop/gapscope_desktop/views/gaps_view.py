@@ -185,6 +185,7 @@ class GapsView(CoreView):
         self.find_button.clicked.connect(self.find_gaps)
         self.info = QLabel()
         self.info.setWordWrap(True)         # a long count ("62 gaps, 62 stale ...") wraps, never widens the window
+        self.info.setMinimumWidth(self.info.fontMetrics().averageCharWidth() * 40)   # nor shrinks to a column
         theme.set_text_colour(self.info, "secondary")
         # what the last "Find gaps" left out or refused, and why (find_gaps' notices: a corpus too short for
         # growth, ambiguous acronyms, vague concepts, pairs already established in the reference corpus)
