@@ -100,19 +100,23 @@ def main() -> None:
         counts = ", ".join(f"{ROLE_NAMES.get(k, k)} {c}" for k, c in d["evidence_counts"].items()
                            if c and k != "reference")
         text.append(f"{i:>2}. {g.statement}")
-        text.append(f"    concepts: method \u201c{g.method.label}\u201d ({d['method_papers']} papers), problem "
-                    f"\u201c{g.problem.label}\u201d ({d['problem_papers']}); abstracts mentioning both: library "
+        key = ((f", the extractor's {d['method_key_papers']}", f", the extractor's {d['problem_key_papers']}")
+               if "method_key_papers" in d else ("", ""))
+        text.append(f"    concepts: method \u201c{g.method.label}\u201d ({d['method_papers']} papers{key[0]}), problem "
+                    f"\u201c{g.problem.label}\u201d ({d['problem_papers']}{key[1]}); abstracts mentioning both: library "
                     f"{d.get('abstracts_mentioning_both')}, reference {r['co_mentions']}; evidence: {counts}")
         if d.get("plausibility"):
             text.append("    " + plausibility_line(d["plausibility"], g.method.label, g.problem.label))
         for p in r["papers"]:
-            text.append(f"      reference {p['id']:>6} {p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {p['title'][:95]}")
+            where = f"library {p['library_id']:>6}" if p.get("library_id") is not None else f"reference {p['id']:>6}"
+            text.append(f"      {where} {p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {p['title'][:95]}")
         cwc = d.get("closest_check")
         if cwc:     # the paraphrase-aware check (gaps/closest.py), when it ran
             text.append(f"    closest existing work: {plural(cwc['done'], 'abstract')} close to the pair about both (established "
                         f"from {cwc['min_done']}; {' + '.join(cwc['sources'])}); the nearest:")
             for p in d.get("closest_work") or []:
-                text.append(f"      {'did both' if p['did_both'] else 'nearest':<8} {p['similarity']:.2f} {p['source']:<9} "
+                mark = "names both" if p.get("names_both") else "about both" if p["did_both"] else "nearest"
+                text.append(f"      {mark:<10} {p['similarity']:.2f} {p['source']:<9} "
                             f"{p.get('arxiv_id') or '':<11} {p.get('year') or ''}  {str(p['title'])[:90]}")
     if a.unchecked:
         est_min = ref.min_co_mentions

@@ -21,6 +21,7 @@ from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normal
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
 from .sources.own_export import has_export_layout
 from .sources.textio import ReadMeter
+from .spans import moved_spans
 from .store.library import Library, now_iso
 
 # Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
@@ -196,8 +197,16 @@ class _Writer:
         row = self.lib.merge_fields(pid)
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title, pmid = row
         sets: dict[str, object] = {}
+        moved = None
         if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
-            sets["abstract"], sets["abstract_truncated"] = p.abstract, int(p.abstract_truncated)
+            # the user's highlights and corrections on a shortened abstract go with their words
+            moved = self._annotations_placed(pid, abstract, p.abstract) if abstract else ([], [])
+            if moved is not None:
+                sets["abstract"], sets["abstract_truncated"] = p.abstract, int(p.abstract_truncated)
+            elif len(self.report.warnings) < MAX_KEPT_ERRORS:
+                self.report.warnings.append(RecordWarning(
+                    p.location or f"{p.source} record", f"paper #{pid} keeps its shortened abstract: a highlight or"
+                    " facet correction on it could not be placed in this record's full abstract for sure"))
         if p.arxiv_id and not arxiv_id and not self._taken("arxiv_id", p.arxiv_id):
             sets["arxiv_id"] = p.arxiv_id
         if p.arxiv_version and (not version or p.arxiv_version > version) and (arxiv_id or "arxiv_id" in sets):
@@ -227,6 +236,8 @@ class _Writer:
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
+            if moved is not None and any(moved):
+                self.lib.move_abstract_spans(pid, *moved)
             ids = (sets.get("arxiv_id"), sets.get("doi"), sets.get("pmid"))
             self.index.update_ids(pid, *ids)  # type: ignore[arg-type]
             if "norm_title" in sets:
@@ -234,6 +245,18 @@ class _Writer:
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
         return title
+
+    def _annotations_placed(self, pid: int, old: str, new: str) -> Optional[tuple[list, list]]:
+        """The paper's highlights ``(id, start, end, new_start, new_end)`` and facet corrections
+        ``(start, end, new_start, new_end)`` on abstract ``old`` placed in ``new``; None when one of them
+        cannot be placed for sure."""
+        highlights = [(h["id"], h["start"], h["end"]) for h in self.lib.highlights_with_ids(pid)]
+        corrections = [(c["start"], c["end"]) for c in self.lib.facet_corrections(pid)]
+        to = moved_spans(old, new, [h[1:] for h in highlights] + corrections)
+        if to is None:
+            return None
+        return ([(*h, *t) for h, t in zip(highlights, to)],
+                [(*c, *t) for c, t in zip(corrections, to[len(highlights):])])
 
     def _taken(self, column: str, value: str) -> bool:
         return self.lib.paper_with(column, value) is not None

@@ -30,6 +30,7 @@ from .store.integrity import REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS, Unreada
 from .models import is_untitled
 from .sources.dedup import normalize_title
 from .sources.markup import first_markup, has_markup, markup_to_text
+from .spans import moved_spans
 from .textfmt import plural
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
@@ -422,7 +423,9 @@ def _write_down(lib, payload: dict[str, Any]) -> Path:
 def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
     """The markup taken out of the titles and abstracts the check found holding it, as an import takes it
     out now, after their texts as they were are written down (the source records keep them too). A
-    paper edited since the check keeps its new text; a title that would be left empty keeps its markup."""
+    paper edited since the check keeps its new text; a title that would be left empty keeps its markup.
+    The user's highlights and facet corrections hold character offsets into the abstract: they move with
+    their words; an abstract where one cannot be placed for sure keeps its markup (and is named)."""
     wanted = {m["paper_id"] for m in report.markup}
     changes = []
     for pid, title, abstract, fields in _with_markup(lib):
@@ -430,16 +433,29 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
             continue
         old: dict[str, str] = {}
         new: dict[str, str] = {}
+        spans: dict[str, list] = {"highlights": [], "corrections": []}
         if "title" in fields and _cleaned(title).strip():
             old["title"], new["title"] = title, _cleaned(title)
             new["norm_title"] = "" if is_untitled(new["title"]) else normalize_title(new["title"])
         if "abstract" in fields:
-            old["abstract"], new["abstract"] = abstract, _cleaned(abstract)
+            cleaned = _cleaned(abstract)
+            spans = _spans_moved(lib, pid, abstract, cleaned)
+            if spans is None:
+                out.not_repaired.append(
+                    f"paper {pid}: its abstract keeps its markup, as a highlight or facet correction on it could not"
+                    " be placed in the text without markup for sure (remove that annotation and repair again to"
+                    " clean it)")
+            else:
+                old["abstract"], new["abstract"] = abstract, cleaned
         if old:
-            changes.append({"paper_id": pid, "old": old, "new": new})
+            changes.append({"paper_id": pid, "old": old, "new": new, **(spans or {})})
     if not changes:
         return
     dest = _write_down(lib, {"papers": [{"paper_id": c["paper_id"], "old": c["old"],
+                                         **({"highlights_at": [h[:3] for h in c["highlights"]]} if c.get("highlights")
+                                            else {}),
+                                         **({"facet_corrections_at": [k[:2] for k in c["corrections"]]}
+                                            if c.get("corrections") else {}),
                                          "reason": "HTML markup taken out of the text"} for c in changes]})
     try:
         out.markup_cleaned = lib.replace_paper_texts(changes)
@@ -448,3 +464,16 @@ def _clean_markup(lib, report: IntegrityReport, out: RepairReport) -> None:
         out.not_repaired.append(f"the markup was not taken out (nothing changed): {exc}")
     else:
         out.markup_saved_to = str(dest)
+
+
+def _spans_moved(lib, paper_id: int, old: str, new: str) -> Optional[dict[str, list]]:
+    """Where the paper's highlights ``(id, start, end, new_start, new_end)`` and facet corrections
+    ``(start, end, new_start, new_end)`` fall in ``new``, the abstract ``old`` without its markup: each
+    span moves with its words; None when one of them cannot be placed there for sure."""
+    highlights = [(h["id"], h["start"], h["end"]) for h in lib.highlights_with_ids(paper_id)]
+    corrections = [(c["start"], c["end"]) for c in lib.facet_corrections(paper_id)]
+    to = moved_spans(old, new, [h[1:] for h in highlights] + corrections, reads_as=_cleaned)
+    if to is None:
+        return None
+    return {"highlights": [(*h, *t) for h, t in zip(highlights, to)],
+            "corrections": [(*c, *t) for c, t in zip(corrections, to[len(highlights):])]}

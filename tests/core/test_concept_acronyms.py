@@ -228,6 +228,31 @@ def test_an_ambiguous_acronym_is_no_gap_end_and_a_notice_names_it(spread):
     assert len(note) == 1 and "SAGE (2 expansions in" in note[0] and "not listed" in note[0]
 
 
+def test_an_acronym_only_its_coiners_write_is_no_gap_end_nor_a_related_concept(spread):
+    """"DIVE" on the 10,653-paper library: the names of two papers' systems and three papers that "dive into"
+    a topic made one concept; a gap may not name it."""
+    from gapscope.concepts.acronyms import read_acronyms
+    from gapscope.concepts.model import ConceptSet
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates = spread
+    best = concept_gaps(cs, dates, top=5)[0]
+    mid = best.method.cluster
+    concepts = [replace(c, phrase="DIVE") if c.id == mid else c for c in cs.concepts]
+    dive = next(c for c in concepts if c.id == mid)
+    papers = sorted(dive.papers)
+    texts = {p: (f"DIVE: a system of paper {p}. We propose DIVE for this task." if k < 2
+                 else f"Paper {p}. We take a deep dive into this task.") for k, p in enumerate(papers)}
+    acr = read_acronyms(concepts, texts)
+    assert acr[mid].system_name and acr[mid].users == 0
+    notices: list[str] = []
+    gaps = concept_gaps(ConceptSet(concepts, cs.batch, cs.fingerprint), dates, top=5, acronyms=acr, notices=notices)
+    assert gaps and not any(mid in (g.method.cluster, g.problem.cluster) for g in gaps)
+    assert not any("\u201cDIVE\u201d" in g.statement for g in gaps)
+    note = [n for n in notices if "coined" in n]
+    assert len(note) == 1 and "DIVE (" in note[0] and "not listed" in note[0]
+
+
 def test_gaps_show_and_json_carry_the_expansion(spread):
     from gapscope.concepts.acronyms import reading_line
 

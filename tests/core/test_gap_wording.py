@@ -46,7 +46,7 @@ def test_a_concept_ending_in_its_acronym_reads_with_brackets_in_the_statement():
     p = SimpleNamespace(phrase="whole-slide images WSIs", n_papers=12)
     s = statement(m, p, 0, [], [], expansions={"SAM": "segment anything model"})
     assert s.startswith("Apply “SAM (segment anything model)” to “whole-slide images (WSIs)”: 31 papers in the "
-                        "library use SAM and 12 address whole-slide images (WSIs), yet none"), s
+                        "library mention SAM and 12 mention whole-slide images (WSIs), yet none"), s
     assert readable_phrase("Mixture-of-Experts MoE") == "Mixture-of-Experts (MoE)"
     assert readable_phrase("flow matching NVS") == "flow matching NVS"
     assert readable_phrase("YOLOv8") == "YOLOv8"

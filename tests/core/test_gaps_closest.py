@@ -7,6 +7,7 @@ without abstract vectors is named in a notice with the command that makes them."
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import replace
 
 import numpy as np
@@ -128,15 +129,15 @@ def test_paraphrased_abstracts_make_a_pair_established_that_the_phrase_check_mis
     assert not r3["established"] and sum(x["did_both"] for x in r3["closest_work"]) >= 1
 
 
-def _synthetic_source(tmp_path, cs, m, p, n_done):
-    """A reference whose ``n_done`` abstracts lie between the pair's phrase vectors (and name neither
-    phrase) among filler abstracts pointing elsewhere."""
+def _synthetic_source(tmp_path, cs, m, p, n_done, abstract="We carry one idea over to another field, in words of our own.",
+                      arxiv=()):
+    """A reference whose ``n_done`` abstracts (``abstract``: by default naming neither phrase; ``arxiv``: their
+    arXiv ids) lie between the pair's phrase vectors among filler abstracts pointing elsewhere."""
     from gapscope.gaps.closest import AbstractSource
     from gapscope.store.library import ReadOnlyLibrary
 
-    rows = [(f"Paraphrase {i}", "We carry one idea over to another field, in words of our own.", 2026)
-            for i in range(n_done)] + FILLER
-    path = make_reference(tmp_path / f"ref{n_done}.gapscope", rows)
+    rows = [(f"Paraphrase {i}", abstract, 2026, *arxiv[i:i + 1]) for i in range(n_done)] + FILLER
+    path = make_reference(tmp_path / f"ref{n_done}-{zlib.crc32(abstract.encode())}.gapscope", rows)
     lib = ReadOnlyLibrary(path, create=False)
     rng = np.random.default_rng(0)
     mid = m.vector / np.linalg.norm(m.vector) + p.vector / np.linalg.norm(p.vector)
@@ -186,6 +187,36 @@ def test_concept_gaps_leave_out_a_pair_done_in_other_words_and_keep_closest_work
     assert (m0.phrase, p0.phrase) in [_pair(g) for g in plain]
     assert all(g.details["closest_work"] is None for g in plain)
     lib.close()
+
+
+def test_a_reference_abstract_the_library_holds_is_the_librarys_paper(tmp_path):
+    """A library inside the reference corpus is common: an abstract the reference holds that is one of the
+    library's papers (its arXiv id) is reported as the library's (source, id), counted with the library's
+    papers that did both, and listed once; only the abstracts naming both concepts are "named_both"."""
+    from gapscope.gaps.closest import AbstractSource, ClosestWork, ConceptVectors
+    from gapscope.store.library import ReadOnlyLibrary
+
+    cs, dates, pv, _listed, m0, p0, params = top_pair_and_params()
+    text = f"We apply {m0.phrase} to {p0.phrase}."
+    ref_lib, ref_src = _synthetic_source(tmp_path, cs, m0, p0, n_done=2, abstract=text,
+                                         arxiv=["2601.00001", "2601.00002"])
+    own = ReadOnlyLibrary(make_reference(tmp_path / "lib.gapscope", [("Paraphrase 0", text, 2026, "2601.00001")]
+                                         + FILLER[:3]), create=False)
+    ids = np.array(sorted(p.id for p in own.get_papers(list(range(1, 10)))), dtype=np.int64)
+    far = np.random.default_rng(1).normal(size=(len(ids), len(m0.vector))).astype(np.float32)
+    lib_src = AbstractSource("library", own, ids, far / np.linalg.norm(far, axis=1, keepdims=True))
+    try:
+        r = ClosestWork([ref_src, lib_src], ConceptVectors(pv), params).check(m0, p0)
+        copy = own.paper_with_ids("2601.00001", None)
+        theirs = ref_lib.paper_with_ids("2601.00002", None)
+    finally:
+        own.close()
+        ref_lib.close()
+    assert copy is not None and theirs is not None
+    assert sorted((x["source"], x["id"]) for x in r["named_both"]) == [("library", copy), ("reference", theirs)]
+    mine = [x for x in r["closest_work"] if x["arxiv_id"] == "2601.00001"]
+    assert len(mine) == 1 and (mine[0]["source"], mine[0]["id"]) == ("library", copy) and mine[0]["names_both"]
+    assert r["done_library"] == [copy] and r["done_elsewhere"] == 1
 
 
 def test_a_library_and_reference_without_vectors_are_named_in_a_notice(tmp_path):

@@ -182,8 +182,35 @@ def test_gaps_show_prints_how_sure_each_quote_is_and_why_none_is(lib, capsys):
                       {"paper_id": 7, "text": STATES, "shortcoming": "prior", "confidence": 0.986}]})
     silent = Gap("method_x_problem", 0.8, "Apply “a” to “c”.", None, None, [], roles={},
                  details={"level": "concept", "shortcoming_sentences": [], "quote_note": note})
+    # as gaps found before quotes had labels keep them: the text alone
+    stored = Gap("method_x_problem", 0.7, "Apply “a” to “d”.", None, None, [], roles={},
+                 details={"level": "concept", "shortcoming_sentences": [{"paper_id": 8, "text": AIMS}]})
     _print_gap(quoting, lib, full=True)
     _print_gap(silent, lib, full=True)
+    _print_gap(stored, lib, full=True)
     out = capsys.readouterr().out
     assert f"shortcoming (7, prior 0.98): {STATES[:200]}" in out
+    assert f"shortcoming (8): {AIMS}" in out
     assert f"shortcoming: {note}" in out and "quote_note" not in out
+
+
+def test_an_unaddressed_gap_quotes_other_papers_before_a_papers_second_sentence(lib, monkeypatch):
+    """A paper with a sure abstract sentence and a sure one in its PDF's Discussion does not fill the statement's
+    quotes while another paper states the shortcoming too."""
+    import gapscope.facets.store as facet_store
+    from gapscope.gaps.find import quote_shortcomings
+    from gapscope.gaps.model import Gap
+
+    a, b = _paper(lib, "Two sentences"), _paper(lib, "One sentence")
+    said = {a: [{"text": "A fails on X.", "shortcoming": "prior", "confidence": 0.99, "role": "background",
+                 "corrected": False},
+                {"text": "A also fails on Y.", "shortcoming": "prior", "confidence": 0.98, "role": "background",
+                 "corrected": False, "section": "Discussion", "section_kind": "discussion", "page": 7}],
+            b: [{"text": "B fails on X.", "shortcoming": "prior", "confidence": 0.95, "role": "background",
+                 "corrected": False}]}
+    monkeypatch.setattr(facet_store, "shortcoming_sentences", lambda lib, pids: {p: said[p] for p in pids if p in said})
+    gap = Gap("unaddressed_shortcoming", 0.5, "2 papers state \u201cX\u201d, yet none.", None, None, [a, b],
+              roles={a: "shortcoming", b: "shortcoming"})
+    quote_shortcomings(lib, [gap], per_gap=2)
+    assert [q["text"] for q in gap.details["quotes"]] == ["A fails on X.", "B fails on X.", "A also fails on Y."]
+    assert "\u201cA fails on X.\u201d (prior 0.99) / \u201cB fails on X.\u201d (prior 0.95)" in gap.statement

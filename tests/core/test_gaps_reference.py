@@ -13,14 +13,16 @@ from tests.core.test_gaps_rank import constructed_graph
 
 
 def make_reference(path, rows):
-    """A reference library at ``path`` holding ``rows`` (title, abstract, year), through the normal import."""
+    """A reference library at ``path`` holding ``rows`` (title, abstract, year[, arXiv id]), through the
+    normal import."""
     from gapscope.ingest import ingest_papers
     from gapscope.models import Paper
     from gapscope.store import Library
 
     lib = Library(path)
-    ingest_papers(lib, [Paper(title=t, abstract=a, year=y, source="ref", source_key=str(i))
-                        for i, (t, a, y) in enumerate(rows)], kind="import", source="ref", target="test")
+    ingest_papers(lib, [Paper(title=r[0], abstract=r[1], year=r[2], source="ref", source_key=str(i),
+                              arxiv_id=r[3] if len(r) > 3 else None)
+                        for i, r in enumerate(rows)], kind="import", source="ref", target="test")
     lib.close()
     return path
 
@@ -59,7 +61,10 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     assert sorted(p["title"] for p in r["papers"]) == [f"Tried {i}" for i in range(n - 1)]
     assert all(p["year"] == 2026 and isinstance(p["id"], int) for p in r["papers"])
     assert kept.details["evidence_counts"]["reference"] == n - 1
-    assert kept.statement.endswith(f"Already tried in the reference corpus: {n - 1} abstracts.")
+    # they combine the pair: counted once, in the statement's count of the abstracts that combine it
+    assert kept.details["combined_by"]["count"] == n - 1
+    assert f"yet only {n - 1} abstracts combine them so far (all in the reference corpus; e.g. \u201cTried " in kept.statement
+    assert "Already tried" not in kept.statement
     # untouched pairs say none was found; the walk went past the dropped pair to keep as many gaps
     assert all(g.details["reference"]["co_mentions"] == 0 for g in again if _pair(g) != (m1, p1))
     assert len(again) == len(listed)
@@ -75,6 +80,30 @@ def test_established_pair_is_dropped_and_a_rarer_one_kept_with_its_reference_pap
     assert concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, reference=ref, notices=notices) == []
     assert any(x.startswith("only 0 concept gaps among the best") for x in notices)
     ref.close()
+
+
+def test_a_reference_paper_the_library_holds_is_counted_as_the_librarys(tmp_path):
+    """A library inside the reference corpus is common: a reference abstract that names both concepts and
+    is one of the library's papers (its arXiv id) is counted and listed as the library's, once."""
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.reference import ReferenceCorpus
+
+    cs, dates, pv = constructed_graph(seed=2)
+    listed = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0)
+    m1, p1 = _pair(listed[1])
+    rows = [("Ours", f"A first try of {m1} on {p1}.", 2026, "2601.00001"),
+            ("Theirs", f"A second try of {m1} on {p1}.", 2026, "2601.00002")] + FILLER
+    ref = ReferenceCorpus.open(make_reference(tmp_path / "ref.gapscope", rows))
+    mine = max(dates) + 1                                   # the library's copy of "Ours"
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, reference=ref,
+                         held=lambda ids: {a: mine for a in ids if a == "2601.00001"})
+    ref.close()
+    kept = next(g for g in again if _pair(g) == (m1, p1))
+    papers = {p["title"]: p for p in kept.details["reference"]["papers"]}
+    assert papers["Ours"]["library_id"] == mine and "library_id" not in papers["Theirs"]
+    assert kept.details["combined_by"] == {"count": 2, "papers": [mine]}
+    assert kept.roles[mine] == "both"
+    assert "yet only 2 abstracts combine them so far (1 in the library, 1 in the reference corpus" in kept.statement
 
 
 def test_threshold_is_a_share_of_a_large_reference():

@@ -1,7 +1,8 @@
 """A gap's statement agrees with its own evidence: a method x problem pair that some abstracts already
-combine (named by the extractor, mentioned together in the text, or found about both by the closest-work
-check) says "only N abstracts combine them so far (e.g. “Title”)", never "none of them combines the two", and lists
-them as the papers that already did both."""
+combine (named by the extractor, mentioned together in the text, or named together in an abstract another
+source holds) says "only N abstracts combine them so far (e.g. “Title”)", never "none of them combines the
+two", and lists them as the papers that already did both; an abstract only about both by meaning combines
+nothing."""
 
 from __future__ import annotations
 
@@ -49,27 +50,43 @@ def test_a_pair_one_abstract_mentions_says_so_and_names_it():
     assert [x.score for x in again] == sorted((x.score for x in again), reverse=True)
 
 
-def test_abstracts_the_closest_work_check_finds_about_both_are_counted_and_quoted(tmp_path):
+def test_only_abstracts_that_name_both_concepts_combine_a_pair_not_those_about_both_by_meaning(tmp_path):
+    """The closest-work check reads abstracts "about both" by meaning (one named, the other close: a
+    human-object interaction paper next to "human-AI collaboration"); enough of them make a pair established,
+    but an abstract that names neither concept is no evidence that it combined them: the statement says none
+    combines the two, and they are closest existing work, not papers that already did both. The same
+    abstracts naming both concepts combine the pair."""
     from gapscope.gaps.candidates import concept_gaps
     from gapscope.gaps.closest import ClosestWork, ConceptVectors
 
     cs, dates, pv, _listed, m0, p0, params = top_pair_and_params()
-    lib, src = _synthetic_source(tmp_path, cs, m0, p0, n_done=2)      # two did both: below the count
-    try:
-        again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0,
-                             closest=ClosestWork([src], ConceptVectors(pv), params))
-    finally:
-        lib.close()
-    assert all(_consistent(g) for g in again)
-    g = next(x for x in again if _pair(x) == (m0.phrase, p0.phrase))
-    assert g.details["closest_check"]["done"] == 2 and g.details["combined_by"]["count"] == 2
-    # both are the reference's: the statement says so, next to the library's own counts
+
+    def listed_with(**kw):
+        lib, src = _synthetic_source(tmp_path, cs, m0, p0, n_done=2, **kw)      # two about both: below the count
+        try:
+            again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0,
+                                 closest=ClosestWork([src], ConceptVectors(pv), params))
+        finally:
+            lib.close()
+        assert all(_consistent(g) for g in again)
+        return next(x for x in again if _pair(x) == (m0.phrase, p0.phrase))
+
+    g = listed_with()
+    assert g.details["closest_check"]["done"] == 2 and g.details["combined_by"]["count"] == 0
+    assert "yet none of them combines the two" in g.statement, g.statement
+    about = [x for x in g.details["closest_work"] if x["did_both"]]
+    assert len(about) == 2 and not any(x["names_both"] for x in about)
+    assert "both" not in g.roles.values()
+    # the same abstracts naming both concepts: both combine the pair, and the statement says where they are
+    g = listed_with(abstract=f"We apply {m0.phrase} to {p0.phrase}, in words of our own.")
+    assert g.details["combined_by"]["count"] == 2
+    assert all(x["names_both"] for x in g.details["closest_work"] if x["did_both"])
     assert re.search(r"yet only 2 abstracts combine them so far \(all in the reference corpus; "
                      r"e\.g\. \u201cParaphrase [01]\u201d\)", g.statement), g.statement
 
 
 def test_the_statement_says_where_the_abstracts_that_combine_the_pair_are():
-    """After "N papers in the library use X", "only 4 abstracts combine them" read as the library's, and a
+    """After "N papers in the library mention X", "only 4 abstracts combine them" read as the library's, and a
     search of the library found one: the statement says how many are the reference corpus's."""
     from types import SimpleNamespace
 

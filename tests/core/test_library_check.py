@@ -400,3 +400,35 @@ def test_markup_stored_before_imports_took_it_out_is_reported_and_cleaned(folder
     assert lib._conn.execute("SELECT paper_id, data FROM source_records ORDER BY id").fetchall() == records_before
     assert check_library(lib).clean
     assert pid in _found(lib, "teachers ratings") and other in _found(lib, "cost estimation")
+
+
+def test_repairing_markup_moves_highlights_and_corrections_with_their_words(folder_library):
+    """Highlights and facet corrections are kept on the abstract's character offsets: when --repair takes
+    the markup out of an abstract they move with their words (a highlight's comment still on the words it
+    was written about); an abstract where one cannot be placed for sure keeps its markup and is named."""
+    lib = folder_library
+    pid, other = lib.list_paper_ids()[2:4]
+    abstract = "<p>Teachers&#39; ratings of <i>software</i> estimation.</p><p>The key limitation is the small sample.</p>"
+    odd = "<p>Teachers&#39; ratings of effort.</p>"
+    with lib.transaction() as conn:          # as an import before markup.py left them
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (abstract, pid))
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (odd, other))
+    words = "ratings of <i>software</i> estimation"
+    hid = lib.add_highlight(pid, abstract.index(words), abstract.index(words) + len(words), comment="cite this")
+    sentence = "The key limitation is the small sample."
+    at = abstract.index(sentence)
+    lib.set_facet_correction(pid, at, at + len(sentence), None, "own", "2026-01-01T00:00:00+00:00")
+    lib.add_highlight(other, odd.index("39;"), odd.index(" of"))     # begins inside an entity: no sure place
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--repair", "--quiet"])
+    assert r.exit_code == 3, r.output
+    new = lib.get_paper(pid).abstract
+    assert new == "Teachers' ratings of software estimation. The key limitation is the small sample."
+    (h,) = lib.highlights_with_ids(pid)
+    assert (h["id"], new[h["start"]:h["end"]], h["comment"]) == (hid, "ratings of software estimation", "cite this")
+    (c,) = lib.facet_corrections(pid)
+    assert (new[c["start"]:c["end"]], c["shortcoming"]) == (sentence, "own")
+    assert lib.get_paper(other).abstract == odd and f"paper {other}: its abstract keeps its markup" in r.output
+    (saved,) = (lib.path / "backups").glob("check-repair-*.json")
+    kept = {p["paper_id"]: p for p in json.loads(saved.read_text(encoding="utf-8"))["papers"]}
+    assert kept[pid]["highlights_at"] == [[hid, abstract.index(words), abstract.index(words) + len(words)]]
+    assert other not in kept

@@ -171,6 +171,21 @@ def test_label_bigrams_only_join_adjacent_words_and_skip_fillers():
     assert "lie" in " ".join(kws[0]).lower() and any("sheaves" in w for w in kws[1])
 
 
+def test_a_keyword_cut_from_a_longer_term_is_shown_whole():
+    """The bigrams cut "mean average precision" to "mean average": a cluster of the 10,653-paper library was
+    labelled "ViTs, mean average, tiny"."""
+    from gapscope.maps.labels import ctfidf_keywords
+
+    detection = ["We report mean average precision on drone images.", "Mean average precision rises for drones.",
+                 "Drone detectors reach a higher mean average precision.", "Mean average precision of drones.",
+                 "Tiny drones are hard; the tiny ones blur."]
+    other = ["Sheaves on curves.", "Coherent sheaves on curves.", "Curves and sheaves."]
+    kws = ctfidf_keywords([detection, other], top_n=4)
+    assert "mean average precision" in [k.lower() for k in kws[0]], kws
+    assert not {"mean average", "average precision", "mean", "average", "precision"} & {k.lower() for k in kws[0]}
+    assert "tiny" in kws[0] or "drones" in kws[0]           # words with no one longer term stay as they are
+
+
 def test_keyword_labels_write_acronyms_and_names_as_the_texts_do():
     """Keywords are counted in lower case; a label shows them as the cluster's texts write them ("LRMs,
     ViTs", "Nash"), while a word capitalised only at a sentence's start stays in lower case."""

@@ -109,9 +109,9 @@ def test_analyze_records_the_maps_kept_by_a_cancelled_build(lib_and_data, monkey
 
 
 # --- Cancel inside a k-means run (faiss's k-means is one C++ call that reads no token) ------------------
-def _faiss_runs(monkeypatch, after_first=None):
-    """The iteration counts of each faiss Clustering.train call; ``after_first()`` runs once the first
-    returns (a Cancel as the k-means is under way)."""
+def _faiss_runs(monkeypatch, during=None):
+    """The iteration counts of each faiss Clustering.train call; ``during()`` runs inside the first one, in
+    its thread, before faiss computes (a Cancel as the k-means is under way)."""
     import faiss
 
     runs: list[int] = []
@@ -119,33 +119,60 @@ def _faiss_runs(monkeypatch, after_first=None):
 
     def train(self, *args, **kwargs):
         runs.append(int(self.niter))
-        out = real(self, *args, **kwargs)
-        if after_first is not None and len(runs) == 1:
-            after_first()
-        return out
+        if during is not None and len(runs) == 1:
+            during()
+        return real(self, *args, **kwargs)
 
     monkeypatch.setattr(faiss.Clustering, "train", train)
     return runs
 
 
-def test_kmeans_stops_between_its_iterations_when_cancelled(lib_and_data, monkeypatch):
+def test_a_cancel_during_the_kmeans_ends_it_at_once_and_drops_its_result(lib_and_data, monkeypatch):
+    """The caller ends Cancelled while faiss still computes; the call runs on by itself and is dropped."""
+    import threading
+
     from gapscope.jobs import CancelToken, Cancelled
     from gapscope.maps.cluster import spherical_kmeans
 
     _, data = lib_and_data
     token = CancelToken()
-    runs = _faiss_runs(monkeypatch, after_first=token.cancel)
-    with pytest.raises(Cancelled):
-        spherical_kmeans(data["topic"][1], 12, seed=0, niter=20, cancel=token)
-    assert len(runs) == 1 and runs[0] < 20         # the iterations after the Cancel never ran
+    release = threading.Event()
+
+    def cancel_then_hold():                        # Cancel while faiss computes, which takes a while
+        token.cancel()
+        release.wait(30)
+
+    runs = _faiss_runs(monkeypatch, during=cancel_then_hold)
+    try:
+        with pytest.raises(Cancelled):
+            spherical_kmeans(data["topic"][1], 12, seed=0, niter=20, cancel=token)
+        assert not release.is_set()                # the caller did not wait for faiss
+    finally:
+        release.set()
+    for t in [t for t in threading.enumerate() if t.name == "gapscope-kmeans"]:
+        t.join(30)
+        assert not t.is_alive()
+    assert runs == [20]                            # one call, left to end by itself
 
 
+def _tied_points():
+    """Unit vectors with many exact duplicates: 4 distinct points, 90 rows. With 12 clusters most start
+    empty and are split again and again, and centroids tie."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    base = rng.normal(size=(4, 16)).astype(np.float32)
+    return base[rng.integers(0, len(base), 90)]
+
+
+@pytest.mark.parametrize("case", ["library", "ties"])
 @pytest.mark.parametrize("niter, points_per_centroid", [(20, 256), (12, 8), (7, 256)])
-def test_kmeans_read_in_steps_gives_the_clusters_of_one_faiss_run(lib_and_data, monkeypatch, niter,
-                                                                  points_per_centroid):
-    """Not cancelled, the k-means that reads Cancel between its steps gives the centroids and clusters of
-    faiss's own k-means in one call, bit for bit: a map built again with the same seed does not change.
-    (8 points per centroid: faiss trains on its seeded sample of the papers, the same at every step.)"""
+def test_kmeans_with_a_token_gives_the_clusters_of_one_faiss_run(lib_and_data, monkeypatch, case, niter,
+                                                                 points_per_centroid):
+    """With a token (Cancel can stop it) the k-means gives the centroids and clusters of faiss's own k-means
+    in one call, bit for bit: a map built again with the same seed does not change. (8 points per centroid:
+    faiss trains on its seeded sample of the papers. "ties": points that tie, where runs of a few
+    iterations from the last run's centroids gave other clusters.)"""
     import faiss
     import numpy as np
 
@@ -153,7 +180,7 @@ def test_kmeans_read_in_steps_gives_the_clusters_of_one_faiss_run(lib_and_data, 
     from gapscope.maps.cluster import assign, normalize, spherical_kmeans
 
     _, data = lib_and_data
-    x = normalize(data["topic"][1])
+    x = normalize(data["topic"][1] if case == "library" else _tied_points())
     for seed in (0, 3):
         one = faiss.Kmeans(x.shape[1], 12, niter=niter, spherical=True, seed=seed + 1, verbose=False,
                            min_points_per_centroid=1, max_points_per_centroid=points_per_centroid)
@@ -162,7 +189,7 @@ def test_kmeans_read_in_steps_gives_the_clusters_of_one_faiss_run(lib_and_data, 
         stepped = spherical_kmeans(x, 12, seed=seed, niter=niter, points_per_centroid=points_per_centroid,
                                    cancel=CancelToken())
         monkeypatch.undo()
-        assert len(runs) > 1 and sum(runs) == niter
+        assert runs == [niter]
         assert np.array_equal(stepped.centroids, normalize(one.centroids))
         assert np.array_equal(stepped.labels, assign(x, normalize(one.centroids))[1])
         plain = spherical_kmeans(x, 12, seed=seed, niter=niter, points_per_centroid=points_per_centroid)

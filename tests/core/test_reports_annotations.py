@@ -72,8 +72,9 @@ def test_the_cli_lists_and_removes_a_pdf_highlight(library, shared_data):
     data = json.loads(r.invoke(main, ["-L", path, "annotate", "show", str(pid), "--json"]).output)
     assert [h["text"] for h in data["pdf_highlights"]] == ["expository writing is a distinct genre"]
     abstract_before = library.highlights_with_ids(pid)
-    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
+    res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])], input="y\n")
     assert res.exit_code == 0, res.output
+    assert "the framing we reuse" in res.output             # its comment was shown before it went
     assert library.pdf_highlights(pid) == [] and len(abstract_before) == 1
     assert library.highlights_with_ids(pid) == abstract_before
     res = r.invoke(main, ["-L", path, "annotate", "unhighlight", "--pdf", str(pdf_hl["id"])])
@@ -141,3 +142,40 @@ def test_the_cli_says_which_of_a_papers_pdfs_a_highlight_is_in(library, shared_d
     data = json.loads(r.invoke(main, ["-L", str(library.path), "annotate", "show", str(pid), "--json"]).output)
     assert [(h["pdf"], h["attachment_id"]) for h in data["pdf_highlights"]] == [
         (PDF, library.attachments_of(pid)[0]["id"]), ("2023.eacl-main.121.pdf", second.attachment_id)]
+
+
+def test_reports_and_the_notes_export_name_the_pdf_of_a_paper_with_several(library, shared_data, tmp_path):
+    """A paper with two PDFs: each highlight says which file it is in (page 2 of one, page 10 of the other)
+    in every report format and in the notes export; with one PDF, the page alone."""
+    import json
+
+    from gapscope.exports import export_text
+    from gapscope.fulltext.attach import attach_file
+
+    pid = _annotated(library, shared_data)
+    write_report(library, "md", tmp_path / "one.md")
+    one = (tmp_path / "one.md").read_text(encoding="utf-8")
+    assert "(PDF page 2) — the framing" in one and ".pdf" not in one[one.index("## Notes and highlights"):]
+    assert "(yellow, PDF page 2) — the framing" in export_text(library, "notes-md", [pid])
+
+    second = attach_file(library, shared_data / "pdfs" / "cs" / "2023.eacl-main.121.pdf", paper_id=pid)
+    library.add_pdf_highlight(pid, second.attachment_id, 10, "Human evaluation is a noisy process")
+    first_in = f"“expository writing is a distinct genre” (PDF page 2 of {PDF}) — the framing we reuse"
+    second_in = "“Human evaluation is a noisy process” (PDF page 10 of 2023.eacl-main.121.pdf)"
+    for fmt in ("md", "html", "pdf"):
+        write_report(library, fmt, tmp_path / f"r.{fmt}")
+    md = (tmp_path / "r.md").read_text(encoding="utf-8")
+    assert first_in in md.replace("\\", "") and second_in in md.replace("\\", "")
+    html = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert f"(PDF page 2 of {PDF})" in html and "(PDF page 10 of 2023.eacl-main.121.pdf)" in html
+    from pypdf import PdfReader
+
+    text = re.sub(r"\s+", " ", " ".join(p.extract_text() for p in PdfReader(str(tmp_path / "r.pdf")).pages))
+    assert f"PDF page 2 of {PDF}" in text and "PDF page 10 of 2023.eacl-main.121.pdf" in text
+
+    notes = export_text(library, "notes-md", [pid]).replace("\\", "")
+    assert f"(yellow, PDF page 2 of {PDF}) — the framing we reuse" in notes
+    assert "(yellow, PDF page 10 of 2023.eacl-main.121.pdf)" in notes
+    (item,) = json.loads(export_text(library, "notes-json", [pid]))
+    assert [(h["pdf"], h["page"], h["attachment_id"]) for h in item["pdf_highlights"]] == [
+        (PDF, 2, library.attachments_of(pid)[0]["id"]), ("2023.eacl-main.121.pdf", 10, second.attachment_id)]

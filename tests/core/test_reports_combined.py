@@ -11,8 +11,14 @@ def test_the_why_line_counts_what_the_statement_counts():
          "combined_by": {"count": 4, "papers": [1366]}}
     line = _concept_pair(d, "Squeeze-and-Excitation", "medical image segmentation")[0]
     assert "none of them combines" not in line
-    assert line == ("In the library 8 papers use Squeeze-and-Excitation and 42 papers address medical image segmentation; "
-                    "4 abstracts combine them (1 in the library, 3 in the reference corpus).")
+    assert line == ("In the library 8 papers mention Squeeze-and-Excitation and 42 papers mention medical image "
+                    "segmentation; 4 abstracts combine them (1 in the library, 3 in the reference corpus).")
+    # the search that finds the papers counted for each end (those of the text) follows
+    d.update(method_search='"Squeeze-and-Excitation" OR "SE blocks"', problem_search='"medical image segmentation"')
+    said = _concept_pair(d, "Squeeze-and-Excitation", "medical image segmentation")[1]
+    assert ("`gapscope search '\"Squeeze-and-Excitation\" OR \"SE blocks\"'` for Squeeze-and-Excitation, "
+            "`gapscope search '\"medical image segmentation\"'` for medical image segmentation") in said, said
+    del d["method_search"], d["problem_search"]
     d["combined_by"] = {"count": 1, "papers": []}
     d["abstracts_mentioning_both"] = 1
     assert _concept_pair(d, "A", "B")[0].endswith(

@@ -39,6 +39,10 @@ def _gaps(ids: list[int], papers) -> list[Gap]:
                       "did_both": True},
                      {"source": "library", "id": ids[0], "arxiv_id": papers[0].arxiv_id, "title": papers[0].title,
                       "year": papers[0].year, "similarity": 0.69, "to_method": 0.6, "to_problem": 0.6,
+                      "did_both": False},
+                     # found in the reference corpus, which holds the library's paper too
+                     {"source": "reference", "id": 70692, "arxiv_id": papers[9].arxiv_id, "title": papers[9].title,
+                      "year": papers[9].year, "similarity": 0.68, "to_method": 0.6, "to_problem": 0.55,
                       "did_both": False}],
                  "closest_check": {"established": False, "done": 1, "min_done": 5, "sources": ["library"]},
                  "plausibility": {"plausibility": 0.93, "floor": 0.75, "problem_closer_than": 0.99,
@@ -104,7 +108,7 @@ def test_evidence_is_grouped_by_role_with_the_gaps_views_headings(reports):
         method = text.index(f"{GAP_ROLE_NAMES['method']} (2)")
         problem = text.index(f"{GAP_ROLE_NAMES['problem']} (1)")
         neighbour = text.index(f"{GAP_ROLE_NAMES['neighbour']} (1)")
-        closest = text.index(f"{GAP_ROLE_NAMES['closest']} (1)")     # the method paper is not listed twice
+        closest = text.index(f"{GAP_ROLE_NAMES['closest']} (2)")     # the method paper is not listed twice
         assert method < text.index(" ".join(papers[1].title.split()[:4])) < problem < neighbour < closest, fmt
         assert f"{GAP_ROLE_NAMES['shortcoming']} (2)" in text and f"{GAP_ROLE_NAMES['addresses']} (1)" in text, fmt
         assert "about both the method and the problem" in text, fmt
@@ -194,3 +198,15 @@ def test_the_report_can_list_every_gap_or_as_many_as_asked(reports, tmp_path):
         assert (f"All {total} gaps found" in text) == (asked == "all")
     r = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(tmp_path / "bad.md"), "--gaps", "0"])
     assert r.exit_code == 2 and not (tmp_path / "bad.md").exists()
+
+
+def test_closest_work_the_library_holds_is_reported_in_the_library_not_from_the_reference(reports):
+    """The reference corpus often holds the library's own papers: a closest-work entry the check found in
+    the reference (a gap found before the check said so itself) that the library holds is in this library."""
+    _lib, papers, _out, texts = reports
+    title = " ".join(papers[9].title.split())
+    for fmt, text in texts.items():
+        at = text.index(title[:40], text.index(GAP_ROLE_NAMES["closest"]))
+        said = text[at:at + len(title) + 120]
+        assert "in this library" in said and "from reference" not in said, (fmt, said)
+        assert "from reference" not in text, fmt

@@ -163,3 +163,37 @@ def test_a_note_is_edited_and_deleted_from_the_cli(paper):
     res = r.invoke(main, ["-L", path, "annotate", "delete-note", str(note["id"])], input="y\n")
     assert res.exit_code == 0 and lib.notes_of(pid) == []
     assert r.invoke(main, ["-L", path, "annotate", "delete-note", str(note["id"]), "--yes"]).exit_code == 4
+
+
+def test_a_note_changed_since_it_was_read_is_neither_written_over_nor_deleted(paper):
+    """An edit or delete that names the text it began from: another process's change made meanwhile stays."""
+    from gapscope.store import NoteChanged
+
+    lib, pid = paper
+    nid = add_note(lib, pid, "seen by the user")
+    update_note(lib, nid, "changed by a co-author")                       # meanwhile, elsewhere
+    with pytest.raises(NoteChanged, match="changed elsewhere"):
+        update_note(lib, nid, "the user's rewrite", expected="seen by the user")
+    with pytest.raises(NoteChanged, match="changed elsewhere"):
+        delete_note(lib, nid, expected="seen by the user")
+    assert [n["body"] for n in lib.notes_of(pid)] == ["changed by a co-author"]
+    update_note(lib, nid, "the user's rewrite", expected="changed by a co-author")
+    delete_note(lib, nid, expected="the user's rewrite")
+    with pytest.raises(NoteChanged, match="deleted elsewhere"):
+        update_note(lib, nid, "too late", expected="the user's rewrite")
+
+
+def test_the_cli_does_not_delete_a_note_changed_after_it_was_shown(paper, monkeypatch):
+    import gapscope.commands.triage as commands
+
+    lib, pid = paper
+    nid = add_note(lib, pid, "shown to the user")
+
+    def yes_but_meanwhile(*_a, **_k):
+        update_note(lib, nid, "changed while the question waited")
+        return True
+
+    monkeypatch.setattr(commands, "confirm", yes_but_meanwhile)
+    res = CliRunner().invoke(main, ["-L", str(lib.path), "annotate", "delete-note", str(nid)])
+    assert res.exit_code == 1 and "changed elsewhere" in res.output
+    assert [n["body"] for n in lib.notes_of(pid)] == ["changed while the question waited"]

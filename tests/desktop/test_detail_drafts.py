@@ -245,3 +245,152 @@ def test_the_waiting_message_goes_once_the_write_has_the_lock(window, qtbot, lib
     finally:
         go_on.set()
     qtbot.waitUntil(lambda: task.done, timeout=20000)
+
+
+def _note_on(window, qtbot, pid, body):
+    qtbot.keyClicks(window.detail.note_edit, body)
+    with qtbot.waitSignal(window.detail.noteAdded, timeout=10000):
+        qtbot.mouseClick(window.detail.save_note, Qt.LeftButton)
+    (note,) = window.lib.notes_of(pid)
+    return note
+
+
+def _elsewhere(lib_path, sql, *args):
+    """Another process (the gapscope command, a second window) changes the library."""
+    other = sqlite3.connect(str(lib_path), isolation_level=None)
+    try:
+        other.execute(sql, args)
+    finally:
+        other.close()
+
+
+@pytest.mark.parametrize("meanwhile", ["changed", "deleted"])
+def test_a_note_changed_elsewhere_while_it_is_edited_is_not_written_over_and_the_edit_is_kept(
+        window, qtbot, lib_path, monkeypatch, meanwhile):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QInputDialog
+
+    detail = window.detail
+    pid = _select(window, 2)
+    note = _note_on(window, qtbot, pid, "first thought")
+
+    def edit_dialog(*_a, **_k):           # while the user types, the note changes in another process
+        if meanwhile == "changed":
+            _elsewhere(lib_path, "UPDATE notes SET body = 'the co-author''s addition' WHERE id = ?", note["id"])
+        else:
+            _elsewhere(lib_path, "DELETE FROM notes WHERE id = ?", note["id"])
+        return "my careful rewrite", True
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", edit_dialog)
+    detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+    qtbot.waitUntil(lambda: "was not saved" in detail.notes_view.toPlainText(), timeout=10000)
+    assert f"was {meanwhile} elsewhere" in detail.notes_view.toPlainText()
+    assert [n["body"] for n in window.lib.notes_of(pid)] == (["the co-author's addition"] if meanwhile == "changed"
+                                                             else [])
+    # the rewrite is not lost: it waits in the paper's note box, asked about on close as any draft
+    assert detail.note_edit.toPlainText() == "my careful rewrite"
+    assert detail.unsaved_drafts() == [(pid, "note", "my careful rewrite")]
+
+
+def test_a_note_edit_that_fails_keeps_the_text_beside_a_draft_being_typed(window, qtbot, monkeypatch):
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QInputDialog
+
+    import gapscope_desktop.views.detail_pane as detail_pane
+
+    detail = window.detail
+    pid = _select(window, 2)
+    note = _note_on(window, qtbot, pid, "first thought")
+
+    def refuse(lib, note_id, body, expected=None, *, progress=None, cancel=None):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(detail_pane, "_update_note", refuse)
+    qtbot.keyClicks(detail.note_edit, "a new note half typed")
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", lambda *a, **k: ("second thought", True))
+    detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+    qtbot.waitUntil(lambda: "the disk is full" in detail.notes_view.toPlainText(), timeout=10000)
+    assert [n["body"] for n in window.lib.notes_of(pid)] == ["first thought"]
+    assert detail.note_edit.toPlainText() == "a new note half typed\n\nsecond thought"
+
+
+def test_a_note_changed_elsewhere_after_the_delete_question_is_not_deleted(window, qtbot, answer, lib_path):
+    from PySide6.QtCore import QUrl
+
+    detail = window.detail
+    pid = _select(window, 2)
+    note = _note_on(window, qtbot, pid, "first thought")
+    answer[0] = QMessageBox.Yes
+    real = QMessageBox.question
+
+    def asked_then_changed(*a, **k):
+        _elsewhere(lib_path, "UPDATE notes SET body = 'rewritten elsewhere' WHERE id = ?", note["id"])
+        return real(*a, **k)
+
+    QMessageBox.question = asked_then_changed
+    try:
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:delete/{note['id']}"))
+    finally:
+        QMessageBox.question = real
+    qtbot.waitUntil(lambda: "was not saved" in detail.notes_view.toPlainText(), timeout=10000)
+    assert [n["body"] for n in window.lib.notes_of(pid)] == ["rewritten elsewhere"]
+    assert "rewritten elsewhere" in detail.notes_view.toPlainText()       # shown as it is now
+
+
+def test_a_highlights_note_that_fails_to_save_goes_to_the_note_box(window, qtbot, monkeypatch):
+    from PySide6.QtGui import QTextCursor
+    from PySide6.QtWidgets import QInputDialog
+
+    import gapscope_desktop.views.detail_pane as detail_pane
+
+    def refuse(*_a, **_k):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(detail_pane, "_add_highlight", refuse)
+    detail = window.detail
+    pid = _select(window, 3)
+    shown, spans = detail.shown
+    cursor = detail.browser.textCursor()
+    block = detail._abstract_block()
+    cursor.setPosition(block.position())
+    cursor.setPosition(block.position() + 30, QTextCursor.KeepAnchor)
+    detail.browser.setTextCursor(cursor)
+    start, end = detail.selection_span()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("why this matters", True))
+    detail._highlight_with_note()
+    qtbot.waitUntil(lambda: "the disk is full" in detail.notes_view.toPlainText(), timeout=10000)
+    words = " ".join(window.lib.get_paper(pid).abstract[start:end].split())
+    assert detail.unsaved_drafts() == [(pid, "note", f"“{words}”: why this matters")]
+
+
+def test_a_note_edited_again_while_its_edit_waits_for_the_lock_begins_from_that_edit(window, qtbot, lib_path,
+                                                                                    monkeypatch):
+    """Another process holds the library's write lock: the first edit waits on the writer queue. The note
+    edited again starts from that edit (not from the text the library still holds), and once the lock is
+    free both are saved in turn: the second is not refused as "changed elsewhere"."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QInputDialog
+
+    detail = window.detail
+    pid = _select(window, 2)
+    note = _note_on(window, qtbot, pid, "first thought")
+    given = []
+
+    def edit_dialog(_parent, _title, _label, text, *a, **k):
+        given.append(text)
+        return ("second thought", "third thought")[len(given) - 1], True
+
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", edit_dialog)
+    holder = sqlite3.connect(str(lib_path), isolation_level=None)   # another process writing
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+        qtbot.waitUntil(lambda: window.tasks.waiting_for_lock() != [], timeout=20000)
+        detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    qtbot.waitUntil(lambda: not window.tasks.active(), timeout=20000)
+    assert given == ["first thought", "second thought"]
+    assert [n["body"] for n in window.lib.notes_of(pid)] == ["third thought"]
+    assert "was not saved" not in detail.notes_view.toPlainText() and detail.unsaved_drafts() == []

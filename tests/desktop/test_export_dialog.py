@@ -235,3 +235,36 @@ def test_a_report_from_the_dialog_can_list_every_gap(window, qtbot, tmp_path):
         assert task.outcome == "succeeded", task.error
         counts[ticked] = len(re.findall(r"^### \d+\\?\. ", out.read_text(encoding="utf-8"), flags=re.M))
     assert counts == {False: 25, True: 30}
+
+
+def test_a_pdf_report_says_which_papers_text_no_font_could_draw(window, qtbot, tmp_path, monkeypatch):
+    """No font on the computer has Chinese: the dialog's message after a PDF report names the paper, how
+    many of its characters were left out, and the HTML report that shows them."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    from .library_data import write_aside
+
+    title = "基于深度学习的中文分词方法研究"
+
+    def arrange(lib):
+        pid = ingest_papers(lib, [Paper(title=title, authors=["Wang Xiaoming"], year=2024, source="test",
+                                        source_key="zh")], kind="import", source="test", target="zh").added_ids[0]
+        lib.add_note(pid, "Compare with ours.")      # the report lists it with its note
+        return pid
+
+    pid = write_aside(window.lib.path, arrange)
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(empty))
+    dlg = ExportDialog(window.tasks, window.lib, parent=window)
+    qtbot.addWidget(dlg)
+    dlg.kind.setCurrentIndex(dlg.kind.findData("report-pdf"))
+    task = dlg.export_to(str(tmp_path / "report.pdf"))
+    qtbot.waitUntil(lambda: task.done, timeout=120000)
+    assert task.outcome == "succeeded", task.error
+    status = dlg.status.text()
+    assert f"leaves out {len(title)} characters" in status
+    assert f"{len(title)} in paper {pid} “{title}”" in status
+    assert "“Gap report (HTML)” export shows every character" in status

@@ -418,3 +418,34 @@ def test_the_view_menu_reaches_every_tab_with_its_shortcut(window, qtbot):
         assert a.shortcut() == QKeySequence(f"Ctrl+{i + 1}")
         a.trigger()
         assert window.tabs.currentIndex() == i
+
+
+def test_a_highlight_after_a_character_outside_the_basic_plane_is_on_the_words_selected(qtbot, lib_path):
+    """Qt counts a cursor's position in UTF-16 units, where 𝒪 (what $\\mathcal{O}$ is shown as) and an
+    emoji take two; the stored offsets are the abstract's characters: the words selected on screen are
+    the words highlighted."""
+    import sqlite3
+
+    conn = sqlite3.connect(str(lib_path), isolation_level=None)
+    try:
+        pid = conn.execute("SELECT min(id) FROM papers").fetchone()[0]
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?",
+                     ("Sorting in $\\mathcal{O}(n \\log n)$ time 😀 beats the quadratic baseline.", pid))
+    finally:
+        conn.close()
+    w = _window(qtbot, lib_path)
+    qtbot.waitUntil(lambda: w.library_view.model.rowCount() > 0, timeout=10000)
+    w.open_paper(pid)
+    pane = w.detail
+    shown, _spans = pane.shown
+    a = shown.index("beats")
+    b = a + len("beats the quadratic")
+
+    def utf16(i: int) -> int:
+        return len(shown[:i].encode("utf-16-le")) // 2
+
+    _select_shown(pane, utf16(a), utf16(b))
+    assert pane.browser.textCursor().selectedText() == "beats the quadratic"       # what the user sees selected
+    start, end = pane.selection_span()
+    assert w.lib.get_paper(pid).abstract[start:end] == "beats the quadratic"
+    w.close()

@@ -726,3 +726,24 @@ def test_show_on_a_highlight_opens_the_pdf_it_was_made_in_not_the_latest(qtbot, 
         assert [h["id"] for h in reader.highlights] == [new_hl]
     finally:
         w.close()
+
+
+def test_a_highlight_that_fails_to_save_puts_its_note_back_in_the_comment_field(qtbot, lib_path, shared_data,
+                                                                                monkeypatch):
+    import gapscope_desktop.views.pdf_reader as pdf_reader
+
+    def refuse(*_a, **_k):
+        raise OSError("the disk is full")
+
+    monkeypatch.setattr(pdf_reader, "_add_pdf_highlight", refuse)
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    try:
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        reader.comment_edit.setText("a limitation to cite")
+        assert reader.highlight_selection()
+        qtbot.waitUntil(lambda: "not saved" in reader.status.text(), timeout=20000)
+        assert "the disk is full" in reader.status.text()
+        assert reader.comment_edit.text() == "a limitation to cite" and reader.highlights == []
+    finally:
+        w.close()

@@ -249,3 +249,29 @@ def test_saving_a_search_keeps_no_broken_query_and_replaces_another_only_when_as
     save("graph", "mine")
     assert window.lib.saved_searches() == [("mine", "graph")]
     assert save("graph", "mine") is not None and len(asked) == 2                  # the same query: not asked
+
+
+def test_replacing_several_decisions_at_once_is_asked_about_first(window, qtbot, monkeypatch):
+    """A Select All then Exclude would replace every decision made so far in one click: asked first, a
+    Cancel changes nothing; one paper re-decided is not asked about."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.triage import current_decisions
+
+    lv = window.library_view
+    ids = lv.model.ids()[:4]
+    _action(lv.paper_menu(ids[:3]).build(), "Decide", "Include").trigger()
+    _saved(qtbot, window)
+    asked, reply = [], [QMessageBox.Cancel]
+    monkeypatch.setattr(QMessageBox, "question", lambda _p, _t, text, *a, **k: asked.append(text) or reply[0])
+    _action(lv.paper_menu(ids).build(), "Re-decide", "Exclude").trigger()
+    _saved(qtbot, window)
+    assert len(asked) == 1 and "3 of these papers are already decided (3 include)" in asked[0]
+    assert {i: d["decision"] for i, d in current_decisions(window.lib).items()} == dict.fromkeys(ids[:3], "include")
+    reply[0] = QMessageBox.Yes
+    _action(lv.paper_menu(ids).build(), "Re-decide", "Exclude").trigger()
+    _saved(qtbot, window)
+    assert {i: d["decision"] for i, d in current_decisions(window.lib).items()} == dict.fromkeys(ids, "exclude")
+    _action(lv.paper_menu(ids[:1]).build(), "Re-decide", "Maybe").trigger()
+    _saved(qtbot, window)
+    assert len(asked) == 2 and current_decisions(window.lib)[ids[0]]["decision"] == "maybe"

@@ -120,11 +120,13 @@ def _gaps_view_with(qtbot, library, first: dict, second: dict):
 def test_gaps_view_shows_the_reference_papers_that_already_tried_a_gap(qtbot, library):
     ref = {"library": "/r.gapscope", "size": 74566, "co_mentions": 2, "min_co_mentions": 3, "established": False,
            "papers": [{"id": 7, "title": "Attention Retention for Continual Learning", "year": 2026,
-                       "arxiv_id": "2602.05454"}, {"id": 9, "title": "Replay on the fly", "year": 2025, "arxiv_id": None}]}
+                       "arxiv_id": "2602.05454", "library_id": 31}, {"id": 9, "title": "Replay on the fly", "year": 2025, "arxiv_id": None}]}
     view = _gaps_view_with(qtbot, library, {"reference": ref}, {"reference": None})
     text = view.detail.toPlainText()
     assert "Already tried in the reference corpus: 2 abstracts" in text
     assert "Attention Retention for Continual Learning" in text and "2602.05454" in text
+    # the library holds that one too: said, the other not
+    assert "2602.05454, in this library" in text and text.count("in this library") == 1
     view.table.setCurrentItem(view.table.topLevelItem(1))
     assert "reference corpus" not in view.detail.toPlainText()
 

@@ -125,3 +125,56 @@ def test_a_kept_spec_that_cannot_be_read_is_named_and_left_alone(qtbot, lib_path
     view = w.experiments_view
     assert str(bad) in view.draft_label.text() and not view.restore_button.isEnabled()
     assert bad.read_text(encoding="utf-8") == "{not json"
+
+
+# a window of another GapScope process on the same library, with a spec typed in it (kept as it is typed)
+_OTHER_WINDOW = r'''
+import sys
+from gapscope_desktop import spec_drafts
+
+spec_drafts.write_draft(spec_drafts.new_draft_path(sys.argv[1]), "typed in the other window\n")
+print("kept", flush=True)
+sys.stdin.readline()                       # open until told to close
+'''
+
+
+def test_a_spec_another_open_window_is_editing_is_not_offered(qtbot, lib_path):
+    """Two windows on one library: the spec the other one is editing was not left by a closed session, and
+    Restore or Discard here would take it from under that window. Once that process is gone it is."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]))
+    other = subprocess.Popen([sys.executable, "-c", _OTHER_WINDOW, str(lib_path)], env=env, text=True,
+                             stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+    try:
+        assert other.stdout.readline().strip() == "kept"
+        assert [d.text for d in _kept(lib_path)] == ["typed in the other window\n"]
+        w = _open(qtbot, lib_path)
+        view = w.experiments_view
+        assert view.offered is None and not view.draft_banner.isVisible()
+    finally:
+        other.communicate("\n", timeout=60)
+    view.offer_drafts()                    # as when the library is opened next
+    assert view.draft_banner.isVisible() and view.offered.text == "typed in the other window\n"
+    assert view.restore_draft()
+    assert [(d.text, d.pid) for d in _kept(lib_path)] == [("typed in the other window\n", os.getpid())]
+
+
+def test_a_library_folder_that_cannot_hold_the_draft_is_logged_once(qtbot, lib_path, monkeypatch, caplog):
+    """A read-only library folder: the spec lives in the editor only, and the log says so once, not at every
+    pause in the typing (the log's last errors go with a problem report)."""
+    import logging
+
+    from gapscope_desktop import spec_drafts
+
+    def read_only(path, *args, **kwargs):
+        raise PermissionError(13, "Permission denied", str(path.parent))
+
+    w = _open(qtbot, lib_path)
+    view = w.experiments_view
+    monkeypatch.setattr(spec_drafts, "write_draft", read_only)
+    with caplog.at_level(logging.WARNING, logger="gapscope_desktop.views.experiments_view"):
+        for part in ("name = 1\n", "[data]\n", 'path = "x.csv"\n'):
+            view.editor.insertPlainText(part)
+            view.keep_draft()                  # what the timer does after each pause
+    said = [r for r in caplog.records if "cannot keep the unsaved experiment spec" in r.getMessage()]
+    assert len(said) == 1 and "Permission denied" in said[0].getMessage()
+    assert view.editor.toPlainText() == 'name = 1\n[data]\npath = "x.csv"\n' and _kept(lib_path) == []

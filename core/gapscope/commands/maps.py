@@ -253,6 +253,10 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
     click.echo(f"    {g.statement}")
     if g.method is not None and g.details.get("level") == "concept":
         click.echo(f"    concepts: method \u201c{g.method.label}\u201d, problem \u201c{g.problem.label}\u201d")
+        for end, key in (("method", "method_search"), ("problem", "problem_search")):
+            if g.details.get(key):     # the search that lists the papers the statement counts (with the extractor's)
+                click.echo(f"    {end} papers: {g.details[end + '_papers']} (gapscope search '{g.details[key]}', "
+                           f"and those the extractor named it in)")
         from ..concepts.acronyms import reading_line
 
         for d in (g.details.get("acronyms") or {}).values():
@@ -275,7 +279,9 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                    f"(established from {refd['min_co_mentions']})")
         if full:
             for p in refd.get("papers") or []:
-                click.echo(f"      {'already tried (reference)':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
+                mine = p.get("library_id") is not None         # a reference paper the library holds too
+                click.echo(f"      {'already tried (library)' if mine else 'already tried (reference)':<22} "
+                           f"{p['library_id'] if mine else p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
@@ -292,7 +298,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
         click.echo("    " + closest_note({**cwc, "closest_work": g.details.get("closest_work")}))
         if full:
             for p in g.details.get("closest_work") or []:
-                mark = "did both" if p.get("did_both") else "nearest"
+                # naming both is evidence of a combination; being about both is a reading by meaning
+                mark = "names both" if p.get("names_both") else "about both" if p.get("did_both") else "nearest"
                 click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")
     if full and lib is not None:
@@ -302,7 +309,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
             click.echo(f"      {ROLE_NAMES.get(g.roles.get(p.id, ''), ''):<22} {p.id:>7}  {p.arxiv_id or '':<12} {p.title[:90]}")
         for s in g.details.get("shortcoming_sentences") or []:
             where = f", {s['section']} p. {s['page']}" if s.get("section") else ""
-            click.echo(f"      shortcoming ({s['paper_id']}, {label_of(s)}{where}): {s['text'][:200]}")
+            sure = f", {label_of(s)}" if label_of(s) else ""     # none in gaps found before quotes had labels
+            click.echo(f"      shortcoming ({s['paper_id']}{sure}{where}): {s['text'][:200]}")
         if g.details.get("quote_note") and g.type != "unaddressed_shortcoming":     # that one's statement says it
             click.echo(f"      shortcoming: {g.details['quote_note']}")
     if full and stale:

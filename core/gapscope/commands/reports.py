@@ -4,7 +4,9 @@ CSL-JSON, notes) of any selection."""
 from __future__ import annotations
 
 import os
+import shlex
 import sys
+from dataclasses import asdict
 from pathlib import Path
 
 import click
@@ -64,6 +66,8 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
         "not_run": {name: sec.missing for name, sec in (("maps", d.maps), ("gaps", d.gaps),
                                                          ("experiments", d.experiments), ("screening", d.prisma))
                     if sec.missing},
+        # what the PDF left out: characters no font on this computer has, by paper (or report section)
+        "undrawn": [asdict(u) for u in d.undrawn],
     }
     if as_json:
         emit_json(summary)
@@ -71,6 +75,12 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
     click.echo(summary_line(summary))
     for name, why in summary["not_run"].items():
         click.secho(f"  {name}: {why}", fg="yellow", err=True)
+    if d.undrawn:
+        from ..reports.pdf import undrawn_message
+
+        again = ["gapscope", "report", "-o", str(Path(output).with_suffix(".html"))] + (
+            ["--collection", collection] if collection else [])
+        click.secho(undrawn_message(d.undrawn, f"The HTML report ({shlex.join(again)})"), fg="yellow", err=True)
 
 
 REPORT_EXTENSIONS = {".htm": "html", ".html": "html", ".md": "md", ".markdown": "md", ".pdf": "pdf"}

@@ -528,7 +528,7 @@ def annotate_edit_note(ref, note_id, text) -> None:
 @pass_library
 def annotate_delete_note(ref, note_id, yes) -> None:
     """Delete note NOTE_ID, after showing it and asking (there is no undo)."""
-    from ..store import LibraryError
+    from ..store import LibraryError, NoteChanged
     from ..triage import delete_note
 
     lib = ref.open()
@@ -541,7 +541,13 @@ def annotate_delete_note(ref, note_id, yes) -> None:
         if not confirm("Delete it? There is no undo", err=True):
             click.echo("not deleted", err=True)
             sys.exit(EXIT_CANCELLED)
-    delete_note(lib, note_id)
+    try:
+        # the note as shown: one changed meanwhile (another window) is not deleted unseen
+        delete_note(lib, note_id, expected=None if yes else note["body"])
+    except NoteChanged as exc:
+        fail(str(exc))
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
     click.echo(f"deleted note {note_id}")
 
 
@@ -572,17 +578,30 @@ def annotate_highlight(ref, paper, start, end, color, comment) -> None:
 @click.option("--pdf", "pdf", is_flag=True,
               help="HIGHLIGHT_ID is a highlight made in an attached PDF (`annotate show` lists them as "
                    "\"PDF highlight\").")
+@click.option("--yes", "-y", is_flag=True, help="Do not ask before removing a highlight that carries a comment.")
 @pass_library
-def annotate_unhighlight(ref, highlight_id, pdf) -> None:
-    """Remove a highlight by its id (see `gapscope annotate show PAPER`)."""
+def annotate_unhighlight(ref, highlight_id, pdf, yes) -> None:
+    """Remove a highlight by its id (see `gapscope annotate show PAPER`). One that carries a comment is
+    shown and asked about first (there is no undo); a bare one goes at once."""
     from ..store import LibraryError
     from ..triage import remove_highlight
 
+    lib = ref.open()
+    what = f"{'PDF ' if pdf else ''}highlight {highlight_id}"
     try:
-        remove_highlight(ref.open(), highlight_id, pdf=pdf)
+        comment = lib.get_highlight(highlight_id, pdf=pdf)["comment"].strip()
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    click.echo(f"removed {'PDF ' if pdf else ''}highlight {highlight_id}")
+    if comment and not yes:
+        click.echo(f"{what} carries a comment:\n{comment}", err=True)
+        if not confirm("Remove it with its comment? There is no undo", err=True):
+            click.echo("not removed", err=True)
+            sys.exit(EXIT_CANCELLED)
+    try:
+        remove_highlight(lib, highlight_id, pdf=pdf)
+    except LibraryError as exc:
+        fail(str(exc), EXIT_NOT_FOUND)
+    click.echo(f"removed {what}")
 
 
 @annotate.command("correct-facet")

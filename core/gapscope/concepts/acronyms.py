@@ -14,13 +14,19 @@ read for the expansions they define:
 Expansions are normalised (lower case, plurals folded, hyphens and spaces alike) and near-identical ones
 grouped (``same_expansion``). A concept is ``ambiguous`` when at least ``MIN_DEFINING`` papers define it
 and no expansion is given by ``MAJORITY`` of them; ``defined`` when one is and at least ``MIN_AGREEING``
-papers give it (its dominant expansion); ``undefined`` otherwise (no paper, or a single one, defines it)."""
+papers give it (its dominant expansion); ``undefined`` otherwise (no paper, or a single one, defines it).
+
+Whatever its verdict, an acronym is a ``system_name`` when fewer than ``MIN_USERS`` of its papers write it
+(in capitals, as a word) without coining it (``coins``: a title led by the name, "we propose NAME"): one
+paper's system ("DIVE: Scaling Diversity in Agentic Task Synthesis", merged with papers that "dive into"
+a topic) is no research concept, whereas "LoRA" or "GRPO" are written by many papers that did not coin
+them."""
 
 from __future__ import annotations
 
 import logging
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Mapping, Optional, Sequence
 
@@ -38,6 +44,10 @@ MIN_DEFINING = 2          # one defining paper cannot disagree with itself
 # name. An expansion is shown when at least this many papers give it.
 MIN_AGREEING = 2
 DEFINED, AMBIGUOUS, UNDEFINED = "defined", "ambiguous", "undefined"
+# An acronym only the papers that coined it write names their systems, not a concept: "DIVE" (5 papers: two
+# systems of that name and three papers that "dive into" a topic) on the 10,653-paper library. Two papers
+# that use a name they did not coin make it a name the field uses.
+MIN_USERS = 2
 
 _STOP = frozenset("a an the of for and to in on with by as via from at or".split())
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\[])")
@@ -291,6 +301,12 @@ class AcronymReading:
     expansions: tuple[tuple[str, int], ...]      # (expansion, papers defining it so), most first
     verdict: str                                 # defined | ambiguous | undefined
     defined_by: tuple[tuple[int, ...], ...] = ()  # the papers giving each expansion, in its order
+    users: Optional[int] = None                  # papers that write the name and did not coin it (None: not read)
+
+    @property
+    def system_name(self) -> bool:
+        """The name of the systems of the few papers that coined it, not a concept (``MIN_USERS``)."""
+        return self.users is not None and self.users < MIN_USERS
 
     @property
     def dominant(self) -> Optional[str]:
@@ -303,7 +319,7 @@ class AcronymReading:
     def to_dict(self) -> dict:
         return {"phrase": self.phrase, "papers": self.papers, "defining_papers": self.defining,
                 "expansions": [[e, n] for e, n in self.expansions], "dominant": self.dominant,
-                "verdict": self.verdict}
+                "verdict": self.verdict, "users": self.users}
 
 
 def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> AcronymReading:
@@ -343,6 +359,39 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
                           tuple(p for _, _, p in counted))
 
 
+def _name_pattern(acronym: str) -> re.Pattern:
+    """The acronym (or its plural) as a word, in capitals as the concept writes it: "DIVE", not "dive"."""
+    return re.compile(rf"(?<![\w-]){re.escape(_stem(acronym))}s?(?![\w-])")
+
+
+def writes(text: str, acronym: str) -> bool:
+    """Whether ``text`` writes the acronym as a name (case kept)."""
+    return bool(_name_pattern(acronym).search(_clean(text)))
+
+
+# present tense only: "the recently proposed GRPO" coins nothing
+_COINING_VERBS = r"(?:propose|present|introduce|develop|design|build|call|name|dub|term)s?"
+_COINING_FILLER = (r"(?:a|an|the|our|novel|new|simple|unified|framework|method|model|system|benchmark|dataset"
+                   r"|approach|pipeline|agent|it|called|named|dubbed|termed)")
+
+
+def coins(text: str, acronym: str) -> bool:
+    """Whether a paper's "title. abstract" coins the acronym as the name of its own system: its title opens
+    with the name ("DIVE: Scaling Diversity ...", "\u201cDIVE\u201d into ..."), or it proposes the name ("we
+    propose DIVE", "we introduce a framework called DIVE")."""
+    text = _clean(text)
+    name = re.escape(_stem(acronym)) + "s?"
+    if re.match(rf"[\"'\u201c\u2018(\[]?{name}(?:[\"'\u201d\u2019)\]]|\s*[:\u2013\u2014]|\s+-\s)", text):
+        return True
+    # the verbs and the words between them and the name in any case, the name as written
+    return bool(re.search(rf"(?i:\b{_COINING_VERBS}\s+(?:{_COINING_FILLER},?\s+){{0,4}}){name}(?![\w-])", text))
+
+
+def users(acronym: str, texts: Sequence[str]) -> int:
+    """How many of ``texts`` write the acronym as a name without coining it."""
+    return sum(1 for t in texts if t and writes(t, acronym) and not coins(t, acronym))
+
+
 def read_acronyms(concepts: Sequence, texts: Mapping[int, str]) -> dict[int, AcronymReading]:
     """{concept id: its reading} for the acronym concepts, from ``texts`` (paper id -> title and abstract)
     of the papers that name each."""
@@ -357,7 +406,8 @@ def read_acronyms(concepts: Sequence, texts: Mapping[int, str]) -> dict[int, Acr
                 d = definitions(t, c.phrase.strip())
                 if d:
                     found[pid] = d
-        out[c.id] = judge(c.phrase.strip(), found, c.n_papers)
+        r = judge(c.phrase.strip(), found, c.n_papers)
+        out[c.id] = replace(r, users=users(c.phrase.strip(), [texts.get(p, "") for p in c.papers]))
     return out
 
 
@@ -431,6 +481,19 @@ def ambiguous_notice(readings: Sequence[AcronymReading]) -> Optional[str]:
     n = len(rs)
     return (f"{n} acronym{'s' if n != 1 else ''} name{'' if n != 1 else 's'} different things in different papers "
             f"and {'were' if n != 1 else 'was'} not listed as gap ends: {names}{more}")
+
+
+def system_name_notice(readings: Sequence[AcronymReading]) -> Optional[str]:
+    """The notice for the acronyms left out of the gaps as the names of a few papers' own systems."""
+    if not readings:
+        return None
+    rs = sorted(readings, key=lambda r: (-r.papers, r.phrase))
+    names = ", ".join(f"{r.phrase} ({r.papers} papers, {r.users} using it)" for r in rs[:8])
+    more = f" and {len(rs) - 8} more" if len(rs) > 8 else ""
+    n = len(rs)
+    return (f"{n} acronym{'s' if n != 1 else ''} only the papers that coined {'them' if n != 1 else 'it'} write "
+            f"name{'' if n != 1 else 's'} a system, not a concept, and {'were' if n != 1 else 'was'} not listed "
+            f"as gap ends: {names}{more}")
 
 
 def reading_line(d: Mapping) -> str:

@@ -9,7 +9,6 @@ generic words ("model", "framework"): those are what made keyword-triple gaps un
 
 from __future__ import annotations
 
-import re
 import time
 from collections import Counter, defaultdict
 from typing import Any, Optional, Sequence
@@ -19,6 +18,7 @@ import numpy as np
 from ..jobs import ProgressFn, check, report
 from .fragments import merge_fragments, paper_texts
 from .merge import MERGE_SIM, merge_phrases
+from .tokens import dimension, lower_words, words
 
 # sentence role -> side of the abstract; a sentence with a shortcoming (of prior work, an open problem, the
 # paper's own) names a problem whatever its role
@@ -76,12 +76,13 @@ START_FILLER = {"model", "models", "network", "networks", "system", "systems"}
 # a one-word concept must look like a named thing (an acronym or mixed case: "LLM", "LoRA", "NeRF"), a
 # hyphenated term ("super-resolution") or a noun by its ending ("segmentation", "robustness", "transformer")
 NOUN_ENDINGS = ("tion", "sion", "ment", "ness", "ity", "ance", "ence", "ism", "ics", "ogy", "ing", "er", "or")
-TOKEN = r"(?u)\b[a-zA-Z][a-zA-Z0-9]+(?:-[a-zA-Z0-9]+)*\b"
 
 
 def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
     toks = phrase.split()
     if toks[0] in EDGE_FILLER or toks[-1] in EDGE_FILLER or toks[-1].endswith("ed") or (len(toks) > 1 and toks[0] in START_FILLER):
+        return False
+    if dimension(toks[-1]):         # "3D", "reconstructing 3D", "accurate 3D": a modifier without its noun
         return False
     if all(t in GENERIC or t in EDGE_FILLER for t in toks):
         return False
@@ -100,14 +101,15 @@ def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
 
 def surface_forms(docs: Sequence[str]) -> dict[str, str]:
     """{lower-cased token: its usual written form} for tokens written with an inner capital (LLM, LoRA,
-    NeRF) in most of their uses: a concept is shown as "LoRA", not "lora"."""
+    NeRF, 3D) or a capital letter before a hyphen (X-ray, T-cell) in most of their uses: a concept is shown
+    as "LoRA", not "lora", and "chest X-ray"."""
     forms: dict[str, Counter] = defaultdict(Counter)
     total: Counter = Counter()
     for d in docs:
-        for t in re.findall(TOKEN, d):
+        for t in words(d):
             lo = t.lower()
             total[lo] += 1
-            if any(c.isupper() for c in t[1:]):
+            if any(c.isupper() for c in t[1:]) or (t[0].isupper() and t[1:2] == "-"):
                 forms[lo][t] += 1
     return {lo: f.most_common(1)[0][0] for lo, f in forms.items() if sum(f.values()) * 2 >= total[lo]}
 
@@ -145,8 +147,8 @@ def candidate_vocabulary(docs: Sequence[str], min_df: int, max_df: float = 0.05)
     """The 1-3 word n-grams in >= ``min_df`` documents and at most ``max_df`` of them, filler removed."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, min_df=min_df,
-                         max_df=max_df, lowercase=True)
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", tokenizer=lower_words, token_pattern=None,
+                         min_df=min_df, max_df=max_df, lowercase=True)
     cv.fit([d for d in docs if d])
     cased = cased_tokens(docs)
     return [w for w in cv.get_feature_names_out() if keep_phrase(w, cased)]
@@ -163,8 +165,8 @@ def keyphrases(docs: Sequence[str], doc_vecs: np.ndarray, vocab: list[str], voca
     todo = [i for i, d in enumerate(docs) if d and d.strip()]
     if not todo or not vocab:
         return out
-    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, vocabulary=vocab,
-                         lowercase=True)
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", tokenizer=lower_words, token_pattern=None,
+                         vocabulary=vocab, lowercase=True)
     kw = KeyBERT(model=model) if model is not None else KeyBERT.__new__(KeyBERT)
     got = kw.extract_keywords([docs[i] for i in todo], vectorizer=cv, top_n=top_n, use_mmr=True,
                               diversity=diversity, doc_embeddings=doc_vecs[todo], word_embeddings=vocab_vecs)

@@ -13,7 +13,6 @@ fragment of a name no concept holds stays as it is."""
 
 from __future__ import annotations
 
-import re
 from collections import Counter, defaultdict
 from typing import Optional, Sequence
 
@@ -29,10 +28,9 @@ def token_streams(texts: Sequence[str]) -> list[list[str]]:
     extract.candidate_vocabulary are runs of these)."""
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    from .extract import TOKEN
+    from .tokens import lower_words
 
-    pat = re.compile(TOKEN)
-    return [[t for t in (m.lower() for m in pat.findall(x or "")) if t not in ENGLISH_STOP_WORDS] for x in texts]
+    return [[t for t in lower_words(x or "") if t not in ENGLISH_STOP_WORDS] for x in texts]
 
 
 def _positions(streams: list[list[str]]) -> dict[str, list[tuple[int, int]]]:

@@ -326,7 +326,7 @@ def text_mentions(concepts: Sequence, texts: Mapping[int, str], n_synonyms: int 
     claim that nobody combined them when abstracts do."""
     from sklearn.feature_extraction.text import CountVectorizer
 
-    from .extract import TOKEN
+    from .tokens import lower_words
 
     forms: dict[str, set] = {}
     for c in concepts:
@@ -337,8 +337,8 @@ def text_mentions(concepts: Sequence, texts: Mapping[int, str], n_synonyms: int 
     if not forms or not texts:
         return out
     vocab = sorted(forms)
-    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", token_pattern=TOKEN, vocabulary=vocab,
-                         lowercase=True, binary=True)
+    cv = CountVectorizer(ngram_range=(1, 3), stop_words="english", tokenizer=lower_words, token_pattern=None,
+                         vocabulary=vocab, lowercase=True, binary=True)
     ids = list(texts)
     x = cv.transform([texts[p] for p in ids]).tocsc()
     for k, f in enumerate(vocab):

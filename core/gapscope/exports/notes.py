@@ -7,6 +7,7 @@ from typing import Any
 
 from .text import md, paper_link
 from ..store.library import Library
+from ..triage.annotate import pdf_highlights_of
 
 
 def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
@@ -17,8 +18,9 @@ def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
             {"id": h["id"], "start": h["start"], "end": h["end"], "text": p.abstract[h["start"]:h["end"]],
              "color": h["color"], "comment": h["comment"], "created_at": h["created_at"]}
             for h in lib.highlights_with_ids(p.id)]
-        pdf = [{"id": h["id"], "page": h["page"], "text": h["text"], "color": h["color"], "comment": h["comment"],
-                "created_at": h["created_at"]} for h in lib.pdf_highlights(p.id)]
+        pdf = [{"id": h["id"], "attachment_id": h["attachment_id"], "pdf": h["pdf"], "page": h["page"],
+                "text": h["text"], "color": h["color"], "comment": h["comment"], "created_at": h["created_at"]}
+               for h in pdf_highlights_of(lib, p.id)]
         if not notes and not highlights and not pdf:
             continue
         out.append({"paper": {"id": p.id, "arxiv_id": p.arxiv_id, "doi": p.doi, "title": p.title,
@@ -54,8 +56,10 @@ def notes_markdown(lib: Library, paper_ids: list[int]) -> str:
         for h in it["highlights"]:
             comment = f" — {md(h['comment'])}" if h["comment"] else ""
             lines.append(f"- “{md(h['text'])}” ({md(h['color'])}, characters {h['start']}–{h['end']}){comment}")
+        several = bool(it["pdf_highlights"]) and len(lib.attachments_of(p["id"])) > 1   # then name the file
         for h in it["pdf_highlights"]:
             comment = f" — {md(h['comment'])}" if h["comment"] else ""
-            lines.append(f"- “{md(h['text'])}” ({md(h['color'])}, PDF page {h['page']}){comment}")
+            where = f"PDF page {h['page']}" + (f" of {h['pdf']}" if several else "")
+            lines.append(f"- “{md(h['text'])}” ({md(h['color'])}, {md(where)}){comment}")
         lines.append("")
     return "\n".join(lines).rstrip() + "\n"

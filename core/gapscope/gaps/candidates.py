@@ -7,7 +7,7 @@ both, and the shortcoming sentences that name the problem."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Callable, Mapping, Optional, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -16,9 +16,9 @@ from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
 from ..jobs import check
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
+from .closest import work_key
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
-from .reference import tried_note
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span, plural
@@ -42,11 +42,13 @@ def _q(s: str) -> str:
 
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
               nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None,
-              example: Optional[str] = None, in_library: Optional[int] = None) -> str:
+              example: Optional[str] = None, in_library: Optional[int] = None,
+              counts: Optional[tuple[int, int]] = None) -> str:
     """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one;
     ``in_library``: how many of them are the library's (None: not known), the rest being the reference
     corpus's. ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
-    first mention: Apply “VAR (visual autoregressive modeling)” to ..."""
+    first mention: Apply “VAR (visual autoregressive modeling)” to ... ``counts``: the papers that name each
+    end (concepts/members.py; default: those the extractor named it in), what a search of the library finds."""
     done = "yet none of them combines the two" if both == 0 else (
         "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
     # after "N papers in the library use X", N abstracts read as the library's: say where they are when
@@ -62,8 +64,9 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
     def first(c: Concept) -> str:
         return _q(f"{c.phrase} ({exp[c.phrase]})" if exp.get(c.phrase) else readable_phrase(c.phrase))
 
-    s = (f"Apply {first(m)} to {first(p)}: {m.n_papers} papers in the library use {readable_phrase(m.phrase)} and "
-         f"{p.n_papers} address {readable_phrase(p.phrase)}, {done}")
+    n_m, n_p = counts if counts is not None else (m.n_papers, p.n_papers)
+    s = (f"Apply {first(m)} to {first(p)}: {n_m} papers in the library mention {readable_phrase(m.phrase)} and "
+         f"{n_p} mention {readable_phrase(p.phrase)}, {done}")
     if nb_methods:
         names = " and ".join(_q(c.phrase) for c, _ in nb_methods[:2])
         k = sum(n for _, n in nb_methods[:2])
@@ -76,28 +79,39 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
 
 
 def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping[int, frozenset]],
-                titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> dict:
-    """The works that already combine the pair, each once, whichever check saw them: the library's papers the
-    extractor named both in, those whose title or abstract mentions both (the FTS index; at most one, or the
-    pair would be no candidate) and those the closest-work check found about both (gaps/closest.py), plus the
-    other sources' abstracts that check found. A gap's statement must not say "none of them combines the two" next to
-    such evidence. {"count", "papers" (library ids), "example" (a title, one the closest-work check
-    found first)}."""
+                titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
+                members: Optional[tuple[set, set]] = None, ref: Optional[dict] = None) -> dict:
+    """The works that already combine the pair, each once, whichever check saw them, each naming both
+    concepts: the library's papers the extractor named both in, those whose title or abstract mentions both
+    (the FTS index; at most one, or the pair would be no candidate), those ``members`` (the papers naming
+    each end, concepts/members.py) share, and the other sources' abstracts that name both (the reference
+    corpus's, ``ref``, gaps/reference.py; those the closest-work check found naming both, gaps/closest.py).
+    An abstract the closest-work check finds about both by meaning alone (a human-object interaction paper
+    "about" human-AI collaboration) is no evidence that it combined them: it stays closest existing work.
+    A paper another source holds that the library holds too is the library's. A gap's statement must not
+    say "none of them combines the two" next to such evidence. {"count", "papers" (library ids),
+    "example" (a title, one the closest-work check found first)}."""
     m, p = ev.method, ev.problem
     here = set(int(q) for q in ev.both)
     if mentions:
         here |= set(mentions.get(m.id, ())) & set(mentions.get(p.id, ()))
+    if members is not None:
+        here |= members[0] & members[1]
+    elsewhere: set[str] = set()
     example = None
-    elsewhere = 0
-    if cw is not None:
-        here |= set(cw.get("done_library") or ())
-        elsewhere = int(cw.get("done_elsewhere") or 0)
-        example = next((x.get("title") for x in cw.get("closest_work") or () if x.get("did_both") and x.get("title")),
-                       None)
+    others = list((cw or {}).get("named_both") or ()) + [{"source": "reference", **x} for x in (ref or {}).get("papers") or ()]
+    for x in others:
+        own = x["id"] if x.get("source") == "library" else x.get("library_id")
+        if own is not None:
+            here.add(int(own))
+        else:
+            elsewhere.add(work_key(x, str(x.get("source")), x.get("id")))
+        if example is None and x.get("title"):
+            example = x["title"]
     papers = sorted(here)
     if example is None and papers and titles is not None:
         example = titles(papers[:1]).get(papers[0])
-    return {"count": len(papers) + elsewhere, "papers": papers, "example": example}
+    return {"count": len(papers) + len(elsewhere), "papers": papers, "example": example}
 
 
 def listable(c: Concept, n_library: int, max_share: float) -> bool:
@@ -160,7 +174,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                  plausible_min: float = PLAUSIBLE_MIN, progress=None, cancel=None, closest=None,
                  acronyms: Optional[Mapping[int, "AcronymReading"]] = None, world=None,
-                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None) -> list[Gap]:
+                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
+                 named: Optional[Callable[[Sequence[Concept]], Mapping[int, frozenset]]] = None,
+                 held: Optional[Callable[[Sequence[str]], Mapping[str, int]]] = None) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
@@ -177,7 +193,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     gaps.world_check.OpenAlexCheck): asked last, for the pairs the other checks keep; a pair enough works in
     OpenAlex mention together is established, no gap, and each kept gap carries the few that did.
     ``titles`` (paper ids -> their titles): names an example of the abstracts that combine a pair already
-    when the closest-work check named none (combined_by)."""
+    when the closest-work check named none (combined_by). ``named`` (concepts -> {id: the papers whose
+    title or abstract names it}, concepts/members.named_in_text): what a gap counts for each end, with the
+    papers the extractor named it in (without it: ``mentions``). ``held`` (arXiv ids -> {arXiv id: the
+    library's paper id}): a reference paper the library holds is counted and listed as the library's."""
     if not cs.concepts:
         return []
     acronyms, mentions = _readings(cs, texts, acronyms, mentions)
@@ -228,8 +247,11 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
 
     not_neighbours = [k for k, c in enumerate(cs.concepts)
                       if c.n_papers < 5 or not_a_concept(c.phrase) or c.id in unnamed] if kept else []
+    ends = {x.id: x for c in kept for end in (pairs[c.key].method, pairs[c.key].problem) for x in gather.names_of(end)}
+    text = named(list(ends.values())) if named is not None and ends else mentions
     gaps = [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
-                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles, same_as)
+                         sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles, same_as,
+                         Members(gather, text), held)
             for c in kept]
     return sorted(gaps, key=lambda g: -g.score)     # listing order: pairs some abstracts combine already lower
 
@@ -291,21 +313,55 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     score = np.full(blk.both.shape, -np.inf, dtype=np.float64)
     score[cand] = ranker.score(blk.X[cand])
     score[~(ok_m[:, None] & ok_p[None, :])] = -np.inf
-    _drop_ambiguous(score, blk, cs, acronyms, notices)
+    _drop_unnamed_acronyms(score, blk, cs, acronyms, notices, refused)
     return score
+
+
+class Members:
+    """The papers a gap counts for each end (concepts/members.py): the extractor's, and those whose title or
+    abstract names the concept (``text``: {concept id: papers}), under its other names too (an acronym and its
+    expansion, ``gather.names_of``)."""
+
+    def __init__(self, gather: EvidenceGatherer, text: Optional[Mapping[int, Iterable[int]]]):
+        self.gather, self.text = gather, text or {}
+
+    def __call__(self, c: Concept) -> set[int]:
+        from ..concepts.members import members
+
+        return members(self.gather.names_of(c), self.text)
+
+    def search(self, c: Concept) -> Optional[str]:
+        """The search that finds the papers naming ``c`` in their title or abstract."""
+        from ..concepts.members import search_query
+
+        return search_query(self.gather.names_of(c))
+
+
+def _in_library(ref: Optional[dict], held: Optional[Callable[[Sequence[str]], Mapping[str, int]]]) -> None:
+    """Marks the reference papers of a gap (``ref["papers"]``) the library holds too with their
+    ``library_id``: they are the library's papers, counted and listed as such."""
+    papers = (ref or {}).get("papers") or []
+    ids = [str(x["arxiv_id"]) for x in papers if x.get("arxiv_id")]
+    own = held(ids) if held is not None and ids else {}
+    for x in papers:
+        if x.get("arxiv_id") and str(x["arxiv_id"]) in own:
+            x["library_id"] = int(own[str(x["arxiv_id"])])
 
 
 def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: dict, established: EstablishedCheck,
                  acronyms, shortcomings, topic_of, not_neighbours: Sequence[int], duplicates_dropped: int,
                  mentions: Optional[Mapping[int, frozenset]] = None,
                  titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
-                 same_as: Optional[Mapping[int, int]] = None) -> Gap:
+                 same_as: Optional[Mapping[int, int]] = None, members: Optional[Members] = None,
+                 held: Optional[Callable[[Sequence[str]], Mapping[str, int]]] = None) -> Gap:
     """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank."""
     i, j = cand.key
     m, p = ev.method, ev.problem
     ref, cw = established.reference_of.get((i, j)), established.closest_of.get((i, j))
     world = established.world_of.get((i, j))
-    combined = combined_by(ev, cw, mentions, titles)
+    _in_library(ref, held)
+    ends = (members(m), members(p)) if members is not None else None
+    combined = combined_by(ev, cw, mentions, titles, ends, ref)
     # the library's papers that combine the pair already are its "did both" evidence, whatever found them
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():
@@ -325,11 +381,19 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     return Gap(
         type="method_x_problem", score=cand.score,
         statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
-                            combined["example"], in_library=len(combined["papers"]))
-        + (tried_note(ref) if ref else "") + tried_in_world_note(world),
+                            combined["example"], in_library=len(combined["papers"]),
+                            counts=(len(ends[0]), len(ends[1])) if ends is not None else None)
+        + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
-                 "method_papers": m.n_papers, "problem_papers": p.n_papers, "papers_with_both": len(ev.both),
+                 # the papers naming each end (title, abstract or the extractor's key phrases), and the search
+                 # that finds those of the text; the extractor's own (the concept graph the ranker reads)
+                 "method_papers": len(ends[0]) if ends is not None else m.n_papers,
+                 "problem_papers": len(ends[1]) if ends is not None else p.n_papers,
+                 "method_search": members.search(m) if members is not None else None,
+                 "problem_search": members.search(p) if members is not None else None,
+                 "method_key_papers": m.n_papers, "problem_key_papers": p.n_papers,
+                 "papers_with_both": len(ev.both),
                  # what an acronym end stands for ({phrase: expansion}), and how its papers define it
                  "expansions": expansions,
                  "acronyms": {c.phrase: acronyms[c.id].to_dict() for c in (m, p) if c.id in acronyms} or None,
@@ -507,27 +571,30 @@ def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int
     return same_as
 
 
-def _drop_ambiguous(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[int, "AcronymReading"],
-                    notices: Optional[list]) -> None:
+def _drop_unnamed_acronyms(score: np.ndarray, blk, cs: ConceptSet, acronyms: Mapping[int, "AcronymReading"],
+                    notices: Optional[list], refused: Optional[set] = None) -> None:
     """An acronym its papers define in different ways (SAGE: a query rewriter, a knowledge-graph embedding,
-    an erasing method ...) names no one concept: its pairs are no gaps (their score -inf). The notice
-    names those that had a candidate pair."""
-    from ..concepts.acronyms import ambiguous_notice
+    an erasing method ...) names no one concept, nor does one only the papers that coined it write ("DIVE":
+    a system of one paper; concepts/acronyms.py, ``system_name``): their pairs are no gaps (their score
+    -inf). The notices name those that had a candidate pair; ``refused`` gets the system names' ids (no
+    statement names them as a related concept)."""
+    from ..concepts.acronyms import ambiguous_notice, system_name_notice
 
-    amb_m = np.array([bool(acronyms.get(cs.concepts[i].id) and acronyms[cs.concepts[i].id].ambiguous)
-                      for i in blk.m_idx], dtype=bool)
-    amb_p = np.array([bool(acronyms.get(cs.concepts[j].id) and acronyms[cs.concepts[j].id].ambiguous)
-                      for j in blk.p_idx], dtype=bool)
-    if not (amb_m.any() or amb_p.any()):
-        return
-    finite = np.isfinite(score)
-    hit = ([cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(amb_m & finite.any(axis=1))]
-           + [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(amb_p & finite.any(axis=0))])
-    score[amb_m, :] = -np.inf
-    score[:, amb_p] = -np.inf
-    note = ambiguous_notice([acronyms[c.id] for c in hit])
-    if note and notices is not None:
-        notices.append(note)
+    for flag, notice in ((lambda r: r.ambiguous, ambiguous_notice), (lambda r: r.system_name, system_name_notice)):
+        bad_m = np.array([bool((r := acronyms.get(cs.concepts[i].id)) and flag(r)) for i in blk.m_idx], dtype=bool)
+        bad_p = np.array([bool((r := acronyms.get(cs.concepts[j].id)) and flag(r)) for j in blk.p_idx], dtype=bool)
+        if notice is system_name_notice and refused is not None:
+            refused.update(c.id for c in cs.concepts if (r := acronyms.get(c.id)) is not None and r.system_name)
+        if not (bad_m.any() or bad_p.any()):
+            continue
+        finite = np.isfinite(score)
+        hit = ([cs.concepts[blk.m_idx[i]] for i in np.flatnonzero(bad_m & finite.any(axis=1))]
+               + [cs.concepts[blk.p_idx[j]] for j in np.flatnonzero(bad_p & finite.any(axis=0))])
+        score[bad_m, :] = -np.inf
+        score[:, bad_p] = -np.inf
+        note = notice([acronyms[c.id] for c in hit])
+        if note and notices is not None:
+            notices.append(note)
 
 
 def plausibility_evidence(blk, i: int, j: int, cs: ConceptSet, exclude: Sequence[int] = (),

@@ -75,6 +75,7 @@ class AbstractSource:
         self.index = faiss.IndexFlatIP(self.vecs.shape[1])
         self.index.add(self.vecs)
         self._mentions: dict[int, frozenset] = {}
+        self._copies: dict[tuple, Optional[int]] = {}
 
     @classmethod
     def load(cls, name: str, lib, model_id: Optional[str] = None) -> Optional["AbstractSource"]:
@@ -104,8 +105,17 @@ class AbstractSource:
         return rows[0][keep], sims[0][keep]
 
     def papers(self, ids: Sequence[int]) -> dict[int, dict]:
-        return {p.id: {"title": p.title, "year": p.year, "arxiv_id": p.arxiv_id}
+        return {p.id: {"title": p.title, "year": p.year, "arxiv_id": p.arxiv_id, "doi": p.doi}
                 for p in self.lib.get_papers([int(i) for i in ids])}
+
+    def holding(self, info: dict) -> Optional[int]:
+        """The id of this library's copy of a paper another source found (its arXiv id or DOI), or None."""
+        key = (info.get("arxiv_id"), info.get("doi"))
+        if not any(key):
+            return None
+        if key not in self._copies:
+            self._copies[key] = self.lib.paper_with_ids(*key)
+        return self._copies[key]
 
 
 class ConceptVectors:
@@ -163,7 +173,7 @@ class ConceptVectors:
         return _unit(self.vector(m, kind) + self.vector(p, kind))
 
 
-def _key(info: dict, source: str, pid: int) -> str:
+def work_key(info: dict, source: str, pid: int) -> str:
     """One paper across sources (the user's library is often inside the reference): arXiv id, else title."""
     if info.get("arxiv_id"):
         return "arxiv:" + str(info["arxiv_id"]).split("v")[0].lower()
@@ -214,24 +224,33 @@ class ClosestWork:
         return ((a >= both and b >= both) or (x["names_method"] and b >= named) or (x["names_problem"] and a >= named))
 
     def check(self, m, p) -> dict:
-        """{"established", "done" (abstracts that did both, merged across sources), "min_done", "done_library"
-        (the library's papers among them), "done_elsewhere" (the others), "sources",
-        "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity", "did_both"}]}."""
+        """{"established", "done" (abstracts about both, merged across sources), "min_done", "done_library"
+        (the library's papers among them), "done_elsewhere" (the others), "sources", "named_both" (the
+        abstracts among the nearest whose title or abstract names both concepts: {"source", "id", "arxiv_id",
+        "title", "year"}), "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity",
+        "did_both", "names_both"}]}. "About both" (did_both) is a reading by meaning, enough to call a pair
+        established; only an abstract that names both is evidence that a paper combined them. A paper the
+        reference and the library both hold is the library's ("source" "library", its id there)."""
         prm = self.params
         self.checked += 1
         hits = self.scored(m, p)
         done_hits = [x for x in hits if self.did_both(x, prm.both, prm.named, prm.relative)]
-        # the papers to look up: those that did both, and the closest few
-        wanted = {(x["source"], x["id"]) for x in done_hits}
+        named_hits = [x for x in hits if x["names_method"] and x["names_problem"]]
+        # the papers to look up: those that did or named both, and the closest few
+        wanted = {(x["source"], x["id"]) for x in done_hits + named_hits}
         wanted |= {(x["source"], x["id"]) for x in hits[: prm.examples * max(1, len(self.sources))]}
         info: dict[tuple, dict] = {}
         for src in self.sources:
             ids = [i for s, i in wanted if s == src.name]
             if ids:
                 info.update({(src.name, i): d for i, d in src.papers(ids).items()})
-        done_keys = {_key(info.get((x["source"], x["id"]), {}), x["source"], x["id"]) for x in done_hits}
-        done_here = [x for x in done_hits if x["source"] == "library"]
-        here_keys = {_key(info.get(("library", x["id"]), {}), "library", x["id"]) for x in done_here}
+        here = self._library_ids(info)
+
+        def key(x) -> str:
+            return work_key(info.get((x["source"], x["id"]), {}), x["source"], x["id"])
+
+        done_keys = {key(x) for x in done_hits}
+        done_here = {key(x): here[(x["source"], x["id"])] for x in done_hits if (x["source"], x["id"]) in here}
         established = len(done_keys) >= prm.min_done
         self.established += established
         closest, seen = [], set()
@@ -240,23 +259,49 @@ class ClosestWork:
             d = info.get((x["source"], x["id"]))
             if d is None:
                 continue
-            key = _key(d, x["source"], x["id"])
-            if key in seen:
+            k = key(x)
+            if k in seen:
                 continue
-            seen.add(key)
-            closest.append({"source": x["source"], "id": x["id"], "arxiv_id": d.get("arxiv_id"),
+            seen.add(k)
+            closest.append({**self._where(x, here), "arxiv_id": d.get("arxiv_id"),
                             "title": d.get("title"), "year": d.get("year"),
                             "similarity": round(x["similarity"], 3), "to_method": round(x["to_method"], 3),
                             "to_problem": round(x["to_problem"], 3),
-                            "did_both": self.did_both(x, prm.both, prm.named, prm.relative)})
+                            "did_both": self.did_both(x, prm.both, prm.named, prm.relative),
+                            "names_both": bool(x["names_method"] and x["names_problem"])})
             if len(closest) >= prm.examples:
                 break
+        named, named_keys = [], set()
+        for x in named_hits:
+            d, k = info.get((x["source"], x["id"]), {}), key(x)
+            if k not in named_keys:
+                named_keys.add(k)
+                named.append({**self._where(x, here), "arxiv_id": d.get("arxiv_id"), "title": d.get("title"),
+                              "year": d.get("year")})
         # which of them are the library's own papers (the gap's statement counts them with the abstracts
         # naming both, once each), and how many more only the other sources hold
         return {"established": established, "done": len(done_keys), "min_done": prm.min_done,
-                "done_library": sorted({int(x["id"]) for x in done_here}),
-                "done_elsewhere": len(done_keys - here_keys),
-                "sources": [s.name for s in self.sources], "closest_work": closest}
+                "done_library": sorted(set(done_here.values())),
+                "done_elsewhere": len(done_keys - set(done_here)),
+                "sources": [s.name for s in self.sources], "named_both": named, "closest_work": closest}
+
+    def _library_ids(self, info: dict) -> dict[tuple, int]:
+        """{(source, id): the library's id} of the papers looked up that the library holds: its own, and
+        another source's the library holds a copy of (a library inside the reference is common)."""
+        lib_src = next((s for s in self.sources if s.name == "library"), None)
+        out = {}
+        for (source, pid), d in info.items():
+            if source == "library":
+                out[(source, pid)] = int(pid)
+            elif lib_src is not None and (own := lib_src.holding(d)) is not None:
+                out[(source, pid)] = int(own)
+        return out
+
+    @staticmethod
+    def _where(x: dict, here: dict) -> dict:
+        """A hit's source and id, the library's where the library holds the paper."""
+        own = here.get((x["source"], x["id"]))
+        return {"source": "library", "id": own} if own is not None else {"source": x["source"], "id": x["id"]}
 
 
 def open_closest(lib, reference=None, *, paper_vecs: Optional[tuple] = None, notices: Optional[list] = None,

@@ -15,12 +15,13 @@ from ..maps.store import latest_map
 from ..store.errors import MissingStep
 from ..store.library import LibraryError
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
+from ..concepts.members import named_in_text
 from .candidates import concept_gaps
 from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
-from .quotes import label_of, no_quote_note, quotable, quote_rank
+from .quotes import label_of, no_quote_note, pick_quotes, quotable
 from .stale import made_with, out_of_date_notice
 from .store import save_gaps
 
@@ -32,7 +33,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None,
-               titles=None, own_only: Optional[set] = None) -> list[Gap]:
+               titles=None, own_only: Optional[set] = None, named=None, held=None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
@@ -40,7 +41,9 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     gaps.world_check.OpenAlexCheck): so are pairs enough works in OpenAlex mention together.
     ``plausible_min``: the plausibility floor of a concept pair (concepts/pair_rules.py; None: the default).
     ``titles`` (paper ids -> titles) names a paper that combines a concept pair already; ``own_only``: the
-    papers whose shortcoming sentences are all their own limitations (detect.unaddressed_shortcoming)."""
+    papers whose shortcoming sentences are all their own limitations (detect.unaddressed_shortcoming).
+    ``named`` (concepts -> {id: papers naming it in their title or abstract}) and ``held`` (arXiv ids -> the
+    library's ids of those it holds): see candidates.concept_gaps."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -51,7 +54,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
                                    reference=reference, progress=progress, cancel=cancel, closest=closest,
-                                   acronyms=acronyms, world=world, titles=titles,
+                                   acronyms=acronyms, world=world, titles=titles, named=named, held=held,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
@@ -179,7 +182,8 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
-                          own_only=own_only)
+                          own_only=own_only, named=lambda cs_: named_in_text(lib, cs_, cancel=cancel),
+                          held=lambda ids: library_copies(lib, ids))
     finally:
         if opened:
             ref.close()
@@ -200,6 +204,16 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     if save:
         save_gaps(lib, gaps, notices=notices)
     return gaps
+
+
+def library_copies(lib, arxiv_ids) -> dict[str, int]:
+    """{arXiv id: the library's paper id} of those of ``arxiv_ids`` the library holds."""
+    out = {}
+    for a in arxiv_ids:
+        pid = lib.paper_with_ids(str(a), None)
+        if pid is not None:
+            out[str(a)] = int(pid)
+    return out
 
 
 def _reference(lib, reference):
@@ -284,7 +298,7 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
             ranked = quotable(sents.get(p, []))
             quotes += [{"paper_id": p, **q} for q in ([q for q in ranked if not q.get("section")][:1]
                                                       + [q for q in ranked if q.get("section")][:1])]
-        quotes.sort(key=quote_rank)
+        quotes = pick_quotes(quotes, len(quotes))      # the surest first, one per paper before a paper's second
         g.details["quotes"] = quotes
         if quotes:
             g.statement += " Stated as: " + " / ".join(

@@ -86,9 +86,3 @@ class ReferenceCorpus:
         by_id = {p.id: p for p in self.lib.get_papers(list(ids))}
         return [{"id": int(i), "title": by_id[i].title, "year": by_id[i].year,
                  "arxiv_id": by_id[i].arxiv_id} for i in ids if i in by_id]
-
-
-def tried_note(ref: dict) -> str:
-    """The sentence a gap's statement gains when some reference abstracts already mention both concepts."""
-    n = ref.get("co_mentions") or 0
-    return f" Already tried in the reference corpus: {n} abstract{'s' if n != 1 else ''}." if n else ""

@@ -12,7 +12,7 @@ from typing import Optional, Sequence
 
 import numpy as np
 
-from ..jobs import ProgressFn, check, interruptible, report
+from ..jobs import ProgressFn, abandonable, check, report
 
 MAX_AUTO_K = 80          # a map a person can read; the user may ask for more with --k
 SILHOUETTE_SAMPLE = 2000
@@ -42,41 +42,31 @@ class KMeansResult:
     sims: np.ndarray         # cosine of each row to its centroid
 
 
-# k-means reads Cancel between runs of this many iterations: faiss's k-means is one C++ call that no token
-# reaches, and a run of it is seconds on a big library. A run that starts from the centroids the last one
-# left (and the same seeded sample of training points) goes on exactly where it stopped: the centroids are
-# bit for bit those of one call (tests/core/test_maps_cancel.py), at a few milliseconds per run.
-KMEANS_ITERATIONS_PER_CHECK = 5
-
-
 def spherical_kmeans(x: np.ndarray, k: int, seed: int = 0, niter: int = 20,
                      points_per_centroid: int = 256, *, cancel=None) -> KMeansResult:
-    """FAISS spherical k-means on unit vectors; deterministic for a given (data, k, seed). ``cancel`` is
-    read every KMEANS_ITERATIONS_PER_CHECK iterations (the result does not depend on it)."""
+    """FAISS spherical k-means on unit vectors; deterministic for a given (data, k, seed). With ``cancel``
+    the k-means (one faiss call that no token reaches: seconds on a big library) runs on a thread of its
+    own and a Cancel does not wait for it (jobs.abandonable); the result is that one call's either way.
+    It is not cut into runs of a few iterations from the last run's centroids: each run would normalise
+    them again at its start, and start faiss's test of convergence afresh, which changes the clusters
+    where centroids tie (more clusters than distinct points, tests/core/test_maps_cancel.py)."""
     import faiss
 
     x = normalize(x)
     n, d = x.shape
     k = int(max(1, min(k, n)))
-    faiss.omp_set_num_threads(_threads(n))
+    threads = _threads(n)
     # faiss trains on at most points_per_centroid points per centroid (its own seeded sample), then we
-    # assign everyone; these are the parameters faiss.Kmeans(d, k, niter=..., spherical=True, ...) sets
-    params = faiss.ClusteringParameters()
-    params.spherical = True
-    params.seed = int(seed) + 1
-    params.verbose = False
-    params.min_points_per_centroid = 1
-    params.max_points_per_centroid = points_per_centroid
-    clustering = faiss.Clustering(d, k, params)
-    index = faiss.IndexFlatIP(d)
-    done = 0
-    while done < niter:
-        check(cancel)
-        clustering.niter = min(KMEANS_ITERATIONS_PER_CHECK if cancel is not None else niter, niter - done)
-        with interruptible(cancel):      # the CLI's Ctrl-C may also stop the run itself
-            clustering.train(x, index)   # after the first run: from the centroids the last one left
-        done += clustering.niter
-    cent = normalize(faiss.vector_float_to_array(clustering.centroids).reshape(k, d))
+    # assign everyone
+    km = faiss.Kmeans(d, k, niter=niter, spherical=True, seed=int(seed) + 1, verbose=False,
+                      min_points_per_centroid=1, max_points_per_centroid=points_per_centroid)
+
+    def train() -> np.ndarray:
+        faiss.omp_set_num_threads(threads)          # a thread's own setting: this may run on its own thread
+        km.train(x)
+        return km.centroids
+
+    cent = normalize(abandonable(train, cancel, name="gapscope-kmeans"))
     check(cancel)
     sims, labels = assign(x, cent)
     return KMeansResult(k=k, seed=seed, labels=labels, centroids=cent, sims=sims)

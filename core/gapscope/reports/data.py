@@ -233,6 +233,7 @@ class ReportData:
     notes: NotesSection
     reproducibility: dict[str, Any]
     citations: Any = None   # gapscope.citations.report.CitationsSection: the graph figure, most-cited references
+    undrawn: list[Any] = field(default_factory=list)   # pdf.Undrawn: set when the PDF is written (what it left out)
 
 
 # --- helpers ---------------------------------------------------------------------------------------------
@@ -445,10 +446,20 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
                                 title=short_title(d["type"], d["statement"], method.get("label"), problem.get("label")),
                                 why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
                                               problem.get("label")),
-                                groups=evidence_groups(ids, roles, details, refs, PaperRef.meta)))
+                                groups=evidence_groups(ids, roles, details, refs, PaperRef.meta,
+                                                       _held(lib, details))))
     if not sec.gaps:
         sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
     return sec
+
+
+def _held(lib: Library, details: dict) -> dict[str, int]:
+    """{arXiv id: library paper id} of a gap's closest existing work found in another source (the reference
+    corpus) that the library holds too: a library paper is reported as in the library."""
+    from ..gaps.find import library_copies
+
+    return library_copies(lib, [p["arxiv_id"] for p in details.get("closest_work") or []
+                                if p.get("source") != "library" and p.get("arxiv_id")])
 
 
 def run_setup(spec_text: str, spread: bool = True) -> str:
@@ -616,13 +627,20 @@ def gather_notes(lib: Library, collection: Optional[str], limit: int = 500) -> N
                              "color": color, "where": "abstract"})
                    for pid, s, e, color, comment, abstract in hrows]
     pdf_hl = [(pid, page, {"paper": refs.get(pid), "text": text, "comment": comment, "color": color,
-                           "where": f"PDF page {page}"})
-              for pid, page, text, color, comment in prows]
+                           "where": pdf_page(page, name, pdfs)})
+              for pid, page, text, color, comment, name, pdfs in prows]
     # by paper, each paper's abstract highlights first, then its PDF's page by page (a stable sort)
     sec.highlights = [h for _pid, _page, h in sorted(abstract_hl + pdf_hl, key=lambda t: (t[0], t[1]))]
     if not rows and not hrows and not prows:
         sec.missing = "No notes or highlights yet."
     return sec
+
+
+def pdf_page(page: int, original_name: str, pdfs: int) -> str:
+    """Where a PDF highlight is: its page, and the PDF's file name when the paper has several PDFs."""
+    from ..triage.annotate import pdf_name
+
+    return f"PDF page {page}" + (f" of {pdf_name(original_name)}" if pdfs > 1 else "")
 
 
 def _version(dist: str) -> Optional[str]:

@@ -33,6 +33,7 @@ class EvidenceItem:
     link: Optional[str]
     meta: str                          # authors · year · identifier, or what the closest-work search found
     quotes: list[str] = field(default_factory=list)
+    paper_id: Optional[int] = None     # a library paper's id (the PDF names it when it cannot draw its text)
 
 
 @dataclass
@@ -86,8 +87,14 @@ def _combined(d: Mapping[str, Any]) -> str:
 
 def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
     # never "none of them combines the two" under a statement that says "only 4 abstracts combine them"
-    out = [f"In the library {_n(d.get('method_papers'), 'paper')} use {m} and {_n(d.get('problem_papers'), 'paper')} "
-           f"address {p}; " + _combined(d) + "."]
+    # the papers naming each end (title, abstract or the extractor's key phrases): what a search finds
+    out = [f"In the library {_n(d.get('method_papers'), 'paper')} mention {m} and {_n(d.get('problem_papers'), 'paper')} "
+           f"mention {p}; " + _combined(d) + "."]
+    searches = [f"`gapscope search '{q}'` for {end}" for end, q in ((m, d.get("method_search")),
+                                                                      (p, d.get("problem_search"))) if q]
+    if searches:
+        out.append("Each count is the papers whose title or abstract names the concept, or that the concept "
+                   "extractor named it in: " + ", ".join(searches) + " lists those of the text.")
     out += related_concepts(d, m, p)
     pl = d.get("plausibility")
     if pl:
@@ -198,10 +205,13 @@ def _quote_text(q: Mapping[str, Any]) -> str:
 
 
 def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: Mapping[str, Any],
-                    refs: Mapping[int, Any], meta: Callable[[Any], str]) -> list[EvidenceGroup]:
+                    refs: Mapping[int, Any], meta: Callable[[Any], str],
+                    held: Optional[Mapping[str, int]] = None) -> list[EvidenceGroup]:
     """The gap's papers under their role's heading, in the Gaps view's order, each with the shortcoming
     sentences it is quoted by; then its closest existing work not already listed. ``refs`` maps paper ids
-    (evidence and quoted papers) to the report's paper references, ``meta`` gives a reference's facts."""
+    (evidence and quoted papers) to the report's paper references, ``meta`` gives a reference's facts;
+    ``held``: {arXiv id: library paper id} of the closest work found in another source that the library
+    holds too (closest_items)."""
     d = details or {}
     quotes: dict[int, list[str]] = {}
     for q in list(d.get("quotes") or []) + list(d.get("shortcoming_sentences") or []):
@@ -217,29 +227,38 @@ def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: 
     order = list(GAP_ROLE_ORDER) + [r for r in by_role if r not in GAP_ROLE_ORDER]
     groups = []
     for role in order:
-        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []))
+        items = [EvidenceItem(refs[pid].title, refs[pid].link, meta(refs[pid]), quotes.get(pid, []), pid)
                  for pid in by_role.get(role, []) if pid in refs]
         if items:
             groups.append(EvidenceGroup(GAP_ROLE_NAMES.get(role, role.capitalize() or "Evidence"), items))
-    closest = closest_items(d, set(ids))
+    closest = closest_items(d, set(ids), held)
     if closest:
         groups.append(EvidenceGroup(GAP_ROLE_NAMES["closest"], closest))
     return groups
 
 
-def closest_items(d: Mapping[str, Any], listed: set[int]) -> list[EvidenceItem]:
-    """The closest existing work as references: title, link, year, and whether it is about both ends."""
+def closest_items(d: Mapping[str, Any], listed: set[int],
+                  held: Optional[Mapping[str, int]] = None) -> list[EvidenceItem]:
+    """The closest existing work as references: title, link, year, where it is, and whether it names both
+    ends or is only about both by meaning. A paper found in another source that the library holds too
+    (``held``: {arXiv id: library paper id}; a gap found before the check said so itself) is in this
+    library, and not repeated when it is listed under a role already."""
     out = []
     for p in d.get("closest_work") or []:
-        in_lib = p.get("source") == "library"
-        if in_lib and p.get("id") is not None and int(p["id"]) in listed:
+        own = (int(p["id"]) if p.get("source") == "library" and p.get("id") is not None
+               else (held or {}).get(str(p.get("arxiv_id") or "")))
+        if own is not None and own in listed:
             continue
         ident = f"arXiv:{p['arxiv_id']}" if p.get("arxiv_id") else (f"doi:{p['doi']}" if p.get("doi") else "")
-        where = "in this library" if in_lib else f"from {p.get('source') or 'a reference corpus'}"
-        note = "about both the method and the problem" if p.get("did_both") else "close, but not about both"
+        where = "in this library" if own is not None else f"from {p.get('source') or 'a reference corpus'}"
+        # naming both is evidence that a paper combined them; being about both is a reading by meaning
+        note = ("names both the method and the problem" if p.get("names_both")
+                else "about both the method and the problem by meaning" if p.get("did_both")
+                else "close, but not about both")
         facts = [str(p["year"]) if p.get("year") else "", ident, f"{where}, {note}"]
         out.append(EvidenceItem(" ".join(latex_to_text(str(p.get("title") or "(no title)")).split()),
-                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f)))
+                                paper_link(p.get("arxiv_id"), p.get("doi")), " · ".join(f for f in facts if f),
+                                paper_id=own))
     return out
 
 

@@ -1,47 +1,156 @@
 """The gap report as PDF (fpdf2) with DejaVu Sans, the Unicode TrueType font matplotlib ships, so
-accents, Greek and math symbols print. Text is placed as text (never parsed as markup); control
-characters are shown as their control pictures (see text.visible). Characters the font lacks (CJK)
-print as the font's missing-glyph box."""
+accents, Greek, Cyrillic and math symbols print. A character DejaVu lacks (Chinese, Japanese, Korean,
+Devanagari, math letters) is drawn in a font found on this computer that has it (`fonts.py`), run by
+run; one that no font has is counted by the paper (or part of the report) it belongs to: the report
+says so under its title, and the export's message names them (`undrawn_message`). Text is placed as
+text (never parsed as markup); control characters are shown as their control pictures (see
+text.visible)."""
 
 from __future__ import annotations
 
 import io
-import os
-from typing import Any, Iterable, Optional
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any, Iterable, Iterator, Optional
 
 from . import labels as L
 from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands, shown_line, side_keywords,
                       undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
+from .fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
 from ..maps.model import stability_text
+from ..textfmt import plural
 
 
-def _font_dir() -> str:
-    import matplotlib
+@dataclass
+class Undrawn:
+    """Characters of one paper's text (or of a part of the report that is no paper's) that no font on
+    this computer has: the PDF leaves them out."""
 
-    return os.path.join(os.path.dirname(matplotlib.__file__), "mpl-data", "fonts", "ttf")
+    characters: int          # each text counted once, however often the report prints it
+    sample: str              # the distinct characters, the first few
+    paper_id: Optional[int] = None
+    title: str = ""          # the paper's
+    section: str = ""        # the part of the report, for text that is no paper's
+
+    def where(self, titled: bool = True) -> str:
+        if self.paper_id is None:
+            return f"the {self.section} section"
+        short = self.title if len(self.title) <= 50 else self.title[:49] + "…"
+        return f"paper {self.paper_id}" + (f" “{short}”" if titled and short else "")
+
+
+def undrawn_message(undrawn: list[Undrawn], html_hint: str, in_pdf: bool = False) -> str:
+    """What the PDF left out and why, naming the papers and the characters: for the export's message;
+    ``in_pdf``: for the PDF itself, without the titles, whose characters it cannot draw."""
+    total = sum(u.characters for u in undrawn)
+    shown = [f"{u.characters} in {u.where(not in_pdf)}" + ("" if in_pdf else f" ({u.sample})") for u in undrawn[:8]]
+    if len(undrawn) > 8:
+        shown.append(f"and more in {len(undrawn) - 8} other places")
+    pdf, computer = ("This PDF", "the computer that wrote it") if in_pdf else ("The PDF", "this computer")
+    return (f"{pdf} leaves out {plural(total, 'character')} that no font on {computer} has: {'; '.join(shown)}. "
+            f"{html_hint} shows every character; with a font that has them installed (for Chinese, Japanese "
+            "and Korean: Noto Sans CJK) the PDF draws them too.")
 
 
 class _Doc:
-    def __init__(self, title: str) -> None:
+    def __init__(self, title: str, like: Optional["_Doc"] = None) -> None:
         import logging
 
         from fpdf import FPDF
 
         logging.getLogger("fontTools").setLevel(logging.ERROR)
-        logging.getLogger("fpdf").setLevel(logging.ERROR)  # one warning per glyph the font lacks
+        logging.getLogger("fpdf").setLevel(logging.ERROR)  # one warning per glyph no font has: counted below
         self.pdf = FPDF(format="A4", unit="mm")
         self.pdf.set_title(one_line(title))
         self.pdf.set_creator("GapScope")
-        d = _font_dir()
-        self.pdf.add_font("DejaVu", "", os.path.join(d, "DejaVuSans.ttf"))
-        self.pdf.add_font("DejaVu", "B", os.path.join(d, "DejaVuSans-Bold.ttf"))
-        self.pdf.add_font("DejaVuMono", "", os.path.join(d, "DejaVuSansMono.ttf"))
+        d = dejavu_dir()
+        self.pdf.add_font("DejaVu", "", d / "DejaVuSans.ttf")
+        self.pdf.add_font("DejaVu", "B", d / "DejaVuSans-Bold.ttf")
+        self.pdf.add_font("DejaVuMono", "", d / "DejaVuSansMono.ttf")
         self.pdf.set_auto_page_break(True, margin=15)
         self.pdf.set_margins(15, 15, 15)
         self.pdf.add_page()
+        # fonts: what can be drawn, and (another pass over the same report, ``like``) what was found
+        self.drawable: set[int] = set().union(*(f.cmap for f in self.pdf.fonts.values()))
+        self.undrawable: set[int] = set(like.undrawable) if like else set()
+        self.faces: Optional[list[FontFace]] = like.faces if like else None   # searched when first needed
+        self.fallbacks = ["DejaVu"]   # DejaVu's regular face draws what its bold and mono faces lack
+        self.added: list[FontFace] = []
+        for face in like.added if like else ():
+            self._add_face(face)
+        self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+        # the paper (or part of the report) the text being drawn belongs to, and what no font could draw
+        self.owner: tuple[str, Any] = ("section", "title")
+        self.titles: dict[int, str] = {}
+        self.undrawn: dict[tuple[str, Any], dict[str, None]] = {}   # owner: its texts that hold such characters
+
+    # --- fonts -------------------------------------------------------------------------------------
+    def fonts_for(self, s: str) -> str:
+        """``s``, after adding the fonts its characters need; those no font has are counted against
+        the text's owner (once per text)."""
+        need = {ord(c) for c in set(s)} - self.drawable - self.undrawable
+        if need:
+            self.drawable |= {cp for cp in need if draws_nothing(chr(cp))}
+            need -= self.drawable
+            if need:
+                self._add_fonts(need)
+        if any(ord(c) in self.undrawable for c in s):
+            self.undrawn.setdefault(self.owner, {})[s] = None
+        return s
+
+    def _add_fonts(self, need: set[int]) -> None:
+        """Add the fonts of this computer that have the characters of ``need``, the most wanted first."""
+        if self.faces is None:
+            self.faces = font_faces()
+        for face in self.faces:
+            if not need:
+                break
+            if face not in self.added and face.covers(need) and self._add_face(face):
+                need -= self.drawable
+        self.undrawable |= need
+        self.pdf.set_fallback_fonts(self.fallbacks, exact_match=False)
+
+    def _add_face(self, face: FontFace) -> bool:
+        """Add a font to draw what the others cannot; False for one fpdf cannot embed."""
+        name = f"Fallback{len(self.fallbacks)}"
+        try:
+            self.pdf.add_font(name, "", face.path, collection_font_number=face.index)
+        except Exception:  # noqa: BLE001 - a font file fpdf cannot read: another may do
+            face.coverage = Coverage([])
+            return False
+        self.fallbacks.append(name)
+        self.added.append(face)
+        self.drawable |= set(self.pdf.fonts[name.lower()].cmap)
+        return True
+
+    @contextmanager
+    def about(self, paper_id: Optional[int], title: str = "") -> Iterator[None]:
+        """Text drawn inside is the paper's (its title, authors, notes, highlights, quotes)."""
+        before = self.owner
+        if paper_id is not None:
+            self.owner = ("paper", paper_id)
+            self.titles.setdefault(paper_id, one_line(title))
+        try:
+            yield
+        finally:
+            self.owner = before
+
+    def undrawn_list(self) -> list[Undrawn]:
+        """What no font could draw, by owner; a text is counted once, however often (and inside whatever
+        line: "1. Title", "in Title") the report prints it."""
+        out = []
+        for (kind, key), texts in self.undrawn.items():
+            kept = [t for t in texts if not any(t in k for k in texts if k != t)]     # in the order drawn
+            lost = [c for t in kept for c in t if ord(c) in self.undrawable]
+            chars = list(dict.fromkeys(lost))
+            out.append(Undrawn(len(lost), " ".join(chars[:8]) + (" …" if len(chars) > 8 else ""),
+                               paper_id=key if kind == "paper" else None,
+                               title=self.titles.get(key, "") if kind == "paper" else "",
+                               section=key if kind == "section" else ""))
+        return out
 
     def text(self, s: Any, size: float = 10, bold: bool = False, link: Optional[str] = None,
              color: tuple[int, int, int] = (29, 35, 43), indent: float = 0, mono: bool = False,
@@ -52,8 +161,8 @@ class _Doc:
         pdf.set_font("DejaVuMono" if mono else "DejaVu", "B" if bold and not mono else "", size)
         pdf.set_text_color(*((30, 70, 160) if link else color))
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, visible("" if s is None else str(s)), link=link or None,
-                       new_x="LMARGIN", new_y="NEXT", align="L")
+        pdf.multi_cell(pdf.epw - indent, size * 0.5, self.fonts_for(visible("" if s is None else str(s))),
+                       link=link or None, new_x="LMARGIN", new_y="NEXT", align="L")
 
     def gap(self, h: float = 2.5) -> None:
         self.pdf.ln(h)
@@ -126,8 +235,8 @@ class _Doc:
         header row repeats on each page it spans."""
         from fpdf.fonts import FontFace
 
-        head = [one_line(str(h)) for h in head]
-        rows = [[one_line("" if c is None else str(c)) for c in r] for r in rows]
+        head = [self.fonts_for(one_line(str(h))) for h in head]
+        rows = [[self.fonts_for(one_line("" if c is None else str(c))) for c in r] for r in rows]
         pdf = self.pdf
         num = set(numeric)
         portrait_w = min(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin - 0.01
@@ -205,8 +314,9 @@ class _Doc:
         return width * h / w
 
     def paper(self, p: PaperRef, prefix: str = "", indent: float = 4) -> None:
-        self.text(f"{prefix}{one_line(p.title)}", size=9.5, link=p.link, indent=indent)
-        self.text(p.meta(), size=8, color=(90, 100, 114), indent=indent + 4)
+        with self.about(p.id, p.title):
+            self.text(f"{prefix}{one_line(p.title)}", size=9.5, link=p.link, indent=indent)
+            self.text(p.meta(), size=8, color=(90, 100, 114), indent=indent + 4)
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
@@ -218,6 +328,9 @@ def _pdf_title(doc: _Doc, d: ReportData) -> None:
     doc.text(f"Generated {d.generated_at} by GapScope {r.get('gapscope')} from {r.get('library')}"
              + (f", collection {d.scope['collection']}" if d.scope.get("collection") else "") + ".", size=9,
              color=(90, 100, 114))
+    if d.undrawn:  # known from a first pass over the report: said where a reader of the PDF sees it
+        doc.gap(1.5)
+        doc.missing(undrawn_message(d.undrawn, "The HTML version of this report", in_pdf=True))
 
 
 def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
@@ -323,11 +436,12 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             doc.gap(1)
             doc.text(f"{group.heading} ({len(group.items)})", size=9.5, bold=True)
             for i, item in enumerate(group.items, 1):
-                doc.text(f"{i}. {one_line(item.title)}", size=9.5, link=item.link, indent=4)
-                if item.meta:
-                    doc.text(item.meta, size=8, color=(90, 100, 114), indent=8)
-                for q in item.quotes:
-                    doc.text(q, size=8, color=(60, 68, 80), indent=8)
+                with doc.about(item.paper_id, item.title):
+                    doc.text(f"{i}. {one_line(item.title)}", size=9.5, link=item.link, indent=4)
+                    if item.meta:
+                        doc.text(item.meta, size=8, color=(90, 100, 114), indent=8)
+                    for q in item.quotes:
+                        doc.text(q, size=8, color=(60, 68, 80), indent=8)
         doc.gap()
 
 
@@ -370,15 +484,19 @@ def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict
     n = d.notes
     doc.section(titles["notes"], n.missing)
     for note in n.notes:
-        if note["paper"]:
-            doc.paper(note["paper"], "", indent=0)
-        doc.text(note["body"], size=9, indent=4)
+        p = note["paper"]
+        if p:
+            doc.paper(p, "", indent=0)
+        with doc.about(p.id if p else None, p.title if p else ""):
+            doc.text(note["body"], size=9, indent=4)
         doc.gap(1.5)
     for h in n.highlights:
-        doc.text(f"“{one_line(h['text'])}” ({h['where']})" + (f" — {h['comment']}" if h["comment"] else ""),
-                 size=9)
-        if h["paper"]:
-            doc.paper(h["paper"], "in ", indent=4)
+        p = h["paper"]
+        with doc.about(p.id if p else None, p.title if p else ""):
+            doc.text(f"“{one_line(h['text'])}” ({h['where']})" + (f" — {h['comment']}" if h["comment"] else ""),
+                     size=9)
+        if p:
+            doc.paper(p, "in ", indent=4)
     if n.left_out:
         doc.text(plain_commands(n.left_out), size=9)
 
@@ -395,11 +513,24 @@ def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], ti
         doc.table(["What", "Value"], L.run_environment_rows(run), title=f"Run {run['id']}: environment")
 
 
-def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
-    doc = _Doc(d.title)
+def _draw(d: ReportData, figures: dict[str, bytes], like: Optional[_Doc] = None) -> _Doc:
+    doc = _Doc(d.title, like)
     titles = dict(SECTIONS)
     _pdf_title(doc, d)
-    for section in (_pdf_corpus, _pdf_screening, _pdf_maps, _pdf_gaps,
-                    _pdf_experiments, _pdf_included, _pdf_notes, _pdf_reproducibility):
+    for key, section in (("corpus", _pdf_corpus), ("screening", _pdf_screening), ("maps", _pdf_maps),
+                         ("gaps", _pdf_gaps), ("experiments", _pdf_experiments), ("included", _pdf_included),
+                         ("notes", _pdf_notes), ("reproducibility", _pdf_reproducibility)):
+        doc.owner = ("section", titles[key])
         section(doc, d, figures, titles)
+    return doc
+
+
+def render_pdf(d: ReportData, figures: dict[str, bytes]) -> bytes:
+    """The PDF; ``d.undrawn`` is set to what it had to leave out (no font has those characters), which
+    the report then says under its title (a second pass: only then is it known)."""
+    d.undrawn = []
+    doc = _draw(d, figures)
+    if doc.undrawn:
+        d.undrawn = doc.undrawn_list()
+        doc = _draw(d, figures, like=doc)
     return doc.output()

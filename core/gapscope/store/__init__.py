@@ -5,9 +5,10 @@ from .base import (WriteFromForbiddenThread, allow_writes_in_current_thread, for
 from .errors import (DiskFull, DiskIOError, LibraryDamaged, LibraryError, LibraryFault, LibraryLocked,
                      LibraryReadOnly, MissingStep, NewerLibrary, NotALibrary, library_fault)
 from .library import LIBRARY_SUFFIX, Library, database_file, default_library_path
+from .notes import NoteChanged
 
 __all__ = ["Library", "default_library_path", "database_file", "LIBRARY_SUFFIX", "LibraryError",
-           "LibraryFault", "MissingStep", "LibraryLocked", "DiskFull", "LibraryReadOnly", "NotALibrary",
+           "LibraryFault", "MissingStep", "NoteChanged", "LibraryLocked", "DiskFull", "LibraryReadOnly", "NotALibrary",
            "NewerLibrary", "DiskIOError", "LibraryDamaged", "library_fault", "WriteFromForbiddenThread",
            "forbid_writes_in_current_thread", "allow_writes_in_current_thread", "writes_forbidden",
            "writes_allowed_here"]

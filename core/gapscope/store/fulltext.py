@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any, Optional, Sequence
@@ -9,6 +10,9 @@ from typing import Any, Optional, Sequence
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
 from .base import LibraryError, now_iso
 from .papers import fts_query
+
+# a column of the papers' search index named in an FTS5 query: "title:", "{title abstract} :"
+_PAPER_COLUMN = re.compile(r'\b(?:title|abstract|authors)\s*:|\{[^}"]*\}\s*:')
 
 _ATT_COLS = ("id", "paper_id", "sha256", "stored_name", "original_name", "source", "match_how", "match_score",
              "status", "message", "pages", "added_at")
@@ -159,11 +163,16 @@ class FulltextMixin:
             + " ORDER BY attachment_id", (facet_model,) if facet_model is not None else ())]
 
     def search_fulltext(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text sentences matching an FTS query, best first, each with its paper, section and page."""
+        """Full-text sentences matching an FTS query, best first, each with its paper, section and page. A
+        query that names a paper's column ("ti:covid", "{title abstract} : ("KV cache")") asks about titles,
+        abstracts or authors only: no sentence of a PDF is one of them."""
+        q = fts_query(query)
+        if _PAPER_COLUMN.search(re.sub(r'"[^"]*"', '""', q)):      # a phrase's words name no column
+            return []
         try:
             rows = self._conn.execute(
                 "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f WHERE fulltext_fts MATCH ?"
-                " ORDER BY rank LIMIT ?", (fts_query(query), limit)).fetchall()
+                " ORDER BY rank LIMIT ?", (q, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise LibraryError(f"bad search {query!r}: {exc}") from exc
         if not rows:

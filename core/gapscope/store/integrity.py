@@ -366,22 +366,30 @@ class IntegrityMixin:
 
     def replace_paper_texts(self, changes: list[dict[str, Any]]) -> int:
         """Set each paper's title (with its ``norm_title``) and abstract to the ``new`` values of
-        ``changes`` ({"paper_id", "old": {field: text}, "new": {field: text}}), in one transaction, where
-        the paper still holds the ``old`` values (another process may have edited it since the check);
-        the search index and the text stamp follow by their triggers. Returns how many were changed."""
+        ``changes`` ({"paper_id", "old": {field: text}, "new": {field: text}}, and with a new abstract
+        "highlights": [(id, start, end, new_start, new_end)], "corrections": [(start, end, new_start,
+        new_end)], every one of the paper's, moved with it), in one transaction, where the paper still holds
+        the ``old`` values and those highlights and corrections (another process may have edited it since
+        the check); the search index and the text stamp follow by their triggers. Returns how many were
+        changed."""
         done = 0
         with self.transaction() as conn:
             for c in changes:
-                old, new = c["old"], c["new"]
+                old, new, pid = c["old"], c["new"], c["paper_id"]
                 now = conn.execute("SELECT title, COALESCE(abstract, '') FROM papers WHERE id = ?",
-                                   (c["paper_id"],)).fetchone()
+                                   (pid,)).fetchone()
                 if now is None or any(now[i] != old[f] for i, f in enumerate(("title", "abstract")) if f in old):
+                    continue
+                highlights, corrections = c.get("highlights") or [], c.get("corrections") or []
+                if "abstract" in new and not self._annotation_spans_held(conn, pid, highlights, corrections):
                     continue
                 cols = {k: v for k, v in new.items() if k in ("title", "norm_title", "abstract")}
                 conn.execute(f"UPDATE papers SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
-                             (*cols.values(), c["paper_id"]))
+                             (*cols.values(), pid))
+                self._move_annotation_spans(conn, pid, highlights, corrections)
                 done += 1
         return done
+
 
     def remove_orphan_rows(self, rows: list[tuple[str, int, str, str]]) -> None:
         """Repair of rows naming a row that no longer exists, each (table, rowid, column, on_delete):

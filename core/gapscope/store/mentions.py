@@ -35,6 +35,30 @@ def mention_query(forms: Iterable[str], slack: int = NEAR_SLACK) -> Optional[str
     return "{title abstract} : (" + " OR ".join(dict.fromkeys(parts)) + ")"
 
 
+def phrase_forms(forms: Iterable[str]) -> list[tuple[str, ...]]:
+    """``forms`` as the word runs a phrase search matches, each once, a run that holds a shorter one left
+    out ("kv cache usage" adds nothing to "KV cache"), the first form first."""
+    written: dict[tuple[str, ...], tuple[str, ...]] = {}     # lower-case words -> as first written
+    for f in forms:
+        words = tuple(_WORD.findall(f))
+        if words:
+            written.setdefault(tuple(w.lower() for w in words), words)
+
+    def holds(long: tuple, short: tuple) -> bool:
+        return len(long) > len(short) and any(long[i:i + len(short)] == short for i in range(len(long) - len(short) + 1))
+
+    return [w for r, w in written.items() if not any(holds(r, o) for o in written if o != r)]
+
+
+def phrase_query(forms: Iterable[str]) -> Optional[str]:
+    """The FTS5 expression a user types into `gapscope search` to find the papers whose title or abstract
+    names one of ``forms`` (not the authors: "SAM" is also a first name): each form as a quoted phrase (its
+    words in order, as the index stems them: "KV caches" finds "KV cache", "KV-cache" and "KV caching"),
+    joined by OR. None when no form has a word."""
+    runs = phrase_forms(forms)
+    return ("{title abstract} : (" + " OR ".join('"' + " ".join(r) + '"' for r in runs) + ")") if runs else None
+
+
 def data_context_query(forms: Iterable[str]) -> Optional[str]:
     """An FTS5 expression over title and abstract matching any of ``forms`` read as a data set: followed
     by one of DATA_AFTER or preceded by one of DATA_BEFORE, as consecutive words, or first in a list of
@@ -70,6 +94,17 @@ class MentionsMixin:
         for key, forms in forms_of.items():
             _check(cancel)
             q = mention_query(forms, slack)
+            out[key] = set() if q is None else {r[0] for r in self._conn.execute(
+                "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
+        return out
+
+    def papers_naming(self, forms_of: Mapping[Hashable, Iterable[str]], cancel=None) -> dict[Hashable, set[int]]:
+        """{key: ids of the papers whose title or abstract names one of its forms as a phrase} (phrase_query:
+        what `gapscope search` finds for that query); ``cancel`` as for papers_mentioning."""
+        out: dict[Hashable, set[int]] = {}
+        for key, forms in forms_of.items():
+            _check(cancel)
+            q = phrase_query(forms)
             out[key] = set() if q is None else {r[0] for r in self._conn.execute(
                 "SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?", (q,))}
         return out

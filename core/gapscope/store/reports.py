@@ -94,10 +94,12 @@ class ReportsMixin:
             args + [limit]).fetchall()
 
     def pdf_highlight_rows(self, collection: Optional[str] = None,
-                           limit: int = 500) -> list[tuple[int, int, str, str, str]]:
-        """(paper_id, page (1-based), text, color, comment) of the highlights made in attached PDFs (the
-        Reader's), by paper and page."""
+                           limit: int = 500) -> list[tuple[int, int, str, str, str, str, int]]:
+        """(paper_id, page (1-based), text, color, comment, the PDF's original name, how many PDFs the paper
+        has) of the highlights made in attached PDFs (the Reader's), by paper and page."""
         where, args = in_scope_sql(collection, "h.paper_id")
         return self._conn.execute(
-            f"SELECT h.paper_id, h.page, h.text, h.color, h.comment FROM pdf_highlights h WHERE {where}"
+            "SELECT h.paper_id, h.page, h.text, h.color, h.comment, a.original_name,"
+            " (SELECT COUNT(*) FROM attachments b WHERE b.paper_id = h.paper_id)"
+            f" FROM pdf_highlights h JOIN attachments a ON a.id = h.attachment_id WHERE {where}"
             f" ORDER BY h.paper_id, h.page, h.id LIMIT ?", args + [limit]).fetchall()

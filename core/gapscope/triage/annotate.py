@@ -35,12 +35,14 @@ def add_note(lib, paper_id: int, body: str) -> int:
     return lib.add_note(paper_id, body)
 
 
-def update_note(lib, note_id: int, body: str) -> None:
-    lib.update_note(note_id, body)
+def update_note(lib, note_id: int, body: str, *, expected: Optional[str] = None) -> None:
+    """Replace a note's text; ``expected``: the text it held when the edit began (store: NoteChanged)."""
+    lib.update_note(note_id, body, expected=expected)
 
 
-def delete_note(lib, note_id: int) -> None:
-    lib.delete_note(note_id)
+def delete_note(lib, note_id: int, *, expected: Optional[str] = None) -> None:
+    """Delete a note; ``expected``: the text the user was shown when asked."""
+    lib.delete_note(note_id, expected=expected)
 
 
 # --- highlights ----------------------------------------------------------------------------------
@@ -55,10 +57,15 @@ def remove_highlight(lib, highlight_id: int, *, pdf: bool = False) -> None:
     (lib.remove_pdf_highlight if pdf else lib.remove_highlight)(highlight_id)
 
 
+def pdf_name(original_name: str) -> str:
+    """An attached PDF as the user knows it: the name of the file (or the URL's last part) it came from."""
+    return os.path.basename(original_name.rstrip("/\\"))
+
+
 def pdf_highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
     """The highlights made in the paper's attached PDFs: id, attachment_id and pdf (which of its PDFs, by
     the file's name: a paper may have several), page (1-based), text, color, comment, created_at."""
-    names = {a["id"]: os.path.basename(a["original_name"].rstrip("/\\")) for a in lib.attachments_of(paper_id)}
+    names = {a["id"]: pdf_name(a["original_name"]) for a in lib.attachments_of(paper_id)}
     keep = ("id", "attachment_id", "page", "text", "color", "comment", "created_at")
     return [dict({k: h[k] for k in keep}, pdf=names.get(h["attachment_id"], "")) for h in lib.pdf_highlights(paper_id)]
 

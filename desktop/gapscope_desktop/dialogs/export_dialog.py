@@ -198,7 +198,7 @@ class ExportDialog(QDialog):
         def done(n) -> None:
             noun = "decision" if key.startswith("decisions-") else "paper"
             what = f"{plural(n, noun)} written" if isinstance(n, int) else "Written"
-            self.status.setText(f"{what} to {html.escape(path)}")
+            self.status.setText(f"{what} to {html.escape(path)}" + self._left_out(getattr(n, "undrawn", None)))
 
         self.task = self.tasks.run(f"Export {label}", run_export, key, path, self.filters(), library=self.lib.path,
                                    on_result=done,
@@ -207,6 +207,16 @@ class ExportDialog(QDialog):
                                        f"{html.escape(m)}</span>"),
                                    on_finished=self._ended)
         return self.task
+
+    @staticmethod
+    def _left_out(undrawn) -> str:
+        """A PDF report's characters that no font on this computer has: which papers, and the way to them."""
+        if not undrawn:
+            return ""
+        from gapscope.reports.pdf import undrawn_message
+
+        return ("<br><span style='color:#9a6700;'>"
+                + html.escape(undrawn_message(undrawn, "The “Gap report (HTML)” export")) + "</span>")
 
     def _ended(self) -> None:
         self.task = None

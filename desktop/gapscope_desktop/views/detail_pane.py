@@ -48,6 +48,7 @@ class DetailPane(QWidget):
         self.drafts: dict[tuple[int, str], str] = {}    # (paper id, "tag" | "note"): the text typed for it
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
+        self.note_edits: dict[int, str] = {}            # note id: its edit on the writer queue, not saved yet
 
         self.browser = QTextBrowser()
         self.browser.setObjectName("detailBrowser")
@@ -146,6 +147,7 @@ class DetailPane(QWidget):
         if lib is not None and not same_library(lib.path, self.drafts_library):
             self.drafts.clear()
             self.saving.clear()
+            self.note_edits.clear()
         if lib is not None:
             self.drafts_library = lib.path
         self.lib = lib
@@ -233,12 +235,16 @@ class DetailPane(QWidget):
         self._refresh_paper(paper_id)
         name, fn = ("Add tag", _add_tag) if kind == "tag" else ("Add note", _add_note)
         return self.tasks.save(name, fn, paper_id, body, library=self.drafts_library,
-                               on_result=lambda _r: self._draft_saved(key),
+                               on_result=lambda _r: self._draft_saved(key, body),
                                on_error=lambda m, _t: self._draft_failed(key, m))
 
-    def _draft_saved(self, key: tuple[int, str]) -> None:
+    def _draft_saved(self, key: tuple[int, str], body: str) -> None:
         self.saving.discard(key)
-        self.drafts.pop(key, None)
+        # text added to the draft while it was saved (a failed note edit's) stays in the box
+        rest = self.drafts.pop(key, "").strip()
+        rest = rest[len(body):].strip() if rest.startswith(body) else rest
+        if rest:
+            self.drafts[key] = rest
         self._refresh_paper(key[0])
         if key[1] == "tag":
             self.tagsChanged.emit()
@@ -300,8 +306,8 @@ class DetailPane(QWidget):
         if block is None or not cursor.hasSelection():
             return None
         shown, spans = self.shown
-        a = max(0, cursor.selectionStart() - block.position())
-        b = min(len(shown), cursor.selectionEnd() - block.position())
+        a = max(0, _characters(shown, cursor.selectionStart() - block.position()))
+        b = min(len(shown), _characters(shown, cursor.selectionEnd() - block.position()))
         while a < b and shown[a].isspace():
             a += 1
         while b > a and shown[b - 1].isspace():
@@ -317,10 +323,14 @@ class DetailPane(QWidget):
         if span is None or self.paper is None or not self._writable():
             return None
         pid = self.paper.id
+        # a note typed for the highlight is not lost with a failed save: it goes to the note box, quoting
+        # the words it was about
+        words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
+        kept = f"“{words}”: {comment.strip()}" if comment.strip() else ""
         return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment,
                                library=self.lib.path,
                                on_result=lambda _h: self._saved(pid, self._render, lambda: None),
-                               on_error=lambda m, _t: self._not_saved("highlight", m))
+                               on_error=lambda m, _t: self._note_change_failed(pid, "highlight", m, kept))
 
     def _highlight_with_note(self) -> None:
         if self.selection_span() is None:
@@ -484,11 +494,13 @@ class DetailPane(QWidget):
         note = self._note(note_id)
         if note is None:
             return
-        body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", note["body"])
-        if not ok or body.strip() == note["body"].strip():
+        # an edit still waiting for the library's lock is where the next one begins (and what it expects)
+        now = self.note_edits.get(note_id, note["body"])
+        body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", now)
+        if not ok or body.strip() == now.strip():
             return
         if body.strip():
-            self.edit_note(note_id, body.strip())
+            self.edit_note(note_id, body.strip(), expected=now)
         else:                                   # emptied: that is a delete, asked as one
             self.ask_delete_note(note_id)
 
@@ -496,26 +508,49 @@ class DetailPane(QWidget):
         note = self._note(note_id)
         if note is None:
             return
-        preview = note["body"] if len(note["body"]) <= 200 else note["body"][:200] + "…"
+        now = self.note_edits.get(note_id, note["body"])
+        preview = now if len(now) <= 200 else now[:200] + "…"
         answer = QMessageBox.question(self, "Delete note", f"Delete this note?\n\n{preview}",
                                       QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         if answer == QMessageBox.Yes:
-            self.delete_note(note_id)
+            self.delete_note(note_id, expected=now)
 
-    def edit_note(self, note_id: int, body: str):
-        return self._note_change("Edit note", _update_note, note_id, body, what="note change")
+    def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
+        """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
+        elsewhere meanwhile is not written over. A failed edit's text goes to the paper's note box."""
+        task = self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body)
+        if task is not None:
+            self.note_edits[note_id] = body
+        return task
 
-    def delete_note(self, note_id: int):
-        return self._note_change("Delete note", _delete_note, note_id, what="note deletion")
+    def delete_note(self, note_id: int, expected: Optional[str] = None):
+        return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
 
-    def _note_change(self, name: str, fn, *args, what: str):
+    def _note_change(self, name: str, fn, *args, what: str, typed: str = ""):
         if self.paper is None or not self._writable():
             return None
-        pid = self.paper.id
+        pid, note_id = self.paper.id, args[0]
+
+        def ended() -> None:
+            if typed and self.note_edits.get(note_id) == typed:
+                del self.note_edits[note_id]
+
         return self.tasks.save(name, fn, *args, library=self.lib.path,
-                               on_result=lambda _r: self._saved(pid, self._render_notes,
-                                                                lambda: self.notesChanged.emit(pid)),
-                               on_error=lambda m, _t: self._not_saved(what, m))
+                               on_result=lambda _r: (ended(), self._saved(pid, self._render_notes,
+                                                                          lambda: self.notesChanged.emit(pid))),
+                               on_error=lambda m, _t: (ended(), self._note_change_failed(pid, what, m, typed)))
+
+    def _note_change_failed(self, paper_id: int, what: str, message: str, typed: str) -> None:
+        """A note edit (or a highlight's note) that could not be saved (changed elsewhere meanwhile, the
+        library locked or full): what the user typed is not thrown away but kept as the paper's note draft,
+        to save as a new note (or copy back), and asked about on close as any draft."""
+        if typed.strip():
+            key = (paper_id, "note")
+            draft = self.drafts.get(key, "").strip()
+            self.drafts[key] = f"{draft}\n\n{typed.strip()}" if draft else typed.strip()
+            message += " (your text is kept in the note box below)"
+        self._refresh_paper(paper_id)         # the notes as they are now (changed elsewhere, say)
+        self._not_saved(what, message)
 
     def _saved(self, paper_id: int, render, announce) -> None:
         if self.paper is not None and self.paper.id == paper_id:   # still on screen
@@ -542,16 +577,26 @@ def _set_title(lib, paper_id: int, title: str, *, progress=None, cancel=None) ->
     return set_title(lib, paper_id, title)
 
 
+def _characters(text: str, units: int) -> int:
+    """How many of ``text``'s characters the first ``units`` UTF-16 units hold (Qt's positions count a
+    character outside the Basic Multilingual Plane, 𝒪 or an emoji, as two; Python's offsets, which
+    highlights are stored in, as one)."""
+    if units <= 0 or text.isascii():
+        return units
+    return len(text.encode("utf-16-le")[:2 * units].decode("utf-16-le", errors="ignore"))
+
+
 def _add_note(lib, paper_id: int, body: str, *, progress=None, cancel=None) -> int:
     return lib.add_note(paper_id, body)
 
 
-def _update_note(lib, note_id: int, body: str, *, progress=None, cancel=None) -> None:
-    lib.update_note(note_id, body)
+def _update_note(lib, note_id: int, body: str, expected: Optional[str] = None, *, progress=None,
+                 cancel=None) -> None:
+    lib.update_note(note_id, body, expected=expected)
 
 
-def _delete_note(lib, note_id: int, *, progress=None, cancel=None) -> None:
-    lib.delete_note(note_id)
+def _delete_note(lib, note_id: int, expected: Optional[str] = None, *, progress=None, cancel=None) -> None:
+    lib.delete_note(note_id, expected=expected)
 
 
 def _add_highlight(lib, paper_id: int, start: int, end: int, color: str, comment: str, *,

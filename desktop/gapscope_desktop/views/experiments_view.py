@@ -136,6 +136,7 @@ class ExperimentsView(CoreView):
         self._spec_copy: Optional[Path] = None   # the spec file a Launch wrote for the runner
         self.runs: list[dict] = []               # the History's runs, as last read
         self._draft_path: Optional[Path] = None  # where the editor's unsaved spec is kept (spec_drafts.py)
+        self._draft_unwritable: Optional[Path] = None   # the draft file that could not be written last
         self.offered: Optional[spec_drafts.SpecDraft] = None   # a kept spec the banner offers to restore
         self._draft_timer = QTimer(self)
         self._draft_timer.setSingleShot(True)
@@ -550,8 +551,11 @@ class ExperimentsView(CoreView):
             if self._draft_path is None:
                 self._draft_path = spec_drafts.new_draft_path(self.lib.path)
             spec_drafts.write_draft(self._draft_path, self.editor.toPlainText(), self.gap, self.spec_file)
+            self._draft_unwritable = None
         except OSError as exc:                # a read-only library folder: the edit lives in the editor only
-            log.warning("cannot keep the unsaved experiment spec in %s: %s", self._draft_path, exc)
+            if self._draft_unwritable != self._draft_path:    # said once, not at every pause in the typing
+                log.warning("cannot keep the unsaved experiment spec in %s: %s", self._draft_path, exc)
+            self._draft_unwritable = self._draft_path
 
     def _drop_own_draft(self) -> None:
         try:
@@ -570,8 +574,10 @@ class ExperimentsView(CoreView):
             self._drop_own_draft()
 
     def offer_drafts(self) -> None:
-        """Show the newest spec kept unsaved by an earlier session (not this editor's own) in the banner."""
-        kept = [d for d in spec_drafts.list_drafts(self.lib.path) if d.path != self._draft_path] if self.lib else []
+        """Show the newest spec kept unsaved by an earlier session (not this editor's own, nor one another
+        window open on the library is editing) in the banner."""
+        kept = [d for d in spec_drafts.list_drafts(self.lib.path)
+                if d.path != self._draft_path and not d.open_elsewhere] if self.lib else []
         self.offered = kept[0] if kept else None
         if self.offered is None:
             self.draft_banner.hide()
@@ -601,6 +607,7 @@ class ExperimentsView(CoreView):
         self.editor.setPlainText(d.text)
         self.editor.document().setModified(True)
         self._draft_path = d.path
+        self.keep_draft()                      # now this window's: another one opened meanwhile leaves it
         self.offer_drafts()
         return True
 

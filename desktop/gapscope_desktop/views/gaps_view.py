@@ -58,7 +58,8 @@ def closest_items(details: dict, listed: frozenset = frozenset(),
         if pid is not None and pid in listed:
             continue
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
-        mark = "  (about both)" if p.get("did_both") else ""
+        # naming both is evidence that a paper combined them; "about both" is a reading by meaning
+        mark = "  (names both)" if p.get("names_both") else "  (about both)" if p.get("did_both") else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
                 f"[{'arXiv ' + str(p['arxiv_id']) + ', ' if p.get('arxiv_id') else ''}similarity "
                 f"{float(p.get('similarity') or 0):.2f}]{mark}")
@@ -587,7 +588,9 @@ class GapsView(CoreView):
             # abstracts of the reference corpus (`gaps find --reference`) that mention both concepts
             extra += tried_html("Already tried in the reference corpus", ref["co_mentions"], "abstract", [
                 (latex_to_text(str(p.get("title", ""))), f"{p.get('year') or ''}"
-                 + (f", arXiv {p['arxiv_id']}" if p.get("arxiv_id") else "")) for p in ref.get("papers") or []])
+                 + (f", arXiv {p['arxiv_id']}" if p.get("arxiv_id") else "")
+                 + (", in this library" if p.get("library_id") is not None else ""))   # the library holds it too
+                for p in ref.get("papers") or []])
         world = details.get("openalex") or {}
         if world.get("works"):
             # works in OpenAlex, all years, that mention both (the gaps_openalex_min setting), most cited first

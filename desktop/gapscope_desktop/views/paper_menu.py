@@ -113,7 +113,23 @@ class PaperMenu:
         self.tasks.save(what, fn, *args, library=self.lib.path, on_result=lambda _r: self.changed(),
                         on_error=lambda message, _tb: QMessageBox.warning(self.parent, what, message))
 
-    def decide(self, decision: str, reason: Optional[str] = None, origin: str = "user") -> None:
+    def decide(self, decision: str, reason: Optional[str] = None, origin: str = "user",
+               confirm: Optional[Callable[[str], bool]] = None) -> None:
+        """Decide every selected paper. Replacing the decisions of several papers at once (a Select All
+        then a slip) is asked about first: the old ones stay in each paper's history, but there is no
+        one-step undo for them all."""
+        from gapscope.triage import current_decisions
+
+        current = current_decisions(self.lib, self.collection)
+        replaced = [current[i] for i in self.ids
+                    if i in current and (current[i]["decision"], current[i]["reason"]) != (decision, reason)]
+        if len(replaced) > 1:
+            text = replace_question(replaced, decision, reason)
+            ask = confirm or (lambda t: QMessageBox.question(
+                self.parent, "Replace decisions", t, QMessageBox.Yes | QMessageBox.Cancel,
+                QMessageBox.Cancel) == QMessageBox.Yes)
+            if not ask(text):
+                return
         self._save("Decide", _decide_all, self.ids, decision, reason, self.collection, origin)
 
     def seed(self) -> None:
@@ -187,6 +203,18 @@ class PaperMenu:
                  + (f" by {r['reviewer']}" if r["reviewer"] else "") + (f" [{r['origin']}]" if r["origin"] != "user" else "")
                  + (f" — undone {r['undone_at']}" if r["undone_at"] else "") for r in rows]
         QMessageBox.information(self.parent, "Decision history", "\n".join(lines) or "No decisions on this paper yet.")
+
+
+def replace_question(replaced: list[dict], decision: str, reason: Optional[str]) -> str:
+    """The question before a decision replaces several papers' decisions: how many, of which kinds."""
+    kinds: dict[str, int] = {}
+    for d in replaced:
+        kinds[d["decision"]] = kinds.get(d["decision"], 0) + 1
+    were = ", ".join(f"{n} {kind}" for kind, n in sorted(kinds.items(), key=lambda kv: -kv[1]))
+    new = decision + (f" ({reason})" if reason else "")
+    return (f"{len(replaced)} of these papers are already decided ({were}). Replace their decisions with "
+            f"“{new}”?\n\nThe earlier decisions stay in each paper's Decision history, but there is no "
+            "one-step undo for them all.")
 
 
 def deletion_question(summary: dict) -> str:

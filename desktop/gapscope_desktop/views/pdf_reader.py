@@ -654,7 +654,7 @@ class PdfReader(QWidget):
         self.comment_edit.clear()
         self.tasks.save("Highlight", _add_pdf_highlight, pid, att, page, text, rects, comment,
                         library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid),
-                        on_error=lambda m, _t: self.status.setText(f"The highlight was not saved: {m}"))
+                        on_error=lambda m, _t: self._highlight_failed(m, comment))
 
     def highlight_selection(self, note: Optional[str] = None) -> bool:
         """Highlight the text selected with the mouse; the note is ``note`` or the comment field."""
@@ -671,8 +671,17 @@ class PdfReader(QWidget):
         pid, att, page = self.paper_id, self.attachment["id"], self.page + 1
         self.tasks.save("Highlight", _add_pdf_highlight, pid, att, page, text, rects, comment,
                         library=self.lib.path, on_result=lambda _id: self._highlight_saved(pid),
-                        on_error=lambda m, _t: self.status.setText(f"The highlight was not saved: {m}"))
+                        on_error=lambda m, _t: self._highlight_failed(m, comment))
         return True
+
+    def _highlight_failed(self, message: str, comment: str) -> None:
+        """A highlight that was not saved (the library locked too long, a full disk): the note typed for it
+        goes back to the comment field instead of being lost with it."""
+        if comment:
+            now = self.comment_edit.text().strip()
+            self.comment_edit.setText(f"{now} {comment}" if now and comment not in now else (now or comment))
+            message += " (its note is back in the comment field)"
+        self.status.setText(f"The highlight was not saved: {message}")
 
     def _highlight_saved(self, paper_id: int, message: str = "Highlight saved.") -> None:
         if paper_id == self.paper_id and self.path is not None:

@@ -1,0 +1,188 @@
+"""The PDF report keeps text in every script: Greek and Cyrillic in its own font (DejaVu Sans), Chinese,
+Japanese and Korean in a font found on the computer ($GAPSCOPE_FONT_PATH points the search at a folder
+here); and where no font has a character, the PDF, `gapscope report` and its JSON say how many
+characters of which papers were left out, and point to the HTML report, instead of dropping them
+without a word."""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+import pytest
+
+from gapscope.ingest import ingest_papers
+from gapscope.models import Paper
+from gapscope.reports import write_report
+from gapscope.triage import decide
+
+# (title, authors): real-world titles in five scripts, and one in English
+PAPERS = [
+    ("基于深度学习的中文分词方法研究", ["王小明", "李华"]),
+    ("深層学習を用いた日本語文書分類の検討", ["山田太郎"]),
+    ("한국어 형태소 분석을 위한 신경망 모델", ["김민준"]),
+    ("Μηχανική μάθηση για την ανάλυση επιστημονικών κειμένων", ["Γιώργος Παπαδόπουλος"]),
+    ("Глубокое обучение для анализа научных текстов", ["Иван Петров"]),
+    ("Attention is all you need", ["Ashish Vaswani"]),
+]
+NOTE = "与我们的方法比较"      # on the Chinese paper
+
+
+def is_cjk(ch: str) -> bool:
+    return unicodedata.name(ch, "").startswith(("CJK", "HIRAGANA", "KATAKANA", "HANGUL"))
+
+
+@pytest.fixture
+def scripts(library):
+    rep = ingest_papers(library, [Paper(title=t, authors=a, year=2024, abstract="An abstract.", source="test",
+                                        source_key=str(i)) for i, (t, a) in enumerate(PAPERS)],
+                        kind="import", source="test", target="scripts test")
+    ids = rep.added_ids
+    for pid in ids:      # included: the report lists them (the Chinese paper's title again, beside its note)
+        decide(library, pid, "include")
+    library.add_note(ids[0], NOTE)
+    return library, ids
+
+
+def cjk_texts(ids) -> dict[int, list[str]]:
+    """Each CJK paper's texts the report prints: its title, its authors (and the Chinese paper's note)."""
+    return {pid: [t, "".join(a)] + ([NOTE] if i == 0 else [])
+            for i, (pid, (t, a)) in enumerate(zip(ids, PAPERS)) if any(map(is_cjk, t))}
+
+
+def make_font(path, chars: str) -> None:
+    """A TrueType font with a box glyph for each of ``chars`` (and nothing else)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    def box():
+        pen = TTGlyphPen(None)
+        pen.moveTo((100, 0))
+        pen.lineTo((100, 800))
+        pen.lineTo((900, 800))
+        pen.lineTo((900, 0))
+        pen.closePath()
+        return pen.glyph()
+
+    names = [".notdef"] + [f"uni{ord(c):04X}" for c in chars]
+    fb = FontBuilder(1000, isTTF=True)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({ord(c): f"uni{ord(c):04X}" for c in chars})
+    fb.setupGlyf({n: box() for n in names})
+    fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": "Test Sans CJK", "styleName": "Regular"})
+    fb.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
+    fb.setupPost()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fb.save(str(path))
+
+
+def pdf_text(path) -> str:
+    """The PDF's text without white space (a title may wrap)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return "".join("".join(doc[i].get_textpage().get_text_range().split()) for i in range(len(doc)))
+    finally:
+        doc.close()
+
+
+def squeeze(s: str) -> str:
+    return "".join(s.split())
+
+
+def test_the_pdf_draws_cjk_in_a_font_found_on_the_computer(scripts, tmp_path, monkeypatch):
+    """A font with the characters in the searched folders (in a subfolder, behind a broken font file
+    that is passed over) draws them: every title, author and note is in the PDF's text."""
+    lib, ids = scripts
+    chars = "".join(sorted({c for t, a in PAPERS for c in t + "".join(a) + NOTE if is_cjk(c)}))
+    fonts = tmp_path / "fonts"
+    make_font(fonts / "cjk" / "TestSansCJK-Regular.ttf", chars)
+    (fonts / "NotoSansCJK-Broken.ttf").write_bytes(b"not a font")     # the most wanted name: tried first
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(fonts))
+    d = write_report(lib, "pdf", tmp_path / "r.pdf")
+    text = pdf_text(tmp_path / "r.pdf")
+    for title, authors in PAPERS:
+        assert squeeze(title) in text, title
+        for a in authors:
+            assert squeeze(a) in text, a
+    assert NOTE in text
+    assert d.undrawn == [] and "leaves out" not in text
+
+
+def test_greek_and_cyrillic_need_no_other_font(scripts, tmp_path, monkeypatch):
+    lib, ids = scripts
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(empty))
+    d = write_report(lib, "pdf", tmp_path / "r.pdf")
+    text = pdf_text(tmp_path / "r.pdf")
+    for title, authors in PAPERS[3:]:
+        assert squeeze(title) in text and squeeze(authors[0]) in text
+    assert {u.paper_id for u in d.undrawn} == set(cjk_texts(ids))     # none of the Greek, Russian, English
+
+
+def test_without_a_font_the_pdf_and_the_message_name_what_was_left_out(scripts, tmp_path, monkeypatch):
+    """No font on the computer has CJK: the report says, in the PDF and in its return value, how many
+    characters of which papers it could not draw (each text counted once, though the title prints twice)."""
+    from gapscope.reports.pdf import undrawn_message
+
+    lib, ids = scripts
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(empty))
+    d = write_report(lib, "pdf", tmp_path / "r.pdf")
+    expected = {pid: sum(map(is_cjk, "".join(texts))) for pid, texts in cjk_texts(ids).items()}
+    assert {u.paper_id: u.characters for u in d.undrawn} == expected
+    assert all(u.title == PAPERS[ids.index(u.paper_id)][0] for u in d.undrawn)
+    message = undrawn_message(d.undrawn, "The HTML report")
+    total = sum(expected.values())
+    assert message.startswith(f"The PDF leaves out {total} characters that no font on this computer has: ")
+    for pid, n in expected.items():
+        assert f"{n} in paper {pid} “{PAPERS[ids.index(pid)][0]}”" in message
+    assert "The HTML report shows every character" in message
+    text = pdf_text(tmp_path / "r.pdf")          # said under the report's title, too
+    assert squeeze(f"This PDF leaves out {total} characters") in text
+    assert squeeze(f"{expected[ids[0]]} in paper {ids[0]};") in text and "HTMLversionofthisreport" in text
+
+
+def test_gapscope_report_names_the_papers_and_suggests_html(scripts, tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    lib, ids = scripts
+    empty = tmp_path / "no-fonts"
+    empty.mkdir()
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(empty))
+    out = tmp_path / "review.pdf"
+    res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(out), "-q"])
+    assert res.exit_code == 0, res.output
+    expected = {pid: sum(map(is_cjk, "".join(texts))) for pid, texts in cjk_texts(ids).items()}
+    assert f"leaves out {sum(expected.values())} characters" in res.stderr
+    for pid, n in expected.items():
+        assert f"{n} in paper {pid} “{PAPERS[ids.index(pid)][0]}”" in res.stderr
+    assert f"The HTML report (gapscope report -o {tmp_path / 'review.html'}) shows every character" in res.stderr
+    res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(out), "--json"])
+    undrawn = json.loads(res.stdout)["undrawn"]
+    assert {u["paper_id"]: u["characters"] for u in undrawn} == expected
+    # an HTML report has nothing to leave out
+    res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(tmp_path / "r.html"), "--json"])
+    assert json.loads(res.stdout)["undrawn"] == []
+
+
+def test_the_font_search_reads_fontconfig_charsets_and_tries_the_usual_cjk_fonts_first(tmp_path, monkeypatch):
+    from gapscope.reports.fonts import Coverage, font_faces
+
+    cov = Coverage.of_fontconfig("20-7e a0-17f 4e00-9fff")
+    assert 0x41 in cov and 0x4E2D in cov and 0x9FFF in cov and 0x7F not in cov and 0x3042 not in cov
+    assert Coverage.of_codepoints([0x41, 0x42, 0x43, 0x4E2D]).starts == [0x41, 0x4E2D]
+    for name in ("aaa-Regular.ttf", "NotoSansCJK-Bold.ttc", "wqy-microhei.ttc", "NotoSansCJK-Regular.ttc",
+                 "readme.txt", "sub/DejaVuSans.ttf"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_bytes(b"")
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path))
+    assert [f.path[len(str(tmp_path)) + 1:] for f in font_faces()] == [
+        "NotoSansCJK-Regular.ttc", "wqy-microhei.ttc", "sub/DejaVuSans.ttf", "aaa-Regular.ttf", "NotoSansCJK-Bold.ttc"]
