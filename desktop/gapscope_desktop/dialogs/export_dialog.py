@@ -215,7 +215,7 @@ class ExportDialog(QDialog):
             return ""
         from gapscope.reports.pdf import undrawn_message
 
-        return ("<br><span style='color:#9a6700;'>"
+        return (f"<br><span style='color:{theme.colour('caution')};'>"
                 + html.escape(undrawn_message(undrawn, "The “Gap report (HTML)” export")) + "</span>")
 
     def _ended(self) -> None:
