@@ -163,13 +163,6 @@ def banner_sheet(object_name: str) -> str:
     return f"#{object_name} {{ background: {colour('banner')}; border: 1px solid {colour('banner_border')}; }}"
 
 
-def surfaces(palette: Optional[QPalette] = None) -> list[str]:
-    """The backgrounds text is drawn on: window, fields, alternate rows, tooltips, buttons."""
-    p = palette or current_palette()
-    return [p.color(r).name() for r in (QPalette.Window, QPalette.Base, QPalette.AlternateBase,
-                                         QPalette.ToolTipBase, QPalette.Button)]
-
-
 @lru_cache(maxsize=512)
 def _dark(name: str, roles: tuple[str, ...]) -> str:
     window, window_text, base, alternate, text, tooltip, button, highlight = roles
@@ -227,6 +220,6 @@ def _dark_fill(light: str, base: str, text: str) -> QColor:
     hue = QColor.fromHslF(max(c.hslHueF(), 0.0), min(c.hslSaturationF(), 0.8), 0.5)
     while True:
         out = mix(base, hue, strength)
-        if strength <= 0 or contrast(out, text) >= MIN_CONTRAST + 1.5:
+        if strength <= 0 or contrast(out, text) >= MIN_CONTRAST + 1.5:   # a margin: coloured text sits on it too
             return out
         strength -= 0.02

@@ -168,5 +168,6 @@ def about_html() -> str:
 
     return (f"<b>GapScope {html.escape(__version__)}</b><p>Collect papers, map what is known, find what is "
             "missing, and test it.</p>"
-            f"<p style='color:{theme.colour('tertiary')};'>Python {html.escape(platform.python_version())} · Qt {html.escape(v['qt'])} · "
+            f"<p style='color:{theme.colour('tertiary')};'>Python {html.escape(platform.python_version())} · "
+            f"Qt {html.escape(v['qt'])} · "
             f"PySide6 {html.escape(v['pyside6'])}</p><p>MIT licence.</p>")

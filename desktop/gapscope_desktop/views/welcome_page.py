@@ -29,7 +29,8 @@ STEPS = ("<p><b>Then, in this window or with the <code>gapscope</code> command:<
          "<li><b>Triage</b> screens papers by keyboard, the most likely relevant first</li>"
          "<li><b>Experiments</b> drafts and runs a baseline for a gap; <b>File &gt; Export</b> writes the report "
          "(<code>gapscope report</code>)</li></ol>"
-         "<p style='color:{tertiary};'>Help &gt; Documentation has the details; Help &gt; Keyboard Shortcuts the keys.</p>")
+         "<p style='color:{tertiary};'>Help &gt; Documentation has the details; "
+         "Help &gt; Keyboard Shortcuts the keys.</p>")
 
 
 class WelcomePage(QScrollArea):
