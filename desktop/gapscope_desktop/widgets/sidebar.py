@@ -107,8 +107,7 @@ class Sidebar(QTreeWidget):
         if counts.get("conflict"):
             self._entry(sec, "Conflicts to resolve", counts["conflict"], "decision", "conflict")
         self.expandAll()
-        self.resizeColumnToContents(1)
-        self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+        self._fit_columns()
         self.select_choice(*(selected or ("all", None)))
 
     def _placeholder(self, parent: QTreeWidgetItem, text: str) -> None:
@@ -118,7 +117,13 @@ class Sidebar(QTreeWidget):
 
     def resizeEvent(self, event) -> None:  # keep counts right-aligned
         super().resizeEvent(event)
-        self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The names take the width the counts leave. Measured on the counts' text, not on their column,
+        which stretches to the edge: read from it, a sidebar made wider kept its names cut ("check: metad…")."""
+        counts = max(self.sizeHintForColumn(1), 0)
+        self.setColumnWidth(0, max(120, self.viewport().width() - counts - 8))
 
     def current_choice(self):
         item = self.currentItem()
