@@ -24,13 +24,29 @@ def large_font(qapp):
     qapp.setFont(before)
 
 
+def _sidebar_cut(sb) -> list[str]:
+    """The sidebar's names whole ("Postpon…" was cut: their column never grew with the sidebar), and its counts."""
+    cut = [f"sidebar: its names need {sb.sizeHintForColumn(0)} px, have {sb.columnWidth(0)}"] \
+        if sb.sizeHintForColumn(0) > sb.columnWidth(0) else []
+    # the counts are right-aligned in their column: it must lie inside the sidebar and hold them
+    names, counts, room = sb.columnWidth(0), sb.columnWidth(1), sb.viewport().width()
+    if names + counts > room + 1 or counts < sb.sizeHintForColumn(1):
+        cut.append(f"sidebar: the counts are cut (columns {names} + {counts} px in {room}, counts need "
+                   f"{sb.sizeHintForColumn(1)})")
+    return cut
+
+
+def test_the_sidebar_shows_its_names_and_counts_whole_when_widened(window, qtbot):
+    for side in (220, 400, 300):
+        window.main_split.setSizes([side, 1280 - side])
+        qtbot.wait(50)
+        assert not _sidebar_cut(window.sidebar), side
+
+
 def test_every_view_fits_and_nothing_is_cut_at_a_large_font(large_font, analysed_window, qtbot):
     w = analysed_window
     assert w.font().pointSizeF() == pytest.approx(large_font.pointSizeF())
-    # the sidebar's names in their column whole ("Postpon…" was cut: the column never grew with the sidebar)
-    sb = w.sidebar
-    cut = [f"sidebar: its names need {sb.sizeHintForColumn(0)} px, have {sb.columnWidth(0)}"] \
-        if sb.sizeHintForColumn(0) > sb.columnWidth(0) else []
+    cut = _sidebar_cut(w.sidebar)
     waits = {1: lambda: w.triage_view.current is not None and not w.triage_view.ranking,
              2: lambda: w.maps_view.map is not None,
              3: lambda: w.gaps_view.table.topLevelItemCount() > 0 or "No gaps" in w.gaps_view.info.text()}

@@ -107,6 +107,7 @@ class Sidebar(QTreeWidget):
         if counts.get("conflict"):
             self._entry(sec, "Conflicts to resolve", counts["conflict"], "decision", "conflict")
         self.expandAll()
+        self.resizeColumnToContents(1)
         self._fit_columns()
         self.select_choice(*(selected or ("all", None)))
 
