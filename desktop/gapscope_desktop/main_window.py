@@ -141,7 +141,8 @@ class MainWindow(QMainWindow):
         self.main_split.addWidget(self.sidebar)
         self.main_split.addWidget(self.tabs)
         self.main_split.setStretchFactor(1, 1)
-        self.main_split.setSizes([220, 1060])
+        side = self.fontMetrics().averageCharWidth() * 37      # the sidebar grows with the font (220 px at 9 pt)
+        self.main_split.setSizes([side, 1280 - side])
         # page 1: no library open (first launch, the last one gone, or closed after a disk or file failure)
         from .views.welcome_page import WelcomePage
 

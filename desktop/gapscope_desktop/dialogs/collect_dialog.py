@@ -11,6 +11,7 @@ from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (QComboBox, QDialog, QFormLayout, QHBoxLayout, QLineEdit, QPushButton,
                                QSpinBox, QWidget)
 
+from .. import theme
 from ..widgets.task_dialog import lay_out, progress_and_status
 
 SOURCES = [("arxiv", "arXiv"), ("scholar", "Google Scholar"), ("file", "File import")]
@@ -51,8 +52,8 @@ def describe_report(report) -> str:
     errs = d.get("errors") or []
     bad = max(d.get("bad", 0), len(errs))
     if errs:
-        text += (f"<br><span style='color:#a04000;'>{bad:,} record{'' if bad == 1 else 's'} could not be "
-                 "read:</span><br>") + \
+        text += (f"<br><span style='color:{theme.colour('warning')};'>"
+                 f"{bad:,} record{'' if bad == 1 else 's'} could not be read:</span><br>") + \
             "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if bad > 8 else "")
     for what, items in (("Merged", d.get("merges") or []), ("Note", d.get("warnings") or [])):
         if items:
@@ -233,7 +234,8 @@ class CollectDialog(QDialog):
         self.bar.hide()
         blocked = self.task is not None and self.task.error_type == "CollectBlocked"
         head = "Blocked by the source" if blocked else "Stopped"
-        self.status.setText(f"<span style='color:#b03a2e;'><b>{head}:</b> {html.escape(message)}</span>" + self._kept()
+        self.status.setText(f"<span style='color:{theme.colour('error')};'><b>{head}:</b> "
+                            f"{html.escape(message)}</span>" + self._kept()
                             + ("<br>Try again later, or set a proxy in Preferences; the next collect with the "
                                "same query continues where this one stopped."
                                if blocked and "proxy" not in message else ""))   # Scholar's message says so

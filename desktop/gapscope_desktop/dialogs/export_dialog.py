@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QPushB
 from gapscope.reports.data import DEFAULT_REPORT_GAPS
 from gapscope.textfmt import plural
 
+from .. import theme
 from ..widgets.task_dialog import lay_out, progress_and_status
 
 # (key, label, format, file pattern); a report takes a whole library or a collection only
@@ -202,7 +203,8 @@ class ExportDialog(QDialog):
         self.task = self.tasks.run(f"Export {label}", run_export, key, path, self.filters(), library=self.lib.path,
                                    on_result=done,
                                    on_error=lambda m, _t: self.status.setText(
-                                       f"<span style='color:#b03a2e;'>Export failed: {html.escape(m)}</span>"),
+                                       f"<span style='color:{theme.colour('error')};'>Export failed: "
+                                       f"{html.escape(m)}</span>"),
                                    on_finished=self._ended)
         return self.task
 
@@ -213,7 +215,7 @@ class ExportDialog(QDialog):
             return ""
         from gapscope.reports.pdf import undrawn_message
 
-        return ("<br><span style='color:#9a6700;'>"
+        return (f"<br><span style='color:{theme.colour('caution')};'>"
                 + html.escape(undrawn_message(undrawn, "The “Gap report (HTML)” export")) + "</span>")
 
     def _ended(self) -> None:

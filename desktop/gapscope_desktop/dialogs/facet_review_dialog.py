@@ -20,7 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
 
 from gapscope.vocabulary import SENTENCE_ROLES as ROLES, SHORTCOMINGS
 
-from ..views.facet_style import FACET_COLORS, SHORTCOMING_COLOR
+from .. import theme
 from ..write_guard import set_enabled
 
 SHOWN = 300
@@ -77,7 +77,7 @@ class FacetReviewDialog(QDialog):
         self.paper_only = QCheckBox("The selected paper only")
         self.paper_only.toggled.connect(self.reload)
         self.info = QLabel()
-        self.info.setStyleSheet("color: #555;")
+        theme.set_text_colour(self.info, "secondary")
         self.info.setWordWrap(True)
 
         self.table = QTreeWidget()
@@ -87,10 +87,11 @@ class FacetReviewDialog(QDialog):
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setWordWrap(True)
-        self.table.setColumnWidth(0, 80)
-        self.table.setColumnWidth(1, 90)
-        self.table.setColumnWidth(2, 90)
-        self.table.setColumnWidth(3, 440)
+        fm = self.table.fontMetrics()         # the columns grow with the font
+        self.table.setColumnWidth(0, fm.horizontalAdvance("Confidence") + 14)
+        for col in (1, 2):
+            self.table.setColumnWidth(col, fm.horizontalAdvance("Shortcoming") + 14)
+        self.table.setColumnWidth(3, fm.averageCharWidth() * 73)
         self.table.itemDoubleClicked.connect(lambda item, _c: self.openPaper.emit(self.rows[self._row(item)]["paper_id"]))
         self.table.itemSelectionChanged.connect(self._selection_changed)
 
@@ -154,9 +155,11 @@ class FacetReviewDialog(QDialog):
         top.addStretch(1)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
-        layout.addWidget(QLabel("Least certain first (the lower of the role's and the shortcoming's confidence). "
-                                "Shortcoming: none, prior (of existing work), open (of the field), own (of this "
-                                "paper). Double-click opens the paper."))
+        intro = QLabel("Least certain first (the lower of the role's and the shortcoming's confidence). "
+                       "Shortcoming: none, prior (of existing work), open (of the field), own (of this "
+                       "paper). Double-click opens the paper.")
+        intro.setWordWrap(True)       # on one line it widened the dialog past the screen at a large font
+        layout.addWidget(intro)
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.table)
         split.addWidget(self.context)
@@ -165,7 +168,7 @@ class FacetReviewDialog(QDialog):
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.info)
-        self.resize(960, 560)
+        self.resize(max(960, fm.averageCharWidth() * 160), max(560, fm.lineSpacing() * 40))
 
     def writers(self) -> list:
         """The label buttons (their number keys check :meth:`set_label`'s read-only test) and Remove Correction."""
@@ -251,9 +254,9 @@ class FacetReviewDialog(QDialog):
         for r in self.rows:
             item = QTreeWidgetItem([f"{_confidence(r):.2f}", r["role"], r["shortcoming"], r["text"],
                                     r["title"] or f"paper {r['paper_id']}"])
-            item.setForeground(1, QColor(FACET_COLORS.get(r["role"], "#333")))
+            item.setForeground(1, QColor(theme.facet_colour(r["role"])))
             if r["shortcoming"] != "none":
-                item.setForeground(2, QColor(SHORTCOMING_COLOR))
+                item.setForeground(2, theme.qcolor("shortcoming"))
             item.setToolTip(3, r["text"])
             self.table.addTopLevelItem(item)
         if self.rows:
@@ -287,15 +290,16 @@ class FacetReviewDialog(QDialog):
 
         sents = paper_sentences(self.lib, r["paper_id"])
         at = next((k for k, s in enumerate(sents) if s["idx"] == r["idx"]), None)
-        parts = [f'<p style="color:#555;"><b>{html.escape(r["title"] or "")}</b></p><p>']
+        parts = [f'<p style="color:{theme.colour("secondary")};"><b>{html.escape(r["title"] or "")}</b></p><p>']
+        faint = theme.colour("faint")
         for s in (sents[max(at - 1, 0):at + 2] if at is not None else []):
             text = html.escape(s["text"])
             if s["idx"] == r["idx"]:
-                parts.append(f'<b>{text}</b> <span style="color:{FACET_COLORS.get(s["role"], "#333")};">'
+                parts.append(f'<b>{text}</b> <span style="color:{theme.facet_colour(s["role"])};">'
                              f'[{s["role"]} {s["role_confidence"]:.2f}; {s["shortcoming"]} '
                              f'{s["shortcoming_confidence"]:.2f}]</span> ')
             else:
-                parts.append(f'<span style="color:#888;">{text} [{s["role"]}{"*" if s["role_corrected"] else ""}'
+                parts.append(f'<span style="color:{faint};">{text} [{s["role"]}{"*" if s["role_corrected"] else ""}'
                              f'; {s["shortcoming"]}{"*" if s["shortcoming_corrected"] else ""}]</span> ')
         self.context.setHtml("".join(parts) + "</p>")
 

@@ -12,6 +12,8 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton,
                                QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout, QWidget)
 
+from .. import theme
+
 
 def docs_root() -> Optional[Path]:
     """The folder holding README.md and docs/: the source checkout, or the frozen app's data folder."""
@@ -166,5 +168,6 @@ def about_html() -> str:
 
     return (f"<b>GapScope {html.escape(__version__)}</b><p>Collect papers, map what is known, find what is "
             "missing, and test it.</p>"
-            f"<p style='color:#666;'>Python {html.escape(platform.python_version())} · Qt {html.escape(v['qt'])} · "
+            f"<p style='color:{theme.colour('tertiary')};'>Python {html.escape(platform.python_version())} · "
+            f"Qt {html.escape(v['qt'])} · "
             f"PySide6 {html.escape(v['pyside6'])}</p><p>MIT licence.</p>")

@@ -26,7 +26,7 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
-from .. import paper_drafts
+from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..library_paths import same_library
 from ..widgets.confirm import highlight_may_go
@@ -117,7 +117,7 @@ class DetailPane(QWidget):
         self.notes_view.anchorClicked.connect(self._note_link)
         self.note_edit = QPlainTextEdit(placeholderText="Write a note — Ctrl+Enter saves it")
         self.note_edit.setObjectName("noteEdit")
-        self.note_edit.setMaximumHeight(90)
+        self.note_edit.setMaximumHeight(self.note_edit.fontMetrics().lineSpacing() * 5 + 20)   # five lines
         self.note_edit.textChanged.connect(lambda: self._draft_changed("note"))
         self.save_note = QPushButton("Add note")
         self.save_note.clicked.connect(self._add_note)
@@ -128,7 +128,10 @@ class DetailPane(QWidget):
         bl = QVBoxLayout(bottom)
         bl.setContentsMargins(8, 4, 8, 8)
         mark_row = QHBoxLayout()
-        mark_row.addWidget(QLabel('<span style="color:#666;">Select words in the abstract to highlight them.</span>'), 1)
+        mark_hint = QLabel("Select words in the abstract to highlight them.")
+        mark_hint.setWordWrap(True)
+        theme.set_text_colour(mark_hint, "tertiary")
+        mark_row.addWidget(mark_hint, 1)
         mark_row.addWidget(self.highlight_button)
         bl.addLayout(mark_row)
         tag_row = QHBoxLayout()
@@ -184,7 +187,8 @@ class DetailPane(QWidget):
             self.shown = ("", [])
             self.highlights = []
             self.pdf_highlights = []
-            self.browser.setHtml('<p style="color:#888; margin-top:40px;" align="center">Select a paper to see its '
+            self.browser.setHtml(f'<p style="color:{theme.colour("faint")}; margin-top:40px;" align="center">'
+                                 'Select a paper to see its '
                                  'abstract, tags and notes.</p>')
             self.tags_label.clear()
             self.notes_view.clear()
@@ -390,7 +394,8 @@ class DetailPane(QWidget):
                 + pdf_highlights_html(self.pdf_highlights)
                 + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
-            body += '<p style="color:#a60; font-size:small;">The source gave a truncated abstract.</p>'
+            body += (f'<p style="color:{theme.colour("caution")}; font-size:small;">'
+                     'The source gave a truncated abstract.</p>')
         self.browser.setHtml(self._title_draft_html(p.id) + body)
         self._render_tags()
         self._render_notes()
@@ -403,7 +408,7 @@ class DetailPane(QWidget):
             return ""
         state = ("saving…" if key in self.saving else 'not saved: <a href="title:edit">Edit title</a> saves it, '
                  '<a href="title:discard">Discard</a> forgets it')
-        return f'<p style="color:#a04000;">Title {state}<br>“{html.escape(draft)}”</p>'
+        return f'<p style="color:{theme.colour("warning")};">Title {state}<br>“{html.escape(draft)}”</p>'
 
     def discard_title_draft(self, paper_id: int) -> None:
         key = (paper_id, "title")
@@ -572,26 +577,30 @@ class DetailPane(QWidget):
     def _render_tags(self) -> None:
         tags = self.lib.tags_of(self.paper.id)
         remove = self._writable()
-        chips = [f'<span style="background-color:#e8eef7; color:#234;">&nbsp;{html.escape(t)}'
-                 + (f'&nbsp;<a href="tag:remove/{quote(t, safe="")}" style="color:#678; text-decoration:none;"'
+        chip, chip_text, quiet, faint = (theme.colour(n) for n in ("tag", "tag_text", "quiet_link", "faint"))
+        chips = [f'<span style="background-color:{chip}; color:{chip_text};">&nbsp;{html.escape(t)}'
+                 + (f'&nbsp;<a href="tag:remove/{quote(t, safe="")}" style="color:{quiet}; text-decoration:none;"'
                     f' title="Remove the tag">×</a>' if remove else "") + '&nbsp;</span>' for t in tags]
         draft = self.drafts.get((self.paper.id, "tag"), "").strip()
         if (self.paper.id, "tag") in self.saving and draft not in tags:
-            chips.append(f'<span style="color:#888;"><i>{html.escape(draft)} (saving…)</i></span>')
-        self.tags_label.setText(" ".join(chips) or '<span style="color:#888;">none</span>')
+            chips.append(f'<span style="color:{faint};"><i>{html.escape(draft)} (saving…)</i></span>')
+        self.tags_label.setText(" ".join(chips) or f'<span style="color:{faint};">none</span>')
         self.tags_label.setToolTip("× removes a tag from this paper" if tags and remove else "")
 
     def _render_notes(self) -> None:
         notes = self.lib.notes_of(self.paper.id)
         edit = self._writable()
-        parts = [f'<p><span style="color:#888; font-size:small;">{html.escape(n["updated_at"][:16].replace("T", " "))}'
+        faint = theme.colour("faint")
+        parts = [f'<p><span style="color:{faint}; font-size:small;">'
+                 f'{html.escape(n["updated_at"][:16].replace("T", " "))}'
                  + (f' &nbsp;<a href="note:edit/{n["id"]}">Edit</a> &nbsp;<a href="note:delete/{n["id"]}">Delete</a>'
                     if edit else "")
                  + f'</span><br>{html.escape(n["body"]).replace(chr(10), "<br>")}</p>' for n in notes]
         if (self.paper.id, "note") in self.saving:
             draft = self.drafts.get((self.paper.id, "note"), "").strip()
-            parts.append(f'<p style="color:#888;"><i>Saving…</i><br>{html.escape(draft).replace(chr(10), "<br>")}</p>')
-        self.notes_view.setHtml("".join(parts) or '<p style="color:#888;">No notes yet.</p>')
+            parts.append(f'<p style="color:{faint};"><i>Saving…</i><br>'
+                         f'{html.escape(draft).replace(chr(10), "<br>")}</p>')
+        self.notes_view.setHtml("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>')
 
     def _add_tag(self) -> None:
         if self.paper is not None:
@@ -716,7 +725,8 @@ class DetailPane(QWidget):
         announce()
 
     def _not_saved(self, what: str, message: str) -> None:
-        self.notes_view.append(f'<p style="color:#a04000;">The {what} was not saved: {html.escape(message)}</p>')
+        self.notes_view.append(f'<p style="color:{theme.colour("warning")};">The {what} was not saved: '
+                               f'{html.escape(message)}</p>')
 
 
 # Writer-queue side (a worker with its own Library).

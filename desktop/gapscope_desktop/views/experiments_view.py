@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QFrame, QHBoxLayout, QLabel, Q
 
 from gapscope.textfmt import clip_words
 
-from .. import hints, spec_drafts
+from .. import hints, spec_drafts, theme
 from ..drafts import DraftKeeper
 from ..write_guard import set_enabled
 from .core_view import CoreView
@@ -157,7 +157,7 @@ class ExperimentsView(CoreView):
         self.editor.document().modificationChanged.connect(lambda edited: edited or self._drop_own_draft())
         self.draft_banner = QFrame()
         self.draft_banner.setObjectName("specDraftBanner")
-        self.draft_banner.setStyleSheet("#specDraftBanner { background: #fff4d6; border: 1px solid #e0b84a; }")
+        self.draft_banner.setStyleSheet(theme.banner_sheet("specDraftBanner"))
         self.draft_label = QLabel()
         self.draft_label.setWordWrap(True)
         self.draft_label.setMinimumWidth(1)
@@ -188,7 +188,7 @@ class ExperimentsView(CoreView):
         self.run_label = QLabel()
         self.run_label.setWordWrap(True)
         self.run_label.setMinimumWidth(1)
-        self.run_label.setStyleSheet("color: #555;")
+        theme.set_text_colour(self.run_label, "secondary")
 
         self.curve_holder = QWidget()
         self.curve_layout = QVBoxLayout(self.curve_holder)
@@ -240,14 +240,16 @@ class ExperimentsView(CoreView):
         hl = QVBoxLayout(hist)
         hl.setContentsMargins(0, 0, 0, 0)
         hint_row = QHBoxLayout()
-        hint_row.addWidget(QLabel("Select a run to read its results, two or more to compare them; "
-                                  "double-click opens a run's gap."), 1)
+        history_hint = QLabel("Select a run to read its results, two or more to compare them; "
+                              "double-click opens a run's gap.")
+        history_hint.setWordWrap(True)        # wraps at a large font, never widens the window
+        hint_row.addWidget(history_hint, 1)
         hint_row.addWidget(self.resume_button)
         hl.addLayout(hint_row)
         self.history_empty = QLabel(hints.NO_RUNS)    # what to do while there is no run to list
         self.history_empty.setObjectName("noRunsHint")
         self.history_empty.setWordWrap(True)
-        self.history_empty.setStyleSheet("color: #666;")
+        theme.set_text_colour(self.history_empty, "tertiary")
         self.history_empty.hide()
         hl.addWidget(self.history_empty)
         hl.addWidget(self.history, 2)
@@ -353,8 +355,8 @@ class ExperimentsView(CoreView):
             self._show_run(items[0].data(0, Qt.UserRole) or {})
             return
         if len(items) < 2:
-            self.compare.setHtml('<p style="color:#888;">Select a run to read its results, or two or more '
-                                 'to compare them.</p>')
+            self.compare.setHtml(f'<p style="color:{theme.colour("faint")};">Select a run to read its results, '
+                                 'or two or more to compare them.</p>')
             return
         runs = [it.data(0, Qt.UserRole) for it in items]
         keys: list[str] = []
@@ -377,7 +379,8 @@ class ExperimentsView(CoreView):
         rows = "".join(
             "<tr><td><b>" + html.escape(_field_label(k)) + "</b></td>" + "".join(
                 f"<td>{html.escape(_short(d.get(k)))}</td>" for d in flat) + "</tr>" for k in keys)
-        self.compare.setHtml(f'<table cellspacing="0" cellpadding="3" border="1" style="border-color:#ddd;">{rows}</table>')
+        self.compare.setHtml('<table cellspacing="0" cellpadding="3" border="1"'
+                             f' style="border-color:{theme.colour("line")};">{rows}</table>')
 
     def _show_run(self, run: dict) -> None:
         """One run selected: its results as the runner wrote them (the run's model card: data, model,
@@ -396,7 +399,7 @@ class ExperimentsView(CoreView):
         self.compare.setHtml(f"<p><b>{html.escape(str(run.get('name') or run.get('id')))}</b> — "
                              f"{html.escape(str(run.get('status') or '').replace('_', ' '))}</p>"
                              f"<p>{html.escape(_metrics_text(run.get('metrics')) or 'No scores.')}</p>"
-                             f'<p style="color:#888;">{html.escape(why)}</p>')
+                             f'<p style="color:{theme.colour("faint")};">{html.escape(why)}</p>')
 
     def selected_run(self) -> Optional[dict]:
         """The one run selected in the History (None for none or several)."""
@@ -481,7 +484,8 @@ class ExperimentsView(CoreView):
             # the whole statement on hover (rich text, so that a long one wraps)
             self.gap_label.setToolTip(f"<p>{html.escape(statement)}</p>" if statement else "")
         else:
-            self.gap_label.setText('<span style="color:#888;">No gap linked — draft a spec from the Gaps view.</span>')
+            self.gap_label.setText(f'<span style="color:{theme.colour("faint")};">No gap linked — draft a spec from '
+                                   'the Gaps view.</span>')
             self.gap_label.setToolTip("")
 
     def _spec_dir(self) -> Path:
@@ -781,7 +785,8 @@ class ExperimentsView(CoreView):
             return
         import pyqtgraph as pg
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="#444")
+        pg.setConfigOptions(antialias=True, background=theme.colour("plot_background"),
+                            foreground=theme.colour("plot_foreground"))
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("lossPlot")
         self.plot.showGrid(x=True, y=True, alpha=0.2)

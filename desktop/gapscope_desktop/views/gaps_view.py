@@ -10,7 +10,7 @@ import html
 from typing import Mapping, Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QBrush, QColor
+from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
@@ -24,7 +24,7 @@ from gapscope.reports.explain import related_concepts
 from gapscope.textfmt import clip_words, latex_to_text
 from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
-from .. import hints
+from .. import hints, theme
 from .core_view import CoreView
 
 TYPE_NAMES = {
@@ -80,7 +80,8 @@ def paper_ref(paper, paper_id) -> str:
 
 def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -> str:
     """"<heading>: n nouns mention both" and the (title, [bracketed note]) of those listed, as HTML."""
-    items = "".join(f"<li>{html.escape(' '.join(title.split()))} <span style='color:#888'>[{html.escape(note)}]"
+    faint = theme.colour("faint")
+    items = "".join(f"<li>{html.escape(' '.join(title.split()))} <span style='color:{faint}'>[{html.escape(note)}]"
                     "</span></li>" for title, note in papers)
     return (f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention{'s' if n == 1 else ''} both</p>"
             f"<ul>{items}</ul>")
@@ -184,20 +185,22 @@ class GapsView(CoreView):
                                     "background); when the maps are out of date it offers to build them first")
         self.find_button.clicked.connect(self.find_gaps)
         self.info = QLabel()
-        self.info.setStyleSheet("color: #555;")
+        self.info.setWordWrap(True)         # a long count ("62 gaps, 62 stale ...") wraps, never widens the window
+        self.info.setMinimumWidth(self.info.fontMetrics().averageCharWidth() * 40)   # nor shrinks to a column
+        theme.set_text_colour(self.info, "secondary")
         # what the last "Find gaps" left out or refused, and why (find_gaps' notices: a corpus too short for
         # growth, ambiguous acronyms, vague concepts, pairs already established in the reference corpus)
         self.notes = QLabel()
         self.notes.setObjectName("gapNotices")
         self.notes.setWordWrap(True)
         self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        self.notes.setStyleSheet("color: #555;")
+        theme.set_text_colour(self.notes, "secondary")
         self.notes.hide()
         # more than NOTES_SHOWN notices (a big library gives seven, a quarter of the view): one line that
         # opens them, so the gap list keeps its room
         self.notes_toggle = QLabel()
         self.notes_toggle.setObjectName("gapNoticesToggle")
-        self.notes_toggle.setStyleSheet("color: #555;")
+        theme.set_text_colour(self.notes_toggle, "secondary")
         self.notes_toggle.linkActivated.connect(lambda _l: self._show_notes(self.notes.isHidden()))
         self.notes_toggle.hide()
         self._n_notes = 0
@@ -205,7 +208,7 @@ class GapsView(CoreView):
         self.link_label = QLabel()
         self.link_label.setObjectName("gapLinkNote")
         self.link_label.setWordWrap(True)
-        self.link_label.setStyleSheet("color: #a60;")
+        theme.set_text_colour(self.link_label, "caution")
         self.link_label.hide()
         self.type_filter = QComboBox()
         self.type_filter.setObjectName("gapTypeFilter")
@@ -223,7 +226,7 @@ class GapsView(CoreView):
         # said when the filters hide every gap (the table alone would just be empty)
         self.empty_label = QLabel()
         self.empty_label.setObjectName("gapFilterEmpty")
-        self.empty_label.setStyleSheet("color: #777;")
+        theme.set_text_colour(self.empty_label, "faint")
         self.empty_label.linkActivated.connect(lambda _l: self.clear_filters())
         self.empty_label.hide()
         self._count_text = ""
@@ -238,10 +241,11 @@ class GapsView(CoreView):
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
         self.table.setUniformRowHeights(True)
         self.table.header().setStretchLastSection(True)
-        self.table.setColumnWidth(0, 40)
-        self.table.setColumnWidth(1, 170)
-        self.table.setColumnWidth(2, 150)
-        self.table.setColumnWidth(3, 60)
+        fm = self.table.fontMetrics()         # the columns grow with the font
+        self.table.setColumnWidth(0, fm.horizontalAdvance("0000") + 10)
+        self.table.setColumnWidth(1, fm.averageCharWidth() * 28)
+        self.table.setColumnWidth(2, fm.averageCharWidth() * 25)
+        self.table.setColumnWidth(3, fm.horizontalAdvance("0.000") + 26)
         self.table.itemSelectionChanged.connect(self._gap_selected)
 
         self.detail = QTextBrowser()
@@ -388,7 +392,7 @@ class GapsView(CoreView):
         # an end listed under its acronym in one gap and spelled out in another ("LoRA", "low-rank adaptation")
         self._other_names = other_names((g.get("id"), g.get("details")) for g in self.gaps)
         self.table.clear()
-        grey = QBrush(QColor("#999"))
+        grey = QBrush(theme.qcolor("stale"))
         for rank, g in enumerate(self.gaps, start=1):
             stale = g.get("stale") or []
             kind = TYPE_NAMES.get(g.get("type"), str(g.get("type")))
@@ -398,7 +402,7 @@ class GapsView(CoreView):
             item.setToolTip(4, str(g.get("statement", "")))
             if not gap_topic(g):
                 item.setToolTip(2, TOPIC_FILTER_TIP)
-                item.setForeground(2, QBrush(QColor("#888")))
+                item.setForeground(2, QBrush(theme.qcolor("faint")))
             if stale:
                 item.setToolTip(1, "Stale: " + "; ".join(stale) + ". Find gaps again.")
                 for col in range(5):
@@ -546,10 +550,11 @@ class GapsView(CoreView):
         self.evidence_button.setText(f"Show {len(shown):,} in library" if shown else "Show evidence in library")
         self.evidence_button.setEnabled(bool(shown))
         if g is None:
-            self.detail.setHtml('<p style="color:#888;">Select a gap.</p>')
+            self.detail.setHtml(f'<p style="color:{theme.colour("faint")};">Select a gap.</p>')
             return
 
         expansions = (g.get("details") or {}).get("expansions") or {}
+        faint, tertiary, caution = (theme.colour(n) for n in ("faint", "tertiary", "caution"))
 
         def side(name, part):
             if not part:
@@ -563,7 +568,7 @@ class GapsView(CoreView):
                 label = readable_phrase(label)
             kw = ", ".join(kws)
             return (f'<p><b>{name}:</b> {html.escape(label)}'
-                    + (f'<br><span style="color:#666; font-size:small;">{html.escape(kw)}</span>' if kw else "")
+                    + (f'<br><span style="color:{tertiary}; font-size:small;">{html.escape(kw)}</span>' if kw else "")
                     + "</p>")
 
         details = g.get("details") or {}
@@ -594,7 +599,7 @@ class GapsView(CoreView):
                  + (f", {p['citations']} citations" if p.get("citations") is not None else ""))
                 for p in world.get("papers") or []])
         elif world.get("error"):
-            extra += (f"<p style='color:#a60;'><b>OpenAlex check:</b> not done for this gap "
+            extra += (f"<p style='color:{caution};'><b>OpenAlex check:</b> not done for this gap "
                       f"({html.escape(str(world['error']))})</p>")
         cwc = details.get("closest_check")
         if cwc:
@@ -604,29 +609,29 @@ class GapsView(CoreView):
                       f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
                       "evidence, after the papers already listed there</p>")
         for line in self._other_names.get(g.get("id"), []):
-            extra += f'<p style="color:#a60;"><b>Also listed:</b> {html.escape(line)}</p>'
+            extra += f'<p style="color:{caution};"><b>Also listed:</b> {html.escape(line)}</p>'
         short = details.get("shortcoming_sentences") or []
         if short:
             # the paper by its title and year, not its library id (a number that tells a reader nothing)
             said_by = self._papers_by_id([int(s["paper_id"]) for s in short])
             extra += "<p><b>Shortcomings stated:</b></p><ul>" + "".join(
-                f"<li>{html.escape(s['text'])} <span style='color:#888'>["
+                f"<li>{html.escape(s['text'])} <span style='color:{faint}'>["
                 + html.escape(paper_ref(said_by.get(int(s["paper_id"])), s["paper_id"]))
                 + (f", {html.escape(str(s['section']))} p. {s.get('page')}" if s.get("section") else "")
                 + (f"; {html.escape(label_of(s))}" if label_of(s) else "") + "]</span></li>" for s in short) + "</ul>"
         elif details.get("quote_note") and g.get("type") != "unaddressed_shortcoming":  # that one's statement says it
-            extra += (f"<p><b>Shortcomings stated:</b> <span style='color:#888'>"
+            extra += (f"<p><b>Shortcomings stated:</b> <span style='color:{faint}'>"
                       f"{html.escape(details['quote_note'])}</span></p>")
         if g.get("runs"):
             extra += (f'<p><b>Tested by runs:</b> {html.escape(", ".join(g["runs"]))} '
-                      '<span style="color:#888">(Experiments › History)</span></p>')
+                      f'<span style="color:{faint}">(Experiments › History)</span></p>')
         stale = g.get("stale") or []
         if stale:
-            extra += (f'<p style="color:#a60;"><b>Stale:</b> {html.escape("; ".join(stale))}. '
+            extra += (f'<p style="color:{caution};"><b>Stale:</b> {html.escape("; ".join(stale))}. '
                       "“Find gaps” again.</p>")
         concept = details.get("level") == "concept"
         self.detail.setHtml(
-            f'<p style="color:#666;">Gap #{g.get("id")} &nbsp;·&nbsp; '
+            f'<p style="color:{tertiary};">Gap #{g.get("id")} &nbsp;·&nbsp; '
             f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
             + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'

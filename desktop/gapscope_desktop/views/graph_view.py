@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QPushButton, QSpinBox, QSpli
 
 from gapscope.maps.display import palette
 
+from .. import theme
 from .core_view import CoreView
 
 
@@ -58,7 +59,7 @@ class GraphView(CoreView):
         self.max_nodes.setPrefix("papers: ")
         self.max_nodes.editingFinished.connect(self.reload)
         self.info = QLabel()
-        self.info.setStyleSheet("color: #555;")
+        theme.set_text_colour(self.info, "secondary")
         self.info.setWordWrap(True)
 
         self.related = QTreeWidget()
@@ -73,7 +74,10 @@ class GraphView(CoreView):
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignCenter)
         self.empty.setWordWrap(True)
-        self.empty.setStyleSheet("color: #777; font-size: 13pt;")
+        theme.set_text_colour(self.empty, "faint")
+        big = self.empty.font()
+        big.setPointSizeF(big.pointSizeF() * 1.45)     # 13 pt beside the usual 9
+        self.empty.setFont(big)
         self.canvas_layout.addWidget(self.empty)
 
         top = QHBoxLayout()
@@ -124,7 +128,8 @@ class GraphView(CoreView):
             return
         import pyqtgraph as pg
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="#444")
+        pg.setConfigOptions(antialias=True, background=theme.colour("plot_background"),
+                            foreground=theme.colour("plot_foreground"))
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("graphPlot")
         self.plot.hideAxis("left")
@@ -132,7 +137,9 @@ class GraphView(CoreView):
         self.plot.setMenuEnabled(False)
         self.edges_item = pg.PlotDataItem(pen=pg.mkPen(QColor(136, 149, 167, 90), width=1), connect="pairs")
         self.plot.addItem(self.edges_item)
-        self.scatter = pg.ScatterPlotItem(pen=pg.mkPen("w", width=0.5), hoverable=True, tip=self._tip)
+        # each node outlined in the background colour, so that overlapping nodes stay apart
+        self.scatter = pg.ScatterPlotItem(pen=pg.mkPen(theme.colour("plot_background"), width=0.5), hoverable=True,
+                                          tip=self._tip)
         self.scatter.sigClicked.connect(self._clicked)
         self.plot.addItem(self.scatter)
         self.canvas_layout.addWidget(self.plot)
@@ -193,8 +200,9 @@ class GraphView(CoreView):
 
         node = self.figure.nodes[k]
         self.selected = node["paper_id"]
-        white, ring = pg.mkPen("w", width=0.5), pg.mkPen("#222", width=2)
-        self.scatter.setPen([ring if i == k else white for i in range(len(self.figure.nodes))])
+        outline = pg.mkPen(theme.colour("plot_background"), width=0.5)
+        ring = pg.mkPen(theme.colour("plot_ring"), width=2)
+        self.scatter.setPen([ring if i == k else outline for i in range(len(self.figure.nodes))])
         self.info.setText(f"{node['title'][:110]}  ·  {node['citations']} citations")
         # only the selected node's papers: those of a node clicked before, read more slowly, are not shown
         asked = self.selected
@@ -209,10 +217,10 @@ class GraphView(CoreView):
                                     str(r["cocitation"])])
             item.setData(0, Qt.UserRole, r["paper_id"])
             if not r["in_library"]:
-                item.setForeground(0, QColor("#777"))
+                item.setForeground(0, theme.qcolor("faint"))
                 item.setToolTip(0, "Not in the library (an outside work)")
             self.related.addTopLevelItem(item)
-        self.related.setColumnWidth(0, 220)
+        self.related.setColumnWidth(0, self.related.fontMetrics().averageCharWidth() * 36)
         self.related.resizeColumnToContents(1)
 
     def _open_related(self, item, _col) -> None:

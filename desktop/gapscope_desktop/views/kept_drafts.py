@@ -12,6 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QApplication, QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QVBoxLayout, QWidget)
 
+from .. import theme
 from ..write_guard import set_enabled
 
 HEADING = "Typed in GapScope and not saved when it last closed:"
@@ -24,7 +25,7 @@ class KeptDraftsBar(QFrame):
     def __init__(self, parent: Optional[QWidget] = None) -> None:
         super().__init__(parent)
         self.setObjectName("keptDraftsBar")
-        self.setStyleSheet("#keptDraftsBar { background: #fff4d6; border: 1px solid #e0b84a; }")
+        self.setStyleSheet(theme.banner_sheet("keptDraftsBar"))
         self.label = QLabel(HEADING)
         self.list = QListWidget()
         self.list.setObjectName("keptDraftsList")

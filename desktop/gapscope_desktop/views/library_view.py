@@ -11,7 +11,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Sign
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
 
-from .. import hints
+from .. import hints, theme
 from ..write_guard import set_enabled
 from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, COLUMNS,
                           PaperTableModel)
@@ -271,7 +271,7 @@ class LibraryView(QWidget):
         if gen != self._generation:
             return
         self.loading = False
-        self.search.setStyleSheet("QLineEdit { background: #fde8e8; }")
+        self.search.setStyleSheet(f"QLineEdit {{ background: {theme.colour('invalid_input')}; }}")
         self.search.setToolTip(message)
         self.filter_label.setText(message)
 

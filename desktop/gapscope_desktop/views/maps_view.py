@@ -20,27 +20,35 @@ from gapscope.maps.model import stability_text
 from gapscope.textfmt import plural
 from gapscope.vocabulary import MAP_FACETS
 
-from .. import hints
+from .. import hints, theme
 from .core_view import CoreView
 
 
-# What the Stability column means (the list's header and each cell say it on hover; docs/maps.md).
+# What the Stability column means (the list's header and each cell say it on hover; docs/maps.md); its
+# colours are filled in for the palette in use (stability_tip).
 STABILITY_TIP = (
     "<b>Stability</b> (0 to 1): does this cluster come back when the map is made again?<br/>"
     "The same papers are clustered {runs} with other random seeds. Each time, this cluster "
     "is matched to its closest counterpart and we count the papers they share out of the papers in either "
     "(Jaccard). Stability is the mean of those shares.<br/>"
-    "<span style='color:#1d7a3a'>0.6 and above</span>: the same group every time, a real theme. "
-    "<span style='color:#b7791f'>0.3 to 0.6</span>: its core is real, its edges move. "
-    "<span style='color:#b03a2e'>below 0.3</span>: it depends on the seed; read it with its neighbours.")
+    "<span style='color:{good}'>0.6 and above</span>: the same group every time, a real theme. "
+    "<span style='color:{fair}'>0.3 to 0.6</span>: its core is real, its edges move. "
+    "<span style='color:{error}'>below 0.3</span>: it depends on the seed; read it with its neighbours.")
 
 
 def stability_tip(runs: int) -> str:
     """STABILITY_TIP for a map whose stability came from ``runs`` more clusterings."""
-    return STABILITY_TIP.format(runs=plural(runs, "more time"))
+    return STABILITY_TIP.format(runs=plural(runs, "more time"), good=theme.colour("good"), fair=theme.colour("fair"),
+                                error=theme.colour("error"))
+
+
+def stability_colour(stability: float) -> str:
+    """The colour of a stability value in the list (green, amber, red), as the tip explains."""
+    return theme.colour("good" if stability >= 0.6 else "fair" if stability >= 0.3 else "error")
 
 
 LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover show them whole
+LABEL_SCALE = 0.95    # the labels' size to the window's text (8.5 pt at the usual 9 pt)
 # what the labels are made of (Map.label_kind), said under the map
 LABEL_KIND_TEXT = {"concepts": "labels: each cluster's most distinctive concepts",
                    "mixed": "labels: each cluster's most distinctive concepts (keywords where it has none)",
@@ -171,7 +179,8 @@ class MapsView(CoreView):
         self.build_button.setToolTip("Embed, classify and cluster the library (runs in the background)")
         self.build_button.clicked.connect(self.build_maps)
         self.info = QLabel()
-        self.info.setStyleSheet("color: #555;")
+        self.info.setWordWrap(True)            # wraps at a large font, never widens the window
+        theme.set_text_colour(self.info, "secondary")
         self.show_button = QPushButton("Show in library")
         self.show_button.setObjectName("showInLibrary")
         self.show_button.setEnabled(False)
@@ -179,7 +188,7 @@ class MapsView(CoreView):
         # why the shown map may be out of date, and the build that brings it up to date
         self.stale_banner = QFrame()
         self.stale_banner.setObjectName("mapStaleBanner")
-        self.stale_banner.setStyleSheet("#mapStaleBanner { background: #fff4d6; border: 1px solid #e0b84a; }")
+        self.stale_banner.setStyleSheet(theme.banner_sheet("mapStaleBanner"))
         self.stale_label = QLabel()
         self.stale_label.setWordWrap(True)
         self.rebuild_button = QPushButton("Rebuild")
@@ -209,7 +218,10 @@ class MapsView(CoreView):
         self.empty = QLabel()
         self.empty.setAlignment(Qt.AlignCenter)
         self.empty.setWordWrap(True)       # on one line the message would widen the window past the screen
-        self.empty.setStyleSheet("color: #777; font-size: 13pt;")
+        theme.set_text_colour(self.empty, "faint")
+        big = self.empty.font()
+        big.setPointSizeF(big.pointSizeF() * 1.45)     # 13 pt beside the usual 9
+        self.empty.setFont(big)
         self.canvas_layout.addWidget(self.empty)
 
         top = QHBoxLayout()
@@ -323,7 +335,8 @@ class MapsView(CoreView):
 
         from .selectable_plot import SelectViewBox
 
-        pg.setConfigOptions(antialias=True, background="w", foreground="#444")
+        pg.setConfigOptions(antialias=True, background=theme.colour("plot_background"),
+                            foreground=theme.colour("plot_foreground"))
         self.viewbox = SelectViewBox()
         self.viewbox.rectSelected.connect(self._rect_selected)
         self.plot = pg.PlotWidget(viewBox=self.viewbox)
@@ -389,6 +402,11 @@ class MapsView(CoreView):
         self.clusters.headerItem().setToolTip(2, tip)
         self.clusters.headerItem().setToolTip(0, "Each cluster in its colour on the map (the legend); "
                                                  "hover a point on the map to see its cluster")
+        # the labels: the palette's text on its base colour, a little smaller than the window's text
+        label_colour = theme.colour("plot_label")
+        label_fill = QColor(theme.colour("plot_background"))
+        label_fill.setAlpha(215)
+        label_points = self.font().pointSizeF() * LABEL_SCALE
         row_of = {}
         for k, pid in enumerate(self.ids):
             row_of.setdefault(self.cluster_of.get(pid), []).append(k)
@@ -408,7 +426,7 @@ class MapsView(CoreView):
             if isinstance(stab, (int, float)) and stab == stab:
                 item.setData(STABILITY_COLUMN, Qt.DisplayRole, stability_text(stab))
                 item.setData(STABILITY_COLUMN, SORT_VALUE, float(stab))
-                item.setForeground(2, QColor("#1d7a3a" if stab >= 0.6 else "#b7791f" if stab >= 0.3 else "#b03a2e"))
+                item.setForeground(2, QColor(stability_colour(stab)))
                 item.setToolTip(2, tip)
             tip_text = cluster_tip(label, _attr(c, "concepts") or [], _attr(c, "keywords") or [],
                                    _attr(c, "representative") or "")
@@ -416,11 +434,11 @@ class MapsView(CoreView):
             self.clusters.addTopLevelItem(item)
             if members:
                 cx, cy = xy[members].mean(axis=0)
-                text = pg.TextItem(short_label(label, LABEL_CHARS), color="#1d232b", anchor=(0.5, 0.5),
-                                   fill=pg.mkBrush(255, 255, 255, 215), border=pg.mkPen(self.colour_of[cid], width=1.2))
+                text = pg.TextItem(short_label(label, LABEL_CHARS), color=label_colour, anchor=(0.5, 0.5),
+                                   fill=pg.mkBrush(label_fill), border=pg.mkPen(self.colour_of[cid], width=1.2))
                 font = text.textItem.font()
                 font.setBold(True)
-                font.setPointSizeF(8.5)
+                font.setPointSizeF(label_points)
                 text.setFont(font)
                 text.setToolTip(tip_text)
                 text.setPos(float(cx), float(cy))
@@ -431,7 +449,7 @@ class MapsView(CoreView):
                 self._anchor[cid] = (float(cx), float(cy))
         self.clusters.setSortingEnabled(True)
         self.clusters.sortByColumn(1, Qt.DescendingOrder)
-        self.clusters.setColumnWidth(0, 240)
+        self.clusters.setColumnWidth(0, self.clusters.fontMetrics().averageCharWidth() * 40)
         self.clusters.resizeColumnToContents(1)
         self.clusters.blockSignals(False)
         self.plot.autoRange()

@@ -12,7 +12,7 @@ from typing import Iterable, Optional, Sequence
 
 from gapscope.textfmt import latex_to_text, latex_to_text_spans
 
-from .facet_style import FACET_COLORS, FACET_TINTS, SHORTCOMING_COLOR
+from .. import theme
 
 _TERM_RE = re.compile(r"[\w][\w\-']*", re.UNICODE)
 _FTS_WORDS = {"AND", "OR", "NOT", "NEAR"}
@@ -40,10 +40,10 @@ def mark_terms(text: str, terms: list[str]) -> str:
         return html.escape(text)
     pattern = re.compile(r"\b(" + "|".join(re.escape(t) for t in sorted(terms, key=len, reverse=True)) + r")[\w\-']*",
                          re.IGNORECASE)
-    out, pos = [], 0
+    out, pos, mark = [], 0, theme.colour("search_mark")
     for m in pattern.finditer(text):
         out.append(html.escape(text[pos:m.start()]))
-        out.append(f'<span style="background-color:#ffe58a;">{html.escape(m.group(0))}</span>')
+        out.append(f'<span style="background-color:{mark};">{html.escape(m.group(0))}</span>')
         pos = m.end()
     out.append(html.escape(text[pos:]))
     return "".join(out)
@@ -104,7 +104,7 @@ def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[st
     facet role, the user's highlights marked, query terms marked."""
     text = abstract or ""
     if not text.strip():
-        return '<p style="color:#888;"><i>No abstract.</i></p>'
+        return f'<p style="color:{theme.colour("faint")};"><i>No abstract.</i></p>'
     sents = sorted((s for s in sentences or [] if 0 <= int(s["start"]) < int(s["end"]) <= len(text)),
                    key=lambda s: int(s["start"]))
     marks = [h for h in highlights if 0 <= int(h["start"]) < int(h["end"]) <= len(text)]
@@ -121,7 +121,7 @@ def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[st
         if sent is not None:
             body = f'<span style="{_sentence_style(sent)}" title="{html.escape(_sentence_title(sent))}">{body}</span>'
         if mark is not None:   # the user's highlight: its colour over the facet tint, its note as the tooltip
-            bg = HIGHLIGHT_COLORS.get(str(mark.get("color")), HIGHLIGHT_COLORS["yellow"])
+            bg = theme.highlight_fill(mark.get("color"))
             tip = html.escape(str(mark.get("comment") or "highlight"))
             body = f'<span style="background-color:{bg};" title="{tip}">{body}</span>'
         parts.append(body)
@@ -134,9 +134,9 @@ def abstract_cuts(sentences: Sequence[dict] = (), highlights: Sequence[dict] = (
 
 def _sentence_style(s: dict) -> str:
     label = s.get("role") or "other"
-    style = f"color:{FACET_COLORS.get(label, '#333333')}; background-color:{FACET_TINTS.get(label, '#ffffff')};"
+    style = f"color:{theme.facet_colour(label)}; background-color:{theme.facet_tint(label)};"
     if (s.get("shortcoming") or "none") != "none":
-        style += f" text-decoration: underline; text-decoration-color:{SHORTCOMING_COLOR};"
+        style += f" text-decoration: underline; text-decoration-color:{theme.colour('shortcoming')};"
     return style
 
 
@@ -162,10 +162,11 @@ def legend_html(sentences: Optional[list[dict]]) -> str:
         if lab not in used:
             used.append(lab)
     chips = " ".join(
-        f'<span style="color:{FACET_COLORS.get(l, "#333")}; background-color:{FACET_TINTS.get(l, "#fff")};">'
+        f'<span style="color:{theme.facet_colour(l)}; background-color:{theme.facet_tint(l)};">'
         f'&nbsp;{html.escape(l)}&nbsp;</span>' for l in used)
     if any((s.get("shortcoming") or "none") != "none" for s in sentences):
-        chips += f' <span style="text-decoration: underline; color:{SHORTCOMING_COLOR};">&nbsp;shortcoming&nbsp;</span>'
+        chips += (f' <span style="text-decoration: underline; color:{theme.colour("shortcoming")};">'
+                  '&nbsp;shortcoming&nbsp;</span>')
     return f'<p style="font-size:small;">{chips}</p>'
 
 
@@ -178,12 +179,13 @@ def paper_header_html(paper, editable: bool = False) -> str:
     untitled = is_untitled(paper.title)
     edit = ""
     if untitled:
-        title = f'<span style="color:#777;">{title}</span>'
-        edit = ('<p style="margin-top:0; color:#a60; font-size:small;">No title came with this record'
+        title = f'<span style="color:{theme.colour("faint")};">{title}</span>'
+        edit = (f'<p style="margin-top:0; color:{theme.colour("caution")}; font-size:small;">'
+                "No title came with this record"
                 + (': <a href="title:edit">Set the title…</a>' if editable else ".") + "</p>")
     elif editable:
-        edit = ('<p style="margin-top:0; font-size:small;"><a href="title:edit" style="color:#678;">'
-                "Edit title</a></p>")
+        edit = ('<p style="margin-top:0; font-size:small;">'
+                f'<a href="title:edit" style="color:{theme.colour("quiet_link")};">Edit title</a></p>')
     authors = html.escape(", ".join(paper.authors)) if paper.authors else "<i>unknown authors</i>"
     meta = []
     if paper.published:
@@ -208,12 +210,9 @@ def paper_header_html(paper, editable: bool = False) -> str:
     if paper.url and not paper.arxiv_id:
         links.append(f'<a href="{html.escape(paper.url)}">link</a>')
     return (f'<h3 style="margin-bottom:2px;">{title}</h3>' + edit
-            + f'<p style="margin-top:0; color:#444;">{authors}</p>'
-            f'<p style="color:#666; font-size:small;">{" — ".join(meta)}'
+            + f'<p style="margin-top:0; color:{theme.colour("byline")};">{authors}</p>'
+            f'<p style="color:{theme.colour("tertiary")}; font-size:small;">{" — ".join(meta)}'
             + (("<br>" + " &nbsp;·&nbsp; ".join(links)) if links else "") + "</p>")
-
-
-HIGHLIGHT_COLORS = {"yellow": "#fff3a3", "green": "#d4f5d0", "blue": "#d6e6fb", "red": "#fbd9d6", "purple": "#eadcf7"}
 
 
 def load_highlights(lib, paper_id: int) -> list[dict]:
@@ -235,11 +234,11 @@ def highlights_html(highlights: list[dict], removable: bool = True) -> str:
         return ""
     rows = []
     for h in highlights:
-        bg = HIGHLIGHT_COLORS.get(str(h.get("color")), str(h.get("color") or "#fff3a3"))
+        bg = theme.highlight_fill(h.get("color"))
         text = " ".join(latex_to_text(str(h.get("text", ""))).split())
         comment = f' — <i>{html.escape(str(h["comment"]))}</i>' if h.get("comment") else ""
-        remove = (f' &nbsp;<a href="highlight:remove/{int(h["id"])}" style="color:#a04000; font-size:small;">'
-                  'remove</a>' if removable and h.get("id") is not None else "")
+        remove = (f' &nbsp;<a href="highlight:remove/{int(h["id"])}" style="color:{theme.colour("warning")};'
+                  ' font-size:small;">remove</a>' if removable and h.get("id") is not None else "")
         rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>{comment}{remove}')
     return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"
 
@@ -259,11 +258,11 @@ def pdf_highlights_html(highlights: list[dict]) -> str:
         return ""
     rows = []
     for h in highlights:
-        bg = HIGHLIGHT_COLORS.get(str(h.get("color")), "#fff3a3")
+        bg = theme.highlight_fill(h.get("color"))
         text = " ".join(str(h.get("text", "")).split())
         comment = f' — <i>{html.escape(str(h["comment"]))}</i>' if h.get("comment") else ""
         rows.append(f'<span style="background-color:{html.escape(bg)};">“{html.escape(text)}”</span>'
-                    f' <span style="color:#666;">(p. {int(h["page"])})</span>{comment}'
+                    f' <span style="color:{theme.colour("tertiary")};">(p. {int(h["page"])})</span>{comment}'
                     f' &nbsp;<a href="pdfhighlight:show/{int(h["id"])}" style="font-size:small;">show</a>')
     return '<p><b>Highlights in the PDF</b><br>' + "<br>".join(rows) + "</p>"
 
@@ -292,5 +291,5 @@ def runs_html(runs: list[dict]) -> str:
         gap = f", testing gap #{int(r['gap_id'])}" if r.get("gap_id") is not None else ""
         rows.append(f"{html.escape(str(r['id']))} — {html.escape(str(r.get('status') or '').capitalize())}"
                     + (f", {html.escape(scores)}" if scores else "") + gap)
-    return ('<p><b>Experiment runs</b> <span style="color:#666;">(linked to this paper as evidence of their '
-            'gap; Experiments &gt; History)</span><br>' + "<br>".join(rows) + "</p>")
+    return (f'<p><b>Experiment runs</b> <span style="color:{theme.colour("tertiary")};">(linked to this paper as '
+            'evidence of their gap; Experiments &gt; History)</span><br>' + "<br>".join(rows) + "</p>")

@@ -30,7 +30,7 @@ from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_pa
 from gapscope.textfmt import plural
 from gapscope.vocabulary import SHORTCOMING_NAMES
 
-from .. import paper_drafts
+from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..widgets.confirm import highlight_may_go
 from ..write_guard import hold_menu_writers, set_enabled
@@ -64,7 +64,8 @@ def sentence_html(section: str, role: str, shortcoming: str, text: str, marked: 
         tag = (f'<span style="color:white; background-color:{c}; font-size:small;">&nbsp;'
                f'{html.escape(SHORTCOMING_NAMES[shortcoming])}&nbsp;</span> ')
     grey = " · ".join(x for x in (section, role) if x)
-    return (("★ " if marked else "") + tag + f'<span style="color:#777; font-size:small;">[{html.escape(grey)}]</span> '
+    return (("★ " if marked else "") + tag
+            + f'<span style="color:{theme.colour("faint")}; font-size:small;">[{html.escape(grey)}]</span> '
             + html.escape(text))
 
 
@@ -359,7 +360,7 @@ class PdfReader(QWidget):
             hint = (missing[0].upper() + missing[1:] if missing else
                     "The PDF attached to this paper cannot be read." if atts else
                     "No PDF attached. Drag a PDF onto the window, or run `gapscope attach FILE`.")
-            self.page_view.setText(f'<p style="color:#888; margin-top:40px;">{html.escape(hint)}</p>'
+            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin-top:40px;">{html.escape(hint)}</p>'
                                    if paper_id is not None else "")
             self.page_label.setText("")
             self.zoom_label.setText("")

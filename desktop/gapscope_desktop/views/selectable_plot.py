@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import pyqtgraph as pg
 from PySide6.QtCore import QRectF, Qt, Signal
+from PySide6.QtGui import QColor
 from PySide6.QtWidgets import QGraphicsRectItem
+
+from .. import theme
 
 
 class SelectViewBox(pg.ViewBox):
@@ -13,8 +16,10 @@ class SelectViewBox(pg.ViewBox):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._band = QGraphicsRectItem()
-        self._band.setPen(pg.mkPen("#1f5fbf", width=1, style=Qt.DashLine))
-        self._band.setBrush(pg.mkBrush(31, 95, 191, 40))
+        edge = QColor(theme.colour("link"))        # the link blue, light under a dark palette
+        self._band.setPen(pg.mkPen(edge, width=1, style=Qt.DashLine))
+        edge.setAlpha(40)
+        self._band.setBrush(pg.mkBrush(edge))
         self._band.hide()
         self.addItem(self._band, ignoreBounds=True)
 

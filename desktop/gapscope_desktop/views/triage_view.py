@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit
 
 from gapscope.textfmt import latex_to_text
 
-from .. import hints, queries
+from .. import hints, queries, theme
 from ..write_guard import set_enabled
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
@@ -197,7 +197,7 @@ class TriageView(CoreView):
         self.reviewer.setObjectName("triageReviewer")
         self.reviewer.setToolTip("Blind dual screening: each reviewer enters their name and sees only their own "
                                  "decisions; conflicts are listed for resolution and Cohen's kappa is shown.")
-        self.reviewer.setMaximumWidth(200)
+        self.reviewer.setMaximumWidth(self.reviewer.fontMetrics().averageCharWidth() * 28)
         self.reviewer.editingFinished.connect(self._scope_edited)
         for edit in (self.query, self.reviewer):
             edit.returnPressed.connect(lambda: self.card.setFocus())
@@ -207,10 +207,11 @@ class TriageView(CoreView):
         self.progress.setFormat("%v of %m screened")
         self._fit_progress()
         self.stats_label = QLabel()
+        self.stats_label.setWordWrap(True)     # these lines wrap at a large font, never widen the window
         self.stop_label = QLabel()
         self.stop_label.setObjectName("stoppingEstimate")
         self.stop_label.setWordWrap(True)
-        self.stop_label.setStyleSheet("color: #555;")
+        theme.set_text_colour(self.stop_label, "secondary")
 
         self.card = QTextBrowser()
         self.card.setObjectName("triageCard")
@@ -223,11 +224,12 @@ class TriageView(CoreView):
         self.card.setFocusPolicy(Qt.StrongFocus)
         self.card.installEventFilter(self)
         self.rank_label = QLabel()
-        self.rank_label.setStyleSheet("color: #555;")
+        self.rank_label.setWordWrap(True)
+        theme.set_text_colour(self.rank_label, "secondary")
 
         self.reason = QComboBox()
         self.reason.setObjectName("exclusionReason")
-        self.reason.setMinimumWidth(220)
+        self.reason.setMinimumWidth(self.reason.fontMetrics().averageCharWidth() * 30)
         self.reason.setToolTip("Pick a reason, then press Exclude: it goes with that exclude only "
                                "(the E key always excludes without a reason; 1-9 exclude with that reason)")
         self.reason.activated.connect(self._reason_picked)
@@ -245,10 +247,10 @@ class TriageView(CoreView):
                                 lambda: self.decide("exclude", reason=self.armed_reason))
         self.b_postpone = button("Postpone  (P)", "Skip for now", lambda: self.decide("postpone"))
         self.b_undo = button("Undo  (U)", "Undo the last decision", self.undo)
-        self.b_include.setStyleSheet("QPushButton { color: #1d7a3a; font-weight: bold; }")
-        self.b_exclude.setStyleSheet("QPushButton { color: #b03a2e; font-weight: bold; }")
+        theme.set_text_colour(self.b_include, "good", "font-weight: bold;")
+        theme.set_text_colour(self.b_exclude, "error", "font-weight: bold;")
         self.message = QLabel()
-        self.message.setStyleSheet("color: #a04000;")
+        theme.set_text_colour(self.message, "warning")
         # a ranking that loads or builds the scope's features (seconds; the first time tens of seconds)
         self.build_bar = QProgressBar()
         self.build_bar.setObjectName("triageBuildProgress")
@@ -644,8 +646,9 @@ class TriageView(CoreView):
         self.stats_label.setText(summary)
         rule = (stats.get("stopping") or {}).get("rule", "") if isinstance(stats, dict) else ""
         self.stop_label.setToolTip(rule)
-        self.stop_label.setText(("<b style='color:#1d7a3a;'>You can stop screening.</b><br>" if suggest else
-                                 "<b>Stopping estimate:</b><br>") + html.escape(stop).replace("\n", "<br>") if stop else "")
+        head = (f"<b style='color:{theme.colour('good')};'>You can stop screening.</b><br>" if suggest else
+                "<b>Stopping estimate:</b><br>")
+        self.stop_label.setText(head + html.escape(stop).replace("\n", "<br>") if stop else "")
         empty = isinstance(stats, dict) and stats.get("empty")
         if bar:
             self.progress.setRange(0, max(bar[1], 1))
@@ -666,7 +669,8 @@ class TriageView(CoreView):
         if not self.upcoming:
             empty = isinstance(self.stats, dict) and self.stats.get("empty")
             self.current, self.conflict, self.card_entry = None, None, None
-            self.card.setHtml('<p align="center" style="color:#777; margin-top:40px; font-size:14pt;">'
+            self.card.setHtml(f'<p align="center" style="color:{theme.colour("faint")}; margin-top:40px;'
+                              ' font-size:large;">'
                               + (hints.NOTHING_TO_SCREEN if empty else
                                  "Every paper here has a decision.") + '</p>')
             self.rank_label.clear()
@@ -686,7 +690,8 @@ class TriageView(CoreView):
         """The card of the paper on it, as the library has it now."""
         p = self.lib.get_paper(self.current)
         sents = load_sentences(self.lib, p.id)
-        banner = (f'<p style="color:#a04000; font-weight:bold;">{html.escape(conflict_text(self.conflict))}</p>'
+        banner = (f'<p style="color:{theme.colour("warning")}; font-weight:bold;">'
+                  f'{html.escape(conflict_text(self.conflict))}</p>'
                   if self.conflict else "")
         return banner + paper_header_html(p) + legend_html(sents) + abstract_html(p.abstract, sents, [])
 

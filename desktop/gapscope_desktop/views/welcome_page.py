@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from .. import theme
+
 # (object name, button text, what it does): the signals below are emitted in this order of buttons
 ACTIONS = [
     ("createLibrary", "Create library…", "A new, empty library folder (NAME.gapscope)."),
@@ -27,7 +29,8 @@ STEPS = ("<p><b>Then, in this window or with the <code>gapscope</code> command:<
          "<li><b>Triage</b> screens papers by keyboard, the most likely relevant first</li>"
          "<li><b>Experiments</b> drafts and runs a baseline for a gap; <b>File &gt; Export</b> writes the report "
          "(<code>gapscope report</code>)</li></ol>"
-         "<p style='color:#666;'>Help &gt; Documentation has the details; Help &gt; Keyboard Shortcuts the keys.</p>")
+         "<p style='color:{tertiary};'>Help &gt; Documentation has the details; "
+         "Help &gt; Keyboard Shortcuts the keys.</p>")
 
 
 class WelcomePage(QScrollArea):
@@ -49,7 +52,7 @@ class WelcomePage(QScrollArea):
         self.message = QLabel()
         self.message.setObjectName("welcomeMessage")
         self.message.setWordWrap(True)
-        self.message.setStyleSheet("color: #a04000;")
+        theme.set_text_colour(self.message, "warning")
         self.message.hide()
 
         title = QLabel("<h1>Welcome to GapScope</h1>"
@@ -59,23 +62,24 @@ class WelcomePage(QScrollArea):
         left.addWidget(title)
         left.addWidget(self.message)
         self.buttons: dict[str, QPushButton] = {}
+        fm = self.fontMetrics()             # sizes grow with the font (a large one, a 150 % display)
         for name, text, tip in ACTIONS:
             b = QPushButton(text)
             b.setObjectName(name)
-            b.setMinimumWidth(240)
-            b.setMinimumHeight(38)
+            b.setMinimumWidth(fm.averageCharWidth() * 40)
+            b.setMinimumHeight(round(fm.height() * 2.7))
             b.setToolTip(tip)
             b.clicked.connect(getattr(self, name).emit)
             self.buttons[name] = b
             row = QHBoxLayout()
             row.addWidget(b)
             note = QLabel(tip)
-            note.setStyleSheet("color: #666;")
+            theme.set_text_colour(note, "tertiary")
             note.setWordWrap(True)
             row.addWidget(note, 1)
             left.addLayout(row)
         left.addSpacing(24)
-        steps = QLabel(STEPS)
+        steps = QLabel(STEPS.format(tertiary=theme.colour("tertiary")))
         steps.setObjectName("welcomeSteps")
         steps.setWordWrap(True)
         steps.setTextFormat(Qt.RichText)
@@ -86,26 +90,30 @@ class WelcomePage(QScrollArea):
         self.recent.setObjectName("recentLibraries")
         self.recent.itemActivated.connect(self._recent_chosen)
         self.recent_empty = QLabel("No library opened yet.")
-        self.recent_empty.setStyleSheet("color: #888;")
+        theme.set_text_colour(self.recent_empty, "faint")
         right = QVBoxLayout()
         right.addWidget(QLabel("<b>Recent libraries</b>"))
         right.addWidget(self.recent)
         right.addWidget(self.recent_empty)
         right.addStretch(1)
-        self.recent.setMaximumHeight(320)
+        self.recent.setMaximumHeight(fm.lineSpacing() * 23)      # nine libraries
         self.recent.setSpacing(3)
 
         body = QWidget()
-        body.setMaximumWidth(1180)
+        body.setMaximumWidth(fm.averageCharWidth() * 196)
         body.setMinimumWidth(900)
         cols = QHBoxLayout(body)
         cols.setContentsMargins(0, 0, 0, 0)
         cols.addLayout(left, 3)
         cols.addSpacing(40)
         cols.addLayout(right, 2)
-        outer = QVBoxLayout(page)
+        # centred between stretches, not by alignment: an aligned widget is laid out narrower than the
+        # width its wrapped labels' height was measured for, and a large font cut the page's end off
+        outer = QHBoxLayout(page)
         outer.setContentsMargins(48, 40, 48, 32)
-        outer.addWidget(body, 1, Qt.AlignHCenter)
+        outer.addStretch(1)
+        outer.addWidget(body, 1000)
+        outer.addStretch(1)
         self.setWidget(page)
 
     def set_recent(self, paths: list[str]) -> None:
@@ -115,7 +123,7 @@ class WelcomePage(QScrollArea):
             item.setData(Qt.UserRole, p)
             item.setToolTip(p)
             if not Path(p).exists():          # a stat only: the library file is never opened to check
-                item.setForeground(Qt.gray)
+                item.setForeground(theme.qcolor("heading"))
                 item.setText(item.text() + "  (not found)")
             self.recent.addItem(item)
         self.recent_empty.setVisible(not paths)

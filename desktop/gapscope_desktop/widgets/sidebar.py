@@ -7,7 +7,7 @@ from typing import Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QInputDialog, QMenu, QMessageBox, QTreeWidget, QTreeWidgetItem, QWidget
 
-from .. import queries
+from .. import queries, theme
 from ..write_guard import hold_menu_writers
 
 ROLE_KIND = Qt.UserRole
@@ -57,7 +57,7 @@ class Sidebar(QTreeWidget):
         f.setBold(True)
         f.setPointSizeF(f.pointSizeF() * 0.85)
         item.setFont(0, f)
-        item.setForeground(0, Qt.gray)
+        item.setForeground(0, theme.qcolor("heading"))
         item.setExpanded(True)
         return item
 
@@ -66,7 +66,7 @@ class Sidebar(QTreeWidget):
         item.setData(0, ROLE_KIND, kind)
         item.setData(0, ROLE_VALUE, value)
         item.setTextAlignment(1, Qt.AlignRight | Qt.AlignVCenter)
-        item.setForeground(1, Qt.gray)
+        item.setForeground(1, theme.qcolor("heading"))
         return item
 
     def reload(self) -> None:
@@ -108,17 +108,23 @@ class Sidebar(QTreeWidget):
             self._entry(sec, "Conflicts to resolve", counts["conflict"], "decision", "conflict")
         self.expandAll()
         self.resizeColumnToContents(1)
-        self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+        self._fit_columns()
         self.select_choice(*(selected or ("all", None)))
 
     def _placeholder(self, parent: QTreeWidgetItem, text: str) -> None:
         item = QTreeWidgetItem(parent, [text, ""])
         item.setFlags(Qt.NoItemFlags)
-        item.setForeground(0, Qt.gray)
+        item.setForeground(0, theme.qcolor("heading"))
 
     def resizeEvent(self, event) -> None:  # keep counts right-aligned
         super().resizeEvent(event)
-        self.setColumnWidth(0, max(120, self.viewport().width() - self.columnWidth(1) - 8))
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        """The names take the width the counts leave. Measured on the counts' text, not on their column,
+        which stretches to the edge: read from it, a sidebar made wider kept its names cut ("check: metad…")."""
+        counts = max(self.sizeHintForColumn(1), 0)
+        self.setColumnWidth(0, max(120, self.viewport().width() - counts - 8))
 
     def current_choice(self):
         item = self.currentItem()

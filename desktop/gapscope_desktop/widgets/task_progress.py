@@ -6,6 +6,8 @@ from typing import Optional
 
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QProgressBar, QToolButton, QWidget
 
+from .. import theme
+
 
 class TaskProgress(QWidget):
     """Follows the TaskManager: shows the newest visible task; "+N" when several run."""
@@ -16,11 +18,12 @@ class TaskProgress(QWidget):
         self.current = None
         self.label = QLabel()
         self.bar = QProgressBar()
-        self.bar.setFixedWidth(180)
-        self.bar.setFixedHeight(16)
+        fm = self.fontMetrics()             # as wide and as high as the status bar's text makes it
+        self.bar.setFixedWidth(fm.averageCharWidth() * 30)
+        self.bar.setFixedHeight(fm.height() + 2)
         self.bar.setTextVisible(False)
         self.more = QLabel()
-        self.more.setStyleSheet("color: #666;")
+        theme.set_text_colour(self.more, "tertiary")
         self.cancel_button = QToolButton(text="Cancel")
         self.cancel_button.setObjectName("taskCancel")
         self.cancel_button.clicked.connect(self.cancel_current)
