@@ -142,7 +142,7 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
 
     lib, data, _ = mapped
 
-    def loader(_lib, facet, ids):
+    def loader(_lib, facet, ids, *, cancel=None):
         pids, vecs, texts = data[facet]
         return pids, vecs, texts
 
