@@ -29,7 +29,7 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     # key 3 = method: saved as a correction, the row leaves, the next one is selected
     first, second = dlg.rows[0], dlg.rows[1]
     assert dlg.table.currentItem() is dlg.table.topLevelItem(0)
-    with qtbot.waitSignal(dlg.corrected) as sig:
+    with qtbot.waitSignal(dlg.corrected, timeout=20000) as sig:
         qtbot.keyClick(dlg.table, Qt.Key_3)
     assert sig.args == [first["paper_id"]]
     fixed = {(s["start"], s["end"]): s for s in paper_sentences(w.lib, first["paper_id"])}[(first["start"], first["end"])]
@@ -39,7 +39,7 @@ def test_check_facet_labels_sets_the_least_certain_right(analysed_window, qtbot,
     assert second["text"] in dlg.context.toPlainText()          # the whole sentence, with its neighbours
 
     # a button sets the shortcoming the same way (key 9 = own); a role filter and a shortcoming filter narrow the list
-    with qtbot.waitSignal(dlg.corrected):                      # saved on the writer queue
+    with qtbot.waitSignal(dlg.corrected, timeout=20000):                      # saved on the writer queue
         qtbot.mouseClick(dlg.buttons["own"], Qt.LeftButton)
     fixed = {(s["start"], s["end"]): s for s in paper_sentences(w.lib, second["paper_id"])}[(second["start"], second["end"])]
     assert fixed["shortcoming"] == "own" and fixed["shortcoming_corrected"] and fixed["role"] == second["role"]
@@ -95,7 +95,7 @@ def test_check_facet_labels_shows_a_correction_that_labels_no_sentence_and_remov
         assert not dlg.remove_stray.isEnabled()
         dlg.stray_table.setCurrentItem(item)
         assert dlg.remove_stray.isEnabled()
-        with qtbot.waitSignal(dlg.corrected) as sig:
+        with qtbot.waitSignal(dlg.corrected, timeout=20000) as sig:
             qtbot.mouseClick(dlg.remove_stray, Qt.LeftButton)
         assert sig.args == [pid]
         qtbot.waitUntil(lambda: not dlg.strays and not dlg.stray_box.isVisible(), timeout=20000)
