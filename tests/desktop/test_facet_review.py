@@ -89,6 +89,7 @@ def test_check_facet_labels_shows_a_correction_that_labels_no_sentence_and_remov
         dlg = w.facet_review
         qtbot.waitUntil(lambda: bool(dlg.strays), timeout=20000)
         assert dlg.stray_box.isVisible() and dlg.stray_table.topLevelItemCount() == 1
+        assert dlg.remove_stray.height() >= dlg.remove_stray.minimumSizeHint().height() > 0   # not squeezed away
         item = dlg.stray_table.topLevelItem(0)
         assert item.text(1) == last.text and item.text(2) == "shortcoming own" and "no longer" in item.text(3)
         assert "1 of your corrections labels no sentence" in dlg.stray_note.text()

@@ -165,6 +165,8 @@ class FacetReviewDialog(QDialog):
         split.addWidget(self.context)
         split.addWidget(self.stray_box)
         split.setSizes([400, 120, 120])
+        split.setCollapsible(2, False)     # never squeezed to nothing: its Remove button must stay reachable
+        self._split = split
         layout.addWidget(split, 1)
         layout.addLayout(buttons)
         layout.addWidget(self.info)
@@ -218,7 +220,14 @@ class FacetReviewDialog(QDialog):
             item.setToolTip(1, words)
             self.stray_table.addTopLevelItem(item)
         n = len(self.strays)
+        shown_before = self.stray_box.isVisible()
         self.stray_box.setVisible(bool(n))
+        if n and not shown_before:
+            # a splitter gives a pane hidden at its start no height when it is shown: give it its share
+            sizes = self._split.sizes()
+            if sizes[2] < self.stray_box.minimumSizeHint().height():
+                share = max(self.stray_box.sizeHint().height(), sum(sizes) // 4)
+                self._split.setSizes([max(sizes[0] - share, 0), sizes[1], share])
         self.stray_note.setText(
             f"{n} of your corrections label{'s' if n == 1 else ''} no sentence: a correction that labels none does"
             " not count (its abstract changed under it, or is now split otherwise). Set the label again on the"
