@@ -50,7 +50,7 @@ def cjk_texts(ids) -> dict[int, list[str]]:
             for i, (pid, (t, a)) in enumerate(zip(ids, PAPERS)) if any(map(is_cjk, t))}
 
 
-def make_font(path, chars: str) -> None:
+def make_font(path, chars: str, family: str = "Test Sans CJK") -> None:
     """A TrueType font with a box glyph for each of ``chars`` (and nothing else)."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -71,7 +71,7 @@ def make_font(path, chars: str) -> None:
     fb.setupGlyf({n: box() for n in names})
     fb.setupHorizontalMetrics({n: (1000, 100) for n in names})
     fb.setupHorizontalHeader(ascent=880, descent=-120)
-    fb.setupNameTable({"familyName": "Test Sans CJK", "styleName": "Regular"})
+    fb.setupNameTable({"familyName": family, "styleName": "Regular"})
     fb.setupOS2(sTypoAscender=880, usWinAscent=880, usWinDescent=120)
     fb.setupPost()
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -186,3 +186,72 @@ def test_the_font_search_reads_fontconfig_charsets_and_tries_the_usual_cjk_fonts
     monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path))
     assert [f.path[len(str(tmp_path)) + 1:] for f in font_faces()] == [
         "NotoSansCJK-Regular.ttc", "wqy-microhei.ttc", "sub/DejaVuSans.ttf", "aaa-Regular.ttf", "NotoSansCJK-Bold.ttc"]
+
+
+# --- the report's figures -----------------------------------------------------------------------------
+CJK_LABELS = ["中文分词", "日本語文書分類"]
+CJK_CHARS = "".join(sorted(set("".join(CJK_LABELS))))
+
+
+def small_map(labels):
+    """A map of two clusters with these labels, over six years (so the time chart is drawn too)."""
+    from gapscope.reports.data import MapData
+
+    clusters = [{"id": i, "label": label, "keywords": [label], "size": 6, "stability": 1.0,
+                 "sizes_by_year": {str(2018 + y): 1 for y in range(6)}, "sizes_by_month": {}}
+                for i, label in enumerate(labels)]
+    points = [(float(i) + 0.1 * k, float(k % 3), i) for i in range(len(labels)) for k in range(6)]
+    return MapData("topic", 1, None, {}, {}, len(points), clusters, points)
+
+
+def draw_charts(m) -> tuple[list[bytes], list[str]]:
+    """The map and its time chart as PNG, and matplotlib's warnings of glyphs no font had."""
+    import warnings
+
+    from gapscope.reports import plots
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        pngs = [plots.map_scatter_png(m), plots.cluster_sizes_png(m)]
+    return pngs, [str(w.message) for w in caught if "missing from font" in str(w.message)]
+
+
+def test_a_chart_draws_cjk_labels_in_a_font_found_on_the_computer(tmp_path, monkeypatch):
+    """Without the fallback, matplotlib drew each CJK character of a label as a box, warning "Glyph ...
+    missing from font(s) DejaVu Sans"; now each comes from the font that has it."""
+    from gapscope.reports import plots
+
+    family = f"Test Sans CJK {tmp_path.name}"        # one per test: matplotlib keeps the fonts it was given
+    make_font(tmp_path / "fonts" / "TestSansCJK-Regular.ttf", CJK_CHARS, family)
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path / "fonts"))
+    pngs, missing = draw_charts(small_map(CJK_LABELS))
+    assert all(pngs) and missing == []
+    fig, drawn = plots.map_figure(small_map(CJK_LABELS))
+    assert {t.get_text() for t in drawn} == set(CJK_LABELS)
+    assert all(t.get_fontfamily() == ["DejaVu Sans", family] for t in drawn)
+
+
+def test_a_chart_in_latin_letters_is_drawn_as_before(tmp_path, monkeypatch):
+    """The fallback fonts are only added for characters DejaVu Sans lacks: an English chart is the
+    same, pixel for pixel, whatever fonts the computer has."""
+    make_font(tmp_path / "fonts" / "TestSansCJK-Regular.ttf", CJK_CHARS, f"Test Sans CJK {tmp_path.name}")
+    english = small_map(["speech recognition", "Übersetzung und Ωmega"])
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path / "fonts"))
+    with_font, missing = draw_charts(english)
+    (tmp_path / "none").mkdir()
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path / "none"))
+    without, _ = draw_charts(english)
+    assert missing == [] and with_font == without
+
+
+def test_a_chart_draws_chinese_in_the_computers_own_font(monkeypatch):
+    """The same with the fonts installed on this computer (fontconfig and the usual folders)."""
+    from gapscope.reports.fonts import faces_for, font_faces
+
+    monkeypatch.delenv("GAPSCOPE_FONT_PATH", raising=False)
+    need = {ord(c) for c in "".join(CJK_LABELS)}
+    if not faces_for(need, font_faces()):
+        pytest.skip("no font on this computer has Chinese and Japanese characters (`fc-list :lang=zh` lists "
+                    "none); test_a_chart_draws_cjk_labels_in_a_font_found_on_the_computer covers the fallback")
+    pngs, missing = draw_charts(small_map(CJK_LABELS))
+    assert all(pngs) and missing == []
