@@ -323,3 +323,23 @@ def test_arabic_is_joined_and_hebrew_reads_right_to_left_in_the_pdf(library, tmp
     assert not any("uni0639 uni0644 uni0645" in line for line in lines)     # the unjoined letters, typed order
     assert any("uni05DD uni05D5 uni05DC uni05E9" in line for line in lines)  # ם ו ל ש, from the left
     assert any("E f f i c i e n t space f i n e" in line for line in lines)
+
+
+def test_the_html_report_sets_titles_and_notes_in_their_own_direction(library, tmp_path):
+    """Each paper's title (and a note, a table cell) is in an element with dir="auto", so a browser sets
+    Arabic and Hebrew right to left, with the punctuation at their ends where a reader expects it."""
+    import xml.etree.ElementTree as ET
+
+    rep = ingest_papers(library, [Paper(title=t, authors=a, year=2024, abstract="An abstract.", source="test",
+                                        source_key=str(i)) for i, (t, a) in enumerate(RTL_PAPERS)],
+                        kind="import", source="test", target="rtl test")
+    for pid in rep.added_ids:
+        decide(library, pid, "include")
+    library.add_note(rep.added_ids[0], "ملاحظة: قارن مع طريقتنا؟")
+    write_report(library, "html", tmp_path / "r.html")
+    root = ET.parse(tmp_path / "r.html").getroot()
+    texts = [t for t, _a in RTL_PAPERS] + ["ملاحظة: قارن مع طريقتنا؟", "rtl test"]
+    for text in texts:
+        holders = [e for e in root.iter() if (e.text or "").strip() == text]
+        assert holders, text
+        assert all(e.get("dir") == "auto" for e in holders), (text, [e.tag for e in holders])
