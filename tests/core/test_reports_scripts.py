@@ -2,7 +2,8 @@
 Japanese and Korean in a font found on the computer ($GAPSCOPE_FONT_PATH points the search at a folder
 here); and where no font has a character, the PDF, `gapscope report` and its JSON say how many
 characters of which papers were left out, and point to the HTML report, instead of dropping them
-without a word."""
+without a word. The report's figures draw CJK labels in the same fonts; Arabic is joined and Arabic and
+Hebrew read right to left, in the PDF (shaped) and in the HTML (dir="auto")."""
 
 from __future__ import annotations
 

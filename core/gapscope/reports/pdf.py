@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
@@ -252,7 +253,7 @@ class _Doc:
         header row repeats on each page it spans."""
         head = [self.fonts_for(one_line(str(h))) for h in head]
         rows = [[self.fonts_for(one_line("" if c is None else str(c))) for c in r] for r in rows]
-        with self.shaped(head + [c for r in rows for c in r]):   # measured as drawn
+        with self.shaped(head + [c for r in rows for c in r]):   # a whole table: measured as drawn
             self._table(head, rows, numeric, title)
 
     def _table(self, head: list[str], rows: list[list[str]], numeric: Iterable[int], title: Optional[str]) -> None:
@@ -343,6 +344,7 @@ class _Doc:
         return bytes(self.pdf.output())
 
 
+@lru_cache(maxsize=1)
 def _can_shape() -> bool:
     try:
         import uharfbuzz  # noqa: F401
