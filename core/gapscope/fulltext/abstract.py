@@ -142,10 +142,21 @@ def abstract_from_texts(texts: list[str]) -> tuple[str, Optional[str]]:
     return _collect(texts[start:])
 
 
+def hyphenation_marked(texts: list[str]) -> list[str]:
+    """The lines without a draft's line numbers, a line-end non-breaking hyphen before a lower-case
+    letter marked as the hyphenation it is (BMC sets them so)."""
+    return [t[:-1] + "\u00ad" if t.endswith("\u2011") and k + 1 < len(texts) and texts[k + 1][:1].islower()
+            else t for k, t in enumerate(strip_line_numbers(texts))]
+
+
+def join_abstract_lines(texts: list[str]) -> str:
+    """An abstract's lines as one paragraph: line numbers taken off, hyphenation repaired, white space
+    collapsed."""
+    return re.sub(r"\s+", " ", join_lines(hyphenation_marked(texts))).strip()
+
+
 def _collect(texts: list[str]) -> tuple[str, Optional[str]]:
-    # a line-end non-breaking hyphen before a lower-case letter is a hyphenation (BMC sets them so)
-    texts = [t[:-1] + "\u00ad" if t.endswith("\u2011") and k + 1 < len(texts) and texts[k + 1][:1].islower()
-             else t for k, t in enumerate(strip_line_numbers(texts))]
+    texts = hyphenation_marked(texts)
     first = abstract_heading(texts[0]) or ""
     body = [first] if first else []
     ends = _Ends()
