@@ -133,6 +133,24 @@ def test_a_structured_abstract_is_read_down_its_column_past_its_labels():
                                        "Mortality fell by a third in the treated arm.")
 
 
+def test_an_abstract_cut_by_the_first_heading_goes_on_in_the_next_column_only_up_to_its_keywords():
+    """Before, an abstract set across the top of two columns ended at the "Introduction" below it in the
+    first column, its second half lost. The next column's top is read only when it ends on "Key words":
+    else it is the body going on (a two-column paper whose Introduction runs on beside its abstract)."""
+    def page(right):
+        left = ["Summary", "We study graphs in two columns of text and find", "that they grow.", "Introduction",
+                "Graphs are everywhere."]
+        lines = [Line(0, 50, 100 + 12 * i, 290, 109 + 12 * i, t, 9.0, False) for i, t in enumerate(left)]
+        return lines + [Line(0, 310, 106 + 12 * i, 550, 115 + 12 * i, t, 9.0, False) for i, t in enumerate(right)]
+
+    text, _why = read_abstract(page(["Our method is fast on every paper", "we tried.", "Key words: graphs, columns",
+                                     "in the sciences and their growth."]))
+    assert text == ("We study graphs in two columns of text and find that they grow. Our method is fast on every "
+                    "paper we tried.")
+    text, _why = read_abstract(page(["in the sciences and their growth is", "studied in many fields."]))
+    assert text == "We study graphs in two columns of text and find that they grow."
+
+
 def test_no_heading_no_text_level_guess():
     assert abstract_from_texts(["A Title", "Jane Doe", "We study graphs in two columns and more.", "1 Introduction"]) \
         == ("", NO_HEADING)
@@ -163,6 +181,10 @@ def test_no_heading_no_text_level_guess():
     # a bioRxiv draft: line numbers before every line, "13 Abstract:" ... "29 Introduction:" on the next page
     ("bio/10.1101%2F2024.05.14.594155.pdf", "The field of engineering living materials (ELMs) seeks to engineer cells",
      "create significant differences in rheological properties, uncovering new design principles of ELMs."),
+    # J Cell Sci 2002: "Summary" over the left column, the abstract going on at the top of the right column
+    # down to "Key words", "Introduction" below it in the left column
+    ("bio/10.1242%2Fjcs.115.4.827.pdf", "Group 1 of plant pathogenesis-related proteins (PR-1) and a variety",
+     "these data could indicate that GAPR-1 is involved in the immune system."),
     # the abstract in smaller type at the foot of page 1: no footnote
     ("odd/paperqa-paper.pdf", "Chemists can be skeptical in using deep learning (DL) in decision making",
      "explaining predictions can uncover structure-property relationships."),
