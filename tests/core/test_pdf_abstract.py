@@ -352,3 +352,13 @@ def test_a_library_paper_without_an_abstract_is_not_given_one_by_an_attach(lib, 
                   kind="import", source="bibtex", target="refs.bib")
     res = attach_mod.attach_file(lib, shared_data / "pdfs" / ACL)
     assert res.status == "attached" and lib.get_paper(res.paper_id).abstract == ""
+
+
+def test_pdf_extract_says_an_abstract_came_from_the_first_paragraph(shared_data):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    res = CliRunner().invoke(main, ["pdf", "extract", str(shared_data / "pdfs" / NATURE)])
+    assert res.exit_code == 0, res.output
+    assert f"Abstract (read from: {FROM_FIRST_PARAGRAPH}): The archaeal ancestor of eukaryotes" in res.output
