@@ -216,7 +216,7 @@ def test_hyphenation_at_line_ends_is_repaired(pdf_meta):
     ("bio/10.1073%2Fpnas.0403760101.pdf", "Biochemical, genetic, and animal studies in recent years have established",
      "new targets for pharmacologic intervention in metabolic diseases such as diabetes and obesity."),
     # ACM journal format: in smaller type below the authors, "CCS Concepts" after it
-    ("cs/2203.00130v1.pdf", "When seeking information not covered in patient-friendly documents, like medical pamphlets",
+    ("cs/2203.00130v1.pdf", "When seeking information not covered in patient-friendly documents, like medical",
      "can make reading medical papers easier and give readers more confidence to approach these papers."),
 ])
 def test_an_abstract_with_no_heading_is_taken_from_the_first_paragraph(pdf_meta, name, start, end):
@@ -362,3 +362,12 @@ def test_pdf_extract_says_an_abstract_came_from_the_first_paragraph(shared_data)
     res = CliRunner().invoke(main, ["pdf", "extract", str(shared_data / "pdfs" / NATURE)])
     assert res.exit_code == 0, res.output
     assert f"Abstract (read from: {FROM_FIRST_PARAGRAPH}): The archaeal ancestor of eukaryotes" in res.output
+
+
+def test_a_heading_in_the_same_type_close_below_ends_the_first_paragraph():
+    """ACM sets "CCS Concepts: ..." in the abstract's type under it; set a line closer, it ends the block."""
+    block = _para(_ABSTRACT, 60, 540, 150, per_line=110)
+    ccs = Line(0, 60, block[-1].y0 + 12, 540, block[-1].y0 + 21, "CCS Concepts: \u2022 Computing methodologies.", 9.0,
+               False)
+    lines, title = _page(block + [ccs])
+    assert lead_paragraph(lines, title) == _ABSTRACT

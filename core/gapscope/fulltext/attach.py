@@ -4,12 +4,12 @@ the library's storage folder under its content hash, and store its sections and 
 A PDF that matches no paper becomes a new paper with the metadata read from it (its abstract too,
 when the PDF prints one under an "Abstract" heading, or with no heading as a first paragraph set apart
 from the body, which the import's note and :data:`CHECK_ABSTRACT_TAG` point out; else the import's note
-on the file says it has none), tagged :data:`CHECK_TAG` for the user to check. Attaching a PDF to a library paper changes
-none of the paper's fields: an abstract it has is never replaced by one read from a PDF. A PDF we
-cannot read (encrypted, no text layer, broken) is still kept and attached when it matches (the paper
-given, or the arXiv id or DOI its file name holds); the result says why its text is missing. One that
-matches nothing never becomes a paper: it is reported ``unreadable`` with its name and why, and nothing
-is stored.
+on the file says it has none), tagged :data:`CHECK_TAG` for the user to check. Attaching a PDF to a
+library paper changes none of the paper's fields: an abstract it has is never replaced by one read from
+a PDF. A PDF we cannot read (encrypted, no text layer, broken) is still kept and attached when it
+matches (the paper given, or the arXiv id or DOI its file name holds); the result says why its text is
+missing. One that matches nothing never becomes a paper: it is reported ``unreadable`` with its name
+and why, and nothing is stored.
 """
 
 from __future__ import annotations

@@ -18,8 +18,9 @@ from __future__ import annotations
 
 import re
 import statistics
+
 from .abstract import ends_abstract, join_abstract_lines
-from .extract import Line
+from .extract import Line, body_size
 
 MIN_CHARS, MAX_CHARS = 400, 3000
 # the import's note on a paper whose abstract this gave
@@ -45,12 +46,14 @@ def lead_paragraph(lines: list[Line], title: list[Line]) -> str:
     page1 = [ln for ln in lines if ln.page == 0]
     if not page1 or not title:
         return ""
-    body = _body_size(lines)
+    body = body_size([lines])                 # the type most of the first pages' text is set in
     title_end = max(ln.y1 for ln in title)
     heading = min((ln.y0 for ln in page1 if ln.y0 > title_end and ends_abstract(ln.text)), default=float("inf"))
     for block in _blocks(page1):
         if block[0].y0 <= title_end or block[0].y0 >= heading - 1:
             continue
+        # a heading in the same type set close below ("CCS Concepts: ...") ends it
+        block = block[:next((i for i, ln in enumerate(block) if i and ends_abstract(ln.text)), len(block))]
         text = join_abstract_lines([ln.text for ln in block])
         if not reads_like_abstract(text, block):
             continue
@@ -92,12 +95,6 @@ def _blocks(page1: list[Line]) -> list[list[Line]]:
         else:
             blocks.append([ln])
     return sorted(blocks, key=lambda b: b[0].y0)
-
-
-def _body_size(lines: list[Line]) -> float:
-    """The type size most text is set in (weighted by length, as extract.body_size)."""
-    sizes = [ln.size for ln in lines for _ in range(max(1, len(ln.text) // 20))]
-    return statistics.mode(sizes) if sizes else 10.0
 
 
 def _measure(lines: list[Line]) -> float:
