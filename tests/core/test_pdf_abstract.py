@@ -371,3 +371,31 @@ def test_a_heading_in_the_same_type_close_below_ends_the_first_paragraph():
                False)
     lines, title = _page(block + [ccs])
     assert lead_paragraph(lines, title) == _ABSTRACT
+
+
+def _shared_pdfs():
+    from ..conftest import SHARED_DATA
+
+    root = SHARED_DATA / "pdfs"
+    return sorted(str(p.relative_to(root)) for p in root.rglob("*.pdf")) if root.is_dir() else []
+
+
+@pytest.mark.parametrize("name", _shared_pdfs())
+def test_with_its_heading_taken_out_a_pdf_gives_its_own_abstract_or_none(shared_data, extract_once, name):
+    """The first-paragraph rule tried where the answer is known: each shared PDF with its abstract heading
+    taken out (a heading line dropped, a run-in "Abstract:" cut off) gives the abstract the heading gives,
+    or nothing; never another block (an affiliation, a body paragraph, a half of the abstract)."""
+    import dataclasses
+
+    from gapscope.fulltext.meta import _page1_title, read_metadata
+
+    path = shared_data / "pdfs" / name
+    doc = extract_once(path)
+    headed = read_metadata(doc, path)
+    lines = []
+    for ln in doc.lead_lines or doc.first_page_lines:
+        rest = abstract_heading(ln.text)
+        if rest is None or rest:
+            lines.append(ln if rest is None else dataclasses.replace(ln, text=rest))
+    guess = lead_paragraph(lines, _page1_title(doc.first_page_lines)[1])
+    assert guess in ("", headed.abstract), guess

@@ -46,7 +46,6 @@ def lead_paragraph(lines: list[Line], title: list[Line]) -> str:
     page1 = [ln for ln in lines if ln.page == 0]
     if not page1 or not title:
         return ""
-    body = body_size([lines])                 # the type most of the first pages' text is set in
     title_end = max(ln.y1 for ln in title)
     heading = min((ln.y0 for ln in page1 if ln.y0 > title_end and ends_abstract(ln.text)), default=float("inf"))
     for block in _blocks(page1):
@@ -58,7 +57,7 @@ def lead_paragraph(lines: list[Line], title: list[Line]) -> str:
         if not reads_like_abstract(text, block):
             continue
         # the first block of prose decides: taken when set apart, else there is no abstract to take
-        if _set_apart(block, lines, body) and not _labelled(block, page1):
+        if _set_apart(block, _text_after(block, lines)) and not _labelled(block, page1):
             return text
         return ""
     return ""
@@ -103,14 +102,22 @@ def _measure(lines: list[Line]) -> float:
     return widths[int(0.75 * (len(widths) - 1))] if widths else 0.0
 
 
-def _set_apart(block: list[Line], lines: list[Line], body: float) -> bool:
-    """Set in another size, in bold, or across another measure than the body text."""
+def _text_after(block: list[Line], lines: list[Line]) -> list[Line]:
+    """The body text the block is weighed against: page 1's lines of running length below it, or page 2's
+    when page 1 holds few (a journal may set page 2 on in smaller type, its Methods say, than page 1's
+    body: the first pages' commonest type would make page 1's body look set apart)."""
+    after = [ln for ln in lines if ln.page == 0 and ln.y0 > block[-1].y1 and len(ln.text) >= 30]
+    return after if len(after) >= 5 else [ln for ln in lines if ln.page == 1 and len(ln.text) >= 30]
+
+
+def _set_apart(block: list[Line], after: list[Line]) -> bool:
+    """Set in another size, in bold, or across another measure than the body text that follows it."""
+    if not after:
+        return False
+    body = body_size([after])
     if abs(statistics.median(ln.size for ln in block) - body) >= 0.5:
         return True
-    mine = {id(ln) for ln in block}
-    text = [ln for ln in lines if id(ln) not in mine and abs(ln.size - body) < 0.3 and len(ln.text) >= 30]
-    if not text:
-        return False
+    text = [ln for ln in after if abs(ln.size - body) < 0.3]
     if block[0].bold and sum(ln.bold for ln in text) < 0.2 * len(text):
         return True
     width = _measure(text)
