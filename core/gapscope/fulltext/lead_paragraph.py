@@ -5,8 +5,8 @@ excerpt) gives none.
 
 A wrong abstract is worse than none, so the block is taken only when both hold:
 
-- it is set apart from the body text: in another type size, in bold, or across a measure the body's
-  columns do not have (full width above two columns). The body's first paragraph, in the body's type,
+- it is set apart from the body text that follows it: in another type size, in bold, or across a
+  measure the body's columns do not have (full width above two columns). The body's first paragraph, in the body's type,
   is never taken: an editorial has no abstract, and its opening paragraph is no abstract either;
 - it reads like an abstract: 400..3000 characters, starting with a capital and ending a sentence,
   three sentences or more, running text (not a list of names), no e-mail, affiliation, copyright or
