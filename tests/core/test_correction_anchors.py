@@ -15,6 +15,7 @@ from gapscope.ingest import import_file
 from gapscope.integrity import check_library
 from gapscope.sentences import labels_sentence, split_sentences
 from gapscope.sources.markup import markup_to_text
+from gapscope.store import LibraryError
 from gapscope.triage import correct_facet
 
 from .facets_helpers import add_papers
@@ -183,3 +184,26 @@ def test_of_two_corrections_on_a_joined_sentence_the_one_on_it_then_the_one_cove
     library.set_facet_correction(pid, 0, len(abstract), "other", None, "2025-12-01T00:00:00+00:00")
     (s,) = paper_sentences(library, pid)
     assert (s["role"], s["shortcoming"]) == ("other", "own")       # made on that very sentence, older or not
+
+
+def test_a_sentence_listed_from_before_the_abstract_changed_is_not_corrected_on_the_words_now_at_its_place(library):
+    # markup taken out of the first sentence moves every later one to the left; until the facet pipeline
+    # splits the new text, the stored sentences keep their old offsets, which now hold other words
+    abstract = ("<p>We compare <i>two</i> <i>new</i> <b>methods</b> on <i>many</i> data sets. </p> <p>Both are fast."
+                " The second one is slower on large inputs, and uses more memory. We discuss why this happens and"
+                " what it means for users of either method in practice.</p>")
+    pid = add_papers(library, [("Stale sentences", abstract)])[0]
+    _classify(library, pid)
+    assert _check(library, "--repair").exit_code == 3
+    meant = next(s for s in paper_sentences(library, pid) if s["text"].startswith("The second one"))
+    new = library.get_paper(pid).abstract
+    assert new[meant["start"]:meant["end"]] != meant["text"]          # listed still, at its old place
+
+    with pytest.raises(LibraryError, match=rf"not a sentence of paper {pid}'s abstract as it is now"):
+        correct_facet(library, pid, meant["start"], meant["end"], "own")
+    assert library.facet_corrections(pid) == []
+    # the sentence as the abstract holds it now is corrected, and stays on it once the pipeline splits the text
+    at = new.index("The second one")
+    correct_facet(library, pid, at, new.index(" We discuss"), "own")
+    _classify(library, pid)
+    assert [s["text"][:14] for s in paper_sentences(library, pid) if s["shortcoming_corrected"]] == ["The second one"]

@@ -133,6 +133,11 @@ class FacetsMixin:
         return [(s, e) for s, e in self._conn.execute(
             'SELECT start, "end" FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
 
+    def facet_sentences_read(self, paper_id: int) -> list[tuple[int, int, str]]:
+        """The paper's stored sentences as (start, end, text), in order (the text with its spacing collapsed)."""
+        return [tuple(r) for r in self._conn.execute(
+            'SELECT start, "end", text FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
+
     def set_facet_correction(self, paper_id: int, start: int, end: int, role: Optional[str], shortcoming: Optional[str],
                              corrected_at: str) -> None:
         """Upsert a correction; a None keeps what an earlier correction of that sentence set. It keeps the

@@ -97,20 +97,28 @@ def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str]
     if role is None and shortcoming is None:
         raise LibraryError("give a role or a shortcoming to correct")
     text = _check_span(lib, paper_id, start, end)
-    spans = _sentence_spans(lib, paper_id, text)
+    spans, stale = _sentence_spans(lib, paper_id, text)
     if (start, end) not in spans:
         listed = ", ".join(f"{s}..{e}" for s, e in spans[:12]) + (", ..." if len(spans) > 12 else "")
+        if stale:
+            raise LibraryError(
+                f"{start}..{end} is not a sentence of paper {paper_id}'s abstract as it is now: the abstract changed"
+                f" since the facet pipeline split it (`gapscope facets` splits it again; sentences now: {listed})")
         raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
     lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
 
 
-def _sentence_spans(lib, paper_id: int, abstract: str) -> list[tuple[int, int]]:
-    """The sentences a correction may name: those the facet pipeline stored for the paper, or, before it
-    has classified the paper, those its splitter will make of the abstract (a correction is keyed by its
-    span, so any other span would never meet a sentence)."""
-    from ..facets.split import split_sentences
+def _sentence_spans(lib, paper_id: int, abstract: str) -> tuple[list[tuple[int, int]], bool]:
+    """The sentences a correction may name, and whether the stored ones were passed over: those the facet
+    pipeline stored for the paper, or, before it has classified the paper or when the abstract changed
+    since (markup taken out, a snippet replaced: the stored offsets then hold other words, and the
+    correction keeps the words at its span), those its splitter makes of the abstract now."""
+    from ..sentences import reads_as_split, split_sentences
 
-    return lib.facet_sentence_spans(paper_id) or [(s.start, s.end) for s in split_sentences(abstract)]
+    stored = lib.facet_sentences_read(paper_id)
+    if stored and reads_as_split(abstract, stored):
+        return [(s, e) for s, e, _t in stored], False
+    return [(s.start, s.end) for s in split_sentences(abstract)], bool(stored)
 
 
 def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
