@@ -16,7 +16,7 @@ from gapscope.integrity import check_library
 from gapscope.sentences import labels_sentence, split_sentences
 from gapscope.sources.markup import markup_to_text
 from gapscope.store import LibraryError
-from gapscope.triage import correct_facet
+from gapscope.triage import correct_facet, remove_facet_correction
 
 from .facets_helpers import add_papers
 
@@ -207,3 +207,36 @@ def test_a_sentence_listed_from_before_the_abstract_changed_is_not_corrected_on_
     correct_facet(library, pid, at, new.index(" We discuss"), "own")
     _classify(library, pid)
     assert [s["text"][:14] for s in paper_sentences(library, pid) if s["shortcoming_corrected"]] == ["The second one"]
+
+
+def test_a_correction_set_again_where_one_made_on_other_words_stood_takes_none_of_its_labels(library):
+    abstract = "We compare two factorizations. The fill-in grows fast. We close with the costs in time."
+    pid = add_papers(library, [("Same place, other words", abstract)])[0]
+    _classify(library, pid)
+    middle = paper_sentences(library, pid)[1]
+    correct_facet(library, pid, middle["start"], middle["end"], "result")
+    correct_facet(library, pid, middle["start"], middle["end"], "own")
+    # rewritten outside GapScope: other words, as long, at its place
+    changed = abstract.replace("The fill-in grows fast.", "Our tests ran on a GPU.")
+    assert len(changed) == len(abstract)
+    with library.transaction() as conn:
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (changed, pid))
+    _classify(library, pid)
+    (stray,) = check_library(library).facet_corrections
+    assert stray["why"] == "words_gone"
+
+    # the user sets the role of the sentence now there, as the check advises: the old one is replaced, and said
+    r = CliRunner().invoke(main, ["-L", str(library.path), "annotate", "correct-facet", str(pid),
+                                  str(middle["start"]), str(middle["end"]), "method"])
+    assert r.exit_code == 0, r.output
+    assert "replaces the correction made there on 'The fill-in grows fast.'" in r.output
+    assert "nothing is left to remove" in r.output
+    now = paper_sentences(library, pid)[1]
+    assert (now["role"], now["role_corrected"]) == ("method", True)
+    assert (now["shortcoming"], now["shortcoming_corrected"]) == ("none", False)   # not the old words' "own"
+    assert check_library(library).clean
+    # removing the old correction as listed before (its words) leaves the new one alone
+    assert not remove_facet_correction(library, pid, stray["start"], stray["end"], made_on=stray["text"])
+    assert [c["role"] for c in library.facet_corrections(pid)] == ["method"]
+    assert remove_facet_correction(library, pid, now["start"], now["end"], made_on=now["text"])
+    assert library.facet_corrections(pid) == []

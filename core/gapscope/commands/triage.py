@@ -620,10 +620,14 @@ def annotate_correct(ref, paper, start, end, label) -> None:
     lib = ref.open()
     pid = resolve_paper(lib, paper)
     try:
-        correct_facet(lib, pid, start, end, label)
+        replaced = correct_facet(lib, pid, start, end, label)
     except LibraryError as exc:
         fail(str(exc))
     click.echo(f"paper {pid} {start}..{end}: {label}")
+    if replaced is not None:
+        words = " ".join(replaced.split())
+        click.echo(f"it replaces the correction made there on {words[:200]!r} (words no longer there): that one is"
+                   " gone, nothing is left to remove")
 
 
 @annotate.command("uncorrect-facet")

@@ -77,11 +77,12 @@ def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
 
 # --- facet corrections ---------------------------------------------------------------------------
 def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str] = None, *,
-                  shortcoming: Optional[str] = None) -> None:
+                  shortcoming: Optional[str] = None) -> Optional[str]:
     """Correct the abstract sentence at ``start:end``: ``label`` is a role (background ... other) or a
     shortcoming type (none / prior / open / own; "limitation" means own), ``shortcoming`` a type. Each
     kind is corrected on its own and wins over the classifier in the maps and gaps. The span must be one of
-    the paper's sentences: as the facet pipeline split it, or, not yet classified, as it will."""
+    the paper's sentences: as the facet pipeline split it, or, not yet classified, as it will. Returns the
+    words of the correction this one replaced whole (made there on words that are gone), else None."""
     role = None
     if label == "limitation":
         label = "own"
@@ -105,7 +106,11 @@ def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str]
                 f"{start}..{end} is not a sentence of paper {paper_id}'s abstract as it is now: the abstract changed"
                 f" since the facet pipeline split it (`gapscope facets` splits it again; sentences now: {listed})")
         raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
+    before = next((c for c in lib.facet_corrections(paper_id) if (c["start"], c["end"]) == (start, end)), None)
     lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
+    if before is not None and before["text"] is not None and before["text"] != text[start:end]:
+        return before["text"]
+    return None
 
 
 def _sentence_spans(lib, paper_id: int, abstract: str) -> tuple[list[tuple[int, int]], bool]:
@@ -121,8 +126,10 @@ def _sentence_spans(lib, paper_id: int, abstract: str) -> tuple[list[tuple[int, 
     return [(s.start, s.end) for s in split_sentences(abstract)], bool(stored)
 
 
-def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
-    return lib.delete_facet_correction(paper_id, start, end)
+def remove_facet_correction(lib, paper_id: int, start: int, end: int, made_on: Optional[str] = None) -> bool:
+    """Remove the correction at ``start:end`` (``made_on``: only while it is the one made on those words);
+    False when there is none."""
+    return lib.delete_facet_correction(paper_id, start, end, made_on)
 
 
 def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:
