@@ -105,6 +105,8 @@ def test_a_correction_whose_words_are_gone_is_named_by_the_check_and_labels_noth
     r = CliRunner().invoke(main, ["-L", str(library.path), "annotate", "uncorrect-facet", str(pid),
                                   str(stray["start"]), str(stray["end"])])
     assert r.exit_code == 0, r.output
+    assert f"paper {pid} {stray['start']}..{stray['end']}: removed the correction (shortcoming own) of {words!r}" \
+        in r.output
     assert check_library(library).clean
 
 
@@ -240,3 +242,30 @@ def test_a_correction_set_again_where_one_made_on_other_words_stood_takes_none_o
     assert [c["role"] for c in library.facet_corrections(pid)] == ["method"]
     assert remove_facet_correction(library, pid, now["start"], now["end"], made_on=now["text"])
     assert library.facet_corrections(pid) == []
+
+
+def test_a_library_from_before_the_words_were_kept_keeps_its_corrections_on_their_sentences(tmp_path, monkeypatch):
+    import gapscope.store.library as store_lib
+    from gapscope.store import Library
+    from gapscope.store.schema import MIGRATIONS
+
+    cut = [name for name, _ in MIGRATIONS].index("1300_facet_correction_text")
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:cut])          # schema 18
+    abstract = "Über die Größe 𝔘 von Xs. We study 😀 things here. Results 😀 are good."   # beyond the BMP too
+    with Library(tmp_path / "old.gapscope") as old:
+        pid = add_papers(old, [("Unicode", abstract)])[0]
+        _classify(old, pid)
+        first, _, last = split_sentences(abstract)
+        with old.transaction() as conn:
+            conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?,"
+                         " 'method', 'then')", (pid, first.start, first.end))
+            conn.execute("INSERT INTO facet_corrections (paper_id, start, end, shortcoming, corrected_at) VALUES"
+                         " (?, ?, ?, 'own', 'then')", (pid, last.start, last.end))
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS)
+    with Library(tmp_path / "old.gapscope") as lib:
+        assert [c["text"] for c in lib.facet_corrections(pid)] == [first.text, last.text]
+        got = [(s["role"], s["role_corrected"], s["shortcoming"], s["shortcoming_corrected"])
+               for s in paper_sentences(lib, pid)]
+        assert got == [("method", True, "none", False), ("background", False, "none", False),
+                       ("background", False, "own", True)]
+        assert check_library(lib).clean

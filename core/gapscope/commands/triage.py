@@ -643,14 +643,18 @@ def annotate_uncorrect(ref, paper, start, end) -> None:
 
     lib = ref.open()
     pid = resolve_paper(lib, paper)
+    # said after: which labels, on which words (a span alone does not tell the user what went)
+    c = next((c for c in lib.facet_corrections(pid) if (c["start"], c["end"]) == (start, end)), None)
     try:
-        removed = remove_facet_correction(lib, pid, start, end)
+        removed = c is not None and remove_facet_correction(lib, pid, start, end, c["text"])
     except LibraryError as exc:
         fail(str(exc))
     if not removed:
         fail(f"paper {pid} has no facet correction at {start}..{end} (`gapscope annotate show {pid}` lists them)",
              EXIT_NOT_FOUND)
-    click.echo(f"paper {pid} {start}..{end}: correction removed")
+    labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+    words = " ".join((c["text"] or "").split())
+    click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {words[:200]!r}")
 
 
 @annotate.command("terms")
