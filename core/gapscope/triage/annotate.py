@@ -104,7 +104,8 @@ def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str]
         if stale:
             raise LibraryError(
                 f"{start}..{end} is not a sentence of paper {paper_id}'s abstract as it is now: the abstract changed"
-                f" since the facet pipeline split it (`gapscope facets` splits it again; sentences now: {listed})")
+                f" since the facet pipeline split it (Build maps, or `gapscope facets`, splits it again; sentences now:"
+                f" {listed})")
         raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
     before = next((c for c in lib.facet_corrections(paper_id) if (c["start"], c["end"]) == (start, end)), None)
     lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
