@@ -269,3 +269,34 @@ def test_a_library_from_before_the_words_were_kept_keeps_its_corrections_on_thei
         assert got == [("method", True, "none", False), ("background", False, "none", False),
                        ("background", False, "own", True)]
         assert check_library(lib).clean
+
+
+def test_a_correction_left_on_pieces_of_words_by_an_old_import_labels_nothing_after_the_upgrade_and_is_named(
+        tmp_path, monkeypatch):
+    import gapscope.store.library as store_lib
+    from gapscope.store import Library
+    from gapscope.store.schema import MIGRATIONS
+
+    cut = [name for name, _ in MIGRATIONS].index("1300_facet_correction_text")
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:cut])          # schema 18
+    snippet = "… forty studies of pair programming in industry. Most report better code at a higher cost. We discuss …"
+    full = ("Software engineering needs evidence. We review forty studies of pair programming in industry. Most"
+            " report better code at a higher cost. We discuss what this means for teams.")
+    with Library(tmp_path / "old.gapscope") as old:
+        pid = add_papers(old, [("Pair programming", snippet)])[0]
+        meant = split_sentences(snippet)[1]
+        with old.transaction() as conn:
+            conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?,"
+                         " 'result', 'then')", (pid, meant.start, meant.end))
+            # an import of then: the full abstract in place of the snippet, the correction left at its offsets
+            conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (full, pid))
+        _classify(old, pid)
+        assert full[meant.start:meant.end] == "rty studies of pair programming in indust"
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS)
+    with Library(tmp_path / "old.gapscope") as lib:
+        assert not any(s["role_corrected"] for s in paper_sentences(lib, pid))    # as before the upgrade
+        (stray,) = check_library(lib).facet_corrections
+        assert (stray["paper_id"], stray["role"], stray["why"]) == (pid, "result", "words_gone")
+        r = _check(lib)
+        assert r.exit_code == 3 and f"paper {pid}" in r.stdout and "words no longer known" in r.stdout, r.output
+        assert "'rty studies" not in r.stdout

@@ -626,7 +626,8 @@ def annotate_correct(ref, paper, start, end, label) -> None:
     click.echo(f"paper {pid} {start}..{end}: {label}")
     if replaced is not None:
         words = " ".join(replaced.split())
-        click.echo(f"it replaces the correction made there on {words[:200]!r} (words no longer there): that one is"
+        on = repr(words[:200]) if words else "words no longer known"
+        click.echo(f"it replaces the correction made there on {on} (words no longer there): that one is"
                    " gone, nothing is left to remove")
 
 
@@ -653,8 +654,9 @@ def annotate_uncorrect(ref, paper, start, end) -> None:
         fail(f"paper {pid} has no facet correction at {start}..{end} (`gapscope annotate show {pid}` lists them)",
              EXIT_NOT_FOUND)
     labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-    words = " ".join((c["text"] or "").split())
-    click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {words[:200]!r}")
+    words = " ".join((c["text"] if c["text"] is not None else lib.paper_abstract(pid)[start:end]).split())
+    on = repr(words[:200]) if words else "words no longer known"
+    click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {on}")
 
 
 @annotate.command("terms")

@@ -215,7 +215,7 @@ class FacetReviewDialog(QDialog):
         self.stray_table.clear()
         for c in self.strays:
             labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-            words = " ".join(c["text"].split())
+            words = " ".join(c["text"].split()) or "(words no longer known: made before they were kept)"
             item = QTreeWidgetItem([c["title"] or f"paper {c['paper_id']}", words, labels, _stray_why(c)])
             item.setToolTip(1, words)
             self.stray_table.addTopLevelItem(item)
