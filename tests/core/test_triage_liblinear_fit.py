@@ -31,9 +31,10 @@ with np.load(sys.argv[1], allow_pickle=False) as f:
 print(json.dumps({"fits": out, "imported": [m for m in sys.argv[2:] if m in sys.modules]}))
 """
 
-# `gapscope triage next`, saying which of the heavy packages it imported
+# `gapscope triage next`, saying which of the heavy packages it imported (and whether the report package: a
+# constant of it was once read at start-up)
 CLI_CHILD = ("import atexit, json, sys; atexit.register(lambda: sys.stderr.write('\\nIMPORTED ' + json.dumps("
-             "[m for m in ('sklearn', 'scipy.stats', 'pandas') if m in sys.modules]) + '\\n')); "
+             "[m for m in ('sklearn', 'scipy.stats', 'pandas', 'gapscope.reports') if m in sys.modules]) + '\\n')); "
              "from gapscope.cli import main; sys.argv[0] = 'gapscope'; main()")
 
 
