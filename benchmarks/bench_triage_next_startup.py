@@ -17,39 +17,21 @@ import argparse
 import json
 import os
 import shutil
-import sqlite3
 import statistics
 import subprocess
 import sys
-import tarfile
 import tempfile
 import time
-from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "benchmarks"))
+from bench_triage_speed import copy_library, extract_core  # noqa: E402  (a sibling script's helpers)
+
 # run in the child before the command: which heavy packages the command imported, said on stderr at exit
 PROBE = ("import atexit, sys; atexit.register(lambda: sys.stderr.write('\\nIMPORTED ' + ' '.join("
          "m for m in ('sklearn', 'scipy.stats', 'pandas') if m in sys.modules) + '\\n')); "
          "from gapscope.cli import main; sys.argv[0] = 'gapscope'; main()")
-
-
-def extract_core(rev: str, dest: Path) -> Path:
-    data = subprocess.run(["git", "archive", rev, "core"], cwd=ROOT, capture_output=True, check=True).stdout
-    with tarfile.open(fileobj=BytesIO(data)) as tar:
-        tar.extractall(dest, filter="data")
-    return dest / "core"
-
-
-def copy_library(src: Path, dest: Path) -> Path:
-    """A copy of the library folder's database (the sqlite backup API: safe while others read it)."""
-    dest.mkdir(parents=True, exist_ok=True)
-    db = src / "library.sqlite" if src.is_dir() else src
-    a, b = sqlite3.connect(f"file:{db}?mode=ro", uri=True), sqlite3.connect(dest / "library.sqlite")
-    with b:
-        a.backup(b)
-    a.close(), b.close()
-    return dest
 
 
 def gapscope(code: Path, cache: Path, lib: Path, *args: str) -> tuple[float, str, str]:

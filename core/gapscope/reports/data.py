@@ -686,7 +686,6 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
     return out
 
 
-
 def build_report_data(lib: Library, *, collection: Optional[str] = None, title: Optional[str] = None,
                       progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None,
                       max_gaps: Optional[int] = DEFAULT_REPORT_GAPS) -> ReportData:

@@ -55,6 +55,9 @@ def _load_binding():
     module cannot be loaded so."""
     import _imp
 
+    import scipy.linalg.cython_blas  # noqa: F401 - what the binding links to: imported before the lock below,
+    # so that under it only scikit-learn's own modules load (no other thread can be importing those)
+
     spec = importlib.util.find_spec("sklearn")
     if spec is None or not spec.submodule_search_locations:
         return None
