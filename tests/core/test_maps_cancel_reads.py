@@ -93,6 +93,35 @@ def test_a_cancel_while_the_facet_texts_are_read_stops_their_query(mapped, monke
     assert len(read) == total
 
 
+def test_a_cancel_after_the_facet_texts_query_stops_their_assembly(mapped, monkeypatch):
+    """Cancel as the query's last sentence comes back: the texts are not put together (a quarter of the
+    stretch on a big library), nor the full texts' sentences read."""
+    import gapscope.store.facets as store_facets
+    from gapscope.jobs import CancelToken, Cancelled
+    from gapscope.maps.build import load_facet_data
+    from gapscope.store import Library
+
+    lib, ids, data, _ = mapped
+    total = len(lib.effective_sentences())
+    _vectors_of(monkeypatch, ids, data)
+    token = CancelToken()
+    read, full_texts = [], []
+    real_row, real_parts = store_facets._row, Library.fulltext_shortcoming_parts
+
+    def row(r):
+        read.append(1)
+        if len(read) == total:
+            token.cancel()
+        return real_row(r)
+
+    monkeypatch.setattr(store_facets, "_row", row)
+    monkeypatch.setattr(Library, "fulltext_shortcoming_parts",
+                        lambda self, *a, **k: full_texts.append(1) or real_parts(self, *a, **k))
+    with pytest.raises(Cancelled):
+        load_facet_data(lib, "method", None, cancel=token)
+    assert len(read) == total and not full_texts
+
+
 @pytest.mark.parametrize("facet", ["topic", "method", "shortcoming"])
 def test_the_texts_read_with_a_token_are_those_read_without(mapped, monkeypatch, facet):
     import gapscope.store.interrupt as interrupt

@@ -16,6 +16,8 @@ from ..jobs import Cancelled
 
 # Steps between two reads of the token: a few thousand reads a second at SQLite's pace, no measurable cost.
 STEPS_BETWEEN_CHECKS = 20000
+# Rows between two reads of the token in the store's own loops over what was read.
+ROWS_BETWEEN_CHECKS = 5000
 
 
 class InterruptMixin:
@@ -42,6 +44,13 @@ class InterruptMixin:
                 self._conn.set_progress_handler(lambda: 1 if test() else 0, STEPS_BETWEEN_CHECKS)
             else:
                 self._conn.set_progress_handler(None, 0)
+
+    def _stop_if_cancelled(self) -> None:
+        """For the store's own loops over what a statement read, inside :meth:`stopped_when`: Cancelled once
+        its test says so (the rows of a big read take a while to assemble too)."""
+        tests = getattr(self, "_stop_tests", None)
+        if tests and tests[-1]():
+            raise Cancelled()
 
     def cancellable(self, cancel) -> ContextManager[None]:
         """:meth:`stopped_when` the token ``cancel`` is cancelled (a :class:`~gapscope.jobs.CancelToken`, or
