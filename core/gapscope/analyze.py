@@ -99,21 +99,26 @@ def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn
     return labelled
 
 
-def map_concepts(lib):
+def map_concepts(lib, cancel: Optional[CancelToken] = None):
     """The library's latest concepts as map labels read them (each paper's concept phrases, method and
     problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept),
     or None when there are none. Read here and handed to the
-    maps area, which may not import the concepts area (the layers contract)."""
+    maps area, which may not import the concepts area (the layers contract). ``cancel`` stops the read
+    (a second on a big library: its query stops, Library.cancellable)."""
     from .concepts import load_concept_set
     from .concepts.quality import not_a_concept
     from .maps import PaperConcepts
 
-    cs = load_concept_set(lib)
+    with lib.cancellable(cancel):
+        cs = load_concept_set(lib)
+    check(cancel)
     if not cs.concepts:
         return None
     phrases: dict[int, list[str]] = {}
     vectors = {}
-    for c in cs.concepts:
+    for i, c in enumerate(cs.concepts):
+        if i % 1000 == 999:
+            check(cancel)
         if not_a_concept(c.phrase):      # "learning RL", "f1 score", "findings": no name for a cluster
             continue
         vectors.setdefault(c.phrase, c.vector)
@@ -220,7 +225,7 @@ def analyze(lib, *, facets: Sequence[str] = MAP_FACETS, gaps: bool = True, encod
     if stale:
         try:
             ms = build_maps(lib, facets=tuple(stale), progress=_step(progress, bounds[2], bounds[3], "clustering"),
-                            cancel=cancel, concepts=map_concepts(lib))
+                            cancel=cancel, concepts=map_concepts(lib, cancel))
         except Cancelled as exc:   # the maps finished before the stop are kept: the next run need not redo them
             for f, m in (exc.state or {}).get("maps", {}).items():
                 lib.record_analysis_input(f"map:{f}", fingerprints[f], m.id)

@@ -176,3 +176,6 @@ memory hour hours utilization budget time usage consumption
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
                           "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")
+
+# The gaps a report lists unless told otherwise (`gapscope report --gaps`, the Export dialog).
+DEFAULT_REPORT_GAPS = 25

@@ -69,7 +69,7 @@ def map_(ctx, ref, facets, k, seed, collection, query, before, stability_seeds, 
         with progress_bar("map", enabled=not quiet and not as_json) as (progress, cancel):
             ms = build_maps(lib, facets=facets or MAP_FACETS, k=k, seed=seed, collection=collection, query=query,
                             before=before, stability_seeds=stability_seeds, progress=progress, cancel=cancel,
-                            concepts=map_concepts(lib))
+                            concepts=map_concepts(lib, cancel))
     except Cancelled as exc:
         kept = (exc.state or {}).get("maps", {})
         defaults = (k, seed, collection, query, before, stability_seeds) == (None, 0, None, None, None, 3)

@@ -12,7 +12,7 @@ from pathlib import Path
 import click
 
 from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
-from ..reports.data import DEFAULT_REPORT_GAPS
+from ..vocabulary import DEFAULT_REPORT_GAPS      # not ..reports: the CLI starts without it
 from ..textfmt import plural
 
 ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not text; the Reader offers it per paper

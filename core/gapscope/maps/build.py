@@ -52,15 +52,17 @@ def _cover(phrases, members, paper_phrases) -> float:
     return max((sum(ph in n for n in named) / max(len(named), 1) for ph in phrases), default=0.0)
 
 
-def apply_labels(m: Map, concepts: Optional[PaperConcepts]) -> Map:
+def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> Map:
     """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by
     its 1-3 most distinctive concept phrases (:func:`concept_labels`) where ``concepts`` has some for its
-    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords. ``m.params`` records what the labels are made of."""
+    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords. ``m.params`` records what the labels are made of.
+    ``cancel``: read as the concepts are ranked (:func:`concept_labels`)."""
     ids = sorted(c.id for c in m.clusters)
     members: dict[int, list[int]] = {c: [] for c in ids}
     for p, c in m.assignments.items():
         members.setdefault(c, []).append(int(p))
-    ranked = (concept_labels([sorted(members[c]) for c in ids], concepts.phrases, vectors=concepts.vectors)
+    ranked = (concept_labels([sorted(members[c]) for c in ids], concepts.phrases, vectors=concepts.vectors,
+                             cancel=cancel)
               if concepts else [[] for _ in ids])
     by_id = dict(zip(ids, ranked))
     for c in m.clusters:
@@ -136,7 +138,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             assignments={int(p): int(c) for p, c in zip(ids, res.labels)},
             coords={int(p): (float(a), float(b)) for p, (a, b) in zip(ids, xy)},
             sims={int(p): float(s) for p, s in zip(ids, res.sims)})
-    return apply_labels(m, concepts)
+    return apply_labels(m, concepts, cancel=cancel)
 
 
 # --- library wrappers ------------------------------------------------------------------------------
@@ -217,18 +219,21 @@ def embedding_model(lib, kind: str) -> str:
 
 def load_facet_data(lib, facet: str, ids: Optional[Sequence[int]], *, cancel=None):
     """(ids, vecs, texts) for one facet from the library (embed + facets areas); ``cancel`` is read between
-    the vectors and the texts (each a second on a big library)."""
+    the vectors and the texts (each a second on a big library) and while the texts are read (their query
+    stops: Library.cancellable)."""
     from ..embed import load_vectors
 
     kind = MAP_FACET_EMBED_KIND[facet]
     pids, vecs = load_vectors(lib, kind, paper_ids=list(ids) if ids is not None else None)
     check(cancel)
-    if facet == "topic":
-        texts = topic_texts(lib, pids.tolist())
-    else:
-        from ..facets import facet_texts
+    with lib.cancellable(cancel):
+        if facet == "topic":
+            texts = topic_texts(lib, pids.tolist())
+        else:
+            from ..facets import facet_texts
 
-        texts = {int(p): d.get(facet, "") for p, d in facet_texts(lib, pids.tolist()).items()}
+            texts = {int(p): d.get(facet, "") for p, d in facet_texts(lib, pids.tolist()).items()}
+    check(cancel)
     return np.asarray(pids, dtype=np.int64), vecs, texts
 
 

@@ -258,6 +258,7 @@ SHARE_POWER = 0.5           # weight of a phrase's concentration in the cluster 
 # benchmarks/results/maps/concept_labels.txt); the clusters with such a phrase read better by concepts.
 CONCEPT_MIN_COVER = 0.10
 NEAR_DUPLICATE_COS = 0.8     # concept vectors this close name the same thing ("LLMs" / "language models")
+_CHECK_EVERY = 500           # papers (or phrases) between two reads of the cancel token in concept_labels
 
 
 def _stem(t: str) -> str:
@@ -310,14 +311,15 @@ def redundant(a: str, b: str, va: Optional[np.ndarray] = None, vb: Optional[np.n
 
 def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: Mapping[int, Sequence[str]], *,
                    vectors: Optional[Mapping[str, np.ndarray]] = None, top_n: int = CONCEPT_KEEP,
-                   min_share: float = 0.03) -> list[list[str]]:
+                   min_share: float = 0.03, cancel=None) -> list[list[str]]:
     """The most distinctive concept phrases of each cluster, best first: c-TF-IDF (BERTopic's, with its
     square-root term frequency) over bags of whole phrases, one bag per cluster holding the phrases its
     papers name, times the square root of the share of the phrase's papers that are in the cluster, so
     a phrase many of this cluster's papers name and few others' wins over one every cluster names. A phrase must be named by at least two papers of the cluster and ``min_share`` of
     its papers with concepts (5 % kept "tumor", named by 11 of 223, out of a cancer imaging cluster);
     phrases redundant with a better one (:func:`redundant`) are skipped, and so is a phrase with a word
-    two phrases already chosen share. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords)."""
+    two phrases already chosen share. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords).
+    ``cancel`` is read between clusters and every ``_CHECK_EVERY`` papers or phrases (a second on a big library)."""
     import scipy.sparse as sp
 
     k = len(members_by_cluster)
@@ -325,7 +327,10 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
     rows, cols = [], []
     with_concepts = np.zeros(k, dtype=np.float64)
     for ci, members in enumerate(members_by_cluster):
-        for pid in members:
+        check(cancel)
+        for n, pid in enumerate(members):
+            if n % _CHECK_EVERY == _CHECK_EVERY - 1:
+                check(cancel)
             phrases = sorted(set(paper_concepts.get(int(pid)) or ()))   # sorted: ties break the same each run
             if phrases:
                 with_concepts[ci] += 1
@@ -352,6 +357,7 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
     scores = tf.multiply(idf).multiply(share).tocsr()
     out: list[list[str]] = []
     for ci in range(k):
+        check(cancel)
         row, crow = scores.getrow(ci), counts.getrow(ci)
         if row.nnz == 0:
             out.append([])
@@ -361,7 +367,9 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
         order = [j for j in row.indices[np.argsort(-row.data, kind="stable")] if got.get(j, 0) >= need]
         picked: list[str] = []
         words: dict[str, int] = {}
-        for j in order:
+        for n, j in enumerate(order):
+            if n % _CHECK_EVERY == _CHECK_EVERY - 1:
+                check(cancel)
             ph = str(phrases[j])
             v = vectors.get(ph) if vectors else None
             if any(redundant(ph, p, v, vectors.get(p) if vectors else None) for p in picked):

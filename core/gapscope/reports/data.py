@@ -19,7 +19,7 @@ from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library, LibraryError
 from ..exports.text import paper_link
 from ..textfmt import latex_to_text
-from ..vocabulary import MAP_FACETS
+from ..vocabulary import DEFAULT_REPORT_GAPS, MAP_FACETS
 from ..textfmt import plural
 
 
@@ -684,9 +684,6 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
                           if isinstance(g.details, dict) and g.details.get("params")})
     out["runs"] = [{"id": r.id, "seeds": r.seeds, "env": r.env} for r in exps.runs]
     return out
-
-
-DEFAULT_REPORT_GAPS = 25
 
 
 def build_report_data(lib: Library, *, collection: Optional[str] = None, title: Optional[str] = None,

@@ -11,11 +11,9 @@ library never loads it (tests/core/test_architecture.py)."""
 from __future__ import annotations
 
 import sqlite3
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Optional
+from typing import Any, Callable, Optional
 
-from ..jobs import Cancelled
 from .base import LibraryError, writes_allowed_here
 from .errors import is_busy
 
@@ -63,21 +61,9 @@ def _schema(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
 
 
 class IntegrityMixin:
-    @contextmanager
-    def _interruptible(self, cancelled: Optional[Callable[[], bool]]) -> Iterator[None]:
+    def _interruptible(self, cancelled: Optional[Callable[[], bool]]):
         """SQLite's checks are single statements: a progress handler stops one when the user cancels."""
-        if cancelled is None:
-            yield
-            return
-        self._conn.set_progress_handler(lambda: 1 if cancelled() else 0, 20000)
-        try:
-            yield
-        except sqlite3.OperationalError as exc:
-            if cancelled():
-                raise Cancelled() from exc
-            raise
-        finally:
-            self._conn.set_progress_handler(None, 0)
+        return self.stopped_when(cancelled)
 
     def sqlite_integrity_problems(self, *, limit: int = 100,
                                   cancelled: Optional[Callable[[], bool]] = None) -> list[str]:

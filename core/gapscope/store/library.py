@@ -40,6 +40,7 @@ from .fulltext import FulltextMixin
 from .gaps import GapsMixin
 from .imports import ImportsMixin
 from .integrity import IntegrityMixin
+from .interrupt import InterruptMixin
 from .maps import MapsMixin
 from .mentions import MentionsMixin
 from .notes import NotesMixin
@@ -101,7 +102,8 @@ def _writable(db: Path) -> bool:
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
               GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
-              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin, IntegrityMixin):
+              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin, IntegrityMixin,
+              InterruptMixin):
     """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""
