@@ -13,7 +13,6 @@ from typing import Optional
 import numpy as np
 
 from . import fit_cache
-from .liblinear_fit import fit_dual_logistic
 
 # Strong regularisation and a relevant class weighted 10x over "balanced": few labelled relevant
 # papers must pull the ranking (ASReview's elas_u4 uses a similar 9.8 ratio with a linear SVM).
@@ -72,25 +71,18 @@ def fit_and_score(X, labelled: np.ndarray, y: np.ndarray, *, C: float = DEFAULT_
 def _fit(X, labelled: np.ndarray, y: np.ndarray, C: float, pos_weight: float, n_pos: int,
          n_neg: int) -> tuple[np.ndarray, float]:
     """(weights in the float type of ``X``, intercept) of the logistic regression."""
+    from sklearn.linear_model import LogisticRegression      # a second to import: only when it is used
+
     # dual liblinear: fast when papers labelled << features (milliseconds, vs ~0.3 s for the primal)
     # class weights: "balanced", times pos_weight for the relevant class
     cw = {0: len(y) / (2.0 * n_neg), 1: pos_weight * len(y) / (2.0 * n_pos)}
     # random_state: liblinear shuffles its coordinate order; a fixed seed makes a replay reproducible
     # (without one it draws from numpy's global generator, so the same run could differ between processes)
-    # liblinear called directly first: the same weights without scikit-learn's second of start-up
-    # (scipy.stats, pandas: liblinear_fit.py); the estimator where that cannot be done
-    fitted = fit_dual_logistic(X[labelled], y, C, cw, max_iter=1000, random_state=0)
-    if fitted is None:
-        from sklearn.linear_model import LogisticRegression      # a second to import: only when it is used
-
-        clf = LogisticRegression(C=C, class_weight=cw, solver="liblinear", dual=True, max_iter=1000,
-                                 random_state=0)
-        clf.fit(X[labelled], y)
-        fitted = clf.coef_.ravel(), float(clf.intercept_[0])
-    coef, intercept = fitted
+    clf = LogisticRegression(C=C, class_weight=cw, solver="liblinear", dual=True, max_iter=1000, random_state=0)
+    clf.fit(X[labelled], y)
     # Score with a float32 copy of the weights: a float64 vector would make scipy upcast (copy) the
     # whole float32 feature matrix on every call, which dominates the latency on 10k papers.
-    return coef.astype(X.dtype, copy=False), intercept
+    return clf.coef_.ravel().astype(X.dtype, copy=False), float(clf.intercept_[0])
 
 
 def blank_records_due(prob_with_text: np.ndarray, n_found: int, n_total: int) -> bool:
