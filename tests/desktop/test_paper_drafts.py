@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QInputDialog, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE = "A thought typed just before the power went"
@@ -79,7 +79,7 @@ def test_a_note_typed_when_the_window_is_killed_is_offered_and_restored_into_its
         line = child.stdout.readline()
         assert line.startswith("typed "), (line, child.poll())
         pid = int(line.split()[1])
-        deadline = time.monotonic() + 60              # the draft is written a second after the last keystroke
+        deadline = time.monotonic() + 60              # the draft is written as it is typed
         while not _kept(lib_path) and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.05)
     finally:
@@ -111,6 +111,70 @@ def test_a_note_typed_when_the_window_is_killed_is_offered_and_restored_into_its
         qtbot.mouseClick(w.detail.save_note, Qt.LeftButton)
     assert [n["body"] for n in w.lib.notes_of(pid)] == [NOTE]
     assert _kept(lib_path) == []                      # saved: its draft is gone
+
+
+# the app again, typing into the note box of the paper of the row given without a pause (a character every 10
+# ms, well under any pause a trailing write would wait for) until it is killed
+_TYPING_APP = r'''
+import sys
+from PySide6.QtCore import QTimer
+from gapscope_desktop import app
+from gapscope_desktop.main_window import MainWindow
+
+shown = MainWindow.show
+
+def show(self):
+    shown(self)
+    stream = sys.argv[3]
+
+    def ready():
+        if not self.library_view.model.rowCount():
+            QTimer.singleShot(50, ready)
+            return
+        self.library_view.table.selectRow(int(sys.argv[2]))
+        print("typing", self.detail.paper.id, flush=True)
+        self._typing = QTimer(self)
+        self._typing.setInterval(10)
+        box = self.detail.note_edit
+        self._typing.timeout.connect(lambda: box.insertPlainText(stream[len(box.toPlainText()) % len(stream)]))
+        self._typing.start()
+    QTimer.singleShot(0, ready)
+
+MainWindow.show = show
+app.main(["gapscope-desktop", "--library", sys.argv[1]])
+'''
+
+
+def test_a_note_typed_without_a_pause_until_the_window_is_killed_is_kept_as_it_is_typed(lib_path, tmp_path):
+    """The draft is written while the typing goes on (drafts.KEEP_EVERY_MS), not only once it pauses: what a
+    kill in the middle of the typing leaves is what was typed up to a moment before it."""
+    stream = " ".join(f"word{i}" for i in range(2000))
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
+    child = subprocess.Popen([sys.executable, "-c", _TYPING_APP, str(lib_path), "3", stream], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    seen: list[str] = []
+    try:
+        line = child.stdout.readline()
+        assert line.startswith("typing "), (line, child.poll())
+        pid = int(line.split()[1])
+        deadline = time.monotonic() + 60              # a guard against a hang, not a measure
+        while len(seen) < 3 and time.monotonic() < deadline and child.poll() is None:
+            kept = _kept(lib_path)
+            if kept and not kept[0].problem and (not seen or kept[0].text != seen[-1]):
+                seen.append(kept[0].text)             # a new write, the typing still going on
+            time.sleep(0.02)
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+    assert len(seen) >= 3, seen                       # written three times over while typed without a pause
+    (kept,) = _kept(lib_path)
+    assert (kept.paper_id, kept.field) == (pid, "note")
+    # what was typed up to a moment before the kill, from its first word: nothing it had written is lost
+    assert stream.startswith(kept.text) and len(kept.text) >= len(seen[-1]) > len(seen[0])
 
 
 def test_discard_removes_a_kept_draft(qtbot, lib_path):
@@ -218,9 +282,99 @@ def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(q
             box.reject()
 
     QTimer.singleShot(0, type_then_cancel)
+    _answer((QMessageBox, "Discard"))                     # the changes typed are asked about first
     detail.ask_edit_note(note_id)
     assert seen == ["note_edit"] and _kept(lib_path) == []
     assert [n["body"] for n in w.lib.notes_of(pid)] == ["second thought, kept"]
+
+
+def _answer(*steps) -> None:
+    """Answer the modal boxes shown next, in turn: each step ``(kind, how)``, ``kind`` a QMessageBox or a
+    QInputDialog, ``how`` the text of the button to click or a function given the box."""
+    steps, handled = list(steps), []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        kind, how = steps[0]
+        if not isinstance(box, kind) or not box.isVisible() or box in handled:
+            QTimer.singleShot(20, answer)
+            return
+        handled.append(box)
+        steps.pop(0)
+        if callable(how):
+            how(box)
+        else:
+            next(b for b in box.buttons() if b.text().replace("&", "") == how).click()
+        if steps:
+            QTimer.singleShot(0, answer)
+
+    QTimer.singleShot(0, answer)
+
+
+def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_it(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    path = _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
+    w = _open(qtbot, lib_path)
+    bar = w.kept_bar
+
+    # Cancel at once: the question's default keeps the text in its file, listed again
+    _answer((QInputDialog, lambda box: box.reject()), (QMessageBox, "Keep for Later"))
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    assert [d.text for d in _kept(lib_path)] == ["second thought, kept"] and path.exists()
+    assert bar.isVisible() and len(bar.lines()) == 1 and "second thought, kept" in bar.lines()[0]
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought"]
+    assert path not in w.detail.kept.paths()             # not this window's: a later restore adopts it again
+
+    # what is typed before Cancel is kept with it
+    def type_then_cancel(box):
+        edit = box.findChild(QPlainTextEdit)
+        edit.moveCursor(QTextCursor.End)
+        qtbot.keyClicks(edit, ", and more")
+        box.reject()
+
+    _answer((QInputDialog, type_then_cancel), (QMessageBox, "Keep for Later"))
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    assert [d.text for d in _kept(lib_path)] == ["second thought, kept, and more"]
+
+    # Discard is the one way it goes
+    _answer((QInputDialog, lambda box: box.reject()), (QMessageBox, "Discard"))
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    assert _kept(lib_path) == [] and not bar.isVisible()
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought"]
+
+
+def test_cancel_after_typing_in_a_note_edit_asks_and_keep_editing_brings_the_text_back(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    w = _open(qtbot, lib_path)
+    w.open_paper(pid)
+    detail = w.detail
+    opened: list[str] = []
+
+    def type_then_cancel(box):
+        opened.append(box.textValue())
+        edit = box.findChild(QPlainTextEdit)
+        edit.moveCursor(QTextCursor.End)
+        qtbot.keyClicks(edit, ", rethought")
+        box.reject()                                  # Escape or Cancel
+
+    def ok(box):
+        opened.append(box.textValue())
+        box.accept()
+
+    _answer((QInputDialog, type_then_cancel), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+    with qtbot.waitSignal(detail.notesChanged, timeout=10000):
+        detail.ask_edit_note(note_id)
+    assert opened[0] == "first thought" and opened[1] == "first thought, rethought"
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought, rethought"]
+    assert _kept(lib_path) == []
 
 
 def test_a_title_whose_save_fails_is_kept_as_a_draft_until_saved(window, qtbot, lib_path, monkeypatch):

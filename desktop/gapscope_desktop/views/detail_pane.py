@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
 from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..library_paths import same_library
-from ..widgets.confirm import highlight_may_go
+from ..widgets.confirm import cancelled_edit, highlight_may_go
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
@@ -226,7 +226,7 @@ class DetailPane(QWidget):
             self.drafts.pop((self.paper.id, kind), None)
         self._keep((self.paper.id, kind))
 
-    # --- drafts kept on disk (paper_drafts.py): written a second after the last change, gone once saved ----
+    # --- drafts kept on disk (paper_drafts.py): written as typed (drafts.KEEP_EVERY_MS), gone once saved ----
     def _title_of(self, paper_id: int) -> str:
         if self.paper is not None and self.paper.id == paper_id:
             return self.paper.title
@@ -255,12 +255,18 @@ class DetailPane(QWidget):
         for key in list(self.drafts):
             self._keep(key)
 
-    def _box_kept(self, paper_id: int, field: str, started_from: str, **more):
-        """While an edit box (QInputDialog) is open: what is typed into it is kept as a draft (DIALOG)."""
+    def _box_kept(self, paper_id: int, field: str, started_from: str, typed: Optional[list] = None, **more):
+        """While an edit box (QInputDialog) is open: what is typed into it is kept as a draft (DIALOG), and
+        added to ``typed`` when given."""
         title = self._title_of(paper_id)
-        return self.kept.following_box(DIALOG, lambda text: paper_drafts.draft_data(
-            paper_id, field, text, started_from, paper_title=title, **more)
-            if text.strip() and text.strip() != started_from.strip() else None)
+
+        def data_of(text: str) -> Optional[dict]:
+            if typed is not None:
+                typed.append(text)
+            return (paper_drafts.draft_data(paper_id, field, text, started_from, paper_title=title, **more)
+                    if text.strip() and text.strip() != started_from.strip() else None)
+
+        return self.kept.following_box(DIALOG, data_of)
 
     def _keep_in_flight(self, paper_id: int, field: str, text: str, started_from: str = "", **more) -> str:
         """Text on its way to the library (a note edit, a highlight's note): kept until its save answers (the
@@ -641,16 +647,31 @@ class DetailPane(QWidget):
 
     def ask_edit_note(self, note_id: int, text: Optional[str] = None, kept_path=None) -> None:
         """The Edit note box, starting from the note (or from ``text``: an edit kept by an earlier window,
-        its file at ``kept_path``, which follows the box from here on)."""
+        its file at ``kept_path``, which follows the box from here on). Cancelled with a text that is not the
+        note's, it asks before the text goes: a restored one may stay a kept draft (offered again), one typed
+        here may go back to the box (confirm.cancelled_edit)."""
         note = self._note(note_id)
         if note is None:
             return
+        pid = self.paper.id
         # an edit still waiting for the library's lock is where the next one begins (and what it expects)
         now = self.note_edits.get(note_id, note["body"])
         if kept_path is not None:
             self.kept.adopt(DIALOG, kept_path)
-        with self._box_kept(self.paper.id, "note_edit", now, note_id=note_id):
-            body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", now if text is None else text)
+        in_box = now if text is None else text
+        while True:
+            typed = [in_box]                    # the box answers "" when cancelled: its text, as typed
+            with self._box_kept(pid, "note_edit", now, note_id=note_id, typed=typed):
+                body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", in_box)
+            in_box = typed[-1]
+            if ok or in_box.strip() == now.strip():
+                break
+            answer = cancelled_edit(self, "Edit note", restored=kept_path is not None)
+            if answer == "keep":
+                self.kept.release(DIALOG)       # the restored text stays in its file, offered again
+                return
+            if answer == "discard":
+                break
         if not ok or body.strip() == now.strip():
             self.kept.drop(DIALOG)
             return
