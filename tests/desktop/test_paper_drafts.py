@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QInputDialog, QMessageBox, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE = "A thought typed just before the power went"
@@ -626,3 +626,56 @@ def test_a_paper_deleted_after_the_list_was_made_gets_no_draft_from_restore(qtbo
     assert w.detail.unsaved_drafts() == [] and path.exists()
     (line,) = w.kept_bar.lines()
     assert "deleted since" in line
+
+
+def test_escape_after_typing_a_title_asks_and_keep_editing_brings_the_title_back(qtbot, lib_path):
+    w = _open(qtbot, lib_path)
+    w.library_view.table.selectRow(2)
+    detail = w.detail
+    pid, before = detail.paper.id, detail.paper.title
+    opened: list[str] = []
+
+    def type_then_escape(box):
+        edit = box.findChild(QLineEdit)
+        edit.selectAll()
+        qtbot.keyClicks(edit, "A better title")
+        qtbot.keyClick(edit, Qt.Key_Escape)
+
+    def ok(box):
+        opened.append(box.textValue())
+        box.accept()
+
+    _answer((QInputDialog, type_then_escape), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.ask_edit_title()
+    assert opened == ["A better title"] and w.lib.get_paper(pid).title == "A better title" != before
+    qtbot.waitUntil(lambda: _kept(lib_path) == [], timeout=10000)
+
+    # Discard: the title stays as it was, nothing kept
+    _answer((QInputDialog, type_then_escape), (QMessageBox, "Discard"))
+    detail.ask_edit_title()
+    assert w.lib.get_paper(pid).title == "A better title" and _kept(lib_path) == []
+    assert detail.unsaved_drafts() == []
+
+
+def test_an_edit_box_the_window_closes_under_keeps_its_text_for_the_next_window(qtbot, lib_path):
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    w = _open(qtbot, lib_path)
+    w.open_paper(pid)
+
+    def type_then_terminate(box):
+        edit = box.findChild(QPlainTextEdit)
+        edit.moveCursor(QTextCursor.End)
+        qtbot.keyClicks(edit, ", typed when SIGTERM came")
+        w.close_on_terminate()                        # as SIGTERM does (terminate.py)
+        box.reject()                                  # the quitting application ends the box: no Cancel of the user's
+
+    _answer((QInputDialog, type_then_terminate))
+    w.detail.ask_edit_note(note_id)
+    assert QApplication.activeModalWidget() is None  # nothing was asked
+    (kept,) = _kept(lib_path)
+    assert (kept.field, kept.text, kept.note_id) == ("note_edit", "first thought, typed when SIGTERM came", note_id)

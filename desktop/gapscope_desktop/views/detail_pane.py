@@ -476,8 +476,13 @@ class DetailPane(QWidget):
         if span is None or self.paper is None:
             return
         words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
-        with self._box_kept(self.paper.id, "comment", "", quote=words):
-            note, ok = QInputDialog.getText(self, "Highlight with a note", "Note:")
+        answered = self._ask_in_box(lambda start: QInputDialog.getText(self, "Highlight with a note", "Note:",
+                                                                       QLineEdit.Normal, start),
+                                    "", "Highlight with a note", "highlight's note",
+                                    paper_id=self.paper.id, field="comment", started_from="", quote=words)
+        if answered is None:
+            return                             # kept for the next window, the box closed under it
+        note, ok = answered
         if ok:
             self.highlight_selection(comment=note.strip())
         self.kept.drop(DIALOG)
@@ -546,9 +551,13 @@ class DetailPane(QWidget):
         # read again behind the modal box selects the paper it was asked to)
         pid, current = self.paper.id, self.paper.title
         draft = self.drafts.get((pid, "title"), "")
-        with self._box_kept(pid, "title", current):
-            text, ok = QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal,
-                                            draft or ("" if is_untitled(current) else current))
+        answered = self._ask_in_box(
+            lambda start: QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal, start),
+            draft or ("" if is_untitled(current) else current), "Edit title", "title",
+            paper_id=pid, field="title", started_from=current)
+        if answered is None:
+            return                             # kept for the next window, the box closed under it
+        text, ok = answered
         if not ok:
             self.kept.drop(DIALOG)             # a title draft from before stays as it was
             return
@@ -647,9 +656,7 @@ class DetailPane(QWidget):
 
     def ask_edit_note(self, note_id: int, text: Optional[str] = None, kept_path=None) -> None:
         """The Edit note box, starting from the note (or from ``text``: an edit kept by an earlier window,
-        its file at ``kept_path``, which follows the box from here on). Cancelled with a text that is not the
-        note's, it asks before the text goes: a restored one may stay a kept draft (offered again), one typed
-        here may go back to the box (confirm.cancelled_edit)."""
+        its file at ``kept_path``, which follows the box from here on; cancelled, it may stay kept)."""
         note = self._note(note_id)
         if note is None:
             return
@@ -658,28 +665,44 @@ class DetailPane(QWidget):
         now = self.note_edits.get(note_id, note["body"])
         if kept_path is not None:
             self.kept.adopt(DIALOG, kept_path)
-        in_box = now if text is None else text
-        while True:
-            typed = [in_box]                    # the box answers "" when cancelled: its text, as typed
-            with self._box_kept(pid, "note_edit", now, note_id=note_id, typed=typed):
-                body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", in_box)
-            in_box = typed[-1]
-            if ok or in_box.strip() == now.strip():
-                break
-            answer = cancelled_edit(self, "Edit note", restored=kept_path is not None)
-            if answer == "keep":
-                self.kept.release(DIALOG)       # the restored text stays in its file, offered again
-                return
-            if answer == "discard":
-                break
+        answered = self._ask_in_box(
+            lambda start: QInputDialog.getMultiLineText(self, "Edit note", "Note:", start),
+            now if text is None else text, "Edit note", "note", restored=kept_path is not None,
+            paper_id=pid, field="note_edit", started_from=now, note_id=note_id)
+        if answered is None:
+            return                              # kept for later
+        body, ok = answered
         if not ok or body.strip() == now.strip():
             self.kept.drop(DIALOG)
             return
         if body.strip():
-            self.edit_note(note_id, body.strip(), expected=now)
+            self.edit_note(note_id, body.strip(), expected=now, paper_id=pid)
         else:                                   # emptied: that is a delete, asked as one
             self.kept.drop(DIALOG)
             self.ask_delete_note(note_id)
+
+    def _ask_in_box(self, ask, start: str, title: str, what: str, *, restored: bool = False, paper_id: int,
+                    field: str, started_from: str, **more) -> Optional[tuple[str, bool]]:
+        """The edit box ``ask(text)`` (a QInputDialog opening with ``text``), what is typed in it kept (DIALOG).
+        Cancelled (Cancel, Escape) with a text typed or restored, it asks before that text goes
+        (confirm.cancelled_edit): back to the box, or for a ``restored`` one, kept for later; a box ended by
+        the window closing under it (quit, SIGTERM) is no Cancel: its text stays for the next window.
+        Returns ``(text, ok)``, or None when the text was kept (its file no longer followed: offered again)."""
+        in_box = start
+        while True:
+            typed = [in_box]                    # a cancelled box answers "": its text, as typed
+            with self._box_kept(paper_id, field, started_from, typed=typed, **more):
+                text, ok = ask(in_box)
+            in_box = typed[-1]
+            if ok or in_box.strip() == started_from.strip() or (in_box == start and not restored):
+                return text, ok
+            closed_under = not self.window().isVisible()
+            answer = "keep" if closed_under else cancelled_edit(self, title, restored=restored, what=what)
+            if answer == "keep":
+                self.kept.release(DIALOG)
+                return None
+            if answer == "discard":
+                return text, ok
 
     def ask_delete_note(self, note_id: int) -> None:
         note = self._note(note_id)
@@ -692,14 +715,16 @@ class DetailPane(QWidget):
         if answer == QMessageBox.Yes:
             self.delete_note(note_id, expected=now)
 
-    def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
+    def edit_note(self, note_id: int, body: str, expected: Optional[str] = None, paper_id: Optional[int] = None):
         """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
-        elsewhere meanwhile is not written over. A failed edit's text goes to the paper's note box."""
+        elsewhere meanwhile is not written over. A failed edit's text goes to the note box of its paper
+        (``paper_id``, the paper the edit box was opened on: by default the one shown)."""
         if self.paper is None or not self._writable():
             return None
-        flying = self._keep_in_flight(self.paper.id, "note_edit", body, expected or "", note_id=note_id)
+        pid = paper_id if paper_id is not None else self.paper.id
+        flying = self._keep_in_flight(pid, "note_edit", body, expected or "", note_id=note_id)
         task = self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body,
-                                 flying=flying)
+                                 flying=flying, paper_id=pid)
         if task is not None:
             self.note_edits[note_id] = body
         return task
@@ -707,10 +732,11 @@ class DetailPane(QWidget):
     def delete_note(self, note_id: int, expected: Optional[str] = None):
         return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
 
-    def _note_change(self, name: str, fn, *args, what: str, typed: str = "", flying: Optional[str] = None):
+    def _note_change(self, name: str, fn, *args, what: str, typed: str = "", flying: Optional[str] = None,
+                     paper_id: Optional[int] = None):
         if self.paper is None or not self._writable():
             return None
-        pid, note_id = self.paper.id, args[0]
+        pid, note_id = paper_id if paper_id is not None else self.paper.id, args[0]
 
         def ended() -> None:
             if typed and self.note_edits.get(note_id) == typed:

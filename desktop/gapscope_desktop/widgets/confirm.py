@@ -17,8 +17,8 @@ def highlight_may_go(parent: QWidget, comment: str | None) -> bool:
     return answer == QMessageBox.Yes
 
 
-def cancelled_edit(parent: QWidget, title: str, restored: bool) -> str:
-    """An edit box cancelled (Cancel, Escape, its close button) whose text is not the note's: what becomes of
+def cancelled_edit(parent: QWidget, title: str, restored: bool, what: str = "note") -> str:
+    """An edit box cancelled (Cancel, Escape, its close button) holding text that would go: what becomes of
     that text. A text restored from an earlier window: "keep" (the default: it stays a kept draft, offered
     again) or "discard"; a text typed here: "edit" (the default: back to the box) or "discard"."""
     if restored:
@@ -26,7 +26,7 @@ def cancelled_edit(parent: QWidget, title: str, restored: bool) -> str:
                 "Kept, it is offered again in the list of unsaved texts.")
         keep_label, keep_answer = "Keep for Later", "keep"
     else:
-        text = "Discard the changes to this note?\n\nWhat was typed in the box is not saved."
+        text = f"Discard what was typed for this {what}?\n\nIt is not saved."
         keep_label, keep_answer = "Keep Editing", "edit"
     box = QMessageBox(QMessageBox.Question, title, text, QMessageBox.NoButton, parent)
     discard = box.addButton("Discard", QMessageBox.DestructiveRole)
