@@ -19,6 +19,8 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
 from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit
 
+from .conftest import answer_boxes
+
 ROOT = Path(__file__).resolve().parents[2]
 NOTE = "A thought typed just before the power went"
 
@@ -282,33 +284,10 @@ def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(q
             box.reject()
 
     QTimer.singleShot(0, type_then_cancel)
-    _answer((QMessageBox, "Discard"))                     # the changes typed are asked about first
+    answer_boxes((QMessageBox, "Discard"))                     # the changes typed are asked about first
     detail.ask_edit_note(note_id)
     assert seen == ["note_edit"] and _kept(lib_path) == []
     assert [n["body"] for n in w.lib.notes_of(pid)] == ["second thought, kept"]
-
-
-def _answer(*steps) -> None:
-    """Answer the modal boxes shown next, in turn: each step ``(kind, how)``, ``kind`` a QMessageBox or a
-    QInputDialog, ``how`` the text of the button to click or a function given the box."""
-    steps, handled = list(steps), []
-
-    def answer():
-        box = QApplication.activeModalWidget()
-        kind, how = steps[0]
-        if not isinstance(box, kind) or not box.isVisible() or box in handled:
-            QTimer.singleShot(20, answer)
-            return
-        handled.append(box)
-        steps.pop(0)
-        if callable(how):
-            how(box)
-        else:
-            next(b for b in box.buttons() if b.text().replace("&", "") == how).click()
-        if steps:
-            QTimer.singleShot(0, answer)
-
-    QTimer.singleShot(0, answer)
 
 
 def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_it(qtbot, lib_path):
@@ -322,7 +301,7 @@ def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_
     bar = w.kept_bar
 
     # Cancel at once: the question's default keeps the text in its file, listed again
-    _answer((QInputDialog, lambda box: box.reject()), (QMessageBox, "Keep for Later"))
+    answer_boxes((QInputDialog, lambda box: box.reject()), (QMessageBox, "Keep for Later"))
     qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
     assert [d.text for d in _kept(lib_path)] == ["second thought, kept"] and path.exists()
     assert bar.isVisible() and len(bar.lines()) == 1 and "second thought, kept" in bar.lines()[0]
@@ -336,12 +315,12 @@ def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_
         qtbot.keyClicks(edit, ", and more")
         box.reject()
 
-    _answer((QInputDialog, type_then_cancel), (QMessageBox, "Keep for Later"))
+    answer_boxes((QInputDialog, type_then_cancel), (QMessageBox, "Keep for Later"))
     qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
     assert [d.text for d in _kept(lib_path)] == ["second thought, kept, and more"]
 
     # Discard is the one way it goes
-    _answer((QInputDialog, lambda box: box.reject()), (QMessageBox, "Discard"))
+    answer_boxes((QInputDialog, lambda box: box.reject()), (QMessageBox, "Discard"))
     qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
     assert _kept(lib_path) == [] and not bar.isVisible()
     assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought"]
@@ -369,7 +348,7 @@ def test_cancel_after_typing_in_a_note_edit_asks_and_keep_editing_brings_the_tex
         opened.append(box.textValue())
         box.accept()
 
-    _answer((QInputDialog, type_then_cancel), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+    answer_boxes((QInputDialog, type_then_cancel), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
     with qtbot.waitSignal(detail.notesChanged, timeout=10000):
         detail.ask_edit_note(note_id)
     assert opened[0] == "first thought" and opened[1] == "first thought, rethought"
@@ -645,14 +624,14 @@ def test_escape_after_typing_a_title_asks_and_keep_editing_brings_the_title_back
         opened.append(box.textValue())
         box.accept()
 
-    _answer((QInputDialog, type_then_escape), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+    answer_boxes((QInputDialog, type_then_escape), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
     with qtbot.waitSignal(detail.titleChanged, timeout=10000):
         detail.ask_edit_title()
     assert opened == ["A better title"] and w.lib.get_paper(pid).title == "A better title" != before
     qtbot.waitUntil(lambda: _kept(lib_path) == [], timeout=10000)
 
     # Discard: the title stays as it was, nothing kept
-    _answer((QInputDialog, type_then_escape), (QMessageBox, "Discard"))
+    answer_boxes((QInputDialog, type_then_escape), (QMessageBox, "Discard"))
     detail.ask_edit_title()
     assert w.lib.get_paper(pid).title == "A better title" and _kept(lib_path) == []
     assert detail.unsaved_drafts() == []
@@ -674,7 +653,7 @@ def test_an_edit_box_the_window_closes_under_keeps_its_text_for_the_next_window(
         w.close_on_terminate()                        # as SIGTERM does (terminate.py)
         box.reject()                                  # the quitting application ends the box: no Cancel of the user's
 
-    _answer((QInputDialog, type_then_terminate))
+    answer_boxes((QInputDialog, type_then_terminate))
     w.detail.ask_edit_note(note_id)
     assert QApplication.activeModalWidget() is None  # nothing was asked
     (kept,) = _kept(lib_path)

@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMe
 from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..library_paths import same_library
-from ..widgets.confirm import cancelled_edit, highlight_may_go
+from ..widgets.confirm import highlight_may_go
+from ..widgets.kept_box import ask_kept
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
@@ -254,19 +255,6 @@ class DetailPane(QWidget):
                 self._keep(key)
         for key in list(self.drafts):
             self._keep(key)
-
-    def _box_kept(self, paper_id: int, field: str, started_from: str, typed: Optional[list] = None, **more):
-        """While an edit box (QInputDialog) is open: what is typed into it is kept as a draft (DIALOG), and
-        added to ``typed`` when given."""
-        title = self._title_of(paper_id)
-
-        def data_of(text: str) -> Optional[dict]:
-            if typed is not None:
-                typed.append(text)
-            return (paper_drafts.draft_data(paper_id, field, text, started_from, paper_title=title, **more)
-                    if text.strip() and text.strip() != started_from.strip() else None)
-
-        return self.kept.following_box(DIALOG, data_of)
 
     def _keep_in_flight(self, paper_id: int, field: str, text: str, started_from: str = "", **more) -> str:
         """Text on its way to the library (a note edit, a highlight's note): kept until its save answers (the
@@ -683,26 +671,13 @@ class DetailPane(QWidget):
 
     def _ask_in_box(self, ask, start: str, title: str, what: str, *, restored: bool = False, paper_id: int,
                     field: str, started_from: str, **more) -> Optional[tuple[str, bool]]:
-        """The edit box ``ask(text)`` (a QInputDialog opening with ``text``), what is typed in it kept (DIALOG).
-        Cancelled (Cancel, Escape) with a text typed or restored, it asks before that text goes
-        (confirm.cancelled_edit): back to the box, or for a ``restored`` one, kept for later; a box ended by
-        the window closing under it (quit, SIGTERM) is no Cancel: its text stays for the next window.
-        Returns ``(text, ok)``, or None when the text was kept (its file no longer followed: offered again)."""
-        in_box = start
-        while True:
-            typed = [in_box]                    # a cancelled box answers "": its text, as typed
-            with self._box_kept(paper_id, field, started_from, typed=typed, **more):
-                text, ok = ask(in_box)
-            in_box = typed[-1]
-            if ok or in_box.strip() == started_from.strip() or (in_box == start and not restored):
-                return text, ok
-            closed_under = not self.window().isVisible()
-            answer = "keep" if closed_under else cancelled_edit(self, title, restored=restored, what=what)
-            if answer == "keep":
-                self.kept.release(DIALOG)
-                return None
-            if answer == "discard":
-                return text, ok
+        """The edit box ``ask(text)`` (an Edit note / Edit title / note box): what is typed into it is kept as a
+        draft (DIALOG) while it is open, and not lost by its Cancel (kept_box.ask_kept)."""
+        paper_title = self._title_of(paper_id)
+        return ask_kept(self, self.kept, DIALOG, ask, start, lambda text: paper_drafts.draft_data(
+            paper_id, field, text, started_from, paper_title=paper_title, **more)
+            if text.strip() and text.strip() != started_from.strip() else None,
+            title=title, what=what, started_from=started_from, restored=restored)
 
     def ask_delete_note(self, note_id: int) -> None:
         note = self._note(note_id)
