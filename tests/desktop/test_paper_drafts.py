@@ -310,9 +310,7 @@ def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_
 
     # what is typed before Cancel is kept with it
     def type_then_cancel(box):
-        edit = box.findChild(QPlainTextEdit)
-        edit.moveCursor(QTextCursor.End)
-        qtbot.keyClicks(edit, ", and more")
+        _type_at_end(qtbot, box, ", and more")
         box.reject()
 
     answer_boxes((QInputDialog, type_then_cancel), (QMessageBox, "Keep for Later"))
@@ -326,7 +324,8 @@ def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_
     assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought"]
 
 
-def test_cancel_after_typing_in_a_note_edit_asks_and_keep_editing_brings_the_text_back(qtbot, lib_path):
+def _showing_a_note(qtbot, lib_path) -> tuple:
+    """A window showing a paper with a note, "first thought": the window, the paper's id and the note's."""
     from gapscope.store import Library
 
     with Library(lib_path) as lib:
@@ -334,14 +333,24 @@ def test_cancel_after_typing_in_a_note_edit_asks_and_keep_editing_brings_the_tex
         note_id = lib.add_note(pid, "first thought")
     w = _open(qtbot, lib_path)
     w.open_paper(pid)
+    return w, pid, note_id
+
+
+def _type_at_end(qtbot, box, words: str) -> None:
+    """Type ``words`` at the end of an Edit note box's text (it opens with its text selected)."""
+    edit = box.findChild(QPlainTextEdit)
+    edit.moveCursor(QTextCursor.End)
+    qtbot.keyClicks(edit, words)
+
+
+def test_cancel_after_typing_in_a_note_edit_asks_and_keep_editing_brings_the_text_back(qtbot, lib_path):
+    w, pid, note_id = _showing_a_note(qtbot, lib_path)
     detail = w.detail
     opened: list[str] = []
 
     def type_then_cancel(box):
         opened.append(box.textValue())
-        edit = box.findChild(QPlainTextEdit)
-        edit.moveCursor(QTextCursor.End)
-        qtbot.keyClicks(edit, ", rethought")
+        _type_at_end(qtbot, box, ", rethought")
         box.reject()                                  # Escape or Cancel
 
     def ok(box):
@@ -638,18 +647,10 @@ def test_escape_after_typing_a_title_asks_and_keep_editing_brings_the_title_back
 
 
 def test_an_edit_box_the_window_closes_under_keeps_its_text_for_the_next_window(qtbot, lib_path):
-    from gapscope.store import Library
-
-    with Library(lib_path) as lib:
-        pid = lib.resolve("4")
-        note_id = lib.add_note(pid, "first thought")
-    w = _open(qtbot, lib_path)
-    w.open_paper(pid)
+    w, pid, note_id = _showing_a_note(qtbot, lib_path)
 
     def type_then_terminate(box):
-        edit = box.findChild(QPlainTextEdit)
-        edit.moveCursor(QTextCursor.End)
-        qtbot.keyClicks(edit, ", typed when SIGTERM came")
+        _type_at_end(qtbot, box, ", typed when SIGTERM came")
         w.close_on_terminate()                        # as SIGTERM does (terminate.py)
         box.reject()                                  # the quitting application ends the box: no Cancel of the user's
 
