@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -51,6 +52,24 @@ app.main(["gapscope-desktop", "--library", sys.argv[1]])
 '''
 
 
+@contextmanager
+def _killed_at_the_end(source: str, lib_path, tmp_path, *args: str):
+    """The app ``source`` started as a child process on the library, with ``args``; SIGKILLed when the block
+    ends (nothing of its own runs at its end)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
+    child = subprocess.Popen([sys.executable, "-c", source, str(lib_path), *args], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield child
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+
+
 def _kept(lib_path) -> list:
     from gapscope_desktop.paper_drafts import list_drafts
 
@@ -73,23 +92,13 @@ def _open(qtbot, lib_path):
 
 
 def test_a_note_typed_when_the_window_is_killed_is_offered_and_restored_into_its_paper(qtbot, lib_path, tmp_path):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
-               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
-    child = subprocess.Popen([sys.executable, "-c", _APP, str(lib_path), "3", NOTE], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with _killed_at_the_end(_APP, lib_path, tmp_path, "3", NOTE) as child:
         line = child.stdout.readline()
         assert line.startswith("typed "), (line, child.poll())
         pid = int(line.split()[1])
         deadline = time.monotonic() + 60              # the draft is written as it is typed
         while not _kept(lib_path) and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.05)
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
     (kept,) = _kept(lib_path)
     data = json.loads(kept.path.read_text(encoding="utf-8"))
     assert (data["paper_id"], data["field"], data["text"], data["started_from"]) == (pid, "note", NOTE, "")
@@ -151,12 +160,8 @@ def test_a_note_typed_without_a_pause_until_the_window_is_killed_is_kept_as_it_i
     """The draft is written while the typing goes on (drafts.KEEP_EVERY_MS), not only once it pauses: what a
     kill in the middle of the typing leaves is what was typed up to a moment before it."""
     stream = " ".join(f"word{i}" for i in range(2000))
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
-               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
-    child = subprocess.Popen([sys.executable, "-c", _TYPING_APP, str(lib_path), "3", stream], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     seen: list[str] = []
-    try:
+    with _killed_at_the_end(_TYPING_APP, lib_path, tmp_path, "3", stream) as child:
         line = child.stdout.readline()
         assert line.startswith("typing "), (line, child.poll())
         pid = int(line.split()[1])
@@ -166,12 +171,6 @@ def test_a_note_typed_without_a_pause_until_the_window_is_killed_is_kept_as_it_i
             if kept and not kept[0].problem and (not seen or kept[0].text != seen[-1]):
                 seen.append(kept[0].text)             # a new write, the typing still going on
             time.sleep(0.02)
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
     assert len(seen) >= 3, seen                       # written three times over while typed without a pause
     (kept,) = _kept(lib_path)
     assert (kept.paper_id, kept.field) == (pid, "note")
@@ -244,14 +243,20 @@ def test_a_draft_whose_note_or_title_changed_since_says_so_and_is_not_put_over_i
     assert bar.lines() == [line for line in lines if line.startswith("Title")]
 
 
-def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(qtbot, lib_path, monkeypatch):
+def _a_kept_note_edit(qtbot, lib_path) -> tuple:
+    """A note, "first thought", whose edit "second thought, kept" a killed window left; the window opened then:
+    the window, the paper's id, the note's and the draft's file."""
     from gapscope.store import Library
 
     with Library(lib_path) as lib:
         pid = lib.resolve("4")
         note_id = lib.add_note(pid, "first thought")
     path = _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
-    w = _open(qtbot, lib_path)
+    return _open(qtbot, lib_path), pid, note_id, path
+
+
+def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(qtbot, lib_path, monkeypatch):
+    w, pid, note_id, path = _a_kept_note_edit(qtbot, lib_path)
     detail = w.detail
     opened: list[str] = []
 
@@ -291,13 +296,7 @@ def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(q
 
 
 def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_it(qtbot, lib_path):
-    from gapscope.store import Library
-
-    with Library(lib_path) as lib:
-        pid = lib.resolve("4")
-        note_id = lib.add_note(pid, "first thought")
-    path = _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
-    w = _open(qtbot, lib_path)
+    w, pid, _note_id, path = _a_kept_note_edit(qtbot, lib_path)
     bar = w.kept_bar
 
     # Cancel at once: the question's default keeps the text in its file, listed again
