@@ -3,8 +3,11 @@
 A window killed (SIGKILL, a crash, power loss) or closed by SIGTERM (which asks nothing) would otherwise lose
 what was typed and not yet written to the library. Each such text is a draft: one JSON file in a folder of
 the library's own (a spec's in ``experiments/unsaved/``: spec_drafts.py; a paper's note, tag, title or
-highlight note in ``unsaved/``: paper_drafts.py), written a second after the last keystroke, whole or not at
-all, and removed at once when the text is saved or discarded. When the library is opened next, the window
+highlight note in ``unsaved/``: paper_drafts.py), written whole or not at all at the first keystroke, then at
+most every KEEP_EVERY_MS while the typing goes on (and once more after its last keystroke), and at once when
+the typing leaves its box or the window (focus moves, the application goes to the background or quits); it
+is removed at once when the text is saved or discarded. A window killed while typing therefore loses at most
+the last KEEP_EVERY_MS of it. When the library is opened next, the window
 offers the drafts it finds there: Restore or Discard.
 
 :class:`DraftKeeper` does the writing for one part of the window: it holds the file of each of its drafts
@@ -24,13 +27,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable, Hashable, Iterator, Optional, Union
 
-from PySide6.QtCore import QObject, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 
 log = logging.getLogger(__name__)
 
 SUFFIX = ".json"
-# a draft is written this long after the last change: typing is not slowed by a write per keystroke
-KEEP_DELAY_MS = 1000
+# a draft is written at the first change, then at most this often while the changes go on: typing is not
+# slowed by a write per keystroke (a write takes well under a millisecond: benchmarks/bench_draft_keeping.py),
+# and a window killed mid-typing loses at most this much of it
+KEEP_EVERY_MS = 250
 _numbers = itertools.count(1)
 
 
@@ -136,8 +141,10 @@ Data = Union[dict, Callable[[], Optional[dict]]]
 
 class DraftKeeper(QObject):
     """Keeps texts typed in one part of the window in draft files of one folder, each under a key of the
-    caller's: :meth:`keep` writes it a second after the last call (the data, or a function giving it then:
-    None drops the draft), :meth:`drop` removes its file at once (saved or discarded). A file that cannot be
+    caller's: :meth:`keep` writes it (the data, or a function giving it then: None drops the draft) at once
+    when nothing was written in the last KEEP_EVERY_MS, else when that time is up; whatever is pending is
+    written at once when the focus moves, the application goes to the background or is about to quit.
+    :meth:`drop` removes its file at once (saved or discarded). A file that cannot be
     written (a read-only library folder) is reported by ``failed``, once until a write succeeds again; the
     text then lives in the window only, as it did before drafts were kept."""
 
@@ -155,10 +162,33 @@ class DraftKeeper(QObject):
         self._written: dict[Hashable, dict] = {}
         self._pending: dict[Hashable, Data] = {}
         self._failing = False
+        self._last_write = float("-inf")   # time.monotonic() of the last flush that had something to write
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
-        self._timer.setInterval(KEEP_DELAY_MS)
         self._timer.timeout.connect(self.flush)
+        self._flush_when_typing_stops()
+
+    def _flush_when_typing_stops(self) -> None:
+        """The moments the typing is over for now, whatever the throttle says: the focus leaves the box
+        (another box, another window), the application goes to the background (hidden, minimised, another
+        application in front) or quits (aboutToQuit; SIGTERM closes the window, which flushes: terminate.py)."""
+        from PySide6.QtCore import QCoreApplication
+
+        app = QCoreApplication.instance()
+        if app is None:
+            return
+        app.aboutToQuit.connect(self.flush)
+        if hasattr(app, "focusChanged"):   # a QGuiApplication
+            app.focusChanged.connect(self._flush_pending)
+            app.applicationStateChanged.connect(self._state_changed)   # a bound slot: let go with this keeper
+
+    def _state_changed(self, state) -> None:
+        if state != Qt.ApplicationActive:
+            self._flush_pending()
+
+    def _flush_pending(self, *_args) -> None:
+        if self._pending:
+            self.flush()
 
     def set_folder(self, folder: Optional[Path]) -> None:
         """Where new drafts go (the library's folder). The files already written stay where they are, for
@@ -182,7 +212,13 @@ class DraftKeeper(QObject):
             self._pending.pop(key, None)   # back to what the file holds
             return
         self._pending[key] = data
-        self._timer.start()
+        if self._timer.isActive():
+            return                         # written when the interval since the last write is up
+        since_ms = (time.monotonic() - self._last_write) * 1000
+        if since_ms >= KEEP_EVERY_MS:
+            self.flush()                   # the first change after a pause: on disk at once
+        else:
+            self._timer.start(max(1, int(KEEP_EVERY_MS - since_ms)))
 
     def drop(self, key: Hashable) -> None:
         self._pending.pop(key, None)
@@ -200,6 +236,14 @@ class DraftKeeper(QObject):
         self._pending.pop(key, None)
         self._written.pop(key, None)
         self._paths[key] = path
+
+    def release(self, key: Hashable) -> Optional[Path]:
+        """The text of ``key`` stays a kept draft without this keeper: written now, its file no longer followed
+        (offered again, as a draft left over from an earlier window is). Returns the file."""
+        self.flush()
+        self._pending.pop(key, None)
+        self._written.pop(key, None)
+        return self._paths.pop(key, None)
 
     def take_over(self, key: Hashable, path: Path, data: dict) -> None:
         """A draft restored from ``path`` is (part of) this key's text, ``data`` now: written at once, to
@@ -255,6 +299,8 @@ class DraftKeeper(QObject):
         """Write the drafts changed since the last write, now."""
         self._timer.stop()
         pending, self._pending = self._pending, {}
+        if pending:
+            self._last_write = time.monotonic()
         for key, data in pending.items():
             if callable(data):
                 data = data()

@@ -409,6 +409,8 @@ class MainWindow(QMainWindow):
         if d.field == "note_edit" and check.status == "restore":
             self.kept_bar.take_current()          # its file follows the box from here on
             self.detail.ask_edit_note(d.note_id, text=d.text, kept_path=d.path)
+            if d.path.exists() and d.path not in self.detail.kept.paths():
+                self.offer_kept_drafts()          # cancelled and kept for later: listed again
             return True
         if d.field == "comment" and not d.quote and self.reader.show_paper(pid):
             if self.reader.restore_comment(pid, d.text, d.path):
@@ -1179,6 +1181,8 @@ class MainWindow(QMainWindow):
         if self._closed:
             return
         self._terminating = True
+        for keeper in (self.detail.kept, self.reader.kept, self.experiments_view.kept):
+            keeper.flush()                      # on disk before anything else: the close may wait for work
         self.close()
 
     def _keep_open(self) -> None:

@@ -176,3 +176,29 @@ def message_boxes(monkeypatch):
     for kind in ("critical", "information", "warning"):
         monkeypatch.setattr(QMessageBox, kind, lambda parent, title, text, *a, _k=kind: shown.append((_k, title, text)))
     return shown
+
+
+def answer_boxes(*steps) -> None:
+    """Answer the modal boxes shown next, in turn: each step ``(kind, how)``, ``kind`` a QMessageBox or a
+    QInputDialog, ``how`` the text of the button to click or a function given the box."""
+    from PySide6.QtCore import QTimer
+    from PySide6.QtWidgets import QApplication
+
+    steps, handled = list(steps), []
+
+    def answer():
+        box = QApplication.activeModalWidget()
+        kind, how = steps[0]
+        if not isinstance(box, kind) or not box.isVisible() or box in handled:
+            QTimer.singleShot(20, answer)
+            return
+        handled.append(box)
+        steps.pop(0)
+        if callable(how):
+            how(box)
+        else:
+            next(b for b in box.buttons() if b.text().replace("&", "") == how).click()
+        if steps:
+            QTimer.singleShot(0, answer)
+
+    QTimer.singleShot(0, answer)

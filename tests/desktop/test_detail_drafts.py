@@ -292,6 +292,29 @@ def test_a_note_changed_elsewhere_while_it_is_edited_is_not_written_over_and_the
     assert detail.unsaved_drafts() == [(pid, "note", "my careful rewrite")]
 
 
+def test_a_failed_note_edit_goes_to_the_paper_it_was_typed_for_when_another_is_shown_meanwhile(
+        window, qtbot, lib_path, monkeypatch):
+    """The list read again behind the modal Edit note box may show another paper by the time it is
+    answered: the text of an edit that fails still goes to its own paper's note box."""
+    from PySide6.QtCore import QUrl
+    from PySide6.QtWidgets import QInputDialog
+
+    detail = window.detail
+    pid = _select(window, 2)
+    note = _note_on(window, qtbot, pid, "first thought")
+
+    def edit_dialog(*_a, **_k):
+        _elsewhere(lib_path, "UPDATE notes SET body = 'the co-author''s addition' WHERE id = ?", note["id"])
+        other[0] = _select(window, 3)                 # the pane moved on behind the box
+        return "my careful rewrite", True
+
+    other = [None]
+    monkeypatch.setattr(QInputDialog, "getMultiLineText", edit_dialog)
+    detail.notes_view.anchorClicked.emit(QUrl(f"note:edit/{note['id']}"))
+    qtbot.waitUntil(lambda: detail.unsaved_drafts() != [], timeout=10000)
+    assert other[0] != pid and detail.unsaved_drafts() == [(pid, "note", "my careful rewrite")]
+
+
 def test_a_note_edit_that_fails_keeps_the_text_beside_a_draft_being_typed(window, qtbot, monkeypatch):
     from PySide6.QtCore import QUrl
     from PySide6.QtWidgets import QInputDialog

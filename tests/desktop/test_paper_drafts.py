@@ -12,12 +12,15 @@ import signal
 import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QTextCursor
-from PySide6.QtWidgets import QApplication, QInputDialog, QPlainTextEdit
+from PySide6.QtWidgets import QApplication, QInputDialog, QLineEdit, QMessageBox, QPlainTextEdit
+
+from .conftest import answer_boxes
 
 ROOT = Path(__file__).resolve().parents[2]
 NOTE = "A thought typed just before the power went"
@@ -49,6 +52,24 @@ app.main(["gapscope-desktop", "--library", sys.argv[1]])
 '''
 
 
+@contextmanager
+def _killed_at_the_end(source: str, lib_path, tmp_path, *args: str):
+    """The app ``source`` started as a child process on the library, with ``args``; SIGKILLed when the block
+    ends (nothing of its own runs at its end)."""
+    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
+               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
+    child = subprocess.Popen([sys.executable, "-c", source, str(lib_path), *args], env=env,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        yield child
+    finally:
+        child.send_signal(signal.SIGKILL)
+        child.wait()
+        child.stdout.close()
+        child.stderr.close()
+    assert child.returncode == -signal.SIGKILL
+
+
 def _kept(lib_path) -> list:
     from gapscope_desktop.paper_drafts import list_drafts
 
@@ -71,23 +92,13 @@ def _open(qtbot, lib_path):
 
 
 def test_a_note_typed_when_the_window_is_killed_is_offered_and_restored_into_its_paper(qtbot, lib_path, tmp_path):
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join([str(ROOT / "core"), str(ROOT / "desktop")]),
-               QT_QPA_PLATFORM="offscreen", XDG_CONFIG_HOME=str(tmp_path / "child-config"))
-    child = subprocess.Popen([sys.executable, "-c", _APP, str(lib_path), "3", NOTE], env=env,
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
+    with _killed_at_the_end(_APP, lib_path, tmp_path, "3", NOTE) as child:
         line = child.stdout.readline()
         assert line.startswith("typed "), (line, child.poll())
         pid = int(line.split()[1])
-        deadline = time.monotonic() + 60              # the draft is written a second after the last keystroke
+        deadline = time.monotonic() + 60              # the draft is written as it is typed
         while not _kept(lib_path) and time.monotonic() < deadline and child.poll() is None:
             time.sleep(0.05)
-    finally:
-        child.send_signal(signal.SIGKILL)
-        child.wait()
-        child.stdout.close()
-        child.stderr.close()
-    assert child.returncode == -signal.SIGKILL
     (kept,) = _kept(lib_path)
     data = json.loads(kept.path.read_text(encoding="utf-8"))
     assert (data["paper_id"], data["field"], data["text"], data["started_from"]) == (pid, "note", NOTE, "")
@@ -111,6 +122,60 @@ def test_a_note_typed_when_the_window_is_killed_is_offered_and_restored_into_its
         qtbot.mouseClick(w.detail.save_note, Qt.LeftButton)
     assert [n["body"] for n in w.lib.notes_of(pid)] == [NOTE]
     assert _kept(lib_path) == []                      # saved: its draft is gone
+
+
+# the app again, typing into the note box of the paper of the row given without a pause (a character every 10
+# ms, well under any pause a trailing write would wait for) until it is killed
+_TYPING_APP = r'''
+import sys
+from PySide6.QtCore import QTimer
+from gapscope_desktop import app
+from gapscope_desktop.main_window import MainWindow
+
+shown = MainWindow.show
+
+def show(self):
+    shown(self)
+    stream = sys.argv[3]
+
+    def ready():
+        if not self.library_view.model.rowCount():
+            QTimer.singleShot(50, ready)
+            return
+        self.library_view.table.selectRow(int(sys.argv[2]))
+        print("typing", self.detail.paper.id, flush=True)
+        self._typing = QTimer(self)
+        self._typing.setInterval(10)
+        box = self.detail.note_edit
+        self._typing.timeout.connect(lambda: box.insertPlainText(stream[len(box.toPlainText()) % len(stream)]))
+        self._typing.start()
+    QTimer.singleShot(0, ready)
+
+MainWindow.show = show
+app.main(["gapscope-desktop", "--library", sys.argv[1]])
+'''
+
+
+def test_a_note_typed_without_a_pause_until_the_window_is_killed_is_kept_as_it_is_typed(lib_path, tmp_path):
+    """The draft is written while the typing goes on (drafts.KEEP_EVERY_MS), not only once it pauses: what a
+    kill in the middle of the typing leaves is what was typed up to a moment before it."""
+    stream = " ".join(f"word{i}" for i in range(2000))
+    seen: list[str] = []
+    with _killed_at_the_end(_TYPING_APP, lib_path, tmp_path, "3", stream) as child:
+        line = child.stdout.readline()
+        assert line.startswith("typing "), (line, child.poll())
+        pid = int(line.split()[1])
+        deadline = time.monotonic() + 60              # a guard against a hang, not a measure
+        while len(seen) < 3 and time.monotonic() < deadline and child.poll() is None:
+            kept = _kept(lib_path)
+            if kept and not kept[0].problem and (not seen or kept[0].text != seen[-1]):
+                seen.append(kept[0].text)             # a new write, the typing still going on
+            time.sleep(0.02)
+    assert len(seen) >= 3, seen                       # written three times over while typed without a pause
+    (kept,) = _kept(lib_path)
+    assert (kept.paper_id, kept.field) == (pid, "note")
+    # what was typed up to a moment before the kill, from its first word: nothing it had written is lost
+    assert stream.startswith(kept.text) and len(kept.text) >= len(seen[-1]) > len(seen[0])
 
 
 def test_discard_removes_a_kept_draft(qtbot, lib_path):
@@ -178,14 +243,20 @@ def test_a_draft_whose_note_or_title_changed_since_says_so_and_is_not_put_over_i
     assert bar.lines() == [line for line in lines if line.startswith("Title")]
 
 
-def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(qtbot, lib_path, monkeypatch):
+def _a_kept_note_edit(qtbot, lib_path) -> tuple:
+    """A note, "first thought", whose edit "second thought, kept" a killed window left; the window opened then:
+    the window, the paper's id, the note's and the draft's file."""
     from gapscope.store import Library
 
     with Library(lib_path) as lib:
         pid = lib.resolve("4")
         note_id = lib.add_note(pid, "first thought")
     path = _keep(lib_path, pid, "note_edit", "second thought, kept", "first thought", note_id=note_id)
-    w = _open(qtbot, lib_path)
+    return _open(qtbot, lib_path), pid, note_id, path
+
+
+def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(qtbot, lib_path, monkeypatch):
+    w, pid, note_id, path = _a_kept_note_edit(qtbot, lib_path)
     detail = w.detail
     opened: list[str] = []
 
@@ -218,9 +289,79 @@ def test_a_kept_note_edit_reopens_its_box_and_the_box_is_kept_while_it_is_open(q
             box.reject()
 
     QTimer.singleShot(0, type_then_cancel)
+    answer_boxes((QMessageBox, "Discard"))                     # the changes typed are asked about first
     detail.ask_edit_note(note_id)
     assert seen == ["note_edit"] and _kept(lib_path) == []
     assert [n["body"] for n in w.lib.notes_of(pid)] == ["second thought, kept"]
+
+
+def test_cancel_in_a_restored_note_edit_asks_and_keeps_it_for_later_or_discards_it(qtbot, lib_path):
+    w, pid, _note_id, path = _a_kept_note_edit(qtbot, lib_path)
+    bar = w.kept_bar
+
+    # Cancel at once: the question's default keeps the text in its file, listed again
+    answer_boxes((QInputDialog, lambda box: box.reject()), (QMessageBox, "Keep for Later"))
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    assert [d.text for d in _kept(lib_path)] == ["second thought, kept"] and path.exists()
+    assert bar.isVisible() and len(bar.lines()) == 1 and "second thought, kept" in bar.lines()[0]
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought"]
+    assert path not in w.detail.kept.paths()             # not this window's: a later restore adopts it again
+
+    # what is typed before Cancel is kept with it
+    def type_then_cancel(box):
+        _type_at_end(qtbot, box, ", and more")
+        box.reject()
+
+    answer_boxes((QInputDialog, type_then_cancel), (QMessageBox, "Keep for Later"))
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    assert [d.text for d in _kept(lib_path)] == ["second thought, kept, and more"]
+
+    # Discard is the one way it goes
+    answer_boxes((QInputDialog, lambda box: box.reject()), (QMessageBox, "Discard"))
+    qtbot.mouseClick(bar.restore_button, Qt.LeftButton)
+    assert _kept(lib_path) == [] and not bar.isVisible()
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought"]
+
+
+def _showing_a_note(qtbot, lib_path) -> tuple:
+    """A window showing a paper with a note, "first thought": the window, the paper's id and the note's."""
+    from gapscope.store import Library
+
+    with Library(lib_path) as lib:
+        pid = lib.resolve("4")
+        note_id = lib.add_note(pid, "first thought")
+    w = _open(qtbot, lib_path)
+    w.open_paper(pid)
+    return w, pid, note_id
+
+
+def _type_at_end(qtbot, box, words: str) -> None:
+    """Type ``words`` at the end of an Edit note box's text (it opens with its text selected)."""
+    edit = box.findChild(QPlainTextEdit)
+    edit.moveCursor(QTextCursor.End)
+    qtbot.keyClicks(edit, words)
+
+
+def test_cancel_after_typing_in_a_note_edit_asks_and_keep_editing_brings_the_text_back(qtbot, lib_path):
+    w, pid, note_id = _showing_a_note(qtbot, lib_path)
+    detail = w.detail
+    opened: list[str] = []
+
+    def type_then_cancel(box):
+        opened.append(box.textValue())
+        _type_at_end(qtbot, box, ", rethought")
+        box.reject()                                  # Escape or Cancel
+
+    def ok(box):
+        opened.append(box.textValue())
+        box.accept()
+
+    answer_boxes((QInputDialog, type_then_cancel), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+    with qtbot.waitSignal(detail.notesChanged, timeout=10000):
+        detail.ask_edit_note(note_id)
+    assert opened[0] == "first thought" and opened[1] == "first thought, rethought"
+    assert [n["body"] for n in w.lib.notes_of(pid)] == ["first thought, rethought"]
+    assert _kept(lib_path) == []
 
 
 def test_a_title_whose_save_fails_is_kept_as_a_draft_until_saved(window, qtbot, lib_path, monkeypatch):
@@ -472,3 +613,48 @@ def test_a_paper_deleted_after_the_list_was_made_gets_no_draft_from_restore(qtbo
     assert w.detail.unsaved_drafts() == [] and path.exists()
     (line,) = w.kept_bar.lines()
     assert "deleted since" in line
+
+
+def test_escape_after_typing_a_title_asks_and_keep_editing_brings_the_title_back(qtbot, lib_path):
+    w = _open(qtbot, lib_path)
+    w.library_view.table.selectRow(2)
+    detail = w.detail
+    pid, before = detail.paper.id, detail.paper.title
+    opened: list[str] = []
+
+    def type_then_escape(box):
+        edit = box.findChild(QLineEdit)
+        edit.selectAll()
+        qtbot.keyClicks(edit, "A better title")
+        qtbot.keyClick(edit, Qt.Key_Escape)
+
+    def ok(box):
+        opened.append(box.textValue())
+        box.accept()
+
+    answer_boxes((QInputDialog, type_then_escape), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.ask_edit_title()
+    assert opened == ["A better title"] and w.lib.get_paper(pid).title == "A better title" != before
+    qtbot.waitUntil(lambda: _kept(lib_path) == [], timeout=10000)
+
+    # Discard: the title stays as it was, nothing kept
+    answer_boxes((QInputDialog, type_then_escape), (QMessageBox, "Discard"))
+    detail.ask_edit_title()
+    assert w.lib.get_paper(pid).title == "A better title" and _kept(lib_path) == []
+    assert detail.unsaved_drafts() == []
+
+
+def test_an_edit_box_the_window_closes_under_keeps_its_text_for_the_next_window(qtbot, lib_path):
+    w, pid, note_id = _showing_a_note(qtbot, lib_path)
+
+    def type_then_terminate(box):
+        _type_at_end(qtbot, box, ", typed when SIGTERM came")
+        w.close_on_terminate()                        # as SIGTERM does (terminate.py)
+        box.reject()                                  # the quitting application ends the box: no Cancel of the user's
+
+    answer_boxes((QInputDialog, type_then_terminate))
+    w.detail.ask_edit_note(note_id)
+    assert QApplication.activeModalWidget() is None  # nothing was asked
+    (kept,) = _kept(lib_path)
+    assert (kept.field, kept.text, kept.note_id) == ("note_edit", "first thought, typed when SIGTERM came", note_id)

@@ -305,6 +305,35 @@ def test_the_page_context_menu_highlights_the_selection_with_a_note(qtbot, lib_p
         w.close()
 
 
+def test_escape_after_typing_a_highlights_note_asks_and_keep_editing_brings_the_note_back(
+        qtbot, lib_path, shared_data):
+    from PySide6.QtWidgets import QInputDialog, QLineEdit, QMessageBox
+
+    from .conftest import answer_boxes
+
+    pid, w, reader = _eacl_at_limitations(qtbot, lib_path, shared_data)
+    try:
+        first, last = reader.text.find(SENTENCE)
+        _drag_over(qtbot, reader, first, last)
+        opened: list[str] = []
+
+        def type_then_escape(box):
+            qtbot.keyClicks(box.findChild(QLineEdit), "noisy, but needed")
+            qtbot.keyClick(box.findChild(QLineEdit), Qt.Key_Escape)
+
+        def ok(box):
+            opened.append(box.textValue())
+            box.accept()
+
+        answer_boxes((QInputDialog, type_then_escape), (QMessageBox, "Keep Editing"), (QInputDialog, ok))
+        with qtbot.waitSignal(reader.highlightSaved, timeout=20000):
+            reader.page_menu().actions()[1].trigger()
+        assert opened == ["noisy, but needed"]
+        assert [(h["text"], h["comment"]) for h in reader.highlights] == [(SENTENCE, "noisy, but needed")]
+    finally:
+        w.close()
+
+
 def test_the_context_menu_over_a_highlight_removes_it_from_the_page_the_list_and_the_library(
         qtbot, lib_path, shared_data):
     """A highlight made by mistake can be taken back: right-click on it, Remove highlight."""

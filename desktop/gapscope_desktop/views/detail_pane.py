@@ -30,6 +30,7 @@ from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..library_paths import same_library
 from ..widgets.confirm import highlight_may_go
+from ..widgets.kept_box import ask_kept
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
@@ -226,7 +227,7 @@ class DetailPane(QWidget):
             self.drafts.pop((self.paper.id, kind), None)
         self._keep((self.paper.id, kind))
 
-    # --- drafts kept on disk (paper_drafts.py): written a second after the last change, gone once saved ----
+    # --- drafts kept on disk (paper_drafts.py): written as typed (drafts.KEEP_EVERY_MS), gone once saved ----
     def _title_of(self, paper_id: int) -> str:
         if self.paper is not None and self.paper.id == paper_id:
             return self.paper.title
@@ -254,13 +255,6 @@ class DetailPane(QWidget):
                 self._keep(key)
         for key in list(self.drafts):
             self._keep(key)
-
-    def _box_kept(self, paper_id: int, field: str, started_from: str, **more):
-        """While an edit box (QInputDialog) is open: what is typed into it is kept as a draft (DIALOG)."""
-        title = self._title_of(paper_id)
-        return self.kept.following_box(DIALOG, lambda text: paper_drafts.draft_data(
-            paper_id, field, text, started_from, paper_title=title, **more)
-            if text.strip() and text.strip() != started_from.strip() else None)
 
     def _keep_in_flight(self, paper_id: int, field: str, text: str, started_from: str = "", **more) -> str:
         """Text on its way to the library (a note edit, a highlight's note): kept until its save answers (the
@@ -470,8 +464,13 @@ class DetailPane(QWidget):
         if span is None or self.paper is None:
             return
         words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
-        with self._box_kept(self.paper.id, "comment", "", quote=words):
-            note, ok = QInputDialog.getText(self, "Highlight with a note", "Note:")
+        answered = self._ask_in_box(lambda start: QInputDialog.getText(self, "Highlight with a note", "Note:",
+                                                                       QLineEdit.Normal, start),
+                                    "", "Highlight with a note", "highlight's note",
+                                    paper_id=self.paper.id, field="comment", started_from="", quote=words)
+        if answered is None:
+            return                             # kept for the next window, the box closed under it
+        note, ok = answered
         if ok:
             self.highlight_selection(comment=note.strip())
         self.kept.drop(DIALOG)
@@ -540,9 +539,13 @@ class DetailPane(QWidget):
         # read again behind the modal box selects the paper it was asked to)
         pid, current = self.paper.id, self.paper.title
         draft = self.drafts.get((pid, "title"), "")
-        with self._box_kept(pid, "title", current):
-            text, ok = QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal,
-                                            draft or ("" if is_untitled(current) else current))
+        answered = self._ask_in_box(
+            lambda start: QInputDialog.getText(self, "Edit title", "Title:", QLineEdit.Normal, start),
+            draft or ("" if is_untitled(current) else current), "Edit title", "title",
+            paper_id=pid, field="title", started_from=current)
+        if answered is None:
+            return                             # kept for the next window, the box closed under it
+        text, ok = answered
         if not ok:
             self.kept.drop(DIALOG)             # a title draft from before stays as it was
             return
@@ -641,24 +644,40 @@ class DetailPane(QWidget):
 
     def ask_edit_note(self, note_id: int, text: Optional[str] = None, kept_path=None) -> None:
         """The Edit note box, starting from the note (or from ``text``: an edit kept by an earlier window,
-        its file at ``kept_path``, which follows the box from here on)."""
+        its file at ``kept_path``, which follows the box from here on; cancelled, it may stay kept)."""
         note = self._note(note_id)
         if note is None:
             return
+        pid = self.paper.id
         # an edit still waiting for the library's lock is where the next one begins (and what it expects)
         now = self.note_edits.get(note_id, note["body"])
         if kept_path is not None:
             self.kept.adopt(DIALOG, kept_path)
-        with self._box_kept(self.paper.id, "note_edit", now, note_id=note_id):
-            body, ok = QInputDialog.getMultiLineText(self, "Edit note", "Note:", now if text is None else text)
+        answered = self._ask_in_box(
+            lambda start: QInputDialog.getMultiLineText(self, "Edit note", "Note:", start),
+            now if text is None else text, "Edit note", "note", restored=kept_path is not None,
+            paper_id=pid, field="note_edit", started_from=now, note_id=note_id)
+        if answered is None:
+            return                              # kept for later
+        body, ok = answered
         if not ok or body.strip() == now.strip():
             self.kept.drop(DIALOG)
             return
         if body.strip():
-            self.edit_note(note_id, body.strip(), expected=now)
+            self.edit_note(note_id, body.strip(), expected=now, paper_id=pid)
         else:                                   # emptied: that is a delete, asked as one
             self.kept.drop(DIALOG)
             self.ask_delete_note(note_id)
+
+    def _ask_in_box(self, ask, start: str, title: str, what: str, *, restored: bool = False, paper_id: int,
+                    field: str, started_from: str, **more) -> Optional[tuple[str, bool]]:
+        """The edit box ``ask(text)`` (an Edit note / Edit title / note box): what is typed into it is kept as a
+        draft (DIALOG) while it is open, and not lost by its Cancel (kept_box.ask_kept)."""
+        paper_title = self._title_of(paper_id)
+        return ask_kept(self, self.kept, DIALOG, ask, start, lambda text: paper_drafts.draft_data(
+            paper_id, field, text, started_from, paper_title=paper_title, **more)
+            if text.strip() and text.strip() != started_from.strip() else None,
+            title=title, what=what, started_from=started_from, restored=restored)
 
     def ask_delete_note(self, note_id: int) -> None:
         note = self._note(note_id)
@@ -671,14 +690,16 @@ class DetailPane(QWidget):
         if answer == QMessageBox.Yes:
             self.delete_note(note_id, expected=now)
 
-    def edit_note(self, note_id: int, body: str, expected: Optional[str] = None):
+    def edit_note(self, note_id: int, body: str, expected: Optional[str] = None, paper_id: Optional[int] = None):
         """Replace the note's text; ``expected``, the text the edit began from: a note changed or deleted
-        elsewhere meanwhile is not written over. A failed edit's text goes to the paper's note box."""
+        elsewhere meanwhile is not written over. A failed edit's text goes to the note box of its paper
+        (``paper_id``, the paper the edit box was opened on: by default the one shown)."""
         if self.paper is None or not self._writable():
             return None
-        flying = self._keep_in_flight(self.paper.id, "note_edit", body, expected or "", note_id=note_id)
+        pid = paper_id if paper_id is not None else self.paper.id
+        flying = self._keep_in_flight(pid, "note_edit", body, expected or "", note_id=note_id)
         task = self._note_change("Edit note", _update_note, note_id, body, expected, what="note change", typed=body,
-                                 flying=flying)
+                                 flying=flying, paper_id=pid)
         if task is not None:
             self.note_edits[note_id] = body
         return task
@@ -686,10 +707,11 @@ class DetailPane(QWidget):
     def delete_note(self, note_id: int, expected: Optional[str] = None):
         return self._note_change("Delete note", _delete_note, note_id, expected, what="note deletion")
 
-    def _note_change(self, name: str, fn, *args, what: str, typed: str = "", flying: Optional[str] = None):
+    def _note_change(self, name: str, fn, *args, what: str, typed: str = "", flying: Optional[str] = None,
+                     paper_id: Optional[int] = None):
         if self.paper is None or not self._writable():
             return None
-        pid, note_id = self.paper.id, args[0]
+        pid, note_id = paper_id if paper_id is not None else self.paper.id, args[0]
 
         def ended() -> None:
             if typed and self.note_edits.get(note_id) == typed:

@@ -33,6 +33,7 @@ from gapscope.vocabulary import SHORTCOMING_NAMES
 from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..widgets.confirm import highlight_may_go
+from ..widgets.kept_box import ask_kept
 from ..write_guard import hold_menu_writers, set_enabled
 
 log = logging.getLogger(__name__)
@@ -580,8 +581,14 @@ class PdfReader(QWidget):
 
     def _highlight_with_note(self) -> None:
         pid, words = self.paper_id, " ".join(self.selected_text().split())
-        with self.kept.following_box(DIALOG, lambda t: self._comment_data(t, pid, words)):
-            text, ok = QInputDialog.getText(self, "Highlight", "Note (optional):")
+        answered = ask_kept(self, self.kept, DIALOG,
+                            lambda start: QInputDialog.getText(self, "Highlight", "Note (optional):",
+                                                               QLineEdit.Normal, start),
+                            "", lambda t: self._comment_data(t, pid, words), title="Highlight",
+                            what="highlight's note")
+        if answered is None:
+            return                              # kept for the next window, the box closed under it
+        text, ok = answered
         if ok:
             self.highlight_selection(text)
         self.kept.drop(DIALOG)
