@@ -24,7 +24,7 @@ def test_cli_sample_builds_the_library(tmp_path):
     path = tmp_path / "try.gapscope"
     result = CliRunner().invoke(main, ["--library", str(path), "sample", "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "added 300 sample papers" in result.output
+    assert f"added {SAMPLE_SIZE} sample papers" in result.output
     lib = Library(path)
     try:
         assert lib.count_papers() == SAMPLE_SIZE
