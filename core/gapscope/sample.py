@@ -6,9 +6,10 @@ shared arXiv data: ``SAMPLE_SIZE`` cs.CL papers of ``arxiv-cs-2025-2026.jsonl.gz
 its 20,671 (every 34th or 35th, 2025-03-18 .. 2026-07-01). One field, so that its maps and gaps have
 something to say, and 15 months of it, so that every gap kind can be measured: the learnt ranker and
 the unaddressed shortcomings need 60 days, thin and growing regions 90 (gaps/span.py); the first 300
-papers spanned 9 days and found one gap. 600 rather than 400: at 400 too few concept pairs meet in the
-ranker's training slice and it falls back to a fixed blend. ``gapscope sample`` and the window's "Try
-the sample library" both call :func:`build_sample_library`.
+papers spanned 9 days and found one gap. 600 rather than 400: the 400-paper slice read the same way
+listed one method x problem gap and no thin and growing region; this one lists all three kinds (its
+ranker still falls back to a fixed blend: too few concept pairs meet in its training slice). ``gapscope
+sample`` and the window's "Try the sample library" both call :func:`build_sample_library`.
 """
 
 from __future__ import annotations
