@@ -57,7 +57,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(concept_gaps(concepts, dates, shortcomings=shortcomings, topic_of=topic_of, notices=notices,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
                                    reference=reference, progress=progress, cancel=cancel, closest=closest,
-                                   acronyms=acronyms, world=world, titles=titles, named=named, held=held, fields=fields,
+                                   acronyms=acronyms, world=world, titles=titles, named=named, held=held,
+                                   fields=fields,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
