@@ -7,6 +7,8 @@ Every `gapscope ...` command quoted in the desktop's texts must exist in the CLI
 
 from __future__ import annotations
 
+from gapscope.sample import SAMPLE_SIZE
+
 EMPTY_LIBRARY = (
     "<h3>This library has no papers yet</h3>"
     "<p>Bring some in:</p><ul>"
@@ -14,7 +16,7 @@ EMPTY_LIBRARY = (
     "(<code>gapscope collect arxiv QUERY</code>)</li>"
     "<li><b>File &gt; Import File…</b> reads BibTeX, RIS, CSV or an arXiv snapshot "
     "(<code>gapscope import FILE</code>)</li>"
-    "<li>or fill it with 300 sample papers to try things on (<code>gapscope sample</code>)</li></ul>"
+    f"<li>or fill it with {SAMPLE_SIZE} sample papers to try things on (<code>gapscope sample</code>)</li></ul>"
     "<p>Then <b>Maps &gt; Build maps</b> (<code>gapscope analyze</code>) classifies, embeds and maps "
     "them, and <b>Gaps &gt; Find gaps</b> lists what is missing.</p>")
 

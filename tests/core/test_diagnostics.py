@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 def test_cli_diagnostics_file(tmp_path, monkeypatch):
     from gapscope.cli import main
+    from gapscope.sample import SAMPLE_SIZE
     from gapscope.store import Library
 
     path = tmp_path / "lib.gapscope"
@@ -29,7 +30,7 @@ def test_cli_diagnostics_file(tmp_path, monkeypatch):
     text = out.read_text(encoding="utf-8")
     info = json.loads(text)
     assert info["gapscope"] and info["python"] and info["platform"] and "torch" in info["packages"]
-    assert info["library"]["counts"]["papers"] == 300
+    assert info["library"]["counts"]["papers"] == SAMPLE_SIZE
     assert "collect.proxy" in info["library"]["setting_keys"]
     assert len(info["last_errors"]) == 2 and "Traceback" in info["last_errors"][0]
     assert "abc123" not in text and "pa55word" not in text and "[redacted]" in info["last_errors"][0]

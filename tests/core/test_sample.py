@@ -17,6 +17,20 @@ def test_shipped_sample_is_the_documented_slice(shared_data, tmp_path):
         assert a.read() == b.read()
 
 
+def test_sample_spans_the_time_every_gap_kind_needs(library):
+    """The dates the gap finder reads span enough days for the learnt ranker (60 before a date, 30 after),
+    the unaddressed shortcomings (60) and thin and growing regions (90): the first 300 papers spanned 9 days
+    and each of them was refused."""
+    from gapscope.gaps.span import (MIN_BACKTEST_AFTER_DAYS, MIN_BACKTEST_BEFORE_DAYS, MIN_GROWTH_SPAN_DAYS,
+                                    MIN_SHORTCOMING_SPAN_DAYS, corpus_span)
+    from gapscope.maps.build import paper_dates
+    from gapscope.sample import build_sample_library
+
+    build_sample_library(library)
+    _first, _last, days = corpus_span(paper_dates(library).values())
+    assert days >= max(MIN_GROWTH_SPAN_DAYS, MIN_SHORTCOMING_SPAN_DAYS, MIN_BACKTEST_BEFORE_DAYS + MIN_BACKTEST_AFTER_DAYS)
+
+
 def test_cli_sample_builds_the_library(tmp_path):
     from gapscope.cli import main
     from gapscope.store import Library
@@ -24,7 +38,7 @@ def test_cli_sample_builds_the_library(tmp_path):
     path = tmp_path / "try.gapscope"
     result = CliRunner().invoke(main, ["--library", str(path), "sample", "--quiet"])
     assert result.exit_code == 0, result.output
-    assert "added 300 sample papers" in result.output
+    assert f"added {SAMPLE_SIZE} sample papers" in result.output
     lib = Library(path)
     try:
         assert lib.count_papers() == SAMPLE_SIZE

@@ -414,8 +414,8 @@ def stats(ref, as_json) -> None:
               help="Add the sample papers to a library that already holds papers of its own.")
 @pass_library
 def sample(ref, quiet, as_json, force) -> None:
-    """Fill --library with the sample papers that ship with GapScope (300 cs.CL arXiv papers, offline),
-    in the collection "sample": a library to try every step on. Running it again adds nothing. A library
+    """Fill --library with the sample papers that ship with GapScope (600 cs.CL arXiv papers over 15
+    months, offline), in the collection "sample": a library to try every step on. Running it again adds nothing. A library
     with papers of its own is refused (the sample would mix unrelated papers into it) unless --force."""
     from ..sample import SAMPLE_COLLECTION, SAMPLE_SIZE, build_sample_library
 

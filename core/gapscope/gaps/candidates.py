@@ -179,7 +179,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                  acronyms: Optional[Mapping[int, "AcronymReading"]] = None, world=None,
                  titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
                  named: Optional[Callable[[Sequence[Concept]], Mapping[int, frozenset]]] = None,
-                 held: Optional[Callable[[Sequence[str]], Mapping[str, int]]] = None) -> list[Gap]:
+                 held: Optional[Callable[[Sequence[str]], Mapping[str, int]]] = None,
+                 fields: Sequence[str] = ()) -> list[Gap]:
     """``mentions`` ({concept id: papers whose text mentions it}, concepts/pair_rules.concept_mentions) or
     ``texts`` (paper id -> title and abstract, matched by quality.text_mentions): a pair that more than
     ``TEXT_BOTH_MAX`` abstracts mention together is no gap, even when the extractor named them together in
@@ -199,7 +200,9 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     when the closest-work check named none (combined_by). ``named`` (concepts -> {id: the papers whose
     title or abstract names it}, concepts/members.named_in_text): what a gap counts for each end, with the
     papers the extractor named it in (without it: ``mentions``). ``held`` (arXiv ids -> {arXiv id: the
-    library's paper id}): a reference paper the library holds is counted and listed as the library's."""
+    library's paper id}): a reference paper the library holds is counted and listed as the library's.
+    ``fields`` (arXiv categories, concepts/fields.library_fields): a concept naming one is the library's own
+    field ("NLP" in a library of cs.CL papers) and ends no gap."""
     if not cs.concepts:
         return []
     acronyms, mentions = _readings(cs, texts, acronyms, mentions)
@@ -219,9 +222,10 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         return []
     check(cancel)
     things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions)
+    field = own_field_ids(cs, fields)
     refused: set[int] = set()
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
-                            refused, non_problems, cancel=cancel)
+                            refused, non_problems, cancel=cancel, field=(field, fields))
     check(cancel)
     same_as = _same_concepts(cs, blk, score, acronyms, rare_max, cancel=cancel)
     check(cancel)
@@ -231,7 +235,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     # neighbour, whether or not it had a candidate pair: data, a space or an output ("CXR"), a sensor
     # ("LiDAR"), a model part ("attention heads"), a modifier ("LLM-driven"), a vague phrase ("knowledge
     # database", "gaussian parameters")
-    unnamed = unnamed_concepts(cs, blk, mentions, paper_vecs, things | non_problems | refused, max_share)
+    unnamed = unnamed_concepts(cs, blk, mentions, paper_vecs, things | non_problems | field | refused, max_share)
     check(cancel)
     gather = EvidenceGatherer(cs.concepts, evidence_n, paper_vecs, same_as, unnamed=unnamed)
     pool, pairs = [], {}
@@ -295,10 +299,12 @@ def _ranker_for(cs: ConceptSet, dates, before: str, span: tuple, *, rare_max: in
 
 def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_share: float, mentions, paper_vecs,
                     acronyms, notices: Optional[list], things: frozenset = frozenset(),
-                    refused: Optional[set] = None, non_problems: frozenset = frozenset(), cancel=None) -> np.ndarray:
+                    refused: Optional[set] = None, non_problems: frozenset = frozenset(), cancel=None,
+                    field: tuple[frozenset, Sequence[str]] = (frozenset(), ())) -> np.ndarray:
     """The ranker's score of each candidate pair, -inf for the pairs a gap may not name: an end that is no
     listable or concrete concept, a method end that is no method (``things``, not_method_ids), a problem end
-    that is no problem (``non_problems``, not_problem_ids), or an ambiguous acronym (each with its notice).
+    that is no problem (``non_problems``, not_problem_ids), an end that names the library's own field
+    (``field``: own_field_ids and the categories), or an ambiguous acronym (each with its notice).
     ``refused`` gets the ids of the concepts refused for what they are (not for being common): no statement
     names them as a related concept."""
     n_library = len({p for c in cs.concepts for p in c.papers})
@@ -307,6 +313,7 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
     ok_p &= ~_refused_ends(cs, blk.p_idx, cand.any(axis=0), ok_p, non_problems, notices, _NOT_PROBLEM_SAYS)
+    ok_m, ok_p = _own_field_ends(cs, blk, cand, ok_m, ok_p, field, notices)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices, cancel=cancel)
     if refused is not None:
         refused |= vague | {cs.concepts[k].id for k, ok in [*zip(blk.m_idx, ok_m), *zip(blk.p_idx, ok_p)]
@@ -517,6 +524,34 @@ def _refused_ends(cs: ConceptSet, idx, has_pair: np.ndarray, ok: np.ndarray, ref
                                    are="are" if n != 1 else "is")
                        + ", ".join(_q(c.phrase) for c in hit[:8]))
     return out
+
+
+def own_field_ids(cs: ConceptSet, fields: Sequence[str]) -> frozenset:
+    """Ids of the concepts that name one of the library's fields (concepts/fields.py: "NLP" in a library of
+    cs.CL papers)."""
+    from ..concepts.fields import field_names, names_field
+
+    names = field_names(fields)
+    return frozenset(c.id for c in cs.concepts if names and names_field([c.phrase, *c.synonyms], names))
+
+
+def _own_field_ends(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_p: np.ndarray,
+                    field: tuple[frozenset, Sequence[str]], notices: Optional[list]) -> tuple[np.ndarray, np.ndarray]:
+    """ok_m and ok_p without the ends that name the library's own field; one notice names those that had a
+    candidate pair, on either side."""
+    ids, fields = field
+    if not ids:
+        return ok_m, ok_p
+    m = np.array([cs.concepts[i].id in ids for i in blk.m_idx], dtype=bool)
+    p = np.array([cs.concepts[j].id in ids for j in blk.p_idx], dtype=bool)
+    hit = {cs.concepts[k].id: cs.concepts[k] for k in [*blk.m_idx[m & ok_m & cand.any(axis=1)],
+                                                       *blk.p_idx[p & ok_p & cand.any(axis=0)]]}
+    if hit and notices is not None:
+        n = len(hit)
+        notices.append(f"{n} concept{'s' if n != 1 else ''} naming the library's own field ({', '.join(fields)}: "
+                       f"the whole library, not a problem to apply a method to nor a method to apply) ended no gap: "
+                       + ", ".join(_q(c.phrase) for c in sorted(hit.values(), key=lambda c: -c.n_papers)[:8]))
+    return ok_m & ~m, ok_p & ~p
 
 
 _NOT_PROBLEM_SAYS = ("{n} problem concept{s} that {their} abstracts write as a technique or a model part "

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Mapping, Optional
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -15,6 +15,7 @@ from ..maps.store import latest_map
 from ..store.errors import MissingStep
 from ..store.library import LibraryError
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
+from ..concepts.fields import library_fields
 from ..concepts.members import named_in_text
 from .candidates import concept_gaps
 from .concept_backtest import abstract_vectors
@@ -33,7 +34,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                paper_vecs: Optional[tuple] = None, texts: Optional[Mapping[int, str]] = None,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None,
-               titles=None, own_only: Optional[set] = None, named=None, held=None) -> list[Gap]:
+               titles=None, own_only: Optional[set] = None, named=None, held=None,
+               fields: Sequence[str] = ()) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
@@ -43,7 +45,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     ``titles`` (paper ids -> titles) names a paper that combines a concept pair already; ``own_only``: the
     papers whose shortcoming sentences are all their own limitations (detect.unaddressed_shortcoming).
     ``named`` (concepts -> {id: papers naming it in their title or abstract}) and ``held`` (arXiv ids -> the
-    library's ids of those it holds): see candidates.concept_gaps."""
+    library's ids of those it holds) and ``fields`` (the library's arXiv categories, concepts/fields.py): see
+    candidates.concept_gaps."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -55,6 +58,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                                    seed=seed, paper_vecs=paper_vecs, texts=texts, mentions=mentions,
                                    reference=reference, progress=progress, cancel=cancel, closest=closest,
                                    acronyms=acronyms, world=world, titles=titles, named=named, held=held,
+                                   fields=fields,
                                    **({} if plausible_min is None else {"plausible_min": plausible_min})))
     elif "method" in maps and problem_facet in maps:
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
@@ -183,7 +187,8 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
                           own_only=own_only, named=lambda cs_: named_in_text(lib, cs_, cancel=cancel),
-                          held=lambda ids: library_copies(lib, ids))
+                          held=lambda ids: library_copies(lib, ids),
+                          fields=library_fields(lib.primary_category_counts(), lib.count_papers()))
     finally:
         if opened:
             ref.close()

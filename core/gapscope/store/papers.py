@@ -313,6 +313,12 @@ class PapersMixin:
                 out[pid] = (title, abstract)
         return out
 
+    def primary_category_counts(self) -> dict[str, int]:
+        """{arXiv primary category: papers}, over the papers that have one."""
+        return {c: n for c, n in self._conn.execute(
+            "SELECT primary_category, count(*) FROM papers WHERE primary_category IS NOT NULL"
+            " GROUP BY primary_category")}
+
     def stats(self) -> dict[str, Any]:
         q = lambda sql: self._conn.execute(sql).fetchone()[0]  # noqa: E731
         return {

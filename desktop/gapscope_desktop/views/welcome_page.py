@@ -10,6 +10,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
+from gapscope.sample import SAMPLE_CATEGORY, SAMPLE_SIZE
+
 from .. import theme
 
 # (object name, button text, what it does): the signals below are emitted in this order of buttons
@@ -18,7 +20,8 @@ ACTIONS = [
     ("openLibrary", "Open library…", "A library folder made earlier, here or with the gapscope command."),
     ("importFile", "Import a file…", "BibTeX, RIS, CSV or an arXiv snapshot, into your default library."),
     ("collectArxiv", "Collect from arXiv…", "Search arXiv and bring the papers into your default library."),
-    ("trySample", "Try the sample library", "300 real arXiv papers (cs.CL), built offline, to try every step on."),
+    ("trySample", "Try the sample library",
+     f"{SAMPLE_SIZE} real arXiv papers ({SAMPLE_CATEGORY}, over 15 months), built offline, to try every step on."),
 ]
 
 
