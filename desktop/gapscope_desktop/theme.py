@@ -31,10 +31,10 @@ TEXT = {
     "fair": "#b7791f",           # between good and error (map stability)
     "quiet_link": "#667788",     # a link that should not draw the eye ("Edit title")
     "tag_text": "#223344",
-    "facet_background": "#7a7a7a",
+    "facet_background": "#666666",   # was #7a7a7a: 3.8:1 on its tint
     "facet_objective": "#7b3fa0",
     "facet_method": "#1f5fbf",
-    "facet_result": "#1d7a3a",
+    "facet_result": "#1a6f36",       # was #1d7a3a: 4.3:1 under a search word's mark
     "facet_other": "#333333",
     "shortcoming": "#c0392b",
 }
@@ -56,6 +56,11 @@ FILL = {
     "tag": "#e8eef7",
     "banner": "#fff4d6",          # "this map / draft ..." banners
     "invalid_input": "#fde8e8",   # a search box with a query that cannot run
+    # the Reader's shortcoming tags, under chip_text: the hues of their marks on the page, dark enough
+    # for white text (the page's orange, #c87800, gave "prior work" 3.4:1)
+    "chip_own": "#c82828",
+    "chip_prior": "#9c5c00",
+    "chip_open": "#286ec8",
 }
 
 # The application style sheet's colours (style.py) and the plots' (light-theme values).
@@ -80,6 +85,7 @@ CHROME = {
     "accent": "#3a7bd5",          # the palette's Highlight
     "alternate_base": "#f7f9fc",
     "link": "#1f5fbf",
+    "chip_text": "#ffffff",       # on the chip_ fills; the palette's text under a dark palette
 }
 
 
@@ -194,6 +200,7 @@ def _dark(name: str, roles: tuple[str, ...]) -> str:
         "accent": QColor(CHROME["accent"]),
         "alternate_base": QColor(alternate),
         "link": readable(CHROME["link"], grounds),
+        "chip_text": QColor(text),
     }
     return derived[name].name()
 

@@ -48,7 +48,8 @@ PAGE_MIN_WIDTH = 320                 # below this a page is unreadable at any zo
 SIDE_MAX_WIDTH = 480                 # the sentence list's widest default; the user may drag it wider
 DEFAULT_PAGE_SHARE = 0.7
 SPLIT_KEY = "reader/pageShare"       # the page's share of the width, as the user last left it
-# A shortcoming sentence's tag in the list and its mark on the page, by type (distinct from highlights).
+# A shortcoming sentence's mark on the page, by type (distinct from highlights); on paper, so the same under
+# any palette. Its tag in the list takes the theme's chip_ colours, of the same hues.
 SHORTCOMING_COLOURS = {"own": QColor(200, 40, 40), "prior": QColor(200, 120, 0), "open": QColor(40, 110, 200)}
 SENTENCE_FILTERS = (("All sentences", None), ("Shortcomings", ("own", "prior", "open")), ("Own limitations", ("own",)))
 LABELS_ROLE = Qt.UserRole + 1        # a list item's (role, shortcoming)
@@ -60,8 +61,8 @@ def sentence_html(section: str, role: str, shortcoming: str, text: str, marked: 
     shortcoming type ("own limitation", "prior work", "open problem"), then the sentence."""
     tag = ""
     if shortcoming in SHORTCOMING_COLOURS:
-        c = SHORTCOMING_COLOURS[shortcoming].name()
-        tag = (f'<span style="color:white; background-color:{c}; font-size:small;">&nbsp;'
+        tag = (f'<span style="color:{theme.colour("chip_text")}; background-color:{theme.colour("chip_" + shortcoming)};'
+               ' font-size:small;">&nbsp;'
                f'{html.escape(SHORTCOMING_NAMES[shortcoming])}&nbsp;</span> ')
     grey = " · ".join(x for x in (section, role) if x)
     return (("★ " if marked else "") + tag
