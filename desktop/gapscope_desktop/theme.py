@@ -5,6 +5,7 @@ system theme hands Qt a dark palette) each is derived from it: a text colour kee
 and is made bright enough for a WCAG contrast of at least 4.5 against every surface it is drawn on (the
 window, the text fields, alternate rows, tooltips; a facet colour also every tinted background below); a
 tinted background keeps its hue over the palette's own base colour, dark, under the palette's light text.
+No two text names share a colour under a dark palette (theme_live maps drawn colours back by value).
 """
 
 from __future__ import annotations
@@ -145,6 +146,9 @@ def facet_tint(role: Optional[str], palette: Optional[QPalette] = None) -> str:
     return colour(f"tint_{role}" if f"tint_{role}" in FILL else "tint_other", palette)
 
 
+CUSTOM_FILLS: set[str] = set()    # highlight colours outside FILL met so far (theme_live maps them on a change)
+
+
 def highlight_fill(name: Optional[str], palette: Optional[QPalette] = None) -> str:
     """A highlight's background by its colour name (yellow, green ...); any other colour Qt knows (the
     CLI takes one) as given, darkened under a dark palette; none or an unknown one: yellow."""
@@ -153,6 +157,7 @@ def highlight_fill(name: Optional[str], palette: Optional[QPalette] = None) -> s
     c = QColor(str(name or ""))
     if not c.isValid():
         return colour("highlight_yellow", palette)
+    CUSTOM_FILLS.add(c.name())
     p = palette or current_palette()
     if not is_dark(p):
         return c.name()
@@ -176,9 +181,7 @@ def _dark(name: str, roles: tuple[str, ...]) -> str:
     if name in FILL:
         return _dark_fill(FILL[name], base, text).name()
     if name in TEXT:
-        if name in ON_FILLS:
-            grounds += [_dark_fill(f, base, text).name() for f in FILL.values()]
-        return readable(TEXT[name], grounds).name()
+        return _dark_texts(roles)[name]
     derived = {
         "line": mix(window, window_text, 0.22),
         "line_soft": mix(window, window_text, 0.12),
@@ -203,6 +206,27 @@ def _dark(name: str, roles: tuple[str, ...]) -> str:
         "chip_text": QColor(text),
     }
     return derived[name].name()
+
+
+@lru_cache(maxsize=64)
+def _dark_texts(roles: tuple[str, ...]) -> dict[str, str]:
+    """Every text colour for a dark palette, each its own: two light colours that reach the contrast
+    floor at the same shade (a dim grey and a dimmer one) get one a step brighter, so that a colour
+    already drawn still tells which name it was when the palette changes back (theme_live)."""
+    window, _wt, base, alternate, text, tooltip, button, _hl = roles
+    plain = [window, base, alternate, tooltip, button]
+    fills = plain + [_dark_fill(f, base, text).name() for f in FILL.values()]
+    out: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for name in sorted(TEXT, key=lambda n: (1.0 - QColor(TEXT[n]).lightnessF(), n)):
+        c = readable(TEXT[name], fills if name in ON_FILLS else plain)
+        h, sat, light = max(c.hslHueF(), 0.0), c.hslSaturationF(), c.lightnessF()
+        while c.name() in used and used[c.name()] != TEXT[name].lower() and light < 1.0:
+            light = min(light + 0.01, 1.0)
+            c = QColor.fromHslF(h, sat, light)
+        used.setdefault(c.name(), TEXT[name].lower())
+        out[name] = c.name()
+    return out
 
 
 def readable(light: str, grounds: Iterable[str], target: float = MIN_CONTRAST) -> QColor:
