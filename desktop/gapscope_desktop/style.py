@@ -53,7 +53,7 @@ def apply_style(app) -> None:
         pal.setResolveMask(pal.resolveMask() & ~_role_bits(stale))
         app.setPalette(pal)             # resolved against the system's palette for those roles
         pal = QPalette(app.palette())
-    pal.setColor(QPalette.Highlight, QColor(theme.colour("accent", pal)))
+    pal.setColor(QPalette.Highlight, QColor(theme.accent(pal)))
     pal.setColor(QPalette.AlternateBase, QColor(theme.colour("alternate_base", pal)))
     pal.setColor(QPalette.Link, QColor(theme.colour("link", pal)))
     app._gapscope_roles = (_other_roles(pal), {role: pal.color(role).name() for role in _OWN_ROLES})

@@ -83,7 +83,7 @@ CHROME = {
     "plot_foreground": "#444444",
     "plot_label": "#1d232b",      # map cluster labels, on plot_background
     "plot_ring": "#222222",       # the selected node of the citation graph
-    "accent": "#3a7bd5",          # the palette's Highlight
+    "accent": "#3a7bd5",          # the palette's Highlight, darkened to fit its selected text (accent())
     "alternate_base": "#f7f9fc",
     "link": "#1f5fbf",
     "chip_text": "#ffffff",       # on the chip_ fills; the palette's text under a dark palette
@@ -126,6 +126,8 @@ def mix(a, b, t: float) -> QColor:
 def colour(name: str, palette: Optional[QPalette] = None) -> str:
     """The named colour as ``#rrggbb`` for ``palette`` (default: the application's)."""
     p = palette or current_palette()
+    if name == "accent":
+        return accent(p)
     if not is_dark(p):
         return (TEXT.get(name) or FILL.get(name) or CHROME[name]).lower()
     roles = (QPalette.Window, QPalette.WindowText, QPalette.Base, QPalette.AlternateBase, QPalette.Text,
@@ -164,6 +166,18 @@ def highlight_fill(name: Optional[str], palette: Optional[QPalette] = None) -> s
     return _dark_fill(c.name(), p.color(QPalette.Base).name(), p.color(QPalette.Text).name()).name()
 
 
+def accent(palette: Optional[QPalette] = None) -> str:
+    """The selection's background: GapScope's blue, darkened until the palette's selected text reads on
+    it (white on #3a7bd5 was 4.2:1, the light grey of a dark palette 3.7:1)."""
+    p = palette or current_palette()
+    c, on = QColor(CHROME["accent"]), p.color(QPalette.HighlightedText)
+    h, s, light = c.hslHueF(), c.hslSaturationF(), c.lightnessF()
+    while contrast(c, on) < MIN_CONTRAST and light > 0.0:
+        light = max(light - 0.01, 0.0)
+        c = QColor.fromHslF(h, s, light)
+    return c.name()
+
+
 def set_text_colour(widget, name: str, more_css: str = "") -> None:
     """Colour a label's (or button's) text by name, through its style sheet."""
     widget.setStyleSheet(f"color: {colour(name)};" + (f" {more_css}" if more_css else ""))
@@ -200,7 +214,6 @@ def _dark(name: str, roles: tuple[str, ...]) -> str:
         "plot_foreground": mix(text, base, 0.25),
         "plot_label": QColor(text),
         "plot_ring": QColor(text),
-        "accent": QColor(CHROME["accent"]),
         "alternate_base": QColor(alternate),
         "link": readable(CHROME["link"], grounds),
         "chip_text": QColor(text),

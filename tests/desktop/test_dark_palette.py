@@ -182,3 +182,21 @@ def _tinted_abstract(abstract_html, roles) -> str:
     marks = [{"id": i, "start": sentences[i]["start"], "end": sentences[i]["start"] + 4, "color": c, "comment": ""}
              for i, c in enumerate(("yellow", "green", "blue", "red", "purple"))]
     return abstract_html(text, sentences, ["sentence"], marks)
+
+
+def test_a_selected_row_reads_under_both_palettes(qapp):
+    """The selection's blue under the palette's selected text: 4.2:1 under the light palette (white),
+    3.7:1 under a dark one, before the blue was darkened to fit."""
+    from gapscope_desktop.style import apply_style, style_sheet
+    from gapscope_desktop.theme import contrast
+
+    before = QPalette(qapp.palette())
+    try:
+        for pal in (QPalette(before), dark_palette()):
+            qapp.setPalette(pal)
+            apply_style(qapp)
+            now = qapp.palette()
+            assert contrast(now.color(QPalette.Highlight), now.color(QPalette.HighlightedText)) >= 4.5
+    finally:
+        qapp.setPalette(before)
+        qapp.setStyleSheet(style_sheet(before))
