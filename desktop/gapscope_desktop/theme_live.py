@@ -242,7 +242,7 @@ def _theme_key(p: QPalette) -> tuple:
 
 
 def watch(app=None) -> ThemeWatcher:
-    """The application's watcher, made on the first call (create_app and the main window both ask)."""
+    """The application's watcher, made on the first call (create_app; a view connecting to it may come first)."""
     app = app or QApplication.instance()
     found = app.findChild(ThemeWatcher)
     return found if found is not None else ThemeWatcher(app)

@@ -61,8 +61,8 @@ def sentence_html(section: str, role: str, shortcoming: str, text: str, marked: 
     shortcoming type ("own limitation", "prior work", "open problem"), then the sentence."""
     tag = ""
     if shortcoming in SHORTCOMING_COLOURS:
-        tag = (f'<span style="color:{theme.colour("chip_text")}; background-color:{theme.colour("chip_" + shortcoming)};'
-               ' font-size:small;">&nbsp;'
+        chip, on_chip = theme.colour("chip_" + shortcoming), theme.colour("chip_text")
+        tag = (f'<span style="color:{on_chip}; background-color:{chip}; font-size:small;">&nbsp;'
                f'{html.escape(SHORTCOMING_NAMES[shortcoming])}&nbsp;</span> ')
     grey = " · ".join(x for x in (section, role) if x)
     return (("★ " if marked else "") + tag
