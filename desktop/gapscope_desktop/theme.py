@@ -30,7 +30,8 @@ TEXT = {
     "error": "#b03a2e",
     "good": "#1d7a3a",
     "fair": "#b7791f",           # between good and error (map stability)
-    "quiet_link": "#667788",     # a link that should not draw the eye ("Edit title")
+    "quiet_link": "#5a6a7a",     # a link that should not draw the eye ("Edit title", a tag chip's ×; was
+                                 # #667788: 3.9:1 on the chip)
     "tag_text": "#223344",
     "facet_background": "#666666",   # was #7a7a7a: 3.8:1 on its tint
     "facet_objective": "#7b3fa0",
@@ -39,7 +40,7 @@ TEXT = {
     "facet_other": "#333333",
     "shortcoming": "#c0392b",
 }
-ON_FILLS = {"tag_text", "shortcoming"} | {k for k in TEXT if k.startswith("facet_")}
+ON_FILLS = {"tag_text", "quiet_link", "shortcoming"} | {k for k in TEXT if k.startswith("facet_")}
 
 # Backgrounds under the palette's text colour (light-theme values).
 FILL = {

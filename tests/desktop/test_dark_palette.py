@@ -138,11 +138,11 @@ def test_the_light_palette_keeps_the_usual_colours(qapp):
 
 def test_every_tag_and_chip_of_the_reader_and_details_reads_in_both_palettes(qapp):
     """The Reader's shortcoming tags ("prior work" was white on orange, 3.4:1) and the details pane's
-    facet and shortcoming chips, tinted sentences and tag chips, each at 4.5:1 under the light palette
+    facet and shortcoming chips, tinted sentences and tag chips with their × (3.9:1), each at 4.5:1 under the light palette
     and a dark one. The dark-palette test missed the Reader's tags: it drew a sentence with no
     shortcoming, and their colours were the page marks' own, not the theme's."""
     from gapscope_desktop import theme
-    from gapscope_desktop.views.paper_html import abstract_html, legend_html
+    from gapscope_desktop.views.paper_html import abstract_html, legend_html, tag_chip_html
     from gapscope_desktop.views.pdf_reader import SHORTCOMING_COLOURS, sentence_html
 
     roles = ("background", "objective", "method", "result", "other")
@@ -154,8 +154,7 @@ def test_every_tag_and_chip_of_the_reader_and_details_reads_in_both_palettes(qap
             base, text = pal.color(QPalette.Base), pal.color(QPalette.Text)
             docs = [sentence_html("Results", "result", kind, "We extend it.", True) for kind in SHORTCOMING_COLOURS]
             docs.append(legend_html(sentences))
-            docs.append(f'<span style="background-color:{theme.colour("tag")}; color:{theme.colour("tag_text")};">'
-                        '&nbsp;to-read</span>')
+            docs.append(tag_chip_html("to-read", True))
             docs.append(_tinted_abstract(abstract_html, roles))
             runs = []
             for source in docs:
