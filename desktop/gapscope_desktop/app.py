@@ -67,6 +67,9 @@ def create_app(argv: Sequence[str]):
     from .style import apply_style
 
     apply_style(app)
+    from .theme_live import watch
+
+    watch(app)          # a palette that changes while GapScope runs restyles what is shown
     settings.apply_environment()
     from .tasks import guard_gui_thread
 

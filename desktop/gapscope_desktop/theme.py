@@ -5,6 +5,7 @@ system theme hands Qt a dark palette) each is derived from it: a text colour kee
 and is made bright enough for a WCAG contrast of at least 4.5 against every surface it is drawn on (the
 window, the text fields, alternate rows, tooltips; a facet colour also every tinted background below); a
 tinted background keeps its hue over the palette's own base colour, dark, under the palette's light text.
+No two text names share a colour under a dark palette (theme_live maps drawn colours back by value).
 """
 
 from __future__ import annotations
@@ -29,16 +30,17 @@ TEXT = {
     "error": "#b03a2e",
     "good": "#1d7a3a",
     "fair": "#b7791f",           # between good and error (map stability)
-    "quiet_link": "#667788",     # a link that should not draw the eye ("Edit title")
+    "quiet_link": "#5a6a7a",     # a link that should not draw the eye ("Edit title", a tag chip's ×; was
+                                 # #667788: 3.9:1 on the chip)
     "tag_text": "#223344",
-    "facet_background": "#7a7a7a",
+    "facet_background": "#666666",   # was #7a7a7a: 3.8:1 on its tint
     "facet_objective": "#7b3fa0",
     "facet_method": "#1f5fbf",
-    "facet_result": "#1d7a3a",
+    "facet_result": "#1a6f36",       # was #1d7a3a: 4.3:1 under a search word's mark
     "facet_other": "#333333",
     "shortcoming": "#c0392b",
 }
-ON_FILLS = {"tag_text", "shortcoming"} | {k for k in TEXT if k.startswith("facet_")}
+ON_FILLS = {"tag_text", "quiet_link", "shortcoming"} | {k for k in TEXT if k.startswith("facet_")}
 
 # Backgrounds under the palette's text colour (light-theme values).
 FILL = {
@@ -56,6 +58,11 @@ FILL = {
     "tag": "#e8eef7",
     "banner": "#fff4d6",          # "this map / draft ..." banners
     "invalid_input": "#fde8e8",   # a search box with a query that cannot run
+    # the Reader's shortcoming tags, under chip_text: the hues of their marks on the page, dark enough
+    # for white text (the page's orange, #c87800, gave "prior work" 3.4:1)
+    "chip_own": "#c82828",
+    "chip_prior": "#9c5c00",
+    "chip_open": "#286ec8",
 }
 
 # The application style sheet's colours (style.py) and the plots' (light-theme values).
@@ -77,9 +84,10 @@ CHROME = {
     "plot_foreground": "#444444",
     "plot_label": "#1d232b",      # map cluster labels, on plot_background
     "plot_ring": "#222222",       # the selected node of the citation graph
-    "accent": "#3a7bd5",          # the palette's Highlight
+    "accent": "#3a7bd5",          # the palette's Highlight, darkened to fit its selected text (accent())
     "alternate_base": "#f7f9fc",
     "link": "#1f5fbf",
+    "chip_text": "#ffffff",       # on the chip_ fills; the palette's text under a dark palette
 }
 
 
@@ -119,6 +127,8 @@ def mix(a, b, t: float) -> QColor:
 def colour(name: str, palette: Optional[QPalette] = None) -> str:
     """The named colour as ``#rrggbb`` for ``palette`` (default: the application's)."""
     p = palette or current_palette()
+    if name == "accent":
+        return accent(p)
     if not is_dark(p):
         return (TEXT.get(name) or FILL.get(name) or CHROME[name]).lower()
     roles = (QPalette.Window, QPalette.WindowText, QPalette.Base, QPalette.AlternateBase, QPalette.Text,
@@ -139,6 +149,9 @@ def facet_tint(role: Optional[str], palette: Optional[QPalette] = None) -> str:
     return colour(f"tint_{role}" if f"tint_{role}" in FILL else "tint_other", palette)
 
 
+CUSTOM_FILLS: set[str] = set()    # highlight colours outside FILL met so far (theme_live maps them on a change)
+
+
 def highlight_fill(name: Optional[str], palette: Optional[QPalette] = None) -> str:
     """A highlight's background by its colour name (yellow, green ...); any other colour Qt knows (the
     CLI takes one) as given, darkened under a dark palette; none or an unknown one: yellow."""
@@ -147,10 +160,23 @@ def highlight_fill(name: Optional[str], palette: Optional[QPalette] = None) -> s
     c = QColor(str(name or ""))
     if not c.isValid():
         return colour("highlight_yellow", palette)
+    CUSTOM_FILLS.add(c.name())
     p = palette or current_palette()
     if not is_dark(p):
         return c.name()
     return _dark_fill(c.name(), p.color(QPalette.Base).name(), p.color(QPalette.Text).name()).name()
+
+
+def accent(palette: Optional[QPalette] = None) -> str:
+    """The selection's background: GapScope's blue, darkened until the palette's selected text reads on
+    it (white on #3a7bd5 was 4.2:1, the light grey of a dark palette 3.7:1)."""
+    p = palette or current_palette()
+    c, on = QColor(CHROME["accent"]), p.color(QPalette.HighlightedText)
+    h, s, light = c.hslHueF(), c.hslSaturationF(), c.lightnessF()
+    while contrast(c, on) < MIN_CONTRAST and light > 0.0:
+        light = max(light - 0.01, 0.0)
+        c = QColor.fromHslF(h, s, light)
+    return c.name()
 
 
 def set_text_colour(widget, name: str, more_css: str = "") -> None:
@@ -170,9 +196,7 @@ def _dark(name: str, roles: tuple[str, ...]) -> str:
     if name in FILL:
         return _dark_fill(FILL[name], base, text).name()
     if name in TEXT:
-        if name in ON_FILLS:
-            grounds += [_dark_fill(f, base, text).name() for f in FILL.values()]
-        return readable(TEXT[name], grounds).name()
+        return _dark_texts(roles)[name]
     derived = {
         "line": mix(window, window_text, 0.22),
         "line_soft": mix(window, window_text, 0.12),
@@ -191,11 +215,32 @@ def _dark(name: str, roles: tuple[str, ...]) -> str:
         "plot_foreground": mix(text, base, 0.25),
         "plot_label": QColor(text),
         "plot_ring": QColor(text),
-        "accent": QColor(CHROME["accent"]),
         "alternate_base": QColor(alternate),
         "link": readable(CHROME["link"], grounds),
+        "chip_text": QColor(text),
     }
     return derived[name].name()
+
+
+@lru_cache(maxsize=64)
+def _dark_texts(roles: tuple[str, ...]) -> dict[str, str]:
+    """Every text colour for a dark palette, each its own: two light colours that reach the contrast
+    floor at the same shade (a dim grey and a dimmer one) get one a step brighter, so that a colour
+    already drawn still tells which name it was when the palette changes back (theme_live)."""
+    window, _wt, base, alternate, text, tooltip, button, _hl = roles
+    plain = [window, base, alternate, tooltip, button]
+    fills = plain + [_dark_fill(f, base, text).name() for f in FILL.values()]
+    out: dict[str, str] = {}
+    used: dict[str, str] = {}
+    for name in sorted(TEXT, key=lambda n: (1.0 - QColor(TEXT[n]).lightnessF(), n)):
+        c = readable(TEXT[name], fills if name in ON_FILLS else plain)
+        h, sat, light = max(c.hslHueF(), 0.0), c.hslSaturationF(), c.lightnessF()
+        while c.name() in used and used[c.name()] != TEXT[name].lower() and light < 1.0:
+            light = min(light + 0.01, 1.0)
+            c = QColor.fromHslF(h, sat, light)
+        used.setdefault(c.name(), TEXT[name].lower())
+        out[name] = c.name()
+    return out
 
 
 def readable(light: str, grounds: Iterable[str], target: float = MIN_CONTRAST) -> QColor:

@@ -1,6 +1,7 @@
 """A dark system theme: every text the views colour themselves (grey notes, warnings, facet colours on
 their tints, highlights, links, map labels) keeps a WCAG contrast of at least 4.5 with what it is drawn
-on, measured on the colours the widgets use; under the usual light palette the colours stay as they were."""
+on, measured on the colours the widgets use; under the usual light palette the colours stay as they were,
+and every tag and chip reads under both."""
 
 from __future__ import annotations
 
@@ -46,16 +47,14 @@ def _widget_runs(root) -> list:
     return runs
 
 
-def test_every_coloured_text_reads_on_a_dark_palette(dark, analysed_window, qtbot):
+def open_everything(w, qtbot) -> list:
+    """Every view with coloured text in it: a classified paper with tags, a note and highlights opened,
+    a search that cannot run, each tab, the welcome page with a message, the Check Facet Labels and
+    Collect dialogs (left open: the caller closes them). Returns the dialogs."""
     from gapscope.facets import paper_sentences
-    from gapscope_desktop import theme
 
     from .library_data import write_aside
 
-    w = analysed_window
-    assert theme.is_dark()
-    runs = []
-    # Library: a classified paper with tags, a note and highlights; a search that cannot run
     pid = next(i for i in w.lib.list_paper_ids()[:50] if paper_sentences(w.lib, i))
     write_aside(w.lib.path, lambda lib: _annotate(lib, pid))
     w.library_view.search.setText(w.lib.get_paper(pid).title.split()[0])
@@ -64,61 +63,61 @@ def test_every_coloured_text_reads_on_a_dark_palette(dark, analysed_window, qtbo
     w.open_paper(pid)
     qtbot.waitUntil(lambda: w.detail.paper is not None and w.detail.paper.id == pid and "to-read" in
                     w.detail.tags_label.text() and "ablation" in w.detail.notes_view.toPlainText(), timeout=10000)
-    runs += _widget_runs(w.sidebar) + _widget_runs(w.lib_split)
-    abstract = [r for r in text_runs(w.detail.browser) if r[2] != w.detail.browser.viewport().palette().base().color()]
-    assert len({bg.name() for _t, _f, bg in abstract}) >= 3, "facet tints and highlights are there to measure"
     w.library_view.search.setText('title:"unbalanced')
     w.library_view._apply_search()
     qtbot.waitUntil(lambda: w.library_view.search.styleSheet() != "", timeout=10000)
-    runs += text_runs(w.library_view.search)
 
-    # Triage: the card with its facet colours, the Include / Exclude buttons, the estimate
     w.tabs.setCurrentIndex(1)
     tv = w.triage_view
     qtbot.waitUntil(lambda: not tv.loading and not tv.ranking and tv.current is not None, timeout=60000)
-    runs += _widget_runs(tv)
-
-    # Maps: the list's stability colours, the banner, the labels on the plot
     w.tabs.setCurrentIndex(2)
     mv = w.maps_view
     qtbot.waitUntil(lambda: mv.map is not None, timeout=30000)
     mv.stale_label.setText("This map may be out of date.")
-    runs += _widget_runs(mv)
-    plot_bg = mv.plot.backgroundBrush().color()
-    runs += [(t.textItem.toPlainText(), t.textItem.defaultTextColor(), plot_bg) for t in mv.labels]
-    assert mv.labels
-
-    # Gaps and their evidence
     w.tabs.setCurrentIndex(3)
     gv = w.gaps_view
     qtbot.waitUntil(lambda: gv.table.topLevelItemCount() > 0 or "No gaps" in gv.info.text(), timeout=10000)
-    runs += _widget_runs(gv)
-
-    # Experiments, Citations, Reader as they are with nothing run, enriched or attached
-    for index, view in ((4, w.experiments_view), (5, w.graph_view), (6, w.reader)):
+    for index in (4, 5, 6):            # Experiments, Citations, Reader with nothing run, enriched or attached
         w.tabs.setCurrentIndex(index)
         qtbot.wait(200)
-        runs += _widget_runs(view)
-    from gapscope_desktop.views.pdf_reader import sentence_html
-
-    doc = QTextDocument()
-    doc.setHtml(sentence_html("Results", "result", "none", "We find a gap.", False))
-    base = w.reader.sentence_list.palette().color(QPalette.Base)
-    runs += document_runs(doc, w.reader.sentence_list.palette().color(QPalette.Text), base)
-
-    # the welcome page (a message on it), the dialogs
     w.welcome.set_message("The last library could not be opened.")
-    runs += _widget_runs(w.welcome)
     w.act_check_facets.trigger()
     qtbot.waitUntil(lambda: bool(w.facet_review.rows), timeout=20000)
-    runs += _widget_runs(w.facet_review)
-    w.facet_review.close()
     from gapscope_desktop.dialogs.collect_dialog import CollectDialog, describe_report
 
     dlg = CollectDialog(w.tasks, w.lib.path, source="file", parent=w)
     dlg.status.setText(describe_report({"read": 2, "added": 1, "errors": ["line 2: no title"], "bad": 1}))
-    runs += _widget_runs(dlg)
-    dlg.close()
+    return [w.facet_review, dlg]
+
+
+def measure(w, dialogs) -> list:
+    """The coloured text runs of everything open_everything showed."""
+    runs = _widget_runs(w.sidebar) + _widget_runs(w.lib_split)
+    abstract = [r for r in text_runs(w.detail.browser) if r[2] != w.detail.browser.viewport().palette().base().color()]
+    assert len({bg.name() for _t, _f, bg in abstract}) >= 3, "facet tints and highlights are there to measure"
+    mv = w.maps_view
+    plot_bg = mv.plot.backgroundBrush().color()
+    assert mv.labels
+    runs += [(t.textItem.toPlainText(), t.textItem.defaultTextColor(), plot_bg) for t in mv.labels]
+    for view in (w.triage_view, mv, w.gaps_view, w.experiments_view, w.graph_view, w.reader, w.welcome, *dialogs):
+        runs += _widget_runs(view)
+    return runs
+
+
+def test_every_coloured_text_reads_on_a_dark_palette(dark, analysed_window, qtbot):
+    from gapscope_desktop import theme
+    from gapscope_desktop.views.pdf_reader import sentence_html
+
+    w = analysed_window
+    assert theme.is_dark()
+    dialogs = open_everything(w, qtbot)
+    runs = measure(w, dialogs)
+    doc = QTextDocument()
+    doc.setHtml(sentence_html("Results", "result", "none", "We find a gap.", False))
+    base = w.reader.sentence_list.palette().color(QPalette.Base)
+    runs += document_runs(doc, w.reader.sentence_list.palette().color(QPalette.Text), base)
+    for d in dialogs:
+        d.close()
 
     assert len(runs) > 100
     bad = unreadable(runs)
@@ -135,3 +134,68 @@ def test_the_light_palette_keeps_the_usual_colours(qapp):
         ["#555555", "#a04000", "#e7effb", "#fff3a3"]
     assert qapp.palette().color(QPalette.Link).name() == "#1f5fbf"
     assert "background: #f3f4f6" in qapp.styleSheet()
+
+
+def test_every_tag_and_chip_of_the_reader_and_details_reads_in_both_palettes(qapp):
+    """The Reader's shortcoming tags ("prior work" was white on orange, 3.4:1) and the details pane's
+    facet and shortcoming chips, tinted sentences and tag chips with their × (3.9:1), each at 4.5:1 under the light palette
+    and a dark one. The dark-palette test missed the Reader's tags: it drew a sentence with no
+    shortcoming, and their colours were the page marks' own, not the theme's."""
+    from gapscope_desktop import theme
+    from gapscope_desktop.views.paper_html import abstract_html, legend_html, tag_chip_html
+    from gapscope_desktop.views.pdf_reader import SHORTCOMING_COLOURS, sentence_html
+
+    roles = ("background", "objective", "method", "result", "other")
+    sentences = [{"role": r, "shortcoming": s, "start": 0, "end": 0} for r in roles for s in ("none", "own")]
+    light_palette = QPalette(qapp.palette())
+    try:
+        for pal in (light_palette, dark_palette()):
+            qapp.setPalette(pal)
+            base, text = pal.color(QPalette.Base), pal.color(QPalette.Text)
+            docs = [sentence_html("Results", "result", kind, "We extend it.", True) for kind in SHORTCOMING_COLOURS]
+            docs.append(legend_html(sentences))
+            docs.append(tag_chip_html("to-read", True))
+            docs.append(_tinted_abstract(abstract_html, roles))
+            runs = []
+            for source in docs:
+                doc = QTextDocument()
+                doc.setHtml(source)
+                runs += document_runs(doc, text, base)
+            # the grey "[section · role]" beside a tag is plain text, the light theme's old faint grey
+            chips = [r for r in runs if r[1].name() != theme.colour("faint")]
+            assert len({bg.name() for _t, _f, bg in chips}) >= 8, "every tint and chip is measured"
+            bad = unreadable(chips)
+            assert not bad, f"{'dark' if theme.is_dark() else 'light'}:\n" + "\n".join(bad)
+    finally:
+        qapp.setPalette(light_palette)
+
+
+def _tinted_abstract(abstract_html, roles) -> str:
+    """An abstract of one sentence per facet role, each a shortcoming, with a highlight of each colour."""
+    text = " ".join(f"This is the {r} sentence." for r in roles)
+    sentences, pos = [], 0
+    for r in roles:
+        s = f"This is the {r} sentence."
+        sentences.append({"role": r, "shortcoming": "own", "start": pos, "end": pos + len(s)})
+        pos += len(s) + 1
+    marks = [{"id": i, "start": sentences[i]["start"], "end": sentences[i]["start"] + 4, "color": c, "comment": ""}
+             for i, c in enumerate(("yellow", "green", "blue", "red", "purple"))]
+    return abstract_html(text, sentences, ["sentence"], marks)
+
+
+def test_a_selected_row_reads_under_both_palettes(qapp):
+    """The selection's blue under the palette's selected text: 4.2:1 under the light palette (white),
+    3.7:1 under a dark one, before the blue was darkened to fit."""
+    from gapscope_desktop.style import apply_style, style_sheet
+    from gapscope_desktop.theme import contrast
+
+    before = QPalette(qapp.palette())
+    try:
+        for pal in (QPalette(before), dark_palette()):
+            qapp.setPalette(pal)
+            apply_style(qapp)
+            now = qapp.palette()
+            assert contrast(now.color(QPalette.Highlight), now.color(QPalette.HighlightedText)) >= 4.5
+    finally:
+        qapp.setPalette(before)
+        qapp.setStyleSheet(style_sheet(before))

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel,
                                QPushButton, QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
+from .. import theme
 from ..widgets.rows import right_aligned
 
 HISTORY_LIMIT = 500      # runs listed, newest first (the CLI's --limit)
@@ -178,7 +179,7 @@ class ImportHistoryDialog(QDialog):
                 it = _item(v, number)
                 it.setData(Qt.UserRole, e["id"])
                 if c == 9 and e["error_count"]:
-                    it.setForeground(Qt.darkRed)
+                    it.setForeground(theme.qcolor("error"))
                 self.runs.setItem(r, c, it)
         self.runs.setSortingEnabled(True)
         self.runs.resizeColumnsToContents()

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import html
 from typing import Optional
-from urllib.parse import quote, unquote
+from urllib.parse import unquote
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
@@ -35,7 +35,7 @@ from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
                          load_highlights, load_pdf_highlights, load_runs, load_sentences, paper_header_html,
-                         pdf_highlights_html, query_terms, runs_html)
+                         pdf_highlights_html, query_terms, runs_html, tag_chip_html)
 
 DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / Edit title / note box
 
@@ -580,10 +580,8 @@ class DetailPane(QWidget):
     def _render_tags(self) -> None:
         tags = self.lib.tags_of(self.paper.id)
         remove = self._writable()
-        chip, chip_text, quiet, faint = (theme.colour(n) for n in ("tag", "tag_text", "quiet_link", "faint"))
-        chips = [f'<span style="background-color:{chip}; color:{chip_text};">&nbsp;{html.escape(t)}'
-                 + (f'&nbsp;<a href="tag:remove/{quote(t, safe="")}" style="color:{quiet}; text-decoration:none;"'
-                    f' title="Remove the tag">×</a>' if remove else "") + '&nbsp;</span>' for t in tags]
+        faint = theme.colour("faint")
+        chips = [tag_chip_html(t, remove) for t in tags]
         draft = self.drafts.get((self.paper.id, "tag"), "").strip()
         if (self.paper.id, "tag") in self.saving and draft not in tags:
             chips.append(f'<span style="color:{faint};"><i>{html.escape(draft)} (saving…)</i></span>')

@@ -141,6 +141,9 @@ class GraphView(CoreView):
         self.scatter = pg.ScatterPlotItem(pen=pg.mkPen(theme.colour("plot_background"), width=0.5), hoverable=True,
                                           tip=self._tip)
         self.scatter.sigClicked.connect(self._clicked)
+        from ..theme_live import watcher
+
+        watcher().changed.connect(self._outline_nodes)
         self.plot.addItem(self.scatter)
         self.canvas_layout.addWidget(self.plot)
 
@@ -174,6 +177,7 @@ class GraphView(CoreView):
         self.brushes = [pg.mkBrush(colour.get(n["cluster"], grey)) for n in fig.nodes]
         self.scatter.setData(x=xy[:, 0], y=xy[:, 1], size=self.sizes, brush=self.brushes,
                              data=list(range(len(fig.nodes))))
+        self._outline_nodes()
         if fig.edges:
             pairs = np.array([(a, b) for a, b, _ in fig.edges], dtype=int).ravel()
             self.edges_item.setData(x=xy[pairs, 0], y=xy[pairs, 1])
@@ -192,6 +196,17 @@ class GraphView(CoreView):
         if len(points):
             self.select_node(int(points[0].data()))
 
+    def _outline_nodes(self) -> None:
+        """Each node outlined in the plot's background, the selected one ringed in its text colour (again
+        on a change of palette)."""
+        if self.figure is None or self.scatter is None:
+            return
+        import pyqtgraph as pg
+
+        outline = pg.mkPen(theme.colour("plot_background"), width=0.5)
+        ring = pg.mkPen(theme.colour("plot_ring"), width=2)
+        self.scatter.setPen([ring if n["paper_id"] == self.selected else outline for n in self.figure.nodes])
+
     def select_node(self, k: int) -> None:
         """Show node ``k``'s related papers (on a worker) and mark it."""
         if self.figure is None or self.lib is None:
@@ -200,9 +215,7 @@ class GraphView(CoreView):
 
         node = self.figure.nodes[k]
         self.selected = node["paper_id"]
-        outline = pg.mkPen(theme.colour("plot_background"), width=0.5)
-        ring = pg.mkPen(theme.colour("plot_ring"), width=2)
-        self.scatter.setPen([ring if i == k else outline for i in range(len(self.figure.nodes))])
+        self._outline_nodes()
         self.info.setText(f"{node['title'][:110]}  ·  {node['citations']} citations")
         # only the selected node's papers: those of a node clicked before, read more slowly, are not shown
         asked = self.selected

@@ -65,7 +65,7 @@ class KeptDraftsBar(QFrame):
             item.setData(Qt.UserRole, (draft, check))
             item.setToolTip(draft.text)
             if check.status == "blocked":
-                item.setForeground(Qt.darkRed)
+                item.setForeground(theme.qcolor("error"))
             self.list.addItem(item)
         self.list.setCurrentRow(0)
         self.setVisible(bool(rows))

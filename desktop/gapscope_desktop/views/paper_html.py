@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import re
 from typing import Iterable, Optional, Sequence
+from urllib.parse import quote
 
 from gapscope.textfmt import latex_to_text, latex_to_text_spans
 
@@ -168,6 +169,14 @@ def legend_html(sentences: Optional[list[dict]]) -> str:
         chips += (f' <span style="text-decoration: underline; color:{theme.colour("shortcoming")};">'
                   '&nbsp;shortcoming&nbsp;</span>')
     return f'<p style="font-size:small;">{chips}</p>'
+
+
+def tag_chip_html(tag: str, removable: bool) -> str:
+    """A tag as a chip, with a quiet × that removes it when the library can be written."""
+    chip, chip_text, quiet = (theme.colour(n) for n in ("tag", "tag_text", "quiet_link"))
+    remove = (f'&nbsp;<a href="tag:remove/{quote(tag, safe="")}" style="color:{quiet}; text-decoration:none;"'
+              ' title="Remove the tag">×</a>' if removable else "")
+    return f'<span style="background-color:{chip}; color:{chip_text};">&nbsp;{html.escape(tag)}{remove}&nbsp;</span>'
 
 
 def paper_header_html(paper, editable: bool = False) -> str:

@@ -49,11 +49,12 @@ PAGE_MIN_WIDTH = 320                 # below this a page is unreadable at any zo
 SIDE_MAX_WIDTH = 480                 # the sentence list's widest default; the user may drag it wider
 DEFAULT_PAGE_SHARE = 0.7
 SPLIT_KEY = "reader/pageShare"       # the page's share of the width, as the user last left it
-# A shortcoming sentence's tag in the list and its mark on the page, by type (distinct from highlights).
+# A shortcoming sentence's mark on the page, by type (distinct from highlights); on paper, so the same under
+# any palette. Its tag in the list takes the theme's chip_ colours, of the same hues.
 SHORTCOMING_COLOURS = {"own": QColor(200, 40, 40), "prior": QColor(200, 120, 0), "open": QColor(40, 110, 200)}
 SENTENCE_FILTERS = (("All sentences", None), ("Shortcomings", ("own", "prior", "open")), ("Own limitations", ("own",)))
 LABELS_ROLE = Qt.UserRole + 1        # a list item's (role, shortcoming)
-HTML_ROLE = Qt.UserRole + 2          # a list item's rich text (SentenceDelegate draws it)
+HTML_ROLE = Qt.UserRole + 2          # sentence_html's arguments: SentenceDelegate draws them in the palette's colours
 
 
 def sentence_html(section: str, role: str, shortcoming: str, text: str, marked: bool) -> str:
@@ -61,8 +62,8 @@ def sentence_html(section: str, role: str, shortcoming: str, text: str, marked: 
     shortcoming type ("own limitation", "prior work", "open problem"), then the sentence."""
     tag = ""
     if shortcoming in SHORTCOMING_COLOURS:
-        c = SHORTCOMING_COLOURS[shortcoming].name()
-        tag = (f'<span style="color:white; background-color:{c}; font-size:small;">&nbsp;'
+        chip, on_chip = theme.colour("chip_" + shortcoming), theme.colour("chip_text")
+        tag = (f'<span style="color:{on_chip}; background-color:{chip}; font-size:small;">&nbsp;'
                f'{html.escape(SHORTCOMING_NAMES[shortcoming])}&nbsp;</span> ')
     grey = " · ".join(x for x in (section, role) if x)
     return (("★ " if marked else "") + tag
@@ -76,7 +77,8 @@ class SentenceDelegate(QStyledItemDelegate):
     def _doc(self, option, index) -> QTextDocument:
         doc = QTextDocument()
         doc.setDefaultFont(option.font)
-        doc.setHtml(index.data(HTML_ROLE) or html.escape(index.data(Qt.DisplayRole) or ""))
+        parts = index.data(HTML_ROLE)       # made into rich text here, so that a new palette recolours it
+        doc.setHtml(sentence_html(*parts) if parts else html.escape(index.data(Qt.DisplayRole) or ""))
         view = self.parent()
         doc.setTextWidth(max(80, (view.viewport().width() if view is not None else option.rect.width()) - 8))
         return doc
@@ -673,7 +675,7 @@ class PdfReader(QWidget):
                                    + s["text"])
             item.setData(Qt.UserRole, s["text"])
             item.setData(LABELS_ROLE, (role, short))
-            item.setData(HTML_ROLE, sentence_html(section, role, short, s["text"], star))
+            item.setData(HTML_ROLE, [section, role, short, s["text"], star])
             self.sentence_list.addItem(item)
             found = self.text.find(s["text"]) if short and self.text is not None else None
             if found is not None:

@@ -16,12 +16,18 @@ class SelectViewBox(pg.ViewBox):
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self._band = QGraphicsRectItem()
+        self._colour_band()
+        self._band.hide()
+        self.addItem(self._band, ignoreBounds=True)
+        from ..theme_live import watcher
+
+        watcher().changed.connect(self._colour_band)
+
+    def _colour_band(self) -> None:
         edge = QColor(theme.colour("link"))        # the link blue, light under a dark palette
         self._band.setPen(pg.mkPen(edge, width=1, style=Qt.DashLine))
         edge.setAlpha(40)
         self._band.setBrush(pg.mkBrush(edge))
-        self._band.hide()
-        self.addItem(self._band, ignoreBounds=True)
 
     def mouseDragEvent(self, ev, axis=None) -> None:
         if ev.button() == Qt.LeftButton and ev.modifiers() & Qt.ShiftModifier:
