@@ -14,8 +14,10 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from ..jobs import check, report
+from .hyphens import Spellings, keeps_hyphen
 from .pdfium_lock import PDFIUM_LOCK
 
 
@@ -334,16 +336,18 @@ def extract(path: str | Path, *, progress=None, cancel=None) -> Document:
                     pages[0] if pages else [], meta, lead)
 
 
-def join_lines(texts: list[str]) -> str:
-    """Join a paragraph's lines, repairing hyphenation at line ends ("classi-" + "fication")."""
+def join_lines(texts: list[str], spelled: Optional[Spellings] = None) -> str:
+    """Join a paragraph's lines, repairing hyphenation at line ends ("classi-" + "fication") and keeping
+    a hyphen that is the word's own ("EF-" + "1A", "protein-" + "protein"; ``spelled``: how the document
+    spells its words elsewhere, see hyphens.py)."""
     out = ""
     for t in texts:
         if not out:
             out = t
             continue
         if out[-1] in _SOFT:
-            out = out[:-1] + t
-        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].isalpha():
+            out = out[:-1] + ("-" if keeps_hyphen(out[:-1], t, spelled) else "") + t
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalnum() and t[:1].isalnum():
             out += t              # pdfium marks hyphenation itself; a hyphen it left is the word's own
         else:
             out += " " + t

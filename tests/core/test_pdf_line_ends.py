@@ -1,0 +1,70 @@
+"""A PDF's text as the abstracts of the shared PDFs showed it wrong: a line-end hyphen that is the word's
+own was dropped ("EF-1A" read "EF1A", "protein-protein" "proteinprotein"), and a hyphen the line kept
+was followed by a space before a digit ("GAPR- 1")."""
+
+from __future__ import annotations
+
+import pytest
+
+from gapscope.fulltext.extract import join_lines
+from gapscope.fulltext.hyphens import Spellings, keeps_hyphen
+
+SOFT = "\x02"      # pdfium's mark of a line-end hyphen it takes for hyphenation
+
+
+@pytest.mark.parametrize("before, after, joined", [
+    ("ancestral EF", "1A sequences", "ancestral EF-1A sequences"),              # a digit after the break
+    ("exceeds PaSa", "GPT-4o by", "exceeds PaSa-GPT-4o by"),                    # a capital after it
+    ("removed from pre", "mRNA and", "removed from pre-mRNA and"),              # a capital inside the part after
+    ("the Kir6.2", "S118L mutation", "the Kir6.2-S118L mutation"),
+    ("to measure protein", "protein interactions", "to measure protein-protein interactions"),   # repeated
+    ("with automatically", "detected inline", "with automatically-detected inline"),   # no word joined
+    ("as a parameter", "efficient method", "as a parameter-efficient method"),
+    ("a binding as", "say of", "a binding assay of"),                           # joins into a word
+    ("we study the classi", "fication of", "we study the classification of"),   # a word cut in syllables
+    ("congenital hyperinsu", "linism, whereas", "congenital hyperinsulinism, whereas"),
+    ("a genetic cross", "over between", "a genetic crossover between"),          # joins into a common word
+    ("a relational data", "base of", "a relational database of"),
+    ("the manu", "script was", "the manuscript was"),
+])
+def test_a_line_end_hyphen_is_kept_only_where_it_is_the_words(before, after, joined):
+    assert join_lines([before + SOFT, after]) == joined
+    assert join_lines([before + "\u00ad", after]) == joined          # a soft hyphen set at the line's end
+
+
+def test_the_documents_own_spelling_decides_first():
+    """A word the document prints whole inside a line elsewhere loses the hyphen a line end gave it
+    (a name in camel case, cut where a capital follows); one it prints hyphenated keeps it."""
+    cut = ["queries of AutoScholar" + SOFT, "Query and"]
+    assert join_lines(cut) == "queries of AutoScholar-Query and"           # a capital after the break
+    assert join_lines(cut, Spellings(["We build AutoScholarQuery, a set"])) == "queries of AutoScholarQuery and"
+    cut = ["loss moduli to the mid" + SOFT, "length ELP"]
+    assert join_lines(cut) == "loss moduli to the midlength ELP"           # wordfreq knows "midlength"
+    assert join_lines(cut, Spellings(["the mid-length ELP forms"])) == "loss moduli to the mid-length ELP"
+
+
+def test_a_hyphen_the_line_kept_before_a_digit_joins_without_a_space():
+    assert join_lines(["Immunoprecipitation of GAPR-", "1 from Golgi membranes"]) == \
+        "Immunoprecipitation of GAPR-1 from Golgi membranes"
+    assert join_lines(["a state-of-the-", "art method"]) == "a state-of-the-art method"
+    assert join_lines(["as in 1998 -", "2000 it"]) == "as in 1998 - 2000 it"       # a dash between spaces
+
+
+def test_no_word_around_the_hyphen_drops_it_as_before():
+    assert not keeps_hyphen("(", "[3] shows")
+    assert not keeps_hyphen("words", "")
+
+
+@pytest.mark.parametrize("name, right, wrong", [
+    ("bio/10.1038%2Fs41467-024-44806-1.pdf", "we reconstruct ancestral EF-1A sequences", "EF1A"),
+    ("bio/10.1101%2F2024.05.13.593936.pdf", "to measure protein-protein interactions", "proteinprotein"),
+    ("bio/10.7554%2FeLife.91357.3.pdf", "introns are removed from pre-mRNA", "premRNA"),
+    ("bio/10.1101%2F2024.05.14.594155.pdf", "loss moduli to the mid-length ELP", "midlength"),
+    ("cs/2020.acl-main.447.pdf", "automatically-detected inline mentions", "automaticallydetected"),
+    ("cs/pasa-2501.10120.pdf", "It also exceeds PaSa-GPT-4o by", "PaSaGPT"),
+    ("odd/papermage-value-error-box-diff-page.pdf", "as a parameter-efficient method", "parameterefficient"),
+    ("cs/papermage.pdf", "an open-source Python toolkit", "opensource"),
+])
+def test_the_shared_pdfs_keep_their_words_hyphens(pdf_meta, name, right, wrong):
+    a = pdf_meta(name).abstract
+    assert right in a and wrong not in a, a
