@@ -161,7 +161,7 @@ def test_no_heading_no_text_level_guess():
 
 @pytest.mark.parametrize("name, start, end", [
     # a heading over one column of two, "1 Introduction" below it
-    (ACL, "We introduce S2ORC,1 a large corpus of 81.1M English-language academic papers spanning",
+    (ACL, "We introduce S2ORC, a large corpus of 81.1M English-language academic papers spanning",
      "development of tools and tasks for text mining over academic text."),
     # the abstract in the left column, "1 Introduction" at the top of the right one; footnotes below it
     ("cs/pasa-2501.10120.pdf", "We introduce PaSa, an advanced Paper Search agent powered by large language models.",

@@ -1,6 +1,7 @@
 """A PDF's text as the abstracts of the shared PDFs showed it wrong: a line-end hyphen that is the word's
-own was dropped ("EF-1A" read "EF1A", "protein-protein" "proteinprotein"), and a hyphen the line kept
-was followed by a space before a digit ("GAPR- 1")."""
+own was dropped ("EF-1A" read "EF1A", "protein-protein" "proteinprotein"), a hyphen the line kept was
+followed by a space before a digit ("GAPR- 1"), and footnote and citation marks set as superscripts
+were glued to the word before them ("S2ORC,1", "research.1", "Paper Plain1", "species1")."""
 
 from __future__ import annotations
 
@@ -68,3 +69,57 @@ def test_no_word_around_the_hyphen_drops_it_as_before():
 def test_the_shared_pdfs_keep_their_words_hyphens(pdf_meta, name, right, wrong):
     a = pdf_meta(name).abstract
     assert right in a and wrong not in a, a
+
+
+@pytest.mark.parametrize("name, right, wrong", [
+    ("cs/2020.acl-main.447.pdf", "We introduce S2ORC, a large corpus", "S2ORC,1"),             # footnote marks
+    ("cs/2023.eacl-main.121.pdf", "software for future research.", "research.1"),
+    ("cs/2203.00130v1.pdf", "interactive interface\u2014Paper Plain\u2014with four features", "Plain1"),
+    ("cs/2206.10883v3.pdf", "Clearinghouse (CRLC), which posts", "(CRLC),1"),
+    ("cs/papermage.pdf", "github.com/allenai/papermage", "papermage1"),
+    ("bio/10.1101%2F2022.03.19.484946.pdf", "than most other citrus species. Many cultivar", "species1"),   # citations
+    ("bio/10.1101%2F2022.03.19.484946.pdf", "hundreds of years. The reasons", "years2"),
+])
+def test_superscript_marks_are_not_glued_to_the_words(pdf_meta, name, right, wrong):
+    a = pdf_meta(name).abstract
+    assert right in a and wrong not in a, a
+
+
+def test_superscripts_that_are_the_texts_own_stay(extract_once, shared_data):
+    """Marks start an affiliation line and exponents follow numbers and units: those are kept. The
+    5\u2032 of a DNA sequence is raised too, and no mark."""
+    from gapscope.fulltext.extract import read_lines
+
+    pages, _ = read_lines(shared_data / "pdfs" / "bio/10.3390%2Fijms25031660.pdf")
+    text = " ".join(ln.text for page in pages[:2] for ln in page)
+    assert "5\u2032-CCGCGG-3\u2032" in text
+    pages, _ = read_lines(shared_data / "pdfs" / "bio/10.1038%2Fs41467-024-44806-1.pdf")
+    assert any(ln.text.startswith("1") and "Archaeal" in ln.text for ln in pages[0])     # "1Archaeal Biology Center"
+
+
+def test_marks_are_dropped_and_exponents_kept_in_a_made_pdf(tmp_path):
+    """A PDF set with superscripts (fpdf2): a citation after a word or its full stop goes; an exponent
+    after a number, a unit's power, an ion's charge and a mark starting the line stay."""
+    from fpdf import FPDF
+
+    from gapscope.fulltext.extract import read_lines
+    from gapscope.reports.fonts import dejavu_dir
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.add_font("DejaVu", "", str(dejavu_dir() / "DejaVuSans.ttf"))
+    pdf.set_font("DejaVu", size=10)
+    lines = [[("Most citrus species", ""), ("1,2", "SUP"), (" grow in ", ""), ("10", ""), ("5", "SUP"),
+              (" plots of 3 m", ""), ("2", "SUP"), (" each.", "")],
+             [("Calcium (Ca", ""), ("2+", "SUP"), (") is needed for growth.", ""), ("3", "SUP"), (" We agree.", "")],
+             [("1", "SUP"), ("Department of Biology, a university", "")]]
+    for parts in lines:
+        for text, vpos in parts:
+            pdf.char_vpos = vpos or "LINE"
+            pdf.write(5, text)
+        pdf.ln(8)
+    pdf.output(str(tmp_path / "sup.pdf"))
+    pages, _ = read_lines(tmp_path / "sup.pdf")
+    assert [ln.text for ln in pages[0]] == ["Most citrus species grow in 105 plots of 3 m2 each.",
+                                            "Calcium (Ca2+) is needed for growth. We agree.",
+                                            "1Department of Biology, a university"]

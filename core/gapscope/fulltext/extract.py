@@ -112,6 +112,7 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
         if ch.isspace() or ch == "\x02":
             if cur:
                 cur[0].append(ch)
+                cur[1].append(-1)             # no box of its own
             elif side:
                 side.append(" ")
             continue
@@ -136,21 +137,65 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
     close()
     out: list[Line] = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    matrix = raw.FS_MATRIX()
     for chars, idx, x0, x1, lo, hi in lines:
-        t = clean("".join(chars))
-        if not t:
+        if not clean("".join(chars)):
             continue
-        mid = idx[len(idx) // 2]
-        size = raw.FPDFText_GetFontSize(tp, mid)
-        if raw.FPDFText_GetMatrix(tp, mid, ctypes.byref(matrix)):     # text drawn at size 1, scaled
-            size *= math.hypot(matrix.c, matrix.d) or 1.0
+        boxed = [i for i in idx if i >= 0]
+        mid = boxed[len(boxed) // 2]
+        size = _char_size(raw, tp, mid)
         weight = raw.FPDFText_GetFontWeight(tp, mid)
         # the baseline of the middle character: glyph boxes vary with ascenders and descenders
         base = oy.value if raw.FPDFText_GetCharOrigin(tp, mid, ctypes.byref(ox), ctypes.byref(oy)) else lo
+        marks = _raised_marks(chars, idx, size, base, raw, tp)
+        t = clean("".join(c for k, c in enumerate(chars) if k not in marks))
         y1 = height - base
         out.append(Line(index, x0, y1 - size * 0.75, x1, y1, t, round(size, 1), weight >= 600))
     return _merge_same_row(out), clean("".join(side))
+
+
+def _char_size(raw, tp, i: int) -> float:
+    """The type size a character is drawn at (text may be drawn at size 1 and scaled)."""
+    size = raw.FPDFText_GetFontSize(tp, i)
+    matrix = raw.FS_MATRIX()
+    if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
+        size *= math.hypot(matrix.c, matrix.d) or 1.0
+    return size
+
+
+_MARK_CHARS = set("0123456789,*\u2020\u2021\u00a7\u00b6\u2013")   # what a footnote or citation mark is made of
+_MARK_SIGNS = set("0123456789*\u2020\u2021\u00a7\u00b6")
+_BEFORE_MARK = set(".,;:)]\"'\u201d\u2019")                         # punctuation a mark may follow
+
+
+def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, raw, tp) -> set[int]:
+    """The positions in a line's ``chars`` of footnote and citation marks set as superscripts after a
+    word or its punctuation: "S2ORC,¹", "research.¹", "species¹", "Paper Plain¹", "years²,³" (smaller than
+    the line's ``size``, their baseline raised above the line's ``base``). A mark starting a line (an
+    affiliation's), one after a number or a short word ("10⁵", "cm²"), a sign ("s⁻¹", "Ca²⁺") and one
+    glued to the text after it stay: those are the text's own."""
+    raised = set()
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    for k, ch in enumerate(chars):
+        i = idx[k]
+        if ch in _MARK_CHARS and i >= 0 and raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
+            if oy.value - base > 0.2 * size and _char_size(raw, tp, i) < 0.85 * size:
+                raised.add(k)
+    marks: set[int] = set()
+    k = 0
+    while k < len(chars):
+        if k not in raised:
+            k += 1
+            continue
+        end = k
+        while end + 1 in raised:
+            end += 1
+        run, prev, after = chars[k:end + 1], chars[k - 1] if k else "", chars[end + 1] if end + 1 < len(chars) else " "
+        word = re.search(r"[^\W\d_]*$", "".join(chars[:k])).group()
+        if (any(c in _MARK_SIGNS for c in run) and run[0] != "\u2013" and not (after.isalnum() or after in "+-\u2212")
+                and (prev in _BEFORE_MARK or (prev.isalpha() and len(word) >= 3))):
+            marks.update(range(k, end + 1))
+        k = end + 1
+    return marks
 
 
 def _merge_same_row(lines: list[Line]) -> list[Line]:
