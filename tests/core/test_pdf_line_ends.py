@@ -123,3 +123,13 @@ def test_marks_are_dropped_and_exponents_kept_in_a_made_pdf(tmp_path):
     assert [ln.text for ln in pages[0]] == ["Most citrus species grow in 105 plots of 3 m2 each.",
                                             "Calcium (Ca2+) is needed for growth. We agree.",
                                             "1Department of Biology, a university"]
+
+
+@pytest.mark.parametrize("name, authors", [
+    ("cs/2206.10883v3.pdf", ["Zejiang Shen", "Kyle Lo"]),                 # "Zejiang Shen† Kyle Lo"
+    ("cs/pasa-2501.10120.pdf", ["Yuchen Zhang", "Hang Li"]),               # "Yuchen Zhang1 Hang Li"
+    ("bio/10.1101%2F2024.05.14.594155.pdf", ["Alanna Stull", "Caroline M. Ajo-Franklin"]),   # "Ajo-Franklin1, 3, 4, 5"
+])
+def test_a_mark_that_parts_two_authors_names_stays(pdf_meta, name, authors):
+    found = pdf_meta(name).authors
+    assert any(found[i:i + len(authors)] == authors for i in range(len(found))), found

@@ -172,7 +172,8 @@ def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, ra
     word or its punctuation: "S2ORC,¹", "research.¹", "species¹", "Paper Plain¹", "years²,³" (smaller than
     the line's ``size``, their baseline raised above the line's ``base``). A mark starting a line (an
     affiliation's), one after a number or a short word ("10⁵", "cm²"), a sign ("s⁻¹", "Ca²⁺") and one
-    glued to the text after it stay: those are the text's own."""
+    glued to the text after it stay: those are the text's own. So does one before a capital: in a list
+    of authors a mark may be all that parts two names ("Zejiang Shen† Kyle Lo")."""
     raised = set()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     for k, ch in enumerate(chars):
@@ -187,12 +188,18 @@ def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, ra
             k += 1
             continue
         end = k
-        while end + 1 in raised:
-            end += 1
+        while True:                       # the run, on over spaces between its marks ("1, 3, 4")
+            nxt = end + 1
+            while nxt < len(chars) and chars[nxt].isspace():
+                nxt += 1
+            if nxt not in raised:
+                break
+            end = nxt
         run, prev, after = chars[k:end + 1], chars[k - 1] if k else "", chars[end + 1] if end + 1 < len(chars) else " "
         word = re.search(r"[^\W\d_]*$", "".join(chars[:k])).group()
+        then = "".join(chars[end + 1:]).lstrip()[:1]
         if (any(c in _MARK_SIGNS for c in run) and run[0] != "\u2013" and not (after.isalnum() or after in "+-\u2212")
-                and (prev in _BEFORE_MARK or (prev.isalpha() and len(word) >= 3))):
+                and (prev in _BEFORE_MARK or (prev.isalpha() and len(word) >= 3)) and not then.isupper()):
             marks.update(range(k, end + 1))
         k = end + 1
     return marks
