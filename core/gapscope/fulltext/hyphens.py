@@ -46,7 +46,7 @@ class Spellings:
 def _zipf(word: str) -> float:
     from wordfreq import zipf_frequency
 
-    return zipf_frequency(word, "en")
+    return zipf_frequency(word, "en", wordlist="large")    # "large": words down to once per 100 million
 
 
 def keeps_hyphen(before: str, after: str, spelled: Optional[Spellings] = None) -> bool:
