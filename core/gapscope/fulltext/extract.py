@@ -95,6 +95,7 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
     n = min(len(text), tp.count_chars())
     lft, bot, rgt, top = (ctypes.c_double() for _ in range(4))
     lines: list[list] = []           # [chars, indices, x0, x1, ylo, yhi]
+    bottoms: dict[int, float] = {}   # the box bottom of each digit and mark character, by index
     cur: list = []
     side: list[str] = []
 
@@ -134,6 +135,8 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
             cur[2] = min(cur[2], l)
         cur[0].append(ch)
         cur[1].append(i)
+        if ch in _MARK_CHARS:
+            bottoms[i] = b                    # a superscript mark's is raised (_raised_marks)
     close()
     out: list[Line] = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -146,7 +149,7 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
         weight = raw.FPDFText_GetFontWeight(tp, mid)
         # the baseline of the middle character: glyph boxes vary with ascenders and descenders
         base = oy.value if raw.FPDFText_GetCharOrigin(tp, mid, ctypes.byref(ox), ctypes.byref(oy)) else lo
-        marks = _raised_marks(chars, idx, size, base, raw, tp)
+        marks = _raised_marks(chars, idx, size, base, bottoms, raw, tp)
         t = clean("".join(c for k, c in enumerate(chars) if k not in marks))
         y1 = height - base
         out.append(Line(index, x0, y1 - size * 0.75, x1, y1, t, round(size, 1), weight >= 600))
@@ -167,7 +170,8 @@ _MARK_SIGNS = set("0123456789*\u2020\u2021\u00a7\u00b6")
 _BEFORE_MARK = set(".,;:)]\"'\u201d\u2019")                         # punctuation a mark may follow
 
 
-def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, raw, tp) -> set[int]:
+def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, bottoms: dict[int, float],
+                  raw, tp) -> set[int]:
     """The positions in a line's ``chars`` of footnote and citation marks set as superscripts after a
     word or its punctuation: "S2ORC,¹", "research.¹", "species¹", "Paper Plain¹", "years²,³" (smaller than
     the line's ``size``, their baseline raised above the line's ``base``). A mark starting a line (an
@@ -178,9 +182,13 @@ def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, ra
     ox, oy = ctypes.c_double(), ctypes.c_double()
     for k, ch in enumerate(chars):
         i = idx[k]
-        if ch in _MARK_CHARS and i >= 0 and raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy)):
-            if oy.value - base > 0.2 * size and _char_size(raw, tp, i) < 0.85 * size:
-                raised.add(k)
+        if i not in bottoms:
+            continue
+        # a digit's or symbol's box sits on its baseline (the box is known); a comma's hangs below it
+        low = oy.value if ch == "," and raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy)) \
+            else bottoms[i]
+        if low - base > 0.2 * size and _char_size(raw, tp, i) < 0.85 * size:
+            raised.add(k)
     marks: set[int] = set()
     k = 0
     while k < len(chars):
