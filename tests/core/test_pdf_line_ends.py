@@ -133,3 +133,9 @@ def test_marks_are_dropped_and_exponents_kept_in_a_made_pdf(tmp_path):
 def test_a_mark_that_parts_two_authors_names_stays(pdf_meta, name, authors):
     found = pdf_meta(name).authors
     assert any(found[i:i + len(authors)] == authors for i in range(len(found))), found
+
+
+def test_a_mark_after_a_full_stop_goes_before_the_next_sentence(extract_once, shared_data):
+    """"... from the PDF.¹¹ We then use ...": a mark after punctuation is a footnote's, whatever follows."""
+    text = " ".join(extract_once(shared_data / "pdfs" / "cs/2020.acl-main.447.pdf").text().split())
+    assert "PDF. We then use" in text and "PDF.11" not in text

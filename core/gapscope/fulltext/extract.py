@@ -176,8 +176,9 @@ def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, bo
     word or its punctuation: "S2ORC,¹", "research.¹", "species¹", "Paper Plain¹", "years²,³" (smaller than
     the line's ``size``, their baseline raised above the line's ``base``). A mark starting a line (an
     affiliation's), one after a number or a short word ("10⁵", "cm²"), a sign ("s⁻¹", "Ca²⁺") and one
-    glued to the text after it stay: those are the text's own. So does one before a capital: in a list
-    of authors a mark may be all that parts two names ("Zejiang Shen† Kyle Lo")."""
+    glued to the text after it stay: those are the text's own. So does one between a word and a capital:
+    in a list of authors a mark may be all that parts two names ("Zejiang Shen† Kyle Lo"); after
+    punctuation it goes ("to date.² We")."""
     raised = set()
     ox, oy = ctypes.c_double(), ctypes.c_double()
     for k, ch in enumerate(chars):
@@ -207,7 +208,7 @@ def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, bo
         word = re.search(r"[^\W\d_]*$", "".join(chars[:k])).group()
         then = "".join(chars[end + 1:]).lstrip()[:1]
         if (any(c in _MARK_SIGNS for c in run) and run[0] != "\u2013" and not (after.isalnum() or after in "+-\u2212")
-                and (prev in _BEFORE_MARK or (prev.isalpha() and len(word) >= 3)) and not then.isupper()):
+                and (prev in _BEFORE_MARK or (prev.isalpha() and len(word) >= 3 and not then.isupper()))):
             marks.update(range(k, end + 1))
         k = end + 1
     return marks
