@@ -19,6 +19,7 @@ from typing import Optional
 from ..jobs import check, report
 from .hyphens import Spellings, keeps_hyphen
 from .pdfium_lock import PDFIUM_LOCK
+from .superscripts import MARK_CHARS, char_size, raised_marks
 
 
 class UnreadablePdf(Exception):
@@ -135,8 +136,8 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
             cur[2] = min(cur[2], l)
         cur[0].append(ch)
         cur[1].append(i)
-        if ch in _MARK_CHARS:
-            bottoms[i] = b                    # a superscript mark's is raised (_raised_marks)
+        if ch in MARK_CHARS:
+            bottoms[i] = b                    # a superscript mark's is raised (superscripts.py)
     close()
     out: list[Line] = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
@@ -145,73 +146,15 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
             continue
         boxed = [i for i in idx if i >= 0]
         mid = boxed[len(boxed) // 2]
-        size = _char_size(raw, tp, mid)
+        size = char_size(raw, tp, mid)
         weight = raw.FPDFText_GetFontWeight(tp, mid)
         # the baseline of the middle character: glyph boxes vary with ascenders and descenders
         base = oy.value if raw.FPDFText_GetCharOrigin(tp, mid, ctypes.byref(ox), ctypes.byref(oy)) else lo
-        marks = _raised_marks(chars, idx, size, base, bottoms, raw, tp)
+        marks = raised_marks(chars, idx, size, base, bottoms, raw, tp)
         t = clean("".join(c for k, c in enumerate(chars) if k not in marks))
         y1 = height - base
         out.append(Line(index, x0, y1 - size * 0.75, x1, y1, t, round(size, 1), weight >= 600))
     return _merge_same_row(out), clean("".join(side))
-
-
-def _char_size(raw, tp, i: int) -> float:
-    """The type size a character is drawn at (text may be drawn at size 1 and scaled)."""
-    size = raw.FPDFText_GetFontSize(tp, i)
-    matrix = raw.FS_MATRIX()
-    if raw.FPDFText_GetMatrix(tp, i, ctypes.byref(matrix)):
-        size *= math.hypot(matrix.c, matrix.d) or 1.0
-    return size
-
-
-_MARK_CHARS = set("0123456789,*\u2020\u2021\u00a7\u00b6\u2013")   # what a footnote or citation mark is made of
-_MARK_SIGNS = set("0123456789*\u2020\u2021\u00a7\u00b6")
-_BEFORE_MARK = set(".,;:)]\"'\u201d\u2019")                         # punctuation a mark may follow
-
-
-def _raised_marks(chars: list[str], idx: list[int], size: float, base: float, bottoms: dict[int, float],
-                  raw, tp) -> set[int]:
-    """The positions in a line's ``chars`` of footnote and citation marks set as superscripts after a
-    word or its punctuation: "S2ORC,¹", "research.¹", "species¹", "Paper Plain¹", "years²,³" (smaller than
-    the line's ``size``, their baseline raised above the line's ``base``). A mark starting a line (an
-    affiliation's), one after a number or a short word ("10⁵", "cm²"), a sign ("s⁻¹", "Ca²⁺") and one
-    glued to the text after it stay: those are the text's own. So does one between a word and a capital:
-    in a list of authors a mark may be all that parts two names ("Zejiang Shen† Kyle Lo"); after
-    punctuation it goes ("to date.² We")."""
-    raised = set()
-    ox, oy = ctypes.c_double(), ctypes.c_double()
-    for k, ch in enumerate(chars):
-        i = idx[k]
-        if i not in bottoms:
-            continue
-        # a digit's or symbol's box sits on its baseline (the box is known); a comma's hangs below it
-        low = oy.value if ch == "," and raw.FPDFText_GetCharOrigin(tp, i, ctypes.byref(ox), ctypes.byref(oy)) \
-            else bottoms[i]
-        if low - base > 0.2 * size and _char_size(raw, tp, i) < 0.85 * size:
-            raised.add(k)
-    marks: set[int] = set()
-    k = 0
-    while k < len(chars):
-        if k not in raised:
-            k += 1
-            continue
-        end = k
-        while True:                       # the run, on over spaces between its marks ("1, 3, 4")
-            nxt = end + 1
-            while nxt < len(chars) and chars[nxt].isspace():
-                nxt += 1
-            if nxt not in raised:
-                break
-            end = nxt
-        run, prev, after = chars[k:end + 1], chars[k - 1] if k else "", chars[end + 1] if end + 1 < len(chars) else " "
-        word = re.search(r"[^\W\d_]*$", "".join(chars[:k])).group()
-        then = "".join(chars[end + 1:]).lstrip()[:1]
-        if (any(c in _MARK_SIGNS for c in run) and run[0] != "\u2013" and not (after.isalnum() or after in "+-\u2212")
-                and (prev in _BEFORE_MARK or (prev.isalpha() and len(word) >= 3 and not then.isupper()))):
-            marks.update(range(k, end + 1))
-        k = end + 1
-    return marks
 
 
 def _merge_same_row(lines: list[Line]) -> list[Line]:
