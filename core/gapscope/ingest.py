@@ -16,8 +16,8 @@ from typing import Iterable, Iterator, Optional, Union
 
 from .csvcells import join_authors
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
-from .models import (MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper, RecordError,
-                     RecordNote, RecordWarning, is_untitled)
+from .models import (CHECK_ABSTRACT_TAG, MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper,
+                     RecordError, RecordNote, RecordWarning, is_untitled)
 from .sentences import labelling_nothing
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
@@ -193,22 +193,25 @@ class _Writer:
 
     def _merge(self, pid: int, p: Paper) -> str:
         """Fill what the library lacks from a record of the same paper; never overwrite what it has,
-        except a truncated abstract (a Scholar snippet) with a full one and a placeholder title with a
-        real one, and keep the newest version.
+        except a truncated abstract (a Scholar snippet) with a full one, an abstract guessed from a PDF's
+        first paragraph and not yet checked (:data:`CHECK_ABSTRACT_TAG`) with a record's, and a
+        placeholder title with a real one, and keep the newest version.
         Returns the library paper's title."""
         row = self.lib.merge_fields(pid)
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title, pmid = row
         sets: dict[str, object] = {}
         moved = None
-        if p.abstract and (not abstract or (trunc and not p.abstract_truncated)):
-            # the user's highlights and corrections on a shortened abstract go with their words
+        guessed = bool(abstract and p.abstract) and CHECK_ABSTRACT_TAG in self.lib.tags_of(pid)
+        if p.abstract and (not abstract or ((trunc or guessed) and not p.abstract_truncated)):
+            # the user's highlights and corrections on the abstract replaced go with their words
             moved = self._annotations_placed(pid, abstract, p.abstract) if abstract else ([], [])
             if moved is not None:
                 sets["abstract"], sets["abstract_truncated"] = p.abstract, int(p.abstract_truncated)
             elif len(self.report.warnings) < MAX_KEPT_ERRORS:
+                kept = "abstract from its PDF's first paragraph" if guessed else "shortened abstract"
                 self.report.warnings.append(RecordWarning(
-                    p.location or f"{p.source} record", f"paper #{pid} keeps its shortened abstract: a highlight or"
-                    " facet correction on it could not be placed in this record's full abstract for sure"))
+                    p.location or f"{p.source} record", f"paper #{pid} keeps its {kept}: a highlight or"
+                    " facet correction on it could not be placed in this record's abstract for sure"))
         if p.arxiv_id and not arxiv_id and not self._taken("arxiv_id", p.arxiv_id):
             sets["arxiv_id"] = p.arxiv_id
         if p.arxiv_version and (not version or p.arxiv_version > version) and (arxiv_id or "arxiv_id" in sets):
@@ -238,6 +241,8 @@ class _Writer:
             self.lib.add_paper_authors([(pid, i, self._author_id(a)) for i, a in enumerate(p.authors)])
         if sets:
             self.lib.update_paper_fields(pid, sets)
+            if guessed and "abstract" in sets:
+                self.lib.remove_tag([pid], CHECK_ABSTRACT_TAG)     # the record's abstract: nothing left to check
             if moved is not None and any(moved) and self.lib.move_abstract_spans(pid, *moved, old_abstract=abstract):
                 self._name_stray_corrections(pid, p, abstract, moved[1])
             ids = (sets.get("arxiv_id"), sets.get("doi"), sets.get("pmid"))

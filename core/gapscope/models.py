@@ -162,6 +162,10 @@ class RecordNote(RecordWarning):
 # still a paper that a review may include: it is imported under a placeholder title, which says so and
 # which de-duplication never compares (two untitled records are the same paper only by an identifier).
 UNTITLED_MARK = "[untitled] "
+# A paper made from a PDF that prints no "Abstract" heading, its abstract taken from page 1's first
+# paragraph (fulltext/lead_paragraph.py): to be checked. While it carries this tag, a record of the paper
+# with an abstract replaces that one (ingest.py); the user takes the tag off to keep it.
+CHECK_ABSTRACT_TAG = "check: abstract from the first paragraph"
 # No real title is this long: the importers refuse a longer one as a broken record, and an edit too.
 MAX_TITLE_CHARS = 4_000
 UNTITLED_WORDS = 12

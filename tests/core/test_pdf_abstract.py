@@ -161,7 +161,7 @@ def test_no_heading_no_text_level_guess():
 
 @pytest.mark.parametrize("name, start, end", [
     # a heading over one column of two, "1 Introduction" below it
-    (ACL, "We introduce S2ORC,1 a large corpus of 81.1M English-language academic papers spanning",
+    (ACL, "We introduce S2ORC, a large corpus of 81.1M English-language academic papers spanning",
      "development of tools and tasks for text mining over academic text."),
     # the abstract in the left column, "1 Introduction" at the top of the right one; footnotes below it
     ("cs/pasa-2501.10120.pdf", "We introduce PaSa, an advanced Paper Search agent powered by large language models.",
@@ -399,3 +399,31 @@ def test_with_its_heading_taken_out_a_pdf_gives_its_own_abstract_or_none(shared_
             lines.append(ln if rest is None else dataclasses.replace(ln, text=rest))
     guess = lead_paragraph(lines, _page1_title(doc.first_page_lines)[1])
     assert guess in ("", headed.abstract), guess
+
+
+def test_a_records_abstract_replaces_one_taken_from_the_first_paragraph_until_it_is_checked(lib, shared_data):
+    """An abstract guessed from page 1's first paragraph is to be checked: a record of the paper with its
+    abstract (BibTeX, RIS, arXiv) used to leave the guess in place for good, the record's abstract lost.
+    While the paper carries the tag, the record's abstract replaces the guess and the tag goes; once the
+    user has taken the tag off (the guess is right), it stays as every abstract does."""
+    from gapscope.ingest import ingest_papers
+
+    res = attach_mod.attach_file(lib, shared_data / "pdfs" / NATURE)
+    pid = res.paper_id
+    assert res.status == "new-paper" and attach_mod.CHECK_ABSTRACT_TAG in lib.tags_of(pid)
+    paper = lib.get_paper(pid)
+    record = "The publisher's abstract of the paper, as its BibTeX entry gives it in full."
+
+    def import_record(key):
+        ingest_papers(lib, [Paper(title=paper.title, abstract=record, doi=paper.doi, source="bibtex",
+                                  source_key=key)], kind="import", source="bibtex", target=f"{key}.bib")
+
+    import_record("first")
+    assert lib.get_paper(pid).abstract == record
+    assert attach_mod.CHECK_ABSTRACT_TAG not in lib.tags_of(pid)
+
+    res = attach_mod.attach_file(lib, shared_data / "pdfs" / "bio/10.1038%2Fs41467-024-48375-1.pdf")
+    pid, paper = res.paper_id, lib.get_paper(res.paper_id)
+    lib.remove_tag([pid], attach_mod.CHECK_ABSTRACT_TAG)             # checked by the user: it is the abstract
+    import_record("second")
+    assert lib.get_paper(pid).abstract == paper.abstract

@@ -258,6 +258,53 @@ def test_a_chart_draws_chinese_in_the_computers_own_font(monkeypatch):
     assert all(pngs) and missing == []
 
 
+def test_an_experiment_runs_curves_draw_its_cjk_name(tmp_path, monkeypatch):
+    """A run's curves (drawn when it ends, shown in the report) carry its name in the title: in Chinese,
+    each character came out as a box ("Glyph ... missing from font(s) DejaVu Sans")."""
+    import warnings
+
+    from gapscope.experiments.plots import plot_curves
+
+    name = "中文分词实验"
+    make_font(tmp_path / "fonts" / "TestSansCJK-Regular.ttf", name, f"Test Sans CJK {tmp_path.name}")
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path / "fonts"))
+    records = [{"seed": 0, "fold": 0, "epoch": e, "train_loss": 1.0 / (e + 1), "val_loss": 1.2 / (e + 1),
+                "val_f1": 0.5 + 0.1 * e} for e in range(3)]
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        plot_curves(records, tmp_path / "curves.png", title=f"{name} (finished)")
+    assert (tmp_path / "curves.png").stat().st_size > 0
+    assert [str(w.message) for w in caught if "missing from font" in str(w.message)] == []
+
+
+def test_one_report_searches_the_computers_fonts_once(scripts, tmp_path, monkeypatch):
+    """Each chart with CJK labels and the PDF looked for fonts again (fc-list and a walk of the font
+    folders: seconds on a computer with many fonts); a report now searches once. Outside a report each
+    call searches afresh (a font installed meanwhile is found)."""
+    from gapscope.reports import fonts, write
+
+    lib, _ids = scripts
+    chars = {c for t, a in PAPERS for c in t + "".join(a) + NOTE + CJK_CHARS if is_cjk(c)}
+    make_font(tmp_path / "fonts" / "TestSansCJK-Regular.ttf", "".join(sorted(chars)), f"Test Sans CJK {tmp_path.name}")
+    monkeypatch.setenv("GAPSCOPE_FONT_PATH", str(tmp_path / "fonts"))
+    searches = []
+    files_in = fonts._files_in
+    monkeypatch.setattr(fonts, "_files_in", lambda dirs: searches.append(dirs) or files_in(dirs))
+    make_figures = write.make_figures
+
+    def with_maps(d, **kw):          # the library has no maps: draw a map and its time chart as a report would
+        figs = make_figures(d, **kw)
+        figs["map-topic"], figs["sizes-topic"] = draw_charts(small_map(CJK_LABELS))[0]
+        return figs
+
+    monkeypatch.setattr(write, "make_figures", with_maps)
+    write_report(lib, "pdf", tmp_path / "r.pdf")
+    assert len(searches) == 1
+    fonts.font_faces()
+    fonts.font_faces()
+    assert len(searches) == 3
+
+
 # --- right-to-left scripts in the PDF -----------------------------------------------------------------
 RTL_PAPERS = [
     ("علم البيانات للجميع", ["أحمد علي"]),          # "data science for everyone"

@@ -1,4 +1,6 @@
-"""Loss curves of a run as a PNG (matplotlib, headless)."""
+"""Loss curves of a run as a PNG (matplotlib, headless). The title holds the run's name, which may be in
+Chinese, Japanese or Korean: those characters are drawn in a font of this computer that has them, as in
+the report's charts (reports/fonts.py)."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ def plot_curves(records: list[dict[str, Any]], out: Path, title: str = "") -> No
 
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
+
+    from ..reports.fonts import use_fallback_fonts
 
     runs: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for r in records:
@@ -38,6 +42,7 @@ def plot_curves(records: list[dict[str, Any]], out: Path, title: str = "") -> No
         ax2.set_ylabel(metric.replace("_", " "))
         ax2.set_title(metric.replace("_", " "))
     fig.suptitle(title)
+    use_fallback_fonts(fig)                 # before the layout: a label's size depends on its font
     fig.tight_layout()
     fig.savefig(out, dpi=90)
     plt.close(fig)

@@ -17,6 +17,7 @@ import re
 from typing import Optional
 
 from .extract import Line, join_lines
+from .hyphens import Spellings
 
 # what the user can do: a record of the same paper imported later (BibTeX, RIS ...) fills in the abstract
 _LATER = "; importing a record of the paper with its abstract (BibTeX, RIS ...) fills it in"
@@ -140,7 +141,7 @@ def abstract_from_texts(texts: list[str]) -> tuple[str, Optional[str]]:
     start = next((i for i, t in enumerate(texts) if abstract_heading(t) is not None), None)
     if start is None:
         return "", NO_HEADING
-    return _collect(texts[start:])
+    return _collect(texts[start:], Spellings(texts))
 
 
 def hyphenation_marked(texts: list[str]) -> list[str]:
@@ -150,13 +151,13 @@ def hyphenation_marked(texts: list[str]) -> list[str]:
             else t for k, t in enumerate(strip_line_numbers(texts))]
 
 
-def join_abstract_lines(texts: list[str]) -> str:
-    """An abstract's lines as one paragraph: line numbers taken off, hyphenation repaired, white space
-    collapsed."""
-    return re.sub(r"\s+", " ", join_lines(hyphenation_marked(texts))).strip()
+def join_abstract_lines(texts: list[str], spelled: Optional[Spellings] = None) -> str:
+    """An abstract's lines as one paragraph: line numbers taken off, hyphenation repaired (``spelled``:
+    the document's spellings, hyphens.py), white space collapsed."""
+    return re.sub(r"\s+", " ", join_lines(hyphenation_marked(texts), spelled)).strip()
 
 
-def _collect(texts: list[str]) -> tuple[str, Optional[str]]:
+def _collect(texts: list[str], spelled: Spellings) -> tuple[str, Optional[str]]:
     texts = hyphenation_marked(texts)
     first = abstract_heading(texts[0]) or ""
     body = [first] if first else []
@@ -167,7 +168,7 @@ def _collect(texts: list[str]) -> tuple[str, Optional[str]]:
         if ends(t):
             break
         body.append(t)
-    text = re.sub(r"\s+", " ", join_lines(body)).strip()
+    text = re.sub(r"\s+", " ", join_lines(body, spelled)).strip()
     return (text, None) if len(text.split()) >= 8 else ("", NO_TEXT)
 
 
@@ -201,7 +202,7 @@ def read_abstract(lines: list[Line]) -> tuple[str, Optional[str]]:
             continue                          # a footnote at the column's foot ("∗Equal contribution.")
         kept.append(ln.text)
         last = ln
-    return _collect(kept)
+    return _collect(kept, Spellings(ln.text for ln in lines))
 
 
 def _next_column_above(after: list[Line], head: Line, stop: Line, col: Line) -> list[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any, Iterable, Optional
 
 from ..jobs import check, report
-from ..models import Paper, RecordWarning
+from ..models import CHECK_ABSTRACT_TAG, Paper, RecordWarning
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
 from .lead_paragraph import NOTE as FIRST_PARAGRAPH_NOTE
@@ -32,7 +32,6 @@ from ..textfmt import plural
 
 CHECK_TAG = "check: metadata from PDF"
 CHECK_YEAR_TAG = "check: year from the file's date"   # no better date found: when the PDF was made
-CHECK_ABSTRACT_TAG = "check: abstract from the first paragraph"   # the PDF prints no Abstract heading
 TITLE_SURE = 92.0                     # rapidfuzz token_sort_ratio from which a title match is taken
 SKIP_KINDS = ("references",)          # no sentences from the reference list
 

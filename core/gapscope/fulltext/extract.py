@@ -14,9 +14,12 @@ import statistics
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Optional
 
 from ..jobs import check, report
+from .hyphens import Spellings, keeps_hyphen
 from .pdfium_lock import PDFIUM_LOCK
+from .superscripts import MARK_CHARS, char_size, raised_marks
 
 
 class UnreadablePdf(Exception):
@@ -93,6 +96,7 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
     n = min(len(text), tp.count_chars())
     lft, bot, rgt, top = (ctypes.c_double() for _ in range(4))
     lines: list[list] = []           # [chars, indices, x0, x1, ylo, yhi]
+    bottoms: dict[int, float] = {}   # the box bottom of each digit and mark character, by index
     cur: list = []
     side: list[str] = []
 
@@ -110,6 +114,7 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
         if ch.isspace() or ch == "\x02":
             if cur:
                 cur[0].append(ch)
+                cur[1].append(-1)             # no box of its own
             elif side:
                 side.append(" ")
             continue
@@ -131,21 +136,22 @@ def _page_lines(page, tp, index: int, raw) -> tuple[list[Line], str]:
             cur[2] = min(cur[2], l)
         cur[0].append(ch)
         cur[1].append(i)
+        if ch in MARK_CHARS:
+            bottoms[i] = b                    # a superscript mark's is raised (superscripts.py)
     close()
     out: list[Line] = []
     ox, oy = ctypes.c_double(), ctypes.c_double()
-    matrix = raw.FS_MATRIX()
     for chars, idx, x0, x1, lo, hi in lines:
-        t = clean("".join(chars))
-        if not t:
+        if not clean("".join(chars)):
             continue
-        mid = idx[len(idx) // 2]
-        size = raw.FPDFText_GetFontSize(tp, mid)
-        if raw.FPDFText_GetMatrix(tp, mid, ctypes.byref(matrix)):     # text drawn at size 1, scaled
-            size *= math.hypot(matrix.c, matrix.d) or 1.0
+        boxed = [i for i in idx if i >= 0]
+        mid = boxed[len(boxed) // 2]
+        size = char_size(raw, tp, mid)
         weight = raw.FPDFText_GetFontWeight(tp, mid)
         # the baseline of the middle character: glyph boxes vary with ascenders and descenders
         base = oy.value if raw.FPDFText_GetCharOrigin(tp, mid, ctypes.byref(ox), ctypes.byref(oy)) else lo
+        marks = raised_marks(chars, idx, size, base, bottoms, raw, tp)
+        t = clean("".join(c for k, c in enumerate(chars) if k not in marks))
         y1 = height - base
         out.append(Line(index, x0, y1 - size * 0.75, x1, y1, t, round(size, 1), weight >= 600))
     return _merge_same_row(out), clean("".join(side))
@@ -334,16 +340,18 @@ def extract(path: str | Path, *, progress=None, cancel=None) -> Document:
                     pages[0] if pages else [], meta, lead)
 
 
-def join_lines(texts: list[str]) -> str:
-    """Join a paragraph's lines, repairing hyphenation at line ends ("classi-" + "fication")."""
+def join_lines(texts: list[str], spelled: Optional[Spellings] = None) -> str:
+    """Join a paragraph's lines, repairing hyphenation at line ends ("classi-" + "fication") and keeping
+    a hyphen that is the word's own ("EF-" + "1A", "protein-" + "protein"; ``spelled``: how the document
+    spells its words elsewhere, see hyphens.py)."""
     out = ""
     for t in texts:
         if not out:
             out = t
             continue
         if out[-1] in _SOFT:
-            out = out[:-1] + t
-        elif out.endswith("-") and len(out) > 1 and out[-2].isalpha() and t[:1].isalpha():
+            out = out[:-1] + ("-" if keeps_hyphen(out[:-1], t, spelled) else "") + t
+        elif out.endswith("-") and len(out) > 1 and out[-2].isalnum() and t[:1].isalnum():
             out += t              # pdfium marks hyphenation itself; a hyphen it left is the word's own
         else:
             out += " " + t

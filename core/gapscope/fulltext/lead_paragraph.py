@@ -21,6 +21,7 @@ import statistics
 
 from .abstract import ends_abstract, join_abstract_lines
 from .extract import Line, body_size
+from .hyphens import Spellings
 
 MIN_CHARS, MAX_CHARS = 400, 3000
 # the import's note on a paper whose abstract this gave
@@ -47,13 +48,14 @@ def lead_paragraph(lines: list[Line], title: list[Line]) -> str:
     if not page1 or not title:
         return ""
     title_end = max(ln.y1 for ln in title)
+    spelled = Spellings(ln.text for ln in lines)     # how the paper spells a word a line end cuts
     heading = min((ln.y0 for ln in page1 if ln.y0 > title_end and ends_abstract(ln.text)), default=float("inf"))
     for block in _blocks(page1):
         if block[0].y0 <= title_end or block[0].y0 >= heading - 1:
             continue
         # a heading in the same type set close below ("CCS Concepts: ...") ends it
         block = block[:next((i for i, ln in enumerate(block) if i and ends_abstract(ln.text)), len(block))]
-        text = join_abstract_lines([ln.text for ln in block])
+        text = join_abstract_lines([ln.text for ln in block], spelled)
         if not reads_like_abstract(text, block):
             continue
         # the first block of prose decides: taken when set apart, else there is no abstract to take

@@ -11,6 +11,7 @@ import re
 import statistics
 
 from .extract import Line, Paragraph, Section, join_lines
+from .hyphens import Spellings
 from .nonprose import back_matter_heading
 
 # canonical kind <- heading name (matched on the whole name, lower case)
@@ -94,6 +95,7 @@ def build_sections(pages: list[list[Line]], body: float) -> list[Section]:
              if 0 < b.y0 - a.y0 < 3 * body and abs(a.size - body) < 0.6]
     spacing = statistics.median(steps) if steps else body * 1.2
     sections = [Section("", "front", 0, level=0)]
+    spelled = Spellings(ln.text for lines in pages for ln in lines)   # for hyphens at line ends
     buf: list[str] = []
     prev: Line | None = None
     para_page = 0
@@ -103,7 +105,7 @@ def build_sections(pages: list[list[Line]], body: float) -> list[Section]:
     def flush() -> None:
         nonlocal buf
         if buf:
-            text = join_lines(buf)
+            text = join_lines(buf, spelled)
             if text.strip():
                 run_in = back_matter_heading(text) if not in_refs else None
                 last = sections[-1]

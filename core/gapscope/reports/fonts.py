@@ -5,10 +5,13 @@ report looks for a font on this computer that has the characters: the fonts font
 the usual font folders (macOS, Windows, Linux), the best known families first (Noto Sans CJK, Source Han
 Sans, Noto Sans, then each system's CJK font). No CJK font is bundled: one is 10-20 MB, over the
 repository's 5 MB a file, and every desktop system that shows CJK has one. The report's figures
-(matplotlib) draw such characters in the same fonts (:func:`figure_families`).
+and an experiment run's curves (matplotlib) draw such characters in the same fonts
+(:func:`use_fallback_fonts`).
 
 $GAPSCOPE_FONT_PATH (folders, separated by the path separator) replaces that search: only fonts in
-those folders are used (an empty folder: DejaVu alone)."""
+those folders are used (an empty folder: DejaVu alone). The search (fc-list and a walk of the font
+folders) is done once for a whole report, its figures and its PDF (:func:`one_font_search`); outside
+one, each call searches afresh, so a font installed while GapScope runs is found."""
 
 from __future__ import annotations
 
@@ -17,9 +20,11 @@ import os
 import subprocess
 import sys
 import unicodedata
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Optional
+from typing import Iterator, Optional
 
 FONT_PATH_ENV = "GAPSCOPE_FONT_PATH"
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
@@ -169,9 +174,35 @@ def _rank(face: FontFace) -> tuple:
     return (any(s in name for s in STYLED), family, face.index, name)
 
 
+# the faces found by the search of the report being made (a context variable: one per thread); None
+# outside one_font_search, an empty list inside it until the first search
+_KEPT: ContextVar[Optional[list]] = ContextVar("gapscope_font_faces", default=None)
+
+
+@contextmanager
+def one_font_search() -> Iterator[None]:
+    """Inside, :func:`font_faces` searches once and gives the same faces after: a report's charts and
+    its PDF each look for fonts, and the search takes a while on a computer with many fonts."""
+    token = _KEPT.set([])
+    try:
+        yield
+    finally:
+        _KEPT.reset(token)
+
+
 def font_faces() -> list[FontFace]:
     """The fonts to look in for characters DejaVu Sans lacks, the most wanted first; one face per
     file (a collection's faces share their characters, in different styles or national forms)."""
+    kept = _KEPT.get()
+    if kept:
+        return kept[0]
+    faces = _search_faces()
+    if kept is not None:
+        kept.append(faces)
+    return faces
+
+
+def _search_faces() -> list[FontFace]:
     env = os.environ.get(FONT_PATH_ENV)
     if env is not None:
         faces = _files_in([Path(p) for p in env.split(os.pathsep) if p])
@@ -233,3 +264,17 @@ def figure_families(text: str) -> list[str]:
             if name and name not in families:
                 families.append(name)
     return families
+
+
+def use_fallback_fonts(fig) -> None:
+    """Give every text of the figure DejaVu Sans and then the fonts that draw what it lacks, so a CJK
+    label is drawn rather than shown as boxes: the report's charts and an experiment run's curves (its
+    name in the title). Called before the figure is laid out (a label's size depends on its font); a
+    figure in characters DejaVu has is left as it is."""
+    from matplotlib.text import Text
+
+    texts = [t for t in fig.findobj(Text) if t.get_text()]
+    families = figure_families("".join(t.get_text() for t in texts))
+    if len(families) > 1:
+        for t in texts:
+            t.set_fontfamily(families)

@@ -10,6 +10,7 @@ from typing import Optional
 from ..jobs import CancelToken, ProgressFn, check, report, scaled
 from ..store.library import Library
 from .data import DEFAULT_REPORT_GAPS, ReportData, build_report_data
+from .fonts import one_font_search
 from ..exports.text import figure_file
 
 REPORT_FORMATS = ("html", "md", "pdf")
@@ -83,11 +84,12 @@ def write_report(lib: Library, fmt: str, output: str | os.PathLike, *, collectio
     d = build_report_data(lib, collection=collection, title=title, progress=scaled(progress, 0, 0.5),
                           cancel=cancel, max_gaps=max_gaps)
     report(progress, 500, 1000, "figures")
-    figures = make_figures(d, cancel=cancel)
-    check(cancel)
-    report(progress, 800, 1000, f"writing {fmt}")
     image_dir = f"{out.stem}_files"
-    data = render(d, fmt, figures, image_dir)
+    with one_font_search():           # the figures and the PDF look for CJK fonts: one search for both
+        figures = make_figures(d, cancel=cancel)
+        check(cancel)
+        report(progress, 800, 1000, f"writing {fmt}")
+        data = render(d, fmt, figures, image_dir)
     if fmt == "md" and figures:
         folder = out.parent / image_dir
         folder.mkdir(parents=True, exist_ok=True)
