@@ -5,10 +5,10 @@ still step from faint to secondary to primary, and the loss curves of the Experi
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPalette, QTextDocument
+from PySide6.QtGui import QPalette
 
-from .readability import dark_palette, document_runs, unreadable
-from .test_dark_palette import measure, open_everything
+from .readability import dark_palette, unreadable
+from .test_dark_palette import measure_everything
 
 # what a text colour may be drawn on under the light palette besides the palette's own grounds
 LIGHT_SURFACES = ("panel", "header", "banner")
@@ -55,19 +55,9 @@ def test_the_greys_keep_their_order(qapp):
 
 def test_every_coloured_text_reads_on_the_light_palette(analysed_window, qtbot):
     from gapscope_desktop import theme
-    from gapscope_desktop.views.pdf_reader import sentence_html
 
-    w = analysed_window
     assert not theme.is_dark()
-    dialogs = open_everything(w, qtbot)
-    runs = measure(w, dialogs)
-    doc = QTextDocument()
-    doc.setHtml(sentence_html("Results", "result", "none", "We find a gap.", False))
-    pal = w.reader.sentence_list.palette()
-    runs += document_runs(doc, pal.color(QPalette.Text), pal.color(QPalette.Base))
-    for d in dialogs:
-        d.close()
-
+    runs = measure_everything(analysed_window, qtbot)
     assert len(runs) > 100
     bad = unreadable(runs)
     assert not bad, "\n".join(bad)
