@@ -23,8 +23,8 @@ TEXT = {
     "secondary": "#555555",      # info lines beside controls
     "tertiary": "#666666",       # notes under a control, metadata
     # the light greys below were #888888, #999999 and #a0a0a4 (Qt.gray): 3.1, 2.5 and 2.3:1 on the
-    # window; each is now the lightest of its hue that reaches 4.5 on every light ground, still lighter
-    # than "tertiary" so that faint < secondary < primary stays visible
+    # window; each keeps its hue and is now within a step of the lightest that reaches 4.5 on every light
+    # ground (the window, #efefef, is the darkest), still lighter than "tertiary": faint < secondary < primary
     "faint": "#6a6a6a",          # "none", "select a paper", timestamps
     "stale": "#6c6c6c",          # rows that may no longer hold (stale gaps): greyed beside black rows
     "heading": "#6b6b70",        # the sidebar's section headings and counts (Qt.gray's blue-grey)
