@@ -22,14 +22,17 @@ TEXT = {
     "byline": "#444444",         # a paper's authors
     "secondary": "#555555",      # info lines beside controls
     "tertiary": "#666666",       # notes under a control, metadata
-    "faint": "#888888",          # "none", "select a paper", timestamps
-    "stale": "#999999",          # rows that may no longer hold (stale gaps)
-    "heading": "#a0a0a4",        # the sidebar's section headings and counts (Qt.gray)
+    # the light greys below were #888888, #999999 and #a0a0a4 (Qt.gray): 3.1, 2.5 and 2.3:1 on the
+    # window; each keeps its hue and is now within a step of the lightest that reaches 4.5 on every light
+    # ground (the window, #efefef, is the darkest), still lighter than "tertiary": faint < secondary < primary
+    "faint": "#6a6a6a",          # "none", "select a paper", timestamps
+    "stale": "#6c6c6c",          # rows that may no longer hold (stale gaps): greyed beside black rows
+    "heading": "#6b6b70",        # the sidebar's section headings and counts (Qt.gray's blue-grey)
     "warning": "#a04000",        # something was not done
-    "caution": "#aa6600",        # something to check (stale, truncated)
+    "caution": "#9b5d00",        # something to check (stale, truncated); was #aa6600: 4.0:1 on the window
     "error": "#b03a2e",
     "good": "#1d7a3a",
-    "fair": "#b7791f",           # between good and error (map stability)
+    "fair": "#936119",           # between good and error (map stability); was #b7791f: 3.2:1 on the window
     "quiet_link": "#5a6a7a",     # a link that should not draw the eye ("Edit title", a tag chip's ×; was
                                  # #667788: 3.9:1 on the chip)
     "tag_text": "#223344",

@@ -30,3 +30,12 @@ def test_no_folder_is_named_after_a_session():
     folders = [p for p in ROOT.rglob("*") if p.is_dir() and re.fullmatch(r"session[-_ ]?\d+", p.name, re.I)
                and ".venv" not in p.parts and ".git" not in p.parts]
     assert folders == []
+
+
+def test_every_benchmark_script_is_in_the_benchmarks_table():
+    """A bench_*.py that benchmarks/README.md does not list is one nobody finds, nor where it writes."""
+    readme = (ROOT / "benchmarks" / "README.md").read_text(encoding="utf-8")
+    rows = [line for line in readme.splitlines() if line.startswith("|")]
+    listed = {name for row in rows for name in re.findall(r"`(bench_\w+\.py)\b", row)}
+    unlisted = sorted(p.name for p in (ROOT / "benchmarks").glob("bench_*.py") if p.name not in listed)
+    assert unlisted == [], "not in benchmarks/README.md: " + ", ".join(unlisted)

@@ -104,12 +104,11 @@ def measure(w, dialogs) -> list:
     return runs
 
 
-def test_every_coloured_text_reads_on_a_dark_palette(dark, analysed_window, qtbot):
-    from gapscope_desktop import theme
+def measure_everything(w, qtbot) -> list:
+    """The coloured text runs of every view (open_everything, measure) and of a Reader sentence; the
+    dialogs closed after."""
     from gapscope_desktop.views.pdf_reader import sentence_html
 
-    w = analysed_window
-    assert theme.is_dark()
     dialogs = open_everything(w, qtbot)
     runs = measure(w, dialogs)
     doc = QTextDocument()
@@ -118,7 +117,14 @@ def test_every_coloured_text_reads_on_a_dark_palette(dark, analysed_window, qtbo
     runs += document_runs(doc, w.reader.sentence_list.palette().color(QPalette.Text), base)
     for d in dialogs:
         d.close()
+    return runs
 
+
+def test_every_coloured_text_reads_on_a_dark_palette(dark, analysed_window, qtbot):
+    from gapscope_desktop import theme
+
+    assert theme.is_dark()
+    runs = measure_everything(analysed_window, qtbot)
     assert len(runs) > 100
     bad = unreadable(runs)
     assert not bad, "\n".join(bad)
