@@ -237,6 +237,18 @@ def _heads() -> frozenset:
     return frozenset(_fold(w) for w in CONCEPT_HEAD_NOUNS)
 
 
+def spells_out(long: str, acr: str) -> bool:
+    """Whether ``long`` is an expansion of ``acr`` by its letters: it spells it (Schwartz-Hearst's letter
+    match) and most of the acronym's capitals start one of its words ("long short-term memory" for "LSTM",
+    not "short term memory")."""
+    return _spells(long, acr) and _plausible(long, acr)
+
+
+def fold_word(word: str) -> str:
+    """``_fold``: a word with its plural and ending folded."""
+    return _fold(word)
+
+
 def _fold(word: str) -> str:
     """Plural and ending folded ("images", "imaging" -> "imag"; "adapters", "adaptation" -> "adapt")."""
     return _stemmer().stemWord(word)
