@@ -28,7 +28,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from ..vocabulary import CONCEPT_HEAD_NOUNS
 
@@ -472,6 +472,46 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
         head = max(group, key=lambda x: (x.n_papers, x.id in acronym_of, -x.id))
         for x in group:
             out[x.id] = head.id
+    return out
+
+
+def competing(reading: AcronymReading) -> bool:
+    """Whether some of a defined acronym's papers define it otherwise: "ASR" is automatic speech recognition
+    to most of its papers and attack success rate to a few; a paper that writes it without defining it may
+    mean either."""
+    return reading.verdict == DEFINED and len(reading.expansions) > 1
+
+
+def in_sense(text: str, reading: AcronymReading) -> bool:
+    """Whether a paper's title and abstract use a defined acronym in the sense its papers agree on
+    (``reading.dominant``): it defines the acronym so (not otherwise), or, when other papers define it
+    otherwise (``competing``), it names the expansion or half of its content words ("speech" and
+    "recognition" for ASR), and, when none does, it writes the acronym at all."""
+    if reading.verdict != DEFINED or not reading.dominant:
+        return True
+    defs = definitions(text, reading.phrase)
+    if defs:
+        return any(same_expansion(d, reading.dominant) for d in defs)
+    if not competing(reading):
+        return True
+    content = set(_content(reading.dominant))
+    folded = {_fold(w) for w in re.split(r"[^\w]+", _surface(text)) if w}
+    return 2 * len(content & folded) >= len(content) > 0
+
+
+def off_sense(readings: Mapping[int, AcronymReading], mentions: Mapping[int, Iterable[int]],
+              texts_of) -> dict[int, frozenset]:
+    """{concept id: the papers of ``mentions`` that do not use the acronym in its library's sense
+    (``in_sense``)}, for the defined acronym concepts; ``texts_of(ids)`` gives {paper id: title and abstract}."""
+    out = {}
+    for cid, r in readings.items():
+        ids = sorted(set(mentions.get(cid, ())))
+        if r.verdict != DEFINED or not ids:
+            continue
+        texts = texts_of(ids)
+        off = frozenset(p for p in ids if texts.get(p) and not in_sense(texts[p], r))
+        if off:
+            out[cid] = off
     return out
 
 

@@ -25,7 +25,6 @@ from ..store.base import LibraryError
 # a chance sentence or a genuinely untried pairing.
 ESTABLISHED_MIN = SETTINGS["gaps_established_min"].default     # 3; the setting gaps_established_min
 ESTABLISHED_SHARE = 4e-5
-N_FORMS = 10          # the concept's merged variants asked for, as concepts/pair_rules.concept_mentions
 EXAMPLES = 5          # reference papers kept as evidence of a pair below the threshold
 
 
@@ -49,6 +48,7 @@ class ReferenceCorpus:
                                 else established_min(self.n_papers, established))
         self.examples = examples
         self._mentions: dict[int, frozenset] = {}
+        self.senses: dict = {}          # {concept id: AcronymReading}: the sense an acronym is counted in
         self.checked = 0
 
     @classmethod
@@ -65,10 +65,12 @@ class ReferenceCorpus:
         self.lib.close()
 
     def mentions(self, concept) -> frozenset:
-        """Ids of the reference papers whose title or abstract mentions the concept (any of its forms)."""
+        """Ids of the reference papers whose title or abstract mentions the concept (any of its forms), in the
+        sense the library's papers give an acronym (``senses``, set by `gaps find`: {concept id: reading})."""
         if concept.id not in self._mentions:
-            forms = [concept.phrase, *concept.synonyms[:N_FORMS]]
-            self._mentions[concept.id] = frozenset(self.lib.papers_mentioning({0: forms}).get(0, set()))
+            from ..concepts.members import mentioning
+
+            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses)
         return self._mentions[concept.id]
 
     def check(self, method, problem) -> dict:
