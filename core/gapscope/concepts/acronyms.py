@@ -485,8 +485,8 @@ def competing(reading: AcronymReading) -> bool:
 def in_sense(text: str, reading: AcronymReading) -> bool:
     """Whether a paper's title and abstract use a defined acronym in the sense its papers agree on
     (``reading.dominant``): it defines the acronym so (not otherwise), or, when other papers define it
-    otherwise (``competing``), it names the expansion or half of its content words ("speech" and
-    "recognition" for ASR), and, when none does, it writes the acronym at all."""
+    otherwise (``competing``), it names half of the expansion's content words ("speech" and "recognition" for
+    ASR); when no paper defines it otherwise, writing it is enough."""
     if reading.verdict != DEFINED or not reading.dominant:
         return True
     defs = definitions(text, reading.phrase)

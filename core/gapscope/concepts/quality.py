@@ -42,6 +42,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from .acronyms import is_capitals
+from .tokens import dimension
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES, CONCEPT_SETTING_HEADS)
@@ -253,10 +254,11 @@ def release_name(phrase: str) -> bool:
     if not (any(ch.isupper() for ch in first) or any(ch.isdigit() for ch in first)):
         return False
     low = phrase.lower()
-    versioned = [p for w in words for p in w.split("-") if _RELEASE.match(p) and not _NUMBER_FORMAT.match(p)]
-    # a version after the hyphen counts as the name's: "DeepSeek-V3", "Llama-3", "ResNet-50"
-    versioned += [w for w in words if re.search(r"-[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}(?:-|$)", w)
-                  and not _NUMBER_FORMAT.match(w)]
+    # a version in a word ("YOLOv8", "Qwen2.5") or after its hyphen ("DeepSeek-V3", "Llama-3", "ResNet-50"); not
+    # a dimension ("text-to-3D") nor a number format
+    versioned = [p for w in words for k, p in enumerate(w.split("-"))
+                 if p and not dimension(p) and not _NUMBER_FORMAT.match(p)
+                 and (_RELEASE.match(p) or (k > 0 and re.fullmatch(r"[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}", p)))]
     return bool(versioned) or any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
 
 
