@@ -9,6 +9,7 @@ how far it got. A re-import adds nothing.
 from __future__ import annotations
 
 import json
+import re
 from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
@@ -253,7 +254,7 @@ class _Writer:
         cannot be placed for sure."""
         highlights = [(h["id"], h["start"], h["end"]) for h in self.lib.highlights_with_ids(pid)]
         corrections = [(c["start"], c["end"]) for c in self.lib.facet_corrections(pid)]
-        to = moved_spans(old, new, [h[1:] for h in highlights] + corrections)
+        to = moved_spans(old, new, [_without_ellipses(old, *sp) for sp in [h[1:] for h in highlights] + corrections])
         if to is None:
             return None
         return ([(*h, *t) for h, t in zip(highlights, to)],
@@ -278,6 +279,24 @@ class _Writer:
 
     def _taken(self, column: str, value: str) -> bool:
         return self.lib.paper_with(column, value) is not None
+
+
+# a snippet's marks of text left out, at a span's edge: the snippet's sentences begin and end with them
+_LEADING_ELLIPSIS = re.compile(r"(?:…|\.\.\.)\s*")
+_TRAILING_ELLIPSIS = re.compile(r"\s*(?:…|\.\.\.)$")
+
+
+def _without_ellipses(text: str, start: int, end: int) -> tuple[int, int]:
+    """``start:end`` of a snippet without the ellipses at its edges, which no full abstract holds there (a
+    correction made on a snippet's first or last sentence takes them in); as it is when it holds nothing else."""
+    s, e = start, end
+    m = _LEADING_ELLIPSIS.match(text, s, e)
+    if m:
+        s = m.end()
+    m = _TRAILING_ELLIPSIS.search(text[s:e])
+    if m:
+        e = s + m.start()
+    return (s, e) if s < e else (start, end)
 
 
 def _record_json(p: Paper) -> str:

@@ -359,7 +359,8 @@ def _labels(c: dict[str, Any]) -> str:
 def stray_correction_line(c: dict[str, Any], where: str = "the abstract") -> str:
     """One correction of :func:`stray_facet_corrections` in words (``where``: the text it was placed in)."""
     words = " ".join(c["text"].split())
-    shown = repr(words if len(words) <= 200 else words[:197] + "...")
+    shown = (repr(words if len(words) <= 200 else words[:197] + "...") if words else
+             "words no longer known (an import put the full abstract in place of a snippet under it before they were kept)")
     why = (f"these words are no longer at its place ({c['start']}..{c['end']}) in {where}" if c["why"] == "words_gone"
            else f"no sentence of {where} as it is split now holds most of it ({c['start']}..{c['end']})")
     return f"paper {c['paper_id']} {str(c['title'] or '')[:80]!r}: the correction ({_labels(c)}) of {shown} labels " \

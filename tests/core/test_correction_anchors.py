@@ -15,7 +15,8 @@ from gapscope.ingest import import_file
 from gapscope.integrity import check_library
 from gapscope.sentences import labels_sentence, split_sentences
 from gapscope.sources.markup import markup_to_text
-from gapscope.triage import correct_facet
+from gapscope.store import LibraryError
+from gapscope.triage import correct_facet, remove_facet_correction
 
 from .facets_helpers import add_papers
 
@@ -104,6 +105,8 @@ def test_a_correction_whose_words_are_gone_is_named_by_the_check_and_labels_noth
     r = CliRunner().invoke(main, ["-L", str(library.path), "annotate", "uncorrect-facet", str(pid),
                                   str(stray["start"]), str(stray["end"])])
     assert r.exit_code == 0, r.output
+    assert f"paper {pid} {stray['start']}..{stray['end']}: removed the correction (shortcoming own) of {words!r}" \
+        in r.output
     assert check_library(library).clean
 
 
@@ -183,3 +186,117 @@ def test_of_two_corrections_on_a_joined_sentence_the_one_on_it_then_the_one_cove
     library.set_facet_correction(pid, 0, len(abstract), "other", None, "2025-12-01T00:00:00+00:00")
     (s,) = paper_sentences(library, pid)
     assert (s["role"], s["shortcoming"]) == ("other", "own")       # made on that very sentence, older or not
+
+
+def test_a_sentence_listed_from_before_the_abstract_changed_is_not_corrected_on_the_words_now_at_its_place(library):
+    # markup taken out of the first sentence moves every later one to the left; until the facet pipeline
+    # splits the new text, the stored sentences keep their old offsets, which now hold other words
+    abstract = ("<p>We compare <i>two</i> <i>new</i> <b>methods</b> on <i>many</i> data sets. </p> <p>Both are fast."
+                " The second one is slower on large inputs, and uses more memory. We discuss why this happens and"
+                " what it means for users of either method in practice.</p>")
+    pid = add_papers(library, [("Stale sentences", abstract)])[0]
+    _classify(library, pid)
+    assert _check(library, "--repair").exit_code == 3
+    meant = next(s for s in paper_sentences(library, pid) if s["text"].startswith("The second one"))
+    new = library.get_paper(pid).abstract
+    assert new[meant["start"]:meant["end"]] != meant["text"]          # listed still, at its old place
+
+    with pytest.raises(LibraryError, match=rf"not a sentence of paper {pid}'s abstract as it is now"):
+        correct_facet(library, pid, meant["start"], meant["end"], "own")
+    assert library.facet_corrections(pid) == []
+    # the sentence as the abstract holds it now is corrected, and stays on it once the pipeline splits the text
+    at = new.index("The second one")
+    correct_facet(library, pid, at, new.index(" We discuss"), "own")
+    _classify(library, pid)
+    assert [s["text"][:14] for s in paper_sentences(library, pid) if s["shortcoming_corrected"]] == ["The second one"]
+
+
+def test_a_correction_set_again_where_one_made_on_other_words_stood_takes_none_of_its_labels(library):
+    abstract = "We compare two factorizations. The fill-in grows fast. We close with the costs in time."
+    pid = add_papers(library, [("Same place, other words", abstract)])[0]
+    _classify(library, pid)
+    middle = paper_sentences(library, pid)[1]
+    correct_facet(library, pid, middle["start"], middle["end"], "result")
+    correct_facet(library, pid, middle["start"], middle["end"], "own")
+    # rewritten outside GapScope: other words, as long, at its place
+    changed = abstract.replace("The fill-in grows fast.", "Our tests ran on a GPU.")
+    assert len(changed) == len(abstract)
+    with library.transaction() as conn:
+        conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (changed, pid))
+    _classify(library, pid)
+    (stray,) = check_library(library).facet_corrections
+    assert stray["why"] == "words_gone"
+
+    # the user sets the role of the sentence now there, as the check advises: the old one is replaced, and said
+    r = CliRunner().invoke(main, ["-L", str(library.path), "annotate", "correct-facet", str(pid),
+                                  str(middle["start"]), str(middle["end"]), "method"])
+    assert r.exit_code == 0, r.output
+    assert "replaces the correction made there on 'The fill-in grows fast.'" in r.output
+    assert "nothing is left to remove" in r.output
+    now = paper_sentences(library, pid)[1]
+    assert (now["role"], now["role_corrected"]) == ("method", True)
+    assert (now["shortcoming"], now["shortcoming_corrected"]) == ("none", False)   # not the old words' "own"
+    assert check_library(library).clean
+    # removing the old correction as listed before (its words) leaves the new one alone
+    assert not remove_facet_correction(library, pid, stray["start"], stray["end"], made_on=stray["text"])
+    assert [c["role"] for c in library.facet_corrections(pid)] == ["method"]
+    assert remove_facet_correction(library, pid, now["start"], now["end"], made_on=now["text"])
+    assert library.facet_corrections(pid) == []
+
+
+def test_a_library_from_before_the_words_were_kept_keeps_its_corrections_on_their_sentences(tmp_path, monkeypatch):
+    import gapscope.store.library as store_lib
+    from gapscope.store import Library
+    from gapscope.store.schema import MIGRATIONS
+
+    cut = [name for name, _ in MIGRATIONS].index("1300_facet_correction_text")
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:cut])          # schema 18
+    abstract = "Über die Größe 𝔘 von Xs. We study 😀 things here. Results 😀 are good."   # beyond the BMP too
+    with Library(tmp_path / "old.gapscope") as old:
+        pid = add_papers(old, [("Unicode", abstract)])[0]
+        _classify(old, pid)
+        first, _, last = split_sentences(abstract)
+        with old.transaction() as conn:
+            conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?,"
+                         " 'method', 'then')", (pid, first.start, first.end))
+            conn.execute("INSERT INTO facet_corrections (paper_id, start, end, shortcoming, corrected_at) VALUES"
+                         " (?, ?, ?, 'own', 'then')", (pid, last.start, last.end))
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS)
+    with Library(tmp_path / "old.gapscope") as lib:
+        assert [c["text"] for c in lib.facet_corrections(pid)] == [first.text, last.text]
+        got = [(s["role"], s["role_corrected"], s["shortcoming"], s["shortcoming_corrected"])
+               for s in paper_sentences(lib, pid)]
+        assert got == [("method", True, "none", False), ("background", False, "none", False),
+                       ("background", False, "own", True)]
+        assert check_library(lib).clean
+
+
+def test_a_correction_left_on_pieces_of_words_by_an_old_import_labels_nothing_after_the_upgrade_and_is_named(
+        tmp_path, monkeypatch):
+    import gapscope.store.library as store_lib
+    from gapscope.store import Library
+    from gapscope.store.schema import MIGRATIONS
+
+    cut = [name for name, _ in MIGRATIONS].index("1300_facet_correction_text")
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:cut])          # schema 18
+    snippet = "… forty studies of pair programming in industry. Most report better code at a higher cost. We discuss …"
+    full = ("Software engineering needs evidence. We review forty studies of pair programming in industry. Most"
+            " report better code at a higher cost. We discuss what this means for teams.")
+    with Library(tmp_path / "old.gapscope") as old:
+        pid = add_papers(old, [("Pair programming", snippet)])[0]
+        meant = split_sentences(snippet)[1]
+        with old.transaction() as conn:
+            conn.execute("INSERT INTO facet_corrections (paper_id, start, end, label, corrected_at) VALUES (?, ?, ?,"
+                         " 'result', 'then')", (pid, meant.start, meant.end))
+            # an import of then: the full abstract in place of the snippet, the correction left at its offsets
+            conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (full, pid))
+        _classify(old, pid)
+        assert full[meant.start:meant.end] == "rty studies of pair programming in indust"
+    monkeypatch.setattr(store_lib, "MIGRATIONS", MIGRATIONS)
+    with Library(tmp_path / "old.gapscope") as lib:
+        assert not any(s["role_corrected"] for s in paper_sentences(lib, pid))    # as before the upgrade
+        (stray,) = check_library(lib).facet_corrections
+        assert (stray["paper_id"], stray["role"], stray["why"]) == (pid, "result", "words_gone")
+        r = _check(lib)
+        assert r.exit_code == 3 and f"paper {pid}" in r.stdout and "words no longer known" in r.stdout, r.output
+        assert "'rty studies" not in r.stdout

@@ -65,3 +65,27 @@ def test_a_snippet_whose_highlight_is_not_in_the_full_abstract_is_kept(library, 
     assert any(f"paper #{pid} keeps its shortened abstract" in str(w) for w in report.warnings)
     (h,) = library.highlights_with_ids(pid)
     assert (h["start"], h["end"]) == (0, 1)
+
+
+@pytest.mark.parametrize("which", [0, -1])
+def test_a_correction_on_a_snippet_sentence_ending_in_its_ellipsis_follows_its_words(library, tmp_path, record, which):
+    """The sentences of a snippet begin and end with its ellipses ("… words … words …"), which the full
+    abstract does not hold: a correction made on the first or last of them goes with its words all the same."""
+    from gapscope.facets import paper_sentences
+    from gapscope.sentences import split_sentences
+    from gapscope.triage import correct_facet
+
+    pid, snippet, _words = _snippet_paper(library, tmp_path, record)
+    meant = split_sentences(snippet)[which]
+    assert "…" in meant.text
+    correct_facet(library, pid, meant.start, meant.end, "method")
+    report = import_file(library, _write(tmp_path / "full.csv", [record]))
+    assert report.merged == 1 and not report.warnings, [str(w) for w in report.warnings]
+    full = library.get_paper(pid).abstract
+    assert full == record["abstract"]
+    (c,) = library.facet_corrections(pid)
+    assert c["role"] == "method" and full[c["start"]:c["end"]] == c["text"] == meant.text.strip("… ")
+    rows = [(i, s.start, s.end, s.text, "background", 0.5, "none", 0.5) for i, s in enumerate(split_sentences(full))]
+    library.write_facet_sentences(pid, rows, "test-model", "hash", "2026-01-01T00:00:00+00:00")
+    (labelled,) = [s for s in paper_sentences(library, pid) if s["role_corrected"]]
+    assert c["text"] in labelled["text"]

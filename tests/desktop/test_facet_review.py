@@ -104,3 +104,47 @@ def test_check_facet_labels_shows_a_correction_that_labels_no_sentence_and_remov
         dlg.close()
     finally:
         _close_at_teardown(w)
+
+
+def test_remove_correction_leaves_a_label_set_again_at_that_place_since_the_list_was_read(lib_path, qtbot):
+    """A correction listed as labelling no sentence, then set again at its place (other words now there) by
+    another writer: Remove Correction takes nothing out, and says so."""
+    import threading
+
+    from gapscope.sentences import split_sentences
+    from gapscope.store import Library
+    from gapscope.triage import correct_facet
+
+    from .conftest import _close_at_teardown, _open_window
+
+    with Library(lib_path, create=False) as lib:
+        pid, abstract = next((p, a) for p, _t, a, *_ in lib.facet_state() if len(split_sentences(a or "")) >= 3)
+        last = split_sentences(abstract)[-1]
+        correct_facet(lib, pid, last.start, last.end, "own")
+        other = ("We leave the rest of the data to a later study and " * 40)[:last.end - last.start - 1] + "."
+        changed = abstract[:last.start] + other + abstract[last.end:]
+        assert len(changed) == len(abstract)
+        with lib.transaction() as conn:        # rewritten outside GapScope: other words, as long, at its place
+            conn.execute("UPDATE papers SET abstract = ? WHERE id = ?", (changed, pid))
+    w = _open_window(qtbot, lib_path)
+    try:
+        w.act_check_facets.trigger()
+        dlg = w.facet_review
+        qtbot.waitUntil(lambda: bool(dlg.strays), timeout=20000)
+
+        def set_again():          # another writer (the command line) sets the label on the words there now
+            with Library(lib_path, create=False) as other_lib:
+                correct_facet(other_lib, pid, last.start, last.end, "method")
+        t = threading.Thread(target=set_again)
+        t.start()
+        t.join()
+        dlg.stray_table.setCurrentItem(dlg.stray_table.topLevelItem(0))
+        with qtbot.waitSignal(dlg.corrected, timeout=20000):
+            qtbot.mouseClick(dlg.remove_stray, Qt.LeftButton)
+        assert "Not removed" in dlg.info.text()
+        (c,) = w.lib.facet_corrections(pid)
+        assert (c["role"], c["shortcoming"], c["text"]) == ("method", None, changed[last.start:last.end])
+        qtbot.waitUntil(lambda: not dlg.strays, timeout=20000)
+        dlg.close()
+    finally:
+        _close_at_teardown(w)

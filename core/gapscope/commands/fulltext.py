@@ -255,7 +255,7 @@ def pdf_extract(file, as_json) -> None:
     """Read a PDF without attaching it: its metadata, sections and paragraphs."""
     from ..fulltext import UnreadablePdf
     from ..fulltext import extract_pdf as extract
-    from ..fulltext.meta import read_metadata
+    from ..fulltext.meta import FROM_FIRST_PARAGRAPH, read_metadata
 
     try:
         doc = extract(file)
@@ -273,7 +273,9 @@ def pdf_extract(file, as_json) -> None:
         return
     for line in extract_summary(meta, doc.pages):
         click.echo(line)
-    click.echo(f"Abstract: {safe(meta.abstract)}" if meta.abstract else f"({meta.abstract_missing})")
+    guessed = meta.sources.get("abstract") == FROM_FIRST_PARAGRAPH      # no heading: say so, to be checked
+    where = f" (read from: {FROM_FIRST_PARAGRAPH})" if guessed else ""
+    click.echo(f"Abstract{where}: {safe(meta.abstract)}" if meta.abstract else f"({meta.abstract_missing})")
     for s in data["sections"]:
         click.echo(f"  p.{s['page']:<3} {s['number']:<5} {safe(s['name'])}  "
                    f"[{s['kind']}, {plural(len(s['paragraphs']), 'paragraph')}]")

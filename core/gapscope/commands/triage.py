@@ -620,10 +620,15 @@ def annotate_correct(ref, paper, start, end, label) -> None:
     lib = ref.open()
     pid = resolve_paper(lib, paper)
     try:
-        correct_facet(lib, pid, start, end, label)
+        replaced = correct_facet(lib, pid, start, end, label)
     except LibraryError as exc:
         fail(str(exc))
     click.echo(f"paper {pid} {start}..{end}: {label}")
+    if replaced is not None:
+        words = " ".join(replaced.split())
+        on = repr(words[:200]) if words else "words no longer known"
+        click.echo(f"it replaces the correction made there on {on} (words no longer there): that one is"
+                   " gone, nothing is left to remove")
 
 
 @annotate.command("uncorrect-facet")
@@ -639,14 +644,19 @@ def annotate_uncorrect(ref, paper, start, end) -> None:
 
     lib = ref.open()
     pid = resolve_paper(lib, paper)
+    # said after: which labels, on which words (a span alone does not tell the user what went)
+    c = next((c for c in lib.facet_corrections(pid) if (c["start"], c["end"]) == (start, end)), None)
     try:
-        removed = remove_facet_correction(lib, pid, start, end)
+        removed = c is not None and remove_facet_correction(lib, pid, start, end, c["text"])
     except LibraryError as exc:
         fail(str(exc))
     if not removed:
         fail(f"paper {pid} has no facet correction at {start}..{end} (`gapscope annotate show {pid}` lists them)",
              EXIT_NOT_FOUND)
-    click.echo(f"paper {pid} {start}..{end}: correction removed")
+    labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+    words = " ".join((c["text"] if c["text"] is not None else lib.paper_abstract(pid)[start:end]).split())
+    on = repr(words[:200]) if words else "words no longer known"
+    click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {on}")
 
 
 @annotate.command("terms")

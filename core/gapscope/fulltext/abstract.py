@@ -4,8 +4,9 @@ up to the first heading that follows it ("1 Introduction", "I. INTRODUCTION", "K
 Terms", "CCS Concepts" ...; a structured abstract's own labels, "Background", "Results", go on in it),
 its lines joined and de-hyphenated as the extraction joins a paragraph's.
 
-Without such a heading nothing is taken (the first paragraph of a page is as often an affiliation or
-a summary for lay readers as the abstract): :func:`read_abstract` says why, for the import's note.
+Without such a heading nothing is taken here (the first paragraph of a page is as often an affiliation
+or a summary for lay readers as the abstract): :func:`read_abstract` says why, for the import's note,
+and lead_paragraph.py may still take page 1's first paragraph when it is surely the abstract.
 The rules work on the lines' text (:func:`abstract_heading`, :func:`ends_abstract`); the type size and
 position of the lines only set aside a margin column (affiliations beside a BMC abstract), footnotes
 and a title in large type."""
@@ -142,10 +143,21 @@ def abstract_from_texts(texts: list[str]) -> tuple[str, Optional[str]]:
     return _collect(texts[start:])
 
 
+def hyphenation_marked(texts: list[str]) -> list[str]:
+    """The lines without a draft's line numbers, a line-end non-breaking hyphen before a lower-case
+    letter marked as the hyphenation it is (BMC sets them so)."""
+    return [t[:-1] + "\u00ad" if t.endswith("\u2011") and k + 1 < len(texts) and texts[k + 1][:1].islower()
+            else t for k, t in enumerate(strip_line_numbers(texts))]
+
+
+def join_abstract_lines(texts: list[str]) -> str:
+    """An abstract's lines as one paragraph: line numbers taken off, hyphenation repaired, white space
+    collapsed."""
+    return re.sub(r"\s+", " ", join_lines(hyphenation_marked(texts))).strip()
+
+
 def _collect(texts: list[str]) -> tuple[str, Optional[str]]:
-    # a line-end non-breaking hyphen before a lower-case letter is a hyphenation (BMC sets them so)
-    texts = [t[:-1] + "\u00ad" if t.endswith("\u2011") and k + 1 < len(texts) and texts[k + 1][:1].islower()
-             else t for k, t in enumerate(strip_line_numbers(texts))]
+    texts = hyphenation_marked(texts)
     first = abstract_heading(texts[0]) or ""
     body = [first] if first else []
     ends = _Ends()
@@ -177,19 +189,35 @@ def read_abstract(lines: list[Line]) -> tuple[str, Optional[str]]:
     ends = _Ends()
     if abstract_heading(head.text):
         ends(abstract_heading(head.text))
-    for ln in lines[start + 1:]:
+    for k, ln in enumerate(lines[start + 1:], start + 1):
         if not _overlap(ln, col):
             if ln.page == last.page and ln.y0 > last.y0 - 1:
                 continue                      # beside the abstract, at the height it is read at
             col = ln                          # the next column, or the next page
         if ends(ln.text):
-            kept.append(ln.text)
+            kept += _next_column_above(lines[k + 1:], head, ln, col) + [ln.text]
             break
         if ln.size < col.size - 0.5 and _FOOTNOTE.match(ln.text):
             continue                          # a footnote at the column's foot ("∗Equal contribution.")
         kept.append(ln.text)
         last = ln
     return _collect(kept)
+
+
+def _next_column_above(after: list[Line], head: Line, stop: Line, col: Line) -> list[str]:
+    """The abstract's lines in the next column when the body's first heading (``stop``) cuts it in its
+    first column: J Cell Sci sets the abstract across the top of both columns, "Key words" at its end in
+    the second, "Introduction" below it in the first. Taken only when the next column, from the height
+    the abstract starts at to the heading's, ends on a front-matter heading ("Key words"): the top of the
+    next column is as often the body's text going on (ACL)."""
+    if _FRONT_END_RE.match(stop.text.strip()):
+        return []
+    beside = sorted((ln for ln in after if ln.page == stop.page and not _overlap(ln, col)
+                     and head.y0 - 1 <= ln.y0 < stop.y0), key=lambda ln: ln.y0)
+    end = next((i for i, ln in enumerate(beside) if _FRONT_END_RE.match(ln.text.strip())), None)
+    if not end or beside[0].y0 > head.y0 + 3 * head.size:
+        return []
+    return [ln.text for ln in beside[:end]]
 
 
 _FOOTNOTE = re.compile(r"^[*\u2217\u2020\u2021\u00a7\u00b6#\u22c6\d\u00b9\u00b2\u00b3\u2070-\u2079]")

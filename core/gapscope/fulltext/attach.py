@@ -2,13 +2,14 @@
 the library's storage folder under its content hash, and store its sections and sentences.
 
 A PDF that matches no paper becomes a new paper with the metadata read from it (its abstract too,
-when the PDF prints one under an "Abstract" heading; else the import's note on the file says it has
-none), tagged :data:`CHECK_TAG` for the user to check. Attaching a PDF to a library paper changes
-none of the paper's fields: an abstract it has is never replaced by one read from a PDF. A PDF we
-cannot read (encrypted, no text layer, broken) is still kept and attached when it matches (the paper
-given, or the arXiv id or DOI its file name holds); the result says why its text is missing. One that
-matches nothing never becomes a paper: it is reported ``unreadable`` with its name and why, and nothing
-is stored.
+when the PDF prints one under an "Abstract" heading, or with no heading as a first paragraph set apart
+from the body, which the import's note and :data:`CHECK_ABSTRACT_TAG` point out; else the import's note
+on the file says it has none), tagged :data:`CHECK_TAG` for the user to check. Attaching a PDF to a
+library paper changes none of the paper's fields: an abstract it has is never replaced by one read from
+a PDF. A PDF we cannot read (encrypted, no text layer, broken) is still kept and attached when it
+matches (the paper given, or the arXiv id or DOI its file name holds); the result says why its text is
+missing. One that matches nothing never becomes a paper: it is reported ``unreadable`` with its name
+and why, and nothing is stored.
 """
 
 from __future__ import annotations
@@ -25,11 +26,13 @@ from ..jobs import check, report
 from ..models import Paper, RecordWarning
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
-from .meta import FROM_FILE_DATE, PdfMetadata, read_metadata
+from .lead_paragraph import NOTE as FIRST_PARAGRAPH_NOTE
+from .meta import FROM_FILE_DATE, FROM_FIRST_PARAGRAPH, PdfMetadata, read_metadata
 from ..textfmt import plural
 
 CHECK_TAG = "check: metadata from PDF"
 CHECK_YEAR_TAG = "check: year from the file's date"   # no better date found: when the PDF was made
+CHECK_ABSTRACT_TAG = "check: abstract from the first paragraph"   # the PDF prints no Abstract heading
 TITLE_SURE = 92.0                     # rapidfuzz token_sort_ratio from which a title match is taken
 SKIP_KINDS = ("references",)          # no sentences from the reference list
 
@@ -181,6 +184,8 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
                   location=str(path), raw={"read_from": meta.sources})  # where the title, authors ... were read
     # no abstract: no embedding, facets or place on the maps until the user adds one; the note says why
     notes = [RecordWarning(str(path), meta.abstract_missing)] if not meta.abstract and meta.abstract_missing else []
+    guessed = meta.sources.get("abstract") == FROM_FIRST_PARAGRAPH      # no heading: the note and a tag say so
+    notes += [RecordWarning(str(path), FIRST_PARAGRAPH_NOTE)] if guessed else []
     batch = batch or PdfImport(lib, str(path.resolve()))
     try:
         added, problems = batch.add(paper, notes)
@@ -196,6 +201,8 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
     lib.add_tag([pid], CHECK_TAG)
     if meta.sources.get("date") == FROM_FILE_DATE:
         lib.add_tag([pid], CHECK_YEAR_TAG)
+    if guessed:
+        lib.add_tag([pid], CHECK_ABSTRACT_TAG)
     return pid
 
 

@@ -13,8 +13,9 @@ from pathlib import Path
 from typing import Optional
 
 from ..models import normalize_doi, split_arxiv_id, untitled_title
-from .abstract import read_abstract
+from .abstract import NO_HEADING, read_abstract
 from .extract import Document, Line
+from .lead_paragraph import lead_paragraph
 
 _DOI = re.compile(r"\b(10\.\d{4,9}/[^\s\"<>()\[\]{},;]+)", re.I)
 _ARXIV_TEXT = re.compile(r"arXiv\s*:\s*(\d{4}\.\d{4,5})(v\d+)?", re.I)
@@ -27,6 +28,7 @@ FROM_PROPERTIES, FROM_PAGE1, FROM_FILE_NAME = "file properties", "page 1", "file
 FROM_XMP = "file properties (XMP)"
 FROM_ARXIV_ID, FROM_BIORXIV_DOI, FROM_FILE_DATE = "arXiv id", "bioRxiv DOI", "file creation date (weak)"
 FROM_ABSTRACT_HEADING = "first pages, after the Abstract heading"
+FROM_FIRST_PARAGRAPH = "page 1, its first paragraph (no Abstract heading): check it"
 FROM_NOWHERE = "none found in the PDF: a placeholder"
 
 
@@ -330,8 +332,9 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     like one (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top,
     and the authors below it; else (a title) the file name, unless that is only an identifier (the arXiv
     id is the paper's, and the title the placeholder of a record without one: "[untitled] arXiv ...", which
-    a record of the paper with a title replaces); the abstract only from under an abstract heading
-    (abstract.py). ``sources`` says where each came from."""
+    a record of the paper with a title replaces); the abstract from under an abstract heading
+    (abstract.py), else, with no such heading, page 1's first paragraph when it is surely the abstract
+    (lead_paragraph.py). ``sources`` says where each came from."""
     meta = from_filename(path)
     if doc is None:
         return meta
@@ -352,9 +355,12 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
         meta.title, meta.sources["title"] = page_title, FROM_PAGE1
     _authors(meta, doc, path, block)
     _date(meta, doc)
-    meta.abstract, meta.abstract_missing = read_abstract(doc.lead_lines or doc.first_page_lines)
+    lead = doc.lead_lines or doc.first_page_lines
+    meta.abstract, meta.abstract_missing = read_abstract(lead)
     if meta.abstract:
         meta.sources["abstract"] = FROM_ABSTRACT_HEADING
+    elif meta.abstract_missing == NO_HEADING and (first := lead_paragraph(lead, block)):
+        meta.abstract, meta.abstract_missing, meta.sources["abstract"] = first, None, FROM_FIRST_PARAGRAPH
     if not meta.title and names_only_an_id(path):
         meta.title = untitled_title(meta.abstract, doi=meta.dois[0] if meta.dois else None, arxiv_id=meta.arxiv_id)
         meta.sources["title"] = FROM_NOWHERE

@@ -1,10 +1,11 @@
 """Fonts for the PDF report. DejaVu Sans (matplotlib ships it) draws Latin, Greek, Cyrillic, most math
-symbols, and Arabic and Hebrew letters (unjoined, left to right: fpdf2 shapes text only with uharfbuzz).
-For what it lacks (Chinese, Japanese, Korean, Devanagari, math letters such as 𝒪) the report looks for a
-font on this computer that has the characters: the fonts fontconfig lists (Linux) and the usual font
-folders (macOS, Windows, Linux), the best known families first (Noto Sans CJK, Source Han Sans, Noto
-Sans, then each system's CJK font). No CJK font is bundled: one is 10-20 MB, over the repository's 5 MB
-a file, and every desktop system that shows CJK has one.
+symbols, and Arabic and Hebrew letters (joined and in reading order where the text is shaped: see
+`needs_shaping`). For what it lacks (Chinese, Japanese, Korean, Devanagari, math letters such as 𝒪) the
+report looks for a font on this computer that has the characters: the fonts fontconfig lists (Linux) and
+the usual font folders (macOS, Windows, Linux), the best known families first (Noto Sans CJK, Source Han
+Sans, Noto Sans, then each system's CJK font). No CJK font is bundled: one is 10-20 MB, over the
+repository's 5 MB a file, and every desktop system that shows CJK has one. The report's figures
+(matplotlib) draw such characters in the same fonts (:func:`figure_families`).
 
 $GAPSCOPE_FONT_PATH (folders, separated by the path separator) replaces that search: only fonts in
 those folders are used (an empty folder: DejaVu alone)."""
@@ -44,6 +45,20 @@ def draws_nothing(ch: str) -> bool:
     cp = ord(ch)
     return (ch in "\n\r\t" or unicodedata.category(ch) == "Cf" or 0xFE00 <= cp <= 0xFE0F
             or 0xE0100 <= cp <= 0xE01EF)
+
+
+# scripts whose letters change shape with their neighbours or that are written right to left: Hebrew to
+# NKo and Arabic Extended (0590-08FF), the Indic scripts (0900-0DFF), Tibetan, Myanmar, Khmer, and the
+# Hebrew and Arabic presentation forms
+SHAPED_RANGES = ((0x0590, 0x08FF), (0x0900, 0x0DFF), (0x0F00, 0x109F), (0x1780, 0x17FF), (0xFB1D, 0xFDFF),
+                 (0xFE70, 0xFEFF))
+
+
+def needs_shaping(s: str) -> bool:
+    """Whether ``s`` needs a shaping engine to be drawn right: letters joined or combined as their
+    script wants, right-to-left runs in reading order. Latin text does without (and keeps its look)."""
+    return any(any(a <= ord(c) <= b for a, b in SHAPED_RANGES) or unicodedata.bidirectional(c) in ("R", "AL")
+               for c in s if ord(c) >= 0x0590)
 
 
 class Coverage:
@@ -170,3 +185,51 @@ def font_faces() -> list[FontFace]:
             seen.add(real)
             out.append(face)
     return out
+
+
+def faces_for(need: set[int], faces: list[FontFace]) -> list[FontFace]:
+    """The faces, the most wanted first, that together draw what they can of ``need``: each one draws
+    something the ones before it lack."""
+    chosen = []
+    for face in faces:
+        if not need:
+            break
+        got = face.covers(need)
+        if got:
+            chosen.append(face)
+            need = need - got
+    return chosen
+
+
+DEJAVU_FAMILY = "DejaVu Sans"
+_MPL_FAMILIES: dict[tuple[str, int], Optional[str]] = {}   # font file (face): its family, once registered
+
+
+def _matplotlib_family(face: FontFace) -> Optional[str]:
+    """Make the font known to matplotlib's font manager; its family name, None for a file it cannot read."""
+    key = (face.path, face.index)
+    if key not in _MPL_FAMILIES:
+        from matplotlib import font_manager, ft2font
+
+        try:
+            font_manager.fontManager.addfont(face.path)
+            _MPL_FAMILIES[key] = ft2font.FT2Font(face.path, face_index=face.index).family_name
+        except Exception:  # noqa: BLE001 - a broken or unusual font file: the next one may do
+            _MPL_FAMILIES[key] = None
+    return _MPL_FAMILIES[key]
+
+
+def figure_families(text: str) -> list[str]:
+    """The font families for a figure that draws ``text``: DejaVu Sans, then (only when ``text`` holds
+    characters DejaVu lacks) the fonts of this computer that have them, as for the PDF. matplotlib takes
+    each glyph from the first family in the list that has it; without the others it draws a box."""
+    dejavu = _read_coverage(str(dejavu_dir() / "DejaVuSans.ttf"), 0)
+    need = {ord(c) for c in set(text) if not draws_nothing(c)}
+    need = {cp for cp in need if cp not in dejavu}
+    families = [DEJAVU_FAMILY]
+    if need:
+        for face in faces_for(need, font_faces()):
+            name = _matplotlib_family(face)
+            if name and name not in families:
+                families.append(name)
+    return families

@@ -4,6 +4,11 @@ scripts, no external resources; the only outbound links go to arxiv.org and doi.
 Every text from the library goes through :func:`esc` (control characters made visible, then
 ``html.escape``), so a title holding ``<script>`` shows those characters. The output is well-formed
 XHTML-style markup (every element closed, attributes quoted), so XML parsers read it too.
+
+Text from papers and from the user (titles, quotes, notes, highlights, cluster labels, table cells) is
+set in an element with ``dir="auto"``: its direction comes from its first letter, so an Arabic or Hebrew
+title reads right to left, its end punctuation where it belongs, and the text around it (a paper's
+details in brackets) stays in place.
 """
 
 from __future__ import annotations
@@ -63,6 +68,13 @@ def _img(png: bytes, alt: str, caption: str) -> str:
 
 
 _NUM_TD = '<td class="n">'
+_TD = '<td dir="auto">'
+AUTO = ' dir="auto"'    # text in its own direction (see the module's docstring)
+
+
+def own(s: Any) -> str:
+    """Escaped text from a paper or the user, in its own direction."""
+    return f"<span{AUTO}>{esc(s)}</span>"
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable[int] = ()) -> str:
@@ -70,7 +82,7 @@ def _table(head: Iterable[str], rows: Iterable[Iterable[Any]], numeric: Iterable
     # a table wider than the page scrolls inside its own box; long paths wrap inside their cell
     out = ['<div class="table"><table><thead><tr>', "".join(f"<th>{esc(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
-        out.append("<tr>" + "".join((_NUM_TD if i in num else "<td>") + esc(c) + "</td>"
+        out.append("<tr>" + "".join((_NUM_TD if i in num else _TD) + esc(c) + "</td>"
                                     for i, c in enumerate(row)) + "</tr>")
     out.append("</tbody></table></div>")
     return "".join(out)
@@ -81,8 +93,7 @@ def _missing(text: Optional[str]) -> str:
 
 
 def paper_html(p: PaperRef, max_authors: int = 4) -> str:
-    title = esc(p.title)
-    head = f'<a href="{esc(p.link)}">{title}</a>' if p.link else title
+    head = f'<a{AUTO} href="{esc(p.link)}">{esc(p.title)}</a>' if p.link else own(p.title)
     return f'{head} <span class="meta">({esc(p.meta(max_authors))})</span>'
 
 
@@ -180,7 +191,7 @@ def _cluster_ref(ref: Optional[dict]) -> str:
     if not ref:
         return ""
     kw = side_keywords(ref)
-    return esc(ref.get("label")) + (f' <span class="kw">({esc(kw)})</span>' if kw else "")
+    return own(ref.get("label")) + (f' <span class="kw">({esc(kw)})</span>' if kw else "")
 
 
 def _gaps(d: ReportData) -> list[str]:
@@ -208,9 +219,9 @@ def _gaps(d: ReportData) -> list[str]:
 
 
 def _evidence_item(item) -> str:
-    head = f'<a href="{esc(item.link)}">{esc(item.title)}</a>' if item.link else esc(item.title)
+    head = f'<a{AUTO} href="{esc(item.link)}">{esc(item.title)}</a>' if item.link else own(item.title)
     meta = f' <span class="meta">({esc(item.meta)})</span>' if item.meta else ""
-    quotes = "".join(f'<br /><span class="quote">{esc(q)}</span>' for q in item.quotes)
+    quotes = "".join(f'<br /><span class="quote"{AUTO}>{esc(q)}</span>' for q in item.quotes)
     return head + meta + quotes
 
 
@@ -230,7 +241,7 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
         out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status)} · {esc(r.created_at)}'
                    + (f" → {esc(r.finished_at)}" if r.finished_at else "") + "</p>")
         if r.setup:
-            out.append(f"<p>{esc(r.setup)}</p>")
+            out.append(f"<p{AUTO}>{esc(r.setup)}</p>")
         if r.papers:
             out.append("<p>Linked papers:</p><ul>" + "".join(f"<li>{paper_html(p)}</li>" for p in r.papers) + "</ul>")
         if f"run-{r.id}" in figures:
@@ -278,13 +289,13 @@ def _notes(d: ReportData) -> list[str]:
     out = []
     for n in s.notes:
         out.append(f'<div class="gap"><p>{paper_html(n["paper"]) if n["paper"] else ""}</p>'
-                   f'<p>{esc(n["body"]).replace(NL, "<br />")}</p>'
+                   f'<p{AUTO}>{esc(n["body"]).replace(NL, "<br />")}</p>'
                    f'<p class="meta">note, {esc(n["updated_at"])}</p></div>')
     if s.highlights:
         out.append("<h3>Highlights</h3><ul>")
         for h in s.highlights:
-            comment = f" — {esc(h['comment'])}" if h["comment"] else ""
-            out.append(f"<li>“{esc(h['text'])}” <span class='meta'>({esc(h['where'])})</span>{comment} "
+            comment = f" — {own(h['comment'])}" if h["comment"] else ""
+            out.append(f"<li>“{own(h['text'])}” <span class='meta'>({esc(h['where'])})</span>{comment} "
                        f"<span class='meta'>in "
                        f"{paper_html(h['paper']) if h['paper'] else ''}</span></li>")
         out.append("</ul>")
@@ -312,7 +323,7 @@ def render_html(d: ReportData, figures: dict[str, bytes]) -> str:
              '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; '
              'style-src \'unsafe-inline\'" />',
              f"<title>{esc(d.title)}</title><style>{CSS}</style></head><body>",
-             f"<h1>{esc(d.title)}</h1>",
+             f"<h1{AUTO}>{esc(d.title)}</h1>",
              f'<p class="meta">Generated {esc(d.generated_at)} by GapScope {esc(d.reproducibility.get("gapscope"))}'
              f' from {esc(d.reproducibility.get("library"))}'
              + (f', collection {esc(d.scope["collection"])}' if d.scope.get("collection") else "") + ".</p>",

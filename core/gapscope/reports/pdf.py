@@ -1,15 +1,18 @@
 """The gap report as PDF (fpdf2) with DejaVu Sans, the Unicode TrueType font matplotlib ships, so
 accents, Greek, Cyrillic and math symbols print. A character DejaVu lacks (Chinese, Japanese, Korean,
 Devanagari, math letters) is drawn in a font found on this computer that has it (`fonts.py`), run by
-run; one that no font has is counted by the paper (or part of the report) it belongs to: the report
-says so under its title, and the export's message names them (`undrawn_message`). Text is placed as
-text (never parsed as markup); control characters are shown as their control pictures (see
-text.visible)."""
+run. Arabic, Hebrew and the Indic scripts are shaped (HarfBuzz, through uharfbuzz: letters joined,
+right-to-left runs in reading order), only the texts that hold them, so Latin text keeps its look and
+its speed. A character that no font has is counted by the paper (or part of the report) it belongs
+to: the report says so under its title, and the export's message names them (`undrawn_message`).
+Text is placed as text (never parsed as markup); control characters are shown as their control
+pictures (see text.visible)."""
 
 from __future__ import annotations
 
 import io
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
@@ -17,7 +20,7 @@ from . import labels as L
 from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands, shown_line, side_keywords,
                       undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
-from .fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces
+from .fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
 from ..maps.model import stability_text
@@ -127,6 +130,19 @@ class _Doc:
         return True
 
     @contextmanager
+    def shaped(self, texts: Iterable[str]) -> Iterator[None]:
+        """Text drawn (and measured) inside is shaped when one of ``texts`` needs it (Arabic, Hebrew...).
+        Without uharfbuzz it is drawn as before: letter by letter, left to right."""
+        shape = not self.pdf.text_shaping and any(needs_shaping(t) for t in texts) and _can_shape()
+        if shape:
+            self.pdf.set_text_shaping(True)
+        try:
+            yield
+        finally:
+            if shape:
+                self.pdf.set_text_shaping(False)
+
+    @contextmanager
     def about(self, paper_id: Optional[int], title: str = "") -> Iterator[None]:
         """Text drawn inside is the paper's (its title, authors, notes, highlights, quotes)."""
         before = self.owner
@@ -161,8 +177,10 @@ class _Doc:
         pdf.set_font("DejaVuMono" if mono else "DejaVu", "B" if bold and not mono else "", size)
         pdf.set_text_color(*((30, 70, 160) if link else color))
         pdf.set_x(pdf.l_margin + indent)
-        pdf.multi_cell(pdf.epw - indent, size * 0.5, self.fonts_for(visible("" if s is None else str(s))),
-                       link=link or None, new_x="LMARGIN", new_y="NEXT", align="L")
+        s = self.fonts_for(visible("" if s is None else str(s)))
+        with self.shaped([s]):
+            pdf.multi_cell(pdf.epw - indent, size * 0.5, s, link=link or None, new_x="LMARGIN", new_y="NEXT",
+                           align="L")
 
     def gap(self, h: float = 2.5) -> None:
         self.pdf.ln(h)
@@ -233,10 +251,14 @@ class _Doc:
         """A table whose columns fit their content, in a smaller font when needed; one too wide for a
         portrait page even so goes on a landscape page (with its ``title`` heading, kept with it); its
         header row repeats on each page it spans."""
-        from fpdf.fonts import FontFace
-
         head = [self.fonts_for(one_line(str(h))) for h in head]
         rows = [[self.fonts_for(one_line("" if c is None else str(c))) for c in r] for r in rows]
+        with self.shaped(head + [c for r in rows for c in r]):   # a whole table: measured as drawn
+            self._table(head, rows, numeric, title)
+
+    def _table(self, head: list[str], rows: list[list[str]], numeric: Iterable[int], title: Optional[str]) -> None:
+        from fpdf.fonts import FontFace
+
         pdf = self.pdf
         num = set(numeric)
         portrait_w = min(pdf.w, pdf.h) - pdf.l_margin - pdf.r_margin - 0.01
@@ -320,6 +342,16 @@ class _Doc:
 
     def output(self) -> bytes:
         return bytes(self.pdf.output())
+
+
+@lru_cache(maxsize=1)
+def _can_shape() -> bool:
+    try:
+        import uharfbuzz  # noqa: F401
+
+        return True
+    except ImportError:
+        return False
 
 
 def _pdf_title(doc: _Doc, d: ReportData) -> None:

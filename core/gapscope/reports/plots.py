@@ -1,5 +1,7 @@
 """Report figures as PNG bytes (matplotlib, Agg, no pyplot state): the PRISMA flow, a map per facet,
-cluster sizes over time, the citation graph. Labels are untrusted text: math parsing is off, so ``$x$`` stays ``$x$``."""
+cluster sizes over time, the citation graph. Labels are untrusted text: math parsing is off, so ``$x$`` stays ``$x$``.
+Text is drawn in DejaVu Sans; a figure whose labels hold characters it lacks (Chinese, Japanese, Korean)
+takes them from a font of this computer that has them (see :func:`use_fallback_fonts`)."""
 
 from __future__ import annotations
 
@@ -20,7 +22,23 @@ def _figure(w: float, h: float):
     return fig
 
 
+def use_fallback_fonts(fig) -> None:
+    """Give every text of the figure DejaVu Sans and then the fonts that draw what it lacks (fonts.py finds
+    them, as for the PDF), so a CJK label is drawn rather than shown as boxes. Called before the figure is
+    laid out (a label's size depends on its font); a figure in characters DejaVu has is left as it is."""
+    from matplotlib.text import Text
+
+    from .fonts import figure_families
+
+    texts = [t for t in fig.findobj(Text) if t.get_text()]
+    families = figure_families("".join(t.get_text() for t in texts))
+    if len(families) > 1:
+        for t in texts:
+            t.set_fontfamily(families)
+
+
 def _png(fig) -> bytes:
+    use_fallback_fonts(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", bbox_inches="tight")
     return buf.getvalue()
@@ -111,6 +129,7 @@ def map_figure(m: MapData, *, place: bool = True):
                                                   va="center", zorder=5,
                                                   bbox=dict(boxstyle="round,pad=0.2", fc="white",
                                                             ec=colours[c["id"]], lw=0.8, alpha=0.9)))
+        use_fallback_fonts(fig)
         fig.canvas.draw()  # sizes each label's box (its patch is laid out when drawn)
         renderer = fig.canvas.get_renderer()
         area = ax.get_window_extent(renderer)

@@ -133,16 +133,26 @@ class FacetsMixin:
         return [(s, e) for s, e in self._conn.execute(
             'SELECT start, "end" FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
 
+    def facet_sentences_read(self, paper_id: int) -> list[tuple[int, int, str]]:
+        """The paper's stored sentences as (start, end, text), in order (the text with its spacing collapsed)."""
+        return [tuple(r) for r in self._conn.execute(
+            'SELECT start, "end", text FROM sentences WHERE paper_id = ? ORDER BY start', (paper_id,))]
+
     def set_facet_correction(self, paper_id: int, start: int, end: int, role: Optional[str], shortcoming: Optional[str],
                              corrected_at: str) -> None:
         """Upsert a correction; a None keeps what an earlier correction of that sentence set. It keeps the
-        words at ``start:end`` as its ``text``."""
+        words at ``start:end`` as its ``text``. One made there on words that are gone (the abstract changed
+        under it) is replaced whole: its labels were for other words."""
+        # (SQLite reads the old row in every SET expression, so ``text`` in the CASE is the old one's)
+        same = "(text IS NULL OR text IS excluded.text)"
         with self.transaction() as conn:
             conn.execute(
                 "INSERT INTO facet_corrections (paper_id, start, end, label, shortcoming, corrected_at, text)"
                 " VALUES (?, ?, ?, ?, ?, ?, (SELECT substr(abstract, ? + 1, ? - ?) FROM papers WHERE id = ?))"
                 " ON CONFLICT(paper_id, start, end) DO UPDATE SET"
-                " label = coalesce(excluded.label, label), shortcoming = coalesce(excluded.shortcoming, shortcoming),"
+                f" label = CASE WHEN {same} THEN coalesce(excluded.label, label) ELSE excluded.label END,"
+                f" shortcoming = CASE WHEN {same} THEN coalesce(excluded.shortcoming, shortcoming)"
+                " ELSE excluded.shortcoming END,"
                 " corrected_at = excluded.corrected_at, text = excluded.text",
                 (paper_id, start, end, role, shortcoming, corrected_at, start, end, start, paper_id))
 
@@ -171,10 +181,16 @@ class FacetsMixin:
                 out[pid]["sentences"].append((a, b, text))
         return list(out.values())
 
-    def delete_facet_correction(self, paper_id: int, start: int, end: int) -> bool:
+    def delete_facet_correction(self, paper_id: int, start: int, end: int, made_on: Optional[str] = None) -> bool:
+        """Remove the correction at ``start:end``; with ``made_on``, only while it is the one made on those
+        words (a list shown earlier may name a place where a correction was set again since)."""
+        sql = 'DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?'
+        args: list[Any] = [paper_id, start, end]
+        if made_on is not None:
+            sql += " AND (text IS NULL OR text = ?)"
+            args.append(made_on)
         with self.transaction() as conn:
-            return conn.execute('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
-                                (paper_id, start, end)).rowcount == 1
+            return conn.execute(sql, args).rowcount == 1
 
     def facet_label_counts(self) -> dict[str, dict[str, int]]:
         """{"roles": {role: n}, "shortcomings": {type: n}} over the effective labels."""

@@ -684,4 +684,22 @@ MIGRATIONS: list[tuple[str, str]] = [
             FROM papers p WHERE p.id = facet_corrections.paper_id);
         """,
     ),
+    (
+        "1310_facet_correction_words_unknown",
+        """
+        -- A correction whose span begins or ends inside a word was not made on the words there now (a sentence
+        -- never does): an import from before spans moved with their words put the full abstract in place of
+        -- a snippet under it. 1300 kept those pieces of words as its text, and it labelled the sentence holding
+        -- most of them. Its words are not known: an empty text, so that it labels nothing (as before 1300)
+        -- and `gapscope check` names it.
+        UPDATE facet_corrections SET text = '' WHERE text <> '' AND EXISTS (
+            SELECT 1 FROM papers p WHERE p.id = facet_corrections.paper_id AND (
+                (facet_corrections.start > 0
+                 AND substr(p.abstract, facet_corrections.start, 1) GLOB '[A-Za-z0-9]'
+                 AND substr(p.abstract, facet_corrections.start + 1, 1) GLOB '[A-Za-z0-9]')
+                OR (facet_corrections."end" < length(p.abstract)
+                 AND substr(p.abstract, facet_corrections."end", 1) GLOB '[A-Za-z0-9]'
+                 AND substr(p.abstract, facet_corrections."end" + 1, 1) GLOB '[A-Za-z0-9]')));
+        """,
+    ),
 ]

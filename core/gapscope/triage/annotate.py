@@ -77,11 +77,12 @@ def highlights_of(lib, paper_id: int) -> list[dict[str, Any]]:
 
 # --- facet corrections ---------------------------------------------------------------------------
 def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str] = None, *,
-                  shortcoming: Optional[str] = None) -> None:
+                  shortcoming: Optional[str] = None) -> Optional[str]:
     """Correct the abstract sentence at ``start:end``: ``label`` is a role (background ... other) or a
     shortcoming type (none / prior / open / own; "limitation" means own), ``shortcoming`` a type. Each
     kind is corrected on its own and wins over the classifier in the maps and gaps. The span must be one of
-    the paper's sentences: as the facet pipeline split it, or, not yet classified, as it will."""
+    the paper's sentences: as the facet pipeline split it, or, not yet classified, as it will. Returns the
+    words of the correction this one replaced whole (made there on words that are gone), else None."""
     role = None
     if label == "limitation":
         label = "own"
@@ -97,24 +98,39 @@ def correct_facet(lib, paper_id: int, start: int, end: int, label: Optional[str]
     if role is None and shortcoming is None:
         raise LibraryError("give a role or a shortcoming to correct")
     text = _check_span(lib, paper_id, start, end)
-    spans = _sentence_spans(lib, paper_id, text)
+    spans, stale = _sentence_spans(lib, paper_id, text)
     if (start, end) not in spans:
         listed = ", ".join(f"{s}..{e}" for s, e in spans[:12]) + (", ..." if len(spans) > 12 else "")
+        if stale:
+            raise LibraryError(
+                f"{start}..{end} is not a sentence of paper {paper_id}'s abstract as it is now: the abstract changed"
+                f" since the facet pipeline split it (Build maps, or `gapscope facets`, splits it again; sentences now:"
+                f" {listed})")
         raise LibraryError(f"{start}..{end} is not a sentence of paper {paper_id} (sentences: {listed})")
+    before = next((c for c in lib.facet_corrections(paper_id) if (c["start"], c["end"]) == (start, end)), None)
     lib.set_facet_correction(paper_id, start, end, role, shortcoming, now_iso())
+    if before is not None and before["text"] is not None and before["text"] != text[start:end]:
+        return before["text"]
+    return None
 
 
-def _sentence_spans(lib, paper_id: int, abstract: str) -> list[tuple[int, int]]:
-    """The sentences a correction may name: those the facet pipeline stored for the paper, or, before it
-    has classified the paper, those its splitter will make of the abstract (a correction is keyed by its
-    span, so any other span would never meet a sentence)."""
-    from ..facets.split import split_sentences
+def _sentence_spans(lib, paper_id: int, abstract: str) -> tuple[list[tuple[int, int]], bool]:
+    """The sentences a correction may name, and whether the stored ones were passed over: those the facet
+    pipeline stored for the paper, or, before it has classified the paper or when the abstract changed
+    since (markup taken out, a snippet replaced: the stored offsets then hold other words, and the
+    correction keeps the words at its span), those its splitter makes of the abstract now."""
+    from ..sentences import reads_as_split, split_sentences
 
-    return lib.facet_sentence_spans(paper_id) or [(s.start, s.end) for s in split_sentences(abstract)]
+    stored = lib.facet_sentences_read(paper_id)
+    if stored and reads_as_split(abstract, stored):
+        return [(s, e) for s, e, _t in stored], False
+    return [(s.start, s.end) for s in split_sentences(abstract)], bool(stored)
 
 
-def remove_facet_correction(lib, paper_id: int, start: int, end: int) -> bool:
-    return lib.delete_facet_correction(paper_id, start, end)
+def remove_facet_correction(lib, paper_id: int, start: int, end: int, made_on: Optional[str] = None) -> bool:
+    """Remove the correction at ``start:end`` (``made_on``: only while it is the one made on those words);
+    False when there is none."""
+    return lib.delete_facet_correction(paper_id, start, end, made_on)
 
 
 def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:

@@ -215,7 +215,7 @@ class FacetReviewDialog(QDialog):
         self.stray_table.clear()
         for c in self.strays:
             labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-            words = " ".join(c["text"].split())
+            words = " ".join(c["text"].split()) or "(words no longer known: made before they were kept)"
             item = QTreeWidgetItem([c["title"] or f"paper {c['paper_id']}", words, labels, _stray_why(c)])
             item.setToolTip(1, words)
             self.stray_table.addTopLevelItem(item)
@@ -245,11 +245,13 @@ class FacetReviewDialog(QDialog):
             self.info.setText("Not removed: this library is read-only.")
             return
         c = self.strays[self.stray_table.indexOfTopLevelItem(item)]
-        self.tasks.save("Remove facet correction", _uncorrect, c["paper_id"], c["start"], c["end"],
-                        library=self.lib.path, on_result=lambda _r: self._stray_removed(c),
+        self.tasks.save("Remove facet correction", _uncorrect, c["paper_id"], c["start"], c["end"], c["text"],
+                        library=self.lib.path, on_result=lambda removed: self._stray_removed(c, removed),
                         on_error=lambda m, _t: self.info.setText(m))
 
-    def _stray_removed(self, c: dict) -> None:
+    def _stray_removed(self, c: dict, removed: bool = True) -> None:
+        if not removed:      # set again there since the list was read: that new correction stays
+            self.info.setText("Not removed: a label was set again at that place since; the list is read anew.")
         if c in self.strays:
             i = self.strays.index(c)
             del self.strays[i]
@@ -326,6 +328,8 @@ class FacetReviewDialog(QDialog):
                         on_error=lambda m, _t: self.info.setText(m))
 
     def _corrected(self, r: dict) -> None:
+        if self.strays:                  # a label set where a listed correction stood replaces it
+            self.reload_strays()
         if r not in self.rows:           # the list was reloaded meanwhile
             self.corrected.emit(r["paper_id"])
             return
@@ -352,8 +356,9 @@ def _correct(lib, paper_id, start, end, label, *, progress=None, cancel=None):
     return correct_facet(lib, paper_id, start, end, label)
 
 
-def _uncorrect(lib, paper_id, start, end, *, progress=None, cancel=None):
-    """Writer-queue side: remove a correction that labels no sentence."""
+def _uncorrect(lib, paper_id, start, end, made_on, *, progress=None, cancel=None):
+    """Writer-queue side: remove a correction that labels no sentence, only while it is the one listed (made
+    on the words ``made_on``); False when it is not."""
     from gapscope.triage import remove_facet_correction
 
-    return remove_facet_correction(lib, paper_id, start, end)
+    return remove_facet_correction(lib, paper_id, start, end, made_on)
