@@ -62,6 +62,7 @@ def test_a_model_class_is_no_problem(phrase, is_class):
     ("YOLO", False), ("SAM", False), ("U-Net", False), ("diffusion transformer", False), ("LoRA", False),
     ("Mask2Former", False), ("Word2Vec", False), ("FP8", False), ("FP8 training", False), ("H100", False),
     ("3D Gaussian splatting", False), ("3DGS", False), ("text-to-3D", False),
+    ("T2I", False), ("I2V", False), ("T2I models", False),
 ])
 def test_a_named_release_of_a_model_is_no_method_end(phrase, release):
     """#18 of the 10,653-paper top 20 was "Apply DeepSeek-V3 to low-resource languages": an evaluation of one

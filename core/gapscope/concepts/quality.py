@@ -231,6 +231,8 @@ def model_name(phrase: str) -> bool:
 # ("YOLOv8", "DeepSeek-V3", "GPT-4o", "Qwen2.5", "ResNet-50", "T5"), not the digit inside a name
 # ("Mask2Former", "word2vec", "seq2seq")
 _RELEASE = re.compile(r"[A-Za-z][A-Za-z]*[-_.]?[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
+# a "2" between letters reads "to": "T2I" (text-to-image), "I2V", "T2V" are tasks, no releases
+_TO = re.compile(r"[A-Za-z]{1,4}2[A-Za-z]{1,4}")
 # the lower-case word a release may end in: "GPT-4o mini", "Gemini 2.5 Pro" (read "Gemini pro")
 _RELEASE_SUFFIXES = frozenset("mini nano pro flash turbo lite base large small tiny chat instruct max plus".split())
 # a number format or a chip, which carries a number as a release does: "FP8", "INT4", "BF16", "H100", "A100"
@@ -257,7 +259,7 @@ def release_name(phrase: str) -> bool:
     # a version in a word ("YOLOv8", "Qwen2.5") or after its hyphen ("DeepSeek-V3", "Llama-3", "ResNet-50"); not
     # a dimension ("text-to-3D") nor a number format
     versioned = [p for w in words for k, p in enumerate(w.split("-"))
-                 if p and not dimension(p) and not _NUMBER_FORMAT.match(p)
+                 if p and not dimension(p) and not _NUMBER_FORMAT.match(p) and not _TO.fullmatch(p)
                  and (_RELEASE.match(p) or (k > 0 and re.fullmatch(r"[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}", p)))]
     return bool(versioned) or any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
 
