@@ -295,6 +295,9 @@ ASR_TEXTS = {
     4: "Jailbreaks. Our attack reaches a high attack success rate (ASR) on aligned chat models.",
     5: "Jailbreaks again. The attack lifts the ASR by 20 points against guarded chat models.",
     6: "Noisy transcripts. ASR errors hurt speech recognition of accented speakers.",
+    # found through the merged variant "automatic speech", near "automatic part-of-speech" to the search
+    7: "Tajik tagging. The first benchmark of automatic part-of-speech (POS) tagging for Tajik.",
+    8: "Call centres. Transcripts from automatic speech recognition feed the summariser.",
 }
 
 
@@ -307,7 +310,7 @@ def test_a_paper_counts_for_an_acronym_only_in_the_sense_its_library_gives_it():
     asr = _concept(7, "ASR", [1, 2, 3, 4, 5, 6], kind="problem")
     reading = read_acronyms([asr], ASR_TEXTS)[7]
     assert reading.verdict == DEFINED and reading.dominant == "automatic speech recognition"
-    assert [in_sense(ASR_TEXTS[p], reading) for p in range(1, 7)] == [True, True, True, False, False, True]
+    assert [in_sense(ASR_TEXTS[p], reading) for p in range(1, 9)] == [True, True, True, False, False, True, False, True]
     assert off_sense({7: reading}, {7: [1, 2, 3, 4, 5, 6]}, lambda ids: {p: ASR_TEXTS[p] for p in ids}) == {7: frozenset({4, 5})}
     # with no paper defining it otherwise, a paper writing it undefined keeps the library's sense
     agreed = read_acronyms([_concept(8, "ASR", [1, 2, 3, 5])], ASR_TEXTS)[8]
@@ -326,6 +329,8 @@ def test_a_library_search_of_an_acronym_counts_its_sense_only(library):
     ids = {t: pid for pid, t, _ in library.paper_title_abstracts()}
     texts = {pid: f"{t}. {a}" for pid, t, a in library.paper_title_abstracts()}
     asr = _concept(7, "ASR", sorted(ids.values()), kind="problem")
+    asr.synonyms = ["automatic speech"]           # a piece of the expansion the extractor merged into it
     reading = read_acronyms([asr], texts)[7]
-    assert mentioning(library, asr) == frozenset(ids.values())
-    assert mentioning(library, asr, {7: reading}) == frozenset(ids.values()) - {ids["Jailbreaks"], ids["Jailbreaks again"]}
+    assert mentioning(library, asr) == frozenset(ids.values())       # "automatic part-of-speech" too
+    assert mentioning(library, asr, {7: reading}) == frozenset(ids.values()) - {
+        ids["Jailbreaks"], ids["Jailbreaks again"], ids["Tajik tagging"]}

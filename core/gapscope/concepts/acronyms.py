@@ -485,8 +485,9 @@ def competing(reading: AcronymReading) -> bool:
 def in_sense(text: str, reading: AcronymReading) -> bool:
     """Whether a paper's title and abstract use a defined acronym in the sense its papers agree on
     (``reading.dominant``): it defines the acronym so (not otherwise), or, when other papers define it
-    otherwise (``competing``), it names half of the expansion's content words ("speech" and "recognition" for
-    ASR); when no paper defines it otherwise, writing it is enough."""
+    otherwise (``competing``), it writes the acronym and names half of the expansion's content words ("speech"
+    and "recognition" for ASR), or names the whole expansion; when no paper defines it otherwise, writing it or
+    a merged variant is enough."""
     if reading.verdict != DEFINED or not reading.dominant:
         return True
     defs = definitions(text, reading.phrase)
@@ -494,9 +495,14 @@ def in_sense(text: str, reading: AcronymReading) -> bool:
         return any(same_expansion(d, reading.dominant) for d in defs)
     if not competing(reading):
         return True
+    folded = [_fold(w) for w in re.split(r"[^\w]+", _surface(text)) if w and w not in _STOP]
+    if not writes(text, reading.phrase):
+        # found through a merged variant only: it must name the expansion itself ("automatic speech" of ASR
+        # is near "automatic part-of-speech tagging" to the search)
+        key = [_fold(w) for w in _content_words(reading.dominant)]
+        return any(folded[k:k + len(key)] == key for k in range(len(folded) - len(key) + 1))
     content = set(_content(reading.dominant))
-    folded = {_fold(w) for w in re.split(r"[^\w]+", _surface(text)) if w}
-    return 2 * len(content & folded) >= len(content) > 0
+    return 2 * len(content & set(folded)) >= len(content) > 0
 
 
 def off_sense(readings: Mapping[int, AcronymReading], mentions: Mapping[int, Iterable[int]],
