@@ -172,6 +172,10 @@ def test_the_head_word_of_a_phrase():
     assert head_word("instruction fine-tuning") == "tuning" and head_word("LoRA") == "lora"
     assert same_head("language models", "language modeling") and same_head("diffusion", "diffusion models")
     assert not same_head("adversarial attacks", "adversarial networks")
+    # word order, a head noun any name ends in, a trailing acronym: one thing, as before
+    assert same_head("visual reasoning", "reasoning visual") and same_head("flow matching", "flow matching models")
+    assert same_head("gaussian splatting 3dgs", "3d gaussian splatting")
+    assert not same_head("remote sensing", "remote sensing imagery")
 
 
 def test_an_acronym_joins_itself_a_phrase_holding_it_or_its_expansion():

@@ -17,12 +17,14 @@ a phrase holding it ("LSTM networks") or an expansion that spells it ("long shor
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Mapping, Optional
 
 import numpy as np
 
 from .acronyms import acronym_key, fold_word, is_acronym, spells_out
 from .tokens import lower_words
+from ..vocabulary import CONCEPT_HEAD_NOUNS
 
 MERGE_SIM = 0.87   # cosine of MiniLM phrase vectors; 0.85 still joined "encoder-decoder" into "encoder"
 # two different head words still name one thing when the words themselves mean alike: MiniLM reads
@@ -63,10 +65,28 @@ def head_word(phrase: str) -> str:
     fine-tuning": "tuning"), not a last word that is the acronym of the words before it ("large language
     models llms": "models")."""
     ws = phrase.lower().split()
-    initials = "".join(w[0] for w in re.split(r"[\s\-]+", " ".join(ws[:-1])) if w)
-    if len(ws) > 2 and ws[-1] in (initials, initials + "s"):
+    if len(ws) > 2 and _abbreviates(ws[-1], ws[:-1]):
         ws = ws[:-1]
     return ws[-1].split("-")[-1] if ws else ""
+
+
+def _abbreviates(word: str, before: list[str]) -> bool:
+    """Whether ``word`` is the acronym of the words ``before`` it: it starts with their first initial (or a
+    digit: "3dgs") and holds their initials in order ("llms", "dit", "3dgs" of "gaussian splatting")."""
+    initials = [w[0] for w in re.split(r"[\s\-]+", " ".join(before)) if w]
+    if not initials or not word or not (word[0] == initials[0] or word[0].isdigit()):
+        return False
+    rest = iter(word)
+    return all(ch in rest for ch in initials[1:])
+
+
+def _words(phrase: str) -> list[str]:
+    return [fold_word(w) for w in re.split(r"[\s\-]+", phrase.lower()) if w]
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset:
+    return frozenset(fold_word(w) for w in CONCEPT_HEAD_NOUNS)
 
 
 def same_head(a: str, b: str, head_vecs: Optional[Mapping[str, np.ndarray]] = None) -> bool:
@@ -74,11 +94,21 @@ def same_head(a: str, b: str, head_vecs: Optional[Mapping[str, np.ndarray]] = No
     an acronym, judged by ``acronym_joins``), else when their heads are one word once plurals and endings are
     folded ("diffusion models" / "denoising diffusion model", "language models" / "language modeling") or,
     with ``head_vecs`` ({head word: L2-normalised vector}), words of one meaning ("detection" / "detectors",
-    "networks" / "nets": cosine >= HEAD_SIM); not "adversarial attacks" / "adversarial networks"."""
+    "networks" / "nets": cosine >= HEAD_SIM), or when they are the same words in another order or one is the
+    other with a head noun such as "models" (CONCEPT_HEAD_NOUNS); not "adversarial attacks" / "adversarial
+    networks"."""
     if len(a.split()) < 2 or len(b.split()) < 2:
         return True
     ha, hb = head_word(a), head_word(b)
     if fold_word(ha) == fold_word(hb):
+        return True
+    # the same words in another order ("reasoning visual", an n-gram of "... reasoning. Visual ..."), or one
+    # phrase and the same with a head noun any name may end in ("flow matching models", "flow matching")
+    wa, wb = _words(a), _words(b)
+    if set(wa) == set(wb):
+        return True
+    short, long = (set(wa), set(wb)) if len(set(wa)) < len(set(wb)) else (set(wb), set(wa))
+    if short < long and long - short <= _name_heads():
         return True
     va, vb = (head_vecs or {}).get(ha), (head_vecs or {}).get(hb)
     return va is not None and vb is not None and float(va @ vb) >= HEAD_SIM
