@@ -307,4 +307,4 @@ def test_an_abstract_naming_two_concepts_apart_is_no_example_of_combining_them(t
     m = SimpleNamespace(phrase="YOLOv8", n_papers=3)
     p = SimpleNamespace(phrase="semantic segmentation", n_papers=5)
     s = statement(m, p, 1, [], [], example="Grid-integrated EVs", in_library=0, example_apart=True)
-    assert "e.g. \u201cGrid-integrated EVs\u201d, which names them only apart" in s
+    assert "e.g. \u201cGrid-integrated EVs\u201d, which names them in no one sentence" in s

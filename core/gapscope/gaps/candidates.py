@@ -60,7 +60,7 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
              else "all in the reference corpus" if outside == both
              else f"{in_library} in the library, {outside} in the reference corpus")
     if both and (example or where):
-        eg = f"e.g. {_q(example)}" + (", which names them only apart" if example_apart else "") if example else ""
+        eg = f"e.g. {_q(example)}" + (", which names them in no one sentence" if example_apart else "") if example else ""
         done += " (" + "; ".join(x for x in (where, eg) if x) + ")"
     exp = expansions or {}
 
