@@ -286,3 +286,51 @@ def test_gaps_show_prints_what_an_acronym_end_stands_for(library):
     assert "acronym VAR: visual autoregressive (2 of the 3 papers that define it, 1 other reading)" in r.output
     shown = json.loads(CliRunner().invoke(main, ["--library", str(library.path), "gaps", "list", "--json"]).output)[0]
     assert shown["details"]["expansions"] == {"VAR": "visual autoregressive"}
+
+
+ASR_TEXTS = {
+    1: "Whisper for ASR. Automatic speech recognition (ASR) in noisy rooms.",
+    2: "Streaming ASR. We study automatic speech recognition (ASR) on phones.",
+    3: "ASR for dialects. Automatic speech recognition (ASR) of Swiss German.",
+    4: "Jailbreaks. Our attack reaches a high attack success rate (ASR) on aligned chat models.",
+    5: "Jailbreaks again. The attack lifts the ASR by 20 points against guarded chat models.",
+    6: "Noisy transcripts. ASR errors hurt speech recognition of accented speakers.",
+    # found through the merged variant "automatic speech", near "automatic part-of-speech" to the search
+    7: "Tajik tagging. The first benchmark of automatic part-of-speech (POS) tagging for Tajik.",
+    8: "Call centres. Transcripts from automatic speech recognition feed the summariser.",
+}
+
+
+def test_a_paper_counts_for_an_acronym_only_in_the_sense_its_library_gives_it():
+    """"ASR" was counted by text match in attack papers (attack success rate) as automatic speech
+    recognition: a paper defining it otherwise, or writing it undefined with none of the expansion's words
+    while other papers define it otherwise, is off sense."""
+    from gapscope.concepts.acronyms import DEFINED, in_sense, off_sense, read_acronyms
+
+    asr = _concept(7, "ASR", [1, 2, 3, 4, 5, 6], kind="problem")
+    reading = read_acronyms([asr], ASR_TEXTS)[7]
+    assert reading.verdict == DEFINED and reading.dominant == "automatic speech recognition"
+    assert [in_sense(ASR_TEXTS[p], reading) for p in range(1, 9)] == [True, True, True, False, False, True, False, True]
+    assert off_sense({7: reading}, {7: [1, 2, 3, 4, 5, 6]}, lambda ids: {p: ASR_TEXTS[p] for p in ids}) == {7: frozenset({4, 5})}
+    # with no paper defining it otherwise, a paper writing it undefined keeps the library's sense
+    agreed = read_acronyms([_concept(8, "ASR", [1, 2, 3, 5])], ASR_TEXTS)[8]
+    assert in_sense(ASR_TEXTS[5], agreed)
+
+
+def test_a_library_search_of_an_acronym_counts_its_sense_only(library):
+    from gapscope.concepts.acronyms import read_acronyms
+    from gapscope.concepts.members import mentioning
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    ingest_papers(library, [Paper(title=t, abstract=a, source="t", source_key=str(i))
+                            for i, (t, a) in enumerate(x.split(". ", 1) for x in ASR_TEXTS.values())],
+                  kind="import", source="t", target="test")
+    ids = {t: pid for pid, t, _ in library.paper_title_abstracts()}
+    texts = {pid: f"{t}. {a}" for pid, t, a in library.paper_title_abstracts()}
+    asr = _concept(7, "ASR", sorted(ids.values()), kind="problem")
+    asr.synonyms = ["automatic speech"]           # a piece of the expansion the extractor merged into it
+    reading = read_acronyms([asr], texts)[7]
+    assert mentioning(library, asr) == frozenset(ids.values())       # "automatic part-of-speech" too
+    assert mentioning(library, asr, {7: reading}) == frozenset(ids.values()) - {
+        ids["Jailbreaks"], ids["Jailbreaks again"], ids["Tajik tagging"]}

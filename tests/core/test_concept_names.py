@@ -133,3 +133,55 @@ def test_an_acronym_only_the_papers_that_coined_it_write_names_a_system():
     assert coins(texts[1], "DIVE") and coins(texts[2], "DIVE") and not coins(texts[3], "DIVE")
     assert coins("X. We propose a novel framework, called SAGE, for graphs.", "SAGE")
     assert not coins("X. The recently proposed GRPO is used.", "GRPO")
+
+
+def test_phrases_with_different_heads_or_an_acronym_and_another_name_stay_apart():
+    """"adversarial attacks" held "adversarial networks" (cosine 0.90) and "LSTM" held "short term memory":
+    two things of one field, however close their vectors."""
+    from gapscope.concepts.merge import merge_phrases
+
+    rng = np.random.default_rng(1)
+    dim = 32
+    adv, lstm, det = (rng.standard_normal(dim) for _ in range(3))
+    rows = [("adversarial attacks", adv, 50), ("adversarial networks", adv, 20), ("adversarial attack", adv, 10),
+            ("lstm", lstm, 40), ("short term memory", lstm, 12),
+            ("lstm networks", lstm, 5), ("lstms", lstm, 4),
+            ("object detection", det, 30), ("object detectors", det, 8), ("object tracking", det, 7)]
+    phrases = [p for p, _, _ in rows]
+    vecs = np.stack([_near(v, k, rng) for k, (_, v, _) in enumerate(rows)]).astype(np.float32)
+    heads = {w: rng.standard_normal(dim) for w in ("attacks", "networks", "attack", "memory", "detection",
+                                                    "detectors", "tracking")}
+    heads["detectors"] = heads["detection"] + 0.1 * rng.standard_normal(dim)     # words of one meaning
+    heads = {w: v / np.linalg.norm(v) for w, v in heads.items()}
+    written = {"lstm": "LSTM", "lstms": "LSTMs"}
+    lead = merge_phrases(phrases, vecs, [n for _, _, n in rows], written=written, head_vecs=heads)
+    group = {p: phrases[lead[i]] for i, p in enumerate(phrases)}
+    assert group["adversarial attack"] == "adversarial attacks" != group["adversarial networks"]
+    assert group["short term memory"] == "short term memory"
+    assert group["lstm networks"] == group["lstms"] == "lstm"
+    assert group["object detectors"] == "object detection" != group["object tracking"]
+    # without the written forms an acronym is not known: only the heads are read
+    lead = merge_phrases(phrases, vecs, [n for _, _, n in rows])
+    assert phrases[lead[phrases.index("adversarial networks")]] == "adversarial networks"
+
+
+def test_the_head_word_of_a_phrase():
+    from gapscope.concepts.merge import head_word, same_head
+
+    assert head_word("large language models llms") == "models"
+    assert head_word("instruction fine-tuning") == "tuning" and head_word("LoRA") == "lora"
+    assert same_head("language models", "language modeling") and same_head("diffusion", "diffusion models")
+    assert not same_head("adversarial attacks", "adversarial networks")
+    # word order, a head noun any name ends in, a trailing acronym: one thing, as before
+    assert same_head("visual reasoning", "reasoning visual") and same_head("flow matching", "flow matching models")
+    assert same_head("gaussian splatting 3dgs", "3d gaussian splatting")
+    assert not same_head("remote sensing", "remote sensing imagery")
+
+
+def test_an_acronym_joins_itself_a_phrase_holding_it_or_its_expansion():
+    from gapscope.concepts.merge import acronym_joins
+
+    assert acronym_joins("LSTM", "long short-term memory") and acronym_joins("LLMs", "large language models")
+    assert acronym_joins("LLM", "LLMs") and acronym_joins("LSTM networks", "LSTM")
+    assert not acronym_joins("LSTM", "short term memory") and not acronym_joins("LLMs", "language models")
+    assert not acronym_joins("MLLMs", "LLMs") and acronym_joins("diffusion models", "denoising diffusion")

@@ -55,6 +55,27 @@ def test_a_model_class_is_no_problem(phrase, is_class):
     assert model_class(phrase) is is_class
 
 
+@pytest.mark.parametrize("phrase, release", [
+    ("DeepSeek-V3", True), ("GPT-4o", True), ("GPT-4o mini", True), ("Qwen2.5-VL", True), ("Llama-3-8B", True),
+    ("YOLOv8", True), ("SAM2", True), ("ResNet-50", True), ("DINOv2", True),
+    # the family or technique a release comes from, a name with a digit inside, a number format, a chip
+    ("YOLO", False), ("SAM", False), ("U-Net", False), ("diffusion transformer", False), ("LoRA", False),
+    ("Mask2Former", False), ("Word2Vec", False), ("FP8", False), ("FP8 training", False), ("H100", False),
+    ("3D Gaussian splatting", False), ("3DGS", False), ("text-to-3D", False),
+    ("T2I", False), ("I2V", False), ("T2I models", False),
+])
+def test_a_named_release_of_a_model_is_no_method_end(phrase, release):
+    """#18 of the 10,653-paper top 20 was "Apply DeepSeek-V3 to low-resource languages": an evaluation of one
+    checkpoint, not a method gap."""
+    from gapscope.concepts.quality import refused_end, release_name
+
+    assert release_name(phrase) is release
+    if release:
+        assert refused_end(phrase, "method")
+    else:
+        assert not refused_end(phrase, "method") or phrase in ("H100",)      # a chip is refused as no concept
+
+
 def _add(library, rows):
     from gapscope.ingest import ingest_papers
     from gapscope.models import Paper

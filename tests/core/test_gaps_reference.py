@@ -270,3 +270,41 @@ def test_gaps_find_openalex_option_drops_an_established_pair_and_shows_the_count
     assert second["details"]["openalex"]["works"] == 1 and "OpenAlex lists 1 work" in second["statement"]
     r = run("gaps", "show", str(second["id"]))
     assert r.exit_code == 0 and "OpenAlex: 1 work mentions both (established from 2)" in r.output
+
+
+EV_ABSTRACT = (
+    "This paper presents a multi-modal large language model (LLM)-based framework to process multimodal sensor "
+    "data - such as object detection, semantic segmentation, and vehicular telemetry - and generate "
+    "natural-language alerts for drivers. By combining visual perception (YOLOv8), geocoded positioning, and CAN "
+    "bus telemetry, the framework bridges raw sensor data and driver comprehension.\n  Index Terms - Electric "
+    "vehicles, visual perception, large language models, YOLOv8, semantic segmentation, CAN bus, smart grid.")
+
+
+def test_an_abstract_naming_two_concepts_apart_is_no_example_of_combining_them(tmp_path):
+    """#2 of the 10,653-paper top 20, "Apply YOLOv8 to semantic segmentation", gave as its example of an
+    abstract combining them an LLM framework for grid-integrated EVs, which lists "semantic segmentation" among
+    its sensor data, uses YOLOv8 for detection and names both side by side only in its keyword list. An
+    abstract naming them in one sentence comes first; one naming them only apart is said to."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import statement
+    from gapscope.gaps.reference import ReferenceCorpus, named_together
+    from gapscope.store import Library
+
+    yolo = SimpleNamespace(id=1, phrase="YOLOv8", synonyms=["yolo-v8"])
+    seg = SimpleNamespace(id=2, phrase="semantic segmentation", synonyms=["semantic segmentations"])
+    together = "We fine-tune YOLOv8 for semantic segmentation of rails in tram camera images."
+    assert not named_together(EV_ABSTRACT, ["YOLOv8"], ["semantic segmentation"])
+    assert named_together(together, ["YOLOv8"], ["semantic segmentation"])
+    path = make_reference(tmp_path / "ref.gapscope", [("Rail segmentation", together, 2025),
+                                                       ("Grid-integrated EVs", EV_ABSTRACT, 2025), *FILLER])
+    ref = ReferenceCorpus(Library(path), min_co_mentions=3)
+    found = ref.check(yolo, seg)
+    assert found["co_mentions"] == 2
+    assert [(x["title"], x["together"]) for x in found["papers"]] == [("Rail segmentation", True),
+                                                                      ("Grid-integrated EVs", False)]
+    ref.close()
+    m = SimpleNamespace(phrase="YOLOv8", n_papers=3)
+    p = SimpleNamespace(phrase="semantic segmentation", n_papers=5)
+    s = statement(m, p, 1, [], [], example="Grid-integrated EVs", in_library=0, example_apart=True)
+    assert "e.g. \u201cGrid-integrated EVs\u201d, which names them in no one sentence" in s

@@ -306,7 +306,7 @@ def test_every_reference_abstract_naming_both_is_counted_not_only_those_listed()
     assert got["count"] == 12 and got["papers"] == [] and got["example"] == "Ref 0"
     # one of the listed is the library's: counted once, as the library's
     listed[0]["library_id"] = 7
-    assert combined_by(ev, None, None, ref=ref) == {"count": 12, "papers": [7], "example": "Ref 0"}
+    assert combined_by(ev, None, None, ref=ref) == {"count": 12, "papers": [7], "example": "Ref 0", "example_apart": False}
 
 
 def test_two_old_style_arxiv_papers_are_two_works():

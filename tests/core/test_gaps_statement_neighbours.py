@@ -18,9 +18,9 @@ def test_a_bare_word_is_no_related_concept_in_the_statement():
     from gapscope.gaps.candidates import statement
     from gapscope.gaps.concept_evidence import EvidenceGatherer, nameable
 
-    method = _concept(1, "method", "YOLOv8", [1, 0, 0], [1, 2, 3])
+    method = _concept(1, "method", "YOLO", [1, 0, 0], [1, 2, 3])
     problem = _concept(2, "problem", "OOD detection", [0, 1, 0], [10, 11, 12])
-    # both problems are as close to "OOD detection" and both have met YOLOv8; only the nameable one may speak
+    # both problems are as close to "OOD detection" and both have met YOLO; only the nameable one may speak
     bare = _concept(3, "problem", "detecting", [0, 1, 0.01], [1, 20])
     named = _concept(4, "problem", "anomaly detection", [0, 1, 0.02], [2, 21])
     assert not nameable(bare) and nameable(named) and nameable(method)

@@ -28,7 +28,7 @@ import logging
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
-from typing import Mapping, Optional, Sequence
+from typing import Iterable, Mapping, Optional, Sequence
 
 from ..vocabulary import CONCEPT_HEAD_NOUNS
 
@@ -235,6 +235,18 @@ def _stemmer():
 @lru_cache(maxsize=1)
 def _heads() -> frozenset:
     return frozenset(_fold(w) for w in CONCEPT_HEAD_NOUNS)
+
+
+def spells_out(long: str, acr: str) -> bool:
+    """Whether ``long`` is an expansion of ``acr`` by its letters: it spells it (Schwartz-Hearst's letter
+    match) and most of the acronym's capitals start one of its words ("long short-term memory" for "LSTM",
+    not "short term memory")."""
+    return _spells(long, acr) and _plausible(long, acr)
+
+
+def fold_word(word: str) -> str:
+    """``_fold``: a word with its plural and ending folded."""
+    return _fold(word)
 
 
 def _fold(word: str) -> str:
@@ -460,6 +472,52 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
         head = max(group, key=lambda x: (x.n_papers, x.id in acronym_of, -x.id))
         for x in group:
             out[x.id] = head.id
+    return out
+
+
+def competing(reading: AcronymReading) -> bool:
+    """Whether some of a defined acronym's papers define it otherwise: "ASR" is automatic speech recognition
+    to most of its papers and attack success rate to a few; a paper that writes it without defining it may
+    mean either."""
+    return reading.verdict == DEFINED and len(reading.expansions) > 1
+
+
+def in_sense(text: str, reading: AcronymReading) -> bool:
+    """Whether a paper's title and abstract use a defined acronym in the sense its papers agree on
+    (``reading.dominant``): it defines the acronym so (not otherwise), or, when other papers define it
+    otherwise (``competing``), it writes the acronym and names half of the expansion's content words ("speech"
+    and "recognition" for ASR), or names the whole expansion; when no paper defines it otherwise, writing it or
+    a merged variant is enough."""
+    if reading.verdict != DEFINED or not reading.dominant:
+        return True
+    defs = definitions(text, reading.phrase)
+    if defs:
+        return any(same_expansion(d, reading.dominant) for d in defs)
+    if not competing(reading):
+        return True
+    folded = [_fold(w) for w in re.split(r"[^\w]+", _surface(text)) if w and w not in _STOP]
+    if not writes(text, reading.phrase):
+        # found through a merged variant only: it must name the expansion itself ("automatic speech" of ASR
+        # is near "automatic part-of-speech tagging" to the search)
+        key = [_fold(w) for w in _content_words(reading.dominant)]
+        return any(folded[k:k + len(key)] == key for k in range(len(folded) - len(key) + 1))
+    content = set(_content(reading.dominant))
+    return 2 * len(content & set(folded)) >= len(content) > 0
+
+
+def off_sense(readings: Mapping[int, AcronymReading], mentions: Mapping[int, Iterable[int]],
+              texts_of) -> dict[int, frozenset]:
+    """{concept id: the papers of ``mentions`` that do not use the acronym in its library's sense
+    (``in_sense``)}, for the defined acronym concepts; ``texts_of(ids)`` gives {paper id: title and abstract}."""
+    out = {}
+    for cid, r in readings.items():
+        ids = sorted(set(mentions.get(cid, ())))
+        if r.verdict != DEFINED or not ids:
+            continue
+        texts = texts_of(ids)
+        off = frozenset(p for p in ids if texts.get(p) and not in_sense(texts[p], r))
+        if off:
+            out[cid] = off
     return out
 
 

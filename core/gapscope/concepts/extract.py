@@ -17,7 +17,7 @@ import numpy as np
 
 from ..jobs import ProgressFn, check, report
 from .fragments import merge_fragments, paper_texts
-from .merge import MERGE_SIM, merge_phrases
+from .merge import MERGE_SIM, head_word, merge_phrases
 from .tokens import dimension, lower_words, words
 
 # sentence role -> side of the abstract; a sentence with a shortcoming (of prior work, an open problem, the
@@ -97,6 +97,16 @@ def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
         return len(phrase) >= 3 and (phrase in cased or ("-" in phrase and not phrase.startswith("non-"))
                                      or stem.endswith(NOUN_ENDINGS))
     return True
+
+
+def head_vectors(phrases: Sequence[str], enc) -> dict[str, np.ndarray]:
+    """{head word: its L2-normalised vector} for the phrases of two words or more (merge.same_head)."""
+    heads = sorted({head_word(p) for p in phrases if len(p.split()) >= 2} - {""})
+    if not heads:
+        return {}
+    v = np.asarray(enc.encode(heads), dtype=np.float32)
+    v /= np.maximum(np.linalg.norm(v, axis=1, keepdims=True), 1e-12)
+    return dict(zip(heads, v))
 
 
 def surface_forms(docs: Sequence[str]) -> dict[str, str]:
@@ -249,8 +259,8 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     uv = vocab_vecs[[pos[w] for w in used]]
     counts = [len({p for p, _, _ in hits[w]}) for w in used]
     report(progress, 4, 5, f"merging {len(used)} phrases by meaning")
-    lead = merge_phrases(used, uv, counts, sim=merge_sim)
     forms = surface_forms(docs)
+    lead = merge_phrases(used, uv, counts, sim=merge_sim, written=forms, head_vecs=head_vectors(used, enc))
     groups: dict[int, list[int]] = defaultdict(list)
     for i, l in enumerate(lead):
         groups[int(l)].append(i)

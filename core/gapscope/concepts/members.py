@@ -55,6 +55,25 @@ def named_in_text(lib, concepts: Sequence, cancel=None) -> dict[int, frozenset]:
     return {k: frozenset(v) for k, v in found.items()}
 
 
+def paper_texts(lib, ids: Sequence[int]) -> dict[int, str]:
+    """{paper id: "title. abstract"} of ``ids`` in ``lib`` (the text an acronym's definitions are read from)."""
+    return {pid: f"{t or ''}. {a or ''}" for pid, (t, a) in lib.title_abstracts_of(list(ids)).items()}
+
+
+def mentioning(lib, concept, senses: Optional[Mapping[int, object]] = None) -> frozenset:
+    """Ids of ``lib``'s papers whose title or abstract mentions the concept (its phrase or one of its first
+    ``N_FORMS`` merged variants), less, for an acronym whose papers agree on what it stands for (``senses``:
+    {concept id: AcronymReading}), those that use it in another sense ("ASR" as attack success rate where
+    the library's papers mean automatic speech recognition; concepts/acronyms.in_sense)."""
+    from .acronyms import off_sense
+
+    ids = set(lib.papers_mentioning({0: concept_forms(concept)}).get(0, set()))
+    reading = (senses or {}).get(concept.id)
+    if reading is not None and ids:
+        ids -= off_sense({concept.id: reading}, {concept.id: ids}, lambda q: paper_texts(lib, q)).get(concept.id, set())
+    return frozenset(ids)
+
+
 def members(concepts: Iterable, named: Optional[Mapping[int, Iterable[int]]] = None) -> set[int]:
     """The papers of ``concepts`` (a concept and its other names): those the extractor named one in, and
     those ``named`` ({concept id: papers naming it in their text}) holds for one."""

@@ -6,17 +6,31 @@ Meaning is not enough for names with a number: "YOLOv5", "YOLOv8" and "YOLOv9" a
 and are three models to a researcher ("SAM2" and "SAM3", "Qwen2" and "Qwen2.5", "2D" and "3D" too). Two
 phrases join only when they carry the same version numbers (``numbers``); a phrase and the same phrase
 with a leading number ("Gaussian splatting", "3D Gaussian splatting") may. Spellings of one name join
-whatever their vectors say: "YOLOv8", "YOLO-v8" and "yolo v8" (``spelling``)."""
+whatever their vectors say: "YOLOv8", "YOLO-v8" and "yolo v8" (``spelling``).
+
+Nor is meaning enough for two phrases naming different things of one field: "adversarial networks" is as
+close to "adversarial attacks" as a plural is, and "short term memory" to "LSTM". Two phrases of two words or
+more join only when their head nouns agree (``same_head``), and an acronym ("LSTM", "LLMs") only with itself,
+a phrase holding it ("LSTM networks") or an expansion that spells it ("long short-term memory";
+``acronym_joins``)."""
 
 from __future__ import annotations
 
 import re
+from functools import lru_cache
+from typing import Mapping, Optional
 
 import numpy as np
 
+from .acronyms import acronym_key, fold_word, is_acronym, spells_out
 from .tokens import lower_words
+from ..vocabulary import CONCEPT_HEAD_NOUNS
 
 MERGE_SIM = 0.87   # cosine of MiniLM phrase vectors; 0.85 still joined "encoder-decoder" into "encoder"
+# two different head words still name one thing when the words themselves mean alike: MiniLM reads
+# "detection" / "detectors" at 0.75, "networks" / "nets" 0.61, "images" / "imaging" 0.62, against "attacks" /
+# "networks" 0.37 and "generation" / "synthesis" 0.30 (whose phrases stay apart at 0.82 anyway)
+HEAD_SIM = 0.55
 _NUMBER = re.compile(r"[0-9]+(?:\.[0-9]+)*[a-z]*")
 
 
@@ -46,11 +60,95 @@ def spelling(phrase: str) -> str:
     return re.sub(r"[\s\-]+", "", phrase.lower())
 
 
+def head_word(phrase: str) -> str:
+    """The head noun of a lower-case phrase: its last word, the last part of a hyphenated one ("instruction
+    fine-tuning": "tuning"), not a last word that is the acronym of the words before it ("large language
+    models llms": "models")."""
+    ws = phrase.lower().split()
+    if len(ws) > 2 and _abbreviates(ws[-1], ws[:-1]):
+        ws = ws[:-1]
+    return ws[-1].split("-")[-1] if ws else ""
+
+
+def _abbreviates(word: str, before: list[str]) -> bool:
+    """Whether ``word`` is the acronym of the words ``before`` it: it starts with their first initial (or a
+    digit: "3dgs") and holds their initials in order ("llms", "dit", "3dgs" of "gaussian splatting")."""
+    initials = [w[0] for w in re.split(r"[\s\-]+", " ".join(before)) if w]
+    if not initials or not word or not (word[0] == initials[0] or word[0].isdigit()):
+        return False
+    rest = iter(word)
+    return all(ch in rest for ch in initials[1:])
+
+
+def _words(phrase: str) -> list[str]:
+    return [fold_word(w) for w in re.split(r"[\s\-]+", phrase.lower()) if w]
+
+
+@lru_cache(maxsize=1)
+def _name_heads() -> frozenset:
+    return frozenset(fold_word(w) for w in CONCEPT_HEAD_NOUNS)
+
+
+def same_head(a: str, b: str, head_vecs: Optional[Mapping[str, np.ndarray]] = None) -> bool:
+    """Whether two phrases may name one thing by their head nouns: always when either is one word (a name or
+    an acronym, judged by ``acronym_joins``), else when their heads are one word once plurals and endings are
+    folded ("diffusion models" / "denoising diffusion model", "language models" / "language modeling") or,
+    with ``head_vecs`` ({head word: L2-normalised vector}), words of one meaning ("detection" / "detectors",
+    "networks" / "nets": cosine >= HEAD_SIM), or when they are the same words in another order or one is the
+    other with a head noun such as "models" (CONCEPT_HEAD_NOUNS); not "adversarial attacks" / "adversarial
+    networks"."""
+    if len(a.split()) < 2 or len(b.split()) < 2:
+        return True
+    ha, hb = head_word(a), head_word(b)
+    if fold_word(ha) == fold_word(hb):
+        return True
+    # the same words in another order ("reasoning visual", an n-gram of "... reasoning. Visual ..."), or one
+    # phrase and the same with a head noun any name may end in ("flow matching models", "flow matching")
+    wa, wb = _words(a), _words(b)
+    if set(wa) == set(wb):
+        return True
+    short, long = (set(wa), set(wb)) if len(set(wa)) < len(set(wb)) else (set(wb), set(wa))
+    if short < long and long - short <= _name_heads():
+        return True
+    va, vb = (head_vecs or {}).get(ha), (head_vecs or {}).get(hb)
+    return va is not None and vb is not None and float(va @ vb) >= HEAD_SIM
+
+
+def acronym_joins(a: str, b: str) -> bool:
+    """Whether two phrases, written as the library writes them ("LSTM", not "lstm"), may be one concept when
+    either is an acronym: the same acronym ("LLM" / "LLMs"), a phrase holding it ("LSTM networks"), or an
+    expansion that spells it ("long short-term memory", not "short term memory")."""
+    for acr, other in ((a, b), (b, a)):
+        if not is_acronym(acr):
+            continue
+        key = acronym_key(acr)
+        if any(acronym_key(w) == key for w in re.split(r"[\s\-]+", other) if w):
+            continue
+        if not spells_out(other.strip(), acr.strip()):
+            return False
+    return True
+
+
+def may_join(a: str, b: str, written: Optional[Mapping[str, str]] = None,
+             head_vecs: Optional[Mapping[str, np.ndarray]] = None) -> bool:
+    """Whether phrase ``a`` may join the group led by ``b`` (lower case, as the extractor's n-grams are;
+    ``written``: {lower-cased token: its usual written form}, which tells an acronym; ``head_vecs``: see
+    ``same_head``)."""
+    if not same_head(a, b, head_vecs):
+        return False
+    if not written:
+        return True
+    form = lambda p: " ".join(written.get(t, t) for t in p.split())
+    return acronym_joins(form(a), form(b))
+
+
 def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, sim: float = MERGE_SIM,
-                  block: int = 2048) -> np.ndarray:
+                  block: int = 2048, written: Optional[Mapping[str, str]] = None,
+                  head_vecs: Optional[Mapping[str, np.ndarray]] = None) -> np.ndarray:
     """Leader of each phrase (an index into ``phrases``): phrases in descending ``counts`` order join the
     leader of an earlier phrase of the same spelling, else the most similar leader within cosine ``sim``
-    with the same numbers (``same_numbers``), else lead a group of their own. ``vecs`` L2-normalised."""
+    with the same numbers (``same_numbers``) that it may join (``may_join``: head nouns that agree, an acronym
+    with its own expansion), else lead a group of their own. ``vecs`` L2-normalised."""
     n = len(phrases)
     order = sorted(range(n), key=lambda i: (-counts[i], phrases[i]))
     leader = np.full(n, -1, dtype=np.int64)
@@ -72,12 +170,12 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
         if len(lv):
             s = lv @ v
             for j in np.flatnonzero(s >= best_s)[np.argsort(-s[s >= best_s], kind="stable")]:
-                if same_numbers(group_nums[leaders[j]], nums[i]):
+                if same_numbers(group_nums[leaders[j]], nums[i]) and may_join(phrases[i], phrases[leaders[j]], written, head_vecs):
                     best, best_s = leaders[j], float(s[j])
                     break
         for j in pending:
             s = float(vecs[j] @ v)
-            if s >= best_s and same_numbers(group_nums[j], nums[i]):
+            if s >= best_s and same_numbers(group_nums[j], nums[i]) and may_join(phrases[i], phrases[j], written, head_vecs):
                 best, best_s = j, s
         if best < 0:
             leader[i] = i

@@ -42,6 +42,7 @@ from typing import Iterable, Mapping, Optional, Sequence
 import numpy as np
 
 from .acronyms import is_capitals
+from .tokens import dimension
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
                           CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
                           CONCEPT_PROPERTIES, CONCEPT_SETTING_HEADS)
@@ -226,12 +227,50 @@ def model_name(phrase: str) -> bool:
             or bool(_ARCHITECTURE.search(phrase.strip())) or (named is not None and model_class(named.group(1))))
 
 
+# a release's version: a number that ends a word or its hyphenated part, with at most two letters after it
+# ("YOLOv8", "DeepSeek-V3", "GPT-4o", "Qwen2.5", "ResNet-50", "T5"), not the digit inside a name
+# ("Mask2Former", "word2vec", "seq2seq")
+_RELEASE = re.compile(r"[A-Za-z][A-Za-z]*[-_.]?[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}$")
+# a "2" between letters reads "to": "T2I" (text-to-image), "I2V", "T2V" are tasks, no releases
+_TO = re.compile(r"[A-Za-z]{1,4}2[A-Za-z]{1,4}")
+# the lower-case word a release may end in: "GPT-4o mini", "Gemini 2.5 Pro" (read "Gemini pro")
+_RELEASE_SUFFIXES = frozenset("mini nano pro flash turbo lite base large small tiny chat instruct max plus".split())
+# a number format or a chip, which carries a number as a release does: "FP8", "INT4", "BF16", "H100", "A100"
+_NUMBER_FORMAT = re.compile(r"^(?:u?int|fp|bf|tf|mxfp|nvfp|[abhv])\d+$", re.IGNORECASE)
+
+
+def release_name(phrase: str) -> bool:
+    """A named release of a model ("DeepSeek-V3", "GPT-4o", "Qwen2.5-VL", "Llama-3-8B", "YOLOv8", "SAM2",
+    "ResNet-50"): a name (one or two words, each with a capital or a digit, or the second a model head such
+    as "model") whose word carries a version, or that of a known model family (CONCEPT_MODEL_FAMILIES) or
+    a parameter count. As a method end it is a checkpoint one evaluates ("Apply DeepSeek-V3 to low-resource
+    languages" is an evaluation, not a method gap); the family or technique it releases ("YOLO", "SAM",
+    "diffusion transformer") stays a method."""
+    words = phrase.split()
+    if not 1 <= len(words) <= 2:
+        return False
+    if len(words) == 2 and not (any(ch.isupper() or ch.isdigit() for ch in words[1])
+                                or _singular(words[1].lower()) in CONCEPT_MODEL_HEADS | _RELEASE_SUFFIXES):
+        return False
+    first = words[0]
+    if not (any(ch.isupper() for ch in first) or any(ch.isdigit() for ch in first)):
+        return False
+    low = phrase.lower()
+    # a version in a word ("YOLOv8", "Qwen2.5") or after its hyphen ("DeepSeek-V3", "Llama-3", "ResNet-50"); not
+    # a dimension ("text-to-3D") nor a number format
+    versioned = [p for w in words for k, p in enumerate(w.split("-"))
+                 if p and not dimension(p) and not _NUMBER_FORMAT.match(p) and not _TO.fullmatch(p)
+                 and (_RELEASE.match(p) or (k > 0 and re.fullmatch(r"[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}", p)))]
+    return bool(versioned) or any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
+
+
 def refused_end(phrase: str, kind: str) -> bool:
-    """What the end rules refuse whatever the library says: no concept, a bare property or a setting, and as
-    a problem a named model, a model class or a measure. No end of a gap, nor a related method or problem
-    its statement names."""
+    """What the end rules refuse whatever the library says: no concept, a bare property or a setting, as a
+    problem a named model, a model class or a measure, and as a method a model's named release
+    (``release_name``). No end of a gap, nor a related method or problem its statement names."""
     return (not_a_concept(phrase) is not None or bare_property(phrase)
-            or (kind == "problem" and (model_name(phrase) or model_class(phrase) or metric(phrase))))
+            or (kind == "problem" and (model_name(phrase) or model_class(phrase) or metric(phrase)))
+            or (kind == "method" and release_name(phrase)))
 
 
 def content_words(phrase: str) -> frozenset:

@@ -43,12 +43,14 @@ def _q(s: str) -> str:
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
               nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None,
               example: Optional[str] = None, in_library: Optional[int] = None,
-              counts: Optional[tuple[int, int]] = None) -> str:
+              counts: Optional[tuple[int, int]] = None, example_apart: bool = False) -> str:
     """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one;
     ``in_library``: how many of them are the library's (None: not known), the rest being the reference
     corpus's. ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
     first mention: Apply “VAR (visual autoregressive modeling)” to ... ``counts``: the papers that name each
-    end (concepts/members.py; default: those the extractor named it in), what a search of the library finds."""
+    end (concepts/members.py; default: those the extractor named it in), what a search of the library finds.
+    ``example_apart``: the example names the two only in different sentences (or a keyword list), which the
+    statement says: it mentions both, it need not combine them."""
     done = "yet none of them combines the two" if both == 0 else (
         "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
     # after "N papers in the library use X", N abstracts read as the library's: say where they are when
@@ -58,7 +60,8 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
              else "all in the reference corpus" if outside == both
              else f"{in_library} in the library, {outside} in the reference corpus")
     if both and (example or where):
-        done += " (" + "; ".join(x for x in (where, f"e.g. {_q(example)}" if example else "") if x) + ")"
+        eg = f"e.g. {_q(example)}" + (", which names them in no one sentence" if example_apart else "") if example else ""
+        done += " (" + "; ".join(x for x in (where, eg) if x) + ")"
     exp = expansions or {}
 
     def first(c: Concept) -> str:
@@ -90,7 +93,8 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     "about" human-AI collaboration) is no evidence that it combined them: it stays closest existing work.
     A paper another source holds that the library holds too is the library's. A gap's statement must not
     say "none of them combines the two" next to such evidence. {"count", "papers" (library ids),
-    "example" (a title, one the closest-work check found first)}."""
+    "example" (a title, one the closest-work check found first), "example_apart" (the example is a reference
+    abstract that names the two in no one sentence, gaps/reference.named_together)}."""
     m, p = ev.method, ev.problem
     here = set(int(q) for q in ev.both)
     if mentions:
@@ -98,7 +102,7 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     if members is not None:
         here |= members[0] & members[1]
     elsewhere: set[str] = set()
-    example = None
+    example, apart = None, False
     others = list((cw or {}).get("named_both") or ()) + [{"source": "reference", **x} for x in (ref or {}).get("papers") or ()]
     for x in others:
         own = x["id"] if x.get("source") == "library" else x.get("library_id")
@@ -107,14 +111,15 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
         else:
             elsewhere.add(work_key(x, str(x.get("source")), x.get("id")))
         if example is None and x.get("title"):
-            example = x["title"]
+            example, apart = x["title"], x.get("together") is False
     papers = sorted(here)
     if example is None and papers and titles is not None:
         example = titles(papers[:1]).get(papers[0])
     # the reference lists a few of the abstracts that name both (reference.EXAMPLES); below the count that
     # makes a pair established there may be more (up to 19 against 500,000 abstracts): each combines it too
     unlisted = max(0, int((ref or {}).get("co_mentions") or 0) - len((ref or {}).get("papers") or ()))
-    return {"count": len(papers) + len(elsewhere) + unlisted, "papers": papers, "example": example}
+    return {"count": len(papers) + len(elsewhere) + unlisted, "papers": papers, "example": example,
+            "example_apart": apart}
 
 
 def listable(c: Concept, n_library: int, max_share: float) -> bool:
@@ -392,7 +397,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
         type="method_x_problem", score=cand.score,
         statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
                             combined["example"], in_library=len(combined["papers"]),
-                            counts=(len(ends[0]), len(ends[1])) if ends is not None else None)
+                            counts=(len(ends[0]), len(ends[1])) if ends is not None else None,
+                            example_apart=combined["example_apart"])
         + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,

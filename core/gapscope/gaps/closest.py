@@ -39,7 +39,6 @@ import numpy as np
 
 from ..jobs import ProgressFn, check as check_cancel, report
 
-N_FORMS = 10          # the concept's merged variants asked of the FTS index, as reference.N_FORMS
 
 
 @dataclass(frozen=True)
@@ -76,6 +75,7 @@ class AbstractSource:
         self.index = faiss.IndexFlatIP(self.vecs.shape[1])
         self.index.add(self.vecs)
         self._mentions: dict[int, frozenset] = {}
+        self.senses: dict = {}          # {concept id: AcronymReading}: the sense an acronym is counted in
         self._copies: dict[tuple, Optional[int]] = {}
 
     @classmethod
@@ -93,10 +93,12 @@ class AbstractSource:
         return len(self.ids)
 
     def mentions(self, concept) -> frozenset:
-        """Ids of the papers whose title or abstract mentions the concept (any of its forms)."""
+        """Ids of the papers whose title or abstract mentions the concept (any of its forms), in the sense the
+        library's papers give an acronym (``senses``, set by `gaps find`: {concept id: reading})."""
         if concept.id not in self._mentions:
-            forms = [concept.phrase, *concept.synonyms[:N_FORMS]]
-            self._mentions[concept.id] = frozenset(self.lib.papers_mentioning({0: forms}).get(0, set()))
+            from ..concepts.members import mentioning
+
+            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses)
         return self._mentions[concept.id]
 
     def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -157,6 +157,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     notices = notices if notices is not None else []
     concepts = _concepts_for_gaps(lib, notices, progress=progress, cancel=cancel) if use_concepts else None
     paper_vecs = mentions = acronyms = None
+    off: dict = {}
     if concepts is not None and concepts.concepts:
         from ..concepts.acronyms import library_acronyms
         from ..concepts.pair_rules import concept_mentions
@@ -166,11 +167,14 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
         report(progress, 0, 3, "concept mentions in the abstracts")
         mentions = concept_mentions(lib, concepts.concepts, cancel=cancel)   # through the FTS index, as the backtest
+        off = _in_sense_only(lib, concepts, acronyms, mentions)
     ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
     world = None
     try:
         closest = (_closest(lib, ref, paper_vecs, notices, progress, cancel) if concepts is not None
                    and concepts.concepts else None)
+        for source in ([ref] if ref is not None else []) + (list(closest.sources) if closest is not None else []):
+            source.senses = acronyms or {}      # their abstracts are counted in the library's sense of an acronym
         world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
         # the detectors' inputs: each a read of the library (seconds on 10,000 papers), cancel read between
         check(cancel)
@@ -186,7 +190,9 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
-                          own_only=own_only, named=lambda cs_: named_in_text(lib, cs_, cancel=cancel),
+                          own_only=own_only,
+                          named=lambda cs_: {k: v - off.get(k, frozenset())
+                                             for k, v in named_in_text(lib, cs_, cancel=cancel).items()},
                           held=lambda ids: library_copies(lib, ids),
                           fields=library_fields(lib.primary_category_counts(), lib.count_papers()))
     finally:
@@ -219,6 +225,24 @@ def library_copies(lib, arxiv_ids) -> dict[str, int]:
         if pid is not None:
             out[str(a)] = int(pid)
     return out
+
+
+def _in_sense_only(lib, concepts, acronyms, mentions) -> dict:
+    """{concept id: its papers that use an acronym in another sense than the library's} (concepts/acronyms.py,
+    ``in_sense``: "ASR" as attack success rate where most of its papers define automatic speech recognition),
+    taken out of the concept's papers and mentions for the listing: a gap counts, joins and quotes only the
+    papers meaning what its statement says. The backtest reads the concepts as extracted."""
+    from ..concepts.acronyms import off_sense
+    from ..concepts.members import paper_texts
+
+    off = off_sense(acronyms or {}, mentions, lambda ids: paper_texts(lib, ids))
+    for c in concepts.concepts:
+        gone = off.get(c.id)
+        if gone:
+            c.papers = {p: side for p, side in c.papers.items() if p not in gone}
+            c.scores = {p: sc for p, sc in c.scores.items() if p not in gone}
+            mentions[c.id] = frozenset(mentions.get(c.id, frozenset()) - gone)
+    return off
 
 
 def _reference(lib, reference):

@@ -11,6 +11,7 @@ Only `gaps find` uses it, never the backtest: the reference holds papers from af
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -25,8 +26,31 @@ from ..store.base import LibraryError
 # a chance sentence or a genuinely untried pairing.
 ESTABLISHED_MIN = SETTINGS["gaps_established_min"].default     # 3; the setting gaps_established_min
 ESTABLISHED_SHARE = 4e-5
-N_FORMS = 10          # the concept's merged variants asked for, as concepts/pair_rules.concept_mentions
 EXAMPLES = 5          # reference papers kept as evidence of a pair below the threshold
+EXAMPLE_READ = 50     # the newest abstracts naming both that are read for the examples
+# a list of keywords after an abstract ("Index Terms - ..., YOLOv8, semantic segmentation, ..."): terms side by
+# side, not a sentence that relates them
+_KEYWORDS = re.compile(r"\b(?:index terms|keywords|key words)\s*[-\u2013\u2014:.]", re.IGNORECASE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+
+
+def named_together(text: str, forms_a: Sequence[str], forms_b: Sequence[str]) -> bool:
+    """Whether one sentence of ``text`` (a keyword list after it left out) names a form of each concept, as
+    words (case, hyphens and plurals aside)."""
+    from ..concepts.tokens import lower_words
+
+    def norm(words: list[str]) -> str:
+        return " " + " ".join(w[:-1] if len(w) > 3 and w.endswith("s") else w for w in words) + " "
+
+    def holds(sentence: str, forms: Sequence[str]) -> bool:
+        return any(norm(lower_words(f.replace("-", " "))) in sentence for f in forms if lower_words(f))
+
+    body = _KEYWORDS.split(text or "", maxsplit=1)[0]
+    for sentence in _SENTENCE_END.split(body):
+        s = norm(lower_words(sentence.replace("-", " ")))
+        if holds(s, forms_a) and holds(s, forms_b):
+            return True
+    return False
 
 
 def established_min(n_reference: int, minimum: Optional[int] = None) -> int:
@@ -49,6 +73,7 @@ class ReferenceCorpus:
                                 else established_min(self.n_papers, established))
         self.examples = examples
         self._mentions: dict[int, frozenset] = {}
+        self.senses: dict = {}          # {concept id: AcronymReading}: the sense an acronym is counted in
         self.checked = 0
 
     @classmethod
@@ -65,21 +90,37 @@ class ReferenceCorpus:
         self.lib.close()
 
     def mentions(self, concept) -> frozenset:
-        """Ids of the reference papers whose title or abstract mentions the concept (any of its forms)."""
+        """Ids of the reference papers whose title or abstract mentions the concept (any of its forms), in the
+        sense the library's papers give an acronym (``senses``, set by `gaps find`: {concept id: reading})."""
         if concept.id not in self._mentions:
-            forms = [concept.phrase, *concept.synonyms[:N_FORMS]]
-            self._mentions[concept.id] = frozenset(self.lib.papers_mentioning({0: forms}).get(0, set()))
+            from ..concepts.members import mentioning
+
+            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses)
         return self._mentions[concept.id]
 
     def check(self, method, problem) -> dict:
-        """{"co_mentions": n, "established": bool, "min_co_mentions", "papers": [{"id", "title", "year"}]}
+        """{"co_mentions": n, "established": bool, "min_co_mentions", "papers": [{"id", "title", "year",
+        "together"}]}
         for a method and a problem concept (the papers only when the pair is not established)."""
         self.checked += 1
         both = sorted(self.mentions(method) & self.mentions(problem))
         established = len(both) >= self.min_co_mentions
         return {"library": self.path, "size": self.n_papers, "co_mentions": len(both),
                 "min_co_mentions": self.min_co_mentions, "established": established,
-                "papers": [] if established else self.papers(both[-self.examples:][::-1])}
+                "papers": [] if established else self._examples(both, method, problem)}
+
+    def _examples(self, both: Sequence[int], method, problem) -> list[dict]:
+        """The ``examples`` of ``both`` a gap shows (``papers``, with "together": whether one sentence names
+        the two), those naming the two in one sentence first (an abstract
+        can name them apart: "Multimodal Large Language Model Framework for ... Grid-Integrated EVs" lists
+        "semantic segmentation" among its sensor data and uses YOLOv8 for detection), then the newest."""
+        from ..concepts.members import concept_forms, paper_texts
+
+        texts = paper_texts(self.lib, both[-EXAMPLE_READ:])
+        fm, fp = concept_forms(method), concept_forms(problem)
+        together = {i: named_together(texts.get(i, ""), fm, fp) for i in both[-EXAMPLE_READ:]}
+        ranked = sorted(together, key=lambda i: (not together[i], -i))[:self.examples]
+        return [{**x, "together": together[x["id"]]} for x in self.papers(ranked)]
 
     def papers(self, ids: Sequence[int]) -> list[dict]:
         """Title, year and id in the reference library (newest ids first)."""
