@@ -41,7 +41,7 @@ def write_sample_slice(source: Union[str, Path], dest: Union[str, Path], n: int 
     order; the file is in date order, so the slice spans its dates. Returns how many were written."""
     with gzip.open(source, "rt", encoding="utf-8") as f:
         total = sum(1 for line in f if _in_category(line, category))
-    picks = {k * total // n for k in range(min(n, total))}
+    picks = {k * total // n for k in range(n)}     # all of them when the category holds n or fewer
     written = seen = 0
     with gzip.open(source, "rt", encoding="utf-8") as f, gzip.open(dest, "wt", encoding="utf-8") as g:
         for line in f:

@@ -176,6 +176,9 @@ memory hour hours utilization budget time usage consumption
 # Model families: a problem concept starting with one names a model ("Qwen3-8B"), not a problem.
 CONCEPT_MODEL_FAMILIES = ("gpt-", "gpt4", "qwen", "llama", "gemini", "claude", "mistral", "mixtral", "deepseek-",
                           "phi-", "gemma", "internvl", "llava", "o1-", "o3-", "o4-")
+# Algorithms and functions whose name carries a digit that is no version: methods, not a model's release
+# (concepts/quality.release_name; "Apply TD3 to ...", BM25 as a retrieval baseline).
+CONCEPT_NUMBERED_METHODS = frozenset("a2c a3c td3 bm25 s4 s4d s5 id3 c4.5 r2d2".split())
 
 # The gaps a report lists unless told otherwise (`gapscope report --gaps`, the Export dialog).
 DEFAULT_REPORT_GAPS = 25

@@ -334,3 +334,25 @@ def test_a_library_search_of_an_acronym_counts_its_sense_only(library):
     assert mentioning(library, asr) == frozenset(ids.values())       # "automatic part-of-speech" too
     assert mentioning(library, asr, {7: reading}) == frozenset(ids.values()) - {
         ids["Jailbreaks"], ids["Jailbreaks again"], ids["Tajik tagging"]}
+
+
+def test_reading_an_acronym_s_sense_stems_each_word_once(monkeypatch):
+    # in_sense reads every abstract naming an acronym (the reference corpus: tens of thousands for "LLM"); the
+    # stemmer is the slow part, and an abstract's words are few and much repeated
+    from gapscope.concepts import acronyms
+    from gapscope.concepts.acronyms import DEFINED, AcronymReading, in_sense
+
+    real, stemmed = acronyms._stemmer(), []
+
+    class Counting:
+        def stemWord(self, word):
+            stemmed.append(word)
+            return real.stemWord(word)
+
+    monkeypatch.setattr(acronyms, "_stemmer", lambda: Counting())
+    reading = AcronymReading("ASR", 10, 8, (("automatic speech recognition", 7), ("attack success rate", 1)), DEFINED)
+    in_sense("Automatic speech recognition (ASR) of children.", reading)    # the expansion's words, once
+    stemmed.clear()
+    text = "ASR quality varies across accents. " * 20 + "We improve ASR for accented speech."
+    assert in_sense(text, reading) == in_sense(text, reading)
+    assert len(stemmed) <= len(set(re.findall(r"\w+", text.lower())))

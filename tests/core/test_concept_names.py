@@ -185,3 +185,13 @@ def test_an_acronym_joins_itself_a_phrase_holding_it_or_its_expansion():
     assert acronym_joins("LLM", "LLMs") and acronym_joins("LSTM networks", "LSTM")
     assert not acronym_joins("LSTM", "short term memory") and not acronym_joins("LLMs", "language models")
     assert not acronym_joins("MLLMs", "LLMs") and acronym_joins("diffusion models", "denoising diffusion")
+
+
+def test_an_acronym_joins_an_expansion_whose_initials_are_its_letters():
+    # the letter match takes the shortest run ("supervised learning" for SSL) and reads a lead "in" as a
+    # little word: neither stops an expansion whose words' initials are the acronym
+    from gapscope.concepts.merge import acronym_joins
+
+    assert acronym_joins("SSL", "self-supervised learning") and acronym_joins("ICL", "in-context learning")
+    assert acronym_joins("ICL", "in context learning")
+    assert not acronym_joins("ICL", "context learning") and not acronym_joins("ICL", "in-context")

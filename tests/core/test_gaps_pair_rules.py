@@ -297,3 +297,11 @@ def test_a_building_block_is_no_method_end_of_a_candidate():
     assert got.component_m.tolist() == expect.tolist()
     now = candidates(got, 10**6)
     assert not now[expect].any() and (now[~expect] == was[~expect]).all()
+
+
+@pytest.mark.parametrize("phrase", ["A3C", "TD3", "BM25", "S4", "S4D", "ID3", "C4.5"])
+def test_an_algorithm_whose_name_carries_a_digit_is_no_release(phrase):
+    # "Apply TD3 to ..." or "BM25" as a retrieval baseline is a method, not one checkpoint of a model
+    from gapscope.concepts.quality import refused_end, release_name
+
+    assert not release_name(phrase) and not refused_end(phrase, "method")

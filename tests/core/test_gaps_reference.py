@@ -308,3 +308,12 @@ def test_an_abstract_naming_two_concepts_apart_is_no_example_of_combining_them(t
     p = SimpleNamespace(phrase="semantic segmentation", n_papers=5)
     s = statement(m, p, 1, [], [], example="Grid-integrated EVs", in_library=0, example_apart=True)
     assert "e.g. \u201cGrid-integrated EVs\u201d, which names them in no one sentence" in s
+
+
+def test_an_abbreviation_s_dot_ends_no_sentence_for_the_example():
+    # "e.g." and "vs." inside one sentence: the example names the two in one sentence, and says nothing else
+    from gapscope.gaps.reference import named_together
+
+    assert named_together("We adapt LoRA to several tasks, e.g. machine translation.", ["LoRA"], ["machine translation"])
+    assert named_together("LoRA vs. full fine-tuning for machine translation.", ["LoRA"], ["machine translation"])
+    assert not named_together("We study LoRA. It helps machine translation.", ["LoRA"], ["machine translation"])

@@ -95,3 +95,16 @@ def test_sample_into_a_library_with_papers_of_its_own_is_refused_without_force(t
     for _ in range(2):                                    # the second run adds nothing and is not refused
         result = runner.invoke(main, ["--library", str(only_sample), "sample", "--quiet"])
         assert result.exit_code == 0, result.output
+
+
+def test_a_slice_asked_for_more_papers_than_the_category_holds_takes_them_all(tmp_path):
+    import json
+
+    source, made = tmp_path / "source.jsonl.gz", tmp_path / "made.jsonl.gz"
+    with gzip.open(source, "wt", encoding="utf-8") as f:
+        for i in range(5):
+            f.write(json.dumps({"id": f"2501.0000{i}", "categories": "cs.CL cs.AI"}) + "\n")
+        f.write(json.dumps({"id": "2501.00009", "categories": "cs.CV"}) + "\n")
+    assert write_sample_slice(source, made, n=8) == 5
+    with gzip.open(made, "rt", encoding="utf-8") as g:
+        assert [json.loads(line)["id"] for line in g] == [f"2501.0000{i}" for i in range(5)]

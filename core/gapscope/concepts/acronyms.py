@@ -240,7 +240,12 @@ def _heads() -> frozenset:
 def spells_out(long: str, acr: str) -> bool:
     """Whether ``long`` is an expansion of ``acr`` by its letters: it spells it (Schwartz-Hearst's letter
     match) and most of the acronym's capitals start one of its words ("long short-term memory" for "LSTM",
-    not "short term memory")."""
+    not "short term memory"), or its words' initials are the acronym's letters ("self-supervised learning" for
+    "SSL", "in-context learning" for "ICL": the letter match takes the shortest run, "supervised learning",
+    and reads a lead "in" as a little word)."""
+    initials = "".join(w[0] for w in re.split(r"[\s\-]+", _surface(long)) if w)
+    if len(initials) >= 2 and initials == acronym_key(acr):
+        return True
     return _spells(long, acr) and _plausible(long, acr)
 
 
@@ -249,6 +254,7 @@ def fold_word(word: str) -> str:
     return _fold(word)
 
 
+@lru_cache(maxsize=1 << 17)   # in_sense folds every word of every abstract naming an acronym (4x its time)
 def _fold(word: str) -> str:
     """Plural and ending folded ("images", "imaging" -> "imag"; "adapters", "adaptation" -> "adapt")."""
     return _stemmer().stemWord(word)

@@ -44,8 +44,8 @@ import numpy as np
 from .acronyms import is_capitals
 from .tokens import dimension
 from ..vocabulary import (CONCEPT_COMPARATIVES, CONCEPT_CONNECTIVES, CONCEPT_HEAD_NOUNS, CONCEPT_MEASURES,
-                          CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_PLAIN_ADJECTIVES,
-                          CONCEPT_PROPERTIES, CONCEPT_SETTING_HEADS)
+                          CONCEPT_MODEL_FAMILIES, CONCEPT_MODEL_HEADS, CONCEPT_NOT_ADJECTIVES, CONCEPT_NUMBERED_METHODS,
+                          CONCEPT_PLAIN_ADJECTIVES, CONCEPT_PROPERTIES, CONCEPT_SETTING_HEADS)
 from ..vocabulary import (CONCEPT_ARTEFACT_MODIFIERS, CONCEPT_CLAUSE_VERBS, CONCEPT_HARDWARE_HEADS,
                           CONCEPT_METRIC_ERROR_WORDS, CONCEPT_METRIC_HEADS, CONCEPT_METRIC_RATE_WORDS,
                           CONCEPT_TASK_ADJECTIVES)
@@ -260,6 +260,7 @@ def release_name(phrase: str) -> bool:
     # a dimension ("text-to-3D") nor a number format
     versioned = [p for w in words for k, p in enumerate(w.split("-"))
                  if p and not dimension(p) and not _NUMBER_FORMAT.match(p) and not _TO.fullmatch(p)
+                 and p.lower() not in CONCEPT_NUMBERED_METHODS
                  and (_RELEASE.match(p) or (k > 0 and re.fullmatch(r"[vV]?\d+(?:\.\d+)*[A-Za-z]{0,2}", p)))]
     return bool(versioned) or any(low.startswith(f) for f in CONCEPT_MODEL_FAMILIES) or bool(_SIZE.search(low))
 

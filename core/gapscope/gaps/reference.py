@@ -32,6 +32,8 @@ EXAMPLE_READ = 50     # the newest abstracts naming both that are read for the e
 # side, not a sentence that relates them
 _KEYWORDS = re.compile(r"\b(?:index terms|keywords|key words)\s*[-\u2013\u2014:.]", re.IGNORECASE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;])\s+")
+# the dot of an abbreviation ends no sentence ("tasks, e.g. machine translation", "LoRA vs. full fine-tuning")
+_ABBREVIATION = re.compile(r"\b(?:e\.g|i\.e|vs|cf|et al|etc|resp|approx|fig|figs|eq|eqs|sec)\.", re.IGNORECASE)
 
 
 def named_together(text: str, forms_a: Sequence[str], forms_b: Sequence[str]) -> bool:
@@ -45,7 +47,7 @@ def named_together(text: str, forms_a: Sequence[str], forms_b: Sequence[str]) ->
     def holds(sentence: str, forms: Sequence[str]) -> bool:
         return any(norm(lower_words(f.replace("-", " "))) in sentence for f in forms if lower_words(f))
 
-    body = _KEYWORDS.split(text or "", maxsplit=1)[0]
+    body = _ABBREVIATION.sub(lambda m: m.group(0)[:-1], _KEYWORDS.split(text or "", maxsplit=1)[0])
     for sentence in _SENTENCE_END.split(body):
         s = norm(lower_words(sentence.replace("-", " ")))
         if holds(s, forms_a) and holds(s, forms_b):

@@ -4,6 +4,9 @@ One long statement (every sentence of the library, every concept and its papers)
 no cancel token between Python calls can cut short. SQLite calls a progress handler every few thousand
 steps of its virtual machine, fetching rows included; the handler reads the token there, and a set token
 ends the statement ("interrupted"), raised as :class:`~gapscope.jobs.Cancelled`.
+
+Writes are never interrupted: SQLite rolls an interrupted INSERT, UPDATE or DELETE's whole transaction back,
+so while :meth:`Library.transaction` holds one the handler is off (the job reads its token after the commit).
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ class InterruptMixin:
             return
         outer = getattr(self, "_stop_tests", [])
         self._stop_tests = [*outer, cancelled]
-        self._conn.set_progress_handler(lambda: 1 if cancelled() else 0, STEPS_BETWEEN_CHECKS)
+        self._set_stop_handler()
         try:
             yield
         except sqlite3.OperationalError as exc:
@@ -39,11 +42,27 @@ class InterruptMixin:
             raise
         finally:
             self._stop_tests = outer
-            if outer:
-                test = outer[-1]
-                self._conn.set_progress_handler(lambda: 1 if test() else 0, STEPS_BETWEEN_CHECKS)
-            else:
-                self._conn.set_progress_handler(None, 0)
+            self._set_stop_handler()
+
+    @contextmanager
+    def _uninterrupted(self) -> Iterator[None]:
+        """No statement inside is interrupted, whatever block it is in (a write transaction: see the module)."""
+        self._writing = getattr(self, "_writing", 0) + 1
+        self._set_stop_handler()
+        try:
+            yield
+        finally:
+            self._writing -= 1
+            self._set_stop_handler()
+
+    def _set_stop_handler(self) -> None:
+        """The progress handler the open blocks ask for: the innermost test, none while a write runs."""
+        tests = getattr(self, "_stop_tests", None)
+        if tests and not getattr(self, "_writing", 0):
+            test = tests[-1]
+            self._conn.set_progress_handler(lambda: 1 if test() else 0, STEPS_BETWEEN_CHECKS)
+        else:
+            self._conn.set_progress_handler(None, 0)
 
     def _stop_if_cancelled(self) -> None:
         """For the store's own loops over what a statement read, inside :meth:`stopped_when`: Cancelled once

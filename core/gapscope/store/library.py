@@ -283,18 +283,19 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                 finally:
                     self._depth -= 1
                 return
-            self._begin_immediate()
-            self._depth = 1
-            try:
-                yield self._conn
-            except BaseException:
-                if self._conn.in_transaction:   # SQLite has already rolled back after SQLITE_FULL, IOERR ...
-                    self._conn.execute("ROLLBACK")
-                raise
-            else:
-                self._conn.execute("COMMIT")
-            finally:
-                self._depth = 0
+            with self._uninterrupted():     # a Cancel would roll the whole transaction back (store/interrupt.py)
+                self._begin_immediate()
+                self._depth = 1
+                try:
+                    yield self._conn
+                except BaseException:
+                    if self._conn.in_transaction:   # SQLite has already rolled back after SQLITE_FULL, IOERR ...
+                        self._conn.execute("ROLLBACK")
+                    raise
+                else:
+                    self._conn.execute("COMMIT")
+                finally:
+                    self._depth = 0
 
     def _begin_immediate(self) -> None:
         """Take the write lock. SQLite's busy timeout waits first; a writer that holds the lock longer
