@@ -347,7 +347,7 @@ def test_a_thin_growing_region_is_named_by_the_one_concept_its_papers_share(mapp
     named = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates, concepts=cs, notices=notices)}
     g = named[cid]
     assert g.problem.label == "linear codes" and g.statement.startswith("\u201clinear codes\u201d")
-    assert f"{len(named_half)} of its {len(members)} papers name linear codes" in g.statement
+    assert f"({len(members)} papers, {len(named_half)} of them naming linear codes; density" in g.statement
     assert g.details["region_concept"] == "linear codes" and g.details["naming_papers"] == len(named_half)
     assert "large language models" not in g.statement
     # the other regions: no concept of theirs, so no gap, and a notice names them

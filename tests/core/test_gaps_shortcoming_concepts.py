@@ -102,3 +102,15 @@ def test_too_short_a_span_still_says_so():
     one_day = {p: "2025-03-01" for p in DATES}
     with pytest.raises(SpanTooShort):
         unaddressed_concepts(concepts, sentences, one_day, set(range(1, N + 1)), in_aim=in_aim)
+
+
+def test_the_report_says_what_taking_on_a_concept_means():
+    """A report's "why" of a concept-level shortcoming counts papers naming it, not methods close to a cluster."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+    from gapscope.reports.explain import why_lines
+
+    concepts, sentences, in_aim = _library()
+    g = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)[0]
+    text = " ".join(why_lines(g.type, 1.0, g.details, None, g.problem.label))
+    assert f"{g.details['close_later_methods']} name it in their title or aim, or state it, and propose a method" in text
+    assert "describe a method close to it" not in text

@@ -421,8 +421,8 @@ def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[i
             context = [k for k in ref.keywords if k.lower() != concept.phrase.lower()][:3]
             statement = (f"\u201c{concept.phrase}\u201d"
                          + (" (with " + ", ".join(f"\u201c{k}\u201d" for k in context) + ")" if context else "")
-                         + f" is a thinly covered region: {len(naming)} of its {len(m)} papers name "
-                         f"{concept.phrase}, {sum(is_recent[p] for p in naming)} of them since {split} ({dens_text}")
+                         + f" is a thinly covered region ({len(m)} papers, {len(naming)} of them naming "
+                         f"{concept.phrase}; {dens_text}")
             ref = ClusterRef(facet=ref.facet, map_id=ref.map_id, cluster=ref.cluster, label=concept.phrase,
                              keywords=ref.keywords)
         else:
