@@ -289,8 +289,8 @@ def test_unaddressed_shortcoming_over_a_long_span_compares_real_rates(mapped):
         assert " of the 0 papers" not in g.statement and "against 0.00 for" not in g.statement
 
 
-def test_a_thin_growing_region_on_an_unstable_cluster_ends_no_gap_and_a_notice_says_so(mapped):
-    """A cluster whose papers fall together only in some reclusterings is no region to research."""
+def _steady_regions(mapped):
+    """(a copy of the topic map with every cluster stable, its ids, vectors, dates, {cluster: thin-growing gap})."""
     import copy
 
     from gapscope.gaps.detect import thin_growing
@@ -302,7 +302,14 @@ def test_a_thin_growing_region_on_an_unstable_cluster_ends_no_gap_and_a_notice_s
     dates = paper_dates(lib)
     for c in topic.clusters:
         c.stability = 0.9
-    steady = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+    return topic, ids, vecs, dates, {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+
+
+def test_a_thin_growing_region_on_an_unstable_cluster_ends_no_gap_and_a_notice_says_so(mapped):
+    """A cluster whose papers fall together only in some reclusterings is no region to research."""
+    from gapscope.gaps.detect import thin_growing
+
+    topic, ids, vecs, dates, steady = _steady_regions(mapped)
     assert steady and all("unstable cluster" not in g.statement for g in steady.values())
     cid = next(iter(steady))
     shaky_cluster = next(c for c in topic.clusters if c.id == cid)
@@ -324,19 +331,10 @@ def _region_concept(cid: int, phrase: str, papers):
 def test_a_thin_growing_region_is_named_by_the_one_concept_its_papers_share(mapped):
     """The region's papers name "linear codes" and few others do: the gap is "linear codes", the keyword
     triple only context; "large language models", named all over the library, names no region."""
-    import copy
-
     from gapscope.concepts.model import ConceptSet
     from gapscope.gaps.detect import thin_growing
-    from gapscope.maps.build import paper_dates
 
-    lib, data, ms = mapped
-    topic = copy.deepcopy(ms["topic"])
-    ids, vecs, _ = data["topic"]
-    dates = paper_dates(lib)
-    for c in topic.clusters:
-        c.stability = 0.9
-    plain = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+    topic, ids, vecs, dates, plain = _steady_regions(mapped)
     cid = next(iter(plain))
     members = topic.members(cid)
     named_half = members[: (len(members) + 1) // 2]
