@@ -5,8 +5,9 @@
   nearest neighbouring methods (cosine between centroids) do meet that problem and the problem's
   nearest neighbouring problems do meet that method.
 - unaddressed shortcoming: a shortcoming cluster stated by many papers, with few method sentences of
-  later papers close to it.
-- thin and growing: a topic region of low density (kNN similarity) whose share of recent papers rises.
+  later papers close to it (without concepts; with them, one problem concept: shortcoming_concepts.py).
+- thin and growing: a stable topic region of low density (kNN similarity) whose share of recent papers
+  rises; with concepts, named by the one concept its papers share (region_names.py).
 """
 
 from __future__ import annotations
