@@ -114,3 +114,17 @@ def test_the_report_says_what_taking_on_a_concept_means():
     text = " ".join(why_lines(g.type, 1.0, g.details, None, g.problem.label))
     assert f"{g.details['close_later_methods']} name it in their title or aim, or state it, and propose a method" in text
     assert "describe a method close to it" not in text
+
+
+def test_a_problem_taken_on_nearly_as_often_as_the_typical_one_is_not_few():
+    """"catastrophic forgetting" taken on by 13 later papers per 20 stating ones (0.65 against 0.80 typical)
+    is no gap: under three quarters of the typical rate is "few"; a notice names it."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    in_aim[1] = frozenset(range(150, 154))      # and 9 later stating papers: 13 per 20
+    in_aim[2] = in_aim[3] = in_aim[4] = frozenset(range(185, 189))      # and 4 later stating papers: 8 per 10
+    notices: list = []
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim, notices=notices)
+    assert found == []
+    assert any("\u201ccatastrophic forgetting\u201d" in n and "not under 75%" in n for n in notices), notices

@@ -31,6 +31,7 @@ from .span import MIN_LATER_PAPERS, require_shortcoming_span
 STATED_SHARE_MIN = 0.3     # of the papers naming it, the share stating it as a shortcoming (GPT: 0.08)
 MIN_STATING_SHARE = 0.001  # a concept needs this share of the shortcoming papers stating it (5 at least)
 MIN_STATING = 5
+FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
 
 # a phrase holding one of these is a piece of the sentence that states the shortcoming ("rely heavily",
@@ -129,8 +130,13 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
                            "shortcomings, so none stands out as less addressed than the others")
         return []
     ranked = sorted(((math.log1p(len(st)) * math.exp(-rate / typical), c, st, share, since, n_later, takes_on, rate)
-                     for c, st, share, since, n_later, takes_on, rate in stats if rate < typical),
+                     for c, st, share, since, n_later, takes_on, rate in stats if rate < FEW_BELOW * typical),
                     key=lambda t: (-t[0], t[1].id))
+    near = sorted((s for s in stats if FEW_BELOW * typical <= s[-1] < typical), key=lambda s: -len(s[1]))
+    if near and notices is not None:
+        notices.append(f"{len(near)} stated problem{'s' if len(near) != 1 else ''} taken on less often than the "
+                       f"typical one ({typical:.2f} per stating paper) but not under {FEW_BELOW:.0%} of it ended no "
+                       "gap: " + ", ".join(f"\u201c{s[0].phrase}\u201d ({s[-1]:.2f})" for s in near[:5]))
     out: list[Gap] = []
     kept: list[set] = []
     for raw, c, st, share, since, n_later, takes_on, rate in ranked:
