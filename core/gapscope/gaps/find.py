@@ -36,7 +36,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None,
                titles=None, own_only: Optional[set] = None, named=None, held=None,
-               fields: Sequence[str] = (), stated=None) -> list[Gap]:
+               fields: Sequence[str] = ()) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
@@ -47,8 +47,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     papers whose shortcoming sentences are all their own limitations (detect.unaddressed_shortcoming).
     ``named`` (concepts -> {id: papers naming it in their title or abstract}) and ``held`` (arXiv ids -> the
     library's ids of those it holds) and ``fields`` (the library's arXiv categories, concepts/fields.py): see
-    candidates.concept_gaps. ``stated``: the shortcoming sentences of many papers at once, as ``shortcomings``
-    reads them one paper at a time (facets.store.shortcoming_sentences; None: ``shortcomings``)."""
+    candidates.concept_gaps. ``shortcomings.many``, where the reader has it, reads the shortcoming sentences
+    of many papers at once (all those of the shortcoming map: shortcoming_concepts.py)."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -71,7 +71,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         # one problem concept, not a map cluster (too broad, named by keywords): shortcoming_concepts.py
         try:
             groups.append(unaddressed_concepts(
-                concepts, (stated or shortcomings)(list(maps["shortcoming"].assignments)), dates,
+                concepts, getattr(shortcomings, "many", shortcomings)(list(maps["shortcoming"].assignments)), dates,
                 {int(p) for p in method_vecs[0]}, own_only=own_only, mentions=mentions,
                 in_aim=getattr(mentions, "in_aim", None), refused=own_field_ids(concepts, fields),
                 notices=notices, cancel=(lambda: check(cancel)) if cancel is not None else None))
@@ -133,6 +133,15 @@ def shortcoming_reader(lib):
                  "page": r["page"]}
                 for _att, rows in parts for r in rows)
         return out
+
+    def many(pids):
+        """The same for thousands of papers in one read of the library (facets.store.shortcoming_sentences):
+        reading them one paper at a time took minutes on 10,000 papers."""
+        from ..facets.store import shortcoming_sentences
+
+        return shortcoming_sentences(lib, pids)
+
+    read.many = many
     return read
 
 
@@ -147,7 +156,6 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     reads the ``gaps_reference`` setting (command line > environment > library > user file); False or ""
     turns it off. The plausibility floor of a concept pair and the reference count that makes a pair
     established are the settings ``gaps_plausible_min`` and ``gaps_established_min``."""
-    from ..facets.store import shortcoming_sentences as stated_sentences
     from ..settings import get as setting
 
     maps = {}
@@ -206,7 +214,6 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
                           own_only=own_only, named=lambda cs_: named_in_text(lib, cs_, cancel=cancel),
-                          stated=lambda ids: stated_sentences(lib, ids),
                           held=lambda ids: library_copies(lib, ids),
                           fields=library_fields(lib.primary_category_counts(), lib.count_papers()))
     finally:
