@@ -289,10 +289,11 @@ def test_unaddressed_shortcoming_over_a_long_span_compares_real_rates(mapped):
         assert " of the 0 papers" not in g.statement and "against 0.00 for" not in g.statement
 
 
-def test_a_thin_growing_region_on_an_unstable_cluster_says_so_and_ranks_lower(mapped):
+def _steady_regions(mapped):
+    """(a copy of the topic map with every cluster stable, its ids, vectors, dates, {cluster: thin-growing gap})."""
     import copy
 
-    from gapscope.gaps.detect import UNSTABLE_FACTOR, thin_growing
+    from gapscope.gaps.detect import thin_growing
     from gapscope.maps.build import paper_dates
 
     lib, data, ms = mapped
@@ -301,13 +302,55 @@ def test_a_thin_growing_region_on_an_unstable_cluster_says_so_and_ranks_lower(ma
     dates = paper_dates(lib)
     for c in topic.clusters:
         c.stability = 0.9
-    steady = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+    return topic, ids, vecs, dates, {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
+
+
+def test_a_thin_growing_region_on_an_unstable_cluster_ends_no_gap_and_a_notice_says_so(mapped):
+    """A cluster whose papers fall together only in some reclusterings is no region to research."""
+    from gapscope.gaps.detect import thin_growing
+
+    topic, ids, vecs, dates, steady = _steady_regions(mapped)
     assert steady and all("unstable cluster" not in g.statement for g in steady.values())
     cid = next(iter(steady))
-    next(c for c in topic.clusters if c.id == cid).stability = 0.12
-    shaky = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates)}
-    assert shaky[cid].statement.startswith(f"\u201c{shaky[cid].problem.label}\u201d (unstable cluster: stability 0.12) is")
-    assert shaky[cid].score == pytest.approx(UNSTABLE_FACTOR * steady[cid].score) and shaky[cid].details["unstable"]
+    shaky_cluster = next(c for c in topic.clusters if c.id == cid)
+    shaky_cluster.stability = 0.12
+    notices: list = []
+    shaky = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates, notices=notices)}
+    assert cid not in shaky and set(shaky) == set(steady) - {cid}
+    assert len(notices) == 1 and "1 thin and growing region unstable" in notices[0]
+    assert f"\u201c{shaky_cluster.label}\u201d" in notices[0]
+
+
+def _region_concept(cid: int, phrase: str, papers):
+    from gapscope.concepts.model import Concept
+
+    return Concept(id=cid, kind="problem", phrase=phrase, synonyms=[], vector=np.ones(4, np.float32),
+                   papers={int(p): "problem" for p in papers})
+
+
+def test_a_thin_growing_region_is_named_by_the_one_concept_its_papers_share(mapped):
+    """The region's papers name "linear codes" and few others do: the gap is "linear codes", the keyword
+    triple only context; "large language models", named all over the library, names no region."""
+    from gapscope.concepts.model import ConceptSet
+    from gapscope.gaps.detect import thin_growing
+
+    topic, ids, vecs, dates, plain = _steady_regions(mapped)
+    cid = next(iter(plain))
+    members = topic.members(cid)
+    named_half = members[: (len(members) + 1) // 2]
+    everywhere = [int(p) for p in ids]
+    cs = ConceptSet([_region_concept(1, "large language models", everywhere),
+                     _region_concept(2, "linear codes", named_half)], batch=1)
+    notices: list = []
+    named = {g.problem.cluster: g for g in thin_growing(topic, ids, vecs, dates, concepts=cs, notices=notices)}
+    g = named[cid]
+    assert g.problem.label == "linear codes" and g.statement.startswith("\u201clinear codes\u201d")
+    assert f"({len(members)} papers, {len(named_half)} of them naming linear codes; density" in g.statement
+    assert g.details["region_concept"] == "linear codes" and g.details["naming_papers"] == len(named_half)
+    assert "large language models" not in g.statement
+    # the other regions: no concept of theirs, so no gap, and a notice names them
+    assert set(named) == {cid}
+    assert any("named by no one concept" in n for n in notices)
 
 
 def test_unaddressed_shortcoming_when_no_later_method_comes_close_says_so_plainly(mapped):

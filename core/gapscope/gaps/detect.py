@@ -5,8 +5,9 @@
   nearest neighbouring methods (cosine between centroids) do meet that problem and the problem's
   nearest neighbouring problems do meet that method.
 - unaddressed shortcoming: a shortcoming cluster stated by many papers, with few method sentences of
-  later papers close to it.
-- thin and growing: a topic region of low density (kNN similarity) whose share of recent papers rises.
+  later papers close to it (without concepts; with them, one problem concept: shortcoming_concepts.py).
+- thin and growing: a stable topic region of low density (kNN similarity) whose share of recent papers
+  rises; with concepts, named by the one concept its papers share (region_names.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import numpy as np
 from ..maps.cluster import UNSTABLE_BELOW, normalize
 from ..maps.model import Map, stability_text
 from .model import Gap, ClusterRef
+from .region_names import region_concept
 from .span import MIN_LATER_PAPERS, SHORTCOMING_WHAT, SpanTooShort, require_shortcoming_span
 
 
@@ -350,8 +352,14 @@ def recent_split(dates: Sequence[str], recent_share: float = 1 / 3) -> str:
 
 def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[int, Optional[str]], *,
                  min_size: Optional[int] = None, top: int = 30, evidence_n: int = 5, per_cluster: int = 200,
-                 seed: int = 0, min_growth: float = 1.2) -> list[Gap]:
-    """Clusters in the lower half of density whose share of recent papers grew by ``min_growth`` or more."""
+                 seed: int = 0, min_growth: float = 1.2, concepts=None, mentions=None,
+                 refused: frozenset = frozenset(), notices: Optional[list[str]] = None) -> list[Gap]:
+    """Clusters in the lower half of density whose share of recent papers grew by ``min_growth`` or more.
+    An unstable cluster (stability below UNSTABLE_BELOW: its papers fall together only in some reclusterings)
+    is no region and ends no gap. With ``concepts`` (a ConceptSet; ``mentions``: {concept: papers naming it},
+    ``refused``: concept ids no gap may name) a region is named by the one concept its papers share
+    (gaps/region_names.py), its keywords the context; a region no concept names ends no gap. What was
+    left out goes in ``notices``."""
     ids = np.asarray(ids, dtype=np.int64)
     if len(ids) < 10 or not topic.clusters:
         return []
@@ -378,6 +386,7 @@ def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[i
         return []
     dens_sorted = np.sort(valid)
     out: list[tuple[float, Gap]] = []
+    unstable, unnamed = [], []
     for c in topic.clusters:
         m = members[c.id]
         if len(m) < min_size or not np.isfinite(dens[c.id]):
@@ -389,20 +398,51 @@ def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[i
         pct = float(np.searchsorted(dens_sorted, dens[c.id])) / len(dens_sorted)
         if pct >= 0.5 or growth < min_growth:
             continue
-        raw = (growth - 1.0) * (1.0 - pct) * (UNSTABLE_FACTOR if _unstable(c) else 1.0)
+        if _unstable(c):
+            unstable.append(c)
+            continue
+        named = None
+        if concepts is not None:
+            named = region_concept(set(m), concepts, mentions, refused)
+            if named is None:
+                unnamed.append(c)
+                continue
+        raw = (growth - 1.0) * (1.0 - pct)
         ref = _ref(topic, c.id)
         recent_members = {p for p in m if is_recent[p]}
-        ev = _nearest_members(topic, c.id, evidence_n, among=recent_members)
-        roles = {p: "region" for p in ev}
-        statement = (f"\u201c{ref.label}\u201d{_stability_note(c)} is a thinly covered region ({len(m)} papers, density in the lowest "
-                     f"{max(1, round(100 * (pct + 1 / len(dens_sorted))))}% of the map) whose share of new papers rose "
-                     f"from {100 * e / n_early:.2f}% to {100 * share_r:.2f}% (since {split}): it is growing "
-                     f"but still sparse.")
+        # the recent papers naming the region's concept first: they show what grows
+        ev = _nearest_members(topic, c.id, evidence_n, among=recent_members & named[1] if named else recent_members)
+        ev += [p for p in _nearest_members(topic, c.id, evidence_n, among=recent_members) if p not in ev]
+        roles = {p: "region" for p in ev[:evidence_n]}
+        dens_text = (f"density in the lowest {max(1, round(100 * (pct + 1 / len(dens_sorted))))}% of the map) whose "
+                     f"share of new papers rose from {100 * e / n_early:.2f}% to {100 * share_r:.2f}% (since {split}): "
+                     f"it is growing but still sparse.")
+        if named:
+            concept, naming = named
+            context = [k for k in ref.keywords if k.lower() != concept.phrase.lower()][:3]
+            statement = (f"\u201c{concept.phrase}\u201d"
+                         + (" (with " + ", ".join(f"\u201c{k}\u201d" for k in context) + ")" if context else "")
+                         + f" is a thinly covered region ({len(m)} papers, {len(naming)} of them naming "
+                         f"{concept.phrase}; {dens_text}")
+            ref = ClusterRef(facet=ref.facet, map_id=ref.map_id, cluster=ref.cluster, label=concept.phrase,
+                             keywords=ref.keywords)
+        else:
+            statement = f"\u201c{ref.label}\u201d is a thinly covered region ({len(m)} papers, {dens_text}"
         out.append((raw, Gap(type="thin_growing", score=raw, statement=statement, method=None, problem=ref,
                              evidence=list(roles), roles=roles,
                              details={"size": len(m), "density": round(dens[c.id], 4), "density_percentile": round(pct, 3),
                                       "growth": round(growth, 3), "recent_since": split, "recent": r, "earlier": e,
-                                      "raw_score": round(raw, 4), **_stability_details(c)})))
+                                      "raw_score": round(raw, 4), **_stability_details(c),
+                                      **({"level": "concept", "region_concept": named[0].phrase,
+                                          "naming_papers": len(named[1]), "cluster_label": topic.cluster(c.id).label}
+                                         if named else {})})))
+    if notices is not None:
+        for left, why in ((unstable, f"unstable (stability below {UNSTABLE_BELOW}: their papers fall together only "
+                                     "in some reclusterings)"),
+                          (unnamed, "named by no one concept most of their papers share")):
+            if left:
+                notices.append(f"{len(left)} thin and growing region{'s' if len(left) != 1 else ''} {why} ended no "
+                               "gap: " + ", ".join(f"\u201c{c.label}\u201d" for c in left[:5]))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]
 

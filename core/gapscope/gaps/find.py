@@ -17,9 +17,10 @@ from ..store.library import LibraryError
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from ..concepts.fields import library_fields
 from ..concepts.members import named_in_text
-from .candidates import concept_gaps
+from .candidates import concept_gaps, own_field_ids
 from .concept_backtest import abstract_vectors
 from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
+from .shortcoming_concepts import unaddressed_concepts
 from .span import SpanTooShort, require_growth_span
 from .model import Gap
 from .quotes import label_of, no_quote_note, pick_quotes, quotable
@@ -46,7 +47,8 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     papers whose shortcoming sentences are all their own limitations (detect.unaddressed_shortcoming).
     ``named`` (concepts -> {id: papers naming it in their title or abstract}) and ``held`` (arXiv ids -> the
     library's ids of those it holds) and ``fields`` (the library's arXiv categories, concepts/fields.py): see
-    candidates.concept_gaps."""
+    candidates.concept_gaps. ``shortcomings.many``, where the reader has it, reads the shortcoming sentences
+    of many papers at once (all those of the shortcoming map: shortcoming_concepts.py)."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -64,7 +66,19 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
     check(cancel)
-    if "shortcoming" in maps and method_vecs is not None:
+    if "shortcoming" in maps and method_vecs is not None and concepts is not None and concepts.concepts \
+            and shortcomings is not None:
+        # one problem concept, not a map cluster (too broad, named by keywords): shortcoming_concepts.py
+        try:
+            groups.append(unaddressed_concepts(
+                concepts, getattr(shortcomings, "many", shortcomings)(list(maps["shortcoming"].assignments)), dates,
+                {int(p) for p in method_vecs[0]}, own_only=own_only, mentions=mentions,
+                in_aim=getattr(mentions, "in_aim", None), refused=own_field_ids(concepts, fields),
+                notices=notices, cancel=(lambda: check(cancel)) if cancel is not None else None))
+        except SpanTooShort as exc:
+            if notices is not None:
+                notices.append(f"no 'unaddressed shortcoming' gaps: {exc}")
+    elif "shortcoming" in maps and method_vecs is not None:
         try:
             groups.append(unaddressed_shortcoming(maps["shortcoming"], method_vecs[0], method_vecs[1], dates,
                                                   own_only=own_only, notices=notices))
@@ -76,7 +90,11 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     if "topic" in maps and topic_vecs is not None:
         try:
             require_growth_span({int(p): dates.get(int(p)) for p in topic_vecs[0]})
-            groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed))
+            named = concepts is not None and bool(concepts.concepts)
+            groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed,
+                                       concepts=concepts if named else None, mentions=mentions,
+                                       refused=own_field_ids(concepts, fields) if named else frozenset(),
+                                       notices=notices))
         except SpanTooShort as exc:
             if notices is not None:
                 notices.append(f"no 'thin and growing' gaps: {exc}")
@@ -115,6 +133,15 @@ def shortcoming_reader(lib):
                  "page": r["page"]}
                 for _att, rows in parts for r in rows)
         return out
+
+    def many(pids):
+        """The same for thousands of papers in one read of the library (facets.store.shortcoming_sentences):
+        reading them one paper at a time took minutes on 10,000 papers."""
+        from ..facets.store import shortcoming_sentences
+
+        return shortcoming_sentences(lib, pids)
+
+    read.many = many
     return read
 
 
@@ -305,7 +332,8 @@ def quote_shortcomings(lib, gaps: list[Gap], per_gap: int = 3) -> None:
     representative, stays only when it may be quoted too."""
     from ..facets.store import shortcoming_sentences
 
-    wanted = [g for g in gaps if g.type == "unaddressed_shortcoming"]
+    # a concept-level one quotes the sentences naming its concept already (shortcoming_concepts.py)
+    wanted = [g for g in gaps if g.type == "unaddressed_shortcoming" and g.details.get("level") != "concept"]
     if not wanted:
         return
     examples = [int(ex["paper_id"]) for g in wanted if (ex := g.details.get("example")) and ex.get("paper_id")]

@@ -162,8 +162,11 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
                    + (" — quoted below: " + ", ".join(f"{n} as {k}" for k, n in kinds.items()) if kinds else "")
                    + ".")
         out.append(f"Of the {d.get('later_method_papers')} papers listed after that date, "
-                   f"{d.get('close_later_methods') or 'none'} describe a method close to it: "
-                   f"{float(d.get('rate') or 0):.2f} per stating paper, where the typical shortcoming of this library "
+                   f"{d.get('close_later_methods') or 'none'} "
+                   # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
+                   + ("name it in their title or aim, or state it, and propose a method: " if d.get("level") == "concept"
+                      else "describe a method close to it: ")
+                   + f"{float(d.get('rate') or 0):.2f} per stating paper, where the typical shortcoming of this library "
                    f"gets {float(d.get('typical_rate') or 0):.2f}. The fewer, the higher the score.")
     elif kind == "thin_growing":
         out.append(f"The region holds {_n(d.get('size'), 'paper')}: {d.get('recent')} since {d.get('recent_since')} and "

@@ -1,0 +1,178 @@
+"""Unaddressed shortcomings at the concept level: one problem concept ("catastrophic forgetting", "domain
+shift") that many papers name in the sentences where they state a shortcoming, and few later papers take on.
+
+A shortcoming map cluster is too broad to research ("subsequent, steps, reasoning": 124 of 600 papers, its
+quotes about three different things); a concept is one thing, and every quote the gap shows names it.
+
+- stating papers: those with a quotable shortcoming sentence (gaps/quotes.py) that names the concept (its
+  phrase or a merged variant, as a whole word);
+- a concept many papers name but rarely as what falls short is the subject of the complaint ("GPT",
+  "diffusion models"), not the shortcoming: it needs STATED_SHARE_MIN of the papers naming it to state it;
+- later papers (listed after the stating papers' median date) address it when they propose a method (have
+  method sentences, not only their own limitations) and name it in their title or aim, or state it
+  themselves: the rule of the cluster-level detector (gaps/detect.py), read on the concept.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from typing import Callable, Mapping, Optional, Sequence
+
+import numpy as np
+
+from ..concepts.members import concept_forms
+from ..concepts.model import Concept, ConceptSet
+from .concept_evidence import nameable
+from .model import Gap, ClusterRef
+from .quotes import pick_quotes, quotable, label_of
+from .span import MIN_LATER_PAPERS, require_shortcoming_span
+
+STATED_SHARE_MIN = 0.3     # of the papers naming it, the share stating it as a shortcoming (GPT: 0.08)
+MIN_STATING_SHARE = 0.001  # a concept needs this share of the shortcoming papers stating it (5 at least)
+MIN_STATING = 5
+FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
+SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
+
+# a phrase holding one of these is a piece of the sentence that states the shortcoming ("rely heavily",
+# "lack explicit", "despite significant progress", "research focuses"), not the thing that falls short
+_SENTENCE_PIECE = re.compile(
+    r"\b(\w+ly|rel(y|ies|ying|ied)|lack\w*|perform(s|ed|ing)?|rais(e|es|ed|ing)|limit(s|ed|ing)?|struggl\w*|"
+    r"fail\w*|suffer\w*|remain\w*|requir\w*|hinder\w*|despite|focus(es|ed|ing)?|existing|research|progress)\b",
+    re.I)
+# a model family ("MLLMs", "LVLMs", "DNNs") is what a complaint is about, not the complaint
+_MODEL_FAMILY = re.compile(r"^[A-Z][A-Za-z]*[A-Z]s$")
+
+
+def shortcoming_concept(c: Concept) -> bool:
+    """Whether a problem concept can name a shortcoming: a concept the gap may name (concept_evidence.nameable),
+    not a piece of the stating sentence, not a model family."""
+    return (c.kind == "problem" and nameable(c) and not _SENTENCE_PIECE.search(c.phrase)
+            and not _MODEL_FAMILY.match(c.phrase))
+
+
+def _pattern(c: Concept) -> re.Pattern:
+    forms = [f for f in concept_forms(c) if len(f) >= 3]
+    # a form with capitals past its first letter (an acronym, "LoRA") counts only written so
+    exact = [re.escape(f) for f in forms if f[1:] != f[1:].lower()]
+    loose = [re.escape(f) for f in forms if f[1:] == f[1:].lower()]
+    parts = ([f"(?-i:{'|'.join(exact)})"] if exact else []) + loose
+    return re.compile(r"(?<!\w)(" + "|".join(parts) + r")(?!\w)", re.I)
+
+
+def stating_sentences(c: Concept, quotable_of: Mapping[int, list], among=None) -> dict[int, list]:
+    """{paper: its quotable shortcoming sentences naming ``c``}, of ``quotable_of`` ({paper: its quotable
+    sentences}), only the papers ``among`` when given."""
+    rx = _pattern(c)
+    out = {}
+    for pid in (quotable_of if among is None else (p for p in among if p in quotable_of)):
+        hit = [s for s in quotable_of[pid] if rx.search(s["text"])]
+        if hit:
+            out[int(pid)] = hit
+    return out
+
+
+def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: Mapping[int, Optional[str]],
+                         method_papers: set, *, own_only: Optional[set] = None,
+                         mentions: Optional[Mapping[int, frozenset]] = None,
+                         in_aim: Optional[Mapping[int, frozenset]] = None, refused: frozenset = frozenset(),
+                         top: int = 30, evidence_n: int = 5, per_gap: int = 3,
+                         notices: Optional[list] = None, cancel: Optional[Callable[[], None]] = None) -> list[Gap]:
+    """The problem concepts stated as a shortcoming by many papers and taken on by few later ones, against the
+    typical such concept. ``sentences``: {paper: its shortcoming sentences} (find.shortcoming_reader);
+    ``method_papers``: the papers with method sentences; ``mentions``: {concept: papers naming it in title or
+    abstract}; ``in_aim``: {concept: papers naming it in the title or an objective sentence} (None: the
+    mentions count); ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort
+    when the papers span too little time."""
+    require_shortcoming_span({int(p): dates.get(int(p)) for p in [*sentences, *method_papers]})
+    own_only = own_only or set()
+    min_stating = max(MIN_STATING, round(MIN_STATING_SHARE * len(sentences)))
+    all_dates = np.array(sorted(d for d in dates.values() if d))
+    quotable_of = {int(p): q for p, ss in sentences.items() if (q := quotable(ss))}
+    stats = []
+    for c in cs.concepts:
+        if cancel is not None:
+            cancel()
+        if c.id in refused or not shortcoming_concept(c):
+            continue
+        named = set(c.papers) | set((mentions or {}).get(c.id, ()))
+        # with the mentions read, a paper stating it in its abstract is among those naming it: only those are
+        # read (seconds, not minutes, over 5,000 concepts and 10,000 papers; a statement only in a full text
+        # is missed)
+        if mentions is not None and len(named & quotable_of.keys()) < min_stating:
+            continue
+        st = stating_sentences(c, quotable_of, among=named if mentions is not None else None)
+        if len(st) < min_stating:
+            continue
+        share = len(st) / len(named | set(st))
+        if share < STATED_SHARE_MIN:
+            continue
+        ds = sorted(d for d in (dates.get(p) or "" for p in st) if d)
+        if not ds:
+            continue
+        since = ds[len(ds) // 2]
+        n_later = int(len(all_dates) - np.searchsorted(all_dates, since, side="right"))
+        if n_later < MIN_LATER_PAPERS:
+            continue
+        aim = named if in_aim is None else set(in_aim.get(c.id, ()))
+        takes_on = {p for p in (aim | set(st)) if (dates.get(p) or "") > since and p in method_papers
+                    and p not in own_only}
+        stats.append((c, st, share, since, n_later, takes_on, len(takes_on) / len(st)))
+    if len(stats) < 3:      # 'against the typical one' means nothing with one or two
+        if notices is not None:
+            notices.append(f"no 'unaddressed shortcoming' gaps: only {len(stats)} problem concepts are stated as a "
+                           f"shortcoming by {min_stating} or more papers (3 needed to compare them)")
+        return []
+    typical = float(np.median([s[-1] for s in stats]))
+    if typical <= 0:
+        if notices is not None:
+            notices.append(f"no 'unaddressed shortcoming' gaps: no later paper takes on most of the {len(stats)} "
+                           "shortcomings, so none stands out as less addressed than the others")
+        return []
+    ranked = sorted(((math.log1p(len(st)) * math.exp(-rate / typical), c, st, share, since, n_later, takes_on, rate)
+                     for c, st, share, since, n_later, takes_on, rate in stats if rate < FEW_BELOW * typical),
+                    key=lambda t: (-t[0], t[1].id))
+    near = sorted((s for s in stats if FEW_BELOW * typical <= s[-1] < typical), key=lambda s: -len(s[1]))
+    if near and notices is not None:
+        notices.append(f"{len(near)} stated problem{'s' if len(near) != 1 else ''} taken on less often than the "
+                       f"typical one ({typical:.2f} per stating paper) but not under {FEW_BELOW:.0%} of it ended no "
+                       "gap: " + ", ".join(f"\u201c{s[0].phrase}\u201d ({s[-1]:.2f})" for s in near[:5]))
+    out: list[Gap] = []
+    kept: list[set] = []
+    for raw, c, st, share, since, n_later, takes_on, rate in ranked:
+        if any(len(set(st) & k) > SAME_GAP_OVERLAP * len(st) for k in kept):
+            continue    # "prohibitive computational costs" after "computational cost": the same papers
+        kept.append(set(st))
+        out.append(_gap(c, cs.batch, raw, st, share, since, n_later, takes_on, rate, typical, evidence_n, per_gap))
+        if len(out) == top:
+            break
+    return out
+
+
+def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_later: int, takes_on: set,
+         rate: float, typical: float, evidence_n: int, per_gap: int) -> Gap:
+    # the stating papers whose sentence reads surest first; one quote per paper before a paper's second
+    quotes = pick_quotes([{"paper_id": p, **s} for p, ss in st.items() for s in ss[:1]], max(per_gap, evidence_n))
+    stating = list(dict.fromkeys([q["paper_id"] for q in quotes] + sorted(st)))[:evidence_n]
+    roles = {p: "shortcoming" for p in stating}
+    for p in sorted(takes_on, key=lambda p: (p not in st, p))[:3]:
+        roles.setdefault(p, "addresses")
+    a = len(takes_on)
+    does = (f"none of the {n_later} papers listed after {since} takes it on" if a == 0 else
+            f"only {a} of the {n_later} papers listed after {since} take it on")
+    statement = (f"{len(st)} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} (name it in their "
+                 f"title or aim, or state it, and propose a method): {rate:.2f} per stating paper, against "
+                 f"{typical:.2f} for the typical stated problem.")
+    if quotes:
+        statement += " Stated as: " + " / ".join(f"\u201c{q['text']}\u201d ({label_of(q)}"
+                                                 + (f", {q['section']} p. {q['page']}" if q.get("section") else "")
+                                                 + ")" for q in quotes[:per_gap])
+    ref = ClusterRef(facet="problem_concept", map_id=batch, cluster=c.id, label=c.phrase, keywords=c.synonyms[:5])
+    return Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None, problem=ref,
+               evidence=list(roles), roles=roles,
+               details={"level": "concept", "problem_concept": c.phrase, "stated_by": len(st),
+                        # of the papers naming it, the share that state it as a shortcoming
+                        "stated_share": round(share, 3), "later_method_papers": n_later,
+                        "close_later_methods": a, "stating_later_methods": len(takes_on & set(st)),
+                        "rate": round(rate, 4), "typical_rate": round(typical, 4), "since": since,
+                        "raw_score": round(raw, 4), "quotes": quotes[:per_gap], "example": None})

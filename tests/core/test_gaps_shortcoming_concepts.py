@@ -1,0 +1,130 @@
+"""Unaddressed shortcomings named by one problem concept (gaps/shortcoming_concepts.py), on a constructed
+library: papers, dates, shortcoming sentences and concepts made here."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from gapscope.concepts.model import Concept, ConceptSet
+
+N = 200
+DATES = {p: (date(2025, 1, 1) + timedelta(days=p)).isoformat() for p in range(1, N + 1)}
+
+
+def _sentence(text: str) -> dict:
+    return {"text": text, "shortcoming": "prior", "confidence": 0.99, "role": "background", "corrected": False}
+
+
+def _concept(cid: int, phrase: str, papers) -> Concept:
+    v = np.zeros(4, np.float32)
+    v[cid % 4] = 1.0
+    return Concept(id=cid, kind="problem", phrase=phrase, synonyms=[], vector=v,
+                   papers={p: "problem" for p in papers})
+
+
+def _library():
+    """(concepts, sentences, in-aim papers): "catastrophic forgetting" stated by 20 early papers and taken on by
+    one later; three problems stated by 10 and taken on by 15 later each; "vision encoders" stated by 8 of the
+    100 papers naming it; "rely heavily" stated by 12 and taken on by none."""
+    sentences: dict[int, list] = {}
+
+    def state(papers, text):
+        for p in papers:
+            sentences.setdefault(p, []).append(_sentence(text))
+
+    state(range(1, 21), "However, sequential fine-tuning still suffers from catastrophic forgetting of old tasks.")
+    state(range(21, 31), "Models degrade badly under domain shift between sites.")
+    state(range(31, 41), "Label noise in crowd annotations remains a serious obstacle.")
+    state(range(41, 51), "Class imbalance hurts rare categories in existing detectors.")
+    state(range(51, 59), "Large vision encoders are expensive to run on phones.")
+    state(range(59, 71), "Current models rely heavily on spurious cues.")
+    # noise: sentences naming nothing, and one naming a concept too unsure to quote
+    state(range(71, 80), "Existing approaches fall short in many ways.")
+    sentences[150] = [{**_sentence("Catastrophic forgetting is rarely measured."), "confidence": 0.6}]
+    concepts = ConceptSet([
+        _concept(1, "catastrophic forgetting", range(1, 21)),
+        _concept(2, "domain shift", range(21, 31)),
+        _concept(3, "label noise", range(31, 41)),
+        _concept(4, "class imbalance", range(41, 51)),
+        _concept(5, "vision encoders", list(range(51, 59)) + list(range(100, 192))),
+        _concept(6, "rely heavily", range(59, 71)),
+    ], batch=1)
+    in_aim = {1: frozenset({150}), 2: frozenset(range(120, 135)), 3: frozenset(range(135, 150)),
+              4: frozenset(range(150, 165)), 5: frozenset(range(100, 192)), 6: frozenset()}
+    return concepts, sentences, in_aim
+
+
+def test_an_unaddressed_shortcoming_is_one_concept_and_every_quote_names_it():
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)
+    assert [g.problem.label for g in found] == ["catastrophic forgetting"]
+    g = found[0]
+    assert g.statement.startswith("20 papers state \u201ccatastrophic forgetting\u201d as a shortcoming")
+    assert g.details["level"] == "concept" and g.details["stated_by"] == 20
+    assert g.details["quotes"] and all("catastrophic forgetting" in q["text"] for q in g.details["quotes"])
+    assert "fall short in many ways" not in g.statement and "rarely measured" not in g.statement
+    assert {p for p, r in g.roles.items() if r == "shortcoming"} <= set(range(1, 21))
+
+
+def test_a_concept_mostly_named_not_as_a_shortcoming_or_a_piece_of_the_sentence_ends_no_gap():
+    """"vision encoders" is the subject of a complaint in 8 of the 100 papers naming it; "rely heavily" is words
+    of the stating sentence: neither names a shortcoming, however few later papers take them on."""
+    from gapscope.gaps.shortcoming_concepts import shortcoming_concept, unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    in_aim[5] = frozenset()          # taken on by none: still no gap, it names no shortcoming
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)
+    assert "vision encoders" not in {g.problem.label for g in found}
+    assert not shortcoming_concept(concepts.concepts[5]) and shortcoming_concept(concepts.concepts[0])
+
+
+def test_the_same_stating_papers_make_one_gap():
+    """A second concept stated in the same sentences ("sequential fine-tuning") repeats the first: one gap."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    concepts.concepts.append(_concept(7, "sequential fine-tuning", range(1, 21)))
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)
+    assert len(found) == 1
+
+
+def test_too_short_a_span_still_says_so():
+    import pytest
+
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+    from gapscope.gaps.span import SpanTooShort
+
+    concepts, sentences, in_aim = _library()
+    one_day = {p: "2025-03-01" for p in DATES}
+    with pytest.raises(SpanTooShort):
+        unaddressed_concepts(concepts, sentences, one_day, set(range(1, N + 1)), in_aim=in_aim)
+
+
+def test_the_report_says_what_taking_on_a_concept_means():
+    """A report's "why" of a concept-level shortcoming counts papers naming it, not methods close to a cluster."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+    from gapscope.reports.explain import why_lines
+
+    concepts, sentences, in_aim = _library()
+    g = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)[0]
+    text = " ".join(why_lines(g.type, 1.0, g.details, None, g.problem.label))
+    assert f"{g.details['close_later_methods']} name it in their title or aim, or state it, and propose a method" in text
+    assert "describe a method close to it" not in text
+
+
+def test_a_problem_taken_on_nearly_as_often_as_the_typical_one_is_not_few():
+    """"catastrophic forgetting" taken on by 13 later papers per 20 stating ones (0.65 against 0.80 typical)
+    is no gap: under three quarters of the typical rate is "few"; a notice names it."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    in_aim[1] = frozenset(range(150, 154))      # and 9 later stating papers: 13 per 20
+    in_aim[2] = in_aim[3] = in_aim[4] = frozenset(range(185, 189))      # and 4 later stating papers: 8 per 10
+    notices: list = []
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim, notices=notices)
+    assert found == []
+    assert any("\u201ccatastrophic forgetting\u201d" in n and "not under 75%" in n for n in notices), notices
