@@ -126,7 +126,8 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
         vectors.setdefault(c.phrase, c.vector)
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)
-    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=label_judge(_lazy_label_encoder()))
+    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch,
+                         term_ok=label_judge(_lazy_label_encoder(), vectors))
 
 
 def _lazy_label_encoder():

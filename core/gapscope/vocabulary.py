@@ -153,7 +153,8 @@ LABEL_VERBS = frozenset("""
 count conduct select pass mitigate encode align categorize categorise analyze analyse compare consider examine
 aim lead capture evaluate assess investigate explore identify extract leverage utilize employ generate predict
 perform apply combine integrate reduce increase enhance produce require rely involve focus incorporate tend
-yield exhibit remain affect inherit address explain observe report achieve enable outperform
+yield exhibit remain affect inherit address explain observe report achieve enable outperform organize
+discover induce validate decide highlight indicate demonstrate offer execute
 """.split())
 # Single words too general to name a cluster on their own ("research, conduct", "knowledge, LLM, reasoning",
 # "conclusion, medical"): a keyword label shows the next word. Map labels only.
@@ -161,6 +162,7 @@ LABEL_GENERIC_WORDS = frozenset("""
 research knowledge potential language domain machine theory structure conclusion solution group perspective
 inference length user condition improvement level aspect factor issue component information context quality
 process analysis type form field area role impact effect insight finding trend outcome input output value
+multiple standard apparent average example superior downstream framework
 """.split())
 CONCEPT_COMPARATIVES = frozenset("""
 faster slower better worse higher lower greater stronger weaker improved enhanced increased reduced

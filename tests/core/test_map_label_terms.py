@@ -14,7 +14,8 @@ from .test_map_concept_labels import _clusters, _toy_map
     ("findings underscore", False), ("LLMs increasingly", False), ("newer models", False),
     ("next-generation", False), ("diverse data", False), ("step-level", False), ("end create", False),
     ("implies semantic nativism", False), ("count", True), ("culturally", True), ("selects", True),
-    ("aligning", True), ("extracted", True), ("research", True), ("clinical", True)])
+    ("aligning", True), ("extracted", True), ("research", True), ("clinical", True), ("benchmark datasets", True),
+    ("visual fidelity", False)])
 def test_fragments_modifiers_verbs_and_ranked_things_name_no_cluster(phrase, keyword):
     from gapscope.concepts.label_terms import label_refusal
 
@@ -24,7 +25,7 @@ def test_fragments_modifiers_verbs_and_ranked_things_name_no_cluster(phrase, key
 @pytest.mark.parametrize("phrase,keyword", [
     ("symbol grounding", False), ("gender bias", False), ("KV cache", False), ("MoE", False),
     ("self-harm", False), ("mental health", False), ("radiology", True), ("tutoring", True), ("grading", True),
-    ("learners", True), ("Mixture-of-Experts", True), ("fact-checking", True)])
+    ("learners", True), ("Mixture-of-Experts", True), ("fact-checking", True), ("fairness", True), ("tool", True)])
 def test_named_things_may_label_a_cluster(phrase, keyword):
     from gapscope.concepts.label_terms import label_refusal
 
@@ -81,3 +82,29 @@ def test_map_concepts_hands_the_label_judge_to_the_maps(tmp_path, cs_rows, monke
         assert not got.term_ok("findings underscore") and got.term_ok("gaussian splatting")
     finally:
         lib.close()
+
+
+def test_one_word_keywords_skip_the_concreteness_model_phrases_do_not(monkeypatch):
+    from gapscope.concepts import concreteness
+    from gapscope.concepts.label_terms import LABEL_MIN_LOGIT, label_judge
+
+    class Vague:                        # a model that reads every phrase as vague
+        dim = 4
+
+        def phrase_logit(self, phrases, vectors, heads):
+            return np.full(len(phrases), LABEL_MIN_LOGIT - 1.0)
+
+    calls = []
+
+    def encode(texts):
+        calls.append(list(texts))
+        return np.ones((len(texts), 4), dtype=np.float32)
+
+    monkeypatch.setattr(concreteness, "load_model", lambda: Vague())
+    ok = label_judge(encode, {"meaningful symbols": np.ones(4), "symbol grounding": np.ones(4)})
+    assert ok("syntax", keyword=True)                         # one plain word: the rules alone
+    assert not ok("symbol grounding")                         # the model's reading
+    assert not ok("syntax trees", keyword=True)
+    # the head words of the concepts the rules pass in one batch ("meaningful symbols" they refuse), then
+    # the keyword phrase and its head word
+    assert calls == [["grounding"], ["syntax trees"], ["trees"]]

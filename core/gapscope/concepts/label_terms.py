@@ -11,11 +11,11 @@ noun ("radiology", "tutoring") stays a keyword label; the concept side keeps qua
 from __future__ import annotations
 
 import re
-from typing import Callable, Optional
+from typing import Callable, Mapping, Optional
 
 import numpy as np
 
-from ..vocabulary import (CONCEPT_MODIFIER_TAILS, LABEL_CLAUSE_VERBS, LABEL_GENERIC_WORDS, LABEL_VAGUE_LEADS,
+from ..vocabulary import (CONCEPT_HEAD_NOUNS, CONCEPT_MODIFIER_TAILS, LABEL_CLAUSE_VERBS, LABEL_GENERIC_WORDS, LABEL_VAGUE_LEADS,
                           LABEL_VERBS)
 from .quality import _adjective, _adverb, _singular, bare_property, not_a_concept
 
@@ -38,8 +38,11 @@ def label_refusal(phrase: str, *, keyword: bool = False) -> Optional[str]:
     one_word = len(low) == 1 and "-" not in low[0]
     if reason and not (keyword and one_word and reason == "single common word"):
         return reason
-    if bare_property(phrase):
-        return "bare property"
+    if bare_property(phrase) and not (keyword and one_word):
+        return "bare property"                      # a one-word keyword names a topic: "fairness"
+    generic = LABEL_GENERIC_WORDS if one_word else CONCEPT_HEAD_NOUNS | LABEL_GENERIC_WORDS   # "tool" names a topic
+    if all(_singular(w) in generic for w in low):
+        return "too general"                        # "benchmark datasets", "research", "knowledge"
     if low[-1] in LABEL_CLAUSE_VERBS or (len(low) >= 2 and low[0] in LABEL_CLAUSE_VERBS):
         return "sentence fragment"                  # "findings underscore", "implies semantic nativism"
     if _adverb(low[-1]):
@@ -54,8 +57,6 @@ def label_refusal(phrase: str, *, keyword: bool = False) -> Optional[str]:
             return "modifier without its noun"      # "extracted", "subsequent", "cautious", "clinical"
         if _verb(low[0]):
             return "verb"                           # "count", "selects", "aligning"
-        if _singular(low[0]) in LABEL_GENERIC_WORDS:
-            return "too general"                    # "research", "knowledge", "conclusion"
     return None
 
 
@@ -69,26 +70,44 @@ def _verb(word: str) -> bool:
     return bool(bases & LABEL_VERBS)
 
 
-def label_judge(encode: Optional[Callable[[list[str]], np.ndarray]] = None) -> Callable[..., bool]:
-    """``ok(phrase, keyword=False)``: whether a phrase may be a map label term (``label_refusal`` and, where
-    the concreteness model and ``encode`` (its encoder, lower-cased phrases) are there, its phrase logit at
-    least LABEL_MIN_LOGIT). Logits are cached: a map asks about a few hundred terms."""
+def label_judge(encode: Optional[Callable[[list[str]], np.ndarray]] = None,
+                vectors: Optional[Mapping[str, np.ndarray]] = None) -> Callable[..., bool]:
+    """``ok(phrase, keyword=False)``: whether a phrase may be a map label term: ``label_refusal``, and where the
+    concreteness model and ``encode`` (its encoder) are there, its phrase logit at least LABEL_MIN_LOGIT. A
+    one-word keyword skips the model: trained on concepts, where one plain word is nearly always vague, it
+    reads "syntax" or "governance" so. ``vectors``: the concepts' phrase vectors (lower-cased phrases, as the
+    model reads them), so that only head words and keywords are encoded; both are cached."""
     from .concreteness import head_word, load_model
 
     model = load_model() if encode is not None else None
+    known = vectors or {}
     logits: dict[str, float] = {}
+    encoded: dict[str, np.ndarray] = {}
+
+    def vector(text: str) -> np.ndarray:
+        if not encoded:
+            # one batch for the head words of every concept the rules pass: one call per word was 0.2 s
+            # each, two minutes for the 10,653-paper library's four maps
+            heads = sorted({head_word(p) for p in known if label_refusal(p) is None} | {text})
+            encoded.update(zip(heads, np.asarray(encode(heads), dtype=np.float32)))
+        if text not in encoded:
+            encoded[text] = np.asarray(encode([text]), dtype=np.float32).reshape(-1)
+        return encoded[text]
 
     def vague(phrase: str) -> bool:
         if model is None:
             return False
         if phrase not in logits:
-            v = np.asarray(encode([phrase.lower(), head_word(phrase)]), dtype=np.float32)
-            if v.ndim != 2 or v.shape[1] != model.dim:
-                return False
-            logits[phrase] = float(model.phrase_logit([phrase], v[:1], v[1:])[0])
+            v = known.get(phrase)
+            v = vector(phrase.lower()) if v is None else np.asarray(v, dtype=np.float32).reshape(-1)
+            h = vector(head_word(phrase))
+            if len(v) != model.dim or len(h) != model.dim:
+                return False                    # concepts of another encoder: the rules alone
+            logits[phrase] = float(model.phrase_logit([phrase], v[None, :], h[None, :])[0])
         return logits[phrase] < LABEL_MIN_LOGIT
 
     def ok(phrase: str, keyword: bool = False) -> bool:
-        return label_refusal(phrase, keyword=keyword) is None and not vague(phrase)
+        if label_refusal(phrase, keyword=keyword) is not None:
+            return False
+        return (keyword and len(phrase.split()) == 1) or not vague(phrase)
     return ok
-
