@@ -3,8 +3,8 @@
 A cluster's label is read as the names of its topics, so a term must be a nameable concept: not a fragment
 of a sentence ("findings underscore", "LLMs increasingly"), not a modifier without its noun ("culturally",
 "next-generation", "step-level"), not a bare property or a setting, not a thing ranked or praised instead of
-named ("newer models", "diverse data") and not a phrase the concreteness model (concreteness.py) reads as
-plainly vague ("meaningful symbols"). Keywords are single words far more often than concepts, so a plain
+named ("newer models", "meaningful symbols") and not a phrase the concreteness model (concreteness.py)
+reads as plainly vague. Keywords are single words far more often than concepts, so a plain
 noun ("radiology", "tutoring") stays a keyword label; the concept side keeps quality.py's single-word rule.
 """
 
@@ -15,14 +15,15 @@ from typing import Callable, Mapping, Optional
 
 import numpy as np
 
-from ..vocabulary import (CONCEPT_HEAD_NOUNS, CONCEPT_MODIFIER_TAILS, LABEL_CLAUSE_VERBS, LABEL_GENERIC_WORDS, LABEL_VAGUE_LEADS,
-                          LABEL_VERBS)
+from ..vocabulary import (CONCEPT_HEAD_NOUNS, CONCEPT_MODIFIER_TAILS, LABEL_CLAUSE_VERBS, LABEL_GENERIC_WORDS,
+                          LABEL_VAGUE_LEADS, LABEL_VERBS)
 from .quality import _adjective, _adverb, _singular, bare_property, not_a_concept
 
 # The concreteness model's phrase logit (no usage features: a keyword has none) below which a label term is
-# vague. Low on purpose: the phrase model alone misreads some topic names ("triage" -2.0, "fact-checking"
-# -2.3 on MiniLM) and the rules above do most of the work; "meaningful symbols" -2.8, "findings underscore" -2.7.
-LABEL_MIN_LOGIT = -2.4
+# vague. Low on purpose: the phrase part alone misreads topic names ("prompt engineering" -2.9, "internal
+# representations" -2.7, "triage" -2.0 on MiniLM; at -2.4 the 10,653-paper library lost such terms), and the
+# rules above catch the fragments it was meant for ("findings underscore" -2.7, "meaningful symbols" -2.8).
+LABEL_MIN_LOGIT = -3.0
 _SPLIT = re.compile(r"[\s/]+")
 _MODIFIER_TAILS = frozenset({"time", "generation", "scale", "grained", "based", "token", "turn", "shot"})
 
