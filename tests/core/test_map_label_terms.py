@@ -24,7 +24,7 @@ def test_fragments_modifiers_verbs_and_ranked_things_name_no_cluster(phrase, key
 
 @pytest.mark.parametrize("phrase,keyword", [
     ("symbol grounding", False), ("gender bias", False), ("KV cache", False), ("MoE", False),
-    ("self-harm", False), ("mental health", False), ("radiology", True), ("tutoring", True), ("grading", True),
+    ("self-harm", False), ("mental health", False), ("language models", False), ("radiology", True), ("tutoring", True), ("grading", True),
     ("learners", True), ("Mixture-of-Experts", True), ("fact-checking", True), ("fairness", True), ("tool", True)])
 def test_named_things_may_label_a_cluster(phrase, keyword):
     from gapscope.concepts.label_terms import label_refusal

@@ -41,9 +41,10 @@ def label_refusal(phrase: str, *, keyword: bool = False) -> Optional[str]:
         return reason
     if bare_property(phrase) and not (keyword and one_word):
         return "bare property"                      # a one-word keyword names a topic: "fairness"
-    generic = LABEL_GENERIC_WORDS if one_word else CONCEPT_HEAD_NOUNS | LABEL_GENERIC_WORDS   # "tool" names a topic
-    if all(_singular(w) in generic for w in low):
-        return "too general"                        # "benchmark datasets", "research", "knowledge"
+    # one word: "research", "knowledge" ("tool" names a topic); more: head nouns alone, "benchmark datasets"
+    # ("language models" stays)
+    if all(_singular(w) in (LABEL_GENERIC_WORDS if one_word else CONCEPT_HEAD_NOUNS) for w in low):
+        return "too general"
     if low[-1] in LABEL_CLAUSE_VERBS or (len(low) >= 2 and low[0] in LABEL_CLAUSE_VERBS):
         return "sentence fragment"                  # "findings underscore", "implies semantic nativism"
     if _adverb(low[-1]):
