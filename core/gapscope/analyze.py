@@ -127,12 +127,12 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)
     return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch,
-                         term_ok=label_judge(_lazy_label_encoder(), vectors))
+                         term_ok=label_judge(_lazy_label_encoder(cancel), vectors))
 
 
-def _lazy_label_encoder():
-    """The concreteness model's encoder for map label terms, loaded at its first use: a library whose labels
-    all fail the rules first, or a map with no keyword labels to judge, never loads it. None without the model."""
+def _lazy_label_encoder(cancel: Optional[CancelToken] = None):
+    """The concreteness model's encoder for map label terms, loaded at its first use (a phrase the rules
+    pass); None without the model. ``cancel`` stops the load and the encoding (embed.encoder.load_encoder)."""
     from .concepts.concreteness import load_model
     from .embed.encoder import DEFAULT_MODEL, load_encoder
 
@@ -143,8 +143,8 @@ def _lazy_label_encoder():
 
     def encode(texts):
         if not loaded:
-            loaded.append(load_encoder(None if model.encoder == DEFAULT_MODEL else model.encoder))
-        return loaded[0].encode(list(texts))
+            loaded.append(load_encoder(None if model.encoder == DEFAULT_MODEL else model.encoder, cancel=cancel))
+        return loaded[0].encode(list(texts), cancel=cancel)
     return encode
 
 

@@ -24,7 +24,8 @@ def test_fragments_modifiers_verbs_and_ranked_things_name_no_cluster(phrase, key
 
 @pytest.mark.parametrize("phrase,keyword", [
     ("symbol grounding", False), ("gender bias", False), ("KV cache", False), ("MoE", False),
-    ("self-harm", False), ("mental health", False), ("language models", False), ("radiology", True), ("tutoring", True), ("grading", True),
+    ("self-harm", False), ("mental health", False), ("language models", False), ("radiology", True),
+    ("tutoring", True), ("grading", True),
     ("learners", True), ("Mixture-of-Experts", True), ("fact-checking", True), ("fairness", True), ("tool", True)])
 def test_named_things_may_label_a_cluster(phrase, keyword):
     from gapscope.concepts.label_terms import label_refusal
@@ -69,13 +70,14 @@ def test_map_concepts_hands_the_label_judge_to_the_maps(tmp_path, cs_rows, monke
     from gapscope.analyze import map_concepts
     from gapscope.store import Library
 
-    monkeypatch.setattr(analyze, "_lazy_label_encoder", lambda: None)    # the rules alone: no encoder here
+    monkeypatch.setattr(analyze, "_lazy_label_encoder", lambda cancel=None: None)    # the rules alone: no encoder here
     lib = Library(tmp_path / "lib.sqlite")
     try:
         ids = insert_papers(lib, cs_rows[:4])
         rng = np.random.default_rng(0)
         concepts = [{"kind": "method", "phrase": ph, "synonyms": [], "vector": rng.normal(size=8).astype(np.float32),
-                     "papers": [(p, "method", 0.5) for p in ids]} for ph in ("findings underscore", "gaussian splatting")]
+                     "papers": [(p, "method", 0.5) for p in ids]}
+                    for ph in ("findings underscore", "gaussian splatting")]
         lib.save_concepts(concepts, {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
         got = map_concepts(lib)
         assert got.term_ok is not None

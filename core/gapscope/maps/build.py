@@ -56,7 +56,8 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
     """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by
     its 1-3 most distinctive concept phrases (:func:`concept_labels`) where ``concepts`` has some for its
     papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords (those
-    ``concepts.term_ok`` takes, one spelling each: :func:`label_keywords`). ``m.params`` records what the labels are made of.
+    ``concepts.term_ok`` takes, one spelling each: :func:`label_keywords`). ``m.params`` records what the
+    labels are made of.
     ``cancel``: read as the concepts are ranked (:func:`concept_labels`)."""
     ids = sorted(c.id for c in m.clusters)
     members: dict[int, list[int]] = {c: [] for c in ids}

@@ -336,7 +336,8 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
     its papers with concepts (5 % kept "tumor", named by 11 of 223, out of a cancer imaging cluster);
     phrases redundant with a better one (:func:`redundant`) are skipped, and so is a phrase with a word
     two phrases already chosen share, and so is one ``term_ok`` refuses (no name for a cluster: "findings
-    underscore"), so the next most distinctive good phrase takes its place. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords).
+    underscore"), so the next most distinctive good phrase takes its place. A cluster none of whose papers
+    has a concept gets [] (the caller falls back to keywords).
     ``cancel`` is read between clusters and every ``_CHECK_EVERY`` papers or phrases (a second on a big library)."""
     import scipy.sparse as sp
 
