@@ -101,11 +101,13 @@ def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn
 
 def map_concepts(lib, cancel: Optional[CancelToken] = None):
     """The library's latest concepts as map labels read them (each paper's concept phrases, method and
-    problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept),
+    problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept) and the
+    judge of which terms may name a cluster (concepts/label_terms.py),
     or None when there are none. Read here and handed to the
     maps area, which may not import the concepts area (the layers contract). ``cancel`` stops the read
     (a second on a big library: its query stops, Library.cancellable)."""
     from .concepts import load_concept_set
+    from .concepts.label_terms import label_judge
     from .concepts.quality import not_a_concept
     from .maps import PaperConcepts
 
@@ -124,7 +126,26 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
         vectors.setdefault(c.phrase, c.vector)
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)
-    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch)
+    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch,
+                         term_ok=label_judge(_lazy_label_encoder(cancel), vectors))
+
+
+def _lazy_label_encoder(cancel: Optional[CancelToken] = None):
+    """The concreteness model's encoder for map label terms, loaded at its first use (a phrase the rules
+    pass); None without the model. ``cancel`` stops the load and the encoding (embed.encoder.load_encoder)."""
+    from .concepts.concreteness import load_model
+    from .embed.encoder import DEFAULT_MODEL, load_encoder
+
+    model = load_model()
+    if model is None:
+        return None
+    loaded = []
+
+    def encode(texts):
+        if not loaded:
+            loaded.append(load_encoder(None if model.encoder == DEFAULT_MODEL else model.encoder, cancel=cancel))
+        return loaded[0].encode(list(texts), cancel=cancel)
+    return encode
 
 
 def relabel_maps(lib, facets: Sequence[str] = MAP_FACETS, *, only_stale: bool = False) -> dict[str, int]:

@@ -136,6 +136,34 @@ butterfly italy rally early critic harmonic
 """.split())
 # A phrase led by a comparative names a wanted change of some quality ("faster inference", "improved
 # performance"), not what it is a quality of.
+# Words a map label term may not lead with: they rank or praise a thing ("newer models", "frontier models",
+# "diverse data") instead of naming it. Map labels only (concepts/label_terms.py).
+LABEL_VAGUE_LEADS = frozenset("""
+new newer newest latest modern recent current existing frontier diverse various meaningful next
+""".split())
+# Verbs that end a clause cut out of a sentence ("findings underscore", "results highlight"): no name for a
+# cluster. Map labels only (concepts/label_terms.py); CONCEPT_CLAUSE_VERBS holds the gap ends'.
+LABEL_CLAUSE_VERBS = frozenset("""
+underscore underscores highlight highlights reveal reveals suggest suggests indicate indicates show shows
+create creates imply implies emphasize emphasizes confirm confirms
+""".split())
+# Verbs of scientific prose (base forms; any inflection counts) that c-TF-IDF picks as a cluster's keyword
+# ("count", "conduct", "selects", "mitigate", "aligning") and that name no topic. Map labels only.
+LABEL_VERBS = frozenset("""
+count conduct select pass mitigate encode align categorize categorise analyze analyse compare consider examine
+aim lead capture evaluate assess investigate explore identify extract leverage utilize employ generate predict
+perform apply combine integrate reduce increase enhance produce require rely involve focus incorporate tend
+yield exhibit remain affect inherit address explain observe report achieve enable outperform organize
+discover induce validate decide highlight indicate demonstrate offer execute
+""".split())
+# Single words too general to name a cluster on their own ("research, conduct", "knowledge, LLM, reasoning",
+# "conclusion, medical"): a keyword label shows the next word. Map labels only.
+LABEL_GENERIC_WORDS = frozenset("""
+research knowledge potential language domain machine theory structure conclusion solution group perspective
+inference length user condition improvement level aspect factor issue component information context quality
+process analysis type form field area role impact effect insight finding trend outcome input output value
+multiple standard apparent average example superior downstream framework
+""".split())
 CONCEPT_COMPARATIVES = frozenset("""
 faster slower better worse higher lower greater stronger weaker improved enhanced increased reduced
 more less fewer cheaper smaller larger

@@ -11,7 +11,7 @@ import numpy as np
 from ..jobs import Cancelled, ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
 from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
-                     label_from_concepts, label_from_keywords, representative_sentence)
+                     label_from_concepts, label_from_keywords, label_keywords, representative_sentence)
 from .layout import layout_2d
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
@@ -55,21 +55,25 @@ def _cover(phrases, members, paper_phrases) -> float:
 def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> Map:
     """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by
     its 1-3 most distinctive concept phrases (:func:`concept_labels`) where ``concepts`` has some for its
-    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords. ``m.params`` records what the labels are made of.
+    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords (those
+    ``concepts.term_ok`` takes, one spelling each: :func:`label_keywords`). ``m.params`` records what the
+    labels are made of.
     ``cancel``: read as the concepts are ranked (:func:`concept_labels`)."""
     ids = sorted(c.id for c in m.clusters)
     members: dict[int, list[int]] = {c: [] for c in ids}
     for p, c in m.assignments.items():
         members.setdefault(c, []).append(int(p))
+    term_ok = concepts.term_ok if concepts is not None else None
     ranked = (concept_labels([sorted(members[c]) for c in ids], concepts.phrases, vectors=concepts.vectors,
-                             cancel=cancel)
+                             term_ok=term_ok, cancel=cancel)
               if concepts else [[] for _ in ids])
     by_id = dict(zip(ids, ranked))
     for c in m.clusters:
         c.concepts = list(by_id.get(c.id) or [])
         if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
             c.concepts = []             # named by too few members to speak for the cluster: keywords
-        c.label = label_from_concepts(c.concepts) if c.concepts else label_from_keywords(c.keywords)
+        c.label = (label_from_concepts(c.concepts) if c.concepts
+                   else label_from_keywords(label_keywords(c.keywords, term_ok)))
     m.params["labels"] = m.label_kind
     m.params["label_concept_batch"] = concepts.batch if concepts else None
     m.params["concept_phrases"] = {str(c.id): c.concepts for c in m.clusters if c.concepts}
@@ -119,7 +123,7 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
             rep_paper = int(ids[best])
             rep = representative_sentence(texts.get(rep_paper, ""))
         clusters.append(Cluster(
-            id=c, label=label_from_keywords(keywords[c]), keywords=keywords[c], representative=rep,
+            id=c, label=label_from_keywords(label_keywords(keywords[c])), keywords=keywords[c], representative=rep,
             size=int(len(m)), stability=float(stab[c]), sizes_by_year=dict(sorted(years.items())),
             sizes_by_month=dict(sorted(months.items())), representative_paper=rep_paper,
             x=float(cxy[c, 0]), y=float(cxy[c, 1]), centroid=res.centroids[c],

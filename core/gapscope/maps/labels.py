@@ -6,7 +6,7 @@ import importlib
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Mapping, Optional, Sequence
+from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -227,6 +227,18 @@ def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:
     return ", ".join(keywords[:n]) if keywords else "(no words)"
 
 
+def label_keywords(keywords: Sequence[str], term_ok: Optional[Callable[..., bool]] = None) -> list[str]:
+    """The keywords a label may show, best first: those ``term_ok`` (PaperConcepts.term_ok) takes for a name,
+    none a spelling or an inflection of a better one ("grading, grade"; :func:`redundant`). When it takes
+    none the cluster keeps its best words rather than no label."""
+    good = [k for k in keywords if term_ok is None or term_ok(k, keyword=True)] or list(keywords)
+    out: list[str] = []
+    for k in good:
+        if not any(redundant(k, p) for p in out):
+            out.append(k)
+    return out
+
+
 def representative_sentence(text: str, centroid: Optional[np.ndarray] = None, max_chars: int = 240) -> str:
     """The first sentence of the member nearest the centroid, trimmed for display."""
     text = " ".join((text or "").split())
@@ -239,10 +251,14 @@ def representative_sentence(text: str, centroid: Optional[np.ndarray] = None, ma
 class PaperConcepts:
     """What cluster labels are made from when the library has concepts, handed in by the caller (the
     maps area may not import the concepts area): each paper's concept phrases, method and problem alike,
-    the phrases' vectors (to keep near-duplicates out of one label) and the concept batch they came from."""
+    the phrases' vectors (to keep near-duplicates out of one label), the concept batch they came from and the
+    judge of which terms may name a cluster."""
     phrases: Mapping[int, Sequence[str]]
     vectors: Mapping[str, np.ndarray] = field(default_factory=dict)
     batch: Optional[int] = None
+    # term_ok(phrase, keyword=False): whether a phrase may be a label term (concepts/label_terms.py: a nameable
+    # concept, no fragment nor modifier); None takes every phrase
+    term_ok: Optional[Callable[..., bool]] = None
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
@@ -311,14 +327,17 @@ def redundant(a: str, b: str, va: Optional[np.ndarray] = None, vb: Optional[np.n
 
 def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: Mapping[int, Sequence[str]], *,
                    vectors: Optional[Mapping[str, np.ndarray]] = None, top_n: int = CONCEPT_KEEP,
-                   min_share: float = 0.03, cancel=None) -> list[list[str]]:
+                   min_share: float = 0.03, term_ok: Optional[Callable[..., bool]] = None,
+                   cancel=None) -> list[list[str]]:
     """The most distinctive concept phrases of each cluster, best first: c-TF-IDF (BERTopic's, with its
     square-root term frequency) over bags of whole phrases, one bag per cluster holding the phrases its
     papers name, times the square root of the share of the phrase's papers that are in the cluster, so
     a phrase many of this cluster's papers name and few others' wins over one every cluster names. A phrase must be named by at least two papers of the cluster and ``min_share`` of
     its papers with concepts (5 % kept "tumor", named by 11 of 223, out of a cancer imaging cluster);
     phrases redundant with a better one (:func:`redundant`) are skipped, and so is a phrase with a word
-    two phrases already chosen share. A cluster none of whose papers has a concept gets [] (the caller falls back to keywords).
+    two phrases already chosen share, and so is one ``term_ok`` refuses (no name for a cluster: "findings
+    underscore"), so the next most distinctive good phrase takes its place. A cluster none of whose papers
+    has a concept gets [] (the caller falls back to keywords).
     ``cancel`` is read between clusters and every ``_CHECK_EVERY`` papers or phrases (a second on a big library)."""
     import scipy.sparse as sp
 
@@ -371,6 +390,8 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
             if n % _CHECK_EVERY == _CHECK_EVERY - 1:
                 check(cancel)
             ph = str(phrases[j])
+            if term_ok is not None and not term_ok(ph):
+                continue
             v = vectors.get(ph) if vectors else None
             if any(redundant(ph, p, v, vectors.get(p) if vectors else None) for p in picked):
                 continue
