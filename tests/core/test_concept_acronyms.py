@@ -253,6 +253,28 @@ def test_an_acronym_only_its_coiners_write_is_no_gap_end_nor_a_related_concept(s
     assert len(note) == 1 and "DIVE (" in note[0] and "not listed" in note[0]
 
 
+def test_an_ambiguous_acronym_is_named_as_no_related_concept(spread):
+    """"ASR" on a 600-paper library: attack success rate in some papers, automatic speech recognition in others;
+    it names no one concept, so no statement offers it as the related method either."""
+    from gapscope.concepts.acronyms import read_acronyms
+    from gapscope.concepts.model import ConceptSet
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates = spread
+    named = re.search("related methods? \u201c([^\u201d]+)\u201d",
+                      " ".join(g.statement for g in concept_gaps(cs, dates, top=20))).group(1)
+    mid = next(c.id for c in cs.concepts if c.phrase == named and c.kind == "method")
+    concepts = [replace(c, phrase="ASR") if c.id == mid else c for c in cs.concepts]
+    papers = sorted(next(c for c in concepts if c.id == mid).papers)
+    texts = {p: (f"Paper {p}. Our attack raises the attack success rate (ASR) on this task." if k % 2
+                 else f"Paper {p}. Automatic speech recognition (ASR) systems for this task.")
+             for k, p in enumerate(papers)}
+    acr = read_acronyms(concepts, texts)
+    assert acr[mid].ambiguous
+    gaps = concept_gaps(ConceptSet(concepts, cs.batch, cs.fingerprint), dates, top=20, acronyms=acr)
+    assert gaps and not any("\u201cASR\u201d" in g.statement for g in gaps)
+
+
 def test_gaps_show_and_json_carry_the_expansion(spread):
     from gapscope.concepts.acronyms import reading_line
 

@@ -141,3 +141,42 @@ def test_a_measure_is_no_problem_end_but_may_be_a_method_end():
     after = candidates(pair_block(cs, dates, "2025-12-01", min_support=3, paper_vecs=pv), 10**6)
     others = np.arange(before.shape[1]) != col
     assert not after[:, col].any() and after[:, others].sum() == before[:, others].sum()
+
+
+def test_an_acronym_defined_by_its_papers_is_read_through_its_expansion_too():
+    """"CoT" on a 600-paper library: its papers write "via chain-of-thought (CoT)", "using chain-of-thought
+    (CoT)", "Chain-of-Thought (CoT) prompting"; the word before "CoT" is "thought", so read by the acronym alone
+    it was used as a technique by 1 of its 22 abstracts and passed rule 6 as a problem."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import reading_forms, techniques
+    from gapscope.concepts.roles import technique_and_task_papers
+
+    texts = {1: "Reasoning via chain-of-thought (CoT). Models reason better.",
+             2: "We detect errors using chain-of-thought (CoT) with large models.",
+             3: "Chain-of-Thought (CoT) prompting improves accuracy of the models.",
+             4: "Models leverage chain-of-thought (CoT) traces for arithmetic.",
+             5: "A study of CoT faithfulness in the models.", 6: "Longer CoT lengths hurt the models.",
+             7: "We measure CoT length.", 8: "Benchmarks of CoT monitors for this task."}
+    cot = Concept(id=7, kind="problem", phrase="CoT", synonyms=["cots"], vector=np.zeros(4, np.float32),
+                  papers={p: "problem" for p in texts})
+    forms = reading_forms([cot], {7: ["CoT", "cots"]}, texts)
+    assert forms == {7: ["CoT", "cots", "chain-of-thought"]}
+    mentioned = {7: frozenset(texts)}
+
+    def technique(read):
+        tech, task = technique_and_task_papers(texts, read, mentioned)
+        return techniques([cot], mentioned, {k: frozenset(v) for k, v in tech.items()},
+                          {k: frozenset(v) for k, v in task.items()})[0]
+
+    assert technique(forms) and not technique({7: ["CoT", "cots"]})
+    # a concept that is no acronym, or one its papers do not define, is read by its own forms
+    plain = Concept(id=8, kind="problem", phrase="API", synonyms=[], vector=np.zeros(4, np.float32),
+                    papers={p: "problem" for p in texts})
+    assert reading_forms([plain], {8: ["API"]}, texts) == {8: ["API"]}
+
+
+def test_prompting_with_a_phrase_uses_it_as_a_technique():
+    from gapscope.concepts.roles import TECHNIQUE_AFTER, TECHNIQUE_BEFORE, Contexts
+
+    texts = {1: "Chain-of-thought prompting helps.", 2: "We study chain-of-thought faithfulness."}
+    assert Contexts(texts, TECHNIQUE_BEFORE, TECHNIQUE_AFTER).papers(["chain-of-thought"], texts) == {1}

@@ -143,6 +143,8 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     mentioned = {c.id: hits.get(c.id, set()) | set(c.papers) for c in concepts}
     # both kinds: rule 6 reads the problem concepts', the concreteness check (concreteness.py) every end's
     read = {c.id: forms[c.id] for c in concepts if c.n_papers >= TECHNIQUE_MIN_MENTIONS}
+    sentences = {pid: f"{t or ''}. {a or ''}" for pid, t, a in rows}      # where an acronym's definition is read
+    read.update(reading_forms([c for c in concepts if c.kind == "problem" and c.id in read], read, sentences))
     texts = {pid: f"{t or ''} {a or ''}" for pid, t, a in rows}
     index = Contexts(texts, (), (), cancel)              # each abstract split into words once, for both readings
     as_technique, as_task = technique_and_task_papers(index, read, mentioned)
@@ -159,7 +161,24 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     parts_read = {k: v for k, v in problems_read.items() if len(mentioned[k]) >= THING_MIN_MENTIONS}
     out.as_part = _frozen(part_papers(index, parts_read, mentioned))
     out.task_named, out.as_object = task_readings([c for c in concepts if c.id in parts_read], forms, index, mentioned,
-                                                   {pid: f"{t or ''}. {a or ''}" for pid, t, a in rows})
+                                                   sentences)
+    return out
+
+
+def reading_forms(problems: Sequence, forms: Mapping[int, Sequence[str]],
+                  texts: Mapping[int, str]) -> dict[int, list[str]]:
+    """{id: the forms rule 6 reads each of ``problems`` by}: its own, and for an acronym its papers define
+    ("CoT": chain-of-thought; acronyms.read_acronyms over ``texts``) that expansion too. Papers put the context
+    before the expansion ("via chain-of-thought (CoT)"), where the word before the acronym is "thought": read by
+    the acronym alone, a technique used so by most of its papers passed as a problem."""
+    from .acronyms import DEFINED, read_acronyms
+
+    acronyms = read_acronyms(problems, texts)
+    out = {}
+    for c in problems:
+        r = acronyms.get(c.id)
+        extra = [r.dominant] if r is not None and r.verdict == DEFINED and r.dominant else []
+        out[c.id] = [*forms[c.id], *extra]
     return out
 
 

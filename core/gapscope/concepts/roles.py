@@ -1,5 +1,5 @@
 """How a text uses a phrase: as a technique ("using <X>", "via <X>", "we adopt <X>", "<X>-based", "<X>
-methods") or as a problem it works on ("for <X>", "address <X>", "<X> task"). Pair rule 6
+methods", "<X> prompting") or as a problem it works on ("for <X>", "address <X>", "<X> task"). Pair rule 6
 (concepts/pair_rules.techniques) counts, per problem concept, the papers doing each.
 
 The words right before and after each occurrence of the phrase's words are read from the titles and
@@ -20,7 +20,7 @@ TECHNIQUE_BEFORE = ("using", "uses", "use", "via", "through", "with", "apply", "
                     "combined with", "combining", "integrate", "integrating", "integrates", "incorporate",
                     "incorporating", "incorporates", "relies on", "rely on", "relying on")
 TECHNIQUE_AFTER = ("based", "technique", "paradigm", "strategy", "strategies", "method", "approach", "approaches",
-                   "framework", "algorithm")
+                   "framework", "algorithm", "prompting")     # "chain-of-thought prompting": prompting with it
 # after a task ("motion generation methods", "survival prediction framework") these name methods FOR it
 METHOD_HEADS = ("technique", "paradigm", "strategy", "strategies", "method", "approach", "approaches", "framework",
                 "algorithm")

@@ -620,15 +620,15 @@ def _drop_unnamed_acronyms(score: np.ndarray, blk, cs: ConceptSet, acronyms: Map
     """An acronym its papers define in different ways (SAGE: a query rewriter, a knowledge-graph embedding,
     an erasing method ...) names no one concept, nor does one only the papers that coined it write ("DIVE":
     a system of one paper; concepts/acronyms.py, ``system_name``): their pairs are no gaps (their score
-    -inf). The notices name those that had a candidate pair; ``refused`` gets the system names' ids (no
-    statement names them as a related concept)."""
+    -inf). The notices name those that had a candidate pair; ``refused`` gets the ids of both (no statement
+    names them as a related concept: "ASR", attack success rate or automatic speech recognition)."""
     from ..concepts.acronyms import ambiguous_notice, system_name_notice
 
     for flag, notice in ((lambda r: r.ambiguous, ambiguous_notice), (lambda r: r.system_name, system_name_notice)):
         bad_m = np.array([bool((r := acronyms.get(cs.concepts[i].id)) and flag(r)) for i in blk.m_idx], dtype=bool)
         bad_p = np.array([bool((r := acronyms.get(cs.concepts[j].id)) and flag(r)) for j in blk.p_idx], dtype=bool)
-        if notice is system_name_notice and refused is not None:
-            refused.update(c.id for c in cs.concepts if (r := acronyms.get(c.id)) is not None and r.system_name)
+        if refused is not None:     # naming one concept in no statement, no related concept either ("ASR")
+            refused.update(c.id for c in cs.concepts if (r := acronyms.get(c.id)) is not None and flag(r))
         if not (bad_m.any() or bad_p.any()):
             continue
         finite = np.isfinite(score)
