@@ -128,3 +128,13 @@ def test_a_problem_taken_on_nearly_as_often_as_the_typical_one_is_not_few():
     found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim, notices=notices)
     assert found == []
     assert any("\u201ccatastrophic forgetting\u201d" in n and "not under 75%" in n for n in notices), notices
+
+
+def test_a_noun_ending_in_ly_may_name_a_shortcoming_an_adverb_may_not():
+    """"anomaly detection" and "supply chain" are things that fall short; "rely heavily" is words of the
+    stating sentence (an adverb, as concepts.quality reads one)."""
+    from gapscope.gaps.shortcoming_concepts import shortcoming_concept
+
+    assert shortcoming_concept(_concept(11, "anomaly detection", range(1, 6)))
+    assert shortcoming_concept(_concept(12, "supply chain", range(1, 6)))
+    assert not shortcoming_concept(_concept(13, "heavily engineered features", range(1, 6)))

@@ -17,7 +17,7 @@ import numpy as np
 
 from ..vocabulary import (CONCEPT_HEAD_NOUNS, CONCEPT_MODIFIER_TAILS, LABEL_CLAUSE_VERBS, LABEL_GENERIC_WORDS,
                           LABEL_VAGUE_LEADS, LABEL_VERBS)
-from .quality import _adjective, _adverb, _singular, bare_property, not_a_concept
+from .quality import _adjective, adverb, _singular, bare_property, not_a_concept
 
 # The concreteness model's phrase logit (no usage features: a keyword has none) below which a label term is
 # vague. Low on purpose: the phrase part alone misreads topic names ("prompt engineering" -2.9, "internal
@@ -47,7 +47,7 @@ def label_refusal(phrase: str, *, keyword: bool = False) -> Optional[str]:
         return "too general"
     if low[-1] in LABEL_CLAUSE_VERBS or (len(low) >= 2 and low[0] in LABEL_CLAUSE_VERBS):
         return "sentence fragment"                  # "findings underscore", "implies semantic nativism"
-    if _adverb(low[-1]):
+    if adverb(low[-1]):
         return "sentence fragment"                  # "LLMs increasingly", "culturally"
     if low[0].split("-")[0] in LABEL_VAGUE_LEADS:
         return "ranked, not named"                  # "newer models", "next-generation", "diverse data"

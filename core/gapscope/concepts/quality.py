@@ -98,7 +98,7 @@ def not_a_concept(phrase: str) -> Optional[str]:
     if hardware(phrase):
         return "hardware"
     raw = _tokens(phrase)
-    if len(raw) >= 2 and "-" not in phrase.split()[0] and _adverb(raw[0]):
+    if len(raw) >= 2 and "-" not in phrase.split()[0] and adverb(raw[0]):
         return "sentence fragment"          # "directly predicts", "jointly optimizes"
     last = _SPLIT.split(phrase.strip())[-1]
     if not any(ch.isupper() for ch in last) and _adjective(raw[-1]) and raw[-1] not in CONCEPT_COMPARATIVES:
@@ -134,7 +134,8 @@ def _adjective(word: str) -> bool:
     return word.endswith(_ADJECTIVE_ENDINGS) or (word.endswith("ed") and not word.endswith("eed"))
 
 
-def _adverb(word: str) -> bool:
+def adverb(word: str) -> bool:
+    """An adverb ("heavily"), not a noun ending in -ly ("anomaly", "supply")."""
     return len(word) > 4 and word.endswith("ly") and word.isalpha() and word not in CONCEPT_NOT_ADJECTIVES
 
 

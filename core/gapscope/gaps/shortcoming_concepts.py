@@ -23,6 +23,7 @@ import numpy as np
 
 from ..concepts.members import concept_forms
 from ..concepts.model import Concept, ConceptSet
+from ..concepts.quality import adverb
 from .concept_evidence import nameable
 from .model import Gap, ClusterRef
 from .quotes import pick_quotes, quotable, label_of
@@ -34,10 +35,10 @@ MIN_STATING = 5
 FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
 
-# a phrase holding one of these is a piece of the sentence that states the shortcoming ("rely heavily",
+# a phrase holding one of these, or an adverb, is a piece of the sentence stating the shortcoming ("rely heavily",
 # "lack explicit", "despite significant progress", "research focuses"), not the thing that falls short
 _SENTENCE_PIECE = re.compile(
-    r"\b(\w+ly|rel(y|ies|ying|ied)|lack\w*|perform(s|ed|ing)?|rais(e|es|ed|ing)|limit(s|ed|ing)?|struggl\w*|"
+    r"\b(rel(y|ies|ying|ied)|lack\w*|perform(s|ed|ing)?|rais(e|es|ed|ing)|limit(s|ed|ing)?|struggl\w*|"
     r"fail\w*|suffer\w*|remain\w*|requir\w*|hinder\w*|despite|focus(es|ed|ing)?|existing|research|progress)\b",
     re.I)
 # a model family ("MLLMs", "LVLMs", "DNNs") is what a complaint is about, not the complaint
@@ -48,7 +49,7 @@ def shortcoming_concept(c: Concept) -> bool:
     """Whether a problem concept can name a shortcoming: a concept the gap may name (concept_evidence.nameable),
     not a piece of the stating sentence, not a model family."""
     return (c.kind == "problem" and nameable(c) and not _SENTENCE_PIECE.search(c.phrase)
-            and not _MODEL_FAMILY.match(c.phrase))
+            and not any(adverb(w) for w in c.phrase.lower().split()) and not _MODEL_FAMILY.match(c.phrase))
 
 
 def _pattern(c: Concept) -> re.Pattern:
