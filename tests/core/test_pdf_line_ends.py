@@ -103,7 +103,7 @@ def test_marks_are_dropped_and_exponents_kept_in_a_made_pdf(tmp_path):
     from fpdf import FPDF
 
     from gapscope.fulltext.extract import read_lines
-    from gapscope.reports.fonts import dejavu_dir
+    from gapscope.fonts import dejavu_dir
 
     pdf = FPDF()
     pdf.add_page()

@@ -175,7 +175,7 @@ def test_gapscope_report_names_the_papers_and_suggests_html(scripts, tmp_path, m
 
 
 def test_the_font_search_reads_fontconfig_charsets_and_tries_the_usual_cjk_fonts_first(tmp_path, monkeypatch):
-    from gapscope.reports.fonts import Coverage, font_faces
+    from gapscope.fonts import Coverage, font_faces
 
     cov = Coverage.of_fontconfig("20-7e a0-17f 4e00-9fff")
     assert 0x41 in cov and 0x4E2D in cov and 0x9FFF in cov and 0x7F not in cov and 0x3042 not in cov
@@ -247,7 +247,7 @@ def test_a_chart_in_latin_letters_is_drawn_as_before(tmp_path, monkeypatch):
 
 def test_a_chart_draws_chinese_in_the_computers_own_font(monkeypatch):
     """The same with the fonts installed on this computer (fontconfig and the usual folders)."""
-    from gapscope.reports.fonts import faces_for, font_faces
+    from gapscope.fonts import faces_for, font_faces
 
     monkeypatch.delenv("GAPSCOPE_FONT_PATH", raising=False)
     need = {ord(c) for c in "".join(CJK_LABELS)}
@@ -281,7 +281,8 @@ def test_one_report_searches_the_computers_fonts_once(scripts, tmp_path, monkeyp
     """Each chart with CJK labels and the PDF looked for fonts again (fc-list and a walk of the font
     folders: seconds on a computer with many fonts); a report now searches once. Outside a report each
     call searches afresh (a font installed meanwhile is found)."""
-    from gapscope.reports import fonts, write
+    from gapscope import fonts
+    from gapscope.reports import write
 
     lib, _ids = scripts
     chars = {c for t, a in PAPERS for c in t + "".join(a) + NOTE + CJK_CHARS if is_cjk(c)}

@@ -1,6 +1,6 @@
 """Loss curves of a run as a PNG (matplotlib, headless). The title holds the run's name, which may be in
 Chinese, Japanese or Korean: those characters are drawn in a font of this computer that has them, as in
-the report's charts (reports/fonts.py)."""
+the report's charts (gapscope/fonts.py)."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ def plot_curves(records: list[dict[str, Any]], out: Path, title: str = "") -> No
     matplotlib.use("Agg", force=True)
     import matplotlib.pyplot as plt
 
-    from ..reports.fonts import use_fallback_fonts
+    from ..fonts import use_fallback_fonts
 
     runs: dict[tuple[int, int], list[dict[str, Any]]] = {}
     for r in records:

@@ -1,6 +1,6 @@
 """The gap report as PDF (fpdf2) with DejaVu Sans, the Unicode TrueType font matplotlib ships, so
 accents, Greek, Cyrillic and math symbols print. A character DejaVu lacks (Chinese, Japanese, Korean,
-Devanagari, math letters) is drawn in a font found on this computer that has it (`fonts.py`), run by
+Devanagari, math letters) is drawn in a font found on this computer that has it (`gapscope/fonts.py`), run by
 run. Arabic, Hebrew and the Indic scripts are shaped (HarfBuzz, through uharfbuzz: letters joined,
 right-to-left runs in reading order), only the texts that hold them, so Latin text keeps its look and
 its speed. A character that no font has is counted by the paper (or part of the report) it belongs
@@ -20,7 +20,7 @@ from . import labels as L
 from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands, shown_line, side_keywords,
                       undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
-from .fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
+from ..fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
 from .html import IMPORT_HEAD, SECTIONS, import_rows
 from ..exports.text import one_line, visible
 from ..maps.model import stability_text

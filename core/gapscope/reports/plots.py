@@ -9,7 +9,7 @@ import io
 from typing import Any
 
 from .data import MapData, PrismaSection
-from .fonts import use_fallback_fonts
+from ..fonts import use_fallback_fonts
 from ..exports.text import one_line
 from ..textfmt import plural
 

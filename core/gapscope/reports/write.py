@@ -10,7 +10,7 @@ from typing import Optional
 from ..jobs import CancelToken, ProgressFn, check, report, scaled
 from ..store.library import Library
 from .data import DEFAULT_REPORT_GAPS, ReportData, build_report_data
-from .fonts import one_font_search
+from ..fonts import one_font_search
 from ..exports.text import figure_file
 
 REPORT_FORMATS = ("html", "md", "pdf")

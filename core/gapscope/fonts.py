@@ -1,12 +1,12 @@
-"""Fonts for the PDF report. DejaVu Sans (matplotlib ships it) draws Latin, Greek, Cyrillic, most math
-symbols, and Arabic and Hebrew letters (joined and in reading order where the text is shaped: see
-`needs_shaping`). For what it lacks (Chinese, Japanese, Korean, Devanagari, math letters such as 𝒪) the
-report looks for a font on this computer that has the characters: the fonts fontconfig lists (Linux) and
-the usual font folders (macOS, Windows, Linux), the best known families first (Noto Sans CJK, Source Han
-Sans, Noto Sans, then each system's CJK font). No CJK font is bundled: one is 10-20 MB, over the
-repository's 5 MB a file, and every desktop system that shows CJK has one. The report's figures
-and an experiment run's curves (matplotlib) draw such characters in the same fonts
-(:func:`use_fallback_fonts`).
+"""Fonts for the PDF report and the charts (in the lowest layer: reports and experiments both draw text).
+DejaVu Sans (matplotlib ships it) draws Latin, Greek, Cyrillic, most math symbols, and Arabic and Hebrew
+letters (joined and in reading order where the text is shaped: see `needs_shaping`). For what it lacks
+(Chinese, Japanese, Korean, Devanagari, math letters such as 𝒪) the report looks for a font on this computer
+that has the characters: the fonts fontconfig lists (Linux) and the usual font folders (macOS, Windows,
+Linux), the best known families first (Noto Sans CJK, Source Han Sans, Noto Sans, then each system's CJK
+font). No CJK font is bundled: one is 10-20 MB, over the repository's 5 MB a file, and every desktop system
+that shows CJK has one. The report's figures and an experiment run's curves (matplotlib) draw such
+characters in the same fonts (:func:`use_fallback_fonts`).
 
 $GAPSCOPE_FONT_PATH (folders, separated by the path separator) replaces that search: only fonts in
 those folders are used (an empty folder: DejaVu alone). The search (fc-list and a walk of the font
