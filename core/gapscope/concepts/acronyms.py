@@ -411,7 +411,8 @@ def users(acronym: str, texts: Sequence[str]) -> int:
     return sum(1 for t in texts if t and writes(t, acronym) and not coins(t, acronym))
 
 
-def read_acronyms(concepts: Sequence, texts: Mapping[int, str], *, progress=None, cancel=None) -> dict[int, AcronymReading]:
+def read_acronyms(concepts: Sequence, texts: Mapping[int, str], *, progress=None,
+                  cancel=None) -> dict[int, AcronymReading]:
     """{concept id: its reading} for the acronym concepts, from ``texts`` (paper id -> title and abstract)
     of the papers that name each; ``cancel`` is read and ``progress`` told before each acronym's papers."""
     out = {}
@@ -534,7 +535,7 @@ def off_sense(readings: Mapping[int, AcronymReading], mentions: Mapping[int, Ite
             texts = texts_of(chunk)
             off |= {p for p in chunk if texts.get(p) and not in_sense(texts[p], r)}
             done += len(chunk)
-            report(progress, done, total, f"reading the sense of {r.phrase}{where}: {done} of {total} abstracts")
+            report(progress, done, total, f"reading the sense of {r.phrase}{where}: {done:,} of {total:,} abstracts")
         if off:
             out[cid] = frozenset(off)
     return out

@@ -100,8 +100,9 @@ class AbstractSource:
         if concept.id not in self._mentions:
             from ..concepts.members import mentioning
 
+            where = " in the library" if self.name == "library" else " in the reference corpus"
             self._mentions[concept.id] = mentioning(self.lib, concept, self.senses, progress=self.progress,
-                                                    cancel=self.cancel, where=" in the library" if self.name == "library" else " in the reference corpus")
+                                                    cancel=self.cancel, where=where)
         return self._mentions[concept.id]
 
     def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
