@@ -656,20 +656,22 @@ def annotate_uncorrect(ref, paper, start, end, as_json) -> None:
         fail(f"paper {pid} has no facet correction at {start}..{end} (`gapscope annotate show {pid}` lists them)",
              EXIT_NOT_FOUND)
     if as_json:
-        emit_json({**removed, "restore": restore_command(removed)})
+        emit_json({**removed, "restore": restore_command(removed, lib.path)})
         return
     labels = ", ".join(f"{k} {removed[k]}" for k in ("role", "shortcoming") if removed[k])
     words = " ".join((removed["text"] if removed["text"] is not None else lib.paper_abstract(pid)[start:end]).split())
     on = repr(words[:200]) if words else "words no longer known"
     click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {on}")
-    click.echo(f"to put it back as it was: {restore_command(removed)}")
+    click.echo(f"to put it back as it was: {restore_command(removed, lib.path)}")
 
 
-def restore_command(c: dict) -> str:
-    """The `gapscope annotate restore-facet` command line that puts back the removed correction ``c``."""
+def restore_command(c: dict, library) -> str:
+    """The `gapscope annotate restore-facet` command line that puts back the removed correction ``c`` in
+    ``library`` (named: whatever library the shell would open by default)."""
     import shlex
 
-    parts = ["gapscope", "annotate", "restore-facet", str(c["paper_id"]), str(c["start"]), str(c["end"])]
+    parts = ["gapscope", "-L", str(Path(library).resolve()), "annotate", "restore-facet", str(c["paper_id"]),
+             str(c["start"]), str(c["end"])]
     parts += [x for k in ("role", "shortcoming") if c[k] for x in (f"--{k}", c[k])]
     if c["text"] is not None:
         parts += ["--words", c["text"]]

@@ -65,6 +65,7 @@ class FacetReviewDialog(QDialog):
         self.rows: list[dict] = []
         self.strays: list[dict] = []   # corrections that label no sentence
         self.removed: list[dict] = []  # the corrections Remove Correction took out here, whole, the last last
+        self._restoring = False        # an Undo Remove on its way: a second Ctrl+Z waits for its answer
         self._asked = 0                # the newest listing asked for: an older one that ends late is dropped
         self._asked_strays = 0
 
@@ -287,7 +288,7 @@ class FacetReviewDialog(QDialog):
     def undo_last_removal(self) -> None:
         """Put back the correction last removed here, exactly as it was; only while no correction was set at
         its place since (that one stays)."""
-        if self.lib is None:
+        if self.lib is None or self._restoring:
             return
         if not self.removed:
             self.info.setText("Nothing to undo: no correction was removed here.")
@@ -296,11 +297,16 @@ class FacetReviewDialog(QDialog):
             self.info.setText("Not put back: this library is read-only.")
             return
         c = self.removed[-1]            # taken off only once answered: a failed save keeps it to retry
+        self._restoring = True
+
+        def failed(message: str, _t=None) -> None:
+            self._restoring = False
+            self.info.setText(f"Not put back: {message}")
         self.tasks.save("Restore facet correction", _restore, c, library=self.lib.path,
-                        on_result=lambda restored: self._restored(c, restored),
-                        on_error=lambda m, _t: self.info.setText(f"Not put back: {m}"))
+                        on_result=lambda restored: self._restored(c, restored), on_error=failed)
 
     def _restored(self, c: dict, restored: bool) -> None:
+        self._restoring = False
         if c in self.removed:
             self.removed.remove(c)
         set_enabled(self.undo_remove, bool(self.removed))
