@@ -83,12 +83,14 @@ def test_check_facet_labels_shows_a_correction_that_labels_no_sentence_and_remov
             conn.execute("UPDATE papers SET abstract = ? WHERE id = ?",
                          (abstract[:last.start] + "We leave the rest of the data to a later study.", pid))
         assert [c["paper_id"] for c in check_library(lib).facet_corrections] == [pid]
+        before = lib.facet_corrections(pid)
     w = _open_window(qtbot, lib_path)
     try:
         w.act_check_facets.trigger()
         dlg = w.facet_review
         qtbot.waitUntil(lambda: bool(dlg.strays), timeout=20000)
         assert dlg.stray_box.isVisible() and dlg.stray_table.topLevelItemCount() == 1
+        assert not dlg.undo_remove.isEnabled()               # nothing removed yet
         assert dlg.remove_stray.height() >= dlg.remove_stray.minimumSizeHint().height() > 0   # not squeezed away
         item = dlg.stray_table.topLevelItem(0)
         assert item.text(1) == last.text and item.text(2) == "shortcoming own" and "no longer" in item.text(3)
@@ -99,8 +101,21 @@ def test_check_facet_labels_shows_a_correction_that_labels_no_sentence_and_remov
         with qtbot.waitSignal(dlg.corrected, timeout=20000) as sig:
             qtbot.mouseClick(dlg.remove_stray, Qt.LeftButton)
         assert sig.args == [pid]
-        qtbot.waitUntil(lambda: not dlg.strays and not dlg.stray_box.isVisible(), timeout=20000)
+        qtbot.waitUntil(lambda: not dlg.strays and dlg.stray_table.topLevelItemCount() == 0, timeout=20000)
         assert w.lib.facet_corrections(pid) == [] and check_library(w.lib).clean
+        # a misclick: Undo Remove stays in view and Ctrl+Z puts the correction back as it was
+        assert dlg.stray_box.isVisible() and dlg.undo_remove.isEnabled() and "Undo Remove" in dlg.info.text()
+        dlg.activateWindow()
+        qtbot.waitUntil(dlg.isActiveWindow, timeout=5000)
+        with qtbot.waitSignal(dlg.corrected, timeout=20000) as sig:
+            qtbot.keyClick(dlg.stray_table, Qt.Key_Z, Qt.ControlModifier)
+        assert sig.args == [pid]
+        assert w.lib.facet_corrections(pid) == before        # labels, place, words and date
+        qtbot.waitUntil(lambda: len(dlg.strays) == 1, timeout=20000)
+        assert dlg.stray_table.topLevelItem(0).text(1) == last.text and "Put back" in dlg.info.text()
+        assert not dlg.undo_remove.isEnabled()
+        dlg.undo_last_removal()                              # nothing left to undo: said, nothing written
+        assert "Nothing to undo" in dlg.info.text() and w.lib.facet_corrections(pid) == before
         dlg.close()
     finally:
         _close_at_teardown(w)
@@ -141,7 +156,7 @@ def test_remove_correction_leaves_a_label_set_again_at_that_place_since_the_list
         dlg.stray_table.setCurrentItem(dlg.stray_table.topLevelItem(0))
         with qtbot.waitSignal(dlg.corrected, timeout=20000):
             qtbot.mouseClick(dlg.remove_stray, Qt.LeftButton)
-        assert "Not removed" in dlg.info.text()
+        assert "Not removed" in dlg.info.text() and not dlg.undo_remove.isEnabled()     # nothing to put back
         (c,) = w.lib.facet_corrections(pid)
         assert (c["role"], c["shortcoming"], c["text"]) == ("method", None, changed[last.start:last.end])
         qtbot.waitUntil(lambda: not dlg.strays, timeout=20000)

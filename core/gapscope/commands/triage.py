@@ -1,6 +1,6 @@
 """`gapscope triage next | decide | undo | seed | stats | log | conflicts | resolve | export | reasons | simulate`,
 `gapscope collection list | create | rename | add | remove` and
-`gapscope annotate note | show | highlight | unhighlight | terms | correct-facet | uncorrect-facet`."""
+`gapscope annotate note | show | highlight | unhighlight | terms | correct-facet | uncorrect-facet | restore-facet`."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..vocabulary import CORRECTION_LABELS, DECISIONS
+from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
                      fail, pass_library, progress_bar, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
@@ -635,28 +635,84 @@ def annotate_correct(ref, paper, start, end, label) -> None:
 @click.argument("paper")
 @click.argument("start", type=int)
 @click.argument("end", type=int)
+@click.option("--json", "as_json", is_flag=True, help="Print the removed correction as JSON.")
 @pass_library
-def annotate_uncorrect(ref, paper, start, end) -> None:
+def annotate_uncorrect(ref, paper, start, end, as_json) -> None:
     """Remove PAPER's facet correction at START..END (`gapscope annotate show PAPER` lists them; `gapscope
-    check` names those that label no sentence): the classifier's labels stand there again."""
+    check` names those that label no sentence): the classifier's labels stand there again. It prints the
+    `gapscope annotate restore-facet` command that puts the correction back as it was (the undo)."""
     from ..store import LibraryError
-    from ..triage import remove_facet_correction
+    from ..triage import take_facet_correction
 
     lib = ref.open()
     pid = resolve_paper(lib, paper)
     # said after: which labels, on which words (a span alone does not tell the user what went)
     c = next((c for c in lib.facet_corrections(pid) if (c["start"], c["end"]) == (start, end)), None)
     try:
-        removed = c is not None and remove_facet_correction(lib, pid, start, end, c["text"])
+        removed = take_facet_correction(lib, pid, start, end, c["text"]) if c is not None else None
     except LibraryError as exc:
         fail(str(exc))
-    if not removed:
+    if removed is None:
         fail(f"paper {pid} has no facet correction at {start}..{end} (`gapscope annotate show {pid}` lists them)",
              EXIT_NOT_FOUND)
-    labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-    words = " ".join((c["text"] if c["text"] is not None else lib.paper_abstract(pid)[start:end]).split())
+    if as_json:
+        emit_json({**removed, "restore": restore_command(removed, lib.path)})
+        return
+    labels = ", ".join(f"{k} {removed[k]}" for k in ("role", "shortcoming") if removed[k])
+    words = " ".join((removed["text"] if removed["text"] is not None else lib.paper_abstract(pid)[start:end]).split())
     on = repr(words[:200]) if words else "words no longer known"
     click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {on}")
+    click.echo(f"to put it back as it was: {restore_command(removed, lib.path)}")
+
+
+def restore_command(c: dict, library) -> str:
+    """The `gapscope annotate restore-facet` command line that puts back the removed correction ``c`` in
+    ``library`` (named: whatever library the shell would open by default)."""
+    import shlex
+
+    parts = ["gapscope", "-L", str(Path(library).resolve()), "annotate", "restore-facet", str(c["paper_id"]),
+             str(c["start"]), str(c["end"])]
+    parts += [x for k in ("role", "shortcoming") if c[k] for x in (f"--{k}", c[k])]
+    if c["text"] is not None:
+        parts += ["--words", c["text"]]
+    parts += ["--corrected-at", c["corrected_at"]]
+    return " ".join(shlex.quote(str(x)) for x in parts)
+
+
+@annotate.command("restore-facet")
+@click.argument("paper")
+@click.argument("start", type=int)
+@click.argument("end", type=int)
+@click.option("--role", type=click.Choice(SENTENCE_ROLES), help="The role the correction set.")
+@click.option("--shortcoming", type=click.Choice(SHORTCOMINGS), help="The shortcoming type the correction set.")
+@click.option("--words", default=None, help="The words it was made on (they may no longer be in the abstract).")
+@click.option("--corrected-at", "corrected_at", default=None, help="When it was made (default: now).")
+@pass_library
+def annotate_restore(ref, paper, start, end, role, shortcoming, words, corrected_at) -> None:
+    """Put back a facet correction `gapscope annotate uncorrect-facet` removed, as it was: that command
+    prints this one with its labels, words and date. Nothing changes where a correction was set at
+    START..END since (that one stays)."""
+    from ..store import LibraryError
+    from ..store.library import now_iso
+    from ..triage import restore_facet_correction
+
+    if role is None and shortcoming is None:
+        fail("give the correction's --role, its --shortcoming or both", EXIT_USAGE)
+    if not 0 <= start < end:
+        fail(f"{start}..{end} is no place in an abstract: START must be at least 0 and below END", EXIT_USAGE)
+    lib = ref.open()
+    pid = resolve_paper(lib, paper)
+    c = {"paper_id": pid, "start": start, "end": end, "role": role, "shortcoming": shortcoming,
+         "corrected_at": corrected_at or now_iso(), "text": words}
+    try:
+        restored = restore_facet_correction(lib, c)
+    except LibraryError as exc:
+        fail(str(exc))
+    if not restored:
+        fail(f"paper {pid} has a facet correction at {start}..{end} already (set since it was removed): it stays "
+             f"(`gapscope annotate show {pid}` lists it)")
+    labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+    click.echo(f"paper {pid} {start}..{end}: restored the correction ({labels})")
 
 
 @annotate.command("terms")

@@ -30,6 +30,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Iterable, Mapping, Optional, Sequence
 
+from ..jobs import check, report
 from ..vocabulary import CONCEPT_HEAD_NOUNS
 
 # Read on the 10,653-paper library (benchmarks/results/gaps/concept-acronyms-cs-10653.txt): the usual
@@ -410,13 +411,15 @@ def users(acronym: str, texts: Sequence[str]) -> int:
     return sum(1 for t in texts if t and writes(t, acronym) and not coins(t, acronym))
 
 
-def read_acronyms(concepts: Sequence, texts: Mapping[int, str]) -> dict[int, AcronymReading]:
+def read_acronyms(concepts: Sequence, texts: Mapping[int, str], *, progress=None,
+                  cancel=None) -> dict[int, AcronymReading]:
     """{concept id: its reading} for the acronym concepts, from ``texts`` (paper id -> title and abstract)
-    of the papers that name each."""
+    of the papers that name each; ``cancel`` is read and ``progress`` told before each acronym's papers."""
     out = {}
-    for c in concepts:
-        if not is_acronym(c.phrase):
-            continue
+    acr = [c for c in concepts if is_acronym(c.phrase)]
+    for n, c in enumerate(acr):
+        check(cancel)
+        report(progress, n, len(acr), f"reading what {len(acr)} acronyms stand for in the library: {c.phrase}")
         found = {}
         for pid in c.papers:
             t = texts.get(pid)
@@ -511,28 +514,41 @@ def in_sense(text: str, reading: AcronymReading) -> bool:
     return 2 * len(content & set(folded)) >= len(content) > 0
 
 
+SENSE_BATCH = 256   # abstracts read at a time by off_sense (one query), cancel read and progress told between
+
+
 def off_sense(readings: Mapping[int, AcronymReading], mentions: Mapping[int, Iterable[int]],
-              texts_of) -> dict[int, frozenset]:
+              texts_of, *, progress=None, cancel=None, where: str = "") -> dict[int, frozenset]:
     """{concept id: the papers of ``mentions`` that do not use the acronym in its library's sense
-    (``in_sense``)}, for the defined acronym concepts; ``texts_of(ids)`` gives {paper id: title and abstract}."""
-    out = {}
-    for cid, r in readings.items():
-        ids = sorted(set(mentions.get(cid, ())))
-        if r.verdict != DEFINED or not ids:
-            continue
-        texts = texts_of(ids)
-        off = frozenset(p for p in ids if texts.get(p) and not in_sense(texts[p], r))
+    (``in_sense``)}, for the defined acronym concepts; ``texts_of(ids)`` gives {paper id: title and abstract}.
+    The abstracts are read ``SENSE_BATCH`` at a time (every abstract naming "LLM" in a reference corpus is tens
+    of thousands): ``cancel`` is read before each batch and ``progress`` told after it, the abstracts read of
+    all there are to read; ``where`` names the corpus in the message (" in the reference corpus")."""
+    todo = [(cid, r, sorted(set(mentions.get(cid, ())))) for cid, r in readings.items() if r.verdict == DEFINED]
+    todo = [(cid, r, ids) for cid, r, ids in todo if ids]
+    total, done, out = sum(len(ids) for _, _, ids in todo), 0, {}
+    for cid, r, ids in todo:
+        off: set[int] = set()
+        for start in range(0, len(ids), SENSE_BATCH):
+            check(cancel)
+            chunk = ids[start:start + SENSE_BATCH]
+            texts = texts_of(chunk)
+            off |= {p for p in chunk if texts.get(p) and not in_sense(texts[p], r)}
+            done += len(chunk)
+            report(progress, done, total, f"reading the sense of {r.phrase}{where}: {done:,} of {total:,} abstracts")
         if off:
-            out[cid] = off
+            out[cid] = frozenset(off)
     return out
 
 
-def library_acronyms(lib, concepts: Sequence) -> dict[int, AcronymReading]:
-    """``read_acronyms`` over the titles and abstracts of the library's papers."""
+def library_acronyms(lib, concepts: Sequence, *, progress=None, cancel=None) -> dict[int, AcronymReading]:
+    """``read_acronyms`` over the titles and abstracts of the library's papers (``progress`` and ``cancel`` as
+    there)."""
     acr = [c for c in concepts if is_acronym(c.phrase)]
+    check(cancel)
     ids = sorted({p for c in acr for p in c.papers})
     texts = {pid: f"{t or ''}. {a or ''}" for pid, (t, a) in lib.title_abstracts_of(ids).items()} if ids else {}
-    return read_acronyms(acr, texts)
+    return read_acronyms(acr, texts, progress=progress, cancel=cancel)
 
 
 def ambiguous_notice(readings: Sequence[AcronymReading]) -> Optional[str]:

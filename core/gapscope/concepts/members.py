@@ -60,17 +60,20 @@ def paper_texts(lib, ids: Sequence[int]) -> dict[int, str]:
     return {pid: f"{t or ''}. {a or ''}" for pid, (t, a) in lib.title_abstracts_of(list(ids)).items()}
 
 
-def mentioning(lib, concept, senses: Optional[Mapping[int, object]] = None) -> frozenset:
+def mentioning(lib, concept, senses: Optional[Mapping[int, object]] = None, *, progress=None, cancel=None,
+               where: str = "") -> frozenset:
     """Ids of ``lib``'s papers whose title or abstract mentions the concept (its phrase or one of its first
     ``N_FORMS`` merged variants), less, for an acronym whose papers agree on what it stands for (``senses``:
     {concept id: AcronymReading}), those that use it in another sense ("ASR" as attack success rate where
-    the library's papers mean automatic speech recognition; concepts/acronyms.in_sense)."""
+    the library's papers mean automatic speech recognition; concepts/acronyms.in_sense, which reads every
+    abstract naming it: ``progress``, ``cancel`` and ``where`` as for acronyms.off_sense)."""
     from .acronyms import off_sense
 
-    ids = set(lib.papers_mentioning({0: concept_forms(concept)}).get(0, set()))
+    ids = set(lib.papers_mentioning({0: concept_forms(concept)}, cancel=cancel).get(0, set()))
     reading = (senses or {}).get(concept.id)
     if reading is not None and ids:
-        ids -= off_sense({concept.id: reading}, {concept.id: ids}, lambda q: paper_texts(lib, q)).get(concept.id, set())
+        ids -= off_sense({concept.id: reading}, {concept.id: ids}, lambda q: paper_texts(lib, q),
+                         progress=progress, cancel=cancel, where=where).get(concept.id, set())
     return frozenset(ids)
 
 

@@ -76,6 +76,8 @@ class AbstractSource:
         self.index.add(self.vecs)
         self._mentions: dict[int, frozenset] = {}
         self.senses: dict = {}          # {concept id: AcronymReading}: the sense an acronym is counted in
+        # told and read while an acronym's abstracts are read for its sense (set by `gaps find`, as senses)
+        self.progress, self.cancel = None, None
         self._copies: dict[tuple, Optional[int]] = {}
 
     @classmethod
@@ -98,7 +100,9 @@ class AbstractSource:
         if concept.id not in self._mentions:
             from ..concepts.members import mentioning
 
-            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses)
+            where = " in the library" if self.name == "library" else " in the reference corpus"
+            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses, progress=self.progress,
+                                                    cancel=self.cancel, where=where)
         return self._mentions[concept.id]
 
     def nearest(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:

@@ -189,12 +189,13 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         from ..concepts.acronyms import library_acronyms
         from ..concepts.pair_rules import concept_mentions
 
-        acronyms = library_acronyms(lib, concepts.concepts)   # what each acronym concept stands for
+        # what each acronym concept stands for
+        acronyms = library_acronyms(lib, concepts.concepts, progress=progress, cancel=cancel)
 
         paper_vecs = data["topic"][:2] if data is not None and "topic" in data else abstract_vectors(lib)
         report(progress, 0, 3, "concept mentions in the abstracts")
         mentions = concept_mentions(lib, concepts.concepts, cancel=cancel)   # through the FTS index, as the backtest
-        off = _in_sense_only(lib, concepts, acronyms, mentions)
+        off = _in_sense_only(lib, concepts, acronyms, mentions, progress=progress, cancel=cancel)
     ref, opened = _reference(lib, reference) if concepts is not None and concepts.concepts else (None, False)
     world = None
     try:
@@ -202,6 +203,7 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
                    and concepts.concepts else None)
         for source in ([ref] if ref is not None else []) + (list(closest.sources) if closest is not None else []):
             source.senses = acronyms or {}      # their abstracts are counted in the library's sense of an acronym
+            source.progress, source.cancel = progress, cancel
         world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
         # the detectors' inputs: each a read of the library (seconds on 10,000 papers), cancel read between
         check(cancel)
@@ -254,15 +256,17 @@ def library_copies(lib, arxiv_ids) -> dict[str, int]:
     return out
 
 
-def _in_sense_only(lib, concepts, acronyms, mentions) -> dict:
+def _in_sense_only(lib, concepts, acronyms, mentions, *, progress=None, cancel=None) -> dict:
     """{concept id: its papers that use an acronym in another sense than the library's} (concepts/acronyms.py,
     ``in_sense``: "ASR" as attack success rate where most of its papers define automatic speech recognition),
     taken out of the concept's papers and mentions for the listing: a gap counts, joins and quotes only the
-    papers meaning what its statement says. The backtest reads the concepts as extracted."""
+    papers meaning what its statement says. The backtest reads the concepts as extracted. Cancelled, nothing is
+    taken out (the concepts are changed only once every abstract was read)."""
     from ..concepts.acronyms import off_sense
     from ..concepts.members import paper_texts
 
-    off = off_sense(acronyms or {}, mentions, lambda ids: paper_texts(lib, ids))
+    off = off_sense(acronyms or {}, mentions, lambda ids: paper_texts(lib, ids), progress=progress, cancel=cancel,
+                    where=" in the library")
     for c in concepts.concepts:
         gone = off.get(c.id)
         if gone:

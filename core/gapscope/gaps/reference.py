@@ -76,6 +76,8 @@ class ReferenceCorpus:
         self.examples = examples
         self._mentions: dict[int, frozenset] = {}
         self.senses: dict = {}          # {concept id: AcronymReading}: the sense an acronym is counted in
+        # told and read while an acronym's abstracts are read for its sense (set by `gaps find`, as senses)
+        self.progress, self.cancel = None, None
         self.checked = 0
 
     @classmethod
@@ -97,7 +99,8 @@ class ReferenceCorpus:
         if concept.id not in self._mentions:
             from ..concepts.members import mentioning
 
-            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses)
+            self._mentions[concept.id] = mentioning(self.lib, concept, self.senses, progress=self.progress,
+                                                    cancel=self.cancel, where=" in the reference corpus")
         return self._mentions[concept.id]
 
     def check(self, method, problem) -> dict:

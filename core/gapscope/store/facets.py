@@ -185,13 +185,44 @@ class FacetsMixin:
     def delete_facet_correction(self, paper_id: int, start: int, end: int, made_on: Optional[str] = None) -> bool:
         """Remove the correction at ``start:end``; with ``made_on``, only while it is the one made on those
         words (a list shown earlier may name a place where a correction was set again since)."""
-        sql = 'DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?'
+        return self.take_facet_correction(paper_id, start, end, made_on) is not None
+
+    def take_facet_correction(self, paper_id: int, start: int, end: int,
+                              made_on: Optional[str] = None) -> Optional[dict[str, Any]]:
+        """Remove the correction at ``start:end`` as :meth:`delete_facet_correction` does and return it whole
+        (``paper_id`` and :meth:`facet_corrections`' keys), for :meth:`restore_facet_correction` to put back
+        (an undo); None when none was removed."""
+        where = 'WHERE paper_id = ? AND start = ? AND "end" = ?'
         args: list[Any] = [paper_id, start, end]
         if made_on is not None:
-            sql += " AND (text IS NULL OR text = ?)"
+            where += " AND (text IS NULL OR text = ?)"
             args.append(made_on)
+        cols = ("start", "end", "role", "shortcoming", "corrected_at", "text")
+        with self.transaction() as conn:      # read and removed in one transaction: what is returned is what went
+            row = conn.execute(f'SELECT start, "end", label, shortcoming, corrected_at, text FROM facet_corrections'
+                               f" {where}", args).fetchone()
+            if row is None:
+                return None
+            conn.execute(f"DELETE FROM facet_corrections {where}", args)
+        return {"paper_id": paper_id, **dict(zip(cols, row))}
+
+    def restore_facet_correction(self, correction: dict[str, Any]) -> bool:
+        """Put back a correction :meth:`take_facet_correction` returned, as it was: its place, labels, date and
+        the words it was made on (which may no longer be in the abstract). False, changing nothing, when a
+        correction stands at its place now (set again since: that newer one stays); a LibraryError when its
+        paper is gone."""
+        from .base import LibraryError
+
+        c = correction
         with self.transaction() as conn:
-            return conn.execute(sql, args).rowcount == 1
+            if conn.execute("SELECT 1 FROM papers WHERE id = ?", (c["paper_id"],)).fetchone() is None:
+                raise LibraryError(f"paper {c['paper_id']} is no longer in the library: its facet correction at "
+                                   f"{c['start']}..{c['end']} cannot be put back")
+            return conn.execute(
+                'INSERT INTO facet_corrections (paper_id, start, "end", label, shortcoming, corrected_at, text)'
+                ' VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(paper_id, start, "end") DO NOTHING',
+                (c["paper_id"], c["start"], c["end"], c["role"], c["shortcoming"], c["corrected_at"],
+                 c["text"])).rowcount == 1
 
     def facet_label_counts(self) -> dict[str, dict[str, int]]:
         """{"roles": {role: n}, "shortcomings": {type: n}} over the effective labels."""

@@ -133,6 +133,20 @@ def remove_facet_correction(lib, paper_id: int, start: int, end: int, made_on: O
     return lib.delete_facet_correction(paper_id, start, end, made_on)
 
 
+def take_facet_correction(lib, paper_id: int, start: int, end: int,
+                          made_on: Optional[str] = None) -> Optional[dict[str, Any]]:
+    """Remove the correction at ``start:end`` as :func:`remove_facet_correction` does and return it whole
+    (paper_id, start, end, role, shortcoming, corrected_at, text), for :func:`restore_facet_correction` (an
+    undo); None when there is none."""
+    return lib.take_facet_correction(paper_id, start, end, made_on)
+
+
+def restore_facet_correction(lib, correction: dict[str, Any]) -> bool:
+    """Put back a correction :func:`take_facet_correction` removed, exactly (labels, place, words, date);
+    False when a correction was set at its place since (that one stays)."""
+    return lib.restore_facet_correction(correction)
+
+
 def facet_corrections_of(lib, paper_id: int) -> list[dict[str, Any]]:
     """A paper's corrections: ``role`` and ``shortcoming`` (None where that kind is not corrected)."""
     return lib.facet_corrections(paper_id)

@@ -5,7 +5,8 @@ list. The listing runs on a worker; a correction is saved at once.
 
 Below, the user's corrections that label no sentence any more (the abstract changed under them, or the
 splitter now cuts it otherwise; ``gapscope check`` names them too), each with the words it was made on, so
-that the label can be set again on the sentence meant and the old correction removed."""
+that the label can be set again on the sentence meant and the old correction removed. Undo Remove (Ctrl+Z)
+puts the corrections removed here back, the last first, as they were (labels, place and words)."""
 
 from __future__ import annotations
 
@@ -44,6 +45,10 @@ def _stray_why(c: dict) -> str:
             else "no sentence holds most of it")
 
 
+def _labels(c: dict) -> str:
+    return ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+
+
 def _confidence(r: dict) -> float:
     return min(r["role_confidence"], r["shortcoming_confidence"])
 
@@ -59,6 +64,8 @@ class FacetReviewDialog(QDialog):
         self.tasks, self.lib, self.paper_id = tasks, None, None
         self.rows: list[dict] = []
         self.strays: list[dict] = []   # corrections that label no sentence
+        self.removed: list[dict] = []  # the corrections Remove Correction took out here, whole, the last last
+        self._restoring = False        # an Undo Remove on its way: a second Ctrl+Z waits for its answer
         self._asked = 0                # the newest listing asked for: an older one that ends late is dropped
         self._asked_strays = 0
 
@@ -136,6 +143,12 @@ class FacetReviewDialog(QDialog):
         self.remove_stray.setToolTip("Remove the selected correction (it labels nothing); set the label again on "
                                      "the sentence meant, above")
         self.remove_stray.clicked.connect(self.remove_selected_stray)
+        self.undo_remove = QPushButton("Undo Remove")
+        self.undo_remove.setObjectName("undoRemoveCorrection")
+        self.undo_remove.setToolTip("Put back the correction last removed, as it was (Ctrl+Z)")
+        self.undo_remove.clicked.connect(self.undo_last_removal)
+        set_enabled(self.undo_remove, False)
+        QShortcut(QKeySequence(QKeySequence.StandardKey.Undo), self, activated=self.undo_last_removal)
         stray_box = QWidget()
         stray_layout = QVBoxLayout(stray_box)
         stray_layout.setContentsMargins(0, 0, 0, 0)
@@ -143,6 +156,7 @@ class FacetReviewDialog(QDialog):
         stray_layout.addWidget(self.stray_table, 1)
         stray_buttons = QHBoxLayout()
         stray_buttons.addStretch(1)
+        stray_buttons.addWidget(self.undo_remove)
         stray_buttons.addWidget(self.remove_stray)
         stray_layout.addLayout(stray_buttons)
         self.stray_box = stray_box
@@ -173,11 +187,15 @@ class FacetReviewDialog(QDialog):
         self.resize(max(960, fm.averageCharWidth() * 160), max(560, fm.lineSpacing() * 40))
 
     def writers(self) -> list:
-        """The label buttons (their number keys check :meth:`set_label`'s read-only test) and Remove Correction."""
-        return list(self.buttons.values()) + [self.remove_stray]
+        """The label buttons (their number keys check :meth:`set_label`'s read-only test), Remove Correction and
+        Undo Remove (Ctrl+Z checks :meth:`undo_last_removal`'s)."""
+        return list(self.buttons.values()) + [self.remove_stray, self.undo_remove]
 
     def show_for(self, lib, paper_id: Optional[int]) -> None:
         """List ``lib``'s labels (the whole library; ``paper_id``, the selected paper, can narrow it)."""
+        if lib is not self.lib:          # what was removed in another library is not this one's to put back
+            self.removed.clear()
+            set_enabled(self.undo_remove, False)
         self.lib, self.paper_id = lib, paper_id
         self.paper_only.blockSignals(True)
         self.paper_only.setChecked(False)
@@ -214,14 +232,14 @@ class FacetReviewDialog(QDialog):
         self.strays = list(rows)
         self.stray_table.clear()
         for c in self.strays:
-            labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+            labels = _labels(c)
             words = " ".join(c["text"].split()) or "(words no longer known: made before they were kept)"
             item = QTreeWidgetItem([c["title"] or f"paper {c['paper_id']}", words, labels, _stray_why(c)])
             item.setToolTip(1, words)
             self.stray_table.addTopLevelItem(item)
         n = len(self.strays)
         shown_before = self.stray_box.isVisible()
-        self.stray_box.setVisible(bool(n))
+        self.stray_box.setVisible(bool(n or self.removed))     # Undo Remove stays reachable
         if n and not shown_before:
             # a splitter gives a pane hidden at its start no height when it is shown: give it its share
             sizes = self._split.sizes()
@@ -231,7 +249,9 @@ class FacetReviewDialog(QDialog):
         self.stray_note.setText(
             f"{n} of your corrections label{'s' if n == 1 else ''} no sentence: a correction that labels none does"
             " not count (its abstract changed under it, or is now split otherwise). Set the label again on the"
-            " sentence meant (double-click opens the paper), then remove the old correction." if n else "")
+            " sentence meant (double-click opens the paper), then remove the old correction." if n else
+            "None of your corrections labels no sentence now. Undo Remove (Ctrl+Z) puts back those removed here."
+            if self.removed else "")
         self._stray_selection_changed()
 
     def _stray_selection_changed(self) -> None:
@@ -249,13 +269,49 @@ class FacetReviewDialog(QDialog):
                         library=self.lib.path, on_result=lambda removed: self._stray_removed(c, removed),
                         on_error=lambda m, _t: self.info.setText(m))
 
-    def _stray_removed(self, c: dict, removed: bool = True) -> None:
-        if not removed:      # set again there since the list was read: that new correction stays
+    def _stray_removed(self, c: dict, removed: Optional[dict]) -> None:
+        """``removed``: the correction as it was taken out (for Undo Remove), None when nothing was."""
+        if removed is None:  # set again there since the list was read: that new correction stays
             self.info.setText("Not removed: a label was set again at that place since; the list is read anew.")
+        else:
+            self.removed.append(removed)
+            set_enabled(self.undo_remove, True)
+            self.info.setText(f"Removed your correction ({_labels(removed)}) of paper {removed['paper_id']}. "
+                              "Undo Remove (Ctrl+Z) puts it back.")
         if c in self.strays:
             i = self.strays.index(c)
             del self.strays[i]
             self.stray_table.takeTopLevelItem(i)
+        self.reload_strays()
+        self.corrected.emit(c["paper_id"])
+
+    def undo_last_removal(self) -> None:
+        """Put back the correction last removed here, exactly as it was; only while no correction was set at
+        its place since (that one stays)."""
+        if self.lib is None or self._restoring:
+            return
+        if not self.removed:
+            self.info.setText("Nothing to undo: no correction was removed here.")
+            return
+        if self.lib.read_only:          # Ctrl+Z, whatever the (held off) button shows
+            self.info.setText("Not put back: this library is read-only.")
+            return
+        c = self.removed[-1]            # taken off only once answered: a failed save keeps it to retry
+        self._restoring = True
+
+        def failed(message: str, _t=None) -> None:
+            self._restoring = False
+            self.info.setText(f"Not put back: {message}")
+        self.tasks.save("Restore facet correction", _restore, c, library=self.lib.path,
+                        on_result=lambda restored: self._restored(c, restored), on_error=failed)
+
+    def _restored(self, c: dict, restored: bool) -> None:
+        self._restoring = False
+        if c in self.removed:
+            self.removed.remove(c)
+        set_enabled(self.undo_remove, bool(self.removed))
+        self.info.setText(f"Put back your correction ({_labels(c)}) of paper {c['paper_id']}." if restored else
+                          f"Not put back: a label was set at that place of paper {c['paper_id']} since; it stays.")
         self.reload_strays()
         self.corrected.emit(c["paper_id"])
 
@@ -358,7 +414,14 @@ def _correct(lib, paper_id, start, end, label, *, progress=None, cancel=None):
 
 def _uncorrect(lib, paper_id, start, end, made_on, *, progress=None, cancel=None):
     """Writer-queue side: remove a correction that labels no sentence, only while it is the one listed (made
-    on the words ``made_on``); False when it is not."""
-    from gapscope.triage import remove_facet_correction
+    on the words ``made_on``): the correction removed, whole (for Undo Remove); None when it is not."""
+    from gapscope.triage import take_facet_correction
 
-    return remove_facet_correction(lib, paper_id, start, end, made_on)
+    return take_facet_correction(lib, paper_id, start, end, made_on)
+
+
+def _restore(lib, correction, *, progress=None, cancel=None):
+    """Writer-queue side of Undo Remove: False when a correction was set at its place since."""
+    from gapscope.triage import restore_facet_correction
+
+    return restore_facet_correction(lib, correction)
