@@ -108,3 +108,38 @@ def test_an_unchanged_guessed_abstract_saved_as_it_is_is_checked(library):
     edit = set_abstract(lib, pid, GUESSED)
     assert not edit.changed and CHECK_ABSTRACT_TAG not in lib.tags_of(pid)
     assert len(lib.effective_sentences(pid)) == 2           # the same text: nothing to redo
+
+
+def test_the_command_line_sets_reads_from_a_file_and_clears_an_abstract(library, tmp_path):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    lib = library
+    pid = _paper(lib)
+    cli = lambda *a, **k: CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", *a], **k)  # noqa: E731
+    r = cli("10.1000/dl.1", "--abstract", REAL)
+    assert r.exit_code == 0, r.output
+    assert f"#{pid}: abstract set ({len(REAL)} characters)" in r.output and "gapscope analyze" in r.output
+    assert lib.get_paper(pid).abstract == REAL
+    typed = tmp_path / "abstract.txt"
+    typed.write_text("From a file.\n", encoding="utf-8")
+    assert cli(str(pid), "--abstract-file", str(typed)).exit_code == 0
+    assert lib.get_paper(pid).abstract == "From a file."
+    assert cli(str(pid), "--abstract-file", "-", input="From standard input.").exit_code == 0
+    assert lib.get_paper(pid).abstract == "From standard input."
+    # bad input is named and changes nothing
+    r = cli(str(pid), "--abstract", "  ")
+    assert r.exit_code == 2 and f"paper #{pid}: an abstract cannot be empty (clear it instead)" in r.output
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9".encode("latin-1"))
+    r = cli(str(pid), "--abstract-file", str(bad))
+    assert r.exit_code == 2 and f"{bad}: cannot read it as UTF-8 text" in r.output
+    r = cli(str(pid), "--abstract", "x", "--clear-abstract")
+    assert r.exit_code == 2 and "--abstract and --clear-abstract cannot go together" in r.output
+    assert cli(str(pid)).exit_code == 2
+    assert cli("999", "--clear-abstract").exit_code == 4
+    assert lib.get_paper(pid).abstract == "From standard input."
+    r = cli(str(pid), "--clear-abstract")
+    assert r.exit_code == 0 and f"#{pid}: abstract cleared" in r.output
+    assert lib.get_paper(pid).abstract == ""
