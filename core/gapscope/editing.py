@@ -132,5 +132,6 @@ def _gone_marks_note(old: str, gone_h: list[tuple], highlights: list[dict], gone
         lines.append(f"• highlight: “{' '.join(old[s:e].split())}”" + (f": {comment}" if comment else ""))
     for c in gone_c:
         labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
-        lines.append(f"• facet correction ({labels}): “{' '.join((c['text'] or old[c['start']:c['end']]).split())}”")
+        words = " ".join((c["text"] or old[c["start"]:c["end"]]).split())
+        lines.append(f"• facet correction ({labels}): “{words}”")
     return "\n".join(lines)

@@ -118,8 +118,8 @@ def check(lib, d: PaperDraft) -> Check:
         if now == typed:
             return Check("saved")
         if now != d.started_from.strip():
-            return Check("blocked", "the abstract was changed since" + (f", to “{_short(now)}”: that abstract is kept"
-                                                                        if now else " (cleared): that is kept"))
+            since = f", to “{_short(now)}”: that abstract is kept" if now else " (cleared): that is kept"
+            return Check("blocked", "the abstract was changed since" + since)
         return Check("restore")
     if d.field == "note_edit":
         note = next((n for n in lib.notes_of(paper.id) if n["id"] == d.note_id), None)

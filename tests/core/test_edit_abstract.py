@@ -117,7 +117,10 @@ def test_the_command_line_sets_reads_from_a_file_and_clears_an_abstract(library,
 
     lib = library
     pid = _paper(lib)
-    cli = lambda *a, **k: CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", *a], **k)  # noqa: E731
+
+    def cli(*a, **k):
+        return CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", *a], **k)
+
     r = cli("10.1000/dl.1", "--abstract", REAL)
     assert r.exit_code == 0, r.output
     assert f"#{pid}: abstract set ({len(REAL)} characters)" in r.output and "gapscope analyze" in r.output
@@ -138,6 +141,8 @@ def test_the_command_line_sets_reads_from_a_file_and_clears_an_abstract(library,
     r = cli(str(pid), "--abstract", "x", "--clear-abstract")
     assert r.exit_code == 2 and "--abstract and --clear-abstract cannot go together" in r.output
     assert cli(str(pid)).exit_code == 2
+    r = cli(str(pid), "--title", "A new title", "--abstract", " ")
+    assert r.exit_code == 2 and lib.get_paper(pid).title == "Discharge letter classification"   # neither written
     assert cli("999", "--clear-abstract").exit_code == 4
     assert lib.get_paper(pid).abstract == "From standard input."
     r = cli(str(pid), "--clear-abstract")

@@ -293,13 +293,14 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
 @click.option("--abstract", "abstract", metavar="TEXT", help="The paper's new abstract.")
 @click.option("--abstract-file", type=click.Path(dir_okay=False, allow_dash=True),
               help="Read the new abstract from this UTF-8 text file (- reads standard input).")
-@click.option("--clear-abstract", is_flag=True, help="Take the paper's abstract away (a wrong one, nothing to put in its place).")
+@click.option("--clear-abstract", is_flag=True,
+              help="Take the paper's abstract away (a wrong one, nothing to put in its place).")
 @pass_library
 def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> None:
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
     maps, concepts and gaps built from the old one out of date (`gapscope analyze` redoes them); the
     highlights and facet corrections on words it no longer holds are kept in a note on the paper."""
-    from ..editing import EditError
+    from ..editing import EditError, clean_abstract, clean_title
     from .common import EXIT_READ_ONLY
 
     given = [o for o, v in (("--abstract", abstract is not None), ("--abstract-file", abstract_file),
@@ -316,6 +317,11 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
         fail(f"{lib.path} is read-only: paper #{pid} was not changed (open a writable copy to change it)",
              EXIT_READ_ONLY)
     try:
+        # both checked before either is written: a refused one changes nothing
+        if title is not None:
+            clean_title(title)
+        if abstract is not None:
+            clean_abstract(abstract)
         if title is not None:
             _edit_title(lib, pid, title)
         if given:

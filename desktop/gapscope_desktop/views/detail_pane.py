@@ -14,8 +14,8 @@ edited the same way, by the "Edit abstract" link under it or Shift+F2, in a box 
 it is cleared (asked first); a changed abstract leaves the maps, concepts and gaps out of date (their views
 say so) until the next analysis, and the highlights on words it no longer holds go into a note.
 
-Every such draft, and the text typed into an Edit note / Edit title / Edit abstract / highlight-note box while it is
-open, is also kept in the library's folder until it is saved or discarded (paper_drafts.py, drafts.py),
+Every such draft, and the text typed into an Edit note / Edit title / Edit abstract / highlight-note box
+while it is open, is also kept in the library's folder until it is saved or discarded (paper_drafts.py, drafts.py),
 so a window killed meanwhile loses nothing: the next window offers it back."""
 
 from __future__ import annotations
@@ -36,12 +36,12 @@ from ..widgets.confirm import highlight_may_go
 from ..widgets.kept_box import ask_kept
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
-from .paper_html import (abstract_cuts, abstract_edit_html, abstract_html, display_abstract, highlights_html, legend_html,
-                         load_highlights, load_pdf_highlights, load_runs, load_sentences, paper_header_html,
-                         pdf_highlights_html, query_terms, runs_html, tag_chip_html)
+from .paper_html import (abstract_cuts, abstract_edit_html, abstract_html, display_abstract, highlights_html,
+                         legend_html, load_highlights, load_pdf_highlights, load_runs, load_sentences,
+                         paper_header_html, pdf_highlights_html, query_terms, runs_html, tag_chip_html)
 
 DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / title / abstract / note box
-EDITED_FIELDS = ("title", "abstract")     # a paper's own fields, whose drafts replace them (not added as tags, notes)
+EDITED_FIELDS = ("title", "abstract")     # a paper's own fields: their drafts replace them (tags, notes are added)
 
 
 class DetailPane(QWidget):
@@ -313,7 +313,8 @@ class DetailPane(QWidget):
             self.kept.drop(key)
 
     def unsaved_drafts(self) -> list[tuple[int, str, str]]:
-        """``(paper id, "tag" | "note" | "title" | "abstract", text)`` of each draft not saved and not being saved."""
+        """``(paper id, "tag" | "note" | "title" | "abstract", text)`` of each draft not saved and not being
+        saved."""
         return [(pid, kind, text) for (pid, kind), text in self.drafts.items()
                 if text.strip() and (pid, kind) not in self.saving]
 
@@ -331,8 +332,8 @@ class DetailPane(QWidget):
             self._render()                # a title or abstract draft shown over the header goes
 
     def save_draft(self, paper_id: int, kind: str):
-        """Save the paper's tag, note, title or abstract draft; it leaves its box only once saved (a failure leaves
-        it there to try again). Returns the task, or None when there is nothing to save."""
+        """Save the paper's tag, note, title or abstract draft; it leaves its box only once saved (a failure
+        leaves it there to try again). Returns the task, or None when there is nothing to save."""
         key = (paper_id, kind)
         body = self.drafts.get(key, "").strip()
         if not body or key in self.saving or self.drafts_library is None:
