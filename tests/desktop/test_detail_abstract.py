@@ -123,3 +123,21 @@ def test_an_abstract_whose_save_fails_is_kept_as_a_draft_until_saved(window, qtb
     assert opened == [NEW] and window.lib.get_paper(pid).abstract == NEW
     assert detail.unsaved_drafts() == []
     qtbot.waitUntil(lambda: _kept(lib_path) == [], timeout=10000)
+
+
+def test_a_kept_abstract_is_offered_back_only_over_the_abstract_it_was_typed_on(tmp_path):
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+    from gapscope.store import Library
+
+    from gapscope_desktop.paper_drafts import PaperDraft, check
+
+    with Library(tmp_path / "lib.sqlite") as lib:
+        pid = ingest_papers(lib, [Paper(title="Class size", abstract="Old words.", source="csv", source_key="1")],
+                            kind="import", source="csv", target="x.csv").added_ids[0]
+        typed = PaperDraft(tmp_path / "d.json", pid, "abstract", NEW, started_from="Old words.")
+        assert check(lib, typed).status == "restore"
+        lib.set_paper_abstract(pid, NEW, expected="Old words.")
+        assert check(lib, typed).status == "saved"                  # saved just before the window was killed
+        lib.set_paper_abstract(pid, "", expected=NEW)
+        assert check(lib, typed).status == "blocked" and "cleared" in check(lib, typed).says

@@ -583,15 +583,24 @@ class DetailPane(QWidget):
     def edit_title(self, title: str, paper_id: Optional[int] = None, started_from: Optional[str] = None):
         """Save ``title`` as paper ``paper_id``'s (the shown paper's by default), on the writer queue;
         returns the task. Until it is saved it is the paper's title draft: a failed save keeps it so."""
+        return self._edit_field("title", title, paper_id, started_from)
+
+    def _edit_field(self, kind: str, text: str, paper_id: Optional[int], started_from: Optional[str]):
+        """Save ``text`` as the paper's ``kind`` (one of EDITED_FIELDS) through its draft (see edit_title)."""
         if paper_id is None and self.paper is not None:
             paper_id = self.paper.id
-        if paper_id is None or not self._writable() or (paper_id, "title") in self.saving:
+        if paper_id is None or not self._writable() or (paper_id, kind) in self.saving:
             return None
-        key = (paper_id, "title")
-        self.drafts[key] = title
-        self.draft_origins[key] = started_from if started_from is not None else self._title_of(paper_id)
+        if started_from is None:
+            started_from = (self._title_of(paper_id) if kind == "title"
+                            else self.lib.get_paper(paper_id).abstract or "")
+        self._set_draft((paper_id, kind), text, started_from)
+        return self.save_draft(paper_id, kind)          # written to its draft file as it goes
+
+    def _set_draft(self, key: tuple[int, str], text: str, started_from: str) -> None:
+        self.drafts[key] = text
+        self.draft_origins[key] = started_from
         self._keep(key)
-        return self.save_draft(paper_id, "title")       # written to its draft file as it goes
 
     # --- the abstract ------------------------------------------------------------------------------
     def ask_edit_abstract(self) -> None:
@@ -617,9 +626,11 @@ class DetailPane(QWidget):
         if not text.strip():
             self.kept.drop(DIALOG)
             if current.strip() and QMessageBox.question(
-                    self, "Clear abstract", "Clear this paper's abstract? Its highlights are kept in a note; "
+                    self, "Clear abstract", "Clear this paper's abstract? Highlights on it are kept in a note; "
                     "the maps and gaps built from it show as out of date until the next analysis.",
                     QMessageBox.Yes | QMessageBox.No, QMessageBox.No) == QMessageBox.Yes:
+                if draft:
+                    self.discard_title_draft(pid, "abstract")     # cleared: no abstract typed is left to save
                 self.clear_abstract(pid)
             return
         try:
@@ -638,26 +649,13 @@ class DetailPane(QWidget):
 
     def _hold_draft(self, paper_id: int, kind: str, text: str, started_from: str) -> None:
         """``text`` as the paper's unsaved ``kind`` draft, over its details (and kept on disk)."""
-        key = (paper_id, kind)
-        self.drafts[key] = text
-        self.draft_origins[key] = started_from
-        self._keep(key)
+        self._set_draft((paper_id, kind), text, started_from)
         self._refresh_paper(paper_id, kind)
 
     def edit_abstract(self, abstract: str, paper_id: Optional[int] = None, started_from: Optional[str] = None):
         """Save ``abstract`` as paper ``paper_id``'s (the shown paper's by default), on the writer queue, as
         :meth:`edit_title` does a title; returns the task."""
-        if paper_id is None and self.paper is not None:
-            paper_id = self.paper.id
-        if paper_id is None or not self._writable() or (paper_id, "abstract") in self.saving:
-            return None
-        key = (paper_id, "abstract")
-        self.drafts[key] = abstract
-        if started_from is None:
-            started_from = self.lib.get_paper(paper_id).abstract or ""
-        self.draft_origins[key] = started_from
-        self._keep(key)
-        return self.save_draft(paper_id, "abstract")
+        return self._edit_field("abstract", abstract, paper_id, started_from)
 
     def clear_abstract(self, paper_id: int):
         """Take the paper's abstract away (on the writer queue); returns the task."""
