@@ -190,7 +190,7 @@ def _log_line(e: dict) -> str:
 
 @click.group()
 def papers() -> None:
-    """List, search, show and delete papers."""
+    """List, search, show, edit and delete papers."""
 
 
 @papers.command("list")
