@@ -88,7 +88,8 @@ def _replace_abstract(lib, paper_id: int, new: str) -> AbstractEdit:
     if new == old:                  # kept as it is: a guessed abstract is checked now
         lib.remove_tag([paper_id], CHECK_ABSTRACT_TAG)
         return AbstractEdit(new, changed=False)
-    highlights = [(h["id"], h["start"], h["end"]) for h in lib.highlights_with_ids(paper_id)]
+    marks = lib.highlights_with_ids(paper_id)
+    highlights = [(h["id"], h["start"], h["end"]) for h in marks]
     corrections = lib.facet_corrections(paper_id)
     places = [_placed(old, new, s, e) for _i, s, e in highlights]
     moved_h = [(*h, *to) for h, to in zip(highlights, places) if to is not None]
@@ -101,7 +102,7 @@ def _replace_abstract(lib, paper_id: int, new: str) -> AbstractEdit:
         else:
             taken.add(to)
             moved_c.append((c["start"], c["end"], *to))
-    note = _gone_marks_note(old, gone_h, lib.highlights_with_ids(paper_id), gone_c)
+    note = _gone_marks_note(old, gone_h, {h["id"]: h["comment"] for h in marks}, gone_c)
     before = {n["id"] for n in lib.notes_of(paper_id)} if note else set()
     lib.set_paper_abstract(paper_id, new, expected=old, highlights=moved_h, corrections=moved_c,
                            gone_highlights=gone_h, gone_corrections=[(c["start"], c["end"]) for c in gone_c],
@@ -120,12 +121,12 @@ def _placed(old: str, new: str, start: int, end: int) -> Optional[tuple[int, int
     return tuple(to[0]) if to else None
 
 
-def _gone_marks_note(old: str, gone_h: list[tuple], highlights: list[dict], gone_c: list[dict]) -> str:
-    """A note keeping the highlights and facet corrections whose words the new abstract does not hold
-    (empty when there are none): their words and what the user put on them."""
+def _gone_marks_note(old: str, gone_h: list[tuple], comments: dict[int, str], gone_c: list[dict]) -> str:
+    """A note keeping the highlights (``comments``: each one's note, by id) and facet corrections whose
+    words the new abstract does not hold (empty when there are none): their words and what the user put
+    on them."""
     if not gone_h and not gone_c:
         return ""
-    comments = {h["id"]: h["comment"] for h in highlights}
     lines = ["Marks on the abstract as it was before it was edited (their words are no longer in it):"]
     for hid, s, e in gone_h:
         comment = (comments.get(hid) or "").strip()

@@ -71,13 +71,16 @@ def test_highlights_follow_their_words_and_marks_on_words_gone_are_kept_in_a_not
     g = REAL.index("Rare diagnoses")
     lib.add_highlight(pid, g, g + len("Rare diagnoses remain hard"), comment="the gap")
     lib.set_facet_correction(pid, g, len(REAL), "result", None, "2026-01-01T00:00:00")
+    r = REAL.index("It reaches")
+    lib.set_facet_correction(pid, r, g - 1, "result", None, "2026-01-01T00:00:00")
 
     new = "Background first. " + REAL[:g].strip()
     edit = set_abstract(lib, pid, new)
-    assert (edit.moved, edit.noted) == (1, 2)
+    assert (edit.moved, edit.noted) == (2, 2)
     hs = lib.highlights_with_ids(pid)
     assert [(h["id"], new[h["start"]:h["end"]]) for h in hs] == [(kept, "small transformer")]
-    assert lib.facet_corrections(pid) == []
+    (moved,) = lib.facet_corrections(pid)
+    assert new[moved["start"]:moved["end"]] == moved["text"] == "It reaches an F1 of 0.91 on three hospitals."
     (note,) = lib.notes_of(pid)
     assert note["id"] == edit.note_id
     assert "“Rare diagnoses remain hard”: the gap" in note["body"]

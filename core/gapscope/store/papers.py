@@ -220,9 +220,9 @@ class PapersMixin:
         may have changed it since it was read). ``highlights`` ``(id, start, end, new_start, new_end)`` and
         ``corrections`` ``(start, end, new_start, new_end)`` move with their words; ``gone_highlights``
         ``(id, start, end)`` and ``gone_corrections`` ``(start, end)`` go, what they held written into
-        ``note`` (a note on the paper). What was computed from the old abstract goes too: its facet sentences (the next
-        analyze classifies it again), its text-to-vector links (the maps built with them show as out of
-        date, and the next analyze embeds it again); the tag ``untag`` comes off it."""
+        ``note`` (a note on the paper). What was computed from the old abstract goes too: its facet
+        sentences (the next analyze classifies it again) and its text-to-vector links (the maps built with
+        them show as out of date, and the next analyze embeds it again); the tag ``untag`` comes off it."""
         with self.transaction() as conn:
             row = conn.execute("SELECT coalesce(abstract, '') FROM papers WHERE id = ?", (paper_id,)).fetchone()
             if row is None:
