@@ -1,6 +1,6 @@
 """A paper's text typed in the window and not saved yet, kept in the library's folder (drafts.py): a note or
-tag typed in the detail pane's boxes, a title, an abstract, the edit of a note, a highlight's note (the Reader's comment
-field, or the box asking for it). One JSON file per draft in ``NAME.gapscope/unsaved/`` (``NAME-unsaved/``
+tag typed in the detail pane's boxes, a title, an abstract, the edit of a note, a highlight's note (the
+Reader's comment field, or the box asking for it). One JSON file per draft in ``NAME.gapscope/unsaved/`` (``NAME-unsaved/``
 beside a plain database file): the paper's id and title, the field, the text, the text it started from (a
 note's, title's or abstract's as it was when the edit began) and when it was kept.
 
