@@ -16,8 +16,8 @@ from typing import Iterable, Iterator, Optional, Union
 
 from .csvcells import join_authors
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
-from .models import (CHECK_ABSTRACT_TAG, MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE, ImportReport, Paper,
-                     RecordError, RecordNote, RecordWarning, is_untitled)
+from .models import (CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE,
+                     ImportReport, Paper, RecordError, RecordNote, RecordWarning, is_untitled)
 from .sentences import labelling_nothing
 from .sources.dedup import DedupIndex, first_author_key, is_preprint_doi, normalize_title
 from .sources.files import FileFormatError, check_text_file, detect_format, read_file
@@ -28,8 +28,7 @@ from .store.library import Library, now_iso
 
 # Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
 # over them is a broken file or an attack on the library's size, and is refused with its location.
-# (The title's limit, MAX_TITLE_CHARS, lives in models: a title typed in by hand is held to it too.)
-MAX_ABSTRACT_CHARS = 200_000
+# (The title's and the abstract's limits live in models: a title or abstract typed in is held to them too.)
 MAX_FIELD_CHARS = 4_000  # venue, DOI, URL, one author's name
 MAX_AUTHORS = 10_000
 MAX_RECORD_CHARS = 5_000_000  # the source's whole record, as kept in source_records

@@ -164,10 +164,12 @@ class RecordNote(RecordWarning):
 UNTITLED_MARK = "[untitled] "
 # A paper made from a PDF that prints no "Abstract" heading, its abstract taken from page 1's first
 # paragraph (fulltext/lead_paragraph.py): to be checked. While it carries this tag, a record of the paper
-# with an abstract replaces that one (ingest.py); the user takes the tag off to keep it.
+# with an abstract replaces that one (ingest.py); the user takes the tag off to keep it, or edits the
+# abstract (editing.py: the tag comes off then).
 CHECK_ABSTRACT_TAG = "check: abstract from the first paragraph"
 # No real title is this long: the importers refuse a longer one as a broken record, and an edit too.
 MAX_TITLE_CHARS = 4_000
+MAX_ABSTRACT_CHARS = 200_000      # the same for an abstract
 UNTITLED_WORDS = 12
 
 

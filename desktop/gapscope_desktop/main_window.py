@@ -71,6 +71,7 @@ class MainWindow(QMainWindow):
         self.library_view.countChanged.connect(self._count_changed)
         self.detail.tagsChanged.connect(self._tags_changed)
         self.detail.titleChanged.connect(self._title_changed)
+        self.detail.abstractChanged.connect(self._abstract_changed)
         self.detail.pdfHighlightAsked.connect(self.show_pdf_highlight)
 
         self.lib_split = QSplitter(Qt.Horizontal)
@@ -417,7 +418,7 @@ class MainWindow(QMainWindow):
                 self.tabs.setCurrentWidget(self.reader)
                 self.kept_bar.take_current()
                 return True
-        if d.field in ("tag", "title"):
+        if d.field in ("tag", "title", "abstract"):
             kind, text = d.field, d.text
         else:                                     # a note, an edit of a note changed since, a highlight's note
             kind, text = "note", (f"“{d.quote}”: {d.text.strip()}" if d.field == "comment" and d.quote else d.text)
@@ -782,6 +783,14 @@ class MainWindow(QMainWindow):
         self.library_view.refresh(select=paper_id)
         self.triage_view.refresh_card(paper_id)     # the card shows it now, not after the next ranking
 
+    def _abstract_changed(self, paper_id: int) -> None:
+        """An abstract edited in the detail pane: the list (it searches abstracts), the sidebar (a guessed
+        abstract's check tag came off), the Triage card, and the Maps and Gaps views, which say they are out
+        of date (the paper's facet sentences and vectors went with the old abstract)."""
+        self._title_changed(paper_id)
+        self.refresh_sidebar()
+        self.analysis_inputs_changed()
+
     def _papers_deleted(self) -> None:
         """Papers deleted from the context menu: the list, sidebar counts, Triage and the analysis views;
         the notes, tags and titles typed for them and not saved go too."""
@@ -1114,7 +1123,8 @@ class MainWindow(QMainWindow):
         lines = []
         for pid, kind, text in drafts[:8]:
             title = self._paper_title(pid)
-            what = {"tag": f"the tag “{text.strip()}”", "title": f"the new title “{text.strip()}”"}.get(
+            what = {"tag": f"the tag “{text.strip()}”", "title": f"the new title “{text.strip()}”",
+                    "abstract": f"a new abstract ({len(text.strip())} characters)"}.get(
                 kind, f"a note ({len(text.strip())} characters)")
             lines.append(f"• {what} on “{title}”")
         if len(drafts) > 8:

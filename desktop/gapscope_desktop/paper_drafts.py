@@ -1,8 +1,8 @@
 """A paper's text typed in the window and not saved yet, kept in the library's folder (drafts.py): a note or
-tag typed in the detail pane's boxes, a title, the edit of a note, a highlight's note (the Reader's comment
-field, or the box asking for it). One JSON file per draft in ``NAME.gapscope/unsaved/`` (``NAME-unsaved/``
+tag typed in the detail pane's boxes, a title, an abstract, the edit of a note, a highlight's note (the
+Reader's comment field, or the box asking for it). One JSON file per draft in ``NAME.gapscope/unsaved/`` (``NAME-unsaved/``
 beside a plain database file): the paper's id and title, the field, the text, the text it started from (a
-note's or title's as it was when the edit began) and when it was kept.
+note's, title's or abstract's as it was when the edit began) and when it was kept.
 
 When the library is opened next, each kept draft is checked against the library before it is offered: one
 whose text the library already holds (saved after all) goes quietly; one whose paper is gone, or whose note
@@ -19,7 +19,7 @@ from . import drafts
 
 PREFIX = "paper"
 # the fields a kept draft can be of, as the window names them
-FIELDS = {"note": "Note", "tag": "Tag", "title": "Title", "note_edit": "Edit of a note",
+FIELDS = {"note": "Note", "tag": "Tag", "title": "Title", "abstract": "Abstract", "note_edit": "Edit of a note",
           "comment": "Highlight note"}
 
 
@@ -112,6 +112,14 @@ def check(lib, d: PaperDraft) -> Check:
             return Check("saved")
         if d.started_from and now != " ".join(d.started_from.split()):
             return Check("blocked", f"the title was changed since, to “{_short(now)}”: that title is kept")
+        return Check("restore")
+    if d.field == "abstract":
+        now = (paper.abstract or "").strip()
+        if now == typed:
+            return Check("saved")
+        if now != d.started_from.strip():
+            since = f", to “{_short(now)}”: that abstract is kept" if now else " (cleared): that is kept"
+            return Check("blocked", "the abstract was changed since" + since)
         return Check("restore")
     if d.field == "note_edit":
         note = next((n for n in lib.notes_of(paper.id) if n["id"] == d.note_id), None)

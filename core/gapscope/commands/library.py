@@ -190,7 +190,7 @@ def _log_line(e: dict) -> str:
 
 @click.group()
 def papers() -> None:
-    """List, search, show and delete papers."""
+    """List, search, show, edit and delete papers."""
 
 
 @papers.command("list")
@@ -289,23 +289,81 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
 
 @papers.command("edit")
 @click.argument("paper")
-@click.option("--title", required=True, help="The paper's new title (replaces an \"[untitled] ...\" placeholder too).")
+@click.option("--title", help="The paper's new title (replaces an \"[untitled] ...\" placeholder too).")
+@click.option("--abstract", "abstract", metavar="TEXT", help="The paper's new abstract.")
+@click.option("--abstract-file", type=click.Path(dir_okay=False, allow_dash=True),
+              help="Read the new abstract from this UTF-8 text file (- reads standard input).")
+@click.option("--clear-abstract", is_flag=True,
+              help="Take the paper's abstract away (a wrong one, nothing to put in its place).")
 @pass_library
-def papers_edit(ref, paper, title) -> None:
-    """Change a paper's (library id, arXiv id or DOI) title."""
-    from ..editing import EditError, set_title
+def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> None:
+    """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
+    maps, concepts and gaps built from the old one out of date (`gapscope analyze` redoes them); the
+    highlights and facet corrections on words it no longer holds are kept in a note on the paper."""
+    from ..editing import EditError, clean_abstract, clean_title
     from .common import EXIT_READ_ONLY
 
+    given = [o for o, v in (("--abstract", abstract is not None), ("--abstract-file", abstract_file),
+                            ("--clear-abstract", clear_abstract)) if v]
+    if len(given) > 1:
+        fail(f"{' and '.join(given)} cannot go together: give one", EXIT_USAGE)
+    if title is None and not given:
+        fail("nothing to change: give --title, --abstract, --abstract-file or --clear-abstract", EXIT_USAGE)
+    if abstract_file:
+        abstract = _read_text_file(abstract_file)
     lib = ref.open()
     pid = resolve_paper(lib, paper)
     if lib.read_only:
-        fail(f"{lib.path} is read-only: the title was not changed (open a writable copy to change it)", EXIT_READ_ONLY)
-    before = lib.get_paper(pid).title
+        fail(f"{lib.path} is read-only: paper #{pid} was not changed (open a writable copy to change it)",
+             EXIT_READ_ONLY)
     try:
-        after = set_title(lib, pid, title)
+        # both checked before either is written: a refused one changes nothing
+        if title is not None:
+            clean_title(title)
+        if abstract is not None:
+            clean_abstract(abstract)
+        if title is not None:
+            _edit_title(lib, pid, title)
+        if given:
+            _edit_abstract(lib, pid, None if clear_abstract else abstract)
     except EditError as exc:
-        fail(f"paper #{pid}: {exc}; the title was not changed", EXIT_USAGE)
+        fail(f"paper #{pid}: {exc}; it was not changed", EXIT_USAGE)
+
+
+def _read_text_file(path: str) -> str:
+    """The text of ``path`` (- : standard input), or exit 2 naming the file and why it cannot be read."""
+    if path == "-":
+        return click.get_text_stream("stdin").read()
+    try:
+        with open(path, encoding="utf-8") as f:
+            return f.read()
+    except (OSError, UnicodeDecodeError) as exc:
+        fail(f"{path}: cannot read it as UTF-8 text ({exc}); nothing was changed", EXIT_USAGE)
+
+
+def _edit_title(lib, pid: int, title: str) -> None:
+    from ..editing import set_title
+
+    before = lib.get_paper(pid).title
+    after = set_title(lib, pid, title)
     click.echo(f"#{pid}: title {before[:100]!r} -> {after[:100]!r}")
+
+
+def _edit_abstract(lib, pid: int, text: Optional[str]) -> None:
+    """Set (``text``) or clear (None) the abstract, and say what it did to the paper's marks."""
+    from ..editing import clear_abstract, set_abstract
+
+    edit = clear_abstract(lib, pid) if text is None else set_abstract(lib, pid, text)
+    if not edit.changed:
+        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)"))
+        return
+    said = (f"abstract set ({plural(len(edit.abstract), 'character')})" if edit.abstract else "abstract cleared")
+    bits = [f"{plural(edit.moved, 'highlight or facet correction', 'highlights and facet corrections')} moved"
+            " with their words"] if edit.moved else []
+    if edit.noted:
+        bits.append(f"{plural(edit.noted, 'mark', 'marks')} on words no longer there kept in note #{edit.note_id}")
+    click.echo(f"#{pid}: {said}" + (f"; {'; '.join(bits)}" if bits else "")
+               + ". Its facet sentences and vectors will be redone by `gapscope analyze`")
 
 
 def _what_goes(counts: dict) -> str:

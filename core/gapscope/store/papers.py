@@ -211,6 +211,39 @@ class PapersMixin:
                             (title, norm_title, paper_id)).rowcount != 1:
                 raise LibraryError(f"no paper with id {paper_id}")
 
+    def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,
+                           highlights: Sequence[tuple] = (), corrections: Sequence[tuple] = (),
+                           gone_highlights: Sequence[tuple] = (), gone_corrections: Sequence[tuple] = (),
+                           note: str = "", untag: str = "") -> None:
+        """The user's own abstract for a paper ("": none), in one transaction, where the paper still
+        holds abstract ``expected`` and exactly these highlights and facet corrections (another window
+        may have changed it since it was read). ``highlights`` ``(id, start, end, new_start, new_end)`` and
+        ``corrections`` ``(start, end, new_start, new_end)`` move with their words; ``gone_highlights``
+        ``(id, start, end)`` and ``gone_corrections`` ``(start, end)`` go, what they held written into
+        ``note`` (a note on the paper). What was computed from the old abstract goes too: its facet
+        sentences (the next analyze classifies it again) and its text-to-vector links (the maps built with
+        them show as out of date, and the next analyze embeds it again); the tag ``untag`` comes off it."""
+        with self.transaction() as conn:
+            row = conn.execute("SELECT coalesce(abstract, '') FROM papers WHERE id = ?", (paper_id,)).fetchone()
+            if row is None:
+                raise LibraryError(f"no paper with id {paper_id}")
+            held = [h[:3] for h in highlights] + [h[:3] for h in gone_highlights]
+            if row[0] != expected or not self._annotation_spans_held(
+                    conn, paper_id, held, [c[:2] for c in corrections] + list(gone_corrections)):
+                raise LibraryError(f"paper #{paper_id} was changed elsewhere since it was read: "
+                                   "the abstract was not changed (read it again)")
+            conn.executemany("DELETE FROM highlights WHERE id = ?", [(h[0],) for h in gone_highlights])
+            conn.executemany('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
+                             [(paper_id, s, e) for s, e in gone_corrections])
+            conn.execute("UPDATE papers SET abstract = ?, abstract_truncated = 0 WHERE id = ?", (abstract, paper_id))
+            self._move_annotation_spans(conn, paper_id, highlights, corrections, expected)
+            for table in ("sentences", "paper_facets", "paper_texts"):
+                conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))
+            if note:
+                self.add_note(paper_id, note)
+            if untag:
+                self.remove_tag([paper_id], untag)
+
     def attached_file_in_use(self, stored_name: str) -> bool:
         """Whether any attachment still keeps this file of the storage folder."""
         return self._conn.execute("SELECT 1 FROM attachments WHERE stored_name = ? LIMIT 1",

@@ -9,10 +9,13 @@ the window asks about unsaved drafts before it closes or opens another library (
 A tag's × removes it from the paper; a note's Edit and Delete links change it (Delete asks first).
 The title is edited by the header's "Edit title" link or F2 (a record imported without a title shows
 its placeholder, "[untitled] ...", with a link to set the real one); a title that could not be saved is
-kept as the paper's title draft, shown over the header, until it is saved or discarded.
+kept as the paper's title draft, shown over the header, until it is saved or discarded. The abstract is
+edited the same way, by the "Edit abstract" link under it or Shift+F2, in a box of many lines: saved empty,
+it is cleared (asked first); a changed abstract leaves the maps, concepts and gaps out of date (their views
+say so) until the next analysis, and the highlights on words it no longer holds go into a note.
 
-Every such draft, and the text typed into an Edit note / Edit title / highlight-note box while it is
-open, is also kept in the library's folder until it is saved or discarded (paper_drafts.py, drafts.py),
+Every such draft, and the text typed into an Edit note / Edit title / Edit abstract / highlight-note box
+while it is open, is also kept in the library's folder until it is saved or discarded (paper_drafts.py, drafts.py),
 so a window killed meanwhile loses nothing: the next window offers it back."""
 
 from __future__ import annotations
@@ -33,11 +36,12 @@ from ..widgets.confirm import highlight_may_go
 from ..widgets.kept_box import ask_kept
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
-from .paper_html import (abstract_cuts, abstract_html, display_abstract, highlights_html, legend_html,
-                         load_highlights, load_pdf_highlights, load_runs, load_sentences, paper_header_html,
-                         pdf_highlights_html, query_terms, runs_html, tag_chip_html)
+from .paper_html import (abstract_cuts, abstract_edit_html, abstract_html, display_abstract, highlights_html,
+                         legend_html, load_highlights, load_pdf_highlights, load_runs, load_sentences,
+                         paper_header_html, pdf_highlights_html, query_terms, runs_html, tag_chip_html)
 
-DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / Edit title / note box
+DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / title / abstract / note box
+EDITED_FIELDS = ("title", "abstract")     # a paper's own fields: their drafts replace them (tags, notes are added)
 
 
 class DetailPane(QWidget):
@@ -45,6 +49,7 @@ class DetailPane(QWidget):
     noteAdded = Signal(int)
     notesChanged = Signal(int)          # a note of this paper was edited or deleted
     titleChanged = Signal(int)          # the user gave this paper a new title
+    abstractChanged = Signal(int)       # the user set, replaced or cleared this paper's abstract
     pdfHighlightAsked = Signal(int, int, int, str)   # paper id, its PDF (attachment id), page (1-based), text
     draftNotKept = Signal(str)          # the drafts cannot be written to the library's folder: why
 
@@ -55,8 +60,9 @@ class DetailPane(QWidget):
         self.lib = None
         self.paper = None
         self.query = ""
-        self.drafts: dict[tuple[int, str], str] = {}    # (paper id, "tag" | "note" | "title"): the text typed
-        self.draft_origins: dict[tuple[int, str], str] = {}   # a title draft's key: the title it was typed over
+        # (paper id, "tag" | "note" | "title" | "abstract"): the text typed
+        self.drafts: dict[tuple[int, str], str] = {}
+        self.draft_origins: dict[tuple[int, str], str] = {}   # a title or abstract draft's key: what it was typed over
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
         self.note_edits: dict[int, str] = {}            # note id: its edit on the writer queue, not saved yet
@@ -89,9 +95,15 @@ class DetailPane(QWidget):
         self.act_edit_title.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         self.act_edit_title.setStatusTip("Change the title of the paper shown")
         self.act_edit_title.triggered.connect(lambda: self.ask_edit_title())
+        self.act_edit_abstract = QAction("Edit Abstract…", self)
+        self.act_edit_abstract.setShortcut(QKeySequence("Shift+F2"))
+        self.act_edit_abstract.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.act_edit_abstract.setStatusTip("Set, change or clear the abstract of the paper shown")
+        self.act_edit_abstract.triggered.connect(lambda: self.ask_edit_abstract())
         self.addAction(self.act_highlight)
         self.addAction(self.act_highlight_note)
         self.addAction(self.act_edit_title)
+        self.addAction(self.act_edit_abstract)
         self.highlight_button = QPushButton("Highlight")
         self.highlight_button.setObjectName("highlightButton")
         self.highlight_button.setToolTip("Select words in the abstract, then Highlight (Ctrl+H; "
@@ -173,7 +185,7 @@ class DetailPane(QWidget):
     def writers(self) -> list:
         """The controls that write to the library (held off while it is read-only)."""
         return [self.tag_edit, self.note_edit, self.save_note, self.highlight_button, self.act_highlight,
-                self.act_highlight_note, self.act_edit_title]
+                self.act_highlight_note, self.act_edit_title, self.act_edit_abstract]
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -273,7 +285,7 @@ class DetailPane(QWidget):
             return (f"The paper's {kind} box holds another {kind} not saved yet (“{now}”): save or clear it, "
                     "then restore this one.")
         self.drafts[key] = text
-        if kind == "title":
+        if kind in EDITED_FIELDS:
             self.draft_origins[key] = started_from
         self.kept.take_over(key, path, self._draft_data(key))
         if self.paper is not None and self.paper.id == paper_id:
@@ -301,7 +313,8 @@ class DetailPane(QWidget):
             self.kept.drop(key)
 
     def unsaved_drafts(self) -> list[tuple[int, str, str]]:
-        """``(paper id, "tag" | "note" | "title", text)`` of each draft not saved and not being saved."""
+        """``(paper id, "tag" | "note" | "title" | "abstract", text)`` of each draft not saved and not being
+        saved."""
         return [(pid, kind, text) for (pid, kind), text in self.drafts.items()
                 if text.strip() and (pid, kind) not in self.saving]
 
@@ -316,11 +329,11 @@ class DetailPane(QWidget):
         self._keep_all()
         self._load_drafts()
         if self.paper is not None:
-            self._render()                # a title draft shown over the header goes
+            self._render()                # a title or abstract draft shown over the header goes
 
     def save_draft(self, paper_id: int, kind: str):
-        """Save the paper's tag, note or title draft; it leaves its box only once saved (a failure leaves
-        it there to try again). Returns the task, or None when there is nothing to save."""
+        """Save the paper's tag, note, title or abstract draft; it leaves its box only once saved (a failure
+        leaves it there to try again). Returns the task, or None when there is nothing to save."""
         key = (paper_id, kind)
         body = self.drafts.get(key, "").strip()
         if not body or key in self.saving or self.drafts_library is None:
@@ -329,7 +342,7 @@ class DetailPane(QWidget):
         self.kept.flush()                      # on disk as it goes: "Saving…" is not yet saved
         self._refresh_paper(paper_id, kind)
         name, fn = {"tag": ("Add tag", _add_tag), "note": ("Add note", _add_note),
-                    "title": ("Edit title", _set_title)}[kind]
+                    "title": ("Edit title", _set_title), "abstract": ("Edit abstract", _set_abstract)}[kind]
         return self.tasks.save(name, fn, paper_id, body, library=self.drafts_library,
                                on_result=lambda _r: self._draft_saved(key, body),
                                on_error=lambda m, _t: self._draft_failed(key, m))
@@ -337,8 +350,8 @@ class DetailPane(QWidget):
     def _draft_saved(self, key: tuple[int, str], body: str) -> None:
         self.saving.discard(key)
         rest = self.drafts.pop(key, "").strip()
-        if key[1] == "title":
-            rest = "" if rest == body else rest       # another title typed meanwhile stays to be saved
+        if key[1] in EDITED_FIELDS:
+            rest = "" if rest == body else rest       # another text typed meanwhile stays to be saved
         else:
             # text added to the draft while it was saved (a failed note edit's) stays in the box
             rest = rest[len(body):].strip() if rest.startswith(body) else rest
@@ -350,22 +363,24 @@ class DetailPane(QWidget):
             self.tagsChanged.emit()
         elif key[1] == "title":
             self.titleChanged.emit(key[0])
+        elif key[1] == "abstract":
+            self.abstractChanged.emit(key[0])
         else:
             self.noteAdded.emit(key[0])
 
     def _draft_failed(self, key: tuple[int, str], message: str) -> None:
         self.saving.discard(key)
         self._refresh_paper(key[0], key[1])
-        if key[1] == "title":
-            message += " (the title is kept over the paper's details: Edit title saves it)"
-        self._not_saved({"title": "title change"}.get(key[1], key[1]), message)
+        if key[1] in EDITED_FIELDS:
+            message += f" (the {key[1]} is kept over the paper's details: Edit {key[1]} saves it)"
+        self._not_saved({"title": "title change", "abstract": "abstract change"}.get(key[1], key[1]), message)
 
     def _refresh_paper(self, paper_id: int, kind: str = "") -> None:
-        """Show the paper's tags, notes and boxes again (the whole paper for a title), when it is still the
-        one on screen."""
+        """Show the paper's tags, notes and boxes again (the whole paper for a title or an abstract), when it
+        is still the one on screen."""
         if self.paper is not None and self.paper.id == paper_id and self.lib is not None:
-            if kind == "title":
-                self.show_paper(paper_id)       # read again: its title may have changed
+            if kind in EDITED_FIELDS:
+                self.show_paper(paper_id)       # read again: its title or abstract may have changed
                 return
             self._load_drafts()
             self._render_tags()
@@ -384,33 +399,36 @@ class DetailPane(QWidget):
         self.shown = display_abstract(p.abstract or "", abstract_cuts(sents or [], self.highlights))
         body = (paper_header_html(p, editable=self._writable()) + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
+                + abstract_edit_html(bool((p.abstract or "").strip()), self._writable())
                 + highlights_html(self.highlights, removable=self._writable())
                 + pdf_highlights_html(self.pdf_highlights)
                 + runs_html(load_runs(self.lib, p.id)))
         if p.abstract_truncated:
             body += (f'<p style="color:{theme.colour("caution")}; font-size:small;">'
                      'The source gave a truncated abstract.</p>')
-        self.browser.setHtml(self._title_draft_html(p.id) + body)
+        self.browser.setHtml(self._draft_html(p.id, "title") + self._draft_html(p.id, "abstract") + body)
         self._render_tags()
         self._render_notes()
 
-    def _title_draft_html(self, paper_id: int) -> str:
-        """A title typed for the paper and not saved (its save failed, or it was restored), over the header."""
-        key = (paper_id, "title")
+    def _draft_html(self, paper_id: int, kind: str) -> str:
+        """A title or abstract typed for the paper and not saved (its save failed, or it was restored), over
+        the header."""
+        key = (paper_id, kind)
         draft = self.drafts.get(key, "").strip()
         if not draft:
             return ""
-        state = ("saving…" if key in self.saving else 'not saved: <a href="title:edit">Edit title</a> saves it, '
-                 '<a href="title:discard">Discard</a> forgets it')
-        return f'<p style="color:{theme.colour("warning")};">Title {state}<br>“{html.escape(draft)}”</p>'
+        state = ("saving…" if key in self.saving else f'not saved: <a href="{kind}:edit">Edit {kind}</a> saves it, '
+                 f'<a href="{kind}:discard">Discard</a> forgets it')
+        shown = html.escape(draft if len(draft) <= 600 else draft[:600] + "…").replace("\n", "<br>")
+        return f'<p style="color:{theme.colour("warning")};">{kind.capitalize()} {state}<br>“{shown}”</p>'
 
-    def discard_title_draft(self, paper_id: int) -> None:
-        key = (paper_id, "title")
+    def discard_title_draft(self, paper_id: int, kind: str = "title") -> None:
+        key = (paper_id, kind)
         if key in self.saving:
             return
         self.drafts.pop(key, None)
         self._keep(key)
-        self._refresh_paper(paper_id, "title")
+        self._refresh_paper(paper_id, kind)
 
     # --- highlights ------------------------------------------------------------------------------
     def _abstract_block(self):
@@ -493,12 +511,12 @@ class DetailPane(QWidget):
                                on_error=lambda m, _t: self._not_saved("highlight removal", m))
 
     def _link(self, url: QUrl) -> None:
-        if url.toString() == "title:edit":
-            self.ask_edit_title()
+        if url.toString() in ("title:edit", "abstract:edit"):
+            (self.ask_edit_title if url.toString() == "title:edit" else self.ask_edit_abstract)()
             return
-        if url.toString() == "title:discard":
+        if url.toString() in ("title:discard", "abstract:discard"):
             if self.paper is not None:
-                self.discard_title_draft(self.paper.id)
+                self.discard_title_draft(self.paper.id, url.scheme())
             return
         if url.scheme() == "highlight":
             action, _, ident = url.path().partition("/")
@@ -522,6 +540,7 @@ class DetailPane(QWidget):
             menu.addAction(a)
         if self.paper is not None:
             menu.addAction(self.act_edit_title)
+            menu.addAction(self.act_edit_abstract)
         menu.exec(self.browser.mapToGlobal(pos))
         for a in (self.act_highlight, self.act_highlight_note):
             set_enabled(a, True)
@@ -564,15 +583,88 @@ class DetailPane(QWidget):
     def edit_title(self, title: str, paper_id: Optional[int] = None, started_from: Optional[str] = None):
         """Save ``title`` as paper ``paper_id``'s (the shown paper's by default), on the writer queue;
         returns the task. Until it is saved it is the paper's title draft: a failed save keeps it so."""
+        return self._edit_field("title", title, paper_id, started_from)
+
+    def _edit_field(self, kind: str, text: str, paper_id: Optional[int], started_from: Optional[str]):
+        """Save ``text`` as the paper's ``kind`` (one of EDITED_FIELDS) through its draft (see edit_title)."""
         if paper_id is None and self.paper is not None:
             paper_id = self.paper.id
-        if paper_id is None or not self._writable() or (paper_id, "title") in self.saving:
+        if paper_id is None or not self._writable() or (paper_id, kind) in self.saving:
             return None
-        key = (paper_id, "title")
-        self.drafts[key] = title
-        self.draft_origins[key] = started_from if started_from is not None else self._title_of(paper_id)
+        if started_from is None:
+            started_from = (self._title_of(paper_id) if kind == "title"
+                            else self.lib.get_paper(paper_id).abstract or "")
+        self._set_draft((paper_id, kind), text, started_from)
+        return self.save_draft(paper_id, kind)          # written to its draft file as it goes
+
+    def _set_draft(self, key: tuple[int, str], text: str, started_from: str) -> None:
+        self.drafts[key] = text
+        self.draft_origins[key] = started_from
         self._keep(key)
-        return self.save_draft(paper_id, "title")       # written to its draft file as it goes
+
+    # --- the abstract ------------------------------------------------------------------------------
+    def ask_edit_abstract(self) -> None:
+        """The Edit abstract box (many lines), starting from the abstract (or its draft): saved changed, it
+        is the paper's abstract; saved empty, the abstract is cleared once the user says so."""
+        from gapscope.editing import EditError, clean_abstract
+        from gapscope.models import CHECK_ABSTRACT_TAG
+
+        if self.paper is None or not self._writable() or (self.paper.id, "abstract") in self.saving:
+            return
+        pid, current = self.paper.id, self.paper.abstract or ""
+        draft = self.drafts.get((pid, "abstract"), "")
+        answered = self._ask_in_box(
+            lambda start: QInputDialog.getMultiLineText(self, "Edit abstract", "Abstract (save it empty to clear it):",
+                                                        start),
+            draft or current, "Edit abstract", "abstract", paper_id=pid, field="abstract", started_from=current)
+        if answered is None:
+            return                             # kept for the next window, the box closed under it
+        text, ok = answered
+        if not ok:
+            self.kept.drop(DIALOG)
+            return
+        if not text.strip():
+            self.kept.drop(DIALOG)
+            if current.strip() and QMessageBox.question(
+                    self, "Clear abstract", "Clear this paper's abstract? Highlights on it are kept in a note; "
+                    "the maps and gaps built from it show as out of date until the next analysis.",
+                    QMessageBox.Yes | QMessageBox.No, QMessageBox.No) == QMessageBox.Yes:
+                if draft:
+                    self.discard_title_draft(pid, "abstract")     # cleared: no abstract typed is left to save
+                self.clear_abstract(pid)
+            return
+        try:
+            abstract = clean_abstract(text)
+        except EditError as exc:
+            QMessageBox.warning(self, "Edit abstract", f"The abstract was not changed: {exc}.")
+            self._hold_draft(pid, "abstract", text, current)    # not lost: Edit abstract opens on it
+            self.kept.drop(DIALOG)
+            return
+        if abstract != current.strip() or CHECK_ABSTRACT_TAG in self.lib.tags_of(pid):
+            # saved as it is, a guessed abstract is checked: the core takes its tag off
+            self.edit_abstract(abstract, pid, started_from=current)
+        elif draft:
+            self.discard_title_draft(pid, "abstract")     # the abstract as it is: nothing left to save
+        self.kept.drop(DIALOG)
+
+    def _hold_draft(self, paper_id: int, kind: str, text: str, started_from: str) -> None:
+        """``text`` as the paper's unsaved ``kind`` draft, over its details (and kept on disk)."""
+        self._set_draft((paper_id, kind), text, started_from)
+        self._refresh_paper(paper_id, kind)
+
+    def edit_abstract(self, abstract: str, paper_id: Optional[int] = None, started_from: Optional[str] = None):
+        """Save ``abstract`` as paper ``paper_id``'s (the shown paper's by default), on the writer queue, as
+        :meth:`edit_title` does a title; returns the task."""
+        return self._edit_field("abstract", abstract, paper_id, started_from)
+
+    def clear_abstract(self, paper_id: int):
+        """Take the paper's abstract away (on the writer queue); returns the task."""
+        if not self._writable():
+            return None
+        return self.tasks.save("Clear abstract", _clear_abstract, paper_id, library=self.lib.path,
+                               on_result=lambda _r: (self._refresh_paper(paper_id, "abstract"),
+                                                     self.abstractChanged.emit(paper_id)),
+                               on_error=lambda m, _t: self._not_saved("abstract change", m))
 
     def _writable(self) -> bool:
         return self.lib is not None and not self.lib.read_only
@@ -762,6 +854,18 @@ def _set_title(lib, paper_id: int, title: str, *, progress=None, cancel=None) ->
     from gapscope.editing import set_title
 
     return set_title(lib, paper_id, title)
+
+
+def _set_abstract(lib, paper_id: int, text: str, *, progress=None, cancel=None):
+    from gapscope.editing import set_abstract
+
+    return set_abstract(lib, paper_id, text)
+
+
+def _clear_abstract(lib, paper_id: int, *, progress=None, cancel=None):
+    from gapscope.editing import clear_abstract
+
+    return clear_abstract(lib, paper_id)
 
 
 def _characters(text: str, units: int) -> int:

@@ -129,6 +129,15 @@ def abstract_html(abstract: str, sentences: Optional[list[dict]], terms: list[st
     return "<p>" + "".join(parts) + "</p>"
 
 
+def abstract_edit_html(has_abstract: bool, editable: bool) -> str:
+    """The abstract's Edit link (under it), or the offer to add one to a paper without; nothing read-only."""
+    if not editable:
+        return ""
+    words = "Edit abstract" if has_abstract else "Add an abstract…"
+    return (f'<p style="margin-top:0; font-size:small;"><a href="abstract:edit" '
+            f'style="color:{theme.colour("quiet_link")};">{words}</a></p>')
+
+
 def abstract_cuts(sentences: Sequence[dict] = (), highlights: Sequence[dict] = ()) -> list[int]:
     return [int(x[k]) for x in (*sentences, *highlights) for k in ("start", "end")]
 

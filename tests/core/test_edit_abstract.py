@@ -1,0 +1,153 @@
+"""A paper's abstract can be set, replaced and cleared by hand (gapscope.editing): in one transaction,
+with the user's marks following their words (or kept in a note when their words are gone), and with what
+was computed from the old abstract (facet sentences, vectors) gone, so that the maps, concepts and gaps
+built from it show as out of date and the next analyze redoes that paper."""
+
+import numpy as np
+import pytest
+
+from gapscope.editing import EditError, clear_abstract, set_abstract
+from gapscope.ingest import ingest_papers
+from gapscope.maps.stale import made_from, stale_reasons_for
+from gapscope.models import CHECK_ABSTRACT_TAG, Paper
+from gapscope.store import LibraryError
+
+GUESSED = ("Proceedings of the Workshop on Clinical Text. Copyright 2019 the authors. All rights reserved "
+           "and reproduced with permission.")
+REAL = ("We classify discharge letters with a small transformer. It reaches an F1 of 0.91 on three hospitals. "
+        "Rare diagnoses remain hard.")
+
+
+def _paper(lib, abstract: str = GUESSED) -> int:
+    rep = ingest_papers(lib, [Paper(title="Discharge letter classification", abstract=abstract, doi="10.1000/dl.1",
+                                    source="pdf", source_key="letters.pdf")], kind="import", source="pdf",
+                        target="letters.pdf")
+    return rep.added_ids[0]
+
+
+def _analysed(lib, pid: int) -> None:
+    """What analyze leaves for the paper: its sentences, its facet row, its abstract vector."""
+    from gapscope.embed import store as vstore
+
+    abstract = lib.get_paper(pid).abstract
+    cut = abstract.index(". ") + 1
+    lib.write_facet_sentences(pid, [(0, 0, cut, abstract[:cut], "other", 0.9, "none", 0.9),
+                                    (1, cut + 1, len(abstract), abstract[cut + 1:], "other", 0.9, "none", 0.9)],
+                              "facets-test", vstore.text_hash(abstract), "2026-01-01T00:00:00")
+    h = vstore.text_hash(abstract)
+    with lib.transaction():
+        vstore.put_vectors(lib, "all-MiniLM-L6-v2", [h], np.ones((1, 4), dtype=np.float32))
+        vstore.put_mapping(lib, "all-MiniLM-L6-v2", [(pid, "abstract", h)])
+
+
+def test_an_abstract_is_replaced_and_what_was_computed_from_it_goes(library):
+    lib = library
+    pid = _paper(lib)
+    lib.add_tag([pid], CHECK_ABSTRACT_TAG)          # what a PDF import does with a guessed abstract
+    _analysed(lib, pid)
+    topic = {"made_from": made_from(lib, "topic")}
+    result = {"made_from": made_from(lib, "result")}
+    assert stale_reasons_for(lib, "topic", topic) == [] and stale_reasons_for(lib, "result", result) == []
+    before = lib.library_fingerprint()
+
+    edit = set_abstract(lib, pid, f"  {REAL}\r\n\r\nSecond paragraph.  ")
+    assert edit.changed and edit.abstract == REAL + "\n\nSecond paragraph."
+    p = lib.get_paper(pid)
+    assert p.abstract == edit.abstract and not p.abstract_truncated
+    assert CHECK_ABSTRACT_TAG not in lib.tags_of(pid)        # the user's abstract: nothing left to check
+    assert lib.effective_sentences(pid) == [] and pid not in lib.classified_paper_ids()
+    assert lib.text_mapping("all-MiniLM-L6-v2", "abstract") == {}
+    assert lib.library_fingerprint() != before               # concepts and gaps read it: out of date
+    assert stale_reasons_for(lib, "topic", topic)            # its vectors changed
+    assert stale_reasons_for(lib, "result", result)          # its labels changed
+    assert [i for i, _r in lib.search("transformer")] == [pid]   # the search index follows
+
+
+def test_highlights_follow_their_words_and_marks_on_words_gone_are_kept_in_a_note(library):
+    lib = library
+    pid = _paper(lib, REAL)
+    s = REAL.index("small transformer")
+    kept = lib.add_highlight(pid, s, s + len("small transformer"), comment="which one?")
+    g = REAL.index("Rare diagnoses")
+    lib.add_highlight(pid, g, g + len("Rare diagnoses remain hard"), comment="the gap")
+    lib.set_facet_correction(pid, g, len(REAL), "result", None, "2026-01-01T00:00:00")
+    r = REAL.index("It reaches")
+    lib.set_facet_correction(pid, r, g - 1, "result", None, "2026-01-01T00:00:00")
+
+    new = "Background first. " + REAL[:g].strip()
+    edit = set_abstract(lib, pid, new)
+    assert (edit.moved, edit.noted) == (2, 2)
+    hs = lib.highlights_with_ids(pid)
+    assert [(h["id"], new[h["start"]:h["end"]]) for h in hs] == [(kept, "small transformer")]
+    (moved,) = lib.facet_corrections(pid)
+    assert new[moved["start"]:moved["end"]] == moved["text"] == "It reaches an F1 of 0.91 on three hospitals."
+    (note,) = lib.notes_of(pid)
+    assert note["id"] == edit.note_id
+    assert "“Rare diagnoses remain hard”: the gap" in note["body"]
+    assert "facet correction (role result): “Rare diagnoses remain hard.”" in note["body"]
+
+
+def test_an_abstract_is_cleared_and_a_bad_one_is_refused_by_name(library):
+    lib = library
+    pid = _paper(lib, REAL)
+    with pytest.raises(EditError, match="cannot be empty"):
+        set_abstract(lib, pid, " \n ")
+    with pytest.raises(EditError, match=r"control character \(U\+0007\) at position 5"):
+        set_abstract(lib, pid, "Bell\x07")
+    with pytest.raises(LibraryError, match="no paper with id 999"):
+        set_abstract(lib, 999, REAL)
+    assert lib.get_paper(pid).abstract == REAL              # nothing written by a refused edit
+    edit = clear_abstract(lib, pid)
+    assert edit.changed and edit.abstract == "" and not lib.get_paper(pid).abstract
+    assert lib.search("transformer") == []
+    assert not clear_abstract(lib, pid).changed             # nothing to clear: nothing written
+
+
+def test_an_unchanged_guessed_abstract_saved_as_it_is_is_checked(library):
+    lib = library
+    pid = _paper(lib)
+    lib.add_tag([pid], CHECK_ABSTRACT_TAG)
+    _analysed(lib, pid)
+    edit = set_abstract(lib, pid, GUESSED)
+    assert not edit.changed and CHECK_ABSTRACT_TAG not in lib.tags_of(pid)
+    assert len(lib.effective_sentences(pid)) == 2           # the same text: nothing to redo
+
+
+def test_the_command_line_sets_reads_from_a_file_and_clears_an_abstract(library, tmp_path):
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    lib = library
+    pid = _paper(lib)
+
+    def cli(*a, **k):
+        return CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", *a], **k)
+
+    r = cli("10.1000/dl.1", "--abstract", REAL)
+    assert r.exit_code == 0, r.output
+    assert f"#{pid}: abstract set ({len(REAL)} characters)" in r.output and "gapscope analyze" in r.output
+    assert lib.get_paper(pid).abstract == REAL
+    typed = tmp_path / "abstract.txt"
+    typed.write_text("From a file.\n", encoding="utf-8")
+    assert cli(str(pid), "--abstract-file", str(typed)).exit_code == 0
+    assert lib.get_paper(pid).abstract == "From a file."
+    assert cli(str(pid), "--abstract-file", "-", input="From standard input.").exit_code == 0
+    assert lib.get_paper(pid).abstract == "From standard input."
+    # bad input is named and changes nothing
+    r = cli(str(pid), "--abstract", "  ")
+    assert r.exit_code == 2 and f"paper #{pid}: an abstract cannot be empty (clear it instead)" in r.output
+    bad = tmp_path / "latin1.txt"
+    bad.write_bytes("caf\xe9".encode("latin-1"))
+    r = cli(str(pid), "--abstract-file", str(bad))
+    assert r.exit_code == 2 and f"{bad}: cannot read it as UTF-8 text" in r.output
+    r = cli(str(pid), "--abstract", "x", "--clear-abstract")
+    assert r.exit_code == 2 and "--abstract and --clear-abstract cannot go together" in r.output
+    assert cli(str(pid)).exit_code == 2
+    r = cli(str(pid), "--title", "A new title", "--abstract", " ")
+    assert r.exit_code == 2 and lib.get_paper(pid).title == "Discharge letter classification"   # neither written
+    assert cli("999", "--clear-abstract").exit_code == 4
+    assert lib.get_paper(pid).abstract == "From standard input."
+    r = cli(str(pid), "--clear-abstract")
+    assert r.exit_code == 0 and f"#{pid}: abstract cleared" in r.output
+    assert lib.get_paper(pid).abstract == ""
