@@ -126,8 +126,9 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
         vectors.setdefault(c.phrase, c.vector)
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)
-    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch,
-                         term_ok=label_judge(_lazy_label_encoder(cancel), vectors))
+    judge = label_judge(_lazy_label_encoder(cancel), vectors)
+    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=judge,
+                         prepare_terms=judge.prepare)
 
 
 def _lazy_label_encoder(cancel: Optional[CancelToken] = None):
