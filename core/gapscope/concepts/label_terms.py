@@ -17,7 +17,7 @@ import numpy as np
 
 from ..vocabulary import (CONCEPT_HEAD_NOUNS, CONCEPT_MODIFIER_TAILS, LABEL_CLAUSE_VERBS, LABEL_GENERIC_WORDS,
                           LABEL_VAGUE_LEADS, LABEL_VERBS)
-from .quality import _adjective, adverb, _singular, bare_property, not_a_concept
+from .quality import adjective, adverb, bare_property, not_a_concept, singular
 
 # The concreteness model's phrase logit (no usage features: a keyword has none) below which a label term is
 # vague. Low on purpose: the phrase part alone misreads topic names ("prompt engineering" -2.9, "internal
@@ -43,7 +43,7 @@ def label_refusal(phrase: str, *, keyword: bool = False) -> Optional[str]:
         return "bare property"                      # a one-word keyword names a topic: "fairness"
     # one word: "research", "knowledge" ("tool" names a topic); more: head nouns alone, "benchmark datasets"
     # ("language models" stays)
-    if all(_singular(w) in (LABEL_GENERIC_WORDS if one_word else CONCEPT_HEAD_NOUNS) for w in low):
+    if all(singular(w) in (LABEL_GENERIC_WORDS if one_word else CONCEPT_HEAD_NOUNS) for w in low):
         return "too general"
     if low[-1] in LABEL_CLAUSE_VERBS or (len(low) >= 2 and low[0] in LABEL_CLAUSE_VERBS):
         return "sentence fragment"                  # "findings underscore", "implies semantic nativism"
@@ -55,7 +55,7 @@ def label_refusal(phrase: str, *, keyword: bool = False) -> Optional[str]:
     if len(tail) >= 2 and (tail[-1] in CONCEPT_MODIFIER_TAILS or tail[-1] in _MODIFIER_TAILS):
         return "modifier without its noun"          # "step-level", "test-time", "LLM-driven"
     if one_word and not any(ch.isupper() for ch in words[0]):
-        if _adjective(low[0]):
+        if adjective(low[0]):
             return "modifier without its noun"      # "extracted", "subsequent", "cautious", "clinical"
         if _verb(low[0]):
             return "verb"                           # "count", "selects", "aligning"
