@@ -33,11 +33,13 @@ def library(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _isolated_user_settings(tmp_path, monkeypatch):
-    """No test reads or writes the real user settings file, or inherits a device from the shell."""
+    """No test reads or writes the real user settings file or phrase vectors, or inherits a device from the
+    shell."""
     from gapscope import settings
 
     monkeypatch.setenv("GAPSCOPE_SETTINGS", str(tmp_path / "user-settings" / "GapScope.ini"))
     monkeypatch.delenv("GAPSCOPE_DEVICE", raising=False)
+    monkeypatch.setenv("GAPSCOPE_PHRASE_CACHE", str(tmp_path / "phrase-vectors"))   # nor the real cache folder
     settings.clear_command_line()
     yield
     settings.clear_command_line()

@@ -146,11 +146,12 @@ def test_a_maps_keywords_are_encoded_in_one_batch(monkeypatch):
                                     "recognition", "speech recognition", "tutoring"]]
 
 
-def test_relabelling_loads_the_encoder_once_per_process(mapped_lib, monkeypatch):
+def test_relabelling_loads_the_encoder_once_and_reads_kept_vectors_after(mapped_lib, monkeypatch):
     import gapscope.embed as embed
     from gapscope.analyze import relabel_maps
     from gapscope.concepts import concreteness
     from gapscope.embed.encoder import clear_encoder_cache
+    from gapscope.maps import latest_map
 
     loads, encoded = [], []
 
@@ -169,9 +170,14 @@ def test_relabelling_loads_the_encoder_once_per_process(mapped_lib, monkeypatch)
     lib.save_concepts(concepts, {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
     try:
         assert relabel_maps(lib) == {"topic": built.id}
-        first = len(encoded)
+        labels = [c.label for c in latest_map(lib, "topic").clusters]
+        assert loads == [None] and 1 <= len(encoded) <= 2        # head words, then the keywords: batches
+        encoded.clear()
         assert relabel_maps(lib) == {"topic": built.id}         # as the GUI does after each concepts run
-        assert loads == [None]
-        assert 1 <= first <= 2 and len(encoded) == 2 * first       # head words, then the keywords: batches
+        assert loads == [None] and encoded == []                # the vectors kept on disk
+        clear_encoder_cache()                                   # as a new process (the next CLI command)
+        assert relabel_maps(lib) == {"topic": built.id}
+        assert loads == [None] and encoded == []                # no encoder loaded at all
+        assert [c.label for c in latest_map(lib, "topic").clusters] == labels
     finally:
         clear_encoder_cache()
