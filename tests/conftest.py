@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,18 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the session's label-term vectors (embed.phrase_cache) out of the user's cache folder, for the fixtures
+# wider than a test too; each test gets a folder of its own (_isolated_user_settings)
+SESSION_PHRASE_CACHE = os.environ["GAPSCOPE_PHRASE_CACHE"] = tempfile.mkdtemp(prefix="gapscope-test-phrase-vectors-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("GAPSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_phrase_cache():
+    yield
+    shutil.rmtree(SESSION_PHRASE_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
