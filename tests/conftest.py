@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -10,9 +12,18 @@ import pytest
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+# the session's label-term vectors (embed.phrase_cache) out of the user's cache folder, for the fixtures
+# wider than a test too; each test gets a folder of its own (_isolated_user_settings)
+SESSION_PHRASE_CACHE = os.environ["GAPSCOPE_PHRASE_CACHE"] = tempfile.mkdtemp(prefix="gapscope-test-phrase-vectors-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(os.environ.get("GAPSCOPE_SHARED_DATA", ROOT.parent / "shared" / "data")).resolve()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _session_phrase_cache():
+    yield
+    shutil.rmtree(SESSION_PHRASE_CACHE, ignore_errors=True)
 
 
 @pytest.fixture(scope="session")
@@ -33,11 +44,13 @@ def library(tmp_path):
 
 @pytest.fixture(autouse=True)
 def _isolated_user_settings(tmp_path, monkeypatch):
-    """No test reads or writes the real user settings file, or inherits a device from the shell."""
+    """No test reads or writes the real user settings file or phrase vectors, or inherits a device from the
+    shell."""
     from gapscope import settings
 
     monkeypatch.setenv("GAPSCOPE_SETTINGS", str(tmp_path / "user-settings" / "GapScope.ini"))
     monkeypatch.delenv("GAPSCOPE_DEVICE", raising=False)
+    monkeypatch.setenv("GAPSCOPE_PHRASE_CACHE", str(tmp_path / "phrase-vectors"))   # nor the real cache folder
     settings.clear_command_line()
     yield
     settings.clear_command_line()

@@ -126,26 +126,23 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
         vectors.setdefault(c.phrase, c.vector)
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)
-    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch,
-                         term_ok=label_judge(_lazy_label_encoder(cancel), vectors))
+    judge = label_judge(_lazy_label_encoder(cancel), vectors)
+    return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=judge,
+                         prepare_terms=judge.prepare)
 
 
 def _lazy_label_encoder(cancel: Optional[CancelToken] = None):
-    """The concreteness model's encoder for map label terms, loaded at its first use (a phrase the rules
-    pass); None without the model. ``cancel`` stops the load and the encoding (embed.encoder.load_encoder)."""
+    """The concreteness model's encoder for map label terms: the vectors kept on disk by an earlier run
+    (embed.phrase_cache), the encoder loaded only for a text not kept; None without the model. ``cancel``
+    stops the load and the encoding (embed.encoder.load_encoder)."""
     from .concepts.concreteness import load_model
-    from .embed.encoder import DEFAULT_MODEL, load_encoder
+    from .embed.encoder import DEFAULT_MODEL
+    from .embed.phrase_cache import kept_encoder
 
     model = load_model()
     if model is None:
         return None
-    loaded = []
-
-    def encode(texts):
-        if not loaded:
-            loaded.append(load_encoder(None if model.encoder == DEFAULT_MODEL else model.encoder, cancel=cancel))
-        return loaded[0].encode(list(texts), cancel=cancel)
-    return encode
+    return kept_encoder(None if model.encoder == DEFAULT_MODEL else model.encoder, cancel=cancel)
 
 
 def relabel_maps(lib, facets: Sequence[str] = MAP_FACETS, *, only_stale: bool = False) -> dict[str, int]:

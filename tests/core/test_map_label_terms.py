@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from .maps_fixtures import cs_rows, insert_papers  # noqa: F401 (cs_rows is a fixture)
-from .test_map_concept_labels import _clusters, _toy_map
+from .test_map_concept_labels import _clusters, _toy_map, mapped_lib  # noqa: F401 (mapped_lib is a fixture)
 
 
 @pytest.mark.parametrize("phrase,keyword", [
@@ -108,5 +108,76 @@ def test_one_word_keywords_skip_the_concreteness_model_phrases_do_not(monkeypatc
     assert not ok("symbol grounding")                         # the model's reading
     assert not ok("syntax trees", keyword=True)
     # the head words of the concepts the rules pass in one batch ("meaningful symbols" they refuse), then
-    # the keyword phrase and its head word
-    assert calls == [["grounding"], ["syntax trees"], ["trees"]]
+    # the keyword phrase and its head word in another
+    assert calls == [["grounding"], ["syntax trees", "trees"]]
+
+
+class _Concrete:
+    """A concreteness model that reads every phrase as concrete (8-wide vectors, as the fixtures' concepts)."""
+    dim = 8
+    encoder = "all-MiniLM-L6-v2"
+
+    def phrase_logit(self, phrases, vectors, heads):
+        return np.zeros(len(phrases))
+
+
+def test_a_maps_keywords_are_encoded_in_one_batch(monkeypatch):
+    from gapscope.concepts import concreteness
+    from gapscope.concepts.label_terms import label_judge
+    from gapscope.maps import PaperConcepts, apply_labels
+
+    calls = []
+
+    def encode(texts):
+        calls.append(sorted(texts))
+        return np.ones((len(texts), 8), dtype=np.float32)
+
+    monkeypatch.setattr(concreteness, "load_model", lambda: _Concrete())
+    m = _toy_map()
+    m.clusters[1].keywords = ["speech recognition", "acoustic models", "ASR"]
+    m.clusters[2].keywords = ["intelligent tutoring", "rubrics", "peer grading"]
+    phrases = {p: ["graph neural networks"] for p in range(1, 11)}
+    judge = label_judge(encode, {"graph neural networks": np.ones(8)})
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=1, term_ok=judge, prepare_terms=judge.prepare))
+    assert [c.label for c in m.clusters[1:]] == ["speech recognition, acoustic models, ASR",
+                                                  "intelligent tutoring, rubrics, peer grading"]
+    # the concepts' head words, then every keyword phrase the model reads and its head word, at once
+    assert calls == [["networks"], ["acoustic models", "grading", "intelligent tutoring", "models", "peer grading",
+                                    "recognition", "speech recognition", "tutoring"]]
+
+
+def test_relabelling_loads_the_encoder_once_and_reads_kept_vectors_after(mapped_lib, monkeypatch):
+    import gapscope.embed as embed
+    from gapscope.analyze import relabel_maps
+    from gapscope.concepts import concreteness
+    from gapscope.embed.encoder import clear_encoder_cache
+    from gapscope.maps import latest_map
+
+    loads, encoded = [], []
+
+    class StandIn:
+        def __init__(self, model=None, **kwargs):
+            loads.append(model)
+
+        def encode(self, texts, cancel=None):
+            encoded.append(list(texts))
+            return np.ones((len(texts), 8), dtype=np.float32)
+
+    monkeypatch.setattr(concreteness, "load_model", lambda: _Concrete())
+    monkeypatch.setattr(embed, "Encoder", StandIn)
+    clear_encoder_cache()
+    lib, built, _named, concepts = mapped_lib
+    lib.save_concepts(concepts, {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
+    try:
+        assert relabel_maps(lib) == {"topic": built.id}
+        labels = [c.label for c in latest_map(lib, "topic").clusters]
+        assert loads == [None] and 1 <= len(encoded) <= 2        # head words, then the keywords: batches
+        encoded.clear()
+        assert relabel_maps(lib) == {"topic": built.id}         # as the GUI does after each concepts run
+        assert loads == [None] and encoded == []                # the vectors kept on disk
+        clear_encoder_cache()                                   # as a new process (the next CLI command)
+        assert relabel_maps(lib) == {"topic": built.id}
+        assert loads == [None] and encoded == []                # no encoder loaded at all
+        assert [c.label for c in latest_map(lib, "topic").clusters] == labels
+    finally:
+        clear_encoder_cache()

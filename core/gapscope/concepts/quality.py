@@ -68,14 +68,15 @@ def _tokens(phrase: str) -> list[str]:
     return [t for t in _SPLIT.split(phrase.lower()) if t]
 
 
-def _singular(t: str) -> str:
+def singular(t: str) -> str:
+    """A plural by its -s made singular ("models": model; "loss" and short words stay)."""
     return t[:-1] if len(t) > 3 and t.endswith("s") and not t.endswith("ss") else t
 
 
 def hardware(phrase: str) -> bool:
     """What a method runs on ("NVIDIA Jetson", "edge GPUs", "VRAM"): neither a method, a problem nor data."""
     toks = _tokens(phrase)
-    return bool(toks) and _singular(toks[-1]) in CONCEPT_HARDWARE_HEADS
+    return bool(toks) and singular(toks[-1]) in CONCEPT_HARDWARE_HEADS
 
 
 def specific(phrase: str) -> bool:
@@ -86,7 +87,7 @@ def specific(phrase: str) -> bool:
 
 def not_a_concept(phrase: str) -> Optional[str]:
     """Why ``phrase`` is not a concept (a short reason), or None when it may be one."""
-    toks = [_singular(t) for t in _tokens(phrase)]
+    toks = [singular(t) for t in _tokens(phrase)]
     if not toks:
         return "empty"
     if len(toks) == 1 and " " not in phrase.strip() and not any(ch.isupper() for ch in phrase):
@@ -101,7 +102,7 @@ def not_a_concept(phrase: str) -> Optional[str]:
     if len(raw) >= 2 and "-" not in phrase.split()[0] and adverb(raw[0]):
         return "sentence fragment"          # "directly predicts", "jointly optimizes"
     last = _SPLIT.split(phrase.strip())[-1]
-    if not any(ch.isupper() for ch in last) and _adjective(raw[-1]) and raw[-1] not in CONCEPT_COMPARATIVES:
+    if not any(ch.isupper() for ch in last) and adjective(raw[-1]) and raw[-1] not in CONCEPT_COMPARATIVES:
         return "modifier without its noun"  # "cross-modal", "spatial-spectral", "high-level semantic"
     compound = phrase.split()[-1].lower().split("-")
     if len(compound) >= 2 and compound[0] in CONCEPT_PLAIN_ADJECTIVES and not compound[-1].endswith("ing"):
@@ -113,10 +114,10 @@ def not_a_concept(phrase: str) -> Optional[str]:
         # "learning RL", "processing NLP": the end of "reinforcement learning (RL)", cut by the n-grams
         # only when the words before it end an expansion ("learning", "processing", "models"), so that
         # "multimodal LLMs" or "medical LLMs" stay
-        acr = _singular(words[-1].lower())
+        acr = singular(words[-1].lower())
         lead_words = _tokens(" ".join(words[:-1]))
         lead = "".join(t[0] for t in lead_words)
-        ends_expansion = all(t.endswith("ing") or _singular(t) in CONCEPT_HEAD_NOUNS for t in lead_words)
+        ends_expansion = all(t.endswith("ing") or singular(t) in CONCEPT_HEAD_NOUNS for t in lead_words)
         if ends_expansion and len(lead) < len(acr) and acr.endswith(lead):
             return "sentence fragment"
     return None
@@ -125,7 +126,7 @@ def not_a_concept(phrase: str) -> Optional[str]:
 _ADJECTIVE_ENDINGS = ("al", "ic", "ive", "ous", "ful", "less", "able", "ible", "ular")
 
 
-def _adjective(word: str) -> bool:
+def adjective(word: str) -> bool:
     """An adjective by its ending ("visual", "semantic", "generative") or a plain one ("high", "robust")."""
     if word in CONCEPT_PLAIN_ADJECTIVES or word in CONCEPT_COMPARATIVES:
         return True
@@ -140,7 +141,7 @@ def adverb(word: str) -> bool:
 
 
 def _base(word: str) -> str:
-    return word[:-3] + "y" if len(word) > 4 and word.endswith("ies") else _singular(word)
+    return word[:-3] + "y" if len(word) > 4 and word.endswith("ies") else singular(word)
 
 
 def bare_property(phrase: str) -> bool:
@@ -155,7 +156,7 @@ def bare_property(phrase: str) -> bool:
         return False
     if any(w in CONCEPT_TASK_ADJECTIVES for w in words[:-1]):
         return False                            # "diagnostic accuracy": the accuracy of a diagnosis
-    return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or _adjective(w) for w in words[:-1])
+    return all(w in CONCEPT_PROPERTIES or w in CONCEPT_MEASURES or adjective(w) for w in words[:-1])
 
 
 def setting(phrase: str) -> bool:
@@ -163,7 +164,7 @@ def setting(phrase: str) -> bool:
     steps", "learning rate"): a quantity a paper chooses, not a problem to apply a method to nor a method.
     See CONCEPT_SETTING_HEADS in vocabulary.py."""
     raw = [t for t in _tokens(phrase) if t != "of"]
-    words = [_singular(t) for t in raw]
+    words = [singular(t) for t in raw]
     if len(words) < 2:
         return False
     if words[-1] in CONCEPT_SETTING_HEADS:
@@ -176,14 +177,14 @@ def setting(phrase: str) -> bool:
 def metric(phrase: str) -> bool:
     """A measure results are scored by, with its object ("answer accuracy", "dice score", "macro-F1",
     "attack success rate", "mean absolute error"): no problem end. See CONCEPT_METRIC_* in vocabulary.py."""
-    words = [_singular(t) for t in _tokens(phrase)]
+    words = [singular(t) for t in _tokens(phrase)]
     last = phrase.split()[-1].lower() if phrase.split() else ""
     if len(words) < 2 or "-and-" in last:          # "trial-and-error"
         return False
     head, rest = words[-1], words[:-1]
     if any(w in CONCEPT_TASK_ADJECTIVES for w in rest):
         return False                            # "diagnostic accuracy": the accuracy of a diagnosis
-    if head in CONCEPT_METRIC_HEADS or _singular(last) in CONCEPT_METRIC_HEADS:
+    if head in CONCEPT_METRIC_HEADS or singular(last) in CONCEPT_METRIC_HEADS:
         return True
     if head == "rate":
         return any(w in CONCEPT_METRIC_RATE_WORDS for w in rest)
@@ -199,7 +200,7 @@ def model_class(phrase: str) -> bool:
     words = _tokens(phrase)
     if not words:
         return False
-    head = _singular(words[-1])
+    head = singular(words[-1])
     if head in CONCEPT_MODEL_HEADS:
         # "CAD models", "3D models": geometry, not a learnt model
         return not (head == "model" and len(words) >= 2 and words[-2] in CONCEPT_ARTEFACT_MODIFIERS)
@@ -251,7 +252,7 @@ def release_name(phrase: str) -> bool:
     if not 1 <= len(words) <= 2:
         return False
     if len(words) == 2 and not (any(ch.isupper() or ch.isdigit() for ch in words[1])
-                                or _singular(words[1].lower()) in CONCEPT_MODEL_HEADS | _RELEASE_SUFFIXES):
+                                or singular(words[1].lower()) in CONCEPT_MODEL_HEADS | _RELEASE_SUFFIXES):
         return False
     first = words[0]
     if not (any(ch.isupper() for ch in first) or any(ch.isdigit() for ch in first)):
@@ -278,7 +279,7 @@ def refused_end(phrase: str, kind: str) -> bool:
 def content_words(phrase: str) -> frozenset:
     """The words that say what a phrase is about: singular, lower case, without the head nouns any phrase
     may end in ("models", "methods")."""
-    return frozenset(_singular(t) for t in _tokens(phrase)) - CONCEPT_HEAD_NOUNS
+    return frozenset(singular(t) for t in _tokens(phrase)) - CONCEPT_HEAD_NOUNS
 
 
 def _acronym(phrase: str) -> str:
@@ -297,7 +298,7 @@ def same_thing(a_forms: Sequence[str], b_forms: Sequence[str], a_vec: Optional[n
             wb = content_words(b)
             if wa and wb and (wa <= wb or wb <= wa):
                 return "one contains the other"
-            sa, sb = _singular(a.lower().replace(" ", "")), _singular(b.lower().replace(" ", ""))
+            sa, sb = singular(a.lower().replace(" ", "")), singular(b.lower().replace(" ", ""))
             if (len(sa) >= 2 and sa == _acronym(b)) or (len(sb) >= 2 and sb == _acronym(a)):
                 return "acronym"
     return None
@@ -364,7 +365,7 @@ def same_thing_matrix(rows: Sequence, cols: Sequence, row_vecs: Optional[np.ndar
                 ws = sorted(w)
                 for k in range(1, min(len(ws), 6) + 1):
                     subs.update(frozenset(s) for s in combinations(ws, k))
-                sq = _singular(f.lower().replace(" ", ""))
+                sq = singular(f.lower().replace(" ", ""))
                 if len(sq) >= 2:
                     squash.setdefault(sq, set()).add(i)
                 a = _acronym(f)

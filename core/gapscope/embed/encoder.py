@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import threading
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -40,13 +41,51 @@ def cpu_has_bf16() -> bool:
 
 
 def load_encoder(model: Optional[str] = None, *, cancel: Optional[CancelToken] = None, **kwargs) -> "Encoder":
-    """``Encoder(model, **kwargs)`` for a long function that takes ``cancel``: the load (seconds of imports
-    and weights, in calls no token reaches) does not hold up a Cancel. The caller ends Cancelled at once,
-    the load finishes on its own thread and is dropped (jobs.abandonable); it writes nothing."""
+    """``Encoder(model, **kwargs)``, loaded once per process: the GUI's jobs and a CLI command that encodes
+    in several steps share one (:func:`shared_encoder`). For a long function that takes ``cancel``: the load
+    (seconds of imports and weights, in calls no token reaches) does not hold up a Cancel. The caller ends
+    Cancelled at once, the load finishes on its own thread (jobs.abandonable) and is kept for the next
+    caller; it writes nothing else."""
     from .. import embed          # the package's Encoder, as `from gapscope.embed import Encoder` gives it
     from ..jobs import abandonable
 
-    return abandonable(lambda: embed.Encoder(model, **kwargs), cancel, name="gapscope-encoder-load")
+    make = embed.Encoder          # read here: a test's stand-in for the class gets stand-ins, never the real one
+    return abandonable(lambda: shared_encoder(make, model, **kwargs), cancel, name="gapscope-encoder-load")
+
+
+# (Encoder class, model, device preference, precision, threads) -> the Encoder made for it
+_ENCODERS: dict[tuple, "Encoder"] = {}
+_ENCODERS_LOCK = threading.Lock()
+_KEY_LOCKS: dict[tuple, threading.Lock] = {}
+
+
+def shared_encoder(make, model: Optional[str] = None, **kwargs) -> "Encoder":
+    """``make(model, **kwargs)`` (an Encoder class: device, precision, threads) made once per process for
+    these arguments. Thread-safe: a second caller with the same arguments waits for the first load instead
+    of loading the model again. ``device`` None is keyed by the device preference it reads (gapscope.settings),
+    so a changed preference loads the encoder anew."""
+    from .. import settings
+
+    device = kwargs.get("device")
+    where = device if device is not None else ("preference", settings.Settings().lookup("device")[0])
+    key = (make, model, where, kwargs.get("precision") or "auto", kwargs.get("threads"))
+    with _ENCODERS_LOCK:
+        key_lock = _KEY_LOCKS.setdefault(key, threading.Lock())
+    with key_lock:
+        with _ENCODERS_LOCK:
+            hit = _ENCODERS.get(key)
+        if hit is None:
+            hit = make(model, **kwargs)
+            with _ENCODERS_LOCK:
+                _ENCODERS[key] = hit
+    return hit
+
+
+def clear_encoder_cache() -> None:
+    """Forget the encoders :func:`shared_encoder` made (tests; freeing the model's memory)."""
+    with _ENCODERS_LOCK:
+        _ENCODERS.clear()
+        _KEY_LOCKS.clear()
 
 
 @dataclass

@@ -72,6 +72,9 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
         c.concepts = list(by_id.get(c.id) or [])
         if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
             c.concepts = []             # named by too few members to speak for the cluster: keywords
+    if concepts is not None and concepts.prepare_terms is not None:
+        concepts.prepare_terms([k for c in m.clusters if not c.concepts for k in c.keywords], keyword=True)
+    for c in m.clusters:
         c.label = (label_from_concepts(c.concepts) if c.concepts
                    else label_from_keywords(label_keywords(c.keywords, term_ok)))
     m.params["labels"] = m.label_kind

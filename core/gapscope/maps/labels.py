@@ -259,6 +259,9 @@ class PaperConcepts:
     # term_ok(phrase, keyword=False): whether a phrase may be a label term (concepts/label_terms.py: a nameable
     # concept, no fragment nor modifier); None takes every phrase
     term_ok: Optional[Callable[..., bool]] = None
+    # prepare_terms(phrases, keyword=False): let term_ok read these phrases' vectors in one batch (encoding
+    # one phrase costs about as much as fifty); None: nothing to prepare
+    prepare_terms: Optional[Callable[..., None]] = None
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
