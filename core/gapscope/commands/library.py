@@ -9,7 +9,7 @@ from typing import Optional
 import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, confirm, emit_json, fail,
-                     pass_library, progress_bar, resolve_paper, wrap_paragraph)
+                     force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
 
@@ -438,9 +438,11 @@ def sample(ref, quiet, as_json, force) -> None:
 
 
 @click.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it here (default: print it).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write it here (default: print it); an existing file is kept unless --force.")
+@force_option
 @pass_library
-def diagnostics(ref, output) -> None:
+def diagnostics(ref, output, force) -> None:
     """Versions, platform, library counts and the last errors from the app log, to attach to a problem
     report. No paper text and no settings values; keys, tokens and passwords in the log are redacted.
     A library that will not open, or fails while read, is described as far as it can be (file sizes,
@@ -453,6 +455,8 @@ def diagnostics(ref, output) -> None:
     from ..store.salvage import probe_database, stray_wal_hint
     from .common import EXIT_DAMAGED
 
+    if output:
+        refuse_existing(output, force)
     lib, code = None, 0
     info = gather(None)
     if ref.path.exists():
