@@ -222,14 +222,20 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_search(ref, query, limit, as_json) -> None:
-    """Full-text search over title, abstract and authors (FTS5 syntax allowed: "exact phrase", OR, title:word)."""
+    """Full-text search over title, abstract and authors: words (all must appear), "exact phrase", OR,
+    -word or -"phrase" to leave papers out, title:, abstract: or au: before a word, phrase or (group),
+    word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net"."""
     from ..store import LibraryError
+    from ..store.search_query import parse_search
 
     lib = ref.open()
+    text = " ".join(query)
     try:
-        hits = lib.search(" ".join(query), limit=limit)
+        hits = lib.search(text, limit=limit)
     except LibraryError as exc:
         fail(str(exc))
+    for note in parse_search(text).notes:       # what was searched otherwise than typed
+        click.echo(f"note: {note}", err=True)
     found = {p.id: p for p in lib.get_papers([h[0] for h in hits])}
     rows = [dict(_paper_row(found[i]), score=round(-rank, 3)) for i, rank in hits]
     if as_json:
