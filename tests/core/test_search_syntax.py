@@ -118,3 +118,15 @@ def test_cli_search_with_an_excluded_phrase_and_a_note_on_symbols_inside_or(tmp_
     assert "Sign language" in res.output and "Neural machine" not in res.output
     res = run("papers", "search", "C++ OR translation")
     assert "note: C++ inside OR or ( ) was searched as \u201cC\u201d" in res.output
+
+
+def test_what_fts5_still_refuses_is_said_in_the_users_terms_and_other_failures_stay_themselves():
+    import sqlite3
+
+    from gapscope.store.papers import search_error
+
+    said = search_error("x", sqlite3.OperationalError('fts5: syntax error near "^"'))
+    assert isinstance(said, LibraryError) and str(said).startswith("bad search 'x': GapScope could not read it")
+    assert "fts5" not in str(said)
+    locked = sqlite3.OperationalError("database is locked")
+    assert search_error("x", locked) is locked          # the library's fault, with its own message and exit code

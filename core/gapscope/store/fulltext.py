@@ -174,7 +174,7 @@ class FulltextMixin:
                 "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f WHERE fulltext_fts MATCH ?"
                 " ORDER BY rank LIMIT ?", (q, limit)).fetchall()
         except sqlite3.OperationalError as exc:
-            raise search_error(query, exc) from exc
+            raise search_error(query, exc)
         if not rows:
             return []
         rank = {i: r for i, r in rows}

@@ -49,8 +49,10 @@ def search_error(query: str, exc: sqlite3.OperationalError) -> Exception:
     any other failure (locked, disk) stays itself."""
     if not _FTS_COMPLAINT.search(str(exc)):
         return exc
-    return SearchSyntaxError(f"bad search {query!r}: GapScope could not read it as a search; write words, "
-                             '"exact phrases", OR, -word, title: or au:')
+    err = SearchSyntaxError(f"bad search {query!r}: GapScope could not read it as a search; write words, "
+                            '"exact phrases", OR, -word, title: or au:')
+    err.__cause__ = exc
+    return err
 
 
 def literal_conditions(q: SearchQuery, alias: str = "") -> tuple[list[str], list[str]]:
@@ -241,7 +243,7 @@ class PapersMixin:
         try:
             return [r[0] for r in self._conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:
-            raise search_error(query, exc) from exc
+            raise search_error(query, exc)
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[tuple[int, float]]:
         """Full-text search over title, abstract and authors: ``(paper id, bm25 rank)``, best first.
@@ -261,7 +263,7 @@ class PapersMixin:
                 )
             ]
         except sqlite3.OperationalError as exc:
-            raise search_error(query, exc) from exc
+            raise search_error(query, exc)
 
     def source_records(self, paper_id: int) -> list[dict[str, Any]]:
         return [
