@@ -20,6 +20,7 @@ PAPERS = {
     "c": ("A type system for C", "Pointers in the C language.", ["Grace Hopper"]),
     "csharp": ("Refactoring C# code bases", "Large .NET applications.", ["Barbara Liskov"]),
     "nets": ("Petri nets for workflows", "Nets model concurrency.", ["Carl Petri"]),
+    "url": ("Video editing with masks", "Project page: https://example.net/edit.", ["Dana Scott"]),
 }
 
 
@@ -66,7 +67,8 @@ def test_combinations(found):
 def test_words_with_symbols_find_those_words_not_their_letters(found):
     assert found("C++") == {"cpp"}              # not the paper about C
     assert found("C#") == {"csharp"}
-    assert found(".NET") == {"csharp"}          # not Petri nets
+    assert found(".NET") == {"csharp"}          # not Petri nets, nor a project page's address (smart case)
+    assert found(".net") == {"csharp", "url"}   # typed in lower case: any case
     assert found("C") == {"cpp", "c", "csharp"}
     assert found("C -C++") == {"c", "csharp"}
     assert found("title:C++ templates") == {"cpp"} and found("abstract:C#") == set()

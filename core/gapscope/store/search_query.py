@@ -10,7 +10,8 @@ can be read as FTS5 syntax (``-19`` as a column, ``'`` as an error). A query thi
 LibraryError saying what is wrong in the user's terms, never SQLite's.
 
 The index keeps letters and digits only, so "C++", "C#" and ".NET" reach it as "c" and "net". Such a word
-is also kept as a literal the paper's text must contain (or, left out, must not): the store checks it
+is also kept as a literal the paper's text must contain (or, left out, must not; in the case typed when
+it has a capital, store/papers.py literal_conditions): the store checks it
 beside the MATCH, where the word stands on its own (not inside OR or parentheses; there it is searched as
 its letters, and :attr:`SearchQuery.notes` says so).
 """
