@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Optional
 
 from . import __version__
+from .outfiles import write_atomic
 
 LOG_NAME = "gapscope.log"
 PACKAGES = ("torch", "sentence-transformers", "faiss-cpu", "numpy", "scikit-learn", "PySide6-Essentials",
@@ -138,7 +139,4 @@ def write_diagnostics(dest: str | os.PathLike, lib=None, *, extra: Optional[dict
 
 
 def write_info(dest: str | os.PathLike, info: dict[str, Any]) -> Path:
-    dest = Path(dest).expanduser()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    dest.write_text(json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8")
-    return dest
+    return write_atomic(Path(dest).expanduser(), json.dumps(info, indent=2, ensure_ascii=False, default=str) + "\n")

@@ -26,6 +26,7 @@ NO_MAP = ("No map yet. “Build maps” classifies, embeds and clusters the libr
           "(or run `gapscope analyze`, or step by step `gapscope facets`, `gapscope embed`, `gapscope map`).")
 
 NO_GAPS = "No gaps yet: build the maps, then “Find gaps” (or `gapscope analyze`, then `gapscope gaps find`)."
+NO_GAPS_MAPS_BUILT = "No gaps yet: the maps are built; “Find gaps” lists what is missing (or `gapscope gaps find`)."
 
 NO_RUNS = ("No experiment runs yet. Draft a spec from a gap (Gaps > Draft experiment), or open an example, "
            "then Run (or `gapscope run SPEC.toml`).")

@@ -232,3 +232,23 @@ def test_gaps_list_limit_0_lists_every_gap(small):
     assert r.exit_code == 0, r.output
     assert [g["statement"] for g in json.loads(r.output)] == [f"Gap number {i}." for i in range(25)]
     assert len(json.loads(_run(lib, "gaps", "list", "--json").output)) == 20
+
+
+def test_gaps_list_with_no_gaps_names_only_the_steps_still_missing(small, tmp_path):
+    """A library with its maps built but no gaps found: the hint is `gaps find` alone (it was "run
+    `gapscope map` then `gapscope gaps find`" whatever the library had); without maps it names the steps
+    to the maps first, without papers the import."""
+    from gapscope.maps import build_maps
+    from gapscope.store import Library
+
+    lib, _ids, data = small
+    r = _run(lib, "gaps", "list")
+    assert r.exit_code == 0 and r.output.startswith("no maps yet") and r.output.rstrip().endswith(
+        "`gapscope map`, then `gapscope gaps find`")
+    build_maps(lib, facets=("topic",), data=data, stability_seeds=0)
+    r = _run(lib, "gaps", "list")
+    assert r.exit_code == 0, r.output
+    assert r.output.strip() == "no gaps yet: run `gapscope gaps find`"
+    with Library(tmp_path / "empty.gapscope") as empty:
+        r = _run(empty, "gaps", "list")
+    assert "no papers yet" in r.output and "gapscope map" not in r.output

@@ -441,3 +441,16 @@ def test_annotated_pdf_export_carries_the_highlights(tmp_path, pdfs, fast_extrac
     assert run.exit_code == 0, run.output
     assert sorted(p.name for p in folder.iterdir()) == [f"{res.paper_id}.pdf"]
     assert f"paper {bare}: no readable PDF attached, skipped" in run.output
+
+    # a copy already there is kept unless --force: named, and (for a folder) none of them written
+    cli = lambda *a: CliRunner().invoke(main, ["-L", str(path), *a])      # noqa: E731
+    before = out.read_bytes()
+    run = cli("pdf", "export", str(res.paper_id), "-o", str(out))
+    assert run.exit_code == 1 and f"{out} already exists; give --force" in run.output and out.read_bytes() == before
+    assert cli("pdf", "export", str(res.paper_id), "-o", str(out), "--force").exit_code == 0
+    (folder / f"{res.paper_id}.pdf").write_bytes(b"mine")
+    run = cli("export", "annotated-pdf", "-o", str(folder))
+    assert run.exit_code == 1 and f"{folder / f'{res.paper_id}.pdf'} already exists" in run.output
+    assert (folder / f"{res.paper_id}.pdf").read_bytes() == b"mine"
+    assert cli("export", "annotated-pdf", "-o", str(folder), "--force").exit_code == 0
+    assert (folder / f"{res.paper_id}.pdf").read_bytes()[:5] == b"%PDF-"

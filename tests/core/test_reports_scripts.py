@@ -166,7 +166,7 @@ def test_gapscope_report_names_the_papers_and_suggests_html(scripts, tmp_path, m
     for pid, n in expected.items():
         assert f"{n} in paper {pid} “{PAPERS[ids.index(pid)][0]}”" in res.stderr
     assert f"The HTML report (gapscope report -o {tmp_path / 'review.html'}) shows every character" in res.stderr
-    res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(out), "--json"])
+    res = CliRunner().invoke(main, ["-L", str(lib.path), "report", "-o", str(out), "--json", "--force"])
     undrawn = json.loads(res.stdout)["undrawn"]
     assert {u["paper_id"]: u["characters"] for u in undrawn} == expected
     # an HTML report has nothing to leave out

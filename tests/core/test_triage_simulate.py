@@ -80,3 +80,26 @@ def test_a_simulation_reads_the_text_an_import_gives(shared_data):
     texts = data.texts
     assert not any("<p>" in t or "&#39;" in t or "&nbsp;" in t for t in texts)
     assert any("customers' shopping" in t for t in texts)
+
+
+def test_the_recall_plot_is_written_whole_or_not_at_all(tmp_path, monkeypatch):
+    """`triage simulate` refreshes its plot on every run (its name comes from the dataset), so it replaces the
+    old one, but through a temporary file: a failure keeps the previous plot whole."""
+    from types import SimpleNamespace
+
+    from gapscope import outfiles
+    from gapscope.triage.simulate import plot_curves
+
+    run = SimpleNamespace(seed=1, wss95=0.5, curve=np.linspace(0, 1, 11))
+    png = tmp_path / "review-recall.png"
+    plot_curves([run], png)
+    first = png.read_bytes()
+    assert first[:8] == b"\x89PNG\r\n\x1a\n"
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outfiles.os, "replace", full_disk)
+    with pytest.raises(OSError):
+        plot_curves([run], png, title="again")
+    assert png.read_bytes() == first and [p.name for p in tmp_path.iterdir()] == ["review-recall.png"]

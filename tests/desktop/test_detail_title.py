@@ -103,3 +103,12 @@ def test_a_searchs_field_names_and_left_out_words_are_not_marked():
     assert query_terms("abs:transformers NOT attention Author:Turing") == ["transformers", "Turing"]
     assert query_terms("covid-19 in-context learning") == ["covid-19", "in-context", "learning"]
     assert "<span" not in mark_terms("Automatic graph time series", query_terms("au:hopper -graph ti:x"))
+
+
+def test_a_left_out_phrase_is_not_marked():
+    """`translation -"machine translation"` finds papers without that phrase: marking "machine" in them
+    (and "translation" twice over) would show as found what the search left out."""
+    from gapscope_desktop.views.paper_html import query_terms
+
+    assert query_terms('translation -"machine translation"') == ["translation"]
+    assert query_terms('graph -title:"neural nets" NOT "deep learning"') == ["graph"]

@@ -442,6 +442,31 @@ def test_closing_the_window_asks_about_a_hand_edited_spec(window, qtbot, monkeyp
     assert not view.spec_edited()
 
 
+def test_a_save_that_fails_keeps_the_spec_file_whole(window, monkeypatch):
+    """Save as… over a spec: a failure on the way (full disk, Ctrl-C) leaves the old file as it was, not
+    half of the new one, and says it could not write."""
+    from PySide6.QtWidgets import QMessageBox
+
+    import gapscope.outfiles as outfiles
+    import gapscope_desktop.file_dialogs as file_dialogs
+
+    view = window.experiments_view
+    window._draft_experiment(dict(POINT_CLOUD_GAP))
+    saved = window.lib.path.parent / "mine.toml"
+    saved.write_text("# my spec, edited\n", encoding="utf-8")
+    monkeypatch.setattr(file_dialogs, "save_file_name", lambda *a, **k: str(saved))
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda *a, **k: warned.append(a[2])))
+
+    def full_disk(src, dst):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(outfiles.os, "replace", full_disk)
+    assert not view._save_spec()
+    assert saved.read_text(encoding="utf-8") == "# my spec, edited\n" and "No space left" in warned[0]
+    assert sorted(p.name for p in saved.parent.iterdir() if p.name.startswith(".mine")) == []
+
+
 def test_one_run_selected_in_the_history_shows_its_results(qtbot, lib_path):
     """Reading a finished run's results needs no terminal: selecting it shows its model card (data, model,
     the scores of each seed and fold); a run without one says what is known and why there is no more."""

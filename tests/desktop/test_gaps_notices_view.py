@@ -43,3 +43,18 @@ def test_many_notices_wait_behind_one_line_that_opens_them(qtbot, library):
     library.set_setting("gaps.notices", [])
     view.show_gaps([gap])
     assert view.notes.isHidden() and view.notes_toggle.isHidden()
+
+
+def test_an_empty_gaps_view_names_only_the_steps_still_missing(qtbot, library):
+    """With the maps built, the empty view points at "Find gaps" alone, not at building the maps again."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([])
+    assert "build the maps" in view.info.text()
+    library.insert_map(facet="topic", scope="{}", params="{}", model=None, n_papers=0, clusters=[], assignments=[])
+    view.show_gaps([])
+    assert "build the maps" not in view.info.text() and "“Find gaps”" in view.info.text()
+    assert "`gapscope gaps find`" in view.info.text() and "gapscope analyze" not in view.info.text()

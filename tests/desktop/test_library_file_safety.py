@@ -134,3 +134,18 @@ def test_the_icon_provider_answers_without_opening(tmp_path, name, qapp):
     info = QFileInfo(str(p))
     assert not provider.icon(info).isNull()
     assert provider.type(info) in ("GapScope library", "SQLITE file", "BIB file", "File")
+
+
+def test_save_dialogs_ask_before_replacing_a_file(qapp, monkeypatch):
+    """The desktop's answer to `--force`: every "Save as" (report, export, spec, diagnostics, annotated
+    PDF) goes through save_file_name, whose dialog asks before it replaces a file that is there."""
+    from PySide6.QtWidgets import QFileDialog
+
+    from gapscope_desktop import file_dialogs
+
+    seen = []
+    monkeypatch.setattr(file_dialogs, "_run", lambda dlg: seen.append(dlg) or "")
+    file_dialogs.save_file_name(None, "Save", "", "")
+    (dlg,) = seen
+    assert dlg.acceptMode() == QFileDialog.AcceptSave
+    assert not dlg.testOption(QFileDialog.DontConfirmOverwrite)

@@ -241,6 +241,22 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
+def force_option(f):
+    """``--force`` of a command that writes a file the user names (the same word as `gapscope sample`'s)."""
+    return click.option("--force", is_flag=True, help="Replace the output file when it is already there.")(f)
+
+
+def refuse_existing(path, force: bool) -> None:
+    """Before any work: an output file that is already there (it may hold the user's edits) is refused,
+    naming it, unless --force was given."""
+    from ..outfiles import OutputExists, check_new
+
+    try:
+        check_new(path, force)
+    except OutputExists as exc:
+        fail(str(exc))
+
+
 def _log_failure(message: str, details: str = "") -> None:
     """The failure in the app log that `gapscope diagnostics` and Help > Report a Problem read."""
     from ..diagnostics import log_error

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_ERROR, EXIT_NOT_FOUND, EXIT_NOT_NOW, emit_json, fail, pass_library, resolve_paper
+from .common import (EXIT_ERROR, EXIT_NOT_FOUND, EXIT_NOT_NOW, emit_json, fail, force_option, pass_library,
+                     refuse_existing, resolve_paper)
 
 
 def _runs_dir(ref, runs_dir):
@@ -301,11 +302,17 @@ def _read_gap_json(path: str) -> dict:
 @runs.command("draft")
 @click.option("--gap", "gap_id", type=int, help="A gap of the library (gapscope gaps list).")
 @click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON, as `gapscope gaps show N --json` writes it.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write the spec here (default: stdout).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write the spec here (default: stdout); an existing file is kept unless --force.")
+@force_option
 @pass_library
-def runs_draft(ref, gap_id, gap_json, output) -> None:
+def runs_draft(ref, gap_id, gap_json, output, force) -> None:
     """Draft an experiment spec (TOML, with comments explaining each choice) from a gap."""
     from ..experiments.draft import draft_spec_from_gap
+    from ..outfiles import write_atomic
+
+    if output:
+        refuse_existing(output, force)      # a spec the user has edited is never replaced unasked
 
     lib = None
     if gap_json:
@@ -324,7 +331,7 @@ def runs_draft(ref, gap_id, gap_json, output) -> None:
         lib = ref.open()
     text = draft_spec_from_gap(gap, lib=lib)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(output, text)
         click.echo(f"wrote {output}; edit it, then: gapscope run {output}", err=True)
     else:
         click.echo(text, nl=False)

@@ -6,8 +6,8 @@ import sys
 
 import click
 
-from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar,
-                     resolve_paper)
+from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, force_option, pass_library,
+                     progress_bar, refuse_existing, resolve_paper)
 from .terminal import terminal_safe as safe
 from ..textfmt import plural
 
@@ -367,14 +367,17 @@ def search(ref, query, limit, as_json, save_as) -> None:
 
 @pdf.command("export")
 @click.argument("paper")
-@click.option("-o", "--output", required=True, type=click.Path(), help="The annotated copy to write.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="The annotated copy to write; an existing file is kept unless --force.")
 @click.option("--json", "as_json", is_flag=True)
+@force_option
 @pass_library
-def pdf_export(ref, paper, output, as_json) -> None:
+def pdf_export(ref, paper, output, as_json, force) -> None:
     """A copy of PAPER's PDF with its highlights as standard PDF highlight annotations."""
     from ..fulltext.annotated import export_annotated_pdf
     from ..store import LibraryError
 
+    refuse_existing(output, force)
     lib = ref.open()
     try:
         done = export_annotated_pdf(lib, resolve_paper(lib, paper), output)

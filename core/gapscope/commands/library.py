@@ -9,7 +9,7 @@ from typing import Optional
 import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, confirm, emit_json, fail,
-                     pass_library, progress_bar, resolve_paper, wrap_paragraph)
+                     force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
 
@@ -222,14 +222,20 @@ def papers_list(ref, limit, offset, order, desc, tag, collection, as_json) -> No
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_search(ref, query, limit, as_json) -> None:
-    """Full-text search over title, abstract and authors (FTS5 syntax allowed: "exact phrase", OR, title:word)."""
+    """Full-text search over title, abstract and authors: words (all must appear), "exact phrase", OR,
+    -word or -"phrase" to leave papers out, title:, abstract: or au: before a word, phrase or (group),
+    word* for a prefix. "C++", "C#" and ".NET" find those words, not every "C" or "net"."""
     from ..store import LibraryError
+    from ..store.search_query import parse_search
 
     lib = ref.open()
+    text = " ".join(query)
     try:
-        hits = lib.search(" ".join(query), limit=limit)
+        hits = lib.search(text, limit=limit)
     except LibraryError as exc:
         fail(str(exc))
+    for note in parse_search(text).notes:       # what was searched otherwise than typed
+        click.echo(f"note: {note}", err=True)
     found = {p.id: p for p in lib.get_papers([h[0] for h in hits])}
     rows = [dict(_paper_row(found[i]), score=round(-rank, 3)) for i, rank in hits]
     if as_json:
@@ -496,9 +502,11 @@ def sample(ref, quiet, as_json, force) -> None:
 
 
 @click.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write it here (default: print it).")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write it here (default: print it); an existing file is kept unless --force.")
+@force_option
 @pass_library
-def diagnostics(ref, output) -> None:
+def diagnostics(ref, output, force) -> None:
     """Versions, platform, library counts and the last errors from the app log, to attach to a problem
     report. No paper text and no settings values; keys, tokens and passwords in the log are redacted.
     A library that will not open, or fails while read, is described as far as it can be (file sizes,
@@ -511,6 +519,8 @@ def diagnostics(ref, output) -> None:
     from ..store.salvage import probe_database, stray_wal_hint
     from .common import EXIT_DAMAGED
 
+    if output:
+        refuse_existing(output, force)
     lib, code = None, 0
     info = gather(None)
     if ref.path.exists():

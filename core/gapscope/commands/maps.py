@@ -431,8 +431,14 @@ def _echo_no_gaps(lib, filtered: bool) -> None:
             click.echo(f"  - {n}")
     elif filtered:
         click.echo("no gaps match")
-    else:
-        click.echo("no gaps yet: run `gapscope map` then `gapscope gaps find`")
+    else:       # only the steps this library still lacks (papers, vectors, maps), not the whole chain
+        from ..steps import NO_PAPERS, missing_for_gaps
+
+        why = missing_for_gaps(lib)
+        if why is None or why.startswith("no gaps yet"):
+            click.echo("no gaps yet: run `gapscope gaps find`")
+        else:
+            click.echo(why if why == NO_PAPERS else f"{why}, then `gapscope gaps find`")
 
 
 @gaps.command("show")

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import click
 
-from .common import EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, pass_library, progress_bar
+from .common import (EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, force_option, pass_library,
+                     progress_bar, refuse_existing)
 from ..vocabulary import DEFAULT_REPORT_GAPS      # not ..reports: the CLI starts without it
 from ..textfmt import plural
 
@@ -21,15 +22,17 @@ ANNOTATED_PDF = "annotated-pdf"     # `gapscope export annotated-pdf`: PDFs, not
 @click.command()
 @click.option("--format", "fmt", type=click.Choice(["html", "md", "pdf"]), default=None,
               help="Report format (default: from the --output extension, .html, .md or .pdf; html without one).")
-@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False), help="The report file to write.")
+@click.option("--output", "-o", required=True, type=click.Path(dir_okay=False),
+              help="The report file to write; an existing file is kept unless --force.")
 @click.option("--collection", help="Report on this collection only (its papers, decisions and runs).")
 @click.option("--title", help="Report title.")
 @click.option("--gaps", "max_gaps", default=str(DEFAULT_REPORT_GAPS), show_default=True, metavar="N|all",
               help="How many of the best gaps the report lists, or all of them.")
 @click.option("--json", "as_json", is_flag=True, help="Print a summary of what the report holds as JSON.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no notes on sections not run.")
+@force_option
 @pass_library
-def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> None:
+def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet, force) -> None:
     """Write the gap report: corpus and how it was collected, the PRISMA screening flow, maps, ranked gaps
     with evidence, experiment runs, included papers, notes, and what it takes to reproduce it.
 
@@ -48,6 +51,7 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
         raise click.BadParameter(f"{max_gaps!r}: a number of gaps (1 or more) or all", param_hint="--gaps")
     if fmt is None:
         fmt = format_of(output)
+    refuse_existing(output, force)
     lib = ref.open()
     try:
         with progress_bar(f"report {fmt}", enabled=not quiet and not as_json) as (progress, cancel):
@@ -73,8 +77,9 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet) -> Non
         emit_json(summary)
         return
     click.echo(summary_line(summary))
-    for name, why in summary["not_run"].items():
-        click.secho(f"  {name}: {why}", fg="yellow", err=True)
+    if not quiet:        # notes on steps not run (the report's sections say it too); warnings below stay
+        for name, why in summary["not_run"].items():
+            click.secho(f"  {name}: {why}", fg="yellow", err=True)
     if d.undrawn:
         from ..reports.pdf import undrawn_message
 
@@ -109,7 +114,8 @@ def summary_line(summary: dict) -> str:
 @click.argument("fmt", metavar="FORMAT",
                 type=click.Choice(["bibtex", "ris", "csljson", "csv", "notes-md", "notes-json", ANNOTATED_PDF]))
 @click.option("--output", "-o", required=True, type=click.Path(allow_dash=True),
-              help="File to write ('-' for standard output); for annotated-pdf of several papers, a folder.")
+              help="File to write ('-' for standard output); for annotated-pdf of several papers, a folder. "
+              "An existing file is kept unless --force.")
 @click.option("--collection", help="Only papers in this collection.")
 @click.option("--tag", help="Only papers with this tag.")
 @click.option("--query", help="Only papers matching this full-text search.")
@@ -121,8 +127,9 @@ def summary_line(summary: dict) -> str:
 @click.option("--no-tags-notes", "no_tags_notes", is_flag=True,
               help="BibTeX and RIS: leave out the papers' tags (keywords / KW, Zotero's tags) and notes "
               "(annote / N1, Zotero's notes), which are written by default; CSV: leave out the tags column.")
+@force_option
 @pass_library
-def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, no_tags_notes) -> None:
+def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, no_tags_notes, force) -> None:
     """Export a selection (default: the whole library) as BibTeX, RIS or CSL-JSON (Zotero imports all
     three), as a CSV table (a spreadsheet; `gapscope import` reads it back), its notes and highlights as
     Markdown or JSON, or (annotated-pdf) copies of its PDFs with the highlights as standard PDF
@@ -137,8 +144,10 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, n
     lib = ref.open()
     filters = dict(collection=collection, tag=tag, query=query, ids=id_list, included=included)
     if fmt == ANNOTATED_PDF:
-        _export_annotated_pdfs(lib, output, filters)
+        _export_annotated_pdfs(lib, output, filters, force)
         return
+    if output != "-":
+        refuse_existing(output, force)       # a .bib the user has corrected by hand is not replaced unasked
     try:
         if output == "-":
             click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math,
@@ -164,9 +173,10 @@ def _say_unresolved(lib, collection) -> None:
                    "(`gapscope triage conflicts`)", err=True)
 
 
-def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
+def _export_annotated_pdfs(lib, output: str, filters: dict, force: bool) -> None:
     """One selected paper: its annotated copy at OUTPUT. Several: OUTPUT is a folder with one
-    ``<paper id>.pdf`` each. Papers without a readable PDF are named and skipped."""
+    ``<paper id>.pdf`` each. Papers without a readable PDF are named and skipped. Copies already there
+    are refused, all named, before any is written, unless ``force``."""
     from ..exports import select_ids
     from ..diagnostics import log_error
     from ..fulltext.annotated import export_annotated_pdf
@@ -182,6 +192,11 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
         fail(f"none of the {plural(len(chosen), 'selected paper')} has a readable PDF attached (gapscope pdf attach)",
              EXIT_NOT_FOUND)
     one_file = len(chosen) == 1 and not Path(output).is_dir() and not output.endswith(("/", os.sep))
+    dests = {pid: Path(output) if one_file else Path(output) / f"{pid}.pdf" for pid in with_pdf}
+    there = [str(d) for d in dests.values() if d.exists()]
+    if there and not force:
+        fail(f"{', '.join(there)} already {'exists' if len(there) == 1 else 'exist'}; give --force to replace "
+             f"{'it' if len(there) == 1 else 'them'}")
     if not one_file:
         Path(output).mkdir(parents=True, exist_ok=True)
     missing = []
@@ -189,7 +204,7 @@ def _export_annotated_pdfs(lib, output: str, filters: dict) -> None:
         if pid not in with_pdf:
             click.echo(f"paper {pid}: no readable PDF attached, skipped", err=True)
             continue
-        dest = Path(output) if one_file else Path(output) / f"{pid}.pdf"
+        dest = dests[pid]
         try:
             done = export_annotated_pdf(lib, pid, dest)
         except MissingPdf as exc:           # the stored file is gone: name it, export the others

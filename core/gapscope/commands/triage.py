@@ -11,7 +11,7 @@ import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
-                     fail, pass_library, progress_bar, resolve_paper, wrap_paragraph)
+                     fail, force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -343,18 +343,23 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="csv: one row per decision (a spreadsheet); json: a list of objects.")
 @click.option("--log", "full_log", is_flag=True, help="Every decision ever made (with undone ones), not just current ones.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--output", "-o", type=click.Path(dir_okay=False),
+              help="Write here instead of stdout; an existing file is kept unless --force.")
+@force_option
 @pass_library
-def triage_export(ref, collection, fmt, full_log, output) -> None:
+def triage_export(ref, collection, fmt, full_log, output, force) -> None:
     """Export decisions with paper ids, titles, the records they came from (FILE#ID: the id, key or line of
     the imported file's record, to join them back), reasons and times."""
+    from ..outfiles import write_atomic
     from ..triage.export import decisions_text
 
+    if output:
+        refuse_existing(output, force)
     lib = ref.open()
     _check_collection(lib, collection)
     text, n = decisions_text(lib, fmt, collection, full_log)
     if output:
-        Path(output).write_text(text, encoding="utf-8")
+        write_atomic(output, text)
         click.echo(f"wrote {plural(n, 'decision')} to {output}", err=True)
     else:
         click.echo(text, nl=False)

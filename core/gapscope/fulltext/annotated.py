@@ -4,11 +4,11 @@ Zotero, Acrobat and browsers show), the comment as the annotation's text. The st
 from __future__ import annotations
 
 import ctypes
-import shutil
-import tempfile
+import io
 from pathlib import Path
 from typing import Any
 
+from ..outfiles import write_atomic
 from ..store.base import LibraryError
 from .attach import existing_stored_path
 from .pdfium_lock import PDFIUM_LOCK
@@ -60,9 +60,9 @@ def _write(pdfium, raw, src: Path, dest: Path, highlights: list, paper_id: int, 
             raw.FPDFPage_CloseAnnot(annot)
             page.close()
             written += 1
-        with tempfile.NamedTemporaryFile(dir=dest.parent, suffix=".part", delete=False) as tmp:
-            doc.save(tmp)
-        shutil.move(tmp.name, dest)
+        buf = io.BytesIO()
+        doc.save(buf)
+        write_atomic(dest, buf.getvalue())    # whole or not at all, an ordinary file's permissions (not 0600)
     finally:
         doc.close()
     return {"paper_id": paper_id, "file": str(dest), "highlights": written, "source": att["original_name"]}

@@ -10,7 +10,8 @@ from typing import Optional, Sequence
 from ..jobs import CancelToken, ProgressFn, check, report
 from ..store.library import Library
 from .data import DEFAULT_REPORT_GAPS, ReportData
-from .write import _atomic_write, write_report
+from ..outfiles import write_atomic
+from .write import write_report
 
 _REPORT_ALIASES = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "pdf": "pdf"}
 
@@ -39,7 +40,7 @@ def export_bibliography(lib: Library, path: str | os.PathLike, fmt: str = "bibte
     report(progress, 0, 2, f"writing {fmt}")
     text = export_text(lib, fmt, ids)
     check(cancel)
-    _atomic_write(Path(path), text.encode("utf-8"))
+    write_atomic(Path(path), text.encode("utf-8"))
     report(progress, 2, 2, "done")
     return len(ids)
 
@@ -61,6 +62,6 @@ def export_papers(lib: Library, path: str | os.PathLike, fmt: str = "bibtex", *,
     report(progress, 1, 3, f"writing {len(chosen)} papers as {fmt}")
     text = export_text(lib, fmt, chosen, keep_math=keep_math, tags_notes=tags_notes)
     check(cancel)
-    _atomic_write(Path(path), text.encode("utf-8"))
+    write_atomic(Path(path), text.encode("utf-8"))
     report(progress, 3, 3, "done")
     return len(chosen)

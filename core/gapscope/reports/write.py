@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 from typing import Optional
 
@@ -12,6 +11,7 @@ from ..store.library import Library
 from .data import DEFAULT_REPORT_GAPS, ReportData, build_report_data
 from ..fonts import one_font_search
 from ..exports.text import figure_file
+from ..outfiles import write_atomic
 
 REPORT_FORMATS = ("html", "md", "pdf")
 
@@ -38,21 +38,6 @@ def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict
         if r.curves_png:
             figs[f"run-{r.id}"] = r.curves_png
     return figs
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def render(d: ReportData, fmt: str, figures: dict[str, bytes], image_dir: str = "figures") -> bytes:
@@ -94,7 +79,7 @@ def write_report(lib: Library, fmt: str, output: str | os.PathLike, *, collectio
         folder = out.parent / image_dir
         folder.mkdir(parents=True, exist_ok=True)
         for key, png in figures.items():
-            _atomic_write(folder / figure_file(key), png)
-    _atomic_write(out, data)
+            write_atomic(folder / figure_file(key), png)
+    write_atomic(out, data)
     report(progress, 1000, 1000, "done")
     return d

@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
 from .base import LibraryError, now_iso
-from .papers import fts_query
+from .papers import fts_query, search_error
 
 # a column of the papers' search index named in an FTS5 query: "title:", "{title abstract} :"
 _PAPER_COLUMN = re.compile(r'\b(?:title|abstract|authors)\s*:|\{[^}"]*\}\s*:')
@@ -174,7 +174,7 @@ class FulltextMixin:
                 "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f WHERE fulltext_fts MATCH ?"
                 " ORDER BY rank LIMIT ?", (q, limit)).fetchall()
         except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
+            raise search_error(query, exc)
         if not rows:
             return []
         rank = {i: r for i, r in rows}

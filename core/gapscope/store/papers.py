@@ -10,6 +10,7 @@ from typing import Any, Optional, Sequence
 from ..csvcells import split_authors
 from ..models import Paper
 from .base import LibraryError, chunks
+from .search_query import SearchQuery, SearchSyntaxError, parse_search
 
 
 # settings key: the highest paper id ever deleted (SQLite would otherwise give the top id to the next paper)
@@ -32,44 +33,41 @@ def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
     )
 
 
-# FTS5 treats - : ^ * ( ) and bare AND/OR/NOT specially. A user's plain words are quoted term by
-# term (prefix search on the last one) unless the query already uses FTS5 syntax deliberately.
-# A field name before plain words ("ti:covid-19", "au:O'Brien") is no such syntax: those words are quoted
-# as any others (unquoted, FTS5 reads "-19" as a column and "'" as an error); one before a parenthesis is.
-_FTS_SYNTAX = re.compile(r'"|\b(?:AND|OR|NOT|NEAR)\b|\*|\b(?:title|abstract|authors):\s*[({]')
-# the field names a researcher brings from arXiv's and PubMed's search (ti:, au:, abs:) or writes in the
-# singular (author:): the search index's columns are title, abstract and authors
-_FIELD_NAME = re.compile(r"(?<![\w\"])(ti|title|ab|abs|abstract|au|author|authors)\s*:(?=\S)", re.IGNORECASE)
-_COLUMN_OF = {"ti": "title", "title": "title", "ab": "abstract", "abs": "abstract", "abstract": "abstract",
-              "au": "authors", "author": "authors", "authors": "authors"}
-# a plain word, perhaps after a column's name; one written "-word" after a space (as in a web search) is
-# to be left out
-_PLAIN_TERM = re.compile(r"(-?)((?:title|abstract|authors):)?([\w][\w\-']*)", flags=re.UNICODE)
-# the last word is matched as a prefix (search as you type) from this many letters on: "C++" or "AI"
-# as prefixes would find every word that starts with c or ai
-PREFIX_MIN_CHARS = 3
-
-
 def fts_query(text: str) -> str:
-    text = text.strip()
-    if not text:
-        raise LibraryError("empty search")
-    text = _FIELD_NAME.sub(lambda m: _COLUMN_OF[m.group(1).lower()] + ":", text)
-    if _FTS_SYNTAX.search(text):
-        return text
-    wanted, unwanted = [], []
-    last = None
-    for m in _PLAIN_TERM.finditer(text):
-        left_out = m.group(1) == "-" and (m.start() == 0 or text[m.start() - 1].isspace())
-        quoted = (m.group(2) or "") + '"' + m.group(3).replace('"', '""') + '"'
-        (unwanted if left_out else wanted).append(quoted)
-        last = None if left_out else m
-    if not wanted:
-        raise LibraryError(f"nothing to search for in {text!r}"
-                           + (" (a -word only leaves papers out)" if unwanted else ""))
-    if last is not None and last.end() == len(text) and len(last.group(3)) >= PREFIX_MIN_CHARS:
-        wanted[-1] += "*"
-    return " ".join(wanted + [f"NOT {q}" for q in unwanted])
+    """The FTS5 MATCH expression for a user's search (search_query.py reads it); raises LibraryError
+    saying what is wrong with one it cannot read."""
+    return parse_search(text).fts
+
+
+# FTS5's own complaints: a query the translator let through that FTS5 still refuses is the user's
+# search gone wrong (said in their terms), not a fault of the library
+_FTS_COMPLAINT = re.compile(r"fts5|syntax error|no such column|unterminated|unknown special query", re.IGNORECASE)
+
+
+def search_error(query: str, exc: sqlite3.OperationalError) -> Exception:
+    """What to raise when FTS5 refused a search: a LibraryError naming the search, not SQLite's words;
+    any other failure (locked, disk) stays itself."""
+    if not _FTS_COMPLAINT.search(str(exc)):
+        return exc
+    err = SearchSyntaxError(f"bad search {query!r}: GapScope could not read it as a search; write words, "
+                            '"exact phrases", OR, -word, title: or au:')
+    err.__cause__ = exc
+    return err
+
+
+def literal_conditions(q: SearchQuery, alias: str = "") -> tuple[list[str], list[str]]:
+    """SQL conditions (and their arguments) on the papers table for the words the index cannot tell
+    from their letters ("C++" is indexed as "c"): each required one must appear, each left-out one not.
+    Smart case, as in ripgrep: typed with a capital (".NET") the case must match, so the ".net" of a
+    project page's address is not a hit; typed in lower case (".net") any case is."""
+    where, args = [], []
+    for lit, negated in [(x, False) for x in q.require] + [(x, True) for x in q.exclude]:
+        cols = lit.column.split() if lit.column else ["title", "abstract", "authors"]
+        text = " || char(10) || ".join(f"coalesce({alias}{c}, '')" for c in cols)
+        exact = lit.text != lit.text.lower()
+        where.append(f"instr({text if exact else f'lower({text})'}, ?) {'=' if negated else '>'} 0")
+        args.append(lit.text if exact else lit.text.lower())
+    return where, args
 
 
 class PapersMixin:
@@ -268,8 +266,12 @@ class PapersMixin:
                          " ON c.id = cp.collection_id WHERE c.name = ?)")
             args.append(collection)
         if query:
+            q = parse_search(query)
             where.append("id IN (SELECT rowid FROM papers_fts WHERE papers_fts MATCH ?)")
-            args.append(fts_query(query))
+            args.append(q.fts)
+            more, more_args = literal_conditions(q)
+            where += more
+            args += more_args
         sql = "SELECT id FROM papers"
         if where:
             sql += " WHERE " + " AND ".join(where)
@@ -277,23 +279,27 @@ class PapersMixin:
         try:
             return [r[0] for r in self._conn.execute(sql, args)]
         except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
+            raise search_error(query, exc)
 
     def search(self, query: str, limit: int = 50, offset: int = 0) -> list[tuple[int, float]]:
         """Full-text search over title, abstract and authors: ``(paper id, bm25 rank)``, best first.
 
         Title matches weigh most (bm25 column weights 10 / 1 / 3)."""
+        q = parse_search(query)
+        more, more_args = literal_conditions(q, alias="p.")
+        join = " JOIN papers p ON p.id = papers_fts.rowid" if more else ""
         try:
             return [
                 (r[0], r[1])
                 for r in self._conn.execute(
-                    "SELECT rowid, bm25(papers_fts, 10.0, 1.0, 3.0) AS rank FROM papers_fts"
-                    " WHERE papers_fts MATCH ? ORDER BY rank LIMIT ? OFFSET ?",
-                    (fts_query(query), limit, offset),
+                    "SELECT papers_fts.rowid, bm25(papers_fts, 10.0, 1.0, 3.0) AS rank FROM papers_fts" + join
+                    + " WHERE papers_fts MATCH ?" + "".join(f" AND {w}" for w in more)
+                    + " ORDER BY rank LIMIT ? OFFSET ?",
+                    (q.fts, *more_args, limit, offset),
                 )
             ]
         except sqlite3.OperationalError as exc:
-            raise LibraryError(f"bad search {query!r}: {exc}") from exc
+            raise search_error(query, exc)
 
     def source_records(self, paper_id: int) -> list[dict[str, Any]]:
         return [

@@ -254,5 +254,12 @@ def plot_curves(results: Sequence[RunResult], path, title: str = "") -> None:
     ax.set_ylim(0, 1.01)
     ax.legend(fontsize=7, loc="lower right")
     fig.tight_layout()
-    fig.savefig(path)
+    import io
+    from pathlib import Path
+
+    from ..outfiles import write_atomic
+
+    buf = io.BytesIO()      # drawn first, then written whole: a failure never leaves half a PNG
+    fig.savefig(buf, format=Path(path).suffix.lstrip(".").lower() or "png")
     plt.close(fig)
+    write_atomic(path, buf.getvalue())

@@ -530,7 +530,9 @@ class ExperimentsView(CoreView):
         if not path:
             return False
         try:
-            Path(path).write_text(self.editor.toPlainText(), encoding="utf-8")
+            from gapscope.outfiles import write_atomic
+
+            write_atomic(path, self.editor.toPlainText())   # a failed save keeps the file replaced whole
         except OSError as exc:
             QMessageBox.warning(self, "Save spec", f"Cannot write {path}: {exc}")
             return False

@@ -463,8 +463,9 @@ class GapsView(CoreView):
             shown += not item.isHidden()
         n = len(self.gaps)
         filtered = bool(typ or topic)
-        if not n:
-            self.info.setText(hints.NO_GAPS)
+        if not n:      # only the steps still missing: with the maps built, "Find gaps" alone
+            built = self.lib is not None and bool(self.lib.map_rows())
+            self.info.setText(hints.NO_GAPS_MAPS_BUILT if built else hints.NO_GAPS)
         else:
             self.info.setText((f"{shown} of {n} gaps shown" if filtered else f"{n} gap{'s' if n != 1 else ''}")
                               + self._count_text)

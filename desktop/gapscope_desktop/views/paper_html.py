@@ -17,10 +17,10 @@ from .. import theme
 
 _TERM_RE = re.compile(r"[\w][\w\-']*", re.UNICODE)
 _FTS_WORDS = {"AND", "OR", "NOT", "NEAR"}
-# what a search names but does not look for (store/papers.py, fts_query): a word left out ("-word" after a
-# space, "NOT word") and a field name ("au:", "ti:", "abs:"); marked, "au" or "ti" would light up every
-# word that starts so ("automatic", "time")
-_LEFT_OUT = re.compile(r"(?:^|(?<=\s))-(?:[A-Za-z]+:)?[\w][\w\-']*|\bNOT\s+(?:[A-Za-z]+:)?(?:\"[^\"]*\"|[\w][\w\-']*)")
+# what a search names but does not look for (store/search_query.py): a word or "phrase" left out
+# ("-word" after a space, -"a phrase", NOT word) and a field name ("au:", "ti:", "abs:"); marked, "au" or
+# "ti" would light up every word that starts so ("automatic", "time")
+_LEFT_OUT = re.compile(r"(?:(?:^|(?<=\s))-|\bNOT\s+)(?:[A-Za-z]+:)?(?:\"[^\"]*\"|[\w][\w\-']*)")
 _FIELD = re.compile(r"(?<![\w\"])(?:ti|title|ab|abs|abstract|au|author|authors)\s*:", re.IGNORECASE)
 
 

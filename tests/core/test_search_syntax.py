@@ -1,0 +1,134 @@
+"""The search a researcher types (search box, `gapscope papers search`): every form the search box
+advertises ("exact phrase", OR, -word, title:, au:) and their combinations find what they say; words the
+index cannot tell from their letters (C++, C#, .NET) find those words; no text ever yields an SQLite error."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from gapscope.cli import main
+from gapscope.ingest import ingest_papers
+from gapscope.models import Paper
+from gapscope.store import LibraryError
+
+PAPERS = {
+    "mt": ("Neural machine translation with attention", "We translate sentences between languages.", ["Ada Lovelace"]),
+    "sign": ("Sign language translation from video", "Translation of signing into text.", ["Alan Turing"]),
+    "graph": ("Graph neural networks for molecules", "Message passing on molecule graphs.", ["Alan Turing"]),
+    "cpp": ("Teaching C++ to first-year students", "A course on templates in C++.", ["Grace Hopper"]),
+    "c": ("A type system for C", "Pointers in the C language.", ["Grace Hopper"]),
+    "csharp": ("Refactoring C# code bases", "Large .NET applications.", ["Barbara Liskov"]),
+    "nets": ("Petri nets for workflows", "Nets model concurrency.", ["Carl Petri"]),
+    "url": ("Video editing with masks", "Project page: https://example.net/edit.", ["Dana Scott"]),
+}
+
+
+@pytest.fixture
+def found(library):
+    ingest_papers(library, [Paper(title=t, abstract=a, authors=au, source="t", source_key=k)
+                            for k, (t, a, au) in PAPERS.items()], kind="import", source="t", target="test")
+    by_title = {title: k for k, (title, _a, _au) in PAPERS.items()}
+    key = {p.id: by_title[p.title] for p in library.get_papers(library.list_paper_ids())}
+
+    def search(q):
+        listed = {key[i] for i in library.list_paper_ids(query=q)}
+        ranked = {key[i] for i, _rank in library.search(q)}
+        assert listed == ranked, q                 # the list filter and the ranked search agree
+        return listed
+
+    return search
+
+
+def test_each_advertised_form(found):
+    assert found('"machine translation"') == {"mt"}
+    assert found("translation OR molecules") == {"mt", "sign", "graph"}
+    assert found("translation -video") == {"mt"}
+    assert found("title:graph") == {"graph"} and found("ti:translation") == {"mt", "sign"}
+    assert found("au:turing") == {"sign", "graph"} and found("author:Hopper") == {"cpp", "c"}
+
+
+def test_an_excluded_phrase_leaves_its_papers_out(found):
+    """The review's case: -"machine translation" was passed to FTS5 as a column name."""
+    assert found('translation -"machine translation"') == {"sign"}
+    assert found('translation NOT "machine translation"') == {"sign"}
+    assert found('translation -title:"sign language"') == {"mt"}
+
+
+def test_combinations(found):
+    assert found('au:turing (graph OR "sign language")') == {"sign", "graph"}
+    assert found('title:(translation OR graph) -au:lovelace') == {"sign", "graph"}
+    assert found('"neural" -"machine translation" -sign') == {"graph"}
+    assert found("au:hopper AND ti:type") == {"c"}
+    assert found("transl*") == {"mt", "sign"} and found("transl") == {"mt", "sign"}   # prefix, typed or asked
+    assert found("first-year") == {"cpp"} and found("graphs - a survey") == set()    # a lone dash is no exclusion
+
+
+def test_words_with_symbols_find_those_words_not_their_letters(found):
+    assert found("C++") == {"cpp"}              # not the paper about C
+    assert found("C#") == {"csharp"}
+    assert found(".NET") == {"csharp"}          # not Petri nets, nor a project page's address (smart case)
+    assert found(".net") == {"csharp", "url"}   # typed in lower case: any case
+    assert found("C") == {"cpp", "c", "csharp"}
+    assert found("C -C++") == {"c", "csharp"}
+    assert found("title:C++ templates") == {"cpp"} and found("abstract:C#") == set()
+    assert found('"C++ to first-year"') == {"cpp"}
+
+
+@pytest.mark.parametrize("query, says", [
+    ('"unclosed', 'a quote (") is not closed'),
+    ("title:(", "( is not closed"),
+    ("graph)", ") has no ( before it"),
+    ("graph OR", "OR needs a word"),
+    ("OR graph", "OR needs a word"),
+    ("graph OR -video", "cannot be one side of OR"),
+    ("-graph", "a -word only leaves papers out"),
+    ('-"machine translation"', "a -word only leaves papers out"),
+    ("NOT", "needs a word"),
+    ("()", "holds nothing to search for"),
+])
+def test_bad_searches_say_what_is_wrong_in_the_users_terms(library, query, says):
+    with pytest.raises(LibraryError) as err:
+        library.search(query)
+    message = str(err.value)
+    assert message.startswith(f"bad search {query!r}") and says in message
+    assert "column" not in message and "fts5" not in message and "syntax error" not in message
+
+
+@pytest.mark.parametrize("query", [
+    'a -"b c" ^d', "title:* NEAR(a b)", "col:umn:x", '"" OR ""', "{title nope}:x", "a AND AND OR b",
+    "*", "-", ":", "{", "}", "^", "NEAR(", "au:\"", "x:(y", "((((a))))", 'ti:"a" OR au:(b -c)', "C++ OR C#",
+])
+def test_no_user_text_yields_an_sqlite_error(library, query):
+    ingest_papers(library, [Paper(title="a b c", abstract="d", source="t", source_key="1")],
+                  kind="import", source="t", target="test")
+    try:
+        library.search(query)
+        library.list_paper_ids(query=query)
+    except LibraryError as exc:
+        assert "fts5" not in str(exc) and "no such column" not in str(exc) and "syntax error" not in str(exc)
+
+
+def test_cli_search_with_an_excluded_phrase_and_a_note_on_symbols_inside_or(tmp_path):
+    rows = tmp_path / "rows.csv"
+    rows.write_text("title,abstract\nNeural machine translation,Attention.\nSign language translation,Video.\n",
+                    encoding="utf-8")
+    run = lambda *a: CliRunner().invoke(main, ["--library", str(tmp_path / "l.gapscope"), *a])  # noqa: E731
+    assert run("import", "--quiet", str(rows)).exit_code == 0
+    res = run("papers", "search", 'translation -"machine translation"')
+    assert res.exit_code == 0, res.output
+    assert "Sign language" in res.output and "Neural machine" not in res.output
+    res = run("papers", "search", "C++ OR translation")
+    assert "note: C++ inside OR or ( ) was searched as \u201cC\u201d" in res.output
+
+
+def test_what_fts5_still_refuses_is_said_in_the_users_terms_and_other_failures_stay_themselves():
+    import sqlite3
+
+    from gapscope.store.papers import search_error
+
+    said = search_error("x", sqlite3.OperationalError('fts5: syntax error near "^"'))
+    assert isinstance(said, LibraryError) and str(said).startswith("bad search 'x': GapScope could not read it")
+    assert "fts5" not in str(said)
+    locked = sqlite3.OperationalError("database is locked")
+    assert search_error("x", locked) is locked          # the library's fault, with its own message and exit code
