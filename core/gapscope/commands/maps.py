@@ -277,11 +277,13 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
         from ..gaps.candidates import plausibility_line
 
         click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
+    from ..gaps.thresholds import done_from
+
     refd = g.details.get("reference") if g.details else None
     if refd:
         n = refd["co_mentions"]
         click.echo(f"    reference corpus: {n} of its {plural(refd['size'], 'abstract')} mention{'s' if n == 1 else ''} both "
-                   f"(established from {refd['min_co_mentions']})")
+                   f"({done_from('gaps_established_min', refd['min_co_mentions'])})")
         if full:
             for p in refd.get("papers") or []:
                 mine = p.get("library_id") is not None         # a reference paper the library holds too
@@ -290,7 +292,7 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
-        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both (established from {world['min_works']})"
+        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both ({done_from('gaps_openalex_min', world['min_works'])})"
                                        if world.get("works") is not None else f"not checked ({world.get('error')})"))
         if full:
             for p in world.get("papers") or []:
@@ -298,9 +300,9 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                            f"{p.get('year') or '':<5} {str(p.get('title') or '')[:85]}")
     cwc = g.details.get("closest_check") if g.details else None
     if cwc:
-        from ..gaps.closest import closest_note
+        from ..gaps.closest import closest_line
 
-        click.echo("    " + closest_note({**cwc, "closest_work": g.details.get("closest_work")}))
+        click.echo("    " + closest_line(g.details))
         if full:
             for p in g.details.get("closest_work") or []:
                 # naming both is evidence of a combination; being about both is a reading by meaning

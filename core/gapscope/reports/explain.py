@@ -118,22 +118,21 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
 
 
 def _established_checks(d: Mapping[str, Any]) -> list[str]:
+    from ..gaps.closest import closest_line
+    from ..gaps.thresholds import done_from
+
     out = []
-    cwc = d.get("closest_check")
-    if cwc:
-        done = int(cwc.get("done") or 0)
-        where = " and ".join("this library" if s == "library" else s for s in cwc.get("sources") or ["library"])
-        out.append(f"Of the abstracts closest to the pair (in {where}), "
-                   f"{_n(done, 'abstract')} {'is' if done == 1 else 'are'} about both; {cwc.get('min_done')} would "
-                   "mark the pair as established practice and drop the gap.")
+    line = closest_line({k: v for k, v in d.items() if k != "closest_work"})    # the nearest is listed apart
+    if line:
+        out.append(line[:1].upper() + line[1:] + ".")
     ref = d.get("reference")
     if ref:
         out.append(f"{_n(ref.get('co_mentions'), 'abstract')} of the reference corpus ({ref.get('size')} abstracts) "
-                   f"mention both; {ref.get('min_co_mentions')} would mark the pair as established.")
+                   f"mention both ({done_from('gaps_established_min', ref.get('min_co_mentions'))}).")
     world = d.get("openalex")
     if world:
-        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both; {world.get('min_works')} would "
-                   "mark the pair as established." if world.get("works") is not None
+        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both "
+                   f"({done_from('gaps_openalex_min', world.get('min_works'))})." if world.get("works") is not None
                    else f"OpenAlex was not checked ({world.get('error')}).")
     return out
 
