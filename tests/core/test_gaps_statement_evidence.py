@@ -334,8 +334,8 @@ def _line_counts(line: str) -> tuple[int, int, int]:
         return 0 if x == "no" else int(x)
 
     return (num(r"(no|\d+) abstracts? names? both concepts \(the statement's count\)"),
-            num(r"(no|\d+)(?: more| other) abstracts? (?:is|are) about both by meaning only"),
-            num(r"(\d+) of the abstracts nearest the pair (?:is|are) about both by meaning"))
+            num(r"(no|\d+)(?: more| other) (?:is|are) about both by meaning only"),
+            num(r"of the abstracts nearest the pair (\d+) (?:is|are) about both by meaning"))
 
 
 def test_the_closest_line_counts_as_the_statement_and_labels_the_reading_by_meaning(tmp_path):

@@ -248,7 +248,11 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
     from ..gaps.stale import stale_reasons
 
     stale = stale_reasons(lib, g) if lib is not None else []
-    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}" + (f"  topic: {_topic(g)}" if _topic(g) else "")
+    from ..gaps.standing import standing_text
+
+    within = standing_text(g.type, g.details or {})      # a score ranks a gap within its type, said with it
+    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}" + (f" ({within})" if within else "")
+               + (f"  topic: {_topic(g)}" if _topic(g) else "")
                + ("  STALE" if stale else ""))
     click.echo(f"    {g.statement}")
     if g.method is not None and g.details.get("level") == "concept":

@@ -386,12 +386,12 @@ def closest_line(details: dict) -> str:
     if combined is not None and "done_unnamed" in cw:
         named = int(combined.get("count") or 0)
         more = int(cw.get("meaning_only", meaning_only(cw, combined.get("papers"))))
+        others = "no other is" if more == 0 else f"{more} more {'is' if more == 1 else 'are'}"
         s = (f"closest existing work: {_abstracts(named)} name{'s' if named <= 1 else ''} both concepts (the "
-             f"statement's count); {_abstracts(more, 'more')} {'is' if more <= 1 else 'are'} about both by meaning "
-             f"only, naming not both; ")
+             f"statement's count), {others} about both by meaning only; ")
     else:        # a gap found before the two were told apart
         s = "closest existing work: "
-    s += (f"{done} of the abstracts nearest the pair {'is' if done == 1 else 'are'} about both by meaning "
+    s += (f"of the abstracts nearest the pair {done} {'is' if done == 1 else 'are'} about both by meaning "
           f"({done_from('gaps_closest_min', cw.get('min_done'))}), in {where}")
     near = (details.get("closest_work") or [None])[0]
     if near:
@@ -399,11 +399,8 @@ def closest_line(details: dict) -> str:
     return s
 
 
-def _abstracts(n: int, word: str = "") -> str:
-    w = f"{word} " if word else ""
-    if n == 0:
-        return "no other abstract" if word == "more" else "no abstract"
-    return f"1 {w}abstract" if n == 1 else f"{n} {w}abstracts"
+def _abstracts(n: int) -> str:
+    return "no abstract" if n == 0 else "1 abstract" if n == 1 else f"{n} abstracts"
 
 
 def params_dict(p: ClosestParams) -> dict:

@@ -20,6 +20,7 @@ from gapscope.gaps.aliases import other_names
 from gapscope.gaps.closest import closest_line
 from gapscope.gaps.thresholds import done_from
 from gapscope.gaps.quotes import label_of
+from gapscope.gaps.standing import standing_text
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -28,6 +29,10 @@ from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
 from .. import hints, theme
 from .core_view import CoreView
+
+# what a score is (gaps/standing.py): the kinds' raw scores measure different things and are not compared
+SCORE_TIP = ("The score ranks a gap among the gaps of its own type found in the same run: 1 for the best of its "
+             "type, 0.5 halfway down; types are interleaved by it, not by their raw scores.")
 
 TYPE_NAMES = {
     "method_x_problem": "Method × problem",
@@ -240,6 +245,7 @@ class GapsView(CoreView):
         self.table.setHeaderLabels(["#", "Type", "Topic", "Score", "Statement"])
         self.table.headerItem().setToolTip(0, "Rank by score. A gap's id (the “gap #N” of experiment runs and "
                                               "`gapscope gaps show N`) heads its details.")
+        self.table.headerItem().setToolTip(3, SCORE_TIP)
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -403,6 +409,8 @@ class GapsView(CoreView):
             item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), topic_column(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
+            within = standing_text(str(g.get("type")), g.get("details") or {})
+            item.setToolTip(3, f"{within}. {SCORE_TIP}" if within else SCORE_TIP)
             item.setToolTip(4, str(g.get("statement", "")))
             if not gap_topic(g):
                 item.setToolTip(2, TOPIC_FILTER_TIP)
@@ -635,6 +643,7 @@ class GapsView(CoreView):
             f'<p style="color:{tertiary};">Gap #{g.get("id")} &nbsp;·&nbsp; '
             f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
+            + (f' ({html.escape(within)})' if (within := standing_text(str(g.get("type")), details)) else "")
             + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
