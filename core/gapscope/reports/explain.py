@@ -20,9 +20,10 @@ GAPS_INTRO = (
     "use the method and papers address the problem, but (almost) none combine them, while related methods "
     "or problems already meet. A shortcoming not yet addressed: several papers state the same shortcoming, "
     "yet later papers rarely describe a method close to it. A thin but growing area: a sparsely covered "
-    "region of the topic map whose share of new papers is rising. The score (0 to 1) ranks gaps within "
-    "their kind: 1 is the strongest gap of that kind, and the scores of each kind are scaled to their "
-    "strongest so the kinds can be listed together. A score is a ranking, not a probability.")
+    "region of the topic map whose share of new papers is rising. The score (0 to 1) is a gap's standing "
+    "among the gaps of its own kind found in the same run: 1 for the strongest of that kind, 0.5 halfway down "
+    "(each gap also says its rank, e.g. 2nd of 40). The kinds' own scores measure different things and are "
+    "not compared; the list interleaves the kinds by standing. A score is a ranking, not a probability.")
 
 
 @dataclass
@@ -47,9 +48,12 @@ def _n(count: Any, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def score_sentence(kind: str, score: float) -> str:
-    return (f"Score {score:.2f} of 1 among the gaps of this kind ({gap_type(kind)}); 1 is the strongest of the "
-            "kind in this library.")
+def score_sentence(kind: str, score: float, details: Optional[Mapping[str, Any]] = None) -> str:
+    from ..gaps.standing import standing_text
+
+    within = standing_text(kind, details or {})       # "2nd of 40 method x problem gaps" (gaps/standing.py)
+    return (f"Score {score:.2f} of 1 among the gaps of this kind ({gap_type(kind)}"
+            + (f": the {within}" if within else "") + "); 1 is the strongest of the kind in this library.")
 
 
 def related_concepts(d: Mapping[str, Any], m: str, p: str) -> list[str]:
@@ -142,7 +146,7 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
     """The sentences behind a gap's score: what it means and the counts it rests on, in words."""
     d = details or {}
     m, p = f"“{method or 'the method'}”", f"“{problem or 'the problem'}”"
-    out = [score_sentence(kind, score)]
+    out = [score_sentence(kind, score, d)]
     if kind == "method_x_problem" and d.get("level") == "concept":
         out += _concept_pair(d, m, p) + _established_checks(d)
         if d.get("quote_note"):          # why no shortcoming sentence is quoted (gaps/quotes.py)
