@@ -188,7 +188,8 @@ def test_each_count_a_gap_prints_names_the_preferences_label_of_its_setting(qtbo
                "combined_by": {"count": 0, "papers": []}}
     save_gaps(library, [Gap(type="method_x_problem", score=0.5, statement="Apply A to B.", method=None, problem=None,
                             evidence=[], details=details)])
-    out = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", str(list_gaps(library)[0].id)]).output
+    gid = str(list_gaps(library)[0].id)
+    out = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", gid]).output
     printed = re.findall(r"done from (\d+): Preferences \u201c([^\u201d]+)\u201d, setting (\w+)", out)
     assert sorted((n, key) for n, _label, key in printed) == [
         ("25", "gaps_openalex_min"), ("3", "gaps_established_min"), ("5", "gaps_closest_min")], out

@@ -296,7 +296,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
-        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both ({done_from('gaps_openalex_min', world['min_works'])})"
+        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both "
+                                       f"({done_from('gaps_openalex_min', world['min_works'])})"
                                        if world.get("works") is not None else f"not checked ({world.get('error')})"))
         if full:
             for p in world.get("papers") or []:

@@ -230,8 +230,8 @@ class ClosestWork:
         """{"established", "done" (abstracts about both, merged across sources), "min_done", "done_library"
         (the library's papers among them), "done_elsewhere" (the others), "sources", "named_both" (the
         abstracts among the nearest whose title or abstract names both concepts: {"source", "id", "arxiv_id",
-        "title", "year"}), "done_unnamed" (those about both that name not both: {"source", "id"}), "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity",
-        "did_both", "names_both"}]}. "About both" (did_both) is a reading by meaning, enough to call a pair
+        "title", "year"}), "done_unnamed" (those about both that name not both: {"source", "id"}),
+        "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity", "did_both", "names_both"}]}. "About both" (did_both) is a reading by meaning, enough to call a pair
         established; only an abstract that names both is evidence that a paper combined them. A paper the
         reference and the library both hold is the library's ("source" "library", its id there)."""
         prm = self.params
