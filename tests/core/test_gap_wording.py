@@ -30,7 +30,8 @@ def test_gaps_show_says_one_reference_abstract_mentions_both(library):
     gid = list_gaps(library)[0].id
     r = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", str(gid)])
     assert r.exit_code == 0, r.output
-    assert "reference corpus: 1 of its 74,566 abstracts mentions both (established from 3)" in r.output
+    assert ("reference corpus: 1 of its 74,566 abstracts mentions both (done from 3: Preferences \u201cGap done at "
+            "(reference abstracts naming both)\u201d, setting gaps_established_min)") in r.output
 
 
 

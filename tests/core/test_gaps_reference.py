@@ -269,7 +269,7 @@ def test_gaps_find_openalex_option_drops_an_established_pair_and_shows_the_count
     second = found[got.index(pairs[1])]
     assert second["details"]["openalex"]["works"] == 1 and "OpenAlex lists 1 work" in second["statement"]
     r = run("gaps", "show", str(second["id"]))
-    assert r.exit_code == 0 and "OpenAlex: 1 work mentions both (established from 2)" in r.output
+    assert r.exit_code == 0 and "OpenAlex: 1 work mentions both (done from 2: Preferences" in r.output
 
 
 EV_ABSTRACT = (

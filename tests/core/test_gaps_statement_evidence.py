@@ -318,3 +318,53 @@ def test_two_old_style_arxiv_papers_are_two_works():
     assert work_key({"arxiv_id": "math.CV/0301001"}, "reference", 1) != work_key({"arxiv_id": "math.CV/0302002"},
                                                                                   "reference", 2)
     assert work_key({"arxiv_id": "solv-int/9901001"}, "reference", 1) == "arxiv:solv-int/9901001"
+
+
+def _statement_count(g) -> int:
+    if "yet none of them combines the two" in g.statement:
+        return 0
+    said = re.search(r"yet only (one|\d+) abstracts? combines? them so far", g.statement).group(1)
+    return 1 if said == "one" else int(said)
+
+
+def _line_counts(line: str) -> tuple[int, int, int]:
+    """(naming both, more about both by meaning only, about both of the nearest) as the closest line says them."""
+    def num(pattern):
+        x = re.search(pattern, line).group(1)
+        return 0 if x == "no" else int(x)
+
+    return (num(r"(no|\d+) abstracts? names? both concepts \(the statement's count\)"),
+            num(r"(no|\d+)(?: more| other) (?:is|are) about both by meaning only"),
+            num(r"of the abstracts nearest the pair (\d+) (?:is|are) about both by meaning"))
+
+
+def test_the_closest_line_counts_as_the_statement_and_labels_the_reading_by_meaning(tmp_path):
+    """A gap said "only one abstract combines them" and then "closest existing work: 2 abstracts about both"
+    (or 0): two counts of one thing. Now the closest line repeats the statement's count as the abstracts
+    naming both, and says apart how many more the check reads as about both by meaning only: a library
+    abstract naming both that the check finds far in meaning (0 about both), and two paraphrases naming
+    neither (2 more)."""
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.closest import ClosestWork, ConceptVectors, closest_line
+
+    cs, dates, pv, _listed, m0, p0, params = top_pair_and_params()
+    q = sorted(dates)[0]
+    texts = {x: (f"{m0.phrase} and {p0.phrase}." if x == q else "nothing") for x in dates}
+
+    def listed_with(n_done):
+        lib, src = _synthetic_source(tmp_path, cs, m0, p0, n_done=n_done)
+        try:
+            again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, texts=texts,
+                                 closest=ClosestWork([src], ConceptVectors(pv), params))
+        finally:
+            lib.close()
+        return next(x for x in again if _pair(x) == (m0.phrase, p0.phrase))
+
+    for n_done, more in ((0, 0), (2, 2)):
+        g = listed_with(n_done)
+        line = closest_line(g.details)
+        named, extra, near = _line_counts(line)
+        assert named == _statement_count(g) == g.details["combined_by"]["count"] == 1, (g.statement, line)
+        assert extra == more and near == g.details["closest_check"]["done"], line
+        # the count behind "done" is named by its setting, as Preferences labels it
+        assert "done from 3: Preferences \u201cGap done at (abstracts about both by meaning)\u201d" in line, line

@@ -26,7 +26,8 @@ def test_gaps_view_lists_the_closest_existing_work_beside_the_roles(qtbot, libra
     assert "2025" in items[0].text() and "arXiv 2506.07652" in items[0].text() and "similarity 0.71" in items[0].text()
     assert "(about both)" in items[0].text() and "(about both)" not in items[1].text()
     assert "not in this library" in items[0].toolTip()
-    assert "Closest existing work: 1 abstract close to the pair is about both concepts" in view.detail.toPlainText()
+    assert ("Closest existing work: of the abstracts nearest the pair 1 is about both by meaning (done from 3: "
+            "Preferences \u201cGap done at (abstracts about both by meaning)\u201d") in view.detail.toPlainText()
     opened = []
     view.openPaper.connect(opened.append)
     view._open_evidence(items[0])            # a reference paper: nothing to open here
@@ -60,3 +61,20 @@ def test_closest_work_does_not_repeat_a_listed_paper_and_no_empty_sentence_box(q
     assert view.quotes.isHidden() and view.quotes_label.isHidden()     # no sentence: no empty box
     view.table.setCurrentItem(view.table.topLevelItem(1))
     assert not view.quotes.isHidden() and view.quotes.count() == 1
+
+
+def test_the_score_says_it_ranks_the_gap_within_its_type(qtbot, library):
+    """Scores are standings within a gap's type (gaps/standing.py): the details and the Score column say
+    which rank of how many gaps of which type; the column's header says what a score is."""
+    from gapscope_desktop.views.gaps_view import GapsView
+
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([{"id": 1, "type": "thin_growing", "score": 0.5, "statement": "A region.", "evidence": [],
+                     "evidence_roles": {}, "details": {"rank_in_type": 2, "of_type": 2,
+                                                       "score_scale": "standing_in_type", "raw_score": 0.1945}}])
+    view.table.setCurrentItem(view.table.topLevelItem(0))
+    assert "score 0.500 (2nd of 2 thin, growing gaps)" in view.detail.toPlainText()
+    assert view.table.topLevelItem(0).toolTip(3).startswith("2nd of 2 thin, growing gaps.")
+    assert "of its own type" in view.table.headerItem().toolTip(3)

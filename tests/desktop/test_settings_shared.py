@@ -165,3 +165,41 @@ def test_proxies_chosen_in_preferences_pass_the_declared_collect_proxy_setting(q
     with warnings.catch_warnings():
         warnings.simplefilter("error", core_settings.SettingWarning)
         assert proxies(library) == {"http": "http://127.0.0.1:3128"}
+
+
+def test_each_count_a_gap_prints_names_the_preferences_label_of_its_setting(qtbot, library):
+    """A gap printed "(established from 5)" while Preferences said "Gaps established at (abstracts): 3": the
+    5 was another setting's ("done in other words at"). Each printed count now quotes the label of the
+    setting that holds it, and that label is in Preferences beside that setting's box."""
+    import re
+
+    from click.testing import CliRunner
+    from PySide6.QtWidgets import QFormLayout
+
+    from gapscope.cli import main
+    from gapscope.gaps import list_gaps
+    from gapscope.gaps.model import Gap
+    from gapscope.gaps.store import save_gaps
+    from gapscope_desktop.dialogs.preferences_dialog import PreferencesDialog
+
+    details = {"reference": {"co_mentions": 1, "size": 74566, "min_co_mentions": 3, "papers": []},
+               "openalex": {"works": 1, "min_works": 25, "papers": []},
+               "closest_check": {"done": 2, "min_done": 5, "sources": ["reference", "library"], "done_unnamed": []},
+               "combined_by": {"count": 0, "papers": []}}
+    save_gaps(library, [Gap(type="method_x_problem", score=0.5, statement="Apply A to B.", method=None, problem=None,
+                            evidence=[], details=details)])
+    gid = str(list_gaps(library)[0].id)
+    out = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", gid]).output
+    printed = re.findall(r"done from (\d+): Preferences \u201c([^\u201d]+)\u201d, setting (\w+)", out)
+    assert sorted((n, key) for n, _label, key in printed) == [
+        ("25", "gaps_openalex_min"), ("3", "gaps_established_min"), ("5", "gaps_closest_min")], out
+    dlg = PreferencesDialog(lib=library)
+    qtbot.addWidget(dlg)
+    labelled = {}
+    for form in dlg.findChildren(QFormLayout):
+        for row in range(form.rowCount()):
+            label, field = form.itemAt(row, QFormLayout.LabelRole), form.itemAt(row, QFormLayout.FieldRole)
+            if label is not None and field is not None and field.widget() is not None:
+                labelled[label.widget().text().rstrip(":")] = field.widget()
+    for _n, label, key in printed:
+        assert labelled.get(label) is getattr(dlg, key), (label, sorted(labelled))

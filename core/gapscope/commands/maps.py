@@ -248,7 +248,11 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
     from ..gaps.stale import stale_reasons
 
     stale = stale_reasons(lib, g) if lib is not None else []
-    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}" + (f"  topic: {_topic(g)}" if _topic(g) else "")
+    from ..gaps.standing import standing_text
+
+    within = standing_text(g.type, g.details or {})      # a score ranks a gap within its type, said with it
+    click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}" + (f" ({within})" if within else "")
+               + (f"  topic: {_topic(g)}" if _topic(g) else "")
                + ("  STALE" if stale else ""))
     click.echo(f"    {g.statement}")
     if g.method is not None and g.details.get("level") == "concept":
@@ -277,11 +281,13 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
         from ..gaps.candidates import plausibility_line
 
         click.echo("    " + plausibility_line(pl, g.method.label, g.problem.label))
+    from ..gaps.thresholds import done_from
+
     refd = g.details.get("reference") if g.details else None
     if refd:
         n = refd["co_mentions"]
         click.echo(f"    reference corpus: {n} of its {plural(refd['size'], 'abstract')} mention{'s' if n == 1 else ''} both "
-                   f"(established from {refd['min_co_mentions']})")
+                   f"({done_from('gaps_established_min', refd['min_co_mentions'])})")
         if full:
             for p in refd.get("papers") or []:
                 mine = p.get("library_id") is not None         # a reference paper the library holds too
@@ -290,7 +296,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                            f"{p.get('year') or '':<5} {p['title'][:85]}")
     world = g.details.get("openalex") if g.details else None
     if world:
-        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both (established from {world['min_works']})"
+        click.echo("    OpenAlex: " + (f"{plural(world['works'], 'work')} mention{'s' if world['works'] == 1 else ''} both "
+                                       f"({done_from('gaps_openalex_min', world['min_works'])})"
                                        if world.get("works") is not None else f"not checked ({world.get('error')})"))
         if full:
             for p in world.get("papers") or []:
@@ -298,9 +305,9 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                            f"{p.get('year') or '':<5} {str(p.get('title') or '')[:85]}")
     cwc = g.details.get("closest_check") if g.details else None
     if cwc:
-        from ..gaps.closest import closest_note
+        from ..gaps.closest import closest_line
 
-        click.echo("    " + closest_note({**cwc, "closest_work": g.details.get("closest_work")}))
+        click.echo("    " + closest_line(g.details))
         if full:
             for p in g.details.get("closest_work") or []:
                 # naming both is evidence of a combination; being about both is a reading by meaning

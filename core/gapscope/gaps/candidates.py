@@ -16,7 +16,7 @@ from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import specific
 from ..jobs import check
 from ..vocabulary import CONCEPT_HARDWARE_HEADS, CONCEPT_MODIFIER_TAILS, CONCEPT_RESOURCE_NOUNS
-from .closest import work_key
+from .closest import meaning_only, work_key
 from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, PairEvidence, main_topic, shortcoming_quotes
 from .dedup import Candidate, dedupe
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
@@ -429,7 +429,9 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  # the abstracts nearest the pair (gaps/closest.py), those about both first: title, year,
                  # arXiv id, cosine to the pair; and how many did both (below the count that establishes it)
                  "closest_work": cw["closest_work"] if cw is not None else None,
-                 "closest_check": ({k: v for k, v in cw.items() if k != "closest_work"} if cw is not None else None),
+                 # "meaning_only": those about both by meaning the statement's count (naming both) leaves out
+                 "closest_check": ({**{k: v for k, v in cw.items() if k != "closest_work"},
+                                    "meaning_only": meaning_only(cw, combined["papers"])} if cw is not None else None),
                  # works in OpenAlex (all years) whose title or abstract mentions both (`gaps_openalex_min`):
                  # the count, the query asked, the most cited of them; works None when the request failed
                  "openalex": world,

@@ -234,8 +234,8 @@ class ClosestWork:
         """{"established", "done" (abstracts about both, merged across sources), "min_done", "done_library"
         (the library's papers among them), "done_elsewhere" (the others), "sources", "named_both" (the
         abstracts among the nearest whose title or abstract names both concepts: {"source", "id", "arxiv_id",
-        "title", "year"}), "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity",
-        "did_both", "names_both"}]}. "About both" (did_both) is a reading by meaning, enough to call a pair
+        "title", "year"}), "done_unnamed" (those about both that name not both: {"source", "id"}),
+        "closest_work": [{"source", "id", "arxiv_id", "title", "year", "similarity", "did_both", "names_both"}]}. "About both" (did_both) is a reading by meaning, enough to call a pair
         established; only an abstract that names both is evidence that a paper combined them. A paper the
         reference and the library both hold is the library's ("source" "library", its id there)."""
         prm = self.params
@@ -257,6 +257,12 @@ class ClosestWork:
             return work_key(info.get((x["source"], x["id"]), {}), x["source"], x["id"])
 
         done_keys = {key(x) for x in done_hits}
+        # about both by meaning without naming both: the works the statement's "N abstracts combine them"
+        # does not count (candidates.py leaves out any it counts anyway, e.g. one the extractor named both in)
+        unnamed: dict[str, dict] = {}
+        for x in done_hits:
+            if not (x["names_method"] and x["names_problem"]):
+                unnamed.setdefault(key(x), self._where(x, here))
         done_here = {key(x): here[(x["source"], x["id"])] for x in done_hits if (x["source"], x["id"]) in here}
         established = len(done_keys) >= prm.min_done
         self.established += established
@@ -290,7 +296,8 @@ class ClosestWork:
         return {"established": established, "done": len(done_keys), "min_done": prm.min_done,
                 "done_library": sorted(set(done_here.values())),
                 "done_elsewhere": len(done_keys - set(done_here)),
-                "sources": [s.name for s in self.sources], "named_both": named, "closest_work": closest}
+                "sources": [s.name for s in self.sources], "named_both": named,
+                "done_unnamed": list(unnamed.values()), "closest_work": closest}
 
     def _library_ids(self, info: dict) -> dict[tuple, int]:
         """{(source, id): the library's id} of the papers looked up that the library holds: its own, and
@@ -359,16 +366,45 @@ def default_params(lib=None) -> ClosestParams:
     return ClosestParams(min_done=int(n)) if n else ClosestParams()
 
 
-def closest_note(cw: Optional[dict]) -> str:
-    """A short line for `gaps show` / the GUI: how many abstracts did both and the nearest one."""
+def meaning_only(cw: dict, combined_papers) -> int:
+    """How many works the check read as about both by meaning that the statement's count of works naming both
+    (candidates.combined_by, ``combined_papers`` its library ids) leaves out: the "more" of the closest line."""
+    own = {int(p) for p in combined_papers or ()}
+    return sum(1 for x in cw.get("done_unnamed") or () if not (x.get("source") == "library" and int(x["id"]) in own))
+
+
+def closest_line(details: dict) -> str:
+    """One line for `gaps show`, the Gaps view and the report, from a gap's details: how many abstracts name
+    both concepts (the statement's count, "only N abstracts combine them"), how many more the closest-work
+    check reads as about both by meaning only, and how many about both would make the pair done (the setting
+    behind it). Two measures, each labelled: naming both is what a search of the abstracts verifies; being
+    about both is a reading by meaning, enough to call a pair done, no evidence that a paper combined them."""
+    from .thresholds import done_from
+
+    cw = details.get("closest_check")
     if not cw:
         return ""
-    near = (cw.get("closest_work") or [None])[0]
-    s = (f"closest existing work: {cw['done']} abstract{'s' if cw['done'] != 1 else ''} about both "
-         f"(established from {cw['min_done']}) in {' and '.join(cw.get('sources') or [])}")
+    done = int(cw.get("done") or 0)
+    combined = details.get("combined_by")
+    where = " and ".join("this library" if s == "library" else "the " + s for s in cw.get("sources") or ["library"])
+    if combined is not None and "done_unnamed" in cw:
+        named = int(combined.get("count") or 0)
+        more = int(cw.get("meaning_only", meaning_only(cw, combined.get("papers"))))
+        others = "no other is" if more == 0 else f"{more} more {'is' if more == 1 else 'are'}"
+        s = (f"closest existing work: {_abstracts(named)} name{'s' if named <= 1 else ''} both concepts (the "
+             f"statement's count), {others} about both by meaning only; ")
+    else:        # a gap found before the two were told apart
+        s = "closest existing work: "
+    s += (f"of the abstracts nearest the pair {done} {'is' if done == 1 else 'are'} about both by meaning "
+          f"({done_from('gaps_closest_min', cw.get('min_done'))}), in {where}")
+    near = (details.get("closest_work") or [None])[0]
     if near:
         s += f"; nearest: \u201c{near['title']}\u201d ({near.get('year') or ''}, similarity {near['similarity']:.2f})"
     return s
+
+
+def _abstracts(n: int) -> str:
+    return "no abstract" if n == 0 else "1 abstract" if n == 1 else f"{n} abstracts"
 
 
 def params_dict(p: ClosestParams) -> dict:

@@ -445,15 +445,3 @@ def thin_growing(topic: Map, ids: np.ndarray, vecs: np.ndarray, dates: Mapping[i
                                "gap: " + ", ".join(f"\u201c{c.label}\u201d" for c in left[:5]))
     out.sort(key=lambda t: -t[0])
     return [g for _, g in out[:top]]
-
-
-def rank_gaps(groups: Sequence[list[Gap]]) -> list[Gap]:
-    """Scores made comparable across types (each type divided by its best), then one list, best first."""
-    out: list[Gap] = []
-    for gaps in groups:
-        best = max((g.score for g in gaps), default=0.0)
-        for g in gaps:
-            g.score = float(g.score / best) if best > 0 else 0.0
-            out.append(g)
-    out.sort(key=lambda g: -g.score)
-    return out

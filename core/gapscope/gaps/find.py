@@ -19,9 +19,10 @@ from ..concepts.fields import library_fields
 from ..concepts.members import named_in_text
 from .candidates import concept_gaps, own_field_ids
 from .concept_backtest import abstract_vectors
-from .detect import method_x_problem, rank_gaps, thin_growing, unaddressed_shortcoming
+from .detect import method_x_problem, thin_growing, unaddressed_shortcoming
 from .shortcoming_concepts import unaddressed_concepts
 from .span import SpanTooShort, require_growth_span
+from .standing import rank_gaps
 from .model import Gap
 from .quotes import label_of, no_quote_note, pick_quotes, quotable
 from .stale import made_with, out_of_date_notice

@@ -24,7 +24,7 @@ class ClusterRef:
 @dataclass
 class Gap:
     type: str
-    score: float                       # 0..1, comparable across types (raw number in details)
+    score: float                       # 0..1, its standing among its type's gaps (standing.py; raw number in details)
     statement: str
     method: Optional[ClusterRef]
     problem: Optional[ClusterRef]      # the problem / shortcoming / topic cluster the gap is about
@@ -41,4 +41,6 @@ class Gap:
             "evidence": list(self.evidence),
             "evidence_roles": {str(p): r for p, r in self.roles.items()},
             "details": self.details,
+            # how the score was made (standing.py): its rank among the gaps of its type; absent in older lists
+            **{k: self.details[k] for k in ("rank_in_type", "of_type", "score_scale") if k in self.details},
         }

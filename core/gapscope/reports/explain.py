@@ -20,9 +20,10 @@ GAPS_INTRO = (
     "use the method and papers address the problem, but (almost) none combine them, while related methods "
     "or problems already meet. A shortcoming not yet addressed: several papers state the same shortcoming, "
     "yet later papers rarely describe a method close to it. A thin but growing area: a sparsely covered "
-    "region of the topic map whose share of new papers is rising. The score (0 to 1) ranks gaps within "
-    "their kind: 1 is the strongest gap of that kind, and the scores of each kind are scaled to their "
-    "strongest so the kinds can be listed together. A score is a ranking, not a probability.")
+    "region of the topic map whose share of new papers is rising. The score (0 to 1) is a gap's standing "
+    "among the gaps of its own kind found in the same run: 1 for the strongest of that kind, 0.5 halfway down "
+    "(each gap also says its rank, e.g. 2nd of 40). The kinds' own scores measure different things and are "
+    "not compared; the list interleaves the kinds by standing. A score is a ranking, not a probability.")
 
 
 @dataclass
@@ -47,9 +48,12 @@ def _n(count: Any, noun: str) -> str:
     return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
-def score_sentence(kind: str, score: float) -> str:
-    return (f"Score {score:.2f} of 1 among the gaps of this kind ({gap_type(kind)}); 1 is the strongest of the "
-            "kind in this library.")
+def score_sentence(kind: str, score: float, details: Optional[Mapping[str, Any]] = None) -> str:
+    from ..gaps.standing import standing_text
+
+    within = standing_text(kind, details or {})       # "2nd of 40 method x problem gaps" (gaps/standing.py)
+    return (f"Score {score:.2f} of 1 among the gaps of this kind ({gap_type(kind)}"
+            + (f": the {within}" if within else "") + "); 1 is the strongest of the kind in this library.")
 
 
 def related_concepts(d: Mapping[str, Any], m: str, p: str) -> list[str]:
@@ -118,22 +122,21 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
 
 
 def _established_checks(d: Mapping[str, Any]) -> list[str]:
+    from ..gaps.closest import closest_line
+    from ..gaps.thresholds import done_from
+
     out = []
-    cwc = d.get("closest_check")
-    if cwc:
-        done = int(cwc.get("done") or 0)
-        where = " and ".join("this library" if s == "library" else s for s in cwc.get("sources") or ["library"])
-        out.append(f"Of the abstracts closest to the pair (in {where}), "
-                   f"{_n(done, 'abstract')} {'is' if done == 1 else 'are'} about both; {cwc.get('min_done')} would "
-                   "mark the pair as established practice and drop the gap.")
+    line = closest_line({k: v for k, v in d.items() if k != "closest_work"})    # the nearest is listed apart
+    if line:
+        out.append(line[:1].upper() + line[1:] + ".")
     ref = d.get("reference")
     if ref:
         out.append(f"{_n(ref.get('co_mentions'), 'abstract')} of the reference corpus ({ref.get('size')} abstracts) "
-                   f"mention both; {ref.get('min_co_mentions')} would mark the pair as established.")
+                   f"mention both ({done_from('gaps_established_min', ref.get('min_co_mentions'))}).")
     world = d.get("openalex")
     if world:
-        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both; {world.get('min_works')} would "
-                   "mark the pair as established." if world.get("works") is not None
+        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both "
+                   f"({done_from('gaps_openalex_min', world.get('min_works'))})." if world.get("works") is not None
                    else f"OpenAlex was not checked ({world.get('error')}).")
     return out
 
@@ -143,7 +146,7 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
     """The sentences behind a gap's score: what it means and the counts it rests on, in words."""
     d = details or {}
     m, p = f"“{method or 'the method'}”", f"“{problem or 'the problem'}”"
-    out = [score_sentence(kind, score)]
+    out = [score_sentence(kind, score, d)]
     if kind == "method_x_problem" and d.get("level") == "concept":
         out += _concept_pair(d, m, p) + _established_checks(d)
         if d.get("quote_note"):          # why no shortcoming sentence is quoted (gaps/quotes.py)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QDoubleSpin
                                QHBoxLayout, QLineEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from gapscope import settings as core_settings
+from gapscope.gaps.thresholds import DONE_AT
 
 from .. import settings
 
@@ -74,13 +75,16 @@ class PreferencesDialog(QDialog):
             "paired with. Higher: fewer, closer pairs; 0: no floor.")
         self.gaps_established_min = self._number_field(
             "gaps_established_min", QSpinBox(maximum=1000),
-            "How many abstracts of the reference library must mention both concepts of a pair before it counts "
-            "as already done (established practice) and is not listed as a gap.")
+            "How many abstracts of the reference library must name both concepts of a pair (in their title or "
+            "abstract) before it counts as already done (established practice) and is not listed as a gap; a "
+            "reference corpus of more than 75,000 abstracts needs 4 in 100,000 of them. A gap prints the count it "
+            "used as “reference corpus: … (done from N …)”.")
         self.gaps_closest_min = self._number_field(
             "gaps_closest_min", QSpinBox(maximum=1000),
-            "How many abstracts (of the library and the reference library, by their vectors) that are about both "
-            "concepts of a pair, in other words than the concepts' names, make it already done and not listed. "
-            "The nearest ones are shown as the gap's closest existing work. 0: no such check.")
+            "How many of the abstracts nearest a pair (of the library and the reference library, by their "
+            "vectors) must be about both of its concepts by meaning (close to each, or naming one and close to "
+            "the other) to make it already done and not listed. The nearest ones are shown as the gap's closest "
+            "existing work, which prints this count as “(done from N …)”. 0: no such check.")
         self.gaps_openalex_min = self._number_field(
             "gaps_openalex_min", QSpinBox(maximum=100000),
             "Online: “Find gaps” asks OpenAlex (all years, titles and abstracts) how many works mention both "
@@ -98,11 +102,10 @@ class PreferencesDialog(QDialog):
         groups = [_group("Library and computing", [("Library:", row), ("Device:", self.device),
                                                    ("Gaps reference library:", ref_row),
                                                    ("Gaps plausibility floor:", self.gaps_plausible_min),
-                                                   ("Gaps established at (abstracts):", self.gaps_established_min),
-                                                   ("Gaps done in other words at (abstracts):",
-                                                    self.gaps_closest_min),
-                                                   ("Gaps established in OpenAlex at (works):",
-                                                    self.gaps_openalex_min)]),
+                                                   # the labels each gap quotes with the count it prints
+                                                   (DONE_AT["gaps_established_min"] + ":", self.gaps_established_min),
+                                                   (DONE_AT["gaps_closest_min"] + ":", self.gaps_closest_min),
+                                                   (DONE_AT["gaps_openalex_min"] + ":", self.gaps_openalex_min)]),
                   _group("Network", [("HTTP proxy:", self.http_proxy), ("HTTPS proxy:", self.https_proxy),
                                      ("arXiv API URL:", self.arxiv_url), ("Google Scholar URL:", self.scholar_url)]),
                   _group("Citation sources (gapscope enrich)",

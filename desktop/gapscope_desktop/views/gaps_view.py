@@ -17,7 +17,10 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel
 
 from gapscope.concepts.acronyms import readable_phrase, reading_line, telling_synonyms
 from gapscope.gaps.aliases import other_names
+from gapscope.gaps.closest import closest_line
+from gapscope.gaps.thresholds import done_from
 from gapscope.gaps.quotes import label_of
+from gapscope.gaps.standing import standing_text
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -26,6 +29,10 @@ from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
 
 from .. import hints, theme
 from .core_view import CoreView
+
+# what a score is (gaps/standing.py): the kinds' raw scores measure different things and are not compared
+SCORE_TIP = ("The score ranks a gap among the gaps of its own type found in the same run: 1 for the best of its "
+             "type, 0.5 halfway down; types are interleaved by it, not by their raw scores.")
 
 TYPE_NAMES = {
     "method_x_problem": "Method × problem",
@@ -78,12 +85,14 @@ def paper_ref(paper, paper_id) -> str:
     return f"{title}, {paper.year}" if paper.year else title
 
 
-def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]]) -> str:
-    """"<heading>: n nouns mention both" and the (title, [bracketed note]) of those listed, as HTML."""
+def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]], done: str = "") -> str:
+    """"<heading>: n nouns mention both (``done``: the count that makes a pair done and its setting)" and the
+    (title, [bracketed note]) of those listed, as HTML."""
     faint = theme.colour("faint")
     items = "".join(f"<li>{html.escape(' '.join(title.split()))} <span style='color:{faint}'>[{html.escape(note)}]"
                     "</span></li>" for title, note in papers)
-    return (f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention{'s' if n == 1 else ''} both</p>"
+    return (f"<p><b>{heading}:</b> {n} {noun}{'s' if n != 1 else ''} mention{'s' if n == 1 else ''} both"
+            + (f" ({html.escape(done)})" if done else "") + "</p>"
             f"<ul>{items}</ul>")
 
 
@@ -236,6 +245,7 @@ class GapsView(CoreView):
         self.table.setHeaderLabels(["#", "Type", "Topic", "Score", "Statement"])
         self.table.headerItem().setToolTip(0, "Rank by score. A gap's id (the “gap #N” of experiment runs and "
                                               "`gapscope gaps show N`) heads its details.")
+        self.table.headerItem().setToolTip(3, SCORE_TIP)
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
         self.table.setSelectionMode(QAbstractItemView.SingleSelection)
@@ -399,6 +409,8 @@ class GapsView(CoreView):
             item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), topic_column(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
+            within = standing_text(str(g.get("type")), g.get("details") or {})
+            item.setToolTip(3, f"{within}. {SCORE_TIP}" if within else SCORE_TIP)
             item.setToolTip(4, str(g.get("statement", "")))
             if not gap_topic(g):
                 item.setToolTip(2, TOPIC_FILTER_TIP)
@@ -591,23 +603,20 @@ class GapsView(CoreView):
                 (latex_to_text(str(p.get("title", ""))), f"{p.get('year') or ''}"
                  + (f", arXiv {p['arxiv_id']}" if p.get("arxiv_id") else "")
                  + (", in this library" if p.get("library_id") is not None else ""))   # the library holds it too
-                for p in ref.get("papers") or []])
+                for p in ref.get("papers") or []], done_from("gaps_established_min", ref.get("min_co_mentions")))
         world = details.get("openalex") or {}
         if world.get("works"):
             # works in OpenAlex, all years, that mention both (the gaps_openalex_min setting), most cited first
             extra += tried_html("Already tried elsewhere (OpenAlex, all years)", world["works"], "work", [
                 (str(p.get("title") or ""), f"{p.get('year') or ''}"
                  + (f", {p['citations']} citations" if p.get("citations") is not None else ""))
-                for p in world.get("papers") or []])
+                for p in world.get("papers") or []], done_from("gaps_openalex_min", world.get("min_works")))
         elif world.get("error"):
             extra += (f"<p style='color:{caution};'><b>OpenAlex check:</b> not done for this gap "
                       f"({html.escape(str(world['error']))})</p>")
-        cwc = details.get("closest_check")
-        if cwc:
-            n = int(cwc.get("done") or 0)
-            extra += (f"<p><b>Closest existing work:</b> {n} abstract{'s' if n != 1 else ''} close to the pair "
-                      f"{'are' if n != 1 else 'is'} about both concepts (established from {cwc.get('min_done')}; "
-                      f"searched: {html.escape(' and '.join(cwc.get('sources') or []))}) — listed with the "
+        line = closest_line(details)      # the statement's count (naming both) and the reading by meaning, apart
+        if line:
+            extra += (f"<p><b>Closest existing work:</b> {html.escape(line.split(': ', 1)[1])} — listed with the "
                       "evidence, after the papers already listed there</p>")
         for line in self._other_names.get(g.get("id"), []):
             extra += f'<p style="color:{caution};"><b>Also listed:</b> {html.escape(line)}</p>'
@@ -635,6 +644,7 @@ class GapsView(CoreView):
             f'<p style="color:{tertiary};">Gap #{g.get("id")} &nbsp;·&nbsp; '
             f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
+            + (f' ({html.escape(within)})' if (within := standing_text(str(g.get("type")), details)) else "")
             + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
