@@ -16,19 +16,10 @@ def map80(shared_data):
 
 
 @pytest.fixture
-def view(qtbot):
-    from gapscope_desktop.app import create_app
-    from gapscope_desktop.tasks import TaskManager
+def view(make_view):
     from gapscope_desktop.views.maps_view import MapsView
 
-    create_app(["test"])
-    tasks = TaskManager()
-    v = MapsView(tasks)
-    qtbot.addWidget(v)
-    v.resize(1200, 800)
-    v.show()
-    yield v
-    tasks.shutdown(5000)
+    return make_view(MapsView, (1200, 800))
 
 
 def _drawn(view, qtbot):
