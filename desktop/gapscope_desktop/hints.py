@@ -31,6 +31,9 @@ NO_GAPS_MAPS_BUILT = "No gaps yet: the maps are built; “Find gaps” lists wha
 NO_RUNS = ("No experiment runs yet. Draft a spec from a gap (Gaps > Draft experiment), or open an example, "
            "then Run (or `gapscope run SPEC.toml`).")
 
+# the Experiments view's live plot while it has no point to draw
+NO_CURVES = "No losses to draw yet: Launch a run and its loss curves are drawn here, one point per epoch."
+
 NOTHING_TO_SCREEN = ("Nothing to screen: this scope holds no papers.<br><span style='font-size:11pt;'>"
                      "Bring papers in with File &gt; Collect Papers… or File &gt; Import File… "
                      "(<code>gapscope collect arxiv QUERY</code>, <code>gapscope import FILE</code>), "

@@ -99,6 +99,28 @@ def window(qtbot, lib_path):
     _close_at_teardown(w)
 
 
+@pytest.fixture
+def make_view(qtbot):
+    """``make_view(ViewClass, (width, height))``: a view on its own (no window, no library), shown at that
+    size (not shown without one); the task manager they share is shut down when the test ends."""
+    from gapscope_desktop.app import create_app
+    from gapscope_desktop.tasks import TaskManager
+
+    create_app(["test"])
+    tasks = TaskManager()
+
+    def make(cls, size=None):
+        view = cls(tasks)
+        qtbot.addWidget(view)
+        if size is not None:
+            view.resize(*size)
+            view.show()
+        return view
+
+    yield make
+    tasks.shutdown(5000)
+
+
 @pytest.fixture(autouse=True)
 def _no_dangling_workers():
     """Every task a test starts must have ended when the test ends (napari's _dangling_qthreads idea)."""

@@ -500,3 +500,25 @@ def test_one_run_selected_in_the_history_shows_its_results(qtbot, lib_path):
     items["lost"].setSelected(True)
     shown = view.compare.toPlainText()
     assert "accuracy 0.5" in shown and "No results file" in shown
+
+
+def test_an_empty_live_plot_says_what_it_will_show_and_epochs_read_whole(qtbot, make_view):
+    """With no run drawn, the live plot's place says what will be drawn there (an empty plot read epochs
+    0.1 ... 0.9); once drawn, the epoch axis has ticks at whole epochs only, however far it is zoomed."""
+    from gapscope_desktop.views.experiments_view import ExperimentsView
+
+    view = make_view(ExperimentsView, (1100, 700))
+    view._ensure_plot()
+    qtbot.wait(20)
+    assert view.curves_empty.isVisible() and not view.plot.isVisible()
+    assert "epoch" in view.curves_empty.text() and "Launch" in view.curves_empty.text()
+    for x, y in ((1, 0.70), (2, 0.57)):
+        view._add_point("train_loss", x, y)
+    qtbot.waitUntil(view.plot.isVisible, timeout=5000)
+    assert not view.curves_empty.isVisible()
+    axis = view.plot.getAxis("bottom")
+    for lo, hi in ((0.0, 1.0), (0.6, 1.4), (0.5, 2.5), (0.0, 37.0)):
+        ticks = [v for _spacing, values in axis.tickValues(lo, hi, 600) for v in values]
+        assert ticks and all(float(v).is_integer() for v in ticks), (lo, hi, ticks)
+    view._reset_curves()                                   # a new run, before its first epoch
+    assert view.curves_empty.isVisible() and not view.plot.isVisible()

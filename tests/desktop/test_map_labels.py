@@ -16,19 +16,10 @@ def map80(shared_data):
 
 
 @pytest.fixture
-def view(qtbot):
-    from gapscope_desktop.app import create_app
-    from gapscope_desktop.tasks import TaskManager
+def view(make_view):
     from gapscope_desktop.views.maps_view import MapsView
 
-    create_app(["test"])
-    tasks = TaskManager()
-    v = MapsView(tasks)
-    qtbot.addWidget(v)
-    v.resize(1200, 800)
-    v.show()
-    yield v
-    tasks.shutdown(5000)
+    return make_view(MapsView, (1200, 800))
 
 
 def _drawn(view, qtbot):
@@ -185,3 +176,62 @@ def test_a_clusters_hover_quotes_its_most_central_paper(view, qtbot, map80):
     item = next(view.clusters.topLevelItem(i) for i in range(view.clusters.topLevelItemCount())
                 if view.clusters.topLevelItem(i).data(0, 0x0100) == c.id)
     assert "most central paper: <i>" + html.escape(" ".join(c.representative.split())) + "</i>" in item.toolTip(0)
+
+
+def _map_with_far_little_clusters():
+    """595 papers in five clusters around the origin, and two clusters of 2 and 3 papers far from them
+    (as "symbol grounding" on the sample library's topic map)."""
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    coords, assignments = {}, {}
+    centres = [(-1.5, 0.0), (1.5, 0.0), (0.0, 1.5), (0.0, -1.5), (0.0, 0.0)]
+    for pid in range(595):
+        cid = pid % 5
+        coords[pid] = tuple(np.array(centres[cid]) + rng.normal(0, 0.6, 2))
+        assignments[pid] = cid
+    for pid, xy in zip(range(595, 600), [(1.0, 30.0), (1.5, 30.5), (28.0, -4.0), (29.0, -3.0), (31.0, -5.0)]):
+        coords[pid], assignments[pid] = xy, 5 if pid < 597 else 6
+    sizes = {c: sum(1 for v in assignments.values() if v == c) for c in range(7)}
+    labels = ["alpha", "beta", "gamma", "delta", "epsilon", "symbol grounding", "speech recognition"]
+    clusters = [SimpleNamespace(id=c, size=sizes[c], label=labels[c], stability=0.5) for c in range(7)]
+    return SimpleNamespace(id=1, coords=coords, assignments=assignments, clusters=clusters, params={},
+                           label_kind="keywords"), np.array(list(coords.values()))
+
+
+def _share_of_view(view, lo, hi, axis):
+    v0, v1 = view.viewbox.viewRange()[axis]
+    return (hi - lo) / (v1 - v0)
+
+
+def test_the_first_view_frames_the_bulk_of_the_points_and_show_all_frames_every_one(view, qtbot):
+    """Two far clusters of 2 and 3 papers do not squeeze the other 595 into a strip: the view frames the
+    1st-99th percentile of each axis; the far points are one click away, and their labels never sit on the
+    bulk's points."""
+    import numpy as np
+
+    m, xy = _map_with_far_little_clusters()
+    view.show_map(m)
+    _drawn(view, qtbot)
+    lo, hi = np.percentile(xy, 1, axis=0), np.percentile(xy, 99, axis=0)
+    for axis in (0, 1):
+        assert _share_of_view(view, lo[axis], hi[axis], axis) > 0.6, view.viewbox.viewRange()
+    assert not view.label_item[5].isVisible() and not view.label_item[6].isVisible()
+    boxes, area = _drawn(view, qtbot)
+    assert len(boxes) == 5 and boxes_overlap([b for _, b in boxes]) == [] and _outside(boxes, area) == []
+    # every point is reachable: "Show all points" frames them all, and their labels come back
+    button = view.all_points_button
+    assert button.isEnabled() and "5 papers" in button.toolTip()
+    button.click()
+    (x0, x1), (y0, y1) = view.viewbox.viewRange()
+    assert x0 <= xy[:, 0].min() and xy[:, 0].max() <= x1 and y0 <= xy[:, 1].min() and xy[:, 1].max() <= y1
+    boxes, area = _drawn(view, qtbot)
+    assert view.label_item[5].isVisible() and boxes_overlap([b for _, b in boxes]) == []
+    button.click()
+    assert _share_of_view(view, lo[0], hi[0], 0) > 0.6
+    # a map with no far points offers nothing to show
+    m.coords = {pid: xy for pid, xy in m.coords.items() if pid < 595}
+    view.show_map(m)
+    assert not view.all_points_button.isEnabled() and not view.all_points_button.isChecked()

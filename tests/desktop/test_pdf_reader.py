@@ -776,3 +776,20 @@ def test_a_highlight_that_fails_to_save_puts_its_note_back_in_the_comment_field(
         assert reader.comment_edit.text() == "a limitation to cite" and reader.highlights == []
     finally:
         w.close()
+
+
+def test_the_page_and_zoom_buttons_say_what_they_do_to_a_screen_reader_and_on_hover(make_view):
+    """The zoom buttons read "Zoom out" / "Zoom in" (not a bare "–" and "+"), and every page and zoom button
+    has an accessible name and a tooltip, the zoom ones with their keys."""
+    from gapscope_desktop.views.pdf_reader import PdfReader
+
+    reader = make_view(PdfReader)
+    want = {reader.prev_button: ("Previous page", None), reader.next_button: ("Next page", None),
+            reader.zoom_out: ("Zoom out", "Ctrl+-"), reader.zoom_in: ("Zoom in", "Ctrl+=")}
+    for button, (name, keys) in want.items():
+        assert button.accessibleName() == name and button.toolTip().startswith(name)
+        assert keys is None or keys in button.toolTip()
+    assert reader.zoom_out.text() == "Zoom out" and reader.zoom_in.text() == "Zoom in"
+    # the keys the tooltips name are the ones that zoom
+    bound = {k.toString() for act in reader.zoom_actions for k in act.shortcuts()}
+    assert {"Ctrl+-", "Ctrl+="} <= bound

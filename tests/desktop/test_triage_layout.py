@@ -50,3 +50,25 @@ def test_the_progress_stays_on_one_line_beside_a_long_cluster_chip(window, qtbot
     assert chip.isVisible() and chip.text() != f"cluster: {LONG_LABEL}  ✕" and "…" in chip.text()
     assert LONG_LABEL in chip.toolTip()
     assert chip.fontMetrics().horizontalAdvance(chip.text()) <= chip.width()
+
+
+@pytest.mark.parametrize("width", [1280, 900])
+def test_the_search_and_reviewer_placeholders_are_read_whole_with_the_full_text_on_hover(qtbot, make_view, width):
+    """The top row squeezed "search within (optional)" to "search within (op…" and "reviewer (blank: one
+    reviewer)" to "reviewer (blank: …": short placeholders now fit their boxes, the full text on hover."""
+    from PySide6.QtWidgets import QStyle, QStyleOptionFrame
+
+    from gapscope_desktop.views.triage_view import TriageView
+    from gapscope_desktop.widgets.placeholder_fit import ICON_ROOM, TEXT_MARGIN
+
+    view = make_view(TriageView, (width - 230, 700))     # the window less its sidebar
+    qtbot.wait(50)
+    for edit, meaning in ((view.query, "optional"), (view.reviewer, "blank: one reviewer")):
+        # the text area as QLineEdit draws it: its contents less the text margins and the clear button
+        opt = QStyleOptionFrame()
+        edit.initStyleOption(opt)
+        area = edit.style().subElementRect(QStyle.SE_LineEditContents, opt, edit).width() - 2 * TEXT_MARGIN
+        area -= ICON_ROOM if edit.isClearButtonEnabled() else 0
+        text = edit.placeholderText()
+        assert text and edit.fontMetrics().horizontalAdvance(text) <= area, (text, area, edit.width())
+        assert meaning in edit.toolTip() and text.lower() in edit.toolTip().lower()

@@ -196,6 +196,13 @@ class ExperimentsView(CoreView):
         self.curve_holder = QWidget()
         self.curve_layout = QVBoxLayout(self.curve_holder)
         self.curve_layout.setContentsMargins(0, 0, 0, 0)
+        # in the plot's place while it has nothing to draw (an empty plot read epochs 0.1 ... 0.9)
+        self.curves_empty = QLabel(hints.NO_CURVES)
+        self.curves_empty.setObjectName("noCurvesHint")
+        self.curves_empty.setAlignment(Qt.AlignCenter)
+        self.curves_empty.setWordWrap(True)
+        theme.set_text_colour(self.curves_empty, "tertiary")
+        self.curve_layout.addWidget(self.curves_empty)
         self.log = QPlainTextEdit()
         self.log.setReadOnly(True)
         self.log.setMaximumBlockCount(2000)
@@ -790,9 +797,11 @@ class ExperimentsView(CoreView):
             return
         import pyqtgraph as pg
 
+        from .epoch_axis import EpochAxis
+
         pg.setConfigOptions(antialias=True, background=theme.colour("plot_background"),
                             foreground=theme.colour("plot_foreground"))
-        self.plot = pg.PlotWidget()
+        self.plot = pg.PlotWidget(axisItems={"bottom": EpochAxis("bottom")})
         self.plot.setObjectName("lossPlot")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "epoch (all seeds and folds in order)")
@@ -801,12 +810,19 @@ class ExperimentsView(CoreView):
             self.plot.getAxis(side).enableAutoSIPrefix(False)
         self.plot.addLegend(offset=(-10, 10))
         self.curve_layout.addWidget(self.plot)
+        self._show_plot(False)
+
+    def _show_plot(self, drawn: bool) -> None:
+        """The plot once it has a point to draw; until then, what will be drawn there."""
+        self.plot.setVisible(drawn)
+        self.curves_empty.setVisible(not drawn)
 
     def _reset_curves(self) -> None:
         self._ensure_plot()
         self.plot.clear()
         self.curves = {}
         self.points = {}
+        self._show_plot(False)
 
     def _add_point(self, name: str, x: float, y: float) -> None:
         import pyqtgraph as pg
@@ -820,6 +836,7 @@ class ExperimentsView(CoreView):
         xs.append(x)
         ys.append(y)
         self.curves[name].setData(xs, ys)
+        self._show_plot(True)
 
     def _finished(self, process, code: int) -> None:
         if self.process is None or process is not self.process:

@@ -3,7 +3,8 @@ view is first shown). Points are coloured by cluster, clusters are labelled at t
 shows each cluster's size and stability. Selecting clusters, clicking a point or Shift-dragging a
 rectangle selects papers; "Show in library" filters the paper table to them. A map that may be out of date
 (papers, facet labels, vectors or labelled PDFs changed since it was built: gapscope.maps.stale) says why
-in a banner with "Rebuild"."""
+in a banner with "Rebuild". The first view frames the bulk of the points (map_framing): a far cluster of
+two papers does not squeeze the rest into a strip; "Show all points" frames every one."""
 
 from __future__ import annotations
 
@@ -22,6 +23,7 @@ from gapscope.vocabulary import MAP_FACETS
 
 from .. import hints, theme
 from .core_view import CoreView
+from .map_framing import bulk_range, count_outside, full_range
 
 
 # What the Stability column means (the list's header and each cell say it on hover; docs/maps.md); its
@@ -163,6 +165,7 @@ class MapsView(CoreView):
         self.selected: list[int] = []
         self.place_enabled = True      # off only to show what the placement prevents (tests)
         self.label_item: dict = {}
+        self._xy = None                # the points' coordinates (n, 2), as drawn
         self._anchor: dict = {}
         self._label_of: dict = {}
         self._size_of: dict = {}
@@ -185,6 +188,12 @@ class MapsView(CoreView):
         self.show_button.setObjectName("showInLibrary")
         self.show_button.setEnabled(False)
         self.show_button.clicked.connect(self._show_selected)
+        # checked: every point framed; unchecked: the bulk (far outliers beyond the edges)
+        self.all_points_button = QPushButton("Show all points")
+        self.all_points_button.setObjectName("showAllPoints")
+        self.all_points_button.setCheckable(True)
+        self.all_points_button.setEnabled(False)
+        self.all_points_button.toggled.connect(self._frame)
         # why the shown map may be out of date, and the build that brings it up to date
         self.stale_banner = QFrame()
         self.stale_banner.setObjectName("mapStaleBanner")
@@ -228,6 +237,7 @@ class MapsView(CoreView):
         top.addWidget(self.facet)
         top.addWidget(self.build_button)
         top.addWidget(self.info, 1)
+        top.addWidget(self.all_points_button)
         top.addWidget(self.show_button)
         split = QSplitter(Qt.Horizontal)
         split.addWidget(self.clusters)
@@ -321,6 +331,8 @@ class MapsView(CoreView):
         self.labels = []
         self.label_item = {}
         self.ids, self.cluster_of, self._anchor, self._label_of = [], {}, {}, {}
+        self._xy = None
+        self._reset_framing(0)
         self._set_selection([])
         self.empty.setText(text)
         self.empty.show()
@@ -452,10 +464,32 @@ class MapsView(CoreView):
         self.clusters.setColumnWidth(0, self.clusters.fontMetrics().averageCharWidth() * 40)
         self.clusters.resizeColumnToContents(1)
         self.clusters.blockSignals(False)
-        self.plot.autoRange()
+        self._xy = xy
+        self._reset_framing(count_outside(xy, bulk_range(xy)) if len(xy) else 0)
+        self._frame(False)
         self.info.setText(self._summary(m))
         self._set_selection([])
         self.place_labels()
+
+    def _reset_framing(self, outside: int) -> None:
+        """The bulk framed again (a new map); "Show all points" offered when ``outside`` points lie beyond it."""
+        b = self.all_points_button
+        b.blockSignals(True)
+        b.setChecked(False)
+        b.blockSignals(False)
+        b.setEnabled(outside > 0)
+        b.setToolTip(f"Frame every paper of the map, the {plural(outside, 'paper')} beyond this view's edges "
+                     "included (small clusters far from the rest); unchecked, the view frames the bulk of "
+                     "the map" if outside else "Every paper of the map is in view")
+
+    def _frame(self, all_points: bool) -> None:
+        """Frame every point, or the bulk of them (1st-99th percentile of each axis, with a margin)."""
+        if self.plot is None or self._xy is None or not len(self._xy):
+            if self.plot is not None:
+                self.plot.autoRange()
+            return
+        (x0, x1), (y0, y1) = (full_range if all_points else bulk_range)(self._xy)
+        self.viewbox.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0)
 
     def _summary(self, m) -> str:
         kind = _attr(m, "label_kind", "keywords")
@@ -467,7 +501,8 @@ class MapsView(CoreView):
 
     def place_labels(self) -> None:
         """Show the labels that fit without overlapping, biggest clusters first and the selected ones
-        always, each inside the plot; the others hide (their points name them on hover)."""
+        always, each inside the plot; the others hide (their points name them on hover), and so do those
+        of clusters whose centre lies beyond the view's edges."""
         if self.plot is None or not self.labels:
             return
         vb = self.viewbox
@@ -475,11 +510,13 @@ class MapsView(CoreView):
         if area.width() < 10 or area.height() < 10:
             return
         todo = []
+        chosen = self.selected_clusters()
         for cid, text in self.label_item.items():
             p = vb.mapViewToScene(QPointF(*self._anchor[cid]))
+            if not area.contains(p) and cid not in chosen:
+                continue      # a cluster beyond the view's edges: its label would cover the points in view
             r = text.textItem.boundingRect()
             todo.append(Label(cid, p.x(), p.y(), r.width(), r.height(), self._size_of.get(cid, 0)))
-        chosen = self.selected_clusters()
         where = place_labels(todo, (area.left(), area.top(), area.right(), area.bottom()), always=chosen,
                              pad=2.0) if self.place_enabled else {lb.key: (lb.x, lb.y) for lb in todo}
         for cid, text in self.label_item.items():

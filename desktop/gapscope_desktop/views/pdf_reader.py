@@ -2,7 +2,7 @@
 no QtPdf), zoom, find, text selection with the mouse, the page's sentences to pick from, and highlights
 stored in the library.
 
-The page fits the pane's width (it follows the pane as it is resized) until the user zooms: + / − and
+The page fits the pane's width (it follows the pane as it is resized) until the user zooms: Zoom in / out and
 Ctrl+= / Ctrl+- step through ZOOMS, "Fit width" and Ctrl+0 go back to fitting.
 Press and drag over the page selects characters (pdfium's character boxes, read once per page);
 Ctrl+H or the page's context menu highlights the selection (the note from the comment field, or asked
@@ -172,10 +172,14 @@ class PdfReader(QWidget):
         self.prev_button = QPushButton("◀")
         self.next_button = QPushButton("▶")
         self.page_label = QLabel()
-        self.zoom_out = QPushButton("−")
-        self.zoom_in = QPushButton("+")
-        self.zoom_out.setToolTip("Zoom out (Ctrl+-)")
-        self.zoom_in.setToolTip("Zoom in (Ctrl+=)")
+        # words, not a bare "−" and "+", at no cost in width (a push button is 80 px wide at least)
+        self.zoom_out = QPushButton("Zoom out")
+        self.zoom_in = QPushButton("Zoom in")
+        # what a screen reader says and a hover shows, with the keys; the arrows alone say nothing to either
+        for button, name, keys in ((self.prev_button, "Previous page", ""), (self.next_button, "Next page", ""),
+                                   (self.zoom_out, "Zoom out", "Ctrl+-"), (self.zoom_in, "Zoom in", "Ctrl+=")):
+            button.setAccessibleName(name)
+            button.setToolTip(f"{name} ({keys})" if keys else name)
         self.zoom_label = QLabel()
         self.zoom_label.setObjectName("pdfZoom")
         self.fit_button = QPushButton("Fit width")

@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit
 from gapscope.textfmt import latex_to_text
 
 from .. import hints, queries, theme
+from ..widgets.placeholder_fit import fit_placeholder
 from ..write_guard import set_enabled
 from .core_view import CoreView
 from .paper_html import abstract_html, legend_html, load_sentences, paper_header_html
@@ -180,9 +181,12 @@ class TriageView(CoreView):
         self.collection = QComboBox()
         self.collection.setObjectName("triageCollection")
         self.collection.currentIndexChanged.connect(lambda _i: self.load_next())
-        self.query = QLineEdit(placeholderText="search within (optional)")
+        self.query = QLineEdit()
         self.query.setObjectName("triageQuery")
         self.query.setClearButtonEnabled(True)
+        # short placeholders, whole in the squeezed row; what they mean on hover
+        fit_placeholder(self.query, "Search within", "Search within (optional): screen only the papers of this "
+                        "scope that the search finds (the same search as the library's search box)")
         self.query.editingFinished.connect(self._scope_edited)
         self.tag = QComboBox()
         self.tag.setObjectName("triageTag")
@@ -193,10 +197,11 @@ class TriageView(CoreView):
         self.cluster_chip.setToolTip(_CHIP_TIP)
         self.cluster_chip.clicked.connect(lambda: self.set_cluster(None))
         self.cluster_chip.hide()
-        self.reviewer = QLineEdit(placeholderText="reviewer (blank: one reviewer)")
+        self.reviewer = QLineEdit()
         self.reviewer.setObjectName("triageReviewer")
-        self.reviewer.setToolTip("Blind dual screening: each reviewer enters their name and sees only their own "
-                                 "decisions; conflicts are listed for resolution and Cohen's kappa is shown.")
+        fit_placeholder(self.reviewer, "Reviewer", "Reviewer (blank: one reviewer). Blind dual screening: each "
+                        "reviewer enters their name and sees only their own decisions; conflicts are listed for "
+                        "resolution and Cohen's kappa is shown.")
         self.reviewer.setMaximumWidth(self.reviewer.fontMetrics().averageCharWidth() * 28)
         self.reviewer.editingFinished.connect(self._scope_edited)
         for edit in (self.query, self.reviewer):
