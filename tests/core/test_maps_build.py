@@ -230,5 +230,11 @@ def test_a_word_the_whole_library_writes_names_no_cluster():
                 for w in ["radiology", "pricing", "antenna", "farming", "gait", "lipreading", "sycophancy",
                           "propaganda", "impedance", "precipitation"]]
     kws = ctfidf_keywords(clusters, top_n=3)
-    assert all("layers" not in k for k in kws), kws
+    assert all(k[-1] == "layers" for k in kws), kws                 # after the cluster's own terms
     assert kws[0][0] == "radiology" and kws[3][0] == "farming"
+    apart: list = []
+    kws = ctfidf_keywords(clusters, top_n=3, widespread=apart)     # or held apart for the label's last resort
+    assert all("layers" not in k for k in kws) and apart == [["layers"]] * 10, (kws, apart)
+    alone: list = []
+    assert ctfidf_keywords([["Layers."], ["Layers, layers."]] + clusters[:8], widespread=alone)[0] == ["layers"]
+    assert alone[0] == []                                             # a cluster with no other term keeps it

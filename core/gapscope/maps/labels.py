@@ -137,7 +137,8 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
     texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds.
     ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build).
     A term the texts of KEYWORD_MAX_SPREAD of the clusters write comes after the others; given a list,
-    ``widespread`` receives such terms instead (a list per cluster), for the label's last resort."""
+    ``widespread`` receives such terms instead (a list per cluster), for the label's last resort, unless the
+    cluster has no other term."""
     import scipy.sparse as sp
 
     # sklearn's first import is seconds that no token reaches: a Cancel meanwhile does not wait for it
@@ -218,10 +219,13 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
             picked.append(t)
             if len(picked) == top_n:
                 break
-        if widespread is None:
-            picked += common[:top_n - len(picked)]
-        else:
+        apart = widespread is not None and bool(picked)     # a cluster with only such terms keeps them
+        if apart:
             widespread.append([surface_form(t, texts) for t in common[:top_n]])
+        else:
+            picked += common[:top_n - len(picked)]
+            if widespread is not None:
+                widespread.append([])
         out.append([surface_form(t, texts) for t in picked])
     return out
 
