@@ -201,3 +201,40 @@ def test_keyword_labels_write_acronyms_and_names_as_the_texts_do():
     assert "overthinking" in kws[0] and "Overthinking" not in kws[0]
     assert "ViTs" in kws[1] and any(k.startswith("Nash") for k in kws[1])
     assert not any(k.lower() != k and k.lower() in kws[1] for k in kws[1])
+
+
+def test_a_keyword_cut_before_its_head_noun_is_shown_with_it():
+    """"models" is no keyword, so the bigrams stopped before it: "Multimodal Large Language" labelled a
+    cluster of the 10,653-paper library. A term of several words grows across such a head noun, and a word
+    and its plural count as one when a term grows ("whole-slide image" / "whole-slide images")."""
+    from gapscope.maps.labels import ctfidf_keywords
+
+    mllm = ["Multimodal large language models see.", "We tune multimodal large language models.",
+            "Multimodal large language models hallucinate.", "Probing multimodal large language models."]
+    slides = ["Whole-slide images are big.", "Tiling whole-slide images.", "One whole-slide image per patient.",
+              "Stain on whole-slide images."]
+    other = ["Sheaves on curves.", "Coherent sheaves on curves.", "Curves and sheaves."]
+    kws = [[k.lower() for k in ks] for ks in ctfidf_keywords([mllm, slides, other], top_n=2)]
+    assert kws[0][0] == "multimodal large language models", kws
+    assert kws[1][0] == "whole-slide images", kws
+    kws = kws[0] + kws[1]
+    assert not {"multimodal large language", "large language", "whole-slide"} & set(kws)
+
+
+def test_a_word_the_whole_library_writes_names_no_cluster():
+    """"sensitivity, layers, sequences" labelled a cluster of the 10,653-paper library: one plain word that
+    the texts of a fifth of the clusters write names no subject and leaves its slot to the next term."""
+    from gapscope.maps.labels import ctfidf_keywords
+
+    clusters = [[f"Layers of the {w} model.", f"Deep layers for {w} {w}.", f"We probe {w} in layers."]
+                for w in ["radiology", "pricing", "antenna", "farming", "gait", "lipreading", "sycophancy",
+                          "propaganda", "impedance", "precipitation"]]
+    kws = ctfidf_keywords(clusters, top_n=3)
+    assert all(k[-1] == "layers" for k in kws), kws                 # after the cluster's own terms
+    assert kws[0][0] == "radiology" and kws[3][0] == "farming"
+    apart: list = []
+    kws = ctfidf_keywords(clusters, top_n=3, widespread=apart)     # or held apart for the label's last resort
+    assert all("layers" not in k for k in kws) and apart == [["layers"]] * 10, (kws, apart)
+    alone: list = []
+    assert ctfidf_keywords([["Layers."], ["Layers, layers."]] + clusters[:8], widespread=alone)[0] == ["layers"]
+    assert alone[0] == []                                             # a cluster with no other term keeps it

@@ -11,13 +11,17 @@ import numpy as np
 from ..jobs import Cancelled, ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
 from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
-                     label_from_concepts, label_from_keywords, label_keywords, representative_sentence)
+                     filled_terms, label_from_concepts, label_from_keywords, label_keywords, representative_sentence)
 from .layout import layout_2d
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
 from ..textfmt import plural
 
 LABEL_DOCS = 40
+# Keywords kept per cluster: a label shows the first three the judge takes (label_keywords), and with six
+# it took fewer than three for some clusters of the 10,653-paper library ("SOTA, generalization")
+KEYWORD_KEEP = 10
+WIDESPREAD_KEY = "widespread_keywords"      # in Map.params
 
 
 def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, str],
@@ -46,6 +50,16 @@ def make_map(facet: str, ids: np.ndarray, vecs: np.ndarray, texts: Mapping[int, 
                          cancel=cancel)
 
 
+def _keyword_terms(keywords: Sequence[str], concepts: Sequence[str], widespread: Sequence[str],
+                   term_ok) -> list[str]:
+    """A keyword label's terms: the keywords the judge takes; where it leaves fewer than three, the cluster's
+    ranked concepts (even named by few members) complete them, then the keywords all the library writes
+    ("layers"); where none is left, its best keywords as they are."""
+    terms = filled_terms(label_keywords(keywords, term_ok, fallback=False), concepts, CONCEPT_LABEL_N)
+    terms = filled_terms(terms, label_keywords(widespread, term_ok, fallback=False), CONCEPT_LABEL_N)
+    return terms or label_keywords(list(keywords) + list(widespread), term_ok)
+
+
 def _cover(phrases, members, paper_phrases) -> float:
     """The largest share of ``members`` that name one of ``phrases``."""
     named = [set(paper_phrases.get(int(p)) or ()) for p in members]
@@ -64,6 +78,7 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
     for p, c in m.assignments.items():
         members.setdefault(c, []).append(int(p))
     term_ok = concepts.term_ok if concepts is not None else None
+    widespread = m.params.get(WIDESPREAD_KEY) or {}
     ranked = (concept_labels([sorted(members[c]) for c in ids], concepts.phrases, vectors=concepts.vectors,
                              term_ok=term_ok, cancel=cancel)
               if concepts else [[] for _ in ids])
@@ -73,10 +88,11 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
         if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
             c.concepts = []             # named by too few members to speak for the cluster: keywords
     if concepts is not None and concepts.prepare_terms is not None:
-        concepts.prepare_terms([k for c in m.clusters if not c.concepts for k in c.keywords], keyword=True)
+        concepts.prepare_terms([k for c in m.clusters if not c.concepts
+                                for k in list(c.keywords) + list(widespread.get(str(c.id)) or [])], keyword=True)
     for c in m.clusters:
-        c.label = (label_from_concepts(c.concepts) if c.concepts
-                   else label_from_keywords(label_keywords(c.keywords, term_ok)))
+        c.label = label_from_concepts(c.concepts) if c.concepts else label_from_keywords(
+            _keyword_terms(c.keywords, by_id.get(c.id) or [], widespread.get(str(c.id)) or [], term_ok))
     m.params["labels"] = m.label_kind
     m.params["label_concept_batch"] = concepts.batch if concepts else None
     m.params["concept_phrases"] = {str(c.id): c.concepts for c in m.clusters if c.concepts}
@@ -108,7 +124,10 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     members: list[np.ndarray] = [np.flatnonzero(res.labels == c) for c in range(k)]
     # labels read the members nearest each centroid: the core of the cluster, and seconds for 75k papers
     cores = [m[np.argsort(-res.sims[m])[:LABEL_DOCS]] for m in members]
-    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], seed=seed, cancel=cancel)
+    widespread: list[list[str]] = []
+    keywords = ctfidf_keywords([[texts.get(int(ids[i]), "") for i in m] for m in cores], top_n=KEYWORD_KEEP,
+                               seed=seed, cancel=cancel, widespread=widespread)
+    widespread += [[] for _ in range(k - len(widespread))]         # no terms at all: none
     clusters = []
     for c in range(k):
         m = members[c]
@@ -135,7 +154,9 @@ def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model
     report(progress, 1000, 1000, f"{facet}: {k} clusters")
     params = {"k": k, "k_auto": k_auto, "seed": seed, "model": model, "algorithm": "faiss spherical k-means",
               "niter": 20, "label_docs": LABEL_DOCS, "stability_seeds": stability_seeds, "silhouette": {str(a): round(b, 4) for a, b in silhouettes.items()},
-              "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3)}
+              "layout": "mds-centroids+pca-offsets", "seconds": round(time.perf_counter() - t0, 3),
+              # each cluster's keywords all the library writes, kept out of ``keywords``: a label's last resort
+              WIDESPREAD_KEY: {str(c): w for c, w in enumerate(widespread) if w}}
     if not k_auto and asked != k:
         params["k_asked"] = int(asked)       # the user's --k, more than the papers allowed
     wheres = {str(c.id): c.representative_where for c in clusters if c.representative_where}

@@ -75,6 +75,17 @@ def terms_of(text: str, stop: frozenset) -> list[str]:
 # 10,653-paper library, where 13 of its 13 uses went on with "precision"); the label shows the whole term.
 WHOLE_TERM_SHARE = 0.9
 WHOLE_TERM_MAX_WORDS = 5
+# Head nouns among the stop words: no keyword alone, yet the end of a term the bigrams cut before them
+# ("Multimodal Large Language" of "multimodal large language models", "pre-trained vision-language" on the
+# 10,653-paper library). A term of two words or a hyphenated one grows across them as across any word.
+TERM_HEADS = frozenset({"model", "models", "framework", "frameworks", "method", "methods", "task", "tasks"})
+# A keyword that the texts of this share of the clusters write names no subject: a term every part of the
+# library uses ("layers" 22 %, "sensitivity" 28 %, "sequences" 32 % of the shortcoming clusters of the
+# 10,653-paper library, which made the label "sensitivity, layers, sequences"; "state-of-the-art",
+# "large language models") comes after the cluster's other terms. Subjects sit far below: "antenna", "pricing"
+# 1 %, "fairness" 7-10 %.
+KEYWORD_MAX_SPREAD = 0.2
+KEYWORD_SPREAD_MIN_CLUSTERS = 10     # with fewer clusters a share says little: two clusters, 50 % each
 
 
 def word_positions(runs: Sequence[Sequence[str]]) -> dict[str, list[tuple[int, int]]]:
@@ -96,27 +107,38 @@ def whole_term(term: str, runs: Sequence[Sequence[str]], where: Optional[Mapping
     occ = [(runs[k], i) for k, i in where.get(q[0], ()) if list(runs[k][i:i + len(q)]) == q]
     lo, hi = 0, len(q)                     # a use's span is [i + lo, i + hi) of its run
     while len(occ) >= 2 and hi - lo < max_words:
-        left = Counter(r[i + lo - 1] for r, i in occ if i + lo > 0)
-        right = Counter(r[i + hi] for r, i in occ if i + hi < len(r))
+        # a word and its plural count as one ("whole-slide image" and "whole-slide images")
+        left = Counter(_plural_off(r[i + lo - 1]) for r, i in occ if i + lo > 0)
+        right = Counter(_plural_off(r[i + hi]) for r, i in occ if i + hi < len(r))
         best = max([(c, 0, w) for w, c in right.most_common(1)] + [(c, 1, w) for w, c in left.most_common(1)],
                    default=None)
         if best is None or best[0] < share * len(occ):
             break
         _, on_left, w = best
         if on_left:
-            occ = [(r, i) for r, i in occ if i + lo > 0 and r[i + lo - 1] == w]
-            q, lo = [w, *q], lo - 1
+            occ = [(r, i) for r, i in occ if i + lo > 0 and _plural_off(r[i + lo - 1]) == w]
+            lo -= 1
+            q = [Counter(r[i + lo] for r, i in occ).most_common(1)[0][0], *q]
         else:
-            occ = [(r, i) for r, i in occ if i + hi < len(r) and r[i + hi] == w]
-            q, hi = [*q, w], hi + 1
+            occ = [(r, i) for r, i in occ if i + hi < len(r) and _plural_off(r[i + hi]) == w]
+            q = [*q, Counter(r[i + hi] for r, i in occ).most_common(1)[0][0]]
+            hi += 1
     return " ".join(q)
 
 
+def _plural_off(word: str) -> str:
+    return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith("ss") else word
+
+
 def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
-                    max_docs_per_cluster: int = 200, seed: int = 0, *, cancel=None) -> list[list[str]]:
+                    max_docs_per_cluster: int = 200, seed: int = 0, *, cancel=None,
+                    widespread: Optional[list] = None) -> list[list[str]]:
     """Top c-TF-IDF terms (unigrams and bigrams) per cluster; at most ``max_docs_per_cluster``
     texts per cluster are read (a seeded sample), which keeps labelling 75k papers to seconds.
-    ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build)."""
+    ``cancel`` is read as each text is split into terms and between clusters (seconds of a map build).
+    A term the texts of KEYWORD_MAX_SPREAD of the clusters write comes after the others; given a list,
+    ``widespread`` receives such terms instead (a list per cluster), for the label's last resort, unless the
+    cluster has no other term."""
     import scipy.sparse as sp
 
     # sklearn's first import is seconds that no token reaches: a Cancel meanwhile does not wait for it
@@ -174,19 +196,36 @@ def ctfidf_keywords(texts_by_cluster: Sequence[Sequence[str]], top_n: int = 6,
             row = sp.csr_matrix((row.data[keep], row.indices[keep], [0, int(keep.sum())]), shape=row.shape)
         if row.nnz == 0:
             out.append([])
+            if widespread is not None:
+                widespread.append([])
             continue
         order = row.indices[np.argsort(-row.data)]
         texts = [member_docs[j] for j in np.flatnonzero(np.asarray(owner) == i)]
         runs = [run for t in texts for run in chains(t, stop)]
         where = word_positions(runs)
+        head_runs = [run for t in texts for run in chains(t, stop - TERM_HEADS)]
+        head_where = word_positions(head_runs)
         picked: list[str] = []
-        for t in terms[order]:
+        common: list[str] = []                     # terms all the library writes: "layers", "state-of-the-art"
+        for j, t in zip(order, terms[order]):
             t = whole_term(str(t), runs, where)    # "mean average precision", not "mean average"
-            if any(t in p or p in t for p in picked):  # no 'graph' next to 'graph neural'
+            if " " in t or "-" in t:               # "multimodal large language models"
+                t = whole_term(t, head_runs, head_where)
+            if any(t in p or p in t for p in picked + common):  # no 'graph' next to 'graph neural'
+                continue
+            if n_classes >= KEYWORD_SPREAD_MIN_CLUSTERS and class_df[j] >= KEYWORD_MAX_SPREAD * n_classes:
+                common.append(t)                   # last: only where the cluster has too few other terms
                 continue
             picked.append(t)
             if len(picked) == top_n:
                 break
+        apart = widespread is not None and bool(picked)     # a cluster with only such terms keeps them
+        if apart:
+            widespread.append([surface_form(t, texts) for t in common[:top_n]])
+        else:
+            picked += common[:top_n - len(picked)]
+            if widespread is not None:
+                widespread.append([])
         out.append([surface_form(t, texts) for t in picked])
     return out
 
@@ -227,11 +266,25 @@ def label_from_keywords(keywords: Sequence[str], n: int = 3) -> str:
     return ", ".join(keywords[:n]) if keywords else "(no words)"
 
 
-def label_keywords(keywords: Sequence[str], term_ok: Optional[Callable[..., bool]] = None) -> list[str]:
+def filled_terms(terms: Sequence[str], more: Sequence[str], n: int = 3) -> list[str]:
+    """``terms`` with the first of ``more`` (the cluster's ranked concept phrases) that repeat none of them
+    added up to ``n``: a keyword label the judge left one or two words (11 of the 10,653-paper library's 286
+    labels: "word", "SFT, convergence") is completed by what its papers name rather than shown short."""
+    out = list(terms[:n])
+    for m in more:
+        if len(out) >= n:
+            break
+        if not any(redundant(m, t) or m.lower() in t.lower() or t.lower() in m.lower() for t in out):
+            out.append(m)
+    return out
+
+
+def label_keywords(keywords: Sequence[str], term_ok: Optional[Callable[..., bool]] = None, *,
+                   fallback: bool = True) -> list[str]:
     """The keywords a label may show, best first: those ``term_ok`` (PaperConcepts.term_ok) takes for a name,
     none a spelling or an inflection of a better one ("grading, grade"; :func:`redundant`). When it takes
-    none the cluster keeps its best words rather than no label."""
-    good = [k for k in keywords if term_ok is None or term_ok(k, keyword=True)] or list(keywords)
+    none the cluster keeps its best words rather than no label (``fallback``; else [])."""
+    good = [k for k in keywords if term_ok is None or term_ok(k, keyword=True)] or (list(keywords) if fallback else [])
     out: list[str] = []
     for k in good:
         if not any(redundant(k, p) for p in out):
@@ -301,13 +354,51 @@ def _norm_tokens(phrase: str) -> frozenset:
 
 
 def _acronym_of(short: str, long: str) -> bool:
-    """"LLMs" abbreviates "large language models", "VLM" "vision-language model"."""
+    """Whether the one word ``short`` (two capitals or more, perhaps a plural s) abbreviates ``long``: each
+    word of ``long`` starts the next of its letters and may hold more in order ("LLMs" large language
+    models, "ViT" vision transformer, "HSI" hyperspectral image, "3DGS" 3D gaussian splatting); its first
+    letters may be words ``long`` leaves out ("ASR" and "speech recognition": the automatic one)."""
     s = short.strip()
-    if " " in s or len(s) < 2 or not any(c.isupper() for c in s):
+    if " " in s or len(s) < 2 or sum(c.isupper() for c in s) < 2:
         return False
     s = s[:-1] if s.endswith("s") and len(s) > 2 else s
-    initials = "".join(w[0] for w in re.split(r"[\s\-]+", long) if w)
-    return s.lower() == initials.lower()
+    words = [w for w in re.split(r"[\s\-]+", long.lower()) if w]
+    if not words or not s.isalnum():
+        return False
+    # the long form without its first words must keep two words and spell two letters or more
+    skips = range(len(s) - 1) if len(words) >= 2 else range(1)
+    return any(_spells(s[k:], words) for k in skips)
+
+
+# A capital of an acronym starts a word of its long form, or sits inside a compound this long
+# ("hyperspectral" for the S of HSI); a lower-case letter may come from anywhere inside (ViT, LoRA). Without
+# the bound "MDS" (maximum distance separable) spelt "minimum distance".
+_COMPOUND_CHARS = 10
+
+
+def _spells(letters: str, words: Sequence[str]) -> bool:
+    """``letters`` (an acronym, as written) spelt by ``words`` (lower case): each word starts with the next
+    letter and may hold the following ones in order after its first character; every word and letter used."""
+    if not words:
+        return not letters
+    if not letters or words[0][0] != letters[0].lower():
+        return False
+    if _spells(letters[1:], words[1:]):
+        return True
+    i = 1
+    for at, ch in enumerate(words[0][1:], 1):       # more letters from inside this word, in order
+        if i < len(letters) and ch == letters[i].lower() and (
+                letters[i].islower() or at == 1 or len(words[0]) >= _COMPOUND_CHARS):
+            i += 1
+            if _spells(letters[i:], words[1:]):
+                return True
+    return False
+
+
+def _acronym_inside(a: str, b: str) -> bool:
+    """A word of ``a`` that abbreviates the whole of ``b``: "ASR models" and "speech recognition", "HSI
+    classification" and "hyperspectral image" name one thing twice."""
+    return " " in a.strip() and any(_acronym_of(w, b) for w in a.split())
 
 
 def redundant(a: str, b: str, va: Optional[np.ndarray] = None, vb: Optional[np.ndarray] = None,
@@ -319,7 +410,7 @@ def redundant(a: str, b: str, va: Optional[np.ndarray] = None, vb: Optional[np.n
     # "text-to-image models"; "video understanding benchmarks" and "long video understanding")
     if ta and tb and (ta <= tb or tb <= ta or 2 * len(ta & tb) > min(len(ta), len(tb))):
         return True
-    if _acronym_of(a, b) or _acronym_of(b, a):
+    if _acronym_of(a, b) or _acronym_of(b, a) or _acronym_inside(a, b) or _acronym_inside(b, a):
         return True
     if va is not None and vb is not None:
         na, nb = float(np.linalg.norm(va)), float(np.linalg.norm(vb))
