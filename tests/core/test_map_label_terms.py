@@ -134,12 +134,12 @@ def test_a_maps_keywords_are_encoded_in_one_batch(monkeypatch):
 
     monkeypatch.setattr(concreteness, "load_model", lambda: _Concrete())
     m = _toy_map()
-    m.clusters[1].keywords = ["speech recognition", "acoustic models", "ASR"]
+    m.clusters[1].keywords = ["speech recognition", "acoustic models", "WER"]
     m.clusters[2].keywords = ["intelligent tutoring", "rubrics", "peer grading"]
     phrases = {p: ["graph neural networks"] for p in range(1, 11)}
     judge = label_judge(encode, {"graph neural networks": np.ones(8)})
     apply_labels(m, PaperConcepts(phrases=phrases, batch=1, term_ok=judge, prepare_terms=judge.prepare))
-    assert [c.label for c in m.clusters[1:]] == ["speech recognition, acoustic models, ASR",
+    assert [c.label for c in m.clusters[1:]] == ["speech recognition, acoustic models, WER",
                                                   "intelligent tutoring, rubrics, peer grading"]
     # the concepts' head words, then every keyword phrase the model reads and its head word, at once
     assert calls == [["networks"], ["acoustic models", "grading", "intelligent tutoring", "models", "peer grading",
