@@ -50,10 +50,10 @@ def test_the_definitions_of_xai_and_bilstm_are_read():
     assert "bidirectional LSTM" in definitions(TEXTS[8], "BiLSTM")
 
 
-def _groups(concepts):
+def _groups(concepts, texts=TEXTS):
     from gapscope.concepts.expansions import merge_expansions
 
-    out, _ = merge_expansions(concepts, TEXTS)
+    out, _ = merge_expansions(concepts, texts)
     return {c["phrase"]: set(c["synonyms"]) for c in out}
 
 
@@ -89,6 +89,27 @@ def test_what_the_head_noun_rule_keeps_apart_stays_apart():
     assert groups["knowledge graph embedding"] == {"kge"} and groups["knowledge graph"] == set()
     assert groups["long short-term memory"] == {"lstm"} and groups["short term memory"] == set()
     assert groups["adversarial attacks"] == groups["adversarial networks"] == set()
+
+
+def test_a_broader_name_or_a_concept_holding_a_narrower_variant_stays_apart():
+    """The 10,653-paper library: "supervised learning" is grouped with SSL's self-supervised learning as an
+    expansion missing its lead word, and the concept "vision-language" holds "vision-language-action" (VLA) as
+    a merged variant: neither is the acronym."""
+    texts = {1: "Self-supervised learning (SSL) helps. SSL is cheap.",
+             2: "We study self-supervised learning (SSL) and supervised learning (SSL) baselines with SSL.",
+             3: "Vision-language-action (VLA) models act. VLA policies move robots.",
+             4: "A vision-language-action (VLA) model; VLA models."}
+    groups = _groups([_c("SSL", [1, 2]), _c("self-supervised learning", [1, 2, 5]), _c("supervised learning", [6, 7, 8]),
+                      _c("VLA", [3, 4]), _c("vision-language", [9, 10, 11], ["vision-language-action"])], texts)
+    assert groups["self-supervised learning"] == {"ssl"} and groups["supervised learning"] == set()
+    assert groups["VLA"] == set() and groups["vision-language"] == {"vision-language-action"}
+    # judge groups an expansion less its lead word with it: no form of the acronym
+    from gapscope.concepts.acronyms import DEFINED, AcronymReading
+    from gapscope.concepts.expansions import expansion_forms
+
+    ssl = AcronymReading("SSL", 9, 6, (("self-supervised learning", 6),), DEFINED, ((1, 2, 3, 4, 5, 6),),
+                         forms=(("self-supervised learning", "supervised learning", "self-supervised"),))
+    assert expansion_forms(ssl) == ["self-supervised learning", "self-supervised"]
 
 
 def test_a_phrase_two_acronyms_claim_joins_neither():

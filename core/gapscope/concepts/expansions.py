@@ -6,9 +6,10 @@ name: "CoT" is far from "chain of thought" as a vector, "chain-of-thought" and "
 have different heads, and so do "retrieval augmentation" and "retrieval-augmented generation". What joins
 them is what the papers write: "chain-of-thought (CoT)" and "chain-of-thought reasoning (CoT)" define one
 acronym. So after merging by meaning, each acronym concept whose papers agree on an expansion
-(acronyms.judge: ``defined``) takes in the concepts named by a written form of that expansion (``forms``
-of its dominant reading: the forms judge grouped as one, so "chain-of-thought" and "chain-of-thought
-reasoning" when papers define CoT by both), the same with the acronym written after or before it
+(acronyms.judge: ``defined``) takes in the concepts whose name (not a merged variant: "vision-language"
+holds "vision-language-action", which is VLA) is a written form of that expansion (``expansion_forms``: the
+forms judge grouped as one that differ from it at the end only, so "chain-of-thought" and "chain-of-thought
+reasoning" when papers define CoT by both, not "supervised learning" of SSL), the same with the acronym written after or before it
 ("chain-of-thought CoT", "retrieval-augmented generation RAG"), or the expansion's modifier written as a
 noun ("retrieval augmentation" of "retrieval-augmented generation", ``modifier_as_noun``). Two things of one
 field that no paper gives as one acronym's expansion stay apart, as before. A phrase two acronyms claim
@@ -24,13 +25,15 @@ from .acronyms import (DEFINED, acronym_key, definitions, fold_word, form_key, i
                        title_abstract_texts)
 
 
-def expansion_keys(reading) -> set[tuple[str, ...]]:
-    """The folded forms (acronyms.form_key) of the dominant expansion of a defined reading: every written
-    form judge grouped with it."""
+def expansion_forms(reading) -> list[str]:
+    """The written forms of the dominant expansion of a defined reading: those judge grouped with it that
+    start with its first word, so that they differ from it at the end only ("chain-of-thought" and
+    "chain-of-thought reasoning"); a form missing a lead word names a broader thing ("supervised learning" of
+    SSL, self-supervised learning; "policy optimization" of PPO)."""
     if reading.verdict != DEFINED or not reading.dominant:
-        return set()
-    forms = reading.forms[0] if reading.forms else (reading.dominant,)
-    return {k for k in (form_key(f) for f in forms) if k}
+        return []
+    lead = form_key(reading.dominant)[:1]
+    return [f for f in (reading.forms[0] if reading.forms else (reading.dominant,)) if form_key(f)[:1] == lead]
 
 
 def _words(phrase: str) -> list[str]:
@@ -65,20 +68,19 @@ def expansion_targets(concepts: Sequence[dict], texts: Mapping[int, str]) -> dic
             continue
         pids = sorted({p for p, _, _ in c["papers"]})
         found = {p: d for p in pids if texts.get(p) and (d := definitions(texts[p], c["phrase"].strip()))}
-        r = judge(c["phrase"].strip(), found, len(pids))
-        keys = expansion_keys(r)
-        if keys:
-            readings[i] = (acronym_key(c["phrase"]), keys, list(r.forms[0] if r.forms else (r.dominant,)))
+        forms = expansion_forms(judge(c["phrase"].strip(), found, len(pids)))
+        if forms:
+            readings[i] = (acronym_key(c["phrase"]), {form_key(f) for f in forms}, forms)
+    # by a concept's name only: a merged variant may be a longer, narrower name ("vision-language" holds
+    # "vision-language-action", which is VLA; "long-term memory" holds "long short-term memory")
     claims: dict[int, set] = defaultdict(set)
     for i, c in enumerate(concepts):
         if i in readings or is_acronym(c["phrase"]):
             continue
         for a, (key, keys, expansions) in readings.items():
-            for form in [c["phrase"], *c.get("synonyms", [])]:
-                bare = _without_acronym(form, key)
-                if bare and (form_key(bare) in keys or any(modifier_as_noun(bare, e) for e in expansions)):
-                    claims[i].add(a)
-                    break
+            bare = _without_acronym(c["phrase"], key)
+            if bare and (form_key(bare) in keys or any(modifier_as_noun(bare, e) for e in expansions)):
+                claims[i].add(a)
     return {i: next(iter(a)) for i, a in claims.items() if len(a) == 1}
 
 
