@@ -36,6 +36,7 @@ def test_an_acronym_may_write_a_sounded_letter_or_an_inner_acronym():
     assert initials_spell("explainable AI", "XAI") and initials_spell("explainable artificial intelligence", "XAI")
     assert initials_spell("bidirectional LSTM", "BiLSTM") and initials_spell("chain of thought", "CoT")
     assert spells_out("explainable AI", "XAI") and spells_out("bidirectional LSTM", "BiLSTM")
+    assert initials_spell("quantized LoRA", "QLoRA") and initials_spell("cross-validation", "cv")
     # every word gives its letters and every capital is given: no pieces, no other name
     assert not initials_spell("short term memory", "LSTM") and not initials_spell("context learning", "ICL")
     assert not initials_spell("explainable", "XAI") and not initials_spell("bidirectional attention", "BiLSTM")

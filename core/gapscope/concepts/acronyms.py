@@ -261,17 +261,21 @@ def initials_spell(long: str, acr: str) -> bool:
     intelligence" for XAI, "bidirectional LSTM" for BiLSTM, "chain of thought" for CoT; not "short term memory"
     for LSTM. Exact, unlike the letter match: every word gives its letters and every capital is given."""
     words = [w for w in re.split(r"[\s\-/]+", long.strip()) if w]
-    caps = _caps(acr) if sum(ch.isupper() for ch in _stem(acr)) >= 2 else acronym_key(acr)
-    if len(words) < 2 or not caps:
+    if len(words) < 2:
         return False
+    # its capitals ("BLSTM" of BiLSTM: Bi + LSTM) or all its letters ("QLoRA": quantized LoRA; "cv" in lower case)
+    targets = {t for t in (_caps(acr) if sum(ch.isupper() for ch in _stem(acr)) >= 2 else "", acronym_key(acr)) if t}
 
-    @lru_cache(maxsize=None)
-    def match(i: int, k: int) -> bool:
-        if i == len(words):
-            return k == len(caps)
-        return any(caps.startswith(part, k) and match(i + 1, k + len(part)) for part in _word_letters(words[i]))
+    def spells(letters: str) -> bool:
+        @lru_cache(maxsize=None)
+        def match(i: int, k: int) -> bool:
+            if i == len(words):
+                return k == len(letters)
+            return any(letters.startswith(part, k) and match(i + 1, k + len(part)) for part in _word_letters(words[i]))
 
-    return match(0, 0)
+        return match(0, 0)
+
+    return any(spells(t) for t in targets)
 
 
 def _parenthesised(text: str, acr: str) -> list[str]:
