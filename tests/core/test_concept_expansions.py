@@ -127,3 +127,16 @@ def test_a_phrase_two_acronyms_claim_joins_neither():
     assert modifier_as_noun("retrieval augmentation", "retrieval-augmented generation")
     assert modifier_as_noun("instruction tuning", "instruction-tuned models")
     assert not modifier_as_noun("knowledge graph", "knowledge graph embedding")
+
+
+def test_an_acronym_in_either_number_is_one_claim():
+    """The 10,653-paper library kept "LoRA" (47 papers), "LoRAs" (4), "low-rank adaptation" (33) and "low-rank
+    adaptation LoRA" (11) apart: both acronyms claimed the expansion, and a phrase two acronyms claim joins
+    neither. "LoRAs" is "LoRA" in the plural: one claim, and one concept."""
+    texts = {1: "Low-rank adaptation (LoRA) tunes few weights. LoRA is cheap.",
+             2: "We use low-rank adaptation (LoRA); LoRA ranks matter.",
+             3: "Many low-rank adaptations (LoRAs) are merged; LoRAs compose.",
+             4: "Mixing low-rank adapters (LoRAs). LoRAs again."}
+    groups = _groups([_c("LoRA", [1, 2, 5, 6]), _c("LoRAs", [3, 4]), _c("low-rank adaptation", [1, 2, 7]),
+                      _c("low-rank adaptation LoRA", [1, 2])], texts)
+    assert groups == {"LoRA": {"low-rank adaptation", "low-rank adaptation lora", "loras"}}

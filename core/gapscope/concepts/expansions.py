@@ -75,13 +75,25 @@ def expansion_targets(concepts: Sequence[dict], texts: Mapping[int, str]) -> dic
     # "vision-language-action", which is VLA; "long-term memory" holds "long short-term memory")
     claims: dict[int, set] = defaultdict(set)
     for i, c in enumerate(concepts):
-        if i in readings or is_acronym(c["phrase"]):
+        if is_acronym(c["phrase"]):
+            # the same acronym in another number ("LoRAs" of "LoRA", kept apart by their vectors) is one name:
+            # it joins the defined one, else the two would claim "low-rank adaptation" against each other
+            claims[i] |= {a for a, (key, _, _) in readings.items() if a != i and acronym_key(c["phrase"]) == key}
             continue
         for a, (key, keys, expansions) in readings.items():
             bare = _without_acronym(c["phrase"], key)
             if bare and (form_key(bare) in keys or any(modifier_as_noun(bare, e) for e in expansions)):
                 claims[i].add(a)
-    return {i: next(iter(a)) for i, a in claims.items() if len(a) == 1}
+    size = [len({p for p, _, _ in c["papers"]}) for c in concepts]
+    # one acronym's readings (its concepts in either number) are one claim, made by its largest concept
+    head = {a: max((b for b in readings if readings[b][0] == readings[a][0]), key=lambda b: (size[b], -b))
+            for a in readings}
+    out = {}
+    for i, a in claims.items():
+        heads = {head[x] for x in a}
+        if len(heads) == 1 and (h := next(iter(heads))) != i:
+            out[i] = h
+    return out
 
 
 def merge_expansions(concepts: list[dict], texts: Mapping[int, str],
