@@ -311,6 +311,24 @@ def test_data_a_device_or_people_seldom_named_as_a_problem_is_no_problem():
                                                              "end users"]
 
 
+def test_an_interface_named_alone_is_no_problem():
+    """The sample library listed "Apply RAG to API" (15 abstracts, written "for API calls" as a task would be):
+    an interface or a piece of software named alone is what a method calls, no problem, read or not; a phrase
+    naming a problem with it ("API misuse detection", "GUI grounding", "brain-computer interface") stays."""
+    from gapscope.concepts.model import Concept
+    from gapscope.concepts.pair_rules import not_problems
+
+    phrases = ["API", "APIs", "GUI", "toolkit", "API misuse detection", "GUI grounding", "brain-computer interface",
+               "code generation"]
+    concepts = [Concept(k + 1, "problem", ph, [], None) for k, ph in enumerate(phrases)]
+    mentions = {c.id: frozenset(range(1000 * c.id, 1000 * c.id + 15)) for c in concepts}
+    task = {c.id: frozenset(sorted(mentions[c.id])[:8]) for c in concepts}       # "for API calls", "API tasks"
+    part = {c.id: frozenset() for c in concepts}
+    del part[2], task[2]                                                         # "APIs" unread: refused all the same
+    out = not_problems(concepts, mentions, part, task)
+    assert [c.phrase for c, o in zip(concepts, out) if o] == ["API", "APIs", "GUI", "toolkit"]
+
+
 def test_a_model_part_or_people_seldom_proposed_is_no_method():
     """The library's method ends "convolutional layers" (2 of its 12 papers name it in their aims), "transformer
     decoder" and "native speakers" (none of 12) are a model part and people; a part papers propose ("memory

@@ -61,3 +61,32 @@ def test_the_sample_library_is_one_field_and_its_nlp_concepts_name_it(library):
     names = field_names(fields)
     assert names_field(["NLP"], names) and names_field(["natural language processing"], names)
     assert not names_field(["clinical NLP"], names)
+
+
+def test_a_short_field_name_counts_only_in_the_fields_sense():
+    """"CV" is cross-validation to the papers of a cs.CV library that define it so, "ML" maximum likelihood:
+    the acronym names that, not the field, and the concept stays; "CV" its papers define as computer vision, or
+    that none defines, names the field."""
+    import numpy as np
+
+    from gapscope.concepts.acronyms import DEFINED, AcronymReading
+    from gapscope.concepts.fields import field_names, names_field
+    from gapscope.concepts.model import Concept, ConceptSet
+    from gapscope.gaps.candidates import own_field_ids
+
+    cv, ml = field_names(["cs.CV"]), field_names(["cs.LG"])
+    assert not names_field(["CV"], cv, ["cross-validation"]) and not names_field(["cross-validation", "cv"], cv,
+                                                                                   ["cross-validation"])
+    assert not names_field(["ML"], ml, ["maximum likelihood"])
+    assert names_field(["CV"], cv, ["computer vision"]) and names_field(["CV"], cv) and names_field(["CV tasks"], cv)
+    assert names_field(["ML"], ml, ["ML models"])          # no other sense spelt: the field
+
+    def concept(cid, phrase, synonyms=()):
+        return Concept(cid, "problem", phrase, list(synonyms), np.zeros(4, np.float32), {cid: "problem"})
+
+    cs = ConceptSet([concept(1, "CV"), concept(2, "CV"), concept(3, "CV"), concept(4, "cross-validation", ["cv"]),
+                        concept(5, "computer vision", ["cv"])])
+    readings = {1: AcronymReading("CV", 9, 4, (("cross-validation", 4),), DEFINED, ((1, 2, 3, 4),)),
+                2: AcronymReading("CV", 9, 4, (("computer vision", 4),), DEFINED, ((1, 2, 3, 4),))}
+    assert own_field_ids(cs, ["cs.CV"], readings) == {2, 3, 5}
+    assert own_field_ids(cs, ["cs.CV"]) == {1, 2, 3, 5}

@@ -175,7 +175,8 @@ def definitions(text: str, acronym: str) -> list[str]:
             long = _leading_spelling(rest[lead.end():lead.end() + 200], short)
             if long:
                 out.append(long)
-    return [e for e in out if _plausible(e, acronym)]
+    out += [e for e in _parenthesised(text, stem) if e not in out]
+    return [e for e in out if _plausible(e, acronym) or initials_spell(e, acronym)]
 
 
 def _whole(text: str, long: str, short: str) -> str:
@@ -238,16 +239,72 @@ def _heads() -> frozenset:
     return frozenset(_fold(w) for w in CONCEPT_HEAD_NOUNS)
 
 
+# The letter an acronym writes for a word other than its initial: the sound of its lead, "X" for "ex" and
+# "cross" ("eXplainable AI": XAI, "eXtreme gradient boosting": XGBoost, "cross-lingual": XLM). English has
+# these few; the letter match of Schwartz-Hearst wants the acronym's first letter at the start of the words.
+_SOUNDED = (("ex", "x"), ("cross", "x"))
+
+
+def _word_letters(word: str) -> set[str]:
+    """What a word of an expansion may give an acronym: its initial, the letter its lead sounds as
+    (``_SOUNDED``), all the letters of a word that is an acronym itself ("LSTM" in "bidirectional LSTM":
+    BiLSTM, "AI" in "explainable AI": XAI), nothing for a little word ("of" in "chain of thought")."""
+    if is_capitals(word) or (is_acronym(word) and word[:1].isupper()):
+        return {acronym_key(word)}
+    lo = word.lower()
+    out = {lo[:1]} | {letter for lead, letter in _SOUNDED if lo.startswith(lead) and len(lo) > len(lead) + 2}
+    return out | {""} if lo in _STOP else out
+
+
+def initials_spell(long: str, acr: str) -> bool:
+    """Whether the words of ``long`` (two or more, as written: case tells an inner acronym) give the capitals
+    of ``acr`` one word after another (``_word_letters``): "explainable AI" and "explainable artificial
+    intelligence" for XAI, "bidirectional LSTM" for BiLSTM, "chain of thought" for CoT; not "short term memory"
+    for LSTM. Exact, unlike the letter match: every word gives its letters and every capital is given."""
+    words = [w for w in re.split(r"[\s\-/]+", long.strip()) if w]
+    if len(words) < 2:
+        return False
+    # its capitals ("BLSTM" of BiLSTM: Bi + LSTM) or all its letters ("QLoRA": quantized LoRA; "cv" in lower case)
+    targets = {t for t in (_caps(acr) if sum(ch.isupper() for ch in _stem(acr)) >= 2 else "", acronym_key(acr)) if t}
+
+    def spells(letters: str) -> bool:
+        @lru_cache(maxsize=None)
+        def match(i: int, k: int) -> bool:
+            if i == len(words):
+                return k == len(letters)
+            return any(letters.startswith(part, k) and match(i + 1, k + len(part)) for part in _word_letters(words[i]))
+
+        return match(0, 0)
+
+    return any(spells(t) for t in targets)
+
+
+def _parenthesised(text: str, acr: str) -> list[str]:
+    """The long forms written "long form (ACR)" that spell ``acr`` by ``initials_spell`` only (Schwartz-Hearst
+    wants the first letter at the start: "explainable AI (XAI)"): the shortest run of the words before the
+    parenthesis, within its sentence."""
+    out = []
+    for m in re.finditer(rf"\(\s*{re.escape(_stem(acr))}s?\s*\)", text):
+        before = re.split(r"[.;:!?()\[\],]", text[:m.start()])[-1].split()
+        for k in range(2, min(len(before), len(_caps(acr) or acr) + 3) + 1):
+            long = " ".join(before[-k:])
+            if initials_spell(long, acr):
+                out.append(long)
+                break
+    return out
+
+
 def spells_out(long: str, acr: str) -> bool:
     """Whether ``long`` is an expansion of ``acr`` by its letters: it spells it (Schwartz-Hearst's letter
     match) and most of the acronym's capitals start one of its words ("long short-term memory" for "LSTM",
     not "short term memory"), or its words' initials are the acronym's letters ("self-supervised learning" for
     "SSL", "in-context learning" for "ICL": the letter match takes the shortest run, "supervised learning",
-    and reads a lead "in" as a little word)."""
+    and reads a lead "in" as a little word), or its words give the acronym's capitals by ``initials_spell``
+    ("explainable AI" for XAI, "bidirectional LSTM" for BiLSTM)."""
     initials = "".join(w[0] for w in re.split(r"[\s\-]+", _surface(long)) if w)
     if len(initials) >= 2 and initials == acronym_key(acr):
         return True
-    return _spells(long, acr) and _plausible(long, acr)
+    return (_spells(long, acr) and _plausible(long, acr)) or initials_spell(long, acr)
 
 
 def fold_word(word: str) -> str:
@@ -321,6 +378,7 @@ class AcronymReading:
     verdict: str                                 # defined | ambiguous | undefined
     defined_by: tuple[tuple[int, ...], ...] = ()  # the papers giving each expansion, in its order
     users: Optional[int] = None                  # papers that write the name and did not coin it (None: not read)
+    forms: tuple[tuple[str, ...], ...] = ()      # the written forms grouped in each expansion, in its order
 
     @property
     def system_name(self) -> bool:
@@ -365,7 +423,7 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
     counted = []
     for members in groups:
         pids = set().union(*(forms[m] for m in members))
-        counted.append((members[0], len(pids), tuple(sorted(pids))))   # the founder: the most common form
+        counted.append((members[0], len(pids), tuple(sorted(pids)), tuple(members)))   # the founder: the most common form
     counted.sort(key=lambda x: (-x[1], x[0]))
     defining = len({p for p, exps in found.items() if any(_surface(e) for e in exps)})
     if defining >= MIN_DEFINING and counted[0][1] < MAJORITY * defining:
@@ -374,8 +432,8 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
         verdict = DEFINED
     else:
         verdict = UNDEFINED
-    return AcronymReading(phrase, n_papers, defining, tuple((e, n) for e, n, _ in counted), verdict,
-                          tuple(p for _, _, p in counted))
+    return AcronymReading(phrase, n_papers, defining, tuple((e, n) for e, n, _, _ in counted), verdict,
+                          tuple(p for _, _, p, _ in counted), forms=tuple(f for _, _, _, f in counted))
 
 
 def _name_pattern(acronym: str) -> re.Pattern:
@@ -432,7 +490,7 @@ def read_acronyms(concepts: Sequence, texts: Mapping[int, str], *, progress=None
     return out
 
 
-def _form_key(phrase: str) -> tuple[str, ...]:
+def form_key(phrase: str) -> tuple[str, ...]:
     """A phrase with case, plurals and hyphens folded: "Large Language Models" = "large language model"."""
     return tuple(_fold(w) for w in re.split(r"[\s\-/]+", _surface(phrase)) if w)
 
@@ -446,7 +504,7 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
     map to the largest (the acronym on a tie); a concept in no such pair is absent."""
     by_form: dict[tuple, list] = {}
     for c in concepts:
-        for f in {_form_key(x) for x in [c.phrase, *c.synonyms]}:
+        for f in {form_key(x) for x in [c.phrase, *c.synonyms]}:
             if f:
                 by_form.setdefault(f, []).append(c)
     # groups that share a concept are one group ("LoRA" -> "low-rank adaptation" and "LoRAs" -> "low-rank
@@ -466,7 +524,7 @@ def same_concepts(concepts: Sequence, readings: Mapping[int, AcronymReading]) ->
             continue
         # the expansion, and the expansion written with the acronym ("low-rank adaptation LoRA", "LoRA
         # low-rank adaptation"), which the extractor keeps as a concept of its own
-        keys = {_form_key(r.dominant), _form_key(f"{r.dominant} {c.phrase}"), _form_key(f"{c.phrase} {r.dominant}")}
+        keys = {form_key(r.dominant), form_key(f"{r.dominant} {c.phrase}"), form_key(f"{c.phrase} {r.dominant}")}
         alike = [x for k in keys for x in by_form.get(k, []) if x.id != c.id]
         if not alike:
             continue
@@ -546,9 +604,14 @@ def library_acronyms(lib, concepts: Sequence, *, progress=None, cancel=None) -> 
     there)."""
     acr = [c for c in concepts if is_acronym(c.phrase)]
     check(cancel)
-    ids = sorted({p for c in acr for p in c.papers})
-    texts = {pid: f"{t or ''}. {a or ''}" for pid, (t, a) in lib.title_abstracts_of(ids).items()} if ids else {}
-    return read_acronyms(acr, texts, progress=progress, cancel=cancel)
+    return read_acronyms(acr, title_abstract_texts(lib, {p for c in acr for p in c.papers}),
+                         progress=progress, cancel=cancel)
+
+
+def title_abstract_texts(lib, ids: Iterable[int]) -> dict[int, str]:
+    """{paper id: "title. abstract"}, the text an acronym's definitions are read from."""
+    ids = sorted(ids)
+    return {pid: f"{t or ''}. {a or ''}" for pid, (t, a) in lib.title_abstracts_of(ids).items()} if ids else {}
 
 
 def ambiguous_notice(readings: Sequence[AcronymReading]) -> Optional[str]:

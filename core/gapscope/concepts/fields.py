@@ -8,7 +8,9 @@ from the papers' arXiv primary categories instead: a category that holds at leas
 the library's papers is one of its fields, and a concept whose phrase or a merged variant is that
 category's name ("natural language processing", "NLP", "computational linguistics"), alone or before a
 word that only points at it ("NLP tasks", "computer vision applications"), ends no gap. A library without
-arXiv categories (BibTeX, Scholar) has no field read this way and loses nothing."""
+arXiv categories (BibTeX, Scholar) has no field read this way and loses nothing. A short name ("CV", "ML")
+counts only in the field's sense: a concept whose papers define it otherwise ("CV": cross-validation), or
+whose other forms spell it otherwise, stays."""
 
 from __future__ import annotations
 
@@ -60,13 +62,30 @@ def field_names(fields: Iterable[str]) -> frozenset:
     return frozenset(_norm(name) for f in fields for name in FIELD_NAMES.get(f, ()))
 
 
-def names_field(forms: Sequence[str], names: frozenset) -> bool:
+def _named(form: str) -> str:
+    """A form normalised, less the words after it that only point at it ("NLP tasks": "nlp")."""
+    words = _norm(form).split()
+    while words and words[-1] in _POINTERS and len(words) > 1:
+        words = words[:-1]
+    return " ".join(words)
+
+
+def names_field(forms: Sequence[str], names: frozenset, senses: Sequence[str] = ()) -> bool:
     """A concept (its phrase and merged variants, ``forms``) that names one of the fields (``names``,
-    field_names): a form that is a field's name, or one followed by a word that only points at it."""
+    field_names): a form that is a field's name, or one followed by a word that only points at it. A one-word
+    name ("CV", "ML") is an acronym of several things, and names the field only in the field's sense:
+    ``senses`` are what the concept means by its acronyms (the expansion its papers agree on, acronyms.judge,
+    and its forms that are no acronym); when some spell the acronym and none is the field's name, the acronym
+    names that ("CV": cross-validation in a library of cs.CV papers) and the concept stays."""
+    from .acronyms import spells_out
+
     for form in forms:
-        words = _norm(form).split()
-        while words and words[-1] in _POINTERS and len(words) > 1:
-            words = words[:-1]
-        if " ".join(words) in names:
-            return True
+        name = _named(form)
+        if name not in names:
+            continue
+        if " " not in name:
+            spelt = [s for s in senses if s and _named(s) != name and spells_out(s, form.split()[0])]
+            if spelt and not any(_named(s) in names for s in spelt):
+                continue
+        return True
     return False

@@ -164,24 +164,27 @@ def merge_fragments(concepts: list[dict], texts: Sequence[str], *, share: float 
     into: dict[int, list[int]] = defaultdict(list)
     for i, (j, _) in merged.items():
         into[j].append(i)
-    out = []
-    for j, c in enumerate(concepts):
-        if j in merged:
-            continue
-        if j in into:
-            c = dict(c)
-            papers = {(p, s): sc for p, s, sc in c["papers"]}
-            syn = list(c.get("synonyms", []))
-            for i in sorted(into[j], key=lambda i: -len(concepts[i]["papers"])):
-                for p, s, sc in concepts[i]["papers"]:
-                    papers[(p, s)] = max(papers.get((p, s), 0.0), sc)
-                syn += [f for f in [concepts[i]["phrase"].lower(), *concepts[i].get("synonyms", [])] if f not in syn]
-            c["papers"] = [(p, s, sc) for (p, s), sc in papers.items()]
-            c["synonyms"] = syn
-            sides = Counter(s for _, s, _ in c["papers"])
-            c["kind"] = "method" if sides["method"] >= sides["problem"] else "problem"
-        out.append(c)
+    out = [absorb(c, [concepts[i] for i in into[j]]) if j in into else c
+           for j, c in enumerate(concepts) if j not in merged]
     return out, merged
+
+
+def absorb(concept: dict, others: Sequence[dict]) -> dict:
+    """``concept`` (an extractor's dict) with ``others`` merged into it: it keeps its phrase and vector, gains
+    their papers (best score per paper and side) and their forms as synonyms (most papers first), and takes its
+    kind from the sides that named its papers."""
+    c = dict(concept)
+    papers = {(p, s): sc for p, s, sc in c["papers"]}
+    syn = list(c.get("synonyms", []))
+    for o in sorted(others, key=lambda o: -len(o["papers"])):
+        for p, s, sc in o["papers"]:
+            papers[(p, s)] = max(papers.get((p, s), 0.0), sc)
+        syn += [f for f in [o["phrase"].lower(), *o.get("synonyms", [])] if f not in syn and f != c["phrase"].lower()]
+    c["papers"] = [(p, s, sc) for (p, s), sc in papers.items()]
+    c["synonyms"] = syn
+    sides = Counter(s for _, s, _ in c["papers"])
+    c["kind"] = "method" if sides["method"] >= sides["problem"] else "problem"
+    return c
 
 
 def paper_texts(method_texts: Sequence[str], problem_texts: Sequence[str]) -> list[str]:

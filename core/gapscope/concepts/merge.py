@@ -12,7 +12,9 @@ Nor is meaning enough for two phrases naming different things of one field: "adv
 close to "adversarial attacks" as a plural is, and "short term memory" to "LSTM". Two phrases of two words or
 more join only when their head nouns agree (``same_head``), and an acronym ("LSTM", "LLMs") only with itself,
 a phrase holding it ("LSTM networks") or an expansion that spells it ("long short-term memory";
-``acronym_joins``)."""
+``acronym_joins``). What these rules keep apart and a researcher reads as one name ("CoT", "chain-of-thought",
+"chain-of-thought reasoning") is joined afterwards by what the papers write: an acronym and the phrases they
+define it by (expansions.py)."""
 
 from __future__ import annotations
 

@@ -371,6 +371,22 @@ PEOPLE_HEADS = ("speaker", "user", "participant", "annotator", "crowdworker", "p
                 "radiologist", "student", "teacher", "learner", "worker", "people", "children", "child", "adult")
 
 
+# an interface or a piece of software named alone ("API", "GUI", "SDK", "toolkit"): what a method calls, runs
+# in or is built into, no problem to apply a method to ("Apply RAG to API"). A curated list: no context tells
+# it, as abstracts write "for <X>" and "<X> tasks" of an API ("tools for API calls") as of a task. A longer
+# phrase names its problem ("API misuse detection", "GUI grounding", "brain-computer interface") and stays.
+ARTIFACT_WORDS = frozenset("api gui ui sdk interface toolkit toolbox library software plugin app website webpage "
+                           "browser codebase".split())
+
+
+def artifact_word(phrase: str) -> bool:
+    """A one-word phrase naming an interface or a piece of software (ARTIFACT_WORDS): "API", "APIs", "GUI"."""
+    from .roles import words
+
+    toks = words(phrase)
+    return len(phrase.split()) == 1 and len(toks) == 1 and toks[0] in ARTIFACT_WORDS
+
+
 def thing_head(phrase: str, heads: Iterable[str]) -> bool:
     """A phrase of two or more words whose last one is one of ``heads`` (singular, lower case); a hyphenated
     last word is a modifier ("multi-camera", "cross-device"), no such noun."""
@@ -396,8 +412,9 @@ def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part:
     (roles.part_papers) by PART_SHARE of the abstracts mentioning it and far more often than as a problem
     ("address <X>", "for <X>", "<X> task"), or a model part, data, a device or people by its last word
     (PART_HEADS, ``thing_head``: "attention heads", "social media posts", "edge devices") seldom written as a
-    problem (under PART_TASK_MIN of its abstracts). Only read concepts (in ``as_part`` and ``as_task``) are
-    judged. A task is used as a technique too ("using optical flow", "SLAM system", "with formal verification")
+    problem (under PART_TASK_MIN of its abstracts), or an interface or a piece of software named alone ("API",
+    ``artifact_word``: by its word, read or not). Otherwise only read concepts (in ``as_part`` and ``as_task``)
+    are judged. A task is used as a technique too ("using optical flow", "SLAM system", "with formal verification")
     and stays a problem: a concept named as a task (``task_named``: "gesture recognition", "SLAM") is not judged,
     and the papers writing one as a task's object (``as_object``: "optical flow estimation", "estimate optical
     flow") name it as a problem. No problem end of a listed gap nor a related problem a gap names; the backtest
@@ -407,6 +424,9 @@ def not_problems(concepts: Sequence, mentions: Mapping[int, frozenset], as_part:
     named, objects, things = frozenset(task_named), as_object or {}, _problem_thing_heads()
     out = np.zeros(len(concepts), dtype=bool)
     for i, c in enumerate(concepts):
+        if artifact_word(c.phrase):
+            out[i] = True
+            continue
         if c.id not in as_part or c.id not in as_task or c.id in named:
             continue
         part, task = as_part[c.id], as_task[c.id] | objects.get(c.id, frozenset())

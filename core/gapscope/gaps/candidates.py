@@ -227,7 +227,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
         return []
     check(cancel)
     things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions)
-    field = own_field_ids(cs, fields)
+    field = own_field_ids(cs, fields, acronyms)
     refused: set[int] = set()
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
                             refused, non_problems, cancel=cancel, field=(field, fields))
@@ -534,13 +534,24 @@ def _refused_ends(cs: ConceptSet, idx, has_pair: np.ndarray, ok: np.ndarray, ref
     return out
 
 
-def own_field_ids(cs: ConceptSet, fields: Sequence[str]) -> frozenset:
+def own_field_ids(cs: ConceptSet, fields: Sequence[str],
+                  acronyms: Optional[Mapping[int, "AcronymReading"]] = None) -> frozenset:
     """Ids of the concepts that name one of the library's fields (concepts/fields.py: "NLP" in a library of
-    cs.CL papers)."""
+    cs.CL papers), an acronym only in the field's sense (``acronyms``: each acronym concept's reading; "CV" its
+    papers define as cross-validation stays)."""
+    from ..concepts.acronyms import DEFINED, is_acronym
     from ..concepts.fields import field_names, names_field
 
     names = field_names(fields)
-    return frozenset(c.id for c in cs.concepts if names and names_field([c.phrase, *c.synonyms], names))
+    if not names:
+        return frozenset()
+
+    def senses(c) -> list[str]:
+        r = (acronyms or {}).get(c.id)
+        own = [r.dominant] if r is not None and r.verdict == DEFINED and r.dominant else []
+        return own + [f for f in [c.phrase, *c.synonyms] if not is_acronym(f) and len(f) > 3]
+
+    return frozenset(c.id for c in cs.concepts if names_field([c.phrase, *c.synonyms], names, senses(c)))
 
 
 def _own_field_ends(cs: ConceptSet, blk, cand: np.ndarray, ok_m: np.ndarray, ok_p: np.ndarray,

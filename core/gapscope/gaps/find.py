@@ -74,7 +74,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             groups.append(unaddressed_concepts(
                 concepts, getattr(shortcomings, "many", shortcomings)(list(maps["shortcoming"].assignments)), dates,
                 {int(p) for p in method_vecs[0]}, own_only=own_only, mentions=mentions,
-                in_aim=getattr(mentions, "in_aim", None), refused=own_field_ids(concepts, fields),
+                in_aim=getattr(mentions, "in_aim", None), refused=own_field_ids(concepts, fields, acronyms),
                 notices=notices, cancel=(lambda: check(cancel)) if cancel is not None else None))
         except SpanTooShort as exc:
             if notices is not None:
@@ -94,7 +94,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
             named = concepts is not None and bool(concepts.concepts)
             groups.append(thin_growing(maps["topic"], topic_vecs[0], topic_vecs[1], dates, seed=seed,
                                        concepts=concepts if named else None, mentions=mentions,
-                                       refused=own_field_ids(concepts, fields) if named else frozenset(),
+                                       refused=own_field_ids(concepts, fields, acronyms) if named else frozenset(),
                                        notices=notices))
         except SpanTooShort as exc:
             if notices is not None:
