@@ -577,11 +577,17 @@ def _ris_record(path: Path, tags: dict[str, list[str]], start: int, keys: Record
 
 
 def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
+    """RIS records, read as tolerantly as Zotero's RIS translator reads them: a record ends at its
+    'ER  -' line, or where the next 'TY  -' starts, or at the end of the file; a record whose fields
+    come without a 'TY  -' line is read all the same (the type is not kept: Zotero defaults it to a
+    journal article). Each of these is kept with a note naming its line. Lines that are no RIS at all
+    between records are one bad record per run of such lines, their text in the message."""
     keys = RecordKeys(path)
     tags: dict[str, list[str]] = {}
     last: Optional[str] = None
     start = 0
     kw_before_db: Optional[int] = None     # KW lines of the record before its DB line (see paper_from_ris)
+    stray: list[tuple[int, str]] = []      # lines outside any record that are no RIS lines
     lines = TextLines(path, meter)
     for n, line in lines:
         line = line.rstrip("\r\n")
@@ -592,8 +598,11 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             if last and tags:  # a wrapped continuation of the previous field
                 tags[last][-1] += " " + line.strip()
             else:
-                yield RecordError(f"{path}:{n}", f"not a RIS line: {line[:60]!r}")
+                stray.append((n, line))
             continue
+        if stray:
+            yield _stray_ris_lines(path, stray)
+            stray = []
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
             if tags:  # the record before lost its 'ER  -' line: its fields all came before this TY, keep it
@@ -604,22 +613,37 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             last = tag
             continue
         if tag == "ER":
-            if not tags:
-                yield RecordError(f"{path}:{n}", "'ER  -' without a record")
+            if not tags:   # it closes nothing and holds nothing: nothing to import, nothing lost
+                yield RecordWarning(f"{path}:{n}", "'ER  -' without a record before it: ignored")
                 continue
             yield from _ris_record(path, tags, start, keys, kw_before_db)
             tags, last, kw_before_db = {}, None, None
             continue
-        if not tags:
-            yield RecordError(f"{path}:{n}", f"field {tag} outside a record (no 'TY  -' before it)")
-            continue
+        if not tags:   # a record's fields without its 'TY  -' line: the record starts here
+            yield RecordNote(f"{path}:{n}", f"record has no 'TY  -' line (its first field is {tag}): "
+                                               "imported as read, with the default type (JOUR)")
+            start = n
         if tag == "DB" and kw_before_db is None:
             kw_before_db = len(tags.get("KW", []))
         tags.setdefault(tag, []).append(value)
         last = tag
-    if tags:
-        yield RecordError(f"{path}:{start}", "last record not closed with 'ER  -'")
+    if stray:
+        yield _stray_ris_lines(path, stray)
+    if tags:   # all its fields came before the end of the file: keep it (the file may have been cut short)
+        yield RecordNote(f"{path}:{start}", "last record not closed with 'ER  -' before the end of the file: "
+                                               "imported as read; check its last field")
+        yield from _ris_record(path, tags, start, keys, kw_before_db)
     yield from encoding_note(path, lines)
+
+
+def _stray_ris_lines(path: Path, stray: list[tuple[int, str]]) -> RecordError:
+    """One bad record for a run of lines outside any record that are no RIS lines, their text kept in
+    the message (nothing read is lost from the report)."""
+    first, last = stray[0][0], stray[-1][0]
+    what = ("this line is not a RIS line and is" if len(stray) == 1
+            else f"{len(stray)} lines (to line {last}) are not RIS lines and are")
+    return RecordError(f"{path}:{first}", f"{what} outside any record (a RIS field reads 'XX  - value', two spaces "
+                                          "before the dash): " + " | ".join(text.strip() for _, text in stray))
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
