@@ -747,6 +747,20 @@ def _badly_quoted(text: str, delimiter: str) -> bool:
     return False
 
 
+def _garbled_row(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str) -> Optional[str]:
+    """Why a row's columns cannot be trusted, or None: a quote in the wrong place (text right after a
+    closing quote, which the lenient reader glues into the field, shifting the columns after it), or
+    more fields than the header. The message ends with the row as written, so that the report keeps it."""
+    text = "".join(t for _, t in lines)
+    if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+        why = f"the row has {len(row)} fields where the header has {len(header)} (a stray quote or delimiter?)"
+    elif '"' in text and _badly_quoted(text, delimiter):
+        why = "a quote in this row is misplaced (text follows a closing quote), so its columns cannot be told apart"
+    else:
+        return None
+    return f"{why}; the row is skipped. As written: {text.rstrip()}"
+
+
 def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     lines = TextLines(path, meter)
     counter = _LineCounter(lines)
@@ -791,10 +805,15 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
                                                  f"the row is skipped and lines {first + 1}-{last} are read again as rows")
             counter.push(counter.row_lines[1:])
             continue
-        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            yield RecordError(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}"
-                                                 " (a stray quote or delimiter?); the row is skipped")
+        garbled = _garbled_row(row, header, counter.row_lines, delimiter)
+        if garbled:
+            yield RecordError(f"{path}:{start}", garbled)
             continue
+        if len(row) < len(header):
+            short = len(header) - len(row)
+            yield RecordNote(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}: "
+                                                + ("its last column is" if short == 1 else f"its last {short} columns are")
+                                                + " read as empty")
         numbered = row[0].strip().isdigit() and numbered is not False
         own = "mark" in col and col["mark"] < len(row) and row[col["mark"]].strip() == EXPORT_MARK
         # GapScope's own export guards cells that would open as formulas: take the guard away again
@@ -808,7 +827,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             try:
                 arxiv_id, version = split_arxiv_id(get("arxiv_id"))
             except ValueError:
-                yield RecordError(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
+                yield RecordNote(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
         if not title:
             title = untitled_title(nfc(text_of("abstract")), doi=normalize_doi(get("doi")), pmid=get("pmid"),
                                    arxiv_id=arxiv_id) or ""
