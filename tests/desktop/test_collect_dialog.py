@@ -70,6 +70,28 @@ def test_a_bad_file_is_reported_with_its_line(window, qtbot, tmp_path):
     assert dlg.start_button.isEnabled()
 
 
+def test_import_counts_are_per_record_and_ris_tags_show_with_their_two_spaces(window, qtbot, tmp_path):
+    """Four RIS records, one of them bad: the dialog says 4 read and 1 bad, as the CLI does (not one per
+    line), and a message naming a tag shows it as written ('TY  -', two spaces), not folded by HTML."""
+    from PySide6.QtGui import QTextDocument
+
+    ris = tmp_path / "four.ris"
+    ris.write_text("TY  - JOUR\nTI  - First record\nPY  - 2020\nER  - \n"
+                   "TI  - Second record, no type line\nAU  - Kim, A\nPY  - 2021\nER  - \n"
+                   "TY  - JOUR\nAU  - Nobody\nER  - \n"
+                   "TY  - JOUR\nTI  - Fourth record, no end line\nPY  - 2022\n", encoding="utf-8")
+    dlg = _dialog(window)
+    qtbot.addWidget(dlg)
+    dlg.file.setText(str(ris))
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    shown = QTextDocument()
+    shown.setHtml(dlg.status.text())
+    text = shown.toPlainText()
+    assert text.startswith("Read 4: added 3,") and "1 record could not be read:" in text, text
+    assert f"{ris}:5: record has no 'TY  -' line" in text and f"{ris}:12: last record not closed with 'ER  -'" in text
+
+
 def test_cancel_keeps_the_committed_batches(window, qtbot, shared_data, tmp_path):
     path = write_slice(shared_data, tmp_path / "big.jsonl", 6000, skip=400)
     dlg = _dialog(window)
