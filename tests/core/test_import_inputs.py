@@ -326,6 +326,16 @@ def test_csv_row_short_of_fields_is_kept_with_a_note_and_a_bad_arxiv_id_is_no_ba
         f"{path}:4: bad arXiv id 'not-an-id' (kept the row without it)"]
 
 
+def test_importing_a_pdf_names_the_command_that_takes_it(shared_data, tmp_path):
+    pdf = next(iter(sorted((shared_data / "pdfs").rglob("*.pdf"))))
+    path = tmp_path / "my paper.pdf"
+    path.write_bytes(pdf.read_bytes()[:200_000])
+    r = cli(tmp_path / "lib.sqlite", "import", "--quiet", str(path))
+    assert r.exit_code == 1, r.output
+    assert f"error: {path}: a binary file, not text: a PDF. PDFs are attached, not imported: `gapscope attach " \
+           f"'{path}'` (in the app: File > Attach PDF…)" in r.output
+
+
 # --- every bad input the README promises to handle, through the CLI ------------------------------------
 
 def _bibtex_unclosed(shared_data, tmp_path):

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import shlex
 import unicodedata
 from datetime import date as calendar_date
 from email.utils import parsedate_to_datetime
@@ -904,6 +905,10 @@ def check_text_file(path: Path) -> None:
         raise FileFormatError(f"{path}: unreadable ({exc})") from exc
     if not head.strip():
         raise FileFormatError(f"{path}: the file is empty")
+    if head.lstrip()[:5] == b"%PDF-":
+        raise FileFormatError(f"{path}: a binary file, not text: a PDF. PDFs are attached, not imported: "
+                              f"`gapscope attach {shlex.quote(str(path))}` (in the app: File > Attach PDF…) "
+                              "attaches it to its paper, or makes a new paper of it when the library has none")
     if is_binary(head):
         raise FileFormatError(f"{path}: a binary file, not text (GapScope reads BibTeX, RIS, CSV, CSL-JSON and"
                               " arXiv JSON lines,"
