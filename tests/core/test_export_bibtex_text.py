@@ -35,6 +35,36 @@ def test_names_split_for_bibliographies():
     assert split_name("Robert Tables Jr.") == ("Robert", "Tables", "Jr.")
     assert split_name("Plato") == ("", "Plato", "")
     assert split_name("Maria de la Cruz") == ("Maria", "de la Cruz", "")
+    assert split_name("J. R. R. Tolkien") == ("J. R. R.", "Tolkien", "")
+    assert split_name("John F. Kennedy") == ("John F.", "Kennedy", "")
+
+
+@pytest.mark.parametrize("display,family,given", [
+    ("Vasanth K.", "K.", "Vasanth"),
+    ("Sanayya A", "A", "Sanayya"),
+    ("Kaiming He", "He", "Kaiming"),
+])
+def test_a_name_ending_in_an_initial_is_written_as_bibtex_reads_it_and_reads_back_the_same(display, family, given):
+    """A name without a comma, 'Vasanth K.', is 'Given Family' to BibTeX (its family name the last word), to
+    arXiv's parsed author lists and to GapScope's de-duplication (first_author_key): the export writes that
+    reading with a comma ('K., Vasanth'), which every BibTeX tool takes the same way and GapScope's importer
+    reads back as the very name the library shows. ('Vasanth, K.' would read back as 'K. Vasanth'.)"""
+    import bibtexparser
+    from bibtexparser.customization import splitname
+
+    from gapscope.exports.bibtex import to_bibtex
+    from gapscope.models import Paper
+    from gapscope.sources.dedup import first_author_key
+    from gapscope.sources.files import paper_from_bibtex_entry
+
+    assert split_name(display)[:2] == (given, family)
+    text = to_bibtex([Paper(title="A paper", authors=[display], year=2020)])
+    entry = bibtexparser.loads(text).entries[0]
+    assert entry["author"] == f"{family}, {given}"
+    read = splitname(entry["author"])                       # what BibTeX tools take from the field
+    assert (" ".join(read["last"]), " ".join(read["first"])) == (family, given)
+    assert first_author_key([display]) == first_author_key([f"{family}, {given}"])
+    assert paper_from_bibtex_entry(entry, "").authors == [display]
 
 
 def test_keep_math_writes_math_spans_for_latex_and_escapes_the_rest():

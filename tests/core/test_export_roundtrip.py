@@ -468,3 +468,27 @@ def test_tags_with_tex_characters_come_back_as_written(tmp_path, fmt, ext):
     assert import_file(lib, path).merged == 1 and sorted(lib.tags_of(pid)) == sorted(tags)      # no new tag
     fresh.close()
     lib.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csljson", "json"), ("csv", "csv")])
+def test_the_untitled_placeholder_is_not_exported_as_a_title(tmp_path, fmt, ext):
+    """A paper without a title shows as "[untitled] <start of its abstract>" in the app: that label is not
+    the paper's title, so an export writes its real, empty title (read back, the importer labels it again)."""
+    src = tmp_path / "in.csv"
+    src.write_text("title,abstract,year,doi\n,no title here,2019,10.1000/untitled\n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    import_file(lib, src)
+    [pid] = lib.list_paper_ids()
+    assert lib.get_paper(pid).title == "[untitled] no title here"
+    text = export_text(lib, fmt, [pid])
+    assert "[untitled]" not in text and "no title here" in text      # the abstract is written, as before
+    if fmt == "bibtex":
+        assert "title =" not in text                                 # an empty field is left out
+    path = tmp_path / f"out.{ext}"
+    path.write_text(text, encoding="utf-8")
+    fresh = Library(tmp_path / "fresh.sqlite")
+    [back] = import_file(fresh, path).added_ids
+    assert fresh.get_paper(back).title == "[untitled] no title here"          # not "[untitled] [untitled] ..."
+    assert import_file(lib, path).added == 0                                  # the same paper, by its DOI
+    fresh.close()
+    lib.close()

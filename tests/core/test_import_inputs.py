@@ -296,6 +296,46 @@ def test_csv_unreadable_year_is_a_warning_naming_line_and_value(shared_data, tmp
     lib.close()
 
 
+def test_csv_row_with_a_stray_quote_is_bad_with_its_text_not_imported_shifted(library, shared_data, tmp_path):
+    """A quote misplaced inside a row (text after a closing quote) shifts its columns under the lenient
+    reader: the row is reported at its line with its text, never imported with a garbled title."""
+    rows, text = _quoted_csv(shared_data, 4)
+    lines = text.split("\n")
+    n = next(i for i, line in enumerate(lines) if line.startswith(f'"{rows[2][0]}"'))
+    title, abstract, year = rows[2]
+    lines[n] = f'"{title},"abs",Eps,{year},'
+    path = tmp_path / "stray quote.csv"
+    path.write_text("\n".join(lines), encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (4, 3, 1)
+    assert [str(e) for e in rep.errors] == [
+        f"{path}:{n + 1}: a quote in this row is misplaced (text follows a closing quote), so its columns cannot be "
+        f"told apart; the row is skipped. As written: {lines[n]}"]
+    titles = [t for t, in library._conn.execute("SELECT title FROM papers ORDER BY id")]
+    assert titles == [" ".join(r[0].split()) for i, r in enumerate(rows) if i != 2]
+
+
+def test_csv_row_short_of_fields_is_kept_with_a_note_and_a_bad_arxiv_id_is_no_bad_record(library, tmp_path):
+    path = tmp_path / "short.csv"
+    path.write_text("title,abstract,year,arxiv_id\nA full row,abs,2020,2101.00001\nA short row,abs\n"
+                    "A row with a bad id,abs,2021,not-an-id\n", encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (3, 3, 0)
+    assert [str(w) for w in rep.warnings] == [
+        f"{path}:3: the row has 2 fields where the header has 4: its last 2 columns are read as empty",
+        f"{path}:4: bad arXiv id 'not-an-id' (kept the row without it)"]
+
+
+def test_importing_a_pdf_names_the_command_that_takes_it(shared_data, tmp_path):
+    pdf = next(iter(sorted((shared_data / "pdfs").rglob("*.pdf"))))
+    path = tmp_path / "my paper.pdf"
+    path.write_bytes(pdf.read_bytes()[:200_000])
+    r = cli(tmp_path / "lib.sqlite", "import", "--quiet", str(path))
+    assert r.exit_code == 1, r.output
+    assert f"error: {path}: a binary file, not text: a PDF. PDFs are attached, not imported: `gapscope attach " \
+           f"'{path}'` (in the app: File > Attach PDF…)" in r.output
+
+
 # --- every bad input the README promises to handle, through the CLI ------------------------------------
 
 def _bibtex_unclosed(shared_data, tmp_path):

@@ -174,9 +174,12 @@ def test_ris_good_bad_and_continuations(library, tmp_path):
     assert p.authors == ["Kaiming He", "Xiangyu Zhang"] and p.year == 2016 and p.doi == "10.1109/cvpr.2016.90"
     assert p.abstract.endswith("We present a residual learning framework.")
     assert (p.arxiv_id, p.arxiv_version) == ("1512.03385", 1)
-    errs = [r for r in recs if isinstance(r, RecordError)]
-    assert [e.location for e in errs] == [f"{path}:13", f"{path}:18"]
-    assert "no title" in errs[0].message and "not closed" in errs[1].message
+    errs = [r for r in recs if isinstance(r, RecordError) and not isinstance(r, RecordWarning)]
+    assert [e.location for e in errs] == [f"{path}:13"] and "no title" in errs[0].message
+    # the last record lost its 'ER  -' line at the end of the file: kept, with a note at its line
+    assert recs[-1].title == "Unterminated record" and recs[-1].location == f"{path}:18"
+    assert str(recs[-2]) == (f"{path}:18: last record not closed with 'ER  -' before the end of the file: "
+                             "imported as read; check its last field")
 
 
 def test_csv_reader_handles_quoted_newlines_and_reports_line(tmp_path):
@@ -293,3 +296,35 @@ def test_a_bibtex_entry_that_lost_its_closing_brace_is_kept_with_a_note(library,
         "(line 11): imported as read; check its last field"]
     assert [str(e) for e in rep.errors] == [f"{path}:16: BibTeX entry '@article{{last,' is not closed (a '}}' is "
                                             "missing) before the end of the file"]
+
+
+def test_a_ris_file_whose_last_record_has_no_er_line_keeps_it_with_a_note(library, tmp_path):
+    """Zotero's RIS translator keeps a record the end of the file closes; so does GapScope, with a note
+    naming the file and line (CRLF line ends as Windows tools write them)."""
+    path = tmp_path / "x.ris"
+    path.write_bytes(b"TY  - JOUR\r\nTI  - CRLF record one\r\nAU  - Kim, A\r\nPY  - 2020\r\nER  - \r\n"
+                     b"TY  - JOUR\r\nTI  - Last record no ER\r\nAU  - Park, J\r\nPY  - 2021\r\n")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (2, 2, 0)
+    last = library.get_paper(rep.added_ids[1])
+    assert (last.title, last.authors, last.year) == ("Last record no ER", ["J Park"], 2021)
+    assert [str(w) for w in rep.warnings] == [f"{path}:6: last record not closed with 'ER  -' before the end of "
+                                              "the file: imported as read; check its last field"]
+
+
+def test_a_ris_record_without_its_ty_line_is_kept_and_counted_once(library, tmp_path):
+    """A record's fields with no 'TY  -' line before them are one record (default type), kept with a note;
+    a stray 'ER  -' holds nothing; lines that are no RIS at all are one bad record, their text kept."""
+    path = tmp_path / "no-type.ris"
+    path.write_text("Exported from a database, 2 records\n\n"
+                    "TI  - No type record\nAU  - Lee, B\nPY  - 2019\nER  - \nER  - \n"
+                    "TY  - JOUR\nTI  - Typed record\nER  - \n", encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (3, 2, 1)
+    assert library.get_paper(rep.added_ids[0]).title == "No type record"
+    assert [str(e) for e in rep.errors] == [
+        f"{path}:1: this line is not a RIS line and is outside any record (a RIS field reads 'XX  - value', two "
+        "spaces before the dash): Exported from a database, 2 records"]
+    assert [str(w) for w in rep.warnings] == [
+        f"{path}:3: record has no 'TY  -' line (its first field is TI): imported as read, with the default type (JOUR)",
+        f"{path}:7: 'ER  -' without a record before it: ignored"]

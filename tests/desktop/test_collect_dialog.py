@@ -15,6 +15,16 @@ def _dialog(window, source="file"):
     return dlg
 
 
+def _imported(window, qtbot, path):
+    """The dialog after it imported ``path`` to the end, and its task."""
+    dlg = _dialog(window)
+    qtbot.addWidget(dlg)
+    dlg.file.setText(str(path))
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    return dlg, task
+
+
 def test_file_import_runs_on_a_worker_without_blocking_the_window(window, qtbot, shared_data, tmp_path,
                                                                   monkeypatch):
     """The import runs on the writer queue while the window keeps turning: as it starts, and after each
@@ -59,15 +69,29 @@ def test_a_bad_file_is_reported_with_its_line(window, qtbot, tmp_path):
     bad = tmp_path / "refs.bib"
     bad.write_text("@article{ok1, title={A real title}, author={Ada Lovelace}, year={2020}}\n"
                    "@article{broken, author={Nobody}\n", encoding="utf-8")
-    dlg = _dialog(window)
-    qtbot.addWidget(dlg)
-    dlg.file.setText(str(bad))
-    task = dlg.start()
-    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    dlg, task = _imported(window, qtbot, bad)
     text = dlg.status.text()
     assert task.outcome == "succeeded"         # the good entry imported, the broken one named with its line
     assert "added 1," in text and "1 record could not be read:" in text and "refs.bib:2" in text, text
     assert dlg.start_button.isEnabled()
+
+
+def test_import_counts_are_per_record_and_ris_tags_show_with_their_two_spaces(window, qtbot, tmp_path):
+    """Four RIS records, one of them bad: the dialog says 4 read and 1 bad, as the CLI does (not one per
+    line), and a message naming a tag shows it as written ('TY  -', two spaces), not folded by HTML."""
+    from PySide6.QtGui import QTextDocument
+
+    ris = tmp_path / "four.ris"
+    ris.write_text("TY  - JOUR\nTI  - First record\nPY  - 2020\nER  - \n"
+                   "TI  - Second record, no type line\nAU  - Kim, A\nPY  - 2021\nER  - \n"
+                   "TY  - JOUR\nAU  - Nobody\nER  - \n"
+                   "TY  - JOUR\nTI  - Fourth record, no end line\nPY  - 2022\n", encoding="utf-8")
+    dlg, task = _imported(window, qtbot, ris)
+    shown = QTextDocument()
+    shown.setHtml(dlg.status.text())
+    text = shown.toPlainText()
+    assert text.startswith("Read 4: added 3,") and "1 record could not be read:" in text, text
+    assert f"{ris}:5: record has no 'TY  -' line" in text and f"{ris}:12: last record not closed with 'ER  -'" in text
 
 
 def test_cancel_keeps_the_committed_batches(window, qtbot, shared_data, tmp_path):
@@ -105,11 +129,7 @@ def test_a_file_refused_as_a_whole_does_not_report_an_earlier_import_as_kept(win
     papers the library was built with) as what this run kept."""
     empty = tmp_path / "empty.bib"
     empty.write_text("", encoding="utf-8")
-    dlg = _dialog(window)
-    qtbot.addWidget(dlg)
-    dlg.file.setText(str(empty))
-    task = dlg.start()
-    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    dlg, task = _imported(window, qtbot, empty)
     assert task.outcome == "failed"
     text = dlg.status.text()
     assert "empty.bib" in text and "the file is empty" in text

@@ -21,7 +21,7 @@ import re
 import unicodedata
 from typing import Callable, Iterable, Optional, Sequence
 
-from ..models import EXPORT_MARK, Paper, is_arxiv_category
+from ..models import EXPORT_MARK, Paper, is_arxiv_category, is_untitled
 from .names import split_name
 
 _ESCAPES = {
@@ -36,6 +36,13 @@ def plain(s: Optional[str]) -> str:
     """One line without control characters (what survives any bibliography format)."""
     s = _CONTROL.sub("", s or "")
     return re.sub(r"\s+", " ", s).strip()
+
+
+def title_of(p: Paper) -> str:
+    """The title an export writes: the paper's own, empty for one the library shows under a placeholder
+    ("[untitled] ..."): that is the app's label, not the paper's title, and read back it would be taken
+    for a title."""
+    return "" if is_untitled(p.title) else plain(p.title)
 
 
 def tex_escape(s: Optional[str], keep_math: bool = False) -> str:
@@ -99,7 +106,7 @@ _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "toward
 
 def citation_key(p: Paper) -> str:
     family = _ascii_word(split_name(plain(p.authors[0])).family) if p.authors else ""
-    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", p.title or "")]
+    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", title_of(p))]
     word = next((w for w in words if w and w not in _STOP), "")
     key = f"{family or 'anon'}{p.year or ''}{word[:20]}"
     return key or f"paper{p.id}"
@@ -142,7 +149,7 @@ def tag_keyword(tag: str) -> str:
 
 def entry(p: Paper, key: str, keep_math: bool = False, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
     """One BibTeX entry; ``tags`` join the categories in ``keywords``, ``notes`` (their text) are ``annote``."""
-    fields: list[tuple[str, str]] = [("title", tex_escape(p.title, keep_math))]
+    fields: list[tuple[str, str]] = [("title", tex_escape(title_of(p), keep_math))]
     if p.authors:
         fields.append(("author", " and ".join(_name_field(a) for a in p.authors if plain(a))))
     if p.year:

@@ -7,7 +7,7 @@ import re
 from typing import Any
 
 from ..models import EXPORT_MARK, Paper
-from .bibtex import plain, unique_keys
+from .bibtex import plain, title_of, unique_keys
 from .names import split_name
 
 
@@ -28,7 +28,7 @@ def _date_parts(p: Paper) -> list[int] | None:
 
 
 def item(p: Paper, key: str) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": key, "type": "article-journal" if p.venue else "article", "title": plain(p.title)}
+    d: dict[str, Any] = {"id": key, "type": "article-journal" if p.venue else "article", "title": title_of(p)}
     if p.authors:
         d["author"] = [_author(a) for a in p.authors if plain(a)]
     parts = _date_parts(p)

@@ -14,7 +14,7 @@ from typing import Callable, Optional
 
 from ..csvcells import guarded_row, join_authors, join_tags
 from ..models import EXPORT_MARK, Paper
-from .bibtex import plain
+from .bibtex import plain, title_of
 
 COLUMNS = ("id", "title", "authors", "year", "published", "doi", "pmid", "arxiv_id", "venue", "url", "categories", "tags",
            "abstract", "source")
@@ -23,7 +23,7 @@ COLUMNS = ("id", "title", "authors", "year", "published", "doi", "pmid", "arxiv_
 def row(p: Paper, tags: list[str]) -> list[str]:
     # "; " between names, a ";" or a backslash inside one escaped (as in tags): every name comes back whole
     authors = join_authors(plain(a) for a in p.authors if plain(a))
-    return guarded_row([str(p.id or ""), plain(p.title), authors, str(p.year or ""), p.published or "", p.doi or "",
+    return guarded_row([str(p.id or ""), title_of(p), authors, str(p.year or ""), p.published or "", p.doi or "",
                         p.pmid or "", p.arxiv_id_versioned or "", plain(p.venue), p.url or "", " ".join(p.categories),
                         join_tags(tags), plain(p.abstract), EXPORT_MARK])
 

@@ -12,7 +12,7 @@ import re
 from typing import Callable, Optional, Sequence
 
 from ..models import EXPORT_MARK, Paper
-from .bibtex import plain
+from .bibtex import plain, title_of
 from .names import split_name
 
 
@@ -25,7 +25,7 @@ def _name(display: str) -> str:
 
 
 def record(p: Paper, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
-    lines = [("TY", "JOUR" if p.venue else "GEN"), ("TI", plain(p.title))]
+    lines = [("TY", "JOUR" if p.venue else "GEN")] + ([("TI", title_of(p))] if title_of(p) else [])
     lines += [("AU", _name(a)) for a in p.authors if plain(a)]
     if p.year:
         lines.append(("PY", str(p.year)))

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import re
+import shlex
 import unicodedata
 from datetime import date as calendar_date
 from email.utils import parsedate_to_datetime
@@ -577,11 +578,17 @@ def _ris_record(path: Path, tags: dict[str, list[str]], start: int, keys: Record
 
 
 def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
+    """RIS records, read as tolerantly as Zotero's RIS translator reads them: a record ends at its
+    'ER  -' line, or where the next 'TY  -' starts, or at the end of the file; a record whose fields
+    come without a 'TY  -' line is read all the same (the type is not kept: Zotero defaults it to a
+    journal article). Each of these is kept with a note naming its line. Lines that are no RIS at all
+    between records are one bad record per run of such lines, their text in the message."""
     keys = RecordKeys(path)
     tags: dict[str, list[str]] = {}
     last: Optional[str] = None
     start = 0
     kw_before_db: Optional[int] = None     # KW lines of the record before its DB line (see paper_from_ris)
+    stray: list[tuple[int, str]] = []      # lines outside any record that are no RIS lines
     lines = TextLines(path, meter)
     for n, line in lines:
         line = line.rstrip("\r\n")
@@ -592,8 +599,11 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             if last and tags:  # a wrapped continuation of the previous field
                 tags[last][-1] += " " + line.strip()
             else:
-                yield RecordError(f"{path}:{n}", f"not a RIS line: {line[:60]!r}")
+                stray.append((n, line))
             continue
+        if stray:
+            yield _stray_ris_lines(path, stray)
+            stray = []
         tag, value = m.group(1), (m.group(2) or "").strip()
         if tag == "TY":
             if tags:  # the record before lost its 'ER  -' line: its fields all came before this TY, keep it
@@ -604,22 +614,37 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             last = tag
             continue
         if tag == "ER":
-            if not tags:
-                yield RecordError(f"{path}:{n}", "'ER  -' without a record")
+            if not tags:   # it closes nothing and holds nothing: nothing to import, nothing lost
+                yield RecordWarning(f"{path}:{n}", "'ER  -' without a record before it: ignored")
                 continue
             yield from _ris_record(path, tags, start, keys, kw_before_db)
             tags, last, kw_before_db = {}, None, None
             continue
-        if not tags:
-            yield RecordError(f"{path}:{n}", f"field {tag} outside a record (no 'TY  -' before it)")
-            continue
+        if not tags:   # a record's fields without its 'TY  -' line: the record starts here
+            yield RecordNote(f"{path}:{n}", f"record has no 'TY  -' line (its first field is {tag}): "
+                                               "imported as read, with the default type (JOUR)")
+            start = n
         if tag == "DB" and kw_before_db is None:
             kw_before_db = len(tags.get("KW", []))
         tags.setdefault(tag, []).append(value)
         last = tag
-    if tags:
-        yield RecordError(f"{path}:{start}", "last record not closed with 'ER  -'")
+    if stray:
+        yield _stray_ris_lines(path, stray)
+    if tags:   # all its fields came before the end of the file: keep it (the file may have been cut short)
+        yield RecordNote(f"{path}:{start}", "last record not closed with 'ER  -' before the end of the file: "
+                                               "imported as read; check its last field")
+        yield from _ris_record(path, tags, start, keys, kw_before_db)
     yield from encoding_note(path, lines)
+
+
+def _stray_ris_lines(path: Path, stray: list[tuple[int, str]]) -> RecordError:
+    """One bad record for a run of lines outside any record that are no RIS lines, their text kept in
+    the message (nothing read is lost from the report)."""
+    first, last = stray[0][0], stray[-1][0]
+    what = ("this line is not a RIS line and is" if len(stray) == 1
+            else f"{len(stray)} lines (to line {last}) are not RIS lines and are")
+    return RecordError(f"{path}:{first}", f"{what} outside any record (a RIS field reads 'XX  - value', two spaces "
+                                          "before the dash): " + " | ".join(text.strip() for _, text in stray))
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -723,6 +748,20 @@ def _badly_quoted(text: str, delimiter: str) -> bool:
     return False
 
 
+def _garbled_row(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str) -> Optional[str]:
+    """Why a row's columns cannot be trusted, or None: a quote in the wrong place (text right after a
+    closing quote, which the lenient reader glues into the field, shifting the columns after it), or
+    more fields than the header. The message ends with the row as written, so that the report keeps it."""
+    text = "".join(t for _, t in lines)
+    if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
+        why = f"the row has {len(row)} fields where the header has {len(header)} (a stray quote or delimiter?)"
+    elif '"' in text and _badly_quoted(text, delimiter):
+        why = "a quote in this row is misplaced (text follows a closing quote), so its columns cannot be told apart"
+    else:
+        return None
+    return f"{why}; the row is skipped. As written: {text.rstrip()}"
+
+
 def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     lines = TextLines(path, meter)
     counter = _LineCounter(lines)
@@ -767,10 +806,15 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
                                                  f"the row is skipped and lines {first + 1}-{last} are read again as rows")
             counter.push(counter.row_lines[1:])
             continue
-        if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
-            yield RecordError(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}"
-                                                 " (a stray quote or delimiter?); the row is skipped")
+        garbled = _garbled_row(row, header, counter.row_lines, delimiter)
+        if garbled:
+            yield RecordError(f"{path}:{start}", garbled)
             continue
+        if len(row) < len(header):
+            short = len(header) - len(row)
+            yield RecordNote(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}: "
+                                                + ("its last column is" if short == 1 else f"its last {short} columns are")
+                                                + " read as empty")
         numbered = row[0].strip().isdigit() and numbered is not False
         own = "mark" in col and col["mark"] < len(row) and row[col["mark"]].strip() == EXPORT_MARK
         # GapScope's own export guards cells that would open as formulas: take the guard away again
@@ -784,7 +828,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             try:
                 arxiv_id, version = split_arxiv_id(get("arxiv_id"))
             except ValueError:
-                yield RecordError(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
+                yield RecordNote(f"{path}:{start}", f"bad arXiv id {get('arxiv_id')!r} (kept the row without it)")
         if not title:
             title = untitled_title(nfc(text_of("abstract")), doi=normalize_doi(get("doi")), pmid=get("pmid"),
                                    arxiv_id=arxiv_id) or ""
@@ -861,6 +905,10 @@ def check_text_file(path: Path) -> None:
         raise FileFormatError(f"{path}: unreadable ({exc})") from exc
     if not head.strip():
         raise FileFormatError(f"{path}: the file is empty")
+    if head.lstrip()[:5] == b"%PDF-":
+        raise FileFormatError(f"{path}: a binary file, not text: a PDF. PDFs are attached, not imported: "
+                              f"`gapscope attach {shlex.quote(str(path))}` (in the app: File > Attach PDF…) "
+                              "attaches it to its paper, or makes a new paper of it when the library has none")
     if is_binary(head):
         raise FileFormatError(f"{path}: a binary file, not text (GapScope reads BibTeX, RIS, CSV, CSL-JSON and"
                               " arXiv JSON lines,"

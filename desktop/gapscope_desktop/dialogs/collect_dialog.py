@@ -45,6 +45,12 @@ def run_collect(lib, source, query, limit, collection, *, progress=None, cancel=
     return fn(lib, query, max_results=limit, collection=collection or None, progress=progress, cancel=cancel)
 
 
+def message_html(text: str) -> str:
+    """A message from the importers as rich text that shows it exactly: HTML would fold the two spaces of
+    a RIS tag ('TY  -') into one, and a user copying what they read would write a tag no reader takes."""
+    return f"<span style='white-space:pre-wrap;'>{html.escape(str(text))}</span>"
+
+
 def describe_report(report) -> str:
     d = report.to_dict() if hasattr(report, "to_dict") else dict(report)
     text = (f"Read {d.get('read', 0):,}: added {d.get('added', 0):,}, merged {d.get('merged', 0):,} with papers "
@@ -54,17 +60,17 @@ def describe_report(report) -> str:
     if errs:
         text += (f"<br><span style='color:{theme.colour('warning')};'>"
                  f"{bad:,} record{'' if bad == 1 else 's'} could not be read:</span><br>") + \
-            "<br>".join(html.escape(str(e)) for e in errs[:8]) + ("<br>…" if bad > 8 else "")
+            "<br>".join(message_html(e) for e in errs[:8]) + ("<br>…" if bad > 8 else "")
     for what, items in (("Merged", d.get("merges") or []), ("Note", d.get("warnings") or [])):
         if items:
-            text += f"<br>{what}:<br>" + "<br>".join(html.escape(str(m)) for m in items[:8]) + \
+            text += f"<br>{what}:<br>" + "<br>".join(message_html(m) for m in items[:8]) + \
                 ("<br>…" if len(items) > 8 else "")
     if d.get("cancelled"):
         text += "<br>Cancelled: the batches committed before the stop are kept."
     if d.get("total") is not None:
         text += f"<br>The source reports {d['total']:,} results for this query; {d.get('pages', 0)} pages read."
     if d.get("message"):
-        text += "<br>" + html.escape(str(d["message"]))
+        text += "<br>" + message_html(d["message"])
     return text
 
 
@@ -235,7 +241,7 @@ class CollectDialog(QDialog):
         blocked = self.task is not None and self.task.error_type == "CollectBlocked"
         head = "Blocked by the source" if blocked else "Stopped"
         self.status.setText(f"<span style='color:{theme.colour('error')};'><b>{head}:</b> "
-                            f"{html.escape(message)}</span>" + self._kept()
+                            f"{message_html(message)}</span>" + self._kept()
                             + ("<br>Try again later, or set a proxy in Preferences; the next collect with the "
                                "same query continues where this one stopped."
                                if blocked and "proxy" not in message else ""))   # Scholar's message says so
