@@ -151,3 +151,22 @@ def test_the_command_line_sets_reads_from_a_file_and_clears_an_abstract(library,
     r = cli(str(pid), "--clear-abstract")
     assert r.exit_code == 0 and f"#{pid}: abstract cleared" in r.output
     assert lib.get_paper(pid).abstract == ""
+
+
+def test_a_highlight_made_on_words_shown_before_an_edit_is_refused_not_put_on_other_words(library):
+    """The desktop shows the abstract while its edit waits on the writer queue: a highlight made on the words
+    shown then names them, and lands on nothing once the abstract no longer holds them there."""
+    from gapscope.triage import add_highlight
+
+    lib = library
+    pid = _paper(lib, REAL)
+    s = REAL.index("small transformer")
+    span = (s, s + len("small transformer"))
+    set_abstract(lib, pid, "Background first. " + REAL)          # the edit queued first is saved first
+    with pytest.raises(LibraryError, match=r"changed since.*nothing was highlighted"):
+        add_highlight(lib, pid, *span, made_on="small transformer")
+    assert lib.highlights_with_ids(pid) == []
+    new = lib.get_paper(pid).abstract
+    t = new.index("small transformer")                           # the words where they are now: highlighted
+    hid = add_highlight(lib, pid, t, t + len("small transformer"), made_on="small transformer")
+    assert [h["id"] for h in lib.highlights_with_ids(pid)] == [hid]
