@@ -294,7 +294,8 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
 @click.option("--abstract-file", type=click.Path(dir_okay=False, allow_dash=True),
               help="Read the new abstract from this UTF-8 text file (- reads standard input).")
 @click.option("--clear-abstract", is_flag=True,
-              help="Take the paper's abstract away (a wrong one, nothing to put in its place).")
+              help="Take the paper's abstract away (a wrong one, nothing to put in its place; a later import of a "
+                   "record of the paper with an abstract fills it again).")
 @pass_library
 def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> None:
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
