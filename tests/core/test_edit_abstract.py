@@ -170,3 +170,34 @@ def test_a_highlight_made_on_words_shown_before_an_edit_is_refused_not_put_on_ot
     t = new.index("small transformer")                           # the words where they are now: highlighted
     hid = add_highlight(lib, pid, t, t + len("small transformer"), made_on="small transformer")
     assert [h["id"] for h in lib.highlights_with_ids(pid)] == [hid]
+
+
+def test_an_abstract_edited_elsewhere_while_analyze_classifies_it_does_not_get_the_old_one_s_sentences(library):
+    """`gapscope papers edit` in a shell while the window's analyze classifies the paper: the sentences and the
+    vector made from the abstract as it was read are not stored over the new one (they would be cut at the old
+    offsets and count as current); the next run classifies the new abstract."""
+    from gapscope.embed import Encoder
+    from gapscope.facets import classify_library
+    from gapscope.facets.model import load_model
+    from gapscope.facets.store import classify_texts
+    from gapscope.jobs import local_runner
+    from gapscope.store import Library
+
+    lib = library
+    pid = _paper(lib, REAL)
+    enc, model = Encoder(), load_model()
+    edited = "Background comes first here. " + REAL
+
+    def runner(work):
+        for item in local_runner(lambda w: classify_texts(enc, model, *w))(work):
+            with Library(lib.path) as other:          # another process, while the chunk was classified
+                set_abstract(other, pid, edited)
+            yield item
+
+    classify_library(lib, model=model, encoder=enc, runner=runner)
+    assert lib.get_paper(pid).abstract == edited
+    assert lib.effective_sentences(pid) == [] and pid not in lib.classified_paper_ids()
+    assert lib.text_mapping(enc.model_id, "abstract") == {}
+    assert classify_library(lib, model=model, encoder=enc)["classified"] == 1
+    sents = lib.effective_sentences(pid)
+    assert sents and all(" ".join(edited[s["start"]:s["end"]].split()) == s["text"] for s in sents)
