@@ -201,3 +201,20 @@ def test_an_abstract_edited_elsewhere_while_analyze_classifies_it_does_not_get_t
     assert classify_library(lib, model=model, encoder=enc)["classified"] == 1
     sents = lib.effective_sentences(pid)
     assert sents and all(" ".join(edited[s["start"]:s["end"]].split()) == s["text"] for s in sents)
+
+
+def test_an_abstract_file_saved_with_a_byte_order_mark_does_not_keep_it(library, tmp_path):
+    """Windows editors write UTF-8 with a byte order mark: it is the file's, not a character of the abstract."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    pid = _paper(library)
+    typed = tmp_path / "abstract.txt"
+    typed.write_bytes("\ufeffFrom Notepad.".encode("utf-8"))
+    for source, stdin in ((str(typed), None), ("-", typed.read_bytes())):
+        r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid),
+                                      "--abstract-file", source], input=stdin)
+        assert r.exit_code == 0, r.output
+        assert library.get_paper(pid).abstract == "From Notepad."
+        library.set_paper_abstract(pid, GUESSED, expected="From Notepad.")

@@ -332,11 +332,12 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
 
 
 def _read_text_file(path: str) -> str:
-    """The text of ``path`` (- : standard input), or exit 2 naming the file and why it cannot be read."""
+    """The text of ``path`` (- : standard input), or exit 2 naming the file and why it cannot be read. A byte
+    order mark (Windows editors write one) is the file's, not the text's."""
     if path == "-":
-        return click.get_text_stream("stdin").read()
+        return click.get_text_stream("stdin").read().removeprefix("\ufeff")
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             return f.read()
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read it as UTF-8 text ({exc}); nothing was changed", EXIT_USAGE)
