@@ -218,3 +218,19 @@ def test_an_abstract_file_saved_with_a_byte_order_mark_does_not_keep_it(library,
         assert r.exit_code == 0, r.output
         assert library.get_paper(pid).abstract == "From Notepad."
         library.set_paper_abstract(pid, GUESSED, expected="From Notepad.")
+
+
+def test_saving_a_guessed_abstract_unchanged_says_that_it_is_checked_now(library):
+    """`papers edit --abstract` with the text it has is how a guessed abstract is confirmed from a shell: the
+    command says the tag came off, not only that nothing changed."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    pid = _paper(library)
+    library.add_tag([pid], CHECK_ABSTRACT_TAG)
+    r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
+    assert r.exit_code == 0, r.output
+    assert f"#{pid}: the abstract is unchanged" in r.output and f"“{CHECK_ABSTRACT_TAG}” came off" in r.output
+    r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
+    assert "came off" not in r.output                      # nothing to take off the second time

@@ -354,10 +354,12 @@ def _edit_title(lib, pid: int, title: str) -> None:
 def _edit_abstract(lib, pid: int, text: Optional[str]) -> None:
     """Set (``text``) or clear (None) the abstract, and say what it did to the paper's marks."""
     from ..editing import clear_abstract, set_abstract
+    from ..models import CHECK_ABSTRACT_TAG
 
     edit = clear_abstract(lib, pid) if text is None else set_abstract(lib, pid, text)
     if not edit.changed:
-        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)"))
+        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)")
+                   + (f"; checked: the tag “{CHECK_ABSTRACT_TAG}” came off" if edit.checked else ""))
         return
     said = (f"abstract set ({plural(len(edit.abstract), 'character')})" if edit.abstract else "abstract cleared")
     bits = [f"{plural(edit.moved, 'highlight or facet correction', 'highlights and facet corrections')} moved"
