@@ -43,3 +43,20 @@ def iso_day_or_time(text) -> str:
         return iso_day(s)
     except ValueError:
         raise ValueError(f"{text!r} is not a date (YYYY-MM-DD or YYYY-MM-DDTHH:MM)") from None
+
+
+def past_stamp(text) -> str:
+    """A moment given back to the library (a removed facet correction's date, put back with it) as the library
+    writes its own (store.base.now_iso: UTC, "2026-01-05T09:30:00+00:00"; one without a zone is read as UTC);
+    ValueError for anything else and for a moment still to come. Such dates are compared as text, and the
+    latest says when labels last changed: "yesterday" or a future date would sort after every later one."""
+    from datetime import datetime, timezone
+
+    try:
+        when = datetime.fromisoformat(str(text).strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a date and time (YYYY-MM-DDTHH:MM:SS+00:00)") from None
+    when = (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(timezone.utc)
+    if when > datetime.now(timezone.utc):
+        raise ValueError(f"{text!r} is still to come")
+    return when.isoformat(timespec="seconds")

@@ -50,6 +50,7 @@ class AbstractEdit:
     their words gone, were written into a note on the paper."""
     abstract: str
     changed: bool
+    checked: bool = False       # unchanged, its CHECK_ABSTRACT_TAG came off (the user confirmed a guessed one)
     moved: int = 0
     noted: int = 0
     note_id: Optional[int] = None
@@ -86,8 +87,7 @@ def clear_abstract(lib, paper_id: int) -> AbstractEdit:
 def _replace_abstract(lib, paper_id: int, new: str) -> AbstractEdit:
     old = lib.get_paper(paper_id).abstract or ""        # LibraryError "no paper with id N" for a bad id
     if new == old:                  # kept as it is: a guessed abstract is checked now
-        lib.remove_tag([paper_id], CHECK_ABSTRACT_TAG)
-        return AbstractEdit(new, changed=False)
+        return AbstractEdit(new, changed=False, checked=lib.remove_tag([paper_id], CHECK_ABSTRACT_TAG) > 0)
     marks = lib.highlights_with_ids(paper_id)
     highlights = [(h["id"], h["start"], h["end"]) for h in marks]
     corrections = lib.facet_corrections(paper_id)

@@ -73,3 +73,20 @@ def test_uncorrect_facet_prints_the_command_that_puts_the_correction_back(librar
     assert {k: shown[k] for k in before} == before and "annotate restore-facet" in shown["restore"]
     r = run("annotate", "restore-facet", str(pid), str(before["start"]), str(before["end"]))
     assert r.exit_code != 0 and "--role" in r.output and library.facet_corrections(pid) == []
+
+
+def test_restore_facet_refuses_a_date_that_is_no_date_or_is_to_come(library):
+    """The date is the correction's own (the maps' and gaps' staleness reads the latest one): a mistyped or
+    future one would hide every later label change from them. It is refused by name; nothing is written."""
+    pid, before = _stray(library)
+    take_facet_correction(library, pid, before["start"], before["end"], before["text"])
+    run = lambda *a: CliRunner().invoke(main, ["-L", str(library.path), *a])  # noqa: E731
+    for bad in ("yesterday", "9999-01-01T00:00:00+00:00"):
+        r = run("annotate", "restore-facet", str(pid), str(before["start"]), str(before["end"]), "--role", "method",
+                "--corrected-at", bad)
+        assert r.exit_code == 2 and f"--corrected-at: {bad!r}" in r.output, r.output
+        assert library.facet_corrections(pid) == []
+    r = run("annotate", "restore-facet", str(pid), str(before["start"]), str(before["end"]), "--role", "method",
+            "--corrected-at", before["corrected_at"])
+    assert r.exit_code == 0, r.output
+    assert library.facet_corrections(pid)[0]["corrected_at"] == before["corrected_at"]

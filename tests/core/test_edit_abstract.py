@@ -151,3 +151,86 @@ def test_the_command_line_sets_reads_from_a_file_and_clears_an_abstract(library,
     r = cli(str(pid), "--clear-abstract")
     assert r.exit_code == 0 and f"#{pid}: abstract cleared" in r.output
     assert lib.get_paper(pid).abstract == ""
+
+
+def test_a_highlight_made_on_words_shown_before_an_edit_is_refused_not_put_on_other_words(library):
+    """The desktop shows the abstract while its edit waits on the writer queue: a highlight made on the words
+    shown then names them, and lands on nothing once the abstract no longer holds them there."""
+    from gapscope.triage import add_highlight
+
+    lib = library
+    pid = _paper(lib, REAL)
+    s = REAL.index("small transformer")
+    span = (s, s + len("small transformer"))
+    set_abstract(lib, pid, "Background first. " + REAL)          # the edit queued first is saved first
+    with pytest.raises(LibraryError, match=r"changed since.*nothing was highlighted"):
+        add_highlight(lib, pid, *span, made_on="small transformer")
+    assert lib.highlights_with_ids(pid) == []
+    new = lib.get_paper(pid).abstract
+    t = new.index("small transformer")                           # the words where they are now: highlighted
+    hid = add_highlight(lib, pid, t, t + len("small transformer"), made_on="small transformer")
+    assert [h["id"] for h in lib.highlights_with_ids(pid)] == [hid]
+
+
+def test_an_abstract_edited_elsewhere_while_analyze_classifies_it_does_not_get_the_old_one_s_sentences(library):
+    """`gapscope papers edit` in a shell while the window's analyze classifies the paper: the sentences and the
+    vector made from the abstract as it was read are not stored over the new one (they would be cut at the old
+    offsets and count as current); the next run classifies the new abstract."""
+    from gapscope.embed import Encoder
+    from gapscope.facets import classify_library
+    from gapscope.facets.model import load_model
+    from gapscope.facets.store import classify_texts
+    from gapscope.jobs import local_runner
+    from gapscope.store import Library
+
+    lib = library
+    pid = _paper(lib, REAL)
+    enc, model = Encoder(), load_model()
+    edited = "Background comes first here. " + REAL
+
+    def runner(work):
+        for item in local_runner(lambda w: classify_texts(enc, model, *w))(work):
+            with Library(lib.path) as other:          # another process, while the chunk was classified
+                set_abstract(other, pid, edited)
+            yield item
+
+    classify_library(lib, model=model, encoder=enc, runner=runner)
+    assert lib.get_paper(pid).abstract == edited
+    assert lib.effective_sentences(pid) == [] and pid not in lib.classified_paper_ids()
+    assert lib.text_mapping(enc.model_id, "abstract") == {}
+    assert classify_library(lib, model=model, encoder=enc)["classified"] == 1
+    sents = lib.effective_sentences(pid)
+    assert sents and all(" ".join(edited[s["start"]:s["end"]].split()) == s["text"] for s in sents)
+
+
+def test_an_abstract_file_saved_with_a_byte_order_mark_does_not_keep_it(library, tmp_path):
+    """Windows editors write UTF-8 with a byte order mark: it is the file's, not a character of the abstract."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    pid = _paper(library)
+    typed = tmp_path / "abstract.txt"
+    typed.write_bytes("\ufeffFrom Notepad.".encode("utf-8"))
+    for source, stdin in ((str(typed), None), ("-", typed.read_bytes())):
+        r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid),
+                                      "--abstract-file", source], input=stdin)
+        assert r.exit_code == 0, r.output
+        assert library.get_paper(pid).abstract == "From Notepad."
+        library.set_paper_abstract(pid, GUESSED, expected="From Notepad.")
+
+
+def test_saving_a_guessed_abstract_unchanged_says_that_it_is_checked_now(library):
+    """`papers edit --abstract` with the text it has is how a guessed abstract is confirmed from a shell: the
+    command says the tag came off, not only that nothing changed."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    pid = _paper(library)
+    library.add_tag([pid], CHECK_ABSTRACT_TAG)
+    r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
+    assert r.exit_code == 0, r.output
+    assert f"#{pid}: the abstract is unchanged" in r.output and f"“{CHECK_ABSTRACT_TAG}” came off" in r.output
+    r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
+    assert "came off" not in r.output                      # nothing to take off the second time

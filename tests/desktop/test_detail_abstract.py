@@ -141,3 +141,39 @@ def test_a_kept_abstract_is_offered_back_only_over_the_abstract_it_was_typed_on(
         assert check(lib, typed).status == "saved"                  # saved just before the window was killed
         lib.set_paper_abstract(pid, "", expected=NEW)
         assert check(lib, typed).status == "blocked" and "cleared" in check(lib, typed).says
+
+
+def test_a_highlight_made_while_an_abstract_edit_waits_on_the_writer_queue_does_not_land_on_other_words(
+        window, qtbot):
+    """Analyze (any long write) holds the writer queue: an abstract edit waits behind it, the pane still shows
+    the old abstract, and a highlight made on it then would be written after the edit, at offsets that hold
+    other words. It is refused, and the pane says why."""
+    import threading
+
+    from .test_first_launch import _select_shown
+
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    assert lv.select_paper(pid)
+    old = window.lib.get_paper(pid).abstract
+    go = threading.Event()
+
+    def long_job(_lib, *, progress=None, cancel=None):
+        go.wait(10)
+
+    job = window.tasks.write("Long job", long_job, library=window.lib.path)
+    edit = detail.edit_abstract("Background first, a sentence of some length. " + old, pid)
+    shown, spans = detail.shown                                 # the old abstract, still on screen
+    a = shown.index(shown.split()[3])
+    _select_shown(detail, a, a + len(shown.split()[3]))
+    span = detail.selection_span()
+    assert span is not None
+    words = old[span[0]:span[1]]
+    mark = detail.highlight_selection()
+    go.set()
+    qtbot.waitUntil(lambda: job.done and edit.done and mark.done, timeout=10000)
+    abstract = window.lib.get_paper(pid).abstract
+    assert abstract.startswith("Background first")
+    assert all(abstract[h["start"]:h["end"]] == words for h in window.lib.highlights_with_ids(pid))
+    assert mark.outcome == "failed"
+    qtbot.waitUntil(lambda: "changed since" in detail.notes_view.toPlainText(), timeout=10000)   # its callback said why

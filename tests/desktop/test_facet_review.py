@@ -163,3 +163,40 @@ def test_remove_correction_leaves_a_label_set_again_at_that_place_since_the_list
         dlg.close()
     finally:
         _close_at_teardown(w)
+
+
+def test_undo_remove_does_not_stick_on_a_correction_whose_paper_was_deleted_since(window, qtbot):
+    """Two corrections removed, then the paper of the last one deleted: Ctrl+Z cannot put that one back and
+    says so, and the next Ctrl+Z puts back the one removed before it (it is not retried for ever)."""
+    import threading
+
+    from gapscope.deletion import delete_papers
+    from gapscope.store import Library
+
+    w = window
+    w.act_check_facets.trigger()
+    dlg = w.facet_review
+    kept, gone = w.lib.facet_state()[0][0], w.lib.facet_state()[1][0]
+
+    def removed(pid):
+        words = w.lib.get_paper(pid).abstract[:12]
+        return {"paper_id": pid, "start": 0, "end": 12, "role": "method", "shortcoming": None,
+                "corrected_at": "2026-01-05T09:30:00+00:00", "text": words}
+
+    dlg.removed = [removed(kept), removed(gone)]
+
+    def delete_elsewhere():                                   # another window (the GUI thread does not write)
+        with Library(w.lib.path, create=False) as other:
+            delete_papers(other, [gone])
+    writer = threading.Thread(target=delete_elsewhere)
+    writer.start()
+    writer.join()
+    qtbot.waitUntil(lambda: not dlg._restoring, timeout=5000)
+    dlg.undo_last_removal()
+    qtbot.waitUntil(lambda: "Not put back" in dlg.info.text(), timeout=20000)
+    assert "no longer in the library" in dlg.info.text()
+    with qtbot.waitSignal(dlg.corrected, timeout=20000) as sig:
+        dlg.undo_last_removal()
+    assert sig.args == [kept] and [c["role"] for c in w.lib.facet_corrections(kept)] == ["method"]
+    assert dlg.removed == [] and not dlg.undo_remove.isEnabled()
+    dlg.close()

@@ -300,7 +300,8 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
 @click.option("--abstract-file", type=click.Path(dir_okay=False, allow_dash=True),
               help="Read the new abstract from this UTF-8 text file (- reads standard input).")
 @click.option("--clear-abstract", is_flag=True,
-              help="Take the paper's abstract away (a wrong one, nothing to put in its place).")
+              help="Take the paper's abstract away (a wrong one, nothing to put in its place; a later import of a "
+                   "record of the paper with an abstract fills it again).")
 @pass_library
 def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> None:
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
@@ -337,11 +338,12 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
 
 
 def _read_text_file(path: str) -> str:
-    """The text of ``path`` (- : standard input), or exit 2 naming the file and why it cannot be read."""
+    """The text of ``path`` (- : standard input), or exit 2 naming the file and why it cannot be read. A byte
+    order mark (Windows editors write one) is the file's, not the text's."""
     if path == "-":
-        return click.get_text_stream("stdin").read()
+        return click.get_text_stream("stdin").read().removeprefix("\ufeff")
     try:
-        with open(path, encoding="utf-8") as f:
+        with open(path, encoding="utf-8-sig") as f:
             return f.read()
     except (OSError, UnicodeDecodeError) as exc:
         fail(f"{path}: cannot read it as UTF-8 text ({exc}); nothing was changed", EXIT_USAGE)
@@ -358,10 +360,12 @@ def _edit_title(lib, pid: int, title: str) -> None:
 def _edit_abstract(lib, pid: int, text: Optional[str]) -> None:
     """Set (``text``) or clear (None) the abstract, and say what it did to the paper's marks."""
     from ..editing import clear_abstract, set_abstract
+    from ..models import CHECK_ABSTRACT_TAG
 
     edit = clear_abstract(lib, pid) if text is None else set_abstract(lib, pid, text)
     if not edit.changed:
-        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)"))
+        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)")
+                   + (f"; checked: the tag “{CHECK_ABSTRACT_TAG}” came off" if edit.checked else ""))
         return
     said = (f"abstract set ({plural(len(edit.abstract), 'character')})" if edit.abstract else "abstract cleared")
     bits = [f"{plural(edit.moved, 'highlight or facet correction', 'highlights and facet corrections')} moved"

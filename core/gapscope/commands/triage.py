@@ -691,7 +691,8 @@ def restore_command(c: dict, library) -> str:
 @click.option("--role", type=click.Choice(SENTENCE_ROLES), help="The role the correction set.")
 @click.option("--shortcoming", type=click.Choice(SHORTCOMINGS), help="The shortcoming type the correction set.")
 @click.option("--words", default=None, help="The words it was made on (they may no longer be in the abstract).")
-@click.option("--corrected-at", "corrected_at", default=None, help="When it was made (default: now).")
+@click.option("--corrected-at", "corrected_at", default=None,
+              help="When it was made, as `uncorrect-facet` printed it (YYYY-MM-DDTHH:MM:SS+00:00; default: now).")
 @pass_library
 def annotate_restore(ref, paper, start, end, role, shortcoming, words, corrected_at) -> None:
     """Put back a facet correction `gapscope annotate uncorrect-facet` removed, as it was: that command
@@ -705,6 +706,13 @@ def annotate_restore(ref, paper, start, end, role, shortcoming, words, corrected
         fail("give the correction's --role, its --shortcoming or both", EXIT_USAGE)
     if not 0 <= start < end:
         fail(f"{start}..{end} is no place in an abstract: START must be at least 0 and below END", EXIT_USAGE)
+    if corrected_at is not None:
+        from ..dates import past_stamp
+
+        try:
+            corrected_at = past_stamp(corrected_at)
+        except ValueError as exc:
+            fail(f"--corrected-at: {exc}; nothing was restored", EXIT_USAGE)
     lib = ref.open()
     pid = resolve_paper(lib, paper)
     c = {"paper_id": pid, "start": start, "end": end, "role": role, "shortcoming": shortcoming,

@@ -128,7 +128,13 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
             part, (texts, _, splits) = chunks[i], prepared.pop(i)
             stamp = now_iso()
             with lib.transaction():
-                for (pid, title, abstract), sents, labels in zip(part, splits, preds):
+                # a paper whose text changed since it was read (an edit in another process) is left to the
+                # next run: these sentences, cut at the old offsets, would count as the new abstract's
+                now = lib.title_abstracts_of([pid for pid, _t, _a in part])
+                same = [now.get(pid) == (title, abstract) for pid, title, abstract in part]
+                for (pid, title, abstract), sents, labels, kept in zip(part, splits, preds, same):
+                    if not kept:
+                        continue
                     lib.write_facet_sentences(
                         pid, [(j, st.start, st.end, st.text, lab.role, round(lab.role_confidence, 4),
                                lab.shortcoming, round(lab.shortcoming_confidence, 4))
@@ -138,7 +144,8 @@ def classify_library(lib, *, progress: Optional[ProgressFn] = None, cancel: Opti
                 if cache_abstracts:
                     hashes = [vstore.text_hash(t) for t in texts]
                     vstore.put_vectors(lib, enc_id, hashes, docs)
-                    vstore.put_mapping(lib, enc_id, [(c[0], "abstract", h) for c, h in zip(part, hashes)])
+                    vstore.put_mapping(lib, enc_id, [(c[0], "abstract", h) for c, h, kept in zip(part, hashes, same)
+                                                     if kept])
                     if pools is not None:
                         _put_pooled(lib, enc_id, pools)
             stats["classified"] += len(part)

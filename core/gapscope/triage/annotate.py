@@ -46,10 +46,17 @@ def delete_note(lib, note_id: int, *, expected: Optional[str] = None) -> None:
 
 
 # --- highlights ----------------------------------------------------------------------------------
-def add_highlight(lib, paper_id: int, start: int, end: int, color: str = "yellow", comment: str = "") -> int:
-    """Highlight abstract characters ``start:end`` of a paper; returns the highlight id."""
-    _check_span(lib, paper_id, start, end)
-    return lib.add_highlight(paper_id, start, end, color, comment)
+def add_highlight(lib, paper_id: int, start: int, end: int, color: str = "yellow", comment: str = "", *,
+                  made_on: Optional[str] = None) -> int:
+    """Highlight abstract characters ``start:end`` of a paper; returns the highlight id. ``made_on``: the
+    words shown there when the user chose them; the abstract edited since (an edit saved before this), the
+    span would fall on other words, and a LibraryError says so instead."""
+    with lib.transaction():         # checked and written together: an edit from elsewhere cannot come between
+        if made_on is not None and _abstract(lib, paper_id)[start:end] != made_on:
+            raise LibraryError(f"the abstract of paper {paper_id} changed since its words were shown: nothing was "
+                               "highlighted (select the words again)")
+        _check_span(lib, paper_id, start, end)
+        return lib.add_highlight(paper_id, start, end, color, comment)
 
 
 def remove_highlight(lib, highlight_id: int, *, pdf: bool = False) -> None:

@@ -301,9 +301,22 @@ class FacetReviewDialog(QDialog):
 
         def failed(message: str, _t=None) -> None:
             self._restoring = False
+            if self._paper_gone(c["paper_id"]) and c in self.removed:
+                # it can never be put back: the next Ctrl+Z goes on to the one removed before it
+                self.removed.remove(c)
+                set_enabled(self.undo_remove, bool(self.removed))
             self.info.setText(f"Not put back: {message}")
         self.tasks.save("Restore facet correction", _restore, c, library=self.lib.path,
                         on_result=lambda restored: self._restored(c, restored), on_error=failed)
+
+    def _paper_gone(self, paper_id: int) -> bool:
+        from gapscope.store import LibraryError
+
+        try:
+            self.lib.get_paper(paper_id)
+        except LibraryError:
+            return True
+        return False
 
     def _restored(self, c: dict, restored: bool) -> None:
         self._restoring = False

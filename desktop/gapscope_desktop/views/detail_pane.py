@@ -472,7 +472,10 @@ class DetailPane(QWidget):
         words = " ".join((self.paper.abstract or "")[span[0]:span[1]].split())
         kept = f"“{words}”: {comment.strip()}" if comment.strip() else ""
         flying = self._keep_in_flight(pid, "comment", comment.strip(), quote=words) if kept else None
-        return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment,
+        # the words on screen go with it: an abstract edit saved first (it may wait behind a long job on the
+        # writer queue) would put the span on other words
+        made_on = (self.paper.abstract or "")[span[0]:span[1]]
+        return self.tasks.save("Highlight", _add_highlight, pid, span[0], span[1], color, comment, made_on,
                                library=self.lib.path,
                                on_result=lambda _h: self._saved(pid, self._render, lambda: None, flying),
                                on_error=lambda m, _t: self._note_change_failed(pid, "highlight", m, kept, flying))
@@ -890,11 +893,11 @@ def _delete_note(lib, note_id: int, expected: Optional[str] = None, *, progress=
     lib.delete_note(note_id, expected=expected)
 
 
-def _add_highlight(lib, paper_id: int, start: int, end: int, color: str, comment: str, *,
+def _add_highlight(lib, paper_id: int, start: int, end: int, color: str, comment: str, made_on: str, *,
                    progress=None, cancel=None) -> int:
     from gapscope.triage.annotate import add_highlight
 
-    return add_highlight(lib, paper_id, start, end, color, comment)
+    return add_highlight(lib, paper_id, start, end, color, comment, made_on=made_on)
 
 
 def _remove_highlight(lib, highlight_id: int, *, progress=None, cancel=None) -> None:
