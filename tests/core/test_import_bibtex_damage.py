@@ -39,6 +39,19 @@ def test_an_entry_whose_last_field_is_cut_at_the_end_of_the_file_is_bad_with_its
         f"is missing); the entry is skipped. As written: {cut}"]
 
 
+def test_an_entry_cut_inside_a_quoted_field_at_the_end_of_the_file_is_bad_with_its_text_alone(library, tmp_path):
+    """A field in quotes cut off by the end of the file cannot be read: one bad record with the entry's text,
+    and no note saying it was imported."""
+    path = tmp_path / "cut.bib"
+    cut = '@article{b,\n  title = {Cut in a quoted abstract},\n  abstract = "We study the eff'
+    path.write_text("@article{a, title={Closed entry}, year={2020}}\n\n" + cut, encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad, rep.warnings) == (2, 1, 1, [])
+    [error] = [str(e) for e in rep.errors]
+    assert error.startswith(f"{path}:3: unreadable BibTeX entry") and error.endswith(
+        f"; the entry is skipped. As written: {cut}")
+
+
 def test_a_field_that_lost_its_brace_mid_file_is_bad_with_its_text_and_the_next_entry_kept(library, tmp_path):
     """A field's closing brace missing in the middle of the file: the field swallows the fields after it
     up to the next '@type{', so the entry cannot be read as written; its text is kept in the report."""

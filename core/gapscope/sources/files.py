@@ -411,8 +411,8 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
                                          f"{cut!r} (a '}}' is missing)" + skipped)
                 continue
             before_what = f"the next entry (line {part.cut_at})" if part.cut_at else "the end of the file"
-            yield RecordWarning(where, f"BibTeX entry {first!r} not closed (a '}}' is missing) before {before_what}:"
-                                       " imported as read; check its last field")
+            unclosed = RecordWarning(where, f"BibTeX entry {first!r} not closed (a '}}' is missing) before "
+                                            f"{before_what}: imported as read; check its last field")
         try:
             new, undefined = parse_entry(parser, chunk)
         except Exception as exc:  # noqa: BLE001 - bibtexparser raises many kinds
@@ -423,6 +423,8 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
         if not new:
             yield RecordError(where, f"unreadable BibTeX entry: {first!r}" + skipped)
             continue
+        if not part.closed:   # said once it is read: an entry that is not read has its error alone
+            yield unclosed
         for entry in new:
             try:
                 paper = paper_from_bibtex_entry(entry, "", keys.key(entry.get("ID", ""), line_no))
