@@ -23,8 +23,9 @@ from .input_files import arxiv_records, bib_entry
 def bib_with_a_broken_entry(shared_data, tmp_path):
     recs = arxiv_records(shared_data, 3)
     path = tmp_path / "refs.bib"
-    # the last entry is never closed (the file cut off): refused with its line, the others imported
-    path.write_text(bib_entry(recs[0], "one") + bib_entry(recs[2], "three") + bib_entry(recs[1], "two", close=False),
+    # the file is cut off inside the last entry's title: refused with its line, the others imported
+    cut = bib_entry(recs[1], "two")
+    path.write_text(bib_entry(recs[0], "one") + bib_entry(recs[2], "three") + cut[:cut.index("title = {") + 15],
                     encoding="utf-8")
     return path
 
@@ -63,8 +64,11 @@ def test_the_cli_shows_a_run_with_its_refused_records_and_the_prisma_counts(tmp_
     assert listed.startswith("#1 ") and "bad 1" in listed
     shown = run("imports", "1")
     assert shown.exit_code == 0
-    [bad] = [line for line in shown.output.splitlines() if line.startswith("  bad: ")]
-    assert "refs.bib:" in bad and "not closed" in bad
+    lines = shown.output.splitlines()
+    [at] = [i for i, line in enumerate(lines) if line.startswith("  bad: ")]
+    assert "refs.bib:" in lines[at] and "cut off at the end of the file" in lines[at]
+    # the entry's text as written, its later lines indented under the bad record's
+    assert lines[at].endswith("As written: @article{two,") and lines[at + 1].startswith("        title = {")
     assert run("imports", "99").exit_code != 0
 
     from gapscope.store import Library

@@ -341,10 +341,20 @@ def test_importing_a_pdf_names_the_command_that_takes_it(shared_data, tmp_path):
 def _bibtex_unclosed(shared_data, tmp_path):
     a, b, c = arxiv_records(shared_data, 3)
     path = tmp_path / "refs.bib"
-    # cut off at the end of the file (an entry that lost its brace before another one is kept: test_importers)
+    # cut off at the end of the file in the middle of its title (an entry whose fields are all closed is
+    # kept: _bibtex_open_at_end)
+    before = bib_entry(a, "a") + bib_entry(c, "c")
+    entry = bib_entry(b, "b")
+    path.write_text(before + entry[:entry.index("title = {") + 15], encoding="utf-8")
+    return path, 2, 3, f"{path}:{before.count(chr(10)) + 1}: BibTeX entry '@article{{b,' is cut off at the end"
+
+
+def _bibtex_open_at_end(shared_data, tmp_path):
+    a, b, c = arxiv_records(shared_data, 3)
+    path = tmp_path / "refs.bib"
     before = bib_entry(a, "a") + bib_entry(c, "c")
     path.write_text(before + bib_entry(b, "b", close=False), encoding="utf-8")
-    return path, 2, 3, f"{path}:{before.count(chr(10)) + 1}: BibTeX entry"
+    return path, 3, 0, None
 
 
 def _ris_without_title(shared_data, tmp_path):
@@ -458,7 +468,8 @@ def _csv_stray_quote(shared_data, tmp_path):
 
 
 BAD_INPUTS = {
-    "bibtex-unclosed-entry": _bibtex_unclosed, "ris-record-without-title": _ris_without_title,
+    "bibtex-unclosed-entry": _bibtex_unclosed, "bibtex-open-at-end": _bibtex_open_at_end,
+    "ris-record-without-title": _ris_without_title,
     "csv-semicolon-delimiter": _csv_semicolons, "csv-utf8-bom": _csv_bom, "bibtex-latin1": _bibtex_latin1,
     "csv-utf16-bom": _csv_utf16(True), "csv-utf16-no-bom": _csv_utf16(False),
     "jsonl-truncated-line": _jsonl_truncated_line, "gz-truncated": _gz_truncated, "binary-file": _binary,

@@ -122,13 +122,19 @@ def _noun(what: str, n: int) -> str:
     return plural(n, what, number=False) if what in ("note", "record", "error", "warning") else what
 
 
+def _block(message: str) -> str:
+    """A message over several lines (a bad record's text as written) with its later lines indented under
+    the list, so that each record reads as one block."""
+    return message.rstrip("\n").replace("\n", "\n      ")
+
+
 def _listed(what: str, lines: list[str], total: int, color: str, show: int = 20, log_id: Optional[int] = None) -> None:
     """The first ``show`` of a list in the import summary, and how many more there are: in the log (which
     keeps the first MAX_KEPT_ERRORS of each list of a run), or beyond what it keeps."""
     from ..models import MAX_KEPT_ERRORS
 
     for line in lines[:show]:
-        click.secho(f"  {what}: {line}", fg=color, err=True)
+        click.secho(f"  {what}: {_block(line)}", fg=color, err=True)
     if total > show:
         where = (f"see `gapscope imports {log_id or 'ID'}`" if len(lines) > show
                  else f"the log keeps the first {MAX_KEPT_ERRORS:,}")
@@ -170,7 +176,7 @@ def imports(ref, import_id, limit, prisma, as_json) -> None:
         for what, lines, total in (("bad", e["errors"], e["error_count"]), ("note", e["warnings"], len(e["warnings"])),
                                    ("merged", e["merges"], e["merged"])):
             for line in lines:
-                click.echo(f"  {what}: {line}")
+                click.echo(f"  {what}: {_block(line)}")
             if total > len(lines):
                 click.echo(f"  ... and {total - len(lines):,} more {_noun(what, total - len(lines))} (the log keeps the first {len(lines):,})")
         return

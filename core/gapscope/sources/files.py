@@ -23,6 +23,7 @@ from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, Record
                       arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
                       untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex
+from .bibtex_entries import bibtex_chunks, closed_entry, open_field, parse_entry, swallowing_field
 from .markup import markup_to_text
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
@@ -214,83 +215,6 @@ def read_arxiv_snapshot(path: Path, meter: Optional[ReadMeter] = None) -> Iterat
 
 # --- BibTeX ---------------------------------------------------------------------------------------------
 
-_ENTRY_OPEN = re.compile(r"\s*@\s*\w+\s*([({])")
-
-
-def _bibtex_chunks(path: Path, lines: Optional[TextLines] = None) -> Iterator[tuple[int, str, bool, Optional[int]]]:
-    """Split a .bib file into entry texts by depth: ``(first line, text, closed, cut at)``. An entry is
-    delimited by braces, or by parentheses (``@article(key, ...)``, which BibTeX allows too): such an
-    entry comes out rewritten with braces, which is what the parser reads.
-
-    An ``@`` at the start of a line while an entry is still open means that entry lost a closing
-    brace: it comes out with ``closed=False``, ``cut at`` that line, and the new entry starts there (an
-    entry still open at the end of the file has no ``cut at``)."""
-    buf: list[str] = []
-    start = 0
-    depth = 0
-    opener = "{"
-    for n, line in (lines if lines is not None else TextLines(path)):
-        starts_entry = line.lstrip().startswith("@")
-        if buf and depth > 0 and starts_entry:
-            yield start, "".join(buf), False, n
-            buf, depth = [], 0
-        if not buf:
-            if not starts_entry:
-                continue  # text between entries is a comment in BibTeX
-            start = n
-            m = _ENTRY_OPEN.match(line)
-            opener = m.group(1) if m else "{"
-        buf.append(line)
-        if opener == "(":
-            depth += line.count("(") - line.count(")")
-        else:
-            depth += line.count("{") - line.count("\\{") - (line.count("}") - line.count("\\}"))
-        if depth <= 0 and any("{" in b or "(" in b for b in buf):
-            yield start, _braced("".join(buf)) if opener == "(" else "".join(buf), True, None
-            buf, depth = [], 0
-    if buf:
-        yield start, "".join(buf), depth <= 0, None
-
-
-def _closed_entry(text: str) -> str:
-    """An entry that lost its closing brace(s) (or parenthesis), closed after its last line: BibTeX
-    fields end with it, so whatever it held is read as written."""
-    m = _ENTRY_OPEN.match(text)
-    if m and m.group(1) == "(":
-        return _braced(text.rstrip() + ")" * max(1, text.count("(") - text.count(")")))
-    depth = text.count("{") - text.count("\\{") - (text.count("}") - text.count("\\}"))
-    return text.rstrip() + "\n" + "}" * max(1, depth) + "\n"
-
-
-_FIELD_START = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\d]")
-
-
-def _swallowing_field(parser, text: str) -> Optional[str]:
-    """The field of an entry closed by :func:`_closed_entry` whose value holds the lines of other fields
-    (its own brace was the one lost), or None."""
-    entries = parser.bib_database.entries
-    before = len(entries)
-    try:
-        parser.parse(text)
-    except Exception:  # noqa: BLE001 - the caller parses it again and says why
-        return None
-    finally:
-        new = entries[before:]
-        del entries[before:]
-    return next((k for e in new for k, v in e.items() if isinstance(v, str) and _FIELD_START.search(v)), None)
-
-
-def _braced(text: str) -> str:
-    """``@article(key, ...)`` as ``@article{key, ...}``."""
-    m = _ENTRY_OPEN.match(text)
-    end = text.rfind(")")
-    if not m or end < m.end(1):
-        return text
-    return text[:m.start(1)] + "{" + text[m.end(1):end] + "}" + text[end + 1:]
-
-
-
-
 # Escapes for characters that are literal text, not markup. They are set aside before the braces and
 # commands are removed, so that an escaped brace or backslash survives (GapScope's own BibTeX export
 # writes them, and so do Zotero and JabRef).
@@ -456,53 +380,60 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
     # defined early in the file must apply to the entries after them.
     parser = BibTexParser(common_strings=True, ignore_nonstandard_types=False)
     parser.expect_multiple_parse = True
-    entries = parser.bib_database.entries
     keys = RecordKeys(path)
     lines = TextLines(path, meter)
     own_export = False  # the file is GapScope's own export (its first comment says so)
-    for line_no, chunk, closed, cut_at in _bibtex_chunks(path, lines):
+    for part in bibtex_chunks(path, lines):
+        line_no, chunk = part.line, part.text
+        where = f"{path}:{line_no}"
         head = chunk.lstrip()[:12].lower()
         if head.startswith(("@comment", "@preamble")):
             own_export = own_export or f"{EXPORT_MARK.lower()} export" in chunk.lower()
             continue
-        if not closed:
-            first = chunk.strip().splitlines()[0][:60]
-            if cut_at is None:   # open at the end of the file: it may have been cut off anywhere
-                yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r} is not closed (a '}}' is missing)"
-                                                     " before the end of the file")
-                continue
-            # the next entry (line cut_at) shows where this one ends: its fields all came before, keep it
-            # (unless the brace lost was a field's: that field swallowed the ones after it)
-            chunk = _closed_entry(chunk)
-            swallowed = _swallowing_field(parser, chunk)
+        first = chunk.strip().splitlines()[0][:60] if chunk.strip() else ""
+        skipped = f"; the entry is skipped. As written: {part.raw.strip()}"   # the report keeps its text
+        if part.closed_early_at:
+            yield RecordError(where, f"BibTeX entry {first!r} is closed early at line {part.closed_early_at} (a "
+                                     "'}' too many?): the lines after it read as its fields" + skipped)
+            continue
+        if not part.closed:
+            # its fields all came before the next entry (or the end of the file): keep it, unless the brace
+            # lost was a field's (that field swallowed the ones after it, or was cut off at the end)
+            chunk = closed_entry(chunk)
+            swallowed = swallowing_field(parser, chunk)
             if swallowed:
-                yield RecordError(f"{path}:{line_no}", f"BibTeX entry {first!r}: its field {swallowed!r} is not "
-                                                       "closed (a '}' is missing) and runs into the fields after it")
+                yield RecordError(where, f"BibTeX entry {first!r}: its field {swallowed!r} is not closed (a '}}' "
+                                         "is missing) and runs into the fields after it" + skipped)
                 continue
-            yield RecordWarning(f"{path}:{line_no}", f"BibTeX entry {first!r} not closed (a '}}' is missing) "
-                                                     f"before the next entry (line {cut_at}): imported as read; "
-                                                     "check its last field")
-        before = len(entries)
+            cut = open_field(part.raw) if part.cut_at is None else None
+            if cut:
+                yield RecordError(where, f"BibTeX entry {first!r} is cut off at the end of the file in its field "
+                                         f"{cut!r} (a '}}' is missing)" + skipped)
+                continue
+            before_what = f"the next entry (line {part.cut_at})" if part.cut_at else "the end of the file"
+            unclosed = RecordWarning(where, f"BibTeX entry {first!r} not closed (a '}}' is missing) before "
+                                            f"{before_what}: imported as read; check its last field")
         try:
-            parser.parse(chunk)
+            new, undefined = parse_entry(parser, chunk)
         except Exception as exc:  # noqa: BLE001 - bibtexparser raises many kinds
-            del entries[before:]
-            yield RecordError(f"{path}:{line_no}", f"unreadable BibTeX entry ({exc})")
+            yield RecordError(where, f"unreadable BibTeX entry ({exc})" + skipped)
             continue
         if head.startswith("@string"):
             continue
-        new = entries[before:]
-        del entries[before:]  # the parser's database would otherwise grow with the whole file
         if not new:
-            first = chunk.strip().splitlines()[0][:60] if chunk.strip() else ""
-            yield RecordError(f"{path}:{line_no}", f"unreadable BibTeX entry: {first!r}")
+            yield RecordError(where, f"unreadable BibTeX entry: {first!r}" + skipped)
             continue
+        if not part.closed:   # said once it is read: an entry that is not read has its error alone
+            yield unclosed
         for entry in new:
             try:
                 paper = paper_from_bibtex_entry(entry, "", keys.key(entry.get("ID", ""), line_no))
             except ValueError as exc:
-                yield RecordError(f"{path}:{line_no}", str(exc))
+                yield RecordError(where, str(exc) + skipped)
                 continue
+            for name in undefined:
+                yield RecordNote(where, f"BibTeX entry {first!r} uses the macro {name!r}, which no @string before "
+                                        f"it defines: read as the text {name!r}")
             if keys.warning:
                 yield keys.warning
             if is_untitled(paper.title):
