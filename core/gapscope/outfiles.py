@@ -5,6 +5,7 @@ Ctrl-C leaves either the old file or the new one, never half of one."""
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -25,8 +26,12 @@ def check_new(path: str | os.PathLike, force: bool = False) -> None:
 
 def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     """Write ``data`` (text is written as UTF-8) to ``path`` whole or not at all: into a hidden file in
-    the same folder, then renamed over ``path`` in one step. Returns the path written."""
-    path = Path(path)
+    the same folder, then renamed over ``path`` in one step. Returns the path written.
+
+    A file replaced keeps its permissions (a private .bib stays private); a symbolic link is written
+    through, to the file it points to (renaming over the link would cut it off from that file)."""
+    given = Path(path)
+    path = Path(os.path.realpath(given))
     if isinstance(data, str):
         data = data.encode("utf-8")
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,11 +39,20 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; the output is an ordinary file
+        os.chmod(tmp, _mode_for(path))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
+    return given
+
+
+def _mode_for(path: Path) -> int:
+    """The permissions the written file gets: those of the file it replaces, else an ordinary new file's
+    (mkstemp makes 0600)."""
+    try:
+        return stat.S_IMODE(path.stat().st_mode)
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

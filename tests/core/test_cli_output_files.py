@@ -101,3 +101,34 @@ def test_report_quiet_prints_no_notes(run, tmp_path):
     assert quiet.exit_code == 0, quiet.output
     assert "experiments:" not in quiet.output and "maps:" not in quiet.output
     assert quiet.output.startswith("wrote ")
+
+
+def test_replacing_a_file_keeps_its_permissions(tmp_path):
+    """--force replaces the text, not the file's access rights: a private (0600) .bib stays private."""
+    import os
+    import stat
+
+    from gapscope.outfiles import write_atomic
+
+    out = tmp_path / "private.bib"
+    out.write_text(MINE, encoding="utf-8")
+    os.chmod(out, 0o600)
+    write_atomic(out, "new text")
+    assert out.read_text(encoding="utf-8") == "new text"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_replacing_through_a_link_writes_the_file_it_points_to(tmp_path):
+    """An output named by a symbolic link (a .bib linked into a LaTeX project) is written where the link
+    points: the link stays a link, the project's file gets the new text."""
+    from gapscope.outfiles import write_atomic
+
+    real = tmp_path / "project" / "refs.bib"
+    real.parent.mkdir()
+    real.write_text(MINE, encoding="utf-8")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    write_atomic(link, "new text")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new text"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["refs.bib"]
