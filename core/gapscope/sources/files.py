@@ -748,18 +748,54 @@ def _badly_quoted(text: str, delimiter: str) -> bool:
     return False
 
 
-def _garbled_row(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str) -> Optional[str]:
-    """Why a row's columns cannot be trusted, or None: a quote in the wrong place (text right after a
-    closing quote, which the lenient reader glues into the field, shifting the columns after it), or
-    more fields than the header. The message ends with the row as written, so that the report keeps it."""
+def _glued_fields(text: str, delimiter: str) -> Optional[list[int]]:
+    """The fields of a badly quoted row (``text``) whose only fault is text after their closing quote
+    ('"Why Should I Trust You?": Explaining ...', '"title" ,'), when that is all that is wrong and it
+    shifts nothing: no delimiter or line break inside those quotes, no quote after them; then the lenient
+    reader's fields are the ones written. None when the fault may have moved a column."""
+    glued, field, i, n = [], 0, 0, len(text)
+    ends = (delimiter, "\n", "\r")
+    while i < n:
+        if text[i] == '"':
+            j = i + 1
+            while (k := text.find('"', j)) >= 0 and text.startswith('""', k):
+                j = k + 2
+            if k < 0:
+                return None                       # a quote left open
+            quoted, i = text[i + 1:k], k + 1
+            end = min((p for p in (text.find(e, i) for e in ends) if p >= 0), default=n)
+            if end > i:
+                if '"' in text[i:end] or any(e in quoted for e in ends):
+                    return None
+                glued.append(field)
+        else:
+            end = min((p for p in (text.find(e, i) for e in ends) if p >= 0), default=n)
+        if text.startswith(delimiter, end):
+            field += 1
+        elif end < n:                             # the row's end
+            break
+        i = end + 1
+    return glued
+
+
+def _garbled_row(row: list[str], header: list[str], lines: list[tuple[int, str]],
+                 delimiter: str) -> tuple[Optional[str], Optional[str]]:
+    """Why a row's columns cannot be trusted (or None), and a note on a quoting fault that shifts nothing
+    (or None): a quote in the wrong place (text right after a closing quote, which the lenient reader glues
+    into the field, perhaps shifting the columns after it), or more fields than the header. The message
+    ends with the row as written, so that the report keeps it."""
     text = "".join(t for _, t in lines)
     if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
         why = f"the row has {len(row)} fields where the header has {len(header)} (a stray quote or delimiter?)"
     elif '"' in text and _badly_quoted(text, delimiter):
+        glued = _glued_fields(text, delimiter)
+        if glued:
+            read = ", ".join(repr(row[i]) for i in glued if i < len(row))
+            return None, f"a quote closes before the end of its field (text follows it); read as {read}: check the row"
         why = "a quote in this row is misplaced (text follows a closing quote), so its columns cannot be told apart"
     else:
-        return None
-    return f"{why}; the row is skipped. As written: {text.rstrip()}"
+        return None, None
+    return f"{why}; the row is skipped. As written: {text.rstrip()}", None
 
 
 def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
@@ -806,10 +842,12 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
                                                  f"the row is skipped and lines {first + 1}-{last} are read again as rows")
             counter.push(counter.row_lines[1:])
             continue
-        garbled = _garbled_row(row, header, counter.row_lines, delimiter)
+        garbled, quote_note = _garbled_row(row, header, counter.row_lines, delimiter)
         if garbled:
             yield RecordError(f"{path}:{start}", garbled)
             continue
+        if quote_note:
+            yield RecordNote(f"{path}:{start}", quote_note)
         if len(row) < len(header):
             short = len(header) - len(row)
             yield RecordNote(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}: "
