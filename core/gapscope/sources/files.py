@@ -848,8 +848,10 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             continue
         if quote_note:
             yield RecordNote(f"{path}:{start}", quote_note)
-        if len(row) < len(header):
-            short = len(header) - len(row)
+        # columns the header names that the row stops short of (a spreadsheet's unnamed trailing
+        # columns, ",,," after the last name, hold nothing a row could lose)
+        short = sum(1 for h in header[len(row):] if h.strip())
+        if short:
             yield RecordNote(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}: "
                                                 + ("its last column is" if short == 1 else f"its last {short} columns are")
                                                 + " read as empty")
