@@ -19,9 +19,20 @@ class OutputExists(FileExistsError):
 
 
 def check_new(path: str | os.PathLike, force: bool = False) -> None:
-    """Raise :class:`OutputExists` when ``path`` is there and ``force`` is not given."""
-    if not force and os.path.lexists(path):
+    """Raise :class:`OutputExists` when ``path`` is there and ``force`` is not given. A pipe or a device
+    (``-o /dev/stdout``) holds no edits to keep: it is never refused."""
+    if not force and os.path.lexists(path) and not _is_stream(path):
         raise OutputExists(path)
+
+
+def _is_stream(path: str | os.PathLike) -> bool:
+    """Whether ``path`` (its links followed) is a pipe, a device or a socket: written into as it is,
+    since renaming a file over it would break it for every other program."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return False
+    return not (stat.S_ISREG(mode) or stat.S_ISDIR(mode))
 
 
 def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
@@ -29,11 +40,16 @@ def write_atomic(path: str | os.PathLike, data: bytes | str) -> Path:
     the same folder, then renamed over ``path`` in one step. Returns the path written.
 
     A file replaced keeps its permissions (a private .bib stays private); a symbolic link is written
-    through, to the file it points to (renaming over the link would cut it off from that file)."""
+    through, to the file it points to (renaming over the link would cut it off from that file); a pipe or
+    a device (/dev/stdout) is written into as it is."""
     given = Path(path)
-    path = Path(os.path.realpath(given))
     if isinstance(data, str):
         data = data.encode("utf-8")
+    if _is_stream(given):             # opened by the name given: /dev/stdout's link leads to no real path
+        with open(given, "wb") as f:
+            f.write(data)
+        return given
+    path = Path(os.path.realpath(given))
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
     try:

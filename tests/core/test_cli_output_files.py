@@ -132,3 +132,26 @@ def test_replacing_through_a_link_writes_the_file_it_points_to(tmp_path):
     assert link.is_symlink()
     assert real.read_text(encoding="utf-8") == "new text"
     assert sorted(p.name for p in real.parent.iterdir()) == ["refs.bib"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_or_device_is_written_into_not_replaced_nor_refused(tmp_path):
+    """`-o /dev/stdout` or a named pipe holds no edits to keep and cannot be renamed over: the text goes
+    into it (replacing /dev/stdout's link, or the pipe, by a file would break it for everyone)."""
+    import os
+    import stat
+
+    from gapscope.outfiles import check_new, write_atomic
+
+    check_new(os.devnull)                # an existing device is no file to keep: not refused
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    check_new(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(pipe, "through the pipe")
+        assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+        assert os.read(reader, 100) == b"through the pipe"
+    finally:
+        os.close(reader)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
