@@ -755,6 +755,10 @@ def _glued_fields(text: str, delimiter: str) -> Optional[list[int]]:
     reader's fields are the ones written. None when the fault may have moved a column."""
     glued, field, i, n = [], 0, 0, len(text)
     ends = (delimiter, "\n", "\r")
+
+    def field_end(at: int) -> int:      # where the unquoted text from ``at`` stops: a delimiter or the row's end
+        return min((p for p in (text.find(e, at) for e in ends) if p >= 0), default=n)
+
     while i < n:
         if text[i] == '"':
             j = i + 1
@@ -763,13 +767,13 @@ def _glued_fields(text: str, delimiter: str) -> Optional[list[int]]:
             if k < 0:
                 return None                       # a quote left open
             quoted, i = text[i + 1:k], k + 1
-            end = min((p for p in (text.find(e, i) for e in ends) if p >= 0), default=n)
+            end = field_end(i)
             if end > i:
                 if '"' in text[i:end] or any(e in quoted for e in ends):
                     return None
                 glued.append(field)
         else:
-            end = min((p for p in (text.find(e, i) for e in ends) if p >= 0), default=n)
+            end = field_end(i)
         if text.startswith(delimiter, end):
             field += 1
         elif end < n:                             # the row's end
