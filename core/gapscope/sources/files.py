@@ -637,14 +637,30 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     yield from encoding_note(path, lines)
 
 
+# how much of a run of non-RIS lines a bad record quotes: a short run (a stray heading, a wrapped line
+# after 'ER  -') whole; of a long one (a saved web page) its start, so that the message stays readable
+STRAY_QUOTE_CHARS = 1000
+
+
 def _stray_ris_lines(path: Path, stray: list[tuple[int, str]]) -> RecordError:
     """One bad record for a run of lines outside any record that are no RIS lines, their text kept in
-    the message (nothing read is lost from the report)."""
+    the message (nothing read is lost from the report) up to :data:`STRAY_QUOTE_CHARS`, then the count of
+    lines left unquoted and the last line's number."""
     first, last = stray[0][0], stray[-1][0]
     what = ("this line is not a RIS line and is" if len(stray) == 1
             else f"{len(stray)} lines (to line {last}) are not RIS lines and are")
+    quoted, shown = "", 0
+    for _, text in stray:
+        if shown and len(quoted) + len(text) > STRAY_QUOTE_CHARS:
+            break
+        text = text.strip()      # one line longer than the whole allowance (a minified page) is cut
+        quoted += (" | " if shown else "") + (text if len(text) <= STRAY_QUOTE_CHARS
+                                               else text[:STRAY_QUOTE_CHARS] + "\u2026")
+        shown += 1
+    if shown < len(stray):
+        quoted += f" | \u2026 ({len(stray) - shown} more lines, to line {last})"
     return RecordError(f"{path}:{first}", f"{what} outside any record (a RIS field reads 'XX  - value', two spaces "
-                                          "before the dash): " + " | ".join(text.strip() for _, text in stray))
+                                          "before the dash): " + quoted)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
