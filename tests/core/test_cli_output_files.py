@@ -101,3 +101,57 @@ def test_report_quiet_prints_no_notes(run, tmp_path):
     assert quiet.exit_code == 0, quiet.output
     assert "experiments:" not in quiet.output and "maps:" not in quiet.output
     assert quiet.output.startswith("wrote ")
+
+
+def test_replacing_a_file_keeps_its_permissions(tmp_path):
+    """--force replaces the text, not the file's access rights: a private (0600) .bib stays private."""
+    import os
+    import stat
+
+    from gapscope.outfiles import write_atomic
+
+    out = tmp_path / "private.bib"
+    out.write_text(MINE, encoding="utf-8")
+    os.chmod(out, 0o600)
+    write_atomic(out, "new text")
+    assert out.read_text(encoding="utf-8") == "new text"
+    assert stat.S_IMODE(out.stat().st_mode) == 0o600
+
+
+def test_replacing_through_a_link_writes_the_file_it_points_to(tmp_path):
+    """An output named by a symbolic link (a .bib linked into a LaTeX project) is written where the link
+    points: the link stays a link, the project's file gets the new text."""
+    from gapscope.outfiles import write_atomic
+
+    real = tmp_path / "project" / "refs.bib"
+    real.parent.mkdir()
+    real.write_text(MINE, encoding="utf-8")
+    link = tmp_path / "refs.bib"
+    link.symlink_to(real)
+    write_atomic(link, "new text")
+    assert link.is_symlink()
+    assert real.read_text(encoding="utf-8") == "new text"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["refs.bib"]
+
+
+@pytest.mark.skipif(not hasattr(__import__("os"), "mkfifo"), reason="named pipes are POSIX")
+def test_a_pipe_or_device_is_written_into_not_replaced_nor_refused(tmp_path):
+    """`-o /dev/stdout` or a named pipe holds no edits to keep and cannot be renamed over: the text goes
+    into it (replacing /dev/stdout's link, or the pipe, by a file would break it for everyone)."""
+    import os
+    import stat
+
+    from gapscope.outfiles import check_new, write_atomic
+
+    check_new(os.devnull)                # an existing device is no file to keep: not refused
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    check_new(pipe)
+    reader = os.open(pipe, os.O_RDONLY | os.O_NONBLOCK)
+    try:
+        write_atomic(pipe, "through the pipe")
+        assert stat.S_ISFIFO(os.lstat(pipe).st_mode)
+        assert os.read(reader, 100) == b"through the pipe"
+    finally:
+        os.close(reader)
+    assert [p.name for p in tmp_path.iterdir()] == ["pipe"]

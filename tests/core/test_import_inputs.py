@@ -562,3 +562,36 @@ def test_an_id_merged_in_by_another_writer_meanwhile_is_matched(library, shared_
     other.close()
     assert (rep.added, rep.merged) == (2, 1) and library.count_papers() == 2
     assert "merged into #1" in rep.merges[0]
+
+
+def test_csv_text_after_a_closing_quote_that_shifts_nothing_is_imported_with_a_note(library, tmp_path):
+    """A hand-made table quotes a title's start ("Why Should I Trust You?": ...) or leaves a space after a
+    closing quote: CSV's rules are broken, but no delimiter or line break is inside the quotes and no quote
+    after them, so the columns are the ones written. Such a row is imported (as before), with a note at its
+    line; a misplaced quote that may have moved a delimiter stays a bad row."""
+    path = tmp_path / "hand made.csv"
+    path.write_text('title,authors,year\n'
+                    '"Why Should I Trust You?": Explaining predictions,Ribeiro,2016\n'
+                    '"Spaced title" ,Doe,2019\n'
+                    '"Shifted, title,"abs",2020,\n', encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (3, 2, 1)
+    titles = [t for t, in library._conn.execute("SELECT title FROM papers ORDER BY id")]
+    assert titles == ["Why Should I Trust You?: Explaining predictions", "Spaced title"]
+    assert [str(w) for w in rep.warnings] == [
+        f"{path}:{n}: a quote closes before the end of its field (text follows it); read as "
+        f"{t!r}: check the row" for n, t in ((2, titles[0]), (3, "Spaced title "))]
+    assert [str(e).split(":")[1] for e in rep.errors] == ["4"]
+
+
+def test_csv_row_short_only_of_unnamed_header_columns_gets_no_note(library, tmp_path):
+    """A spreadsheet's export whose header row carries empty columns (",,," after the last name) has rows
+    that stop at the last named column: nothing of them is read as empty, so no note; a row short of a
+    named column still gets one."""
+    path = tmp_path / "sheet.csv"
+    path.write_text("Title,Abstract,Year,,,\r\nA paper,abs,2020,,,\r\nB paper,abs2,2021\r\nC paper,abs3\r\n",
+                    encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (3, 3, 0)
+    assert [str(w) for w in rep.warnings] == [
+        f"{path}:4: the row has 2 fields where the header has 6: its last column is read as empty"]

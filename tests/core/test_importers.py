@@ -329,3 +329,18 @@ def test_a_ris_record_without_its_ty_line_is_kept_and_counted_once(library, tmp_
     assert [str(w) for w in rep.warnings] == [
         f"{path}:3: record has no 'TY  -' line (its first field is TI): imported as read, with the default type (JOUR)",
         f"{path}:7: 'ER  -' without a record before it: ignored"]
+
+
+def test_a_long_run_of_non_ris_lines_is_one_bad_record_of_bounded_length(library, tmp_path):
+    """A page of something else inside a .ris file (a saved web page, a log) is one bad record naming its
+    first and last line and quoting its start, not one message as long as the page: the report and the
+    import log stay readable, and the file still holds every line."""
+    junk = [f"<p>line {i} of a saved web page that is not RIS at all</p>" for i in range(1, 2001)]
+    path = tmp_path / "page.ris"
+    path.write_text("TY  - JOUR\nTI  - Kept record\nER  - \n" + "\n".join(junk) + "\n", encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (2, 1, 1)
+    (err,) = [str(e) for e in rep.errors]
+    assert err.startswith(f"{path}:4: 2000 lines (to line 2003) are not RIS lines")
+    assert junk[0] in err and junk[-1] not in err
+    assert len(err) < 2 * 1000 + len(str(path)) + 300

@@ -132,3 +132,17 @@ def test_what_fts5_still_refuses_is_said_in_the_users_terms_and_other_failures_s
     assert "fts5" not in str(said)
     locked = sqlite3.OperationalError("database is locked")
     assert search_error("x", locked) is locked          # the library's fault, with its own message and exit code
+
+
+def test_the_typed_prefix_needs_three_letters_in_the_last_word_part_the_index_sees():
+    """Search as you type makes the last word a prefix from three letters on; the index sees "R&D" and
+    "i.e." as "r d" and "i e", so a prefix there would be "d*" or "e*" (every word starting with d or e:
+    slow, and papers with neither "R&D" nor "i.e."). A hyphen keeps a word whole as before ("GPT-4")."""
+    from gapscope.store.search_query import parse_search
+
+    assert parse_search("R&D").fts == '"R&D"'
+    assert parse_search("methods i.e.").fts == '"methods" AND "i.e."'
+    assert parse_search("a/b").fts == '"a/b"'
+    assert parse_search("chain-of-thought").fts == '"chain-of-thought"*'
+    assert parse_search("GPT-4").fts == '"GPT-4"*'
+    assert parse_search("transformer").fts == '"transformer"*'

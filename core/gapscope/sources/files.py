@@ -568,14 +568,30 @@ def read_ris(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     yield from encoding_note(path, lines)
 
 
+# how much of a run of non-RIS lines a bad record quotes: a short run (a stray heading, a wrapped line
+# after 'ER  -') whole; of a long one (a saved web page) its start, so that the message stays readable
+STRAY_QUOTE_CHARS = 1000
+
+
 def _stray_ris_lines(path: Path, stray: list[tuple[int, str]]) -> RecordError:
     """One bad record for a run of lines outside any record that are no RIS lines, their text kept in
-    the message (nothing read is lost from the report)."""
+    the message (nothing read is lost from the report) up to :data:`STRAY_QUOTE_CHARS`, then the count of
+    lines left unquoted and the last line's number."""
     first, last = stray[0][0], stray[-1][0]
     what = ("this line is not a RIS line and is" if len(stray) == 1
             else f"{len(stray)} lines (to line {last}) are not RIS lines and are")
+    quoted, shown = "", 0
+    for _, text in stray:
+        if shown and len(quoted) + len(text) > STRAY_QUOTE_CHARS:
+            break
+        text = text.strip()      # one line longer than the whole allowance (a minified page) is cut
+        quoted += (" | " if shown else "") + (text if len(text) <= STRAY_QUOTE_CHARS
+                                               else text[:STRAY_QUOTE_CHARS] + "\u2026")
+        shown += 1
+    if shown < len(stray):
+        quoted += f" | \u2026 ({len(stray) - shown} more lines, to line {last})"
     return RecordError(f"{path}:{first}", f"{what} outside any record (a RIS field reads 'XX  - value', two spaces "
-                                          "before the dash): " + " | ".join(text.strip() for _, text in stray))
+                                          "before the dash): " + quoted)
 
 
 # --- CSV -------------------------------------------------------------------------------------------------
@@ -679,18 +695,58 @@ def _badly_quoted(text: str, delimiter: str) -> bool:
     return False
 
 
-def _garbled_row(row: list[str], header: list[str], lines: list[tuple[int, str]], delimiter: str) -> Optional[str]:
-    """Why a row's columns cannot be trusted, or None: a quote in the wrong place (text right after a
-    closing quote, which the lenient reader glues into the field, shifting the columns after it), or
-    more fields than the header. The message ends with the row as written, so that the report keeps it."""
+def _glued_fields(text: str, delimiter: str) -> Optional[list[int]]:
+    """The fields of a badly quoted row (``text``) whose only fault is text after their closing quote
+    ('"Why Should I Trust You?": Explaining ...', '"title" ,'), when that is all that is wrong and it
+    shifts nothing: no delimiter or line break inside those quotes, no quote after them; then the lenient
+    reader's fields are the ones written. None when the fault may have moved a column."""
+    glued, field, i, n = [], 0, 0, len(text)
+    ends = (delimiter, "\n", "\r")
+
+    def field_end(at: int) -> int:      # where the unquoted text from ``at`` stops: a delimiter or the row's end
+        return min((p for p in (text.find(e, at) for e in ends) if p >= 0), default=n)
+
+    while i < n:
+        if text[i] == '"':
+            j = i + 1
+            while (k := text.find('"', j)) >= 0 and text.startswith('""', k):
+                j = k + 2
+            if k < 0:
+                return None                       # a quote left open
+            quoted, i = text[i + 1:k], k + 1
+            end = field_end(i)
+            if end > i:
+                if '"' in text[i:end] or any(e in quoted for e in ends):
+                    return None
+                glued.append(field)
+        else:
+            end = field_end(i)
+        if text.startswith(delimiter, end):
+            field += 1
+        elif end < n:                             # the row's end
+            break
+        i = end + 1
+    return glued
+
+
+def _garbled_row(row: list[str], header: list[str], lines: list[tuple[int, str]],
+                 delimiter: str) -> tuple[Optional[str], Optional[str]]:
+    """Why a row's columns cannot be trusted (or None), and a note on a quoting fault that shifts nothing
+    (or None): a quote in the wrong place (text right after a closing quote, which the lenient reader glues
+    into the field, perhaps shifting the columns after it), or more fields than the header. The message
+    ends with the row as written, so that the report keeps it."""
     text = "".join(t for _, t in lines)
     if len(row) > len(header) and any(c.strip() for c in row[len(header):]):
         why = f"the row has {len(row)} fields where the header has {len(header)} (a stray quote or delimiter?)"
     elif '"' in text and _badly_quoted(text, delimiter):
+        glued = _glued_fields(text, delimiter)
+        if glued:
+            read = ", ".join(repr(row[i]) for i in glued if i < len(row))
+            return None, f"a quote closes before the end of its field (text follows it); read as {read}: check the row"
         why = "a quote in this row is misplaced (text follows a closing quote), so its columns cannot be told apart"
     else:
-        return None
-    return f"{why}; the row is skipped. As written: {text.rstrip()}"
+        return None, None
+    return f"{why}; the row is skipped. As written: {text.rstrip()}", None
 
 
 def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
@@ -737,12 +793,16 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
                                                  f"the row is skipped and lines {first + 1}-{last} are read again as rows")
             counter.push(counter.row_lines[1:])
             continue
-        garbled = _garbled_row(row, header, counter.row_lines, delimiter)
+        garbled, quote_note = _garbled_row(row, header, counter.row_lines, delimiter)
         if garbled:
             yield RecordError(f"{path}:{start}", garbled)
             continue
-        if len(row) < len(header):
-            short = len(header) - len(row)
+        if quote_note:
+            yield RecordNote(f"{path}:{start}", quote_note)
+        # columns the header names that the row stops short of (a spreadsheet's unnamed trailing
+        # columns, ",,," after the last name, hold nothing a row could lose)
+        short = sum(1 for h in header[len(row):] if h.strip())
+        if short:
             yield RecordNote(f"{path}:{start}", f"the row has {len(row)} fields where the header has {len(header)}: "
                                                 + ("its last column is" if short == 1 else f"its last {short} columns are")
                                                 + " read as empty")

@@ -37,6 +37,10 @@ _FIELD = re.compile(r"(?:(\w+)|\{([^{}]*)\})\s*:", re.UNICODE)
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
 # a word the index cannot tell from its letters: "C++", "C#", "F#", ".NET"
 _SYMBOL_WORD = re.compile(r"[+#]|^\.\w")
+# the end of a typed word that a prefix star would reach: the index splits words at any sign but keeps
+# what a hyphen or an apostrophe joins as one typed word ("GPT-4", "O'Brien"), so "R&D" and "i.e." end in
+# the one-letter parts "D" and "e" (a prefix there would match every word starting with that letter)
+_LAST_PART = re.compile(r"\w[\w\-']*$", re.UNICODE)
 
 
 @dataclass
@@ -249,13 +253,14 @@ class _Writer:
 
 
 def _last_word_is_typed_prefix(items: list, text: str) -> None:
-    """Search as you type: a last plain word the text ends with is a prefix, from three letters on."""
+    """Search as you type: a last plain word the text ends with is a prefix, from three letters on (in
+    its last part: :data:`_LAST_PART`)."""
     if not items:
         return
     last = items[-1]
     if (isinstance(last, _Term) and not last.negated and not last.phrase and not last.prefix
-            and text.rstrip() == text and text.endswith(last.text) and len(last.text) >= PREFIX_MIN_CHARS
-            and not _SYMBOL_WORD.search(last.text)):
+            and text.rstrip() == text and text.endswith(last.text) and not _SYMBOL_WORD.search(last.text)
+            and (part := _LAST_PART.search(last.text)) and len(part.group()) >= PREFIX_MIN_CHARS):
         last.prefix = True
 
 
