@@ -19,6 +19,7 @@ from ..jobs import ProgressFn, check, report
 from .fragments import merge_fragments, paper_texts
 from .merge import MERGE_SIM, head_word, merge_phrases
 from .tokens import dimension, lower_words, words
+from .word_forms import not_one_word_concept
 
 # sentence role -> side of the abstract; a sentence with a shortcoming (of prior work, an open problem, the
 # paper's own) names a problem whatever its role
@@ -94,8 +95,11 @@ def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
             return False
     if len(toks) == 1:
         stem = phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
-        return len(phrase) >= 3 and (phrase in cased or ("-" in phrase and not phrase.startswith("non-"))
-                                     or stem.endswith(NOUN_ENDINGS))
+        if phrase in cased:
+            return len(phrase) >= 3
+        # a noun's ending is no proof: "enhance", "evaluating", "benchmarking" end as nouns do (word_forms.py)
+        return len(phrase) >= 3 and (("-" in phrase and not phrase.startswith("non-")) or stem.endswith(NOUN_ENDINGS)) \
+            and not not_one_word_concept(phrase)
     return True
 
 
