@@ -16,7 +16,7 @@ from typing import Any, Optional, Sequence
 import numpy as np
 
 from ..jobs import ProgressFn, check, report
-from .fragments import merge_fragments, paper_texts
+from .fragments import merge_fragments, name_whole, paper_texts
 from .merge import MERGE_SIM, head_word, merge_phrases
 from .tokens import dimension, lower_words, words
 from .word_forms import not_one_word_concept
@@ -285,9 +285,11 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     # a piece of a longer name ("relative policy optimization" of "Group Relative Policy Optimization")
     # joins the concept of that name ("GRPO")
     concepts, fragments = merge_fragments(concepts, paper_texts(mt, pt))
+    # a piece of a name no concept holds is named whole: "group relative policy optimization"
+    concepts, whole = name_whole(concepts, paper_texts(mt, pt), forms)
     params = {"extractor": "keybert", "model": getattr(enc, "model_id", "?"), "min_df": min_df, "top_n": top_n,
               "merge_sim": merge_sim, "min_papers": min_papers, "vocabulary": len(vocab),
-              "fragments_merged": len(fragments)}
+              "fragments_merged": len(fragments), "names_made_whole": len(whole)}
     batch = lib.save_concepts(concepts, params, now_iso()) if save else None
     report(progress, 5, 5, f"{len(concepts)} concepts")
     return {"batch": batch, "papers": n, "vocabulary": len(vocab), "phrases": len(used), "concepts": len(concepts),

@@ -33,13 +33,22 @@ def singular(word: str) -> str:
     return word[:-1] if len(word) > 3 and word.endswith("s") and not word.endswith(("ss", "us", "is")) else word
 
 
+def _past_tenses(w: str) -> list[str]:
+    """The ways ``w``'s past tense may be spelt: enhance-d, recover-ed, appl-ied, transfer-red."""
+    if w.endswith("e"):
+        return [w + "d"]
+    if w.endswith("y") and w[-2:-1] not in "aeiou":
+        return [w[:-1] + "ied"]
+    return [w + "ed", w + w[-1] + "ed"]
+
+
 def verb_form(word: str) -> bool:
     """A verb or its third person ("enhance", "enhances", "recover", "advances"), by how common its past
     tense is beside it; no "-ing" word (see ``participle``)."""
     w = singular(word.lower())
     if w in CONCEPT_ONE_WORD_TERMS or w.endswith("ing") or not w.isalpha():
         return False
-    past = _zipf(w + "d" if w.endswith("e") else w + "ed")
+    past = max(_zipf(f) for f in _past_tenses(w))
     return past >= VERB_PAST_MIN and past >= _zipf(w) - VERB_PAST_MARGIN
 
 
