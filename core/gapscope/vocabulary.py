@@ -112,6 +112,7 @@ building leading resulting spanning maintaining precision fidelity interpretatio
 entity function sequence action vector position instruction conversation confidence coherence intelligence
 frontier assessment deployment testing consistency capability accessibility usability scalability
 applicability feasibility transparency accountability
+comprising underlying yielding focusing handling answering
 """.split())
 # One word that is a technique or a problem though its form reads as a participle or a verb (concepts/
 # word_forms.py): "editing" is no "edition", "probing" no "probation"

@@ -15,14 +15,15 @@ REAL = ("transformers transformer distillation segmentation pruning quantization
         "reranking grounding classification reconstruction translation probing masking streaming filtering").split()
 
 
-@pytest.mark.parametrize("word", ["enhance", "enhances", "recover", "advances", "balance"])
+@pytest.mark.parametrize("word", ["enhance", "enhances", "recover", "advances", "balance", "apply"])
 def test_a_verb_is_no_one_word_concept(word):
     from gapscope.concepts.extract import keep_phrase
 
     assert not keep_phrase(word)
 
 
-@pytest.mark.parametrize("word", ["evaluating", "generating", "mitigating", "optimizing", "predicting", "requiring"])
+@pytest.mark.parametrize("word", ["evaluating", "generating", "mitigating", "optimizing", "predicting", "requiring",
+                                  "identifying", "applying", "enhancing", "varying", "relying", "emerging"])
 def test_a_participle_is_no_one_word_concept(word):
     from gapscope.concepts.extract import keep_phrase
 

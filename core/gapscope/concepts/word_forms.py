@@ -16,9 +16,11 @@ from ..vocabulary import CONCEPT_GENERIC_WORDS, CONCEPT_ONE_WORD_TERMS
 
 VERB_PAST_MARGIN = 1.0    # zipf: "enhanced" 4.08 vs "enhance" 4.04 is a verb; "referenced" 3.67 vs 4.74 is not
 VERB_PAST_MIN = 3.0       # a past tense rarer than this says nothing ("encodered" is no word)
-# the nouns an "-ing" word's verb makes: predict-ion, evaluat-ion, optimiz-ation, measur-ement
-_NOUN_SUFFIXES = ("ion", "ation", "ement", "ment")
-
+# the nouns an "-ing" word's verb makes: predict-ion, evaluat-ion, optimiz-ation, measur-ement, emerg-ence,
+# cover-age; a verb in -y makes them in -i (appl-ication, vari-ation, reli-ance), one in -ize in -ition
+_NOUN_SUFFIXES = ("ion", "ation", "ement", "ment", "ence", "ance", "age")
+_Y_SUFFIXES = ("cation", "ation", "ance")
+PARTICIPLE_MARGIN = 0.5   # zipf: the noun about as common as the "-ing" word ("enhancement" 3.3, "enhancing" 3.6)
 
 @lru_cache(maxsize=None)
 def _zipf(word: str) -> float:
@@ -53,15 +55,19 @@ def verb_form(word: str) -> bool:
 
 
 def participle(word: str) -> bool:
-    """An "-ing" word whose verb has a commoner noun ("evaluating": evaluation, "requiring": requirement):
+    """An "-ing" word whose verb has a noun about as common ("evaluating": evaluation, "applying": application):
     the verb of a sentence, while "pruning", "sampling", "rendering" have no such noun and stay."""
     w = word.lower()
     if w in CONCEPT_ONE_WORD_TERMS or not w.endswith("ing") or len(w) < 6 or "-" in w:
         return False
     stem = w[:-3]
-    own = _zipf(w)
-    return any(_zipf(stem + s) >= max(own, VERB_PAST_MIN) for s in _NOUN_SUFFIXES)
-
+    nouns = [stem + x for x in _NOUN_SUFFIXES]
+    if stem.endswith("y"):
+        nouns += [stem[:-1] + "i" + x for x in _Y_SUFFIXES]
+    if stem.endswith("iz"):
+        nouns.append(stem[:-2] + "ition")
+    best = max(_zipf(n) for n in nouns)
+    return best >= VERB_PAST_MIN and best >= _zipf(w) - PARTICIPLE_MARGIN
 
 def generic_word(word: str) -> bool:
     """A word of any paper ("evidence", "users", "robustness", "benchmarking"): CONCEPT_GENERIC_WORDS."""
