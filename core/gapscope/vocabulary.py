@@ -99,6 +99,26 @@ localization understanding completion restoration enhancement
 CONCEPT_CLAUSE_VERBS = frozenset("""
 excel struggle fail achieve remain outperform exhibit suffer enable demonstrate perform
 """.split())
+# One word that names no method nor problem of its own, however often KeyBERT picks it: a word of every
+# paper ("evidence", "questions", "users"), a quality any method may have ("robustness", "reliability"), a
+# step of any study ("benchmarking", "annotations"). Compared singular; with a modifier ("adversarial
+# robustness", "image annotation") a phrase stays (concepts/word_forms.py).
+CONCEPT_GENERIC_WORDS = frozenset("""
+evidence question answer user robustness benchmarking annotation parameter diversity reliability complexity
+error instance environment behavior behaviour similarity addition importance relevance requirement condition
+element combination capacity variation probability sensitivity stability identity granularity methodology
+decision description sentence document layer dimension cluster interaction simulation selection scoring
+building leading resulting spanning maintaining precision fidelity interpretation expression character
+entity function sequence action vector position instruction conversation confidence coherence intelligence
+frontier assessment deployment testing consistency capability accessibility usability scalability
+applicability feasibility transparency accountability
+comprising underlying yielding focusing handling answering
+""".split())
+# One word that is a technique or a problem though its form reads as a participle or a verb (concepts/
+# word_forms.py): "editing" is no "edition", "probing" no "probation"
+CONCEPT_ONE_WORD_TERMS = frozenset("""
+editing probing sensing attention
+""".split())
 # Head nouns that any method or problem phrase may end in; they say nothing of what it is about, so two
 # phrases that differ only by them ("diffusion transformer", "diffusion models") name one area.
 CONCEPT_HEAD_NOUNS = frozenset("""

@@ -83,3 +83,35 @@ def test_two_fragments_that_point_at_each_other_join_the_bigger_and_none_is_lost
     targets = {0: (1, "a b c"), 1: (0, "a b c"), 2: (0, "a b c d")}
     assert _root(0, targets, size) == 1 and _root(1, targets, size) == 1 and _root(2, targets, size) == 1
     assert _root(1, {0: (1, "x y")}, size) == 1
+
+
+def _abstracts_without_the_acronym():
+    """Constructed texts that write "Group Relative Policy Optimization" whole, never "GRPO"."""
+    tails = ["improves reasoning", "trains math solvers", "aligns agents", "tunes the policy", "helps coding"]
+    return [f"We apply Group Relative Policy Optimization to a task. It {t}." for t in tails] + [
+        "Proximal policy optimization is a baseline.", "Tree search helps planning."]
+
+
+def test_a_piece_of_a_name_no_concept_holds_is_named_whole():
+    """The sample library's gap named the related method "relative policy optimization": its texts never
+    wrote "GRPO", so no concept took the piece, and the 3-word n-grams had cut "group" off."""
+    from gapscope.concepts.fragments import name_whole
+
+    texts = _abstracts_without_the_acronym()
+    grpo_papers = [(i, "method", 0.5) for i in range(5)]
+    concepts = [{"phrase": "relative policy optimization", "synonyms": [], "kind": "method", "papers": grpo_papers},
+                {"phrase": "group relative policy", "synonyms": [], "kind": "method", "papers": grpo_papers[:4]},
+                {"phrase": "tree search", "synonyms": [], "kind": "method", "papers": [(6, "method", 0.5)]}]
+    out, names = name_whole(concepts, texts)
+    assert names == {0: "group relative policy optimization", 1: "group relative policy optimization"}
+    assert [c["phrase"] for c in out] == ["group relative policy optimization", "tree search"]
+    assert {"relative policy optimization", "group relative policy"} <= set(out[0]["synonyms"])
+
+
+def test_an_acronym_is_not_renamed_to_its_expansion():
+    from gapscope.concepts.fragments import name_whole
+
+    texts = [f"Group Relative Policy Optimization (GRPO) {t}." for t in ("works", "helps", "trains", "aligns")]
+    concepts = [{"phrase": "GRPO", "synonyms": [], "kind": "method", "papers": [(i, "method", 0.5) for i in range(4)]}]
+    out, names = name_whole(concepts, texts)
+    assert names == {} and out == concepts

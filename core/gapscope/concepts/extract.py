@@ -17,9 +17,10 @@ import numpy as np
 
 from ..jobs import ProgressFn, check, report
 from .expansions import acronym_texts, merge_expansions
-from .fragments import merge_fragments, paper_texts
+from .fragments import merge_fragments, name_whole, paper_texts
 from .merge import MERGE_SIM, head_word, merge_phrases
 from .tokens import dimension, lower_words, words
+from .word_forms import not_one_word_concept
 
 # sentence role -> side of the abstract; a sentence with a shortcoming (of prior work, an open problem, the
 # paper's own) names a problem whatever its role
@@ -95,8 +96,11 @@ def keep_phrase(phrase: str, cased: frozenset = frozenset()) -> bool:
             return False
     if len(toks) == 1:
         stem = phrase[:-1] if phrase.endswith("s") and not phrase.endswith("ss") else phrase
-        return len(phrase) >= 3 and (phrase in cased or ("-" in phrase and not phrase.startswith("non-"))
-                                     or stem.endswith(NOUN_ENDINGS))
+        if phrase in cased:
+            return len(phrase) >= 3
+        # a noun's ending is no proof: "enhance", "evaluating", "benchmarking" end as nouns do (word_forms.py)
+        return len(phrase) >= 3 and (("-" in phrase and not phrase.startswith("non-")) or stem.endswith(NOUN_ENDINGS)) \
+            and not not_one_word_concept(phrase)
     return True
 
 
@@ -282,12 +286,15 @@ def extract_concepts(lib, *, paper_ids: Optional[Sequence[int]] = None, encoder=
     # a piece of a longer name ("relative policy optimization" of "Group Relative Policy Optimization")
     # joins the concept of that name ("GRPO")
     concepts, fragments = merge_fragments(concepts, paper_texts(mt, pt))
+    # a piece of a name no concept holds is named whole: "group relative policy optimization"
+    concepts, whole = name_whole(concepts, paper_texts(mt, pt), forms)
     # an acronym and the phrases its papers define it by ("CoT", "chain-of-thought", "chain-of-thought
     # reasoning") are one concept, whatever their vectors and heads say
     concepts, expansions = merge_expansions(concepts, acronym_texts(lib, concepts))
     params = {"extractor": "keybert", "model": getattr(enc, "model_id", "?"), "min_df": min_df, "top_n": top_n,
               "merge_sim": merge_sim, "min_papers": min_papers, "vocabulary": len(vocab),
-              "fragments_merged": len(fragments), "expansions_merged": len(expansions)}
+              "fragments_merged": len(fragments), "names_made_whole": len(whole),
+              "expansions_merged": len(expansions)}
     batch = lib.save_concepts(concepts, params, now_iso()) if save else None
     report(progress, 5, 5, f"{len(concepts)} concepts")
     return {"batch": batch, "papers": n, "vocabulary": len(vocab), "phrases": len(used), "concepts": len(concepts),

@@ -161,12 +161,89 @@ def merge_fragments(concepts: list[dict], texts: Sequence[str], *, share: float 
     size = [len({p[0] for p in c["papers"]}) for c in concepts]
     merged = {i: (_root(i, targets, size), q) for i, (_, q) in targets.items()}
     merged = {i: t for i, t in merged.items() if t[0] != i}         # a cycle's root stays, the rest join it
+    return _join(concepts, merged), merged
+
+
+def _join(concepts: list[dict], merged: dict[int, tuple[int, str]]) -> list[dict]:
+    """The concepts with each of ``merged`` ({index: (index it joins, phrase)}) joined into its target."""
     into: dict[int, list[int]] = defaultdict(list)
     for i, (j, _) in merged.items():
         into[j].append(i)
-    out = [absorb(c, [concepts[i] for i in into[j]]) if j in into else c
-           for j, c in enumerate(concepts) if j not in merged]
-    return out, merged
+    return [absorb(c, [concepts[i] for i in into[j]]) if j in into else c
+            for j, c in enumerate(concepts) if j not in merged]
+
+
+WHOLE_WRITTEN = 0.5     # of the texts with a fragment that write its whole name word for word
+
+
+def _next_words(p: tuple[str, ...], streams: list[list[str]], where: dict,
+                share: float) -> tuple[list[tuple[str, ...]], set[int]]:
+    """(``p`` with the word that stands before it, and with the one after it, in ``share`` of its mentions;
+    the texts that mention ``p``)."""
+    k = len(p)
+    occ = [(d, i) for d, i in where.get(p[0], ()) if streams[d][i:i + k] == list(p)]
+    docs = {d for d, _ in occ}
+    if len(occ) < FRAGMENT_MIN_MENTIONS:
+        return [], docs
+    left = Counter(streams[d][i - 1] for d, i in occ if i > 0)
+    right = Counter(streams[d][i + k] for d, i in occ if i + k < len(streams[d]))
+    out = [(w, *p) for w, c in left.most_common(1) if c >= share * len(occ)]
+    return out + [(*p, w) for w, c in right.most_common(1) if c >= share * len(occ)], docs
+
+
+def whole_names(concepts: Sequence[dict], texts: Sequence[str], *, share: float = FRAGMENT_SHARE,
+                streams: Optional[list[list[str]]] = None) -> dict[int, str]:
+    """{index of a concept whose phrase is a fragment of a longer name no concept holds: that name}. The
+    3-word n-grams cut "Group Relative Policy Optimization" to "relative policy optimization"; where no
+    "GRPO" concept takes the piece (a library that writes the name without its acronym), the piece is named
+    whole: grown by the one word beside it in ``share`` of its mentions (the word the n-grams cut), when the
+    longer phrase could be a candidate (extract.keep_phrase: no "apply" nor "using" at its edge), is no
+    phrase and its acronym ("optimization GRPO"), and most of the texts write it word for word (no stop word
+    dropped inside)."""
+    from .extract import keep_phrase
+    from .tokens import lower_words
+    from .word_forms import verb_form
+
+    streams = token_streams(texts) if streams is None else streams
+    where = _positions(streams)
+    out: dict[int, str] = {}
+    for i, c in enumerate(concepts):
+        p = tuple(token_streams([c["phrase"]])[0])
+        if len(p) < 2:                              # a word or an acronym is no piece of a name
+            continue
+        longer, docs = _next_words(p, streams, where, share)
+        grown = [q for q in longer if _singular(q[-1]) not in _initials(q[:-1])        # no "optimization GRPO"
+                 and not verb_form(q[0] if q[1:] == p else q[-1]) and keep_phrase(" ".join(q))]   # no "apply"
+        if not grown:
+            continue
+        name = " ".join(grown[0])
+        written = sum(f" {name} " in f" {' '.join(lower_words(texts[d]))} " for d in docs)
+        if written >= WHOLE_WRITTEN * len(docs):
+            out[i] = name
+    return out
+
+
+def name_whole(concepts: list[dict], texts: Sequence[str], written: Optional[dict] = None, *,
+               share: float = FRAGMENT_SHARE) -> tuple[list[dict], dict[int, str]]:
+    """(the concepts with each fragment of a longer name no concept holds renamed to that name, its old
+    phrase a synonym, and two fragments of one name joined; {index: the name}). ``written``: {lower-case
+    word: its written form} (extract.surface_forms) for the name's display."""
+    streams = token_streams(texts)
+    names = whole_names(concepts, texts, share=share, streams=streams)
+    out = [dict(c) for c in concepts]
+    for i, name in names.items():
+        c = out[i]
+        c["synonyms"] = [c["phrase"].lower(), *[s for s in c.get("synonyms", []) if s != name]]
+        c["phrase"] = " ".join((written or {}).get(t, t) for t in name.split())
+    size = [len({p[0] for p in c["papers"]}) for c in out]
+    first: dict[str, int] = {}
+    merged: dict[int, tuple[int, str]] = {}
+    for i in sorted(names, key=lambda i: (-size[i], i)):     # one name, two fragments: the bigger keeps it
+        if names[i] in first:
+            merged[i] = (first[names[i]], names[i])
+        else:
+            first[names[i]] = i
+    return _join(out, merged), names
 
 
 def absorb(concept: dict, others: Sequence[dict]) -> dict:
