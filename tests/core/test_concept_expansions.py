@@ -140,3 +140,24 @@ def test_an_acronym_in_either_number_is_one_claim():
     groups = _groups([_c("LoRA", [1, 2, 5, 6]), _c("LoRAs", [3, 4]), _c("low-rank adaptation", [1, 2, 7]),
                       _c("low-rank adaptation LoRA", [1, 2])], texts)
     assert groups == {"LoRA": {"low-rank adaptation", "low-rank adaptation lora", "loras"}}
+
+
+PPO_TEXTS = {
+    20: "Diffusion control. We optimize a policy using Proximal Policy Optimization (PPO) under task rewards.",
+    21: "Routing. A deep reinforcement learning approach based on proximal policy optimization (PPO); PPO wins.",
+    22: "Offline RL. We study policy optimization from logged data.",
+    23: "Trust regions. Policy optimization with trust regions is stable.",
+    24: "Policy gradients. Policy optimization for robots.",
+}
+
+
+def test_a_definition_missing_the_lead_word_does_not_name_the_acronym():
+    """The letter match reads "Policy Optimization (PPO)" (the second P inside "oPtimization") beside
+    "Proximal Policy Optimization (PPO)"; both are given by the same papers, and the shorter one, a
+    broader idea, must neither name PPO nor be absorbed by it (seen on the 10,653-paper library)."""
+    from gapscope.concepts.acronyms import definitions, judge
+
+    found = {p: definitions(PPO_TEXTS[p], "PPO") for p in (20, 21)}
+    assert judge("PPO", found, 2).dominant == "proximal policy optimization"
+    groups = _groups([_c("PPO", [20, 21]), _c("policy optimization", [22, 23, 24])], PPO_TEXTS)
+    assert groups == {"PPO": set(), "policy optimization": set()}

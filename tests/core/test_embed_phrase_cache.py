@@ -62,3 +62,26 @@ def test_another_model_or_device_is_another_file(monkeypatch, tmp_path):
     assert encoder_key(str(tmp_path)) != base
     monkeypatch.setenv("GAPSCOPE_DEVICE", "cpu")
     assert encoder_key(None) != base
+
+
+def test_two_writers_of_one_file_keep_each_others_vectors(stand_in):
+    """Two processes (the GUI and a CLI relabel) read the file, then each writes what it encoded: the
+    second write keeps the first's vectors instead of writing its own older view over them."""
+    from gapscope.embed.phrase_cache import PhraseVectors, encoder_key
+
+    key = encoder_key(None)
+    one, two = PhraseVectors(key), PhraseVectors(key)
+    assert one.get(["a"]) == {} and two.get(["b"]) == {}          # both read the (missing) file first
+    one.put({"a": np.ones(3, np.float32)})
+    two.put({"b": np.zeros(3, np.float32)})
+    assert set(PhraseVectors(key).get(["a", "b"])) == {"a", "b"}
+
+
+def test_kept_vectors_of_another_width_are_encoded_again(stand_in):
+    """A file whose vectors the encoder cannot have made (another model under the same path, a file
+    written wrong) costs an encoding, not a failed relabel."""
+    from gapscope.embed.phrase_cache import PhraseVectors, encoder_key, kept_encoder
+
+    PhraseVectors(encoder_key(None)).put({"cache": np.ones(5, np.float32)})
+    assert kept_encoder(None)(["cache", "kv"]).tolist() == [[5, 1, 0], [2, 1, 0]]
+    assert PhraseVectors(encoder_key(None)).get(["cache"])["cache"].tolist() == [5, 1, 0]

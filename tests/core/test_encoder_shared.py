@@ -46,10 +46,10 @@ def test_other_arguments_are_another_encoder(stand_in):
     from gapscope.embed.encoder import load_encoder
 
     base = load_encoder("m", device="cpu")
+    assert load_encoder("m", device="cpu", precision="auto") is base      # the default spelled out
     assert load_encoder("other", device="cpu") is not base
     assert load_encoder("m", device="cpu", precision="fp32") is not base
     assert load_encoder("m", device="cpu", threads=1) is not base
-    assert load_encoder("m", device="cpu", precision="auto") is base      # the default spelled out
 
 
 def test_two_threads_asking_at_once_load_it_once(stand_in):
@@ -81,3 +81,49 @@ def test_a_cancelled_load_ends_the_caller_and_is_kept_for_the_next(stand_in):
     again = load_encoder("m", device="cpu", cancel=CancelToken())
     assert load_encoder("m", device="cpu") is again
     assert len(stand_in.made) == 1               # the abandoned load was the one kept
+
+
+def _held(ref) -> bool:
+    import gc
+
+    gc.collect()
+    return ref() is not None
+
+
+def test_a_model_loaded_with_other_settings_lets_the_old_one_go(stand_in):
+    """A changed device preference (or precision) in a long GUI session: the encoder of the old setting
+    (on the GPU, say) is not held for the rest of the process."""
+    import weakref
+
+    from gapscope.embed.encoder import load_encoder
+
+    old = weakref.ref(load_encoder("m", device="cpu", precision="fp32"))
+    assert _held(old)
+    load_encoder("m", device="cpu", precision="bf16")
+    assert not _held(old)
+
+
+def test_the_device_preference_and_the_device_it_resolves_to_are_one_encoder(stand_in, monkeypatch):
+    """The facets ask for settings.device() ("cpu"), the concepts for the preference ("auto", here the
+    CPU): one encoder, not two copies of one model (nor two that push each other out)."""
+    from gapscope import settings
+    from gapscope.embed.encoder import load_encoder
+
+    monkeypatch.setenv("GAPSCOPE_DEVICE", "auto")
+    monkeypatch.setattr(settings, "resolve_device", lambda preference, source="": "cpu")
+    assert load_encoder("m") is load_encoder("m", device="cpu")
+    assert len(stand_in.made) == 1
+
+
+def test_only_the_latest_models_are_held(stand_in):
+    import weakref
+
+    from gapscope.embed.encoder import ENCODERS_KEPT, load_encoder
+
+    first = weakref.ref(load_encoder("m0", device="cpu"))
+    for k in range(1, ENCODERS_KEPT):
+        load_encoder(f"m{k}", device="cpu")
+    load_encoder("m0", device="cpu")              # used again: the latest
+    assert _held(first)
+    load_encoder("one more", device="cpu")
+    assert _held(first) and len(stand_in.made) == ENCODERS_KEPT + 1

@@ -290,7 +290,7 @@ def test_gaps_find_names_missing_reference_vectors_and_show_json_has_closest_wor
     assert {"title", "year", "arxiv_id", "similarity", "source", "did_both"} <= set(shown["closest_work"][0])
     assert all(x["source"] == "library" for x in shown["closest_work"])
     r = run("gaps", "show", str(gap.id))
-    assert r.exit_code == 0 and "closest existing work:" in r.output and "closest (" in r.output
+    assert r.exit_code == 0 and "closest existing work in this library:" in r.output and "closest (" in r.output
     # the setting at 0: no check, no closest work
     lib.set_setting("gaps.closest_min", 0)
     r = run("gaps", "find", "--reference", str(ref_path), "-q")

@@ -333,9 +333,9 @@ def _line_counts(line: str) -> tuple[int, int, int]:
         x = re.search(pattern, line).group(1)
         return 0 if x == "no" else int(x)
 
-    return (num(r"(no|\d+) abstracts? names? both concepts \(the statement's count\)"),
-            num(r"(no|\d+)(?: more| other) (?:is|are) about both by meaning only"),
-            num(r"of the abstracts nearest the pair (\d+) (?:is|are) about both by meaning"))
+    return (num(r"(no|\d+) abstracts? names? both concepts"),
+            num(r"(no|\d+)(?: more| other) (?:is|are) about both by meaning"),
+            num(r"(\d+) of the nearest (?:is|are) about both"))
 
 
 def test_the_closest_line_counts_as_the_statement_and_labels_the_reading_by_meaning(tmp_path):
@@ -367,4 +367,4 @@ def test_the_closest_line_counts_as_the_statement_and_labels_the_reading_by_mean
         assert named == _statement_count(g) == g.details["combined_by"]["count"] == 1, (g.statement, line)
         assert extra == more and near == g.details["closest_check"]["done"], line
         # the count behind "done" is named by its setting, as Preferences labels it
-        assert "done from 3: Preferences \u201cGap done at (abstracts about both by meaning)\u201d" in line, line
+        assert "done at 3 (Preferences \u201cGap done at (abstracts about both by meaning)\u201d)" in line, line

@@ -26,8 +26,8 @@ def test_gaps_view_lists_the_closest_existing_work_beside_the_roles(qtbot, libra
     assert "2025" in items[0].text() and "arXiv 2506.07652" in items[0].text() and "similarity 0.71" in items[0].text()
     assert "(about both)" in items[0].text() and "(about both)" not in items[1].text()
     assert "not in this library" in items[0].toolTip()
-    assert ("Closest existing work: of the abstracts nearest the pair 1 is about both by meaning (done from 3: "
-            "Preferences \u201cGap done at (abstracts about both by meaning)\u201d") in view.detail.toPlainText()
+    assert ("Closest existing work in the reference and this library: 1 of the nearest is about both by meaning, "
+            "done at 3 (Preferences \u201cGap done at (abstracts about both by meaning)\u201d)") in view.detail.toPlainText()
     opened = []
     view.openPaper.connect(opened.append)
     view._open_evidence(items[0])            # a reference paper: nothing to open here

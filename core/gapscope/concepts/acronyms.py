@@ -423,7 +423,10 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
     counted = []
     for members in groups:
         pids = set().union(*(forms[m] for m in members))
-        counted.append((members[0], len(pids), tuple(sorted(pids)), tuple(members)))   # the founder: the most common form
+        # named by its most common form that is not another's end: "policy optimization" (the letter match
+        # finds PPO's second P inside "oPtimization") beside "proximal policy optimization" is a broader idea
+        members = [m for m in members if not _ends_another(m, members)] + [m for m in members if _ends_another(m, members)]
+        counted.append((members[0], len(pids), tuple(sorted(pids)), tuple(members)))
     counted.sort(key=lambda x: (-x[1], x[0]))
     defining = len({p for p, exps in found.items() if any(_surface(e) for e in exps)})
     if defining >= MIN_DEFINING and counted[0][1] < MAJORITY * defining:
@@ -434,6 +437,14 @@ def judge(phrase: str, found: Mapping[int, Sequence[str]], n_papers: int) -> Acr
         verdict = UNDEFINED
     return AcronymReading(phrase, n_papers, defining, tuple((e, n) for e, n, _, _ in counted), verdict,
                           tuple(p for _, _, p, _ in counted), forms=tuple(f for _, _, _, f in counted))
+
+
+def _ends_another(form: str, forms: Sequence[str]) -> bool:
+    """Whether ``form`` is the end of a longer one of ``forms``, word for word (folded): it lacks lead words
+    that say something ("proximal"; not the little word of "with chain-of-thought", the letter match's noise)."""
+    key = form_key(form)
+    return any(len(k) > len(key) and k[-len(key):] == key and not set(k[:-len(key)]) <= _STOP
+               for k in map(form_key, forms))
 
 
 def _name_pattern(acronym: str) -> re.Pattern:

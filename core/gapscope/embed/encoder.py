@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import os
 import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from typing import Optional, Sequence
 
@@ -53,32 +54,55 @@ def load_encoder(model: Optional[str] = None, *, cancel: Optional[CancelToken] =
     return abandonable(lambda: shared_encoder(make, model, **kwargs), cancel, name="gapscope-encoder-load")
 
 
-# (Encoder class, model, device preference, precision, threads) -> the Encoder made for it
-_ENCODERS: dict[tuple, "Encoder"] = {}
+# (Encoder class, model, device, precision, threads) -> the Encoder made for it, the latest used last
+_ENCODERS: "OrderedDict[tuple, Encoder]" = OrderedDict()
 _ENCODERS_LOCK = threading.Lock()
 _KEY_LOCKS: dict[tuple, threading.Lock] = {}
+# Encoders held at once: the library's model and the bundled one the concepts, triage and labels use. A GUI
+# session that switches libraries or the device preference would otherwise hold every model it ever
+# loaded (GPU memory included) until it quits.
+ENCODERS_KEPT = 2
 
 
 def shared_encoder(make, model: Optional[str] = None, **kwargs) -> "Encoder":
     """``make(model, **kwargs)`` (an Encoder class: device, precision, threads) made once per process for
     these arguments. Thread-safe: a second caller with the same arguments waits for the first load instead
-    of loading the model again. ``device`` None is keyed by the device preference it reads (gapscope.settings),
-    so a changed preference loads the encoder anew."""
+    of loading the model again. ``device`` None is keyed by the device the preference resolves to
+    (gapscope.settings), so a changed preference loads the encoder anew and the preference "auto" shares
+    the encoder of a caller that names that device. Held: one encoder per model (the latest settings),
+    :data:`ENCODERS_KEPT` models (the latest used); a job still running keeps its own until it ends."""
     from .. import settings
 
     device = kwargs.get("device")
-    where = device if device is not None else ("preference", settings.Settings().lookup("device")[0])
+    where = settings.device() if device is None else settings.resolve_device(device, "the caller")
     key = (make, model, where, kwargs.get("precision") or "auto", kwargs.get("threads"))
     with _ENCODERS_LOCK:
         key_lock = _KEY_LOCKS.setdefault(key, threading.Lock())
     with key_lock:
         with _ENCODERS_LOCK:
             hit = _ENCODERS.get(key)
+            if hit is not None:
+                _ENCODERS.move_to_end(key)
         if hit is None:
             hit = make(model, **kwargs)
             with _ENCODERS_LOCK:
                 _ENCODERS[key] = hit
+                dropped = [k for k in _ENCODERS if k[:2] == key[:2] and k != key]
+                dropped += [k for k in _ENCODERS if k not in dropped][:max(0, len(_ENCODERS) - len(dropped) - ENCODERS_KEPT)]
+                for k in dropped:          # its key lock stays: a caller may be waiting on it
+                    del _ENCODERS[k]
+            if dropped:
+                _release_gpu_cache()
     return hit
+
+
+def _release_gpu_cache() -> None:
+    """Give the GPU memory of dropped encoders back to the device (torch keeps freed blocks for itself)."""
+    import sys
+
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_available() and torch.cuda.is_initialized():
+        torch.cuda.empty_cache()
 
 
 def clear_encoder_cache() -> None:

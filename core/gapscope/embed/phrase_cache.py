@@ -8,6 +8,7 @@ for a text not kept yet. A cache only: a missing, damaged or unwritable file cos
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import threading
@@ -58,33 +59,77 @@ class PhraseVectors:
 
     def _read(self) -> dict[str, np.ndarray]:
         if self._kept is None:
-            try:
-                with np.load(self.path, allow_pickle=False) as f:
-                    self._kept = dict(zip(f["texts"].tolist(), f["vectors"]))
-            except Exception:  # noqa: BLE001 - missing, cut short, damaged (zipfile's own errors too): encoded afresh
-                self._kept = {}
+            self._kept = self._load()
         return self._kept
+
+    def _load(self) -> dict[str, np.ndarray]:
+        """The file's vectors; {} for a missing, cut short or damaged one (zipfile's own errors too), or one
+        that is no table of vectors, one a text."""
+        try:
+            with np.load(self.path, allow_pickle=False) as f:
+                texts, vectors = f["texts"], f["vectors"]
+                if texts.ndim != 1 or vectors.ndim != 2 or len(texts) != len(vectors):
+                    return {}
+                return dict(zip(texts.tolist(), vectors))
+        except Exception:  # noqa: BLE001 - encoded afresh
+            return {}
 
     def get(self, texts: Sequence[str]) -> dict[str, np.ndarray]:
         kept = self._read()
         return {t: kept[t] for t in texts if t in kept}
 
+    def drop(self) -> None:
+        """Forget what is kept (vectors this encoder cannot have made): the next ``put`` writes the file anew."""
+        self._kept = {}
+        self._fresh_file = True
+
+    _fresh_file = False
+
     def put(self, vectors: dict[str, np.ndarray]) -> None:
+        """Keep ``vectors`` with what the file holds now: another process may have written it since it was read
+        (the GUI and a CLI relabel), and its vectors stay."""
         kept = self._read()
-        if len(kept) + len(vectors) > TEXTS_KEPT:
-            kept.clear()
-        kept.update(vectors)
-        if not kept:
-            return
-        texts = sorted(kept)
-        tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}-{threading.get_ident()}.tmp.npz")
-        with self._lock:
+        with self._lock, _file_lock(self.path):
+            if not self._fresh_file:
+                width = next((v.shape for v in vectors.values()), None)
+                kept.update({t: v for t, v in self._load().items() if t not in kept and v.shape == width})
+            self._fresh_file = False
+            if len(kept) + len(vectors) > TEXTS_KEPT:
+                kept.clear()
+            kept.update(vectors)
+            if not kept:
+                return
+            texts = sorted(kept)
+            tmp = self.path.with_name(f"{self.path.stem}.{os.getpid()}-{threading.get_ident()}.tmp.npz")
             try:
                 self.path.parent.mkdir(parents=True, exist_ok=True)
                 np.savez(tmp, texts=np.array(texts, dtype=str), vectors=np.stack([kept[t] for t in texts]))
                 os.replace(tmp, self.path)
             except OSError:
                 tmp.unlink(missing_ok=True)
+
+
+@contextlib.contextmanager
+def _file_lock(path: Path):
+    """Two processes' read-merge-write of one file one after the other, where the system offers a lock (POSIX);
+    elsewhere the merge still keeps all but a write made in the same instant."""
+    try:
+        import fcntl
+    except ImportError:
+        yield
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fh = open(path.with_name(path.name + ".lock"), "a")
+    except OSError:
+        yield
+        return
+    with fh:
+        fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def kept_encoder(model: Optional[str], *, cancel: Optional[CancelToken] = None) -> Callable[[list[str]], np.ndarray]:
@@ -103,8 +148,15 @@ def kept_encoder(model: Optional[str], *, cancel: Optional[CancelToken] = None) 
         got = store.get(texts)
         missing = sorted(set(texts) - got.keys())
         if missing:
-            fresh = load_encoder(model, cancel=cancel).encode(missing, cancel=cancel)
-            new = dict(zip(missing, np.asarray(fresh, dtype=np.float32)))
+            encoder = load_encoder(model, cancel=cancel)
+            fresh = np.asarray(encoder.encode(missing, cancel=cancel), dtype=np.float32)
+            if got and next(iter(got.values())).shape != fresh.shape[1:]:
+                # kept by another encoder under this key (a model replaced at its path): all encoded again
+                store.drop()
+                missing = sorted(set(texts))
+                fresh = np.asarray(encoder.encode(missing, cancel=cancel), dtype=np.float32)
+                got = {}
+            new = dict(zip(missing, fresh))
             store.put(new)
             got.update(new)
         if not texts:

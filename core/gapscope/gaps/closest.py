@@ -376,10 +376,11 @@ def meaning_only(cw: dict, combined_papers) -> int:
 def closest_line(details: dict) -> str:
     """One line for `gaps show`, the Gaps view and the report, from a gap's details: how many abstracts name
     both concepts (the statement's count, "only N abstracts combine them"), how many more the closest-work
-    check reads as about both by meaning only, and how many about both would make the pair done (the setting
-    behind it). Two measures, each labelled: naming both is what a search of the abstracts verifies; being
-    about both is a reading by meaning, enough to call a pair done, no evidence that a paper combined them."""
-    from .thresholds import done_from
+    check reads as about both by meaning only, how many of the nearest are about both and from how many the
+    pair is done (the Preferences label of that setting). Naming both is what a search of the abstracts
+    verifies; being about both is a reading by meaning, enough to call a pair done, no evidence that a paper
+    combined them. Each said once: a researcher reads the line beside the statement, not as a report."""
+    from .thresholds import done_at
 
     cw = details.get("closest_check")
     if not cw:
@@ -387,16 +388,16 @@ def closest_line(details: dict) -> str:
     done = int(cw.get("done") or 0)
     combined = details.get("combined_by")
     where = " and ".join("this library" if s == "library" else "the " + s for s in cw.get("sources") or ["library"])
+    s = f"closest existing work in {where}: "
     if combined is not None and "done_unnamed" in cw:
         named = int(combined.get("count") or 0)
         more = int(cw.get("meaning_only", meaning_only(cw, combined.get("papers"))))
-        others = "no other is" if more == 0 else f"{more} more {'is' if more == 1 else 'are'}"
-        s = (f"closest existing work: {_abstracts(named)} name{'s' if named <= 1 else ''} both concepts (the "
-             f"statement's count), {others} about both by meaning only; ")
+        s += (f"{_abstracts(named)} name{'s' if named <= 1 else ''} both concepts, "
+              f"{'no other is' if more == 0 else f'{more} more ' + ('is' if more == 1 else 'are')} about both by meaning; "
+              f"{done} of the nearest {'is' if done == 1 else 'are'} about both")
     else:        # a gap found before the two were told apart
-        s = "closest existing work: "
-    s += (f"of the abstracts nearest the pair {done} {'is' if done == 1 else 'are'} about both by meaning "
-          f"({done_from('gaps_closest_min', cw.get('min_done'))}), in {where}")
+        s += f"{done} of the nearest {'is' if done == 1 else 'are'} about both by meaning"
+    s += f", {done_at('gaps_closest_min', cw.get('min_done'))}"
     near = (details.get("closest_work") or [None])[0]
     if near:
         s += f"; nearest: \u201c{near['title']}\u201d ({near.get('year') or ''}, similarity {near['similarity']:.2f})"

@@ -18,3 +18,9 @@ DONE_AT = {
 def done_from(setting: str, n) -> str:
     """'done from 3: Preferences “Gap done at (reference abstracts naming both)”, setting gaps_established_min'."""
     return f"done from {n}: Preferences \u201c{DONE_AT[setting]}\u201d, setting {setting}"
+
+
+def done_at(setting: str, n) -> str:
+    """'done at 5 (Preferences “Gap done at (abstracts about both by meaning)”)': the short form, for a line a
+    researcher reads beside the gap (the setting's key is in docs/gaps.md beside its label)."""
+    return f"done at {n} (Preferences \u201c{DONE_AT[setting]}\u201d)"

@@ -616,7 +616,8 @@ class GapsView(CoreView):
                       f"({html.escape(str(world['error']))})</p>")
         line = closest_line(details)      # the statement's count (naming both) and the reading by meaning, apart
         if line:
-            extra += (f"<p><b>Closest existing work:</b> {html.escape(line.split(': ', 1)[1])} — listed with the "
+            lead = "closest existing work"       # the line's own words after it: where, then the counts
+            extra += (f"<p><b>Closest existing work</b>{html.escape(line[len(lead):])} — listed with the "
                       "evidence, after the papers already listed there</p>")
         for line in self._other_names.get(g.get("id"), []):
             extra += f'<p style="color:{caution};"><b>Also listed:</b> {html.escape(line)}</p>'
