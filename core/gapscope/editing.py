@@ -14,6 +14,7 @@ from typing import Optional
 from .models import CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, UNTITLED_MARK
 from .sources.dedup import normalize_title
 from .spans import moved_spans
+from .vocabulary import correction_labels
 
 
 class EditError(ValueError):
@@ -160,7 +161,7 @@ def _gone_marks_note(old: str, gone_h: list[tuple], comments: dict[int, str], go
         comment = (comments.get(hid) or "").strip()
         lines.append(f"• highlight: “{' '.join(old[s:e].split())}”" + (f": {comment}" if comment else ""))
     for c in gone_c:
-        labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+        labels = correction_labels(c)
         words = " ".join((c["text"] or old[c["start"]:c["end"]]).split())
         lines.append(f"• facet correction ({labels}): “{words}”")
     return "\n".join(lines)
