@@ -319,7 +319,8 @@ class FacetReviewDialog(QDialog):
         if c in self.removed:
             self.removed.remove(c)
         set_enabled(self.undo_remove, bool(self.removed))
-        self.info.setText(f"Put back your correction ({correction_labels(c)}) of paper {c['paper_id']}." if restored else
+        labels = correction_labels(c)
+        self.info.setText(f"Put back your correction ({labels}) of paper {c['paper_id']}." if restored else
                           f"Not put back: a label was set at that place of paper {c['paper_id']} since; it stays.")
         self.reload_strays()
         self.corrected.emit(c["paper_id"])
