@@ -14,6 +14,7 @@ from typing import Optional
 from .models import CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, UNTITLED_MARK
 from .sources.dedup import normalize_title
 from .spans import moved_spans
+from .vocabulary import correction_labels
 
 
 class EditError(ValueError):
@@ -34,8 +35,8 @@ def clean_title(title: str) -> str:
 
 
 def set_title(lib, paper_id: int, title: str) -> str:
-    """Give paper ``paper_id`` this title (its own transaction) and return it as stored. From now on
-    de-duplication matches later records by it as by any imported title."""
+    """Give paper ``paper_id`` this title (its own transaction, or the caller's) and return it as stored.
+    From now on de-duplication matches later records by it as by any imported title."""
     text = clean_title(title)
     lib.set_paper_title(paper_id, text, normalize_title(text))
     return text
@@ -112,6 +113,34 @@ def _replace_abstract(lib, paper_id: int, new: str) -> AbstractEdit:
                         note_id=note_id)
 
 
+# --- title and abstract together ---------------------------------------------------------------------------
+
+@dataclass
+class PaperEdit:
+    """What one edit of a paper did: the title before and as stored (None: not edited) and the abstract's
+    edit (None: not edited)."""
+    old_title: Optional[str] = None
+    title: Optional[str] = None
+    abstract: Optional[AbstractEdit] = None
+
+
+def edit_paper(lib, paper_id: int, *, title: Optional[str] = None, abstract: Optional[str] = None,
+               clear: bool = False) -> PaperEdit:
+    """Change paper ``paper_id``'s title and/or abstract (``abstract``, or ``clear`` to take it away) in one
+    transaction: both are checked before either is written, and one that cannot be written (the abstract
+    changed elsewhere since it was read) leaves the other as it was too."""
+    new_title = clean_title(title) if title is not None else None
+    new_abstract = clean_abstract(abstract) if abstract is not None and not clear else None
+    edit = PaperEdit()
+    with lib.transaction():             # set_title's and the abstract's own transactions join this one
+        if new_title is not None:
+            edit.old_title = lib.get_paper(paper_id).title
+            edit.title = set_title(lib, paper_id, new_title)
+        if clear or new_abstract is not None:
+            edit.abstract = _replace_abstract(lib, paper_id, "" if clear else new_abstract)
+    return edit
+
+
 def _placed(old: str, new: str, start: int, end: int) -> Optional[tuple[int, int]]:
     """Where the words at ``old[start:end]`` are in ``new`` (spans.moved_spans, one span at a time: one
     that cannot be placed for sure does not hold the others back), or None."""
@@ -132,7 +161,7 @@ def _gone_marks_note(old: str, gone_h: list[tuple], comments: dict[int, str], go
         comment = (comments.get(hid) or "").strip()
         lines.append(f"• highlight: “{' '.join(old[s:e].split())}”" + (f": {comment}" if comment else ""))
     for c in gone_c:
-        labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+        labels = correction_labels(c)
         words = " ".join((c["text"] or old[c["start"]:c["end"]]).split())
         lines.append(f"• facet correction ({labels}): “{words}”")
     return "\n".join(lines)

@@ -24,6 +24,7 @@ from .sources.files import FileFormatError, check_text_file, detect_format, read
 from .sources.own_export import has_export_layout
 from .sources.textio import ReadMeter
 from .spans import moved_spans
+from .vocabulary import correction_labels
 from .store.library import Library, now_iso
 
 # Field sizes no real record reaches (the longest arXiv author list is about 5,000 names): a record
@@ -274,7 +275,7 @@ class _Writer:
             c = rows[tuple(placed[i][2:])]
             if len(self.report.warnings) >= MAX_KEPT_ERRORS:
                 return
-            labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+            labels = correction_labels(c)
             words = " ".join(c["text"].split())
             self.report.warnings.append(RecordWarning(
                 p.location or f"{p.source} record",

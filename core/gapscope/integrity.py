@@ -33,6 +33,7 @@ from .sources.dedup import normalize_title
 from .sources.markup import first_markup, has_markup, markup_to_text
 from .spans import moved_spans
 from .textfmt import plural
+from .vocabulary import correction_labels
 
 _MERGED_INTO = re.compile(r"""['"] merged into #(\d+) ['"]""")
 
@@ -352,10 +353,6 @@ def stray_facet_corrections(lib) -> list[dict[str, Any]]:
     return out
 
 
-def _labels(c: dict[str, Any]) -> str:
-    return ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c.get(k)) or "no label"
-
-
 def stray_correction_line(c: dict[str, Any], where: str = "the abstract") -> str:
     """One correction of :func:`stray_facet_corrections` in words (``where``: the text it was placed in)."""
     words = " ".join(c["text"].split())
@@ -363,7 +360,8 @@ def stray_correction_line(c: dict[str, Any], where: str = "the abstract") -> str
              "words no longer known (an import put the full abstract in place of a snippet under it before they were kept)")
     why = (f"these words are no longer at its place ({c['start']}..{c['end']}) in {where}" if c["why"] == "words_gone"
            else f"no sentence of {where} as it is split now holds most of it ({c['start']}..{c['end']})")
-    return f"paper {c['paper_id']} {str(c['title'] or '')[:80]!r}: the correction ({_labels(c)}) of {shown} labels " \
+    labels = correction_labels(c, "no label")
+    return f"paper {c['paper_id']} {str(c['title'] or '')[:80]!r}: the correction ({labels}) of {shown} labels " \
            f"no sentence: {why}"
 
 

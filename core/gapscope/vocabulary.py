@@ -24,6 +24,12 @@ def sentence_tag(role: str | None, shortcoming: str | None) -> str:
     return " · ".join(x for x in (role or "", short) if x)
 
 
+
+def correction_labels(correction, none: str = "") -> str:
+    """What a facet correction (a mapping with "role" and "shortcoming", either empty) sets, as every
+    message about one names it: "role method, shortcoming own", "role result"; ``none`` when it sets neither."""
+    return ", ".join(f"{k} {correction[k]}" for k in ("role", "shortcoming") if correction.get(k)) or none
+
 # A gap's evidence papers by role, as the Gaps view, `gaps show` and the report name and order them.
 GAP_ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
                   "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",

@@ -29,7 +29,7 @@ NO_GAPS = "No gaps yet: build the maps, then “Find gaps” (or `gapscope analy
 NO_GAPS_MAPS_BUILT = "No gaps yet: the maps are built; “Find gaps” lists what is missing (or `gapscope gaps find`)."
 
 NO_RUNS = ("No experiment runs yet. Draft a spec from a gap (Gaps > Draft experiment), or open an example, "
-           "then Run (or `gapscope run SPEC.toml`).")
+           "then Launch (or `gapscope run SPEC.toml`).")
 
 # the Experiments view's live plot while it has no point to draw
 NO_CURVES = "No losses to draw yet: Launch a run and its loss curves are drawn here, one point per epoch."

@@ -234,3 +234,30 @@ def test_saving_a_guessed_abstract_unchanged_says_that_it_is_checked_now(library
     assert f"#{pid}: the abstract is unchanged" in r.output and f"“{CHECK_ABSTRACT_TAG}” came off" in r.output
     r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
     assert "came off" not in r.output                      # nothing to take off the second time
+
+
+def test_a_title_and_an_abstract_edited_together_change_together_or_not_at_all(library, monkeypatch):
+    """`papers edit --title --abstract` is one edit: an abstract that cannot be written (changed elsewhere since
+    it was read) leaves the title as it was too."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.store.papers import PapersMixin
+
+    lib = library
+    pid = _paper(lib)
+
+    def changed_elsewhere(self, paper_id, *a, **k):
+        raise LibraryError(f"paper #{paper_id} was changed elsewhere since it was read: the abstract was not changed")
+
+    monkeypatch.setattr(PapersMixin, "set_paper_abstract", changed_elsewhere)
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", str(pid),
+                                  "--title", "A new title", "--abstract", REAL])
+    assert r.exit_code != 0 and "changed elsewhere" in r.output
+    assert lib.get_paper(pid).title == "Discharge letter classification"
+    assert lib.get_paper(pid).abstract == GUESSED
+    monkeypatch.undo()
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", str(pid),
+                                  "--title", "A new title", "--abstract", REAL])
+    assert r.exit_code == 0, r.output
+    assert (lib.get_paper(pid).title, lib.get_paper(pid).abstract) == ("A new title", REAL)

@@ -77,8 +77,7 @@ def test_words_with_symbols_find_those_words_not_their_letters(found):
 
 @pytest.mark.parametrize("query, says", [
     ('"unclosed', 'a quote (") is not closed'),
-    ("title:(", "( is not closed"),
-    ("graph)", ") has no ( before it"),
+    ("title:(", "title: needs a word"),
     ("graph OR", "OR needs a word"),
     ("OR graph", "OR needs a word"),
     ("graph OR -video", "cannot be one side of OR"),
@@ -93,6 +92,18 @@ def test_bad_searches_say_what_is_wrong_in_the_users_terms(library, query, says)
     message = str(err.value)
     assert message.startswith(f"bad search {query!r}") and says in message
     assert "column" not in message and "fts5" not in message and "syntax error" not in message
+
+
+def test_a_pasted_fragment_with_a_parenthesis_without_its_partner_is_searched(found):
+    from gapscope.store.search_query import parse_search
+
+    assert found("graph)") == {"graph"} and found("(graph") == {"graph"}
+    assert found("(translation OR graph") == {"mt", "sign", "graph"}
+    assert found("(translation OR graph) molecules)") == {"graph"}          # the balanced group still groups
+    assert found('"C++ (to" first-year)') == {"cpp"}                        # one inside a phrase is the phrase's
+    assert parse_search("graph)").notes == ["the parenthesis ) without a partner was ignored"]
+    assert parse_search("((graph").notes == ["the parentheses ( ( without a partner were ignored"]
+    assert parse_search("(graph)").notes == []
 
 
 @pytest.mark.parametrize("query", [

@@ -57,3 +57,19 @@ def test_no_module_spells_a_set_again():
                 if words in sets:
                     offenders.append(f"{path.relative_to(ROOT)}: {m.group(0)}")
     assert offenders == []
+
+
+def test_a_facet_correction_s_labels_are_named_by_one_helper_everywhere():
+    """"role method, shortcoming own" is written by vocabulary.correction_labels only: every message about a
+    correction (CLI, integrity check, import notes, abstract edit note, desktop review) names it the same way."""
+    correction_labels = v.correction_labels
+    assert correction_labels({"role": "method", "shortcoming": "own"}) == "role method, shortcoming own"
+    assert correction_labels({"role": "result", "shortcoming": ""}) == "role result"
+    assert correction_labels({"role": None, "shortcoming": "open"}) == "shortcoming open"
+    assert correction_labels({"role": "", "shortcoming": None}) == ""
+    assert correction_labels({}, "no label") == "no label"
+    inline = re.compile(r'f"\{k\} \{\w+\[k\]\}" for k in \("role", "shortcoming"\)')
+    built_inline = [str(p.relative_to(ROOT)) for d in ("core/gapscope", "desktop/gapscope_desktop")
+                    for p in sorted((ROOT / d).rglob("*.py"))
+                    if p.name != "vocabulary.py" and inline.search(p.read_text(encoding="utf-8"))]
+    assert built_inline == []

@@ -522,3 +522,19 @@ def test_an_empty_live_plot_says_what_it_will_show_and_epochs_read_whole(qtbot, 
         assert ticks and all(float(v).is_integer() for v in ticks), (lo, hi, ticks)
     view._reset_curves()                                   # a new run, before its first epoch
     assert view.curves_empty.isVisible() and not view.plot.isVisible()
+
+
+def test_the_no_runs_hint_names_the_button_that_starts_a_run_by_its_text(qtbot, make_view):
+    """The hint shown while the history is empty says which button to press: one the view has, as it reads."""
+    import re
+
+    from PySide6.QtWidgets import QPushButton
+
+    from gapscope_desktop.views.experiments_view import ExperimentsView
+
+    view = make_view(ExperimentsView, (1100, 700))
+    hint = view.history_empty.text()
+    named = re.search(r"then (\w+)", hint)
+    assert named, hint
+    buttons = {b.text() for b in view.findChildren(QPushButton)}
+    assert named.group(1) in buttons and named.group(1) == view.launch_button.text(), (hint, buttons)

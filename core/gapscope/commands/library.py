@@ -313,7 +313,8 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
     maps, concepts and gaps built from the old one out of date (`gapscope analyze` redoes them); the
     highlights and facet corrections on words it no longer holds are kept in a note on the paper."""
-    from ..editing import EditError, clean_abstract, clean_title
+    from ..editing import EditError, edit_paper
+    from ..store import LibraryError
     from .common import EXIT_READ_ONLY
 
     given = [o for o, v in (("--abstract", abstract is not None), ("--abstract-file", abstract_file),
@@ -330,17 +331,16 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
         fail(f"{lib.path} is read-only: paper #{pid} was not changed (open a writable copy to change it)",
              EXIT_READ_ONLY)
     try:
-        # both checked before either is written: a refused one changes nothing
-        if title is not None:
-            clean_title(title)
-        if abstract is not None:
-            clean_abstract(abstract)
-        if title is not None:
-            _edit_title(lib, pid, title)
-        if given:
-            _edit_abstract(lib, pid, None if clear_abstract else abstract)
+        # one transaction: a title and an abstract change together or not at all
+        edit = edit_paper(lib, pid, title=title, abstract=abstract, clear=clear_abstract)
     except EditError as exc:
         fail(f"paper #{pid}: {exc}; it was not changed", EXIT_USAGE)
+    except LibraryError as exc:
+        fail(f"paper #{pid}: {exc}; it was not changed")
+    if edit.title is not None:
+        click.echo(f"#{pid}: title {edit.old_title[:100]!r} -> {edit.title[:100]!r}")
+    if edit.abstract is not None:
+        _say_abstract_edit(pid, edit.abstract)
 
 
 def _read_text_file(path: str) -> str:
@@ -355,20 +355,10 @@ def _read_text_file(path: str) -> str:
         fail(f"{path}: cannot read it as UTF-8 text ({exc}); nothing was changed", EXIT_USAGE)
 
 
-def _edit_title(lib, pid: int, title: str) -> None:
-    from ..editing import set_title
-
-    before = lib.get_paper(pid).title
-    after = set_title(lib, pid, title)
-    click.echo(f"#{pid}: title {before[:100]!r} -> {after[:100]!r}")
-
-
-def _edit_abstract(lib, pid: int, text: Optional[str]) -> None:
-    """Set (``text``) or clear (None) the abstract, and say what it did to the paper's marks."""
-    from ..editing import clear_abstract, set_abstract
+def _say_abstract_edit(pid: int, edit) -> None:
+    """What an abstract's set or clear (editing.AbstractEdit) did to the paper's marks."""
     from ..models import CHECK_ABSTRACT_TAG
 
-    edit = clear_abstract(lib, pid) if text is None else set_abstract(lib, pid, text)
     if not edit.changed:
         click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)")
                    + (f"; checked: the tag “{CHECK_ABSTRACT_TAG}” came off" if edit.checked else ""))

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS
+from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS, correction_labels
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
                      fail, force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph)
 from ..textfmt import plural
@@ -663,7 +663,7 @@ def annotate_uncorrect(ref, paper, start, end, as_json) -> None:
     if as_json:
         emit_json({**removed, "restore": restore_command(removed, lib.path)})
         return
-    labels = ", ".join(f"{k} {removed[k]}" for k in ("role", "shortcoming") if removed[k])
+    labels = correction_labels(removed)
     words = " ".join((removed["text"] if removed["text"] is not None else lib.paper_abstract(pid)[start:end]).split())
     on = repr(words[:200]) if words else "words no longer known"
     click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {on}")
@@ -724,7 +724,7 @@ def annotate_restore(ref, paper, start, end, role, shortcoming, words, corrected
     if not restored:
         fail(f"paper {pid} has a facet correction at {start}..{end} already (set since it was removed): it stays "
              f"(`gapscope annotate show {pid}` lists it)")
-    labels = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+    labels = correction_labels(c)
     click.echo(f"paper {pid} {start}..{end}: restored the correction ({labels})")
 
 
@@ -777,7 +777,7 @@ def annotate_show(ref, paper, as_json) -> None:
         click.echo(f"PDF highlight {h['id']}" + (f" in {h['pdf']}" if several else "")
                    + f" page {h['page']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     for c in a["facet_corrections"]:
-        what = ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
+        what = correction_labels(c)
         words = f" {' '.join(c['text'].split())!r}" if c.get("text") else ""
         click.echo(f"facet {c['start']}..{c['end']}{words}: {what} ({c['corrected_at']})")
 

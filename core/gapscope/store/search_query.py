@@ -3,7 +3,8 @@
 What a user may write (the search box advertises it): plain words (all of them must appear; the last one is
 a prefix while typing), "an exact phrase", ``OR`` between alternatives, ``-word`` or ``-"a phrase"`` (or
 ``NOT``) to leave papers out, ``word*`` for a prefix, a field before a word, a phrase or a parenthesis
-(``title:``, ``ti:``, ``abstract:``, ``abs:``, ``authors:``, ``au:``), and parentheses to group.
+(``title:``, ``ti:``, ``abstract:``, ``abs:``, ``authors:``, ``au:``), and parentheses to group (one without
+a partner, as in a pasted fragment "llm)", is ignored, with a note).
 
 Nothing of the user's text reaches FTS5 unquoted: every word becomes a quoted phrase, so no character of it
 can be read as FTS5 syntax (``-19`` as a column, ``'`` as an error). A query this module cannot read raises
@@ -264,16 +265,38 @@ def _last_word_is_typed_prefix(items: list, text: str) -> None:
         last.prefix = True
 
 
+def _unmatched_parentheses(text: str) -> list[int]:
+    """The positions of the parentheses in ``text`` that have no partner (outside quoted phrases): a pasted
+    fragment ("llm)", "(see Table 2") holds them, and they are searched past, not refused."""
+    opened, alone, quoted = [], [], False
+    for i, c in enumerate(text):
+        if c == '"':
+            quoted = not quoted
+        elif quoted:
+            continue
+        elif c == "(":
+            opened.append(i)
+        elif c == ")":
+            (opened.pop() if opened else alone.append(i))
+    return sorted(alone + opened)
+
+
 def parse_search(text: str) -> SearchQuery:
     """The FTS5 query, the literals to check and the notes for a user's search ``text``."""
     stripped = (text or "").strip()
     if not stripped:
         raise SearchSyntaxError("empty search")
+    alone = _unmatched_parentheses(stripped)
+    readable = "".join(" " if i in alone else c for i, c in enumerate(stripped)) if alone else stripped
     try:
-        items = _Reader(stripped).read_items(closing=False)
-        _last_word_is_typed_prefix(items, stripped)
+        items = _Reader(readable).read_items(closing=False)
+        _last_word_is_typed_prefix(items, stripped)     # "llm)" was not typed as a prefix: the text says where
         query = SearchQuery(fts="")
         query.fts = _Writer(query).items(items, top=True)
+        if alone:
+            shown = " ".join(stripped[i] for i in alone)
+            query.notes.append(f"the parenthesis {shown} without a partner was ignored" if len(alone) == 1 else
+                               f"the parentheses {shown} without a partner were ignored")
     except SearchSyntaxError as exc:
         raise SearchSyntaxError(f"bad search {stripped!r}: {exc}") from None
     return query

@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QCheckBox, QComboBox, QDialog,
                                QPushButton, QSplitter, QTextBrowser, QTreeWidget, QTreeWidgetItem, QVBoxLayout,
                                QWidget)
 
-from gapscope.vocabulary import SENTENCE_ROLES as ROLES, SHORTCOMINGS
+from gapscope.vocabulary import SENTENCE_ROLES as ROLES, SHORTCOMINGS, correction_labels
 
 from .. import theme
 from ..write_guard import set_enabled
@@ -43,10 +43,6 @@ def load_strays(lib, paper_id: Optional[int], *, progress=None, cancel=None) -> 
 def _stray_why(c: dict) -> str:
     return ("its words are no longer at its place" if c["why"] == "words_gone"
             else "no sentence holds most of it")
-
-
-def _labels(c: dict) -> str:
-    return ", ".join(f"{k} {c[k]}" for k in ("role", "shortcoming") if c[k])
 
 
 def _confidence(r: dict) -> float:
@@ -232,7 +228,7 @@ class FacetReviewDialog(QDialog):
         self.strays = list(rows)
         self.stray_table.clear()
         for c in self.strays:
-            labels = _labels(c)
+            labels = correction_labels(c)
             words = " ".join(c["text"].split()) or "(words no longer known: made before they were kept)"
             item = QTreeWidgetItem([c["title"] or f"paper {c['paper_id']}", words, labels, _stray_why(c)])
             item.setToolTip(1, words)
@@ -276,7 +272,7 @@ class FacetReviewDialog(QDialog):
         else:
             self.removed.append(removed)
             set_enabled(self.undo_remove, True)
-            self.info.setText(f"Removed your correction ({_labels(removed)}) of paper {removed['paper_id']}. "
+            self.info.setText(f"Removed your correction ({correction_labels(removed)}) of paper {removed['paper_id']}. "
                               "Undo Remove (Ctrl+Z) puts it back.")
         if c in self.strays:
             i = self.strays.index(c)
@@ -323,7 +319,8 @@ class FacetReviewDialog(QDialog):
         if c in self.removed:
             self.removed.remove(c)
         set_enabled(self.undo_remove, bool(self.removed))
-        self.info.setText(f"Put back your correction ({_labels(c)}) of paper {c['paper_id']}." if restored else
+        labels = correction_labels(c)
+        self.info.setText(f"Put back your correction ({labels}) of paper {c['paper_id']}." if restored else
                           f"Not put back: a label was set at that place of paper {c['paper_id']} since; it stays.")
         self.reload_strays()
         self.corrected.emit(c["paper_id"])
