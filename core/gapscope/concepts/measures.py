@@ -5,7 +5,7 @@ quality.metric catches a measure by its head word ("answer accuracy", "dice scor
 catch the rest (``measure_papers``): a paper writes a measure with a number next to it in its results ("FLOPs by
 40%", "nDCG@10 of 0.52", "reduces token consumption by 30%", "3.1 dB higher PSNR") or names it as one ("in terms of
 chamfer distance", "measured by BLEU", "the FID metric"). A problem is seldom written so ("object detection",
-"hallucination": 0-5% of their papers on the 10,653-paper library); a measure is, in 16-62% of its papers ("FLOPs"
+"hallucination": 0-5% of the papers naming the phrase on the 10,653-paper library); a measure is, in 16-62% ("FLOPs"
 41%, "token consumption" 57%, "chamfer distance" 29%, "inference latency" 19%, "memory usage" 18%). A property one
 works to improve and seldom scores with a number stays a problem: "energy efficiency" (10%), "latency" (13%).
 ``METRIC_ACRONYMS``: the well-known measures named alone, refused whatever the library says (a small library has
