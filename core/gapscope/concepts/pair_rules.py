@@ -44,7 +44,8 @@ quality.py). Both `gaps find` and the backtest apply them, from the papers befor
    ("for <X>", "address <X>", "<X> task": TASK_*). A task is also written "<X> methods" ("anomaly detection
    methods") but as often "for <X>" or "<X> task". Both thresholds were read at the validation date
    2025-09-01 (benchmarks/results/gaps/README.txt).
-(The measure as the problem, "answer accuracy", is a concept-level check: quality.metric.)"""
+(The measure as the problem, "answer accuracy", is a concept-level check: quality.metric; one the library's
+sentences write as a measure, "FLOPs", "chamfer distance", "token consumption": concepts/measures.py.)"""
 
 from __future__ import annotations
 
@@ -87,7 +88,9 @@ class ConceptMentions(dict):
     concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems);
     ``task_named``: the problem concepts read whose phrase or acronym expansion names a task ("gesture
     recognition", "SLAM": simultaneous localization and mapping); ``as_object``: {problem concept id: papers
-    writing it as what a task works on ("optical flow estimation")}, for those a merged variant names a task on."""
+    writing it as what a task works on ("optical flow estimation")}, for those a merged variant names a task on;
+    ``as_measure``: {problem concept id: papers writing it as an evaluation measure} (None: not read;
+    concepts/measures.py)."""
 
     def __init__(self, mentions=(), as_data: Optional[Mapping[int, frozenset]] = None,
                  in_aim: Optional[Mapping[int, frozenset]] = None,
@@ -97,7 +100,8 @@ class ConceptMentions(dict):
                  as_used: Optional[Mapping[int, frozenset]] = None,
                  as_thing: Optional[Mapping[int, frozenset]] = None,
                  as_part: Optional[Mapping[int, frozenset]] = None, task_named: Iterable[int] = (),
-                 as_object: Optional[Mapping[int, frozenset]] = None):
+                 as_object: Optional[Mapping[int, frozenset]] = None,
+                 as_measure: Optional[Mapping[int, frozenset]] = None):
         super().__init__(mentions)
         self.as_data = dict(as_data or {})
         self.in_aim = None if in_aim is None else dict(in_aim)
@@ -109,6 +113,7 @@ class ConceptMentions(dict):
         self.as_part = None if as_part is None else dict(as_part)
         self.task_named = frozenset(task_named)
         self.as_object = dict(as_object or {})
+        self.as_measure = None if as_measure is None else dict(as_measure)
 
 
 def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool = True,
@@ -121,11 +126,13 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     writing it as data, a space or an output, for the method concepts with THING_MIN_MENTIONS mentions;
     ``as_part``: the papers writing a problem concept as a technique or a model part, for those read, with
     ``task_named`` and ``as_object`` (the problem concepts named as a task; the papers writing one as a task's
-    object). ``listing`` False (the backtest) leaves as_input, as_used, as_thing and as_part unread (None).
+    object); ``as_measure``: the papers writing a problem concept as an evaluation measure (concepts/measures.py).
+    ``listing`` False (the backtest) leaves as_input, as_used, as_thing, as_part and as_measure unread (None).
     ``cancel`` (a jobs.CancelToken) is read before each concept's query and reading: on a large library
     this takes minutes, and Ctrl-C / Cancel must not wait for it."""
     from ..jobs import check
     from .quality import text_mentions
+    from .measures import measure_papers
     from .roles import Contexts, input_papers, part_papers, technique_and_task_papers, thing_papers
 
     forms = {c.id: [c.phrase, *c.synonyms[:n_forms]] for c in concepts}
@@ -134,9 +141,12 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     check(cancel)
     rows = lib.paper_title_abstracts()
     aims = {pid: title for pid, title, _ in rows}
+    results: dict[int, str] = {}          # where a measure is written with its number (concepts/measures.py)
     for r in lib.effective_sentences():
         if r["role"] == "objective":
             aims[r["paper_id"]] = aims.get(r["paper_id"], "") + " " + r["text"]
+        elif r["role"] == "result":
+            results[r["paper_id"]] = results.get(r["paper_id"], "") + " " + r["text"]
     check(cancel)
     in_aim = text_mentions([c for c in concepts if c.kind == "method"], aims, n_forms)
     check(cancel)
@@ -153,6 +163,7 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
         return out
     problems_read = {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read}
     out.as_input = _frozen(input_papers(index, problems_read, mentioned))
+    out.as_measure = _frozen(measure_papers(texts, results, problems_read, mentioned, cancel))
     # every method concept mentioned often enough, small ones too: a gap names them as related methods
     as_used, as_thing = thing_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "method"
                                              and len(mentioned[c.id]) >= THING_MIN_MENTIONS}, mentioned)

@@ -226,7 +226,8 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     if not cand.any():
         return []
     check(cancel)
-    things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions)
+    # a measure (concepts/measures.py) is no problem either: no end, no related problem
+    things, non_problems = not_method_ids(cs, mentions), not_problem_ids(cs, mentions) | measure_ids(cs, mentions)
     field = own_field_ids(cs, fields, acronyms)
     refused: set[int] = set()
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
@@ -317,6 +318,7 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     ok_m &= ~_refused_ends(cs, blk.m_idx, cand.any(axis=1), ok_m, things, notices, _NOT_METHOD_SAYS)
     ok_p = np.array([listable(cs.concepts[j], n_library, max_share) for j in blk.p_idx], dtype=bool)
     ok_p &= ~_input_modalities(cs, blk, cand, ok_p, mentions, notices)
+    ok_p &= ~_refused_ends(cs, blk.p_idx, cand.any(axis=0), ok_p, measure_ids(cs, mentions), notices, _MEASURE_SAYS)
     ok_p &= ~_refused_ends(cs, blk.p_idx, cand.any(axis=0), ok_p, non_problems, notices, _NOT_PROBLEM_SAYS)
     ok_m, ok_p = _own_field_ends(cs, blk, cand, ok_m, ok_p, field, notices)
     vague = set_aside_vague(cs, blk, cand, ok_m, ok_p, mentions or {}, paper_vecs, notices, cancel=cancel)
@@ -484,6 +486,17 @@ def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
     return frozenset(c.id for c, o in zip(problems, out) if o)
 
 
+def measure_ids(cs: ConceptSet, mentions) -> frozenset:
+    """The ids of the problem concepts that are an evaluation measure ("FLOPs", "chamfer distance", "token
+    consumption"; concepts/measures.py): a well-known measure's acronym always, the others when ``mentions`` has
+    the reading (ConceptMentions.as_measure)."""
+    from ..concepts.measures import measures
+
+    problems = [c for c in cs.concepts if c.kind == "problem"]
+    out = measures(problems, mentions or {}, getattr(mentions, "as_measure", None))
+    return frozenset(c.id for c, o in zip(problems, out) if o)
+
+
 def input_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the problem concepts written as an input modality ("LiDAR", "RGB"; concepts/pair_rules.inputs),
     of every problem concept read, not only the candidate ends, and the sensors named together ("camera LiDAR";
@@ -577,6 +590,9 @@ _NOT_PROBLEM_SAYS = ("{n} problem concept{s} that {their} abstracts write as a t
                      "(\u201c<X> layers\u201d, \u201c<X> architecture\u201d, \u201cusing <X>\u201d) far more than "
                      "as a problem, or that name data, a device or people and are seldom written as a problem, "
                      "{are} no problem to apply a method to and ended no gap: ")
+_MEASURE_SAYS = ("{n} problem concept{s} that {their} abstracts write as an evaluation measure (a number next to "
+                 "{their} name in the results, \u201cin terms of <X>\u201d, \u201c<X> metric\u201d) {are} how "
+                 "results are scored, no problem to apply a method to, and ended no gap: ")
 _NOT_METHOD_SAYS = ("{n} method concept{s} that {their} abstracts write as data, a space or an output "
                     "(\u201cfrom <X>\u201d, \u201cin the <X>\u201d, \u201cestimate <X>\u201d) far more than as "
                     "a technique, or that name data, a model part or people, {are} no method one applies and "
