@@ -81,3 +81,20 @@ def test_a_neutral_leader_does_not_gather_both_opposites():
     group = {p: phrases[lead[i]] for i, p in enumerate(phrases)}
     assert group["low-resource languages"] == group["low-resource language"] == "resource languages"
     assert group["high-resource languages"] == "high-resource languages"
+
+
+def test_a_member_holding_both_opposites_does_not_let_the_other_end_in():
+    """"open-source LLMs" took in the n-gram "open closed-source llms" and through it "closed-source llms"
+    when only the group's words were read: each member is read on its own."""
+    from gapscope.concepts.merge import merge_phrases
+
+    rng = np.random.default_rng(4)
+    base = rng.standard_normal(32)
+    rows = [("open-source llms", base, 50), ("open closed-source llms", base, 10), ("closed-source llms", base, 8),
+            ("open source llms", base, 5)]
+    phrases = [p for p, _, _ in rows]
+    vecs = np.stack([_near(v, rng) for _, v, _ in rows]).astype(np.float32)
+    lead = merge_phrases(phrases, vecs, [n for _, _, n in rows])
+    group = {p: phrases[lead[i]] for i, p in enumerate(phrases)}
+    assert group["open source llms"] == group["open closed-source llms"] == "open-source llms"
+    assert group["closed-source llms"] == "closed-source llms"

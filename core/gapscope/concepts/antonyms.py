@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
-from typing import AbstractSet
+from typing import AbstractSet, Mapping, Sequence
 
 from .acronyms import fold_word
 
@@ -135,6 +135,13 @@ def opposed_parts(a: AbstractSet[str], b: AbstractSet[str]) -> bool:
     """Whether a word only ``a`` has is the opposite of a word only ``b`` has (sets of ``parts``; ``b`` may be
     the words of a whole group, so it is not copied)."""
     return any(o in b and o not in a for w in a if w not in b for o in opposites(w))
+
+
+def opposed_to_any(a: AbstractSet[str], holders: Mapping[str, Sequence[AbstractSet[str]]]) -> bool:
+    """Whether ``a`` (``parts``) is opposed to one of a group's phrases, given as ``holders``: {word: the
+    ``parts`` of the group's phrases that hold it}. Pair by pair, so that a phrase holding both ends ("open
+    closed-source LLMs") does not let one end in after the other."""
+    return any(w not in b for w in a for o in opposites(w) if o not in a for b in holders.get(o, ()))
 
 
 def opposed(a: str, b: str) -> bool:

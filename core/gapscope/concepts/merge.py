@@ -30,7 +30,7 @@ from typing import Mapping, Optional
 import numpy as np
 
 from .acronyms import acronym_key, fold_word, is_acronym, spells_out
-from .antonyms import opposed_parts, parts
+from .antonyms import opposed_to_any, parts
 from .tokens import lower_words
 from ..vocabulary import CONCEPT_HEAD_NOUNS
 
@@ -155,7 +155,7 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
                   head_vecs: Optional[Mapping[str, np.ndarray]] = None) -> np.ndarray:
     """Leader of each phrase (an index into ``phrases``): phrases in descending ``counts`` order join the
     leader of an earlier phrase of the same spelling, else the most similar leader within cosine ``sim``
-    with the same numbers (``same_numbers``) and no word opposed to a member's (``antonyms.opposed_parts``)
+    with the same numbers (``same_numbers``) and no word opposed to a member's (``antonyms.opposed_to_any``)
     that it may join (``may_join``: head nouns that agree, an acronym with its own expansion), else lead a
     group of their own. ``vecs`` L2-normalised."""
     n = len(phrases)
@@ -169,12 +169,16 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
     # takes "3d gaussian splatting", and then not "2d gaussian splatting")
     group_nums: dict[int, tuple] = {}
     spelt: dict[str, int] = {}
-    # a group's words, all its members' ("low resource languages" keeps out "high resource languages")
-    group_words: dict[int, set] = {}
+    # a group's members by the words they hold ("low resource languages" keeps out "high resource languages")
+    holders: dict[int, dict[str, list]] = {}
     words = [parts(p) for p in phrases]
 
+    def enter(i: int, j: int) -> None:
+        for w in words[i]:
+            holders.setdefault(j, {}).setdefault(w, []).append(words[i])
+
     def fits(i: int, j: int) -> bool:
-        return (same_numbers(group_nums[j], nums[i]) and not opposed_parts(words[i], group_words[j])
+        return (same_numbers(group_nums[j], nums[i]) and not opposed_to_any(words[i], holders.get(j, {}))
                 and may_join(phrases[i], phrases[j], written, head_vecs))
 
     for i in order:
@@ -182,6 +186,7 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
         best, best_s = spelt.get(spelling(phrases[i]), -1), sim
         if best >= 0:
             leader[i] = leader[best]
+            enter(i, int(leader[best]))
             continue
         spelt[spelling(phrases[i])] = i
         if len(lv):
@@ -197,7 +202,7 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
         if best < 0:
             leader[i] = i
             group_nums[i] = nums[i]
-            group_words[i] = set(words[i])
+            enter(i, i)
             pending.append(i)
             if len(pending) >= 64:
                 leaders += pending
@@ -205,7 +210,7 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
                 pending = []
         else:
             leader[i] = best
-            group_words[best] |= words[i]
+            enter(i, best)
             if nums[i][1] and not group_nums[best][1]:
                 group_nums[best] = (group_nums[best][0], nums[i][1])
     return leader
