@@ -12,7 +12,7 @@ hyphens as spaces:
 1. a curated list of opposite modifiers (``OPPOSITES``; no lexical resource is installed offline: NLTK's
    WordNet needs a corpus download);
 2. a negating prefix (``NEGATORS``): "unsupervised" / "supervised", "nonlinear" / "non-linear" / "linear",
-   "asynchronous", "decentralized", "implicit" against "explicit" is in the list;
+   "asynchronous", "decentralized" ("implicit" / "explicit" are in the list);
 3. two prefixes of one kind on one stem (``PREFIX_OPPOSITES``): "multilingual" / "monolingual",
    "pre-training" / "post-training", "upsampling" / "downsampling", "intra-class" / "inter-class"."""
 
