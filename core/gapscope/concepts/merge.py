@@ -14,7 +14,12 @@ more join only when their head nouns agree (``same_head``), and an acronym ("LST
 a phrase holding it ("LSTM networks") or an expansion that spells it ("long short-term memory";
 ``acronym_joins``). What these rules keep apart and a researcher reads as one name ("CoT", "chain-of-thought",
 "chain-of-thought reasoning") is joined afterwards by what the papers write: an acronym and the phrases they
-define it by (expansions.py)."""
+define it by (expansions.py).
+
+Nor do opposites join, however close their vectors: "high-resource languages" is no form of "low-resource
+languages", nor "unsupervised learning" of "supervised learning". A phrase stays out of a group when a word it
+brings is the opposite of a word some member of the group has (antonyms.py), so a neutral leader ("resource
+languages") does not gather both ends either."""
 
 from __future__ import annotations
 
@@ -25,6 +30,7 @@ from typing import Mapping, Optional
 import numpy as np
 
 from .acronyms import acronym_key, fold_word, is_acronym, spells_out
+from .antonyms import opposed_to_any, parts
 from .tokens import lower_words
 from ..vocabulary import CONCEPT_HEAD_NOUNS
 
@@ -149,8 +155,9 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
                   head_vecs: Optional[Mapping[str, np.ndarray]] = None) -> np.ndarray:
     """Leader of each phrase (an index into ``phrases``): phrases in descending ``counts`` order join the
     leader of an earlier phrase of the same spelling, else the most similar leader within cosine ``sim``
-    with the same numbers (``same_numbers``) that it may join (``may_join``: head nouns that agree, an acronym
-    with its own expansion), else lead a group of their own. ``vecs`` L2-normalised."""
+    with the same numbers (``same_numbers``) and no word opposed to a member's (``antonyms.opposed_to_any``)
+    that it may join (``may_join``: head nouns that agree, an acronym with its own expansion), else lead a
+    group of their own. ``vecs`` L2-normalised."""
     n = len(phrases)
     order = sorted(range(n), key=lambda i: (-counts[i], phrases[i]))
     leader = np.full(n, -1, dtype=np.int64)
@@ -162,26 +169,40 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
     # takes "3d gaussian splatting", and then not "2d gaussian splatting")
     group_nums: dict[int, tuple] = {}
     spelt: dict[str, int] = {}
+    # a group's members by the words they hold ("low resource languages" keeps out "high resource languages")
+    holders: dict[int, dict[str, list]] = {}
+    words = [parts(p) for p in phrases]
+
+    def enter(i: int, j: int) -> None:
+        for w in words[i]:
+            holders.setdefault(j, {}).setdefault(w, []).append(words[i])
+
+    def fits(i: int, j: int) -> bool:
+        return (same_numbers(group_nums[j], nums[i]) and not opposed_to_any(words[i], holders.get(j, {}))
+                and may_join(phrases[i], phrases[j], written, head_vecs))
+
     for i in order:
         v = vecs[i]
         best, best_s = spelt.get(spelling(phrases[i]), -1), sim
         if best >= 0:
             leader[i] = leader[best]
+            enter(i, int(leader[best]))
             continue
         spelt[spelling(phrases[i])] = i
         if len(lv):
             s = lv @ v
             for j in np.flatnonzero(s >= best_s)[np.argsort(-s[s >= best_s], kind="stable")]:
-                if same_numbers(group_nums[leaders[j]], nums[i]) and may_join(phrases[i], phrases[leaders[j]], written, head_vecs):
+                if fits(i, leaders[j]):
                     best, best_s = leaders[j], float(s[j])
                     break
         for j in pending:
             s = float(vecs[j] @ v)
-            if s >= best_s and same_numbers(group_nums[j], nums[i]) and may_join(phrases[i], phrases[j], written, head_vecs):
+            if s >= best_s and fits(i, j):
                 best, best_s = j, s
         if best < 0:
             leader[i] = i
             group_nums[i] = nums[i]
+            enter(i, i)
             pending.append(i)
             if len(pending) >= 64:
                 leaders += pending
@@ -189,6 +210,7 @@ def merge_phrases(phrases: list[str], vecs: np.ndarray, counts: list[int], *, si
                 pending = []
         else:
             leader[i] = best
+            enter(i, best)
             if nums[i][1] and not group_nums[best][1]:
                 group_nums[best] = (group_nums[best][0], nums[i][1])
     return leader
