@@ -190,7 +190,13 @@ def test_each_count_a_gap_prints_names_the_preferences_label_of_its_setting(qtbo
                             evidence=[], details=details)])
     gid = str(list_gaps(library)[0].id)
     out = CliRunner().invoke(main, ["--library", str(library.path), "gaps", "show", gid]).output
+    from gapscope.gaps.thresholds import DONE_AT
+
+    setting_of = {label: key for key, label in DONE_AT.items()}
     printed = re.findall(r"done from (\d+): Preferences \u201c([^\u201d]+)\u201d, setting (\w+)", out)
+    # the closest-work line, long already, names the label alone ("done at 5 (Preferences “...”)")
+    printed += [(n, label, setting_of.get(label)) for n, label in
+                re.findall(r"done at (\d+) \(Preferences \u201c([^\u201d]+)\u201d\)", out)]
     assert sorted((n, key) for n, _label, key in printed) == [
         ("25", "gaps_openalex_min"), ("3", "gaps_established_min"), ("5", "gaps_closest_min")], out
     dlg = PreferencesDialog(lib=library)
