@@ -45,10 +45,13 @@ def load_index(lib: Library, after_id: int = 0, index: Optional[DedupIndex] = No
     rows = ((pid, ax, doi, yr, first_author_key([name]) if name else None, nt, pmid)
             for pid, ax, doi, yr, name, nt, pmid in lib.dedup_rows(after_id))
     if index is None:
-        return DedupIndex.from_rows(rows)
-    for pid, ax, doi, yr, author, nt, pmid in rows:
-        if pid not in index.known:
-            index.from_row(pid, ax, doi, yr, author, nt, pmid)
+        index = DedupIndex.from_rows(rows)
+    else:
+        for pid, ax, doi, yr, author, nt, pmid in rows:
+            if pid not in index.known:
+                index.from_row(pid, ax, doi, yr, author, nt, pmid)
+    for pid, abstract in lib.untitled_abstracts(after_id):
+        index.add_untitled(pid, abstract)
     return index
 
 
