@@ -82,7 +82,7 @@ def status_line(name: str, report) -> str:
     bad = report.bad
     return (f"{name}: {report.added:,} added, {report.merged:,} merged, {report.unchanged:,} already imported, "
             f"{bad:,} refused" + (" (cancelled)" if report.cancelled else "")
-            + (f", {report.kept_edited:,} kept the abstract as edited" if getattr(report, "kept_edited", 0) else "")
+            + (f", {report.kept_edited:,} kept the abstract as edited" if report.kept_edited else "")
             + "."
             + (" File > Import History… lists what was refused and why." if bad else ""))
 
