@@ -85,6 +85,15 @@ def test_words_with_symbols_find_those_words_not_their_letters(found):
     ('-"machine translation"', "a -word only leaves papers out"),
     ("NOT", "needs a word"),
     ("()", "holds nothing to search for"),
+    # a bad NEAR group says what is wrong, and shows one as it should be
+    ("NEAR(graph molecules, 5", 'NEAR( is not closed (as in NEAR(word "a phrase", 5))'),
+    ("NEAR(", "NEAR( is not closed (as in"),
+    ("NEAR(graph)", "needs two or more words or \"phrases\" to find near each other (as in"),
+    ("NEAR(graph molecules, five)", "the distance after the comma in NEAR( ) must be a number of words (as in"),
+    ("NEAR(graph molecules, 5 more)", "a ) must follow the number (as in"),
+    ("NEAR(graph OR molecules)", "NEAR( ) holds words and \"phrases\" only, no OR, NOT, -word, field: or parentheses"),
+    ("NEAR(graph -molecules)", "holds words and \"phrases\" only"),
+    ("NEAR(ti:graph molecules)", "holds words and \"phrases\" only"),
 ])
 def test_bad_searches_say_what_is_wrong_in_the_users_terms(library, query, says):
     with pytest.raises(LibraryError) as err:
@@ -171,23 +180,6 @@ def test_near_groups_find_words_within_the_distance(found):
     assert found("translation -NEAR(machine attention, 3)") == {"sign"}
     assert found("NEAR(graph molecules) OR NEAR(petri workflows)") == {"graph", "nets"}
     assert found("near") == set()                                     # in lower case a word, as in FTS5
-
-
-@pytest.mark.parametrize("query, says", [
-    ("NEAR(graph molecules, 5", "NEAR( is not closed"),
-    ("NEAR(", "NEAR( is not closed"),
-    ("NEAR(graph)", "needs two or more words"),
-    ("NEAR(graph molecules, five)", "the distance after the comma"),
-    ("NEAR(graph molecules, 5 more)", "a ) must follow the number"),
-    ("NEAR(graph OR molecules)", "words and \"phrases\" only"),
-    ("NEAR(graph -molecules)", "words and \"phrases\" only"),
-    ("NEAR(ti:graph molecules)", "words and \"phrases\" only"),
-])
-def test_bad_near_groups_say_what_is_wrong(library, query, says):
-    with pytest.raises(LibraryError) as err:
-        library.search(query)
-    message = str(err.value)
-    assert message.startswith(f"bad search {query!r}") and says in message and "NEAR(word" in message
 
 
 def test_fulltext_search_finds_words_with_symbols_as_written(library):
