@@ -193,7 +193,8 @@ def is_untitled(title: Optional[str]) -> bool:
 
 def untitled_warning(where: str, title: str) -> "RecordWarning":
     return RecordNote(where, f"no title: imported as \u201c{title}\u201d so that the record is not lost; "
-                             "it is never merged with another record by title, only by an identifier or the same abstract")
+                             "it is never merged with another record by title, only by an identifier or the "
+                             "same abstract")
 
 
 # An import keeps the first this many bad records (with file and line) and counts the rest: a
