@@ -36,7 +36,8 @@ def clean_title(title: str) -> str:
 
 def set_title(lib, paper_id: int, title: str) -> str:
     """Give paper ``paper_id`` this title (its own transaction, or the caller's) and return it as stored.
-    From now on de-duplication matches later records by it as by any imported title."""
+    From now on de-duplication matches later records by it as by any imported title, and no import
+    replaces it (the edit is recorded)."""
     text = clean_title(title)
     lib.set_paper_title(paper_id, text, normalize_title(text))
     return text
@@ -81,7 +82,8 @@ def set_abstract(lib, paper_id: int, text: str) -> AbstractEdit:
 
 def clear_abstract(lib, paper_id: int) -> AbstractEdit:
     """Take paper ``paper_id``'s abstract away (a wrong one with nothing to put in its place), as
-    :func:`set_abstract` does: the paper has none until an edit or an import gives it one."""
+    :func:`set_abstract` does: the paper has none until an edit gives it one (an import of a record of the
+    paper leaves it cleared: the edit is recorded, as :func:`set_abstract`'s and :func:`set_title`'s are)."""
     return _replace_abstract(lib, paper_id, "")
 
 

@@ -78,6 +78,7 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
                        f"already there {report.unchanged}, bad {report.bad}"
                        + (f" ({plural(report.known_notes, 'note')} on records already there not repeated: see "
                           f"their first import's log)" if report.known_notes else "")
+                       + (f", {plural(report.kept_edited, 'abstract')} kept as edited" if report.kept_edited else "")
                        + (" (cancelled: committed batches kept)" if report.cancelled else ""))
             _listed("merged", report.merges, report.merged, "cyan", log_id=report.import_id)
             _listed("note", [str(w) for w in report.warnings], len(report.warnings), "yellow", log_id=report.import_id)
@@ -307,7 +308,7 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
               help="Read the new abstract from this UTF-8 text file (- reads standard input).")
 @click.option("--clear-abstract", is_flag=True,
               help="Take the paper's abstract away (a wrong one, nothing to put in its place; a later import of a "
-                   "record of the paper with an abstract fills it again).")
+                   "record of the paper leaves it cleared, as it leaves an edited title or abstract as edited).")
 @pass_library
 def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> None:
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the

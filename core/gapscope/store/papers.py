@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 from ..csvcells import split_authors
 from ..models import Paper
-from .base import LibraryError, chunks
+from .base import LibraryError, chunks, now_iso
 from .search_query import SearchQuery, SearchSyntaxError, parse_search
 
 
@@ -55,14 +55,16 @@ def search_error(query: str, exc: sqlite3.OperationalError) -> Exception:
     return err
 
 
-def literal_conditions(q: SearchQuery, alias: str = "") -> tuple[list[str], list[str]]:
-    """SQL conditions (and their arguments) on the papers table for the words the index cannot tell
+def literal_conditions(q: SearchQuery, alias: str = "",
+                       columns: Sequence[str] = ("title", "abstract", "authors")) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their arguments) on the papers table (or, with ``columns``, another table's
+    text: a PDF's sentences) for the words the index cannot tell
     from their letters ("C++" is indexed as "c"): each required one must appear, each left-out one not.
     Smart case, as in ripgrep: typed with a capital (".NET") the case must match, so the ".net" of a
     project page's address is not a hit; typed in lower case (".net") any case is."""
     where, args = [], []
     for lit, negated in [(x, False) for x in q.require] + [(x, True) for x in q.exclude]:
-        cols = lit.column.split() if lit.column else ["title", "abstract", "authors"]
+        cols = lit.column.split() if lit.column else list(columns)
         text = " || char(10) || ".join(f"coalesce({alias}{c}, '')" for c in cols)
         exact = lit.text != lit.text.lower()
         where.append(f"instr({text if exact else f'lower({text})'}, ?) {'=' if negated else '>'} 0")
@@ -208,6 +210,17 @@ class PapersMixin:
             if conn.execute("UPDATE papers SET title = ?, norm_title = ? WHERE id = ?",
                             (title, norm_title, paper_id)).rowcount != 1:
                 raise LibraryError(f"no paper with id {paper_id}")
+            self._record_edit(conn, paper_id, "title")
+
+    @staticmethod
+    def _record_edit(conn, paper_id: int, field: str) -> None:
+        """The user set this field by hand: imports leave it as it is from now on (ingest.py)."""
+        conn.execute("INSERT INTO paper_edits (paper_id, field, edited_at) VALUES (?, ?, ?) ON CONFLICT"
+                     " (paper_id, field) DO UPDATE SET edited_at = excluded.edited_at", (paper_id, field, now_iso()))
+
+    def edited_fields(self, paper_id: int) -> set[str]:
+        """The fields of the paper the user set by hand ("title", "abstract")."""
+        return {r[0] for r in self._conn.execute("SELECT field FROM paper_edits WHERE paper_id = ?", (paper_id,))}
 
     def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,
                            highlights: Sequence[tuple] = (), corrections: Sequence[tuple] = (),
@@ -234,6 +247,7 @@ class PapersMixin:
             conn.executemany('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
                              [(paper_id, s, e) for s, e in gone_corrections])
             conn.execute("UPDATE papers SET abstract = ?, abstract_truncated = 0 WHERE id = ?", (abstract, paper_id))
+            self._record_edit(conn, paper_id, "abstract")
             self._move_annotation_spans(conn, paper_id, highlights, corrections, expected)
             for table in ("sentences", "paper_facets", "paper_texts"):
                 conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))

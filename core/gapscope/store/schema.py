@@ -702,4 +702,18 @@ MIGRATIONS: list[tuple[str, str]] = [
                  AND substr(p.abstract, facet_corrections."end" + 1, 1) GLOB '[A-Za-z0-9]')));
         """,
     ),
+    (
+        "1400_paper_edits",
+        """
+        -- The fields of a paper the user set by hand (editing.py: its title, its abstract, a cleared abstract
+        -- included): an import or collect merging a record of the paper leaves them as the user made them
+        -- (the record's text stays in its source record). Edits made before: not known.
+        CREATE TABLE paper_edits (
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            field TEXT NOT NULL CHECK (field IN ('title', 'abstract')),
+            edited_at TEXT NOT NULL,
+            PRIMARY KEY (paper_id, field)
+        );
+        """,
+    ),
 ]
