@@ -66,6 +66,9 @@ class DetailPane(QWidget):
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
         self.note_edits: dict[int, str] = {}            # note id: its edit on the writer queue, not saved yet
+        # paper id: (what, message) of each change that could not be saved for it, said under its notes at
+        # every redraw (an abstract edit saved meanwhile redraws the pane) until another paper is shown
+        self.refusals: dict[int, list[tuple[str, str]]] = {}
         # the drafts, the text of an open edit box and the edits being saved, kept on disk (paper_drafts.py)
         self.kept = DraftKeeper(paper_drafts.PREFIX, "the unsaved notes and titles", self)
         self.kept.failed.connect(self.draftNotKept)
@@ -175,6 +178,7 @@ class DetailPane(QWidget):
             self.draft_origins.clear()
             self.saving.clear()
             self.note_edits.clear()
+            self.refusals.clear()
             self.kept.let_go()          # the old library's kept drafts stay in its folder, not followed here
         if lib is not None:
             self.drafts_library = lib.path
@@ -193,6 +197,9 @@ class DetailPane(QWidget):
             self._render()
 
     def show_paper(self, paper_id: Optional[int]) -> None:
+        left = self.paper.id if self.paper is not None else None
+        if left is not None and left != paper_id:
+            self.refusals.pop(left, None)        # said while the paper was shown: the task log keeps it
         enabled = paper_id is not None and self.lib is not None
         self.paper = self.lib.get_paper(paper_id) if enabled else None
         self._load_drafts()
@@ -349,6 +356,7 @@ class DetailPane(QWidget):
 
     def _draft_saved(self, key: tuple[int, str], body: str) -> None:
         self.saving.discard(key)
+        self._forget_refusal(key[0], _REFUSED_DRAFT.get(key[1], key[1]))     # saved now: no longer true
         rest = self.drafts.pop(key, "").strip()
         if key[1] in EDITED_FIELDS:
             rest = "" if rest == body else rest       # another text typed meanwhile stays to be saved
@@ -373,7 +381,7 @@ class DetailPane(QWidget):
         self._refresh_paper(key[0], key[1])
         if key[1] in EDITED_FIELDS:
             message += f" (the {key[1]} is kept over the paper's details: Edit {key[1]} saves it)"
-        self._not_saved({"title": "title change", "abstract": "abstract change"}.get(key[1], key[1]), message)
+        self._not_saved(_REFUSED_DRAFT.get(key[1], key[1]), message, key[0])
 
     def _refresh_paper(self, paper_id: int, kind: str = "") -> None:
         """Show the paper's tags, notes and boxes again (the whole paper for a title or an abstract), when it
@@ -511,7 +519,7 @@ class DetailPane(QWidget):
         pid = self.paper.id
         return self.tasks.save("Remove highlight", _remove_highlight, highlight_id, library=self.lib.path,
                                on_result=lambda _r: self._saved(pid, self._render, lambda: None),
-                               on_error=lambda m, _t: self._not_saved("highlight removal", m))
+                               on_error=lambda m, _t: self._not_saved("highlight removal", m, pid))
 
     def _link(self, url: QUrl) -> None:
         if url.toString() in ("title:edit", "abstract:edit"):
@@ -667,7 +675,7 @@ class DetailPane(QWidget):
         return self.tasks.save("Clear abstract", _clear_abstract, paper_id, library=self.lib.path,
                                on_result=lambda _r: (self._refresh_paper(paper_id, "abstract"),
                                                      self.abstractChanged.emit(paper_id)),
-                               on_error=lambda m, _t: self._not_saved("abstract change", m))
+                               on_error=lambda m, _t: self._not_saved("abstract change", m, paper_id))
 
     def _writable(self) -> bool:
         return self.lib is not None and not self.lib.read_only
@@ -696,7 +704,8 @@ class DetailPane(QWidget):
             draft = self.drafts.get((self.paper.id, "note"), "").strip()
             parts.append(f'<p style="color:{faint};"><i>Saving…</i><br>'
                          f'{html.escape(draft).replace(chr(10), "<br>")}</p>')
-        self.notes_view.setHtml("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>')
+        said = "".join(_refusal_html(what, message) for what, message in self.refusals.get(self.paper.id, []))
+        self.notes_view.setHtml(("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>') + said)
 
     def _add_tag(self) -> None:
         if self.paper is not None:
@@ -719,7 +728,7 @@ class DetailPane(QWidget):
         pid = self.paper.id
         return self.tasks.save("Remove tag", _remove_tag, pid, name, library=self.lib.path,
                                on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
-                               on_error=lambda m, _t: self._not_saved("tag removal", m))
+                               on_error=lambda m, _t: self._not_saved("tag removal", m, pid))
 
     def _note_link(self, url: QUrl) -> None:
         action, _, ident = url.toString().partition("/")
@@ -830,7 +839,7 @@ class DetailPane(QWidget):
         if flying is not None:
             self.kept.drop(flying)
         self._refresh_paper(paper_id)         # the notes as they are now (changed elsewhere, say)
-        self._not_saved(what, message)
+        self._not_saved(what, message, paper_id)
 
     def _saved(self, paper_id: int, render, announce, flying: Optional[str] = None) -> None:
         if flying is not None:
@@ -839,9 +848,28 @@ class DetailPane(QWidget):
             render()
         announce()
 
-    def _not_saved(self, what: str, message: str) -> None:
-        self.notes_view.append(f'<p style="color:{theme.colour("warning")};">The {what} was not saved: '
-                               f'{html.escape(message)}</p>')
+    def _not_saved(self, what: str, message: str, paper_id: Optional[int] = None) -> None:
+        """Say under the notes that a change of paper ``paper_id`` (by default the one shown) was not saved,
+        now and at each redraw of that paper's notes until another paper is shown."""
+        if paper_id is None and self.paper is not None:
+            paper_id = self.paper.id
+        if paper_id is not None:
+            self.refusals.setdefault(paper_id, []).append((what, message))
+        self.notes_view.append(_refusal_html(what, message))
+
+    def _forget_refusal(self, paper_id: int, what: str) -> None:
+        kept = [r for r in self.refusals.get(paper_id, []) if r[0] != what]
+        if kept:
+            self.refusals[paper_id] = kept
+        else:
+            self.refusals.pop(paper_id, None)
+
+
+_REFUSED_DRAFT = {"title": "title change", "abstract": "abstract change"}   # a draft's kind, as a refusal names it
+
+
+def _refusal_html(what: str, message: str) -> str:
+    return f'<p style="color:{theme.colour("warning")};">The {what} was not saved: {html.escape(message)}</p>'
 
 
 # Writer-queue side (a worker with its own Library).
