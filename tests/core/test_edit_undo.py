@@ -117,3 +117,23 @@ def test_the_command_line_says_how_to_undo_and_undoes(library):
     r = cli("edit", str(pid), "--undo")
     assert r.exit_code == 0 and "nothing to undo" in r.output
     assert "undone" in cli("show", str(pid)).output
+
+
+def test_an_undone_title_is_the_placeholder_again_and_matches_no_record_by_title(library, tmp_path):
+    from gapscope.ingest import import_file
+    from gapscope.models import is_untitled
+
+    from .test_import_untitled import ABSTRACT_A
+
+    path = tmp_path / "screen.csv"
+    path.write_text(f'title,abstract\n,"{ABSTRACT_A}"\n', encoding="utf-8")
+    import_file(library, path)
+    (pid,) = library.list_paper_ids()
+    placeholder = library.get_paper(pid).title
+    set_title(library, pid, "Methylphenidate in a classroom trial")
+    assert undo_edit(library, pid).title == placeholder and is_untitled(library.get_paper(pid).title)
+    # as imported: a placeholder is no title to match a later record by, even one with the same words
+    words = " ".join(placeholder.replace("[", "").replace("]", "").rstrip("…").split())
+    again = tmp_path / "again.csv"
+    again.write_text(f"title,abstract\n{words},Another study.\n", encoding="utf-8")
+    assert import_file(library, again).added == 1

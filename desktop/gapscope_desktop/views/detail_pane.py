@@ -696,7 +696,8 @@ class DetailPane(QWidget):
         pid = self.paper.id if self.paper is not None else None
         edit = self.lib.latest_paper_edit(pid) if pid is not None else None
         fields = [f for f in EDITED_FIELDS if edit is not None and edit[f"new_{f}"] is not None]
-        self.act_undo_edit.setText(f"Undo {' and '.join(f.capitalize() for f in fields)} Edit" if fields else "Undo Edit")
+        named = " and ".join(f.capitalize() for f in fields)
+        self.act_undo_edit.setText(f"Undo {named} Edit" if named else "Undo Edit")
         busy = self.undoing is not None or any((pid, k) in self.saving for k in EDITED_FIELDS)
         set_enabled(self.act_undo_edit, bool(fields) and not busy)
 
