@@ -375,7 +375,7 @@ def _undo_paper_edit(lib, pid: int) -> None:
     except LibraryError as exc:
         fail(f"paper #{pid}: {exc}; it was not changed")
     if undone is None:
-        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is kept)")
+        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)")
         return
     click.echo(f"#{pid}: the edit of {undone.edited_at[:16].replace('T', ' ')} is undone")
     if undone.title is not None:
