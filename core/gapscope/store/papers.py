@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 
 from ..csvcells import split_authors
 from ..models import Paper
-from .base import LibraryError, chunks, now_iso
+from .base import LibraryError, chunks
 from .search_query import SearchQuery, SearchSyntaxError, parse_search
 
 
@@ -55,16 +55,14 @@ def search_error(query: str, exc: sqlite3.OperationalError) -> Exception:
     return err
 
 
-def literal_conditions(q: SearchQuery, alias: str = "",
-                       columns: Sequence[str] = ("title", "abstract", "authors")) -> tuple[list[str], list[str]]:
-    """SQL conditions (and their arguments) on the papers table (or, with ``columns``, another table's
-    text: a PDF's sentences) for the words the index cannot tell
+def literal_conditions(q: SearchQuery, alias: str = "") -> tuple[list[str], list[str]]:
+    """SQL conditions (and their arguments) on the papers table for the words the index cannot tell
     from their letters ("C++" is indexed as "c"): each required one must appear, each left-out one not.
     Smart case, as in ripgrep: typed with a capital (".NET") the case must match, so the ".net" of a
     project page's address is not a hit; typed in lower case (".net") any case is."""
     where, args = [], []
     for lit, negated in [(x, False) for x in q.require] + [(x, True) for x in q.exclude]:
-        cols = lit.column.split() if lit.column else list(columns)
+        cols = lit.column.split() if lit.column else ["title", "abstract", "authors"]
         text = " || char(10) || ".join(f"coalesce({alias}{c}, '')" for c in cols)
         exact = lit.text != lit.text.lower()
         where.append(f"instr({text if exact else f'lower({text})'}, ?) {'=' if negated else '>'} 0")
@@ -210,22 +208,11 @@ class PapersMixin:
             if conn.execute("UPDATE papers SET title = ?, norm_title = ? WHERE id = ?",
                             (title, norm_title, paper_id)).rowcount != 1:
                 raise LibraryError(f"no paper with id {paper_id}")
-            self._record_edit(conn, paper_id, "title")
-
-    @staticmethod
-    def _record_edit(conn, paper_id: int, field: str) -> None:
-        """The user set this field by hand: imports leave it as it is from now on (ingest.py)."""
-        conn.execute("INSERT INTO paper_edits (paper_id, field, edited_at) VALUES (?, ?, ?) ON CONFLICT"
-                     " (paper_id, field) DO UPDATE SET edited_at = excluded.edited_at", (paper_id, field, now_iso()))
-
-    def edited_fields(self, paper_id: int) -> set[str]:
-        """The fields of the paper the user set by hand ("title", "abstract")."""
-        return {r[0] for r in self._conn.execute("SELECT field FROM paper_edits WHERE paper_id = ?", (paper_id,))}
 
     def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,
                            highlights: Sequence[tuple] = (), corrections: Sequence[tuple] = (),
                            gone_highlights: Sequence[tuple] = (), gone_corrections: Sequence[tuple] = (),
-                           note: str = "", untag: str = "") -> None:
+                           note: str = "", untag: str = "", truncated: bool = False) -> None:
         """The user's own abstract for a paper ("": none), in one transaction, where the paper still
         holds abstract ``expected`` and exactly these highlights and facet corrections (another window
         may have changed it since it was read). ``highlights`` ``(id, start, end, new_start, new_end)`` and
@@ -233,7 +220,8 @@ class PapersMixin:
         ``(id, start, end)`` and ``gone_corrections`` ``(start, end)`` go, what they held written into
         ``note`` (a note on the paper). What was computed from the old abstract goes too: its facet
         sentences (the next analyze classifies it again) and its text-to-vector links (the maps built with
-        them show as out of date, and the next analyze embeds it again); the tag ``untag`` comes off it."""
+        them show as out of date, and the next analyze embeds it again); the tag ``untag`` comes off it.
+        ``truncated``: the abstract is one a source cut short (an undo putting such an abstract back)."""
         with self.transaction() as conn:
             row = conn.execute("SELECT coalesce(abstract, '') FROM papers WHERE id = ?", (paper_id,)).fetchone()
             if row is None:
@@ -246,8 +234,8 @@ class PapersMixin:
             conn.executemany("DELETE FROM highlights WHERE id = ?", [(h[0],) for h in gone_highlights])
             conn.executemany('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
                              [(paper_id, s, e) for s, e in gone_corrections])
-            conn.execute("UPDATE papers SET abstract = ?, abstract_truncated = 0 WHERE id = ?", (abstract, paper_id))
-            self._record_edit(conn, paper_id, "abstract")
+            conn.execute("UPDATE papers SET abstract = ?, abstract_truncated = ? WHERE id = ?",
+                         (abstract, int(truncated), paper_id))
             self._move_annotation_spans(conn, paper_id, highlights, corrections, expected)
             for table in ("sentences", "paper_facets", "paper_texts"):
                 conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))

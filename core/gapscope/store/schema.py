@@ -705,15 +705,26 @@ MIGRATIONS: list[tuple[str, str]] = [
     (
         "1400_paper_edits",
         """
-        -- The fields of a paper the user set by hand (editing.py: its title, its abstract, a cleared abstract
-        -- included): an import or collect merging a record of the paper leaves them as the user made them
-        -- (the record's text stays in its source record). Edits made before: not known.
+        -- The user's own edits of a paper's title and abstract, each with the text it replaced, so that one made
+        -- by mistake can be undone, after a restart too (`gapscope papers edit ID --undo`, Edit > Undo in the
+        -- window). One row per edit (a title and an abstract saved together are one edit); an undo stamps
+        -- undone_at and keeps the row. NULL old/new: that field was not edited ('' : no abstract). ``marks``
+        -- (JSON): what the edit took off the old abstract and an undo puts back: the highlights and facet
+        -- corrections on words the new one no longer held (kept in note ``note_id`` meanwhile) and whether
+        -- the "check abstract" tag came off.
         CREATE TABLE paper_edits (
+            id INTEGER PRIMARY KEY,
             paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
-            field TEXT NOT NULL CHECK (field IN ('title', 'abstract')),
+            old_title TEXT,
+            new_title TEXT,
+            old_abstract TEXT,
+            new_abstract TEXT,
+            old_abstract_truncated INTEGER NOT NULL DEFAULT 0,
+            marks TEXT NOT NULL DEFAULT '{}',
             edited_at TEXT NOT NULL,
-            PRIMARY KEY (paper_id, field)
+            undone_at TEXT
         );
+        CREATE INDEX paper_edits_paper ON paper_edits(paper_id, id);
         """,
     ),
 ]
