@@ -161,7 +161,7 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     assert len(built["method"]["clusters"]) == 9
     r = run("gaps", "find", "--json")
     assert r.exit_code == 0, r.output
-    assert any(g["type"] == "method_x_problem" for g in json.loads(r.output))
+    assert any(g["type"] == "method_x_problem" for g in json.loads(r.output)["gaps"])
     r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0,1", "--json")
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)
