@@ -7,19 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
+from .maps_fixtures import cs_rows, mapped_library  # noqa: F401 (cs_rows is a fixture)
 
 
 @pytest.fixture(scope="module")
 def mapped(tmp_path_factory, cs_rows):
-    from gapscope.maps import build_maps
-    from gapscope.store import Library
-
-    rows = cs_rows[:500]
-    lib = Library(tmp_path_factory.mktemp("gaps") / "lib.sqlite")
-    ids = insert_papers(lib, rows)
-    data = facet_data(ids, rows)
-    ms = build_maps(lib, data=data, stability_seeds=1)
+    lib, data, ms = mapped_library(tmp_path_factory.mktemp("gaps") / "lib.sqlite", cs_rows[:500])
     yield lib, data, ms
     lib.close()
 

@@ -8,21 +8,15 @@ import json
 
 import pytest
 
-from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
+from .maps_fixtures import cs_rows, mapped_library  # noqa: F401 (cs_rows is a fixture)
 from .test_gaps_shortcoming_concepts import DATES, N, _library
 
 
 @pytest.fixture(scope="module")
 def no_shortcoming_map(tmp_path_factory, cs_rows):
     """500 papers with topic, method and result maps (stand-in vectors), no shortcoming map, no concepts."""
-    from gapscope.maps import build_maps
-    from gapscope.store import Library
-
-    rows = cs_rows[:500]
-    lib = Library(tmp_path_factory.mktemp("stepwise") / "lib.sqlite")
-    ids = insert_papers(lib, rows)
-    data = facet_data(ids, rows)
-    build_maps(lib, facets=("topic", "method", "result"), data=data, stability_seeds=1)
+    lib, data, _ = mapped_library(tmp_path_factory.mktemp("stepwise") / "lib.sqlite", cs_rows[:500],
+                                  ("topic", "method", "result"))
     yield lib, data
     lib.close()
 

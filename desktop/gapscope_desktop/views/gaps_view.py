@@ -158,6 +158,17 @@ def in_topic(g: dict, topic: Optional[str]) -> bool:
     return topic_rule(gap_topic(g), g.get("evidence_topics") or [], topic)
 
 
+def _note_label(name: str, colour: str) -> QLabel:
+    """A hidden, wrapping, selectable line of text above the list (the notes, the types not looked for)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    theme.set_text_colour(label, colour)
+    label.hide()
+    return label
+
+
 def skipped_banner(skipped: list[dict]) -> str:
     """One line per gap type the last find could not look for, with the commands (and the app's button) that
     allow it: "No 'unaddressed shortcoming' gaps were looked for: the library has no shortcoming map ..."."""
@@ -213,12 +224,7 @@ class GapsView(CoreView):
         theme.set_text_colour(self.info, "secondary")
         # what the last "Find gaps" left out or refused, and why (find_gaps' notices: a corpus too short for
         # growth, ambiguous acronyms, vague concepts, pairs already established in the reference corpus)
-        self.notes = QLabel()
-        self.notes.setObjectName("gapNotices")
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        theme.set_text_colour(self.notes, "secondary")
-        self.notes.hide()
+        self.notes = _note_label("gapNotices", "secondary")
         # more than NOTES_SHOWN notices (a big library gives seven, a quarter of the view): one line that
         # opens them, so the gap list keeps its room
         self.notes_toggle = QLabel()
@@ -229,12 +235,7 @@ class GapsView(CoreView):
         self._n_notes = 0
         # the gap types the last "Find gaps" could not look for (a map or vectors missing: gapscope.gaps.needs),
         # never folded away with the notes: without it an empty type reads as "none of these gaps"
-        self.skipped_label = QLabel()
-        self.skipped_label.setObjectName("gapSkipped")
-        self.skipped_label.setWordWrap(True)
-        self.skipped_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        theme.set_text_colour(self.skipped_label, "caution")
-        self.skipped_label.hide()
+        self.skipped_label = _note_label("gapSkipped", "caution")
         # where a followed link (an experiment run's gap) led: found again under another id, or gone
         self.link_label = QLabel()
         self.link_label.setObjectName("gapLinkNote")
