@@ -102,3 +102,18 @@ def test_what_is_not_looked_for_follows_the_inputs(no_shortcoming_map):
     assert "gapscope map --facet topic" in kinds["thin_growing"]["commands"]
     assert skipped_text(kinds["thin_growing"]).startswith("no 'thin and growing' gaps were looked for: the library "
                                                           "has no topic map (its clusters are the regions): run `")
+
+
+def test_analyze_notes_the_gap_types_its_find_did_not_look_for(library):
+    """`analyze --facet topic` builds no shortcoming map: its report says which types were not looked for."""
+    from gapscope.analyze import AnalysisReport, _note_skipped
+    from gapscope.gaps.needs import skipped_entry
+
+    out = AnalysisReport()
+    _note_skipped(library, out)
+    assert out.notes == []
+    library.set_setting("gaps.skipped", [skipped_entry("unaddressed_shortcoming", "the library has no shortcoming map",
+                                                       ["gapscope map --facet shortcoming"])])
+    _note_skipped(library, out)
+    assert out.notes == ["no 'unaddressed shortcoming' gaps were looked for: the library has no shortcoming map: run "
+                         "`gapscope map --facet shortcoming`, then `gapscope gaps find`"]
