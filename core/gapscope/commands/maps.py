@@ -381,8 +381,7 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
             click.echo(f"note: {n}", err=True)
     if as_json:
         # the types not looked for beside the gaps: a script must not read "no shortcoming gap" from their absence
-        emit_json({"gaps": [g.to_dict() for g in found], "skipped": skipped,
-                   "notices": notices})
+        emit_json({"gaps": [g.to_dict() for g in found], "skipped": skipped, "notices": notices})
         return
     click.echo(f"{len(found)} gaps stored" + ("; the best ten:" if found else ""))
     for g in found[:10]:
