@@ -56,8 +56,8 @@ def quoted(gaps: list[dict]) -> list[tuple]:
 def read_run(path: Path) -> dict:
     """{"gaps": {key: {"type", "quotes", "note"}}, "quoted": [...]} from a `gaps find --json` file or a saved list."""
     data = json.loads(path.read_text(encoding="utf-8"))
-    if isinstance(data, list):          # `gaps find --json`
-        gaps = data
+    if isinstance(data, list) or "skipped" in data:     # `gaps list --json`; `gaps find --json`
+        gaps = data if isinstance(data, list) else data["gaps"]
         return {"gaps": {gap_key(g): {"type": g["type"], "note": (g.get("details") or {}).get("quote_note")}
                          for g in gaps if g["type"] != "thin_growing"},
                 "quoted": quoted(gaps)}

@@ -329,8 +329,19 @@ def _gaps_step(lib, out: AnalysisReport, problem_facet: str, progress, cancel) -
     if lib.analysis_input("gaps") == (fp, batch):
         out.gaps = len(list_gaps(lib))
         out.steps.append(StepResult("gaps", False, "up to date"))
+        _note_skipped(lib, out)
         return
     found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet)
     lib.record_analysis_input("gaps", fp, lib.latest_gap_batch())
     out.gaps = len(found)
     out.steps.append(StepResult("gaps", True, f"{plural(len(found), 'gap')} found"))
+    _note_skipped(lib, out)
+
+
+def _note_skipped(lib, out: AnalysisReport) -> None:
+    """The gap types the find could not look for (`analyze --facet topic` builds no shortcoming map): said,
+    for an empty type must not read as "none of these gaps" (gaps/needs.py)."""
+    from .gaps.needs import skipped_text
+    from .gaps.store import skipped_types
+
+    out.notes += [skipped_text(s) for s in skipped_types(lib)]

@@ -10,6 +10,7 @@ import gzip
 import json
 import re
 from pathlib import Path
+from typing import Optional
 
 import numpy as np
 import pytest
@@ -47,6 +48,19 @@ def crude_facets(abstract: str) -> dict[str, str]:
         elif METHOD.search(s):
             out["method"].append(s)
     return {k: " ".join(v) for k, v in out.items()}
+
+
+def mapped_library(path, rows: list[dict], facets: Optional[tuple] = None):
+    """(library at ``path``, facet data, MapSet): ``rows`` inserted, maps of ``facets`` (default: all four) built
+    from stand-in vectors with one stability seed."""
+    from gapscope.maps import build_maps
+    from gapscope.store import Library
+
+    lib = Library(path)
+    ids = insert_papers(lib, rows)
+    data = facet_data(ids, rows)
+    ms = build_maps(lib, **({"facets": facets} if facets else {}), data=data, stability_seeds=1)
+    return lib, data, ms
 
 
 def insert_papers(lib, rows: list[dict]) -> list[int]:

@@ -7,19 +7,12 @@ import json
 import numpy as np
 import pytest
 
-from .maps_fixtures import cs_rows, facet_data, insert_papers  # noqa: F401 (cs_rows is a fixture)
+from .maps_fixtures import cs_rows, mapped_library  # noqa: F401 (cs_rows is a fixture)
 
 
 @pytest.fixture(scope="module")
 def mapped(tmp_path_factory, cs_rows):
-    from gapscope.maps import build_maps
-    from gapscope.store import Library
-
-    rows = cs_rows[:500]
-    lib = Library(tmp_path_factory.mktemp("gaps") / "lib.sqlite")
-    ids = insert_papers(lib, rows)
-    data = facet_data(ids, rows)
-    ms = build_maps(lib, data=data, stability_seeds=1)
+    lib, data, ms = mapped_library(tmp_path_factory.mktemp("gaps") / "lib.sqlite", cs_rows[:500])
     yield lib, data, ms
     lib.close()
 
@@ -161,7 +154,7 @@ def test_cli_map_gaps_find_and_backtest_json(mapped, monkeypatch):
     assert len(built["method"]["clusters"]) == 9
     r = run("gaps", "find", "--json")
     assert r.exit_code == 0, r.output
-    assert any(g["type"] == "method_x_problem" for g in json.loads(r.output))
+    assert any(g["type"] == "method_x_problem" for g in json.loads(r.output)["gaps"])
     r = run("gaps", "backtest", "--level", "clusters", "--before", "2026-01-01", "--k", "10", "--m", "2", "--seeds", "0,1", "--json")
     assert r.exit_code == 0, r.output
     res = json.loads(r.output)

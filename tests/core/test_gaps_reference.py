@@ -201,7 +201,7 @@ def test_gaps_find_reference_option_library_setting_and_no_reference(spread_with
 
     r = run("gaps", "find", "--reference", str(ref_path), "--json")
     assert r.exit_code == 0, r.output
-    found = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    found = [g for g in json.loads(r.output)["gaps"] if g["details"].get("level") == "concept"]
     assert found and (m0, p0) not in [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in found]
     assert all(g["details"]["reference"]["size"] == 9 for g in found)
     # `gaps show` prints the reference line of a stored gap
@@ -212,12 +212,12 @@ def test_gaps_find_reference_option_library_setting_and_no_reference(spread_with
     lib.set_setting("gaps.reference", str(ref_path))
     r = run("gaps", "find", "--json")
     assert r.exit_code == 0, r.output
-    assert all(g["details"]["reference"]["size"] == 9 for g in json.loads(r.output)
+    assert all(g["details"]["reference"]["size"] == 9 for g in json.loads(r.output)["gaps"]
                if g["details"].get("level") == "concept")
     # ... and --no-reference turns it off
     r = run("gaps", "find", "--no-reference", "--json")
     assert r.exit_code == 0, r.output
-    again = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    again = [g for g in json.loads(r.output)["gaps"] if g["details"].get("level") == "concept"]
     assert (m0, p0) in [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in again]
     assert all(g["details"]["reference"] is None for g in again)
     # a reference that is not there is named, and nothing is stored over the last gaps
@@ -248,7 +248,7 @@ def test_gaps_find_openalex_option_drops_an_established_pair_and_shows_the_count
     run = lambda *a: CliRunner().invoke(main, ["--library", str(lib.path), *a])  # noqa: E731
     r = run("gaps", "find", "--no-reference", "--json")
     assert r.exit_code == 0, r.output
-    plain = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    plain = [g for g in json.loads(r.output)["gaps"] if g["details"].get("level") == "concept"]
     assert plain and all(g["details"]["openalex"] is None for g in plain)    # off by default: offline
     pairs = [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in plain]
     folder = shared_data / "fixtures" / "paperqa-api-cassettes" / "decoded"
@@ -263,7 +263,7 @@ def test_gaps_find_openalex_option_drops_an_established_pair_and_shows_the_count
     point_at(lib, replay_server, monkeypatch)
     r = run("gaps", "find", "--no-reference", "--openalex", "2", "--json")
     assert r.exit_code == 0, r.output
-    found = [g for g in json.loads(r.output) if g["details"].get("level") == "concept"]
+    found = [g for g in json.loads(r.output)["gaps"] if g["details"].get("level") == "concept"]
     got = [(g["details"]["method_concept"], g["details"]["problem_concept"]) for g in found]
     assert pairs[0] not in got and pairs[1] in got                # 2 works: established; 1: a gap still
     second = found[got.index(pairs[1])]

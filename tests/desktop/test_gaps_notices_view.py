@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+GAP = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
+       "evidence_roles": {}, "details": {"level": "concept"}}
 
-def test_gaps_view_shows_what_find_gaps_left_out(qtbot, library):
+
+def _view(qtbot, library):
+    """(a Gaps view over ``library``, one gap to show)."""
     from gapscope_desktop.views.gaps_view import GapsView
 
     view = GapsView(None)
     qtbot.addWidget(view)
     view.lib = library
-    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
-           "evidence_roles": {}, "details": {"level": "concept"}}
+    return view, dict(GAP)
+
+
+def test_gaps_view_shows_what_find_gaps_left_out(qtbot, library):
+    view, gap = _view(qtbot, library)
     view.show_gaps([gap])
     assert view.notes.isHidden()                       # nothing left out: no line
     refusal = "no 'thin and growing' gaps: the papers span 7 days (2026-07-01 .. 2026-07-08); growth needs 90"
@@ -24,13 +31,7 @@ def test_gaps_view_shows_what_find_gaps_left_out(qtbot, library):
 def test_many_notices_wait_behind_one_line_that_opens_them(qtbot, library):
     """Seven notices (a 10k library's) took a quarter of the view from the gap list: beyond two, one line
     counts them and opens them; it closes them again."""
-    from gapscope_desktop.views.gaps_view import GapsView
-
-    view = GapsView(None)
-    qtbot.addWidget(view)
-    view.lib = library
-    gap = {"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.", "evidence": [],
-           "evidence_roles": {}, "details": {"level": "concept"}}
+    view, gap = _view(qtbot, library)
     library.set_setting("gaps.notices", [f"notice {i}" for i in range(7)])
     view.show_gaps([gap])
     assert view.notes.isHidden() and not view.notes_toggle.isHidden()
@@ -58,3 +59,24 @@ def test_an_empty_gaps_view_names_only_the_steps_still_missing(qtbot, library):
     view.show_gaps([])
     assert "build the maps" not in view.info.text() and "“Find gaps”" in view.info.text()
     assert "`gapscope gaps find`" in view.info.text() and "gapscope analyze" not in view.info.text()
+
+
+def test_gaps_view_says_which_gap_types_the_last_find_did_not_look_for(qtbot, library):
+    """A library with no shortcoming map listed no unaddressed shortcoming and said nothing: the view names the
+    type not looked for, why and the command, above the list, whatever the notes' state."""
+    from gapscope.gaps.needs import skipped_entry
+
+    view, gap = _view(qtbot, library)
+    view.show_gaps([gap])
+    assert view.skipped_label.isHidden()
+    library.set_setting("gaps.skipped", [skipped_entry("unaddressed_shortcoming", "the library has no shortcoming map",
+                                                       ["gapscope map --facet shortcoming"])])
+    library.set_setting("gaps.notices", [f"notice {i}" for i in range(7)])     # the notes folded away
+    view.show_gaps([gap])
+    assert not view.skipped_label.isHidden() and view.notes.isHidden()
+    text = view.skipped_label.text()
+    assert text.startswith("\u26a0 No 'unaddressed shortcoming' gaps were looked for: the library has no shortcoming map")
+    assert "`gapscope map --facet shortcoming`, then `gapscope gaps find`" in text and "“Build maps”" in text
+    library.set_setting("gaps.skipped", [])
+    view.show_gaps([gap])
+    assert view.skipped_label.isHidden()

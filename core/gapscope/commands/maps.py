@@ -359,10 +359,11 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
         set_command_line("gaps_openalex_min", openalex_min)
     lib = ref.open()
     notices: list[str] = []
+    skipped: list[dict] = []
     try:
         with progress_bar("gaps", enabled=not quiet and not as_json) as (progress, cancel):
             found = find_gaps(lib, progress=progress, cancel=cancel, problem_facet=problem_facet, notices=notices,
-                              reference=False if no_reference else None)
+                              reference=False if no_reference else None, skipped_out=skipped)
     except Cancelled:
         fail("cancelled: nothing stored", EXIT_CANCELLED)
     except LibraryError as exc:
@@ -379,11 +380,21 @@ def gaps_find(ref, problem_facet, reference, no_reference, openalex_min, as_json
         elif not as_json:
             click.echo(f"note: {n}", err=True)
     if as_json:
-        emit_json([g.to_dict() for g in found])
+        # the types not looked for beside the gaps: a script must not read "no shortcoming gap" from their absence
+        emit_json({"gaps": [g.to_dict() for g in found], "skipped": skipped, "notices": notices})
         return
-    click.echo(f"{len(found)} gaps stored; the best ten:")
+    click.echo(f"{len(found)} gaps stored" + ("; the best ten:" if found else ""))
     for g in found[:10]:
         _print_gap(g, lib)
+    _echo_skipped(skipped)
+
+
+def _echo_skipped(skipped: list[dict]) -> None:
+    """The gap types a find could not look for, last (where the reader's eye lands), each with its command."""
+    from ..gaps.needs import skipped_text
+
+    for entry in skipped:
+        click.echo(f"warning: {skipped_text(entry)}", err=True)
 
 
 @gaps.command("list")
@@ -417,6 +428,9 @@ def gaps_list(ref, type_, topic, limit, as_json) -> None:
     also = _other_names(lib)
     for g in found:
         _print_gap(g, lib, also=also.get(g.id, []))
+    from ..gaps.store import skipped_types
+
+    _echo_skipped([s for s in skipped_types(lib) if not type_ or s["type"] == type_])
 
 
 def _other_names(lib) -> dict:

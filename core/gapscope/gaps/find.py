@@ -24,6 +24,7 @@ from .shortcoming_concepts import unaddressed_concepts
 from .span import SpanTooShort, require_growth_span
 from .standing import rank_gaps
 from .model import Gap
+from .needs import not_looked_for
 from .quotes import label_of, no_quote_note, pick_quotes, quotable
 from .stale import made_with, out_of_date_notice
 from .store import save_gaps
@@ -37,7 +38,7 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
                mentions: Optional[Mapping[int, frozenset]] = None, reference=None,
                plausible_min: Optional[float] = None, closest=None, acronyms=None, world=None,
                titles=None, own_only: Optional[set] = None, named=None, held=None,
-               fields: Sequence[str] = ()) -> list[Gap]:
+               fields: Sequence[str] = (), stating_ids: Optional[Sequence[int]] = None) -> list[Gap]:
     """All three detectors over maps already built; each runs when its inputs are there. With ``concepts``
     (a ConceptSet) the method x problem gaps are between concepts, clusters only name their topic;
     without, between map clusters. ``notices`` collects what was refused and why. ``reference`` (a
@@ -49,7 +50,9 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
     ``named`` (concepts -> {id: papers naming it in their title or abstract}) and ``held`` (arXiv ids -> the
     library's ids of those it holds) and ``fields`` (the library's arXiv categories, concepts/fields.py): see
     candidates.concept_gaps. ``shortcomings.many``, where the reader has it, reads the shortcoming sentences
-    of many papers at once (all those of the shortcoming map: shortcoming_concepts.py)."""
+    of many papers at once (all those of the shortcoming map: shortcoming_concepts.py). ``stating_ids``: the papers
+    whose shortcoming sentences the concept-level detector reads where there is no shortcoming map (every paper
+    with shortcoming vectors: the concepts need no map; gaps/needs.py); ``method_vecs`` may then hold ids alone."""
     groups = []
     if concepts is not None and concepts.concepts:
         topic_of = None
@@ -67,12 +70,13 @@ def detect_all(maps: Mapping[str, Map], dates: Mapping[int, Optional[str]], *,
         groups.append(method_x_problem(maps["method"], maps[problem_facet]))
     report(progress, 1, 3, "method x problem")
     check(cancel)
-    if "shortcoming" in maps and method_vecs is not None and concepts is not None and concepts.concepts \
+    stating = list(maps["shortcoming"].assignments) if "shortcoming" in maps else stating_ids
+    if stating is not None and method_vecs is not None and concepts is not None and concepts.concepts \
             and shortcomings is not None:
         # one problem concept, not a map cluster (too broad, named by keywords): shortcoming_concepts.py
         try:
             groups.append(unaddressed_concepts(
-                concepts, getattr(shortcomings, "many", shortcomings)(list(maps["shortcoming"].assignments)), dates,
+                concepts, getattr(shortcomings, "many", shortcomings)(list(stating)), dates,
                 {int(p) for p in method_vecs[0]}, own_only=own_only, mentions=mentions,
                 in_aim=getattr(mentions, "in_aim", None), refused=own_field_ids(concepts, fields, acronyms),
                 notices=notices, cancel=(lambda: check(cancel)) if cancel is not None else None))
@@ -148,7 +152,7 @@ def shortcoming_reader(lib):
 
 def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, problem_facet: str = "result",
               data: Optional[Mapping[str, tuple]] = None, save: bool = True, use_concepts: bool = True,
-              notices: Optional[list] = None, reference=None) -> list[Gap]:
+              notices: Optional[list] = None, reference=None, skipped_out: Optional[list] = None) -> list[Gap]:
     """Gaps from the latest method / result / shortcoming / topic maps of the library (build them first
     with :func:`gapscope.maps.build_maps`) and its concepts (extracted here when there are none yet).
     ``data`` = {facet: (ids, vecs, texts)} skips load_vectors. What was refused (a corpus too short for
@@ -156,7 +160,9 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
     reference library's path (or a gaps.reference.ReferenceCorpus) for the "already done" check; None
     reads the ``gaps_reference`` setting (command line > environment > library > user file); False or ""
     turns it off. The plausibility floor of a concept pair and the reference count that makes a pair
-    established are the settings ``gaps_plausible_min`` and ``gaps_established_min``."""
+    established are the settings ``gaps_plausible_min`` and ``gaps_established_min``. The gap types its inputs do
+    not allow (a map or vectors missing: gaps/needs.py) go in ``skipped_out`` and the setting ``gaps.skipped``,
+    each with why and the commands that allow it."""
     from ..settings import get as setting
 
     maps = {}
@@ -170,8 +176,10 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
 
         raise MissingStep(missing_for_gaps(lib) or "no maps yet: run `gapscope map` first")
 
-    def vectors(facet):
-        if facet not in maps:
+    def vectors(facet, without_map: bool = False):
+        """(ids, vectors) of the papers of ``facet``'s map; ``without_map``, where it has none, those a map would
+        hold (the topic map's papers, or the whole library's, with vectors of the facet). None: no such papers."""
+        if facet not in maps and not without_map:
             return None
         if data is not None and facet in data:
             ids, vecs = np.asarray(data[facet][0], dtype=np.int64), data[facet][1]
@@ -179,8 +187,11 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
             # vectors only: the facet texts (every sentence of the library) are not needed here
             ids, vecs = load_vectors(lib, MAP_FACET_EMBED_KIND[facet])
             ids = np.asarray(ids, dtype=np.int64)
-        keep = np.isin(ids, np.fromiter(maps[facet].assignments, dtype=np.int64))
-        return ids[keep], vecs[keep]
+        within = maps[facet] if facet in maps else maps.get("topic")
+        if within is not None:
+            keep = np.isin(ids, np.fromiter(within.assignments, dtype=np.int64))
+            ids, vecs = ids[keep], vecs[keep]
+        return (ids, vecs) if len(ids) else None
 
     notices = notices if notices is not None else []
     concepts = _concepts_for_gaps(lib, notices, progress=progress, cancel=cancel) if use_concepts else None
@@ -208,19 +219,30 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
         world = _world(lib, acronyms, cancel) if concepts is not None and concepts.concepts else None
         # the detectors' inputs: each a read of the library (seconds on 10,000 papers), cancel read between
         check(cancel)
-        method_vecs = vectors("method") if "shortcoming" in maps else None
+        concept_level = concepts is not None and bool(concepts.concepts)
+        # unaddressed shortcomings read method vectors, not the method map's clusters: without that map, those
+        # of the papers it would hold; between concepts they need no shortcoming map either (gaps/needs.py)
+        method_vecs = vectors("method", without_map=True) if "shortcoming" in maps or concept_level else None
+        check(cancel)
+        if "shortcoming" in maps:
+            stating = [int(p) for p in maps["shortcoming"].assignments]
+        else:
+            sv = vectors("shortcoming", without_map=True) if concept_level else None
+            stating = [int(p) for p in sv[0]] if sv is not None else None
         check(cancel)
         topic_vecs = vectors("topic")
         check(cancel)
-        own_only = own_limitation_papers(lib, list(maps["shortcoming"].assignments)) if "shortcoming" in maps else None
+        own_only = own_limitation_papers(lib, stating) if stating is not None else None
         check(cancel)
+        skipped = not_looked_for(lib, maps=set(maps), concept_level=concept_level, problem_facet=problem_facet,
+                                 method=method_vecs is not None, stating=bool(stating), topic=topic_vecs is not None)
         gaps = detect_all(maps, paper_dates(lib), method_vecs=method_vecs,
                           topic_vecs=topic_vecs, problem_facet=problem_facet, progress=progress, cancel=cancel,
                           concepts=concepts, shortcomings=shortcoming_reader(lib), notices=notices,
                           paper_vecs=paper_vecs, mentions=mentions, reference=ref,
                           plausible_min=setting("gaps_plausible_min", lib), closest=closest, acronyms=acronyms,
                           world=world, titles=lambda ids: {q.id: q.title for q in lib.get_papers(list(ids))},
-                          own_only=own_only,
+                          own_only=own_only, stating_ids=stating,
                           named=lambda cs_: {k: v - off.get(k, frozenset())
                                              for k, v in named_in_text(lib, cs_, cancel=cancel).items()},
                           held=lambda ids: library_copies(lib, ids),
@@ -242,8 +264,10 @@ def find_gaps(lib, *, progress: Optional[ProgressFn] = None, cancel=None, proble
 
     annotate_gaps(lib, gaps, maps)   # citation evidence of method x problem gaps, when the graph has data
     check(cancel)
+    if skipped_out is not None:
+        skipped_out[:] = skipped
     if save:
-        save_gaps(lib, gaps, notices=notices)
+        save_gaps(lib, gaps, notices=notices, skipped=skipped)
     return gaps
 
 

@@ -10,11 +10,12 @@ from ..store.base import now_iso
 from .model import ClusterRef, Gap
 
 
-def save_gaps(lib, gaps: list[Gap], notices: Optional[list[str]] = None) -> int:
+def save_gaps(lib, gaps: list[Gap], notices: Optional[list[str]] = None, skipped: Optional[list[dict]] = None) -> int:
     """Store a new batch; returns its number. Evidence ids not in the library are dropped. With
     ``notices`` (a find_gaps run), the run is recorded in the same transaction: its notices (setting
-    ``gaps.notices``) and {"at", "found", "batch"} (``gaps.last_find``; a run that finds none stores no
-    gap, and this says the latest list is empty, not the one before it)."""
+    ``gaps.notices``), the gap types it could not look for (``gaps.skipped``: gaps/needs.py) and {"at", "found",
+    "batch"} (``gaps.last_find``; a run that finds none stores no gap, and this says the latest list is empty, not
+    the one before it)."""
     rows = []
     for g in gaps:
         details = dict(g.details)
@@ -32,6 +33,7 @@ def save_gaps(lib, gaps: list[Gap], notices: Optional[list[str]] = None) -> int:
         batch, ids = lib.insert_gap_batch(rows)
         if notices is not None:
             lib.set_setting("gaps.notices", list(notices))
+            lib.set_setting("gaps.skipped", list(skipped or []))
             lib.set_setting("gaps.last_find", {"at": now_iso(), "found": len(gaps), "batch": batch})
     for g, gid in zip(gaps, ids):
         g.id = gid
@@ -56,6 +58,12 @@ def list_gaps(lib, type: Optional[str] = None, limit: Optional[int] = None) -> l
     if latest_find_found_none(lib):
         return []
     return [_row_to_gap(lib, r) for r in lib.gap_rows(type=type, limit=limit)]
+
+
+def skipped_types(lib) -> list[dict]:
+    """The gap types the latest stored find_gaps run could not look for, each with why and the commands that
+    allow it (gaps/needs.py); [] before the first run or from an older GapScope."""
+    return list(lib.get_setting("gaps.skipped") or [])
 
 
 def last_find(lib) -> Optional[dict]:

@@ -158,6 +158,31 @@ def in_topic(g: dict, topic: Optional[str]) -> bool:
     return topic_rule(gap_topic(g), g.get("evidence_topics") or [], topic)
 
 
+def _note_label(name: str, colour: str) -> QLabel:
+    """A hidden, wrapping, selectable line of text above the list (the notes, the types not looked for)."""
+    label = QLabel()
+    label.setObjectName(name)
+    label.setWordWrap(True)
+    label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+    theme.set_text_colour(label, colour)
+    label.hide()
+    return label
+
+
+def skipped_banner(skipped: list[dict]) -> str:
+    """One line per gap type the last find could not look for, with the commands (and the app's button) that
+    allow it: "No 'unaddressed shortcoming' gaps were looked for: the library has no shortcoming map ..."."""
+    from gapscope.gaps.needs import skipped_text
+
+    lines = []
+    for entry in skipped:
+        text = skipped_text(entry)
+        # the Maps view's "Build maps" runs every missing step (facets, vectors, all four maps)
+        lines.append(f"\u26a0 {text[:1].upper()}{text[1:]} (in the app: “Build maps” in the Maps view, "
+                     "then “Find gaps”).")
+    return "\n".join(lines)
+
+
 def detect_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     from gapscope.gaps import find_gaps
 
@@ -199,12 +224,7 @@ class GapsView(CoreView):
         theme.set_text_colour(self.info, "secondary")
         # what the last "Find gaps" left out or refused, and why (find_gaps' notices: a corpus too short for
         # growth, ambiguous acronyms, vague concepts, pairs already established in the reference corpus)
-        self.notes = QLabel()
-        self.notes.setObjectName("gapNotices")
-        self.notes.setWordWrap(True)
-        self.notes.setTextInteractionFlags(Qt.TextSelectableByMouse)
-        theme.set_text_colour(self.notes, "secondary")
-        self.notes.hide()
+        self.notes = _note_label("gapNotices", "secondary")
         # more than NOTES_SHOWN notices (a big library gives seven, a quarter of the view): one line that
         # opens them, so the gap list keeps its room
         self.notes_toggle = QLabel()
@@ -213,6 +233,9 @@ class GapsView(CoreView):
         self.notes_toggle.linkActivated.connect(lambda _l: self._show_notes(self.notes.isHidden()))
         self.notes_toggle.hide()
         self._n_notes = 0
+        # the gap types the last "Find gaps" could not look for (a map or vectors missing: gapscope.gaps.needs),
+        # never folded away with the notes: without it an empty type reads as "none of these gaps"
+        self.skipped_label = _note_label("gapSkipped", "caution")
         # where a followed link (an experiment run's gap) led: found again under another id, or gone
         self.link_label = QLabel()
         self.link_label.setObjectName("gapLinkNote")
@@ -312,6 +335,7 @@ class GapsView(CoreView):
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
+        pl.addWidget(self.skipped_label)
         pl.addWidget(self.notes_toggle)
         pl.addWidget(self.notes)
         pl.addWidget(self.link_label)
@@ -431,6 +455,11 @@ class GapsView(CoreView):
             self.topic_filter.addItem(t, t)
         self.topic_filter.setCurrentIndex(max(0, self.topic_filter.findData(keep)) if keep else 0)
         self.topic_filter.blockSignals(False)
+        from gapscope.gaps.store import skipped_types
+
+        skipped = skipped_types(self.lib) if self.lib is not None else []
+        self.skipped_label.setText(skipped_banner(skipped))
+        self.skipped_label.setVisible(bool(skipped))
         notices = (self.lib.get_setting("gaps.notices") or []) if self.lib is not None else []
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
         self._n_notes = len(notices)
