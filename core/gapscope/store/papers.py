@@ -55,14 +55,16 @@ def search_error(query: str, exc: sqlite3.OperationalError) -> Exception:
     return err
 
 
-def literal_conditions(q: SearchQuery, alias: str = "") -> tuple[list[str], list[str]]:
-    """SQL conditions (and their arguments) on the papers table for the words the index cannot tell
+def literal_conditions(q: SearchQuery, alias: str = "",
+                       columns: Sequence[str] = ("title", "abstract", "authors")) -> tuple[list[str], list[str]]:
+    """SQL conditions (and their arguments) on the papers table (or, with ``columns``, another table's
+    text: a PDF's sentences) for the words the index cannot tell
     from their letters ("C++" is indexed as "c"): each required one must appear, each left-out one not.
     Smart case, as in ripgrep: typed with a capital (".NET") the case must match, so the ".net" of a
     project page's address is not a hit; typed in lower case (".net") any case is."""
     where, args = [], []
     for lit, negated in [(x, False) for x in q.require] + [(x, True) for x in q.exclude]:
-        cols = lit.column.split() if lit.column else ["title", "abstract", "authors"]
+        cols = lit.column.split() if lit.column else list(columns)
         text = " || char(10) || ".join(f"coalesce({alias}{c}, '')" for c in cols)
         exact = lit.text != lit.text.lower()
         where.append(f"instr({text if exact else f'lower({text})'}, ?) {'=' if negated else '>'} 0")
