@@ -14,6 +14,7 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
+from .bibfields import biblio_json, filled_biblio
 from .csvcells import join_authors
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import (CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE,
@@ -229,6 +230,10 @@ class _Writer:
             sets["venue"] = p.venue
         if p.url and not url:
             sets["url"] = p.url
+        if p.biblio:    # the kind, volume, pages ... the library lacks
+            have = self.lib.paper_biblio(pid)
+            if filled_biblio(have, p.biblio) != have:
+                sets["biblio"] = biblio_json(filled_biblio(have, p.biblio))
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
             self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])

@@ -18,6 +18,7 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
+from ..bibfields import BIBLIO_KEYS, BIBTEX_TO_CSL, RIS_TO_CSL, clean_biblio, issn_or_isbn
 from ..csvcells import split_authors, split_tags, unguard
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordNote, RecordWarning,
                       arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
@@ -344,9 +345,19 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
         published=_iso_date(entry.get("date")) or _bibtex_date(year, entry), arxiv_id=arxiv_id,
         arxiv_version=version, doi=normalize_doi(entry.get("doi")), pmid=normalize_pmid(entry.get("pmid")),
         venue=venue, url=entry.get("url") or None,
-        categories=categories,
+        categories=categories, biblio=bibtex_biblio(entry),
         source="bibtex", source_key=source_key or f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
     )
+
+
+def bibtex_biblio(entry: dict) -> dict[str, str]:
+    """The entry's kind (its entry type), volume, number, pages, publisher (a report's institution, a
+    thesis's school), ISBN and ISSN, under their CSL names (bibfields.py)."""
+    text = lambda *names: next((latex_to_text(entry[n]) for n in names if entry.get(n)), "")  # noqa: E731
+    return clean_biblio({"type": BIBTEX_TO_CSL.get(str(entry.get("ENTRYTYPE", "")).lower()),
+                         "volume": text("volume"), "issue": text("number", "issue"), "page": text("pages"),
+                         "publisher": text("publisher", "institution", "school", "organization"),
+                         "ISBN": text("isbn"), "ISSN": text("issn")})
 
 
 _MONTH_NAMES = {name: i for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
@@ -488,9 +499,14 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         categories, own_tags = own_export_keywords((nfc(clean_ws(k)) for k in tags.get("KW", [])), kw_before_db)
     else:
         categories, own_tags = arxiv_categories(" ".join(tags.get("KW", []))), []
+    kind = RIS_TO_CSL.get(first("TY").strip().upper())
+    pages = "-".join(p for p in (clean_ws(first("SP")), clean_ws(first("EP"))) if p)
+    numbers = {issn_or_isbn(sn, kind): sn for sn in (clean_ws(v) for v in reversed(tags.get("SN", []))) if sn}
+    biblio = clean_biblio({"type": kind, "volume": first("VL"), "issue": first("IS"), "page": pages,
+                           "publisher": first("PB"), **numbers})
     return Paper(
         title=title, abstract=nfc(clean_ws(text_of("AB", "N2"))), authors=authors, year=year,
-        published=published, categories=categories,
+        published=published, categories=categories, biblio=biblio,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source=OWN_EXPORT_SOURCE if own else "ris", source_key=source_key,
@@ -607,6 +623,13 @@ _CSV_COLUMNS = {
     "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
     "key": ("record_id", "id", "key"),
     "pmid": ("pmid", "pubmedid", "pubmed_id", "pubmed id"),
+    "type": ("type", "item type", "entry type", "entrytype", "document type"),
+    "volume": ("volume", "vl"),
+    "issue": ("issue", "is"),
+    "page": ("pages", "page", "page range"),
+    "publisher": ("publisher", "pb"),
+    "ISBN": ("isbn",),
+    "ISSN": ("issn",),
     # what GapScope's own CSV export writes besides (exports/csv_table.py)
     "published": ("published",),
     "categories": ("categories",),
@@ -842,6 +865,7 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
             venue=nfc(get("venue")) or None,
+            biblio=clean_biblio({f: get(f) for f in BIBLIO_KEYS}),
             source=OWN_EXPORT_SOURCE if own else "csv", source_key=source_key,
             location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
