@@ -94,8 +94,8 @@ def _name_field(display: str) -> str:
     if "," in family:
         # An importer splits 'Family, Given' at the first comma; an empty family part keeps the name whole.
         return ", " + protect(plain(display))
-    if not name.given:
-        return protect(family)
+    if not name.given:     # an organisation's name braced, or BibTeX would split it ("Organization, World Health")
+        return f"{{{protect(family)}}}" if " " in family else protect(family)
     return f"{protect(family)}, {protect(name.given)}"
 
 
