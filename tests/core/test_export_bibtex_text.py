@@ -111,3 +111,27 @@ def test_an_organisation_author_is_exported_whole_and_read_back_whole(tmp_path):
         fresh.close()
     finally:
         lib.close()
+
+
+def test_bibtex_import_keeps_math_and_citations_as_arxiv_records_keep_them(tmp_path):
+    """`$O(n^{1/2})$` stays itself (not "O(n^1/2)"), `\\cite{foo}` too (not "<cit.>"); the text around them is
+    read as LaTeX; `--keep-math` writes the math back as math."""
+    from gapscope.exports import export_text
+    from gapscope.ingest import import_file
+    from gapscope.store import Library
+
+    (tmp_path / "m.bib").write_text(
+        "@article{m1,\n  title = {Sorting with {$\\epsilon$}-approximations for $x_i^2$},\n  author = {Knuth, Donald E.},\n"
+        "  year = {2001},\n  abstract = {A bound of $O(n^{1/2})$, \\emph{emphasised}, 100\\% and \\cite{foo}. "
+        "Also ``quoted'' -- a~tilde.}\n}\n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.gapscope")
+    try:
+        import_file(lib, tmp_path / "m.bib")
+        (p,) = lib.get_papers(lib.list_paper_ids())
+        assert p.title == "Sorting with $\\epsilon$-approximations for $x_i^2$"
+        assert p.abstract == "A bound of $O(n^{1/2})$, emphasised, 100% and \\cite{foo}. Also \u201cquoted\u201d \u2013 a tilde."
+        bib = export_text(lib, "bibtex", [p.id], keep_math=True)
+        assert "title = {Sorting with $\\epsilon$-approximations for $x_i^2$}" in bib
+        assert "$O(n^{1/2})$" in bib
+    finally:
+        lib.close()

@@ -23,7 +23,7 @@ from ..csvcells import split_authors, split_tags, unguard
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordNote, RecordWarning,
                       arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
                       untitled_title, untitled_warning)
-from ..textfmt import latex_to_text as render_latex
+from ..textfmt import latex_to_text as render_latex, looks_like_latex, typography_to_text
 from .bibtex_entries import bibtex_chunks, closed_entry, open_field, parse_entry, swallowing_field
 from .markup import markup_to_text
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
@@ -240,12 +240,42 @@ def _set_aside_literals(s: str) -> tuple[str, list[str]]:
     return _LITERAL_ESCAPES.sub(hold, s), kept
 
 
-def latex_to_text(s: str) -> str:
+# Math and citations in a title or abstract are kept as written, as arXiv's records keep them (the app shows
+# them rendered, textfmt.py): converted, they would lose what they say ("$O(n^{1/2})$" became "O(n^1/2)",
+# "\cite{foo}" "<cit.>"). A span braced for case protection ("{$\alpha$}") loses only its braces.
+_KEPT_LATEX = re.compile(
+    r"(?P<open>\{)?(?P<kept>(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$[^$]+?(?<!\\)\$"
+    r"|\\(?:cite[a-zA-Z]*|ref|eqref)\*?(?:\[[^\]]*\])*\{[^{}]*\})(?(open)\})", re.S)
+
+
+def _brace_depth(s: str, end: int) -> int:
+    return len(re.findall(r"(?<!\\)\{", s[:end])) - len(re.findall(r"(?<!\\)\}", s[:end]))
+
+
+def latex_to_text(s: str, keep_math: bool = False) -> str:
     """BibTeX field text as plain Unicode: accents converted, braces and commands removed, escaped
-    literals (``\\{``, ``\\&``, ``\\textbackslash{}`` ...) kept as their characters."""
+    literals (``\\{``, ``\\&``, ``\\textbackslash{}`` ...) kept as their characters. With ``keep_math``
+    (titles and abstracts) ``$...$`` math and ``\\cite{...}`` are kept as written, where they stand outside
+    any other group."""
+    spans = [m for m in _KEPT_LATEX.finditer(s) if keep_math]
+    if spans and all(_brace_depth(s, m.start()) == 0 for m in spans):
+        parts, pos = [], 0
+        for m in spans:
+            parts += [_text_between(s[pos:m.start()]), " ".join(m.group("kept").split())]
+            pos = m.end()
+        parts.append(_text_between(s[pos:]))
+        return nfc(clean_ws("".join(parts)))
     s, kept = _set_aside_literals(s)
     s = _latex_to_text(s)
     return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], s) if kept else s
+
+
+def _text_between(s: str) -> str:
+    """The text between kept spans, with a space at an edge where it had one."""
+    lead = " " if s[:1].isspace() else ""
+    trail = " " if s[-1:].isspace() and s.strip() else ""
+    # the field is LaTeX (it holds math): plain words between the spans are LaTeX too ("--", "``", "~")
+    return lead + latex_to_text(s if looks_like_latex(s) else typography_to_text(s)) + trail
 
 
 def _latex_to_text(s: str) -> str:
@@ -319,7 +349,7 @@ _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\
 
 
 def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[str] = None) -> Paper:
-    title = latex_to_text(entry.get("title", ""))
+    title = latex_to_text(entry.get("title", ""), keep_math=True)
     authors = [latex_to_text(a) for a in re.split(r"\s+and\s+", entry.get("author", "")) if a.strip()]
     authors = [_flip_name(a) for a in authors]
     arxiv_id = version = None
@@ -332,7 +362,7 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
     if not title:
-        title = untitled_title(latex_to_text(entry.get("abstract", "")), doi=normalize_doi(entry.get("doi")),
+        title = untitled_title(latex_to_text(entry.get("abstract", ""), keep_math=True), doi=normalize_doi(entry.get("doi")),
                                pmid=entry.get("pmid"), arxiv_id=arxiv_id)
     if not title:
         raise ValueError(f"entry {entry.get('ID', '?')!r} has no title, abstract or identifier (DOI, PMID, arXiv id)")
@@ -341,7 +371,7 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
     categories = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
     categories += [c for c in arxiv_categories(entry.get("keywords", "")) if c not in categories]
     return Paper(
-        title=title, abstract=latex_to_text(entry.get("abstract", "")), authors=authors, year=year,
+        title=title, abstract=latex_to_text(entry.get("abstract", ""), keep_math=True), authors=authors, year=year,
         published=_iso_date(entry.get("date")) or _bibtex_date(year, entry), arxiv_id=arxiv_id,
         arxiv_version=version, doi=normalize_doi(entry.get("doi")), pmid=normalize_pmid(entry.get("pmid")),
         venue=venue, url=entry.get("url") or None,
