@@ -143,7 +143,7 @@ class _Writer:
             self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
-            self._tag(existing, paper)
+            self._tag(existing, paper)      # its notes came with it the first time
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
@@ -170,11 +170,21 @@ class _Writer:
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
         self._tag(pid, paper)
+        self._note(pid, paper)
 
     def _tag(self, pid: int, paper: Paper) -> None:
-        """The tags a record brings (GapScope's own export carries the library's tags): added, never removed."""
+        """The tags a record brings (GapScope's own export carries the library's tags, another program's
+        file its keywords): added, never removed."""
         for name in paper.tags:
             self.lib.add_tag([pid], name)
+
+    def _note(self, pid: int, paper: Paper) -> None:
+        """The notes a record new to the library brings, each one the paper does not hold already."""
+        if paper.notes:
+            held = {n["body"] for n in self.lib.notes_of(pid)}
+            for body in dict.fromkeys(paper.notes):
+                if body not in held:
+                    self.lib.add_note(pid, body)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
         pid = self.lib.insert_paper(p, norm, now)

@@ -112,6 +112,7 @@ class Paper:
     tags: list[str] = field(default_factory=list)  # the library's tags, as GapScope's own export carries them
     # kind, volume, issue, page, publisher, ISBN, ISSN under their CSL names (see bibfields.py)
     biblio: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # another program's notes on it (BibTeX note, RIS N1, a CSV column)
 
     @property
     def primary_category(self) -> Optional[str]:

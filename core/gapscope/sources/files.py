@@ -287,6 +287,12 @@ def _latex_to_text(s: str) -> str:
     return nfc(clean_ws(s))
 
 
+def keyword_list(text: str) -> list[str]:
+    """Keywords as another program writes them in one field: separated by semicolons, else by commas."""
+    words = text.split(";") if ";" in text else text.split(",")
+    return list(dict.fromkeys(w.strip() for w in words if w.strip()))
+
+
 def own_export_keywords(keywords: Iterable[str], tags_from: Optional[int] = None) -> tuple[list[str], list[str]]:
     """(categories, tags) of the keywords of GapScope's own export (exports/bibtex.py, exports/ris.py write
     the categories first, each a keyword of its own, then the tags): the leading keywords that are arXiv
@@ -483,6 +489,11 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
             if paper.year is None and stated_year.strip():
                 yield unreadable_year(f"{path}:{line_no}", stated_year)
             paper.location = f"{path}:{line_no}"
+            if not own_export:    # another program's keywords are the paper's tags, its note and annote notes
+                paper.tags = [w for w in keyword_list(latex_to_text(entry.get("keywords", "")))
+                              if w not in paper.categories]
+                paper.notes = [n for n in (latex_to_text(entry.get(f, ""), keep_math=True) for f in ("note", "annote"))
+                               if n]
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
                 words = entry.get("keywords", "").split(",")
@@ -527,8 +538,12 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     if own:
         categories, own_tags = own_export_keywords((nfc(clean_ws(k)) for k in tags.get("KW", [])), kw_before_db)
-    else:
-        categories, own_tags = arxiv_categories(" ".join(tags.get("KW", []))), []
+    else:       # another program's keywords are tags; its notes are notes (an arXiv id alone is the id)
+        categories = arxiv_categories(" ".join(tags.get("KW", [])))
+        own_tags = [k for k in dict.fromkeys(nfc(clean_ws(markup_to_text(k))) for k in tags.get("KW", []))
+                    if k and k not in categories]
+    notes = [] if own else [n for n in (nfc(markup_to_text(v).strip()) for v in notes)
+                            if n and not _OWN_RIS_NOTE_ARXIV.match(n)]
     kind = RIS_TO_CSL.get(first("TY").strip().upper())
     pages = "-".join(p for p in (clean_ws(first("SP")), clean_ws(first("EP"))) if p)
     numbers = {issn_or_isbn(sn, kind): sn for sn in (clean_ws(v) for v in reversed(tags.get("SN", []))) if sn}
@@ -536,7 +551,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
                            "publisher": first("PB"), **numbers})
     return Paper(
         title=title, abstract=nfc(clean_ws(text_of("AB", "N2"))), authors=authors, year=year,
-        published=published, categories=categories, biblio=biblio,
+        published=published, categories=categories, biblio=biblio, notes=notes,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source=OWN_EXPORT_SOURCE if own else "ris", source_key=source_key,
@@ -653,6 +668,8 @@ _CSV_COLUMNS = {
     "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
     "key": ("record_id", "id", "key"),
     "pmid": ("pmid", "pubmedid", "pubmed_id", "pubmed id"),
+    "notes": ("notes", "note"),
+    "keywords": ("keywords", "author keywords"),
     "type": ("type", "item type", "entry type", "entrytype", "document type"),
     "volume": ("volume", "vl"),
     "issue": ("issue", "is"),
@@ -826,6 +843,11 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             f"{path}:1: no title column (found: {', '.join(header) or 'nothing'}); "
             f"name one of: {', '.join(_CSV_COLUMNS['title'])}"
         )
+    unread = [h.strip() for i, h in enumerate(header) if h.strip() and i not in col.values()]
+    if unread:
+        yield RecordWarning(f"{path}:1", f"column{'s' if len(unread) > 1 else ''} not read: "
+                                         f"{', '.join(repr(h) for h in unread)} (each row keeps them in its source"
+                                         " record)")
     keys = RecordKeys(path)
     numbered = None  # every row so far starts with a number
     while True:
@@ -899,7 +921,9 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             source=OWN_EXPORT_SOURCE if own else "csv", source_key=source_key,
             location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
-            tags=split_tags(get("tags")) if own else [],   # another program's tags column is its own business
+            # another program's tags column is its own business; its keywords and notes are the paper's
+            tags=split_tags(get("tags")) if own else keyword_list(nfc(text_of("keywords"))),
+            notes=[n for n in (nfc(text_of("notes")),) if n],
         )
     yield from encoding_note(path, lines)
 
