@@ -1,6 +1,7 @@
 """CSV export: one row per paper, for a spreadsheet or another screening tool. GapScope's CSV import
 reads every column back (title, authors (each name exactly), year, published, doi, pmid, arxiv_id with its
-version, venue, the kind (a CSL type), volume, issue, pages, publisher, isbn, issn, url, categories, abstract) and, from GapScope's own export, the tags (a column of their own,
+version, venue, the kind (a CSL type), volume, issue, pages, publisher, isbn, issn, url, categories, abstract)
+and, from GapScope's own export, the tags (a column of their own,
 so that a tag named like a category, "cs.LG", stays a tag). The ``source`` column marks the rows as
 GapScope's export (models.EXPORT_MARK), so that a re-import counts them as the library's own papers, not as
 a new search (docs/triage.md, "PRISMA"). A cell that would open as a formula in a spreadsheet is guarded,

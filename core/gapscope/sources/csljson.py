@@ -159,9 +159,10 @@ def read_csl_json(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Rec
             pos = _skip(text, pos + 1)
     else:
         if pos >= len(text):     # the array never closed: the file was cut short after its last whole item
+            items = f"{index} item{'s' if index != 1 else ''}"
             yield RecordError(f"{path}:{text.count(chr(10), 0, len(text.rstrip())) + 1}",
                               f"the file ends here without the ']' that closes its JSON array (cut short?): the "
-                              f"{index} item{'s' if index != 1 else ''} before are read, anything after them is missing")
+                              f"{items} before are read, anything after them is missing")
     if meter is not None:
         meter.finish()
     yield from encoding_note(path, lines)

@@ -368,8 +368,8 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
     if not title:
-        title = untitled_title(latex_to_text(entry.get("abstract", ""), keep_math=True), doi=normalize_doi(entry.get("doi")),
-                               pmid=entry.get("pmid"), arxiv_id=arxiv_id)
+        title = untitled_title(latex_to_text(entry.get("abstract", ""), keep_math=True),
+                               doi=normalize_doi(entry.get("doi")), pmid=entry.get("pmid"), arxiv_id=arxiv_id)
     if not title:
         raise ValueError(f"entry {entry.get('ID', '?')!r} has no title, abstract or identifier (DOI, PMID, arXiv id)")
     year = _year_of(entry.get("year") or entry.get("date"))

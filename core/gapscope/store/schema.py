@@ -734,8 +734,9 @@ MIGRATIONS: list[tuple[str, str]] = [
                                 || coalesce('-' || json_extract(s.data, '$.EP[0]'), ''),
                         'publisher', json_extract(s.data, '$.PB[0]'))
                     WHEN 'csljson' THEN json_object(
-                        'type', CASE WHEN json_extract(s.data, '$.type') IN ('article-journal', 'paper-conference',
-                            'book', 'chapter', 'thesis', 'report', 'manuscript') THEN json_extract(s.data, '$.type') END,
+                        'type', CASE WHEN json_extract(s.data, '$.type') IN ('article-journal',
+                            'paper-conference', 'book', 'chapter', 'thesis', 'report', 'manuscript')
+                            THEN json_extract(s.data, '$.type') END,
                         'volume', json_extract(s.data, '$.volume'), 'issue', json_extract(s.data, '$.issue'),
                         'page', json_extract(s.data, '$.page'),
                         'publisher', CASE WHEN lower(json_extract(s.data, '$.publisher')) != 'arxiv'
