@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from typing import Optional
 
 # the fields kept, in the order the exports write them
@@ -53,6 +54,12 @@ ZOTERO_TO_CSL = {
 }
 # the container a kind sits in: BibTeX's booktitle for a paper in proceedings or a chapter, else journal
 IN_A_BOOK = {"paper-conference", "chapter", "entry-encyclopedia"}
+
+
+def ascii_word(s: str) -> str:
+    """A name or word as a citation key holds it: lower-case ASCII letters and digits ("Müller" -> "muller")."""
+    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
 def csl_type(text: Optional[str]) -> Optional[str]:

@@ -20,10 +20,9 @@ added (Zotero keeps the case as written; a BibTeX style may lower-case words).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable, Iterable, Optional, Sequence
 
-from ..bibfields import CSL_TO_BIBTEX, IN_A_BOOK
+from ..bibfields import CSL_TO_BIBTEX, IN_A_BOOK, ascii_word
 from ..models import EXPORT_MARK, Paper, is_arxiv_category, is_untitled
 from .names import split_name
 
@@ -99,17 +98,12 @@ def _name_field(display: str) -> str:
     return f"{protect(family)}, {protect(name.given)}"
 
 
-def _ascii_word(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", s.lower())
-
-
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward", "via", "from", "is"}
 
 
 def citation_key(p: Paper) -> str:
-    family = _ascii_word(split_name(plain(p.authors[0])).family) if p.authors else ""
-    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", title_of(p))]
+    family = ascii_word(split_name(plain(p.authors[0])).family) if p.authors else ""
+    words = [ascii_word(w) for w in re.findall(r"[^\W_]+", title_of(p))]
     word = next((w for w in words if w and w not in _STOP), "")
     key = f"{family or 'anon'}{p.year or ''}{word[:20]}"
     return key or f"paper{p.id}"

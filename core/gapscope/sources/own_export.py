@@ -23,9 +23,9 @@ also carry the papers' tags and notes: BibTeX ``annote``, more ``keywords``; RIS
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Any
 
+from ..bibfields import ascii_word
 from ..models import Paper
 
 _KEY = re.compile(r"[a-z0-9]+")
@@ -48,11 +48,6 @@ def _in_order(keys: list[str], order: tuple[str, ...]) -> bool:
     return ranks == sorted(ranks)
 
 
-def _ascii_word(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", s.lower())
-
-
 _NAME_SUFFIX = re.compile(r"(?:\s+(?:jr\.?|sr\.?|ii|iii|iv|v))+$", re.IGNORECASE)
 
 
@@ -67,7 +62,7 @@ def _exported_key(key: str, paper: Paper) -> bool:
         return False
     if not paper.authors:
         return family == "anon"
-    return _ascii_word(_NAME_SUFFIX.sub("", paper.authors[0])).endswith(family)
+    return ascii_word(_NAME_SUFFIX.sub("", paper.authors[0])).endswith(family)
 
 
 def _bibtex(raw: dict[str, Any]) -> bool:
