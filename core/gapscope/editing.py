@@ -2,23 +2,32 @@
 "[untitled] ...", until the user or a later import with a real title gives it one) and its abstract (one
 guessed wrongly from a PDF, or a bad record's: set, replaced or cleared).
 
-Neither edit has an undo: the desktop asks before a Cancel throws typed text away, and an abstract's
-edit keeps the user's marks on words it no longer holds in a note."""
+Every edit is kept in the library with the text it replaced (store/edits.py), so that :func:`undo_edit`
+takes back a paper's latest edit, after a restart too: the title and abstract as they were, the marks
+the edit had put in a note back on their words, and the paper left to be classified and embedded again by
+the next analyze, as after any abstract edit (its old sentences went with the edit; the corrections put
+back label them again)."""
 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional
 
-from .models import CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, UNTITLED_MARK
+from .models import CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_TITLE_CHARS, UNTITLED_MARK, is_untitled
 from .sources.dedup import normalize_title
+from .store.library import LibraryError, now_iso
 from .spans import moved_spans
 from .vocabulary import correction_labels
 
 
 class EditError(ValueError):
     """The value given cannot be a paper's field; the message says why. Nothing was written."""
+
+
+class NotUndone(EditError):
+    """The edit asked to be undone is not the paper's latest one in force (undone already, or the paper
+    edited again since), or the paper's text changed since it (an import, say); nothing was changed."""
 
 
 def clean_title(title: str) -> str:
@@ -36,10 +45,14 @@ def clean_title(title: str) -> str:
 
 def set_title(lib, paper_id: int, title: str) -> str:
     """Give paper ``paper_id`` this title (its own transaction, or the caller's) and return it as stored.
-    From now on de-duplication matches later records by it as by any imported title."""
-    text = clean_title(title)
-    lib.set_paper_title(paper_id, text, normalize_title(text))
-    return text
+    From now on de-duplication matches later records by it as by any imported title, and no import
+    replaces it (the edit is kept in the library's edit history)."""
+    return edit_paper(lib, paper_id, title=title).title
+
+
+def _write_title(lib, paper_id: int, text: str) -> None:
+    # a placeholder (an undo puts one back) is never compared by de-duplication: no normalized title
+    lib.set_paper_title(paper_id, text, "" if is_untitled(text) else normalize_title(text))
 
 
 # --- the abstract ---------------------------------------------------------------------------------------
@@ -55,6 +68,12 @@ class AbstractEdit:
     moved: int = 0
     noted: int = 0
     note_id: Optional[int] = None
+    # what an undo puts back: the marks taken off (highlights and corrections as they were), the note
+    # written with them, and whether the CHECK_ABSTRACT_TAG came off
+    gone_highlights: list = field(default_factory=list)
+    gone_corrections: list = field(default_factory=list)
+    note: str = ""
+    untagged: bool = False
 
 
 def clean_abstract(text: str) -> str:
@@ -76,16 +95,18 @@ def set_abstract(lib, paper_id: int, text: str) -> AbstractEdit:
     now on: it is not truncated, and a later import does not replace it (an abstract guessed from a PDF
     loses its :data:`CHECK_ABSTRACT_TAG`). What was computed from the old one (facet sentences, vectors,
     and through them the maps, concepts and gaps) shows as out of date until the next analyze."""
-    return _replace_abstract(lib, paper_id, clean_abstract(text))
+    return edit_paper(lib, paper_id, abstract=text).abstract
 
 
 def clear_abstract(lib, paper_id: int) -> AbstractEdit:
     """Take paper ``paper_id``'s abstract away (a wrong one with nothing to put in its place), as
-    :func:`set_abstract` does: the paper has none until an edit or an import gives it one."""
-    return _replace_abstract(lib, paper_id, "")
+    :func:`set_abstract` does: the paper has none until an edit gives it one (an import of a record of the
+    paper leaves it cleared: the edit is kept, as :func:`set_abstract`'s and :func:`set_title`'s are)."""
+    return edit_paper(lib, paper_id, clear=True).abstract
 
 
-def _replace_abstract(lib, paper_id: int, new: str) -> AbstractEdit:
+def _replace_abstract(lib, paper_id: int, new: str, *, truncated: bool = False,
+                      untag: str = CHECK_ABSTRACT_TAG) -> AbstractEdit:
     old = lib.get_paper(paper_id).abstract or ""        # LibraryError "no paper with id N" for a bad id
     if new == old:                  # kept as it is: a guessed abstract is checked now
         return AbstractEdit(new, changed=False, checked=lib.remove_tag([paper_id], CHECK_ABSTRACT_TAG) > 0)
@@ -105,40 +126,129 @@ def _replace_abstract(lib, paper_id: int, new: str) -> AbstractEdit:
             moved_c.append((c["start"], c["end"], *to))
     note = _gone_marks_note(old, gone_h, {h["id"]: h["comment"] for h in marks}, gone_c)
     before = {n["id"] for n in lib.notes_of(paper_id)} if note else set()
+    untagged = bool(untag) and untag in lib.tags_of(paper_id)
     lib.set_paper_abstract(paper_id, new, expected=old, highlights=moved_h, corrections=moved_c,
                            gone_highlights=gone_h, gone_corrections=[(c["start"], c["end"]) for c in gone_c],
-                           note=note, untag=CHECK_ABSTRACT_TAG)
+                           note=note, untag=untag, truncated=truncated)
     note_id = next((n["id"] for n in lib.notes_of(paper_id) if n["id"] not in before), None) if note else None
+    gone_ids = {h[0] for h in gone_h}
     return AbstractEdit(new, changed=True, moved=len(moved_h) + len(moved_c), noted=len(gone_h) + len(gone_c),
-                        note_id=note_id)
+                        note_id=note_id, gone_highlights=[h for h in marks if h["id"] in gone_ids],
+                        gone_corrections=gone_c, note=note, untagged=untagged)
 
 
 # --- title and abstract together ---------------------------------------------------------------------------
 
 @dataclass
 class PaperEdit:
-    """What one edit of a paper did: the title before and as stored (None: not edited) and the abstract's
-    edit (None: not edited)."""
+    """What one edit of a paper did: the title before and as stored (None: not edited), the abstract's
+    edit (None: not edited) and the id of the edit as kept for an undo (None: nothing changed)."""
     old_title: Optional[str] = None
     title: Optional[str] = None
     abstract: Optional[AbstractEdit] = None
+    edit_id: Optional[int] = None
 
 
 def edit_paper(lib, paper_id: int, *, title: Optional[str] = None, abstract: Optional[str] = None,
                clear: bool = False) -> PaperEdit:
     """Change paper ``paper_id``'s title and/or abstract (``abstract``, or ``clear`` to take it away) in one
     transaction: both are checked before either is written, and one that cannot be written (the abstract
-    changed elsewhere since it was read) leaves the other as it was too."""
+    changed elsewhere since it was read) leaves the other as it was too. The edit is kept, with the text it
+    replaced, for :func:`undo_edit`."""
     new_title = clean_title(title) if title is not None else None
     new_abstract = clean_abstract(abstract) if abstract is not None and not clear else None
     edit = PaperEdit()
-    with lib.transaction():             # set_title's and the abstract's own transactions join this one
+    with lib.transaction():             # the title's and the abstract's own transactions join this one
+        before = lib.get_paper(paper_id)    # LibraryError "no paper with id N" for a bad id
         if new_title is not None:
-            edit.old_title = lib.get_paper(paper_id).title
-            edit.title = set_title(lib, paper_id, new_title)
+            edit.old_title, edit.title = before.title, new_title
+            if new_title != before.title:
+                _write_title(lib, paper_id, new_title)
         if clear or new_abstract is not None:
             edit.abstract = _replace_abstract(lib, paper_id, "" if clear else new_abstract)
+        titled = edit.title is not None and edit.title != edit.old_title
+        a = edit.abstract if edit.abstract is not None and edit.abstract.changed else None
+        if titled or a is not None:
+            edit.edit_id = lib.record_paper_edit(
+                paper_id, old_title=edit.old_title if titled else None, new_title=edit.title if titled else None,
+                old_abstract=(before.abstract or "") if a else None, new_abstract=a.abstract if a else None,
+                old_abstract_truncated=bool(before.abstract_truncated) if a else False,
+                marks=_marks_taken(a) if a else None)
     return edit
+
+
+def _marks_taken(edit: AbstractEdit) -> dict:
+    """What an abstract edit took off the paper, as kept with the edit for its undo."""
+    return {"highlights": [{k: h[k] for k in ("start", "end", "color", "comment", "created_at")}
+                           for h in edit.gone_highlights],
+            "corrections": edit.gone_corrections, "note_id": edit.note_id, "note": edit.note,
+            "untagged": edit.untagged}
+
+
+# --- undo ------------------------------------------------------------------------------------------------
+
+@dataclass
+class UndoneEdit:
+    """What an undo did: the edit taken back (its id and time), the title and the abstract as they are back
+    (None: not part of that edit; the abstract's as :class:`AbstractEdit` says, marks on words of the undone
+    text that the old one does not hold going into a note), and how many marks the edit had taken off went
+    back on their words."""
+    edit_id: int
+    edited_at: str
+    title: Optional[str] = None
+    abstract: Optional[AbstractEdit] = None
+    restored: int = 0
+
+
+def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[UndoneEdit]:
+    """Take back paper ``paper_id``'s latest edit not undone (``edit_id``: only that edit, while it is still
+    the latest: a window undoes the edit it shows), in one transaction: the title and abstract it replaced
+    come back, with the highlights and facet corrections it had put into a note (the note goes, unless the
+    user changed it since) and a "check abstract" tag it took off. The paper's facet sentences and vectors
+    are redone by the next analyze. None when the paper has no edit to undo; :class:`NotUndone` when the
+    edit is no longer the latest or the paper's text changed since (nothing is written)."""
+    with lib.transaction():
+        paper = lib.get_paper(paper_id)     # LibraryError "no paper with id N" for a bad id
+        e = lib.latest_paper_edit(paper_id)
+        if edit_id is not None and (e is None or e["id"] != edit_id):
+            raise NotUndone(f"paper #{paper_id}'s edit was undone already, or the paper was edited again since")
+        if e is None:
+            return None
+        if e["new_title"] is not None and paper.title != e["new_title"]:
+            raise NotUndone(f"paper #{paper_id}'s title was changed since the edit of {e['edited_at'][:16]}: "
+                            "it was not undone")
+        if e["new_abstract"] is not None and (paper.abstract or "") != e["new_abstract"]:
+            raise NotUndone(f"paper #{paper_id}'s abstract was changed since the edit of {e['edited_at'][:16]} "
+                            "(an import, say): it was not undone")
+        undone = UndoneEdit(e["id"], e["edited_at"])
+        if e["new_title"] is not None:
+            _write_title(lib, paper_id, e["old_title"])
+            undone.title = e["old_title"]
+        if e["new_abstract"] is not None:
+            undone.abstract = _replace_abstract(lib, paper_id, e["old_abstract"],
+                                                truncated=e["old_abstract_truncated"], untag="")
+            undone.restored = _put_back(lib, paper_id, e["marks"])
+        lib.mark_paper_edit_undone(e["id"], now_iso())
+    return undone
+
+
+def _put_back(lib, paper_id: int, marks: dict) -> int:
+    """The marks an abstract edit took off (kept with it: :func:`_marks_taken`), back on the abstract it
+    replaced, which is the paper's again; returns how many went back."""
+    n = 0
+    for h in marks.get("highlights", []):
+        lib.put_back_highlight(paper_id, h)
+        n += 1
+    for c in marks.get("corrections", []):
+        n += lib.restore_facet_correction({"paper_id": paper_id, **c})    # one set at its place since stays
+    if marks.get("note_id") and marks.get("note"):
+        try:       # the note keeping them goes, as it was written: one the user changed since is theirs
+            lib.delete_note(marks["note_id"], expected=marks["note"])
+        except LibraryError:
+            pass
+    if marks.get("untagged"):
+        lib.add_tag([paper_id], CHECK_ABSTRACT_TAG)
+    return n
 
 
 def _placed(old: str, new: str, start: int, end: int) -> Optional[tuple[int, int]]:

@@ -46,10 +46,13 @@ def load_index(lib: Library, after_id: int = 0, index: Optional[DedupIndex] = No
     rows = ((pid, ax, doi, yr, first_author_key([name]) if name else None, nt, pmid)
             for pid, ax, doi, yr, name, nt, pmid in lib.dedup_rows(after_id))
     if index is None:
-        return DedupIndex.from_rows(rows)
-    for pid, ax, doi, yr, author, nt, pmid in rows:
-        if pid not in index.known:
-            index.from_row(pid, ax, doi, yr, author, nt, pmid)
+        index = DedupIndex.from_rows(rows)
+    else:
+        for pid, ax, doi, yr, author, nt, pmid in rows:
+            if pid not in index.known:
+                index.from_row(pid, ax, doi, yr, author, nt, pmid)
+    for pid, abstract in lib.untitled_abstracts(after_id):
+        index.add_untitled(pid, abstract)
     return index
 
 
@@ -212,8 +215,14 @@ class _Writer:
         abstract, trunc, arxiv_id, version, doi, year, published, venue, url, cats, authors, title, pmid = row
         sets: dict[str, object] = {}
         moved = None
+        # what the user set by hand (a cleared abstract too) wins over any record, as facet corrections win
+        # over the model; the record's text stays in its source record
+        edited = self.lib.edited_fields(pid)
         guessed = bool(abstract and p.abstract) and CHECK_ABSTRACT_TAG in self.lib.tags_of(pid)
-        if p.abstract and (not abstract or ((trunc or guessed) and not p.abstract_truncated)):
+        if "abstract" in edited:
+            if p.abstract and " ".join(p.abstract.split()) != " ".join((abstract or "").split()):
+                self._kept_as_edited(pid, p, abstract)
+        elif p.abstract and (not abstract or ((trunc or guessed) and not p.abstract_truncated)):
             # the user's highlights and corrections on the abstract replaced go with their words
             moved = self._annotations_placed(pid, abstract, p.abstract) if abstract else ([], [])
             if moved is not None:
@@ -249,7 +258,7 @@ class _Writer:
             self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])
         # A placeholder title ("[untitled] ...") gives way to the first real title a record of the paper
         # brings; a real title (imported or typed in) is never overwritten.
-        if is_untitled(title) and p.title and not is_untitled(p.title):
+        if is_untitled(title) and p.title and not is_untitled(p.title) and "title" not in edited:
             sets["title"], sets["norm_title"] = p.title, normalize_title(p.title)
         if p.authors and not authors:
             sets["authors"] = join_authors(p.authors)
@@ -267,6 +276,15 @@ class _Writer:
         if p.arxiv_id and p.arxiv_id == (arxiv_id or sets.get("arxiv_id")):
             self._versions(pid, p)
         return title
+
+    def _kept_as_edited(self, pid: int, p: Paper, abstract: str) -> None:
+        """Count (and note where) a record's abstract that was not taken: the user edited the paper's."""
+        self.report.kept_edited += 1
+        if len(self.report.warnings) < MAX_KEPT_ERRORS:
+            state = "cleared by hand" if not abstract else "as edited by hand"
+            self.report.warnings.append(RecordWarning(
+                p.location or f"{p.source} record", f"paper #{pid} keeps its abstract {state}: this record's "
+                "abstract is not taken (it is kept with the paper's source records)"))
 
     def _annotations_placed(self, pid: int, old: str, new: str) -> Optional[tuple[list, list]]:
         """The paper's highlights ``(id, start, end, new_start, new_end)`` and facet corrections
@@ -416,7 +434,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
             if len(batch) >= batch_size and not isinstance(rec, RecordNote):
                 # Counters live in memory and are only trusted once their batch commits.
                 snapshot = (rep.read, rep.added, rep.merged, rep.unchanged, len(rep.errors), len(rep.added_ids),
-                            rep.error_count, len(rep.warnings), len(rep.merges), rep.known_notes)
+                            rep.error_count, len(rep.warnings), len(rep.merges), rep.known_notes, rep.kept_edited)
                 try:
                     flush()
                 except BaseException:
@@ -424,7 +442,7 @@ def ingest_papers(lib: Library, records: Iterable[Union[Paper, RecordError]], *,
                     del rep.errors[snapshot[4]:], rep.added_ids[snapshot[5]:]
                     rep.error_count = snapshot[6]
                     del rep.warnings[snapshot[7]:], rep.merges[snapshot[8]:]
-                    rep.known_notes = snapshot[9]
+                    rep.known_notes, rep.kept_edited = snapshot[9:11]
                     lists_saved[:] = [-1, -1, -1]
                     index = writer.index = load_index(lib)
                     writer.seen_up_to = lib.max_paper_id()

@@ -196,7 +196,8 @@ def is_untitled(title: Optional[str]) -> bool:
 
 def untitled_warning(where: str, title: str) -> "RecordWarning":
     return RecordNote(where, f"no title: imported as \u201c{title}\u201d so that the record is not lost; "
-                             "it is never merged with another record by title")
+                             "it is never merged with another record by title, only by an identifier or the "
+                             "same abstract")
 
 
 # An import keeps the first this many bad records (with file and line) and counts the rest: a
@@ -222,6 +223,7 @@ class ImportReport:
     warnings: list[RecordWarning] = field(default_factory=list)
     merges: list[str] = field(default_factory=list)  # "record -> library paper (why)", the first MAX_KEPT_MERGES
     known_notes: int = 0  # notes about records already imported, not repeated (see RecordNote)
+    kept_edited: int = 0  # records whose abstract was not taken: the user edited (or cleared) the paper's
 
     @property
     def ok(self) -> bool:
@@ -252,6 +254,7 @@ class ImportReport:
             "errors": [str(e) for e in self.errors],
             "warnings": [str(w) for w in self.warnings],
             "known_notes": self.known_notes,
+            "kept_edited": self.kept_edited,
             "merges": list(self.merges),
             "cancelled": self.cancelled,
             "import_id": self.import_id,

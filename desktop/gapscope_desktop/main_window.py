@@ -73,6 +73,9 @@ class MainWindow(QMainWindow):
         self.detail.titleChanged.connect(self._title_changed)
         self.detail.abstractChanged.connect(self._abstract_changed)
         self.detail.pdfHighlightAsked.connect(self.show_pdf_highlight)
+        self.detail.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
+        # Ctrl+Z (Edit > Undo) takes back the shown paper's last edit from the paper list too
+        self.library_view.addAction(self.detail.act_undo_edit)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -272,6 +275,8 @@ class MainWindow(QMainWindow):
                   None, self.act_quit):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
+        m.addAction(self.detail.act_undo_edit)
+        m.addSeparator()
         m.addAction(self.act_find)
         m.addSeparator()
         m.addAction(self.act_check_facets)

@@ -261,3 +261,46 @@ def test_a_title_and_an_abstract_edited_together_change_together_or_not_at_all(l
                                   "--title", "A new title", "--abstract", REAL])
     assert r.exit_code == 0, r.output
     assert (lib.get_paper(pid).title, lib.get_paper(pid).abstract) == ("A new title", REAL)
+
+
+def test_an_abstract_cleared_or_edited_by_hand_is_not_filled_again_by_an_import_of_the_record(library, tmp_path):
+    """The user's edit wins over a record, as facet corrections win over the model: the same file imported
+    again, or another record of the paper, leaves a cleared abstract empty and an edited one as edited; the
+    summary counts them per file and a note names each record, whose abstract stays in its source record."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.editing import edit_paper
+    from gapscope.ingest import import_file
+
+    src = tmp_path / "refs.csv"
+    src.write_text(f'title,abstract,doi\nDischarge letter classification,"{GUESSED}",10.1000/dl.1\n'
+                   f'Sepsis alerts in the ward,"{REAL}",10.1000/sepsis\n', encoding="utf-8")
+    import_file(library, src)
+    letters, sepsis = library.list_paper_ids()
+    clear_abstract(library, letters)
+    edit_paper(library, sepsis, title="Sepsis alerts on the ward", abstract="My own summary.")
+    rep = import_file(library, src)                                   # the same records again
+    assert library.get_paper(letters).abstract == "" and library.get_paper(sepsis).abstract == "My own summary."
+    assert (rep.unchanged, rep.kept_edited) == (2, 2)
+    assert library.get_paper(sepsis).title == "Sepsis alerts on the ward"
+    assert [str(w) for w in rep.warnings] == [
+        f"{src}:2: paper #{letters} keeps its abstract cleared by hand: this record's abstract is not taken (it is "
+        "kept with the paper's source records)",
+        f"{src}:3: paper #{sepsis} keeps its abstract as edited by hand: this record's abstract is not taken (it "
+        "is kept with the paper's source records)"]
+    assert [s["data"]["abstract"] for s in library.source_records(letters)] == [GUESSED]
+    other = tmp_path / "other.ris"                                    # another record of the paper, from the CLI
+    other.write_text(f"TY  - JOUR\nTI  - Discharge letter classification\nDO  - 10.1000/dl.1\nAB  - {REAL}\n"
+                     "ER  - \n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["--library", str(library.path), "import", str(other)])
+    assert r.exit_code == 0, r.output
+    assert f"{other}: read 1, added 0, merged 1, already there 0, bad 0, 1 abstract kept as edited" in r.output
+    assert library.get_paper(letters).abstract == ""
+    # a paper no one edited still gets the abstract its record brings
+    fresh = tmp_path / "fresh.csv"
+    fresh.write_text("title,doi\nTriage notes,10.1000/triage\n", encoding="utf-8")
+    import_file(library, fresh)
+    (triage,) = library.list_paper_ids(query='"Triage notes"')
+    fresh.write_text(f'title,abstract,doi\nTriage notes,"{REAL}",10.1000/triage\n', encoding="utf-8")
+    assert import_file(library, fresh).kept_edited == 0 and library.get_paper(triage).abstract == REAL

@@ -492,3 +492,30 @@ def test_the_untitled_placeholder_is_not_exported_as_a_title(tmp_path, fmt, ext)
     assert import_file(lib, path).added == 0                                  # the same paper, by its DOI
     fresh.close()
     lib.close()
+
+
+@pytest.mark.parametrize("fmt,ext", [("bibtex", "bib"), ("ris", "ris"), ("csv", "csv"), ("csljson", "json")])
+def test_an_untitled_paper_without_an_identifier_read_back_from_an_export_is_the_same_paper(tmp_path, fmt, ext):
+    """No title, no DOI, PMID or arXiv id: its export read back is the paper it came from (the same abstract,
+    first author and year), not a second one; a different untitled record, even one whose abstract starts the
+    same (the same placeholder title), stays a paper of its own."""
+    start = "We gave methylphenidate to forty children with attention deficit disorder in a crossover trial"
+    src = tmp_path / "in.csv"
+    src.write_text("title,abstract,authors,year\n"
+                   f',"{start} and rated behaviour (p<0.05, n = 40).","Doe, Jane",2019\n'
+                   f',"{start} and measured sleep by actigraphy.","Doe, Jane",2019\n', encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    assert import_file(lib, src).added == 2
+    ids = lib.list_paper_ids()
+    path = tmp_path / f"out.{ext}"
+    path.write_text(export_text(lib, fmt, ids), encoding="utf-8")
+    rep = import_file(lib, path)
+    assert (rep.added, rep.merged) == (0, 2) and lib.list_paper_ids() == ids
+    assert all("same abstract" in m for m in rep.merges)
+    other = tmp_path / "other.csv"      # another study: a different abstract, or another author or year
+    other.write_text("title,abstract,authors,year\n"
+                     f',"{start} and rated behaviour (p<0.05, n = 40).","Roe, Richard",2019\n'
+                     f',"{start} and measured sleep by actigraphy.","Doe, Jane",2009\n'
+                     f',"{start} and measured appetite.","Doe, Jane",2019\n', encoding="utf-8")
+    assert import_file(lib, other).added == 3
+    lib.close()

@@ -66,6 +66,23 @@ def test_a_field_that_lost_its_brace_mid_file_is_bad_with_its_text_and_the_next_
         f"the fields after it; the entry is skipped. As written: {broken}"]
 
 
+def test_a_quote_left_open_mid_file_names_the_entry_key_and_the_line_it_opened_at(library, tmp_path):
+    """A quoted field whose closing quote is missing: braces still close the entry, but the parser refuses
+    it without saying why. The report names the file, the entry's key, the field and the line where its
+    quote opened, keeps the entry's text, and the entries around it are imported."""
+    path = tmp_path / "hand-edited.bib"
+    broken = '@article{turing1950,\n  author = {Turing, Alan},\n  title = "Computing machinery,\n  year = {1950}\n}'
+    path.write_text("@article{a, title={Before it}, year={2020}}\n\n" + broken
+                    + '\n\n@article{c, title="After it", note = "a {\\"o} inside braces", year={2022}}\n',
+                    encoding="utf-8")
+    rep = import_file(library, path)
+    assert (rep.read, rep.added, rep.bad) == (3, 2, 1)
+    assert _titles(library, rep) == ["Before it", "After it"]
+    assert [str(e) for e in rep.errors] == [
+        f"{path}:3: unreadable BibTeX entry 'turing1950': its field 'title' opens a quote (\") at line 5 that is "
+        f"not closed before the entry ends; the entry is skipped. As written: {broken}"]
+
+
 def test_a_brace_too_many_that_ends_an_entry_early_loses_none_of_its_fields(library, tmp_path):
     """An extra '}' in a field closes the entry early: the fields after it would read as a comment between
     entries and vanish. They are reported with the entry, at its line, as one bad record."""

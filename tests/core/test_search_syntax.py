@@ -85,6 +85,15 @@ def test_words_with_symbols_find_those_words_not_their_letters(found):
     ('-"machine translation"', "a -word only leaves papers out"),
     ("NOT", "needs a word"),
     ("()", "holds nothing to search for"),
+    # a bad NEAR group says what is wrong, and shows one as it should be
+    ("NEAR(graph molecules, 5", 'NEAR( is not closed (as in NEAR(word "a phrase", 5))'),
+    ("NEAR(", "NEAR( is not closed (as in"),
+    ("NEAR(graph)", "needs two or more words or \"phrases\" to find near each other (as in"),
+    ("NEAR(graph molecules, five)", "the distance after the comma in NEAR( ) must be a number of words (as in"),
+    ("NEAR(graph molecules, 5 more)", "a ) must follow the number (as in"),
+    ("NEAR(graph OR molecules)", "NEAR( ) holds words and \"phrases\" only, no OR, NOT, -word, field: or parentheses"),
+    ("NEAR(graph -molecules)", "holds words and \"phrases\" only"),
+    ("NEAR(ti:graph molecules)", "holds words and \"phrases\" only"),
 ])
 def test_bad_searches_say_what_is_wrong_in_the_users_terms(library, query, says):
     with pytest.raises(LibraryError) as err:
@@ -157,3 +166,35 @@ def test_the_typed_prefix_needs_three_letters_in_the_last_word_part_the_index_se
     assert parse_search("chain-of-thought").fts == '"chain-of-thought"*'
     assert parse_search("GPT-4").fts == '"GPT-4"*'
     assert parse_search("transformer").fts == '"transformer"*'
+
+
+def test_near_groups_find_words_within_the_distance(found):
+    """FTS5's NEAR(a b, N) reaches the index as a NEAR group, with a column before it or left out."""
+    from gapscope.store.search_query import parse_search
+
+    assert parse_search("NEAR(graph molecules, 5)").fts == 'NEAR("graph" "molecules", 5)'
+    assert found("NEAR(graph molecules, 5)") == {"graph"}
+    assert found("NEAR(neural molecules, 1)") == set()                # three words apart
+    assert found('NEAR("machine translation" attention)') == {"mt"}   # no distance: FTS5's 10
+    assert found("ti:NEAR(sign video, 3)") == {"sign"} and found("abs:NEAR(sign video, 3)") == set()
+    assert found("translation -NEAR(machine attention, 3)") == {"sign"}
+    assert found("NEAR(graph molecules) OR NEAR(petri workflows)") == {"graph", "nets"}
+    assert found("near") == set()                                     # in lower case a word, as in FTS5
+
+
+def test_fulltext_search_finds_words_with_symbols_as_written(library):
+    """A PDF's sentences are searched as titles and abstracts are: "C++" is not every "C"."""
+    rep = ingest_papers(library, [Paper(title="Languages", abstract="x", source="t", source_key="1")],
+                        kind="import", source="t", target="test")
+    pid = rep.added_ids[0]
+    att = library.add_attachment(pid, "0" * 64, "a.pdf", "a.pdf", source="file", match_how=None, match_score=None,
+                                 status="ok", message=None, pages=1)
+    texts = ["Templates in C++ are hard.", "Pointers in C are easy.", "The .NET runtime.", "See example.net."]
+    library.put_fulltext(att, pid, [dict(position=0, name="Intro", kind="introduction", page=1)],
+                         [dict(section_pos=0, page=1, paragraph=0, start=0, end=len(t), text=t) for t in texts])
+    hit = lambda q: sorted(h["text"] for h in library.search_fulltext(q))  # noqa: E731
+    assert hit("C++") == ["Templates in C++ are hard."]
+    assert hit("C -C++") == ["Pointers in C are easy."]
+    assert hit(".NET") == ["The .NET runtime."]
+    assert hit("NEAR(templates hard, 3)") == hit("NEAR(templates hard)") != hit("NEAR(templates hard, 2)")
+    assert hit("NEAR(templates hard, 3)") == ["Templates in C++ are hard."]

@@ -219,3 +219,14 @@ def test_papers_imported_while_triage_is_on_screen_come_to_screening(window, qtb
     qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
     assert "Zyxwordlessly" in view.card.toPlainText()
     assert view.collection.findData("imported today") >= 0
+
+
+def test_the_summary_counts_the_abstracts_kept_as_edited_by_hand():
+    """An import that met papers whose abstract the user edited or cleared says how many it left so."""
+    from gapscope.models import ImportReport
+    from gapscope_desktop.dialogs.collect_dialog import describe_report, status_line
+
+    rep = ImportReport(source="csv", read=3, merged=3, kept_edited=2)
+    assert "2 kept the abstract edited by hand" in describe_report(rep)
+    assert "2 kept the abstract as edited" in status_line("refs.csv", rep)
+    assert "kept" not in status_line("refs.csv", ImportReport(source="csv", read=3, merged=3))

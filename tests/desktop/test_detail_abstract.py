@@ -176,6 +176,38 @@ def test_a_highlight_made_while_an_abstract_edit_waits_on_the_writer_queue_does_
     assert abstract.startswith("Background first")
     assert all(abstract[h["start"]:h["end"]] == words for h in window.lib.highlights_with_ids(pid))
     assert mark.outcome == "failed"
-    # it says why: in the pane's notes, or (when the pane is redrawn meanwhile by the edit) in the status bar
-    qtbot.waitUntil(lambda: "changed since" in detail.notes_view.toPlainText()
-                    or "changed since" in window.statusBar().currentMessage(), timeout=60000)
+    # it says why in the pane's notes, whichever of the edit's redraw and the refusal comes first
+    qtbot.waitUntil(lambda: "changed since" in detail.notes_view.toPlainText(), timeout=60000)
+
+
+def test_a_refused_highlight_is_still_said_after_an_abstract_edit_redraws_the_pane(window, qtbot, monkeypatch):
+    """The pane says why a highlight was refused under the paper's notes; an abstract edit saved afterwards
+    redraws the whole pane, and the message stays (until another paper is shown)."""
+    import gapscope_desktop.views.detail_pane as detail_pane
+    from gapscope.store import LibraryError
+
+    from .test_first_launch import _select_shown
+
+    def refuse(_lib, paper_id, *_a, **_k):
+        raise LibraryError(f"the abstract of paper {paper_id} changed since its words were shown: nothing was "
+                           "highlighted (select the words again)")
+
+    monkeypatch.setattr(detail_pane, "_add_highlight", refuse)
+    detail, lv = window.detail, window.library_view
+    pid, other = lv.model.paper_id(2), lv.model.paper_id(3)
+    assert lv.select_paper(pid)
+    old = window.lib.get_paper(pid).abstract
+    word = detail.shown[0].split()[3]
+    a = detail.shown[0].index(word)
+    _select_shown(detail, a, a + len(word))
+    mark = detail.highlight_selection()
+    qtbot.waitUntil(lambda: mark.done, timeout=10000)
+    assert mark.outcome == "failed"
+    said = "The highlight was not saved: the abstract of paper"
+    assert said in detail.notes_view.toPlainText()
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.edit_abstract("Background first, a sentence of some length. " + old, pid)
+    assert "Background first" in detail.browser.toPlainText()             # the pane was drawn again
+    assert said in detail.notes_view.toPlainText()
+    assert lv.select_paper(other) and said not in detail.notes_view.toPlainText()
+    assert lv.select_paper(pid) and said not in detail.notes_view.toPlainText()    # said once it was seen

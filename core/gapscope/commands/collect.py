@@ -23,6 +23,8 @@ def _finish(report, as_json: bool, code: int = 0) -> None:
     else:
         bits = [f"read {report.read}", f"added {report.added}", f"merged {report.merged}",
                 f"already there {report.unchanged}", f"bad {report.bad}"]
+        if report.kept_edited:      # records of papers whose abstract the user edited or cleared: left so
+            bits.append(f"{plural(report.kept_edited, 'abstract')} kept as edited")
         head = f"{report.source} {report.query!r}: " + ", ".join(bits)
         if report.total is not None:
             head += f" (the source reports {report.total} results)"

@@ -78,6 +78,7 @@ def import_(ref, files, fmt, collection, as_json, quiet, batch_size, with_files)
                        f"already there {report.unchanged}, bad {report.bad}"
                        + (f" ({plural(report.known_notes, 'note')} on records already there not repeated: see "
                           f"their first import's log)" if report.known_notes else "")
+                       + (f", {plural(report.kept_edited, 'abstract')} kept as edited" if report.kept_edited else "")
                        + (" (cancelled: committed batches kept)" if report.cancelled else ""))
             _listed("merged", report.merges, report.merged, "cyan", log_id=report.import_id)
             _listed("note", [str(w) for w in report.warnings], len(report.warnings), "yellow", log_id=report.import_id)
@@ -258,14 +259,16 @@ def papers_search(ref, query, limit, as_json) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def papers_show(ref, paper, as_json) -> None:
-    """Show one paper (library id, arXiv id or DOI) with its sources, tags, notes and the experiment runs
-    linked to it."""
+    """Show one paper (library id, arXiv id or DOI) with its sources, tags, notes, the experiment runs
+    linked to it and the edits of its title and abstract (--json: with the text each replaced)."""
     lib = ref.open()
     p = lib.get_paper(resolve_paper(lib, paper))
     data = dict(_paper_row(p), abstract=p.abstract, abstract_truncated=p.abstract_truncated, url=p.url,
                 versions=lib.versions(p.id), tags=lib.tags_of(p.id), notes=lib.notes_of(p.id),
                 sources=[{k: v for k, v in s.items() if k != "data"} for s in lib.source_records(p.id)],
-                runs=_paper_runs(lib, p.id))
+                runs=_paper_runs(lib, p.id),
+                edits=[{k: e[k] for k in ("id", "edited_at", "undone_at", "old_title", "new_title", "old_abstract",
+                                          "new_abstract")} for e in lib.paper_edits(p.id)])
     if as_json:
         emit_json(data)
         return
@@ -285,6 +288,12 @@ def papers_show(ref, paper, as_json) -> None:
         click.echo(f"note ({n['updated_at']}): {n['body']}")
     for s in data["sources"]:
         click.echo(f"source: {s['source']} {s['source_key']} (seen {s['seen_at']})")
+    for e in data["edits"]:
+        fields = " and ".join(f for f in ("title", "abstract") if e[f"new_{f}"] is not None)
+        click.echo(f"edited ({e['edited_at']}): {fields}" + (f", undone {e['undone_at']}" if e["undone_at"] else ""))
+    if any(e["undone_at"] is None for e in data["edits"]):
+        click.echo(f"(`gapscope papers edit {p.id} --undo` takes back the latest edit; --json shows the text each "
+                   "replaced)")
     if data["runs"]:
         click.echo("experiment runs linked to this paper (gapscope runs show ID):")
     for r in data["runs"]:
@@ -309,22 +318,29 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
               help="Read the new abstract from this UTF-8 text file (- reads standard input).")
 @click.option("--clear-abstract", is_flag=True,
               help="Take the paper's abstract away (a wrong one, nothing to put in its place; a later import of a "
-                   "record of the paper with an abstract fills it again).")
+                   "record of the paper leaves it cleared, as it leaves an edited title or abstract as edited).")
+@click.option("--undo", is_flag=True,
+              help="Take back the paper's latest edit: its title and abstract as they were before it, with the "
+                   "highlights and facet corrections it had put in a note (again for the edit before it).")
 @pass_library
-def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> None:
+def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo) -> None:
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
     maps, concepts and gaps built from the old one out of date (`gapscope analyze` redoes them); the
-    highlights and facet corrections on words it no longer holds are kept in a note on the paper."""
+    highlights and facet corrections on words it no longer holds are kept in a note on the paper. Every
+    edit is kept with the text it replaced: --undo puts that back."""
     from ..editing import EditError, edit_paper
     from ..store import LibraryError
     from .common import EXIT_READ_ONLY
 
     given = [o for o, v in (("--abstract", abstract is not None), ("--abstract-file", abstract_file),
                             ("--clear-abstract", clear_abstract)) if v]
+    if undo and (given or title is not None):
+        fail(f"--undo cannot go with {' or '.join(given + (['--title'] if title is not None else []))}: "
+             "give it alone", EXIT_USAGE)
     if len(given) > 1:
         fail(f"{' and '.join(given)} cannot go together: give one", EXIT_USAGE)
-    if title is None and not given:
-        fail("nothing to change: give --title, --abstract, --abstract-file or --clear-abstract", EXIT_USAGE)
+    if title is None and not given and not undo:
+        fail("nothing to change: give --title, --abstract, --abstract-file, --clear-abstract or --undo", EXIT_USAGE)
     if abstract_file:
         abstract = _read_text_file(abstract_file)
     lib = ref.open()
@@ -332,6 +348,9 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
     if lib.read_only:
         fail(f"{lib.path} is read-only: paper #{pid} was not changed (open a writable copy to change it)",
              EXIT_READ_ONLY)
+    if undo:
+        _undo_paper_edit(lib, pid)
+        return
     try:
         # one transaction: a title and an abstract change together or not at all
         edit = edit_paper(lib, pid, title=title, abstract=abstract, clear=clear_abstract)
@@ -343,6 +362,37 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract) -> N
         click.echo(f"#{pid}: title {edit.old_title[:100]!r} -> {edit.title[:100]!r}")
     if edit.abstract is not None:
         _say_abstract_edit(pid, edit.abstract)
+    if edit.edit_id is not None:
+        click.echo(f"#{pid}: the text it replaced is kept: `gapscope papers edit {pid} --undo` puts it back")
+
+
+def _undo_paper_edit(lib, pid: int) -> None:
+    """`papers edit PAPER --undo`: the paper's latest edit taken back, and what came back said."""
+    from ..editing import NotUndone, undo_edit
+    from ..store import LibraryError
+
+    try:
+        undone = undo_edit(lib, pid)
+    except NotUndone as exc:
+        fail(f"{exc}; nothing was changed")
+    except LibraryError as exc:
+        fail(f"paper #{pid}: {exc}; it was not changed")
+    if undone is None:
+        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)")
+        return
+    click.echo(f"#{pid}: the edit of {undone.edited_at[:16].replace('T', ' ')} is undone")
+    if undone.title is not None:
+        click.echo(f"#{pid}: title back to {undone.title[:100]!r}")
+    if undone.abstract is not None:
+        a = undone.abstract
+        click.echo(f"#{pid}: abstract back ({plural(len(a.abstract), 'character')})" if a.abstract
+                   else f"#{pid}: abstract cleared again (it had none)")
+        if undone.restored:
+            click.echo(f"#{pid}: {plural(undone.restored, 'mark')} the edit had put in a note back on their words")
+        if a.noted:
+            click.echo(f"#{pid}: {plural(a.noted, 'mark')} made since on words no longer there kept in "
+                       f"note #{a.note_id}")
+        click.echo(f"#{pid}: its facet sentences and vectors will be redone by `gapscope analyze`")
 
 
 def _read_text_file(path: str) -> str:

@@ -1,6 +1,6 @@
 """A .bib file split into entry texts, and the repairs that let a damaged entry be read as written or
 reported whole: a closing brace lost (before the next entry or at the end of the file), a brace too
-many that closes an entry early, a macro no ``@string`` defines.
+many that closes an entry early, a quote left open in a field, a macro no ``@string`` defines.
 
 bibtexparser (1.x) reads a file whole and drops what it cannot read without saying where; JabRef
 reports a missing brace only at the next ``@`` and skips the entry. Here each entry is parsed on its
@@ -20,6 +20,8 @@ _ENTRY_OPEN = re.compile(r"\s*@\s*\w+\s*([({])")
 _FIELD_LINE = re.compile(r"\s*[A-Za-z][\w:.+-]*\s*=\s*[{\"\w]")
 _FIELD_START = re.compile(r"\n\s*[\w-]+\s*=\s*[{\"\d]")
 _FIELD_NAME = re.compile(r"([A-Za-z][\w:.+-]*)\s*=\s*\{")
+_NAME_BEFORE_VALUE = re.compile(r"([A-Za-z][\w:.+-]*)\s*=\s*$")
+_ENTRY_KEY = re.compile(r"\s*@\s*\w+\s*[({]\s*([^,\s]*)")
 # the most undefined macros one entry may use before it is refused as unreadable
 _MAX_UNDEFINED = 20
 
@@ -113,6 +115,44 @@ def open_field(text: str) -> Optional[str]:
         return None
     names = _FIELD_NAME.findall(text)
     return names[-1] if names else "?"
+
+
+def entry_key(text: str) -> str:
+    """The citation key an entry's text opens with ("" when it has none)."""
+    m = _ENTRY_KEY.match(text)
+    return m.group(1) if m else ""
+
+
+def open_quoted_field(text: str) -> Optional[tuple[str, int]]:
+    """(field name, line within ``text``, from 0) of a field whose value opens a quote (``title = "...``)
+    that nothing closes before the entry ends: braces do not show it (a quote is no brace), so the entry
+    is cut where its braces close and the parser refuses it without saying where. None when every quoted
+    value closes. As in BibTeX, a quote inside braces ("{\\"o}") is text, not the value's end."""
+    m = _ENTRY_OPEN.match(text)
+    if not m:
+        return None
+    depth, i = 0, m.end()
+    while i < len(text):
+        c = text[i]
+        if c in "{}" and text[i - 1] != "\\":
+            depth += 1 if c == "{" else -1
+        elif c == '"' and depth == 0:
+            j, inner = i + 1, 0
+            while j < len(text):
+                ch = text[j]
+                if ch in "{}" and text[j - 1] != "\\":
+                    inner += 1 if ch == "{" else -1
+                    if inner < 0:         # the entry's closing brace: the quote ran past its fields
+                        break
+                elif ch == '"' and inner == 0:
+                    break
+                j += 1
+            if j == len(text) or text[j] != '"':
+                name = _NAME_BEFORE_VALUE.search(text, 0, i)
+                return (name.group(1) if name else "?"), text.count("\n", 0, i)
+            i = j
+        i += 1
+    return None
 
 
 def swallowing_field(parser, text: str) -> Optional[str]:

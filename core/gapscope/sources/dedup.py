@@ -1,5 +1,7 @@
 """Deciding whether two records are the same paper: arXiv id (any version), DOI, or a title that is
-the same or nearly the same (a preprint and its published version), guarded by author and year."""
+the same or nearly the same (a preprint and its published version), guarded by author and year; a
+record without title or identifier (imported under a placeholder title) by the same abstract, guarded
+the same way, so that its export read back is the paper it came from."""
 
 from __future__ import annotations
 
@@ -57,6 +59,12 @@ def first_author_key(authors: list[str]) -> Optional[str]:
     return key or None
 
 
+def abstract_key(abstract: Optional[str]) -> str:
+    """An abstract as the words a re-read leaves it (an export and its import may change case, spacing,
+    punctuation, markup and LaTeX escapes): the key of a paper without a title ("" for no abstract)."""
+    return normalize_title(abstract or "")
+
+
 @dataclass
 class _Known:
     arxiv_id: Optional[str]
@@ -95,6 +103,8 @@ class DedupIndex:
         self.by_doi: dict[str, int] = {}
         self.by_pmid: dict[str, int] = {}
         self.by_title: dict[str, list[int]] = {}
+        # papers under a placeholder title ("[untitled] ..."), by abstract_key: no title to match them by
+        self.by_abstract: dict[str, list[int]] = {}
         self.by_block: dict[str, list[int]] = {}
         # The same blocks holding only papers without an arXiv id: a record with an arXiv id that
         # by_arxiv did not match can only be the same paper as one of these (two different arXiv
@@ -120,6 +130,14 @@ class DedupIndex:
     def add(self, pid: int, paper: Paper, norm_title: str, author: Optional[str] = None) -> None:
         author = author if author is not None else first_author_key(paper.authors)
         self._add(pid, _Known(paper.arxiv_id, paper.doi, paper.year, author, norm_title, paper.pmid))
+        if not norm_title:
+            self.add_untitled(pid, paper.abstract)
+
+    def add_untitled(self, pid: int, abstract: Optional[str]) -> None:
+        """A paper of the index that has no title to match by: its abstract stands in for it."""
+        key = abstract_key(abstract)
+        if key and pid not in self.by_abstract.get(key, ()):
+            self.by_abstract.setdefault(key, []).append(pid)
 
     def update_ids(self, pid: int, arxiv_id: Optional[str], doi: Optional[str], pmid: Optional[str] = None) -> None:
         k = self.known[pid]
@@ -176,10 +194,16 @@ class DedupIndex:
             # a PubMed record without a title carries nothing else to match by
             self.last_reason = "same PMID"
             return self.by_pmid[paper.pmid]
-        if not norm_title:
-            return None
         if author is None:
             author = first_author_key(paper.authors)
+        if not norm_title:
+            # an untitled record (its title a placeholder): the same abstract, author and year are the
+            # same paper (an export of it read back); another abstract is another paper
+            for pid in self.by_abstract.get(abstract_key(paper.abstract), ()) if paper.abstract else ():
+                if self._compatible(self.known[pid], paper, author, exact=True):
+                    self.last_reason = "no title; same abstract"
+                    return pid
+            return None
         for pid in self.by_title.get(norm_title, ()):
             if self._compatible(self.known[pid], paper, author, exact=True):
                 self.last_reason = "same title"

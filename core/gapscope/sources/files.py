@@ -24,7 +24,8 @@ from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, Record
                       arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
                       untitled_title, untitled_warning)
 from ..textfmt import latex_to_text as render_latex, looks_like_latex, typography_to_text
-from .bibtex_entries import bibtex_chunks, closed_entry, open_field, parse_entry, swallowing_field
+from .bibtex_entries import (bibtex_chunks, closed_entry, entry_key, open_field, open_quoted_field, parse_entry,
+                             swallowing_field)
 from .markup import markup_to_text
 from .textio import FileCutShort, ReadMeter, TextLines, is_binary, open_binary
 
@@ -420,6 +421,17 @@ def _flip_name(name: str) -> str:
     return name
 
 
+def _unreadable_entry(part, otherwise: str) -> str:
+    """Why an entry the parser refused cannot be read: a quote left open names its field, the line it
+    opened at and the entry's key (the parser's own words name none of them); ``otherwise`` else."""
+    quoted = open_quoted_field(part.raw)
+    if quoted is None:
+        return otherwise
+    field, offset = quoted
+    return (f"unreadable BibTeX entry {entry_key(part.raw)!r}: its field {field!r} opens a quote (\") at line "
+            f"{part.line + offset} that is not closed before the entry ends")
+
+
 def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     from bibtexparser.bparser import BibTexParser
 
@@ -463,12 +475,12 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
         try:
             new, undefined = parse_entry(parser, chunk)
         except Exception as exc:  # noqa: BLE001 - bibtexparser raises many kinds
-            yield RecordError(where, f"unreadable BibTeX entry ({exc})" + skipped)
+            yield RecordError(where, _unreadable_entry(part, f"unreadable BibTeX entry ({exc})") + skipped)
             continue
         if head.startswith("@string"):
             continue
         if not new:
-            yield RecordError(where, f"unreadable BibTeX entry: {first!r}" + skipped)
+            yield RecordError(where, _unreadable_entry(part, f"unreadable BibTeX entry: {first!r}") + skipped)
             continue
         if not part.closed:   # said once it is read: an entry that is not read has its error alone
             yield unclosed

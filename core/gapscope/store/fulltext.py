@@ -9,7 +9,8 @@ from typing import Any, Optional, Sequence
 
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
 from .base import LibraryError, now_iso
-from .papers import fts_query, search_error
+from .papers import literal_conditions, search_error
+from .search_query import parse_search
 
 # a column of the papers' search index named in an FTS5 query: "title:", "{title abstract} :"
 _PAPER_COLUMN = re.compile(r'\b(?:title|abstract|authors)\s*:|\{[^}"]*\}\s*:')
@@ -166,13 +167,17 @@ class FulltextMixin:
         """Full-text sentences matching an FTS query, best first, each with its paper, section and page. A
         query that names a paper's column ("ti:covid", "{title abstract} : ("KV cache")") asks about titles,
         abstracts or authors only: no sentence of a PDF is one of them."""
-        q = fts_query(query)
-        if _PAPER_COLUMN.search(re.sub(r'"[^"]*"', '""', q)):      # a phrase's words name no column
+        q = parse_search(query)
+        if _PAPER_COLUMN.search(re.sub(r'"[^"]*"', '""', q.fts)):      # a phrase's words name no column
             return []
+        # "C++" is indexed as "c": the sentence must also hold it as typed, as for titles and abstracts
+        more, more_args = literal_conditions(q, alias="s.", columns=("text",))
+        join = " JOIN fulltext_sentences s ON s.id = f.rowid" if more else ""
         try:
             rows = self._conn.execute(
-                "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f WHERE fulltext_fts MATCH ?"
-                " ORDER BY rank LIMIT ?", (q, limit)).fetchall()
+                "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f" + join
+                + " WHERE fulltext_fts MATCH ?" + "".join(f" AND {w}" for w in more)
+                + " ORDER BY rank LIMIT ?", (q.fts, *more_args, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise search_error(query, exc)
         if not rows:

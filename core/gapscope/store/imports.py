@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 
 from ..bibfields import biblio_from_json, biblio_json, clean_biblio
 from ..csvcells import join_authors
-from ..models import OWN_EXPORT_SOURCE, Paper
+from ..models import OWN_EXPORT_SOURCE, UNTITLED_MARK, Paper
 from .base import LibraryError, chunks, now_iso
 from .papers import HIGHEST_DELETED_ID
 
@@ -154,6 +154,13 @@ class ImportsMixin:
             "SELECT p.id, p.arxiv_id, p.doi, p.year, a.name, p.norm_title, p.pmid FROM papers p"
             " LEFT JOIN paper_authors pa ON pa.paper_id = p.id AND pa.position = 0"
             " LEFT JOIN authors a ON a.id = pa.author_id WHERE p.id > ? ORDER BY p.id", (after_id,)))
+
+    def untitled_abstracts(self, after_id: int = 0) -> Iterator[tuple[int, str]]:
+        """(id, abstract) of the papers with id > after_id under a placeholder title ("[untitled] ..."):
+        the dedup index matches them by abstract."""
+        return iter(self._conn.execute(
+            "SELECT id, abstract FROM papers WHERE id > ? AND (norm_title = '' OR substr(title, 1, 11) = ?)"
+            " ORDER BY id", (after_id, UNTITLED_MARK)))
 
     def data_version(self) -> int:
         """SQLite's data_version: it changes when another connection commits (another import, a collect)."""

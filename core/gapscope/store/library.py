@@ -32,6 +32,7 @@ from .citations import CitationsMixin
 from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
 from .collect import CollectMixin
 from .concepts import ConceptsMixin
+from .edits import EditsMixin
 from .errors import (DiskIOError, LibraryDamaged, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, UpgradeNotSafe,  # noqa: F401
                      is_busy, library_fault)
 from .experiments import ExperimentsMixin
@@ -103,7 +104,7 @@ def _writable(db: Path) -> bool:
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
               GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
               StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin, IntegrityMixin,
-              InterruptMixin):
+              InterruptMixin, EditsMixin):
     """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""

@@ -214,7 +214,7 @@ class PapersMixin:
     def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,
                            highlights: Sequence[tuple] = (), corrections: Sequence[tuple] = (),
                            gone_highlights: Sequence[tuple] = (), gone_corrections: Sequence[tuple] = (),
-                           note: str = "", untag: str = "") -> None:
+                           note: str = "", untag: str = "", truncated: bool = False) -> None:
         """The user's own abstract for a paper ("": none), in one transaction, where the paper still
         holds abstract ``expected`` and exactly these highlights and facet corrections (another window
         may have changed it since it was read). ``highlights`` ``(id, start, end, new_start, new_end)`` and
@@ -222,7 +222,8 @@ class PapersMixin:
         ``(id, start, end)`` and ``gone_corrections`` ``(start, end)`` go, what they held written into
         ``note`` (a note on the paper). What was computed from the old abstract goes too: its facet
         sentences (the next analyze classifies it again) and its text-to-vector links (the maps built with
-        them show as out of date, and the next analyze embeds it again); the tag ``untag`` comes off it."""
+        them show as out of date, and the next analyze embeds it again); the tag ``untag`` comes off it.
+        ``truncated``: the abstract is one a source cut short (an undo putting such an abstract back)."""
         with self.transaction() as conn:
             row = conn.execute("SELECT coalesce(abstract, '') FROM papers WHERE id = ?", (paper_id,)).fetchone()
             if row is None:
@@ -235,7 +236,8 @@ class PapersMixin:
             conn.executemany("DELETE FROM highlights WHERE id = ?", [(h[0],) for h in gone_highlights])
             conn.executemany('DELETE FROM facet_corrections WHERE paper_id = ? AND start = ? AND "end" = ?',
                              [(paper_id, s, e) for s, e in gone_corrections])
-            conn.execute("UPDATE papers SET abstract = ?, abstract_truncated = 0 WHERE id = ?", (abstract, paper_id))
+            conn.execute("UPDATE papers SET abstract = ?, abstract_truncated = ? WHERE id = ?",
+                         (abstract, int(truncated), paper_id))
             self._move_annotation_spans(conn, paper_id, highlights, corrections, expected)
             for table in ("sentences", "paper_facets", "paper_texts"):
                 conn.execute(f"DELETE FROM {table} WHERE paper_id = ?", (paper_id,))

@@ -703,6 +703,31 @@ MIGRATIONS: list[tuple[str, str]] = [
         """,
     ),
     (
+        "1400_paper_edits",
+        """
+        -- The user's own edits of a paper's title and abstract, each with the text it replaced, so that one made
+        -- by mistake can be undone, after a restart too (`gapscope papers edit ID --undo`, Edit > Undo in the
+        -- window). One row per edit (a title and an abstract saved together are one edit); an undo stamps
+        -- undone_at and keeps the row. NULL old/new: that field was not edited ('' : no abstract). ``marks``
+        -- (JSON): what the edit took off the old abstract and an undo puts back: the highlights and facet
+        -- corrections on words the new one no longer held (kept in note ``note_id`` meanwhile) and whether
+        -- the "check abstract" tag came off.
+        CREATE TABLE paper_edits (
+            id INTEGER PRIMARY KEY,
+            paper_id INTEGER NOT NULL REFERENCES papers(id) ON DELETE CASCADE,
+            old_title TEXT,
+            new_title TEXT,
+            old_abstract TEXT,
+            new_abstract TEXT,
+            old_abstract_truncated INTEGER NOT NULL DEFAULT 0,
+            marks TEXT NOT NULL DEFAULT '{}',
+            edited_at TEXT NOT NULL,
+            undone_at TEXT
+        );
+        CREATE INDEX paper_edits_paper ON paper_edits(paper_id, id);
+        """,
+    ),
+    (
         "1410_paper_biblio",
         """
         -- A paper's bibliographic fields beyond its venue (bibfields.py): its kind as a CSL type, volume,

@@ -3,8 +3,9 @@
 What a user may write (the search box advertises it): plain words (all of them must appear; the last one is
 a prefix while typing), "an exact phrase", ``OR`` between alternatives, ``-word`` or ``-"a phrase"`` (or
 ``NOT``) to leave papers out, ``word*`` for a prefix, a field before a word, a phrase or a parenthesis
-(``title:``, ``ti:``, ``abstract:``, ``abs:``, ``authors:``, ``au:``), and parentheses to group (one without
-a partner, as in a pasted fragment "llm)", is ignored, with a note).
+(``title:``, ``ti:``, ``abstract:``, ``abs:``, ``authors:``, ``au:``), parentheses to group (one without
+a partner, as in a pasted fragment "llm)", is ignored, with a note), and FTS5's ``NEAR(a "b c", 5)``: its
+words and phrases within that many words of each other (10 when no number is given).
 
 Nothing of the user's text reaches FTS5 unquoted: every word becomes a quoted phrase, so no character of it
 can be read as FTS5 syntax (``-19`` as a column, ``'`` as an error). A query this module cannot read raises
@@ -36,6 +37,9 @@ PREFIX_MIN_CHARS = 3
 
 _FIELD = re.compile(r"(?:(\w+)|\{([^{}]*)\})\s*:", re.UNICODE)
 _WORD_CHAR = re.compile(r"\w", re.UNICODE)
+# FTS5's NEAR group opens with NEAR in capitals, as its operators ("near(" is a word)
+_NEAR_OPEN = re.compile(r"NEAR\s*\(")
+NEAR_EXAMPLE = "as in NEAR(word \"a phrase\", 5)"
 # a word the index cannot tell from its letters: "C++", "C#", "F#", ".NET"
 _SYMBOL_WORD = re.compile(r"[+#]|^\.\w")
 # the end of a typed word that a prefix star would reach: the index splits words at any sign but keeps
@@ -74,6 +78,14 @@ class _Term:
 @dataclass
 class _Group:
     items: list            # of _Item (ANDed)
+    column: Optional[str]
+    negated: bool = False
+
+
+@dataclass
+class _Near:
+    phrases: list          # of _Term, at least two
+    distance: Optional[int]
     column: Optional[str]
     negated: bool = False
 
@@ -188,6 +200,9 @@ class _Reader:
         if c == "(":
             self.i += 1
             return _Group(self.read_items(closing=True), column)
+        if m := _NEAR_OPEN.match(self.text, self.i):
+            self.i = m.end()
+            return self._read_near(column)
         m = _FIELD.match(self.text, self.i)
         if m and column is None and (cols := _columns(m)) is not None:
             self.i = m.end()
@@ -201,6 +216,49 @@ class _Reader:
         if not _WORD_CHAR.search(word):
             return None
         return _Term(word, False, column, star)
+
+    def _read_near(self, column: Optional[str]) -> _Near:
+        """The inside of ``NEAR(`` up to its ``)``: words and "phrases", then perhaps ``, N``."""
+        phrases, distance = [], None
+        while True:
+            c = self._peek()
+            if not c:
+                raise SearchSyntaxError(f"NEAR( is not closed ({NEAR_EXAMPLE})")
+            if c == ")":
+                self.i += 1
+                break
+            if c == ",":
+                self.i += 1
+                self._skip_space()
+                number = re.match(r"\d+", self.text[self.i:])
+                if not number:
+                    raise SearchSyntaxError(f"the distance after the comma in NEAR( ) must be a number of words "
+                                            f"({NEAR_EXAMPLE})")
+                self.i += number.end()
+                distance = int(number.group())
+                if self._peek() != ")":
+                    raise SearchSyntaxError(f"NEAR( ) ends with its distance: a ) must follow the number "
+                                            f"({NEAR_EXAMPLE})")
+                continue
+            field = _FIELD.match(self.text, self.i)
+            if (c in "(-" or self._operator() or _NEAR_OPEN.match(self.text, self.i)
+                    or (field and _columns(field) is not None)):
+                raise SearchSyntaxError(f"NEAR( ) holds words and \"phrases\" only, no OR, NOT, -word, field: or "
+                                        f"parentheses ({NEAR_EXAMPLE})")
+            if c == '"':
+                term = self._read_unit()
+            else:
+                start = self.i
+                while self.i < len(self.text) and not self.text[self.i].isspace() and self.text[self.i] not in '(),"':
+                    self.i += 1
+                word = self.text[start:self.i]
+                term = _Term(word.rstrip("*"), False, None, word.endswith("*")) if _WORD_CHAR.search(word) else None
+            if term is not None:
+                phrases.append(term)
+        if len(phrases) < 2:
+            raise SearchSyntaxError(f"NEAR( ) needs two or more words or \"phrases\" to find near each other "
+                                    f"({NEAR_EXAMPLE})")
+        return _Near(phrases, distance, column)
 
 
 def _quote(text: str) -> str:
@@ -217,14 +275,14 @@ class _Writer:
     def __init__(self, query: SearchQuery):
         self.q = query
 
-    def term(self, t: _Term, top: bool) -> Optional[str]:
+    def term(self, t: _Term, top: bool, inside: str = "OR or ( )") -> Optional[str]:
         symbols = [w for w in t.text.split() if _SYMBOL_WORD.search(w)]
         for w in symbols:
             if top:
                 (self.q.exclude if t.negated else self.q.require).append(Literal(w, t.column))
             else:
                 letters = " ".join(re.findall(r"\w+", w))
-                note = f"{w} inside OR or ( ) was searched as \u201c{letters}\u201d (the index keeps letters and digits)"
+                note = f"{w} inside {inside} was searched as \u201c{letters}\u201d (the index keeps letters and digits)"
                 if note not in self.q.notes:
                     self.q.notes.append(note)
         if top and t.negated and symbols:
@@ -236,6 +294,10 @@ class _Writer:
             return self.term(u, top)
         if isinstance(u, _Or):
             return "(" + " OR ".join(self.unit(s, False) for s in u.sides) + ")"
+        if isinstance(u, _Near):          # its words are searched as their letters, as inside OR
+            distance = "" if u.distance is None else f", {u.distance}"
+            phrases = " ".join(self.term(t, False, "NEAR( )") for t in u.phrases)
+            return _column_prefix(u.column) + "NEAR(" + phrases + distance + ")"
         inner = self.items(u.items, top=False)
         return _column_prefix(u.column) + "(" + inner + ")"
 
@@ -287,6 +349,9 @@ def parse_search(text: str) -> SearchQuery:
     if not stripped:
         raise SearchSyntaxError("empty search")
     alone = _unmatched_parentheses(stripped)
+    # "NEAR(a b" asks for a NEAR group (not a pasted fragment, searched past): say what is wrong
+    if any(stripped[i] == "(" and re.search(r"NEAR\s*$", stripped[:i]) for i in alone):
+        raise SearchSyntaxError(f"bad search {stripped!r}: NEAR( is not closed ({NEAR_EXAMPLE})")
     readable = "".join(" " if i in alone else c for i, c in enumerate(stripped)) if alone else stripped
     try:
         items = _Reader(readable).read_items(closing=False)

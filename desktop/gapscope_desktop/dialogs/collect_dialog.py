@@ -55,6 +55,9 @@ def describe_report(report) -> str:
     d = report.to_dict() if hasattr(report, "to_dict") else dict(report)
     text = (f"Read {d.get('read', 0):,}: added {d.get('added', 0):,}, merged {d.get('merged', 0):,} with papers "
             f"already in the library, {d.get('unchanged', 0):,} already imported.")
+    if d.get("kept_edited"):
+        text += (f" {d['kept_edited']:,} kept the abstract edited by hand (the record's is not taken; see the "
+                 "notes).")
     errs = d.get("errors") or []
     bad = max(d.get("bad", 0), len(errs))
     if errs:
@@ -78,7 +81,9 @@ def status_line(name: str, report) -> str:
     """The window's status bar line after an import or collect: its counts, and where the rest is."""
     bad = report.bad
     return (f"{name}: {report.added:,} added, {report.merged:,} merged, {report.unchanged:,} already imported, "
-            f"{bad:,} refused" + (" (cancelled)" if report.cancelled else "") + "."
+            f"{bad:,} refused" + (" (cancelled)" if report.cancelled else "")
+            + (f", {report.kept_edited:,} kept the abstract as edited" if report.kept_edited else "")
+            + "."
             + (" File > Import History… lists what was refused and why." if bad else ""))
 
 

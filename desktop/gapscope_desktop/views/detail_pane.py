@@ -51,6 +51,7 @@ class DetailPane(QWidget):
     titleChanged = Signal(int)          # the user gave this paper a new title
     abstractChanged = Signal(int)       # the user set, replaced or cleared this paper's abstract
     pdfHighlightAsked = Signal(int, int, int, str)   # paper id, its PDF (attachment id), page (1-based), text
+    said = Signal(str)                  # a line for the status bar (what an undo did)
     draftNotKept = Signal(str)          # the drafts cannot be written to the library's folder: why
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -66,6 +67,9 @@ class DetailPane(QWidget):
         self.drafts_library = None                      # the library the drafts belong to
         self.saving: set[tuple[int, str]] = set()       # drafts on the writer queue, not saved yet
         self.note_edits: dict[int, str] = {}            # note id: its edit on the writer queue, not saved yet
+        # paper id: (what, line) of each change that could not be saved for it, said under its notes at
+        # every redraw (an abstract edit saved meanwhile redraws the pane) until another paper is shown
+        self.refusals: dict[int, list[tuple[str, str]]] = {}
         # the drafts, the text of an open edit box and the edits being saved, kept on disk (paper_drafts.py)
         self.kept = DraftKeeper(paper_drafts.PREFIX, "the unsaved notes and titles", self)
         self.kept.failed.connect(self.draftNotKept)
@@ -100,8 +104,18 @@ class DetailPane(QWidget):
         self.act_edit_abstract.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         self.act_edit_abstract.setStatusTip("Set, change or clear the abstract of the paper shown")
         self.act_edit_abstract.triggered.connect(lambda: self.ask_edit_abstract())
+        # Edit > Undo: the shown paper's latest title or abstract edit, kept in the library (so after a
+        # restart too); Ctrl+Z while the pane or the paper list has the focus (the window adds it there)
+        self.act_undo_edit = QAction("Undo Edit", self)
+        self.act_undo_edit.setObjectName("undoPaperEdit")
+        self.act_undo_edit.setShortcut(QKeySequence(QKeySequence.StandardKey.Undo))
+        self.act_undo_edit.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.act_undo_edit.setStatusTip("Put back the title and abstract the paper shown had before its last edit")
+        self.act_undo_edit.triggered.connect(lambda: self.undo_edit())
+        self.undoing: Optional[int] = None              # the paper whose undo is on the writer queue
         self.addAction(self.act_highlight)
         self.addAction(self.act_highlight_note)
+        self.addAction(self.act_undo_edit)
         self.addAction(self.act_edit_title)
         self.addAction(self.act_edit_abstract)
         self.highlight_button = QPushButton("Highlight")
@@ -175,6 +189,7 @@ class DetailPane(QWidget):
             self.draft_origins.clear()
             self.saving.clear()
             self.note_edits.clear()
+            self.refusals.clear()
             self.kept.let_go()          # the old library's kept drafts stay in its folder, not followed here
         if lib is not None:
             self.drafts_library = lib.path
@@ -185,7 +200,7 @@ class DetailPane(QWidget):
     def writers(self) -> list:
         """The controls that write to the library (held off while it is read-only)."""
         return [self.tag_edit, self.note_edit, self.save_note, self.highlight_button, self.act_highlight,
-                self.act_highlight_note, self.act_edit_title, self.act_edit_abstract]
+                self.act_highlight_note, self.act_edit_title, self.act_edit_abstract, self.act_undo_edit]
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -193,9 +208,13 @@ class DetailPane(QWidget):
             self._render()
 
     def show_paper(self, paper_id: Optional[int]) -> None:
+        left = self.paper.id if self.paper is not None else None
+        if left is not None and left != paper_id:
+            self.refusals.pop(left, None)        # said while the paper was shown: the task log keeps it
         enabled = paper_id is not None and self.lib is not None
         self.paper = self.lib.get_paper(paper_id) if enabled else None
         self._load_drafts()
+        self._undo_state()
         if not enabled:
             self.shown = ("", [])
             self.highlights = []
@@ -349,6 +368,7 @@ class DetailPane(QWidget):
 
     def _draft_saved(self, key: tuple[int, str], body: str) -> None:
         self.saving.discard(key)
+        self._forget_refusal(key[0], _REFUSED_DRAFT.get(key[1], key[1]))     # saved now: no longer true
         rest = self.drafts.pop(key, "").strip()
         if key[1] in EDITED_FIELDS:
             rest = "" if rest == body else rest       # another text typed meanwhile stays to be saved
@@ -373,7 +393,7 @@ class DetailPane(QWidget):
         self._refresh_paper(key[0], key[1])
         if key[1] in EDITED_FIELDS:
             message += f" (the {key[1]} is kept over the paper's details: Edit {key[1]} saves it)"
-        self._not_saved({"title": "title change", "abstract": "abstract change"}.get(key[1], key[1]), message)
+        self._not_saved(_REFUSED_DRAFT.get(key[1], key[1]), message, key[0])
 
     def _refresh_paper(self, paper_id: int, kind: str = "") -> None:
         """Show the paper's tags, notes and boxes again (the whole paper for a title or an abstract), when it
@@ -511,7 +531,7 @@ class DetailPane(QWidget):
         pid = self.paper.id
         return self.tasks.save("Remove highlight", _remove_highlight, highlight_id, library=self.lib.path,
                                on_result=lambda _r: self._saved(pid, self._render, lambda: None),
-                               on_error=lambda m, _t: self._not_saved("highlight removal", m))
+                               on_error=lambda m, _t: self._not_saved("highlight removal", m, pid))
 
     def _link(self, url: QUrl) -> None:
         if url.toString() in ("title:edit", "abstract:edit"):
@@ -667,7 +687,59 @@ class DetailPane(QWidget):
         return self.tasks.save("Clear abstract", _clear_abstract, paper_id, library=self.lib.path,
                                on_result=lambda _r: (self._refresh_paper(paper_id, "abstract"),
                                                      self.abstractChanged.emit(paper_id)),
-                               on_error=lambda m, _t: self._not_saved("abstract change", m))
+                               on_error=lambda m, _t: self._not_saved("abstract change", m, paper_id))
+
+    # --- undoing an edit of the title or abstract ----------------------------------------------------------
+    def _undo_state(self) -> None:
+        """Edit > Undo names what it would take back of the shown paper (off when nothing, or while an edit
+        or an undo of it is on its way: the undo would take back another edit than the one shown)."""
+        pid = self.paper.id if self.paper is not None else None
+        edit = self.lib.latest_paper_edit(pid) if pid is not None else None
+        fields = [f for f in EDITED_FIELDS if edit is not None and edit[f"new_{f}"] is not None]
+        named = " and ".join(f.capitalize() for f in fields)
+        self.act_undo_edit.setText(f"Undo {named} Edit" if named else "Undo Edit")
+        busy = self.undoing is not None or any((pid, k) in self.saving for k in EDITED_FIELDS)
+        set_enabled(self.act_undo_edit, bool(fields) and not busy)
+
+    def undo_edit(self):
+        """Take back the shown paper's latest edit of its title and abstract (on the writer queue), only while
+        it is still its latest (another window or the gapscope command may have edited it since); returns the
+        task, or None when there is nothing to undo."""
+        if self.paper is None or not self._writable() or self.undoing is not None:
+            return None
+        pid = self.paper.id
+        if any((pid, k) in self.saving for k in EDITED_FIELDS):
+            return None                         # an edit on its way: this undo would take back the one before
+        edit = self.lib.latest_paper_edit(pid)
+        if edit is None:
+            self.said.emit(f"Nothing to undo: the title and abstract of paper #{pid} were not edited.")
+            return None
+        self.undoing = pid
+        self._undo_state()
+        return self.tasks.save("Undo edit", _undo_edit, pid, edit["id"], library=self.lib.path,
+                               on_result=lambda r: self._edit_undone(pid, r),
+                               on_error=lambda m, _t: self._undo_ended(pid, m))
+
+    def _edit_undone(self, paper_id: int, undone) -> None:
+        if isinstance(undone, str):             # no longer the paper's latest edit, or its text changed since
+            self._undo_ended(paper_id, undone)
+            return
+        self.undoing = None
+        self._refresh_paper(paper_id, "abstract")       # the whole paper read again
+        self._undo_state()
+        if undone.title is not None:
+            self.titleChanged.emit(paper_id)
+        if undone.abstract is not None:
+            self.abstractChanged.emit(paper_id)
+        self.said.emit(_undone_line(paper_id, undone))
+
+    def _undo_ended(self, paper_id: int, why: str) -> None:
+        """The undo did not happen: say why, under the paper's notes (and in the status bar)."""
+        self.undoing = None
+        self._refresh_paper(paper_id, "abstract")       # the paper as it is now (edited elsewhere, say)
+        self._undo_state()
+        self._refuse(paper_id, "undo", f"Not undone: {why}")
+        self.said.emit(f"Not undone: {why}")
 
     def _writable(self) -> bool:
         return self.lib is not None and not self.lib.read_only
@@ -696,7 +768,8 @@ class DetailPane(QWidget):
             draft = self.drafts.get((self.paper.id, "note"), "").strip()
             parts.append(f'<p style="color:{faint};"><i>Saving…</i><br>'
                          f'{html.escape(draft).replace(chr(10), "<br>")}</p>')
-        self.notes_view.setHtml("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>')
+        said = "".join(_refusal_html(line) for _what, line in self.refusals.get(self.paper.id, []))
+        self.notes_view.setHtml(("".join(parts) or f'<p style="color:{faint};">No notes yet.</p>') + said)
 
     def _add_tag(self) -> None:
         if self.paper is not None:
@@ -719,7 +792,7 @@ class DetailPane(QWidget):
         pid = self.paper.id
         return self.tasks.save("Remove tag", _remove_tag, pid, name, library=self.lib.path,
                                on_result=lambda _n: self._saved(pid, self._render_tags, self.tagsChanged.emit),
-                               on_error=lambda m, _t: self._not_saved("tag removal", m))
+                               on_error=lambda m, _t: self._not_saved("tag removal", m, pid))
 
     def _note_link(self, url: QUrl) -> None:
         action, _, ident = url.toString().partition("/")
@@ -830,7 +903,7 @@ class DetailPane(QWidget):
         if flying is not None:
             self.kept.drop(flying)
         self._refresh_paper(paper_id)         # the notes as they are now (changed elsewhere, say)
-        self._not_saved(what, message)
+        self._not_saved(what, message, paper_id)
 
     def _saved(self, paper_id: int, render, announce, flying: Optional[str] = None) -> None:
         if flying is not None:
@@ -839,9 +912,44 @@ class DetailPane(QWidget):
             render()
         announce()
 
-    def _not_saved(self, what: str, message: str) -> None:
-        self.notes_view.append(f'<p style="color:{theme.colour("warning")};">The {what} was not saved: '
-                               f'{html.escape(message)}</p>')
+    def _not_saved(self, what: str, message: str, paper_id: Optional[int] = None) -> None:
+        """Say under the notes that a change of paper ``paper_id`` (by default the one shown) was not saved,
+        now and at each redraw of that paper's notes until another paper is shown."""
+        self._refuse(paper_id, what, f"The {what} was not saved: {message}")
+
+    def _refuse(self, paper_id: Optional[int], what: str, line: str) -> None:
+        if paper_id is None and self.paper is not None:
+            paper_id = self.paper.id
+        if paper_id is not None:
+            self.refusals.setdefault(paper_id, []).append((what, line))
+        self.notes_view.append(_refusal_html(line))
+
+    def _forget_refusal(self, paper_id: int, what: str) -> None:
+        kept = [r for r in self.refusals.get(paper_id, []) if r[0] != what]
+        if kept:
+            self.refusals[paper_id] = kept
+        else:
+            self.refusals.pop(paper_id, None)
+
+
+_REFUSED_DRAFT = {"title": "title change", "abstract": "abstract change"}   # a draft's kind, as a refusal names it
+
+
+def _refusal_html(line: str) -> str:
+    return f'<p style="color:{theme.colour("warning")};">{html.escape(line)}</p>'
+
+
+def _undone_line(paper_id: int, undone) -> str:
+    """The status bar's line for an undo (editing.UndoneEdit)."""
+    from gapscope.textfmt import plural
+
+    fields = " and ".join(f for f, v in (("title", undone.title), ("abstract", undone.abstract)) if v is not None)
+    line = f"Undone: paper #{paper_id}'s {fields} as before the edit of {undone.edited_at[:16].replace('T', ' ')}"
+    if undone.restored:
+        line += f"; {plural(undone.restored, 'mark')} back on their words"
+    if undone.abstract is not None:
+        line += "; its facet labels are redone by the next analysis"
+    return line + "."
 
 
 # Writer-queue side (a worker with its own Library).
@@ -863,6 +971,17 @@ def _set_abstract(lib, paper_id: int, text: str, *, progress=None, cancel=None):
     from gapscope.editing import set_abstract
 
     return set_abstract(lib, paper_id, text)
+
+
+def _undo_edit(lib, paper_id: int, edit_id: int, *, progress=None, cancel=None):
+    """The edit undone (editing.UndoneEdit), or a sentence saying why not: it is no longer the paper's
+    latest, or the paper's text changed since."""
+    from gapscope.editing import NotUndone, undo_edit
+
+    try:
+        return undo_edit(lib, paper_id, edit_id)
+    except NotUndone as exc:
+        return str(exc)
 
 
 def _clear_abstract(lib, paper_id: int, *, progress=None, cancel=None):

@@ -1,0 +1,139 @@
+"""An edit of a paper's title or abstract can be undone (gapscope.editing.undo_edit, `papers edit --undo`):
+the text it replaced is kept in the library, so the undo works after a restart too; the marks the edit put
+in a note go back on their words, and the paper is left to be classified again by the next analyze."""
+
+import pytest
+
+from gapscope.editing import NotUndone, edit_paper, set_abstract, set_title, undo_edit
+from gapscope.models import CHECK_ABSTRACT_TAG
+from gapscope.store import Library
+
+from .test_edit_abstract import REAL, _analysed, _paper
+
+
+def _marks(lib, pid):
+    """The paper's highlights and facet corrections as (words, what the user put on them)."""
+    abstract = lib.get_paper(pid).abstract
+    return (sorted((abstract[h["start"]:h["end"]], h["comment"], h["color"]) for h in lib.highlights_with_ids(pid)),
+            sorted((abstract[c["start"]:c["end"]], c["role"], c["text"]) for c in lib.facet_corrections(pid)))
+
+
+def test_an_abstract_edit_is_undone_with_its_marks_and_the_paper_left_to_classify_again(library):
+    lib = library
+    pid = _paper(lib, REAL)
+    lib.add_tag([pid], CHECK_ABSTRACT_TAG)
+    s = REAL.index("small transformer")
+    lib.add_highlight(pid, s, s + len("small transformer"), comment="which one?")
+    g = REAL.index("Rare diagnoses")
+    lib.add_highlight(pid, g, g + len("Rare diagnoses remain hard"), color="green", comment="the gap")
+    lib.set_facet_correction(pid, g, len(REAL), None, "open", "2026-01-01T00:00:00")
+    _analysed(lib, pid)
+    before = _marks(lib, pid)
+
+    edit = set_abstract(lib, pid, "Background first. " + REAL[:g].strip())    # the gap's sentence cut by mistake
+    assert edit.noted == 2 and len(lib.notes_of(pid)) == 1
+    assert lib.latest_paper_edit(pid)["old_abstract"] == REAL
+
+    undone = undo_edit(lib, pid)
+    assert undone.title is None and undone.restored == 2
+    p = lib.get_paper(pid)
+    assert p.abstract == REAL and not p.abstract_truncated
+    assert _marks(lib, pid) == before                   # the moved one moved back, the noted ones came back
+    assert lib.notes_of(pid) == []                      # the note that kept them went with the undo
+    assert CHECK_ABSTRACT_TAG in lib.tags_of(pid)       # the edit had taken it off
+    # the old sentences went with the edit: the paper is classified (and embedded) again by the next analyze
+    assert pid not in lib.classified_paper_ids() and lib.effective_sentences(pid) == []
+    assert lib.latest_paper_edit(pid) is None and lib.paper_edits(pid)[0]["undone_at"]
+    assert undo_edit(lib, pid) is None                  # nothing left to undo
+
+
+def test_edits_are_undone_latest_first_and_after_the_library_is_opened_again(library):
+    lib = library
+    pid = _paper(lib, REAL)
+    title = lib.get_paper(pid).title
+    lib.add_note(pid, "my own note")
+    set_title(lib, pid, "Wrong title")
+    edit_paper(lib, pid, title="Wronger title", clear=True)     # one edit, two fields
+    path = lib.path
+    lib.close()
+
+    with Library(path) as again:                         # a restart: the edits are in the library
+        undone = undo_edit(again, pid)
+        assert (undone.title, undone.abstract.abstract) == ("Wrong title", REAL)
+        assert (again.get_paper(pid).title, again.get_paper(pid).abstract) == ("Wrong title", REAL)
+        assert undo_edit(again, pid).title == title
+        assert again.get_paper(pid).title == title and [n["body"] for n in again.notes_of(pid)] == ["my own note"]
+        assert [i for i, _r in again.search("Wrong")] == []     # the search index follows
+
+
+def test_an_edit_is_not_undone_over_a_later_change_nor_twice(library):
+    lib = library
+    pid = _paper(lib, REAL)
+    set_abstract(lib, pid, "A new abstract.")
+    edit_id = lib.latest_paper_edit(pid)["id"]
+    lib.set_paper_abstract(pid, "Changed by an import.", expected="A new abstract.")    # not an edit kept here
+    with pytest.raises(NotUndone, match="abstract was changed since"):
+        undo_edit(lib, pid)
+    assert lib.get_paper(pid).abstract == "Changed by an import."           # nothing written
+    lib.set_paper_abstract(pid, "A new abstract.", expected="Changed by an import.")
+    assert undo_edit(lib, pid, edit_id).abstract.abstract == REAL
+    with pytest.raises(NotUndone, match="undone already"):
+        undo_edit(lib, pid, edit_id)                     # a second Ctrl+Z on the same edit changes nothing
+    assert lib.get_paper(pid).abstract == REAL
+
+
+def test_an_unchanged_save_keeps_no_edit_to_undo(library):
+    lib = library
+    pid = _paper(lib, REAL)
+    set_abstract(lib, pid, REAL)
+    set_title(lib, pid, lib.get_paper(pid).title)
+    assert lib.paper_edits(pid) == []
+
+
+def test_the_command_line_says_how_to_undo_and_undoes(library):
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    lib = library
+    pid = _paper(lib, REAL)
+
+    def cli(*a):
+        return CliRunner().invoke(main, ["--library", str(lib.path), "papers", *a])
+
+    r = cli("edit", str(pid), "--clear-abstract")
+    assert r.exit_code == 0 and f"`gapscope papers edit {pid} --undo` puts it back" in r.output
+    r = cli("show", str(pid))
+    assert "edited (" in r.output and "abstract" in r.output and "--undo" in r.output
+    assert json.loads(cli("show", str(pid), "--json").output)["edits"][0]["old_abstract"] == REAL
+    r = cli("edit", str(pid), "--undo", "--title", "x")
+    assert r.exit_code == 2 and "--undo cannot go with --title" in r.output
+    r = cli("edit", str(pid), "--undo")
+    assert r.exit_code == 0, r.output
+    assert f"#{pid}: abstract back ({len(REAL)} characters)" in r.output and "gapscope analyze" in r.output
+    assert lib.get_paper(pid).abstract == REAL
+    r = cli("edit", str(pid), "--undo")
+    assert r.exit_code == 0 and "nothing to undo" in r.output
+    assert "undone" in cli("show", str(pid)).output
+
+
+def test_an_undone_title_is_the_placeholder_again_and_matches_no_record_by_title(library, tmp_path):
+    from gapscope.ingest import import_file
+    from gapscope.models import is_untitled
+
+    from .test_import_untitled import ABSTRACT_A
+
+    path = tmp_path / "screen.csv"
+    path.write_text(f'title,abstract\n,"{ABSTRACT_A}"\n', encoding="utf-8")
+    import_file(library, path)
+    (pid,) = library.list_paper_ids()
+    placeholder = library.get_paper(pid).title
+    set_title(library, pid, "Methylphenidate in a classroom trial")
+    assert undo_edit(library, pid).title == placeholder and is_untitled(library.get_paper(pid).title)
+    # as imported: a placeholder is no title to match a later record by, even one with the same words
+    words = " ".join(placeholder.replace("[", "").replace("]", "").rstrip("…").split())
+    again = tmp_path / "again.csv"
+    again.write_text(f"title,abstract\n{words},Another study.\n", encoding="utf-8")
+    assert import_file(library, again).added == 1

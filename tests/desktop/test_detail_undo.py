@@ -1,0 +1,91 @@
+"""Edit > Undo (Ctrl+Z, in the paper's details or the paper list) takes back the shown paper's last edit of
+its title or abstract: the edit is kept in the library with the text it replaced, so a window opened later
+undoes it too; an undo over a change made elsewhere since is refused and says why."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from .conftest import _close_at_teardown, _open_window
+
+NEW = ("We re-estimate the effect of class size on reading scores with a regression discontinuity design. "
+       "Smaller classes raise scores by a tenth of a standard deviation.")
+
+
+def _edit_menu(window):
+    return next(a.menu() for a in window.menuBar().actions() if a.text() == "&Edit")
+
+
+def test_an_abstract_and_a_title_edit_are_undone_by_ctrl_z_in_the_pane_and_the_list(window, qtbot):
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    assert lv.select_paper(pid)
+    old = window.lib.get_paper(pid)
+    undo = detail.act_undo_edit
+    assert undo in _edit_menu(window).actions()
+    assert not undo.isEnabled() and undo.text() == "Undo Edit"           # nothing edited yet
+
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.edit_abstract(NEW, pid)
+    qtbot.waitUntil(lambda: undo.isEnabled(), timeout=10000)
+    assert undo.text() == "Undo Abstract Edit"
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.browser.setFocus()
+        qtbot.keyClick(detail.browser, Qt.Key_Z, Qt.ControlModifier)
+    assert window.lib.get_paper(pid).abstract == old.abstract
+    qtbot.waitUntil(lambda: "regression discontinuity" not in detail.browser.toPlainText(), timeout=10000)
+    assert f"Undone: paper #{pid}'s abstract" in window.statusBar().currentMessage()
+    assert not undo.isEnabled()
+
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.edit_title("A title typed by mistake", pid)
+    qtbot.waitUntil(lambda: undo.isEnabled() and undo.text() == "Undo Title Edit", timeout=10000)
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        lv.table.setFocus()                     # Ctrl+Z from the paper list too
+        qtbot.keyClick(lv.table, Qt.Key_Z, Qt.ControlModifier)
+    assert window.lib.get_paper(pid).title == old.title
+    qtbot.waitUntil(lambda: detail.paper is not None and detail.paper.title == old.title, timeout=10000)
+    # the history stays in the library: both edits, undone
+    assert [bool(e["undone_at"]) for e in window.lib.paper_edits(pid)] == [True, True]
+
+
+def test_an_edit_is_undone_from_a_window_opened_later(qtbot, lib_path):
+    first = _open_window(qtbot, lib_path)
+    pid = first.library_view.model.paper_id(2)
+    assert first.library_view.select_paper(pid)
+    old = first.lib.get_paper(pid).abstract
+    with qtbot.waitSignal(first.detail.abstractChanged, timeout=10000):
+        first.detail.edit_abstract(NEW, pid)
+    _close_at_teardown(first)
+
+    window = _open_window(qtbot, lib_path)                 # a restart
+    try:
+        assert window.library_view.select_paper(pid)
+        undo = window.detail.act_undo_edit
+        assert undo.isEnabled() and undo.text() == "Undo Abstract Edit"
+        with qtbot.waitSignal(window.detail.abstractChanged, timeout=10000):
+            undo.trigger()                                  # Edit > Undo Abstract Edit
+        assert window.lib.get_paper(pid).abstract == old
+    finally:
+        _close_at_teardown(window)
+
+
+def test_an_undo_over_a_change_made_elsewhere_is_refused_and_says_why(window, qtbot):
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    assert lv.select_paper(pid)
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.edit_abstract(NEW, pid)
+
+    def elsewhere(lib, *, progress=None, cancel=None):     # another process (an import, say) changes it
+        lib.set_paper_abstract(pid, "Changed elsewhere.", expected=NEW)
+
+    job = window.tasks.write("Elsewhere", elsewhere, library=window.lib.path)
+    qtbot.waitUntil(lambda: job.done, timeout=10000)
+    task = detail.undo_edit()
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert window.lib.get_paper(pid).abstract == "Changed elsewhere."          # not written over
+    qtbot.waitUntil(lambda: "Not undone" in detail.notes_view.toPlainText(), timeout=10000)
+    assert "abstract was changed since the edit" in detail.notes_view.toPlainText()
+    assert "Not undone" in window.statusBar().currentMessage()
+    assert detail.undoing is None
