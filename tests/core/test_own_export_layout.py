@@ -56,3 +56,22 @@ def test_a_minimal_csl_json_of_another_program_is_counted_as_an_identified_recor
     assert rep.merged == 1
     assert not any("no GapScope mark" in w.message for w in rep.warnings)
     assert OWN_EXPORT_SOURCE not in sources
+
+
+def test_an_older_export_of_papers_without_year_or_authors_is_still_recognised(tmp_path):
+    """GapScope's keys of such papers ("anonpaper", "smithdeep") are its own keys too."""
+    from gapscope.exports import export_text
+
+    lib = Library(tmp_path / "lib.gapscope")
+    (tmp_path / "held.bib").write_text("@misc{x, title = {A paper with no year}}\n"
+                                       "@misc{y, title = {Deep nets}, author = {Smith, John}}\n", encoding="utf-8")
+    import_file(lib, tmp_path / "held.bib")
+    text = export_text(lib, "csljson", lib.list_paper_ids())
+    items = json.loads(text)
+    assert [i["id"] for i in items] == ["anonpaper", "smithdeep"]
+    for i in items:
+        del i["source"]                     # an export made before exports were marked
+    (tmp_path / "older.json").write_text(json.dumps(items), encoding="utf-8")
+    rep = import_file(lib, tmp_path / "older.json")
+    lib.close()
+    assert any("no GapScope mark" in w.message for w in rep.warnings)

@@ -53,16 +53,16 @@ _NAME_SUFFIX = re.compile(r"(?:\s+(?:jr\.?|sr\.?|ii|iii|iv|v))+$", re.IGNORECASE
 
 def _exported_key(key: str, paper: Paper) -> bool:
     """Whether ``key`` is the citation key GapScope's export gives ``paper``: the first author's family name
-    (the end of the name, in ASCII letters; "anon" without authors), the year, a word of the title. Google
-    Scholar makes its keys alike, so this alone does not tell them apart; a key another program chose does."""
+    in ASCII letters (the name's last words; "anon" without authors or without ASCII letters), the year, a
+    word of the title. Google Scholar makes its keys alike, so this alone does not tell them apart; a key
+    another program chose does."""
     if not _KEY.fullmatch(key):
         return False
-    family = re.match(r"[a-z]*", key).group()
-    if not family or not key[len(family):].startswith(str(paper.year or "")):
-        return False
-    if not paper.authors:
-        return family == "anon"
-    return ascii_word(_NAME_SUFFIX.sub("", paper.authors[0])).endswith(family)
+    words = _NAME_SUFFIX.sub("", paper.authors[0]).split() if paper.authors else []
+    families = [ascii_word("".join(words[i:])) for i in range(len(words))]
+    if not families or not families[-1]:
+        families.append("anon")
+    return any(f and key.startswith(f + str(paper.year or "")) for f in families)
 
 
 def _bibtex(raw: dict[str, Any]) -> bool:
