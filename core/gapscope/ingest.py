@@ -14,6 +14,7 @@ from collections import deque
 from pathlib import Path
 from typing import Iterable, Iterator, Optional, Union
 
+from .bibfields import biblio_json, filled_biblio
 from .csvcells import join_authors
 from .jobs import Cancelled, CancelToken, ProgressFn, check, prefetched, report
 from .models import (CHECK_ABSTRACT_TAG, MAX_ABSTRACT_CHARS, MAX_KEPT_ERRORS, MAX_TITLE_CHARS, OWN_EXPORT_SOURCE,
@@ -145,7 +146,7 @@ class _Writer:
             self.lib.refresh_source_record(paper.source, key, data, now, self.import_id)
             self.report.unchanged += 1
             self.touched.append(existing)
-            self._tag(existing, paper)
+            self._tag(existing, paper)      # its notes came with it the first time
             return
         author = first_author_key(paper.authors)
         pid = self.index.match(paper, norm, author)
@@ -172,11 +173,21 @@ class _Writer:
         self.known_keys[(paper.source, key)] = pid  # the same record twice in one batch is one record
         self.touched.append(pid)
         self._tag(pid, paper)
+        self._note(pid, paper)
 
     def _tag(self, pid: int, paper: Paper) -> None:
-        """The tags a record brings (GapScope's own export carries the library's tags): added, never removed."""
+        """The tags a record brings (GapScope's own export carries the library's tags, another program's
+        file its keywords): added, never removed."""
         for name in paper.tags:
             self.lib.add_tag([pid], name)
+
+    def _note(self, pid: int, paper: Paper) -> None:
+        """The notes a record new to the library brings, each one the paper does not hold already."""
+        if paper.notes:
+            held = {n["body"] for n in self.lib.notes_of(pid)}
+            for body in dict.fromkeys(paper.notes):
+                if body not in held:
+                    self.lib.add_note(pid, body)
 
     def _insert(self, p: Paper, norm: str, now: str) -> int:
         pid = self.lib.insert_paper(p, norm, now)
@@ -238,6 +249,10 @@ class _Writer:
             sets["venue"] = p.venue
         if p.url and not url:
             sets["url"] = p.url
+        if p.biblio:    # the kind, volume, pages ... the library lacks
+            have = self.lib.paper_biblio(pid)
+            if filled_biblio(have, p.biblio) != have:
+                sets["biblio"] = biblio_json(filled_biblio(have, p.biblio))
         if p.categories and not cats:
             sets["categories"], sets["primary_category"] = " ".join(p.categories), p.categories[0]
             self.lib.add_paper_categories([(pid, c, i) for i, c in enumerate(p.categories)])

@@ -110,6 +110,9 @@ class Paper:
     id: Optional[int] = None
     location: Optional[str] = None  # where a file reader found it ("refs.bib:120"), for messages
     tags: list[str] = field(default_factory=list)  # the library's tags, as GapScope's own export carries them
+    # kind, volume, issue, page, publisher, ISBN, ISSN under their CSL names (see bibfields.py)
+    biblio: dict[str, str] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)  # another program's notes on it (BibTeX note, RIS N1, a CSV column)
 
     @property
     def primary_category(self) -> Optional[str]:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-__all__ = ["clip_words", "plural", "latex_to_text", "latex_to_text_spans", "looks_like_latex"]
+__all__ = ["clip_words", "plural", "latex_to_text", "latex_to_text_spans", "looks_like_latex", "typography_to_text"]
 
 _LATEX_HINT = re.compile(r"[\\$]")
 
@@ -117,6 +117,11 @@ def _regions(text: str) -> list[tuple[int, int]]:
 # Typographic LaTeX in the plain words between commands (a text that holds LaTeX was written as LaTeX).
 _TYPOGRAPHY = re.compile(r"---|--|``|''|~")
 _TYPOGRAPHY_TEXT = {"---": "\u2014", "--": "\u2013", "``": "\u201c", "''": "\u201d", "~": " "}
+
+
+def typography_to_text(text: str) -> str:
+    """LaTeX's typographic ligatures in plain words as their characters (``--`` -> en dash, ``~`` -> space)."""
+    return _TYPOGRAPHY.sub(lambda m: _TYPOGRAPHY_TEXT[m.group()], text)
 
 
 def _convert_regions(text: str) -> tuple[str, list[tuple[int, int]]]:

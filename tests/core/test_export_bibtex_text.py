@@ -80,3 +80,58 @@ def test_keep_math_writes_math_spans_for_latex_and_escapes_the_rest():
     text = to_bibtex([Paper(title=title, authors=["Ada Lovelace"], year=1843)], keep_math=True)
     entry = bibtexparser.loads(text).entries[0]
     assert entry["title"].startswith(r"Bounds of $\mathcal{O}(n^2)$")
+
+
+def test_an_organisation_author_is_exported_whole_and_read_back_whole(tmp_path):
+    """`{World Health Organization}` is one name: BibTeX writes it braced, RIS as it is, CSL-JSON as a
+    literal, and none of them as the person "Organization, World Health"."""
+    import json
+
+    from gapscope.exports import export_text
+    from gapscope.ingest import import_file
+    from gapscope.store import Library
+
+    assert split_name("World Health Organization") == ("", "World Health Organization", "")
+    assert split_name("Cochrane Airways Group") == ("", "Cochrane Airways Group", "")
+    (tmp_path / "in.bib").write_text("@article{w, title = {Guidelines}, year = {2020},"
+                                     " author = {Smith, John and {World Health Organization}}}\n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.gapscope")
+    try:
+        import_file(lib, tmp_path / "in.bib")
+        ids = lib.list_paper_ids()
+        bib = export_text(lib, "bibtex", ids)
+        assert "author = {Smith, John and {World Health Organization}}" in bib
+        assert "AU  - World Health Organization\n" in export_text(lib, "ris", ids)
+        (item,) = json.loads(export_text(lib, "csljson", ids))
+        assert item["author"][1] == {"literal": "World Health Organization"}
+        (tmp_path / "out.bib").write_text(bib, encoding="utf-8")
+        fresh = Library(tmp_path / "fresh.gapscope")
+        import_file(fresh, tmp_path / "out.bib")
+        assert fresh.get_papers(fresh.list_paper_ids())[0].authors == ["John Smith", "World Health Organization"]
+        fresh.close()
+    finally:
+        lib.close()
+
+
+def test_bibtex_import_keeps_math_and_citations_as_arxiv_records_keep_them(tmp_path):
+    """`$O(n^{1/2})$` stays itself (not "O(n^1/2)"), `\\cite{foo}` too (not "<cit.>"); the text around them is
+    read as LaTeX; `--keep-math` writes the math back as math."""
+    from gapscope.exports import export_text
+    from gapscope.ingest import import_file
+    from gapscope.store import Library
+
+    (tmp_path / "m.bib").write_text(
+        "@article{m1,\n  title = {Sorting with {$\\epsilon$}-approximations for $x_i^2$},\n  author = {Knuth, Donald E.},\n"
+        "  year = {2001},\n  abstract = {A bound of $O(n^{1/2})$, \\emph{emphasised}, 100\\% and \\cite{foo}. "
+        "Also ``quoted'' -- a~tilde.}\n}\n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.gapscope")
+    try:
+        import_file(lib, tmp_path / "m.bib")
+        (p,) = lib.get_papers(lib.list_paper_ids())
+        assert p.title == "Sorting with $\\epsilon$-approximations for $x_i^2$"
+        assert p.abstract == "A bound of $O(n^{1/2})$, emphasised, 100% and \\cite{foo}. Also \u201cquoted\u201d \u2013 a tilde."
+        bib = export_text(lib, "bibtex", [p.id], keep_math=True)
+        assert "title = {Sorting with $\\epsilon$-approximations for $x_i^2$}" in bib
+        assert "$O(n^{1/2})$" in bib
+    finally:
+        lib.close()

@@ -10,6 +10,7 @@ import pytest
 from gapscope.ingest import import_file
 from gapscope.models import Paper
 from gapscope.sources.files import latex_to_text, read_bibtex, read_csv, read_ris
+from gapscope.textfmt import latex_to_text as render_latex
 
 
 @pytest.mark.parametrize("bib,text", [
@@ -44,7 +45,9 @@ def test_imported_bibtex_names_are_found_by_the_words_users_type(library, tmp_pa
     path.write_text(BIB, encoding="utf-8")
     (paper,) = [r for r in read_bibtex(path) if isinstance(r, Paper)]
     assert paper.authors == ["Jörg Müller", "María García", "Søren Ørsted"]
-    assert paper.title == "Schöne Neue Welt: Learning α-Divergences"
+    # the math is kept as written, as arXiv's records keep it, and shown rendered
+    assert paper.title == r"Schöne Neue Welt: Learning $\alpha$-Divergences"
+    assert render_latex(paper.title) == "Schöne Neue Welt: Learning α-Divergences"
     assert import_file(library, path).added == 1
     for word in ("García", "Garcia", "María", "Müller", "Schöne", "Ørsted"):
         assert library.list_paper_ids(query=word) == [1], word

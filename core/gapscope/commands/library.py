@@ -17,7 +17,7 @@ def _paper_row(p) -> dict:
     return {
         "id": p.id, "arxiv_id": p.arxiv_id_versioned, "doi": p.doi, "pmid": p.pmid, "title": p.title,
         "authors": p.authors, "year": p.year, "published": p.published,
-        "categories": p.categories, "venue": p.venue,
+        "categories": p.categories, "venue": p.venue, "biblio": p.biblio,
     }
 
 
@@ -277,6 +277,8 @@ def papers_show(ref, paper, as_json) -> None:
     bits = [b for b in (p.arxiv_id_versioned and f"arXiv:{p.arxiv_id_versioned}", p.doi and f"doi:{p.doi}",
                         p.pmid and f"PMID:{p.pmid}", p.published, " ".join(p.categories), p.venue) if b]
     click.echo(" | ".join(bits))
+    if p.biblio:     # kind, volume, issue, pages, publisher, ISBN, ISSN (bibfields.py)
+        click.echo(" | ".join(f"{k}: {v}" for k, v in p.biblio.items()))
     click.echo()
     click.echo(wrap_paragraph(p.abstract or "(no abstract)") + (" [truncated]" if p.abstract_truncated else ""))
     click.echo()

@@ -4,6 +4,8 @@ Text fields (title, abstract, authors, journal) are escaped so that they mean ex
 ``\\ { } & % $ # _ ~ ^`` become ``\\textbackslash{}``, ``\\textbraceleft{}``, ``\\&`` ... and a title
 holding LaTeX (``$\\ell_1$``) is written as that literal text, not as math, because that is what the
 library holds. Non-ASCII text is written as UTF-8. Identifier fields (doi, url, eprint) are verbatim.
+The entry type, the container's field (``booktitle`` for a paper in proceedings or a chapter, else ``journal``),
+volume, number, pages, publisher, isbn and issn are those the paper was imported with (bibfields.py).
 The arXiv id carries its version (``eprint = {2503.11731v2}``), ``date`` the full date of first
 appearance, ``keywords`` every arXiv category (``primaryClass`` the first) and then the paper's tags;
 the importer reads all of them back (the categories as categories, the tags of GapScope's own export as
@@ -18,9 +20,9 @@ added (Zotero keeps the case as written; a BibTeX style may lower-case words).
 from __future__ import annotations
 
 import re
-import unicodedata
 from typing import Callable, Iterable, Optional, Sequence
 
+from ..bibfields import CSL_TO_BIBTEX, IN_A_BOOK, ascii_word
 from ..models import EXPORT_MARK, Paper, is_arxiv_category, is_untitled
 from .names import split_name
 
@@ -91,22 +93,17 @@ def _name_field(display: str) -> str:
     if "," in family:
         # An importer splits 'Family, Given' at the first comma; an empty family part keeps the name whole.
         return ", " + protect(plain(display))
-    if not name.given:
-        return protect(family)
+    if not name.given:     # an organisation's name braced, or BibTeX would split it ("Organization, World Health")
+        return f"{{{protect(family)}}}" if " " in family else protect(family)
     return f"{protect(family)}, {protect(name.given)}"
-
-
-def _ascii_word(s: str) -> str:
-    s = unicodedata.normalize("NFKD", s).encode("ascii", "ignore").decode()
-    return re.sub(r"[^a-z0-9]", "", s.lower())
 
 
 _STOP = {"a", "an", "the", "on", "of", "for", "in", "to", "and", "with", "towards", "toward", "via", "from", "is"}
 
 
 def citation_key(p: Paper) -> str:
-    family = _ascii_word(split_name(plain(p.authors[0])).family) if p.authors else ""
-    words = [_ascii_word(w) for w in re.findall(r"[^\W_]+", title_of(p))]
+    family = ascii_word(split_name(plain(p.authors[0])).family) if p.authors else ""
+    words = [ascii_word(w) for w in re.findall(r"[^\W_]+", title_of(p))]
     word = next((w for w in words if w and w not in _STOP), "")
     key = f"{family or 'anon'}{p.year or ''}{word[:20]}"
     return key or f"paper{p.id}"
@@ -156,8 +153,10 @@ def entry(p: Paper, key: str, keep_math: bool = False, tags: Sequence[str] = (),
         fields.append(("year", str(p.year)))
     if p.published and re.fullmatch(r"\d{4}(-\d{2}(-\d{2})?)?", p.published):
         fields.append(("date", p.published))
+    kind = p.biblio.get("type")
     if p.venue:
-        fields.append(("journal", tex_escape(p.venue)))
+        fields.append(("booktitle" if kind in IN_A_BOOK else "journal", tex_escape(p.venue)))
+    fields += biblio_fields(p.biblio)
     if p.doi:
         fields.append(("doi", _verbatim(p.doi)))
     if p.pmid:
@@ -179,9 +178,20 @@ def entry(p: Paper, key: str, keep_math: bool = False, tags: Sequence[str] = (),
     notes = [tex_escape(n) for n in notes if plain(n)]
     if notes:     # one paragraph a note
         fields.append(("annote", "\n\n".join(notes)))
-    kind = "article" if p.venue else "misc"
+    entry_type = CSL_TO_BIBTEX.get(kind or "") or ("article" if p.venue else "misc")
     body = ",\n".join(f"  {name} = {{{value}}}" for name, value in fields if value)
-    return f"@{kind}{{{key},\n{body}\n}}\n"
+    return f"@{entry_type}{{{key},\n{body}\n}}\n"
+
+
+def biblio_fields(biblio: dict[str, str]) -> list[tuple[str, str]]:
+    """The volume, number, pages, publisher (a report's institution, a thesis's school), ISBN and ISSN
+    of a paper as BibTeX fields."""
+    kind = biblio.get("type")
+    publisher = {"report": "institution", "thesis": "school"}.get(kind or "", "publisher")
+    names = (("volume", "volume"), ("issue", "number"), ("page", "pages"), ("publisher", publisher),
+             ("ISBN", "isbn"), ("ISSN", "issn"))
+    out = [(field, tex_escape(biblio[key])) for key, field in names if biblio.get(key)]
+    return [(f, v.replace("-", "--") if f == "pages" else v) for f, v in out]
 
 
 EXPORT_COMMENT = f"@comment{{{EXPORT_MARK} export}}\n"  # read back: see models.EXPORT_MARK

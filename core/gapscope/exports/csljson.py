@@ -28,7 +28,8 @@ def _date_parts(p: Paper) -> list[int] | None:
 
 
 def item(p: Paper, key: str) -> dict[str, Any]:
-    d: dict[str, Any] = {"id": key, "type": "article-journal" if p.venue else "article", "title": title_of(p)}
+    kind = p.biblio.get("type") or ("article-journal" if p.venue else "article")
+    d: dict[str, Any] = {"id": key, "type": kind, "title": title_of(p)}
     if p.authors:
         d["author"] = [_author(a) for a in p.authors if plain(a)]
     parts = _date_parts(p)
@@ -36,6 +37,7 @@ def item(p: Paper, key: str) -> dict[str, Any]:
         d["issued"] = {"date-parts": [parts]}
     if p.venue:
         d["container-title"] = plain(p.venue)
+    d.update({k: plain(v) for k, v in p.biblio.items() if k != "type"})
     if p.doi:
         d["DOI"] = p.doi
     if p.pmid:
@@ -47,8 +49,9 @@ def item(p: Paper, key: str) -> dict[str, Any]:
     elif p.doi:
         d["URL"] = f"https://doi.org/{p.doi}"
     if p.arxiv_id:
-        d["number"] = p.arxiv_id_versioned
-        d["publisher"] = "arXiv"
+        if "publisher" not in d:    # the arXiv id as a preprint's number; a publisher's paper keeps its own
+            d["number"] = p.arxiv_id_versioned
+            d["publisher"] = "arXiv"
         d["note"] = f"arXiv:{p.arxiv_id_versioned}" + (f" [{p.primary_category}]" if p.primary_category else "")
     if p.categories:
         d["keyword"] = ", ".join(p.categories)

@@ -1,6 +1,7 @@
 """CSV export: one row per paper, for a spreadsheet or another screening tool. GapScope's CSV import
 reads every column back (title, authors (each name exactly), year, published, doi, pmid, arxiv_id with its
-version, venue, url, categories, abstract) and, from GapScope's own export, the tags (a column of their own,
+version, venue, the kind (a CSL type), volume, issue, pages, publisher, isbn, issn, url, categories, abstract)
+and, from GapScope's own export, the tags (a column of their own,
 so that a tag named like a category, "cs.LG", stays a tag). The ``source`` column marks the rows as
 GapScope's export (models.EXPORT_MARK), so that a re-import counts them as the library's own papers, not as
 a new search (docs/triage.md, "PRISMA"). A cell that would open as a formula in a spreadsheet is guarded,
@@ -12,19 +13,21 @@ import csv
 import io
 from typing import Callable, Optional
 
+from ..bibfields import BIBLIO_KEYS
 from ..csvcells import guarded_row, join_authors, join_tags
 from ..models import EXPORT_MARK, Paper
 from .bibtex import plain, title_of
 
-COLUMNS = ("id", "title", "authors", "year", "published", "doi", "pmid", "arxiv_id", "venue", "url", "categories", "tags",
-           "abstract", "source")
+COLUMNS = ("id", "title", "authors", "year", "published", "doi", "pmid", "arxiv_id", "venue", "type", "volume", "issue",
+           "pages", "publisher", "isbn", "issn", "url", "categories", "tags", "abstract", "source")
 
 
 def row(p: Paper, tags: list[str]) -> list[str]:
     # "; " between names, a ";" or a backslash inside one escaped (as in tags): every name comes back whole
     authors = join_authors(plain(a) for a in p.authors if plain(a))
     return guarded_row([str(p.id or ""), title_of(p), authors, str(p.year or ""), p.published or "", p.doi or "",
-                        p.pmid or "", p.arxiv_id_versioned or "", plain(p.venue), p.url or "", " ".join(p.categories),
+                        p.pmid or "", p.arxiv_id_versioned or "", plain(p.venue),
+                        *(plain(p.biblio.get(k)) for k in BIBLIO_KEYS), p.url or "", " ".join(p.categories),
                         join_tags(tags), plain(p.abstract), EXPORT_MARK])
 
 

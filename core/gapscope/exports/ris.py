@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from typing import Callable, Optional, Sequence
 
+from ..bibfields import CSL_TO_RIS
 from ..models import EXPORT_MARK, Paper
 from .bibtex import plain, title_of
 from .names import split_name
@@ -24,15 +25,25 @@ def _name(display: str) -> str:
     return f"{family}, {name.given}" if name.given else family
 
 
+def biblio_lines(biblio: dict[str, str]) -> list[tuple[str, str]]:
+    """Volume, issue, pages (start and end), publisher, ISBN and ISSN as RIS lines (SN holds either)."""
+    start, _, end = biblio.get("page", "").partition("-")
+    lines = [("VL", biblio.get("volume", "")), ("IS", biblio.get("issue", "")), ("SP", start), ("EP", end),
+             ("PB", biblio.get("publisher", "")), ("SN", biblio.get("ISBN", "")), ("SN", biblio.get("ISSN", ""))]
+    return [(tag, plain(value)) for tag, value in lines if plain(value)]
+
+
 def record(p: Paper, tags: Sequence[str] = (), notes: Sequence[str] = ()) -> str:
-    lines = [("TY", "JOUR" if p.venue else "GEN")] + ([("TI", title_of(p))] if title_of(p) else [])
+    kind = CSL_TO_RIS.get(p.biblio.get("type", "")) or ("JOUR" if p.venue else "GEN")
+    lines = [("TY", kind)] + ([("TI", title_of(p))] if title_of(p) else [])
     lines += [("AU", _name(a)) for a in p.authors if plain(a)]
     if p.year:
         lines.append(("PY", str(p.year)))
     if p.published and re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", p.published):
         lines.append(("DA", p.published.replace("-", "/")))
-    if p.venue:
-        lines.append(("JO", plain(p.venue)))
+    if p.venue:      # a journal's name is JO; a book's or proceedings' title (and any other container) T2
+        lines.append(("JO" if kind == "JOUR" else "T2", plain(p.venue)))
+    lines += biblio_lines(p.biblio)
     if p.doi:
         lines.append(("DO", plain(p.doi)))
     if p.pmid:  # the accession number, as PubMed's own RIS has it: a paper known by its PMID alone matches by it

@@ -16,6 +16,7 @@ import re
 from pathlib import Path
 from typing import Any, Iterator, Optional
 
+from ..bibfields import BIBLIO_KEYS, clean_biblio
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, arxiv_categories, normalize_doi,
                       normalize_pmid, split_arxiv_id, untitled_title)
 from .files import FileFormatError, Record, RecordKeys, clean_ws, encoding_note, located_paper, nfc
@@ -76,6 +77,15 @@ def _arxiv(item: dict) -> tuple[Optional[str], Optional[int]]:
     return None, None
 
 
+def _biblio(item: dict, arxiv_id: Optional[str]) -> dict[str, str]:
+    """The item's type, volume, issue, page, publisher, ISBN, ISSN (bibfields.py); "arXiv" as the publisher of
+    an arXiv paper is where GapScope's export puts the id, not a publisher."""
+    fields = {k: item.get(k) for k in BIBLIO_KEYS}
+    if arxiv_id and str(fields.get("publisher") or "").lower() == "arxiv":
+        fields.pop("publisher")
+    return clean_biblio(fields)
+
+
 _JSON_KINDS = {"int": "a number", "float": "a number", "str": "a string", "list": "a list", "bool": "true or false",
                "NoneType": "null"}
 
@@ -116,7 +126,7 @@ def paper_from_csl_item(item: Any, keys: RecordKeys, line: int, index: Optional[
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(str(item.get("DOI") or "")),
         pmid=normalize_pmid(_text(item.get("PMID"))), venue=_text(item.get("container-title")) or None,
         url=_text(item.get("URL")) or None,
-        categories=arxiv_categories(str(item.get("keyword") or "")),
+        categories=arxiv_categories(str(item.get("keyword") or "")), biblio=_biblio(item, arxiv_id),
         source=OWN_EXPORT_SOURCE if own else "csljson", source_key=source_key, raw=item,
     )
 
@@ -147,6 +157,12 @@ def read_csl_json(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Rec
         pos = _skip(text, end)
         if text.startswith(",", pos):
             pos = _skip(text, pos + 1)
+    else:
+        if pos >= len(text):     # the array never closed: the file was cut short after its last whole item
+            items = f"{index} item{'s' if index != 1 else ''}"
+            yield RecordError(f"{path}:{text.count(chr(10), 0, len(text.rstrip())) + 1}",
+                              f"the file ends here without the ']' that closes its JSON array (cut short?): the "
+                              f"{items} before are read, anything after them is missing")
     if meter is not None:
         meter.finish()
     yield from encoding_note(path, lines)

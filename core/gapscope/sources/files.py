@@ -18,11 +18,12 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Optional, Union
 
+from ..bibfields import BIBLIO_KEYS, BIBTEX_TO_CSL, RIS_TO_CSL, clean_biblio, issn_or_isbn
 from ..csvcells import split_authors, split_tags, unguard
 from ..models import (EXPORT_MARK, OWN_EXPORT_SOURCE, Paper, RecordError, RecordNote, RecordWarning,
                       arxiv_categories, is_arxiv_category, is_untitled, normalize_doi, normalize_pmid, split_arxiv_id,
                       untitled_title, untitled_warning)
-from ..textfmt import latex_to_text as render_latex
+from ..textfmt import latex_to_text as render_latex, looks_like_latex, typography_to_text
 from .bibtex_entries import (bibtex_chunks, closed_entry, entry_key, open_field, open_quoted_field, parse_entry,
                              swallowing_field)
 from .markup import markup_to_text
@@ -240,12 +241,42 @@ def _set_aside_literals(s: str) -> tuple[str, list[str]]:
     return _LITERAL_ESCAPES.sub(hold, s), kept
 
 
-def latex_to_text(s: str) -> str:
+# Math and citations in a title or abstract are kept as written, as arXiv's records keep them (the app shows
+# them rendered, textfmt.py): converted, they would lose what they say ("$O(n^{1/2})$" became "O(n^1/2)",
+# "\cite{foo}" "<cit.>"). A span braced for case protection ("{$\alpha$}") loses only its braces.
+_KEPT_LATEX = re.compile(
+    r"(?P<open>\{)?(?P<kept>(?<!\\)\$\$.+?(?<!\\)\$\$|(?<!\\)\$[^$]+?(?<!\\)\$"
+    r"|\\(?:cite[a-zA-Z]*|ref|eqref)\*?(?:\[[^\]]*\])*\{[^{}]*\})(?(open)\})", re.S)
+
+
+def _brace_depth(s: str, end: int) -> int:
+    return len(re.findall(r"(?<!\\)\{", s[:end])) - len(re.findall(r"(?<!\\)\}", s[:end]))
+
+
+def latex_to_text(s: str, keep_math: bool = False) -> str:
     """BibTeX field text as plain Unicode: accents converted, braces and commands removed, escaped
-    literals (``\\{``, ``\\&``, ``\\textbackslash{}`` ...) kept as their characters."""
+    literals (``\\{``, ``\\&``, ``\\textbackslash{}`` ...) kept as their characters. With ``keep_math``
+    (titles and abstracts) ``$...$`` math and ``\\cite{...}`` are kept as written, where they stand outside
+    any other group."""
+    spans = [m for m in _KEPT_LATEX.finditer(s) if keep_math]
+    if spans and all(_brace_depth(s, m.start()) == 0 for m in spans):
+        parts, pos = [], 0
+        for m in spans:
+            parts += [_text_between(s[pos:m.start()]), " ".join(m.group("kept").split())]
+            pos = m.end()
+        parts.append(_text_between(s[pos:]))
+        return nfc(clean_ws("".join(parts)))
     s, kept = _set_aside_literals(s)
     s = _latex_to_text(s)
     return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], s) if kept else s
+
+
+def _text_between(s: str) -> str:
+    """The text between kept spans, with a space at an edge where it had one."""
+    lead = " " if s[:1].isspace() else ""
+    trail = " " if s[-1:].isspace() and s.strip() else ""
+    # the field is LaTeX (it holds math): plain words between the spans are LaTeX too ("--", "``", "~")
+    return lead + latex_to_text(s if looks_like_latex(s) else typography_to_text(s)) + trail
 
 
 def _latex_to_text(s: str) -> str:
@@ -255,6 +286,12 @@ def _latex_to_text(s: str) -> str:
     s = render_latex(s).replace("{", "").replace("}", "")
     s = re.sub(r"\\([&%$#_])", r"\1", s)
     return nfc(clean_ws(s))
+
+
+def keyword_list(text: str) -> list[str]:
+    """Keywords as another program writes them in one field: separated by semicolons, else by commas."""
+    words = text.split(";") if ";" in text else text.split(",")
+    return list(dict.fromkeys(w.strip() for w in words if w.strip()))
 
 
 def own_export_keywords(keywords: Iterable[str], tags_from: Optional[int] = None) -> tuple[list[str], list[str]]:
@@ -319,7 +356,7 @@ _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\
 
 
 def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[str] = None) -> Paper:
-    title = latex_to_text(entry.get("title", ""))
+    title = latex_to_text(entry.get("title", ""), keep_math=True)
     authors = [latex_to_text(a) for a in re.split(r"\s+and\s+", entry.get("author", "")) if a.strip()]
     authors = [_flip_name(a) for a in authors]
     arxiv_id = version = None
@@ -332,8 +369,8 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
     if not title:
-        title = untitled_title(latex_to_text(entry.get("abstract", "")), doi=normalize_doi(entry.get("doi")),
-                               pmid=entry.get("pmid"), arxiv_id=arxiv_id)
+        title = untitled_title(latex_to_text(entry.get("abstract", ""), keep_math=True),
+                               doi=normalize_doi(entry.get("doi")), pmid=entry.get("pmid"), arxiv_id=arxiv_id)
     if not title:
         raise ValueError(f"entry {entry.get('ID', '?')!r} has no title, abstract or identifier (DOI, PMID, arXiv id)")
     year = _year_of(entry.get("year") or entry.get("date"))
@@ -341,13 +378,23 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
     categories = [c.strip() for c in (entry.get("primaryclass"),) if c and c.strip()]
     categories += [c for c in arxiv_categories(entry.get("keywords", "")) if c not in categories]
     return Paper(
-        title=title, abstract=latex_to_text(entry.get("abstract", "")), authors=authors, year=year,
+        title=title, abstract=latex_to_text(entry.get("abstract", ""), keep_math=True), authors=authors, year=year,
         published=_iso_date(entry.get("date")) or _bibtex_date(year, entry), arxiv_id=arxiv_id,
         arxiv_version=version, doi=normalize_doi(entry.get("doi")), pmid=normalize_pmid(entry.get("pmid")),
         venue=venue, url=entry.get("url") or None,
-        categories=categories,
+        categories=categories, biblio=bibtex_biblio(entry),
         source="bibtex", source_key=source_key or f"{key_prefix}#{entry.get('ID', '')}", raw=dict(entry),
     )
+
+
+def bibtex_biblio(entry: dict) -> dict[str, str]:
+    """The entry's kind (its entry type), volume, number, pages, publisher (a report's institution, a
+    thesis's school), ISBN and ISSN, under their CSL names (bibfields.py)."""
+    text = lambda *names: next((latex_to_text(entry[n]) for n in names if entry.get(n)), "")  # noqa: E731
+    return clean_biblio({"type": BIBTEX_TO_CSL.get(str(entry.get("ENTRYTYPE", "")).lower()),
+                         "volume": text("volume"), "issue": text("number", "issue"), "page": text("pages"),
+                         "publisher": text("publisher", "institution", "school", "organization"),
+                         "ISBN": text("isbn"), "ISSN": text("issn")})
 
 
 _MONTH_NAMES = {name: i for i, name in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep",
@@ -454,6 +501,11 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
             if paper.year is None and stated_year.strip():
                 yield unreadable_year(f"{path}:{line_no}", stated_year)
             paper.location = f"{path}:{line_no}"
+            if not own_export:    # another program's keywords are the paper's tags, its note and annote notes
+                paper.tags = [w for w in keyword_list(latex_to_text(entry.get("keywords", "")))
+                              if w not in paper.categories]
+                paper.notes = [n for n in (latex_to_text(entry.get(f, ""), keep_math=True) for f in ("note", "annote"))
+                               if n]
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
                 words = entry.get("keywords", "").split(",")
@@ -498,11 +550,20 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     source_key = keys.key(key, line_no, stated=bool(first("ID"))) if keys else f"{key_prefix}#{key}"
     if own:
         categories, own_tags = own_export_keywords((nfc(clean_ws(k)) for k in tags.get("KW", [])), kw_before_db)
-    else:
-        categories, own_tags = arxiv_categories(" ".join(tags.get("KW", []))), []
+    else:       # another program's keywords are tags; its notes are notes (an arXiv id alone is the id)
+        categories = arxiv_categories(" ".join(tags.get("KW", [])))
+        own_tags = [k for k in dict.fromkeys(nfc(clean_ws(markup_to_text(k))) for k in tags.get("KW", []))
+                    if k and k not in categories]
+    notes = [] if own else [n for n in (nfc(markup_to_text(v).strip()) for v in notes)
+                            if n and not _OWN_RIS_NOTE_ARXIV.match(n)]
+    kind = RIS_TO_CSL.get(first("TY").strip().upper())
+    pages = "-".join(p for p in (clean_ws(first("SP")), clean_ws(first("EP"))) if p)
+    numbers = {issn_or_isbn(sn, kind): sn for sn in (clean_ws(v) for v in reversed(tags.get("SN", []))) if sn}
+    biblio = clean_biblio({"type": kind, "volume": first("VL"), "issue": first("IS"), "page": pages,
+                           "publisher": first("PB"), **numbers})
     return Paper(
         title=title, abstract=nfc(clean_ws(text_of("AB", "N2"))), authors=authors, year=year,
-        published=published, categories=categories,
+        published=published, categories=categories, biblio=biblio, notes=notes,
         arxiv_id=arxiv_id, arxiv_version=version, doi=normalize_doi(first("DO")), pmid=normalize_pmid(pmid),
         venue=nfc(clean_ws(first("JO", "JF", "T2", "J2"))) or None, url=first("UR") or None,
         source=OWN_EXPORT_SOURCE if own else "ris", source_key=source_key,
@@ -619,6 +680,15 @@ _CSV_COLUMNS = {
     "venue": ("journal", "venue", "source title", "publication title", "secondary_title"),
     "key": ("record_id", "id", "key"),
     "pmid": ("pmid", "pubmedid", "pubmed_id", "pubmed id"),
+    "notes": ("notes", "note"),
+    "keywords": ("keywords", "author keywords"),
+    "type": ("type", "item type", "entry type", "entrytype", "document type"),
+    "volume": ("volume", "vl"),
+    "issue": ("issue", "is"),
+    "page": ("pages", "page", "page range"),
+    "publisher": ("publisher", "pb"),
+    "ISBN": ("isbn",),
+    "ISSN": ("issn",),
     # what GapScope's own CSV export writes besides (exports/csv_table.py)
     "published": ("published",),
     "categories": ("categories",),
@@ -785,6 +855,11 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             f"{path}:1: no title column (found: {', '.join(header) or 'nothing'}); "
             f"name one of: {', '.join(_CSV_COLUMNS['title'])}"
         )
+    unread = [h.strip() for i, h in enumerate(header) if h.strip() and i not in col.values()]
+    if unread:
+        yield RecordWarning(f"{path}:1", f"column{'s' if len(unread) > 1 else ''} not read: "
+                                         f"{', '.join(repr(h) for h in unread)} (each row keeps them in its source"
+                                         " record)")
     keys = RecordKeys(path)
     numbered = None  # every row so far starts with a number
     while True:
@@ -854,10 +929,13 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
             arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
             venue=nfc(get("venue")) or None,
+            biblio=clean_biblio({f: get(f) for f in BIBLIO_KEYS}),
             source=OWN_EXPORT_SOURCE if own else "csv", source_key=source_key,
             location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
-            tags=split_tags(get("tags")) if own else [],   # another program's tags column is its own business
+            # another program's tags column is its own business; its keywords and notes are the paper's
+            tags=split_tags(get("tags")) if own else keyword_list(nfc(text_of("keywords"))),
+            notes=[n for n in (nfc(text_of("notes")),) if n],
         )
     yield from encoding_note(path, lines)
 

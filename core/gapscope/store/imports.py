@@ -14,13 +14,14 @@ import platform
 import sqlite3
 from typing import Any, Iterable, Iterator, Optional, Sequence
 
+from ..bibfields import biblio_from_json, biblio_json, clean_biblio
 from ..csvcells import join_authors
 from ..models import OWN_EXPORT_SOURCE, UNTITLED_MARK, Paper
 from .base import LibraryError, chunks, now_iso
 from .papers import HIGHEST_DELETED_ID
 
 _MERGE_COLUMNS = ("abstract", "abstract_truncated", "arxiv_id", "arxiv_version", "doi", "pmid", "year", "published",
-                  "venue", "url", "categories", "primary_category", "authors", "title", "norm_title")
+                  "venue", "url", "categories", "primary_category", "authors", "title", "norm_title", "biblio")
 _LOG_COLUMNS = ["id", "kind", "source", "target", "started_at", "finished_at", "status", "read", "added",
                 "merged", "unchanged", "errors", "message", "error_count", "warnings", "merges"]
 _LOG_LISTS = ("errors", "warnings", "merges")
@@ -234,11 +235,11 @@ class ImportsMixin:
         self._in_transaction()
         return self._conn.execute(
             "INSERT INTO papers (id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
-            " arxiv_version, doi, pmid, primary_category, categories, venue, url, norm_title, added_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " arxiv_version, doi, pmid, primary_category, categories, venue, url, norm_title, added_at, biblio)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self._next_paper_id(), p.title, p.abstract or "", int(p.abstract_truncated), join_authors(p.authors),
              p.year, p.published, p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.pmid, p.primary_category,
-             " ".join(p.categories), p.venue, p.url, norm_title, added_at),
+             " ".join(p.categories), p.venue, p.url, norm_title, added_at, biblio_json(clean_biblio(p.biblio))),
         ).lastrowid
 
     def _next_paper_id(self) -> Optional[int]:
@@ -262,6 +263,11 @@ class ImportsMixin:
         return self._conn.execute(
             "SELECT abstract, abstract_truncated, arxiv_id, arxiv_version, doi, year, published, venue, url,"
             " categories, authors, title, pmid FROM papers WHERE id = ?", (paper_id,)).fetchone()
+
+    def paper_biblio(self, paper_id: int) -> dict[str, str]:
+        """A paper's bibliographic fields beyond its venue (bibfields.py)."""
+        row = self._conn.execute("SELECT biblio FROM papers WHERE id = ?", (paper_id,)).fetchone()
+        return biblio_from_json(row[0]) if row else {}
 
     def update_paper_fields(self, paper_id: int, fields: dict[str, Any]) -> None:
         """Inside a transaction: set some of a paper's bibliographic fields (a merge)."""

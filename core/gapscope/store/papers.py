@@ -7,6 +7,7 @@ import re
 import sqlite3
 from typing import Any, Optional, Sequence
 
+from ..bibfields import biblio_from_json
 from ..csvcells import split_authors
 from ..models import Paper
 from .base import LibraryError, chunks
@@ -18,18 +19,19 @@ HIGHEST_DELETED_ID = "papers.highest_deleted_id"
 
 _PAPER_COLUMNS = (
     "id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id, "
-    "arxiv_version, doi, primary_category, categories, venue, url, pmid"
+    "arxiv_version, doi, primary_category, categories, venue, url, pmid, biblio"
 )
 
 
 def row_to_paper(row: sqlite3.Row | tuple) -> Paper:
     (pid, title, abstract, trunc, authors, year, published, updated, arxiv_id, arxiv_version, doi,
-     _primary, categories, venue, url, pmid) = tuple(row)
+     _primary, categories, venue, url, pmid, biblio) = tuple(row)
     return Paper(
         id=pid, title=title, abstract=abstract, abstract_truncated=bool(trunc),
         authors=split_authors(authors), year=year, published=published,
         updated=updated, arxiv_id=arxiv_id, arxiv_version=arxiv_version, doi=doi,
         categories=categories.split() if categories else [], venue=venue, url=url, pmid=pmid,
+        biblio=biblio_from_json(biblio),
     )
 
 

@@ -727,4 +727,50 @@ MIGRATIONS: list[tuple[str, str]] = [
         CREATE INDEX paper_edits_paper ON paper_edits(paper_id, id);
         """,
     ),
+    (
+        "1410_paper_biblio",
+        """
+        -- A paper's bibliographic fields beyond its venue (bibfields.py): its kind as a CSL type, volume,
+        -- issue, page, publisher, ISBN, ISSN, as a JSON object ('' for none), so that the exports write what
+        -- the imports read. Papers imported before: their first BibTeX, RIS or CSL-JSON record's fields.
+        ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT '';
+        UPDATE papers SET biblio = r.b FROM (
+            SELECT paper_id, b, min(id) FROM (
+                SELECT s.paper_id, s.id, json_patch('{}', CASE s.source
+                    WHEN 'bibtex' THEN json_object(
+                        'type', CASE lower(json_extract(s.data, '$.ENTRYTYPE'))
+                            WHEN 'article' THEN 'article-journal' WHEN 'inproceedings' THEN 'paper-conference'
+                            WHEN 'conference' THEN 'paper-conference' WHEN 'book' THEN 'book'
+                            WHEN 'proceedings' THEN 'book' WHEN 'incollection' THEN 'chapter'
+                            WHEN 'inbook' THEN 'chapter' WHEN 'phdthesis' THEN 'thesis'
+                            WHEN 'mastersthesis' THEN 'thesis' WHEN 'techreport' THEN 'report'
+                            WHEN 'unpublished' THEN 'manuscript' END,
+                        'volume', json_extract(s.data, '$.volume'), 'issue', json_extract(s.data, '$.number'),
+                        'page', replace(replace(json_extract(s.data, '$.pages'), '---', '-'), '--', '-'),
+                        'publisher', json_extract(s.data, '$.publisher'), 'ISBN', json_extract(s.data, '$.isbn'),
+                        'ISSN', json_extract(s.data, '$.issn'))
+                    WHEN 'ris' THEN json_object(
+                        'type', CASE json_extract(s.data, '$.TY[0]')
+                            WHEN 'JOUR' THEN 'article-journal' WHEN 'CONF' THEN 'paper-conference'
+                            WHEN 'CPAPER' THEN 'paper-conference' WHEN 'BOOK' THEN 'book' WHEN 'CHAP' THEN 'chapter'
+                            WHEN 'THES' THEN 'thesis' WHEN 'RPRT' THEN 'report' WHEN 'UNPB' THEN 'manuscript' END,
+                        'volume', json_extract(s.data, '$.VL[0]'), 'issue', json_extract(s.data, '$.IS[0]'),
+                        'page', json_extract(s.data, '$.SP[0]')
+                                || coalesce('-' || json_extract(s.data, '$.EP[0]'), ''),
+                        'publisher', json_extract(s.data, '$.PB[0]'))
+                    WHEN 'csljson' THEN json_object(
+                        'type', CASE WHEN json_extract(s.data, '$.type') IN ('article-journal',
+                            'paper-conference', 'book', 'chapter', 'thesis', 'report', 'manuscript')
+                            THEN json_extract(s.data, '$.type') END,
+                        'volume', json_extract(s.data, '$.volume'), 'issue', json_extract(s.data, '$.issue'),
+                        'page', json_extract(s.data, '$.page'),
+                        'publisher', CASE WHEN lower(json_extract(s.data, '$.publisher')) != 'arxiv'
+                            THEN json_extract(s.data, '$.publisher') END,
+                        'ISBN', json_extract(s.data, '$.ISBN'), 'ISSN', json_extract(s.data, '$.ISSN'))
+                    END) AS b
+                FROM source_records s WHERE s.source IN ('bibtex', 'ris', 'csljson') AND json_valid(s.data))
+            WHERE b != '{}' GROUP BY paper_id) AS r
+        WHERE r.paper_id = papers.id;
+        """,
+    ),
 ]
