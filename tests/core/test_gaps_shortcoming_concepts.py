@@ -138,3 +138,42 @@ def test_a_noun_ending_in_ly_may_name_a_shortcoming_an_adverb_may_not():
     assert shortcoming_concept(_concept(11, "anomaly detection", range(1, 6)))
     assert shortcoming_concept(_concept(12, "supply chain", range(1, 6)))
     assert not shortcoming_concept(_concept(13, "heavily engineered features", range(1, 6)))
+
+
+def test_a_sentence_denying_the_concept_does_not_state_it():
+    """Papers 1-8 of "catastrophic forgetting" write that their problem stems *not* from it: they deny it is the
+    shortcoming, so only the 12 others state it, and no quote is a denial."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    denial = "The failure stems not from catastrophic forgetting but from a poor choice of learning rate."
+    for p in range(1, 9):
+        sentences[p] = [_sentence(denial)]
+    g = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)[0]
+    assert g.problem.label == "catastrophic forgetting" and g.details["stated_by"] == 12
+    assert all(q["text"] != denial for q in g.details["quotes"]) and denial not in g.statement
+    assert not {p for p, r in g.roles.items() if r == "shortcoming"} & set(range(1, 9))
+
+
+def test_a_stating_paper_that_takes_the_shortcoming_on_is_listed_as_addressing_it():
+    """Paper 18 states "catastrophic forgetting" after the stating papers' median date and proposes a method: it
+    takes the shortcoming on. It is listed as addressing it (like a cluster-level gap's), never as stating it,
+    and not quoted; the statement says the one taking it on is among the stating papers."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    taker = 18
+    sentences[taker] = [_sentence("Existing methods suffer from catastrophic forgetting, which we overcome here.")]
+    in_aim[1] = frozenset()
+    # every paper proposes a method, as in _library; the stating papers before the median date take nothing on
+    found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim, evidence_n=20)
+    g = found[0]
+    assert g.problem.label == "catastrophic forgetting"
+    takers = {p for p in range(1, 21) if DATES[p] > g.details["since"]}
+    assert taker in takers and g.details["close_later_methods"] == len(takers)
+    addressing = {p for p, r in g.roles.items() if r == "addresses"}
+    stating = {p for p, r in g.roles.items() if r == "shortcoming"}
+    assert addressing == set(sorted(takers)[:3]) and not stating & takers
+    assert stating == set(range(1, 21)) - takers            # the counts agree: 20 state it, of them the takers
+    assert not {q["paper_id"] for q in g.details["quotes"]} & takers
+    assert "propose a method; all are among the 20 stating it)" in g.statement, g.statement

@@ -60,12 +60,17 @@ _DEFICIENCY = re.compile(
     r"complexity)\b", re.I)
 
 
+def deficiency_wording(text: str) -> bool:
+    """Whether ``text`` holds a word that states a deficiency (broad: any negation or contrast counts)."""
+    return bool(_DEFICIENCY.search(text))
+
+
 def only_solves(text: str) -> bool:
     """Whether the sentence names a problem only as what its subject solves or aims at ("CL aims to learn
     new tasks ..., addressing the challenge of forgetting"), with no other word of a deficiency."""
     if not _SOLVING.search(text):
         return False
-    return not _DEFICIENCY.search(_SOLVING.sub(" ", text))
+    return not deficiency_wording(_SOLVING.sub(" ", text))
 
 
 # why a flagged sentence is not quoted, as the reader is told when a gap quotes none

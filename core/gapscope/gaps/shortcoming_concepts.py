@@ -4,13 +4,17 @@ shift") that many papers name in the sentences where they state a shortcoming, a
 A shortcoming map cluster is too broad to research ("subsequent, steps, reasoning": 124 of 600 papers, its
 quotes about three different things); a concept is one thing, and every quote the gap shows names it.
 
-- stating papers: those with a quotable shortcoming sentence (gaps/quotes.py) that names the concept (its
-  phrase or a merged variant, as a whole word);
+- stating papers: those with a quotable shortcoming sentence (gaps/quotes.py) that states the concept: names
+  it (its phrase or a merged variant, as a whole word), denies none of its mentions ("stems not from missing
+  cultural knowledge") and does not only ask about it ("may not reflect how cultural knowledge appears"):
+  gaps/concept_statement.py;
 - a concept many papers name but rarely as what falls short is the subject of the complaint ("GPT",
   "diffusion models"), not the shortcoming: it needs STATED_SHARE_MIN of the papers naming it to state it;
 - later papers (listed after the stating papers' median date) address it when they propose a method (have
   method sentences, not only their own limitations) and name it in their title or aim, or state it
-  themselves: the rule of the cluster-level detector (gaps/detect.py), read on the concept.
+  themselves: the rule of the cluster-level detector (gaps/detect.py), read on the concept. A stating paper
+  that takes it on is listed as addressing it, never as stating it, and is not quoted as stating it: the
+  gap's stating evidence is what is left unaddressed.
 """
 
 from __future__ import annotations
@@ -25,6 +29,7 @@ from ..concepts.members import concept_forms
 from ..concepts.model import Concept, ConceptSet
 from ..concepts.quality import adverb
 from .concept_evidence import nameable
+from .concept_statement import states_concept
 from .model import Gap, ClusterRef
 from .quotes import pick_quotes, quotable, label_of
 from .span import MIN_LATER_PAPERS, require_shortcoming_span
@@ -52,7 +57,8 @@ def shortcoming_concept(c: Concept) -> bool:
             and not any(adverb(w) for w in c.phrase.lower().split()) and not _MODEL_FAMILY.match(c.phrase))
 
 
-def _pattern(c: Concept) -> re.Pattern:
+def mention_pattern(c) -> re.Pattern:
+    """What finds a mention of concept ``c`` (its phrase and first merged variants, as whole words)."""
     forms = [f for f in concept_forms(c) if len(f) >= 3]
     # a form with capitals past its first letter (an acronym, "LoRA") counts only written so
     exact = [re.escape(f) for f in forms if f[1:] != f[1:].lower()]
@@ -62,12 +68,12 @@ def _pattern(c: Concept) -> re.Pattern:
 
 
 def stating_sentences(c: Concept, quotable_of: Mapping[int, list], among=None) -> dict[int, list]:
-    """{paper: its quotable shortcoming sentences naming ``c``}, of ``quotable_of`` ({paper: its quotable
-    sentences}), only the papers ``among`` when given."""
-    rx = _pattern(c)
+    """{paper: its quotable shortcoming sentences stating ``c`` (concept_statement.states_concept)}, of
+    ``quotable_of`` ({paper: its quotable sentences}), only the papers ``among`` when given."""
+    rx = mention_pattern(c)
     out = {}
     for pid in (quotable_of if among is None else (p for p in among if p in quotable_of)):
-        hit = [s for s in quotable_of[pid] if rx.search(s["text"])]
+        hit = [s for s in quotable_of[pid] if states_concept(s["text"], rx)]
         if hit:
             out[int(pid)] = hit
     return out
@@ -152,17 +158,22 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
 
 def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_later: int, takes_on: set,
          rate: float, typical: float, evidence_n: int, per_gap: int) -> Gap:
+    # a stating paper that takes it on addresses it: listed so, never quoted or listed as stating it
+    left = {p: ss for p, ss in st.items() if p not in takes_on}
     # the stating papers whose sentence reads surest first; one quote per paper before a paper's second
-    quotes = pick_quotes([{"paper_id": p, **s} for p, ss in st.items() for s in ss[:1]], max(per_gap, evidence_n))
-    stating = list(dict.fromkeys([q["paper_id"] for q in quotes] + sorted(st)))[:evidence_n]
+    quotes = pick_quotes([{"paper_id": p, **s} for p, ss in left.items() for s in ss[:1]], max(per_gap, evidence_n))
+    stating = list(dict.fromkeys([q["paper_id"] for q in quotes] + sorted(left)))[:evidence_n]
     roles = {p: "shortcoming" for p in stating}
     for p in sorted(takes_on, key=lambda p: (p not in st, p))[:3]:
-        roles.setdefault(p, "addresses")
+        roles[p] = "addresses"
     a = len(takes_on)
+    both = len(takes_on & set(st))
     does = (f"none of the {n_later} papers listed after {since} takes it on" if a == 0 else
             f"only {a} of the {n_later} papers listed after {since} take it on")
+    who = "it is" if a == 1 else "both are" if both == a == 2 else "all are" if both == a else f"{both} are"
+    among = f"; {who} among the {len(st)} stating it" if both else ""
     statement = (f"{len(st)} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} (name it in their "
-                 f"title or aim, or state it, and propose a method): {rate:.2f} per stating paper, against "
+                 f"title or aim, or state it, and propose a method{among}): {rate:.2f} per stating paper, against "
                  f"{typical:.2f} for the typical stated problem.")
     if quotes:
         statement += " Stated as: " + " / ".join(f"\u201c{q['text']}\u201d ({label_of(q)}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from ..maps.stale import FULLTEXT_CHANGED, NO_FULLTEXT, fulltext_changed, fulltext_read, library_reasons
+from .label_changes import correction_reason, correction_stamps, corrected_papers, papers_feeding
 
 CONCEPTS_OUT_OF_DATE = "the concepts (extracted before the library last changed)"
 FOUND_FROM = "found from inputs already out of date: "
@@ -53,6 +54,8 @@ def made_with(lib, maps: dict, *, concepts: bool = True) -> dict[str, Any]:
     return {"maps": {f: m.id for f, m in maps.items() if m.id is not None},
             "concept_batch": lib.latest_concept_batch(), "library": lib.library_fingerprint(),
             "papers": lib.papers_fingerprint(), "fulltext": fulltext_read(maps.get("shortcoming")),
+            # which papers' labels a later correction changes (gaps/label_changes.py)
+            "corrections": correction_stamps(lib),
             "inputs_stale": inputs_out_of_date(lib, {f: m.params for f, m in maps.items()}, concepts=concepts)}
 
 
@@ -69,7 +72,12 @@ def stale_reasons(lib, gap) -> list[str]:
             out.append(f"the {facet} map was rebuilt")
     if made.get("concept_batch") is not None and lib.latest_concept_batch() != made["concept_batch"]:
         out.append("the concepts were extracted again")
-    out += library_reasons(lib, made)
+    # a facet correction marks only the gaps that read the corrected paper (gaps/label_changes.py)
+    corrected = corrected_papers(lib, made)
+    if corrected is None:
+        out += library_reasons(lib, made)
+    elif corrected and (fed := papers_feeding(lib, gap, corrected)):
+        out.append(correction_reason(fed))
     # the shortcoming map reads full-text sentences: a PDF labelled since changes what it would show
     if "shortcoming" in made.get("maps", {}) and fulltext_changed(lib, made.get("fulltext", NO_FULLTEXT)):
         out.append(FULLTEXT_CHANGED + ": build the maps again")

@@ -53,6 +53,32 @@ class ConceptsMixin:
             return None
         return {"batch": row[0], "created_at": row[1], "params": json.loads(row[2]), "fingerprint": row[3]}
 
+    def concepts_of_papers(self, batch: int, paper_ids) -> dict[int, set[int]]:
+        """{paper id: the ids of the concepts of ``batch`` it is one of the papers of}."""
+        ids = [int(p) for p in paper_ids]
+        out: dict[int, set[int]] = {p: set() for p in ids}
+        if not ids:
+            return out
+        marks = ",".join("?" * len(ids))
+        for cid, pid in self._conn.execute(
+                f"SELECT cp.concept_id, cp.paper_id FROM concept_papers cp JOIN concepts c ON c.id = cp.concept_id"
+                f" WHERE c.batch = ? AND cp.paper_id IN ({marks})", (int(batch), *ids)):
+            out[int(pid)].add(int(cid))
+        return out
+
+    def concept_names(self, batch: int, *, ids=(), phrases=()) -> list[dict[str, Any]]:
+        """The concepts of ``batch`` with one of ``ids`` or ``phrases``: id, kind, phrase and synonyms (no
+        papers, no vector)."""
+        ids, phrases = [int(i) for i in ids], [str(p) for p in phrases]
+        if not ids and not phrases:
+            return []
+        cond = " OR ".join(([f"id IN ({','.join('?' * len(ids))})"] if ids else [])
+                           + ([f"phrase IN ({','.join('?' * len(phrases))})"] if phrases else []))
+        return [{"id": cid, "kind": kind, "phrase": phrase, "synonyms": json.loads(syn)}
+                for cid, kind, phrase, syn in self._conn.execute(
+                    f"SELECT id, kind, phrase, synonyms FROM concepts WHERE batch = ? AND ({cond})",
+                    (int(batch), *ids, *phrases))]
+
     def load_concepts(self, batch: Optional[int] = None) -> list[dict[str, Any]]:
         """Concepts of ``batch`` (default: the latest), each with its papers [(paper_id, side, score)]."""
         batch = self.latest_concept_batch() if batch is None else batch

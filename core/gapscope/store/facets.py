@@ -165,6 +165,27 @@ class FacetsMixin:
             'SELECT start, "end", label, shortcoming, corrected_at, text FROM facet_corrections WHERE paper_id = ?'
             " ORDER BY start", (paper_id,))]
 
+    def facet_correction_stamps(self) -> dict[int, str]:
+        """{paper id: a stamp of its facet corrections (places, labels, dates)}: the papers whose labels a
+        correction, its removal or its undo changed between two reads are those whose stamp differs."""
+        import hashlib
+
+        rows: dict[int, list[str]] = {}
+        for pid, a, b, role, sc, at in self._conn.execute(
+                'SELECT paper_id, start, "end", label, shortcoming, corrected_at FROM facet_corrections'
+                ' ORDER BY paper_id, start, "end"'):
+            rows.setdefault(int(pid), []).append(f"{a}:{b}:{role}:{sc}:{at}")
+        return {pid: hashlib.sha1("|".join(r).encode()).hexdigest()[:12] for pid, r in rows.items()}
+
+    def facet_corrections_since(self, since: str) -> tuple[set[int], int]:
+        """(the papers with a correction made after ``since`` (an ISO time; '' for every one), how many
+        corrections were made at or before it)."""
+        after = {int(r[0]) for r in self._conn.execute(
+            "SELECT DISTINCT paper_id FROM facet_corrections WHERE corrected_at > ?", (since,))}
+        before = self._conn.execute("SELECT count(*) FROM facet_corrections WHERE corrected_at <= ?",
+                                    (since,)).fetchone()[0]
+        return after, int(before)
+
     def facet_correction_sites(self) -> list[dict[str, Any]]:
         """Each paper holding facet corrections: paper_id, title, abstract, its ``corrections``
         (:meth:`facet_corrections`) and its stored ``sentences`` ((start, end, text), in order; empty when
