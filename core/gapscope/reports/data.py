@@ -378,8 +378,11 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
                 flat[k] = v
         if flat.get("stopping.estimable") is False:
             # figures without enough decisions behind them are not shown as figures (stopping.readiness)
-            for k in ("estimated_relevant_unseen", "unseen_relevant_upper", "estimated_recall", "recall_lower_bound",
-                      "p_value"):
+            # the bound stays when only its width held the estimate back: the text gives it as the interval
+            only_wide = not flat.get("stopping.needs_screened") and not flat.get("stopping.needs_relevant")
+            hidden = ("estimated_relevant_unseen", "estimated_recall", "p_value") + (
+                () if only_wide else ("unseen_relevant_upper", "recall_lower_bound"))
+            for k in hidden:
                 if flat.get(f"stopping.{k}") is not None:
                     flat[f"stopping.{k}"] = "not estimable yet"
         sec.triage_stats = flat
