@@ -108,6 +108,12 @@ class TriageMixin:
             conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, row[0]))
         return dict(zip(_DECISION_COLS, row))
 
+    def latest_live_decision(self, collection_id: Optional[int]) -> Optional[dict[str, Any]]:
+        """The scope's latest decision not undone (anyone's), or None."""
+        row = self._conn.execute("SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ?"
+                                 " AND undone_at IS NULL ORDER BY id DESC LIMIT 1", (collection_id,)).fetchone()
+        return None if row is None else dict(zip(_DECISION_COLS, row))
+
     def undo_decision(self, decision_id: int, undone_at: str) -> dict[str, Any]:
         """Stamp this one decision undone, only while it is the live one: :class:`NotLiveDecision` when
         it was undone already or its paper was decided again since (by the same reviewer, or resolved)
