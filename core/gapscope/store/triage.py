@@ -91,14 +91,11 @@ class TriageMixin:
                 (paper_id, collection_id, decision, reason, origin, reviewer, decided_at)).lastrowid
 
     def undo_latest_decision(self, collection_id: Optional[int], reviewer: Optional[str],
-                             undone_at: str, *, unnamed_only: bool = False) -> Optional[dict[str, Any]]:
-        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone.
-        ``unnamed_only``: only a decision without a reviewer or a resolution (never a named reviewer's)."""
+                             undone_at: str) -> Optional[dict[str, Any]]:
+        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone."""
         sql = "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ? AND undone_at IS NULL"
         args: list[Any] = [collection_id]
-        if unnamed_only:
-            sql += " AND (reviewer = '' OR origin = 'resolution')"
-        elif reviewer is not None:
+        if reviewer is not None:
             sql += " AND reviewer = ?"
             args.append(reviewer)
         with self.transaction() as conn:

@@ -188,8 +188,8 @@ def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
     In a scope named reviewers screen, undo follows decide's rule: a reviewer undoes their own latest
     decision (``reviewer``); without a name the only decision that is anyone's to undo is a resolution
     made without a name, and only while it is the scope's latest decision. Anything else is refused
-    (:class:`ReviewerNeeded`, naming the latest decision): an unnamed undo there once reached back past
-    the reviewers' work to an unrelated unnamed decision made minutes earlier.
+    (:class:`ReviewerNeeded`, naming the latest decision): an unnamed undo never reaches back past the
+    reviewers' work to an older, unrelated decision.
 
     ``decision_id``: undo that decision only (a window undoes the decision it made, not whatever was
     decided last by anyone); :class:`~gapscope.store.triage.NotLiveDecision` when it is no longer the
