@@ -153,7 +153,9 @@ def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as
 @pass_library
 def triage_undo(ref, collection, reviewer, as_json) -> None:
     """Undo the latest decision (the one before it, if any, becomes current again). To fix an older
-    decision, decide that paper again instead."""
+    decision, decide that paper again instead. Where named reviewers screen, each undoes their own latest
+    with --reviewer NAME; without a name only a resolution made last is undone (as decide, anything else
+    is refused)."""
     from ..store import LibraryError
     from ..triage import undo
     from ..triage.decisions import describe_decision
