@@ -325,7 +325,8 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
     # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two
-    # reviewers their shared decision or the resolution of their conflict; open conflicts are left out.
+    # reviewers their shared decision or the resolution of their conflict; open conflicts and papers only
+    # one reviewer has screened (awaiting a second) are left out.
     from ..triage import awaiting_second, conflicts as triage_conflicts, current_decisions
 
     try:
