@@ -11,7 +11,11 @@ reviews) and seeds 1..10, with ASReview's prior protocol (one included + one exc
   many records as GapScope's rule did ("run to the same point"); and the heuristic "stop after N
   irrelevant in a row" (N = max(50, 5 % of the records), the app's streak threshold);
 - the calibration of the unseen-relevant upper bound (share of checkpoints, every 5 % of the records
-  and at the stop, where it holds the true number), and WSS@95 / recall@10 % as before.
+  and at the stop, where it holds the true number), and WSS@95 / recall@10 % as before;
+- what a reviewer reads after each decision (first --readiness-seeds seeds, from 20 screened to the
+  rule's stop): the share of decisions after which the estimate is shown (stopping.readiness), its mean
+  absolute error there, how often it overstates what is left by more than half, and the flips: a
+  decision after which the estimate is hidden again although the 95 % bound did not rise.
 
 Reviews run one after the other, smallest first; each finished review is written at once to
 benchmarks/results/triage/stopping/<review>.json and the tables in stopping.md are rebuilt from
@@ -98,8 +102,45 @@ def run_from_order(labels, rec: dict):
     return RunResult(rec["seed"], rec["priors"], rec["order"], wss(seq), recall_at(seq), seq, stop)
 
 
+def readiness_along(full, n_priors: int, stop_at) -> dict:
+    """After each decision of one run (from MIN_SCREENED screened to where the rule fires, or the end):
+    whether the estimate is shown, its error there, and the flips (shown, then hidden after a decision that
+    did not raise the 95 % bound)."""
+    from gapscope.triage import stopping as stp
+
+    total, n_rel = len(full), int(full.sum())
+    end = n_priors + stop_at if stop_at is not None else total
+    shown, errors, over, flips, before = 0, [], 0, 0, None
+    steps = range(max(stp.MIN_SCREENED, n_priors + 1), end + 1)
+    for t in steps:
+        a = stp.assess(full[:t], total)
+        fig = {"relevant_found": a.found, "unseen_relevant_upper": a.upper, "estimated_relevant_unseen": a.estimate}
+        ok = bool(stp.readiness(fig, t, total - t)["estimable"]) if a.found else False
+        if ok:
+            left = n_rel - a.found
+            shown += 1
+            errors.append(abs(a.estimate - left))
+            over += a.estimate > 1.5 * left + 1
+        if before is not None and before[0] and not ok and a.upper is not None and a.upper <= before[1]:
+            flips += 1
+        before = (ok, a.upper if a.upper is not None else total)
+    return {"decisions": len(steps), "shown": shown, "abs_errors": errors, "overstated": over, "flips": flips}
+
+
+def readiness_summary(runs: list[dict]) -> dict:
+    import numpy as np
+
+    n = sum(r["decisions"] for r in runs)
+    shown = sum(r["shown"] for r in runs)
+    errs = [e for r in runs for e in r["abs_errors"]]
+    return {"runs": len(runs), "decisions": n, "shown_share": round(shown / n, 4) if n else None,
+            "shown_mean_abs_error": round(float(np.mean(errs)), 3) if errs else None,
+            "overstated_share": round(sum(r["overstated"] for r in runs) / shown, 4) if shown else None,
+            "flips": sum(r["flips"] for r in runs)}
+
+
 def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path, use_asreview,
-                 orders_dir: Path | None = None) -> dict:
+                 orders_dir: Path | None = None, readiness_seeds: int = 3) -> dict:
     import numpy as np
 
     from gapscope.triage.dataset import read_labelled_csv
@@ -132,6 +173,9 @@ def bench_review(csv_path: Path, seeds: list[int], asr_python: Path, cache: Path
                         "rule": stopping_summary([r.stop for r in ours], seeds, "rule"),
                         "streak": stopping_summary([r.stop for r in ours], seeds, "streak"),
                         "calibration": calibration_summary([r.stop for r in ours]),
+                        "readiness": readiness_summary([
+                            readiness_along(full_order_labels(r.order, ds.labels, r.priors), len(r.priors),
+                                            r.stop["rule"]["stopped_at"]) for r in ours[:readiness_seeds]]),
                         "per_seed": [{"seed": r.seed, "wss95": round(r.wss95, 4), "recall_at_10": round(r.recall_at_10, 4)}
                                      for r in ours]}}
     if not use_asreview:
@@ -226,6 +270,20 @@ def tables(results: list[dict], command: str) -> str:
             f"- | {g['wss95']:.3f} | - | {g['recall_at_10']:.3f} | - |"
         lines.append(f"| {r['review'].removesuffix('.csv')} | {_pct(c['coverage'])} ({c['checkpoints']}) | "
                      f"{c['estimate_mean_abs_error']:.1f} | " + asr)
+    ready = [r for r in results if r["gapscope"].get("readiness")]
+    if ready:
+        lines += ["", "What a reviewer reads after each decision (GapScope's order, the first seeds; from 20 screened to "
+                      "the rule's stop): 'shown' = share of decisions after which the unseen-relevant estimate is shown "
+                      "(stopping.readiness), its mean absolute error there, 'overstated' = share of those where it is "
+                      "above 1.5 x the true number + 1, 'flips' = decisions after which it is hidden again although "
+                      "the 95 % bound did not rise:", "",
+                  "| review | runs / decisions | shown | mean abs. error where shown | overstated | flips |",
+                  "|---|---|---:|---:|---:|---:|"]
+        for r in ready:
+            g = r["gapscope"]["readiness"]
+            err = "-" if g["shown_mean_abs_error"] is None else f"{g['shown_mean_abs_error']:.1f}"
+            lines.append(f"| {r['review'].removesuffix('.csv')} | {g['runs']} / {g['decisions']} | {_pct(g['shown_share'])} "
+                         f"| {err} | {_pct(g['overstated_share'])} | {g['flips']} |")
     return "\n".join(lines) + "\n"
 
 
@@ -239,6 +297,8 @@ def main() -> None:
                     help="Use ASReview runs already in the cache (from an earlier or a separate run); start none.")
     ap.add_argument("--asreview-python", default=str(BENCHENV / "bin" / "python"))
     ap.add_argument("--out", default=str(OUT))
+    ap.add_argument("--readiness-seeds", type=int, default=3,
+                    help="Runs (the first seeds) whose readiness is checked after every decision (0: none).")
     ap.add_argument("--gapscope-orders", help="Folder of GapScope screening orders from stopping_orders.py run "
                                                "(reviews found there are scored, not simulated again).")
     args = ap.parse_args()
@@ -262,7 +322,7 @@ def main() -> None:
             continue
         t = time.perf_counter()
         res = bench_review(f, args.seeds, asr, cache_dir(), use_asr,
-                           Path(args.gapscope_orders) if args.gapscope_orders else None)
+                           Path(args.gapscope_orders) if args.gapscope_orders else None, args.readiness_seeds)
         res["command"] = command
         res["wall_seconds"] = round(time.perf_counter() - t)
         dest.write_text(json.dumps(res, indent=1) + "\n")

@@ -8,21 +8,24 @@ from gapscope.vocabulary import DECISIONS
 
 def decision_counts(lib, collection=None) -> dict[str, int]:
     """The resolved decisions of a screening scope (the whole library or ``collection``) by decision,
-    and its open conflicts ("conflict")."""
-    from gapscope.triage import conflicts, current_decisions
+    and its open conflicts ("conflict") and papers awaiting a second reviewer ("awaiting")."""
+    from gapscope.triage import awaiting_second, conflicts, current_decisions
 
     counts = {d: 0 for d in DECISIONS}
     for d in current_decisions(lib, collection).values():
         counts[d["decision"]] = counts.get(d["decision"], 0) + 1
     counts["conflict"] = len(conflicts(lib, collection))  # two reviewers disagree and nobody resolved it yet
+    counts["awaiting"] = len(awaiting_second(lib, collection))  # dual screening: one reviewer has screened it
     return counts
 
 
 def ids_with_decision(lib, decision: str, collection=None) -> list[int]:
-    from gapscope.triage import conflicts, current_decisions
+    from gapscope.triage import awaiting_second, conflicts, current_decisions
 
     if decision == "conflict":
         return [c["paper_id"] for c in conflicts(lib, collection)]
+    if decision == "awaiting":
+        return [a["paper_id"] for a in awaiting_second(lib, collection)]
     return [pid for pid, d in current_decisions(lib, collection).items() if d["decision"] == decision]
 
 

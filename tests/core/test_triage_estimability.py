@@ -59,12 +59,15 @@ def test_a_fully_screened_scope_with_none_relevant_does_not_say_keep_screening()
 
 
 def test_an_interval_covering_most_of_the_unseen_papers_is_not_estimable():
-    labels = [1, 1, 0] * 10                            # few decisions: a bound far above the estimate
+    labels = [1, 1, 0] * 10                            # few decisions: a bound above half of the unseen and the found
     st = _stopping(labels, 252)
-    assert st["unseen_relevant_upper"] - st["estimated_relevant_unseen"] > 222 / 4
+    assert st["unseen_relevant_upper"] > max(222 / 2, st["relevant_found"])
     ready = readiness(st, len(labels), 252 - len(labels))
     assert not ready["estimable"] and not ready["interval_narrow"] and not ready["needs_screened"]
-    assert "too wide" in "\n".join(describe(st, 252 - len(labels), len(labels)))
+    text = "\n".join(describe(st, 252 - len(labels), len(labels)))
+    # the interval the screening supports is given; the estimate, which moves with each decision, is not
+    assert f"at most {st['unseen_relevant_upper']} of the 222 unseen" in text and "no point estimate yet" in text
+    assert f"about {st['estimated_relevant_unseen']}" not in text
     st = _stopping([1] * 20, 252)                      # every unseen paper: says nothing
     assert st["unseen_relevant_upper"] == 232 and not readiness(st, 20, 232)["estimable"]
 
@@ -122,3 +125,36 @@ def test_the_report_gives_no_figure_before_the_estimate_has_support(adhd, tmp_pa
     assert flat["stopping.estimable"] is False
     assert flat["stopping.estimated_relevant_unseen"] == flat["stopping.unseen_relevant_upper"] == "not estimable yet"
     assert any("not estimable yet" in line for line in d.prisma.how_counted)
+
+
+# A screening record where one more exclude lowers the 95 % bound (367 -> 352) and the estimate by 40 %
+# (264 -> 163): 27 found of 41 screened in a scope of 600 (the bundled sample screened by keyword).
+SAMPLE_RECORD = [int(c) for c in "01111001111111111111101000011010001110110"]
+
+
+def test_a_narrower_bound_is_never_read_as_too_wide():
+    before = _stopping(SAMPLE_RECORD, 600)
+    after = _stopping(SAMPLE_RECORD + [0], 600)
+    assert after["unseen_relevant_upper"] < before["unseen_relevant_upper"]
+    ready_before, ready_after = readiness(before, 41, 559), readiness(after, 42, 558)
+    assert ready_after["interval_narrow"] >= ready_before["interval_narrow"]
+    assert ready_after["estimable"] >= ready_before["estimable"]
+    # the same figures either side of the exclude: the bound, and no estimate that flips
+    for st, unseen, screened in ((before, 559, 41), (after, 558, 42)):
+        text = "\n".join(describe(st, unseen, screened))
+        assert f"at most {st['unseen_relevant_upper']} of the {unseen} unseen" in text
+        assert f"about {st['estimated_relevant_unseen']}" not in text
+
+
+def test_readiness_judges_the_bound_alone_whatever_the_estimate():
+    # with the found and the unseen fixed, lowering the bound or moving the estimate never makes it wider
+    base = _stopping(SAMPLE_RECORD, 600)
+    for found in (1, 27, 300):
+        seen = []
+        for upper in range(559, -1, -1):
+            flags = {readiness({**base, "relevant_found": found, "unseen_relevant_upper": upper,
+                                "estimated_relevant_unseen": est}, 41, 559)["interval_narrow"]
+                     for est in (0, upper // 3, upper)}
+            assert len(flags) == 1, (found, upper)
+            seen.append(flags.pop())
+        assert seen == sorted(seen)          # False ... False, True ... True as the bound falls

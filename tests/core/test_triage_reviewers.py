@@ -56,14 +56,49 @@ def test_included_list_export_and_prisma_use_the_resolved_decision(library, tmp_
     d = write_report(library, "md", tmp_path / "r.md")
     assert d.prisma.included == d.included.total == 1 and d.included.unresolved == 2
     assert "not resolved yet and are not listed" in (tmp_path / "r.md").read_text(encoding="utf-8")
-    # both include ids[0]; bob then postpones it: the resolved decision is still include
-    decide(library, ids[0], "postpone", reviewer="bob")
-    assert current_decisions(library)[ids[0]]["decision"] == "include"
-    assert select_ids(library, included=True) == [ids[0]]
     res = _cli(library, "export", "bibtex", "--included", "-o", str(tmp_path / "inc.bib"))
     assert res.exit_code == 0, res.output
     assert (tmp_path / "inc.bib").read_text(encoding="utf-8").count("@misc") == 1
     assert "not included: 2 papers the reviewers decided differently" in res.output
+    # both include ids[0]; bob then postpones it ("not now"): only ann's include stands, so it awaits bob again
+    decide(library, ids[0], "postpone", reviewer="bob")
+    assert ids[0] not in current_decisions(library)
+    assert select_ids(library, included=True) == []
+
+
+def test_a_paper_only_one_reviewer_screened_awaits_the_second_everywhere(library, tmp_path):
+    from gapscope.reports import write_report
+    from gapscope.triage import awaiting_second
+
+    ids = _papers(library, 4)
+    decide(library, ids[1], "include", reviewer="alice")
+    decide(library, ids[1], "exclude", reviewer="bob")
+    decide(library, ids[2], "include", reviewer="alice")           # bob never screened it
+    assert awaiting_second(library) == [{"paper_id": ids[2], "reviewer": "alice", "decision": "include"}]
+    assert ids[2] not in current_decisions(library)
+    res = _cli(library, "export", "csv", "--included", "-o", "-")
+    assert res.exit_code == 0, res.output
+    assert res.output.splitlines()[0].startswith("id,") and not any(
+        line.startswith(f"{ids[2]},") for line in res.output.splitlines())
+    assert "not included: 1 paper only one reviewer has screened (awaiting a second reviewer" in res.output
+    d = write_report(library, "md", tmp_path / "r.md")
+    p = d.prisma
+    assert (p.screened, p.included, p.conflicts, p.awaiting) == (0, 0, 1, 1) and d.included.total == 0
+    assert p.not_screened == 4 and ("  of which awaiting a second reviewer", 1) in p.rows()
+    assert "awaiting a second reviewer and is not listed" in (tmp_path / "r.md").read_text(encoding="utf-8")
+    stats = _cli(library, "triage", "stats").output
+    assert "0 of 4 screened" in stats and "awaiting a second reviewer: 1" in stats
+    # bob agrees: included, and nothing awaits
+    decide(library, ids[2], "include", reviewer="bob")
+    assert current_decisions(library)[ids[2]]["decision"] == "include" and awaiting_second(library) == []
+    p = write_report(library, "md", tmp_path / "r2.md").prisma
+    assert (p.screened, p.included, p.awaiting) == (1, 1, 0)
+    # resolve --force settles a paper only one reviewer screened, for all of them
+    decide(library, ids[3], "exclude", reviewer="alice")
+    with pytest.raises(NotAConflict, match="only alice has screened it"):
+        resolve(library, ids[3], "include")
+    resolve(library, ids[3], "include", force=True)
+    assert current_decisions(library)[ids[3]]["decision"] == "include" and awaiting_second(library) == []
 
 
 # --- 2. an unnamed decision in a dual-screened scope -------------------------------------------------------
@@ -131,14 +166,36 @@ def test_resolve_on_an_agreed_paper_needs_force(library):
 
 def test_undo_without_a_reviewer_never_undoes_a_named_reviewers_decision(library):
     ids = _dual(library)
-    assert undo(library) is None                                 # bob's latest is bob's to undo
+    n = len(decision_log(library))
+    with pytest.raises(ReviewerNeeded, match="--reviewer NAME"):   # bob's latest is bob's to undo
+        undo(library)
     res = _cli(library, "triage", "undo")
-    assert "nothing to undo without a reviewer name" in res.output
-    assert current_decisions(library, reviewer="bob")[ids[-1]]["decision"] == "exclude"
+    assert res.exit_code != 0 and "bob's exclude of paper" in res.output and "--reviewer NAME" in res.output
+    assert len(decision_log(library)) == n and current_decisions(library, reviewer="bob")[ids[-1]]["decision"] == "exclude"
+    resolve(library, ids[1], "include")
+    res = _cli(library, "triage", "undo")                          # a resolution made last: the unnamed undo's own
+    assert res.exit_code == 0 and f"undid the resolution (include) of paper {ids[1]}" in res.output
     resolve(library, ids[1], "include")
     decide(library, ids[5], "include", reviewer="bob")
-    assert undo(library)["origin"] == "resolution"             # the resolution, not bob's later decision
-    assert undo(library, reviewer="bob")["paper_id"] == ids[5]
+    with pytest.raises(ReviewerNeeded):                           # never reaching back past bob's later decision
+        undo(library)
+    res = _cli(library, "triage", "undo", "-r", "bob")
+    assert res.exit_code == 0 and f"undid bob's include of paper {ids[5]}" in res.output
+
+
+def test_undo_without_a_name_never_reaches_back_to_an_older_unnamed_decision(library):
+    ids = _papers(library, 4)
+    decide(library, ids[0], "include")                            # a one-person review, before the reviewers
+    decide(library, ids[1], "include", reviewer="alice")
+    decide(library, ids[1], "exclude", reviewer="bob")
+    decide(library, ids[2], "include", reviewer="alice")
+    with pytest.raises(ReviewerNeeded):
+        decide(library, ids[3], "include")                        # refused without a name ...
+    res = _cli(library, "triage", "undo")                          # ... and so is undo: not the include of ids[0]
+    assert res.exit_code != 0 and f"alice's include of paper {ids[2]}" in res.output
+    assert [r["paper_id"] for r in decision_log(library, include_undone=False)] == [ids[0], ids[1], ids[1], ids[2]]
+    res = _cli(library, "triage", "undo", "--reviewer", "alice")
+    assert res.exit_code == 0 and f"undid alice's include of paper {ids[2]}" in res.output
 
 
 # --- 5, 6. what ranks the queue, and the model ----------------------------------------------------------

@@ -677,3 +677,22 @@ def test_whole_library_chosen_last_wins_over_the_collection_holding_the_decision
     v2 = w2.triage_view
     assert v2.collection.currentData() is None and v2.stats["collection"] is None
     _close_when_warm(qtbot, w2)
+
+
+def test_the_card_gives_the_stats_words_for_a_wide_bound_and_counts_papers_awaiting_a_second_reviewer():
+    # the card reads stopping.describe, as `triage stats` does: the bound, not an estimate that flips
+    from gapscope.triage.stopping import assess, describe
+    from gapscope_desktop.views.triage_view import _fmt_stats
+
+    record = [int(c) for c in "01111001111111111111101000011010001110110"] + [0]
+    a = assess(record, 600)
+    stop = {"estimated_relevant_unseen": a.estimate, "unseen_relevant_upper": a.upper, "relevant_found": a.found,
+            "suggest_stop": a.stop, "p_value": a.p_value, "target_recall": a.target_recall, "confidence": a.confidence,
+            "recall_lower_bound": a.recall_lower, "irrelevant_in_a_row": 2, "streak_threshold": 50, "allowed_missing": 1}
+    stats = {"include": 27, "exclude": 15, "maybe": 0, "postpone": 0, "unseen": 558, "total": 600, "screened": 42,
+             "awaiting_second": 3, "stopping": stop}
+    summary, _, text, _ = _fmt_stats(stats)
+    assert text == "\n".join(describe(stop, 558, 42))
+    assert f"at most {a.upper} of the 558 unseen" in text and "too wide" not in text
+    assert f"about {a.estimate}" not in text
+    assert "3 awaiting a second reviewer" in summary

@@ -121,7 +121,7 @@ def summary_line(summary: dict) -> str:
 @click.option("--query", help="Only papers matching this full-text search.")
 @click.option("--ids", help="Only these papers: library ids, arXiv ids or DOIs, separated by commas.")
 @click.option("--included", is_flag=True, help="Only papers whose resolved triage decision is include (with two "
-              "reviewers: agreed or resolved; open conflicts are left out).")
+              "reviewers: agreed or resolved; open conflicts and papers only one reviewer has screened are left out).")
 @click.option("--keep-math", is_flag=True,
               help="BibTeX: write $...$ in titles and abstracts as LaTeX math instead of literal text.")
 @click.option("--no-tags-notes", "no_tags_notes", is_flag=True,
@@ -152,6 +152,8 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, n
         if output == "-":
             click.echo(export_text(lib, fmt, select_ids(lib, **filters), keep_math=keep_math,
                                    tags_notes=not no_tags_notes), nl=False)
+            if included:        # on stderr: what the selection left out, as for a file
+                _say_unresolved(lib, collection)
             return
         n = export_papers(lib, output, fmt, keep_math=keep_math, tags_notes=not no_tags_notes, **filters)
     except LibraryError as exc:
@@ -164,13 +166,18 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, n
 
 
 def _say_unresolved(lib, collection) -> None:
-    """--included takes the resolved decisions: say how many open reviewer conflicts were left out."""
-    from ..triage import unresolved_count
+    """--included takes the resolved decisions: say how many open reviewer conflicts, and papers awaiting a
+    second reviewer, were left out."""
+    from ..triage import awaiting_count, unresolved_count
 
     n = unresolved_count(lib, collection)
     if n:
         click.echo(f"not included: {plural(n, 'paper')} the reviewers decided differently and nobody has resolved yet "
                    "(`gapscope triage conflicts`)", err=True)
+    waiting = awaiting_count(lib, collection)
+    if waiting:
+        click.echo(f"not included: {plural(waiting, 'paper')} only one reviewer has screened (awaiting a second "
+                   "reviewer: with two reviewers, included means agreed or resolved)", err=True)
 
 
 def _export_annotated_pdfs(lib, output: str, filters: dict, force: bool) -> None:

@@ -153,22 +153,26 @@ def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as
 @pass_library
 def triage_undo(ref, collection, reviewer, as_json) -> None:
     """Undo the latest decision (the one before it, if any, becomes current again). To fix an older
-    decision, decide that paper again instead."""
+    decision, decide that paper again instead. Where named reviewers screen, each undoes their own latest
+    with --reviewer NAME; without a name only a resolution made last is undone (as decide, anything else
+    is refused)."""
+    from ..store import LibraryError
     from ..triage import undo
-    from ..triage.decisions import named_reviewers
+    from ..triage.decisions import describe_decision
 
     lib = ref.open()
     _check_collection(lib, collection)
-    undone = undo(lib, collection, reviewer)
+    try:
+        undone = undo(lib, collection, reviewer)
+    except LibraryError as exc:             # named reviewers and no name: what decide refuses too
+        fail(str(exc))
     if as_json:
         emit_json(undone)
     elif undone is None:
-        names = [] if reviewer else named_reviewers(lib, collection)
-        click.echo("nothing to undo" + (f" without a reviewer name: the named reviewers' ({', '.join(names)}) own "
-                                        "decisions are undone with --reviewer NAME" if names else "")
-                   + _elsewhere_hint(lib, collection), err=True)
+        click.echo("nothing to undo" + (f" by {reviewer}" if reviewer else "") + _elsewhere_hint(lib, collection),
+                   err=True)
     else:
-        click.echo(f"undid {undone['decision']} of paper {undone['paper_id']} ({undone['decided_at']})")
+        click.echo(f"undid {describe_decision(undone)} (decided {undone['decided_at']})")
 
 
 @triage.command("seed")
@@ -232,6 +236,9 @@ def stats_lines(s: dict) -> list[str]:
         lines.append(f"  excluded: {r}: {k}")
     if s.get("conflicts"):
         lines.append(f"conflicts between reviewers, not resolved: {s['conflicts']} (`gapscope triage conflicts`)")
+    if s.get("awaiting_second"):
+        lines.append(f"awaiting a second reviewer: {s['awaiting_second']} (screened by one reviewer only: not screened, "
+                     "included or excluded until another reviewer screens them)")
     ag = s.get("agreement")
     if ag:
         kappa = "undefined (one category only)" if ag["kappa"] is None else f"{ag['kappa']:.2f}"

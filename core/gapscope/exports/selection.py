@@ -9,7 +9,8 @@ from ..store.library import Library
 
 def included_ids(lib: Library, collection: Optional[str] = None) -> list[int]:
     """Papers whose resolved triage decision is 'include' (the latest decision not undone; with two
-    reviewers, their agreed or resolved decision: open conflicts are not included), in the
+    reviewers, their agreed or resolved decision: open conflicts and papers only one reviewer has screened
+    are not included), in the
     whole-library triage or, with ``collection``, in that collection's triage."""
     from ..triage.decisions import included_ids as resolved_included
 

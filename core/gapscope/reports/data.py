@@ -88,6 +88,7 @@ class PrismaSection(Section):
     postponed: int = 0
     not_screened: int = 0
     conflicts: int = 0                 # papers two reviewers decided differently, not resolved yet
+    awaiting: int = 0                  # dual screening: papers one reviewer has screened, awaiting another
     how_counted: list[str] = field(default_factory=list)
     triage_stats: Optional[dict[str, Any]] = None  # from gapscope.triage when present
 
@@ -100,6 +101,8 @@ class PrismaSection(Section):
         rows += [("Maybe", self.maybe), ("Not screened yet", self.not_screened), (f"{indent}of which postponed", self.postponed)]
         if self.conflicts:
             rows.append((f"{indent}of which reviewer conflicts not resolved", self.conflicts))
+        if self.awaiting:
+            rows.append((f"{indent}of which awaiting a second reviewer", self.awaiting))
         rows.append(("Included", self.included))
         return rows
 
@@ -201,15 +204,21 @@ class IncludedSection(Section):
     papers: list[PaperRef] = field(default_factory=list)   # the first `limit`, in library order
     total: int = 0
     unresolved: int = 0     # reviewer conflicts not resolved: not included (the PRISMA counts agree)
+    awaiting: int = 0       # dual screening: papers one reviewer has screened: not included either
 
     @property
     def unresolved_note(self) -> str:
         """' N papers the reviewers decided differently ... are not listed.' or ''."""
-        if not self.unresolved:
-            return ""
-        verb = plural(self.unresolved, "is", number=False)
-        return (f" {plural(self.unresolved, 'paper')} the reviewers decided differently {verb} not resolved yet and"
-                f" {verb} not listed (`gapscope triage conflicts`).")
+        note = ""
+        if self.unresolved:
+            verb = plural(self.unresolved, "is", number=False)
+            note = (f" {plural(self.unresolved, 'paper')} the reviewers decided differently {verb} not resolved yet and"
+                    f" {verb} not listed (`gapscope triage conflicts`).")
+        if self.awaiting:
+            verb = plural(self.awaiting, "is", number=False)
+            note += (f" {plural(self.awaiting, 'paper')} only one reviewer has screened {verb} awaiting a second"
+                     f" reviewer and {verb} not listed.")
+        return note
 
 
 @dataclass
@@ -316,15 +325,17 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
     # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two
-    # reviewers their shared decision or the resolution of their conflict; open conflicts are left out.
-    from ..triage import conflicts as triage_conflicts, current_decisions
+    # reviewers their shared decision or the resolution of their conflict; open conflicts and papers only
+    # one reviewer has screened (awaiting a second) are left out.
+    from ..triage import awaiting_second, conflicts as triage_conflicts, current_decisions
 
     try:
         in_scope = set(lib.list_paper_ids(collection=collection))
         resolved = {pid: d for pid, d in current_decisions(lib, collection).items() if pid in in_scope}
         open_conflicts = [c for c in triage_conflicts(lib, collection) if c["paper_id"] in in_scope]
+        awaiting = [a for a in awaiting_second(lib, collection) if a["paper_id"] in in_scope]
     except LibraryError:  # an unknown collection: nothing screened in it
-        resolved, open_conflicts = {}, []
+        resolved, open_conflicts, awaiting = {}, [], []
     for d in resolved.values():
         decision, reason = d["decision"], (d["reason"] or "").strip() or "no reason given"
         if decision != "postpone":  # postponed: put off, not screened (as gapscope.triage counts it)
@@ -342,6 +353,11 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
     if sec.conflicts:
         sec.how_counted.append(f"{sec.conflicts} papers the two reviewers decided differently are not resolved yet: "
                                "they count as not screened (`gapscope triage conflicts`).")
+    sec.awaiting = len(awaiting)
+    if sec.awaiting:
+        sec.how_counted.append(f"{sec.awaiting} papers only one of the reviewers has screened await a second "
+                               "reviewer: with two reviewers a paper is included or excluded when they agree or a "
+                               "conflict is resolved, so these count as not screened.")
     sec.excluded_by_reason = dict(sorted(sec.excluded_by_reason.items(), key=lambda kv: (-kv[1], kv[0])))
     sec.not_screened = max(0, sec.after_dedup - sec.screened)
     sec.how_counted.append("Screened = papers with a current decision (the latest one not undone; with two "
@@ -378,8 +394,11 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
                 flat[k] = v
         if flat.get("stopping.estimable") is False:
             # figures without enough decisions behind them are not shown as figures (stopping.readiness)
-            for k in ("estimated_relevant_unseen", "unseen_relevant_upper", "estimated_recall", "recall_lower_bound",
-                      "p_value"):
+            # the bound stays when only its width held the estimate back: the text gives it as the interval
+            only_wide = not flat.get("stopping.needs_screened") and not flat.get("stopping.needs_relevant")
+            hidden = ("estimated_relevant_unseen", "estimated_recall", "p_value") + (
+                () if only_wide else ("unseen_relevant_upper", "recall_lower_bound"))
+            for k in hidden:
                 if flat.get(f"stopping.{k}") is not None:
                     flat[f"stopping.{k}"] = "not estimable yet"
         sec.triage_stats = flat
@@ -596,12 +615,13 @@ def _compare_runs(runs: list[RunData]) -> None:
 def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -> IncludedSection:
     sec = IncludedSection()
     from ..exports.selection import included_ids
-    from ..triage import unresolved_count
+    from ..triage import awaiting_count, unresolved_count
 
     ids = included_ids(lib, collection)
     sec.papers = paper_refs(lib, ids[:limit])
     sec.total = len(ids)
     sec.unresolved = unresolved_count(lib, collection)
+    sec.awaiting = awaiting_count(lib, collection)
     if not ids:
         sec.missing = "No paper has been included yet: screen papers with `gapscope triage`." + sec.unresolved_note
     return sec

@@ -19,6 +19,7 @@ LABELS: dict[str, str] = {
     "maybe": "Maybe",
     "postpone": "Postponed",
     "seeds": "Seed papers (known relevant)",
+    "awaiting_second": "Awaiting a second reviewer (screened by one only)",
     "labelled_for_model": "Decisions the ranking learns from",
     "uses_embeddings": "Ranking uses the embeddings",
     "stopping.estimated_relevant_unseen": "Estimated relevant papers not yet seen",

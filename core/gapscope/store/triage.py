@@ -91,14 +91,11 @@ class TriageMixin:
                 (paper_id, collection_id, decision, reason, origin, reviewer, decided_at)).lastrowid
 
     def undo_latest_decision(self, collection_id: Optional[int], reviewer: Optional[str],
-                             undone_at: str, *, unnamed_only: bool = False) -> Optional[dict[str, Any]]:
-        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone.
-        ``unnamed_only``: only a decision without a reviewer or a resolution (never a named reviewer's)."""
+                             undone_at: str) -> Optional[dict[str, Any]]:
+        """Stamp the latest live decision in the scope (of ``reviewer``, or of anyone when None) undone."""
         sql = "SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ? AND undone_at IS NULL"
         args: list[Any] = [collection_id]
-        if unnamed_only:
-            sql += " AND (reviewer = '' OR origin = 'resolution')"
-        elif reviewer is not None:
+        if reviewer is not None:
             sql += " AND reviewer = ?"
             args.append(reviewer)
         with self.transaction() as conn:
@@ -107,6 +104,12 @@ class TriageMixin:
                 return None
             conn.execute("UPDATE decisions SET undone_at = ? WHERE id = ?", (undone_at, row[0]))
         return dict(zip(_DECISION_COLS, row))
+
+    def latest_live_decision(self, collection_id: Optional[int]) -> Optional[dict[str, Any]]:
+        """The scope's latest decision not undone (anyone's), or None."""
+        row = self._conn.execute("SELECT " + ", ".join(_DECISION_COLS) + " FROM decisions WHERE collection_id IS ?"
+                                 " AND undone_at IS NULL ORDER BY id DESC LIMIT 1", (collection_id,)).fetchone()
+        return None if row is None else dict(zip(_DECISION_COLS, row))
 
     def undo_decision(self, decision_id: int, undone_at: str) -> dict[str, Any]:
         """Stamp this one decision undone, only while it is the live one: :class:`NotLiveDecision` when

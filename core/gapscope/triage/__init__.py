@@ -12,7 +12,7 @@ from .annotate import (FACET_LABELS, add_highlight, add_note, annotations_of, co
                        remove_highlight, restore_facet_correction, take_facet_correction, update_note)
 from .decisions import (DECISIONS, add_reason, agreement, conflicts, current_decisions, decide,
                         decision_log, list_reasons, own_decision, remove_reason, resolve, reviewers,
-                        screening_sequence, seed, undo, unresolved_count)
+                        screening_sequence, seed, undo, unresolved_count, awaiting_second, awaiting_count)
 from .queue import STOP_RULE, TriageSession, next_papers, triage_stats
 from .scope import Scope, parse_cluster
 from .sessions import SessionCache
@@ -24,5 +24,5 @@ __all__ = [
     "current_decisions", "decide", "decision_log",
     "list_reasons", "remove_reason", "seed", "undo", "STOP_RULE", "TriageSession", "next_papers", "triage_stats",
     "agreement", "conflicts", "resolve", "reviewers", "screening_sequence", "Scope", "parse_cluster",
-    "DecidedElsewhere", "NotLiveDecision", "own_decision", "unresolved_count", "SessionCache",
+    "DecidedElsewhere", "NotLiveDecision", "own_decision", "unresolved_count", "awaiting_second", "awaiting_count", "SessionCache",
 ]

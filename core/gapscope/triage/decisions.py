@@ -5,11 +5,15 @@ in a scope (a collection, or the whole library when collection is None) is their
 was not undone: re-deciding any paper adds a row and keeps the log. Undo stamps the latest live row
 undone, so the previous decision (if any) becomes current again; nothing is ever deleted.
 
-With two reviewers (blind dual screening) a paper's resolved decision is: the latest resolution if
-there is one, else the reviewers' decision when they agree (or when only one decided); papers where
-they disagree are conflicts until someone resolves them (``resolve``). That resolved decision is the
-one definition of a paper's decision in a scope: PRISMA counts, the included list, ``export --included``,
-the sidebar and the stats all read it from :func:`current_decisions` (open conflicts are in none of them).
+With two or more named reviewers (blind dual screening) a paper's resolved decision is: the latest
+resolution if there is one, else the reviewers' decision when at least two of them screened it and all
+who did agree. A paper only one reviewer has screened is awaiting a second reviewer (``awaiting_second``):
+it has no decision yet, however sure that one reviewer was. Papers where they disagree are conflicts
+until someone resolves them (``resolve``). That resolved decision is the one definition of a paper's
+decision in a scope: PRISMA counts, the included list, ``export --included``, the sidebar and the stats
+all read it from :func:`current_decisions` (open conflicts and papers awaiting a second reviewer are in
+none of them: both count as not screened yet). With one reviewer (named or not) a paper's decision is
+simply its latest one.
 
 Once named reviewers screen a scope, a decision without a name is not a third vote: on a conflict it is
 the resolution; on any other paper it is refused (:class:`ReviewerNeeded`), since it would silently
@@ -165,8 +169,11 @@ def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, col
     with lib.transaction():                    # the check and the write under one write lock
         if not force and paper_conflict(lib, paper_id, collection) is None:
             now = current_decisions(lib, collection).get(paper_id)
+            one = next((a for a in awaiting_second(lib, collection) if a["paper_id"] == paper_id), None)
             what = (f"its decision is {now['decision']}" + (" (agreed by the reviewers)" if now["origin"] != "resolution"
-                                                             else " (resolved)") if now else "nobody has decided it")
+                                                             else " (resolved)") if now
+                    else f"only {one['reviewer'] or 'an unnamed reviewer'} has screened it ({one['decision']}); it awaits "
+                         "a second reviewer" if one else "nobody has decided it")
             raise NotAConflict(f"paper {paper_id} is not a conflict: {what}; resolving it would override that "
                                "(--force to do so)")
         return decide(lib, paper_id, decision, reason=reason, collection=collection, origin="resolution",
@@ -176,8 +183,13 @@ def resolve(lib, paper_id: int, decision: str, reason: Optional[str] = None, col
 def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
          decision_id: Optional[int] = None) -> Optional[dict[str, Any]]:
     """Undo the latest live decision in the scope (``reviewer``'s latest when given); returns it, or None
-    when there is nothing to undo. Without a reviewer in a scope named reviewers screen, only unnamed
-    decisions and resolutions are undone: never another reviewer's own decision.
+    when there is nothing to undo.
+
+    In a scope named reviewers screen, undo follows decide's rule: a reviewer undoes their own latest
+    decision (``reviewer``); without a name the only decision that is anyone's to undo is a resolution
+    made without a name, and only while it is the scope's latest decision. Anything else is refused
+    (:class:`ReviewerNeeded`, naming the latest decision): an unnamed undo never reaches back past the
+    reviewers' work to an older, unrelated decision.
 
     ``decision_id``: undo that decision only (a window undoes the decision it made, not whatever was
     decided last by anyone); :class:`~gapscope.store.triage.NotLiveDecision` when it is no longer the
@@ -186,8 +198,33 @@ def undo(lib, collection: Optional[str] = None, reviewer: Optional[str] = None,
         return lib.undo_decision(decision_id, now_iso())
     cid = collection_id(lib, collection)
     reviewer = reviewer.strip() if reviewer else None
-    unnamed_only = not reviewer and any(lib.reviewers(cid))
-    return lib.undo_latest_decision(cid, reviewer or None, now_iso(), unnamed_only=unnamed_only)
+    if reviewer:
+        return lib.undo_latest_decision(cid, reviewer, now_iso())
+    with lib.transaction():                 # the look and the undo under one write lock
+        names = [r for r in lib.reviewers(cid) if r]
+        if not names:
+            return lib.undo_latest_decision(cid, None, now_iso())
+        latest = lib.latest_live_decision(cid)
+        if latest is None:
+            return None
+        if latest["origin"] == "resolution" and not latest["reviewer"]:
+            return lib.undo_decision(latest["id"], now_iso())
+        raise ReviewerNeeded(
+            f"{_scope_label(collection)} is screened by named reviewers ({', '.join(names)}): undo your own latest "
+            f"decision with --reviewer NAME (in the app, the reviewer field); without a name only a resolution made "
+            f"last is undone, and the latest decision here is {describe_decision(latest)}"
+            + ("" if latest["reviewer"] else " (made without a name)") + f"; to change an older "
+            f"decision, decide that paper again")
+
+
+def describe_decision(row: dict[str, Any]) -> str:
+    """"alice's include of paper 3", "the resolution (exclude) of paper 2", "include of paper 1"."""
+    if row["origin"] == "resolution":
+        return f"the resolution ({row['decision']}) of paper {row['paper_id']}" + (
+            f" by {row['reviewer']}" if row["reviewer"] else "")
+    who = f"{row['reviewer']}'s " if row["reviewer"] else ""
+    what = "seed (include)" if row["origin"] == "seed" else row["decision"]
+    return f"{who}{what} of paper {row['paper_id']}"
 
 
 def _entry(row: dict[str, Any]) -> dict[str, Any]:
@@ -218,6 +255,23 @@ def _resolved(latest: dict[str, dict]) -> Optional[dict]:
     return max(rows, key=lambda r: r["id"])
 
 
+def dual_screened(names: Iterable[str]) -> bool:
+    """Whether a scope with these reviewers is dual screened: two or more of them screen by name."""
+    return len({n for n in names if n}) >= 2
+
+
+def _screened_by_one(latest: dict[str, dict]) -> Optional[dict]:
+    """The one reviewer's row when exactly one reviewer has screened the paper (include, exclude or
+    maybe; a postpone is not screening it), else None."""
+    real = [r for r in latest.values() if r["decision"] in SCREENED]
+    return real[0] if len(real) == 1 else None
+
+
+def _scope_names(rows) -> set[str]:
+    """The named reviewers among a scope's live rows (a resolution does not make a reviewer)."""
+    return {r["reviewer"] for r in rows if r["reviewer"] and r["origin"] != "resolution"}
+
+
 def current_decisions(lib, collection: Optional[str] = None, reviewer: Optional[str] = None) -> dict[int, dict[str, Any]]:
     """paper id -> its current decision {id, decision, reason, origin, reviewer, decided_at}, ordered by
     the latest decision. With ``reviewer``: that reviewer's own decisions (what blind screening sees);
@@ -230,8 +284,11 @@ def current_decisions(lib, collection: Optional[str] = None, reviewer: Optional[
             out[r["paper_id"]] = _entry(r)
         return out
     by_rev, resolution, _ = _per_reviewer(rows)
+    dual = dual_screened(_scope_names(rows))
     chosen = {}
     for pid in set(by_rev) | set(resolution):
+        if pid not in resolution and dual and _screened_by_one(by_rev[pid]) is not None:
+            continue            # awaiting a second reviewer: no decision yet
         row = resolution.get(pid) or _resolved(by_rev[pid])
         if row is not None:
             chosen[pid] = row
@@ -265,6 +322,29 @@ def conflicts(lib, collection: Optional[str] = None) -> list[dict[str, Any]]:
             out.append({"paper_id": pid, "decisions": {rev: {"decision": r["decision"], "reason": r["reason"]}
                                                        for rev, r in sorted(by_rev[pid].items())}})
     return out
+
+
+def awaiting_second(lib, collection: Optional[str] = None) -> list[dict[str, Any]]:
+    """In a dual-screened scope, the papers only one reviewer has screened (and nobody resolved):
+    [{paper_id, reviewer, decision}], in the order they were first screened. They are neither included
+    nor excluded until a second reviewer screens them (or ``resolve --force`` settles them). Empty
+    when fewer than two named reviewers screen the scope."""
+    rows = lib.decision_rows(collection_id(lib, collection))
+    if not dual_screened(_scope_names(rows)):
+        return []
+    by_rev, resolution, first = _per_reviewer(rows)
+    out = []
+    for pid in sorted(by_rev, key=lambda p: first[p]):
+        one = None if pid in resolution else _screened_by_one(by_rev[pid])
+        if one is not None:
+            out.append({"paper_id": pid, "reviewer": one["reviewer"], "decision": one["decision"]})
+    return out
+
+
+def awaiting_count(lib, collection: Optional[str] = None) -> int:
+    """How many of the scope's papers await a second reviewer (so not among the included ones)."""
+    scope = None if collection is None else set(lib.list_paper_ids(collection=collection))
+    return sum(1 for a in awaiting_second(lib, collection) if scope is None or a["paper_id"] in scope)
 
 
 def reviewers(lib, collection: Optional[str] = None) -> list[str]:

@@ -267,6 +267,9 @@ class TriageSession:
         if self.reviewer is None:
             out["named_reviewers"] = dec.named_reviewers(self.lib, self.collection)
             out["conflicts"] = sum(1 for c in dec.conflicts(self.lib, self.collection) if c["paper_id"] in self.row_of)
+            # dual screening: papers one reviewer screened are not screened yet (decisions.awaiting_second)
+            out["awaiting_second"] = sum(1 for a in dec.awaiting_second(self.lib, self.collection)
+                                         if a["paper_id"] in self.row_of)
             out["agreement"] = dec.agreement(self.lib, self.collection)
         return out
 

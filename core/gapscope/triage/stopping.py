@@ -221,15 +221,26 @@ def streak_threshold(total: int) -> int:
 
 # Before the estimate is worth reading. The test treats the latest screened papers as a random sample
 # of themselves plus the unseen ones, so it needs (1) a relevant paper found (recall is undefined
-# before), (2) a sample: at least MIN_SCREENED screened papers (all of a smaller scope), and (3) an
-# interval that says something: a 95 % bound below half of the unseen papers, or one below them all
-# that is close to the estimate (within a quarter of the unseen papers). Where the bound is high
-# because the screened papers are rich in relevant ones (a scope of likely includes: "about 50, at
-# most 65, of 100 unseen"), it is the figure the screening gives, not a want of decisions; a bound
-# that is every unseen paper ("about 251 (at most 251)" after one include) or far above the estimate
-# is one that too few decisions leave wide.
+# before), (2) a sample: at least MIN_SCREENED screened papers (all of a smaller scope), and (3) a
+# bound that says something. The bound is judged by itself, as shares, never against the estimate:
+# it says something when it rules out that half of the unseen papers are relevant (upper <= unseen / 2),
+# or that recall so far is below one half (upper <= found: a scope of likely includes, "about 50, at
+# most 65, of 100 unseen" with 400 found, is the figure the screening gives, not a want of decisions).
+# Both are thresholds on the bound alone, so a narrower interval is never "too wide"; the estimate,
+# the 50 % inversion of a test that takes the smallest value over every window of the latest papers,
+# jumps with each decision while the windows are short (27 found of 41 screened in 600: about 264,
+# then 163 after one more exclude), and it assumes those papers are a random draw where the model
+# shows likely relevant ones first, so it reads high: until the bound says something it is not shown,
+# the bound is (with what it still needs).
 MIN_SCREENED = 20
 MIN_RELEVANT = 1
+
+
+def bound_says_something(upper: Optional[int], found: int, unseen: int) -> bool:
+    """Whether the 95 % bound on the unseen relevant papers is narrow enough to read an estimate beside:
+    at most half of the unseen papers, or at most as many as are found (recall so far at least 50 %).
+    Monotone: a lower bound never reads as wider."""
+    return upper is not None and (upper <= unseen / 2 or upper <= found)
 
 
 def readiness(stopping: dict, screened: int, unseen: int) -> dict:
@@ -242,9 +253,7 @@ def readiness(stopping: dict, screened: int, unseen: int) -> dict:
         return {"estimable": True, "needs_screened": 0, "needs_relevant": 0, "interval_narrow": True}
     needs_screened = max(0, min(MIN_SCREENED, screened + unseen) - screened)
     needs_relevant = max(0, MIN_RELEVANT - found)
-    est = stopping.get("estimated_relevant_unseen")
-    narrow = upper is not None and (upper <= unseen / 2 or (
-        upper < unseen and est is not None and upper - est <= unseen / 4))
+    narrow = bound_says_something(upper, found, unseen)
     return {"estimable": bool(not needs_screened and not needs_relevant and narrow),
             "needs_screened": needs_screened, "needs_relevant": needs_relevant, "interval_narrow": narrow}
 
@@ -280,8 +289,9 @@ def _none_found_lines(stopping: dict, unseen: int, screened: int) -> list[str]:
             "stopping rule: no verdict yet - recall is a share of the relevant papers found, and none is yet"]
 
 
-def not_estimable_text(ready: dict, unseen: int) -> str:
-    """What the estimate still needs, in words."""
+def not_estimable_text(ready: dict, unseen: int, stopping: Optional[dict] = None) -> str:
+    """What the estimate still needs, in words; when only the bound is too wide, the bound itself (the
+    interval the screening supports) with why no point estimate is given beside it."""
     needs = []
     if ready["needs_screened"]:
         needs.append(f"screen at least {plural(ready['needs_screened'], 'more paper')}")
@@ -291,8 +301,17 @@ def not_estimable_text(ready: dict, unseen: int) -> str:
         return ("unseen relevant papers: not estimable yet - " + " and ".join(needs)
                 + f" (the estimate needs {MIN_SCREENED} screened papers and a relevant one found; "
                   "before that it can only say 'maybe all of them')")
-    return (f"unseen relevant papers: not estimable yet - the 95% bound is still too wide to say much about the "
-            f"{unseen} unseen papers; it narrows as more papers are screened")
+    st = stopping or {}
+    upper = st.get("unseen_relevant_upper")
+    if upper is None:
+        return (f"unseen relevant papers: not estimable yet - the 95% bound is still too wide to say much about the "
+                f"{unseen} unseen papers; it narrows as more papers are screened")
+    conf = st.get("confidence", CONFIDENCE)
+    found = int(st.get("relevant_found") or 0)
+    return (f"unseen relevant papers: at most {upper} of the {unseen} unseen at {conf:.0%} confidence (recall so far "
+            f"at least {st.get('recall_lower_bound') or 0:.0%}); no point estimate yet - the bound is above half of "
+            f"the unseen papers and above the {found} found, and with so few decisions an estimate would move with "
+            f"each one; the bound narrows as more papers are screened")
 
 
 def describe(stopping: dict, unseen: int, screened: Optional[int] = None) -> list[str]:
@@ -312,7 +331,7 @@ def describe(stopping: dict, unseen: int, screened: Optional[int] = None) -> lis
                      f"(a common rule of thumb stops at {st['streak_threshold']}; it carries no guarantee)")
         return lines
     if ready is not None and not ready["estimable"] and not st["suggest_stop"]:
-        lines.append(not_estimable_text(ready, unseen))
+        lines.append(not_estimable_text(ready, unseen, st))
         lines.append("stopping rule: no verdict yet - it reads the same estimate")
         if note:
             lines.append(note)

@@ -106,6 +106,8 @@ def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
              if isinstance(stats.get(k), int)]
     if stats.get("conflicts"):
         parts.append(f"{stats['conflicts']:,} conflicts to resolve")
+    if stats.get("awaiting_second"):      # dual screening: screened by one reviewer, not screened yet
+        parts.append(f"{stats['awaiting_second']:,} awaiting a second reviewer")
     ag = stats.get("agreement")
     if ag and ag.get("kappa") is not None:
         parts.append(f"Cohen's kappa {ag['kappa']:.2f} ({ag['reviewers'][0]} vs {ag['reviewers'][1]}, {ag['papers']:,} papers)")

@@ -99,13 +99,16 @@ class Sidebar(QTreeWidget):
         sec = self._section("Triage" + (f" · {self.counted_collection}" if self.counted_collection else ""))
         sec.setToolTip(0, "Resolved decisions in " + (f"collection “{self.counted_collection}”"
                                                       if self.counted_collection else "the whole library")
-                       + " (with two reviewers: agreed or resolved; conflicts are listed apart)")
+                       + " (with two reviewers: agreed or resolved; conflicts and papers only one reviewer "
+                         "has screened are listed apart)")
         counts = queries.decision_counts(lib, self.counted_collection)
         for d, label in (("include", "Included"), ("maybe", "Maybe"), ("exclude", "Excluded"),
                          ("postpone", "Postponed")):
             self._entry(sec, label, counts[d], "decision", d)
         if counts.get("conflict"):
             self._entry(sec, "Conflicts to resolve", counts["conflict"], "decision", "conflict")
+        if counts.get("awaiting"):
+            self._entry(sec, "Awaiting a second reviewer", counts["awaiting"], "decision", "awaiting")
         self.expandAll()
         self.resizeColumnToContents(1)
         self._fit_columns()
