@@ -155,3 +155,22 @@ def test_a_pipe_or_device_is_written_into_not_replaced_nor_refused(tmp_path):
     finally:
         os.close(reader)
     assert [p.name for p in tmp_path.iterdir()] == ["pipe"]
+
+
+@pytest.mark.parametrize("args, printed", [
+    (("triage", "export"), "paper_id"),
+    (("diagnostics",), "gapscope"),
+])
+def test_dash_as_output_prints_to_standard_output_and_writes_no_file(run, tmp_path, monkeypatch, args, printed):
+    monkeypatch.chdir(tmp_path)
+    res = run(*args, "-o", "-")
+    assert res.exit_code == 0, res.output
+    assert printed in res.output
+    assert not (tmp_path / "-").exists()
+
+
+def test_dash_as_the_draft_output_prints_the_spec(run, gap_json, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    res = run("runs", "draft", "--gap-json", gap_json, "-o", "-")
+    assert res.exit_code == 0, res.output
+    assert "[model]" in res.output and not (tmp_path / "-").exists()

@@ -241,6 +241,13 @@ def fail(message: str, code: int = EXIT_ERROR) -> NoReturn:
     sys.exit(code)
 
 
+def stdout_output_option(help_text: str):
+    """``--output/-o`` of a command that prints to standard output by default: ``-`` means standard
+    output too (as `export -o -`), not a file named "-"."""
+    return click.option("--output", "-o", type=click.Path(dir_okay=False, allow_dash=True), help=help_text,
+                        callback=lambda _ctx, _param, value: None if value == "-" else value)
+
+
 def force_option(f):
     """``--force`` of a command that writes a file the user names (the same word as `gapscope sample`'s)."""
     return click.option("--force", is_flag=True, help="Replace the output file when it is already there.")(f)

@@ -21,7 +21,7 @@ from pathlib import Path
 import click
 
 from .common import (EXIT_ERROR, EXIT_NOT_FOUND, EXIT_NOT_NOW, emit_json, fail, force_option, pass_library,
-                     refuse_existing, resolve_paper)
+                     refuse_existing, resolve_paper, stdout_output_option)
 
 
 def _runs_dir(ref, runs_dir):
@@ -302,8 +302,7 @@ def _read_gap_json(path: str) -> dict:
 @runs.command("draft")
 @click.option("--gap", "gap_id", type=int, help="A gap of the library (gapscope gaps list).")
 @click.option("--gap-json", type=click.Path(dir_okay=False), help="A gap as JSON, as `gapscope gaps show N --json` writes it.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write the spec here (default: stdout); an existing file is kept unless --force.")
+@stdout_output_option("Write the spec here (default or - : stdout); an existing file is kept unless --force.")
 @force_option
 @pass_library
 def runs_draft(ref, gap_id, gap_json, output, force) -> None:

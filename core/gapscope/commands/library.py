@@ -9,7 +9,8 @@ from typing import Optional
 import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, confirm, emit_json, fail,
-                     force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph)
+                     force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph,
+                     stdout_output_option)
 from ..textfmt import plural
 
 
@@ -554,8 +555,7 @@ def sample(ref, quiet, as_json, force) -> None:
 
 
 @click.command()
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write it here (default: print it); an existing file is kept unless --force.")
+@stdout_output_option("Write it here (default or - : print it); an existing file is kept unless --force.")
 @force_option
 @pass_library
 def diagnostics(ref, output, force) -> None:

@@ -11,7 +11,8 @@ import click
 
 from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS, correction_labels
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
-                     fail, force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph)
+                     fail, force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph,
+                     stdout_output_option)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -350,8 +351,7 @@ def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) ->
 @click.option("--format", "fmt", type=click.Choice(["csv", "json"]), default="csv", show_default=True,
               help="csv: one row per decision (a spreadsheet); json: a list of objects.")
 @click.option("--log", "full_log", is_flag=True, help="Every decision ever made (with undone ones), not just current ones.")
-@click.option("--output", "-o", type=click.Path(dir_okay=False),
-              help="Write here instead of stdout; an existing file is kept unless --force.")
+@stdout_output_option("Write here instead of stdout (- : stdout); an existing file is kept unless --force.")
 @force_option
 @pass_library
 def triage_export(ref, collection, fmt, full_log, output, force) -> None:
