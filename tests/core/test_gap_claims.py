@@ -89,3 +89,55 @@ def test_a_pair_the_abstracts_join_under_an_ends_other_name_is_no_gap():
                          acronyms={q.id: _defined("CoT", "chain-of-thought")}, notices=notices)
     assert again and (m.phrase, "CoT prompting") not in [_pair(g) for g in again]
     assert any("under other names" in n and "ended no gap" in n for n in notices), notices
+
+
+# a gap's closest existing work: 7 about both by meaning (listed under "predicting neighbours" too), 8 the
+# nearest (listed as a method-side paper too), 9 a reference paper naming both
+CLOSEST = [{"source": "library", "id": 7, "arxiv_id": "2501.00007", "title": "About both", "year": 2025,
+            "similarity": 0.74, "to_method": 0.7, "to_problem": 0.7, "did_both": True, "names_both": False},
+           {"source": "library", "id": 8, "arxiv_id": None, "title": "Only near", "year": 2025,
+            "similarity": 0.73, "to_method": 0.6, "to_problem": 0.3, "did_both": False, "names_both": False},
+           {"source": "reference", "id": 40, "arxiv_id": "2502.00040", "title": "Names both", "year": 2025,
+            "similarity": 0.72, "to_method": 0.7, "to_problem": 0.7, "did_both": True, "names_both": True}]
+
+
+def test_the_report_lists_the_closest_work_about_both_as_gaps_show_does():
+    """The report (and the Gaps view) left out a work about both when it was listed under another role
+    (predicting neighbours), where `gaps show` listed it "closest (about both)"; one function picks them now."""
+    from gapscope.gaps.closest import closest_entries
+    from gapscope.reports.explain import closest_items
+
+    d = {"closest_work": CLOSEST}
+    shown = closest_entries(d, listed={7, 8})
+    assert [(x["id"], x["mark"]) for x in shown] == [(7, "about both"), (40, "names both")]
+    items = closest_items(d, {7, 8})
+    assert [x.title for x in items] == ["About both", "Names both"]
+    assert "about both the method and the problem by meaning" in items[0].meta
+    assert [x["id"] for x in closest_entries(d)] == [7, 8, 40]
+
+
+def test_gaps_show_and_runs_draft_say_a_gap_is_from_an_earlier_find(library):
+    """`gaps show 2` showed a gap of an earlier `gaps find` as if it were current ("1st of 2"); it and
+    `runs draft --gap 2` now say it is from an earlier find, when, and where it is listed now."""
+    import json
+
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from gapscope.gaps.identity import superseded_note
+    from tests.core.test_gap_identity import found_twice
+
+    first, again = found_twice(library)
+    lib = ["--library", str(library.path)]
+    assert superseded_note(library, again[0].id) is None and superseded_note(library, 999) is None
+    gone = CliRunner().invoke(main, [*lib, "gaps", "show", str(first[1].id)])
+    assert gone.exit_code == 0, gone.output
+    head = gone.output.splitlines()[0]
+    assert head.startswith(f"NOTE: gap #{first[1].id} is from an earlier `gaps find` (")
+    assert "not in the current list" in head and "the current list has no such gap" in head
+    moved = json.loads(CliRunner().invoke(main, [*lib, "gaps", "show", str(first[0].id), "--json"]).stdout)
+    assert f"listed now as gap #{again[0].id}" in moved["superseded"]
+    now = CliRunner().invoke(main, [*lib, "gaps", "show", str(again[1].id)])
+    assert "earlier" not in now.output
+    draft = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap", str(first[1].id)])
+    assert f"note: gap #{first[1].id} is from an earlier `gaps find`" in draft.stderr

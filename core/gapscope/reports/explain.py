@@ -254,13 +254,13 @@ def closest_items(d: Mapping[str, Any], listed: set[int],
     """The closest existing work as references: title, link, year, where it is, and whether it names both
     ends or is only about both by meaning. A paper found in another source that the library holds too
     (``held``: {arXiv id: library paper id}; a gap found before the check said so itself) is in this
-    library, and not repeated when it is listed under a role already."""
+    library; which are listed is gaps/closest.closest_entries' (as `gaps show` and the Gaps view): one about
+    both is listed also when it is listed under a role already."""
+    from ..gaps.closest import closest_entries
+
     out = []
-    for p in d.get("closest_work") or []:
-        own = (int(p["id"]) if p.get("source") == "library" and p.get("id") is not None
-               else (held or {}).get(str(p.get("arxiv_id") or "")))
-        if own is not None and own in listed:
-            continue
+    for p in closest_entries(d, listed, held):
+        own = p["library_id"]
         ident = f"arXiv:{p['arxiv_id']}" if p.get("arxiv_id") else (f"doi:{p['doi']}" if p.get("doi") else "")
         where = "in this library" if own is not None else f"from {p.get('source') or 'a reference corpus'}"
         # naming both is evidence that a paper combined them; being about both is a reading by meaning
