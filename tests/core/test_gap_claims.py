@@ -104,15 +104,16 @@ CLOSEST = [{"source": "library", "id": 7, "arxiv_id": "2501.00007", "title": "Ab
 def test_the_report_lists_the_closest_work_about_both_as_gaps_show_does():
     """The report (and the Gaps view) left out a work about both when it was listed under another role
     (predicting neighbours), where `gaps show` listed it "closest (about both)"; one function picks them now."""
-    from gapscope.gaps.closest import closest_entries
     from gapscope.reports.explain import closest_items
 
     d = {"closest_work": CLOSEST}
-    shown = closest_entries(d, listed={7, 8})
-    assert [(x["id"], x["mark"]) for x in shown] == [(7, "about both"), (40, "names both")]
     items = closest_items(d, {7, 8})
     assert [x.title for x in items] == ["About both", "Names both"]
     assert "about both the method and the problem by meaning" in items[0].meta
+    from gapscope.gaps.closest import closest_entries
+
+    shown = closest_entries(d, listed={7, 8})
+    assert [(x["id"], x["mark"]) for x in shown] == [(7, "about both"), (40, "names both")]
     assert [x["id"] for x in closest_entries(d)] == [7, 8, 40]
 
 
@@ -124,12 +125,10 @@ def test_gaps_show_and_runs_draft_say_a_gap_is_from_an_earlier_find(library):
     from click.testing import CliRunner
 
     from gapscope.cli import main
-    from gapscope.gaps.identity import superseded_note
     from tests.core.test_gap_identity import found_twice
 
     first, again = found_twice(library)
     lib = ["--library", str(library.path)]
-    assert superseded_note(library, again[0].id) is None and superseded_note(library, 999) is None
     gone = CliRunner().invoke(main, [*lib, "gaps", "show", str(first[1].id)])
     assert gone.exit_code == 0, gone.output
     head = gone.output.splitlines()[0]
@@ -141,3 +140,6 @@ def test_gaps_show_and_runs_draft_say_a_gap_is_from_an_earlier_find(library):
     assert "earlier" not in now.output
     draft = CliRunner().invoke(main, [*lib, "runs", "draft", "--gap", str(first[1].id)])
     assert f"note: gap #{first[1].id} is from an earlier `gaps find`" in draft.stderr
+    from gapscope.gaps.identity import superseded_note
+
+    assert superseded_note(library, again[0].id) is None and superseded_note(library, 999) is None
