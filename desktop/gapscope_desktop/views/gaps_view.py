@@ -66,7 +66,7 @@ def closest_items(details: dict, listed: frozenset = frozenset(),
         pid = p["library_id"]
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
         # naming both is evidence that a paper combined them; "about both" is a reading by meaning
-        mark = "  (names both)" if p.get("names_both") else "  (about both)" if p.get("did_both") else ""
+        mark = f"  ({p['mark']})" if p["mark"] != "nearest" else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
                 f"[{'arXiv ' + str(p['arxiv_id']) + ', ' if p.get('arxiv_id') else ''}similarity "
                 f"{float(p.get('similarity') or 0):.2f}]{mark}")
