@@ -20,8 +20,9 @@ def _pair(g):
 
 def _consistent(g):
     n = g.details["combined_by"]["count"]
-    if n == 0:
-        return "yet none of them combines the two" in g.statement
+    if n == 0:      # none names both; those about both by meaning only are said apart (candidates.meaning_clause)
+        return "yet none of them combines the two" in g.statement or (
+            "yet none of them names the two together, though" in g.statement and "about both by meaning" in g.statement)
     said = re.search(r"yet only (one|\d+) abstracts? combines? them so far", g.statement)
     return said is not None and said.group(1) == ("one" if n == 1 else str(n)) and "none combines" not in g.statement
 
@@ -54,8 +55,9 @@ def test_only_abstracts_that_name_both_concepts_combine_a_pair_not_those_about_b
     """The closest-work check reads abstracts "about both" by meaning (one named, the other close: a
     human-object interaction paper next to "human-AI collaboration"); enough of them make a pair established,
     but an abstract that names neither concept is no evidence that it combined them: the statement says none
-    combines the two, and they are closest existing work, not papers that already did both. The same
-    abstracts naming both concepts combine the pair."""
+    names the two together and counts them apart, as about both by meaning (it never denies them), and they are
+    closest existing work, not papers that already did both. The same abstracts naming both concepts combine
+    the pair."""
     from gapscope.gaps.candidates import concept_gaps
     from gapscope.gaps.closest import ClosestWork, ConceptVectors
 
@@ -73,7 +75,8 @@ def test_only_abstracts_that_name_both_concepts_combine_a_pair_not_those_about_b
 
     g = listed_with()
     assert g.details["closest_check"]["done"] == 2 and g.details["combined_by"]["count"] == 0
-    assert "yet none of them combines the two" in g.statement, g.statement
+    assert "yet none of them names the two together, though 2 abstracts close to the pair are about both by " \
+           "meaning" in g.statement, g.statement
     about = [x for x in g.details["closest_work"] if x["did_both"]]
     assert len(about) == 2 and not any(x["names_both"] for x in about)
     assert "both" not in g.roles.values()

@@ -29,3 +29,14 @@ def test_the_why_line_counts_what_the_statement_counts():
     del d["combined_by"]                    # a gap found before the count was recorded: as before
     d["papers_with_both"] = 2
     assert "2 papers combine them (1 abstract mentions both words)." in _concept_pair(d, "A", "B")[0]
+
+
+def test_the_why_line_counts_the_works_about_both_by_meaning_as_the_statement_does():
+    from gapscope.reports.explain import _concept_pair
+
+    d = {"method_papers": 128, "problem_papers": 33, "combined_by": {"count": 0, "papers": []},
+         "closest_check": {"done": 2, "meaning_only": 2}}
+    line = _concept_pair(d, "knowledge graph", "CoT prompting")[0]
+    assert "none of them combines the two" not in line
+    assert line.endswith("none of them names the two together, though 2 abstracts close to the pair are about both "
+                         "by meaning.")

@@ -37,17 +37,23 @@ def test_gaps_view_lists_the_closest_existing_work_beside_the_roles(qtbot, libra
     assert view.evidence.count() == 0 and "Closest existing work" not in view.detail.toPlainText()
 
 
-def test_closest_work_does_not_repeat_a_listed_paper_and_no_empty_sentence_box(qtbot, library):
+def _view_with_paper(qtbot, library, title: str, arxiv_id: str):
+    """A Gaps view over ``library`` holding one paper: (the view, the paper's id)."""
     from tests.core.maps_fixtures import insert_papers
 
     from gapscope_desktop.views.gaps_view import GapsView
 
-    row = {"title": "Both at once", "abstract": "We combine A and B.", "published": "2026-01-02",
-           "arxiv_id": "2601.00001", "categories": "cs.LG"}
+    row = {"title": title, "abstract": "We combine A and B.", "published": "2026-01-02", "arxiv_id": arxiv_id,
+           "categories": "cs.LG"}
     (pid,) = insert_papers(library, [row])
     view = GapsView(None)
     qtbot.addWidget(view)
     view.lib = library
+    return view, pid
+
+
+def test_closest_work_does_not_repeat_a_listed_paper_and_no_empty_sentence_box(qtbot, library):
+    view, pid = _view_with_paper(qtbot, library, "Both at once", "2601.00001")
     closest = [{"source": "library", "id": pid, "title": "Both at once", "year": 2026, "similarity": 0.8},
                {"source": "reference", "id": 9, "title": "Elsewhere", "year": 2025, "similarity": 0.7}]
     quote = {"paper_id": pid, "text": "B remains unsolved.", "shortcoming": "open problem"}
@@ -78,3 +84,16 @@ def test_the_score_says_it_ranks_the_gap_within_its_type(qtbot, library):
     assert "score 0.500 (2nd of 2 thin, growing gaps)" in view.detail.toPlainText()
     assert view.table.topLevelItem(0).toolTip(3).startswith("2nd of 2 thin, growing gaps.")
     assert "of its own type" in view.table.headerItem().toolTip(3)
+
+
+def test_closest_work_about_both_is_listed_though_listed_under_another_role(qtbot, library):
+    """A work about both listed as a predicting neighbour too was left out of the closest work, where
+    `gaps show` and the report list it "about both" (gaps/closest.closest_entries for all three)."""
+    view, pid = _view_with_paper(qtbot, library, "Both by meaning", "2601.00002")
+    closest = [{"source": "library", "id": pid, "title": "Both by meaning", "year": 2026, "similarity": 0.8,
+                "did_both": True}]
+    view.show_gaps([{"id": 1, "type": "method_x_problem", "score": 0.9, "statement": "Apply A to B.",
+                     "evidence": [pid], "evidence_roles": {str(pid): "neighbour"},
+                     "details": {"level": "concept", "closest_work": closest}}])
+    texts = [view.evidence.item(i).text() for i in range(view.evidence.count())]
+    assert len(texts) == 2 and texts[1].startswith("Closest existing work") and "(about both)" in texts[1]

@@ -324,6 +324,11 @@ def runs_draft(ref, gap_id, gap_json, output, force) -> None:
             gap = get_gap(lib, gap_id).to_dict()
         except Exception as exc:  # unknown id
             fail(f"gap {gap_id}: {exc}", EXIT_NOT_FOUND)
+        from ..gaps.identity import superseded_note
+
+        earlier = superseded_note(lib, gap_id)
+        if earlier:      # drafted all the same (the user asked for this id), never as if it were current
+            click.echo(f"note: {earlier}", err=True)
     else:
         fail("give --gap ID or --gap-json FILE", 2)
     if lib is None and ref.path.exists():

@@ -309,9 +309,11 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
 
         click.echo("    " + closest_line(g.details))
         if full:
-            for p in g.details.get("closest_work") or []:
-                # naming both is evidence of a combination; being about both is a reading by meaning
-                mark = "names both" if p.get("names_both") else "about both" if p.get("did_both") else "nearest"
+            from ..gaps.closest import closest_entries
+
+            # the same entries as the report and the Gaps view: every one about both, a nearest one once
+            for p in closest_entries(g.details, g.evidence):
+                mark = p["mark"]     # naming both is evidence of a combination; about both a reading by meaning
                 click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")
     if full and lib is not None:
@@ -476,16 +478,19 @@ def gaps_show(ref, gap_id, as_json) -> None:
         g = get_gap(lib, gap_id)
     except LibraryError as exc:
         fail(str(exc), EXIT_NOT_FOUND)
-    from ..gaps.identity import runs_of_gap
+    from ..gaps.identity import runs_of_gap, superseded_note
 
     runs = runs_of_gap(lib, g.id)   # a run of an earlier copy of this gap included
+    earlier = superseded_note(lib, g.id)      # a gap of an earlier find is never presented as current
     if as_json:
         from ..gaps.stale import stale_reasons
 
         # closest_work: the abstracts nearest the pair (gaps/closest.py), [] when the check ran on no vectors
         emit_json({**g.to_dict(), "closest_work": (g.details or {}).get("closest_work") or [],
-                   "stale": stale_reasons(lib, g), "runs": runs})
+                   "stale": stale_reasons(lib, g), "runs": runs, "superseded": earlier})
         return
+    if earlier:
+        click.echo(f"NOTE: {earlier} (its rank and evidence are that find's)")
     _print_gap(g, lib, full=True, also=_other_names(lib).get(g.id, []))
     if runs:
         click.echo(f"    tested by runs: {', '.join(runs)}  (gapscope runs show ID)")

@@ -43,16 +43,23 @@ def _q(s: str) -> str:
 def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept, int]],
               nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None,
               example: Optional[str] = None, in_library: Optional[int] = None,
-              counts: Optional[tuple[int, int]] = None, example_apart: bool = False) -> str:
+              counts: Optional[tuple[int, int]] = None, example_apart: bool = False,
+              by_meaning: int = 0, meaning_example: Optional[str] = None) -> str:
     """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one;
     ``in_library``: how many of them are the library's (None: not known), the rest being the reference
     corpus's. ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
     first mention: Apply “VAR (visual autoregressive modeling)” to ... ``counts``: the papers that name each
     end (concepts/members.py; default: those the extractor named it in), what a search of the library finds.
     ``example_apart``: the example names the two only in different sentences (or a keyword list), which the
-    statement says: it mentions both, it need not combine them."""
-    done = "yet none of them combines the two" if both == 0 else (
-        "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
+    statement says: it mentions both, it need not combine them. ``by_meaning``: the works the closest-work check
+    reads as about both that name not both (closest.meaning_only; ``meaning_example`` the title of one): the
+    statement counts them too, apart, for a headline must never deny work the gap's own closest-work list
+    calls "about both"."""
+    if both == 0 and by_meaning:
+        done = "yet none of them names the two together"
+    else:
+        done = "yet none of them combines the two" if both == 0 else (
+            "yet only one abstract combines them so far" if both == 1 else f"yet only {both} abstracts combine them so far")
     # after "N papers in the library use X", N abstracts read as the library's: say where they are when
     # some are the reference corpus's (a reader who searches the library finds only its own)
     outside = both - in_library if in_library is not None else 0
@@ -62,6 +69,7 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
     if both and (example or where):
         eg = f"e.g. {_q(example)}" + (", which names them in no one sentence" if example_apart else "") if example else ""
         done += " (" + "; ".join(x for x in (where, eg) if x) + ")"
+    done += meaning_clause(both, by_meaning, meaning_example)
     exp = expansions or {}
 
     def first(c: Concept) -> str:
@@ -79,6 +87,30 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
         k = sum(n for _, n in nb_problems[:2])
         s += f", while {m.phrase} has been applied to the related problem{'s' if len(nb_problems[:2]) > 1 else ''} {names} ({k} paper{'s' if k != 1 else ''})"
     return s + "."
+
+
+def meaning_clause(named: int, by_meaning: int, example: Optional[str] = None) -> str:
+    """What the statement adds for the works about both concepts by meaning only (the closest-work check's
+    "about both" that name not both): ", though 2 abstracts close to the pair are about both by meaning
+    (e.g. “...”)"; "" when there are none."""
+    if not by_meaning:
+        return ""
+    more = " more" if named else ""
+    n = f"1{more} abstract" if by_meaning == 1 else f"{by_meaning}{more} abstracts"
+    verb = "is" if by_meaning == 1 else "are"
+    eg = f" (e.g. {_q(example)})" if example else ""
+    return f", though {n} close to the pair {verb} about both by meaning{eg}"
+
+
+def meaning_example(cw: Optional[dict], combined_papers: Sequence[int]) -> Optional[str]:
+    """The title of the nearest work the closest-work check read as about both that names not both and the
+    statement's count of works naming both (``combined_papers``: its library ids) leaves out."""
+    own = {int(q) for q in combined_papers}
+    for x in (cw or {}).get("closest_work") or ():
+        if x.get("did_both") and not x.get("names_both") and x.get("title") \
+                and not (x.get("source") == "library" and int(x["id"]) in own):
+            return str(x["title"])
+    return None
 
 
 def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping[int, frozenset]],
@@ -233,7 +265,7 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
     score = _listing_scores(cs, blk, cand, ranker, max_share, mentions, paper_vecs, acronyms, notices, things,
                             refused, non_problems, cancel=cancel, field=(field, fields))
     check(cancel)
-    same_as = _same_concepts(cs, blk, score, acronyms, rare_max, cancel=cancel)
+    same_as = _same_concepts(cs, blk, score, acronyms, rare_max, cancel=cancel, mentions=mentions, notices=notices)
     check(cancel)
     flat = np.argsort(-score, axis=None)[: max(top * 30, 600)]
     flat = flat[np.isfinite(score.ravel()[flat])]
@@ -400,7 +432,9 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
         statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
                             combined["example"], in_library=len(combined["papers"]),
                             counts=(len(ends[0]), len(ends[1])) if ends is not None else None,
-                            example_apart=combined["example_apart"])
+                            example_apart=combined["example_apart"],
+                            by_meaning=meaning_only(cw, combined["papers"]) if cw is not None else 0,
+                            meaning_example=meaning_example(cw, combined["papers"]))
         + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
@@ -619,28 +653,44 @@ def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, m
 
 
 def _same_concepts(cs: ConceptSet, blk, score: np.ndarray, acronyms: Mapping[int, "AcronymReading"],
-                   rare_max: int = 1, cancel=None) -> dict[int, int]:
-    """{concept id: the concept it is one with} for the acronyms and their expansions (concepts/acronyms.py,
-    same_concepts: "SFT" and "supervised fine-tuning"); a concept paired with its own alias is no gap
-    (its score -inf), and neither is a pair more than ``rare_max`` papers name together under either name
-    ("RAG" x "NLP" when three papers name "retrieval-augmented generation" with "natural language processing")."""
-    from ..concepts.acronyms import same_concepts
+                   rare_max: int = 1, cancel=None, mentions: Optional[Mapping[int, Iterable[int]]] = None,
+                   notices: Optional[list] = None) -> dict[int, int]:
+    """{concept id: the concept it is one with} for the acronyms and their expansions, written alone or inside
+    a longer phrase (gaps/aliases.one_concept_groups: "SFT" and "supervised fine-tuning", "CoT prompting" and
+    "chain-of-thought prompting"); a concept paired with its own alias is no gap (its score -inf), and
+    neither is a pair more than ``rare_max`` papers name together under either name ("RAG" x "NLP" when three
+    papers name "retrieval-augmented generation" with "natural language processing"), nor one whose titles
+    and abstracts (``mentions``) name both ends more than ``TEXT_BOTH_MAX`` times under any of their names
+    (the rule each name alone passed: "knowledge graph" x "CoT prompting" where five abstracts write knowledge
+    graphs with chain-of-thought); a notice counts those."""
+    from .aliases import one_concept_groups
 
-    same_as = same_concepts(cs.concepts, acronyms)
+    same_as = one_concept_groups(cs.concepts, acronyms)
     if same_as:
         gm = np.array([same_as.get(cs.concepts[i].id, cs.concepts[i].id) for i in blk.m_idx])
         gp = np.array([same_as.get(cs.concepts[j].id, cs.concepts[j].id) for j in blk.p_idx])
         score[gm[:, None] == gp[None, :]] = -np.inf
         papers: dict[int, set] = {}
+        text: dict[int, set] = {}
         for c in cs.concepts:
             papers.setdefault(same_as.get(c.id, c.id), set()).update(c.papers)
+            text.setdefault(same_as.get(c.id, c.id), set()).update((mentions or {}).get(c.id, ()))
         aliased = np.array(sorted(set(same_as.values())))
         touched = np.isin(gm, aliased)[:, None] | np.isin(gp, aliased)[None, :]
+        in_text = 0
         for k, (i, j) in enumerate(zip(*np.nonzero(np.isfinite(score) & touched))):
             if k % 4096 == 0:
                 check(cancel)
             if len(papers[int(gm[i])] & papers[int(gp[j])]) > rare_max:
                 score[i, j] = -np.inf
+            elif len(text[int(gm[i])] & text[int(gp[j])]) > TEXT_BOTH_MAX:
+                score[i, j] = -np.inf
+                in_text += 1
+        if in_text and notices is not None:
+            notices.append(f"{in_text} candidate pair{'s' if in_text != 1 else ''} whose ends more than "
+                           f"{TEXT_BOTH_MAX} abstract{'s' if TEXT_BOTH_MAX != 1 else ''} name together under "
+                           "other names (an acronym spelled out or inside a longer phrase: \u201cchain-of-thought\u201d "
+                           "for \u201cCoT prompting\u201d) ended no gap")
     return same_as
 
 

@@ -366,6 +366,34 @@ def default_params(lib=None) -> ClosestParams:
     return ClosestParams(min_done=int(n)) if n else ClosestParams()
 
 
+CLOSEST_MARKS = ("names both", "about both", "nearest")
+
+
+def closest_mark(p: dict) -> str:
+    """One closest-work entry's mark: "names both" (evidence that a paper combined the two), "about both" (a
+    reading by meaning) or "nearest"."""
+    return CLOSEST_MARKS[0] if p.get("names_both") else CLOSEST_MARKS[1] if p.get("did_both") else CLOSEST_MARKS[2]
+
+
+def closest_entries(details: dict, listed=(), held: Optional[dict] = None) -> list[dict]:
+    """A gap's closest existing work as `gaps show`, the report and the Gaps view all list it: each entry of
+    ``details["closest_work"]`` with "mark" (closest_mark) and "library_id" (its id in the library: its own,
+    or for another source's paper the library's copy, ``held``: {arXiv id: library id}; None when the
+    library lacks it). A work that names or is about both is always listed, also when ``listed`` (the
+    library ids listed under a role already) holds it: its other role ("predicting neighbours") does not say
+    it combined the two, and the statement counts it; only a nearest one listed already is not repeated."""
+    out = []
+    listed = {int(x) for x in listed}
+    for p in details.get("closest_work") or []:
+        own = (int(p["id"]) if p.get("source") == "library" and p.get("id") is not None
+               else (held or {}).get(str(p.get("arxiv_id") or "")))
+        mark = closest_mark(p)
+        if own is not None and own in listed and mark == CLOSEST_MARKS[2]:
+            continue
+        out.append({**p, "mark": mark, "library_id": own})
+    return out
+
+
 def meaning_only(cw: dict, combined_papers) -> int:
     """How many works the check read as about both by meaning that the statement's count of works naming both
     (candidates.combined_by, ``combined_papers`` its library ids) leaves out: the "more" of the closest line."""

@@ -100,3 +100,22 @@ def runs_of_gap(lib, gap_id: int) -> list[str]:
     except LibraryError:
         return [str(r["id"]) for r in lib.list_runs(gap_id=int(gap_id))]
     return runs_of_gaps(lib, [gap]).get(gap.id, [])
+
+
+def superseded_note(lib, gap_id: int) -> Optional[str]:
+    """For a gap of an earlier `gaps find` (ids go on from batch to batch; the latest list is the current one):
+    "gap #2 is from an earlier `gaps find` (2026-11-30 09:12), not in the current list (2026-12-06 10:40); it is listed
+    now as gap #120" (the same gap found again, resolve_gap) or "...; the current list has no such gap".
+    None for a gap in the current list or no stored gap. `gaps show` and `runs draft --gap` say it first: the
+    gap's rank ("1st of 2") and evidence are those of that earlier find."""
+    link = resolve_gap(lib, int(gap_id))
+    if link.was is None or (link.gap is not None and not link.moved):
+        return None
+    batch = lib.gap_batch(int(gap_id))
+    # to the minute: two finds of one day are told apart
+    when = str(lib.gap_batch_created(batch) or "")[:16].replace("T", " ")
+    since = str(link.listed_since or "")[:16].replace("T", " ")
+    now = (f"it is listed now as gap #{link.gap.id}" if link.gap is not None
+           else "the current list has no such gap")
+    return (f"gap #{int(gap_id)} is from an earlier `gaps find`" + (f" ({when})" if when else "")
+            + ", not in the current list" + (f" ({since})" if since else "") + f"; {now}")

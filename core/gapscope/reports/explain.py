@@ -73,7 +73,12 @@ def related_concepts(d: Mapping[str, Any], m: str, p: str) -> list[str]:
 def _combined(d: Mapping[str, Any]) -> str:
     """How many combine the pair already, as the statement counts them (``combined_by``: every check's
     abstracts, the library's and the reference corpus's; a gap found before that was recorded: the papers
-    the extractor named both in), with how many abstracts mention both words."""
+    the extractor named both in), with how many abstracts mention both words, and, as the statement says them
+    apart, those the closest-work check reads as about both by meaning only (never "none of them combines the
+    two" beside a closest-work list that calls two "about both")."""
+    from ..gaps.candidates import meaning_clause
+
+    more = int((d.get("closest_check") or {}).get("meaning_only") or 0)
     cb = d.get("combined_by")
     mention = int(d.get("abstracts_mentioning_both") or 0)
     notes = [f"{_n(mention, 'abstract')} mention{'s' if mention == 1 else ''} both words"] if mention else []
@@ -82,11 +87,12 @@ def _combined(d: Mapping[str, Any]) -> str:
         said = f"{_n(n, 'paper')} combine{'s' if n == 1 else ''} them" if n else "none of them combines the two"
     else:
         n, here = int(cb.get("count") or 0), len(cb.get("papers") or [])
-        said = f"{_n(n, 'abstract')} combine{'s' if n == 1 else ''} them" if n else "none of them combines the two"
+        said = (f"{_n(n, 'abstract')} combine{'s' if n == 1 else ''} them" if n else
+                "none of them names the two together" if more else "none of them combines the two")
         if 0 < n and here < n:
             notes.insert(0, "in the reference corpus" if here == 0 and n == 1 else "all in the reference corpus"
                          if here == 0 else f"{here} in the library, {n - here} in the reference corpus")
-    return said + (f" ({'; '.join(notes)})" if notes else "")
+    return said + (f" ({'; '.join(notes)})" if notes else "") + (meaning_clause(n, more) if cb else "")
 
 
 def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
@@ -254,13 +260,13 @@ def closest_items(d: Mapping[str, Any], listed: set[int],
     """The closest existing work as references: title, link, year, where it is, and whether it names both
     ends or is only about both by meaning. A paper found in another source that the library holds too
     (``held``: {arXiv id: library paper id}; a gap found before the check said so itself) is in this
-    library, and not repeated when it is listed under a role already."""
+    library; which are listed is gaps/closest.closest_entries' (as `gaps show` and the Gaps view): one about
+    both is listed also when it is listed under a role already."""
+    from ..gaps.closest import closest_entries
+
     out = []
-    for p in d.get("closest_work") or []:
-        own = (int(p["id"]) if p.get("source") == "library" and p.get("id") is not None
-               else (held or {}).get(str(p.get("arxiv_id") or "")))
-        if own is not None and own in listed:
-            continue
+    for p in closest_entries(d, listed, held):
+        own = p["library_id"]
         ident = f"arXiv:{p['arxiv_id']}" if p.get("arxiv_id") else (f"doi:{p['doi']}" if p.get("doi") else "")
         where = "in this library" if own is not None else f"from {p.get('source') or 'a reference corpus'}"
         # naming both is evidence that a paper combined them; being about both is a reading by meaning

@@ -46,6 +46,11 @@ class GapsMixin:
         row = self._conn.execute("SELECT min(created_at) FROM gaps WHERE batch = ?", (batch,)).fetchone()
         return row[0] if row else None
 
+    def gap_batch(self, gap_id: int) -> Optional[int]:
+        """The find_gaps run (batch) that stored gap ``gap_id`` (None: no such gap)."""
+        row = self._conn.execute("SELECT batch FROM gaps WHERE id = ?", (int(gap_id),)).fetchone()
+        return row[0] if row else None
+
     def gap_rows(self, type: Optional[str] = None, limit: Optional[int] = None) -> list[tuple]:
         """The rows (see _COLS) of the latest batch, best first."""
         batch = self.latest_gap_batch()

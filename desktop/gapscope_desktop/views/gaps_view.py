@@ -56,17 +56,17 @@ def closest_library_id(p: dict, held: Mapping[str, int]) -> Optional[int]:
 
 def closest_items(details: dict, listed: frozenset = frozenset(),
                   held: Optional[Mapping[str, int]] = None) -> list[tuple[str, Optional[int], str]]:
-    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list;
-    library papers in ``listed`` (already in the list under an earlier role) are not repeated. ``held``:
-    closest_library_id's."""
+    """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list: the
+    entries `gaps show` and the report list (gaps/closest.closest_entries: one about both also when it is in
+    ``listed``, under an earlier role already; a nearest one not twice). ``held``: closest_library_id's."""
+    from gapscope.gaps.closest import closest_entries
+
     out = []
-    for p in details.get("closest_work") or []:
-        pid = closest_library_id(p, held or {})
-        if pid is not None and pid in listed:
-            continue
+    for p in closest_entries(details, listed, held or {}):
+        pid = p["library_id"]
         title = " ".join(latex_to_text(str(p.get("title") or "")).split())
         # naming both is evidence that a paper combined them; "about both" is a reading by meaning
-        mark = "  (names both)" if p.get("names_both") else "  (about both)" if p.get("did_both") else ""
+        mark = f"  ({p['mark']})" if p["mark"] != "nearest" else ""
         text = (f"{ROLE_NAMES['closest']}:  {p.get('year') or ''}  {title}  "
                 f"[{'arXiv ' + str(p['arxiv_id']) + ', ' if p.get('arxiv_id') else ''}similarity "
                 f"{float(p.get('similarity') or 0):.2f}]{mark}")
@@ -266,8 +266,9 @@ class GapsView(CoreView):
         self.table = QTreeWidget()
         self.table.setObjectName("gapTable")
         self.table.setHeaderLabels(["#", "Type", "Topic", "Score", "Statement"])
-        self.table.headerItem().setToolTip(0, "Rank by score. A gap's id (the “gap #N” of experiment runs and "
-                                              "`gapscope gaps show N`) heads its details.")
+        self.table.headerItem().setToolTip(0, "The gap's id: the N of `gapscope gaps show N` and `gapscope runs "
+                                              "draft --gap N`, and the “gap #N” of experiment runs. The rows are "
+                                              "in score order.")
         self.table.headerItem().setToolTip(3, SCORE_TIP)
         self.table.setRootIsDecorated(False)
         self.table.setAlternatingRowColors(True)
@@ -430,9 +431,11 @@ class GapsView(CoreView):
         for rank, g in enumerate(self.gaps, start=1):
             stale = g.get("stale") or []
             kind = TYPE_NAMES.get(g.get("type"), str(g.get("type")))
-            item = QTreeWidgetItem([str(rank), kind + ("  (stale)" if stale else ""), topic_column(g),
+            # the id a user types in the command line, not the rank (the row's place says that)
+            item = QTreeWidgetItem([str(g.get("id")), kind + ("  (stale)" if stale else ""), topic_column(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
+            item.setToolTip(0, f"gap #{g.get('id')}, {rank} of {len(self.gaps)} by score")
             within = standing_text(str(g.get("type")), g.get("details") or {})
             item.setToolTip(3, f"{within}. {SCORE_TIP}" if within else SCORE_TIP)
             item.setToolTip(4, str(g.get("statement", "")))
@@ -647,7 +650,7 @@ class GapsView(CoreView):
         if line:
             lead = "closest existing work"       # the line's own words after it: where, then the counts
             extra += (f"<p><b>Closest existing work</b>{html.escape(line[len(lead):])} — listed with the "
-                      "evidence, after the papers already listed there</p>")
+                      "evidence</p>")
         for line in self._other_names.get(g.get("id"), []):
             extra += f'<p style="color:{caution};"><b>Also listed:</b> {html.escape(line)}</p>'
         short = details.get("shortcoming_sentences") or []
