@@ -12,7 +12,7 @@ import click
 from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS, correction_labels
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
                      fail, force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph,
-                     stdout_output_option)
+                     stdout_output_option, tag_list)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -809,7 +809,7 @@ def annotate_show(ref, paper, as_json) -> None:
     for n in a["notes"]:
         click.echo(f"note {n['id']} ({n['updated_at']}): {n['body']}")
     if a["tags"]:
-        click.echo("tags: " + ", ".join(a["tags"]))
+        click.echo("tags: " + tag_list(a["tags"]))
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     several = len(lib.attachments_of(a["paper_id"])) > 1      # then say which PDF each highlight is in
