@@ -30,6 +30,14 @@ def _points_down(header, section: int) -> bool:
     return rows[0] > rows[-1]             # wide at the top, narrow at the bottom: ▼
 
 
+def _shown(qtbot, view):
+    view.setSortingEnabled(True)
+    qtbot.addWidget(view)
+    view.resize(400, 200)
+    view.show()
+    return view
+
+
 def _tree(qtbot):
     tree = QTreeWidget()
     tree.setHeaderLabels(["Cluster", "Papers"])
@@ -37,11 +45,7 @@ def _tree(qtbot):
         item = QTreeWidgetItem([name, ""])
         item.setData(1, Qt.DisplayRole, n)
         tree.addTopLevelItem(item)
-    tree.setSortingEnabled(True)
-    qtbot.addWidget(tree)
-    tree.resize(400, 200)
-    tree.show()
-    return tree, tree.header()
+    return _shown(qtbot, tree), tree.header()
 
 
 def _table(qtbot):
@@ -50,11 +54,7 @@ def _table(qtbot):
         model.setItem(row, 1, QStandardItem(str(n)))
     table = QTableView()
     table.setModel(model)
-    table.setSortingEnabled(True)
-    qtbot.addWidget(table)
-    table.resize(400, 200)
-    table.show()
-    return table, table.horizontalHeader()
+    return _shown(qtbot, table), table.horizontalHeader()
 
 
 @pytest.mark.parametrize("make", [_tree, _table], ids=["tree (Maps, Gaps)", "table (papers list)"])
