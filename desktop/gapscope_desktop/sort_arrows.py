@@ -1,8 +1,7 @@
 """Sort arrows that point the way the rows run: ▼ over a column sorted largest first, ▲ smallest first.
 
-QHeaderView hands the style "SortUp" for a descending sort and "SortDown" for an ascending one (the old
-Windows habit of an arrow that points at the larger end), and Fusion draws SortUp as ▲: a column sorted
-largest first showed ▲. Every table and tree in the window gets its arrow from here."""
+QHeaderView hands the style "SortUp" for a descending sort and "SortDown" for an ascending one, and Fusion
+draws SortUp as ▲: the Maps view's Papers column, sorted largest first, showed ▲. Every table and tree in the window gets its arrow from here."""
 
 from __future__ import annotations
 

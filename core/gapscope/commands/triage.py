@@ -116,7 +116,8 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
 @pass_library
 def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as_json) -> None:
     """Record a DECISION (include, exclude, maybe or postpone) on PAPER (library id, arXiv id or DOI); it is
-    saved at once. Deciding a paper again re-decides it: the earlier decision stays in the log (`gapscope triage log PAPER`)."""
+    saved at once. Deciding a paper again re-decides it: the earlier decision stays in the log
+    (`gapscope triage log PAPER`)."""
     from ..store import LibraryError
     from ..store.triage import NOT_CHECKED
     from ..triage import decide
