@@ -63,7 +63,9 @@ def create_app(argv: Sequence[str]):
     app.setOrganizationName(settings.ORG)
     app.setApplicationName(settings.APP)
     app.setApplicationDisplayName("GapScope")
-    app.setStyle("Fusion")
+    from .sort_arrows import SortArrowStyle
+
+    app.setStyle(SortArrowStyle("Fusion"))
     from .style import apply_style
 
     apply_style(app)

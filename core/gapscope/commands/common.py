@@ -288,6 +288,15 @@ def wrap_paragraph(text: str, width: int = 100, indent: str = "") -> str:
     return click.wrap_text(" ".join(text.split()), width, initial_indent=indent, subsequent_indent=indent)
 
 
+def tag_list(tags) -> str:
+    """Tags as a line shows them, ", " between them. A tag that holds a comma or a quote (or spaces at its
+    ends) is quoted as the shell takes it in `gapscope tag NAME`, so "x, y" reads as one tag, not two,
+    and can be copied back as it is."""
+    import shlex
+
+    return ", ".join(shlex.quote(t) if re.search(r"[,'\"]|^\s|\s$", t) else t for t in tags)
+
+
 def emit_json(obj: Any) -> None:
     # json escapes C0 controls itself; C1 controls (one-byte terminal escapes) are escaped here, so
     # the output is both exact and harmless on a terminal.

@@ -369,7 +369,8 @@ def _limitations_in_sections(model, encoder, path: str, split: str) -> dict:
                    "shortcoming_confidence and whether each is the user's correction.")
 @click.pass_obj
 def show_cmd(ref, paper, as_json) -> None:
-    """A paper's sentences with their role and shortcoming (a user's correction marked with *)."""
+    """A paper's sentences, numbered, with their role and shortcoming (a user's correction marked with *):
+    `gapscope annotate correct-facet PAPER --sentence N LABEL` corrects sentence N."""
     from ..facets import paper_sentences
 
     lib = ref.open()
@@ -380,8 +381,8 @@ def show_cmd(ref, paper, as_json) -> None:
         return
     if not rows:
         click.echo(_why_no_sentences(lib, pid))
-    for r in rows:
-        click.echo(f"{r['role']:<11}{'*' if r['role_corrected'] else ' '} {r['role_confidence']:.2f}  "
+    for number, r in enumerate(rows, 1):
+        click.echo(f"{number:>3}  {r['role']:<11}{'*' if r['role_corrected'] else ' '} {r['role_confidence']:.2f}  "
                    f"{r['shortcoming']:<6}{'*' if r['shortcoming_corrected'] else ' '} "
                    f"{r['shortcoming_confidence']:.2f}  {r['text']}")
 

@@ -10,7 +10,7 @@ import click
 
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_PARTIAL, EXIT_USAGE, confirm, emit_json, fail,
                      force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph,
-                     stdout_output_option)
+                     stdout_output_option, tag_list)
 from ..textfmt import plural
 
 
@@ -284,7 +284,7 @@ def papers_show(ref, paper, as_json) -> None:
     click.echo(wrap_paragraph(p.abstract or "(no abstract)") + (" [truncated]" if p.abstract_truncated else ""))
     click.echo()
     if data["tags"]:
-        click.echo("tags: " + ", ".join(data["tags"]))
+        click.echo("tags: " + tag_list(data["tags"]))
     for n in data["notes"]:
         click.echo(f"note ({n['updated_at']}): {n['body']}")
     for s in data["sources"]:

@@ -12,7 +12,7 @@ import click
 from ..vocabulary import CORRECTION_LABELS, DECISIONS, SENTENCE_ROLES, SHORTCOMINGS, correction_labels
 from .common import (EXIT_CANCELLED, EXIT_ERROR, EXIT_NOT_FOUND, EXIT_USAGE, confirm, device_option, emit_json,
                      fail, force_option, pass_library, progress_bar, refuse_existing, resolve_paper, wrap_paragraph,
-                     stdout_output_option)
+                     stdout_output_option, tag_list)
 from ..textfmt import plural
 
 _collection_opt = click.option("--collection", "-c", help="Screen this collection (default: the whole library).")
@@ -105,7 +105,7 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
 
 @triage.command("decide")
 @click.argument("paper")
-@click.argument("decision", type=click.Choice(DECISIONS))
+@click.argument("decision", type=click.Choice(DECISIONS), metavar="DECISION")
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @_reviewer_opt
@@ -115,8 +115,9 @@ def triage_next(ref, collection, query, tag, cluster, reviewer, n, explore, abst
 @click.option("--json", "as_json", is_flag=True)
 @pass_library
 def triage_decide(ref, paper, decision, reason, collection, reviewer, expect, as_json) -> None:
-    """Record a decision on PAPER (library id, arXiv id or DOI); it is saved at once. Deciding a paper
-    again re-decides it: the earlier decision stays in the log (`gapscope triage log PAPER`)."""
+    """Record a DECISION (include, exclude, maybe or postpone) on PAPER (library id, arXiv id or DOI); it is
+    saved at once. Deciding a paper again re-decides it: the earlier decision stays in the log
+    (`gapscope triage log PAPER`)."""
     from ..store import LibraryError
     from ..store.triage import NOT_CHECKED
     from ..triage import decide
@@ -324,15 +325,15 @@ def _said(decisions: dict) -> str:
 
 @triage.command("resolve")
 @click.argument("paper")
-@click.argument("decision", type=click.Choice(["include", "exclude", "maybe"]))
+@click.argument("decision", type=click.Choice(["include", "exclude", "maybe"]), metavar="DECISION")
 @click.option("--reason", help="Exclusion reason (one of `gapscope triage reasons`).")
 @_collection_opt
 @_reviewer_opt
 @click.option("--force", is_flag=True, help="Also on a paper that is not a conflict (overrides the reviewers' decision).")
 @pass_library
 def triage_resolve(ref, paper, decision, reason, collection, reviewer, force) -> None:
-    """Settle a conflict: PAPER's decision from now on (the reviewers' decisions stay in the log). On a
-    paper the reviewers agreed on (or one decided) it is refused unless --force."""
+    """Settle a conflict: PAPER's DECISION (include, exclude or maybe) from now on (the reviewers' decisions
+    stay in the log). On a paper the reviewers agreed on (or one decided) it is refused unless --force."""
     from ..store import LibraryError
     from ..triage import resolve
 
@@ -616,21 +617,31 @@ def annotate_unhighlight(ref, highlight_id, pdf, yes) -> None:
     click.echo(f"removed {what}")
 
 
+_sentence_opt = click.option(
+    "--sentence", type=click.IntRange(min=1), default=None, metavar="N",
+    help="The sentence's number as `gapscope facets show PAPER` prints it, instead of START END.")
+
+
 @annotate.command("correct-facet")
 @click.argument("paper")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
-@click.argument("label", type=click.Choice(CORRECTION_LABELS))
+@click.argument("place_and_label", nargs=-1, metavar="[START END] LABEL")
+@_sentence_opt
 @pass_library
-def annotate_correct(ref, paper, start, end, label) -> None:
-    """Set the role (background ... other) or the shortcoming type (none / prior / open / own;
-    limitation = own) of the abstract sentence START..END of PAPER; it wins over the classifier in the
-    maps and gaps. Run twice to correct both."""
+def annotate_correct(ref, paper, place_and_label, sentence) -> None:
+    """Set the role or the shortcoming type of one abstract sentence of PAPER: the one at characters
+    START..END, or --sentence N as `gapscope facets show PAPER` numbers them. LABEL is a role (background,
+    objective, method, result, other) or a shortcoming type (none, prior, open, own; limitation = own). It
+    wins over the classifier in the maps and gaps. Run twice to correct both."""
     from ..store import LibraryError
     from ..triage import correct_facet
 
+    *place, label = place_and_label or ("",)
+    if label not in CORRECTION_LABELS:
+        fail(f"LABEL {label!r} is none of {', '.join(CORRECTION_LABELS)}" if label else
+             f"give a LABEL: one of {', '.join(CORRECTION_LABELS)}", EXIT_USAGE)
     lib = ref.open()
     pid = resolve_paper(lib, paper)
+    start, end = _sentence_place(lib, pid, place, sentence)
     try:
         replaced = correct_facet(lib, pid, start, end, label)
     except LibraryError as exc:
@@ -645,19 +656,21 @@ def annotate_correct(ref, paper, start, end, label) -> None:
 
 @annotate.command("uncorrect-facet")
 @click.argument("paper")
-@click.argument("start", type=int)
-@click.argument("end", type=int)
+@click.argument("place", nargs=-1, metavar="[START END]")
+@_sentence_opt
 @click.option("--json", "as_json", is_flag=True, help="Print the removed correction as JSON.")
 @pass_library
-def annotate_uncorrect(ref, paper, start, end, as_json) -> None:
-    """Remove PAPER's facet correction at START..END (`gapscope annotate show PAPER` lists them; `gapscope
-    check` names those that label no sentence): the classifier's labels stand there again. It prints the
-    `gapscope annotate restore-facet` command that puts the correction back as it was (the undo)."""
+def annotate_uncorrect(ref, paper, place, sentence, as_json) -> None:
+    """Remove PAPER's facet correction at START..END, or on --sentence N as `gapscope facets show PAPER`
+    numbers them (`gapscope annotate show PAPER` lists the corrections; `gapscope check` names those that
+    label no sentence): the classifier's labels stand there again. It prints the `gapscope annotate
+    restore-facet` command that puts the correction back as it was (the undo)."""
     from ..store import LibraryError
     from ..triage import take_facet_correction
 
     lib = ref.open()
     pid = resolve_paper(lib, paper)
+    start, end = _sentence_place(lib, pid, place, sentence)
     # said after: which labels, on which words (a span alone does not tell the user what went)
     c = next((c for c in lib.facet_corrections(pid) if (c["start"], c["end"]) == (start, end)), None)
     try:
@@ -675,6 +688,27 @@ def annotate_uncorrect(ref, paper, start, end, as_json) -> None:
     on = repr(words[:200]) if words else "words no longer known"
     click.echo(f"paper {pid} {start}..{end}: removed the correction ({labels}) of {on}")
     click.echo(f"to put it back as it was: {restore_command(removed, lib.path)}")
+
+
+def _sentence_place(lib, pid: int, place, sentence) -> tuple[int, int]:
+    """START END from the command line, or the span of sentence number ``sentence`` (1 = the first, as
+    `gapscope facets show` numbers them): exactly one of the two."""
+    if sentence is None:
+        if len(place) != 2 or not all(p.isdigit() for p in place):
+            fail("give the sentence as START END (character offsets, whole numbers) or as --sentence N", EXIT_USAGE)
+        return int(place[0]), int(place[1])
+    if place:
+        fail(f"give --sentence {sentence} or START END, not both", EXIT_USAGE)
+    from ..facets import paper_sentences
+
+    rows = paper_sentences(lib, pid)
+    if not rows:
+        fail(f"paper {pid} has no numbered sentences yet (`gapscope facets show {pid}` says why); give START END")
+    if sentence > len(rows):
+        fail(f"paper {pid} has {plural(len(rows), 'sentence')}: there is no sentence {sentence} "
+             f"(`gapscope facets show {pid}` numbers them)", EXIT_NOT_FOUND)
+    row = rows[sentence - 1]
+    return row["start"], row["end"]
 
 
 def restore_command(c: dict, library) -> str:
@@ -776,7 +810,7 @@ def annotate_show(ref, paper, as_json) -> None:
     for n in a["notes"]:
         click.echo(f"note {n['id']} ({n['updated_at']}): {n['body']}")
     if a["tags"]:
-        click.echo("tags: " + ", ".join(a["tags"]))
+        click.echo("tags: " + tag_list(a["tags"]))
     for h in a["highlights"]:
         click.echo(f"highlight {h['id']} {h['start']}..{h['end']} {h['color']}: {h['text']!r}" + (f" - {h['comment']}" if h["comment"] else ""))
     several = len(lib.attachments_of(a["paper_id"])) > 1      # then say which PDF each highlight is in
