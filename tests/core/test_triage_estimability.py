@@ -179,7 +179,7 @@ def _ranked_screening(total=1000, relevant=60, screened=400):
 
 
 def test_a_shown_estimate_says_it_is_an_estimate_with_its_interval_and_how_it_errs():
-    seen, left = _ranked_screening()
+    seen, _ = _ranked_screening()
     st = _stopping(list(seen), 1000)
     assert readiness(st, 400, 600)["estimable"]
     text = "\n".join(describe(st, 600, 400))

@@ -317,9 +317,10 @@ def not_estimable_text(ready: dict, unseen: int, stopping: Optional[dict] = None
 def estimate_text(estimate: int, upper: int, unseen: int, confidence: float = CONFIDENCE) -> str:
     """The shown estimate in words: called an estimate, with its interval, and the direction it errs in.
     It reads the latest screened papers as a random draw where the model shows likely relevant ones
-    first, so it tends to read high: above 1.5 x the true number + 1 at 19-66 % of the decisions where it
-    is shown on 7 benchmark reviews, below the true number / 1.5 - 1 at 0-19 %. No other estimate tried overstated
-    less without understating more often (benchmarks/results/triage/stopping_estimate.md)."""
+    first, so it tends to read high: above 1.5 x the true number + 1 at 19-66 % of the decisions where
+    it is shown on 7 benchmark reviews, below the true number / 1.5 - 1 at 0-19 %. No other estimate
+    tried overstated less without understating more often on some review
+    (benchmarks/results/triage/stopping_estimate.md)."""
     return (f"unseen relevant papers: an estimated {estimate} of the {unseen} unseen, 0 to {upper} at "
             f"{confidence:.0%} confidence (the estimate tends to read high)")
 
