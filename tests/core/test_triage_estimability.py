@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
+
 from click.testing import CliRunner
 
 from gapscope.cli import main
@@ -67,7 +69,7 @@ def test_an_interval_covering_most_of_the_unseen_papers_is_not_estimable():
     text = "\n".join(describe(st, 252 - len(labels), len(labels)))
     # the interval the screening supports is given; the estimate, which moves with each decision, is not
     assert f"at most {st['unseen_relevant_upper']} of the 222 unseen" in text and "no point estimate yet" in text
-    assert f"about {st['estimated_relevant_unseen']}" not in text
+    assert f"an estimated {st['estimated_relevant_unseen']}" not in text
     st = _stopping([1] * 20, 252)                      # every unseen paper: says nothing
     assert st["unseen_relevant_upper"] == 232 and not readiness(st, 20, 232)["estimable"]
 
@@ -80,7 +82,8 @@ def test_a_scope_rich_in_relevant_papers_shows_its_estimate_before_the_rule_fire
     assert not st["suggest_stop"] and st["unseen_relevant_upper"] > 50
     assert readiness(st, 900, 100)["estimable"]
     text = "\n".join(describe(st, 100, 900))
-    assert f"about {st['estimated_relevant_unseen']} (at most {st['unseen_relevant_upper']}" in text
+    assert (f"an estimated {st['estimated_relevant_unseen']} of the 100 unseen, 0 to {st['unseen_relevant_upper']} "
+            "at 95% confidence") in text
     assert "not estimable" not in text and "keep screening" in text
 
 
@@ -90,7 +93,7 @@ def test_the_interval_shows_once_the_estimate_has_support():
     ready = readiness(st, len(labels), 252 - len(labels))
     assert ready["estimable"]
     text = "\n".join(describe(st, 252 - len(labels), len(labels)))
-    assert f"at most {st['unseen_relevant_upper']}" in text and "not estimable" not in text
+    assert f"0 to {st['unseen_relevant_upper']} at 95% confidence" in text and "not estimable" not in text
 
 
 def test_a_fully_screened_small_scope_is_estimable():
@@ -143,7 +146,7 @@ def test_a_narrower_bound_is_never_read_as_too_wide():
     for st, unseen, screened in ((before, 559, 41), (after, 558, 42)):
         text = "\n".join(describe(st, unseen, screened))
         assert f"at most {st['unseen_relevant_upper']} of the {unseen} unseen" in text
-        assert f"about {st['estimated_relevant_unseen']}" not in text
+        assert f"an estimated {st['estimated_relevant_unseen']}" not in text
 
 
 def test_readiness_judges_the_bound_alone_whatever_the_estimate():
@@ -158,3 +161,35 @@ def test_readiness_judges_the_bound_alone_whatever_the_estimate():
             assert len(flags) == 1, (found, upper)
             seen.append(flags.pop())
         assert seen == sorted(seen)          # False ... False, True ... True as the bound falls
+
+
+def _ranked_screening(total=1000, relevant=60, screened=400):
+    """A screening in ranked order with a known number left: the chance of relevance falls along the
+    order (as when the model shows likely relevant papers first), every paper's label fixed by a
+    deterministic walk over that chance, so the relevant papers thin out towards the end."""
+    chance = np.exp(-np.arange(total) / 150.0)
+    chance *= relevant / chance.sum()
+    labels, acc = [], 0.0
+    for c in chance:
+        acc += c
+        labels.append(int(acc >= 1))
+        acc -= labels[-1]
+    labels = np.array(labels)
+    return labels[:screened], int(labels[screened:].sum())
+
+
+def test_a_shown_estimate_says_it_is_an_estimate_with_its_interval_and_how_it_errs():
+    seen, _ = _ranked_screening()
+    st = _stopping(list(seen), 1000)
+    assert readiness(st, 400, 600)["estimable"]
+    text = "\n".join(describe(st, 600, 400))
+    assert (f"unseen relevant papers: an estimated {st['estimated_relevant_unseen']} of the 600 unseen, "
+            f"0 to {st['unseen_relevant_upper']} at 95% confidence (the estimate tends to read high)") in text
+
+
+def test_on_a_ranked_screening_the_estimate_reads_high_as_its_text_says():
+    # the direction the text warns of: ranked screening leaves fewer relevant papers than a random draw of
+    # the latest papers suggests; the 95 % bound still holds the true number
+    seen, left = _ranked_screening()
+    a = assess(seen, 1000)
+    assert 0 < left < a.estimate <= a.upper

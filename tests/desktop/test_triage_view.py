@@ -694,5 +694,5 @@ def test_the_card_gives_the_stats_words_for_a_wide_bound_and_counts_papers_await
     summary, _, text, _ = _fmt_stats(stats)
     assert text == "\n".join(describe(stop, 558, 42))
     assert f"at most {a.upper} of the 558 unseen" in text and "too wide" not in text
-    assert f"about {a.estimate}" not in text
+    assert f"an estimated {a.estimate}" not in text
     assert "3 awaiting a second reviewer" in summary
