@@ -1,10 +1,11 @@
 """Drafting an experiment spec from a gap: the hypothesis, the gap's own papers with the figures their result
-sentences report (problem side, then method side), the metric the problem-side papers' result sentences name
-(or a line saying they name none: never one borrowed from another paper), the model family from the gap's
-method side, and a data set
-that truly fits the problem (the library's own text, or a bundled set the problem names) or else an
-explicit placeholder with the reason: a keyword such as "medical" never picks an unrelated toy table.
-The TOML carries a comment for each choice so the user can see why and change it."""
+sentences report, each with what it measures (problem side, then method side), the metric a fair share of the
+problem-side papers name (never one borrowed from another paper, never one paper's choice), the model family
+from the gap's method side, a data set that truly fits the problem (the library's own text, or a bundled set the
+problem names) or else an explicit placeholder with the reason (a keyword such as "medical" never picks an
+unrelated toy table), and an evaluation that fits how the problem-side papers evaluate or else a placeholder
+quoting them (draft_protocol.py). The TOML carries a comment for each choice so the user can see why and
+change it."""
 
 from __future__ import annotations
 

@@ -19,9 +19,9 @@ from typing import Any, Optional
 SETTINGS: list[tuple[str, str, tuple[str, ...]]] = [
     ("sequence of tasks", "tasks learned one after another and scored on all of them after each (continual or "
      "incremental learning: average accuracy, forgetting, backward transfer)",
-     ("sequence of tasks", "task sequence", "sequential tasks", "sequentially learn", "continual learning",
-      "continual", "incremental", "lifelong", "previous tasks", "old tasks", "new tasks", "task boundaries",
-      "rehearsal", "exemplar-free", "replay")),
+     ("sequence of tasks", "task sequence", "sequential tasks", "sequentially learn", "continual",
+      "incremental learning", "incremental setting", "class-incremental", "task-incremental", "domain-incremental",
+      "lifelong", "previous tasks", "old tasks", "task boundaries", "rehearsal", "exemplar-free")),
     ("zero-shot", "tested on classes, tasks or data never seen in training",
      ("zero-shot", "unseen tasks", "unseen classes", "unseen categories", "open-vocabulary")),
     ("few-shot", "episodes with a handful of labelled examples per new class",
@@ -76,7 +76,7 @@ def read_protocol(read: list[dict[str, Any]]) -> Protocol:
                     papers.append(r["paper"])
                     p.quotes.setdefault(name, []).append((r["paper"], _around(re.sub(r"\s+", " ", s).strip(), word)))
             if EVALUATES.search(s) and all(q != r["paper"] for q, _ in p.evaluations):
-                p.evaluations.append((r["paper"], _around(re.sub(r"\s+", " ", s).strip(), "")))
+                p.evaluations.append((r["paper"], _around(re.sub(r"\s+", " ", s).strip(), EVALUATES)))
             if _names(s, RUNNER_WORDS) and r["paper"] not in p.runner_papers:
                 p.runner_papers.append(r["paper"])
     return p
@@ -109,12 +109,15 @@ class EvalPlan:
         return "; ".join(self.reasons)
 
 
-def _around(sentence: str, word: str, n: int = 110) -> str:
-    """The sentence, or the words within ``n`` characters of ``word`` when it is long (the word is kept)."""
+def _around(sentence: str, word, n: int = 110) -> str:
+    """The sentence, or the words within ``n`` characters of ``word`` (a string, or a pattern) when it is long
+    (the word is kept)."""
     if len(sentence) <= 2 * n:
         return sentence
-    at = sentence.lower().find(word)
-    start, end = max(0, at - n), min(len(sentence), at + len(word) + n)
+    pattern = word if isinstance(word, re.Pattern) else re.compile(re.escape(word), re.I)
+    m = pattern.search(sentence)
+    at, size = (m.start(), len(m.group())) if m else (0, 0)
+    start, end = max(0, at - n), min(len(sentence), at + size + n)
     if start:
         start = sentence.find(" ", start) + 1
     if end < len(sentence):
@@ -162,7 +165,7 @@ def plan_eval(proto: Protocol, used: dict[str, list[int]], metric: Optional[str]
                        "classifiers and regressors do not produce")
     elif not data_fits and not proto.runner_papers:
         how = ("no evaluation setting is named by a fair share of their method and result sentences, nor a "
-               "cross-validation or held-out split" if n else "no problem-side paper could be read")
+               "cross-validation or held-out split" if n else "no problem-side paper's sentences were read")
         reasons.append(f"protocol: GapScope cannot tell how this problem is evaluated ({how}); check that "
                        "k-fold splits of one table measure it")
         if proto.evaluations:
