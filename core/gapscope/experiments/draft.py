@@ -16,7 +16,7 @@ from typing import Any, Optional
 
 from ..textfmt import clip_words
 from .draft_figures import figures_said
-from .draft_protocol import EvalPlan, consensus, metric_counts, plan_eval, read_protocol
+from .draft_protocol import EvalPlan, Protocol, consensus, metric_counts, plan_eval, read_protocol
 
 # (family, words): first family whose words appear in the method cluster's label or keywords wins
 FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -268,7 +268,7 @@ class _Evidence:
     problem_read: list[int]                # of those, the ones whose result sentences could be read
     used: dict[str, list[int]]             # {metric: problem-side papers naming it in a result sentence}
     metric: Optional[str]                  # the metric a fair share of them name (draft_protocol.consensus)
-    protocol: Any = None                   # how they evaluate (draft_protocol.Protocol)
+    protocol: Protocol                     # how they evaluate, from their method and result sentences
 
 
 def _evidence_metric(gap: dict[str, Any], lib) -> _Evidence:
@@ -335,8 +335,8 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
                  + (f"; all named: {metric_counts(ev.used, metric_display)}" if len(ev.used) > 1 else ""))
     elif ev.used:
         L.append(f"# Metric: PLACEHOLDER - none is shared by a fair share of the {len(ev.problem_read)} problem-side "
-                 f"papers read (papers naming each: {metric_counts(ev.used, metric_display)}): see the evaluation placeholder "
-                 "below")
+                 f"papers read (papers naming each: {metric_counts(ev.used, metric_display)}): see the evaluation "
+                 "placeholder below")
     elif ev.problem_read:
         ids = ", ".join(f"[{p}]" for p in ev.problem_read[:8]) + (", ..." if len(ev.problem_read) > 8 else "")
         L.append(f"# Metric: none stated in the result sentences of the {len(ev.problem_read)} problem-side "
@@ -444,9 +444,9 @@ def _eval_lines(b: _Baseline, metric: Optional[str], plan: EvalPlan, reported: l
     L = ["", "[eval]"]
     if plan.reasons:
         L += plan.comments
-        L.append("# EVALUATION PLACEHOLDER - " + " ".join(f"{r}." for r in plan.reasons))
-        L.append("# The split below is only the runner's default (k-fold CV over fixed seeds); fix the protocol "
-                 "and metric, then delete the placeholder line (`gapscope run` refuses it until then)")
+        L.append("# EVALUATION PLACEHOLDER (the placeholder line below says why): the split below is only the "
+                 "runner's default, k-fold CV over fixed seeds; fix the protocol and metric, then delete the "
+                 "placeholder line (`gapscope run` refuses it until then)")
     else:
         L.append("# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise")
     L += ['split = "kfold"', f"folds = {3 if b.text else 5}", "seeds = [0, 1, 2]",

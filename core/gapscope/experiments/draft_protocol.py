@@ -87,7 +87,6 @@ def consensus(used: dict[str, list[int]], n_read: int) -> Optional[str]:
     if not used:
         return None
     top = max(used, key=lambda k: len(used[k]))
-    n = len(used[top])
     return top if _shared(used[top], n_read) else None
 
 
