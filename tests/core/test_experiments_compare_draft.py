@@ -338,10 +338,16 @@ def test_draft_says_what_each_figure_measures_and_on_what(library):
     lines = head.splitlines()
     at = lines.index(f"#   [{pid}] (problem) DuET:")
     said = lines[at + 1:at + 6]
-    assert '#       13.12%: "achieving a +13.12% RAI improvement" (on the Pascal Series)' in said
+    assert any(x.startswith("#       13.12%: ") and "achieving a +13.12% RAI improvement" in x and "Pascal Series" in x
+               for x in said)
     assert '#       89.3%: "preserving 89.3% Avg RI on the Pascal Series (4 tasks)"' in said
     assert any(x.startswith("#       11.39%: ") and "RAI improvement" in x and "Diverse Weather" in x for x in said)
-    # two figures of one clause are one statement: "from 68.1% to 75.2%"
+    # a short clause reaches back to what its figure is of; two figures of one clause are one statement
+    pid2 = _paper_with_results(library, "TNT", ["The rate of reward hacking in answers, which skip thinking, "
+                                                "remains below 10% across all tested datasets."])
+    head2 = draft_spec_from_gap(_problem_gap([pid2]), lib=library)
+    assert '10%: "which skip thinking, remains below 10% across all tested datasets"' not in head2
+    assert "reward hacking in answers, which skip thinking, remains below 10%" in head2
     assert '#       68.1%, 75.2%: "Recall rises from 68.1% to 75.2% over the baseline"' in said
     assert "13.12%, 89.3%" not in head
 

@@ -8,14 +8,18 @@ import re
 from typing import Any
 
 # where a clause of a result sentence ends: one figure's words stop at the next figure's clause
-CLAUSE_BREAK = re.compile(r";|,\s|\s(?:while|whereas|and|as well as|but|with)\s")
+# ("and" before a capital joins names: "the Pascal Series and Diverse Weather Series")
+CLAUSE_BREAK = re.compile(r";|,\s|\s(?:while|whereas|as well as|but|with)\s|\sand\s(?![A-Z])")
 # "on the Pascal Series", "across ImageNet-1k and COCO": a named benchmark (capitalised or a number first)
 ON_WHAT = re.compile(r"\b(?:on|across)\s+(?:the\s+)?(?:[A-Z0-9][\w.\-+/]*)(?:\s+(?:[A-Z0-9][\w.\-+/]*|and|of|&))*")
-WORDS_BEFORE = 10
+WORDS_BEFORE = 16
 WORDS_AFTER = 10
+RELATIVE = re.compile(r"\s*(?:which|that|who|whose|where)\b", re.I)   # a clause that is no subject
+MIN_BEFORE = 3      # fewer words before a figure in its clause ("remains below 10%"): reach into the clause before
 
 
 def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The clause around ``start``..``end``."""
     left, right = 0, len(sentence)
     for m in CLAUSE_BREAK.finditer(sentence):
         if m.end() <= start:
@@ -24,6 +28,18 @@ def _clause_bounds(sentence: str, start: int, end: int) -> tuple[int, int]:
             right = m.start()
             break
     return left, right
+
+
+def _reach_back(sentence: str, left: int, start: int) -> int:
+    """``left`` moved back over whole clauses without figures of their own until MIN_BEFORE words come
+    before the figure at ``start`` and the clause is not a relative one (what "remains below 10%" is, is said
+    before it)."""
+    lefts = [0] + [m.end() for m in CLAUSE_BREAK.finditer(sentence) if m.end() < left]
+    while lefts and not re.search(r"\d", sentence[lefts[-1]:left]) and (
+            len(re.findall(r"[A-Za-z]\w*", sentence[left:start])) < MIN_BEFORE
+            or RELATIVE.match(sentence, left)):       # "..., which skip thinking, remains below 10%"
+        left = lefts.pop()
+    return left
 
 
 def _context(sentence: str, start: int, end: int, left: int, right: int) -> str:
@@ -63,7 +79,7 @@ def figures_said(sentence: str, figures: list[str]) -> list[dict[str, Any]]:
     for (left, right), figs in clauses.items():
         figs.sort()
         start, end = figs[0][0], figs[-1][0] + len(figs[-1][1])
-        context = _context(sentence, start, end, left, right)
+        context = _context(sentence, start, end, _reach_back(sentence, left, start), right)
         out.append({"figures": [f for _, f in figs], "context": context,
                     "on": _measured_on(sentence, start, context)})
     return sorted(out, key=lambda x: sentence.find(x["figures"][0]))
