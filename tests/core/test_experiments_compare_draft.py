@@ -178,8 +178,18 @@ def test_draft_evidence_and_metric_come_from_the_gap_sides_never_an_unrelated_pa
     gap["evidence_roles"][str(pc2)] = "both"
     text = draft_spec_from_gap(gap, lib=library)
     head = text.split("\nname =")[0]
-    assert f"name most: mIoU (1 of 4 papers: [{pc2}])" in head      # spelt as the papers spell it
+    # one paper's metric is that paper's choice, not the field's: the metric stays a placeholder that says so
+    assert "Metric: PLACEHOLDER - none is shared by a fair share of the 4 problem-side papers" in head
+    assert f"mIoU 1 ([{pc2}])" in head                               # spelt as the papers spell it
     assert head.index(f"[{pc2}] (both)") < head.index("# Method-side papers")
+    assert "metric: no metric is named by a fair share" in spec_from_text(text)["eval"]["placeholder"]
+    # a second paper naming it makes it shared (2 of 5 papers)
+    pc3 = _paper_with_results(library, "Point cloud segmentation again", ["We reach 68.0 mIoU on S3DIS."])
+    gap["evidence"].append(pc3)
+    gap["evidence_roles"][str(pc3)] = "problem"
+    text = draft_spec_from_gap(gap, lib=library)
+    head = text.split("\nname =")[0]
+    assert f"share: mIoU (2 of 5 papers: [{pc2}], [{pc3}])" in head
     # the runner has no mIoU: said plainly, with what it reports instead, not a "nearest" metric it is not
     note = " ".join(line.lstrip("# ") for line in text.split("[eval]")[1].splitlines() if line.startswith("#"))
     assert "report mIoU, which the runner does not measure" in note and "nearest" not in text
@@ -190,11 +200,11 @@ def test_draft_evidence_and_metric_come_from_the_gap_sides_never_an_unrelated_pa
 def test_draft_says_which_runner_metric_a_paper_metric_is(library):
     """"top-1" is accuracy, which the runner measures; latency is no runner metric at all."""
     def eval_note(sentence):
-        pid = _paper_with_results(library, "A paper", [sentence])
+        pids = [_paper_with_results(library, "A paper", [sentence]) for _ in range(2)]   # two papers share it
         gap = {"id": 2, "type": "method_x_problem", "score": 1.0, "statement": "Apply X to Y",
                "method": {"cluster": 1, "label": "x", "keywords": []},
                "problem": {"cluster": 2, "label": "y", "keywords": []},
-               "evidence": [pid], "evidence_roles": {str(pid): "problem"}}
+               "evidence": pids, "evidence_roles": {str(p): "problem" for p in pids}}
         tail = draft_spec_from_gap(gap, lib=library).split("[eval]")[1]
         return " ".join(line.lstrip("# ") for line in tail.splitlines() if line.startswith("#"))
 
@@ -262,3 +272,88 @@ def test_a_long_gap_statement_is_cut_at_a_word_with_an_ellipsis_in_the_spec():
         assert len(cut) <= 400 and cut.endswith("…"), cut
         body = cut[:-1].removeprefix("Baseline for gap #3: ")
         assert words.startswith(body) and words[len(body)] in " ,;:", cut     # a whole word, then "…"
+
+
+def _paper_with_sentences(lib, title, methods, results):
+    """A paper whose abstract has labelled method and result sentences."""
+    with lib.transaction() as conn:
+        pid = conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES (?, ?, '2026')",
+                           (title, title.lower())).lastrowid
+    labelled = [("method", t) for t in methods] + [("result", t) for t in results]
+    rows = [(i, 20 * i, 20 * i + 10, t, role, 0.9, "none", 0.9) for i, (role, t) in enumerate(labelled)]
+    lib.write_facet_sentences(pid, rows, "test", "h", "2026-01-01")
+    return pid
+
+
+def _problem_gap(pids, label="catastrophic forgetting"):
+    return {"id": 105, "type": "method_x_problem", "score": 1.0,
+            "statement": f"Apply \u201ccontrastive learning\u201d to \u201c{label}\u201d",
+            "method": {"cluster": 1, "label": "contrastive learning", "keywords": []},
+            "problem": {"cluster": 2, "label": label, "keywords": []},
+            "evidence": pids, "evidence_roles": {str(p): "problem" for p in pids}}
+
+
+def test_draft_protocol_read_from_the_papers_is_a_placeholder_that_quotes_them(library, tmp_path):
+    """Gap 105 (contrastive learning x catastrophic forgetting) once got k-fold CV on a CSV, which cannot
+    measure forgetting: the problem-side papers learn a sequence of tasks. The spec's [eval] now says so,
+    quotes them, and the run refuses it (even once a data set is chosen) until the user fixes the protocol."""
+    from gapscope.experiments.runner import run_spec
+    from gapscope.experiments.spec import SpecError, unfilled_data
+
+    pids = [_paper_with_sentences(library, "Replay for continual learning",
+                                  ["We train the model on a sequence of tasks and replay stored exemplars."],
+                                  ["Our method reduces forgetting by 4.1% on Split CIFAR-100."]),
+            _paper_with_sentences(library, "Prompts for class-incremental learning",
+                                  ["Each session adds new classes in a class-incremental setting."],
+                                  ["Average accuracy rises to 71.2% while forgetting drops to 5.3%."]),
+            _paper_with_sentences(library, "A survey of robustness", ["We review methods."], ["It is useful."])]
+    text = draft_spec_from_gap(_problem_gap(pids), lib=library)
+    spec = spec_from_text(text)                       # still a valid spec for the runner
+    reason = spec["eval"]["placeholder"]
+    assert "protocol: the problem-side papers evaluate with sequence of tasks (2 of 3 papers" in reason
+    evaluation = text.split("[eval]")[1]
+    assert "We train the model on a sequence of tasks" in evaluation and f"[{pids[1]}]" in evaluation
+    assert "forgetting" in text.split("\nname =")[0] and "Metric the problem-side papers' result sentences share: " \
+        "forgetting (2 of 3 papers" in text
+    with pytest.raises(SpecError, match="evaluation is still a placeholder"):
+        run_spec(spec, runs_dir=tmp_path / "runs")
+    # a bundled data set chosen and the data placeholder deleted: the protocol placeholder still refuses
+    lines = [line for line in text.splitlines() if not line.startswith("placeholder = \"no fitting data set")]
+    chosen = spec_from_text("\n".join(lines).replace('dataset = "csv"', 'dataset = "wine"'))
+    why = unfilled_data(chosen)
+    assert why.startswith("Not started: the evaluation is still a placeholder") and "sequence of tasks" in why
+    done = [line for line in lines if not line.startswith("placeholder =")]
+    assert unfilled_data(spec_from_text("\n".join(done).replace('dataset = "csv"', 'dataset = "wine"'))) is None
+
+
+def test_draft_says_what_each_figure_measures_and_on_what(library):
+    """The draft once quoted "13.12%, 89.3%, 11.39%, 88.57%" with no meaning: each figure now comes with the
+    words of its clause and the benchmark the sentence names for it, under the paper it comes from."""
+    pid = _paper_with_results(library, "DuET", [
+        "Extensive experiments on the Pascal Series and Diverse Weather Series demonstrate DuET's effectiveness, "
+        "achieving a +13.12% RAI improvement while preserving 89.3% Avg RI on the Pascal Series (4 tasks), as "
+        "well as a +11.39% RAI improvement with 88.57% Avg RI on the Diverse Weather Series (3 tasks).",
+        "Recall rises from 68.1% to 75.2% over the baseline."])
+    head = draft_spec_from_gap(_problem_gap([pid]), lib=library).split("\nname =")[0]
+    lines = head.splitlines()
+    at = lines.index(f"#   [{pid}] (problem) DuET:")
+    said = lines[at + 1:at + 6]
+    assert any(x.startswith("#       13.12%: ") and "achieving a +13.12% RAI improvement" in x and "Pascal Series" in x
+               for x in said)
+    assert '#       89.3%: "preserving 89.3% Avg RI on the Pascal Series (4 tasks)"' in said
+    assert any(x.startswith("#       11.39%: ") and "RAI improvement" in x and "Diverse Weather" in x for x in said)
+    # a short clause reaches back to what its figure is of; two figures of one clause are one statement
+    pid2 = _paper_with_results(library, "TNT", ["The rate of reward hacking in answers, which skip thinking, "
+                                                "remains below 10% across all tested datasets."])
+    head2 = draft_spec_from_gap(_problem_gap([pid2]), lib=library)
+    assert '10%: "which skip thinking, remains below 10% across all tested datasets"' not in head2
+    assert "reward hacking in answers, which skip thinking, remains below 10%" in head2
+    assert '#       68.1%, 75.2%: "Recall rises from 68.1% to 75.2% over the baseline"' in said
+    assert "13.12%, 89.3%" not in head
+
+
+def test_draft_evaluation_fits_a_bundled_set_the_problem_names():
+    """A problem that is a bundled table's prediction (wine) keeps the runner's split: no evaluation placeholder."""
+    gap = _gap("feed-forward networks", ["mlp"], "wine cultivar chemistry", ["chemical"])
+    spec = spec_from_text(draft_spec_from_gap(gap))
+    assert spec["data"]["dataset"] == "wine" and spec["eval"]["placeholder"] == ""

@@ -1,10 +1,11 @@
 """Drafting an experiment spec from a gap: the hypothesis, the gap's own papers with the figures their result
-sentences report (problem side, then method side), the metric the problem-side papers' result sentences name
-(or a line saying they name none: never one borrowed from another paper), the model family from the gap's
-method side, and a data set
-that truly fits the problem (the library's own text, or a bundled set the problem names) or else an
-explicit placeholder with the reason: a keyword such as "medical" never picks an unrelated toy table.
-The TOML carries a comment for each choice so the user can see why and change it."""
+sentences report, each with what it measures (problem side, then method side), the metric a fair share of the
+problem-side papers name (never one borrowed from another paper, never one paper's choice), the model family
+from the gap's method side, a data set that truly fits the problem (the library's own text, or a bundled set the
+problem names) or else an explicit placeholder with the reason (a keyword such as "medical" never picks an
+unrelated toy table), and an evaluation that fits how the problem-side papers evaluate or else a placeholder
+quoting them (draft_protocol.py). The TOML carries a comment for each choice so the user can see why and
+change it."""
 
 from __future__ import annotations
 
@@ -14,6 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any, Optional
 
 from ..textfmt import clip_words
+from .draft_figures import figures_said
+from .draft_protocol import EvalPlan, Protocol, consensus, metric_counts, plan_eval, read_protocol
 
 # (family, words): first family whose words appear in the method cluster's label or keywords wins
 FAMILY_RULES: list[tuple[str, tuple[str, ...]]] = [
@@ -46,11 +49,13 @@ METRICS = [("accuracy", "accuracy"), ("top-1", "accuracy"), ("f1", "macro_f1"), 
            ("ssim", None), ("lpips", None), ("fid", None), ("dice", None), ("wer", None), ("cer", None),
            ("perplexity", None), ("exact match", None), ("pass@1", None), ("success rate", None),
            ("win rate", None), ("recall", None), ("precision", None), ("rmse", "rmse"), ("mae", "mae"),
-           ("error rate", None), ("latency", None), ("speedup", None)]
+           ("error rate", None), ("latency", None), ("speedup", None), ("forgetting", None),
+           ("backward transfer", None), ("forward transfer", None), ("iou", None), ("ndcg", None), ("mrr", None)]
 # how papers write a metric, for the text shown (the keys above stay lower case: they are matched and kept)
 METRIC_SPELLING = {"top-1": "top-1", "f1": "F1", "macro-f1": "macro-F1", "auc": "AUC", "bleu": "BLEU",
                    "rouge": "ROUGE", "miou": "mIoU", "map": "mAP", "psnr": "PSNR", "ssim": "SSIM", "lpips": "LPIPS",
-                   "fid": "FID", "dice": "Dice", "wer": "WER", "cer": "CER", "rmse": "RMSE", "mae": "MAE"}
+                   "fid": "FID", "dice": "Dice", "wer": "WER", "cer": "CER", "rmse": "RMSE", "mae": "MAE",
+                   "iou": "IoU", "ndcg": "nDCG", "mrr": "MRR"}
 
 
 def metric_display(key: str) -> str:
@@ -133,26 +138,30 @@ def _metrics_named(text: str) -> list[str]:
 
 
 def evidence_figures(lib, papers: list[int], limit: int = 6) -> list[dict[str, Any]]:
-    """For each paper (up to ``limit`` with any): its result sentences that report a figure, and the
-    metric names they use."""
+    """For each paper (up to ``limit`` with any): its result sentences that report a figure, each figure with
+    what it measures (``said``: the words of its clause, and the benchmark the sentence names for it), and
+    the metric names they use."""
     out = []
     for r in result_sentences(lib, papers):
-        hits = [t for t in r["sentences"] if FIGURE.search(t) or METRIC_FIGURE.search(t)]
+        hits = [re.sub(r"\s+", " ", t) for t in r["sentences"] if FIGURE.search(t) or METRIC_FIGURE.search(t)]
         if not hits:
             continue
-        figs: dict[str, str] = {}   # number -> the figure as written first: "91.824%" read again as "91.824" is one
-        for f in (f.strip() for t in hits for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)):
-            figs.setdefault(re.match(r"\d+(?:\.\d+)?", f).group(), f)
-        out.append({"paper": r["paper"], "title": r["title"], "figures": list(figs.values())[:6],
-                    "sentence": re.sub(r"\s+", " ", hits[0])[:300], "metrics": _metrics_named(" ".join(hits))})
+        figs: dict[str, tuple[str, str]] = {}   # number -> (figure as written first, its sentence): "91.824%"
+        for t in hits:                          # read again as "91.824" is one figure
+            for f in (f.strip() for f in FIGURE.findall(t) + METRIC_FIGURE.findall(t)):
+                figs.setdefault(re.match(r"\d+(?:\.\d+)?", f).group(), (f, t))
+        kept = list(figs.values())[:6]
+        said = [x for t in dict.fromkeys(t for _, t in kept) for x in figures_said(t, [f for f, s in kept if s == t])]
+        out.append({"paper": r["paper"], "title": r["title"], "figures": [f for f, _ in kept],
+                    "said": said, "sentence": hits[0][:300], "metrics": _metrics_named(" ".join(hits))})
         if len(out) >= limit:
             break
     return out
 
 
-def result_sentences(lib, papers: list[int]) -> list[dict[str, Any]]:
-    """{paper, title, sentences}: the result sentences of each paper that has facet labels (URLs and DOIs
-    blanked, so that their digits never read as figures)."""
+def result_sentences(lib, papers: list[int], roles: tuple[str, ...] = ("result",)) -> list[dict[str, Any]]:
+    """{paper, title, sentences}: the result sentences (or those of ``roles``) of each paper that has facet
+    labels (URLs and DOIs blanked, so that their digits never read as figures)."""
     if lib is None:
         return []
     from ..facets import paper_sentences
@@ -163,7 +172,7 @@ def result_sentences(lib, papers: list[int]) -> list[dict[str, Any]]:
         labelled = paper_sentences(lib, int(pid)) if int(pid) in titles else []
         if not labelled:   # no facet labels yet: nothing was read, so nothing is claimed
             continue
-        sents = [x["text"] for x in labelled if x["role"] == "result"]
+        sents = [x["text"] for x in labelled if x["role"] in roles]
         out.append({"paper": int(pid), "title": titles[int(pid)], "sentences": [URL.sub(" ", t) for t in sents]})
     return out
 
@@ -258,26 +267,31 @@ class _Evidence:
     problem_papers: list[int]              # the gap's problem-side papers
     problem_read: list[int]                # of those, the ones whose result sentences could be read
     used: dict[str, list[int]]             # {metric: problem-side papers naming it in a result sentence}
-    metric: Optional[str]
+    metric: Optional[str]                  # the metric a fair share of them name (draft_protocol.consensus)
+    protocol: Protocol                     # how they evaluate, from their method and result sentences
 
 
 def _evidence_metric(gap: dict[str, Any], lib) -> _Evidence:
-    """The figures of the gap's problem- and method-side papers, and the metric the problem side names most."""
+    """The figures of the gap's problem- and method-side papers, the metric a fair share of the problem side
+    names, and how the problem side evaluates (its method and result sentences)."""
     problem = _side(gap, PROBLEM_ROLES)
     read = result_sentences(lib, problem[:30])
     used: dict[str, list[int]] = {}
     for r in read:
         for m_ in _metrics_named(" ".join(r["sentences"])):
             used.setdefault(m_, []).append(r["paper"])
-    metric = max(used, key=lambda k: len(used[k])) if used else None
     return _Evidence(problem=evidence_figures(lib, problem[:30], limit=5),
                      method=evidence_figures(lib, _side(gap, METHOD_ROLES)[:30], limit=3),
-                     problem_papers=problem, problem_read=[r["paper"] for r in read], used=used, metric=metric)
+                     problem_papers=problem, problem_read=[r["paper"] for r in read], used=used,
+                     metric=consensus(used, len(read)),
+                     protocol=read_protocol(result_sentences(lib, problem[:30], roles=("method", "result"))))
 
 
-def _figure_line(f: dict[str, Any], role: str) -> str:
-    return (f"#   [{f['paper']}] ({role}) {clip_words(f['title'], 80)}: {', '.join(f['figures'])}  \u2014 "
-            f"\"{clip_words(f['sentence'], 160)}\"")
+def _figure_lines(f: dict[str, Any], role: str) -> list[str]:
+    """The paper, then each figure with what it measures: never a bare number."""
+    return [f"#   [{f['paper']}] ({role}) {clip_words(f['title'], 80)}:"] + [
+        f"#       {', '.join(x['figures'])}: \"{x['context']}\"" + (f" ({x['on']})" if x["on"] else "")
+        for x in f["said"]]
 
 
 def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
@@ -302,7 +316,7 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
     on = f" ({pname})" if pname else ""
     if ev.problem:
         L.append(f"# Problem-side papers{on} and the figures their result sentences report:")
-        L += [_figure_line(f, roles.get(str(f["paper"]), "problem")) for f in ev.problem]
+        L += [line for f in ev.problem for line in _figure_lines(f, roles.get(str(f["paper"]), "problem"))]
     elif ev.problem_papers:
         L.append(f"# Problem-side papers{on}: no result sentence with a figure found{no_lib}")
     elif gap.get("evidence") and not roles:
@@ -313,11 +327,16 @@ def _evidence_lines(gap: dict[str, Any], ev: _Evidence, lib) -> list[str]:
     if ev.method:
         L.append(f"# Method-side papers{' (' + mname + ')' if mname else ''}: what they report on their own "
                  "tasks (not where this experiment's metric comes from):")
-        L += [_figure_line(f, "method") for f in ev.method]
+        L += [line for f in ev.method for line in _figure_lines(f, "method")]
     if ev.metric:
-        L.append(f"# Metric the problem-side papers' result sentences name most: {metric_display(ev.metric)} "
+        L.append(f"# Metric the problem-side papers' result sentences share: {metric_display(ev.metric)} "
                  f"({len(ev.used[ev.metric])} of {len(ev.problem_read)} papers: "
-                 + ", ".join(f"[{p}]" for p in ev.used[ev.metric][:8]) + ")")
+                 + ", ".join(f"[{p}]" for p in ev.used[ev.metric][:8]) + ")"
+                 + (f"; all named: {metric_counts(ev.used, metric_display)}" if len(ev.used) > 1 else ""))
+    elif ev.used:
+        L.append(f"# Metric: PLACEHOLDER - none is shared by a fair share of the {len(ev.problem_read)} problem-side "
+                 f"papers read (papers naming each: {metric_counts(ev.used, metric_display)}): see the evaluation "
+                 "placeholder below")
     elif ev.problem_read:
         ids = ", ".join(f"[{p}]" for p in ev.problem_read[:8]) + (", ..." if len(ev.problem_read) > 8 else "")
         L.append(f"# Metric: none stated in the result sentences of the {len(ev.problem_read)} problem-side "
@@ -420,7 +439,25 @@ def _metric_note(metric: str, task: str, reported: list[str]) -> list[str]:
             f"# This run reports {instead} instead, on its own data: not comparable with the papers' {shown} figures"]
 
 
-def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
+def _eval_lines(b: _Baseline, metric: Optional[str], plan: EvalPlan, reported: list[str]) -> list[str]:
+    """[eval]: the runner's k-fold split, said to fit, or a placeholder with why (the run refuses it)."""
+    L = ["", "[eval]"]
+    if plan.reasons:
+        L += plan.comments
+        L.append("# EVALUATION PLACEHOLDER (the placeholder line below says why): the split below is only the "
+                 "runner's default, k-fold CV over fixed seeds; fix the protocol and metric, then delete the "
+                 "placeholder line (`gapscope run` refuses it until then)")
+    else:
+        L.append("# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise")
+    L += ['split = "kfold"', f"folds = {3 if b.text else 5}", "seeds = [0, 1, 2]",
+          *(_metric_note(metric, b.task, reported) if metric else []),
+          f"metrics = {_v(reported)}"]
+    if plan.reasons:
+        L.append(f"placeholder = {_v(plan.placeholder)}")
+    return L
+
+
+def _train_eval_lines(b: _Baseline, metric: Optional[str], plan: EvalPlan) -> list[str]:
     text = b.text
     reported = ["mae", "rmse"] if b.task == "regression" else ["accuracy", "macro_f1"]
     return ["", "[train]",
@@ -428,11 +465,7 @@ def _train_eval_lines(b: _Baseline, metric: Optional[str] = None) -> list[str]:
             f"epochs = {20 if text else 60}", f"batch_size = {32 if text else 64}",
             f"lr = {0.002 if text else 0.001}", 'schedule = "cosine"', f"early_stopping = {5 if text else 10}",
             "# CUDA only (ignored on the CPU, and the run says so)", "mixed_precision = false", "compile = false",
-            "", "[eval]",
-            "# k-fold CV over fixed seeds: a variant run with the same seeds and folds can be compared pairwise",
-            'split = "kfold"', f"folds = {3 if text else 5}", "seeds = [0, 1, 2]",
-            *(_metric_note(metric, b.task, reported) if metric else []),
-            f"metrics = {_v(reported)}",
+            *_eval_lines(b, metric, plan, reported),
             "", "[budget]", "max_minutes = 30.0", ""]
 
 
@@ -441,6 +474,8 @@ def draft_spec_from_gap(gap: dict[str, Any], lib=None) -> str:
     b = _baseline(gap)
     statement = str(gap.get("statement") or "").strip()
     ev = _evidence_metric(gap, lib)
+    plan = plan_eval(ev.protocol, ev.used, ev.metric, data_fits=not b.placeholder,
+                     runner_metric=dict(METRICS).get, display=metric_display)
     L = (_header_lines(gap, b, statement, ev, lib) + _data_lines(b, lib) + _model_lines(b)
-         + _train_eval_lines(b, ev.metric))
+         + _train_eval_lines(b, ev.metric, plan))
     return "\n".join(L)

@@ -99,6 +99,7 @@ DEFAULTS: dict[str, Any] = {
         "test_fraction": 0.2,  # holdout
         "seeds": [0],
         "metrics": [],          # empty = the task's defaults
+        "placeholder": "",      # why the protocol or metric is still to be chosen (a drafted spec); a run refuses it
     },
     "budget": {
         "max_minutes": 0.0,     # 0 = no limit; when reached, each remaining fold stops after its current epoch
@@ -401,6 +402,8 @@ def _check_eval(d: dict[str, Any], where: str) -> None:
     _int_list(where, "eval.seeds", e["seeds"], lo=0)
     if len(set(e["seeds"])) != len(e["seeds"]):
         raise _err(where, "eval.seeds", f"repeated seed in {e['seeds']}")
+    if not isinstance(e["placeholder"], str):
+        raise _err(where, "eval.placeholder", "must be a string (the reason the protocol is still to be chosen)")
     if not isinstance(e["metrics"], list):
         raise _err(where, "eval.metrics", "must be a list of metric names")
     allowed = {"classification": CLASSIFICATION_METRICS, "regression": REGRESSION_METRICS,
@@ -428,9 +431,19 @@ FILL_IN = "FILL-IN"   # how a drafted spec marks a value the user must write (da
 
 
 def unfilled_data(spec: Spec) -> Optional[str]:
-    """Why ``spec`` cannot run yet, in plain words, when its data set is still the drafted placeholder
-    (``data.placeholder`` set, or a CSV's ``data.path`` / ``data.target`` still FILL-IN); else None. The desktop's
-    Launch and `gapscope run` both ask this before they start anything."""
+    """Why ``spec`` cannot run yet, in plain words, when its data set or evaluation is still the drafted
+    placeholder (``data.placeholder`` or ``eval.placeholder`` set, or a CSV's ``data.path`` / ``data.target``
+    still FILL-IN); else None. The desktop's Launch and `gapscope run` both ask this before they start anything."""
+    why = _unfilled_data_set(spec)
+    evaluation = spec["eval"].get("placeholder")
+    if evaluation:
+        tail = (f"he evaluation is still a placeholder (\u201c{evaluation}\u201d). In [eval], set the split and "
+                "metrics that measure the problem; then delete its placeholder line.")
+        return f"{why} T{tail}" if why else f"Not started: t{tail}"
+    return why
+
+
+def _unfilled_data_set(spec: Spec) -> Optional[str]:
     data = spec["data"]
     # FILL-IN path and target left from the draft mean nothing once dataset names a bundled set
     todo = [k for k in ("path", "target")
