@@ -519,3 +519,18 @@ def test_an_untitled_paper_without_an_identifier_read_back_from_an_export_is_the
                      f',"{start} and measured appetite.","Doe, Jane",2019\n', encoding="utf-8")
     assert import_file(lib, other).added == 3
     lib.close()
+
+
+def test_untitled_records_in_another_script_with_the_same_numbers_stay_two_papers(tmp_path):
+    """The untitled-record match compares the abstract's words in every script: two Russian abstracts that
+    share only their numbers (all an ASCII-only key keeps of them) are two papers, while the same abstract
+    read again is one."""
+    src = tmp_path / "in.csv"
+    src.write_text("title,abstract,year\n"
+                   ',"Мы изучили 40 детей в 2019 году и оценили их поведение.",2019\n'
+                   ',"Мы измерили сон 40 взрослых в 2019 году с помощью актиграфии.",2019\n', encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    rep = import_file(lib, src)
+    assert (rep.added, rep.merged) == (2, 0)
+    assert import_file(lib, tmp_path / "in.csv").added == 0       # read again: the same two papers
+    lib.close()

@@ -59,10 +59,17 @@ def first_author_key(authors: list[str]) -> Optional[str]:
     return key or None
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def abstract_key(abstract: Optional[str]) -> str:
     """An abstract as the words a re-read leaves it (an export and its import may change case, spacing,
-    punctuation, markup and LaTeX escapes): the key of a paper without a title ("" for no abstract)."""
-    return normalize_title(abstract or "")
+    punctuation, markup and LaTeX escapes): the key of a paper without a title ("" for no abstract).
+    Unlike normalize_title it keeps letters of every script: an ASCII-only key of a Russian or Chinese
+    abstract is its numbers alone, which two different papers may share."""
+    t = _LATEX_CMD.sub(" ", abstract or "")
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", t.casefold()).strip()
 
 
 @dataclass
