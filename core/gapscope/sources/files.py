@@ -352,6 +352,8 @@ _RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+)")          # GapScope's export: "arX
 # In GapScope's own export the arXiv note is an N1 that holds nothing else: the other N1 lines are the user's
 # notes (one that starts "arXiv:2301.00001 is the long version" names another paper, not this one's id).
 _OWN_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
+# Zotero's BibTeX note of an arXiv preprint is the same: "arXiv:2001.00001 [cs]"
+_ARXIV_ID_NOTE = _OWN_RIS_NOTE_ARXIV
 _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", re.I)
 
 
@@ -368,6 +370,8 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
             pass
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
+    if not arxiv_id:    # Zotero's preprint: a note that is the id alone (one that says more names another paper)
+        arxiv_id, version = _arxiv_id_in([entry.get("note", "")], _ARXIV_ID_NOTE)
     if not title:
         title = untitled_title(latex_to_text(entry.get("abstract", ""), keep_math=True),
                                doi=normalize_doi(entry.get("doi")), pmid=entry.get("pmid"), arxiv_id=arxiv_id)
@@ -505,7 +509,7 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
                 paper.tags = [w for w in keyword_list(latex_to_text(entry.get("keywords", "")))
                               if w not in paper.categories]
                 paper.notes = [n for n in (latex_to_text(entry.get(f, ""), keep_math=True) for f in ("note", "annote"))
-                               if n]
+                               if n and not _ARXIV_ID_NOTE.match(n)]     # the id alone is the paper's id
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
                 words = entry.get("keywords", "").split(",")
