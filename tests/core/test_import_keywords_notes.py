@@ -78,3 +78,12 @@ def test_a_bibtex_note_that_is_only_the_arxiv_id_is_the_id_not_a_note(library, t
     assert library.notes_of(a) == [] and library.get_paper(a).arxiv_id == "2001.00001"
     assert [n["body"] for n in library.notes_of(b)] == ["arXiv:2101.00002 is the long version"]
     assert library.get_paper(b).arxiv_id is None
+
+
+def test_arxiv_categories_among_a_csv_keywords_column_stay_categories(library, tmp_path):
+    """As in BibTeX keywords and RIS KW, a CSV keywords column's arXiv categories are the paper's categories,
+    not tags."""
+    (tmp_path / "in.csv").write_text('title,authors,keywords\nA CSV paper,"Poe, Ann",alpha; cs.LG\n', encoding="utf-8")
+    import_file(library, tmp_path / "in.csv")
+    pid = _paper(library, "A CSV paper")
+    assert library.tags_of(pid) == ["alpha"] and library.get_paper(pid).categories == ["cs.LG"]

@@ -928,17 +928,21 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         published = _iso_date(get("published"))       # a full date (GapScope's export), when it is the year's
         if not (year and published and published[:4] == str(year)):
             published = str(year) if year else None
+        # another program's tags column is its own business; its keywords (other than arXiv categories,
+        # which are categories, as in BibTeX and RIS) and notes are the paper's
+        categories = arxiv_categories(get("categories"))
+        keywords = [] if own else keyword_list(nfc(text_of("keywords")))
+        categories += [c for c in arxiv_categories(" ".join(keywords)) if c not in categories]
         yield Paper(
             title=title, abstract=nfc(text_of("abstract")), authors=authors, year=year, published=published,
-            arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
+            arxiv_id=arxiv_id, arxiv_version=version, categories=categories,
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
             venue=nfc(get("venue")) or None,
             biblio=clean_biblio({f: get(f) for f in BIBLIO_KEYS}),
             source=OWN_EXPORT_SOURCE if own else "csv", source_key=source_key,
             location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
-            # another program's tags column is its own business; its keywords and notes are the paper's
-            tags=split_tags(get("tags")) if own else keyword_list(nfc(text_of("keywords"))),
+            tags=split_tags(get("tags")) if own else [k for k in keywords if k not in categories],
             notes=[n for n in (nfc(text_of("notes")),) if n],
         )
     yield from encoding_note(path, lines)
