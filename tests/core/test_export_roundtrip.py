@@ -534,3 +534,16 @@ def test_untitled_records_in_another_script_with_the_same_numbers_stay_two_paper
     assert (rep.added, rep.merged) == (2, 0)
     assert import_file(lib, tmp_path / "in.csv").added == 0       # read again: the same two papers
     lib.close()
+
+
+def test_chinese_records_whose_abstracts_share_only_numbers_stay_two_papers(tmp_path):
+    """A title and author names in Chinese normalise to nothing, so such a record is matched by its abstract:
+    two different Chinese abstracts that share only a year are two papers."""
+    src = tmp_path / "in.csv"
+    src.write_text("title,authors,abstract,year\n"
+                   "深度学习研究,张伟,本文于2020年提出一种新的图像分类方法。,2020\n"
+                   "机器翻译评测,李娜,我们在2020年评测了三个翻译系统。,2020\n", encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    rep = import_file(lib, src)
+    assert (rep.added, rep.merged) == (2, 0)
+    lib.close()
