@@ -87,3 +87,17 @@ def test_arxiv_categories_among_a_csv_keywords_column_stay_categories(library, t
     import_file(library, tmp_path / "in.csv")
     pid = _paper(library, "A CSV paper")
     assert library.tags_of(pid) == ["alpha"] and library.get_paper(pid).categories == ["cs.LG"]
+
+
+def test_a_ris_note_that_names_another_papers_arxiv_id_is_a_note_not_the_id(library, tmp_path):
+    """Another program's N1 that starts with an arXiv id and says more ("... is the long version") names
+    another paper: it stays a note and does not give the record that id (which would merge it with the paper
+    holding it); an N1 that is the id alone is the id."""
+    (tmp_path / "in.ris").write_text(
+        "TY  - JOUR\nTI  - The short version\nAU  - Roe, Richard\nN1  - arXiv:2101.00002 is the long version\nER  -\n"
+        "TY  - JOUR\nTI  - A preprint\nAU  - Poe, Ann\nN1  - arXiv:2001.00001 [cs]\nER  -\n", encoding="utf-8")
+    import_file(library, tmp_path / "in.ris")
+    short, pre = _paper(library, "The short version"), _paper(library, "A preprint")
+    assert library.get_paper(short).arxiv_id is None
+    assert [n["body"] for n in library.notes_of(short)] == ["arXiv:2101.00002 is the long version"]
+    assert library.get_paper(pre).arxiv_id == "2001.00001" and library.notes_of(pre) == []

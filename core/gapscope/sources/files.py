@@ -348,12 +348,10 @@ def _arxiv_id_in(texts: Iterable[str], pattern: re.Pattern) -> tuple[Optional[st
 
 
 _BIBTEX_ARXIV = re.compile(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", re.I)
-_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+)")          # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
-# In GapScope's own export the arXiv note is an N1 that holds nothing else: the other N1 lines are the user's
-# notes (one that starts "arXiv:2301.00001 is the long version" names another paper, not this one's id).
-_OWN_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
-# Zotero's BibTeX note of an arXiv preprint is the same: "arXiv:2001.00001 [cs]"
-_ARXIV_ID_NOTE = _OWN_RIS_NOTE_ARXIV
+# An arXiv id as a note: GapScope's RIS export ("N1  - arXiv:2503.11731v2 [cs.CV]"), Zotero's BibTeX note
+# ("arXiv:2001.00001 [cs]"). Only a note that holds nothing else is the id: one that says more ("arXiv:2301.00001
+# is the long version") names another paper, and is the user's note.
+_ARXIV_ID_NOTE = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
 _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", re.I)
 
 
@@ -540,7 +538,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
     published = max(dates, key=len) if dates else (str(year) if year else None)
     notes = tags.get("N1", [])
-    arxiv_id, version = _arxiv_id_in(notes, _OWN_RIS_NOTE_ARXIV if own else _RIS_NOTE_ARXIV)
+    arxiv_id, version = _arxiv_id_in(notes, _ARXIV_ID_NOTE)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
     # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
@@ -559,7 +557,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         own_tags = [k for k in dict.fromkeys(nfc(clean_ws(markup_to_text(k))) for k in tags.get("KW", []))
                     if k and k not in categories]
     notes = [] if own else [n for n in (nfc(markup_to_text(v).strip()) for v in notes)
-                            if n and not _OWN_RIS_NOTE_ARXIV.match(n)]
+                            if n and not _ARXIV_ID_NOTE.match(n)]
     kind = RIS_TO_CSL.get(first("TY").strip().upper())
     pages = "-".join(p for p in (clean_ws(first("SP")), clean_ws(first("EP"))) if p)
     numbers = {issn_or_isbn(sn, kind): sn for sn in (clean_ws(v) for v in reversed(tags.get("SN", []))) if sn}
