@@ -163,11 +163,11 @@ def test_a_merge_fills_the_fields_the_library_lacks_and_keeps_the_others(tmp_pat
         lib.close()
 
 
-def test_an_upgraded_library_takes_the_fields_from_its_source_records(tmp_path, monkeypatch):
+def _upgraded_library(tmp_path, monkeypatch, *sources):
+    """A library made by the GapScope before papers kept these fields, with ``sources`` imported, opened
+    (upgraded) by this one."""
     path = tmp_path / "old.gapscope"
-    (tmp_path / "in.bib").write_text(BIB, encoding="utf-8")
-    (tmp_path / "in.ris").write_text(RIS, encoding="utf-8")
-    with monkeypatch.context() as m:            # a library of the GapScope before papers kept these fields
+    with monkeypatch.context() as m:
         m.setattr(store_lib, "MIGRATIONS", _BEFORE_BIBLIO)
         m.setattr("gapscope.store.imports.biblio_json", lambda fields: "")
         old = Library(path)
@@ -175,14 +175,20 @@ def test_an_upgraded_library_takes_the_fields_from_its_source_records(tmp_path, 
         conn.execute("ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT ''")  # to let this import run
         conn.commit()
         conn.close()
-        import_file(old, tmp_path / "in.bib")
-        import_file(old, tmp_path / "in.ris")
+        for source in sources:
+            import_file(old, source)
         old.close()
     conn = sqlite3.connect(str(path / "library.sqlite"))
     conn.execute("ALTER TABLE papers DROP COLUMN biblio")
     conn.commit()
     conn.close()
-    lib = Library(path)
+    return Library(path)
+
+
+def test_an_upgraded_library_takes_the_fields_from_its_source_records(tmp_path, monkeypatch):
+    (tmp_path / "in.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "in.ris").write_text(RIS, encoding="utf-8")
+    lib = _upgraded_library(tmp_path, monkeypatch, tmp_path / "in.bib", tmp_path / "in.ris")
     try:
         assert _by_title(lib, "Deep Learning").biblio == {"type": "article-journal", "volume": "12", "issue": "3",
                                                           "page": "100-120", "ISSN": "1234-5678"}
@@ -202,23 +208,8 @@ def test_an_upgraded_library_reads_bibtex_markup_out_of_the_fields_as_an_import_
            "  booktitle = {Proc},\n  publisher = {{IEEE} Press},\n  pages = {1--10},\n}\n"
            "@article{a2,\n  title = {Escaped Publisher},\n  author = {Doe, Jane},\n  year = {2021},\n"
            "  journal = {J},\n  publisher = {Taylor \\& Francis},\n  volume = {{12}},\n}\n")
-    path = tmp_path / "old.gapscope"
     (tmp_path / "in.bib").write_text(bib, encoding="utf-8")
-    with monkeypatch.context() as m:            # a library of the GapScope before papers kept these fields
-        m.setattr(store_lib, "MIGRATIONS", _BEFORE_BIBLIO)
-        m.setattr("gapscope.store.imports.biblio_json", lambda fields: "")
-        old = Library(path)
-        conn = sqlite3.connect(str(path / "library.sqlite"))
-        conn.execute("ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT ''")  # to let this import run
-        conn.commit()
-        conn.close()
-        import_file(old, tmp_path / "in.bib")
-        old.close()
-    conn = sqlite3.connect(str(path / "library.sqlite"))
-    conn.execute("ALTER TABLE papers DROP COLUMN biblio")
-    conn.commit()
-    conn.close()
-    lib, fresh = Library(path), Library(tmp_path / "fresh.gapscope")
+    lib, fresh = _upgraded_library(tmp_path, monkeypatch, tmp_path / "in.bib"), Library(tmp_path / "fresh.gapscope")
     try:
         import_file(fresh, tmp_path / "in.bib")
         for title in ("Braced Publisher", "Escaped Publisher"):
