@@ -538,3 +538,17 @@ def test_records_matched_by_abstract_in_another_script_that_share_only_numbers_s
     assert (rep.added, rep.merged) == (2, 0)
     assert import_file(lib, src).added == 0
     lib.close()
+
+
+def test_untitled_records_with_the_same_abstract_and_different_pmids_stay_two_papers(tmp_path):
+    """Two PubMed records are two papers: the same abstract under two PMIDs (a duplicate publication) is not
+    merged by the untitled-record match, as two DOIs or two arXiv ids are not."""
+    abstract = "We gave methylphenidate to forty children with attention deficit disorder in a crossover trial."
+    src = tmp_path / "in.csv"
+    src.write_text("title,abstract,authors,year,pmid\n"
+                   f',"{abstract}","Doe, Jane",2019,31000001\n,"{abstract}","Doe, Jane",2019,31000002\n',
+                   encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    rep = import_file(lib, src)
+    assert (rep.added, rep.merged) == (2, 0)
+    lib.close()

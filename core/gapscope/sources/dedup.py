@@ -205,9 +205,12 @@ class DedupIndex:
             author = first_author_key(paper.authors)
         if not norm_title:
             # an untitled record (its title a placeholder): the same abstract, author and year are the
-            # same paper (an export of it read back); another abstract is another paper
+            # same paper (an export of it read back); another abstract is another paper, and so is another
+            # PMID (a duplicate publication's abstract is the same: it is all there is to compare)
             for pid in self.by_abstract.get(abstract_key(paper.abstract), ()) if paper.abstract else ():
-                if self._compatible(self.known[pid], paper, author, exact=True):
+                k = self.known[pid]
+                if self._compatible(k, paper, author, exact=True) and not (k.pmid and paper.pmid
+                                                                         and k.pmid != paper.pmid):
                     self.last_reason = "no title; same abstract"
                     return pid
             return None
