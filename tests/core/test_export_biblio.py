@@ -62,6 +62,10 @@ def _library(tmp_path) -> Library:
     return lib
 
 
+# the migrations of a GapScope before papers kept these fields (1410_paper_biblio and those after it)
+_BEFORE_BIBLIO = MIGRATIONS[:[name for name, _ in MIGRATIONS].index("1410_paper_biblio")]
+
+
 def _by_title(lib, title):
     return next(p for p in lib.get_papers(lib.list_paper_ids()) if p.title.startswith(title))
 
@@ -159,26 +163,32 @@ def test_a_merge_fills_the_fields_the_library_lacks_and_keeps_the_others(tmp_pat
         lib.close()
 
 
-def test_an_upgraded_library_takes_the_fields_from_its_source_records(tmp_path, monkeypatch):
+def _upgraded_library(tmp_path, monkeypatch, *sources):
+    """A library made by the GapScope before papers kept these fields, with ``sources`` imported, opened
+    (upgraded) by this one."""
     path = tmp_path / "old.gapscope"
-    (tmp_path / "in.bib").write_text(BIB, encoding="utf-8")
-    (tmp_path / "in.ris").write_text(RIS, encoding="utf-8")
-    with monkeypatch.context() as m:            # a library of the GapScope before papers kept these fields
-        m.setattr(store_lib, "MIGRATIONS", [mg for mg in MIGRATIONS if mg[0] != "1410_paper_biblio"])
+    with monkeypatch.context() as m:
+        m.setattr(store_lib, "MIGRATIONS", _BEFORE_BIBLIO)
         m.setattr("gapscope.store.imports.biblio_json", lambda fields: "")
         old = Library(path)
         conn = sqlite3.connect(str(path / "library.sqlite"))
         conn.execute("ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT ''")  # to let this import run
         conn.commit()
         conn.close()
-        import_file(old, tmp_path / "in.bib")
-        import_file(old, tmp_path / "in.ris")
+        for source in sources:
+            import_file(old, source)
         old.close()
     conn = sqlite3.connect(str(path / "library.sqlite"))
     conn.execute("ALTER TABLE papers DROP COLUMN biblio")
     conn.commit()
     conn.close()
-    lib = Library(path)
+    return Library(path)
+
+
+def test_an_upgraded_library_takes_the_fields_from_its_source_records(tmp_path, monkeypatch):
+    (tmp_path / "in.bib").write_text(BIB, encoding="utf-8")
+    (tmp_path / "in.ris").write_text(RIS, encoding="utf-8")
+    lib = _upgraded_library(tmp_path, monkeypatch, tmp_path / "in.bib", tmp_path / "in.ris")
     try:
         assert _by_title(lib, "Deep Learning").biblio == {"type": "article-journal", "volume": "12", "issue": "3",
                                                           "page": "100-120", "ISSN": "1234-5678"}
@@ -188,3 +198,23 @@ def test_an_upgraded_library_takes_the_fields_from_its_source_records(tmp_path, 
                                                                "page": "5-9", "publisher": "PMLR"}
     finally:
         lib.close()
+
+
+def test_an_upgraded_library_reads_bibtex_markup_out_of_the_fields_as_an_import_does(tmp_path, monkeypatch):
+    """The upgrade copies the fields from the BibTeX source records as they were written: braces and escapes
+    (``{IEEE} Press``, ``Taylor \\& Francis``) are read out of them, as the importer reads them, so that an
+    export does not write them back escaped (``\\textbraceleft{}IEEE...``)."""
+    bib = ("@inproceedings{a1,\n  title = {Braced Publisher},\n  author = {Smith, John},\n  year = {2020},\n"
+           "  booktitle = {Proc},\n  publisher = {{IEEE} Press},\n  pages = {1--10},\n}\n"
+           "@article{a2,\n  title = {Escaped Publisher},\n  author = {Doe, Jane},\n  year = {2021},\n"
+           "  journal = {J},\n  publisher = {Taylor \\& Francis},\n  volume = {{12}},\n}\n")
+    (tmp_path / "in.bib").write_text(bib, encoding="utf-8")
+    lib, fresh = _upgraded_library(tmp_path, monkeypatch, tmp_path / "in.bib"), Library(tmp_path / "fresh.gapscope")
+    try:
+        import_file(fresh, tmp_path / "in.bib")
+        for title in ("Braced Publisher", "Escaped Publisher"):
+            assert _by_title(lib, title).biblio == _by_title(fresh, title).biblio
+        assert "textbrace" not in export_text(lib, "bibtex", lib.list_paper_ids())
+    finally:
+        lib.close()
+        fresh.close()

@@ -519,3 +519,36 @@ def test_an_untitled_paper_without_an_identifier_read_back_from_an_export_is_the
                      f',"{start} and measured appetite.","Doe, Jane",2019\n', encoding="utf-8")
     assert import_file(lib, other).added == 3
     lib.close()
+
+
+@pytest.mark.parametrize("rows", [
+    # untitled Russian records: an ASCII-only key keeps only their numbers
+    ',"Мы изучили 40 детей в 2019 году и оценили их поведение.",2019\n'
+    ',"Мы измерили сон 40 взрослых в 2019 году с помощью актиграфии.",2019\n',
+    # Chinese title and author names normalise to nothing, so these too are matched by their abstracts
+    "深度学习研究,本文于2020年提出一种新的图像分类方法。,2020\n机器翻译评测,我们在2020年评测了三个翻译系统。,2020\n",
+])
+def test_records_matched_by_abstract_in_another_script_that_share_only_numbers_stay_two_papers(tmp_path, rows):
+    """The match by abstract (a record without a title to compare) reads the abstract's words in every script:
+    two different abstracts that share only their numbers are two papers; the file read again adds none."""
+    src = tmp_path / "in.csv"
+    src.write_text("title,abstract,year\n" + rows, encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    rep = import_file(lib, src)
+    assert (rep.added, rep.merged) == (2, 0)
+    assert import_file(lib, src).added == 0
+    lib.close()
+
+
+def test_untitled_records_with_the_same_abstract_and_different_pmids_stay_two_papers(tmp_path):
+    """Two PubMed records are two papers: the same abstract under two PMIDs (a duplicate publication) is not
+    merged by the untitled-record match, as two DOIs or two arXiv ids are not."""
+    abstract = "We gave methylphenidate to forty children with attention deficit disorder in a crossover trial."
+    src = tmp_path / "in.csv"
+    src.write_text("title,abstract,authors,year,pmid\n"
+                   f',"{abstract}","Doe, Jane",2019,31000001\n,"{abstract}","Doe, Jane",2019,31000002\n',
+                   encoding="utf-8")
+    lib = Library(tmp_path / "lib.sqlite")
+    rep = import_file(lib, src)
+    assert (rep.added, rep.merged) == (2, 0)
+    lib.close()

@@ -62,3 +62,42 @@ def test_a_csv_column_that_is_not_read_is_named(library, tmp_path):
     rep = import_file(library, tmp_path / "in.csv")
     (note,) = [w for w in rep.warnings if "not read" in w.message]
     assert note.location == f"{tmp_path / 'in.csv'}:1" and "'label_included'" in note.message
+
+
+def test_a_bibtex_note_that_is_only_the_arxiv_id_is_the_id_not_a_note(library, tmp_path):
+    """Zotero writes an arXiv preprint's id as its BibTeX note ("arXiv:2001.00001 [cs]"), as GapScope's RIS
+    export writes it in N1: it is read as the paper's arXiv id, not kept as a note on every such paper; a note
+    that says more than the id stays a note and does not give the paper an id."""
+    (tmp_path / "in.bib").write_text(
+        "@misc{a,\n  title = {A Preprint},\n  author = {Smith, John},\n  year = {2020},\n"
+        "  note = {arXiv:2001.00001 [cs]},\n}\n"
+        "@misc{b,\n  title = {Another Preprint},\n  author = {Doe, Jane},\n  year = {2021},\n"
+        "  note = {arXiv:2101.00002 is the long version},\n}\n", encoding="utf-8")
+    import_file(library, tmp_path / "in.bib")
+    a, b = _paper(library, "A Preprint"), _paper(library, "Another Preprint")
+    assert library.notes_of(a) == [] and library.get_paper(a).arxiv_id == "2001.00001"
+    assert [n["body"] for n in library.notes_of(b)] == ["arXiv:2101.00002 is the long version"]
+    assert library.get_paper(b).arxiv_id is None
+
+
+def test_arxiv_categories_among_a_csv_keywords_column_stay_categories(library, tmp_path):
+    """As in BibTeX keywords and RIS KW, a CSV keywords column's arXiv categories are the paper's categories,
+    not tags."""
+    (tmp_path / "in.csv").write_text('title,authors,keywords\nA CSV paper,"Poe, Ann",alpha; cs.LG\n', encoding="utf-8")
+    import_file(library, tmp_path / "in.csv")
+    pid = _paper(library, "A CSV paper")
+    assert library.tags_of(pid) == ["alpha"] and library.get_paper(pid).categories == ["cs.LG"]
+
+
+def test_a_ris_note_that_names_another_papers_arxiv_id_is_a_note_not_the_id(library, tmp_path):
+    """Another program's N1 that starts with an arXiv id and says more ("... is the long version") names
+    another paper: it stays a note and does not give the record that id (which would merge it with the paper
+    holding it); an N1 that is the id alone is the id."""
+    (tmp_path / "in.ris").write_text(
+        "TY  - JOUR\nTI  - The short version\nAU  - Roe, Richard\nN1  - arXiv:2101.00002 is the long version\nER  -\n"
+        "TY  - JOUR\nTI  - A preprint\nAU  - Poe, Ann\nN1  - arXiv:2001.00001 [cs]\nER  -\n", encoding="utf-8")
+    import_file(library, tmp_path / "in.ris")
+    short, pre = _paper(library, "The short version"), _paper(library, "A preprint")
+    assert library.get_paper(short).arxiv_id is None
+    assert [n["body"] for n in library.notes_of(short)] == ["arXiv:2101.00002 is the long version"]
+    assert library.get_paper(pre).arxiv_id == "2001.00001" and library.notes_of(pre) == []

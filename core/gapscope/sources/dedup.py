@@ -59,10 +59,17 @@ def first_author_key(authors: list[str]) -> Optional[str]:
     return key or None
 
 
+_NON_WORD = re.compile(r"[\W_]+")
+
+
 def abstract_key(abstract: Optional[str]) -> str:
     """An abstract as the words a re-read leaves it (an export and its import may change case, spacing,
-    punctuation, markup and LaTeX escapes): the key of a paper without a title ("" for no abstract)."""
-    return normalize_title(abstract or "")
+    punctuation, markup and LaTeX escapes): the key of a paper without a title ("" for no abstract).
+    Unlike normalize_title it keeps letters of every script: an ASCII-only key of a Russian or Chinese
+    abstract is its numbers alone, which two different papers may share."""
+    t = _LATEX_CMD.sub(" ", abstract or "")
+    t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
+    return _NON_WORD.sub(" ", t.casefold()).strip()
 
 
 @dataclass
@@ -198,9 +205,12 @@ class DedupIndex:
             author = first_author_key(paper.authors)
         if not norm_title:
             # an untitled record (its title a placeholder): the same abstract, author and year are the
-            # same paper (an export of it read back); another abstract is another paper
+            # same paper (an export of it read back); another abstract is another paper, and so is another
+            # PMID (a duplicate publication's abstract is the same: it is all there is to compare)
             for pid in self.by_abstract.get(abstract_key(paper.abstract), ()) if paper.abstract else ():
-                if self._compatible(self.known[pid], paper, author, exact=True):
+                k = self.known[pid]
+                if self._compatible(k, paper, author, exact=True) and not (k.pmid and paper.pmid
+                                                                         and k.pmid != paper.pmid):
                     self.last_reason = "no title; same abstract"
                     return pid
             return None

@@ -348,10 +348,10 @@ def _arxiv_id_in(texts: Iterable[str], pattern: re.Pattern) -> tuple[Optional[st
 
 
 _BIBTEX_ARXIV = re.compile(r"arxiv(?:\.org/abs/|:)\s*([\w.\-/]+?\d)(?:v\d+)?(?:[\s}]|$)", re.I)
-_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+)")          # GapScope's export: "arXiv:2503.11731v2 [cs.CV]"
-# In GapScope's own export the arXiv note is an N1 that holds nothing else: the other N1 lines are the user's
-# notes (one that starts "arXiv:2301.00001 is the long version" names another paper, not this one's id).
-_OWN_RIS_NOTE_ARXIV = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
+# An arXiv id as a note: GapScope's RIS export ("N1  - arXiv:2503.11731v2 [cs.CV]"), Zotero's BibTeX note
+# ("arXiv:2001.00001 [cs]"). Only a note that holds nothing else is the id: one that says more ("arXiv:2301.00001
+# is the long version") names another paper, and is the user's note.
+_ARXIV_ID_NOTE = re.compile(r"^arXiv:(\S+?)(?: \[[^\]\s]+\])?$")
 _RIS_URL_ARXIV = re.compile(r"arxiv\.org/(?:abs|pdf)/([\w.\-/]+?)(?:v(\d+))?(?:\.pdf)?$", re.I)
 
 
@@ -368,6 +368,8 @@ def paper_from_bibtex_entry(entry: dict, key_prefix: str, source_key: Optional[s
             pass
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in((entry.get(f, "") for f in ("url", "journal")), _BIBTEX_ARXIV)
+    if not arxiv_id:    # Zotero's preprint: a note that is the id alone (one that says more names another paper)
+        arxiv_id, version = _arxiv_id_in([entry.get("note", "")], _ARXIV_ID_NOTE)
     if not title:
         title = untitled_title(latex_to_text(entry.get("abstract", ""), keep_math=True),
                                doi=normalize_doi(entry.get("doi")), pmid=entry.get("pmid"), arxiv_id=arxiv_id)
@@ -505,7 +507,7 @@ def read_bibtex(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Recor
                 paper.tags = [w for w in keyword_list(latex_to_text(entry.get("keywords", "")))
                               if w not in paper.categories]
                 paper.notes = [n for n in (latex_to_text(entry.get(f, ""), keep_math=True) for f in ("note", "annote"))
-                               if n]
+                               if n and not _ARXIV_ID_NOTE.match(n)]     # the id alone is the paper's id
             if own_export:
                 paper.source = OWN_EXPORT_SOURCE
                 words = entry.get("keywords", "").split(",")
@@ -536,7 +538,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
     dates = [d for d in (_iso_date(v) for n in ("DA", "PY", "Y1") for v in tags.get(n, [])) if d and d[:4] == str(year)]
     published = max(dates, key=len) if dates else (str(year) if year else None)
     notes = tags.get("N1", [])
-    arxiv_id, version = _arxiv_id_in(notes, _OWN_RIS_NOTE_ARXIV if own else _RIS_NOTE_ARXIV)
+    arxiv_id, version = _arxiv_id_in(notes, _ARXIV_ID_NOTE)
     if not arxiv_id:
         arxiv_id, version = _arxiv_id_in(tags.get("UR", []) + tags.get("L1", []) + tags.get("M3", []), _RIS_URL_ARXIV)
     # PubMed's RIS export puts the PMID in AN (accession number) when DB says PubMed; GapScope's own too.
@@ -555,7 +557,7 @@ def paper_from_ris(tags: dict[str, list[str]], key_prefix: str, line_no: int,
         own_tags = [k for k in dict.fromkeys(nfc(clean_ws(markup_to_text(k))) for k in tags.get("KW", []))
                     if k and k not in categories]
     notes = [] if own else [n for n in (nfc(markup_to_text(v).strip()) for v in notes)
-                            if n and not _OWN_RIS_NOTE_ARXIV.match(n)]
+                            if n and not _ARXIV_ID_NOTE.match(n)]
     kind = RIS_TO_CSL.get(first("TY").strip().upper())
     pages = "-".join(p for p in (clean_ws(first("SP")), clean_ws(first("EP"))) if p)
     numbers = {issn_or_isbn(sn, kind): sn for sn in (clean_ws(v) for v in reversed(tags.get("SN", []))) if sn}
@@ -924,17 +926,21 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
         published = _iso_date(get("published"))       # a full date (GapScope's export), when it is the year's
         if not (year and published and published[:4] == str(year)):
             published = str(year) if year else None
+        # another program's tags column is its own business; its keywords (other than arXiv categories,
+        # which are categories, as in BibTeX and RIS) and notes are the paper's
+        categories = arxiv_categories(get("categories"))
+        keywords = [] if own else keyword_list(nfc(text_of("keywords")))
+        categories += [c for c in arxiv_categories(" ".join(keywords)) if c not in categories]
         yield Paper(
             title=title, abstract=nfc(text_of("abstract")), authors=authors, year=year, published=published,
-            arxiv_id=arxiv_id, arxiv_version=version, categories=arxiv_categories(get("categories")),
+            arxiv_id=arxiv_id, arxiv_version=version, categories=categories,
             doi=normalize_doi(get("doi")), pmid=normalize_pmid(get("pmid")), url=get("url") or None,
             venue=nfc(get("venue")) or None,
             biblio=clean_biblio({f: get(f) for f in BIBLIO_KEYS}),
             source=OWN_EXPORT_SOURCE if own else "csv", source_key=source_key,
             location=f"{path}:{start}",
             raw={h: (row[i] if i < len(row) else "") for i, h in enumerate(header)},
-            # another program's tags column is its own business; its keywords and notes are the paper's
-            tags=split_tags(get("tags")) if own else keyword_list(nfc(text_of("keywords"))),
+            tags=split_tags(get("tags")) if own else [k for k in keywords if k not in categories],
             notes=[n for n in (nfc(text_of("notes")),) if n],
         )
     yield from encoding_note(path, lines)

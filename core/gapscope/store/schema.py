@@ -773,4 +773,21 @@ MIGRATIONS: list[tuple[str, str]] = [
         WHERE r.paper_id = papers.id;
         """,
     ),
+    (
+        "1420_paper_biblio_bibtex_markup",
+        r"""
+        -- 1410 copied BibTeX fields as the file wrote them ("{IEEE} Press", "Taylor \& Francis", "{12}"), where an
+        -- import reads the text (bibtex_biblio: latex_to_text): braces, escapes and ties read out of them here, so
+        -- that an export does not write the markup back escaped. Only papers with a BibTeX source record.
+        UPDATE papers SET biblio = (
+            SELECT json_group_object(j.key, CASE WHEN j.type = 'text' THEN trim(
+                replace(replace(replace(replace(replace(replace(replace(replace(j.value, '{', ''), '}', ''),
+                    '\&', '&'), '\%', '%'), '\_', '_'), '\#', '#'), '\$', '$'), '~', ' ')) ELSE j.value END)
+            FROM json_each(papers.biblio) AS j)
+        WHERE biblio != '' AND json_valid(biblio)
+          AND EXISTS (SELECT 1 FROM json_each(papers.biblio) AS j WHERE j.type = 'text'
+                      AND (instr(j.value, '{') OR instr(j.value, '}') OR instr(j.value, '\') OR instr(j.value, '~')))
+          AND EXISTS (SELECT 1 FROM source_records s WHERE s.paper_id = papers.id AND s.source = 'bibtex');
+        """,
+    ),
 ]
