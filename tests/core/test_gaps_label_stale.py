@@ -161,3 +161,15 @@ def test_undoing_a_title_edit_marks_the_gaps_found_with_the_edited_title(lib):
     assert _stale(lib, gaps)[:2] == [False, False]
     undo_edit(lib, lib.ids["C"])       # the title that named it is gone again
     assert _stale(lib, gaps)[:2] == [True, False]
+
+
+def test_a_paper_naming_a_concept_only_under_its_other_name_marks_the_gap(lib):
+    """A concept gap counts its ends' papers under every name of the concept (an acronym's expansion: the
+    search it records for the end); a correction on a paper writing only the other name changes its counts."""
+    from gapscope.store.mentions import phrase_query
+
+    gaps = _gaps(lib)
+    # "flat regions" stands for another name of "cultural knowledge" here: C writes it, not "cultural knowledge"
+    gaps[0].details["problem_search"] = phrase_query(["cultural knowledge", "flat regions"])
+    _correct(lib, "C")
+    assert _stale(lib, gaps) == [True, False, True]

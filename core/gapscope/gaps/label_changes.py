@@ -20,10 +20,12 @@ and quoted titles read titles.
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Mapping, Optional
 
 CONCEPT_FACETS = ("method_concept", "problem_concept")
+_RUN = re.compile(r'"([^"]+)"')      # a quoted run of words in a recorded search (store/mentions.phrase_query)
 
 
 def correction_stamps(lib) -> dict[str, str]:
@@ -89,11 +91,25 @@ def papers_feeding(lib, gap, papers: set[int], earlier: Optional[Mapping[int, st
     mine = {c["id"] for c in concepts}
     members = lib.concepts_of_papers(batch, rest)
     patterns = [mention_pattern(SimpleNamespace(phrase=c["phrase"], synonyms=c["synonyms"])) for c in concepts]
+    patterns += other_name_patterns(d)
     texts = {p.id: f"{p.title or ''} {p.abstract or ''} {(earlier or {}).get(p.id, '')}" for p in lib.get_papers(rest)}
     for pid in rest:
         if members.get(pid, set()) & mine or any(rx.search(texts.get(pid, "")) for rx in patterns):
             fed.add(pid)
     return fed
+
+
+def other_name_patterns(details: Mapping) -> list[re.Pattern]:
+    """What finds the names a concept gap counts its ends' papers under besides their own phrases (an acronym's
+    expansion, "chain-of-thought prompting" for "CoT prompting": gaps/aliases.one_concept_groups), read from the
+    searches it records for them (``method_search`` / ``problem_search``: each name's words as a quoted run)."""
+    out = []
+    for key in ("method_search", "problem_search"):
+        for run in _RUN.findall(str(details.get(key) or "")):
+            words = run.split()
+            if words:   # the index joins words across hyphens and stems the last: "KV caches" for "KV-cache"
+                out.append(re.compile(r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\w*", re.I))
+    return out
 
 
 def edit_stamps(lib) -> dict[str, str]:
