@@ -783,7 +783,12 @@ class MainWindow(QMainWindow):
             self.library_view.refresh()
 
     def _title_changed(self, paper_id: int) -> None:
-        """A title edited in the detail pane: the list shows it (and sorts or searches by it anew)."""
+        """A title edited (or its edit undone) in the detail pane: the list shows it (and sorts or searches by
+        it anew), and the Gaps view marks the gaps reading the paper stale (gaps/label_changes.py)."""
+        self._show_title(paper_id)
+        self.gaps_view.library_modified()
+
+    def _show_title(self, paper_id: int) -> None:
         self.library_view.model.invalidate(paper_id)
         self.library_view.refresh(select=paper_id)
         self.triage_view.refresh_card(paper_id)     # the card shows it now, not after the next ranking
@@ -792,7 +797,7 @@ class MainWindow(QMainWindow):
         """An abstract edited in the detail pane: the list (it searches abstracts), the sidebar (a guessed
         abstract's check tag came off), the Triage card, and the Maps and Gaps views, which say they are out
         of date (the paper's facet sentences and vectors went with the old abstract)."""
-        self._title_changed(paper_id)
+        self._show_title(paper_id)
         self.refresh_sidebar()
         self.analysis_inputs_changed()
 

@@ -136,3 +136,40 @@ def test_sentences_classified_again_mark_every_gap(lib):
     rows = [(0, 0, 10, ABSTRACTS["C"][:10], "background", 0.9, "none", 0.9)]
     lib.write_facet_sentences(pid, rows, "test", "hC2", "2026-02-01T00:00:00+00:00")
     assert all(stale_reasons(lib, g) == [LABELS_CHANGED] for g in gaps)
+
+
+def test_a_title_edit_marks_the_gaps_reading_the_edited_paper(lib):
+    """A title edit changes no facet label or paper count (the library's fingerprint stays), yet a gap counts
+    the papers whose title names its concept and quotes evidence titles."""
+    from gapscope.editing import set_title
+    from gapscope.gaps.stale import stale_reasons
+
+    gaps = _gaps(lib)
+    set_title(lib, lib.ids["C"], "Cultural knowledge in image codecs")     # now names the first gap's concept
+    assert _stale(lib, gaps)[:2] == [True, False]
+    assert stale_reasons(lib, gaps[0]) == [f"title or abstract edited since on paper {lib.ids['C']}, which it "
+                                           "reads (an evidence paper, or one naming its concepts)"]
+    set_title(lib, lib.ids["B"], "Forgetting, revisited")                    # the second gap's evidence paper
+    assert _stale(lib, gaps)[:2] == [True, True]
+
+
+def test_undoing_a_title_edit_marks_the_gaps_found_with_the_edited_title(lib):
+    from gapscope.editing import set_title, undo_edit
+
+    set_title(lib, lib.ids["C"], "Cultural knowledge in image codecs")
+    gaps = _gaps(lib)                  # found while the title named the concept
+    assert _stale(lib, gaps)[:2] == [False, False]
+    undo_edit(lib, lib.ids["C"])       # the title that named it is gone again
+    assert _stale(lib, gaps)[:2] == [True, False]
+
+
+def test_a_paper_naming_a_concept_only_under_its_other_name_marks_the_gap(lib):
+    """A concept gap counts its ends' papers under every name of the concept (an acronym's expansion: the
+    search it records for the end); a correction on a paper writing only the other name changes its counts."""
+    from gapscope.store.mentions import phrase_query
+
+    gaps = _gaps(lib)
+    # "flat regions" stands for another name of "cultural knowledge" here: C writes it, not "cultural knowledge"
+    gaps[0].details["problem_search"] = phrase_query(["cultural knowledge", "flat regions"])
+    _correct(lib, "C")
+    assert _stale(lib, gaps) == [True, False, True]

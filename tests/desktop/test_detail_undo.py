@@ -89,3 +89,20 @@ def test_an_undo_over_a_change_made_elsewhere_is_refused_and_says_why(window, qt
     assert "abstract was changed since the edit" in detail.notes_view.toPlainText()
     assert "Not undone" in window.statusBar().currentMessage()
     assert detail.undoing is None
+
+
+def test_a_title_edit_and_its_undo_have_the_gaps_view_mark_its_gaps_again(window, qtbot):
+    """A title edit changes what gaps reading the paper count and quote (gaps/label_changes.py): the Gaps view
+    reads its stale marks again, as after an abstract edit."""
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(1)
+    assert lv.select_paper(pid)
+    reread = []
+    window.gaps_view.library_modified = lambda: reread.append(pid)
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.edit_title("A title that names another concept", pid)
+    assert reread == [pid]
+    qtbot.waitUntil(lambda: detail.act_undo_edit.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.undo_edit()
+    assert reread == [pid, pid]

@@ -5,30 +5,42 @@ YYYY-MM- / DD), which leaves option names, ids and dates that cannot be read or 
 from __future__ import annotations
 
 from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Iterator
 
 import click
 from click import _textwrap
 
+# whether the code running now (this thread, this context) formats GapScope's help; every other caller of
+# click's wrapper (another thread's help, click.wrap_text elsewhere) keeps click's own rules
+_KEEP_WORDS_WHOLE: ContextVar[bool] = ContextVar("gapscope_keep_words_whole", default=False)
+
 
 class _WholeWordWrapper(_textwrap.TextWrapper):
-    """click's wrapper, told to keep every word whole: a longer one runs past the line instead."""
+    """click's wrapper that keeps every word whole (a longer one runs past the line) while GapScope's help is
+    formatted, and wraps as click does otherwise."""
 
     def __init__(self, *args, **kwargs) -> None:
-        kwargs.update(break_long_words=False, break_on_hyphens=False)
+        if _KEEP_WORDS_WHOLE.get():
+            kwargs.update(break_long_words=False, break_on_hyphens=False)
         super().__init__(*args, **kwargs)
+
+
+# click.formatting.wrap_text looks TextWrapper up in click._textwrap on every call and offers no switch for
+# either rule. It is replaced once, for good, by a wrapper that reads the switch of the caller's own context:
+# swapping the module's class in and out around each help section let two threads formatting help at once
+# restore each other's swap, and left every wrapper in the process keeping words whole.
+if not issubclass(_textwrap.TextWrapper, _WholeWordWrapper):
+    _textwrap.TextWrapper = _WholeWordWrapper
 
 
 @contextmanager
 def _whole_words() -> Iterator[None]:
-    # click.formatting.wrap_text looks TextWrapper up in click._textwrap on every call and offers no switch
-    # for either rule; swapped for the duration of one help section only.
-    plain = _textwrap.TextWrapper
-    _textwrap.TextWrapper = _WholeWordWrapper
+    token = _KEEP_WORDS_WHOLE.set(True)
     try:
         yield
     finally:
-        _textwrap.TextWrapper = plain
+        _KEEP_WORDS_WHOLE.reset(token)
 
 
 class WholeWordHelpFormatter(click.HelpFormatter):

@@ -63,8 +63,18 @@ def _measured_on(sentence: str, at: int, context: str) -> str:
     m = after[0] if after else (before[-1] if before else None)
     if m is None:
         return ""
-    phrase = re.sub(r"\s+(?:and|of|&)$", "", m.group().strip())
+    # the sentence's full stop is no part of the name ("on COCO." is "on COCO")
+    phrase = re.sub(r"\s+(?:and|of|&)$", "", m.group().strip().rstrip("."))
     return "" if phrase in context else phrase
+
+
+def _find_figure(sentence: str, figure: str) -> int:
+    """Where ``figure`` stands in ``sentence`` as a number of its own (-1: nowhere): "1.5%" is not the tail of
+    "11.5%", nor "5" the head of "5.3"."""
+    head = r"(?<![\d.])" if figure[:1].isdigit() else ""
+    tail = r"(?!\.?\d)" if figure[-1:].isdigit() else ""
+    m = re.search(head + re.escape(figure) + tail, sentence)
+    return m.start() if m else -1
 
 
 def figures_said(sentence: str, figures: list[str]) -> list[dict[str, Any]]:
@@ -72,7 +82,7 @@ def figures_said(sentence: str, figures: list[str]) -> list[dict[str, Any]]:
     ("from 68.1% to 75.2%" is one statement, not two)."""
     clauses: dict[tuple[int, int], list[tuple[int, str]]] = {}
     for f in figures:
-        at = sentence.find(f)
+        at = _find_figure(sentence, f)
         if at >= 0:
             clauses.setdefault(_clause_bounds(sentence, at, at + len(f)), []).append((at, f))
     out = []
@@ -82,4 +92,4 @@ def figures_said(sentence: str, figures: list[str]) -> list[dict[str, Any]]:
         context = _context(sentence, start, end, _reach_back(sentence, left, start), right)
         out.append({"figures": [f for _, f in figs], "context": context,
                     "on": _measured_on(sentence, start, context)})
-    return sorted(out, key=lambda x: sentence.find(x["figures"][0]))
+    return sorted(out, key=lambda x: _find_figure(sentence, x["figures"][0]))

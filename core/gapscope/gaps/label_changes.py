@@ -12,14 +12,20 @@ What this leaves out, on purpose: the figures a gap is compared against, read ov
 typical stated problem's rate, the ranker's features): one sentence moves them by one paper's worth, and
 `gaps find` reads them anew. Gaps between map clusters (a library without concepts) read every member's labels
 through the maps; any correction marks them, as do papers classified again or added.
+
+A title or abstract edit (or its undo) marks the gaps that read the edited paper the same way, the paper's
+text before the edit counting as its own: a title edit changes no facet label, yet the gap's counts, mentions
+and quoted titles read titles.
 """
 
 from __future__ import annotations
 
+import re
 from types import SimpleNamespace
 from typing import Mapping, Optional
 
 CONCEPT_FACETS = ("method_concept", "problem_concept")
+_RUN = re.compile(r'"([^"]+)"')      # a quoted run of words in a recorded search (store/mentions.phrase_query)
 
 
 def correction_stamps(lib) -> dict[str, str]:
@@ -65,8 +71,9 @@ def _own_papers(gap) -> set[int]:
     return out
 
 
-def papers_feeding(lib, gap, papers: set[int]) -> set[int]:
-    """Of ``papers``, those ``gap`` reads (see the module's docstring)."""
+def papers_feeding(lib, gap, papers: set[int], earlier: Optional[Mapping[int, str]] = None) -> set[int]:
+    """Of ``papers``, those ``gap`` reads (see the module's docstring); ``earlier``: {paper: text it held before
+    (edited titles and abstracts)}, which counts as its own (a title that named a concept until an edit)."""
     from .shortcoming_concepts import mention_pattern
 
     d = gap.details or {}
@@ -84,16 +91,58 @@ def papers_feeding(lib, gap, papers: set[int]) -> set[int]:
     mine = {c["id"] for c in concepts}
     members = lib.concepts_of_papers(batch, rest)
     patterns = [mention_pattern(SimpleNamespace(phrase=c["phrase"], synonyms=c["synonyms"])) for c in concepts]
-    texts = {p.id: f"{p.title or ''} {p.abstract or ''}" for p in lib.get_papers(rest)}
+    patterns += other_name_patterns(d)
+    texts = {p.id: f"{p.title or ''} {p.abstract or ''} {(earlier or {}).get(p.id, '')}" for p in lib.get_papers(rest)}
     for pid in rest:
         if members.get(pid, set()) & mine or any(rx.search(texts.get(pid, "")) for rx in patterns):
             fed.add(pid)
     return fed
 
 
-def correction_reason(papers: set[int]) -> str:
-    """What a gap says when facet corrections on ``papers`` (those it reads) may change it."""
+def other_name_patterns(details: Mapping) -> list[re.Pattern]:
+    """What finds the names a concept gap counts its ends' papers under besides their own phrases (an acronym's
+    expansion, "chain-of-thought prompting" for "CoT prompting": gaps/aliases.one_concept_groups), read from the
+    searches it records for them (``method_search`` / ``problem_search``: each name's words as a quoted run)."""
+    out = []
+    for key in ("method_search", "problem_search"):
+        for run in _RUN.findall(str(details.get(key) or "")):
+            words = run.split()
+            if words:   # the index joins words across hyphens and stems the last: "KV caches" for "KV-cache"
+                out.append(re.compile(r"\b" + r"\W+".join(re.escape(w) for w in words) + r"\w*", re.I))
+    return out
+
+
+def edit_stamps(lib) -> dict[str, str]:
+    """What a gap records of the title and abstract edits it was found with ({paper id as text: stamp})."""
+    return {str(p): s for p, s in lib.paper_edit_stamps().items()}
+
+
+def edited_papers(lib, made: Mapping) -> dict[int, str]:
+    """{paper: the titles and abstracts its edits replaced or set} of the papers edited (or an edit undone) since
+    ``made`` was recorded. A title edit changes no facet label or paper count, so the library's fingerprint
+    does not tell it; the gap's counts, mentions and quoted titles read titles all the same. A record from
+    before the edits' stamps cannot tell which: none."""
+    stamps = made.get("edits")
+    if stamps is None:
+        return {}
+    current = lib.paper_edit_stamps()
+    changed = {p for p in {int(k) for k in stamps} | set(current) if stamps.get(str(p)) != current.get(p)}
+    return lib.paper_edit_texts(changed) if changed else {}
+
+
+def edit_reason(papers: set[int]) -> str:
+    """What a gap says when title or abstract edits on ``papers`` (those it reads) may change it."""
+    return (f"title or abstract edited since on {_papers_text(papers)}, which it reads (an evidence paper, or one "
+            "naming its concepts)")
+
+
+def _papers_text(papers: set[int]) -> str:
     ids = sorted(papers)
     shown = ", ".join(str(p) for p in ids[:5]) + (f" and {len(ids) - 5} more" if len(ids) > 5 else "")
-    return (f"facet labels corrected since on paper{'s' if len(ids) > 1 else ''} {shown}, which it reads (an "
-            "evidence paper, or one naming its concepts)")
+    return f"paper{'s' if len(ids) > 1 else ''} {shown}"
+
+
+def correction_reason(papers: set[int]) -> str:
+    """What a gap says when facet corrections on ``papers`` (those it reads) may change it."""
+    return (f"facet labels corrected since on {_papers_text(papers)}, which it reads (an evidence paper, or one "
+            "naming its concepts)")

@@ -8,7 +8,8 @@ from __future__ import annotations
 from typing import Any, Mapping, Optional
 
 from ..maps.stale import FULLTEXT_CHANGED, NO_FULLTEXT, fulltext_changed, fulltext_read, library_reasons
-from .label_changes import correction_reason, correction_stamps, corrected_papers, papers_feeding
+from .label_changes import (correction_reason, correction_stamps, corrected_papers, edit_reason, edit_stamps,
+                            edited_papers, papers_feeding)
 
 CONCEPTS_OUT_OF_DATE = "the concepts (extracted before the library last changed)"
 FOUND_FROM = "found from inputs already out of date: "
@@ -56,6 +57,8 @@ def made_with(lib, maps: dict, *, concepts: bool = True) -> dict[str, Any]:
             "papers": lib.papers_fingerprint(), "fulltext": fulltext_read(maps.get("shortcoming")),
             # which papers' labels a later correction changes (gaps/label_changes.py)
             "corrections": correction_stamps(lib),
+            # which papers' titles or abstracts a later edit changes (the fingerprint misses a title edit)
+            "edits": edit_stamps(lib),
             "inputs_stale": inputs_out_of_date(lib, {f: m.params for f, m in maps.items()}, concepts=concepts)}
 
 
@@ -78,6 +81,9 @@ def stale_reasons(lib, gap) -> list[str]:
         out += library_reasons(lib, made)
     elif corrected and (fed := papers_feeding(lib, gap, corrected)):
         out.append(correction_reason(fed))
+    edited = edited_papers(lib, made)
+    if edited and (fed := papers_feeding(lib, gap, set(edited), earlier=edited)):
+        out.append(edit_reason(fed))
     # the shortcoming map reads full-text sentences: a PDF labelled since changes what it would show
     if "shortcoming" in made.get("maps", {}) and fulltext_changed(lib, made.get("fulltext", NO_FULLTEXT)):
         out.append(FULLTEXT_CHANGED + ": build the maps again")

@@ -157,12 +157,16 @@ class GapData:
     title: str = ""                                               # its heading, a few words (explain.short_title)
     why: list[str] = field(default_factory=list)                  # the score and the counts, in sentences
     groups: list[Any] = field(default_factory=list)               # explain.EvidenceGroup: evidence by role
+    stale: list[str] = field(default_factory=list)                # why it may no longer hold (gaps/stale.py)
 
 
 @dataclass
 class GapsSection(Section):
     gaps: list[GapData] = field(default_factory=list)
     total: int = 0                     # gaps found; the report shows the best ``len(gaps)`` of them
+    # the gap types the latest find could not look for, as `gaps list` and the Gaps view say them (gaps/needs.py):
+    # without them a type with no gap reads as one the library has none of
+    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -445,11 +449,15 @@ def gather_maps(lib: Library) -> MapsSection:
 def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
     from .. import gaps
 
+    from ..gaps.needs import skipped_text
+    from ..gaps.stale import stale_reasons
+    from ..gaps.store import skipped_types
     from .explain import evidence_groups, headline, short_title, why_lines
 
     sec = GapsSection()
     found = gaps.list_gaps(lib)
     sec.total = len(found)
+    sec.skipped = [skipped_text(e) for e in skipped_types(lib)]
     for g in sorted(found, key=lambda g: -float(g.score))[:limit]:
         d = g.to_dict()
         details = d.get("details") or {}
@@ -466,7 +474,9 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
                                 why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
                                               problem.get("label")),
                                 groups=evidence_groups(ids, roles, details, refs, PaperRef.meta,
-                                                       _held(lib, details))))
+                                                       _held(lib, details)),
+                                # marked as `gaps list` and the Gaps view mark it: never shown as current
+                                stale=stale_reasons(lib, g)))
     if not sec.gaps:
         sec.missing = "No gaps have been found in this library: run `gapscope gaps find` (after `gapscope map`)."
     return sec

@@ -295,6 +295,16 @@ def shown_line(shown: int, total: int) -> str:
             "puts them all in the report).")
 
 
+def stale_line(reasons: list[str]) -> str:
+    """What the report says of a gap that may no longer hold, as `gaps list` marks it STALE."""
+    return "Stale: " + "; ".join(reasons) + ". Run `gapscope gaps find` again before relying on it."
+
+
+def skipped_line(text: str) -> str:
+    """One gap type the latest find could not look for (gaps/needs.skipped_text), as a sentence."""
+    return text[:1].upper() + text[1:] + "."
+
+
 def plain_commands(text: str) -> str:
     """A `backticked` command in quotes, for a format without code text (the PDF)."""
     parts = text.split("`")

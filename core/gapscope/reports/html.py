@@ -18,7 +18,8 @@ import html
 from typing import Any, Iterable, Optional
 
 from . import labels as L
-from .explain import GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords, undated_line
+from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
+                      skipped_line, stale_line, undated_line)
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from ..exports.text import visible
 from ..maps.model import stability_text
@@ -199,12 +200,15 @@ def _gaps(d: ReportData) -> list[str]:
     out = []
     if s.missing:
         out.append(_missing(s.missing))
+    out += [_missing(skipped_line(t)) for t in s.skipped]
     if s.gaps:
         out.append(f"<p>{prose(shown_line(len(s.gaps), s.total))}</p><p>{esc(GAPS_INTRO)}</p>")
     for rank, g in enumerate(s.gaps, 1):
         out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.title or g.headline or g.statement)}</h3>')
         out.append(f'<p class="statement">{esc(g.headline or g.statement)}</p>')
         out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · score {g.score:.3f}</p>')
+        if g.stale:
+            out.append(_missing(stale_line(g.stale)))
         if g.method:
             out.append(f"<p>Method: {_cluster_ref(g.method)}</p>")
         if g.problem:

@@ -8,7 +8,8 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
-from .explain import GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords, undated_line
+from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
+                      skipped_line, stale_line, undated_line)
 from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
 from ..exports.text import figure_file, md
 from ..maps.model import stability_text
@@ -117,12 +118,16 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The ranked gaps: what each says, why it scores as it does, its evidence by role."""
     g = d.gaps
     L = _section(titles["gaps"], g.missing)
+    for t in g.skipped:
+        L += _missing(skipped_line(t))
     if g.gaps:
         L += [md_prose(shown_line(len(g.gaps), g.total)), "", md(GAPS_INTRO), ""]
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.title or gap.headline or gap.statement)}", "",
               md(gap.headline or gap.statement), "",
               f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · score {gap.score:.3f}", ""]
+        if gap.stale:
+            L += _missing(stale_line(gap.stale))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
                 kw = side_keywords(ref)

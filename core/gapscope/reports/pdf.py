@@ -18,7 +18,7 @@ from typing import Any, Iterable, Iterator, Optional
 
 from . import labels as L
 from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands, shown_line, side_keywords,
-                      undated_line)
+                      skipped_line, stale_line, undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
 from ..fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
 from .html import IMPORT_HEAD, SECTIONS, import_rows
@@ -450,6 +450,8 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
     """The ranked gaps with their evidence."""
     g = d.gaps
     doc.section(titles["gaps"], g.missing)
+    for t in g.skipped:
+        doc.text(plain_commands(skipped_line(t)), size=9.5, color=(150, 90, 0))
     if g.gaps:
         doc.text(plain_commands(shown_line(len(g.gaps), g.total)), size=9.5)
         doc.text(GAPS_INTRO, size=9, color=(60, 68, 80))
@@ -458,6 +460,8 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
         doc.text(f"{rank}. {gap.title or gap.headline or gap.statement}", size=10.5, bold=True)
         doc.text(gap.headline or gap.statement, size=9.5)
         doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
+        if gap.stale:
+            doc.text(plain_commands(stale_line(gap.stale)), size=9, color=(150, 90, 0))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
             if ref:
                 kw = side_keywords(ref)

@@ -56,6 +56,24 @@ class EditsMixin:
         edits = self.paper_edits(paper_id, include_undone=False)
         return edits[0] if edits else None
 
+    def paper_edit_stamps(self) -> dict[int, str]:
+        """{paper id: a stamp of its edits (each one's id and whether and when it was undone)}: the papers whose
+        title or abstract an edit or its undo changed between two reads are those whose stamp differs."""
+        rows: dict[int, list[str]] = {}
+        for pid, eid, undone in self._conn.execute(
+                "SELECT paper_id, id, coalesce(undone_at, '') FROM paper_edits ORDER BY paper_id, id"):
+            rows.setdefault(int(pid), []).append(f"{eid}:{undone}")
+        return {pid: ",".join(r) for pid, r in rows.items()}
+
+    def paper_edit_texts(self, paper_ids) -> dict[int, str]:
+        """{paper id: every title and abstract its edits replaced or set, joined}: what it read as before."""
+        out: dict[int, list[str]] = {}
+        for pid in paper_ids:
+            for e in self.paper_edits(int(pid)):
+                out.setdefault(int(pid), []).extend(
+                    t for t in (e["old_title"], e["new_title"], e["old_abstract"], e["new_abstract"]) if t)
+        return {pid: "\n".join(t) for pid, t in out.items()}
+
     def mark_paper_edit_undone(self, edit_id: int, undone_at: str) -> None:
         with self.transaction() as conn:
             if conn.execute("UPDATE paper_edits SET undone_at = ? WHERE id = ? AND undone_at IS NULL",

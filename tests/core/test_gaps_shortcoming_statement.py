@@ -1,0 +1,27 @@
+"""The unaddressed-shortcoming statement's counts read as English whatever they are: "only 1 of the N papers
+... takes it on", "1 is among the M stating it"."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import pytest
+
+
+def _statement(stating, takes_on):
+    from gapscope.gaps.shortcoming_concepts import _gap
+
+    c = SimpleNamespace(id=7, phrase="cultural knowledge", synonyms=[])
+    st = {p: [] for p in stating}
+    return _gap(c, 1, 1.0, st, 0.5, "2026-04-28", 2084, set(takes_on), 0.2, 0.44, 5, 3).statement
+
+
+@pytest.mark.parametrize("stating, takes_on, said", [
+    ([1, 2, 3], [9], "only 1 of the 2084 papers listed after 2026-04-28 takes it on"),
+    ([1, 2, 3], [1], "takes it on (name it in their title or aim, or state it, and propose a method; it is among"),
+    ([1, 2, 3], [1, 9], "take it on (name it in their title or aim, or state it, and propose a method; 1 is among"),
+    ([1, 2, 3], [1, 2, 9], "propose a method; 2 are among the 3 stating it)"),
+    ([1, 2, 3], [1, 2], "propose a method; both are among the 3 stating it)"),
+])
+def test_the_counts_agree_with_their_verbs(stating, takes_on, said):
+    assert said in _statement(stating, takes_on)
