@@ -190,3 +190,21 @@ def test_a_reimport_does_not_repeat_the_notes_of_records_already_imported(librar
     third = import_file(library, grown)
     assert third.added == 1 and [w.location for w in third.warnings if "no title" in w.message] == [
         f"{grown}:{len(grown.read_text(encoding='utf-8').splitlines())}"]
+
+
+def test_papers_titled_in_a_script_the_title_key_leaves_empty_are_not_matched_by_a_shared_abstract(tmp_path):
+    """A Chinese or Greek title normalizes to nothing, yet it is a title: two such papers of one import with the
+    same stand-in abstract and year are two papers, not one record read back."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.store import Library
+
+    lib = Library(tmp_path / "scripts.gapscope")
+    try:
+        papers = [Paper(title=t, authors=[a], year=2024, abstract="An abstract.", source="test", source_key=str(i))
+                  for i, (t, a) in enumerate([("基于深度学习的中文分词方法研究", "王小明"),
+                                              ("深層学習を用いた日本語文書分類の検討", "山田太郎"),
+                                              ("Μηχανική μάθηση για την ανάλυση κειμένων", "Γιώργος Παπαδόπουλος")])]
+        rep = ingest_papers(lib, papers, kind="import", source="test", target="scripts")
+        assert len(rep.added_ids) == 3
+    finally:
+        lib.close()

@@ -10,7 +10,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Iterable, Optional
 
-from ..models import Paper
+from ..models import Paper, is_untitled
 
 _LATEX_CMD = re.compile(r"\\[a-zA-Z]+\*?")
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
@@ -70,6 +70,13 @@ def abstract_key(abstract: Optional[str]) -> str:
     t = _LATEX_CMD.sub(" ", abstract or "")
     t = "".join(c for c in unicodedata.normalize("NFKD", t) if not unicodedata.combining(c))
     return _NON_WORD.sub(" ", t.casefold()).strip()
+
+
+def _untitled(paper: Paper) -> bool:
+    """A record with no title of its own (none, or the placeholder an import gave it). A real title that
+    normalize_title leaves empty (Chinese, Greek, Cyrillic) is a title: such papers are not matched by their
+    abstract, which two different papers of one import may share ("An abstract.")."""
+    return not (paper.title or "").strip() or is_untitled(paper.title)
 
 
 @dataclass
@@ -137,7 +144,7 @@ class DedupIndex:
     def add(self, pid: int, paper: Paper, norm_title: str, author: Optional[str] = None) -> None:
         author = author if author is not None else first_author_key(paper.authors)
         self._add(pid, _Known(paper.arxiv_id, paper.doi, paper.year, author, norm_title, paper.pmid))
-        if not norm_title:
+        if _untitled(paper):
             self.add_untitled(pid, paper.abstract)
 
     def add_untitled(self, pid: int, abstract: Optional[str]) -> None:
@@ -203,7 +210,7 @@ class DedupIndex:
             return self.by_pmid[paper.pmid]
         if author is None:
             author = first_author_key(paper.authors)
-        if not norm_title:
+        if _untitled(paper):
             # an untitled record (its title a placeholder): the same abstract, author and year are the
             # same paper (an export of it read back); another abstract is another paper, and so is another
             # PMID (a duplicate publication's abstract is the same: it is all there is to compare)

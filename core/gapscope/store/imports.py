@@ -159,7 +159,7 @@ class ImportsMixin:
         """(id, abstract) of the papers with id > after_id under a placeholder title ("[untitled] ..."):
         the dedup index matches them by abstract."""
         return iter(self._conn.execute(
-            "SELECT id, abstract FROM papers WHERE id > ? AND (norm_title = '' OR substr(title, 1, 11) = ?)"
+            "SELECT id, abstract FROM papers WHERE id > ? AND (trim(title) = '' OR substr(title, 1, 11) = ?)"
             " ORDER BY id", (after_id, UNTITLED_MARK)))
 
     def data_version(self) -> int:
