@@ -143,3 +143,15 @@ def test_gaps_show_and_runs_draft_say_a_gap_is_from_an_earlier_find(library):
     from gapscope.gaps.identity import superseded_note
 
     assert superseded_note(library, again[0].id) is None and superseded_note(library, 999) is None
+
+
+def test_a_work_listed_as_having_done_both_is_not_listed_again_as_closest_work():
+    """The "both" row already says the paper combined the two: its closest-work entry would repeat it; under
+    another role (a neighbour) the about-both entry is still listed."""
+    from gapscope.gaps.closest import closest_entries
+
+    d = {"closest_work": [{"source": "library", "id": 7, "title": "Did both", "similarity": 0.8, "did_both": True},
+                          {"source": "library", "id": 8, "title": "Neighbour about both", "similarity": 0.7,
+                           "did_both": True}]}
+    assert [p["id"] for p in closest_entries(d, {7: "both", 8: "neighbour"})] == [8]
+    assert [p["id"] for p in closest_entries(d, {7, 8})] == [7, 8]

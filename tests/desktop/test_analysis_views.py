@@ -86,7 +86,7 @@ def test_gap_evidence_opens_a_paper_and_drafts_an_experiment(analysed_window, qt
     # the evidence papers, then the closest existing work (gaps/closest.py) not already listed
     from gapscope_desktop.views.gaps_view import closest_items
 
-    assert view.evidence.count() == len(g["evidence"]) + len(closest_items(g["details"], frozenset(g["evidence"])))
+    assert view.evidence.count() == len(g["evidence"]) + len(closest_items(g["details"], {int(i): g["evidence_roles"].get(str(i), "") for i in g["evidence"]}))
     item = view.evidence.item(0)
     view._open_evidence(item)
     pid = item.data(Qt.UserRole)
@@ -135,7 +135,7 @@ def test_gaps_filter_by_type_and_topic_show_roles_and_turn_stale_after_a_map_reb
     g = view.current_gap()
     names = [view.evidence.item(i).text().split(":")[0] for i in range(view.evidence.count())]
     assert names and set(names) <= set(ROLE_NAMES.values()) | {"Evidence"}
-    assert len(names) == len(g["evidence"]) + len(closest_items(g["details"], frozenset(g["evidence"])))
+    assert len(names) == len(g["evidence"]) + len(closest_items(g["details"], {int(i): g["evidence_roles"].get(str(i), "") for i in g["evidence"]}))
     write_aside(w.lib.path, lambda lib: build_maps(lib, facets=("topic",)))   # the maps change under the gaps
     view.reload()
     qtbot.waitUntil(lambda: "stale" in view.info.text(), timeout=20000)

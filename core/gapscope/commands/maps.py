@@ -312,7 +312,8 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
             from ..gaps.closest import closest_entries
 
             # the same entries as the report and the Gaps view: every one about both, a nearest one once
-            for p in closest_entries(g.details, g.evidence):
+            listed = {int(i): (g.roles or {}).get(int(i), "") for i in g.evidence}
+            for p in closest_entries(g.details, listed):
                 mark = p["mark"]     # naming both is evidence of a combination; about both a reading by meaning
                 click.echo(f"      {'closest (' + mark + ')':<22} {p['id']:>7}  {p.get('arxiv_id') or '':<12} "
                            f"{p.get('year') or '':<5} {p['similarity']:.2f}  [{p['source']}] {str(p['title'])[:75]}")

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass
-from typing import Optional, Sequence
+from typing import Mapping, Optional, Sequence
 
 import numpy as np
 
@@ -380,15 +380,17 @@ def closest_entries(details: dict, listed=(), held: Optional[dict] = None) -> li
     ``details["closest_work"]`` with "mark" (closest_mark) and "library_id" (its id in the library: its own,
     or for another source's paper the library's copy, ``held``: {arXiv id: library id}; None when the
     library lacks it). A work that names or is about both is always listed, also when ``listed`` (the
-    library ids listed under a role already) holds it: its other role ("predicting neighbours") does not say
-    it combined the two, and the statement counts it; only a nearest one listed already is not repeated."""
+    library ids listed under a role already; a mapping gives each one's role) holds it: its other role
+    ("predicting neighbours") does not say it combined the two, and the statement counts it; a nearest one
+    listed already, and any one listed under the role "both" (that row says it), is not repeated."""
     out = []
-    listed = {int(x) for x in listed}
+    roles = ({int(k): v for k, v in listed.items()} if isinstance(listed, Mapping)
+             else {int(x): None for x in listed})
     for p in details.get("closest_work") or []:
         own = (int(p["id"]) if p.get("source") == "library" and p.get("id") is not None
                else (held or {}).get(str(p.get("arxiv_id") or "")))
         mark = closest_mark(p)
-        if own is not None and own in listed and mark == CLOSEST_MARKS[2]:
+        if own is not None and own in roles and (mark == CLOSEST_MARKS[2] or roles[own] == "both"):
             continue
         out.append({**p, "mark": mark, "library_id": own})
     return out

@@ -249,13 +249,13 @@ def evidence_groups(evidence: Sequence[Any], roles: Mapping[int, str], details: 
                  for pid in by_role.get(role, []) if pid in refs]
         if items:
             groups.append(EvidenceGroup(GAP_ROLE_NAMES.get(role, role.capitalize() or "Evidence"), items))
-    closest = closest_items(d, set(ids), held)
+    closest = closest_items(d, {pid: roles.get(pid) or "" for pid in ids}, held)
     if closest:
         groups.append(EvidenceGroup(GAP_ROLE_NAMES["closest"], closest))
     return groups
 
 
-def closest_items(d: Mapping[str, Any], listed: set[int],
+def closest_items(d: Mapping[str, Any], listed: Mapping[int, str],
                   held: Optional[Mapping[str, int]] = None) -> list[EvidenceItem]:
     """The closest existing work as references: title, link, year, where it is, and whether it names both
     ends or is only about both by meaning. A paper found in another source that the library holds too

@@ -54,11 +54,12 @@ def closest_library_id(p: dict, held: Mapping[str, int]) -> Optional[int]:
     return held.get(str(p.get("arxiv_id") or ""))
 
 
-def closest_items(details: dict, listed: frozenset = frozenset(),
+def closest_items(details: dict, listed: Mapping[int, str] | frozenset = frozenset(),
                   held: Optional[Mapping[str, int]] = None) -> list[tuple[str, Optional[int], str]]:
     """(text, library paper id or None, tooltip) of a gap's closest existing work, for the evidence list: the
     entries `gaps show` and the report list (gaps/closest.closest_entries: one about both also when it is in
-    ``listed``, under an earlier role already; a nearest one not twice). ``held``: closest_library_id's."""
+    ``listed`` ({id: role} of the rows listed already), under an earlier role, unless that role is "both"; a
+    nearest one not twice). ``held``: closest_library_id's."""
     from gapscope.gaps.closest import closest_entries
 
     out = []
@@ -695,7 +696,7 @@ class GapsView(CoreView):
             it.setData(Qt.UserRole + 1, roles.get(p.id, ""))
             it.setToolTip(", ".join(p.authors[:6]))
             self.evidence.addItem(it)
-        for text, pid, tip in closest_items(details, frozenset(p.id for p in papers), held):
+        for text, pid, tip in closest_items(details, {p.id: roles.get(p.id, "") for p in papers}, held):
             it = QListWidgetItem(text)
             it.setData(Qt.UserRole, pid)           # None: a reference paper, not in this library
             it.setData(Qt.UserRole + 1, "closest")
