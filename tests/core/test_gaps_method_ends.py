@@ -137,3 +137,26 @@ def test_a_shortcoming_gap_quotes_no_method_sentence(tmp_path):
         assert [q["text"] for q in quotable(read)] == [short]
     finally:
         lib.close()
+
+
+def test_a_sensor_written_as_an_input_is_no_method():
+    """"Apply LiDAR to UAV" was listed: the 10,653-paper library writes LiDAR as an input ("from LiDAR",
+    "LiDAR data / scans / sensors") in 38 of its 104 abstracts and as a problem in 12, the share that refuses an
+    input modality as a problem end (pair_rules.inputs); as a method end it is data too. LoRA stays."""
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.concepts.roles import input_papers, technique_and_task_papers
+    from gapscope.concepts.model import ConceptSet
+    from gapscope.gaps.candidates import not_method_ids
+
+    lidar = ["Point clouds from LiDAR.", "LiDAR data is sparse.", "Raw LiDAR scans.", "LiDAR sensors on cars.",
+             "Given LiDAR, we map roads.", "We fuse camera and LiDAR.", "LiDAR helps detection.", "LiDAR is costly."]
+    concepts, texts, among = concept_corpus({"LiDAR": lidar, "LoRA": TEXTS["LoRA"]}, "method")
+    forms = {c.id: [c.phrase] for c in concepts}
+    as_input = {k: frozenset(v) for k, v in input_papers(texts, forms, among).items()}
+    _, as_task = technique_and_task_papers(texts, forms, among)
+    assert len(as_input[1]) == 5 and len(as_input[2]) == 0
+    reading = ConceptMentions({k: frozenset(v) for k, v in among.items()}, as_task={k: frozenset(v) for k, v in
+                              as_task.items()}, as_input=as_input)
+    assert not_method_ids(ConceptSet(concepts), reading) == {1}
+    # not read: nothing refused for it
+    assert not_method_ids(ConceptSet(concepts), ConceptMentions({k: frozenset(v) for k, v in among.items()})) == set()

@@ -180,3 +180,40 @@ def test_prompting_with_a_phrase_uses_it_as_a_technique():
 
     texts = {1: "Chain-of-thought prompting helps.", 2: "We study chain-of-thought faithfulness."}
     assert Contexts(texts, TECHNIQUE_BEFORE, TECHNIQUE_AFTER).papers(["chain-of-thought"], texts) == {1}
+
+
+def test_a_way_to_do_a_task_is_read_as_a_technique_not_as_the_task():
+    """"Apply test-time scaling to retrieval-augmented generation" was listed: its head "generation" made it a
+    task, so "RAG framework / methods / approaches" (54 abstracts of the 10,653-paper library) were read as
+    methods for it, and 39 of its 339 abstracts used it as a technique against 33 naming it as a problem. Its
+    "-augmented" modifier says how generation is done (roles.HOW_SUFFIXES): the technique readings count."""
+    from gapscope.concepts.pair_rules import techniques
+    from gapscope.concepts.roles import task_head, technique_and_task_papers
+
+    assert not task_head("retrieval-augmented generation") and not task_head("diffusion-based generation")
+    assert task_head("motion generation")
+    rag = "retrieval-augmented generation"
+    texts = {1: f"A {rag} framework for law.", 2: f"We propose {rag} methods.", 3: f"Existing {rag} approaches.",
+             4: f"A {rag} framework for medicine.", 5: f"Benchmarks for {rag}.", 6: f"On {rag}.",
+             7: "A motion generation framework.", 8: "Motion generation methods.", 9: "For motion generation."}
+    tech, task = technique_and_task_papers(texts, {0: [rag], 1: ["motion generation"]},
+                                           {0: [1, 2, 3, 4, 5, 6], 1: [7, 8, 9]})
+    assert tech == {0: {1, 2, 3, 4}, 1: set()} and task == {0: {5}, 1: {9}}
+    mentions = {0: frozenset(range(1, 7)), 1: frozenset({7, 8, 9})}
+    got = techniques([SimpleNamespace(id=0, phrase=rag), SimpleNamespace(id=1, phrase="motion generation")], mentions,
+                     {k: frozenset(v) for k, v in tech.items()}, {k: frozenset(v) for k, v in task.items()})
+    assert list(got) == [True, False]
+
+
+@pytest.mark.parametrize("phrase, technique", [
+    ("CoT prompting", True), ("chain-of-thought prompting", True), ("zero-shot prompting", True),
+    ("distillation strategies", True), ("training paradigms", True), ("prompting", False), ("prompt injection", False),
+    ("multi-prompting", False), ("catastrophic forgetting", False)])
+def test_a_phrase_headed_by_a_way_of_doing_things_is_a_technique(phrase, technique):
+    """"Apply knowledge graph to CoT prompting": abstracts write "CoT prompting" alone (1 of its 39 abstracts
+    "using CoT prompting"), so the contexts never told; its head "prompting" does (pair_rules.technique_phrase)."""
+    from gapscope.concepts.pair_rules import technique_phrase, techniques
+
+    assert technique_phrase(phrase) is technique
+    got = techniques([SimpleNamespace(id=0, phrase=phrase)], {0: frozenset({1, 2})}, {}, {})
+    assert bool(got[0]) is technique

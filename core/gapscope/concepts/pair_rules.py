@@ -82,7 +82,7 @@ class ConceptMentions(dict):
     """{concept id: papers mentioning it}, ``as_data``: {concept id: papers naming it as data},
     ``in_aim``: {concept id: papers naming it in the title or an objective sentence}, ``as_technique`` /
     ``as_task``: {concept id: papers using it as a technique / naming it as a problem} (None: not
-    read); ``as_input``: {problem concept id: papers writing it as an input they take in} (None: not read);
+    read); ``as_input``: {concept id: papers writing it as an input they take in} (None: not read);
     ``as_used`` / ``as_thing``: {method concept id: papers using it as a technique / writing it as a thing a
     method takes in, works in or produces} (None: not read; pair_rules.not_methods); ``as_part``: {problem
     concept id: papers writing it as a technique or a model part} (None: not read; pair_rules.not_problems);
@@ -162,7 +162,8 @@ def concept_mentions(lib, concepts: Sequence, n_forms: int = 10, listing: bool =
     if not listing:              # the backtest scores link prediction: the listing's end checks are not read
         return out
     problems_read = {c.id: forms[c.id] for c in concepts if c.kind == "problem" and c.id in read}
-    out.as_input = _frozen(input_papers(index, problems_read, mentioned))
+    # both kinds: a sensor is no method either ("LiDAR", candidates.not_method_ids)
+    out.as_input = _frozen(input_papers(index, read, mentioned))
     out.as_measure = _frozen(measure_papers(texts, results, problems_read, mentioned, cancel))
     # every method concept mentioned often enough, small ones too: a gap names them as related methods
     as_used, as_thing = thing_papers(index, {c.id: forms[c.id] for c in concepts if c.kind == "method"
@@ -253,13 +254,23 @@ def technique_shares(concepts: Sequence, mentions: Mapping[int, frozenset], as_t
     return out
 
 
+def technique_phrase(phrase: str) -> bool:
+    """A phrase of two or more words headed by a noun for a way of doing things ("CoT prompting", "chain-of-thought
+    prompting", "distillation strategy"; roles.TECHNIQUE_AFTER less "based"): a technique by its very phrase,
+    whatever its abstracts write around it (they write "CoT prompting" alone, seldom "using CoT prompting")."""
+    from .roles import TECHNIQUE_AFTER, words
+
+    return bool(phrase) and thing_head(phrase, {w for a in TECHNIQUE_AFTER if a != "based" for w in words(a)})
+
+
 def techniques(concepts: Sequence, mentions: Mapping[int, frozenset], as_technique: Mapping[int, frozenset],
                as_task: Mapping[int, frozenset], papers: Optional[set] = None) -> np.ndarray:
     """Per problem concept (with ``id``): a technique, used as one by its papers far more than named as a
-    problem (rule 6), counting only ``papers`` (all when None)."""
+    problem (rule 6), counting only ``papers`` (all when None), or one by its phrase (``technique_phrase``)."""
     out = np.zeros(len(concepts), dtype=bool)
     for i, (n, tech, task) in enumerate(technique_shares(concepts, mentions, as_technique, as_task, papers)):
-        out[i] = n >= TECHNIQUE_MIN_MENTIONS and tech >= TECHNIQUE_SHARE * n and tech > TECHNIQUE_OVER * task
+        out[i] = (n >= TECHNIQUE_MIN_MENTIONS and tech >= TECHNIQUE_SHARE * n and tech > TECHNIQUE_OVER * task) \
+            or technique_phrase(getattr(concepts[i], "phrase", ""))
     return out
 
 

@@ -123,11 +123,14 @@ class Contexts:
 
 def task_head(phrase: str) -> bool:
     """A phrase headed by the name of a task ("motion generation", "survival prediction", "deepfake
-    detection"): "<X> methods" are methods for it, no sign that it is one (CONCEPT_TASK_HEADS)."""
+    detection"): "<X> methods" are methods for it, no sign that it is one (CONCEPT_TASK_HEADS). Not a way to
+    do the task ("retrieval-augmented generation", "diffusion-based generation": HOW_SUFFIXES): "RAG
+    framework", "RAG methods" use it as a technique, as "LoRA methods" do."""
     from ..vocabulary import CONCEPT_TASK_HEADS
 
-    toks = words(phrase)
-    return len(toks) >= 2 and toks[-1] in CONCEPT_TASK_HEADS
+    toks, parts = words(phrase), phrase.lower().split()
+    return (len(toks) >= 2 and toks[-1] in CONCEPT_TASK_HEADS
+            and not (len(parts) >= 2 and parts[-2].endswith(HOW_SUFFIXES)))
 
 
 def _indexed(texts: Mapping[int, str] | Contexts) -> Contexts:

@@ -491,8 +491,9 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     the reading (ConceptMentions.as_used / as_thing), and those whose phrase is headed by a noun for data
     ("tabular data", "video frames"; pair_rules.data_phrases), and, when ``mentions`` has the aims read
     (ConceptMentions.in_aim), a model part or people seldom named in their papers' aims ("convolutional layers",
-    "native speakers"; pair_rules.part_phrases)."""
-    from ..concepts.pair_rules import data_phrases, not_methods, part_phrases
+    "native speakers"; pair_rules.part_phrases), and those the abstracts write as an input modality ("LiDAR";
+    pair_rules.inputs, ConceptMentions.as_input)."""
+    from ..concepts.pair_rules import data_phrases, inputs, not_methods, part_phrases
 
     methods = [c for c in cs.concepts if c.kind == "method"]
     out = data_phrases(methods)       # "tabular data", "video frames": data by its very phrase
@@ -502,6 +503,11 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     as_used, as_thing = getattr(mentions, "as_used", None), getattr(mentions, "as_thing", None)
     if as_used is not None and as_thing is not None:
         out |= not_methods(methods, mentions, as_used, as_thing)
+    # a sensor the abstracts write as an input ("LiDAR data", "from LiDAR"), by the rule that refuses an input
+    # modality as a problem end (pair_rules.inputs): "Apply LiDAR to UAV" names data, no method
+    as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
+    if as_input is not None and as_task is not None:
+        out |= inputs(methods, mentions, as_input, as_task)
     return frozenset(c.id for c, o in zip(methods, out) if o)
 
 
