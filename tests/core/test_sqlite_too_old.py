@@ -1,0 +1,82 @@
+"""An SQLite older than the library needs is refused before the library is touched: no upgrade starts (nor
+the copy kept before one), nothing is created, and the message names the version found and the one needed."""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+from click.testing import CliRunner
+
+import gapscope.store.library as store_lib
+import gapscope.store.sqlite_support as support
+from gapscope.cli import main
+from gapscope.store import Library, SQLiteTooOld
+from gapscope.store.library import ReadOnlyLibrary
+from gapscope.store.schema import MIGRATIONS
+from gapscope.store.sqlite_support import MIN_SQLITE_TEXT
+
+OLD_SQLITE = "3.22.0"
+
+
+def _files(folder) -> dict[str, bytes]:
+    """Every file under ``folder`` (the database, its -wal / -shm, backups) with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def old_schema_library(tmp_path, monkeypatch):
+    """A library two migrations behind: opening it would copy it and upgrade it."""
+    path = tmp_path / "lib.gapscope"
+    with monkeypatch.context() as m:
+        m.setattr(store_lib, "MIGRATIONS", MIGRATIONS[:-2])
+        with Library(path) as lib:
+            lib.add_note(_a_paper(lib), "a note")
+    return path
+
+
+def _a_paper(lib) -> int:
+    with lib.transaction() as conn:
+        return conn.execute("INSERT INTO papers (title, norm_title, added_at) VALUES ('A paper', 'a paper',"
+                            " '2020-01-01')").lastrowid
+
+
+def test_an_old_sqlite_is_refused_and_the_library_is_left_byte_for_byte(old_schema_library, monkeypatch):
+    before = _files(old_schema_library)
+    monkeypatch.setattr(sqlite3, "sqlite_version", OLD_SQLITE)
+    for opener in (Library, ReadOnlyLibrary):
+        with pytest.raises(SQLiteTooOld) as err:
+            opener(old_schema_library)
+        assert f"SQLite {MIN_SQLITE_TEXT} or newer" in str(err.value) and f"SQLite {OLD_SQLITE}" in str(err.value)
+        assert str(old_schema_library) in str(err.value) and "not changed" in str(err.value)
+    assert _files(old_schema_library) == before                  # no -wal, no backups/ copy, no migration
+    monkeypatch.undo()
+    with Library(old_schema_library) as lib:                     # the same file opens with a new enough SQLite
+        assert lib.applied_migrations() == [name for name, _ in MIGRATIONS]
+
+
+def test_no_library_is_created_with_an_old_sqlite(tmp_path, monkeypatch):
+    monkeypatch.setattr(sqlite3, "sqlite_version", OLD_SQLITE)
+    with pytest.raises(SQLiteTooOld):
+        Library(tmp_path / "new.gapscope")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_cli_says_so_with_its_own_exit_code(old_schema_library, monkeypatch):
+    before = _files(old_schema_library)
+    monkeypatch.setattr(sqlite3, "sqlite_version", OLD_SQLITE)
+    r = CliRunner().invoke(main, ["--library", str(old_schema_library), "stats"])
+    assert r.exit_code == SQLiteTooOld.exit_code, r.output
+    assert OLD_SQLITE in r.stderr and MIN_SQLITE_TEXT in r.stderr
+    assert _files(old_schema_library) == before
+
+
+def test_an_sqlite_without_fts5_is_refused_naming_what_it_lacks(tmp_path, monkeypatch):
+    monkeypatch.setattr(support, "_missing_features", lambda version: ("FTS5 (full-text search)",))
+    with pytest.raises(SQLiteTooOld, match=r"built without FTS5"):
+        Library(tmp_path / "new.gapscope")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_the_sqlite_running_the_tests_passes():
+    assert support.unsupported_sqlite() is None
