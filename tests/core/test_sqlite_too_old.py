@@ -80,3 +80,43 @@ def test_an_sqlite_without_fts5_is_refused_naming_what_it_lacks(tmp_path, monkey
 
 def test_the_sqlite_running_the_tests_passes():
     assert support.unsupported_sqlite() is None
+
+
+def test_diagnostics_names_the_sqlite_found_and_the_one_needed(old_schema_library, monkeypatch, tmp_path):
+    import json
+
+    before = _files(old_schema_library)
+    monkeypatch.setattr(sqlite3, "sqlite_version", OLD_SQLITE)
+    out = tmp_path / "diag.json"
+    r = CliRunner().invoke(main, ["--library", str(old_schema_library), "diagnostics", "-o", str(out)])
+    assert r.exit_code == SQLiteTooOld.exit_code, r.output
+    info = json.loads(out.read_text(encoding="utf-8"))
+    assert info["sqlite"]["version"] == OLD_SQLITE and info["sqlite"]["minimum"] == MIN_SQLITE_TEXT
+    assert OLD_SQLITE in info["library"]["error"]
+    assert _files(old_schema_library) == before
+
+
+# Every sqlite3.connect of the core and the desktop, and why it needs no check of its own: a library is
+# opened only by Library.__init__, which checks the SQLite first.
+_CONNECTS = {
+    "core/gapscope/store/library.py": "Library._connect, and the copy kept before an upgrade (after the check)",
+    "core/gapscope/store/backup.py": "the new backup's own file, written by an open Library",
+    "core/gapscope/store/salvage.py": "a read-only, immutable look at a file that will not open (never writes)",
+    "core/gapscope/store/integrity.py": "an in-memory database",
+    "core/gapscope/store/sqlite_support.py": "an in-memory database (the check itself)",
+}
+
+
+def test_libraries_are_opened_in_one_place():
+    import ast
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    found = set()
+    for base in (root / "core" / "gapscope", root / "desktop" / "gapscope_desktop"):
+        for path in base.rglob("*.py"):
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "connect"
+                        and isinstance(node.func.value, ast.Name) and node.func.value.id == "sqlite3"):
+                    found.add(path.relative_to(root).as_posix())
+    assert found <= set(_CONNECTS), f"a new sqlite3.connect: does it open a library without the check? {found - set(_CONNECTS)}"

@@ -68,6 +68,12 @@ def unsupported_sqlite(where: Optional[Path] = None) -> Optional[SQLiteTooOld]:
     return None
 
 
+def sqlite_summary() -> dict:
+    """This SQLite for a problem report: its version, the minimum, what it lacks of what the schema needs."""
+    return {"version": sqlite3.sqlite_version, "minimum": MIN_SQLITE_TEXT,
+            "lacks": list(_missing_features(sqlite3.sqlite_version))}
+
+
 def require_sqlite(where: Optional[Path] = None) -> None:
     """Raise :class:`SQLiteTooOld` unless this SQLite can hold a library; touches no file."""
     refusal = unsupported_sqlite(where)
