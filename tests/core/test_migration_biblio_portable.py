@@ -15,12 +15,13 @@ from gapscope.store import Library
 from gapscope.store.library import _split_sql
 from gapscope.store.schema import MIGRATIONS
 from gapscope.store.sqlite_support import parse_version
+from tests.core.test_export_biblio import BIB, CSL, RIS
 
 NAMES = [name for name, _ in MIGRATIONS]
 BEFORE_1410 = MIGRATIONS[:NAMES.index("1410_paper_biblio")]   # the library as the GapScope before it left it
 MIGRATION_1410 = dict(MIGRATIONS)["1410_paper_biblio"]
 
-# 1410 as released (SQLite 3.33 and newer only): the reference the rewrite must match
+# 1410 as released (SQLite 3.33 and newer only), kept word for word: the reference the rewrite must match
 RELEASED_1410 = """
         ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT '';
         UPDATE papers SET biblio = r.b FROM (
@@ -62,28 +63,18 @@ RELEASED_1410 = """
         WHERE r.paper_id = papers.id;
 """
 
-BIB = """@article{smith2020deep,
-  title = {Deep Learning for SQL},
-  author = {Smith, John},
-  journal = {Journal of Important Results},
-  year = {2020},
-  volume = {12},
-  number = {3},
-  pages = {100--120},
-  issn = {1234-5678},
-}
-@inproceedings{doe2019,
-  title = "Graph Neural Networks: {A} Review",
-  author = "Doe, Jane",
-  booktitle = {Proceedings of NeurIPS},
-  year = 2019,
-  publisher = {{IEEE} Press},
-  isbn = {978-1-2345-6789-0},
-}
-@misc{plain2018,
+# beyond test_export_biblio's files: a record without the fields, a publisher in BibTeX markup (1420 reads
+# it out after 1410)
+BIB_MORE = """@misc{plain2018,
   title = {A Record With No Bibliographic Fields},
   author = {Poe, Ann},
   year = {2018},
+}
+@book{braced2010,
+  title = {A Braced Publisher},
+  author = {Loe, Lou},
+  year = {2010},
+  publisher = {{IEEE} Press},
 }
 """
 # the same article again from another file: a second BibTeX record of one paper, with other fields
@@ -96,36 +87,23 @@ BIB_AGAIN = """@article{smith2020again,
   pages = {1---2},
 }
 """
-RIS = """TY  - CONF
-TI  - A conference paper in RIS
-AU  - Roe, Richard
-PY  - 2018
-T2  - Proceedings of ICML
-VL  - 80
-SP  - 5
-EP  - 9
-PB  - PMLR
-ER  -
-
-TY  - JOUR
+RIS_MORE = """TY  - JOUR
 TI  - A journal paper without an end page
 AU  - Coe, Carl
 PY  - 2015
 SP  - 77
 ER  -
 """
-CSL = [{"id": "k1", "type": "chapter", "title": "A chapter in CSL", "container-title": "The Book",
-        "issued": {"date-parts": [[2017]]}, "volume": 2, "page": "33-44", "publisher": "Springer",
-        "ISBN": "978-3-16-148410-0"},
-       {"id": "k2", "type": "article", "title": "A preprint in CSL", "issued": {"date-parts": [[2021]]},
-        "publisher": "arXiv", "volume": "7"}]
+CSL_MORE = [{"id": "k2", "type": "article", "title": "A preprint in CSL", "issued": {"date-parts": [[2021]]},
+             "publisher": "arXiv", "volume": "7"}]
 
 
 def _library_before_1410(tmp_path, monkeypatch):
     """The database file of a library at the schema before 1410 (the GapScope that did not keep these fields),
     holding the papers and source records that imports of BibTeX, RIS and CSL-JSON files make, and records an
     import would not write (not JSON, an unknown source)."""
-    files = {"a.bib": BIB, "b.bib": BIB_AGAIN, "c.ris": RIS, "d.json": json.dumps(CSL)}
+    files = {"a.bib": BIB, "b.bib": BIB_AGAIN, "c.bib": BIB_MORE, "d.ris": RIS, "e.ris": RIS_MORE,
+             "f.json": json.dumps(CSL), "g.json": json.dumps(CSL_MORE)}
     fresh = Library(tmp_path / "fresh.gapscope")
     try:
         for name, text in files.items():
@@ -192,7 +170,7 @@ def test_a_library_before_1410_opens_with_the_fields_of_its_first_record(tmp_pat
         assert lib.applied_migrations() == NAMES
     assert by_title["Deep Learning for SQL"] == {"type": "article-journal", "volume": "12", "issue": "3",
                                                  "page": "100-120", "ISSN": "1234-5678"}
-    assert by_title["Graph Neural Networks: A Review"]["publisher"] == "IEEE Press"      # 1420 after it
+    assert by_title["A Braced Publisher"] == {"type": "book", "publisher": "IEEE Press"}      # 1420 after it
     assert by_title["A journal paper without an end page"] == {"type": "article-journal", "page": "77"}
     assert by_title["A chapter in CSL"]["volume"] == "2"
     assert "publisher" not in by_title["A preprint in CSL"]
