@@ -78,8 +78,10 @@ def test_an_sqlite_without_fts5_is_refused_naming_what_it_lacks(tmp_path, monkey
     assert list(tmp_path.iterdir()) == []
 
 
-def test_the_sqlite_running_the_tests_passes():
+def test_the_sqlite_running_the_tests_passes_and_versions_compare_as_numbers():
     assert support.unsupported_sqlite() is None
+    assert support.parse_version("3.31") == (3, 31, 0) >= support.MIN_SQLITE
+    assert support.parse_version("3.9.2") < support.parse_version("3.31.0") < support.parse_version("3.100.0")
 
 
 def test_diagnostics_names_the_sqlite_found_and_the_one_needed(old_schema_library, monkeypatch, tmp_path):

@@ -3,9 +3,9 @@
 Python uses the SQLite it was built with, not one of ours: Ubuntu 20.04's system Python has 3.31, other
 distributions' and older installers' Pythons 3.3x. The store's SQL keeps to what SQLite 3.31 reads
 (tests/core/test_sqlite_compat.py scans it for newer syntax: UPDATE ... FROM, RETURNING, ``->``, ...);
-3.31 is the floor because Ubuntu 20.04 is the oldest system still common that runs Python 3.11, and
-nothing the schema needs is newer (upsert 3.24, window functions 3.25, json_patch 3.18, FTS5). FTS5 and
-the JSON functions are compile-time options before 3.38: a build without them is refused as well.
+3.31 is the floor because Ubuntu 20.04 is the oldest system still common under a Python 3.11 (deadsnakes'
+and pyenv's link its libsqlite3), and nothing the SQL needs is newer (upsert 3.24, json_patch 3.18, FTS5).
+FTS5 and the JSON functions are compile-time options before 3.38: a build without them is refused as well.
 
 An SQLite that is too old is refused in :class:`~gapscope.store.library.Library`'s constructor, before
 the file is opened, so that no migration (nor the copy kept before one) can start and fail half-way.
@@ -29,9 +29,10 @@ _REMEDY = ("Run GapScope with a Python whose SQLite is newer: the python.org ins
            " SQLite (the one it was built with).")
 
 
-def parse_version(text: str) -> tuple[int, ...]:
-    """``"3.31.1"`` -> ``(3, 31, 1)``; parts that are not numbers count as 0."""
-    return tuple(int(p) if p.isdigit() else 0 for p in text.split(".")[:3])
+def parse_version(text: str) -> tuple[int, int, int]:
+    """``"3.31.1"`` -> ``(3, 31, 1)``, ``"3.31"`` -> ``(3, 31, 0)``; parts that are not numbers count as 0."""
+    parts = [int(p) if p.isdigit() else 0 for p in text.split(".")[:3]]
+    return tuple(parts + [0] * (3 - len(parts)))  # type: ignore[return-value]
 
 
 @functools.lru_cache(maxsize=None)
