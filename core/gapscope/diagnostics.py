@@ -107,6 +107,8 @@ def library_summary(lib) -> dict[str, Any]:
 
 
 def diagnostics(lib=None, *, extra: Optional[dict[str, Any]] = None, log: Optional[Path] = None) -> dict[str, Any]:
+    from .store.sqlite_support import sqlite_summary
+
     info: dict[str, Any] = {
         "generated_at": datetime.now(timezone.utc).isoformat(timespec="seconds"),
         "gapscope": __version__,
@@ -116,6 +118,7 @@ def diagnostics(lib=None, *, extra: Optional[dict[str, Any]] = None, log: Option
         "machine": platform.machine(),
         "frozen": bool(getattr(sys, "frozen", False)),
         "packages": {p: _version(p) for p in PACKAGES},
+        "sqlite": sqlite_summary(),      # Python's own SQLite: a library needs store.sqlite_support.MIN_SQLITE
         **(extra or {}),
     }
     if lib is not None:

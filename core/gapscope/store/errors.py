@@ -76,6 +76,14 @@ class UpgradeNotSafe(LibraryFault):
     title = "Library not upgraded"
 
 
+class SQLiteTooOld(LibraryFault):
+    """This Python's SQLite is older than the library needs (or lacks FTS5 / JSON): refused before the file
+    is opened (store/sqlite_support.py)."""
+
+    exit_code = 19
+    title = "SQLite too old"
+
+
 class LibraryDamaged(LibraryFault):
     exit_code = 17
     title = "Library damaged"

@@ -33,8 +33,8 @@ from .base import LibraryError, WriteFromForbiddenThread, check_writer, now_iso
 from .collect import CollectMixin
 from .concepts import ConceptsMixin
 from .edits import EditsMixin
-from .errors import (DiskIOError, LibraryDamaged, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary, UpgradeNotSafe,  # noqa: F401
-                     is_busy, library_fault)
+from .errors import (DiskIOError, LibraryDamaged, LibraryFault, LibraryReadOnly, NewerLibrary, NotALibrary,  # noqa: F401
+                     SQLiteTooOld, UpgradeNotSafe, is_busy, library_fault)
 from .experiments import ExperimentsMixin
 from .facets import FacetsMixin
 from .fulltext import FulltextMixin
@@ -48,6 +48,7 @@ from .notes import NotesMixin
 from .papers import PapersMixin, fts_query, row_to_paper
 from .reports import ReportsMixin
 from .schema import MIGRATIONS
+from .sqlite_support import require_sqlite
 from .steps import StepsMixin
 from .tags import TagsMixin
 from .triage import TriageMixin
@@ -115,6 +116,9 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
     def __init__(self, path: str | os.PathLike, *, create: bool = True, busy_timeout_s: float = 30.0,
                  lock_patience_s: float = 120.0) -> None:
         self.path = Path(path).expanduser()
+        # An SQLite too old for the schema's SQL would fail in the middle of an upgrade: refused before
+        # the file (or its folder) is touched, nothing created, copied or migrated.
+        require_sqlite(self.path)
         self.db_path = database_file(self.path)
         # What the user should hear once about this opening (an upgrade and where the old file is kept,
         # recent changes that cannot be read): the CLI prints them on stderr, the window shows them.

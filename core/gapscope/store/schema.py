@@ -1,7 +1,8 @@
 """Versioned migrations of the library schema.
 
 Each migration has a unique name and is applied once, in list order, inside one transaction; the
-``migrations`` table records which ran. Append new migrations at the end, never edit a released one.
+``migrations`` table records which ran. Append new migrations at the end, never edit a released one
+(except to write it in SQL an older SQLite reads, giving the same rows: store/sqlite_support.py).
 """
 
 from __future__ import annotations
@@ -733,8 +734,12 @@ MIGRATIONS: list[tuple[str, str]] = [
         -- A paper's bibliographic fields beyond its venue (bibfields.py): its kind as a CSL type, volume,
         -- issue, page, publisher, ISBN, ISSN, as a JSON object ('' for none), so that the exports write what
         -- the imports read. Papers imported before: their first BibTeX, RIS or CSL-JSON record's fields.
+        -- (Released as one UPDATE ... FROM, which SQLite reads only from 3.33 on: the same rows are put
+        -- together in a temporary table first, so that an older SQLite upgrades the library as well.)
         ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT '';
-        UPDATE papers SET biblio = r.b FROM (
+        DROP TABLE IF EXISTS temp.biblio_1410;
+        CREATE TEMP TABLE biblio_1410 (paper_id INTEGER PRIMARY KEY, b TEXT, first_record INTEGER);
+        INSERT INTO temp.biblio_1410 (paper_id, b, first_record)
             SELECT paper_id, b, min(id) FROM (
                 SELECT s.paper_id, s.id, json_patch('{}', CASE s.source
                     WHEN 'bibtex' THEN json_object(
@@ -769,8 +774,10 @@ MIGRATIONS: list[tuple[str, str]] = [
                         'ISBN', json_extract(s.data, '$.ISBN'), 'ISSN', json_extract(s.data, '$.ISSN'))
                     END) AS b
                 FROM source_records s WHERE s.source IN ('bibtex', 'ris', 'csljson') AND json_valid(s.data))
-            WHERE b != '{}' GROUP BY paper_id) AS r
-        WHERE r.paper_id = papers.id;
+            WHERE b != '{}' GROUP BY paper_id;
+        UPDATE papers SET biblio = (SELECT r.b FROM temp.biblio_1410 r WHERE r.paper_id = papers.id)
+            WHERE id IN (SELECT paper_id FROM temp.biblio_1410);
+        DROP TABLE temp.biblio_1410;
         """,
     ),
     (
