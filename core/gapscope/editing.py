@@ -6,7 +6,7 @@ Every edit is kept in the library with the text it replaced (store/edits.py), so
 takes back a paper's latest edit, after a restart too: the title and abstract as they were, the marks
 the edit had put in a note back on their words, and the paper left to be classified and embedded again by
 the next analyze, as after any abstract edit (its old sentences went with the edit; the corrections put
-back label them again)."""
+back label them again). A save that changes nothing writes nothing (no edit, no tag taken off)."""
 
 from __future__ import annotations
 
@@ -64,7 +64,6 @@ class AbstractEdit:
     their words gone, were written into a note on the paper."""
     abstract: str
     changed: bool
-    checked: bool = False       # unchanged, its CHECK_ABSTRACT_TAG came off (the user confirmed a guessed one)
     moved: int = 0
     noted: int = 0
     note_id: Optional[int] = None
@@ -108,8 +107,9 @@ def clear_abstract(lib, paper_id: int) -> AbstractEdit:
 def _replace_abstract(lib, paper_id: int, new: str, *, truncated: bool = False,
                       untag: str = CHECK_ABSTRACT_TAG) -> AbstractEdit:
     old = lib.get_paper(paper_id).abstract or ""        # LibraryError "no paper with id N" for a bad id
-    if new == old:                  # kept as it is: a guessed abstract is checked now
-        return AbstractEdit(new, changed=False, checked=lib.remove_tag([paper_id], CHECK_ABSTRACT_TAG) > 0)
+    if new == old:
+        # nothing touched, its tag neither: a change kept nowhere (no edit row) could not be undone
+        return AbstractEdit(new, changed=False)
     marks = lib.highlights_with_ids(paper_id)
     highlights = [(h["id"], h["start"], h["end"]) for h in marks]
     corrections = lib.facet_corrections(paper_id)

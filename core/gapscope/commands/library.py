@@ -360,9 +360,10 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo
     except LibraryError as exc:
         fail(f"paper #{pid}: {exc}; it was not changed")
     if edit.title is not None:
-        click.echo(f"#{pid}: title {edit.old_title[:100]!r} -> {edit.title[:100]!r}")
+        click.echo(f"#{pid}: title {edit.old_title[:100]!r} -> {edit.title[:100]!r}" if edit.title != edit.old_title
+                   else f"#{pid}: no change: the title is already {edit.title[:100]!r}")
     if edit.abstract is not None:
-        _say_abstract_edit(pid, edit.abstract)
+        _say_abstract_edit(lib, pid, edit.abstract)
     if edit.edit_id is not None:
         click.echo(f"#{pid}: the text it replaced is kept: `gapscope papers edit {pid} --undo` puts it back")
 
@@ -408,13 +409,16 @@ def _read_text_file(path: str) -> str:
         fail(f"{path}: cannot read it as UTF-8 text ({exc}); nothing was changed", EXIT_USAGE)
 
 
-def _say_abstract_edit(pid: int, edit) -> None:
+def _say_abstract_edit(lib, pid: int, edit) -> None:
     """What an abstract's set or clear (editing.AbstractEdit) did to the paper's marks."""
     from ..models import CHECK_ABSTRACT_TAG
 
     if not edit.changed:
-        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)")
-                   + (f"; checked: the tag “{CHECK_ABSTRACT_TAG}” came off" if edit.checked else ""))
+        click.echo(f"#{pid}: no change: the abstract is already this text" if edit.abstract
+                   else f"#{pid}: no change: it has no abstract")
+        if CHECK_ABSTRACT_TAG in lib.tags_of(pid):      # a guessed abstract, kept as it is: how to say it is checked
+            click.echo(f'#{pid}: checked and right? `gapscope tag --remove "{CHECK_ABSTRACT_TAG}" {pid}` takes the '
+                       "tag off")
         return
     said = (f"abstract set ({plural(len(edit.abstract), 'character')})" if edit.abstract else "abstract cleared")
     bits = [f"{plural(edit.moved, 'highlight or facet correction', 'highlights and facet corrections')} moved"
