@@ -6,7 +6,8 @@ Every edit is kept in the library with the text it replaced (store/edits.py), so
 takes back a paper's latest edit, after a restart too: the title and abstract as they were, the marks
 the edit had put in a note back on their words, and the paper left to be classified and embedded again by
 the next analyze, as after any abstract edit (its old sentences went with the edit; the corrections put
-back label them again). A save that changes nothing writes nothing (no edit, no tag taken off)."""
+back label them again). :func:`redo_edit` makes an undone edit again, until a new edit of the paper closes
+that path. A save that changes nothing writes nothing (no edit, no tag taken off)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ class EditError(ValueError):
 class NotUndone(EditError):
     """The edit asked to be undone is not the paper's latest one in force (undone already, or the paper
     edited again since), or the paper's text changed since it (an import, say); nothing was changed."""
+
+
+class NotRedone(EditError):
+    """The edit asked to be redone is not the paper's next one to redo (redone already, or the paper edited
+    or undone again since), or the paper's text changed since its undo (an import, say); nothing was changed."""
 
 
 def clean_title(title: str) -> str:
@@ -200,6 +206,12 @@ class UndoneEdit:
     restored: int = 0
 
 
+@dataclass
+class RedoneEdit(UndoneEdit):
+    """What a redo did, as :class:`UndoneEdit` says of an undo: the title and abstract as the edit set them,
+    and how many marks the undo had taken off went back on their words."""
+
+
 def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[UndoneEdit]:
     """Take back paper ``paper_id``'s latest edit not undone (``edit_id``: only that edit, while it is still
     the latest: a window undoes the edit it shows), in one transaction: the title and abstract it replaced
@@ -228,8 +240,44 @@ def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Und
             undone.abstract = _replace_abstract(lib, paper_id, e["old_abstract"],
                                                 truncated=e["old_abstract_truncated"], untag="")
             undone.restored = _put_back(lib, paper_id, e["marks"])
-        lib.mark_paper_edit_undone(e["id"], now_iso())
+        # what the undo took off the edited text (marks made on it since) is kept for a redo to put back
+        lib.mark_paper_edit_undone(e["id"], now_iso(),
+                                   _marks_taken(undone.abstract) if undone.abstract is not None else None)
     return undone
+
+
+def redo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[RedoneEdit]:
+    """Make paper ``paper_id``'s last undone edit again (``edit_id``: only that edit, while it is still the
+    next to redo), in one transaction, as :func:`undo_edit` takes one back: the title and abstract it set,
+    the marks its undo had put into a note back on their words, the "check abstract" tag off again. Undos
+    go latest first and redos back up; a new edit of the paper closes the way (nothing to redo then). None
+    when there is nothing to redo; :class:`NotRedone` when the edit is no longer the next to redo or the
+    paper's text changed since its undo (nothing is written)."""
+    with lib.transaction():
+        paper = lib.get_paper(paper_id)     # LibraryError "no paper with id N" for a bad id
+        e = lib.next_paper_redo(paper_id)
+        if edit_id is not None and (e is None or e["id"] != edit_id):
+            raise NotRedone(f"paper #{paper_id}'s edit was redone already, or the paper was edited or undone "
+                            "again since")
+        if e is None:
+            return None
+        if e["new_title"] is not None and paper.title != e["old_title"]:
+            raise NotRedone(f"paper #{paper_id}'s title was changed since the edit of {e['edited_at'][:16]} was "
+                            "undone: it was not redone")
+        if e["new_abstract"] is not None and (paper.abstract or "") != e["old_abstract"]:
+            raise NotRedone(f"paper #{paper_id}'s abstract was changed since the edit of {e['edited_at'][:16]} "
+                            "was undone (an import, say): it was not redone")
+        redone = RedoneEdit(e["id"], e["edited_at"])
+        if e["new_title"] is not None:
+            _write_title(lib, paper_id, e["new_title"])
+            redone.title = e["new_title"]
+        marks: dict = {}
+        if e["new_abstract"] is not None:
+            redone.abstract = _replace_abstract(lib, paper_id, e["new_abstract"])
+            redone.restored = _put_back(lib, paper_id, e["marks"])
+            marks = _marks_taken(redone.abstract)       # for the next undo, as the edit kept them
+        lib.mark_paper_edit_redone(e["id"], marks)
+    return redone
 
 
 def _put_back(lib, paper_id: int, marks: dict) -> int:
