@@ -197,13 +197,17 @@ def _marks_taken(edit: AbstractEdit) -> dict:
 class UndoneEdit:
     """What an undo did: the edit taken back (its id and time), the title and the abstract as they are back
     (None: not part of that edit; the abstract's as :class:`AbstractEdit` says, marks on words of the undone
-    text that the old one does not hold going into a note), and how many marks the edit had taken off went
-    back on their words."""
+    text that the old one does not hold going into a note), how many marks the edit had taken off went
+    back on their words, and how many facet corrections it had taken off did not: a correction made since
+    on the same words stands at their place (the newer wins, as a correction set again does), and the note
+    that kept the older one stays (``kept_note_id``), so that no label the user gave goes unsaid."""
     edit_id: int
     edited_at: str
     title: Optional[str] = None
     abstract: Optional[AbstractEdit] = None
     restored: int = 0
+    superseded: int = 0
+    kept_note_id: Optional[int] = None
 
 
 @dataclass
@@ -239,7 +243,7 @@ def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Und
         if e["new_abstract"] is not None:
             undone.abstract = _replace_abstract(lib, paper_id, e["old_abstract"],
                                                 truncated=e["old_abstract_truncated"], untag="")
-            undone.restored = _put_back(lib, paper_id, e["marks"])
+            undone.restored, undone.superseded, undone.kept_note_id = _put_back(lib, paper_id, e["marks"])
         # what the undo took off the edited text (marks made on it since) is kept for a redo to put back
         lib.mark_paper_edit_undone(e["id"], now_iso(),
                                    _marks_taken(undone.abstract) if undone.abstract is not None else None)
@@ -274,29 +278,37 @@ def redo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Red
         marks: dict = {}
         if e["new_abstract"] is not None:
             redone.abstract = _replace_abstract(lib, paper_id, e["new_abstract"])
-            redone.restored = _put_back(lib, paper_id, e["marks"])
+            redone.restored, redone.superseded, redone.kept_note_id = _put_back(lib, paper_id, e["marks"])
             marks = _marks_taken(redone.abstract)       # for the next undo, as the edit kept them
         lib.mark_paper_edit_redone(e["id"], marks)
     return redone
 
 
-def _put_back(lib, paper_id: int, marks: dict) -> int:
-    """The marks an abstract edit took off (kept with it: :func:`_marks_taken`), back on the abstract it
-    replaced, which is the paper's again; returns how many went back."""
-    n = 0
+def _put_back(lib, paper_id: int, marks: dict) -> tuple[int, int, Optional[int]]:
+    """The marks an abstract edit (or an undo) took off (kept with it: :func:`_marks_taken`), back on the
+    abstract it replaced, which is the paper's again; returns (how many went back, how many facet corrections
+    did not because one made since on the same words stands at their place, the note kept for those)."""
+    n = superseded = 0
     for h in marks.get("highlights", []):
         lib.put_back_highlight(paper_id, h)
         n += 1
     for c in marks.get("corrections", []):
-        n += lib.restore_facet_correction({"paper_id": paper_id, **c})    # one set at its place since stays
+        if lib.restore_facet_correction({"paper_id": paper_id, **c}):
+            n += 1
+        else:               # one set at its place since (on the same words) stays: the newer label wins
+            superseded += 1
+    kept = None
     if marks.get("note_id") and marks.get("note"):
-        try:       # the note keeping them goes, as it was written: one the user changed since is theirs
-            lib.delete_note(marks["note_id"], expected=marks["note"])
-        except LibraryError:
-            pass
+        if superseded:      # it holds the labels not put back: deleting it would lose them unsaid
+            kept = marks["note_id"]
+        else:
+            try:   # the note keeping them goes, as it was written: one the user changed since is theirs
+                lib.delete_note(marks["note_id"], expected=marks["note"])
+            except LibraryError:
+                pass
     if marks.get("untagged"):
         lib.add_tag([paper_id], CHECK_ABSTRACT_TAG)
-    return n
+    return n, superseded, kept
 
 
 def _placed(old: str, new: str, start: int, end: int) -> Optional[tuple[int, int]]:

@@ -282,3 +282,30 @@ def test_a_library_from_before_redo_keeps_no_redo_past_a_later_edit(library):
         conn.execute(sql)
     assert lib.next_paper_redo(pid)["new_title"] == "Second"
     assert [bool(e["redo_dropped_at"]) for e in lib.paper_edits(pid)] == [False, True]
+
+
+def test_a_correction_an_undo_cannot_put_back_is_said_and_its_note_kept(library):
+    """The edit's words were found twice in the new abstract (so its facet correction went into a note); the
+    user labelled one of them again since, and the undo moves that newer correction onto the old one's place:
+    the newer label stands, and the older one, not put back, stays readable in the note and is counted."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+
+    lib = library
+    old = "We test A. Models fail on rare words. We conclude."
+    pid = _paper(lib, old)
+    words = "Models fail on rare words."
+    s = old.index(words)
+    lib.set_facet_correction(pid, s, s + len(words), "method", None, "2026-01-01T00:00:00")
+    edit = set_abstract(lib, pid, f"{words} First try. {words} Second try.")
+    assert edit.noted == 1 and lib.facet_corrections(pid) == []        # two places: not guessed, noted
+    lib.set_facet_correction(pid, 0, len(words), "result", None, "2026-02-01T00:00:00")
+
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "papers", "edit", str(pid), "--undo"])
+    assert r.exit_code == 0, r.output
+    assert [(c["start"], c["role"]) for c in lib.facet_corrections(pid)] == [(s, "result")]   # the newer stands
+    (note,) = lib.notes_of(pid)
+    assert "facet correction (role method)" in note["body"] and words in note["body"]     # the older stays said
+    assert "1 facet correction the edit had put in a note not put back" in r.output
+    assert f"note #{note['id']} keeps the older labels" in r.output

@@ -426,6 +426,10 @@ def _say_edit_back(pid: int, back, taker: str) -> None:
                else f"#{pid}: abstract cleared again (it had none)")
     if back.restored:
         click.echo(f"#{pid}: {plural(back.restored, 'mark')} {taker} had put in a note back on their words")
+    if back.superseded:
+        click.echo(f"#{pid}: {plural(back.superseded, 'facet correction')} {taker} had put in a note not put back: "
+                   "one made since on the same words stands"
+                   + (f" (note #{back.kept_note_id} keeps the older labels)" if back.kept_note_id else ""))
     if a.noted:
         click.echo(f"#{pid}: {plural(a.noted, 'mark')} made since on words no longer there kept in "
                    f"note #{a.note_id}")

@@ -975,6 +975,9 @@ def _back_line(paper_id: int, back, verb: str) -> str:
             else f"Redone: paper #{paper_id}'s {fields} as the edit of {when} set it")
     if back.restored:
         line += f"; {plural(back.restored, 'mark')} back on their words"
+    if back.superseded:     # a correction made since on the same words stands; the note keeps the older one
+        line += (f"; {plural(back.superseded, 'facet correction')} not put back (a newer one on the same words "
+                 "stands; the note keeps it)")
     if back.abstract is not None:
         line += "; its facet labels are redone by the next analysis"
     return line + "."
