@@ -261,7 +261,7 @@ def test_the_command_line_redoes_and_says_so(library):
     assert r.exit_code == 2 and "--redo cannot go with --undo" in r.output
     r = cli("edit", str(pid), "--redo")
     assert r.exit_code == 0, r.output
-    assert f"#{pid}: title back to 'Typed on purpose'" in r.output and "is redone" in r.output
+    assert f"#{pid}: title again 'Typed on purpose'" in r.output and "is redone" in r.output
     assert lib.get_paper(pid).title == "Typed on purpose"
     assert "nothing to redo" in cli("edit", str(pid), "--redo").output
 

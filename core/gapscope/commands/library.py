@@ -392,7 +392,7 @@ def _undo_paper_edit(lib, pid: int) -> None:
         click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)")
         return
     click.echo(f"#{pid}: the edit of {undone.edited_at[:16].replace('T', ' ')} is undone")
-    _say_edit_back(pid, undone, "the edit")
+    _say_edit_back(pid, undone, "the edit", "back")
     click.echo(f"#{pid}: `gapscope papers edit {pid} --redo` makes it again")
 
 
@@ -411,18 +411,18 @@ def _redo_paper_edit(lib, pid: int) -> None:
         click.echo(f"#{pid}: nothing to redo (no undone edit of its title or abstract to make again)")
         return
     click.echo(f"#{pid}: the edit of {redone.edited_at[:16].replace('T', ' ')} is redone")
-    _say_edit_back(pid, redone, "its undo")
+    _say_edit_back(pid, redone, "its undo", "again")
 
 
-def _say_edit_back(pid: int, back, taker: str) -> None:
+def _say_edit_back(pid: int, back, taker: str, how: str) -> None:
     """What an undo or a redo (editing.UndoneEdit, RedoneEdit) brought back; ``taker``: what had put the marks
-    brought back into a note."""
+    brought back into a note; ``how``: "back" (an undo) or "again" (a redo)."""
     if back.title is not None:
-        click.echo(f"#{pid}: title back to {back.title[:100]!r}")
+        click.echo(f"#{pid}: title {'back to' if how == 'back' else how} {back.title[:100]!r}")
     if back.abstract is None:
         return
     a = back.abstract
-    click.echo(f"#{pid}: abstract back ({plural(len(a.abstract), 'character')})" if a.abstract
+    click.echo(f"#{pid}: abstract {how} ({plural(len(a.abstract), 'character')})" if a.abstract
                else f"#{pid}: abstract cleared again (it had none)")
     if back.restored:
         click.echo(f"#{pid}: {plural(back.restored, 'mark')} {taker} had put in a note back on their words")
