@@ -230,12 +230,9 @@ def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Und
             raise NotUndone(f"paper #{paper_id}'s edit was undone already, or the paper was edited again since")
         if e is None:
             return None
-        if e["new_title"] is not None and paper.title != e["new_title"]:
-            raise NotUndone(f"paper #{paper_id}'s title was changed since the edit of {e['edited_at'][:16]}: "
-                            "it was not undone")
-        if e["new_abstract"] is not None and (paper.abstract or "") != e["new_abstract"]:
-            raise NotUndone(f"paper #{paper_id}'s abstract was changed since the edit of {e['edited_at'][:16]} "
-                            "(an import, say): it was not undone")
+        why = _changed_since(paper, e, "new", f"the edit of {e['edited_at'][:16]}")
+        if why:
+            raise NotUndone(f"{why}: it was not undone")
         undone = UndoneEdit(e["id"], e["edited_at"])
         if e["new_title"] is not None:
             _write_title(lib, paper_id, e["old_title"])
@@ -265,12 +262,9 @@ def redo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Red
                             "again since")
         if e is None:
             return None
-        if e["new_title"] is not None and paper.title != e["old_title"]:
-            raise NotRedone(f"paper #{paper_id}'s title was changed since the edit of {e['edited_at'][:16]} was "
-                            "undone: it was not redone")
-        if e["new_abstract"] is not None and (paper.abstract or "") != e["old_abstract"]:
-            raise NotRedone(f"paper #{paper_id}'s abstract was changed since the edit of {e['edited_at'][:16]} "
-                            "was undone (an import, say): it was not redone")
+        why = _changed_since(paper, e, "old", f"the edit of {e['edited_at'][:16]} was undone")
+        if why:
+            raise NotRedone(f"{why}: it was not redone")
         redone = RedoneEdit(e["id"], e["edited_at"])
         if e["new_title"] is not None:
             _write_title(lib, paper_id, e["new_title"])
@@ -282,6 +276,16 @@ def redo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Red
             marks = _marks_taken(redone.abstract)       # for the next undo, as the edit kept them
         lib.mark_paper_edit_redone(e["id"], marks)
     return redone
+
+
+def _changed_since(paper, edit: dict, side: str, since: str) -> Optional[str]:
+    """Which of the fields ``edit`` changed the paper no longer holds as its ``side`` ("new": as the edit set
+    it, "old": as it was before, which its undo put back), said with ``since``; None when both hold."""
+    if edit["new_title"] is not None and paper.title != edit[f"{side}_title"]:
+        return f"paper #{paper.id}'s title was changed since {since}"
+    if edit["new_abstract"] is not None and (paper.abstract or "") != edit[f"{side}_abstract"]:
+        return f"paper #{paper.id}'s abstract was changed since {since} (an import, say)"
+    return None
 
 
 def _put_back(lib, paper_id: int, marks: dict) -> tuple[int, int, Optional[int]]:

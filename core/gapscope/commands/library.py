@@ -359,7 +359,7 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo
         fail(f"{lib.path} is read-only: paper #{pid} was not changed (open a writable copy to change it)",
              EXIT_READ_ONLY)
     if undo or redo:
-        (_undo_paper_edit if undo else _redo_paper_edit)(lib, pid)
+        _paper_edit_back(lib, pid, "undo" if undo else "redo")
         return
     try:
         # one transaction: a title and an abstract change together or not at all
@@ -377,41 +377,28 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo
         click.echo(f"#{pid}: the text it replaced is kept: `gapscope papers edit {pid} --undo` puts it back")
 
 
-def _undo_paper_edit(lib, pid: int) -> None:
-    """`papers edit PAPER --undo`: the paper's latest edit taken back, and what came back said."""
-    from ..editing import NotUndone, undo_edit
+def _paper_edit_back(lib, pid: int, verb: str) -> None:
+    """`papers edit PAPER --undo` (``verb`` "undo": the paper's latest edit taken back) or ``--redo`` ("redo":
+    its last undone edit made again), and what came back said."""
+    from ..editing import NotRedone, NotUndone, redo_edit, undo_edit
     from ..store import LibraryError
 
     try:
-        undone = undo_edit(lib, pid)
-    except NotUndone as exc:
+        back = (undo_edit if verb == "undo" else redo_edit)(lib, pid)
+    except (NotUndone, NotRedone) as exc:
         fail(f"{exc}; nothing was changed")
     except LibraryError as exc:
         fail(f"paper #{pid}: {exc}; it was not changed")
-    if undone is None:
-        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)")
+    if back is None:
+        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)" if verb == "undo"
+                   else f"#{pid}: nothing to redo (no undone edit of its title or abstract to make again)")
         return
-    click.echo(f"#{pid}: the edit of {undone.edited_at[:16].replace('T', ' ')} is undone")
-    _say_edit_back(pid, undone, "the edit", "back")
-    click.echo(f"#{pid}: `gapscope papers edit {pid} --redo` makes it again")
-
-
-def _redo_paper_edit(lib, pid: int) -> None:
-    """`papers edit PAPER --redo`: the paper's last undone edit made again, and what came back said."""
-    from ..editing import NotRedone, redo_edit
-    from ..store import LibraryError
-
-    try:
-        redone = redo_edit(lib, pid)
-    except NotRedone as exc:
-        fail(f"{exc}; nothing was changed")
-    except LibraryError as exc:
-        fail(f"paper #{pid}: {exc}; it was not changed")
-    if redone is None:
-        click.echo(f"#{pid}: nothing to redo (no undone edit of its title or abstract to make again)")
-        return
-    click.echo(f"#{pid}: the edit of {redone.edited_at[:16].replace('T', ' ')} is redone")
-    _say_edit_back(pid, redone, "its undo", "again")
+    click.echo(f"#{pid}: the edit of {back.edited_at[:16].replace('T', ' ')} is {verb}ne")
+    if verb == "undo":
+        _say_edit_back(pid, back, "the edit", "back")
+        click.echo(f"#{pid}: `gapscope papers edit {pid} --redo` makes it again")
+    else:
+        _say_edit_back(pid, back, "its undo", "again")
 
 
 def _say_edit_back(pid: int, back, taker: str, how: str) -> None:
