@@ -6,7 +6,8 @@ Every edit is kept in the library with the text it replaced (store/edits.py), so
 takes back a paper's latest edit, after a restart too: the title and abstract as they were, the marks
 the edit had put in a note back on their words, and the paper left to be classified and embedded again by
 the next analyze, as after any abstract edit (its old sentences went with the edit; the corrections put
-back label them again)."""
+back label them again). :func:`redo_edit` makes an undone edit again, until a new edit of the paper closes
+that path. A save that changes nothing writes nothing (no edit, no tag taken off)."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ class EditError(ValueError):
 class NotUndone(EditError):
     """The edit asked to be undone is not the paper's latest one in force (undone already, or the paper
     edited again since), or the paper's text changed since it (an import, say); nothing was changed."""
+
+
+class NotRedone(EditError):
+    """The edit asked to be redone is not the paper's next one to redo (redone already, or the paper edited
+    or undone again since), or the paper's text changed since its undo (an import, say); nothing was changed."""
 
 
 def clean_title(title: str) -> str:
@@ -64,7 +70,6 @@ class AbstractEdit:
     their words gone, were written into a note on the paper."""
     abstract: str
     changed: bool
-    checked: bool = False       # unchanged, its CHECK_ABSTRACT_TAG came off (the user confirmed a guessed one)
     moved: int = 0
     noted: int = 0
     note_id: Optional[int] = None
@@ -108,8 +113,9 @@ def clear_abstract(lib, paper_id: int) -> AbstractEdit:
 def _replace_abstract(lib, paper_id: int, new: str, *, truncated: bool = False,
                       untag: str = CHECK_ABSTRACT_TAG) -> AbstractEdit:
     old = lib.get_paper(paper_id).abstract or ""        # LibraryError "no paper with id N" for a bad id
-    if new == old:                  # kept as it is: a guessed abstract is checked now
-        return AbstractEdit(new, changed=False, checked=lib.remove_tag([paper_id], CHECK_ABSTRACT_TAG) > 0)
+    if new == old:
+        # nothing touched, its tag neither: a change kept nowhere (no edit row) could not be undone
+        return AbstractEdit(new, changed=False)
     marks = lib.highlights_with_ids(paper_id)
     highlights = [(h["id"], h["start"], h["end"]) for h in marks]
     corrections = lib.facet_corrections(paper_id)
@@ -191,13 +197,23 @@ def _marks_taken(edit: AbstractEdit) -> dict:
 class UndoneEdit:
     """What an undo did: the edit taken back (its id and time), the title and the abstract as they are back
     (None: not part of that edit; the abstract's as :class:`AbstractEdit` says, marks on words of the undone
-    text that the old one does not hold going into a note), and how many marks the edit had taken off went
-    back on their words."""
+    text that the old one does not hold going into a note), how many marks the edit had taken off went
+    back on their words, and how many facet corrections it had taken off did not: a correction made since
+    on the same words stands at their place (the newer wins, as a correction set again does), and the note
+    that kept the older one stays (``kept_note_id``), so that no label the user gave goes unsaid."""
     edit_id: int
     edited_at: str
     title: Optional[str] = None
     abstract: Optional[AbstractEdit] = None
     restored: int = 0
+    superseded: int = 0
+    kept_note_id: Optional[int] = None
+
+
+@dataclass
+class RedoneEdit(UndoneEdit):
+    """What a redo did, as :class:`UndoneEdit` says of an undo: the title and abstract as the edit set them,
+    and how many marks the undo had taken off went back on their words."""
 
 
 def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[UndoneEdit]:
@@ -214,12 +230,9 @@ def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Und
             raise NotUndone(f"paper #{paper_id}'s edit was undone already, or the paper was edited again since")
         if e is None:
             return None
-        if e["new_title"] is not None and paper.title != e["new_title"]:
-            raise NotUndone(f"paper #{paper_id}'s title was changed since the edit of {e['edited_at'][:16]}: "
-                            "it was not undone")
-        if e["new_abstract"] is not None and (paper.abstract or "") != e["new_abstract"]:
-            raise NotUndone(f"paper #{paper_id}'s abstract was changed since the edit of {e['edited_at'][:16]} "
-                            "(an import, say): it was not undone")
+        why = _changed_since(paper, e, "new", f"the edit of {e['edited_at'][:16]}")
+        if why:
+            raise NotUndone(f"{why}: it was not undone")
         undone = UndoneEdit(e["id"], e["edited_at"])
         if e["new_title"] is not None:
             _write_title(lib, paper_id, e["old_title"])
@@ -227,28 +240,79 @@ def undo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[Und
         if e["new_abstract"] is not None:
             undone.abstract = _replace_abstract(lib, paper_id, e["old_abstract"],
                                                 truncated=e["old_abstract_truncated"], untag="")
-            undone.restored = _put_back(lib, paper_id, e["marks"])
-        lib.mark_paper_edit_undone(e["id"], now_iso())
+            undone.restored, undone.superseded, undone.kept_note_id = _put_back(lib, paper_id, e["marks"])
+        # what the undo took off the edited text (marks made on it since) is kept for a redo to put back
+        lib.mark_paper_edit_undone(e["id"], now_iso(),
+                                   _marks_taken(undone.abstract) if undone.abstract is not None else None)
     return undone
 
 
-def _put_back(lib, paper_id: int, marks: dict) -> int:
-    """The marks an abstract edit took off (kept with it: :func:`_marks_taken`), back on the abstract it
-    replaced, which is the paper's again; returns how many went back."""
-    n = 0
+def redo_edit(lib, paper_id: int, edit_id: Optional[int] = None) -> Optional[RedoneEdit]:
+    """Make paper ``paper_id``'s last undone edit again (``edit_id``: only that edit, while it is still the
+    next to redo), in one transaction, as :func:`undo_edit` takes one back: the title and abstract it set,
+    the marks its undo had put into a note back on their words, the "check abstract" tag off again. Undos
+    go latest first and redos back up; a new edit of the paper closes the way (nothing to redo then). None
+    when there is nothing to redo; :class:`NotRedone` when the edit is no longer the next to redo or the
+    paper's text changed since its undo (nothing is written)."""
+    with lib.transaction():
+        paper = lib.get_paper(paper_id)     # LibraryError "no paper with id N" for a bad id
+        e = lib.next_paper_redo(paper_id)
+        if edit_id is not None and (e is None or e["id"] != edit_id):
+            raise NotRedone(f"paper #{paper_id}'s edit was redone already, or the paper was edited or undone "
+                            "again since")
+        if e is None:
+            return None
+        why = _changed_since(paper, e, "old", f"the edit of {e['edited_at'][:16]} was undone")
+        if why:
+            raise NotRedone(f"{why}: it was not redone")
+        redone = RedoneEdit(e["id"], e["edited_at"])
+        if e["new_title"] is not None:
+            _write_title(lib, paper_id, e["new_title"])
+            redone.title = e["new_title"]
+        marks: dict = {}
+        if e["new_abstract"] is not None:
+            redone.abstract = _replace_abstract(lib, paper_id, e["new_abstract"])
+            redone.restored, redone.superseded, redone.kept_note_id = _put_back(lib, paper_id, e["marks"])
+            marks = _marks_taken(redone.abstract)       # for the next undo, as the edit kept them
+        lib.mark_paper_edit_redone(e["id"], marks)
+    return redone
+
+
+def _changed_since(paper, edit: dict, side: str, since: str) -> Optional[str]:
+    """Which of the fields ``edit`` changed the paper no longer holds as its ``side`` ("new": as the edit set
+    it, "old": as it was before, which its undo put back), said with ``since``; None when both hold."""
+    if edit["new_title"] is not None and paper.title != edit[f"{side}_title"]:
+        return f"paper #{paper.id}'s title was changed since {since}"
+    if edit["new_abstract"] is not None and (paper.abstract or "") != edit[f"{side}_abstract"]:
+        return f"paper #{paper.id}'s abstract was changed since {since} (an import, say)"
+    return None
+
+
+def _put_back(lib, paper_id: int, marks: dict) -> tuple[int, int, Optional[int]]:
+    """The marks an abstract edit (or an undo) took off (kept with it: :func:`_marks_taken`), back on the
+    abstract it replaced, which is the paper's again; returns (how many went back, how many facet corrections
+    did not because one made since on the same words stands at their place, the note kept for those)."""
+    n = superseded = 0
     for h in marks.get("highlights", []):
         lib.put_back_highlight(paper_id, h)
         n += 1
     for c in marks.get("corrections", []):
-        n += lib.restore_facet_correction({"paper_id": paper_id, **c})    # one set at its place since stays
+        if lib.restore_facet_correction({"paper_id": paper_id, **c}):
+            n += 1
+        else:               # one set at its place since (on the same words) stays: the newer label wins
+            superseded += 1
+    kept = None
     if marks.get("note_id") and marks.get("note"):
-        try:       # the note keeping them goes, as it was written: one the user changed since is theirs
-            lib.delete_note(marks["note_id"], expected=marks["note"])
-        except LibraryError:
-            pass
+        if superseded:      # it holds the labels not put back: deleting it would lose them unsaid
+            kept = marks["note_id"]
+        else:
+            try:   # the note keeping them goes, as it was written: one the user changed since is theirs
+                lib.delete_note(marks["note_id"], expected=marks["note"])
+            except LibraryError:
+                pass
     if marks.get("untagged"):
         lib.add_tag([paper_id], CHECK_ABSTRACT_TAG)
-    return n
+    return n, superseded, kept
 
 
 def _placed(old: str, new: str, start: int, end: int) -> Optional[tuple[int, int]]:

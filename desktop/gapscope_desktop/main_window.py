@@ -74,8 +74,9 @@ class MainWindow(QMainWindow):
         self.detail.abstractChanged.connect(self._abstract_changed)
         self.detail.pdfHighlightAsked.connect(self.show_pdf_highlight)
         self.detail.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
-        # Ctrl+Z (Edit > Undo) takes back the shown paper's last edit from the paper list too
+        # Ctrl+Z (Edit > Undo) takes back the shown paper's last edit from the paper list too, Redo makes it again
         self.library_view.addAction(self.detail.act_undo_edit)
+        self.library_view.addAction(self.detail.act_redo_edit)
 
         self.lib_split = QSplitter(Qt.Horizontal)
         self.lib_split.setObjectName("librarySplit")
@@ -276,6 +277,7 @@ class MainWindow(QMainWindow):
             m.addSeparator() if a is None else m.addAction(a)
         m = self.menuBar().addMenu("&Edit")
         m.addAction(self.detail.act_undo_edit)
+        m.addAction(self.detail.act_redo_edit)
         m.addSeparator()
         m.addAction(self.act_find)
         m.addSeparator()

@@ -103,13 +103,18 @@ def test_an_abstract_is_cleared_and_a_bad_one_is_refused_by_name(library):
     assert not clear_abstract(lib, pid).changed             # nothing to clear: nothing written
 
 
-def test_an_unchanged_guessed_abstract_saved_as_it_is_is_checked(library):
+def test_an_abstract_saved_unchanged_touches_nothing_its_check_tag_neither(library):
+    """A save that changes nothing keeps no edit, so it may change nothing either: a tag taken off by it could
+    not be put back by an undo (the tag comes off with the tag's own remove, which says what it does)."""
+    from gapscope.editing import undo_edit
+
     lib = library
     pid = _paper(lib)
     lib.add_tag([pid], CHECK_ABSTRACT_TAG)
     _analysed(lib, pid)
     edit = set_abstract(lib, pid, GUESSED)
-    assert not edit.changed and CHECK_ABSTRACT_TAG not in lib.tags_of(pid)
+    assert not edit.changed and CHECK_ABSTRACT_TAG in lib.tags_of(pid)
+    assert lib.paper_edits(pid) == [] and undo_edit(lib, pid) is None
     assert len(lib.effective_sentences(pid)) == 2           # the same text: nothing to redo
 
 
@@ -220,9 +225,9 @@ def test_an_abstract_file_saved_with_a_byte_order_mark_does_not_keep_it(library,
         library.set_paper_abstract(pid, GUESSED, expected="From Notepad.")
 
 
-def test_saving_a_guessed_abstract_unchanged_says_that_it_is_checked_now(library):
-    """`papers edit --abstract` with the text it has is how a guessed abstract is confirmed from a shell: the
-    command says the tag came off, not only that nothing changed."""
+def test_saving_an_abstract_unchanged_says_no_change_and_how_to_take_the_check_tag_off(library):
+    """`papers edit --abstract` with the text it has writes nothing: the command says so, and, for a guessed
+    abstract, how to say it is checked (the tag's own remove)."""
     from click.testing import CliRunner
 
     from gapscope.cli import main
@@ -231,9 +236,9 @@ def test_saving_a_guessed_abstract_unchanged_says_that_it_is_checked_now(library
     library.add_tag([pid], CHECK_ABSTRACT_TAG)
     r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
     assert r.exit_code == 0, r.output
-    assert f"#{pid}: the abstract is unchanged" in r.output and f"“{CHECK_ABSTRACT_TAG}” came off" in r.output
-    r = CliRunner().invoke(main, ["--library", str(library.path), "papers", "edit", str(pid), "--abstract", GUESSED])
-    assert "came off" not in r.output                      # nothing to take off the second time
+    assert f"#{pid}: no change: the abstract is already this text" in r.output and "--undo" not in r.output
+    assert f'gapscope tag --remove "{CHECK_ABSTRACT_TAG}" {pid}' in r.output
+    assert CHECK_ABSTRACT_TAG in library.tags_of(pid) and library.paper_edits(pid) == []
 
 
 def test_a_title_and_an_abstract_edited_together_change_together_or_not_at_all(library, monkeypatch):

@@ -211,3 +211,24 @@ def test_a_refused_highlight_is_still_said_after_an_abstract_edit_redraws_the_pa
     assert said in detail.notes_view.toPlainText()
     assert lv.select_paper(other) and said not in detail.notes_view.toPlainText()
     assert lv.select_paper(pid) and said not in detail.notes_view.toPlainText()    # said once it was seen
+
+
+def test_an_abstract_saved_as_it_is_writes_nothing_and_says_no_change(window, qtbot, monkeypatch):
+    """Saved unchanged, nothing is written, a guessed abstract's check tag neither (no edit would be kept for
+    an undo to put it back): the status bar says "No change"."""
+    from gapscope.models import CHECK_ABSTRACT_TAG
+
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    job = window.tasks.write("Tag", lambda lib, **_k: lib.add_tag([pid], CHECK_ABSTRACT_TAG), library=window.lib.path)
+    qtbot.waitUntil(lambda: job.done, timeout=10000)
+    assert lv.select_paper(pid)
+    current = window.lib.get_paper(pid).abstract
+    saved = []
+    detail.abstractChanged.connect(saved.append)
+    _typed(monkeypatch, [(current, True)])
+    detail.ask_edit_abstract()
+    assert "No change" in window.statusBar().currentMessage()
+    assert not any(t.name == "Edit abstract" for t in window.tasks.running) and saved == []
+    assert CHECK_ABSTRACT_TAG in window.lib.tags_of(pid) and window.lib.paper_edits(pid) == []
+    assert not detail.act_undo_edit.isEnabled()

@@ -1,6 +1,7 @@
 """Edit > Undo (Ctrl+Z, in the paper's details or the paper list) takes back the shown paper's last edit of
 its title or abstract: the edit is kept in the library with the text it replaced, so a window opened later
-undoes it too; an undo over a change made elsewhere since is refused and says why."""
+undoes it too; an undo over a change made elsewhere since is refused and says why. Edit > Redo (Ctrl+Shift+Z)
+makes the undone edit again, until a new edit closes the way."""
 
 from __future__ import annotations
 
@@ -106,3 +107,66 @@ def test_a_title_edit_and_its_undo_have_the_gaps_view_mark_its_gaps_again(window
     with qtbot.waitSignal(detail.titleChanged, timeout=10000):
         detail.undo_edit()
     assert reread == [pid, pid]
+
+
+def test_edit_redo_makes_an_undone_edit_again_and_a_new_edit_closes_the_way(window, qtbot):
+    """Edit > Redo (Ctrl+Shift+Z, the platform's Redo keys) makes again the edit the last undo took back: on only
+    while there is one, named as Undo is, and said in the status bar as an undo is."""
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    assert lv.select_paper(pid)
+    old = window.lib.get_paper(pid)
+    redo = detail.act_redo_edit
+    assert redo in _edit_menu(window).actions() and redo in lv.actions()
+    assert not redo.isEnabled() and redo.text() == "Redo Edit"             # nothing undone yet
+
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.edit_abstract(NEW, pid)
+    qtbot.waitUntil(lambda: detail.act_undo_edit.isEnabled(), timeout=10000)
+    assert not redo.isEnabled()                                              # an edit is no undo
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.undo_edit()
+    qtbot.waitUntil(lambda: redo.isEnabled(), timeout=10000)
+    assert redo.text() == "Redo Abstract Edit" and window.lib.get_paper(pid).abstract == old.abstract
+
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.browser.setFocus()
+        qtbot.keyClick(detail.browser, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert window.lib.get_paper(pid).abstract == NEW
+    qtbot.waitUntil(lambda: "regression discontinuity" in detail.browser.toPlainText(), timeout=10000)
+    assert f"Redone: paper #{pid}'s abstract" in window.statusBar().currentMessage()
+    assert not redo.isEnabled() and detail.act_undo_edit.text() == "Undo Abstract Edit"
+
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        lv.table.setFocus()                                                  # undo and redo from the list too
+        qtbot.keyClick(lv.table, Qt.Key_Z, Qt.ControlModifier)
+    qtbot.waitUntil(lambda: redo.isEnabled(), timeout=10000)
+    with qtbot.waitSignal(detail.titleChanged, timeout=10000):
+        detail.edit_title("Another title", pid)                              # a new edit after the undo
+    qtbot.waitUntil(lambda: detail.act_undo_edit.text() == "Undo Title Edit", timeout=10000)
+    assert not redo.isEnabled() and detail.redo_edit() is None
+    assert "Nothing to redo" in window.statusBar().currentMessage()
+    assert window.lib.get_paper(pid).abstract == old.abstract
+
+
+def test_a_redo_over_a_change_made_elsewhere_is_refused_and_says_why(window, qtbot):
+    detail, lv = window.detail, window.library_view
+    pid = lv.model.paper_id(2)
+    assert lv.select_paper(pid)
+    old = window.lib.get_paper(pid).abstract
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.edit_abstract(NEW, pid)
+    with qtbot.waitSignal(detail.abstractChanged, timeout=10000):
+        detail.undo_edit()
+
+    def elsewhere(lib, *, progress=None, cancel=None):     # an import replaces the abstract the undo put back
+        lib.set_paper_abstract(pid, "Changed elsewhere.", expected=old)
+
+    job = window.tasks.write("Elsewhere", elsewhere, library=window.lib.path)
+    qtbot.waitUntil(lambda: job.done, timeout=10000)
+    task = detail.redo_edit()
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert window.lib.get_paper(pid).abstract == "Changed elsewhere."          # not written over
+    qtbot.waitUntil(lambda: "Not redone" in detail.notes_view.toPlainText(), timeout=10000)
+    assert "abstract was changed since the edit" in window.statusBar().currentMessage()
+    assert detail.undoing is None

@@ -295,6 +295,8 @@ def papers_show(ref, paper, as_json) -> None:
     if any(e["undone_at"] is None for e in data["edits"]):
         click.echo(f"(`gapscope papers edit {p.id} --undo` takes back the latest edit; --json shows the text each "
                    "replaced)")
+    if lib.next_paper_redo(p.id) is not None:
+        click.echo(f"(`gapscope papers edit {p.id} --redo` makes the last undone edit again)")
     if data["runs"]:
         click.echo("experiment runs linked to this paper (gapscope runs show ID):")
     for r in data["runs"]:
@@ -323,25 +325,32 @@ def _paper_runs(lib, paper_id: int) -> list[dict]:
 @click.option("--undo", is_flag=True,
               help="Take back the paper's latest edit: its title and abstract as they were before it, with the "
                    "highlights and facet corrections it had put in a note (again for the edit before it).")
+@click.option("--redo", is_flag=True,
+              help="Make the edit the last --undo took back again (again for the one undone before it), until a "
+                   "new edit of the paper closes the way.")
 @pass_library
-def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo) -> None:
+def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo, redo) -> None:
     """Change a paper's (library id, arXiv id or DOI) title or abstract. A changed abstract leaves the
     maps, concepts and gaps built from the old one out of date (`gapscope analyze` redoes them); the
     highlights and facet corrections on words it no longer holds are kept in a note on the paper. Every
-    edit is kept with the text it replaced: --undo puts that back."""
+    edit is kept with the text it replaced: --undo puts that back, --redo makes an undone edit again. A
+    title or abstract given as it already is changes nothing (no edit is kept)."""
     from ..editing import EditError, edit_paper
     from ..store import LibraryError
     from .common import EXIT_READ_ONLY
 
     given = [o for o, v in (("--abstract", abstract is not None), ("--abstract-file", abstract_file),
                             ("--clear-abstract", clear_abstract)) if v]
-    if undo and (given or title is not None):
-        fail(f"--undo cannot go with {' or '.join(given + (['--title'] if title is not None else []))}: "
-             "give it alone", EXIT_USAGE)
+    changes = given + (["--title"] if title is not None else [])
+    if redo and (changes or undo):
+        fail(f"--redo cannot go with {' or '.join(changes + (['--undo'] if undo else []))}: give it alone", EXIT_USAGE)
+    if undo and changes:
+        fail(f"--undo cannot go with {' or '.join(changes)}: give it alone", EXIT_USAGE)
     if len(given) > 1:
         fail(f"{' and '.join(given)} cannot go together: give one", EXIT_USAGE)
-    if title is None and not given and not undo:
-        fail("nothing to change: give --title, --abstract, --abstract-file, --clear-abstract or --undo", EXIT_USAGE)
+    if title is None and not given and not undo and not redo:
+        fail("nothing to change: give --title, --abstract, --abstract-file, --clear-abstract, --undo or --redo",
+             EXIT_USAGE)
     if abstract_file:
         abstract = _read_text_file(abstract_file)
     lib = ref.open()
@@ -349,8 +358,8 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo
     if lib.read_only:
         fail(f"{lib.path} is read-only: paper #{pid} was not changed (open a writable copy to change it)",
              EXIT_READ_ONLY)
-    if undo:
-        _undo_paper_edit(lib, pid)
+    if undo or redo:
+        _paper_edit_back(lib, pid, "undo" if undo else "redo")
         return
     try:
         # one transaction: a title and an abstract change together or not at all
@@ -360,40 +369,58 @@ def papers_edit(ref, paper, title, abstract, abstract_file, clear_abstract, undo
     except LibraryError as exc:
         fail(f"paper #{pid}: {exc}; it was not changed")
     if edit.title is not None:
-        click.echo(f"#{pid}: title {edit.old_title[:100]!r} -> {edit.title[:100]!r}")
+        click.echo(f"#{pid}: title {edit.old_title[:100]!r} -> {edit.title[:100]!r}" if edit.title != edit.old_title
+                   else f"#{pid}: no change: the title is already {edit.title[:100]!r}")
     if edit.abstract is not None:
-        _say_abstract_edit(pid, edit.abstract)
+        _say_abstract_edit(lib, pid, edit.abstract)
     if edit.edit_id is not None:
         click.echo(f"#{pid}: the text it replaced is kept: `gapscope papers edit {pid} --undo` puts it back")
 
 
-def _undo_paper_edit(lib, pid: int) -> None:
-    """`papers edit PAPER --undo`: the paper's latest edit taken back, and what came back said."""
-    from ..editing import NotUndone, undo_edit
+def _paper_edit_back(lib, pid: int, verb: str) -> None:
+    """`papers edit PAPER --undo` (``verb`` "undo": the paper's latest edit taken back) or ``--redo`` ("redo":
+    its last undone edit made again), and what came back said."""
+    from ..editing import NotRedone, NotUndone, redo_edit, undo_edit
     from ..store import LibraryError
 
     try:
-        undone = undo_edit(lib, pid)
-    except NotUndone as exc:
+        back = (undo_edit if verb == "undo" else redo_edit)(lib, pid)
+    except (NotUndone, NotRedone) as exc:
         fail(f"{exc}; nothing was changed")
     except LibraryError as exc:
         fail(f"paper #{pid}: {exc}; it was not changed")
-    if undone is None:
-        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)")
+    if back is None:
+        click.echo(f"#{pid}: nothing to undo (no edit of its title or abstract is left to take back)" if verb == "undo"
+                   else f"#{pid}: nothing to redo (no undone edit of its title or abstract to make again)")
         return
-    click.echo(f"#{pid}: the edit of {undone.edited_at[:16].replace('T', ' ')} is undone")
-    if undone.title is not None:
-        click.echo(f"#{pid}: title back to {undone.title[:100]!r}")
-    if undone.abstract is not None:
-        a = undone.abstract
-        click.echo(f"#{pid}: abstract back ({plural(len(a.abstract), 'character')})" if a.abstract
-                   else f"#{pid}: abstract cleared again (it had none)")
-        if undone.restored:
-            click.echo(f"#{pid}: {plural(undone.restored, 'mark')} the edit had put in a note back on their words")
-        if a.noted:
-            click.echo(f"#{pid}: {plural(a.noted, 'mark')} made since on words no longer there kept in "
-                       f"note #{a.note_id}")
-        click.echo(f"#{pid}: its facet sentences and vectors will be redone by `gapscope analyze`")
+    click.echo(f"#{pid}: the edit of {back.edited_at[:16].replace('T', ' ')} is {verb}ne")
+    if verb == "undo":
+        _say_edit_back(pid, back, "the edit", "back")
+        click.echo(f"#{pid}: `gapscope papers edit {pid} --redo` makes it again")
+    else:
+        _say_edit_back(pid, back, "its undo", "again")
+
+
+def _say_edit_back(pid: int, back, taker: str, how: str) -> None:
+    """What an undo or a redo (editing.UndoneEdit, RedoneEdit) brought back; ``taker``: what had put the marks
+    brought back into a note; ``how``: "back" (an undo) or "again" (a redo)."""
+    if back.title is not None:
+        click.echo(f"#{pid}: title {'back to' if how == 'back' else how} {back.title[:100]!r}")
+    if back.abstract is None:
+        return
+    a = back.abstract
+    click.echo(f"#{pid}: abstract {how} ({plural(len(a.abstract), 'character')})" if a.abstract
+               else f"#{pid}: abstract cleared again (it had none)")
+    if back.restored:
+        click.echo(f"#{pid}: {plural(back.restored, 'mark')} {taker} had put in a note back on their words")
+    if back.superseded:
+        click.echo(f"#{pid}: {plural(back.superseded, 'facet correction')} {taker} had put in a note not put back: "
+                   "one made since on the same words stands"
+                   + (f" (note #{back.kept_note_id} keeps the older labels)" if back.kept_note_id else ""))
+    if a.noted:
+        click.echo(f"#{pid}: {plural(a.noted, 'mark')} made since on words no longer there kept in "
+                   f"note #{a.note_id}")
+    click.echo(f"#{pid}: its facet sentences and vectors will be redone by `gapscope analyze`")
 
 
 def _read_text_file(path: str) -> str:
@@ -408,13 +435,16 @@ def _read_text_file(path: str) -> str:
         fail(f"{path}: cannot read it as UTF-8 text ({exc}); nothing was changed", EXIT_USAGE)
 
 
-def _say_abstract_edit(pid: int, edit) -> None:
+def _say_abstract_edit(lib, pid: int, edit) -> None:
     """What an abstract's set or clear (editing.AbstractEdit) did to the paper's marks."""
     from ..models import CHECK_ABSTRACT_TAG
 
     if not edit.changed:
-        click.echo(f"#{pid}: the abstract is unchanged" + ("" if edit.abstract else " (it has none)")
-                   + (f"; checked: the tag “{CHECK_ABSTRACT_TAG}” came off" if edit.checked else ""))
+        click.echo(f"#{pid}: no change: the abstract is already this text" if edit.abstract
+                   else f"#{pid}: no change: it has no abstract")
+        if CHECK_ABSTRACT_TAG in lib.tags_of(pid):      # a guessed abstract, kept as it is: how to say it is checked
+            click.echo(f'#{pid}: checked and right? `gapscope tag --remove "{CHECK_ABSTRACT_TAG}" {pid}` takes the '
+                       "tag off")
         return
     said = (f"abstract set ({plural(len(edit.abstract), 'character')})" if edit.abstract else "abstract cleared")
     bits = [f"{plural(edit.moved, 'highlight or facet correction', 'highlights and facet corrections')} moved"

@@ -13,7 +13,7 @@ typical stated problem's rate, the ranker's features): one sentence moves them b
 `gaps find` reads them anew. Gaps between map clusters (a library without concepts) read every member's labels
 through the maps; any correction marks them, as do papers classified again or added.
 
-A title or abstract edit (or its undo) marks the gaps that read the edited paper the same way, the paper's
+A title or abstract edit (or its undo or redo) marks the gaps that read the edited paper the same way, the paper's
 text before the edit counting as its own: a title edit changes no facet label, yet the gap's counts, mentions
 and quoted titles read titles.
 """

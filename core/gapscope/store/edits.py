@@ -1,6 +1,6 @@
 """The history of the user's own edits of papers' titles and abstracts (table ``paper_edits``): each edit
 with the text it replaced, so that it can be undone, in this process or after a restart. editing.py
-decides what an edit and its undo do; this is only where the rows are kept."""
+decides what an edit, its undo and its redo do; this is only where the rows are kept."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from typing import Any, Optional
 from .base import LibraryError, now_iso
 
 _COLS = ("id", "paper_id", "old_title", "new_title", "old_abstract", "new_abstract", "old_abstract_truncated",
-         "marks", "edited_at", "undone_at")
+         "marks", "edited_at", "undone_at", "redo_dropped_at")
 
 
 def _row(r) -> dict[str, Any]:
@@ -25,8 +25,11 @@ class EditsMixin:
                           old_abstract: Optional[str] = None, new_abstract: Optional[str] = None,
                           old_abstract_truncated: bool = False, marks: Optional[dict] = None) -> int:
         """Keep one edit of the paper (None: that field was not edited), in the caller's transaction when
-        there is one (the edit's own); returns its id."""
+        there is one (the edit's own); returns its id. The paper's undone edits can no longer be redone: a
+        new edit closes the redo path, as in any editor."""
         with self.transaction() as conn:
+            conn.execute("UPDATE paper_edits SET redo_dropped_at = ? WHERE paper_id = ? AND undone_at IS NOT NULL"
+                         " AND redo_dropped_at IS NULL", (now_iso(), paper_id))
             return conn.execute(
                 "INSERT INTO paper_edits (paper_id, old_title, new_title, old_abstract, new_abstract,"
                 " old_abstract_truncated, marks, edited_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -56,6 +59,15 @@ class EditsMixin:
         edits = self.paper_edits(paper_id, include_undone=False)
         return edits[0] if edits else None
 
+    def next_paper_redo(self, paper_id: int) -> Optional[dict[str, Any]]:
+        """The paper's edit a redo brings back next, or None: the earliest undone edit made after its latest
+        edit in force, while no new edit has closed the redo path (undos go latest first, redos back up)."""
+        latest = self.latest_paper_edit(paper_id)
+        r = self._conn.execute(
+            f"SELECT {', '.join(_COLS)} FROM paper_edits WHERE paper_id = ? AND id > ? AND undone_at IS NOT NULL"
+            " AND redo_dropped_at IS NULL ORDER BY id LIMIT 1", (paper_id, latest["id"] if latest else 0)).fetchone()
+        return _row(r) if r else None
+
     def paper_edit_stamps(self) -> dict[int, str]:
         """{paper id: a stamp of its edits (each one's id and whether and when it was undone)}: the papers whose
         title or abstract an edit or its undo changed between two reads are those whose stamp differs."""
@@ -74,11 +86,21 @@ class EditsMixin:
                     t for t in (e["old_title"], e["new_title"], e["old_abstract"], e["new_abstract"]) if t)
         return {pid: "\n".join(t) for pid, t in out.items()}
 
-    def mark_paper_edit_undone(self, edit_id: int, undone_at: str) -> None:
+    def mark_paper_edit_undone(self, edit_id: int, undone_at: str, marks: Optional[dict] = None) -> None:
+        """The edit undone at ``undone_at``; ``marks`` (given): what it keeps for its redo, in place of its own."""
         with self.transaction() as conn:
-            if conn.execute("UPDATE paper_edits SET undone_at = ? WHERE id = ? AND undone_at IS NULL",
-                            (undone_at, edit_id)).rowcount != 1:
+            if conn.execute("UPDATE paper_edits SET undone_at = ?, marks = coalesce(?, marks)"
+                            " WHERE id = ? AND undone_at IS NULL",
+                            (undone_at, None if marks is None else json.dumps(marks), edit_id)).rowcount != 1:
                 raise LibraryError(f"edit {edit_id} is not in the library or was undone already")
+
+    def mark_paper_edit_redone(self, edit_id: int, marks: dict) -> None:
+        """The undone edit in force again, keeping ``marks`` (what this redo took off) for its next undo."""
+        with self.transaction() as conn:
+            if conn.execute("UPDATE paper_edits SET undone_at = NULL, marks = ? WHERE id = ?"
+                            " AND undone_at IS NOT NULL AND redo_dropped_at IS NULL",
+                            (json.dumps(marks), edit_id)).rowcount != 1:
+                raise LibraryError(f"edit {edit_id} is not in the library, is in force or can no longer be redone")
 
     def put_back_highlight(self, paper_id: int, highlight: dict[str, Any]) -> int:
         """A highlight an edit took off, back as it was (its place, colour, note and date); returns its id."""

@@ -797,4 +797,17 @@ MIGRATIONS: list[tuple[str, str]] = [
           AND EXISTS (SELECT 1 FROM source_records s WHERE s.paper_id = papers.id AND s.source = 'bibtex');
         """,
     ),
+    (
+        "1430_paper_edit_redo",
+        """
+        -- An undone edit can be redone (`gapscope papers edit ID --redo`, Edit > Redo) until a new edit of the
+        -- paper closes that path, as in any editor: redo_dropped_at stamps when it did (NULL: redoable while
+        -- undone). Edits undone before: closed where a later edit of the paper was made at or after the undo.
+        ALTER TABLE paper_edits ADD COLUMN redo_dropped_at TEXT;
+        UPDATE paper_edits SET redo_dropped_at = undone_at
+            WHERE undone_at IS NOT NULL AND EXISTS (
+                SELECT 1 FROM paper_edits AS later WHERE later.paper_id = paper_edits.paper_id
+                AND later.id > paper_edits.id AND later.edited_at >= paper_edits.undone_at);
+        """,
+    ),
 ]

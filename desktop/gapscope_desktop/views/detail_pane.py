@@ -51,7 +51,7 @@ class DetailPane(QWidget):
     titleChanged = Signal(int)          # the user gave this paper a new title
     abstractChanged = Signal(int)       # the user set, replaced or cleared this paper's abstract
     pdfHighlightAsked = Signal(int, int, int, str)   # paper id, its PDF (attachment id), page (1-based), text
-    said = Signal(str)                  # a line for the status bar (what an undo did)
+    said = Signal(str)                  # a line for the status bar (what an undo or a redo did)
     draftNotKept = Signal(str)          # the drafts cannot be written to the library's folder: why
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -112,10 +112,18 @@ class DetailPane(QWidget):
         self.act_undo_edit.setShortcutContext(Qt.WidgetWithChildrenShortcut)
         self.act_undo_edit.setStatusTip("Put back the title and abstract the paper shown had before its last edit")
         self.act_undo_edit.triggered.connect(lambda: self.undo_edit())
-        self.undoing: Optional[int] = None              # the paper whose undo is on the writer queue
+        # Edit > Redo: the edit the last undo took back, made again (Ctrl+Shift+Z, or the platform's own)
+        self.act_redo_edit = QAction("Redo Edit", self)
+        self.act_redo_edit.setObjectName("redoPaperEdit")
+        self.act_redo_edit.setShortcuts(QKeySequence.StandardKey.Redo)
+        self.act_redo_edit.setShortcutContext(Qt.WidgetWithChildrenShortcut)
+        self.act_redo_edit.setStatusTip("Make again the edit of the paper shown that Undo took back")
+        self.act_redo_edit.triggered.connect(lambda: self.redo_edit())
+        self.undoing: Optional[int] = None              # the paper whose undo or redo is on the writer queue
         self.addAction(self.act_highlight)
         self.addAction(self.act_highlight_note)
         self.addAction(self.act_undo_edit)
+        self.addAction(self.act_redo_edit)
         self.addAction(self.act_edit_title)
         self.addAction(self.act_edit_abstract)
         self.highlight_button = QPushButton("Highlight")
@@ -200,7 +208,8 @@ class DetailPane(QWidget):
     def writers(self) -> list:
         """The controls that write to the library (held off while it is read-only)."""
         return [self.tag_edit, self.note_edit, self.save_note, self.highlight_button, self.act_highlight,
-                self.act_highlight_note, self.act_edit_title, self.act_edit_abstract, self.act_undo_edit]
+                self.act_highlight_note, self.act_edit_title, self.act_edit_abstract, self.act_undo_edit,
+                self.act_redo_edit]
 
     def set_query(self, query: str) -> None:
         self.query = query
@@ -599,8 +608,10 @@ class DetailPane(QWidget):
             return
         if title != current:
             self.edit_title(title, pid, started_from=current)
-        elif draft:
-            self.discard_title_draft(pid)      # the title as it is: nothing left to save
+        else:
+            if draft:
+                self.discard_title_draft(pid)      # the title as it is: nothing left to save
+            self.said.emit(f"No change: paper #{pid}'s title is already this text.")
         self.kept.drop(DIALOG)
 
     def edit_title(self, title: str, paper_id: Optional[int] = None, started_from: Optional[str] = None):
@@ -630,7 +641,6 @@ class DetailPane(QWidget):
         """The Edit abstract box (many lines), starting from the abstract (or its draft): saved changed, it
         is the paper's abstract; saved empty, the abstract is cleared once the user says so."""
         from gapscope.editing import EditError, clean_abstract
-        from gapscope.models import CHECK_ABSTRACT_TAG
 
         if self.paper is None or not self._writable() or (self.paper.id, "abstract") in self.saving:
             return
@@ -663,11 +673,12 @@ class DetailPane(QWidget):
             self._hold_draft(pid, "abstract", text, current)    # not lost: Edit abstract opens on it
             self.kept.drop(DIALOG)
             return
-        if abstract != current.strip() or CHECK_ABSTRACT_TAG in self.lib.tags_of(pid):
-            # saved as it is, a guessed abstract is checked: the core takes its tag off
+        if abstract != current.strip():
             self.edit_abstract(abstract, pid, started_from=current)
-        elif draft:
-            self.discard_title_draft(pid, "abstract")     # the abstract as it is: nothing left to save
+        else:       # saved as it is: nothing written (nor its check tag taken off: that is the tag's own ×)
+            if draft:
+                self.discard_title_draft(pid, "abstract")     # the abstract as it is: nothing left to save
+            self.said.emit(f"No change: paper #{pid}'s abstract is already this text.")
         self.kept.drop(DIALOG)
 
     def _hold_draft(self, paper_id: int, kind: str, text: str, started_from: str) -> None:
@@ -689,57 +700,72 @@ class DetailPane(QWidget):
                                                      self.abstractChanged.emit(paper_id)),
                                on_error=lambda m, _t: self._not_saved("abstract change", m, paper_id))
 
-    # --- undoing an edit of the title or abstract ----------------------------------------------------------
+    # --- undoing and redoing an edit of the title or abstract ----------------------------------------------
     def _undo_state(self) -> None:
-        """Edit > Undo names what it would take back of the shown paper (off when nothing, or while an edit
-        or an undo of it is on its way: the undo would take back another edit than the one shown)."""
+        """Edit > Undo and Redo name what they would take back or make again of the shown paper (off when
+        nothing, or while an edit, an undo or a redo is on its way: they would act on another edit than the
+        one shown)."""
         pid = self.paper.id if self.paper is not None else None
-        edit = self.lib.latest_paper_edit(pid) if pid is not None else None
-        fields = [f for f in EDITED_FIELDS if edit is not None and edit[f"new_{f}"] is not None]
-        named = " and ".join(f.capitalize() for f in fields)
-        self.act_undo_edit.setText(f"Undo {named} Edit" if named else "Undo Edit")
         busy = self.undoing is not None or any((pid, k) in self.saving for k in EDITED_FIELDS)
-        set_enabled(self.act_undo_edit, bool(fields) and not busy)
+        for act, verb, edit in ((self.act_undo_edit, "Undo", self.lib.latest_paper_edit(pid) if pid is not None
+                                 else None),
+                                (self.act_redo_edit, "Redo", self.lib.next_paper_redo(pid) if pid is not None
+                                 else None)):
+            named = " and ".join(f.capitalize() for f in EDITED_FIELDS
+                                 if edit is not None and edit[f"new_{f}"] is not None)
+            act.setText(f"{verb} {named} Edit" if named else f"{verb} Edit")
+            set_enabled(act, bool(named) and not busy)
 
     def undo_edit(self):
         """Take back the shown paper's latest edit of its title and abstract (on the writer queue), only while
         it is still its latest (another window or the gapscope command may have edited it since); returns the
         task, or None when there is nothing to undo."""
+        return self._edit_back("undo")
+
+    def redo_edit(self):
+        """Make again the shown paper's edit that the last undo took back (on the writer queue), only while it
+        is still the next to redo; returns the task, or None when there is nothing to redo."""
+        return self._edit_back("redo")
+
+    def _edit_back(self, verb: str):
         if self.paper is None or not self._writable() or self.undoing is not None:
             return None
         pid = self.paper.id
         if any((pid, k) in self.saving for k in EDITED_FIELDS):
-            return None                         # an edit on its way: this undo would take back the one before
-        edit = self.lib.latest_paper_edit(pid)
+            return None                         # an edit on its way: this would act on the one before it
+        edit = self.lib.latest_paper_edit(pid) if verb == "undo" else self.lib.next_paper_redo(pid)
         if edit is None:
-            self.said.emit(f"Nothing to undo: the title and abstract of paper #{pid} were not edited.")
+            self.said.emit(f"Nothing to {verb}: the title and abstract of paper #{pid} "
+                           + ("were not edited." if verb == "undo" else "have no undone edit to make again."))
             return None
         self.undoing = pid
         self._undo_state()
-        return self.tasks.save("Undo edit", _undo_edit, pid, edit["id"], library=self.lib.path,
-                               on_result=lambda r: self._edit_undone(pid, r),
-                               on_error=lambda m, _t: self._undo_ended(pid, m))
+        return self.tasks.save(f"{verb.capitalize()} edit", _undo_edit if verb == "undo" else _redo_edit, pid,
+                               edit["id"], library=self.lib.path,
+                               on_result=lambda r: self._edit_is_back(pid, r, verb),
+                               on_error=lambda m, _t: self._back_ended(pid, m, verb))
 
-    def _edit_undone(self, paper_id: int, undone) -> None:
-        if isinstance(undone, str):             # no longer the paper's latest edit, or its text changed since
-            self._undo_ended(paper_id, undone)
+    def _edit_is_back(self, paper_id: int, back, verb: str) -> None:
+        if isinstance(back, str):               # no longer the edit to undo or redo, or the text changed since
+            self._back_ended(paper_id, back, verb)
             return
         self.undoing = None
         self._refresh_paper(paper_id, "abstract")       # the whole paper read again
         self._undo_state()
-        if undone.title is not None:
+        if back.title is not None:
             self.titleChanged.emit(paper_id)
-        if undone.abstract is not None:
+        if back.abstract is not None:
             self.abstractChanged.emit(paper_id)
-        self.said.emit(_undone_line(paper_id, undone))
+        self.said.emit(_back_line(paper_id, back, verb))
 
-    def _undo_ended(self, paper_id: int, why: str) -> None:
-        """The undo did not happen: say why, under the paper's notes (and in the status bar)."""
+    def _back_ended(self, paper_id: int, why: str, verb: str) -> None:
+        """The undo or redo did not happen: say why, under the paper's notes (and in the status bar)."""
         self.undoing = None
         self._refresh_paper(paper_id, "abstract")       # the paper as it is now (edited elsewhere, say)
         self._undo_state()
-        self._refuse(paper_id, "undo", f"Not undone: {why}")
-        self.said.emit(f"Not undone: {why}")
+        line = f"{'Not undone' if verb == 'undo' else 'Not redone'}: {why}"
+        self._refuse(paper_id, verb, line)
+        self.said.emit(line)
 
     def _writable(self) -> bool:
         return self.lib is not None and not self.lib.read_only
@@ -939,15 +965,20 @@ def _refusal_html(line: str) -> str:
     return f'<p style="color:{theme.colour("warning")};">{html.escape(line)}</p>'
 
 
-def _undone_line(paper_id: int, undone) -> str:
-    """The status bar's line for an undo (editing.UndoneEdit)."""
+def _back_line(paper_id: int, back, verb: str) -> str:
+    """The status bar's line for an undo or a redo (editing.UndoneEdit, RedoneEdit)."""
     from gapscope.textfmt import plural
 
-    fields = " and ".join(f for f, v in (("title", undone.title), ("abstract", undone.abstract)) if v is not None)
-    line = f"Undone: paper #{paper_id}'s {fields} as before the edit of {undone.edited_at[:16].replace('T', ' ')}"
-    if undone.restored:
-        line += f"; {plural(undone.restored, 'mark')} back on their words"
-    if undone.abstract is not None:
+    fields = " and ".join(f for f, v in (("title", back.title), ("abstract", back.abstract)) if v is not None)
+    when = back.edited_at[:16].replace("T", " ")
+    line = (f"Undone: paper #{paper_id}'s {fields} as before the edit of {when}" if verb == "undo"
+            else f"Redone: paper #{paper_id}'s {fields} as the edit of {when} set it")
+    if back.restored:
+        line += f"; {plural(back.restored, 'mark')} back on their words"
+    if back.superseded:     # a correction made since on the same words stands; the note keeps the older one
+        line += (f"; {plural(back.superseded, 'facet correction')} not put back (a newer one on the same words "
+                 "stands; the note keeps it)")
+    if back.abstract is not None:
         line += "; its facet labels are redone by the next analysis"
     return line + "."
 
@@ -981,6 +1012,16 @@ def _undo_edit(lib, paper_id: int, edit_id: int, *, progress=None, cancel=None):
     try:
         return undo_edit(lib, paper_id, edit_id)
     except NotUndone as exc:
+        return str(exc)
+
+
+def _redo_edit(lib, paper_id: int, edit_id: int, *, progress=None, cancel=None):
+    """The edit made again (editing.RedoneEdit), or a sentence saying why not, as :func:`_undo_edit`."""
+    from gapscope.editing import NotRedone, redo_edit
+
+    try:
+        return redo_edit(lib, paper_id, edit_id)
+    except NotRedone as exc:
         return str(exc)
 
 
