@@ -1,5 +1,5 @@
-"""A cluster's label as one phrase a researcher would say ("gaussian splatting for view synthesis", "LLM agents /
-multi-agent"), made from the concepts distinctive for the cluster.
+"""A cluster's label as one phrase a researcher would say ("gaussian splatting for view synthesis", "machine
+translation / low-resource languages"), made from the concepts distinctive for the cluster.
 
 A list of three keywords or concept phrases ("cropping, pre-trained vision-language, vision encoders") reads as
 words, not as a topic: 47 of the 73 topic clusters of the 10,653-paper cs library were so labelled. Here a
@@ -7,8 +7,8 @@ concept ranked for the cluster (:func:`labels.concept_labels`) names it when its
 cluster and it covers a good share of the cluster's papers. A paper covers a concept when the concept was
 extracted from it or its title or abstract names it (KeyBERT keeps a paper's top five phrases, so the
 extracted papers alone cover 3-10 % of a cluster whose papers nearly all write the phrase). A second concept
-of the other kind (a method for a problem) or of the same kind, that covers as much, joins it.
-Where no concept covers PHRASE_MIN_COVER of the cluster the caller keeps its old label.
+that passes the same bars joins it: of the other kind as "method for problem", of the same kind as "A / B".
+Where no concept passes them the caller keeps its old label.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ PHRASE_MIN_COVER = 0.15
 # Share of the papers naming the concept that must be in the cluster: a concept all the library names
 # ("VLMs" 17 %, "diffusion models" 17 %, "NLP" 13 % of their papers in the cluster they would have named on the
 # 10,653-paper library) is what many clusters use, not what this one is about; the concepts that name their
-# clusters well have 30-90 % there ("LLM agents" 29 %, "3D reconstruction" 38 %, "LiDAR" 73 %).
+# clusters well have 25-90 % there ("LLM agents" 29 %, "3D reconstruction" 38 %, "LiDAR" 73 %).
 PHRASE_MIN_CONCENTRATION = 0.25
 # Ranked concepts of a cluster looked at for its label (the tooltip keeps labels.CONCEPT_KEEP)
 PHRASE_CANDIDATES = 15
