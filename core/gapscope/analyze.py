@@ -102,7 +102,8 @@ def _step(progress, start: float, end: float, label: str) -> Optional[ProgressFn
 def map_concepts(lib, cancel: Optional[CancelToken] = None):
     """The library's latest concepts as map labels read them (each paper's concept phrases, method and
     problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept) and the
-    judge of which terms may name a cluster (concepts/label_terms.py),
+    judge of which terms may name a cluster (concepts/label_terms.py), each phrase's kind and synonyms and
+    the library's search for the papers naming a phrase (what a one-phrase label reads: maps/phrase_labels.py),
     or None when there are none. Read here and handed to the
     maps area, which may not import the concepts area (the layers contract). ``cancel`` stops the read
     (a second on a big library: its query stops, Library.cancellable)."""
@@ -118,17 +119,21 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
         return None
     phrases: dict[int, list[str]] = {}
     vectors = {}
+    kinds: dict[str, str] = {}
+    synonyms: dict[str, list[str]] = {}
     for i, c in enumerate(cs.concepts):
         if i % 1000 == 999:
             check(cancel)
         if not_a_concept(c.phrase):      # "learning RL", "f1 score", "findings": no name for a cluster
             continue
         vectors.setdefault(c.phrase, c.vector)
+        kinds.setdefault(c.phrase, c.kind)
+        synonyms.setdefault(c.phrase, []).extend(c.synonyms)
         for pid in c.papers:
             phrases.setdefault(int(pid), []).append(c.phrase)
     judge = label_judge(_lazy_label_encoder(cancel), vectors)
     return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=judge,
-                         prepare_terms=judge.prepare)
+                         prepare_terms=judge.prepare, kinds=kinds, synonyms=synonyms, naming=lib.papers_naming)
 
 
 def _lazy_label_encoder(cancel: Optional[CancelToken] = None):

@@ -91,8 +91,8 @@ def test_each_cluster_has_its_own_colour_and_stability_is_explained(view, qtbot,
 
 @pytest.fixture(scope="module")
 def map80_concepts(map80):
-    """The 80-cluster map labelled from concepts: three long phrases per cluster (labels far longer than the
-    keyword ones, cut on the map by short_label)."""
+    """The 80-cluster map labelled from concepts: a method for a problem, long phrases each (labels far longer
+    than the keyword ones, cut on the map by short_label)."""
     import copy
 
     from gapscope.maps import PaperConcepts, apply_labels
@@ -100,12 +100,13 @@ def map80_concepts(map80):
     m = copy.deepcopy(map80)
     named = {p: [f"r{c} adaptive graph reasoning", f"s{c} medical image segmentation", f"d{c} diffusion distillation"]
              for p, c in m.assignments.items()}
-    return apply_labels(m, PaperConcepts(phrases=named, batch=1))
+    kinds = {ph: "method" if ph[0] == "r" else "problem" for phs in named.values() for ph in phs}
+    return apply_labels(m, PaperConcepts(phrases=named, batch=1, kinds=kinds))
 
 
 def test_concept_labels_are_placed_without_overlap_and_the_hover_keeps_the_keywords(view, qtbot, map80_concepts):
     m = map80_concepts
-    assert m.label_kind == "concepts" and all(len(c.label) > 60 for c in m.clusters if c.size)
+    assert m.label_kind == "concepts" and all(len(c.label) > 50 for c in m.clusters if c.size)
     view.show_map(m)
     boxes, area = _drawn(view, qtbot)
     assert len(boxes) >= 10

@@ -10,9 +10,11 @@ import numpy as np
 
 from ..jobs import Cancelled, ProgressFn, check, report, scaled
 from .cluster import (K_SEED, choose_k, cluster_stability, normalize, spherical_kmeans, stability_runs)
-from .labels import (CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
-                     filled_terms, label_from_concepts, label_from_keywords, label_keywords, representative_sentence)
+from .labels import (CONCEPT_KEEP, CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConcepts, concept_labels, ctfidf_keywords,
+                     filled_terms, label_from_concepts, label_from_keywords, label_keywords, redundant,
+                     representative_sentence)
 from .layout import layout_2d
+from .phrase_labels import PHRASE_CANDIDATES, papers_naming, phrase_label
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
 from ..textfmt import plural
@@ -67,12 +69,13 @@ def _cover(phrases, members, paper_phrases) -> float:
 
 
 def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> Map:
-    """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by
-    its 1-3 most distinctive concept phrases (:func:`concept_labels`) where ``concepts`` has some for its
-    papers and one of them is named by CONCEPT_MIN_COVER of the members, else by its keywords (those
-    ``concepts.term_ok`` takes, one spelling each: :func:`label_keywords`). ``m.params`` records what the
-    labels are made of.
-    ``cancel``: read as the concepts are ranked (:func:`concept_labels`)."""
+    """(Re)label ``m``'s clusters in place, keeping its clusters and assignments: each cluster is named by one
+    phrase from its distinctive concepts (:func:`phrase_labels.phrase_label`: "gaussian splatting for view
+    synthesis") where one of them covers PHRASE_MIN_COVER of its papers; else, as before, by its 1-3 most
+    distinctive concept phrases (:func:`concept_labels`) where one of them is named by CONCEPT_MIN_COVER of the
+    members, else by its keywords (those ``concepts.term_ok`` takes, one spelling each: :func:`label_keywords`).
+    ``m.params`` records what the labels are made of.
+    ``cancel``: read as the concepts are ranked (:func:`concept_labels`) and the papers naming them are read."""
     ids = sorted(c.id for c in m.clusters)
     members: dict[int, list[int]] = {c: [] for c in ids}
     for p, c in m.assignments.items():
@@ -83,20 +86,56 @@ def apply_labels(m: Map, concepts: Optional[PaperConcepts], *, cancel=None) -> M
                              term_ok=term_ok, cancel=cancel)
               if concepts else [[] for _ in ids])
     by_id = dict(zip(ids, ranked))
+    phrased = {}
+    if concepts:
+        candidates = concept_labels([sorted(members[c]) for c in ids], concepts.phrases, term_ok=term_ok,
+                                    top_n=PHRASE_CANDIDATES, distinct=False, cancel=cancel)
+        phrased = _phrase_labels(dict(zip(ids, candidates)), members, concepts, cancel)
     for c in m.clusters:
         c.concepts = list(by_id.get(c.id) or [])
         if c.concepts and _cover(c.concepts[:CONCEPT_LABEL_N], members[c.id], concepts.phrases) < CONCEPT_MIN_COVER:
             c.concepts = []             # named by too few members to speak for the cluster: keywords
     if concepts is not None and concepts.prepare_terms is not None:
-        concepts.prepare_terms([k for c in m.clusters if not c.concepts
+        concepts.prepare_terms([k for c in m.clusters if not c.concepts and c.id not in phrased
                                 for k in list(c.keywords) + list(widespread.get(str(c.id)) or [])], keyword=True)
     for c in m.clusters:
+        got = phrased.get(c.id)
+        if got is not None:         # one phrase; the tooltip's concepts start with those it names
+            c.label = got.label
+            c.concepts = list(dict.fromkeys(got.phrases + [p for p in by_id.get(c.id) or []
+                                                           if not any(redundant(p, q) for q in got.phrases)]))
+            c.concepts = c.concepts[:CONCEPT_KEEP]
+            continue
         c.label = label_from_concepts(c.concepts) if c.concepts else label_from_keywords(
             _keyword_terms(c.keywords, by_id.get(c.id) or [], widespread.get(str(c.id)) or [], term_ok))
     m.params["labels"] = m.label_kind
     m.params["label_concept_batch"] = concepts.batch if concepts else None
     m.params["concept_phrases"] = {str(c.id): c.concepts for c in m.clusters if c.concepts}
+    # the share of each phrase-labelled cluster's papers that name its label's first concept
+    m.params["label_cover"] = {str(c): round(p.cover, 3) for c, p in sorted(phrased.items())}
     return m
+
+
+def _phrase_labels(ranked: Mapping[int, Sequence[str]], members: Mapping[int, Sequence[int]],
+                   concepts: PaperConcepts, cancel=None) -> dict:
+    """{cluster id: PhraseLabel} of the clusters one of whose ranked concepts covers enough of them."""
+    candidates = sorted({ph for phs in ranked.values() for ph in phs})
+    wanted = set(candidates)
+    assigned: dict[str, set] = {}
+    for pid, phs in concepts.phrases.items():
+        for ph in phs:
+            if ph in wanted:
+                assigned.setdefault(ph, set()).add(int(pid))
+    check(cancel)
+    named = papers_naming(candidates, assigned, concepts.synonyms, concepts.naming, cancel=cancel)
+    in_map = {int(p) for ps in members.values() for p in ps}      # a map of part of the library: that part
+    named = {ph: ids & in_map for ph, ids in named.items()}
+    out = {}
+    for c, phs in ranked.items():
+        got = phrase_label(phs, members.get(c) or [], named, concepts.kinds, concepts.synonyms)
+        if got is not None:
+            out[c] = got
+    return out
 
 
 def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, concepts, origins,

@@ -315,6 +315,12 @@ class PaperConcepts:
     # prepare_terms(phrases, keyword=False): let term_ok read these phrases' vectors in one batch (encoding
     # one phrase costs about as much as fifty); None: nothing to prepare
     prepare_terms: Optional[Callable[..., None]] = None
+    # each phrase's kind ("method" or "problem") and synonyms, and naming(forms_of, cancel=None): the papers
+    # whose title or abstract names one of a phrase's forms (Library.papers_naming); what a one-phrase label
+    # reads (phrase_labels.py). Without naming only the papers a concept was extracted from name it.
+    kinds: Mapping[str, str] = field(default_factory=dict)
+    synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
+    naming: Optional[Callable[..., Mapping[str, set]]] = None
 
     def __bool__(self) -> bool:
         return bool(self.phrases)
@@ -422,7 +428,7 @@ def redundant(a: str, b: str, va: Optional[np.ndarray] = None, vb: Optional[np.n
 def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: Mapping[int, Sequence[str]], *,
                    vectors: Optional[Mapping[str, np.ndarray]] = None, top_n: int = CONCEPT_KEEP,
                    min_share: float = 0.03, term_ok: Optional[Callable[..., bool]] = None,
-                   cancel=None) -> list[list[str]]:
+                   distinct: bool = True, cancel=None) -> list[list[str]]:
     """The most distinctive concept phrases of each cluster, best first: c-TF-IDF (BERTopic's, with its
     square-root term frequency) over bags of whole phrases, one bag per cluster holding the phrases its
     papers name, times the square root of the share of the phrase's papers that are in the cluster, so
@@ -431,7 +437,9 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
     phrases redundant with a better one (:func:`redundant`) are skipped, and so is a phrase with a word
     two phrases already chosen share, and so is one ``term_ok`` refuses (no name for a cluster: "findings
     underscore"), so the next most distinctive good phrase takes its place. A cluster none of whose papers
-    has a concept gets [] (the caller falls back to keywords).
+    has a concept gets [] (the caller falls back to keywords). ``distinct=False`` keeps redundant phrases and
+    repeated words: candidates for a one-phrase label ("NMT" would hide "machine translation"), which weighs
+    them itself (phrase_labels.py).
     ``cancel`` is read between clusters and every ``_CHECK_EVERY`` papers or phrases (a second on a big library)."""
     import scipy.sparse as sp
 
@@ -485,6 +493,11 @@ def concept_labels(members_by_cluster: Sequence[Sequence[int]], paper_concepts: 
                 check(cancel)
             ph = str(phrases[j])
             if term_ok is not None and not term_ok(ph):
+                continue
+            if not distinct:
+                picked.append(ph)
+                if len(picked) == top_n:
+                    break
                 continue
             v = vectors.get(ph) if vectors else None
             if any(redundant(ph, p, v, vectors.get(p) if vectors else None) for p in picked):
