@@ -173,3 +173,42 @@ def test_a_paper_naming_a_concept_only_under_its_other_name_marks_the_gap(lib):
     gaps[0].details["problem_search"] = phrase_query(["cultural knowledge", "flat regions"])
     _correct(lib, "C")
     assert _stale(lib, gaps) == [True, False, True]
+
+
+def test_gaps_found_by_an_earlier_gap_finder_are_stale_and_say_so(lib, monkeypatch):
+    """Gaps kept from before an upgrade carry the older rules' statements and evidence."""
+    from gapscope.gaps import stale
+
+    gaps = _gaps(lib)
+    assert _stale(lib, gaps) == [False, False, False]
+    monkeypatch.setattr(stale, "finder_version", lambda: "a-later-one")
+    assert all(stale.stale_reasons(lib, g) == [stale.EARLIER_FINDER] for g in gaps)
+
+
+def test_gaps_from_before_the_finder_was_recorded_are_stale(lib):
+    from gapscope.gaps.stale import EARLIER_FINDER, stale_reasons
+
+    gaps = _gaps(lib)
+    for g in gaps:
+        g.details["made_with"].pop("finder", None)
+    assert all(stale_reasons(lib, g) == [EARLIER_FINDER] for g in gaps)
+
+
+def test_the_finder_version_changes_with_the_gap_rules(tmp_path, monkeypatch):
+    from gapscope.gaps import stale
+
+    first = stale.finder_version()
+    assert first == stale.finder_version()
+    root = tmp_path / "gapscope"
+    for package in ("gaps", "concepts"):
+        (root / package).mkdir(parents=True)
+        (root / package / "rules.py").write_text("LIMIT = 1\n")
+    monkeypatch.setattr(stale, "__file__", str(root / "gaps" / "stale.py"))
+    stale.finder_version.cache_clear()
+    try:
+        before = stale.finder_version()
+        (root / "concepts" / "rules.py").write_text("LIMIT = 2\n")
+        stale.finder_version.cache_clear()
+        assert stale.finder_version() != before
+    finally:
+        stale.finder_version.cache_clear()

@@ -5,6 +5,9 @@ their inputs: maps or concepts already out of date when the gaps were found are 
 
 from __future__ import annotations
 
+import hashlib
+from functools import lru_cache
+from pathlib import Path
 from typing import Any, Mapping, Optional
 
 from ..maps.stale import FULLTEXT_CHANGED, NO_FULLTEXT, fulltext_changed, fulltext_read, library_reasons
@@ -12,6 +15,23 @@ from .label_changes import (correction_reason, correction_stamps, corrected_pape
                             edited_papers, papers_feeding)
 
 CONCEPTS_OUT_OF_DATE = "the concepts (extracted before the library last changed)"
+EARLIER_FINDER = ("found by an earlier version of GapScope's gap finder: `gaps find` again applies the current "
+                  "rules (the evidence and statements may differ)")
+
+
+@lru_cache(maxsize=1)
+def finder_version() -> str:
+    """What identifies the rules that found a gap: a digest of the gap and concept code, so gaps found
+    before an upgrade are marked stale (their statements and evidence came from older rules); the
+    package version where the sources are not shipped (a packaged app)."""
+    from .. import __version__
+
+    digest = hashlib.sha1(__version__.encode())
+    for package in ("gaps", "concepts"):
+        folder = Path(__file__).resolve().parent.parent / package
+        for f in sorted(folder.glob("*.py")):
+            digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    return digest.hexdigest()[:12]
 FOUND_FROM = "found from inputs already out of date: "
 
 
@@ -52,7 +72,7 @@ def inputs_out_of_date(lib, map_params: Optional[Mapping[str, dict]] = None, *, 
 def made_with(lib, maps: dict, *, concepts: bool = True) -> dict[str, Any]:
     """What a find_gaps run read, stored with each gap, with what of it was already out of date
     (``concepts``: the run read the concepts)."""
-    return {"maps": {f: m.id for f, m in maps.items() if m.id is not None},
+    return {"finder": finder_version(), "maps": {f: m.id for f, m in maps.items() if m.id is not None},
             "concept_batch": lib.latest_concept_batch(), "library": lib.library_fingerprint(),
             "papers": lib.papers_fingerprint(), "fulltext": fulltext_read(maps.get("shortcoming")),
             # which papers' labels a later correction changes (gaps/label_changes.py)
@@ -70,6 +90,8 @@ def stale_reasons(lib, gap) -> list[str]:
     if not made:
         return ["found before GapScope recorded what gaps were made from: run `gaps find` again"]
     out = [FOUND_FROM + r for r in made.get("inputs_stale") or []]
+    if made.get("finder") != finder_version():
+        out.append(EARLIER_FINDER)
     for facet, mid in sorted(made.get("maps", {}).items()):
         if latest_map_id(lib, facet) != mid:
             out.append(f"the {facet} map was rebuilt")
