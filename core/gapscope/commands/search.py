@@ -7,6 +7,7 @@ import click
 
 from .common import emit_json, fail, pass_library
 from .terminal import terminal_safe as safe
+from ..store.annotation_search import annotation_where
 from ..textfmt import clip_words, plural
 
 WHERE_WIDTH = 30        # the text output's "where" column
@@ -16,15 +17,6 @@ def fulltext_where(section: str, page: int, width: int = WHERE_WIDTH) -> str:
     """"Section, p. 12" in at most ``width`` characters: the section name is shortened, never the page."""
     page_part = f", p. {page}"
     return clip_words(section or "front matter", max(width - len(page_part), 1)) + page_part
-
-
-def annotation_where(hit: dict) -> str:
-    """What a note or highlight comment hit is: "note #5", "highlight #3", "PDF highlight #2, p. 4"."""
-    if hit["kind"] == "note":
-        return f"note #{hit['id']}"
-    if hit["kind"] == "highlight":
-        return f"highlight #{hit['id']}"
-    return f"PDF highlight #{hit['id']}, p. {hit['page']}"
 
 
 def _rows(lib, hits, full, annotated) -> list[dict]:

@@ -16,7 +16,15 @@ _SOURCES = {
     "highlight": "SELECT id, paper_id, comment, NULL FROM highlights",
     "pdf_highlight": "SELECT id, paper_id, comment, page FROM pdf_highlights",
 }
-ANNOTATION_NAMES = {"note": "note", "highlight": "highlight comment", "pdf_highlight": "PDF highlight comment"}
+
+
+def annotation_where(hit: dict[str, Any]) -> str:
+    """What a note or highlight comment hit is: "note #5", "highlight #3", "PDF highlight #2, p. 4"."""
+    if hit["kind"] == "note":
+        return f"note #{hit['id']}"
+    if hit["kind"] == "highlight":
+        return f"highlight #{hit['id']}"
+    return f"PDF highlight #{hit['id']}, p. {hit['page']}"
 
 
 class AnnotationSearchMixin:
