@@ -37,7 +37,7 @@ def test_the_search_box_finds_a_paper_by_its_note(noted_window, noted, qtbot):
     qtbot.waitUntil(lambda: lv.model.ids() == [pid], timeout=5000)
     tip = lv.model.data(lv.model.index(0, COL_TITLE), TOOLTIP)
     assert f"note #{note}" in tip and "compare with quokkanet" in tip
-    assert "in a note" in lv.filter_label.text()
+    assert "1 found in your notes" in lv.filter_label.text()
 
 
 def test_papers_found_by_a_note_come_after_those_found_by_their_text(noted_window, noted, qtbot):
@@ -48,4 +48,16 @@ def test_papers_found_by_a_note_come_after_those_found_by_their_text(noted_windo
     lv.search.setText("dataset")
     lv._apply_search()
     want = by_text if pid in by_text else by_text + [pid]
+    qtbot.waitUntil(lambda: lv.model.ids() == want, timeout=5000)
+
+
+def test_sorted_on_a_column_papers_found_by_a_note_take_their_place_in_it(noted_window, noted, qtbot):
+    pid, _note = noted
+    lv = noted_window.library_view
+    lib = noted_window.lib
+    lv._sort("title", False)
+    lv.search.setText("dataset")
+    lv._apply_search()
+    found = set(lib.list_paper_ids(query="dataset")) | {pid}
+    want = [i for i in lib.list_paper_ids(order="title") if i in found]
     qtbot.waitUntil(lambda: lv.model.ids() == want, timeout=5000)

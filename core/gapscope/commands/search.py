@@ -7,7 +7,6 @@ import click
 
 from .common import emit_json, fail, pass_library
 from .terminal import terminal_safe as safe
-from ..store.annotation_search import annotation_where
 from ..textfmt import clip_words, plural
 
 WHERE_WIDTH = 30        # the text output's "where" column
@@ -20,6 +19,8 @@ def fulltext_where(section: str, page: int, width: int = WHERE_WIDTH) -> str:
 
 
 def _rows(lib, hits, full, annotated) -> list[dict]:
+    from ..store.annotation_search import annotation_where     # the store is read only once a search runs
+
     ids = {h[0] for h in hits} | {f["paper_id"] for f in full} | {a["paper_id"] for a in annotated}
     titles = {p.id: p.title for p in lib.get_papers(list(ids))}
     rows = [dict(paper_id=i, title=titles[i], where="title/abstract", score=round(-r, 3)) for i, r in hits]

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInp
                                QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from gapscope.store.annotation_search import annotation_where
+from gapscope.textfmt import clip_words
 
 from .. import hints, theme
 from ..write_guard import set_enabled
@@ -63,6 +64,7 @@ class Listing(list):
 
 # the notes and comments one search reads (a researcher's own: thousands at most)
 NOTE_HITS_READ = 5000
+NOTE_TIP_CHARS = 300        # of a note shown in its paper's tooltip
 
 
 def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
@@ -75,14 +77,14 @@ def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
         chosen = set(ids)
         ids = [pid for pid, _rank in lib.search(flt.query, limit=len(chosen) + 1) if pid in chosen]
     found = _found_in_notes(lib, flt.query) if flt.query else {}
-    if set(found) - set(ids):
-        # papers found by a note alone, within the tag / collection chosen, in the filter's order
-        wanted = set(found) | set(ids)
+    listed = set(ids)
+    if set(found) - listed:
+        # papers found by a note alone, within the tag / collection chosen: after the text's matches, or
+        # in the column's order
         scope = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order,
                                    descending=flt.descending, tag=flt.tag, collection=flt.collection)
-        listed = set(ids)
         ids = (ids + [i for i in scope if i in found and i not in listed] if flt.order == "relevance"
-               else [i for i in scope if i in wanted])
+               else [i for i in scope if i in found or i in listed])
     if flt.restrict is not None:
         ids = [i for i in ids if i in flt.restrict]
     listed = set(ids)
@@ -94,7 +96,7 @@ def _found_in_notes(lib, query: str) -> dict[int, str]:
     found one in."""
     found: dict[int, str] = {}
     for hit in lib.search_annotations(query, limit=NOTE_HITS_READ):
-        found.setdefault(hit["paper_id"], f"{annotation_where(hit)}: {hit['text']}")
+        found.setdefault(hit["paper_id"], f"{annotation_where(hit)}: {clip_words(hit['text'], NOTE_TIP_CHARS)}")
     return found
 
 
@@ -292,7 +294,7 @@ class LibraryView(QWidget):
         self.search.setToolTip("")
         desc = self.filter.describe()
         by_notes = len(getattr(ids, "found_in_notes", ()))
-        in_notes = (f" ({by_notes:,} with it in a note or highlight comment: hover the title to read it)"
+        in_notes = (f" ({by_notes:,} found in your notes or highlight comments: hover a title to read what)"
                     if by_notes else "")
         self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}{in_notes}" if desc else "")
                                   if ids or not desc else hints.NO_MATCH)
