@@ -47,7 +47,7 @@ def _plain_setting_warnings(ctx: click.Context) -> None:
 
 # One module per area under gapscope.commands, each with register(main).
 _COMMAND_MODULES = ("library", "collect", "reports", "experiments", "maps", "triage", "facets", "concepts", "safety",
-                    "analyze", "citations", "cluster", "corpus", "fulltext")
+                    "analyze", "citations", "cluster", "corpus", "fulltext", "search")
 
 
 def _register() -> None:

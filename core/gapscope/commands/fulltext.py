@@ -1,4 +1,4 @@
-"""`gapscope attach`, `gapscope pdf attach | show | text | extract | label`, `gapscope search`."""
+"""`gapscope attach`, `gapscope pdf attach | show | text | extract | label | export`."""
 
 from __future__ import annotations
 
@@ -325,46 +325,6 @@ def pdf_label(ref, redo, quiet) -> None:
                    " `gapscope analyze` brings it up to date")
 
 
-@click.command("search")
-@click.argument("query", nargs=-1, required=True)
-@click.option("--limit", default=20, show_default=True,
-              help="At most this many hits of each kind: titles and abstracts, and full text.")
-@click.option("--json", "as_json", is_flag=True)
-@click.option("--save", "save_as", metavar="NAME",
-              help="Also keep QUERY as the saved search NAME (the app's sidebar lists it under Saved searches).")
-@pass_library
-def search(ref, query, limit, as_json, save_as) -> None:
-    """Search titles and abstracts, and the full text of attached PDFs; each hit says where it was found
-    (the abstract, or a section and page of the PDF)."""
-    from ..store import LibraryError
-
-    lib = ref.open()
-    q = " ".join(query)
-    try:
-        hits = lib.search(q, limit=limit)
-        full = lib.search_fulltext(q, limit=limit)
-        if save_as is not None:          # only a query that ran: a broken one is not kept
-            lib.save_search(save_as, q)
-            click.echo(f"saved the search as {save_as.strip()!r}", err=True)
-    except LibraryError as exc:
-        fail(str(exc))
-    papers = {p.id: p for p in lib.get_papers(list({h[0] for h in hits} | {f["paper_id"] for f in full}))}
-    rows = [dict(paper_id=i, title=papers[i].title, where="title/abstract", score=round(-r, 3)) for i, r in hits]
-    rows += [dict(paper_id=f["paper_id"], title=papers[f["paper_id"]].title,
-                  where=f"{f['section'] or 'front matter'}, p. {f['page']}", section_kind=f["section_kind"],
-                  page=f["page"], text=f["text"], role=f["role"], shortcoming=f["shortcoming"],
-                  score=round(-f["rank"], 3)) for f in full]
-    if as_json:
-        emit_json(rows)
-        return
-    for r in rows:
-        click.echo(f"{r['paper_id']:>6}  {safe(r['where'])[:30]:<30} {safe(r['title'])[:70]}")
-        if r.get("text"):
-            click.echo(f"{'':8}{safe(r['text'])[:160]}")
-    if not rows:
-        click.echo("no match", err=True)
-
-
 @pdf.command("export")
 @click.argument("paper")
 @click.option("-o", "--output", required=True, type=click.Path(),
@@ -390,5 +350,5 @@ def pdf_export(ref, paper, output, as_json, force) -> None:
 
 
 def register(main: click.Group) -> None:
-    for cmd in (attach, pdf, search):
+    for cmd in (attach, pdf):
         main.add_command(cmd)

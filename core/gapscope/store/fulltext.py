@@ -2,18 +2,14 @@
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
 from .base import LibraryError, now_iso
-from .papers import literal_conditions, search_error
+from .papers import literal_conditions, names_paper_column, search_error
 from .search_query import parse_search
-
-# a column of the papers' search index named in an FTS5 query: "title:", "{title abstract} :"
-_PAPER_COLUMN = re.compile(r'\b(?:title|abstract|authors)\s*:|\{[^}"]*\}\s*:')
 
 _ATT_COLS = ("id", "paper_id", "sha256", "stored_name", "original_name", "source", "match_how", "match_score",
              "status", "message", "pages", "added_at")
@@ -163,28 +159,34 @@ class FulltextMixin:
             "SELECT DISTINCT attachment_id FROM fulltext_sentences WHERE facet_model IS NULL" + other
             + " ORDER BY attachment_id", (facet_model,) if facet_model is not None else ())]
 
-    def search_fulltext(self, query: str, limit: int = 50) -> list[dict[str, Any]]:
-        """Full-text sentences matching an FTS query, best first, each with its paper, section and page. A
-        query that names a paper's column ("ti:covid", "{title abstract} : ("KV cache")") asks about titles,
-        abstracts or authors only: no sentence of a PDF is one of them."""
+    def search_fulltext(self, query: str, limit: int = 50, *, per_paper: int = 0) -> list[dict[str, Any]]:
+        """Full-text sentences matching an FTS query, best first, each with its paper, section and page, and
+        ``paper_hits``: how many sentences of its paper match. ``per_paper``: at most this many of one paper
+        (0: no cap), so that one long PDF does not fill the list. A query that names a paper's column
+        ("ti:covid", "{title abstract} : ("KV cache")") asks about titles, abstracts or authors only: no
+        sentence of a PDF is one of them."""
         q = parse_search(query)
-        if _PAPER_COLUMN.search(re.sub(r'"[^"]*"', '""', q.fts)):      # a phrase's words name no column
+        if names_paper_column(q):
             return []
         # "C++" is indexed as "c": the sentence must also hold it as typed, as for titles and abstracts
         more, more_args = literal_conditions(q, alias="s.", columns=("text",))
-        join = " JOIN fulltext_sentences s ON s.id = f.rowid" if more else ""
+        matches = ("SELECT f.rowid AS id, bm25(fulltext_fts) AS rank, s.paper_id FROM fulltext_fts f"
+                   " JOIN fulltext_sentences s ON s.id = f.rowid WHERE fulltext_fts MATCH ?"
+                   + "".join(f" AND {w}" for w in more))
+        # each match's place among its paper's (best first) and their number, then the cap
+        ranked = ("SELECT id, rank, row_number() OVER (PARTITION BY paper_id ORDER BY rank, id) AS place,"
+                  f" count(*) OVER (PARTITION BY paper_id) AS paper_hits FROM ({matches})")
         try:
             rows = self._conn.execute(
-                "SELECT f.rowid, bm25(fulltext_fts) AS rank FROM fulltext_fts f" + join
-                + " WHERE fulltext_fts MATCH ?" + "".join(f" AND {w}" for w in more)
-                + " ORDER BY rank LIMIT ?", (q.fts, *more_args, limit)).fetchall()
+                f"SELECT id, rank, paper_hits FROM ({ranked}) WHERE ? = 0 OR place <= ? ORDER BY rank, id LIMIT ?",
+                (q.fts, *more_args, per_paper, per_paper, limit)).fetchall()
         except sqlite3.OperationalError as exc:
             raise search_error(query, exc)
         if not rows:
             return []
-        rank = {i: r for i, r in rows}
+        found_by = {i: (r, n) for i, r, n in rows}
         found = [dict(zip(self._SENT_COLS, r)) for r in self._conn.execute(
-            self._SENT + f" WHERE s.id IN ({', '.join('?' * len(rank))})", list(rank))]
+            self._SENT + f" WHERE s.id IN ({', '.join('?' * len(found_by))})", list(found_by))]
         for f in found:
-            f["rank"] = rank[f["id"]]
-        return sorted(found, key=lambda f: f["rank"])
+            f["rank"], f["paper_hits"] = found_by[f["id"]]
+        return sorted(found, key=lambda f: (f["rank"], f["id"]))

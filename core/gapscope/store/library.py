@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Optional
 
 from .analysis import AnalysisMixin
+from .annotation_search import AnnotationSearchMixin
 from .annotations import AnnotationsMixin
 from .backup import BackupMixin
 from .citations import CitationsMixin
@@ -103,9 +104,9 @@ def _writable(db: Path) -> bool:
 
 
 class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, VectorsMixin, MapsMixin,
-              GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnalysisMixin, CollectMixin,
-              StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin, MentionsMixin, IntegrityMixin,
-              InterruptMixin, EditsMixin):
+              GapsMixin, ExperimentsMixin, ReportsMixin, TriageMixin, AnnotationsMixin, AnnotationSearchMixin,
+              AnalysisMixin, CollectMixin, StepsMixin, BackupMixin, CitationsMixin, ConceptsMixin, FulltextMixin,
+              MentionsMixin, IntegrityMixin, InterruptMixin, EditsMixin):
     """A GapScope library: the one API to it (every read and write is a method, grouped by area in the
     mixins of ``store/<area>.py``; no SQL outside ``store/``). Thread use: one Library object per thread
     (open another for a worker); SQLite's WAL lets readers run while the one writer writes."""

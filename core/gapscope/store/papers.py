@@ -57,6 +57,16 @@ def search_error(query: str, exc: sqlite3.OperationalError) -> Exception:
     return err
 
 
+# a column of the papers' search index named in an FTS5 query: "title:", "{title abstract} :"
+_PAPER_COLUMN = re.compile(r'\b(?:title|abstract|authors)\s*:|\{[^}"]*\}\s*:')
+
+
+def names_paper_column(q: SearchQuery) -> bool:
+    """Whether the search asks about a paper's title, abstract or authors only ("ti:covid"): no sentence
+    of a PDF and no note is one of them."""
+    return bool(_PAPER_COLUMN.search(re.sub(r'"[^"]*"', '""', q.fts)))      # a phrase's words name no column
+
+
 def literal_conditions(q: SearchQuery, alias: str = "",
                        columns: Sequence[str] = ("title", "abstract", "authors")) -> tuple[list[str], list[str]]:
     """SQL conditions (and their arguments) on the papers table (or, with ``columns``, another table's

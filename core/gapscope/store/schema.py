@@ -810,4 +810,50 @@ MIGRATIONS: list[tuple[str, str]] = [
                 AND later.id > paper_edits.id AND later.edited_at >= paper_edits.undone_at);
         """,
     ),
+    (
+        "1500_annotation_search",
+        """
+        -- The user's own words made searchable beside the papers' texts: notes and the comments of highlights
+        -- (on an abstract and in a PDF). One index that keeps its own copy of the text (a few thousand short
+        -- texts), its rowid naming the row: 3 * id + 0 for a note, + 1 for an abstract highlight, + 2 for a
+        -- PDF highlight (store/annotation_search.py reads it back), so that a trigger deletes by rowid.
+        -- Notes are written one user action at a time: triggers keep it in step, as papers_fts outside an
+        -- import. The same tokenizer as papers_fts, so a search finds the same word forms in both.
+        CREATE VIRTUAL TABLE annotations_fts USING fts5(text, tokenize='porter unicode61 remove_diacritics 2');
+        CREATE TRIGGER annotations_fts_note_ai AFTER INSERT ON notes BEGIN
+            INSERT INTO annotations_fts(rowid, text) VALUES (3 * new.id, new.body);
+        END;
+        CREATE TRIGGER annotations_fts_note_ad AFTER DELETE ON notes BEGIN
+            DELETE FROM annotations_fts WHERE rowid = 3 * old.id;
+        END;
+        CREATE TRIGGER annotations_fts_note_au AFTER UPDATE OF body ON notes BEGIN
+            DELETE FROM annotations_fts WHERE rowid = 3 * old.id;
+            INSERT INTO annotations_fts(rowid, text) VALUES (3 * new.id, new.body);
+        END;
+        CREATE TRIGGER annotations_fts_highlight_ai AFTER INSERT ON highlights WHEN new.comment != '' BEGIN
+            INSERT INTO annotations_fts(rowid, text) VALUES (3 * new.id + 1, new.comment);
+        END;
+        CREATE TRIGGER annotations_fts_highlight_ad AFTER DELETE ON highlights BEGIN
+            DELETE FROM annotations_fts WHERE rowid = 3 * old.id + 1;
+        END;
+        CREATE TRIGGER annotations_fts_highlight_au AFTER UPDATE OF comment ON highlights BEGIN
+            DELETE FROM annotations_fts WHERE rowid = 3 * old.id + 1;
+            INSERT INTO annotations_fts(rowid, text) SELECT 3 * new.id + 1, new.comment WHERE new.comment != '';
+        END;
+        CREATE TRIGGER annotations_fts_pdf_highlight_ai AFTER INSERT ON pdf_highlights WHEN new.comment != '' BEGIN
+            INSERT INTO annotations_fts(rowid, text) VALUES (3 * new.id + 2, new.comment);
+        END;
+        CREATE TRIGGER annotations_fts_pdf_highlight_ad AFTER DELETE ON pdf_highlights BEGIN
+            DELETE FROM annotations_fts WHERE rowid = 3 * old.id + 2;
+        END;
+        CREATE TRIGGER annotations_fts_pdf_highlight_au AFTER UPDATE OF comment ON pdf_highlights BEGIN
+            DELETE FROM annotations_fts WHERE rowid = 3 * old.id + 2;
+            INSERT INTO annotations_fts(rowid, text) SELECT 3 * new.id + 2, new.comment WHERE new.comment != '';
+        END;
+        -- What the library holds already.
+        INSERT INTO annotations_fts(rowid, text) SELECT 3 * id, body FROM notes;
+        INSERT INTO annotations_fts(rowid, text) SELECT 3 * id + 1, comment FROM highlights WHERE comment != '';
+        INSERT INTO annotations_fts(rowid, text) SELECT 3 * id + 2, comment FROM pdf_highlights WHERE comment != '';
+        """,
+    ),
 ]

@@ -11,6 +11,9 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Sign
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from gapscope.store.annotation_search import annotation_where
+from gapscope.textfmt import clip_words
+
 from .. import hints, theme
 from ..write_guard import set_enabled
 from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, COLUMNS,
@@ -48,17 +51,53 @@ class Filter:
         return replace(self, order="", descending=False) == replace(other, order="", descending=False)
 
 
-def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> list[int]:
+class Listing(list):
+    """The ids a filter selects, and ``found_in_notes``: the papers the search found by the user's own
+    words (a note or a highlight comment) -> what it found there, for the row's tooltip."""
+
+    found_in_notes: dict[int, str]
+
+    def __init__(self, ids=(), found_in_notes: Optional[dict[int, str]] = None) -> None:
+        super().__init__(ids)
+        self.found_in_notes = found_in_notes or {}
+
+
+# the notes and comments one search reads (a researcher's own: thousands at most)
+NOTE_HITS_READ = 5000
+NOTE_TIP_CHARS = 300        # of a note shown in its paper's tooltip
+
+
+def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
     """Worker side: the ids the filter selects, in the filter's order; a search with no column
-    chosen is ordered by relevance (bm25, title matches first)."""
+    chosen is ordered by relevance (bm25, title matches first), the papers found only by a note or a
+    highlight comment after them."""
     ids = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order, descending=flt.descending,
                              tag=flt.tag, collection=flt.collection, query=flt.query or None)
     if flt.query and flt.order == "relevance":
         chosen = set(ids)
         ids = [pid for pid, _rank in lib.search(flt.query, limit=len(chosen) + 1) if pid in chosen]
+    found = _found_in_notes(lib, flt.query) if flt.query else {}
+    listed = set(ids)
+    if set(found) - listed:
+        # papers found by a note alone, within the tag / collection chosen: after the text's matches, or
+        # in the column's order
+        scope = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order,
+                                   descending=flt.descending, tag=flt.tag, collection=flt.collection)
+        ids = (ids + [i for i in scope if i in found and i not in listed] if flt.order == "relevance"
+               else [i for i in scope if i in found or i in listed])
     if flt.restrict is not None:
         ids = [i for i in ids if i in flt.restrict]
-    return ids
+    listed = set(ids)
+    return Listing(ids, {i: w for i, w in found.items() if i in listed})
+
+
+def _found_in_notes(lib, query: str) -> dict[int, str]:
+    """paper id -> "note #5: its words" of the best note or highlight comment of each paper the search
+    found one in."""
+    found: dict[int, str] = {}
+    for hit in lib.search_annotations(query, limit=NOTE_HITS_READ):
+        found.setdefault(hit["paper_id"], f"{annotation_where(hit)}: {clip_words(hit['text'], NOTE_TIP_CHARS)}")
+    return found
 
 
 class LibraryView(QWidget):
@@ -82,7 +121,8 @@ class LibraryView(QWidget):
         self._selecting = False             # select_paper is moving the selection (not the user)
         self.loading = False
 
-        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors   (\"exact phrase\", OR, -word, title: au:)")
+        self.search = QLineEdit(placeholderText="Search titles, abstracts, authors, your notes   "
+                                                "(\"exact phrase\", OR, -word, title: au:)")
         self.search.setClearButtonEnabled(True)
         self.search.setObjectName("searchBox")
         self.filter_label = QLabel()
@@ -249,11 +289,14 @@ class LibraryView(QWidget):
             chosen = []
         self._shown_filter = flt
         self._pending_select = None
-        self.model.set_ids(ids)
+        self.model.set_ids(ids, found_in_notes=getattr(ids, "found_in_notes", None))
         self.search.setStyleSheet("")
         self.search.setToolTip("")
         desc = self.filter.describe()
-        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}" if desc else "")
+        by_notes = len(getattr(ids, "found_in_notes", ()))
+        in_notes = (f" ({by_notes:,} found in your notes or highlight comments: hover a title to read what)"
+                    if by_notes else "")
+        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}{in_notes}" if desc else "")
                                   if ids or not desc else hints.NO_MATCH)
         empty = not ids and not desc
         self.empty_hint.setVisible(empty)

@@ -54,6 +54,7 @@ class PaperTableModel(QAbstractTableModel):
         self._ids: list[int] = []
         self._pages: "OrderedDict[int, list[Optional[Paper]]]" = OrderedDict()
         self._cell_cache: dict[int, tuple] = {}
+        self._found_in_notes: dict[int, str] = {}     # paper id -> the note or comment a search found
         self.page_loads = 0  # how many pages were read (a test checks the model stays lazy)
 
     # --- data ------------------------------------------------------------------------------------
@@ -61,9 +62,12 @@ class PaperTableModel(QAbstractTableModel):
         self.lib = lib
         self.set_ids([])
 
-    def set_ids(self, ids: Sequence[int]) -> None:
+    def set_ids(self, ids: Sequence[int], *, found_in_notes: Optional[dict[int, str]] = None) -> None:
+        """The rows; ``found_in_notes``: for papers a search found in the user's own words, what it found
+        there (the title's tooltip says so)."""
         self.beginResetModel()
         self._ids = list(ids)
+        self._found_in_notes = dict(found_in_notes or {})
         self._pages.clear()
         self._cell_cache.clear()
         self.endResetModel()
@@ -144,8 +148,11 @@ class PaperTableModel(QAbstractTableModel):
             col = index.column()
             if col in (COL_TITLE, COL_AUTHORS):
                 p = self.paper(index.row())
+                if p is not None and col == COL_AUTHORS:
+                    return "; ".join(p.authors)
                 if p is not None:
-                    return latex_to_text(p.title) if col == COL_TITLE else "; ".join(p.authors)
+                    found = self._found_in_notes.get(p.id)
+                    return latex_to_text(p.title) + (f"\n\nFound in your {found}" if found else "")
         return None
 
     def _cells(self, row: int) -> Optional[tuple]:
