@@ -180,9 +180,13 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
     paper = Paper(title=title, abstract=meta.abstract, authors=meta.authors,
                   doi=meta.dois[0] if meta.dois else None, arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version,
                   year=meta.year, published=meta.published, source="pdf", source_key=str(path.resolve()),
-                  location=str(path), raw={"read_from": meta.sources})  # where the title, authors ... were read
+                  location=str(path), raw={"read_from": meta.sources,   # where the title, authors ... were read
+                                           **_other_title(meta)})
     # no abstract: no embedding, facets or place on the maps until the user adds one; the note says why
     notes = [RecordWarning(str(path), meta.abstract_missing)] if not meta.abstract and meta.abstract_missing else []
+    if meta.title_alternative:          # the user checks the title: the other one the PDF gives is named
+        notes.append(RecordWarning(str(path), f"title read from page 1; the file's properties give another: "
+                                              f"\"{meta.title_alternative}\""))
     guessed = meta.sources.get("abstract") == FROM_FIRST_PARAGRAPH      # no heading: the note and a tag say so
     notes += [RecordWarning(str(path), FIRST_PARAGRAPH_NOTE)] if guessed else []
     batch = batch or PdfImport(lib, str(path.resolve()))
@@ -203,6 +207,10 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
     if guessed:
         lib.add_tag([pid], CHECK_ABSTRACT_TAG)
     return pid
+
+
+def _other_title(meta: PdfMetadata) -> dict[str, str]:
+    return {"title_in_file_properties": meta.title_alternative} if meta.title_alternative else {}
 
 
 def fulltext_rows(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
