@@ -264,7 +264,7 @@ def pdf_extract(file, as_json) -> None:
     meta = read_metadata(doc, file)
     data = {"file": file, "pages": doc.pages, "title": meta.title, "authors": meta.authors, "dois": meta.dois,
             "arxiv_id": meta.arxiv_id, "arxiv_version": meta.arxiv_version, "year": meta.year,
-            "published": meta.published, "read_from": meta.sources,
+            "published": meta.published, "read_from": meta.sources, "title_alternative": meta.title_alternative,
             "abstract": meta.abstract, "abstract_missing": meta.abstract_missing,
             "sections": [{"name": s.name, "kind": s.kind, "number": s.number, "page": s.page + 1,
                           "paragraphs": [p.text for p in s.paragraphs]} for s in doc.sections]}
@@ -292,7 +292,9 @@ def extract_summary(meta, pages: int) -> list[str]:
            f"arXiv {meta.arxiv_id}{version}" if meta.arxiv_id else "no arXiv id",
            f"date {meta.published or meta.year}{where('date')}" if meta.published or meta.year else "no date",
            plural(pages, "page")]
-    return [f"Title: {safe(meta.title)}{where('title')}" if meta.title else "Title: none read",
+    other = [f"  (the file's properties give another title: {safe(meta.title_alternative)})"] \
+        if meta.title_alternative else []
+    return [f"Title: {safe(meta.title)}{where('title')}" if meta.title else "Title: none read", *other,
             f"Authors: {'; '.join(safe(a) for a in meta.authors)}{where('authors')}" if meta.authors
             else "Authors: none read",
             "  ·  ".join(ids)]
