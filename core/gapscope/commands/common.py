@@ -339,6 +339,15 @@ class PlainProgress:
 
 
 @contextmanager
+def above_progress_bars() -> Iterator[None]:
+    """Lines written inside go above the live tqdm bars (cleared first, drawn again after), not into them."""
+    from tqdm import tqdm
+
+    with tqdm.external_write_mode(file=sys.stderr):
+        yield
+
+
+@contextmanager
 def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: str = "") -> Iterator[Any]:
     """A tqdm bar on stderr driven by the core's ``progress(done, total, message)`` callback, or with
     ``plain`` lines of text (:class:`PlainProgress`) where stderr is no terminal. ``unit="B"``: done and
