@@ -101,3 +101,27 @@ def test_each_file_s_line_is_printed_before_the_next_is_read_and_before_labellin
     assert r.exit_code == 3, r.output
     assert "1/2 new-paper" in printed_before["truncated.pdf"] and str(good) in printed_before["truncated.pdf"]
     assert "2/2 unreadable" in printed_before["labelling"]
+
+
+def test_a_stop_while_a_pdf_is_read_is_a_stop_not_an_unreadable_file(tmp_path, files, extract_once, monkeypatch):
+    """Ctrl-C while the parser reads a file stopped the batch after it, and reported the file being read
+    as "unreadable" (a bad record), or, for the last file, went on to label everything as if not stopped."""
+    from gapscope.jobs import CancelToken, Cancelled, check
+    from gapscope.store import Library
+
+    truncated, _empty, good = files
+    cancel = CancelToken()
+
+    def extract(path, **kw):
+        if path.name == "good.pdf":
+            cancel.cancel()                       # Ctrl-C while this file is read
+            check(kw.get("cancel"))
+        return extract_once(path, **kw)
+
+    monkeypatch.setattr(attach_mod, "extract", extract)
+    with Library(tmp_path / "l.gapscope") as lib:
+        with pytest.raises(Cancelled):
+            attach_mod.attach_paths(lib, [truncated, good], cancel=cancel)
+        [run] = lib.imports_log()
+        assert run["status"] == "cancelled" and run["errors"] == [run["errors"][0]]   # only the truncated file
+        assert str(truncated) in run["errors"][0] and lib.count_papers() == 0

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Optional
 
-from ..jobs import check, report
+from ..jobs import Cancelled, check, report
 from ..models import CHECK_ABSTRACT_TAG, Paper, RecordError, RecordWarning
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
@@ -273,6 +273,8 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
         doc = extract(path, cancel=cancel)
     except UnreadablePdf as exc:
         unreadable = str(exc)
+    except Cancelled:                                      # a stop while it is read: the batch stops here
+        raise
     except Exception as exc:                               # a parser crash must not lose the file
         unreadable = f"{path}: could not read the PDF ({type(exc).__name__}: {exc})"
     meta = read_metadata(doc, path)
@@ -318,8 +320,6 @@ def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] 
     those that gave nothing (unreadable and matching no paper, missing) its bad records, each named with
     why; the import is named after the folder or file given, else "N PDF files in <the folder they
     share>"."""
-    from ..jobs import Cancelled
-
     targets = list(targets)
     files = pdf_files(targets, skip_under=Path(lib.db_path).parent if Path(lib.db_path).parent.suffix == ".gapscope"
                       else None)
