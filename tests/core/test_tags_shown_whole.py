@@ -40,5 +40,5 @@ def test_annotate_show_and_papers_show_keep_a_tag_with_a_comma_whole(library):
     pid = _tagged(library)
     for command in (("annotate", "show", str(pid)), ("papers", "show", str(pid))):
         line = _tags_line(library, *command)
-        assert "'x, y'" in line and "méthode" in line and "'méthode'" not in line      # plain tags stay bare
+        assert '"x, y"' in line and "méthode" in line and '"méthode"' not in line      # plain tags stay bare
         assert sorted(_read_back(line)) == sorted(TAGS)

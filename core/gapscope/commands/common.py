@@ -291,10 +291,16 @@ def wrap_paragraph(text: str, width: int = 100, indent: str = "") -> str:
 def tag_list(tags) -> str:
     """Tags as a line shows them, ", " between them. A tag that holds a comma or a quote (or spaces at its
     ends) is quoted as the shell takes it in `gapscope tag NAME`, so "x, y" reads as one tag, not two,
-    and can be copied back as it is."""
+    and can be copied back as it is: in double quotes where those keep it as written ("Bob's"), else
+    in the shell's own single-quote form."""
+    return ", ".join(_quoted_tag(t) if re.search(r"[,'\"]|^\s|\s$", t) else t for t in tags)
+
+
+def _quoted_tag(tag: str) -> str:
     import shlex
 
-    return ", ".join(shlex.quote(t) if re.search(r"[,'\"]|^\s|\s$", t) else t for t in tags)
+    # inside double quotes a shell still reads $ ` \ and ! (history): only a tag without them
+    return f'"{tag}"' if not re.search(r'["$`\\!]', tag) else shlex.quote(tag)
 
 
 def emit_json(obj: Any) -> None:
@@ -330,6 +336,15 @@ class PlainProgress:
 
     def close(self) -> None:
         pass
+
+
+@contextmanager
+def above_progress_bars() -> Iterator[None]:
+    """Lines written inside go above the live tqdm bars (cleared first, drawn again after), not into them."""
+    from tqdm import tqdm
+
+    with tqdm.external_write_mode(file=sys.stderr):
+        yield
 
 
 @contextmanager

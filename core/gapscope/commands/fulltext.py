@@ -6,69 +6,82 @@ import sys
 
 import click
 
-from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, emit_json, fail, force_option, pass_library,
-                     progress_bar, refuse_existing, resolve_paper)
+from .common import (EXIT_BLOCKED, EXIT_CANCELLED, EXIT_NOT_FOUND, EXIT_PARTIAL, above_progress_bars, emit_json, fail,
+                     force_option, pass_library, progress_bar, refuse_existing, resolve_paper)
 from .terminal import terminal_safe as safe
 from ..textfmt import plural
 
 
 def _attach(ref, targets, paper, no_create, facets, as_json, quiet) -> None:
-    from ..fulltext import attach_paths, label_pending
+    from ..fulltext import attach_bibtex_files, attach_paths, label_pending
     from ..jobs import Cancelled
 
     lib = ref.open(create=True)
     pid = resolve_paper(lib, paper) if paper else None
-    from ..fulltext import attach_bibtex_files
-
     bibs = [t for t in targets if str(t).lower().endswith(".bib")]
     pdfs = [t for t in targets if t not in bibs]
     results = []
+
+    def done(n: int, total: int, r) -> None:     # each file's line as soon as it is attached, above the bar
+        results.append(r)
+        with above_progress_bars():
+            _print_result(r, as_json, f"{n}/{total}" if total else "")
+
     try:
         with progress_bar("attach", enabled=not quiet and not as_json) as (progress, cancel):
             for bib in bibs:                   # the PDFs its file fields name, for its imported entries
-                results += attach_bibtex_files(lib, bib, progress=progress, cancel=cancel)
+                for r in attach_bibtex_files(lib, bib, progress=progress, cancel=cancel):
+                    done(0, 0, r)
             if pdfs:
-                results += attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress,
-                                        cancel=cancel)
+                attach_paths(lib, pdfs, paper_id=pid, create=not no_create, progress=progress, cancel=cancel,
+                             on_result=done)
     except Cancelled:
         fail("cancelled: the PDFs attached before the stop are kept; attach the same files again for the rest"
              " (those attached already are skipped)", EXIT_CANCELLED)
+    if not results and not as_json:
+        click.echo("no PDF found", err=True)
     # every PDF whose sentences are not labelled yet: this run's, and those of an earlier run stopped
     # while labelling (they are "already attached" now and would stay unlabelled)
     stopped = False
-    if facets and lib.unlabelled_fulltext_attachments():
+    pending = lib.unlabelled_fulltext_attachments()
+    if facets and pending:
+        if not quiet and not as_json:
+            click.echo(f"labelling the sentences of {plural(len(pending), 'PDF')} (Ctrl-C stops; the PDFs stay"
+                       " attached)", err=True)
         try:
             with progress_bar("facets", enabled=not quiet and not as_json) as (progress, cancel):
                 label_pending(lib, progress=progress, cancel=cancel)
         except Cancelled:
-            stopped = True          # the PDFs are attached: said below, with their lines
+            stopped = True
     elif not facets and not as_json:
         from ..steps import pdfs_not_labelled
 
-        note = pdfs_not_labelled(len(lib.unlabelled_fulltext_attachments()))
+        note = pdfs_not_labelled(len(pending))
         if note:
             click.secho(note, fg="yellow", err=True)
-    if as_json:
-        for r in results:
-            emit_json(r.to_dict())
-    else:
-        for r in results:
-            how = f"{r.match} {r.score:.2f}" if r.match else ""
-            on = f" ({safe(r.matched_on)})" if r.matched_on else ""
-            click.echo(f"{r.status:<16} paper {r.paper_id or '-':>5}  {how:<10}{on}  {safe(r.file)}")
-            if r.sections:
-                click.echo(f"{'':17}{r.pages} pages, {r.sentences} sentences; sections: "
-                           + ", ".join(safe(s) for s in r.sections[:14]))
-            if r.message:
-                click.secho(f"{'':17}{safe(r.message)}", fg="yellow", err=True)
-        if not results:
-            click.echo("no PDF found", err=True)
     if stopped:
         fail(f"cancelled while labelling: the PDFs are attached, {pdfs_not_labelled_yet(lib)}", EXIT_CANCELLED)
     if not results:
         sys.exit(EXIT_NOT_FOUND)
     if any(r.status in ("unreadable", "failed", "unmatched") for r in results):
         sys.exit(EXIT_PARTIAL)
+
+
+def _print_result(r, as_json: bool, count: str) -> None:
+    """One attached file's line (``count``: "3/13", its place in the batch), its sections, and its message."""
+    if as_json:
+        emit_json(r.to_dict())
+        return
+    how = f"{r.match} {r.score:.2f}" if r.match else ""
+    on = f" ({safe(r.matched_on)})" if r.matched_on else ""
+    click.echo(f"{count + ' ' if count else ''}{r.status:<16} paper {r.paper_id or '-':>5}  {how:<10}{on}  "
+               f"{safe(r.file)}")
+    indent = " " * (17 + (len(count) + 1 if count else 0))
+    if r.sections:
+        click.echo(f"{indent}{r.pages} pages, {r.sentences} sentences; sections: "
+                   + ", ".join(safe(s) for s in r.sections[:14]))
+    if r.message:
+        click.secho(f"{indent}{safe(r.message)}", fg="yellow", err=True)
 
 
 _ATTACH_OPTIONS = [
@@ -264,7 +277,7 @@ def pdf_extract(file, as_json) -> None:
     meta = read_metadata(doc, file)
     data = {"file": file, "pages": doc.pages, "title": meta.title, "authors": meta.authors, "dois": meta.dois,
             "arxiv_id": meta.arxiv_id, "arxiv_version": meta.arxiv_version, "year": meta.year,
-            "published": meta.published, "read_from": meta.sources,
+            "published": meta.published, "read_from": meta.sources, "title_alternative": meta.title_alternative,
             "abstract": meta.abstract, "abstract_missing": meta.abstract_missing,
             "sections": [{"name": s.name, "kind": s.kind, "number": s.number, "page": s.page + 1,
                           "paragraphs": [p.text for p in s.paragraphs]} for s in doc.sections]}
@@ -292,7 +305,9 @@ def extract_summary(meta, pages: int) -> list[str]:
            f"arXiv {meta.arxiv_id}{version}" if meta.arxiv_id else "no arXiv id",
            f"date {meta.published or meta.year}{where('date')}" if meta.published or meta.year else "no date",
            plural(pages, "page")]
-    return [f"Title: {safe(meta.title)}{where('title')}" if meta.title else "Title: none read",
+    other = [f"  (the file's properties give another title: {safe(meta.title_alternative)})"] \
+        if meta.title_alternative else []
+    return [f"Title: {safe(meta.title)}{where('title')}" if meta.title else "Title: none read", *other,
             f"Authors: {'; '.join(safe(a) for a in meta.authors)}{where('authors')}" if meta.authors
             else "Authors: none read",
             "  ·  ".join(ids)]

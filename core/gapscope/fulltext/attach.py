@@ -20,10 +20,10 @@ import shutil
 import tempfile
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Optional
+from typing import Any, Callable, Iterable, Optional
 
-from ..jobs import check, report
-from ..models import CHECK_ABSTRACT_TAG, Paper, RecordWarning
+from ..jobs import Cancelled, check, report
+from ..models import CHECK_ABSTRACT_TAG, Paper, RecordError, RecordWarning
 from ..store.base import LibraryError
 from .extract import Document, UnreadablePdf, extract
 from .lead_paragraph import NOTE as FIRST_PARAGRAPH_NOTE
@@ -31,7 +31,8 @@ from .meta import FROM_FILE_DATE, FROM_FIRST_PARAGRAPH, PdfMetadata, read_metada
 from ..textfmt import plural
 
 CHECK_TAG = "check: metadata from PDF"
-CHECK_YEAR_TAG = "check: year from the file's date"   # no better date found: when the PDF was made
+# no better date found: when the PDF was made. No apostrophe: a tag list would quote it (migration 1430)
+CHECK_YEAR_TAG = "check: year from the PDF file date"
 TITLE_SURE = 92.0                     # rapidfuzz token_sort_ratio from which a title match is taken
 SKIP_KINDS = ("references",)          # no sentences from the reference list
 
@@ -169,6 +170,15 @@ class PdfImport:
                       import_id=rep.import_id, finish=False)
         return rep.added_ids[ids:], rep.errors[errors:] + rep.warnings[warnings:]
 
+    def add_bad(self, path: Path, message: str) -> None:
+        """A file that gave nothing (unreadable and matching no paper, or missing): a bad record of the
+        import, named with why; it starts the import's record if nothing did before."""
+        from ..ingest import ingest_papers
+
+        why = message[len(str(path)) + 2:] if message.startswith(f"{path}: ") else message
+        ingest_papers(self.lib, [RecordError(str(path), why)], kind="import", source="pdf", target=self.target,
+                      report_obj=self.rep, import_id=self.rep.import_id, finish=False)
+
     def end(self, status: str = "done", message: Optional[str] = None) -> None:
         if self.rep.import_id is not None:
             self.rep.cancelled = status == "cancelled"
@@ -180,9 +190,13 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
     paper = Paper(title=title, abstract=meta.abstract, authors=meta.authors,
                   doi=meta.dois[0] if meta.dois else None, arxiv_id=meta.arxiv_id, arxiv_version=meta.arxiv_version,
                   year=meta.year, published=meta.published, source="pdf", source_key=str(path.resolve()),
-                  location=str(path), raw={"read_from": meta.sources})  # where the title, authors ... were read
+                  location=str(path), raw={"read_from": meta.sources,   # where the title, authors ... were read
+                                           **_other_title(meta)})
     # no abstract: no embedding, facets or place on the maps until the user adds one; the note says why
     notes = [RecordWarning(str(path), meta.abstract_missing)] if not meta.abstract and meta.abstract_missing else []
+    if meta.title_alternative:          # the user checks the title: the other one the PDF gives is named
+        notes.append(RecordWarning(str(path), f"title read from page 1; the file's properties give another: "
+                                              f"\"{meta.title_alternative}\""))
     guessed = meta.sources.get("abstract") == FROM_FIRST_PARAGRAPH      # no heading: the note and a tag say so
     notes += [RecordWarning(str(path), FIRST_PARAGRAPH_NOTE)] if guessed else []
     batch = batch or PdfImport(lib, str(path.resolve()))
@@ -203,6 +217,10 @@ def _new_paper(lib, meta: PdfMetadata, path: Path, batch: Optional[PdfImport] = 
     if guessed:
         lib.add_tag([pid], CHECK_ABSTRACT_TAG)
     return pid
+
+
+def _other_title(meta: PdfMetadata) -> dict[str, str]:
+    return {"title_in_file_properties": meta.title_alternative} if meta.title_alternative else {}
 
 
 def fulltext_rows(doc: Document) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
@@ -255,6 +273,8 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
         doc = extract(path, cancel=cancel)
     except UnreadablePdf as exc:
         unreadable = str(exc)
+    except Cancelled:                                      # a stop while it is read: the batch stops here
+        raise
     except Exception as exc:                               # a parser crash must not lose the file
         unreadable = f"{path}: could not read the PDF ({type(exc).__name__}: {exc})"
     meta = read_metadata(doc, path)
@@ -292,12 +312,14 @@ def _naming(message: str, path: Path) -> str:
 
 
 def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] = None, source: str = "file",
-                 create: bool = True, progress=None, cancel=None) -> list[AttachResult]:
-    """Attach every PDF named or found in the folders named; one result per file, in order. The PDFs
-    that become new papers are the records of one import (see :class:`PdfImport`), named after the
-    folder (or the folder the files share)."""
-    from ..jobs import Cancelled
-
+                 create: bool = True, progress=None, cancel=None,
+                 on_result: Optional[Callable[[int, int, AttachResult], None]] = None) -> list[AttachResult]:
+    """Attach every PDF named or found in the folders named; one result per file, in order, each also
+    given to ``on_result(n, N, result)`` as soon as its file is done (a long batch shows what it did as it
+    goes). The PDFs that become new papers are the records of one import (see :class:`PdfImport`), and
+    those that gave nothing (unreadable and matching no paper, missing) its bad records, each named with
+    why; the import is named after the folder or file given, else "N PDF files in <the folder they
+    share>"."""
     targets = list(targets)
     files = pdf_files(targets, skip_under=Path(lib.db_path).parent if Path(lib.db_path).parent.suffix == ".gapscope"
                       else None)
@@ -307,8 +329,12 @@ def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] 
         for i, f in enumerate(files):
             check(cancel)
             report(progress, i, len(files), f"attaching {f.name}")
-            out.append(attach_file(lib, f, paper_id=paper_id, source=source, create=create, cancel=cancel,
-                                   batch=batch))
+            res = attach_file(lib, f, paper_id=paper_id, source=source, create=create, cancel=cancel, batch=batch)
+            if res.status in ("unreadable", "failed") and res.paper_id is None:
+                batch.add_bad(f, res.message or res.status)
+            out.append(res)
+            if on_result is not None:
+                on_result(i + 1, len(files), res)
     except Cancelled:
         batch.end("cancelled", "cancelled by the user; the PDFs attached before are kept")
         raise
@@ -321,15 +347,17 @@ def attach_paths(lib, targets: Iterable[str | Path], *, paper_id: Optional[int] 
 
 
 def _import_target(targets: list, files: list[Path]) -> str:
-    """What an attach's import is of: the one folder or file named, else the folder the files share."""
+    """What an attach's import is of: the one folder or file named, else "N PDF files in <the folder they
+    share>" (a bare "/" said nothing of files picked from two folders)."""
     if len(targets) == 1:
         return str(Path(targets[0]).expanduser().resolve())
     if not files:
         return ""
     try:
-        return os.path.commonpath([str(f.resolve().parent) for f in files])
+        common = os.path.commonpath([str(f.resolve().parent) for f in files])
     except ValueError:                                     # files on different drives
-        return str(files[0].resolve().parent)
+        return f"{plural(len(files), 'PDF file')} from several drives"
+    return f"{plural(len(files), 'PDF file')} in {common}"
 
 
 def _counts(results: list[AttachResult]) -> str:

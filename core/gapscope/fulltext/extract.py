@@ -243,6 +243,8 @@ def read_lines(path: str | Path, *, progress=None, cancel=None) -> tuple[list[li
         msg = str(exc)
         if "password" in msg.lower():
             raise UnreadablePdf(f"{path}: the PDF is encrypted (a password is needed)") from exc
+        if path.is_file() and path.stat().st_size == 0:        # a download or copy that never got its bytes
+            raise UnreadablePdf(f"{path}: an empty file (0 bytes), not a PDF") from exc
         raise UnreadablePdf(f"{path}: not a readable PDF ({msg})") from exc
     except OSError as exc:
         raise UnreadablePdf(f"{path}: cannot open ({exc})") from exc

@@ -7,6 +7,7 @@ import datetime
 import html
 import re
 import statistics
+import unicodedata
 import urllib.parse
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +45,7 @@ class PdfMetadata:
     sources: dict[str, str] = field(default_factory=dict)  # {"title" | "authors" | "date" | "abstract": FROM_...}
     abstract: str = ""
     abstract_missing: Optional[str] = None               # why no abstract was read (for the import's note)
+    title_alternative: Optional[str] = None              # the file properties' title, when page 1's differs
 
     @property
     def title_is_read(self) -> bool:
@@ -326,11 +328,55 @@ def _date(meta: PdfMetadata, doc: Document) -> None:
         meta.year, meta.sources["date"] = int(m.group(1)), FROM_FILE_DATE
 
 
+_FUNCTION_WORDS = {"the", "of", "and", "in", "to", "a", "is", "for", "with", "on", "that", "by", "we", "are", "as",
+                   "from", "this", "an", "be", "at", "or", "which", "these", "our", "was", "were"}
+
+
+def page_reads_as_text(lines: list[Line]) -> bool:
+    """Page 1 is text a reader can read, not the glyph soup of a font without a Unicode map ("(cid:72)",
+    "\ufffd", letters shifted by a custom encoding): English running text is about one word in four a
+    function word ("the", "of" ...); a page with too few words to tell counts as text."""
+    text = " ".join(ln.text for ln in lines)
+    if "(cid:" in text or text.count("\ufffd") > 2:
+        return False
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return len(words) < 60 or sum(w in _FUNCTION_WORDS for w in words) >= 0.04 * len(words)
+
+
+def _title_key(title: str) -> str:
+    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", title).lower())
+
+
+def same_title(a: str, b: str) -> bool:
+    """The same title written two ways: case, hyphens, ligatures, spacing, or ``b`` cut short by page 1's
+    three-line limit."""
+    from rapidfuzz import fuzz
+
+    ka, kb = _title_key(a), _title_key(b)
+    return bool(ka and kb) and (ka.startswith(kb) or fuzz.ratio(ka, kb) >= 90)
+
+
+def _title(meta: PdfMetadata, info_title: str, page_title: str, lines: list[Line]) -> None:
+    """The title printed on page 1 wins over the file properties' Title when the two differ: a publisher's
+    Title is often a short running title ("A human PR-1 related protein at the Golgi complex" for a paper
+    whose page 1 prints "Identification and characterization of a novel human plant pathogenesis-related
+    protein ..."), a placeholder or another version's. The properties' title stays as the alternative.
+    Where both are the same title, the properties' (no line-end hyphens or ligatures to undo); where page
+    1 is not readable text, the properties' too."""
+    info_ok = bool(info_title) and title_problem(info_title) is None
+    if page_title and (not info_ok or (not same_title(info_title, page_title) and page_reads_as_text(lines))):
+        meta.title, meta.sources["title"] = page_title, FROM_PAGE1
+        meta.title_alternative = info_title if info_ok else None
+    elif info_ok:
+        meta.title, meta.sources["title"] = info_title, FROM_PROPERTIES
+
+
 def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     """Identifiers, title, authors, date and abstract read from a PDF (``doc``; None when it could not
-    be read) and its file name. A title or author in the file's properties is taken only when it looks
-    like one (:func:`title_problem`, :func:`plausible_author`); else page 1's largest type at the top,
-    and the authors below it; else (a title) the file name, unless that is only an identifier (the arXiv
+    be read) and its file name. The title printed on page 1 (its largest type at the top) wins over the
+    file properties' when the two differ and page 1 reads as text (:func:`_title`); an author in the
+    file's properties is taken only when it looks like one (:func:`plausible_author`), else
+    the authors below page 1's title; else (a title) the file name, unless that is only an identifier (the arXiv
     id is the paper's, and the title the placeholder of a record without one: "[untitled] arXiv ...", which
     a record of the paper with a title replaces); the abstract from under an abstract heading
     (abstract.py), else, with no such heading, page 1's first paragraph when it is surely the abstract
@@ -348,11 +394,7 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     if m:
         meta.arxiv_id, meta.arxiv_version = split_arxiv_id(m.group(1) + (m.group(2) or ""))
     page_title, block = _page1_title(doc.first_page_lines)
-    title = clean_text(str(info.get("Title") or ""))
-    if title and title_problem(title) is None:
-        meta.title, meta.sources["title"] = title, FROM_PROPERTIES
-    elif page_title:
-        meta.title, meta.sources["title"] = page_title, FROM_PAGE1
+    _title(meta, clean_text(str(info.get("Title") or "")), page_title, doc.first_page_lines)
     _authors(meta, doc, path, block)
     _date(meta, doc)
     lead = doc.lead_lines or doc.first_page_lines

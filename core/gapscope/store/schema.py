@@ -856,4 +856,18 @@ MIGRATIONS: list[tuple[str, str]] = [
         INSERT INTO annotations_fts(rowid, text) SELECT 3 * id + 2, comment FROM pdf_highlights WHERE comment != '';
         """,
     ),
+    (
+        "1510_check_year_tag_name",
+        """
+        -- The app's tag for a year read from the PDF file's date is renamed without an apostrophe, which a
+        -- tag list had to shell-quote (`'check: year from the file'"'"'s date'`). A paper that has both keeps one.
+        INSERT OR IGNORE INTO paper_tags (paper_id, tag_id, added_at)
+            SELECT pt.paper_id, n.id, pt.added_at FROM paper_tags pt
+            JOIN tags o ON o.id = pt.tag_id AND o.name = 'check: year from the file''s date'
+            JOIN tags n ON n.name = 'check: year from the PDF file date';
+        DELETE FROM tags WHERE name = 'check: year from the file''s date'
+            AND EXISTS (SELECT 1 FROM tags WHERE name = 'check: year from the PDF file date');
+        UPDATE tags SET name = 'check: year from the PDF file date' WHERE name = 'check: year from the file''s date';
+        """,
+    ),
 ]
