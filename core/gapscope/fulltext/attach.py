@@ -31,7 +31,7 @@ from .meta import FROM_FILE_DATE, FROM_FIRST_PARAGRAPH, PdfMetadata, read_metada
 from ..textfmt import plural
 
 CHECK_TAG = "check: metadata from PDF"
-# no better date found: when the PDF was made. No apostrophe: a tag list would quote it (migration 1430)
+# no better date found: when the PDF was made. No apostrophe: a tag list would quote it (migration 1510)
 CHECK_YEAR_TAG = "check: year from the PDF file date"
 TITLE_SURE = 92.0                     # rapidfuzz token_sort_ratio from which a title match is taken
 SKIP_KINDS = ("references",)          # no sentences from the reference list
