@@ -49,8 +49,8 @@ def more_clusters_line(m: MapData, shown: int = TOP_CLUSTERS) -> str:
     if more <= 0:
         return ""
     rest = sum(cl["size"] for cl in clusters_by_size(m)[shown:])
-    return (f"The {shown} largest of the map's {len(m.clusters)} clusters; {plural(more, 'more cluster')} "
-            f"({plural(rest, 'paper')}) are listed with these in “{TITLES['clusters']}” at the end of the report.")
+    return (f"The {shown} largest of the map's {len(m.clusters)} clusters, and {plural(more, 'more cluster')} "
+            f"({plural(rest, 'paper')}): “{TITLES['clusters']}”, at the end of the report, lists all {len(m.clusters)}.")
 
 
 def generated_line(d: ReportData) -> str:
