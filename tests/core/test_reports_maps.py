@@ -152,3 +152,19 @@ def test_a_report_puts_the_gaps_first_and_the_long_lists_in_appendices(mapped, t
     r = CliRunner().invoke(main, ["--library", str(lib.path), "report", "-o", str(tmp_path / "cli.md"), "--json", "-q"])
     assert r.exit_code == 0, r.output
     assert "No paper has been screened yet" in json.loads(r.stdout)["not_run"]["screening"]
+
+
+def test_a_pdf_report_writes_a_map_parameter_longer_than_a_page(mapped):
+    """A map labelled from concepts keeps every cluster's concept phrases in its parameters: pages of text,
+    which a PDF table row (never split across pages) cannot hold. The PDF gives it as text below the table."""
+    from pypdf import PdfReader
+    import io
+
+    from gapscope.reports.pdf import render_pdf
+
+    lib, _ = mapped
+    d = build_report_data(lib)
+    d.reproducibility["maps"][0]["params"]["label_concepts"] = {
+        str(i): f"cluster {i} phrase, " + "semantic segmentation of remote sensing imagery, " * 6 for i in range(120)}
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(d, {}))).pages)
+    assert "cluster 119 phrase" in " ".join(text.split())

@@ -559,14 +559,24 @@ def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict
         doc.text(plain_commands(n.left_out), size=9)
 
 
+LONG_CELL = 1000       # characters: a longer value may be taller than a page in a table cell
+
+
 def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
     """Versions, parameters and scope, to run it again."""
     r = d.reproducibility
     doc.heading(titles["reproducibility"])
     doc.table(["What", "Value"], _plain_rows(reproducibility_rows(r)))
     for m in r.get("maps", []):
-        doc.table(["Parameter", "Value"], L.map_parameter_rows(m),
-                  title=f"{m['facet'].capitalize()} map #{m['map_id']} parameters")
+        rows = L.map_parameter_rows(m)
+        # a value of pages (a map's concept phrases, cluster by cluster) cannot be one table row, which never
+        # breaks across pages: it follows the table as text
+        short = [row for row in rows if len(str(row[1])) <= LONG_CELL]
+        doc.table(["Parameter", "Value"], short, title=f"{m['facet'].capitalize()} map #{m['map_id']} parameters")
+        for what, value in rows:
+            if len(str(value)) > LONG_CELL:
+                doc.text(f"{what}: {value}", size=8)
+                doc.gap()
     for run in r.get("runs", []):
         doc.table(["What", "Value"], L.run_environment_rows(run), title=f"Run {run['id']}: environment")
 
