@@ -219,7 +219,8 @@ class RunData:
         """The status as the report shows it: 'done', or 'cancelled: 2 of 15 folds, not a result'."""
         if self.is_result:
             return self.status
-        return f"{self.status}: " + (f"{self.folds_text}, " if self.folds_text else "") + "not a result"
+        verdict = "not a result yet" if self.status == "running" else "not a result"
+        return f"{self.status}: " + (f"{self.folds_text}, " if self.folds_text else "") + verdict
 
     def table_metric(self, name: str) -> str:
         """A metric in the runs table: a finished run's score; none for a run that did not finish (its
@@ -712,7 +713,7 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
     sec.unresolved = unresolved_count(lib, collection)
     sec.awaiting = awaiting_count(lib, collection)
     if not ids:
-        sec.missing = "No paper has been included yet: screen papers with `gapscope triage`." + sec.unresolved_note
+        sec.missing = "No paper has been included yet: screen papers with `gapscope triage next` and `gapscope triage decide`." + sec.unresolved_note
     return sec
 
 
