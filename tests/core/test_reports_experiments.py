@@ -48,7 +48,8 @@ def test_runs_with_metrics_curves_papers_and_comparison(library, tmp_path):
     assert all(rid in text for rid in run_ids)
     assert variant.comparison["summary"] in text
     assert "A <b>linked</b> paper" in text and "b" not in {t for t, _ in doc.tags}
-    assert sum(1 for t, _ in doc.tags if t == "img") >= 1 + sum(1 for r in d.experiments.runs if r.curves_png)
+    # the runs' curves (nothing screened here: no PRISMA flow drawn)
+    assert sum(1 for t, _ in doc.tags if t == "img") >= sum(1 for r in d.experiments.runs if r.curves_png) >= 1
     for fmt in ("md", "pdf"):  # the other renderers take the same runs without error
         write_report(library, fmt, tmp_path / f"r.{fmt}")
     assert variant.comparison["baseline"] in (tmp_path / "r.md").read_text(encoding="utf-8")
@@ -106,3 +107,42 @@ def test_a_run_without_a_spread_does_not_claim_one(library):
     (run,) = build_report_data(library).experiments.runs
     assert "3-fold cross-validation × 2 seeds" in run.setup
     assert "standard deviation" not in run.setup and "±" not in run.metric_text("accuracy")
+
+
+def _cancelled_run(library, tmp_path, status: str = "cancelled"):
+    """A run of 5 folds x 3 seeds stopped after 2 folds, as the runner leaves it: its library row with the
+    finished folds' mean scores, its folder's status.json listing those 2 folds."""
+    folder = tmp_path / "runs" / "gap105-mlp-csv"
+    folder.mkdir(parents=True)
+    folds = [{"seed": 0, "fold": f, "metrics": {"accuracy": 0.9639, "f1": 0.9638}} for f in range(2)]
+    (folder / "status.json").write_text(json.dumps({"run_id": "gap105-mlp-csv", "status": status, "folds": folds}),
+                                        encoding="utf-8")
+    spec = ("[data]\ndataset = 'digits'\n[model]\nfamily = 'mlp'\n"
+            "[eval]\nsplit = 'kfold'\nfolds = 5\nseeds = [0, 1, 2]\n")
+    library.insert_run(run_id="gap105-mlp-csv", name="gap105-mlp-csv", spec_path=None, spec=spec, folder=str(folder),
+                       status="running", gap_id=105, created_at="2026-01-01T10:00:00+00:00", papers=[])
+    library.finish_run("gap105-mlp-csv", status=status, metrics={"accuracy": 0.9639, "f1": 0.9638}, message=None,
+                       finished_at="2026-01-01T10:05:00+00:00")
+
+
+@pytest.mark.parametrize("status", ["cancelled", "failed"])
+def test_a_run_that_did_not_finish_is_marked_so_and_its_scores_are_not_shown_as_its_result(library, tmp_path, status):
+    """A run cancelled after 2 of its 15 folds is no result: the runs table says so with the folds finished and
+    leaves its score cells empty; its scores appear only under its own heading, labelled partial."""
+    _cancelled_run(library, tmp_path, status)
+    (run,) = build_report_data(library).experiments.runs
+    assert (run.folds_done, run.folds_total) == (2, 15)
+    for fmt in ("md", "html"):
+        out = tmp_path / f"r.{fmt}"
+        write_report(library, fmt, out)
+        text = out.read_text(encoding="utf-8")
+        if fmt == "html":
+            rows = [r.split("</tr>")[0] for r in text.split("<tr>") if "gap105-mlp-csv</td>" in r.split("</tr>")[0]]
+        else:
+            rows = [ln for ln in text.splitlines() if ln.startswith("| gap105")]
+        (row,) = rows
+        assert f"{status}: 2 of 15 folds, not a result" in row
+        assert "0.9639" not in row and "0.9638" not in row
+        partial = next(ln for ln in text.splitlines() if "0.9639" in ln)
+        assert "Partial scores, over the 2 finished folds only (not the run" in partial
+    write_report(library, "pdf", tmp_path / "r.pdf")

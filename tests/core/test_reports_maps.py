@@ -49,7 +49,7 @@ def test_maps_and_gaps_sections_show_what_the_modules_saved(mapped, tmp_path):
     doc = parse(out.read_text(encoding="utf-8"))
     text = "".join(doc.text)
     imgs = [a for t, a in doc.tags if t == "img"]
-    assert len(imgs) >= 1 + 4  # PRISMA flow (nothing screened: still drawn) + a scatter per facet
+    assert len(imgs) >= 4  # a scatter per facet (nothing screened: no PRISMA flow of zeros)
     for m in d.maps.maps:
         for c in m.clusters[:3]:
             assert c["label"] in text
@@ -87,3 +87,84 @@ def test_the_report_shows_concept_labels_says_so_and_keeps_the_keywords(mapped, 
     assert "most distinctive concepts (its keywords where its papers have none)" in text
     row = next(ln for ln in text.splitlines() if "self-supervised speech separation" in ln)
     assert ", ".join(biggest.keywords[:3]) in row      # the keywords column still lists them
+
+
+def _sections(text: str, prefix: str = "## ") -> dict[str, str]:
+    """A Markdown report's sections by heading, in order."""
+    out: dict[str, str] = {}
+    for part in text.split("\n" + prefix)[1:]:
+        head, _, body = part.partition("\n")
+        out[head] = body
+    return out
+
+
+def test_a_report_puts_the_gaps_first_and_the_long_lists_in_appendices(mapped, tmp_path):
+    """What an advisor reads first: a summary, then the ranked gaps; each map shows its 10 largest clusters and
+    says how many more there are, all of them listed in an appendix at the end; a step not run (screening)
+    is one line naming the command, not a PRISMA flow of zeros; the title names the library, not its path."""
+    from gapscope.reports.layout import SECTIONS, TOP_CLUSTERS
+
+    lib, _ = mapped
+    d = build_report_data(lib)
+    assert any(len(m.clusters) > TOP_CLUSTERS for m in d.maps.maps)
+    out = tmp_path / "r.md"
+    write_report(lib, "md", out)
+    text = out.read_text(encoding="utf-8")
+    sections = _sections(text)
+    assert list(sections) == [t for _, t in SECTIONS]
+    heads = list(sections)
+    assert heads.index("Ranked gaps") < heads.index("Corpus and how it was collected") < heads.index("Maps")
+    assert heads.index("Maps") < heads.index("Appendix A: every map cluster") == len(heads) - 2
+    assert text.startswith(f"# Gap report: {lib.path.parent.name}\n")
+    before_appendix = text.split("## Appendix B")[0]
+    assert str(lib.path) not in before_appendix and str(lib.path.parent) not in before_appendix
+
+    screening = sections["Screening (PRISMA flow)"]
+    assert "No paper has been screened yet" in screening and "`gapscope triage next`" in screening
+    assert "Records screened" not in text and "Triage statistics" not in text and "prisma.png" not in text
+    assert not (tmp_path / "r_files" / "prisma.png").exists()
+
+    maps_md, appendix = _sections(sections["Maps"], "### "), _sections(sections["Appendix A: every map cluster"], "### ")
+    for m in d.maps.maps:
+        rows = [ln for ln in maps_md[f"{m.facet.capitalize()} map"].splitlines() if ln.startswith("| ") and ln[2].isdigit()]
+        assert len(rows) == min(TOP_CLUSTERS, len(m.clusters))
+        if len(m.clusters) > TOP_CLUSTERS:
+            assert f"{len(m.clusters) - TOP_CLUSTERS} more cluster" in maps_md[f"{m.facet.capitalize()} map"]
+        full = appendix[f"{m.facet.capitalize()} map: all {len(m.clusters)} clusters"]
+        assert len([ln for ln in full.splitlines() if ln.startswith("| ") and ln[2].isdigit()]) == len(m.clusters)
+
+    html_out = tmp_path / "r.html"
+    write_report(lib, "html", html_out)
+    html_text = html_out.read_text(encoding="utf-8")
+    assert parse(html_text).h2 == [t for _, t in SECTIONS]
+    assert "Triage statistics" not in html_text and "No paper has been screened yet" in html_text
+    assert html_text.index('id="gaps"') < html_text.index('id="maps"') < html_text.index('id="clusters"')
+    for m in d.maps.maps:
+        in_maps = html_text.split(f'id="map-{m.facet}"')[1].split("</table>")[0]
+        assert in_maps.count("<tr>") == 1 + min(TOP_CLUSTERS, len(m.clusters))    # the header and the largest
+
+    # `report` names the step not run on the terminal too (the report's screening section says it)
+    import json
+
+    from click.testing import CliRunner
+    from gapscope.cli import main
+
+    r = CliRunner().invoke(main, ["--library", str(lib.path), "report", "-o", str(tmp_path / "cli.md"), "--json", "-q"])
+    assert r.exit_code == 0, r.output
+    assert "No paper has been screened yet" in json.loads(r.stdout)["not_run"]["screening"]
+
+
+def test_a_pdf_report_writes_a_map_parameter_longer_than_a_page(mapped):
+    """A map labelled from concepts keeps every cluster's concept phrases in its parameters: pages of text,
+    which a PDF table row (never split across pages) cannot hold. The PDF gives it as text below the table."""
+    from pypdf import PdfReader
+    import io
+
+    from gapscope.reports.pdf import render_pdf
+
+    lib, _ = mapped
+    d = build_report_data(lib)
+    d.reproducibility["maps"][0]["params"]["label_concepts"] = {
+        str(i): f"cluster {i} phrase, " + "semantic segmentation of remote sensing imagery, " * 6 for i in range(120)}
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(d, {}))).pages)
+    assert "cluster 119 phrase" in " ".join(text.split())

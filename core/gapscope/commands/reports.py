@@ -67,9 +67,10 @@ def report(ref, fmt, output, collection, title, max_gaps, as_json, quiet, force)
         "output": output, "format": fmt, "papers": d.corpus.papers, "identified": d.prisma.identified,
         "screened": d.prisma.screened, "included": d.prisma.included, "excluded": d.prisma.excluded,
         "maps": [m.facet for m in d.maps.maps], "gaps": len(d.gaps.gaps), "runs": len(d.experiments.runs),
-        "not_run": {name: sec.missing for name, sec in (("maps", d.maps), ("gaps", d.gaps),
-                                                         ("experiments", d.experiments), ("screening", d.prisma))
-                    if sec.missing},
+        "not_run": {name: why for name, why in (("maps", d.maps.missing), ("gaps", d.gaps.missing),
+                                                 ("experiments", d.experiments.missing),
+                                                 ("screening", d.prisma.missing or d.prisma.not_screened_line))
+                    if why},
         # what the PDF left out: characters no font on this computer has, by paper (or report section)
         "undrawn": [asdict(u) for u in d.undrawn],
     }

@@ -91,6 +91,18 @@ class PrismaSection(Section):
     awaiting: int = 0                  # dual screening: papers one reviewer has screened, awaiting another
     how_counted: list[str] = field(default_factory=list)
     triage_stats: Optional[dict[str, Any]] = None  # from gapscope.triage when present
+    identification_notes: int = 0      # how many of ``how_counted`` explain the identification counts
+
+    @property
+    def not_screened_line(self) -> Optional[str]:
+        """One line when no paper has a decision yet (a PRISMA flow of zeros and a table of blanks says
+        nothing): the step not run, the command that runs it, and the identification counts, which stand."""
+        if self.missing or self.screened or self.postponed or self.conflicts or self.awaiting:
+            return None
+        return ("No paper has been screened yet: screen papers with `gapscope triage next` and "
+                "`gapscope triage decide` (or the desktop's Triage view). "
+                f"{self.identified:,} records identified, {self.unreadable:,} unreadable and "
+                f"{self.duplicates_removed:,} duplicates removed leave {self.after_dedup:,} papers to screen.")
 
     def rows(self, indent: str = "  ") -> list[tuple[str, int]]:
         """The flow as (step, records) rows, in PRISMA order, for every renderer."""
@@ -186,6 +198,43 @@ class RunData:
     env: dict[str, Any] = field(default_factory=dict)
     std: dict[str, Any] = field(default_factory=dict)      # each metric's standard deviation over seeds x folds
     setup: str = ""          # what the numbers were measured on: data, model, evaluation (from the spec)
+    folds_done: Optional[int] = None     # folds finished (the run folder's status.json; None: no folder)
+    folds_total: Optional[int] = None    # folds the spec asks for over all its seeds (None: not known)
+
+    @property
+    def is_result(self) -> bool:
+        """Only a finished run's scores are its result; a cancelled, failed or running one has at most
+        the scores of the folds it finished."""
+        return self.status == "done"
+
+    @property
+    def folds_text(self) -> str:
+        """'2 of 15 folds' (or what of it is known)."""
+        if self.folds_done is None:
+            return f"{self.folds_total} folds planned" if self.folds_total else ""
+        return f"{self.folds_done} of {self.folds_total} folds" if self.folds_total else plural(self.folds_done, "fold")
+
+    @property
+    def status_text(self) -> str:
+        """The status as the report shows it: 'done', or 'cancelled: 2 of 15 folds, not a result'."""
+        if self.is_result:
+            return self.status
+        verdict = "not a result yet" if self.status == "running" else "not a result"
+        return f"{self.status}: " + (f"{self.folds_text}, " if self.folds_text else "") + verdict
+
+    def table_metric(self, name: str) -> str:
+        """A metric in the runs table: a finished run's score; none for a run that did not finish (its
+        partial scores are under its own heading, labelled so)."""
+        return self.metric_text(name) if self.is_result else "—"
+
+    @property
+    def partial_line(self) -> str:
+        """The scores of an unfinished run's finished folds, said to be partial ('' when it has none)."""
+        if self.is_result or not self.metrics:
+            return ""
+        over = f"over the {plural(self.folds_done, 'finished fold')} only" if self.folds_done else "over its finished folds only"
+        scores = ", ".join(f"{k} {self.metric_text(k)}" for k in sorted(self.metrics))
+        return f"Partial scores, {over} (not the run's result): {scores}."
 
     def metric_text(self, name: str) -> str:
         """A metric as a reader needs it: the mean, and its spread over the seeds and folds when known."""
@@ -256,6 +305,14 @@ def paper_refs(lib: Library, ids: list[int]) -> list[PaperRef]:
     return [PaperRef(p.id, latex_to_text(p.title), p.authors, p.year, p.arxiv_id, p.doi) for p in lib.get_papers(ids)]
 
 
+def library_name(path: Any) -> str:
+    """The library as a report names it: its folder's name without ``.gapscope`` ("L10"), not the local
+    path (a report is sent to others)."""
+    p = Path(str(path))
+    name = p.parent.name if p.suffix == ".sqlite" else p.name    # a library given by its database file
+    return name[: -len(".gapscope")] if name.endswith(".gapscope") and len(name) > len(".gapscope") else name
+
+
 def _scope_ids(lib: Library, collection: Optional[str]) -> Optional[set[int]]:
     if collection is None:
         return None
@@ -308,6 +365,7 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
             sec.how_counted.append(f"{direct} papers have no import or collect in the log (added directly); "
                                    "each counts as one identified record.")
         sec.duplicates_removed = max(0, sec.identified - corpus.papers)
+        sec.identification_notes = len(sec.how_counted)
         sec.how_counted.append("Screening counts use the whole-library decisions (not those made inside a collection).")
     else:
         n_records = lib.count_source_records(collection)
@@ -326,6 +384,7 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
         if sec.unreadable:
             sec.how_counted.append(f"Unreadable records = records the imports of this collection's papers could "
                                    f"not read ({sec.unreadable}); they are not counted as identified.")
+        sec.identification_notes = len(sec.how_counted)
         sec.how_counted.append(f"Screening counts use the decisions made in collection {collection!r}.")
     sec.after_dedup = corpus.papers
     # The resolved decision of each paper (gapscope.triage): its latest live decision, or with two
@@ -525,6 +584,21 @@ def run_setup(spec_text: str, spread: bool = True) -> str:
     return "; ".join(parts)
 
 
+def planned_folds(spec_text: str) -> Optional[int]:
+    """The folds a run's spec asks for over all its seeds (k-fold: folds x seeds, another split: one per
+    seed); None when the spec does not say."""
+    import tomllib
+
+    try:
+        ev = tomllib.loads(spec_text or "").get("eval")
+    except tomllib.TOMLDecodeError:
+        return None
+    if not isinstance(ev, dict) or not isinstance(ev.get("seeds"), list) or not ev["seeds"]:
+        return None
+    folds = ev.get("folds") if ev.get("split") == "kfold" else 1
+    return folds * len(ev["seeds"]) if isinstance(folds, int) and folds > 0 else None
+
+
 def _spec_seeds(spec_text: str) -> list[Any]:
     import tomllib
 
@@ -553,15 +627,21 @@ def _read_json(path: Path) -> Any:
 
 
 def gather_experiments(lib: Library, collection: Optional[str]) -> ExperimentsSection:
+    from ..experiments.runner import row_status
+
     sec = ExperimentsSection()
     rows = lib.report_run_rows(collection)
     for rid, name, status, gap_id, metrics, created, finished, folder, spec in rows:
         paper_ids = lib.run_paper_ids(rid)
-        run = RunData(id=rid, name=name, status=status, gap_id=gap_id, metrics=json.loads(metrics or "{}"),
-                      created_at=created, finished_at=finished, folder=folder, seeds=_spec_seeds(spec),
-                      papers=paper_refs(lib, paper_ids))
+        # a row still "running" whose process is gone reads "interrupted", as `runs list` says it
+        run = RunData(id=rid, name=name, status=row_status({"status": status, "folder": folder}), gap_id=gap_id,
+                      metrics=json.loads(metrics or "{}"), created_at=created, finished_at=finished, folder=folder,
+                      seeds=_spec_seeds(spec), papers=paper_refs(lib, paper_ids), folds_total=planned_folds(spec))
         if folder:
             f = Path(folder)
+            status_json = _read_json(f / "status.json")
+            if isinstance(status_json, dict) and isinstance(status_json.get("folds"), list):
+                run.folds_done = len(status_json["folds"])
             result = _read_json(f / "result.json")
             if isinstance(result, dict) and isinstance(result.get("std"), dict):
                 run.std = result["std"]
@@ -633,7 +713,7 @@ def gather_included(lib: Library, collection: Optional[str], limit: int = 500) -
     sec.unresolved = unresolved_count(lib, collection)
     sec.awaiting = awaiting_count(lib, collection)
     if not ids:
-        sec.missing = "No paper has been included yet: screen papers with `gapscope triage`." + sec.unresolved_note
+        sec.missing = "No paper has been included yet: screen papers with `gapscope triage next` and `gapscope triage decide`." + sec.unresolved_note
     return sec
 
 
@@ -693,7 +773,8 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
         "platform": platform.platform(terse=True),
         "packages": {d: _version(d) for d in ("torch", "sentence-transformers", "faiss-cpu", "numpy",
                                                 "scikit-learn", "matplotlib", "fpdf2", "bibtexparser")},
-        "library": str(lib.path),
+        "library": str(lib.path),                  # the full path: in the reproducibility appendix only
+        "library_name": library_name(lib.path),
         "schema_migrations": lib.applied_migrations(),
         "counts": {k: v for k, v in lib.stats().items() if k not in ("path", "years", "top_categories")},
     }
@@ -758,7 +839,8 @@ def build_report_data(lib: Library, *, collection: Optional[str] = None, title: 
     citations = citation_section(lib, collection)
     report(progress, steps, steps, "done")
     scope = {"collection": collection} if collection else {"library": True}
-    return ReportData(title=title or (f"Gap report: {collection}" if collection else "Gap report"),
+    name = library_name(lib.path)
+    return ReportData(title=title or (f"Gap report: {name}, collection {collection}" if collection else f"Gap report: {name}"),
                       generated_at=generated, scope=scope, corpus=corpus, prisma=prisma, maps=maps, gaps=gaps,
                       experiments=exps, included=included, notes=notes, reproducibility=repro, citations=citations)
 

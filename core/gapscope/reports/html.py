@@ -21,8 +21,9 @@ from . import labels as L
 from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
+from .layout import (CLUSTER_HEAD, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line, more_clusters_line,
+                     summary_lines)
 from ..exports.text import visible
-from ..maps.model import stability_text
 
 CSS = """
 body{font-family:"DejaVu Sans",Helvetica,Arial,sans-serif;max-width:60rem;margin:2rem auto;padding:0 1rem;
@@ -41,16 +42,6 @@ pre{background:#f6f8fa;padding:.6rem;overflow-x:auto;font-size:.8rem;white-space
 """
 
 NL = "\n"
-SECTIONS = [
-    ("corpus", "Corpus and how it was collected"),
-    ("screening", "Screening (PRISMA flow)"),
-    ("maps", "Maps"),
-    ("gaps", "Ranked gaps"),
-    ("experiments", "Experiments"),
-    ("included", "Included papers"),
-    ("notes", "Notes and highlights"),
-    ("reproducibility", "Reproducibility"),
-]
 
 
 def esc(s: Any) -> str:
@@ -118,11 +109,19 @@ def _corpus(d: ReportData) -> list[str]:
     return out
 
 
+def _summary(d: ReportData) -> list[str]:
+    return ["<ul>" + "".join(f"<li>{prose(line)}</li>" for line in summary_lines(d)) + "</ul>"]
+
+
 def _screening(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     p = d.prisma
     out = []
     if p.missing:
         out.append(_missing(p.missing))
+    if p.not_screened_line:      # nothing screened: one line, not a flow of zeros
+        notes = p.how_counted[:p.identification_notes]
+        return [_missing(p.not_screened_line)] + (
+            ["<ul>" + "".join(f"<li>{prose(h)}</li>" for h in notes) + "</ul>"] if notes else [])
     rows = p.rows(indent="  ")
     out.append(_table(["Step", "Records"], rows, numeric=(1,)))
     if "prisma" in figures:
@@ -146,10 +145,21 @@ def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
     elif m.time_note:
         out.append(f'<p class="meta">{esc(m.time_note)}</p>')
     out.append(f'<p class="meta">{esc(STABILITY_NOTE)}</p>')
-    rows = [[c["id"], c["label"], ", ".join(c["keywords"][:8]), c["size"],
-             "" if c.get("stability") is None else stability_text(c["stability"])]
-            for c in sorted(m.clusters, key=lambda c: -c["size"])]
-    out.append(_table(["Cluster", "Label", "Keywords", "Papers", "Stability"], rows, numeric=(0, 3, 4)))
+    out.append(_table(CLUSTER_HEAD, cluster_rows(m, TOP_CLUSTERS), numeric=(0, 3, 4)))
+    more = more_clusters_line(m)
+    if more:
+        out.append(f'<p class="meta">{esc(more)} <a href="#clusters-{esc(m.facet)}">All {esc(m.facet)} clusters</a>.</p>')
+    return out
+
+
+def _clusters(d: ReportData) -> list[str]:
+    """Appendix: every cluster of every map, largest first."""
+    if not d.maps.maps:
+        return [_missing(d.maps.missing)]
+    out = []
+    for m in d.maps.maps:
+        out.append(f'<h3 id="clusters-{esc(m.facet)}">{esc(m.facet.capitalize())} map: all {len(m.clusters)} clusters</h3>')
+        out.append(_table(CLUSTER_HEAD, cluster_rows(m), numeric=(0, 3, 4)))
     return out
 
 
@@ -237,13 +247,15 @@ def _experiments(d: ReportData, figures: dict[str, bytes]) -> list[str]:
     if s.runs:
         metric_names = sorted({k for r in s.runs for k in r.metrics})
         out.append(_table(["Run", "Name", "Status", "Gap", "Seeds"] + metric_names,
-                          [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}",
+                          [[r.id, r.name, r.status_text, "" if r.gap_id is None else f"#{r.gap_id}",
                             ", ".join(map(str, r.seeds))] +
-                           [r.metric_text(k) for k in metric_names] for r in s.runs]))
+                           [r.table_metric(k) for k in metric_names] for r in s.runs]))
     for r in s.runs:
         out.append(f'<h3 id="run-{esc(r.id)}">Run {esc(r.name)}</h3>')
-        out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status)} · {esc(r.created_at)}'
+        out.append(f'<p class="meta">{esc(r.id)} · {esc(r.status_text)} · {esc(r.created_at)}'
                    + (f" → {esc(r.finished_at)}" if r.finished_at else "") + "</p>")
+        if r.partial_line:
+            out.append(_missing(r.partial_line))
         if r.setup:
             out.append(f"<p{AUTO}>{esc(r.setup)}</p>")
         if r.papers:
@@ -328,11 +340,10 @@ def render_html(d: ReportData, figures: dict[str, bytes]) -> str:
              'style-src \'unsafe-inline\'" />',
              f"<title>{esc(d.title)}</title><style>{CSS}</style></head><body>",
              f"<h1{AUTO}>{esc(d.title)}</h1>",
-             f'<p class="meta">Generated {esc(d.generated_at)} by GapScope {esc(d.reproducibility.get("gapscope"))}'
-             f' from {esc(d.reproducibility.get("library"))}'
-             + (f', collection {esc(d.scope["collection"])}' if d.scope.get("collection") else "") + ".</p>",
+             f'<p class="meta">{esc(generated_line(d))}</p>',
              '<nav><ol>' + "".join(f'<li><a href="#{sid}">{esc(t)}</a></li>' for sid, t in SECTIONS) + "</ol></nav>"]
     bodies = {
+        "summary": _summary(d), "clusters": _clusters(d),
         "corpus": _corpus(d), "screening": _screening(d, figures), "maps": _maps(d, figures), "gaps": _gaps(d),
         "experiments": _experiments(d, figures), "included": _included(d), "notes": _notes(d),
         "reproducibility": _reproducibility(d),

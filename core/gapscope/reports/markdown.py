@@ -10,9 +10,10 @@ from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
 from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
-from .html import IMPORT_HEAD, SECTIONS, STABILITY_NOTE, import_rows
+from .html import IMPORT_HEAD, STABILITY_NOTE, import_rows
+from .layout import (CLUSTER_HEAD, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line, more_clusters_line,
+                     summary_lines)
 from ..exports.text import figure_file, md
-from ..maps.model import stability_text
 
 
 def _table(head: Iterable[str], rows: Iterable[Iterable[Any]]) -> list[str]:
@@ -65,10 +66,18 @@ def _md_corpus(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     return L
 
 
+def _md_summary(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """The report in a few lines."""
+    return _section(titles["summary"], None) + [f"- {md_prose(line)}" for line in summary_lines(d)] + [""]
+
+
 def _md_screening(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     """The PRISMA counts and the triage statistics."""
     p = d.prisma
     L = _section(titles["screening"], p.missing)
+    if p.not_screened_line:      # nothing screened: one line, not a flow of zeros
+        return L + _missing(p.not_screened_line) + [
+            f"- {md_prose(h)}" for h in p.how_counted[:p.identification_notes]] + [""]
     rows = p.rows(indent="")
     L += _table(["Step", "Records"], rows)
     L += img("prisma", "PRISMA flow diagram")
@@ -92,10 +101,10 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
         if m.time_note and not img(f"sizes-{m.facet}", ""):
             L += [md(m.time_note), ""]
         L += [md(STABILITY_NOTE), ""]
-        L += _table(["Cluster", "Label", "Keywords", "Papers", "Stability"],
-                    [[cl["id"], cl["label"], ", ".join(cl["keywords"][:8]), cl["size"],
-                      "" if cl.get("stability") is None else stability_text(cl["stability"])]
-                     for cl in sorted(m.clusters, key=lambda cl: -cl["size"])])
+        L += _table(CLUSTER_HEAD, cluster_rows(m, TOP_CLUSTERS))
+        more = more_clusters_line(m)
+        if more:
+            L += [md(more), ""]
     if s.maps and s.not_built:
         L += _missing(not_built_line(s.not_built))
     c = getattr(d, "citations", None)
@@ -111,6 +120,15 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
                 L += _table(["Cited by", "Year", "Title", "In library"],
                             [(r["cited_by"], r["year"] or "", r["title"] or "(no title)", "yes" if r["in_library"] else "")
                              for r in c.top_references])
+    return L
+
+
+def _md_clusters(d: ReportData, img, titles: dict[str, str]) -> list[str]:
+    """Appendix: every cluster of every map, largest first."""
+    L = _section(titles["clusters"], d.maps.missing)
+    for m in d.maps.maps:
+        L += [f"### {md(m.facet.capitalize())} map: all {len(m.clusters)} clusters", ""]
+        L += _table(CLUSTER_HEAD, cluster_rows(m))
     return L
 
 
@@ -152,10 +170,12 @@ def _md_experiments(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     if e.runs:
         names = sorted({k for r in e.runs for k in r.metrics})
         L += _table(["Run", "Name", "Status", "Gap", "Seeds"] + names,
-                    [[r.id, r.name, r.status, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
-                     + [r.metric_text(k) for k in names] for r in e.runs])
+                    [[r.id, r.name, r.status_text, "" if r.gap_id is None else f"#{r.gap_id}", ", ".join(map(str, r.seeds))]
+                     + [r.table_metric(k) for k in names] for r in e.runs])
     for r in e.runs:
-        L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status)} · {md(r.created_at)}", ""]
+        L += [f"### Run {md(r.name)}", "", f"{md(r.id)} · {md(r.status_text)} · {md(r.created_at)}", ""]
+        if r.partial_line:
+            L += _missing(r.partial_line)
         if r.setup:
             L += [md(r.setup), ""]
         if r.papers:
@@ -212,12 +232,11 @@ def _md_reproducibility(d: ReportData, img, titles: dict[str, str]) -> list[str]
 def render_markdown(d: ReportData, figures: dict[str, bytes], image_dir: str) -> str:
     """``image_dir``: the folder name (relative to the report) the figures are written to."""
     img = lambda key, alt: [f"![{md(alt)}](<{image_dir}/{figure_file(key)}>)", ""] if key in figures else []  # noqa: E731
-    L: list[str] = [f"# {md(d.title)}", ""]
-    L += [f"Generated {md(d.generated_at)} by GapScope {md(d.reproducibility.get('gapscope'))} from "
-          f"{md(d.reproducibility.get('library'))}"
-          + (f", collection {md(d.scope['collection'])}" if d.scope.get("collection") else "") + ".", ""]
+    L: list[str] = [f"# {md(d.title)}", "", md(generated_line(d)), ""]
     titles = dict(SECTIONS)
-    for section in (_md_corpus, _md_screening, _md_maps, _md_gaps,
-                    _md_experiments, _md_included, _md_notes, _md_reproducibility):
-        L += section(d, img, titles)
+    sections = {"summary": _md_summary, "gaps": _md_gaps, "corpus": _md_corpus, "screening": _md_screening,
+                "maps": _md_maps, "experiments": _md_experiments, "included": _md_included, "notes": _md_notes,
+                "clusters": _md_clusters, "reproducibility": _md_reproducibility}
+    for key, _title in SECTIONS:         # the order every format shares (layout.SECTIONS)
+        L += sections[key](d, img, titles)
     return "\n".join(L).rstrip() + "\n"

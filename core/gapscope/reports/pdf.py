@@ -21,9 +21,10 @@ from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands,
                       skipped_line, stale_line, undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
 from ..fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
-from .html import IMPORT_HEAD, SECTIONS, import_rows
+from .html import IMPORT_HEAD, import_rows
+from .layout import (CLUSTER_HEAD, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line, more_clusters_line,
+                     summary_lines)
 from ..exports.text import one_line, visible
-from ..maps.model import stability_text
 from ..textfmt import plural
 
 
@@ -355,11 +356,8 @@ def _can_shape() -> bool:
 
 
 def _pdf_title(doc: _Doc, d: ReportData) -> None:
-    r = d.reproducibility
     doc.heading(d.title, 1)
-    doc.text(f"Generated {d.generated_at} by GapScope {r.get('gapscope')} from {r.get('library')}"
-             + (f", collection {d.scope['collection']}" if d.scope.get("collection") else "") + ".", size=9,
-             color=(90, 100, 114))
+    doc.text(generated_line(d), size=9, color=(90, 100, 114))
     if d.undrawn:  # known from a first pass over the report: said where a reader of the PDF sees it
         doc.gap(1.5)
         doc.missing(undrawn_message(d.undrawn, "The HTML version of this report", in_pdf=True))
@@ -380,6 +378,22 @@ def _pdf_corpus(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dic
             doc.text(undated_line(c.undated), size=8.5, color=(90, 100, 114))
 
 
+def _pdf_summary(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """The report in a few lines."""
+    doc.section(titles["summary"], None)
+    for line in summary_lines(d):
+        doc.text("• " + plain_commands(line), size=9.5)
+    doc.gap()
+
+
+def _pdf_clusters(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
+    """Appendix: every cluster of every map, largest first."""
+    doc.section(titles["clusters"], d.maps.missing)
+    for m in d.maps.maps:
+        doc.table(CLUSTER_HEAD, cluster_rows(m, keywords=6), numeric=(0, 3, 4),
+                  title=f"{m.facet.capitalize()} map: all {len(m.clusters)} clusters")
+
+
 def _plain_rows(rows) -> list:
     """Table rows whose text values have their `commands` in quotes (the PDF has no code text)."""
     return [tuple(plain_commands(v) if isinstance(v, str) else v for v in row) for row in rows]
@@ -389,6 +403,11 @@ def _pdf_screening(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: 
     """The PRISMA counts and the triage statistics."""
     p = d.prisma
     doc.section(titles["screening"], p.missing)
+    if p.not_screened_line:      # nothing screened: one line, not a flow of zeros
+        doc.missing(p.not_screened_line)
+        for h in p.how_counted[:p.identification_notes]:
+            doc.text("• " + plain_commands(h), size=8.5, color=(90, 100, 114))
+        return
     rows = p.rows(indent="")
     doc.table(["Step", "Records"], rows, numeric=(1,))
     for h in p.how_counted:  # the text before the figure: it fills the page rather than a gap above it
@@ -424,10 +443,11 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
         elif m.time_note:
             doc.text(m.time_note, size=9, color=(90, 100, 114))
             doc.gap()
-        doc.table(["Cluster", "Label", "Keywords", "Papers", "Stability"],
-                  [[cl["id"], cl["label"], ", ".join(cl["keywords"][:6]), cl["size"],
-                    "" if cl.get("stability") is None else stability_text(cl["stability"])]
-                   for cl in sorted(m.clusters, key=lambda cl: -cl["size"])], numeric=(0, 3, 4))
+        doc.table(CLUSTER_HEAD, cluster_rows(m, TOP_CLUSTERS, keywords=6), numeric=(0, 3, 4))
+        more = more_clusters_line(m)
+        if more:
+            doc.text(more, size=9, color=(90, 100, 114))
+            doc.gap()
     if s.maps and s.not_built:
         doc.missing(not_built_line(s.not_built))
     c = getattr(d, "citations", None)
@@ -487,12 +507,14 @@ def _pdf_experiments(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles
     doc.section(titles["experiments"], e.missing)
     for run in e.runs:
         doc.heading(f"Run {run.name}", 3)
-        doc.text(f"{run.id} · {run.status} · {run.created_at}"
+        doc.text(f"{run.id} · {run.status_text} · {run.created_at}"
                  + (f" · gap #{run.gap_id}" if run.gap_id is not None else "")
                  + (f" · seeds {', '.join(map(str, run.seeds))}" if run.seeds else ""), size=9)
         if run.setup:
             doc.text(run.setup, size=9)
-        if run.metrics:
+        if run.partial_line:      # a run that did not finish: its scores are no result
+            doc.missing(run.partial_line)
+        elif run.metrics:
             doc.table(["Metric", "Value"], [(k, run.metric_text(k)) for k in run.metrics])
         for pr in run.papers:
             doc.paper(pr, "• ")
@@ -537,14 +559,24 @@ def _pdf_notes(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict
         doc.text(plain_commands(n.left_out), size=9)
 
 
+LONG_CELL = 1000       # characters: a longer value may be taller than a page in a table cell
+
+
 def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[str, str]) -> None:
     """Versions, parameters and scope, to run it again."""
     r = d.reproducibility
     doc.heading(titles["reproducibility"])
     doc.table(["What", "Value"], _plain_rows(reproducibility_rows(r)))
     for m in r.get("maps", []):
-        doc.table(["Parameter", "Value"], L.map_parameter_rows(m),
-                  title=f"{m['facet'].capitalize()} map #{m['map_id']} parameters")
+        rows = L.map_parameter_rows(m)
+        # a value of pages (a map's concept phrases, cluster by cluster) cannot be one table row, which never
+        # breaks across pages: it follows the table as text
+        short = [row for row in rows if len(str(row[1])) <= LONG_CELL]
+        doc.table(["Parameter", "Value"], short, title=f"{m['facet'].capitalize()} map #{m['map_id']} parameters")
+        for what, value in rows:
+            if len(str(value)) > LONG_CELL:
+                doc.text(f"{what}: {value}", size=8)
+                doc.gap()
     for run in r.get("runs", []):
         doc.table(["What", "Value"], L.run_environment_rows(run), title=f"Run {run['id']}: environment")
 
@@ -553,11 +585,12 @@ def _draw(d: ReportData, figures: dict[str, bytes], like: Optional[_Doc] = None)
     doc = _Doc(d.title, like)
     titles = dict(SECTIONS)
     _pdf_title(doc, d)
-    for key, section in (("corpus", _pdf_corpus), ("screening", _pdf_screening), ("maps", _pdf_maps),
-                         ("gaps", _pdf_gaps), ("experiments", _pdf_experiments), ("included", _pdf_included),
-                         ("notes", _pdf_notes), ("reproducibility", _pdf_reproducibility)):
+    sections = {"summary": _pdf_summary, "gaps": _pdf_gaps, "corpus": _pdf_corpus, "screening": _pdf_screening,
+                "maps": _pdf_maps, "experiments": _pdf_experiments, "included": _pdf_included,
+                "notes": _pdf_notes, "clusters": _pdf_clusters, "reproducibility": _pdf_reproducibility}
+    for key, _title in SECTIONS:         # the order every format shares (layout.SECTIONS)
         doc.owner = ("section", titles[key])
-        section(doc, d, figures, titles)
+        sections[key](doc, d, figures, titles)
     return doc
 
 

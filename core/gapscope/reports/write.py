@@ -22,7 +22,7 @@ def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict
     from . import plots
 
     figs: dict[str, bytes] = {}
-    if not d.prisma.missing:
+    if not d.prisma.missing and not d.prisma.not_screened_line:   # nothing screened: no flow of zeros
         figs["prisma"] = plots.prisma_flow_png(d.prisma)
     for m in d.maps.maps:
         check(cancel)
