@@ -30,7 +30,7 @@ def test_benchmarks_are_the_names_next_to_on_benchmark_or_dataset():
         "Our extensive evaluation on pathological datasets including NuInsSeg, PanNuke and GlaS, reveals that":
             ["NuInsSeg", "PanNuke", "GlaS"],
         "We conduct extensive experiments on real-world scene datasets, including in-domain RealEstate-10K and "
-        "out-of-domain KITTI-v2, showing that our approach": ["RealEstate-10K"],
+        "out-of-domain KITTI-v2, showing that our approach": ["RealEstate-10K", "KITTI-v2"],
         "The model is based on LLaMA and relies on GPT-4 annotations.": [],
         "Empirical evaluations on the MATH500, GSM8K, and OlympiadBench-TO datasets achieve substantial relative "
         "improvement with an increase of up to 16% using LLaMA-3.1-8B": ["MATH500", "GSM8K", "OlympiadBench-TO"],

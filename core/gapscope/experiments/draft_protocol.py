@@ -52,13 +52,14 @@ EVALUATES = re.compile(r"experiment|evaluat|benchmark|data ?sets?\b|tested on|te
 # "HumanML3D", "OlympiadBench-TO"), words of such a name joined by single spaces ("Dark Zurich")
 _WORD = r"[A-Z][A-Za-z0-9]*(?:[-.+'][A-Za-z0-9]+)*"
 _NAME = rf"{_WORD}(?: {_WORD})*"
-_NAMES = rf"{_NAME}(?:(?:\s*,\s*|\s*/\s*|,?\s+and\s+|,?\s+or\s+){_NAME})*"
+_QUALIFIER = r"(?:[a-z]+(?:-[a-z]+)+\s+)"     # "in-domain RealEstate-10K and out-of-domain KITTI-v2"
+_NAMES = rf"{_NAME}(?:(?:\s*,\s*|\s*/\s*|,?\s+and\s+|,?\s+or\s+){_QUALIFIER}?{_NAME})*"
 _DATA = r"(?:benchmarks?|datasets?|data sets?|corpora|corpus|suites?)"
 # where a sentence names what it evaluates on: "on/across (the) NAMES", "NAMES benchmarks", "datasets (e.g., NAMES"
 _ON = re.compile(rf"(?<![\w-])(\w+\s+)?(?:on|across)\s+(?:the\s+)?(?:(?:[a-z][\w-]*|\d+)\s+){{0,3}}?({_NAMES})")
 _BEFORE = re.compile(rf"(?<![\w-])({_NAMES})\s+{_DATA}\b")
 _AFTER = re.compile(rf"\b{_DATA}\s*(?:\(|,|:)?\s*(?:e\.g\.,?|i\.e\.,?|including|such as|like|namely)\s+"
-                    rf"(?:[a-z][\w-]*\s+)?({_NAMES})")     # "datasets, including in-domain RealEstate-10K"
+                    rf"{_QUALIFIER}?({_NAMES})")
 _SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s*/\s*|\s+and\s+|\s+or\s+")
 # "based on LLaMA", "trained on 1 million X pairs": what a method is built or trained from, not evaluated on
 _NOT_EVALUATED = {"based", "built", "rely", "relies", "relying", "depend", "depends", "depending", "focus",
@@ -88,7 +89,7 @@ def benchmarks_named(sentence: str, metrics: tuple[str, ...] = ()) -> list[str]:
     spans += [m.group(1) for m in _BEFORE.finditer(s)] + [m.group(1) for m in _AFTER.finditer(s)]
     for span in sorted(spans, key=s.find):
         for name in _SPLIT.split(span):
-            name = name.strip(" .,'")
+            name = re.sub(rf"^{_QUALIFIER}", "", name.strip(" .,'"))
             if name and _is_name(name) and name.lower() not in metrics and name not in found:
                 found.append(name)
     return found
