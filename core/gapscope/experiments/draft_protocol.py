@@ -64,12 +64,13 @@ _SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s*/\s*|\s+and\s+|\s+or\s+")
 # "based on LLaMA", "trained on 1 million X pairs": what a method is built or trained from, not evaluated on
 _NOT_EVALUATED = {"based", "built", "rely", "relies", "relying", "depend", "depends", "depending", "focus",
                   "focuses", "focusing", "conditioned", "centered", "rooted", "draws", "drawing", "building",
-                  "pretrained", "pre-trained", "trained", "fine-tuned", "finetuned", "run", "runs", "running", "deployed", "implemented"}
+                  "pretrained", "pre-trained", "trained", "fine-tuned", "finetuned", "run", "runs", "running",
+                  "deployed", "implemented"}
 # capitalised words that are no benchmark: sentence words, model kinds, modalities, languages, hardware
 _NOT_NAMES = {"We", "Our", "The", "This", "These", "It", "In", "On", "A", "An", "Code", "Experiments", "Extensive",
-              "Results", "Table", "QA", "RAG", "SOTA", "LLM", "VLM", "MLLM", "LRM", "NLP", "AI", "MRI", "CT", "UAV", "HSI", "WSI",
-              "GPU", "CPU", "TPU", "English", "Chinese", "Portuguese", "Korean", "Japanese", "German", "French",
-              "Spanish", "Arabic", "Hindi", "Russian"}
+              "Results", "Table", "QA", "RAG", "SOTA", "LLM", "VLM", "MLLM", "LRM", "NLP", "AI", "MRI", "CT", "UAV",
+              "HSI", "WSI", "GPU", "CPU", "TPU", "English", "Chinese", "Portuguese", "Korean", "Japanese", "German",
+              "French", "Spanish", "Arabic", "Hindi", "Russian"}
 
 
 def _is_name(name: str) -> bool:
@@ -276,7 +277,8 @@ def plan_eval(proto: Protocol, used: dict[str, list[int]], metric: Optional[str]
                        "metric work on this problem reports")
     elif not data_fits and not proto.runner_papers:
         how = ("no evaluation setting is named by a fair share of their method and result sentences, nor a "
-               "benchmark, nor a cross-validation or held-out split" if n else "no problem-side paper's sentences were read")
+               "benchmark, nor a cross-validation or held-out split" if n
+               else "no problem-side paper's sentences were read")
         reasons.append(f"protocol: GapScope cannot tell how this problem is evaluated ({how}); check that "
                        "k-fold splits of one table measure it")
     if reasons and reasons[-1].startswith("protocol: ") and not protocol and not shared:
