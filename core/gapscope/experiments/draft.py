@@ -134,6 +134,8 @@ def _metrics_named(text: str) -> list[str]:
     found = [m for m, _ in METRICS if m != "map" and re.search(r"(?<![a-z])" + re.escape(m) + r"(?![a-z])", low)]
     if re.search(r"\bmAP\b", text):
         found.append("mAP")
+    if re.search(r"\bEM\b", text) and "exact match" not in found:   # "EM/F1 on SQuAD": capitals only
+        found.append("exact match")
     return found
 
 
@@ -284,7 +286,8 @@ def _evidence_metric(gap: dict[str, Any], lib) -> _Evidence:
                      method=evidence_figures(lib, _side(gap, METHOD_ROLES)[:30], limit=3),
                      problem_papers=problem, problem_read=[r["paper"] for r in read], used=used,
                      metric=consensus(used, len(read)),
-                     protocol=read_protocol(result_sentences(lib, problem[:30], roles=("method", "result"))))
+                     protocol=read_protocol(result_sentences(lib, problem[:30], roles=("method", "result")),
+                                           metrics=tuple(m for m, _ in METRICS) + ("em", "dsc")))
 
 
 def _figure_lines(f: dict[str, Any], role: str) -> list[str]:
@@ -361,12 +364,20 @@ def _side_name(part: dict[str, Any]) -> str:
     return name + (f" ({', '.join(kws)})" if kws else "")
 
 
+def run_name(gap: dict[str, Any]) -> str:
+    """"gap105-contrastive-learning": the gap and its method, which no edit of the spec changes (a name with
+    the data set or model family, "gap105-mlp-csv", stayed "csv" once the user switched the data to digits)."""
+    method = (gap.get("details") or {}).get("method_concept") or (gap.get("method") or {}).get("label") or ""
+    what = _slug(str(method)).rstrip("-") if str(method).strip() else "baseline"
+    return f"gap{gap['id']}-{what}" if gap.get("id") is not None else what
+
+
 def _header_lines(gap: dict[str, Any], b: _Baseline, statement: str, ev: _Evidence, lib=None) -> list[str]:
     """The comment block, name, description, task and [source]."""
     method, problem = gap.get("method"), gap.get("problem")
     gap_id = gap.get("id")
     papers = [int(p) for p in (gap.get("evidence") or [])][:100]
-    name = f"gap{gap_id}-{b.family}-{_slug(b.dataset)}" if gap_id is not None else f"{b.family}-{_slug(b.dataset)}"
+    name = run_name(gap)
     L: list[str] = [
         f"# Experiment spec drafted by GapScope from gap #{gap_id} ({gap.get('type', 'gap')}).",
         "# Edit freely and keep it in git; run it with:  gapscope run THIS_FILE",
@@ -441,9 +452,8 @@ def _metric_note(metric: str, task: str, reported: list[str]) -> list[str]:
 
 def _eval_lines(b: _Baseline, metric: Optional[str], plan: EvalPlan, reported: list[str]) -> list[str]:
     """[eval]: the runner's k-fold split, said to fit, or a placeholder with why (the run refuses it)."""
-    L = ["", "[eval]"]
+    L = ["", "[eval]"] + plan.comments     # how the papers evaluate, said whether or not the split fits
     if plan.reasons:
-        L += plan.comments
         L.append("# EVALUATION PLACEHOLDER (the placeholder line below says why): the split below is only the "
                  "runner's default, k-fold CV over fixed seeds; fix the protocol and metric, then delete the "
                  "placeholder line (`gapscope run` refuses it until then)")

@@ -3,8 +3,11 @@
 The runner trains a small classifier or regressor on shuffled rows of one table and scores it by k-fold or
 holdout splits. Whether that measures a problem is not guessed from the problem's name: the problem-side
 papers' method and result sentences say how they evaluate ("sequence of tasks", "zero-shot", "cross-domain",
-"human evaluation" are evaluation settings, whatever the problem), and their result sentences name the metric.
-A metric counts as the field's only when a fair share of the papers name it. What cannot be told is left an
+"human evaluation" are evaluation settings, whatever the problem), their result sentences name the metric, and
+their method and result sentences name the benchmarks, as CS abstracts write them ("mIoU on Cityscapes", "the
+DTU and MobileBrick datasets", "benchmarks (e.g., ACDC, Dark Zurich)"). A metric or a benchmark counts as the
+field's only when a fair share of the papers name it, and the protocol ("evaluate on Cityscapes by mIoU, as 3
+of 4 problem papers do") only when a fair share name both. What cannot be told is left an
 explicit placeholder in the spec's [eval], with the reason and the papers' own words, and the run refuses it.
 """
 
@@ -45,6 +48,54 @@ QUOTES = 3
 EVALUATES = re.compile(r"experiment|evaluat|benchmark|data ?sets?\b|tested on|test set", re.I)
 
 
+# A benchmark is a name as papers write one: capitalised or an acronym ("Cityscapes", "MS COCO", "CIFAR-10",
+# "HumanML3D", "OlympiadBench-TO"), words of such a name joined by single spaces ("Dark Zurich")
+_WORD = r"[A-Z][A-Za-z0-9]*(?:[-.+'][A-Za-z0-9]+)*"
+_NAME = rf"{_WORD}(?: {_WORD})*"
+_QUALIFIER = r"(?:[a-z]+(?:-[a-z]+)+\s+)"     # "in-domain RealEstate-10K and out-of-domain KITTI-v2"
+_NAMES = rf"{_NAME}(?:(?:\s*,\s*|\s*/\s*|,?\s+and\s+|,?\s+or\s+){_QUALIFIER}?{_NAME})*"
+_DATA = r"(?:benchmarks?|datasets?|data sets?|corpora|corpus|suites?)"
+# where a sentence names what it evaluates on: "on/across (the) NAMES", "NAMES benchmarks", "datasets (e.g., NAMES"
+_ON = re.compile(rf"(?<![\w-])(\w+\s+)?(?:on|across)\s+(?:the\s+)?(?:(?:[a-z][\w-]*|\d+)\s+){{0,3}}?({_NAMES})")
+_BEFORE = re.compile(rf"(?<![\w-])({_NAMES})\s+{_DATA}\b")
+_AFTER = re.compile(rf"\b{_DATA}\s*(?:\(|,|:)?\s*(?:e\.g\.,?|i\.e\.,?|including|such as|like|namely)\s+"
+                    rf"{_QUALIFIER}?({_NAMES})")
+_SPLIT = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s*/\s*|\s+and\s+|\s+or\s+")
+# "based on LLaMA", "trained on 1 million X pairs": what a method is built or trained from, not evaluated on
+_NOT_EVALUATED = {"based", "built", "rely", "relies", "relying", "depend", "depends", "depending", "focus",
+                  "focuses", "focusing", "conditioned", "centered", "rooted", "draws", "drawing", "building",
+                  "pretrained", "pre-trained", "trained", "fine-tuned", "finetuned", "run", "runs", "running",
+                  "deployed", "implemented"}
+# capitalised words that are no benchmark: sentence words, model kinds, modalities, languages, hardware
+_NOT_NAMES = {"We", "Our", "The", "This", "These", "It", "In", "On", "A", "An", "Code", "Experiments", "Extensive",
+              "Results", "Table", "QA", "RAG", "SOTA", "LLM", "VLM", "MLLM", "LRM", "NLP", "AI", "MRI", "CT", "UAV",
+              "HSI", "WSI", "GPU", "CPU", "TPU", "English", "Chinese", "Portuguese", "Korean", "Japanese", "German",
+              "French", "Spanish", "Arabic", "Hindi", "Russian"}
+
+
+def _is_name(name: str) -> bool:
+    """A benchmark name, not a sentence word, a model kind or modality ("LLMs", "MRI"), a level ("WSI-level")
+    or a lone letter left by markup ("S$^2$-Bench")."""
+    first = name.split()[0]
+    bare = re.sub(r"s$", "", first) if re.fullmatch(r"[A-Z]{2,}s", first) else first   # "LLMs" is "LLM"
+    return len(name) > 1 and bare not in _NOT_NAMES and not name.endswith("-level") and not name.endswith(" GPU")
+
+
+def benchmarks_named(sentence: str, metrics: tuple[str, ...] = ()) -> list[str]:
+    """The benchmark names a sentence evaluates on, in the order written (``metrics``: lower-case metric names,
+    which are never benchmarks: "EM/F1 on SQuAD" names SQuAD)."""
+    s = re.sub(r"\s+", " ", sentence)
+    found: list[str] = []
+    spans = [m.group(2) for m in _ON.finditer(s) if (m.group(1) or "").strip().lower() not in _NOT_EVALUATED]
+    spans += [m.group(1) for m in _BEFORE.finditer(s)] + [m.group(1) for m in _AFTER.finditer(s)]
+    for span in sorted(spans, key=s.find):
+        for name in _SPLIT.split(span):
+            name = re.sub(rf"^{_QUALIFIER}", "", name.strip(" .,'"))
+            if name and _is_name(name) and name.lower() not in metrics and name not in found:
+                found.append(name)
+    return found
+
+
 def _names(text: str, words: tuple[str, ...]) -> Optional[str]:
     low = text.lower()
     for w in words:
@@ -61,11 +112,13 @@ class Protocol:
     quotes: dict[str, list[tuple[int, str]]] = field(default_factory=dict)  # setting -> (paper, words around it)
     runner_papers: list[int] = field(default_factory=list)          # papers naming a runner-like split
     evaluations: list[tuple[int, str]] = field(default_factory=list)  # (paper, a sentence on what it evaluates)
+    benchmarks: dict[str, list[int]] = field(default_factory=dict)  # benchmark as first written -> papers naming it
     read: list[int] = field(default_factory=list)
 
 
-def read_protocol(read: list[dict[str, Any]]) -> Protocol:
-    """``read``: {paper, sentences} of the problem-side papers (their method and result sentences)."""
+def read_protocol(read: list[dict[str, Any]], metrics: tuple[str, ...] = ()) -> Protocol:
+    """``read``: {paper, sentences} of the problem-side papers (their method and result sentences);
+    ``metrics``: the lower-case metric names, never read as benchmarks."""
     p = Protocol(read=[r["paper"] for r in read])
     for r in read:
         for s in r["sentences"]:
@@ -79,7 +132,16 @@ def read_protocol(read: list[dict[str, Any]]) -> Protocol:
                 p.evaluations.append((r["paper"], _around(re.sub(r"\s+", " ", s).strip(), EVALUATES)))
             if _names(s, RUNNER_WORDS) and r["paper"] not in p.runner_papers:
                 p.runner_papers.append(r["paper"])
+            for name in benchmarks_named(s, metrics):
+                key = next((k for k in p.benchmarks if _same(k, name)), name)   # "MS-COCO" is "MS COCO"
+                papers = p.benchmarks.setdefault(key, [])
+                if r["paper"] not in papers:
+                    papers.append(r["paper"])
     return p
+
+
+def _same(a: str, b: str) -> bool:
+    return re.sub(r"[\W_]+", "", a.lower()) == re.sub(r"[\W_]+", "", b.lower())
 
 
 def consensus(used: dict[str, list[int]], n_read: int) -> Optional[str]:
@@ -133,6 +195,42 @@ def _shared(papers: list[int], n_read: int) -> bool:
     return len(papers) >= MIN_PAPERS and len(papers) >= FAIR_SHARE * n_read
 
 
+def shared_protocol(proto: Protocol, used: dict[str, list[int]], metric: Optional[str], display) -> Optional[str]:
+    """"evaluate on Cityscapes (3 papers), ACDC (2 papers) by mIoU, as 3 of 4 problem papers do": the benchmarks
+    and the metric a fair share of the papers name, when a fair share name the metric with one of those
+    benchmarks; None when they do not agree (nothing is filled in from elsewhere)."""
+    n = len(proto.read)
+    benches = shared_benchmarks(proto)
+    if not metric or not benches:
+        return None
+    both = [p for p in used.get(metric, []) if any(p in proto.benchmarks[b] for b in benches)]
+    if not _shared(both, n):
+        return None
+    on = ", ".join(f"{b} ({len(proto.benchmarks[b])} papers)" for b in benches)
+    return f"evaluate on {on} by {display(metric)}, as {len(both)} of {n} problem papers do"
+
+
+def shared_benchmarks(proto: Protocol) -> list[str]:
+    """The benchmarks a fair share of the papers read name, the most named first."""
+    ranked = sorted(proto.benchmarks, key=lambda b: -len(proto.benchmarks[b]))
+    return [b for b in ranked if _shared(proto.benchmarks[b], len(proto.read))]
+
+
+def _disagreement(proto: Protocol, used: dict[str, list[int]], metric: Optional[str], display) -> str:
+    """Why the benchmarks and metric the papers name make no protocol, with what each paper names."""
+    n = len(proto.read)
+    named = metric_counts(proto.benchmarks, str)
+    benches = shared_benchmarks(proto)
+    if not benches:
+        return (f"the problem-side papers do not share a benchmark (none is named by at least {MIN_PAPERS} papers "
+                f"and a third of the {n} read): {named}")
+    if not metric:
+        return (f"the problem-side papers share the benchmark {', '.join(benches)} but no metric (named: "
+                f"{metric_counts(used, display) or 'none'})")
+    return (f"the problem-side papers name {', '.join(benches)} and {display(metric)}, but too few of the {n} "
+            f"read name both: {named}")
+
+
 def plan_eval(proto: Protocol, used: dict[str, list[int]], metric: Optional[str], data_fits: bool,
               runner_metric, display) -> EvalPlan:
     """Whether the runner's k-fold split on one table measures this problem, and whether a metric is shared.
@@ -144,6 +242,12 @@ def plan_eval(proto: Protocol, used: dict[str, list[int]], metric: Optional[str]
     n = len(proto.read)
     named = [s for s, _, _ in SETTINGS if proto.settings.get(s)]
     shared = [s for s in named if _shared(proto.settings[s], n)]
+    protocol = shared_protocol(proto, used, metric, display)
+    if protocol:
+        comments.append(f"# Protocol the problem-side papers share: {protocol}")
+    if proto.benchmarks:
+        comments.append("# Benchmarks their method and result sentences name (papers naming each): "
+                        + metric_counts(proto.benchmarks, str))
     if named:
         comments.append("# How the problem-side papers evaluate (their method and result sentences), against the "
                         "runner's k-fold / holdout split of one table:")
@@ -159,14 +263,25 @@ def plan_eval(proto: Protocol, used: dict[str, list[int]], metric: Optional[str]
         said = "; ".join(f"{s} ({len(proto.settings[s])} of {n} papers: {_ids(proto.settings[s])})" for s in shared)
         reasons.append(f"protocol: the problem-side papers evaluate with {said}; the runner's split trains once "
                        "on shuffled rows of one table and cannot measure that")
+    elif protocol and not runner_metric(metric):
+        reasons.append(f"protocol: {protocol}; {display(metric)} is an output the runner's classifiers and "
+                       "regressors do not produce, and the runner has none of these benchmarks")
+    elif protocol:
+        comments.append("# the runner measures that metric: put the benchmark's data in [data]; its k-fold split "
+                        "stands in for the benchmark's own test split, so the figures are not the papers'")
     elif metric and not runner_metric(metric):
         reasons.append(f"protocol: the problem-side papers measure {display(metric)}, an output the runner's "
                        "classifiers and regressors do not produce")
+    elif not data_fits and not proto.runner_papers and proto.benchmarks:
+        reasons.append(f"protocol: {_disagreement(proto, used, metric, display)}; choose the benchmark, split and "
+                       "metric work on this problem reports")
     elif not data_fits and not proto.runner_papers:
         how = ("no evaluation setting is named by a fair share of their method and result sentences, nor a "
-               "cross-validation or held-out split" if n else "no problem-side paper's sentences were read")
+               "benchmark, nor a cross-validation or held-out split" if n
+               else "no problem-side paper's sentences were read")
         reasons.append(f"protocol: GapScope cannot tell how this problem is evaluated ({how}); check that "
                        "k-fold splits of one table measure it")
+    if reasons and reasons[-1].startswith("protocol: ") and not protocol and not shared:
         if proto.evaluations:
             comments.append("# What the problem-side papers say they evaluate on:")
             comments += [f"#     [{p}] \"{q}\"" for p, q in proto.evaluations[:QUOTES]]
