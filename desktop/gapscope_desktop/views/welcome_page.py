@@ -21,8 +21,7 @@ ACTIONS = [
     ("createLibrary", "Create library…", "A new, empty library folder (NAME.gapscope)."),
     ("openLibrary", "Open library…", "A library folder made earlier, here or with the gapscope command."),
     ("importFile", "Import a file…", "BibTeX, RIS, CSV or an arXiv snapshot, into your default library."),
-    ("addPdfs", "Add PDFs…", "PDF files or a folder of them, into your default library: each is matched to its "
-     "paper or becomes a new one. Or drop PDFs (or a BibTeX file) on this window."),
+    ("addPdfs", "Add PDFs…", "PDF files or a folder of them, into your default library (or drop them here)."),
     ("collectArxiv", "Collect from arXiv…", "Search arXiv and bring the papers into your default library."),
     ("trySample", "Try the sample library",
      f"{SAMPLE_SIZE} real arXiv papers ({SAMPLE_CATEGORY}, over 15 months), built offline, to try every step on."),
