@@ -59,6 +59,13 @@ def main() -> int:
     print(f"list all ids (worker):            {t_open * 1000:8.1f} ms")
     print(f"sort by title (worker, SQL):      {wait_listed(lambda: lv.table.sortByColumn(0, Qt.AscendingOrder)) * 1000:8.1f} ms")
     print(f"sort by year desc (worker, SQL):  {wait_listed(lambda: lv.table.sortByColumn(2, Qt.DescendingOrder)) * 1000:8.1f} ms")
+    from gapscope_desktop.views import paper_model
+
+    if "PDF" in [h for h, _k in paper_model.COLUMNS]:      # papers with a PDF first (absent before the column)
+        col = [h for h, _k in paper_model.COLUMNS].index("PDF")
+        print(f"sort by PDF (worker, SQL):        {wait_listed(lambda: lv.table.sortByColumn(col, Qt.AscendingOrder)) * 1000:8.1f} ms")
+        lv.table.sortByColumn(2, Qt.DescendingOrder)
+        wait_listed(lambda: None)
 
     def search(q):
         lv.search.setText(q)

@@ -116,6 +116,11 @@ def start_folder(path: Optional[Path]) -> str:
 
 def destination_folder(parent: Optional[QWidget], caption: str, directory: str = "") -> str:
     """An existing folder to write into (a backup goes into a new folder inside it), or "" when cancelled."""
+    return existing_folder(parent, caption, directory)
+
+
+def existing_folder(parent: Optional[QWidget], caption: str, directory: str = "") -> str:
+    """An existing folder (to read from or write into), or "" when cancelled."""
     dlg = make_dialog(parent, caption, directory)
     dlg.setAcceptMode(QFileDialog.AcceptOpen)
     dlg.setFileMode(QFileDialog.Directory)

@@ -59,6 +59,7 @@ class MainWindow(QMainWindow):
         self._spec_at_stop: Optional[str] = None   # the spec as it was when the close asked about it
         self._terminating = False      # closing on SIGTERM (terminate.py): nobody to ask
         self.last_attach: list = []     # the results of the last PDF drop
+        self.attach_task = None         # the last attach (a drop, Attach PDF, Add PDFs): progress and Cancel
         self.facet_review = None      # the non-modal "Check Facet Labels" dialog, made on first use
         self.tasks = TaskManager(self)
 
@@ -73,6 +74,7 @@ class MainWindow(QMainWindow):
         self.detail.titleChanged.connect(self._title_changed)
         self.detail.abstractChanged.connect(self._abstract_changed)
         self.detail.pdfHighlightAsked.connect(self.show_pdf_highlight)
+        self.detail.pdfAsked.connect(self.show_pdf)
         self.detail.said.connect(lambda text: self.statusBar().showMessage(text, 15000))
         # Ctrl+Z (Edit > Undo) takes back the shown paper's last edit from the paper list too, Redo makes it again
         self.library_view.addAction(self.detail.act_undo_edit)
@@ -155,6 +157,7 @@ class MainWindow(QMainWindow):
         self.welcome.createLibrary.connect(self.create_library)
         self.welcome.openLibrary.connect(self.choose_library)
         self.welcome.importFile.connect(lambda: self.show_collect(source="file"))
+        self.welcome.addPdfs.connect(self.add_pdfs)
         self.welcome.collectArxiv.connect(lambda: self.show_collect(source="arxiv"))
         self.welcome.trySample.connect(self.try_sample)
         self.welcome.openRecent.connect(self.open_recent)
@@ -456,26 +459,56 @@ class MainWindow(QMainWindow):
     # --- drops on the window: the paths from the URLs; PDFs (and folders) attached on the writer queue, a
     # bibliography file opens the import dialog with it filled in ----------------------------------------------
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt override
-        # a drop attaches as Attach PDF does, or imports as Import File does: not where those are off (read-only)
+        # a drop attaches as Attach PDF does, or imports as Import File does: not where those are off (read-only).
+        # On the welcome page (no library) it goes into the default library, as Import a file… and Add PDFs… do
         urls = event.mimeData().urls()
-        if self.lib is not None and (self.act_attach_pdf.isEnabled() and dropped_pdfs(urls, self.lib.path)
-                                     or self.act_import.isEnabled() and dropped_import_file(urls, self.lib.path)):
+        paths, bib = self._dropped(urls)
+        if self.lib is None and (paths or bib is not None) or self.lib is not None and (
+                self.act_attach_pdf.isEnabled() and paths or self.act_import.isEnabled() and bib is not None):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
-        urls = event.mimeData().urls()
-        paths = dropped_pdfs(urls, self.lib.path) if self.lib is not None else []
-        bib = dropped_import_file(urls, self.lib.path) if self.lib is not None else None
+        paths, bib = self._dropped(event.mimeData().urls())
         if not paths and bib is None:
             event.ignore()
             return
         event.acceptProposedAction()
+        if self.lib is None:    # asked after the drop has returned to the file manager: the question is modal
+            QTimer.singleShot(0, lambda: self._drop_into_default_library(paths, bib))
+            return
         if paths:
             self.attach_pdfs(paths)
         if bib is not None:     # after the drop has returned to the file manager: the dialog is modal
             QTimer.singleShot(0, lambda: self.show_collect(source="file", path=str(bib)))
+
+    def _dropped(self, urls):
+        """(the PDFs and folders, the bibliography file) among dropped URLs, never a file of the library
+        they would go into (the open one, or the default one on the welcome page)."""
+        from gapscope.store import default_library_path
+
+        target = self.lib.path if self.lib is not None else default_library_path()
+        return dropped_pdfs(urls, target), dropped_import_file(urls, target)
+
+    def _drop_into_default_library(self, paths, bib) -> None:
+        if paths and self._writable_library("attached"):
+            self.attach_pdfs(paths)
+        if bib is not None:
+            self.show_collect(source="file", path=str(bib))
+
+    def add_pdfs(self, what: str = "files") -> None:
+        """The welcome page's Add PDFs…: PDF files (or a folder of them) chosen first, so that a cancel
+        creates nothing, then attached into the default library (asked once) with progress and Cancel."""
+        from .file_dialogs import existing_folder, open_file_names
+
+        if what == "folder":
+            folder = existing_folder(self, "Add the PDFs in a folder (and its subfolders)", str(Path.home()))
+            paths = [folder] if folder else []
+        else:
+            paths = open_file_names(self, "Add PDFs", str(Path.home()), "PDF files (*.pdf)")
+        if paths and self._writable_library("attached"):
+            self.attach_pdfs(paths)
 
     def choose_pdf(self) -> None:
         from .file_dialogs import open_file_names
@@ -492,7 +525,7 @@ class MainWindow(QMainWindow):
         def done(results: list) -> None:           # the summary is shown when the task ends, over the paper count
             made["task"].summary = self._pdfs_attached(results)
 
-        made["task"] = self.tasks.write(
+        self.attach_task = made["task"] = self.tasks.write(
             "Attach PDFs", attach_dropped, [str(p) for p in paths], library=self.lib.path, on_result=done,
             on_error=lambda m, _t: self.status_label.setText(f"PDFs not attached: {m}"))
 
@@ -517,6 +550,9 @@ class MainWindow(QMainWindow):
         note = next((r["label_note"] for r in results if r.get("label_note")), None)
         self.last_fetch = results
         self.library_view.refresh(select=got[-1]["paper_id"] if got else None)
+        self.refresh_sidebar()
+        for r in got:
+            self.detail.annotations_changed(r["paper_id"])
         self.analysis_inputs_changed()
         return (f"Fetched {len(got)} of {plural(len(results), 'PDF')}" + (f"; {note}" if note else "")
                 + "".join(f"; {r['message']}" for r in bad[:3]) + (f"; {len(bad) - 3} more failed" if len(bad) > 3 else ""))
@@ -525,6 +561,11 @@ class MainWindow(QMainWindow):
         """The Reader at a full-text sentence (a gap's evidence), the sentence selected."""
         self.tabs.setCurrentWidget(self.reader)
         return self.reader.show_sentence(paper_id, page, sentence)
+
+    def show_pdf(self, paper_id: int, attachment_id: int) -> bool:
+        """The Reader on this PDF of the paper (the detail pane's "Open in the Reader")."""
+        self.tabs.setCurrentWidget(self.reader)
+        return self.reader.show_paper(paper_id, attachment_id)
 
     def show_pdf_highlight(self, paper_id: int, attachment_id: int, page: int, text: str) -> bool:
         """The Reader at a highlight: in the PDF it was made in (a paper may have several), its text selected."""
@@ -537,7 +578,9 @@ class MainWindow(QMainWindow):
         done = [r for r in results if r["status"] in ATTACHED]
         pid = done[-1]["paper_id"] if done else None
         self.library_view.refresh(select=pid)       # selecting it opens its PDF in the reader
-        self.refresh_sidebar()
+        self.refresh_sidebar()                      # "With a PDF" counts it
+        for r in done:                              # the pane names the PDF of the paper it shows
+            self.detail.annotations_changed(r["paper_id"])
         self.analysis_inputs_changed()
         if any(r["status"] == "new-paper" for r in results):
             self.screening_inputs_changed()      # a PDF of an unknown paper is a new paper to screen
@@ -656,6 +699,17 @@ class MainWindow(QMainWindow):
             "(No: open or create another library first.)", QMessageBox.Yes | QMessageBox.No, QMessageBox.No)
         return answer == QMessageBox.Yes and self.open_library(path)
 
+    def _writable_library(self, what: str) -> bool:
+        """An open library that can be written (``what``: "collected", "attached" into it), the default one
+        opened first when none is (ensure_library asks)."""
+        if not self.ensure_library():
+            return False
+        if not self.write_guard.writable:       # the default library just opened may be read-only
+            QMessageBox.information(self, "Read-only library", f"{self.lib.path} is read-only: nothing can be "
+                                    f"{what} into it. Open a writable library first.")
+            return False
+        return True
+
     def try_sample(self) -> None:
         """Open (creating it) the sample library next to the default one and import the sample papers on
         the writer queue, with progress and Cancel in the status bar."""
@@ -726,7 +780,7 @@ class MainWindow(QMainWindow):
         lv.search.setText(value if kind == "search" else "")
         lv.search.blockSignals(False)
         base = dict(query=value if kind == "search" else "", tag=None, collection=None, restrict=None,
-                    restrict_label="")
+                    restrict_label="", with_pdf=kind == "pdf")
         if kind == "collection":
             base["collection"] = value
         elif kind == "tag":
@@ -939,11 +993,7 @@ class MainWindow(QMainWindow):
     def show_collect(self, source: str = "arxiv", path: str = "") -> None:
         from .dialogs.collect_dialog import CollectDialog
 
-        if not self.ensure_library():
-            return
-        if not self.write_guard.writable:       # the default library just opened may be read-only
-            QMessageBox.information(self, "Read-only library", f"{self.lib.path} is read-only: nothing can be "
-                                    "collected into it. Open a writable library first.")
+        if not self._writable_library("collected"):
             return
         dlg = CollectDialog(self.tasks, self.lib.path, source=source, parent=self, path=path)
         dlg.collected.connect(lambda _r: self.refresh_all())
@@ -1061,7 +1111,8 @@ class MainWindow(QMainWindow):
                 split.restoreState(v)
         header = s.value("window/paperTable")      # column widths and the sort column
         if isinstance(header, QByteArray):
-            self.library_view.restore_header(header)
+            columns = s.value("window/paperTableColumns")       # absent: saved before the PDF column
+            self.library_view.restore_header(header, int(columns) if columns is not None else None)
         tab = s.value("window/tab")
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
@@ -1088,6 +1139,7 @@ class MainWindow(QMainWindow):
         s.setValue("window/detailSplit", self.detail.splitter.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
         s.setValue("window/paperTable", self.library_view.header_state())
+        s.setValue("window/paperTableColumns", self.library_view.model.columnCount())
 
     def _spec_draft_offered(self, _text: str) -> None:
         """Said in the status bar too: the Experiments tab may not be the one shown. After what the library's

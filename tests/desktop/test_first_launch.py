@@ -58,7 +58,7 @@ def test_first_launch_shows_the_welcome_page(fresh):
     assert fresh.lib is None
     assert fresh.pages.currentWidget() is fresh.welcome
     texts = [b.text() for b in fresh.welcome.buttons.values()]
-    assert texts == ["Create library…", "Open library…", "Import a file…", "Collect from arXiv…",
+    assert texts == ["Create library…", "Open library…", "Import a file…", "Add PDFs…", "Collect from arXiv…",
                      "Try the sample library"]
     assert not fresh.act_export.isEnabled()
 
@@ -114,6 +114,110 @@ def test_import_and_collect_open_the_default_library_first(fresh, monkeypatch, b
     assert len(asked) == 1 and str(default_library_path()) in asked[0]
     assert fresh.lib is not None and fresh.lib.path == default_library_path()
     assert len(opened) == 1
+
+
+@pytest.fixture
+def attach_only(monkeypatch):
+    """Attach without the facet labels (they are not what these tests are about)."""
+    import gapscope.fulltext as fulltext
+
+    attach = fulltext.attach_and_label
+    monkeypatch.setattr(fulltext, "attach_and_label", lambda lib, paths, **kw: attach(lib, paths, label=False, **kw))
+
+
+@pytest.mark.parametrize("choice", ["files", "folder"])
+def test_add_pdfs_on_the_welcome_page_attaches_them_into_the_default_library(fresh, qtbot, monkeypatch, tmp_path,
+                                                                             shared_data, attach_only, choice):
+    """With no library, "Add PDFs…" takes PDF files (or a folder of them), asks once to create the default
+    library, and attaches them on the writer queue with progress and Cancel."""
+    import shutil
+
+    from gapscope.store import default_library_path
+
+    folder = tmp_path / "my papers"
+    folder.mkdir()
+    pdf = folder / "citesee.pdf"
+    shutil.copyfile(shared_data / "pdfs" / "cs" / "2302.07302v1.pdf", pdf)
+    modes, asked = [], []
+    monkeypatch.setattr(QFileDialog, "exec", lambda dlg: modes.append(dlg.fileMode()) or QFileDialog.Accepted)
+    monkeypatch.setattr(QFileDialog, "selectedFiles",
+                        lambda dlg: [str(folder)] if dlg.fileMode() == QFileDialog.Directory else [str(pdf)])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    actions = {a.data(): a for a in fresh.welcome.buttons["addPdfs"].menu().actions()}
+    actions[choice].trigger()
+    assert modes == [QFileDialog.Directory if choice == "folder" else QFileDialog.ExistingFiles]
+    assert len(asked) == 1 and str(default_library_path()) in asked[0]
+    assert fresh.lib is not None and fresh.lib.path == default_library_path()
+    task = fresh.attach_task
+    assert task.writes and task.cancellable
+    qtbot.waitUntil(lambda: bool(fresh.last_attach), timeout=60000)
+    assert [(r["file"], r["status"]) for r in fresh.last_attach] == [(str(pdf), "new-paper")]
+    assert [a["original_name"] for a in fresh.lib.list_attachments()] == [str(pdf)]
+    assert fresh.pages.currentWidget() is fresh.main_split
+    qtbot.waitUntil(lambda: fresh.library_view.model.rowCount() == 1, timeout=10000)
+
+
+def test_add_pdfs_cancelled_creates_no_library(fresh, monkeypatch):
+    from gapscope.store import database_file, default_library_path
+
+    monkeypatch.setattr(QFileDialog, "exec", lambda dlg: QFileDialog.Rejected)
+    fresh.welcome.buttons["addPdfs"].menu().actions()[0].trigger()
+    assert fresh.lib is None and not database_file(default_library_path()).exists()
+
+
+def _drag_and_drop(w, paths):
+    from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
+    from PySide6.QtGui import QDragEnterEvent, QDropEvent
+
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in paths])
+    enter = QDragEnterEvent(QPoint(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    w.dragEnterEvent(enter)
+    drop = QDropEvent(QPointF(100, 100), Qt.CopyAction, mime, Qt.LeftButton, Qt.NoModifier)
+    if enter.isAccepted():
+        w.dropEvent(drop)
+    enter.mime = drop.mime = mime          # the events only point at it: kept alive with them
+    return enter, drop
+
+
+def test_pdfs_dropped_on_the_welcome_page_are_attached_into_the_default_library(fresh, qtbot, monkeypatch,
+                                                                               tmp_path, shared_data, attach_only):
+    import shutil
+
+    from gapscope.store import default_library_path
+
+    pdf = tmp_path / "citesee.pdf"
+    shutil.copyfile(shared_data / "pdfs" / "cs" / "2302.07302v1.pdf", pdf)
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    enter, drop = _drag_and_drop(fresh, [pdf, tmp_path / "notes.txt"])
+    assert enter.isAccepted() and drop.isAccepted()
+    qtbot.waitUntil(lambda: bool(fresh.last_attach), timeout=60000)      # asked after the drop returned
+    assert len(asked) == 1 and fresh.lib.path == default_library_path()
+    assert [(r["file"], r["status"]) for r in fresh.last_attach] == [(str(pdf), "new-paper")]
+
+
+def test_a_bibliography_dropped_on_the_welcome_page_opens_the_import_in_the_default_library(fresh, qtbot,
+                                                                                           monkeypatch, tmp_path):
+    from gapscope.store import default_library_path
+
+    from gapscope_desktop.dialogs.collect_dialog import CollectDialog
+
+    bib = tmp_path / "refs.bib"
+    bib.write_text("@article{a, title={A}, year={2024}}\n")
+    opened = []
+    monkeypatch.setattr(CollectDialog, "exec", lambda self: opened.append(self))
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.Yes)
+    enter, drop = _drag_and_drop(fresh, [bib])
+    assert enter.isAccepted() and drop.isAccepted()
+    qtbot.waitUntil(lambda: bool(opened), timeout=10000)
+    assert fresh.lib.path == default_library_path()
+
+
+def test_nothing_droppable_is_refused_on_the_welcome_page(fresh, tmp_path):
+    (tmp_path / "notes.txt").write_text("not a paper")
+    enter, _drop = _drag_and_drop(fresh, [tmp_path / "notes.txt"])
+    assert not enter.isAccepted() and fresh.lib is None
 
 
 def test_try_the_sample_library(fresh, qtbot):

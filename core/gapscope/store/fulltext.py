@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any, Optional, Sequence
 
 from ..vocabulary import FULLTEXT_SHORTCOMING_SECTIONS
-from .base import LibraryError, now_iso
+from .base import LibraryError, chunks, now_iso
 from .papers import literal_conditions, names_paper_column, search_error
 from .search_query import parse_search
 
@@ -53,6 +53,21 @@ class FulltextMixin:
         return [tuple(r) for r in self._conn.execute(
             "SELECT p.id, p.arxiv_id, p.arxiv_version FROM papers p WHERE p.arxiv_id IS NOT NULL AND p.arxiv_id != ''"
             " AND NOT EXISTS (SELECT 1 FROM attachments a WHERE a.paper_id = p.id) ORDER BY p.id")]
+
+    def pdfs_of_papers(self, paper_ids: Sequence[int]) -> dict[int, list[tuple[str, Optional[int]]]]:
+        """{paper id: (file name as it came, pages) of each attached PDF, oldest first} for the papers that
+        have one: what the Library table marks, one query for a page of rows (never one per row)."""
+        out: dict[int, list[tuple[str, Optional[int]]]] = {}
+        for part in chunks(sorted({int(i) for i in paper_ids})):
+            for pid, name, pages in self._conn.execute(
+                    f"SELECT paper_id, original_name, pages FROM attachments WHERE paper_id IN"
+                    f" ({', '.join('?' * len(part))}) ORDER BY id", part):
+                out.setdefault(pid, []).append((name, pages))
+        return out
+
+    def paper_ids_with_pdf(self) -> list[int]:
+        """The papers with at least one attached PDF, by id."""
+        return [r[0] for r in self._conn.execute("SELECT DISTINCT paper_id FROM attachments ORDER BY paper_id")]
 
     def list_attachments(self) -> list[dict[str, Any]]:
         return [dict(zip(_ATT_COLS, r)) for r in self._conn.execute(

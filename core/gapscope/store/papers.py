@@ -266,6 +266,8 @@ class PapersMixin:
     _ORDERS = {
         "id": "id", "title": "title COLLATE NOCASE", "year": "year", "published": "published",
         "authors": "authors COLLATE NOCASE", "category": "primary_category",
+        # ascending (a first click on the column) lists the papers with a PDF first
+        "pdf": "NOT EXISTS (SELECT 1 FROM attachments a WHERE a.paper_id = papers.id)",
     }
 
     def list_paper_ids(self, *, order: str = "id", descending: bool = False, tag: Optional[str] = None,

@@ -36,9 +36,10 @@ from ..widgets.confirm import highlight_may_go
 from ..widgets.kept_box import ask_kept
 from ..widgets.rows import right_aligned
 from ..write_guard import set_enabled
-from .paper_html import (abstract_cuts, abstract_edit_html, abstract_html, display_abstract, highlights_html,
-                         legend_html, load_highlights, load_pdf_highlights, load_runs, load_sentences,
-                         paper_header_html, pdf_highlights_html, query_terms, runs_html, tag_chip_html)
+from .paper_html import (abstract_cuts, abstract_edit_html, abstract_html, attachments_html, display_abstract,
+                         highlights_html, legend_html, load_attachments, load_highlights, load_pdf_highlights,
+                         load_runs, load_sentences, paper_header_html, pdf_highlights_html, query_terms, runs_html,
+                         tag_chip_html)
 
 DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / title / abstract / note box
 EDITED_FIELDS = ("title", "abstract")     # a paper's own fields: their drafts replace them (tags, notes are added)
@@ -51,6 +52,7 @@ class DetailPane(QWidget):
     titleChanged = Signal(int)          # the user gave this paper a new title
     abstractChanged = Signal(int)       # the user set, replaced or cleared this paper's abstract
     pdfHighlightAsked = Signal(int, int, int, str)   # paper id, its PDF (attachment id), page (1-based), text
+    pdfAsked = Signal(int, int)         # paper id, its PDF (attachment id): open it in the Reader
     said = Signal(str)                  # a line for the status bar (what an undo or a redo did)
     draftNotKept = Signal(str)          # the drafts cannot be written to the library's folder: why
 
@@ -426,7 +428,8 @@ class DetailPane(QWidget):
         self.highlights = load_highlights(self.lib, p.id)
         self.pdf_highlights = load_pdf_highlights(self.lib, p.id)
         self.shown = display_abstract(p.abstract or "", abstract_cuts(sents or [], self.highlights))
-        body = (paper_header_html(p, editable=self._writable()) + legend_html(sents)
+        body = (paper_header_html(p, editable=self._writable()) + attachments_html(load_attachments(self.lib, p.id))
+                + legend_html(sents)
                 + abstract_html(p.abstract, sents, query_terms(self.query), self.highlights)
                 + abstract_edit_html(bool((p.abstract or "").strip()), self._writable())
                 + highlights_html(self.highlights, removable=self._writable())
@@ -554,6 +557,11 @@ class DetailPane(QWidget):
             action, _, ident = url.path().partition("/")
             if action == "remove" and ident.isdigit():
                 self.ask_remove_highlight(int(ident))
+            return
+        if url.scheme() == "pdf":
+            action, _, ident = url.path().partition("/")
+            if action == "open" and ident.isdigit() and self.paper is not None:
+                self.pdfAsked.emit(self.paper.id, int(ident))
             return
         if url.scheme() == "pdfhighlight":
             action, _, ident = url.path().partition("/")

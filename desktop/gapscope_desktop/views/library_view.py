@@ -16,10 +16,12 @@ from gapscope.textfmt import clip_words
 
 from .. import hints, theme
 from ..write_guard import set_enabled
-from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PUBLISHED, COL_TITLE, COL_YEAR, COLUMNS,
-                          PaperTableModel)
+from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PDF, COL_PUBLISHED, COL_TITLE, COL_YEAR,
+                          COLUMNS, PaperTableModel)
 
 SEARCH_DEBOUNCE_MS = 250
+COLUMN_WIDTHS = ((COL_AUTHORS, 170), (COL_YEAR, 50), (COL_PUBLISHED, 90), (COL_CATEGORY, 80), (COL_IDENT, 110),
+                 (COL_PDF, 52))
 
 
 @dataclass(frozen=True)
@@ -31,6 +33,7 @@ class Filter:
     collection: Optional[str] = None
     restrict: Optional[frozenset[int]] = None
     restrict_label: str = ""
+    with_pdf: bool = False    # only the papers with an attached PDF (read when listed: a new PDF counts)
     order: str = "relevance"  # or a column key of Library.list_paper_ids
     descending: bool = False
 
@@ -40,6 +43,8 @@ class Filter:
             parts.append(f"collection “{self.collection}”")
         if self.tag:
             parts.append(f"tag “{self.tag}”")
+        if self.with_pdf:
+            parts.append("with a PDF")
         if self.restrict is not None:
             parts.append(self.restrict_label or f"{len(self.restrict)} selected papers")
         if self.query:
@@ -87,6 +92,9 @@ def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
                else [i for i in scope if i in found or i in listed])
     if flt.restrict is not None:
         ids = [i for i in ids if i in flt.restrict]
+    if flt.with_pdf:
+        with_pdf = set(lib.paper_ids_with_pdf())
+        ids = [i for i in ids if i in with_pdf]
     listed = set(ids)
     return Listing(ids, {i: w for i, w in found.items() if i in listed})
 
@@ -165,9 +173,9 @@ class LibraryView(QWidget):
         header.setSelectionModel(QItemSelectionModel(self.model, header))
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
-        for col, width in ((COL_AUTHORS, 170), (COL_YEAR, 50), (COL_PUBLISHED, 90), (COL_CATEGORY, 80),
-                           (COL_IDENT, 110)):
+        for col, width in COLUMN_WIDTHS:
             header.resizeSection(col, width)
+        header.moveSection(header.visualIndex(COL_PDF), 1)     # the narrow PDF mark beside the title
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
         self.table.setContextMenuPolicy(Qt.CustomContextMenu)
         self.table.customContextMenuRequested.connect(self._context_menu)
@@ -323,11 +331,18 @@ class LibraryView(QWidget):
         """Column widths, order and the sort column (QHeaderView's own state), for the settings."""
         return self.table.horizontalHeader().saveState()
 
-    def restore_header(self, state) -> None:
-        """Widths and sort as they were; the listing's order follows the restored sort column."""
+    def restore_header(self, state, columns: Optional[int] = None) -> None:
+        """Widths and sort as they were; the listing's order follows the restored sort column.
+        ``columns``: how many columns the saved layout had (None: saved before the count was kept, six).
+        Qt restores a layout of fewer columns and adds the new ones at the default width; they get their
+        own width, so a user's layout from before a column came is kept and the column shows as meant."""
         header = self.table.horizontalHeader()
         if not header.restoreState(state):
             return
+        known = columns if columns is not None else COL_PDF
+        for col, width in COLUMN_WIDTHS:
+            if col >= known:
+                header.resizeSection(col, width)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
         col = header.sortIndicatorSection()
         key = COLUMNS[col][1] if 0 <= col < len(COLUMNS) else None

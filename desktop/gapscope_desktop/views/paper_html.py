@@ -261,6 +261,29 @@ def highlights_html(highlights: list[dict], removable: bool = True) -> str:
     return '<p><b>Highlights</b><br>' + "<br>".join(rows) + "</p>"
 
 
+def load_attachments(lib, paper_id: int) -> list[dict]:
+    """The paper's attached PDFs, oldest first."""
+    try:
+        return lib.attachments_of(paper_id)
+    except Exception:  # noqa: BLE001 - as the highlights: decoration of the pane, never a reason not to show it
+        return []
+
+
+def attachments_html(attachments: list[dict]) -> str:
+    """"PDF: name, N pages" for each attached PDF, with the link that opens it in the Reader
+    (``pdf:open/ID``); a PDF whose text could not be read says so."""
+    from .paper_model import pdf_file_name, pdf_pages
+
+    rows = []
+    for a in attachments:
+        name = html.escape(pdf_file_name(str(a.get("original_name") or a.get("stored_name") or "")))
+        what = f"PDF: {name}, {pdf_pages(a.get('pages'))}"
+        if a.get("status") == "unreadable":
+            what += f' <span style="color:{theme.colour("caution")};">(its text could not be read)</span>'
+        rows.append(what + f' &nbsp;<a href="pdf:open/{int(a["id"])}">Open in the Reader</a>')
+    return f'<p>{"<br>".join(rows)}</p>' if rows else ""
+
+
 def load_pdf_highlights(lib, paper_id: int) -> list[dict]:
     """The highlights made in the paper's attached PDFs (the Reader's), by page."""
     try:

@@ -23,13 +23,17 @@ COLUMNS: list[tuple[str, Optional[str]]] = [
     ("Published", "published"),
     ("Category", "category"),
     ("arXiv / DOI", None),
+    # last in the model, whatever its place on screen: a column layout saved before it came (six
+    # sections) restores as it was, with this one added (LibraryView.restore_header)
+    ("PDF", "pdf"),
 ]
-COL_TITLE, COL_AUTHORS, COL_YEAR, COL_PUBLISHED, COL_CATEGORY, COL_IDENT = range(len(COLUMNS))
+COL_TITLE, COL_AUTHORS, COL_YEAR, COL_PUBLISHED, COL_CATEGORY, COL_IDENT, COL_PDF = range(len(COLUMNS))
 DISPLAY = int(Qt.DisplayRole.value)
 TOOLTIP = int(Qt.ToolTipRole.value)
 ALIGN = int(Qt.TextAlignmentRole.value)
 USER = int(Qt.UserRole.value)
 ALIGN_RIGHT = int((Qt.AlignRight | Qt.AlignVCenter).value)
+ALIGN_CENTRE = int(Qt.AlignCenter.value)
 
 
 def _authors_short(authors: list[str]) -> str:
@@ -40,6 +44,24 @@ def _authors_short(authors: list[str]) -> str:
     if len(authors) == 2:
         return f"{authors[0]}; {authors[1]}"
     return f"{authors[0]} et al."
+
+
+def pdf_mark(pdfs: list) -> str:
+    """The PDF column's cell: empty without a PDF."""
+    return "" if not pdfs else "PDF" if len(pdfs) == 1 else f"{len(pdfs)} PDFs"
+
+
+def pdf_tooltip(pdfs: list) -> str:
+    return "\n".join(f"{pdf_file_name(name)}, {pdf_pages(pages)}" for name, pages in pdfs)
+
+
+def pdf_file_name(original: str) -> str:
+    """The attached file's name as the user knows it (the stored original is a path or a URL)."""
+    return original.replace("\\", "/").rstrip("/").rsplit("/", 1)[-1] or original
+
+
+def pdf_pages(pages) -> str:
+    return "pages unknown" if pages is None else "1 page" if pages == 1 else f"{pages} pages"
 
 
 class PaperTableModel(QAbstractTableModel):
@@ -55,6 +77,8 @@ class PaperTableModel(QAbstractTableModel):
         self._pages: "OrderedDict[int, list[Optional[Paper]]]" = OrderedDict()
         self._cell_cache: dict[int, tuple] = {}
         self._found_in_notes: dict[int, str] = {}     # paper id -> the note or comment a search found
+        # {paper id: its PDFs} for the papers of the cached pages that have one: read with each page
+        self._pdfs: dict[int, list] = {}
         self.page_loads = 0  # how many pages were read (a test checks the model stays lazy)
 
     # --- data ------------------------------------------------------------------------------------
@@ -69,6 +93,7 @@ class PaperTableModel(QAbstractTableModel):
         self._ids = list(ids)
         self._found_in_notes = dict(found_in_notes or {})
         self._pages.clear()
+        self._pdfs.clear()
         self._cell_cache.clear()
         self.endResetModel()
 
@@ -103,6 +128,9 @@ class PaperTableModel(QAbstractTableModel):
         ids = self._ids[page_no * PAGE_SIZE:(page_no + 1) * PAGE_SIZE]
         found = {p.id: p for p in self.lib.get_papers(ids)}
         page = [found.get(i) for i in ids]
+        for i in ids:                                      # a PDF removed since the page was last read
+            self._pdfs.pop(i, None)
+        self._pdfs.update(self.lib.pdfs_of_papers(ids))    # one query for the page's PDF marks
         self._pages[page_no] = page
         self.page_loads += 1
         while len(self._pages) > MAX_PAGES:
@@ -114,10 +142,12 @@ class PaperTableModel(QAbstractTableModel):
         self._cell_cache.clear()
         if paper_id is None:
             self._pages.clear()
+            self._pdfs.clear()
             if self._ids:
                 self.dataChanged.emit(self.index(0, 0), self.index(len(self._ids) - 1, len(COLUMNS) - 1))
             return
         row = self.row_of(paper_id)
+        self._pdfs.pop(paper_id, None)
         if row >= 0:
             self._pages.pop(row // PAGE_SIZE, None)
             self.dataChanged.emit(self.index(row, 0), self.index(row, len(COLUMNS) - 1))
@@ -143,7 +173,8 @@ class PaperTableModel(QAbstractTableModel):
         if role == USER:
             return self.paper_id(index.row())
         if role == ALIGN:
-            return ALIGN_RIGHT if index.column() in (COL_YEAR, COL_PUBLISHED) else None
+            col = index.column()
+            return ALIGN_RIGHT if col in (COL_YEAR, COL_PUBLISHED) else ALIGN_CENTRE if col == COL_PDF else None
         if role == TOOLTIP:
             col = index.column()
             if col in (COL_TITLE, COL_AUTHORS):
@@ -153,6 +184,8 @@ class PaperTableModel(QAbstractTableModel):
                 if p is not None:
                     found = self._found_in_notes.get(p.id)
                     return latex_to_text(p.title) + (f"\n\nFound in your {found}" if found else "")
+            elif col == COL_PDF and self.paper(index.row()) is not None:
+                return pdf_tooltip(self._pdfs.get(self._ids[index.row()], [])) or None
         return None
 
     def _cells(self, row: int) -> Optional[tuple]:
@@ -163,7 +196,7 @@ class PaperTableModel(QAbstractTableModel):
                 return None
             cells = (" ".join(latex_to_text(p.title).split()), _authors_short(p.authors),
                      p.year if p.year is not None else "", p.published or "", p.primary_category or "",
-                     p.arxiv_id_versioned or p.doi or "")
+                     p.arxiv_id_versioned or p.doi or "", pdf_mark(self._pdfs.get(p.id, [])))
             if len(self._cell_cache) > 4096:
                 self._cell_cache.clear()
             self._cell_cache[row] = cells

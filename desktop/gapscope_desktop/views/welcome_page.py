@@ -1,5 +1,6 @@
-"""The page shown when no library is open: what GapScope does and the five ways to start, with the
-recent libraries beside them."""
+"""The page shown when no library is open: what GapScope does and the six ways to start, with the
+recent libraries beside them. PDFs and bibliography files dropped on it go into the default library
+(main_window.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 from typing import Optional
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QPushButton,
+from PySide6.QtWidgets import (QFrame, QHBoxLayout, QLabel, QListWidget, QListWidgetItem, QMenu, QPushButton,
                                QScrollArea, QVBoxLayout, QWidget)
 
 from gapscope.sample import SAMPLE_CATEGORY, SAMPLE_SIZE
@@ -15,10 +16,12 @@ from gapscope.sample import SAMPLE_CATEGORY, SAMPLE_SIZE
 from .. import theme
 
 # (object name, button text, what it does): the signals below are emitted in this order of buttons
+# ("addPdfs" opens a menu: PDF files, or a folder of them)
 ACTIONS = [
     ("createLibrary", "Create library…", "A new, empty library folder (NAME.gapscope)."),
     ("openLibrary", "Open library…", "A library folder made earlier, here or with the gapscope command."),
     ("importFile", "Import a file…", "BibTeX, RIS, CSV or an arXiv snapshot, into your default library."),
+    ("addPdfs", "Add PDFs…", "PDF files or a folder of them, into your default library (or drop them here)."),
     ("collectArxiv", "Collect from arXiv…", "Search arXiv and bring the papers into your default library."),
     ("trySample", "Try the sample library",
      f"{SAMPLE_SIZE} real arXiv papers ({SAMPLE_CATEGORY}, over 15 months), built offline, to try every step on."),
@@ -42,6 +45,7 @@ class WelcomePage(QScrollArea):
     createLibrary = Signal()
     openLibrary = Signal()
     importFile = Signal()
+    addPdfs = Signal(str)       # "files" or "folder"
     collectArxiv = Signal()
     trySample = Signal()
     openRecent = Signal(str)
@@ -72,7 +76,10 @@ class WelcomePage(QScrollArea):
             b.setMinimumWidth(fm.averageCharWidth() * 40)
             b.setMinimumHeight(round(fm.height() * 2.7))
             b.setToolTip(tip)
-            b.clicked.connect(getattr(self, name).emit)
+            if name == "addPdfs":
+                b.setMenu(self._pdf_menu(b))
+            else:
+                b.clicked.connect(getattr(self, name).emit)
             self.buttons[name] = b
             row = QHBoxLayout()
             row.addWidget(b)
@@ -118,6 +125,14 @@ class WelcomePage(QScrollArea):
         outer.addWidget(body, 1000)
         outer.addStretch(1)
         self.setWidget(page)
+
+    def _pdf_menu(self, parent: QWidget) -> QMenu:
+        menu = QMenu(parent)
+        for what, text in (("files", "PDF files…"), ("folder", "A folder of PDFs…")):
+            act = menu.addAction(text)
+            act.setData(what)
+            act.triggered.connect(lambda _checked=False, w=what: self.addPdfs.emit(w))
+        return menu
 
     def set_recent(self, paths: list[str]) -> None:
         self.recent.clear()

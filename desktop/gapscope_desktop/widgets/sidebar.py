@@ -16,7 +16,7 @@ ROLE_VALUE = Qt.UserRole + 1
 
 class Sidebar(QTreeWidget):
     """Emits ``chosen(kind, value)``: ("all", None) | ("collection", name) | ("tag", name) |
-    ("search", query) | ("decision", decision)."""
+    ("search", query) | ("decision", decision) | ("pdf", None): the papers with an attached PDF."""
 
     chosen = Signal(str, object)
     changed = Signal()                 # a collection was created or renamed here
@@ -77,6 +77,9 @@ class Sidebar(QTreeWidget):
         lib = self.lib
         sec = self._section("Library")
         self._entry(sec, "All papers", lib.count_papers(), "all", None)
+        with_pdf = len(lib.paper_ids_with_pdf())
+        if with_pdf:
+            self._entry(sec, "With a PDF", with_pdf, "pdf", None)
         cols = lib.list_collections()
         sec = self._section("Collections")
         for name, n in cols:
