@@ -492,6 +492,10 @@ class MainWindow(QMainWindow):
         return dropped_pdfs(urls, target), dropped_import_file(urls, target)
 
     def _drop_into_default_library(self, paths, bib) -> None:
+        # one question for the whole drop; a No adds nothing, and a drop has no dialog of its own to say so
+        if not self.ensure_library():
+            self._nothing_added()
+            return
         if paths and self._writable_library("attached"):
             self.attach_pdfs(paths)
         if bib is not None:
@@ -507,8 +511,17 @@ class MainWindow(QMainWindow):
             paths = [folder] if folder else []
         else:
             paths = open_file_names(self, "Add PDFs", str(Path.home()), "PDF files (*.pdf)")
-        if paths and self._writable_library("attached"):
+        if not paths:
+            return
+        if not self.ensure_library():
+            self._nothing_added()
+        elif self._writable_library("attached"):
             self.attach_pdfs(paths)
+
+    def _nothing_added(self) -> None:
+        """The files chosen or dropped on the welcome page, after a No to opening the default library."""
+        self.status_label.setText("Nothing added: no library was opened (open or create one, then add the "
+                                  "files again)")
 
     def choose_pdf(self) -> None:
         from .file_dialogs import open_file_names

@@ -151,3 +151,18 @@ def test_full_text_hits_are_capped_per_paper_and_the_rest_counted(path):
     out = CliRunner().invoke(main, ["-L", str(path), "search", "agreement", "--per-paper", "3"]).output
     assert "and 5 more sentences in this paper" in out
     assert len(_search(path, "agreement", "--per-paper", "0")) == 9
+
+
+def test_triage_search_within_finds_a_paper_by_its_note_as_the_library_search_does(path):
+    from gapscope.triage.scope import Scope
+    lib = Library(path)
+    by_text = _add(lib, "CORD-19 literature mining")
+    by_note = _add(lib, "Screening biomedical papers")
+    other = _add(lib, "Graph neural networks")
+    lib.add_note(by_note, NOTE)
+    lib.add_note(other, NOTE)
+    lib.add_tag([by_text, by_note], "covid")
+    assert sorted(Scope(query="CORD-19").paper_ids(lib)) == sorted([by_text, by_note, other])
+    assert sorted(Scope(query="CORD-19", tag="covid").paper_ids(lib)) == sorted([by_text, by_note])
+    assert Scope(query="title:CORD-19").paper_ids(lib) == [by_text]   # a paper's column: no note is a title
+    lib.close()

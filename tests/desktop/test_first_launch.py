@@ -165,6 +165,15 @@ def test_add_pdfs_cancelled_creates_no_library(fresh, monkeypatch):
     assert fresh.lib is None and not database_file(default_library_path()).exists()
 
 
+def test_add_pdfs_answered_no_says_nothing_was_added(fresh, monkeypatch, tmp_path):
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4\n")
+    monkeypatch.setattr(QFileDialog, "exec", lambda dlg: QFileDialog.Accepted)
+    monkeypatch.setattr(QFileDialog, "selectedFiles", lambda dlg: [str(tmp_path / "paper.pdf")])
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.No)
+    fresh.welcome.buttons["addPdfs"].menu().actions()[0].trigger()
+    assert fresh.lib is None and "Nothing added: no library was opened" in fresh.status_label.text()
+
+
 def _drag_and_drop(w, paths):
     from PySide6.QtCore import QMimeData, QPoint, QPointF, QUrl
     from PySide6.QtGui import QDragEnterEvent, QDropEvent
@@ -212,6 +221,23 @@ def test_a_bibliography_dropped_on_the_welcome_page_opens_the_import_in_the_defa
     assert enter.isAccepted() and drop.isAccepted()
     qtbot.waitUntil(lambda: bool(opened), timeout=10000)
     assert fresh.lib.path == default_library_path()
+
+
+def test_pdfs_and_a_bibliography_dropped_then_no_library_say_nothing_was_added(fresh, qtbot, monkeypatch,
+                                                                               tmp_path):
+    from gapscope.store import database_file, default_library_path
+
+    (tmp_path / "paper.pdf").write_bytes(b"%PDF-1.4\n")
+    (tmp_path / "refs.bib").write_text("@article{a, title={A}, year={2024}}\n")
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.No)
+    enter, drop = _drag_and_drop(fresh, [tmp_path / "paper.pdf", tmp_path / "refs.bib"])
+    assert enter.isAccepted() and drop.isAccepted()
+    qtbot.waitUntil(lambda: bool(asked), timeout=10000)                  # asked after the drop returned
+    qtbot.waitUntil(lambda: "Nothing added" in fresh.status_label.text(), timeout=10000)
+    assert len(asked) == 1                                              # one question for the whole drop
+    assert "no library was opened" in fresh.status_label.text()
+    assert fresh.lib is None and not database_file(default_library_path()).exists()
 
 
 def test_nothing_droppable_is_refused_on_the_welcome_page(fresh, tmp_path):

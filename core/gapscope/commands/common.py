@@ -12,6 +12,8 @@ from typing import Any, Iterator, NoReturn, Optional
 
 import click
 
+from . import wind_down
+
 # Exit codes that mean something to a script.
 EXIT_OK = 0
 EXIT_ERROR = 1          # the command failed; nothing was changed
@@ -21,7 +23,7 @@ EXIT_NOT_FOUND = 4      # an id, file or collection that does not exist
 EXIT_BLOCKED = 5        # a source refused us (block page, 403, rate limit) or could not be reached (no network,
                         # it stopped answering); what was collected is kept
 EXIT_NOT_NOW = 6        # it exists, but its state forbids this (a run still running, or already finished)
-EXIT_CANCELLED = 130    # stopped by the user (Ctrl-C); committed work is kept
+EXIT_CANCELLED = wind_down.EXIT_CANCELLED    # 130: stopped by the user (Ctrl-C); committed work is kept
 # The library itself (gapscope.store.errors, each fault class carries its code):
 EXIT_NEEDS_STEP = 10    # an earlier step has not run (the message names the command to run)
 EXIT_LOCKED = 11        # another process kept the library locked longer than we waited; nothing written
@@ -65,6 +67,11 @@ class GapScopeGroup(click.Group):
     """Turns a failure of the library itself (disk, lock, read-only, not a library ...) or a missing
     earlier step, wherever in a command it happens, into its message and exit code, not a traceback."""
 
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        # the program's entry (the gapscope script, python -m gapscope); a test's CliRunner calls .main()
+        wind_down.the_process_ends_with_the_command()
+        return self.main(*args, **kwargs)
+
     def invoke(self, ctx: click.Context) -> Any:
         from ..jobs import Cancelled
         from ..settings import SettingError
@@ -73,15 +80,21 @@ class GapScopeGroup(click.Group):
         try:
             with stop_on_sigterm():
                 return super().invoke(ctx)
+        except SystemExit as exc:
+            if exc.code == EXIT_CANCELLED:     # a command that said "cancelled" itself: winding down
+                wind_down.exit_at_the_next_interrupt()
+            raise
         except KeyboardInterrupt as exc:
             # A Ctrl-C that reaches here (the second one, or one outside a long command) ends with 130,
             # the code README promises, instead of click's "Aborted!" and 1; so does SIGTERM.
+            wind_down.exit_at_the_next_interrupt()
             how = "SIGTERM" if isinstance(exc, Terminated) else "Ctrl-C"
             click.echo(f"\ncancelled ({how}): committed work is kept", err=True)
             sys.exit(EXIT_CANCELLED)
         except Cancelled:
             # a long command stopped by Ctrl-C / SIGTERM that has no message of its own for it: the
             # same code and words, not a traceback logged as a failure
+            wind_down.exit_at_the_next_interrupt()
             click.echo("cancelled: committed work is kept", err=True)
             sys.exit(EXIT_CANCELLED)
         except MissingStep as exc:
@@ -408,8 +421,10 @@ def progress_bar(label: str, enabled: bool = True, plain: bool = False, unit: st
         yield progress, cancel
     finally:
         bar.close()
-        try:
-            for sig in signals:
-                signal.signal(sig, previous[sig])
-        except ValueError:
-            pass
+        # cancelled: the command only winds down from here, and another Ctrl-C ends it with 130 at once
+        if not (cancel.cancelled and wind_down.exit_at_the_next_interrupt()):
+            try:
+                for sig in signals:
+                    signal.signal(sig, previous[sig])
+            except ValueError:
+                pass

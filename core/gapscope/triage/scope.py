@@ -9,6 +9,7 @@ from typing import Optional
 
 from ..store.errors import MissingStep
 from ..store.library import LibraryError
+from ..store.search_listing import search_paper_ids
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,9 @@ class Scope:
         return ", ".join(parts)
 
     def paper_ids(self, lib) -> list[int]:
-        ids = lib.list_paper_ids(collection=self.collection, tag=self.tag, query=self.query or None)
+        # the Library's search rule: a paper found by the user's note on it is in the scope too
+        ids, _found_in_notes = search_paper_ids(lib, self.query or "", tag=self.tag, collection=self.collection,
+                                                order="id")
         if self.cluster is not None:
             members = set(lib.cluster_paper_ids(*self.cluster))
             ids = [i for i in ids if i in members]

@@ -11,8 +11,7 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Sign
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
 
-from gapscope.store.annotation_search import annotation_where
-from gapscope.textfmt import clip_words
+from gapscope.store.search_listing import search_paper_ids
 
 from .. import hints, theme
 from ..write_guard import set_enabled
@@ -67,29 +66,12 @@ class Listing(list):
         self.found_in_notes = found_in_notes or {}
 
 
-# the notes and comments one search reads (a researcher's own: thousands at most)
-NOTE_HITS_READ = 5000
-NOTE_TIP_CHARS = 300        # of a note shown in its paper's tooltip
-
-
 def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
     """Worker side: the ids the filter selects, in the filter's order; a search with no column
     chosen is ordered by relevance (bm25, title matches first), the papers found only by a note or a
     highlight comment after them."""
-    ids = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order, descending=flt.descending,
-                             tag=flt.tag, collection=flt.collection, query=flt.query or None)
-    if flt.query and flt.order == "relevance":
-        chosen = set(ids)
-        ids = [pid for pid, _rank in lib.search(flt.query, limit=len(chosen) + 1) if pid in chosen]
-    found = _found_in_notes(lib, flt.query) if flt.query else {}
-    listed = set(ids)
-    if set(found) - listed:
-        # papers found by a note alone, within the tag / collection chosen: after the text's matches, or
-        # in the column's order
-        scope = lib.list_paper_ids(order="id" if flt.order == "relevance" else flt.order,
-                                   descending=flt.descending, tag=flt.tag, collection=flt.collection)
-        ids = (ids + [i for i in scope if i in found and i not in listed] if flt.order == "relevance"
-               else [i for i in scope if i in found or i in listed])
+    ids, found = search_paper_ids(lib, flt.query, tag=flt.tag, collection=flt.collection, order=flt.order,
+                                  descending=flt.descending)
     if flt.restrict is not None:
         ids = [i for i in ids if i in flt.restrict]
     if flt.with_pdf:
@@ -97,15 +79,6 @@ def list_ids(lib, flt: Filter, *, progress=None, cancel=None) -> Listing:
         ids = [i for i in ids if i in with_pdf]
     listed = set(ids)
     return Listing(ids, {i: w for i, w in found.items() if i in listed})
-
-
-def _found_in_notes(lib, query: str) -> dict[int, str]:
-    """paper id -> "note #5: its words" of the best note or highlight comment of each paper the search
-    found one in."""
-    found: dict[int, str] = {}
-    for hit in lib.search_annotations(query, limit=NOTE_HITS_READ):
-        found.setdefault(hit["paper_id"], f"{annotation_where(hit)}: {clip_words(hit['text'], NOTE_TIP_CHARS)}")
-    return found
 
 
 class LibraryView(QWidget):
