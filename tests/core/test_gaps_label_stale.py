@@ -194,21 +194,46 @@ def test_gaps_from_before_the_finder_was_recorded_are_stale(lib):
     assert all(stale_reasons(lib, g) == [EARLIER_FINDER] for g in gaps)
 
 
-def test_the_finder_version_changes_with_the_gap_rules(tmp_path, monkeypatch):
-    from gapscope.gaps import stale
-
-    first = stale.finder_version()
-    assert first == stale.finder_version()
-    root = tmp_path / "gapscope"
+def _finder_sources(root):
     for package in ("gaps", "concepts"):
         (root / package).mkdir(parents=True)
         (root / package / "rules.py").write_text("LIMIT = 1\n")
-    monkeypatch.setattr(stale, "__file__", str(root / "gaps" / "stale.py"))
+
+
+def test_the_finder_version_changes_with_the_gap_rules(tmp_path):
+    from gapscope.gaps.stale import source_digest
+
+    _finder_sources(tmp_path)
+    before = source_digest(tmp_path)
+    assert before == source_digest(tmp_path)
+    (tmp_path / "concepts" / "rules.py").write_text("LIMIT = 2\n")
+    assert source_digest(tmp_path) != before
+
+
+def test_an_editor_lock_file_among_the_rules_is_no_module_and_breaks_nothing(tmp_path):
+    """Emacs leaves ``.#stale.py`` as a link to nowhere while a file is edited."""
+    from gapscope.gaps.stale import source_digest
+
+    _finder_sources(tmp_path)
+    before = source_digest(tmp_path)
+    (tmp_path / "gaps" / ".#rules.py").symlink_to(tmp_path / "nowhere.lock")
+    (tmp_path / "gaps" / "folder.py").mkdir()
+    assert source_digest(tmp_path) == before
+
+
+def test_a_packaged_app_reads_the_digest_its_build_wrote_from_the_same_sources(tmp_path, monkeypatch):
+    from pathlib import Path
+
+    from gapscope.gaps import stale
+
+    sources = Path(stale.__file__).resolve().parent.parent
+    assert stale.finder_version() == stale.source_digest(sources)     # what the build writes
+    bundle = tmp_path / "gapscope" / "gaps"
+    bundle.mkdir(parents=True)                                       # no sources in a bundle
+    (bundle / stale.SHIPPED_DIGEST).write_text(stale.source_digest(sources) + "\n")
+    monkeypatch.setattr(stale, "__file__", str(bundle / "stale.pyc"))
     stale.finder_version.cache_clear()
     try:
-        before = stale.finder_version()
-        (root / "concepts" / "rules.py").write_text("LIMIT = 2\n")
-        stale.finder_version.cache_clear()
-        assert stale.finder_version() != before
+        assert stale.finder_version() == stale.source_digest(sources)
     finally:
         stale.finder_version.cache_clear()

@@ -19,18 +19,36 @@ EARLIER_FINDER = ("found by an earlier version of GapScope's gap finder: `gaps f
                   "rules (the evidence and statements may differ)")
 
 
+FINDER_PACKAGES = ("gaps", "concepts")
+# A packaged app ships no sources: the build writes the digest of the same sources beside this module
+# (packaging/gapscope.spec), so a packaged and a source install of one version agree.
+SHIPPED_DIGEST = "finder_digest.txt"
+
+
 @lru_cache(maxsize=1)
 def finder_version() -> str:
     """What identifies the rules that found a gap: a digest of the gap and concept code, so gaps found
-    before an upgrade are marked stale (their statements and evidence came from older rules); the
-    package version where the sources are not shipped (a packaged app)."""
+    before an upgrade are marked stale (their statements and evidence came from older rules)."""
+    shipped = Path(__file__).with_name(SHIPPED_DIGEST)
+    if shipped.is_file():
+        return shipped.read_text(encoding="utf-8").strip()
+    return source_digest(Path(__file__).resolve().parent.parent)
+
+
+def source_digest(package_root: Path) -> str:
+    """The digest of the modules of FINDER_PACKAGES under ``package_root`` (the gapscope package folder);
+    editor lock files and unreadable files are not modules and are skipped."""
     from .. import __version__
 
     digest = hashlib.sha1(__version__.encode())
-    for package in ("gaps", "concepts"):
-        folder = Path(__file__).resolve().parent.parent / package
-        for f in sorted(folder.glob("*.py")):
-            digest.update(f.name.encode() + b"\0" + f.read_bytes())
+    for package in FINDER_PACKAGES:
+        for f in sorted((package_root / package).glob("*.py")):
+            if f.name.startswith(".") or not f.is_file():
+                continue
+            try:
+                digest.update(f.name.encode() + b"\0" + f.read_bytes())
+            except OSError:
+                continue
     return digest.hexdigest()[:12]
 FOUND_FROM = "found from inputs already out of date: "
 
