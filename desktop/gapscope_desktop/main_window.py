@@ -19,8 +19,8 @@ from .dialogs.collect_dialog import dropped_import_file
 from .library_paths import same_library
 from .tasks import TaskManager
 from .views.detail_pane import DetailPane
-from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summary, dropped_pdfs, fetch_pdfs_task,
-                                show_attach_failures)
+from .views.pdf_reader import (ATTACHED, PdfReader, attach_dropped, attach_summary, dropped_library, dropped_pdfs,
+                                fetch_pdfs_task, show_attach_failures)
 from .views.library_view import LibraryView
 from .widgets.sidebar import Sidebar
 from .widgets.task_progress import TaskProgress
@@ -463,13 +463,20 @@ class MainWindow(QMainWindow):
         # On the welcome page (no library) it goes into the default library, as Import a file… and Add PDFs… do
         urls = event.mimeData().urls()
         paths, bib = self._dropped(urls)
-        if self.lib is None and (paths or bib is not None) or self.lib is not None and (
+        if dropped_library(urls) is not None:       # a library folder dropped opens it
+            event.acceptProposedAction()
+        elif self.lib is None and (paths or bib is not None) or self.lib is not None and (
                 self.act_attach_pdf.isEnabled() and paths or self.act_import.isEnabled() and bib is not None):
             event.acceptProposedAction()
         else:
             event.ignore()
 
     def dropEvent(self, event) -> None:  # noqa: N802 - Qt override
+        library = dropped_library(event.mimeData().urls())
+        if library is not None and not same_library(library, self.lib.path if self.lib is not None else None):
+            event.acceptProposedAction()
+            QTimer.singleShot(0, lambda: self.open_library(library))   # it may ask first: after the drop
+            return
         paths, bib = self._dropped(event.mimeData().urls())
         if not paths and bib is None:
             event.ignore()

@@ -109,3 +109,13 @@ def test_run_name_does_not_go_stale_when_the_data_set_is_edited():
     assert spec.name == "gap105-contrastive-learning"
     edited = spec_from_text(text.replace('dataset = "csv"', 'dataset = "digits"'))
     assert "csv" not in edited.name and "mlp" not in edited.name
+
+
+def test_models_architectures_and_hardware_are_no_benchmarks_and_camel_case_names_are():
+    """Two papers naming GPT-4 must not make "evaluate on GPT-4" a protocol."""
+    from gapscope.experiments.draft_protocol import benchmarks_named
+
+    assert benchmarks_named("Experiments on GPT-4 and Llama-3 show 12% higher accuracy.") == []
+    assert benchmarks_named("Results on Qwen2.5-7B and Transformer-based models on NVIDIA A100 GPUs.") == []
+    assert benchmarks_named("It reaches 61.2 NDS on the nuScenes and KITTI datasets.") == ["nuScenes", "KITTI"]
+    assert benchmarks_named("We report pass@1 on miniF2F and accuracy on iNaturalist.") == ["miniF2F", "iNaturalist"]

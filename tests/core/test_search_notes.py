@@ -166,3 +166,28 @@ def test_triage_search_within_finds_a_paper_by_its_note_as_the_library_search_do
     assert sorted(Scope(query="CORD-19", tag="covid").paper_ids(lib)) == sorted([by_text, by_note])
     assert Scope(query="title:CORD-19").paper_ids(lib) == [by_text]   # a paper's column: no note is a title
     lib.close()
+
+
+def test_a_search_within_a_tag_lists_its_matches_that_rank_low_in_the_library(tmp_path):
+    """Relevance order ranks the tag's matches among themselves: the library's top matches are elsewhere."""
+    from gapscope.store.search_listing import search_paper_ids
+
+    lib = Library(tmp_path / "rank.gapscope")
+    for i in range(6):
+        _add(lib, f"Learning learning learning {i}", "learning")
+    weak = _add(lib, "A survey of robots", "Robots; some learning in long text " + "x " * 200)
+    lib.add_tag([weak], "mine")
+    ids, _ = search_paper_ids(lib, "learning", tag="mine", order="relevance")
+    assert ids == [weak]
+    lib.close()
+
+
+def test_note_search_reads_its_hits_in_parts_an_old_sqlite_takes(tmp_path):
+    """SQLite builds before 3.32 bind at most 999 variables a statement."""
+    lib = Library(tmp_path / "many.gapscope")
+    pid = _add(lib, "Zebrafish heart", "Regeneration.")
+    for i in range(1200):
+        lib.add_note(pid, f"zebrafish note {i}")
+    lib._conn.setlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER, 999)
+    assert len(lib.search_annotations("zebrafish", limit=5000)) == 1200
+    lib.close()

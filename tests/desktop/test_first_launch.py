@@ -579,3 +579,17 @@ def test_a_highlight_after_a_character_outside_the_basic_plane_is_on_the_words_s
     start, end = pane.selection_span()
     assert w.lib.get_paper(pid).abstract[start:end] == "beats the quadratic"
     w.close()
+
+
+def test_a_library_folder_dropped_on_the_welcome_page_is_opened_not_read_for_pdfs(fresh, qtbot, monkeypatch,
+                                                                                  tmp_path):
+    from gapscope.store import Library, default_library_path
+
+    thesis = tmp_path / "thesis.gapscope"
+    Library(thesis).close()
+    asked = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: asked.append(a[2]) or QMessageBox.Yes)
+    enter, drop = _drag_and_drop(fresh, [thesis])
+    assert enter.isAccepted() and drop.isAccepted()
+    qtbot.waitUntil(lambda: fresh.lib is not None, timeout=10000)
+    assert fresh.lib.path == thesis and asked == [] and not default_library_path().exists()

@@ -117,3 +117,4 @@ def test_a_column_layout_saved_before_the_pdf_column_still_restores(qtbot, lib_p
     assert header.sortIndicatorSection() == COL_YEAR and w.library_view.filter.order == "year"
     col = _pdf_column()
     assert not header.isSectionHidden(col) and 0 < header.sectionSize(col) < 80
+    assert header.visualIndex(col) == header.visualIndex(0) + 1         # beside the title, as in a fresh window

@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any, Optional
 
+from ..concepts.quality import model_name
+
 # (setting, what it means, words that name it): evaluation settings the runner's i.i.d. split cannot
 # reproduce. These are protocol words, not problems: a problem's protocol is whatever its papers write.
 SETTINGS: list[tuple[str, str, tuple[str, ...]]] = [
@@ -50,7 +52,8 @@ EVALUATES = re.compile(r"experiment|evaluat|benchmark|data ?sets?\b|tested on|te
 
 # A benchmark is a name as papers write one: capitalised or an acronym ("Cityscapes", "MS COCO", "CIFAR-10",
 # "HumanML3D", "OlympiadBench-TO"), words of such a name joined by single spaces ("Dark Zurich")
-_WORD = r"[A-Z][A-Za-z0-9]*(?:[-.+'][A-Za-z0-9]+)*"
+# ("nuScenes", "miniF2F", "iNaturalist": a lower-case start with a capital inside)
+_WORD = r"(?:[A-Z]|[a-z]{1,4}[A-Z])[A-Za-z0-9]*(?:[-.+'][A-Za-z0-9]+)*"
 _NAME = rf"{_WORD}(?: {_WORD})*"
 _QUALIFIER = r"(?:[a-z]+(?:-[a-z]+)+\s+)"     # "in-domain RealEstate-10K and out-of-domain KITTI-v2"
 _NAMES = rf"{_NAME}(?:(?:\s*,\s*|\s*/\s*|,?\s+and\s+|,?\s+or\s+){_QUALIFIER}?{_NAME})*"
@@ -73,12 +76,18 @@ _NOT_NAMES = {"We", "Our", "The", "This", "These", "It", "In", "On", "A", "An", 
               "French", "Spanish", "Arabic", "Hindi", "Russian"}
 
 
+# what a method runs on: "NVIDIA A100 GPUs", "8 H100s", "TPU v4"
+_HARDWARE = re.compile(r"\b(?:GPUs?|TPUs?|CPUs?|NVIDIA|[AHV]100s?|RTX)\b")
+
+
 def _is_name(name: str) -> bool:
     """A benchmark name, not a sentence word, a model kind or modality ("LLMs", "MRI"), a level ("WSI-level")
-    or a lone letter left by markup ("S$^2$-Bench")."""
+    or a lone letter left by markup ("S$^2$-Bench"), nor a model ("GPT-4", "Qwen2.5-7B": quality.model_name),
+    an architecture written as a kind ("Transformer-based") or hardware ("NVIDIA A100 GPUs")."""
     first = name.split()[0]
     bare = re.sub(r"s$", "", first) if re.fullmatch(r"[A-Z]{2,}s", first) else first   # "LLMs" is "LLM"
-    return len(name) > 1 and bare not in _NOT_NAMES and not name.endswith("-level") and not name.endswith(" GPU")
+    return (len(name) > 1 and bare not in _NOT_NAMES and not name.endswith(("-level", "-based"))
+            and not _HARDWARE.search(name) and not model_name(name))
 
 
 def benchmarks_named(sentence: str, metrics: tuple[str, ...] = ()) -> list[str]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import sqlite3
 from typing import Any
 
+from .base import chunks
 from .papers import literal_conditions, names_paper_column, search_error
 from .search_query import parse_search
 
@@ -49,7 +50,9 @@ class AnnotationSearchMixin:
             wanted.setdefault(_KINDS[rowid % 3], {})[rowid // 3] = rank
         found = []
         for kind, ranks in wanted.items():
-            for i, paper_id, text, page in self._conn.execute(
-                    _SOURCES[kind] + f" WHERE id IN ({', '.join('?' * len(ranks))})", list(ranks)):
-                found.append(dict(kind=kind, id=i, paper_id=paper_id, text=text, page=page, rank=ranks[i]))
+            # in parts: an SQLite built with the old default takes at most 999 variables a statement
+            for part in chunks(list(ranks)):
+                for i, paper_id, text, page in self._conn.execute(
+                        _SOURCES[kind] + f" WHERE id IN ({', '.join('?' * len(part))})", part):
+                    found.append(dict(kind=kind, id=i, paper_id=paper_id, text=text, page=page, rank=ranks[i]))
         return sorted(found, key=lambda f: (f["rank"], f["paper_id"], f["id"]))

@@ -802,12 +802,10 @@ MIGRATIONS: list[tuple[str, str]] = [
         """
         -- An undone edit can be redone (`gapscope papers edit ID --redo`, Edit > Redo) until a new edit of the
         -- paper closes that path, as in any editor: redo_dropped_at stamps when it did (NULL: redoable while
-        -- undone). Edits undone before: closed where a later edit of the paper was made at or after the undo.
+        -- undone). Edits undone before this are closed to redo: their undo recorded no marks of its own (the
+        -- marks field still holds what the edit took off the old text, which a redo would put on the new one).
         ALTER TABLE paper_edits ADD COLUMN redo_dropped_at TEXT;
-        UPDATE paper_edits SET redo_dropped_at = undone_at
-            WHERE undone_at IS NOT NULL AND EXISTS (
-                SELECT 1 FROM paper_edits AS later WHERE later.paper_id = paper_edits.paper_id
-                AND later.id > paper_edits.id AND later.edited_at >= paper_edits.undone_at);
+        UPDATE paper_edits SET redo_dropped_at = undone_at WHERE undone_at IS NOT NULL;
         """,
     ),
     (

@@ -27,7 +27,9 @@ def search_paper_ids(lib, query: str, *, tag: Optional[str] = None, collection: 
         return ids, {}
     if order == "relevance":
         chosen = set(ids)
-        ids = [pid for pid, _rank in lib.search(query, limit=len(chosen) + 1) if pid in chosen]
+        # within a tag or collection its matches may rank anywhere in the library: rank every match
+        limit = -1 if tag is not None or collection is not None else len(chosen) + 1
+        ids = [pid for pid, _rank in lib.search(query, limit=limit) if pid in chosen]
     found = found_in_notes(lib, query)
     listed = set(ids)
     if set(found) - listed:

@@ -316,6 +316,8 @@ class LibraryView(QWidget):
         for col, width in COLUMN_WIDTHS:
             if col >= known:
                 header.resizeSection(col, width)
+        if known <= COL_PDF:        # Qt adds a new column last: put it where a fresh window has it
+            header.moveSection(header.visualIndex(COL_PDF), header.visualIndex(COL_TITLE) + 1)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
         col = header.sortIndicatorSection()
         key = COLUMNS[col][1] if 0 <= col < len(COLUMNS) else None

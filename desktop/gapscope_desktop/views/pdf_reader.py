@@ -791,9 +791,22 @@ def dropped_pdfs(urls, library_path: Optional[Path]) -> list[Path]:
         p = Path(url.toLocalFile())
         if root is not None and (p.resolve() == root or root in p.resolve().parents):
             continue
-        if p.suffix.lower() == ".pdf" or p.is_dir():
+        if p.suffix.lower() == ".pdf" or p.is_dir() and not is_library_folder(p):
             out.append(p)
     return out
+
+
+def is_library_folder(p: Path) -> bool:
+    """A GapScope library (its folder): dropped, it is opened, never read as a folder of PDFs."""
+    return p.is_dir() and (p.suffix == ".gapscope" or (p / "library.sqlite").is_file())
+
+
+def dropped_library(urls) -> Optional[Path]:
+    """The first GapScope library folder among dropped URLs (None: none)."""
+    for url in urls:
+        if url.isLocalFile() and is_library_folder(p := Path(url.toLocalFile())):
+            return p
+    return None
 
 
 def attach_dropped(lib, paths: list[str], *, progress=None, cancel=None) -> list[dict]:
