@@ -110,6 +110,7 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
     from .concepts import load_concept_set
     from .concepts.label_terms import label_judge
     from .concepts.quality import not_a_concept
+    from .gaps.label_ends import technique_or_task
     from .maps import PaperConcepts
 
     with lib.cancellable(cancel):
@@ -133,7 +134,8 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
             phrases.setdefault(int(pid), []).append(c.phrase)
     judge = label_judge(_lazy_label_encoder(cancel), vectors)
     return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=judge,
-                         prepare_terms=judge.prepare, kinds=kinds, synonyms=synonyms, naming=lib.papers_naming)
+                         prepare_terms=judge.prepare, kinds=kinds, synonyms=synonyms, naming=lib.papers_naming,
+                         reads_as=lambda phrases, cancel=None: technique_or_task(lib, cs, phrases, cancel=cancel))
 
 
 def _lazy_label_encoder(cancel: Optional[CancelToken] = None):

@@ -79,42 +79,53 @@ def written(phrase: str) -> str:
     return phrase
 
 
-def joined(lead: str, second: str, kinds: Mapping[str, str]) -> str:
-    """Two concepts as one phrase: a method for a problem ("CNN for object detection"), else "A / B"."""
-    if _pair_kinds(lead, second, kinds):
+def joined(lead: str, second: str, kinds: Mapping[str, str], reads: Optional[Mapping[str, bool]] = None) -> str:
+    """Two concepts as one phrase: a technique for a task ("CNN for object detection", :func:`method_for_problem`),
+    else "A / B"."""
+    if method_for_problem(lead, second, kinds, reads):
         method, problem = (lead, second) if kinds.get(lead) == "method" else (second, lead)
         return f"{written(method)} for {written(problem)}"
     return f"{written(lead)} / {written(second)}"
 
 
-def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
-                 kinds: Mapping[str, str], synonyms: Optional[Mapping[str, Sequence[str]]] = None,
-                 min_cover: float = PHRASE_MIN_COVER,
-                 min_concentration: float = PHRASE_MIN_CONCENTRATION) -> Optional[PhraseLabel]:
-    """The label of a cluster of ``members`` from its ``ranked`` concepts (best first) and the papers that
-    name each (``named``), or None when none covers ``min_cover`` of the members with ``min_concentration`` of
-    its papers among them. Of those that do, the one with the largest cover (share of the members naming it)
-    times concentration (share of the papers naming it that are members) leads; the next that names
-    something else (no spelling, acronym or word of the first, :func:`distinct`) joins it."""
+def eligible(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
+             min_cover: float = PHRASE_MIN_COVER,
+             min_concentration: float = PHRASE_MIN_CONCENTRATION) -> list[tuple[str, float]]:
+    """The ``ranked`` concepts that may name a cluster of ``members``, best first, each with its cover: those
+    that ``min_cover`` of the members name with ``min_concentration`` of their papers among them, ordered by
+    cover (share of the members naming it) times concentration (share of the papers naming it that are
+    members)."""
     n = len(members)
-    if not n:
-        return None
     mem = {int(p) for p in members}
     scored = []
-    for rank, ph in enumerate(ranked):
+    for rank, ph in enumerate(ranked if n else ()):
         papers = named.get(ph) or set()
         inside = len(papers & mem)
         if papers and inside / n >= min_cover and inside / len(papers) >= min_concentration:
             scored.append((-(inside / n) * (inside / len(papers)), rank, ph, inside / n))
+    return [(ph, cover) for _, _, ph, cover in sorted(scored)]
+
+
+def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
+                 kinds: Mapping[str, str], synonyms: Optional[Mapping[str, Sequence[str]]] = None,
+                 min_cover: float = PHRASE_MIN_COVER,
+                 min_concentration: float = PHRASE_MIN_CONCENTRATION,
+                 reads: Optional[Mapping[str, bool]] = None) -> Optional[PhraseLabel]:
+    """The label of a cluster of ``members`` from its ``ranked`` concepts (best first) and the papers that
+    name each (``named``), or None when none is :func:`eligible`. The first eligible leads; the next that names
+    something else (no spelling, acronym or word of the first, :func:`distinct`) joins it, as "X for Y" where
+    one is a technique and the other a task (``reads``: whether a concept reads as its kind says, see
+    :func:`method_for_problem`), else as "A / B" where it brings papers of its own."""
+    scored = eligible(ranked, members, named, min_cover, min_concentration)
     if not scored:
         return None
-    scored.sort()
-    _, _, lead, cover = scored[0]
-    second = next((ph for _, _, ph, _ in scored[1:] if distinct(lead, ph, synonyms or {})
-                   and (_pair_kinds(lead, ph, kinds) or _adds(named[ph] & mem, named[lead]))), None)
+    mem = {int(p) for p in members}
+    lead, cover = scored[0]
+    second = next((ph for ph, _ in scored[1:] if distinct(lead, ph, synonyms or {})
+                   and (method_for_problem(lead, ph, kinds, reads) or _adds(named[ph] & mem, named[lead]))), None)
     if second is None:
         return PhraseLabel(written(lead), [lead], cover)
-    return PhraseLabel(joined(lead, second, kinds), [lead, second], cover)
+    return PhraseLabel(joined(lead, second, kinds, reads), [lead, second], cover)
 
 
 # "A / B" says the cluster holds papers on A and papers on B: B must bring papers of its own, not come with
@@ -126,9 +137,12 @@ def _adds(second: set, lead: set) -> bool:
     return bool(second) and len(second & lead) / len(second) < PAIR_MAX_OVERLAP
 
 
-def _pair_kinds(a: str, b: str, kinds: Mapping[str, str]) -> bool:
-    """A method and a problem: read together as "method for problem"."""
-    return {kinds.get(a), kinds.get(b)} == {"method", "problem"}
+def method_for_problem(a: str, b: str, kinds: Mapping[str, str], reads: Optional[Mapping[str, bool]] = None) -> bool:
+    """A method and a problem, read together as "method for problem", where both read as their kind says
+    (``reads``, the caller's judgement as a gap's ends are judged: "LiDAR" is a sensor, "RLVR" a technique,
+    "medical image" a modality; a phrase it does not list passes)."""
+    reads = reads or {}
+    return {kinds.get(a), kinds.get(b)} == {"method", "problem"} and reads.get(a, True) and reads.get(b, True)
 
 
 def distinct(a: str, b: str, synonyms: Mapping[str, Sequence[str]]) -> bool:
