@@ -135,7 +135,21 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
     judge = label_judge(_lazy_label_encoder(cancel), vectors)
     return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=judge,
                          prepare_terms=judge.prepare, kinds=kinds, synonyms=synonyms, naming=lib.papers_naming,
-                         reads_as=lambda phrases, cancel=None: technique_or_task(lib, cs, phrases, cancel=cancel))
+                         reads_as=_remembered(lambda phrases, cancel=None: technique_or_task(lib, cs, phrases,
+                                                                                             cancel=cancel)))
+
+
+def _remembered(judge):
+    """``judge(phrases, cancel=None) -> {phrase: verdict}`` asked only for phrases it was not asked before: a
+    relabel of four maps reads the library's mentions once for a phrase, not once a map."""
+    seen: dict = {}
+
+    def ask(phrases, cancel=None):
+        new = [p for p in phrases if p not in seen]
+        if new:
+            seen.update(judge(new, cancel=cancel))
+        return {p: seen[p] for p in phrases if p in seen}
+    return ask
 
 
 def _lazy_label_encoder(cancel: Optional[CancelToken] = None):

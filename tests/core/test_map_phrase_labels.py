@@ -189,3 +189,26 @@ def test_the_library_judges_data_and_measures_no_technique_or_task(tmp_path):
         assert got == {"LiDAR data": False, "contrastive learning": True, "pose estimation": True, "FLOPs": False}
     finally:
         lib.close()
+
+
+def test_two_concentrated_concepts_name_a_cluster_together_where_neither_covers_enough():
+    """A robot-learning cluster: "VLA" 14 % and "robotic manipulation" 13 % of its papers, 38 % together, kept its
+    keywords; two concepts each covering half the bar name it together. A side topic covering a few papers
+    ("LIBERO", 5 %) is no half of the name."""
+    from gapscope.maps import PaperConcepts, apply_labels
+
+    m = _toy_map()
+    members = sorted(m.members(0))
+    phrases = {p: ["VLA"] for p in members[:4]}
+    for p in members[4:8]:
+        phrases[p] = ["robotic manipulation"]
+    for p in sorted(m.members(1))[:4]:
+        phrases[p] = ["VLA"]               # few outside: concentrated in cluster 0
+    phrases[sorted(m.members(1))[5]] = ["LIBERO"]
+    phrases[sorted(m.members(1))[6]] = ["LoRA"]
+    kinds = {"VLA": "method", "robotic manipulation": "problem", "LIBERO": "problem", "LoRA": "method"}
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=1, kinds=kinds, reads_as=lambda phs, cancel=None: {
+        ph: ph != "VLA" for ph in phs}))
+    assert m.clusters[0].label == "robotic manipulation / VLA"      # the more concentrated first
+    assert m.params["label_cover"]["0"] == 0.2
+    assert "/" not in m.clusters[1].label and " for " not in m.clusters[1].label

@@ -117,15 +117,44 @@ def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[s
     one is a technique and the other a task (``reads``: whether a concept reads as its kind says, see
     :func:`method_for_problem`), else as "A / B" where it brings papers of its own."""
     scored = eligible(ranked, members, named, min_cover, min_concentration)
-    if not scored:
-        return None
     mem = {int(p) for p in members}
+    if not scored:
+        return joint_label(ranked, members, named, kinds, synonyms, min_cover, min_concentration, reads)
     lead, cover = scored[0]
     second = next((ph for ph, _ in scored[1:] if distinct(lead, ph, synonyms or {})
                    and (method_for_problem(lead, ph, kinds, reads) or _adds(named[ph] & mem, named[lead]))), None)
     if second is None:
         return PhraseLabel(written(lead), [lead], cover)
     return PhraseLabel(joined(lead, second, kinds, reads), [lead, second], cover)
+
+
+# Share of PHRASE_MIN_COVER each of two concepts that name a cluster together must cover alone: two sub-topics
+# of one field ("VLA" 14 % and "robotic manipulation" 13 % of a robot-learning cluster, 38 % together; "dialogue
+# systems" 12 % and "conversational agents" 10 %) name it where neither covers 15 %; a concept named by a few
+# papers of the cluster is one of its many side topics, no half of its name.
+JOINT_MIN_PART = 0.5
+
+
+def joint_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set], kinds: Mapping[str, str],
+                synonyms: Optional[Mapping[str, Sequence[str]]] = None, min_cover: float = PHRASE_MIN_COVER,
+                min_concentration: float = PHRASE_MIN_CONCENTRATION,
+                reads: Optional[Mapping[str, bool]] = None) -> Optional[PhraseLabel]:
+    """Two concepts that name the cluster together where neither does alone: each concentrated in it
+    (``min_concentration``) and covering JOINT_MIN_PART of ``min_cover``, the two together covering ``min_cover``
+    (the pair covering most); None when no two do. ``cover`` is the pair's."""
+    mem = {int(p) for p in members}
+    parts = [(ph, cover) for ph, cover in eligible(ranked, members, named, min_cover * JOINT_MIN_PART,
+                                                    min_concentration)]
+    best = None
+    for i, (a, _) in enumerate(parts):
+        for b, _ in parts[i + 1:]:
+            together = len((named[a] | named[b]) & mem) / len(mem)
+            if together >= min_cover and distinct(a, b, synonyms or {}) and (best is None or together > best[0]):
+                best = (together, a, b)
+    if best is None:
+        return None
+    together, a, b = best
+    return PhraseLabel(joined(a, b, kinds, reads), [a, b], together)
 
 
 # "A / B" says the cluster holds papers on A and papers on B: B must bring papers of its own, not come with
