@@ -207,8 +207,7 @@ def test_two_concentrated_concepts_name_a_cluster_together_where_neither_covers_
     phrases[sorted(m.members(1))[5]] = ["LIBERO"]
     phrases[sorted(m.members(1))[6]] = ["LoRA"]
     kinds = {"VLA": "method", "robotic manipulation": "problem", "LIBERO": "problem", "LoRA": "method"}
-    apply_labels(m, PaperConcepts(phrases=phrases, batch=1, kinds=kinds, reads_as=lambda phs, cancel=None: {
-        ph: ph != "VLA" for ph in phs}))
-    assert m.clusters[0].label == "robotic manipulation / VLA"      # the more concentrated first
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=1, kinds=kinds))
+    assert m.clusters[0].label == "robotic manipulation / VLA"      # two parts: no "for", though one is a method
     assert m.params["label_cover"]["0"] == 0.2
     assert "/" not in m.clusters[1].label and " for " not in m.clusters[1].label

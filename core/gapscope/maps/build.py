@@ -14,7 +14,7 @@ from .labels import (CONCEPT_KEEP, CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConc
                      filled_terms, label_from_concepts, label_from_keywords, label_keywords, redundant,
                      representative_sentence)
 from .layout import layout_2d
-from .phrase_labels import JOINT_MIN_PART, PHRASE_CANDIDATES, PHRASE_MIN_COVER, eligible, papers_naming, phrase_label
+from .phrase_labels import PHRASE_CANDIDATES, eligible, papers_naming, phrase_label
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
 from ..textfmt import plural
@@ -147,7 +147,7 @@ def _reads(ranked: Mapping[int, Sequence[str]], members: Mapping[int, Sequence[i
         return {}
     paired: set[str] = set()
     for c, phs in ranked.items():
-        ok = [ph for ph, _ in eligible(phs, members.get(c) or [], named, PHRASE_MIN_COVER * JOINT_MIN_PART)]
+        ok = [ph for ph, _ in eligible(phs, members.get(c) or [], named)]
         if {concepts.kinds.get(ph) for ph in ok} >= {"method", "problem"}:
             paired.update(ok)
     return dict(concepts.reads_as(sorted(paired), cancel=cancel)) if paired else {}

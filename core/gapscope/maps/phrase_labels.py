@@ -119,7 +119,7 @@ def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[s
     scored = eligible(ranked, members, named, min_cover, min_concentration)
     mem = {int(p) for p in members}
     if not scored:
-        return joint_label(ranked, members, named, kinds, synonyms, min_cover, min_concentration, reads)
+        return joint_label(ranked, members, named, synonyms, min_cover, min_concentration)
     lead, cover = scored[0]
     second = next((ph for ph, _ in scored[1:] if distinct(lead, ph, synonyms or {})
                    and (method_for_problem(lead, ph, kinds, reads) or _adds(named[ph] & mem, named[lead]))), None)
@@ -135,13 +135,12 @@ def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[s
 JOINT_MIN_PART = 0.5
 
 
-def joint_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set], kinds: Mapping[str, str],
+def joint_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
                 synonyms: Optional[Mapping[str, Sequence[str]]] = None, min_cover: float = PHRASE_MIN_COVER,
-                min_concentration: float = PHRASE_MIN_CONCENTRATION,
-                reads: Optional[Mapping[str, bool]] = None) -> Optional[PhraseLabel]:
+                min_concentration: float = PHRASE_MIN_CONCENTRATION) -> Optional[PhraseLabel]:
     """Two concepts that name the cluster together where neither does alone: each concentrated in it
     (``min_concentration``) and covering JOINT_MIN_PART of ``min_cover``, the two together covering ``min_cover``
-    (the pair covering most); None when no two do. ``cover`` is the pair's."""
+    (the pair covering most), written "A / B"; None when no two do. ``cover`` is the pair's."""
     mem = {int(p) for p in members}
     parts = [(ph, cover) for ph, cover in eligible(ranked, members, named, min_cover * JOINT_MIN_PART,
                                                     min_concentration)]
@@ -153,8 +152,8 @@ def joint_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[st
                 best = (together, a, b)
     if best is None:
         return None
-    together, a, b = best
-    return PhraseLabel(joined(a, b, kinds, reads), [a, b], together)
+    together, a, b = best          # two parts of the cluster, not one applied to the other: never "X for Y"
+    return PhraseLabel(f"{written(a)} / {written(b)}", [a, b], together)
 
 
 # "A / B" says the cluster holds papers on A and papers on B: B must bring papers of its own, not come with
