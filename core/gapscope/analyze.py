@@ -104,7 +104,7 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
     problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept) and the
     judge of which terms may name a cluster (concepts/label_terms.py), each phrase's kind and synonyms and
     the library's search for the papers naming a phrase (what a one-phrase label reads: maps/phrase_labels.py),
-    or None when there are none. Read here and handed to the
+    and the judge of which concepts read as a technique or a task (gaps/label_ends.py: "X for Y"), or None when there are none. Read here and handed to the
     maps area, which may not import the concepts area (the layers contract). ``cancel`` stops the read
     (a second on a big library: its query stops, Library.cancellable)."""
     from .concepts import load_concept_set

@@ -1,7 +1,7 @@
 """Which concepts a map label may write as "X for Y": X a technique, Y a task, judged by the rules that refuse
 a gap's ends (concepts/quality.refused_end; gaps/candidates: data, a sensor or modality, a model part, a measure,
-a problem used as a technique). "LiDAR for pose estimation" (a sensor), "MRI for medical image" (two
-modalities), "satellite imagery for remote sensing" (data) name no method applied to a task; those pairs are
+a problem used as a technique). "LiDAR for pose estimation" (a sensor), "MRI for medical image" (an
+imaging modality), "satellite imagery for remote sensing" (data) name no method applied to a task; those pairs are
 written "A / B" (maps/phrase_labels.joined)."""
 
 from __future__ import annotations
@@ -18,9 +18,9 @@ def technique_or_task(lib, cs: ConceptSet, phrases: Sequence[str], cancel=None) 
     from ..concepts.quality import refused_end
     from .candidates import input_ids, measure_ids, not_method_ids, not_problem_ids
 
-    first: dict[str, object] = {}
+    wanted, first = set(phrases), {}
     for c in cs.concepts:            # the concept whose kind the labels read (analyze.map_concepts: the first)
-        if c.phrase in set(phrases):
+        if c.phrase in wanted:
             first.setdefault(c.phrase, c)
     picked = list(first.values())
     if not picked:

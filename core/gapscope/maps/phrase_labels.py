@@ -7,8 +7,9 @@ concept ranked for the cluster (:func:`labels.concept_labels`) names it when its
 cluster and it covers a good share of the cluster's papers. A paper covers a concept when the concept was
 extracted from it or its title or abstract names it (KeyBERT keeps a paper's top five phrases, so the
 extracted papers alone cover 3-10 % of a cluster whose papers nearly all write the phrase). A second concept
-that passes the same bars joins it: of the other kind as "method for problem", of the same kind as "A / B".
-Where no concept passes them the caller keeps its old label.
+that passes the same bars joins it: a technique and a task as "technique for task", any other two as "A / B".
+Where no concept passes them alone, two that each pass half the cover bar and together the whole name it as
+"A / B"; else the caller keeps its old label.
 """
 
 from __future__ import annotations
@@ -167,8 +168,8 @@ def _adds(second: set, lead: set) -> bool:
 
 def method_for_problem(a: str, b: str, kinds: Mapping[str, str], reads: Optional[Mapping[str, bool]] = None) -> bool:
     """A method and a problem, read together as "method for problem", where both read as their kind says
-    (``reads``, the caller's judgement as a gap's ends are judged: "LiDAR" is a sensor, "RLVR" a technique,
-    "medical image" a modality; a phrase it does not list passes)."""
+    (``reads``, the caller's judgement as a gap's ends are judged: "LiDAR" is a sensor, "satellite imagery" data,
+    the problem "RLVR" a technique; a phrase it does not list passes)."""
     reads = reads or {}
     return {kinds.get(a), kinds.get(b)} == {"method", "problem"} and reads.get(a, True) and reads.get(b, True)
 
