@@ -5,12 +5,14 @@ concept phrases, or one phrase, and the largest clusters' labels side by side.
 
 Reads the latest map of the facet and the latest concepts, labels the clusters twice in memory (nothing is
 written to the library): "before" with the one-phrase step off (the labels as they were made until then),
-"after" with it. cover: the share of the cluster's papers that name the label's first concept (extracted
+"after" with it; and "X for Y" labels with and without the judge of techniques and tasks
+(PaperConcepts.reads_as, gaps/label_ends.py: without it every method and problem pair read "X for Y"). cover: the share of the cluster's papers that name the label's first concept (extracted
 from the paper, or written in its title or abstract)."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import time
 from pathlib import Path
@@ -44,9 +46,14 @@ def main() -> None:
     with mock.patch("gapscope.maps.build.phrase_label", lambda *args, **kw: None):
         apply_labels(m, concepts)
     before = {c.id: (c.label, kind_of(c)) for c in m.clusters}
+    for_labels = {}
+    if concepts is not None:
+        apply_labels(m, dataclasses.replace(concepts, reads_as=None))
+        for_labels["every pair"] = sorted(c.label for c in m.clusters if " for " in c.label)
     t = time.perf_counter()
     apply_labels(m, concepts)
     secs = time.perf_counter() - t
+    for_labels["technique for task"] = sorted(c.label for c in m.clusters if " for " in c.label)
     after = {c.id: (c.label, kind_of(c)) for c in m.clusters}
     cover = m.params.get("label_cover") or {}
 
@@ -69,6 +76,8 @@ def main() -> None:
         cv = cover.get(str(c.id))
         lines.append(f"{c.id:>3} {c.size:>5} {'' if cv is None else f'{cv:.2f}':>5}  {before[c.id][0]:<58} "
                      f"{after[c.id][0]}")
+    for how, got in for_labels.items():
+        lines.append(f"'X for Y' labels, {how}: {len(got)}" + (": " + "; ".join(got) if got else ""))
     changed = [c for c in m.clusters if before[c.id][0] != after[c.id][0]]
     lines += ["", f"{len(changed)} of {len(m.clusters)} labels changed"]
     text = "\n".join(lines)

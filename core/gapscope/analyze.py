@@ -104,12 +104,13 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
     problem alike, and the phrases' vectors; not the phrases concepts.quality finds are no concept) and the
     judge of which terms may name a cluster (concepts/label_terms.py), each phrase's kind and synonyms and
     the library's search for the papers naming a phrase (what a one-phrase label reads: maps/phrase_labels.py),
-    or None when there are none. Read here and handed to the
+    and the judge of which concepts read as a technique or a task (gaps/label_ends.py: "X for Y"), or None when there are none. Read here and handed to the
     maps area, which may not import the concepts area (the layers contract). ``cancel`` stops the read
     (a second on a big library: its query stops, Library.cancellable)."""
     from .concepts import load_concept_set
     from .concepts.label_terms import label_judge
     from .concepts.quality import not_a_concept
+    from .gaps.label_ends import technique_or_task
     from .maps import PaperConcepts
 
     with lib.cancellable(cancel):
@@ -133,7 +134,22 @@ def map_concepts(lib, cancel: Optional[CancelToken] = None):
             phrases.setdefault(int(pid), []).append(c.phrase)
     judge = label_judge(_lazy_label_encoder(cancel), vectors)
     return PaperConcepts(phrases=phrases, vectors=vectors, batch=cs.batch, term_ok=judge,
-                         prepare_terms=judge.prepare, kinds=kinds, synonyms=synonyms, naming=lib.papers_naming)
+                         prepare_terms=judge.prepare, kinds=kinds, synonyms=synonyms, naming=lib.papers_naming,
+                         reads_as=_remembered(lambda phrases, cancel=None: technique_or_task(lib, cs, phrases,
+                                                                                             cancel=cancel)))
+
+
+def _remembered(judge):
+    """``judge(phrases, cancel=None) -> {phrase: verdict}`` asked only for phrases it was not asked before: a
+    relabel of four maps reads the library's mentions once for a phrase, not once a map."""
+    seen: dict = {}
+
+    def ask(phrases, cancel=None):
+        new = [p for p in phrases if p not in seen]
+        if new:
+            seen.update(judge(new, cancel=cancel))
+        return {p: seen[p] for p in phrases if p in seen}
+    return ask
 
 
 def _lazy_label_encoder(cancel: Optional[CancelToken] = None):

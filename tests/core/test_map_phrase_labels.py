@@ -141,3 +141,73 @@ def test_the_library_hands_the_labels_each_concepts_kind_synonyms_and_the_papers
         assert got.naming({"gaussian splatting": ["gaussian splatting"]}) == {"gaussian splatting": set(ids[:2])}
     finally:
         lib.close()
+
+
+def test_for_joins_only_a_technique_and_a_task():
+    """"LiDAR for pose estimation" and "MRI for medical image" named a sensor or a modality as the method: a pair
+    the judge (``reads_as``, the gap ends' rules) refuses is written "A / B", asked once for every cluster."""
+    from gapscope.maps import PaperConcepts, apply_labels
+
+    m = _toy_map()
+    phrases = _named(m, {0: {"gaussian splatting": 34, "view synthesis": 25}, 1: {"LiDAR": 24}})
+    for p in sorted(m.members(1))[16:]:         # papers of their own: "A / B" names both
+        phrases.setdefault(p, []).append("pose estimation")
+    kinds = KINDS | {"LiDAR": "method", "pose estimation": "problem"}
+    asked = []
+
+    def reads_as(phrases, cancel=None):
+        asked.append(list(phrases))
+        return {ph: ph != "LiDAR" for ph in phrases}
+
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=1, kinds=kinds, reads_as=reads_as))
+    assert m.clusters[0].label == "gaussian splatting for view synthesis"
+    assert m.clusters[1].label == "LiDAR / pose estimation"
+    assert asked == [["LiDAR", "gaussian splatting", "pose estimation", "view synthesis"]]
+
+
+def test_the_library_judges_data_and_measures_no_technique_or_task(tmp_path):
+    """The judge map_concepts hands the labels reads the concepts as a gap's ends are read: "LiDAR data" is data,
+    "FLOPs" a measure, "contrastive learning" a technique and "pose estimation" a task."""
+    import numpy as np
+
+    from gapscope.analyze import map_concepts
+    from gapscope.store import Library
+
+    from .maps_fixtures import insert_papers
+
+    rows = [{"title": f"Paper {i}", "abstract": "We estimate human pose from LiDAR data using contrastive learning at few FLOPs.",
+             "published": "2025-05-01", "arxiv_id": f"2505.0000{i}", "categories": "cs.CV"} for i in range(6)]
+    lib = Library(tmp_path / "lib.sqlite")
+    try:
+        ids = insert_papers(lib, rows)
+        lib.save_concepts([{"kind": kind, "phrase": ph, "synonyms": [], "vector": np.ones(8, dtype=np.float32),
+                            "papers": [(p, kind, 0.5) for p in ids]}
+                           for kind, ph in (("method", "LiDAR data"), ("method", "contrastive learning"),
+                                            ("problem", "pose estimation"), ("problem", "FLOPs"))],
+                          {"extractor": "test"}, "2026-01-01T00:00:00+00:00")
+        got = map_concepts(lib).reads_as(["LiDAR data", "contrastive learning", "pose estimation", "FLOPs"])
+        assert got == {"LiDAR data": False, "contrastive learning": True, "pose estimation": True, "FLOPs": False}
+    finally:
+        lib.close()
+
+
+def test_two_concentrated_concepts_name_a_cluster_together_where_neither_covers_enough():
+    """A robot-learning cluster: "VLA" 14 % and "robotic manipulation" 13 % of its papers, 38 % together, kept its
+    keywords; two concepts each covering half the bar name it together. A side topic covering a few papers
+    ("LIBERO", 5 %) is no half of the name."""
+    from gapscope.maps import PaperConcepts, apply_labels
+
+    m = _toy_map()
+    members = sorted(m.members(0))
+    phrases = {p: ["VLA"] for p in members[:4]}
+    for p in members[4:8]:
+        phrases[p] = ["robotic manipulation"]
+    for p in sorted(m.members(1))[:4]:
+        phrases[p] = ["VLA"]               # few outside: concentrated in cluster 0
+    phrases[sorted(m.members(1))[5]] = ["LIBERO"]
+    phrases[sorted(m.members(1))[6]] = ["LoRA"]
+    kinds = {"VLA": "method", "robotic manipulation": "problem", "LIBERO": "problem", "LoRA": "method"}
+    apply_labels(m, PaperConcepts(phrases=phrases, batch=1, kinds=kinds))
+    assert m.clusters[0].label == "robotic manipulation / VLA"      # two parts: no "for", though one is a method
+    assert m.params["label_cover"]["0"] == 0.2
+    assert "/" not in m.clusters[1].label and " for " not in m.clusters[1].label

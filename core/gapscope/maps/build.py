@@ -14,7 +14,7 @@ from .labels import (CONCEPT_KEEP, CONCEPT_LABEL_N, CONCEPT_MIN_COVER, PaperConc
                      filled_terms, label_from_concepts, label_from_keywords, label_keywords, redundant,
                      representative_sentence)
 from .layout import layout_2d
-from .phrase_labels import PHRASE_CANDIDATES, papers_naming, phrase_label
+from .phrase_labels import PHRASE_CANDIDATES, eligible, papers_naming, phrase_label
 from ..vocabulary import MAP_FACET_EMBED_KIND, MAP_FACETS
 from .model import Cluster, Map, MapSet
 from ..textfmt import plural
@@ -130,12 +130,27 @@ def _phrase_labels(ranked: Mapping[int, Sequence[str]], members: Mapping[int, Se
     named = papers_naming(candidates, assigned, concepts.synonyms, concepts.naming, cancel=cancel)
     in_map = {int(p) for ps in members.values() for p in ps}      # a map of part of the library: that part
     named = {ph: ids & in_map for ph, ids in named.items()}
+    reads = _reads(ranked, members, named, concepts, cancel)
     out = {}
     for c, phs in ranked.items():
-        got = phrase_label(phs, members.get(c) or [], named, concepts.kinds, concepts.synonyms)
+        got = phrase_label(phs, members.get(c) or [], named, concepts.kinds, concepts.synonyms, reads=reads)
         if got is not None:
             out[c] = got
     return out
+
+
+def _reads(ranked: Mapping[int, Sequence[str]], members: Mapping[int, Sequence[int]], named: Mapping[str, set],
+           concepts: PaperConcepts, cancel=None) -> dict[str, bool]:
+    """Whether each concept that may name a cluster beside one of the other kind reads as its kind says (a
+    technique, a task: ``concepts.reads_as``), asked once for every cluster; {} without the judge."""
+    if concepts.reads_as is None:
+        return {}
+    paired: set[str] = set()
+    for c, phs in ranked.items():
+        ok = [ph for ph, _ in eligible(phs, members.get(c) or [], named)]
+        if {concepts.kinds.get(ph) for ph in ok} >= {"method", "problem"}:
+            paired.update(ok)
+    return dict(concepts.reads_as(sorted(paired), cancel=cancel)) if paired else {}
 
 
 def _make_map(facet, ids, vecs, texts, dates, *, k, seed, stability_seeds, model, scope, concepts, origins,

@@ -169,17 +169,33 @@ def boxes_overlap(boxes: Sequence[tuple[float, float, float, float]]) -> list[tu
     return list(zip(i.tolist(), j.tolist()))
 
 
-def short_label(text: str, n: int = 28) -> str:
-    """A label cut to ``n`` characters at a keyword boundary ("a, b, c" -> "a, b"), else with an ellipsis."""
+def short_label(text: str, n: int = 28, lines: int = 2) -> str:
+    """A label fitted to ``n`` characters a line, on at most ``lines`` lines. A list of terms ("cropping,
+    pre-trained vision-language, vision encoders") keeps as many whole terms as fit on one line, and never
+    fewer than two: when the two first do not fit they go on two lines (each cut with an ellipsis if it is
+    longer than a line alone), or with one line, cut after the second term's start. A lone first keyword
+    ("cropping") would read as the cluster's name. A phrase too long for a line wraps at a space. The whole
+    label stays in the tooltip, the cluster list and the legend's table."""
     text = " ".join(str(text or "").split())
     if len(text) <= n:
         return text
     parts = text.split(", ")
-    while len(parts) > 1:
-        parts.pop()
-        if len(", ".join(parts)) <= n:
-            return ", ".join(parts)
-    return text[: n - 1].rstrip(" ,") + "\u2026"
+    if len(parts) > 1:
+        for k in range(len(parts) - 1, 1, -1):
+            if len(", ".join(parts[:k])) <= n:
+                return ", ".join(parts[:k])
+        if lines < 2:
+            return _clip(", ".join(parts[:2]), n)
+        return _clip(parts[0] + ",", n) + "\n" + _clip(parts[1], n)
+    if lines >= 2:
+        cut = text.rfind(" ", 0, n + 1)
+        if cut > 0:
+            return text[:cut] + "\n" + _clip(text[cut + 1:], n)
+    return _clip(text, n)
+
+
+def _clip(text: str, n: int) -> str:
+    return text if len(text) <= n else text[: n - 1].rstrip(" ,") + "\u2026"
 
 
 __all__ = ["Label", "boxes_overlap", "colours_by_size", "min_lab_distance", "palette", "place_labels",

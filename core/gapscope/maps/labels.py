@@ -321,6 +321,10 @@ class PaperConcepts:
     kinds: Mapping[str, str] = field(default_factory=dict)
     synonyms: Mapping[str, Sequence[str]] = field(default_factory=dict)
     naming: Optional[Callable[..., Mapping[str, set]]] = None
+    # reads_as(phrases, cancel=None) -> {phrase: whether it reads as its kind says}: a method concept as a
+    # technique, a problem concept as a task, as a gap's ends are judged (gaps/label_ends.py). A label writes
+    # "X for Y" only for two that do ("LiDAR" is a sensor: "LiDAR / pose estimation"); None: every one does
+    reads_as: Optional[Callable[..., Mapping[str, bool]]] = None
 
     def __bool__(self) -> bool:
         return bool(self.phrases)

@@ -7,8 +7,9 @@ concept ranked for the cluster (:func:`labels.concept_labels`) names it when its
 cluster and it covers a good share of the cluster's papers. A paper covers a concept when the concept was
 extracted from it or its title or abstract names it (KeyBERT keeps a paper's top five phrases, so the
 extracted papers alone cover 3-10 % of a cluster whose papers nearly all write the phrase). A second concept
-that passes the same bars joins it: of the other kind as "method for problem", of the same kind as "A / B".
-Where no concept passes them the caller keeps its old label.
+that passes the same bars joins it: a technique and a task as "technique for task", any other two as "A / B".
+Where no concept passes them alone, two that each pass half the cover bar and together the whole name it as
+"A / B"; else the caller keeps its old label.
 """
 
 from __future__ import annotations
@@ -79,42 +80,81 @@ def written(phrase: str) -> str:
     return phrase
 
 
-def joined(lead: str, second: str, kinds: Mapping[str, str]) -> str:
-    """Two concepts as one phrase: a method for a problem ("CNN for object detection"), else "A / B"."""
-    if _pair_kinds(lead, second, kinds):
+def joined(lead: str, second: str, kinds: Mapping[str, str], reads: Optional[Mapping[str, bool]] = None) -> str:
+    """Two concepts as one phrase: a technique for a task ("CNN for object detection", :func:`method_for_problem`),
+    else "A / B"."""
+    if method_for_problem(lead, second, kinds, reads):
         method, problem = (lead, second) if kinds.get(lead) == "method" else (second, lead)
         return f"{written(method)} for {written(problem)}"
     return f"{written(lead)} / {written(second)}"
 
 
-def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
-                 kinds: Mapping[str, str], synonyms: Optional[Mapping[str, Sequence[str]]] = None,
-                 min_cover: float = PHRASE_MIN_COVER,
-                 min_concentration: float = PHRASE_MIN_CONCENTRATION) -> Optional[PhraseLabel]:
-    """The label of a cluster of ``members`` from its ``ranked`` concepts (best first) and the papers that
-    name each (``named``), or None when none covers ``min_cover`` of the members with ``min_concentration`` of
-    its papers among them. Of those that do, the one with the largest cover (share of the members naming it)
-    times concentration (share of the papers naming it that are members) leads; the next that names
-    something else (no spelling, acronym or word of the first, :func:`distinct`) joins it."""
+def eligible(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
+             min_cover: float = PHRASE_MIN_COVER,
+             min_concentration: float = PHRASE_MIN_CONCENTRATION) -> list[tuple[str, float]]:
+    """The ``ranked`` concepts that may name a cluster of ``members``, best first, each with its cover: those
+    that ``min_cover`` of the members name with ``min_concentration`` of their papers among them, ordered by
+    cover (share of the members naming it) times concentration (share of the papers naming it that are
+    members)."""
     n = len(members)
-    if not n:
-        return None
     mem = {int(p) for p in members}
     scored = []
-    for rank, ph in enumerate(ranked):
+    for rank, ph in enumerate(ranked if n else ()):
         papers = named.get(ph) or set()
         inside = len(papers & mem)
         if papers and inside / n >= min_cover and inside / len(papers) >= min_concentration:
             scored.append((-(inside / n) * (inside / len(papers)), rank, ph, inside / n))
+    return [(ph, cover) for _, _, ph, cover in sorted(scored)]
+
+
+def phrase_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
+                 kinds: Mapping[str, str], synonyms: Optional[Mapping[str, Sequence[str]]] = None,
+                 min_cover: float = PHRASE_MIN_COVER,
+                 min_concentration: float = PHRASE_MIN_CONCENTRATION,
+                 reads: Optional[Mapping[str, bool]] = None) -> Optional[PhraseLabel]:
+    """The label of a cluster of ``members`` from its ``ranked`` concepts (best first) and the papers that
+    name each (``named``), or None when none is :func:`eligible`. The first eligible leads; the next that names
+    something else (no spelling, acronym or word of the first, :func:`distinct`) joins it, as "X for Y" where
+    one is a technique and the other a task (``reads``: whether a concept reads as its kind says, see
+    :func:`method_for_problem`), else as "A / B" where it brings papers of its own."""
+    scored = eligible(ranked, members, named, min_cover, min_concentration)
+    mem = {int(p) for p in members}
     if not scored:
-        return None
-    scored.sort()
-    _, _, lead, cover = scored[0]
-    second = next((ph for _, _, ph, _ in scored[1:] if distinct(lead, ph, synonyms or {})
-                   and (_pair_kinds(lead, ph, kinds) or _adds(named[ph] & mem, named[lead]))), None)
+        return joint_label(ranked, members, named, synonyms, min_cover, min_concentration)
+    lead, cover = scored[0]
+    second = next((ph for ph, _ in scored[1:] if distinct(lead, ph, synonyms or {})
+                   and (method_for_problem(lead, ph, kinds, reads) or _adds(named[ph] & mem, named[lead]))), None)
     if second is None:
         return PhraseLabel(written(lead), [lead], cover)
-    return PhraseLabel(joined(lead, second, kinds), [lead, second], cover)
+    return PhraseLabel(joined(lead, second, kinds, reads), [lead, second], cover)
+
+
+# Share of PHRASE_MIN_COVER each of two concepts that name a cluster together must cover alone: two sub-topics
+# of one field ("VLA" 14 % and "robotic manipulation" 13 % of a robot-learning cluster, 38 % together; "dialogue
+# systems" 12 % and "conversational agents" 10 %) name it where neither covers 15 %; a concept named by a few
+# papers of the cluster is one of its many side topics, no half of its name.
+JOINT_MIN_PART = 0.5
+
+
+def joint_label(ranked: Sequence[str], members: Sequence[int], named: Mapping[str, set],
+                synonyms: Optional[Mapping[str, Sequence[str]]] = None, min_cover: float = PHRASE_MIN_COVER,
+                min_concentration: float = PHRASE_MIN_CONCENTRATION) -> Optional[PhraseLabel]:
+    """Two concepts that name the cluster together where neither does alone: each concentrated in it
+    (``min_concentration``) and covering JOINT_MIN_PART of ``min_cover``, the two together covering ``min_cover``
+    (the pair covering most), written "A / B"; None when no two do. ``cover`` is the pair's."""
+    mem = {int(p) for p in members}
+    parts = [(ph, cover) for ph, cover in eligible(ranked, members, named, min_cover * JOINT_MIN_PART,
+                                                    min_concentration)]
+    best = None
+    for i, (a, _) in enumerate(parts):
+        for b, _ in parts[i + 1:]:
+            together = len((named[a] | named[b]) & mem) / len(mem)
+            if together >= min_cover and distinct(a, b, synonyms or {}) and (best is None or together > best[0]):
+                best = (together, a, b)
+    if best is None:
+        return None
+    together, a, b = best          # two parts of the cluster, not one applied to the other: never "X for Y"
+    return PhraseLabel(f"{written(a)} / {written(b)}", [a, b], together)
 
 
 # "A / B" says the cluster holds papers on A and papers on B: B must bring papers of its own, not come with
@@ -126,9 +166,12 @@ def _adds(second: set, lead: set) -> bool:
     return bool(second) and len(second & lead) / len(second) < PAIR_MAX_OVERLAP
 
 
-def _pair_kinds(a: str, b: str, kinds: Mapping[str, str]) -> bool:
-    """A method and a problem: read together as "method for problem"."""
-    return {kinds.get(a), kinds.get(b)} == {"method", "problem"}
+def method_for_problem(a: str, b: str, kinds: Mapping[str, str], reads: Optional[Mapping[str, bool]] = None) -> bool:
+    """A method and a problem, read together as "method for problem", where both read as their kind says
+    (``reads``, the caller's judgement as a gap's ends are judged: "LiDAR" is a sensor, "satellite imagery" data,
+    the problem "RLVR" a technique; a phrase it does not list passes)."""
+    reads = reads or {}
+    return {kinds.get(a), kinds.get(b)} == {"method", "problem"} and reads.get(a, True) and reads.get(b, True)
 
 
 def distinct(a: str, b: str, synonyms: Mapping[str, Sequence[str]]) -> bool:

@@ -136,7 +136,7 @@ def map_figure(m: MapData, *, place: bool = True):
                 t.set_visible(False)
     biggest = sorted(m.clusters, key=lambda c: -c["size"])[:LEGEND_CLUSTERS]
     handles = [Line2D([], [], marker="o", linestyle="", markersize=6, color=colours[c["id"]],
-                      label=f"{short_label(c['label'], 30)} ({c['size']})") for c in biggest]
+                      label=f"{short_label(c['label'], 30, lines=1)} ({c['size']})") for c in biggest]
     if handles:
         more = len(m.clusters) - len(handles)
         fig.legend(handles=handles, loc="upper left", bbox_to_anchor=(0.66, 0.91), fontsize=6.5, frameon=False,
