@@ -457,7 +457,7 @@ def test_attach_pdf_takes_several_files_chosen_at_once(qtbot, window, shared_dat
     assert [(r["file"], r["status"]) for r in window.last_attach] == [(p, "new-paper") for p in picked]
     # one action, one entry of the Import History: its records are the two files
     log = [e for e in window.lib.imports_log(lists=False) if e["source"] == "pdf"]
-    assert [(e["target"], e["read"], e["added"], e["status"]) for e in log] == [(str(tmp_path.resolve()), 2, 2, "done")]
+    assert [(e["target"], e["read"], e["added"], e["status"]) for e in log] == [(f"2 PDF files in {tmp_path.resolve()}", 2, 2, "done")]
 
 
 def test_a_missing_stored_pdf_is_named_on_the_page(qtbot, lib_path, shared_data):
