@@ -145,8 +145,8 @@ def link_note(link: dict) -> str:
 TOPIC_FILTER_TIP = (
     "Gaps whose topic (the topic-map cluster that holds most of their papers) is this one. A gap without a "
     "topic (an unaddressed shortcoming) is shown under each topic its evidence papers belong to on the latest "
-    "topic map (its Topic column names the first, “papers in: …”, its tooltip all); one whose evidence papers are on no topic map is shown under "
-    "every topic, marked “(any topic)”.")
+    "topic map (its Topic column names the first, “papers in: …”, its tooltip all); one whose evidence papers "
+    "are on no topic map is shown under every topic, marked “(any topic)”.")
 
 
 def topic_column(g: dict) -> str:
