@@ -1,5 +1,6 @@
 """The unaddressed-shortcoming statement's counts read as English whatever they are: "only 1 of the N papers
-... takes it on", "1 is among the M stating it"."""
+... takes it on", "1 is among the M stating it", and a large count with thousands separators ("2,084"), as
+the rest of the app writes them."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ def _statement(stating, takes_on):
 
 
 @pytest.mark.parametrize("stating, takes_on, said", [
-    ([1, 2, 3], [9], "only 1 of the 2084 papers listed after 2026-04-28 takes it on"),
+    ([1, 2, 3], [9], "only 1 of the 2,084 papers listed after 2026-04-28 takes it on"),
     ([1, 2, 3], [1], "takes it on (name it in their title or aim, or state it, and propose a method; it is among"),
     ([1, 2, 3], [1, 9], "take it on (name it in their title or aim, or state it, and propose a method; 1 is among"),
     ([1, 2, 3], [1, 2, 9], "propose a method; 2 are among the 3 stating it)"),

@@ -40,7 +40,7 @@ def test_filters_count_the_shown_gaps_say_when_none_and_clear_a_hidden_gap(qtbot
     assert shown() == [2, 3] and view.info.text() == "2 of 3 gaps shown"
     view.topic_filter.setCurrentIndex(view.topic_filter.findData("LLMs"))
     assert shown() == [1, 3]
-    assert [view.table.topLevelItem(i).text(2) for i in range(3)] == ["LLMs", "evidence: Vision", ANY_TOPIC]
+    assert [view.table.topLevelItem(i).text(2) for i in range(3)] == ["LLMs", "papers in: Vision", ANY_TOPIC]
 
 
 def test_the_topic_filter_is_wide_enough_to_read_the_chosen_topic(qtbot, library):
@@ -66,7 +66,7 @@ def test_the_topic_filter_is_wide_enough_to_read_the_chosen_topic(qtbot, library
 
 def test_a_thin_growing_region_is_its_own_topic(qtbot, library):
     """A thin but growing region is a cluster of the topic map: its Topic column and the detail header name
-    it, and the topic filter keeps it under that topic only (not as "evidence: …" under every topic its
+    it, and the topic filter keeps it under that topic only (not as "papers in: …" under every topic its
     papers touch)."""
     from gapscope_desktop.views.gaps_view import GapsView
 

@@ -295,14 +295,14 @@ def unaddressed_shortcoming(shortcoming: Map, method_ids: np.ndarray, method_vec
         ev = [p for p in _nearest_members(shortcoming, c.id, evidence_n + len(addressing)) if p not in addressing]
         roles = {p: "shortcoming" for p in ev[:evidence_n]}
         roles.update({p: "addresses" for p in addr_ids})
-        does = ("none of the {n} papers listed after {d} addresses it (describes a method close to it, or states "
+        does = ("none of the {n:,} papers listed after {d} addresses it (describes a method close to it, or states "
                 "it and proposes a method)" if addressed == 0 else
-                "only {a} of the {n} papers listed after {d} address it (describe a method close to it, or state "
+                "only {a:,} of the {n:,} papers listed after {d} address it (describe a method close to it, or state "
                 "it and propose a method)").format(a=addressed, n=n_later, d=median)
         example = (f" (e.g. \u201c{c.representative}\u201d"
                    + (f", {c.representative_where}" if c.representative_where else "") + ")"
                    if c.representative else "")
-        statement = (f"{len(mem)} papers state the shortcoming \u201c{ref.label}\u201d{_stability_note(c)}"
+        statement = (f"{len(mem):,} papers state the shortcoming \u201c{ref.label}\u201d{_stability_note(c)}"
                      + example + f", yet {does}: {rate:.2f} per stating paper, against {typical:.2f} for the typical shortcoming.")
         out.append((raw, Gap(type="unaddressed_shortcoming", score=raw, statement=statement, method=None,
                              problem=ref, evidence=list(roles), roles=roles,

@@ -168,12 +168,12 @@ def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_la
         roles[p] = "addresses"
     a = len(takes_on)
     both = len(takes_on & set(st))
-    does = (f"none of the {n_later} papers listed after {since} takes it on" if a == 0 else
-            f"only {a} of the {n_later} papers listed after {since} take{'s' if a == 1 else ''} it on")
+    does = (f"none of the {n_later:,} papers listed after {since} takes it on" if a == 0 else
+            f"only {a:,} of the {n_later:,} papers listed after {since} take{'s' if a == 1 else ''} it on")
     who = ("it is" if a == 1 else "both are" if both == a == 2 else "all are" if both == a else
            f"{both} {'is' if both == 1 else 'are'}")
-    among = f"; {who} among the {len(st)} stating it" if both else ""
-    statement = (f"{len(st)} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} (name it in their "
+    among = f"; {who} among the {len(st):,} stating it" if both else ""
+    statement = (f"{len(st):,} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} (name it in their "
                  f"title or aim, or state it, and propose a method{among}): {rate:.2f} per stating paper, against "
                  f"{typical:.2f} for the typical stated problem.")
     if quotes:

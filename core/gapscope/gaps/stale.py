@@ -6,6 +6,8 @@ their inputs: maps or concepts already out of date when the gaps were found are 
 from __future__ import annotations
 
 import hashlib
+import re
+from collections import Counter
 from functools import lru_cache
 from pathlib import Path
 from typing import Any, Mapping, Optional
@@ -128,6 +130,47 @@ def stale_reasons(lib, gap) -> list[str]:
     if "shortcoming" in made.get("maps", {}) and fulltext_changed(lib, made.get("fulltext", NO_FULLTEXT)):
         out.append(FULLTEXT_CHANGED + ": build the maps again")
     return out
+
+
+# what a reason names first, before its advice (": run ..."), detail ("(...)") or paper ids (", which it reads")
+_REASON_HEAD = re.compile(r": | \(|, which | on papers? \d")
+# the command-line advice of the reasons above, in the app's words (the CLI keeps its own)
+_APP_WORDS = (("`gaps find` again applies", "pressing “Find gaps” applies"),
+              ("run `gaps find` again", "press “Find gaps”"),
+              ("build the maps again", "press “Build maps” in the Maps view"))
+
+
+def reason_kind(reason: str) -> str:
+    """What changed, in a few words, for a summary line: "found by an earlier version of the gap finder" of
+    EARLIER_FINDER, "found from inputs already out of date" of every FOUND_FROM reason."""
+    if reason.startswith(FOUND_FROM):
+        return FOUND_FROM[:-2]
+    if reason == EARLIER_FINDER:
+        return "found by an earlier version of the gap finder"
+    return _REASON_HEAD.split(reason, maxsplit=1)[0]
+
+
+def stale_kinds(reasons_per_gap: list[list[str]]) -> Counter:
+    """{reason_kind: how many gaps give it} (a gap counted once per kind)."""
+    return Counter(k for reasons in reasons_per_gap for k in dict.fromkeys(map(reason_kind, reasons)))
+
+
+def stale_summary(reasons_per_gap: list[list[str]]) -> str:
+    """The stale gaps of a list in one line, by the most common reason: "53 stale: found by an earlier
+    version of the gap finder" (", and other changes" when the gaps give other reasons too); "" if none."""
+    stale = [r for r in reasons_per_gap if r]
+    if not stale:
+        return ""
+    kinds = stale_kinds(stale)
+    top = kinds.most_common(1)[0][0]
+    return f"{len(stale):,} stale: {top}" + (", and other changes" if len(kinds) > 1 else "")
+
+
+def in_app_words(reason: str) -> str:
+    """A stale reason as the desktop app says it: its command-line advice named by the app's buttons."""
+    for cli, app in _APP_WORDS:
+        reason = reason.replace(cli, app)
+    return reason
 
 
 OUT_OF_DATE = "the maps or concepts are out of date, so these gaps are marked stale: "

@@ -5,6 +5,7 @@ evidence papers lie in on the latest topic map, and to every topic when they lie
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Iterable, Mapping, Optional
 
 ANY_TOPIC = "(any topic)"
@@ -39,8 +40,10 @@ def paper_topics(lib) -> dict[int, str]:
 
 
 def evidence_topics(evidence: Iterable[int], topic_of: Mapping[int, str]) -> list[str]:
-    """The topics the evidence papers lie in, each once, sorted."""
-    return sorted({topic_of[int(p)] for p in evidence if int(p) in topic_of})
+    """The topics the evidence papers lie in, each once, the one holding most of them first (the Gaps view
+    names it), then by name."""
+    held = Counter(topic_of[int(p)] for p in evidence if int(p) in topic_of)
+    return sorted(held, key=lambda t: (-held[t], t))
 
 
 def in_topic(own: str, by_evidence: Iterable[str], wanted: Optional[str], *, contains: bool = False) -> bool:

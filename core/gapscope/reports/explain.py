@@ -45,7 +45,7 @@ class EvidenceGroup:
 
 def _n(count: Any, noun: str) -> str:
     count = int(count or 0)
-    return f"{count} {noun}{'' if count == 1 else 's'}"
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
 def score_sentence(kind: str, score: float, details: Optional[Mapping[str, Any]] = None) -> str:
@@ -170,7 +170,7 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
         out.append(f"{_n(d.get('stated_by'), 'paper')} state this shortcoming (half of them by {d.get('since')})"
                    + (" — quoted below: " + ", ".join(f"{n} as {k}" for k, n in kinds.items()) if kinds else "")
                    + ".")
-        out.append(f"Of the {d.get('later_method_papers')} papers listed after that date, "
+        out.append(f"Of the {int(d.get('later_method_papers') or 0):,} papers listed after that date, "
                    f"{d.get('close_later_methods') or 'none'} "
                    # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
                    + ("name it in their title or aim, or state it, and propose a method: " if d.get("level") == "concept"

@@ -12,7 +12,7 @@ from typing import Mapping, Optional
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QBrush
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListWidget,
-                               QListWidgetItem, QPushButton, QSplitter, QTextBrowser, QTreeWidget,
+                               QListWidgetItem, QPushButton, QSplitter, QStyle, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
 from gapscope.concepts.acronyms import readable_phrase, reading_line, telling_synonyms
@@ -21,6 +21,7 @@ from gapscope.gaps.closest import closest_line
 from gapscope.gaps.thresholds import done_from
 from gapscope.gaps.quotes import label_of
 from gapscope.gaps.standing import standing_text
+from gapscope.gaps.stale import in_app_words, stale_kinds, stale_summary
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
@@ -39,6 +40,8 @@ TYPE_NAMES = {
     "unaddressed_shortcoming": "Unaddressed shortcoming",
     "thin_growing": "Thin but growing",
 }
+# the Type column's words: short, so the statement keeps the room (the filter and the detail say TYPE_NAMES)
+TYPE_COLUMN = {**TYPE_NAMES, "unaddressed_shortcoming": "Shortcoming"}
 
 
 ROLE_NAMES, ROLE_ORDER = GAP_ROLE_NAMES, GAP_ROLE_ORDER      # the report and `gaps show` use the same words
@@ -142,16 +145,32 @@ def link_note(link: dict) -> str:
 TOPIC_FILTER_TIP = (
     "Gaps whose topic (the topic-map cluster that holds most of their papers) is this one. A gap without a "
     "topic (an unaddressed shortcoming) is shown under each topic its evidence papers belong to on the latest "
-    "topic map (its Topic column lists them); one whose evidence papers are on no topic map is shown under "
-    "every topic, marked “(any topic)”.")
+    "topic map (its Topic column names the first, “papers in: …”, its tooltip all); one whose evidence papers "
+    "are on no topic map is shown under every topic, marked “(any topic)”.")
 
 
 def topic_column(g: dict) -> str:
-    """The gap's topic, or for a gap without one its evidence papers' topics, or "(any topic)"."""
+    """The gap's topic, or for a gap without one the first of its evidence papers' topics and how many more
+    ("papers in: Vision +2": not a topic of its own), or "(any topic)"."""
     if gap_topic(g):
         return gap_topic(g)
     ev = g.get("evidence_topics") or []
-    return ("evidence: " + ", ".join(ev)) if ev else ANY_TOPIC
+    if not ev:
+        return ANY_TOPIC
+    return f"papers in: {ev[0]}" + (f" +{len(ev) - 1}" if len(ev) > 1 else "")
+
+
+def topic_tip(g: dict) -> str:
+    """The Topic cell's tooltip of a gap without a topic: every topic its evidence papers are in, and why."""
+    ev = g.get("evidence_topics") or []
+    return (f"Evidence papers in: {', '.join(ev)}.\n\n" if ev else "") + TOPIC_FILTER_TIP
+
+
+def stale_note(reasons: list[str]) -> str:
+    """Why a gap is stale, in the app's words (the core's reasons name the command line), ending with what
+    to press."""
+    text = "; ".join(in_app_words(r) for r in reasons)
+    return f"{text}." + ("" if "Find gaps" in text else " Press “Find gaps” to find the gaps again.")
 
 
 def in_topic(g: dict, topic: Optional[str]) -> bool:
@@ -277,10 +296,14 @@ class GapsView(CoreView):
         self.table.setUniformRowHeights(True)
         self.table.header().setStretchLastSection(True)
         fm = self.table.fontMetrics()         # the columns grow with the font
-        self.table.setColumnWidth(0, fm.horizontalAdvance("0000") + 10)
-        self.table.setColumnWidth(1, fm.averageCharWidth() * 28)
-        self.table.setColumnWidth(2, fm.averageCharWidth() * 25)
-        self.table.setColumnWidth(3, fm.horizontalAdvance("0.000") + 26)
+        # the statement (last, stretched) is what a reader reads: the others take what their words need;
+        # a stale gap is marked by an icon beside its id, the reason in the tooltip (not "(stale)" in a column)
+        self._stale_icon = self.style().standardIcon(QStyle.SP_MessageBoxWarning)
+        icon = self.table.iconSize().width() if self.table.iconSize().width() > 0 else fm.height()
+        self.table.setColumnWidth(0, fm.horizontalAdvance("0000") + icon + 16)
+        self.table.setColumnWidth(1, fm.horizontalAdvance("Method × problem") + 14)
+        self.table.setColumnWidth(2, fm.averageCharWidth() * 18)
+        self.table.setColumnWidth(3, fm.horizontalAdvance("0.000") + 16)
         self.table.itemSelectionChanged.connect(self._gap_selected)
 
         self.detail = QTextBrowser()
@@ -333,7 +356,9 @@ class GapsView(CoreView):
         split = QSplitter(Qt.Horizontal)
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([620, 480])
+        split.setSizes([700, 400])         # the list's statements are the longest text of the view
+        split.setStretchFactor(0, 2)       # and a wider window widens them most
+        split.setStretchFactor(1, 1)
         pl = QVBoxLayout(self)
         pl.setContentsMargins(8, 8, 8, 8)
         pl.addLayout(top)
@@ -431,20 +456,23 @@ class GapsView(CoreView):
         grey = QBrush(theme.qcolor("stale"))
         for rank, g in enumerate(self.gaps, start=1):
             stale = g.get("stale") or []
-            kind = TYPE_NAMES.get(g.get("type"), str(g.get("type")))
+            kind = TYPE_COLUMN.get(g.get("type"), str(g.get("type")))
             # the id a user types in the command line, not the rank (the row's place says that)
-            item = QTreeWidgetItem([str(g.get("id")), kind + ("  (stale)" if stale else ""), topic_column(g),
+            item = QTreeWidgetItem([str(g.get("id")), kind, topic_column(g),
                                     f"{g.get('score', 0):.2f}", " ".join(str(g.get("statement", "")).split())])
             item.setData(0, Qt.UserRole, g.get("id"))
             item.setToolTip(0, f"gap #{g.get('id')}, {rank} of {len(self.gaps)} by score")
+            item.setToolTip(1, TYPE_NAMES.get(g.get("type"), str(g.get("type"))))
             within = standing_text(str(g.get("type")), g.get("details") or {})
             item.setToolTip(3, f"{within}. {SCORE_TIP}" if within else SCORE_TIP)
             item.setToolTip(4, str(g.get("statement", "")))
+            item.setToolTip(2, gap_topic(g) or topic_tip(g))      # a long topic label is cut in its column
             if not gap_topic(g):
-                item.setToolTip(2, TOPIC_FILTER_TIP)
                 item.setForeground(2, QBrush(theme.qcolor("faint")))
             if stale:
-                item.setToolTip(1, "Stale: " + "; ".join(stale) + ". Find gaps again.")
+                item.setIcon(0, self._stale_icon)
+                item.setToolTip(0, f"Stale: {stale_note(stale)}\n(gap #{g.get('id')}, {rank} of {len(self.gaps)} "
+                                   "by score)")
                 for col in range(5):
                     item.setForeground(col, grey)
             item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
@@ -468,9 +496,11 @@ class GapsView(CoreView):
         self.notes.setText("\n".join(f"\u2022 {n}" for n in notices))
         self._n_notes = len(notices)
         self._show_notes(len(notices) <= NOTES_SHOWN)
-        n_stale = sum(1 for g in self.gaps if g.get("stale"))
-        self._count_text = (f", {n_stale} stale (the papers or maps they came from have changed): "
-                            "run “Find gaps” again") if n_stale else ""
+        # the stale count with its most common reason (every reason, counted, in the tooltip)
+        summary = stale_summary([g.get("stale") or [] for g in self.gaps])
+        self._count_text = f", {summary}; press “Find gaps” again" if summary else ""
+        kinds = stale_kinds([g.get("stale") or [] for g in self.gaps])
+        self.info.setToolTip("\n".join(f"{n:,} gap{'s' if n != 1 else ''}: {k}" for k, n in kinds.most_common()))
         self.apply_filters()
         wanted, self._select_after = self._select_after, None
         if wanted is not None:
@@ -670,12 +700,11 @@ class GapsView(CoreView):
             extra += (f'<p><b>Tested by runs:</b> {html.escape(", ".join(g["runs"]))} '
                       f'<span style="color:{faint}">(Experiments › History)</span></p>')
         stale = g.get("stale") or []
-        if stale:
-            extra += (f'<p style="color:{caution};"><b>Stale:</b> {html.escape("; ".join(stale))}. '
-                      "“Find gaps” again.</p>")
+        # first, above the statement: read at the end of a short pane it came after the gap it qualifies
+        warn = (f'<p style="color:{caution};"><b>Stale:</b> {html.escape(stale_note(stale))}</p>' if stale else "")
         concept = details.get("level") == "concept"
         self.detail.setHtml(
-            f'<p style="color:{tertiary};">Gap #{g.get("id")} &nbsp;·&nbsp; '
+            warn + f'<p style="color:{tertiary};">Gap #{g.get("id")} &nbsp;·&nbsp; '
             f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
             + (f' ({html.escape(within)})' if (within := standing_text(str(g.get("type")), details)) else "")
