@@ -375,18 +375,13 @@ def test_a_big_scope_says_its_features_are_built_and_a_newer_ranking_stops_the_o
     assert any(m.startswith("Building the screening features of 400 papers") for m in said)
 
 
-def test_the_next_paper_comes_at_once_while_the_scope_is_ranked_again(window, qtbot, monkeypatch):
-    """After a decision the next card is the next paper of the last ranking, shown while the new ranking
-    (held back here) runs; a second decision meanwhile takes the one after. The scope's features are
-    loaded once for all the decisions, and again when the scope changes."""
+def _hold_rankings_after_the_first(monkeypatch):
+    """(release, rankings): the rankings after the first wait until ``release`` is set (the card must not
+    wait for them); ``rankings`` lists the scope of each ranking asked for."""
     import threading
 
     import gapscope_desktop.views.triage_view as triage_view
-    from gapscope.triage import current_decisions, queue
 
-    loads = []
-    real_load = queue.load_scope_features
-    monkeypatch.setattr(queue, "load_scope_features", lambda *a, **k: (loads.append(a[1]), real_load(*a, **k))[1])
     release, rankings = threading.Event(), []
     real_fetch = triage_view.fetch_next
 
@@ -397,13 +392,32 @@ def test_the_next_paper_comes_at_once_while_the_scope_is_ranked_again(window, qt
         return real_fetch(*a, **k)
 
     monkeypatch.setattr(triage_view, "fetch_next", slow_ranker)
+    return release, rankings
+
+
+def _include_the_first_card(qtbot, view) -> tuple[int, int]:
+    """(first, second): the first card included with I, and the next paper of its ranking, now on the card."""
+    first = _wait_card(qtbot, view)
+    second = view.upcoming[0][0]["paper_id"]
+    qtbot.keyClick(view, Qt.Key_I)
+    qtbot.waitUntil(lambda: view.current == second and not view.loading, timeout=60000)
+    return first, second
+
+
+def test_the_next_paper_comes_at_once_while_the_scope_is_ranked_again(window, qtbot, monkeypatch):
+    """After a decision the next card is the next paper of the last ranking, shown while the new ranking
+    (held back here) runs; a second decision meanwhile takes the one after. The scope's features are
+    loaded once for all the decisions, and again when the scope changes."""
+    from gapscope.triage import current_decisions, queue
+
+    loads = []
+    real_load = queue.load_scope_features
+    monkeypatch.setattr(queue, "load_scope_features", lambda *a, **k: (loads.append(a[1]), real_load(*a, **k))[1])
+    release, rankings = _hold_rankings_after_the_first(monkeypatch)
     view = window.triage_view
     window.tabs.setCurrentIndex(1)
     try:
-        first = _wait_card(qtbot, view)
-        second = view.upcoming[0][0]["paper_id"]
-        qtbot.keyClick(view, Qt.Key_I)
-        qtbot.waitUntil(lambda: view.current == second and not view.loading, timeout=60000)
+        first, second = _include_the_first_card(qtbot, view)
         assert view.ranking and not release.is_set()      # the new ranking has not ended
         assert "Next in the ranking made before your last decision" in view.rank_label.text()
         assert view.message.text().startswith(f"Included #{first} ")
@@ -696,3 +710,98 @@ def test_the_card_gives_the_stats_words_for_a_wide_bound_and_counts_papers_await
     assert f"at most {a.upper} of the 558 unseen" in text and "too wide" not in text
     assert f"an estimated {a.estimate}" not in text
     assert "3 awaiting a second reviewer" in summary
+
+
+def test_a_reason_picked_for_one_card_never_goes_with_the_exclude_button_on_a_later_card(window, qtbot):
+    """Pick the third reason and press Exclude, press E on the next card, then press the Exclude button on
+    the card after that: that exclude has no reason (the next cards come from the ranking already made)."""
+    from gapscope.triage import decision_log, list_reasons
+
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    first = _wait_card(qtbot, view)
+    view.reason.setCurrentIndex(3)
+    view.reason.activated.emit(3)
+    assert view.armed_reason == list_reasons(window.lib)[2]
+    view.b_exclude.click()
+    second = _wait_card(qtbot, view)
+    shown = (view.reason.currentIndex(), view.b_exclude.text())     # on the next card
+    qtbot.keyClick(view, Qt.Key_E)
+    third = _wait_card(qtbot, view)
+    view.b_exclude.click()
+    _wait_card(qtbot, view)
+    log = decision_log(window.lib)
+    assert [(r["paper_id"], r["decision"], r["reason"]) for r in log] == [
+        (first, "exclude", list_reasons(window.lib)[2]), (second, "exclude", None), (third, "exclude", None)]
+    assert shown == (0, "Exclude  (E)")         # the drop-down and the button say no reason is picked
+
+
+def _counts_line(view) -> dict[str, int]:
+    """{'included': 1, 'not screened': 399, ...} from the counts line."""
+    out = {}
+    for part in view.stats_label.text().split("  ·  "):
+        number, _, label = part.partition(" ")
+        if number.replace(",", "").isdigit():
+            out[label] = int(number.replace(",", ""))
+    return out
+
+
+def test_the_counts_and_the_bar_follow_each_decision_and_undo_before_the_ranking_ends(window, qtbot, monkeypatch):
+    from gapscope.triage import triage_stats
+
+    release, _rankings = _hold_rankings_after_the_first(monkeypatch)
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    try:
+        _wait_card(qtbot, view)
+        start = _counts_line(view)
+        _first, second = _include_the_first_card(qtbot, view)
+        assert view.ranking and not release.is_set()
+        now = _counts_line(view)
+        assert now["included"] == start["included"] + 1 and now["not screened"] == start["not screened"] - 1
+        assert view.progress.value() == 1 and view.progress.text().startswith("1 of ")
+        qtbot.keyClick(view, Qt.Key_P)
+        qtbot.waitUntil(lambda: view.current != second and not view.loading, timeout=60000)
+        now = _counts_line(view)
+        assert now["postponed"] == start["postponed"] + 1 and now["not screened"] == start["not screened"] - 1
+        qtbot.keyClick(view, Qt.Key_U)
+        qtbot.waitUntil(lambda: view.message.text().startswith("Undone") and not view.loading, timeout=60000)
+        assert _counts_line(view)["postponed"] == start["postponed"]
+        assert view.progress.value() == 1
+    finally:
+        release.set()
+    _wait_card(qtbot, view)
+    exact = triage_stats(window.lib)
+    assert _counts_line(view)["included"] == exact["include"] and view.progress.value() == exact["screened"]
+
+
+def test_undo_puts_the_undone_paper_back_on_the_card_to_decide_again(window, qtbot, monkeypatch):
+    """With the next cards already ranked, Undo shows the undone paper at once (not the next one), the
+    card it replaced comes after it, and a key decides it again."""
+    from gapscope.triage import current_decisions
+
+    release, _rankings = _hold_rankings_after_the_first(monkeypatch)
+    view = window.triage_view
+    window.tabs.setCurrentIndex(1)
+    try:
+        first, second = _include_the_first_card(qtbot, view)
+        qtbot.keyClick(view, Qt.Key_U)
+        qtbot.waitUntil(lambda: view.message.text().startswith("Undone") and not view.loading, timeout=60000)
+        assert view.current == first
+        assert window.lib.get_paper(first).title.split()[0] in view.card.toPlainText()
+        assert "decide this paper again" in view.rank_label.text()
+        assert view.upcoming[0][0]["paper_id"] == second
+    finally:
+        release.set()
+    assert _wait_card(qtbot, view) == first
+    qtbot.keyClick(view, Qt.Key_E)
+    _wait_card(qtbot, view)
+    assert current_decisions(window.lib)[first]["decision"] == "exclude"
+
+
+def test_the_bar_groups_its_numbers_as_the_counts_line_does(window):
+    view = window.triage_view
+    view._show_stats({"total": 10653, "screened": 11, "unseen": 10642, "include": 5, "exclude": 6, "maybe": 0,
+                      "postpone": 0, "stopping": {}})
+    assert view.progress.text() == "11 of 10,653 screened"
+    assert "10,642 not screened" in view.stats_label.text()

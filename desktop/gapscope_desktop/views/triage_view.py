@@ -119,6 +119,33 @@ def _fmt_stats(stats) -> tuple[str, Optional[tuple[int, int]], str, bool]:
     return "  ·  ".join(parts), bar, text, bool(stop.get("suggest_stop"))
 
 
+def progress_text(screened: int, total: int) -> str:
+    """The progress bar's text, its numbers grouped as the counts line under it groups them."""
+    return f"{screened:,} of {total:,} screened"
+
+
+# The statistics a decision moves, and the ones it leaves to the next ranking (the stopping estimate).
+_COUNTED = ("include", "exclude", "maybe", "postpone")
+_SCREENED = ("include", "exclude", "maybe")           # a postponed paper is still unseen
+_COUNT_KEYS = _COUNTED + ("screened", "unseen")
+
+
+def counts_moved(stats, before: Optional[str], after: Optional[str]):
+    """``stats`` with one paper moved from decision ``before`` to ``after`` (None: undecided): the counts
+    and the progress follow a decision or an undo at once, without counting the scope's decisions again
+    (the next ranking brings the exact figures and the stopping estimate)."""
+    if not isinstance(stats, dict) or stats.get("empty"):
+        return stats
+    out = dict(stats)
+    for decision, step in ((before, -1), (after, 1)):
+        keys = [decision] if decision in _COUNTED else []
+        keys.append("screened" if decision in _SCREENED else "unseen")
+        for key in keys:
+            if isinstance(out.get(key), int):
+                out[key] += step
+    return out
+
+
 _CHIP_TIP = "Screening one map cluster; click to screen the whole scope again"
 _CHIP_CHARS = 28                      # the cluster chip's text at most about this many characters wide
 
@@ -178,7 +205,12 @@ class TriageView(CoreView):
         self.upcoming: list[tuple[dict, Optional[int]]] = []   # (queue entry, seen) after the card
         self.card_entry: Optional[dict] = None    # the queue entry of the card
         self._card_source = ""                    # the card's HTML as made (Qt's toHtml() rewrites it)
-        self.stats = None              # the last ranking's statistics
+        self.stats = None              # the last ranking's statistics, moved by the decisions since
+        self._moved_since_rank = False    # the counts moved by a decision or undo since the ranking began
+        # decision id -> (queue entry, seen, (decision before, decision made) or None, (scope, reviewer)) of
+        # this window's decisions: an undo in the same scope puts the paper back on the card and moves
+        # the counts back
+        self._made: dict[int, tuple] = {}
 
         self.collection = QComboBox()
         self.collection.setObjectName("triageCollection")
@@ -211,7 +243,7 @@ class TriageView(CoreView):
         self._last_scope = None
         self.progress = QProgressBar()
         self.progress.setObjectName("triageProgress")
-        self.progress.setFormat("%v of %m screened")
+        self.progress.setFormat(progress_text(0, 0))
         self._fit_progress()
         self.stats_label = QLabel()
         self.stats_label.setWordWrap(True)     # these lines wrap at a large font, never widen the window
@@ -362,6 +394,7 @@ class TriageView(CoreView):
         self._lists_for = lib
         if not same:
             self.history.clear()          # decision ids of another library
+            self._made.clear()
             self.sessions.clear()         # its features too (hundreds of MB on a big library)
         self._generation += 1             # a ranking of the library before is dropped when it ends
         self._cancel_ranking()
@@ -572,6 +605,7 @@ class TriageView(CoreView):
             rank.cancel()          # replaced: a big scope's feature build (a child process) stops with it
         self.ranking, self._foreground, self._rank_again = True, foreground, False
         self._decided_since_rank = set()
+        self._moved_since_rank = False
         self.rank_task = self.tasks.run(
             "Rank papers", fetch_next, self.scope(), self._reviewer(), self.sessions, UPCOMING,
             library=self.lib.path, quiet=True,
@@ -633,6 +667,10 @@ class TriageView(CoreView):
         ranked, stats, seen = result
         # papers this window decided while the ranking ran are not in the queue any more
         entries = [(q, s) for q, s in zip(ranked, seen) if q["paper_id"] not in self._decided_since_rank]
+        if self._moved_since_rank and isinstance(self.stats, dict) and isinstance(stats, dict):
+            # decided while it ran: it may have counted before the decision was saved; the counts moved
+            # by the decisions stay until a ranking that began after them
+            stats = {**stats, **{k: self.stats[k] for k in _COUNT_KEYS if k in self.stats}}
         self._show_stats(stats)
         if self._foreground or self.current is None:
             self.loading = False
@@ -660,19 +698,29 @@ class TriageView(CoreView):
         if bar:
             self.progress.setRange(0, max(bar[1], 1))
             self.progress.setValue(bar[0])
-            self.progress.setFormat("nothing to screen" if empty else "%v of %m screened")
+            # the text made here, not Qt's %v/%m: those print 10653 where the counts line says 10,653
+            self.progress.setFormat("nothing to screen" if empty else progress_text(*bar))
             self._fit_progress()
+
+    def _move_counts(self, before: Optional[str], after: Optional[str]) -> None:
+        """A decision or an undo shown in the counts and on the bar at once (see counts_moved)."""
+        if isinstance(self.stats, dict) and not self.stats.get("empty"):
+            self._moved_since_rank = True
+            self._show_stats(counts_moved(self.stats, before, after))
 
     def _fit_progress(self) -> None:
         """The progress bar at least as wide as the longest text it can show ("252 of 252 screened"), so
         that the top row squeezes the other fields (the cluster chip is elided), never its text."""
         top = max(self.progress.maximum(), 0)
-        widest = self.progress.format().replace("%v", str(top)).replace("%m", str(top)).replace("%p", "100")
+        widest = (self.progress.format() if self.progress.format() == "nothing to screen"
+                  else progress_text(top, top))
         fm = self.progress.fontMetrics()
         self.progress.setMinimumWidth(fm.horizontalAdvance(widest) + 4 * fm.averageCharWidth())
 
     def _show_upcoming(self, first: bool = True) -> None:
-        """The next paper of the last ranking on the card (``first``: it heads that ranking)."""
+        """The next paper of the last ranking on the card (``first``: it heads that ranking). Every new
+        card starts with no reason picked: a reason picked for one paper never goes with another."""
+        self._disarm()
         if not self.upcoming:
             empty = isinstance(self.stats, dict) and self.stats.get("empty")
             self.current, self.conflict, self.card_entry = None, None, None
@@ -730,6 +778,7 @@ class TriageView(CoreView):
             self._show_upcoming(first=False)
             self._rank_behind_the_card()
         elif self.ranking:
+            self._disarm()
             self.current, self.card_entry = None, None
             self._foreground = True                   # its result gives the card
             self.card.setHtml("")
@@ -750,12 +799,16 @@ class TriageView(CoreView):
         # The reason is what the caller passed for this decision: a key, or the Exclude button with the
         # reason picked for this card. Nothing is read from the drop-down here.
         pid, resolves = self.current, self.conflict is not None and not self._reviewer()
+        # what the paper was before (the queue holds undecided and postponed papers); a resolved
+        # conflict moves the reviewers' counts in ways the next ranking tells
+        move = None if resolves else (None if self.seen is None else "postpone", decision)
+        made = (self.card_entry, self.seen, move, self._last_scope)
         self.loading = True           # no second decision before this one is saved
         self._set_enabled(False)
         self.tasks.save("Decide", _decide, pid, decision, reason, self._collection(), self._reviewer() or "",
                         self.seen, library=self.lib.path,
                         on_result=lambda r: self._decided_elsewhere(pid, r["elsewhere"]) if isinstance(r, dict)
-                        else self._decided(pid, decision, reason, resolves, r),
+                        else self._decided(pid, decision, reason, resolves, r, made=made),
                         on_error=self._not_saved)
 
     def _paper_label(self, pid: int) -> str:
@@ -769,9 +822,13 @@ class TriageView(CoreView):
         return f"#{pid} '{title}'" if title else f"#{pid}"
 
     def _decided(self, pid: int, decision: str, reason: Optional[str] = None, resolves: bool = False,
-                 decision_id: Optional[int] = None) -> None:
+                 decision_id: Optional[int] = None, made=None) -> None:
         if decision_id is not None:
             self.history.append((pid, int(decision_id)))
+            if made is not None and made[0] is not None:
+                self._made[int(decision_id)] = made
+        if made is not None and made[2] is not None:
+            self._move_counts(*made[2])
         self.last_action = (("Resolved the conflict: " if resolves else "")
                             + f"{_DONE[decision]} {self._paper_label(pid)}" + (f" ({reason})" if reason else "")
                             + " — Undo (U)")
@@ -819,7 +876,8 @@ class TriageView(CoreView):
         def answered(r) -> None:            # undone, or no longer in force: either way nothing left to undo
             if entry in self.history:
                 self.history.remove(entry)
-            self._undone(r) if not isinstance(r, str) else self._not_undone(pid, r)
+            made = self._made.pop(decision_id, None)
+            self._undone(r, made) if not isinstance(r, str) else self._not_undone(pid, r)
 
         self.tasks.save("Undo decision", _undo, decision_id, library=self.lib.path, on_result=answered,
                         on_error=self._not_saved)
@@ -832,13 +890,28 @@ class TriageView(CoreView):
         self.last_action = f"Not undone: {self._paper_label(pid)} {why}"
         self.message.setText(self.last_action)
 
-    def _undone(self, undone) -> None:
+    def _undone(self, undone, made=None) -> None:
+        """The undone paper back on the card, to be decided again at once (the card shown before it
+        comes next), the counts moved back, and the scope ranked again behind it without the decision."""
         self.last_action = (f"Undone: {self._paper_label(undone['paper_id'])} is no longer "
                             f"{_DONE[undone['decision']].lower()}")
         self.message.setText(self.last_action)
         self.decided.emit()
-        self.current = None
-        self.load_next()
+        if made is None or int(made[0]["paper_id"]) != int(undone["paper_id"]) or made[3] != self._last_scope:
+            self.current = None              # made in another scope (or reviewer): rank this one for a card
+            self.load_next()
+            return
+        entry, seen, move, _scope = made
+        if move is not None:
+            self._move_counts(move[1], move[0])
+        if self.current is not None and self.card_entry is not None:
+            self.upcoming.insert(0, (self.card_entry, self.seen))
+        self.upcoming.insert(0, (entry, seen))
+        self._decided_since_rank.discard(int(entry["paper_id"]))
+        self.loading, self._foreground = False, False
+        self._show_upcoming()
+        self.rank_label.setText(f"Back after the undo: decide this paper again.  {_KEYS_HELP}")
+        self._rank_behind_the_card()
 
 
 # Writer-queue side (a worker with its own Library).
