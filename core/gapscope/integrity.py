@@ -95,8 +95,8 @@ def reused_paper_ids(lib) -> list[ReusedId]:
 
 # --- the whole check ------------------------------------------------------------------------------------
 
-KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "annotation_index", "missing_files", "reused_ids", "markup",
-         "facet_corrections")
+KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "annotation_index", "missing_files", "reused_ids",
+         "markup", "facet_corrections")
 KIND_TITLES = {"sqlite": "SQLite integrity check", "foreign_keys": "rows naming a row that no longer exists",
                "schema": "schema differences from what the migrations make",
                "search_index": "the search index disagrees with the papers",
@@ -254,7 +254,7 @@ def _annotation_index_line(f: dict[str, Any]) -> str:
                 f"{f['detail']}")
     if p == "more":
         return f"... and {plural(f['detail'], 'more row')} as these"
-    what = annotation_where({**f, "page": "?"}).split(",")[0]
+    what = annotation_where({**f, "page": "?"}).split(",")[0]     # no page: the row may be gone
     if p == "not_indexed":
         return f"{what} of paper {f['paper_id']} is not in the index (a search of notes cannot find it)"
     if p == "stale":
