@@ -26,7 +26,9 @@ from pathlib import Path
 from typing import Any, Iterator, Optional
 
 from .store.base import LibraryError
-from .store.integrity import REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS, UnreadableSchema
+from .store.annotation_search import annotation_where
+from .store.integrity import (ANNOTATION_INDEX_TRIGGERS, REPAIRABLE_TRIGGERS, SEARCH_INDEX_TRIGGERS,
+                              UnreadableSchema)
 from .models import is_untitled
 from .sentences import labelling_nothing, labels_some_sentence, reads_as_split, split_sentences
 from .sources.dedup import normalize_title
@@ -93,11 +95,12 @@ def reused_paper_ids(lib) -> list[ReusedId]:
 
 # --- the whole check ------------------------------------------------------------------------------------
 
-KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "missing_files", "reused_ids", "markup",
-         "facet_corrections")
+KINDS = ("sqlite", "foreign_keys", "schema", "search_index", "annotation_index", "missing_files", "reused_ids",
+         "markup", "facet_corrections")
 KIND_TITLES = {"sqlite": "SQLite integrity check", "foreign_keys": "rows naming a row that no longer exists",
                "schema": "schema differences from what the migrations make",
                "search_index": "the search index disagrees with the papers",
+               "annotation_index": "the index of notes and highlight comments disagrees with them",
                "missing_files": "files the library refers to that are missing",
                "reused_ids": "paper ids given twice",
                "markup": "titles or abstracts still holding HTML markup",
@@ -112,6 +115,7 @@ class IntegrityReport:
     foreign_keys: list[dict[str, Any]] = field(default_factory=list)
     schema: list[dict[str, str]] = field(default_factory=list)
     search_index: list[dict[str, Any]] = field(default_factory=list)
+    annotation_index: list[dict[str, Any]] = field(default_factory=list)
     missing_files: list[dict[str, Any]] = field(default_factory=list)
     reused_ids: list[ReusedId] = field(default_factory=list)
     markup: list[dict[str, Any]] = field(default_factory=list)   # {"paper_id", "title", "fields", "example"}
@@ -125,15 +129,16 @@ class IntegrityReport:
         return sum(self.count_of(k) for k in KINDS)
 
     def count_of(self, kind: str) -> int:
-        """How many problems of ``kind``: the search index's "... and N more" stands for N papers."""
+        """How many problems of ``kind``: an index's "... and N more" stands for N rows."""
         items = getattr(self, kind)
-        if kind == "search_index":
+        if kind in ("search_index", "annotation_index"):
             return sum(f["detail"] if f["problem"] == "more" else 1 for f in items)
         return len(items)
 
     def to_dict(self) -> dict[str, Any]:
         return {"library": self.library, "sqlite": list(self.sqlite), "foreign_keys": list(self.foreign_keys),
                 "schema": list(self.schema), "search_index": list(self.search_index),
+                "annotation_index": list(self.annotation_index),
                 "missing_files": list(self.missing_files),
                 "reused_ids": [r.to_dict() for r in self.reused_ids], "markup": list(self.markup),
                 "facet_corrections": list(self.facet_corrections)}
@@ -154,6 +159,7 @@ class IntegrityReport:
                 out["schema"].append(f"{d['kind']} {d['name']} of {d['table']}: {d['found']}, the migrations make "
                                      f"{d['expected']}")
         out["search_index"] = [_search_index_line(f) for f in self.search_index]
+        out["annotation_index"] = [_annotation_index_line(f) for f in self.annotation_index]
         for m in self.missing_files:
             who = f"the PDF of paper {m['paper_id']} (attachment {m['id']})" if m["kind"] == "pdf" \
                 else f"the folder of run {m['id']}"
@@ -189,6 +195,10 @@ class IntegrityReport:
             out.append("The search index is derived from the papers: `gapscope check --repair` makes its triggers "
                        "again and rebuilds it from the papers table (nothing is lost)." if not repaired else
                        "The search index was rebuilt; run the check again to see it agree.")
+        if self.annotation_index:
+            out.append("The index of notes and highlight comments is derived from them: `gapscope check --repair` "
+                       "makes its triggers again and rebuilds it (nothing is lost)." if not repaired else
+                       "The index of notes and highlight comments was rebuilt; run the check again to see it agree.")
         if any(not (d["kind"] == "index" and d["found"] == "missing") and not _repairable_trigger(d)
                for d in self.schema):
             out.append("A table, column, foreign key or trigger differs from what GapScope makes: the library was"
@@ -230,6 +240,28 @@ def search_index_repairable(report: IntegrityReport) -> bool:
         {"papers", "papers_fts", "fts_deferred", "paper_text_stamp"} & damaged)
 
 
+def annotation_index_repairable(report: IntegrityReport) -> bool:
+    """Whether a rebuild of the notes' index mends something, its tables being as the migrations make them."""
+    damaged = {d["table"] for d in report.schema if d["kind"] in ("table", "column")}
+    return bool(report.annotation_index) and not (
+        {"notes", "highlights", "pdf_highlights", "annotations_fts"} & damaged)
+
+
+def _annotation_index_line(f: dict[str, Any]) -> str:
+    p = f["problem"]
+    if p == "trigger":
+        return (f"the trigger {f['name']}, which keeps the index of notes and highlight comments in step, is "
+                f"{f['detail']}")
+    if p == "more":
+        return f"... and {plural(f['detail'], 'more row')} as these"
+    what = annotation_where({**f, "page": "?"}).split(",")[0]     # no page: the row may be gone
+    if p == "not_indexed":
+        return f"{what} of paper {f['paper_id']} is not in the index (a search of notes cannot find it)"
+    if p == "stale":
+        return f"{what} of paper {f['paper_id']} is in the index with other text than it has now"
+    return f"the index holds a row of {what}, which no longer exists (or has no comment)"
+
+
 def _search_index_line(f: dict[str, Any]) -> str:
     p = f["problem"]
     paper = f"paper {f.get('paper_id')} {str(f.get('title') or '')[:80]!r}"
@@ -258,8 +290,8 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
 
     cancelled = (lambda: cancel.cancelled) if cancel is not None else None
     tables = lib.table_names()
-    # integrity_check, each table's foreign keys, schema, search, files, ids, markup, facet corrections
-    steps = 1 + len(tables) + 1 + 1 + 1 + 1 + 1 + 1
+    # integrity_check, each table's foreign keys, schema, search, notes' index, files, ids, markup, facet corrections
+    steps = 1 + len(tables) + 1 + 1 + 1 + 1 + 1 + 1 + 1
     out = IntegrityReport(library=str(lib.path))
     tell(progress, 0, steps, "SQLite integrity check")
     out.sqlite = lib.sqlite_integrity_problems(cancelled=cancelled)
@@ -271,13 +303,17 @@ def check_library(lib, *, progress=None, cancel=None) -> IntegrityReport:
         done += 1
     check(cancel)
     tell(progress, done, steps, "schema")
-    # the search index's own triggers are reported with it (and made again by a repair)
+    # the indexes' own triggers are reported with them (and made again by a repair)
     out.schema = [d for d in lib.schema_differences()
-                  if not (d["kind"] == "trigger" and d["name"] in SEARCH_INDEX_TRIGGERS)]
+                  if not (d["kind"] == "trigger" and d["name"] in SEARCH_INDEX_TRIGGERS + ANNOTATION_INDEX_TRIGGERS)]
     done += 1
     check(cancel)
     tell(progress, done, steps, "search index")
     out.search_index = lib.search_index_problems(cancelled=cancelled)
+    done += 1
+    check(cancel)
+    tell(progress, done, steps, "index of notes and highlight comments")
+    out.annotation_index = lib.annotation_index_problems(cancelled=cancelled)
     done += 1
     check(cancel)
     tell(progress, done, steps, "files")
@@ -386,6 +422,7 @@ class RepairReport:
     indexes: list[str] = field(default_factory=list)
     triggers: list[str] = field(default_factory=list)
     search_index_rebuilt: bool = False
+    annotation_index_rebuilt: bool = False
     not_repaired: list[str] = field(default_factory=list)
     markup_cleaned: int = 0                 # papers whose title or abstract lost its markup
     markup_saved_to: Optional[str] = None   # the JSON file holding their texts as they were
@@ -396,6 +433,7 @@ class RepairReport:
     def to_dict(self) -> dict[str, Any]:
         return {"removed_rows": self.removed_rows, "emptied": self.emptied, "saved_to": self.saved_to,
                 "indexes": self.indexes, "triggers": self.triggers, "search_index_rebuilt": self.search_index_rebuilt,
+                "annotation_index_rebuilt": self.annotation_index_rebuilt,
                 "not_repaired": self.not_repaired, "markup_cleaned": self.markup_cleaned,
                 "markup_saved_to": self.markup_saved_to, "stray_corrections": self.stray_corrections}
 
@@ -462,6 +500,15 @@ def repair(lib, report: IntegrityReport) -> RepairReport:
             # derived from the papers table: rebuilt, it loses nothing, so nothing is written down first
             out.triggers = lib.rebuild_search_index(repairable_triggers(report))
             out.search_index_rebuilt = True
+    if report.annotation_index:
+        if not annotation_index_repairable(report):
+            out.not_repaired.append("the index of notes and highlight comments is not rebuilt: a table it is made "
+                                    "from is missing or changed (restore the library from a backup)")
+        else:
+            # derived from the notes and highlights: rebuilt, it loses nothing
+            out.triggers += lib.rebuild_annotation_index(
+                [f["name"] for f in report.annotation_index if f["problem"] == "trigger"])
+            out.annotation_index_rebuilt = True
     if report.markup:
         _clean_markup(lib, report, out)
     return out

@@ -71,8 +71,8 @@ def test_a_clean_library_reports_nothing(folder_library):
     assert "no problems found" in r.stderr and r.stdout == ""
     doc = json.loads(CliRunner().invoke(main, ["-L", str(folder_library.path), "check", "--json"]).stdout)
     assert {k: v for k, v in doc.items() if k != "library"} == {
-        "sqlite": [], "foreign_keys": [], "schema": [], "search_index": [], "missing_files": [], "reused_ids": [],
-        "markup": [], "facet_corrections": []}
+        "sqlite": [], "foreign_keys": [], "schema": [], "search_index": [], "annotation_index": [],
+        "missing_files": [], "reused_ids": [], "markup": [], "facet_corrections": []}
 
 
 def test_each_damage_is_reported_and_nothing_changed(folder_library):
@@ -432,3 +432,55 @@ def test_repairing_markup_moves_highlights_and_corrections_with_their_words(fold
     kept = {p["paper_id"]: p for p in json.loads(saved.read_text(encoding="utf-8"))["papers"]}
     assert kept[pid]["highlights_at"] == [[hid, abstract.index(words), abstract.index(words) + len(words)]]
     assert other not in kept
+
+
+def _notes_found(lib, words: str) -> list[tuple[str, int]]:
+    return [(h["kind"], h["id"]) for h in lib.search_annotations(words)]
+
+
+def test_a_note_missing_from_its_index_is_reported_and_repaired(folder_library):
+    """A row of annotations_fts lost (a crash, another tool's copy): the check names the note, a search
+    of notes misses it, and --repair rebuilds the index as the migration fills it."""
+    lib = folder_library
+    pid = lib.list_paper_ids()[1]
+    note = lib.add_note(pid, "Zymurgy needs a larger sample")
+    hl = lib.add_highlight(pid, 0, 5, comment="zymurgy again")
+    assert sorted(_notes_found(lib, "zymurgy")) == [("highlight", hl), ("note", note)]
+    with lib.transaction() as conn:
+        conn.execute("DELETE FROM annotations_fts WHERE rowid = ?", (3 * note,))
+        conn.execute("INSERT INTO annotations_fts(rowid, text) VALUES (?, 'left behind')", (3 * 999999,))
+    assert _notes_found(lib, "zymurgy") == [("highlight", hl)]
+    found = check_library(lib)
+    assert [(f["problem"], f["kind"], f["id"]) for f in found.annotation_index] == [
+        ("not_indexed", "note", note), ("not_an_annotation", "note", 999999)]
+    assert found.count_of("annotation_index") == 2
+    lines = found.lines()["annotation_index"]
+    assert f"note #{note} of paper {pid} is not in the index" in lines[0] and "note #999999" in lines[1]
+    assert any("--repair" in line for line in found.advice())
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "check", "--repair", "--quiet"])
+    assert r.exit_code == 3, r.output
+    assert "rebuilt the index of notes and highlight comments" in r.stdout
+    assert check_library(lib).clean
+    assert sorted(_notes_found(lib, "zymurgy")) == [("highlight", hl), ("note", note)]
+
+
+def test_a_note_changed_behind_a_dropped_trigger_is_reported_and_repaired(folder_library):
+    lib = folder_library
+    pid = lib.list_paper_ids()[1]
+    note = lib.add_note(pid, "about brewing")
+    with lib.transaction() as conn:
+        conn.execute("DROP TRIGGER annotations_fts_note_au")
+        conn.execute("UPDATE notes SET body = 'Oenology of grapes' WHERE id = ?", (note,))
+    assert _notes_found(lib, "oenology") == []
+    found = check_library(lib)
+    assert found.schema == []               # reported once, with the index
+    assert [(f["problem"], f.get("name") or f.get("id")) for f in found.annotation_index] == [
+        ("trigger", "annotations_fts_note_au"), ("stale", note)]
+    assert "annotations_fts_note_au" in found.lines()["annotation_index"][0]
+    mended = repair(lib, found)
+    assert mended.triggers == ["annotations_fts_note_au"] and mended.annotation_index_rebuilt
+    assert check_library(lib).clean
+    assert _notes_found(lib, "oenology") == [("note", note)]
+    with lib.transaction() as conn:         # the trigger works again
+        conn.execute("UPDATE notes SET body = 'Viticulture instead' WHERE id = ?", (note,))
+    assert _notes_found(lib, "viticulture") == [("note", note)]

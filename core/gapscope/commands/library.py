@@ -632,11 +632,12 @@ def diagnostics(ref, output, force) -> None:
 @click.command()
 @click.option("--json", "as_json", is_flag=True,
               help="One JSON object: the library and one list per kind (sqlite, foreign_keys, schema, "
-                   "search_index, missing_files, reused_ids, markup; and repair with --repair).")
+                   "search_index, annotation_index, missing_files, reused_ids, markup; and repair with --repair).")
 @click.option("--repair", is_flag=True,
               help="Then repair what can be repaired without losing anything: rows naming a deleted row "
                    "(written to backups/check-repair-*.json first), missing indexes, the search index "
-                   "(rebuilt from the papers, with its triggers), and HTML markup left in titles and abstracts "
+                   "(rebuilt from the papers, with its triggers), the index of notes and highlight comments (rebuilt "
+                   "from them, with its triggers), and HTML markup left in titles and abstracts "
                    "(their old texts written to the same kind of file first).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar.")
 @pass_library
@@ -645,6 +646,7 @@ def check(ref, as_json, repair, quiet) -> None:
     foreign-key checks (rows naming a paper or record that no longer exists, by table and row), the
     schema against what GapScope's migrations make (tables, columns, foreign keys, indexes, triggers), the
     search index against the papers (its triggers, papers missing from it or indexed with other text),
+    the index of notes and highlight comments against them (its triggers, rows missing, extra or stale),
     the files it refers to (attached PDFs, run folders), and paper ids given twice (before GapScope kept
     deleted ids from reuse; with the records dated before the paper that named the earlier one), and
     titles or abstracts still holding HTML markup (stored before an import took it out), and facet
@@ -700,6 +702,8 @@ def _say_repaired(mended) -> None:
         click.echo(f"repaired: made again {plural(len(mended.triggers), 'trigger')} ({', '.join(mended.triggers)})")
     if mended.search_index_rebuilt:
         click.echo("repaired: rebuilt the search index from the papers table")
+    if mended.annotation_index_rebuilt:
+        click.echo("repaired: rebuilt the index of notes and highlight comments from them")
     if mended.markup_saved_to:
         click.echo(f"repaired: took the HTML markup out of the title or abstract of "
                    f"{plural(mended.markup_cleaned, 'paper')}; their texts as they were are written to "
@@ -709,7 +713,8 @@ def _say_repaired(mended) -> None:
                    f"{stray_correction_line(c, 'the abstract without markup')}")
     for line in mended.not_repaired:
         click.echo(f"not repaired: {line}")
-    if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt or mended.markup_saved_to):
+    if not (mended.saved_to or mended.indexes or mended.search_index_rebuilt or mended.annotation_index_rebuilt
+            or mended.markup_saved_to):
         click.echo("nothing could be repaired safely; see what to do above")
 
 

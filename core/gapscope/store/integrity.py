@@ -27,6 +27,16 @@ UnreadableSchema = sqlite3.OperationalError
 SEARCH_INDEX_TRIGGERS = ("papers_fts_ai", "papers_fts_ad", "papers_fts_au")
 TEXT_STAMP_TRIGGERS = ("papers_text_stamp_ai", "papers_text_stamp_ad", "papers_text_stamp_au")
 REPAIRABLE_TRIGGERS = SEARCH_INDEX_TRIGGERS + TEXT_STAMP_TRIGGERS
+# The triggers that keep the index of the user's notes and highlight comments (annotations_fts, which
+# holds its own copy of the texts) in step; derived too, made again by a repair that rebuilds the index.
+ANNOTATION_INDEX_TRIGGERS = tuple(f"annotations_fts_{t}_{op}" for t in ("note", "highlight", "pdf_highlight")
+                                  for op in ("ai", "ad", "au"))
+ANNOTATION_INDEX_MIGRATION = "1500_annotation_search"
+# what each row of annotations_fts should be: rowid 3 * id + kind, as the migration fills it
+_ANNOTATION_ROWS = ("SELECT 3 * id AS rowid, body AS text, 'note' AS kind, id, paper_id FROM notes"
+                    " UNION ALL SELECT 3 * id + 1, comment, 'highlight', id, paper_id FROM highlights WHERE comment != ''"
+                    " UNION ALL SELECT 3 * id + 2, comment, 'pdf_highlight', id, paper_id FROM pdf_highlights"
+                    " WHERE comment != ''")
 
 
 def migrated_schema() -> sqlite3.Connection:
@@ -241,26 +251,56 @@ class IntegrityMixin:
         finally:
             self._conn.execute("DROP TABLE IF EXISTS temp.papers_fts_probe")
 
+    # --- the index of notes and highlight comments ------------------------------------------------------
+    def annotation_index_problems(self, *, limit: int = 100,
+                                  cancelled: Optional[Callable[[], bool]] = None) -> list[dict[str, Any]]:
+        """Where annotations_fts disagrees with the notes and highlights it is made from, each as {problem,
+        kind (note | highlight | pdf_highlight), id, paper_id, name, detail}: a trigger keeping it in step
+        missing or changed ("trigger"), a note or comment not in it ("not_indexed": a search misses it), a
+        row of one that no longer exists ("not_an_annotation"), one indexed with other text ("stale"), more
+        rows than ``limit`` ("more"). The index keeps its own text: compared row by row (a few thousand)."""
+        if not {"annotations_fts", "notes", "highlights", "pdf_highlights"} <= set(self.table_names()):
+            return []          # the schema findings name the missing table
+        out: list[dict[str, Any]] = [{"problem": "trigger", "name": name, "detail": found} for name, found in
+                                     sorted(self.trigger_differences(ANNOTATION_INDEX_TRIGGERS).items())]
+        kinds = ("note", "highlight", "pdf_highlight")
+        with self._interruptible(cancelled):
+            named = [{"problem": "not_indexed" if text is None else "stale", "kind": kind, "id": i,
+                      "paper_id": pid} for kind, i, pid, text in self._conn.execute(
+                f"SELECT w.kind, w.id, w.paper_id, f.text FROM ({_ANNOTATION_ROWS}) w"
+                " LEFT JOIN annotations_fts f ON f.rowid = w.rowid WHERE f.text IS NOT w.text ORDER BY w.rowid")]
+            named += [{"problem": "not_an_annotation", "kind": kinds[r % 3], "id": r // 3} for (r,) in self._conn.execute(
+                f"SELECT rowid FROM annotations_fts WHERE rowid NOT IN (SELECT rowid FROM ({_ANNOTATION_ROWS}))"
+                " ORDER BY rowid")]
+        out += named[:limit]
+        if len(named) > limit:
+            out.append({"problem": "more", "detail": len(named) - limit})
+        return out
+
+    def rebuild_annotation_index(self, triggers: list[str]) -> list[str]:
+        """Repair of annotations_fts, under the write lock: the named triggers (of ANNOTATION_INDEX_TRIGGERS)
+        made again from the migrations, the index emptied and filled again by the migration's own INSERTs
+        (derived from the notes and highlights: nothing is lost). Returns the triggers made."""
+        from .library import _split_sql
+        from .schema import MIGRATIONS
+
+        fill = [stmt for stmt in _split_sql(dict(MIGRATIONS)[ANNOTATION_INDEX_MIGRATION])
+                if _without_comments(stmt).upper().startswith("INSERT INTO ANNOTATIONS_FTS")]
+        with self.transaction() as conn:
+            made = _make_triggers_again(conn, triggers, ANNOTATION_INDEX_TRIGGERS)
+            conn.execute("DELETE FROM annotations_fts")
+            for stmt in fill:
+                conn.execute(stmt)
+        return made
+
     def rebuild_search_index(self, triggers: list[str]) -> list[str]:
         """Repair of the papers' search index, under the write lock: the named triggers (of
         REPAIRABLE_TRIGGERS) made again from the migrations, an import's deferral row left behind
         removed, the index rebuilt from the papers table (FTS5 'rebuild': derived, nothing is lost), and
         the text stamp moved when one of its triggers was missing (changes it missed). Returns the
         triggers made."""
-        want = _migrated_sql("trigger")
-        made = []
         with self.transaction() as conn:
-            for name in triggers:
-                if name not in REPAIRABLE_TRIGGERS or name not in want:
-                    continue
-                have = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?",
-                                    (name,)).fetchone()
-                if have is not None and _normal(have[0]) == _normal(want[name]):
-                    continue            # made since the check (another GapScope repaired it meanwhile)
-                if have is not None:
-                    conn.execute(f"DROP TRIGGER {_quote(name)}")
-                conn.execute(want[name])
-                made.append(name)
+            made = _make_triggers_again(conn, triggers, REPAIRABLE_TRIGGERS)
             conn.execute("DELETE FROM fts_deferred")    # a committed library never holds a row (0900_import_fts_per_batch)
             conn.execute("INSERT INTO papers_fts (papers_fts) VALUES ('rebuild')")
             if any(n in TEXT_STAMP_TRIGGERS for n in made):
@@ -405,6 +445,24 @@ class IntegrityMixin:
                     conn.execute(f"UPDATE {_quote(table)} SET {_quote(column)} = NULL WHERE rowid = ?", (rowid,))
 
 
+def _make_triggers_again(conn: sqlite3.Connection, names: list[str], allowed: tuple[str, ...]) -> list[str]:
+    """The named triggers (of ``allowed``) made again from the migrations' SQL where missing or changed,
+    inside the caller's transaction; returns those made."""
+    want = _migrated_sql("trigger")
+    made = []
+    for name in names:
+        if name not in allowed or name not in want:
+            continue
+        have = conn.execute("SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ?", (name,)).fetchone()
+        if have is not None and _normal(have[0]) == _normal(want[name]):
+            continue            # made since the check (another GapScope repaired it meanwhile)
+        if have is not None:
+            conn.execute(f"DROP TRIGGER {_quote(name)}")
+        conn.execute(want[name])
+        made.append(name)
+    return made
+
+
 def _migrated_sql(kind: str) -> dict[str, str]:
     """{name: CREATE statement} of the migrations' objects of ``kind`` (index, trigger)."""
     want = migrated_schema()
@@ -413,6 +471,10 @@ def _migrated_sql(kind: str) -> dict[str, str]:
                                               (kind,))}
     finally:
         want.close()
+
+
+def _without_comments(stmt: str) -> str:
+    return "\n".join(line for line in stmt.splitlines() if not line.lstrip().startswith("--")).strip()
 
 
 def _normal(sql: Optional[str]) -> str:
