@@ -9,13 +9,19 @@ It builds the training block (features at T - horizon, label = links formed up t
       soft       papers of one concept whose abstract lies as close to the other's centre as its typical paper
       fit        a bilinear (Hadamard) logistic regression over the two concepts' content vectors, trained on
                  the pairs already linked before the date: which kinds of method go with which problems
+      near       papers of m whose 10 nearest papers (abstract vectors, before the date) name p, and the
+                 other way round: a co-occurrence smoothed over neighbouring papers
+      authors    authors who wrote a paper naming m and another naming p (and the same weighted by 1/log of
+                 the concepts each author touched): people carry a method from one problem to the next
+      neighbours how many of m's 10 nearest method concepts by content already link to p (and of p's to m)
+  ``--groups`` picks which (default: text, soft, fit; each also alone).
   - the ceiling of the shipped features: a model trained and scored on two halves of the evaluation block
     itself (in sample, so no drift between the dates), logistic regression and gradient boosting;
   - the ceiling of the concepts' own activity: the product of each concept's papers in the test window
     (known only afterwards) as the score.
 
 usage: python benchmarks/bench_gaps_feature_probe.py --library L [--validate 2025-09-01] [--cutoff 2025-11-01]
-    [--out benchmarks/results/gaps/feature-probe-NAME.txt]
+    [--groups text,soft,fit] [--out benchmarks/results/gaps/feature-probe-NAME.txt]
 """
 
 from __future__ import annotations
@@ -98,16 +104,72 @@ def fit_feature(g, content, mi, pi, seed: int) -> list[np.ndarray]:
     return [((cm * lr.coef_[0]) @ cp.T + lr.intercept_[0]).astype(np.float32)]
 
 
-def block_and_extras(cs, dates, at, pv, mentions, plausible_min, seed):
+def near_features(g, pv, mi, pi, k: int = 10) -> list[np.ndarray]:
+    """(|M|, |P|): papers of m whose k nearest papers name p (similarity-weighted share), and of p whose
+    nearest papers name m, and their sum."""
+    import faiss
+    import scipy.sparse as sp
+
+    pv = (pv / np.maximum(np.linalg.norm(pv, axis=1, keepdims=True), 1e-9)).astype(np.float32)
+    index = faiss.IndexFlatIP(pv.shape[1])
+    index.add(pv)
+    sim, nearest = index.search(pv, k + 1)              # the first is the paper itself
+    rows = np.repeat(np.arange(len(pv)), k)
+    s = sp.csr_matrix((np.clip(sim[:, 1:].ravel(), 0, None), (rows, nearest[:, 1:].ravel())), shape=(len(pv),) * 2)
+    s = sp.diags(1.0 / np.maximum(np.asarray(s.sum(axis=1)).ravel(), 1e-9)) @ s
+    a = g.a.tocsr()
+    smoothed = (s @ a).tocsc()
+    am, ap = a[:, mi].tocsc(), a[:, pi].tocsc()
+    m_near_p = (am.T @ smoothed[:, pi]).toarray()
+    p_near_m = (smoothed[:, mi].T @ ap).toarray()
+    return [np.log1p(m_near_p), np.log1p(p_near_m), np.log1p(m_near_p + p_near_m)]
+
+
+def author_features(lib, g, mi, pi) -> list[np.ndarray]:
+    """(|M|, |P|): authors with a paper naming m and one naming p before the date, plainly and weighted by
+    1 / log of the concepts each author's papers name."""
+    import scipy.sparse as sp
+
+    row_of = {int(p): r for r, p in enumerate(g.rows_pid)}
+    rows, cols, author_row = [], [], {}
+    for pid, aid in lib._conn.execute("SELECT paper_id, author_id FROM paper_authors"):   # a benchmark reads the table
+        if (r := row_of.get(pid)) is not None:
+            rows.append(author_row.setdefault(aid, len(author_row)))
+            cols.append(r)
+    written = sp.csr_matrix((np.ones(len(rows), np.float32), (rows, cols)), shape=(len(author_row), len(row_of)))
+    touched = (written @ g.a).tocsc()
+    touched.data[:] = 1.0
+    spread = np.asarray(touched.sum(axis=1)).ravel()
+    weighted = (sp.diags(1.0 / np.log(np.maximum(spread, 2.0))) @ touched).tocsc()
+    return [np.log1p((touched[:, mi].T @ touched[:, pi]).toarray()), (weighted[:, mi].T @ touched[:, pi]).toarray()]
+
+
+def neighbour_features(blk, k: int = 10) -> list[np.ndarray]:
+    """(|M|, |P|): the share of m's k nearest method concepts by content linked to p, and of p's to m."""
+    from gapscope.gaps.linkpred import _nn_share
+
+    cm, cp = blk.content[blk.m_idx], blk.content[blk.p_idx]
+    linked = (blk.both > 0).astype(np.float32)
+    return [_nn_share(cm @ cm.T, linked, k), _nn_share(cp @ cp.T, linked.T, k).T]
+
+
+GROUPS = ("text", "soft", "fit", "near", "authors", "neighbours")
+
+
+def block_and_extras(lib, cs, dates, at, pv, mentions, plausible_min, seed, groups=("text", "soft", "fit")):
     from gapscope.gaps.linkpred import _Graph, _paper_matrix, pair_block
 
     t0 = time.perf_counter()
     blk = pair_block(cs, dates, at, paper_vecs=pv, seed=seed, mentions=mentions, plausible_min=plausible_min)
     g = _Graph(cs, dates, "0000", at)
     ppv = _paper_matrix(g.rows_pid, pv)
-    extras = {"text": text_features(cs, mentions, dates, at, blk.m_idx, blk.p_idx),
-              "soft": soft_features(g, ppv, blk.m_idx, blk.p_idx),
-              "fit": fit_feature(g, blk.content, blk.m_idx, blk.p_idx, seed)}
+    make = {"text": lambda: text_features(cs, mentions, dates, at, blk.m_idx, blk.p_idx),
+            "soft": lambda: soft_features(g, ppv, blk.m_idx, blk.p_idx),
+            "fit": lambda: fit_feature(g, blk.content, blk.m_idx, blk.p_idx, seed),
+            "near": lambda: near_features(g, ppv, blk.m_idx, blk.p_idx),
+            "authors": lambda: author_features(lib, g, blk.m_idx, blk.p_idx),
+            "neighbours": lambda: neighbour_features(blk)}
+    extras = {name: [f.astype(np.float32) for f in make[name]()] for name in groups}
     return blk, extras, time.perf_counter() - t0
 
 
@@ -117,8 +179,12 @@ def main() -> None:
     ap.add_argument("--validate", default="2025-09-01")
     ap.add_argument("--cutoff", default="2025-11-01", help="the first test date: no paper from it on is read")
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--groups", default="text,soft,fit", help=f"extra feature groups, of {', '.join(GROUPS)}")
     ap.add_argument("--out")
     a = ap.parse_args()
+    groups = tuple(x for x in a.groups.split(",") if x)
+    if unknown := set(groups) - set(GROUPS):
+        ap.error(f"unknown feature groups: {', '.join(sorted(unknown))} (known: {', '.join(GROUPS)})")
 
     from sklearn.ensemble import HistGradientBoostingClassifier
     from sklearn.linear_model import LogisticRegression
@@ -144,8 +210,8 @@ def main() -> None:
 
     say(f"library {a.library}: {len(dates)} papers dated before {a.cutoff}; validation date {a.validate}, "
         f"training slice {t1} .. {a.validate}")
-    tb, tx, s1 = block_and_extras(cs, dates, t1, pv, mentions, TRAIN_PLAUSIBLE_MIN, a.seed)
-    eb, ex, s2 = block_and_extras(cs, dates, a.validate, pv, mentions, 0.0, a.seed)
+    tb, tx, s1 = block_and_extras(inputs.lib, cs, dates, t1, pv, mentions, TRAIN_PLAUSIBLE_MIN, a.seed, groups)
+    eb, ex, s2 = block_and_extras(inputs.lib, cs, dates, a.validate, pv, mentions, 0.0, a.seed, groups)
     tc, ec = candidates(tb, 0), candidates(eb, 0)
     yt = (formed(cs, dates, tb, t1, a.validate) >= 1)[tc]
     ye = (formed(cs, dates, eb, a.validate, "9999") >= 1)[ec]
@@ -178,9 +244,9 @@ def main() -> None:
         return np.concatenate(cols, axis=1)
 
     r = rows_of(yt)
-    for groups in ((), ("text",), ("soft",), ("fit",), ("text", "soft", "fit")):
-        m = lr().fit(with_groups(groups, tb, tx, tc)[r], yt[r])
-        row("shipped" + "".join(f" + {g_}" for g_ in groups), m.predict_proba(with_groups(groups, eb, ex, ec))[:, 1])
+    for chosen in ((), *((g_,) for g_ in groups), *((groups,) if len(groups) > 1 else ())):
+        m = lr().fit(with_groups(chosen, tb, tx, tc)[r], yt[r])
+        row("shipped" + "".join(f" + {g_}" for g_ in chosen), m.predict_proba(with_groups(chosen, eb, ex, ec))[:, 1])
     half = rng.permutation(len(ye))
     fit_rows, score_rows = half[:len(ye) // 2], half[len(ye) // 2:]
     fr = fit_rows[rows_of(ye[fit_rows], 300_000)]
