@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
 from gapscope.textfmt import latex_to_text
+from gapscope.vocabulary import DECISIONS
 
 from .. import hints, queries, theme
 from ..widgets.placeholder_fit import fit_placeholder
@@ -125,7 +126,7 @@ def progress_text(screened: int, total: int) -> str:
 
 
 # The statistics a decision moves, and the ones it leaves to the next ranking (the stopping estimate).
-_COUNTED = ("include", "exclude", "maybe", "postpone")
+_COUNTED = DECISIONS
 _SCREENED = ("include", "exclude", "maybe")           # a postponed paper is still unseen
 _COUNT_KEYS = _COUNTED + ("screened", "unseen")
 
