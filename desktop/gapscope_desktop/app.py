@@ -76,6 +76,9 @@ def create_app(argv: Sequence[str]):
     from .tasks import guard_gui_thread
 
     guard_gui_thread()   # every write goes through the writer queue (tasks.TaskManager.write)
+    from .gui_thread_gc import install
+
+    install(app)         # a worker never destroys a Qt object caught in a reference cycle
     return app
 
 

@@ -1,0 +1,54 @@
+"""Run Python's cyclic garbage collector on the GUI thread only.
+
+The collector runs on whichever thread happens to allocate past its threshold. When that is a worker
+(an import parsing JSON, an embedding batch) and the garbage holds a Qt wrapper (a closed dialog, a
+model caught in a reference cycle), the Qt object is destroyed off the GUI thread and the process
+dies with a segmentation fault mid-task. So automatic collection is switched off and a timer on the
+GUI thread runs the same generational collections at the same thresholds (pyqtgraph's
+GarbageCollector idea). Reference counting still frees everything that is not in a cycle at once.
+"""
+
+from __future__ import annotations
+
+import gc
+
+INTERVAL_MS = 500
+
+_collector = None
+
+
+class _GuiThreadCollector:
+    def __init__(self, app) -> None:
+        from PySide6.QtCore import QTimer
+
+        self.threshold = gc.get_threshold()
+        gc.disable()
+        self.timer = QTimer(app)
+        self.timer.setInterval(INTERVAL_MS)
+        self.timer.timeout.connect(self.check)
+        self.timer.start()
+        app.aboutToQuit.connect(self.stop)
+
+    def check(self) -> None:
+        """The collections CPython would have run by now: generation 0 past its threshold, and the
+        older ones when their own counts are past theirs."""
+        counts = gc.get_count()
+        if counts[0] <= self.threshold[0]:
+            return
+        generation = 0
+        if counts[1] > self.threshold[1]:
+            generation = 2 if counts[2] > self.threshold[2] else 1
+        gc.collect(generation)
+
+    def stop(self) -> None:
+        """At quit the timer stops; automatic collection comes back for what runs after the loop."""
+        self.timer.stop()
+        gc.enable()
+
+
+def install(app) -> None:
+    """Collect on ``app``'s (the GUI) thread from now on; once per process."""
+    global _collector
+    if _collector is not None and _collector.timer.isActive():
+        return
+    _collector = _GuiThreadCollector(app)
