@@ -200,3 +200,14 @@ def test_undo_remove_does_not_stick_on_a_correction_whose_paper_was_deleted_sinc
     assert sig.args == [kept] and [c["role"] for c in w.lib.facet_corrections(kept)] == ["method"]
     assert dlg.removed == [] and not dlg.undo_remove.isEnabled()
     dlg.close()
+
+
+def test_remove_correction_is_off_before_the_corrections_are_listed(make_view):
+    """Nothing is chosen until the listing of stray corrections arrives: the button must not offer a
+    removal before then (a read-only window switched writable kept it on: nothing had turned it off)."""
+    from gapscope_desktop.dialogs.facet_review_dialog import FacetReviewDialog
+
+    dlg = make_view(FacetReviewDialog)
+    assert not dlg.remove_stray.isEnabled()
+    dlg.show_strays([])
+    assert not dlg.remove_stray.isEnabled()

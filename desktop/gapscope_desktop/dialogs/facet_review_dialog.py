@@ -139,6 +139,7 @@ class FacetReviewDialog(QDialog):
         self.remove_stray.setToolTip("Remove the selected correction (it labels nothing); set the label again on "
                                      "the sentence meant, above")
         self.remove_stray.clicked.connect(self.remove_selected_stray)
+        set_enabled(self.remove_stray, False)      # nothing to remove until the listing arrives and one is chosen
         self.undo_remove = QPushButton("Undo Remove")
         self.undo_remove.setObjectName("undoRemoveCorrection")
         self.undo_remove.setToolTip("Put back the correction last removed, as it was (Ctrl+Z)")
