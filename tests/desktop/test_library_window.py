@@ -32,11 +32,26 @@ def test_search_uses_the_full_text_index(window, qtbot):
 
 
 def test_a_bad_query_is_reported_not_raised(window, qtbot):
+    """A search that cannot run lists nothing (the rows of the search before are not its results), says why
+    and cannot be saved; "foo OR" and "a AND" alike. Mended, it lists its papers again."""
     lv = window.library_view
-    lv.search.setText('"unclosed')
+    lv.search.setText("diffusion")
     lv._apply_search()
-    qtbot.waitUntil(lambda: "bad search" in lv.filter_label.text(), timeout=5000)
-    assert lv.model.rowCount() == window.lib.count_papers()  # the old list stays
+    qtbot.waitUntil(lambda: not lv.loading and 0 < lv.model.rowCount() < window.lib.count_papers(), timeout=5000)
+    lv.table.selectRow(0)
+    assert window.detail.paper is not None
+    for bad in ('"unclosed', "diffusion OR", "diffusion AND"):
+        lv.search.setText(bad)
+        assert not lv.save_search_button.isEnabled()
+        lv._apply_search()
+        qtbot.waitUntil(lambda: not lv.loading and "bad search" in lv.filter_label.text(), timeout=5000)
+        assert lv.model.rowCount() == 0 and window.detail.paper is None
+        assert "bad search" in lv.search.toolTip()
+    lv.search.setText("diffusion")
+    assert lv.save_search_button.isEnabled()
+    lv._apply_search()
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() > 0, timeout=5000)
+    assert lv.search.toolTip() == "" and "bad search" not in lv.filter_label.text()
 
 
 def test_sorting_by_title_asks_sql_for_the_order(window, qtbot):
