@@ -64,6 +64,25 @@ def test_sorting_by_title_asks_sql_for_the_order(window, qtbot):
     qtbot.waitUntil(lambda: lv.model.ids() == want, timeout=5000)
 
 
+def test_every_column_sorts_by_what_it_shows(window, qtbot):
+    """The arXiv / DOI column sorts by the identifier shown (its arrow is never a sort that did not
+    happen), the Title column by the title as shown."""
+    from gapscope.textfmt import title_sort_key
+
+    from gapscope_desktop.views.paper_model import COL_IDENT, COL_TITLE
+
+    lv, model = window.library_view, window.library_view.model
+    for col, key in ((COL_IDENT, str.casefold), (COL_TITLE, title_sort_key)):
+        for order in (Qt.AscendingOrder, Qt.DescendingOrder):
+            before = model.ids()
+            lv.table.sortByColumn(col, order)
+            qtbot.waitUntil(lambda: not lv.loading and model.ids() != before, timeout=5000)
+            shown = [model.data(model.index(r, col)) for r in range(model.rowCount())]
+            keys = [key(s) for s in shown]
+            assert keys == sorted(keys, reverse=order == Qt.DescendingOrder)
+            assert lv.filter.order == ("ident" if col == COL_IDENT else "title")
+
+
 def test_selecting_a_paper_shows_it_and_notes_and_tags_are_saved(window, qtbot, lib_path):
     lv = window.library_view
     pid = lv.model.paper_id(5)

@@ -15,14 +15,14 @@ _ROOT = QModelIndex()
 PAGE_SIZE = 256
 MAX_PAGES = 64  # about 16k rows cached at most
 
-# (header, sort key understood by Library.list_paper_ids or None when not sortable in SQL)
+# (header, sort key understood by Library.list_paper_ids): every column sorts, in SQL
 COLUMNS: list[tuple[str, Optional[str]]] = [
     ("Title", "title"),
     ("Authors", "authors"),
     ("Year", "year"),
     ("Published", "published"),
     ("Category", "category"),
-    ("arXiv / DOI", None),
+    ("arXiv / DOI", "ident"),
     # last in the model, whatever its place on screen: a column layout saved before it came (six
     # sections) restores as it was, with this one added (LibraryView.restore_header)
     ("PDF", "pdf"),
