@@ -14,6 +14,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInp
 from gapscope.store import LibraryError
 from gapscope.store.search_listing import search_paper_ids
 from gapscope.store.search_query import parse_search
+from gapscope.textfmt import plural
 
 from .. import hints, theme
 from ..write_guard import set_enabled
@@ -47,7 +48,7 @@ class Filter:
         if self.with_pdf:
             parts.append("with a PDF")
         if self.restrict is not None:
-            parts.append(self.restrict_label or f"{len(self.restrict)} selected papers")
+            parts.append(self.restrict_label or plural(len(self.restrict), "selected paper"))
         if self.query:
             parts.append(f"matching “{self.query}”")
         return ", ".join(parts)
@@ -289,7 +290,7 @@ class LibraryView(QWidget):
         by_notes = len(getattr(ids, "found_in_notes", ()))
         in_notes = (f" ({by_notes:,} found in your notes or highlight comments: hover a title to read what)"
                     if by_notes else "")
-        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}{in_notes}" if desc else "")
+        self.filter_label.setText(plural(len(ids), "paper") + (f" — {desc}{in_notes}" if desc else "")
                                   if ids or not desc else hints.NO_MATCH)
         empty = not ids and not desc
         self.empty_hint.setVisible(empty)
