@@ -53,5 +53,5 @@ def render_export(lib, fmt: str, paper_ids: list[int], *, keep_math: bool = Fals
     raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
 
 
-__all__ = ["EXPORT_FORMATS", "Rendered", "export_text", "render_export", "included_ids", "notes_json", "notes_markdown", "select_ids",
-           "to_bibtex", "to_csl_json", "to_csv", "to_ris"]
+__all__ = ["EXPORT_FORMATS", "Rendered", "export_text", "render_export", "included_ids", "notes_json",
+           "notes_markdown", "select_ids", "to_bibtex", "to_csl_json", "to_csv", "to_ris"]

@@ -12,6 +12,5 @@ from .api import PapersWritten, export_bibliography, export_papers, export_repor
 from .data import ReportData, build_report_data
 from .write import REPORT_FORMATS, write_report
 
-__all__ = ["PapersWritten", "REPORT_FORMATS", "ReportData", "build_report_data", "export_bibliography", "export_papers",
-           "export_report",
-           "write_report"]
+__all__ = ["PapersWritten", "REPORT_FORMATS", "ReportData", "build_report_data", "export_bibliography",
+           "export_papers", "export_report", "write_report"]

@@ -4,8 +4,8 @@ one for the gap report, one for a bibliography or notes export of the selected p
 from __future__ import annotations
 
 import os
-from pathlib import Path
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Optional, Sequence
 
 from ..jobs import CancelToken, ProgressFn, check, report
@@ -13,7 +13,6 @@ from ..store.library import Library
 from .data import DEFAULT_REPORT_GAPS, ReportData
 from ..outfiles import write_atomic
 from .write import write_report
-
 
 
 @dataclass(frozen=True)

@@ -1,7 +1,8 @@
 """Export any scope in any format the CLI has: the gap report (HTML / Markdown / PDF) of the library or a
 collection, and the papers of the whole library, the selection, the included papers, a tag, a collection
-or the papers the table lists now (every filter it applies) as BibTeX, RIS, CSL-JSON, CSV or their notes (Markdown / JSON). The same core functions
-as `gapscope report` and `gapscope export` (`gapscope.reports.export_report` / `export_papers`)."""
+or the papers the table lists now (with every filter it applies) as BibTeX, RIS, CSL-JSON, CSV or their
+notes (Markdown / JSON). The same core functions as `gapscope report` and `gapscope export`
+(`gapscope.reports.export_report` / `export_papers`)."""
 
 from __future__ import annotations
 

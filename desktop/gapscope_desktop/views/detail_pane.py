@@ -753,6 +753,7 @@ class DetailPane(QWidget):
                                on_error=lambda m, _t: self._back_ended(pid, m, verb))
 
     def _nothing_to(self, verb: str, pid: int) -> str:
+        """Why an undo or redo does nothing: a paper whose edits are all undone was edited all the same."""
         if verb == "redo":
             return f"Nothing to redo: the title and abstract of paper #{pid} have no undone edit to make again."
         if self.lib.paper_edits(pid):           # edited, and every edit undone already

@@ -9,7 +9,7 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from gapscope.models import Paper
-from gapscope.textfmt import latex_to_text
+from gapscope.textfmt import latex_to_text, shown_title
 
 _ROOT = QModelIndex()
 PAGE_SIZE = 256
@@ -194,7 +194,7 @@ class PaperTableModel(QAbstractTableModel):
             p = self.paper(row)
             if p is None:
                 return None
-            cells = (" ".join(latex_to_text(p.title).split()), _authors_short(p.authors),
+            cells = (shown_title(p.title), _authors_short(p.authors),
                      p.year if p.year is not None else "", p.published or "", p.primary_category or "",
                      p.arxiv_id_versioned or p.doi or "", pdf_mark(self._pdfs.get(p.id, [])))
             if len(self._cell_cache) > 4096:
