@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
+from .textfmt import plural
+
 
 @dataclass
 class DeletionReport:
@@ -32,11 +34,8 @@ _WHAT = (("decisions", "screening decision"), ("notes", "note"), ("highlights", 
 
 def what_goes_with(counts: dict) -> list[str]:
     """["3 screening decisions", "1 note", ...] from a deletion summary: only what there is."""
-    def named(n: int, one: str) -> str:
-        many = "collection entries" if one == "collection entry" else one + "s"
-        return f"{n} {one if n == 1 else many}"
-
-    return [named(counts[k], one) for k, one in _WHAT if counts.get(k)]
+    return [plural(counts[k], one, "collection entries" if one == "collection entry" else None)
+            for k, one in _WHAT if counts.get(k)]
 
 
 def delete_papers(lib, ids: Sequence[int]) -> DeletionReport:

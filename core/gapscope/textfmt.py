@@ -13,9 +13,11 @@ comment and swallow the rest of the line), unpaired ``$`` signs are dollars.
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
-__all__ = ["clip_words", "plural", "latex_to_text", "latex_to_text_spans", "looks_like_latex", "typography_to_text"]
+__all__ = ["clip_words", "plural", "latex_to_text", "latex_to_text_spans", "looks_like_latex", "shown_title",
+           "title_sort_key", "typography_to_text"]
 
 _LATEX_HINT = re.compile(r"[\\$]")
 
@@ -84,6 +86,22 @@ def latex_to_text(text: str) -> str:
     if not looks_like_latex(text):
         return text or ""
     return re.sub(r"(?<=\S)[ \t]{2,}(?=\S)", " ", latex_to_text_spans(text)[0])
+
+
+def shown_title(title: str) -> str:
+    """A paper's title as the table, the detail pane and the reports show it: LaTeX rendered, on one line."""
+    return " ".join(latex_to_text(title or "").split())
+
+
+_LEADING_SIGNS = re.compile(r"^[\W_]+")
+
+
+def title_sort_key(title: str) -> str:
+    """What the Title column sorts by (stored beside each title, indexed): the shown title, case and accents
+    folded, a leading quote, bracket or other sign skipped ("[CLS] is Not…" among the C's, "$Δ$-NeRF" as
+    "Δ-NeRF", after the Latin letters)."""
+    t = unicodedata.normalize("NFKD", shown_title(title).casefold())
+    return _LEADING_SIGNS.sub("", "".join(c for c in t if not unicodedata.combining(c)))
 
 
 _WORD = re.compile(r"\S+")

@@ -177,6 +177,7 @@ def _upgraded_library(tmp_path, monkeypatch, *sources):
         old = Library(path)
         conn = sqlite3.connect(str(path / "library.sqlite"))
         conn.execute("ALTER TABLE papers ADD COLUMN biblio TEXT NOT NULL DEFAULT ''")  # to let this import run
+        conn.execute("ALTER TABLE papers ADD COLUMN title_sort TEXT NOT NULL DEFAULT ''")   # and the later title key
         conn.commit()
         conn.close()
         for source in sources:
@@ -184,6 +185,7 @@ def _upgraded_library(tmp_path, monkeypatch, *sources):
         old.close()
     conn = sqlite3.connect(str(path / "library.sqlite"))
     conn.execute("ALTER TABLE papers DROP COLUMN biblio")
+    conn.execute("ALTER TABLE papers DROP COLUMN title_sort")
     conn.commit()
     conn.close()
     return Library(path)

@@ -80,6 +80,10 @@ def test_words_with_symbols_find_those_words_not_their_letters(found):
     ("title:(", "title: needs a word"),
     ("graph OR", "OR needs a word"),
     ("OR graph", "OR needs a word"),
+    ("graph AND", "AND needs a word"),          # a dangling AND is read as a dangling OR is
+    ("AND graph", "AND needs a word"),
+    ("graph AND AND video", "AND needs a word"),
+    ("(graph AND) video", "AND needs a word"),
     ("graph OR -video", "cannot be one side of OR"),
     ("-graph", "a -word only leaves papers out"),
     ('-"machine translation"', "a -word only leaves papers out"),

@@ -66,7 +66,7 @@ SCOPES = [  # (scope, the tag or collection, the CLI's filters)
     ("included", None, ["--included"]),
     ("tag", "to-read", ["--tag", "to-read"]),
     ("collection", "review", ["--collection", "review"]),
-    ("search", None, ["--query", "diffusion"]),
+    ("search", None, ["--ids", "LISTED"]),     # the papers the table lists, in its order
 ]
 
 
@@ -76,6 +76,7 @@ def test_every_scope_and_format_gives_the_cli_file(window, qtbot, tmp_path, arra
     from gapscope_desktop.dialogs.export_dialog import PAPER_FORMATS, ExportDialog
 
     selected = arranged[3:9]
+    listed = window.library_view.model.ids()
     dlg = ExportDialog(window.tasks, window.lib, selected=selected, parent=window,
                        current=window.library_view.filter)
     qtbot.addWidget(dlg)
@@ -91,16 +92,63 @@ def test_every_scope_and_format_gives_the_cli_file(window, qtbot, tmp_path, arra
             qtbot.waitUntil(lambda: task.done, timeout=60000)
             assert task.outcome == "succeeded", task.error
             theirs = tmp_path / f"cli-{scope}.{key}"
-            args = [a if a != "SELECTED" else ",".join(map(str, selected)) for a in cli_filters]
+            ids = {"SELECTED": selected, "LISTED": listed}
+            args = [",".join(map(str, ids[a])) if a in ids else a for a in cli_filters]
             r = runner.invoke(main, ["--library", str(window.lib.path), "export", fmt, "-o", str(theirs), *args])
             assert r.exit_code == 0, r.output
             assert ours.read_bytes() == theirs.read_bytes(), (scope, fmt)
-            sizes[scope, key] = task.result
+            sizes[scope, key] = task.result.papers
     total = len(window.lib.list_paper_ids())
     assert sizes["all", "bibtex"] == total
     assert sizes["selected", "ris"] == 6 and sizes["included", "csljson"] == 4
     assert sizes["tag", "bibtex"] == 7 and sizes["collection", "bibtex"] == 11
-    assert 0 < sizes["search", "bibtex"] < total
+    assert sizes["search", "bibtex"] == len(listed) < total
+
+
+def test_the_current_list_exports_the_papers_the_table_shows(window, qtbot, tmp_path, arranged):
+    """"The current list" carries every filter of the table (a map's restriction, the PDF filter on top of a
+    search): the file holds the rows shown and no more; a list with no rows writes no paper, not the library."""
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    lv = window.library_view
+    shown = lv.model.ids()[:2]
+    lv.show_ids(shown, "2 papers chosen on a map")
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == 2, timeout=10000)
+
+    def export(name):
+        dlg = ExportDialog(window.tasks, window.lib, parent=window, current=lv.filter)
+        qtbot.addWidget(dlg)
+        dlg.kind.setCurrentIndex(dlg.kind.findData("bibtex"))
+        dlg.set_scope("search")
+        out = tmp_path / name
+        task = dlg.export_to(str(out))
+        qtbot.waitUntil(lambda: task.done, timeout=60000)
+        assert task.outcome == "succeeded", task.error
+        return dlg, out.read_text(encoding="utf-8")
+
+    dlg, text = export("map.bib")
+    assert "2 papers chosen on a map" in dlg.scope.currentText() and "diffusion" in dlg.scope.currentText()
+    assert text.count("\n@") == 2 and "2 papers written" in dlg.status.text()
+    assert all(p.arxiv_id in text for p in window.lib.get_papers(shown))
+    lv.set_filter(restrict=None, with_pdf=True)            # no paper of this library has a PDF
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == 0, timeout=10000)
+    dlg, text = export("pdf.bib")
+    assert "with a PDF" in dlg.scope.currentText()
+    assert "@" not in text.replace("@comment{GapScope export}", "") and "0 papers written" in dlg.status.text()
+
+
+def test_the_notes_export_counts_the_papers_the_file_holds(window, qtbot, tmp_path, arranged):
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    dlg = ExportDialog(window.tasks, window.lib, selected=arranged[:1], parent=window)
+    qtbot.addWidget(dlg)
+    assert dlg.scope.itemText(dlg.scope.findData("selected")) == "The selected paper"
+    dlg.kind.setCurrentIndex(dlg.kind.findData("notes-md"))
+    task = dlg.export_to(str(tmp_path / "notes.md"))
+    qtbot.waitUntil(lambda: task.done, timeout=60000)
+    assert task.outcome == "succeeded", task.error
+    others = len(arranged) - 1        # one paper of the library has a note
+    assert f"1 paper written" in dlg.status.text() and f"{others:,} papers had no notes" in dlg.status.text()
 
 
 def test_reports_offer_the_library_or_a_collection(window, qtbot, tmp_path, arranged):

@@ -32,11 +32,26 @@ def test_search_uses_the_full_text_index(window, qtbot):
 
 
 def test_a_bad_query_is_reported_not_raised(window, qtbot):
+    """A search that cannot run lists nothing (the rows of the search before are not its results), says why
+    and cannot be saved; "foo OR" and "a AND" alike. Mended, it lists its papers again."""
     lv = window.library_view
-    lv.search.setText('"unclosed')
+    lv.search.setText("diffusion")
     lv._apply_search()
-    qtbot.waitUntil(lambda: "bad search" in lv.filter_label.text(), timeout=5000)
-    assert lv.model.rowCount() == window.lib.count_papers()  # the old list stays
+    qtbot.waitUntil(lambda: not lv.loading and 0 < lv.model.rowCount() < window.lib.count_papers(), timeout=5000)
+    lv.table.selectRow(0)
+    assert window.detail.paper is not None
+    for bad in ('"unclosed', "diffusion OR", "diffusion AND"):
+        lv.search.setText(bad)
+        assert not lv.save_search_button.isEnabled()
+        lv._apply_search()
+        qtbot.waitUntil(lambda: not lv.loading and "bad search" in lv.filter_label.text(), timeout=5000)
+        assert lv.model.rowCount() == 0 and window.detail.paper is None
+        assert "bad search" in lv.search.toolTip()
+    lv.search.setText("diffusion")
+    assert lv.save_search_button.isEnabled()
+    lv._apply_search()
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() > 0, timeout=5000)
+    assert lv.search.toolTip() == "" and "bad search" not in lv.filter_label.text()
 
 
 def test_sorting_by_title_asks_sql_for_the_order(window, qtbot):
@@ -47,6 +62,25 @@ def test_sorting_by_title_asks_sql_for_the_order(window, qtbot):
     lv.table.sortByColumn(2, Qt.AscendingOrder)
     want = window.lib.list_paper_ids(order="year")
     qtbot.waitUntil(lambda: lv.model.ids() == want, timeout=5000)
+
+
+def test_every_column_sorts_by_what_it_shows(window, qtbot):
+    """The arXiv / DOI column sorts by the identifier shown (its arrow is never a sort that did not
+    happen), the Title column by the title as shown."""
+    from gapscope.textfmt import title_sort_key
+
+    from gapscope_desktop.views.paper_model import COL_IDENT, COL_TITLE
+
+    lv, model = window.library_view, window.library_view.model
+    for col, key in ((COL_IDENT, str.casefold), (COL_TITLE, title_sort_key)):
+        for order in (Qt.AscendingOrder, Qt.DescendingOrder):
+            before = model.ids()
+            lv.table.sortByColumn(col, order)
+            qtbot.waitUntil(lambda: not lv.loading and model.ids() != before, timeout=5000)
+            shown = [model.data(model.index(r, col)) for r in range(model.rowCount())]
+            keys = [key(s) for s in shown]
+            assert keys == sorted(keys, reverse=order == Qt.DescendingOrder)
+            assert lv.filter.order == ("ident" if col == COL_IDENT else "title")
 
 
 def test_selecting_a_paper_shows_it_and_notes_and_tags_are_saved(window, qtbot, lib_path):

@@ -204,8 +204,9 @@ def papers() -> None:
 @papers.command("list")
 @click.option("--limit", default=20, show_default=True, type=click.IntRange(min=1), help="How many papers to list.")
 @click.option("--offset", default=0, type=click.IntRange(min=0), help="Skip this many papers first (the next page).")
-@click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category", "pdf"]),
-              help="Order by this field (default: library id; pdf: the papers with an attached PDF first).")
+@click.option("--sort", "order", default="id", type=click.Choice(["id", "title", "year", "published", "authors", "category", "ident", "pdf"]),
+              help="Order by this field (default: library id; ident: the arXiv id, else the DOI; pdf: the papers"
+              " with an attached PDF first).")
 @click.option("--desc", is_flag=True, help="Descending order.")
 @click.option("--tag", help="Only papers with this tag.")
 @click.option("--collection", help="Only papers in this collection.")

@@ -161,7 +161,8 @@ def export(ref, fmt, output, collection, tag, query, ids, included, keep_math, n
         fail(str(exc), EXIT_NOT_FOUND)
     except OSError as exc:
         fail(f"cannot write {output}: {exc.strerror or exc}")
-    click.echo(f"wrote {plural(n, 'paper')} to {output} ({fmt})", err=True)
+    click.echo(f"wrote {plural(n.papers, 'paper')} to {output} ({fmt})"
+               + (f"; {n.left_out()}" if n.with_nothing else ""), err=True)
     if included:
         _say_unresolved(lib, collection)
 

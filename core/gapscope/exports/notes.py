@@ -10,7 +10,8 @@ from ..store.library import Library
 from ..triage.annotate import pdf_highlights_of
 
 
-def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
+def annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
+    """The notes and highlights of each paper that has any (a paper with none is left out)."""
     out = []
     for p in lib.get_papers(paper_ids):
         notes = lib.notes_of(p.id)
@@ -30,13 +31,20 @@ def _annotations(lib: Library, paper_ids: list[int]) -> list[dict[str, Any]]:
 
 
 def notes_json(lib: Library, paper_ids: list[int]) -> str:
-    return json.dumps(_annotations(lib, paper_ids), ensure_ascii=False, indent=2) + "\n"
+    return annotations_json(annotations(lib, paper_ids))
+
+
+def annotations_json(items: list[dict[str, Any]]) -> str:
+    return json.dumps(items, ensure_ascii=False, indent=2) + "\n"
 
 
 def notes_markdown(lib: Library, paper_ids: list[int]) -> str:
+    return annotations_markdown(lib, annotations(lib, paper_ids))
+
+
+def annotations_markdown(lib: Library, items: list[dict[str, Any]]) -> str:
     """Every text here came from outside or from the user and is written as literal text."""
     lines = ["# Notes and highlights", ""]
-    items = _annotations(lib, paper_ids)
     if not items:
         lines.append("No notes or highlights in this selection.")
     for it in items:

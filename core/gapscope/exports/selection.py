@@ -28,7 +28,7 @@ def select_ids(lib: Library, *, collection: Optional[str] = None, tag: Optional[
     if collection is not None:
         lib.collection_id(collection)  # a clear error for an unknown collection
     chosen = lib.list_paper_ids(collection=collection, tag=tag, query=query)
-    if ids:
+    if ids is not None:            # an empty list chooses no paper (not the whole library)
         wanted = [lib.resolve(i) for i in ids]
         keep = set(chosen)
         chosen = [i for i in dict.fromkeys(wanted) if i in keep]

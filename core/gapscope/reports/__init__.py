@@ -8,10 +8,9 @@ matplotlib and fpdf2 are imported inside the functions that use them.
 
 from __future__ import annotations
 
-from .api import export_bibliography, export_papers, export_report
+from .api import PapersWritten, export_bibliography, export_papers, export_report
 from .data import ReportData, build_report_data
 from .write import REPORT_FORMATS, write_report
 
-__all__ = ["REPORT_FORMATS", "ReportData", "build_report_data", "export_bibliography", "export_papers",
-           "export_report",
-           "write_report"]
+__all__ = ["PapersWritten", "REPORT_FORMATS", "ReportData", "build_report_data", "export_bibliography",
+           "export_papers", "export_report", "write_report"]

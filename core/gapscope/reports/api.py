@@ -4,6 +4,7 @@ one for the gap report, one for a bibliography or notes export of the selected p
 from __future__ import annotations
 
 import os
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Optional, Sequence
 
@@ -12,6 +13,22 @@ from ..store.library import Library
 from .data import DEFAULT_REPORT_GAPS, ReportData
 from ..outfiles import write_atomic
 from .write import write_report
+
+
+@dataclass(frozen=True)
+class PapersWritten:
+    """What a paper export wrote: ``papers`` in the file, ``with_nothing`` chosen but left out (a notes
+    export writes only the papers with a note or a highlight)."""
+
+    papers: int
+    with_nothing: int = 0
+
+    def left_out(self) -> str:
+        """Says how many chosen papers had nothing to write ("" when every one is in the file)."""
+        from ..textfmt import plural
+
+        return f"{plural(self.with_nothing, 'paper')} had no notes or highlights" if self.with_nothing else ""
+
 
 _REPORT_ALIASES = {"html": "html", "htm": "html", "md": "md", "markdown": "md", "pdf": "pdf"}
 
@@ -31,28 +48,30 @@ def export_bibliography(lib: Library, path: str | os.PathLike, fmt: str = "bibte
                         paper_ids: Optional[Sequence[int]] = None, *, progress: Optional[ProgressFn] = None,
                         cancel: Optional[CancelToken] = None) -> int:
     """Write ``paper_ids`` (None: the whole library) as bibtex, ris, csljson, notes-md or notes-json;
-    returns how many papers were written."""
-    from ..exports import EXPORT_FORMATS, export_text
+    returns how many papers were written (a notes export leaves out the papers with none)."""
+    from ..exports import EXPORT_FORMATS, render_export
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
     ids = list(paper_ids) if paper_ids else lib.list_paper_ids()
     report(progress, 0, 2, f"writing {fmt}")
-    text = export_text(lib, fmt, ids)
+    rendered = render_export(lib, fmt, ids)
     check(cancel)
-    write_atomic(Path(path), text.encode("utf-8"))
+    write_atomic(Path(path), rendered.text.encode("utf-8"))
     report(progress, 2, 2, "done")
-    return len(ids)
+    return rendered.papers
 
 
 def export_papers(lib: Library, path: str | os.PathLike, fmt: str = "bibtex", *, collection: Optional[str] = None,
                   tag: Optional[str] = None, query: Optional[str] = None,
                   ids: Optional[Sequence[str | int]] = None, included: bool = False, keep_math: bool = False,
-                  tags_notes: bool = True, progress: Optional[ProgressFn] = None, cancel: Optional[CancelToken] = None) -> int:
+                  tags_notes: bool = True, progress: Optional[ProgressFn] = None,
+                  cancel: Optional[CancelToken] = None) -> PapersWritten:
     """`gapscope export FORMAT -o PATH` with its filters (they combine; none: the whole library):
-    write the chosen papers as bibtex, ris, csljson, notes-md or notes-json; returns how many. The CLI
+    write the chosen papers as bibtex, ris, csljson, notes-md or notes-json; returns how many the file
+    holds and how many had nothing to write (notes formats). The CLI
     and the desktop's Export dialog both call this. Raises LibraryError for an unknown collection or id."""
-    from ..exports import EXPORT_FORMATS, export_text, select_ids
+    from ..exports import EXPORT_FORMATS, render_export, select_ids
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
@@ -60,8 +79,8 @@ def export_papers(lib: Library, path: str | os.PathLike, fmt: str = "bibtex", *,
     chosen = select_ids(lib, collection=collection, tag=tag, query=query, ids=ids, included=included)
     check(cancel)
     report(progress, 1, 3, f"writing {len(chosen)} papers as {fmt}")
-    text = export_text(lib, fmt, chosen, keep_math=keep_math, tags_notes=tags_notes)
+    rendered = render_export(lib, fmt, chosen, keep_math=keep_math, tags_notes=tags_notes)
     check(cancel)
-    write_atomic(Path(path), text.encode("utf-8"))
+    write_atomic(Path(path), rendered.text.encode("utf-8"))
     report(progress, 3, 3, "done")
-    return len(chosen)
+    return PapersWritten(rendered.papers, len(chosen) - rendered.papers)

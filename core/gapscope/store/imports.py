@@ -17,6 +17,7 @@ from typing import Any, Iterable, Iterator, Optional, Sequence
 from ..bibfields import biblio_from_json, biblio_json, clean_biblio
 from ..csvcells import join_authors
 from ..models import OWN_EXPORT_SOURCE, UNTITLED_MARK, Paper
+from ..textfmt import title_sort_key
 from .base import LibraryError, chunks, now_iso
 from .papers import HIGHEST_DELETED_ID
 
@@ -235,11 +236,12 @@ class ImportsMixin:
         self._in_transaction()
         return self._conn.execute(
             "INSERT INTO papers (id, title, abstract, abstract_truncated, authors, year, published, updated, arxiv_id,"
-            " arxiv_version, doi, pmid, primary_category, categories, venue, url, norm_title, added_at, biblio)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " arxiv_version, doi, pmid, primary_category, categories, venue, url, norm_title, added_at, biblio,"
+            " title_sort) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (self._next_paper_id(), p.title, p.abstract or "", int(p.abstract_truncated), join_authors(p.authors),
              p.year, p.published, p.updated, p.arxiv_id, p.arxiv_version, p.doi, p.pmid, p.primary_category,
-             " ".join(p.categories), p.venue, p.url, norm_title, added_at, biblio_json(clean_biblio(p.biblio))),
+             " ".join(p.categories), p.venue, p.url, norm_title, added_at, biblio_json(clean_biblio(p.biblio)),
+             title_sort_key(p.title)),
         ).lastrowid
 
     def _next_paper_id(self) -> Optional[int]:
@@ -275,6 +277,8 @@ class ImportsMixin:
         unknown = set(fields) - set(_MERGE_COLUMNS)
         if unknown:
             raise LibraryError(f"not a paper field a merge sets: {', '.join(sorted(unknown))}")
+        if "title" in fields:
+            fields = dict(fields, title_sort=title_sort_key(fields["title"]))
         cols = ", ".join(f"{k} = ?" for k in fields)
         self._conn.execute(f"UPDATE papers SET {cols} WHERE id = ?", (*fields.values(), paper_id))
 

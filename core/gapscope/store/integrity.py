@@ -14,6 +14,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any, Callable, Optional
 
+from ..textfmt import title_sort_key
 from .base import LibraryError, writes_allowed_here
 from .errors import is_busy
 
@@ -410,6 +411,8 @@ class IntegrityMixin:
                 if "abstract" in new and not self._annotation_spans_held(conn, pid, highlights, corrections):
                     continue
                 cols = {k: v for k, v in new.items() if k in ("title", "norm_title", "abstract")}
+                if "title" in cols:
+                    cols["title_sort"] = title_sort_key(cols["title"])
                 conn.execute(f"UPDATE papers SET {', '.join(f'{k} = ?' for k in cols)} WHERE id = ?",
                              (*cols.values(), pid))
                 self._move_annotation_spans(conn, pid, highlights, corrections, now[1])

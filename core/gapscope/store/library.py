@@ -68,6 +68,17 @@ __all__ = ["Library", "LibraryError", "WriteFromForbiddenThread", "default_libra
            "fts_query", "now_iso", "row_to_paper", "LIBRARY_SUFFIX"]
 
 
+def _fill_title_sort(conn: sqlite3.Connection) -> None:
+    from ..textfmt import title_sort_key
+
+    conn.executemany("UPDATE papers SET title_sort = ? WHERE id = ?",
+                     [(title_sort_key(t), pid) for pid, t in conn.execute("SELECT id, title FROM papers")])
+
+
+# what a migration's SQL cannot compute, filled in Python right after it (in its transaction)
+FILL_AFTER = {"1520_paper_title_sort": _fill_title_sort}
+
+
 def default_library_path() -> Path:
     """``$GAPSCOPE_LIBRARY`` or ``<user data dir>/GapScope/library.gapscope`` (the older
     ``library.sqlite`` there when it exists)."""
@@ -376,6 +387,8 @@ class Library(PapersMixin, TagsMixin, NotesMixin, ImportsMixin, FacetsMixin, Vec
                 # executescript would COMMIT our transaction; run statement by statement instead.
                 for stmt in _split_sql(sql):
                     conn.execute(stmt)
+                if name in FILL_AFTER:
+                    FILL_AFTER[name](conn)
                 conn.execute("INSERT INTO migrations (name, applied_at) VALUES (?, ?)", (name, now_iso()))
         return pending
 

@@ -10,6 +10,7 @@ from typing import Any, Optional, Sequence
 from ..bibfields import biblio_from_json
 from ..csvcells import split_authors
 from ..models import Paper
+from ..textfmt import title_sort_key
 from .base import LibraryError, chunks
 from .search_query import SearchQuery, SearchSyntaxError, parse_search
 
@@ -219,8 +220,8 @@ class PapersMixin:
         """The user's own title for a paper (one transaction); ``norm_title`` is what de-duplication
         compares (empty for a placeholder title). The search index follows by its trigger."""
         with self.transaction() as conn:
-            if conn.execute("UPDATE papers SET title = ?, norm_title = ? WHERE id = ?",
-                            (title, norm_title, paper_id)).rowcount != 1:
+            if conn.execute("UPDATE papers SET title = ?, norm_title = ?, title_sort = ? WHERE id = ?",
+                            (title, norm_title, title_sort_key(title), paper_id)).rowcount != 1:
                 raise LibraryError(f"no paper with id {paper_id}")
 
     def set_paper_abstract(self, paper_id: int, abstract: str, *, expected: str,
@@ -264,8 +265,11 @@ class PapersMixin:
                                   (stored_name,)).fetchone() is not None
 
     _ORDERS = {
-        "id": "id", "title": "title COLLATE NOCASE", "year": "year", "published": "published",
+        "id": "id", "title": "title_sort", "year": "year", "published": "published",
         "authors": "authors COLLATE NOCASE", "category": "primary_category",
+        # the arXiv / DOI column as shown: the arXiv id (with its version), else the DOI
+        "ident": ("coalesce(arxiv_id || CASE WHEN arxiv_version THEN 'v' || arxiv_version ELSE '' END, doi)"
+                  " COLLATE NOCASE"),
         # ascending (a first click on the column) lists the papers with a PDF first
         "pdf": "NOT EXISTS (SELECT 1 FROM attachments a WHERE a.paper_id = papers.id)",
     }

@@ -868,4 +868,14 @@ MIGRATIONS: list[tuple[str, str]] = [
         UPDATE tags SET name = 'check: year from the PDF file date' WHERE name = 'check: year from the file''s date';
         """,
     ),
+    (
+        "1520_paper_title_sort",
+        """
+        -- The Title column's order: the title as shown (LaTeX rendered, case and accents folded), which SQL
+        -- cannot compute; textfmt.title_sort_key writes it with every title, and fills it here for the
+        -- papers already in the library (store/library.py FILL_AFTER).
+        ALTER TABLE papers ADD COLUMN title_sort TEXT NOT NULL DEFAULT '';
+        CREATE INDEX papers_title_sort ON papers(title_sort);
+        """,
+    ),
 ]

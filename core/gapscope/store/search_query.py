@@ -141,8 +141,10 @@ class _Reader:
                 self.i += 1
                 return items
             op = self._operator()
-            if op == "AND":
+            if op == "AND":             # the ANDing of items, said: as OR, a word or phrase on each side
                 self.i += 3
+                if not items or self._peek() in ("", ")") or self._operator() in ("AND", "OR"):
+                    raise SearchSyntaxError("AND needs a word or \"phrase\" on each side")
                 continue
             negated = False
             if op == "NOT":

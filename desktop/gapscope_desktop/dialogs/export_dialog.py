@@ -1,7 +1,8 @@
 """Export any scope in any format the CLI has: the gap report (HTML / Markdown / PDF) of the library or a
 collection, and the papers of the whole library, the selection, the included papers, a tag, a collection
-or the current search as BibTeX, RIS, CSL-JSON, CSV or their notes (Markdown / JSON). The same core functions
-as `gapscope report` and `gapscope export` (`gapscope.reports.export_report` / `export_papers`)."""
+or the papers the table lists now (with every filter it applies) as BibTeX, RIS, CSL-JSON, CSV or their
+notes (Markdown / JSON). The same core functions as `gapscope report` and `gapscope export`
+(`gapscope.reports.export_report` / `export_papers`)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from typing import Any, Optional
 
 from PySide6.QtWidgets import QCheckBox, QComboBox, QDialog, QFormLayout, QPushButton, QWidget
 
+from gapscope.reports.api import PapersWritten
 from gapscope.reports.data import DEFAULT_REPORT_GAPS
 from gapscope.textfmt import plural
 
@@ -57,12 +59,19 @@ def run_export(lib, kind: str, path: str, filters: dict[str, Any], *, progress=N
         from gapscope.triage.export import export_decisions
 
         return export_decisions(lib, path, fmt, collection=filters.get("collection"))
+    filters = dict(filters)
+    listing = filters.pop("listing", None)
+    if listing is not None:
+        # the ids the table's own listing gives for its filter: one rule for what the list shows
+        from ..views.library_view import list_ids
+
+        filters["ids"] = list_ids(lib, listing, cancel=cancel)
     return reports.export_papers(lib, path, fmt, progress=progress, cancel=cancel, **filters)
 
 
 class ExportDialog(QDialog):
-    """``selected``: the papers selected in the table; ``current``: the table's filter (an object with
-    ``query``, ``tag`` and ``collection``), exported as "the current search"."""
+    """``selected``: the papers selected in the table; ``current``: the table's filter (a library_view.Filter),
+    exported as "the current list": the papers the table lists for it, in its order."""
 
     def __init__(self, tasks, lib, selected: Optional[list[int]] = None, parent: Optional[QWidget] = None,
                  current: Any = None) -> None:
@@ -82,7 +91,8 @@ class ExportDialog(QDialog):
         self.scope.setObjectName("exportScope")
         self.scope.addItem("Whole library", "all")
         if self.selected:
-            self.scope.addItem(f"The {len(self.selected):,} selected papers", "selected")
+            self.scope.addItem("The selected paper" if len(self.selected) == 1
+                               else f"The {plural(len(self.selected), 'paper')} selected", "selected")
         self.scope.addItem("Included papers (triage)", "included")
         self.tags = [name for name, _n in lib.list_tags()]
         self.collections = [name for name, _n in lib.list_collections()]
@@ -90,8 +100,9 @@ class ExportDialog(QDialog):
             self.scope.addItem("Papers with a tag", "tag")
         if self.collections:
             self.scope.addItem("A collection", "collection")
-        if self._search_filters():
-            self.scope.addItem(f"The current search ({self._describe_search()})", "search")
+        listed = self.current.describe() if self.current is not None else ""
+        if listed:
+            self.scope.addItem(f"The current list ({listed})", "search")
         self.which = QComboBox()  # the tag or the collection
         self.which.setObjectName("exportWhich")
         self.tags_notes = QCheckBox(TAGS_NOTES_TEXT)
@@ -119,19 +130,6 @@ class ExportDialog(QDialog):
         self._kind_changed()
 
     # --- scope ---------------------------------------------------------------------------------------
-    def _search_filters(self) -> dict[str, Any]:
-        c = self.current
-        if c is None:
-            return {}
-        out = {k: getattr(c, k, None) for k in ("query", "tag", "collection")}
-        return {k: v for k, v in out.items() if v}
-
-    def _describe_search(self) -> str:
-        f = self._search_filters()
-        parts = ([f"“{f['query']}”"] if "query" in f else []) + ([f"tag {f['tag']}"] if "tag" in f else []) \
-            + ([f"collection {f['collection']}"] if "collection" in f else [])
-        return ", ".join(parts)
-
     def set_scope(self, scope: str, which: Optional[str] = None) -> None:
         self.scope.setCurrentIndex(self.scope.findData(scope))
         if which is not None:
@@ -158,7 +156,8 @@ class ExportDialog(QDialog):
         self.which.setVisible(bool(names))
 
     def filters(self) -> dict[str, Any]:
-        """The chosen scope as the CLI's filters (`--ids`, `--included`, `--tag`, `--collection`, `--query`)."""
+        """The chosen scope as the CLI's filters (`--ids`, `--included`, `--tag`, `--collection`); the current
+        list as ``listing`` (its filter: run_export lists it as the table does and exports those `--ids`)."""
         scope = self.scope.currentData()
         if self.kind.currentData().startswith("report-") and self.all_gaps.isChecked():
             return dict(self._scope_filters(scope), all_gaps=True)             # `report --gaps all`
@@ -174,7 +173,7 @@ class ExportDialog(QDialog):
         if scope in ("tag", "collection"):
             return {scope: self.which.currentText()}
         if scope == "search":
-            return self._search_filters()
+            return {"listing": self.current}
         return {}
 
     # --- export --------------------------------------------------------------------------------------
@@ -196,9 +195,13 @@ class ExportDialog(QDialog):
         self.go.setEnabled(False)
 
         def done(n) -> None:
-            noun = "decision" if key.startswith("decisions-") else "paper"
-            what = f"{plural(n, noun)} written" if isinstance(n, int) else "Written"
-            self.status.setText(f"{what} to {html.escape(path)}" + self._left_out(getattr(n, "undrawn", None)))
+            if isinstance(n, PapersWritten):
+                what = f"{plural(n.papers, 'paper')} written"
+            else:
+                what = f"{plural(n, 'decision')} written" if isinstance(n, int) else "Written"
+            none = f" ({html.escape(n.left_out())})" if isinstance(n, PapersWritten) and n.with_nothing else ""
+            self.status.setText(f"{what} to {html.escape(path)}{none}"
+                                + self._left_out(getattr(n, "undrawn", None)))
 
         self.task = self.tasks.run(f"Export {label}", run_export, key, path, self.filters(), library=self.lib.path,
                                    on_result=done,

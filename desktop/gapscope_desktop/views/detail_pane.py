@@ -743,8 +743,7 @@ class DetailPane(QWidget):
             return None                         # an edit on its way: this would act on the one before it
         edit = self.lib.latest_paper_edit(pid) if verb == "undo" else self.lib.next_paper_redo(pid)
         if edit is None:
-            self.said.emit(f"Nothing to {verb}: the title and abstract of paper #{pid} "
-                           + ("were not edited." if verb == "undo" else "have no undone edit to make again."))
+            self.said.emit(self._nothing_to(verb, pid))
             return None
         self.undoing = pid
         self._undo_state()
@@ -752,6 +751,14 @@ class DetailPane(QWidget):
                                edit["id"], library=self.lib.path,
                                on_result=lambda r: self._edit_is_back(pid, r, verb),
                                on_error=lambda m, _t: self._back_ended(pid, m, verb))
+
+    def _nothing_to(self, verb: str, pid: int) -> str:
+        """Why an undo or redo does nothing: a paper whose edits are all undone was edited all the same."""
+        if verb == "redo":
+            return f"Nothing to redo: the title and abstract of paper #{pid} have no undone edit to make again."
+        if self.lib.paper_edits(pid):           # edited, and every edit undone already
+            return f"Nothing left to undo: every edit of paper #{pid}'s title and abstract is undone."
+        return f"Nothing to undo: the title and abstract of paper #{pid} were not edited."
 
     def _edit_is_back(self, paper_id: int, back, verb: str) -> None:
         if isinstance(back, str):               # no longer the edit to undo or redo, or the text changed since

@@ -11,7 +11,10 @@ from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Sign
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
                                QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
 
+from gapscope.store import LibraryError
 from gapscope.store.search_listing import search_paper_ids
+from gapscope.store.search_query import parse_search
+from gapscope.textfmt import plural
 
 from .. import hints, theme
 from ..write_guard import set_enabled
@@ -45,7 +48,7 @@ class Filter:
         if self.with_pdf:
             parts.append("with a PDF")
         if self.restrict is not None:
-            parts.append(self.restrict_label or f"{len(self.restrict)} selected papers")
+            parts.append(self.restrict_label or plural(len(self.restrict), "selected paper"))
         if self.query:
             parts.append(f"matching “{self.query}”")
         return ", ".join(parts)
@@ -156,8 +159,7 @@ class LibraryView(QWidget):
         self._debounce = QTimer(self, singleShot=True, interval=SEARCH_DEBOUNCE_MS)
         self._debounce.timeout.connect(self._apply_search)
         self.search.textChanged.connect(lambda _t: self._debounce.start())
-        self.search.textChanged.connect(
-            lambda t: set_enabled(self.save_search_button, bool(t.strip()) and self.lib is not None))
+        self.search.textChanged.connect(lambda t: set_enabled(self.save_search_button, self._can_save(t)))
         self.search.returnPressed.connect(self._apply_search)
 
         top = QHBoxLayout()
@@ -229,6 +231,17 @@ class LibraryView(QWidget):
                                on_result=lambda _r: self.searchSaved.emit(name),
                                on_error=lambda message, _tb: QMessageBox.warning(self, "Save search", message))
 
+    def _can_save(self, text: str) -> bool:
+        """Whether the search box holds a search that can run (and so be kept): read at once, without the
+        library, so a query that will fail is never offered for saving."""
+        if self.lib is None or not text.strip():
+            return False
+        try:
+            parse_search(text.strip())
+        except LibraryError:
+            return False
+        return True
+
     def _apply_search(self) -> None:
         self._debounce.stop()
         text = self.search.text().strip()
@@ -277,7 +290,7 @@ class LibraryView(QWidget):
         by_notes = len(getattr(ids, "found_in_notes", ()))
         in_notes = (f" ({by_notes:,} found in your notes or highlight comments: hover a title to read what)"
                     if by_notes else "")
-        self.filter_label.setText(f"{len(ids):,} papers" + (f" — {desc}{in_notes}" if desc else "")
+        self.filter_label.setText(plural(len(ids), "paper") + (f" — {desc}{in_notes}" if desc else "")
                                   if ids or not desc else hints.NO_MATCH)
         empty = not ids and not desc
         self.empty_hint.setVisible(empty)
@@ -292,9 +305,17 @@ class LibraryView(QWidget):
             self.paperSelected.emit(None)
 
     def _list_failed(self, gen: int, message: str) -> None:
+        """A search that cannot run lists nothing: the rows of the list before are not its results."""
         if gen != self._generation:
             return
         self.loading = False
+        self._shown_filter = None
+        self._pending_select = None
+        self.model.set_ids([])
+        self.paperSelected.emit(None)
+        self.clear_filter.setVisible(True)
+        set_enabled(self.save_search_button, False)
+        self.countChanged.emit(0, self.filter.describe())
         self.search.setStyleSheet(f"QLineEdit {{ background: {theme.colour('invalid_input')}; }}")
         self.search.setToolTip(message)
         self.filter_label.setText(message)

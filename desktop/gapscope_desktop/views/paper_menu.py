@@ -104,7 +104,7 @@ class PaperMenu:
         m.addAction("Copy citation" + ("s" if len(ids) > 1 else ""), self.copy_citation)
         m.addAction("Decision history…", self.history).setEnabled(single)
         m.addSeparator()
-        delete = m.addAction(f"Delete {len(ids)} paper{'' if single else 's'}…", self.delete)
+        delete = m.addAction(f"Delete {plural(len(ids), 'paper')}…", self.delete)
         hold_menu_writers(self.lib, writers + [delete])
         return m
 
@@ -224,7 +224,7 @@ def deletion_question(summary: dict) -> str:
     n = summary["papers"]
     bits = what_goes_with(summary)
     goes = ("With them go " + ", ".join(bits) + ". ") if bits else ""
-    return (f"Delete {n} paper{'' if n == 1 else 's'} from the library? {goes}Maps, concepts and gaps built "
+    return (f"Delete {plural(n, 'paper')} from the library? {goes}Maps, concepts and gaps built "
             "from them will show as out of date.\n\nThere is no undo: File > Back Up Library… first keeps a copy.")
 
 

@@ -9,20 +9,20 @@ from typing import Any, Optional, Sequence
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 
 from gapscope.models import Paper
-from gapscope.textfmt import latex_to_text
+from gapscope.textfmt import latex_to_text, shown_title
 
 _ROOT = QModelIndex()
 PAGE_SIZE = 256
 MAX_PAGES = 64  # about 16k rows cached at most
 
-# (header, sort key understood by Library.list_paper_ids or None when not sortable in SQL)
+# (header, sort key understood by Library.list_paper_ids): every column sorts, in SQL
 COLUMNS: list[tuple[str, Optional[str]]] = [
     ("Title", "title"),
     ("Authors", "authors"),
     ("Year", "year"),
     ("Published", "published"),
     ("Category", "category"),
-    ("arXiv / DOI", None),
+    ("arXiv / DOI", "ident"),
     # last in the model, whatever its place on screen: a column layout saved before it came (six
     # sections) restores as it was, with this one added (LibraryView.restore_header)
     ("PDF", "pdf"),
@@ -194,7 +194,7 @@ class PaperTableModel(QAbstractTableModel):
             p = self.paper(row)
             if p is None:
                 return None
-            cells = (" ".join(latex_to_text(p.title).split()), _authors_short(p.authors),
+            cells = (shown_title(p.title), _authors_short(p.authors),
                      p.year if p.year is not None else "", p.published or "", p.primary_category or "",
                      p.arxiv_id_versioned or p.doi or "", pdf_mark(self._pdfs.get(p.id, [])))
             if len(self._cell_cache) > 4096:
