@@ -135,6 +135,9 @@ class MapData:
     clusters: list[dict[str, Any]]      # id, label, keywords, size, stability, sizes_by_year, representative
     points: list[tuple[float, float, int]]  # x, y, cluster
     time_note: Optional[str] = None     # why the clusters-over-time chart is not drawn (set with the figures)
+    time_caption: Optional[str] = None  # what the clusters-over-time chart shows (set with the figures)
+    first_date: Optional[str] = None    # the first and last publication dates of its papers: a month at
+    last_date: Optional[str] = None     # either end may be covered only in part (coverage.py)
 
     @property
     def label_note(self) -> str:
@@ -487,9 +490,11 @@ def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
                          "representative": c.representative})
     points = [(float(xy[0]), float(xy[1]), m.assignments.get(pid, -1)) for pid, xy in m.coords.items()
               if xy and xy[0] is not None and xy[1] is not None]
+    dated = sorted(str(d) for pid, d, _y in lib.paper_dates() if pid in m.assignments and d)
     return MapData(facet=facet, map_id=getattr(m, "id", None), created_at=getattr(m, "created_at", None),
                    params=dict(getattr(m, "params", {}) or {}), scope=dict(getattr(m, "scope", {}) or {}),
-                   n_papers=len(m.assignments), clusters=clusters, points=points)
+                   n_papers=len(m.assignments), clusters=clusters, points=points,
+                   first_date=dated[0] if dated else None, last_date=dated[-1] if dated else None)
 
 
 def gather_maps(lib: Library) -> MapsSection:

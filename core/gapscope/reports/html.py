@@ -141,7 +141,7 @@ def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
                         "coloured by cluster, the biggest clusters labelled."))
     if f"sizes-{m.facet}" in figures:
         out.append(_img(figures[f"sizes-{m.facet}"], f"{m.facet} cluster sizes over time",
-                        f"Papers over time in the biggest {m.facet} clusters, in their map colours."))
+                        m.time_caption or f"Papers over time in the biggest {m.facet} clusters, in their map colours."))
     elif m.time_note:
         out.append(f'<p class="meta">{esc(m.time_note)}</p>')
     out.append(f'<p class="meta">{esc(STABILITY_NOTE)}</p>')

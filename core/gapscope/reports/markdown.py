@@ -98,6 +98,8 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
               f"map \\#{m.map_id}, built {md(m.created_at)}, {m.n_papers} papers, {len(m.clusters)} clusters. "
               f"{md(m.label_note)}", ""]
         L += img(f"map-{m.facet}", f"{m.facet} map") + img(f"sizes-{m.facet}", f"{m.facet} cluster sizes over time")
+        if m.time_caption and img(f"sizes-{m.facet}", ""):
+            L += [md(m.time_caption), ""]
         if m.time_note and not img(f"sizes-{m.facet}", ""):
             L += [md(m.time_note), ""]
         L += [md(STABILITY_NOTE), ""]

@@ -440,6 +440,8 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             doc.image(fig, 170)
         if f"sizes-{m.facet}" in figures:
             doc.image(figures[f"sizes-{m.facet}"], 160)
+            if m.time_caption:
+                doc.text(m.time_caption, size=8.5, color=(90, 100, 114))
         elif m.time_note:
             doc.text(m.time_note, size=9, color=(90, 100, 114))
             doc.gap()
