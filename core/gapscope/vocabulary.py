@@ -34,6 +34,12 @@ def correction_labels(correction, none: str = "") -> str:
 GAP_ROLE_NAMES = {"both": "Already did both", "method": "Method side", "problem": "Problem side",
                   "neighbour": "Predicting neighbours", "shortcoming": "States the shortcoming",
                   "addresses": "Addresses it", "region": "In the region", "closest": "Closest existing work"}
+
+# What a gap's score is, said the same way wherever a score is explained (the report, `gaps show`, the Gaps
+# view; gaps/standing.py makes it).
+SCORE_MEANING = ("The score (0 to 1) is a gap's standing among the gaps of its own kind found in the same run: 1 for "
+                 "the strongest of that kind, 0.5 halfway down. A score is a ranking, not a probability.")
+
 GAP_ROLE_ORDER = ("both", "method", "problem", "neighbour", "shortcoming", "addresses", "region")
 
 # What a correction may set a sentence's role to (a shortcoming is corrected on its own).

@@ -47,7 +47,10 @@ def _gaps(ids: list[int], papers) -> list[Gap]:
                  "closest_check": {"established": False, "done": 1, "min_done": 5, "sources": ["library"]},
                  "plausibility": {"plausibility": 0.93, "floor": 0.75, "problem_closer_than": 0.99,
                                   "method_closer_than": 0.93, "shared_neighbours": ["multi-view"]},
-                 "raw_score": 0.917})
+                 "method_search": '{title abstract} : ("point cloud")',      # a command in "Behind the score"
+                 "raw_score": 0.1009, "rank_in_type": 1, "of_type": 1, "score_scale": "standing_in_type",
+                 "ranker": {"train_pairs": 666542, "train_positive": 1093, "train_before": "2026-04-03",
+                            "model": "lr", "train_window": "2026-04-03 .. 2026-07-02"}})
     quotes = [{"paper_id": ids[6], "text": QUOTE, "shortcoming": "own", "confidence": 0.97, "section": "Limitations",
                "page": 9},
               {"paper_id": ids[7], "text": "Night-time detection remains open.", "shortcoming": "open",
@@ -97,7 +100,7 @@ def test_behind_the_score_is_plain_words_not_stored_records(reports):
         for internal in ("Run:", "Raw score", "Closeness threshold", "Paper id", "Arxiv id", "To method",
                          "Did both", "Confidence", "Source: library"):
             assert internal not in text, (fmt, internal)
-        assert "Score 1.00 of 1 among the gaps of this kind" in text, fmt
+        assert "1st of 1 method x problem gaps (score 1.00)" in text, fmt
         assert "none of them combines the two" in text and "LiDAR (2 papers)" in text, fmt
         assert "0.48" in text and "none describe a method close to it" in text, fmt
 
@@ -174,7 +177,7 @@ def test_each_gap_is_headed_by_a_few_words_and_its_statement_follows(reports):
                          "### 3\\. Thin but growing area: “region 0”"], heads[:3]
     page = out["html"].read_text(encoding="utf-8")
     assert "<h3>1. Apply “point cloud” to “RGB”</h3>" in page
-    assert re.search(r'<h3>1\. [^<]*</h3>\s*<p class="statement">Apply “point cloud” to “RGB”: 9 papers', page)
+    assert re.search(r'<h3>1\. [^<]*</h3>\s*<p class="statement">9 papers use point cloud', page)
     for fmt, text in texts.items():
         first = text.index("1. Apply “point cloud” to “RGB”")
         assert text.index("yet none of them combines the two", first) < text.lower().index("gap #", first), fmt
@@ -210,3 +213,60 @@ def test_closest_work_the_library_holds_is_reported_in_the_library_not_from_the_
         said = text[at:at + len(title) + 120]
         assert "in this library" in said and "from reference" not in said, (fmt, said)
         assert "from reference" not in text, fmt
+
+
+def _gap_text(text: str, rank: int) -> str:
+    """One gap of a report's text: from its heading to the next gap's."""
+    start = text.index(f"{rank}. ", text.index("A score is a ranking"))   # after the introduction, not a contents line
+    return text[start:text.index(f"{rank + 1}. ", start + 3)]
+
+
+def test_every_place_that_explains_the_score_says_it_is_a_ranking(reports):
+    """The introduction said "A score is a ranking, not a probability" while every method x problem gap said
+    "Score 1.00 of 1 … The score is a model's estimate that the two will be combined": the 1.00 is a standing,
+    and the model's own output (0.1009 here) only orders the pairs. Every format and `gaps show` say so."""
+    from click.testing import CliRunner
+
+    from gapscope.cli import main
+    from html import unescape
+
+    lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        assert "estimate that the two will be combined" not in text, fmt
+        gap = _gap_text(text, 1)
+        assert "1st of 1 method x problem gaps (score 1.00)" in gap, (fmt, gap)
+        assert "whose output for this pair (0.101) only orders the pairs: it is not the chance" in gap, (fmt, gap)
+        from gapscope.vocabulary import SCORE_MEANING        # the one wording of what a score is
+
+        assert SCORE_MEANING in unescape(text), fmt
+    gid = next(g.id for g in lib_gaps(lib) if g.type == "method_x_problem")
+    r = CliRunner().invoke(main, ["-L", str(lib.path), "gaps", "show", str(gid)])
+    assert r.exit_code == 0, r.output
+    said = " ".join(r.output.split())
+    assert "ordered by a model learnt from this library: of 666,542 concept pairs" in said, said
+    assert "(0.101) only orders the pairs; it is not the chance that the two will be combined" in said, said
+
+
+def lib_gaps(lib):
+    from gapscope.gaps import list_gaps
+
+    return list_gaps(lib)
+
+
+def test_a_gap_says_its_statement_once_and_no_setting(reports):
+    """A supervisor read each statement three times (heading, paragraph, "Behind the score") and "done at 5
+    (Preferences “Gap done at …”)" under every gap: the heading's words are not repeated in the paragraph,
+    "Behind the score" gives no count the statement gives, and the settings are listed once, in the
+    reproducibility appendix."""
+    _lib, _papers, _out, texts = reports
+    for fmt, text in texts.items():
+        gap = _gap_text(text, 1)
+        assert gap.count("Apply “point cloud” to “RGB”") == 1, (fmt, gap)
+        assert "In the library 9 papers" not in gap, (fmt, gap)
+        assert "LiDAR (2 papers)" in gap, fmt                       # what the statement does not say stays
+        intro = text.index("A score is a ranking")
+        gaps = text[intro:text.index("Corpus and how it was collected", intro)]
+        assert "Preferences" not in gaps and "done at" not in gaps and "done from" not in gaps, fmt
+        appendix = text[text.index("How the gaps were found"):]
+        assert "Gap done at (abstracts about both by meaning)" in appendix and "gaps_closest_min" in appendix, fmt
+        assert "logistic regression learnt from this library: 666,542 concept pairs" in appendix, fmt

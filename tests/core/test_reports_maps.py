@@ -55,7 +55,7 @@ def test_maps_and_gaps_sections_show_what_the_modules_saved(mapped, tmp_path):
             assert c["label"] in text
     hrefs = {a["href"] for t, a in doc.tags if t == "a"}
     for g in d.gaps.gaps[:5]:
-        assert g.statement in text
+        assert g.headline in text            # the statement, less the words its heading says
         for p in g.evidence:
             assert f"https://arxiv.org/abs/{p.arxiv_id}" in hrefs
 
@@ -168,3 +168,26 @@ def test_a_pdf_report_writes_a_map_parameter_longer_than_a_page(mapped):
         str(i): f"cluster {i} phrase, " + "semantic segmentation of remote sensing imagery, " * 6 for i in range(120)}
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(d, {}))).pages)
     assert "cluster 119 phrase" in " ".join(text.split())
+
+
+def test_the_time_charts_caption_is_in_every_format(mapped, tmp_path):
+    """The clusters-over-time chart's caption (what it draws, and which month at either end the papers
+    cover only in part: scaled up or left out) is under the chart in html, md and pdf alike; the map
+    knows its papers' first and last dates."""
+    from gapscope.reports import plots
+
+    from .test_reports_readable import html_text, pdf_text
+
+    lib, _found = mapped
+    m = build_report_data(lib).maps.maps[0]
+    assert m.first_date and m.last_date and m.first_date <= m.last_date
+    caption = plots.time_caption(m)
+    assert caption and caption.startswith("Papers per month in the 8 biggest topic clusters")
+    texts = {}
+    for fmt in ("html", "md", "pdf"):
+        write_report(lib, fmt, tmp_path / f"r.{fmt}")
+    texts["html"] = html_text(tmp_path / "r.html")
+    texts["md"] = (tmp_path / "r.md").read_text(encoding="utf-8").replace("\\", "")
+    texts["pdf"] = pdf_text(tmp_path / "r.pdf")
+    for fmt, text in texts.items():
+        assert " ".join(caption.split()) in " ".join(text.split()), fmt

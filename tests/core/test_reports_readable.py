@@ -252,3 +252,27 @@ def test_no_half_empty_pages(reported):
             fill.append(max((o["bottom"] for o in objs), default=0) / p.height)
     assert len(fill) > 5
     assert [f"page {i + 1}: {f:.2f}" for i, f in enumerate(fill[:-1]) if f < 0.5] == []
+
+
+def test_the_time_chart_leaves_out_a_month_the_library_covers_in_part(map80):
+    """The 10,653-paper library runs 2025-03-18 .. 2026-07-01: its last month holds one day of papers and
+    every line fell to about 0 there, read as a collapse of the field. A partial end month covering under
+    half its days is left out, one covering more is scaled up to a whole month (drawn hollow); the caption
+    says which and why."""
+    from dataclasses import replace
+
+    assert plots.drawn_steps(map80)[2].partial == []               # no day-exact dates: drawn as counted
+    steps = plots.time_steps(map80)[2]
+    assert steps[0] == "2025-03" and steps[-1] == "2026-06", steps    # its biggest clusters' months
+    m = replace(map80, first_date="2025-03-18", last_date="2026-06-01")
+    _key, unit, s = plots.drawn_steps(m)
+    assert unit == "month" and s.steps == steps[1:-1] and s.scale == {}
+    caption = plots.time_caption(m)
+    assert "2026-06 is left out (the papers end on 2026-06-01: 1 of its 30 days)" in caption, caption
+    assert "2025-03 is left out (the papers start on 2025-03-18: 14 of its 31 days)" in caption, caption
+    assert "would otherwise read as a fall" in caption
+    m = replace(map80, first_date="2025-03-01", last_date="2026-06-20")
+    _key, _unit, s = plots.drawn_steps(m)
+    assert s.steps == steps and s.scale == {"2026-06": 30 / 20}
+    assert "2026-06 is scaled up to a whole month and drawn hollow" in plots.time_caption(m)
+    assert plots.cluster_sizes_png(m) is not None

@@ -83,7 +83,8 @@ def test_the_score_says_it_ranks_the_gap_within_its_type(qtbot, library):
     view.table.setCurrentItem(view.table.topLevelItem(0))
     assert "score 0.500 (2nd of 2 thin, growing gaps)" in view.detail.toPlainText()
     assert view.table.topLevelItem(0).toolTip(3).startswith("2nd of 2 thin, growing gaps.")
-    assert "of its own type" in view.table.headerItem().toolTip(3)
+    assert "of its own kind" in view.table.headerItem().toolTip(3)       # the report's words (vocabulary.SCORE_MEANING)
+    assert "not a probability" in view.table.headerItem().toolTip(3)
 
 
 def test_closest_work_about_both_is_listed_though_listed_under_another_role(qtbot, library):

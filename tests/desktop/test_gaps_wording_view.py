@@ -204,3 +204,31 @@ def test_shortcoming_sentences_show_how_sure_and_a_gap_quoting_none_says_why(qtb
     assert f"Shortcomings stated: {note}" in " ".join(view.detail.toPlainText().split())
     view.select_gap(4)
     assert view.quotes.item(0).text().startswith(f"“{sentence}”  (open 0.96, abstract)")
+
+
+RANKER = {"train_pairs": 666542, "train_positive": 1093, "train_before": "2026-04-03", "model": "lr"}
+
+
+def test_the_gaps_view_says_what_a_score_is_as_the_report_does(qtbot, library):
+    """The score's tooltip says what the report's introduction says (a ranking, not a probability), and a
+    concept pair's details say what orders it: the learnt model, whose output is no chance of being combined
+    (the report had called the standing "a model's estimate that the two will be combined")."""
+    from gapscope.gaps.standing import SCALE
+    from gapscope_desktop.views.gaps_view import SCORE_TIP, GapsView
+
+    assert "not a probability" in SCORE_TIP
+    gap = {"id": 1, "type": "method_x_problem", "score": 1.0, "statement": "Apply A to B.", "evidence": [],
+           "evidence_roles": {}, "stale": [], "runs": [],
+           "details": {"level": "concept", "ranker": RANKER, "raw_score": 0.1009, "rank_in_type": 1, "of_type": 50,
+                       "score_scale": SCALE}}
+    view = GapsView(None)
+    qtbot.addWidget(view)
+    view.lib = library
+    view.show_gaps([gap])
+    text = " ".join(view.detail.toPlainText().split())
+    assert "ordered by a model learnt from this library: of 666,542 concept pairs" in text, text
+    assert "(0.101) only orders the pairs; it is not the chance that the two will be combined" in text, text
+    assert "estimate that the two will be combined" not in text
+    from gapscope.vocabulary import SCORE_MEANING        # the report's wording, word for word
+
+    assert SCORE_TIP.startswith(SCORE_MEANING)

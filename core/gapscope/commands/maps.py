@@ -255,6 +255,11 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
                + (f"  topic: {_topic(g)}" if _topic(g) else "")
                + ("  STALE" if stale else ""))
     click.echo(f"    {g.statement}")
+    from ..reports.explain import ranked_by_text
+
+    ranked = ranked_by_text(g.type, g.details or {})      # what orders the pair, as the report says it
+    if full and ranked:
+        click.echo(f"    ranked: {ranked}")
     if g.method is not None and g.details.get("level") == "concept":
         click.echo(f"    concepts: method \u201c{g.method.label}\u201d, problem \u201c{g.problem.label}\u201d")
         for end, key in (("method", "method_search"), ("problem", "problem_search")):

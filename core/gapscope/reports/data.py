@@ -135,6 +135,9 @@ class MapData:
     clusters: list[dict[str, Any]]      # id, label, keywords, size, stability, sizes_by_year, representative
     points: list[tuple[float, float, int]]  # x, y, cluster
     time_note: Optional[str] = None     # why the clusters-over-time chart is not drawn (set with the figures)
+    time_caption: Optional[str] = None  # what the clusters-over-time chart shows (set with the figures)
+    first_date: Optional[str] = None    # the first and last publication dates of its papers: a month at
+    last_date: Optional[str] = None     # either end may be covered only in part (coverage.py)
 
     @property
     def label_note(self) -> str:
@@ -167,7 +170,8 @@ class GapData:
     details: dict[str, Any] = field(default_factory=dict)
     headline: str = ""                                            # the statement as the report gives it
     title: str = ""                                               # its heading, a few words (explain.short_title)
-    why: list[str] = field(default_factory=list)                  # the score and the counts, in sentences
+    why: list[str] = field(default_factory=list)                  # what orders it and the counts, in sentences
+    standing: str = ""                                            # its place among its kind (explain.standing_line)
     groups: list[Any] = field(default_factory=list)               # explain.EvidenceGroup: evidence by role
     stale: list[str] = field(default_factory=list)                # why it may no longer hold (gaps/stale.py)
 
@@ -487,9 +491,11 @@ def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
                          "representative": c.representative})
     points = [(float(xy[0]), float(xy[1]), m.assignments.get(pid, -1)) for pid, xy in m.coords.items()
               if xy and xy[0] is not None and xy[1] is not None]
+    dated = sorted(str(d) for pid, d, _y in lib.paper_dates() if pid in m.assignments and d)
     return MapData(facet=facet, map_id=getattr(m, "id", None), created_at=getattr(m, "created_at", None),
                    params=dict(getattr(m, "params", {}) or {}), scope=dict(getattr(m, "scope", {}) or {}),
-                   n_papers=len(m.assignments), clusters=clusters, points=points)
+                   n_papers=len(m.assignments), clusters=clusters, points=points,
+                   first_date=dated[0] if dated else None, last_date=dated[-1] if dated else None)
 
 
 def gather_maps(lib: Library) -> MapsSection:
@@ -511,7 +517,7 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
     from ..gaps.needs import skipped_text
     from ..gaps.stale import stale_reasons
     from ..gaps.store import skipped_types
-    from .explain import evidence_groups, headline, short_title, why_lines
+    from .explain import body_text, evidence_groups, headline, short_title, standing_line, why_lines
 
     sec = GapsSection()
     found = gaps.list_gaps(lib)
@@ -525,13 +531,16 @@ def gather_gaps(lib: Library, limit: Optional[int] = 25) -> GapsSection:
         refs = {r.id: r for r in paper_refs(lib, list(dict.fromkeys(ids + quoted)))}
         roles = {int(k): v for k, v in (d.get("evidence_roles") or {}).items()}
         method, problem = d.get("method") or {}, d.get("problem") or {}
+        title = short_title(d["type"], d["statement"], method.get("label"), problem.get("label"))
+        said = headline(d["statement"], details)
+        # said once: the heading, the statement without the heading's words, then only what it does not say
         sec.gaps.append(GapData(id=d.get("id"), type=d["type"], score=float(d["score"]), statement=d["statement"],
                                 method=d.get("method"), problem=d.get("problem"),
                                 evidence=[refs[i] for i in ids if i in refs], details=details,
-                                headline=headline(d["statement"], details),
-                                title=short_title(d["type"], d["statement"], method.get("label"), problem.get("label")),
+                                headline=body_text(title, said) if title != said else said, title=title,
                                 why=why_lines(d["type"], float(d["score"]), details, method.get("label"),
-                                              problem.get("label")),
+                                              problem.get("label"), statement=said),
+                                standing=standing_line(d["type"], float(d["score"]), details),
                                 groups=evidence_groups(ids, roles, details, refs, PaperRef.meta,
                                                        _held(lib, details)),
                                 # marked as `gaps list` and the Gaps view mark it: never shown as current
@@ -793,6 +802,9 @@ def gather_reproducibility(lib: Library, maps: MapsSection, gaps: GapsSection, e
     out["models"] = sorted(models)
     out["gaps"] = sorted({json.dumps(g.details.get("params"), sort_keys=True) for g in gaps.gaps
                           if isinstance(g.details, dict) and g.details.get("params")})
+    from .explain import gap_settings_rows
+
+    out["gap_settings"] = gap_settings_rows(gaps.gaps)      # said once here, not beside every gap
     out["runs"] = [{"id": r.id, "seeds": r.seeds, "env": r.env} for r in exps.runs]
     return out
 

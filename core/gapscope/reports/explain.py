@@ -11,19 +11,20 @@ from typing import Any, Callable, Mapping, Optional, Sequence
 
 from ..exports.text import paper_link
 from ..textfmt import latex_to_text, plural
-from ..vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SHORTCOMING_NAMES
+from ..vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SCORE_MEANING, SHORTCOMING_NAMES
 from .labels import gap_type
 
-# What a report says once, above the gaps: the kinds of gap and what a score is.
+# What a report says once, above the gaps: the kinds of gap and what a score is (vocabulary.SCORE_MEANING
+# says what a score is for every place that explains one).
 GAPS_INTRO = (
     "GapScope finds three kinds of gap in the library's maps. A method not yet tried on a problem: papers "
     "use the method and papers address the problem, but (almost) none combine them, while related methods "
     "or problems already meet. A shortcoming not yet addressed: several papers state the same shortcoming, "
     "yet later papers rarely describe a method close to it. A thin but growing area: a sparsely covered "
-    "region of the topic map whose share of new papers is rising. The score (0 to 1) is a gap's standing "
-    "among the gaps of its own kind found in the same run: 1 for the strongest of that kind, 0.5 halfway down "
-    "(each gap also says its rank, e.g. 2nd of 40). The kinds' own scores measure different things and are "
-    "not compared; the list interleaves the kinds by standing. A score is a ranking, not a probability.")
+    "region of the topic map whose share of new papers is rising. " + SCORE_MEANING + " Each gap says its rank "
+    "(e.g. 2nd of 40); the kinds' own measures differ and are not compared, so the list interleaves the kinds "
+    "by standing. The settings that produced the gaps are listed once, in the reproducibility appendix "
+    "(“How the gaps were found”).")
 
 
 @dataclass
@@ -48,23 +49,60 @@ def _n(count: Any, noun: str) -> str:
     return f"{count:,} {noun}{'' if count == 1 else 's'}"
 
 
-def score_sentence(kind: str, score: float, details: Optional[Mapping[str, Any]] = None) -> str:
+def standing_line(kind: str, score: float, details: Optional[Mapping[str, Any]] = None) -> str:
+    """A gap's place among its kind, beside its id: "1st of 50 method x problem gaps (score 1.00)"; a gap
+    found before scores were standings says its score only."""
     from ..gaps.standing import standing_text
 
     within = standing_text(kind, details or {})       # "2nd of 40 method x problem gaps" (gaps/standing.py)
-    return (f"Score {score:.2f} of 1 among the gaps of this kind ({gap_type(kind)}"
-            + (f": the {within}" if within else "") + "); 1 is the strongest of the kind in this library.")
+    return f"{within} (score {score:.2f})" if within else f"score {score:.3f}"
 
 
-def related_concepts(d: Mapping[str, Any], m: str, p: str) -> list[str]:
+def ranked_by_text(kind: str, details: Mapping[str, Any], brief: bool = False) -> str:
+    """What orders a concept-level method x problem gap among its kind, as the report, `gaps show` and the
+    Gaps view say it: the link-prediction model learnt from the library (with what it learnt from) and its
+    output for the pair, which only orders pairs (a classifier of one earlier slice, fitted on a subsample:
+    no calibrated chance); "" for another kind or a gap found without the model. Presentation only: it lives
+    here, not in gaps/, whose source digest marks found gaps stale (gaps/stale.py). ``brief``: without what
+    the model learnt from (a report says that once, in gap_settings_rows)."""
+    ranker = details.get("ranker")
+    if kind != "method_x_problem" or not ranker:
+        return ""
+    if ranker.get("fallback"):
+        return ("Gaps of this kind are ordered by a fixed blend of how often the two concepts appear and the "
+                f"neighbours they share, not by a learnt model ({ranker['fallback']}).")
+    learnt = (f": of {int(ranker['train_pairs']):,} concept pairs that had not met by {ranker.get('train_before')}, "
+              f"{int(ranker.get('train_positive') or 0):,} were combined in the months after"
+              if ranker.get("train_pairs") else "")
+    raw = details.get("raw_score")
+    if brief and raw is not None:
+        return (f"Ranked by a model learnt from this library, whose output for this pair ({float(raw):.3f}) only "
+                "orders the pairs: it is not the chance that the two will be combined.")
+    own = (f" Its output for this pair ({float(raw):.3f}) only orders the pairs; it is not the chance that the two "
+           "will be combined." if raw is not None else "")
+    return f"Gaps of this kind are ordered by a model learnt from this library{learnt}.{own}"
+
+
+def _says_numbers(statement: str, *numbers: Any) -> bool:
+    """Whether the statement already gives each of ``numbers`` (as a whole word): then the sentences behind the
+    score leave them out rather than say them twice."""
+    if not statement:
+        return False
+    return all(re.search(rf"(?<![\d.,]){re.escape(n)}(?![\d]|[.,]\d)", statement) for n in numbers)
+
+
+def related_concepts(d: Mapping[str, Any], m: str, p: str, said: str = "") -> list[str]:
     """The neighbours that predict a concept gap, each side said for what it is: the methods related to
     ``m`` applied to ``p``, and the problems related to ``p`` that ``m`` has been applied to (the Gaps
-    view and the report); ``m`` and ``p`` as they are to be written (quoted)."""
+    view and the report); ``m`` and ``p`` as they are to be written (quoted). ``said``: the statement shown
+    above, whose quoted neighbours are not listed again."""
     out = []
-    preds = [f"{x['concept']} ({_n(x.get('papers_with_problem'), 'paper')})" for x in d.get("predicting_methods") or []]
+    new = [x for x in d.get("predicting_methods") or [] if f"\u201c{x['concept']}\u201d" not in said]
+    preds = [f"{x['concept']} ({_n(x.get('papers_with_problem'), 'paper')})" for x in new]
     if preds:
         out.append(f"Methods related to {m} have already been applied to {p}: " + ", ".join(preds) + ".")
-    preds = [f"{x['concept']} ({_n(x.get('papers_with_method'), 'paper')})" for x in d.get("predicting_problems") or []]
+    new = [x for x in d.get("predicting_problems") or [] if f"\u201c{x['concept']}\u201d" not in said]
+    preds = [f"{x['concept']} ({_n(x.get('papers_with_method'), 'paper')})" for x in new]
     if preds:
         out.append(f"{m[:1].upper() + m[1:]} has been applied to problems related to {p}: " + ", ".join(preds) + ".")
     return out
@@ -95,11 +133,14 @@ def _combined(d: Mapping[str, Any]) -> str:
     return said + (f" ({'; '.join(notes)})" if notes else "") + (meaning_clause(n, more) if cb else "")
 
 
-def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
+def _concept_pair(d: Mapping[str, Any], m: str, p: str, said: str = "") -> list[str]:
+    """The counts behind a concept gap; ``said``: the statement shown above it, whose counts are not repeated."""
     # never "none of them combines the two" under a statement that says "only 4 abstracts combine them"
     # the papers naming each end (title, abstract or the extractor's key phrases): what a search finds
-    out = [f"In the library {_n(d.get('method_papers'), 'paper')} mention {m} and {_n(d.get('problem_papers'), 'paper')} "
-           f"mention {p}; " + _combined(d) + "."]
+    counts = (f"{int(d.get('method_papers') or 0):,}", f"{int(d.get('problem_papers') or 0):,}")
+    out = [] if _says_numbers(said, *counts) else [
+        f"In the library {_n(d.get('method_papers'), 'paper')} mention {m} and {_n(d.get('problem_papers'), 'paper')} "
+        f"mention {p}; " + _combined(d) + "."]
     from ..concepts.members import search_command, written_in_capitals
 
     searches = [f"`{search_command(q, n)}` for {end}" for end, q, n in (
@@ -111,50 +152,43 @@ def _concept_pair(d: Mapping[str, Any], m: str, p: str) -> list[str]:
         if names:     # the search ignores case and reads stems: "CLIP" finds "video clips" too
             out.append("The search ignores case: a name with capitals (" + ", ".join(f"\u201c{n}\u201d" for n in names)
                        + ") counts only the papers that write it so.")
-    out += related_concepts(d, m, p)
+    out += related_concepts(d, m, p, said)
     pl = d.get("plausibility")
     if pl:
         out.append(f"The two belong together: the papers on {p} are closer to those on {m} than "
                    f"{float(pl['problem_closer_than']):.0%} of the other problems are"
                    + (f"; shared neighbouring concepts: {', '.join(pl['shared_neighbours'])}"
                       if pl.get("shared_neighbours") else "") + ".")
-    ranker = d.get("ranker")
-    if ranker:
-        out.append("The score is a model's estimate that the two will be combined, learnt from this library"
-                   + (f": of {ranker['train_pairs']} concept pairs that had not met by {ranker.get('train_before')}, "
-                      f"{ranker.get('train_positive')} were combined in the months after" if ranker.get("train_pairs")
-                      else "") + ".")
     return out
 
 
 def _established_checks(d: Mapping[str, Any]) -> list[str]:
-    from ..gaps.closest import closest_line
-    from ..gaps.thresholds import done_from
-
+    """What the checks for work already done found, without the settings that decide "done" (the report lists
+    those once, in its reproducibility appendix: gap_settings_rows). The closest-work counts are the
+    statement's, and the closest work follows as a list: not said a third time here."""
     out = []
-    line = closest_line({k: v for k, v in d.items() if k != "closest_work"})    # the nearest is listed apart
-    if line:
-        out.append(line[:1].upper() + line[1:] + ".")
     ref = d.get("reference")
     if ref:
         out.append(f"{_n(ref.get('co_mentions'), 'abstract')} of the reference corpus ({ref.get('size')} abstracts) "
-                   f"mention both ({done_from('gaps_established_min', ref.get('min_co_mentions'))}).")
+                   "mention both.")
     world = d.get("openalex")
     if world:
-        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both "
-                   f"({done_from('gaps_openalex_min', world.get('min_works'))})." if world.get("works") is not None
-                   else f"OpenAlex was not checked ({world.get('error')}).")
+        out.append(f"OpenAlex: {_n(world['works'], 'work')} of all years mention both."
+                   if world.get("works") is not None else f"OpenAlex was not checked ({world.get('error')}).")
     return out
 
 
 def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optional[str],
-              problem: Optional[str]) -> list[str]:
-    """The sentences behind a gap's score: what it means and the counts it rests on, in words."""
+              problem: Optional[str], statement: Optional[str] = None) -> list[str]:
+    """The sentences behind a gap's score: what orders it among its kind and the counts it rests on, in words;
+    with the ``statement`` shown above it, none of the numbers that statement gives (its place among its
+    kind and its score are standing_line's)."""
     d = details or {}
+    said = statement or ""
     m, p = f"“{method or 'the method'}”", f"“{problem or 'the problem'}”"
-    out = [score_sentence(kind, score, d)]
+    out = [x for x in (ranked_by_text(kind, d, brief=True),) if x]
     if kind == "method_x_problem" and d.get("level") == "concept":
-        out += _concept_pair(d, m, p) + _established_checks(d)
+        out += _concept_pair(d, m, p, said) + _established_checks(d)
         if d.get("quote_note"):          # why no shortcoming sentence is quoted (gaps/quotes.py)
             out.append(d["quote_note"][:1].upper() + d["quote_note"][1:] + ".")
     elif kind == "method_x_problem":
@@ -162,26 +196,40 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
                    f"{_n(d.get('problem_size'), 'paper')} in the problem's; {_n(d.get('cooccurring'), 'paper')} "
                    f"join the two, where papers of similar methods suggest about {float(d.get('predicted') or 0):.1f}.")
     elif kind in ("unaddressed_shortcoming", "unaddressed_limitation"):
-        kinds: dict[str, int] = {}
-        for q in d.get("quotes") or []:
-            name = SHORTCOMING_NAMES.get(q.get("shortcoming"), "")
-            if name:
-                kinds[name] = kinds.get(name, 0) + 1
-        out.append(f"{_n(d.get('stated_by'), 'paper')} state this shortcoming (half of them by {d.get('since')})"
-                   + (" — quoted below: " + ", ".join(f"{n} as {k}" for k, n in kinds.items()) if kinds else "")
-                   + ".")
-        out.append(f"Of the {int(d.get('later_method_papers') or 0):,} papers listed after that date, "
-                   f"{d.get('close_later_methods') or 'none'} "
-                   # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
-                   + ("name it in their title or aim, or state it, and propose a method: " if d.get("level") == "concept"
-                      else "describe a method close to it: ")
-                   + f"{float(d.get('rate') or 0):.2f} per stating paper, where the typical shortcoming of this library "
-                   f"gets {float(d.get('typical_rate') or 0):.2f}. The fewer, the higher the score.")
+        out += _shortcoming_lines(d, said)
     elif kind == "thin_growing":
-        out.append(f"The region holds {_n(d.get('size'), 'paper')}: {d.get('recent')} since {d.get('recent_since')} and "
-                   f"{d.get('earlier')} before; its share of new papers is {float(d.get('growth') or 0):.1f} times its "
-                   "earlier share. The faster that share grows and the sparser the region, the higher the score.")
+        if _says_numbers(said, f"{int(d.get('size') or 0):,}"):
+            out.append(f"{d.get('recent')} of its papers are from {d.get('recent_since')} on, {d.get('earlier')} from "
+                       "before. The faster its share of new papers grows and the sparser the region, the higher it "
+                       "ranks.")
+        else:
+            out.append(f"The region holds {_n(d.get('size'), 'paper')}: {d.get('recent')} since "
+                       f"{d.get('recent_since')} and {d.get('earlier')} before; its share of new papers is "
+                       f"{float(d.get('growth') or 0):.1f} times its earlier share. The faster that share grows "
+                       "and the sparser the region, the higher the score.")
     return out
+
+
+def _shortcoming_lines(d: Mapping[str, Any], said: str) -> list[str]:
+    kinds: dict[str, int] = {}
+    for q in d.get("quotes") or []:
+        name = SHORTCOMING_NAMES.get(q.get("shortcoming"), "")
+        if name:
+            kinds[name] = kinds.get(name, 0) + 1
+    quoted = " — quoted below: " + ", ".join(f"{n} as {k}" for k, n in kinds.items()) if kinds else ""
+    rate, typical = f"{float(d.get('rate') or 0):.2f}", f"{float(d.get('typical_rate') or 0):.2f}"
+    if _says_numbers(said, rate, typical):       # the statement gives the counts and the rates
+        return [f"Half of the papers stating it had done so by {d.get('since')}, and later papers are counted from "
+                f"then{quoted}. The fewer later papers take it on for each paper stating it, compared with the "
+                "library's typical shortcoming, the higher it ranks."]
+    return [f"{_n(d.get('stated_by'), 'paper')} state this shortcoming (half of them by {d.get('since')}){quoted}.",
+            f"Of the {int(d.get('later_method_papers') or 0):,} papers listed after that date, "
+            f"{d.get('close_later_methods') or 'none'} "
+            # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
+            + ("name it in their title or aim, or state it, and propose a method: " if d.get("level") == "concept"
+               else "describe a method close to it: ")
+            + f"{rate} per stating paper, where the typical shortcoming of this library gets {typical}. "
+            "The fewer, the higher the score."]
 
 
 _STATED_AS = re.compile(r"\s*Stated as: .*$", re.S)
@@ -209,6 +257,60 @@ def headline(statement: str, details: Mapping[str, Any]) -> str:
     if (details or {}).get("quotes"):
         return _STATED_AS.sub("", statement)
     return statement
+
+
+def body_text(title: str, statement: str) -> str:
+    """The statement as the paragraph under its heading, without the words the heading already says
+    ("Apply “LoRA” to “ASR”: 12 papers …" under "Apply “LoRA” to “ASR”" reads "12 papers …")."""
+    if title and statement.startswith(title + ": "):
+        rest = statement[len(title) + 2:]
+        return rest[:1].upper() + rest[1:]
+    return statement
+
+
+def gap_settings_rows(gaps: Sequence[Any]) -> list[tuple[str, str]]:
+    """The settings that produced the reported gaps, as (what, value) rows for the reproducibility appendix:
+    said once there rather than beside every gap. Read from each gap's details; a setting the gaps were found
+    with at different values lists each."""
+    from ..gaps.thresholds import DONE_AT
+
+    seen: dict[str, list[str]] = {}
+
+    def add(what: str, value: Any) -> None:
+        if value is not None and str(value) not in seen.setdefault(what, []):
+            seen[what].append(str(value))
+
+    for g in gaps:
+        d = getattr(g, "details", None) or {}
+        for key, setting, what in (("closest_check", "gaps_closest_min", "min_done"),
+                                   ("reference", "gaps_established_min", "min_co_mentions"),
+                                   ("openalex", "gaps_openalex_min", "min_works")):
+            if isinstance(d.get(key), dict) and d[key].get(what) is not None:
+                add(DONE_WHEN[setting],
+                    f"{d[key][what]} (Preferences \u201c{DONE_AT[setting]}\u201d, setting {setting})")
+        r = d.get("ranker")
+        if isinstance(r, dict) and not r.get("fallback") and r.get("train_pairs"):
+            add("Method x problem gaps ordered by",
+                f"{RANKER_NAMES.get(r.get('model'), r.get('model') or 'a model')} learnt from this library: "
+                f"{int(r['train_pairs']):,} concept pairs that had not met by {r.get('train_before')}, "
+                f"{int(r.get('train_positive') or 0):,} of them combined in the months after"
+                + (f" ({r['train_window']})" if r.get("train_window") else ""))
+        elif isinstance(r, dict) and r.get("fallback"):
+            add("Method x problem gaps ordered by", f"a fixed blend of counts ({r['fallback']})")
+    return [(what, "; ".join(values)) for what, values in seen.items()]
+
+
+# Each "done" setting in words: a method x problem pair this common is established work, not a gap.
+DONE_WHEN = {
+    "gaps_closest_min": "A method x problem pair is already done (no gap) when this many of the abstracts nearest "
+                        "to it are about both by meaning",
+    "gaps_established_min": "A method x problem pair is already done (no gap) when this many reference-corpus "
+                            "abstracts name both",
+    "gaps_openalex_min": "A method x problem pair is already done (no gap) when this many OpenAlex works name both",
+}
+
+RANKER_NAMES = {"lr": "logistic regression", "gbm": "gradient-boosted trees",
+                "lr+gbm": "logistic regression and gradient-boosted trees (their mean)"}
 
 
 def _quote_text(q: Mapping[str, Any]) -> str:

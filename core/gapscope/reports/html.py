@@ -21,8 +21,8 @@ from . import labels as L
 from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
-from .layout import (CLUSTER_HEAD, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line, more_clusters_line,
-                     summary_lines)
+from .layout import (CLUSTER_HEAD, GAP_SETTINGS_TITLE, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line,
+                     more_clusters_line, summary_lines)
 from ..exports.text import visible
 
 CSS = """
@@ -141,7 +141,7 @@ def _map(m: MapData, figures: dict[str, bytes]) -> list[str]:
                         "coloured by cluster, the biggest clusters labelled."))
     if f"sizes-{m.facet}" in figures:
         out.append(_img(figures[f"sizes-{m.facet}"], f"{m.facet} cluster sizes over time",
-                        f"Papers over time in the biggest {m.facet} clusters, in their map colours."))
+                        m.time_caption or f"Papers over time in the biggest {m.facet} clusters, in their map colours."))
     elif m.time_note:
         out.append(f'<p class="meta">{esc(m.time_note)}</p>')
     out.append(f'<p class="meta">{esc(STABILITY_NOTE)}</p>')
@@ -216,7 +216,8 @@ def _gaps(d: ReportData) -> list[str]:
     for rank, g in enumerate(s.gaps, 1):
         out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.title or g.headline or g.statement)}</h3>')
         out.append(f'<p class="statement">{esc(g.headline or g.statement)}</p>')
-        out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · score {g.score:.3f}</p>')
+        out.append(f'<p class="meta">gap #{esc(g.id)} · {esc(L.gap_type(g.type))} · '
+                   f'{esc(g.standing or f"score {g.score:.3f}")}</p>')
         if g.stale:
             out.append(_missing(stale_line(g.stale)))
         if g.method:
@@ -323,6 +324,8 @@ def _notes(d: ReportData) -> list[str]:
 def _reproducibility(d: ReportData) -> list[str]:
     r = d.reproducibility
     out = [_table(["What", "Value"], reproducibility_rows(r))]
+    if r.get("gap_settings"):
+        out.append(f"<h3>{esc(GAP_SETTINGS_TITLE)}</h3>" + _table(["Setting", "Value"], r["gap_settings"]))
     for m in r.get("maps", []):
         out.append(f"<h3>{esc(m['facet'].capitalize())} map #{esc(m['map_id'])} parameters</h3>"
                    + _table(["Parameter", "Value"], L.map_parameter_rows(m)))

@@ -27,6 +27,8 @@ SECTIONS = [
     ("reproducibility", "Appendix B: reproducibility"),
 ]
 TITLES = dict(SECTIONS)
+# the reproducibility appendix's table of the settings the gaps were found with (explain.gap_settings_rows)
+GAP_SETTINGS_TITLE = "How the gaps were found"
 
 TOP_CLUSTERS = 10          # a map's clusters in the Maps section, largest first; the appendix has them all
 CLUSTER_HEAD = ["Cluster", "Label", "Keywords", "Papers", "Stability"]

@@ -11,8 +11,8 @@ from . import labels as H
 from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
 from .html import IMPORT_HEAD, STABILITY_NOTE, import_rows
-from .layout import (CLUSTER_HEAD, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line, more_clusters_line,
-                     summary_lines)
+from .layout import (CLUSTER_HEAD, GAP_SETTINGS_TITLE, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line,
+                     more_clusters_line, summary_lines)
 from ..exports.text import figure_file, md
 
 
@@ -98,6 +98,8 @@ def _md_maps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
               f"map \\#{m.map_id}, built {md(m.created_at)}, {m.n_papers} papers, {len(m.clusters)} clusters. "
               f"{md(m.label_note)}", ""]
         L += img(f"map-{m.facet}", f"{m.facet} map") + img(f"sizes-{m.facet}", f"{m.facet} cluster sizes over time")
+        if m.time_caption and img(f"sizes-{m.facet}", ""):
+            L += [md(m.time_caption), ""]
         if m.time_note and not img(f"sizes-{m.facet}", ""):
             L += [md(m.time_note), ""]
         L += [md(STABILITY_NOTE), ""]
@@ -143,7 +145,7 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.title or gap.headline or gap.statement)}", "",
               md(gap.headline or gap.statement), "",
-              f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · score {gap.score:.3f}", ""]
+              f"gap \\#{gap.id} · {md(H.gap_type(gap.type))} · {md(gap.standing or f'score {gap.score:.3f}')}", ""]
         if gap.stale:
             L += _missing(stale_line(gap.stale))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
@@ -221,6 +223,8 @@ def _md_reproducibility(d: ReportData, img, titles: dict[str, str]) -> list[str]
     r = d.reproducibility
     L += [f"## {titles['reproducibility']}", ""]
     L += _table(["What", "Value"], reproducibility_rows(r))
+    if r.get("gap_settings"):
+        L += [f"### {GAP_SETTINGS_TITLE}", ""] + _table(["Setting", "Value"], r["gap_settings"])
     for m in r.get("maps", []):
         L += [f"### {md(m['facet'].capitalize())} map \\#{m['map_id']} parameters", ""]
         L += _table(["Parameter", "Value"], H.map_parameter_rows(m))

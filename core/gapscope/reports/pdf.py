@@ -22,8 +22,8 @@ from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands,
 from .data import PaperRef, ReportData, reproducibility_rows
 from ..fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
 from .html import IMPORT_HEAD, import_rows
-from .layout import (CLUSTER_HEAD, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line, more_clusters_line,
-                     summary_lines)
+from .layout import (CLUSTER_HEAD, GAP_SETTINGS_TITLE, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line,
+                     more_clusters_line, summary_lines)
 from ..exports.text import one_line, visible
 from ..textfmt import plural
 
@@ -440,6 +440,8 @@ def _pdf_maps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
             doc.image(fig, 170)
         if f"sizes-{m.facet}" in figures:
             doc.image(figures[f"sizes-{m.facet}"], 160)
+            if m.time_caption:
+                doc.text(m.time_caption, size=8.5, color=(90, 100, 114))
         elif m.time_note:
             doc.text(m.time_note, size=9, color=(90, 100, 114))
             doc.gap()
@@ -479,7 +481,8 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
     for rank, gap in enumerate(g.gaps, 1):
         doc.text(f"{rank}. {gap.title or gap.headline or gap.statement}", size=10.5, bold=True)
         doc.text(gap.headline or gap.statement, size=9.5)
-        doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · score {gap.score:.3f}", size=8.5, color=(90, 100, 114))
+        doc.text(f"Gap #{gap.id} · {L.gap_type(gap.type)} · {gap.standing or f'score {gap.score:.3f}'}", size=8.5,
+                 color=(90, 100, 114))
         if gap.stale:
             doc.text(plain_commands(stale_line(gap.stale)), size=9, color=(150, 90, 0))
         for name, ref in (("Method", gap.method), ("Problem", gap.problem)):
@@ -487,7 +490,7 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
                 kw = side_keywords(ref)
                 doc.text(f"{name}: {ref.get('label')}" + (f" ({kw})" if kw else ""), size=9)
         if gap.why:
-            doc.text("Behind the score: " + " ".join(gap.why), size=8.5, color=(60, 68, 80))
+            doc.text(plain_commands("Behind the score: " + " ".join(gap.why)), size=8.5, color=(60, 68, 80))
         for group in gap.groups:
             doc.gap(1)
             doc.text(f"{group.heading} ({len(group.items)})", size=9.5, bold=True)
@@ -567,6 +570,8 @@ def _pdf_reproducibility(doc: _Doc, d: ReportData, figures: dict[str, bytes], ti
     r = d.reproducibility
     doc.heading(titles["reproducibility"])
     doc.table(["What", "Value"], _plain_rows(reproducibility_rows(r)))
+    if r.get("gap_settings"):
+        doc.table(["Setting", "Value"], r["gap_settings"], title=GAP_SETTINGS_TITLE)
     for m in r.get("maps", []):
         rows = L.map_parameter_rows(m)
         # a value of pages (a map's concept phrases, cluster by cluster) cannot be one table row, which never

@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
+from .coverage import covered_steps, partial_note
 from .data import MapData, PrismaSection
 from ..fonts import use_fallback_fonts
 from ..exports.text import one_line
@@ -162,7 +163,8 @@ MIN_TIME_STEPS = 6
 
 
 def time_steps(m: MapData, top: int = 8) -> tuple[str, str, list[str]]:
-    """(sizes key, unit, steps) the time chart would use for the biggest ``top`` clusters."""
+    """(sizes key, unit, steps) the time chart would use for the biggest ``top`` clusters, every step the
+    papers touch (covered_steps says which the chart draws)."""
     biggest = sorted(m.clusters, key=lambda c: -c["size"])[:top]
     years = sorted({y for c in biggest for y in c.get("sizes_by_year") or {}})
     months = sorted({mo for c in biggest for mo in c.get("sizes_by_month") or {}})
@@ -171,24 +173,46 @@ def time_steps(m: MapData, top: int = 8) -> tuple[str, str, list[str]]:
     return "sizes_by_month", "month", months
 
 
+def drawn_steps(m: MapData, top: int = 8):
+    """(sizes key, unit, coverage.Steps): the steps the chart draws, a partial one at either end scaled up
+    or left out (coverage.py)."""
+    key, unit, steps = time_steps(m, top)
+    return key, unit, covered_steps(steps, m.first_date, m.last_date)
+
+
 def time_note(m: MapData) -> str | None:
     """Why the clusters-over-time chart is not drawn, or None when it is."""
     _key, unit, steps = time_steps(m)
-    if len(steps) >= MIN_TIME_STEPS:
+    drawn = drawn_steps(m)[2].steps
+    if len(drawn) >= MIN_TIME_STEPS:
         return None
     if not steps:
         return "Clusters over time is not drawn: no paper on this map has a publication date."
     span = f"{steps[0]} to {steps[-1]}" if len(steps) > 1 else steps[0]
-    return (f"Clusters over time is not drawn: the papers span {plural(len(steps), unit)} ({span}), and a trend needs "
-            f"at least {MIN_TIME_STEPS} points in time; the cluster sizes are in the table.")
+    whole = f", {len(drawn)} of them covered enough to draw" if len(drawn) < len(steps) else ""
+    return (f"Clusters over time is not drawn: the papers span {plural(len(steps), unit)} ({span}){whole}, and a "
+            f"trend needs at least {MIN_TIME_STEPS} points in time; the cluster sizes are in the table.")
+
+
+def time_caption(m: MapData, top: int = 8) -> str | None:
+    """The chart's caption: what it draws and which partial month (year) at either end is scaled up or left
+    out; None when no chart is drawn."""
+    if time_note(m) is not None:
+        return None
+    _key, unit, s = drawn_steps(m, top)
+    n = min(top, len(m.clusters))
+    return " ".join(x for x in (f"Papers per {unit} in the {n} biggest {m.facet} clusters, in their map colours.",
+                                partial_note(s, unit)) if x)
 
 
 def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
     """Papers per month (per year for a corpus of 6 years or more) in the biggest clusters, in the map's
-    colours; None when there are too few points in time (see :func:`time_note`)."""
+    colours, a month the papers cover in part at either end scaled up (hollow) or left out; None when there
+    are too few points in time (see :func:`time_note`)."""
     if time_note(m) is not None:
         return None
-    key, unit, steps = time_steps(m, top)
+    key, unit, s = drawn_steps(m, top)
+    steps = s.steps
     biggest = sorted(m.clusters, key=lambda c: -c["size"])[:top]
     clusters = [c for c in biggest if c.get(key)]
     colours = map_colours(m)
@@ -197,16 +221,27 @@ def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
         ax = fig.add_subplot(1, 1, 1)
         xs = list(range(len(steps)))
         for c in clusters:
-            ax.plot(xs, [c[key].get(s, 0) for s in steps], marker="o", markersize=3, color=colours[c["id"]],
-                    label=_short(c["label"], 30))
+            ys = [c[key].get(step, 0) * s.scale.get(step, 1.0) for step in steps]
+            ax.plot(xs, ys, marker="o", markersize=3, color=colours[c["id"]], label=_short(c["label"], 30))
+            hollow = [i for i, step in enumerate(steps) if step in s.scale]
+            if hollow:        # a scaled-up partial end: an estimate, drawn hollow
+                ax.plot([xs[i] for i in hollow], [ys[i] for i in hollow], linestyle="", marker="o", markersize=5,
+                        markerfacecolor="white", markeredgecolor=colours[c["id"]])
         every = max(1, len(steps) // 10)
-        ax.set_xticks(xs[::every], [str(s) for s in steps[::every]], rotation=45 if unit == "month" else 0,
+        ax.set_xticks(xs[::every], [str(x) for x in steps[::every]], rotation=45 if unit == "month" else 0,
                       fontsize=7)
-        ax.set_xlabel(unit)
+        # the figure travels without the report's caption: it names the partial ends itself
+        ax.set_xlabel(unit + "".join(f"\n{x}" for x in _partial_marks(s)))
         ax.set_ylabel("papers")
         ax.set_title(f"{m.facet.capitalize()} clusters over time (papers per {unit})", fontsize=10)
         ax.legend(fontsize=7, loc="upper left", bbox_to_anchor=(1.01, 1.0))
         return _png(fig)
+
+
+def _partial_marks(s) -> list[str]:
+    """A few words under the time axis per partial end: "2026-07 left out: 1 of 31 days covered"."""
+    return [f"{p.step} {'scaled up (hollow)' if p.scaled else 'left out'}: {p.covered} of {p.days} days covered"
+            for p in s.partial]
 
 
 def _palette(n: int) -> list[str]:

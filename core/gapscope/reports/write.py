@@ -28,6 +28,7 @@ def make_figures(d: ReportData, *, cancel: Optional[CancelToken] = None) -> dict
         check(cancel)
         figs[f"map-{m.facet}"] = plots.map_scatter_png(m)
         m.time_note = plots.time_note(m)
+        m.time_caption = plots.time_caption(m)
         sizes = plots.cluster_sizes_png(m)
         if sizes:
             figs[f"sizes-{m.facet}"] = sizes

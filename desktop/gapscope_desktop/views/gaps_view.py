@@ -24,16 +24,15 @@ from gapscope.gaps.standing import standing_text
 from gapscope.gaps.stale import in_app_words, stale_kinds, stale_summary
 from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
 from gapscope.gaps.topics import in_topic as topic_rule
-from gapscope.reports.explain import related_concepts
+from gapscope.reports.explain import ranked_by_text, related_concepts
 from gapscope.textfmt import clip_words, latex_to_text
-from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER
+from gapscope.vocabulary import GAP_ROLE_NAMES, GAP_ROLE_ORDER, SCORE_MEANING
 
 from .. import hints, theme
 from .core_view import CoreView
 
 # what a score is (gaps/standing.py): the kinds' raw scores measure different things and are not compared
-SCORE_TIP = ("The score ranks a gap among the gaps of its own type found in the same run: 1 for the best of its "
-             "type, 0.5 halfway down; types are interleaved by it, not by their raw scores.")
+SCORE_TIP = SCORE_MEANING + " Types are interleaved by it, not by their raw scores."
 
 TYPE_NAMES = {
     "method_x_problem": "Method × problem",
@@ -656,6 +655,9 @@ class GapsView(CoreView):
             if related:
                 extra += ('<p><b>Predicting neighbours:</b> '
                           + "<br>".join(html.escape(line) for line in related) + '</p>')
+            ranked = ranked_by_text(str(g.get("type")), details)    # what orders the pair, as the report says it
+            if ranked:
+                extra += f'<p><b>Ranked:</b> {html.escape(ranked)}</p>'
             acr = [reading_line(d) for d in (details.get("acronyms") or {}).values()]
             if acr:
                 extra += f'<p><b>Acronyms:</b> {html.escape("; ".join(acr))}</p>'
