@@ -22,7 +22,8 @@ from gapscope.gaps.thresholds import done_from
 from gapscope.gaps.quotes import label_of
 from gapscope.gaps.standing import standing_text
 from gapscope.gaps.stale import in_app_words, stale_kinds, stale_summary
-from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
+from gapscope.gaps.topics import (ANY_TOPIC, evidence_topics, gap_topic, paper_topics, region_map_labels, topic_names,
+                                  topic_words)
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import related_concepts
 from gapscope.textfmt import clip_words, latex_to_text
@@ -101,8 +102,9 @@ def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]], d
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
-    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current) and "runs"
-    (the experiment runs that tested it, in this list or as the same gap of an earlier one)."""
+    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current), "runs"
+    (the experiment runs that tested it, in this list or as the same gap of an earlier one) and, for a thin,
+    growing region, "map_topic" (the topic map's label of its cluster: the filter finds it under both)."""
     from gapscope.gaps import list_gaps
     from gapscope.gaps.identity import runs_of_gaps
     from gapscope.gaps.stale import stale_reasons
@@ -110,11 +112,14 @@ def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     gaps = list_gaps(lib)
     runs = runs_of_gaps(lib, gaps)
     topic_of = paper_topics(lib) if any(not (g.details or {}).get("topic") for g in gaps) else {}
+    on_map = region_map_labels(lib, gaps)
     out = []
     for g in gaps:
         d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
         d["runs"] = runs.get(g.id, [])
+        if g.id in on_map:
+            d["map_topic"] = on_map[g.id]
         if not (g.details or {}).get("topic"):
             d["evidence_topics"] = evidence_topics(g.evidence, topic_of)
         out.append(d)
@@ -173,9 +178,20 @@ def stale_note(reasons: list[str]) -> str:
     return f"{text}." + ("" if "Find gaps" in text else " Press “Find gaps” to find the gaps again.")
 
 
+def names_of(g: dict) -> list[str]:
+    """The topics the filter finds a gap under by its own topic (a region: the map's name of it too)."""
+    return topic_names(g, g.get("map_topic") or "")
+
+
 def in_topic(g: dict, topic: Optional[str]) -> bool:
     """The topic filter's rule (TOPIC_FILTER_TIP; gapscope.gaps.topics, as `gaps list --topic`)."""
-    return topic_rule(gap_topic(g), g.get("evidence_topics") or [], topic)
+    return topic_rule(names_of(g), g.get("evidence_topics") or [], topic)
+
+
+def topic_text(g: dict) -> str:
+    """The gap's topic, with the topic map's other name for a region ("preserve privacy (on the topic map:
+    privacy risks)")."""
+    return topic_words(names_of(g))
 
 
 def _note_label(name: str, colour: str) -> QLabel:
@@ -466,7 +482,7 @@ class GapsView(CoreView):
             within = standing_text(str(g.get("type")), g.get("details") or {})
             item.setToolTip(3, f"{within}. {SCORE_TIP}" if within else SCORE_TIP)
             item.setToolTip(4, str(g.get("statement", "")))
-            item.setToolTip(2, gap_topic(g) or topic_tip(g))      # a long topic label is cut in its column
+            item.setToolTip(2, topic_text(g) or topic_tip(g))     # a long topic label is cut in its column
             if not gap_topic(g):
                 item.setForeground(2, QBrush(theme.qcolor("faint")))
             if stale:
@@ -477,8 +493,8 @@ class GapsView(CoreView):
                     item.setForeground(col, grey)
             item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
             self.table.addTopLevelItem(item)
-        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)}
-                        | {t for g in self.gaps for t in g.get("evidence_topics") or []})
+        # each topic a gap is found under (in_topic): its own names, else its evidence papers' topics
+        topics = sorted({t for g in self.gaps for t in (names_of(g) or g.get("evidence_topics") or [])})
         keep = self.topic_filter.currentData()
         self.topic_filter.blockSignals(True)
         self.topic_filter.clear()
@@ -708,7 +724,7 @@ class GapsView(CoreView):
             f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
             + (f' ({html.escape(within)})' if (within := standing_text(str(g.get("type")), details)) else "")
-            + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
+            + (f' &nbsp;·&nbsp; topic: {html.escape(topic_text(g))}' if topic_text(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
             # a thin, growing region is a topic-map cluster, not a problem a method is applied to
