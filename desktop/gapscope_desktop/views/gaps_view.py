@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from typing import Mapping, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QStyle, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -48,6 +48,8 @@ TYPE_COLUMN = {**TYPE_NAMES, "unaddressed_shortcoming": "Shortcoming"}
 ROLE_NAMES, ROLE_ORDER = GAP_ROLE_NAMES, GAP_ROLE_ORDER      # the report and `gaps show` use the same words
 NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
 NOTES_SHOWN = 2        # notices of the last "Find gaps" shown in full; more are behind a "show" link
+STATEMENT_SHARE = 0.45  # of the table's width the Statement column keeps: Type and Topic give up room first
+NARROWEST_CHARS = 8     # what Type and Topic keep of their words (the tooltips have all of them)
 
 
 def closest_library_id(p: dict, held: Mapping[str, int]) -> Optional[int]:
@@ -321,6 +323,7 @@ class GapsView(CoreView):
         self.table.setColumnWidth(2, fm.averageCharWidth() * 18)
         self.table.setColumnWidth(3, fm.horizontalAdvance("0.000") + 16)
         self.table.itemSelectionChanged.connect(self._gap_selected)
+        self.table.viewport().installEventFilter(self)     # a narrower table narrows Type and Topic first
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("gapDetail")
@@ -328,10 +331,17 @@ class GapsView(CoreView):
         self.evidence = QListWidget()
         self.evidence.setObjectName("gapEvidence")
         self.evidence.setAlternatingRowColors(True)
+        # a long title wraps in the pane, never behind a horizontal scroll bar; the rows are laid out again
+        # (wrapped anew) when the pane is resized
+        self.evidence.setWordWrap(True)
+        self.evidence.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.evidence.setResizeMode(QListView.Adjust)
         self.evidence.itemDoubleClicked.connect(self._open_evidence)
         self.quotes = QListWidget()
         self.quotes.setObjectName("gapQuotes")
         self.quotes.setWordWrap(True)
+        self.quotes.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.quotes.setResizeMode(QListView.Adjust)
         self.quotes.setToolTip("Double-click a sentence from a PDF to open it in the Reader at its place")
         self.quotes.itemDoubleClicked.connect(self._open_quote)
         self.evidence_button = QPushButton("Show evidence in library")
@@ -342,10 +352,9 @@ class GapsView(CoreView):
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(False)
 
-        right = QWidget()
-        rl = QVBoxLayout(right)
+        lists = QWidget()
+        rl = QVBoxLayout(lists)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.detail, 2)
         rl.addWidget(QLabel("<b>Evidence papers by role</b> — double-click to open"))
         rl.addWidget(self.evidence, 3)
         self.quotes_label = QLabel("<b>Evidence sentences</b> — double-click one from a PDF to read it there")
@@ -356,6 +365,18 @@ class GapsView(CoreView):
         row.addStretch(1)
         row.addWidget(self.draft_button)
         rl.addLayout(row)
+        # the gap's details over its evidence: the statement is what a reader came for, so the details
+        # take the larger share (a long statement reads whole at 1280x800); the user's split is remembered
+        # (MainWindow.save_state)
+        self.detail_split = QSplitter(Qt.Vertical)
+        self.detail_split.setObjectName("gapDetailSplit")
+        self.detail_split.setChildrenCollapsible(False)
+        self.detail_split.addWidget(self.detail)
+        self.detail_split.addWidget(lists)
+        self.detail_split.setStretchFactor(0, 3)
+        self.detail_split.setStretchFactor(1, 2)
+        self.detail_split.setSizes([600, 400])
+        right = self.detail_split
 
         top = QHBoxLayout()
         top.addWidget(self.find_button)
@@ -369,7 +390,8 @@ class GapsView(CoreView):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.empty_label)
         ll.addWidget(self.table, 1)
-        split = QSplitter(Qt.Horizontal)
+        self.split = split = QSplitter(Qt.Horizontal)
+        split.setObjectName("gapSplit")
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([700, 400])         # the list's statements are the longest text of the view
@@ -386,6 +408,23 @@ class GapsView(CoreView):
 
     def writers(self) -> list:
         return [self.find_button]
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Resize and obj is self.table.viewport():
+            self._fit_columns()
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        """Type and Topic at the width their words need while the Statement keeps STATEMENT_SHARE of the table;
+        in a narrower table they give up the room, in proportion, down to NARROWEST_CHARS (the statement,
+        stretched last, takes the rest: at 1024x700 it showed ten characters)."""
+        fm = self.table.fontMetrics()
+        full = {1: fm.horizontalAdvance("Method × problem") + 14, 2: fm.averageCharWidth() * 18}
+        width = self.table.viewport().width()
+        room = width - self.table.columnWidth(0) - self.table.columnWidth(3) - int(width * STATEMENT_SHARE)
+        scale = min(1.0, max(0, room) / sum(full.values()))
+        for col, w in full.items():
+            self.table.setColumnWidth(col, max(fm.averageCharWidth() * NARROWEST_CHARS, int(w * scale)))
 
     def library_switched(self, lib) -> None:
         """The gaps listed, the one shown with its evidence and a gap still to select were the previous
