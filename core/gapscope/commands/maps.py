@@ -412,8 +412,9 @@ def _echo_skipped(skipped: list[dict]) -> None:
 @click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]),
               help="Only gaps of this kind.")
 @click.option("--topic", help="Only gaps whose topic (the topic-map cluster holding most of their papers; a thin, "
-                               "growing region's own, or the topic map's label of its cluster) contains this text; a gap without one (an unaddressed "
-                               "shortcoming) by its evidence papers' topics, as in the Gaps view.")
+                               "growing region's own, or the topic map's label of its cluster) contains this text; "
+                               "a gap without one (an unaddressed shortcoming) by its evidence papers' topics, as "
+                               "in the Gaps view.")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many gaps to list (0: every one).")
 @click.option("--json", "as_json", is_flag=True)
