@@ -4,23 +4,16 @@ does (gapscope.gaps.topics), and says the map's name beside its own."""
 
 from __future__ import annotations
 
-import numpy as np
-
 
 def _region_library(lib):
     from gapscope.gaps import save_gaps
     from gapscope.gaps.model import ClusterRef, Gap
-    from gapscope.maps.model import Cluster, Map
-    from gapscope.maps.store import save_map
 
-    from tests.core.maps_fixtures import insert_papers
+    from tests.core.maps_fixtures import insert_papers, save_topic_map
 
     ids = insert_papers(lib, [{"title": f"Paper {i}", "abstract": "An abstract.", "published": "2025-01-0{i + 1}",
                                "arxiv_id": f"2501.0000{i}", "categories": "cs.CR"} for i in range(4)])
-    cl = [Cluster(id=k, label=label, keywords=[], representative="", size=2, stability=1.0, sizes_by_year={},
-                  centroid=np.ones(4, dtype=np.float32) / 2) for k, label in ((0, "privacy risks"), (1, "speech"))]
-    mid = save_map(lib, Map(facet="topic", params={}, scope={"library": True}, clusters=cl,
-                            assignments={ids[0]: 0, ids[1]: 0, ids[2]: 1, ids[3]: 1}, coords={}))
+    mid = save_topic_map(lib, ["privacy risks", "speech"], {ids[0]: 0, ids[1]: 0, ids[2]: 1, ids[3]: 1})
     save_gaps(lib, [
         Gap("thin_growing", 0.9, "“preserve privacy” is thin but growing.", None,
             ClusterRef("topic", mid, 0, "preserve privacy", []), [ids[0], ids[1]],

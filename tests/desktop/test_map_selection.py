@@ -4,22 +4,9 @@ selection draws every cluster alike again. Read from the scatter item's brushes 
 
 from __future__ import annotations
 
-import pytest
 from PySide6.QtCore import Qt
 
-from tests.core.maps_fixtures import eighty_cluster_map
-
-
-@pytest.fixture(scope="module")
-def map80(shared_data):
-    return eighty_cluster_map(shared_data)
-
-
-@pytest.fixture
-def view(make_view):
-    from gapscope_desktop.views.maps_view import MapsView
-
-    return make_view(MapsView, (1200, 800))
+from .test_map_labels import map80, view  # noqa: F401 (the 80-cluster map and the view showing it)
 
 
 def _select(view, cluster_ids):
