@@ -1124,8 +1124,7 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(state, QByteArray):
             self.restoreState(state)
-        for split, key in ((self.main_split, "window/mainSplit"), (self.lib_split, "window/librarySplit"),
-                           (self.detail.splitter, "window/detailSplit")):
+        for split, key in self._remembered_splits():
             v = s.value(key)
             if isinstance(v, QByteArray):
                 split.restoreState(v)
@@ -1136,6 +1135,12 @@ class MainWindow(QMainWindow):
         tab = s.value("window/tab")
         if tab is not None:
             self.tabs.setCurrentIndex(int(tab))
+
+    def _remembered_splits(self) -> list:
+        """(splitter, settings key) of the splits kept from one session to the next."""
+        return [(self.main_split, "window/mainSplit"), (self.lib_split, "window/librarySplit"),
+                (self.detail.splitter, "window/detailSplit"), (self.gaps_view.split, "window/gapsSplit"),
+                (self.gaps_view.detail_split, "window/gapsDetailSplit")]
 
     def _select_last_paper(self) -> None:
         """The paper that was current when the window last closed on this library, current again (a
@@ -1154,9 +1159,8 @@ class MainWindow(QMainWindow):
             s.setValue("window/paper", current)
         s.setValue("window/geometry", self.saveGeometry())
         s.setValue("window/state", self.saveState())
-        s.setValue("window/mainSplit", self.main_split.saveState())
-        s.setValue("window/librarySplit", self.lib_split.saveState())
-        s.setValue("window/detailSplit", self.detail.splitter.saveState())
+        for split, key in self._remembered_splits():
+            s.setValue(key, split.saveState())
         s.setValue("window/tab", self.tabs.currentIndex())
         s.setValue("window/paperTable", self.library_view.header_state())
         s.setValue("window/paperTableColumns", self.library_view.model.columnCount())

@@ -78,6 +78,18 @@ def insert_papers(lib, rows: list[dict]) -> list[int]:
     return ids
 
 
+def save_topic_map(lib, labels: list[str], assignments: dict[int, int]) -> int:
+    """A stored topic map whose cluster k is labelled ``labels[k]`` (``assignments``: {paper id: cluster});
+    returns its id."""
+    from gapscope.maps.model import Cluster, Map
+    from gapscope.maps.store import save_map
+
+    cl = [Cluster(id=k, label=label, keywords=[], representative="", size=2, stability=1.0, sizes_by_year={},
+                  centroid=np.ones(4, dtype=np.float32) / 2) for k, label in enumerate(labels)]
+    return save_map(lib, Map(facet="topic", params={}, scope={"library": True}, clusters=cl,
+                             assignments=assignments, coords={}))
+
+
 def stand_in_vectors(texts: list[str], dims: int = 48, seed: int = 0) -> np.ndarray:
     from sklearn.decomposition import TruncatedSVD
     from sklearn.feature_extraction.text import TfidfVectorizer

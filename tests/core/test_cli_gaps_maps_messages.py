@@ -188,18 +188,13 @@ def test_a_find_saves_its_gaps_and_its_record_together_or_not_at_all(small, monk
 def test_gaps_list_topic_keeps_a_region_and_a_shortcoming_by_their_topics_as_the_gaps_view(small):
     """`gaps list --topic` follows the Gaps view's rule (gapscope.gaps.topics): a thin, growing region is its
     own topic, an unaddressed shortcoming belongs to its evidence papers' topics; it used to list neither."""
-    import numpy as np
-
     from gapscope.gaps import save_gaps
     from gapscope.gaps.model import ClusterRef, Gap
-    from gapscope.maps.model import Cluster, Map
-    from gapscope.maps.store import save_map
+
+    from .maps_fixtures import save_topic_map
 
     lib, ids, _data = small
-    cl = [Cluster(id=k, label=label, keywords=[], representative="", size=2, stability=1.0, sizes_by_year={},
-                  centroid=np.ones(4, dtype=np.float32) / 2) for k, label in ((0, "diffusion, gpu"), (1, "speech"))]
-    mid = save_map(lib, Map(facet="topic", params={}, scope={"library": True}, clusters=cl,
-                            assignments={ids[0]: 0, ids[1]: 0, ids[2]: 1, ids[3]: 1}, coords={}))
+    mid = save_topic_map(lib, ["diffusion, gpu", "speech"], {ids[0]: 0, ids[1]: 0, ids[2]: 1, ids[3]: 1})
     save_gaps(lib, [
         Gap("thin_growing", 0.9, "Region diffusion is thin.", None,
             ClusterRef("topic", mid, 0, "diffusion, gpu", []), [ids[0]], roles={ids[0]: "region"}),
@@ -252,3 +247,26 @@ def test_gaps_list_with_no_gaps_names_only_the_steps_still_missing(small, tmp_pa
     with Library(tmp_path / "empty.gapscope") as empty:
         r = _run(empty, "gaps", "list")
     assert "no papers yet" in r.output and "gapscope map" not in r.output
+
+
+def test_gaps_list_topic_finds_a_region_under_its_map_clusters_label_too(small):
+    """A concept-level region is named by its concept ("preserve privacy") while the topic map calls its
+    cluster "privacy risks": `gaps list --topic` finds it under either name (the Gaps view's rule)."""
+    from gapscope.gaps import save_gaps
+    from gapscope.gaps.model import ClusterRef, Gap
+
+    from .maps_fixtures import save_topic_map
+
+    lib, ids, _data = small
+    mid = save_topic_map(lib, ["privacy risks", "speech"], {ids[0]: 0, ids[1]: 0, ids[2]: 1, ids[3]: 1})
+    save_gaps(lib, [Gap("thin_growing", 0.9, "“preserve privacy” is thin but growing.", None,
+                        ClusterRef("topic", mid, 0, "preserve privacy", []), [ids[0], ids[1]],
+                        roles={ids[0]: "region", ids[1]: "region"},
+                        details={"level": "concept", "region_concept": "preserve privacy"})])
+
+    def listed(text):
+        return "“preserve privacy” is thin" in _run(lib, "gaps", "list", "--topic", text).output
+
+    assert listed("privacy risks") and listed("preserve privacy") and listed("privacy")
+    assert not listed("speech")
+    assert "topic: preserve privacy (on the topic map: privacy risks)" in _run(lib, "gaps", "list").output

@@ -243,6 +243,14 @@ def _topic(g) -> str:
     return gap_topic(g)
 
 
+def _topic_words(g, lib=None) -> str:
+    """The gap's topic; a region's with the topic map's name of its cluster when that is another."""
+    from ..gaps.topics import region_map_labels, topic_names, topic_words
+
+    on_map = region_map_labels(lib, [g]) if lib is not None else {}
+    return topic_words(topic_names(g, on_map.get(g.id, "")))
+
+
 def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
     """``also``: the notes of gaps.aliases.other_names (an end another gap lists under its other name)."""
     from ..gaps.stale import stale_reasons
@@ -252,7 +260,7 @@ def _print_gap(g, lib=None, full=False, also: Sequence[str] = ()) -> None:
 
     within = standing_text(g.type, g.details or {})      # a score ranks a gap within its type, said with it
     click.echo(f"[{g.id}] {g.type}  score {g.score:.3f}" + (f" ({within})" if within else "")
-               + (f"  topic: {_topic(g)}" if _topic(g) else "")
+               + (f"  topic: {topic}" if (topic := _topic_words(g, lib)) else "")
                + ("  STALE" if stale else ""))
     click.echo(f"    {g.statement}")
     from ..reports.explain import ranked_by_text
@@ -409,8 +417,9 @@ def _echo_skipped(skipped: list[dict]) -> None:
 @click.option("--type", "type_", type=click.Choice(["method_x_problem", "unaddressed_shortcoming", "thin_growing"]),
               help="Only gaps of this kind.")
 @click.option("--topic", help="Only gaps whose topic (the topic-map cluster holding most of their papers; a thin, "
-                               "growing region's own) contains this text; a gap without one (an unaddressed "
-                               "shortcoming) by its evidence papers' topics, as in the Gaps view.")
+                               "growing region's own, or the topic map's label of its cluster) contains this text; "
+                               "a gap without one (an unaddressed shortcoming) by its evidence papers' topics, as "
+                               "in the Gaps view.")
 @click.option("--limit", type=click.IntRange(min=0), default=20, show_default=True,
               help="How many gaps to list (0: every one).")
 @click.option("--json", "as_json", is_flag=True)
@@ -423,10 +432,12 @@ def gaps_list(ref, type_, topic, limit, as_json) -> None:
     lib = ref.open()
     found = list_gaps(lib, type=type_)
     if topic:
-        from ..gaps.topics import evidence_topics, in_topic, paper_topics
+        from ..gaps.topics import evidence_topics, in_topic, paper_topics, region_map_labels, topic_names
 
         topic_of = paper_topics(lib) if any(not _topic(g) for g in found) else {}
-        found = [g for g in found if in_topic(_topic(g), evidence_topics(g.evidence, topic_of), topic, contains=True)]
+        on_map = region_map_labels(lib, found)
+        found = [g for g in found if in_topic(topic_names(g, on_map.get(g.id, "")),
+                                              evidence_topics(g.evidence, topic_of), topic, contains=True)]
     found = found[:limit] if limit else found
     if as_json:
         emit_json([{**g.to_dict(), "stale": stale_reasons(lib, g)} for g in found])

@@ -200,6 +200,17 @@ def spec_from_text(text: str, path: Optional[Path] = None, overrides: Iterable[s
     return Spec(data=data, path=Path(path).resolve() if path else None, text=text, warnings=warnings)
 
 
+def spec_gap_id(text: str) -> Optional[int]:
+    """The gap a spec's text says it tests (``[source] gap_id``), None when it names none or cannot be read:
+    what the run will record, so what the editor shows as the spec's gap."""
+    try:
+        source = tomllib.loads(text).get("source")
+    except tomllib.TOMLDecodeError:
+        return None
+    gap_id = source.get("gap_id") if isinstance(source, dict) else None
+    return gap_id if isinstance(gap_id, int) and not isinstance(gap_id, bool) and gap_id >= 0 else None
+
+
 def _other_format_hint(text: str, path: Optional[Path]) -> str:
     """What to say when a spec that is not TOML looks like JSON or YAML (by its name or its first line)."""
     first = next((line.strip() for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")), "")

@@ -489,8 +489,8 @@ class ExperimentsView(CoreView):
     def _show_gap(self) -> None:
         if self.gap:
             statement = " ".join(str(self.gap.get("statement") or "").split())
-            self.gap_label.setText(f'Testing <a href="gap">gap #{self.gap.get("id")}</a>: '
-                                   f'{html.escape(clip_words(statement, GAP_LABEL_CHARS))}')
+            self.gap_label.setText(f'Testing <a href="gap">gap #{self.gap.get("id")}</a>'
+                                   + (f': {html.escape(clip_words(statement, GAP_LABEL_CHARS))}' if statement else ""))
             # the whole statement on hover (rich text, so that a long one wraps)
             self.gap_label.setToolTip(f"<p>{html.escape(statement)}</p>" if statement else "")
         else:
@@ -528,6 +528,28 @@ class ExperimentsView(CoreView):
             return
         self._set_spec(text)
         self.spec_file = Path(path)
+        # the gap shown is the opened spec's own ([source] gap_id, what its run records), never the one a
+        # spec drafted before it tested
+        self.gap = self._gap_of_spec(text)
+        self._show_gap()
+
+    def _gap_of_spec(self, text: str) -> Optional[dict]:
+        """The gap a spec's text names: the library's gap when it holds it, else only its id (a link to it
+        says where it went: the Gaps view's select_gap); None when the spec names none."""
+        from gapscope.experiments.spec import spec_gap_id
+
+        gap_id = spec_gap_id(text)
+        if gap_id is None:
+            return None
+        if self.lib is not None:
+            from gapscope.gaps.store import get_gap
+            from gapscope.store import LibraryError
+
+            try:
+                return get_gap(self.lib, gap_id).to_dict()
+            except LibraryError:         # not in this library (MissingStep is one too): the id alone
+                pass
+        return {"id": gap_id, "statement": ""}
 
     def _save_spec(self) -> bool:
         """Save as…: True when the spec was written."""

@@ -9,9 +9,9 @@ from __future__ import annotations
 import html
 from typing import Mapping, Optional
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtGui import QBrush
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QListView, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QStyle, QTextBrowser, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout, QWidget)
 
@@ -22,7 +22,8 @@ from gapscope.gaps.thresholds import done_from
 from gapscope.gaps.quotes import label_of
 from gapscope.gaps.standing import standing_text
 from gapscope.gaps.stale import in_app_words, stale_kinds, stale_summary
-from gapscope.gaps.topics import ANY_TOPIC, evidence_topics, gap_topic, paper_topics
+from gapscope.gaps.topics import (ANY_TOPIC, evidence_topics, gap_topic, paper_topics, region_map_labels, topic_names,
+                                  topic_words)
 from gapscope.gaps.topics import in_topic as topic_rule
 from gapscope.reports.explain import ranked_by_text, related_concepts
 from gapscope.textfmt import clip_words, latex_to_text
@@ -46,6 +47,8 @@ TYPE_COLUMN = {**TYPE_NAMES, "unaddressed_shortcoming": "Shortcoming"}
 ROLE_NAMES, ROLE_ORDER = GAP_ROLE_NAMES, GAP_ROLE_ORDER      # the report and `gaps show` use the same words
 NO_GAP = -1            # "select no gap" (a followed link whose gap is gone)
 NOTES_SHOWN = 2        # notices of the last "Find gaps" shown in full; more are behind a "show" link
+STATEMENT_SHARE = 0.45  # of the table's width the Statement column keeps: Type and Topic give up room first
+NARROWEST_CHARS = 8     # what Type and Topic keep of their words (the tooltips have all of them)
 
 
 def closest_library_id(p: dict, held: Mapping[str, int]) -> Optional[int]:
@@ -100,8 +103,9 @@ def tried_html(heading: str, n: int, noun: str, papers: list[tuple[str, str]], d
 
 
 def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
-    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current) and "runs"
-    (the experiment runs that tested it, in this list or as the same gap of an earlier one)."""
+    """The latest gaps as dicts, each with "stale" (why it may no longer hold, [] when current), "runs"
+    (the experiment runs that tested it, in this list or as the same gap of an earlier one) and, for a thin,
+    growing region, "map_topic" (the topic map's label of its cluster: the filter finds it under both)."""
     from gapscope.gaps import list_gaps
     from gapscope.gaps.identity import runs_of_gaps
     from gapscope.gaps.stale import stale_reasons
@@ -109,11 +113,14 @@ def load_gaps(lib, *, progress=None, cancel=None) -> list[dict]:
     gaps = list_gaps(lib)
     runs = runs_of_gaps(lib, gaps)
     topic_of = paper_topics(lib) if any(not (g.details or {}).get("topic") for g in gaps) else {}
+    on_map = region_map_labels(lib, gaps)
     out = []
     for g in gaps:
         d = g.to_dict() if hasattr(g, "to_dict") else dict(g)
         d["stale"] = stale_reasons(lib, g) if hasattr(g, "details") else []
         d["runs"] = runs.get(g.id, [])
+        if g.id in on_map:
+            d["map_topic"] = on_map[g.id]
         if not (g.details or {}).get("topic"):
             d["evidence_topics"] = evidence_topics(g.evidence, topic_of)
         out.append(d)
@@ -172,9 +179,20 @@ def stale_note(reasons: list[str]) -> str:
     return f"{text}." + ("" if "Find gaps" in text else " Press “Find gaps” to find the gaps again.")
 
 
+def names_of(g: dict) -> list[str]:
+    """The topics the filter finds a gap under by its own topic (a region: the map's name of it too)."""
+    return topic_names(g, g.get("map_topic") or "")
+
+
 def in_topic(g: dict, topic: Optional[str]) -> bool:
     """The topic filter's rule (TOPIC_FILTER_TIP; gapscope.gaps.topics, as `gaps list --topic`)."""
-    return topic_rule(gap_topic(g), g.get("evidence_topics") or [], topic)
+    return topic_rule(names_of(g), g.get("evidence_topics") or [], topic)
+
+
+def topic_text(g: dict) -> str:
+    """The gap's topic, with the topic map's other name for a region ("preserve privacy (on the topic map:
+    privacy risks)")."""
+    return topic_words(names_of(g))
 
 
 def _note_label(name: str, colour: str) -> QLabel:
@@ -304,6 +322,7 @@ class GapsView(CoreView):
         self.table.setColumnWidth(2, fm.averageCharWidth() * 18)
         self.table.setColumnWidth(3, fm.horizontalAdvance("0.000") + 16)
         self.table.itemSelectionChanged.connect(self._gap_selected)
+        self.table.viewport().installEventFilter(self)     # a narrower table narrows Type and Topic first
 
         self.detail = QTextBrowser()
         self.detail.setObjectName("gapDetail")
@@ -311,10 +330,17 @@ class GapsView(CoreView):
         self.evidence = QListWidget()
         self.evidence.setObjectName("gapEvidence")
         self.evidence.setAlternatingRowColors(True)
+        # a long title wraps in the pane, never behind a horizontal scroll bar; the rows are laid out again
+        # (wrapped anew) when the pane is resized
+        self.evidence.setWordWrap(True)
+        self.evidence.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.evidence.setResizeMode(QListView.Adjust)
         self.evidence.itemDoubleClicked.connect(self._open_evidence)
         self.quotes = QListWidget()
         self.quotes.setObjectName("gapQuotes")
         self.quotes.setWordWrap(True)
+        self.quotes.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.quotes.setResizeMode(QListView.Adjust)
         self.quotes.setToolTip("Double-click a sentence from a PDF to open it in the Reader at its place")
         self.quotes.itemDoubleClicked.connect(self._open_quote)
         self.evidence_button = QPushButton("Show evidence in library")
@@ -325,10 +351,9 @@ class GapsView(CoreView):
         for b in (self.evidence_button, self.draft_button):
             b.setEnabled(False)
 
-        right = QWidget()
-        rl = QVBoxLayout(right)
+        lists = QWidget()
+        rl = QVBoxLayout(lists)
         rl.setContentsMargins(0, 0, 0, 0)
-        rl.addWidget(self.detail, 2)
         rl.addWidget(QLabel("<b>Evidence papers by role</b> — double-click to open"))
         rl.addWidget(self.evidence, 3)
         self.quotes_label = QLabel("<b>Evidence sentences</b> — double-click one from a PDF to read it there")
@@ -339,6 +364,18 @@ class GapsView(CoreView):
         row.addStretch(1)
         row.addWidget(self.draft_button)
         rl.addLayout(row)
+        # the gap's details over its evidence: the statement is what a reader came for, so the details
+        # take the larger share (a long statement reads whole at 1280x800); the user's split is remembered
+        # (MainWindow.save_state)
+        self.detail_split = QSplitter(Qt.Vertical)
+        self.detail_split.setObjectName("gapDetailSplit")
+        self.detail_split.setChildrenCollapsible(False)
+        self.detail_split.addWidget(self.detail)
+        self.detail_split.addWidget(lists)
+        self.detail_split.setStretchFactor(0, 3)
+        self.detail_split.setStretchFactor(1, 2)
+        self.detail_split.setSizes([600, 400])
+        right = self.detail_split
 
         top = QHBoxLayout()
         top.addWidget(self.find_button)
@@ -352,7 +389,8 @@ class GapsView(CoreView):
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(self.empty_label)
         ll.addWidget(self.table, 1)
-        split = QSplitter(Qt.Horizontal)
+        self.split = split = QSplitter(Qt.Horizontal)
+        split.setObjectName("gapSplit")
         split.addWidget(left)
         split.addWidget(right)
         split.setSizes([700, 400])         # the list's statements are the longest text of the view
@@ -369,6 +407,23 @@ class GapsView(CoreView):
 
     def writers(self) -> list:
         return [self.find_button]
+
+    def eventFilter(self, obj, event) -> bool:
+        if event.type() == QEvent.Resize and obj is self.table.viewport():
+            self._fit_columns()
+        return super().eventFilter(obj, event)
+
+    def _fit_columns(self) -> None:
+        """Type and Topic at the width their words need while the Statement keeps STATEMENT_SHARE of the table;
+        in a narrower table they give up the room, in proportion, down to NARROWEST_CHARS (the statement,
+        stretched last, takes the rest: at 1024x700 it showed ten characters)."""
+        fm = self.table.fontMetrics()
+        full = {1: fm.horizontalAdvance("Method × problem") + 14, 2: fm.averageCharWidth() * 18}
+        width = self.table.viewport().width()
+        room = width - self.table.columnWidth(0) - self.table.columnWidth(3) - int(width * STATEMENT_SHARE)
+        scale = min(1.0, max(0, room) / sum(full.values()))
+        for col, w in full.items():
+            self.table.setColumnWidth(col, max(fm.averageCharWidth() * NARROWEST_CHARS, int(w * scale)))
 
     def library_switched(self, lib) -> None:
         """The gaps listed, the one shown with its evidence and a gap still to select were the previous
@@ -465,7 +520,7 @@ class GapsView(CoreView):
             within = standing_text(str(g.get("type")), g.get("details") or {})
             item.setToolTip(3, f"{within}. {SCORE_TIP}" if within else SCORE_TIP)
             item.setToolTip(4, str(g.get("statement", "")))
-            item.setToolTip(2, gap_topic(g) or topic_tip(g))      # a long topic label is cut in its column
+            item.setToolTip(2, topic_text(g) or topic_tip(g))     # a long topic label is cut in its column
             if not gap_topic(g):
                 item.setForeground(2, QBrush(theme.qcolor("faint")))
             if stale:
@@ -476,8 +531,8 @@ class GapsView(CoreView):
                     item.setForeground(col, grey)
             item.setTextAlignment(3, Qt.AlignRight | Qt.AlignVCenter)
             self.table.addTopLevelItem(item)
-        topics = sorted({gap_topic(g) for g in self.gaps if gap_topic(g)}
-                        | {t for g in self.gaps for t in g.get("evidence_topics") or []})
+        # each topic a gap is found under (in_topic): its own names, else its evidence papers' topics
+        topics = sorted({t for g in self.gaps for t in (names_of(g) or g.get("evidence_topics") or [])})
         keep = self.topic_filter.currentData()
         self.topic_filter.blockSignals(True)
         self.topic_filter.clear()
@@ -710,7 +765,7 @@ class GapsView(CoreView):
             f'{html.escape(TYPE_NAMES.get(g.get("type"), str(g.get("type"))))}'
             f' &nbsp;·&nbsp; score {g.get("score", 0):.3f}'
             + (f' ({html.escape(within)})' if (within := standing_text(str(g.get("type")), details)) else "")
-            + (f' &nbsp;·&nbsp; topic: {html.escape(gap_topic(g))}' if gap_topic(g) else "") + '</p>'
+            + (f' &nbsp;·&nbsp; topic: {html.escape(topic_text(g))}' if topic_text(g) else "") + '</p>'
             f'<h3>{html.escape(str(g.get("statement", "")))}</h3>'
             + side("Method concept" if concept else "Method", g.get("method"))
             # a thin, growing region is a topic-map cluster, not a problem a method is applied to

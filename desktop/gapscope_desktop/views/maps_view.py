@@ -51,6 +51,12 @@ def stability_colour(stability: float) -> str:
 
 LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover show them whole
 LABEL_SCALE = 0.95    # the labels' size to the window's text (8.5 pt at the usual 9 pt)
+# a selection stands out: its points bigger and opaque, every other point faint (growing 6 -> 9 px alone was
+# hardly seen among 10,000 points), the selected clusters' labels framed thicker, the others' faded
+POINT_SIZE, SELECTED_SIZE = 6, 9
+POINT_ALPHA, SELECTED_ALPHA, DIMMED_ALPHA = 170, 255, 35
+LABEL_BORDER, SELECTED_LABEL_BORDER = 1.2, 3.0
+DIMMED_LABEL_OPACITY = 0.45
 # what the labels are made of (Map.label_kind), said under the map
 LABEL_KIND_TEXT = {"concepts": "labels: each cluster's most distinctive concepts",
                    "mixed": "labels: each cluster's most distinctive concepts (keywords where it has none)",
@@ -103,6 +109,12 @@ def _swatch(colour: QColor) -> QIcon:
     pix = QPixmap(12, 12)
     pix.fill(colour)
     return QIcon(pix)
+
+
+def _with_alpha(colour, alpha: int) -> QColor:
+    c = QColor(colour)
+    c.setAlpha(alpha)
+    return c
 
 
 def _attr(obj, name, default=None):
@@ -394,14 +406,13 @@ class MapsView(CoreView):
         sizes = {int(_attr(c, "id")): int(_attr(c, "size", 0) or 0) for c in clusters}
         # one colour per shown cluster, never repeated; the most distinct go to the biggest clusters
         self.colour_of = {cid: QColor(col) for cid, col in colours_by_size(sizes.items()).items()}
-        self._brushes = {}
-        for cid, col in self.colour_of.items():
-            c = QColor(col)
-            c.setAlpha(170)
-            self._brushes[cid] = pg.mkBrush(c)
-        self._grey = pg.mkBrush(QColor("#bbbbbb"))
-        brushes = [self._brushes.get(self.cluster_of.get(i), self._grey) for i in self.ids]
-        self.scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=brushes, data=self.ids, size=6, pen=None)
+        # each cluster's brush as drawn, when selected and when another is: {alpha: {cluster: brush}}
+        self._brushes = {alpha: {cid: pg.mkBrush(_with_alpha(col, alpha)) for cid, col in self.colour_of.items()}
+                         for alpha in (POINT_ALPHA, SELECTED_ALPHA, DIMMED_ALPHA)}
+        self._greys = {alpha: pg.mkBrush(_with_alpha(QColor("#bbbbbb"), alpha))
+                       for alpha in (POINT_ALPHA, SELECTED_ALPHA, DIMMED_ALPHA)}
+        self.scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._point_brushes(set()), data=self.ids,
+                             size=POINT_SIZE, pen=None)
         for t in self.labels:
             self.plot.removeItem(t)
         self.labels = []
@@ -447,7 +458,8 @@ class MapsView(CoreView):
             if members:
                 cx, cy = xy[members].mean(axis=0)
                 text = pg.TextItem(short_label(label, LABEL_CHARS), color=label_colour, anchor=(0.5, 0.5),
-                                   fill=pg.mkBrush(label_fill), border=pg.mkPen(self.colour_of[cid], width=1.2))
+                                   fill=pg.mkBrush(label_fill),
+                                   border=pg.mkPen(self.colour_of[cid], width=LABEL_BORDER))
                 font = text.textItem.font()
                 font.setBold(True)
                 font.setPointSizeF(label_points)
@@ -542,9 +554,29 @@ class MapsView(CoreView):
         self.show_button.setText(f"Show {len(ids):,} in library" if ids else "Show in library")
         if self.scatter is not None and self.ids:
             chosen = set(ids)
-            sizes = [9 if i in chosen else 6 for i in self.ids] if chosen else 6
-            self.scatter.setSize(sizes)
+            # a list each time: a single size changes only the item's default, not the sizes set per point
+            self.scatter.setSize([SELECTED_SIZE if i in chosen else POINT_SIZE for i in self.ids])
+            self.scatter.setBrush(self._point_brushes(chosen))
+        self._mark_labels(self.selected_clusters() if ids else set())
         self.selectionChanged.emit(ids)
+
+    def _point_brushes(self, chosen: set[int]) -> list:
+        """Each point's brush: its cluster's colour, opaque when selected and faint when something else is."""
+        def alpha(pid):
+            return POINT_ALPHA if not chosen else SELECTED_ALPHA if pid in chosen else DIMMED_ALPHA
+
+        return [self._brushes[alpha(i)].get(self.cluster_of.get(i), self._greys[alpha(i)]) for i in self.ids]
+
+    def _mark_labels(self, chosen: set[int]) -> None:
+        """The selected clusters' labels framed thicker in their colour, the others faded; all alike without
+        a selected cluster."""
+        import pyqtgraph as pg
+
+        for cid, text in self.label_item.items():
+            picked = cid in chosen
+            text.border = pg.mkPen(self.colour_of[cid], width=SELECTED_LABEL_BORDER if picked else LABEL_BORDER)
+            text.setOpacity(DIMMED_LABEL_OPACITY if chosen and not picked else 1.0)
+            text.update()
 
     def select_clusters(self, cluster_ids: list[int]) -> None:
         want = set(cluster_ids)
