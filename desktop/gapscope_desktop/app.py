@@ -73,9 +73,10 @@ def create_app(argv: Sequence[str]):
 
     watch(app)          # a palette that changes while GapScope runs restyles what is shown
     settings.apply_environment()
-    from .tasks import guard_gui_thread
+    from .tasks import guard_gui_thread, wait_for_workers_at_quit
 
     guard_gui_thread()   # every write goes through the writer queue (tasks.TaskManager.write)
+    wait_for_workers_at_quit(app)   # no worker outlives the event loop (connected before the collector's stop)
     from .gui_thread_gc import install
 
     install(app)         # a worker never destroys a Qt object caught in a reference cycle

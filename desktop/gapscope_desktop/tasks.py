@@ -292,6 +292,30 @@ class TaskManager(QObject):
         return list(cls._instances)
 
 
+_waiting_at_quit = False
+
+
+def wait_for_workers_at_quit(app) -> None:
+    """When ``app``'s event loop ends, wait for every task's worker (the long ones asked to cancel) before
+    ``exec`` returns: the window waits 30 s at most, and a worker still running afterwards (a user's edit
+    behind a long write) went on while Qt and the interpreter were torn down under it, emitting from a
+    deleted Task or cut off. Connected once, before the GUI-thread collector gives collection back."""
+    global _waiting_at_quit
+    if not _waiting_at_quit:
+        app.aboutToQuit.connect(_wait_for_all_workers)
+        _waiting_at_quit = True
+
+
+def _wait_for_all_workers() -> None:
+    for manager in TaskManager.instances():
+        manager.cancel_all()
+        for pool in (manager.pool, manager.writer):
+            try:
+                pool.waitForDone()
+            except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
+                pass
+
+
 def guard_gui_thread() -> None:
     """Mark the calling (GUI) thread as one that must never write to the library: from now on a write
     from it raises instead of blocking the window behind another writer (tasks.write is the way)."""
