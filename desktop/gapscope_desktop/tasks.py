@@ -145,6 +145,11 @@ class _Runnable(QRunnable):
 
                 with writes_forbidden():
                     result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
+            if lib is not None:
+                # closed before the outcome is told: a close that fails (a disk error at the last checkpoint)
+                # is this task's failure, not an exception escaping the worker (sys.excepthook on this thread)
+                opened, lib = lib, None
+                opened.close()
         except Cancelled:
             task.outcome = "cancelled"
             task.cancelled.emit()
@@ -159,8 +164,11 @@ class _Runnable(QRunnable):
             task.result = result
             task.succeeded.emit(result)
         finally:
-            if lib is not None:
-                lib.close()
+            if lib is not None:       # the task failed or was cancelled: that is what it reports
+                try:
+                    lib.close()
+                except Exception:  # noqa: BLE001 - nothing may escape the worker
+                    pass
             task._worker_ended.emit()
 
 
