@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Optional, Sequence
@@ -43,8 +44,11 @@ def install_exception_hook(window) -> None:
     previous = sys.excepthook
 
     def hook(etype, exc, tb) -> None:  # noqa: ANN001
+        # PySide reports an exception escaping a Qt override run on a worker (QRunnable.run) here, on that
+        # worker: the dialog and the reload are widgets, for the GUI thread only
+        on_gui_thread = threading.current_thread() is threading.main_thread()
         try:
-            if not window._closed and window.library_failed(exc):
+            if on_gui_thread and not window._closed and window.library_failed(exc):
                 return
         except RuntimeError:  # the window's C++ object is gone
             pass
