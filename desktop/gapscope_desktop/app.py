@@ -10,6 +10,7 @@ import argparse
 import logging
 import os
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import Optional, Sequence
@@ -43,8 +44,11 @@ def install_exception_hook(window) -> None:
     previous = sys.excepthook
 
     def hook(etype, exc, tb) -> None:  # noqa: ANN001
+        # PySide reports an exception escaping a Qt override run on a worker (QRunnable.run) here, on that
+        # worker: the dialog and the reload are widgets, for the GUI thread only
+        on_gui_thread = threading.current_thread() is threading.main_thread()
         try:
-            if not window._closed and window.library_failed(exc):
+            if on_gui_thread and not window._closed and window.library_failed(exc):
                 return
         except RuntimeError:  # the window's C++ object is gone
             pass
@@ -73,9 +77,10 @@ def create_app(argv: Sequence[str]):
 
     watch(app)          # a palette that changes while GapScope runs restyles what is shown
     settings.apply_environment()
-    from .tasks import guard_gui_thread
+    from .tasks import guard_gui_thread, wait_for_workers_at_quit
 
     guard_gui_thread()   # every write goes through the writer queue (tasks.TaskManager.write)
+    wait_for_workers_at_quit(app)   # no worker outlives the event loop (connected before the collector's stop)
     from .gui_thread_gc import install
 
     install(app)         # a worker never destroys a Qt object caught in a reference cycle

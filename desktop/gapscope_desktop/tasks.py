@@ -145,6 +145,11 @@ class _Runnable(QRunnable):
 
                 with writes_forbidden():
                     result = self.fn(*args, progress=progress, cancel=task.token, **self.kwargs)
+            if lib is not None:
+                # closed before the outcome is told: a close that fails (a disk error at the last checkpoint)
+                # is this task's failure, not an exception escaping the worker (sys.excepthook on this thread)
+                opened, lib = lib, None
+                opened.close()
         except Cancelled:
             task.outcome = "cancelled"
             task.cancelled.emit()
@@ -159,8 +164,11 @@ class _Runnable(QRunnable):
             task.result = result
             task.succeeded.emit(result)
         finally:
-            if lib is not None:
-                lib.close()
+            if lib is not None:       # the task failed or was cancelled: that is what it reports
+                try:
+                    lib.close()
+                except Exception:  # noqa: BLE001 - nothing may escape the worker
+                    pass
             task._worker_ended.emit()
 
 
@@ -290,6 +298,30 @@ class TaskManager(QObject):
     @classmethod
     def instances(cls) -> list["TaskManager"]:
         return list(cls._instances)
+
+
+_waiting_at_quit = False
+
+
+def wait_for_workers_at_quit(app) -> None:
+    """When ``app``'s event loop ends, wait for every task's worker (the long ones asked to cancel) before
+    ``exec`` returns: the window waits 30 s at most, and a worker still running afterwards (a user's edit
+    behind a long write) went on while Qt and the interpreter were torn down under it, emitting from a
+    deleted Task or cut off. Connected once, before the GUI-thread collector gives collection back."""
+    global _waiting_at_quit
+    if not _waiting_at_quit:
+        app.aboutToQuit.connect(_wait_for_all_workers)
+        _waiting_at_quit = True
+
+
+def _wait_for_all_workers() -> None:
+    for manager in TaskManager.instances():
+        manager.cancel_all()
+        for pool in (manager.pool, manager.writer):
+            try:
+                pool.waitForDone()
+            except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
+                pass
 
 
 def guard_gui_thread() -> None:

@@ -117,3 +117,37 @@ def test_smoke_test_exits_1_naming_a_library_it_cannot_open(tmp_path):
     assert out.returncode == 1, out.stdout + out.stderr
     assert "smoke test: cannot open the library" in out.stderr and str(bad) in out.stderr
     assert (bad / "library.sqlite").read_bytes() == b"not a database at all" * 100   # left untouched
+
+
+
+def test_quitting_waits_for_the_workers_before_qt_goes():
+    """A user's edit still being written when the application quits (past the window's own wait) ends
+    before the event loop returns, that is before Qt and the interpreter are torn down: a worker left
+    running then emitted from a Task already deleted ("Signal source has been deleted", or a crash).
+    Run in a subprocess: it is about the exit."""
+    code = (
+        "import sys, threading\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QWidget\n"
+        "from gapscope_desktop.app import create_app\n"
+        "from gapscope_desktop.tasks import TaskManager\n"
+        "app = create_app(['test'])\n"
+        "window = QWidget()\n"
+        "tasks = TaskManager(window)\n"
+        "quitting, loop_ended = threading.Event(), threading.Event()\n"
+        "def slow_save(*, progress=None, cancel=None):\n"
+        "    quitting.wait(10)\n"
+        "    print('the save ended after the event loop:', loop_ended.wait(3), flush=True)\n"
+        "tasks.save(\"a user's edit\", slow_save)\n"
+        "def quit_now():\n"
+        "    quitting.set()\n"
+        "    app.quit()\n"
+        "QTimer.singleShot(0, quit_now)\n"
+        "code = app.exec()\n"
+        "loop_ended.set()\n"
+        "sys.exit(code)\n"
+    )
+    out = _run_python(code, timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert "the save ended after the event loop: False" in out.stdout, out.stdout + out.stderr[-2000:]
+    assert "Error" not in out.stderr, out.stderr[-2000:]

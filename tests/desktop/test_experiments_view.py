@@ -538,3 +538,49 @@ def test_the_no_runs_hint_names_the_button_that_starts_a_run_by_its_text(qtbot, 
     assert named, hint
     buttons = {b.text() for b in view.findChildren(QPushButton)}
     assert named.group(1) in buttons and named.group(1) == view.launch_button.text(), (hint, buttons)
+
+
+class _ExitReportedLate:
+    """A runner process whose exit the view's waiter sees only a while after the kill (a loaded machine
+    preempting that thread): until ``reported`` is set, at most 2 s."""
+
+    def __init__(self) -> None:
+        import threading
+
+        self.killed = threading.Event()
+        self.reported = threading.Event()
+        self.waits = 0
+
+    def start(self):
+        return self
+
+    def kill(self) -> None:
+        self.killed.set()
+
+    cancel = kill
+
+    def wait(self, timeout=None) -> int:
+        self.waits += 1
+        first = self.waits == 1               # the waiter's call; the view's own comes second
+        self.killed.wait(timeout)
+        if first:
+            self.reported.wait(2)
+        return -9
+
+
+def test_no_thread_of_a_run_outlives_the_view_shutdown(qtbot, make_view):
+    """The thread that waits for the runner's exit is joined when the view shuts down (the window
+    closing): left running, it emitted into a view already deleted, or into Qt at interpreter exit."""
+    import threading
+
+    from gapscope_desktop.views.experiments_view import ExperimentsView
+
+    view = make_view(ExperimentsView)
+    before = set(threading.enumerate())
+    p = _ExitReportedLate()
+    assert view._start(p, "Running…")
+    assert view.running
+    view.shutdown()
+    left = [t.name for t in set(threading.enumerate()) - before if t.is_alive()]
+    p.reported.set()
+    assert left == []

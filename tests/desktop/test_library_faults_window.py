@@ -107,3 +107,31 @@ def test_find_gaps_before_any_map_says_which_step_is_missing(qtbot, window, dial
     assert title == "An earlier step is missing" and "no maps yet" in text and "gapscope map" in text
     assert "no maps yet" in window.gaps_view.info.text()
     assert window.lib is not None                       # nothing wrong with the library: it stays open
+
+
+def test_a_failure_reported_on_a_worker_thread_opens_no_dialog_there(monkeypatch):
+    """PySide reports an exception that escapes a Qt override run on a worker (a QRunnable's run) through
+    sys.excepthook on that worker: the window's hook must not open its dialog or reload the library there
+    (widgets off the GUI thread crash); the failure is logged and printed as any other."""
+    import threading
+
+    from gapscope_desktop.app import install_exception_hook
+
+    class Window:
+        _closed = False
+        handled_on: list = []
+
+        def library_failed(self, exc) -> bool:
+            self.handled_on.append(threading.current_thread().name)
+            return True
+
+    printed = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: printed.append(exc[1]))
+    install_exception_hook(Window())
+    error = sqlite3.OperationalError("disk I/O error")
+    worker = threading.Thread(target=lambda: sys.excepthook(type(error), error, None), name="worker")
+    worker.start()
+    worker.join()
+    assert Window.handled_on == [] and printed == [error]
+    sys.excepthook(type(error), error, None)          # on the GUI thread the window says what happened
+    assert Window.handled_on == [threading.main_thread().name] and printed == [error]

@@ -121,6 +121,36 @@ def test_the_worker_opens_its_own_library(qtbot, lib_path):
     assert task.result == (400, False)
 
 
+
+def test_a_library_that_fails_to_close_on_the_worker_is_the_task_s_failure(qtbot, lib_path, monkeypatch):
+    """The worker's own library failing to close (a disk error at the last checkpoint) ends the task as
+    failed, reported on the GUI thread like any failure. Escaping the worker, it went to sys.excepthook on
+    that thread (the window's hook opens a dialog there) and the task never ended."""
+    import sqlite3
+    import sys
+    import threading
+
+    from gapscope.store import Library
+    from gapscope_desktop.tasks import TaskManager
+
+    close = Library.close
+
+    def close_then_fail(self) -> None:
+        close(self)
+        raise sqlite3.OperationalError("disk I/O error")
+
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: hooked.append(threading.current_thread().name))
+    monkeypatch.setattr(Library, "close", close_then_fail)
+    tm = TaskManager()
+    errors = []
+    task = tm.run("count", lambda lib, **kw: lib.count_papers(), library=lib_path,
+                  on_error=lambda message, _tb: errors.append((message, threading.current_thread().name)))
+    qtbot.waitUntil(lambda: task.done or bool(hooked), timeout=10000)
+    assert hooked == []
+    qtbot.waitUntil(lambda: task.done, timeout=10000)
+    assert task.outcome == "failed" and errors == [("disk I/O error", threading.main_thread().name)]
+
 def test_event_loop_keeps_turning_during_a_long_task(window, qtbot):
     """A long pure-Python task (it holds the GIL most of the time: the hard case for the GUI) runs in the
     window's own task manager while the event loop keeps turning: after every batch the task waits until

@@ -125,6 +125,7 @@ class ExperimentsView(CoreView):
         self.gap: Optional[dict] = None
         self.spec_file: Optional[Path] = None   # the file the editor's spec was opened from or saved to
         self.process = None               # gapscope.experiments.process.RunProcess while a run is going
+        self._exit_waiter: Optional[threading.Thread] = None   # reports the runner's exit; joined at shutdown
         self._signals = _RunSignals(self)
         self._signals.event.connect(self._event)
         self._signals.stderr.connect(self._stderr_line)
@@ -729,7 +730,9 @@ class ExperimentsView(CoreView):
         self.process = p
         # the exit, seen by a thread of its own (RunProcess.wait joins the reader threads first, so
         # every event has been emitted before `finished`)
-        threading.Thread(target=lambda: sig.finished.emit(p, p.wait()), name="run-wait", daemon=True).start()
+        self._exit_waiter = threading.Thread(target=lambda: sig.finished.emit(p, p.wait()), name="run-wait",
+                                             daemon=True)
+        self._exit_waiter.start()
         set_enabled(self.launch_button, False)
         set_enabled(self.resume_button, False)
         self.cancel_button.setEnabled(True)
@@ -899,3 +902,9 @@ class ExperimentsView(CoreView):
         if self.running:
             self.process.kill()
             self.process.wait(3)
+        # the exit waiter emits into this view: left running it could do so once the view is deleted, or
+        # from inside Qt while the interpreter exits. Its process is dead, so it ends at once; RunProcess.wait
+        # joins the reader threads for up to 10 s each.
+        if self._exit_waiter is not None:
+            self._exit_waiter.join(25)
+            self._exit_waiter = None
