@@ -55,7 +55,7 @@ def date_span(dates: Iterable[tuple[Optional[str], Optional[int]]]) -> tuple[Opt
     lo: Optional[date] = None
     hi: Optional[date] = None
     for published, year in dates:
-        text = str(published or (year if year else "") or "")
+        text = str(published or year or "")
         try:
             if len(text) >= 10:
                 a = b = date.fromisoformat(text[:10])
