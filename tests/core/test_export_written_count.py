@@ -46,3 +46,16 @@ def test_the_cli_says_how_many_papers_the_notes_file_holds(tmp_path):
     r = CliRunner().invoke(main, ["--library", str(tmp_path / "lib.sqlite"), "export", "notes-md", "-o", str(out)])
     assert r.exit_code == 0, r.output
     assert "wrote 1 paper to" in r.output and "3 papers had no notes or highlights" in r.output
+
+
+def test_an_empty_list_of_papers_exports_no_paper_not_the_library(tmp_path):
+    """export_bibliography's None is the whole library; an empty list chooses no paper, as export_papers'
+    ``ids=[]`` does (exports/selection.select_ids): an empty selection never writes every paper."""
+    from gapscope.reports import export_bibliography
+
+    lib = _library(tmp_path)
+    out = tmp_path / "none.bib"
+    assert export_bibliography(lib, out, "bibtex", []) == 0
+    assert "Paper number" not in out.read_text(encoding="utf-8")
+    assert export_bibliography(lib, tmp_path / "all.bib", "bibtex", None) == 4
+    lib.close()

@@ -270,3 +270,17 @@ def test_a_gap_says_its_statement_once_and_no_setting(reports):
         appendix = text[text.index("How the gaps were found"):]
         assert "Gap done at (abstracts about both by meaning)" in appendix and "gaps_closest_min" in appendix, fmt
         assert "logistic regression learnt from this library: 666,542 concept pairs" in appendix, fmt
+
+
+def test_the_intro_sends_to_the_gap_settings_only_when_the_appendix_lists_them(tmp_path, shared_data):
+    """Thin, growing regions alone carry no "done" setting and no ranker: the appendix then has no “How the
+    gaps were found” table, and the introduction above the gaps does not send the reader to one."""
+    lib = Library(tmp_path / "library.sqlite")
+    ids = import_file(lib, arxiv_slice(shared_data, tmp_path / "arxiv40.jsonl", 40)).added_ids
+    save_gaps(lib, [g for g in _gaps(ids, lib.get_papers(ids)) if g.type == "thin_growing"][:2])
+    path = tmp_path / "report.md"
+    write_report(lib, "md", path)
+    text = " ".join(path.read_text(encoding="utf-8").replace("\\", "").split())
+    lib.close()
+    assert "A score is a ranking" in text                    # the introduction is there
+    assert "How the gaps were found" not in text, text[text.find("How the gaps were found") - 300:][:400]

@@ -191,3 +191,24 @@ def test_the_time_charts_caption_is_in_every_format(mapped, tmp_path):
     texts["pdf"] = pdf_text(tmp_path / "r.pdf")
     for fmt, text in texts.items():
         assert " ".join(caption.split()) in " ".join(text.split()), fmt
+
+
+def test_a_paper_dated_by_its_year_alone_widens_the_span_the_time_chart_judges(mapped):
+    """A map counts a paper with no publication date under its year (maps/build.py paper_dates): its year
+    could be any day of that year, so the papers' span runs to that year's last day and a month or year at
+    the end is never judged "covered in part" (and left out or scaled up) on the day-exact papers alone."""
+    from gapscope.reports.data import _map_from_module
+
+    lib, _found = mapped
+    latest = lib._conn.execute("SELECT id, published FROM papers WHERE published IS NOT NULL"
+                               " ORDER BY published DESC LIMIT 1").fetchone()
+    year = int(latest[1][:4])
+    lib._conn.execute("SAVEPOINT year_only")
+    try:
+        lib._conn.execute("UPDATE papers SET published = NULL, year = ? WHERE id = ?", (year, latest[0]))
+        m = _map_from_module(lib, "topic")
+    finally:
+        lib._conn.execute("ROLLBACK TO year_only")
+        lib._conn.execute("RELEASE year_only")
+    assert latest[0] in {pid for pid in lib.list_paper_ids()}
+    assert m.last_date == f"{year}-12-31", m.last_date

@@ -276,3 +276,18 @@ def test_the_time_chart_leaves_out_a_month_the_library_covers_in_part(map80):
     assert s.steps == steps and s.scale == {"2026-06": 30 / 20}
     assert "2026-06 is scaled up to a whole month and drawn hollow" in plots.time_caption(m)
     assert plots.cluster_sizes_png(m) is not None
+
+
+def test_the_time_charts_caption_names_a_biggest_cluster_it_cannot_draw(map80):
+    """The chart draws a line only for a cluster with papers dated to the month: one of the biggest whose
+    papers carry no such date (a BibTeX import dated by its year) is not drawn, and the caption, which counts
+    the biggest clusters, says so rather than promise a line for each."""
+    from dataclasses import replace
+
+    biggest = max(map80.clusters, key=lambda c: c["size"])
+    undated = [dict(c, sizes_by_month={}) if c is biggest else c for c in map80.clusters]
+    m = replace(map80, clusters=undated)
+    caption = plots.time_caption(m)
+    assert caption.startswith("Papers per month in the 8 biggest topic clusters"), caption
+    assert "1 of them has no paper dated to the month and is not drawn" in caption, caption
+    assert "not drawn" not in plots.time_caption(map80)

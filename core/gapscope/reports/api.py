@@ -53,7 +53,8 @@ def export_bibliography(lib: Library, path: str | os.PathLike, fmt: str = "bibte
 
     if fmt not in EXPORT_FORMATS:
         raise ValueError(f"unknown export format {fmt!r} (choose {', '.join(EXPORT_FORMATS)})")
-    ids = list(paper_ids) if paper_ids else lib.list_paper_ids()
+    # an empty list chooses no paper (as export_papers' ids=[]): None alone is the whole library
+    ids = list(paper_ids) if paper_ids is not None else lib.list_paper_ids()
     report(progress, 0, 2, f"writing {fmt}")
     rendered = render_export(lib, fmt, ids)
     check(cancel)

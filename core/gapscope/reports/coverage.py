@@ -11,7 +11,7 @@ from __future__ import annotations
 import calendar
 from dataclasses import dataclass, field
 from datetime import date
-from typing import Optional, Sequence
+from typing import Iterable, Optional, Sequence
 
 # an end step covered on fewer than this share of its days is left out rather than scaled up
 MIN_SHARE_TO_SCALE = 0.5
@@ -45,6 +45,30 @@ def _day(iso: Optional[str]) -> Optional[date]:
         return date.fromisoformat(str(iso)[:10]) if iso and len(str(iso)) >= 10 else None
     except ValueError:
         return None
+
+
+def date_span(dates: Iterable[tuple[Optional[str], Optional[int]]]) -> tuple[Optional[str], Optional[str]]:
+    """The first and last day (ISO) the papers dated ``(published, year)`` may fall on. A map counts a paper
+    with no publication date under its year, and one dated to the month under its month (maps/build.py), so
+    such a paper could be any day of it: the span opens on its first day and closes on its last, and an end
+    step holding one is never taken for a step the papers cover only in part. (None, None): no date."""
+    lo: Optional[date] = None
+    hi: Optional[date] = None
+    for published, year in dates:
+        text = str(published or year or "")
+        try:
+            if len(text) >= 10:
+                a = b = date.fromisoformat(text[:10])
+            elif len(text) >= 7:
+                a, b = _bounds(text[:7])
+            elif len(text) >= 4:
+                a, b = _bounds(text[:4])
+            else:
+                continue
+        except ValueError:
+            continue
+        lo, hi = min(lo or a, a), max(hi or b, b)
+    return (lo.isoformat() if lo else None), (hi.isoformat() if hi else None)
 
 
 def _bounds(step: str) -> tuple[date, date]:

@@ -476,6 +476,7 @@ def gather_prisma(lib: Library, collection: Optional[str], corpus: CorpusSection
 
 def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
     from .. import maps
+    from .coverage import date_span
 
     try:
         m = maps.latest_map(lib, facet)
@@ -491,11 +492,11 @@ def _map_from_module(lib: Library, facet: str) -> Optional[MapData]:
                          "representative": c.representative})
     points = [(float(xy[0]), float(xy[1]), m.assignments.get(pid, -1)) for pid, xy in m.coords.items()
               if xy and xy[0] is not None and xy[1] is not None]
-    dated = sorted(str(d) for pid, d, _y in lib.paper_dates() if pid in m.assignments and d)
+    first, last = date_span((d, y) for pid, d, y in lib.paper_dates() if pid in m.assignments)
     return MapData(facet=facet, map_id=getattr(m, "id", None), created_at=getattr(m, "created_at", None),
                    params=dict(getattr(m, "params", {}) or {}), scope=dict(getattr(m, "scope", {}) or {}),
                    n_papers=len(m.assignments), clusters=clusters, points=points,
-                   first_date=dated[0] if dated else None, last_date=dated[-1] if dated else None)
+                   first_date=first, last_date=last)
 
 
 def gather_maps(lib: Library) -> MapsSection:

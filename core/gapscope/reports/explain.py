@@ -23,8 +23,16 @@ GAPS_INTRO = (
     "yet later papers rarely describe a method close to it. A thin but growing area: a sparsely covered "
     "region of the topic map whose share of new papers is rising. " + SCORE_MEANING + " Each gap says its rank "
     "(e.g. 2nd of 40); the kinds' own measures differ and are not compared, so the list interleaves the kinds "
-    "by standing. The settings that produced the gaps are listed once, in the reproducibility appendix "
-    "(“How the gaps were found”).")
+    "by standing.")
+GAP_SETTINGS_POINTER = ("The settings that produced the gaps are listed once, in the reproducibility appendix "
+                        "(“How the gaps were found”).")
+
+
+def gaps_intro(d) -> str:
+    """GAPS_INTRO, sending the reader to the appendix's table of settings only when the report has one (a
+    report of thin, growing regions and shortcomings alone has no "done" setting or ranker to list)."""
+    listed = bool((getattr(d, "reproducibility", None) or {}).get("gap_settings"))
+    return GAPS_INTRO + (" " + GAP_SETTINGS_POINTER if listed else "")
 
 
 @dataclass

@@ -18,7 +18,7 @@ import html
 from typing import Any, Iterable, Optional
 
 from . import labels as L
-from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
+from .explain import (gaps_intro, included_line, not_built_line, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
 from .data import MapData, PaperRef, ReportData, reproducibility_rows
 from .layout import (CLUSTER_HEAD, GAP_SETTINGS_TITLE, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line,
@@ -212,7 +212,7 @@ def _gaps(d: ReportData) -> list[str]:
         out.append(_missing(s.missing))
     out += [_missing(skipped_line(t)) for t in s.skipped]
     if s.gaps:
-        out.append(f"<p>{prose(shown_line(len(s.gaps), s.total))}</p><p>{esc(GAPS_INTRO)}</p>")
+        out.append(f"<p>{prose(shown_line(len(s.gaps), s.total))}</p><p>{esc(gaps_intro(d))}</p>")
     for rank, g in enumerate(s.gaps, 1):
         out.append(f'<div class="gap" id="gap-{esc(g.id)}"><h3>{rank}. {esc(g.title or g.headline or g.statement)}</h3>')
         out.append(f'<p class="statement">{esc(g.headline or g.statement)}</p>')

@@ -8,7 +8,7 @@ from typing import Any, Iterable, Optional
 
 from .data import PaperRef, ReportData, reproducibility_rows
 from . import labels as H
-from .explain import (GAPS_INTRO, included_line, not_built_line, shown_line, side_keywords,
+from .explain import (gaps_intro, included_line, not_built_line, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
 from .html import IMPORT_HEAD, STABILITY_NOTE, import_rows
 from .layout import (CLUSTER_HEAD, GAP_SETTINGS_TITLE, SECTIONS, TOP_CLUSTERS, cluster_rows, generated_line,
@@ -141,7 +141,7 @@ def _md_gaps(d: ReportData, img, titles: dict[str, str]) -> list[str]:
     for t in g.skipped:
         L += _missing(skipped_line(t))
     if g.gaps:
-        L += [md_prose(shown_line(len(g.gaps), g.total)), "", md(GAPS_INTRO), ""]
+        L += [md_prose(shown_line(len(g.gaps), g.total)), "", md(gaps_intro(d)), ""]
     for rank, gap in enumerate(g.gaps, 1):
         L += [f"### {rank}\\. {md(gap.title or gap.headline or gap.statement)}", "",
               md(gap.headline or gap.statement), "",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Iterable, Iterator, Optional
 
 from . import labels as L
-from .explain import (GAPS_INTRO, included_line, not_built_line, plain_commands, shown_line, side_keywords,
+from .explain import (gaps_intro, included_line, not_built_line, plain_commands, shown_line, side_keywords,
                       skipped_line, stale_line, undated_line)
 from .data import PaperRef, ReportData, reproducibility_rows
 from ..fonts import Coverage, FontFace, dejavu_dir, draws_nothing, font_faces, needs_shaping
@@ -476,7 +476,7 @@ def _pdf_gaps(doc: _Doc, d: ReportData, figures: dict[str, bytes], titles: dict[
         doc.text(plain_commands(skipped_line(t)), size=9.5, color=(150, 90, 0))
     if g.gaps:
         doc.text(plain_commands(shown_line(len(g.gaps), g.total)), size=9.5)
-        doc.text(GAPS_INTRO, size=9, color=(60, 68, 80))
+        doc.text(gaps_intro(d), size=9, color=(60, 68, 80))
         doc.gap()
     for rank, gap in enumerate(g.gaps, 1):
         doc.text(f"{rank}. {gap.title or gap.headline or gap.statement}", size=10.5, bold=True)

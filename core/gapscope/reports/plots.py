@@ -199,10 +199,14 @@ def time_caption(m: MapData, top: int = 8) -> str | None:
     out; None when no chart is drawn."""
     if time_note(m) is not None:
         return None
-    _key, unit, s = drawn_steps(m, top)
-    n = min(top, len(m.clusters))
-    return " ".join(x for x in (f"Papers per {unit} in the {n} biggest {m.facet} clusters, in their map colours.",
-                                partial_note(s, unit)) if x)
+    key, unit, s = drawn_steps(m, top)
+    biggest = sorted(m.clusters, key=lambda c: -c["size"])[:top]
+    # cluster_sizes_png draws a line only for a cluster with papers dated to the unit
+    undrawn = sum(1 for c in biggest if not c.get(key))
+    blank = (f" {undrawn} of them {'has' if undrawn == 1 else 'have'} no paper dated to the {unit} and "
+             f"{'is' if undrawn == 1 else 'are'} not drawn." if undrawn else "")
+    return " ".join(x for x in (f"Papers per {unit} in the {len(biggest)} biggest {m.facet} clusters, in their map "
+                                f"colours.{blank}", partial_note(s, unit)) if x)
 
 
 def cluster_sizes_png(m: MapData, top: int = 8) -> bytes | None:
