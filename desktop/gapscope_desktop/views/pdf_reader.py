@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, 
                                QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
 
+from gapscope.fulltext.attach import CHECK_TAG
 from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
 from gapscope.textfmt import plural
@@ -829,7 +830,12 @@ def attach_summary(results: list[dict]) -> tuple[str, list[str]]:
     failed = [r.get("message") or f"{r['file']}: {r['status']}" for r in results if r["status"] not in ATTACHED]
     labelled = sum(bool(r.get("labelled")) for r in results)
     note = next((r["label_note"] for r in results if r.get("label_note")), None)
-    line = (f"Attached {len(done)} of {plural(len(results), 'PDF')}" + (f", {labelled} labelled" if labelled else "")
+    new = sum(r["status"] == "new-paper" for r in results)
+    # a PDF of no library paper is a paper added: said, with the tag that finds it to check
+    made = (f" ({new} matched no library paper: {'it is a new paper' if new == 1 else 'they are new papers'}"
+            f" tagged \"{CHECK_TAG}\")" if new else "")
+    line = (f"Attached {len(done)} of {plural(len(results), 'PDF')}" + made
+            + (f", {labelled} labelled" if labelled else "")
             + (f"; {note}" if note else "") + "".join(f"; {m}" for m in failed[:3])
             + (f"; {len(failed) - 3} more not attached" if len(failed) > 3 else ""))
     return line, failed
