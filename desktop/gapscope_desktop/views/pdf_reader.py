@@ -143,6 +143,14 @@ class PageView(QLabel):
         super().mouseReleaseEvent(event)
 
 
+# what the Reader says with nothing to show: what to do, the window's way (the CLI's `gapscope attach` is
+# for the command line)
+NO_PAPER = ("Select a paper in the Library to read its PDF here (the sidebar’s “With a PDF” lists the papers "
+            "that have one).")
+NO_PDF = ("No PDF attached to this paper. Drop its PDF onto the window, or choose File > Attach PDF… (a PDF "
+          "is matched to its paper by DOI, arXiv id or title).")
+
+
 class PdfReader(QWidget):
     """Shows one paper's PDF. ``show_paper`` opens its latest readable attachment, or the one asked for (a
     highlight's: a paper may have several PDFs)."""
@@ -365,11 +373,9 @@ class PdfReader(QWidget):
             self.page_view.setPixmap(QPixmap())
             self.sentence_list.clear()
             self._shortcoming_marks, self._image = [], None
-            hint = (missing[0].upper() + missing[1:] if missing else
-                    "The PDF attached to this paper cannot be read." if atts else
-                    "No PDF attached. Drag a PDF onto the window, or run `gapscope attach FILE`.")
-            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin-top:40px;">{html.escape(hint)}</p>'
-                                   if paper_id is not None else "")
+            hint = (NO_PAPER if paper_id is None else missing[0].upper() + missing[1:] if missing else
+                    "The PDF attached to this paper cannot be read." if atts else NO_PDF)
+            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin-top:40px;">{html.escape(hint)}</p>')
             self.page_label.setText("")
             self.zoom_label.setText("")
             return False
