@@ -1,6 +1,6 @@
 """A PDF whose title the reader cannot take as one (printed in the body's type, repeated at the top of
 every page, so dropped as a running header; no file properties) is still the library paper of that
-title: attaching it adds no duplicate, by the core, the CLI and the desktop alike; and a PDF that does
+title: attaching it adds no duplicate, by the core and the CLI alike; and a PDF that does
 become a new paper says so."""
 
 from __future__ import annotations
@@ -8,10 +8,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-import pytest
-
 from gapscope.fulltext import attach as attach_mod
-from gapscope.models import Paper
+
+from .fulltext_helpers import add_paper
 
 TITLE = "A Good Paper on Retrieval"
 
@@ -35,36 +34,20 @@ def plain_pdf(dest: Path, title: str = TITLE) -> Path:
     return dest
 
 
-@pytest.fixture
-def lib(tmp_path):
-    from gapscope.store import Library
-
-    lib = Library(tmp_path / "review.gapscope")
-    yield lib
-    lib.close()
-
-
-def _add(lib, **fields) -> int:
-    from gapscope.ingest import ingest_papers
-
-    rep = ingest_papers(lib, [Paper(source="test", source_key=fields["title"], **fields)], kind="import",
-                        source="test", target="test")
-    return rep.added_ids[0]
-
-
-def test_a_pdf_printing_a_library_title_on_page_1_attaches_to_that_paper(lib, tmp_path):
-    pid = _add(lib, title=TITLE, authors=["John Smith"], year=2021, abstract="We study retrieval.")
-    _add(lib, title="A Good Paper on Retrieval Augmented Generation", year=2023)
+def test_a_pdf_printing_a_library_title_on_page_1_attaches_to_that_paper(library, tmp_path):
+    lib = library
+    pid = add_paper(lib, title=TITLE, authors=["John Smith"], year=2021, abstract="We study retrieval.")
+    add_paper(lib, title="A Good Paper on Retrieval Augmented Generation", year=2023)
     res = attach_mod.attach_file(lib, plain_pdf(tmp_path / "good.pdf"))
     assert (res.status, res.paper_id, res.match, res.matched_on) == ("attached", pid, "title", TITLE)
     assert lib.count_papers() == 2
     assert lib.get_paper(pid).abstract == "We study retrieval."
 
 
-def test_page_1_lines_match_a_library_title_only_when_whole(lib, tmp_path):
+def test_page_1_lines_match_a_library_title_only_when_whole(library, tmp_path):
     """A line that holds a library title's words but more (or fewer) is another paper: a new one, said so."""
-    _add(lib, title="Good Paper on Retrieval")
-    res = attach_mod.attach_file(lib, plain_pdf(tmp_path / "good.pdf", "A Good Paper on Retrieval of Tables"))
+    add_paper(library, title="Good Paper on Retrieval")
+    res = attach_mod.attach_file(library, plain_pdf(tmp_path / "good.pdf", "A Good Paper on Retrieval of Tables"))
     assert res.status == "new-paper"
     assert res.message.startswith(f"{tmp_path / 'good.pdf'}: no library paper matches it: it is a new paper")
     assert '"good" (title: file name)' in res.message and attach_mod.CHECK_TAG in res.message
@@ -78,7 +61,7 @@ def test_cli_attach_matches_the_page_1_title_the_same(tmp_path):
 
     path = tmp_path / "review.gapscope"
     lib = Library(path)
-    pid = _add(lib, title=TITLE, year=2021)
+    pid = add_paper(lib, title=TITLE, year=2021)
     lib.close()
     out = CliRunner().invoke(main, ["--library", str(path), "attach", "--no-facets", "--json",
                                     str(plain_pdf(tmp_path / "good.pdf"))])
