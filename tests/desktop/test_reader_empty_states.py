@@ -20,6 +20,9 @@ def test_no_paper_chosen_says_to_choose_one_and_find_is_off(window, qtbot):
     text = _reader_text(reader)
     assert "Select a paper in the Library" in text, text
     assert not reader.find_edit.isEnabled() and not reader.export_button.isEnabled()
+    assert reader.find_edit.placeholderText() == "Find in PDF… (no PDF shown)"
+    # the hint wraps to the pane: it was one line past the pane's edge, behind a horizontal scroll bar
+    assert reader.page_view.width() <= reader.scroll.viewport().width()
 
 
 def test_a_paper_without_a_pdf_offers_the_windows_way_to_attach_one(window, qtbot):

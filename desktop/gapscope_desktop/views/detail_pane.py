@@ -792,7 +792,8 @@ class DetailPane(QWidget):
         chips = [tag_chip_html(t, remove) for t in tags]
         draft = self.drafts.get((self.paper.id, "tag"), "").strip()
         if (self.paper.id, "tag") in self.saving and draft not in tags:
-            chips.append(f'<span style="color:{faint};"><i>{html.escape(breakable(shown_tag(draft)))} (saving…)</i></span>')
+            shown = html.escape(breakable(shown_tag(draft)))
+            chips.append(f'<span style="color:{faint};"><i>{shown} (saving…)</i></span>')
         self.tags_label.setText(" ".join(chips) or f'<span style="color:{faint};">none</span>')
         tip = ["× removes a tag from this paper"] if tags and remove else []
         tip += [f"“{html.escape(shown_tag(t))}” is “{html.escape(breakable(t))}”"      # shortened: whole here

@@ -225,6 +225,7 @@ class PdfReader(QWidget):
 
         self.page_view = PageView()
         self.page_view.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        self.page_view.setWordWrap(True)        # what it says with no page to show fits the pane (a page is a pixmap)
         self.page_view.dragged.connect(self._drag)
         self.page_view.menuAsked.connect(self._page_menu)
         self.highlight_action = QAction("Highlight selection", self)
@@ -369,13 +370,16 @@ class PdfReader(QWidget):
         for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.fit_button, self.find_edit,
                   self.highlight_button, self.comment_edit, self.export_button, *self.zoom_actions):
             set_enabled(w, self.path is not None)     # Highlight through the write guard (held while read-only)
+        # an empty line edit looks the same on or off in some styles: its placeholder says it
+        self.find_edit.setPlaceholderText("Find in PDF…" if self.path is not None else "Find in PDF… (no PDF shown)")
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
             self.sentence_list.clear()
             self._shortcoming_marks, self._image = [], None
             hint = (NO_PAPER if paper_id is None else missing[0].upper() + missing[1:] if missing else
                     "The PDF attached to this paper cannot be read." if atts else NO_PDF)
-            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin-top:40px;">{html.escape(hint)}</p>')
+            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin:40px 24px 0 24px;">'
+                                   f'{html.escape(hint)}</p>')
             self.page_label.setText("")
             self.zoom_label.setText("")
             return False
