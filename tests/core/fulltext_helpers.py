@@ -23,3 +23,13 @@ def cached_extract(real_extract):
         hit.path = str(path)
         return hit
     return extract
+
+
+def add_paper(lib, **fields) -> int:
+    """A paper imported into ``lib`` with these fields (its source key its title); its id."""
+    from gapscope.ingest import ingest_papers
+    from gapscope.models import Paper
+
+    rep = ingest_papers(lib, [Paper(source="test", source_key=fields["title"], **fields)], kind="import",
+                        source="test", target="test")
+    return rep.added_ids[0]

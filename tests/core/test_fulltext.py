@@ -11,9 +11,8 @@ import pytest
 
 from gapscope.fulltext import attach as attach_mod
 from gapscope.fulltext import extract as extract_mod
-from gapscope.models import Paper
 
-from .fulltext_helpers import cached_extract
+from .fulltext_helpers import add_paper, cached_extract
 
 EACL = "cs/2023.eacl-main.121.pdf"
 CITESEE = "cs/2302.07302v1.pdf"
@@ -45,12 +44,7 @@ def lib(tmp_path):
     lib.close()
 
 
-def _add(lib, **fields) -> int:
-    from gapscope.ingest import ingest_papers
-
-    rep = ingest_papers(lib, [Paper(source="test", source_key=fields["title"], **fields)], kind="import",
-                        source="test", target="test")
-    return rep.added_ids[0]
+_add = add_paper
 
 
 def _neutral_copy(src, tmp_path, name="paper.pdf"):

@@ -595,3 +595,21 @@ def test_csv_row_short_only_of_unnamed_header_columns_gets_no_note(library, tmp_
     assert (rep.read, rep.added, rep.bad) == (3, 3, 0)
     assert [str(w) for w in rep.warnings] == [
         f"{path}:4: the row has 2 fields where the header has 6: its last column is read as empty"]
+
+
+def test_csv_rows_after_an_unclosed_quote_are_named_by_their_own_lines(tmp_path):
+    """The rows read again after a quote left open are named by the lines they are on (once "g.csv:7", a
+    line past the file's end, for line 4), and the open row's message keeps it as written."""
+    from gapscope.models import RecordError
+    from gapscope.sources.files import read_csv
+
+    path = tmp_path / "g.csv"
+    path.write_text('title,authors,year\nOne,A,2020\nTwo,"B unclosed,2021\nThree,C,2022,x\nFour,D,2023\n'
+                    'Five,E,2024,x\n', encoding="utf-8")
+    records = list(read_csv(path))
+    errors = [str(r) for r in records if isinstance(r, RecordError)]
+    assert [e.split(": ")[0] for e in errors] == [f"{path}:3", f"{path}:4", f"{path}:6"], errors
+    assert errors[0].endswith('As written: Two,"B unclosed,2021') and "ran on to line 6" in errors[0]
+    assert errors[1].endswith("As written: Three,C,2022,x") and errors[2].endswith("As written: Five,E,2024,x")
+    assert [(p.title, p.location) for p in records if isinstance(p, Paper)] == [("One", f"{path}:2"),
+                                                                                 ("Four", f"{path}:5")]

@@ -230,3 +230,46 @@ def test_the_summary_counts_the_abstracts_kept_as_edited_by_hand():
     assert "2 kept the abstract edited by hand" in describe_report(rep)
     assert "2 kept the abstract as edited" in status_line("refs.csv", rep)
     assert "kept" not in status_line("refs.csv", ImportReport(source="csv", read=3, merged=3))
+
+
+def _bad_bib(path, n):
+    """``n`` entries whose title is not closed, each refused with its text as written, and one good one."""
+    path.write_text("".join(f"@article{{broken{i},\n  title = {{Missing closing brace {i},\n  author = {{Nobody, A}},\n"
+                            f"  year = {{2020}}\n\n" for i in range(n))
+                    + "@article{ok1, title={A real title}, author={Ada Lovelace}, year={2020}}\n", encoding="utf-8")
+    return path
+
+
+def _shown_whole_or_scrolls(dlg, qtbot):
+    """The report's every line can be seen: the status line stands in a scroll area that holds it whole
+    (laid out at its full height), the dialog on the screen."""
+    from PySide6.QtWidgets import QScrollArea
+
+    area = dlg.status.parentWidget().parentWidget()
+    assert isinstance(area, QScrollArea), "the status line is not in a scroll area"
+    label = dlg.status
+    qtbot.waitUntil(lambda: label.height() >= label.heightForWidth(label.width()), timeout=5000)
+    assert dlg.frameGeometry().height() <= dlg.screen().availableGeometry().height()
+    return area
+
+
+def test_a_long_import_report_scrolls_and_a_short_one_grows_the_dialog(window, qtbot, tmp_path):
+    """Once cut off below the dialog's edge (a word-wrapped label in a dialog that kept its size): a report
+    that fits on the screen grows the dialog to show it all; a longer one scrolls to its last line."""
+    dlg = _dialog(window)
+    qtbot.addWidget(dlg)
+    dlg.show()
+    dlg.file.setText(str(_bad_bib(tmp_path / "two.bib", 2)))
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    area = _shown_whole_or_scrolls(dlg, qtbot)
+    qtbot.waitUntil(lambda: area.verticalScrollBar().maximum() == 0, timeout=5000)   # it grew: nothing hidden
+    assert "two.bib:6" in dlg.status.text()
+
+    dlg.file.setText(str(_bad_bib(tmp_path / "many.bib", 40)))
+    task = dlg.start()
+    qtbot.waitUntil(lambda: task.done, timeout=30000)
+    area = _shown_whole_or_scrolls(dlg, qtbot)
+    qtbot.waitUntil(lambda: dlg.height() > 300, timeout=5000)
+    bar = area.verticalScrollBar()
+    assert bar.maximum() == max(0, dlg.status.height() - area.viewport().height())

@@ -22,3 +22,17 @@ def test_the_stability_tip_and_the_attach_line_count_in_words():
     assert "clustered 1 more time with" in stability_tip(1) and "clustered 3 more times with" in stability_tip(3)
     line, failed = attach_summary([{"status": "unreadable", "file": "a.pdf", "message": "a.pdf: not a PDF"}])
     assert line.startswith("Attached 0 of 1 PDF;") and failed == ["a.pdf: not a PDF"]
+
+
+def test_the_attach_line_says_a_pdf_became_a_new_paper():
+    """A PDF that matched no library paper made one: the line says so and names the tag to check it by,
+    where it once read as a plain "Attached 1 of 2 PDFs"."""
+    from gapscope.fulltext import CHECK_TAG
+
+    line, _failed = attach_summary([{"status": "new-paper", "file": "good.pdf", "paper_id": 7, "labelled": True},
+                                    {"status": "attached", "file": "other.pdf", "paper_id": 3}])
+    assert line.startswith(f'Attached 2 of 2 PDFs (1 matched no library paper: it is a new paper tagged "{CHECK_TAG}")')
+    line, _failed = attach_summary([{"status": "new-paper", "file": f"{n}.pdf", "paper_id": n} for n in (1, 2)])
+    assert "(2 matched no library paper: they are new papers tagged" in line
+    line, _failed = attach_summary([{"status": "attached", "file": "other.pdf", "paper_id": 3}])
+    assert line == "Attached 1 of 1 PDF"

@@ -514,6 +514,7 @@ def papers_delete(ref, ids, yes, as_json) -> None:
 @pass_library
 def tag(ref, name, papers_, query, remove) -> None:
     """Tag papers (library ids, arXiv ids or DOIs, or --query), or list tags when no paper is given."""
+    from ..models import tag_problem
     from ..store import LibraryError
 
     lib = ref.open()
@@ -521,6 +522,8 @@ def tag(ref, name, papers_, query, remove) -> None:
         for t, n in lib.list_tags():
             click.echo(f"{t}\t{n}")
         return
+    if not remove and (why := tag_problem(name)):
+        fail(f"tag not added: {why}", EXIT_USAGE)
     try:
         ids = [lib.resolve(p) for p in papers_]
         if query:

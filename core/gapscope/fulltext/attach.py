@@ -80,7 +80,10 @@ def pdf_files(targets: Iterable[str | Path], *, skip_under: Optional[Path] = Non
 
 
 def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], float, Optional[str]]:
-    """(paper id, how, score, on what) for the library paper a PDF belongs to, or (None, None, 0, None)."""
+    """(paper id, how, score, on what) for the library paper a PDF belongs to, or (None, None, 0, None):
+    by DOI, arXiv id, the title read from it, then a library title printed in page 1's top lines (a
+    title in the body's type, or repeated as the running header, is not read as the title, yet names the
+    paper: attaching it must not make a duplicate of a paper the library has)."""
     for doi in meta.dois:
         pid = lib.paper_id_by_doi(doi)
         if pid is not None:
@@ -96,17 +99,48 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
         from ..sources.dedup import normalize_title
 
         want = normalize_title(meta.title)
-        words = [w for w in want.split() if len(w) > 3][:8]
-        if words:
-            hits = lib.search(" OR ".join(words), limit=25)
-            best = (0.0, None, "")
-            for pid, title in ((pid, lib.get_paper(pid).title) for pid, _r in hits):
-                score = fuzz.token_sort_ratio(want, normalize_title(title))
-                if score > best[0]:
-                    best = (score, pid, title)
-            if best[1] is not None and best[0] >= TITLE_SURE:
-                return best[1], "title", round(best[0] / 100, 3), best[2]
+        best = (0.0, None, "")
+        for pid, title in _titles_sharing_words(lib, want, any_word=True):
+            score = fuzz.token_sort_ratio(want, normalize_title(title))
+            if score > best[0]:
+                best = (score, pid, title)
+        if best[1] is not None and best[0] >= TITLE_SURE:
+            return best[1], "title", round(best[0] / 100, 3), best[2]
+    for pid, title in _page1_title_matches(lib, meta.page1_top):
+        return pid, "title", 1.0, title
     return None, None, 0.0, None
+
+
+def _titles_sharing_words(lib, norm_title: str, *, any_word: bool) -> list[tuple[int, str]]:
+    """(id, title) of the library papers the search finds for the long words of a normalized title: any
+    of them (best 25), or all of them."""
+    words = [w for w in norm_title.split() if len(w) > 3][:8]
+    if not words:
+        return []
+    hits = lib.search((" OR " if any_word else " ").join(words), limit=25)
+    return [(p.id, p.title) for p in lib.get_papers([pid for pid, _rank in hits])]
+
+
+def _page1_title_matches(lib, lines: list[str]):
+    """The library papers whose title is printed, whole, on one to three adjacent lines of ``lines`` (page
+    1's top): the same words as the import's duplicate check compares them (normalize_title), a word cut
+    by a line-end hyphen joined again. Exact, not similar: these lines are not known to be the title."""
+    from ..sources.dedup import normalize_title
+    from .extract import join_lines
+
+    seen: set[str] = set()
+    for first in range(len(lines)):
+        for n in (1, 2, 3):
+            if first + n > len(lines):
+                break
+            norm = normalize_title(join_lines(lines[first:first + n]))
+            key = norm.replace(" ", "")
+            if len(norm.split()) < 3 or len(key) < 12 or key in seen:
+                continue
+            seen.add(key)
+            for pid, title in _titles_sharing_words(lib, norm, any_word=False):
+                if normalize_title(title).replace(" ", "") == key:
+                    yield pid, title
 
 
 def _store_file(lib, src: Path, sha: str) -> str:
@@ -301,9 +335,19 @@ def attach_file(lib, path: str | Path, *, paper_id: Optional[int] = None, source
     sections, sentences = fulltext_rows(doc)
     lib.put_fulltext(att, paper_id, sections, sentences)
     res.status = "new-paper" if how == "new" else "attached"
+    if how == "new":                   # said, not only counted: the user checks what was read from the file
+        res.message = new_paper_note(path, meta)
     res.pages, res.sentences = doc.pages, len(sentences)
     res.sections = [s["name"] for s in sections if s["name"]]
     return res
+
+
+def new_paper_note(path: Path, meta: PdfMetadata) -> str:
+    """What an attach that made a new paper says of it: that no library paper matched, its title and
+    where that was read, and the tag to find it by."""
+    where = meta.sources.get("title", "")
+    return (f"{path}: no library paper matches it: it is a new paper, \"{meta.title}\""
+            + (f" (title: {where})" if where else "") + f", tagged \"{CHECK_TAG}\" to check")
 
 
 def _naming(message: str, path: Path) -> str:

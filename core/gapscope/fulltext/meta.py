@@ -31,6 +31,7 @@ FROM_ARXIV_ID, FROM_BIORXIV_DOI, FROM_FILE_DATE = "arXiv id", "bioRxiv DOI", "fi
 FROM_ABSTRACT_HEADING = "first pages, after the Abstract heading"
 FROM_FIRST_PARAGRAPH = "page 1, its first paragraph (no Abstract heading): check it"
 FROM_NOWHERE = "none found in the PDF: a placeholder"
+PAGE1_TOP_LINES = 8           # where a title stands on page 1 (a running header or two above it)
 
 
 @dataclass
@@ -46,6 +47,9 @@ class PdfMetadata:
     abstract: str = ""
     abstract_missing: Optional[str] = None               # why no abstract was read (for the import's note)
     title_alternative: Optional[str] = None              # the file properties' title, when page 1's differs
+    # page 1's top lines as printed, its running header too (extraction drops that as a header, and a title
+    # set in the body's type is not read as one): compared with the library's titles (attach.match_paper)
+    page1_top: list[str] = field(default_factory=list)
 
     @property
     def title_is_read(self) -> bool:
@@ -385,6 +389,7 @@ def read_metadata(doc: Optional[Document], path: str | Path) -> PdfMetadata:
     if doc is None:
         return meta
     info = doc.metadata or {}
+    meta.page1_top = list(info.get("page1", [])[:PAGE1_TOP_LINES])
     text = "\n".join(ln.text for ln in doc.first_page_lines) + "\n" + "\n".join(info.get("margins", [])[:1])
     for m in _DOI.finditer(text + "\n" + str(info.get("Subject", "")) + "\n" + str(info.get("Keywords", ""))):
         d = _clean_doi(m.group(1))

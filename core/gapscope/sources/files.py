@@ -721,6 +721,12 @@ class _LineCounter:
         self._again[:0] = lines
 
 
+def _row_start(counter: _LineCounter) -> int:
+    """The line a row just read starts on: its first line's own number (lines read again after a quote
+    left open come after the last line read, so "the line after the last" would name a later one)."""
+    return counter.row_lines[0][0] if counter.row_lines else counter.line + 1
+
+
 def _csv_authors(cell: str, own: bool) -> list[str]:
     """The names in a CSV authors cell. GapScope's own export writes the library's names as they are, a
     ";" inside one escaped (csvcells.join_authors): read back exactly. Another program's table separates
@@ -865,21 +871,22 @@ def read_csv(path: Path, meter: Optional[ReadMeter] = None) -> Iterator[Record]:
     keys = RecordKeys(path)
     numbered = None  # every row so far starts with a number
     while True:
-        start = counter.line + 1
         counter.row_lines = []
         try:
             row = next(reader)
         except StopIteration:
             break
         except csv.Error as exc:
-            yield RecordError(f"{path}:{start}", f"unreadable CSV row ({exc})")
+            yield RecordError(f"{path}:{_row_start(counter)}", f"unreadable CSV row ({exc})")
             continue
+        start = _row_start(counter)
         if not any(c.strip() for c in row):
             continue
         if _swallowed(row, header, counter.row_lines, delimiter, bool(numbered)):
             first, last = counter.row_lines[0][0], counter.row_lines[-1][0]
             yield RecordError(f"{path}:{first}", f"a quote opened in this row is not closed: it ran on to line {last}; "
-                                                 f"the row is skipped and lines {first + 1}-{last} are read again as rows")
+                                                 f"the row is skipped and lines {first + 1}-{last} are read again as "
+                                                 f"rows. As written: {counter.row_lines[0][1].rstrip()}")
             counter.push(counter.row_lines[1:])
             continue
         garbled, quote_note = _garbled_row(row, header, counter.row_lines, delimiter)

@@ -29,17 +29,20 @@ from PySide6.QtGui import QAction, QDesktopServices, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QHBoxLayout, QInputDialog, QLabel, QLineEdit, QMessageBox, QPlainTextEdit,
                                QPushButton, QSplitter, QTextBrowser, QVBoxLayout, QWidget)
 
+from gapscope.models import tag_problem
+
 from .. import paper_drafts, theme
 from ..drafts import DraftKeeper
 from ..library_paths import same_library
 from ..widgets.confirm import highlight_may_go
 from ..widgets.kept_box import ask_kept
 from ..widgets.rows import right_aligned
+from ..widgets.wrapping_label import WrappingLabel, breakable
 from ..write_guard import set_enabled
 from .paper_html import (abstract_cuts, abstract_edit_html, abstract_html, attachments_html, display_abstract,
                          highlights_html, legend_html, load_attachments, load_highlights, load_pdf_highlights,
                          load_runs, load_sentences, paper_header_html, pdf_highlights_html, query_terms, runs_html,
-                         tag_chip_html)
+                         shown_tag, tag_chip_html)
 
 DIALOG = "dialog"        # the keeper's key for the text typed in an open Edit note / title / abstract / note box
 EDITED_FIELDS = ("title", "abstract")     # a paper's own fields: their drafts replace them (tags, notes are added)
@@ -138,8 +141,7 @@ class DetailPane(QWidget):
         self.browser.selectionChanged.connect(
             lambda: set_enabled(self.highlight_button, self.selection_span() is not None))
 
-        self.tags_label = QLabel()
-        self.tags_label.setWordWrap(True)
+        self.tags_label = WrappingLabel()        # never cut off, and never wider than the pane
         self.tags_label.setTextFormat(Qt.RichText)
         self.tags_label.setTextInteractionFlags(Qt.LinksAccessibleByMouse | Qt.LinksAccessibleByKeyboard)
         self.tags_label.linkActivated.connect(self._tag_link)
@@ -367,6 +369,11 @@ class DetailPane(QWidget):
         key = (paper_id, kind)
         body = self.drafts.get(key, "").strip()
         if not body or key in self.saving or self.drafts_library is None:
+            return None
+        if kind == "tag" and (why := tag_problem(body)):      # said, and the draft kept to shorten
+            line = f"The tag was not added: {why}"
+            self._refuse(paper_id, "tag", line)
+            self.said.emit(line)
             return None
         self.saving.add(key)
         self.kept.flush()                      # on disk as it goes: "Saving…" is not yet saved
@@ -792,9 +799,13 @@ class DetailPane(QWidget):
         chips = [tag_chip_html(t, remove) for t in tags]
         draft = self.drafts.get((self.paper.id, "tag"), "").strip()
         if (self.paper.id, "tag") in self.saving and draft not in tags:
-            chips.append(f'<span style="color:{faint};"><i>{html.escape(draft)} (saving…)</i></span>')
+            shown = html.escape(breakable(shown_tag(draft)))
+            chips.append(f'<span style="color:{faint};"><i>{shown} (saving…)</i></span>')
         self.tags_label.setText(" ".join(chips) or f'<span style="color:{faint};">none</span>')
-        self.tags_label.setToolTip("× removes a tag from this paper" if tags and remove else "")
+        tip = ["× removes a tag from this paper"] if tags and remove else []
+        tip += [f"“{html.escape(shown_tag(t))}” is “{html.escape(breakable(t))}”"      # shortened: whole here
+                for t in tags if shown_tag(t) != t]
+        self.tags_label.setToolTip("".join(f"<p>{t}</p>" for t in tip))
 
     def _render_notes(self) -> None:
         notes = self.lib.notes_of(self.paper.id)

@@ -9,7 +9,7 @@ from typing import Optional
 
 from PySide6.QtCore import QItemSelection, QItemSelectionModel, Qt, QTimer, Signal
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QInputDialog, QLabel, QLineEdit,
-                               QMessageBox, QTableView, QToolButton, QVBoxLayout, QWidget)
+                               QMessageBox, QStyle, QTableView, QToolButton, QVBoxLayout, QWidget)
 
 from gapscope.store import LibraryError
 from gapscope.store.search_listing import search_paper_ids
@@ -22,8 +22,20 @@ from .paper_model import (COL_AUTHORS, COL_CATEGORY, COL_IDENT, COL_PDF, COL_PUB
                           COLUMNS, PaperTableModel)
 
 SEARCH_DEBOUNCE_MS = 250
-COLUMN_WIDTHS = ((COL_AUTHORS, 170), (COL_YEAR, 50), (COL_PUBLISHED, 90), (COL_CATEGORY, 80), (COL_IDENT, 110),
-                 (COL_PDF, 52))
+# Each narrow column as wide as what it shows (and its header), Authors as a short byline ("Yi Wang et al."):
+# the Title, which stretches, gets the rest, the most room. Fixed pixel widths (Authors 170) once left the
+# title 88-95 px at 1280x800.
+COLUMN_SAMPLES = ((COL_AUTHORS, "Shuyang Hao et al."), (COL_YEAR, "2025"), (COL_PUBLISHED, "2025-03-18"),
+                  (COL_CATEGORY, "cs.CV"), (COL_IDENT, "2503.11731v1"), (COL_PDF, "PDF"))
+
+
+def column_widths(header: QHeaderView) -> list[tuple[int, int]]:
+    """(column, default width) of every column but the title: its sample's or its header's width, whichever
+    is wider, with the header's margins and sort arrow."""
+    fm = header.fontMetrics()
+    pad = 2 * header.style().pixelMetric(QStyle.PM_HeaderMargin, None, header) + 12     # 12: the sort arrow
+    return [(col, max(fm.horizontalAdvance(sample), fm.horizontalAdvance(COLUMNS[col][0])) + pad)
+            for col, sample in COLUMN_SAMPLES]
 
 
 @dataclass(frozen=True)
@@ -149,7 +161,7 @@ class LibraryView(QWidget):
         header.setSelectionModel(QItemSelectionModel(self.model, header))
         header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(COL_TITLE, QHeaderView.Stretch)
-        for col, width in COLUMN_WIDTHS:
+        for col, width in column_widths(header):
             header.resizeSection(col, width)
         header.moveSection(header.visualIndex(COL_PDF), 1)     # the narrow PDF mark beside the title
         self.table.selectionModel().selectionChanged.connect(self._on_selection)
@@ -334,7 +346,7 @@ class LibraryView(QWidget):
         if not header.restoreState(state):
             return
         known = columns if columns is not None else COL_PDF
-        for col, width in COLUMN_WIDTHS:
+        for col, width in column_widths(header):
             if col >= known:
                 header.resizeSection(col, width)
         if known <= COL_PDF:        # Qt adds a new column last: put it where a fresh window has it

@@ -180,12 +180,24 @@ def legend_html(sentences: Optional[list[dict]]) -> str:
     return f'<p style="font-size:small;">{chips}</p>'
 
 
+TAG_SHOWN = 60      # a longer tag (an import's keyword may be a sentence) is shortened on screen
+
+
+def shown_tag(tag: str) -> str:
+    """A tag as a chip shows it: cut to :data:`TAG_SHOWN` characters with "…" (whole in the tooltip)."""
+    return tag if len(tag) <= TAG_SHOWN else tag[:TAG_SHOWN - 1].rstrip() + "…"
+
+
 def tag_chip_html(tag: str, removable: bool) -> str:
-    """A tag as a chip, with a quiet × that removes it when the library can be written."""
+    """A tag as a chip, with a quiet × that removes it when the library can be written; a long one
+    shortened, and free to wrap anywhere (a tag without spaces is one word to a label)."""
+    from ..widgets.wrapping_label import breakable
+
     chip, chip_text, quiet = (theme.colour(n) for n in ("tag", "tag_text", "quiet_link"))
     remove = (f'&nbsp;<a href="tag:remove/{quote(tag, safe="")}" style="color:{quiet}; text-decoration:none;"'
               ' title="Remove the tag">×</a>' if removable else "")
-    return f'<span style="background-color:{chip}; color:{chip_text};">&nbsp;{html.escape(tag)}{remove}&nbsp;</span>'
+    return (f'<span style="background-color:{chip}; color:{chip_text};">&nbsp;{html.escape(breakable(shown_tag(tag)))}'
+            f'{remove}&nbsp;</span>')
 
 
 def paper_header_html(paper, editable: bool = False) -> str:

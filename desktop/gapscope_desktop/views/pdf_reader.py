@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QHBoxLayout, QInputDialog, 
                                QListWidgetItem, QMenu, QMessageBox, QPushButton, QScrollArea, QSplitter,
                                QStyle, QStyledItemDelegate, QVBoxLayout, QWidget)
 
+from gapscope.fulltext.attach import CHECK_TAG
 from gapscope.fulltext.locate import sentence_rects
 from gapscope.fulltext.pagetext import PageText, find_page, page_text, render_page
 from gapscope.textfmt import plural
@@ -142,6 +143,14 @@ class PageView(QLabel):
         super().mouseReleaseEvent(event)
 
 
+# what the Reader says with nothing to show: what to do, the window's way (the CLI's `gapscope attach` is
+# for the command line)
+NO_PAPER = ("Select a paper in the Library to read its PDF here (the sidebar’s “With a PDF” lists the papers "
+            "that have one).")
+NO_PDF = ("No PDF attached to this paper. Drop its PDF onto the window, or choose File > Attach PDF… (a PDF "
+          "is matched to its paper by DOI, arXiv id or title).")
+
+
 class PdfReader(QWidget):
     """Shows one paper's PDF. ``show_paper`` opens its latest readable attachment, or the one asked for (a
     highlight's: a paper may have several PDFs)."""
@@ -216,6 +225,7 @@ class PdfReader(QWidget):
 
         self.page_view = PageView()
         self.page_view.setAlignment(Qt.AlignHCenter | Qt.AlignTop)
+        self.page_view.setWordWrap(True)        # what it says with no page to show fits the pane (a page is a pixmap)
         self.page_view.dragged.connect(self._drag)
         self.page_view.menuAsked.connect(self._page_menu)
         self.highlight_action = QAction("Highlight selection", self)
@@ -360,15 +370,16 @@ class PdfReader(QWidget):
         for w in (self.prev_button, self.next_button, self.zoom_in, self.zoom_out, self.fit_button, self.find_edit,
                   self.highlight_button, self.comment_edit, self.export_button, *self.zoom_actions):
             set_enabled(w, self.path is not None)     # Highlight through the write guard (held while read-only)
+        # an empty line edit looks the same on or off in some styles: its placeholder says it
+        self.find_edit.setPlaceholderText("Find in PDF…" if self.path is not None else "Find in PDF… (no PDF shown)")
         if self.path is None:
             self.page_view.setPixmap(QPixmap())
             self.sentence_list.clear()
             self._shortcoming_marks, self._image = [], None
-            hint = (missing[0].upper() + missing[1:] if missing else
-                    "The PDF attached to this paper cannot be read." if atts else
-                    "No PDF attached. Drag a PDF onto the window, or run `gapscope attach FILE`.")
-            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin-top:40px;">{html.escape(hint)}</p>'
-                                   if paper_id is not None else "")
+            hint = (NO_PAPER if paper_id is None else missing[0].upper() + missing[1:] if missing else
+                    "The PDF attached to this paper cannot be read." if atts else NO_PDF)
+            self.page_view.setText(f'<p style="color:{theme.colour("faint")}; margin:40px 24px 0 24px;">'
+                                   f'{html.escape(hint)}</p>')
             self.page_label.setText("")
             self.zoom_label.setText("")
             return False
@@ -829,7 +840,12 @@ def attach_summary(results: list[dict]) -> tuple[str, list[str]]:
     failed = [r.get("message") or f"{r['file']}: {r['status']}" for r in results if r["status"] not in ATTACHED]
     labelled = sum(bool(r.get("labelled")) for r in results)
     note = next((r["label_note"] for r in results if r.get("label_note")), None)
-    line = (f"Attached {len(done)} of {plural(len(results), 'PDF')}" + (f", {labelled} labelled" if labelled else "")
+    new = sum(r["status"] == "new-paper" for r in results)
+    # a PDF of no library paper is a paper added: said, with the tag that finds it to check
+    made = (f" ({new} matched no library paper: {'it is a new paper' if new == 1 else 'they are new papers'}"
+            f" tagged \"{CHECK_TAG}\")" if new else "")
+    line = (f"Attached {len(done)} of {plural(len(results), 'PDF')}" + made
+            + (f", {labelled} labelled" if labelled else "")
             + (f"; {note}" if note else "") + "".join(f"; {m}" for m in failed[:3])
             + (f"; {len(failed) - 3} more not attached" if len(failed) > 3 else ""))
     return line, failed
