@@ -52,9 +52,13 @@ def stability_colour(stability: float) -> str:
 LABEL_CHARS = 28      # longer labels are cut on the map; the list and the hover show them whole
 LABEL_SCALE = 0.95    # the labels' size to the window's text (8.5 pt at the usual 9 pt)
 # a selection stands out: its points bigger and opaque, every other point faint (growing 6 -> 9 px alone was
-# hardly seen among 10,000 points), the selected clusters' labels framed thicker, the others' faded
+# hardly seen among 10,000 points), the selected clusters' labels framed thicker, the others' faded.
+# The points keep the brushes they were drawn with: the whole scatter fades (its opacity, about alpha 35 of
+# 170) and the selected points are drawn again over it, so a click costs its own points, not the map's
+# (setting 74,000 brushes and sizes froze the window for most of a second)
 POINT_SIZE, SELECTED_SIZE = 6, 9
-POINT_ALPHA, SELECTED_ALPHA, DIMMED_ALPHA = 170, 255, 35
+POINT_ALPHA, SELECTED_ALPHA = 170, 255
+DIMMED_OPACITY = 0.2
 LABEL_BORDER, SELECTED_LABEL_BORDER = 1.2, 3.0
 DIMMED_LABEL_OPACITY = 0.45
 # what the labels are made of (Map.label_kind), said under the map
@@ -171,9 +175,12 @@ class MapsView(CoreView):
         self.map = None
         self.plot = None
         self.scatter = None
+        self.highlight = None          # the selected points, drawn over the faded scatter
         self.labels: list = []
         self.ids: list[int] = []
         self.cluster_of: dict[int, int] = {}
+        self._row_of: dict[int, int] = {}        # a paper's row in ids and _xy
+        self._members: dict[int, list[int]] = {}  # a cluster's papers, in the order of ids
         self.selected: list[int] = []
         self.place_enabled = True      # off only to show what the placement prevents (tests)
         self.label_item: dict = {}
@@ -343,6 +350,7 @@ class MapsView(CoreView):
         self.labels = []
         self.label_item = {}
         self.ids, self.cluster_of, self._anchor, self._label_of = [], {}, {}, {}
+        self._row_of, self._members = {}, {}
         self._xy = None
         self._reset_framing(0)
         self._set_selection([])
@@ -372,6 +380,12 @@ class MapsView(CoreView):
         self.scatter = pg.ScatterPlotItem(size=6, pen=None, hoverable=True, tip=self._point_tip)
         self.scatter.sigClicked.connect(self._point_clicked)
         self.plot.addItem(self.scatter)
+        # above the points, below the labels; its points name their cluster and select their paper alike
+        self.highlight = pg.ScatterPlotItem(size=SELECTED_SIZE, pen=None, hoverable=True, tip=self._point_tip)
+        self.highlight.sigClicked.connect(self._point_clicked)
+        self.highlight.setZValue(1)
+        self.highlight.hide()
+        self.plot.addItem(self.highlight)
         self.canvas_layout.addWidget(self.plot)
         # labels are placed in pixels: zooming, panning or resizing places them again
         self._place_timer = QTimer(self)
@@ -406,13 +420,18 @@ class MapsView(CoreView):
         sizes = {int(_attr(c, "id")): int(_attr(c, "size", 0) or 0) for c in clusters}
         # one colour per shown cluster, never repeated; the most distinct go to the biggest clusters
         self.colour_of = {cid: QColor(col) for cid, col in colours_by_size(sizes.items()).items()}
-        # each cluster's brush as drawn, when selected and when another is: {alpha: {cluster: brush}}
+        self._row_of = {pid: k for k, pid in enumerate(self.ids)}
+        self._members = {}
+        for pid in self.ids:
+            self._members.setdefault(self.cluster_of.get(pid), []).append(pid)
+        # each cluster's brush as drawn, and when selected: {alpha: {cluster: brush}}; grey out of any cluster
         self._brushes = {alpha: {cid: pg.mkBrush(_with_alpha(col, alpha)) for cid, col in self.colour_of.items()}
-                         for alpha in (POINT_ALPHA, SELECTED_ALPHA, DIMMED_ALPHA)}
+                         for alpha in (POINT_ALPHA, SELECTED_ALPHA)}
         self._greys = {alpha: pg.mkBrush(_with_alpha(QColor("#bbbbbb"), alpha))
-                       for alpha in (POINT_ALPHA, SELECTED_ALPHA, DIMMED_ALPHA)}
-        self.scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._point_brushes(set()), data=self.ids,
-                             size=POINT_SIZE, pen=None)
+                       for alpha in (POINT_ALPHA, SELECTED_ALPHA)}
+        # set once per map: a selection never touches these brushes and sizes
+        self.scatter.setData(x=xy[:, 0], y=xy[:, 1], brush=self._point_brushes(self.ids, POINT_ALPHA),
+                             data=self.ids, size=POINT_SIZE, pen=None)
         for t in self.labels:
             self.plot.removeItem(t)
         self.labels = []
@@ -430,15 +449,12 @@ class MapsView(CoreView):
         label_fill = QColor(theme.colour("plot_background"))
         label_fill.setAlpha(215)
         label_points = self.font().pointSizeF() * LABEL_SCALE
-        row_of = {}
-        for k, pid in enumerate(self.ids):
-            row_of.setdefault(self.cluster_of.get(pid), []).append(k)
         self.clusters.blockSignals(True)
         self.clusters.clear()
         self.clusters.setSortingEnabled(False)
         for c in clusters:
             cid = int(_attr(c, "id"))
-            members = row_of.get(cid, [])
+            members = [self._row_of[pid] for pid in self._members.get(cid, [])]
             label = str(_attr(c, "label", "") or f"cluster {cid}")
             self._label_of[cid] = label
             stab = _attr(c, "stability")
@@ -552,20 +568,29 @@ class MapsView(CoreView):
         self.selected = ids
         self.show_button.setEnabled(bool(ids))
         self.show_button.setText(f"Show {len(ids):,} in library" if ids else "Show in library")
-        if self.scatter is not None and self.ids:
-            chosen = set(ids)
-            # a list each time: a single size changes only the item's default, not the sizes set per point
-            self.scatter.setSize([SELECTED_SIZE if i in chosen else POINT_SIZE for i in self.ids])
-            self.scatter.setBrush(self._point_brushes(chosen))
+        if self.scatter is not None:
+            self._highlight(ids if self.ids else [])
         self._mark_labels(self.selected_clusters() if ids else set())
         self.selectionChanged.emit(ids)
 
-    def _point_brushes(self, chosen: set[int]) -> list:
-        """Each point's brush: its cluster's colour, opaque when selected and faint when something else is."""
-        def alpha(pid):
-            return POINT_ALPHA if not chosen else SELECTED_ALPHA if pid in chosen else DIMMED_ALPHA
+    def _highlight(self, ids: list[int]) -> None:
+        """The selected points drawn bigger and opaque over the faded scatter; nothing selected: the scatter
+        as drawn. Costs the selected points only: the scatter's own brushes and sizes stay as they are."""
+        if not ids:
+            self.highlight.clear()
+            self.highlight.hide()
+            self.scatter.setOpacity(1.0)
+            return
+        rows = [self._row_of[i] for i in ids]
+        self.highlight.setData(x=self._xy[rows, 0], y=self._xy[rows, 1], data=list(ids),
+                               brush=self._point_brushes(ids, SELECTED_ALPHA), size=SELECTED_SIZE, pen=None)
+        self.highlight.show()
+        self.scatter.setOpacity(DIMMED_OPACITY)
 
-        return [self._brushes[alpha(i)].get(self.cluster_of.get(i), self._greys[alpha(i)]) for i in self.ids]
+    def _point_brushes(self, ids: list[int], alpha: int) -> list:
+        """Each paper's brush: its cluster's colour (grey out of any cluster) at ``alpha``."""
+        brushes, grey = self._brushes[alpha], self._greys[alpha]
+        return [brushes.get(self.cluster_of.get(i), grey) for i in ids]
 
     def _mark_labels(self, chosen: set[int]) -> None:
         """The selected clusters' labels framed thicker in their colour, the others faded; all alike without
@@ -600,7 +625,8 @@ class MapsView(CoreView):
 
     def _clusters_selected(self) -> None:
         chosen = self.selected_clusters()
-        self._set_selection([i for i in self.ids if self.cluster_of.get(i) in chosen])
+        # the clusters' own papers (not a pass over the map), in the map's order as before
+        self._set_selection(sorted((i for cid in chosen for i in self._members.get(cid, [])), key=self._row_of.get))
         self.place_labels()  # a selected cluster is always labelled
 
     def _point_clicked(self, _item, points, *_args) -> None:
@@ -619,9 +645,11 @@ class MapsView(CoreView):
     def _rect_selected(self, x0: float, y0: float, x1: float, y1: float) -> None:
         if self.map is None:
             return
-        coords = _attr(self.map, "coords", {})
-        ids = [i for i in self.ids if x0 <= coords[i][0] <= x1 and y0 <= coords[i][1] <= y1]
-        self._set_selection(ids)
+        import numpy as np
+
+        x, y = self._xy[:, 0], self._xy[:, 1]      # the points as drawn: one pass in numpy, not per paper
+        inside = np.flatnonzero((x0 <= x) & (x <= x1) & (y0 <= y) & (y <= y1))
+        self._set_selection([self.ids[k] for k in inside])
 
     def _show_selected(self) -> None:
         if not self.selected:
