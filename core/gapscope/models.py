@@ -175,16 +175,18 @@ MAX_TITLE_CHARS = 4_000
 MAX_ABSTRACT_CHARS = 200_000      # the same for an abstract
 UNTITLED_WORDS = 12
 # A tag typed by the user (the tag box, `gapscope tag`) is a label to file papers by, not a note: one
-# longer than this is refused with a message. An import's keywords are kept as they come (nothing lost).
+# longer than this is refused with a message. An import's keywords are kept as they come (nothing lost), and
+# a tag the library already holds, however long, can still be put on more papers.
 TAG_MAX_LENGTH = 100
 
 
-def tag_problem(name: str) -> Optional[str]:
-    """Why ``name`` cannot be a tag the user adds (None: it can)."""
+def tag_problem(name: str, *, held: bool = False) -> Optional[str]:
+    """Why ``name`` cannot be a tag the user adds (None: it can). ``held``: the library already has a tag
+    of that name (filing more papers under it makes no new label)."""
     name = name.strip()
     if not name:
         return "a tag needs a name"
-    if len(name) > TAG_MAX_LENGTH:
+    if len(name) > TAG_MAX_LENGTH and not held:
         return (f"a tag is at most {TAG_MAX_LENGTH} characters (this one has {len(name):,}); "
                 "shorten it, or write the text as a note")
     return None

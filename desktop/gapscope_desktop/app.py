@@ -140,7 +140,22 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
 
         window.library_view.countChanged.connect(listed)
         QTimer.singleShot(0, painted)
-    return app.exec()
+    return run_event_loop(app)
+
+
+def run_event_loop(app) -> int:
+    """``app.exec()``, and the exit code. A worker still stuck after the quit's bounded wait
+    (tasks.QUIT_WAIT_MS) would hang the teardown for good (a QThreadPool waits for its workers without a
+    limit when it is deleted): then the process ends here, its logs flushed, without that teardown."""
+    code = app.exec()
+    from .tasks import workers_still_running
+
+    if workers_still_running():
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(code)
+    return code
 
 
 if __name__ == "__main__":

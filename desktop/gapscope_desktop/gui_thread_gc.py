@@ -41,8 +41,16 @@ class _GuiThreadCollector:
         gc.collect(generation)
 
     def stop(self) -> None:
-        """At quit the timer stops; automatic collection comes back for what runs after the loop."""
+        """At quit the timer stops; automatic collection comes back for what runs after the loop, unless a
+        worker is still running past the quit's bounded wait: it would collect there again (the process
+        then ends without a teardown, app.run_event_loop; the interpreter's final collection needs no
+        automatic one)."""
+        from .tasks import workers_still_running
+
         self.timer.stop()
+        if workers_still_running():
+            gc.collect()             # what is garbage now goes here, on the GUI thread
+            return
         gc.enable()
 
 

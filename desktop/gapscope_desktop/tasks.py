@@ -14,6 +14,7 @@ start (:func:`guard_gui_thread`): a write from either raises ``WriteFromForbidde
 
 from __future__ import annotations
 
+import logging
 import time
 import traceback
 import weakref
@@ -314,14 +315,36 @@ def wait_for_workers_at_quit(app) -> None:
         _waiting_at_quit = True
 
 
+# How long the quit waits for the workers, all of them together. Bounded: a worker stuck for good (a write
+# waiting on another process's lock, a read blocked on a dead network drive) must not keep the application
+# from ever exiting.
+QUIT_WAIT_MS = 30_000
+
+
 def _wait_for_all_workers() -> None:
+    deadline = time.monotonic() + QUIT_WAIT_MS / 1000
     for manager in TaskManager.instances():
         manager.cancel_all()
         for pool in (manager.pool, manager.writer):
             try:
-                pool.waitForDone()
+                pool.waitForDone(max(0, int((deadline - time.monotonic()) * 1000)))
             except RuntimeError:  # the pool's C++ object is gone with its window: nothing left to wait for
                 pass
+    stuck = workers_still_running()
+    if stuck:
+        logging.getLogger("gapscope.desktop").warning(
+            "quitting with work still running after %d s: %s", QUIT_WAIT_MS // 1000, ", ".join(stuck))
+
+
+def workers_still_running() -> list[str]:
+    """The names of the tasks whose worker has not ended, in every task manager."""
+    names = []
+    for manager in TaskManager.instances():
+        try:
+            names += [task.name for task in manager.active()]
+        except RuntimeError:  # the manager's C++ object is gone: its workers with it
+            pass
+    return names
 
 
 def guard_gui_thread() -> None:

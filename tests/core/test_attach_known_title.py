@@ -71,3 +71,22 @@ def test_cli_attach_matches_the_page_1_title_the_same(tmp_path):
     lib = Library(path)
     assert lib.count_papers() == 1
     lib.close()
+
+
+def test_a_library_title_that_is_only_the_first_line_of_the_read_title_is_another_paper(library, tmp_path):
+    """The PDF's title, read from page 1 and set on two lines, starts with a whole library title: its
+    first line alone is that title, yet the paper is another one (a new paper, not an attach to it)."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", "B", size=20)
+    pdf.multi_cell(0, 10, "Deep Residual Learning\nfor Image Recognition", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_font("Helvetica", size=12)
+    pdf.multi_cell(0, 8, "John Smith\n\nAbstract\nWe study images. However, our method fails on small ones. "
+                   + "Introduction text sentence. " * 40)
+    pdf.output(str(tmp_path / "resnet.pdf"))
+    pid = add_paper(library, title="Deep Residual Learning", year=2015)
+    res = attach_mod.attach_file(library, tmp_path / "resnet.pdf")
+    assert (res.status, res.match) == ("new-paper", "new"), (res.paper_id, pid, res.matched_on)
+    assert res.paper_id != pid and library.count_papers() == 2

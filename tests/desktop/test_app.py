@@ -151,3 +151,31 @@ def test_quitting_waits_for_the_workers_before_qt_goes():
     assert out.returncode == 0, out.stderr[-2000:]
     assert "the save ended after the event loop: False" in out.stdout, out.stdout + out.stderr[-2000:]
     assert "Error" not in out.stderr, out.stderr[-2000:]
+
+
+def test_the_application_exits_when_a_worker_is_stuck_for_good():
+    """A worker that never ends (a save blocked for good, not cancellable) must not keep the application
+    from exiting: the quit waits for it a bounded time (tasks.QUIT_WAIT_MS, shortened here), then the
+    process ends with the event loop's exit code, the stuck work named in the log. Waiting without a
+    bound, the quit (and then the thread pool's own deletion) hung for ever."""
+    code = (
+        "import sys, threading\n"
+        "from PySide6.QtCore import QTimer\n"
+        "from PySide6.QtWidgets import QWidget\n"
+        "from gapscope_desktop import tasks\n"
+        "from gapscope_desktop.app import create_app, run_event_loop\n"
+        "tasks.QUIT_WAIT_MS = 200\n"
+        "app = create_app(['test'])\n"
+        "window = QWidget()\n"
+        "manager = tasks.TaskManager(window)\n"
+        "never = threading.Event()\n"
+        "manager.save(\"a stuck edit\", lambda *, progress=None, cancel=None: never.wait())\n"
+        "QTimer.singleShot(0, lambda: app.exit(3))\n"
+        "sys.exit(run_event_loop(app))\n"
+    )
+    try:
+        out = _run_python(code, timeout=60)
+    except subprocess.TimeoutExpired as exc:
+        raise AssertionError("the application never exited while a worker was stuck") from exc
+    assert out.returncode == 3, out.stderr[-2000:]
+    assert "a stuck edit" in out.stderr, out.stderr[-2000:]

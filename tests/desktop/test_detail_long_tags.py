@@ -59,3 +59,38 @@ def test_a_typed_tag_over_the_limit_is_refused_with_a_message(window, qtbot):
     with qtbot.waitSignal(detail.tagsChanged, timeout=10000):
         detail._add_tag()
     assert "y" * TAG_MAX_LENGTH in window.lib.tags_of(detail.paper.id)
+
+
+def test_a_long_tag_the_library_holds_is_put_on_another_paper_from_the_tag_box(window, qtbot):
+    """An import's 300-character keyword is a tag of the library: typed (or pasted) in another paper's tag
+    box it files that paper under it too; the limit is on new labels."""
+    lv = window.library_view
+    other = lv.model.ids()[1]
+    detail = _shown_with_tags(window, qtbot, [LONG])
+    assert lv.select_paper(other)
+    qtbot.waitUntil(lambda: detail.paper is not None and detail.paper.id == other, timeout=10000)
+    detail.tag_edit.setText(LONG)
+    with qtbot.waitSignal(detail.tagsChanged, timeout=10000):
+        detail._add_tag()
+    assert LONG in window.lib.tags_of(other)
+
+
+def test_the_context_menu_s_tag_keeps_the_same_limit(window, qtbot, monkeypatch):
+    """Tag… on selected papers refused nothing: a 300-character new tag went in there. It is refused with
+    the tag box's message; a long tag the library already holds still goes on."""
+    from PySide6.QtWidgets import QMessageBox
+
+    from gapscope.models import TAG_MAX_LENGTH
+
+    warned = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: warned.append(text))
+    lv = window.library_view
+    first, second = lv.model.ids()[:2]
+    new = "n" * (TAG_MAX_LENGTH + 1)
+    menu = lv.paper_menu([second])
+    menu.tag(new)
+    assert warned and f"at most {TAG_MAX_LENGTH} characters" in warned[-1]
+    write_aside(window.lib.path, lambda lib: lib.add_tag([first], LONG))
+    menu.tag(LONG)
+    qtbot.waitUntil(lambda: LONG in window.lib.tags_of(second), timeout=10000)
+    assert new not in window.lib.tags_of(second) and len(warned) == 1

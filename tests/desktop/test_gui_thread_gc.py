@@ -61,3 +61,32 @@ def test_a_cycle_that_lived_long_is_still_collected(qtbot):
             break
     assert _Cycle.collected_on == [threading.main_thread().name]
     assert not gc.isenabled()
+
+
+def test_collection_stays_off_at_quit_while_a_worker_still_runs(qtbot, monkeypatch):
+    """The quit's wait for the workers is bounded: one still running after it must not get automatic
+    collection back, or its next allocation collects a Qt wrapper off the GUI thread again."""
+
+    from PySide6.QtWidgets import QApplication
+
+    from gapscope_desktop import tasks
+    from gapscope_desktop.app import create_app
+
+    create_app(["test"])
+    monkeypatch.setattr(tasks, "QUIT_WAIT_MS", 50)
+    manager = tasks.TaskManager()
+    release, began = threading.Event(), threading.Event()
+
+    def stuck_edit(*, progress=None, cancel=None) -> None:
+        began.set()
+        release.wait(60)
+
+    task = manager.save("a stuck edit", stuck_edit)
+    try:
+        assert began.wait(30)
+        QApplication.instance().aboutToQuit.emit()
+        assert not gc.isenabled()
+    finally:
+        release.set()
+        qtbot.waitUntil(lambda: task.done, timeout=30000)
+        gc.enable()

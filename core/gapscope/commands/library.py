@@ -522,7 +522,7 @@ def tag(ref, name, papers_, query, remove) -> None:
         for t, n in lib.list_tags():
             click.echo(f"{t}\t{n}")
         return
-    if not remove and (why := tag_problem(name)):
+    if not remove and (why := tag_problem(name, held=lib.has_tag(name))):
         fail(f"tag not added: {why}", EXIT_USAGE)
     try:
         ids = [lib.resolve(p) for p in papers_]

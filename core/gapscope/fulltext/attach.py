@@ -84,6 +84,8 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
     by DOI, arXiv id, the title read from it, then a library title printed in page 1's top lines (a
     title in the body's type, or repeated as the running header, is not read as the title, yet names the
     paper: attaching it must not make a duplicate of a paper the library has)."""
+    from ..sources.dedup import normalize_title
+
     for doi in meta.dois:
         pid = lib.paper_id_by_doi(doi)
         if pid is not None:
@@ -96,8 +98,6 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
     if meta.title_is_read and len(meta.title) >= 12:     # never on a title made from the file name
         from rapidfuzz import fuzz
 
-        from ..sources.dedup import normalize_title
-
         want = normalize_title(meta.title)
         best = (0.0, None, "")
         for pid, title in _titles_sharing_words(lib, want, any_word=True):
@@ -106,7 +106,10 @@ def match_paper(lib, meta: PdfMetadata) -> tuple[Optional[int], Optional[str], f
                 best = (score, pid, title)
         if best[1] is not None and best[0] >= TITLE_SURE:
             return best[1], "title", round(best[0] / 100, 3), best[2]
-    for pid, title in _page1_title_matches(lib, meta.page1_top):
+    # a title read from the PDF that a library title is only a part of ("Deep Residual Learning" of "Deep
+    # Residual Learning for Image Recognition", set on two lines) is another paper: its lines are not looked up
+    read = normalize_title(meta.title).replace(" ", "") if meta.title_is_read else ""
+    for pid, title in _page1_title_matches(lib, meta.page1_top, part_of=read):
         return pid, "title", 1.0, title
     return None, None, 0.0, None
 
@@ -121,10 +124,11 @@ def _titles_sharing_words(lib, norm_title: str, *, any_word: bool) -> list[tuple
     return [(p.id, p.title) for p in lib.get_papers([pid for pid, _rank in hits])]
 
 
-def _page1_title_matches(lib, lines: list[str]):
+def _page1_title_matches(lib, lines: list[str], *, part_of: str = ""):
     """The library papers whose title is printed, whole, on one to three adjacent lines of ``lines`` (page
     1's top): the same words as the import's duplicate check compares them (normalize_title), a word cut
-    by a line-end hyphen joined again. Exact, not similar: these lines are not known to be the title."""
+    by a line-end hyphen joined again. Exact, not similar: these lines are not known to be the title. Lines
+    that are a part of ``part_of`` (the read title, spaces removed) but not all of it are skipped."""
     from ..sources.dedup import normalize_title
     from .extract import join_lines
 
@@ -135,7 +139,7 @@ def _page1_title_matches(lib, lines: list[str]):
                 break
             norm = normalize_title(join_lines(lines[first:first + n]))
             key = norm.replace(" ", "")
-            if len(norm.split()) < 3 or len(key) < 12 or key in seen:
+            if len(norm.split()) < 3 or len(key) < 12 or key in seen or (key != part_of and key in part_of):
                 continue
             seen.add(key)
             for pid, title in _titles_sharing_words(lib, norm, any_word=False):

@@ -34,6 +34,10 @@ class TagsMixin:
             return sum(conn.execute("DELETE FROM paper_tags WHERE paper_id = ? AND tag_id = ?", (pid, row[0])).rowcount
                        for pid in paper_ids)
 
+    def has_tag(self, name: str) -> bool:
+        """Whether the library has a tag of this name (on any paper or none)."""
+        return self._conn.execute("SELECT 1 FROM tags WHERE name = ?", (name.strip(),)).fetchone() is not None
+
     def tags_of(self, paper_id: int) -> list[str]:
         return [r[0] for r in self._conn.execute(
             "SELECT t.name FROM paper_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.paper_id = ? ORDER BY t.name",

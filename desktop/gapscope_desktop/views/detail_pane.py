@@ -370,7 +370,9 @@ class DetailPane(QWidget):
         body = self.drafts.get(key, "").strip()
         if not body or key in self.saving or self.drafts_library is None:
             return None
-        if kind == "tag" and (why := tag_problem(body)):      # said, and the draft kept to shorten
+        held = kind == "tag" and self.lib is not None and same_library(self.lib.path, self.drafts_library) \
+            and self.lib.has_tag(body)
+        if kind == "tag" and (why := tag_problem(body, held=held)):      # said, and the draft kept to shorten
             line = f"The tag was not added: {why}"
             self._refuse(paper_id, "tag", line)
             self.said.emit(line)

@@ -136,13 +136,19 @@ class PaperMenu:
         self._save("Seed as relevant", _seed, self.ids, self.collection)
 
     def tag(self, name: Optional[str] = None) -> None:
+        from gapscope.models import tag_problem
+
         if name is None:
             names = [n for n, _ in self.lib.list_tags()]
             name, ok = QInputDialog.getItem(self.parent, "Tag", f"Tag {plural(len(self.ids), 'paper')} with:", names, 0, True)
             if not ok:
                 return
-        if name.strip():
-            self._save("Tag", _tag, self.ids, name.strip())
+        if not name.strip():
+            return
+        if why := tag_problem(name, held=self.lib.has_tag(name)):   # the same limit as the tag box and the CLI
+            QMessageBox.warning(self.parent, "Tag", f"The tag was not added: {why}")
+            return
+        self._save("Tag", _tag, self.ids, name.strip())
 
     def add_to_collection(self, name: str) -> None:
         self._save("Add to collection", _add_to_collection, self.ids, name)
