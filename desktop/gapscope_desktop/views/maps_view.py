@@ -595,6 +595,8 @@ class MapsView(CoreView):
     def _mark_labels(self, chosen: set[int]) -> None:
         """The selected clusters' labels framed thicker in their colour, the others faded; all alike without
         a selected cluster."""
+        if not self.label_item:
+            return          # no map drawn: pyqtgraph stays unloaded until one is (start-up time)
         import pyqtgraph as pg
 
         for cid, text in self.label_item.items():
