@@ -129,15 +129,21 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     abstract that names the two in no one sentence, gaps/reference.named_together)}."""
     m, p = ev.method, ev.problem
     here = set(int(q) for q in ev.both)
-    if mentions:
+    # with ``members``, a library paper combines the two only where it names both as a search finds them:
+    # the mention index also matches a concept's words near each other in any order ("MRI-to-CT synthesis
+    # and sparse-view CT" for "view synthesis"), which names nothing a reader can find
+    both_named = members[0] & members[1] if members is not None else None
+    if both_named is not None:
+        here |= both_named
+    elif mentions:
         here |= set(mentions.get(m.id, ())) & set(mentions.get(p.id, ()))
-    if members is not None:
-        here |= members[0] & members[1]
     elsewhere: set[str] = set()
     example, apart = None, False
     others = list((cw or {}).get("named_both") or ()) + [{"source": "reference", **x} for x in (ref or {}).get("papers") or ()]
     for x in others:
         own = x["id"] if x.get("source") == "library" else x.get("library_id")
+        if own is not None and both_named is not None and int(own) not in both_named and int(own) not in here:
+            continue            # the library's copy names the two in no phrase a search finds
         if own is not None:
             here.add(int(own))
         else:
@@ -411,6 +417,10 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     _in_library(ref, held)
     ends = (members(m), members(p)) if members is not None else None
     combined = combined_by(ev, cw, mentions, titles, ends, ref)
+    if cw is not None and ends is not None:     # the list marks "names both" only where the statement counts it
+        for x in cw.get("closest_work") or ():
+            if x.get("names_both") and x.get("source") == "library" and int(x["id"]) not in combined["papers"]:
+                x["names_both"] = False
     # the library's papers that combine the pair already are its "did both" evidence, whatever found them
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():
