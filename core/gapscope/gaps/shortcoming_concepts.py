@@ -41,6 +41,7 @@ STATED_SHARE_MIN = 0.3     # of the papers naming it, the share stating it as a 
 MIN_STATING_SHARE = 0.001  # a concept needs this share of the shortcoming papers stating it (5 at least)
 MIN_STATING = 5
 TAKES_ON = "name it in their title, objective or method sentences, or state it, and propose a method"
+MIN_WORKED_BEFORE = 1     # papers up to the median date that work on it (title, objective or method): a problem
 FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
 
@@ -104,6 +105,7 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     all_dates = np.array(sorted(d for d in dates.values() if d))
     quotable_of = {int(p): q for p, ss in sentences.items() if (q := quotable(ss))}
     stats = []
+    never: list[tuple[str, int]] = []     # stated problems no earlier paper works on: (phrase, stating papers)
     for c in cs.concepts:
         if cancel is not None:
             cancel()
@@ -133,7 +135,21 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         later = {p for p in pool | set(st) if (dates.get(p) or "") > since and p in method_papers
                  and p not in own_only}
         takes_on = later if works_on is None else (later & set(st)) | working_on(c, later - set(st), works_on)
+        if works_on is not None:
+            # a complaint no paper names as what it works on ("major bottleneck") is taken on only by its later
+            # stating papers, whatever is done about it: no problem that can look unaddressed
+            earlier = {p for p in pool | set(st) if (dates.get(p) or "") <= since and p in method_papers
+                       and p not in own_only}
+            if len(working_on(c, earlier, works_on)) < MIN_WORKED_BEFORE:
+                never.append((c.phrase, len(st)))
+                continue
         stats.append((c, st, share, since, n_later, takes_on, len(takes_on) / len(st)))
+    if never and notices is not None:
+        never.sort(key=lambda t: -t[1])
+        notices.append(f"{len(never)} stated problem{'s' if len(never) != 1 else ''} that no paper up to the stating "
+                       "papers' median date names in its title, objective or method sentences are complaints, not "
+                       "problems a paper takes on by name, and ended no gap: "
+                       + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in never[:5]))
     if len(stats) < 3:      # 'against the typical one' means nothing with one or two
         if notices is not None:
             notices.append(f"no 'unaddressed shortcoming' gaps: only {len(stats)} problem concepts are stated as a "
