@@ -19,8 +19,8 @@ def _statement(stating, takes_on):
 
 @pytest.mark.parametrize("stating, takes_on, said", [
     ([1, 2, 3], [9], "only 1 of the 2,084 papers listed after 2026-04-28 takes it on"),
-    ([1, 2, 3], [1], "takes it on (name it in their title, objective or method sentences, or state it, and propose a method; it is among"),
-    ([1, 2, 3], [1, 9], "take it on (name it in their title, objective or method sentences, or state it, and propose a method; 1 is among"),
+    ([1, 2, 3], [1], "takes it on (name it in their title or aim, or state it, and propose a method; it is among"),
+    ([1, 2, 3], [1, 9], "take it on (name it in their title or aim, or state it, and propose a method; 1 is among"),
     ([1, 2, 3], [1, 2, 9], "propose a method; 2 are among the 3 stating it)"),
     ([1, 2, 3], [1, 2], "propose a method; both are among the 3 stating it)"),
 ])

@@ -41,7 +41,8 @@ STATED_SHARE_MIN = 0.3     # of the papers naming it, the share stating it as a 
 MIN_STATING_SHARE = 0.001  # a concept needs this share of the shortcoming papers stating it (5 at least)
 MIN_STATING = 5
 TAKES_ON = "name it in their title, objective or method sentences, or state it, and propose a method"
-MIN_WORKED_BEFORE = 1     # papers up to the median date that work on it (title, objective or method): a problem
+TAKES_ON_IN_AIM = "name it in their title or aim, or state it, and propose a method"     # without works_on
+MIN_WORKED_BEFORE = 2     # papers up to the median date that work on it (title, objective or method): a problem
 FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
 
@@ -175,7 +176,8 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         if any(len(set(st) & k) > SAME_GAP_OVERLAP * len(st) for k in kept):
             continue    # "prohibitive computational costs" after "computational cost": the same papers
         kept.append(set(st))
-        out.append(_gap(c, cs.batch, raw, st, share, since, n_later, takes_on, rate, typical, evidence_n, per_gap))
+        out.append(_gap(c, cs.batch, raw, st, share, since, n_later, takes_on, rate, typical, evidence_n, per_gap,
+                        TAKES_ON if works_on is not None else TAKES_ON_IN_AIM))
         if len(out) == top:
             break
     return out
@@ -188,7 +190,8 @@ def working_on(c: Concept, papers: set, works_on: Callable[[Sequence[int]], Mapp
 
 
 def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_later: int, takes_on: set,
-         rate: float, typical: float, evidence_n: int, per_gap: int) -> Gap:
+         rate: float, typical: float, evidence_n: int, per_gap: int, means: str = TAKES_ON_IN_AIM) -> Gap:
+    """``means``: what taking it on was counted as, said in the statement and kept in the details."""
     # a stating paper that takes it on addresses it: listed so, never quoted or listed as stating it
     left = {p: ss for p, ss in st.items() if p not in takes_on}
     # the stating papers whose sentence reads surest first; one quote per paper before a paper's second
@@ -204,7 +207,7 @@ def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_la
     who = ("it is" if a == 1 else "both are" if both == a == 2 else "all are" if both == a else
            f"{both} {'is' if both == 1 else 'are'}")
     among = f"; {who} among the {len(st):,} stating it" if both else ""
-    statement = (f"{len(st):,} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} ({TAKES_ON}"
+    statement = (f"{len(st):,} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} ({means}"
                  f"{among}): {rate:.2f} per stating paper, against "
                  f"{typical:.2f} for the typical stated problem.")
     if quotes:
@@ -219,4 +222,5 @@ def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_la
                         "stated_share": round(share, 3), "later_method_papers": n_later,
                         "close_later_methods": a, "stating_later_methods": len(takes_on & set(st)),
                         "rate": round(rate, 4), "typical_rate": round(typical, 4), "since": since,
-                        "raw_score": round(raw, 4), "quotes": quotes[:per_gap], "example": None})
+                        "raw_score": round(raw, 4), "quotes": quotes[:per_gap], "example": None,
+                        "takes_on_means": means})

@@ -170,12 +170,13 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
         out.append(f"{_n(d.get('stated_by'), 'paper')} state this shortcoming (half of them by {d.get('since')})"
                    + (" — quoted below: " + ", ".join(f"{n} as {k}" for k, n in kinds.items()) if kinds else "")
                    + ".")
-        from ..gaps.shortcoming_concepts import TAKES_ON
+        from ..gaps.shortcoming_concepts import TAKES_ON_IN_AIM
 
         out.append(f"Of the {int(d.get('later_method_papers') or 0):,} papers listed after that date, "
                    f"{d.get('close_later_methods') or 'none'} "
                    # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
-                   + (TAKES_ON + ": " if d.get("level") == "concept"
+                   # what it was counted as (a gap found before the details said it: the in-aim reading)
+                   + ((d.get("takes_on_means") or TAKES_ON_IN_AIM) + ": " if d.get("level") == "concept"
                       else "describe a method close to it: ")
                    + f"{float(d.get('rate') or 0):.2f} per stating paper, where the typical shortcoming of this library "
                    f"gets {float(d.get('typical_rate') or 0):.2f}. The fewer, the higher the score.")
