@@ -238,3 +238,13 @@ def test_a_stated_phrase_no_paper_ever_works_on_is_no_unaddressed_problem():
                                  works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices)
     assert [g.problem.label for g in found] == ["catastrophic forgetting"], [g.statement for g in found]
     assert any("\u201clabel noise\u201d" in n and "no paper" in n for n in notices), notices
+
+
+def test_a_degree_word_before_a_complaint_noun_names_no_shortcoming():
+    """"primary bottleneck", "major challenge": how big the complaint is, not what falls short (a
+    "memory bottleneck" is a thing)."""
+    from gapscope.gaps.shortcoming_concepts import shortcoming_concept
+
+    assert not shortcoming_concept(_concept(14, "primary bottleneck", range(1, 6)))
+    assert not shortcoming_concept(_concept(15, "major challenges", range(1, 6)))
+    assert shortcoming_concept(_concept(16, "memory bottleneck", range(1, 6)))

@@ -52,6 +52,11 @@ _SENTENCE_PIECE = re.compile(
     r"\b(rel(y|ies|ying|ied)|lack\w*|perform(s|ed|ing)?|rais(e|es|ed|ing)|limit(s|ed|ing)?|struggl\w*|"
     r"fail\w*|suffer\w*|remain\w*|requir\w*|hinder\w*|despite|focus(es|ed|ing)?|existing|research|progress)\b",
     re.I)
+# a degree word before a complaint noun ("primary bottleneck", "major challenges") says how big the complaint
+# is, not what falls short
+_DEGREE_COMPLAINT = re.compile(r"^(primary|major|main|key|critical|fundamental|significant|remarkable|central)\s+"
+                               r"(bottleneck|challenge|issue|problem|obstacle|concern|drawback|success|limitation)s?$",
+                               re.I)
 # a model family ("MLLMs", "LVLMs", "DNNs") is what a complaint is about, not the complaint
 _MODEL_FAMILY = re.compile(r"^[A-Z][A-Za-z]*[A-Z]s$")
 
@@ -60,7 +65,8 @@ def shortcoming_concept(c: Concept) -> bool:
     """Whether a problem concept can name a shortcoming: a concept the gap may name (concept_evidence.nameable),
     not a piece of the stating sentence, not a model family."""
     return (c.kind == "problem" and nameable(c) and not _SENTENCE_PIECE.search(c.phrase)
-            and not any(adverb(w) for w in c.phrase.lower().split()) and not _MODEL_FAMILY.match(c.phrase))
+            and not any(adverb(w) for w in c.phrase.lower().split()) and not _MODEL_FAMILY.match(c.phrase)
+            and not _DEGREE_COMPLAINT.match(c.phrase.strip()))
 
 
 def mention_pattern(c) -> re.Pattern:
