@@ -13,14 +13,13 @@ combine the two in other words. Papers alone are not enough: a paper's concepts 
 the 10,653-paper library 5 of the 8 gaps with such a work had one with nothing of the other end's name
 ("latent space" for "flow matching", "visual fidelity" for "image synthesis"); with a word in common, the
 3 left are "long-context", "domain generalization" for "domain shift" and "diffusion transformer" for
-"pre-trained diffusion". Not counted as combining (the concepts are apart for the
-ranker too), not calibrated as the check is: a pointer for the reader to the evidence listed."""
+"pre-trained diffusion". Not counted as combining (the concepts are apart for the ranker too), not
+calibrated as the check is: a pointer for the reader to the evidence listed."""
 
 from __future__ import annotations
 
-from typing import Callable, Mapping, Optional, Sequence
-
 import re
+from typing import Callable, Mapping, Optional, Sequence
 
 import numpy as np
 

@@ -103,9 +103,11 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     typical such concept. ``sentences``: {paper: its shortcoming sentences} (find.shortcoming_reader);
     ``method_papers``: the papers with method sentences; ``mentions``: {concept: papers naming it in title or
     abstract}; ``works_on``: paper ids -> their title, objective and method sentences (find.work_texts), read
-    for the papers naming a concept: those naming it there take it on; without it ``in_aim``: {concept: papers
-    naming it in the title or an objective sentence} (None: the mentions count); ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort
-    when the papers span too little time."""
+    for the papers naming a concept: those naming it there take it on, and a concept fewer than
+    MIN_WORKED_BEFORE papers up to the median date work on is a complaint, no gap; without it ``in_aim``:
+    {concept: papers naming it in the title or an objective sentence} (None: the mentions count);
+    ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort when the papers
+    span too little time."""
     require_shortcoming_span({int(p): dates.get(int(p)) for p in [*sentences, *method_papers]})
     own_only = own_only or set()
     min_stating = max(MIN_STATING, round(MIN_STATING_SHARE * len(sentences)))
@@ -153,8 +155,9 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         stats.append((c, st, share, since, n_later, takes_on, len(takes_on) / len(st)))
     if never and notices is not None:
         never.sort(key=lambda t: -t[1])
-        notices.append(f"{len(never)} stated problem{'s' if len(never) != 1 else ''} that no paper up to the stating "
-                       "papers' median date names in its title, objective or method sentences are complaints, not "
+        notices.append(f"{len(never)} stated problem{'s' if len(never) != 1 else ''} that fewer than {MIN_WORKED_BEFORE} "
+                       "papers up to the stating papers' median date name in their title, objective or method "
+                       "sentences are complaints, not "
                        "problems a paper takes on by name, and ended no gap: "
                        + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in never[:5]))
     if len(stats) < 3:      # 'against the typical one' means nothing with one or two
