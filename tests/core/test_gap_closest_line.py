@@ -36,3 +36,15 @@ def test_a_gap_found_before_the_counts_were_told_apart_keeps_its_one_count():
     head = closest_line(d).split("; nearest:")[0]
     words = re.sub(r"\u201c[^\u201d]*\u201d", "", head)
     assert re.findall(r"\d+", head) == ["4", "5"] and words.count("by meaning") == 1, head
+
+
+def test_the_nearest_named_is_the_most_similar_of_the_listed_works():
+    """The list puts the works about both first; "nearest" must still name the most similar one, as the list
+    beside it shows (a work about both at 0.73 named nearest over one at 0.74 contradicted its own list)."""
+    from gapscope.gaps.closest import closest_line
+
+    d = _details()
+    d["closest_work"] = [{"title": "About both", "year": 2026, "similarity": 0.731, "did_both": True},
+                         {"title": "Most similar", "year": 2025, "similarity": 0.742},
+                         {"title": "Next", "year": 2025, "similarity": 0.738}]
+    assert closest_line(d).endswith("nearest: \u201cMost similar\u201d (2025, similarity 0.74)"), closest_line(d)

@@ -371,3 +371,22 @@ def test_the_closest_line_counts_as_the_statement_and_labels_the_reading_by_mean
         assert extra == more and near == g.details["closest_check"]["done"], line
         # the count behind "done" is named by its setting, as Preferences labels it
         assert "done at 3 (Preferences \u201cGap done at (abstracts about both by meaning)\u201d)" in line, line
+
+
+def test_an_abstract_whose_words_only_come_near_each_other_combines_nothing():
+    """The mention index matches a concept's words near each other in any order ("MRI-to-CT synthesis and
+    sparse-view CT" for "view synthesis"): such an abstract names no "view synthesis" a search of the
+    library finds, and the statement must not count it as combining the pair, whichever check saw it."""
+    from types import SimpleNamespace
+
+    from gapscope.gaps.candidates import combined_by
+
+    ev = SimpleNamespace(method=SimpleNamespace(id=1), problem=SimpleNamespace(id=2), both=[])
+    near = {1: frozenset({8, 9}), 2: frozenset({8, 9})}          # words near each other: 8 and 9
+    named = ({8, 9, 11}, {9, 12})                                 # named as phrases (the counts' papers): only 9
+    cw = {"named_both": [{"source": "library", "id": 8, "title": "Drifting, words near"},
+                         {"source": "library", "id": 9, "title": "Names both"}]}
+    got = combined_by(ev, cw, near, members=named)
+    assert got["papers"] == [9] and got["count"] == 1 and got["example"] == "Names both", got
+    # without the phrase reading (no members), the mentions still count, as before
+    assert combined_by(ev, None, near)["papers"] == [8, 9]

@@ -21,6 +21,7 @@ from .concept_evidence import ROLE_ORDER, EstablishedCheck, EvidenceGatherer, Pa
 from .dedup import Candidate, dedupe
 from .linkpred import FEATURES, Ranker, candidates, pair_block, train_ranker
 from .model import ClusterRef, Gap
+from .other_words import in_other_words, other_words_clause
 from .span import MIN_BACKTEST_BEFORE_DAYS, corpus_span, plural
 from .world_check import tried_in_world_note
 
@@ -44,7 +45,8 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
               nb_problems: list[tuple[Concept, int]], expansions: Optional[Mapping[str, str]] = None,
               example: Optional[str] = None, in_library: Optional[int] = None,
               counts: Optional[tuple[int, int]] = None, example_apart: bool = False,
-              by_meaning: int = 0, meaning_example: Optional[str] = None) -> str:
+              by_meaning: int = 0, meaning_example: Optional[str] = None,
+              other_words: Optional[dict] = None) -> str:
     """``both``: the abstracts that combine the two already (combined_by), ``example`` the title of one;
     ``in_library``: how many of them are the library's (None: not known), the rest being the reference
     corpus's. ``expansions``: {acronym phrase: what it stands for} (concepts/acronyms.py), named once, at the
@@ -54,7 +56,8 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
     statement says: it mentions both, it need not combine them. ``by_meaning``: the works the closest-work check
     reads as about both that name not both (closest.meaning_only; ``meaning_example`` the title of one): the
     statement counts them too, apart, for a headline must never deny work the gap's own closest-work list
-    calls "about both"."""
+    calls "about both". ``other_words``: a listed closest work that may combine the two in other words
+    (other_words.in_other_words), named where the statement would otherwise say none combines them."""
     if both == 0 and by_meaning:
         done = "yet none of them names the two together"
     else:
@@ -70,6 +73,8 @@ def statement(m: Concept, p: Concept, both: int, nb_methods: list[tuple[Concept,
         eg = f"e.g. {_q(example)}" + (", which names them in no one sentence" if example_apart else "") if example else ""
         done += " (" + "; ".join(x for x in (where, eg) if x) + ")"
     done += meaning_clause(both, by_meaning, meaning_example)
+    if both == 0 and not by_meaning:
+        done += other_words_clause(other_words)
     exp = expansions or {}
 
     def first(c: Concept) -> str:
@@ -129,15 +134,21 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
     abstract that names the two in no one sentence, gaps/reference.named_together)}."""
     m, p = ev.method, ev.problem
     here = set(int(q) for q in ev.both)
-    if mentions:
+    # with ``members``, a library paper combines the two only where it names both as a search finds them:
+    # the mention index also matches a concept's words near each other in any order ("MRI-to-CT synthesis
+    # and sparse-view CT" for "view synthesis"), which names nothing a reader can find
+    both_named = members[0] & members[1] if members is not None else None
+    if both_named is not None:
+        here |= both_named
+    elif mentions:
         here |= set(mentions.get(m.id, ())) & set(mentions.get(p.id, ()))
-    if members is not None:
-        here |= members[0] & members[1]
     elsewhere: set[str] = set()
     example, apart = None, False
     others = list((cw or {}).get("named_both") or ()) + [{"source": "reference", **x} for x in (ref or {}).get("papers") or ()]
     for x in others:
         own = x["id"] if x.get("source") == "library" else x.get("library_id")
+        if own is not None and both_named is not None and int(own) not in both_named and int(own) not in here:
+            continue            # the library's copy names the two in no phrase a search finds
         if own is not None:
             here.add(int(own))
         else:
@@ -294,9 +305,13 @@ def concept_gaps(cs: ConceptSet, dates: Mapping[int, Optional[str]], *, top: int
                       if c.n_papers < 5 or not_a_concept(c.phrase) or c.id in unnamed] if kept else []
     ends = {x.id: x for c in kept for end in (pairs[c.key].method, pairs[c.key].problem) for x in gather.names_of(end)}
     text = named(list(ends.values())) if named is not None and ends else mentions
+    # the concepts the extractor named in each paper, and their papers' mean vectors: a closest work that may
+    # combine a pair in other words (other_words.py)
+    content = getattr(getattr(closest, "cv", None), "content", None)
+    reader = (_concepts_of(cs), content) if content is not None and kept else None
     gaps = [_concept_gap(c, pairs[c.key], blk, cs, info, established, acronyms, shortcomings, topic_of, not_neighbours,
                          sum(1 for d in dropped if d["duplicate_of"] == c.key), mentions, titles, same_as,
-                         Members(gather, text), held)
+                         Members(gather, text), held, reader)
             for c in kept]
     return sorted(gaps, key=lambda g: -g.score)     # listing order: pairs some abstracts combine already lower
 
@@ -366,6 +381,15 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     return score
 
 
+def _concepts_of(cs: ConceptSet) -> dict[int, list[Concept]]:
+    """{paper: the concepts the extractor named in it}."""
+    out: dict[int, list[Concept]] = {}
+    for c in cs.concepts:
+        for q in c.papers:
+            out.setdefault(int(q), []).append(c)
+    return out
+
+
 class Members:
     """The papers a gap counts for each end (concepts/members.py): the extractor's, and those whose title or
     abstract names the concept (``text``: {concept id: papers}), under its other names too (an acronym and its
@@ -402,8 +426,10 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  mentions: Optional[Mapping[int, frozenset]] = None,
                  titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
                  same_as: Optional[Mapping[int, int]] = None, members: Optional[Members] = None,
-                 held: Optional[Callable[[Sequence[str]], Mapping[str, int]]] = None) -> Gap:
-    """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank."""
+                 held: Optional[Callable[[Sequence[str]], Mapping[str, int]]] = None,
+                 reader: Optional[tuple] = None) -> Gap:
+    """One kept pair as a gap: its statement, its evidence by role and the figures behind its rank.
+    ``reader``: ({paper: its concepts}, concept -> content vector) for other_words.in_other_words."""
     i, j = cand.key
     m, p = ev.method, ev.problem
     ref, cw = established.reference_of.get((i, j)), established.closest_of.get((i, j))
@@ -411,6 +437,10 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     _in_library(ref, held)
     ends = (members(m), members(p)) if members is not None else None
     combined = combined_by(ev, cw, mentions, titles, ends, ref)
+    if cw is not None and ends is not None:     # the list marks "names both" only where the statement counts it
+        for x in cw.get("closest_work") or ():
+            if x.get("names_both") and x.get("source") == "library" and int(x["id"]) not in combined["papers"]:
+                x["names_both"] = False
     # the library's papers that combine the pair already are its "did both" evidence, whatever found them
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():
@@ -427,6 +457,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     if world is not None and world["works"] is not None:
         counts["openalex"] = world["works"]
     expansions = _expansions(m, p, acronyms)
+    other = (in_other_words(cw["closest_work"], m, p, ends, *reader)
+             if reader is not None and cw is not None and ends is not None else None)
     return Gap(
         type="method_x_problem", score=cand.score,
         statement=statement(m, p, combined["count"], ev.near_methods, ev.near_problems, expansions,
@@ -434,7 +466,7 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                             counts=(len(ends[0]), len(ends[1])) if ends is not None else None,
                             example_apart=combined["example_apart"],
                             by_meaning=meaning_only(cw, combined["papers"]) if cw is not None else 0,
-                            meaning_example=meaning_example(cw, combined["papers"]))
+                            meaning_example=meaning_example(cw, combined["papers"]), other_words=other)
         + tried_in_world_note(world),
         method=_ref(m, cs.batch), problem=_ref(p, cs.batch), evidence=list(roles), roles=roles,
         details={"level": "concept", "method_concept": m.phrase, "problem_concept": p.phrase,
@@ -453,6 +485,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
                  # the works that combine the pair already, each once, whichever check found them (the
                  # statement's "only N abstracts combine them so far"): their count and the library's among them
                  "combined_by": {"count": combined["count"], "papers": combined["papers"]},
+                 # a listed closest work that may combine the two in other words (other_words.py), or None
+                 "other_words": other,
                  "predicting_methods": [{"concept": c.phrase, "papers_with_problem": n} for c, n in ev.near_methods[:3]],
                  "predicting_problems": [{"concept": c.phrase, "papers_with_method": n} for c, n in ev.near_problems[:3]],
                  "shortcoming_sentences": short,

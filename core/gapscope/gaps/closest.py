@@ -428,7 +428,8 @@ def closest_line(details: dict) -> str:
     else:        # a gap found before the two were told apart
         s += f"{done} of the nearest {'is' if done == 1 else 'are'} about both by meaning"
     s += f", {done_at('gaps_closest_min', cw.get('min_done'))}"
-    near = (details.get("closest_work") or [None])[0]
+    # the most similar of the listed works (the list puts those about both first, so its head may not be it)
+    near = max(details.get("closest_work") or [], key=lambda w: float(w.get("similarity") or 0.0), default=None)
     if near:
         s += f"; nearest: \u201c{near['title']}\u201d ({near.get('year') or ''}, similarity {near['similarity']:.2f})"
     return s

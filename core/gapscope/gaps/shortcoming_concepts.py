@@ -11,8 +11,11 @@ quotes about three different things); a concept is one thing, and every quote th
 - a concept many papers name but rarely as what falls short is the subject of the complaint ("GPT",
   "diffusion models"), not the shortcoming: it needs STATED_SHARE_MIN of the papers naming it to state it;
 - later papers (listed after the stating papers' median date) address it when they propose a method (have
-  method sentences, not only their own limitations) and name it in their title or aim, or state it
-  themselves: the rule of the cluster-level detector (gaps/detect.py), read on the concept. A stating paper
+  method sentences, not only their own limitations) and name it in their title, objective or method
+  sentences (what they set out to do and do), or state it themselves: the rule of the cluster-level
+  detector (gaps/detect.py), read on the concept. The in-aim reading of the concept mentions holds method
+  concepts only: read through it, no later paper named a problem concept, and "adverse weather" was "taken
+  on" by 3 papers where a search finds method papers on it after that date. A stating paper
   that takes it on is listed as addressing it, never as stating it, and is not quoted as stating it: the
   gap's stating evidence is what is left unaddressed.
 """
@@ -37,6 +40,9 @@ from .span import MIN_LATER_PAPERS, require_shortcoming_span
 STATED_SHARE_MIN = 0.3     # of the papers naming it, the share stating it as a shortcoming (GPT: 0.08)
 MIN_STATING_SHARE = 0.001  # a concept needs this share of the shortcoming papers stating it (5 at least)
 MIN_STATING = 5
+TAKES_ON = "name it in their title, objective or method sentences, or state it, and propose a method"
+TAKES_ON_IN_AIM = "name it in their title or aim, or state it, and propose a method"     # without works_on
+MIN_WORKED_BEFORE = 2     # papers up to the median date that work on it (title, objective or method): a problem
 FEW_BELOW = 0.75           # "few later papers take it on": under 3/4 of the typical rate (0.43 against 0.44 is not few)
 SAME_GAP_OVERLAP = 0.5     # a concept whose stating papers are this much those of a better one repeats it
 
@@ -46,6 +52,11 @@ _SENTENCE_PIECE = re.compile(
     r"\b(rel(y|ies|ying|ied)|lack\w*|perform(s|ed|ing)?|rais(e|es|ed|ing)|limit(s|ed|ing)?|struggl\w*|"
     r"fail\w*|suffer\w*|remain\w*|requir\w*|hinder\w*|despite|focus(es|ed|ing)?|existing|research|progress)\b",
     re.I)
+# a degree word before a complaint noun ("primary bottleneck", "major challenges") says how big the complaint
+# is, not what falls short
+_DEGREE_COMPLAINT = re.compile(r"^(primary|major|main|key|critical|fundamental|significant|remarkable|central)\s+"
+                               r"(bottleneck|challenge|issue|problem|obstacle|concern|drawback|success|limitation)s?$",
+                               re.I)
 # a model family ("MLLMs", "LVLMs", "DNNs") is what a complaint is about, not the complaint
 _MODEL_FAMILY = re.compile(r"^[A-Z][A-Za-z]*[A-Z]s$")
 
@@ -54,7 +65,8 @@ def shortcoming_concept(c: Concept) -> bool:
     """Whether a problem concept can name a shortcoming: a concept the gap may name (concept_evidence.nameable),
     not a piece of the stating sentence, not a model family."""
     return (c.kind == "problem" and nameable(c) and not _SENTENCE_PIECE.search(c.phrase)
-            and not any(adverb(w) for w in c.phrase.lower().split()) and not _MODEL_FAMILY.match(c.phrase))
+            and not any(adverb(w) for w in c.phrase.lower().split()) and not _MODEL_FAMILY.match(c.phrase)
+            and not _DEGREE_COMPLAINT.match(c.phrase.strip()))
 
 
 def mention_pattern(c) -> re.Pattern:
@@ -82,21 +94,27 @@ def stating_sentences(c: Concept, quotable_of: Mapping[int, list], among=None) -
 def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: Mapping[int, Optional[str]],
                          method_papers: set, *, own_only: Optional[set] = None,
                          mentions: Optional[Mapping[int, frozenset]] = None,
-                         in_aim: Optional[Mapping[int, frozenset]] = None, refused: frozenset = frozenset(),
+                         in_aim: Optional[Mapping[int, frozenset]] = None,
+                         works_on: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
+                         refused: frozenset = frozenset(),
                          top: int = 30, evidence_n: int = 5, per_gap: int = 3,
                          notices: Optional[list] = None, cancel: Optional[Callable[[], None]] = None) -> list[Gap]:
     """The problem concepts stated as a shortcoming by many papers and taken on by few later ones, against the
     typical such concept. ``sentences``: {paper: its shortcoming sentences} (find.shortcoming_reader);
     ``method_papers``: the papers with method sentences; ``mentions``: {concept: papers naming it in title or
-    abstract}; ``in_aim``: {concept: papers naming it in the title or an objective sentence} (None: the
-    mentions count); ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort
-    when the papers span too little time."""
+    abstract}; ``works_on``: paper ids -> their title, objective and method sentences (find.work_texts), read
+    for the papers naming a concept: those naming it there take it on, and a concept fewer than
+    MIN_WORKED_BEFORE papers up to the median date work on is a complaint, no gap; without it ``in_aim``:
+    {concept: papers naming it in the title or an objective sentence} (None: the mentions count);
+    ``refused``: concept ids no gap may name (the library's own field). Raises SpanTooShort when the papers
+    span too little time."""
     require_shortcoming_span({int(p): dates.get(int(p)) for p in [*sentences, *method_papers]})
     own_only = own_only or set()
     min_stating = max(MIN_STATING, round(MIN_STATING_SHARE * len(sentences)))
     all_dates = np.array(sorted(d for d in dates.values() if d))
     quotable_of = {int(p): q for p, ss in sentences.items() if (q := quotable(ss))}
     stats = []
+    never: list[tuple[str, int]] = []     # stated problems no earlier paper works on: (phrase, stating papers)
     for c in cs.concepts:
         if cancel is not None:
             cancel()
@@ -121,10 +139,27 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         n_later = int(len(all_dates) - np.searchsorted(all_dates, since, side="right"))
         if n_later < MIN_LATER_PAPERS:
             continue
-        aim = named if in_aim is None else set(in_aim.get(c.id, ()))
-        takes_on = {p for p in (aim | set(st)) if (dates.get(p) or "") > since and p in method_papers
-                    and p not in own_only}
+        # those naming it read for what they work on (works_on), else those naming it in their aim (in_aim)
+        pool = named if works_on is not None or in_aim is None else set(in_aim.get(c.id, ()))
+        later = {p for p in pool | set(st) if (dates.get(p) or "") > since and p in method_papers
+                 and p not in own_only}
+        takes_on = later if works_on is None else (later & set(st)) | working_on(c, later - set(st), works_on)
+        if works_on is not None:
+            # a complaint no paper names as what it works on ("major bottleneck") is taken on only by its later
+            # stating papers, whatever is done about it: no problem that can look unaddressed
+            earlier = {p for p in pool | set(st) if (dates.get(p) or "") <= since and p in method_papers
+                       and p not in own_only}
+            if len(working_on(c, earlier, works_on)) < MIN_WORKED_BEFORE:
+                never.append((c.phrase, len(st)))
+                continue
         stats.append((c, st, share, since, n_later, takes_on, len(takes_on) / len(st)))
+    if never and notices is not None:
+        never.sort(key=lambda t: -t[1])
+        notices.append(f"{len(never)} stated problem{'s' if len(never) != 1 else ''} that fewer than {MIN_WORKED_BEFORE} "
+                       "papers up to the stating papers' median date name in their title, objective or method "
+                       "sentences are complaints, not "
+                       "problems a paper takes on by name, and ended no gap: "
+                       + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in never[:5]))
     if len(stats) < 3:      # 'against the typical one' means nothing with one or two
         if notices is not None:
             notices.append(f"no 'unaddressed shortcoming' gaps: only {len(stats)} problem concepts are stated as a "
@@ -150,14 +185,22 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         if any(len(set(st) & k) > SAME_GAP_OVERLAP * len(st) for k in kept):
             continue    # "prohibitive computational costs" after "computational cost": the same papers
         kept.append(set(st))
-        out.append(_gap(c, cs.batch, raw, st, share, since, n_later, takes_on, rate, typical, evidence_n, per_gap))
+        out.append(_gap(c, cs.batch, raw, st, share, since, n_later, takes_on, rate, typical, evidence_n, per_gap,
+                        TAKES_ON if works_on is not None else TAKES_ON_IN_AIM))
         if len(out) == top:
             break
     return out
 
 
+def working_on(c: Concept, papers: set, works_on: Callable[[Sequence[int]], Mapping[int, str]]) -> set:
+    """Those of ``papers`` whose title, objective or method sentences (``works_on``) name ``c``."""
+    rx = mention_pattern(c)
+    return {int(p) for p, text in works_on(sorted(papers)).items() if rx.search(text or "")}
+
+
 def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_later: int, takes_on: set,
-         rate: float, typical: float, evidence_n: int, per_gap: int) -> Gap:
+         rate: float, typical: float, evidence_n: int, per_gap: int, means: str = TAKES_ON_IN_AIM) -> Gap:
+    """``means``: what taking it on was counted as, said in the statement and kept in the details."""
     # a stating paper that takes it on addresses it: listed so, never quoted or listed as stating it
     left = {p: ss for p, ss in st.items() if p not in takes_on}
     # the stating papers whose sentence reads surest first; one quote per paper before a paper's second
@@ -173,8 +216,8 @@ def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_la
     who = ("it is" if a == 1 else "both are" if both == a == 2 else "all are" if both == a else
            f"{both} {'is' if both == 1 else 'are'}")
     among = f"; {who} among the {len(st):,} stating it" if both else ""
-    statement = (f"{len(st):,} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} (name it in their "
-                 f"title or aim, or state it, and propose a method{among}): {rate:.2f} per stating paper, against "
+    statement = (f"{len(st):,} papers state \u201c{c.phrase}\u201d as a shortcoming, yet {does} ({means}"
+                 f"{among}): {rate:.2f} per stating paper, against "
                  f"{typical:.2f} for the typical stated problem.")
     if quotes:
         statement += " Stated as: " + " / ".join(f"\u201c{q['text']}\u201d ({label_of(q)}"
@@ -188,4 +231,5 @@ def _gap(c: Concept, batch, raw: float, st: dict, share: float, since: str, n_la
                         "stated_share": round(share, 3), "later_method_papers": n_later,
                         "close_later_methods": a, "stating_later_methods": len(takes_on & set(st)),
                         "rate": round(rate, 4), "typical_rate": round(typical, 4), "since": since,
-                        "raw_score": round(raw, 4), "quotes": quotes[:per_gap], "example": None})
+                        "raw_score": round(raw, 4), "quotes": quotes[:per_gap], "example": None,
+                        "takes_on_means": means})

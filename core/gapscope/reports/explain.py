@@ -219,6 +219,8 @@ def why_lines(kind: str, score: float, details: Mapping[str, Any], method: Optio
 
 
 def _shortcoming_lines(d: Mapping[str, Any], said: str) -> list[str]:
+    from ..gaps.shortcoming_concepts import TAKES_ON_IN_AIM
+
     kinds: dict[str, int] = {}
     for q in d.get("quotes") or []:
         name = SHORTCOMING_NAMES.get(q.get("shortcoming"), "")
@@ -234,7 +236,8 @@ def _shortcoming_lines(d: Mapping[str, Any], said: str) -> list[str]:
             f"Of the {int(d.get('later_method_papers') or 0):,} papers listed after that date, "
             f"{d.get('close_later_methods') or 'none'} "
             # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
-            + ("name it in their title or aim, or state it, and propose a method: " if d.get("level") == "concept"
+            # what it was counted as (a gap found before the details said it: the in-aim reading)
+            + ((d.get("takes_on_means") or TAKES_ON_IN_AIM) + ": " if d.get("level") == "concept"
                else "describe a method close to it: ")
             + f"{rate} per stating paper, where the typical shortcoming of this library gets {typical}. "
             "The fewer, the higher the score."]
