@@ -275,3 +275,35 @@ def test_replacing_several_decisions_at_once_is_asked_about_first(window, qtbot,
     _action(lv.paper_menu(ids[:1]).build(), "Re-decide", "Maybe").trigger()
     _saved(qtbot, window)
     assert len(asked) == 2 and current_decisions(window.lib)[ids[0]]["decision"] == "maybe"
+
+
+def test_screen_this_list_screens_exactly_the_papers_the_table_lists(window, qtbot, monkeypatch):
+    """"Screen this list in Triage" carries every filter of the table (here With a PDF on top of a search),
+    as the Export dialog's current list does: Triage screens the listed papers and no more, and both the
+    menu's entry and Triage's chip say what the list holds."""
+    from gapscope.store.fulltext import FulltextMixin
+
+    lv, view = window.library_view, window.triage_view
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
+    every = lv.model.ids()
+    lv.search.setText("segmentation")
+    lv._apply_search()
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() < len(every), timeout=20000)
+    found = lv.model.ids()
+    assert len(found) >= 3
+    # the papers "with a PDF": every other found one, and papers the search does not find
+    with_pdf = found[::2] + [i for i in every if i not in found][:3]
+    monkeypatch.setattr(FulltextMixin, "paper_ids_with_pdf", lambda self: list(with_pdf))
+    lv.set_filter(with_pdf=True)
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == len(found[::2]), timeout=20000)
+    listed = lv.model.ids()
+
+    action = _action(lv.paper_menu(listed[:1]).build(), "Screen this list in Triage")
+    assert f"{len(listed)} papers" in action.text()
+    assert "with a PDF" in action.text() and "segmentation" in action.text()
+    action.trigger()
+    assert window.tabs.currentWidget() is view
+    assert sorted(view.scope().paper_ids(window.lib)) == sorted(listed)
+    assert view.cluster_chip.isVisible() and "with a PDF" in view.cluster_chip.toolTip()
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    assert view.current in listed and view.progress.maximum() == len(listed)

@@ -103,7 +103,7 @@ class LibraryView(QWidget):
     queryChanged = Signal(str)
     papersChanged = Signal()            # decisions, tags or collections changed from the context menu
     papersDeleted = Signal()            # papers deleted from the context menu: the list is read again
-    screenRequested = Signal(dict)      # screen this scope in Triage: {collection, query, tag}
+    screenRequested = Signal(dict)      # screen this list in Triage: {collection, query, tag, listed}
     searchSaved = Signal(str)           # a saved search was kept under this name (the sidebar lists it)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -430,9 +430,19 @@ class LibraryView(QWidget):
 
         f = self.filter
         return PaperMenu(self, self.lib, ids, collection=f.collection, tasks=self.tasks,
-                         screen_scope={"collection": f.collection, "query": f.query, "tag": f.tag},
+                         screen_scope=self.screen_scope(),
                          changed=self._menu_changed, screen=self.screenRequested.emit,
                          deleted=self._menu_deleted, left=self._menu_left)
+
+    def screen_scope(self) -> dict:
+        """The list on screen as Triage's scope: the ids the table lists (every filter of it: the PDF filter,
+        a map or triage restriction, a saved search), named by its filter; its collection, search and tag
+        fill Triage's fields. {} where no list is shown (a failed search) or it is the whole library."""
+        f = self._shown_filter
+        if f is None or not f.describe():
+            return {}
+        return {"collection": f.collection, "query": f.query, "tag": f.tag,
+                "listed": (self.model.ids(), f.describe())}
 
     def _context_menu(self, pos) -> None:
         if self.lib is None:
