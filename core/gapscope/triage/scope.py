@@ -1,6 +1,7 @@
 """What is being screened: the whole library or a collection (each keeps its own decisions), narrowed
-by a search, a tag, a map cluster or the papers of a list chosen elsewhere (a narrowed scope shares its collection's or the library's
-decisions, so a paper decided in a search stays decided in the whole library)."""
+by a search, a tag, a map cluster or the papers of a list chosen elsewhere (a narrowed scope shares its
+collection's or the library's decisions, so a paper decided in a search stays decided in the whole
+library)."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 that reason, M maybe, P postpone, U or Ctrl+Z undo. Keyboard focus stays on the paper card: the
 drop-downs never take it, so the keys always decide. A reason goes only with the decision it was
 chosen for (its key, or a pick in the drop-down followed by the Exclude button); a plain exclude never
-inherits one. The scope is a collection, narrowed by a search, a tag, a map cluster or the papers the Library listed; the reviewer
-field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue.
+inherits one. The scope is a collection, narrowed by a search, a tag, a map cluster or the papers the
+Library listed; the reviewer field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue.
 
 After a decision the next card comes at once from the last ranking (as ASReview shows the next record
 while it retrains), and the scope is ranked again behind it with the decision learnt; that ranking gives
