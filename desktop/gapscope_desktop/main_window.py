@@ -1036,7 +1036,7 @@ class MainWindow(QMainWindow):
         if self.lib is None:
             return
         ExportDialog(self.tasks, self.lib, selected=self.library_view.selected_ids(), parent=self,
-                     current=self.library_view.filter).exec()
+                     current=self.library_view.shown_filter()).exec()   # none after a failed search
 
     def show_facet_review(self) -> None:
         """Non-modal, so that a paper opened from it can be read beside it. It lists the whole library;

@@ -124,6 +124,11 @@ def test_screening_a_search_a_tag_a_collection_and_a_map_cluster(library):
     assert out["total"] == 3 and out["screened"] == 1  # ids[1] (excluded above) is in cluster 1
     res = CliRunner().invoke(main, ["--library", str(library.path), "triage", "stats", "--cluster", "topic:7"])
     assert res.exit_code == 4 and "no cluster 7" in res.output
+    # the papers a list showed (the app's "Screen this list in Triage"), within the search
+    listed = TriageSession(library, scope=Scope(query="protein", ids=frozenset([ids[0], ids[4], ids[3]])),
+                           use_embeddings=False)
+    assert sorted(listed.paper_ids) == sorted([ids[0], ids[4]]) and listed.stats()["screened"] == 1
+    assert "among 3 listed papers" in Scope(ids=frozenset(ids[:3])).describe()
 
 
 def test_collections_from_the_cli(library):

@@ -58,3 +58,18 @@ def test_a_spec_opened_names_its_own_gap(analysed_window, qtbot, monkeypatch, tm
     spec.write_text(text + "\n[source]\ngap_id = 987654\n", encoding="utf-8")
     view = _open(analysed_window, monkeypatch, spec)
     assert view.gap == {"id": 987654, "statement": ""} and "gap #987654</a>" in view.gap_label.text()
+
+
+def test_the_drafted_placeholder_gap_0_is_no_gap(window, qtbot, monkeypatch, tmp_path):
+    """A spec drafted from a gap with no id holds the placeholder `gap_id = 0  # set the gap id`: gap ids
+    start at 1, so the view says no gap is linked, never "Testing gap #0"."""
+    text = (ROOT / "resources" / "examples" / "iris-logistic.toml").read_text(encoding="utf-8")
+    spec = tmp_path / "placeholder.toml"
+    spec.write_text(text + "\n[source]\ngap_id = 0  # set the gap id\n", encoding="utf-8")
+    view = _open(window, monkeypatch, spec)
+    assert view.gap is None
+    assert "#0" not in view.gap_label.text() and "No gap linked" in view.gap_label.text()
+
+    view.editor.document().setModified(False)
+    assert view.draft_from_gap({"statement": "No method is tested on this problem.", "type": "method"})
+    assert "gap #" not in view.gap_label.text() and "No gap linked" in view.gap_label.text()

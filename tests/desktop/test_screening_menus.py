@@ -251,6 +251,45 @@ def test_saving_a_search_keeps_no_broken_query_and_replaces_another_only_when_as
     assert save("graph", "mine") is not None and len(asked) == 2                  # the same query: not asked
 
 
+def test_a_saved_search_that_no_longer_runs_says_which_and_is_edited_in_place(window, qtbot, monkeypatch):
+    """A saved search the parser now refuses (one ending in AND): choosing it names the saved search beside
+    the parser's message and offers to edit it; the Export dialog offers no "current list" for a list that
+    failed; the edited query replaces the saved one and runs."""
+    from PySide6.QtWidgets import QInputDialog
+
+    from gapscope_desktop.dialogs.export_dialog import ExportDialog
+
+    lv, sb = window.library_view, window.sidebar
+    with _set_up_as_another_process():
+        window.lib.save_search("Old segmentation", "segmentation AND")
+    sb.reload()
+    sb.select_choice("search", "segmentation AND")
+    sb.itemClicked.emit(sb.currentItem(), 0)
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == 0, timeout=20000)
+    said = lv.filter_label.text()
+    assert "saved search “Old segmentation”" in said and "AND needs" in said
+    assert not lv.edit_saved_search_button.isHidden()
+
+    scopes: list = []
+    monkeypatch.setattr(ExportDialog, "exec", lambda dlg: scopes.extend(
+        dlg.scope.itemData(i) for i in range(dlg.scope.count())) or 0)
+    window.show_export()
+    assert scopes and "search" not in scopes                     # no "current list" of a search that failed
+
+    asked = []
+    monkeypatch.setattr(QInputDialog, "getText",
+                        staticmethod(lambda *a, **k: asked.append((a[2], k.get("text"))) or ("segmentation", True)))
+    with qtbot.waitSignal(lv.searchSaved, timeout=20000):
+        lv.edit_saved_search_button.click()
+    assert "Old segmentation" in asked[0][0] and asked[0][1] == "segmentation AND"
+    assert window.lib.saved_searches() == [("Old segmentation", "segmentation")]
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() > 0, timeout=20000)
+    assert lv.search.text() == "segmentation" and lv.edit_saved_search_button.isHidden()
+    scopes.clear()
+    window.show_export()
+    assert "search" in scopes
+
+
 def test_replacing_several_decisions_at_once_is_asked_about_first(window, qtbot, monkeypatch):
     """A Select All then Exclude would replace every decision made so far in one click: asked first, a
     Cancel changes nothing; one paper re-decided is not asked about."""
@@ -275,3 +314,35 @@ def test_replacing_several_decisions_at_once_is_asked_about_first(window, qtbot,
     _action(lv.paper_menu(ids[:1]).build(), "Re-decide", "Maybe").trigger()
     _saved(qtbot, window)
     assert len(asked) == 2 and current_decisions(window.lib)[ids[0]]["decision"] == "maybe"
+
+
+def test_screen_this_list_screens_exactly_the_papers_the_table_lists(window, qtbot, monkeypatch):
+    """"Screen this list in Triage" carries every filter of the table (here With a PDF on top of a search),
+    as the Export dialog's current list does: Triage screens the listed papers and no more, and both the
+    menu's entry and Triage's chip say what the list holds."""
+    from gapscope.store.fulltext import FulltextMixin
+
+    lv, view = window.library_view, window.triage_view
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == window.lib.count_papers(), timeout=20000)
+    every = lv.model.ids()
+    lv.search.setText("segmentation")
+    lv._apply_search()
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() < len(every), timeout=20000)
+    found = lv.model.ids()
+    assert len(found) >= 3
+    # the papers "with a PDF": every other found one, and papers the search does not find
+    with_pdf = found[::2] + [i for i in every if i not in found][:3]
+    monkeypatch.setattr(FulltextMixin, "paper_ids_with_pdf", lambda self: list(with_pdf))
+    lv.set_filter(with_pdf=True)
+    qtbot.waitUntil(lambda: not lv.loading and lv.model.rowCount() == len(found[::2]), timeout=20000)
+    listed = lv.model.ids()
+
+    action = _action(lv.paper_menu(listed[:1]).build(), "Screen this list in Triage")
+    assert f"{len(listed)} papers" in action.text()
+    assert "with a PDF" in action.text() and "segmentation" in action.text()
+    action.trigger()
+    assert window.tabs.currentWidget() is view
+    assert sorted(view.scope().paper_ids(window.lib)) == sorted(listed)
+    assert view.cluster_chip.isVisible() and "with a PDF" in view.cluster_chip.toolTip()
+    qtbot.waitUntil(lambda: not view.loading and view.current is not None, timeout=60000)
+    assert view.current in listed and view.progress.maximum() == len(listed)

@@ -200,6 +200,12 @@ def spec_from_text(text: str, path: Optional[Path] = None, overrides: Iterable[s
     return Spec(data=data, path=Path(path).resolve() if path else None, text=text, warnings=warnings)
 
 
+def linked_gap_id(value: Any) -> Optional[int]:
+    """``value`` as the id of a gap, None where it names none: not an integer, or 0, the placeholder a spec
+    drafted from a gap with no id holds (`gap_id = 0  # set the gap id`): gap ids start at 1."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and value > 0 else None
+
+
 def spec_gap_id(text: str) -> Optional[int]:
     """The gap a spec's text says it tests (``[source] gap_id``), None when it names none or cannot be read:
     what the run will record, so what the editor shows as the spec's gap."""
@@ -207,8 +213,7 @@ def spec_gap_id(text: str) -> Optional[int]:
         source = tomllib.loads(text).get("source")
     except tomllib.TOMLDecodeError:
         return None
-    gap_id = source.get("gap_id") if isinstance(source, dict) else None
-    return gap_id if isinstance(gap_id, int) and not isinstance(gap_id, bool) and gap_id >= 0 else None
+    return linked_gap_id(source.get("gap_id") if isinstance(source, dict) else None)
 
 
 def _other_format_hint(text: str, path: Optional[Path]) -> str:

@@ -1,6 +1,7 @@
 """What is being screened: the whole library or a collection (each keeps its own decisions), narrowed
-by a search, a tag or a map cluster (a narrowed scope shares its collection's or the library's
-decisions, so a paper decided in a search stays decided in the whole library)."""
+by a search, a tag, a map cluster or the papers of a list chosen elsewhere (a narrowed scope shares its
+collection's or the library's decisions, so a paper decided in a search stays decided in the whole
+library)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ class Scope:
     query: Optional[str] = None
     tag: Optional[str] = None
     cluster: Optional[tuple[int, int]] = None   # (map id, cluster number)
+    # only these papers: a list the user sees elsewhere (the Library's table with its PDF filter, a map
+    # selection), listed there by its own rule and screened as it is
+    ids: Optional[frozenset[int]] = None
 
     def describe(self) -> str:
         parts = [f"collection {self.collection!r}" if self.collection else "the whole library"]
@@ -27,6 +31,8 @@ class Scope:
             parts.append(f"tagged {self.tag!r}")
         if self.cluster:
             parts.append(f"in cluster {self.cluster[1]} of map {self.cluster[0]}")
+        if self.ids is not None:
+            parts.append(f"among {len(self.ids):,} listed papers")
         return ", ".join(parts)
 
     def paper_ids(self, lib) -> list[int]:
@@ -36,6 +42,8 @@ class Scope:
         if self.cluster is not None:
             members = set(lib.cluster_paper_ids(*self.cluster))
             ids = [i for i in ids if i in members]
+        if self.ids is not None:
+            ids = [i for i in ids if i in self.ids]
         return ids
 
 

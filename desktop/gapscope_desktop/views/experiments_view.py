@@ -488,7 +488,10 @@ class ExperimentsView(CoreView):
         return answer == QMessageBox.Discard
 
     def _show_gap(self) -> None:
-        if self.gap:
+        from gapscope.experiments.spec import linked_gap_id
+
+        # a gap with no id (its spec holds the placeholder gap_id = 0) links the run to no gap
+        if self.gap and linked_gap_id(self.gap.get("id")) is not None:
             statement = " ".join(str(self.gap.get("statement") or "").split())
             self.gap_label.setText(f'Testing <a href="gap">gap #{self.gap.get("id")}</a>'
                                    + (f': {html.escape(clip_words(statement, GAP_LABEL_CHARS))}' if statement else ""))

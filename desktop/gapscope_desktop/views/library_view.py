@@ -103,7 +103,7 @@ class LibraryView(QWidget):
     queryChanged = Signal(str)
     papersChanged = Signal()            # decisions, tags or collections changed from the context menu
     papersDeleted = Signal()            # papers deleted from the context menu: the list is read again
-    screenRequested = Signal(dict)      # screen this scope in Triage: {collection, query, tag}
+    screenRequested = Signal(dict)      # screen this list in Triage: {collection, query, tag, listed}
     searchSaved = Signal(str)           # a saved search was kept under this name (the sidebar lists it)
 
     def __init__(self, tasks, parent: Optional[QWidget] = None) -> None:
@@ -127,6 +127,13 @@ class LibraryView(QWidget):
         self.clear_filter.setAutoRaise(True)
         self.clear_filter.clicked.connect(self.clear_filters)
         self.clear_filter.hide()
+        # a saved search the parser now refuses (kept before a rule changed): edited here, saved under its name
+        self.edit_saved_search_button = QToolButton(text="Edit saved search…")
+        self.edit_saved_search_button.setObjectName("editSavedSearch")
+        self.edit_saved_search_button.setAutoRaise(True)
+        self.edit_saved_search_button.clicked.connect(lambda: self.edit_saved_search())
+        self.edit_saved_search_button.hide()
+        self._broken_search: Optional[tuple[str, str, str]] = None   # (name, query, why it cannot run)
         # the search typed, kept by name in the sidebar's "Saved searches" (one click runs it again)
         self.save_search_button = QToolButton(text="Save search…")
         self.save_search_button.setObjectName("saveSearch")
@@ -180,6 +187,7 @@ class LibraryView(QWidget):
         top.addWidget(self.save_search_button)
         top.addWidget(self.filter_label)
         top.addWidget(self.clear_filter)
+        top.addWidget(self.edit_saved_search_button)
         # an empty library says how to fill it (shown instead of the table)
         self.empty_hint = QLabel(hints.EMPTY_LIBRARY)
         self.empty_hint.setObjectName("emptyLibraryHint")
@@ -295,6 +303,8 @@ class LibraryView(QWidget):
             chosen = []
         self._shown_filter = flt
         self._pending_select = None
+        self._broken_search = None
+        self.edit_saved_search_button.hide()
         self.model.set_ids(ids, found_in_notes=getattr(ids, "found_in_notes", None))
         self.search.setStyleSheet("")
         self.search.setToolTip("")
@@ -330,7 +340,39 @@ class LibraryView(QWidget):
         self.countChanged.emit(0, self.filter.describe())
         self.search.setStyleSheet(f"QLineEdit {{ background: {theme.colour('invalid_input')}; }}")
         self.search.setToolTip(message)
-        self.filter_label.setText(message)
+        # a saved search that no longer runs is named: the user did not type it, and can mend it here
+        name = next((n for n, q in self.lib.saved_searches() if q == self.filter.query), None)
+        self._broken_search = (name, self.filter.query, message) if name else None
+        self.edit_saved_search_button.setVisible(name is not None)
+        self.filter_label.setText(f"The saved search “{name}” no longer runs: {message}" if name else message)
+
+    def shown_filter(self) -> Optional[Filter]:
+        """The filter of the list on screen; None while none is (a search that failed lists nothing)."""
+        return self._shown_filter
+
+    def edit_saved_search(self, query: Optional[str] = None):
+        """Mend the saved search that failed: its query edited (asked for, the old one offered) replaces the
+        saved one under the same name and runs; a query that still cannot run is refused with why."""
+        if self._broken_search is None or self.lib is None:
+            return None
+        name, old, why = self._broken_search
+        if query is None:
+            query, ok = QInputDialog.getText(self, "Edit saved search",
+                                             f"The saved search “{name}” no longer runs:\n{why}\n\nIts query:",
+                                             text=old)
+            if not ok:
+                return None
+        query = query.strip()
+        try:
+            parse_search(query)
+        except LibraryError as exc:
+            QMessageBox.warning(self, "Edit saved search", f"“{name}” is kept as it was: {exc}")
+            return None
+        self.search.setText(query)
+        self._apply_search()
+        return self.tasks.save("Save search", _save_search, name, query, library=self.lib.path,
+                               on_result=lambda _r: self.searchSaved.emit(name),
+                               on_error=lambda message, _tb: QMessageBox.warning(self, "Edit saved search", message))
 
     # --- remembered layout ---------------------------------------------------------------------
     def header_state(self):
@@ -430,9 +472,19 @@ class LibraryView(QWidget):
 
         f = self.filter
         return PaperMenu(self, self.lib, ids, collection=f.collection, tasks=self.tasks,
-                         screen_scope={"collection": f.collection, "query": f.query, "tag": f.tag},
+                         screen_scope=self.screen_scope(),
                          changed=self._menu_changed, screen=self.screenRequested.emit,
                          deleted=self._menu_deleted, left=self._menu_left)
+
+    def screen_scope(self) -> dict:
+        """The list on screen as Triage's scope: the ids the table lists (every filter of it: the PDF filter,
+        a map or triage restriction, a saved search), named by its filter; its collection, search and tag
+        fill Triage's fields. {} where no list is shown (a failed search) or it is the whole library."""
+        f = self._shown_filter
+        if f is None or not f.describe():
+            return {}
+        return {"collection": f.collection, "query": f.query, "tag": f.tag,
+                "listed": (self.model.ids(), f.describe())}
 
     def _context_menu(self, pos) -> None:
         if self.lib is None:

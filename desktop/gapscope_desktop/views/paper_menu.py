@@ -42,7 +42,8 @@ def citation(p) -> str:
 
 class PaperMenu:
     """Builds the menu for ``ids`` in ``collection``'s screening (None: the whole library).
-    ``changed()`` runs after an edit; ``screen(kwargs)`` asks the Triage view to screen a scope."""
+    ``changed()`` runs after an edit; ``screen(kwargs)`` asks the Triage view to screen ``screen_scope``
+    (its ``listed``: the ids the list shows and what it holds; none: no list to screen)."""
 
     def __init__(self, parent: QWidget, lib, ids: list[int], *, collection: Optional[str], screen_scope: dict,
                  changed: Callable[[], None], screen: Callable[[dict], None], tasks,
@@ -96,8 +97,8 @@ class PaperMenu:
         writers = [sub.menuAction(), seed, tag, coll.menuAction()]
         if self.collection:          # the list is a collection's: a paper put there by mistake can leave it
             writers.append(m.addAction(f"Remove from “{self.collection}”", self.remove_from_collection))
-        if any(self.screen_scope.get(k) for k in ("collection", "query", "tag")):
-            m.addAction("Screen this list in Triage", lambda: self.screen(dict(self.screen_scope)))
+        if self.screen_scope.get("listed"):
+            m.addAction(screen_label(self.screen_scope["listed"]), lambda: self.screen(dict(self.screen_scope)))
         m.addSeparator()
         single = len(ids) == 1
         m.addAction("Open", self.open_paper).setEnabled(single)
@@ -209,6 +210,12 @@ class PaperMenu:
                  + (f" by {r['reviewer']}" if r["reviewer"] else "") + (f" [{r['origin']}]" if r["origin"] != "user" else "")
                  + (f" — undone {r['undone_at']}" if r["undone_at"] else "") for r in rows]
         QMessageBox.information(self.parent, "Decision history", "\n".join(lines) or "No decisions on this paper yet.")
+
+
+def screen_label(listed) -> str:
+    """The menu's entry says which papers Triage will screen: how many, and the list's filters."""
+    ids, holds = listed
+    return f"Screen this list in Triage ({plural(len(ids), 'paper')}: {holds})"
 
 
 def replace_question(replaced: list[dict], decision: str, reason: Optional[str]) -> str:

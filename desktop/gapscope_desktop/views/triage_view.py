@@ -2,8 +2,8 @@
 that reason, M maybe, P postpone, U or Ctrl+Z undo. Keyboard focus stays on the paper card: the
 drop-downs never take it, so the keys always decide. A reason goes only with the decision it was
 chosen for (its key, or a pick in the drop-down followed by the Exclude button); a plain exclude never
-inherits one. The scope is a collection, narrowed by a search, a tag or a map cluster; the reviewer
-field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue.
+inherits one. The scope is a collection, narrowed by a search, a tag, a map cluster or the papers the
+Library listed; the reviewer field turns on blind dual screening. The ranking runs on a worker; a decision is one quick write, on the writer queue.
 
 After a decision the next card comes at once from the last ranking (as ASReview shows the next record
 while it retrains), and the scope is ranked again behind it with the decision learnt; that ranking gives
@@ -20,7 +20,7 @@ from PySide6.QtCore import QEvent, Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFrame, QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton,
                                QTextBrowser, QToolButton, QVBoxLayout, QWidget)
 
-from gapscope.textfmt import latex_to_text
+from gapscope.textfmt import latex_to_text, plural
 from gapscope.vocabulary import DECISIONS
 
 from .. import hints, queries, theme
@@ -148,7 +148,8 @@ def counts_moved(stats, before: Optional[str], after: Optional[str]):
 
 
 _CHIP_TIP = "Screening one map cluster; click to screen the whole scope again"
-_CHIP_CHARS = 28                      # the cluster chip's text at most about this many characters wide
+_LIST_CHIP_TIP = "Screening the papers the Library listed; click to screen the whole scope again"
+_CHIP_CHARS = 28                      # the narrowing chip's text at most about this many characters wide
 
 
 _DONE = {"include": "Included", "exclude": "Excluded", "maybe": "Marked maybe", "postpone": "Postponed"}
@@ -191,6 +192,7 @@ class TriageView(CoreView):
         self.last_action = ""
 
         self.cluster = None            # (map id, cluster number, label) narrowing the scope
+        self.listed = None             # (paper ids, what the list holds): the Library's list, as it showed it
         self.armed_reason: Optional[str] = None   # picked in the drop-down for the paper on the card
 
         from gapscope.triage import SessionCache
@@ -230,7 +232,7 @@ class TriageView(CoreView):
         self.cluster_chip.setObjectName("triageCluster")
         self.cluster_chip.setAutoRaise(True)
         self.cluster_chip.setToolTip(_CHIP_TIP)
-        self.cluster_chip.clicked.connect(lambda: self.set_cluster(None))
+        self.cluster_chip.clicked.connect(self._widen)
         self.cluster_chip.hide()
         self.reviewer = QLineEdit()
         self.reviewer.setObjectName("triageReviewer")
@@ -409,7 +411,7 @@ class TriageView(CoreView):
         self.message.clear()
         self.refresh_lists(lib, keep=same)
         if not same:
-            self.cluster = None
+            self.cluster = self.listed = None
             self.cluster_chip.hide()
             self._last_scope = None
             self._open_on_the_screened_collection(lib)
@@ -538,14 +540,16 @@ class TriageView(CoreView):
         from gapscope.triage import Scope
 
         return Scope(collection=self._collection(), query=self.query.text().strip() or None,
-                     tag=self.tag.currentData(), cluster=self.cluster[:2] if self.cluster else None)
+                     tag=self.tag.currentData(), cluster=self.cluster[:2] if self.cluster else None,
+                     ids=self.listed[0] if self.listed else None)
 
     def _scope_edited(self) -> None:
         if (self.scope(), self._reviewer()) != self._last_scope:
             self.load_next()
 
-    def set_scope(self, *, collection=None, query: str = "", tag=None, cluster=None) -> None:
-        """Screen this scope (from the library's context menu or the maps view)."""
+    def set_scope(self, *, collection=None, query: str = "", tag=None, cluster=None, listed=None) -> None:
+        """Screen this scope (from the library's context menu or the maps view). ``listed``: (ids, what the
+        list holds), the papers a list showed (every filter of the Library's table), screened as it showed them."""
         if self.lib is not None:
             self.refresh_lists(self.lib)
         for combo, value in ((self.collection, collection), (self.tag, tag)):
@@ -553,21 +557,36 @@ class TriageView(CoreView):
             combo.setCurrentIndex(max(combo.findData(value), 0))
             combo.blockSignals(False)
         self.query.setText(query or "")
+        self.listed = (frozenset(listed[0]), listed[1]) if listed else None
         self.set_cluster(cluster, reload=False)
         self.load_next()
 
     def set_cluster(self, cluster, reload: bool = True) -> None:
         """``cluster``: (map id, cluster number, label) or None."""
         self.cluster = tuple(cluster) if cluster else None
-        # a long cluster label is elided (whole in the tooltip): the progress beside it keeps its room
-        full = f"cluster: {self.cluster[2]}" if self.cluster else ""
+        self._show_narrowing()
+        if reload:
+            self.load_next()
+
+    def _widen(self) -> None:
+        """The chip's ✕: the cluster or the listed papers no longer narrow the scope."""
+        self.listed = None
+        self.set_cluster(None)
+
+    def _show_narrowing(self) -> None:
+        """The chip names what narrows the scope (a map cluster, the Library's list and its papers)."""
+        if self.cluster:
+            full, tip = f"cluster: {self.cluster[2]}", _CHIP_TIP
+        elif self.listed:
+            full, tip = f"list: {plural(len(self.listed[0]), 'paper')}, {self.listed[1]}", _LIST_CHIP_TIP
+        else:
+            full, tip = "", _CHIP_TIP
+        # a long label is elided (whole in the tooltip): the progress beside it keeps its room
         fm = self.cluster_chip.fontMetrics()
         shown = fm.elidedText(full, Qt.ElideRight, fm.averageCharWidth() * _CHIP_CHARS) if full else ""
         self.cluster_chip.setText(f"{shown}  ✕" if full else "")
-        self.cluster_chip.setToolTip(f"{full}\n{_CHIP_TIP}" if full else _CHIP_TIP)
-        self.cluster_chip.setVisible(self.cluster is not None)
-        if reload:
-            self.load_next()
+        self.cluster_chip.setToolTip(f"{full}\n{tip}" if full else tip)
+        self.cluster_chip.setVisible(bool(full))
 
     def _reason_picked(self, index: int) -> None:
         """A reason picked with the mouse goes with the next press of the Exclude button on this card."""
