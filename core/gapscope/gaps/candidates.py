@@ -381,6 +381,21 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     return score
 
 
+def unmark_uncounted(cw: dict, combined_papers: Sequence[int]) -> None:
+    """The closest-work list marks "names both" only where the statement counts the work as combining the pair
+    (``combined_papers``: its library ids). A library work the check saw naming both (the mention index: words
+    near each other) that combined_by does not count, yet about both by meaning, joins ``done_unnamed``: the
+    statement and the closest line count it as about both by meaning, as the list then marks it, never deny it."""
+    counted = {int(q) for q in combined_papers}
+    unnamed = cw.setdefault("done_unnamed", [])
+    for x in cw.get("closest_work") or ():
+        if x.get("names_both") and x.get("source") == "library" and int(x["id"]) not in counted:
+            x["names_both"] = False
+            if x.get("did_both") and not any(u.get("source") == "library" and int(u["id"]) == int(x["id"])
+                                             for u in unnamed):
+                unnamed.append({"source": "library", "id": int(x["id"])})
+
+
 def _concepts_of(cs: ConceptSet) -> dict[int, list[Concept]]:
     """{paper: the concepts the extractor named in it}."""
     out: dict[int, list[Concept]] = {}
@@ -437,10 +452,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     _in_library(ref, held)
     ends = (members(m), members(p)) if members is not None else None
     combined = combined_by(ev, cw, mentions, titles, ends, ref)
-    if cw is not None and ends is not None:     # the list marks "names both" only where the statement counts it
-        for x in cw.get("closest_work") or ():
-            if x.get("names_both") and x.get("source") == "library" and int(x["id"]) not in combined["papers"]:
-                x["names_both"] = False
+    if cw is not None and ends is not None:
+        unmark_uncounted(cw, combined["papers"])
     # the library's papers that combine the pair already are its "did both" evidence, whatever found them
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():
