@@ -248,3 +248,22 @@ def test_a_degree_word_before_a_complaint_noun_names_no_shortcoming():
     assert not shortcoming_concept(_concept(14, "primary bottleneck", range(1, 6)))
     assert not shortcoming_concept(_concept(15, "major challenges", range(1, 6)))
     assert shortcoming_concept(_concept(16, "memory bottleneck", range(1, 6)))
+
+
+def test_too_few_left_after_the_complaints_says_the_complaints_were_set_apart():
+    """Four problems are stated by 10 or more papers, two of them complaints no earlier paper works on by name:
+    the notice that ends the detector must not say only two problems are stated so often."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    texts = {2: "Overcoming catastrophic forgetting with replay.", 3: "Catastrophic forgetting, revisited."}
+    c = next(x for x in concepts.concepts if x.phrase == "class imbalance")
+    texts.update({p: f"A method for {c.phrase}." for p in sorted(in_aim[c.id])[:8]})
+    texts.update({p: f"Towards {c.phrase}." for p in sorted(c.papers)[:2]})
+    mentions = {c.id: frozenset(c.papers) | frozenset(p for p, t in texts.items() if c.phrase in t.lower())
+                for c in concepts.concepts}
+    notices: list = []
+    assert unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), mentions=mentions,
+                                works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices) == []
+    last = notices[-1]
+    assert "only 2 problem concepts" in last and "complaints" in last, notices
