@@ -237,7 +237,7 @@ def test_a_stated_phrase_no_paper_ever_works_on_is_no_unaddressed_problem():
     found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), mentions=mentions,
                                  works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices)
     assert [g.problem.label for g in found] == ["catastrophic forgetting"], [g.statement for g in found]
-    assert any("\u201clabel noise\u201d" in n and "are complaints" in n for n in notices), notices
+    assert any("\u201clabel noise\u201d" in n and "is a complaint" in n for n in notices), notices
 
 
 def test_a_degree_word_before_a_complaint_noun_names_no_shortcoming():
@@ -267,3 +267,24 @@ def test_too_few_left_after_the_complaints_says_the_complaints_were_set_apart():
                                 works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices) == []
     last = notices[-1]
     assert "only 2 problem concepts" in last and "complaints" in last, notices
+
+
+def test_the_complaint_notice_counts_only_papers_proposing_a_method():
+    """Papers with no method sentences (surveys, position papers) that name "label noise" in their titles are
+    not counted as working on it: the notice must not say fewer than 2 papers name it there."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    texts = {2: "Overcoming catastrophic forgetting with replay.", 3: "Catastrophic forgetting, revisited.",
+             4: "Label noise: a survey.", 5: "Label noise, a position paper."}      # no method sentences
+    for c in concepts.concepts[1:4]:
+        if c.phrase != "label noise":
+            texts.update({p: f"A method for {c.phrase}." for p in sorted(in_aim[c.id])[:8]})
+            texts.update({p: f"Towards {c.phrase}." for p in sorted(c.papers)[:2]})
+    mentions = {c.id: frozenset(c.papers) | frozenset(p for p, t in texts.items() if c.phrase in t.lower())
+                for c in concepts.concepts}
+    notices: list = []
+    unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)) - {4, 5}, mentions=mentions,
+                         works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices)
+    said = next(n for n in notices if "\u201clabel noise\u201d" in n)
+    assert "papers proposing a method" in said, said
