@@ -165,7 +165,8 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
     if len(stats) < 3:      # 'against the typical one' means nothing with one or two
         if notices is not None:
             # the complaints set apart were stated as often: "only 2 are stated" would deny them
-            left_out = ("the complaint above is not" if len(never) == 1 else f"the {len(never):,} complaints above are not")
+            left_out = ("the complaint above is not" if len(never) == 1
+                        else f"the {len(never):,} complaints above are not")
             apart = f" and worked on by name before ({left_out})" if never else ""
             notices.append(f"no 'unaddressed shortcoming' gaps: only {len(stats)} problem concepts are stated as a "
                            f"shortcoming by {min_stating} or more papers{apart} (3 needed to compare them)")
