@@ -112,7 +112,9 @@ def test_the_report_says_what_taking_on_a_concept_means():
     concepts, sentences, in_aim = _library()
     g = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)[0]
     text = " ".join(why_lines(g.type, 1.0, g.details, None, g.problem.label))
-    assert f"{g.details['close_later_methods']} name it in their title or aim, or state it, and propose a method" in text
+    n = g.details["close_later_methods"]
+    assert f"{n} take{'s' if n == 1 else ''} it on (name it in their title or aim, or state it, and propose a method)" \
+        in text, text
     assert "describe a method close to it" not in text
 
 
