@@ -122,10 +122,11 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
                 members: Optional[tuple[set, set]] = None, ref: Optional[dict] = None) -> dict:
     """The works that already combine the pair, each once, whichever check saw them, each naming both
-    concepts: the library's papers the extractor named both in, those whose title or abstract mentions both
-    (the FTS index; at most one, or the pair would be no candidate), those ``members`` (the papers naming
-    each end, concepts/members.py) share, and the other sources' abstracts that name both (the reference
-    corpus's, ``ref``, gaps/reference.py; those the closest-work check found naming both, gaps/closest.py).
+    concepts: the library's papers the extractor named both in, those ``members`` (the papers naming each
+    end, concepts/members.py) share, or without ``members`` those whose title or abstract mentions both (the
+    FTS index; at most one, or the pair would be no candidate), and the other sources' abstracts that name
+    both (the reference corpus's, ``ref``, gaps/reference.py; those the closest-work check found naming both,
+    gaps/closest.py; with ``members``, a library paper among them only where the members name both).
     An abstract the closest-work check finds about both by meaning alone (a human-object interaction paper
     "about" human-AI collaboration) is no evidence that it combined them: it stays closest existing work.
     A paper another source holds that the library holds too is the library's. A gap's statement must not
