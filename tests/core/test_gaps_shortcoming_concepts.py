@@ -112,7 +112,9 @@ def test_the_report_says_what_taking_on_a_concept_means():
     concepts, sentences, in_aim = _library()
     g = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), in_aim=in_aim)[0]
     text = " ".join(why_lines(g.type, 1.0, g.details, None, g.problem.label))
-    assert f"{g.details['close_later_methods']} name it in their title or aim, or state it, and propose a method" in text
+    n = g.details["close_later_methods"]
+    assert f"{n} take{'s' if n == 1 else ''} it on (name it in their title or aim, or state it, and propose a method)" \
+        in text, text
     assert "describe a method close to it" not in text
 
 
@@ -237,7 +239,7 @@ def test_a_stated_phrase_no_paper_ever_works_on_is_no_unaddressed_problem():
     found = unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), mentions=mentions,
                                  works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices)
     assert [g.problem.label for g in found] == ["catastrophic forgetting"], [g.statement for g in found]
-    assert any("\u201clabel noise\u201d" in n and "are complaints" in n for n in notices), notices
+    assert any("\u201clabel noise\u201d" in n and "is a complaint" in n for n in notices), notices
 
 
 def test_a_degree_word_before_a_complaint_noun_names_no_shortcoming():
@@ -248,3 +250,43 @@ def test_a_degree_word_before_a_complaint_noun_names_no_shortcoming():
     assert not shortcoming_concept(_concept(14, "primary bottleneck", range(1, 6)))
     assert not shortcoming_concept(_concept(15, "major challenges", range(1, 6)))
     assert shortcoming_concept(_concept(16, "memory bottleneck", range(1, 6)))
+
+
+def test_too_few_left_after_the_complaints_says_the_complaints_were_set_apart():
+    """Four problems are stated by 10 or more papers, two of them complaints no earlier paper works on by name:
+    the notice that ends the detector must not say only two problems are stated so often."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    texts = {2: "Overcoming catastrophic forgetting with replay.", 3: "Catastrophic forgetting, revisited."}
+    c = next(x for x in concepts.concepts if x.phrase == "class imbalance")
+    texts.update({p: f"A method for {c.phrase}." for p in sorted(in_aim[c.id])[:8]})
+    texts.update({p: f"Towards {c.phrase}." for p in sorted(c.papers)[:2]})
+    mentions = {c.id: frozenset(c.papers) | frozenset(p for p, t in texts.items() if c.phrase in t.lower())
+                for c in concepts.concepts}
+    notices: list = []
+    assert unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)), mentions=mentions,
+                                works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices) == []
+    last = notices[-1]
+    assert "only 2 problem concepts" in last and "complaints" in last, notices
+
+
+def test_the_complaint_notice_counts_only_papers_proposing_a_method():
+    """Papers with no method sentences (surveys, position papers) that name "label noise" in their titles are
+    not counted as working on it: the notice must not say fewer than 2 papers name it there."""
+    from gapscope.gaps.shortcoming_concepts import unaddressed_concepts
+
+    concepts, sentences, in_aim = _library()
+    texts = {2: "Overcoming catastrophic forgetting with replay.", 3: "Catastrophic forgetting, revisited.",
+             4: "Label noise: a survey.", 5: "Label noise, a position paper."}      # no method sentences
+    for c in concepts.concepts[1:4]:
+        if c.phrase != "label noise":
+            texts.update({p: f"A method for {c.phrase}." for p in sorted(in_aim[c.id])[:8]})
+            texts.update({p: f"Towards {c.phrase}." for p in sorted(c.papers)[:2]})
+    mentions = {c.id: frozenset(c.papers) | frozenset(p for p, t in texts.items() if c.phrase in t.lower())
+                for c in concepts.concepts}
+    notices: list = []
+    unaddressed_concepts(concepts, sentences, DATES, set(range(1, N + 1)) - {4, 5}, mentions=mentions,
+                         works_on=lambda ids: {p: texts[p] for p in ids if p in texts}, notices=notices)
+    said = next(n for n in notices if "\u201clabel noise\u201d" in n)
+    assert "papers proposing a method" in said, said

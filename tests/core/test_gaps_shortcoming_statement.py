@@ -26,3 +26,20 @@ def _statement(stating, takes_on):
 ])
 def test_the_counts_agree_with_their_verbs(stating, takes_on, said):
     assert said in _statement(stating, takes_on)
+
+
+@pytest.mark.parametrize("close, said", [
+    (0, "none takes it on (name it in their title, objective or method sentences, or state it, and propose a method)"),
+    (1, "1 takes it on (name it in their title, objective or method sentences"),
+    (2, "2 take it on (name it in their title, objective or method sentences"),
+])
+def test_the_report_says_how_many_take_a_concept_on_with_the_right_verb(close, said):
+    """The report's long form (a statement that gives no rates) read "1 name it in their title ...": the count
+    takes its verb, and what taking it on means follows in brackets, as in the statement."""
+    from gapscope.gaps.shortcoming_concepts import TAKES_ON
+    from gapscope.reports.explain import why_lines
+
+    d = {"level": "concept", "stated_by": 10, "since": "2026-01-01", "later_method_papers": 500,
+         "close_later_methods": close, "rate": close / 10, "typical_rate": 0.6, "takes_on_means": TAKES_ON}
+    text = " ".join(why_lines("unaddressed_shortcoming", 1.0, d, None, "label noise", "An older statement."))
+    assert f"Of the 500 papers listed after that date, {said}" in text, text

@@ -390,3 +390,44 @@ def test_an_abstract_whose_words_only_come_near_each_other_combines_nothing():
     assert got["papers"] == [9] and got["count"] == 1 and got["example"] == "Names both", got
     # without the phrase reading (no members), the mentions still count, as before
     assert combined_by(ev, None, near)["papers"] == [8, 9]
+
+
+class _OneLibraryWork:
+    """A closest-work check that finds one library work about both by meaning whose words for both ends the
+    mention index matches (names_both), while a search for the two phrases finds only one end in it."""
+
+    def __init__(self, m, p, work: int):
+        from types import SimpleNamespace
+
+        self.m, self.p, self.work = m, p, work
+        self.checked, self.params, self.sources = 0, SimpleNamespace(min_done=3), [SimpleNamespace(name="library")]
+
+    def check(self, m, p):
+        self.checked += 1
+        if (m.id, p.id) != (self.m.id, self.p.id):
+            return {"established": False, "done": 0, "min_done": 3, "done_library": [], "done_elsewhere": 0,
+                    "sources": ["library"], "named_both": [], "done_unnamed": [], "closest_work": []}
+        w = {"source": "library", "id": self.work}
+        return {"established": False, "done": 1, "min_done": 3, "done_library": [self.work], "done_elsewhere": 0,
+                "sources": ["library"], "named_both": [{**w, "arxiv_id": None, "title": "Words near", "year": 2026}],
+                "done_unnamed": [], "closest_work": [{**w, "arxiv_id": None, "title": "Words near", "year": 2026,
+                                                      "similarity": 0.8, "did_both": True, "names_both": True}]}
+
+
+def test_a_work_about_both_whose_naming_both_is_not_counted_is_said_about_both_by_meaning():
+    """The check marks a library work "names both" from the mention index (words near each other); the gap
+    counts it as combining nothing (no phrase search finds both in it) and lists it as "about both". The
+    statement and the closest line must then count it as about both by meaning, not say none is."""
+    from gapscope.gaps.candidates import concept_gaps
+    from gapscope.gaps.closest import closest_entries, closest_line
+
+    cs, dates, pv, _listed, m0, p0, _params = top_pair_and_params()
+    work = min(set(m0.papers) - set(p0.papers))
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0,
+                         closest=_OneLibraryWork(m0, p0, work))
+    g = next(x for x in again if _pair(x) == (m0.phrase, p0.phrase))
+    assert g.details["combined_by"]["count"] == 0
+    assert [e["mark"] for e in closest_entries(g.details)] == ["about both"]
+    assert "yet none of them names the two together, though 1 abstract close to the pair is about both by meaning " \
+           "(e.g. \u201cWords near\u201d)" in g.statement, g.statement
+    assert _line_counts(closest_line(g.details))[:2] == (0, 1), closest_line(g.details)

@@ -122,10 +122,11 @@ def combined_by(ev: PairEvidence, cw: Optional[dict], mentions: Optional[Mapping
                 titles: Optional[Callable[[Sequence[int]], Mapping[int, str]]] = None,
                 members: Optional[tuple[set, set]] = None, ref: Optional[dict] = None) -> dict:
     """The works that already combine the pair, each once, whichever check saw them, each naming both
-    concepts: the library's papers the extractor named both in, those whose title or abstract mentions both
-    (the FTS index; at most one, or the pair would be no candidate), those ``members`` (the papers naming
-    each end, concepts/members.py) share, and the other sources' abstracts that name both (the reference
-    corpus's, ``ref``, gaps/reference.py; those the closest-work check found naming both, gaps/closest.py).
+    concepts: the library's papers the extractor named both in, those ``members`` (the papers naming each
+    end, concepts/members.py) share, or without ``members`` those whose title or abstract mentions both (the
+    FTS index; at most one, or the pair would be no candidate), and the other sources' abstracts that name
+    both (the reference corpus's, ``ref``, gaps/reference.py; those the closest-work check found naming both,
+    gaps/closest.py; with ``members``, a library paper among them only where the members name both).
     An abstract the closest-work check finds about both by meaning alone (a human-object interaction paper
     "about" human-AI collaboration) is no evidence that it combined them: it stays closest existing work.
     A paper another source holds that the library holds too is the library's. A gap's statement must not
@@ -381,6 +382,21 @@ def _listing_scores(cs: ConceptSet, blk, cand: np.ndarray, ranker: Ranker, max_s
     return score
 
 
+def unmark_uncounted(cw: dict, combined_papers: Sequence[int]) -> None:
+    """The closest-work list marks "names both" only where the statement counts the work as combining the pair
+    (``combined_papers``: its library ids). A library work the check saw naming both (the mention index: words
+    near each other) that combined_by does not count, yet about both by meaning, joins ``done_unnamed``: the
+    statement and the closest line count it as about both by meaning, as the list then marks it, never deny it."""
+    counted = {int(q) for q in combined_papers}
+    unnamed = cw.setdefault("done_unnamed", [])
+    for x in cw.get("closest_work") or ():
+        if x.get("names_both") and x.get("source") == "library" and int(x["id"]) not in counted:
+            x["names_both"] = False
+            if x.get("did_both") and not any(u.get("source") == "library" and int(u["id"]) == int(x["id"])
+                                             for u in unnamed):
+                unnamed.append({"source": "library", "id": int(x["id"])})
+
+
 def _concepts_of(cs: ConceptSet) -> dict[int, list[Concept]]:
     """{paper: the concepts the extractor named in it}."""
     out: dict[int, list[Concept]] = {}
@@ -437,10 +453,8 @@ def _concept_gap(cand: Candidate, ev: PairEvidence, blk, cs: ConceptSet, info: d
     _in_library(ref, held)
     ends = (members(m), members(p)) if members is not None else None
     combined = combined_by(ev, cw, mentions, titles, ends, ref)
-    if cw is not None and ends is not None:     # the list marks "names both" only where the statement counts it
-        for x in cw.get("closest_work") or ():
-            if x.get("names_both") and x.get("source") == "library" and int(x["id"]) not in combined["papers"]:
-                x["names_both"] = False
+    if cw is not None and ends is not None:
+        unmark_uncounted(cw, combined["papers"])
     # the library's papers that combine the pair already are its "did both" evidence, whatever found them
     roles = {q: "both" for q in combined["papers"]}
     for q, r in ev.roles().items():

@@ -155,15 +155,21 @@ def unaddressed_concepts(cs: ConceptSet, sentences: Mapping[int, list], dates: M
         stats.append((c, st, share, since, n_later, takes_on, len(takes_on) / len(st)))
     if never and notices is not None:
         never.sort(key=lambda t: -t[1])
-        notices.append(f"{len(never)} stated problem{'s' if len(never) != 1 else ''} that fewer than {MIN_WORKED_BEFORE} "
-                       "papers up to the stating papers' median date name in their title, objective or method "
-                       "sentences are complaints, not "
-                       "problems a paper takes on by name, and ended no gap: "
+        one = len(never) == 1
+        # only papers proposing a method count (a survey naming it in its title does not work on it)
+        notices.append(f"{len(never)} stated problem{'' if one else 's'} that fewer than {MIN_WORKED_BEFORE} papers "
+                       "proposing a method up to the stating papers' median date name in their title, objective or "
+                       f"method sentences {'is a complaint' if one else 'are complaints'}, not "
+                       f"{'a problem' if one else 'problems'} a paper takes on by name, and ended no gap: "
                        + ", ".join(f"\u201c{ph}\u201d ({n} stating)" for ph, n in never[:5]))
     if len(stats) < 3:      # 'against the typical one' means nothing with one or two
         if notices is not None:
+            # the complaints set apart were stated as often: "only 2 are stated" would deny them
+            left_out = ("the complaint above is not" if len(never) == 1
+                        else f"the {len(never):,} complaints above are not")
+            apart = f" and worked on by name before ({left_out})" if never else ""
             notices.append(f"no 'unaddressed shortcoming' gaps: only {len(stats)} problem concepts are stated as a "
-                           f"shortcoming by {min_stating} or more papers (3 needed to compare them)")
+                           f"shortcoming by {min_stating} or more papers{apart} (3 needed to compare them)")
         return []
     typical = float(np.median([s[-1] for s in stats]))
     if typical <= 0:

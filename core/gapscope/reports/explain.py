@@ -234,13 +234,18 @@ def _shortcoming_lines(d: Mapping[str, Any], said: str) -> list[str]:
                 "library's typical shortcoming, the higher it ranks."]
     return [f"{_n(d.get('stated_by'), 'paper')} state this shortcoming (half of them by {d.get('since')}){quoted}.",
             f"Of the {int(d.get('later_method_papers') or 0):,} papers listed after that date, "
-            f"{d.get('close_later_methods') or 'none'} "
-            # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept
-            # what it was counted as (a gap found before the details said it: the in-aim reading)
-            + ((d.get("takes_on_means") or TAKES_ON_IN_AIM) + ": " if d.get("level") == "concept"
-               else "describe a method close to it: ")
+            # a concept-level one (gaps/shortcoming_concepts.py) counts papers naming the concept, said as its
+            # statement says it (a gap found before the details said what it counted: the in-aim reading)
+            + (_taken_on(int(d.get("close_later_methods") or 0), d.get("takes_on_means") or TAKES_ON_IN_AIM)
+               if d.get("level") == "concept" else f"{d.get('close_later_methods') or 'none'} describe a method "
+               "close to it: ")
             + f"{rate} per stating paper, where the typical shortcoming of this library gets {typical}. "
             "The fewer, the higher the score."]
+
+
+def _taken_on(n: int, means: str) -> str:
+    """"none takes it on (…): ", "1 takes it on (…): ", "3 take it on (…): "."""
+    return f"{n:,} take{'s' if n == 1 else ''} it on ({means}): " if n else f"none takes it on ({means}): "
 
 
 _STATED_AS = re.compile(r"\s*Stated as: .*$", re.S)
