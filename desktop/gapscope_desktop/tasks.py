@@ -10,6 +10,10 @@ writes to the library (:meth:`TaskManager.write`, or ``run(..., writes=True)``) 
 queue, one thread that runs such tasks one after the other in the order they were asked for. Reads run
 on a small pool beside it, marked as threads that must not write, and the GUI thread is marked at
 start (:func:`guard_gui_thread`): a write from either raises ``WriteFromForbiddenThread`` in the store.
+
+A finished task keeps nothing it ran: its function and arguments are let go on the GUI thread once its end
+was delivered, and its result goes with the Task when whoever holds the task lets it go. The worker hands
+everything to the GUI thread before its last word, so no Qt object of a task is freed on a worker.
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable, Optional
 
-from PySide6.QtCore import QCoreApplication, QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QCoreApplication, QObject, QThreadPool, Signal
 
 from gapscope.jobs import Cancelled, CancelToken
 
@@ -50,8 +54,7 @@ class Task(QObject):
     succeeded = Signal(object)             # the function's return value
     failed = Signal(str, str)              # message, traceback
     cancelled = Signal()
-    finished = Signal()                    # always last, after one of the three above
-    _worker_ended = Signal()               # the worker's last word: relayed as `finished` on the GUI thread
+    finished = Signal()                    # always last, after one of the three above, on the GUI thread
     lock_waiting = Signal()                # a write found another process holding the library's lock
     lock_taken = Signal()                  # ... and has it now (the write itself may go on)
 
@@ -72,11 +75,10 @@ class Task(QObject):
         self.waiting_for_lock = False       # a write waiting on another process, until it gets the lock
         self.lock_waiting.connect(self._mark_waiting)
         self.lock_taken.connect(self._mark_lock_taken)
-        # The end reaches the GUI as ONE queued call that emits `finished` there, so every handler of
-        # it (this mark, the manager's, the window's status line, on_finished) runs in that one call.
-        # Emitted from the worker, `finished` would post one event per handler, and the GUI could run
+        # The end reaches the GUI as ONE queued call (_EndRelay) that emits `finished` there, so every
+        # handler of it (this mark, the manager's, the window's status line, on_finished) runs in that one
+        # call. Emitted from the worker, `finished` would post one event per handler, and the GUI could run
         # between them: `done` read True before the end's other handlers had run.
-        self._worker_ended.connect(self._announce_end)
         self.finished.connect(self._mark_done)
         self.progress.connect(self._remember_progress)
 
@@ -86,9 +88,6 @@ class Task(QObject):
     @property
     def cancel_requested(self) -> bool:
         return self.token.cancelled
-
-    def _announce_end(self) -> None:       # GUI thread: each handler of `finished` runs now, in order
-        self.finished.emit()
 
     def _mark_done(self) -> None:
         self.done = True
@@ -104,19 +103,32 @@ class Task(QObject):
         self.last_progress = (done, total, message)
 
 
-class _Runnable(QRunnable):
+class _Runnable:
+    """One task's work, run by a worker of a QThreadPool. It holds the worker's only references to the
+    task, its function and its arguments, and its last word hands them to the GUI thread (_EndRelay),
+    which lets them go there once the task's end was delivered: the worker's own reference could
+    otherwise be the last one, and the Task (a QObject) would be destroyed on the worker."""
+
     def __init__(self, task: Task, fn: Callable[..., Any], library_path: Optional[Path],
                  args: tuple, kwargs: dict, writes: bool = False) -> None:
-        super().__init__()
         self.writes = writes
-        self.setAutoDelete(False)  # the manager keeps it (and its Task) alive until `finished` is handled
-        self.task = task
-        self.fn = fn
+        self.task: Optional[Task] = task
+        self.fn: Optional[Callable[..., Any]] = fn
         self.library_path = library_path
-        self.args = args
-        self.kwargs = kwargs
+        self.args: tuple = args
+        self.kwargs: dict = kwargs
 
     def run(self) -> None:  # worker thread
+        try:
+            self._work()    # every local of the work (the task, its result, the library) is gone with it
+        finally:
+            _end_relay.ended.emit(self)
+
+    def release(self) -> None:  # GUI thread, once the end was delivered
+        self.task = self.fn = None
+        self.args, self.kwargs = (), {}
+
+    def _work(self) -> None:  # worker thread
         task = self.task
         last = [0.0]
 
@@ -158,8 +170,12 @@ class _Runnable(QRunnable):
             task.outcome = "failed"
             task.error = _describe(exc)
             task.error_type = type(exc).__name__
+            details = traceback.format_exc()
+            # the text travels with `failed`; kept, the traceback's frames (this one: the task, its arguments
+            # and library) would live as long as the task, in a cycle through it
+            exc.__traceback__ = None
             task.exception = exc
-            task.failed.emit(task.error, traceback.format_exc())
+            task.failed.emit(task.error, details)
         else:
             task.outcome = "succeeded"
             task.result = result
@@ -170,12 +186,40 @@ class _Runnable(QRunnable):
                     lib.close()
                 except Exception:  # noqa: BLE001 - nothing may escape the worker
                     pass
-            task._worker_ended.emit()
+
+
+class _EndRelay(QObject):
+    """Brings each worker's last word to the GUI thread, where the task's `finished` is emitted and then
+    what the worker ran is let go. One for the process, made on the GUI thread and never freed: a
+    signal of the task itself would leave the worker holding the task after its emit, maybe last."""
+
+    ended = Signal(object)     # the _Runnable whose worker ended
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.ended.connect(self._deliver)
+
+    def _deliver(self, runnable: _Runnable) -> None:  # GUI thread
+        task = runnable.task
+        try:
+            task.finished.emit()    # each handler of the end runs now, in order
+        finally:
+            runnable.release()
+
+
+_end_relay: Optional[_EndRelay] = None
 
 
 def _describe(exc: BaseException) -> str:
     text = str(exc).strip()
     return text if text else type(exc).__name__
+
+
+def _with_task(task: Task, handler: Callable[[Task], None]) -> Callable[..., None]:
+    """``handler(task)``, to connect to a signal of ``task``: the connection holds the task weakly. A
+    lambda holding it would keep it alive through Qt's connection, out of the collector's sight, for good."""
+    ref = weakref.ref(task)
+    return lambda *_: handler(ref())
 
 
 class TaskManager(QObject):
@@ -189,13 +233,15 @@ class TaskManager(QObject):
 
     def __init__(self, parent: Optional[QObject] = None, max_threads: int = 2) -> None:
         super().__init__(parent)
+        global _end_relay
+        if _end_relay is None:      # made here, on the GUI thread, before any worker ends
+            _end_relay = _EndRelay()
         TaskManager._instances.add(self)
         self.pool = QThreadPool(self)                 # readers
         self.pool.setMaxThreadCount(max_threads)
         self.writer = QThreadPool(self)               # the writer queue: one thread, tasks in order
         self.writer.setMaxThreadCount(1)
         self.running: list[Task] = []
-        self._runnables: dict[int, _Runnable] = {}
         self.closed = False        # after shutdown(final=True) nothing starts (a queued refresh may still ask)
         self.stopping = False      # the window waits for its work to stop before closing: new long work
                                    # starts cancelled (a user's edit still runs)
@@ -232,19 +278,20 @@ class TaskManager(QObject):
             task.progress.connect(on_progress)
         if on_cancelled is not None:
             task.cancelled.connect(on_cancelled)
-        task.lock_waiting.connect(lambda t=task: self.lockWaiting.emit(t))
-        task.lock_taken.connect(lambda t=task: self.lockTaken.emit(t))
-        task.finished.connect(lambda t=task: self._finished(t))
+        task.lock_waiting.connect(_with_task(task, self.lockWaiting.emit))
+        task.lock_taken.connect(_with_task(task, self.lockTaken.emit))
+        task.finished.connect(_with_task(task, self._finished))
         if on_finished is not None:
             task.finished.connect(on_finished)
         self.running.append(task)
         self.started.emit(task)
         path = Path(library) if library is not None else None
         runnable = _Runnable(task, fn, path, args, kwargs, writes=writes)
-        self._runnables[id(task)] = runnable
         if self.stopping and cancellable:
             task.cancel()          # it ends at once, cancelled, through its usual callbacks
-        (self.writer if writes else self.pool).start(runnable)
+        # started as a plain callable: the pool keeps no Python reference to it once it ran (a QRunnable
+        # wrapper stays referenced by its pool, with its task, until the pool is destroyed)
+        (self.writer if writes else self.pool).start(runnable.run)
         return task
 
     def write(self, name: str, fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Task:
@@ -258,7 +305,6 @@ class TaskManager(QObject):
     def _finished(self, task: Task) -> None:
         if task in self.running:
             self.running.remove(task)
-        self._runnables.pop(id(task), None)
         self.ended.emit(task)
 
     def cancel_all(self) -> None:

@@ -24,16 +24,17 @@ def install(spec: str, monkeypatch) -> None:
 
     run = tasks._Runnable.run
 
-    def run_late(self) -> None:        # worker thread
-        fn = self.fn
-
-        def late(*args, **kwargs):
+    def late(fn):
+        def run_fn(*args, **kwargs):
             pause()                     # a worker that starts late
             result = fn(*args, **kwargs)
             pause()                     # done (a write committed), not answered yet
             return result
 
-        self.fn = late
+        return run_fn
+
+    def run_late(self) -> None:        # worker thread
+        self.fn = late(self.fn)         # no local of this worker holds the function: the GUI thread lets it go
         run(self)
 
     monkeypatch.setattr(tasks._Runnable, "run", run_late)
