@@ -274,6 +274,31 @@ def techniques(concepts: Sequence, mentions: Mapping[int, frozenset], as_techniq
     return out
 
 
+# a task as the method: the extractor gives a concept the side of the sentences it was picked from, so a task a
+# paper names in its method sentences ("we propose a report generation framework") became a method, and "Apply
+# report generation to visual reasoning" applies a task to a task
+TASK_METHOD_TECH_SHARE = 0.05   # of the abstracts mentioning it, at most this share use it as a technique. Read on
+                                # the 10,653-paper CS library's task-named method concepts: tasks 0-2% ("report
+                                # generation" 1 of 64, "scene reconstruction" 0 of 128, "path planning" 0 of 21);
+                                # methods stay ("flow matching" 39%, "uncertainty estimation" 10%, "conformal
+                                # prediction" 54%, "bayesian inference" 35%)
+
+
+def tasks_as_methods(concepts: Sequence, mentions: Mapping[int, frozenset], as_technique: Mapping[int, frozenset],
+                     as_task: Mapping[int, frozenset]) -> np.ndarray:
+    """Per method concept (with ``id`` and ``phrase``): a task, no method one applies: its phrase names a task
+    (roles.task_name: "report generation", "scene reconstruction"), under TASK_METHOD_TECH_SHARE of the abstracts
+    mentioning it use it as a technique ("using <X>", "<X>-based") and more name it as a problem ("for <X>", "<X>
+    task") than use it. Only the gap listing reads it (the backtest scores link prediction)."""
+    from .roles import task_name
+
+    out = np.zeros(len(concepts), dtype=bool)
+    for i, (n, tech, task) in enumerate(technique_shares(concepts, mentions, as_technique, as_task)):
+        out[i] = (n >= TECHNIQUE_MIN_MENTIONS and tech < TASK_METHOD_TECH_SHARE * n and task > tech
+                  and task_name(getattr(concepts[i], "phrase", "")))
+    return out
+
+
 INPUT_SHARE = 0.35   # of the abstracts mentioning a problem concept, those writing it as an input ("RGB images") ...
 INPUT_OVER = 2.0     # ... more than this many times those naming it as a problem: an input modality ("RGB": 56%
                      # of its 16 abstracts as input, 6% as a problem, on a 630-paper library; "remote sensing"

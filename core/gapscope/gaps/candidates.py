@@ -526,8 +526,9 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     ("tabular data", "video frames"; pair_rules.data_phrases), and, when ``mentions`` has the aims read
     (ConceptMentions.in_aim), a model part or people seldom named in their papers' aims ("convolutional layers",
     "native speakers"; pair_rules.part_phrases), and those the abstracts write as an input modality ("LiDAR";
-    pair_rules.inputs, ConceptMentions.as_input)."""
-    from ..concepts.pair_rules import data_phrases, inputs, not_methods, part_phrases
+    pair_rules.inputs, ConceptMentions.as_input), and a task its abstracts name as one far more than use ("report
+    generation"; pair_rules.tasks_as_methods)."""
+    from ..concepts.pair_rules import data_phrases, inputs, not_methods, part_phrases, tasks_as_methods
 
     methods = [c for c in cs.concepts if c.kind == "method"]
     out = data_phrases(methods)       # "tabular data", "video frames": data by its very phrase
@@ -542,6 +543,10 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
     as_input, as_task = getattr(mentions, "as_input", None), getattr(mentions, "as_task", None)
     if as_input is not None and as_task is not None:
         out |= inputs(methods, mentions, as_input, as_task)
+    # a task named in method sentences ("report generation"), by how its abstracts write it (pair_rules)
+    as_technique = getattr(mentions, "as_technique", None)
+    if as_technique is not None and as_task is not None:
+        out |= tasks_as_methods(methods, mentions, as_technique, as_task)
     return frozenset(c.id for c, o in zip(methods, out) if o)
 
 
@@ -669,8 +674,8 @@ _MEASURE_SAYS = ("{n} problem concept{s} that {their} abstracts write as an eval
                  "results are scored, no problem to apply a method to, and ended no gap: ")
 _NOT_METHOD_SAYS = ("{n} method concept{s} that {their} abstracts write as data, a space or an output "
                     "(\u201cfrom <X>\u201d, \u201cin the <X>\u201d, \u201cestimate <X>\u201d) far more than as "
-                    "a technique, or that name data, a model part or people, {are} no method one applies and "
-                    "ended no gap: ")
+                    "a technique, or that name data, a model part, people or a task (\u201cfor <X>\u201d, "
+                    "\u201c<X> task\u201d), {are} no method one applies and ended no gap: ")
 
 
 def _input_modalities(cs: ConceptSet, blk, cand: np.ndarray, ok_p: np.ndarray, mentions,
