@@ -84,20 +84,13 @@ def measure_papers(texts: Mapping[int, str], results: Mapping[int, str], forms_o
 def metric_acronym(phrase: str) -> bool:
     """A phrase naming only well-known measures by their acronym ("FLOPs", "nDCG@10", "PSNR/SSIM"), or one such
     measure spelt out before its acronym, as the extractor keeps "signal-to-noise ratio (SNR)" without its
-    brackets ("signal-to-noise ratio SNR", ``spelt_out``)."""
+    brackets ("signal-to-noise ratio SNR": acronyms.spells_out)."""
+    from .acronyms import spells_out
+
     parts = [re.sub(r"@\d+$", "", p) for p in re.split(r"[\s/,]+", phrase.strip()) if p and p.lower() != "and"]
-    if len(parts) >= 2 and parts[-1] in METRIC_ACRONYMS and spelt_out(parts[:-1], parts[-1]):
+    if len(parts) >= 2 and parts[-1] in METRIC_ACRONYMS and spells_out(" ".join(parts[:-1]), parts[-1]):
         return True
     return bool(parts) and all(p in METRIC_ACRONYMS for p in parts)
-
-
-def spelt_out(words: Sequence[str], acronym: str) -> bool:
-    """``words`` spell ``acronym`` by their initials, hyphenated parts and short words such as "to" read or not:
-    "signal-to-noise ratio" spells SNR and "peak signal-to-noise ratio" PSNR."""
-    parts = [p for w in words for p in w.lower().split("-") if p]
-    every = "".join(p[0] for p in parts)
-    content = "".join(p[0] for p in parts if len(p) > 2)
-    return acronym.lower().rstrip("s") in (every, content)
 
 
 def measures(concepts: Sequence, mentions: Mapping[int, frozenset], as_measure: Mapping[int, frozenset] | None
