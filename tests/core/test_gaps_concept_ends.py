@@ -393,3 +393,20 @@ def test_a_concept_without_papers_or_mentions_breaks_no_listing(monkeypatch):
 
     out = unnamed_concepts(cs, Block(), {}, None, set(), 0.5)
     assert isinstance(out, frozenset)
+
+
+def test_a_data_set_is_named_as_no_related_problem():
+    """"MVTec" (14 of its 18 abstracts: "on MVTec", "MVTec AD dataset") was named as the related problem of "Apply
+    SAM to WSI" on the 10,653-paper library: a data set is no problem, related or not."""
+    from gapscope.concepts.pair_rules import ConceptMentions
+    from gapscope.gaps.candidates import concept_gaps
+
+    cs, dates, pv, plain = listed_gaps(plausible_min=0.0)
+    named = [x for g in plain for x in sorted(_named(g))
+             if x not in {g.details["method_concept"], g.details["problem_concept"]}]
+    r = next(c for c in cs.concepts if c.phrase in named and c.kind == "problem")
+    r.phrase = "MVTec"
+    men = {c.id: frozenset(c.papers) for c in cs.concepts}
+    reading = ConceptMentions(men, as_data={r.id: frozenset(r.papers)})
+    again = concept_gaps(cs, dates, top=10, min_support=3, paper_vecs=pv, plausible_min=0.0, mentions=reading)
+    assert again and all("MVTec" not in _named(g) and "\u201cMVTec\u201d" not in g.statement for g in again)
