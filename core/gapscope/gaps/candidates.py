@@ -553,15 +553,19 @@ def not_method_ids(cs: ConceptSet, mentions) -> frozenset:
 def not_problem_ids(cs: ConceptSet, mentions) -> frozenset:
     """The ids of the problem concepts that are no problem but a technique, a model or a part of one
     ("Mixture-of-Experts MoE", "attention heads"; concepts/pair_rules.not_problems), when ``mentions`` has the
-    reading (ConceptMentions.as_part / as_task; a task, task_named / as_object, stays: "SLAM", "optical flow")."""
+    reading (ConceptMentions.as_part / as_task; a task, task_named / as_object, stays: "SLAM", "optical flow"), and
+    data its abstracts seldom name as a problem itself ("hyperspectral image", "WSI"; pair_rules.data_problems)."""
     as_part, as_task = getattr(mentions, "as_part", None), getattr(mentions, "as_task", None)
     if as_part is None or as_task is None:
         return frozenset()
-    from ..concepts.pair_rules import not_problems
+    from ..concepts.pair_rules import data_problems, not_problems
 
     problems = [c for c in cs.concepts if c.kind == "problem"]
     out = not_problems(problems, mentions, as_part, as_task, getattr(mentions, "task_named", ()),
                        getattr(mentions, "as_object", None))
+    own = getattr(mentions, "as_own_task", None)
+    if own is not None:
+        out |= data_problems(problems, mentions, getattr(mentions, "data_named", ()), own)
     return frozenset(c.id for c, o in zip(problems, out) if o)
 
 
